@@ -1,0 +1,189 @@
+"""Load the provider catalog: shipped files, then the user's own folder on top.
+
+A broken file is reported with its name, the field at fault and why, and skipped; the
+rest still load. A user file whose ``id`` matches a shipped provider overrides the fields
+it names (lists of features, documents and clauses merge by ``id``).
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import ValidationError
+
+from guard.catalog.models import Provider, ProviderKind
+from guard.errors import GuardError
+from guard.paths import resources_dir
+
+log = logging.getLogger(__name__)
+
+_MERGE_BY_ID = ("ai_features", "documents", "clauses")
+
+
+class CatalogError(GuardError):
+    """The catalog cannot be used at all (e.g. the shipped folder is missing)."""
+
+
+@dataclass(frozen=True)
+class CatalogProblem:
+    """One broken catalog file, said so its author can fix it."""
+
+    file: Path
+    field: str
+    reason: str
+
+    def message(self) -> str:
+        where = f", field '{self.field}'" if self.field else ""
+        return f"Catalog file {self.file}{where}: {self.reason}. The file was skipped; fix it and restart."
+
+
+@dataclass
+class Catalog:
+    providers: dict[str, Provider] = field(default_factory=dict)
+    problems: list[CatalogProblem] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Provider]:
+        return iter(sorted(self.providers.values(), key=lambda p: p.name.lower()))
+
+    def __len__(self) -> int:
+        return len(self.providers)
+
+    def get(self, provider_id: str) -> Provider | None:
+        return self.providers.get(provider_id)
+
+    def by_kind(self, kind: ProviderKind) -> list[Provider]:
+        return [p for p in self if p.kind == kind]
+
+
+def shipped_catalog_dir() -> Path:
+    return resources_dir() / "catalog"
+
+
+def load_catalog(shipped: Path | None = None, user: Path | None = None) -> Catalog:
+    """Load every ``*.toml`` in ``shipped`` (default: resources/catalog), then ``user`` on top."""
+    shipped = shipped if shipped is not None else shipped_catalog_dir()
+    if not shipped.is_dir():
+        raise CatalogError(f"The provider catalog folder {shipped} is missing; reinstall the app.")
+    catalog = Catalog()
+    raw_by_id: dict[str, dict[str, Any]] = {}
+    for path in sorted(shipped.glob("*.toml")):
+        loaded = _load_file(path, catalog.problems)
+        if loaded is None:
+            continue
+        raw, provider = loaded
+        if provider.id in catalog.providers:
+            catalog.problems.append(CatalogProblem(path, "id", f"id '{provider.id}' is already used by another file"))
+            continue
+        catalog.providers[provider.id] = provider
+        raw_by_id[provider.id] = raw
+    if user is not None and user.is_dir():
+        for path in sorted(user.glob("*.toml")):
+            _apply_user_file(path, catalog, raw_by_id)
+    for problem in catalog.problems:
+        log.warning("%s", problem.message())
+    return catalog
+
+
+def _apply_user_file(path: Path, catalog: Catalog, raw_by_id: dict[str, dict[str, Any]]) -> None:
+    raw = _read_toml(path, catalog.problems)
+    if raw is None:
+        return
+    provider_id = raw.get("id")
+    if not isinstance(provider_id, str):
+        catalog.problems.append(CatalogProblem(path, "id", "missing: every provider file needs an id"))
+        return
+    base = raw_by_id.get(provider_id)
+    merged = _merge(base, raw) if base is not None else raw
+    provider = _validate(path, merged, catalog.problems)
+    if provider is None:
+        return
+    catalog.providers[provider.id] = provider
+    raw_by_id[provider.id] = merged
+    log.info("User catalog file %s %s provider '%s'", path, "overrides" if base else "adds", provider.id)
+
+
+def _load_file(path: Path, problems: list[CatalogProblem]) -> tuple[dict[str, Any], Provider] | None:
+    raw = _read_toml(path, problems)
+    if raw is None:
+        return None
+    provider = _validate(path, raw, problems)
+    return None if provider is None else (raw, provider)
+
+
+def _read_toml(path: Path, problems: list[CatalogProblem]) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        problems.append(CatalogProblem(path, "", f"not valid TOML ({error})"))
+    except UnicodeDecodeError as error:
+        problems.append(CatalogProblem(path, "", f"not UTF-8 text ({error.reason} at byte {error.start})"))
+    except OSError as error:
+        problems.append(CatalogProblem(path, "", f"cannot be read ({error.strerror or error})"))
+    return None
+
+
+def _validate(path: Path, raw: dict[str, Any], problems: list[CatalogProblem]) -> Provider | None:
+    try:
+        return Provider.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        problems.append(CatalogProblem(path, field_path(raw, first["loc"]), _reason(first)))
+        return None
+
+
+def field_path(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """``("clauses", 2, "source")`` → ``clauses[tos-10-2].source`` (the item's id when it has one)."""
+    parts: list[str] = []
+    node: Any = raw
+    for key in loc:
+        if isinstance(key, int):
+            item = node[key] if isinstance(node, list) and key < len(node) else None
+            label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else key
+            parts[-1] = f"{parts[-1]}[{label}]" if parts else f"[{label}]"
+            node = item
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _reason(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "missing (this field is required)"
+    if kind == "extra_forbidden":
+        return "not a known field (check its spelling against the catalog schema)"
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ")
+    value = error.get("input")
+    if kind not in ("model_type", "tuple_type") and isinstance(value, (str, int, float, date)):
+        return f"{message} (got {value!r})"
+    return message
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge recursively, id'd lists merge by id, anything else is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = _merge(old, value)
+        elif key in _MERGE_BY_ID and isinstance(old, list) and isinstance(value, list):
+            items = {item.get("id"): item for item in old if isinstance(item, dict)}
+            order = [item.get("id") for item in old if isinstance(item, dict)]
+            for item in value:
+                item_id = item.get("id") if isinstance(item, dict) else None
+                if item_id in items:
+                    items[item_id] = _merge(items[item_id], item)
+                else:
+                    items[item_id] = item
+                    order.append(item_id)
+            merged[key] = [items[item_id] for item_id in order]
+        else:
+            merged[key] = value
+    return merged

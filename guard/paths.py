@@ -1,0 +1,74 @@
+"""Where the app keeps its files: config, data, cache and logs, per the OS's conventions.
+
+Folders come from platformdirs (XDG on Linux, AppData on Windows, Library on macOS).
+``MEETING_GUARD_HOME`` puts all four under one folder instead (portable installs, tests).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from guard import APP_ID
+
+HOME_ENV = "MEETING_GUARD_HOME"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The app's folders. Nothing is created until :meth:`ensure` is called."""
+
+    config_dir: Path
+    data_dir: Path
+    cache_dir: Path
+    log_dir: Path
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.toml"
+
+    @property
+    def user_catalog_dir(self) -> Path:
+        """Where a user's own provider files add to or override the shipped catalog."""
+        return self.config_dir / "catalog"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "meeting-guard.log"
+
+    def ensure(self) -> "AppPaths":
+        """Create the folders (private to the user) and return self."""
+        for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self
+
+    def with_data_dir(self, data_dir: Path | None) -> "AppPaths":
+        """The same paths with the data folder moved (a user's preference)."""
+        if data_dir is None:
+            return self
+        return AppPaths(self.config_dir, Path(data_dir).expanduser(), self.cache_dir, self.log_dir)
+
+
+def app_paths() -> AppPaths:
+    """The folders for this user on this OS."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        root = Path(home).expanduser()
+        return AppPaths(root / "config", root / "data", root / "cache", root / "logs")
+    dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
+    return AppPaths(
+        config_dir=Path(dirs.user_config_dir),
+        data_dir=Path(dirs.user_data_dir),
+        cache_dir=Path(dirs.user_cache_dir),
+        log_dir=Path(dirs.user_log_dir),
+    )
+
+
+def resources_dir() -> Path:
+    """The shipped ``resources/`` folder (works from a checkout, a wheel and a frozen app)."""
+    import resources
+
+    return Path(resources.__file__).resolve().parent

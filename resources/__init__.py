@@ -1,0 +1,1 @@
+"""Data that ships with Meeting Privacy Guard: the provider catalog, icons, baseline terms."""

@@ -1,0 +1,94 @@
+"""Test-wide setup.
+
+* Every test gets its own app home (``MEETING_GUARD_HOME``), so settings, ledgers and logs
+  never touch the developer's real ones.
+* Qt runs under a private desktop session (Xvfb + trayer + dunst + D-Bus + gnome-keyring,
+  see tests/support/desktop.py) started once per test run. Where those programs are missing
+  Qt falls back to offscreen and tests marked ``desktop`` are skipped, unless
+  ``MPG_REQUIRE_DESKTOP=1`` (set by .ci/test), which turns a missing desktop into an error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+# Subprocesses started by tests (the CLI, the tray app) import this checkout, not an install.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+
+import subprocess  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+from tests.support.desktop import DesktopSession, DesktopUnavailable  # noqa: E402
+
+_desktop: DesktopSession | None = None
+_desktop_problem: str | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _desktop, _desktop_problem
+    if os.environ.get("MPG_NO_DESKTOP") == "1":
+        _desktop_problem = "MPG_NO_DESKTOP=1"
+    else:
+        try:
+            _desktop = DesktopSession.start()
+        except DesktopUnavailable as error:
+            _desktop_problem = str(error)
+    if _desktop is not None:
+        os.environ.update(_desktop.env)
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+    else:
+        if os.environ.get("MPG_REQUIRE_DESKTOP") == "1":
+            raise pytest.UsageError(f"MPG_REQUIRE_DESKTOP=1 but the desktop session failed: {_desktop_problem}")
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _desktop is not None:
+        _desktop.stop()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _desktop is not None:
+        return
+    skip = pytest.mark.skip(reason=f"no desktop session: {_desktop_problem}")
+    for item in items:
+        if "desktop" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def desktop() -> DesktopSession:
+    """The running desktop session (tests using it are also marked ``desktop``)."""
+    if _desktop is None:
+        pytest.skip(f"no desktop session: {_desktop_problem}")
+    return _desktop
+
+
+@pytest.fixture(autouse=True)
+def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh MEETING_GUARD_HOME for each test; subprocesses inherit it."""
+    home = tmp_path / "mpg-home"
+    monkeypatch.setenv("MEETING_GUARD_HOME", str(home))
+    return home
+
+
+def run_cli(*args: str, timeout: float = 60, input: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``meeting-guard ARGS`` as a real process (``python -m guard``) with this checkout."""
+    return subprocess.run(
+        [sys.executable, "-m", "guard", *args], capture_output=True, text=True,
+        timeout=timeout, input=input, env=env if env is not None else dict(os.environ),
+    )
+
+
+@pytest.fixture
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``cli("providers", "--json")`` runs the real command line in this test's app home."""
+    return run_cli

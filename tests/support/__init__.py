@@ -1,0 +1,1 @@
+"""Helpers that build the tests' world for real: a desktop session, servers, processes."""

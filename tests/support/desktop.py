@@ -1,0 +1,177 @@
+"""A private desktop session for the tests: D-Bus, Xvfb, a tray host, a notification daemon
+and an unlocked Secret Service keyring, all real programs started here and stopped at exit.
+
+Nothing leaks into the developer's own session: the bus, display and keyring are new.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REQUIRED = ("dbus-daemon", "Xvfb", "trayer", "dunst", "gnome-keyring-daemon")
+
+
+class DesktopUnavailable(RuntimeError):
+    """A program the desktop session needs is missing or would not start."""
+
+
+@dataclass
+class DesktopSession:
+    root: Path
+    env: dict[str, str] = field(default_factory=dict)
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    @classmethod
+    def missing_programs(cls) -> list[str]:
+        return [name for name in REQUIRED if shutil.which(name) is None]
+
+    @classmethod
+    def start(cls) -> "DesktopSession":
+        missing = cls.missing_programs()
+        if missing:
+            raise DesktopUnavailable(f"missing programs: {', '.join(missing)} (run .ci/install --test)")
+        session = cls(Path(tempfile.mkdtemp(prefix="mpg-desktop-")))
+        try:
+            session._start_all()
+        except Exception:
+            session.stop()
+            raise
+        return session
+
+    def _start_all(self) -> None:
+        home = self.root / "home"
+        runtime = self.root / "runtime"
+        for folder in (home, runtime):
+            folder.mkdir(mode=0o700)
+        base = dict(os.environ, HOME=str(home), XDG_RUNTIME_DIR=str(runtime),
+                    XDG_DATA_HOME=str(home / ".local/share"), XDG_CONFIG_HOME=str(home / ".config"),
+                    XDG_CACHE_HOME=str(home / ".cache"))
+        base.pop("WAYLAND_DISPLAY", None)
+
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+            stdout=subprocess.PIPE, env=base, text=True,
+        )
+        self.processes.append(bus)
+        address = bus.stdout.readline().strip() if bus.stdout else ""
+        if not address:
+            raise DesktopUnavailable("dbus-daemon printed no bus address")
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = address
+
+        read_fd, write_fd = os.pipe()
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+            pass_fds=(write_fd,), env=base, stderr=subprocess.DEVNULL,
+        )
+        os.close(write_fd)
+        self.processes.append(xvfb)
+        with os.fdopen(read_fd) as pipe:
+            display = pipe.readline().strip()
+        if not display:
+            raise DesktopUnavailable("Xvfb did not report a display number")
+        self.env["DISPLAY"] = f":{display}"
+
+        env = self.child_env(base)
+        self.processes.append(subprocess.Popen(
+            ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
+             "--height", "24", "--transparent", "false", "--SetDockType", "true"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ))
+        self.processes.append(subprocess.Popen(
+            ["dunst"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ))
+        keyring = subprocess.run(
+            ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
+            input="mpg-test-keyring", capture_output=True, text=True, env=env, timeout=20,
+        )
+        for line in keyring.stdout.splitlines():
+            key, _, value = line.partition("=")
+            if key and value:
+                self.env[key] = value
+        self.keyring_pid = _pid_of("gnome-keyring-daemon", env["HOME"])
+        self.env.update({k: env[k] for k in ("HOME", "XDG_RUNTIME_DIR", "XDG_DATA_HOME",
+                                              "XDG_CONFIG_HOME", "XDG_CACHE_HOME")})
+        self._wait_for_tray(env)
+
+    def child_env(self, base: dict[str, str] | None = None) -> dict[str, str]:
+        """An environment for programs that should live in this session."""
+        return dict(base if base is not None else os.environ, **self.env)
+
+    def _wait_for_tray(self, env: dict[str, str], timeout: float = 10.0) -> None:
+        """Wait until trayer owns the system-tray selection and dunst owns the notification name."""
+        deadline = time.monotonic() + timeout
+        tray_ok = notify_ok = False
+        while time.monotonic() < deadline and not (tray_ok and notify_ok):
+            if not tray_ok:
+                tray_ok = _selection_owned(env, "_NET_SYSTEM_TRAY_S0")
+            if not notify_ok:
+                notify_ok = _bus_name_owned(env, "org.freedesktop.Notifications")
+            time.sleep(0.1)
+        if not tray_ok:
+            raise DesktopUnavailable("trayer did not take the system tray selection")
+        if not notify_ok:
+            raise DesktopUnavailable("dunst did not register org.freedesktop.Notifications")
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in reversed(self.processes):
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if getattr(self, "keyring_pid", None):
+            try:
+                os.kill(self.keyring_pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _selection_owned(env: dict[str, str], selection: str) -> bool:
+    """True when an X client owns ``selection`` (asked through libX11 in a child process)."""
+    script = (
+        "import ctypes, sys\n"
+        "x = ctypes.cdll.LoadLibrary('libX11.so.6')\n"
+        "x.XOpenDisplay.restype = ctypes.c_void_p\n"
+        "d = x.XOpenDisplay(None)\n"
+        "x.XInternAtom.restype = ctypes.c_ulong\n"
+        "x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]\n"
+        "x.XGetSelectionOwner.restype = ctypes.c_ulong\n"
+        "x.XGetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong]\n"
+        f"a = x.XInternAtom(d, b'{selection}', 0)\n"
+        "sys.exit(0 if d and x.XGetSelectionOwner(d, a) else 1)\n"
+    )
+    import sys
+
+    return subprocess.run([sys.executable, "-c", script], env=env).returncode == 0
+
+
+def _bus_name_owned(env: dict[str, str], name: str) -> bool:
+    result = subprocess.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+         "org.freedesktop.DBus.NameHasOwner", f"string:{name}"],
+        env=env, capture_output=True, text=True,
+    )
+    return "boolean true" in result.stdout
+
+
+def _pid_of(name: str, home: str) -> int | None:
+    """The pid of the daemon we started (it forks, so Popen does not hold it)."""
+    import psutil
+
+    for proc in psutil.process_iter(["name", "environ"]):
+        try:
+            if proc.info["name"] == name and (proc.info["environ"] or {}).get("HOME") == home:
+                return proc.pid
+        except (psutil.Error, TypeError):
+            continue
+    return None

@@ -1,0 +1,77 @@
+"""One app per user: a second start hands its request to the running one and exits.
+
+The running app listens on a QLocalServer (a Unix socket or a Windows named pipe) whose
+name is derived from the user's config folder; a later start connects, sends a command
+line such as ``show-settings``, waits for ``ok`` and exits 0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+log = logging.getLogger(__name__)
+
+SHOW_SETTINGS = "show-settings"
+_TIMEOUT_MS = 2000
+
+
+def server_name(config_dir: Path) -> str:
+    digest = hashlib.sha256(str(Path(config_dir).resolve()).encode()).hexdigest()[:16]
+    return f"meeting-privacy-guard-{digest}"
+
+
+def hand_off(name: str, command: str = SHOW_SETTINGS) -> bool:
+    """Send ``command`` to a running instance; True when it answered."""
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    if not socket.waitForConnected(_TIMEOUT_MS):
+        return False
+    socket.write(f"{command}\n".encode())
+    socket.flush()
+    answered = socket.waitForReadyRead(_TIMEOUT_MS) and bytes(socket.readAll().data()).startswith(b"ok")
+    socket.disconnectFromServer()
+    return answered
+
+
+class InstanceServer(QObject):
+    """Listens for later starts and re-emits their commands."""
+
+    command_received = Signal(str)
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._accept)
+        if not self._server.listen(name):
+            # A socket left by a crashed instance: nobody answered hand_off, so take it over.
+            QLocalServer.removeServer(name)
+            if not self._server.listen(name):
+                log.warning("Single-instance server %s could not listen: %s", name, self._server.errorString())
+
+    @property
+    def listening(self) -> bool:
+        return self._server.isListening()
+
+    def close(self) -> None:
+        self._server.close()
+
+    def _accept(self) -> None:
+        while self._server.hasPendingConnections():
+            socket = self._server.nextPendingConnection()
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.disconnected.connect(socket.deleteLater)
+
+    def _read(self, socket: QLocalSocket) -> None:
+        if not socket.canReadLine():
+            return
+        command = bytes(socket.readLine().data()).decode("utf-8", "replace").strip()
+        log.info("Another start asked: %s", command)
+        socket.write(b"ok\n")
+        socket.flush()
+        self.command_received.emit(command)
