@@ -6,6 +6,7 @@ checked; ``verified`` is true only when the wording was compared with that sourc
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Literal
@@ -87,14 +88,30 @@ class Source(BaseModel):
     title: str | None = None
 
 
+def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Every pattern must compile; the error names the pattern and why."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {error}") from None
+    return patterns
+
+
 class PlatformDetect(BaseModel):
-    """Detection data for one OS. Process names as the OS reports them; titles are regexes."""
+    """Detection data for one OS. Process names as the OS reports them; titles are regexes.
+
+    ``processes`` say the app is running; ``meeting_processes`` exist only while a meeting is
+    on; ``meeting_window_titles`` match a meeting window and must not match the home screen.
+    """
 
     model_config = _MODEL
     processes: tuple[str, ...] = ()
     meeting_processes: tuple[str, ...] = ()
     window_titles: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
+
+    _patterns = field_validator("window_titles", "meeting_window_titles")(_check_patterns)
 
 
 class WebDetect(BaseModel):
@@ -104,8 +121,12 @@ class WebDetect(BaseModel):
     url_patterns: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
 
+    _patterns = field_validator("url_patterns", "meeting_window_titles")(_check_patterns)
+
 
 class Detect(BaseModel):
+    """How to tell the client is running and in a meeting, with where that was learnt."""
+
     model_config = _MODEL
     linux: PlatformDetect = PlatformDetect()
     windows: PlatformDetect = PlatformDetect()
@@ -113,23 +134,10 @@ class Detect(BaseModel):
     web: WebDetect = WebDetect()
     sources: tuple[Source, ...] = ()
     verified: bool = False
+    note: str | None = None
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _regexes_compile(cls, value: object) -> object:
-        import re
-
-        patterns: list[str] = []
-        if isinstance(value, PlatformDetect):
-            patterns = [*value.window_titles, *value.meeting_window_titles]
-        elif isinstance(value, WebDetect):
-            patterns = [*value.url_patterns, *value.meeting_window_titles]
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {error}") from None
-        return value
+    def for_os(self, os_name: "OsName") -> PlatformDetect:
+        return getattr(self, os_name)
 
 
 class AiFeature(BaseModel):
@@ -143,6 +151,7 @@ class AiFeature(BaseModel):
     trains_models: TrainsModels = TrainsModels.UNKNOWN
     sources: tuple[Source, ...] = Field(min_length=1)
     verified: bool = False
+    note: str | None = None
 
     _slug = field_validator("id")(_check_slug)
 
@@ -158,6 +167,7 @@ class Document(BaseModel):
     select: tuple[str, ...] = ("main", "article", "body")
     remove: tuple[str, ...] = ("nav", "header", "footer", "script", "style", "noscript")
     checked: date
+    note: str | None = None
 
     _slug = field_validator("id")(_check_slug)
 
