@@ -17,6 +17,14 @@ _MODEL = ConfigDict(extra="forbid", frozen=True)
 Slug = str  # lowercase id: letters, digits, '-' (checked by the validators below)
 
 
+class FieldError(ValueError):
+    """A model-level check that knows which field is at fault (``loc`` relative to the model)."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 def _check_slug(value: str) -> str:
     if not value or not all(ch.islower() or ch.isdigit() or ch in "-." for ch in value):
         raise ValueError(f"'{value}' must be lowercase letters, digits, '-' or '.'")
@@ -194,7 +202,8 @@ class Clause(BaseModel):
     @model_validator(mode="after")
     def _dates_in_order(self) -> "Clause":
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise ValueError(f"effective_to {self.effective_to} is before effective_from {self.effective_from}")
+            raise FieldError(("effective_to",),
+                             f"effective_to {self.effective_to} is before effective_from {self.effective_from}")
         return self
 
     def in_force_on(self, day: date) -> bool:
@@ -232,12 +241,13 @@ class Provider(BaseModel):
         doc_ids = [doc.id for doc in self.documents]
         for label, ids in (("ai_features", [f.id for f in self.ai_features]), ("documents", doc_ids),
                            ("clauses", [c.id for c in self.clauses])):
-            duplicates = sorted({i for i in ids if ids.count(i) > 1})
-            if duplicates:
-                raise ValueError(f"{label}: duplicate id {', '.join(duplicates)}")
-        for clause in self.clauses:
+            for index, item_id in enumerate(ids):
+                if item_id in ids[:index]:
+                    raise FieldError((label, index, "id"), f"duplicate id '{item_id}' in {label}")
+        for index, clause in enumerate(self.clauses):
             if clause.document not in doc_ids:
-                raise ValueError(f"clause '{clause.id}' names document '{clause.document}', which is not in documents")
+                raise FieldError(("clauses", index, "document"), f"names document '{clause.document}', which is not "
+                                 f"in this provider's documents ({', '.join(doc_ids) or 'none'})")
         return self
 
     def clauses_in_force(self, day: date) -> list[Clause]:
