@@ -233,6 +233,7 @@ class Provider(BaseModel):
     documents: tuple[Document, ...] = ()
     clauses: tuple[Clause, ...] = ()
     contacts: Contacts = Contacts()
+    note: str | None = Field(None, description="Status worth knowing (e.g. the service was retired), with its source.")
 
     _slug = field_validator("id")(_check_slug)
 
