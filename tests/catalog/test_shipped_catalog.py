@@ -137,3 +137,20 @@ def test_zoom_clause_history_covers_2023(catalog):
     in_force_mid_2023 = {c.id for c in zoom.clauses_in_force(date(2023, 8, 8))}
     assert {"tos-10-2-2023-03", "tos-10-4-2023-03", "tos-10-4-2023-08-07"} <= in_force_mid_2023
     assert "tos-10-2-2023-08-11-no-training" not in in_force_mid_2023
+
+
+MEETING_TITLES = {
+    # provider: (os or "web", a meeting window's title, titles of home screens that must not match)
+    "zoom": ("linux", "Zoom Meeting", ("Zoom Cloud Meetings", "Zoom Workplace", "Zoom")),
+    "google-meet": ("web", "Meet - abc-defg-hij - Google Chrome", ("Google Meet - Google Chrome", "Google Meet")),
+}
+
+
+@pytest.mark.parametrize("provider_id", sorted(MEETING_TITLES))
+def test_meeting_window_titles_match_meetings_not_home_screens(catalog, provider_id):
+    where, meeting, homes = MEETING_TITLES[provider_id]
+    detect = catalog.get(provider_id).detect
+    patterns = [re.compile(p) for p in (detect.web if where == "web" else detect.for_os(where)).meeting_window_titles]
+    assert any(p.search(meeting) for p in patterns), meeting
+    for home in homes:
+        assert not any(p.search(home) for p in patterns), home
