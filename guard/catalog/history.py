@@ -50,5 +50,13 @@ def clause_history(provider: Provider) -> list[ClauseThread]:
 
 
 def unverified_count(provider: Provider) -> int:
-    """How many features and clauses were not checked against their source."""
-    return sum(not f.verified for f in provider.ai_features) + sum(not c.verified for c in provider.clauses)
+    """How many statements were not checked against their source: features, clauses, and the
+    detection data as one item when it makes claims (names, patterns or sources) unverified."""
+    detect = provider.detect
+    detect_claims = bool(detect.sources) or any(
+        getattr(getattr(detect, os_name), attr)
+        for os_name in ("linux", "windows", "macos")
+        for attr in ("processes", "meeting_processes", "window_titles", "meeting_window_titles")
+    ) or bool(detect.web.url_patterns or detect.web.meeting_window_titles)
+    return (sum(not f.verified for f in provider.ai_features) + sum(not c.verified for c in provider.clauses)
+            + int(detect_claims and not detect.verified))

@@ -125,10 +125,19 @@ def _print_provider(provider: Provider, day: date, ctx: CliContext) -> None:
     for thread in clause_history(provider):
         ctx.print(f"  {thread.label}:")
         for clause in thread.clauses:
-            _print_clause(clause, provider.document(clause.document), ctx, indent="    ")
+            _print_clause(clause, provider.document(clause.document), ctx, indent="    ", brief=True)
+    if not provider.clauses:
+        ctx.print("  none recorded")
     ctx.print()
-    sources = ", ".join(str(s.url) for s in provider.detect.sources) or "no sources recorded"
-    ctx.print(f"Detection data{_mark(provider.detect.verified)}: {sources}")
+    detect = provider.detect
+    ctx.print(f"Detection data{_mark(detect.verified)}:")
+    if detect.note:
+        ctx.print(f"  {detect.note}")
+    for source in detect.sources:
+        ctx.print(f"  source: {source.url} (checked {source.checked.isoformat()})")
+    if provider.note:
+        ctx.print()
+        ctx.print(f"Note: {provider.note}")
     contacts = provider.contacts
     if contacts.controller or contacts.privacy_email or contacts.privacy_form:
         parts = [x for x in (contacts.controller, contacts.privacy_email,
@@ -147,7 +156,8 @@ def _print_feature(feature: AiFeature, ctx: CliContext) -> None:
         ctx.print(f"    source: {source.url} (checked {source.checked.isoformat()})")
 
 
-def _print_clause(clause: Clause, document: Document | None, ctx: CliContext, indent: str) -> None:
+def _print_clause(clause: Clause, document: Document | None, ctx: CliContext, indent: str,
+                  brief: bool = False) -> None:
     until = clause.effective_to.isoformat() if clause.effective_to else "now"
     where = f"{document.title if document else clause.document}"
     if clause.section:
@@ -155,8 +165,8 @@ def _print_clause(clause: Clause, document: Document | None, ctx: CliContext, in
     ctx.print(f"{indent}{clause.effective_from.isoformat()} → {until}  {where} [{clause.topic.value}]"
               f"{_mark(clause.verified)}")
     ctx.print(f"{indent}  “{clause.quote}”")
-    if clause.summary:
+    if clause.summary and not brief:
         ctx.print(f"{indent}  in plain words: {clause.summary}")
-    if clause.note:
+    if clause.note and not brief:
         ctx.print(f"{indent}  note: {clause.note}")
     ctx.print(f"{indent}  source: {clause.source} (checked {clause.checked.isoformat()})")

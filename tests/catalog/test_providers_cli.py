@@ -20,6 +20,8 @@ def test_list_shows_every_provider_with_counts(cli):
     assert rows["zoom"]["features"] == len(zoom.ai_features)
     assert rows["zoom"]["unverified"] == (sum(not f.verified for f in zoom.ai_features)
                                          + sum(not c.verified for c in zoom.clauses))
+    ringcentral = catalog.get("ringcentral")
+    assert not ringcentral.detect.verified and rows["ringcentral"]["unverified"] == 1, "unverified detection counts"
     assert report["problems"] == []
 
 
