@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from pydantic import ValidationError
 
-from guard.catalog.models import Provider, ProviderKind
+from guard.catalog.models import FieldError, Provider, ProviderKind
 from guard.errors import GuardError
 from guard.paths import resources_dir
 
@@ -132,7 +132,11 @@ def _validate(path: Path, raw: dict[str, Any], problems: list[CatalogProblem]) -
         return Provider.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
-        problems.append(CatalogProblem(path, field_path(raw, first["loc"]), _reason(first)))
+        loc = tuple(first["loc"])
+        cause = (first.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldError):
+            loc = (*loc, *cause.loc)
+        problems.append(CatalogProblem(path, field_path(raw, loc), _reason(first)))
         return None
 
 

@@ -6,6 +6,7 @@ checked; ``verified`` is true only when the wording was compared with that sourc
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Literal
@@ -14,6 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, mod
 
 _MODEL = ConfigDict(extra="forbid", frozen=True)
 Slug = str  # lowercase id: letters, digits, '-' (checked by the validators below)
+
+
+class FieldError(ValueError):
+    """A model-level check that knows which field is at fault (``loc`` relative to the model)."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
 
 
 def _check_slug(value: str) -> str:
@@ -87,14 +96,30 @@ class Source(BaseModel):
     title: str | None = None
 
 
+def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Every pattern must compile; the error names the pattern and why."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {error}") from None
+    return patterns
+
+
 class PlatformDetect(BaseModel):
-    """Detection data for one OS. Process names as the OS reports them; titles are regexes."""
+    """Detection data for one OS. Process names as the OS reports them; titles are regexes.
+
+    ``processes`` say the app is running; ``meeting_processes`` exist only while a meeting is
+    on; ``meeting_window_titles`` match a meeting window and must not match the home screen.
+    """
 
     model_config = _MODEL
     processes: tuple[str, ...] = ()
     meeting_processes: tuple[str, ...] = ()
     window_titles: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
+
+    _patterns = field_validator("window_titles", "meeting_window_titles")(_check_patterns)
 
 
 class WebDetect(BaseModel):
@@ -104,8 +129,12 @@ class WebDetect(BaseModel):
     url_patterns: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
 
+    _patterns = field_validator("url_patterns", "meeting_window_titles")(_check_patterns)
+
 
 class Detect(BaseModel):
+    """How to tell the client is running and in a meeting, with where that was learnt."""
+
     model_config = _MODEL
     linux: PlatformDetect = PlatformDetect()
     windows: PlatformDetect = PlatformDetect()
@@ -113,23 +142,10 @@ class Detect(BaseModel):
     web: WebDetect = WebDetect()
     sources: tuple[Source, ...] = ()
     verified: bool = False
+    note: str | None = None
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _regexes_compile(cls, value: object) -> object:
-        import re
-
-        patterns: list[str] = []
-        if isinstance(value, PlatformDetect):
-            patterns = [*value.window_titles, *value.meeting_window_titles]
-        elif isinstance(value, WebDetect):
-            patterns = [*value.url_patterns, *value.meeting_window_titles]
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {error}") from None
-        return value
+    def for_os(self, os_name: "OsName") -> PlatformDetect:
+        return getattr(self, os_name)
 
 
 class AiFeature(BaseModel):
@@ -143,6 +159,7 @@ class AiFeature(BaseModel):
     trains_models: TrainsModels = TrainsModels.UNKNOWN
     sources: tuple[Source, ...] = Field(min_length=1)
     verified: bool = False
+    note: str | None = None
 
     _slug = field_validator("id")(_check_slug)
 
@@ -158,6 +175,7 @@ class Document(BaseModel):
     select: tuple[str, ...] = ("main", "article", "body")
     remove: tuple[str, ...] = ("nav", "header", "footer", "script", "style", "noscript")
     checked: date
+    note: str | None = None
 
     _slug = field_validator("id")(_check_slug)
 
@@ -184,7 +202,8 @@ class Clause(BaseModel):
     @model_validator(mode="after")
     def _dates_in_order(self) -> "Clause":
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise ValueError(f"effective_to {self.effective_to} is before effective_from {self.effective_from}")
+            raise FieldError(("effective_to",),
+                             f"effective_to {self.effective_to} is before effective_from {self.effective_from}")
         return self
 
     def in_force_on(self, day: date) -> bool:
@@ -214,6 +233,7 @@ class Provider(BaseModel):
     documents: tuple[Document, ...] = ()
     clauses: tuple[Clause, ...] = ()
     contacts: Contacts = Contacts()
+    note: str | None = Field(None, description="Status worth knowing (e.g. the service was retired), with its source.")
 
     _slug = field_validator("id")(_check_slug)
 
@@ -222,12 +242,13 @@ class Provider(BaseModel):
         doc_ids = [doc.id for doc in self.documents]
         for label, ids in (("ai_features", [f.id for f in self.ai_features]), ("documents", doc_ids),
                            ("clauses", [c.id for c in self.clauses])):
-            duplicates = sorted({i for i in ids if ids.count(i) > 1})
-            if duplicates:
-                raise ValueError(f"{label}: duplicate id {', '.join(duplicates)}")
-        for clause in self.clauses:
+            for index, item_id in enumerate(ids):
+                if item_id in ids[:index]:
+                    raise FieldError((label, index, "id"), f"duplicate id '{item_id}' in {label}")
+        for index, clause in enumerate(self.clauses):
             if clause.document not in doc_ids:
-                raise ValueError(f"clause '{clause.id}' names document '{clause.document}', which is not in documents")
+                raise FieldError(("clauses", index, "document"), f"names document '{clause.document}', which is not "
+                                 f"in this provider's documents ({', '.join(doc_ids) or 'none'})")
         return self
 
     def clauses_in_force(self, day: date) -> list[Clause]:

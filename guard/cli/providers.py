@@ -1,0 +1,172 @@
+"""``meeting-guard providers [ID]``: the catalog of meeting clients and AI note-takers.
+
+Without an id: one line per provider. With an id: its AI features, the clauses in force on
+a day (today by default) and every section's clause history, each with source and checked
+date. Anything not checked against its source is marked "(unverified)".
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from guard.catalog import Catalog, CatalogError, load_catalog
+from guard.catalog.history import clause_history, unverified_count
+from guard.catalog.models import AiFeature, Clause, Document, Provider
+from guard.cli.context import CliContext
+
+UNVERIFIED = "(unverified)"
+
+
+class UnknownProviderError(CatalogError):
+    """The user named a provider id the catalog does not have."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "providers", help="list meeting clients and AI note-takers, or show one's AI features and terms clauses")
+    parser.add_argument("id", nargs="?", help="a provider id from the list (e.g. zoom)")
+    parser.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="show the clauses in force on this day instead of today")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    catalog = load_catalog(user=ctx.paths.user_catalog_dir)
+    for problem in catalog.problems:
+        ctx.error(problem.message())
+    if args.id is None:
+        _print_list(catalog, ctx, args.json)
+    else:
+        provider = catalog.get(args.id)
+        if provider is None:
+            known = ", ".join(sorted(catalog.providers))
+            raise UnknownProviderError(
+                f"No provider with id '{args.id}' in the catalog. Known ids: {known}. "
+                "Run 'meeting-guard providers' for the list.")
+        day = args.on or date.today()
+        if args.json:
+            ctx.print_json(provider_report(provider, day, [p.message() for p in catalog.problems]))
+        else:
+            _print_provider(provider, day, ctx)
+    return 1 if catalog.problems else 0
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+def provider_summary(provider: Provider) -> dict[str, Any]:
+    return {
+        "id": provider.id, "name": provider.name, "vendor": provider.vendor, "kind": provider.kind.value,
+        "features": len(provider.ai_features), "clauses": len(provider.clauses),
+        "unverified": unverified_count(provider), "detection_verified": provider.detect.verified,
+    }
+
+
+def provider_report(provider: Provider, day: date, problems: list[str]) -> dict[str, Any]:
+    """Everything ``providers ID --json`` prints, as plain JSON values."""
+    return {
+        "provider": {**provider_summary(provider), "homepage": str(provider.homepage)},
+        "on": day.isoformat(),
+        "features": [feature.model_dump(mode="json") for feature in provider.ai_features],
+        "documents": [doc.model_dump(mode="json") for doc in provider.documents],
+        "clauses_in_force": [_clause_json(c, day) for c in provider.clauses_in_force(day)],
+        "clause_history": [
+            {"document": t.document, "section": t.section, "topic": t.topic,
+             "clauses": [_clause_json(c, day) for c in t.clauses]}
+            for t in clause_history(provider)
+        ],
+        "detect": provider.detect.model_dump(mode="json"),
+        "contacts": provider.contacts.model_dump(mode="json"),
+        "problems": problems,
+    }
+
+
+def _clause_json(clause: Clause, day: date) -> dict[str, Any]:
+    return {**clause.model_dump(mode="json"), "in_force": clause.in_force_on(day)}
+
+
+# --- text -----------------------------------------------------------------------------------
+
+def _print_list(catalog: Catalog, ctx: CliContext, as_json: bool) -> None:
+    if as_json:
+        ctx.print_json({"providers": [provider_summary(p) for p in catalog],
+                        "problems": [p.message() for p in catalog.problems]})
+        return
+    rows = [("ID", "NAME", "KIND", "FEATURES", "UNVERIFIED")]
+    rows += [(p.id, p.name, p.kind.value, str(len(p.ai_features)), str(unverified_count(p))) for p in catalog]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        ctx.print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _mark(verified: bool) -> str:
+    return "" if verified else f" {UNVERIFIED}"
+
+
+def _print_provider(provider: Provider, day: date, ctx: CliContext) -> None:
+    ctx.print(f"{provider.name} ({provider.id}) by {provider.vendor}: {provider.kind.value}, {provider.homepage}")
+    ctx.print()
+    ctx.print(f"AI features ({len(provider.ai_features)}):")
+    for feature in provider.ai_features:
+        _print_feature(feature, ctx)
+    if not provider.ai_features:
+        ctx.print("  none recorded")
+    ctx.print()
+    in_force = provider.clauses_in_force(day)
+    ctx.print(f"Clauses in force on {day.isoformat()} ({len(in_force)}):")
+    for clause in in_force:
+        _print_clause(clause, provider.document(clause.document), ctx, indent="  ")
+    if not in_force:
+        ctx.print("  none recorded")
+    ctx.print()
+    ctx.print("Clause history:")
+    for thread in clause_history(provider):
+        ctx.print(f"  {thread.label}:")
+        for clause in thread.clauses:
+            _print_clause(clause, provider.document(clause.document), ctx, indent="    ", brief=True)
+    if not provider.clauses:
+        ctx.print("  none recorded")
+    ctx.print()
+    detect = provider.detect
+    ctx.print(f"Detection data{_mark(detect.verified)}:")
+    if detect.note:
+        ctx.print(f"  {detect.note}")
+    for source in detect.sources:
+        ctx.print(f"  source: {source.url} (checked {source.checked.isoformat()})")
+    if provider.note:
+        ctx.print()
+        ctx.print(f"Note: {provider.note}")
+    contacts = provider.contacts
+    if contacts.controller or contacts.privacy_email or contacts.privacy_form:
+        parts = [x for x in (contacts.controller, contacts.privacy_email,
+                             str(contacts.privacy_form) if contacts.privacy_form else None) if x]
+        ctx.print("Privacy contact: " + "; ".join(parts))
+
+
+def _print_feature(feature: AiFeature, ctx: CliContext) -> None:
+    ctx.print(f"  - {feature.name} [{feature.id}]{_mark(feature.verified)}")
+    ctx.print(f"    {feature.description}")
+    ctx.print(f"    who can turn it on: {', '.join(a.value for a in feature.enabled_by)}")
+    ctx.print(f"    participants see: {feature.participant_notice}")
+    ctx.print(f"    participants can: {', '.join(o.value for o in feature.participant_options)}")
+    ctx.print(f"    content may train models: {feature.trains_models.value}")
+    for source in feature.sources:
+        ctx.print(f"    source: {source.url} (checked {source.checked.isoformat()})")
+
+
+def _print_clause(clause: Clause, document: Document | None, ctx: CliContext, indent: str,
+                  brief: bool = False) -> None:
+    until = clause.effective_to.isoformat() if clause.effective_to else "now"
+    where = f"{document.title if document else clause.document}"
+    if clause.section:
+        where += f" § {clause.section}"
+    ctx.print(f"{indent}{clause.effective_from.isoformat()} → {until}  {where} [{clause.topic.value}]"
+              f"{_mark(clause.verified)}")
+    ctx.print(f"{indent}  “{clause.quote}”")
+    if clause.summary and not brief:
+        ctx.print(f"{indent}  in plain words: {clause.summary}")
+    if clause.note and not brief:
+        ctx.print(f"{indent}  note: {clause.note}")
+    ctx.print(f"{indent}  source: {clause.source} (checked {clause.checked.isoformat()})")

@@ -1,0 +1,1 @@
+"""Shipped provider catalog files (*.toml); a package so wheels include them."""

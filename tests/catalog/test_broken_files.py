@@ -1,0 +1,102 @@
+"""A broken catalog file is reported by file, field and reason, and the other files still load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guard.catalog import load_catalog
+
+GOOD = '''
+id = "good"
+name = "Good Provider"
+vendor = "Good Inc."
+kind = "meeting-client"
+homepage = "https://good.example/"
+
+[[documents]]
+id = "terms"
+type = "terms-of-service"
+title = "Terms"
+url = "https://good.example/terms"
+checked = 2026-11-23
+
+[[clauses]]
+id = "no-training"
+document = "terms"
+section = "4"
+topic = "ai-training"
+quote = "We do not train on your content."
+effective_from = 2024-01-01
+source = "https://good.example/terms"
+checked = 2026-11-23
+'''
+
+
+def _variant(old: str, new: str, provider_id: str = "broken") -> str:
+    text = GOOD.replace('id = "good"', f'id = "{provider_id}"')
+    assert old in text, old
+    return text.replace(old, new)
+
+
+BROKEN = {
+    "not-toml": ("id = 'x\nname = ", "", "not valid TOML"),
+    "missing-field": (_variant('vendor = "Good Inc."\n', ""), "vendor", "missing"),
+    "bad-enum": (_variant('kind = "meeting-client"', 'kind = "video-thing"'), "kind", "video-thing"),
+    "wrong-type": (_variant("checked = 2026-11-23\n\n[[clauses]]", "checked = \"last week\"\n\n[[clauses]]"),
+                   "documents[terms].checked", "date"),
+    "bad-url": (_variant('homepage = "https://good.example/"', 'homepage = "not a url"'), "homepage", "URL"),
+    "bad-regex": (_variant("[[documents]]", "[detect.linux]\nmeeting_window_titles = ['(unclosed']\n\n[[documents]]"),
+                  "detect.linux.meeting_window_titles", "not a valid regular expression"),
+    "unknown-document": (_variant('document = "terms"', 'document = "privacy"'),
+                         "clauses[no-training].document", "names document 'privacy'"),
+    "dates-reversed": (_variant("effective_from = 2024-01-01", "effective_from = 2024-01-01\neffective_to = 2023-01-01"),
+                       "clauses[no-training].effective_to", "before effective_from"),
+    "unknown-field": (_variant('vendor = "Good Inc."', 'vendor = "Good Inc."\nvendro = "typo"'), "vendro",
+                      "not a known field"),
+    "duplicate-clause": (_variant("[[clauses]]\nid = \"no-training\"",
+                                  "[[clauses]]\nid = \"no-training\"\ndocument = \"terms\"\ntopic = \"other\"\n"
+                                  "quote = \"x\"\neffective_from = 2024-01-01\nsource = \"https://good.example/\"\n"
+                                  "checked = 2026-11-23\n\n[[clauses]]\nid = \"no-training\""),
+                         "clauses[no-training].id", "duplicate id 'no-training'"),
+    "bad-slug": (_variant('id = "broken"', 'id = "Has Spaces"'), "id", "lowercase"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_broken_file_is_reported_by_file_field_and_reason(tmp_path: Path, kind: str):
+    text, field, reason = BROKEN[kind]
+    (tmp_path / "good.toml").write_text(GOOD, encoding="utf-8")
+    broken = tmp_path / f"{kind}.toml"
+    broken.write_text(text, encoding="utf-8")
+
+    catalog = load_catalog(shipped=tmp_path)
+
+    assert list(catalog.providers) == ["good"], "the good file still loads, the broken one is skipped"
+    assert len(catalog.problems) == 1
+    problem = catalog.problems[0]
+    assert problem.file == broken
+    assert problem.field == field
+    assert reason in problem.reason
+    message = problem.message()
+    assert str(broken) in message and reason in message
+    if field:
+        assert f"field '{field}'" in message
+
+
+def test_two_files_with_the_same_id_keep_the_first(tmp_path: Path):
+    (tmp_path / "a.toml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.toml").write_text(GOOD.replace("Good Provider", "Impostor"), encoding="utf-8")
+    catalog = load_catalog(shipped=tmp_path)
+    assert catalog.get("good").name == "Good Provider"
+    [problem] = catalog.problems
+    assert problem.file == tmp_path / "b.toml" and problem.field == "id" and "already used" in problem.reason
+
+
+def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path):
+    (tmp_path / "good.toml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "latin.toml").write_bytes('name = "Caf\xe9"'.encode("latin-1"))
+    catalog = load_catalog(shipped=tmp_path)
+    assert list(catalog.providers) == ["good"]
+    assert "not UTF-8" in catalog.problems[0].reason
