@@ -12,6 +12,7 @@ library that PyInstaller itself imports, and a regular package here would shadow
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
@@ -94,6 +95,16 @@ def is_qt_translation(dest: str) -> bool:
     return bool(parts) and parts[0] == "PySide6" and "translations" in parts
 
 
+def _posix(dest: str) -> str:
+    return posixpath.normpath(dest.replace("\\", "/"))
+
+
+def _link_target(entry: TocEntry) -> str:
+    """Where a SYMLINK entry (dest, target relative to dest's folder, "SYMLINK") points in the bundle."""
+    dest, target, _ = entry
+    return _posix(posixpath.join(posixpath.dirname(_posix(dest)), target.replace("\\", "/")))
+
+
 def _key(name: str) -> str:
     return PurePath(name.replace("\\", "/")).name.lower()
 
@@ -108,7 +119,8 @@ def trim_binaries(
     also links to stays. ``imports_of(entry)`` names the libraries an entry links to.
     """
     entries = list(binaries)
-    by_key = {_key(entry[0]): entry for entry in entries}
+    # Dependencies resolve to the real files; PyInstaller's top-level symlinks share their names.
+    by_key = {_key(entry[0]): entry for entry in entries if entry[2] != "SYMLINK"}
 
     def deps(entry: TocEntry) -> list[TocEntry]:
         return [by_key[_key(name)] for name in imports_of(entry) if _key(name) in by_key]
@@ -130,3 +142,24 @@ def trim_binaries(
     needed = closure(roots)
     dropped = unwanted_plugins | (only_maybe_theirs - needed)
     return [e for e in entries if e not in dropped], [e for e in entries if e in dropped]
+
+
+def trim_datas(datas: Iterable[TocEntry], dropped_binaries: Iterable[TocEntry]) -> list[TocEntry]:
+    """``datas`` without Qt's translations and without what belonged to the dropped binaries.
+
+    PyInstaller lists its symlinks among the data (e.g. ``libQt6Quick.so.6`` at the top of the
+    bundle pointing into PySide6/Qt/lib/), and on macOS a Qt framework's Info.plist and links;
+    left behind they would dangle or make a half framework that codesign rejects.
+    """
+    dropped = {_posix(e[0]) for e in dropped_binaries}
+    frameworks = tuple(d[: d.index(".framework/") + len(".framework/")] for d in dropped if ".framework/" in d)
+
+    def unwanted(entry: TocEntry) -> bool:
+        dest = _posix(entry[0])
+        return (
+            is_qt_translation(dest)
+            or (entry[2] == "SYMLINK" and _link_target(entry) in dropped)
+            or (bool(frameworks) and (dest + "/").startswith(frameworks))
+        )
+
+    return [e for e in datas if not unwanted(e)]

@@ -63,3 +63,32 @@ def test_qt_translations_are_left_out_but_nothing_else():
     assert rules.is_qt_translation("PySide6\\translations\\qt_fr.qm")
     assert not rules.is_qt_translation("resources/terms/zoom/terms.md")
     assert not rules.is_qt_translation("resources/translations/de.qm")
+
+
+def test_symlinks_to_dropped_libraries_go_with_them():
+    kms = entry("PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6")
+    eglfs = entry("PySide6/Qt/plugins/platforms/libqeglfs.so")
+    core = entry("PySide6/Qt/lib/libQt6Core.so.6")
+    module = ("PySide6/QtCore.abi3.so", "/src/QtCore.abi3.so", "EXTENSION")
+    links = {eglfs: ["libQt6EglFsKmsSupport.so.6", "libQt6Core.so.6"], module: ["libQt6Core.so.6"]}
+    kept, dropped = rules.trim_binaries([kms, eglfs, core, module], lambda e: links.get(e, []))
+    assert set(dropped) == {kms, eglfs}
+
+    kms_link = ("libQt6EglFsKmsSupport.so.6", "PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6", "SYMLINK")
+    nested_link = ("PySide6/Qt/libQt6EglFsKmsSupport.so.6", "lib/libQt6EglFsKmsSupport.so.6", "SYMLINK")
+    core_link = ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK")
+    catalog = ("resources/catalog/zoom.toml", "/src/resources/catalog/zoom.toml", "DATA")
+    translation = ("PySide6/Qt/translations/qtbase_de.qm", "/src/qtbase_de.qm", "DATA")
+    datas = [kms_link, nested_link, core_link, catalog, translation]
+    assert rules.trim_datas(datas, dropped) == [core_link, catalog]
+
+
+def test_a_dropped_macos_framework_leaves_nothing_behind():
+    quick = entry("PySide6/Qt/lib/QtQuick.framework/Versions/A/QtQuick")
+    datas = [
+        ("PySide6/Qt/lib/QtQuick.framework/Versions/A/Resources/Info.plist", "/src/Info.plist", "DATA"),
+        ("PySide6/Qt/lib/QtQuick.framework/Versions/Current", "A", "SYMLINK"),
+        ("PySide6/Qt/lib/QtQuick.framework/QtQuick", "Versions/Current/QtQuick", "SYMLINK"),
+        ("PySide6/Qt/lib/QtGui.framework/Versions/A/Resources/Info.plist", "/src/Gui.plist", "DATA"),
+    ]
+    assert rules.trim_datas(datas, [quick]) == datas[3:]

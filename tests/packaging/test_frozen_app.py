@@ -105,6 +105,8 @@ def test_bundle_has_the_resources_and_no_unwanted_qt(build):
         assert sorted(p.name for p in (internal / "resources" / "catalog").glob("*.toml")) == \
             sorted(p.name for p in (ROOT / "resources" / "catalog").glob("*.toml"))
 
+    dangling = [str(p) for p in internal.rglob("*") if p.is_symlink() and not p.exists()]
+    assert not dangling, dangling
     files = [p.relative_to(internal).as_posix() for p in internal.rglob("*") if p.is_file()]
     unwanted = [f for f in files for name in rules.UNWANTED_QT_LIBRARIES
                 if re.search(rf"(^|/)(lib)?Qt6?{name}", Path(f).name)]
