@@ -72,9 +72,9 @@ def test_metainfo_names_the_desktop_file_and_the_command():
     assert root.findtext("project_license") == "GPL-3.0-or-later"
 
 
-def test_flatpak_manifest_parses_without_warnings():
+def test_flatpak_manifest_parses_without_warnings(tmp_path):
     result = subprocess.run([tool("flatpak-builder"), "--show-manifest", str(FLATPAK)],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, cwd=tmp_path)  # it leaves .flatpak-builder/ in cwd
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr  # unknown or mistyped properties
     manifest = json.loads(result.stdout)
