@@ -63,7 +63,7 @@ def test_inno_setup_script_installs_this_version_of_the_bundle():
     assert iss_define("RdnsId") == RDNS_ID
     assert iss_define("BundleDir") == rf"..\..\dist\{BUNDLE_NAME}"
     # The spec renders the .ico into PyInstaller's default work folder, build/<spec name>/icons.
-    assert iss_define("IconFile") == rf"..\..\build\{BUNDLE_NAME}\icons\"
+    assert iss_define("IconFile") == rf"..\..\build\{BUNDLE_NAME}\icons" + "\\"
     assert (PACKAGING / f"{BUNDLE_NAME}.spec").is_file()
     assert 'Source: "{#BundleDir}\\*"' in ISS and "recursesubdirs" in ISS
 
