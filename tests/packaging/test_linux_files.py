@@ -1,0 +1,133 @@
+"""The Linux desktop integration files validate with the tools distributions use, and agree."""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from app_identity import EXE_NAME, HICOLOR_SIZES, RDNS_ID, ROOT
+
+LINUX = ROOT / "packaging" / "linux"
+DESKTOP = LINUX / f"{RDNS_ID}.desktop"
+AUTOSTART = LINUX / "autostart" / f"{RDNS_ID}.desktop"
+METAINFO = LINUX / f"{RDNS_ID}.metainfo.xml"
+FLATPAK = LINUX / "flatpak" / f"{RDNS_ID}.json"
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    assert path, f"{name} is missing: run .ci/install --test (it installs the Debian package)"
+    return path
+
+
+def desktop_entry(path: Path) -> dict[str, str]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keys are case-sensitive
+    parser.read(path, encoding="utf-8")
+    return dict(parser["Desktop Entry"])
+
+
+@pytest.mark.parametrize("path", [DESKTOP, AUTOSTART], ids=["menu-entry", "autostart-entry"])
+def test_desktop_files_validate(path):
+    result = subprocess.run([tool("desktop-file-validate"), str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "error" not in (result.stdout + result.stderr).lower()
+
+
+def test_desktop_entry_starts_the_app_with_its_icon():
+    entry = desktop_entry(DESKTOP)
+    assert entry["Type"] == "Application"
+    assert entry["Exec"] == EXE_NAME
+    assert entry["Icon"] == RDNS_ID
+    assert entry["Terminal"] == "false"
+
+
+def test_autostart_entry_starts_the_tray_app_after_the_panel():
+    entry = desktop_entry(AUTOSTART)
+    assert entry["Exec"] == EXE_NAME  # no subcommand: the tray app
+    assert entry["X-GNOME-Autostart-enabled"] == "true"
+    assert entry["X-KDE-autostart-after"] == "panel"
+    assert entry["NoDisplay"] == "true"  # not a second menu entry
+
+
+def test_metainfo_validates_strictly():
+    result = subprocess.run([tool("appstreamcli"), "validate", "--no-net", "--strict", str(METAINFO)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_metainfo_names_the_desktop_file_and_the_command():
+    root = ET.parse(METAINFO).getroot()
+    assert root.findtext("id") == RDNS_ID
+    assert root.find("launchable[@type='desktop-id']").text == DESKTOP.name
+    assert root.findtext("provides/binary") == EXE_NAME
+    assert root.findtext("project_license") == "GPL-3.0-or-later"
+
+
+def test_flatpak_manifest_parses_without_warnings(tmp_path):
+    result = subprocess.run([tool("flatpak-builder"), "--show-manifest", str(FLATPAK)],
+                            capture_output=True, text=True, cwd=tmp_path)  # it leaves .flatpak-builder/ in cwd
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr  # unknown or mistyped properties
+    manifest = json.loads(result.stdout)
+    assert manifest["id"] == RDNS_ID
+    assert manifest["command"] == EXE_NAME
+
+
+def test_flatpak_manifest_takes_the_tree_build_linux_makes():
+    manifest = json.loads(FLATPAK.read_text(encoding="utf-8"))
+    (source,) = manifest["modules"][0]["sources"]
+    assert source["type"] == "dir"
+    assert (FLATPAK.parent / source["path"]).resolve() == ROOT / "build" / "linux" / "prefix"
+
+
+def test_install_script_explains_itself_and_refuses_unknown_options(tmp_path):
+    script = LINUX / "install.sh"
+    assert os.access(script, os.X_OK)
+    help_text = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    assert help_text.returncode == 0 and "--uninstall" in help_text.stdout
+    bad = subprocess.run([str(script), "--frobnicate"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown option" in bad.stderr
+    outside_tarball = subprocess.run([str(script), "--prefix", str(tmp_path / "p")], capture_output=True, text=True)
+    assert outside_tarball.returncode == 2 and "unpacked tarball" in outside_tarball.stderr
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_icons_are_rendered_for_every_platform(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    subprocess.run([sys.executable, str(ROOT / "packaging" / "render_icons.py"), str(tmp_path)],
+                   check=True, env=env, capture_output=True)
+    hicolor = tmp_path / "hicolor"
+    assert (hicolor / "scalable" / "apps" / f"{RDNS_ID}.svg").read_bytes() == \
+        (ROOT / "resources" / "icons" / "meeting-privacy-guard.svg").read_bytes()
+    for size in HICOLOR_SIZES:
+        png = (hicolor / f"{size}x{size}" / "apps" / f"{RDNS_ID}.png").read_bytes()
+        assert png_size(png) == (size, size)
+
+    ico = (tmp_path / f"{RDNS_ID}.ico").read_bytes()
+    reserved, kind, count = struct.unpack("<HHH", ico[:6])
+    assert (reserved, kind) == (0, 1) and count >= 5
+    for index in range(count):
+        width, height, _, _, _, _, length, offset = struct.unpack("<BBBBHHII", ico[6 + 16 * index: 22 + 16 * index])
+        assert png_size(ico[offset:offset + length]) == (width or 256, height or 256)
+
+    icns = (tmp_path / f"{RDNS_ID}.icns").read_bytes()
+    assert icns[:4] == b"icns" and struct.unpack(">I", icns[4:8])[0] == len(icns)
+    kinds, position = {}, 8
+    while position < len(icns):
+        kind, length = icns[position:position + 4], struct.unpack(">I", icns[position + 4:position + 8])[0]
+        kinds[kind] = png_size(icns[position + 8:position + length])
+        position += length
+    assert kinds[b"ic10"] == (1024, 1024) and kinds[b"icp4"] == (16, 16)
