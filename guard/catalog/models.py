@@ -133,16 +133,28 @@ class WebDetect(BaseModel):
 
 
 class Detect(BaseModel):
-    """How to tell the client is running and in a meeting, with where that was learnt."""
+    """How to tell the client is running and in a meeting, with where that was learnt.
+
+    ``participant_names`` are regexes (``re.search``; write ``(?i)`` for case-insensitive) for
+    the display name a bot note-taker has in a meeting's participant list, e.g. the name
+    Fireflies gives its bot. They describe what other participants see, not a local process.
+    """
 
     model_config = _MODEL
     linux: PlatformDetect = PlatformDetect()
     windows: PlatformDetect = PlatformDetect()
     macos: PlatformDetect = PlatformDetect()
     web: WebDetect = WebDetect()
+    participant_names: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     verified: bool = False
     note: str | None = None
+
+    _patterns = field_validator("participant_names")(_check_patterns)
+
+    def matches_participant(self, display_name: str) -> bool:
+        """Whether a participant-list display name is this provider's bot."""
+        return any(re.search(pattern, display_name) for pattern in self.participant_names)
 
     def for_os(self, os_name: "OsName") -> PlatformDetect:
         return getattr(self, os_name)

@@ -133,6 +133,8 @@ def _print_provider(provider: Provider, day: date, ctx: CliContext) -> None:
     ctx.print(f"Detection data{_mark(detect.verified)}:")
     if detect.note:
         ctx.print(f"  {detect.note}")
+    if detect.participant_names:
+        ctx.print(f"  bot names in a meeting's participant list: {', '.join(detect.participant_names)}")
     for source in detect.sources:
         ctx.print(f"  source: {source.url} (checked {source.checked.isoformat()})")
     if provider.note:

@@ -49,6 +49,8 @@ BROKEN = {
     "bad-url": (_variant('homepage = "https://good.example/"', 'homepage = "not a url"'), "homepage", "URL"),
     "bad-regex": (_variant("[[documents]]", "[detect.linux]\nmeeting_window_titles = ['(unclosed']\n\n[[documents]]"),
                   "detect.linux.meeting_window_titles", "not a valid regular expression"),
+    "bad-participant-name": (_variant("[[documents]]", "[detect]\nparticipant_names = ['Bot (']\n\n[[documents]]"),
+                             "detect.participant_names", "not a valid regular expression"),
     "unknown-document": (_variant('document = "terms"', 'document = "privacy"'),
                          "clauses[no-training].document", "names document 'privacy'"),
     "dates-reversed": (_variant("effective_from = 2024-01-01", "effective_from = 2024-01-01\neffective_to = 2023-01-01"),

@@ -101,7 +101,7 @@ def test_detection_claims_carry_sources(catalog):
             getattr(getattr(detect, os_name), attr)
             for os_name in ("linux", "windows", "macos")
             for attr in ("processes", "meeting_processes", "window_titles", "meeting_window_titles")
-        ) or detect.web.url_patterns
+        ) or detect.web.url_patterns or detect.participant_names
         if has_data:
             assert detect.sources, f"{provider.id}: detection data without sources"
         if detect.verified:
@@ -154,3 +154,43 @@ def test_meeting_window_titles_match_meetings_not_home_screens(catalog, provider
     assert any(p.search(meeting) for p in patterns), meeting
     for home in homes:
         assert not any(p.search(home) for p in patterns), home
+
+
+def test_every_provider_lists_at_least_one_document(catalog):
+    """The terms watcher needs a page to fetch for every provider."""
+    for provider in catalog:
+        assert provider.documents, f"{provider.id} has no document"
+
+
+MEETING_KINDS = {ProviderKind.MEETING_CLIENT, ProviderKind.CHAT_WITH_CALLS, ProviderKind.BROWSER_MEETING}
+
+
+def test_meeting_providers_have_ai_features_or_say_why_not(catalog):
+    """A meeting client without AI features must say so (with its source) rather than stay silent."""
+    for provider in catalog:
+        if provider.kind in MEETING_KINDS and not provider.ai_features:
+            assert provider.note and "AI feature" in provider.note, \
+                f"{provider.id}: no AI features and no note explaining why"
+
+
+BOT_NAMES = {
+    # provider: (bot display names from the provider's own help pages, human names that must not match)
+    "fireflies": (("Fireflies.ai Notetaker Parth", "Fireflies Notetaker"), ("Parth Shah", "Fire Fly")),
+    "fathom": (("Fathom AI Notetaker",), ("Fathom Jones", "Ada Lovelace")),
+}
+
+
+@pytest.mark.parametrize("provider_id", sorted(BOT_NAMES))
+def test_participant_name_patterns_match_bots_not_people(catalog, provider_id):
+    bots, people = BOT_NAMES[provider_id]
+    detect = catalog.get(provider_id).detect
+    for name in bots:
+        assert detect.matches_participant(name), name
+    for name in people:
+        assert not detect.matches_participant(name), name
+
+
+def test_participant_names_are_sourced_wherever_listed(catalog):
+    for provider in catalog:
+        if provider.detect.participant_names:
+            assert provider.detect.sources, f"{provider.id}: bot names without a source"
