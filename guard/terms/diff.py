@@ -20,6 +20,7 @@ _SECTION = re.compile(
     re.IGNORECASE,
 )
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_BULLET = re.compile(r"^\s*[-*+]\s+")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\[]?[A-Z0-9])")
 _TRANSLATE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-",
@@ -64,11 +65,18 @@ class ClauseDiff:
         return self.new.text if self.new else None
 
 
+def starts_section(text: str) -> bool:
+    """True when the clause opens with its own number (``10.4 ...``), i.e. starts a section."""
+    return _SECTION.match(text) is not None
+
+
 def comparable(text: str) -> str:
-    """The clause as compared: no Markdown markers or escapes, one spacing, plain quotes, lower case."""
-    text = _LIST_MARKER.sub("", text.lstrip("#").lstrip())
-    text = text.replace("\\", "").translate(_TRANSLATE)
-    return " ".join(text.split()).casefold()
+    """The clause as compared: no Markdown markers or escapes, one spacing, plain quotes, lower case.
+
+    Numbers stay: "2. Data" as a list item and "2. DATA" as a paragraph compare equal.
+    """
+    text = _BULLET.sub("", text.replace("\\", "").lstrip("#").lstrip())
+    return " ".join(text.translate(_TRANSLATE).split()).casefold()
 
 
 def split_clauses(markdown: str) -> list[Clause]:
@@ -152,7 +160,7 @@ def _pair(removed: list[Clause], added: list[Clause]) -> tuple[list[tuple[Clause
                 continue
             score = _similarity(old_words[i], new_words[j])
             if same_section and _SECTION.match(before.text) and _SECTION.match(after.text):
-                score += 0.35  # "10.4 ..." rewritten as "10.4 ..." is the same clause
+                score += 1.0  # "10.4 ..." rewritten as "10.4 ..." is the same clause, however reworded
             if score >= 0.45:
                 scored.append((score, i, j))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))

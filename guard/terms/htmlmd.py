@@ -36,10 +36,13 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _NEEDS_ESCAPE = re.compile(r"^(#|>|[-*+](?=\s)|\d+[.)](?=\s))")
 
 
+_BREAK = "\u2028"  # a <br> (or a line of <pre>); newlines in the HTML source are just spaces
+
+
 def normalise_text(text: str) -> str:
-    """NFC, no zero-width characters, single spaces; line breaks kept, blank lines dropped."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    """NFC, no zero-width characters, single spaces; <br> line breaks kept, blank lines dropped."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).replace("\n", " ")
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split(_BREAK))
     return "\n".join(line for line in lines if line)
 
 
@@ -66,13 +69,14 @@ class _Converter:
     """Walks a tree once, collecting blocks; inline content accumulates until a block ends."""
 
     list_depth: int = 0
+    in_pre: bool = False
     blocks: list[_Block] = field(default_factory=list)
     _inline: list[str] = field(default_factory=list)
 
     def walk(self, node: object) -> None:
         if isinstance(node, NavigableString):
             if not isinstance(node, _IGNORED_STRINGS):
-                self._inline.append(str(node))
+                self._inline.append(str(node).replace("\n", _BREAK) if self.in_pre else str(node))
             return
         if not isinstance(node, Tag):
             return
@@ -80,7 +84,14 @@ class _Converter:
         if name in SKIP_TAGS or _hidden(node):
             return
         if name == "br":
-            self._inline.append("\n")
+            self._inline.append(_BREAK)
+        elif name == "pre":
+            self.flush()
+            self.in_pre, was = True, self.in_pre
+            for child in node.children:
+                self.walk(child)
+            self.flush()
+            self.in_pre = was
         elif name in HEADINGS:
             self.flush()
             text = self._inline_text(node).replace("\n", " ")
@@ -113,7 +124,7 @@ class _Converter:
             self.blocks.append(_Block(_escape_start(text)))
 
     def _inline_text(self, node: Tag) -> str:
-        sub = _Converter(self.list_depth)
+        sub = _Converter(self.list_depth, self.in_pre)
         for child in node.children:
             sub.walk(child)
         sub.flush()
@@ -140,7 +151,7 @@ class _Converter:
     def _item(self, node: Tag, marker: str) -> None:
         if _hidden(node):
             return
-        sub = _Converter(self.list_depth + 1)
+        sub = _Converter(self.list_depth + 1, self.in_pre)
         for child in node.children:
             sub.walk(child)
         sub.flush()
