@@ -27,16 +27,17 @@ class RulesError(TermsError):
 
 @dataclass(frozen=True)
 class TopicRule:
+    """One topic's patterns, joined into a single expression (one scan of the text per topic)."""
+
     topic: str
     label: str
     patterns: tuple[re.Pattern[str], ...]
+    combined: re.Pattern[str] | None = None
 
     def matches(self, text: str) -> re.Match[str] | None:
-        for pattern in self.patterns:
-            found = pattern.search(text)
-            if found:
-                return found
-        return None
+        if self.combined is None:
+            return None
+        return self.combined.search(text)
 
 
 def default_rules_path() -> Path:
@@ -63,7 +64,8 @@ def load_rules(path: Path | None = None) -> tuple[TopicRule, ...]:
                 compiled.append(re.compile(pattern, re.IGNORECASE))
             except re.error as error:
                 raise RulesError(f"Topic rules {path}, topic {topic!r}: pattern {pattern!r} is invalid ({error}).") from None
-        rules.append(TopicRule(topic, str(entry.get("label", topic)), tuple(compiled)))
+        combined = re.compile("|".join(f"(?:{p.pattern})" for p in compiled), re.IGNORECASE) if compiled else None
+        rules.append(TopicRule(topic, str(entry.get("label", topic)), tuple(compiled), combined))
     return tuple(rules)
 
 
