@@ -42,6 +42,7 @@ class TermsFetchError(TermsError):
         self.kind = kind
         self.url = url
         self.status = status
+        self.attempts = 1  # set by the fetcher once retries are done
 
     @property
     def retryable(self) -> bool:

@@ -106,7 +106,7 @@ class Fetcher:
                 FetchFailure.NETWORK_DISABLED, url,
                 f"Not fetched {url}: network access is switched off ([terms] network_enabled = false). "
                 "Terms shown are the last stored or shipped versions.")
-            error.attempts = 0  # type: ignore[attr-defined]
+            error.attempts = 0
             raise error
         attempt = 0
         while True:
@@ -115,7 +115,7 @@ class Fetcher:
                 outcome = self._fetch_once(url, etag, last_modified)
                 return FetchOutcome(outcome.url, outcome.html, outcome.meta, outcome.bytes, attempt)
             except TermsFetchError as error:
-                error.attempts = attempt  # type: ignore[attr-defined]
+                error.attempts = attempt
                 if not error.retryable or attempt > self.policy.retries:
                     raise
                 delay = self.policy.backoff_seconds * (2 ** (attempt - 1))

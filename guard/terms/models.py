@@ -59,14 +59,19 @@ class WatchedDocument:
 
     @classmethod
     def from_catalog(cls, provider: Provider, document: Document) -> "WatchedDocument":
+        """The catalog's default selectors are fallbacks (``main``, else ``article``, else
+        ``body``); selectors a catalog file spells out are all used, in order, as in the Open
+        Terms Archive declarations they are usually copied from."""
+        default = tuple(Document.model_fields["select"].default)
+        select = tuple(document.select)
         return cls(
             provider_id=provider.id,
             document_id=document.id,
             title=document.title,
             url=str(document.url),
-            select=tuple(document.select),
+            select=select,
             remove=tuple(document.remove),
-            select_mode=SelectMode.FIRST,
+            select_mode=SelectMode.FIRST if select == default else SelectMode.ALL,
             origin="catalog",
         )
 

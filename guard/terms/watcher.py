@@ -159,10 +159,12 @@ class TermsWatcher:
             outcome = self.fetcher.fetch(document.url, etag=state.etag if state else None,
                                          last_modified=state.last_modified if state else None)
         except TermsFetchError as error:
-            return self._failed(document, at, error.kind, str(error), error.status,
-                                getattr(error, "attempts", 1))
+            return self._failed(document, at, error.kind, str(error), error.status, error.attempts)
         except TermsError as error:
             return self._failed(document, at, "store", str(error), None, 0)
+        except Exception as error:  # e.g. a URL the HTTP library cannot even parse: recorded, never fatal
+            log.exception("Unexpected failure while fetching %s", document.url)
+            return self._failed(document, at, "unexpected", f"Could not fetch {document.url} ({error!r}).", None, 1)
         record = FetchRecord(at, provider, doc_id, document.url, FetchResult.NOT_MODIFIED, outcome.meta.status,
                              outcome.bytes, outcome.meta.final_url, attempts=outcome.attempts)
         try:

@@ -80,7 +80,7 @@ def test_500_is_retried_with_back_off_then_reported() -> None:
         assert error.kind is FetchFailure.SERVER_ERROR and error.status == 500
         assert server.hits("/broken") == 3
         assert sleeps.calls == [0.01, 0.02]
-        assert error.attempts == 3  # type: ignore[attr-defined]
+        assert error.attempts == 3
 
 
 def test_server_that_never_sends_the_body_times_out() -> None:

@@ -163,3 +163,19 @@ def test_from_app_watches_the_users_declarations(app_home: Path) -> None:
     acme = next(d for d in watch.documents if d.provider_id == "acme-meetings")
     assert (acme.document_id, acme.url) == ("terms-of-service", "https://acme.example/terms")
     assert watch.store.root == paths.data_dir / "terms"
+
+
+def test_catalog_selectors_are_fallbacks_by_default_and_all_used_when_spelled_out() -> None:
+    from datetime import date
+
+    from guard.catalog.models import Document, Provider
+    from guard.terms.models import SelectMode
+
+    provider = Provider.model_validate({"id": "acme", "name": "Acme", "vendor": "Acme Inc.", "kind": "meeting-client",
+                                        "homepage": "https://acme.example"})
+    default = Document(id="terms", type="terms-of-service", title="Terms", url="https://acme.example/terms",
+                       checked=date(2024, 1, 1))
+    spelled = Document(id="privacy", type="privacy-statement", title="Privacy", url="https://acme.example/privacy",
+                       select=("h1", ".div_content"), checked=date(2024, 1, 1))
+    assert WatchedDocument.from_catalog(provider, default).select_mode is SelectMode.FIRST
+    assert WatchedDocument.from_catalog(provider, spelled).select_mode is SelectMode.ALL
