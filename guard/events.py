@@ -84,12 +84,16 @@ class NotetakerSeen(DetectionEvent):
 
 @dataclass(frozen=True)
 class ClauseChange:
-    """One clause of a terms document that changed; ``old``/``new`` are None when added/removed."""
+    """One clause of a terms document that changed; ``old``/``new`` are None when added/removed.
+
+    ``summary`` says the change in plain words, quoting only the provider's own sentences.
+    """
 
     topics: tuple[str, ...]
     old: str | None
     new: str | None
     section: str | None = None
+    summary: str | None = None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES: tuple[str, ...] = (
     "guard.cli.settings_cmd",
     "guard.cli.providers",
+    "guard.cli.terms_cmd",
 )
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2

@@ -1,0 +1,203 @@
+"""``meeting-guard terms check|diff|log``: the terms watcher from the command line.
+
+``check`` fetches now (exit 1 if any page could not be fetched), ``diff`` compares two stored
+versions clause by clause, ``log`` lists the versions kept and every fetch made, failures too.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from guard.cli.context import CliContext
+from guard.events import event_to_dict
+from guard.terms.analysis import analyse
+from guard.terms.classify import load_rules
+from guard.terms.errors import TermsError
+from guard.terms.models import FetchResult, Version
+from guard.terms.store import TermsStore
+from guard.terms.watcher import CheckReport, DocumentCheck, TermsWatcher
+
+
+class TermsUsageError(TermsError):
+    """The command line named something that does not exist."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("terms", help="watch providers' terms: check for changes, diff versions, fetch log")
+    actions = parser.add_subparsers(dest="terms_action", metavar="ACTION", required=True)
+
+    check = actions.add_parser("check", help="fetch the watched terms pages now and report changes")
+    check.add_argument("provider", nargs="?", help="only this provider's documents")
+    check.add_argument("--declaration", action="append", type=Path, default=[], metavar="FILE",
+                       help="also watch the documents of this Open Terms Archive declaration (JSON); repeatable")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.set_defaults(func=run_check)
+
+    diff = actions.add_parser("diff", help="compare two stored versions of a document, clause by clause")
+    diff.add_argument("provider")
+    diff.add_argument("document", nargs="?", help="document id (default: the provider's only document, or 'terms')")
+    diff.add_argument("--from", dest="from_ref", metavar="V",
+                      help="older version: SHA-256 prefix, 'baseline', 'previous' (default: the one before --to)")
+    diff.add_argument("--to", dest="to_ref", default="latest", metavar="V",
+                      help="newer version: SHA-256 prefix, 'baseline' or 'latest' (default)")
+    diff.add_argument("--json", action="store_true", help="print JSON")
+    diff.set_defaults(func=run_diff)
+
+    log = actions.add_parser("log", help="versions kept and fetches made (failures included)")
+    log.add_argument("provider", nargs="?")
+    log.add_argument("--limit", type=int, default=50, help="fetch log entries to show (default 50)")
+    log.add_argument("--json", action="store_true", help="print JSON")
+    log.set_defaults(func=run_log)
+
+
+# -- check -------------------------------------------------------------------------------------
+
+def run_check(args: argparse.Namespace, ctx: CliContext) -> int:
+    watcher = TermsWatcher.from_app(ctx.paths, ctx.settings, declaration_files=args.declaration)
+    providers = sorted({doc.provider_id for doc in watcher.documents})
+    if args.provider and args.provider not in providers:
+        known = ", ".join(providers) or "none (the catalog has no documents)"
+        raise TermsUsageError(f"No watched documents for provider '{args.provider}'. Watched providers: {known}.")
+    report = watcher.check(args.provider)
+    if args.json:
+        ctx.print_json({"checked_at": report.at.isoformat(), "checks": [c.to_dict() for c in report.checks],
+                        "events": [event_to_dict(e) for e in report.events], "problems": report.problems})
+    else:
+        _print_report(ctx, report)
+    return 1 if report.failures else 0
+
+
+def _print_report(ctx: CliContext, report: CheckReport) -> None:
+    ctx.print(f"Checked {len(report.checks)} document(s) at {report.at:%Y-%m-%d %H:%M} UTC.")
+    for check in report.checks:
+        ctx.print(f"  {check.document.provider_id}/{check.document.document_id}: {_describe(check)}")
+        if check.event:
+            for change in check.event.changes:
+                ctx.print(f"    - {change.summary}")
+        for note in check.document.notes:
+            ctx.print(f"    note: {note}")
+    if report.events:
+        ctx.print("Run 'meeting-guard terms diff PROVIDER DOCUMENT' to read the old and new wording side by side.")
+    for problem in report.problems:
+        ctx.print(f"Problem: {problem}")
+
+
+def _describe(check: DocumentCheck) -> str:
+    if check.result is FetchResult.FAILED:
+        return f"FAILED ({check.error_kind}): {check.message}"
+    sha = _short(check.version)
+    if check.result is FetchResult.NOT_MODIFIED:
+        return f"not modified since the last check ({sha})"
+    if check.result is FetchResult.UNCHANGED:
+        return f"unchanged ({sha})"
+    if check.previous is None:
+        return f"first version stored ({sha})"
+    text = f"new version {sha} (was {_short(check.previous)}{' shipped baseline' if check.previous.is_baseline else ''})"
+    text += f", {check.changes} clause change(s)"
+    if check.event:
+        text += f", {len(check.event.changes)} about AI or data use"
+    return text
+
+
+def _short(version: Version | None) -> str:
+    return version.sha256[:12] if version else "none"
+
+
+# -- diff --------------------------------------------------------------------------------------
+
+def run_diff(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = TermsStore.open(ctx.paths)
+    document = _pick_document(store, args.provider, args.document)
+    newer = store.resolve(args.provider, document, args.to_ref)
+    older = store.resolve(args.provider, document, args.from_ref) if args.from_ref else _before(store, newer)
+    changes = analyse(store.get_text(older.sha256), store.get_text(newer.sha256), load_rules())
+    if args.json:
+        ctx.print_json({"provider_id": args.provider, "document_id": document, "from": older.to_dict(),
+                        "to": newer.to_dict(), "changes": [change.to_dict() for change in changes]})
+        return 0
+    ctx.print(f"{args.provider}/{document}: {_label(older)} → {_label(newer)}")
+    relevant = [c for c in changes if c.relevant]
+    ctx.print(f"{len(changes)} clause change(s), {len(relevant)} about AI training or data use.")
+    for change in changes:
+        where = f"Section {change.diff.section}" if change.diff.section else "Clause"
+        topics = f" [{', '.join(change.topics)}]" if change.topics else ""
+        ctx.print("")
+        ctx.print(f"{where}: {change.diff.kind}{topics}")
+        if change.summary:
+            ctx.print(f"  {change.summary}")
+        if change.diff.old_text:
+            ctx.print(f"  before: {change.diff.old_text}")
+        if change.diff.new_text:
+            ctx.print(f"  after:  {change.diff.new_text}")
+    return 0
+
+
+def _pick_document(store: TermsStore, provider: str, document: str | None) -> str:
+    documents = [doc for pid, doc in store.documents() if pid == provider]
+    if not documents:
+        raise TermsUsageError(f"No versions of '{provider}' are stored or shipped; run 'meeting-guard terms check'.")
+    if document:
+        if document not in documents:
+            raise TermsUsageError(f"'{provider}' has no document '{document}'; it has: {', '.join(documents)}.")
+        return document
+    if len(documents) == 1:
+        return documents[0]
+    if "terms" in documents:
+        return "terms"
+    raise TermsUsageError(f"'{provider}' has several documents ({', '.join(documents)}); name one.")
+
+
+def _before(store: TermsStore, newer: Version) -> Version:
+    readable = [v for v in store.versions(newer.provider_id, newer.document_id) if v.problem is None]
+    position = next((i for i, v in enumerate(readable) if v.sha256 == newer.sha256 and v.origin == newer.origin), 0)
+    if position == 0:
+        raise TermsUsageError(f"{newer.provider_id}/{newer.document_id} has no version before {newer.sha256[:12]}; "
+                              "give --from.")
+    return readable[position - 1]
+
+
+def _label(version: Version) -> str:
+    if version.is_baseline:
+        return f"{version.sha256[:12]} (shipped baseline of {version.version_date})"
+    seen = f"{version.first_seen:%Y-%m-%d}" if version.first_seen else "?"
+    return f"{version.sha256[:12]} (fetched {seen})"
+
+
+# -- log ---------------------------------------------------------------------------------------
+
+def run_log(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = TermsStore.open(ctx.paths)
+    documents = [(pid, doc) for pid, doc in store.documents() if not args.provider or pid == args.provider]
+    fetches = store.fetch_log(args.provider, limit=max(1, args.limit))
+    if args.json:
+        ctx.print_json({
+            "documents": [{"provider_id": pid, "document_id": doc,
+                           "versions": [v.to_dict() for v in store.versions(pid, doc)]} for pid, doc in documents],
+            "fetches": [record.to_dict() for record in fetches],
+            "problems": store.problems,
+        })
+        return 0
+    if not documents and not fetches:
+        ctx.print("No terms versions stored and no fetches made yet. Run 'meeting-guard terms check'.")
+    for pid, doc in documents:
+        ctx.print(f"{pid}/{doc}:")
+        for version in store.versions(pid, doc):
+            if version.is_baseline:
+                when = f"shipped baseline, text of {version.version_date} ({version.obtained_from})"
+            else:
+                when = f"fetched {version.first_seen:%Y-%m-%d %H:%M}, last seen {version.last_seen:%Y-%m-%d %H:%M}"
+            problem = f"  PROBLEM: {version.problem}" if version.problem else ""
+            ctx.print(f"  {version.sha256[:12]}  {when}  {version.url}{problem}")
+    if fetches:
+        ctx.print("Fetch log (newest first):")
+        for record in fetches:
+            status = record.status if record.status is not None else "-"
+            line = (f"  {record.at:%Y-%m-%d %H:%M:%S}  {record.provider_id}/{record.document_id}  {record.result}  "
+                    f"HTTP {status}  {record.bytes} B  {record.url}")
+            if record.message:
+                line += f"\n      {record.message}"
+            ctx.print(line)
+    for problem in store.problems:
+        ctx.print(f"Problem: {problem}")
+    return 0

@@ -1,0 +1,189 @@
+"""HTML → the watcher's stable Markdown: headings, paragraphs, list items, table rows, text.
+
+Only the words and the block structure survive: no attributes, classes, ids, URLs or
+emphasis, whitespace collapsed and Unicode normalised (NFC, no zero-width characters), so a
+redesign of the page does not read as a change of terms. One block per paragraph, heading,
+list item or table row, separated by a blank line; these blocks are the clauses the diff
+compares. Written over BeautifulSoup because the HTML→Markdown libraries keep URLs and
+styling that change with every redesign.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4.element import CData
+
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
+    "head", "title", "meta", "link", "base", "button", "input", "select", "option", "textarea", "img",
+    "picture", "source", "video", "audio", "track", "map", "area", "dialog",
+})
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "blockquote", "pre",
+    "figure", "figcaption", "address", "details", "summary", "form", "fieldset", "legend", "center",
+    "body", "html", "dl", "dt", "dd", "hr", "caption",
+})
+HEADINGS = {f"h{level}": level for level in range(1, 7)}
+_IGNORED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction, CData)
+
+# Characters that are only layout: removed, or turned into plain spaces.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_NEEDS_ESCAPE = re.compile(r"^(#|>|[-*+](?=\s)|\d+[.)](?=\s))")
+
+
+_BREAK = "\u2028"  # a <br> (or a line of <pre>); newlines in the HTML source are just spaces
+
+
+def normalise_text(text: str) -> str:
+    """NFC, no zero-width characters, single spaces; <br> line breaks kept, blank lines dropped."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).replace("\n", " ")
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split(_BREAK))
+    return "\n".join(line for line in lines if line)
+
+
+def _escape_start(text: str) -> str:
+    """Keep a paragraph that starts like Markdown syntax (``1. ``, ``# ``) a paragraph."""
+    return _NEEDS_ESCAPE.sub(lambda match: "\\" + match.group(1), text, count=1)
+
+
+def _hidden(tag: Tag) -> bool:
+    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+        return True
+    style = tag.get("style")
+    return isinstance(style, str) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style) is not None
+
+
+@dataclass
+class _Block:
+    text: str
+    listed: bool = False  # already carries its list marker and indent
+
+
+@dataclass
+class _Converter:
+    """Walks a tree once, collecting blocks; inline content accumulates until a block ends."""
+
+    list_depth: int = 0
+    in_pre: bool = False
+    blocks: list[_Block] = field(default_factory=list)
+    _inline: list[str] = field(default_factory=list)
+
+    def walk(self, node: object) -> None:
+        if isinstance(node, NavigableString):
+            if not isinstance(node, _IGNORED_STRINGS):
+                self._inline.append(str(node).replace("\n", _BREAK) if self.in_pre else str(node))
+            return
+        if not isinstance(node, Tag):
+            return
+        name = node.name
+        if name in SKIP_TAGS or _hidden(node):
+            return
+        if name == "br":
+            self._inline.append(_BREAK)
+        elif name == "pre":
+            self.flush()
+            self.in_pre, was = True, self.in_pre
+            for child in node.children:
+                self.walk(child)
+            self.flush()
+            self.in_pre = was
+        elif name in HEADINGS:
+            self.flush()
+            text = self._inline_text(node).replace("\n", " ")
+            if text:
+                self.blocks.append(_Block("#" * HEADINGS[name] + " " + text))
+        elif name in ("ul", "ol"):
+            self.flush()
+            self._list(node, ordered=name == "ol")
+        elif name == "li":
+            self.flush()
+            self._item(node, "-")
+        elif name == "table":
+            self.flush()
+            self._table(node)
+        elif name in BLOCK_TAGS:
+            self.flush()
+            for child in node.children:
+                self.walk(child)
+            self.flush()
+        else:
+            for child in node.children:
+                self.walk(child)
+
+    def flush(self) -> None:
+        if not self._inline:
+            return
+        text = normalise_text("".join(self._inline))
+        self._inline.clear()
+        if text:
+            self.blocks.append(_Block(_escape_start(text)))
+
+    def _inline_text(self, node: Tag) -> str:
+        sub = _Converter(self.list_depth, self.in_pre)
+        for child in node.children:
+            sub.walk(child)
+        sub.flush()
+        return " ".join(block.text.lstrip() for block in sub.blocks)
+
+    def _list(self, node: Tag, ordered: bool) -> None:
+        number = 1
+        if ordered:
+            start = node.get("start")
+            if isinstance(start, str) and start.strip().lstrip("-").isdigit():
+                number = int(start)
+        for child in node.children:
+            if isinstance(child, Tag) and child.name == "li":
+                if ordered:
+                    value = child.get("value")
+                    if isinstance(value, str) and value.strip().isdigit():
+                        number = int(value)
+                self._item(child, f"{number}." if ordered else "-")
+                number += 1
+            else:
+                self.walk(child)
+                self.flush()
+
+    def _item(self, node: Tag, marker: str) -> None:
+        if _hidden(node):
+            return
+        sub = _Converter(self.list_depth + 1, self.in_pre)
+        for child in node.children:
+            sub.walk(child)
+        sub.flush()
+        indent = "  " * self.list_depth
+        first = True
+        for block in sub.blocks:
+            if block.listed:
+                self.blocks.append(block)
+            elif first:
+                self.blocks.append(_Block(f"{indent}{marker} {block.text}", listed=True))
+                first = False
+            else:
+                self.blocks.append(_Block(f"{indent}  {block.text}", listed=True))
+
+    def _table(self, node: Tag) -> None:
+        for row in node.find_all("tr"):
+            if _hidden(row):
+                continue
+            cells = [self._inline_text(cell).replace("\n", " ") for cell in row.find_all(("td", "th"), recursive=False)]
+            if any(cells):
+                self.blocks.append(_Block("| " + " | ".join(cells) + " |"))
+
+
+def nodes_to_markdown(nodes: list[Tag | BeautifulSoup]) -> str:
+    """The stable Markdown of ``nodes`` (in the order given), one block per clause."""
+    converter = _Converter()
+    for node in nodes:
+        converter.walk(node)
+        converter.flush()
+    return "\n\n".join(block.text for block in converter.blocks)
+
+
+def html_to_markdown(html: str) -> str:
+    """Convenience for a whole page without selectors."""
+    return nodes_to_markdown([BeautifulSoup(html, "html.parser")])

@@ -1,0 +1,90 @@
+"""Terms watcher benchmark: extract and diff two ~100 kB terms pages; classify 1,000 clauses.
+
+The pages are the real Zoom Terms of Service of 11 August 2023 (tests/terms/fixtures), once
+as plain HTML and once restyled with its Section 10 replaced by the 7 August 2023 wording, so
+the pair differs in markup and in the clauses that matter. Run::
+
+    python -m tests.bench.bench_terms
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from guard.terms.analysis import analyse  # noqa: E402
+from guard.terms.classify import classify_text, load_rules  # noqa: E402
+from guard.terms.diff import split_clauses  # noqa: E402
+from guard.terms.extract import extract  # noqa: E402
+from tests.terms.support.pages import fixture_text, plain_page, restyled_page  # noqa: E402
+
+TARGET_PAIR_MS = 200.0
+SELECT = ("main", "article", "body")
+ROUNDS = 25
+
+
+def pages() -> tuple[str, str]:
+    august_11 = fixture_text("zoom/tos-2023-08-11.ota.md")
+    section_10 = fixture_text("zoom/tos-2023-08-11-section10.ota.md").rstrip("\n")
+    august_07_s10 = fixture_text("zoom/tos-2023-08-07-section10.quoted.md")
+    changed = august_11.replace(section_10, "**10\\. DATA USAGE**\n\n" + august_07_s10)
+    return plain_page(august_11), restyled_page(changed)
+
+
+def pair(old_html: str, new_html: str) -> tuple[float, float, int]:
+    start = time.perf_counter()
+    old = extract(old_html, SELECT).markdown
+    new = extract(new_html, SELECT).markdown
+    extracted = time.perf_counter()
+    changes = analyse(old, new)
+    done = time.perf_counter()
+    return (extracted - start) * 1000, (done - extracted) * 1000, sum(1 for c in changes if c.relevant)
+
+
+def main() -> None:
+    old_html, new_html = pages()
+    cold_extract, cold_diff, relevant = pair(old_html, new_html)
+    extract_ms, diff_ms = [], []
+    for _ in range(ROUNDS):
+        e, d, _ = pair(old_html, new_html)
+        extract_ms.append(e)
+        diff_ms.append(d)
+    totals = sorted(e + d for e, d in zip(extract_ms, diff_ms))
+
+    rules = load_rules()
+    texts = [c.text for name in ("zoom/tos-2020-08-20.ota.md", "zoom/tos-2023-08-11.ota.md",
+                                 "zoom/privacy-2022-12-30.ota.md")
+             for c in split_clauses(extract(plain_page(fixture_text(name)), SELECT).markdown)]
+    clauses = (texts * (1000 // len(texts) + 1))[:1000]
+    start = time.perf_counter()
+    tagged = sum(1 for text in clauses if classify_text(text, rules))
+    classify_ms = (time.perf_counter() - start) * 1000
+
+    median = statistics.median(totals)
+    result = {
+        "benchmark": "terms",
+        "page_bytes": [len(old_html.encode()), len(new_html.encode())],
+        "rounds": ROUNDS,
+        "pair_ms_median": round(median, 1),
+        "pair_ms_p95": round(totals[int(0.95 * (len(totals) - 1))], 1),
+        "pair_ms_cold": round(cold_extract + cold_diff, 1),
+        "extract_two_pages_ms_median": round(statistics.median(extract_ms), 1),
+        "diff_classify_summarise_ms_median": round(statistics.median(diff_ms), 1),
+        "relevant_changes_found": relevant,
+        "classify_1000_clauses_ms": round(classify_ms, 1),
+        "classify_clauses_with_a_topic": tagged,
+        "targets": {"pair_ms": TARGET_PAIR_MS},
+        "met": {"pair_ms": median < TARGET_PAIR_MS},
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

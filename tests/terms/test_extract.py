@@ -1,0 +1,101 @@
+"""Extraction: selectors → stable Markdown that a redesign does not change."""
+
+from __future__ import annotations
+
+import pytest
+
+from guard.terms.extract import ExtractError, extract
+from guard.terms.models import RangeSelector, SelectMode
+from tests.terms.support.pages import fixture_text, plain_page, restyled_page
+
+CATALOG_DEFAULT = ("main", "article", "body")
+
+
+def test_redesigned_page_with_the_same_words_extracts_identically() -> None:
+    md = fixture_text("zoom/tos-2023-08-11.ota.md")
+    plain = extract(plain_page(md), CATALOG_DEFAULT).markdown
+    restyled = extract(restyled_page(md), CATALOG_DEFAULT).markdown
+    assert plain == restyled
+    assert "Zoom does not use any of your audio, video, chat" in plain
+
+
+def test_output_has_no_urls_classes_or_emphasis() -> None:
+    html = ('<main><p class="x" id="y">See our <a href="https://example.com/privacy?id=1">Privacy '
+            '<strong>Statement</strong></a>.</p></main>')
+    markdown = extract(html, CATALOG_DEFAULT).markdown
+    assert markdown == "See our Privacy Statement.\n"
+
+
+def test_first_matching_selector_wins_for_catalog_documents() -> None:
+    html = "<body><nav>Menu</nav><article><p>Article text</p></article><footer>Foot</footer></body>"
+    assert extract(html, CATALOG_DEFAULT).markdown == "Article text\n"
+
+
+def test_all_selectors_are_joined_in_selector_order_for_declarations() -> None:
+    # As Open Terms Archive does: each selector's matches, in the order the selectors are given.
+    html = "<body><div id='b'><p>Second</p></div><div id='a'><p>First</p></div><div id='c'>No</div></body>"
+    result = extract(html, ("#a", "#b"), mode=SelectMode.ALL)
+    assert result.markdown == "First\n\nSecond\n"
+
+
+def test_nested_matches_are_not_repeated() -> None:
+    html = "<main><section class='t'><p>Once</p><div class='t'><p>Inner</p></div></section></main>"
+    assert extract(html, (".t",), mode=SelectMode.ALL).markdown == "Once\n\nInner\n"
+
+
+def test_remove_selectors_drop_content() -> None:
+    html = "<main><p>Keep</p><div class='cookie'>Accept cookies</div><p>Also keep</p></main>"
+    assert extract(html, ("main",), (".cookie",)).markdown == "Keep\n\nAlso keep\n"
+
+
+def test_range_selector_takes_the_content_between_markers() -> None:
+    html = ("<body><h1>Title</h1><p>Intro</p><h2 id='start'>Terms</h2><p>Clause one</p><ul><li>Item</li></ul>"
+            "<h2 id='end'>Contact</h2><p>Address</p></body>")
+    result = extract(html, (RangeSelector(start_before="#start", end_before="#end"),), mode=SelectMode.ALL)
+    assert result.markdown == "## Terms\n\nClause one\n\n- Item\n"
+    after = extract(html, (RangeSelector(start_after="#start", end_after="#end"),), mode=SelectMode.ALL)
+    assert after.markdown == "Clause one\n\n- Item\n\n## Contact\n"
+
+
+def test_range_remove_cuts_a_stretch_out() -> None:
+    html = "<main><p>A</p><p id='s'>Ad start</p><p>Ad</p><p id='e'>Ad end</p><p>B</p></main>"
+    result = extract(html, ("main",), (RangeSelector(start_before="#s", end_after="#e"),))
+    assert result.markdown == "A\n\nB\n"
+
+
+def test_headings_lists_and_tables_keep_their_structure() -> None:
+    html = ("<main><h2>Data</h2><ol start='3'><li>Third <ol><li>nested</li></ol></li><li>Fourth</li></ol>"
+            "<table><tr><th>Kind</th><th>Kept</th></tr><tr><td>Logs</td><td>30 days</td></tr></table></main>")
+    assert extract(html, ("main",)).markdown == (
+        "## Data\n\n3. Third\n\n  1. nested\n\n4. Fourth\n\n| Kind | Kept |\n\n| Logs | 30 days |\n")
+
+
+def test_line_breaks_survive_only_where_the_page_has_them() -> None:
+    html = "<main><p>Zoom Video\nCommunications<br>55 Almaden Blvd</p><pre>a\nb</pre></main>"
+    assert extract(html, ("main",)).markdown == "Zoom Video Communications\n55 Almaden Blvd\n\na\nb\n"
+
+
+def test_whitespace_and_invisible_characters_are_normalised() -> None:
+    html = "<main><p>  Zoom\u00a0will\u200b not\n\n   use   cafe\u0301 data. </p><p>\t</p></main>"
+    assert extract(html, ("main",)).markdown == "Zoom will not use café data.\n"
+
+
+def test_hidden_and_script_content_is_ignored() -> None:
+    html = ("<main><p>Shown</p><p hidden>Hidden</p><div style='display: none'>Gone</div>"
+            "<script>var x = 'code';</script><noscript>Enable JS</noscript></main>")
+    assert extract(html, ("main",)).markdown == "Shown\n"
+
+
+def test_paragraph_that_starts_like_markdown_syntax_is_escaped() -> None:
+    html = "<main><p>10. DATA USAGE</p><p># not a heading</p></main>"
+    assert extract(html, ("main",)).markdown == "\\10. DATA USAGE\n\n\\# not a heading\n"
+
+
+def test_selectors_that_match_nothing_are_an_error_naming_the_page() -> None:
+    with pytest.raises(ExtractError, match="https://example.com/terms.*#terms"):
+        extract("<body><p>Text</p></body>", ("#terms",), url="https://example.com/terms")
+
+
+def test_invalid_css_is_an_error() -> None:
+    with pytest.raises(ExtractError, match="not valid CSS"):
+        extract("<body><p>Text</p></body>", ("main[",))

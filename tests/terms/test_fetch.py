@@ -1,0 +1,234 @@
+"""The fetcher against a real HTTP(S) server on 127.0.0.1: limits, failures, conditional requests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guard import __version__
+from guard.terms.errors import FetchFailure, TermsFetchError
+from guard.terms.fetch import Fetcher, FetchPolicy, HostPacer
+from tests.terms.support.server import Route, TermsServer, closed_port, page
+
+HTML = "<html><body><main><p>Terms text.</p></main></body></html>"
+
+
+class Sleeps:
+    """Records requested sleeps (and really sleeps briefly so servers keep their pace)."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+def fetcher(**policy: object) -> tuple[Fetcher, Sleeps]:
+    sleeps = Sleeps()
+    base = dict(allow_insecure_localhost=True, host_pace_seconds=0.0, backoff_seconds=0.01, retries=2,
+                connect_timeout=2.0, read_timeout=2.0, total_deadline=5.0)
+    base.update(policy)
+    return Fetcher(FetchPolicy(**base), sleep=sleeps), sleeps  # type: ignore[arg-type]
+
+
+def failure(call) -> TermsFetchError:  # type: ignore[no-untyped-def]
+    with pytest.raises(TermsFetchError) as caught:
+        call()
+    return caught.value
+
+
+def test_page_is_fetched_with_an_honest_user_agent() -> None:
+    with TermsServer() as server:
+        server.routes["/terms"] = page(HTML)
+        outcome = fetcher()[0].fetch(server.url("/terms"))
+        assert outcome.html == HTML
+        assert outcome.meta.status == 200
+        agent = server.seen[0].headers["user-agent"]
+        assert agent.startswith(f"MeetingPrivacyGuard/{__version__} (") and "terms watcher" in agent
+
+
+def test_plain_http_to_another_host_is_refused_without_a_request() -> None:
+    fetch, _ = fetcher()
+    error = failure(lambda: fetch.fetch("http://example.com/terms"))
+    assert error.kind is FetchFailure.INSECURE_URL
+    assert "http://example.com/terms" in str(error) and "HTTPS" in str(error)
+
+
+def test_plain_http_to_localhost_needs_the_test_setting() -> None:
+    with TermsServer() as server:
+        server.routes["/terms"] = page(HTML)
+        fetch, _ = fetcher(allow_insecure_localhost=False)
+        assert failure(lambda: fetch.fetch(server.url("/terms"))).kind is FetchFailure.INSECURE_URL
+        assert server.hits("/terms") == 0
+
+
+def test_404_is_reported_and_not_retried() -> None:
+    with TermsServer() as server:
+        server.routes["/gone"] = Route(body=b"<html>gone</html>", status=404)
+        error = failure(lambda: fetcher()[0].fetch(server.url("/gone")))
+        assert error.kind is FetchFailure.CLIENT_ERROR and error.status == 404
+        assert "404" in str(error) and server.url("/gone") in str(error)
+        assert server.hits("/gone") == 1
+
+
+def test_500_is_retried_with_back_off_then_reported() -> None:
+    with TermsServer() as server:
+        server.routes["/broken"] = Route(body=b"oops", status=500)
+        fetch, sleeps = fetcher(retries=2, backoff_seconds=0.01)
+        error = failure(lambda: fetch.fetch(server.url("/broken")))
+        assert error.kind is FetchFailure.SERVER_ERROR and error.status == 500
+        assert server.hits("/broken") == 3
+        assert sleeps.calls == [0.01, 0.02]
+        assert error.attempts == 3
+
+
+def test_server_that_never_sends_the_body_times_out() -> None:
+    with TermsServer() as server:
+        server.routes["/stall"] = Route(body=HTML.encode(), stall=3.0)
+        error = failure(lambda: fetcher(read_timeout=0.5, retries=0)[0].fetch(server.url("/stall")))
+        assert error.kind is FetchFailure.TIMEOUT
+
+
+def test_slow_drip_is_cut_off_by_the_total_deadline() -> None:
+    body = ("<html><body>" + "x" * 400 + "</body></html>").encode()
+    with TermsServer() as server:
+        # One byte every 50 ms: the read timeout (2 s) never fires, the 1 s deadline does.
+        server.routes["/drip"] = Route(body=body, drip_interval=0.05)
+        error = failure(lambda: fetcher(total_deadline=1.0, retries=0)[0].fetch(server.url("/drip")))
+        assert error.kind is FetchFailure.TIMEOUT
+
+
+def test_redirect_loop_is_detected() -> None:
+    with TermsServer() as server:
+        server.routes["/a"] = Route(status=302, location="/b")
+        server.routes["/b"] = Route(status=301, location="/a")
+        error = failure(lambda: fetcher()[0].fetch(server.url("/a")))
+        assert error.kind is FetchFailure.REDIRECT_LOOP
+        assert "/a" in str(error) and "/b" in str(error)
+
+
+def test_more_than_five_redirects_are_refused() -> None:
+    with TermsServer() as server:
+        for hop in range(7):
+            server.routes[f"/r{hop}"] = Route(status=302, location=f"/r{hop + 1}")
+        server.routes["/r7"] = page(HTML)
+        error = failure(lambda: fetcher()[0].fetch(server.url("/r0")))
+        assert error.kind is FetchFailure.TOO_MANY_REDIRECTS
+        assert server.hits("/r6") == 0
+
+
+def test_five_redirects_are_followed() -> None:
+    with TermsServer() as server:
+        for hop in range(5):
+            server.routes[f"/r{hop}"] = Route(status=307, location=f"/r{hop + 1}")
+        server.routes["/r5"] = page(HTML)
+        outcome = fetcher()[0].fetch(server.url("/r0"))
+        assert outcome.html == HTML and outcome.meta.final_url == server.url("/r5")
+
+
+def test_each_redirect_hop_is_checked_against_the_https_rule() -> None:
+    with TermsServer() as server:
+        server.routes["/moved"] = Route(status=301, location="http://example.com/terms")
+        error = failure(lambda: fetcher()[0].fetch(server.url("/moved")))
+        assert error.kind is FetchFailure.INSECURE_URL and "example.com" in str(error)
+
+
+def test_declared_size_over_the_cap_is_not_read() -> None:
+    with TermsServer() as server:
+        server.routes["/big"] = Route(body=b"<html>" + b"a" * 6000 + b"</html>")
+        error = failure(lambda: fetcher(max_bytes=5000)[0].fetch(server.url("/big")))
+        assert error.kind is FetchFailure.TOO_BIG
+
+
+def test_streamed_size_over_the_cap_is_aborted() -> None:
+    with TermsServer() as server:
+        server.routes["/big"] = Route(body=b"<html>" + b"a" * 60_000 + b"</html>", send_length=False)
+        error = failure(lambda: fetcher(max_bytes=20_000)[0].fetch(server.url("/big")))
+        assert error.kind is FetchFailure.TOO_BIG
+
+
+@pytest.mark.parametrize("content_type", ["application/pdf", "image/png"])
+def test_non_html_is_refused(content_type: str) -> None:
+    with TermsServer() as server:
+        server.routes["/file"] = Route(body=b"%PDF-1.4 binary", content_type=content_type)
+        error = failure(lambda: fetcher()[0].fetch(server.url("/file")))
+        assert error.kind is FetchFailure.NOT_HTML and content_type in str(error)
+
+
+def test_etag_makes_the_next_request_conditional() -> None:
+    with TermsServer() as server:
+        server.routes["/terms"] = page(HTML, etag='"v1"')
+        fetch, _ = fetcher()
+        first = fetch.fetch(server.url("/terms"))
+        assert first.meta.etag == '"v1"'
+        second = fetch.fetch(server.url("/terms"), etag=first.meta.etag)
+        assert second.not_modified and second.meta.status == 304
+        assert server.seen[1].headers["if-none-match"] == '"v1"'
+
+
+def test_last_modified_makes_the_next_request_conditional() -> None:
+    stamp = "Fri, 11 Aug 2023 10:00:00 GMT"
+    with TermsServer() as server:
+        server.routes["/terms"] = page(HTML, last_modified=stamp)
+        fetch, _ = fetcher()
+        second = fetch.fetch(server.url("/terms"), last_modified=fetch.fetch(server.url("/terms")).meta.last_modified)
+        assert second.not_modified
+        assert server.seen[1].headers["if-modified-since"] == stamp
+
+
+def test_requests_to_one_host_keep_their_pace() -> None:
+    with TermsServer() as server:
+        server.routes["/a"] = page(HTML)
+        server.routes["/b"] = page(HTML)
+        clock = [100.0]
+        sleeps: list[float] = []
+        fetch = Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=5.0),
+                        sleep=sleeps.append, clock=lambda: clock[0])
+        fetch.fetch(server.url("/a"))
+        clock[0] += 1.5
+        fetch.fetch(server.url("/b"))
+        assert sleeps == [pytest.approx(3.5)]
+
+
+def test_pace_is_per_host() -> None:
+    clock = [0.0]
+    sleeps: list[float] = []
+    pacer = HostPacer(5.0, sleeps.append, lambda: clock[0])
+    pacer.wait_for("a.example")
+    pacer.wait_for("b.example")
+    assert sleeps == []
+    pacer.wait_for("a.example")
+    assert sleeps == [5.0]
+
+
+def test_untrusted_certificate_is_a_tls_error(tmp_path: Path) -> None:
+    with TermsServer(tls=True, cert_dir=tmp_path) as server:
+        server.routes["/terms"] = page(HTML)
+        error = failure(lambda: fetcher(retries=0)[0].fetch(server.url("/terms")))
+        assert error.kind is FetchFailure.TLS
+        assert server.url("/terms") in str(error)
+
+
+def test_connection_refused_is_retried_then_reported() -> None:
+    fetch, sleeps = fetcher(retries=1)
+    url = f"https://127.0.0.1:{closed_port()}/terms"
+    error = failure(lambda: fetch.fetch(url))
+    assert error.kind is FetchFailure.CONNECTION and url in str(error)
+    assert len(sleeps.calls) == 1
+
+
+def test_network_switched_off_makes_no_request() -> None:
+    with TermsServer() as server:
+        server.routes["/terms"] = page(HTML)
+        fetch = Fetcher(FetchPolicy(allow_insecure_localhost=True), network_enabled=False)
+        error = failure(lambda: fetch.fetch(server.url("/terms")))
+        assert error.kind is FetchFailure.NETWORK_DISABLED and "network_enabled" in str(error)
+        assert server.seen == []
+
+
+def test_charset_from_the_header_is_used() -> None:
+    text = "<html><body><p>Données personnelles</p></body></html>"
+    with TermsServer() as server:
+        server.routes["/fr"] = Route(body=text.encode("latin-1"), content_type="text/html; charset=iso-8859-1")
+        assert fetcher()[0].fetch(server.url("/fr")).html == text
