@@ -241,7 +241,7 @@ class Ledger:
                     return self._report(conn, 0, None, problem, None, 0)
             key_rows = conn.execute(f"SELECT {KEY_COLUMNS} FROM keys").fetchall()
             keys = {info.key_id: self._vault.load(info) for info in map(row_to_key, key_rows)}
-            self._keys.update({k: v for k, v in keys.items() if v.status.usable})
+            self._keys.update(keys)  # a key found lost or replaced stops signing until fixed
             result = verify_chain(conn.execute(CHAIN_QUERY), keys, _read_head(conn),
                                   lambda digest: _seq_of_hash(conn, digest))
             problem = earliest(result.problem, _first_edited_column(conn))
