@@ -1,7 +1,8 @@
 """A real writer process for the crash and concurrency tests.
 
-``python -m tests.ledger.writer append PATH N``: open the ledger, print ``ready``, wait for a
-line on stdin, append N records and print each returned id (``id <uuid>``) as it returns.
+``python -m tests.ledger.writer append PATH N LABEL``: open the ledger, print ``ready``, wait
+for a line on stdin, append N records (notes ``LABEL i``) and print each returned id
+(``id <uuid>``) as it returns.
 
 ``python -m tests.ledger.writer fork-server``: import the ledger once, then for each
 ``run PATH`` line on stdin fork a child that opens PATH and appends until it is killed,
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 from guard.ledger import Ledger, RecordDraft
@@ -30,6 +32,7 @@ def append(path: Path, count: int, label: str) -> None:
         for i in range(count):
             record = ledger.append(RecordDraft(provider_id="writer-test", decision="given", note=f"{label} {i}"))
             say(f"id {record.id}")
+            time.sleep(0.001)  # a breath between appends lets the other writer in
     say("done")
 
 
