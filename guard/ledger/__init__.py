@@ -28,7 +28,7 @@ from guard.ledger.verify import Problem, ProblemKind, VerifyReport
 from guard.paths import AppPaths
 
 __all__ = [
-    "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus", "KeyStorage", "Ledger",
+    "KEY_FILE", "LEDGER_FILE", "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus", "KeyStorage", "Ledger",
     "LedgerBusyError", "LedgerCorruptError", "LedgerError", "LedgerFullError", "LedgerInputError", "LedgerKeyError",
     "Meeting", "Order", "Problem", "ProblemKind", "Record", "RecordDraft", "RecordFilter", "RecordNotFoundError",
     "RequestedBy", "TermsRef", "VerifyReport", "erase_ledger", "ledger_path", "open_ledger",

@@ -12,6 +12,7 @@ from typing import Any
 
 from guard.fsutil import fsync_dir
 from guard.ledger import files
+from guard.ledger.errors import LedgerBusyError
 from guard.ledger.keys import KeyInfo, KeyVault
 from guard.ledger.schema import KEY_COLUMNS, row_to_key
 
@@ -32,7 +33,7 @@ class EraseReport:
                 "removed_secrets": self.removed_secrets, "problems": self.problems}
 
 
-def erase_ledger(path: Path) -> EraseReport:
+def erase_ledger(path: Path, *, busy_timeout: float = 10.0) -> EraseReport:
     """Remove the ledger at ``path``, its side files, its key file and its keyring secrets.
 
     Waits for any append in progress (takes the write lock) before removing anything. A
@@ -44,7 +45,8 @@ def erase_ledger(path: Path) -> EraseReport:
     if path.exists():
         try:
             files.check_header(path)
-            conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=30, isolation_level=None)
+            conn = sqlite3.connect(files.sqlite_uri(path, "rw"), uri=True, timeout=busy_timeout,
+                                   isolation_level=None)
             try:
                 conn.execute("BEGIN IMMEDIATE")  # no append is half-way through while we erase
                 keys = [row_to_key(row) for row in conn.execute(f"SELECT {KEY_COLUMNS} FROM keys")]
@@ -52,10 +54,14 @@ def erase_ledger(path: Path) -> EraseReport:
                 conn.execute("ROLLBACK")
             finally:
                 conn.close()
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error):
+                raise LedgerBusyError(f"Cannot erase the consent ledger {path} while another program is writing "
+                                      "to it; close Meeting Privacy Guard's other windows and try again. "
+                                      "Nothing was erased.") from error
+            report.problems.append(_unreadable(path, error))
         except Exception as error:  # the user asked for erasure: a damaged file must not stop it
-            report.problems.append(
-                f"could not read {path} to find its keyring secrets ({error}); any secrets left under service "
-                "'meeting-privacy-guard' in your keyring can be deleted with your keyring manager")
+            report.problems.append(_unreadable(path, error))
     vault = KeyVault(files.key_file_for(path))
     for info in keys:
         problem = vault.delete(info)
@@ -76,3 +82,8 @@ def erase_ledger(path: Path) -> EraseReport:
     log.info("Consent ledger %s erased on request (%s files, %s keyring secrets)", path,
                 len(report.removed_files), len(report.removed_secrets))
     return report
+
+
+def _unreadable(path: Path, error: Exception) -> str:
+    return (f"could not read {path} to find its keyring secrets ({error}); any secrets left under service "
+            "'meeting-privacy-guard' in your keyring can be deleted with your keyring manager")

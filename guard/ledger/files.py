@@ -15,6 +15,7 @@ import sqlite3
 import stat
 import struct
 import tempfile
+import time
 import urllib.parse
 import uuid
 from collections.abc import Iterator
@@ -48,7 +49,7 @@ def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         _create(path)
     check_header(path)
     with translate_errors(path, "open"):
-        conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=busy_timeout, isolation_level=None,
+        conn = sqlite3.connect(sqlite_uri(path, "rw"), uri=True, timeout=busy_timeout, isolation_level=None,
                                check_same_thread=False)
     try:
         with translate_errors(path, "open"):
@@ -68,7 +69,8 @@ def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     return conn
 
 
-def _uri(path: Path, mode: str) -> str:
+def sqlite_uri(path: Path, mode: str) -> str:
+    """A SQLite URI for ``path`` that never creates the file (``mode=rw`` or ``ro``)."""
     return f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}"
 
 
@@ -76,6 +78,7 @@ def _create(path: Path) -> None:
     """Build a new, empty ledger beside ``path`` and link it into place only if ``path`` is
     still free, so two processes starting at once never replace each other's ledger."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _remove_stale_temp_files(path.parent)
     fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".sqlite3", dir=path.parent)  # mode 0600
     os.close(fd)
     temp = Path(temp_name)
@@ -104,6 +107,15 @@ def _create(path: Path) -> None:
     finally:
         for leftover in (temp, *(Path(f"{temp}{suffix}") for suffix in SIDE_SUFFIXES)):
             with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _remove_stale_temp_files(folder: Path, age_s: float = 3600.0) -> None:
+    """Half-built ledgers left by a creation that was killed (never the real ledger)."""
+    now = time.time()
+    for leftover in folder.glob(f"{_TEMP_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > age_s:
                 leftover.unlink()
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from guard.ledger import (Ledger, LedgerCorruptError, LedgerError, LedgerFullError, RecordDraft, erase_ledger)
+from guard.ledger import (Ledger, LedgerBusyError, LedgerCorruptError, LedgerError, LedgerFullError, RecordDraft,
+                          erase_ledger)
 from guard.ledger import schema
 
 
@@ -287,6 +288,19 @@ def test_erase_of_a_damaged_file_still_removes_it_and_says_what_it_could_not_do(
     report = erase_ledger(path)
     assert not path.exists() and report.records is None
     assert any("keyring" in problem for problem in report.problems)
+
+
+def test_erase_waits_for_a_writer_and_refuses_while_it_holds_the_lock(ledger, path):
+    add(ledger)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(LedgerBusyError, match="Nothing was erased"):
+            erase_ledger(path, busy_timeout=0.2)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert path.exists() and ledger.verify().ok
 
 
 def test_appending_to_an_erased_ledger_fails_loudly(ledger, path):
