@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "guard.cli.settings_cmd",
     "guard.cli.providers",
     "guard.cli.terms_cmd",
+    "guard.cli.consent",
 )
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2

@@ -1,0 +1,37 @@
+"""The ledger's error family. Every message names the ledger file (or key) at fault and what
+the user can do; none of these errors ever costs a record that was already saved."""
+
+from __future__ import annotations
+
+from guard.errors import GuardError
+
+
+class LedgerError(GuardError):
+    """Something is wrong with the consent ledger; the message says what and what to do."""
+
+
+class LedgerInputError(LedgerError):
+    """A record to append (or a query) is invalid: a field is missing, unknown or malformed."""
+
+
+class LedgerCorruptError(LedgerError):
+    """The ledger file is not a readable ledger (not a database, truncated, malformed, or
+    made by a newer version). The file is left exactly as it was found."""
+
+
+class LedgerFullError(LedgerError):
+    """The disk (or the database's size limit) is full: the new record was not saved, the
+    earlier ones are intact."""
+
+
+class LedgerBusyError(LedgerError):
+    """Another process held the ledger's write lock for longer than the busy timeout."""
+
+
+class LedgerKeyError(LedgerError):
+    """The ledger's signing key is missing, unreachable or not the one that signed the
+    records, so a new record cannot be signed. Reading and verifying still work."""
+
+
+class RecordNotFoundError(LedgerInputError):
+    """No record has the given id."""

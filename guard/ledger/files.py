@@ -1,0 +1,234 @@
+"""The ledger's files on disk: create a new one atomically, open an existing one without
+ever writing to a file that is not a healthy ledger, translate SQLite's errors into ones a
+user can act on, and remove everything on an explicit erase.
+
+Files: ``ledger.sqlite3`` (+ ``-wal`` and ``-shm`` while open) and, only when no keyring is
+usable, ``ledger.key``. All are private to the user (0600).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import stat
+import struct
+import tempfile
+import time
+import urllib.parse
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from guard.fsutil import fsync_dir
+from guard.ledger import schema
+from guard.ledger.errors import (LedgerBusyError, LedgerCorruptError, LedgerError, LedgerFullError)
+from guard.ledger.timeutil import format_utc, utc_now
+
+log = logging.getLogger(__name__)
+
+LEDGER_FILE = "ledger.sqlite3"
+KEY_FILE = "ledger.key"
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+_TEMP_PREFIX = ".ledger-new-"
+_MAGIC = b"SQLite format 3\x00"
+_RECOVER = ("Keep the file: move it aside (or restore it from a backup) and the app will start a new "
+            "ledger; the damaged file is never overwritten.")
+
+
+def key_file_for(path: Path) -> Path:
+    return Path(path).with_name(KEY_FILE)
+
+
+def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """Open the ledger at ``path``, creating it if there is none; never creates it by accident
+    in place of a damaged file (a damaged file raises LedgerCorruptError and stays as it is)."""
+    path = Path(path)
+    if not path.exists():
+        _create(path)
+    check_header(path)
+    with translate_errors(path, "open"):
+        conn = sqlite3.connect(sqlite_uri(path, "rw"), uri=True, timeout=busy_timeout, isolation_level=None,
+                               check_same_thread=False)
+    try:
+        with translate_errors(path, "open"):
+            _check_identity(conn, path)
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            conn.execute("PRAGMA synchronous = FULL")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                _check_whole(conn, path)  # switching to WAL writes the header: only to a sound file
+                conn.execute("PRAGMA journal_mode = WAL")
+            applied = schema.apply_migrations(conn) if schema.schema_version(conn) < schema.LATEST_VERSION else []
+        if applied:
+            log.info("Ledger %s migrated to schema version %s", path, applied[-1])
+        restrict_permissions(path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def sqlite_uri(path: Path, mode: str) -> str:
+    """A SQLite URI for ``path`` that never creates the file (``mode=rw`` or ``ro``)."""
+    return f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}"
+
+
+def _create(path: Path) -> None:
+    """Build a new, empty ledger beside ``path`` and link it into place only if ``path`` is
+    still free, so two processes starting at once never replace each other's ledger."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _remove_stale_temp_files(path.parent)
+    fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".sqlite3", dir=path.parent)  # mode 0600
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        with translate_errors(path, "create"):
+            conn = sqlite3.connect(temp, isolation_level=None)
+            try:
+                conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+                conn.execute("PRAGMA journal_mode = WAL")
+                schema.apply_migrations(conn)
+                conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+                    ("ledger_id", str(uuid.uuid4())),
+                    ("created_at", format_utc(utc_now())),
+                    ("app", "Meeting Privacy Guard consent ledger"),
+                ])
+            finally:
+                conn.close()  # checkpoints the WAL into the file and removes it
+        _fsync(temp)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            log.info("Another process created the ledger %s first; using it", path)
+        else:
+            fsync_dir(path.parent)
+            log.info("Created a new consent ledger at %s", path)
+    finally:
+        for leftover in (temp, *(Path(f"{temp}{suffix}") for suffix in SIDE_SUFFIXES)):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _remove_stale_temp_files(folder: Path, age_s: float = 3600.0) -> None:
+    """Half-built ledgers left by a creation that was killed (never the real ledger)."""
+    now = time.time()
+    for leftover in folder.glob(f"{_TEMP_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > age_s:
+                leftover.unlink()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def check_header(path: Path) -> None:
+    """Refuse a file that is not a whole SQLite database, reading it only."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise LedgerError(f"Cannot read the consent ledger {path}: {error.strerror or error}. "
+                          "Check the file's permissions.") from error
+    if len(header) < 100:
+        raise LedgerCorruptError(f"The consent ledger {path} is truncated ({size} bytes, shorter than a "
+                                 f"database header). {_RECOVER}")
+    if not header.startswith(_MAGIC):
+        raise LedgerCorruptError(f"The consent ledger {path} is not a database (its first bytes are not a "
+                                 f"SQLite header; damaged or replaced). {_RECOVER}")
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, pages = struct.unpack(">II", header[24:32])
+    valid_for = struct.unpack(">I", header[92:96])[0]
+    if page_size < 512 or page_size & (page_size - 1):
+        raise LedgerCorruptError(f"The consent ledger {path} has a damaged header (page size {page_size}). "
+                                 f"{_RECOVER}")
+    # With a -wal beside it the file may be mid-checkpoint (its header ahead of its length);
+    # SQLite itself finishes that, so the length is only judged for a file on its own.
+    alone = not Path(f"{path}-wal").exists()
+    if alone and (size % page_size or (change_counter == valid_for and pages * page_size > size)):
+        raise LedgerCorruptError(f"The consent ledger {path} is truncated ({size} bytes; its header says "
+                                 f"{pages * page_size}). {_RECOVER}")
+    application_id = struct.unpack(">I", header[68:72])[0]
+    if application_id != schema.APPLICATION_ID:
+        raise LedgerCorruptError(f"The file {path} is a database, but not a Meeting Privacy Guard consent "
+                                 f"ledger. {_RECOVER}")
+
+
+def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
+    version = schema.schema_version(conn)
+    if version > schema.LATEST_VERSION:
+        raise LedgerCorruptError(
+            f"The consent ledger {path} was written by a newer version of Meeting Privacy Guard (schema "
+            f"{version}; this version knows up to {schema.LATEST_VERSION}). Update the app; the file was "
+            "left as it is."
+        )
+    # Touch every table once: a malformed file fails here rather than mid-append.
+    if version >= 1:
+        conn.execute("SELECT count(*) FROM meta").fetchone()
+        conn.execute("SELECT seq FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+
+
+def _check_whole(conn: sqlite3.Connection, path: Path) -> None:
+    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise LedgerCorruptError(f"The consent ledger {path} is damaged ({result}). {_RECOVER}")
+
+
+def restrict_permissions(path: Path) -> None:
+    """Make the ledger and its side files private to the user (0600)."""
+    for target in (path, *(Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES)):
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(target, 0o600)
+                log.warning("%s was readable by others (mode %o); restricted it to 0600", target, mode)
+        except FileNotFoundError:
+            continue
+
+
+@contextlib.contextmanager
+def translate_errors(path: Path, action: str) -> Iterator[None]:
+    """Turn SQLite's errors into LedgerError subclasses naming the file and what to do."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise ledger_error(error, path, action) from error
+
+
+def ledger_error(error: sqlite3.Error, path: Path, action: str) -> LedgerError:
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error)
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return LedgerFullError(
+            f"Could not {action} the consent ledger {path}: the disk is full ({text}). The new record was NOT "
+            "saved; earlier records are intact. Free some space and try again."
+        )
+    if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED") or "locked" in text:
+        return LedgerBusyError(
+            f"Could not {action} the consent ledger {path}: another program kept it locked ({text}). "
+            "Try again; nothing was lost."
+        )
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+        return LedgerCorruptError(f"The consent ledger {path} is damaged ({text}). {_RECOVER}")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        return LedgerError(
+            f"Could not {action} the consent ledger {path}: {text}. Check that the file and its folder "
+            "belong to you and are writable."
+        )
+    return LedgerError(f"Could not {action} the consent ledger {path}: {text}.")
+
+
+def ledger_files(path: Path) -> list[Path]:
+    """Every file belonging to the ledger at ``path`` that exists now."""
+    path = Path(path)
+    candidates = [path, *(Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES), key_file_for(path)]
+    if path.parent.is_dir():
+        candidates += sorted(path.parent.glob(f"{_TEMP_PREFIX}*"))
+    return [candidate for candidate in candidates if candidate.exists()]

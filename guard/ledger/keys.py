@@ -1,0 +1,281 @@
+"""Where the ledger's signing secrets live: the OS keyring, or, when there is none (or it
+fails), a key file with 0600 permissions next to the ledger. The choice is always said
+plainly through :class:`KeyStatus`; a secret is never silently kept nowhere.
+
+Secrets are stored under service ``meeting-privacy-guard`` with a per-key username that
+the ledger's ``keys`` table records, together with where the secret went and a check value
+that tells the right secret from a replaced one.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import binascii
+import json
+import logging
+import os
+import secrets
+import stat
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.backend
+import keyring.errors
+from keyring.backends import chainer, fail, null
+
+from guard.fsutil import atomic_write_text
+from guard.ledger.canonical import key_check
+from guard.ledger.errors import LedgerKeyError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "meeting-privacy-guard"
+SECRET_BYTES = 32
+
+_BACKEND_NAMES = {
+    "keyring.backends.SecretService": "Secret Service",
+    "keyring.backends.libsecret": "Secret Service (libsecret)",
+    "keyring.backends.kwallet": "KWallet",
+    "keyring.backends.Windows": "Windows Credential Manager",
+    "keyring.backends.macOS": "macOS Keychain",
+}
+
+
+class KeyStorage(StrEnum):
+    KEYRING = "keyring"
+    FILE = "file"
+
+
+class KeyState(StrEnum):
+    OK = "ok"
+    NONE = "none"  # no record yet, so no key yet
+    LOST = "lost"  # the store is reachable but has no such secret
+    UNAVAILABLE = "unavailable"  # the store cannot be reached or read right now
+    REPLACED = "replaced"  # a secret is there, but not the one that signed the ledger
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A row of the ledger's ``keys`` table: where one signing secret lives."""
+
+    key_id: str
+    username: str
+    storage: KeyStorage
+    check: str
+    created_at: str
+    reason: str | None = None  # why the key file was used instead of the keyring
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    """Where the signing key is and whether it can be used; :meth:`message` is what to show."""
+
+    state: KeyState
+    storage: KeyStorage | None
+    backend: str | None = None
+    key_file: Path | None = None
+    fallback_reason: str | None = None  # why the key file is used instead of the keyring
+    problem: str | None = None  # why the key cannot be read (state UNAVAILABLE)
+    username: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.state == KeyState.OK
+
+    def where(self) -> str:
+        if self.storage == KeyStorage.KEYRING:
+            return f"keyring: {self.backend or 'unknown backend'}"
+        if self.storage == KeyStorage.FILE:
+            why = f" (no keyring available: {self.fallback_reason})" if self.fallback_reason else ""
+            return f"key file {self.key_file}{why}"
+        return "nowhere yet"
+
+    def message(self) -> str:
+        where = self.where()
+        if self.state == KeyState.OK:
+            return where
+        if self.state == KeyState.NONE:
+            return f"no key yet; the first record creates one ({where})"
+        secret = f"secret '{self.username}'" if self.username else "secret"
+        tail = (" Records are still checked by their hash chain. Restore the key, or run "
+                "'meeting-guard consent rekey' to sign new records with a new key.")
+        if self.state == KeyState.LOST:
+            return f"key lost: the {secret} is not in the {where}.{tail}"
+        if self.state == KeyState.UNAVAILABLE:
+            return f"key unavailable: the {secret} could not be read from the {where}: {self.problem}.{tail}"
+        return (f"key replaced: the {secret} in the {where} is not the one that signed this ledger."
+                f"{tail}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"state": str(self.state), "storage": str(self.storage) if self.storage else None,
+                "backend": self.backend, "key_file": str(self.key_file) if self.key_file else None,
+                "fallback_reason": self.fallback_reason, "problem": self.problem,
+                "username": self.username, "message": self.message()}
+
+
+@dataclass(frozen=True)
+class LoadedKey:
+    info: KeyInfo
+    secret: bytes | None
+    status: KeyStatus
+
+
+def backend_name(backend: keyring.backend.KeyringBackend) -> str:
+    if isinstance(backend, chainer.ChainerBackend):
+        return " + ".join(backend_name(b) for b in backend.backends) or "none"
+    return _BACKEND_NAMES.get(type(backend).__module__, getattr(backend, "name", type(backend).__name__))
+
+
+def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
+    """The OS keyring backend and its name, or None and why there is none."""
+    try:
+        backend = keyring.get_keyring()
+    except Exception as error:  # a broken keyring configuration must not stop the ledger
+        return None, f"the keyring failed to start ({error})"
+    if isinstance(backend, fail.Keyring):
+        return None, "no keyring backend is installed or running"
+    if isinstance(backend, null.Keyring):
+        return None, "the keyring is switched off (null backend)"
+    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+        return None, "no keyring backend is installed or running"
+    return backend, backend_name(backend)
+
+
+class KeyVault:
+    """Creates, loads and deletes the ledger's signing secrets."""
+
+    def __init__(self, key_file: Path) -> None:
+        self.key_file = Path(key_file)
+
+    def planned_status(self) -> KeyStatus:
+        """Where a new key would go right now (shown before the first record exists)."""
+        backend, name = usable_keyring()
+        if backend is None:
+            return KeyStatus(KeyState.NONE, KeyStorage.FILE, key_file=self.key_file, fallback_reason=name)
+        return KeyStatus(KeyState.NONE, KeyStorage.KEYRING, backend=name)
+
+    def create(self, key_id: str, username: str, created_at: str) -> LoadedKey:
+        """A new secret, stored in the keyring if it works, else in the key file."""
+        secret = secrets.token_bytes(SECRET_BYTES)
+        text = base64.b64encode(secret).decode("ascii")
+        check = key_check(secret, key_id)
+        backend, name = usable_keyring()
+        reason = name
+        if backend is not None:
+            try:
+                backend.set_password(SERVICE, username, text)
+                if backend.get_password(SERVICE, username) != text:
+                    raise RuntimeError("it did not return the secret just stored")
+                info = KeyInfo(key_id, username, KeyStorage.KEYRING, check, created_at)
+                log.info("Ledger key %s stored in the keyring (%s)", username, name)
+                return LoadedKey(info, secret, KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name,
+                                                         username=username))
+            except Exception as error:  # locked, refused, D-Bus gone: fall back, and say why
+                reason = f"{name} failed: {error}".rstrip(": ")
+                log.warning("Could not store the ledger key in the keyring (%s); using %s", reason, self.key_file)
+        try:
+            self._write_file_secret(username, text)
+        except OSError as error:
+            raise LedgerKeyError(
+                f"Could not store the ledger's signing key: the keyring is not usable ({reason}) and the key "
+                f"file {self.key_file} could not be written ({error.strerror or error}). Free disk space or fix "
+                f"the folder's permissions, then try again. No record was written."
+            ) from error
+        log.warning("Ledger key %s stored in key file %s (no keyring available: %s)", username, self.key_file, reason)
+        info = KeyInfo(key_id, username, KeyStorage.FILE, check, created_at, reason)
+        return LoadedKey(info, secret, KeyStatus(KeyState.OK, KeyStorage.FILE, key_file=self.key_file,
+                                                 fallback_reason=reason, username=username))
+
+    def load(self, info: KeyInfo) -> LoadedKey:
+        """The secret for ``info`` and its status (never raises for a missing or broken store)."""
+        if info.storage == KeyStorage.KEYRING:
+            text, status = self._load_from_keyring(info)
+        else:
+            text, status = self._load_from_file(info)
+        if text is None:
+            return LoadedKey(info, None, status)
+        try:
+            secret = base64.b64decode(text.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            secret = None
+        if secret is None or key_check(secret, info.key_id) != info.check:
+            return LoadedKey(info, None, _with_state(status, KeyState.REPLACED))
+        return LoadedKey(info, secret, status)
+
+    def delete(self, info: KeyInfo) -> str | None:
+        """Remove the keyring secret for ``info``; returns a problem to report, or None.
+        (File secrets go with the key file, which erasure deletes.)"""
+        if info.storage != KeyStorage.KEYRING:
+            return None
+        backend, name = usable_keyring()
+        if backend is None:
+            return f"could not delete keyring secret '{info.username}': {name}"
+        try:
+            backend.delete_password(SERVICE, info.username)
+        except keyring.errors.PasswordDeleteError:
+            return None  # already gone
+        except Exception as error:
+            return f"could not delete keyring secret '{info.username}' from {name}: {error}"
+        return None
+
+    # --- the keyring -------------------------------------------------------------------
+
+    def _load_from_keyring(self, info: KeyInfo) -> tuple[str | None, KeyStatus]:
+        backend, name = usable_keyring()
+        if backend is None:
+            status = KeyStatus(KeyState.UNAVAILABLE, KeyStorage.KEYRING, backend="OS keyring", problem=name,
+                               username=info.username)
+            return None, status
+        status = KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name, username=info.username)
+        try:
+            text = backend.get_password(SERVICE, info.username)
+        except Exception as error:  # locked keyring, D-Bus failure
+            return None, _with_state(status, KeyState.UNAVAILABLE, problem=str(error) or type(error).__name__)
+        if text is None:
+            return None, _with_state(status, KeyState.LOST)
+        return text, status
+
+    # --- the key file ------------------------------------------------------------------
+
+    def _load_from_file(self, info: KeyInfo) -> tuple[str | None, KeyStatus]:
+        status = KeyStatus(KeyState.OK, KeyStorage.FILE, key_file=self.key_file, fallback_reason=info.reason,
+                           username=info.username)
+        try:
+            keys = self._read_file()
+        except FileNotFoundError:
+            return None, _with_state(status, KeyState.LOST)
+        except (OSError, ValueError) as error:
+            return None, _with_state(status, KeyState.UNAVAILABLE, problem=f"key file unreadable: {error}")
+        text = keys.get(info.username)
+        if not isinstance(text, str):
+            return None, _with_state(status, KeyState.LOST)
+        return text, status
+
+    def _read_file(self) -> dict[str, Any]:
+        mode = stat.S_IMODE(os.stat(self.key_file).st_mode)
+        if mode & 0o077:
+            log.warning("Key file %s was readable by others (mode %o); restricting it to 0600", self.key_file, mode)
+            os.chmod(self.key_file, 0o600)
+        data = json.loads(self.key_file.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
+            raise ValueError("not a Meeting Privacy Guard key file")
+        return data["keys"]
+
+    def _write_file_secret(self, username: str, text: str) -> None:
+        try:
+            keys = self._read_file()
+        except FileNotFoundError:
+            keys = {}
+        except ValueError as error:
+            raise OSError(f"the existing key file is damaged ({error}); move it aside") from error
+        keys[username] = text
+        body = json.dumps({"format": 1, "service": SERVICE, "keys": keys}, indent=2, sort_keys=True)
+        atomic_write_text(self.key_file, body + "\n", mode=0o600)
+
+
+def _with_state(status: KeyStatus, state: KeyState, problem: str | None = None) -> KeyStatus:
+    return dataclasses.replace(status, state=state, problem=problem if problem is not None else status.problem)

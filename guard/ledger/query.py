@@ -1,0 +1,71 @@
+"""Which records to list, and in what order: a filter becomes a SQL WHERE clause over the
+indexed columns (the settings window pages through 100,000 records with these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from guard.ledger.errors import LedgerInputError
+from guard.ledger.models import Decision
+from guard.ledger.timeutil import format_utc
+from guard.ledger.validate import enum_value, record_id_text
+
+
+class Order(StrEnum):
+    NEWEST = "newest"  # last written first (seq descending)
+    OLDEST = "oldest"  # seq ascending: the chain's own order
+    OCCURRED_NEWEST = "occurred-newest"  # by when the decision happened
+    OCCURRED_OLDEST = "occurred-oldest"
+
+
+_ORDER_SQL = {
+    Order.NEWEST: "seq DESC",
+    Order.OLDEST: "seq ASC",
+    Order.OCCURRED_NEWEST: "occurred_at DESC, seq DESC",
+    Order.OCCURRED_OLDEST: "occurred_at ASC, seq ASC",
+}
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """All given conditions must hold. ``occurred_from`` is inclusive, ``occurred_to``
+    exclusive; ``text`` matches the meeting title or the note (case-insensitive)."""
+
+    provider_id: str | None = None
+    decision: Decision | str | None = None
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+    text: str | None = None
+    refers_to: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.provider_id:
+            clauses.append("provider_id = ?")
+            params.append(self.provider_id)
+        if self.decision:
+            clauses.append("decision = ?")
+            params.append(str(enum_value(Decision, self.decision, "decision")))
+        for name, op, moment in (("occurred_from", ">=", self.occurred_from), ("occurred_to", "<", self.occurred_to)):
+            if moment is not None:
+                try:
+                    params.append(format_utc(moment))
+                except ValueError as error:
+                    raise LedgerInputError(f"Filter '{name}': {error}.") from None
+                clauses.append(f"occurred_at {op} ?")
+        if self.text:
+            pattern = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append("(meeting_title LIKE ? ESCAPE '\\' OR note LIKE ? ESCAPE '\\')")
+            params += [pattern, pattern]
+        if self.refers_to:
+            clauses.append("refers_to = ?")
+            params.append(record_id_text(self.refers_to, "refers_to"))
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def order_sql(order: Order | str) -> str:
+    return _ORDER_SQL[enum_value(Order, order, "order")]

@@ -1,0 +1,178 @@
+"""The ledger's tables, their migrations, and how a row becomes a :class:`Record`.
+
+The schema version is SQLite's ``user_version``. ``MIGRATIONS[n]`` takes a file from
+version n to n + 1; they run in one write transaction, so a migration either happens
+completely or not at all. A file from a newer version of the app is refused, untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from guard.ledger.keys import KeyInfo, KeyStorage
+from guard.ledger.models import Decision, EvidenceItem, Meeting, Record, RequestedBy, TermsRef
+from guard.ledger.timeutil import parse_utc
+
+APPLICATION_ID = 0x4D504731  # "MPG1": marks a SQLite file as a Meeting Privacy Guard ledger
+
+
+@dataclass(frozen=True)
+class Migration:
+    to_version: int
+    summary: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "records, signing keys and ledger facts", (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        """CREATE TABLE keys (
+            key_id TEXT PRIMARY KEY,
+            username TEXT NOT NULL,
+            storage TEXT NOT NULL,
+            check_mac TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            reason TEXT
+        )""",
+        # ``body`` holds the canonical content exactly as hashed; the other columns repeat
+        # parts of it for the indexes, and verify checks that they still agree with it.
+        """CREATE TABLE records (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            key_id TEXT NOT NULL,
+            occurred_at TEXT NOT NULL,
+            provider_id TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            meeting_title TEXT,
+            note TEXT,
+            refers_to TEXT,
+            body TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            mac TEXT NOT NULL
+        )""",
+    )),
+    Migration(2, "indexes for the settings window's filters; records refuse UPDATE and DELETE", (
+        "CREATE INDEX records_provider ON records (provider_id, occurred_at)",
+        "CREATE INDEX records_decision ON records (decision, occurred_at)",
+        "CREATE INDEX records_occurred ON records (occurred_at, meeting_title, note)",  # covers text search
+        "CREATE INDEX records_refers_to ON records (refers_to) WHERE refers_to IS NOT NULL",
+        """CREATE TRIGGER records_append_only_update BEFORE UPDATE ON records
+           BEGIN SELECT RAISE(ABORT, 'ledger records are append-only'); END""",
+        """CREATE TRIGGER records_append_only_delete BEFORE DELETE ON records
+           BEGIN SELECT RAISE(ABORT, 'ledger records are append-only'); END""",
+    )),
+)
+LATEST_VERSION = MIGRATIONS[-1].to_version
+
+# Columns that repeat a part of ``body`` (for the indexes), with the JSON path they repeat.
+DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("seq", "$.seq"), ("id", "$.id"), ("key_id", "$.key_id"), ("occurred_at", "$.occurred_at"),
+    ("provider_id", "$.provider_id"), ("decision", "$.decision"), ("meeting_title", "$.meeting.title"),
+    ("note", "$.note"), ("refers_to", "$.refers_to"),
+)
+RECORD_COLUMNS = (*(name for name, _ in DERIVED_COLUMNS), "body", "prev_hash", "hash", "mac")
+SELECT_RECORD = "SELECT seq, body, prev_hash, hash, mac FROM records"
+INSERT_RECORD = (f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' for _ in RECORD_COLUMNS)})")
+# Rows whose repeated columns no longer agree with their signed body (checked in C by SQLite;
+# a hit is confirmed in Python by :func:`derived_mismatch`).
+FIRST_DISAGREEING_ROW = (
+    "SELECT seq, body, " + ", ".join(name for name, _ in DERIVED_COLUMNS) + " FROM records WHERE "
+    f"json_extract(body, {', '.join(repr(path) for _, path in DERIVED_COLUMNS)}) "
+    f"IS NOT json_array({', '.join(name for name, _ in DERIVED_COLUMNS)}) AND seq > ? ORDER BY seq LIMIT 1"
+)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def apply_migrations(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[int]:
+    """Bring the schema up to ``target`` inside one write transaction; the versions applied.
+
+    The connection must be in autocommit mode (``isolation_level=None``). The caller checks
+    first that the file is not from a newer version.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = schema_version(conn)  # re-read under the lock: another process may have migrated
+        applied = []
+        for migration in MIGRATIONS:
+            if version < migration.to_version <= target:
+                for statement in migration.statements:
+                    conn.execute(statement)
+                version = migration.to_version
+                conn.execute(f"PRAGMA user_version = {int(version)}")
+                applied.append(version)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return applied
+
+
+def record_row(content: dict[str, Any], body: str, prev_hash: str, record_hash: str, mac: str) -> tuple:
+    """The row to insert for a record whose canonical content is ``body``."""
+    return (*(_at(content, path) for _, path in DERIVED_COLUMNS), body, prev_hash, record_hash, mac)
+
+
+def _at(content: dict[str, Any], path: str) -> Any:
+    value: Any = content
+    for part in path[2:].split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def derived_mismatch(row: tuple) -> str | None:
+    """For a row from FIRST_DISAGREEING_ROW: the first column that disagrees with the body."""
+    body = row[1]
+    try:
+        content = json.loads(body)
+    except (TypeError, ValueError):
+        return "body"
+    for (name, path), value in zip(DERIVED_COLUMNS, row[2:]):
+        if _at(content, path) != value or type(_at(content, path)) is not type(value):
+            return name
+    return None
+
+
+def row_to_record(row: tuple) -> Record:
+    """A row selected with :data:`SELECT_RECORD` as a :class:`Record` (read from its body)."""
+    seq, body, prev_hash, record_hash, mac = row
+    c = json.loads(body)
+    meeting = c["meeting"]
+    return Record(
+        id=c["id"],
+        seq=seq,
+        recorded_at=parse_utc(c["recorded_at"]),
+        occurred_at=parse_utc(c["occurred_at"]),
+        provider_id=c["provider_id"],
+        feature_id=c["feature_id"],
+        meeting=Meeting(meeting["title"], meeting["id_or_link"], meeting["organiser"]),
+        decision=Decision(c["decision"]),
+        purposes=tuple(c["purposes"]),
+        requested_by=RequestedBy(c["requested_by"]) if c["requested_by"] else None,
+        terms=tuple(TermsRef(**ref) for ref in c["terms"]),
+        evidence=tuple(EvidenceItem(item["signal"], item["detail"], parse_utc(item["seen_at"]))
+                       for item in c["evidence"]),
+        note=c["note"],
+        refers_to=c["refers_to"],
+        key_id=c["key_id"],
+        prev_hash=prev_hash,
+        hash=record_hash,
+        mac=mac,
+        format=c["format"],
+    )
+
+
+KEY_COLUMNS = "key_id, username, storage, check_mac, created_at, reason"
+
+
+def row_to_key(row: tuple) -> KeyInfo:
+    key_id, username, storage, check, created_at, reason = row
+    return KeyInfo(key_id, username, KeyStorage(storage), check, created_at, reason)

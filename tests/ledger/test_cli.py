@@ -1,0 +1,184 @@
+"""``meeting-guard consent``: the real command line against the test's own data folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+
+from guard.cli.consent import catalog_warnings
+
+
+
+def no_keyring_env(**extra: str) -> dict[str, str]:
+    """This test's environment (its own app home) with keyring's ``fail`` backend."""
+    return dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", **extra)
+
+
+@pytest.fixture
+def consent(cli):
+    """``consent("add", ...)`` runs ``meeting-guard consent add ...`` without a keyring (fast)."""
+    def run(*args: str, **kwargs):
+        kwargs.setdefault("env", no_keyring_env())
+        return cli("consent", *args, **kwargs)
+    return run
+
+
+def add_json(consent, *args: str) -> dict:
+    result = consent("add", *args, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["record"]
+
+
+def test_add_records_every_option(consent):
+    record = add_json(consent, "--provider", "zoom", "--feature", "ai-companion", "--decision", "given",
+                      "--purpose", "meeting summary", "--purpose", "smart recording", "--requested-by", "host",
+                      "--meeting-title", "Board meeting", "--meeting-id", "https://zoom.us/j/1", "--organiser", "Ada",
+                      "--occurred-at", "2026-05-01T14:30:00+02:00", "--note", "asked at the start")
+    assert record["seq"] == 1 and record["decision"] == "given" and record["feature_id"] == "ai-companion"
+    assert record["purposes"] == ["meeting summary", "smart recording"] and record["requested_by"] == "host"
+    assert record["meeting"] == {"title": "Board meeting", "id_or_link": "https://zoom.us/j/1", "organiser": "Ada"}
+    assert record["occurred_at"] == "2026-05-01T12:30:00.000000Z" and record["note"] == "asked at the start"
+    listed = json.loads(consent("list", "--json").stdout)
+    assert listed["total"] == 1 and listed["records"][0]["id"] == record["id"]
+    assert listed["records"][0]["status"]["label"] == "given"
+
+
+def test_occurred_at_without_a_zone_is_local_time(consent):
+    env = no_keyring_env(TZ="XYZ-3")  # local time is UTC+3
+    result = consent("add", "--provider", "zoom", "--decision", "refused", "--occurred-at", "2026-05-01T12:00",
+                     "--json", env=env)
+    assert json.loads(result.stdout)["record"]["occurred_at"] == "2026-05-01T09:00:00.000000Z"
+
+
+def test_list_filters(consent):
+    for day, provider, decision in ((1, "zoom", "given"), (2, "teams", "refused"), (3, "zoom", "left-meeting")):
+        add_json(consent, "--provider", provider, "--decision", decision, "--occurred-at", f"2026-03-0{day}T10:00Z",
+                 "--meeting-title", f"Day {day} review")
+
+    def listed(*args: str) -> list[str]:
+        result = consent("list", *args, "--json")
+        assert result.returncode == 0, result.stderr
+        return [r["meeting"]["title"] for r in json.loads(result.stdout)["records"]]
+
+    assert listed() == ["Day 3 review", "Day 2 review", "Day 1 review"]
+    assert listed("--provider", "zoom") == ["Day 3 review", "Day 1 review"]
+    assert listed("--decision", "refused") == ["Day 2 review"]
+    assert listed("--from", "2026-03-02", "--to", "2026-03-02") == ["Day 2 review"]
+    assert listed("--search", "day 3") == ["Day 3 review"]
+    assert listed("--limit", "1", "--order", "oldest") == ["Day 1 review"]
+    text = consent("list").stdout
+    assert "3 of 3 record(s)" in text and "left-meeting" in text
+
+
+def test_withdraw_adds_a_linked_record(consent):
+    given = add_json(consent, "--provider", "zoom", "--decision", "given")
+    result = consent("withdraw", given["id"], "--note", "no longer", "--json")
+    assert result.returncode == 0, result.stderr
+    withdrawal = json.loads(result.stdout)["record"]
+    assert withdrawal["refers_to"] == given["id"] and withdrawal["decision"] == "withdrawn"
+    labels = {r["id"]: r["status"]["label"] for r in json.loads(consent("list", "--json").stdout)["records"]}
+    assert labels[given["id"]] == "given, then withdrawn"
+    again = consent("withdraw", given["id"])
+    assert again.returncode == 2 and "only a consent that is in force" in again.stderr
+
+
+def test_add_with_refers_to_records_a_correction(consent):
+    wrong = add_json(consent, "--provider", "zoom", "--decision", "refused")
+    fixed = add_json(consent, "--provider", "zoom", "--decision", "given", "--refers-to", wrong["id"])
+    assert fixed["refers_to"] == wrong["id"]
+    labels = {r["id"]: r["status"]["label"] for r in json.loads(consent("list", "--json").stdout)["records"]}
+    assert labels[wrong["id"]] == "refused, corrected to given"
+
+
+@pytest.mark.parametrize("args, words", [
+    (("add", "--provider", "Not An Id", "--decision", "given"), "provider_id"),
+    (("add", "--provider", "zoom", "--decision", "given", "--occurred-at", "yesterday"), "--occurred-at"),
+    (("add", "--provider", "zoom", "--decision", "maybe"), "invalid choice"),
+    (("list", "--from", "03/02/2026"), "--from"),
+    (("withdraw", "not-a-uuid"), "not a record id"),
+])
+def test_bad_input_exits_2_and_says_what(consent, args, words):
+    result = consent(*args)
+    assert result.returncode == 2
+    assert words in result.stderr
+
+
+def test_verify_json_on_a_new_ledger(consent):
+    result = consent("verify", "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["ok"] and report["count"] == 0 and report["key"]["state"] == "none"
+
+
+def test_unknown_provider_is_recorded_with_at_most_a_warning(consent):
+    result = consent("add", "--provider", "no-such-provider-anywhere", "--decision", "notice-only", "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["record"]["provider_id"] == "no-such-provider-anywhere"
+    if "warning" in result.stderr:
+        assert "no-such-provider-anywhere" in result.stderr
+
+
+def test_catalog_warns_about_unknown_provider_and_feature(tmp_path, monkeypatch, app_home):
+    from guard.catalog import loader
+    from guard.paths import app_paths
+
+    shipped = tmp_path / "catalog"
+    shipped.mkdir()
+    (shipped / "example-meet.toml").write_text(
+        'id = "example-meet"\nname = "Example Meet"\nvendor = "Example"\nkind = "meeting-client"\n'
+        'homepage = "https://example.org/"\n')
+    monkeypatch.setattr(loader, "shipped_catalog_dir", lambda: shipped)
+    ctx = SimpleNamespace(paths=app_paths())
+    assert catalog_warnings(ctx, "example-meet", None) == []
+    assert catalog_warnings(ctx, "other", None) == ["provider 'other' is not in the catalog; recorded anyway"]
+    assert "no AI feature 'x'" in catalog_warnings(ctx, "example-meet", "x")[0]
+
+
+def test_erase_without_confirmation_refuses_with_exit_2(consent, app_home):
+    add_json(consent, "--provider", "zoom", "--decision", "given")
+    result = consent("erase")
+    assert result.returncode == 2 and "--yes-erase-all" in result.stderr
+    assert (app_home / "data" / "ledger.sqlite3").exists()
+
+
+def test_erase_with_flag_removes_everything(consent, app_home):
+    add_json(consent, "--provider", "zoom", "--decision", "given")
+    result = consent("erase", "--yes-erase-all", "--json")
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["records"] == 1
+    assert list((app_home / "data").iterdir()) == []
+
+
+def _erase_on_a_terminal(answer: str) -> tuple[int, str]:
+    """Run ``consent erase`` with a real terminal as stdin and type ``answer``."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "guard", "consent", "erase"], stdin=terminal,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=no_keyring_env(), text=True)
+    os.close(terminal)
+    os.write(controller, (answer + "\n").encode())
+    out, err = process.communicate(timeout=60)
+    os.close(controller)
+    return process.returncode, out + err
+
+
+def test_erase_on_a_terminal_needs_the_typed_word(consent, app_home):
+    add_json(consent, "--provider", "zoom", "--decision", "given")
+    code, output = _erase_on_a_terminal("yes")
+    assert code == 2 and "Type ERASE to confirm" in output and "nothing was erased" in output
+    assert (app_home / "data" / "ledger.sqlite3").exists()
+    code, output = _erase_on_a_terminal("ERASE")
+    assert code == 0 and "Erased the consent ledger" in output
+    assert not (app_home / "data" / "ledger.sqlite3").exists()
+
+
+def test_help_lists_the_consent_actions(cli):
+    result = cli("consent", "--help")
+    assert result.returncode == 0
+    for action in ("add", "list", "verify", "withdraw", "erase"):
+        assert action in result.stdout

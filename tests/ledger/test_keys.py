@@ -1,0 +1,165 @@
+"""Where the signing key lives, said plainly: the session's real Secret Service keyring, or a
+0600 key file when there is no keyring or it fails; a lost key is reported as lost (not as
+tampering) while the hash chain is still checked."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import keyring
+import keyring.backend
+import keyring.errors
+import pytest
+
+from guard.ledger import KeyState, Ledger, LedgerKeyError, ProblemKind, RecordDraft
+from guard.ledger.keys import SERVICE
+from tests.ledger.conftest import _use_backend, tamper
+
+NO_KEYRING = "no keyring backend is installed or running"
+
+
+def add(ledger: Ledger, note: str = "x"):
+    return ledger.append(RecordDraft(provider_id="zoom", decision="given", note=note))
+
+
+class LockedKeyring(keyring.backend.KeyringBackend):
+    """A keyring that is there but refuses every request, as a locked collection does."""
+
+    priority = 1  # type: ignore[assignment]
+    viable = False  # never picked by keyring's own discovery; only set explicitly below
+
+    def get_password(self, service, username):
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    def set_password(self, service, username, password):
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    def delete_password(self, service, username):
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+
+@pytest.fixture
+def locked_keyring():
+    yield from _use_backend(LockedKeyring())
+
+
+@pytest.mark.desktop
+def test_key_lives_in_the_secret_service_when_there_is_one(path, secret_service):
+    with Ledger.open(path) as ledger:
+        assert ledger.key_status().message() == "no key yet; the first record creates one (keyring: Secret Service)"
+        add(ledger)
+        status = ledger.key_status()
+        assert status.state == KeyState.OK and status.message() == "keyring: Secret Service"
+        assert keyring.get_password(SERVICE, status.username)
+        assert not ledger.key_file.exists()
+        assert ledger.verify().ok
+
+
+def test_without_a_keyring_the_key_file_is_used_and_said_so(path, no_keyring):
+    with Ledger.open(path) as ledger:
+        add(ledger)
+        status = ledger.key_status()
+        assert status.message() == f"key file {ledger.key_file} (no keyring available: {NO_KEYRING})"
+        assert stat.S_IMODE(os.stat(ledger.key_file).st_mode) == 0o600
+        assert status.username in json.loads(ledger.key_file.read_text())["keys"]
+        assert ledger.verify().ok
+
+
+def test_a_locked_keyring_falls_back_to_the_key_file_and_says_why(path, locked_keyring):
+    with Ledger.open(path) as ledger:
+        add(ledger)
+        message = ledger.key_status().message()
+    assert message.startswith(f"key file {path.with_name('ledger.key')} (no keyring available: ")
+    assert "Failed to unlock the collection!" in message
+
+
+def test_key_file_mode_is_restored_to_0600(path, no_keyring):
+    with Ledger.open(path) as ledger:
+        add(ledger)
+        os.chmod(ledger.key_file, 0o644)
+        assert ledger.verify().ok
+        assert stat.S_IMODE(os.stat(ledger.key_file).st_mode) == 0o600
+
+
+def test_cli_without_keyring_backend_reports_the_key_file(cli, app_home):
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    assert cli("consent", "add", "--provider", "zoom", "--decision", "given", env=env).returncode == 0
+    result = cli("consent", "verify", env=env)
+    assert result.returncode == 0
+    key_file = app_home / "data" / "ledger.key"
+    assert f"Key: key file {key_file} (no keyring available: {NO_KEYRING})" in result.stdout
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+
+@pytest.mark.desktop
+def test_lost_keyring_key_is_reported_as_lost_not_tampering(path, secret_service, cli):
+    with Ledger.open(path) as ledger:
+        add(ledger)
+        add(ledger)
+        keyring.delete_password(SERVICE, ledger.key_status().username)
+        report = ledger.verify()
+        assert report.chain_intact and not report.ok and report.problem is None
+        assert (report.key_problem.kind, report.key_problem.seq) == (ProblemKind.KEY_LOST, 1)
+        assert "not tampering" in report.summary() and "key lost" in report.summary()
+        assert report.key.state == KeyState.LOST
+        with pytest.raises(LedgerKeyError, match="key lost"):
+            add(ledger)
+    result = cli("consent", "verify")
+    assert result.returncode == 1 and "key lost" in result.stdout and "not tampering" in result.stdout
+
+
+def test_lost_key_file_still_checks_the_hash_chain(ledger, path):
+    add(ledger, "one")
+    add(ledger, "two")
+    ledger.key_file.unlink()
+    report = ledger.verify()
+    assert report.key_problem.kind == ProblemKind.KEY_LOST and report.problem is None
+    tamper(path, "UPDATE records SET body = replace(body, '\"two\"', '\"owt\"') WHERE seq = 2")
+    report = ledger.verify()
+    assert (report.problem.kind, report.problem.seq) == (ProblemKind.EDITED, 2)
+    assert report.summary().startswith("NOT intact: edited at seq 2")
+
+
+def test_rekey_after_a_lost_key_signs_new_records(ledger):
+    add(ledger)
+    ledger.key_file.unlink()
+    assert ledger.key_status().state == KeyState.LOST
+    with pytest.raises(LedgerKeyError, match="consent rekey"):
+        add(ledger)
+    status = ledger.rekey()
+    assert status.state == KeyState.OK
+    add(ledger)
+    report = ledger.verify()
+    assert report.chain_intact and report.count == 2 and report.macs_checked == 1
+    assert (report.key_problem.kind, report.key_problem.seq) == (ProblemKind.KEY_LOST, 1)
+
+
+def test_unreachable_keyring_is_reported_as_unavailable(path, secret_service_or_file):
+    """A key stored in the keyring, read while the keyring refuses: unavailable, not lost."""
+    with Ledger.open(path) as ledger:
+        add(ledger)
+        if ledger.key_status().storage != "keyring":
+            pytest.skip("needs a keyring to store the key first")
+        with _keyring(LockedKeyring()):
+            report = ledger.verify()
+            status = ledger.key_status()
+    assert report.key_problem.kind == ProblemKind.KEY_UNAVAILABLE and report.problem is None
+    assert status.state == KeyState.UNAVAILABLE and "Failed to unlock the collection!" in status.message()
+
+
+@pytest.fixture
+def secret_service_or_file(desktop):
+    return keyring.get_keyring()
+
+
+class _keyring:
+    def __init__(self, backend):
+        self._gen = _use_backend(backend)
+
+    def __enter__(self):
+        return next(self._gen)
+
+    def __exit__(self, *exc):
+        next(self._gen, None)
