@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 # One module per subcommand family; each defines register(subparsers).
 COMMAND_MODULES: tuple[str, ...] = (
     "guard.cli.settings_cmd",
+    "guard.cli.scan",
 )
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
