@@ -36,6 +36,7 @@ class X11WindowLister:
         self._env = env if env is not None else os.environ
         self._display = None
         self._atoms: dict[str, int] = {}
+        self.last_source = ""  # "ewmh" (_NET_CLIENT_LIST) or "tree" (no EWMH window manager)
 
     def windows(self) -> list[WindowInfo]:
         reason = unavailable_reason(self._env)
@@ -85,8 +86,10 @@ class X11WindowLister:
         if client_list is not None:
             ids = list(client_list.value)
             windows = [display.create_resource_object("window", wid) for wid in ids]
+            self.last_source = "ewmh"
         else:
             windows = self._unmanaged_top_levels(root)
+            self.last_source = "tree"
         found: list[WindowInfo] = []
         for window in windows:
             info = self._describe(window)
