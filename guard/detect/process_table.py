@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psutil
 
@@ -25,6 +25,7 @@ class ProcessEntry:
     name: str
     create_time: float
     first_seen_tick: int
+    process: psutil.Process | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ProcessDetail:
 class ProcessTable:
     """pid → name for every process, kept up to date at a small cost per tick."""
 
-    def __init__(self, young_ticks: int = 3, refresh_ticks: int = 15) -> None:
+    def __init__(self, young_ticks: int = 3, refresh_ticks: int = 30) -> None:
         self.young_ticks = young_ticks
         self.refresh_ticks = max(1, refresh_ticks)
         self.tick = 0
@@ -58,17 +59,19 @@ class ProcessTable:
             self._details = {key: value for key, value in self._details.items()
                              if key[0] in self.entries and self.entries[key[0]].create_time == key[1]}
         slot = self.tick % self.refresh_ticks
+        # What already runs at the first pass is not "young": only later arrivals may still exec.
+        seen_tick = self.tick if self.tick > 1 else -self.young_ticks
         for pid in pids:
             if pid == self._own_pid:
                 continue
             entry = self.entries.get(pid)
             if entry is None:
-                self._read(pid)
+                self._read_new(pid, seen_tick)
             elif self.tick - entry.first_seen_tick < self.young_ticks or pid % self.refresh_ticks == slot:
-                self._read(pid, entry)
+                self._reread_name(entry)
         return self.entries
 
-    def _read(self, pid: int, known: ProcessEntry | None = None) -> None:
+    def _read_new(self, pid: int, first_seen_tick: int) -> None:
         try:
             proc = psutil.Process(pid)
             create_time = proc.create_time()
@@ -76,13 +79,25 @@ class ProcessTable:
         except (psutil.NoSuchProcess, psutil.ZombieProcess):
             self.entries.pop(pid, None)
             return
-        except psutil.Error as error:  # access denied: keep what we knew, if anything
+        except psutil.Error as error:  # access denied: try again next tick
             log.debug("Cannot read process %s: %s", pid, error)
             return
-        if known is not None and known.create_time == create_time:
-            known.name = name
-        else:
-            self.entries[pid] = ProcessEntry(pid, name, create_time, self.tick)
+        self.entries[pid] = ProcessEntry(pid, name, create_time, first_seen_tick, proc)
+
+    def _reread_name(self, entry: ProcessEntry) -> None:
+        """The name again (cheap); a changed name is checked for a new process behind the same pid."""
+        try:
+            name = entry.process.name() if entry.process is not None else entry.name
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            self.entries.pop(entry.pid, None)
+            return
+        except psutil.Error:
+            return
+        if name != entry.name:
+            self._read_new(entry.pid, self.tick)
+            known = self.entries.get(entry.pid)
+            if known is not None and known.create_time == entry.create_time:
+                known.first_seen_tick = entry.first_seen_tick  # same process, it exec'd: keep its age
 
     def detail(self, entry: ProcessEntry) -> ProcessDetail:
         """Command line, executable name and parent of a candidate, read once per process."""
