@@ -205,8 +205,14 @@ class Monitor:
                              session_id=session.session_id, started_at=session.started_at,
                              evidence=session.evidence, title=session.title, url=session.url)
 
+    def __enter__(self) -> "Monitor":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
-        """Release what the backends hold open (e.g. the X display connection)."""
+        """Release what the backends hold open (the X display connection, the ``pactl subscribe`` child)."""
         for backend in (self._backends.windows, self._backends.microphone, self._backends.camera,
                         self._backends.sockets):
             close = getattr(backend, "close", None)

@@ -4,9 +4,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from guard.monitor import Monitor
 from guard.settings import DetectionSettings, Settings
-from tests.detect.world import Processes, client_copy, collect_until, has, of_kind, provider_toml, unique, write_catalog
+from tests.detect.world import (
+    Processes, client_copy, close_monitors, collect_until, has, new_monitor, of_kind, provider_toml, unique,
+    write_catalog,
+)
 
 AI = """
 [[ai_features]]
@@ -69,6 +71,7 @@ def processes():
     started = Processes()
     yield started
     started.stop_all()
+    close_monitors()
 
 
 @pytest.fixture
@@ -94,7 +97,7 @@ def start_client(processes, tmp_path, name):
 
 def test_events_carry_the_provider_its_ai_features_and_the_clauses_in_force_that_day(
         tmp_path, processes, catalog, clock, name):
-    monitor = Monitor(catalog, Settings(), clock=clock)
+    monitor = new_monitor(catalog, Settings(), clock=clock)
     client = start_client(processes, tmp_path, name)
     (event,) = of_kind(collect_until(monitor, has("app-started", "zoom")), "app-started", "zoom")
     assert event.provider.id == "zoom"
@@ -109,7 +112,7 @@ def test_events_carry_the_provider_its_ai_features_and_the_clauses_in_force_that
 
 
 def test_snapshot_lists_running_apps_with_evidence_and_every_probe(tmp_path, processes, catalog, name):
-    monitor = Monitor(catalog, Settings())
+    monitor = new_monitor(catalog, Settings())
     assert monitor.snapshot().apps == () and monitor.snapshot().at is None
     client = start_client(processes, tmp_path, name)
     collect_until(monitor, has("app-started", "zoom"))
@@ -121,7 +124,7 @@ def test_snapshot_lists_running_apps_with_evidence_and_every_probe(tmp_path, pro
 
 
 def test_paused_monitor_sees_nothing_until_the_pause_ends(tmp_path, processes, catalog, clock, name):
-    monitor = Monitor(catalog, Settings(), clock=clock)
+    monitor = new_monitor(catalog, Settings(), clock=clock)
     until = clock.now + timedelta(minutes=30)
     monitor.pause(until)
     assert monitor.paused_until == until
@@ -134,7 +137,7 @@ def test_paused_monitor_sees_nothing_until_the_pause_ends(tmp_path, processes, c
 
 
 def test_pause_without_an_end_lasts_until_resume(tmp_path, processes, catalog, clock, name):
-    monitor = Monitor(catalog, Settings(), clock=clock)
+    monitor = new_monitor(catalog, Settings(), clock=clock)
     monitor.pause()
     clock.now += timedelta(days=365)
     assert monitor.paused_until is not None
@@ -147,7 +150,7 @@ def test_pause_without_an_end_lasts_until_resume(tmp_path, processes, catalog, c
 
 def test_detection_switched_off_in_the_settings_does_nothing_until_switched_on(tmp_path, processes, catalog, name):
     settings = Settings(detection=DetectionSettings(enabled=False, interval_seconds=5.0))
-    monitor = Monitor(catalog, settings)
+    monitor = new_monitor(catalog, settings)
     assert monitor.interval_seconds == 5.0
     start_client(processes, tmp_path, name)
     assert collect_until(monitor, lambda _events: False, timeout=0.6) == []
@@ -158,7 +161,7 @@ def test_detection_switched_off_in_the_settings_does_nothing_until_switched_on(t
 
 def test_probes_switched_off_in_the_settings_are_reported_off(tmp_path, processes, catalog, name):
     settings = Settings(detection=DetectionSettings(window_probe=False, microphone_probe=False))
-    monitor = Monitor(catalog, settings)
+    monitor = new_monitor(catalog, settings)
     start_client(processes, tmp_path, name)
     collect_until(monitor, has("app-started", "zoom"))
     states = {p.name: (str(p.state), p.reason) for p in monitor.snapshot().probes}
@@ -167,7 +170,7 @@ def test_probes_switched_off_in_the_settings_are_reported_off(tmp_path, processe
 
 
 def test_process_probe_off_reports_no_apps(tmp_path, processes, catalog, name):
-    monitor = Monitor(catalog, Settings(detection=DetectionSettings(process_probe=False)))
+    monitor = new_monitor(catalog, Settings(detection=DetectionSettings(process_probe=False)))
     start_client(processes, tmp_path, name)
     assert collect_until(monitor, lambda _events: False, timeout=0.6) == []
     assert {p.name: str(p.state) for p in monitor.snapshot().probes}["processes"] == "off"

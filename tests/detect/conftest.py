@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.detect.world import Processes
+from tests.detect.world import Processes, close_monitors
 
 
 @pytest.fixture
@@ -12,3 +12,9 @@ def processes():
     started = Processes()
     yield started
     started.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def _close_monitors():
+    yield
+    close_monitors()

@@ -4,9 +4,8 @@ import logging
 
 from guard.detect.observation import ProbeUnavailable
 from guard.detect.platform import default_backends
-from guard.monitor import Monitor
 from guard.settings import Settings
-from tests.detect.world import client_copy, collect_until, has, of_kind, provider_toml, unique, write_catalog
+from tests.detect.world import client_copy, collect_until, has, new_monitor, of_kind, provider_toml, unique, write_catalog
 
 
 class CountingMicrophone:
@@ -30,7 +29,7 @@ def setup(tmp_path, microphone):
     catalog = write_catalog(tmp_path / "catalog", {"zoom": provider_toml("zoom", "Zoom", processes=[name])})
     backends = default_backends("linux")
     backends.microphone = microphone
-    return name, Monitor(catalog, Settings(), probes=backends)
+    return name, new_monitor(catalog, Settings(), probes=backends)
 
 
 def test_a_probe_that_raises_is_logged_marked_unavailable_and_detection_goes_on(tmp_path, processes, caplog):

@@ -91,7 +91,10 @@ def test_recording_what_the_speakers_play_is_not_the_microphone(tmp_path, proces
             break
         time.sleep(0.1)
     assert outputs.strip(), "the monitor recording did not start"
-    assert probe.users({client.pid: name}) == []
+    try:
+        assert probe.users({client.pid: name}) == []
+    finally:
+        probe.close()
 
 
 def test_no_sound_server_makes_the_microphone_probe_unavailable(tmp_path, monkeypatch):

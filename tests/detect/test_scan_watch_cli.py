@@ -90,7 +90,7 @@ def test_watch_prints_events_as_json_lines_and_exits_0_on_sigterm(tmp_path, proc
     finally:
         if watcher.poll() is None:
             watcher.kill()
-            watcher.wait()
+        watcher.communicate()
 
 
 def test_watch_exits_0_on_sigint(tmp_path):
@@ -98,6 +98,7 @@ def test_watch_exits_0_on_sigint(tmp_path):
     time.sleep(1.5)
     watcher.send_signal(signal.SIGINT)
     assert watcher.wait(timeout=10) == 0
+    watcher.communicate()
 
 
 def test_watch_rejects_a_silly_interval(cli, tmp_path):

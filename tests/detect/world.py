@@ -115,8 +115,19 @@ def has(kind: str, provider_id: str) -> Callable[[list[MonitorEvent]], bool]:
     return lambda events: bool(of_kind(events, kind, provider_id))
 
 
+OPEN_MONITORS: list[Monitor] = []
+
+
 def new_monitor(catalog: Catalog, settings: Settings | None = None, **kwargs) -> Monitor:
-    return Monitor(catalog, settings or Settings(), **kwargs)
+    """A Monitor closed (X connection, pactl subscriber) when the test ends (see conftest)."""
+    monitor = Monitor(catalog, settings or Settings(), **kwargs)
+    OPEN_MONITORS.append(monitor)
+    return monitor
+
+
+def close_monitors() -> None:
+    while OPEN_MONITORS:
+        OPEN_MONITORS.pop().close()
 
 
 def x11_window(processes: Processes, title: str, owner_pid: int | None, env: dict[str, str] | None = None,
