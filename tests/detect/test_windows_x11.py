@@ -135,3 +135,28 @@ def test_an_unreachable_display_is_unavailable_not_an_error():
     with pytest.raises(ProbeUnavailable, match="cannot open the X display :4999"):
         lister.windows()
     assert os.environ.get("DISPLAY") != ":4999"
+
+
+def test_a_stale_client_list_left_by_an_exited_window_manager_is_ignored(tmp_path, processes, desktop):
+    if shutil.which("openbox") is None:
+        pytest.skip("openbox is not installed (run .ci/install --test)")
+    wm = subprocess.Popen(["openbox", "--sm-disable"], env=desktop.child_env(),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lister = X11WindowLister(env=desktop.child_env())
+    try:
+        deadline = time.monotonic() + 15
+        while lister.last_source != "ewmh" and time.monotonic() < deadline:
+            lister.windows()
+            time.sleep(0.1)
+        assert lister.last_source == "ewmh"
+    finally:
+        wm.terminate()
+        wm.wait(timeout=10)
+    try:
+        x11_window(processes, "After the window manager", 454545, env=desktop.child_env(),
+                   ready_file=tmp_path / "mapped")
+        found = [(w.title, w.pid) for w in lister.windows()]
+        assert lister.last_source == "tree"
+        assert ("After the window manager", 454545) in found
+    finally:
+        lister.close()

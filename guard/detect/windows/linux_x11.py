@@ -2,7 +2,7 @@
 
 Uses python-xlib (pure Python): a lost X connection or a window that vanished mid-query is a
 Python exception here, where libX11 through ctypes would call the process-exiting default
-I/O error handler. Without an EWMH window manager (no _NET_CLIENT_LIST) the root window's
+I/O error handler. Without a live EWMH window manager (no valid _NET_SUPPORTING_WM_CHECK) the root window's
 mapped children (and, for reparenting managers, their children) are read instead.
 Under Wayland, other apps' windows cannot be read, so the probe says so and stands aside.
 """
@@ -37,6 +37,7 @@ class X11WindowLister:
         self._display = None
         self._atoms: dict[str, int] = {}
         self.last_source = ""  # "ewmh" (_NET_CLIENT_LIST) or "tree" (no EWMH window manager)
+        self._pids: dict[int, int | None] = {}  # a window's owner never changes: read it once
 
     def windows(self) -> list[WindowInfo]:
         reason = unavailable_reason(self._env)
@@ -72,6 +73,7 @@ class X11WindowLister:
         except Exception as error:  # noqa: BLE001 - Xlib raises many kinds on connect
             raise ProbeUnavailable(f"cannot open the X display {name}: {error}") from None
         self._atoms = {}
+        self._pids = {}
         return self._display
 
     def _atom(self, name: str) -> int:
@@ -82,7 +84,9 @@ class X11WindowLister:
 
     def _list(self, display) -> list[WindowInfo]:  # noqa: ANN001
         root = display.screen().root
-        client_list = root.get_full_property(self._atom("_NET_CLIENT_LIST"), 0)  # 0: AnyPropertyType
+        client_list = None
+        if self._window_manager_alive(display, root):
+            client_list = root.get_full_property(self._atom("_NET_CLIENT_LIST"), 0)  # 0: AnyPropertyType
         if client_list is not None:
             ids = list(client_list.value)
             windows = [display.create_resource_object("window", wid) for wid in ids]
@@ -95,7 +99,25 @@ class X11WindowLister:
             info = self._describe(window)
             if info is not None:
                 found.append(info)
+        listed = {int(window.id) for window in windows}
+        self._pids = {wid: pid for wid, pid in self._pids.items() if wid in listed}
         return found
+
+    def _window_manager_alive(self, display, root) -> bool:  # noqa: ANN001
+        """EWMH: _NET_SUPPORTING_WM_CHECK names a live window that names itself. A window manager
+        that exited leaves _NET_CLIENT_LIST behind, stale; this tells the two apart."""
+        from Xlib import error as xerror
+
+        atom = self._atom("_NET_SUPPORTING_WM_CHECK")
+        check = root.get_full_property(atom, 0)
+        if check is None or not len(check.value):
+            return False
+        wid = int(check.value[0])
+        try:
+            own = display.create_resource_object("window", wid).get_full_property(atom, 0)
+        except (xerror.BadWindow, xerror.BadDrawable):
+            return False
+        return own is not None and len(own.value) > 0 and int(own.value[0]) == wid
 
     def _unmanaged_top_levels(self, root) -> list:  # noqa: ANN001
         """Top-level client windows when no EWMH window manager keeps a client list."""
@@ -120,15 +142,17 @@ class X11WindowLister:
     def _describe(self, window) -> WindowInfo | None:  # noqa: ANN001
         from Xlib import error as xerror
 
+        wid = int(window.id)
         try:
             title = self._title(window)
             if not title:
                 return None
-            pid_prop = window.get_full_property(self._atom("_NET_WM_PID"), 0)
+            if wid not in self._pids:
+                pid_prop = window.get_full_property(self._atom("_NET_WM_PID"), 0)
+                self._pids[wid] = int(pid_prop.value[0]) if pid_prop is not None and len(pid_prop.value) else None
         except (xerror.BadWindow, xerror.BadDrawable, xerror.BadValue):
             return None  # closed between listing and reading
-        pid = int(pid_prop.value[0]) if pid_prop is not None and len(pid_prop.value) else None
-        return WindowInfo(title=title, pid=pid, window_id=int(window.id))
+        return WindowInfo(title=title, pid=self._pids[wid], window_id=wid)
 
     def _title(self, window) -> str:  # noqa: ANN001
         prop = window.get_full_property(self._atom("_NET_WM_NAME"), self._atom("UTF8_STRING"))
