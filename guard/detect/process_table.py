@@ -40,7 +40,7 @@ class ProcessDetail:
 class ProcessTable:
     """pid → name for every process, kept up to date at a small cost per tick."""
 
-    def __init__(self, young_ticks: int = 3, refresh_ticks: int = 30) -> None:
+    def __init__(self, young_ticks: int = 2, refresh_ticks: int = 30) -> None:
         self.young_ticks = young_ticks
         self.refresh_ticks = max(1, refresh_ticks)
         self.tick = 0
