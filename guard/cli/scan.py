@@ -1,0 +1,127 @@
+"""``meeting-guard scan`` (one detection pass) and ``meeting-guard watch`` (events as they happen).
+
+Both run even when background detection is switched off in the settings (they are explicit
+requests); the per-probe switches still apply. ``watch`` prints one line per event until it
+gets SIGINT or SIGTERM, then exits 0. Neither imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from guard.catalog.loader import Catalog, load_catalog
+from guard.cli.context import CliContext
+from guard.errors import GuardError
+from guard.monitor import ActiveSession, Monitor, MonitorEvent, Snapshot
+
+
+class DetectUsageError(GuardError):
+    """A bad option to scan or watch."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    scan = subparsers.add_parser("scan", help="one detection pass: clients running, meetings in progress, evidence")
+    scan.add_argument("--json", action="store_true", help="print JSON")
+    scan.add_argument("--catalog", type=Path, metavar="DIR",
+                      help="use the provider files in DIR instead of the shipped catalog (your own catalog still applies)")
+    scan.set_defaults(func=run_scan)
+
+    watch = subparsers.add_parser("watch", help="print detection events as they happen, until interrupted")
+    watch.add_argument("--json", action="store_true", help="print one JSON object per line")
+    watch.add_argument("--interval", type=float, metavar="S", help="seconds between passes (default: the settings')")
+    watch.add_argument("--catalog", type=Path, metavar="DIR",
+                       help="use the provider files in DIR instead of the shipped catalog (your own catalog still applies)")
+    watch.set_defaults(func=run_watch)
+
+
+def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, Catalog]:
+    if args.catalog is not None and not args.catalog.is_dir():
+        raise DetectUsageError(f"--catalog {args.catalog}: no such folder")
+    catalog = load_catalog(shipped=args.catalog, user=ctx.paths.user_catalog_dir)
+    settings = ctx.settings.model_copy(update={"detection": ctx.settings.detection.model_copy(update={"enabled": True})})
+    return Monitor(catalog, settings), catalog
+
+
+def run_scan(args: argparse.Namespace, ctx: CliContext) -> int:
+    monitor, catalog = _monitor(args, ctx)
+    try:
+        events = monitor.tick()
+        snapshot = monitor.snapshot()
+    finally:
+        monitor.close()
+    problems = [problem.message() for problem in catalog.problems]
+    if args.json:
+        ctx.print_json({**snapshot.to_dict(), "events": [event.to_dict() for event in events],
+                        "catalog_problems": problems})
+    else:
+        _print_snapshot(ctx, snapshot)
+        for problem in problems:
+            ctx.print(f"Catalog problem: {problem}")
+    return 0
+
+
+def _print_snapshot(ctx: CliContext, snapshot: Snapshot) -> None:
+    def sessions(heading: str, items: tuple[ActiveSession, ...], none: str) -> None:
+        ctx.print(heading)
+        if not items:
+            ctx.print(f"  {none}")
+        for item in items:
+            extra = "".join(f" {value!r}" for value in (item.title, item.url) if value)
+            ctx.print(f"  {item.provider_name}{extra}, since {item.started_at.astimezone():%H:%M:%S}")
+            for evidence in item.evidence:
+                ctx.print(f"    - {evidence.signal}: {evidence.detail}")
+
+    sessions("Meeting clients running:", snapshot.apps, "none")
+    sessions("Meetings in progress:", snapshot.meetings, "none")
+    ctx.print("Probes:")
+    for probe in snapshot.probes:
+        reason = f": {probe.reason}" if probe.reason else ""
+        backend = f" [{probe.backend}]" if probe.backend else ""
+        ctx.print(f"  {probe.name}{backend} {probe.state}{reason}")
+
+
+def run_watch(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.interval is not None and not 0.1 <= args.interval <= 3600:
+        raise DetectUsageError(f"--interval {args.interval}: give seconds between 0.1 and 3600")
+    monitor, _catalog = _monitor(args, ctx)
+    interval = args.interval if args.interval is not None else monitor.interval_seconds
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        next_at = time.monotonic()
+        while True:
+            for event in monitor.tick():
+                _print_event(ctx, event, args.json)
+            next_at += interval
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            else:  # fell behind (e.g. the machine slept): start again from now
+                next_at = time.monotonic()
+    except KeyboardInterrupt:
+        return 0
+    except BrokenPipeError:  # the reader went away
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        monitor.close()
+
+
+def _print_event(ctx: CliContext, event: MonitorEvent, as_json: bool) -> None:
+    if as_json:
+        ctx.print_json(event.to_dict())
+        return
+    item: Any = event.event
+    what = getattr(item, "meeting_title", None) or getattr(item, "meeting_url", None) or ""
+    evidence = "; ".join(e.detail for e in item.evidence)
+    ctx.print(f"{item.at.astimezone():%H:%M:%S} {item.kind} {event.provider.name}"
+              f"{f' {what!r}' if what else ''}: {evidence}")
+    ctx.out.flush()

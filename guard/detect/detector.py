@@ -1,0 +1,319 @@
+"""One detection pass: read the OS through the probes and say what was seen, as observations.
+
+Cheapest first: the process table every tick; command lines only for candidates (meeting
+clients and browsers); window titles, microphone and camera only while a candidate runs;
+UDP sockets only for a client that already shows a meeting. A probe that cannot look says
+why and is retried after a pause; a probe that fails unexpectedly is logged and treated the
+same way, so detection always goes on with the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from guard.detect.matching import DetectionRules, ProcessMatch, redact_url
+from guard.detect.media import MediaUse
+from guard.detect.observation import Observation, ProbeState, ProbeStatus, ProbeUnavailable
+from guard.detect.platform import Backends
+from guard.detect.process_table import ProcessEntry, ProcessTable
+from guard.detect.sessions import corroborates_meeting
+from guard.detect.windows import WindowInfo
+from guard.events import Signal
+from guard.settings import DetectionSettings
+
+log = logging.getLogger(__name__)
+
+PROBES: tuple[tuple[str, str], ...] = (
+    ("processes", "process_probe"), ("windows", "window_probe"), ("microphone", "microphone_probe"),
+    ("camera", "camera_probe"), ("sockets", "socket_probe"),
+)
+IDLE_REASON = "no meeting client or browser is running"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A process worth a closer look: a catalog client, or a browser (web meetings)."""
+
+    pid: int
+    name: str
+    matches: tuple[ProcessMatch, ...]
+    browser: bool
+    create_time: float
+
+    @property
+    def provider_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(match.provider_id for match in self.matches))
+
+
+@dataclass(frozen=True)
+class DetectionPass:
+    at: datetime
+    observations: tuple[Observation, ...]
+    probes: tuple[ProbeStatus, ...]
+    candidates: Mapping[int, Candidate] = field(default_factory=dict)
+
+
+@dataclass
+class _Guard:
+    """Remembers a probe's unavailability so it is retried only every ``retry_ticks`` ticks."""
+
+    name: str
+    backend: str
+    reason: str = ""
+    skip_ticks: int = 0
+    logged: set[str] = field(default_factory=set)
+
+
+class Detector:
+    def __init__(self, rules: DetectionRules, backends: Backends, settings: DetectionSettings,
+                 table: ProcessTable | None = None, retry_ticks: int = 15) -> None:
+        self.rules = rules
+        self.backends = backends
+        self.settings = settings
+        self.table = table or ProcessTable()
+        self.retry_ticks = retry_ticks
+        self._classified: dict[int, tuple[float, str, Candidate | None]] = {}
+        self._guards = {
+            "windows": _Guard("windows", backends.windows.name),
+            "microphone": _Guard("microphone", backends.microphone.name),
+            "camera": _Guard("camera", backends.camera.name),
+            "sockets": _Guard("sockets", backends.sockets.name),
+        }
+
+    # -- the pass -----------------------------------------------------------------------------
+    def run(self, at: datetime) -> DetectionPass:
+        entries = self.table.refresh()
+        candidates = self._candidates(entries)
+        statuses: dict[str, ProbeStatus] = {}
+        observations: list[Observation] = []
+
+        if self.settings.process_probe:
+            observations += self._process_observations(candidates, at)
+            statuses["processes"] = ProbeStatus("processes", ProbeState.OK, backend="psutil")
+        else:
+            statuses["processes"] = ProbeStatus("processes", ProbeState.OFF, "switched off in the settings", "psutil")
+
+        web = [obs for obs in observations if obs.signal == Signal.COMMAND_LINE]
+        if not candidates:
+            for name, _setting in PROBES[1:]:
+                statuses[name] = self._idle_or_off(name)
+            return DetectionPass(at, tuple(observations), self._ordered(statuses), candidates)
+
+        windows = self._probe("windows", statuses, self.backends.windows.windows)
+        if windows:
+            window_obs = self._window_observations(windows, candidates, at)
+            observations += window_obs
+            web += [obs for obs in window_obs
+                    if obs.meeting and obs.pid in candidates and candidates[obs.pid].browser]
+        names = {pid: candidate.name for pid, candidate in candidates.items()}
+        web_by_root = self._web_providers_by_browser(web, candidates)
+        for probe, signal in (("microphone", Signal.MICROPHONE), ("camera", Signal.CAMERA)):
+            backend = self.backends.microphone if probe == "microphone" else self.backends.camera
+            uses = self._probe(probe, statuses, lambda b=backend: b.users(names))
+            observations += self._media_observations(uses or [], signal, candidates, web_by_root, at)
+
+        meeting_clients = {obs.provider_id for obs in observations if corroborates_meeting(obs)}
+        clients = {pid: c.name for pid, c in candidates.items()
+                   if not c.browser and meeting_clients.intersection(c.provider_ids)}
+        if clients:
+            uses = self._probe("sockets", statuses, lambda: self.backends.sockets.users(clients))
+            for use in uses or []:
+                candidate = candidates.get(use.pid or -1)
+                for provider_id in candidate.provider_ids if candidate else ():
+                    if provider_id in meeting_clients:
+                        observations.append(Observation(provider_id, Signal.SOCKET, use.pid, use.detail, at))
+        elif "sockets" not in statuses:
+            statuses["sockets"] = self._idle_or_off("sockets", "no client shows a meeting")
+        return DetectionPass(at, tuple(observations), self._ordered(statuses), candidates)
+
+    # -- candidates and process evidence -----------------------------------------------------
+    def _candidates(self, entries: Mapping[int, ProcessEntry]) -> dict[int, Candidate]:
+        classified = self._classified
+        for pid in [pid for pid in classified if pid not in entries]:
+            del classified[pid]
+        candidates: dict[int, Candidate] = {}
+        for pid, entry in entries.items():
+            known = classified.get(pid)
+            if known is None or known[0] != entry.create_time or known[1] != entry.name:
+                known = (entry.create_time, entry.name, self._classify(entry))
+                classified[pid] = known
+            if known[2] is not None:
+                candidates[pid] = known[2]
+        return candidates
+
+    def _classify(self, entry: ProcessEntry) -> Candidate | None:
+        name = entry.name
+        matches = self.rules.match_process(name)
+        browser = self.rules.is_browser(name)
+        if not matches and not browser and self.rules.maybe_truncated(name):
+            detail = self.table.detail(entry)
+            for full in (detail.exe_name, detail.cmdline[0].rsplit("/", 1)[-1] if detail.cmdline else ""):
+                if full.casefold().startswith(name.casefold()) and self.rules.match_process(full):
+                    name, matches = full, self.rules.match_process(full)
+                    break
+        if not matches and not browser:
+            return None
+        return Candidate(entry.pid, name, tuple(matches), browser, entry.create_time)
+
+    def _process_observations(self, candidates: Mapping[int, Candidate], at: datetime) -> list[Observation]:
+        oldest: dict[tuple[str, bool, str], Candidate] = {}
+        for candidate in candidates.values():
+            for match in candidate.matches:
+                key = (match.provider_id, match.meeting_only, candidate.name)
+                if key not in oldest or (candidate.create_time, candidate.pid) < (oldest[key].create_time, oldest[key].pid):
+                    oldest[key] = candidate
+        observations = []
+        for (provider_id, meeting_only, name), candidate in sorted(oldest.items()):
+            if meeting_only:
+                observations.append(Observation(provider_id, Signal.MEETING_PROCESS, candidate.pid,
+                                                f"{name} (pid {candidate.pid}) runs only during meetings", at))
+            else:
+                observations.append(Observation(provider_id, Signal.PROCESS, candidate.pid,
+                                                f"{name} is running (pid {candidate.pid})", at))
+        for candidate in candidates.values():
+            allowed = None if candidate.browser else frozenset(candidate.provider_ids)
+            entry = self.table.entries.get(candidate.pid)
+            if entry is None:
+                continue
+            args = self.table.detail(entry).cmdline[1:]
+            for provider_id, url in self.rules.match_urls(args, allowed):
+                shown = redact_url(url)
+                observations.append(Observation(provider_id, Signal.COMMAND_LINE, candidate.pid,
+                                                f"{candidate.name} (pid {candidate.pid}) was started with {shown}",
+                                                at, url=shown))
+        return observations
+
+    # -- windows -----------------------------------------------------------------------------
+    def _window_observations(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],
+                             at: datetime) -> list[Observation]:
+        running = {pid for c in candidates.values() for pid in c.provider_ids}
+        observations: list[Observation] = []
+        for window in windows:
+            owner = candidates.get(window.pid) if window.pid is not None else None
+            if owner is not None and owner.matches:
+                for provider_id in owner.provider_ids:
+                    match = self.rules.match_app_window(provider_id, window.title)
+                    if match is not None:
+                        what = "a meeting window" if match.meeting else "a window"
+                        observations.append(Observation(
+                            provider_id, Signal.WINDOW_TITLE, window.pid,
+                            f"{owner.name} (pid {window.pid}) shows {what} titled '{window.title}'", at,
+                            meeting=match.meeting, title=window.title if match.meeting else None))
+            elif owner is not None and owner.browser:
+                for match in self.rules.match_browser_window(window.title):
+                    observations.append(Observation(
+                        match.provider_id, Signal.WINDOW_TITLE, window.pid,
+                        f"{owner.name} (pid {window.pid}) shows a meeting titled '{window.title}'", at,
+                        meeting=True, title=window.title))
+            elif window.pid is None:
+                for provider_id in sorted(running):
+                    match = self.rules.match_app_window(provider_id, window.title)
+                    if match is not None and match.meeting:
+                        observations.append(Observation(
+                            provider_id, Signal.WINDOW_TITLE, None,
+                            f"a window titled '{window.title}' (owner not given) while the app runs", at,
+                            meeting=True, title=window.title))
+        return observations
+
+    # -- microphone, camera -----------------------------------------------------------------
+    def _browser_root(self, pid: int, candidates: Mapping[int, Candidate]) -> int:
+        """The top-most browser process above ``pid``: one browser instance, all its helpers."""
+        root = pid
+        for _ in range(16):
+            entry = self.table.entries.get(root)
+            parent = self.table.detail(entry).ppid if entry is not None else None
+            if parent is None or parent not in candidates or not candidates[parent].browser:
+                return root
+            root = parent
+        return root
+
+    def _web_providers_by_browser(self, web: list[Observation], candidates: Mapping[int, Candidate]) -> dict[int, set[str]]:
+        by_root: dict[int, set[str]] = {}
+        for obs in web:
+            if obs.pid is not None and obs.pid in candidates and candidates[obs.pid].browser:
+                by_root.setdefault(self._browser_root(obs.pid, candidates), set()).add(obs.provider_id)
+        return by_root
+
+    def _owner(self, use: MediaUse, candidates: Mapping[int, Candidate]) -> Candidate | None:
+        """The candidate behind a device user: itself, an ancestor (helper processes), or by name."""
+        pid = use.pid
+        for _ in range(6):
+            if pid is None:
+                break
+            if pid in candidates:
+                return candidates[pid]
+            entry = self.table.entries.get(pid)
+            pid = self.table.detail(entry).ppid if entry is not None else None
+        if use.pid is None and use.app:
+            matches = self.rules.match_app_name(use.app)
+            if matches or self.rules.is_browser(use.app):
+                return Candidate(-1, use.app, tuple(matches), not matches, 0.0)
+        return None
+
+    def _media_observations(self, uses: list[MediaUse], signal: Signal, candidates: Mapping[int, Candidate],
+                            web_by_root: Mapping[int, set[str]], at: datetime) -> list[Observation]:
+        observations: list[Observation] = []
+        for use in uses:
+            owner = self._owner(use, candidates)
+            if owner is None:
+                continue
+            if owner.matches:
+                providers: set[str] | tuple[str, ...] = owner.provider_ids
+            elif owner.pid < 0:  # a browser named by the OS without a pid: any web meeting seen
+                providers = set().union(*web_by_root.values()) if web_by_root else set()
+            else:
+                providers = web_by_root.get(self._browser_root(owner.pid, candidates), set())
+            for provider_id in sorted(providers):
+                observations.append(Observation(provider_id, signal, use.pid, use.detail, at))
+        return observations
+
+    # -- probe bookkeeping -------------------------------------------------------------------
+    def _probe(self, name: str, statuses: dict[str, ProbeStatus], call: Callable[[], T]) -> T | None:
+        guard = self._guards[name]
+        setting = dict(PROBES)[name]
+        if not getattr(self.settings, setting):
+            statuses[name] = ProbeStatus(name, ProbeState.OFF, "switched off in the settings", guard.backend)
+            return None
+        if guard.skip_ticks > 0:
+            guard.skip_ticks -= 1
+            statuses[name] = ProbeStatus(name, ProbeState.UNAVAILABLE, guard.reason, guard.backend)
+            return None
+        try:
+            result = call()
+        except ProbeUnavailable as error:
+            self._unavailable(guard, statuses, str(error), logging.INFO)
+            return None
+        except Exception as error:  # noqa: BLE001 - a broken probe must never stop detection
+            reason = f"failed: {type(error).__name__}: {error}"
+            if reason not in guard.logged:
+                log.exception("The %s probe (%s) failed; detection goes on without it", name, guard.backend)
+            self._unavailable(guard, statuses, reason, logging.DEBUG)
+            return None
+        guard.reason = ""
+        statuses[name] = ProbeStatus(name, ProbeState.OK, backend=guard.backend)
+        return result
+
+    def _unavailable(self, guard: _Guard, statuses: dict[str, ProbeStatus], reason: str, level: int) -> None:
+        if reason not in guard.logged:
+            guard.logged.add(reason)
+            log.log(level, "The %s probe is unavailable: %s", guard.name, reason)
+        guard.reason = reason
+        guard.skip_ticks = self.retry_ticks
+        statuses[guard.name] = ProbeStatus(guard.name, ProbeState.UNAVAILABLE, reason, guard.backend)
+
+    def _idle_or_off(self, name: str, reason: str = IDLE_REASON) -> ProbeStatus:
+        guard = self._guards[name]
+        if not getattr(self.settings, dict(PROBES)[name]):
+            return ProbeStatus(name, ProbeState.OFF, "switched off in the settings", guard.backend)
+        if guard.reason:
+            return ProbeStatus(name, ProbeState.UNAVAILABLE, guard.reason, guard.backend)
+        return ProbeStatus(name, ProbeState.IDLE, reason, guard.backend)
+
+    @staticmethod
+    def _ordered(statuses: Mapping[str, ProbeStatus]) -> tuple[ProbeStatus, ...]:
+        return tuple(statuses[name] for name, _setting in PROBES if name in statuses)

@@ -1,0 +1,156 @@
+"""The catalog's detection data, compiled for one OS into fast look-ups. Pure: values in, values out.
+
+Process names compare case-insensitively and without a trailing ``.exe``. Linux cuts process
+names (``comm``) to 15 characters, so a 15-character name that starts a longer catalog name
+is a *maybe*: the process probe confirms it from the executable or ``argv[0]``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from guard.catalog.loader import Catalog
+from guard.catalog.models import OsName, ProviderKind
+
+LINUX_COMM_LENGTH = 15
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>]+")
+_SECRET_QUERY_KEYS = re.compile(r"^(pwd|pass|password|passcode|token|tk|secret|auth|key|sig)$", re.IGNORECASE)
+
+
+def normalize_name(name: str) -> str:
+    """``Zoom.EXE`` → ``zoom``: the form process names are compared in."""
+    name = name.strip().casefold()
+    return name[:-4] if name.endswith(".exe") else name
+
+
+@lru_cache(maxsize=None)
+def browser_names(os_name: OsName) -> frozenset[str]:
+    """Process names of web browsers on ``os_name`` (guard/detect/browsers.toml)."""
+    data = tomllib.loads((Path(__file__).with_name("browsers.toml")).read_text(encoding="utf-8"))
+    return frozenset(normalize_name(name) for name in data.get(os_name, {}).get("processes", ()))
+
+
+def redact_url(url: str) -> str:
+    """A meeting link without secrets: passcode and token query values become ``…``."""
+    try:
+        parts = urlsplit(url)
+        if not parts.query:
+            return url
+        query = [(key, "…" if _SECRET_QUERY_KEYS.match(key) else value)
+                 for key, value in parse_qsl(parts.query, keep_blank_values=True)]
+        return urlunsplit(parts._replace(query=urlencode(query, safe="…")))
+    except ValueError:
+        return url
+
+
+def urls_in_args(args: tuple[str, ...]) -> list[str]:
+    """Everything on a command line that may be a link: whole arguments, ``--opt=VALUE`` values, URLs inside."""
+    found: list[str] = []
+    for arg in args:
+        found.append(arg)
+        if arg.startswith("-") and "=" in arg:
+            found.append(arg.split("=", 1)[1])
+        found.extend(_URL_IN_TEXT.findall(arg))
+    return list(dict.fromkeys(found))
+
+
+def _letters(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", normalize_name(name))
+
+
+@dataclass(frozen=True)
+class ProcessMatch:
+    provider_id: str
+    meeting_only: bool
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    provider_id: str
+    meeting: bool
+    pattern: str
+
+
+@dataclass
+class DetectionRules:
+    """Look-ups built from the catalog for one OS."""
+
+    os_name: OsName
+    processes: dict[str, list[ProcessMatch]] = field(default_factory=dict)
+    browsers: frozenset[str] = frozenset()
+    notetakers: frozenset[str] = frozenset()
+    url_patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    web_titles: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    app_titles: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    meeting_titles: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    _truncated: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog, os_name: OsName, browsers: frozenset[str] | None = None) -> "DetectionRules":
+        rules = cls(os_name=os_name, browsers=browser_names(os_name) if browsers is None else browsers)
+        rules.notetakers = frozenset(p.id for p in catalog if p.kind == ProviderKind.NOTETAKER)
+        for provider in catalog:
+            platform = getattr(provider.detect, os_name)
+            for names, meeting_only in ((platform.processes, False), (platform.meeting_processes, True)):
+                for name in names:
+                    key = normalize_name(name)
+                    rules.processes.setdefault(key, []).append(ProcessMatch(provider.id, meeting_only))
+                    if len(key) > LINUX_COMM_LENGTH:
+                        rules._truncated.setdefault(key[:LINUX_COMM_LENGTH], []).append(key)
+            rules.app_titles[provider.id] = [re.compile(p) for p in platform.window_titles]
+            rules.meeting_titles[provider.id] = [re.compile(p) for p in platform.meeting_window_titles]
+            rules.url_patterns += [(provider.id, re.compile(p)) for p in provider.detect.web.url_patterns]
+            rules.web_titles += [(provider.id, re.compile(p)) for p in provider.detect.web.meeting_window_titles]
+        return rules
+
+    def match_process(self, name: str) -> list[ProcessMatch]:
+        return self.processes.get(normalize_name(name), [])
+
+    def match_app_name(self, app: str) -> list[ProcessMatch]:
+        """Like :meth:`match_process`, and failing that by letters and digits only, for names an OS
+        gives in another form (``MSTeams_8wekyb3d8bbwe`` for the process ``ms-teams.exe``)."""
+        matches = self.match_process(app)
+        if matches:
+            return matches
+        key = _letters(app.split("_", 1)[0])
+        return [match for name, found in self.processes.items() if _letters(name) == key for match in found]
+
+    def is_browser(self, name: str) -> bool:
+        return normalize_name(name) in self.browsers
+
+    def maybe_truncated(self, name: str) -> bool:
+        """A 15-character name that may be a longer client name cut by the kernel."""
+        key = normalize_name(name)
+        return len(key) == LINUX_COMM_LENGTH and key in self._truncated
+
+    def match_urls(self, args: tuple[str, ...], providers: frozenset[str] | None = None) -> list[tuple[str, str]]:
+        """``(provider_id, url)`` for each meeting link on a command line; ``providers`` limits who may match."""
+        found: list[tuple[str, str]] = []
+        candidates = urls_in_args(args)
+        for provider_id, pattern in self.url_patterns:
+            if providers is not None and provider_id not in providers:
+                continue
+            url = next((text for text in candidates if pattern.search(text)), None)
+            if url is not None and (provider_id, url) not in found:
+                found.append((provider_id, url))
+        return found
+
+    def match_app_window(self, provider_id: str, title: str) -> TitleMatch | None:
+        """A window of the provider's own process: a meeting window, its home window, or neither."""
+        for pattern in self.meeting_titles.get(provider_id, ()):
+            if pattern.search(title):
+                return TitleMatch(provider_id, True, pattern.pattern)
+        for pattern in self.app_titles.get(provider_id, ()):
+            if pattern.search(title):
+                return TitleMatch(provider_id, False, pattern.pattern)
+        return None
+
+    def match_browser_window(self, title: str) -> list[TitleMatch]:
+        """A browser window (or tab title) that shows a web meeting."""
+        return [TitleMatch(provider_id, True, pattern.pattern)
+                for provider_id, pattern in self.web_titles if pattern.search(title)]

@@ -1,0 +1,56 @@
+"""What probes report: observations about providers, and whether each probe could look at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from guard.errors import GuardError
+from guard.events import Evidence, Signal
+
+
+class DetectError(GuardError):
+    """Something in detection went wrong in a way the user should read."""
+
+
+class ProbeUnavailable(DetectError):
+    """A probe cannot look on this system right now; the message says why (shown in ``scan``)."""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One thing a probe saw about one provider during one tick.
+
+    ``meeting`` marks a window title that matched a *meeting* pattern (an app's home window
+    does not); ``title`` and ``url`` carry the meeting's window title or link when known.
+    """
+
+    provider_id: str
+    signal: Signal
+    pid: int | None
+    detail: str
+    seen_at: datetime
+    meeting: bool = False
+    title: str | None = None
+    url: str | None = None
+
+    def evidence(self) -> Evidence:
+        return Evidence(signal=self.signal, detail=self.detail, seen_at=self.seen_at, pid=self.pid)
+
+
+class ProbeState(StrEnum):
+    OK = "ok"
+    IDLE = "idle"  # not run this tick: nothing it could look at (no client or browser running)
+    OFF = "off"  # switched off in the settings
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True)
+class ProbeStatus:
+    """How one probe fared; ``reason`` says why it is unavailable, off or idle."""
+
+    name: str
+    state: ProbeState
+    reason: str = ""
+    backend: str = ""

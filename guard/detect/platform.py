@@ -1,0 +1,53 @@
+"""The one place that knows which OS this is and picks the detection backends for it."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from guard.catalog.models import OsName
+from guard.detect.media import MediaLister
+from guard.detect.windows import WindowLister
+
+
+def current_os(platform: str | None = None) -> OsName:
+    """``linux``, ``windows`` or ``macos``: the catalog's name for this OS."""
+    platform = platform or sys.platform
+    if platform.startswith("win"):
+        return "windows"
+    if platform == "darwin":
+        return "macos"
+    return "linux"
+
+
+@dataclass
+class Backends:
+    """What the detector uses to look, besides the process table."""
+
+    windows: WindowLister
+    microphone: MediaLister
+    camera: MediaLister
+    sockets: MediaLister
+
+
+def default_backends(os_name: OsName | None = None) -> Backends:
+    """The real backends for ``os_name`` (default: this OS). Imports only what that OS needs."""
+    from guard.detect.sockets import UdpSockets, Unsupported
+
+    os_name = os_name or current_os()
+    if os_name == "windows":
+        from guard.detect.media.win32_consent import ConsentStoreUsage
+        from guard.detect.windows.win32 import Win32WindowLister
+
+        return Backends(Win32WindowLister(), ConsentStoreUsage("microphone"), ConsentStoreUsage("webcam"), UdpSockets())
+    if os_name == "macos":
+        from guard.detect.media.macos_coreaudio import CAMERA_UNAVAILABLE, CoreAudioMicrophone
+        from guard.detect.windows.macos import MacWindowLister
+
+        return Backends(MacWindowLister(), CoreAudioMicrophone(), Unsupported("macos-camera", CAMERA_UNAVAILABLE),
+                        UdpSockets())
+    from guard.detect.media.linux_pulse import PulseMicrophone
+    from guard.detect.media.linux_video import ProcVideoDevices
+    from guard.detect.windows.linux_x11 import X11WindowLister
+
+    return Backends(X11WindowLister(), PulseMicrophone(), ProcVideoDevices(), UdpSockets())

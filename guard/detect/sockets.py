@@ -1,0 +1,52 @@
+"""UDP sockets of a client process (psutil): media streams usually travel over UDP.
+
+Supporting evidence only: many apps keep UDP sockets open outside calls, so this never
+starts a meeting on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import psutil
+
+from guard.detect.media import MediaUse
+from guard.detect.observation import ProbeUnavailable
+
+
+class UdpSockets:
+    name = "psutil-udp"
+
+    def users(self, candidates: Mapping[int, str]) -> list[MediaUse]:
+        uses: list[MediaUse] = []
+        denied = 0
+        for pid, name in candidates.items():
+            try:
+                connections = psutil.Process(pid).net_connections(kind="udp")
+            except psutil.AccessDenied:
+                denied += 1
+                continue
+            except psutil.Error:
+                continue
+            remote = sorted({f"{c.raddr.ip}:{c.raddr.port}" for c in connections if c.raddr})
+            if connections:
+                where = f", talking to {', '.join(remote[:3])}" if remote else ""
+                uses.append(MediaUse(pid=pid, app=name,
+                                     detail=f"{name} (pid {pid}) has {len(connections)} UDP socket(s) open{where}"))
+        if denied and denied == len(candidates):
+            raise ProbeUnavailable("the operating system does not let this user read the clients' sockets")
+        return uses
+
+
+class Unsupported:
+    """A backend that does not exist on this OS; it says why whenever it is asked."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+
+    def users(self, candidates: Mapping[int, str]) -> list[MediaUse]:
+        raise ProbeUnavailable(self.reason)
+
+    def windows(self) -> Iterable:  # same shape as a WindowLister
+        raise ProbeUnavailable(self.reason)

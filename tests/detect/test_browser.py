@@ -1,0 +1,72 @@
+"""Web meetings: a real Chromium started offline with a meeting link, and browser windows titled like meetings."""
+
+import shutil
+
+import pytest
+
+from guard.events import Signal
+from tests.detect.world import client_copy, collect_until, has, new_monitor, of_kind, provider_toml, write_catalog, x11_window
+
+MEET_URL = "https://meet.google.com/abc-defg-hij"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    return write_catalog(tmp_path / "catalog", {
+        "google-meet": provider_toml("google-meet", "Google Meet", "browser-meeting",
+                                     url_patterns=[r"^https://meet\.google\.com/[a-z]{3}-[a-z]{4}-[a-z]{3}(\?|$)"],
+                                     web_titles=[r"^Meet - [a-z]{3}-[a-z]{4}-[a-z]{3}\b"]),
+        "whereby": provider_toml("whereby", "Whereby", "browser-meeting", url_patterns=[r"^https://whereby\.com/[a-z0-9-]+"]),
+    })
+
+
+@pytest.mark.desktop
+def test_chromium_started_with_a_meet_link_is_a_meeting(tmp_path, processes, catalog, desktop):
+    if not shutil.which(CHROMIUM):
+        pytest.fail("chromium is not installed (run .ci/install --test)")
+    monitor = new_monitor(catalog)
+    assert of_kind(monitor.tick(), "meeting-started", "google-meet") == []
+    chromium = processes.start([
+        CHROMIUM, "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}", f"--app={MEET_URL}",
+    ], env=desktop.child_env())
+    events = collect_until(monitor, has("meeting-started", "google-meet"), timeout=30, interval=0.5)
+    (meeting,) = of_kind(events, "meeting-started", "google-meet")
+    command_lines = [e for e in meeting.event.evidence if e.signal == Signal.COMMAND_LINE]
+    assert [e.pid for e in command_lines] == [chromium.pid], "the browser's main process, started by the test"
+    assert MEET_URL in command_lines[0].detail and "chromium" in command_lines[0].detail
+    assert meeting.event.meeting_url == MEET_URL
+    assert of_kind(events, "app-started") == [], "a browser is not a meeting client"
+    assert [m.provider_id for m in monitor.snapshot().meetings] == ["google-meet"]
+
+    processes.stop(chromium)
+    events = collect_until(monitor, has("meeting-ended", "google-meet"), timeout=30)
+    (ended,) = of_kind(events, "meeting-ended", "google-meet")
+    assert ended.event.started_at == meeting.event.at
+
+
+@pytest.mark.desktop
+def test_a_browser_window_titled_like_a_meeting_is_a_meeting(tmp_path, processes, catalog, desktop):
+    browser = processes.start([str(client_copy(tmp_path / "bin", "firefox")), "300"])
+    monitor = new_monitor(catalog)
+    monitor.tick()
+    x11_window(processes, "Meet - abc-defg-hij - Mozilla Firefox", browser.pid, env=desktop.child_env(),
+               ready_file=tmp_path / "mapped")
+    events = collect_until(monitor, has("meeting-started", "google-meet"))
+    (meeting,) = of_kind(events, "meeting-started", "google-meet")
+    (evidence,) = meeting.event.evidence
+    assert evidence.signal == Signal.WINDOW_TITLE and evidence.pid == browser.pid
+    assert meeting.event.meeting_title == "Meet - abc-defg-hij - Mozilla Firefox"
+
+
+@pytest.mark.desktop
+def test_a_browser_window_on_another_site_is_no_meeting(tmp_path, processes, catalog, desktop):
+    browser = processes.start([str(client_copy(tmp_path / "bin", "firefox")), "300"])
+    x11_window(processes, "Google Meet - Online video calls - Mozilla Firefox", browser.pid,
+               env=desktop.child_env(), ready_file=tmp_path / "mapped")
+    monitor = new_monitor(catalog)
+    events = collect_until(monitor, lambda _events: False, timeout=1.5)
+    assert of_kind(events, "meeting-started") == []
+    assert {p.name: str(p.state) for p in monitor.snapshot().probes}["windows"] == "ok"

@@ -1,0 +1,80 @@
+"""macOS backends (CGWindowList, CoreAudio process objects) with only the OS call layer faked."""
+
+import pytest
+
+from guard.detect.media.macos_coreaudio import (
+    PROCESS_IS_RUNNING_INPUT, PROCESS_OBJECT_LIST, PROCESS_PID, CoreAudioMicrophone,
+)
+from guard.detect.observation import ProbeUnavailable
+from guard.detect.platform import default_backends
+from guard.detect.windows.macos import MacWindowLister
+
+
+class FakeWindowList:
+    def __init__(self, entries):
+        self.entries = entries
+
+    def window_list(self):
+        return self.entries
+
+
+class FakeCoreAudio:
+    """Audio process objects: object id → (pid, running input)."""
+
+    def __init__(self, processes, supported=True):
+        self.processes = processes
+        self.supported = supported
+
+    def process_objects(self):
+        if not self.supported:
+            raise OSError(2003332927, "kAudioHardwarePropertyProcessObjectList is not supported")
+        return list(self.processes)
+
+    def pid(self, obj):
+        return self.processes[obj][0]
+
+    def is_running_input(self, obj):
+        return self.processes[obj][1]
+
+
+def test_cg_window_list_gives_titled_normal_windows_with_owner_pids():
+    lister = MacWindowLister(FakeWindowList([
+        {"kCGWindowOwnerPID": 501, "kCGWindowOwnerName": "zoom.us", "kCGWindowName": "Zoom Meeting",
+         "kCGWindowLayer": 0, "kCGWindowNumber": 71},
+        {"kCGWindowOwnerPID": 88, "kCGWindowOwnerName": "Dock", "kCGWindowName": "Dock", "kCGWindowLayer": 20},
+        {"kCGWindowOwnerPID": 502, "kCGWindowOwnerName": "Safari", "kCGWindowName": "", "kCGWindowLayer": 0},
+    ]), own_pid=1)
+    assert [(w.title, w.pid, w.window_id) for w in lister.windows()] == [("Zoom Meeting", 501, 71)]
+
+
+def test_without_screen_recording_permission_titles_are_unavailable_with_the_reason():
+    lister = MacWindowLister(FakeWindowList([
+        {"kCGWindowOwnerPID": 501, "kCGWindowOwnerName": "zoom.us", "kCGWindowLayer": 0},
+        {"kCGWindowOwnerPID": 1, "kCGWindowOwnerName": "Meeting Guard", "kCGWindowName": "Settings", "kCGWindowLayer": 0},
+    ]), own_pid=1)
+    with pytest.raises(ProbeUnavailable, match="Screen Recording"):
+        lister.windows()
+
+
+def test_coreaudio_reports_processes_capturing_input():
+    probe = CoreAudioMicrophone(FakeCoreAudio({10: (501, True), 11: (777, False), 12: (900, True)}))
+    uses = probe.users({501: "zoom.us"})
+    assert [(u.pid, u.app) for u in uses] == [(501, "zoom.us"), (900, "")]
+    assert "zoom.us (pid 501) is capturing audio input" in uses[0].detail
+
+
+def test_older_macos_without_process_objects_is_unavailable():
+    with pytest.raises(ProbeUnavailable, match="cannot tell which process uses the microphone"):
+        CoreAudioMicrophone(FakeCoreAudio({}, supported=False)).users({})
+
+
+def test_selectors_are_the_documented_four_char_codes():
+    assert PROCESS_OBJECT_LIST == int.from_bytes(b"prs#", "big")
+    assert PROCESS_PID == int.from_bytes(b"ppid", "big")
+    assert PROCESS_IS_RUNNING_INPUT == int.from_bytes(b"piri", "big")
+
+
+def test_macos_has_no_camera_backend_and_says_why():
+    camera = default_backends("macos").camera
+    with pytest.raises(ProbeUnavailable, match="no public API"):
+        camera.users({})

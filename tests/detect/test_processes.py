@@ -1,0 +1,107 @@
+"""Process and command-line detection against real processes started by the test."""
+
+import pytest
+
+from guard.events import Signal
+from tests.detect.world import (
+    client_copy, collect_until, has, new_monitor, of_kind, provider_toml, script_client, unique, write_catalog,
+)
+
+
+@pytest.fixture
+def names():
+    return {"client": unique("zoom"), "helper": unique("zmhelper"), "notes": unique("otter"),
+            "long": "meetinghostproc-" + unique("x")[-6:]}
+
+
+@pytest.fixture
+def catalog(tmp_path, names):
+    return write_catalog(tmp_path / "catalog", {
+        "zoom": provider_toml("zoom", "Zoom Workplace", processes=[names["client"], names["long"]],
+                              meeting_processes=[names["helper"]],
+                              url_patterns=[r"^zoommtg://([a-z0-9-]+\.)?zoom\.us/join\?"]),
+        "otter": provider_toml("otter", "Otter.ai", "notetaker", processes=[names["notes"]]),
+    })
+
+
+def test_client_start_and_stop_are_events_with_the_process_as_evidence(tmp_path, processes, catalog, names):
+    monitor = new_monitor(catalog)
+    monitor.tick()
+    client = processes.start([str(client_copy(tmp_path / "bin", names["client"])), "300"])
+    events = collect_until(monitor, has("app-started", "zoom"))
+    (started,) = of_kind(events, "app-started", "zoom")
+    (evidence,) = started.event.evidence
+    assert evidence.signal == Signal.PROCESS and evidence.pid == client.pid
+    assert names["client"] in evidence.detail
+    assert started.provider.name == "Zoom Workplace"
+    assert [a.provider_id for a in monitor.snapshot().apps] == ["zoom"]
+
+    processes.stop(client)
+    events = collect_until(monitor, has("app-stopped", "zoom"))
+    (stopped,) = of_kind(events, "app-stopped", "zoom")
+    assert stopped.event.session_id == started.event.session_id
+    assert monitor.snapshot().apps == ()
+
+
+def test_a_running_client_alone_is_never_a_meeting(tmp_path, processes, catalog, names):
+    monitor = new_monitor(catalog)
+    processes.start([str(client_copy(tmp_path / "bin", names["client"])), "300"])
+    events = collect_until(monitor, lambda _events: False, timeout=2.5)
+    assert of_kind(events, "app-started", "zoom")
+    assert of_kind(events, "meeting-started") == []
+    assert monitor.snapshot().meetings == ()
+
+
+def test_a_meeting_only_process_starts_and_ends_a_meeting(tmp_path, processes, catalog, names):
+    monitor = new_monitor(catalog)
+    helper = processes.start([str(client_copy(tmp_path / "bin", names["helper"])), "300"])
+    events = collect_until(monitor, has("meeting-started", "zoom"))
+    (meeting,) = of_kind(events, "meeting-started", "zoom")
+    assert [(e.signal, e.pid) for e in meeting.event.evidence] == [(Signal.MEETING_PROCESS, helper.pid)]
+    processes.stop(helper)
+    events = collect_until(monitor, has("meeting-ended", "zoom"))
+    (ended,) = of_kind(events, "meeting-ended", "zoom")
+    assert ended.event.started_at == meeting.event.at
+    assert ended.event.session_id == meeting.event.session_id
+
+
+def test_long_client_names_match_although_linux_cuts_them_to_15_characters(tmp_path, processes, catalog, names):
+    assert len(names["long"]) > 15
+    monitor = new_monitor(catalog)
+    client = processes.start([str(client_copy(tmp_path / "bin", names["long"])), "300"])
+    events = collect_until(monitor, has("app-started", "zoom"))
+    (started,) = of_kind(events, "app-started", "zoom")
+    assert [(e.pid, names["long"] in e.detail) for e in started.event.evidence] == [(client.pid, True)]
+
+
+def test_a_client_started_with_a_meeting_link_is_in_a_meeting(tmp_path, processes, catalog, names):
+    monitor = new_monitor(catalog)
+    link = "zoommtg://zoom.us/join?action=join&confno=81234567890&pwd=s3cret"
+    client = processes.start([str(script_client(tmp_path / "bin", names["client"])), f"--url={link}"])
+    events = collect_until(monitor, has("meeting-started", "zoom"))
+    (meeting,) = of_kind(events, "meeting-started", "zoom")
+    (evidence,) = meeting.event.evidence
+    assert evidence.signal == Signal.COMMAND_LINE and evidence.pid == client.pid
+    assert "confno=81234567890" in meeting.event.meeting_url and "s3cret" not in meeting.event.meeting_url
+    assert "s3cret" not in evidence.detail
+
+
+def test_a_notetaker_running_is_reported_as_notetaker_seen(tmp_path, processes, catalog, names):
+    monitor = new_monitor(catalog)
+    notes = processes.start([str(client_copy(tmp_path / "bin", names["notes"])), "300"])
+    events = collect_until(monitor, has("notetaker-seen", "otter"))
+    (seen,) = of_kind(events, "notetaker-seen", "otter")
+    assert seen.event.evidence[0].pid == notes.pid
+    assert of_kind(events, "app-started", "otter") == []
+
+
+def test_a_launcher_that_execs_the_client_is_noticed(tmp_path, processes, catalog, names):
+    real = client_copy(tmp_path / "bin", names["client"])
+    launcher = tmp_path / "bin" / "launcher.sh"
+    launcher.write_text(f"#!/bin/sh\nsleep 0.7\nexec {real} 300\n")
+    launcher.chmod(0o755)
+    monitor = new_monitor(catalog)
+    process = processes.start([str(launcher)])
+    events = collect_until(monitor, has("app-started", "zoom"))
+    (started,) = of_kind(events, "app-started", "zoom")
+    assert started.event.evidence[0].pid == process.pid
