@@ -12,10 +12,14 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
+from guard.catalog.loader import Catalog, load_catalog
 from guard.cli.context import CliContext
+from guard.errors import GuardError
 from guard.ledger import (Decision, Ledger, LedgerCorruptError, LedgerInputError, Meeting, Record,
                           RecordDraft, RecordFilter, RequestedBy, erase_ledger, ledger_path, open_ledger)
 from guard.ledger.query import Order
+from guard.terms.store import TermsStore
+from guard.terms_in_force import with_terms_in_force
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +74,13 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
         meeting=Meeting(args.meeting_title, args.meeting_id, args.organiser), purposes=tuple(args.purpose),
         requested_by=args.requested_by, note=args.note, refers_to=args.refers_to,
     )
-    warnings = catalog_warnings(ctx, args.provider, args.feature)
+    catalog = load_catalog_quietly(ctx)
+    warnings = catalog_warnings(catalog, args.provider, args.feature)
+    if catalog is not None:
+        try:
+            draft = with_terms_in_force(draft, catalog, TermsStore.open(ctx.paths))
+        except GuardError as error:  # a damaged terms store must not stop a decision being recorded
+            warnings.append(f"terms versions in force not recorded: {error}")
     for warning in warnings:
         ctx.error(f"warning: {warning}")
     with open_for(ctx) as ledger:
@@ -83,14 +93,18 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
     return EXIT_OK
 
 
-def catalog_warnings(ctx: CliContext, provider_id: str, feature_id: str | None) -> list[str]:
-    """Warnings (never errors) when the catalog loads and does not know the ids."""
+def load_catalog_quietly(ctx: CliContext) -> Catalog | None:
+    """The catalog, or None when it cannot be loaded (recording a decision never needs it)."""
     try:
-        from guard.catalog.loader import load_catalog
+        return load_catalog(user=ctx.paths.user_catalog_dir)
+    except GuardError as error:
+        log.warning("Catalog not loadable, provider ids and terms versions not checked: %s", error)
+        return None
 
-        catalog = load_catalog(user=ctx.paths.user_catalog_dir)
-    except Exception as error:  # the catalog is optional for recording a decision
-        log.debug("Catalog not loadable, provider ids not checked: %s", error)
+
+def catalog_warnings(catalog: Catalog | None, provider_id: str, feature_id: str | None) -> list[str]:
+    """Warnings (never errors) when the catalog loads and does not know the ids."""
+    if catalog is None:
         return []
     if len(catalog) == 0:
         return []

@@ -36,7 +36,12 @@ class ForkServer:
         assert kind == "forked"
         return int(pid)
 
-    def close(self) -> None:
+    def close(self, child: int | None = None) -> None:
+        if child is not None:  # a failed run may leave its writer appending; stop it so close() returns
+            try:
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.process.stdin.close()
         self.process.wait(timeout=30)
 
@@ -46,6 +51,7 @@ def test_sigkilled_writers_never_lose_a_returned_record(tmp_path):
     server = ForkServer(env)
     rng = random.Random(20261123)
     returned: dict[Path, list[str]] = {}
+    pid: int | None = None
     try:
         for run in range(KILL_RUNS):
             path = tmp_path / f"ledger-{run // RUNS_PER_LEDGER}" / "ledger.sqlite3"
@@ -71,7 +77,7 @@ def test_sigkilled_writers_never_lose_a_returned_record(tmp_path):
             missing = set(ids) - stored
             assert not missing, f"run {run}: {len(missing)} record(s) whose append returned are gone"
     finally:
-        server.close()
+        server.close(pid)
     total = sum(len(ids) for ids in returned.values())
     assert total > KILL_RUNS, "the writers should have appended many records before being killed"
 

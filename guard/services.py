@@ -1,0 +1,75 @@
+"""The core, opened once for the app: settings, catalog, terms store, ledger, monitor.
+
+The tray app and the settings window talk to ``guard`` through this facade (and the events it
+returns), so ui/ needs no knowledge of how the parts fit together. The command line uses the
+same pieces directly, one at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from guard.catalog.loader import Catalog, CatalogProblem, load_catalog
+from guard.ledger import Ledger, Record, RecordDraft, TermsRef, open_ledger
+from guard.monitor import Monitor
+from guard.paths import AppPaths
+from guard.settings import Settings, SettingsIssue, SettingsStore
+from guard.terms import TermsStore, TermsWatcher
+from guard.terms_in_force import terms_in_force, with_terms_in_force
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    """What one run of the app has open. Safe to share between the GUI and one worker thread:
+    the ledger serialises its own writes; the monitor and watcher belong to the worker."""
+
+    def __init__(self, paths: AppPaths) -> None:
+        self.base_paths = paths.ensure()
+        self.settings_store = SettingsStore(paths.settings_file)
+        self.settings: Settings = self.settings_store.load_and_repair()
+        self.settings_issues: list[SettingsIssue] = list(self.settings_store.issues)
+        self.paths = paths.with_data_dir(self.settings.general.data_dir or None).ensure()
+        self.catalog: Catalog = load_catalog(user=paths.user_catalog_dir)
+        self.terms = TermsStore.open(self.paths)
+        self._ledger: Ledger | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def catalog_problems(self) -> list[CatalogProblem]:
+        return self.catalog.problems
+
+    def ledger(self) -> Ledger:
+        """The consent ledger, opened on first use. Raises LedgerError with a readable message
+        (e.g. a damaged file), which the UI shows; nothing is created or repaired silently."""
+        with self._lock:
+            if self._ledger is None:
+                self._ledger = open_ledger(self.paths)
+            return self._ledger
+
+    def record_decision(self, draft: RecordDraft) -> Record:
+        """Append a decision with the terms versions in force; returns the stored record."""
+        return self.ledger().append(with_terms_in_force(draft, self.catalog, self.terms))
+
+    def terms_in_force(self, provider_id: str) -> tuple[TermsRef, ...]:
+        return terms_in_force(self.catalog, self.terms, provider_id)
+
+    def make_monitor(self) -> Monitor:
+        """A monitor for the worker thread (call its ``close()`` when done)."""
+        return Monitor(self.catalog, self.settings)
+
+    def make_terms_watcher(self) -> TermsWatcher:
+        """A terms watcher for the worker thread."""
+        return TermsWatcher.from_app(self.paths, self.settings, self.catalog)
+
+    def save_settings(self, settings: Settings) -> None:
+        """Write the settings file atomically and use the new values from now on."""
+        self.settings_store.save(settings)
+        self.settings = settings
+
+    def close(self) -> None:
+        with self._lock:
+            if self._ledger is not None:
+                self._ledger.close()
+                self._ledger = None
