@@ -14,11 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from guard import APP_ID as DATA_DIR_NAME, APP_NAME, __version__ as VERSION  # noqa: E402
+from guard import APP_ID as DATA_DIR_NAME, APP_NAME, APP_RDNS_ID, __version__ as VERSION  # noqa: E402
 
 # Reverse-DNS id: AppStream component id, .desktop file name, icon name, Flatpak app id, macOS
 # CFBundleIdentifier. Letters, digits and dots only, which all four accept.
-RDNS_ID = "io.github.meetingprivacyguard.MeetingPrivacyGuard"
+RDNS_ID = APP_RDNS_ID
 # The PyInstaller onedir folder and the command (console executable) inside it.
 BUNDLE_NAME = "meeting-guard"
 EXE_NAME = "meeting-guard"

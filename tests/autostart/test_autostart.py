@@ -1,0 +1,113 @@
+"""Start at log-in: the entry each OS reads is written, read back and removed."""
+
+import configparser
+import plistlib
+import shlex
+import subprocess
+
+import pytest
+
+from guard import APP_RDNS_ID
+from guard.autostart import AutostartError, current_autostart, launch_command
+from guard.autostart.linux_xdg import XdgAutostart, desktop_exec
+from guard.autostart.macos_launchagent import LaunchAgentAutostart
+from guard.autostart.windows_run import RUN_KEY, VALUE_NAME, RunKeyAutostart
+
+
+class FakeRunKey:
+    """Stands in for winreg's HKCU Run key: the one part that cannot run here."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def get(self, name):
+        return self.values.get(name)
+
+    def set(self, name, value):
+        self.values[name] = value
+
+    def delete(self, name):
+        self.values.pop(name, None)
+
+
+def test_xdg_entry_is_a_valid_desktop_file_that_runs_the_command(tmp_path):
+    autostart = XdgAutostart(tmp_path / "autostart")
+    assert not autostart.is_enabled()
+    command = ["/opt/Meeting Guard/bin/meeting-guard"]
+    autostart.enable(command)
+    assert autostart.is_enabled()
+    path = tmp_path / "autostart" / f"{APP_RDNS_ID}.desktop"
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str
+    parser.read(path)
+    entry = parser["Desktop Entry"]
+    assert entry["Type"] == "Application"
+    assert shlex.split(entry["Exec"]) == command
+    result = subprocess.run(["desktop-file-validate", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    autostart.disable()
+    assert not autostart.is_enabled() and not path.exists()
+
+
+def test_xdg_entry_switched_off_by_the_desktop_reads_as_disabled(tmp_path):
+    autostart = XdgAutostart(tmp_path)
+    autostart.enable(["meeting-guard"])
+    path = tmp_path / f"{APP_RDNS_ID}.desktop"
+    path.write_text(path.read_text().replace("X-GNOME-Autostart-enabled=true", "X-GNOME-Autostart-enabled=false"))
+    assert not autostart.is_enabled()
+
+
+def test_exec_quoting_escapes_what_the_spec_reserves():
+    assert desktop_exec(["/usr/bin/meeting-guard"]) == "/usr/bin/meeting-guard"
+    assert desktop_exec(["/a b/$x", "100%"]) == '"/a b/\\$x" 100%%'
+
+
+def test_unwritable_autostart_folder_gives_a_readable_error(tmp_path):
+    blocker = tmp_path / "autostart"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(AutostartError, match="Cannot write the autostart entry"):
+        XdgAutostart(blocker).enable(["meeting-guard"])
+
+
+def test_linux_backend_follows_xdg_config_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    backend = current_autostart()
+    assert backend.location == str(tmp_path / "cfg" / "autostart" / f"{APP_RDNS_ID}.desktop")
+
+
+def test_windows_run_value_uses_the_installers_name_and_quotes_the_path():
+    key = FakeRunKey()
+    autostart = RunKeyAutostart(key)
+    autostart.enable([r"C:\Program Files\Meeting Privacy Guard\meeting-privacy-guard.exe"])
+    assert key.values == {VALUE_NAME: r'"C:\Program Files\Meeting Privacy Guard\meeting-privacy-guard.exe"'}
+    assert autostart.is_enabled()
+    assert autostart.location.endswith(RUN_KEY + "\\" + VALUE_NAME)
+    autostart.disable()
+    assert key.values == {} and not autostart.is_enabled()
+
+
+def test_registry_failure_is_reported_with_the_key():
+    class DeniedKey(FakeRunKey):
+        def set(self, name, value):
+            raise PermissionError(5, "Access is denied")
+
+    with pytest.raises(AutostartError, match="HKEY_CURRENT_USER"):
+        RunKeyAutostart(DeniedKey()).enable(["x.exe"])
+
+
+def test_macos_launch_agent_plist_runs_at_load(tmp_path):
+    autostart = LaunchAgentAutostart(tmp_path / "LaunchAgents")
+    autostart.enable(["/Applications/Meeting Privacy Guard.app/Contents/MacOS/meeting-guard"])
+    with open(tmp_path / "LaunchAgents" / f"{APP_RDNS_ID}.plist", "rb") as handle:
+        plist = plistlib.load(handle)
+    assert plist["Label"] == APP_RDNS_ID and plist["RunAtLoad"] is True
+    assert plist["ProgramArguments"] == ["/Applications/Meeting Privacy Guard.app/Contents/MacOS/meeting-guard"]
+    assert autostart.is_enabled()
+    autostart.disable()
+    assert not autostart.is_enabled()
+
+
+def test_launch_command_starts_this_installation():
+    command = launch_command()
+    result = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("meeting-guard ")
