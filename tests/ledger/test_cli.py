@@ -7,7 +7,6 @@ import os
 import pty
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pytest
 
@@ -124,20 +123,25 @@ def test_unknown_provider_is_recorded_with_at_most_a_warning(consent):
         assert "no-such-provider-anywhere" in result.stderr
 
 
-def test_catalog_warns_about_unknown_provider_and_feature(tmp_path, monkeypatch, app_home):
-    from guard.catalog import loader
-    from guard.paths import app_paths
+def test_catalog_warns_about_unknown_provider_and_feature(tmp_path):
+    from guard.catalog import load_catalog
 
     shipped = tmp_path / "catalog"
     shipped.mkdir()
     (shipped / "example-meet.toml").write_text(
         'id = "example-meet"\nname = "Example Meet"\nvendor = "Example"\nkind = "meeting-client"\n'
         'homepage = "https://example.org/"\n')
-    monkeypatch.setattr(loader, "shipped_catalog_dir", lambda: shipped)
-    ctx = SimpleNamespace(paths=app_paths())
-    assert catalog_warnings(ctx, "example-meet", None) == []
-    assert catalog_warnings(ctx, "other", None) == ["provider 'other' is not in the catalog; recorded anyway"]
-    assert "no AI feature 'x'" in catalog_warnings(ctx, "example-meet", "x")[0]
+    catalog = load_catalog(shipped=shipped)
+    assert catalog_warnings(catalog, "example-meet", None) == []
+    assert catalog_warnings(catalog, "other", None) == ["provider 'other' is not in the catalog; recorded anyway"]
+    assert "no AI feature 'x'" in catalog_warnings(catalog, "example-meet", "x")[0]
+    assert catalog_warnings(None, "anything", "x") == [], "no catalog: nothing to check against"
+
+
+def test_add_with_an_unknown_feature_warns_and_still_records(consent):
+    result = consent("add", "--provider", "zoom", "--feature", "no-such-feature", "--decision", "refused", "--json")
+    assert result.returncode == 0
+    assert "no AI feature 'no-such-feature'" in result.stderr
 
 
 def test_erase_without_confirmation_refuses_with_exit_2(consent, app_home):
@@ -152,7 +156,8 @@ def test_erase_with_flag_removes_everything(consent, app_home):
     result = consent("erase", "--yes-erase-all", "--json")
     assert result.returncode == 0, result.stdout
     assert json.loads(result.stdout)["records"] == 1
-    assert list((app_home / "data").iterdir()) == []
+    # the ledger and its key are gone; other data (the terms versions) is not the ledger's to erase
+    assert [p.name for p in (app_home / "data").iterdir() if p.name.startswith("ledger")] == []
 
 
 def _erase_on_a_terminal(answer: str) -> tuple[int, str]:

@@ -23,8 +23,11 @@ class ForkServer:
     def __init__(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen([sys.executable, "-u", "-m", "tests.ledger.writer", "fork-server"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, bufsize=1)
+        self.pending: list[str] = []
 
     def line(self) -> str:
+        if self.pending:
+            return self.pending.pop(0)
         text = self.process.stdout.readline()
         assert text, f"the fork server exited (code {self.process.poll()})"
         return text.rstrip("\n")
@@ -32,9 +35,12 @@ class ForkServer:
     def start(self, path: Path) -> int:
         self.process.stdin.write(f"run {path}\n")
         self.process.stdin.flush()
-        kind, pid = self.line().split()
-        assert kind == "forked"
-        return int(pid)
+        # The child's "ready" and the server's "forked" share one pipe, in either order.
+        early: list[str] = []
+        while not (line := self.line()).startswith("forked"):
+            early.append(line)
+        self.pending.extend(early)
+        return int(line.split()[1])
 
     def close(self, child: int | None = None) -> None:
         if child is not None:  # a failed run may leave its writer appending; stop it so close() returns
