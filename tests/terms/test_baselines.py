@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from guard.catalog.loader import load_catalog
+from guard.terms.analysis import analyse, relevant_changes
 from guard.terms.baseline import load_baselines, sha256_text, shipped_baselines_dir
 from tests.terms.support.baselines import archive_fixture, canonical, github_url
 
@@ -43,7 +44,7 @@ def test_every_shipped_baseline_loads_without_problems() -> None:
     baselines, problems = load_baselines()
     assert problems == []
     assert {f"{p}/{d}" for p, d in baselines} == set(IDS)
-    assert len(SHIPPED) >= 5  # Zoom's two plus the catalog's other main documents
+    assert len(SHIPPED) >= 8  # a test that finds no baselines must not pass
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=IDS)
@@ -108,3 +109,19 @@ def test_unknown_version_date_loads_as_none(tmp_path: Path) -> None:
     baselines, problems = load_baselines(tmp_path)
     assert problems == []
     assert baselines[("acme", "terms")].version_date is None
+
+
+WHOLE_PAGES = [p for p in SHIPPED if "archive_scope" in meta_of(p)]
+
+
+@pytest.mark.parametrize("path", WHOLE_PAGES, ids=[f"{p.parent.name}/{p.stem}" for p in WHOLE_PAGES])
+def test_page_chrome_kept_from_the_archive_changes_no_clause_about_ai_or_data(path: Path) -> None:
+    """A baseline archived with the page's navigation and footer: when the first live check reads
+    the policy alone, no AI or data-use clause may appear to have changed."""
+    meta = meta_of(path)
+    archived = archive_fixture(meta["archive"]).read_text(encoding="utf-8")
+    start, end = meta["policy_span"]
+    policy = canonical(archived[archived.index(start):archived.index(end)])
+    baseline = path.read_text(encoding="utf-8")
+    assert policy.strip() and policy != baseline
+    assert not relevant_changes(analyse(baseline, policy))
