@@ -159,7 +159,7 @@ def _before(store: TermsStore, newer: Version) -> Version:
 
 def _label(version: Version) -> str:
     if version.is_baseline:
-        return f"{version.sha256[:12]} (shipped baseline of {version.version_date})"
+        return f"{version.sha256[:12]} (shipped baseline of {version.version_date or 'unknown date'})"
     seen = f"{version.first_seen:%Y-%m-%d}" if version.first_seen else "?"
     return f"{version.sha256[:12]} (fetched {seen})"
 
@@ -184,7 +184,8 @@ def run_log(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print(f"{pid}/{doc}:")
         for version in store.versions(pid, doc):
             if version.is_baseline:
-                when = f"shipped baseline, text of {version.version_date} ({version.obtained_from})"
+                when = (f"shipped baseline, text of {version.version_date or 'unknown date'} "
+                        f"({version.obtained_from})")
             else:
                 when = f"fetched {version.first_seen:%Y-%m-%d %H:%M}, last seen {version.last_seen:%Y-%m-%d %H:%M}"
             problem = f"  PROBLEM: {version.problem}" if version.problem else ""

@@ -1,6 +1,7 @@
 """Baseline versions shipped with the app (resources/terms/<provider>/<document>.md + .json), so
-terms can be shown on first start with no network. Each is dated and says where its text
-came from; a baseline whose text does not match its recorded SHA-256 is reported and skipped.
+terms can be shown on first start with no network. Each is dated (``version_date`` is an ISO
+date, or ``"unknown"`` when the archived text states none) and says where its text came from; a
+baseline whose text does not match its recorded SHA-256 is reported and skipped.
 """
 
 from __future__ import annotations
@@ -24,13 +25,20 @@ class Baseline:
     text: str
     sha256: str
     url: str
-    version_date: date
+    version_date: date | None  # None: the archived text states no date (metadata says "unknown")
     obtained_from: str
     path: Path
 
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+UNKNOWN_DATE = "unknown"
+
+
+def _version_date(value: object) -> date | None:
+    return None if value == UNKNOWN_DATE else date.fromisoformat(str(value))
 
 
 def shipped_baselines_dir() -> Path:
@@ -52,7 +60,7 @@ def load_baselines(folder: Path | None = None) -> tuple[dict[tuple[str, str], Ba
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             baseline = Baseline(
                 provider_id=provider_id, document_id=document_id, text=text, sha256=sha256_text(text),
-                url=str(meta["url"]), version_date=date.fromisoformat(str(meta["version_date"])),
+                url=str(meta["url"]), version_date=_version_date(meta["version_date"]),
                 obtained_from=str(meta["obtained_from"]), path=text_path,
             )
         except FileNotFoundError as error:

@@ -6,6 +6,11 @@ at most a few redirects (each hop re-checked), conditional requests, an honest U
 minimum pause between requests to one host, and retries with back-off for timeouts, 5xx and
 connection errors. Every failure is raised as a :class:`TermsFetchError` value; the caller
 records it. No threads: the UI calls this from its own worker thread.
+
+Proxies: the user's proxy settings are honoured (``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``ALL_PROXY``
+with ``NO_PROXY``, and the system settings where the OS has them), so the watcher works behind a
+proxy; everything else requests would take from the environment (``.netrc`` credentials, CA
+bundle overrides) is still ignored.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+from requests.utils import get_environ_proxies
 
 from guard import __version__
 from guard.terms.errors import FetchFailure, TermsFetchError
@@ -94,10 +100,16 @@ class Fetcher:
         self.policy = policy or FetchPolicy()
         self.network_enabled = network_enabled
         self.session = session or requests.Session()
-        self.session.trust_env = False  # no proxies or .netrc credentials picked up behind the user's back
+        # no .netrc credentials sent behind the user's back; proxies are applied per URL (proxies_for)
+        self.session.trust_env = False
         self._sleep = sleep
         self._clock = clock
         self.pacer = HostPacer(self.policy.host_pace_seconds, sleep, clock)
+
+    def proxies_for(self, url: str) -> dict[str, str]:
+        """The proxies the user's settings name for ``url`` ({} when none applies or NO_PROXY excludes it)."""
+        found = get_environ_proxies(url)
+        return {scheme: proxy for scheme, proxy in found.items() if scheme in ("http", "https", "all") and proxy}
 
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchOutcome:
         """Fetch ``url`` (with retries). Raises :class:`TermsFetchError` with ``attempts`` set."""
@@ -164,8 +176,16 @@ class Fetcher:
         if remaining <= 0:
             raise self._timeout(url)
         timeout = (min(self.policy.connect_timeout, remaining), min(self.policy.read_timeout, remaining))
+        proxies = self.proxies_for(url)
         try:
-            return self.session.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=False)
+            return self.session.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=False,
+                                    proxies=proxies)
+        except requests.exceptions.ProxyError as error:
+            proxy = proxies.get(urlsplit(url).scheme) or proxies.get("all") or "the configured proxy"
+            raise TermsFetchError(
+                FetchFailure.CONNECTION, url,
+                f"Could not fetch {url} through the proxy {_without_credentials(proxy)} ({_short(error)}). Check "
+                "the proxy settings (HTTPS_PROXY / HTTP_PROXY / NO_PROXY).") from None
         except requests.exceptions.SSLError as error:
             raise TermsFetchError(
                 FetchFailure.TLS, url,
@@ -256,6 +276,16 @@ def _short(error: BaseException) -> str:
     text = str(error)
     reason = re.search(r"\[Errno -?\d+\] [^'\")]+|Connection refused|certificate verify failed[^'\")]*", text)
     return reason.group(0) if reason else (text[:160] or type(error).__name__)
+
+
+def _without_credentials(proxy: str) -> str:
+    """A proxy URL safe to show and log: any user:password@ part is dropped."""
+    parts = urlsplit(proxy)
+    if parts.username is None and parts.password is None:
+        return proxy
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host).geturl()
 
 
 def _looks_like_html(body: bytes) -> bool:

@@ -4,12 +4,14 @@ when a clause about AI training or data use changed (as :class:`TermsChanged` ev
 No threads here: the UI calls :meth:`TermsWatcher.check_due` from its worker thread on a
 timer (it returns at once unless a check is due), and :meth:`check_now` when the user asks.
 Nothing that goes wrong with one document stops the others; every fetch and every failure
-lands in the store's fetch log.
+lands in the store's fetch log. Documents that share a URL (Teams and Skype both point at the
+Microsoft Services Agreement) are fetched once per check and the answer applied to each.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -24,7 +26,7 @@ from guard.terms.analysis import analyse, relevant_changes
 from guard.terms.classify import TopicRule, load_rules
 from guard.terms.errors import FetchFailure, TermsError, TermsFetchError
 from guard.terms.extract import ExtractError, extract
-from guard.terms.fetch import Fetcher, FetchPolicy
+from guard.terms.fetch import FetchOutcome, Fetcher, FetchPolicy
 from guard.terms.models import FetchRecord, FetchResult, Version, WatchedDocument
 from guard.terms.store import TermsStore
 from guard.terms.watchlist import build_watch_list
@@ -75,6 +77,14 @@ class CheckReport:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """One URL's answer within a check: the outcome, or the error every document at it gets."""
+
+    outcome: FetchOutcome | None = None
+    error: Exception | None = None
 
 
 class TermsWatcher:
@@ -135,10 +145,13 @@ class TermsWatcher:
         """Check and return the full report (also kept as :attr:`last_report`)."""
         now = now or _utcnow()
         report = CheckReport(now, problems=list(self.problems))
-        for document in self.documents:
-            if provider_id and document.provider_id != provider_id:
-                continue
-            report.checks.append(self.check_document(document))
+        selected = [d for d in self.documents if not provider_id or d.provider_id == provider_id]
+        sharing: dict[str, list[WatchedDocument]] = defaultdict(list)
+        for document in selected:
+            sharing[document.url].append(document)
+        fetched: dict[str, _Fetched] = {}  # one request per URL in this check
+        for document in selected:
+            report.checks.append(self._check_one(document, sharing[document.url], fetched))
         if provider_id is None:
             try:
                 self.store.set_last_check(now)
@@ -151,13 +164,34 @@ class TermsWatcher:
 
     def check_document(self, document: WatchedDocument) -> DocumentCheck:
         """Fetch, extract, store and compare one document. Never raises."""
+        return self._check_one(document, [document], {})
+
+    def _fetch_shared(self, url: str, sharing: Sequence[WatchedDocument], fetched: dict[str, _Fetched]) -> FetchOutcome:
+        """The page at ``url``, fetched at most once per check for all documents that share it.
+
+        The request is conditional only when every sharing document last saw the same ETag /
+        Last-Modified; otherwise a 304 would leave one of them without the page's text."""
+        if url not in fetched:
+            states = {self.store.http_state(d.provider_id, d.document_id, url) for d in sharing}
+            state = states.pop() if len(states) == 1 else None
+            try:
+                fetched[url] = _Fetched(outcome=self.fetcher.fetch(
+                    url, etag=state.etag if state else None, last_modified=state.last_modified if state else None))
+            except Exception as error:  # every sharing document records the same failure
+                fetched[url] = _Fetched(error=error)
+        hit = fetched[url]
+        if hit.error is not None:
+            raise hit.error
+        assert hit.outcome is not None
+        return hit.outcome
+
+    def _check_one(self, document: WatchedDocument, sharing: Sequence[WatchedDocument],
+                   fetched: dict[str, _Fetched]) -> DocumentCheck:
         provider, doc_id = document.key
         at = _utcnow()
         try:
             previous = self.store.current(provider, doc_id)
-            state = self.store.http_state(provider, doc_id, document.url)
-            outcome = self.fetcher.fetch(document.url, etag=state.etag if state else None,
-                                         last_modified=state.last_modified if state else None)
+            outcome = self._fetch_shared(document.url, sharing, fetched)
         except TermsFetchError as error:
             return self._failed(document, at, error.kind, str(error), error.status, error.attempts)
         except TermsError as error:

@@ -113,6 +113,21 @@ def test_first_start_without_network_shows_the_shipped_baseline(cli) -> None:  #
     assert "shipped baseline" in cli("terms", "log", "zoom").stdout
 
 
+def test_network_off_shows_the_shipped_microsoft_baseline_for_teams(cli, app_home: Path) -> None:  # type: ignore[no-untyped-def]
+    settings(app_home, network=False)
+    result = cli("terms", "log", "teams", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {d["provider_id"] for d in data["documents"]} == {"teams"}
+    (terms,) = next(d["versions"] for d in data["documents"] if d["document_id"] == "terms")
+    assert terms["origin"] == "baseline" and terms["version_date"] == "2024-09-30"
+    assert terms["url"] == "https://www.microsoft.com/en-gb/servicesagreement/"
+    assert "1515a9427e4a2678f85c901ca30c09ccf9d120e5" in terms["obtained_from"]
+    assert data["fetches"] == [] and data["problems"] == []
+    text = cli("terms", "log", "teams").stdout
+    assert "teams/terms:" in text and "shipped baseline, text of 2024-09-30" in text
+
+
 def test_bad_names_exit_2_with_a_readable_message(cli, app_home: Path) -> None:  # type: ignore[no-untyped-def]
     settings(app_home)
     unknown = cli("terms", "check", "nosuchprovider")

@@ -9,6 +9,7 @@ import pytest
 from guard import __version__
 from guard.terms.errors import FetchFailure, TermsFetchError
 from guard.terms.fetch import Fetcher, FetchPolicy, HostPacer
+from tests.terms.support.proxy import ForwardingProxy
 from tests.terms.support.server import Route, TermsServer, closed_port, page
 
 HTML = "<html><body><main><p>Terms text.</p></main></body></html>"
@@ -232,3 +233,63 @@ def test_charset_from_the_header_is_used() -> None:
     with TermsServer() as server:
         server.routes["/fr"] = Route(body=text.encode("latin-1"), content_type="text/html; charset=iso-8859-1")
         assert fetcher()[0].fetch(server.url("/fr")).html == text
+
+
+# -- proxies and credentials from the environment ----------------------------------------------
+
+@pytest.fixture
+def clean_proxy_env(no_proxy_settings: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No proxy variables set (tests/terms/conftest.py); the test sets its own."""
+    return no_proxy_settings
+
+
+def test_http_proxy_from_the_environment_carries_the_request(clean_proxy_env: pytest.MonkeyPatch) -> None:
+    with TermsServer() as server, ForwardingProxy() as proxy:
+        server.routes["/terms"] = page(HTML)
+        clean_proxy_env.setenv("HTTP_PROXY", proxy.url)
+        outcome = fetcher()[0].fetch(server.url("/terms"))
+        assert outcome.html == HTML
+        (forwarded,) = proxy.forwarded
+        assert forwarded.target == server.url("/terms")
+        assert forwarded.headers["user-agent"].startswith("MeetingPrivacyGuard/")
+        assert server.hits("/terms") == 1
+
+
+def test_no_proxy_sends_the_request_directly(clean_proxy_env: pytest.MonkeyPatch) -> None:
+    with TermsServer() as server, ForwardingProxy() as proxy:
+        server.routes["/terms"] = page(HTML)
+        clean_proxy_env.setenv("http_proxy", proxy.url)
+        clean_proxy_env.setenv("no_proxy", "127.0.0.1")
+        assert fetcher()[0].fetch(server.url("/terms")).html == HTML
+        assert proxy.forwarded == [] and server.hits("/terms") == 1
+
+
+def test_proxies_for_follows_https_proxy_and_no_proxy(clean_proxy_env: pytest.MonkeyPatch) -> None:
+    fetch = fetcher()[0]
+    url = "https://www.microsoft.com/en-gb/servicesagreement/"
+    assert fetch.proxies_for(url) == {}
+    clean_proxy_env.setenv("HTTPS_PROXY", "http://proxy.corp.example:3128")
+    assert fetch.proxies_for(url) == {"https": "http://proxy.corp.example:3128"}
+    clean_proxy_env.setenv("NO_PROXY", "microsoft.com,.internal")
+    assert fetch.proxies_for(url) == {}
+    assert fetch.proxies_for("https://policies.google.com/terms") == {"https": "http://proxy.corp.example:3128"}
+
+
+def test_unreachable_proxy_is_reported_without_its_password(clean_proxy_env: pytest.MonkeyPatch) -> None:
+    port = closed_port()
+    clean_proxy_env.setenv("HTTP_PROXY", f"http://alice:s3cret@127.0.0.1:{port}")
+    error = failure(lambda: fetcher(retries=0)[0].fetch(f"http://127.0.0.1:{closed_port()}/terms"))
+    assert error.kind is FetchFailure.CONNECTION
+    assert f"through the proxy http://127.0.0.1:{port}" in str(error) and "HTTPS_PROXY" in str(error)
+    assert "s3cret" not in str(error) and "alice" not in str(error)
+
+
+def test_netrc_credentials_are_never_sent(clean_proxy_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login alice password s3cret\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    clean_proxy_env.setenv("NETRC", str(netrc))
+    with TermsServer() as server:
+        server.routes["/terms"] = page(HTML)
+        assert fetcher()[0].fetch(server.url("/terms")).html == HTML
+        assert "authorization" not in server.seen[0].headers

@@ -110,6 +110,56 @@ def test_failures_are_recorded_and_do_not_stop_other_documents(tmp_path: Path) -
         assert watch.store.current("c", "terms") is not None
 
 
+def test_documents_sharing_a_url_are_fetched_once_per_check(tmp_path: Path) -> None:
+    with TermsServer() as server:
+        server.routes["/msa"] = page(plain_page(MARCH), etag='"v1"')
+        server.routes["/privacy"] = page(plain_page(AUG_07))
+        documents = [doc(server, "/msa", "teams"), doc(server, "/privacy", "teams", "privacy"),
+                     doc(server, "/msa", "skype")]
+        watch = watcher(tmp_path, documents)
+        first = watch.check()
+        assert (server.hits("/msa"), server.hits("/privacy")) == (1, 1)
+        assert [c.result for c in first.checks] == [FetchResult.NEW_VERSION] * 3
+        assert first.checks[0].version.sha256 == first.checks[2].version.sha256
+        assert watch.store.current("skype", "terms").sha256 == watch.store.current("teams", "terms").sha256
+
+        # both saw ETag "v1": one conditional request, the 304 applies to both
+        second = watch.check()
+        last_msa = [seen for seen in server.seen if seen.path == "/msa"][-1]
+        assert server.hits("/msa") == 2 and last_msa.headers.get("if-none-match") == '"v1"'
+        assert [c.result for c in second.checks] == [FetchResult.NOT_MODIFIED, FetchResult.UNCHANGED,
+                                                     FetchResult.NOT_MODIFIED]
+
+        # a new version reaches both documents from the one request
+        server.routes["/msa"] = page(plain_page(AUG_07), etag='"v2"')
+        third = watch.check()
+        assert server.hits("/msa") == 3
+        assert [c.result for c in third.checks] == [FetchResult.NEW_VERSION, FetchResult.UNCHANGED,
+                                                    FetchResult.NEW_VERSION]
+        assert [bool(c.event) for c in third.checks] == [True, False, True]
+
+        # a failure is fetched once and recorded for each document
+        server.routes["/msa"] = Route(body=b"oops", status=500)
+        fourth = watch.check()
+        assert server.hits("/msa") == 4
+        assert [(c.document.provider_id, c.error_kind) for c in fourth.failures] == [("teams", "http-5xx"),
+                                                                                     ("skype", "http-5xx")]
+        failed = [r for r in watch.store.fetch_log() if r.result is FetchResult.FAILED]
+        assert {(r.provider_id, r.status) for r in failed} == {("teams", 500), ("skype", 500)}
+
+
+def test_documents_sharing_a_url_ask_unconditionally_when_their_states_differ(tmp_path: Path) -> None:
+    with TermsServer() as server:
+        server.routes["/msa"] = page(plain_page(MARCH), etag='"v1"')
+        watch = watcher(tmp_path, [doc(server, "/msa", "teams")])
+        watch.check()
+        later = watcher(tmp_path, [doc(server, "/msa", "teams"), doc(server, "/msa", "skype")])
+        report = later.check()
+        assert server.hits("/msa") == 2 and "if-none-match" not in server.seen[-1].headers
+        assert [c.result for c in report.checks] == [FetchResult.UNCHANGED, FetchResult.NEW_VERSION]
+        assert later.store.current("skype", "terms") is not None
+
+
 def test_check_due_keeps_the_interval_across_restarts(tmp_path: Path) -> None:
     t0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
     with TermsServer() as server:
