@@ -11,11 +11,11 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import OsName, ProviderKind
+from guard.paths import resources_dir
 
 LINUX_COMM_LENGTH = 15
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>]+")
@@ -30,8 +30,8 @@ def normalize_name(name: str) -> str:
 
 @lru_cache(maxsize=None)
 def browser_names(os_name: OsName) -> frozenset[str]:
-    """Process names of web browsers on ``os_name`` (guard/detect/browsers.toml)."""
-    data = tomllib.loads((Path(__file__).with_name("browsers.toml")).read_text(encoding="utf-8"))
+    """Process names of web browsers on ``os_name`` (resources/detect/browsers.toml)."""
+    data = tomllib.loads((resources_dir() / "detect" / "browsers.toml").read_text(encoding="utf-8"))
     return frozenset(normalize_name(name) for name in data.get(os_name, {}).get("processes", ()))
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -76,22 +77,27 @@ def test_frozen_app_reports_its_settings_as_json(frozen, app_home):
     assert report["problems"] == []
 
 
-def test_frozen_app_has_every_subcommand_and_scans(frozen):
-    """Subcommands are imported by name, so a module the spec failed to collect shows up here."""
+def test_frozen_app_has_every_subcommand_and_scans(frozen, tmp_path):
+    """Subcommands are imported by name, so a module the spec failed to collect shows up here;
+    the frozen scan must find a running client through the bundled catalog."""
     result = run(frozen, "--help")
     assert result.returncode == 0, result.stderr
     frozen_commands = listed_subcommands(result.stdout)
     assert set(source_subcommands()) <= frozen_commands, result.stdout
-    if "scan" in frozen_commands:
+
+    client = tmp_path / "zoom"  # the shipped catalog's Linux process name for Zoom
+    shutil.copy("/bin/sleep", client)
+    process = subprocess.Popen([str(client), "60"])
+    try:
         scan = run(frozen, "scan", "--json")
-        assert scan.returncode == 0, scan.stderr
-        lines = [line for line in scan.stdout.splitlines() if line.strip()]
-        assert lines, "scan --json printed nothing"
-        try:
-            json.loads(scan.stdout)
-        except json.JSONDecodeError:
-            for line in lines:  # JSON lines
-                json.loads(line)
+    finally:
+        process.kill()
+        process.wait()
+    assert scan.returncode == 0, scan.stderr
+    report = json.loads(scan.stdout)
+    assert report["catalog_problems"] == []
+    assert "zoom" in {app["provider_id"] for app in report["apps"]}, report["apps"]
+    assert {probe["name"] for probe in report["probes"]} >= {"processes", "windows", "microphone"}
 
 
 def test_bundle_has_the_resources_and_no_unwanted_qt(build):
