@@ -17,8 +17,6 @@ text is never run as a formula.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import BinaryIO
 
 from guard.export.job import ExportJob, Written
@@ -41,6 +39,11 @@ def _escape(item: str) -> str:
 
 
 def join_multi(items: list[str | None]) -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        item = items[0] or ""
+        return _escape(item) if "|" in item or "\\" in item else item
     return JOIN.join(_escape(item or "") for item in items)
 
 
@@ -66,36 +69,84 @@ def split_multi(cell: str, count: int | None = None) -> list[str]:
     return items
 
 
+def _columns(items: list[dict[str, str | None]], keys: tuple[str, ...]) -> list[str]:
+    """Parallel multi-valued cells for a list of objects (terms versions, evidence)."""
+    if not items:
+        return [""] * len(keys)
+    return [join_multi([item[key] for item in items]) for key in keys]
+
+
+TERMS_KEYS = ("provider_id", "document_id", "sha256", "url")
+EVIDENCE_KEYS = ("signal", "detail", "seen_at")
+
+
 def row(entry: Entry, job: ExportJob) -> list[object]:
-    facts = job.facts.provider(entry.provider_id)
-    meeting, terms, evidence = entry.meeting, entry.terms, entry.evidence
+    c = entry.content
+    facts = job.facts.provider(c["provider_id"])
+    meeting = c["meeting"]
     return [
-        entry.id, entry.seq, entry.occurred_at, entry.recorded_at, entry.provider_id, facts.name, entry.feature_id,
-        facts.feature_name(entry.feature_id), entry.decision, entry.standing.label, join_multi(entry.purposes),
-        entry.requested_by, meeting["title"], meeting["id_or_link"], meeting["organiser"],
-        join_multi([t["provider_id"] for t in terms]), join_multi([t["document_id"] for t in terms]),
-        join_multi([t["sha256"] for t in terms]), join_multi([t["url"] for t in terms]),
-        join_multi([e["signal"] for e in evidence]), join_multi([e["detail"] for e in evidence]),
-        join_multi([e["seen_at"] for e in evidence]), entry.note, entry.refers_to, entry.content["key_id"],
-        entry.prev_hash, entry.hash, entry.mac,
+        c["id"], entry.seq, c["occurred_at"], c["recorded_at"], c["provider_id"], facts.name, c["feature_id"],
+        facts.feature_name(c["feature_id"]), c["decision"], entry.standing.label, join_multi(c["purposes"]),
+        c["requested_by"], meeting["title"], meeting["id_or_link"], meeting["organiser"],
+        *_columns(c["terms"], TERMS_KEYS), *_columns(c["evidence"], EVIDENCE_KEYS),
+        c["note"], c["refers_to"], c["key_id"], entry.prev_hash, entry.hash, entry.mac,
     ]
 
 
-def _excel_safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+def _cell(value: object) -> str:
+    """One RFC 4180 field: quoted (quotes doubled) only when it holds a comma, quote or line break."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return str(value)
+    if "," in value or '"' in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
     return value
 
 
+def _excel_cell(value: object) -> str:
+    """Every field quoted (so Excel's ';' list separator never splits one); text that would
+    start a formula gets a leading "'"."""
+    if value is None:
+        return '""'
+    text = value if isinstance(value, str) else str(value)
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _plain_line(entry: Entry, job: ExportJob) -> str:
+    """:func:`row` as one RFC 4180 line. Fields the ledger validates as ids, enums, hex or
+    timestamps (no comma, quote or line break possible) are written as they are; only text
+    goes through :func:`_cell`. The same bytes as joining ``map(_cell, row(...))``."""
+    c, q = entry.content, _cell
+    facts = job.facts.provider(c["provider_id"])
+    meeting = c["meeting"]
+    terms = _columns(c["terms"], TERMS_KEYS)
+    evidence = _columns(c["evidence"], EVIDENCE_KEYS)
+    return (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},{q(facts.name)},'
+            f'{c["feature_id"] or ""},{q(facts.feature_name(c["feature_id"]))},{c["decision"]},'
+            f'{q(entry.standing.label)},{q(join_multi(c["purposes"]))},{c["requested_by"] or ""},'
+            f'{q(meeting["title"])},{q(meeting["id_or_link"])},{q(meeting["organiser"])},{terms[0]},{q(terms[1])},'
+            f'{terms[2]},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{evidence[2]},{q(c["note"])},'
+            f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.mac}')
+
+
 def write_csv(job: ExportJob, out: BinaryIO) -> Written:
-    text = io.TextIOWrapper(out, encoding="utf-8-sig" if job.excel else "utf-8", newline="", write_through=False)
-    writer = csv.writer(text, quoting=csv.QUOTE_ALL if job.excel else csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    """Rows are joined here (the fields are plain strings; this is several times faster than
+    the csv module for 100,000 rows, and reads back with it identically) and written 2,000 at
+    a time."""
+    cell = _excel_cell if job.excel else _cell
+    if job.excel:
+        out.write(b"\xef\xbb\xbf")
+    lines = [",".join(map(cell, COLUMNS))]
     count = 0
     for entry in job.entries():
-        values = row(entry, job)
-        writer.writerow([_excel_safe(v) for v in values] if job.excel else values)
+        lines.append(",".join(map(cell, row(entry, job))) if job.excel else _plain_line(entry, job))
         count += 1
-    text.flush()
-    text.detach()
+        if len(lines) >= 2000:
+            out.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+            lines.clear()
+    if lines:
+        out.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
     return Written(count)

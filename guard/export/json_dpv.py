@@ -88,8 +88,8 @@ class _Nodes:
     """Shared, cached parts of the record nodes (most records repeat them)."""
 
     def __init__(self) -> None:
-        self.processes: dict[tuple, dict[str, Any]] = {}
-        self.notices: dict[tuple, list[dict[str, Any]]] = {}
+        self.processes: dict[tuple, dict[str, Any]] = {}  # by provider, feature, purposes
+        self.notices: dict[tuple, list[dict[str, Any]]] = {}  # by the terms versions (few repeat)
         self.refs: dict[str, dict[str, str]] = {}
         self.services: dict[tuple[str, str | None], None] = {}
 
@@ -99,21 +99,25 @@ class _Nodes:
             node = self.refs[iri] = {"@id": iri}
         return node
 
-    def process(self, entry: Entry) -> dict[str, Any]:
-        provider, feature = entry.provider_id, entry.feature_id
-        key = (provider, feature, tuple(entry.purposes))
+    def process(self, content: dict[str, Any]) -> dict[str, Any]:
+        provider, feature, purposes = content["provider_id"], content["feature_id"], content["purposes"]
+        key = (provider, feature, *purposes)
         node = self.processes.get(key)
         if node is None:
             self.services[(provider, feature)] = None
             node = {"@type": "dpv:Process",
-                    "dpv:hasPurpose": [{"@type": "dpv:Purpose", "dct:description": p} for p in entry.purposes],
+                    "dpv:hasPurpose": [{"@type": "dpv:Purpose", "dct:description": p} for p in purposes],
                     "dpv:hasDataController": self.ref(controller_id(provider)),
                     "dpv:hasService": self.ref(service_id(provider, feature))}
             self.processes[key] = node
         return node
 
     def notice(self, terms: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        key = tuple((t["provider_id"], t["document_id"], t["sha256"], t["url"]) for t in terms)
+        if len(terms) == 1:
+            t = terms[0]
+            key: tuple = ((t["provider_id"], t["document_id"], t["sha256"], t["url"]),)
+        else:
+            key = tuple((t["provider_id"], t["document_id"], t["sha256"], t["url"]) for t in terms)
         nodes = self.notices.get(key)
         if nodes is None:
             nodes = []
@@ -128,28 +132,34 @@ class _Nodes:
 
 
 def record_node(entry: Entry, nodes: _Nodes) -> dict[str, Any]:
-    """One record as a ``dpv:ConsentRecord`` node."""
-    decision = entry.decision
-    status: dict[str, Any] = {"@type": STATUS[decision], "dpv:isIndicatedAtTime": entry.occurred_at}
+    """One record as a ``dpv:ConsentRecord`` node (reads the content dict directly: this runs
+    100,000 times in a large export)."""
+    content = entry.content
+    decision = content["decision"]
+    status: dict[str, Any] = {"@type": STATUS[decision], "dpv:isIndicatedAtTime": content["occurred_at"]}
     if decision in BY_SUBJECT:
         status["dpv:isIndicatedBy"] = SUBJECT
+    record_id = content["id"]
+    standing = entry.standing
     node: dict[str, Any] = {
-        "@id": "urn:uuid:" + entry.id,
+        "@id": "urn:uuid:" + record_id,
         "@type": "dpv:ConsentRecord",
-        "dct:identifier": entry.id,
-        "dct:created": entry.recorded_at,
+        "dct:identifier": record_id,
+        "dct:created": content["recorded_at"],
         "dpv:hasDataSubject": SUBJECT,
-        "dpv:hasProcess": nodes.process(entry),
+        "dpv:hasProcess": nodes.process(content),
         "dpv:hasConsentStatus": status,
         "mpg:decision": decision,
-        "mpg:statusNow": entry.standing.label,
-        "mpg:decisionNow": entry.standing.decision,
+        "mpg:statusNow": standing.label,
+        "mpg:decisionNow": standing.decision,
     }
-    if entry.terms:
-        node["dpv:hasNotice"] = nodes.notice(entry.terms)
-    if entry.requested_by:
-        node["mpg:requestedBy"] = entry.requested_by
-    refers_to = entry.refers_to
+    terms = content["terms"]
+    if terms:
+        node["dpv:hasNotice"] = nodes.notice(terms)
+    requested_by = content["requested_by"]
+    if requested_by:
+        node["mpg:requestedBy"] = requested_by
+    refers_to = content["refers_to"]
     if refers_to:
         target = nodes.ref("urn:uuid:" + refers_to)
         node["mpg:refersTo"] = target

@@ -21,6 +21,7 @@ from guard.ledger import Order
 
 BODY = 8.0
 HEAD = 8.5
+LEADING = 10.5  # one leading for every timeline line: no positioning between them
 
 
 def _record_lines(entry: Entry, job: ExportJob, pdf: PdfLayout) -> tuple[list[str], list[str]]:
@@ -30,12 +31,12 @@ def _record_lines(entry: Entry, job: ExportJob, pdf: PdfLayout) -> tuple[list[st
         subject += " / " + (facts.feature_name(entry.feature_id) or entry.feature_id)
     label = entry.standing.label
     status = entry.decision if label == entry.decision else f"{entry.decision} (now: {label})"
-    head = f"#{entry.seq} · {when_text(entry.occurred_at)} · {status} · {subject}"
+    head = f"#{entry.seq} | {when_text(entry.occurred_at)} | {status} | {subject}"
     parts = []
     meeting = entry.meeting
     shown = [part for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"]) if part]
     if shown:
-        parts.append("Meeting: " + " · ".join(shown))
+        parts.append("Meeting: " + ", ".join(shown))
     if entry.purposes:
         parts.append("For: " + "; ".join(entry.purposes))
     if entry.requested_by:
@@ -45,9 +46,9 @@ def _record_lines(entry: Entry, job: ExportJob, pdf: PdfLayout) -> tuple[list[st
     if entry.refers_to:
         parts.append(f"changes record {entry.refers_to}")
     parts.append(f"id {entry.id}")
-    body = pdf.wrap(" · ".join(parts), BODY, indent=12)
+    body = pdf.wrap(" | ".join(parts), BODY)
     if entry.note:
-        body += pdf.wrap("Note: " + entry.note, BODY, indent=12)
+        body += pdf.wrap("Note: " + entry.note, BODY)
     return pdf.wrap(head, HEAD, bold=True), body
 
 
@@ -85,19 +86,16 @@ def write_pdf(job: ExportJob, out: BinaryIO) -> Written:
     job.progress.total = summary.records
     pdf = PdfLayout(out, title="Consent history", author=job.subject_name, subject=job.filter.describe(),
                     footer=f"Consent history, exported {when_text(job.generated_text)} by {job.app}")
-    if not pdf.fonts.unicode:
-        job.warnings.append(NO_UNICODE_FONT)
     _first_page(pdf, job, summary)
     pdf.heading("Timeline", 12)
     count = 0
     for entry in job.entries(Order.OCCURRED_OLDEST):
         head, body = _record_lines(entry, job, pdf)
-        pdf.ensure((len(head) * HEAD + len(body) * BODY) * 1.3 + 3)
-        pdf.lines(head, HEAD, bold=True)
-        pdf.lines(body, BODY, indent=12)
-        pdf.space(3)
+        pdf.ensure((len(head) + len(body)) * LEADING)
+        pdf.lines(head, HEAD, bold=True, leading=LEADING)
+        pdf.lines(body, BODY, leading=LEADING)
         count += 1
     pdf.save()
-    if pdf.missing_glyphs and pdf.fonts.unicode:
-        job.warnings.append(MISSING_GLYPHS)
+    if pdf.missing_glyphs:
+        job.warnings.append(NO_UNICODE_FONT if not pdf.fonts.unicode else MISSING_GLYPHS)
     return Written(count)

@@ -17,8 +17,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from guard.export.progress import Progress
-from guard.ledger import Ledger, Order, Record, RecordFilter, StoredRecord
-from guard.ledger.status import effective_status
+from guard.ledger import Ledger, Order, RecordFilter, StoredRecord
 from guard.ledger.timeutil import format_utc
 
 
@@ -131,37 +130,50 @@ class Entry:
         return {**self.content, "prev_hash": self.prev_hash, "hash": self.hash, "mac": self.mac}
 
 
+class Amendment(NamedTuple):
+    """A withdrawal or correction: the record ``refers_to`` now means ``decision``."""
+
+    id: str
+    seq: int
+    decision: str
+    refers_to: str
+
+
 class StatusIndex:
     """What each record means now, from the ledger's withdrawals and corrections (read once,
-    through the index on ``refers_to``, over the whole ledger whatever the export's filter)."""
+    through the index on ``refers_to``, over the whole ledger whatever the export's filter).
 
-    def __init__(self, amendments: list[Record]) -> None:
-        self._by_target: dict[str, list[Record]] = {}
-        for record in amendments:
-            if record.refers_to:
-                self._by_target.setdefault(record.refers_to, []).append(record)
+    Same rules as :func:`guard.ledger.status.effective_status` (the latest record naming a
+    record wins, and is followed in turn), without building a Record per row.
+    """
+
+    def __init__(self, amendments: list[Amendment]) -> None:
+        self._latest: dict[str, Amendment] = {}
+        for amendment in amendments:
+            known = self._latest.get(amendment.refers_to)
+            if known is None or amendment.seq > known.seq:
+                self._latest[amendment.refers_to] = amendment
 
     @classmethod
     def load(cls, ledger: Ledger) -> "StatusIndex":
-        return cls([stored.to_record() for stored in ledger.iter_stored(RecordFilter(amends_only=True))])
+        amendments = []
+        for stored in ledger.iter_stored(RecordFilter(amends_only=True)):
+            content = orjson.loads(stored.body)
+            amendments.append(Amendment(content["id"], stored.seq, content["decision"], content["refers_to"]))
+        return cls(amendments)
 
-    def standing(self, stored: StoredRecord, content: dict[str, Any]) -> Standing:
-        if content["id"] not in self._by_target:
-            return Standing(content["decision"], content["decision"], None)
-        record = stored.to_record()
-        status = effective_status(record, self._later(record.id))
-        current = status.current.id if status.current.id != record.id else None
-        return Standing(status.label, str(status.decision), current)
-
-    def _later(self, record_id: str) -> list[Record]:
-        found, queue, seen = [], [record_id], {record_id}
-        while queue:
-            for later in self._by_target.get(queue.pop(), ()):
-                if later.id not in seen:
-                    seen.add(later.id)
-                    found.append(later)
-                    queue.append(later.id)
-        return found
+    def standing(self, content: dict[str, Any]) -> Standing:
+        decision = content["decision"]
+        later = self._latest.get(content["id"])
+        if later is None:
+            return Standing(decision, decision, None)
+        label, seen = decision, {content["id"]}
+        while later is not None and later.id not in seen:
+            seen.add(later.id)
+            label += ", then withdrawn" if later.decision == "withdrawn" else f", corrected to {later.decision}"
+            decision, current = later.decision, later.id
+            later = self._latest.get(later.id)
+        return Standing(label, decision, current)
 
 
 def iter_entries(ledger: Ledger, export_filter: ExportFilter, statuses: StatusIndex,
@@ -171,7 +183,7 @@ def iter_entries(ledger: Ledger, export_filter: ExportFilter, statuses: StatusIn
     standing = statuses.standing
     for stored in ledger.iter_stored(export_filter.record_filter(), order):
         content = loads(stored.body)
-        yield Entry(stored, content, standing(stored, content))
+        yield Entry(stored, content, standing(content))
         if progress is not None:
             progress.step()
 

@@ -89,3 +89,18 @@ def test_excel_option_is_refused_for_other_formats(ledger, catalog, tmp_path):
     with pytest.raises(ExportError, match="CSV format only"):
         export_history(ledger, catalog, "json", tmp_path / "x.json", excel=True)
     assert not (tmp_path / "x.json").exists()
+
+
+def test_fast_lines_equal_the_generic_rfc_4180_rows(ledger, sample, catalog, tmp_path):
+    from guard.export.csv_export import _cell, _plain_line, row
+    from guard.export.facts import CatalogFacts
+    from guard.export.job import ExportJob
+    from guard.export.progress import Progress
+    from guard.export.selection import ExportFilter, StatusIndex
+
+    job = ExportJob(ledger, CatalogFacts(catalog), ExportFilter(), StatusIndex.load(ledger), Progress(None, 0),
+                    generated_at=sample.given.recorded_at)
+    entries = list(job.entries())
+    assert len(entries) == len(sample.all)
+    for entry in entries:
+        assert _plain_line(entry, job) == ",".join(map(_cell, row(entry, job)))

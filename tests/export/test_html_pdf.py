@@ -115,12 +115,32 @@ def test_an_existing_file_is_replaced_only_by_a_complete_export(ledger, sample, 
 
 
 def test_characters_no_font_has_are_kept_as_code_points():
-    from guard.export.pdf_fonts import PdfFonts
+    from guard.export.pdf_fonts import ExtraFont, PdfFonts
 
-    latin_only = PdfFonts("Helvetica", "Helvetica-Bold", unicode=False)
-    assert latin_only.fit("Zürich 会議") == "Zürich [U+4F1A][U+8B70]"
-    no_cjk = PdfFonts("F", "FB", True, None, frozenset(map(ord, "Zürich ")))
-    assert no_cjk.fit("Zürich 会議") == "Zürich [U+4F1A][U+8B70]"
-    with_fallback = PdfFonts("F", "FB", True, "FALLBACK", frozenset(map(ord, "Zürich ")), frozenset(map(ord, "会議")))
-    assert with_fallback.fit("Zürich 会議") == "Zürich 会議"
-    assert with_fallback.runs("Zürich 会議!", "F") == [("F", "Zürich "), ("FALLBACK", "会議"), ("F", "!")]
+    helvetica_only = PdfFonts()
+    assert helvetica_only.fit("Zürich € Ωmega 会議") == "Zürich € [U+03A9]mega [U+4F1A][U+8B70]"
+    greek = ExtraFont("G", "GB", frozenset("Ω"))
+    cjk = ExtraFont("C", "C", frozenset("会議Ω"))
+    fonts = PdfFonts(extras=(greek, cjk))
+    assert fonts.fit("Zürich € Ωmega 会議") == "Zürich € Ωmega 会議"
+    assert fonts.runs("Zürich Ω 会議!", bold=True) == [("Helvetica-Bold", "Zürich "), ("GB", "Ω"),
+                                                        ("Helvetica-Bold", " "), ("C", "会議"), ("Helvetica-Bold", "!")]
+    assert fonts.runs("plain ascii") == [("Helvetica", "plain ascii")]
+
+
+def test_wrapped_lines_fit_the_page_and_keep_every_word(tmp_path):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from guard.export.pdf_layout import PdfLayout
+
+    pdf = PdfLayout(str(tmp_path / "w.pdf"), title="t")
+    text = ("Meeting: Quarterly planning, Ada Lovelace, https://zoom.us/j/123456789012345678901234567890 | For: "
+            "meeting summary; action items | " + "x" * 200 + " | Ünïcödé 会議 " * 6 + " end")
+    for size, bold in ((8.0, False), (12.0, True)):
+        lines = pdf.wrap(text, size, bold=bold)
+        assert len(lines) > 2
+        for line in lines:
+            runs = pdf.fonts.runs(line, bold)
+            assert sum(stringWidth(part, font, size) for font, part in runs) <= pdf.text_width + 0.01
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert pdf.wrap("short", 9) == ["short"] and pdf.wrap("", 9) == [""]
