@@ -148,3 +148,23 @@ def test_an_empty_ledger_exports_a_valid_file(ledger, catalog, tmp_path):
     document = export_json(ledger, catalog, tmp_path)
     assert document["mpg:records"] == [] and document["mpg:chainHead"] == {"mpg:seq": 0, "mpg:hash": None}
     jsonschema.validate(document, schema("consent-history.schema.json"))
+
+
+def test_a_tampered_ledger_still_exports_and_the_file_says_where(ledger, sample, catalog, tmp_path, cli):
+    import sqlite3
+
+    conn = sqlite3.connect(ledger.path, isolation_level=None)
+    conn.execute("DROP TRIGGER records_append_only_update")
+    conn.execute("UPDATE records SET body = replace(body, 'Quarterly planning', 'Quarterly plans') WHERE seq = 1")
+    conn.close()
+    result = export_history(ledger, catalog, "json", tmp_path / "history.json")
+    document = json.loads((tmp_path / "history.json").read_text(encoding="utf-8"))
+    verification = document["mpg:verification"]
+    assert verification["ok"] is False and verification["problem"]["seq"] == 1
+    assert verification["problem"]["kind"] == "edited" and result.warnings
+    jsonschema.validate(document, schema("consent-history.schema.json"))
+    from tests.export.conftest import no_keyring_env
+
+    run = cli("consent", "export", "--format", "html", "-o", str(tmp_path / "h.html"), env=no_keyring_env())
+    assert run.returncode == 1 and "NOT intact: edited at seq 1" in run.stdout
+    assert (tmp_path / "h.html").exists()
