@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from guard import APP_NAME, __version__
 from guard.export.facts import CatalogFacts
@@ -42,6 +43,7 @@ class ExportJob:
     jurisdiction: str | None = None
     excel: bool = False
     warnings: list[str] = field(default_factory=list)
+    memo: dict[tuple, Any] = field(default_factory=dict)  # lookups a format repeats per record
 
     @property
     def app(self) -> str:

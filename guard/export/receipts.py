@@ -81,7 +81,15 @@ def _policy(entry: Entry, facts: ProviderFacts) -> tuple[str, dict[str, Any] | N
 
 
 def _sharing_clauses(facts: ProviderFacts, job: ExportJob, day: date) -> list[dict[str, Any]]:
-    """What the catalog quotes the provider saying about sharing with third parties that day."""
+    """What the catalog quotes the provider saying about sharing with third parties that day
+    (remembered for the export, per provider and day)."""
+    key = ("sharing", facts.id, day)
+    if key not in job.memo:
+        job.memo[key] = _find_sharing_clauses(facts, job, day)
+    return job.memo[key]
+
+
+def _find_sharing_clauses(facts: ProviderFacts, job: ExportJob, day: date) -> list[dict[str, Any]]:
     catalog = job.facts.catalog
     provider = catalog.get(facts.id) if catalog is not None else None
     if provider is None:

@@ -112,6 +112,8 @@ def test_status_now_follows_withdrawals_and_corrections(ledger, sample, catalog,
     records = {r["dct:identifier"]: r for r in export_json(ledger, catalog, tmp_path)["mpg:records"]}
     assert records[sample.given.id]["mpg:statusNow"] == "given, then withdrawn"
     assert records[sample.given.id]["mpg:decisionNow"] == str(Decision.WITHDRAWN)
+    assert records[sample.given.id]["mpg:changedBy"] == {"@id": f"urn:uuid:{sample.withdrawal.id}"}
+    assert "mpg:statusNow" not in records[sample.tricky.id]  # nothing changed it
     assert records[sample.refused.id]["mpg:statusNow"] == "refused, corrected to given"
     correction = records[sample.correction.id]
     assert correction["dct:replaces"] == {"@id": f"urn:uuid:{sample.refused.id}"}
