@@ -1,4 +1,4 @@
-"""``meeting-guard consent``: record, list, verify, withdraw and erase consent decisions.
+"""``meeting-guard consent``: record, list, verify, withdraw, export and erase consent decisions.
 
 Each action is one ``_register_<action>`` function listed in :data:`ACTIONS`; a new action
 (e.g. ``export``) adds its own register function there and reuses :func:`open_for`.
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from guard.catalog.loader import Catalog, load_catalog
+from guard.cli.consent_export import register_export
 from guard.cli.context import CliContext
 from guard.errors import GuardError
 from guard.ledger import (Decision, Ledger, LedgerCorruptError, LedgerInputError, Meeting, Record,
@@ -29,7 +30,7 @@ ERASE_CONFIRMATION = "ERASE"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "consent", help="your consent ledger: add, list, verify, withdraw, erase",
+        "consent", help="your consent ledger: add, list, verify, withdraw, export, erase",
         description="Your personal, tamper-evident record of the consents you gave, refused or withdrew.",
     )
     actions = parser.add_subparsers(dest="consent_action", metavar="ACTION", required=True)
@@ -260,7 +261,8 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 ACTIONS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_add, _register_list, _register_verify, _register_withdraw, _register_rekey, _register_erase,
+    _register_add, _register_list, _register_verify, _register_withdraw, register_export, _register_rekey,
+    _register_erase,
 ]
 
 

@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "guard.cli.terms_cmd",
     "guard.cli.consent",
     "guard.cli.scan",
+    "guard.cli.letter",
 )
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2

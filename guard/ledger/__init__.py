@@ -20,7 +20,7 @@ from guard.ledger.errors import (LedgerBusyError, LedgerCorruptError, LedgerErro
                                  LedgerInputError, LedgerKeyError, RecordNotFoundError)
 from guard.ledger.files import KEY_FILE, LEDGER_FILE
 from guard.ledger.keys import KeyState, KeyStatus, KeyStorage
-from guard.ledger.models import Decision, EvidenceItem, Meeting, Record, RecordDraft, RequestedBy, TermsRef
+from guard.ledger.models import Decision, EvidenceItem, Meeting, Record, RecordDraft, RequestedBy, StoredRecord, TermsRef
 from guard.ledger.query import Order, RecordFilter
 from guard.ledger.status import EffectiveStatus
 from guard.ledger.store import Ledger
@@ -31,7 +31,7 @@ __all__ = [
     "KEY_FILE", "LEDGER_FILE", "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus", "KeyStorage", "Ledger",
     "LedgerBusyError", "LedgerCorruptError", "LedgerError", "LedgerFullError", "LedgerInputError", "LedgerKeyError",
     "Meeting", "Order", "Problem", "ProblemKind", "Record", "RecordDraft", "RecordFilter", "RecordNotFoundError",
-    "RequestedBy", "TermsRef", "VerifyReport", "erase_ledger", "ledger_path", "open_ledger",
+    "RequestedBy", "StoredRecord", "TermsRef", "VerifyReport", "erase_ledger", "ledger_path", "open_ledger",
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from guard.events import Evidence
 from guard.ledger.timeutil import format_utc
@@ -155,3 +155,22 @@ class Record:
             "hash": self.hash,
             "mac": self.mac,
         }
+
+
+class StoredRecord(NamedTuple):
+    """A record exactly as stored, for bulk readers (exports) that need no :class:`Record`
+    per row: ``body`` is the signed canonical content (JSON text; its keys are those of
+    :meth:`Record.to_dict` without the chain fields), and anyone can recompute
+    ``hash`` = SHA-256(``prev_hash`` + ``body``)."""
+
+    seq: int
+    body: str
+    prev_hash: str
+    hash: str
+    mac: str
+    occurred_at: str  # as in the body (UTC ISO 8601); pages are keyed on it
+
+    def to_record(self) -> Record:
+        from guard.ledger.schema import row_to_record  # schema imports this module
+
+        return row_to_record(self[:5])

@@ -40,6 +40,7 @@ class RecordFilter:
     occurred_to: datetime | None = None
     text: str | None = None
     refers_to: str | None = None
+    amends_only: bool = False  # only withdrawals and corrections (records with refers_to)
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -64,8 +65,34 @@ class RecordFilter:
         if self.refers_to:
             clauses.append("refers_to = ?")
             params.append(record_id_text(self.refers_to, "refers_to"))
+        if self.amends_only:
+            clauses.append("refers_to IS NOT NULL")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def order_sql(order: Order | str) -> str:
     return _ORDER_SQL[enum_value(Order, order, "order")]
+
+
+SELECT_STORED = "SELECT seq, body, prev_hash, hash, mac, occurred_at FROM records"
+
+# Keyset paging: the next page starts after the last row seen, so rows added meanwhile never
+# shift a page and no page is skipped with OFFSET.
+_AFTER = {
+    Order.NEWEST: ("seq < ?", lambda row: [row[0]]),
+    Order.OLDEST: ("seq > ?", lambda row: [row[0]]),
+    Order.OCCURRED_NEWEST: ("(occurred_at, seq) < (?, ?)", lambda row: [row[5], row[0]]),
+    Order.OCCURRED_OLDEST: ("(occurred_at, seq) > (?, ?)", lambda row: [row[5], row[0]]),
+}
+
+
+def stored_page(where: str, params: list[Any], order: Order | str, after: tuple | None,
+                limit: int) -> tuple[str, list[Any]]:
+    """SQL for the page of stored rows (:data:`SELECT_STORED`) that follows the row ``after``."""
+    order = enum_value(Order, order, "order")
+    sql, params = SELECT_STORED + where, list(params)
+    if after is not None:
+        condition, key = _AFTER[order]
+        sql += (" AND " if where else " WHERE ") + condition
+        params += key(after)
+    return f"{sql} ORDER BY {_ORDER_SQL[order]} LIMIT ?", [*params, limit]

@@ -25,8 +25,8 @@ from guard.ledger import files
 from guard.ledger.canonical import MacKey, canonical_json, head_mac, record_hash, record_mac
 from guard.ledger.errors import LedgerCorruptError, LedgerError, LedgerInputError, LedgerKeyError, RecordNotFoundError
 from guard.ledger.keys import KeyInfo, KeyState, KeyStatus, KeyVault, LoadedKey
-from guard.ledger.models import GENESIS_HASH, Decision, EvidenceItem, Record, RecordDraft, RequestedBy
-from guard.ledger.query import Order, RecordFilter, order_sql
+from guard.ledger.models import GENESIS_HASH, Decision, EvidenceItem, Record, RecordDraft, RequestedBy, StoredRecord
+from guard.ledger.query import Order, RecordFilter, order_sql, stored_page
 from guard.ledger.schema import (FIRST_DISAGREEING_ROW, INSERT_RECORD, KEY_COLUMNS, SELECT_RECORD,
                                  derived_mismatch, record_row, row_to_key, row_to_record)
 from guard.ledger.status import EffectiveStatus, effective_status
@@ -182,6 +182,20 @@ class Ledger:
             if len(records) < batch:
                 return
             offset += batch
+
+    def iter_stored(self, filter: RecordFilter | None = None, order: Order | str = Order.OLDEST,
+                    batch: int = 2000) -> Iterator[StoredRecord]:
+        """Every matching record as stored (no parsing), ``batch`` at a time, for bulk exports."""
+        where, params = (filter or RecordFilter()).where()
+        last: tuple | None = None
+        while True:
+            sql, page_params = stored_page(where, params, order, last, batch)
+            with self._read("read") as conn:
+                rows = conn.execute(sql, page_params).fetchall()
+            yield from map(StoredRecord._make, rows)
+            if len(rows) < batch:
+                return
+            last = rows[-1]
 
     def later_records(self, record_id: str) -> list[Record]:
         """Records that refer to ``record_id``, directly or through each other, in seq order."""

@@ -1,0 +1,98 @@
+"""``meeting-guard consent export``: the consent history as JSON (DPV), CSV, HTML, PDF or
+Kantara consent receipts. Registered by guard.cli.consent (its ACTIONS list)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from guard.cli.context import CliContext
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("json", "csv", "html", "pdf", "receipts")
+EXIT_OK, EXIT_CHECK_FAILED = 0, 1
+
+
+def register_export(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "export", help="export your records: json (DPV), csv, html, pdf, or consent receipts",
+        description="Export the consent history. json: ISO/IEC TS 27560 consent records in the W3C Data Privacy "
+                    "Vocabulary, with the ledger's check and chain head; csv: one row per record; html: one printable "
+                    "page; pdf: the same for print; receipts: one Kantara Consent Receipt v1.1 per decision, into a "
+                    "new folder, or a .zip when -o ends in .zip. The ledger's secret key is never exported. Exit 1 "
+                    "when the ledger check (json, html, pdf) did not pass; the file is written all the same.",
+    )
+    parser.add_argument("--format", required=True, choices=FORMATS, help="what to write")
+    parser.add_argument("-o", "--output", required=True, metavar="PATH",
+                        help="the file to write (receipts: a new folder, or a .zip file)")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help="decisions on or after (ISO date or time)")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="decisions before (a date includes that whole day)")
+    parser.add_argument("--provider", metavar="ID", help="only this provider's records")
+    parser.add_argument("--excel", action="store_true",
+                        help="csv only: UTF-8 with BOM, every cell quoted, formulas defused, for Excel")
+    parser.add_argument("--name", metavar="NAME", help="your name, to head the export (optional)")
+    parser.add_argument("--jurisdiction", metavar="CODE",
+                        help="receipts: the jurisdiction to state, e.g. EU or DE (default: unknown (not recorded))")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(func=run_export)
+
+
+def _progress(ctx: CliContext):
+    if not ctx.err.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        ctx.err.write(f"\rExporting {done} of {total} records")
+        ctx.err.flush()
+    return show
+
+
+def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    from guard.cli.consent import catalog_warnings, open_for, parse_moment
+    from guard.export import ExportFilter, export_history
+
+    export_filter = ExportFilter(
+        occurred_from=parse_moment(args.date_from, "--from") if args.date_from else None,
+        occurred_to=parse_moment(args.date_to, "--to", end_of_day=True) if args.date_to else None,
+        provider_id=args.provider,
+    )
+    catalog = load_catalog_or_none(ctx)
+    if args.provider:
+        for warning in catalog_warnings(ctx, args.provider, None):
+            ctx.error(f"warning: {warning}")
+    progress = _progress(ctx)
+    with open_for(ctx) as ledger:
+        result = export_history(ledger, catalog, args.format, args.output, export_filter, progress,
+                                excel=args.excel, subject_name=args.name, jurisdiction=args.jurisdiction)
+    if progress is not None:
+        ctx.err.write("\n")
+    for warning in result.warnings:
+        ctx.error(f"warning: {warning}")
+    if args.json:
+        ctx.print_json(result.to_dict())
+    else:
+        what = f"{result.files} receipt file(s) in" if args.format == "receipts" else "to"
+        size = f" ({result.bytes:,} bytes)" if result.bytes else ""
+        ctx.print(f"Exported {result.records} record(s) ({export_filter.describe()}) as {args.format} "
+                  f"{what} {result.path}{size}")
+        if result.verify is not None:
+            ctx.print(f"Ledger check: {result.verify.summary()}")
+    return EXIT_CHECK_FAILED if result.verify is not None and not result.verify.ok else EXIT_OK
+
+
+def load_catalog_or_none(ctx: CliContext):
+    """The provider catalog (shipped + the user's), or None when it cannot be loaded: exports
+    and letters still work, with providers' names and contacts unknown."""
+    try:
+        from guard.catalog.loader import load_catalog
+
+        catalog = load_catalog(user=ctx.paths.user_catalog_dir)
+    except Exception as error:  # the catalog only adds names and contacts
+        print(f"meeting-guard: warning: the provider catalog could not be loaded ({error}); "
+              "providers' names and privacy contacts will be unknown", file=sys.stderr)
+        return None
+    for problem in catalog.problems:
+        log.warning("%s", problem.message())
+    return catalog

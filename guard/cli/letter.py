@@ -1,0 +1,72 @@
+"""``meeting-guard letter``: a withdrawal (GDPR Art. 7(3)), objection to AI training (Art. 21)
+or access request (Art. 15) to a provider's privacy contact, from a recorded decision or
+for a provider, as text or PDF, with a ``mailto:`` link."""
+
+from __future__ import annotations
+
+import argparse
+
+from guard.cli.context import CliContext
+
+KINDS = ("withdrawal", "objection", "access")
+EXIT_OK = 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "letter", help="write a withdrawal, objection or access-request letter to a provider",
+        description="Write a letter to a provider's privacy contact: withdrawal of consent (GDPR Art. 7(3)), "
+                    "objection to processing for AI training (Art. 21), or an access request asking what of your "
+                    "data was used to train or tune models (Art. 15). Addressed with the catalog's privacy "
+                    "contact; what the catalog does not know is a [FILL IN: ...] placeholder. Prints the letter "
+                    "and a mailto: link, or writes it with -o.",
+    )
+    parser.add_argument("--kind", required=True, choices=KINDS, help="which letter")
+    about = parser.add_mutually_exclusive_group(required=True)
+    about.add_argument("--record", metavar="ID", help="the recorded decision the letter is about")
+    about.add_argument("--provider", metavar="ID",
+                       help="the provider (withdrawal: every consent in force; otherwise its latest records)")
+    parser.add_argument("--name", metavar="NAME", help="your name, to sign the letter")
+    parser.add_argument("--format", choices=("text", "pdf"), default="text", help="text (default) or pdf")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the letter to FILE (needed for pdf)")
+    parser.add_argument("--json", action="store_true", help="print JSON (the letter, its subject and mailto: link)")
+    parser.set_defaults(func=run_letter)
+
+
+def run_letter(args: argparse.Namespace, ctx: CliContext) -> int:
+    from guard.cli.consent import open_for
+    from guard.cli.consent_export import load_catalog_or_none
+    from guard.export import ExportError, make_letter
+    from guard.export.output import atomic_file
+    from guard.terms.store import TermsStore
+
+    if args.format == "pdf" and not args.output:
+        raise ExportError("A PDF letter needs a file: add -o FILE.pdf.")
+    catalog = load_catalog_or_none(ctx)
+    with open_for(ctx) as ledger:
+        letter = make_letter(args.kind, ledger, catalog, record_id=args.record, provider_id=args.provider,
+                             name=args.name, terms_store=TermsStore.open(ctx.paths))
+    path = None
+    if args.output:
+        if args.format == "pdf":
+            path = letter.to_pdf(args.output)
+        else:
+            with atomic_file(args.output) as out:
+                out.write(letter.text.encode("utf-8"))
+            path = args.output
+    for warning in letter.warnings:
+        ctx.error(f"warning: {warning}")
+    if args.json:
+        ctx.print_json({**letter.to_dict(), "path": str(path) if path else None})
+        return EXIT_OK
+    if path is None:
+        ctx.print(letter.text)
+        ctx.print("---")
+    else:
+        ctx.print(f"Wrote the {args.kind} letter ({letter.article}) to {path}")
+    if letter.placeholders:
+        ctx.print(f"Fill in before sending: {len(letter.placeholders)} place(s) marked [FILL IN: ...]")
+    ctx.print(f"Send by e-mail: {letter.mailto}")
+    if args.kind == "withdrawal" and args.record:
+        ctx.print(f"Record the withdrawal in your ledger: meeting-guard consent withdraw {letter.records[0].id}")
+    return EXIT_OK

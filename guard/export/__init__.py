@@ -1,0 +1,30 @@
+"""Export the personal consent history, and turn it into letters.
+
+Formats (one module each): ``json`` (ISO/IEC TS 27560 consent records in W3C DPV 2.1, with
+the ledger's verification result and chain head; schema in
+``resources/export/consent-history.schema.json``), ``csv`` (RFC 4180; ``excel=True`` for
+Excel), ``html`` (one self-contained printable page), ``pdf`` and ``receipts`` (Kantara
+Consent Receipt v1.1, one per decision, in a folder or a ``.zip``). Letters: withdrawal
+(GDPR Art. 7(3)), objection to AI training (Art. 21), access request (Art. 15), as text,
+PDF and a ``mailto:`` link. Exports never contain the ledger's secret key.
+
+What the rest of the app calls (safe on a worker thread)::
+
+    result = export_history(ledger, catalog, "pdf", path, ExportFilter(provider_id="zoom"),
+                            progress=lambda done, total: ...)   # -> ExportResult
+    letter = make_letter("withdrawal", ledger, catalog, record_id=rid, name="Ada Lovelace",
+                         terms_store=TermsStore.open(paths))    # -> Letter
+    letter.text, letter.subject, letter.mailto, letter.to_pdf(path)
+"""
+
+from guard.export.errors import ExportCancelled, ExportError
+from guard.export.history import ExportResult, export_history, parse_format
+from guard.export.job import ExportFormat
+from guard.export.letter_source import make_letter
+from guard.export.letters import CitedRecord, Letter, LetterKind, Recipient, TermsInForce, compose_letter
+from guard.export.selection import ExportFilter
+
+__all__ = [
+    "CitedRecord", "ExportCancelled", "ExportError", "ExportFilter", "ExportFormat", "ExportResult", "Letter",
+    "LetterKind", "Recipient", "TermsInForce", "compose_letter", "export_history", "make_letter", "parse_format",
+]

@@ -1,0 +1,152 @@
+"""The CSV export: RFC 4180 (comma, double quotes, CRLF line ends), UTF-8, a header row,
+one row per record.
+
+Multi-valued fields (purposes, the terms versions, the evidence) are joined with
+:data:`JOIN` (`` | ``); a ``|`` or ``\\`` inside an item is escaped with ``\\``, so
+:func:`split_multi` gives the items back exactly. Lists that belong together (a terms
+version's document, SHA-256 and URL) sit in parallel columns, item by item; a parallel
+column has as many items as the first of its group (``terms_sha256``, ``evidence_signals``),
+so a cell whose only item is empty (a version with no URL) is empty. An empty cell is a
+missing value.
+
+``excel=True`` writes what Excel opens correctly whatever its list separator: a UTF-8 byte
+order mark, every cell quoted (so ``;`` and ``,`` in a value never split it), and a ``'``
+before a cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return, so user
+text is never run as a formula.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from guard.export.job import ExportJob, Written
+from guard.export.selection import Entry
+
+JOIN = " | "
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = (
+    "id", "seq", "occurred_at", "recorded_at", "provider_id", "provider_name", "feature_id", "feature_name",
+    "decision", "status_now", "purposes", "requested_by", "meeting_title", "meeting_id_or_link",
+    "meeting_organiser", "terms_provider_ids", "terms_document_ids", "terms_sha256", "terms_urls",
+    "evidence_signals", "evidence_details", "evidence_seen_at", "note", "refers_to", "key_id", "prev_hash",
+    "hash", "mac",
+)
+
+
+def _escape(item: str) -> str:
+    return item.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def join_multi(items: list[str | None]) -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        item = items[0] or ""
+        return _escape(item) if "|" in item or "\\" in item else item
+    return JOIN.join(_escape(item or "") for item in items)
+
+
+def split_multi(cell: str, count: int | None = None) -> list[str]:
+    """The items :func:`join_multi` joined; ``count`` (of a parallel column) restores a cell
+    whose items were all empty. An empty cell is an empty list otherwise."""
+    if cell == "":
+        return [""] * count if count else []
+    items, current, i = [], [], 0
+    while i < len(cell):
+        ch = cell[i]
+        if ch == "\\" and i + 1 < len(cell):
+            current.append(cell[i + 1])
+            i += 2
+        elif cell.startswith(JOIN, i):
+            items.append("".join(current))
+            current = []
+            i += len(JOIN)
+        else:
+            current.append(ch)
+            i += 1
+    items.append("".join(current))
+    return items
+
+
+def _columns(items: list[dict[str, str | None]], keys: tuple[str, ...]) -> list[str]:
+    """Parallel multi-valued cells for a list of objects (terms versions, evidence)."""
+    if not items:
+        return [""] * len(keys)
+    return [join_multi([item[key] for item in items]) for key in keys]
+
+
+TERMS_KEYS = ("provider_id", "document_id", "sha256", "url")
+EVIDENCE_KEYS = ("signal", "detail", "seen_at")
+
+
+def row(entry: Entry, job: ExportJob) -> list[object]:
+    c = entry.content
+    facts = job.facts.provider(c["provider_id"])
+    meeting = c["meeting"]
+    return [
+        c["id"], entry.seq, c["occurred_at"], c["recorded_at"], c["provider_id"], facts.name, c["feature_id"],
+        facts.feature_name(c["feature_id"]), c["decision"], entry.standing.label, join_multi(c["purposes"]),
+        c["requested_by"], meeting["title"], meeting["id_or_link"], meeting["organiser"],
+        *_columns(c["terms"], TERMS_KEYS), *_columns(c["evidence"], EVIDENCE_KEYS),
+        c["note"], c["refers_to"], c["key_id"], entry.prev_hash, entry.hash, entry.mac,
+    ]
+
+
+def _cell(value: object) -> str:
+    """One RFC 4180 field: quoted (quotes doubled) only when it holds a comma, quote or line break."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return str(value)
+    if "," in value or '"' in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _excel_cell(value: object) -> str:
+    """Every field quoted (so Excel's ';' list separator never splits one); text that would
+    start a formula gets a leading "'"."""
+    if value is None:
+        return '""'
+    text = value if isinstance(value, str) else str(value)
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _plain_line(entry: Entry, job: ExportJob) -> str:
+    """:func:`row` as one RFC 4180 line. Fields the ledger validates as ids, enums, hex or
+    timestamps (no comma, quote or line break possible) are written as they are; only text
+    goes through :func:`_cell`. The same bytes as joining ``map(_cell, row(...))``."""
+    c, q = entry.content, _cell
+    facts = job.facts.provider(c["provider_id"])
+    meeting = c["meeting"]
+    terms = _columns(c["terms"], TERMS_KEYS)
+    evidence = _columns(c["evidence"], EVIDENCE_KEYS)
+    return (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},{q(facts.name)},'
+            f'{c["feature_id"] or ""},{q(facts.feature_name(c["feature_id"]))},{c["decision"]},'
+            f'{q(entry.standing.label)},{q(join_multi(c["purposes"]))},{c["requested_by"] or ""},'
+            f'{q(meeting["title"])},{q(meeting["id_or_link"])},{q(meeting["organiser"])},{terms[0]},{q(terms[1])},'
+            f'{terms[2]},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{evidence[2]},{q(c["note"])},'
+            f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.mac}')
+
+
+def write_csv(job: ExportJob, out: BinaryIO) -> Written:
+    """Rows are joined here (the fields are plain strings; this is several times faster than
+    the csv module for 100,000 rows, and reads back with it identically) and written 2,000 at
+    a time."""
+    cell = _excel_cell if job.excel else _cell
+    if job.excel:
+        out.write(b"\xef\xbb\xbf")
+    lines = [",".join(map(cell, COLUMNS))]
+    count = 0
+    for entry in job.entries():
+        lines.append(",".join(map(cell, row(entry, job))) if job.excel else _plain_line(entry, job))
+        count += 1
+        if len(lines) >= 2000:
+            out.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+            lines.clear()
+    if lines:
+        out.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return Written(count)

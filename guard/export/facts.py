@@ -1,0 +1,114 @@
+"""What the catalog says about the providers in an export: names, the controller and its
+privacy contact (with where that was learnt), AI features and documents. Looked up once
+per provider. Whatever the catalog does not know is said as :data:`UNKNOWN`, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from guard.catalog.loader import Catalog
+from guard.catalog.models import Provider
+
+UNKNOWN = "unknown (not in catalog)"
+
+
+@dataclass(frozen=True)
+class SourceFact:
+    url: str
+    checked: str  # ISO date
+
+    def to_dict(self) -> dict[str, str]:
+        return {"url": self.url, "checked": self.checked}
+
+
+@dataclass(frozen=True)
+class FeatureFacts:
+    id: str
+    name: str
+    description: str | None = None
+    trains_models: str | None = None
+    sources: tuple[SourceFact, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    id: str
+    title: str
+    url: str
+    type: str
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    """One provider as the catalog knows it; ``in_catalog`` is False for an id it lacks."""
+
+    id: str
+    name: str
+    in_catalog: bool
+    vendor: str | None = None
+    homepage: str | None = None
+    controller: str | None = None
+    privacy_email: str | None = None
+    privacy_form: str | None = None
+    postal_address: str | None = None
+    contact_sources: tuple[SourceFact, ...] = ()
+    features: dict[str, FeatureFacts] = field(default_factory=dict)
+    documents: dict[str, DocumentFacts] = field(default_factory=dict)
+
+    def feature_name(self, feature_id: str | None) -> str | None:
+        if feature_id is None:
+            return None
+        feature = self.features.get(feature_id)
+        return feature.name if feature else feature_id
+
+    def policy_document(self) -> DocumentFacts | None:
+        """The privacy statement if the catalog has one, else the terms of service."""
+        for kind in ("privacy-statement", "terms-of-service", "ai-terms"):
+            for doc in self.documents.values():
+                if doc.type == kind:
+                    return doc
+        return next(iter(self.documents.values()), None)
+
+    def contact_dict(self) -> dict[str, Any]:
+        return {"controller": self.controller, "privacy_email": self.privacy_email,
+                "privacy_form": self.privacy_form, "postal_address": self.postal_address,
+                "sources": [s.to_dict() for s in self.contact_sources]}
+
+
+def _sources(items: Any) -> tuple[SourceFact, ...]:
+    return tuple(SourceFact(str(s.url), s.checked.isoformat()) for s in items)
+
+
+def provider_facts(provider: Provider) -> ProviderFacts:
+    contacts = provider.contacts
+    return ProviderFacts(
+        id=provider.id, name=provider.name, in_catalog=True, vendor=provider.vendor,
+        homepage=str(provider.homepage), controller=contacts.controller, privacy_email=contacts.privacy_email,
+        privacy_form=str(contacts.privacy_form) if contacts.privacy_form else None,
+        postal_address=contacts.postal_address, contact_sources=_sources(contacts.sources),
+        features={f.id: FeatureFacts(f.id, f.name, f.description, str(f.trains_models), _sources(f.sources))
+                  for f in provider.ai_features},
+        documents={d.id: DocumentFacts(d.id, d.title, str(d.url), str(d.type)) for d in provider.documents},
+    )
+
+
+class CatalogFacts:
+    """Provider facts by id, built on first use; works without a catalog (all unknown)."""
+
+    def __init__(self, catalog: Catalog | None) -> None:
+        self.catalog = catalog
+        self._cache: dict[str, ProviderFacts] = {}
+
+    def provider(self, provider_id: str) -> ProviderFacts:
+        facts = self._cache.get(provider_id)
+        if facts is None:
+            found = self.catalog.get(provider_id) if self.catalog is not None else None
+            facts = provider_facts(found) if found else ProviderFacts(provider_id, provider_id, in_catalog=False)
+            self._cache[provider_id] = facts
+        return facts
+
+    def seen(self) -> list[ProviderFacts]:
+        """Every provider looked up so far, by id."""
+        return [self._cache[key] for key in sorted(self._cache)]

@@ -1,0 +1,96 @@
+"""``make_letter``: gather what a letter cites (the record or the provider's records, the
+catalog's privacy contact, the terms versions in force) and compose it. The I/O shell
+around :func:`guard.export.letters.compose_letter`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from guard.catalog.loader import Catalog
+from guard.export.errors import ExportError
+from guard.export.facts import CatalogFacts, ProviderFacts
+from guard.export.letters import MAX_LISTED, CitedRecord, Letter, LetterKind, TermsInForce, compose_letter
+from guard.ledger import Decision, Ledger, Order, Record, RecordFilter
+from guard.ledger.timeutil import format_utc
+
+
+def _inferred_terms(terms_store, provider: ProviderFacts, moment: datetime) -> tuple[TermsInForce, ...]:
+    """For a record stored without terms: per catalog document, the newest version this app
+    had seen (or that shipped, dated) by ``moment``."""
+    if terms_store is None:
+        return ()
+    found = []
+    for document in provider.documents.values():
+        best = None
+        for version in terms_store.versions(provider.id, document.id):
+            seen = version.first_seen or (datetime.combine(version.version_date, datetime.min.time(), timezone.utc)
+                                          if version.version_date else None)
+            if seen is not None and seen <= moment and version.problem is None:
+                best = (version, seen)
+        if best is not None:
+            version, seen = best
+            found.append(TermsInForce(document.id, version.sha256, version.url or document.url, document.title,
+                                      recorded=False, seen=seen.date().isoformat()))
+    return tuple(found)
+
+
+def cite(record: Record, label: str, provider: ProviderFacts, terms_store=None) -> CitedRecord:
+    """``record`` as a letter cites it; ``label`` is what it means now."""
+    titles = {doc_id: doc.title for doc_id, doc in provider.documents.items()}
+    terms = tuple(TermsInForce(ref.document_id, ref.sha256, ref.url, titles.get(ref.document_id))
+                  for ref in record.terms) or _inferred_terms(terms_store, provider, record.occurred_at)
+    feature = None
+    if record.feature_id:
+        name = provider.feature_name(record.feature_id)
+        feature = name if name == record.feature_id else f"{name} ({record.feature_id})"
+    meeting = record.meeting
+    return CitedRecord(record.id, format_utc(record.occurred_at), str(record.decision), label, feature,
+                       meeting.title, meeting.id_or_link, meeting.organiser, record.purposes, terms)
+
+
+def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None, *, record_id: str | None = None,
+                provider_id: str | None = None, name: str | None = None, terms_store=None,
+                today: date | None = None) -> Letter:
+    """The letter of ``kind`` about one record (``record_id``) or about a provider
+    (``provider_id``: its consents in force for a withdrawal, its latest records otherwise).
+
+    Raises RecordNotFoundError for an unknown record, ExportError for bad arguments or a
+    provider neither the catalog nor the ledger knows. ``terms_store`` (a TermsStore) fills
+    in the terms version for records stored without one.
+    """
+    try:
+        kind = LetterKind(kind)
+    except ValueError:
+        raise ExportError(f"Unknown letter kind {kind!r}; use one of: "
+                          f"{', '.join(str(k) for k in LetterKind)}.") from None
+    if (record_id is None) == (provider_id is None):
+        raise ExportError("Give either a record (--record ID) or a provider (--provider ID) for the letter.")
+    facts = CatalogFacts(catalog)
+    warnings: list[str] = []
+    older = 0
+    if record_id is not None:
+        record = ledger.get(record_id)
+        provider = facts.provider(record.provider_id)
+        status = ledger.effective_status(record)
+        if kind == LetterKind.WITHDRAWAL and status.decision != Decision.GIVEN:
+            warnings.append(f"Record {record.id} is '{status.label}': no consent recorded there is in force to withdraw.")
+        cited = [cite(record, status.label, provider, terms_store)]
+    else:
+        provider = facts.provider(provider_id)
+        records = [r for r in ledger.iter(RecordFilter(provider_id=provider_id), Order.OCCURRED_NEWEST)
+                   if r.refers_to is None]  # withdrawals and corrections show in the status
+        if not records and not provider.in_catalog:
+            raise ExportError(f"Provider '{provider_id}' is neither in the catalog nor in your consent ledger; "
+                              "see 'meeting-guard providers' for the ids.")
+        statuses = [(r, ledger.effective_status(r)) for r in records]
+        if kind == LetterKind.WITHDRAWAL:
+            statuses = [(r, s) for r, s in statuses if s.decision == Decision.GIVEN]
+            if not statuses:
+                warnings.append(f"No consent to {provider.name} is in force in your ledger; the letter withdraws "
+                                "any consent in general terms.")
+        older = max(0, len(statuses) - MAX_LISTED)
+        cited = [cite(r, s.label, provider, terms_store) for r, s in statuses[:MAX_LISTED]]
+    if not provider.in_catalog:
+        warnings.append(f"Provider '{provider.id}' is not in the catalog: its privacy contact must be filled in by hand.")
+    return compose_letter(kind, provider, cited, name=name, today=today, older=older, warnings=tuple(warnings))

@@ -1,0 +1,228 @@
+"""Letters to a provider's privacy contact, from a recorded decision or a whole provider:
+
+* ``withdrawal``: withdrawal of consent (GDPR Art. 7(3));
+* ``objection``: objection to processing for AI training (Art. 21);
+* ``access``: access request asking what of the user's data was used to train or tune
+  models (Art. 15).
+
+:func:`compose_letter` is pure (facts in, :class:`Letter` out); the letter bodies are the
+templates in ``resources/export/letters/``. Whatever the catalog does not know (the
+controller's address, the user's own details) is a clearly marked ``[FILL IN: ...]``
+placeholder, never a guess. :mod:`guard.export.letter_source` gathers the facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from string import Template
+from typing import Any
+from urllib.parse import quote
+
+from guard.export.facts import ProviderFacts, SourceFact
+from guard.export.output import atomic_file
+from guard.export.summary import when_text
+from guard.paths import resources_dir
+
+MAX_LISTED = 20  # records cited in one letter; older ones are counted, not listed
+
+
+class LetterKind(StrEnum):
+    WITHDRAWAL = "withdrawal"
+    OBJECTION = "objection"
+    ACCESS = "access"
+
+    @property
+    def article(self) -> str:
+        return {"withdrawal": "Art. 7(3)", "objection": "Art. 21", "access": "Art. 15"}[self.value]
+
+    def subject(self, service: str) -> str:
+        return {
+            "withdrawal": f"Withdrawal of consent (GDPR Art. 7(3)): {service}",
+            "objection": f"Objection to processing of my personal data for AI training (GDPR Art. 21): {service}",
+            "access": f"Access request: use of my personal data to train or tune AI models (GDPR Art. 15): {service}",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class TermsInForce:
+    """A terms version in force at a decision: recorded with it, or inferred from the
+    versions this app had seen by then (``recorded`` False)."""
+
+    document_id: str
+    sha256: str
+    url: str | None
+    title: str | None = None
+    recorded: bool = True
+    seen: str | None = None  # for inferred versions: when the app first saw (or dated) it
+
+    def describe(self) -> str:
+        name = f"{self.title} ({self.document_id})" if self.title else self.document_id
+        text = f"{name}, version sha256:{self.sha256}"
+        if self.url:
+            text += f", {self.url}"
+        if not self.recorded:
+            text += (f" (not recorded with the decision: the newest version this app knew of by then, "
+                     f"first seen or dated {self.seen})")
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, "sha256": self.sha256, "url": self.url, "title": self.title,
+                "recorded": self.recorded, "seen": self.seen}
+
+
+@dataclass(frozen=True)
+class CitedRecord:
+    """A recorded decision as a letter cites it."""
+
+    id: str
+    occurred_at: str  # UTC ISO text
+    decision: str
+    status_now: str
+    feature: str | None  # display name
+    meeting_title: str | None = None
+    meeting_link: str | None = None
+    organiser: str | None = None
+    purposes: tuple[str, ...] = ()
+    terms: tuple[TermsInForce, ...] = ()
+
+    def lines(self) -> list[str]:
+        lines = [f"- {self.decision} on {when_text(self.occurred_at)} (record {self.id})"]
+        if self.status_now != self.decision:
+            lines.append(f"  Status now: {self.status_now}")
+        meeting = [part for part in (f'"{self.meeting_title}"' if self.meeting_title else None,
+                                     f"organised by {self.organiser}" if self.organiser else None,
+                                     self.meeting_link) if part]
+        if meeting:
+            lines.append("  Meeting: " + ", ".join(meeting))
+        if self.feature:
+            lines.append(f"  Feature: {self.feature}")
+        if self.purposes:
+            lines.append("  Purposes: " + "; ".join(self.purposes))
+        for terms in self.terms:
+            lines.append(f"  Terms in force: {terms.describe()}")
+        if not self.terms:
+            lines.append("  Terms in force: not recorded")
+        return lines
+
+
+@dataclass(frozen=True)
+class Recipient:
+    controller: str | None
+    email: str | None
+    postal_address: str | None
+    privacy_form: str | None
+    sources: tuple[SourceFact, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"controller": self.controller, "email": self.email, "postal_address": self.postal_address,
+                "privacy_form": self.privacy_form, "sources": [s.to_dict() for s in self.sources]}
+
+
+def fill_in(what: str) -> str:
+    """A placeholder the user must replace before sending."""
+    return f"[FILL IN: {what}]"
+
+
+@dataclass(frozen=True)
+class Letter:
+    kind: LetterKind
+    provider_id: str
+    provider_name: str
+    recipient: Recipient
+    subject: str
+    text: str
+    records: tuple[CitedRecord, ...] = ()
+    placeholders: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    written_on: date = field(default_factory=date.today)
+
+    @property
+    def article(self) -> str:
+        return f"GDPR {self.kind.article}"
+
+    @property
+    def mailto(self) -> str:
+        """A ``mailto:`` URI (RFC 6068): the privacy e-mail (if known), subject and body,
+        percent-encoded as UTF-8, line breaks as ``%0D%0A``."""
+        to = quote(self.recipient.email, safe="@") if self.recipient.email else ""
+        body = self.text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return f"mailto:{to}?subject={quote(self.subject, safe='')}&body={quote(body, safe='')}"
+
+    def to_pdf(self, path: Path | str) -> Path:
+        """Write the letter as a PDF (text extractable); returns the path."""
+        from guard.export.pdf_layout import PdfLayout  # reportlab is loaded only when needed
+
+        path = Path(path)
+        with atomic_file(path) as out:
+            pdf = PdfLayout(out, title=self.subject, subject=self.article, footer=self.subject)
+            for line in self.text.split("\n"):
+                if line.strip():
+                    pdf.paragraph(line, 10.5, bold=line.startswith("Subject:"),
+                                  indent=12 if line.startswith("  ") else 0)
+                else:
+                    pdf.space(7)
+            pdf.save()
+        return path.expanduser().absolute()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": str(self.kind), "article": self.article, "provider_id": self.provider_id,
+                "provider_name": self.provider_name, "to": self.recipient.to_dict(), "subject": self.subject,
+                "text": self.text, "mailto": self.mailto, "records": [r.id for r in self.records],
+                "terms": [t.to_dict() for r in self.records for t in r.terms],
+                "placeholders": list(self.placeholders), "warnings": list(self.warnings),
+                "date": self.written_on.isoformat()}
+
+
+def _template(kind: LetterKind) -> Template:
+    return Template((resources_dir() / "export" / "letters" / f"{kind}.txt").read_text(encoding="utf-8"))
+
+
+def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: list[CitedRecord], *,
+                   name: str | None = None, service: str | None = None, today: date | None = None,
+                   older: int = 0, warnings: tuple[str, ...] = ()) -> Letter:
+    """The letter of ``kind`` to ``provider`` citing ``records`` (newest first). ``older``
+    counts records left out of the list; ``service`` names what is concerned (default: the
+    provider, or the one feature all records share)."""
+    kind = LetterKind(kind)
+    today = today or date.today()
+    placeholders: list[str] = []
+
+    def known(value: str | None, what: str) -> str:
+        if value:
+            return value
+        text = fill_in(what)
+        placeholders.append(text)
+        return text
+
+    features = {r.feature for r in records}
+    service = service or (f"{provider.name}: {next(iter(features))}" if len(features) == 1 and None not in features
+                          else provider.name)
+    where = provider.policy_document()
+    look_up = f"see the privacy statement{f' at {where.url}' if where else ''}"
+    recipient = Recipient(provider.controller, provider.privacy_email, provider.postal_address, provider.privacy_form,
+                          provider.contact_sources)
+    to_lines = [known(provider.controller, f"the controller's legal name, not in the catalog; {look_up}"),
+                "Privacy / data protection contact"]
+    to_lines.append(known(provider.postal_address, f"postal address, not in the catalog; {look_up}"))
+    to_lines.append("E-mail: " + known(provider.privacy_email, f"privacy e-mail address, not in the catalog; {look_up}"))
+    if provider.privacy_form:
+        to_lines.append(f"Web form: {provider.privacy_form}")
+    sender = [known(name, "your full name"), known(None, "your postal or e-mail address"),
+              f"Account or e-mail address I use with {provider.name}: " + known(None, f"the e-mail address or account name you use with {provider.name} (so they can find your data)")]
+    cited = [line for record in records for line in record.lines()]
+    if older:
+        cited.append(f"- and {older} earlier record(s) of my decisions about {provider.name}")
+    if not cited:
+        cited = [f"- (no decision about {provider.name} is recorded in my ledger; this letter concerns all processing "
+                 "described above)"]
+    subject = kind.subject(service)
+    body = _template(kind).substitute(service=service, records="\n".join(cited)).rstrip("\n")
+    signature = known(name, "your name and signature")
+    text = "\n".join([*sender, "", today.isoformat(), "", *to_lines, "", f"Subject: {subject}", "", body, "",
+                      "Yours faithfully,", "", signature, ""])
+    return Letter(kind=kind, provider_id=provider.id, provider_name=provider.name, recipient=recipient,
+                  subject=subject, text=text, records=tuple(records), placeholders=tuple(dict.fromkeys(placeholders)),
+                  warnings=warnings, written_on=today)

@@ -1,0 +1,101 @@
+"""The PDF export: the HTML export's content for print and mail, written with reportlab (a
+pure-Python PDF library; guard never imports Qt). First page: who, when, the ledger's
+verification result and head hash, counts per decision and provider. Then the timeline,
+oldest first, two or three lines per record. Text is real text (embedded TrueType font
+with a ToUnicode map), so ``pdftotext`` and screen readers find every record.
+
+The summary comes first, so the records are read twice: once to count (fast), once to write
+(reported to the progress callback).
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from guard.export.job import ExportJob, Written
+from guard.export.pdf_fonts import MISSING_GLYPHS, NO_UNICODE_FONT
+from guard.export.pdf_layout import PdfLayout
+from guard.export.selection import Entry
+from guard.export.summary import Summary, when_text
+from guard.ledger import Order
+
+BODY = 8.0
+HEAD = 8.5
+LEADING = 10.5  # one leading for every timeline line: no positioning between them
+
+
+def _record_lines(entry: Entry, job: ExportJob, pdf: PdfLayout) -> tuple[list[str], list[str]]:
+    facts = job.facts.provider(entry.provider_id)
+    subject = facts.name
+    if entry.feature_id:
+        subject += " / " + (facts.feature_name(entry.feature_id) or entry.feature_id)
+    label = entry.standing.label
+    status = entry.decision if label == entry.decision else f"{entry.decision} (now: {label})"
+    head = f"#{entry.seq} | {when_text(entry.occurred_at)} | {status} | {subject}"
+    parts = []
+    meeting = entry.meeting
+    shown = [part for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"]) if part]
+    if shown:
+        parts.append("Meeting: " + ", ".join(shown))
+    if entry.purposes:
+        parts.append("For: " + "; ".join(entry.purposes))
+    if entry.requested_by:
+        parts.append(f"asked by {entry.requested_by}")
+    for ref in entry.terms:
+        parts.append(f"terms {ref['document_id']} {ref['sha256'][:12]}" + (f" {ref['url']}" if ref["url"] else ""))
+    if entry.refers_to:
+        parts.append(f"changes record {entry.refers_to}")
+    parts.append(f"id {entry.id}")
+    body = pdf.wrap(" | ".join(parts), BODY)
+    if entry.note:
+        body += pdf.wrap("Note: " + entry.note, BODY)
+    return pdf.wrap(head, HEAD, bold=True), body
+
+
+def _first_page(pdf: PdfLayout, job: ExportJob, summary: Summary) -> None:
+    who = f" of {job.subject_name}" if job.subject_name else ""
+    pdf.heading(f"Consent history{who}", 18)
+    pdf.paragraph(f"Exported {when_text(job.generated_text)} by {job.app}. Times are UTC. "
+                  f"Covers: {job.filter.describe()}.", 9, after=6)
+    report = job.verify
+    if report is not None:
+        pdf.heading("Ledger check", 12)
+        pdf.paragraph(report.summary(), 9, bold=True, after=2)
+        pdf.paragraph(f"Records in the ledger: {report.count}. Chain head: seq {report.head_seq}, "
+                      f"hash {report.head_hash or 'none'}.", 9, after=2)
+        pdf.paragraph(f"Key: {report.key.message()}", 8, after=4)
+    pdf.heading("Summary", 12)
+    period = f"{when_text(summary.first)} to {when_text(summary.last)}" if summary.first else "no records"
+    pdf.paragraph(f"{summary.records} record(s); decisions dated {period}.", 9, after=4)
+    pdf.paragraph("Decision: recorded / in force now", 9, bold=True)
+    for decision, recorded, now in summary.decisions():
+        pdf.paragraph(f"{decision}: {recorded} / {now}", 9, indent=12)
+    pdf.space(4)
+    pdf.paragraph("Records per provider", 9, bold=True)
+    for provider, count in sorted(summary.by_provider.items(), key=lambda item: (-item[1], item[0])):
+        pdf.paragraph(f"{job.facts.provider(provider).name} ({provider}): {count}", 9, indent=12)
+    if not pdf.fonts.unicode:
+        pdf.space(6)
+        pdf.paragraph(NO_UNICODE_FONT, 8)
+
+
+def write_pdf(job: ExportJob, out: BinaryIO) -> Written:
+    summary = Summary()
+    for entry in job.entries(Order.OCCURRED_OLDEST, report=False):
+        summary.add(entry)
+    job.progress.total = summary.records
+    pdf = PdfLayout(out, title="Consent history", author=job.subject_name, subject=job.filter.describe(),
+                    footer=f"Consent history, exported {when_text(job.generated_text)} by {job.app}")
+    _first_page(pdf, job, summary)
+    pdf.heading("Timeline", 12)
+    count = 0
+    for entry in job.entries(Order.OCCURRED_OLDEST):
+        head, body = _record_lines(entry, job, pdf)
+        pdf.ensure((len(head) + len(body)) * LEADING)
+        pdf.lines(head, HEAD, bold=True, leading=LEADING)
+        pdf.lines(body, BODY, leading=LEADING)
+        count += 1
+    pdf.save()
+    if pdf.missing_glyphs:
+        job.warnings.append(NO_UNICODE_FONT if not pdf.fonts.unicode else MISSING_GLYPHS)
+    return Written(count)

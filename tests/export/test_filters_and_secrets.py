@@ -1,0 +1,110 @@
+"""Filters apply to every format; no export ever contains the ledger's secret key."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import subprocess
+import zipfile
+
+import keyring
+import pytest
+
+from guard.export import ExportError, ExportFilter, export_history, make_letter
+from guard.ledger import Ledger, ledger_path
+from guard.ledger.keys import SERVICE
+from guard.paths import app_paths
+from tests.export.conftest import fill, utc
+
+FORMATS = {"json": "h.json", "csv": "h.csv", "html": "h.html", "pdf": "h.pdf", "receipts": "receipts.zip"}
+
+
+def exported_ids(fmt: str, path) -> set[str]:
+    if fmt == "json":
+        return {r["dct:identifier"] for r in json.loads(path.read_text())["mpg:records"]}
+    if fmt == "csv":
+        with open(path, newline="", encoding="utf-8") as handle:
+            return {row["id"] for row in csv.DictReader(handle)}
+    if fmt == "receipts":
+        with zipfile.ZipFile(path) as archive:
+            return {json.loads(archive.read(name))["consentReceiptID"] for name in archive.namelist()}
+    text = (path.read_text(encoding="utf-8") if fmt == "html" else
+            subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+    return {token for token in text.replace("<", " ").replace(">", " ").split() if token.count("-") == 4
+            and len(token) == 36}
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_date_and_provider_filters_apply_to_every_format(ledger, sample, catalog, tmp_path, fmt):
+    cases = [
+        (ExportFilter(), {r.id for r in sample.all}),
+        (ExportFilter(provider_id="zoom"), {sample.given.id, sample.tricky.id, sample.withdrawal.id}),
+        (ExportFilter(occurred_from=utc(2026, 3, 10), occurred_to=utc(2026, 5, 6)),
+         {sample.refused.id, sample.tricky.id, sample.notice.id, sample.left.id}),
+        (ExportFilter(occurred_from=utc(2026, 5, 6), provider_id="zoom"), {sample.withdrawal.id}),
+        (ExportFilter(provider_id="nobody"), set()),
+    ]
+    for index, (export_filter, expected) in enumerate(cases):
+        path = tmp_path / f"{index}-{FORMATS[fmt]}"
+        result = export_history(ledger, catalog, fmt, path, export_filter)
+        assert result.records == len(expected), export_filter
+        found = exported_ids(fmt, path)
+        if fmt in ("html", "pdf"):  # these also mention the ids of the records a record changes
+            found &= {r.id for r in sample.all}
+            found -= {sample.given.id, sample.refused.id} - expected
+        assert found == expected, export_filter
+
+
+def test_an_empty_period_is_refused(ledger, catalog, tmp_path):
+    with pytest.raises(ExportError, match="period is empty"):
+        export_history(ledger, catalog, "csv", tmp_path / "x.csv", ExportFilter(utc(2026, 5, 1), utc(2026, 4, 1)))
+
+
+def outputs_of(ledger, catalog, tmp_path, sample) -> list[bytes]:
+    """Every export and letter, as bytes (the PDFs also as their extracted text)."""
+    blobs = []
+    for fmt, name in FORMATS.items():
+        path = tmp_path / name
+        export_history(ledger, catalog, fmt, path)
+        blobs.append(path.read_bytes())
+        if fmt == "pdf":
+            blobs.append(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout)
+        if fmt == "receipts":
+            with zipfile.ZipFile(path) as archive:
+                blobs += [archive.read(n) for n in archive.namelist()]
+    export_history(ledger, catalog, "csv", tmp_path / "excel.csv", excel=True)
+    blobs.append((tmp_path / "excel.csv").read_bytes())
+    for kind in ("withdrawal", "objection", "access"):
+        letter = make_letter(kind, ledger, catalog, provider_id="zoom")
+        blobs += [letter.text.encode(), letter.mailto.encode(), json.dumps(letter.to_dict()).encode(),
+                  letter.to_pdf(tmp_path / f"{kind}.pdf").read_bytes()]
+    return blobs
+
+
+def secret_forms(text: str) -> list[bytes]:
+    secret = base64.b64decode(text)
+    return [text.encode(), secret, secret.hex().encode(), secret.hex().upper().encode(),
+            base64.urlsafe_b64encode(secret).rstrip(b"=")]
+
+
+def test_exports_never_contain_the_key_from_the_key_file(ledger, sample, catalog, tmp_path):
+    keys = json.loads(ledger.key_file.read_text())["keys"]
+    assert keys
+    blobs = outputs_of(ledger, catalog, tmp_path, sample)
+    for text in keys.values():
+        for form in secret_forms(text):
+            assert not any(form in blob for blob in blobs)
+
+
+@pytest.mark.desktop
+def test_exports_never_contain_the_key_from_the_keyring(app_home, desktop, catalog, tmp_path):
+    with Ledger.open(ledger_path(app_paths())) as ledger:
+        sample = fill(ledger)
+        status = ledger.key_status()
+        assert status.storage == "keyring", status.message()
+        text = keyring.get_password(SERVICE, status.username)
+        assert text
+        blobs = outputs_of(ledger, catalog, tmp_path, sample)
+    for form in secret_forms(text):
+        assert not any(form in blob for blob in blobs)
