@@ -26,7 +26,7 @@ def _parts(provider: Provider) -> Iterator[tuple[str, str]]:
         yield f"feature {feature.id}", " ".join((
             feature.id, feature.name, feature.description, feature.participant_notice, feature.note or "",
             " ".join(map(str, feature.enabled_by)), " ".join(map(str, feature.participant_options)),
-            f"trains models {feature.trains_models}",
+            "" if feature.trains_models == "unknown" else f"trains models {feature.trains_models}",
         ))
     for clause in provider.clauses:
         yield f"clause {clause.id}", " ".join((
