@@ -102,8 +102,9 @@ def run_export(services: Services, request: ExportRequest, progress: ProgressFn)
                                  provider_id=request.provider_id) if filter_type is not None else None)
     cancelled: type[BaseException] = getattr(module, "ExportCancelled", ExportCancelledByUser)
     try:
-        result = module.export_history(services.ledger(), services.catalog, request.fmt, request.dest,
-                                       export_filter, progress=progress)
+        with services.reader() as ledger:  # its own connection: the window's reads never wait for the export
+            result = module.export_history(ledger, services.catalog, request.fmt, request.dest, export_filter,
+                                           progress=progress)
     except cancelled as error:
         raise ExportCancelledByUser(str(error)) from error
     return ExportOutcome(

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 from guard.errors import GuardError
 from guard.ledger import Decision, Order, Record, RecordFilter
 from guard.presentation.records import decision_label
-from guard.presentation.timeline import build_timeline
+from guard.presentation.timeline import Timeline, build_timeline
 from guard.services import Services
 from ui.settings import export_adapter
 from ui.settings.common import named
@@ -22,6 +22,7 @@ from ui.settings.export_panel import ExportPanel
 from ui.settings.history_model import COLUMNS, HistoryModel
 from ui.settings.record_details import details_html
 from ui.settings.record_dialog import RecordDialog
+from ui.settings.signals import emit
 from ui.settings.tasks import BackgroundTasks
 from ui.settings.timeline_widget import TimelineChart
 from ui.settings.withdraw_dialog import LetterDialog, WithdrawDialog
@@ -213,10 +214,14 @@ class HistoryTab(QWidget):
         self.count_label.setAccessibleName(total_text)
         self._show_record(None)
         self.chart.set_message("Counting…")
-        ledger = self.services.ledger
-        self.tasks.run("timeline", lambda: build_timeline(ledger().month_counts(selected)),
-                       self.chart.set_timeline, lambda error: self.chart.set_timeline(
-                           build_timeline(()), f"The chart cannot be drawn: {error}"))
+        services = self.services
+
+        def count() -> Timeline:
+            with services.reader() as ledger:  # its own connection: the table's reads never wait for it
+                return build_timeline(ledger.month_counts(selected))
+
+        self.tasks.run("timeline", count, self.chart.set_timeline, lambda error: self.chart.set_timeline(
+            build_timeline(()), f"The chart cannot be drawn: {error}"))
 
     def clear_filters(self) -> None:
         for widget in (self.search, self.provider, self.decision, self.use_from, self.use_to):
@@ -340,7 +345,7 @@ class HistoryTab(QWidget):
 
     def recorded(self, record: Record) -> None:
         self.reload()
-        self.consent_recorded.emit(record)
+        emit(self.consent_recorded, record)
 
     def withdraw(self) -> Record | None:
         """Withdraw the chosen consent after confirmation; then offer the letter."""

@@ -17,6 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from ui.settings.signals import emit
+
 from guard.errors import GuardError
 from guard.ledger import Ledger, Order, Record, RecordFilter
 from guard.presentation.records import decision_label, local_time
@@ -108,7 +110,7 @@ class HistoryModel(QAbstractTableModel):
         if message != self.error:
             self.error = message
             log.error("Consent history: %s", message)
-            self.failed.emit(message)
+            emit(self.failed, message)
 
     def _page(self, number: int) -> list[Row]:
         rows = self._pages.get(number)

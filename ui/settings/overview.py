@@ -18,6 +18,7 @@ from guard.services import Services
 from guard.terms.analysis import analyse
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 from ui.settings.provider_page import ACTORS, OPTIONS, TRAINS
+from ui.settings.signals import emit
 from ui.settings.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class OverviewTab(QWidget):
         self.verifying = False
         self.changes: list[DocumentVersions] = []
         self.relevant: dict[tuple[str, str], int | str] = {}
+        self.terms_state = "reading"
         self.browser = named(QTextBrowser(), "Overview")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._link)
@@ -94,32 +96,35 @@ class OverviewTab(QWidget):
         self.render()
 
     def refresh_terms(self) -> None:
-        """The latest changed documents; their AI-relevant change counts come from a worker."""
-        try:
-            self.changes = latest_changes(watched_documents(self.services.catalog, self.services.terms))
-        except GuardError as error:
-            log.error("Terms store: %s", error)
-            self.changes = []
-        self.relevant = {}
-        store = self.services.terms
-        pending = [(doc.provider_id, doc.document_id, doc.previous, doc.latest) for doc in self.changes]
+        """The latest changed documents and how many of their changes touch AI or data use
+        (read and compared on a worker thread)."""
+        catalog, store = self.services.catalog, self.services.terms
+        self.terms_state = "reading"
 
-        def work() -> dict[tuple[str, str], int | str]:
+        def work() -> tuple[list[DocumentVersions], dict[tuple[str, str], int | str]]:
+            changes = latest_changes(watched_documents(catalog, store))
             counts: dict[tuple[str, str], int | str] = {}
-            for provider_id, document_id, old, new in pending:
+            for doc in changes:
+                assert doc.previous is not None
                 try:
-                    changes = analyse(store.get_text(old.sha256), store.get_text(new.sha256))
-                    counts[(provider_id, document_id)] = sum(1 for c in changes if c.relevant)
+                    found = analyse(store.get_text(doc.previous.sha256), store.get_text(doc.latest.sha256))
+                    counts[(doc.provider_id, doc.document_id)] = sum(1 for c in found if c.relevant)
                 except GuardError as error:
-                    counts[(provider_id, document_id)] = str(error)
-            return counts
+                    counts[(doc.provider_id, doc.document_id)] = str(error)
+            return changes, counts
 
-        if pending:
-            self.tasks.run("overview-terms", work, self._counted)
+        self.tasks.run("overview-terms", work, self._counted, self._terms_failed)
         self.render()
 
-    def _counted(self, counts: dict[tuple[str, str], int | str]) -> None:
-        self.relevant = counts
+    def _counted(self, result: tuple[list[DocumentVersions], dict[tuple[str, str], int | str]]) -> None:
+        self.changes, self.relevant = result
+        self.terms_state = "ready"
+        self.render()
+
+    def _terms_failed(self, error: BaseException) -> None:
+        log.error("Terms store: %s", error)
+        self.changes, self.relevant = [], {}
+        self.terms_state = f"The terms store cannot be read: {error}"
         self.render()
 
     # -- output ------------------------------------------------------------------------------
@@ -196,7 +201,11 @@ class OverviewTab(QWidget):
 
     def _terms(self) -> str:
         out = ["<h3>Latest terms changes</h3>"]
-        if not self.changes:
+        if self.terms_state == "reading":
+            out.append("<p>Reading the terms store…</p>")
+        elif self.terms_state != "ready":
+            out.append(f"<p>{esc(self.terms_state)}</p>")
+        elif not self.changes:
             out.append("<p>No watched document has changed since the versions shipped with the app.</p>")
         for doc in self.changes:
             key = (doc.provider_id, doc.document_id)
@@ -246,4 +255,4 @@ class OverviewTab(QWidget):
 
     def _link(self, url: QUrl) -> None:
         kind, _, target = url.toString().partition(":")
-        self.link_activated.emit(kind, target)
+        emit(self.link_activated, kind, target)

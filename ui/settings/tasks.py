@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
+from ui.settings.signals import emit
+
 log = logging.getLogger(__name__)
 
 
@@ -24,10 +26,14 @@ class _Job:
     serial: int
     on_done: Callable[[Any], None]
     on_error: Callable[[BaseException], None] | None
+    result: Any = None
+    error: BaseException | None = None
 
 
 class BackgroundTasks(QObject):
-    _finished = Signal(object, object, object)  # job, result, error
+    # Only the job object crosses threads: PySide6 6.x miscounts references to None passed
+    # through a queued signal, which crashes Python 3.11 after enough jobs.
+    _finished = Signal(object)
 
     def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
         super().__init__(parent)
@@ -45,24 +51,23 @@ class BackgroundTasks(QObject):
 
         def runner() -> None:
             try:
-                result = work()
+                job.result = work()
             except BaseException as error:  # delivered to the GUI thread, which shows it
-                self._finished.emit(job, None, error)
-            else:
-                self._finished.emit(job, result, None)
+                job.error = error
+            emit(self._finished, job)
 
         self._pool.start(runner)
 
-    @Slot(object, object, object)
-    def _deliver(self, job: _Job, result: Any, error: BaseException | None) -> None:
+    @Slot(object)
+    def _deliver(self, job: _Job) -> None:
         if self._serials.get(job.key) != job.serial:
             return  # a newer run of the same job supersedes this one
-        if error is None:
-            job.on_done(result)
+        if job.error is None:
+            job.on_done(job.result)
         elif job.on_error is not None:
-            job.on_error(error)
+            job.on_error(job.error)
         else:
-            log.error("Background job %s failed", job.key, exc_info=error)
+            log.error("Background job %s failed", job.key, exc_info=job.error)
 
     def wait(self, msecs: int = -1) -> bool:
         """Wait for running jobs (window teardown, tests)."""

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -20,6 +21,7 @@ from guard.terms.analysis import AnalysedChange, analyse
 from guard.terms.diff import changed_sentences, sentences
 from guard.terms.models import Version
 from ui.settings.common import css_colour, esc, highlight_tint, named
+from ui.settings.signals import emit
 from ui.settings.tasks import BackgroundTasks
 from ui.settings.terms_changes_model import CHANGE_ROLE, TermsChangesModel
 
@@ -38,7 +40,7 @@ class Comparison:
 
 
 class TermsTab(QWidget):
-    check_requested = Signal(object)  # a provider id, or None for every watched document
+    check_requested = Signal(str)  # a provider id, or "" for every watched document
 
     def __init__(self, services: Services, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,8 +48,13 @@ class TermsTab(QWidget):
         self.tasks = tasks
         self.documents: list[DocumentVersions] = []
         self.comparison: Comparison | None = None
+        self._loaded = False
         self._build()
-        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._loaded:  # read the store when the tab is first looked at, not at window start
+            self.refresh()
+        super().showEvent(event)
 
     def _build(self) -> None:
         self.tree = named(QTreeWidget(), "Watched documents")
@@ -163,6 +170,7 @@ class TermsTab(QWidget):
     # -- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read the documents, versions and fetch log (after a check)."""
+        self._loaded = True
         chosen = self.current_document()
         key = (chosen.provider_id, chosen.document_id) if chosen else None
         try:
@@ -365,7 +373,7 @@ class TermsTab(QWidget):
     def request_check(self) -> None:
         """Ask the app's worker to fetch every watched page; :meth:`refresh` shows the outcome."""
         self.network_label.setText("Checking the terms pages…")
-        self.check_requested.emit(None)
+        emit(self.check_requested, "")
 
 
 def _marked(text: str | None, changed: list[str], tint: str, verb: str) -> str:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QPalette
 from guard.terms.analysis import AnalysedChange
 from guard.terms.classify import label_of, load_rules
 from ui.settings.common import highlight_tint
+from ui.settings.signals import emit
 
 HEADERS = ("Section", "Change", "Topics", "In plain words")
 CHANGE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -24,12 +25,12 @@ class TermsChangesModel(QAbstractTableModel):
         self._all: list[AnalysedChange] = []
         self.changes: list[AnalysedChange] = []
         self.relevant_only = False
-        self._labels = {rule.topic: rule.label for rule in load_rules()}
+        self._labels: dict[str, str] | None = None  # topic labels, read when first needed
 
     def set_palette(self, palette: QPalette) -> None:
         self._palette = palette
         if self.changes:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.changes) - 1, len(HEADERS) - 1))
+            emit(self.dataChanged, self.index(0, 0), self.index(len(self.changes) - 1, len(HEADERS) - 1))
 
     def set_changes(self, changes: list[AnalysedChange]) -> None:
         self.beginResetModel()
@@ -55,6 +56,8 @@ class TermsChangesModel(QAbstractTableModel):
         return sum(1 for c in self._all if c.relevant)
 
     def topic_labels(self, change: AnalysedChange) -> str:
+        if self._labels is None:
+            self._labels = {rule.topic: rule.label for rule in load_rules()}
         return ", ".join(self._labels.get(topic, label_of(topic, ())) for topic in change.topics)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:

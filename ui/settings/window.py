@@ -22,6 +22,7 @@ from ui.settings.history import HistoryTab
 from ui.settings.overview import OverviewTab
 from ui.settings.preferences import PreferencesTab
 from ui.settings.providers import ProvidersTab
+from ui.settings.signals import emit
 from ui.settings.tasks import BackgroundTasks
 from ui.settings.terms import TermsTab
 from ui.settings.ui_state import UiState
@@ -41,12 +42,13 @@ class SettingsWindow(QMainWindow):
       :meth:`terms_updated`, :meth:`ledger_updated`, :meth:`present`;
     * signals ``settings_changed(Settings)`` after Preferences are saved,
       ``consent_recorded(Record)`` after a record is added or a consent withdrawn here, and
-      ``check_terms_requested(provider_id | None)`` when the user asks for a terms check.
+      ``check_terms_requested(str)`` when the user asks for a terms check (a provider id, or ""
+      for every watched document). No signal carries None (PySide6 miscounts its references).
     """
 
     settings_changed = Signal(object)
     consent_recorded = Signal(object)
-    check_terms_requested = Signal(object)
+    check_terms_requested = Signal(str)
 
     def __init__(self, services: Services, parent: QWidget | None = None, *,
                  autostart: Autostart | None = None) -> None:
@@ -139,11 +141,11 @@ class SettingsWindow(QMainWindow):
 
     def _recorded_here(self, record: object) -> None:
         self.overview.verify()
-        self.consent_recorded.emit(record)
+        emit(self.consent_recorded, record)
 
     def _settings_saved(self, settings: object) -> None:
         self.terms.update_network_state()
-        self.settings_changed.emit(settings)
+        emit(self.settings_changed, settings)
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {s.objectName(): s for s in self.findChildren(QSplitter) if s.objectName()}
