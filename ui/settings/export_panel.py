@@ -16,7 +16,6 @@ from guard.services import Services
 from ui.settings import export_adapter
 from ui.settings.common import named
 from ui.settings.export_adapter import ExportCancelledByUser, ExportOutcome, ExportRequest
-from ui.settings.signals import emit
 from ui.settings.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -68,7 +67,7 @@ class ExportPanel(QWidget):
     def _say(self, message: str) -> None:
         self.status.setText(message)
         self.status.setAccessibleName(message)
-        emit(self.finished, message)
+        self.finished.emit(message)
 
     def start(self) -> None:
         """Ask where to save, then export there (button)."""
@@ -96,7 +95,7 @@ class ExportPanel(QWidget):
         self.status.setText(f"Exporting to {dest}…")
 
         def report(done: int, total: int) -> bool:
-            emit(self.progressed, done, total)  # queued to the GUI thread
+            self.progressed.emit(done, total)  # queued to the GUI thread
             return not self._cancel.is_set()
 
         self.tasks.run("export", lambda: export_adapter.run_export(self.services, request, report),

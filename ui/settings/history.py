@@ -22,7 +22,6 @@ from ui.settings.export_panel import ExportPanel
 from ui.settings.history_model import COLUMNS, HistoryModel
 from ui.settings.record_details import details_html
 from ui.settings.record_dialog import RecordDialog
-from ui.settings.signals import emit
 from ui.settings.tasks import BackgroundTasks
 from ui.settings.timeline_widget import TimelineChart
 from ui.settings.withdraw_dialog import LetterDialog, WithdrawDialog
@@ -345,7 +344,7 @@ class HistoryTab(QWidget):
 
     def recorded(self, record: Record) -> None:
         self.reload()
-        emit(self.consent_recorded, record)
+        self.consent_recorded.emit(record)
 
     def withdraw(self) -> Record | None:
         """Withdraw the chosen consent after confirmation; then offer the letter."""

@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from ui.settings.signals import emit
 
 from guard.errors import GuardError
 from guard.ledger import Ledger, Order, Record, RecordFilter
@@ -110,7 +109,7 @@ class HistoryModel(QAbstractTableModel):
         if message != self.error:
             self.error = message
             log.error("Consent history: %s", message)
-            emit(self.failed, message)
+            self.failed.emit(message)
 
     def _page(self, number: int) -> list[Row]:
         rows = self._pages.get(number)

@@ -18,7 +18,6 @@ from guard.services import Services
 from guard.terms.analysis import analyse
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 from ui.settings.provider_page import ACTORS, OPTIONS, TRAINS
-from ui.settings.signals import emit
 from ui.settings.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -255,4 +254,4 @@ class OverviewTab(QWidget):
 
     def _link(self, url: QUrl) -> None:
         kind, _, target = url.toString().partition(":")
-        emit(self.link_activated, kind, target)
+        self.link_activated.emit(kind, target)

@@ -16,7 +16,6 @@ from guard.ledger import KeyStatus, KeyStorage
 from guard.services import Services
 from guard.settings import DetectionSettings, Settings, TermsSettings
 from ui.settings.common import named
-from ui.settings.signals import emit
 from ui.settings.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -251,7 +250,7 @@ class PreferencesTab(QWidget):
             said += " The new data folder is used from the next start."
         self.status.setText(" ".join([said, *problems]))
         log.info("Preferences saved to %s", self.services.settings_store.path)
-        emit(self.settings_saved, new)
+        self.settings_saved.emit(new)
         self.load()
         return new
 

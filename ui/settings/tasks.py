@@ -15,8 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from ui.settings.signals import emit
-
 log = logging.getLogger(__name__)
 
 
@@ -31,9 +29,7 @@ class _Job:
 
 
 class BackgroundTasks(QObject):
-    # Only the job object crosses threads: PySide6 6.x miscounts references to None passed
-    # through a queued signal, which crashes Python 3.11 after enough jobs.
-    _finished = Signal(object)
+    _finished = Signal(object)  # the finished job (its result or error set), to the GUI thread
 
     def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
         super().__init__(parent)
@@ -54,7 +50,7 @@ class BackgroundTasks(QObject):
                 job.result = work()
             except BaseException as error:  # delivered to the GUI thread, which shows it
                 job.error = error
-            emit(self._finished, job)
+            self._finished.emit(job)
 
         self._pool.start(runner)
 

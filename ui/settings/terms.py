@@ -21,7 +21,6 @@ from guard.terms.analysis import AnalysedChange, analyse
 from guard.terms.diff import changed_sentences, sentences
 from guard.terms.models import Version
 from ui.settings.common import css_colour, esc, highlight_tint, named
-from ui.settings.signals import emit
 from ui.settings.tasks import BackgroundTasks
 from ui.settings.terms_changes_model import CHANGE_ROLE, TermsChangesModel
 
@@ -373,7 +372,7 @@ class TermsTab(QWidget):
     def request_check(self) -> None:
         """Ask the app's worker to fetch every watched page; :meth:`refresh` shows the outcome."""
         self.network_label.setText("Checking the terms pages…")
-        emit(self.check_requested, "")
+        self.check_requested.emit("")
 
 
 def _marked(text: str | None, changed: list[str], tint: str, verb: str) -> str:

@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QPalette
 from guard.terms.analysis import AnalysedChange
 from guard.terms.classify import label_of, load_rules
 from ui.settings.common import highlight_tint
-from ui.settings.signals import emit
 
 HEADERS = ("Section", "Change", "Topics", "In plain words")
 CHANGE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -30,7 +29,7 @@ class TermsChangesModel(QAbstractTableModel):
     def set_palette(self, palette: QPalette) -> None:
         self._palette = palette
         if self.changes:
-            emit(self.dataChanged, self.index(0, 0), self.index(len(self.changes) - 1, len(HEADERS) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.changes) - 1, len(HEADERS) - 1))
 
     def set_changes(self, changes: list[AnalysedChange]) -> None:
         self.beginResetModel()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from guard.presentation.records import decision_label
 from guard.presentation.timeline import DECISION_ORDER, Bar, Timeline
 from ui.settings.common import named, series_colours
-from ui.settings.signals import emit
 
 
 def period_bounds(label: str) -> tuple[date, date]:
@@ -190,4 +189,4 @@ class TimelineChart(QWidget):
         self.selected = index
         self.update()
         start, end = period_bounds(self.timeline.bars[index].label)
-        emit(self.period_chosen, start, end)
+        self.period_chosen.emit(start, end)

@@ -22,7 +22,6 @@ from ui.settings.history import HistoryTab
 from ui.settings.overview import OverviewTab
 from ui.settings.preferences import PreferencesTab
 from ui.settings.providers import ProvidersTab
-from ui.settings.signals import emit
 from ui.settings.tasks import BackgroundTasks
 from ui.settings.terms import TermsTab
 from ui.settings.ui_state import UiState
@@ -43,7 +42,7 @@ class SettingsWindow(QMainWindow):
     * signals ``settings_changed(Settings)`` after Preferences are saved,
       ``consent_recorded(Record)`` after a record is added or a consent withdrawn here, and
       ``check_terms_requested(str)`` when the user asks for a terms check (a provider id, or ""
-      for every watched document). No signal carries None (PySide6 miscounts its references).
+      for every watched document).
     """
 
     settings_changed = Signal(object)
@@ -141,11 +140,11 @@ class SettingsWindow(QMainWindow):
 
     def _recorded_here(self, record: object) -> None:
         self.overview.verify()
-        emit(self.consent_recorded, record)
+        self.consent_recorded.emit(record)
 
     def _settings_saved(self, settings: object) -> None:
         self.terms.update_network_state()
-        emit(self.settings_changed, settings)
+        self.settings_changed.emit(settings)
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {s.objectName(): s for s in self.findChildren(QSplitter) if s.objectName()}
