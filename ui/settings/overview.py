@@ -168,7 +168,7 @@ class OverviewTab(QWidget):
         if not snap.meetings and not apps and snap.enabled:
             out.append("<p>No meeting client or AI note-taker is running.</p>")
         if snap.unavailable:
-            items = "".join(f"<li>{esc(p.name)}: {esc(p.reason)}</li>" for p in snap.unavailable)
+            items = "".join(f"<li>{esc(p.name.capitalize())}: {esc(p.reason)}</li>" for p in snap.unavailable)
             out.append(f"<p>These signals cannot be read here, so detection relies on the others:</p><ul>{items}</ul>")
         if snap.at is not None:
             out.append(f"<p><small>Last look: {snap.at.astimezone().strftime('%H:%M:%S')}</small></p>")

@@ -137,7 +137,7 @@ class PreferencesTab(QWidget):
 
         self.save_button = named(QPushButton("&Save"), "Save preferences")
         self.revert_button = named(QPushButton("&Revert"), "Revert unsaved changes")
-        self.status = named(QLabel(), "Preferences status")
+        self.status = named(QLabel(f"Settings file: {self.services.settings_store.path}"), "Preferences status")
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -245,7 +245,7 @@ class PreferencesTab(QWidget):
         except OSError as error:
             self.status.setText(f"Not saved: cannot write {self.services.settings_store.path} ({error.strerror}).")
             return None
-        said = "Saved."
+        said = f"Saved to {self.services.settings_store.path}."
         if new.general.data_dir != old.general.data_dir:
             said += " The new data folder is used from the next start."
         self.status.setText(" ".join([said, *problems]))
@@ -265,11 +265,12 @@ class PreferencesTab(QWidget):
         self.tasks.run("key-status", work, self._show_key, self._key_failed)
 
     def _show_key(self, status: KeyStatus) -> None:
-        text = status.message()
-        if status.storage == KeyStorage.FILE:
-            text = f"Key file fallback in use: {text}"
-        elif status.storage == KeyStorage.KEYRING:
-            text = f"Kept in the system keyring: {text}"
+        if status.usable and status.storage == KeyStorage.KEYRING:
+            text = f"Kept in the system keyring ({status.backend})."
+        elif status.storage == KeyStorage.FILE:
+            text = f"Key file fallback in use: {status.message()}"
+        else:
+            text = status.message()
         self.key_status.setText(text)
 
     def _key_failed(self, error: BaseException) -> None:

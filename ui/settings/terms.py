@@ -81,6 +81,7 @@ class TermsTab(QWidget):
         self.changes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.changes.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.changes.verticalHeader().setVisible(False)
+        self.changes.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.changes.setWordWrap(False)
         header = self.changes.horizontalHeader()
         header.setStretchLastSection(True)
@@ -339,8 +340,10 @@ class TermsTab(QWidget):
         topics = self.model.topic_labels(change)
         head = (f"<p><b>Section {esc(change.diff.section or '—')}</b> · {esc(change.diff.kind)}"
                 + (f" · topics: <b>{esc(topics)}</b>" if topics else "") + "</p>")
-        self.old_text.setHtml(head + _marked(change.diff.old_text, gone, tint, "removed"))
-        self.new_text.setHtml(head + _marked(change.diff.new_text, added, tint, "added"))
+        if change.summary:
+            head += f"<p><i>In plain words:</i> {esc(change.summary)}</p>"
+        self.old_text.setHtml(head + _marked(change.diff.old_text, gone, tint, "the clause was added"))
+        self.new_text.setHtml(head + _marked(change.diff.new_text, added, tint, "the clause was removed"))
 
     def repaint_tints(self) -> None:
         """The palette changed (light/dark): tints are derived from it, so redo them."""
@@ -375,10 +378,10 @@ class TermsTab(QWidget):
         self.check_requested.emit("")
 
 
-def _marked(text: str | None, changed: list[str], tint: str, verb: str) -> str:
+def _marked(text: str | None, changed: list[str], tint: str, absent: str) -> str:
     """The clause, sentence by sentence, with the changed sentences tinted."""
     if text is None:
-        return f"<p><i>(not in this version: the clause was {verb})</i></p>"
+        return f"<p><i>(not in this version: {absent})</i></p>"
     keys = set(changed)
     parts = []
     for sentence in sentences(text):

@@ -84,8 +84,8 @@ def shoot(session: DesktopSession, tmp: Path) -> int:
 
         window = SettingsWindow(services)
         window.set_snapshot(snapshot)
-        window.resize(1180, 760)
-        window.move(40, 30)
+        window.resize(1200, 720)
+        window.move(30, 34)
         window.present("overview")
 
         def settle(seconds: float = 1.0) -> None:
@@ -113,8 +113,10 @@ def shoot(session: DesktopSession, tmp: Path) -> int:
         grab("history")
         window.show_terms_change("zoom", "terms")
         settle(4)
+        window.terms.relevant_only.setChecked(True)
         model = window.terms.model
-        row = next((r for r, c in enumerate(model.changes) if "content-licence" in c.topics and c.diff.old), 0)
+        row = next((r for r, c in enumerate(model.changes)
+                    if c.diff.new_text and c.diff.new_text.startswith("Zoom does not use any of your audio")), 0)
         window.terms.changes.selectRow(row)
         grab("terms")
         window.show_tab("preferences")

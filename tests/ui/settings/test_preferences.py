@@ -136,4 +136,4 @@ def test_key_status_names_the_keyring_when_there_is_one(open_window, services, d
     services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
     window = open_window(tab="preferences")
     wait_idle(qtbot, window)
-    assert window.preferences.key_status.text() == "Kept in the system keyring: keyring: Secret Service"
+    assert window.preferences.key_status.text() == "Kept in the system keyring (Secret Service)."

@@ -35,7 +35,8 @@ def test_comparison_highlights_zooms_august_2023_ai_training_sentence(open_windo
     brush = model.data(index, Qt.ItemDataRole.BackgroundRole)
     assert isinstance(brush, QBrush) and brush.color() == highlight_tint(terms.palette())
     assert NEW_SENTENCE in " ".join(terms.new_text.toPlainText().split())
-    assert "not in this version" in terms.old_text.toPlainText()
+    assert "not in this version: the clause was added" in terms.old_text.toPlainText()
+    assert "In plain words: AI training" in " ".join(terms.new_text.toPlainText().split())
     assert "1 touch AI or data use" in terms.summary.text()
 
 

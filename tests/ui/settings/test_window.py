@@ -133,6 +133,8 @@ def dark_palette() -> QPalette:
                QPalette.ColorRole.Light: "#3c4043", QPalette.ColorRole.Dark: "#101010"}
     for role, value in colours.items():
         palette.setColor(role, QColor(value))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b6f75"))
     return palette
 
 
