@@ -7,7 +7,6 @@ import os
 import pty
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pytest
 
@@ -134,10 +133,10 @@ def test_catalog_warns_about_unknown_provider_and_feature(tmp_path, monkeypatch,
         'id = "example-meet"\nname = "Example Meet"\nvendor = "Example"\nkind = "meeting-client"\n'
         'homepage = "https://example.org/"\n')
     monkeypatch.setattr(loader, "shipped_catalog_dir", lambda: shipped)
-    ctx = SimpleNamespace(paths=app_paths())
-    assert catalog_warnings(ctx, "example-meet", None) == []
-    assert catalog_warnings(ctx, "other", None) == ["provider 'other' is not in the catalog; recorded anyway"]
-    assert "no AI feature 'x'" in catalog_warnings(ctx, "example-meet", "x")[0]
+    catalog = loader.load_catalog(user=app_paths().user_catalog_dir)
+    assert catalog_warnings(catalog, "example-meet", None) == []
+    assert catalog_warnings(catalog, "other", None) == ["provider 'other' is not in the catalog; recorded anyway"]
+    assert "no AI feature 'x'" in catalog_warnings(catalog, "example-meet", "x")[0]
 
 
 def test_erase_without_confirmation_refuses_with_exit_2(consent, app_home):
@@ -152,7 +151,8 @@ def test_erase_with_flag_removes_everything(consent, app_home):
     result = consent("erase", "--yes-erase-all", "--json")
     assert result.returncode == 0, result.stdout
     assert json.loads(result.stdout)["records"] == 1
-    assert list((app_home / "data").iterdir()) == []
+    # the ledger and its key are gone; the terms store (read for the terms in force) is not the ledger's
+    assert [path.name for path in (app_home / "data").iterdir()] == ["terms"]
 
 
 def _erase_on_a_terminal(answer: str) -> tuple[int, str]:
