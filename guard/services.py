@@ -48,6 +48,13 @@ class Services:
                 self._ledger = open_ledger(self.paths)
             return self._ledger
 
+    def reader(self) -> Ledger:
+        """A second, private connection to the same ledger for one long read on a worker thread
+        (verify, counts over every record), so reads on the GUI thread never wait behind it.
+        The caller closes it. Raises LedgerError like :meth:`ledger`."""
+        self.ledger()  # the main one first: a damaged file is reported once, the same way
+        return open_ledger(self.paths)
+
     def record_decision(self, draft: RecordDraft) -> Record:
         """Append a decision with the terms versions in force; returns the stored record."""
         return self.ledger().append(with_terms_in_force(draft, self.catalog, self.terms))

@@ -19,6 +19,10 @@ class Order(StrEnum):
     OLDEST = "oldest"  # seq ascending: the chain's own order
     OCCURRED_NEWEST = "occurred-newest"  # by when the decision happened
     OCCURRED_OLDEST = "occurred-oldest"
+    PROVIDER = "provider"  # provider id A to Z, then oldest first (one index scan)
+    PROVIDER_DESC = "provider-desc"  # provider id Z to A, then newest first
+    DECISION = "decision"  # decision A to Z, then oldest first
+    DECISION_DESC = "decision-desc"
 
 
 _ORDER_SQL = {
@@ -26,6 +30,11 @@ _ORDER_SQL = {
     Order.OLDEST: "seq ASC",
     Order.OCCURRED_NEWEST: "occurred_at DESC, seq DESC",
     Order.OCCURRED_OLDEST: "occurred_at ASC, seq ASC",
+    # One direction throughout, so SQLite walks the (column, occurred_at) index instead of sorting.
+    Order.PROVIDER: "provider_id ASC, occurred_at ASC, seq ASC",
+    Order.PROVIDER_DESC: "provider_id DESC, occurred_at DESC, seq DESC",
+    Order.DECISION: "decision ASC, occurred_at ASC, seq ASC",
+    Order.DECISION_DESC: "decision DESC, occurred_at DESC, seq DESC",
 }
 
 

@@ -158,6 +158,15 @@ class Ledger:
         with self._read("count the records of") as conn:
             return int(conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
 
+    def month_counts(self, filter: RecordFilter | None = None) -> list[tuple[str, str, int]]:
+        """``(YYYY-MM, decision, count)`` of the matching records, by the month (in this
+        computer's time zone) in which each decision occurred; oldest month first."""
+        where, params = (filter or RecordFilter()).where()
+        sql = (f"SELECT strftime('%Y-%m', occurred_at, 'localtime') AS month, decision, count(*) FROM records{where} "
+               "GROUP BY month, decision ORDER BY month, decision")
+        with self._read("count the records of") as conn:
+            return [(str(month), str(decision), int(n)) for month, decision, n in conn.execute(sql, params)]
+
     def page(self, filter: RecordFilter | None = None, offset: int = 0, limit: int = 100,
              order: Order | str = Order.OCCURRED_NEWEST) -> list[Record]:
         """``limit`` records matching ``filter`` from position ``offset`` in ``order``."""

@@ -1,0 +1,47 @@
+"""How a consent record reads in the window (pure)."""
+
+from datetime import datetime, timezone
+
+from guard.ledger.models import Decision, EvidenceItem, Meeting, Record, RequestedBy, TermsRef
+from guard.ledger.status import effective_status
+from guard.presentation.records import decision_label, record_fields
+
+AT = datetime(2024, 3, 5, 14, 2, tzinfo=timezone.utc)
+
+
+def record(seq: int, decision: Decision, refers_to: str | None = None) -> Record:
+    return Record(
+        id=f"00000000-0000-0000-0000-00000000000{seq}", seq=seq, recorded_at=AT, occurred_at=AT, provider_id="zoom",
+        feature_id="meeting-summary", meeting=Meeting("Design review", None, "Ada"), decision=decision,
+        purposes=("summary",), requested_by=RequestedBy.HOST,
+        terms=(TermsRef("zoom", "terms", "ab" * 32, "https://zoom.us/terms"),),
+        evidence=(EvidenceItem("window-title", "window 'Zoom Meeting'", AT),), note=None, refers_to=refers_to,
+        key_id="k1", prev_hash="0" * 64, hash="1" * 64, mac="2" * 64,
+    )
+
+
+def test_fields_cover_the_whole_record_with_names_resolved():
+    given = record(1, Decision.GIVEN)
+    fields = {f.label: f.value for f in record_fields(given, None, lambda p: "Zoom", lambda p, f: "AI summary")}
+    assert fields["Decision"] == "Consent given"
+    assert fields["Provider"] == "Zoom (zoom)" and fields["AI feature"] == "AI summary"
+    assert fields["Meeting title"] == "Design review" and fields["Meeting id or link"] == "—"
+    assert fields["Terms in force: terms"] == f"SHA-256 {'ab' * 32} — https://zoom.us/terms"
+    assert fields["Evidence (window-title)"].startswith("window 'Zoom Meeting' — seen ")
+    assert fields["Chain position"] == "record 1" and fields["Hash"] == "1" * 64
+    assert fields["Signature (MAC)"] == f"{'2' * 64} (key k1)"
+
+
+def test_a_withdrawal_names_the_record_it_withdraws_and_the_status_follows():
+    given = record(1, Decision.GIVEN)
+    withdrawal = record(2, Decision.WITHDRAWN, refers_to=given.id)
+    fields = {f.label: f.value for f in record_fields(withdrawal, refers_to_seq=1)}
+    assert fields["Withdraws"] == f"record 1 ({given.id})"
+    status = effective_status(given, [withdrawal])
+    fields = {f.label: f.value for f in record_fields(given, status)}
+    assert fields["Status now"] == "given, then withdrawn (latest change: record 2)"
+
+
+def test_decision_labels():
+    assert decision_label("left-meeting") == "Left the meeting"
+    assert decision_label("something-new") == "something-new"

@@ -1,0 +1,242 @@
+"""Consent history tab: the lazy table over a real ledger, filters, sorting, details, the
+chart, adding a record by hand and withdrawing a consent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from guard.ledger import Decision, Order
+from guard.presentation.records import decision_label
+from tests.ui.settings.conftest import wait_idle
+from tests.ui.settings.world import fill_ledger
+from ui.settings.history_model import DECISION, OCCURRED, PAGE, PROVIDER, SEQ
+from ui.settings.record_dialog import RecordDialog
+from ui.settings.withdraw_dialog import WithdrawDialog
+
+
+@pytest.fixture
+def records(services):
+    return fill_ledger(services.ledger(), services.catalog, services.terms, 600, withdrawals=5)
+
+
+def column(window, col: int, rows: int | None = None) -> list[str]:
+    model = window.history.model
+    count = model.rowCount() if rows is None else min(rows, model.rowCount())
+    return [model.data(model.index(row, col)) for row in range(count)]
+
+
+def test_table_lists_every_record_newest_first(open_window, records, qtbot):
+    window = open_window(tab="history")
+    model = window.history.model
+    assert model.rowCount() == len(records) == 605
+    expected = sorted(records, key=lambda r: (r.occurred_at, r.seq), reverse=True)
+    shown = [model.record_at(row).id for row in range(model.rowCount())]
+    assert shown == [r.id for r in expected]
+    assert window.history.count_label.text() == "605 records"
+
+
+def shown_ids(history) -> set[str]:  # type: ignore[no-untyped-def]
+    return {history.model.record_at(row).id for row in range(history.model.rowCount())}
+
+
+def test_filters_by_provider_decision_dates_and_text(open_window, records, qtbot):
+    window = open_window(tab="history")
+    history = window.history
+    history.provider.setCurrentIndex(history.provider.findData("zoom"))
+    history.decision.setCurrentIndex(history.decision.findData("refused"))
+    first = min(r.occurred_at for r in records).astimezone().date() + timedelta(days=30)
+    last = first + timedelta(days=240)
+    history.date_from.setDate(QDate(first))
+    history.date_to.setDate(QDate(last))
+    history.use_from.setChecked(True)
+    history.use_to.setChecked(True)
+
+    def wanted(r) -> bool:
+        day = r.occurred_at.astimezone().date()
+        return r.provider_id == "zoom" and r.decision == Decision.REFUSED and first <= day <= last
+
+    expected = {r.id for r in records if wanted(r)}
+    assert expected and len(expected) < len(records) / 10
+    assert shown_ids(history) == expected
+    assert history.count_label.text() == f"{len(expected)} records match"
+
+    history.clear_filters()
+    assert history.model.rowCount() == len(records)
+    qtbot.keyClicks(history.search, "SYNC")  # meeting titles and notes, any case, after a short pause
+    qtbot.waitUntil(lambda: history.model.filter.text == "SYNC")
+    expected = {r.id for r in records if "sync" in f"{r.meeting.title} {r.note}".lower()}
+    assert expected and shown_ids(history) == expected
+
+
+def test_sorting_by_provider_decision_and_recording_order(open_window, records, qtbot):
+    window = open_window(tab="history")
+    table = window.history.table
+    by_seq = sorted(records, key=lambda r: r.seq)
+
+    table.sortByColumn(PROVIDER, Qt.SortOrder.AscendingOrder)
+    assert window.history.model.order == Order.PROVIDER
+    expected = sorted(records, key=lambda r: (r.provider_id, r.occurred_at, r.seq))
+    assert [window.history.model.record_at(i).id for i in range(len(records))] == [r.id for r in expected]
+
+    table.sortByColumn(DECISION, Qt.SortOrder.DescendingOrder)
+    expected = sorted(records, key=lambda r: (str(r.decision), r.occurred_at, r.seq), reverse=True)
+    assert column(window, DECISION) == [decision_label(r.decision) for r in expected]
+
+    table.sortByColumn(SEQ, Qt.SortOrder.AscendingOrder)
+    assert column(window, SEQ) == [str(r.seq) for r in by_seq]
+
+    table.sortByColumn(OCCURRED, Qt.SortOrder.AscendingOrder)
+    assert window.history.model.record_at(0).id == min(records, key=lambda r: (r.occurred_at, r.seq)).id
+
+
+def test_an_unsortable_column_keeps_the_current_order(open_window, records, qtbot):
+    window = open_window(tab="history")
+    before = window.history.model.order
+    window.history.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)  # Meeting
+    assert window.history.model.order == before
+    assert window.history.table.horizontalHeader().sortIndicatorSection() == OCCURRED
+
+
+def test_model_reads_only_the_pages_it_shows(services, open_window, qtbot):
+    records = fill_ledger(services.ledger(), services.catalog, None, 5000, seed=3)
+    window = open_window(tab="history")
+    model = window.history.model
+    qtbot.wait(50)
+    assert model.rowCount() == 5000
+    assert model.pages_read <= 2  # the rows on screen, not 25 pages
+    expected = sorted(records, key=lambda r: (r.occurred_at, r.seq), reverse=True)
+    window.history.table.scrollToBottom()
+    qtbot.wait(50)
+    assert model.record_at(4999).id == expected[4999].id  # read from the end, in reverse
+    assert model.record_at(2 * PAGE + 7).id == expected[2 * PAGE + 7].id
+    assert model.pages_read <= 5
+
+
+def test_details_show_every_field_and_the_chain_position(open_window, records, qtbot):
+    window = open_window(tab="history")
+    history = window.history
+    target = next(r for r in records if r.evidence and r.terms and r.note)
+    assert history.show_record(target.id)
+    text = history.details.toPlainText()
+    for expected in (f"Record {target.seq}", target.id, target.hash, target.prev_hash, target.mac,
+                     target.meeting.title, target.note, target.terms[0].sha256, target.evidence[0].detail,
+                     f"record {target.seq}", decision_label(target.decision)):
+        assert expected in text, expected
+    assert history.table.currentIndex().row() >= 0
+    assert history.model.record_at(history.table.currentIndex().row()).id == target.id
+
+
+def test_timeline_counts_decisions_per_month_and_a_bar_filters_the_table(open_window, records, qtbot):
+    window = open_window(tab="history")
+    wait_idle(qtbot, window)
+    chart = window.history.chart
+    assert chart.timeline.total == len(records)
+    months = {r.occurred_at.astimezone().strftime("%Y-%m") for r in records}
+    assert chart.timeline.period == "month" and len(chart.timeline.bars) >= len(months)
+    busiest = max(range(len(chart.timeline.bars)), key=lambda i: chart.timeline.bars[i].total)
+    bar = chart.timeline.bars[busiest]
+    chart.setFocus()
+    for _ in range(busiest + 1):  # the first Right picks the first bar
+        qtbot.keyClick(chart, Qt.Key.Key_Right)
+    assert chart.selected == busiest
+    qtbot.keyClick(chart, Qt.Key.Key_Return)
+    in_month = [r for r in records if r.occurred_at.astimezone().strftime("%Y-%m") == bar.label]
+    assert window.history.model.rowCount() == len(in_month) == bar.total
+    assert window.history.use_from.isChecked() and window.history.use_to.isChecked()
+
+
+def drive_dialog(qtbot, kind, fill) -> None:  # type: ignore[no-untyped-def]
+    """When the dialog of type ``kind`` opens (modal), run ``fill(dialog)`` on it."""
+
+    def poll() -> None:
+        dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None)
+        if dialog is None:
+            QTimer.singleShot(20, poll)
+            return
+        fill(dialog)
+
+    QTimer.singleShot(20, poll)
+
+
+def test_a_record_added_by_hand_is_stored_with_the_terms_in_force(open_window, services, qtbot):
+    window = open_window(tab="history")
+
+    def fill(dialog: RecordDialog) -> None:
+        dialog.provider.setCurrentIndex(dialog.provider.findData("zoom"))
+        dialog.feature.setCurrentIndex(dialog.feature.findData("meeting-summary"))
+        dialog.decision.setCurrentIndex(dialog.decision.findData("refused"))
+        qtbot.keyClicks(dialog.title, "Budget review")
+        qtbot.keyClicks(dialog.purposes, "meeting summary, action items")
+        dialog.requested_by.setCurrentIndex(dialog.requested_by.findData("host"))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    drive_dialog(qtbot, RecordDialog, fill)
+    with qtbot.waitSignal(window.consent_recorded) as signal:
+        qtbot.mouseClick(window.history.add_button, Qt.MouseButton.LeftButton)
+    record = signal.args[0]
+    stored = services.ledger().get(record.id)
+    assert (stored.provider_id, stored.feature_id, stored.decision) == ("zoom", "meeting-summary", Decision.REFUSED)
+    assert stored.meeting.title == "Budget review"
+    assert stored.purposes == ("meeting summary", "action items")
+    assert stored.terms and stored.terms == services.terms_in_force("zoom")
+    assert window.history.model.rowCount() == 1
+    assert "Budget review" in window.history.details.toPlainText()
+
+
+def test_withdrawal_adds_a_record_linked_to_the_consent(open_window, services, records, qtbot):
+    window = open_window(tab="history")
+    history = window.history
+    given = next(r for r in reversed(records) if r.decision == Decision.GIVEN
+                 and services.ledger().effective_status(r).decision == Decision.GIVEN)
+    history.show_record(given.id)
+    assert history.withdraw_button.isEnabled()
+
+    def fill(dialog: WithdrawDialog) -> None:
+        qtbot.keyClicks(dialog.note, "I no longer agree to AI summaries.")
+        dialog.accept()
+
+    drive_dialog(qtbot, WithdrawDialog, fill)
+    with qtbot.waitSignal(window.consent_recorded) as signal:
+        qtbot.mouseClick(history.withdraw_button, Qt.MouseButton.LeftButton)
+    withdrawal = signal.args[0]
+    ledger = services.ledger()
+    assert ledger.get(withdrawal.id).refers_to == given.id
+    assert withdrawal.decision == Decision.WITHDRAWN and withdrawal.note == "I no longer agree to AI summaries."
+    assert ledger.effective_status(given).label == "given, then withdrawn"
+    assert ledger.count() == len(records) + 1
+    assert ledger.verify().ok
+    assert history.model.rowCount() == len(records) + 1
+    history.show_record(given.id)
+    assert "given, then withdrawn" in history.details.toPlainText()
+    assert not history.withdraw_button.isEnabled()
+
+
+def test_only_a_consent_in_force_can_be_withdrawn(open_window, records, qtbot):
+    window = open_window(tab="history")
+    refused = next(r for r in records if r.decision == Decision.REFUSED)
+    window.history.show_record(refused.id)
+    assert not window.history.withdraw_button.isEnabled()
+    assert "refused" in window.history.withdraw_button.toolTip()
+
+
+def test_a_damaged_ledger_is_reported_not_fatal(app_home, xdg_config, open_window, qtbot):
+    from guard.paths import app_paths
+    from guard.services import Services
+
+    data = app_paths().ensure().data_dir
+    (data / "ledger.sqlite3").write_bytes(b"this is not a ledger" * 100)
+    broken = Services(app_paths())
+    try:
+        window = open_window(broken, tab="history")
+        wait_idle(qtbot, window)
+        assert window.history.error.isVisible()
+        assert "ledger.sqlite3" in window.history.error.text()
+        assert window.history.model.rowCount() == 0
+        assert "cannot be read" in window.overview.browser.toPlainText()
+    finally:
+        broken.close()
+    assert (data / "ledger.sqlite3").read_bytes() == b"this is not a ledger" * 100

@@ -1,0 +1,113 @@
+"""Overview tab: a real meeting seen by a real Monitor, AI features that could be on, the
+latest terms changes, the ledger's verification and key storage, and reported problems."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from guard.ledger import Decision, RecordDraft
+from guard.paths import app_paths
+from guard.services import Services
+from tests.detect.world import Processes, client_copy, close_monitors, collect_until, has, new_monitor, \
+    provider_toml, unique, write_catalog, x11_window
+from tests.ui.settings.conftest import wait_idle
+from tests.ui.settings.world import fill_ledger, store_zoom_versions
+
+
+def plain(window) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(window.overview.browser.toPlainText().split())
+
+
+@pytest.fixture
+def processes():
+    started = Processes()
+    yield started
+    started.stop_all()
+    close_monitors()
+
+
+@pytest.mark.desktop
+def test_a_real_meeting_in_progress_is_shown_with_its_evidence_and_ai_features(
+        open_window, services, processes, tmp_path, desktop, qtbot):
+    name = unique("zoom")
+    catalog = write_catalog(tmp_path / "catalog", {
+        "zoom": provider_toml("zoom", "Zoom Workplace", processes=[name], meeting_window_titles=["^Zoom Meeting$"]),
+    })
+    client = processes.start([str(client_copy(tmp_path / "bin", name)), "300"])
+    x11_window(processes, "Zoom Meeting", client.pid, env=desktop.child_env(), ready_file=tmp_path / "mapped")
+    monitor = new_monitor(catalog)
+    collect_until(monitor, has("meeting-started", "zoom"))
+    window = open_window()
+    assert "Detection has not reported yet" in plain(window)
+
+    window.set_snapshot(monitor.snapshot())
+    text = plain(window)
+    assert "1 meeting in progress" in text
+    assert "Zoom Workplace — “Zoom Meeting” · meeting in progress" in text
+    assert f"Window title: {name} (pid {client.pid}) shows a meeting window titled 'Zoom Meeting'" in text
+    zoom = services.catalog.get("zoom")
+    for feature in zoom.ai_features:
+        assert feature.name in text
+    assert "Zoom — in a meeting now" in text
+
+
+def test_ledger_status_says_verified_with_count_and_key_storage(open_window, services, qtbot):
+    fill_ledger(services.ledger(), services.catalog, services.terms, 120)
+    window = open_window()
+    wait_idle(qtbot, window)
+    text = plain(window)
+    assert "120 records · verified: every record intact" in text
+    assert f"Signing key: {services.ledger().key_status().message()}" in text
+
+
+def test_a_tampered_ledger_is_shown_as_not_verified(open_window, services, qtbot):
+    fill_ledger(services.ledger(), services.catalog, None, 30)
+    conn = sqlite3.connect(services.ledger().path, isolation_level=None)
+    conn.execute("DROP TRIGGER records_append_only_update")
+    conn.execute("UPDATE records SET body = replace(body, '\"decision\":\"', '\"decision\":\"x') WHERE seq = 7")
+    conn.close()
+    window = open_window()
+    wait_idle(qtbot, window)
+    text = plain(window)
+    assert "NOT verified" in text and "seq 7" in text
+
+
+def test_latest_terms_change_counts_ai_changes_and_opens_the_comparison(open_window, services, qtbot):
+    store_zoom_versions(services.terms)
+    window = open_window()
+    wait_idle(qtbot, window)
+    text = plain(window)
+    assert "Zoom: Zoom Terms of Service" in text
+    assert "1 change to AI or data-use clauses" in text
+    window.overview.link_activated.emit("terms", "zoom/terms")
+    assert window.current_tab() == "terms"
+    wait_idle(qtbot, window)
+    assert window.terms.model.relevant_count == 1
+
+
+def test_catalog_and_settings_problems_are_listed(app_home, xdg_config, open_window, qtbot):
+    paths = app_paths().ensure()
+    (paths.user_catalog_dir).mkdir(parents=True, exist_ok=True)
+    (paths.user_catalog_dir / "broken.toml").write_text('id = "broken"\nname = 3\n', encoding="utf-8")
+    paths.settings_file.write_text("[detection]\ninterval_seconds = 0.01\n", encoding="utf-8")
+    broken = Services(app_paths())
+    try:
+        window = open_window(broken)
+        text = plain(window)
+        assert "broken.toml" in text and "The file was skipped" in text
+        assert "'detection.interval_seconds' = 0.01 is invalid" in text
+    finally:
+        broken.close()
+
+
+def test_recording_here_reverifies_and_the_count_follows(open_window, services, qtbot):
+    window = open_window()
+    wait_idle(qtbot, window)
+    assert "0 records" in plain(window) or "no records yet" in plain(window)
+    record = services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
+    window.ledger_updated()
+    wait_idle(qtbot, window)
+    assert "1 records · verified" in plain(window)
+    assert window.history.model.rowCount() == 1 and window.history.model.record_at(0).id == record.id

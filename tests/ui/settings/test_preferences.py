@@ -1,0 +1,139 @@
+"""Preferences tab: saved to and reloaded from the real settings file, widget ranges, the real
+XDG autostart entry, the data folder and the signing key's storage."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+
+from guard.autostart import current_autostart
+from guard.paths import app_paths
+from guard.services import Services
+from guard.settings import DetectionSettings, SettingsStore, TermsSettings
+from tests.ui.settings.conftest import click_box, wait_idle
+
+
+def test_preferences_are_saved_to_the_settings_file_and_read_back(open_window, services, qtbot):
+    window = open_window(tab="preferences")
+    prefs = window.preferences
+    prefs.interval.setValue(7.5)
+    click_box(qtbot, prefs.probes["camera_probe"])
+    click_box(qtbot, prefs.notifications["terms_changed"])
+    prefs.check_hours.setValue(48)
+    with qtbot.waitSignal(window.settings_changed) as signal:
+        qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
+    saved = signal.args[0]
+    assert saved.detection.interval_seconds == 7.5 and saved.detection.camera_probe is False
+
+    on_disk = SettingsStore(app_paths().settings_file).load()
+    assert on_disk == saved == services.settings
+    assert on_disk.notifications.terms_changed is False and on_disk.terms.check_interval_hours == 48
+    assert "interval_seconds = 7.5" in app_paths().settings_file.read_text()
+
+    again = Services(app_paths())
+    try:
+        reopened = open_window(again, tab="preferences")
+        assert reopened.preferences.interval.value() == 7.5
+        assert not reopened.preferences.probes["camera_probe"].isChecked()
+        assert reopened.preferences.check_hours.value() == 48
+    finally:
+        again.close()
+
+
+def test_revert_restores_the_saved_values(open_window, services, qtbot):
+    prefs = open_window(tab="preferences").preferences
+    prefs.interval.setValue(30)
+    qtbot.mouseClick(prefs.revert_button, Qt.MouseButton.LeftButton)
+    assert prefs.interval.value() == services.settings.detection.interval_seconds == 2.0
+
+
+def test_widgets_cannot_hold_a_value_the_settings_refuse(open_window, qtbot):
+    prefs = open_window(tab="preferences").preferences
+    field = DetectionSettings.model_fields["interval_seconds"].metadata
+    low = next(m.ge for m in field if hasattr(m, "ge"))
+    high = next(m.le for m in field if hasattr(m, "le"))
+    assert (prefs.interval.minimum(), prefs.interval.maximum()) == (low, high)
+    prefs.interval.setValue(1000)
+    prefs.check_hours.setValue(0)
+    settings = prefs.settings()
+    assert settings.detection.interval_seconds == high
+    hours = TermsSettings.model_fields["check_interval_hours"].metadata
+    assert settings.terms.check_interval_hours == next(m.ge for m in hours if hasattr(m, "ge"))
+    prefs.interval.clear()
+    qtbot.keyClicks(prefs.interval, "abc")
+    assert low <= prefs.settings().detection.interval_seconds <= high
+
+
+def test_autostart_writes_and_removes_the_real_xdg_entry(open_window, services, xdg_config, qtbot):
+    entry = xdg_config / "autostart" / "io.github.meetingprivacyguard.MeetingPrivacyGuard.desktop"
+    window = open_window(tab="preferences")
+    prefs = window.preferences
+    assert not prefs.autostart.isChecked() and not entry.exists()
+    assert str(entry) in prefs.autostart_where.text()
+
+    click_box(qtbot, prefs.autostart)
+    qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
+    text = entry.read_text()
+    assert "Exec=" in text and "[Desktop Entry]" in text
+    assert services.settings.general.autostart is True
+    assert current_autostart().is_enabled()
+
+    click_box(qtbot, prefs.autostart)
+    qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
+    assert not entry.exists()
+    assert SettingsStore(app_paths().settings_file).load().general.autostart is False
+
+
+def test_autostart_box_shows_the_real_entry_not_the_setting(open_window, services, qtbot):
+    current_autostart().enable(["meeting-guard"])  # e.g. left by the installer
+    assert services.settings.general.autostart is False
+    prefs = open_window(tab="preferences").preferences
+    assert prefs.autostart.isChecked()
+
+
+def test_a_new_data_folder_is_saved_and_applies_at_restart(open_window, services, tmp_path, qtbot):
+    prefs = open_window(tab="preferences").preferences
+    folder = tmp_path / "elsewhere"
+    qtbot.keyClicks(prefs.data_dir, str(folder))
+    qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
+    assert "next start" in prefs.status.text()
+    assert SettingsStore(app_paths().settings_file).load().general.data_dir == str(folder)
+    assert services.paths.data_dir != folder  # this run keeps its folder
+    restarted = Services(app_paths())
+    try:
+        assert restarted.paths.data_dir == folder
+    finally:
+        restarted.close()
+    qtbot.mouseClick(prefs.default_dir, Qt.MouseButton.LeftButton)
+    assert prefs.data_dir.text() == ""
+
+
+@pytest.fixture
+def no_keyring():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_key_status_explains_the_key_file_fallback(open_window, services, no_keyring, qtbot):
+    from guard.ledger import Decision, RecordDraft
+
+    services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
+    window = open_window(tab="preferences")
+    wait_idle(qtbot, window)
+    status = window.preferences.key_status.text()
+    assert status.startswith("Key file fallback in use")
+    assert str(services.paths.data_dir / "ledger.key") in status
+    assert "no keyring backend" in status
+
+
+def test_key_status_names_the_keyring_when_there_is_one(open_window, services, desktop, qtbot):
+    from guard.ledger import Decision, RecordDraft
+
+    services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
+    window = open_window(tab="preferences")
+    wait_idle(qtbot, window)
+    assert window.preferences.key_status.text() == "Kept in the system keyring (Secret Service)."

@@ -1,0 +1,88 @@
+"""Providers tab: every catalog entry, search, unverified marks, clause history, source links."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+
+from guard.catalog import unverified_count
+
+
+def test_every_catalog_provider_is_listed_with_its_unverified_count(open_window, services, qtbot):
+    window = open_window(tab="providers")
+    tab = window.providers
+    assert sorted(tab.listed_ids()) == sorted(p.id for p in services.catalog)
+    texts = {tab.list.item(i).text() for i in range(tab.list.count())}
+    zoom = services.catalog.get("zoom")
+    assert f"Zoom  ({unverified_count(zoom)} unverified)" in texts
+
+
+def test_search_filters_providers_by_feature_and_clause_wording(open_window, services, qtbot):
+    window = open_window(tab="providers")
+    tab = window.providers
+    qtbot.keyClicks(tab.search, "perpetual licence")  # words of Zoom's 2023 clause summaries and quotes
+    listed = tab.listed_ids()
+    assert "zoom" in listed and len(listed) < len(services.catalog)
+    for provider_id in listed:
+        provider = services.catalog.get(provider_id)
+        blob = provider.model_dump_json().lower()
+        assert "perpetual" in blob and "licen" in blob
+    assert tab.count.text() == f"{len(listed)} of {len(services.catalog)} providers"
+    tab.show_provider("zoom")
+    assert tab.page.toHtml().count("background-color:") > 1  # the hits are marked
+    tab.search.clear()
+    qtbot.keyClicks(tab.search, "no such words anywhere")
+    assert tab.listed_ids() == []
+    assert "No provider matches" in tab.page.toPlainText()
+
+
+def test_unverified_statements_are_marked(open_window, services, qtbot):
+    window = open_window(tab="providers")
+    window.providers.show_provider("zoom")
+    text = window.providers.page.toPlainText()
+    zoom = services.catalog.get("zoom")
+    unverified = next(f for f in zoom.ai_features if not f.verified)
+    verified = next(f for f in zoom.ai_features if f.verified)
+    assert f"{unverified.name} unverified" in " ".join(text.split())
+    assert f"{verified.name} unverified" not in " ".join(text.split())
+    assert f"{unverified_count(zoom)} unverified items" in text
+
+
+def test_features_clauses_in_force_and_clause_history_are_shown(open_window, services, qtbot):
+    window = open_window(tab="providers")
+    window.providers.show_provider("zoom")
+    text = " ".join(window.providers.page.toPlainText().split())
+    assert "Switched on by an account admin, the host" in text
+    assert "Participants can ask the host to stop it, leave the meeting" in text
+    assert "Clauses in force today" in text and "Clause history" in text
+    # Section 10.4's wordings, oldest first, each with its dates
+    march = text.index("from 2023-07-27 to 2023-08-11")
+    august = text.index("from 2023-08-07 to 2023-08-11")
+    assert march < text.index("Zoom will not use audio, video or chat Customer Content") and august > 0
+    assert "checked 2026-11-23" in text
+
+
+class Catcher(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+def test_source_links_open_through_the_desktop(open_window, services, qtbot):
+    catcher = Catcher()
+    QDesktopServices.setUrlHandler("https", catcher, "open")  # instead of starting a browser here
+    try:
+        window = open_window(tab="providers")
+        window.providers.show_provider("zoom")
+        page = window.providers.page
+        page.setFocus()
+        qtbot.keyClick(page, Qt.Key.Key_Tab)  # the first link: the provider's homepage
+        qtbot.keyClick(page, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: catcher.urls != [])
+        assert catcher.urls[0].toString() == str(services.catalog.get("zoom").homepage)
+    finally:
+        QDesktopServices.unsetUrlHandler("https")

@@ -1,0 +1,106 @@
+"""Terms changes tab: versions (baseline marked), the side-by-side comparison of real Zoom
+texts with the AI-training change highlighted, the fetch log and "Check now"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+
+from guard.terms.models import FetchRecord, FetchResult
+from tests.ui.settings.conftest import click_box, wait_idle
+from tests.ui.settings.world import TOS_2020, TOS_2023, store_zoom_versions
+from ui.settings.common import highlight_tint
+from ui.settings.terms_changes_model import RELEVANT_ROLE
+
+NEW_SENTENCE = ("Notwithstanding the above, Zoom will not use audio, video or chat Customer Content to train our "
+                "artificial intelligence models without your consent.")
+
+
+def test_comparison_highlights_zooms_august_2023_ai_training_sentence(open_window, services, qtbot):
+    march, august = store_zoom_versions(services.terms)
+    window = open_window()
+    window.show_terms_change("zoom", "terms")
+    wait_idle(qtbot, window)
+    terms = window.terms
+    assert window.current_tab() == "terms"
+    assert (terms.old.currentData(), terms.new.currentData()) == (march, august)
+    model = terms.model
+    assert model.total == 1 and model.relevant_count == 1
+    index = model.index(0, 2)
+    assert "AI training" in model.data(index)
+    assert model.data(model.index(0, 0)) == "10.4"
+    assert model.data(index, RELEVANT_ROLE) is True
+    brush = model.data(index, Qt.ItemDataRole.BackgroundRole)
+    assert isinstance(brush, QBrush) and brush.color() == highlight_tint(terms.palette())
+    assert NEW_SENTENCE in " ".join(terms.new_text.toPlainText().split())
+    assert "not in this version: the clause was added" in terms.old_text.toPlainText()
+    assert "In plain words: AI training" in " ".join(terms.new_text.toPlainText().split())
+    assert "1 touch AI or data use" in terms.summary.text()
+
+
+def test_only_ai_and_data_use_changes_hides_the_rest(open_window, services, qtbot):
+    old, new = store_zoom_versions(services.terms, TOS_2020, TOS_2023,
+                                   datetime(2020, 8, 20, tzinfo=timezone.utc), datetime(2023, 8, 11, tzinfo=timezone.utc))
+    window = open_window(tab="terms")
+    window.terms.show_change("zoom", "terms")
+    window.terms.select_versions(old, new)
+    wait_idle(qtbot, window)
+    model = window.terms.model
+    assert model.total > model.relevant_count > 0
+    relevant_rows = [model.data(model.index(r, 0), RELEVANT_ROLE) for r in range(model.rowCount())]
+    assert False in relevant_rows
+    click_box(qtbot, window.terms.relevant_only)
+    assert model.rowCount() == model.relevant_count
+    topics = {model.data(model.index(r, 2)) for r in range(model.rowCount())}
+    assert any("AI training" in t for t in topics) and any("Licence over your content" in t for t in topics)
+
+
+def test_versions_are_listed_with_the_shipped_baseline_marked(open_window, services, qtbot):
+    store_zoom_versions(services.terms)
+    window = open_window()
+    window.show_terms_change("zoom", "terms")
+    table = window.terms.versions
+    rows = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
+    assert len(rows) == 3
+    baseline = services.terms.baseline_version("zoom", "terms")
+    assert ["2023-08-11", "shipped baseline", baseline.sha256] in rows
+    assert sum(1 for row in rows if row[1] == "fetched") == 2
+    labels = [window.terms.old.itemText(i) for i in range(window.terms.old.count())]
+    assert labels[0].startswith("2023-08-11 · shipped baseline")
+
+
+def test_fetch_log_shows_every_request_including_failures(open_window, services, qtbot):
+    store_zoom_versions(services.terms, with_log=True)
+    services.terms.log_fetch(FetchRecord(datetime(2024, 1, 2, 3, 4, tzinfo=timezone.utc), "zoom", "privacy",
+                                         "https://zoom.us/privacy", FetchResult.FAILED, 503, error_kind="http",
+                                         message="HTTP 503 from https://zoom.us/privacy; will retry at the next check"))
+    window = open_window(tab="terms")
+    log = window.terms.log
+    rows = [[log.item(r, c).text() for c in range(log.columnCount())] for r in range(log.rowCount())]
+    assert len(rows) == 3
+    assert rows[0][1:5] == ["zoom/privacy", "https://zoom.us/privacy", "failed", "503"]
+    assert "HTTP 503" in rows[0][5]
+    assert rows[1][3] == "new-version" and rows[1][2] == "https://www.zoom.com/en/trust/terms/"
+
+
+def test_check_now_asks_the_app_to_fetch_and_is_off_without_network(open_window, services, qtbot):
+    window = open_window(tab="terms")
+    with qtbot.waitSignal(window.check_terms_requested) as signal:
+        qtbot.mouseClick(window.terms.check_button, Qt.MouseButton.LeftButton)
+    assert signal.args == [""]  # every watched document
+    assert services.terms.fetch_log() == []  # the window itself never fetches
+
+    prefs = window.preferences
+    prefs.network.setChecked(False)
+    prefs.save()
+    assert not window.terms.check_button.isEnabled()
+    assert "switched off" in window.terms.network_label.text()
+
+
+def test_a_document_with_one_version_says_so(open_window, services, qtbot):
+    window = open_window()
+    window.show_terms_change("zoom", "privacy")
+    assert window.terms.model.rowCount() == 0
+    assert "Only one version" in window.terms.summary.text()

@@ -1,0 +1,130 @@
+"""Export the consent history: format choice, a progress bar, Cancel. The export runs on a
+worker thread through :mod:`ui.settings.export_adapter`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
+                               QWidget)
+
+from guard.services import Services
+from ui.settings import export_adapter
+from ui.settings.common import named
+from ui.settings.export_adapter import ExportCancelledByUser, ExportOutcome, ExportRequest
+from ui.settings.tasks import BackgroundTasks
+
+log = logging.getLogger(__name__)
+
+
+class ExportPanel(QWidget):
+    progressed = Signal(int, int)
+    finished = Signal(str)  # the message shown when an export ends (done, cancelled or failed)
+
+    def __init__(self, services: Services, tasks: BackgroundTasks,
+                 selection: Callable[[], tuple[str | None, object, object]], parent: QWidget | None = None) -> None:
+        """``selection()`` gives the history's (provider id, occurred from, occurred to) filter."""
+        super().__init__(parent)
+        self.services = services
+        self.tasks = tasks
+        self.selection = selection
+        self._cancel = threading.Event()
+        self.format = named(QComboBox(), "Export format")
+        for fmt in export_adapter.FORMATS:
+            self.format.addItem(fmt.label, fmt.id)
+        self.format.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.format.setMinimumContentsLength(18)
+        label = QLabel("For&mat:")
+        label.setBuddy(self.format)
+        self.export_button = named(QPushButton("E&xport…"), "Export",
+                                   "Export the records matching the provider and dates chosen above")
+        self.cancel_button = named(QPushButton("Cancel export"), "Cancel export")
+        self.cancel_button.setVisible(False)
+        self.progress = named(QProgressBar(), "Export progress")
+        self.progress.setVisible(False)
+        self.progress.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (label, self.format, self.export_button, self.progress, self.cancel_button):
+            layout.addWidget(widget)
+        layout.addWidget(self.status, 1)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progressed.connect(self._show_progress)
+        if not export_adapter.export_available():
+            self.export_button.setToolTip(export_adapter.NOT_AVAILABLE)
+
+    @property
+    def running(self) -> bool:
+        return self.cancel_button.isVisible()
+
+    def _say(self, message: str) -> None:
+        self.status.setText(message)
+        self.status.setAccessibleName(message)
+        self.finished.emit(message)
+
+    def start(self) -> None:
+        """Ask where to save, then export there (button)."""
+        if not export_adapter.export_available():
+            self._say(export_adapter.NOT_AVAILABLE)
+            return
+        fmt = next(f for f in export_adapter.FORMATS if f.id == self.format.currentData())
+        default = str(Path.home() / f"consent-history{fmt.suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, "Export the consent history", default, f"*{fmt.suffix}")
+        if path:
+            self.export_to(Path(path), fmt.id)
+
+    def export_to(self, dest: Path, fmt: str) -> None:
+        """Export the current selection to ``dest`` in ``fmt`` on a worker thread."""
+        if not export_adapter.export_available():
+            self._say(export_adapter.NOT_AVAILABLE)
+            return
+        provider_id, occurred_from, occurred_to = self.selection()
+        request = ExportRequest(fmt, dest, provider_id, occurred_from, occurred_to)  # type: ignore[arg-type]
+        self._cancel.clear()
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.export_button.setEnabled(False)
+        self.status.setText(f"Exporting to {dest}…")
+
+        def report(done: int, total: int) -> bool:
+            self.progressed.emit(done, total)  # queued to the GUI thread
+            return not self._cancel.is_set()
+
+        self.tasks.run("export", lambda: export_adapter.run_export(self.services, request, report),
+                       self._done, self._failed)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self.status.setText("Cancelling…")
+
+    @Slot(int, int)
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _end(self) -> None:
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.export_button.setEnabled(True)
+
+    def _done(self, outcome: ExportOutcome) -> None:
+        self._end()
+        extra = f" ({outcome.files} files)" if outcome.files > 1 else ""
+        warnings = f" Warnings: {'; '.join(outcome.warnings)}" if outcome.warnings else ""
+        self._say(f"Exported {outcome.records} records to {outcome.dest}{extra}.{warnings}")
+
+    def _failed(self, error: BaseException) -> None:
+        self._end()
+        if isinstance(error, ExportCancelledByUser):
+            self._say(f"Export cancelled; nothing was written. {error}".strip())
+            return
+        log.error("Export failed", exc_info=error)
+        self._say(f"Export failed: {error}")

@@ -1,0 +1,257 @@
+"""The overview tab: what runs now (and why the app thinks so), AI features that could be on,
+the latest terms changes, the ledger's state, and anything wrong with the catalog or settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from guard.errors import GuardError
+from guard.ledger import KeyStatus, VerifyReport
+from guard.monitor import ActiveSession, Snapshot
+from guard.presentation.overview import DocumentVersions, features_that_could_be_on, latest_changes, \
+    version_label, watched_documents
+from guard.services import Services
+from guard.terms.analysis import analyse
+from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
+from ui.settings.provider_page import ACTORS, OPTIONS, TRAINS
+from ui.settings.tasks import BackgroundTasks
+
+log = logging.getLogger(__name__)
+
+
+SIGNALS = {"process": "Process", "meeting-process": "Meeting-only process", "command-line": "Command line",
+           "window-title": "Window title", "microphone": "Microphone", "camera": "Camera", "socket": "Media socket"}
+
+
+@dataclass(frozen=True)
+class LedgerState:
+    count: int
+    report: VerifyReport | None
+    key: KeyStatus | None
+
+
+class OverviewTab(QWidget):
+    link_activated = Signal(str, str)  # kind ("tab", "terms", "provider", "record"), target
+
+    def __init__(self, services: Services, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.tasks = tasks
+        self.snapshot: Snapshot | None = None
+        self.ledger_state: LedgerState | None = None
+        self.ledger_error: str | None = None
+        self.verifying = False
+        self.changes: list[DocumentVersions] = []
+        self.relevant: dict[tuple[str, str], int | str] = {}
+        self.terms_state = "reading"
+        self.browser = named(QTextBrowser(), "Overview")
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._link)
+        self.verify_button = named(QPushButton("&Verify the ledger"), "Verify the ledger",
+                                   "Check every record's hash, link and signature now")
+        self.verify_button.clicked.connect(self.verify)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.verify_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 1)
+        layout.addLayout(buttons)
+        self.refresh_terms()
+        self.verify()
+
+    # -- inputs ------------------------------------------------------------------------------
+    def set_snapshot(self, snapshot: Snapshot | None) -> None:
+        self.snapshot = snapshot
+        self.render()
+
+    def verify(self) -> None:
+        """Verify the whole ledger on a worker thread (it may hold 100,000 records)."""
+        self.verifying = True
+        self.verify_button.setEnabled(False)
+        self.render()
+        services = self.services
+
+        def work() -> LedgerState:
+            with services.reader() as ledger:
+                report = ledger.verify(check_file=False)
+                return LedgerState(report.count, report, report.key)
+
+        self.tasks.run("verify", work, self._verified, self._verify_failed)
+
+    def _verified(self, state: LedgerState) -> None:
+        self.verifying = False
+        self.verify_button.setEnabled(True)
+        self.ledger_state, self.ledger_error = state, None
+        self.render()
+
+    def _verify_failed(self, error: BaseException) -> None:
+        self.verifying = False
+        self.verify_button.setEnabled(True)
+        self.ledger_error = str(error) if isinstance(error, GuardError) else f"{type(error).__name__}: {error}"
+        self.render()
+
+    def refresh_terms(self) -> None:
+        """The latest changed documents and how many of their changes touch AI or data use
+        (read and compared on a worker thread)."""
+        catalog, store = self.services.catalog, self.services.terms
+        self.terms_state = "reading"
+
+        def work() -> tuple[list[DocumentVersions], dict[tuple[str, str], int | str]]:
+            changes = latest_changes(watched_documents(catalog, store))
+            counts: dict[tuple[str, str], int | str] = {}
+            for doc in changes:
+                assert doc.previous is not None
+                try:
+                    found = analyse(store.get_text(doc.previous.sha256), store.get_text(doc.latest.sha256))
+                    counts[(doc.provider_id, doc.document_id)] = sum(1 for c in found if c.relevant)
+                except GuardError as error:
+                    counts[(doc.provider_id, doc.document_id)] = str(error)
+            return changes, counts
+
+        self.tasks.run("overview-terms", work, self._counted, self._terms_failed)
+        self.render()
+
+    def _counted(self, result: tuple[list[DocumentVersions], dict[tuple[str, str], int | str]]) -> None:
+        self.changes, self.relevant = result
+        self.terms_state = "ready"
+        self.render()
+
+    def _terms_failed(self, error: BaseException) -> None:
+        log.error("Terms store: %s", error)
+        self.changes, self.relevant = [], {}
+        self.terms_state = f"The terms store cannot be read: {error}"
+        self.render()
+
+    # -- output ------------------------------------------------------------------------------
+    def render(self) -> None:
+        pal = self.browser.palette()
+        self._tint = css_colour(highlight_tint(pal))
+        self._badge = css_colour(muted_tint(pal, 0.22))
+        scroll = self.browser.verticalScrollBar().value()
+        self.browser.setHtml("".join((self._now(), self._features(), self._terms(), self._ledger(),
+                                      self._problems())))
+        self.browser.verticalScrollBar().setValue(scroll)
+
+    def _session(self, session: ActiveSession, meeting: bool) -> str:
+        title = f" — “{esc(session.title)}”" if session.title else ""
+        since = session.started_at.astimezone().strftime("%H:%M")
+        evidence = "".join(f"<li>{esc(SIGNALS.get(str(e.signal), str(e.signal)))}: {esc(e.detail)}</li>"
+                           for e in session.evidence)
+        what = "meeting in progress" if meeting else "running"
+        link = f'<a href="provider:{esc(session.provider_id)}">{esc(session.provider_name)}</a>'
+        return f"<p><b>{link}</b>{title} · {what} since {since}</p><ul>{evidence}</ul>"
+
+    def _now(self) -> str:
+        out = ["<h3>Now on this computer</h3>"]
+        snap = self.snapshot
+        if snap is None:
+            out.append("<p>Detection has not reported yet.</p>")
+            return "".join(out)
+        if not snap.enabled:
+            out.append("<p>Detection is switched off (Preferences).</p>")
+        elif snap.paused_until is not None:
+            until = "until resumed" if snap.paused_until.year >= 9999 else \
+                f"until {snap.paused_until.astimezone().strftime('%H:%M')}"
+            out.append(f"<p>Detection is paused {until}.</p>")
+        in_meeting = {m.provider_id for m in snap.meetings}
+        if snap.meetings:
+            out.append(f'<p style="background:{self._tint}; padding:4px"><b>{len(snap.meetings)} meeting'
+                       f"{'s' if len(snap.meetings) != 1 else ''} in progress</b></p>")
+            out += [self._session(m, True) for m in snap.meetings]
+        apps = [a for a in snap.apps if a.provider_id not in in_meeting]
+        if apps:
+            out += [self._session(a, False) for a in apps]
+        if not snap.meetings and not apps and snap.enabled:
+            out.append("<p>No meeting client or AI note-taker is running.</p>")
+        if snap.unavailable:
+            items = "".join(f"<li>{esc(p.name.capitalize())}: {esc(p.reason)}</li>" for p in snap.unavailable)
+            out.append(f"<p>These signals cannot be read here, so detection relies on the others:</p><ul>{items}</ul>")
+        if snap.at is not None:
+            out.append(f"<p><small>Last look: {snap.at.astimezone().strftime('%H:%M:%S')}</small></p>")
+        return "".join(out)
+
+    def _features(self) -> str:
+        live = features_that_could_be_on(self.snapshot, self.services.catalog)
+        out = ["<h3>AI features that could be on</h3>"]
+        if not live:
+            out.append("<p>None: no provider with AI features is running.</p>")
+            return "".join(out)
+        rows = ["<tr><th align='left'>Feature</th><th align='left'>Switched on by</th>"
+                "<th align='left'>You can</th><th align='left'>May train AI models</th></tr>"]
+        shown: set[str] = set()
+        for item in live:
+            if item.provider.id not in shown:
+                shown.add(item.provider.id)
+                meeting = " — in a meeting now" if item.in_meeting else " — running"
+                rows.append(f'<tr><td colspan="4"><b><a href="provider:{esc(item.provider.id)}">'
+                            f"{esc(item.provider.name)}</a>{meeting}</b></td></tr>")
+            badge = "" if item.feature.verified else f' <span style="background:{self._badge}">&nbsp;unverified&nbsp;</span>'
+            rows.append(
+                f"<tr><td>{esc(item.feature.name)}{badge}</td>"
+                f"<td>{esc(', '.join(ACTORS.get(str(a), str(a)) for a in item.feature.enabled_by))}</td>"
+                f"<td>{esc(', '.join(OPTIONS.get(str(o), str(o)) for o in item.feature.participant_options))}</td>"
+                f"<td>{esc(TRAINS.get(str(item.feature.trains_models), str(item.feature.trains_models)))}</td></tr>")
+        out.append(f"<table cellspacing='4'>{''.join(rows)}</table>")
+        return "".join(out)
+
+    def _terms(self) -> str:
+        out = ["<h3>Latest terms changes</h3>"]
+        if self.terms_state == "reading":
+            out.append("<p>Reading the terms store…</p>")
+        elif self.terms_state != "ready":
+            out.append(f"<p>{esc(self.terms_state)}</p>")
+        elif not self.changes:
+            out.append("<p>No watched document has changed since the versions shipped with the app.</p>")
+        for doc in self.changes:
+            key = (doc.provider_id, doc.document_id)
+            count = self.relevant.get(key)
+            if count is None:
+                said = "comparing…"
+            elif isinstance(count, str):
+                said = f"cannot be compared: {esc(count)}"
+            elif count:
+                said = f'<span style="background:{self._tint}">{count} change{"s" if count != 1 else ""} to AI or data-use clauses</span>'
+            else:
+                said = "no change to AI or data-use clauses"
+            previous = version_label(doc.previous) if doc.previous else "—"
+            out.append(f'<p><a href="terms:{esc(doc.provider_id)}/{esc(doc.document_id)}">{esc(doc.provider_name)}: '
+                       f"{esc(doc.title)}</a><br>{esc(previous)} → {esc(version_label(doc.latest))}: {said}</p>")
+        out.append('<p><a href="tab:terms">All documents and the fetch log</a></p>')
+        return "".join(out)
+
+    def _ledger(self) -> str:
+        out = ["<h3>Consent ledger</h3>"]
+        if self.ledger_error:
+            out.append(f'<p style="background:{self._tint}; padding:4px">The ledger cannot be read: '
+                       f"{esc(self.ledger_error)}</p>")
+        state = self.ledger_state
+        if state is not None and state.report is not None:
+            report = state.report
+            verdict = "verified: every record intact" if report.ok else "NOT verified"
+            style = "" if report.ok else f' style="background:{self._tint}; padding:4px"'
+            out.append(f"<p{style}><b>{state.count:,} records · {verdict}</b><br>{esc(report.summary())}</p>")
+            if state.key is not None:
+                out.append(f"<p>Signing key: {esc(state.key.message())}</p>")
+        if self.verifying:
+            out.append("<p>Verifying…</p>")
+        out.append('<p><a href="tab:history">Open the consent history</a></p>')
+        return "".join(out)
+
+    def _problems(self) -> str:
+        problems = [p.message() for p in self.services.catalog_problems]
+        problems += [i.message(self.services.settings_store.path) for i in self.services.settings_issues]
+        problems += list(self.services.terms.problems)
+        out = ["<h3>Problems</h3>"]
+        if not problems:
+            out.append("<p>No problems with the catalog, settings or terms store.</p>")
+        else:
+            out.append("<ul>" + "".join(f"<li>{esc(p)}</li>" for p in problems) + "</ul>")
+        return "".join(out)
+
+    def _link(self, url: QUrl) -> None:
+        kind, _, target = url.toString().partition(":")
+        self.link_activated.emit(kind, target)

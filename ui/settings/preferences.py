@@ -1,0 +1,278 @@
+"""The preferences tab: every setting of settings.toml as a widget whose range makes an invalid
+value impossible, autostart (read from, and written to, the real log-in entry), the data
+folder, and where the ledger's signing key is kept."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+
+from guard.autostart import Autostart, AutostartError, current_autostart, launch_command
+from guard.errors import GuardError
+from guard.ledger import KeyStatus, KeyStorage
+from guard.services import Services
+from guard.settings import DetectionSettings, Settings, TermsSettings
+from ui.settings.common import named
+from ui.settings.tasks import BackgroundTasks
+
+log = logging.getLogger(__name__)
+
+PROBES = (("process_probe", "&Processes", "Process names and command lines"),
+          ("window_probe", "&Window titles", "Meeting windows and browser tabs"),
+          ("microphone_probe", "&Microphone in use", "Which app holds the microphone"),
+          ("camera_probe", "&Camera in use", "Which app holds the camera"),
+          ("socket_probe", "Media soc&kets", "UDP media connections, as supporting evidence"))
+NOTIFICATIONS = (("meeting_started", "A meetin&g starts", "When a meeting with AI features starts"),
+                 ("notetaker_seen", "An AI &note-taker is seen", "When a note-taker or recorder runs"),
+                 ("terms_changed", "&Terms change", "When an AI or data-use clause changes"))
+FALLBACK_EXPLAINED = (
+    "Records are signed with a secret kept in your system keyring (Secret Service, Windows Credential Manager or "
+    "macOS Keychain). When no keyring is available, the secret is kept in the file ledger.key next to the ledger, "
+    "readable only by you: records are still signed and checked, but anyone who can read your files could also "
+    "read that key. The app always says which of the two it uses; it never keeps no key at all.")
+
+
+def _range(field: str, model: type) -> tuple[float, float]:
+    """The ge/le bounds of a settings field (the widget's range is the model's)."""
+    low, high = 0.0, 1e9
+    for item in model.model_fields[field].metadata:
+        low = float(getattr(item, "ge", low))
+        high = float(getattr(item, "le", high))
+    return low, high
+
+
+class PreferencesTab(QWidget):
+    settings_saved = Signal(object)  # the new Settings
+
+    def __init__(self, services: Services, tasks: BackgroundTasks, autostart: Autostart | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.tasks = tasks
+        self.autostart_backend = autostart or current_autostart()
+        self._build()
+        self.load()
+        self.refresh_key_status()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        detection = QGroupBox("Detection")
+        form = QFormLayout(detection)
+        self.detection_enabled = named(QCheckBox("&Detect meeting clients and AI note-takers"), "Detection on")
+        form.addRow(self.detection_enabled)
+        self.interval = named(QDoubleSpinBox(), "Detection interval", "Seconds between two looks")
+        low, high = _range("interval_seconds", DetectionSettings)
+        self.interval.setRange(low, high)
+        self.interval.setSingleStep(0.5)
+        self.interval.setDecimals(1)
+        self.interval.setSuffix(" s")
+        self.interval.setMaximumWidth(140)
+        interval_label = QLabel("Look e&very:")
+        interval_label.setBuddy(self.interval)
+        form.addRow(interval_label, self.interval)
+        self.probes: dict[str, QCheckBox] = {}
+        for field, text, description in PROBES:
+            box = named(QCheckBox(text), text.replace("&", ""), description)
+            self.probes[field] = box
+            form.addRow(box)
+
+        notifications = QGroupBox("Notify me when")
+        notify_layout = QVBoxLayout(notifications)
+        self.notifications: dict[str, QCheckBox] = {}
+        for field, text, description in NOTIFICATIONS:
+            box = named(QCheckBox(text), text.replace("&", ""), description)
+            self.notifications[field] = box
+            notify_layout.addWidget(box)
+
+        terms = QGroupBox("Terms watching")
+        terms_form = QFormLayout(terms)
+        self.network = named(QCheckBox("&Fetch providers' public terms pages (the app's only network use)"),
+                             "Fetch terms pages")
+        terms_form.addRow(self.network)
+        self.check_hours = named(QDoubleSpinBox(), "Terms check interval", "Hours between two checks of the terms pages")
+        low, high = _range("check_interval_hours", TermsSettings)
+        self.check_hours.setRange(low, high)
+        self.check_hours.setDecimals(0)
+        self.check_hours.setSuffix(" h")
+        self.check_hours.setMaximumWidth(140)
+        hours_label = QLabel("C&heck every:")
+        hours_label.setBuddy(self.check_hours)
+        terms_form.addRow(hours_label, self.check_hours)
+
+        general = QGroupBox("Start and storage")
+        general_form = QFormLayout(general)
+        self.autostart = named(QCheckBox("Start when I &log in"), "Start at log-in")
+        self.autostart_where = QLabel()
+        self.autostart_where.setWordWrap(True)
+        general_form.addRow(self.autostart)
+        general_form.addRow(self.autostart_where)
+        self.data_dir = named(QLineEdit(), "Data folder", "Where the ledger and terms versions are kept")
+        self.data_dir.setPlaceholderText(str(self.services.base_paths.data_dir) + " (default)")
+        self.choose_dir = named(QPushButton("Choos&e…"), "Choose data folder")
+        self.default_dir = named(QPushButton("Use def&ault"), "Use the default data folder")
+        row = QHBoxLayout()
+        row.addWidget(self.data_dir, 1)
+        row.addWidget(self.choose_dir)
+        row.addWidget(self.default_dir)
+        data_label = QLabel("Data f&older:")
+        data_label.setBuddy(self.data_dir)
+        general_form.addRow(data_label, row)
+        note = QLabel("A new data folder is used from the next start. Existing files are not moved: move "
+                      "ledger.sqlite3 (and ledger.key, if there is one) and the terms folder yourself while the "
+                      "app is closed.")
+        note.setWordWrap(True)
+        general_form.addRow(note)
+
+        keys = QGroupBox("Signing key of the consent ledger")
+        keys_layout = QVBoxLayout(keys)
+        self.key_status = named(QLabel("Checking…"), "Signing key status")
+        self.key_status.setWordWrap(True)
+        explained = QLabel(FALLBACK_EXPLAINED)
+        explained.setWordWrap(True)
+        keys_layout.addWidget(self.key_status)
+        keys_layout.addWidget(explained)
+
+        self.save_button = named(QPushButton("&Save"), "Save preferences")
+        self.revert_button = named(QPushButton("&Revert"), "Revert unsaved changes")
+        self.status = named(QLabel(f"Settings file: {self.services.settings_store.path}"), "Preferences status")
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+
+        content = QWidget()
+        columns = QHBoxLayout(content)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(detection)
+        left.addWidget(notifications)
+        left.addStretch(1)
+        right.addWidget(terms)
+        right.addWidget(general)
+        right.addWidget(keys)
+        right.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+
+        self.detection_enabled.toggled.connect(self._detection_toggled)
+        self.network.toggled.connect(self.check_hours.setEnabled)
+        self.choose_dir.clicked.connect(self._choose_dir)
+        self.default_dir.clicked.connect(self.data_dir.clear)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.load)
+
+    def _detection_toggled(self, on: bool) -> None:
+        self.interval.setEnabled(on)
+        for box in self.probes.values():
+            box.setEnabled(on)
+
+    def _choose_dir(self) -> None:
+        start = self.data_dir.text() or str(self.services.paths.data_dir)
+        chosen = QFileDialog.getExistingDirectory(self, "Choose the data folder", start)
+        if chosen:
+            self.data_dir.setText(chosen)
+
+    # -- values ------------------------------------------------------------------------------
+    def load(self) -> None:
+        """Show the settings in force (and the real autostart entry)."""
+        settings = self.services.settings
+        self.detection_enabled.setChecked(settings.detection.enabled)
+        self.interval.setValue(settings.detection.interval_seconds)
+        for field, box in self.probes.items():
+            box.setChecked(getattr(settings.detection, field))
+        for field, box in self.notifications.items():
+            box.setChecked(getattr(settings.notifications, field))
+        self.network.setChecked(settings.terms.network_enabled)
+        self.check_hours.setValue(settings.terms.check_interval_hours)
+        self.check_hours.setEnabled(settings.terms.network_enabled)
+        self._detection_toggled(settings.detection.enabled)
+        self.data_dir.setText(settings.general.data_dir)
+        try:
+            enabled = self.autostart_backend.is_enabled()
+            self.autostart.setEnabled(True)
+        except AutostartError as error:
+            enabled = settings.general.autostart
+            self.autostart.setEnabled(False)
+            self.status.setText(str(error))
+        self.autostart.setChecked(enabled)
+        self.autostart_where.setText(f"Log-in entry: {self.autostart_backend.location}")
+
+    def settings(self) -> Settings:
+        """The settings the widgets show (always valid: the widgets' ranges are the model's)."""
+        current = self.services.settings
+        detection = current.detection.model_copy(update={
+            "enabled": self.detection_enabled.isChecked(), "interval_seconds": round(self.interval.value(), 1),
+            **{field: box.isChecked() for field, box in self.probes.items()}})
+        notifications = current.notifications.model_copy(update={
+            field: box.isChecked() for field, box in self.notifications.items()})
+        terms = current.terms.model_copy(update={"network_enabled": self.network.isChecked(),
+                                                 "check_interval_hours": float(self.check_hours.value())})
+        general = current.general.model_copy(update={"autostart": self.autostart.isChecked(),
+                                                     "data_dir": self.data_dir.text().strip()})
+        return Settings.model_validate({"general": general.model_dump(), "detection": detection.model_dump(),
+                                        "notifications": notifications.model_dump(), "terms": terms.model_dump()})
+
+    def save(self) -> Settings | None:
+        """Write settings.toml, switch autostart, and tell the app (``settings_saved``)."""
+        try:
+            new = self.settings()
+        except ValueError as error:  # cannot happen through the widgets; said plainly if it does
+            self.status.setText(f"Not saved: {error}")
+            return None
+        old = self.services.settings
+        problems = []
+        if self.autostart.isEnabled():
+            try:
+                if new.general.autostart and not self.autostart_backend.is_enabled():
+                    self.autostart_backend.enable(launch_command())
+                elif not new.general.autostart and self.autostart_backend.is_enabled():
+                    self.autostart_backend.disable()
+            except AutostartError as error:
+                problems.append(str(error))
+                new = new.model_copy(update={"general": new.general.model_copy(
+                    update={"autostart": self.autostart_backend.is_enabled()})})
+        try:
+            self.services.save_settings(new)
+        except OSError as error:
+            self.status.setText(f"Not saved: cannot write {self.services.settings_store.path} ({error.strerror}).")
+            return None
+        said = f"Saved to {self.services.settings_store.path}."
+        if new.general.data_dir != old.general.data_dir:
+            said += " The new data folder is used from the next start."
+        self.status.setText(" ".join([said, *problems]))
+        log.info("Preferences saved to %s", self.services.settings_store.path)
+        self.settings_saved.emit(new)
+        self.load()
+        return new
+
+    def refresh_key_status(self) -> None:
+        """Where the signing key lives (read on a worker thread: the keyring may be slow)."""
+        services = self.services
+
+        def work() -> KeyStatus:
+            with services.reader() as ledger:
+                return ledger.key_status()
+
+        self.tasks.run("key-status", work, self._show_key, self._key_failed)
+
+    def _show_key(self, status: KeyStatus) -> None:
+        if status.usable and status.storage == KeyStorage.KEYRING:
+            text = f"Kept in the system keyring ({status.backend})."
+        elif status.storage == KeyStorage.FILE:
+            text = f"Key file fallback in use: {status.message()}"
+        else:
+            text = status.message()
+        self.key_status.setText(text)
+
+    def _key_failed(self, error: BaseException) -> None:
+        self.key_status.setText(f"The key's status cannot be read: {error}" if isinstance(error, GuardError)
+                                else f"The key's status cannot be read ({type(error).__name__}: {error}).")

@@ -1,0 +1,109 @@
+"""The providers tab: every catalog entry, searchable, with its AI features, clauses in force,
+clause history, sources (links open in the browser) and unverified items marked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QSplitter, QTextBrowser,
+                               QVBoxLayout, QWidget)
+
+from guard.catalog import unverified_count
+from guard.presentation.provider_search import search_providers
+from guard.services import Services
+from ui.settings.common import css_colour, highlight_tint, muted_tint, named
+from ui.settings.provider_page import PageColours, ProviderPage
+
+PROVIDER_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ProvidersTab(QWidget):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.search = named(QLineEdit(), "Search providers", "Filter providers, AI features and clauses")
+        self.search.setPlaceholderText("e.g. train, recording, Zoom")
+        self.search.setClearButtonEnabled(True)
+        label = QLabel("&Search:")
+        label.setBuddy(self.search)
+        self.list = named(QListWidget(), "Providers")
+        self.page = named(QTextBrowser(), "Provider details")
+        self.page.setOpenLinks(False)
+        self.page.anchorClicked.connect(self.open_link)
+        self.count = QLabel()
+        self.opened: list[QUrl] = []
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.search)
+        left_layout.addLayout(row)
+        left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self.count)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.page)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+
+        self.search.textChanged.connect(self.refilter)
+        self.list.currentItemChanged.connect(lambda *_: self.render())
+        self.refilter()
+
+    def refilter(self) -> None:
+        """List the providers matching the search (all when empty); keep the choice if still listed."""
+        chosen = self.current_id()
+        matches = search_providers(self.services.catalog, self.search.text())
+        self.list.blockSignals(True)
+        self.list.clear()
+        for match in matches:
+            provider = match.provider
+            unverified = unverified_count(provider)
+            text = provider.name + (f"  ({unverified} unverified)" if unverified else "")
+            item = QListWidgetItem(text)
+            item.setData(PROVIDER_ROLE, provider.id)
+            tip = f"{provider.vendor} · {provider.kind}"
+            if match.matched:
+                tip += "\nMatches: " + ", ".join(match.matched)
+            item.setToolTip(tip)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        ids = [m.provider.id for m in matches]
+        self.list.setCurrentRow(ids.index(chosen) if chosen in ids else (0 if ids else -1))
+        total = len(self.services.catalog)
+        self.count.setText(f"{len(matches)} of {total} providers" if self.search.text().strip() else
+                           f"{total} providers")
+        self.render()
+
+    def current_id(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(PROVIDER_ROLE) if item is not None else None
+
+    def listed_ids(self) -> list[str]:
+        return [self.list.item(i).data(PROVIDER_ROLE) for i in range(self.list.count())]
+
+    def show_provider(self, provider_id: str) -> None:
+        ids = self.listed_ids()
+        if provider_id not in ids:
+            self.search.clear()
+            ids = self.listed_ids()
+        if provider_id in ids:
+            self.list.setCurrentRow(ids.index(provider_id))
+
+    def render(self) -> None:
+        provider = self.services.catalog.get(self.current_id() or "")
+        if provider is None:
+            self.page.setHtml("<p>No provider matches the search.</p>")
+            return
+        pal = self.page.palette()
+        colours = PageColours(mark=css_colour(highlight_tint(pal, 0.45)), badge=css_colour(muted_tint(pal, 0.22)))
+        self.page.setHtml(ProviderPage(colours, self.search.text()).render(provider))
+
+    def open_link(self, url: QUrl) -> None:
+        """Sources open in the user's browser (or mail program for privacy emails)."""
+        self.opened.append(url)
+        QDesktopServices.openUrl(url)

@@ -1,0 +1,42 @@
+"""The details pane of the consent history: every field of one record as an HTML table."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from guard.ledger import Record
+from guard.ledger.status import EffectiveStatus
+from guard.presentation.records import record_fields
+from guard.services import Services
+from ui.settings.common import css_colour, esc, muted_tint
+
+
+def details_html(services: Services, record: Record, status: EffectiveStatus | None, widget: QWidget,
+                 refers_to_seq: int | None = None) -> str:
+    """Fields of ``record``; a withdrawn/corrected record links to the record that changed it."""
+
+    def provider_name(provider_id: str) -> str:
+        provider = services.catalog.get(provider_id)
+        return provider.name if provider else provider_id
+
+    def feature_name(provider_id: str, feature_id: str) -> str:
+        provider = services.catalog.get(provider_id)
+        feature = provider.feature(feature_id) if provider else None
+        return f"{feature.name} ({feature_id})" if feature else feature_id
+
+    tint = css_colour(muted_tint(widget.palette()))
+    rows = []
+    for field in record_fields(record, status, provider_name, feature_name, refers_to_seq):
+        value = esc(field.value)
+        if field.label in ("Withdraws", "Corrects") and record.refers_to:
+            value = f'<a href="record:{esc(record.refers_to)}">{value}</a>'
+        rows.append(f'<tr><th align="left" valign="top" style="padding-right:12px">{esc(field.label)}</th>'
+                    f'<td style="font-family:monospace" >{value}</td></tr>' if field.label in
+                    ("Previous hash", "Hash", "Signature (MAC)", "Record id") else
+                    f'<tr><th align="left" valign="top" style="padding-right:12px">{esc(field.label)}</th>'
+                    f'<td>{value}</td></tr>')
+    later = ""
+    if status is not None and len(status.history) > 1:
+        links = ", ".join(f'<a href="record:{esc(r.id)}">record {r.seq}</a>' for r in status.history[1:])
+        later = f'<p style="background:{tint}; padding:4px">Changed later by {links}.</p>'
+    return f"<h3>Record {record.seq}</h3>{later}<table cellspacing='2'>{''.join(rows)}</table>"

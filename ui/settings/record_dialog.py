@@ -1,0 +1,120 @@
+"""Add a consent record by hand (a decision made before the app ran, or one it did not see)."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QVBoxLayout, QWidget)
+
+from guard.errors import GuardError
+from guard.ledger import Decision, Meeting, Record, RecordDraft, RequestedBy
+from guard.presentation.records import decision_label
+from guard.services import Services
+from ui.settings.common import named
+
+log = logging.getLogger(__name__)
+
+
+class RecordDialog(QDialog):
+    """Fields of a :class:`RecordDraft`; OK stores it (with the terms in force) and closes."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None, provider_id: str | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.record: Record | None = None
+        self.setWindowTitle("Add a consent record")
+        named(self, "Add a consent record")
+        form = QFormLayout()
+
+        self.provider = named(QComboBox(), "Provider")
+        for provider in services.catalog:
+            self.provider.addItem(provider.name, provider.id)
+        if provider_id:
+            self.provider.setCurrentIndex(max(self.provider.findData(provider_id), 0))
+        self.feature = named(QComboBox(), "AI feature")
+        self.decision = named(QComboBox(), "Decision")
+        for decision in Decision:
+            self.decision.addItem(decision_label(decision), str(decision))
+        self.occurred = named(QDateTimeEdit(QDateTime.currentDateTime()), "Occurred at",
+                              "When you made the decision, in this computer's time zone")
+        self.occurred.setCalendarPopup(True)
+        self.occurred.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.occurred.setMaximumDateTime(QDateTime.currentDateTime().addDays(1))
+        self.title = named(QLineEdit(), "Meeting title")
+        self.link = named(QLineEdit(), "Meeting id or link")
+        self.organiser = named(QLineEdit(), "Organiser")
+        self.purposes = named(QLineEdit(), "Purposes", "What the consent was for; separate several with commas")
+        self.purposes.setPlaceholderText("e.g. meeting summary, recording")
+        self.requested_by = named(QComboBox(), "Requested by")
+        self.requested_by.addItem("—", None)
+        for who in RequestedBy:
+            self.requested_by.addItem(str(who), str(who))
+        self.note = named(QPlainTextEdit(), "Note")
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(70)
+        self.terms = QLabel()
+        self.terms.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+
+        for label, widget in (("&Provider:", self.provider), ("AI &feature:", self.feature),
+                              ("&Decision:", self.decision), ("&Occurred:", self.occurred),
+                              ("Meeting &title:", self.title), ("Meeting &id or link:", self.link),
+                              ("Or&ganiser:", self.organiser), ("P&urposes:", self.purposes),
+                              ("Requested &by:", self.requested_by), ("&Note:", self.note)):
+            buddy = QLabel(label)
+            buddy.setBuddy(widget)
+            form.addRow(buddy, widget)
+        form.addRow("Terms in force:", self.terms)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = named(buttons.button(QDialogButtonBox.StandardButton.Ok), "Record")
+        self.ok_button.setText("&Record")
+        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.provider.currentIndexChanged.connect(self._provider_changed)
+        self._provider_changed()
+
+    def _provider_changed(self) -> None:
+        provider = self.services.catalog.get(self.provider.currentData() or "")
+        self.feature.clear()
+        self.feature.addItem("— none —", None)
+        if provider is not None:
+            for feature in provider.ai_features:
+                self.feature.addItem(feature.name, feature.id)
+        refs = self.services.terms_in_force(self.provider.currentData() or "")
+        self.terms.setText("; ".join(f"{ref.document_id} {ref.sha256[:12]}" for ref in refs) or
+                           "none known (no version of this provider's terms is stored)")
+
+    def draft(self) -> RecordDraft:
+        purposes = tuple(p.strip() for p in self.purposes.text().split(",") if p.strip())
+        return RecordDraft(
+            provider_id=self.provider.currentData() or "",
+            decision=self.decision.currentData(),
+            occurred_at=self.occurred.dateTime().toPython().astimezone(),
+            feature_id=self.feature.currentData(),
+            meeting=Meeting(self.title.text().strip() or None, self.link.text().strip() or None,
+                            self.organiser.text().strip() or None),
+            purposes=purposes,
+            requested_by=self.requested_by.currentData(),
+            note=self.note.toPlainText().strip() or None,
+        )
+
+    def save(self) -> None:
+        """Store the record; a problem is shown here and nothing is lost from the form."""
+        try:
+            self.record = self.services.record_decision(self.draft())
+        except GuardError as error:
+            self.error.setText(str(error))
+            self.error.setVisible(True)
+            return
+        log.info("Recorded %s for %s by hand", self.record.decision, self.record.provider_id)
+        self.accept()

@@ -1,0 +1,392 @@
+"""The terms changes tab: per provider and document, the versions kept (baselines marked), a
+side-by-side comparison of any two with AI and data-use changes highlighted, and the fetch
+log (every network request the app made). "Check now" asks the app's worker to fetch; this
+tab never fetches on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QTextBrowser,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from guard.errors import GuardError
+from guard.presentation.overview import DocumentVersions, version_day, version_label, watched_documents
+from guard.services import Services
+from guard.terms.analysis import AnalysedChange, analyse
+from guard.terms.diff import changed_sentences, sentences
+from guard.terms.models import Version
+from ui.settings.common import css_colour, esc, highlight_tint, named
+from ui.settings.tasks import BackgroundTasks
+from ui.settings.terms_changes_model import CHANGE_ROLE, TermsChangesModel
+
+log = logging.getLogger(__name__)
+
+DOC_ROLE = Qt.ItemDataRole.UserRole + 1
+FETCH_LOG_ROWS = 200
+
+
+@dataclass(frozen=True)
+class Comparison:
+    document: DocumentVersions
+    old: Version
+    new: Version
+    changes: list[AnalysedChange]
+
+
+class TermsTab(QWidget):
+    check_requested = Signal(str)  # a provider id, or "" for every watched document
+
+    def __init__(self, services: Services, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.tasks = tasks
+        self.documents: list[DocumentVersions] = []
+        self.comparison: Comparison | None = None
+        self._loaded = False
+        self._build()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._loaded:  # read the store when the tab is first looked at, not at window start
+            self.refresh()
+        super().showEvent(event)
+
+    def _build(self) -> None:
+        self.tree = named(QTreeWidget(), "Watched documents")
+        self.tree.setHeaderLabels(["Document", "Versions"])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.versions = named(QTableWidget(0, 3), "Versions of the document")
+        self.versions.setHorizontalHeaderLabels(["Date", "Origin", "SHA-256"])
+        self.versions.verticalHeader().setVisible(False)
+        self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.versions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.versions.horizontalHeader().setStretchLastSection(True)
+
+        self.old = named(QComboBox(), "Compare from version")
+        self.new = named(QComboBox(), "Compare to version")
+        old_label, new_label = QLabel("Fro&m:"), QLabel("T&o:")
+        old_label.setBuddy(self.old)
+        new_label.setBuddy(self.new)
+        self.relevant_only = named(QCheckBox("Only &AI and data-use changes"), "Only AI and data-use changes")
+        self.summary = named(QLabel(), "Comparison summary")
+        self.summary.setWordWrap(True)
+        self.model = TermsChangesModel(self.palette(), self)
+        self.changes = named(QTableView(), "Clause changes")
+        self.changes.setModel(self.model)
+        self.changes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.changes.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.changes.verticalHeader().setVisible(False)
+        self.changes.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.changes.setWordWrap(False)
+        header = self.changes.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((70, 80, 220)):
+            self.changes.setColumnWidth(column, width)
+        self.old_text = named(QTextBrowser(), "Old wording")
+        self.new_text = named(QTextBrowser(), "New wording")
+        self.old_text.setPlaceholderText("Choose a change to see the old wording.")
+        self.new_text.setPlaceholderText("Choose a change to see the new wording.")
+
+        self.check_button = named(QPushButton("&Check now"), "Check terms now",
+                                  "Fetch the watched terms pages now (on the app's worker thread)")
+        self.network_label = QLabel()
+        self.network_label.setWordWrap(True)
+        self.log = named(QTableWidget(0, 6), "Fetch log")
+        self.log.setHorizontalHeaderLabels(["When", "Document", "Address", "Result", "HTTP", "Details"])
+        self.log.verticalHeader().setVisible(False)
+        self.log.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.log.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.log.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((140, 120, 260, 100, 50)):
+            self.log.setColumnWidth(column, width)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel("Documents:"))
+        left_layout.addWidget(self.tree, 3)
+        left_layout.addWidget(QLabel("Versions kept:"))
+        left_layout.addWidget(self.versions, 2)
+
+        picks = QHBoxLayout()
+        for widget in (old_label, self.old, new_label, self.new):
+            picks.addWidget(widget, 1 if isinstance(widget, QComboBox) else 0)
+        picks.addWidget(self.relevant_only)
+        side = QSplitter(Qt.Orientation.Horizontal)
+        side.addWidget(self._titled("Old wording", self.old_text))
+        side.addWidget(self._titled("New wording", self.new_text))
+        self.compare_split = QSplitter(Qt.Orientation.Vertical)
+        self.compare_split.addWidget(self.changes)
+        self.compare_split.addWidget(side)
+        self.compare_split.setSizes([200, 220])
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(picks)
+        right_layout.addWidget(self.summary)
+        right_layout.addWidget(self.compare_split, 1)
+
+        self.top_split = QSplitter(Qt.Orientation.Horizontal)
+        self.top_split.addWidget(left)
+        self.top_split.addWidget(right)
+        self.top_split.setStretchFactor(1, 1)
+        self.top_split.setSizes([360, 740])
+
+        log_box = QGroupBox("Network requests (fetch log)")
+        log_layout = QVBoxLayout(log_box)
+        row = QHBoxLayout()
+        row.addWidget(self.check_button)
+        row.addWidget(self.network_label, 1)
+        log_layout.addLayout(row)
+        log_layout.addWidget(self.log)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(self.top_split)
+        self.split.addWidget(log_box)
+        self.split.setSizes([480, 160])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.split)
+
+        self.tree.currentItemChanged.connect(lambda *_: self._document_changed())
+        self.old.currentIndexChanged.connect(self.compare)
+        self.new.currentIndexChanged.connect(self.compare)
+        self.relevant_only.toggled.connect(self._relevant_toggled)
+        self.changes.selectionModel().selectionChanged.connect(self._change_selected)
+        self.check_button.clicked.connect(self.request_check)
+
+    @staticmethod
+    def _titled(title: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(f"<b>{title}</b>"))
+        layout.addWidget(widget)
+        return box
+
+    # -- loading -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the documents, versions and fetch log (after a check)."""
+        self._loaded = True
+        chosen = self.current_document()
+        key = (chosen.provider_id, chosen.document_id) if chosen else None
+        try:
+            self.documents = watched_documents(self.services.catalog, self.services.terms)
+        except GuardError as error:
+            self.summary.setText(f"The terms store cannot be read: {error}")
+            self.documents = []
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        parents: dict[str, QTreeWidgetItem] = {}
+        select: QTreeWidgetItem | None = None
+        first_with_versions: QTreeWidgetItem | None = None
+        kept = {doc.provider_id for doc in self.documents if doc.versions}
+        ordered = sorted(enumerate(self.documents), key=lambda pair: (pair[1].provider_id not in kept, pair[0]))
+        for index, doc in ordered:  # providers with versions kept first
+            parent = parents.get(doc.provider_id)
+            if parent is None:
+                parent = QTreeWidgetItem(self.tree, [doc.provider_name, ""])
+                parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                parents[doc.provider_id] = parent
+            item = QTreeWidgetItem(parent, [doc.title, str(len(doc.versions))])
+            item.setData(0, DOC_ROLE, index)
+            if doc.changed:
+                item.setToolTip(0, "More than one version kept: choose two to compare")
+            if key == (doc.provider_id, doc.document_id):
+                select = item
+            if first_with_versions is None and doc.versions:
+                first_with_versions = item
+        for provider_id, parent in parents.items():
+            parent.setExpanded(any(d.versions for d in self.documents if d.provider_id == provider_id))
+        self.tree.blockSignals(False)
+        target = select or first_with_versions
+        if target is not None:
+            self.tree.setCurrentItem(target)
+        self._document_changed()
+        self.refresh_log()
+        self.update_network_state()
+
+    def update_network_state(self) -> None:
+        settings = self.services.settings.terms
+        self.check_button.setEnabled(settings.network_enabled)
+        try:
+            last = self.services.terms.last_check()
+        except GuardError:
+            last = None
+        when = f"Last check: {last.astimezone().strftime('%Y-%m-%d %H:%M')}." if last else "Not checked yet."
+        if settings.network_enabled:
+            self.network_label.setText(f"{when} Checked every {settings.check_interval_hours:g} hours; only the "
+                                       "public pages listed here are fetched.")
+        else:
+            self.network_label.setText(f"{when} Network is switched off in Preferences: nothing is fetched.")
+
+    def refresh_log(self) -> None:
+        try:
+            records = self.services.terms.fetch_log(limit=FETCH_LOG_ROWS)
+        except GuardError as error:
+            records = []
+            self.network_label.setText(f"The fetch log cannot be read: {error}")
+        self.log.setRowCount(len(records))
+        for row, record in enumerate(records):
+            details = record.message or (f"{record.bytes:,} bytes" if record.bytes else "")
+            if record.sha256:
+                details += f" · version {record.sha256[:8]}"
+            values = (record.at.astimezone().strftime("%Y-%m-%d %H:%M"), f"{record.provider_id}/{record.document_id}",
+                      record.final_url or record.url, str(record.result), str(record.status or ""), details)
+            for column, value in enumerate(values):
+                self.log.setItem(row, column, QTableWidgetItem(value))
+
+    def current_document(self) -> DocumentVersions | None:
+        item = self.tree.currentItem()
+        index = item.data(0, DOC_ROLE) if item is not None else None
+        return self.documents[index] if isinstance(index, int) and index < len(self.documents) else None
+
+    def _document_changed(self) -> None:
+        doc = self.current_document()
+        versions = doc.versions if doc else ()
+        self.versions.setRowCount(len(versions))
+        for row, version in enumerate(reversed(versions)):
+            day = version_day(version)
+            origin = "shipped baseline" if version.is_baseline else "fetched"
+            if version.problem:
+                origin += " (unreadable)"
+            for column, value in enumerate((day.isoformat() if day else "—", origin, version.sha256)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(version.obtained_from or version.url)
+                self.versions.setItem(row, column, item)
+        for combo in (self.old, self.new):
+            combo.blockSignals(True)
+            combo.clear()
+            for version in versions:
+                combo.addItem(version_label(version), version.sha256)
+            combo.blockSignals(False)
+        if doc and doc.previous is not None:
+            self.old.setCurrentIndex(self.old.findData(doc.previous.sha256))
+            self.new.setCurrentIndex(len(versions) - 1)
+        elif versions:
+            self.old.setCurrentIndex(len(versions) - 1)
+            self.new.setCurrentIndex(len(versions) - 1)
+        self.compare()
+
+    # -- comparing ---------------------------------------------------------------------------
+    def select_versions(self, old_sha: str, new_sha: str) -> None:
+        for combo, sha in ((self.old, old_sha), (self.new, new_sha)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(sha))
+            combo.blockSignals(False)
+        self.compare()
+
+    def compare(self) -> None:
+        """Diff the two chosen versions on a worker thread (big documents take a moment)."""
+        doc = self.current_document()
+        self.model.set_changes([])
+        self._show_change(None)
+        self.comparison = None
+        if doc is None or not doc.versions:
+            self.summary.setText("No version of this document is kept yet. Use Check now to fetch it."
+                                 if doc else "Choose a document.")
+            return
+        old = next((v for v in doc.versions if v.sha256 == self.old.currentData()), None)
+        new = next((v for v in doc.versions if v.sha256 == self.new.currentData()), None)
+        if old is None or new is None:
+            return
+        if old.sha256 == new.sha256:
+            self.summary.setText(f"Only one version to show ({version_label(new)}). Once a newer version is "
+                                 "fetched, its changes appear here." if len(doc.versions) == 1 else
+                                 "The same version is chosen twice: choose two different ones.")
+            return
+        self.summary.setText("Comparing…")
+        store = self.services.terms
+
+        def work() -> Comparison:
+            return Comparison(doc, old, new, analyse(store.get_text(old.sha256), store.get_text(new.sha256)))
+
+        self.tasks.run("terms-diff", work, self._compared, self._compare_failed)
+
+    def _compared(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        self.model.set_changes(comparison.changes)
+        relevant = self.model.relevant_count
+        self.summary.setText(
+            f"{self.model.total} clause changes from {version_label(comparison.old)} to "
+            f"{version_label(comparison.new)}; {relevant} touch AI or data use (highlighted).")
+        if self.model.rowCount():
+            first = next((row for row, c in enumerate(self.model.changes) if c.relevant), 0)
+            self.changes.selectRow(first)
+
+    def _compare_failed(self, error: BaseException) -> None:
+        self.summary.setText(f"These versions cannot be compared: {error}")
+
+    def _relevant_toggled(self, value: bool) -> None:
+        self.model.set_relevant_only(value)
+        self._show_change(None)
+        if self.model.rowCount():
+            self.changes.selectRow(0)
+
+    def _change_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.changes.selectionModel().selectedRows()
+        self._show_change(self.model.data(rows[0], CHANGE_ROLE) if rows else None)
+
+    def _show_change(self, change: AnalysedChange | None) -> None:
+        if change is None:
+            self.old_text.clear()
+            self.new_text.clear()
+            return
+        gone, added = changed_sentences(change.diff)
+        tint = css_colour(highlight_tint(self.palette(), 0.45 if change.relevant else 0.2))
+        topics = self.model.topic_labels(change)
+        head = (f"<p><b>Section {esc(change.diff.section or '—')}</b> · {esc(change.diff.kind)}"
+                + (f" · topics: <b>{esc(topics)}</b>" if topics else "") + "</p>")
+        if change.summary:
+            head += f"<p><i>In plain words:</i> {esc(change.summary)}</p>"
+        self.old_text.setHtml(head + _marked(change.diff.old_text, gone, tint, "the clause was added"))
+        self.new_text.setHtml(head + _marked(change.diff.new_text, added, tint, "the clause was removed"))
+
+    def repaint_tints(self) -> None:
+        """The palette changed (light/dark): tints are derived from it, so redo them."""
+        self.model.set_palette(self.palette())
+        rows = self.changes.selectionModel().selectedRows()
+        self._show_change(self.model.data(rows[0], CHANGE_ROLE) if rows else None)
+
+    def show_change(self, provider_id: str, document_id: str) -> bool:
+        """Select a document and compare its previous version with the latest one."""
+        self.refresh()
+        for index, doc in enumerate(self.documents):
+            if (doc.provider_id, doc.document_id) == (provider_id, document_id):
+                item = self._item_for(index)
+                if item is not None:
+                    self.tree.setCurrentItem(item)
+                return True
+        self.summary.setText(f"No document {provider_id}/{document_id} is watched.")
+        return False
+
+    def _item_for(self, index: int) -> QTreeWidgetItem | None:
+        for top in range(self.tree.topLevelItemCount()):
+            parent = self.tree.topLevelItem(top)
+            for child in range(parent.childCount()):
+                item = parent.child(child)
+                if item.data(0, DOC_ROLE) == index:
+                    return item
+        return None
+
+    def request_check(self) -> None:
+        """Ask the app's worker to fetch every watched page; :meth:`refresh` shows the outcome."""
+        self.network_label.setText("Checking the terms pages…")
+        self.check_requested.emit("")
+
+
+def _marked(text: str | None, changed: list[str], tint: str, absent: str) -> str:
+    """The clause, sentence by sentence, with the changed sentences tinted."""
+    if text is None:
+        return f"<p><i>(not in this version: {absent})</i></p>"
+    keys = set(changed)
+    parts = []
+    for sentence in sentences(text):
+        if sentence in keys:
+            parts.append(f'<span style="background:{tint}">{esc(sentence)}</span>')
+        else:
+            parts.append(esc(sentence))
+    return "<p>" + " ".join(parts) + "</p>"

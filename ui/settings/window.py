@@ -1,0 +1,208 @@
+"""The settings window: one window, five tabs, everything the app knows.
+
+The tray shell creates one :class:`SettingsWindow` and talks to it through the public methods
+and signals below; the tabs talk to ``guard`` only through :class:`guard.services.Services`.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+from PySide6.QtCore import QByteArray, QEvent, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QWidget
+
+from guard import APP_NAME
+from guard.autostart import Autostart
+from guard.monitor import Snapshot
+from guard.services import Services
+from ui.settings.common import named
+from ui.settings.history import HistoryTab
+from ui.settings.overview import OverviewTab
+from ui.settings.preferences import PreferencesTab
+from ui.settings.providers import ProvidersTab
+from ui.settings.tasks import BackgroundTasks
+from ui.settings.terms import TermsTab
+from ui.settings.ui_state import UiState
+
+log = logging.getLogger(__name__)
+
+TITLE = f"{APP_NAME} Settings"
+TABS = ("overview", "providers", "history", "terms", "preferences")
+# No mnemonics on the tabs (they would clash with the controls inside); Ctrl+1..5 switch tabs.
+TAB_TITLES = ("Overview", "Providers", "Consent history", "Terms changes", "Preferences")
+
+
+class SettingsWindow(QMainWindow):
+    """Public API for the tray shell:
+
+    * :meth:`show_tab`, :meth:`show_terms_change`, :meth:`show_record`, :meth:`set_snapshot`,
+      :meth:`terms_updated`, :meth:`ledger_updated`, :meth:`present`;
+    * signals ``settings_changed(Settings)`` after Preferences are saved,
+      ``consent_recorded(Record)`` after a record is added or a consent withdrawn here, and
+      ``check_terms_requested(str)`` when the user asks for a terms check (a provider id, or ""
+      for every watched document).
+    """
+
+    settings_changed = Signal(object)
+    consent_recorded = Signal(object)
+    check_terms_requested = Signal(str)
+
+    def __init__(self, services: Services, parent: QWidget | None = None, *,
+                 autostart: Autostart | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setWindowTitle(TITLE)
+        named(self, TITLE)
+        self.tasks = BackgroundTasks(self)
+        self.state = UiState.load(services.base_paths.config_dir)
+
+        self.tab_widget = named(QTabWidget(), "Settings sections")
+        self.overview = OverviewTab(services, self.tasks)
+        self.providers = ProvidersTab(services)
+        self.history = HistoryTab(services, self.tasks)
+        self.terms = TermsTab(services, self.tasks)
+        self.preferences = PreferencesTab(services, self.tasks, autostart)
+        self._tabs: dict[str, QWidget] = dict(zip(TABS, (self.overview, self.providers, self.history, self.terms,
+                                                          self.preferences)))
+        for number, (widget, title) in enumerate(zip(self._tabs.values(), TAB_TITLES), start=1):
+            self.tab_widget.addTab(widget, title)
+            self.tab_widget.setTabToolTip(number - 1, f"{title} (Ctrl+{number})")
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda w=widget: self.tab_widget.setCurrentWidget(w))
+        self.tab_widget.tabBar().setAccessibleName("Settings sections")
+        self.setCentralWidget(self.tab_widget)
+
+        self.overview.link_activated.connect(self._overview_link)
+        self.history.consent_recorded.connect(self._recorded_here)
+        self.terms.check_requested.connect(self.check_terms_requested)
+        self.preferences.settings_saved.connect(self._settings_saved)
+        self.tab_widget.currentChanged.connect(self._remember_tab)
+        QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
+        self._restore_state()
+
+    # -- public API --------------------------------------------------------------------------
+    def show_tab(self, name: str) -> None:
+        """Switch to ``overview``, ``providers``, ``history``, ``terms`` or ``preferences``."""
+        if name not in self._tabs:
+            raise ValueError(f"unknown settings tab '{name}'; one of {', '.join(TABS)}")
+        self.tab_widget.setCurrentWidget(self._tabs[name])
+
+    def current_tab(self) -> str:
+        return TABS[self.tab_widget.currentIndex()]
+
+    def present(self, tab: str | None = None) -> None:
+        """Show, raise and focus the window (optionally on ``tab``)."""
+        if tab:
+            self.show_tab(tab)
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def show_terms_change(self, provider_id: str, document_id: str) -> None:
+        """The terms tab, comparing the document's previous version with its latest."""
+        self.show_tab("terms")
+        self.terms.show_change(provider_id, document_id)
+
+    def show_record(self, record_id: str) -> None:
+        """The consent history with ``record_id`` chosen and its details shown."""
+        self.show_tab("history")
+        self.history.show_record(record_id)
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        """The monitor's latest snapshot (call on the GUI thread)."""
+        self.overview.set_snapshot(snapshot)
+
+    def terms_updated(self) -> None:
+        """A terms check finished: re-read versions and the fetch log."""
+        self.terms.refresh()
+        self.overview.refresh_terms()
+
+    def ledger_updated(self) -> None:
+        """A record was added elsewhere (e.g. from a notification): re-read the history."""
+        self.history.reload()
+        self.overview.verify()
+
+    # -- internals ---------------------------------------------------------------------------
+    def _overview_link(self, kind: str, target: str) -> None:
+        if kind == "tab" and target in self._tabs:
+            self.show_tab(target)
+        elif kind == "terms" and "/" in target:
+            provider_id, document_id = target.split("/", 1)
+            self.show_terms_change(provider_id, document_id)
+        elif kind == "provider":
+            self.show_tab("providers")
+            self.providers.show_provider(target)
+        elif kind == "record":
+            self.show_record(target)
+
+    def _recorded_here(self, record: object) -> None:
+        self.overview.verify()
+        self.consent_recorded.emit(record)
+
+    def _settings_saved(self, settings: object) -> None:
+        self.terms.update_network_state()
+        self.settings_changed.emit(settings)
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {s.objectName(): s for s in self.findChildren(QSplitter) if s.objectName()}
+
+    def _restore_state(self) -> None:
+        for name, splitter in (("history-split", self.history.splitter), ("history-lower", self.history.lower),
+                               ("providers-split", self.providers.splitter), ("terms-split", self.terms.split),
+                               ("terms-top", self.terms.top_split), ("terms-compare", self.terms.compare_split)):
+            splitter.setObjectName(name)
+        geometry = self.state.get("geometry")
+        restored = False
+        if isinstance(geometry, str):
+            try:
+                restored = self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
+            except ValueError:
+                restored = False
+        if not restored:
+            self.resize(1100, 720)
+        sizes = self.state.get("splitters", {})
+        if isinstance(sizes, dict):
+            for name, splitter in self._splitters().items():
+                value = sizes.get(name)
+                if isinstance(value, list) and all(isinstance(v, int) for v in value):
+                    splitter.setSizes(value)
+        tab = self.state.get("tab")
+        if tab in self._tabs:
+            self.show_tab(tab)
+
+    def _remember_tab(self) -> None:
+        self.state.set("tab", self.current_tab())
+
+    def save_state(self) -> None:
+        """Write geometry, tab and splitter sizes to ui-state.json (on close and hide)."""
+        self.state.set("geometry", base64.b64encode(bytes(self.saveGeometry())).decode("ascii"))
+        self.state.set("tab", self.current_tab())
+        self.state.set("splitters", {name: s.sizes() for name, s in self._splitters().items()})
+        self.state.save()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a switch between light and dark: re-tint what was drawn with palette colours."""
+        if event.type() == QEvent.Type.PaletteChange:
+            QTimer.singleShot(0, self, self._repaint_tints)  # after the children have the new palette too
+        super().changeEvent(event)
+
+    def _repaint_tints(self) -> None:
+        self.overview.render()
+        self.providers.render()
+        self.terms.repaint_tints()
+        self.history.repaint_tints()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save_state()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Wait for background work (app quit, tests)."""
+        self.tasks.wait()

@@ -1,0 +1,80 @@
+"""Withdraw a consent (a new record pointing at it), and show the withdrawal letter."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from guard.ledger import Record
+from guard.presentation.records import local_time
+from ui.settings.common import named
+
+
+class WithdrawDialog(QDialog):
+    """Confirms the withdrawal, takes an optional note, and asks whether to prepare a letter."""
+
+    def __init__(self, record: Record, provider_name: str, letters: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Withdraw consent")
+        named(self, "Withdraw consent")
+        what = record.meeting.title or record.feature_id or "this consent"
+        intro = QLabel(f"Withdraw the consent you gave to {provider_name} for “{what}” on "
+                       f"{local_time(record.occurred_at)}? A new record is added that points at it; "
+                       "the original record stays as it was.")
+        intro.setWordWrap(True)
+        note_label = QLabel("&Note (optional):")
+        self.note = named(QPlainTextEdit(), "Note")
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(60)
+        note_label.setBuddy(self.note)
+        self.letter = named(QCheckBox("Prepare a withdrawal &letter to the provider"), "Prepare a withdrawal letter")
+        self.letter.setChecked(letters)
+        self.letter.setEnabled(letters)
+        if not letters:
+            self.letter.setText("Prepare a withdrawal letter (not available in this build)")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = named(buttons.button(QDialogButtonBox.StandardButton.Ok), "Withdraw")
+        ok.setText("&Withdraw")
+        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (intro, note_label, self.note, self.letter, buttons):
+            layout.addWidget(widget)
+
+    @property
+    def note_text(self) -> str | None:
+        return self.note.toPlainText().strip() or None
+
+
+class LetterDialog(QDialog):
+    """A letter to read, copy or save as a file."""
+
+    def __init__(self, title: str, text: str, suggested_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        named(self, title)
+        self.suggested_name = suggested_name
+        self.text = named(QPlainTextEdit(text), "Letter text")
+        self.text.setReadOnly(True)
+        self.text.setMinimumSize(560, 360)
+        copy = named(QPushButton("&Copy"), "Copy the letter")
+        save = named(QPushButton("&Save as…"), "Save the letter as a file")
+        close = named(QPushButton("Cl&ose"), "Close")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
+        save.clicked.connect(self._save)
+        close.clicked.connect(self.accept)
+        buttons = QDialogButtonBox()
+        for button in (copy, save):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(close, QDialogButtonBox.ButtonRole.AcceptRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+
+    def _save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the letter", self.suggested_name, "Text (*.txt)")
+        if path:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(self.text.toPlainText())
