@@ -57,8 +57,6 @@ class ExportPanel(QWidget):
         self.export_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.progressed.connect(self._show_progress)
-        if not export_adapter.export_available():
-            self.export_button.setToolTip(export_adapter.NOT_AVAILABLE)
 
     @property
     def running(self) -> bool:
@@ -71,9 +69,6 @@ class ExportPanel(QWidget):
 
     def start(self) -> None:
         """Ask where to save, then export there (button)."""
-        if not export_adapter.export_available():
-            self._say(export_adapter.NOT_AVAILABLE)
-            return
         fmt = next(f for f in export_adapter.FORMATS if f.id == self.format.currentData())
         default = str(Path.home() / f"consent-history{fmt.suffix}")
         path, _ = QFileDialog.getSaveFileName(self, "Export the consent history", default, f"*{fmt.suffix}")
@@ -82,9 +77,6 @@ class ExportPanel(QWidget):
 
     def export_to(self, dest: Path, fmt: str) -> None:
         """Export the current selection to ``dest`` in ``fmt`` on a worker thread."""
-        if not export_adapter.export_available():
-            self._say(export_adapter.NOT_AVAILABLE)
-            return
         provider_id, occurred_from, occurred_to = self.selection()
         request = ExportRequest(fmt, dest, provider_id, occurred_from, occurred_to)  # type: ignore[arg-type]
         self._cancel.clear()

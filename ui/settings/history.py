@@ -351,8 +351,7 @@ class HistoryTab(QWidget):
         original = self.current
         if original is None:
             return None
-        dialog = WithdrawDialog(original, self._provider_name(original.provider_id),
-                                export_adapter.letter_available(), self)
+        dialog = WithdrawDialog(original, self._provider_name(original.provider_id), self)
         if dialog.exec() != WithdrawDialog.DialogCode.Accepted:
             return None
         try:
@@ -371,8 +370,6 @@ class HistoryTab(QWidget):
                 log.error("Could not prepare the withdrawal letter", exc_info=error)
                 text += f" The letter could not be prepared: {error}"
             else:
-                LetterDialog(letter.title, letter.text, letter.suggested_name, self).exec()
-        elif not export_adapter.letter_available():
-            text += f" {export_adapter.LETTER_NOT_AVAILABLE}"
+                LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto).exec()
         self.message.setText(text)
         return withdrawal

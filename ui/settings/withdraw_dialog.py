@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -14,7 +15,7 @@ from ui.settings.common import named
 class WithdrawDialog(QDialog):
     """Confirms the withdrawal, takes an optional note, and asks whether to prepare a letter."""
 
-    def __init__(self, record: Record, provider_name: str, letters: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, record: Record, provider_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Withdraw consent")
         named(self, "Withdraw consent")
@@ -29,10 +30,7 @@ class WithdrawDialog(QDialog):
         self.note.setFixedHeight(60)
         note_label.setBuddy(self.note)
         self.letter = named(QCheckBox("Prepare a withdrawal &letter to the provider"), "Prepare a withdrawal letter")
-        self.letter.setChecked(letters)
-        self.letter.setEnabled(letters)
-        if not letters:
-            self.letter.setText("Prepare a withdrawal letter (not available in this build)")
+        self.letter.setChecked(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = named(buttons.button(QDialogButtonBox.StandardButton.Ok), "Withdraw")
         ok.setText("&Withdraw")
@@ -51,7 +49,8 @@ class WithdrawDialog(QDialog):
 class LetterDialog(QDialog):
     """A letter to read, copy or save as a file."""
 
-    def __init__(self, title: str, text: str, suggested_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, text: str, suggested_name: str, parent: QWidget | None = None,
+                 mailto: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         named(self, title)
@@ -61,12 +60,15 @@ class LetterDialog(QDialog):
         self.text.setMinimumSize(560, 360)
         copy = named(QPushButton("&Copy"), "Copy the letter")
         save = named(QPushButton("&Save as…"), "Save the letter as a file")
+        email = named(QPushButton("Write &email…"), "Write an email with this letter")
+        email.setEnabled(bool(mailto))
+        email.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(mailto)))
         close = named(QPushButton("Cl&ose"), "Close")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
         save.clicked.connect(self._save)
         close.clicked.connect(self.accept)
         buttons = QDialogButtonBox()
-        for button in (copy, save):
+        for button in (copy, save, email):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(close, QDialogButtonBox.ButtonRole.AcceptRole)
         layout = QVBoxLayout(self)

@@ -15,7 +15,7 @@ from tests.ui.settings.conftest import wait_idle
 from tests.ui.settings.world import fill_ledger
 from ui.settings.history_model import DECISION, OCCURRED, PAGE, PROVIDER, SEQ
 from ui.settings.record_dialog import RecordDialog
-from ui.settings.withdraw_dialog import WithdrawDialog
+from ui.settings.withdraw_dialog import LetterDialog, WithdrawDialog
 
 
 @pytest.fixture
@@ -195,14 +195,26 @@ def test_withdrawal_adds_a_record_linked_to_the_consent(open_window, services, r
     history.show_record(given.id)
     assert history.withdraw_button.isEnabled()
 
+    letters: list[LetterDialog] = []
+
+    def read_letter(dialog: LetterDialog) -> None:
+        letters.append(dialog)
+        dialog.accept()
+
     def fill(dialog: WithdrawDialog) -> None:
         qtbot.keyClicks(dialog.note, "I no longer agree to AI summaries.")
+        assert dialog.letter.isChecked()
+        drive_dialog(qtbot, LetterDialog, read_letter)
         dialog.accept()
 
     drive_dialog(qtbot, WithdrawDialog, fill)
     with qtbot.waitSignal(window.consent_recorded) as signal:
         qtbot.mouseClick(history.withdraw_button, Qt.MouseButton.LeftButton)
     withdrawal = signal.args[0]
+    provider = services.catalog.get(given.provider_id)
+    assert len(letters) == 1, "the withdrawal letter is offered"
+    letter = letters[0].text.toPlainText()
+    assert "7(3)" in letter and provider.name in letter
     ledger = services.ledger()
     assert ledger.get(withdrawal.id).refers_to == given.id
     assert withdrawal.decision == Decision.WITHDRAWN and withdrawal.note == "I no longer agree to AI summaries."

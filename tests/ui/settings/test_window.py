@@ -89,8 +89,8 @@ def test_every_interactive_control_has_an_accessible_name(open_window, services,
     records = fill_ledger(services.ledger(), services.catalog, services.terms, 20)
     window = open_window()
     wait_idle(qtbot, window)
-    roots = [window, RecordDialog(services, window), WithdrawDialog(records[0], "Zoom", True, window),
-             LetterDialog("Letter", "Dear Zoom,", "letter.txt", window)]
+    roots = [window, RecordDialog(services, window), WithdrawDialog(records[0], "Zoom", window),
+             LetterDialog("Letter", "Dear Zoom,", "letter.txt", window, "mailto:privacy@zoom.us")]
     controls = [w for root in roots for w in walk(root)]
     assert len(controls) > 60
     unnamed = [f"{type(w).__name__} {w.objectName()!r} text={getattr(w, 'text', lambda: '')()!r}"
