@@ -86,8 +86,9 @@ class Shell(QObject):
         self.notices: dict[str, "Notice"] = {}
         self.dialogs: list["ConsentDialog"] = []
         self._gate: Any = None
+        self._closed = False
 
-        self.worker.ready.connect(self._on_ready)
+        self.worker.ready.connect(self.use_services)
         self.worker.events.connect(self.on_events)
         self.worker.snapshot.connect(self.on_snapshot)
         self.worker.terms_changed.connect(self.on_terms_changed)
@@ -98,6 +99,11 @@ class Shell(QObject):
     # -- start and stop ---------------------------------------------------------------------
     def start(self) -> None:
         """Show the tray icon (or the no-tray window) at once, then start the worker."""
+        self.show_ui()
+        self.worker.start()
+
+    def show_ui(self) -> None:
+        """The tray icon, or the no-tray window when the desktop has no tray."""
         if self._tray_available():
             from ui.tray.tray import TrayIcon
 
@@ -113,13 +119,13 @@ class Shell(QObject):
             self.window.action_triggered.connect(self.trigger)
             self.refresh()
             self.window.bring_up()
-        self.worker.start()
 
     def shutdown(self) -> bool:
         """Stop the worker (monitor closed), notifications and pending writes. False when a
         thread would not stop in time (a terms fetch in flight)."""
         from ui.tasks import wait_for_background
 
+        self._closed = True
         clean = self.worker.stop()
         wait_for_background(5000)
         if self.notifier is not None:
@@ -130,9 +136,13 @@ class Shell(QObject):
             self.services.close()
         return clean
 
-    def _on_ready(self, services: "Services") -> None:
+    def use_services(self, services: "Services") -> None:
+        """The worker built the app's services: notifications, settings window, autostart can start."""
         from guard.presentation.notices import NotificationGate
 
+        if self._closed:  # arrived after Quit: nothing more to start
+            services.close()
+            return
         self.services = services
         self._gate = NotificationGate()
         for issue in services.settings_issues:
@@ -171,6 +181,8 @@ class Shell(QObject):
                           autostart=self.autostart, problems=tuple(self.problems))
         entries = menu_entries(status, flags)
         changed = status != self.status
+        if self.status is None or status.state != self.status.state or status.tooltip != self.status.tooltip:
+            log.info("Tray state: %s — %s", status.state, status.tooltip.replace("\n", " | "))
         self.status = status
         if self.tray is not None:
             self.tray.set_status(status, entries)

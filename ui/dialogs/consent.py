@@ -121,7 +121,7 @@ class ConsentDialog(QDialog):
         self.note.setTabChangesFocus(True)
         self.note.setPlaceholderText("anything you want to remember (optional)")
         self.note.setMaximumHeight(70)
-        self._row(lower, "N&ote:", self.note)
+        self._row(lower, "Not&e:", self.note)
         layout.addLayout(lower)
 
         self.terms_info = QLabel()
