@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QHBoxLayout, QLabel, QLayout, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from guard import APP_NAME
@@ -54,6 +54,7 @@ class ConsentDialog(QDialog):
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # wrapped labels keep their height
         intro = QLabel("Say what you decided about an AI feature in this meeting. The record is kept on this "
                        "computer, with the terms in force today and what the app detected.")
         intro.setWordWrap(True)
@@ -81,11 +82,12 @@ class ConsentDialog(QDialog):
         self.feature.setAccessibleName("AI feature the decision is about")
         self.feature.currentIndexChanged.connect(self._feature_changed)
         self._row(form, "AI &feature:", self.feature)
+        layout.addLayout(form)
         self.feature_info = QLabel()
         self.feature_info.setWordWrap(True)
         self.feature_info.setAccessibleName("About the feature")
-        form.addRow("", self.feature_info)
-        layout.addLayout(form)
+        self.feature_info.setContentsMargins(12, 0, 0, 4)
+        layout.addWidget(self.feature_info)
 
         decision_box = QGroupBox("Your decision")
         decision_box.setAccessibleName("Your decision")
@@ -103,7 +105,6 @@ class ConsentDialog(QDialog):
         lower = QFormLayout()
         self.purposes = QListWidget()
         self.purposes.setAccessibleName("Purposes the decision covers")
-        self.purposes.setMaximumHeight(110)
         self._row(lower, "P&urposes:", self.purposes)
         self.other_purpose = QLineEdit()
         self.other_purpose.setAccessibleName("Other purpose")
@@ -203,6 +204,9 @@ class ConsentDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.purposes.addItem(item)
+        rows = min(max(self.purposes.count(), 1), 6)
+        row_height = max(self.purposes.sizeHintForRow(0), self.purposes.fontMetrics().lineSpacing() + 6)
+        self.purposes.setFixedHeight(rows * row_height + 2 * self.purposes.frameWidth() + 2)
         requester = default_requested_by(feature, provider)
         self.requested_by.setCurrentIndex(max(0, self.requested_by.findData(str(requester))))
 

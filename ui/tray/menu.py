@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QMenu
 
 from ui.tray.menu_model import MenuEntry
 
 
+def readable_info(menu: QMenu) -> None:
+    """Information lines are disabled items; draw them in a readable grey, not the faint default."""
+    palette = menu.palette()
+    text, base = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+    info = QColor(*(round(t * 0.75 + b * 0.25) for t, b in ((text.red(), base.red()), (text.green(), base.green()),
+                                                           (text.blue(), base.blue()))))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, info)
+    menu.setPalette(palette)
+
+
 def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[str, bool], None]) -> None:
     """Replace ``menu``'s contents with ``entries``; triggering one calls ``on_action(id, checked)``."""
     menu.clear()
+    readable_info(menu)
     for entry in entries:
         if entry.separator:
             menu.addSeparator()
@@ -24,6 +36,10 @@ def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[st
         else:
             action = QAction(entry.text, menu)
             action.setEnabled(entry.enabled)
+            if entry.heading:
+                font = action.font()
+                font.setBold(True)
+                action.setFont(font)
             if entry.checkable:
                 action.setCheckable(True)
                 action.setChecked(entry.checked)

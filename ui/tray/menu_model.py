@@ -38,6 +38,7 @@ class MenuEntry:
     checked: bool = False
     children: tuple["MenuEntry", ...] = ()
     separator: bool = False
+    heading: bool = False
 
     @property
     def is_submenu(self) -> bool:
@@ -64,6 +65,10 @@ def esc(text: str) -> str:
 
 def info(text: str) -> MenuEntry:
     return MenuEntry(esc(text), enabled=False)
+
+
+def heading(text: str) -> MenuEntry:
+    return MenuEntry(esc(text), enabled=False, heading=True)
 
 
 def wrapped(text: str, indent: str = "", width: int = WRAP) -> list[MenuEntry]:
@@ -106,19 +111,19 @@ def meeting_title(meeting: MeetingView) -> str:
 
 def meeting_entry(meeting: MeetingView) -> MenuEntry:
     started = meeting.started_at.astimezone().strftime("%H:%M")
-    children: list[MenuEntry] = [info(f"In progress since {started}"), info("Why the app thinks so:")]
+    children: list[MenuEntry] = [info(f"In progress since {started}"), heading("Why the app thinks so")]
     children += [line for evidence in meeting.evidence for line in wrapped(evidence, indent="  ")]
     children += [SEPARATOR, MenuEntry("Record my consent for this meeting…", action=f"{RECORD}:{meeting.session_id}"),
-                 SEPARATOR, info(f"AI features ({len(meeting.features)})")]
+                 SEPARATOR, heading(f"AI features ({len(meeting.features)})")]
     children += [feature_entry(f) for f in meeting.features] or [info("  None listed in the catalog")]
-    children += [SEPARATOR, info(f"Terms in force ({len(meeting.clauses)})")]
+    children += [SEPARATOR, heading(f"Terms in force ({len(meeting.clauses)})")]
     children += [clause_entry(c) for c in meeting.clauses] or [info("  No clauses listed in the catalog")]
     return MenuEntry(esc(meeting_title(meeting)), children=tuple(children))
 
 
 def menu_entries(status: TrayStatus, flags: MenuFlags = MenuFlags()) -> list[MenuEntry]:
     """The whole tray menu for ``status``."""
-    entries: list[MenuEntry] = [info(capitalise(status.headline))]
+    entries: list[MenuEntry] = [heading(capitalise(status.headline))]
     entries += [meeting_entry(m) for m in status.meetings]
     in_meeting = {m.provider_id for m in status.meetings}
     for app in status.apps:
