@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from guard.cli.consent import catalog_warnings
+from guard.cli.consent import catalog_warnings, load_catalog_quietly
 
 
 
@@ -134,10 +134,11 @@ def test_catalog_warns_about_unknown_provider_and_feature(tmp_path, monkeypatch,
         'id = "example-meet"\nname = "Example Meet"\nvendor = "Example"\nkind = "meeting-client"\n'
         'homepage = "https://example.org/"\n')
     monkeypatch.setattr(loader, "shipped_catalog_dir", lambda: shipped)
-    ctx = SimpleNamespace(paths=app_paths())
-    assert catalog_warnings(ctx, "example-meet", None) == []
-    assert catalog_warnings(ctx, "other", None) == ["provider 'other' is not in the catalog; recorded anyway"]
-    assert "no AI feature 'x'" in catalog_warnings(ctx, "example-meet", "x")[0]
+    catalog = load_catalog_quietly(SimpleNamespace(paths=app_paths()))
+    assert catalog_warnings(catalog, "example-meet", None) == []
+    assert catalog_warnings(catalog, "other", None) == ["provider 'other' is not in the catalog; recorded anyway"]
+    assert "no AI feature 'x'" in catalog_warnings(catalog, "example-meet", "x")[0]
+    assert catalog_warnings(None, "other", None) == []
 
 
 def test_erase_without_confirmation_refuses_with_exit_2(consent, app_home):
@@ -152,7 +153,7 @@ def test_erase_with_flag_removes_everything(consent, app_home):
     result = consent("erase", "--yes-erase-all", "--json")
     assert result.returncode == 0, result.stdout
     assert json.loads(result.stdout)["records"] == 1
-    assert list((app_home / "data").iterdir()) == []
+    assert [p for p in (app_home / "data").iterdir() if p.name != "terms"] == []  # the terms store is not consent data
 
 
 def _erase_on_a_terminal(answer: str) -> tuple[int, str]:
