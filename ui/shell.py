@@ -19,7 +19,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from guard.paths import AppPaths, resources_dir
-from guard.presentation.status import TermsChangeView, TrayStatus, tray_status
+from guard.presentation.views import TermsChangeView, TrayStatus, starting_status
 from ui.settings_host import SettingsHost, default_settings_window
 from ui.single_instance import SHOW_SETTINGS
 from ui.tray.menu_model import (AUTOSTART, CHECK_TERMS, OPEN_SETTINGS, OPEN_URL, PAUSE, QUIT, RECORD, RESUME,
@@ -172,10 +172,10 @@ class Shell(QObject):
     def refresh(self) -> None:
         """Recompute the status and push it to the tray or the window."""
         if self.catalog is None:
-            from guard.catalog.loader import Catalog
-
-            status = tray_status(None, Catalog())
+            status = starting_status()
         else:
+            from guard.presentation.status import tray_status
+
             status = tray_status(self.snapshot, self.catalog, tuple(view for view, _ in self.unseen_terms.values()))
         flags = MenuFlags(ready=self.services is not None, checking_terms=self.checking_terms,
                           autostart=self.autostart, problems=tuple(self.problems))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -147,6 +147,8 @@ class TermsWorker(QObject):
         if self._watcher is None and self._services is not None:
             try:
                 self._watcher = self._services.make_terms_watcher()
+                log.info("Terms watcher ready: %d document(s), network %s", len(self._watcher.documents),
+                         "on" if self._watcher.network_enabled else "off")
             except Exception as error:
                 log.exception("The terms watcher could not start")
                 self.problem.emit(f"The terms watcher could not start: {error}")
@@ -297,6 +299,3 @@ class Worker(QObject):
         if not terms_done:
             log.warning("A terms check is still running; not waiting for it")
         return detection_done and terms_done
-
-    def describe(self) -> dict[str, Any]:
-        return {"detection": self._detection_thread.isRunning(), "terms": self._terms_thread.isRunning()}

@@ -23,18 +23,22 @@ class ForkServer:
     def __init__(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen([sys.executable, "-u", "-m", "tests.ledger.writer", "fork-server"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, bufsize=1)
+        self.pending: list[str] = []  # the child's lines that came before the server's "forked"
 
-    def line(self) -> str:
+    def _read(self) -> str:
         text = self.process.stdout.readline()
         assert text, f"the fork server exited (code {self.process.poll()})"
         return text.rstrip("\n")
 
+    def line(self) -> str:
+        return self.pending.pop(0) if self.pending else self._read()
+
     def start(self, path: Path) -> int:
         self.process.stdin.write(f"run {path}\n")
         self.process.stdin.flush()
-        kind, pid = self.line().split()
-        assert kind == "forked"
-        return int(pid)
+        while not (text := self._read()).startswith("forked "):  # the child may speak first
+            self.pending.append(text)
+        return int(text.split()[1])
 
     def close(self, child: int | None = None) -> None:
         if child is not None:  # a failed run may leave its writer appending; stop it so close() returns

@@ -22,7 +22,7 @@ def render_sheet(out: Path, zoom: int = 4) -> Path:
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
 
-    from guard.presentation.status import TrayState
+    from guard.presentation.views import TrayState
     from ui.tray.icons import icon_path
 
     if QGuiApplication.instance() is None:

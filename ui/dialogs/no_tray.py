@@ -10,7 +10,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from guard import APP_NAME
-from guard.presentation.status import TrayStatus
+from guard.presentation.views import TrayStatus
 from ui.tray.icons import state_icon
 from ui.tray.menu import fill_menu
 from ui.tray.menu_model import CHECK_TERMS, OPEN_SETTINGS, PAUSE, QUIT, RECORD, RESUME, MenuEntry

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 
 from guard.paths import resources_dir
-from guard.presentation.status import TrayState
+from guard.presentation.views import TrayState
 
 
 def icon_path(state: TrayState) -> Path:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from guard.presentation.status import ClauseView, FeatureView, MeetingView, TrayStatus, format_pause
-from guard.presentation.wording import capitalise, verified_mark
+from guard.presentation.views import ClauseView, FeatureView, MeetingView, TrayStatus, format_pause
 
 # Action ids. Those ending in ":" take an argument: "record-consent:<session id>".
 RECORD = "record-consent"
@@ -25,6 +24,14 @@ SHOW_TERMS = "show-terms:"
 OPEN_URL = "open-url:"
 
 WRAP = 70
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def verified_mark(verified: bool) -> str:
+    return "" if verified else " (unverified)"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from guard.presentation.status import TrayState, TrayStatus
+from guard.presentation.views import TrayState, TrayStatus
 from ui.tray.icons import state_icon
 from ui.tray.menu import fill_menu
 from ui.tray.menu_model import MenuEntry
