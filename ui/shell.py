@@ -79,6 +79,7 @@ class Shell(QObject):
         self.snapshot: "Snapshot | None" = None
         self.status: TrayStatus | None = None
         self.checking_terms = False
+        self._check_asked = False
         self.autostart: bool | None = None
         self.problems: list[str] = []
         self.unseen_terms: OrderedDict[str, tuple[TermsChangeView, "TermsChanged"]] = OrderedDict()
@@ -244,6 +245,8 @@ class Shell(QObject):
             self.record_consent(notice.session_id)
         elif notice.document_id is not None:
             self.show_terms_change(key.removeprefix("terms:"))
+        else:
+            self.show_settings("terms")
 
     # -- actions ----------------------------------------------------------------------------
     def trigger(self, action: str, checked: bool = False) -> None:
@@ -334,6 +337,7 @@ class Shell(QObject):
         if self.checking_terms:
             return
         self.checking_terms = True
+        self._check_asked = True
         self.refresh()
         self.worker.check_terms_now()
 
@@ -343,11 +347,15 @@ class Shell(QObject):
             self.refresh()
 
     def _on_check_finished(self, report: Any) -> None:
+        from guard.presentation.notices import check_notice
+
         self.checking_terms = False
+        asked, self._check_asked = self._check_asked, False
         if report is not None:
-            failures = len(report.failures)
-            log.info("Terms check finished: %d document(s), %d new version(s) with AI or data-use changes, %d failed",
-                     len(report.checks), len(report.events), failures)
+            log.info("Terms check finished: %d document(s), %d with AI or data-use changes, %d failed",
+                     len(report.checks), len(report.events), len(report.failures))
+            if asked:
+                self._notify(check_notice(report))
         self.refresh()
 
     def _on_problem(self, message: str) -> None:

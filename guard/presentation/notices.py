@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import Provider
@@ -14,13 +15,18 @@ from guard.presentation import wording
 from guard.presentation.status import change_summary, document_display_title, lead_feature
 from guard.settings import NotificationSettings
 
+if TYPE_CHECKING:
+    from guard.terms.watcher import CheckReport
+
 MAX_BODY = 400
+NETWORK_DISABLED = "network-disabled"  # guard.terms.errors.FetchFailure.NETWORK_DISABLED
 
 
 class NoticeKind(StrEnum):
     MEETING_STARTED = "meeting-started"
     NOTETAKER_SEEN = "notetaker-seen"
     TERMS_CHANGED = "terms-changed"
+    TERMS_CHECKED = "terms-checked"  # the answer to "Check terms now"; never muted, the user asked
 
 
 @dataclass(frozen=True)
@@ -92,9 +98,27 @@ def terms_notice(event: TermsChanged, catalog: Catalog) -> Notice:
                   provider_id=event.provider_id, at=event.at, document_id=event.document_id)
 
 
+def check_notice(report: "CheckReport") -> Notice:
+    """What a check the user asked for came to: changes, unchanged documents, failures."""
+    checked = len(report.checks)
+    failures = report.failures
+    changed = len(report.events)
+    if checked and all(check.error_kind == NETWORK_DISABLED for check in failures) and len(failures) == checked:
+        body = ("Nothing was fetched: network access is switched off in the settings ([terms] network_enabled). "
+                "The terms shown are the last stored or shipped versions.")
+    else:
+        parts = [f"{changed} with a change to an AI or data-use clause" if changed else
+                 "no change to an AI or data-use clause"]
+        if failures:
+            parts.append(f"{len(failures)} could not be fetched (see the terms log)")
+        body = f"Checked {checked} document{'s' if checked != 1 else ''}: " + "; ".join(parts) + "."
+    return Notice(kind=NoticeKind.TERMS_CHECKED, key=f"terms-check:{report.at.isoformat()}", title="Terms checked",
+                  body=_clip(body), action_label="Show the terms", provider_id="", at=report.at)
+
+
 def enabled_for(kind: NoticeKind, settings: NotificationSettings) -> bool:
     return {NoticeKind.MEETING_STARTED: settings.meeting_started, NoticeKind.NOTETAKER_SEEN: settings.notetaker_seen,
-            NoticeKind.TERMS_CHANGED: settings.terms_changed}[kind]
+            NoticeKind.TERMS_CHANGED: settings.terms_changed}.get(kind, True)
 
 
 @dataclass

@@ -82,3 +82,21 @@ def test_each_kind_can_be_muted_and_muting_does_not_replay_later(catalog, kind, 
     for other_kind, notice in notices.items():
         assert gate.admit(notice, settings) is (other_kind != kind)
     assert not gate.admit(notices[kind], NotificationSettings()), "unmuting must not replay a muted notice"
+
+
+def test_a_check_the_user_asked_for_is_answered_in_words():
+    from guard.presentation.notices import check_notice
+    from guard.terms.models import FetchResult, WatchedDocument
+    from guard.terms.watcher import CheckReport, DocumentCheck
+
+    document = WatchedDocument("testmeet", "terms", "TestMeet terms", "https://example.org/terms")
+    def check(result, kind=None):
+        return DocumentCheck(document, AT, result, error_kind=kind)
+
+    report = CheckReport(AT, [check(FetchResult.UNCHANGED), check(FetchResult.FAILED, "timeout")])
+    assert check_notice(report).body == ("Checked 2 documents: no change to an AI or data-use clause; "
+                                         "1 could not be fetched (see the terms log).")
+    off = CheckReport(AT, [check(FetchResult.FAILED, "network-disabled")])
+    assert check_notice(off).body.startswith("Nothing was fetched: network access is switched off")
+    gate = NotificationGate()
+    assert gate.admit(check_notice(off), NotificationSettings(terms_changed=False))

@@ -204,3 +204,18 @@ def test_clicking_a_terms_notification_opens_the_change(qtbot, shells, world):
         assert dunst("action", "0").returncode == 0
     assert calls == [("testmeet", "terms")]
     assert shell.unseen_terms == {}
+
+
+def test_check_terms_now_runs_in_the_worker_and_answers_with_a_notification(qtbot, shells, world):
+    shell = shells.make(world.paths)  # world's settings switch the network off: nothing leaves this machine
+    with qtbot.waitSignal(shell.services_ready, timeout=20000):
+        shell.start()
+    with qtbot.waitSignal(shell.notifier.sent, check_params_cb=lambda key: key.startswith("terms-check:"),
+                          timeout=30000):
+        find_action(shell.tray.menu, "Check terms now").trigger()
+        assert shell.checking_terms
+        assert find_action(shell.tray.menu, "Checking terms…") is not None
+    qtbot.waitUntil(lambda: not shell.checking_terms, timeout=5000)
+    (notice,) = [n for k, n in shell.notices.items() if k.startswith("terms-check:")]
+    assert notice.body.startswith("Nothing was fetched: network access is switched off")
+    assert find_action(shell.tray.menu, "Check terms now") is not None

@@ -94,7 +94,7 @@ class FreedesktopNotifier(Notifier):
         body = html.escape(notice.body, quote=False) if "body-markup" in self.capabilities else notice.body
         actions = [DEFAULT_ACTION, notice.action_label, BUTTON_ACTION, notice.action_label] \
             if "actions" in self.capabilities else []
-        hints = {"desktop-entry": ("s", APP_RDNS_ID), "category": ("s", "presence")}
+        hints = {"desktop-entry": ("s", APP_RDNS_ID)}
         args = (APP_NAME, 0, self._icon, notice.title, body, actions, hints, -1)
         future = self._executor.submit(self._call, "Notify", "susssasa{sv}i", args)
         future.add_done_callback(lambda done, key=notice.key: self._reply.emit(key, done))
