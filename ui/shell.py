@@ -297,27 +297,12 @@ class Shell(QObject):
         return dialog
 
     def _context(self, session_id: str | None) -> "ConsentContext":
-        """What the dialog starts from: the named session, else the one meeting in progress,
-        else the latest meeting seen, else nothing."""
-        from guard.presentation.consent_form import ConsentContext
+        from guard.presentation.consent_form import choose_context
 
-        if session_id is None and self.status is not None and len(self.status.meetings) == 1:
-            session_id = self.status.meetings[0].session_id
-        if session_id is None and self.contexts:
-            session_id = next(reversed(self.contexts))
-        live = self.snapshot.meetings if self.snapshot is not None else ()
-        session = next((s for s in live if s.session_id == session_id), None) if session_id else None
-        if session is not None:  # in progress: its evidence is the latest
-            return ConsentContext(provider_id=session.provider_id, meeting_title=session.title,
-                                  meeting_link=session.url, occurred_at=session.started_at,
-                                  evidence=session.evidence, session_id=session.session_id)
-        item = self.contexts.get(session_id) if session_id else None
-        if item is not None:
-            event = item.event
-            return ConsentContext(provider_id=event.provider_id, meeting_title=getattr(event, "meeting_title", None),
-                                  meeting_link=getattr(event, "meeting_url", None), occurred_at=event.at,
-                                  evidence=event.evidence, session_id=event.session_id)
-        return ConsentContext()
+        snapshot = self.snapshot
+        watching = snapshot is not None and snapshot.enabled and snapshot.paused_until is None
+        return choose_context(session_id, snapshot.meetings if watching else (),  # type: ignore[union-attr]
+                              {sid: item.event for sid, item in self.contexts.items()})
 
     def _forget(self, dialog: "ConsentDialog") -> None:
         if dialog in self.dialogs:

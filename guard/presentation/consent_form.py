@@ -3,13 +3,19 @@ dialog shows these lists and hands the user's answers back to :func:`build_draft
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from guard.catalog.models import Actor, AiFeature, Provider, ProviderKind, TrainsModels
 from guard.events import Evidence
 from guard.ledger.models import Decision, Meeting, RecordDraft, RequestedBy
 from guard.presentation import wording
+
+if TYPE_CHECKING:
+    from guard.events import DetectionEvent
+    from guard.monitor import ActiveSession
 
 DECISIONS: tuple[tuple[Decision, str], ...] = (
     (Decision.GIVEN, "I &consented"),
@@ -75,6 +81,29 @@ class ConsentContext:
     occurred_at: datetime | None = None
     evidence: tuple[Evidence, ...] = ()
     session_id: str | None = None
+
+
+def choose_context(session_id: str | None, in_progress: Sequence["ActiveSession"],
+                   seen: Mapping[str, "DetectionEvent"]) -> ConsentContext:
+    """What the form is about: the named session, else the one meeting in progress, else the
+    meeting seen last (``seen`` is oldest first), else nothing. A meeting still in progress
+    gives its latest evidence."""
+    if session_id is None and len(in_progress) == 1:
+        session_id = in_progress[0].session_id
+    if session_id is None and seen:
+        session_id = list(seen)[-1]
+    if session_id is None:
+        return ConsentContext()
+    session = next((s for s in in_progress if s.session_id == session_id), None)
+    if session is not None:
+        return ConsentContext(provider_id=session.provider_id, meeting_title=session.title, meeting_link=session.url,
+                              occurred_at=session.started_at, evidence=session.evidence, session_id=session_id)
+    event = seen.get(session_id)
+    if event is not None:
+        return ConsentContext(provider_id=event.provider_id, meeting_title=getattr(event, "meeting_title", None),
+                              meeting_link=getattr(event, "meeting_url", None), occurred_at=event.at,
+                              evidence=event.evidence, session_id=session_id)
+    return ConsentContext()
 
 
 @dataclass(frozen=True)

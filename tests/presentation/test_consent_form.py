@@ -38,3 +38,21 @@ def test_evidence_is_dropped_when_the_user_picks_another_provider():
     context = ConsentContext(provider_id="testmeet", evidence=(window(),))
     draft = build_draft(ConsentAnswers(provider_id="zoom", decision=Decision.GIVEN), context)
     assert draft.evidence == ()
+
+
+def test_the_form_is_about_the_named_or_only_or_latest_meeting():
+    from guard.events import MeetingStarted
+    from guard.presentation.consent_form import choose_context
+    from tests.presentation.conftest import session
+
+    live = session("testmeet", "TestMeet", "live", window(), title="Live one")
+    ended = MeetingStarted(provider_id="plaincall", at=AT, session_id="ended", evidence=(window(),),
+                           meeting_title="Earlier call")
+    older = MeetingStarted(provider_id="testmeet", at=AT, session_id="older")
+    seen = {"older": older, "ended": ended}
+    assert choose_context(None, [live], seen).meeting_title == "Live one"
+    assert choose_context("ended", [live], seen).meeting_title == "Earlier call"
+    assert choose_context(None, [], seen).session_id == "ended"
+    other = session("plaincall", "PlainCall", "other", title="Other")
+    assert choose_context(None, [live, other], {}) == ConsentContext()
+    assert choose_context("gone", [], {}) == ConsentContext()
