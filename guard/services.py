@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from guard.catalog.loader import Catalog, CatalogProblem, load_catalog
-from guard.ledger import Ledger, Record, RecordDraft, TermsRef, open_ledger
-from guard.monitor import Monitor
 from guard.paths import AppPaths
 from guard.settings import Settings, SettingsIssue, SettingsStore
-from guard.terms import TermsStore, TermsWatcher
+from guard.terms.store import TermsStore
 from guard.terms_in_force import terms_in_force, with_terms_in_force
+
+if TYPE_CHECKING:  # loaded on first use: the tray app starts without the keyring, HTTP client or parser
+    from guard.ledger import Ledger, Record, RecordDraft, TermsRef
+    from guard.monitor import Monitor
+    from guard.terms.watcher import TermsWatcher
 
 log = logging.getLogger(__name__)
 
@@ -33,41 +37,49 @@ class Services:
         self.paths = paths.with_data_dir(self.settings.general.data_dir or None).ensure()
         self.catalog: Catalog = load_catalog(user=paths.user_catalog_dir)
         self.terms = TermsStore.open(self.paths)
-        self._ledger: Ledger | None = None
+        self._ledger: "Ledger | None" = None
         self._lock = threading.Lock()
 
     @property
     def catalog_problems(self) -> list[CatalogProblem]:
         return self.catalog.problems
 
-    def ledger(self) -> Ledger:
+    def ledger(self) -> "Ledger":
         """The consent ledger, opened on first use. Raises LedgerError with a readable message
         (e.g. a damaged file), which the UI shows; nothing is created or repaired silently."""
+        from guard.ledger import open_ledger
+
         with self._lock:
             if self._ledger is None:
                 self._ledger = open_ledger(self.paths)
             return self._ledger
 
-    def reader(self) -> Ledger:
+    def reader(self) -> "Ledger":
         """A second, private connection to the same ledger for one long read on a worker thread
         (verify, counts over every record), so reads on the GUI thread never wait behind it.
         The caller closes it. Raises LedgerError like :meth:`ledger`."""
+        from guard.ledger import open_ledger
+
         self.ledger()  # the main one first: a damaged file is reported once, the same way
         return open_ledger(self.paths)
 
-    def record_decision(self, draft: RecordDraft) -> Record:
+    def record_decision(self, draft: "RecordDraft") -> "Record":
         """Append a decision with the terms versions in force; returns the stored record."""
         return self.ledger().append(with_terms_in_force(draft, self.catalog, self.terms))
 
-    def terms_in_force(self, provider_id: str) -> tuple[TermsRef, ...]:
+    def terms_in_force(self, provider_id: str) -> "tuple[TermsRef, ...]":
         return terms_in_force(self.catalog, self.terms, provider_id)
 
-    def make_monitor(self) -> Monitor:
+    def make_monitor(self) -> "Monitor":
         """A monitor for the worker thread (call its ``close()`` when done)."""
+        from guard.monitor import Monitor
+
         return Monitor(self.catalog, self.settings)
 
-    def make_terms_watcher(self) -> TermsWatcher:
+    def make_terms_watcher(self) -> "TermsWatcher":
         """A terms watcher for the worker thread."""
+        from guard.terms.watcher import TermsWatcher
+
         return TermsWatcher.from_app(self.paths, self.settings, self.catalog)
 
     def save_settings(self, settings: Settings) -> None:

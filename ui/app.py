@@ -1,70 +1,35 @@
-"""Start the tray app: one instance per user, a tray icon, a settings window on demand."""
+"""Start the tray app: one instance per user; the tray icon first, everything else after.
+
+Start-up order keeps the icon quick to appear: Qt and the tray icon, then (in the detection
+thread) the catalog, stores and monitor; the ledger opens only when a decision is saved.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
-import sys
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMainWindow, QLabel, QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication
 
-from guard import APP_NAME, __version__
-from guard.paths import AppPaths, resources_dir
-from guard.settings import SettingsStore
+from guard import APP_NAME, APP_RDNS_ID, __version__
+from guard.paths import AppPaths
+from ui.settings_host import SETTINGS_TITLE
 from ui.single_instance import SHOW_SETTINGS, InstanceServer, hand_off, server_name
+from ui.tray.icons import app_icon
 
 log = logging.getLogger(__name__)
 
-SETTINGS_TITLE = f"{APP_NAME} Settings"
-
-
-def app_icon() -> QIcon:
-    return QIcon(str(resources_dir() / "icons" / "meeting-privacy-guard.svg"))
-
-
-class Shell:
-    """Owns the app's top-level objects for one run."""
-
-    def __init__(self, paths: AppPaths) -> None:
-        self.paths = paths
-        self.settings = SettingsStore(paths.settings_file).load_and_repair()
-        self.settings_window = QMainWindow()
-        self.settings_window.setWindowTitle(SETTINGS_TITLE)
-        self.settings_window.setCentralWidget(QLabel(f"{APP_NAME} {__version__}"))
-        self.tray = QSystemTrayIcon(app_icon())
-        self.tray.setToolTip(f"{APP_NAME}: idle")
-        menu = QMenu()
-        menu.addAction("Open settings", self.show_settings)
-        menu.addSeparator()
-        menu.addAction("Quit", QApplication.quit)
-        self.tray.setContextMenu(menu)
-        self._menu = menu
-
-    def start(self) -> None:
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray.show()
-        else:
-            log.warning("No system tray on this desktop; showing the settings window instead.")
-            self.show_settings()
-
-    def handle_command(self, command: str) -> None:
-        if command == SHOW_SETTINGS:
-            self.show_settings()
-
-    def show_settings(self) -> None:
-        log.info("Showing the settings window")
-        self.settings_window.show()
-        self.settings_window.raise_()
-        self.settings_window.activateWindow()
+__all__ = ["SETTINGS_TITLE", "run_app"]
 
 
 def run_app(paths: AppPaths) -> int:
-    """Run the tray app until Quit; a second start hands over to the first and returns 0."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    """Run the tray app until Quit (or SIGTERM); a second start hands over to the first and returns 0."""
+    app = QApplication.instance() or QApplication(["meeting-guard"])  # argv[0] names the X11 WM_CLASS
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_RDNS_ID)  # Wayland and task managers match windows to the .desktop file
     app.setQuitOnLastWindowClosed(False)
     name = server_name(paths.config_dir)
     if hand_off(name, SHOW_SETTINGS):
@@ -72,6 +37,8 @@ def run_app(paths: AppPaths) -> int:
         return 0
     paths.ensure()
     app.setWindowIcon(app_icon())
+    from ui.shell import Shell
+
     shell = Shell(paths)
     server = InstanceServer(name)
     server.command_received.connect(shell.handle_command)
@@ -79,7 +46,16 @@ def run_app(paths: AppPaths) -> int:
     _quit_on_signals(app)
     log.info("%s %s started", APP_NAME, __version__)
     code = app.exec()
+    log.info("Stopping")
+    clean = shell.shutdown()
     server.close()
+    if not clean:
+        # A terms fetch is still in flight (it can take up to its deadline); its thread cannot
+        # be stopped from outside, and Qt aborts when a running QThread is destroyed.
+        log.warning("Exiting without waiting for the terms check")
+        logging.shutdown()
+        os._exit(code)
+    log.info("%s stopped", APP_NAME)
     return code
 
 

@@ -13,11 +13,9 @@ import logging
 import sys
 
 from guard import APP_NAME, __version__
-from guard.cli.context import CliContext
 from guard.errors import GuardError
 from guard.logs import setup_logging
 from guard.paths import app_paths
-from guard.settings import SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +46,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_tray_start(argv: list[str]) -> bool:
+    return all(arg in ("-v", "--verbose") for arg in argv)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if _is_tray_start(argv):
+        # The tray app: skip importing every subcommand and pydantic, so the icon shows sooner.
+        paths = app_paths()
+        setup_logging(paths.log_file, verbose=bool(argv))
+        from ui.app import run_app
+
+        return run_app(paths)
+
+    from guard.cli.context import CliContext
+    from guard.settings import SettingsStore
+
     parser = build_parser()
     args = parser.parse_args(argv)
     paths = app_paths()

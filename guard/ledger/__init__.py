@@ -13,19 +13,41 @@ Typical use::
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from guard.ledger.erase import EraseReport, erase_ledger
-from guard.ledger.errors import (LedgerBusyError, LedgerCorruptError, LedgerError, LedgerFullError,
-                                 LedgerInputError, LedgerKeyError, RecordNotFoundError)
-from guard.ledger.files import KEY_FILE, LEDGER_FILE
-from guard.ledger.keys import KeyState, KeyStatus, KeyStorage
-from guard.ledger.models import Decision, EvidenceItem, Meeting, Record, RecordDraft, RequestedBy, StoredRecord, TermsRef
-from guard.ledger.query import Order, RecordFilter
-from guard.ledger.status import EffectiveStatus
-from guard.ledger.store import Ledger
-from guard.ledger.verify import Problem, ProblemKind, VerifyReport
 from guard.paths import AppPaths
+
+if TYPE_CHECKING:
+    from guard.ledger.erase import EraseReport, erase_ledger
+    from guard.ledger.errors import (LedgerBusyError, LedgerCorruptError, LedgerError, LedgerFullError,
+                                     LedgerInputError, LedgerKeyError, RecordNotFoundError)
+    from guard.ledger.files import KEY_FILE, LEDGER_FILE
+    from guard.ledger.keys import KeyState, KeyStatus, KeyStorage
+    from guard.ledger.models import (Decision, EvidenceItem, Meeting, Record, RecordDraft, RequestedBy,
+                                     StoredRecord, TermsRef)
+    from guard.ledger.query import Order, RecordFilter
+    from guard.ledger.status import EffectiveStatus
+    from guard.ledger.store import Ledger
+    from guard.ledger.verify import Problem, ProblemKind, VerifyReport
+
+# Names are imported from their modules on first use, so importing the record types (e.g. for
+# the consent form) does not load the keyring and the store; the tray app opens the ledger
+# only when a decision is saved.
+_WHERE = {
+    "EraseReport": "erase", "erase_ledger": "erase",
+    "LedgerBusyError": "errors", "LedgerCorruptError": "errors", "LedgerError": "errors", "LedgerFullError": "errors",
+    "LedgerInputError": "errors", "LedgerKeyError": "errors", "RecordNotFoundError": "errors",
+    "KEY_FILE": "files", "LEDGER_FILE": "files",
+    "KeyState": "keys", "KeyStatus": "keys", "KeyStorage": "keys",
+    "Decision": "models", "EvidenceItem": "models", "Meeting": "models", "Record": "models", "RecordDraft": "models",
+    "RequestedBy": "models", "StoredRecord": "models", "TermsRef": "models",
+    "Order": "query", "RecordFilter": "query",
+    "EffectiveStatus": "status",
+    "Ledger": "store",
+    "Problem": "verify", "ProblemKind": "verify", "VerifyReport": "verify",
+}
 
 __all__ = [
     "KEY_FILE", "LEDGER_FILE", "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus", "KeyStorage", "Ledger",
@@ -35,11 +57,24 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'guard.ledger' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f"guard.ledger.{module}"), name)
+    globals()[name] = value
+    return value
+
+
 def ledger_path(paths: AppPaths) -> Path:
     """Where the ledger lives: ``<data folder>/ledger.sqlite3``."""
+    from guard.ledger.files import LEDGER_FILE
+
     return paths.data_dir / LEDGER_FILE
 
 
-def open_ledger(paths: AppPaths, *, busy_timeout: float = 10.0) -> Ledger:
+def open_ledger(paths: AppPaths, *, busy_timeout: float = 10.0) -> "Ledger":
     """Open (or create) the user's ledger in the data folder."""
+    from guard.ledger.store import Ledger
+
     return Ledger.open(ledger_path(paths), busy_timeout=busy_timeout)

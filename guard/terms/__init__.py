@@ -15,14 +15,35 @@ What the rest of the app calls::
     store.fetch_log("zoom")                             # every request made, failures included
 """
 
-from guard.terms.analysis import AnalysedChange, analyse
-from guard.terms.declarations import Declaration, load_declaration, parse_declaration
-from guard.terms.errors import DeclarationError, FetchFailure, TermsError, TermsFetchError, TermsStoreError
-from guard.terms.extract import ExtractError, extract
-from guard.terms.fetch import Fetcher, FetchPolicy
-from guard.terms.models import FetchRecord, FetchResult, SelectMode, Version, WatchedDocument
-from guard.terms.store import TermsStore
-from guard.terms.watcher import CheckReport, DocumentCheck, TermsWatcher
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from guard.terms.analysis import AnalysedChange, analyse
+    from guard.terms.declarations import Declaration, load_declaration, parse_declaration
+    from guard.terms.errors import DeclarationError, FetchFailure, TermsError, TermsFetchError, TermsStoreError
+    from guard.terms.extract import ExtractError, extract
+    from guard.terms.fetch import Fetcher, FetchPolicy
+    from guard.terms.models import FetchRecord, FetchResult, SelectMode, Version, WatchedDocument
+    from guard.terms.store import TermsStore
+    from guard.terms.watcher import CheckReport, DocumentCheck, TermsWatcher
+
+# Names are imported from their modules on first use: opening the store (the tray app's first
+# second) must not load the HTTP client and the HTML parser, which only a check needs.
+_WHERE = {
+    "AnalysedChange": "analysis", "analyse": "analysis",
+    "Declaration": "declarations", "load_declaration": "declarations", "parse_declaration": "declarations",
+    "DeclarationError": "errors", "FetchFailure": "errors", "TermsError": "errors", "TermsFetchError": "errors",
+    "TermsStoreError": "errors",
+    "ExtractError": "extract", "extract": "extract",
+    "Fetcher": "fetch", "FetchPolicy": "fetch",
+    "FetchRecord": "models", "FetchResult": "models", "SelectMode": "models", "Version": "models",
+    "WatchedDocument": "models",
+    "TermsStore": "store",
+    "CheckReport": "watcher", "DocumentCheck": "watcher", "TermsWatcher": "watcher",
+}
 
 __all__ = [
     "AnalysedChange", "CheckReport", "Declaration", "DeclarationError", "DocumentCheck", "ExtractError",
@@ -30,3 +51,12 @@ __all__ = [
     "TermsFetchError", "TermsStore", "TermsStoreError", "TermsWatcher", "Version", "WatchedDocument", "analyse",
     "extract", "load_declaration", "parse_declaration",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'guard.terms' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f"guard.terms.{module}"), name)
+    globals()[name] = value
+    return value

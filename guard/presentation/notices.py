@@ -1,0 +1,144 @@
+"""Desktop notifications: what each one says (derived from the catalog) and whether it is
+shown at all (muted kinds, no repeats). Pure: the UI hands events in and shows the notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from guard.catalog.loader import Catalog
+from guard.catalog.models import Provider
+from guard.events import MeetingStarted, NotetakerSeen, TermsChanged
+from guard.presentation import wording
+from guard.presentation.status import change_summary, document_display_title, lead_feature
+from guard.settings import NotificationSettings
+
+if TYPE_CHECKING:
+    from guard.terms.watcher import CheckReport
+
+MAX_BODY = 400
+NETWORK_DISABLED = "network-disabled"  # guard.terms.errors.FetchFailure.NETWORK_DISABLED
+
+
+class NoticeKind(StrEnum):
+    MEETING_STARTED = "meeting-started"
+    NOTETAKER_SEEN = "notetaker-seen"
+    TERMS_CHANGED = "terms-changed"
+    TERMS_CHECKED = "terms-checked"  # the answer to "Check terms now"; never muted, the user asked
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification. ``key`` identifies what it is about (a meeting, a terms version);
+    ``action_label`` names the button that does what clicking the notification does."""
+
+    kind: NoticeKind
+    key: str
+    title: str
+    body: str
+    action_label: str
+    provider_id: str
+    at: datetime
+    session_id: str | None = None
+    document_id: str | None = None
+    meeting_title: str | None = None
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_BODY else text[: MAX_BODY - 1].rstrip() + "…"
+
+
+def _features_sentence(provider: Provider) -> str:
+    feature = lead_feature(provider)
+    if feature is None:
+        return f"The catalog lists no AI features for {provider.name}."
+    sentence = wording.feature_sentence(feature, provider)
+    more = len(provider.ai_features) - 1
+    if more:
+        sentence += f" {more} more AI feature{'s' if more > 1 else ''} in the tray menu."
+    return sentence
+
+
+def meeting_notice(event: MeetingStarted, provider: Provider) -> Notice:
+    """'Zoom meeting detected' + who can turn on which AI feature and what you can do."""
+    title = f"{provider.name} meeting detected"
+    if event.meeting_title:
+        title += f": {event.meeting_title}"
+    return Notice(kind=NoticeKind.MEETING_STARTED, key=f"meeting:{event.session_id}", title=title,
+                  body=_clip(_features_sentence(provider)), action_label="Record my decision…",
+                  provider_id=provider.id, at=event.at, session_id=event.session_id,
+                  meeting_title=event.meeting_title)
+
+
+def notetaker_notice(event: NotetakerSeen, provider: Provider) -> Notice:
+    """An AI note-taker runs on this computer: what it does and what others in the meeting can do."""
+    feature = lead_feature(provider)
+    if feature is None:
+        body = f"{provider.name} is an AI note-taker; the catalog lists no details of its features."
+    else:
+        body = (f"{wording.short_name(feature.name)}: {feature.description} "
+                f"{wording.capitalise(wording.who_can_turn_on(feature, provider))} turns it on; for others in the "
+                f"meeting, {wording.what_you_can_do(feature).replace('you can', 'they can', 1)}.")
+    return Notice(kind=NoticeKind.NOTETAKER_SEEN, key=f"notetaker:{event.session_id}",
+                  title=f"AI note-taker running: {provider.name}", body=_clip(body),
+                  action_label="Record my decision…", provider_id=provider.id, at=event.at,
+                  session_id=event.session_id)
+
+
+def terms_notice(event: TermsChanged, catalog: Catalog) -> Notice:
+    """'Zoom Terms of Service changed' + the change in the provider's own words."""
+    provider = catalog.get(event.provider_id)
+    name = provider.name if provider else event.provider_id
+    document = provider.document(event.document_id) if provider else None
+    title = f"{document_display_title(name, document.title if document else event.document_id)} changed"
+    return Notice(kind=NoticeKind.TERMS_CHANGED, key=f"terms:{event.provider_id}/{event.document_id}/{event.new_sha256}",
+                  title=title, body=_clip(change_summary(event.changes)), action_label="Show the change",
+                  provider_id=event.provider_id, at=event.at, document_id=event.document_id)
+
+
+def check_notice(report: "CheckReport") -> Notice:
+    """What a check the user asked for came to: changes, unchanged documents, failures."""
+    checked = len(report.checks)
+    failures = report.failures
+    changed = len(report.events)
+    if checked and all(check.error_kind == NETWORK_DISABLED for check in failures) and len(failures) == checked:
+        body = ("Nothing was fetched: network access is switched off in the settings ([terms] network_enabled). "
+                "The terms shown are the last stored or shipped versions.")
+    else:
+        parts = [f"{changed} with a change to an AI or data-use clause" if changed else
+                 "no change to an AI or data-use clause"]
+        if failures:
+            parts.append(f"{len(failures)} could not be fetched (see the terms log)")
+        body = f"Checked {checked} document{'s' if checked != 1 else ''}: " + "; ".join(parts) + "."
+    return Notice(kind=NoticeKind.TERMS_CHECKED, key=f"terms-check:{report.at.isoformat()}", title="Terms checked",
+                  body=_clip(body), action_label="Show the terms", provider_id="", at=report.at)
+
+
+def enabled_for(kind: NoticeKind, settings: NotificationSettings) -> bool:
+    return {NoticeKind.MEETING_STARTED: settings.meeting_started, NoticeKind.NOTETAKER_SEEN: settings.notetaker_seen,
+            NoticeKind.TERMS_CHANGED: settings.terms_changed}.get(kind, True)
+
+
+@dataclass
+class NotificationGate:
+    """Says whether a notice is shown: never twice for one meeting (session) or terms version,
+    not again for the same meeting (provider and title) restarting within ``quiet``, never
+    for a muted kind. A muted notice still counts as seen, so unmuting replays nothing."""
+
+    quiet: timedelta = timedelta(minutes=10)
+    _seen: set[str] = field(default_factory=set)
+    _recent: dict[tuple[str, str], datetime] = field(default_factory=dict)
+
+    def admit(self, notice: Notice, settings: NotificationSettings) -> bool:
+        if notice.key in self._seen:
+            return False
+        self._seen.add(notice.key)
+        if notice.kind == NoticeKind.MEETING_STARTED:
+            meeting = (notice.provider_id, notice.meeting_title or "")
+            last = self._recent.get(meeting)
+            self._recent[meeting] = notice.at
+            if last is not None and notice.at - last < self.quiet:
+                return False
+        return enabled_for(notice.kind, settings)

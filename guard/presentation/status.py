@@ -1,0 +1,185 @@
+"""The tray's status: which state wins, what the tooltip says, and what the menu lists for
+each meeting (evidence, AI features, clauses in force). Values in, values out.
+
+State priority, highest first (the icon shows one state; the tooltip mentions the others):
+
+1. ``ai-meeting``: a meeting is in progress and its provider lists AI features, or an AI
+   note-taker runs on this computer during a meeting.
+2. ``meeting``: a meeting is in progress.
+3. ``terms-changed``: a terms change the user has not looked at yet.
+4. ``client-open``: a meeting client or note-taker runs, no meeting detected.
+5. ``paused``: monitoring is paused or switched off (what was seen before is not shown).
+6. ``idle``: nothing detected.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
+
+from guard import APP_NAME
+from guard.catalog.loader import Catalog
+from guard.catalog.models import AiFeature, Clause, Provider, ProviderKind
+from guard.events import ClauseChange, TermsChanged
+from guard.presentation import wording
+from guard.presentation.views import (AppView, ClauseView, FeatureView, MeetingView, SourceView, TermsChangeView,
+                                      TrayState, TrayStatus, document_display_title, format_pause, starting_status)
+
+if TYPE_CHECKING:
+    from guard.monitor import ActiveSession, Snapshot
+
+__all__ = [  # the view values live in guard.presentation.views; imported here for one-stop use
+    "AppView", "ClauseView", "FeatureView", "MeetingView", "SourceView", "TermsChangeView", "TrayState", "TrayStatus",
+    "change_summary", "clause_view", "document_display_title", "feature_view", "format_pause", "has_ai",
+    "lead_feature", "meeting_view", "starting_status", "terms_change_view", "tray_status",
+]
+
+
+# -- views of catalog entries ---------------------------------------------------------------
+
+def feature_view(feature: AiFeature, provider: Provider) -> FeatureView:
+    return FeatureView(
+        id=feature.id, name=feature.name, description=feature.description,
+        who_can_turn_on=wording.who_can_turn_on(feature, provider), you_can=wording.what_you_can_do(feature),
+        participant_notice=feature.participant_notice, trains_models=wording.trains_models(feature),
+        verified=feature.verified,
+        sources=tuple(SourceView(s.title or (s.url.host or str(s.url)), str(s.url), s.checked.isoformat())
+                      for s in feature.sources),
+    )
+
+
+def clause_view(clause: Clause) -> ClauseView:
+    return ClauseView(id=clause.id, label=wording.clause_label(clause), quote=clause.quote, summary=clause.summary,
+                      verified=clause.verified, source=str(clause.source), checked=clause.checked.isoformat(),
+                      effective_from=clause.effective_from.isoformat())
+
+
+def meeting_view(session: "ActiveSession", provider: Provider | None, today: date) -> MeetingView:
+    features = tuple(feature_view(f, provider) for f in provider.ai_features) if provider else ()
+    clauses = tuple(clause_view(c) for c in provider.clauses_in_force(today)) if provider else ()
+    return MeetingView(session_id=session.session_id, provider_id=session.provider_id,
+                       provider_name=session.provider_name, title=session.title, url=session.url,
+                       started_at=session.started_at,
+                       evidence=tuple(wording.evidence_line(e) for e in session.evidence),
+                       features=features, clauses=clauses)
+
+
+def terms_change_view(event: TermsChanged, catalog: Catalog) -> TermsChangeView:
+    provider = catalog.get(event.provider_id)
+    document = provider.document(event.document_id) if provider else None
+    return TermsChangeView(
+        provider_id=event.provider_id, provider_name=provider.name if provider else event.provider_id,
+        document_id=event.document_id, document_title=document.title if document else event.document_id,
+        new_sha256=event.new_sha256, summary=change_summary(event.changes),
+    )
+
+
+def change_summary(changes: tuple[ClauseChange, ...], limit: int = 300) -> str:
+    """The first change in the provider's own words (its summary), and how many more there are."""
+    if not changes:
+        return "The wording changed."
+    first = changes[0]
+    text = first.summary or f"A clause about {wording.topics_phrase(first.topics) or 'data use'} changed."
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    more = len(changes) - 1
+    if more:
+        text += f" (and {more} more change{'s' if more > 1 else ''})"
+    return text
+
+
+# -- the status -------------------------------------------------------------------------------
+
+def has_ai(provider: Provider | None) -> bool:
+    return provider is not None and bool(provider.ai_features)
+
+
+def lead_feature(provider: Provider) -> AiFeature | None:
+    """The feature a participant hears about first: the catalog lists the most relevant first."""
+    return provider.ai_features[0] if provider.ai_features else None
+
+
+def _names(names: list[str]) -> str:
+    unique = list(dict.fromkeys(names))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return f"{', '.join(unique[:-1])} and {unique[-1]}"
+
+
+def tray_status(snapshot: "Snapshot | None", catalog: Catalog, terms_changes: tuple[TermsChangeView, ...] = (),
+                today: date | None = None) -> TrayStatus:
+    """What the tray shows for ``snapshot`` (None: the monitor has not reported yet)."""
+    today = today or datetime.now(timezone.utc).astimezone().date()
+    enabled = snapshot.enabled if snapshot is not None else True
+    paused_until = snapshot.paused_until if snapshot is not None else None
+    watching = snapshot is not None and enabled and paused_until is None
+    meetings = tuple(meeting_view(s, catalog.get(s.provider_id), today) for s in snapshot.meetings) if watching else ()
+    apps = tuple(_app_view(s, catalog.get(s.provider_id)) for s in snapshot.apps) if watching else ()
+    problems = tuple(f"{p.name} check unavailable: {p.reason}" for p in snapshot.unavailable) if snapshot else ()
+
+    notetakers = [app.provider_name for app in apps if app.notetaker]
+    ai_meetings = [m for m in meetings if has_ai(catalog.get(m.provider_id))]
+    if meetings and (ai_meetings or notetakers):
+        state = TrayState.AI_MEETING
+    elif meetings:
+        state = TrayState.MEETING
+    elif terms_changes:
+        state = TrayState.TERMS_CHANGED
+    elif apps:
+        state = TrayState.CLIENT_OPEN
+    elif not enabled or paused_until is not None:
+        state = TrayState.PAUSED
+    else:
+        state = TrayState.IDLE
+
+    headline, detail = _words(state, meetings, ai_meetings, apps, notetakers, terms_changes, catalog,
+                              enabled, paused_until, snapshot is None)
+    lines = [f"{APP_NAME}: {headline}" + (f" — {detail}" if detail else "")]
+    if terms_changes and state != TrayState.TERMS_CHANGED:
+        lines.append("Terms changed: " + _names([c.display_title for c in terms_changes]))
+    if state != TrayState.PAUSED and not enabled:
+        lines.append("Monitoring is switched off in the settings.")
+    elif state != TrayState.PAUSED and paused_until is not None:
+        lines.append(f"Monitoring paused {format_pause(paused_until)}.")
+    return TrayStatus(state=state, headline=headline, tooltip="\n".join(lines), meetings=meetings, apps=apps,
+                      terms_changes=terms_changes, paused_until=paused_until, enabled=enabled, problems=problems)
+
+
+def _app_view(session: "ActiveSession", provider: Provider | None) -> AppView:
+    return AppView(session_id=session.session_id, provider_id=session.provider_id,
+                   provider_name=session.provider_name,
+                   notetaker=provider is not None and provider.kind == ProviderKind.NOTETAKER,
+                   evidence=tuple(wording.evidence_line(e) for e in session.evidence))
+
+
+def _words(state: TrayState, meetings: tuple[MeetingView, ...], ai_meetings: list[MeetingView],
+           apps: tuple[AppView, ...], notetakers: list[str], terms_changes: tuple[TermsChangeView, ...],
+           catalog: Catalog, enabled: bool, paused_until: datetime | None, starting: bool) -> tuple[str, str]:
+    """(headline, detail) for the tooltip and the menu's first line."""
+    if state in (TrayState.AI_MEETING, TrayState.MEETING):
+        names = _names([m.provider_name for m in meetings])
+        headline = f"{names} meeting{'s' if len(meetings) > 1 else ''} in progress"
+        if ai_meetings:
+            provider = catalog.get(ai_meetings[0].provider_id)
+            feature = lead_feature(provider) if provider else None
+            if provider is not None and feature is not None:
+                detail = (f"{wording.short_name(feature.name)} can be turned on by "
+                          f"{wording.who_can_turn_on(feature, provider)}")
+                return headline, detail
+        if notetakers:
+            return headline, f"AI note-taker running: {_names(notetakers)}"
+        return headline, "no AI features listed for it"
+    if state == TrayState.TERMS_CHANGED:
+        names = _names([c.display_title for c in terms_changes])
+        return f"terms changed: {names}", "open the menu to see the change"
+    if state == TrayState.CLIENT_OPEN:
+        names = _names([a.provider_name for a in apps])
+        verb = "are" if len({a.provider_name for a in apps}) > 1 else "is"
+        return f"{names} {verb} open", "no meeting detected"
+    if state == TrayState.PAUSED:
+        if not enabled:
+            return "monitoring is switched off", "turn it on in the settings"
+        return f"monitoring paused {format_pause(paused_until)}", ""
+    if starting:
+        return "starting", ""
+    return "no meeting client detected", ""

@@ -1,0 +1,139 @@
+"""The values the tray shows: its state, the status with meeting views, and small helpers.
+
+Plain dataclasses with no dependency on the catalog or pydantic, so the tray icon can appear
+before the catalog is loaded; :mod:`guard.presentation.status` builds them from core values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from guard import APP_NAME
+
+_FOREVER_YEAR = 9999
+
+
+class TrayState(StrEnum):
+    IDLE = "idle"
+    PAUSED = "paused"
+    CLIENT_OPEN = "client-open"
+    TERMS_CHANGED = "terms-changed"
+    MEETING = "meeting"
+    AI_MEETING = "ai-meeting"
+
+
+@dataclass(frozen=True)
+class SourceView:
+    label: str
+    url: str
+    checked: str
+
+
+@dataclass(frozen=True)
+class FeatureView:
+    """One AI feature, said for a participant."""
+
+    id: str
+    name: str
+    description: str
+    who_can_turn_on: str
+    you_can: str
+    participant_notice: str
+    trains_models: str
+    verified: bool
+    sources: tuple[SourceView, ...]
+
+
+@dataclass(frozen=True)
+class ClauseView:
+    """One clause in force: label, the provider's words, where and when it was checked."""
+
+    id: str
+    label: str
+    quote: str
+    summary: str | None
+    verified: bool
+    source: str
+    checked: str
+    effective_from: str
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    session_id: str
+    provider_id: str
+    provider_name: str
+    title: str | None
+    url: str | None
+    started_at: datetime
+    evidence: tuple[str, ...]
+    features: tuple[FeatureView, ...]
+    clauses: tuple[ClauseView, ...]
+
+
+@dataclass(frozen=True)
+class AppView:
+    session_id: str
+    provider_id: str
+    provider_name: str
+    notetaker: bool
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TermsChangeView:
+    """A terms change waiting for the user to look at it."""
+
+    provider_id: str
+    provider_name: str
+    document_id: str
+    document_title: str
+    new_sha256: str
+    summary: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.provider_id}/{self.document_id}/{self.new_sha256}"
+
+    @property
+    def display_title(self) -> str:
+        """'Zoom Terms of Service' (the provider's name once)."""
+        return document_display_title(self.provider_name, self.document_title)
+
+
+def document_display_title(provider_name: str, document_title: str) -> str:
+    if document_title.lower().startswith(provider_name.lower()):
+        return document_title
+    return f"{provider_name} {document_title}"
+
+
+@dataclass(frozen=True)
+class TrayStatus:
+    state: TrayState
+    headline: str
+    tooltip: str
+    meetings: tuple[MeetingView, ...] = ()
+    apps: tuple[AppView, ...] = ()
+    terms_changes: tuple[TermsChangeView, ...] = ()
+    paused_until: datetime | None = None
+    enabled: bool = True
+    problems: tuple[str, ...] = ()
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_until is not None
+
+
+def format_pause(until: datetime | None) -> str:
+    if until is None:
+        return ""
+    if until.year >= _FOREVER_YEAR:
+        return "until you resume"
+    return f"until {until.astimezone().strftime('%H:%M')}"
+
+
+def starting_status() -> TrayStatus:
+    """What the tray says before the app's data is loaded."""
+    return TrayStatus(state=TrayState.IDLE, headline="starting", tooltip=f"{APP_NAME}: starting")

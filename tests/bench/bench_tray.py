@@ -1,0 +1,148 @@
+"""Tray app benchmark: ``python -m tests.bench.bench_tray``. Prints one JSON object.
+
+Under a private desktop (Xvfb + trayer + dunst + D-Bus), a real ``meeting-guard`` process:
+  (a) time from starting the process to its tray icon being embedded in the tray host (the
+      app logs "Tray icon shown" once trayer gave the icon a place; checked against the X
+      window tree), first start with an empty app home and later starts;
+  (b) resident memory (RSS, and USS: memory only this process uses) of the idle tray app, 10 s
+      after start (catalog loaded, detection ticking every 2 s, notifications connected) and
+      75 s after start, once the terms watcher was built for its first due-check (HTTP client
+      and HTML parser loaded; the network is switched off in the bench's settings, so no
+      page is fetched).
+Targets (issue 8): start to icon < 1.5 s; idle RSS < 120 MB.
+Nothing here asserts: the figures are for people to read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.desktop import DesktopSession  # noqa: E402
+
+RUNS = 6
+IDLE_SECONDS = 10.0
+STEADY_SECONDS = 75.0
+SHOWN = "Tray icon shown"
+TARGET_START_S = 1.5
+TARGET_RSS_MB = 120.0
+
+
+def wait_for_line(log_file: Path, text: str, timeout: float = 30.0) -> float | None:
+    """Monotonic time at which ``text`` first appears in ``log_file`` (polled every 5 ms)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if text in log_file.read_text(encoding="utf-8", errors="replace"):
+                return time.monotonic()
+        except FileNotFoundError:
+            pass
+        time.sleep(0.005)
+    return None
+
+
+def icon_in_tray(env: dict[str, str]) -> bool:
+    tree = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True, env=env).stdout
+    panel = tree.split('("panel" "trayer")', 1)
+    return len(panel) == 2 and '"Meeting Privacy Guard"' in panel[1]
+
+
+def memory(pid: int) -> tuple[float, float]:
+    info = psutil.Process(pid).memory_full_info()
+    return round(info.rss / 2**20, 1), round(info.uss / 2**20, 1)
+
+
+def one_run(work: Path, index: int, env: dict[str, str], measure_memory: bool,
+            steady: bool = False) -> dict[str, object]:
+    home = work / ("home-first" if index == 0 else "home")
+    (home / "config").mkdir(parents=True, exist_ok=True)
+    (home / "config" / "settings.toml").write_text("[terms]\nnetwork_enabled = false\n")
+    env = dict(env, MEETING_GUARD_HOME=str(home))
+    log_file = home / "logs" / "meeting-guard.log"
+    if log_file.exists():
+        log_file.write_text("")
+    started = time.monotonic()
+    app = subprocess.Popen([sys.executable, "-m", "guard"], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+    result: dict[str, object] = {"run": index, "fresh_home": index == 0}
+    try:
+        shown = wait_for_line(log_file, SHOWN)
+        result["start_to_icon_s"] = round(shown - started, 3) if shown else None
+        result["icon_in_x_tree"] = icon_in_tray(env)
+        if measure_memory:
+            time.sleep(max(0.0, IDLE_SECONDS - (time.monotonic() - started)))
+            result["idle_rss_mb"], result["idle_uss_mb"] = memory(app.pid)
+            result["threads"] = psutil.Process(app.pid).num_threads()
+        if steady:
+            time.sleep(max(0.0, STEADY_SECONDS - (time.monotonic() - started)))
+            result["steady_rss_mb"], result["steady_uss_mb"] = memory(app.pid)
+            result["terms_watcher_built"] = "Terms watcher ready" in log_file.read_text(encoding="utf-8",
+                                                                                         errors="replace")
+    finally:
+        stop_at = time.monotonic()
+        app.send_signal(signal.SIGTERM)
+        try:
+            result["exit_code"] = app.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            result["exit_code"] = app.wait()
+        result["stop_s"] = round(time.monotonic() - stop_at, 3)
+    return result
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="mpg-bench-tray-"))
+    desktop = DesktopSession.start()
+    env = desktop.child_env(dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="xcb"))
+    try:
+        runs = [one_run(work, index, env, measure_memory=index in (1, RUNS - 1), steady=index == RUNS - 1)
+                for index in range(RUNS)]
+    finally:
+        desktop.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    starts = [r["start_to_icon_s"] for r in runs if isinstance(r.get("start_to_icon_s"), float)]
+    later = [r["start_to_icon_s"] for r in runs[1:] if isinstance(r.get("start_to_icon_s"), float)]
+    rss = [r["idle_rss_mb"] for r in runs if "idle_rss_mb" in r]
+    uss = [r["idle_uss_mb"] for r in runs if "idle_uss_mb" in r]
+    steady = [r["steady_rss_mb"] for r in runs if "steady_rss_mb" in r]
+    median_start = statistics.median(later) if later else None
+    figures = {
+        "benchmark": "tray",
+        "cpu_count": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "start_to_icon_s": {"first_start": runs[0].get("start_to_icon_s"), "median_later": median_start,
+                            "max": max(starts) if starts else None, "all": starts},
+        "idle_memory_mb": {"rss_max": max(rss) if rss else None, "uss_max": max(uss) if uss else None,
+                           "samples_rss": rss, "after_terms_watcher_rss": max(steady) if steady else None},
+        "clean_exit_on_sigterm": all(r["exit_code"] == 0 for r in runs),
+        "stop_s_max": max(float(r["stop_s"]) for r in runs),
+        "icon_seen_in_x_tree": all(bool(r.get("icon_in_x_tree")) for r in runs),
+        "targets": {"start_to_icon_s": TARGET_START_S, "idle_rss_mb": TARGET_RSS_MB},
+        "met": {
+            "start_to_icon": median_start is not None and median_start < TARGET_START_S,
+            "start_to_icon_first_start": isinstance(runs[0].get("start_to_icon_s"), float)
+            and runs[0]["start_to_icon_s"] < TARGET_START_S,  # type: ignore[operator]
+            "idle_rss": bool(rss) and max(rss) < TARGET_RSS_MB,
+            "idle_rss_after_terms_watcher": bool(steady) and max(steady) < TARGET_RSS_MB,
+        },
+        "runs": runs,
+    }
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

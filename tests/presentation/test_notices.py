@@ -1,0 +1,102 @@
+"""Notification texts come from the catalog; the gate mutes kinds and never repeats."""
+
+from datetime import timedelta
+
+import pytest
+
+from guard.events import ClauseChange, MeetingStarted, NotetakerSeen, TermsChanged
+from guard.presentation.notices import NoticeKind, NotificationGate, meeting_notice, notetaker_notice, terms_notice
+from guard.settings import NotificationSettings
+from tests.presentation.conftest import AT, window
+
+
+def started(session_id="m1", at=AT, title="TestMeet Meeting", provider="testmeet"):
+    return MeetingStarted(provider_id=provider, at=at, session_id=session_id, evidence=(window(),), meeting_title=title)
+
+
+def terms_event(sha="b" * 64):
+    return TermsChanged(provider_id="testmeet", at=AT, document_id="terms", url="https://example.org/terms",
+                        old_sha256="a" * 64, new_sha256=sha,
+                        changes=(ClauseChange(("ai-training",), "old", "new", "10.2",
+                                              "AI training: Section 10.2 now says: “We may train models.”"),))
+
+
+def test_meeting_notice_names_the_feature_who_can_turn_it_on_and_what_you_can_do(catalog):
+    notice = meeting_notice(started(), catalog.get("testmeet"))
+    assert notice.title == "TestMeet meeting detected: TestMeet Meeting"
+    assert notice.body == ("The host or an account admin can turn on Meeting summary with Helper AI; you can ask the "
+                           "host to stop it or leave the meeting. 1 more AI feature in the tray menu.")
+    assert notice.key == "meeting:m1" and notice.session_id == "m1"
+
+
+def test_meeting_notice_for_a_provider_without_ai_features_says_so(catalog):
+    notice = meeting_notice(started(provider="plaincall", title=None), catalog.get("plaincall"))
+    assert notice.title == "PlainCall meeting detected"
+    assert notice.body == "The catalog lists no AI features for PlainCall."
+
+
+def test_notetaker_notice_says_what_it_does_and_what_others_can_do(catalog):
+    notice = notetaker_notice(NotetakerSeen(provider_id="scribe", at=AT, session_id="n1"), catalog.get("scribe"))
+    assert notice.title == "AI note-taker running: Scribe"
+    assert notice.body == ("Scribe Notetaker: Joins meetings and writes notes from a recording. A participant turns "
+                           "it on; for others in the meeting, they can ask whoever turned it on to stop it or leave "
+                           "the meeting.")
+
+
+def test_terms_notice_names_the_document_and_quotes_the_change(catalog):
+    notice = terms_notice(terms_event(), catalog)
+    assert notice.title == "TestMeet Terms of Service changed"
+    assert notice.body == "AI training: Section 10.2 now says: “We may train models.”"
+    assert notice.key == f"terms:testmeet/terms/{'b' * 64}" and notice.document_id == "terms"
+
+
+def test_the_same_meeting_or_terms_version_is_announced_once(catalog):
+    gate, settings = NotificationGate(), NotificationSettings()
+    provider = catalog.get("testmeet")
+    assert gate.admit(meeting_notice(started("m1"), provider), settings)
+    assert not gate.admit(meeting_notice(started("m1"), provider), settings)
+    assert gate.admit(terms_notice(terms_event(), catalog), settings)
+    assert not gate.admit(terms_notice(terms_event(), catalog), settings)
+    assert gate.admit(terms_notice(terms_event("c" * 64), catalog), settings)
+
+
+def test_a_meeting_that_restarts_within_minutes_is_not_announced_again(catalog):
+    gate, settings = NotificationGate(), NotificationSettings()
+    provider = catalog.get("testmeet")
+    assert gate.admit(meeting_notice(started("m1"), provider), settings)
+    assert not gate.admit(meeting_notice(started("m2", AT + timedelta(minutes=2)), provider), settings)
+    assert gate.admit(meeting_notice(started("m3", AT + timedelta(minutes=30)), provider), settings)
+    assert gate.admit(meeting_notice(started("m4", AT + timedelta(minutes=31), title="Other"), provider), settings)
+
+
+@pytest.mark.parametrize("kind, muted", [(NoticeKind.MEETING_STARTED, "meeting_started"),
+                                         (NoticeKind.NOTETAKER_SEEN, "notetaker_seen"),
+                                         (NoticeKind.TERMS_CHANGED, "terms_changed")])
+def test_each_kind_can_be_muted_and_muting_does_not_replay_later(catalog, kind, muted):
+    notices = {NoticeKind.MEETING_STARTED: meeting_notice(started(), catalog.get("testmeet")),
+               NoticeKind.NOTETAKER_SEEN: notetaker_notice(NotetakerSeen(provider_id="scribe", at=AT, session_id="n1"),
+                                                           catalog.get("scribe")),
+               NoticeKind.TERMS_CHANGED: terms_notice(terms_event(), catalog)}
+    gate = NotificationGate()
+    settings = NotificationSettings(**{muted: False})
+    for other_kind, notice in notices.items():
+        assert gate.admit(notice, settings) is (other_kind != kind)
+    assert not gate.admit(notices[kind], NotificationSettings()), "unmuting must not replay a muted notice"
+
+
+def test_a_check_the_user_asked_for_is_answered_in_words():
+    from guard.presentation.notices import check_notice
+    from guard.terms.models import FetchResult, WatchedDocument
+    from guard.terms.watcher import CheckReport, DocumentCheck
+
+    document = WatchedDocument("testmeet", "terms", "TestMeet terms", "https://example.org/terms")
+    def check(result, kind=None):
+        return DocumentCheck(document, AT, result, error_kind=kind)
+
+    report = CheckReport(AT, [check(FetchResult.UNCHANGED), check(FetchResult.FAILED, "timeout")])
+    assert check_notice(report).body == ("Checked 2 documents: no change to an AI or data-use clause; "
+                                         "1 could not be fetched (see the terms log).")
+    off = CheckReport(AT, [check(FetchResult.FAILED, "network-disabled")])
+    assert check_notice(off).body.startswith("Nothing was fetched: network access is switched off")
+    gate = NotificationGate()
+    assert gate.admit(check_notice(off), NotificationSettings(terms_changed=False))

@@ -1,0 +1,36 @@
+"""Plain words derived from catalog fields."""
+
+from guard.catalog.models import AiFeature
+from guard.presentation import wording
+
+
+def feature(**fields) -> AiFeature:
+    base = dict(id="f", name="Feature", description="Does things.", enabled_by=["host"], participant_notice="A banner.",
+                participant_options=["leave"], sources=[{"url": "https://example.org/f", "checked": "2026-01-01"}])
+    return AiFeature(**{**base, **fields})
+
+
+def test_actors_are_named_in_the_order_a_participant_meets_them(catalog):
+    provider = catalog.get("testmeet")
+    f = feature(enabled_by=["provider", "account-admin", "any-participant", "host"])
+    assert wording.who_can_turn_on(f, provider) == "the host, any participant, an account admin or TestMeet"
+
+
+def test_what_you_can_do_follows_the_participant_options():
+    assert wording.what_you_can_do(feature(participant_options=["nothing"])) == "participants cannot switch it off"
+    assert wording.what_you_can_do(feature(participant_options=["opt-out", "request-stop"])) == \
+        "you can opt out or ask the host to stop it"
+    assert wording.what_you_can_do(feature(enabled_by=["participant"], participant_options=["request-stop"])) == \
+        "you can ask whoever turned it on to stop it"
+
+
+def test_short_name_drops_a_trailing_parenthesis_only():
+    assert wording.short_name("Meeting summary with AI Companion (formerly Zoom IQ Meeting Summary)") == \
+        "Meeting summary with AI Companion"
+    assert wording.short_name("Recording (local and cloud) for hosts") == "Recording (local and cloud) for hosts"
+
+
+def test_topic_labels_come_from_the_shipped_topic_file():
+    assert wording.topic_label("ai-training") == "AI training"
+    assert wording.topic_label("content-licence") == "Licence over your content"
+    assert wording.topic_label("other") == "Other"

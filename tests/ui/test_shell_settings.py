@@ -1,0 +1,51 @@
+"""Settings reach the running app: the log-in entry follows "Start when I log in", and new
+settings saved elsewhere (the settings window) take effect without a restart."""
+
+from __future__ import annotations
+
+import pytest
+
+from guard.autostart.linux_xdg import XdgAutostart
+from guard.services import Services
+from guard.settings import SettingsStore
+from tests.ui.test_shell import find_action, ready_shell, started
+
+pytestmark = pytest.mark.desktop
+
+
+def test_start_when_i_log_in_writes_the_entry_and_saves_the_setting(qtbot, shells, world, tmp_path):
+    backend = XdgAutostart(tmp_path / "autostart")
+    shell = ready_shell(shells, world, autostart_factory=lambda: backend)
+    qtbot.waitUntil(lambda: shell.autostart is False, timeout=5000)
+    item = find_action(shell.tray.menu, "Start when I log in")
+    assert item.isCheckable() and not item.isChecked() and item.isEnabled()
+
+    item.trigger()
+    qtbot.waitUntil(lambda: shell.autostart is True, timeout=5000)
+    assert backend.is_enabled() and "Exec=" in backend.path.read_text()
+    assert SettingsStore(world.paths.settings_file).load().general.autostart is True
+    assert find_action(shell.tray.menu, "Start when I log in").isChecked()
+
+    find_action(shell.tray.menu, "Start when I log in").trigger()
+    qtbot.waitUntil(lambda: shell.autostart is False, timeout=5000)
+    assert not backend.path.exists()
+    assert SettingsStore(world.paths.settings_file).load().general.autostart is False
+
+
+def test_the_autostart_setting_is_applied_at_start(qtbot, shells, world, tmp_path):
+    world.settings("[general]\nautostart = true\n")
+    backend = XdgAutostart(tmp_path / "autostart")
+    shell = ready_shell(shells, world, autostart_factory=lambda: backend)
+    qtbot.waitUntil(lambda: shell.autostart is True, timeout=5000)
+    assert backend.is_enabled()
+
+
+def test_settings_saved_elsewhere_take_effect_at_once(qtbot, shells, world):
+    shell = ready_shell(shells, world)
+    settings = shell.services.settings
+    muted = settings.model_copy(update={"notifications": settings.notifications.model_copy(
+        update={"meeting_started": False})})
+    Services(world.paths).save_settings(muted)  # as the settings window would
+    shell.apply_settings(muted)
+    shell.on_events([started(shell.services)])
+    assert shell.notices == {}

@@ -1,0 +1,1 @@
+"""Dialogs and small windows: the consent dialog and the window used when there is no tray."""

@@ -1,0 +1,1 @@
+"""The tray icon: one icon per state, a tooltip in words, and the menu."""

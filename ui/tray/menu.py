@@ -1,0 +1,62 @@
+"""Turn menu entries (ui.tray.menu_model) into a QMenu whose actions report their ids."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtGui import QAction, QColor, QPalette
+from PySide6.QtWidgets import QMenu
+
+from ui.tray.menu_model import MenuEntry
+
+
+def readable_info(menu: QMenu) -> None:
+    """Information lines are disabled items; draw them in a readable grey, not the faint default."""
+    palette = menu.palette()
+    text, base = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+    info = QColor(*(round(t * 0.75 + b * 0.25) for t, b in ((text.red(), base.red()), (text.green(), base.green()),
+                                                           (text.blue(), base.blue()))))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, info)
+    menu.setPalette(palette)
+
+
+def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[str, bool], None]) -> None:
+    """Replace ``menu``'s contents with ``entries``; triggering one calls ``on_action(id, checked)``."""
+    menu.clear()
+    readable_info(menu)
+    for entry in entries:
+        if entry.separator:
+            menu.addSeparator()
+        elif entry.is_submenu:
+            submenu = menu.addMenu(entry.text)
+            submenu.setEnabled(entry.enabled)
+            submenu.setToolTipsVisible(True)
+            fill_menu(submenu, entry.children, on_action)
+        else:
+            action = QAction(entry.text, menu)
+            action.setEnabled(entry.enabled)
+            if entry.heading:
+                font = action.font()
+                font.setBold(True)
+                action.setFont(font)
+            if entry.checkable:
+                action.setCheckable(True)
+                action.setChecked(entry.checked)
+            if entry.action is not None:
+                action_id = entry.action
+                action.triggered.connect(lambda checked=False, action_id=action_id: on_action(action_id, checked))
+            menu.addAction(action)
+
+
+def menu_texts(menu: QMenu, depth: int = 0) -> list[str]:
+    """Every line of ``menu`` as shown (submenus indented), for tests and the no-tray window."""
+    lines: list[str] = []
+    for action in menu.actions():
+        if action.isSeparator():
+            lines.append("  " * depth + "---")
+            continue
+        lines.append("  " * depth + action.text().replace("&&", "\0").replace("&", "").replace("\0", "&"))
+        if action.menu() is not None:
+            lines += menu_texts(action.menu(), depth + 1)
+    return lines

@@ -1,0 +1,97 @@
+"""The tray icon: shows the state's icon and tooltip, keeps the menu current, and reports
+when the tray host has actually embedded it (logged as "Tray icon shown")."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from guard.presentation.views import TrayState, TrayStatus
+from ui.tray.icons import state_icon
+from ui.tray.menu import fill_menu
+from ui.tray.menu_model import MenuEntry
+
+log = logging.getLogger(__name__)
+
+SHOWN_LOG_LINE = "Tray icon shown"
+
+
+class TrayIcon(QObject):
+    """Owns the QSystemTrayIcon and its menu. ``action_triggered(id, checked)`` for menu picks."""
+
+    action_triggered = Signal(str, bool)
+    shown = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = TrayState.IDLE
+        self.icon = QSystemTrayIcon(state_icon(self.state), self)
+        self.menu = QMenu()
+        self.menu.setToolTipsVisible(True)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        self.menu.aboutToHide.connect(self._apply_pending)
+        self._entries: list[MenuEntry] = []
+        self._pending: list[MenuEntry] | None = None
+        self._shown_logged = False
+        self._embed_polls = 0
+
+    def show(self) -> None:
+        self.icon.show()
+        QTimer.singleShot(0, self._wait_embedded)
+
+    def _wait_embedded(self) -> None:
+        """Log once the tray host gave the icon a place (non-empty geometry)."""
+        if not self.icon.geometry().isEmpty():
+            self._shown_logged = True
+            log.info("%s (%s)", SHOWN_LOG_LINE, self.state)
+            self.shown.emit()
+            return
+        self._embed_polls += 1
+        if self._embed_polls < 400:  # 20 s
+            QTimer.singleShot(50, self._wait_embedded)
+        else:
+            log.warning("The tray icon was shown but the tray host gave it no place on the panel")
+
+    @property
+    def embedded(self) -> bool:
+        return self._shown_logged
+
+    def set_status(self, status: TrayStatus, entries: Sequence[MenuEntry]) -> None:
+        if status.state != self.state:
+            self.state = status.state
+            self.icon.setIcon(state_icon(status.state))
+        if self.icon.toolTip() != status.tooltip:
+            self.icon.setToolTip(status.tooltip)
+        entries = list(entries)
+        if entries == self._entries:
+            return
+        if self.menu.isVisible():
+            self._pending = entries  # never rebuild a menu under the user's pointer
+            return
+        self._fill(entries)
+
+    def _fill(self, entries: list[MenuEntry]) -> None:
+        self._entries = entries
+        self._pending = None
+        fill_menu(self.menu, entries, self.action_triggered.emit)
+
+    def _apply_pending(self) -> None:
+        if self._pending is not None:
+            pending = self._pending
+            QTimer.singleShot(0, lambda: self._fill(pending))
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        # A left click opens the same menu (X11 tray hosts only open the context menu on a right click).
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.menu.popup(QCursor.pos())
+
+    def show_message(self, title: str, body: str, msecs: int = 10000) -> None:
+        self.icon.showMessage(title, body, state_icon(self.state), msecs)
+
+    def hide(self) -> None:
+        self.icon.hide()
