@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from guard.paths import AppPaths, resources_dir
 from guard.presentation.views import TermsChangeView, TrayStatus, starting_status
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ui.dialogs.consent import ConsentDialog
     from ui.dialogs.no_tray import NoTrayWindow
     from ui.notifications import Notifier
+    from ui.settings.window import SettingsWindow
     from ui.tray.tray import TrayIcon
 
 log = logging.getLogger(__name__)
@@ -61,15 +62,16 @@ class Shell(QObject):
     def __init__(self, paths: AppPaths, *, services_factory: Callable[[], "Services"] | None = None,
                  tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
                  notifier_factory: Callable[[QSystemTrayIcon | None], "Notifier"] | None = None,
-                 settings_window_factory: Callable[["Services"], QWidget] = default_settings_window,
+                 settings_window_factory: Callable[["Services"], "SettingsWindow"] = default_settings_window,
                  autostart_factory: Callable[[], Any] | None = None,
                  worker_options: dict[str, Any] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
         self.services: "Services | None" = None
         self.worker = Worker(services_factory or (lambda: _build_services(paths)), **(worker_options or {}))
-        self.settings_host = SettingsHost(settings_window_factory)
-        self.settings_host.on_settings_saved = self.apply_settings
+        self.settings_host = SettingsHost(settings_window_factory, self)
+        self.settings_host.settings_saved.connect(self.apply_settings)
+        self.settings_host.check_terms_requested.connect(lambda provider_id: self.check_terms_now(provider_id or None))
         self.tray: "TrayIcon | None" = None
         self.window: "NoTrayWindow | None" = None
         self.notifier: "Notifier | None" = None
@@ -127,6 +129,7 @@ class Shell(QObject):
         from ui.tasks import wait_for_background
 
         self._closed = True
+        self.settings_host.close()
         clean = self.worker.stop()
         wait_for_background(5000)
         if self.notifier is not None:
@@ -290,6 +293,7 @@ class Shell(QObject):
         dialog.setWindowIcon(QApplication.windowIcon())
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
+        dialog.recorded.connect(lambda _record: self.settings_host.ledger_updated())
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
@@ -318,13 +322,14 @@ class Shell(QObject):
         log.info("Resuming monitoring")
         self.worker.resume()
 
-    def check_terms_now(self) -> None:
+    def check_terms_now(self, provider_id: str | None = None) -> None:
+        """Fetch the watched terms now (one provider's, or all) on the worker thread."""
         if self.checking_terms:
             return
         self.checking_terms = True
         self._check_asked = True
         self.refresh()
-        self.worker.check_terms_now()
+        self.worker.check_terms_now(provider_id)
 
     def _on_check_started(self) -> None:
         if not self.checking_terms:
@@ -341,6 +346,7 @@ class Shell(QObject):
                      len(report.checks), len(report.events), len(report.failures))
             if asked:
                 self._notify(check_notice(report))
+            self.settings_host.terms_updated()
         self.refresh()
 
     def _on_problem(self, message: str) -> None:

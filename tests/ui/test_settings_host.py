@@ -1,47 +1,33 @@
-"""How the shell drives the settings window: issue 9's methods when the window has them,
-the minimal window otherwise, and requests made before the app's data is loaded."""
+"""How the shell drives the real settings window: requests made before the app's data is
+loaded are carried out when it is, and the window's own requests come back to the shell."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
-
 from guard.services import Services
-from ui.settings_host import SETTINGS_TITLE, SettingsHost, minimal_settings_window
-
-
-class FullWindow(QWidget):
-    """Has the methods issue 9's SettingsWindow offers; records how it was asked."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[tuple] = []
-
-    def show_tab(self, name: str) -> None:
-        self.calls.append(("show_tab", name))
-
-    def show_terms_change(self, provider_id: str, document_id: str) -> None:
-        self.calls.append(("show_terms_change", provider_id, document_id))
-
-    def set_snapshot(self, snapshot) -> None:
-        self.calls.append(("set_snapshot", snapshot))
+from ui.settings_host import SETTINGS_TITLE, SettingsHost
 
 
 def test_requests_before_the_data_is_loaded_are_carried_out_when_it_is(qtbot, world):
-    host = SettingsHost(lambda services: FullWindow())
+    host = SettingsHost()
     host.show_terms_change("zoom", "terms")
     assert host.window is None
     host.set_services(Services(world.paths))
     qtbot.addWidget(host.window)
-    assert host.window.calls == [("show_terms_change", "zoom", "terms")]
-    assert host.window.isVisible()
+    assert host.window.windowTitle() == SETTINGS_TITLE
+    assert host.window.isVisible() and host.window.current_tab() == "terms"
     host.show("history")
-    host.set_snapshot("snap")
-    assert host.window.calls[1:] == [("show_tab", "history"), ("set_snapshot", "snap")]
+    assert host.window.current_tab() == "history"
 
 
-def test_the_minimal_window_stands_in_until_the_full_one_exists(qtbot, world):
-    host = SettingsHost(minimal_settings_window)
+def test_the_windows_requests_reach_the_shell(qtbot, world):
+    host = SettingsHost()
     host.set_services(Services(world.paths))
-    host.show_terms_change("zoom", "terms")  # no such method: the window is just shown
+    host.show("preferences")
     qtbot.addWidget(host.window)
-    assert host.window.windowTitle() == SETTINGS_TITLE and host.window.isVisible()
+    with qtbot.waitSignal(host.check_terms_requested) as asked:
+        host.window.check_terms_requested.emit("zoom")
+    assert asked.args == ["zoom"]
+    settings = host.services.settings
+    with qtbot.waitSignal(host.settings_saved) as saved:
+        host.window.settings_changed.emit(settings)
+    assert saved.args == [settings]

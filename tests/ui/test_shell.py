@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu
 
 from guard import APP_NAME
 from guard.events import ClauseChange, Evidence, MeetingStarted, NotetakerSeen, Signal, TermsChanged
@@ -92,21 +92,22 @@ def test_snapshots_set_the_icon_state_and_the_tooltip(qtbot, shells, world):
                                    "be turned on by the host or an account admin")
 
 
+def assert_terms_change_shown(shell) -> None:
+    window = shell.settings_host.window
+    assert window is not None and window.isVisible() and window.current_tab() == "terms"
+    document = window.terms.current_document()
+    assert document is not None and (document.provider_id, document.document_id) == ("testmeet", "terms")
+
+
 def test_terms_change_shows_until_the_user_looks_at_it(qtbot, shells, world):
-    calls: list[tuple] = []
-
-    class TermsAwareWindow(QWidget):  # stands in for issue 9's SettingsWindow: only the calls matter
-        def show_terms_change(self, provider_id, document_id):
-            calls.append((provider_id, document_id))
-
-    shell = ready_shell(shells, world, settings_window_factory=lambda services: TermsAwareWindow())
+    shell = ready_shell(shells, world)
     shell.on_snapshot(Snapshot(at=NOW, enabled=True, paused_until=None, apps=(), meetings=(), probes=()))
     shell.on_terms_changed([terms_changed()])
     assert shell.tray.state == TrayState.TERMS_CHANGED
     action = find_action(shell.tray.menu, "TestMeet Terms of Service changed — show the change…")
     assert action is not None
     action.trigger()
-    assert calls == [("testmeet", "terms")]
+    assert_terms_change_shown(shell)
     assert shell.tray.state == TrayState.IDLE
 
 
@@ -190,19 +191,13 @@ def test_clicking_the_real_notification_opens_the_consent_dialog(qtbot, shells, 
 
 
 def test_clicking_a_terms_notification_opens_the_change(qtbot, shells, world):
-    calls: list[tuple] = []
-
-    class TermsAwareWindow(QWidget):
-        def show_terms_change(self, provider_id, document_id):
-            calls.append((provider_id, document_id))
-
-    shell = ready_shell(shells, world, settings_window_factory=lambda services: TermsAwareWindow())
+    shell = ready_shell(shells, world)
     dunst("close-all")
     with qtbot.waitSignal(shell.notifier.sent, timeout=10000):
         shell.on_terms_changed([terms_changed()])
     with qtbot.waitSignal(shell.status_changed, timeout=10000):
         assert dunst("action", "0").returncode == 0
-    assert calls == [("testmeet", "terms")]
+    assert_terms_change_shown(shell)
     assert shell.unseen_terms == {}
 
 

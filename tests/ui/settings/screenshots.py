@@ -45,7 +45,6 @@ def main() -> int:
 
 
 def shoot(session: DesktopSession, tmp: Path) -> int:
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
@@ -60,7 +59,7 @@ def shoot(session: DesktopSession, tmp: Path) -> int:
     from tests.detect.world import Processes, client_copy, x11_window
     from tests.ui.settings.world import TOS_2020, TOS_2023, fill_ledger, store_zoom_versions
     from tests.ui.settings.test_window import dark_palette
-    from ui.settings import TABS, SettingsWindow
+    from ui.settings import SettingsWindow
 
     services = Services(app_paths())
     baselines, _ = load_baselines()
