@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from guard.catalog.loader import Catalog, load_catalog
+from guard.catalog.loader import Catalog
 from guard.cli.consent_export import register_export
 from guard.cli.context import CliContext
 from guard.errors import GuardError
@@ -75,7 +75,7 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
         meeting=Meeting(args.meeting_title, args.meeting_id, args.organiser), purposes=tuple(args.purpose),
         requested_by=args.requested_by, note=args.note, refers_to=args.refers_to,
     )
-    catalog = load_catalog_quietly(ctx)
+    catalog = ctx.catalog_or_none()
     warnings = catalog_warnings(catalog, args.provider, args.feature)
     if catalog is not None:
         try:
@@ -92,15 +92,6 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print(f"Recorded #{record.seq} {record.id}: {record.decision} for {_subject(record)}"
                   f" at {_when(record.occurred_at)}")
     return EXIT_OK
-
-
-def load_catalog_quietly(ctx: CliContext) -> Catalog | None:
-    """The catalog, or None when it cannot be loaded (recording a decision never needs it)."""
-    try:
-        return load_catalog(user=ctx.paths.user_catalog_dir)
-    except GuardError as error:
-        log.warning("Catalog not loadable, provider ids and terms versions not checked: %s", error)
-        return None
 
 
 def catalog_warnings(catalog: Catalog | None, provider_id: str, feature_id: str | None) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 
 from guard.cli.context import CliContext
 
@@ -58,9 +57,9 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
         occurred_to=parse_moment(args.date_to, "--to", end_of_day=True) if args.date_to else None,
         provider_id=args.provider,
     )
-    catalog = load_catalog_or_none(ctx)
+    catalog = ctx.catalog_or_none()
     if args.provider:
-        for warning in catalog_warnings(ctx, args.provider, None):
+        for warning in catalog_warnings(catalog, args.provider, None):
             ctx.error(f"warning: {warning}")
     progress = _progress(ctx)
     with open_for(ctx) as ledger:
@@ -80,19 +79,3 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
         if result.verify is not None:
             ctx.print(f"Ledger check: {result.verify.summary()}")
     return EXIT_CHECK_FAILED if result.verify is not None and not result.verify.ok else EXIT_OK
-
-
-def load_catalog_or_none(ctx: CliContext):
-    """The provider catalog (shipped + the user's), or None when it cannot be loaded: exports
-    and letters still work, with providers' names and contacts unknown."""
-    try:
-        from guard.catalog.loader import load_catalog
-
-        catalog = load_catalog(user=ctx.paths.user_catalog_dir)
-    except Exception as error:  # the catalog only adds names and contacts
-        print(f"meeting-guard: warning: the provider catalog could not be loaded ({error}); "
-              "providers' names and privacy contacts will be unknown", file=sys.stderr)
-        return None
-    for problem in catalog.problems:
-        log.warning("%s", problem.message())
-    return catalog

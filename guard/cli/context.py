@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from guard.paths import AppPaths
 from guard.settings import Settings
+
+if TYPE_CHECKING:
+    from guard.catalog.loader import Catalog
 
 
 @dataclass
@@ -28,3 +31,17 @@ class CliContext:
 
     def error(self, text: str) -> None:
         print(f"meeting-guard: {text}", file=self.err)
+
+    def catalog_or_none(self) -> "Catalog | None":
+        """The provider catalog (shipped + the user's), or None with a warning when it cannot be
+        loaded at all: recording, exporting and letters still work, with provider names,
+        contacts and terms versions unknown."""
+        from guard.catalog.loader import load_catalog
+        from guard.errors import GuardError
+
+        try:
+            return load_catalog(user=self.paths.user_catalog_dir)
+        except GuardError as error:
+            self.error(f"warning: the provider catalog could not be loaded ({error}); "
+                       "provider names, privacy contacts and terms versions will be unknown")
+            return None

@@ -35,14 +35,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_letter(args: argparse.Namespace, ctx: CliContext) -> int:
     from guard.cli.consent import open_for
-    from guard.cli.consent_export import load_catalog_or_none
     from guard.export import ExportError, make_letter
     from guard.export.output import atomic_file
     from guard.terms.store import TermsStore
 
     if args.format == "pdf" and not args.output:
         raise ExportError("A PDF letter needs a file: add -o FILE.pdf.")
-    catalog = load_catalog_or_none(ctx)
+    catalog = ctx.catalog_or_none()
     with open_for(ctx) as ledger:
         letter = make_letter(args.kind, ledger, catalog, record_id=args.record, provider_id=args.provider,
                              name=args.name, terms_store=TermsStore.open(ctx.paths))

@@ -92,6 +92,15 @@ _AFTER = {
     Order.OLDEST: ("seq > ?", lambda row: [row[0]]),
     Order.OCCURRED_NEWEST: ("(occurred_at, seq) < (?, ?)", lambda row: [row[5], row[0]]),
     Order.OCCURRED_OLDEST: ("(occurred_at, seq) > (?, ?)", lambda row: [row[5], row[0]]),
+    # The sort column of the last row is read back by its seq (the page's rows do not carry it).
+    Order.PROVIDER: ("(provider_id, occurred_at, seq) > ((SELECT provider_id FROM records WHERE seq = ?), ?, ?)",
+                     lambda row: [row[0], row[5], row[0]]),
+    Order.PROVIDER_DESC: ("(provider_id, occurred_at, seq) < ((SELECT provider_id FROM records WHERE seq = ?), ?, ?)",
+                          lambda row: [row[0], row[5], row[0]]),
+    Order.DECISION: ("(decision, occurred_at, seq) > ((SELECT decision FROM records WHERE seq = ?), ?, ?)",
+                     lambda row: [row[0], row[5], row[0]]),
+    Order.DECISION_DESC: ("(decision, occurred_at, seq) < ((SELECT decision FROM records WHERE seq = ?), ?, ?)",
+                          lambda row: [row[0], row[5], row[0]]),
 }
 
 

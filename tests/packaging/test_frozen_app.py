@@ -100,6 +100,22 @@ def test_frozen_app_has_every_subcommand_and_scans(frozen, tmp_path):
     assert {probe["name"] for probe in report["probes"]} >= {"processes", "windows", "microphone"}
 
 
+def test_frozen_app_records_verifies_and_exports_a_consent_as_pdf(frozen, tmp_path):
+    """The ledger (keyring or key file), the terms baselines and the PDF writer's fonts all
+    come from the bundle."""
+    added = run(frozen, "consent", "add", "--provider", "zoom", "--feature", "meeting-summary",
+                "--decision", "refused", "--meeting-title", "Frozen check", "--json")
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["record"]["terms"], "the shipped Zoom baselines are the terms in force"
+    verified = run(frozen, "consent", "verify", "--json")
+    assert verified.returncode == 0 and json.loads(verified.stdout)["ok"], verified.stdout + verified.stderr
+    pdf = tmp_path / "history.pdf"
+    exported = run(frozen, "consent", "export", "--format", "pdf", "-o", str(pdf))
+    assert exported.returncode == 0, exported.stderr
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Frozen check" in text and "Zoom" in text
+
+
 def test_bundle_has_the_resources_and_no_unwanted_qt(build):
     internal = Path(build["bundle"]) / "_internal"
     shipped = [p.relative_to(ROOT) for p in (ROOT / "resources").rglob("*")
