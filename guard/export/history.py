@@ -23,6 +23,7 @@ from guard.export.progress import Progress, ProgressCallback
 from guard.export.receipts import write_receipts
 from guard.export.selection import ExportFilter, StatusIndex, bulk_allocation
 from guard.ledger import Ledger, VerifyReport
+from guard.ledger.background import BackgroundVerify
 from guard.ledger.timeutil import format_utc
 
 log = logging.getLogger(__name__)
@@ -89,12 +90,12 @@ def export_history(ledger: Ledger, catalog: Catalog | None, fmt: ExportFormat | 
         excel=excel,
     )
     if fmt.verifies:
-        job.verify = ledger.verify()
-        if not job.verify.ok:
-            job.warnings.append(f"The ledger check did not pass: {job.verify.summary()}")
+        job.verification = BackgroundVerify(ledger)  # checks on another core while records are written
     job.progress.start()
     with bulk_allocation():
         written = _write(fmt, job, dest)
+    if job.verify is not None and not job.verify.ok:
+        job.warnings.append(f"The ledger check did not pass: {job.verify.summary()}")
     size = dest.stat().st_size if dest.is_file() else 0
     result = ExportResult(fmt, dest, written.records, written.files, size, export_filter, job.generated_at,
                           job.verify, tuple(job.warnings), time.perf_counter() - started)

@@ -14,6 +14,7 @@ from guard.export.facts import CatalogFacts
 from guard.export.progress import Progress
 from guard.export.selection import Entry, ExportFilter, StatusIndex, iter_entries
 from guard.ledger import Ledger, Order, VerifyReport
+from guard.ledger.background import BackgroundVerify
 from guard.ledger.timeutil import format_utc
 
 
@@ -38,12 +39,17 @@ class ExportJob:
     statuses: StatusIndex
     progress: Progress
     generated_at: datetime
-    verify: VerifyReport | None = None
+    verification: BackgroundVerify | None = None  # the ledger check, running alongside the export
     subject_name: str | None = None
     jurisdiction: str | None = None
     excel: bool = False
     warnings: list[str] = field(default_factory=list)
     memo: dict[tuple, Any] = field(default_factory=dict)  # lookups a format repeats per record
+
+    @property
+    def verify(self) -> VerifyReport | None:
+        """The ledger's check (waits for it; formats ask as late as they can)."""
+        return self.verification.result() if self.verification is not None else None
 
     @property
     def app(self) -> str:

@@ -213,7 +213,6 @@ def service_node(facts: ProviderFacts, feature_id: str | None) -> dict[str, Any]
 
 
 def header(job: ExportJob, export_id: str) -> dict[str, Any]:
-    report = job.verify
     subject: dict[str, Any] = {"@id": SUBJECT["@id"], "@type": "dpv:DataSubject"}
     if job.subject_name:
         subject["dpv:hasName"] = job.subject_name
@@ -225,9 +224,6 @@ def header(job: ExportJob, export_id: str) -> dict[str, Any]:
         "dct:created": job.generated_text,
         "dct:creator": job.app,
         "mpg:formatVersion": EXPORT_FORMAT_VERSION,
-        "mpg:verification": report.to_dict() if report is not None else None,
-        "mpg:chainHead": {"mpg:seq": report.head_seq if report else None,
-                          "mpg:hash": report.head_hash if report else None},
         "mpg:howToCheck": HOW_TO_CHECK,
         "dpv:hasDataSubject": subject,
     }
@@ -249,9 +245,13 @@ def write_json(job: ExportJob, out: BinaryIO) -> Written:
     if chunk:
         out.write((b"\n    " if count <= 1000 else b",\n    ") + b",\n    ".join(chunk))
     seen = {provider for provider, _ in nodes.services} | {p.id for p in job.facts.seen()}
+    report = job.verify  # asked for last: the check runs alongside the writing
     trailer = {
+        "mpg:verification": report.to_dict() if report is not None else None,
+        "mpg:chainHead": {"mpg:seq": report.head_seq if report else None,
+                          "mpg:hash": report.head_hash if report else None},
         "mpg:coverage": {"filter": job.filter.to_dict(), "description": job.filter.describe(),
-                         "records": count, "ledger_records": job.verify.count if job.verify else None,
+                         "records": count, "ledger_records": report.count if report else None,
                          "generated_at": job.generated_text, "app": job.app},
         "mpg:controllers": [controller_node(job.facts.provider(p)) for p in sorted(seen)],
         "mpg:services": [service_node(job.facts.provider(p), f)

@@ -114,6 +114,13 @@ def test_frozen_app_records_verifies_and_exports_a_consent_as_pdf(frozen, tmp_pa
     assert exported.returncode == 0, exported.stderr
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Frozen check" in text and "Zoom" in text
+    # JSON checks the ledger in a helper process: the frozen executable must run it as one.
+    history = tmp_path / "history.json"
+    exported = run(frozen, "consent", "export", "--format", "json", "-o", str(history))
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(history.read_text())
+    assert document["mpg:verification"]["ok"] is True and document["mpg:verification"]["count"] == 1
+    assert "checking here instead" not in exported.stderr
 
 
 def test_bundle_has_the_resources_and_no_unwanted_qt(build):
