@@ -24,6 +24,11 @@ class Signal(StrEnum):
     MICROPHONE = "microphone"
     CAMERA = "camera"
     SOCKET = "socket"
+    # From the browser extension (guard/browser): a meeting tab, in the foreground or the background;
+    # an AI or recording notice shown inside the meeting page; a participant named like a note-taker bot.
+    BROWSER_TAB = "browser-tab"
+    AI_NOTICE = "ai-notice"
+    PARTICIPANT = "participant"
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,26 @@ class Evidence:
     detail: str
     seen_at: datetime
     pid: int | None = None
+    tab: str | None = None  # "<browser>/<tab id>" when a browser tab was the source
+
+
+@dataclass(frozen=True)
+class MeetingSession:
+    """One meeting, the same value from detection through the monitor and the tray to the consent form.
+
+    ``id`` is stable for the meeting's life; a new meeting with the same title gets a new id
+    (re-created window, other URL or tab, or a gap). ``evidence`` is what made the app believe it.
+    """
+
+    id: str
+    provider_id: str
+    started_at: datetime
+    evidence: tuple[Evidence, ...] = ()
+    title: str | None = None
+    url: str | None = None
+    tab: str | None = None
+    window: str | None = None
+    ended_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -75,11 +100,33 @@ class MeetingEnded(DetectionEvent):
     started_at: datetime | None = None
 
 
+class NotetakerWhere(StrEnum):
+    THIS_COMPUTER = "this-computer"  # a note-taker app runs here
+    IN_MEETING = "in-meeting"  # a bot with a note-taker's display name is among the participants
+
+
 @dataclass(frozen=True)
 class NotetakerSeen(DetectionEvent):
-    """An AI note-taker or recorder runs on this computer (or joined as a bot, when seen)."""
+    """An AI note-taker runs on this computer, or sits in a meeting as a bot (``participant``)."""
 
     kind: ClassVar[str] = "notetaker-seen"
+    where: NotetakerWhere = NotetakerWhere.THIS_COMPUTER
+    meeting_id: str | None = None  # the MeetingSession it sits in, for a bot
+    participant: str | None = None  # the bot's display name as shown in the meeting
+
+
+@dataclass(frozen=True)
+class AiFeatureNoticed(DetectionEvent):
+    """The meeting page showed a notice that an AI feature, recording or transcription is on.
+
+    ``provider_id`` is the meeting's provider; ``feature_id`` the catalog feature whose notice
+    phrase matched (None when only a generic phrase matched); ``notice`` the text shown.
+    """
+
+    kind: ClassVar[str] = "ai-feature-noticed"
+    feature_id: str | None = None
+    meeting_id: str | None = None
+    notice: str = ""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,11 @@ class Observation:
 
     ``meeting`` marks a window title that matched a *meeting* pattern (an app's home window
     does not); ``title`` and ``url`` carry the meeting's window title or link when known.
+
+    Identity, for telling one meeting from the next: ``window`` (the OS window id) and ``tab``
+    (``"<browser>/<tab id>"`` from the browser extension). Browser-tab observations also say
+    whether the tab is ``active`` (in the foreground) and ``audible``/holds the microphone.
+    ``feature_id`` and ``notice`` carry an in-meeting AI notice; ``participant`` a bot's name.
     """
 
     provider_id: str
@@ -34,9 +39,16 @@ class Observation:
     meeting: bool = False
     title: str | None = None
     url: str | None = None
+    window: str | None = None
+    tab: str | None = None
+    active: bool | None = None
+    audible: bool | None = None
+    feature_id: str | None = None
+    notice: str | None = None
+    participant: str | None = None
 
     def evidence(self) -> Evidence:
-        return Evidence(signal=self.signal, detail=self.detail, seen_at=self.seen_at, pid=self.pid)
+        return Evidence(signal=self.signal, detail=self.detail, seen_at=self.seen_at, pid=self.pid, tab=self.tab)
 
 
 class ProbeState(StrEnum):

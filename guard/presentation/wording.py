@@ -36,6 +36,9 @@ _SIGNAL_WORDS = {
     Signal.MICROPHONE: "Microphone",
     Signal.CAMERA: "Camera",
     Signal.SOCKET: "Network",
+    Signal.BROWSER_TAB: "Browser tab",
+    Signal.AI_NOTICE: "Notice in the meeting",
+    Signal.PARTICIPANT: "Participant",
 }
 
 
