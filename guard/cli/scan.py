@@ -89,14 +89,19 @@ def _print_snapshot(ctx: CliContext, snapshot: Snapshot) -> None:
 def run_watch(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if args.interval is not None and not 0.1 <= args.interval <= 3600:
         raise DetectUsageError(f"--interval {args.interval}: give seconds between 0.1 and 3600")
-    monitor, _catalog = _monitor(args, ctx)
-    interval = args.interval if args.interval is not None else monitor.interval_seconds
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # Both signals end the watch, even when SIGINT came in ignored (a job started in the
+    # background by a script or a CI runner inherits SIG_IGN, and Python then leaves it so).
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    monitor = None
     try:
+        monitor, _catalog = _monitor(args, ctx)
+        interval = args.interval if args.interval is not None else monitor.interval_seconds
+        ctx.err.write(f"meeting-guard: watching every {interval:g} s; Ctrl-C to stop\n")
+        ctx.err.flush()
         next_at = time.monotonic()
         while True:
             for event in monitor.tick():
@@ -107,13 +112,13 @@ def run_watch(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
                 time.sleep(delay)
             else:  # fell behind (e.g. the machine slept): start again from now
                 next_at = time.monotonic()
-    except KeyboardInterrupt:
-        return ExitStatus.OK
-    except BrokenPipeError:  # the reader went away
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the normal end of a watch
         return ExitStatus.OK
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        monitor.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if monitor is not None:
+            monitor.close()
 
 
 def _print_event(ctx: CliContext, event: MonitorEvent, as_json: bool) -> None:
