@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 
 from guard.cli.context import CliContext
+from guard.cli.status import ExitStatus
 from guard.settings import SettingsStore
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("settings", help="show the settings file, its values and any problems")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    store = SettingsStore(ctx.paths.settings_file)
+def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
+    store = SettingsStore(ctx.base_paths.settings_file)
     settings = store.load()
     problems = [issue.message(store.path) for issue in store.issues]
     if args.json:
@@ -27,4 +27,4 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                 ctx.print(f"  {section}.{key} = {value!r}")
         for problem in problems:
             ctx.print(f"Problem: {problem}")
-    return 1 if problems else 0
+    return ExitStatus.CHECK_FAILED if problems else ExitStatus.OK
