@@ -198,13 +198,14 @@ class AiFeature(BaseModel):
     _slug = field_validator("id")(_check_slug)
 
 
-_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,38}/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
 DEFAULT_ARCHIVE = "OpenTermsArchive/contrib-versions"
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
 
 def _check_repository(value: str) -> str:
-    if not _REPOSITORY.match(value):
+    owner, _, name = value.partition("/")
+    if not (0 < len(owner) <= 39 and 0 < len(name) <= 100 and set(owner + name) <= _NAME_CHARS
+            and owner[0].isalnum() and name[0].isalnum()):
         raise ValueError(f"'{value}' is not a GitHub repository name (owner/name)")
     return value
 
@@ -272,7 +273,7 @@ class ArchivedText(BaseModel):
     @field_validator("commit")
     @classmethod
     def _full_commit(cls, value: str) -> str:
-        if not _COMMIT.match(value):
+        if len(value) != 40 or not set(value) <= set("0123456789abcdef"):
             raise ValueError(f"'{value}' must be a full 40-character lowercase commit id")
         return value
 
