@@ -11,10 +11,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from guard.catalog.loader import Catalog
-from guard.catalog.models import AiFeature, Clause, OsName, Provider
 from guard.detect.detector import PROBES, DetectionPass, Detector
 from guard.detect.matching import DetectionRules
 from guard.detect.observation import ProbeState, ProbeStatus
@@ -24,7 +22,17 @@ from guard.detect.sessions import Session, SessionRules, SessionState, advance
 from guard.events import DetectionEvent, Evidence, event_to_dict
 from guard.settings import Settings
 
+if TYPE_CHECKING:  # the catalog's pydantic models: ``scan`` starts without them (see CatalogSource)
+    from guard.catalog.models import AiFeature, Clause, OsName, Provider
+
 log = logging.getLogger(__name__)
+
+
+class CatalogSource(Protocol):
+    """What the monitor asks of the catalog: a provider by id. A :class:`~guard.catalog.loader.Catalog`,
+    or a stand-in that loads the full catalog only when a provider is first asked for."""
+
+    def get(self, provider_id: str) -> Provider | None: ...
 
 
 def utc_now() -> datetime:
@@ -105,16 +113,20 @@ class Snapshot:
 class Monitor:
     """Detection for the UI and the command line. Not thread-safe: call it from one thread."""
 
-    def __init__(self, catalog: Catalog, settings: Settings, probes: Backends | None = None,
+    def __init__(self, catalog: CatalogSource, settings: Settings, probes: Backends | None = None,
                  clock: Callable[[], datetime] | None = None, *, os_name: OsName | None = None,
-                 rules: SessionRules | None = None, table: ProcessTable | None = None) -> None:
+                 rules: SessionRules | None = None, table: ProcessTable | None = None,
+                 detection_rules: DetectionRules | None = None) -> None:
+        """``detection_rules``: rules already compiled (e.g. from a catalog snapshot); by default
+        they are compiled from ``catalog``, which must then be a whole Catalog."""
         self._clock = clock or utc_now
         self._os = os_name or current_os()
         self._settings = settings
         self._catalog = catalog
         self._session_rules = rules
         self._backends = probes if probes is not None else default_backends(self._os)
-        self._detector = Detector(self._rules_for(catalog), self._backends, settings.detection, table=table)
+        compiled = self._session_rules_for(detection_rules) if detection_rules else self._rules_for(catalog)
+        self._detector = Detector(compiled, self._backends, settings.detection, table=table)
         self._state = SessionState()
         self._paused_until: datetime | None = None
         self._last: DetectionPass | None = None
@@ -133,13 +145,19 @@ class Monitor:
         self._settings = settings
         self._detector.settings = settings.detection
 
-    def update_catalog(self, catalog: Catalog) -> None:
+    def update_catalog(self, catalog: CatalogSource) -> None:
         """Match against a reloaded catalog from the next tick on; running sessions carry over."""
         self._catalog = catalog
         self._detector.rules = self._rules_for(catalog)
 
-    def _rules_for(self, catalog: Catalog) -> DetectionRules:
-        rules = DetectionRules.from_catalog(catalog, self._os)
+    def _rules_for(self, catalog: CatalogSource) -> DetectionRules:
+        from guard.catalog.loader import Catalog
+
+        if not isinstance(catalog, Catalog):
+            raise TypeError("Monitor needs a whole Catalog to compile its detection rules, or detection_rules")
+        return self._session_rules_for(DetectionRules.from_catalog(catalog, self._os))
+
+    def _session_rules_for(self, rules: DetectionRules) -> DetectionRules:
         base = self._session_rules or SessionRules()
         self._session_rules = SessionRules(notetakers=rules.notetakers, app_end_ticks=base.app_end_ticks,
                                            meeting_start_ticks=base.meeting_start_ticks,

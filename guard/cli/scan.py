@@ -14,7 +14,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from guard.catalog.loader import Catalog, load_catalog
+from guard.catalog.snapshot import CatalogSnapshot, LazyCatalog, load_snapshot
 from guard.cli.context import CliContext
 from guard.cli.status import ExitStatus
 from guard.errors import GuardError
@@ -40,12 +40,19 @@ def configure_watch(watch: argparse.ArgumentParser) -> None:
     watch.set_defaults(func=run_watch)
 
 
-def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, Catalog]:
+def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, CatalogSnapshot]:
+    """A monitor on the catalog snapshot: the full catalog (pydantic) loads only if an event needs it."""
+    from guard.detect.matching import DetectionRules
+    from guard.detect.platform import current_os
+
     if args.catalog is not None and not args.catalog.is_dir():
         raise DetectUsageError(f"--catalog {args.catalog}: no such folder")
-    catalog = load_catalog(shipped=args.catalog, user=ctx.paths.user_catalog_dir)
+    user = ctx.base_paths.user_catalog_dir
+    snapshot, loaded = load_snapshot(ctx.base_paths.cache_dir, shipped=args.catalog, user=user)
     settings = ctx.settings.model_copy(update={"detection": ctx.settings.detection.model_copy(update={"enabled": True})})
-    return Monitor(catalog, settings), catalog
+    os_name = current_os()
+    rules = DetectionRules.from_data(snapshot.detection(), os_name)
+    return Monitor(LazyCatalog(args.catalog, user, loaded), settings, os_name=os_name, detection_rules=rules), snapshot
 
 
 def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
@@ -55,7 +62,7 @@ def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         snapshot = monitor.snapshot()
     finally:
         monitor.close()
-    problems = [problem.message() for problem in catalog.problems]
+    problems = list(catalog.problems)
     if args.json:
         ctx.print_json({**snapshot.to_dict(), "events": [event.to_dict() for event in events],
                         "catalog_problems": problems})
