@@ -83,7 +83,7 @@ def order_sql(order: Order | str) -> str:
     return _ORDER_SQL[enum_value(Order, order, "order")]
 
 
-SELECT_STORED = "SELECT seq, body, prev_hash, hash, mac, occurred_at FROM records"
+SELECT_STORED = "SELECT seq, body, prev_hash, hash, signature, occurred_at FROM records"
 
 # Keyset paging: the next page starts after the last row seen, so rows added meanwhile never
 # shift a page and no page is skipped with OFFSET.
