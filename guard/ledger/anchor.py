@@ -25,15 +25,17 @@ import logging
 import os
 import stat
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from guard.ledger.head import SignedHead
 from guard.ledger.keys import SERVICE, KeyInfo, delete_keyring_entry, usable_keyring
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ANCHOR_FILE = "ledger.anchor"
 _SLOT = 16384
@@ -58,7 +60,7 @@ class AnchoredKey:
     first_use: bool = False
 
     @classmethod
-    def of(cls, info: KeyInfo, anchored_at: str, first_use: bool = False) -> "AnchoredKey":
+    def of(cls, info: KeyInfo, anchored_at: str, first_use: bool = False) -> AnchoredKey:
         return cls(info.key_id, str(info.algorithm), info.check, str(info.storage), info.username, anchored_at,
                    first_use)
 
@@ -86,7 +88,7 @@ class Anchor:
         return next((key for key in self.keys if key.key_id == key_id), None)
 
     def merged(self, keys: Iterable[AnchoredKey] = (), head: SignedHead | None = None,
-               in_keyring_since: str | None = None) -> "Anchor":
+               in_keyring_since: str | None = None) -> Anchor:
         """This anchor plus new keys (an anchored key is never changed) and a newer head."""
         known = {key.key_id for key in self.keys}
         added = tuple(key for key in keys if key.key_id not in known)
@@ -102,7 +104,7 @@ class Anchor:
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     @classmethod
-    def from_json(cls, text: str) -> "Anchor":
+    def from_json(cls, text: str) -> Anchor:
         try:
             data = json.loads(text)
             keys = tuple(AnchoredKey(str(k["key_id"]), str(k["algorithm"]), str(k["check"]), str(k["storage"]),
@@ -288,12 +290,15 @@ class KeyringAnchor:
             if seed is not None and seed.ledger_id == self.ledger_id:
                 current = current.merged([replace(key, first_use=True) for key in seed.keys], seed.head)
             if self.location() is None:
-                _set(location_username(self.ledger_path),
-                     json.dumps({"ledger_id": self.ledger_id, "path": str(self.ledger_path)}, sort_keys=True))
+                self.note_location()
         anchor = current.merged(keys, head)
         if created or anchor != current:
             _set(anchor_username(self.ledger_id), anchor.to_json())
         return anchor
+
+    def note_location(self) -> None:
+        _set(location_username(self.ledger_path),
+             json.dumps({"ledger_id": self.ledger_id, "path": str(self.ledger_path)}, sort_keys=True))
 
     def location(self) -> str | None:
         """The id of the ledger noted at this location, or None."""
@@ -315,8 +320,8 @@ def _get(username: str) -> str | None:
     if backend is None:
         raise AnchorError(f"no keyring: {name}")
     try:
-        return backend.get_password(SERVICE, username)
-    except Exception as error:  # locked keyring, D-Bus failure
+        return _twice(lambda: backend.get_password(SERVICE, username))
+    except Exception as error:  # noqa: BLE001  (locked keyring, D-Bus failure: said, never fatal)
         raise AnchorError(f"the keyring ({name}) could not be read: {error or type(error).__name__}") from None
 
 
@@ -325,9 +330,19 @@ def _set(username: str, text: str) -> None:
     if backend is None:
         raise AnchorError(f"no keyring: {name}")
     try:
-        backend.set_password(SERVICE, username, text)
-    except Exception as error:
+        _twice(lambda: backend.set_password(SERVICE, username, text))
+    except Exception as error:  # noqa: BLE001
         raise AnchorError(f"the keyring ({name}) refused the anchor: {error or type(error).__name__}") from None
+
+
+def _twice(call: Callable[[], T]) -> T:
+    """Secret Service answers a request now and then with a transient failure (its default
+    collection briefly not found); one retry after a pause rides that out."""
+    try:
+        return call()
+    except Exception:  # noqa: BLE001
+        time.sleep(0.2)
+        return call()
 
 
 def remove_anchor_file(path: Path) -> None:

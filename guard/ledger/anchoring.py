@@ -23,13 +23,19 @@ import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
-from guard.ledger.anchor import Anchor, AnchoredKey, AnchorError, AnchorFile, KeyringAnchor
+from guard.ledger.anchor import (
+    Anchor,
+    AnchoredKey,
+    AnchorError,
+    AnchorFile,
+    KeyringAnchor,
+)
 from guard.ledger.head import SignedHead
 from guard.ledger.timeutil import format_utc, utc_now
 
 log = logging.getLogger(__name__)
 
-_open_anchorers: "weakref.WeakSet[Anchorer]" = weakref.WeakSet()
+_open_anchorers: weakref.WeakSet[Anchorer] = weakref.WeakSet()
 
 
 class Anchorer:
@@ -79,6 +85,14 @@ class Anchorer:
                 self._thread = threading.Thread(target=self._run, name="ledger-anchor", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
+
+    def adopt_location(self) -> None:
+        """Note this ledger as the one kept at its location (``rekey``: the user's explicit word)."""
+        if KeyringAnchor.available():
+            try:
+                self.keyring.note_location()
+            except AnchorError as error:
+                self._fail(f"could not note this ledger's location in the keyring: {error}")
 
     def flush(self, timeout: float = 30.0) -> bool:
         """Wait until the newest head is in the keyring; False if that took too long."""

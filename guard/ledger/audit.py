@@ -22,16 +22,35 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from guard.ledger import meta
-from guard.ledger.anchor import Anchor, AnchorError, KeyringAnchor
+from guard.ledger.anchor import Anchor, AnchorError
 from guard.ledger.canonical import MacKey, legacy_head_message
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
-from guard.ledger.keys import KeyAlgorithm, KeyInfo, KeyState, KeyStorage, usable_keyring
+from guard.ledger.keys import (
+    KeyAlgorithm,
+    KeyInfo,
+    KeyState,
+    KeyStorage,
+    usable_keyring,
+)
 from guard.ledger.limits import limits_of
 from guard.ledger.report import Problem, ProblemKind, VerifyReport, earliest
 from guard.ledger.schema import FIRST_DISAGREEING_ROW, derived_mismatch
-from guard.ledger.signing import Verifier, key_message, keys_digest, public_key_from_text, record_message
-from guard.ledger.verify import CHAIN_QUERY, ChainResult, Segments, bad_signature, column_edited, walk_chain
+from guard.ledger.signing import (
+    Verifier,
+    key_message,
+    keys_digest,
+    public_key_from_text,
+    record_message,
+)
+from guard.ledger.verify import (
+    CHAIN_QUERY,
+    ChainResult,
+    Segments,
+    bad_signature,
+    column_edited,
+    walk_chain,
+)
 
 
 @dataclass
@@ -44,6 +63,7 @@ class Anchors:
     file_problem: str | None = None
     keyring_backend: str | None = None  # None: no keyring on this computer
     location: str | None = None  # the ledger id noted in the keyring for this place
+    file_ledger: str | None = None  # the ledger id the anchor file beside it was written for
 
     @property
     def trusted(self) -> Anchor | None:
@@ -59,7 +79,7 @@ class Anchors:
 
 @dataclass
 class Findings:
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem | None] = field(default_factory=list)
     key_problem: Problem | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -81,6 +101,7 @@ def read_anchors(keychain: KeyChain, ledger_id: str) -> Anchors:
     try:
         anchor = keychain.anchorer.file.read()
         found.file = anchor if anchor is not None and anchor.ledger_id == ledger_id else None
+        found.file_ledger = anchor.ledger_id if anchor is not None else None
     except AnchorError as error:
         found.file_problem = str(error)
     return found
@@ -110,10 +131,10 @@ def audit(conn: sqlite3.Connection, path: Path, keychain: KeyChain, *, each_sign
                           each_signature=deep, seq_of_hash=seq_of_hash)
 
     chain = walk(each_signature)
-    findings.problems += [chain.problem, _first_edited_column(conn)]
     head = meta.read_head(conn)
+    _check_trust(keys, chain, head, anchors, findings)  # first: an unknown key says more than what it signed
     _check_key_rows(keys, verifiers, findings)
-    _check_trust(keys, chain, head, anchors, findings)
+    findings.problems += [chain.problem, _first_edited_column(conn)]
     vouched = False
     if chain.problem is None:
         vouched = _check_head(ledger_id, head, chain, keys, verifiers, macs, findings)
@@ -281,7 +302,9 @@ def _check_segment_ends(chain: ChainResult, verifiers: dict[str, Verifier], find
 def _check_rollback(conn: sqlite3.Connection, ledger_id: str, chain: ChainResult, anchors: Anchors,
                     findings: Findings) -> None:
     if anchors.location is not None and anchors.location != ledger_id:
-        findings.problems.append(_replaced_here(conn, anchors.location))
+        findings.problems.append(_replaced_here(conn, anchors.location, "the keyring notes"))
+    elif anchors.file_ledger is not None and anchors.file_ledger != ledger_id:
+        findings.problems.append(_replaced_here(conn, anchors.file_ledger, "the anchor file beside it was written for"))
     for source, anchor in (("the keyring", anchors.keyring), ("the anchor file", anchors.file)):
         if anchor is None or anchor.head is None:
             continue
@@ -300,11 +323,10 @@ def _check_rollback(conn: sqlite3.Connection, ledger_id: str, chain: ChainResult
             return
 
 
-def _replaced_here(conn: sqlite3.Connection, noted: str) -> Problem:
+def _replaced_here(conn: sqlite3.Connection, noted: str, how: str) -> Problem:
     return Problem(ProblemKind.REPLACED, None,
-                   f"this is not the ledger this computer kept here: the keyring notes ledger {noted} at this place, "
-                   f"but the file is ledger {meta.ledger_id(conn)} (deleted and started anew, or swapped for "
-                   "another file)")
+                   f"this is not the ledger this computer kept here: {how} ledger {noted}, but the file is ledger "
+                   f"{meta.ledger_id(conn)} (deleted and started anew, or swapped for another file)")
 
 
 def _check_lost_keys(keychain: KeyChain, keys: Sequence[KeyInfo], chain: ChainResult, vouched: bool,

@@ -24,7 +24,12 @@ from pathlib import Path
 
 from guard.fsutil import fsync_dir
 from guard.ledger import schema
-from guard.ledger.errors import (LedgerBusyError, LedgerCorruptError, LedgerError, LedgerFullError)
+from guard.ledger.errors import (
+    LedgerBusyError,
+    LedgerCorruptError,
+    LedgerError,
+    LedgerFullError,
+)
 from guard.ledger.timeutil import format_utc, utc_now
 
 log = logging.getLogger(__name__)
@@ -243,7 +248,7 @@ def ledger_error(error: sqlite3.Error, path: Path, action: str) -> LedgerError:
             f"Could not {action} the consent ledger {path}: the disk is full ({text}). The new record was NOT "
             "saved; earlier records are intact. Free some space and try again."
         )
-    if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED") or "locked" in text:
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return LedgerBusyError(
             f"Could not {action} the consent ledger {path}: another program kept it locked ({text}). "
             "Try again; nothing was lost."

@@ -46,7 +46,7 @@ class SignedHead:
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
 
     @classmethod
-    def from_dict(cls, data: Any) -> "SignedHead":
+    def from_dict(cls, data: Any) -> SignedHead:
         """Read a head (either form); raises ValueError when it is damaged."""
         try:
             if "format" not in data:
@@ -58,7 +58,7 @@ class SignedHead:
             raise ValueError(f"damaged ledger head ({error!r})") from None
 
     @classmethod
-    def from_json(cls, text: str) -> "SignedHead":
+    def from_json(cls, text: str) -> SignedHead:
         try:
             return cls.from_dict(json.loads(text))
         except json.JSONDecodeError as error:

@@ -167,7 +167,7 @@ def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
     """The OS keyring backend and its name, or None and why there is none."""
     try:
         backend = keyring.get_keyring()
-    except Exception as error:  # a broken keyring configuration must not stop the ledger
+    except Exception as error:  # noqa: BLE001  (a broken keyring configuration must not stop the ledger)
         return None, f"the keyring failed to start ({error})"
     if isinstance(backend, fail.Keyring):
         return None, "no keyring backend is installed or running"
@@ -218,7 +218,7 @@ class KeyVault:
                 log.info("Ledger key %s stored in the keyring (%s)", username, name)
                 return KeyStorage.KEYRING, None, KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name,
                                                            username=username)
-            except Exception as error:  # locked, refused, D-Bus gone: fall back, and say why
+            except Exception as error:  # noqa: BLE001  (locked, refused, D-Bus gone: fall back, and say why)
                 reason = f"{name} failed: {error}".rstrip(": ")
                 log.warning("Could not store the ledger key in the keyring (%s); using %s", reason, self.key_file)
         try:
@@ -277,7 +277,7 @@ class KeyVault:
         status = KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name, username=info.username)
         try:
             text = backend.get_password(SERVICE, info.username)
-        except Exception as error:  # locked keyring, D-Bus failure
+        except Exception as error:  # noqa: BLE001  (locked keyring, D-Bus failure)
             return None, _with_state(status, KeyState.UNAVAILABLE, problem=str(error) or type(error).__name__)
         if text is None:
             return None, _with_state(status, KeyState.LOST)
@@ -319,8 +319,9 @@ class KeyVault:
                 os.fchmod(fd, 0o600)
             data = json.loads(handle.read(1_000_000).decode("utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
-            raise ValueError("not a Meeting Privacy Guard key file")
-        return data["keys"]
+            raise ValueError("not a Meeting Privacy Guard key file")  # noqa: TRY004  (bad content, not a bad call)
+        keys: dict[str, Any] = data["keys"]
+        return keys
 
     def _write_file_secret(self, username: str, text: str) -> None:
         if self.key_file.is_symlink():
@@ -345,7 +346,7 @@ def delete_keyring_entry(username: str) -> str | None:
         backend.delete_password(SERVICE, username)
     except keyring.errors.PasswordDeleteError:
         return None  # already gone
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001  (said in the erase report)
         return f"could not delete keyring entry '{username}' from {name}: {error}"
     return None
 

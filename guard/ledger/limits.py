@@ -15,19 +15,19 @@ ALWAYS = (
     "a record re-signed or added by anyone without this computer's signing key",
 )
 WITH_KEYRING = (
-    "a ledger re-signed with a key someone else made (the keyring holds the fingerprints of the keys this "
-    "computer made)",
+    ("a ledger re-signed with a key someone else made (the keyring holds the fingerprints of the keys this "
+     "computer made)"),
     "an older copy of the ledger put back in place (rollback), and a ledger swapped for another one",
 )
 ALWAYS_CANNOT = (
     "someone who can read your keyring (or runs programs as you) can sign records as you",
-    "records acknowledged in the last moments before a crash are anchored in the anchor file, but reach the "
-    "keyring only when the app next writes or closes",
+    ("records acknowledged in the last moments before a crash are anchored in the anchor file, but reach the "
+     "keyring only when the app next writes or closes"),
 )
 WITHOUT_KEYRING_CANNOT = (
-    "without a keyring, the signing key, the list of trusted keys and the newest head are all kept in files in "
-    "the data folder: someone who can write to that folder can replace the key and re-sign the whole ledger, or "
-    "put back an older ledger together with an older anchor file, and neither can be detected",
+    ("without a keyring, the signing key, the list of trusted keys and the newest head are all kept in files in "
+     "the data folder: someone who can write to that folder can replace the key and re-sign the whole ledger, or "
+     "put back an older ledger together with an older anchor file, and neither can be detected"),
 )
 
 
@@ -53,11 +53,11 @@ def tamper_evidence(keyring_backend: str | None, status: KeyStatus | None) -> Ta
     key_in_file = status is not None and status.storage == KeyStorage.FILE
     if keyring_backend is None:
         return TamperEvidence(None, key_in_file, ALWAYS, WITHOUT_KEYRING_CANNOT + ALWAYS_CANNOT)
-    cannot = ALWAYS_CANNOT
+    cannot: tuple[str, ...] = ALWAYS_CANNOT
     if key_in_file:
-        cannot = ("the signing key is in the key file (the keyring refused it when it was made): anyone who can read "
-                  "the data folder can sign records as you; forgery with another key and rollback are still caught",
-                  *cannot)
+        cannot = (("the signing key is in the key file (the keyring refused it when it was made): anyone who can "
+                   "read the data folder can sign records as you; forgery with another key and rollback are still "
+                   "caught"), *cannot)
     return TamperEvidence(keyring_backend, key_in_file, ALWAYS + WITH_KEYRING, cannot)
 
 

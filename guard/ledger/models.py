@@ -67,7 +67,7 @@ class EvidenceItem:
     seen_at: datetime
 
     @classmethod
-    def from_event(cls, evidence: Evidence) -> "EvidenceItem":
+    def from_event(cls, evidence: Evidence) -> EvidenceItem:
         return cls(signal=str(evidence.signal), detail=evidence.detail, seen_at=evidence.seen_at)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from guard.ledger.keys import KeyAlgorithm, KeyInfo, KeyStorage
-from guard.ledger.models import Decision, EvidenceItem, Meeting, Record, RequestedBy, TermsRef
+from guard.ledger.models import (
+    Decision,
+    EvidenceItem,
+    Meeting,
+    Record,
+    RequestedBy,
+    TermsRef,
+)
 from guard.ledger.timeutil import parse_utc
 
 APPLICATION_ID = 0x4D504731  # "MPG1": marks a SQLite file as a Meeting Privacy Guard ledger
@@ -128,7 +135,7 @@ def apply_migrations(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> 
     return applied
 
 
-def record_row(content: dict[str, Any], body: str, prev_hash: str, record_hash: str, signature: str) -> tuple:
+def record_row(content: dict[str, Any], body: str, prev_hash: str, record_hash: str, signature: str) -> tuple[Any, ...]:
     """The row to insert for a record whose canonical content is ``body``."""
     return (*(_at(content, path) for _, path in DERIVED_COLUMNS), body, prev_hash, record_hash, signature)
 
@@ -140,7 +147,7 @@ def _at(content: dict[str, Any], path: str) -> Any:
     return value
 
 
-def derived_mismatch(row: tuple) -> str | None:
+def derived_mismatch(row: tuple[Any, ...]) -> str | None:
     """For a row from FIRST_DISAGREEING_ROW: the first column that disagrees with the body."""
     body = row[1]
     try:
@@ -153,7 +160,7 @@ def derived_mismatch(row: tuple) -> str | None:
     return None
 
 
-def row_to_record(row: tuple) -> Record:
+def row_to_record(row: tuple[Any, ...]) -> Record:
     """A row selected with :data:`SELECT_RECORD` as a :class:`Record` (read from its body)."""
     seq, body, prev_hash, record_hash, signature = row
     c = json.loads(body)
@@ -188,12 +195,12 @@ INSERT_KEY = f"INSERT INTO keys ({KEY_COLUMNS}) VALUES ({', '.join('?' * len(KEY
 SELECT_KEYS = f"SELECT {KEY_COLUMNS} FROM keys ORDER BY rowid"  # in the order they were made
 
 
-def row_to_key(row: tuple) -> KeyInfo:
+def row_to_key(row: tuple[Any, ...]) -> KeyInfo:
     key_id, username, storage, check, created_at, reason, algorithm, public_key, from_seq, body, signature = row
     return KeyInfo(key_id, username, KeyStorage(storage), check, created_at, reason, KeyAlgorithm(algorithm),
                    public_key, from_seq, body, signature)
 
 
-def key_row(info: KeyInfo) -> tuple:
+def key_row(info: KeyInfo) -> tuple[Any, ...]:
     return (info.key_id, info.username, str(info.storage), info.check, info.created_at, info.reason,
             str(info.algorithm), info.public_key, info.from_seq, info.body, info.signature)

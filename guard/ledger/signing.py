@@ -25,7 +25,10 @@ from collections.abc import Iterable
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
 RECORD_CONTEXT = "meeting-privacy-guard/ledger/record/v1"
 HEAD_CONTEXT = "meeting-privacy-guard/ledger/head/v1"
@@ -44,7 +47,7 @@ def head_message(ledger_id: str, seq: int, head_hash: str, signatures_digest: st
 
 
 def key_message(body: str) -> bytes:
-    return f"{KEY_CONTEXT}\n{body}".encode("utf-8")
+    return f"{KEY_CONTEXT}\n{body}".encode()
 
 
 def endorse_message(fingerprint: str) -> bytes:
@@ -88,7 +91,7 @@ def public_key_from_text(text: str) -> bytes:
 class Verifier:
     """An Ed25519 public key that checks the ledger's signatures."""
 
-    __slots__ = ("raw", "fingerprint", "_key")
+    __slots__ = ("_key", "fingerprint", "raw")
 
     def __init__(self, public_raw: bytes) -> None:
         self.raw = public_raw
@@ -116,11 +119,11 @@ class SigningKey:
         self.verifier = Verifier(raw)
 
     @classmethod
-    def generate(cls) -> "SigningKey":
+    def generate(cls) -> SigningKey:
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
-    def from_text(cls, text: str) -> "SigningKey":
+    def from_text(cls, text: str) -> SigningKey:
         """Read the stored form ``ed25519:<base64 of the 32-byte private key>``."""
         if not text.startswith(_TEXT_PREFIX):
             raise ValueError("not an Ed25519 ledger key")

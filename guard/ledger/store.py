@@ -21,19 +21,39 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Self
 
 from guard.ledger import files, meta
 from guard.ledger.anchor import AnchoredKey
 from guard.ledger.anchoring import Anchorer
 from guard.ledger.audit import audit
 from guard.ledger.canonical import canonical_json, record_hash
-from guard.ledger.errors import LedgerCorruptError, LedgerError, LedgerInputError, RecordNotFoundError
+from guard.ledger.errors import (
+    LedgerCorruptError,
+    LedgerError,
+    LedgerInputError,
+    RecordNotFoundError,
+)
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
 from guard.ledger.keys import KeyStatus, KeyVault, LoadedKey
-from guard.ledger.models import Decision, EvidenceItem, Record, RecordDraft, RequestedBy, StoredRecord
+from guard.ledger.models import (
+    Decision,
+    EvidenceItem,
+    Record,
+    RecordDraft,
+    RequestedBy,
+    StoredRecord,
+)
 from guard.ledger.query import Order, RecordFilter, order_sql, stored_page
-from guard.ledger.schema import INSERT_RECORD, KEY_COLUMNS, SELECT_RECORD, record_row, row_to_key, row_to_record
+from guard.ledger.schema import (
+    INSERT_RECORD,
+    KEY_COLUMNS,
+    SELECT_RECORD,
+    record_row,
+    row_to_key,
+    row_to_record,
+)
 from guard.ledger.signing import ZERO_DIGEST, next_signatures_digest, signatures_digest
 from guard.ledger.status import EffectiveStatus, effective_status
 from guard.ledger.timeutil import format_utc, utc_now
@@ -58,7 +78,7 @@ class Ledger:
         self._identity = _identity(path)
 
     @classmethod
-    def open(cls, path: Path, *, busy_timeout: float = 10.0) -> "Ledger":
+    def open(cls, path: Path, *, busy_timeout: float = 10.0) -> Ledger:
         """Open the ledger at ``path``, creating a new one if the file does not exist.
 
         Raises LedgerCorruptError (file left untouched) when the file is not a healthy ledger.
@@ -89,7 +109,7 @@ class Ledger:
             self._anchorer.close()
             self._conn.close()
 
-    def __enter__(self) -> "Ledger":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -120,12 +140,12 @@ class Ledger:
                 last_seq += 1
                 content.update(id=str(uuid.uuid4()), seq=last_seq, key_id=key.info.key_id)
                 body = canonical_json(content, check_floats=False)
-                record = record_hash(prev_hash, body)
-                signature = key.signer.sign_record(record)
-                conn.execute(INSERT_RECORD, record_row(content, body, prev_hash, record, signature))
-                rows.append((last_seq, body, prev_hash, record, signature))
+                this_hash = record_hash(prev_hash, body)
+                signature = key.signer.sign_record(this_hash)
+                conn.execute(INSERT_RECORD, record_row(content, body, prev_hash, this_hash, signature))
+                rows.append((last_seq, body, prev_hash, this_hash, signature))
                 digest = next_signatures_digest(digest, signature)
-                prev_hash = record
+                prev_hash = this_hash
             head = self._keys.sign_head(conn, key, last_seq, prev_hash, digest, format_utc(recorded_at))
         self._anchorer.committed(head)
         records = [row_to_record(row) for row in rows]
@@ -172,6 +192,7 @@ class Ledger:
                                             recorded_at)
         if head is not None:
             self._anchorer.committed(head)
+        self._anchorer.adopt_location()  # the user accepts this ledger as the one kept here
         return key.status
 
     # --- reading ---------------------------------------------------------------------------
@@ -227,7 +248,7 @@ class Ledger:
                     batch: int = 2000) -> Iterator[StoredRecord]:
         """Every matching record as stored (no parsing), ``batch`` at a time, for bulk exports."""
         where, params = (filter or RecordFilter()).where()
-        last: tuple | None = None
+        last: tuple[Any, ...] | None = None
         while True:
             sql, page_params = stored_page(where, params, order, last, batch)
             with self._read("read") as conn:
@@ -320,7 +341,7 @@ class Ledger:
             raise LedgerError(f"The consent ledger {self.path} was erased or replaced while it was open. "
                               "Open it again; nothing was written.")
 
-    def _record(self, row: tuple) -> Record:
+    def _record(self, row: tuple[Any, ...]) -> Record:
         try:
             return row_to_record(row)
         except (ValueError, KeyError, TypeError) as error:

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from guard.ledger.canonical import MacKey
 from guard.ledger.models import GENESIS_HASH
@@ -54,7 +55,7 @@ class Segments:
         return self.ids[i] if i >= 0 else None
 
 
-def walk_chain(rows: Iterable[tuple], *, segments: Segments, macs: Mapping[str, MacKey | None],
+def walk_chain(rows: Iterable[tuple[Any, ...]], *, segments: Segments, macs: Mapping[str, MacKey | None],
                verifiers: Mapping[str, Verifier], each_signature: bool,
                seq_of_hash: Callable[[str], int | None]) -> ChainResult:
     """Walk ``rows`` (from :data:`CHAIN_QUERY`, in seq order); stop at the first problem.

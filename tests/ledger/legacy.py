@@ -11,12 +11,18 @@ import os
 import secrets
 import sqlite3
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import keyring
 
-from guard.ledger.canonical import canonical_json, head_mac, key_check, record_hash, record_mac
+from guard.ledger.canonical import (
+    canonical_json,
+    head_mac,
+    key_check,
+    record_hash,
+    record_mac,
+)
 from guard.ledger.keys import SERVICE
 from guard.ledger.models import GENESIS_HASH, RecordDraft
 from guard.ledger.schema import APPLICATION_ID, DERIVED_COLUMNS, MIGRATIONS
@@ -37,7 +43,7 @@ def build_legacy_ledger(path: Path, notes: list[str], *, in_keyring: bool = Fals
             conn.execute(statement)
     conn.execute("PRAGMA user_version = 2")
     ledger_id = str(uuid.uuid4())
-    created = format_utc(datetime(2026, 6, 1, tzinfo=timezone.utc))
+    created = format_utc(datetime(2026, 6, 1, tzinfo=UTC))
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
                      [("ledger_id", ledger_id), ("created_at", created), ("app", "Meeting Privacy Guard consent ledger")])
     secret = secrets.token_bytes(32)
@@ -55,7 +61,7 @@ def build_legacy_ledger(path: Path, notes: list[str], *, in_keyring: bool = Fals
                   None if in_keyring else "no keyring backend is installed or running"))
     prev, ids = GENESIS_HASH, []
     for seq, note in enumerate(notes, start=1):
-        at = datetime(2026, 6, 1, 9, seq, tzinfo=timezone.utc)
+        at = datetime(2026, 6, 1, 9, seq, tzinfo=UTC)
         content = draft_content(RecordDraft(provider_id="zoom", decision="given", note=note), record_id="-",
                                 seq=seq, key_id=key_id, recorded_at=at)
         content.update(id=str(uuid.uuid4()), seq=seq, key_id=key_id)

@@ -14,9 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from guard.ledger import (Ledger, LedgerBusyError, LedgerCorruptError, LedgerError, LedgerFullError, RecordDraft,
-                          erase_ledger)
-from guard.ledger import schema
+from guard.ledger import (
+    Ledger,
+    LedgerBusyError,
+    LedgerCorruptError,
+    LedgerError,
+    LedgerFullError,
+    RecordDraft,
+    erase_ledger,
+    schema,
+)
 from tests.ledger.legacy import build_legacy_ledger
 
 
@@ -191,13 +198,13 @@ with Ledger.open(path) as again:
 def test_full_filesystem_refuses_the_record_and_keeps_the_earlier_ones(tmp_path):
     mount_point = Path(tempfile.mkdtemp(prefix="mpg-small-disk-"))
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, check=False)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
         env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
         result = subprocess.run([sys.executable, "-c", SMALL_DISK_SCRIPT, str(mount_point / "ledger.sqlite3")],
-                                capture_output=True, text=True, env=env, timeout=120)
+                                capture_output=True, text=True, env=env, timeout=120, check=False)
     finally:
         subprocess.run(["umount", str(mount_point)], check=False)
         mount_point.rmdir()

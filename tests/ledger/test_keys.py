@@ -169,3 +169,30 @@ class _keyring:
 
     def __exit__(self, *exc):
         next(self._gen, None)
+
+
+def test_without_a_keyring_verify_says_plainly_what_it_cannot_detect(path, no_keyring, cli, app_home):
+    with Ledger.open(path) as ledger:
+        add(ledger)
+        report = ledger.verify()
+    assert report.ok and report.anchored == "the anchor file only"
+    assert any(limit.startswith("without a keyring, the signing key, the list of trusted keys and the newest head")
+               for limit in report.limits)
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    result = cli("consent", "verify", env=env)
+    assert result.returncode == 0 and "Cannot detect:\n  - without a keyring" in result.stdout
+
+
+@pytest.mark.desktop
+def test_with_the_keyring_forgery_and_rollback_are_among_what_is_detected(app_home, secret_service):
+    from guard.paths import app_paths
+    from guard.services import Services
+
+    services = Services(app_paths())
+    try:
+        evidence = services.tamper_evidence()
+    finally:
+        services.close()
+    assert evidence.full and evidence.keyring == "Secret Service"
+    assert any("rollback" in line for line in evidence.detects)
+    assert not any(line.startswith("without a keyring") for line in evidence.cannot_detect)
