@@ -85,6 +85,7 @@ class DetectionRules:
     browsers: frozenset[str] = frozenset()
     notetakers: frozenset[str] = frozenset()
     url_patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    url_excludes: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     web_titles: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     app_titles: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     meeting_titles: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
@@ -105,6 +106,7 @@ class DetectionRules:
             rules.app_titles[provider.id] = [re.compile(p) for p in platform.window_titles]
             rules.meeting_titles[provider.id] = [re.compile(p) for p in platform.meeting_window_titles]
             rules.url_patterns += [(provider.id, re.compile(p)) for p in provider.detect.web.url_patterns]
+            rules.url_excludes[provider.id] = [re.compile(p) for p in provider.detect.web.url_excludes]
             rules.web_titles += [(provider.id, re.compile(p)) for p in provider.detect.web.meeting_window_titles]
         return rules
 
@@ -135,7 +137,9 @@ class DetectionRules:
         for provider_id, pattern in self.url_patterns:
             if providers is not None and provider_id not in providers:
                 continue
-            url = next((text for text in candidates if pattern.search(text)), None)
+            excludes = self.url_excludes.get(provider_id, ())
+            url = next((text for text in candidates
+                        if pattern.search(text) and not any(x.search(text) for x in excludes)), None)
             if url is not None and (provider_id, url) not in found:
                 found.append((provider_id, url))
         return found
