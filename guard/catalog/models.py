@@ -6,10 +6,10 @@ checked; ``verified`` is true only when the wording was compared with that sourc
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 from typing import Literal
+from urllib.parse import quote
 
 from pydantic import (
     BaseModel,
@@ -19,6 +19,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from guard.patterns import PatternError, compile_pattern, normalize_text
 
 _MODEL = ConfigDict(extra="forbid", frozen=True)
 Slug = str  # lowercase id: letters, digits, '-' (checked by the validators below)
@@ -83,15 +85,31 @@ class DocumentType(StrEnum):
 
 
 class ClauseTopic(StrEnum):
-    """Topics the terms classifier and the catalog share."""
+    """Topics the terms classifier and the catalog share: what a privacy lawyer reads terms for.
+
+    ``opt-out`` (the id before consent and opt-out became one topic) still loads, as
+    ``consent-opt-out``; ``OPT_OUT`` names the same member for code written against it.
+    """
 
     AI_TRAINING = "ai-training"
     CONTENT_LICENCE = "content-licence"
     SERVICE_GENERATED_DATA = "service-generated-data"
-    OPT_OUT = "opt-out"
-    RETENTION = "retention"
+    CONTENT_DEFINITION = "content-definition"
     THIRD_PARTY_SHARING = "third-party-sharing"
+    RETENTION = "retention"
+    RECORDING_TRANSCRIPTION = "recording-transcription"
+    BIOMETRIC_VOICE = "biometric-voice"
+    CONSENT_OPT_OUT = "consent-opt-out"
     OTHER = "other"
+    OPT_OUT = "consent-opt-out"  # alias of CONSENT_OPT_OUT (the old member name)
+
+    @classmethod
+    def _missing_(cls, value: object) -> ClauseTopic | None:
+        return cls.CONSENT_OPT_OUT if value in OLD_TOPIC_IDS else None
+
+
+OLD_TOPIC_IDS = frozenset({"opt-out"})
+"""Topic ids of earlier catalog files that load as today's topics."""
 
 
 class Source(BaseModel):
@@ -104,17 +122,19 @@ class Source(BaseModel):
 
 
 def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
-    """Every pattern must compile; the error names the pattern and why."""
-    for pattern in patterns:
+    """Every pattern must compile with RE2 (linear-time matching); the error names the pattern and
+    says why, e.g. that lookarounds and backreferences cannot be used."""
+    for index, pattern in enumerate(patterns):
         try:
-            re.compile(pattern)
-        except re.error as error:
-            raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {error}") from None
+            compile_pattern(pattern)
+        except PatternError as error:
+            raise FieldError((index,), str(error)) from None
     return patterns
 
 
 class PlatformDetect(BaseModel):
-    """Detection data for one OS. Process names as the OS reports them; titles are regexes.
+    """Detection data for one OS. Process names as the OS reports them; titles are RE2 patterns
+    matched against the normalised title (see :func:`guard.patterns.normalize_text`).
 
     ``processes`` say the app is running; ``meeting_processes`` exist only while a meeting is
     on; ``meeting_window_titles`` match a meeting window and must not match the home screen.
@@ -133,15 +153,14 @@ class PlatformDetect(BaseModel):
 
 
 class WebDetect(BaseModel):
-    """Meetings in a browser: URL patterns (regexes) and browser-window title patterns.
+    """Meetings in a browser: URL patterns and tab-title patterns (RE2). Tab titles are matched
+    after the browser's own suffix (" - Google Chrome", " — Mozilla Firefox") is taken off.
 
     ``hosts`` are the host names meeting pages are served from (``*.`` for any subdomain),
     for the browser extension's host permissions; every ``url_patterns`` match is on one of
     them, except app links (``zoommtg:``, ``msteams:``), which only appear on command lines.
-    Title patterns are written for the normalised title: dashes and odd spaces made plain
-    and the browser's own suffix (`` - Google Chrome``) removed. ``url_excludes`` name pages
-    on a meeting host that a room pattern would also match (``whereby.com/pricing``): RE2 has
-    no lookahead, so exclusions are patterns of their own.
+    ``url_excludes`` name pages on a meeting host that a room pattern would also match
+    (``whereby.com/pricing``): RE2 has no lookahead, so exclusions are patterns of their own.
     """
 
     model_config = _MODEL
@@ -154,8 +173,8 @@ class WebDetect(BaseModel):
 
     def is_meeting_url(self, url: str) -> bool:
         """A url_pattern matches and no url_exclude does (e.g. whereby.com/<room> but not whereby.com/pricing)."""
-        return (any(re.search(p, url) for p in self.url_patterns)
-                and not any(re.search(p, url) for p in self.url_excludes))
+        return (any(compile_pattern(p).search(url) for p in self.url_patterns)
+                and not any(compile_pattern(p).search(url) for p in self.url_excludes))
 
     @field_validator("hosts")
     @classmethod
@@ -170,7 +189,7 @@ class WebDetect(BaseModel):
 class Detect(BaseModel):
     """How to tell the client is running and in a meeting, with where that was learnt.
 
-    ``participant_names`` are regexes (``re.search``; write ``(?i)`` for case-insensitive) for
+    ``participant_names`` are RE2 patterns (searched; write ``(?i)`` for case-insensitive) for
     the display name a bot note-taker has in a meeting's participant list, e.g. the name
     Fireflies gives its bot. They describe what other participants see, not a local process.
     """
@@ -189,7 +208,8 @@ class Detect(BaseModel):
 
     def matches_participant(self, display_name: str) -> bool:
         """Whether a participant-list display name is this provider's bot."""
-        return any(re.search(pattern, display_name) for pattern in self.participant_names)
+        name = normalize_text(display_name)
+        return any(compile_pattern(pattern).search(name) for pattern in self.participant_names)
 
     def for_os(self, os_name: OsName) -> PlatformDetect:
         platform: PlatformDetect = getattr(self, os_name)
@@ -256,8 +276,47 @@ class AiFeature(BaseModel):
     _slug = field_validator("id")(_check_slug)
 
 
+DEFAULT_ARCHIVE = "OpenTermsArchive/contrib-versions"
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
+def _check_repository(value: str) -> str:
+    owner, _, name = value.partition("/")
+    if not (0 < len(owner) <= 39 and 0 < len(name) <= 100 and set(owner + name) <= _NAME_CHARS
+            and owner[0].isalnum() and name[0].isalnum()):
+        raise ValueError(f"'{value}' is not a GitHub repository name (owner/name)")
+    return value
+
+
+class DocumentArchive(BaseModel):
+    """Where a public archive (Open Terms Archive or an archive on its engine, such as ToS;DR's)
+    records every version of this document: ``<service>/<terms_type>.md`` in ``repository``."""
+
+    model_config = _MODEL
+    repository: str = DEFAULT_ARCHIVE
+    service: str = Field(min_length=1, max_length=200)
+    terms_type: str = Field(min_length=1, max_length=200)
+
+    _repository = field_validator("repository")(_check_repository)
+
+    @field_validator("service", "terms_type")
+    @classmethod
+    def _one_path_part(cls, value: str) -> str:
+        if "/" in value or "\\" in value or value.strip() != value or value in (".", ".."):
+            raise ValueError(f"'{value}' must be one folder or file name of the archive (no slashes)")
+        return value
+
+    @property
+    def path(self) -> str:
+        return f"{self.service}/{self.terms_type}.md"
+
+
 class Document(BaseModel):
-    """A public terms page the watcher fetches; selectors say which part is the terms text."""
+    """A public terms page the watcher fetches; selectors say which part is the terms text.
+
+    ``archive`` names the document in a public archive of terms versions; where it is set, the
+    watcher reads new versions there first and fetches ``url`` only when the archive cannot
+    be read."""
 
     model_config = _MODEL
     id: Slug
@@ -268,12 +327,45 @@ class Document(BaseModel):
     remove: tuple[str, ...] = ("nav", "header", "footer", "script", "style", "noscript")
     checked: date
     note: str | None = None
+    archive: DocumentArchive | None = None
 
     _slug = field_validator("id")(_check_slug)
 
 
+class ArchivedText(BaseModel):
+    """The archived version a quote was read in, by commit: anyone can open it and check.
+
+    ``recorded`` is the day the archive first recorded that text (its commit date), which is
+    not the day the text took effect: that is the clause's ``effective_from``, taken from the
+    text's own "Effective Date" or "Last Updated". None when the archive's date could not be read.
+    """
+
+    model_config = _MODEL
+    repository: str
+    path: str = Field(min_length=1, max_length=400)
+    commit: str
+    recorded: date | None = None
+
+    _repository = field_validator("repository")(_check_repository)
+
+    @field_validator("commit")
+    @classmethod
+    def _full_commit(cls, value: str) -> str:
+        if len(value) != 40 or not set(value) <= set("0123456789abcdef"):
+            raise ValueError(f"'{value}' must be a full 40-character lowercase commit id")
+        return value
+
+    @property
+    def url(self) -> str:
+        """The file on GitHub at that commit."""
+        return f"https://github.com/{self.repository}/blob/{self.commit}/{quote(self.path)}"
+
+
 class Clause(BaseModel):
-    """A short quote of a clause in force between two dates."""
+    """A short quote of a clause in force between two dates.
+
+    ``archive`` names the archived text the quote was read in (repository, path, commit);
+    ``source`` is then that file's address at the commit."""
 
     model_config = _MODEL
     id: Slug
@@ -288,6 +380,7 @@ class Clause(BaseModel):
     checked: date
     verified: bool = False
     note: str | None = None
+    archive: ArchivedText | None = None
 
     _slug = field_validator("id")(_check_slug)
 
@@ -296,6 +389,9 @@ class Clause(BaseModel):
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise FieldError(("effective_to",),
                              f"effective_to {self.effective_to} is before effective_from {self.effective_from}")
+        if self.archive is not None and str(self.source) != self.archive.url:
+            raise FieldError(("source",), f"source must be the archived file at its commit ({self.archive.url}) "
+                             "when archive is given")
         return self
 
     def in_force_on(self, day: date) -> bool:

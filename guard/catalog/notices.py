@@ -2,7 +2,7 @@
 
 The browser extension and window probes hand over text as a page shows it: typographic dashes
 and quotes, no-break or zero-width spaces, odd case. Both sides are normalised the same way
-before a plain substring test, so the work is linear in the text and no pattern runs on it.
+before a plain substring test, so the work is linear in the (capped) text and no pattern runs on it.
 """
 
 from __future__ import annotations
@@ -10,21 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from guard.catalog.models import AiFeature, Notice, Provider
+from guard.patterns import normalize_text
 
-MAX_TEXT = 20_000  # characters of shown text looked at; notices are short, pages are not
+MAX_TEXT = 20_000  # characters of shown text looked at (its start and end); notices are short, pages are not
 
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"'}
-_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\n\f\v"
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_TABLE = str.maketrans({**{ch: "-" for ch in _DASHES}, **_QUOTES, **{ch: " " for ch in _SPACES},
-                        **{ch: None for ch in _INVISIBLE}, "\u2026": "..."})
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+                         "\u00ab": '"', "\u00bb": '"', "\u2026": "..."})
 
 
 def normalise(text: str) -> str:
-    """Casefolded, one kind of dash, quote and space, runs of spaces collapsed, capped in length."""
-    return " ".join(text[:MAX_TEXT].translate(_TABLE).casefold().split())
+    """The form notices are compared in: :func:`guard.patterns.normalize_text` (one kind of dash and
+    space, invisible characters gone, capped), plain quotes, and no case."""
+    return normalize_text(text, MAX_TEXT).translate(_QUOTES).casefold()
 
 
 def notice_in(notice: Notice, shown: str) -> bool:

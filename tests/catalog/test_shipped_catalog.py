@@ -11,7 +11,7 @@ from guard.catalog import load_catalog
 from guard.catalog.loader import shipped_catalog_dir
 from guard.catalog.models import Provider, ProviderKind, Source
 
-CHECKED_BY = date(2026, 12, 1)  # the last day this catalog's sources were read; nothing can be checked later
+CHECKED_BY = date(2026, 12, 1)  # today (the project's date): nothing can be checked later
 
 
 @pytest.fixture(scope="module")

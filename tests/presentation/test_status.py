@@ -99,5 +99,5 @@ def test_switched_off_in_the_settings_is_said_plainly(catalog):
 def test_change_summary_quotes_the_first_change_and_counts_the_rest():
     changes = tuple(ClauseChange(("ai-training",), "a", "b", None, f"Summary {i}.") for i in range(3))
     assert change_summary(changes) == "Summary 0. (and 2 more changes)"
-    assert change_summary((ClauseChange(("ai-training", "opt-out"), "a", None),)) == \
+    assert change_summary((ClauseChange(("ai-training", "consent-opt-out"), "a", None),)) == \
         "A clause about AI training or Opt-out and consent changed."
