@@ -65,7 +65,8 @@ _WHERE = {
 }
 
 __all__ = [
-    "KEY_FILE", "LEDGER_FILE", "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus", "KeyStorage", "Ledger",
+    "KEY_FILE", "LEDGER_FILE", "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus",
+    "KeyStorage", "Ledger",
     "LedgerBusyError", "LedgerCorruptError", "LedgerError", "LedgerFullError", "LedgerInputError", "LedgerKeyError",
     "Meeting", "Order", "Problem", "ProblemKind", "Record", "RecordDraft", "RecordFilter", "RecordNotFoundError",
     "RequestedBy", "StoredRecord", "TermsRef", "VerifyReport", "erase_ledger", "ledger_path", "open_ledger",

@@ -25,17 +25,15 @@ import logging
 import os
 import stat
 import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from guard.ledger.head import SignedHead
-from guard.ledger.keys import SERVICE, KeyInfo, delete_keyring_entry, usable_keyring
+from guard.ledger.keys import SERVICE, KeyInfo, delete_keyring_entry, twice, usable_keyring
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 ANCHOR_FILE = "ledger.anchor"
 _SLOT = 16384
@@ -320,7 +318,7 @@ def _get(username: str) -> str | None:
     if backend is None:
         raise AnchorError(f"no keyring: {name}")
     try:
-        return _twice(lambda: backend.get_password(SERVICE, username))
+        return twice(lambda: backend.get_password(SERVICE, username))
     except Exception as error:  # noqa: BLE001  (locked keyring, D-Bus failure: said, never fatal)
         raise AnchorError(f"the keyring ({name}) could not be read: {error or type(error).__name__}") from None
 
@@ -330,19 +328,9 @@ def _set(username: str, text: str) -> None:
     if backend is None:
         raise AnchorError(f"no keyring: {name}")
     try:
-        _twice(lambda: backend.set_password(SERVICE, username, text))
+        twice(lambda: backend.set_password(SERVICE, username, text))
     except Exception as error:  # noqa: BLE001
         raise AnchorError(f"the keyring ({name}) refused the anchor: {error or type(error).__name__}") from None
-
-
-def _twice(call: Callable[[], T]) -> T:
-    """Secret Service answers a request now and then with a transient failure (its default
-    collection briefly not found); one retry after a pause rides that out."""
-    try:
-        return call()
-    except Exception:  # noqa: BLE001
-        time.sleep(0.2)
-        return call()
 
 
 def remove_anchor_file(path: Path) -> None:

@@ -114,8 +114,8 @@ def audit(conn: sqlite3.Connection, path: Path, keychain: KeyChain, *, each_sign
     if check_file:
         damage = conn.execute("PRAGMA quick_check").fetchone()[0]
         if damage != "ok":
-            return _report(conn, path, keychain, ChainResult(), Problem(ProblemKind.CORRUPT, None,
-                                                                        f"the file is damaged: {damage}"), None, Anchors())
+            corrupt = Problem(ProblemKind.CORRUPT, None, f"the file is damaged: {damage}")
+            return _report(conn, path, keychain, ChainResult(), corrupt, None, Anchors())
     ledger_id = meta.ledger_id(conn)
     anchors = read_anchors(keychain, ledger_id)
     keys = _key_rows(conn, findings)
@@ -174,8 +174,9 @@ def _verifiers(keys: Sequence[KeyInfo], findings: Findings) -> dict[str, Verifie
         try:
             verifiers[info.key_id] = Verifier(public_key_from_text(info.public_key or ""))
         except ValueError as error:
-            findings.add(ProblemKind.KEY_TAMPERED, info.from_seq, f"the key row of key {info.key_id!r} was changed "
-                                                                  f"inside the file: its public key is damaged ({error})")
+            findings.add(ProblemKind.KEY_TAMPERED, info.from_seq,
+                         f"the key row of key {info.key_id!r} was changed inside the file: its public key is "
+                         f"damaged ({error})")
     return verifiers
 
 

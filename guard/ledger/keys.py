@@ -20,10 +20,12 @@ import logging
 import os
 import secrets
 import stat
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import keyring
 import keyring.backend
@@ -37,6 +39,7 @@ from guard.ledger.signing import SigningKey, is_signing_key_text
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 SERVICE = "meeting-privacy-guard"
 SECRET_BYTES = 32
 
@@ -212,8 +215,8 @@ class KeyVault:
         reason = name
         if backend is not None:
             try:
-                backend.set_password(SERVICE, username, text)
-                if backend.get_password(SERVICE, username) != text:
+                twice(lambda: backend.set_password(SERVICE, username, text))
+                if twice(lambda: backend.get_password(SERVICE, username)) != text:
                     raise RuntimeError("it did not return the key just stored")
                 log.info("Ledger key %s stored in the keyring (%s)", username, name)
                 return KeyStorage.KEYRING, None, KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name,
@@ -276,7 +279,7 @@ class KeyVault:
             return None, status
         status = KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name, username=info.username)
         try:
-            text = backend.get_password(SERVICE, info.username)
+            text = twice(lambda: backend.get_password(SERVICE, info.username))
         except Exception as error:  # noqa: BLE001  (locked keyring, D-Bus failure)
             return None, _with_state(status, KeyState.UNAVAILABLE, problem=str(error) or type(error).__name__)
         if text is None:
@@ -343,12 +346,24 @@ def delete_keyring_entry(username: str) -> str | None:
     if backend is None:
         return f"could not delete keyring entry '{username}': {name}"
     try:
-        backend.delete_password(SERVICE, username)
+        twice(lambda: backend.delete_password(SERVICE, username))
     except keyring.errors.PasswordDeleteError:
         return None  # already gone
     except Exception as error:  # noqa: BLE001  (said in the erase report)
         return f"could not delete keyring entry '{username}' from {name}: {error}"
     return None
+
+
+def twice(call: Callable[[], T]) -> T:
+    """Secret Service now and then answers with a transient failure (its default collection
+    briefly not found, a D-Bus hiccup); one retry after a short pause rides that out."""
+    try:
+        return call()
+    except keyring.errors.PasswordDeleteError:
+        raise
+    except Exception:  # noqa: BLE001  (retried once; the second failure is reported by the caller)
+        time.sleep(0.2)
+        return call()
 
 
 def _with_state(status: KeyStatus, state: KeyState, problem: str | None = None) -> KeyStatus:

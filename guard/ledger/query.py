@@ -3,10 +3,10 @@ indexed columns (the settings window pages through 100,000 records with these)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from collections.abc import Callable
 from typing import Any
 
 from guard.ledger.errors import LedgerInputError

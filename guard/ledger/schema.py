@@ -154,7 +154,7 @@ def derived_mismatch(row: tuple[Any, ...]) -> str | None:
         content = json.loads(body)
     except (TypeError, ValueError):
         return "body"
-    for (name, path), value in zip(DERIVED_COLUMNS, row[2:]):
+    for (name, path), value in zip(DERIVED_COLUMNS, row[2:], strict=False):
         if _at(content, path) != value or type(_at(content, path)) is not type(value):
             return name
     return None

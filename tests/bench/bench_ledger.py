@@ -27,7 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from guard.ledger import Decision, Ledger, Meeting, RecordDraft, RecordFilter, TermsRef
@@ -36,7 +36,7 @@ TARGET_APPENDS_PER_S = 500
 TARGET_VERIFY_S = 2.0
 TARGET_FILTERED_MS = 200.0
 PROVIDERS = [f"provider-{i}" for i in range(20)]
-START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def draft(i: int, rng: random.Random) -> RecordDraft:

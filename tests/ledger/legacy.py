@@ -45,7 +45,8 @@ def build_legacy_ledger(path: Path, notes: list[str], *, in_keyring: bool = Fals
     ledger_id = str(uuid.uuid4())
     created = format_utc(datetime(2026, 6, 1, tzinfo=UTC))
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
-                     [("ledger_id", ledger_id), ("created_at", created), ("app", "Meeting Privacy Guard consent ledger")])
+                     [("ledger_id", ledger_id), ("created_at", created),
+                      ("app", "Meeting Privacy Guard consent ledger")])
     secret = secrets.token_bytes(32)
     key_id = uuid.uuid4().hex[:16]
     username = f"consent-ledger-{ledger_id}-{key_id}"
@@ -56,7 +57,8 @@ def build_legacy_ledger(path: Path, notes: list[str], *, in_keyring: bool = Fals
         key_file = path.with_name("ledger.key")
         key_file.write_text(json.dumps({"format": 1, "service": SERVICE, "keys": {username: text}}))
         os.chmod(key_file, 0o600)
-    conn.execute("INSERT INTO keys (key_id, username, storage, check_mac, created_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
+    conn.execute("INSERT INTO keys (key_id, username, storage, check_mac, created_at, reason) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
                  (key_id, username, "keyring" if in_keyring else "file", key_check(secret, key_id), created,
                   None if in_keyring else "no keyring backend is installed or running"))
     prev, ids = GENESIS_HASH, []

@@ -110,7 +110,7 @@ def test_two_processes_appending_at_once_keep_the_chain_intact(path, secret_serv
         assert ledger.key_status().message() == "keyring: Secret Service"
     assert [r.seq for r in records] == list(range(1, 601))
     by_id = {r.id: r for r in records}
-    for writer_ids, n in zip(ids, range(2)):
+    for writer_ids, n in zip(ids, range(2), strict=True):
         assert len(writer_ids) == 300
         assert [by_id[i].note for i in writer_ids] == [f"writer-{n} {i}" for i in range(300)]
     assert len({r.key_id for r in records}) == 1  # one key, created once, used by both

@@ -233,7 +233,8 @@ def test_version_1_file_is_migrated_with_its_records_intact(path, no_keyring):
     with Ledger.open(path) as ledger:
         assert ledger._conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST_VERSION
         names = {row[0] for row in ledger._conn.execute("SELECT name FROM sqlite_master")}
-        assert {"records_provider", "records_decision", "records_append_only_update", "keys_append_only_update"} <= names
+        assert {"records_provider", "records_decision", "records_append_only_update",
+                "keys_append_only_update"} <= names
         assert [ledger.get(i).note for i in old["ids"]] == ["old 0", "old 1", "old 2"]
         assert ledger.verify().ok
         add(ledger, "new")

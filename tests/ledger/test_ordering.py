@@ -62,7 +62,7 @@ def test_month_counts_group_by_local_month_and_decision(ledger, new_york):
           datetime(2024, 2, 1, 6, tzinfo=UTC), datetime(2024, 4, 2, tzinfo=UTC)]
     decisions = [Decision.GIVEN, Decision.GIVEN, Decision.REFUSED, Decision.GIVEN]
     ledger.append_many([RecordDraft(provider_id="zoom" if i < 3 else "teams", decision=d, occurred_at=a)
-                        for i, (a, d) in enumerate(zip(at, decisions))])
+                        for i, (a, d) in enumerate(zip(at, decisions, strict=True))])
     assert ledger.month_counts() == [("2024-01", "given", 2), ("2024-02", "refused", 1), ("2024-04", "given", 1)]
     assert ledger.month_counts(RecordFilter(provider_id="teams")) == [("2024-04", "given", 1)]
     assert ledger.month_counts(RecordFilter(provider_id="nobody")) == []

@@ -43,7 +43,8 @@ def test_older_copy_put_back_is_reported_as_rolled_back(path, tmp_path, request,
         f"rolled back: the ledger ends at seq 3 but seq 6 > 3 was recorded on {later[-1].recorded_at:%Y-%m-%d}")
     env = None if where == "keyring" else dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     result = cli("consent", "verify", env=env)
-    assert result.returncode == 1 and "NOT intact: rolled-back at seq 4: rolled back: the ledger ends at seq 3" in result.stdout
+    assert result.returncode == 1
+    assert "NOT intact: rolled-back at seq 4: rolled back: the ledger ends at seq 3" in result.stdout
 
 
 def test_the_keyring_still_catches_it_when_the_anchor_file_is_put_back_too(path, tmp_path, secret_service):
