@@ -51,6 +51,10 @@ def test_corpus_is_large_varied_and_split() -> None:
     assert any(not pair.negative for pair in PAIRS if not pair.heldout)
 
 
+def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
+    assert [pair.id for pair in PAIRS if pair.heldout != pair.heldout_by_rule] == []
+
+
 def test_every_zoom_2023_version_is_paired_with_the_one_before() -> None:
     zoom = {pair.new_effective for pair in PAIRS if pair.provider == "zoom" and pair.document == "Terms of Service"}
     assert {"2023-03-31", "2023-07-27", "2023-08-07", "2023-08-11"} <= zoom
