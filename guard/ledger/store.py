@@ -153,6 +153,19 @@ class Ledger:
             raise RecordNotFoundError(f"No record with id {record_id} in the consent ledger {self.path}.")
         return self._record(row)
 
+    def find_ids(self, *, seq: int | None = None, prefix: str | None = None, limit: int = 2) -> list[str]:
+        """Ids of the record numbered ``seq``, or of records whose id starts with ``prefix``
+        (at most ``limit``): how the command line resolves ``#N`` and short ids."""
+        with self._read("read") as conn:
+            if seq is not None:
+                rows = conn.execute("SELECT id FROM records WHERE seq = ?", (seq,)).fetchall()
+            else:
+                low = (prefix or "").lower()
+                high = low[:-1] + chr(ord(low[-1]) + 1) if low else "\uffff"
+                rows = conn.execute("SELECT id FROM records WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                                    (low, high, limit)).fetchall()
+        return [str(row[0]) for row in rows]
+
     def count(self, filter: RecordFilter | None = None) -> int:
         where, params = (filter or RecordFilter()).where()
         with self._read("count the records of") as conn:
