@@ -57,7 +57,8 @@ def setup_logging(log_file: Path | None, verbose: bool = False,
         else:
             handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)  # opened at the first record
     except OSError as error:
-        logging.getLogger(__name__).warning("Cannot write the log file %s (%s); logging to stderr only.", log_file, error)
+        logging.getLogger(__name__).warning("Cannot write the log file %s (%s); logging to stderr only.",
+                                            log_file, error)
         return [stderr]
     handler.setFormatter(formatter)
     handler.setLevel(logging.DEBUG if verbose else logging.INFO)

@@ -72,6 +72,10 @@ class CatalogSnapshot:
         self.providers = providers  # in the catalog's order (by name)
         self.problems = problems  # each broken file's message, as the full load said it
 
+    def name_of(self, provider_id: str) -> str:
+        """The provider's name, or its id when the catalog no longer has it."""
+        return next((str(e.summary["name"]) for e in self.providers if e.id == provider_id), provider_id)
+
     def detection(self) -> list[Any]:
         """The providers' detection data for :meth:`DetectionRules.from_data`."""
         from guard.detect.matching import ProviderDetection
@@ -91,9 +95,18 @@ class CatalogSnapshot:
                                       for p in catalog), tuple(p.message() for p in catalog.problems))
 
 
+# The code whose output the snapshot keeps: a change to the models or the loader (a new field, a
+# new default) must not be answered from a snapshot made before it, even at the same version.
+_CODE = ("models.py", "loader.py", "history.py", "snapshot.py")
+
+
 def fingerprint(shipped: Path, user: Path | None) -> str:
-    """SHA-256 over the app version and every catalog file's name and bytes, in both folders."""
+    """SHA-256 over the app version, the catalog code, and every catalog file's name and bytes."""
     digest = sha256(f"{FORMAT} {__version__}\n".encode())
+    here = Path(__file__).parent
+    for name in _CODE:
+        digest.update(f"code {name}\n".encode())
+        digest.update(_file_digest(here / name))
     for tag, folder in (("shipped", shipped), ("user", user)):
         digest.update(f"{tag} {folder}\n".encode())
         if folder is None:

@@ -94,7 +94,7 @@ def _print_list(snapshot: CatalogSnapshot, ctx: CliContext, as_json: bool) -> No
              for p in summaries]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        ctx.print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        ctx.print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def _mark(verified: bool) -> str:

@@ -18,7 +18,10 @@ from guard.catalog.snapshot import CatalogSnapshot, LazyCatalog, load_snapshot
 from guard.cli.context import CliContext
 from guard.cli.status import ExitStatus
 from guard.errors import GuardError
-from guard.monitor import ActiveSession, Monitor, MonitorEvent, Snapshot
+from guard.events import MeetingSession, RunningApp
+from guard.monitor import Monitor, MonitorEvent, Snapshot
+
+CATALOG_HELP = "use the provider files in DIR instead of the shipped catalog (your own catalog still applies)"
 
 
 class DetectUsageError(GuardError):
@@ -27,16 +30,14 @@ class DetectUsageError(GuardError):
 
 def configure_scan(scan: argparse.ArgumentParser) -> None:
     scan.add_argument("--json", action="store_true", help="print JSON")
-    scan.add_argument("--catalog", type=Path, metavar="DIR",
-                      help="use the provider files in DIR instead of the shipped catalog (your own catalog still applies)")
+    scan.add_argument("--catalog", type=Path, metavar="DIR", help=CATALOG_HELP)
     scan.set_defaults(func=run_scan)
 
 
 def configure_watch(watch: argparse.ArgumentParser) -> None:
     watch.add_argument("--json", action="store_true", help="print one JSON object per line")
     watch.add_argument("--interval", type=float, metavar="S", help="seconds between passes (default: the settings')")
-    watch.add_argument("--catalog", type=Path, metavar="DIR",
-                       help="use the provider files in DIR instead of the shipped catalog (your own catalog still applies)")
+    watch.add_argument("--catalog", type=Path, metavar="DIR", help=CATALOG_HELP)
     watch.set_defaults(func=run_watch)
 
 
@@ -49,7 +50,8 @@ def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, Catalo
         raise DetectUsageError(f"--catalog {args.catalog}: no such folder")
     user = ctx.base_paths.user_catalog_dir
     snapshot, loaded = load_snapshot(ctx.base_paths.cache_dir, shipped=args.catalog, user=user)
-    settings = ctx.settings.model_copy(update={"detection": ctx.settings.detection.model_copy(update={"enabled": True})})
+    detection = ctx.settings.detection.model_copy(update={"enabled": True})
+    settings = ctx.settings.model_copy(update={"detection": detection})
     os_name = current_os()
     rules = DetectionRules.from_data(snapshot.detection(), os_name)
     return Monitor(LazyCatalog(args.catalog, user, loaded), settings, os_name=os_name, detection_rules=rules), snapshot
@@ -67,20 +69,22 @@ def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         ctx.print_json({**snapshot.to_dict(), "events": [event.to_dict() for event in events],
                         "catalog_problems": problems})
     else:
-        _print_snapshot(ctx, snapshot)
+        _print_snapshot(ctx, snapshot, catalog)
         for problem in problems:
             ctx.print(f"Catalog problem: {problem}")
     return ExitStatus.OK
 
 
-def _print_snapshot(ctx: CliContext, snapshot: Snapshot) -> None:
-    def sessions(heading: str, items: tuple[ActiveSession, ...], none: str) -> None:
+def _print_snapshot(ctx: CliContext, snapshot: Snapshot, catalog: CatalogSnapshot) -> None:
+    def sessions(heading: str, items: tuple[RunningApp, ...] | tuple[MeetingSession, ...], none: str) -> None:
         ctx.print(heading)
         if not items:
             ctx.print(f"  {none}")
         for item in items:
-            extra = "".join(f" {value!r}" for value in (item.title, item.url) if value)
-            ctx.print(f"  {item.provider_name}{extra}, since {item.started_at.astimezone():%H:%M:%S}")
+            values = (item.title, item.url) if isinstance(item, MeetingSession) else ()
+            extra = "".join(f" {value!r}" for value in values if value)
+            ctx.print(f"  {catalog.name_of(item.provider_id)}{extra}, "
+                      f"since {item.started_at.astimezone():%H:%M:%S}")
             for evidence in item.evidence:
                 ctx.print(f"    - {evidence.signal}: {evidence.detail}")
 
