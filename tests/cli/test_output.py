@@ -60,14 +60,16 @@ def test_every_way_a_command_writes_is_escaped():
 
 
 def test_scan_report_shows_a_hostile_window_title_inert():
+    from guard.catalog import load_catalog
     from guard.cli.scan import _print_snapshot
-    from guard.monitor import ActiveSession, Snapshot
+    from guard.events import MeetingSession
+    from guard.monitor import Snapshot
 
     at = datetime(2026, 12, 1, tzinfo=UTC)
     evidence = (Evidence(Signal.WINDOW_TITLE, f"window titled {HOSTILE}", at, pid=42),)
-    meeting = ActiveSession("zoom", "Zoom", "s1", at, evidence, title=HOSTILE, url=f"https://zoom.us/j/1{HOSTILE}")
+    meeting = MeetingSession("s1", "zoom", at, evidence, title=HOSTILE, url=f"https://zoom.us/j/1{HOSTILE}")
     ctx, out, _ = context()
-    _print_snapshot(ctx, Snapshot(at, True, None, (), (meeting,), ()))
+    _print_snapshot(ctx, Snapshot(at, True, None, (), (meeting,), ()), load_catalog())
     text = out.getvalue()
     assert not DANGEROUS.search(text), repr(text)
     assert "owned" in text, "shown, not dropped"
