@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         Decision,
         EvidenceItem,
         Meeting,
+        Notice,
         Record,
         RecordDraft,
         RequestedBy,
@@ -56,7 +57,8 @@ _WHERE = {
     "LedgerInputError": "errors", "LedgerKeyError": "errors", "RecordNotFoundError": "errors",
     "KEY_FILE": "files", "LEDGER_FILE": "files",
     "KeyState": "keys", "KeyStatus": "keys", "KeyStorage": "keys",
-    "Decision": "models", "EvidenceItem": "models", "Meeting": "models", "Record": "models", "RecordDraft": "models",
+    "Decision": "models", "EvidenceItem": "models", "Meeting": "models", "Notice": "models", "Record": "models",
+    "RecordDraft": "models",
     "RequestedBy": "models", "StoredRecord": "models", "TermsRef": "models",
     "Order": "query", "RecordFilter": "query",
     "EffectiveStatus": "status",
@@ -68,7 +70,8 @@ __all__ = [
     "KEY_FILE", "LEDGER_FILE", "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus",
     "KeyStorage", "Ledger",
     "LedgerBusyError", "LedgerCorruptError", "LedgerError", "LedgerFullError", "LedgerInputError", "LedgerKeyError",
-    "Meeting", "Order", "Problem", "ProblemKind", "Record", "RecordDraft", "RecordFilter", "RecordNotFoundError",
+    "Meeting", "Notice", "Order", "Problem", "ProblemKind", "Record", "RecordDraft", "RecordFilter",
+    "RecordNotFoundError",
     "RequestedBy", "StoredRecord", "TermsRef", "VerifyReport", "erase_ledger", "ledger_path", "open_ledger",
 ]
 

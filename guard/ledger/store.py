@@ -44,6 +44,7 @@ from guard.ledger.models import (
     RecordDraft,
     RequestedBy,
     StoredRecord,
+    record_id_text,
 )
 from guard.ledger.query import Order, RecordFilter, order_sql, stored_page
 from guard.ledger.schema import (
@@ -57,7 +58,6 @@ from guard.ledger.schema import (
 from guard.ledger.signing import ZERO_DIGEST, next_signatures_digest, signatures_digest
 from guard.ledger.status import EffectiveStatus, effective_status
 from guard.ledger.timeutil import format_utc, utc_now
-from guard.ledger.validate import draft_content, record_id_text
 from guard.ledger.verify import VerifyReport
 
 log = logging.getLogger(__name__)
@@ -124,8 +124,7 @@ class Ledger:
     def append_many(self, drafts: Iterable[RecordDraft]) -> list[Record]:
         """Append several records in one transaction: all are stored, or none (e.g. an import)."""
         recorded_at = utc_now()
-        checked = [draft_content(d, record_id=_PLACEHOLDER_ID, seq=1, key_id="-", recorded_at=recorded_at)
-                   for d in drafts]
+        checked = [d.content(record_id=_PLACEHOLDER_ID, seq=1, key_id="-", recorded_at=recorded_at) for d in drafts]
         if not checked:
             return []
         rows = []
@@ -172,7 +171,7 @@ class Ledger:
     def correct(self, record_id: str, draft: RecordDraft) -> Record:
         """Record ``draft`` as the correction of an earlier record (which stays as it was)."""
         target = self.get(record_id)
-        return self.append(replace(draft, refers_to=target.id))
+        return self.append(draft.changed(refers_to=target.id))
 
     def rekey(self) -> KeyStatus:
         """Sign new records with a new key of this computer's (after a lost, replaced or
