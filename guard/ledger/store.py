@@ -46,6 +46,7 @@ from guard.ledger.models import (
     StoredRecord,
     record_id_text,
 )
+from guard.ledger.proof import LedgerProof, public_keys
 from guard.ledger.query import Order, RecordFilter, order_sql, stored_page
 from guard.ledger.schema import (
     INSERT_RECORD,
@@ -282,6 +283,18 @@ class Ledger:
     def effective_status(self, record: Record) -> EffectiveStatus:
         """What ``record`` means now, e.g. given, then withdrawn."""
         return effective_status(record, self.later_records(record.id))
+
+    def proof(self) -> LedgerProof:
+        """The ledger's public keys and signed head, for exports (see guard.ledger.proof).
+        Records appended after this call are not covered by it."""
+        with self._read("read") as conn:
+            conn.execute("BEGIN")
+            try:
+                head = meta.read_head(conn)
+                return LedgerProof(meta.ledger_id(conn), public_keys(meta.key_rows(conn)),
+                                   head if head is not None and head.seq >= 0 else None)
+            finally:
+                conn.execute("COMMIT")
 
     def head(self) -> SignedHead | None:
         with self._read("read") as conn:
