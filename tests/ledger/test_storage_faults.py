@@ -92,6 +92,11 @@ def test_a_missing_permission_is_said_plainly():
         os.chmod(root, 0o755)
         home = root / "home"
         assert add(home, "mine").returncode == 0  # made by root: private to root
+        for name in ("config", "cache", "logs"):  # only the data folder is someone else's
+            (home / name).mkdir(exist_ok=True)
+            for folder in (home / name, *(home / name).rglob("*")):
+                os.chown(folder, 65534, 65534)
+        os.chown(home, 65534, 65534)
         result = add(home, "someone else's", user=65534)
         assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
         assert "you do not have permission" in result.stderr, result.stderr
