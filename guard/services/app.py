@@ -39,6 +39,7 @@ from guard.settings import Settings, SettingsStore
 if TYPE_CHECKING:  # loaded on first use: the app's data opens without the keyring, HTTP client or parser
     from guard.autostart import Autostart
     from guard.ledger import KeyStatus, Ledger, Order, Record, RecordDraft, RecordFilter, TermsRef
+    from guard.ledger.limits import TamperEvidence
     from guard.monitor import Monitor, MonitorEvent, ObservationSource, Snapshot
     from guard.presentation.overview import DocumentVersions
     from guard.terms.analysis import AnalysedChange
@@ -212,6 +213,16 @@ class Services:
         with self._reader() as ledger:
             report = ledger.verify(check_file=False)
             return LedgerCheck(report.count, report, report.key)
+
+    @blocking
+    def tamper_evidence(self) -> TamperEvidence:
+        """Blocks: what the ledger's tamper evidence can and cannot detect on this computer (with or
+        without a keyring), for the Overview; asks the keyring."""
+        from guard.ledger.keys import usable_keyring
+        from guard.ledger.limits import tamper_evidence
+
+        backend, name = usable_keyring()
+        return tamper_evidence(name if backend is not None else None, self._open_ledger().key_status())
 
     @blocking
     def key_status(self) -> KeyStatus:

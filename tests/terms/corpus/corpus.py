@@ -157,6 +157,11 @@ class Pair:
         return (self.directory / "new.md").read_text(encoding="utf-8")
 
     @property
+    def heldout_by_rule(self) -> bool:
+        """The held-out split rule fixed before labelling: SHA-256 of the pair id, modulo 3, is 0."""
+        return int(hashlib.sha256(self.id.encode("utf-8")).hexdigest(), 16) % 3 == 0
+
+    @property
     def negative(self) -> bool:
         """No change in this pair should be reported (markup-only or unrelated edits)."""
         return not any(change.reportable for change in self.changes)
@@ -286,7 +291,7 @@ def load_pair(directory: Path) -> Pair:
     if not isinstance(changes, list):
         raise CorpusError(f"{where}: [[changes]] must be an array of tables")
     return Pair(
-        id=str(directory.relative_to(PAIRS_DIR)) if directory.is_relative_to(PAIRS_DIR) else directory.name,
+        id=directory.relative_to(PAIRS_DIR).as_posix() if directory.is_relative_to(PAIRS_DIR) else directory.name,
         directory=directory,
         provider=_string(pair, "provider", f"{where} [pair]", re.compile(r"[a-z0-9-]+")),
         service=_string(pair, "service", f"{where} [pair]"),

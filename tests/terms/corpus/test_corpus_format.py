@@ -5,6 +5,7 @@ every quoted wording occurs in the archived text it labels, every text is the ar
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,24 @@ def test_every_pair_directory_has_labels_and_both_texts() -> None:
             for directory in document.iterdir():
                 assert {"old.md", "new.md", "labels.toml"} <= {p.name for p in directory.iterdir()}, directory
     assert len(pair_directories()) == len(PAIRS)
+
+
+def test_corpus_is_large_varied_and_split() -> None:
+    providers = Counter(pair.provider for pair in PAIRS)
+    assert len(PAIRS) >= 60
+    assert len(providers) >= 10
+    negatives = sum(pair.negative for pair in PAIRS)
+    assert 0.25 <= negatives / len(PAIRS) <= 0.45, negatives
+    heldout = [pair for pair in PAIRS if pair.heldout]
+    assert 0.25 <= len(heldout) / len(PAIRS) <= 0.45, len(heldout)
+    # Held-out pairs are spread over providers, and both splits have real changes to find.
+    assert len({pair.provider for pair in heldout}) >= 5
+    assert any(not pair.negative for pair in heldout)
+    assert any(not pair.negative for pair in PAIRS if not pair.heldout)
+
+
+def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
+    assert [pair.id for pair in PAIRS if pair.heldout != pair.heldout_by_rule] == []
 
 
 def test_every_zoom_2023_version_is_paired_with_the_one_before() -> None:
