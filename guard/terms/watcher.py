@@ -23,7 +23,7 @@ from guard.events import TermsChanged, event_to_dict
 from guard.paths import AppPaths
 from guard.settings import Settings, TermsSettings
 from guard.terms.analysis import analyse, relevant_changes
-from guard.terms.classify import TopicRule, load_rules
+from guard.terms.rules import Rules, load_rules
 from guard.terms.errors import FetchFailure, TermsError, TermsFetchError
 from guard.terms.extract import ExtractError, extract
 from guard.terms.fetch import FetchOutcome, Fetcher, FetchPolicy
@@ -92,7 +92,7 @@ class TermsWatcher:
 
     def __init__(self, store: TermsStore, documents: Sequence[WatchedDocument], *, network_enabled: bool = True,
                  check_interval_hours: float = 24.0, fetcher: Fetcher | None = None,
-                 policy: FetchPolicy | None = None, rules: tuple[TopicRule, ...] | None = None,
+                 policy: FetchPolicy | None = None, rules: Rules | None = None,
                  problems: Iterable[str] = ()) -> None:
         self.store = store
         self.documents = list(documents)
@@ -236,7 +236,7 @@ class TermsWatcher:
         changes = analyse(old_text, new_text, self.rules)
         relevant = relevant_changes(changes)
         event = None
-        if relevant:
+        if any(change.material for change in changes):  # what the provider may do with data moved
             event = TermsChanged(provider_id=document.provider_id, at=at, document_id=document.document_id,
                                  url=document.url, old_sha256=previous.sha256, new_sha256=version.sha256,
                                  changes=relevant)

@@ -18,7 +18,7 @@ from guard.errors import GuardError
 from guard.presentation.overview import DocumentVersions, version_day, version_label, watched_documents
 from guard.services import Services
 from guard.terms.analysis import AnalysedChange, analyse
-from guard.terms.diff import changed_sentences, sentences
+from guard.terms.diff import sentences
 from guard.terms.models import Version
 from ui.settings.common import css_colour, esc, highlight_tint, named
 from ui.settings.tasks import BackgroundTasks
@@ -335,7 +335,7 @@ class TermsTab(QWidget):
             self.old_text.clear()
             self.new_text.clear()
             return
-        gone, added = changed_sentences(change.diff)
+        gone, added = list(change.gone), list(change.added)  # sentences new to, or gone from, the document
         tint = css_colour(highlight_tint(self.palette(), 0.45 if change.relevant else 0.2))
         topics = self.model.topic_labels(change)
         head = (f"<p><b>Section {esc(change.diff.section or '—')}</b> · {esc(change.diff.kind)}"
