@@ -11,7 +11,14 @@ from enum import StrEnum
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
 
 from guard.patterns import PatternError, compile_pattern, normalize_text
 
@@ -131,6 +138,8 @@ class PlatformDetect(BaseModel):
 
     ``processes`` say the app is running; ``meeting_processes`` exist only while a meeting is
     on; ``meeting_window_titles`` match a meeting window and must not match the home screen.
+    ``bundle_ids`` (macOS) are the apps' bundle identifiers, which the OS reports for running
+    apps whatever the executable is called.
     """
 
     model_config = _MODEL
@@ -138,19 +147,43 @@ class PlatformDetect(BaseModel):
     meeting_processes: tuple[str, ...] = ()
     window_titles: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
+    bundle_ids: tuple[str, ...] = ()
 
     _patterns = field_validator("window_titles", "meeting_window_titles")(_check_patterns)
 
 
 class WebDetect(BaseModel):
     """Meetings in a browser: URL patterns and tab-title patterns (RE2). Tab titles are matched
-    after the browser's own suffix (" - Google Chrome", " — Mozilla Firefox") is taken off."""
+    after the browser's own suffix (" - Google Chrome", " — Mozilla Firefox") is taken off.
+
+    ``hosts`` are the host names meeting pages are served from (``*.`` for any subdomain),
+    for the browser extension's host permissions; every ``url_patterns`` match is on one of
+    them, except app links (``zoommtg:``, ``msteams:``), which only appear on command lines.
+    ``url_excludes`` name pages on a meeting host that a room pattern would also match
+    (``whereby.com/pricing``): RE2 has no lookahead, so exclusions are patterns of their own.
+    """
 
     model_config = _MODEL
+    hosts: tuple[str, ...] = ()
     url_patterns: tuple[str, ...] = ()
+    url_excludes: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
 
-    _patterns = field_validator("url_patterns", "meeting_window_titles")(_check_patterns)
+    _patterns = field_validator("url_patterns", "url_excludes", "meeting_window_titles")(_check_patterns)
+
+    def is_meeting_url(self, url: str) -> bool:
+        """A url_pattern matches and no url_exclude does (e.g. whereby.com/<room> but not whereby.com/pricing)."""
+        return (any(compile_pattern(p).search(url) for p in self.url_patterns)
+                and not any(compile_pattern(p).search(url) for p in self.url_excludes))
+
+    @field_validator("hosts")
+    @classmethod
+    def _hosts_are_plain(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        for host in hosts:
+            bare = host.removeprefix("*.")
+            if not bare or not all(ch.isascii() and (ch.isalnum() or ch in "-.") for ch in bare) or bare != bare.lower():
+                raise ValueError(f"host {host!r} must be a lowercase host name, optionally starting with '*.'")
+        return hosts
 
 
 class Detect(BaseModel):
@@ -178,8 +211,52 @@ class Detect(BaseModel):
         name = normalize_text(display_name)
         return any(compile_pattern(pattern).search(name) for pattern in self.participant_names)
 
-    def for_os(self, os_name: "OsName") -> PlatformDetect:
-        return getattr(self, os_name)
+    def for_os(self, os_name: OsName) -> PlatformDetect:
+        platform: PlatformDetect = getattr(self, os_name)
+        return platform
+
+
+class NoticePlace(StrEnum):
+    """Where in the meeting a participant meets a notice."""
+
+    BANNER = "banner"
+    DIALOG = "dialog"
+    CHAT = "chat"
+    AUDIO = "audio"
+    PARTICIPANT_LIST = "participant-list"
+    EMAIL = "email"
+    UNKNOWN = "unknown"
+
+
+class Notice(BaseModel):
+    """Words a participant is shown when a feature starts (``text``), as the provider shows them.
+
+    ``text`` is literal; it is found in a page or window by :func:`guard.catalog.notices.notice_in`
+    (case, dashes, quotes and spaces normalised). Only words read in a source are listed;
+    ``verified`` is false when only a secondary source (press, a customer's guide) quotes them.
+    """
+
+    model_config = _MODEL
+    text: str = Field(min_length=3, max_length=300)
+    language: str = Field(min_length=2, max_length=35, description="BCP 47 tag, e.g. 'en' or 'de'.")
+    place: NoticePlace = NoticePlace.UNKNOWN
+    sources: tuple[Source, ...] = Field(min_length=1)
+    verified: bool = False
+    note: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _one_line(cls, text: str) -> str:
+        if text != text.strip() or any(ch in text for ch in "\n\r\t"):
+            raise ValueError("notice text must be one line without leading or trailing spaces")
+        return text
+
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, tag: str) -> str:
+        if not all(part.isascii() and part.isalnum() for part in tag.split("-")):
+            raise ValueError(f"'{tag}' is not a BCP 47 language tag (e.g. 'en', 'pt-BR')")
+        return tag
 
 
 class AiFeature(BaseModel):
@@ -191,6 +268,7 @@ class AiFeature(BaseModel):
     participant_notice: str = Field(min_length=1, description="What a participant is shown when it is on.")
     participant_options: tuple[ParticipantOption, ...] = Field(min_length=1)
     trains_models: TrainsModels = TrainsModels.UNKNOWN
+    notices: tuple[Notice, ...] = Field((), description="Words shown in the meeting when it starts.")
     sources: tuple[Source, ...] = Field(min_length=1)
     verified: bool = False
     note: str | None = None
@@ -307,7 +385,7 @@ class Clause(BaseModel):
     _slug = field_validator("id")(_check_slug)
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "Clause":
+    def _dates_in_order(self) -> Clause:
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise FieldError(("effective_to",),
                              f"effective_to {self.effective_to} is before effective_from {self.effective_from}")
@@ -321,14 +399,55 @@ class Clause(BaseModel):
 
 
 class Contacts(BaseModel):
-    """Where privacy requests and letters go."""
+    """Where privacy requests and letters go, as the provider's privacy policy gives them.
+
+    ``controller``/``postal_address`` are the data controller the policy names; where users in
+    the EEA have another controller (an Irish or Dutch affiliate), ``eu_controller`` and
+    ``eu_postal_address`` name it. ``eu_representative`` is the Article 27 GDPR representative
+    of a controller with no EU establishment.
+    """
 
     model_config = _MODEL
-    controller: str | None = Field(None, description="The legal entity responsible (data controller).")
+    controller: str | None = None  # the legal entity responsible (data controller)
     privacy_email: str | None = None
     privacy_form: HttpUrl | None = None
     postal_address: str | None = None
+    eu_controller: str | None = None
+    eu_postal_address: str | None = None
+    dpo: str | None = None  # the data protection officer (name or office), where one is named
+    dpo_email: str | None = None
+    dpo_form: HttpUrl | None = None
+    eu_representative: str | None = None  # Art. 27 GDPR representative: name and address
+    eu_representative_email: str | None = None
     sources: tuple[Source, ...] = ()
+    verified: bool = False
+    note: str | None = None
+
+    @field_validator("privacy_email", "dpo_email", "eu_representative_email")
+    @classmethod
+    def _plain_email(cls, value: str | None) -> str | None:
+        if value is not None and (value.count("@") != 1 or any(ch.isspace() or ch in "<>\"'" for ch in value)
+                                  or value.startswith("mailto:")):
+            raise ValueError(f"{value!r} is not a plain e-mail address")
+        return value
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Contacts:
+        stated = [name for name, value in self if value and name not in ("sources", "verified", "note")]
+        if stated and not self.sources:
+            raise FieldError(("sources",), f"contacts ({', '.join(stated)}) need at least one source")
+        return self
+
+
+class Discontinued(BaseModel):
+    """The service ended (or ends) on ``on``; kept so old installations and links are still recognised."""
+
+    model_config = _MODEL
+    on: date
+    successor: str | None = None  # what the provider moved users to, if anything
+    sources: tuple[Source, ...] = Field(min_length=1)
+    verified: bool = False
+    note: str | None = None
 
 
 class Provider(BaseModel):
@@ -343,12 +462,13 @@ class Provider(BaseModel):
     documents: tuple[Document, ...] = ()
     clauses: tuple[Clause, ...] = ()
     contacts: Contacts = Contacts()
+    discontinued: Discontinued | None = None
     note: str | None = Field(None, description="Status worth knowing (e.g. the service was retired), with its source.")
 
     _slug = field_validator("id")(_check_slug)
 
     @model_validator(mode="after")
-    def _references_resolve(self) -> "Provider":
+    def _references_resolve(self) -> Provider:
         doc_ids = [doc.id for doc in self.documents]
         for label, ids in (("ai_features", [f.id for f in self.ai_features]), ("documents", doc_ids),
                            ("clauses", [c.id for c in self.clauses])):
@@ -370,6 +490,10 @@ class Provider(BaseModel):
 
     def feature(self, feature_id: str) -> AiFeature | None:
         return next((feat for feat in self.ai_features if feat.id == feature_id), None)
+
+    def discontinued_on(self, day: date) -> bool:
+        """Whether the service had ended by ``day``."""
+        return self.discontinued is not None and self.discontinued.on <= day
 
 
 OsName = Literal["linux", "windows", "macos"]
