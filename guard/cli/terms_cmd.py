@@ -94,7 +94,8 @@ def _describe(check: DocumentCheck) -> str:
         return f"unchanged ({sha})"
     if check.previous is None:
         return f"first version stored ({sha})"
-    text = f"new version {sha} (was {_short(check.previous)}{' shipped baseline' if check.previous.is_baseline else ''})"
+    baseline = " shipped baseline" if check.previous.is_baseline else ""
+    text = f"new version {sha} (was {_short(check.previous)}{baseline})"
     text += f", {check.changes} clause change(s)"
     if check.event:
         text += f", {len(check.event.changes)} about AI or data use"

@@ -26,8 +26,10 @@ from difflib import SequenceMatcher
 from guard.terms.wording import consistent_renames, replacements, substance
 
 PAIR_THRESHOLD = 0.42
-STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if", "in", "into", "is", "it", "its", "of", "on", "or", "our", "such", "that", "the", "their", "them", "these", "this", "those", "to", "under", "we", "will", "with", "you", "your", "may", "any", "all", "other", "shall", "not", "no", "us", "which", "who", "than", "then", "also", "been", "being", "can", "do", "does", "each", "more", "most", "only", "own", "same", "so", "some", "there", "they", "was", "were", "what", "when", "where", "while"])
+STOPWORDS = frozenset((
+    "a an and are as at be by for from has have if in into is it its of on or our such that the their them these this "
+    "those to under we will with you your may any all other shall not no us which who than then also been being can "
+    "do does each more most only own same so some there they was were what when where while").split())
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,8 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
         excludes.append(ExcludeRule(str(entry.get("id", position)), str(entry.get("why", "")),
                                     every if "*" in listed else frozenset(_topic_id(t, where) for t in listed),
                                     _matcher(entry.get("patterns"), where), bool(entry.get("inherit", False))))
-    masks = [MaskRule(str(entry.get("id", position)), _matcher(entry.get("patterns"), f"Rules {path}, mask[{position}]"))
+    masks = [MaskRule(str(entry.get("id", position)),
+                      _matcher(entry.get("patterns"), f"Rules {path}, mask[{position}]"))
              for position, entry in enumerate(_entries(data, "mask", path))]
 
     def scope(key: str) -> tuple[ScopeRule, ...]:
@@ -215,7 +216,8 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
     window = negation.get("window", 160)
     if not isinstance(window, int) or not 0 < window <= 1000:
         raise RulesError(f"Rules {path}: [negation] window must be a number of characters from 1 to 1000.")
-    names = [MaskRule(str(entry.get("id", position)), _matcher(entry.get("patterns"), f"Rules {path}, name[{position}]"))
+    names = [MaskRule(str(entry.get("id", position)),
+                      _matcher(entry.get("patterns"), f"Rules {path}, name[{position}]"))
              for position, entry in enumerate(_entries(data, "name", path))]
     return Rules(tuple(topics), tuple(excludes), tuple(masks), scope("use"), scope("data"), scope("limit"),
                  _matcher(negation.get("patterns", []), f"Rules {path}, [negation]"), window, tuple(names),

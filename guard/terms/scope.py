@@ -80,7 +80,8 @@ def scope_of(sentences: Iterable[str], rules: Rules, topics: Iterable[str] | Non
                 limits.add(rule.id)
                 words.setdefault(rule.id, sentence[found.start:found.end])
     return Scope(frozenset(uses), frozenset(ruled_out), frozenset(data), frozenset(limits),
-                 tuple(sorted(words.items())), tuple((key, frozenset(value)) for key, value in sorted(use_data.items())))
+                 tuple(sorted(words.items())),
+                 tuple((key, frozenset(value)) for key, value in sorted(use_data.items())))
 
 
 @dataclass(frozen=True)

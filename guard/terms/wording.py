@@ -155,7 +155,7 @@ def same_meaning(old: str, new: str, *, equivalent: Callable[[str, str], bool], 
         if all(word in filler for word in words):
             continue
         if gone and came and len(gone) == len(came) <= 2 and all(
-                SequenceMatcher(None, x, y).ratio() >= 0.75 for x, y in zip(gone, came)):
+                SequenceMatcher(None, x, y).ratio() >= 0.75 for x, y in zip(gone, came, strict=True)):
             continue  # spelling: authorise / authorize, licence / license
         if (not gone or is_name(left)) and (not came or is_name(right)):
             continue  # a product named or renamed

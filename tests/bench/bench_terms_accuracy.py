@@ -39,9 +39,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from guard.terms.analysis import AnalysedChange, analyse
-from guard.terms.archive_text import archive_markdown_to_text
-from guard.terms.classify import WATCHED_TOPICS, load_rules
+from guard.terms.analysis import AnalysedChange, analyse  # noqa: E402
+from guard.terms.archive_text import archive_markdown_to_text  # noqa: E402
+from guard.terms.classify import WATCHED_TOPICS, load_rules  # noqa: E402
 
 DEFAULT_CORPUS = ROOT / "tests" / "terms" / "corpus"
 ZOOM_2023 = {"2023-02-01__2023-04-01": "31 March", "2023-04-01__2023-07-28": "27 July",
@@ -90,7 +90,8 @@ class Reported:
 
 
 def matches(reported: Reported, label: Label) -> bool:
-    return any(overlap(x, y) >= MIN_OVERLAP for x, y in ((reported.old, label.old), (reported.new, label.new)) if x and y)
+    sides = ((reported.old, label.old), (reported.new, label.new))
+    return any(overlap(x, y) >= MIN_OVERLAP for x, y in sides if x and y)
 
 
 def load_corpus(folder: Path) -> list[Any]:
@@ -150,8 +151,8 @@ def score(pairs: list[Any], details: bool) -> dict[str, Any]:
                             "reported": len(with_topic), "labels": len(topic_labels)}
     result["per_topic"] = per_topic
     agreeing = [(item, label) for item in reported for label in item.matches]
-    result["severity_agreement"] = _ratio(sum(1 for item, label in agreeing if str(item.change.severity) == label.severity),
-                                          len(agreeing))
+    same = sum(1 for item, label in agreeing if str(item.change.severity) == label.severity)
+    result["severity_agreement"] = _ratio(same, len(agreeing))
     result["zoom_2023"] = zoom
     result["seconds_analysing"] = round(seconds, 2)
     if details:

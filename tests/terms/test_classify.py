@@ -106,7 +106,8 @@ def test_summary_says_what_grew_and_quotes_both_wordings() -> None:
 
 
 def test_summary_says_what_was_dropped() -> None:
-    old = "10.4 Content. Zoom will not use audio, video or chat Customer Content to train our models without your consent."
+    old = ("10.4 Content. Zoom will not use audio, video or chat Customer Content to train our models without your "
+           "consent.")
     new = "10.4 Content. Zoom does not use audio, video or chat Customer Content to train our models."
     found = change(old, new)
     assert "no longer says “without your consent”" in found.summary
@@ -122,7 +123,8 @@ def test_a_typo_fix_next_to_a_licence_grant_is_not_a_licence_change() -> None:
 
 @pytest.mark.parametrize(("old", "new"), [
     ("9.1 Retention. We'll keep recordings for 30 days.", "9.1 Retention. We will keep recordings for 30 days."),
-    ("9.1 Use. Zoom may use data as described in Section 10.2.", "9.1 Use. Zoom may use data as described in Section 10.5."),
+    ("9.1 Use. Zoom may use data as described in Section 10.2.",
+     "9.1 Use. Zoom may use data as described in Section 10.5."),
     ("9.1 Sharing. We may share your data with third parties, like advertisers.",
      "9.1 Sharing. We may share your data with third-parties, such as advertisers."),
     ("9.1 Data. You authorise each Merchant to share information about you with third parties.",

@@ -13,9 +13,11 @@ from guard.terms.extract import extract
 from tests.terms.support.archive import find_archived
 from tests.terms.support.pages import fixture_text, plain_page, restyled_page
 
-FEB, MARCH, JULY, AUG_07, AUG_11 = ("cf09ff11d436d3df96fe9b00725e7b90267b5ed0", "6cee2e467cdc921c98ea835e3bb9511dfd5c9544",
-                                    "0c3e673ebdf35c9012eef24dc18307bb5fe33a61", "99ab2d06db1788bd5e74a0b6f04014e0145d91df",
-                                    "894baaa7a5e1fca4ea9927b95800501ca870ab57")
+FEB = "cf09ff11d436d3df96fe9b00725e7b90267b5ed0"  # Last Updated: February 1, 2023
+MARCH = "6cee2e467cdc921c98ea835e3bb9511dfd5c9544"  # Effective Date: March 31, 2023 (recorded 2023-04-01)
+JULY = "0c3e673ebdf35c9012eef24dc18307bb5fe33a61"  # Effective Date: July 27, 2023
+AUG_07 = "99ab2d06db1788bd5e74a0b6f04014e0145d91df"  # Effective Date: August 7, 2023
+AUG_11 = "894baaa7a5e1fca4ea9927b95800501ca870ab57"  # Effective Date: August 11, 2023
 AUG_2020 = "zoom/tos-2020-08-20.ota.md"
 
 
