@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from guard.cli.context import CliContext
+from guard.cli.output import plural
 from guard.cli.status import ExitStatus
 from guard.events import event_to_dict
 from guard.terms.analysis import AnalysedChange, analyse
@@ -70,7 +71,7 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
 
 def _print_report(ctx: CliContext, report: CheckReport) -> None:
-    ctx.print(f"Checked {len(report.checks)} document(s) at {report.at:%Y-%m-%d %H:%M} UTC.")
+    ctx.print(f"Checked {plural(len(report.checks), 'document')} at {report.at:%Y-%m-%d %H:%M} UTC.")
     for check in report.checks:
         ctx.print(f"  {check.document.provider_id}/{check.document.document_id}: {_describe(check)}")
         if check.event:
@@ -95,8 +96,7 @@ def _describe(check: DocumentCheck) -> str:
     if check.previous is None:
         return f"first version stored ({sha})"
     baseline = " shipped baseline" if check.previous.is_baseline else ""
-    text = f"new version {sha} (was {_short(check.previous)}{baseline})"
-    text += f", {check.changes} clause change(s)"
+    text = f"new version {sha} (was {_short(check.previous)}{baseline}), {plural(check.changes, 'clause change')}"
     if check.event:
         text += f", {len(check.event.changes)} about AI or data use"
     return text
@@ -130,7 +130,7 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     ctx.print(f"{args.provider}/{document}: {_label(older)} → {_label(newer)}")
     relevant = [c for c in changes if c.relevant]
     quiet = [c for c in changes if c.diff.quiet]
-    ctx.print(f"{len(changes)} clause change(s): {sum(1 for c in relevant if c.material)} material and "
+    ctx.print(f"{plural(len(changes), 'clause change')}: {sum(1 for c in relevant if c.material)} material and "
               f"{sum(1 for c in relevant if not c.material)} minor about AI training or data use, "
               f"{len(quiet)} moved or wording only.")
     for change in changes if args.all else [c for c in changes if not c.diff.quiet]:

@@ -73,7 +73,7 @@ def test_diff_shows_old_and_new_wording(cli, app_home: Path, tmp_path: Path, ser
     older = data["from"]["sha256"]
     again = cli("terms", "diff", "acme", "terms-of-service", "--from", older[:10], "--to", "latest")
     assert again.returncode == 0 and "after:  Notwithstanding the above" in again.stdout
-    assert "1 clause change(s): 1 material and 0 minor about AI training or data use" in again.stdout
+    assert "1 clause change: 1 material and 0 minor about AI training or data use" in again.stdout
 
 
 def test_diff_shows_a_reworded_clause_as_one_change_with_both_wordings(cli, app_home: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
