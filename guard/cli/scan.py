@@ -18,7 +18,8 @@ from guard.catalog.loader import Catalog, load_catalog
 from guard.cli.context import CliContext
 from guard.cli.status import ExitStatus
 from guard.errors import GuardError
-from guard.monitor import ActiveSession, Monitor, MonitorEvent, Snapshot
+from guard.events import MeetingSession, RunningApp
+from guard.monitor import Monitor, MonitorEvent, Snapshot
 
 
 class DetectUsageError(GuardError):
@@ -60,20 +61,23 @@ def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         ctx.print_json({**snapshot.to_dict(), "events": [event.to_dict() for event in events],
                         "catalog_problems": problems})
     else:
-        _print_snapshot(ctx, snapshot)
+        _print_snapshot(ctx, snapshot, catalog)
         for problem in problems:
             ctx.print(f"Catalog problem: {problem}")
     return ExitStatus.OK
 
 
-def _print_snapshot(ctx: CliContext, snapshot: Snapshot) -> None:
-    def sessions(heading: str, items: tuple[ActiveSession, ...], none: str) -> None:
+def _print_snapshot(ctx: CliContext, snapshot: Snapshot, catalog: Catalog) -> None:
+    def sessions(heading: str, items: tuple[RunningApp, ...] | tuple[MeetingSession, ...], none: str) -> None:
         ctx.print(heading)
         if not items:
             ctx.print(f"  {none}")
         for item in items:
-            extra = "".join(f" {value!r}" for value in (item.title, item.url) if value)
-            ctx.print(f"  {item.provider_name}{extra}, since {item.started_at.astimezone():%H:%M:%S}")
+            provider = catalog.get(item.provider_id)
+            values = (item.title, item.url) if isinstance(item, MeetingSession) else ()
+            extra = "".join(f" {value!r}" for value in values if value)
+            ctx.print(f"  {provider.name if provider else item.provider_id}{extra}, "
+                      f"since {item.started_at.astimezone():%H:%M:%S}")
             for evidence in item.evidence:
                 ctx.print(f"    - {evidence.signal}: {evidence.detail}")
 
@@ -89,14 +93,19 @@ def _print_snapshot(ctx: CliContext, snapshot: Snapshot) -> None:
 def run_watch(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if args.interval is not None and not 0.1 <= args.interval <= 3600:
         raise DetectUsageError(f"--interval {args.interval}: give seconds between 0.1 and 3600")
-    monitor, _catalog = _monitor(args, ctx)
-    interval = args.interval if args.interval is not None else monitor.interval_seconds
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # Both signals end the watch, even when SIGINT came in ignored (a job started in the
+    # background by a script or a CI runner inherits SIG_IGN, and Python then leaves it so).
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    monitor = None
     try:
+        monitor, _catalog = _monitor(args, ctx)
+        interval = args.interval if args.interval is not None else monitor.interval_seconds
+        ctx.err.write(f"meeting-guard: watching every {interval:g} s; Ctrl-C to stop\n")
+        ctx.err.flush()
         next_at = time.monotonic()
         while True:
             for event in monitor.tick():
@@ -107,13 +116,13 @@ def run_watch(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
                 time.sleep(delay)
             else:  # fell behind (e.g. the machine slept): start again from now
                 next_at = time.monotonic()
-    except KeyboardInterrupt:
-        return ExitStatus.OK
-    except BrokenPipeError:  # the reader went away
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the normal end of a watch
         return ExitStatus.OK
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        monitor.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if monitor is not None:
+            monitor.close()
 
 
 def _print_event(ctx: CliContext, event: MonitorEvent, as_json: bool) -> None:

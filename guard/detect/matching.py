@@ -131,6 +131,7 @@ class DetectionRules:
     app_titles: dict[str, list[Pattern]] = field(default_factory=dict)
     meeting_titles: dict[str, list[Pattern]] = field(default_factory=dict)
     browser_kinds: dict[str, tuple[Browser, ...]] = field(default_factory=dict)  # process name → browsers
+    url_excludes: dict[str, list[Pattern]] = field(default_factory=dict)
     _truncated: dict[str, list[str]] = field(default_factory=dict)
     _titles: OrderedDict[tuple[str, str], tuple[TitleMatch, ...]] = field(default_factory=OrderedDict)
 
@@ -153,6 +154,7 @@ class DetectionRules:
                 rules.url_patterns.add(provider.id, pattern)
             for pattern in provider.detect.web.meeting_window_titles:
                 rules.web_titles.add(provider.id, pattern)
+            rules.url_excludes[provider.id] = [compile_pattern(p) for p in provider.detect.web.url_excludes]
         return rules
 
     def match_process(self, name: str) -> list[ProcessMatch]:
@@ -187,7 +189,9 @@ class DetectionRules:
         for provider_id, pattern in self.url_patterns:
             if providers is not None and provider_id not in providers:
                 continue
-            url = next((text for text in candidates if pattern.search(text)), None)
+            excludes = self.url_excludes.get(provider_id, ())
+            url = next((text for text in candidates
+                        if pattern.search(text) and not any(x.search(text) for x in excludes)), None)
             if url is not None and (provider_id, url) not in found:
                 found.append((provider_id, url))
         return found
