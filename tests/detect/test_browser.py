@@ -25,6 +25,17 @@ def catalog(tmp_path):
     })
 
 
+def _processes_named(name: str) -> list[tuple[int, int, str]]:
+    """For failure messages: (pid, ppid, command line) of processes named ``name``."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["name", "ppid", "cmdline"]):
+        if proc.info["name"] == name:
+            found.append((proc.pid, proc.info["ppid"], " ".join(proc.info["cmdline"] or ())[:300]))
+    return found
+
+
 @pytest.mark.desktop
 def test_chromium_started_with_a_meet_link_is_a_meeting(tmp_path, processes, catalog, desktop):
     if not shutil.which(CHROMIUM):
@@ -37,7 +48,9 @@ def test_chromium_started_with_a_meet_link_is_a_meeting(tmp_path, processes, cat
         f"--user-data-dir={tmp_path / 'chromium-profile'}", f"--app={MEET_URL}",
     ], env=desktop.child_env())
     events = collect_until(monitor, has("meeting-started", "google-meet"), timeout=30, interval=0.5)
-    (meeting,) = of_kind(events, "meeting-started", "google-meet")
+    started = of_kind(events, "meeting-started", "google-meet")
+    assert len(started) == 1, (events, monitor.snapshot(), _processes_named("chromium"))
+    (meeting,) = started
     command_lines = [e for e in meeting.event.evidence if e.signal == Signal.COMMAND_LINE]
     assert [e.pid for e in command_lines] == [chromium.pid], "the browser's main process, started by the test"
     assert MEET_URL in command_lines[0].detail and "chromium" in command_lines[0].detail
@@ -47,7 +60,9 @@ def test_chromium_started_with_a_meet_link_is_a_meeting(tmp_path, processes, cat
 
     processes.stop(chromium)
     events = collect_until(monitor, has("meeting-ended", "google-meet"), timeout=30)
-    (ended,) = of_kind(events, "meeting-ended", "google-meet")
+    ended_events = of_kind(events, "meeting-ended", "google-meet")
+    assert len(ended_events) == 1, (events, monitor.snapshot(), _processes_named("chromium"))
+    (ended,) = ended_events
     assert ended.event.started_at == meeting.event.at
 
 

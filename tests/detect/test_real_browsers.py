@@ -174,6 +174,19 @@ def test_a_browser_started_with_a_room_link_is_no_meeting_once_that_tab_closed(c
     assert other in {t["id"] for t in devtools.tabs()}
 
 
+def _wait_for_window(desktop, pid: int, words: str, timeout: float = 60) -> None:  # noqa: ANN001
+    from guard.detect.windows.linux_x11 import X11WindowLister
+
+    lister = X11WindowLister(env=desktop.child_env())
+    try:
+        deadline = time.monotonic() + timeout
+        while not any(w.pid == pid and words in w.title for w in lister.windows()):
+            assert time.monotonic() < deadline, f"no window of pid {pid} titled with {words!r}"
+            time.sleep(0.2)
+    finally:
+        lister.close()
+
+
 @pytest.fixture(scope="module")
 def firefox(tmp_path_factory, pages, desktop) -> Iterator[tuple[subprocess.Popen, Path]]:
     if FIREFOX is None:
@@ -198,16 +211,13 @@ def test_a_meet_tab_in_firefox_is_found_behind_its_em_dash_suffix(firefox, catal
     browser, profile = firefox
     monitor = new_monitor(catalog)
     monitor.tick()
+    _wait_for_window(desktop, browser.pid, "Start")  # a remote command before that would start a second Firefox
     tab = Processes()
     try:
         # As a click on a link does: a new tab in the Firefox that already runs (remote command, then exits).
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            opener = tab.start([FIREFOX, "--profile", str(profile), "--new-tab", page(pages, f"Meet \u2013 {CODE}")],
-                               env=desktop.child_env())
-            if opener.wait(timeout=30) == 0:
-                break
-            time.sleep(0.5)  # Firefox is still starting: its remote service is not up yet
+        opener = tab.start([FIREFOX, "--profile", str(profile), "--new-tab", page(pages, f"Meet \u2013 {CODE}")],
+                           env=desktop.child_env())
+        assert opener.wait(timeout=60) == 0
         events = collect_until(monitor, has("meeting-started", "google-meet"), timeout=30)
     finally:
         tab.stop_all()
