@@ -2,9 +2,21 @@
 
 from guard.catalog.history import ClauseThread, clause_history, unverified_count
 from guard.catalog.loader import Catalog, CatalogError, CatalogProblem, load_catalog
-from guard.catalog.models import AiFeature, Clause, ClauseTopic, Document, Provider, ProviderKind, Source
+from guard.catalog.models import (
+    AiFeature,
+    Clause,
+    ClauseTopic,
+    Contacts,
+    Discontinued,
+    Document,
+    Notice,
+    Provider,
+    ProviderKind,
+    Source,
+)
 
 __all__ = [
     "AiFeature", "Catalog", "CatalogError", "CatalogProblem", "Clause", "ClauseThread", "ClauseTopic",
-    "Document", "Provider", "ProviderKind", "Source", "clause_history", "load_catalog", "unverified_count",
+    "Contacts", "Discontinued", "Document", "Notice", "Provider", "ProviderKind", "Source", "clause_history",
+    "load_catalog", "unverified_count",
 ]
