@@ -27,6 +27,23 @@ from guard.export.summary import when_text
 from guard.paths import resources_dir
 
 MAX_LISTED = 20  # records cited in one letter; older ones are counted, not listed
+VALUE_LIMIT = 300  # characters of one value (a title, a name) a letter quotes
+
+# Control characters (C0, DEL, C1), line and paragraph separators become spaces; the bidi
+# embedding, override and isolate controls are dropped (they can make a line read as
+# something else). Letters quote meeting titles a host or a web page chose.
+_ONE_LINE = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+_ONE_LINE.update({code: None for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_ONE_LINE_TABLE = str.maketrans(_ONE_LINE)
+
+
+def one_line(value: str | None, limit: int = VALUE_LIMIT) -> str:
+    """``value`` as one line of plain text: no control characters, no line breaks, runs of
+    spaces made one, at most ``limit`` characters (cut with "…")."""
+    if not value:
+        return ""
+    text = " ".join(value.translate(_ONE_LINE_TABLE).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class LetterKind(StrEnum):
@@ -89,20 +106,21 @@ class CitedRecord:
     terms: tuple[TermsInForce, ...] = ()
 
     def lines(self) -> list[str]:
-        lines = [f"- {self.decision} on {when_text(self.occurred_at)} (record {self.id})"]
+        """The record as the letter lists it; every value on one line (see :func:`one_line`)."""
+        lines = [f"- {one_line(self.decision)} on {one_line(when_text(self.occurred_at))} (record {one_line(self.id)})"]
         if self.status_now != self.decision:
-            lines.append(f"  Status now: {self.status_now}")
-        meeting = [part for part in (f'"{self.meeting_title}"' if self.meeting_title else None,
-                                     f"organised by {self.organiser}" if self.organiser else None,
-                                     self.meeting_link) if part]
+            lines.append(f"  Status now: {one_line(self.status_now)}")
+        meeting = [part for part in (f'"{one_line(self.meeting_title)}"' if self.meeting_title else None,
+                                     f"organised by {one_line(self.organiser)}" if self.organiser else None,
+                                     one_line(self.meeting_link)) if part]
         if meeting:
             lines.append("  Meeting: " + ", ".join(meeting))
         if self.feature:
-            lines.append(f"  Feature: {self.feature}")
+            lines.append(f"  Feature: {one_line(self.feature)}")
         if self.purposes:
-            lines.append("  Purposes: " + "; ".join(self.purposes))
+            lines.append("  Purposes: " + "; ".join(one_line(p) for p in self.purposes))
         for terms in self.terms:
-            lines.append(f"  Terms in force: {terms.describe()}")
+            lines.append(f"  Terms in force: {one_line(terms.describe(), 2 * VALUE_LIMIT)}")
         if not self.terms:
             lines.append("  Terms in force: not recorded")
         return lines
@@ -160,7 +178,7 @@ class Letter:
             pdf = PdfLayout(out, title=self.subject, subject=self.article, footer=self.subject)
             for line in self.text.split("\n"):
                 if line.strip():
-                    pdf.paragraph(line, 10.5, bold=line.startswith("Subject:"),
+                    pdf.paragraph(line, 10.5, bold=line == f"Subject: {self.subject}",
                                   indent=12 if line.startswith("  ") else 0)
                 else:
                     pdf.space(7)
@@ -191,15 +209,16 @@ def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: lis
     placeholders: list[str] = []
 
     def known(value: str | None, what: str) -> str:
-        if value:
-            return value
+        if value and one_line(value):
+            return one_line(value)
         text = fill_in(what)
         placeholders.append(text)
         return text
 
+    name = one_line(name) or None
     features = {r.feature for r in records}
-    service = service or (f"{provider.name}: {next(iter(features))}" if len(features) == 1 and None not in features
-                          else provider.name)
+    service = one_line(service or (f"{provider.name}: {next(iter(features))}" if len(features) == 1
+                                   and None not in features else provider.name))
     where = provider.policy_document()
     look_up = f"see the privacy statement{f' at {where.url}' if where else ''}"
     recipient = Recipient(provider.controller, provider.privacy_email, provider.postal_address, provider.privacy_form,
@@ -207,11 +226,14 @@ def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: lis
     to_lines = [known(provider.controller, f"the controller's legal name, not in the catalog; {look_up}"),
                 "Privacy / data protection contact"]
     to_lines.append(known(provider.postal_address, f"postal address, not in the catalog; {look_up}"))
-    to_lines.append("E-mail: " + known(provider.privacy_email, f"privacy e-mail address, not in the catalog; {look_up}"))
+    to_lines.append("E-mail: " + known(provider.privacy_email,
+                                       f"privacy e-mail address, not in the catalog; {look_up}"))
     if provider.privacy_form:
-        to_lines.append(f"Web form: {provider.privacy_form}")
+        to_lines.append(f"Web form: {one_line(provider.privacy_form)}")
     sender = [known(name, "your full name"), known(None, "your postal or e-mail address"),
-              f"Account or e-mail address I use with {provider.name}: " + known(None, f"the e-mail address or account name you use with {provider.name} (so they can find your data)")]
+              f"Account or e-mail address I use with {provider.name}: "
+              + known(None, f"the e-mail address or account name you use with {provider.name} (so they can find "
+                            "your data)")]
     cited = [line for record in records for line in record.lines()]
     if older:
         cited.append(f"- and {older} earlier record(s) of my decisions about {provider.name}")

@@ -155,7 +155,7 @@ class StatusIndex:
                 self._latest[amendment.refers_to] = amendment
 
     @classmethod
-    def load(cls, ledger: Ledger) -> "StatusIndex":
+    def load(cls, ledger: Ledger) -> StatusIndex:
         amendments = []
         for stored in ledger.iter_stored(RecordFilter(amends_only=True)):
             content = orjson.loads(stored.body)

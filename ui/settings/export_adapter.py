@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from guard.export import ExportCancelled, ExportFilter, export_history, make_letter
+from guard.export import ExportCancelled, ExportError, ExportFilter, export_history, make_letter
+from guard.export.output import write_text_file
 from guard.ledger import Record
 from guard.services import Services
 
@@ -76,6 +77,16 @@ def run_export(services: Services, request: ExportRequest, progress: ProgressFn)
     except ExportCancelled as error:
         raise ExportCancelledByUser(str(error)) from error
     return ExportOutcome(dest=result.path, records=result.records, files=result.files, warnings=result.warnings)
+
+
+def save_letter(path: Path, text: str) -> str | None:
+    """Save a letter the user chose to keep: atomically, readable by the user only (0600).
+    Returns what went wrong (naming the file and what to do), or None when it was saved."""
+    try:
+        write_text_file(path, text)
+    except ExportError as error:
+        return str(error)
+    return None
 
 
 def withdrawal_letter(services: Services, withdrawal: Record, original: Record) -> LetterText:

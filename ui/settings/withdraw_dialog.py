@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from guard.ledger import Record
 from guard.presentation.records import local_time
+from ui.settings import export_adapter
 from ui.settings.common import named
 
 
@@ -87,5 +91,6 @@ class LetterDialog(QDialog):
     def _save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the letter", self.suggested_name, "Text (*.txt)")
         if path:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(self.text.toPlainText())
+            problem = export_adapter.save_letter(Path(path), self.text.toPlainText())
+            if problem:
+                QMessageBox.warning(self, "The letter was not saved", problem)
