@@ -175,7 +175,10 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 # --- verify ----------------------------------------------------------------------------------
 
 def _register_verify(actions: argparse._SubParsersAction) -> None:
-    parser = actions.add_parser("verify", help="check the hash chain and signatures; exit 1 naming the first problem")
+    parser = actions.add_parser("verify", help="check the hash chain, signatures, keys and anchors; exit 1 naming "
+                                               "the first problem")
+    parser.add_argument("--each-signature", action="store_true",
+                        help="also check every record's own signature (the signed head already vouches for them)")
     _json_flag(parser)
     parser.set_defaults(func=run_verify)
 
@@ -183,7 +186,7 @@ def _register_verify(actions: argparse._SubParsersAction) -> None:
 def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     try:
         with open_for(ctx) as ledger:
-            report = ledger.verify()
+            report = ledger.verify(each_signature=args.each_signature)
     except LedgerCorruptError as error:
         if args.json:
             ctx.print_json({"ok": False, "chain_intact": False, "path": str(ledger_path(ctx.paths)),
@@ -196,10 +199,17 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     else:
         ctx.print(f"Ledger: {report.path}")
         ctx.print(f"Key: {_key_line(report.key)}")
+        ctx.print(f"Anchored in: {report.anchored}")
         if report.ok and report.count == 0 and report.problem is None and report.key_problem is None:
             ctx.print("Intact: no records yet.")  # the key line above already says where the key will be
         else:
             ctx.print(report.summary())
+        for note in report.notes:
+            ctx.print(f"Note: {note}")
+        if report.limits:
+            ctx.print("Cannot detect:")
+            for limit in report.limits:
+                ctx.print(f"  - {limit}")
     return ExitStatus.OK if report.ok else ExitStatus.CHECK_FAILED
 
 

@@ -95,7 +95,7 @@ def row(entry: Entry, job: ExportJob) -> list[object]:
         facts.feature_name(c["feature_id"]), c["decision"], entry.standing.label, join_multi(c["purposes"]),
         c["requested_by"], meeting["title"], meeting["id_or_link"], meeting["organiser"],
         *_columns(c["terms"], TERMS_KEYS), *_columns(c["evidence"], EVIDENCE_KEYS),
-        c["note"], c["refers_to"], c["key_id"], entry.prev_hash, entry.hash, entry.mac,
+        c["note"], c["refers_to"], c["key_id"], entry.prev_hash, entry.hash, entry.signature,
     ]
 
 
@@ -145,7 +145,7 @@ def _plain_line(entry: Entry, job: ExportJob) -> str:
     c, q = entry.content, _cell
     raw = (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},'
            f'{c["feature_id"] or ""},{c["decision"]},{c["requested_by"] or ""},{c["refers_to"] or ""},'
-           f'{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.mac}')
+           f'{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature}')
     if not _plain_fields(raw):
         return ",".join(map(q, row(entry, job)))
     facts = job.facts.provider(c["provider_id"])
@@ -157,7 +157,7 @@ def _plain_line(entry: Entry, job: ExportJob) -> str:
             f'{q(entry.standing.label)},{q(join_multi(c["purposes"]))},{c["requested_by"] or ""},'
             f'{q(meeting["title"])},{q(meeting["id_or_link"])},{q(meeting["organiser"])},{q(terms[0])},{q(terms[1])},'
             f'{q(terms[2])},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{q(evidence[2])},{q(c["note"])},'
-            f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.mac}')
+            f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature}')
 
 
 def write_csv(job: ExportJob, out: BinaryIO) -> Written:

@@ -13,7 +13,6 @@ import pytest
 from guard.cli.consent import catalog_warnings
 
 
-
 def no_keyring_env(**extra: str) -> dict[str, str]:
     """This test's environment (its own app home) with keyring's ``fail`` backend."""
     return dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", **extra)
