@@ -36,7 +36,7 @@ from guard.ledger.errors import (
 )
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
-from guard.ledger.keys import KeyStatus, KeyVault, LoadedKey
+from guard.ledger.keys import KeyInfo, KeyStatus, KeyVault, LoadedKey
 from guard.ledger.models import (
     Decision,
     EvidenceItem,
@@ -288,6 +288,17 @@ class Ledger:
         with self._read("read") as conn:
             head = meta.read_head(conn)
         return head if isinstance(head, SignedHead) and head.seq >= 0 else None
+
+    def signing_keys(self) -> tuple[str, list[KeyInfo]]:
+        """The ledger's id and its key rows, oldest first: what an export needs so that anyone
+        can check the signatures with the public keys alone (raises LedgerCorruptError for a
+        damaged key row). A row also says where its private part lives; exports leave that out."""
+        with self._read("read") as conn:
+            try:
+                return meta.ledger_id(conn), meta.key_rows(conn)
+            except ValueError as error:
+                raise LedgerCorruptError(f"The consent ledger {self.path} has a damaged key row ({error}); run "
+                                         "'meeting-guard consent verify'.") from None
 
     # --- checking --------------------------------------------------------------------------
 

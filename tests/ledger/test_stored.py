@@ -50,3 +50,18 @@ def test_records_added_between_pages_do_not_shift_a_page(filled):
     filled.append(RecordDraft("p9", "refused", occurred_at=START - timedelta(days=1)))  # sorts before them all
     seen += [s.seq for s in pages]
     assert len(seen) == len(set(seen)) == 24  # nothing repeated, nothing skipped
+
+
+def test_signing_keys_let_anyone_check_a_record_with_the_public_key_alone(filled):
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from guard.ledger.signing import record_message
+
+    ledger_id, keys = filled.signing_keys()
+    assert ledger_id and len(keys) == 1 and keys[0].algorithm == "ed25519"
+    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(keys[0].public_key))
+    record = next(iter(filled.iter(order=Order.NEWEST)))
+    assert record.key_id == keys[0].key_id
+    public.verify(bytes.fromhex(record.signature), record_message(record.hash))  # raises when it does not verify
