@@ -10,6 +10,7 @@ from html import escape
 from typing import BinaryIO
 
 from guard.export.job import ExportJob, Written
+from guard.export.public import public_summary
 from guard.export.selection import Entry
 from guard.export.summary import DECISIONS, Summary, when_text
 from guard.ledger import Order
@@ -104,7 +105,7 @@ def _summary(job: ExportJob, summary: Summary) -> str:
     parts = []
     if report is not None:
         state = "ok" if report.ok else "bad"
-        parts.append(f'<div class="verify {state}"><strong>Ledger check: {esc(report.summary())}</strong><br>'
+        parts.append(f'<div class="verify {state}"><strong>Ledger check: {esc(public_summary(report))}</strong><br>'
                      f'Records in the ledger: {report.count}; chain head: seq {report.head_seq}, '
                      f'hash <span class="hash">{esc(report.head_hash or "none")}</span></div>')
     period = (esc(f"{when_text(summary.first)} to {when_text(summary.last)}") if summary.first else "no records")
