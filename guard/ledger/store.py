@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from guard.ledger.errors import (
     LedgerCorruptError,
     LedgerError,
     LedgerInputError,
+    LedgerKeyError,
     RecordNotFoundError,
 )
 from guard.ledger.head import SignedHead
@@ -288,6 +289,19 @@ class Ledger:
         with self._read("read") as conn:
             head = meta.read_head(conn)
         return head if isinstance(head, SignedHead) and head.seq >= 0 else None
+
+    def document_signer(self) -> tuple[KeyInfo, Callable[[bytes], str]]:
+        """The current Ed25519 key's row and a function that signs a document with it (hex): a
+        document the ledger vouches for, such as a consent receipt's JWS signing input, never a
+        ledger record (those are signed with their own context, see guard.ledger.signing).
+        Raises LedgerKeyError when there is no usable Ed25519 key (none yet, lost, or a ledger
+        from before Ed25519: record a decision first)."""
+        with self._read("sign") as conn:
+            loaded = self._current_loaded(conn)
+        if loaded is None or loaded.signer is None or not loaded.can_sign or not self._keys.is_trusted(loaded.info):
+            why = loaded.status.message() if loaded is not None else "the ledger has no signing key yet"
+            raise LedgerKeyError(f"Cannot sign with the consent ledger's key ({why}); documents are written unsigned.")
+        return loaded.info, loaded.signer.sign
 
     def signing_keys(self) -> tuple[str, list[KeyInfo]]:
         """The ledger's id and its key rows, oldest first: what an export needs so that anyone

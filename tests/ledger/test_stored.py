@@ -65,3 +65,22 @@ def test_signing_keys_let_anyone_check_a_record_with_the_public_key_alone(filled
     record = next(iter(filled.iter(order=Order.NEWEST)))
     assert record.key_id == keys[0].key_id
     public.verify(bytes.fromhex(record.signature), record_message(record.hash))  # raises when it does not verify
+
+
+def test_documents_are_signed_with_the_ledgers_current_key(filled, ledger):
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    info, sign = filled.document_signer()
+    signature = sign(b"eyJhbGciOiJFZERTQSJ9.eyJ4IjoxfQ")
+    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(info.public_key))
+    public.verify(bytes.fromhex(signature), b"eyJhbGciOiJFZERTQSJ9.eyJ4IjoxfQ")
+    assert info.key_id == filled.signing_keys()[1][-1].key_id
+
+
+def test_an_empty_ledger_has_no_key_to_sign_documents_with(tmp_path):
+    from guard.ledger import Ledger, LedgerKeyError
+
+    with Ledger.open(tmp_path / "empty.sqlite3") as empty, pytest.raises(LedgerKeyError, match="no signing key yet"):
+        empty.document_signer()
