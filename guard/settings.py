@@ -35,6 +35,12 @@ class GeneralSettings(BaseModel):
     model_config = _STRICT
     autostart: bool = False
     data_dir: str = Field(default="", description="Folder for the ledger and terms store; empty means the OS default.")
+    language: str = Field(default="", pattern=r"^(|en|de|fr|es|it|nl)$",
+                          description="Language of letters (and, later, the app): en, de, fr, es, it or nl; empty "
+                                      "follows the system's language.")
+    jurisdiction: str = Field(default="", pattern=r"^(|EU|EEA|[A-Z]{2})$",
+                              description="Where you live, for exports: EU, EEA or a country code such as DE; empty "
+                                          "takes the region of the system's locale.")
 
 
 class DetectionSettings(BaseModel):

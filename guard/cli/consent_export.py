@@ -29,13 +29,16 @@ def register_export(actions: argparse._SubParsersAction) -> None:
                         help="the file to write (receipts: a new folder, or a .zip file)")
     parser.add_argument("--from", dest="date_from", metavar="DATE",
                         help="decisions on or after (a date, e.g. 2026-05-01, or a date and time)")
-    parser.add_argument("--to", dest="date_to", metavar="DATE", help="decisions before (a date includes that whole day)")
+    parser.add_argument("--to", dest="date_to", metavar="DATE",
+                        help="decisions before (a date includes that whole day)")
     parser.add_argument("--provider", metavar="ID", help="only this provider's records")
     parser.add_argument("--excel", action="store_true",
                         help="csv only: UTF-8 with BOM, every cell quoted, formulas defused, for Excel")
     parser.add_argument("--name", metavar="NAME", help="your name, to head the export (optional)")
     parser.add_argument("--jurisdiction", metavar="CODE",
-                        help="receipts: the jurisdiction to state, e.g. EU or DE (default: unknown (not recorded))")
+                        help="where the GDPR's or another law's rights apply, e.g. EU or DE: json states it in DPV, "
+                             "receipts need it (default: general.jurisdiction in the settings, else the region of "
+                             "your system's locale)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run_export)
 
@@ -67,7 +70,8 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     progress = _progress(ctx)
     with open_for(ctx) as ledger:
         result = export_history(ledger, catalog, args.format, args.output, export_filter, progress,
-                                excel=args.excel, subject_name=args.name, jurisdiction=args.jurisdiction)
+                                excel=args.excel, subject_name=args.name,
+                                jurisdiction=args.jurisdiction or ctx.settings.general.jurisdiction or None)
     if progress is not None:
         ctx.err.write("\n")
     for warning in result.warnings:

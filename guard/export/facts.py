@@ -1,6 +1,7 @@
 """What the catalog says about the providers in an export: names, the controller and its
 privacy contact (with where that was learnt), AI features and documents. Looked up once
-per provider. Whatever the catalog does not know is said as :data:`UNKNOWN`, never guessed.
+per provider. Whatever the catalog does not know is None here, and each format says so in its
+own terms (DPV's dpv:NotAvailable, an empty Kantara field, a letter's [FILL IN: ...]); never guessed.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from typing import Any
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import Provider
-
-UNKNOWN = "unknown (not in catalog)"
 
 
 @dataclass(frozen=True)

@@ -219,12 +219,12 @@ def record_node(entry: Entry, nodes: _Nodes) -> dict[str, Any]:
     decision = content["decision"]
     refers_to = content["refers_to"]
     if refers_to:
-        node = _status("urn:uuid:" + record_id, decision, content["occurred_at"])
-        node["dct:identifier"] = record_id
-        node["mpg:amends"] = ref("urn:uuid:" + refers_to)
-        node["mpg:decision"] = decision
-        node["mpg:kind"] = "withdrawal" if decision == "withdrawn" else "correction"
-        return _chain(node, entry)
+        status = _status("urn:uuid:" + record_id, decision, content["occurred_at"])
+        status["dct:identifier"] = record_id
+        status["mpg:amends"] = ref("urn:uuid:" + refers_to)
+        status["mpg:decision"] = decision
+        status["mpg:kind"] = "withdrawal" if decision == "withdrawn" else "correction"
+        return _chain(status, entry)
     history = [_status(f"urn:uuid:{record_id}#decision", decision, content["occurred_at"])]
     if entry.standing.current_id is not None:  # later records withdrew or corrected this one
         history += [_amendment_status(a) for a in nodes.job.statuses.history(record_id)]

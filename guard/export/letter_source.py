@@ -51,13 +51,14 @@ def cite(record: Record, label: str, provider: ProviderFacts, terms_store=None) 
 
 def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None, *, record_id: str | None = None,
                 provider_id: str | None = None, name: str | None = None, terms_store=None,
-                today: date | None = None) -> Letter:
+                today: date | None = None, language: str = "en") -> Letter:
     """The letter of ``kind`` about one record (``record_id``) or about a provider
     (``provider_id``: its consents in force for a withdrawal, its latest records otherwise).
 
     Raises RecordNotFoundError for an unknown record, ExportError for bad arguments or a
-    provider neither the catalog nor the ledger knows. ``terms_store`` (a TermsStore) fills
-    in the terms version for records stored without one.
+    provider neither the catalog nor the ledger knows, LanguageError for a language with no
+    translation. ``terms_store`` (a TermsStore) fills in the terms version for records stored
+    without one. ``language`` is one of guard.i18n.LANGUAGES (see guard.i18n.choose_language).
     """
     try:
         kind = LetterKind(kind)
@@ -95,4 +96,5 @@ def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None,
     if not provider.in_catalog:
         warnings.append(f"Provider '{provider.id}' is not in the catalog: its privacy contact must be filled in "
                         "by hand.")
-    return compose_letter(kind, provider, cited, name=name, today=today, older=older, warnings=tuple(warnings))
+    return compose_letter(kind, provider, cited, name=name, today=today, older=older, warnings=tuple(warnings),
+                          language=language)

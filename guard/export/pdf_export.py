@@ -64,7 +64,10 @@ def _first_page(pdf: PdfLayout, job: ExportJob, summary: Summary) -> None:
         pdf.paragraph(public_summary(report), 9, bold=True, after=2)
         pdf.paragraph(f"Records in the ledger: {report.count}. Chain head: seq {report.head_seq}, "
                       f"hash {report.head_hash or 'none'}.", 9, after=2)
-        pdf.paragraph(f"Key: {report.key.message()}", 8, after=4)
+        _, keys = job.ledger.signing_keys()
+        prints = [f"{info.key_id} {info.check}" for info in keys if info.public_key]
+        if prints:
+            pdf.paragraph("Signing keys (Ed25519, SHA-256 fingerprints): " + "; ".join(prints), 8, after=4)
     pdf.heading("Summary", 12)
     period = f"{when_text(summary.first)} to {when_text(summary.last)}" if summary.first else "no records"
     pdf.paragraph(f"{summary.records} record(s); decisions dated {period}.", 9, after=4)

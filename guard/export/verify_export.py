@@ -161,7 +161,7 @@ def verify_export(document: Any) -> ExportCheck:
             continue
         check.records += 1
         content = node.get("mpg:record")
-        if not _record(node, content, check):
+        if not _record(node, content, check) or not isinstance(content, dict):
             continue
         seq, prev_hash = node.get("mpg:seq"), node.get("mpg:prevHash")
         if previous is None and seq == 1 and prev_hash != GENESIS:
@@ -171,11 +171,12 @@ def verify_export(document: Any) -> ExportCheck:
             check.problems.append(f"{_name(node)} is not chained to record seq {previous['mpg:seq']}")
         signature = node.get("mpg:signature")
         key_id = str(content.get("key_id"))
+        verifier = verifiers.get(key_id)
         if key_id not in verifiers:
             check.problems.append(f"{_name(node)} is signed with key {key_id}, which the export does not list")
-        elif verifiers[key_id] is None:
+        elif verifier is None:
             check.hmac_unchecked += 1
-        elif not verifiers[key_id].verify(record_message(str(node.get("mpg:hash"))), signature):  # type: ignore[union-attr]
+        elif not verifier.verify(record_message(str(node.get("mpg:hash"))), signature):
             check.problems.append(f"{_name(node)} has a signature that does not verify with key {key_id}")
         else:
             check.signatures_checked += 1

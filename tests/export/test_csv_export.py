@@ -27,13 +27,14 @@ def as_record(row: dict[str, str], unquote=lambda v: v) -> dict:
         "provider_id": row["provider_id"], "feature_id": none(row["feature_id"]),
         "meeting": {"title": none(row["meeting_title"]), "id_or_link": none(row["meeting_id_or_link"]),
                     "organiser": none(row["meeting_organiser"])},
-        "decision": row["decision"], "purposes": split_multi(row["purposes"]), "requested_by": none(row["requested_by"]),
+        "decision": row["decision"], "purposes": split_multi(row["purposes"]),
+        "requested_by": none(row["requested_by"]),
         "terms": [{"provider_id": p, "document_id": d, "sha256": s, "url": none(u)} for p, d, s, u in zip(
             columns("terms_provider_ids", terms_count), columns("terms_document_ids", terms_count),
-            columns("terms_sha256", terms_count), columns("terms_urls", terms_count))],
+            columns("terms_sha256", terms_count), columns("terms_urls", terms_count), strict=True)],
         "evidence": [{"signal": s, "detail": d, "seen_at": t} for s, d, t in zip(
             columns("evidence_signals", evidence_count), columns("evidence_details", evidence_count),
-            columns("evidence_seen_at", evidence_count))],
+            columns("evidence_seen_at", evidence_count), strict=True)],
         "note": none(row["note"]), "refers_to": none(row["refers_to"]), "format": 1, "key_id": row["key_id"],
         "prev_hash": row["prev_hash"], "hash": row["hash"], "signature": row["mac"],
     }
@@ -57,7 +58,7 @@ def test_csv_is_rfc_4180_utf8_with_crlf_and_a_header(ledger, sample, catalog, tm
     data = (tmp_path / "history.csv").read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf")
     assert data.startswith(b"id,seq,occurred_at,") and b"\r\n" in data
-    assert "Ünïcödé 会議".encode("utf-8") in data
+    assert "Ünïcödé 会議".encode() in data
     assert b'"Budget, ""final""\nsecond line"' in data  # quotes doubled, newline kept inside quotes
 
 

@@ -163,7 +163,7 @@ def test_exports_are_written_private(ledger, sample, catalog, tmp_path):
         target = tmp_path / f"h.{fmt}"
         export_history(ledger, catalog, fmt, target)
         assert stat.S_IMODE(target.stat().st_mode) == 0o600, fmt
-    export_history(ledger, catalog, "receipts", tmp_path / "receipts")
+    export_history(ledger, catalog, "receipts", tmp_path / "receipts", jurisdiction="EU")
     assert stat.S_IMODE((tmp_path / "receipts").stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (tmp_path / "receipts").iterdir())
 

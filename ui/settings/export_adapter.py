@@ -12,6 +12,7 @@ from pathlib import Path
 
 from guard.export import ExportCancelled, ExportError, ExportFilter, export_history, make_letter
 from guard.export.output import write_text_file
+from guard.i18n import choose_language
 from guard.ledger import Record
 from guard.services import Services
 
@@ -73,7 +74,7 @@ def run_export(services: Services, request: ExportRequest, progress: ProgressFn)
     try:
         with services.reader() as ledger:  # its own connection: the window's reads never wait for the export
             result = export_history(ledger, services.catalog, request.fmt, request.dest, export_filter,
-                                    progress=progress)
+                                    progress=progress, jurisdiction=services.settings.general.jurisdiction or None)
     except ExportCancelled as error:
         raise ExportCancelledByUser(str(error)) from error
     return ExportOutcome(dest=result.path, records=result.records, files=result.files, warnings=result.warnings)
@@ -91,7 +92,8 @@ def save_letter(path: Path, text: str) -> str | None:
 
 def withdrawal_letter(services: Services, withdrawal: Record, original: Record) -> LetterText:
     """The withdrawal letter (GDPR Art. 7(3)) for ``original``, just withdrawn by ``withdrawal``."""
+    language = choose_language(None, services.settings.general.language)
     letter = make_letter("withdrawal", services.ledger(), services.catalog, record_id=original.id,
-                         terms_store=services.terms)
+                         terms_store=services.terms, language=language)
     return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto,
                       suggested_name=f"withdrawal-{original.provider_id}-{original.seq}.txt")
