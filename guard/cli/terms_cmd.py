@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from guard.cli.context import CliContext
+from guard.cli.output import plural
 from guard.cli.status import ExitStatus
 from guard.events import event_to_dict
 from guard.terms.analysis import analyse
@@ -69,7 +70,7 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
 
 def _print_report(ctx: CliContext, report: CheckReport) -> None:
-    ctx.print(f"Checked {len(report.checks)} document(s) at {report.at:%Y-%m-%d %H:%M} UTC.")
+    ctx.print(f"Checked {plural(len(report.checks), 'document')} at {report.at:%Y-%m-%d %H:%M} UTC.")
     for check in report.checks:
         ctx.print(f"  {check.document.provider_id}/{check.document.document_id}: {_describe(check)}")
         if check.event:
@@ -93,8 +94,8 @@ def _describe(check: DocumentCheck) -> str:
         return f"unchanged ({sha})"
     if check.previous is None:
         return f"first version stored ({sha})"
-    text = f"new version {sha} (was {_short(check.previous)}{' shipped baseline' if check.previous.is_baseline else ''})"
-    text += f", {check.changes} clause change(s)"
+    baseline = " shipped baseline" if check.previous.is_baseline else ""
+    text = f"new version {sha} (was {_short(check.previous)}{baseline}), {plural(check.changes, 'clause change')}"
     if check.event:
         text += f", {len(check.event.changes)} about AI or data use"
     return text
@@ -127,7 +128,7 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         return ExitStatus.OK
     ctx.print(f"{args.provider}/{document}: {_label(older)} → {_label(newer)}")
     relevant = [c for c in changes if c.relevant]
-    ctx.print(f"{len(changes)} clause change(s), {len(relevant)} about AI training or data use.")
+    ctx.print(f"{plural(len(changes), 'clause change')}, {len(relevant)} about AI training or data use.")
     for change in changes:
         where = f"Section {change.diff.section}" if change.diff.section else "Clause"
         topics = f" [{', '.join(change.topics)}]" if change.topics else ""

@@ -11,14 +11,18 @@ length); window titles are normalised first (dashes, odd spaces, invisible chara
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from guard.catalog.loader import Catalog
-from guard.catalog.models import OsName, ProviderKind
 from guard.paths import resources_dir
 from guard.patterns import Pattern, PatternSet, compile_pattern, find_urls, normalize_text
+
+if TYPE_CHECKING:  # the catalog's pydantic models load only where a whole catalog is validated
+    from guard.catalog.loader import Catalog
+    from guard.catalog.models import OsName
 
 LINUX_COMM_LENGTH = 15
 URLS_PER_COMMAND_LINE = 32  # links looked at per process: a command line is not a web page
@@ -82,6 +86,23 @@ class TitleMatch:
     pattern: str
 
 
+NOTETAKER_KIND = "notetaker"  # ProviderKind.NOTETAKER, without importing the catalog's models
+
+
+@dataclass(frozen=True)
+class ProviderDetection:
+    """One provider's detection data as plain values: its ``detect`` table dumped to JSON types."""
+
+    provider_id: str
+    kind: str
+    detect: Mapping[str, Any]
+
+
+def detection_data(catalog: Catalog) -> list[ProviderDetection]:
+    """The catalog's detection data in the order the catalog lists its providers."""
+    return [ProviderDetection(p.id, str(p.kind), p.detect.model_dump(mode="json")) for p in catalog]
+
+
 @dataclass
 class DetectionRules:
     """Look-ups built from the catalog for one OS."""
@@ -99,23 +120,33 @@ class DetectionRules:
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, os_name: OsName, browsers: frozenset[str] | None = None) -> DetectionRules:
+        return cls.from_data(detection_data(catalog), os_name, browsers)
+
+    @classmethod
+    def from_data(cls, providers: Iterable[ProviderDetection], os_name: OsName,
+                  browsers: frozenset[str] | None = None) -> DetectionRules:
+        """Rules from :func:`detection_data` (or the same data read back from a catalog snapshot)."""
         rules = cls(os_name=os_name, browsers=browser_names(os_name) if browsers is None else browsers)
-        rules.notetakers = frozenset(p.id for p in catalog if p.kind == ProviderKind.NOTETAKER)
-        for provider in catalog:
-            platform = getattr(provider.detect, os_name)
-            for names, meeting_only in ((platform.processes, False), (platform.meeting_processes, True)):
+        providers = list(providers)
+        rules.notetakers = frozenset(p.provider_id for p in providers if p.kind == NOTETAKER_KIND)
+        for provider in providers:
+            platform: Mapping[str, Any] = provider.detect.get(os_name, {})
+            web: Mapping[str, Any] = provider.detect.get("web", {})
+            for names, meeting_only in ((platform.get("processes", ()), False),
+                                        (platform.get("meeting_processes", ()), True)):
                 for name in names:
                     key = normalize_name(name)
-                    rules.processes.setdefault(key, []).append(ProcessMatch(provider.id, meeting_only))
+                    rules.processes.setdefault(key, []).append(ProcessMatch(provider.provider_id, meeting_only))
                     if len(key) > LINUX_COMM_LENGTH:
                         rules._truncated.setdefault(key[:LINUX_COMM_LENGTH], []).append(key)
-            rules.app_titles[provider.id] = [compile_pattern(p) for p in platform.window_titles]
-            rules.meeting_titles[provider.id] = [compile_pattern(p) for p in platform.meeting_window_titles]
-            for pattern in provider.detect.web.url_patterns:
-                rules.url_patterns.add(provider.id, pattern)
-            for pattern in provider.detect.web.meeting_window_titles:
-                rules.web_titles.add(provider.id, pattern)
-            rules.url_excludes[provider.id] = [compile_pattern(p) for p in provider.detect.web.url_excludes]
+            rules.app_titles[provider.provider_id] = [compile_pattern(p) for p in platform.get("window_titles", ())]
+            rules.meeting_titles[provider.provider_id] = [compile_pattern(p)
+                                                          for p in platform.get("meeting_window_titles", ())]
+            for pattern in web.get("url_patterns", ()):
+                rules.url_patterns.add(provider.provider_id, pattern)
+            for pattern in web.get("meeting_window_titles", ()):
+                rules.web_titles.add(provider.provider_id, pattern)
+            rules.url_excludes[provider.provider_id] = [compile_pattern(p) for p in web.get("url_excludes", ())]
         return rules
 
     def match_process(self, name: str) -> list[ProcessMatch]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from guard.catalog.models import OsName
 from guard.detect.media import MediaLister
 from guard.detect.windows import WindowLister
+
+if TYPE_CHECKING:
+    from guard.catalog.models import OsName
 
 
 def current_os(platform: str | None = None) -> OsName:

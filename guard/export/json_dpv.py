@@ -49,7 +49,6 @@ from guard.export.job import ExportJob, Written
 from guard.export.public import public_verification
 from guard.export.selection import Amendment, Entry
 from guard.ledger.head import SignedHead
-from guard.ledger.keys import KeyInfo
 
 EXPORT_FORMAT_VERSION = 2
 SUBJECT_ID = "_:data-subject"
@@ -341,21 +340,13 @@ def header(job: ExportJob, export_id: str) -> dict[str, Any]:
     }
 
 
-def public_key(info: KeyInfo) -> dict[str, Any]:
-    """A key row as an export carries it: what checks a signature, not where the private part
-    lives (the keyring entry's name, the key file)."""
-    return {"key_id": info.key_id, "algorithm": str(info.algorithm), "public_key": info.public_key,
-            "fingerprint": info.check if info.public_key else None, "created_at": info.created_at,
-            "from_seq": info.from_seq}
-
-
 def signing(job: ExportJob) -> tuple[dict[str, Any], SignedHead | None]:
-    """The ledger's id, public keys and signed head, read before the records so the export is one
-    consistent snapshot (records written meanwhile are left out)."""
-    ledger_id, keys = job.ledger.signing_keys()
-    head = job.ledger.head()
-    return {"mpg:ledgerId": ledger_id, "mpg:publicKeys": [public_key(info) for info in keys],
-            "mpg:head": head.to_dict() if head is not None else None}, head
+    """The ledger's id, public keys (with the stretch of records each signs) and signed head
+    (guard.ledger.proof), read before the records so the export is one consistent snapshot
+    (records written meanwhile are left out). Nothing here names a path or a keyring entry."""
+    proof = job.ledger.proof()
+    data = proof.to_dict()
+    return {"mpg:ledgerId": data["ledger_id"], "mpg:publicKeys": data["keys"], "mpg:head": data["head"]}, proof.head
 
 
 def write_json(job: ExportJob, out: BinaryIO) -> Written:

@@ -66,15 +66,6 @@ def atomic_file(dest: Path) -> Iterator[BinaryIO]:
     fsync_dir(dest.parent)
 
 
-def write_text_file(dest: Path | str, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``dest`` atomically, readable by the user only (0600): a
-    letter saved from the command line or the settings window. Returns the absolute path."""
-    dest = Path(dest)
-    with atomic_file(dest) as out:
-        out.write(text.encode("utf-8"))
-    return dest.expanduser().absolute()
-
-
 class FileSet:
     """Many small files (consent receipts) going into a new folder or a ``.zip`` archive."""
 

@@ -64,8 +64,7 @@ def _first_page(pdf: PdfLayout, job: ExportJob, summary: Summary) -> None:
         pdf.paragraph(public_summary(report), 9, bold=True, after=2)
         pdf.paragraph(f"Records in the ledger: {report.count}. Chain head: seq {report.head_seq}, "
                       f"hash {report.head_hash or 'none'}.", 9, after=2)
-        _, keys = job.ledger.signing_keys()
-        prints = [f"{info.key_id} {info.check}" for info in keys if info.public_key]
+        prints = [f"{key.key_id} {key.fingerprint}" for key in job.ledger.proof().keys if key.fingerprint]
         if prints:
             pdf.paragraph("Signing keys (Ed25519, SHA-256 fingerprints): " + "; ".join(prints), 8, after=4)
     pdf.heading("Summary", 12)

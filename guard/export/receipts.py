@@ -133,7 +133,8 @@ class Receipts:
     def __init__(self, job: ExportJob, jurisdiction: str) -> None:
         self.job = job
         self.jurisdiction = jurisdiction
-        self.ledger_id, keys = job.ledger.signing_keys()
+        proof = job.ledger.proof()
+        self.ledger_id = proof.ledger_id
         self.signer: Any = None
         self.key_id: str | None = None
         self.public_pem = ""
@@ -142,10 +143,12 @@ class Receipts:
             info, self.signer = job.ledger.document_signer()
         except LedgerKeyError as error:
             job.warnings.append(f"Receipts are not signed: {error}")
-            info = next((k for k in reversed(keys) if k.public_key), None)
-        if info is not None and info.public_key:
-            self.key_id = info.key_id
-            public = Ed25519PublicKey.from_public_bytes(base64.b64decode(info.public_key))
+            info = None
+        public_key = info.public_key if info is not None else next(
+            (k.public_key for k in reversed(proof.keys) if k.public_key), None)
+        if public_key:
+            self.key_id = info.key_id if info is not None else None
+            public = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key))
             self.public_pem = public.public_bytes(serialization.Encoding.PEM,
                                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
         self.principal = job.subject_name or f"urn:uuid:{self.ledger_id}"

@@ -29,7 +29,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guard.export.dpv_terms import STATUS
-from guard.ledger.signing import Verifier, head_message, next_signatures_digest, record_message
+from guard.ledger.proof import LedgerProof
+from guard.ledger.signing import (
+    Verifier,
+    head_message,
+    key_message,
+    keys_digest,
+    next_signatures_digest,
+    record_message,
+)
 
 GENESIS = "0" * 64
 ZERO_DIGEST = "0" * 64
@@ -90,6 +98,9 @@ def _verifiers(document: dict[str, Any], check: ExportCheck) -> dict[str, Verifi
             continue
         if key.get("fingerprint") != verifier.fingerprint:
             check.problems.append(f"public key {key_id}: its fingerprint does not match the key")
+            continue
+        if not verifier.verify(key_message(str(key.get("record"))), key.get("record_signature")):
+            check.problems.append(f"public key {key_id}: its own record is not signed by it")
             continue
         found[key_id] = verifier
         check.fingerprints[key_id] = verifier.fingerprint
@@ -224,6 +235,15 @@ def _head(document: dict[str, Any], verifiers: dict[str, Verifier | None], last:
     if verifier is None or not verifier.verify(message, head.get("signature")):
         check.problems.append("the head's signature does not verify: records may have been removed, added or "
                               "re-signed")
+        return
+    try:
+        proof = LedgerProof.from_dict({"ledger_id": document.get("mpg:ledgerId"),
+                                       "keys": document.get("mpg:publicKeys") or [], "head": head})
+    except ValueError as error:
+        check.problems.append(f"the export's key list is damaged ({error})")
+        return
+    if head.get("keys_digest") != keys_digest(key.digest_line() for key in proof.keys):
+        check.problems.append("the list of public keys was changed after the head was signed")
         return
     check.head_checked = True
     if not unfiltered:

@@ -72,13 +72,13 @@ def test_a_value_that_starts_with_a_quote_reads_back_by_dropping_one(ledger, cat
 
 
 def test_the_settings_windows_spreadsheet_csv_is_neutralised(ledger, hostile, tmp_path):
-    from guard.services import Services
-    from ui.settings.export_adapter import FORMATS, ExportRequest, run_export
+    from guard.export.job import ExportFormat
+    from guard.services import ExportRequest, Services
 
-    assert any(f.id == "csv" and "spreadsheet" in f.label for f in FORMATS)
+    assert "spreadsheet" in ExportFormat.CSV.label  # what the settings window offers
     services = Services(app_paths())
     try:
-        outcome = run_export(services, ExportRequest("csv", tmp_path / "window.csv"), lambda done, total: True)
+        outcome = services.export(ExportRequest(ExportFormat.CSV, tmp_path / "window.csv"), lambda done, total: True)
     finally:
         services.close()
     assert outcome.records == 1
@@ -144,18 +144,20 @@ def test_a_title_cannot_inject_lines_into_a_letter(ledger, catalog, tmp_path):
 
 
 def test_letters_saved_from_the_window_are_private_and_atomic(tmp_path):
-    from ui.settings.export_adapter import save_letter
+    from guard.services import Services
 
     target = tmp_path / "letters" / "withdrawal.txt"
     target.parent.mkdir()
     target.write_text("an older letter")
     target.chmod(0o644)
-    assert save_letter(target, "Dear Zoom,\nI withdraw my consent.\n") is None
+    services = Services(app_paths())
+    try:
+        services.save_text(target, "Dear Zoom,\nI withdraw my consent.\n")
+    finally:
+        services.close()
     assert target.read_text(encoding="utf-8") == "Dear Zoom,\nI withdraw my consent.\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert sorted(p.name for p in target.parent.iterdir()) == ["withdrawal.txt"]  # no temporary file left
-    problem = save_letter(tmp_path / "letters", "x")  # a folder, not a file
-    assert problem is not None and str(tmp_path / "letters") in problem
 
 
 def test_exports_are_written_private(ledger, sample, catalog, tmp_path):

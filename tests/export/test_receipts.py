@@ -97,7 +97,7 @@ def test_a_withdrawn_consent_keeps_its_receipt_with_its_termination(ledger, samp
 
 def test_receipts_are_signed_as_jws_with_the_ledgers_key(ledger, sample, catalog, tmp_path):
     receipts, _ = export_receipts(ledger, catalog, tmp_path / "r")
-    _, keys = ledger.signing_keys()
+    keys = ledger.proof().keys
     raw = base64.b64decode(keys[-1].public_key)
     for record_id, receipt in receipts.items():
         public = load_pem_public_key(receipt["publicKey"].encode())

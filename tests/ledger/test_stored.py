@@ -52,21 +52,6 @@ def test_records_added_between_pages_do_not_shift_a_page(filled):
     assert len(seen) == len(set(seen)) == 24  # nothing repeated, nothing skipped
 
 
-def test_signing_keys_let_anyone_check_a_record_with_the_public_key_alone(filled):
-    import base64
-
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    from guard.ledger.signing import record_message
-
-    ledger_id, keys = filled.signing_keys()
-    assert ledger_id and len(keys) == 1 and keys[0].algorithm == "ed25519"
-    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(keys[0].public_key))
-    record = next(iter(filled.iter(order=Order.NEWEST)))
-    assert record.key_id == keys[0].key_id
-    public.verify(bytes.fromhex(record.signature), record_message(record.hash))  # raises when it does not verify
-
-
 def test_documents_are_signed_with_the_ledgers_current_key(filled, ledger):
     import base64
 
@@ -76,7 +61,7 @@ def test_documents_are_signed_with_the_ledgers_current_key(filled, ledger):
     signature = sign(b"eyJhbGciOiJFZERTQSJ9.eyJ4IjoxfQ")
     public = Ed25519PublicKey.from_public_bytes(base64.b64decode(info.public_key))
     public.verify(bytes.fromhex(signature), b"eyJhbGciOiJFZERTQSJ9.eyJ4IjoxfQ")
-    assert info.key_id == filled.signing_keys()[1][-1].key_id
+    assert info.key_id == filled.proof().keys[-1].key_id
 
 
 def test_an_empty_ledger_has_no_key_to_sign_documents_with(tmp_path):

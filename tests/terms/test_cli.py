@@ -72,7 +72,7 @@ def test_diff_shows_old_and_new_wording(cli, app_home: Path, tmp_path: Path, ser
     older = data["from"]["sha256"]
     again = cli("terms", "diff", "acme", "terms-of-service", "--from", older[:10], "--to", "latest")
     assert again.returncode == 0 and "after:  Notwithstanding the above" in again.stdout
-    assert "1 clause change(s), 1 about AI training or data use." in again.stdout
+    assert "1 clause change, 1 about AI training or data use." in again.stdout
 
 
 def test_failed_fetch_exits_1_and_is_in_the_log(cli, app_home: Path, tmp_path: Path, server) -> None:  # type: ignore[no-untyped-def]
