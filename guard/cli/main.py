@@ -40,6 +40,9 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         env.stdout.flush()
     except BrokenPipeError:
         return _reader_went_away(env)
+    except KeyboardInterrupt:  # Ctrl-C before a command ran (while loading): no traceback either
+        env.stderr.write("meeting-guard: interrupted\n")
+        return 130
     return int(status)
 
 
