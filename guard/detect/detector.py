@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 
 from guard.detect.links import CommandLineLinks, Link, match_links
@@ -193,7 +193,8 @@ class Detector:
         for candidate in candidates.values():
             for match in candidate.matches:
                 key = (match.provider_id, match.meeting_only, candidate.name)
-                if key not in oldest or (candidate.create_time, candidate.pid) < (oldest[key].create_time, oldest[key].pid):
+                known = oldest.get(key)
+                if known is None or (candidate.create_time, candidate.pid) < (known.create_time, known.pid):
                     oldest[key] = candidate
         observations = []
         for (provider_id, meeting_only, name), candidate in sorted(oldest.items()):
