@@ -343,7 +343,14 @@ class Ledger:
         if loaded is None or loaded.signer is None or not loaded.can_sign or not self._keys.is_trusted(loaded.info):
             why = loaded.status.message() if loaded is not None else "the ledger has no signing key yet"
             raise LedgerKeyError(f"Cannot sign with the consent ledger's key ({why}); documents are written unsigned.")
-        return loaded.info, loaded.signer.sign
+        signer = loaded.signer
+
+        def sign(document: bytes) -> str:
+            if document.startswith(b"meeting-privacy-guard/"):  # the ledger's own contexts are never signed here
+                raise ValueError("a document may not look like one of the ledger's own signed messages")
+            return signer.sign(document)
+
+        return loaded.info, sign
 
     def key_status(self) -> KeyStatus:
         """Where the current signing key lives and whether it can be used (read afresh)."""
