@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "guard.cli.consent",
     "guard.cli.scan",
     "guard.cli.letter",
+    "guard.cli.browser",
 )
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2

@@ -11,15 +11,14 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import OsName, ProviderKind
+from guard.detect.redaction import redact_url  # noqa: F401 - re-exported: the rules are shared with the extension
 from guard.paths import resources_dir
 
 LINUX_COMM_LENGTH = 15
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>]+")
-_SECRET_QUERY_KEYS = re.compile(r"^(pwd|pass|password|passcode|token|tk|secret|auth|key|sig)$", re.IGNORECASE)
 
 
 def normalize_name(name: str) -> str:
@@ -33,19 +32,6 @@ def browser_names(os_name: OsName) -> frozenset[str]:
     """Process names of web browsers on ``os_name`` (resources/detect/browsers.toml)."""
     data = tomllib.loads((resources_dir() / "detect" / "browsers.toml").read_text(encoding="utf-8"))
     return frozenset(normalize_name(name) for name in data.get(os_name, {}).get("processes", ()))
-
-
-def redact_url(url: str) -> str:
-    """A meeting link without secrets: passcode and token query values become ``…``."""
-    try:
-        parts = urlsplit(url)
-        if not parts.query:
-            return url
-        query = [(key, "…" if _SECRET_QUERY_KEYS.match(key) else value)
-                 for key, value in parse_qsl(parts.query, keep_blank_values=True)]
-        return urlunsplit(parts._replace(query=urlencode(query, safe="…")))
-    except ValueError:
-        return url
 
 
 def urls_in_args(args: tuple[str, ...]) -> list[str]:
