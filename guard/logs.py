@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 import logging.handlers
 from pathlib import Path
+from typing import TextIO
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
-def setup_logging(log_file: Path | None, verbose: bool = False) -> None:
-    """Configure the root logger once per process.
+def setup_logging(log_file: Path | None, verbose: bool = False,
+                  stream: TextIO | None = None) -> list[logging.Handler]:
+    """Configure the root logger once per process (``stream``: where stderr output goes).
+
+    Returns the handlers added, for :func:`remove_logging` when a command run in-process ends.
 
     The file gets INFO and above (DEBUG with ``verbose``); stderr gets warnings, or
     everything from DEBUG up with ``verbose``. A log folder that cannot be written is
@@ -24,14 +28,14 @@ def setup_logging(log_file: Path | None, verbose: bool = False) -> None:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     formatter = logging.Formatter(FORMAT)
 
-    stderr = logging.StreamHandler()
+    stderr = logging.StreamHandler(stream)
     stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
     stderr.setFormatter(formatter)
     stderr._meeting_guard = True  # type: ignore[attr-defined]
     root.addHandler(stderr)
 
     if log_file is None:
-        return
+        return [stderr]
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handler = logging.handlers.RotatingFileHandler(
@@ -39,8 +43,17 @@ def setup_logging(log_file: Path | None, verbose: bool = False) -> None:
         )
     except OSError as error:
         logging.getLogger(__name__).warning("Cannot write the log file %s (%s); logging to stderr only.", log_file, error)
-        return
+        return [stderr]
     handler.setFormatter(formatter)
     handler.setLevel(logging.DEBUG if verbose else logging.INFO)
     handler._meeting_guard = True  # type: ignore[attr-defined]
     root.addHandler(handler)
+    return [stderr, handler]
+
+
+def remove_logging(handlers: list[logging.Handler]) -> None:
+    """Take ``handlers`` (from :func:`setup_logging`) off the root logger and close them."""
+    root = logging.getLogger()
+    for handler in handlers:
+        root.removeHandler(handler)
+        handler.close()

@@ -7,10 +7,9 @@ Folders come from platformdirs (XDG on Linux, AppData on Windows, Library on mac
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
 
 from guard import APP_ID
 
@@ -39,25 +38,27 @@ class AppPaths:
     def log_file(self) -> Path:
         return self.log_dir / "meeting-guard.log"
 
-    def ensure(self) -> "AppPaths":
+    def ensure(self) -> AppPaths:
         """Create the folders (private to the user) and return self."""
         for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         return self
 
-    def with_data_dir(self, data_dir: Path | None) -> "AppPaths":
+    def with_data_dir(self, data_dir: Path | None) -> AppPaths:
         """The same paths with the data folder moved (a user's preference)."""
         if data_dir is None:
             return self
         return AppPaths(self.config_dir, Path(data_dir).expanduser(), self.cache_dir, self.log_dir)
 
 
-def app_paths() -> AppPaths:
-    """The folders for this user on this OS."""
-    home = os.environ.get(HOME_ENV)
+def app_paths(environ: Mapping[str, str] | None = None) -> AppPaths:
+    """The folders for this user on this OS (``environ``: the variables to read, default the process's)."""
+    home = (os.environ if environ is None else environ).get(HOME_ENV)
     if home:
         root = Path(home).expanduser()
         return AppPaths(root / "config", root / "data", root / "cache", root / "logs")
+    import platformdirs  # only when MEETING_GUARD_HOME is not set: it costs start-up time
+
     dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
     return AppPaths(
         config_dir=Path(dirs.user_config_dir),

@@ -25,6 +25,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.g
 import subprocess  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
+from tests.support.cli import CliResult, run_main  # noqa: E402
 from tests.support.desktop import DesktopSession, DesktopUnavailable  # noqa: E402
 
 _desktop: DesktopSession | None = None
@@ -89,6 +90,13 @@ def run_cli(*args: str, timeout: float = 60, input: str | None = None,
 
 
 @pytest.fixture
-def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """``cli("providers", "--json")`` runs the real command line in this test's app home."""
+def cli() -> Callable[..., CliResult]:
+    """``cli("providers", "--json")`` runs ``main(argv, env)`` in this process, in this test's app home
+    (see tests/support/cli.py); returncode, stdout and stderr as from a process."""
+    return run_main
+
+
+@pytest.fixture
+def cli_process() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``cli_process("scan")`` runs the command as a real process: for signals, pipes and exit codes."""
     return run_cli

@@ -1,7 +1,7 @@
-"""Settings survive bad values: each is reported by name and replaced by its default."""
+"""Settings survive bad values: each is reported by file, line and name, and replaced by its default;
+settings that reduce privacy fall back to their private value (issue 16 item 13)."""
 
 import os
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -52,25 +52,114 @@ def test_unknown_keys_and_sections_are_reported(tmp_path):
     assert any("unknown setting 'detection.intervall'" in m for m in messages)
 
 
-def test_repair_rewrites_the_file_with_defaults_and_keeps_good_values(tmp_path):
-    path = write(tmp_path / "settings.toml", "[detection]\ninterval_seconds = -5\ncamera_probe = false\n")
-    SettingsStore(path).load_and_repair()
-    data = tomllib.loads(path.read_text())
-    assert data["detection"]["interval_seconds"] == 2.0
-    assert data["detection"]["camera_probe"] is False
-    assert SettingsStore(path).load() is not None and SettingsStore(path).issues == []
-    assert os.stat(path).st_mode & 0o777 == 0o600
+def test_loading_never_rewrites_or_moves_the_file(tmp_path):
+    text = "# mine\n[detection]\ninterval_seconds = -5\ncamera_probe = false\n[terms]\nnetwork_enabled = 0\n"
+    path = write(tmp_path / "settings.toml", text)
+    settings = SettingsStore(path).load_and_repair()
+    assert settings.detection.camera_probe is False and settings.terms.network_enabled is False
+    assert path.read_text() == text
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.toml"]
 
 
-def test_unparseable_file_is_kept_aside_not_destroyed(tmp_path):
-    path = write(tmp_path / "settings.toml", "[detection\ninterval_seconds = 3\n")
+def test_syntax_error_keeps_every_setting_that_can_still_be_read(tmp_path):
+    path = write(tmp_path / "settings.toml", """\
+[detection]
+interval_seconds = 3.0
+camera_probe = false
+[notifications]
+terms_changed = nope
+meeting_started = false
+[terms]
+network_enabled = true
+""")
     store = SettingsStore(path)
-    settings = store.load_and_repair()
-    assert settings == Settings()
-    assert "not valid TOML" in store.issues[0].message(path)
-    backups = list(tmp_path.glob("settings.toml.broken-*"))
-    assert len(backups) == 1 and "interval_seconds = 3" in backups[0].read_text()
-    assert tomllib.loads(path.read_text())["detection"]["interval_seconds"] == 2.0
+    settings = store.load()
+    assert settings.detection.interval_seconds == 3.0 and settings.detection.camera_probe is False
+    assert settings.notifications.meeting_started is False and settings.notifications.terms_changed is True
+    assert settings.terms.network_enabled is True, "clearly on: the bad line was elsewhere"
+    (issue,) = store.issues
+    assert issue.line == 5 and f"{path}, line 5: not valid TOML" in issue.message(path)
+    assert path.read_text().startswith("[detection]"), "the file is left as it was"
+
+
+def test_unparseable_header_skips_its_table_and_keeps_the_rest(tmp_path):
+    path = write(tmp_path / "settings.toml", "[detection\ninterval_seconds = 3\n[general]\nautostart = true\n")
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.general.autostart is True and settings.detection.interval_seconds == 2.0
+    assert settings.terms.network_enabled is False, "the broken table might have been about the network"
+    messages = [issue.message(path) for issue in store.issues]
+    assert f"{path}, line 1: this table header is not valid TOML" in messages[0]
+    assert any("'terms.network_enabled' is not set validly" in m and "more private" in m for m in messages)
+
+
+# Issue 16 item 13: each of these turned the network ON.
+@pytest.mark.parametrize("terms_table, line", [
+    ('network_enabled = "false"', 2),
+    ("network_enabled = 0", 2),
+    ("network_enabled = False", 2),  # not TOML at all
+    ("network_enable = false", 2),  # misspelt key
+    ('network_enabled = "true"', 2),  # quoted: not clearly on
+])
+def test_network_fails_closed(tmp_path, terms_table, line):
+    path = write(tmp_path / "settings.toml", f"[terms]\n{terms_table}\ncheck_interval_hours = 48\n")
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.terms.network_enabled is False
+    assert settings.terms.check_interval_hours == 48, "the readable rest is kept"
+    first = store.issues[0].message(path)
+    assert f"{path}, line {line}:" in first
+    assert any("network_enabled" in i.message(path) and "more private" in i.message(path) for i in store.issues)
+
+
+def test_misspelt_section_turns_the_network_off(tmp_path):
+    path = write(tmp_path / "settings.toml", "[term]\nnetwork_enabled = false\n")
+    store = SettingsStore(path)
+    assert store.load().terms.network_enabled is False
+    assert "unknown setting 'term'" in store.issues[0].message(path)
+
+
+def test_network_set_twice_to_different_values_is_off(tmp_path):
+    path = write(tmp_path / "settings.toml", "[terms]\nnetwork_enabled = true\nnetwork_enabled = false\n")
+    store = SettingsStore(path)
+    assert store.load().terms.network_enabled is False
+    assert any("set twice" in i.message(path) for i in store.issues)
+
+
+def test_a_mistake_elsewhere_leaves_a_valid_network_choice_alone(tmp_path):
+    path = write(tmp_path / "settings.toml", "[detection]\ninterval_seconds = 0.01\n[terms]\nnetwork_enabled = true\n")
+    assert SettingsStore(path).load().terms.network_enabled is True
+    path = write(tmp_path / "settings.toml", "[detection]\ninterval_seconds = 0.01\n")
+    assert SettingsStore(path).load().terms.network_enabled is True, "no doubt about [terms]: its default"
+
+
+@pytest.mark.parametrize("make", ["binary", "folder", "huge"])
+def test_unreadable_file_means_defaults_with_the_network_off(tmp_path, make):
+    path = tmp_path / "settings.toml"
+    if make == "binary":
+        path.write_bytes(b"\xff\xfe[terms]\nnetwork_enabled = true\n")
+    elif make == "folder":
+        path.mkdir()
+    else:
+        path.write_text("# x\n" * 100_000)
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.terms.network_enabled is False and settings.detection == Settings().detection
+    assert "network off" in store.issues[0].message(path)
+
+
+def test_tray_start_leaves_a_bad_file_untouched(app_home):
+    """The app used to move the file aside and write network_enabled = true in its place."""
+    from guard.paths import app_paths
+    from guard.services import Services
+
+    paths = app_paths()
+    text = "[terms]\nnetwork_enabled = False\n"
+    write(paths.settings_file, text)
+    services = Services(paths)
+    assert services.settings.terms.network_enabled is False
+    assert paths.settings_file.read_text() == text
+    assert [p.name for p in paths.config_dir.iterdir() if p.name.startswith("settings")] == ["settings.toml"]
 
 
 def test_save_is_atomic_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ SUFFIX = ".json"
 _FILE = ConfigDict(extra="ignore", frozen=True)
 
 
-def state_dir(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
+def state_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Where the hosts keep their files: ``$MEETING_GUARD_HOME/run/browser`` or the user's runtime folder."""
     from guard.paths import HOME_ENV
 

@@ -3,18 +3,26 @@
 A broken file is reported with its name, the field at fault and why, and skipped; the
 rest still load. A user file whose ``id`` matches a shipped provider overrides the fields
 it names (lists of features, documents and clauses merge by ``id``).
+
+Only regular files up to :data:`MAX_FILE_BYTES` are read, and at most :data:`MAX_USER_FILES`
+of the user's: a named pipe called ``x.toml`` would block start-up, and a link to
+``/dev/zero`` would be read forever.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from guard.catalog.models import FieldError, Provider, ProviderKind
 from guard.errors import GuardError
@@ -23,6 +31,10 @@ from guard.paths import resources_dir
 log = logging.getLogger(__name__)
 
 _MERGE_BY_ID = ("ai_features", "documents", "clauses")
+MAX_FILE_BYTES = 512 * 1024
+MAX_USER_FILES = 1000
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
 class CatalogError(GuardError):
@@ -82,7 +94,11 @@ def load_catalog(shipped: Path | None = None, user: Path | None = None) -> Catal
         catalog.providers[provider.id] = provider
         raw_by_id[provider.id] = raw
     if user is not None and user.is_dir():
-        for path in sorted(user.glob("*.toml")):
+        paths = sorted(user.glob("*.toml"))
+        if len(paths) > MAX_USER_FILES:
+            catalog.problems.append(CatalogProblem(user, "", f"holds {len(paths)} catalog files; only the first "
+                                                   f"{MAX_USER_FILES} (by name) are read"))
+        for path in paths[:MAX_USER_FILES]:
             _apply_user_file(path, catalog, raw_by_id)
     for problem in catalog.problems:
         log.warning("%s", problem.message())
@@ -115,9 +131,46 @@ def _load_file(path: Path, problems: list[CatalogProblem]) -> tuple[dict[str, An
     return None if provider is None else (raw, provider)
 
 
+class _NotReadable(Exception):
+    """A catalog path that is not a regular file of a sane size; the message says what it is."""
+
+
+def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path`` if it is a regular file (a link to one is fine) of at most ``limit`` bytes.
+
+    Opened without blocking (a named pipe would otherwise wait for a writer), checked with
+    ``fstat`` on the open file (no race with a swap), and read no further than ``limit``.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((label for test, label in _KINDS if test(info.st_mode)), "not a regular file")
+            raise _NotReadable(f"is {kind}, not a regular file; only regular files are read (remove it or "
+                               "replace it with a file)")
+        if info.st_size > limit:
+            raise _NotReadable(f"is {info.st_size:,} bytes; catalog files are read only up to {limit:,} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise _NotReadable(f"grew past {limit:,} bytes while it was read; catalog files are read only up to "
+                               f"{limit:,} bytes")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _read_toml(path: Path, problems: list[CatalogProblem]) -> dict[str, Any] | None:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_bounded(path).decode("utf-8"))
+    except _NotReadable as error:
+        problems.append(CatalogProblem(path, "", str(error)))
     except tomllib.TOMLDecodeError as error:
         problems.append(CatalogProblem(path, "", f"not valid TOML ({error})"))
     except UnicodeDecodeError as error:
@@ -156,7 +209,7 @@ def field_path(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-def _reason(error: dict[str, Any]) -> str:
+def _reason(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "missing":
         return "missing (this field is required)"

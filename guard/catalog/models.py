@@ -6,12 +6,13 @@ checked; ``verified`` is true only when the wording was compared with that sourc
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+from guard.patterns import PatternError, compile_pattern, normalize_text
 
 _MODEL = ConfigDict(extra="forbid", frozen=True)
 Slug = str  # lowercase id: letters, digits, '-' (checked by the validators below)
@@ -97,17 +98,19 @@ class Source(BaseModel):
 
 
 def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
-    """Every pattern must compile; the error names the pattern and why."""
-    for pattern in patterns:
+    """Every pattern must compile with RE2 (linear-time matching); the error names the pattern and
+    says why, e.g. that lookarounds and backreferences cannot be used."""
+    for index, pattern in enumerate(patterns):
         try:
-            re.compile(pattern)
-        except re.error as error:
-            raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {error}") from None
+            compile_pattern(pattern)
+        except PatternError as error:
+            raise FieldError((index,), str(error)) from None
     return patterns
 
 
 class PlatformDetect(BaseModel):
-    """Detection data for one OS. Process names as the OS reports them; titles are regexes.
+    """Detection data for one OS. Process names as the OS reports them; titles are RE2 patterns
+    matched against the normalised title (see :func:`guard.patterns.normalize_text`).
 
     ``processes`` say the app is running; ``meeting_processes`` exist only while a meeting is
     on; ``meeting_window_titles`` match a meeting window and must not match the home screen.
@@ -123,7 +126,8 @@ class PlatformDetect(BaseModel):
 
 
 class WebDetect(BaseModel):
-    """Meetings in a browser: URL patterns (regexes) and browser-window title patterns."""
+    """Meetings in a browser: URL patterns and tab-title patterns (RE2). Tab titles are matched
+    after the browser's own suffix (" - Google Chrome", " — Mozilla Firefox") is taken off."""
 
     model_config = _MODEL
     url_patterns: tuple[str, ...] = ()
@@ -135,7 +139,7 @@ class WebDetect(BaseModel):
 class Detect(BaseModel):
     """How to tell the client is running and in a meeting, with where that was learnt.
 
-    ``participant_names`` are regexes (``re.search``; write ``(?i)`` for case-insensitive) for
+    ``participant_names`` are RE2 patterns (searched; write ``(?i)`` for case-insensitive) for
     the display name a bot note-taker has in a meeting's participant list, e.g. the name
     Fireflies gives its bot. They describe what other participants see, not a local process.
     """
@@ -154,7 +158,8 @@ class Detect(BaseModel):
 
     def matches_participant(self, display_name: str) -> bool:
         """Whether a participant-list display name is this provider's bot."""
-        return any(re.search(pattern, display_name) for pattern in self.participant_names)
+        name = normalize_text(display_name)
+        return any(compile_pattern(pattern).search(name) for pattern in self.participant_names)
 
     def for_os(self, os_name: "OsName") -> PlatformDetect:
         return getattr(self, os_name)

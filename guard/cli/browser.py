@@ -8,23 +8,14 @@ calling extension's origin or add-on id as its arguments. Neither imports Qt.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from guard.cli.context import CliContext
+from guard.cli.status import ExitStatus
 
 if TYPE_CHECKING:
     from guard.browser.install import Installer
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    configure_browser(subparsers.add_parser(
-        "browser", help="the browser extension's link to this app: install, uninstall, status"))
-    configure_host(subparsers.add_parser(
-        "browser-host", help="started by a web browser for the Meeting Privacy Guard extension (not by hand)"))
 
 
 def configure_browser(parser: argparse.ArgumentParser) -> None:
@@ -55,13 +46,14 @@ def _installer(ctx: CliContext) -> Installer:
     from guard.browser.install import Installer, Places
     from guard.detect.platform import current_os
 
-    os_name = current_os()
+    os_name = current_os(ctx.env.platform)
     registry = None
     if os_name == "windows":
         from guard.browser.registry import WindowsRegistry
 
         registry = WindowsRegistry()
-    return Installer(Places.for_user(os_name), browser_folder(ctx), registry)
+    return Installer(Places.for_user(os_name, ctx.env.environ), browser_folder(ctx), registry,
+                     environ=dict(ctx.env.environ))
 
 
 def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -70,10 +62,11 @@ def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
 
     installer = _installer(ctx)
     if args.browser_action == "install":
-        unknown = [name for name in args.browser if by_id(name) is None or by_id(name).location(installer.os_name) is None]  # type: ignore[union-attr]
+        unknown = [name for name in args.browser
+                   if (found := by_id(name)) is None or found.location(installer.os_name) is None]
         if unknown:
-            ctx.error(f"unknown browser {', '.join(unknown)!s}; see `meeting-guard browser status` for the ids")
-            return EXIT_USAGE
+            ctx.error(f"unknown browser {', '.join(unknown)}; see `meeting-guard browser status` for the ids")
+            return ExitStatus.USAGE
         done = installer.install(args.browser)
         if args.json:
             ctx.print_json({"installed": [b.id for b in done], "launcher": str(installer.launcher_path()) if done else None,
@@ -84,7 +77,7 @@ def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
             for browser in done:
                 ctx.print(f"{browser.name}: host registered ({installer.manifest_path(browser)})")
             ctx.print("Now add the Meeting Privacy Guard extension to the browser; it connects by itself.")
-        return EXIT_OK if done else EXIT_FAILED
+        return ExitStatus.OK if done else ExitStatus.CHECK_FAILED
     if args.browser_action == "uninstall":
         removed = installer.uninstall()
         if args.json:
@@ -94,11 +87,11 @@ def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
                 ctx.print(f"removed {item}")
             if not removed:
                 ctx.print("Nothing to remove: the host was not registered.")
-        return EXIT_OK
-    statuses = installer.status(state_dir(), browser_folder(ctx) / "seen.json")
+        return ExitStatus.OK
+    statuses = installer.status(state_dir(ctx.env.environ), browser_folder(ctx) / "seen.json")
     if args.json:
         ctx.print_json({"browsers": [status.to_dict() for status in statuses]})
-        return EXIT_OK
+        return ExitStatus.OK
     for status in statuses:
         line = f"{status.name}: {status.state}"
         if status.connected:
@@ -108,7 +101,7 @@ def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print(line)
         if status.problem:
             ctx.print(f"  {status.problem}")
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 def run_host(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -119,11 +112,13 @@ def run_host(args: argparse.Namespace, ctx: CliContext) -> int:
         caller = identify_caller(args.caller)
     except CallerRefused as error:
         ctx.error(str(error))
-        return EXIT_USAGE
-    if sys.stdin.isatty():
+        return ExitStatus.USAGE
+    if ctx.env.stdin_isatty:
         ctx.error("this command is started by a web browser; run `meeting-guard browser install` instead")
-        return EXIT_USAGE
+        return ExitStatus.USAGE
+    stdin: BinaryIO = getattr(ctx.env.stdin, "buffer", ctx.env.stdin)
+    stdout: BinaryIO = getattr(ctx.env.stdout, "buffer", ctx.env.stdout)
     browser, browser_pid = browser_identity(caller)
-    paths = HostPaths(state_folder=state_dir(), config_dir=ctx.paths.config_dir,
+    paths = HostPaths(state_folder=state_dir(ctx.env.environ), config_dir=ctx.paths.config_dir,
                       seen_file=browser_folder(ctx) / "seen.json")
-    return Host(sys.stdin.buffer, sys.stdout.buffer, paths, caller, browser, browser_pid).run()
+    return Host(stdin, stdout, paths, caller, browser, browser_pid).run()

@@ -8,31 +8,39 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from guard.catalog.loader import Catalog
 from guard.cli.consent_export import register_export
 from guard.cli.context import CliContext
+from guard.cli.status import ExitStatus
 from guard.errors import GuardError
-from guard.ledger import (Decision, Ledger, LedgerCorruptError, LedgerInputError, Meeting, Record,
-                          RecordDraft, RecordFilter, RequestedBy, erase_ledger, ledger_path, open_ledger)
+from guard.ledger import (
+    Decision,
+    Ledger,
+    LedgerCorruptError,
+    LedgerInputError,
+    Meeting,
+    Record,
+    RecordDraft,
+    RecordFilter,
+    RequestedBy,
+    erase_ledger,
+    ledger_path,
+    open_ledger,
+)
 from guard.ledger.query import Order
 from guard.terms.store import TermsStore
 from guard.terms_in_force import with_terms_in_force
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
 ERASE_CONFIRMATION = "ERASE"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "consent", help="your consent ledger: add, list, verify, withdraw, export, erase",
-        description="Your personal, tamper-evident record of the consents you gave, refused or withdrew.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Your personal, tamper-evident record of the consents you gave, refused or withdrew."
     actions = parser.add_subparsers(dest="consent_action", metavar="ACTION", required=True)
     for register_action in ACTIONS:
         register_action(actions)
@@ -68,7 +76,7 @@ def _register_add(actions: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_add)
 
 
-def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_add(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     draft = RecordDraft(
         provider_id=args.provider, decision=args.decision, feature_id=args.feature,
         occurred_at=parse_moment(args.occurred_at, "--occurred-at") if args.occurred_at else None,
@@ -91,7 +99,7 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         ctx.print(f"Recorded #{record.seq} {record.id}: {record.decision} for {_subject(record)}"
                   f" at {_when(record.occurred_at)}")
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 def catalog_warnings(catalog: Catalog | None, provider_id: str, feature_id: str | None) -> list[str]:
@@ -124,7 +132,7 @@ def _register_list(actions: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_list)
 
 
-def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_list(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     record_filter = RecordFilter(
         provider_id=args.provider, decision=args.decision, text=args.search,
         occurred_from=parse_moment(args.date_from, "--from") if args.date_from else None,
@@ -137,13 +145,13 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         ctx.print_json({"total": total, "offset": args.offset, "records": [
             {**r.to_dict(), "status": statuses[r.id].to_dict()} for r in records]})
-        return EXIT_OK
+        return ExitStatus.OK
     for record in records:
         title = f"  \"{record.meeting.title}\"" if record.meeting.title else ""
         ctx.print(f"#{record.seq:<6} {_when(record.occurred_at)}  {statuses[record.id].label:<28} "
                   f"{_subject(record)}{title}  {record.id}")
     ctx.print(f"{len(records)} of {total} record(s)")
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 # --- verify ----------------------------------------------------------------------------------
@@ -154,7 +162,7 @@ def _register_verify(actions: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_verify)
 
 
-def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     try:
         with open_for(ctx) as ledger:
             report = ledger.verify()
@@ -164,14 +172,14 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
                             "problem": {"kind": "corrupt", "seq": None, "message": str(error)}})
         else:
             ctx.print(f"NOT intact: {error}")
-        return EXIT_CHECK_FAILED
+        return ExitStatus.CHECK_FAILED
     if args.json:
         ctx.print_json(report.to_dict())
     else:
         ctx.print(f"Ledger: {report.path}")
         ctx.print(f"Key: {report.key.message()}")
         ctx.print(report.summary())
-    return EXIT_OK if report.ok else EXIT_CHECK_FAILED
+    return ExitStatus.OK if report.ok else ExitStatus.CHECK_FAILED
 
 
 # --- withdraw --------------------------------------------------------------------------------
@@ -185,7 +193,7 @@ def _register_withdraw(actions: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_withdraw)
 
 
-def run_withdraw(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_withdraw(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     occurred = parse_moment(args.occurred_at, "--occurred-at") if args.occurred_at else None
     with open_for(ctx) as ledger:
         record = ledger.withdraw(args.record_id, note=args.note, occurred_at=occurred)
@@ -193,7 +201,7 @@ def run_withdraw(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print_json({"record": record.to_dict()})
     else:
         ctx.print(f"Recorded #{record.seq} {record.id}: withdrawn consent {record.refers_to} for {_subject(record)}")
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 # --- rekey -----------------------------------------------------------------------------------
@@ -204,14 +212,14 @@ def _register_rekey(actions: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_rekey)
 
 
-def run_rekey(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_rekey(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     with open_for(ctx) as ledger:
         status = ledger.rekey()
     if args.json:
         ctx.print_json({"key": status.to_dict()})
     else:
         ctx.print(f"New records are now signed with a new key ({status.message()}).")
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 # --- erase -----------------------------------------------------------------------------------
@@ -227,18 +235,18 @@ def _register_erase(actions: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_erase)
 
 
-def run_erase(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_erase(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     path = ledger_path(ctx.paths)
     if not args.yes_erase_all:
-        if not sys.stdin.isatty():
+        if not ctx.env.stdin_isatty:
             ctx.error("refusing to erase the consent ledger without confirmation: add --yes-erase-all")
-            return EXIT_USAGE
+            return ExitStatus.USAGE
         ctx.err.write(f"This deletes every consent record in {path} and its signing key; it cannot be undone.\n"
                       f"Type {ERASE_CONFIRMATION} to confirm: ")
         ctx.err.flush()
-        if sys.stdin.readline().strip() != ERASE_CONFIRMATION:
+        if ctx.env.stdin.readline().strip() != ERASE_CONFIRMATION:
             ctx.error("not confirmed; nothing was erased")
-            return EXIT_USAGE
+            return ExitStatus.USAGE
     report = erase_ledger(path)
     if args.json:
         ctx.print_json(report.to_dict())
@@ -248,7 +256,7 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> int:
                   f"{len(report.removed_secrets)} keyring secret(s).")
         for problem in report.problems:
             ctx.print(f"Problem: {problem}")
-    return EXIT_CHECK_FAILED if report.problems else EXIT_OK
+    return ExitStatus.CHECK_FAILED if report.problems else ExitStatus.OK
 
 
 ACTIONS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -269,7 +277,7 @@ def parse_moment(text: str, option: str, *, end_of_day: bool = False) -> datetim
             day = date.fromisoformat(text)
             moment = datetime.combine(day + timedelta(days=1) if end_of_day else day, time())
         else:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(text)
     except ValueError:
         raise LedgerInputError(f"{option}: '{text}' is not an ISO 8601 date or time (e.g. 2026-05-01 or "
                                "2026-05-01T14:30). ") from None

@@ -7,11 +7,11 @@ import argparse
 import logging
 
 from guard.cli.context import CliContext
+from guard.cli.status import ExitStatus
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("json", "csv", "html", "pdf", "receipts")
-EXIT_OK, EXIT_CHECK_FAILED = 0, 1
 
 
 def register_export(actions: argparse._SubParsersAction) -> None:
@@ -39,7 +39,7 @@ def register_export(actions: argparse._SubParsersAction) -> None:
 
 
 def _progress(ctx: CliContext):
-    if not ctx.err.isatty():
+    if not ctx.env.stderr_isatty:
         return None
 
     def show(done: int, total: int) -> None:
@@ -48,7 +48,7 @@ def _progress(ctx: CliContext):
     return show
 
 
-def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     from guard.cli.consent import catalog_warnings, open_for, parse_moment
     from guard.export import ExportFilter, export_history
 
@@ -78,4 +78,4 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
                   f"{what} {result.path}{size}")
         if result.verify is not None:
             ctx.print(f"Ledger check: {result.verify.summary()}")
-    return EXIT_CHECK_FAILED if result.verify is not None and not result.verify.ok else EXIT_OK
+    return ExitStatus.CHECK_FAILED if result.verify is not None and not result.verify.ok else ExitStatus.OK

@@ -1,38 +1,85 @@
-"""What every subcommand gets: the app's folders, its settings, and how to print."""
+"""What every subcommand gets: its environment, the app's folders and settings, and how to print.
+
+Human output goes through :meth:`CliContext.print`, which spells out control characters
+(see :mod:`guard.cli.output`); JSON goes through :meth:`CliContext.print_json`. Settings
+load on first use, so a command that needs none starts faster.
+"""
 
 from __future__ import annotations
 
 import json
-import sys
-from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from guard.paths import AppPaths
-from guard.settings import Settings
+from guard.cli.env import Environment
+from guard.cli.output import json_safe, terminal_safe
 
 if TYPE_CHECKING:
     from guard.catalog.loader import Catalog
+    from guard.paths import AppPaths
+    from guard.settings import Settings
 
 
-@dataclass
 class CliContext:
-    paths: AppPaths
-    settings: Settings
-    out: TextIO = field(default_factory=lambda: sys.stdout)
-    err: TextIO = field(default_factory=lambda: sys.stderr)
+    """One command run: streams, folders, settings."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.out: TextIO = env.stdout
+        self.err: TextIO = env.stderr
+        self._settings: Settings | None = None
+        self._paths: AppPaths | None = None
+
+    # --- folders and settings --------------------------------------------------------------
+
+    @property
+    def base_paths(self) -> AppPaths:
+        """The folders before the ``data_dir`` setting applies (the settings file lives here)."""
+        return self.env.app_paths()
+
+    @property
+    def settings(self) -> Settings:
+        """The user's settings; problems in the file are reported once, on stderr."""
+        if self._settings is None:
+            from guard.settings import SettingsStore
+
+            store = SettingsStore(self.base_paths.settings_file)
+            self._settings = store.load()
+            for issue in store.issues:
+                self.error(f"warning: {issue.message(store.path)}")
+        return self._settings
+
+    @property
+    def paths(self) -> AppPaths:
+        """The app's folders, with the data folder the settings name."""
+        if self._paths is None:
+            data_dir = self.settings.general.data_dir
+            self._paths = self.base_paths.with_data_dir(Path(data_dir) if data_dir else None)
+        return self._paths
+
+    def now(self) -> datetime:
+        """The current time (UTC, aware), from the environment's clock."""
+        return self.env.now()
+
+    # --- output --------------------------------------------------------------------------------
 
     def print(self, text: str = "") -> None:
-        print(text, file=self.out)
+        """One or more lines of human output, control characters spelt out."""
+        self.out.write(terminal_safe(text) + "\n")
 
     def print_json(self, value: Any) -> None:
         """One JSON document (or line), UTF-8, stable key order as given."""
-        print(json.dumps(value, ensure_ascii=False, indent=None, default=str), file=self.out)
+        self.out.write(json_safe(json.dumps(value, ensure_ascii=False, indent=None, default=str)) + "\n")
         self.out.flush()
 
     def error(self, text: str) -> None:
-        print(f"meeting-guard: {text}", file=self.err)
+        self.err.write(f"meeting-guard: {terminal_safe(text)}\n")
 
-    def catalog_or_none(self) -> "Catalog | None":
+    def warn(self, text: str) -> None:
+        self.error(f"warning: {text}")
+
+    def catalog_or_none(self) -> Catalog | None:
         """The provider catalog (shipped + the user's), or None with a warning when it cannot be
         loaded at all: recording, exporting and letters still work, with provider names,
         contacts and terms versions unknown."""

@@ -7,20 +7,17 @@ from __future__ import annotations
 import argparse
 
 from guard.cli.context import CliContext
+from guard.cli.status import ExitStatus
 
 KINDS = ("withdrawal", "objection", "access")
-EXIT_OK = 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "letter", help="write a withdrawal, objection or access-request letter to a provider",
-        description="Write a letter to a provider's privacy contact: withdrawal of consent (GDPR Art. 7(3)), "
-                    "objection to processing for AI training (Art. 21), or an access request asking what of your "
-                    "data was used to train or tune models (Art. 15). Addressed with the catalog's privacy "
-                    "contact; what the catalog does not know is a [FILL IN: ...] placeholder. Prints the letter "
-                    "and a mailto: link, or writes it with -o.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Write a letter to a provider's privacy contact: withdrawal of consent (GDPR Art. 7(3)), "
+                          "objection to processing for AI training (Art. 21), or an access request asking what of your "
+                          "data was used to train or tune models (Art. 15). Addressed with the catalog's privacy "
+                          "contact; what the catalog does not know is a [FILL IN: ...] placeholder. Prints the letter "
+                          "and a mailto: link, or writes it with -o.")
     parser.add_argument("--kind", required=True, choices=KINDS, help="which letter")
     about = parser.add_mutually_exclusive_group(required=True)
     about.add_argument("--record", metavar="ID", help="the recorded decision the letter is about")
@@ -33,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_letter)
 
 
-def run_letter(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     from guard.cli.consent import open_for
     from guard.export import ExportError, make_letter
     from guard.export.output import atomic_file
@@ -57,7 +54,7 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.error(f"warning: {warning}")
     if args.json:
         ctx.print_json({**letter.to_dict(), "path": str(path) if path else None})
-        return EXIT_OK
+        return ExitStatus.OK
     if path is None:
         ctx.print(letter.text)
         ctx.print("---")
@@ -68,4 +65,4 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.print(f"Send by e-mail: {letter.mailto}")
     if args.kind == "withdrawal" and args.record:
         ctx.print(f"Record the withdrawal in your ledger: meeting-guard consent withdraw {letter.records[0].id}")
-    return EXIT_OK
+    return ExitStatus.OK

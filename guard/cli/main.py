@@ -1,91 +1,90 @@
-"""Entry point of ``meeting-guard``.
+"""Entry point of ``meeting-guard``: ``main(argv, env)``.
 
-With no subcommand it starts the tray app (Qt is imported only then). Subcommands live in
-one module each under ``guard.cli`` and register themselves with :func:`register`.
-Exit codes: 0 ok, 1 a check failed, 2 bad usage or input.
+With no subcommand it starts the tray app (Qt is imported only then, and only when there is a
+display). Otherwise it parses the command line against :data:`guard.cli.registry.COMMANDS`,
+importing only the module of the command that runs, and returns an
+:class:`~guard.cli.status.ExitStatus`. Everything it reads or writes goes through the
+:class:`~guard.cli.env.Environment` it is given, so tests call it in-process.
+How to add a command: see :mod:`guard.cli.registry`.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import logging
+import os
 import sys
+from collections.abc import Sequence
 
-from guard import APP_NAME, __version__
-from guard.errors import GuardError
-from guard.logs import setup_logging
-from guard.paths import app_paths
+from guard import __version__
+from guard.cli.env import Environment
+from guard.cli.status import ExitStatus
 
-log = logging.getLogger(__name__)
-
-# One module per subcommand family; each defines register(subparsers).
-COMMAND_MODULES: tuple[str, ...] = (
-    "guard.cli.settings_cmd",
-    "guard.cli.providers",
-    "guard.cli.terms_cmd",
-    "guard.cli.consent",
-    "guard.cli.scan",
-    "guard.cli.letter",
-    "guard.cli.browser",
-)
-
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+VERBOSE_FLAGS = ("-v", "--verbose")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="meeting-guard",
-        description=f"{APP_NAME}: which meeting AI features and terms apply to you, and what you agreed to. "
-        "With no command, starts the tray app.",
-    )
-    parser.add_argument("--version", action="version", version=f"meeting-guard {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
-    return parser
-
-
-def _is_tray_start(argv: list[str]) -> bool:
-    return all(arg in ("-v", "--verbose") for arg in argv)
-
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+    """Run ``meeting-guard ARGV``; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    if _is_tray_start(argv):
-        # The tray app: skip importing every subcommand and pydantic, so the icon shows sooner.
-        paths = app_paths()
-        setup_logging(paths.log_file, verbose=bool(argv))
-        from ui.app import run_app
-
-        return run_app(paths)
-
-    from guard.cli.context import CliContext
-    from guard.settings import SettingsStore
-
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    paths = app_paths()
-    setup_logging(paths.log_file, verbose=args.verbose)
-
-    if args.command is None:
-        from ui.app import run_app  # Qt is loaded only for the tray app
-
-        return run_app(paths)
-
-    store = SettingsStore(paths.settings_file)
-    settings = store.load()
-    for issue in store.issues:
-        log.warning("%s", issue.message(store.path))
-    ctx = CliContext(paths=paths.with_data_dir(settings.general.data_dir or None), settings=settings)
+    env = Environment.from_process() if env is None else env
+    if argv == ["--version"]:  # the answer needs no parser
+        env.stdout.write(f"meeting-guard {__version__}\n")
+        return ExitStatus.OK
     try:
-        return int(args.func(args, ctx))
+        status = _run(argv, env)
+        env.stdout.flush()
+    except BrokenPipeError:
+        return _reader_went_away(env)
+    return int(status)
+
+
+def _run(argv: list[str], env: Environment) -> int:
+    if all(arg in VERBOSE_FLAGS for arg in argv):
+        from guard.cli.tray import start_tray
+
+        return start_tray(env, verbose=bool(argv))
+
+    from guard.cli.registry import ParserExit, parse
+
+    try:
+        args = parse(argv, env.stdout, env.stderr)
+    except ParserExit as done:
+        return done.status
+    if args.command is None:  # only options such as --verbose were given
+        from guard.cli.tray import start_tray
+
+        return start_tray(env, verbose=args.verbose)
+    return _run_command(args, env)
+
+
+def _run_command(args: object, env: Environment) -> int:
+    from guard.cli.context import CliContext
+    from guard.errors import GuardError
+    from guard.logs import remove_logging, setup_logging
+
+    ctx = CliContext(env)
+    handlers = setup_logging(ctx.base_paths.log_file, verbose=getattr(args, "verbose", False), stream=env.stderr)
+    try:
+        return int(args.func(args, ctx))  # type: ignore[attr-defined]
     except GuardError as error:
         ctx.error(str(error))
-        return EXIT_USAGE
+        return int(getattr(error, "exit_status", ExitStatus.USAGE))
     except KeyboardInterrupt:
-        return EXIT_OK
+        ctx.error("interrupted")
+        return ExitStatus.INTERRUPTED
+    finally:
+        remove_logging(handlers)
+
+
+def _reader_went_away(env: Environment) -> int:
+    """``| head`` closed the pipe: end quietly, as other Unix tools do."""
+    try:
+        fileno = env.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return ExitStatus.BROKEN_PIPE
+    # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+    return ExitStatus.BROKEN_PIPE
 
 
 if __name__ == "__main__":

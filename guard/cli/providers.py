@@ -15,6 +15,7 @@ from guard.catalog import Catalog, CatalogError, load_catalog
 from guard.catalog.history import clause_history, unverified_count
 from guard.catalog.models import AiFeature, Clause, Document, Provider
 from guard.cli.context import CliContext
+from guard.cli.status import ExitStatus
 
 UNVERIFIED = "(unverified)"
 
@@ -23,9 +24,7 @@ class UnknownProviderError(CatalogError):
     """The user named a provider id the catalog does not have."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "providers", help="list meeting clients and AI note-takers, or show one's AI features and terms clauses")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", nargs="?", help="a provider id from the list (e.g. zoom)")
     parser.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD",
                         help="show the clauses in force on this day instead of today")
@@ -33,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace, ctx: CliContext) -> int:
+def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     catalog = load_catalog(user=ctx.paths.user_catalog_dir)
     for problem in catalog.problems:
         ctx.error(problem.message())
@@ -51,7 +50,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.print_json(provider_report(provider, day, [p.message() for p in catalog.problems]))
         else:
             _print_provider(provider, day, ctx)
-    return 1 if catalog.problems else 0
+    return ExitStatus.CHECK_FAILED if catalog.problems else ExitStatus.OK
 
 
 # --- JSON -----------------------------------------------------------------------------------

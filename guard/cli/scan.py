@@ -16,6 +16,7 @@ from typing import Any
 
 from guard.catalog.loader import Catalog, load_catalog
 from guard.cli.context import CliContext
+from guard.cli.status import ExitStatus
 from guard.errors import GuardError
 from guard.monitor import ActiveSession, Monitor, MonitorEvent, Snapshot
 
@@ -24,14 +25,14 @@ class DetectUsageError(GuardError):
     """A bad option to scan or watch."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    scan = subparsers.add_parser("scan", help="one detection pass: clients running, meetings in progress, evidence")
+def configure_scan(scan: argparse.ArgumentParser) -> None:
     scan.add_argument("--json", action="store_true", help="print JSON")
     scan.add_argument("--catalog", type=Path, metavar="DIR",
                       help="use the provider files in DIR instead of the shipped catalog (your own catalog still applies)")
     scan.set_defaults(func=run_scan)
 
-    watch = subparsers.add_parser("watch", help="print detection events as they happen, until interrupted")
+
+def configure_watch(watch: argparse.ArgumentParser) -> None:
     watch.add_argument("--json", action="store_true", help="print one JSON object per line")
     watch.add_argument("--interval", type=float, metavar="S", help="seconds between passes (default: the settings')")
     watch.add_argument("--catalog", type=Path, metavar="DIR",
@@ -47,7 +48,7 @@ def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, Catalo
     return Monitor(catalog, settings), catalog
 
 
-def run_scan(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     monitor, catalog = _monitor(args, ctx)
     try:
         events = monitor.tick()
@@ -62,7 +63,7 @@ def run_scan(args: argparse.Namespace, ctx: CliContext) -> int:
         _print_snapshot(ctx, snapshot)
         for problem in problems:
             ctx.print(f"Catalog problem: {problem}")
-    return 0
+    return ExitStatus.OK
 
 
 def _print_snapshot(ctx: CliContext, snapshot: Snapshot) -> None:
@@ -85,17 +86,22 @@ def _print_snapshot(ctx: CliContext, snapshot: Snapshot) -> None:
         ctx.print(f"  {probe.name}{backend} {probe.state}{reason}")
 
 
-def run_watch(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_watch(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if args.interval is not None and not 0.1 <= args.interval <= 3600:
         raise DetectUsageError(f"--interval {args.interval}: give seconds between 0.1 and 3600")
-    monitor, _catalog = _monitor(args, ctx)
-    interval = args.interval if args.interval is not None else monitor.interval_seconds
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # Both signals end the watch, even when SIGINT came in ignored (a job started in the
+    # background by a script or a CI runner inherits SIG_IGN, and Python then leaves it so).
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    monitor = None
     try:
+        monitor, _catalog = _monitor(args, ctx)
+        interval = args.interval if args.interval is not None else monitor.interval_seconds
+        ctx.err.write(f"meeting-guard: watching every {interval:g} s; Ctrl-C to stop\n")
+        ctx.err.flush()
         next_at = time.monotonic()
         while True:
             for event in monitor.tick():
@@ -106,13 +112,13 @@ def run_watch(args: argparse.Namespace, ctx: CliContext) -> int:
                 time.sleep(delay)
             else:  # fell behind (e.g. the machine slept): start again from now
                 next_at = time.monotonic()
-    except KeyboardInterrupt:
-        return 0
-    except BrokenPipeError:  # the reader went away
-        return 0
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the normal end of a watch
+        return ExitStatus.OK
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        monitor.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if monitor is not None:
+            monitor.close()
 
 
 def _print_event(ctx: CliContext, event: MonitorEvent, as_json: bool) -> None:

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from guard.cli.context import CliContext
+from guard.cli.status import ExitStatus
 from guard.events import event_to_dict
 from guard.terms.analysis import analyse
 from guard.terms.classify import load_rules
@@ -23,8 +24,7 @@ class TermsUsageError(TermsError):
     """The command line named something that does not exist."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("terms", help="watch providers' terms: check for changes, diff versions, fetch log")
+def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="terms_action", metavar="ACTION", required=True)
 
     check = actions.add_parser("check", help="fetch the watched terms pages now and report changes")
@@ -53,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 # -- check -------------------------------------------------------------------------------------
 
-def run_check(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_check(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     watcher = TermsWatcher.from_app(ctx.paths, ctx.settings, declaration_files=args.declaration)
     providers = sorted({doc.provider_id for doc in watcher.documents})
     if args.provider and args.provider not in providers:
@@ -65,7 +65,7 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> int:
                         "events": [event_to_dict(e) for e in report.events], "problems": report.problems})
     else:
         _print_report(ctx, report)
-    return 1 if report.failures else 0
+    return ExitStatus.CHECK_FAILED if report.failures else ExitStatus.OK
 
 
 def _print_report(ctx: CliContext, report: CheckReport) -> None:
@@ -106,7 +106,7 @@ def _short(version: Version | None) -> str:
 
 # -- diff --------------------------------------------------------------------------------------
 
-def run_diff(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     store = TermsStore.open(ctx.paths)
     document = _pick_document(store, args.provider, args.document)
     newer = store.resolve(args.provider, document, args.to_ref)
@@ -115,7 +115,7 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         ctx.print_json({"provider_id": args.provider, "document_id": document, "from": older.to_dict(),
                         "to": newer.to_dict(), "changes": [change.to_dict() for change in changes]})
-        return 0
+        return ExitStatus.OK
     ctx.print(f"{args.provider}/{document}: {_label(older)} → {_label(newer)}")
     relevant = [c for c in changes if c.relevant]
     ctx.print(f"{len(changes)} clause change(s), {len(relevant)} about AI training or data use.")
@@ -130,7 +130,7 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.print(f"  before: {change.diff.old_text}")
         if change.diff.new_text:
             ctx.print(f"  after:  {change.diff.new_text}")
-    return 0
+    return ExitStatus.OK
 
 
 def _pick_document(store: TermsStore, provider: str, document: str | None) -> str:
@@ -166,7 +166,7 @@ def _label(version: Version) -> str:
 
 # -- log ---------------------------------------------------------------------------------------
 
-def run_log(args: argparse.Namespace, ctx: CliContext) -> int:
+def run_log(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     store = TermsStore.open(ctx.paths)
     documents = [(pid, doc) for pid, doc in store.documents() if not args.provider or pid == args.provider]
     fetches = store.fetch_log(args.provider, limit=max(1, args.limit))
@@ -177,7 +177,7 @@ def run_log(args: argparse.Namespace, ctx: CliContext) -> int:
             "fetches": [record.to_dict() for record in fetches],
             "problems": store.problems,
         })
-        return 0
+        return ExitStatus.OK
     if not documents and not fetches:
         ctx.print("No terms versions stored and no fetches made yet. Run 'meeting-guard terms check'.")
     for pid, doc in documents:
@@ -201,4 +201,4 @@ def run_log(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.print(line)
     for problem in store.problems:
         ctx.print(f"Problem: {problem}")
-    return 0
+    return ExitStatus.OK

@@ -78,6 +78,8 @@ class Detector:
         self.table = table or ProcessTable()
         self.retry_ticks = retry_ticks
         self._classified: dict[int, tuple[float, str, Candidate | None]] = {}
+        # Meeting links on a candidate's command line, found once per process (pid, create time).
+        self._links: dict[int, tuple[float, tuple[tuple[str, str], ...]]] = {}
         self._guards = {
             "windows": _Guard("windows", backends.windows.name),
             "microphone": _Guard("microphone", backends.microphone.name),
@@ -136,6 +138,8 @@ class Detector:
         classified = self._classified
         for pid in [pid for pid in classified if pid not in entries]:
             del classified[pid]
+        for pid in [pid for pid in self._links if pid not in entries]:
+            del self._links[pid]
         candidates: dict[int, Candidate] = {}
         for pid, entry in entries.items():
             known = classified.get(pid)
@@ -176,17 +180,26 @@ class Detector:
                 observations.append(Observation(provider_id, Signal.PROCESS, candidate.pid,
                                                 f"{name} is running (pid {candidate.pid})", at))
         for candidate in candidates.values():
-            allowed = None if candidate.browser else frozenset(candidate.provider_ids)
-            entry = self.table.entries.get(candidate.pid)
-            if entry is None:
-                continue
-            args = self.table.detail(entry).cmdline[1:]
-            for provider_id, url in self.rules.match_urls(args, allowed):
+            for provider_id, url in self._command_line_links(candidate):
                 shown = redact_url(url)
                 observations.append(Observation(provider_id, Signal.COMMAND_LINE, candidate.pid,
                                                 f"{candidate.name} (pid {candidate.pid}) was started with {shown}",
                                                 at, url=shown))
         return observations
+
+    def _command_line_links(self, candidate: Candidate) -> tuple[tuple[str, str], ...]:
+        """``(provider_id, url)`` for the meeting links on a candidate's command line, read and
+        matched once per process: a command line does not change, so later ticks cost nothing."""
+        known = self._links.get(candidate.pid)
+        if known is not None and known[0] == candidate.create_time:
+            return known[1]
+        entry = self.table.entries.get(candidate.pid)
+        if entry is None:
+            return ()
+        allowed = None if candidate.browser else frozenset(candidate.provider_ids)
+        links = tuple(self.rules.match_urls(self.table.detail(entry).cmdline[1:], allowed))
+        self._links[candidate.pid] = (candidate.create_time, links)
+        return links
 
     # -- windows -----------------------------------------------------------------------------
     def _window_observations(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],

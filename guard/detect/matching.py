@@ -3,31 +3,34 @@
 Process names compare case-insensitively and without a trailing ``.exe``. Linux cuts process
 names (``comm``) to 15 characters, so a 15-character name that starts a longer catalog name
 is a *maybe*: the process probe confirms it from the executable or ``argv[0]``.
+
+Every pattern runs through :mod:`guard.patterns` (RE2, linear time, texts cut to a bounded
+length); window titles are normalised first (dashes, odd spaces, invisible characters).
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import OsName, ProviderKind
 from guard.detect.redaction import redact_url  # noqa: F401 - re-exported: the rules are shared with the extension
 from guard.paths import resources_dir
+from guard.patterns import Pattern, PatternSet, compile_pattern, find_urls, normalize_text
 
 LINUX_COMM_LENGTH = 15
-_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>]+")
+URLS_PER_COMMAND_LINE = 32  # links looked at per process: a command line is not a web page
 
 
 def normalize_name(name: str) -> str:
     """``Zoom.EXE`` → ``zoom``: the form process names are compared in."""
     name = name.strip().casefold()
-    return name[:-4] if name.endswith(".exe") else name
+    return name.removesuffix(".exe")
 
 
-@lru_cache(maxsize=None)
+@cache
 def browser_names(os_name: OsName) -> frozenset[str]:
     """Process names of web browsers on ``os_name`` (resources/detect/browsers.toml)."""
     data = tomllib.loads((resources_dir() / "detect" / "browsers.toml").read_text(encoding="utf-8"))
@@ -35,18 +38,21 @@ def browser_names(os_name: OsName) -> frozenset[str]:
 
 
 def urls_in_args(args: tuple[str, ...]) -> list[str]:
-    """Everything on a command line that may be a link: whole arguments, ``--opt=VALUE`` values, URLs inside."""
-    found: list[str] = []
+    """The links on a command line (``scheme://...`` or ``scheme:/...``, whole arguments or inside
+    ``--opt=VALUE``), at most :data:`URLS_PER_COMMAND_LINE`, found in linear time."""
+    found: dict[str, None] = {}
     for arg in args:
-        found.append(arg)
-        if arg.startswith("-") and "=" in arg:
-            found.append(arg.split("=", 1)[1])
-        found.extend(_URL_IN_TEXT.findall(arg))
-    return list(dict.fromkeys(found))
+        if ":/" not in arg:
+            continue
+        for url in find_urls(arg):
+            found[url] = None
+            if len(found) >= URLS_PER_COMMAND_LINE:
+                return list(found)
+    return list(found)
 
 
 def _letters(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", normalize_name(name))
+    return "".join(ch for ch in normalize_name(name) if ch.isascii() and ch.isalnum())
 
 
 @dataclass(frozen=True)
@@ -70,14 +76,14 @@ class DetectionRules:
     processes: dict[str, list[ProcessMatch]] = field(default_factory=dict)
     browsers: frozenset[str] = frozenset()
     notetakers: frozenset[str] = frozenset()
-    url_patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
-    web_titles: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
-    app_titles: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
-    meeting_titles: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    url_patterns: PatternSet[str] = field(default_factory=PatternSet)
+    web_titles: PatternSet[str] = field(default_factory=PatternSet)
+    app_titles: dict[str, list[Pattern]] = field(default_factory=dict)
+    meeting_titles: dict[str, list[Pattern]] = field(default_factory=dict)
     _truncated: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_catalog(cls, catalog: Catalog, os_name: OsName, browsers: frozenset[str] | None = None) -> "DetectionRules":
+    def from_catalog(cls, catalog: Catalog, os_name: OsName, browsers: frozenset[str] | None = None) -> DetectionRules:
         rules = cls(os_name=os_name, browsers=browser_names(os_name) if browsers is None else browsers)
         rules.notetakers = frozenset(p.id for p in catalog if p.kind == ProviderKind.NOTETAKER)
         for provider in catalog:
@@ -88,10 +94,12 @@ class DetectionRules:
                     rules.processes.setdefault(key, []).append(ProcessMatch(provider.id, meeting_only))
                     if len(key) > LINUX_COMM_LENGTH:
                         rules._truncated.setdefault(key[:LINUX_COMM_LENGTH], []).append(key)
-            rules.app_titles[provider.id] = [re.compile(p) for p in platform.window_titles]
-            rules.meeting_titles[provider.id] = [re.compile(p) for p in platform.meeting_window_titles]
-            rules.url_patterns += [(provider.id, re.compile(p)) for p in provider.detect.web.url_patterns]
-            rules.web_titles += [(provider.id, re.compile(p)) for p in provider.detect.web.meeting_window_titles]
+            rules.app_titles[provider.id] = [compile_pattern(p) for p in platform.window_titles]
+            rules.meeting_titles[provider.id] = [compile_pattern(p) for p in platform.meeting_window_titles]
+            for pattern in provider.detect.web.url_patterns:
+                rules.url_patterns.add(provider.id, pattern)
+            for pattern in provider.detect.web.meeting_window_titles:
+                rules.web_titles.add(provider.id, pattern)
         return rules
 
     def match_process(self, name: str) -> list[ProcessMatch]:
@@ -118,6 +126,8 @@ class DetectionRules:
         """``(provider_id, url)`` for each meeting link on a command line; ``providers`` limits who may match."""
         found: list[tuple[str, str]] = []
         candidates = urls_in_args(args)
+        if not candidates:
+            return found
         for provider_id, pattern in self.url_patterns:
             if providers is not None and provider_id not in providers:
                 continue
@@ -128,15 +138,17 @@ class DetectionRules:
 
     def match_app_window(self, provider_id: str, title: str) -> TitleMatch | None:
         """A window of the provider's own process: a meeting window, its home window, or neither."""
+        title = normalize_text(title)
         for pattern in self.meeting_titles.get(provider_id, ()):
             if pattern.search(title):
-                return TitleMatch(provider_id, True, pattern.pattern)
+                return TitleMatch(provider_id, True, pattern.source)
         for pattern in self.app_titles.get(provider_id, ()):
             if pattern.search(title):
-                return TitleMatch(provider_id, False, pattern.pattern)
+                return TitleMatch(provider_id, False, pattern.source)
         return None
 
     def match_browser_window(self, title: str) -> list[TitleMatch]:
         """A browser window (or tab title) that shows a web meeting."""
-        return [TitleMatch(provider_id, True, pattern.pattern)
-                for provider_id, pattern in self.web_titles if pattern.search(title)]
+        title = normalize_text(title)
+        return [TitleMatch(provider_id, True, pattern.source)
+                for provider_id, pattern in self.web_titles.matches(title)]

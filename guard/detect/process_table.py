@@ -6,17 +6,86 @@ after it starts), and a rotating 1/``refresh_ticks`` slice of the rest, so a pro
 changes its name later is noticed within ``refresh_ticks`` ticks. Command lines, executables
 and parents are read only for the candidates the caller asks about, cached by
 (pid, create time) so a reused pid is never mistaken for the old process.
+
+A command line is read bounded: at most :data:`CMDLINE_BYTES` of it, and only
+:data:`ARGS_KEPT` arguments (the first and the last ones, where programs put their links)
+of at most :data:`ARG_CHARS` characters each are kept, whatever a process was started with.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import psutil
 
 log = logging.getLogger(__name__)
+
+CMDLINE_BYTES = 2 * 1024 * 1024  # of one command line read at most (Linux's usual ARG_MAX)
+ARG_CHARS = 4096  # of one argument kept
+ARGS_HEAD, ARGS_TAIL = 48, 16  # arguments kept: the first 48 and the last 16
+ARGS_KEPT = ARGS_HEAD + ARGS_TAIL
+_CHUNK = 64 * 1024
+
+
+def cap_args(args: Iterable[str]) -> tuple[str, ...]:
+    """A command line cut to its first and last arguments, each cut to :data:`ARG_CHARS`."""
+    head: list[str] = []
+    tail: deque[str] = deque(maxlen=ARGS_TAIL)
+    for arg in args:
+        if len(head) < ARGS_HEAD:
+            head.append(arg[:ARG_CHARS])
+        else:
+            tail.append(arg[:ARG_CHARS])
+    return (*head, *tail)
+
+
+def _psutil_cmdline(proc: psutil.Process) -> tuple[str, ...]:
+    return cap_args(proc.cmdline())
+
+
+def _linux_cmdline(proc: psutil.Process) -> tuple[str, ...]:
+    """/proc/PID/cmdline streamed in chunks: only :data:`ARG_CHARS` of each argument are kept in
+    memory and at most :data:`CMDLINE_BYTES` are read, where psutil would hold all of it."""
+    try:
+        handle = open(f"/proc/{proc.pid}/cmdline", "rb")  # noqa: SIM115 - closed below
+    except PermissionError:
+        raise psutil.AccessDenied(proc.pid) from None
+    except (FileNotFoundError, ProcessLookupError):
+        raise psutil.NoSuchProcess(proc.pid) from None
+    parts: list[bytes] = []  # finished arguments, each cut to ARG_CHARS bytes (chars after decoding)
+    current = bytearray()  # the argument being read, cut too
+    seen = 0
+    with handle:
+        while seen < CMDLINE_BYTES:
+            chunk = handle.read(min(_CHUNK, CMDLINE_BYTES - seen))
+            if not chunk:
+                break
+            seen += len(chunk)
+            pieces = chunk.split(b"\0")
+            for piece in pieces[:-1]:
+                if len(current) < 4 * ARG_CHARS:
+                    current += piece[: 4 * ARG_CHARS - len(current)]
+                parts.append(bytes(current))
+                current = bytearray()
+            if len(current) < 4 * ARG_CHARS:
+                current += pieces[-1][: 4 * ARG_CHARS - len(current)]
+            if len(parts) > 4 * ARGS_KEPT:  # keep memory bounded: only the first and last ones matter
+                parts = [*parts[:ARGS_HEAD], *parts[-ARGS_TAIL:]]
+    if current:
+        parts.append(bytes(current))
+    if len(parts) == 1 and b" " in parts[0]:
+        parts = parts[0].split(b" ")  # a process that rewrote its title into one string (as psutil does)
+    return cap_args(os.fsdecode(part) for part in parts)
+
+
+# The one OS switch of this module: how a command line is read.
+read_cmdline: Callable[[psutil.Process], tuple[str, ...]] = _linux_cmdline if sys.platform.startswith("linux") \
+    else _psutil_cmdline
 
 
 @dataclass
@@ -112,7 +181,7 @@ class ProcessTable:
             proc = psutil.Process(entry.pid)
             with proc.oneshot():
                 try:
-                    cmdline = tuple(proc.cmdline())
+                    cmdline = read_cmdline(proc)
                 except psutil.AccessDenied:
                     pass
                 try:
@@ -123,7 +192,7 @@ class ProcessTable:
         except psutil.Error as error:
             log.debug("Cannot read details of process %s: %s", entry.pid, error)
         if not exe_name and cmdline:
-            exe_name = os.path.basename(cmdline[0])
+            exe_name = os.path.basename(cmdline[0])[:255]
         detail = ProcessDetail(cmdline, exe_name, ppid)
         self._details[key] = detail
         return detail

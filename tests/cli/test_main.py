@@ -1,26 +1,93 @@
-"""The ``meeting-guard`` command itself: version, help, usage errors, settings report."""
+"""The ``meeting-guard`` command itself: version, help, lazy commands, usage errors, logs."""
 
 import json
+import subprocess
+import sys
+
+import pytest
 
 from guard import __version__
+from guard.cli.registry import COMMANDS, build_parser
+from guard.cli.status import ExitStatus
 
 
 def test_version_prints_the_version(cli):
     result = cli("--version")
-    assert result.returncode == 0
+    assert result.returncode == ExitStatus.OK
     assert result.stdout.strip() == f"meeting-guard {__version__}"
 
 
-def test_help_lists_the_subcommands(cli):
+def test_help_lists_every_command_in_the_table(cli):
     result = cli("--help")
     assert result.returncode == 0
-    assert "settings" in result.stdout and "tray app" in result.stdout
+    assert "tray app" in result.stdout
+    for command in COMMANDS:
+        assert f"    {command.name} " in result.stdout, command.name
+
+
+def test_every_command_has_its_own_help(cli):
+    for command in COMMANDS:
+        result = cli(command.name, "--help")
+        assert result.returncode == 0, (command.name, result.stderr)
+        assert result.stdout.startswith(f"usage: meeting-guard {command.name}"), result.stdout
+
+
+def test_every_command_module_configures_a_runnable_command():
+    """A table line pointing at a missing module or function fails here, not in a user's hands."""
+    parser = build_parser(full=True)
+    for command in COMMANDS:
+        parser_of = parser._subparsers._group_actions[0].choices[command.name]  # type: ignore[union-attr]
+        assert parser_of._defaults.get("func") or parser_of._subparsers, command.name
+
+
+IMPORTS_AFTER = """
+import sys
+from guard.cli.main import main
+main({argv!r})
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def modules_loaded_by(*argv: str) -> set[str]:
+    """The modules a real process has imported after ``main(argv)``."""
+    result = subprocess.run([sys.executable, "-c", IMPORTS_AFTER.format(argv=list(argv))],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.splitlines()[-1].split())
+
+
+HEAVY = {"pydantic", "psutil", "PySide6", "requests", "bs4", "sqlite3", "cryptography", "keyring", "argparse"}
+
+
+def test_version_imports_nothing_heavy():
+    loaded = modules_loaded_by("--version")
+    assert not loaded & HEAVY, loaded & HEAVY
+
+
+def test_top_level_help_imports_no_command_module():
+    loaded = modules_loaded_by("--help")
+    command_modules = {command.target.partition(":")[0] for command in COMMANDS}
+    assert not loaded & command_modules, loaded & command_modules
+    assert not loaded & (HEAVY - {"argparse"}), loaded & HEAVY
+
+
+def test_a_command_imports_its_own_module_only():
+    loaded = modules_loaded_by("settings", "--help")
+    assert "guard.cli.settings_cmd" in loaded
+    others = {command.target.partition(":")[0] for command in COMMANDS} - {"guard.cli.settings_cmd"}
+    assert not loaded & others, loaded & others
 
 
 def test_unknown_command_is_a_usage_error(cli):
     result = cli("frobnicate")
-    assert result.returncode == 2
-    assert "invalid choice" in result.stderr
+    assert result.returncode == ExitStatus.USAGE
+    assert "invalid choice" in result.stderr and result.stdout == ""
+
+
+def test_bad_option_is_a_usage_error_naming_it(cli):
+    result = cli("providers", "--frobnicate")
+    assert result.returncode == ExitStatus.USAGE
+    assert "unrecognized arguments: --frobnicate" in result.stderr
 
 
 def test_settings_command_reports_bad_values(cli, app_home):
@@ -28,7 +95,7 @@ def test_settings_command_reports_bad_values(cli, app_home):
     settings.parent.mkdir(parents=True)
     settings.write_text("[detection]\ninterval_seconds = 'fast'\n")
     result = cli("settings", "--json")
-    assert result.returncode == 1
+    assert result.returncode == ExitStatus.CHECK_FAILED
     report = json.loads(result.stdout)
     assert report["settings"]["detection"]["interval_seconds"] == 2.0
     assert any("detection.interval_seconds" in p for p in report["problems"])
@@ -37,3 +104,37 @@ def test_settings_command_reports_bad_values(cli, app_home):
 def test_logs_go_to_a_file_in_the_log_folder(cli, app_home):
     cli("settings")
     assert (app_home / "logs" / "meeting-guard.log").exists()
+
+
+def test_in_process_runs_leave_no_logging_handlers_behind(cli):
+    import logging
+
+    before = list(logging.getLogger().handlers)
+    cli("settings")
+    cli("providers", "no-such-id")
+    assert logging.getLogger().handlers == before
+
+
+# --- real processes: what only a process shows --------------------------------------------
+
+def test_real_process_exit_codes(cli_process):
+    assert cli_process("--version").returncode == 0
+    assert cli_process("frobnicate").returncode == 2
+    assert cli_process("consent", "withdraw", "not-an-id").returncode == 2
+
+
+@pytest.mark.parametrize("argv", [("providers",), ("consent", "list", "--json"), ("--help",)])
+def test_a_closed_pipe_ends_quietly(argv, tmp_path):
+    """``meeting-guard ... | head``: the reader is gone before the first write."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        process = subprocess.run([sys.executable, "-m", "guard", *argv], stdout=write_end, stderr=subprocess.PIPE,
+                                 text=True, timeout=60, check=False)
+    finally:
+        os.close(write_end)
+    assert process.returncode in (0, ExitStatus.BROKEN_PIPE), process.stderr
+    assert "Traceback" not in process.stderr and "BrokenPipeError" not in process.stderr, process.stderr
+    assert process.stderr == ""

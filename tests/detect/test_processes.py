@@ -105,3 +105,24 @@ def test_a_launcher_that_execs_the_client_is_noticed(tmp_path, processes, catalo
     events = collect_until(monitor, has("app-started", "zoom"))
     (started,) = of_kind(events, "app-started", "zoom")
     assert started.event.evidence[0].pid == process.pid
+
+
+def test_a_120_kb_argument_costs_a_bounded_read_once(tmp_path, processes, catalog, names):
+    """Issue 16.11: one 120 kB argument made every scan take 54 s (quadratic link search, every tick).
+    Now the command line is read cut to size, searched once per process, and the link after it is found."""
+    from guard.detect.process_table import ARG_CHARS
+    from guard.patterns import COUNTER
+
+    monitor = new_monitor(catalog)
+    link = "zoommtg://zoom.us/join?action=join&confno=81234567890"
+    huge = "--data=" + "a1b2c3" * 20_000
+    client = processes.start([str(script_client(tmp_path / "bin", names["client"])), huge, huge, f"--url={link}"])
+    before = COUNTER.snapshot()
+    events = collect_until(monitor, has("meeting-started", "zoom"))
+    assert [e.pid for e in of_kind(events, "meeting-started", "zoom")[0].event.evidence] == [client.pid]
+    calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before))
+    assert chars <= 3 * ARG_CHARS + 4096 * calls and chars < 60_000, "each argument is examined cut to size"
+    before = COUNTER.snapshot()
+    for _ in range(3):
+        monitor.tick()
+    assert COUNTER.snapshot() == before, "later ticks search no command line again"

@@ -7,7 +7,15 @@ import subprocess
 import sys
 import time
 
-from tests.detect.world import client_copy, provider_toml, script_client, unique, write_catalog
+import pytest
+
+from tests.detect.world import (
+    client_copy,
+    provider_toml,
+    script_client,
+    unique,
+    write_catalog,
+)
 
 
 def catalog_dir(tmp_path, name):
@@ -55,10 +63,13 @@ def test_scan_with_a_missing_catalog_folder_is_a_usage_error(cli, tmp_path):
     assert result.returncode == 2 and "nope" in result.stderr
 
 
-def watch(folder, *extra):
-    return subprocess.Popen([sys.executable, "-m", "guard", "watch", "--json", "--interval", "0.3",
-                             "--catalog", str(folder), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+def watch(folder, *extra, sigint_ignored=False):
+    """``meeting-guard watch`` as a real process; ``sigint_ignored``: started with SIGINT ignored,
+    as a background job of a script or a CI runner is (``trap "" INT`` survives ``exec``)."""
+    command = [sys.executable, "-m", "guard", "watch", "--json", "--interval", "0.3", "--catalog", str(folder), *extra]
+    if sigint_ignored:
+        command = ["sh", "-c", 'trap "" INT; exec "$@"', "sh", *command]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
 
 
 def read_event(process, kind, timeout=20.0):
@@ -78,7 +89,7 @@ def test_watch_prints_events_as_json_lines_and_exits_0_on_sigterm(tmp_path, proc
     folder = catalog_dir(tmp_path, name)
     watcher = watch(folder)
     try:
-        time.sleep(1.0)
+        assert "watching every 0.3 s" in watcher.stderr.readline()
         client = processes.start([str(client_copy(tmp_path / "bin", name)), "300"])
         started = read_event(watcher, "app-started")
         assert started["provider"]["id"] == "zoom" and started["evidence"][0]["pid"] == client.pid
@@ -93,12 +104,17 @@ def test_watch_prints_events_as_json_lines_and_exits_0_on_sigterm(tmp_path, proc
         watcher.communicate()
 
 
-def test_watch_exits_0_on_sigint(tmp_path):
-    watcher = watch(catalog_dir(tmp_path, unique("zoom")))
-    time.sleep(1.5)
-    watcher.send_signal(signal.SIGINT)
-    assert watcher.wait(timeout=10) == 0
-    watcher.communicate()
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["default", "inherited-ignored"])
+def test_watch_exits_0_on_sigint(tmp_path, sigint_ignored):
+    watcher = watch(catalog_dir(tmp_path, unique("zoom")), sigint_ignored=sigint_ignored)
+    try:
+        assert "watching every 0.3 s" in watcher.stderr.readline()  # signal handlers are in place
+        watcher.send_signal(signal.SIGINT)
+        assert watcher.wait(timeout=10) == 0
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+        watcher.communicate()
 
 
 def test_watch_rejects_a_silly_interval(cli, tmp_path):

@@ -53,9 +53,9 @@ def run(program: Path | str, *args: str, **kwargs) -> subprocess.CompletedProces
 
 
 def source_subcommands() -> list[str]:
-    from guard.cli.main import build_parser
+    from guard.cli.registry import build_parser
 
-    (action,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    (action,) = [a for a in build_parser(full=True)._actions if isinstance(a, argparse._SubParsersAction)]
     return sorted(action.choices)
 
 

@@ -1,0 +1,124 @@
+"""Reading a settings file that may be damaged, keeping everything that can still be read.
+
+A TOML syntax error on one line must not cost the user every other setting (and must not turn
+the network back on). :func:`read_lenient` parses the whole file; when that fails it parses
+table by table, and inside a broken table line by line, and reports each line it could not
+read with its number. :func:`key_lines` finds the line of each ``section.key`` so that a bad
+value is reported where the user can find it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+MAX_BYTES = 256 * 1024  # a settings file is a few hundred bytes; anything this large is not one
+
+# A table header line: [name] or [name.sub], with an optional comment. Linear-time pattern.
+_HEADER = re.compile(r"\s*\[\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*\]\s*(?:#.*)?")
+_KEY = re.compile(r"\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
+_LINE_IN_MESSAGE = re.compile(r"\((?:at line \d+, column \d+|at end of document)\)")
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """A line (1-based) of the file that could not be read, and why."""
+
+    line: int
+    reason: str
+
+
+def _tomllib_reason(error: tomllib.TOMLDecodeError) -> str:
+    return _LINE_IN_MESSAGE.sub("", str(error)).strip()
+
+
+@dataclass
+class Recovered:
+    """What could be read from a damaged file."""
+
+    data: dict[str, Any]
+    problems: list[LineProblem]
+    conflicts: set[str]  # ``section.key`` set twice to different values: neither is trusted
+
+
+def _merge(into: Recovered, table: str | None, values: dict[str, Any]) -> None:
+    target = into.data if table is None else into.data.setdefault(table, {})
+    if not isinstance(target, dict):
+        return
+    for key, value in values.items():
+        dotted = f"{table}.{key}" if table else key
+        if dotted in into.conflicts:
+            continue
+        if key in target and target[key] != value:
+            del target[key]
+            into.conflicts.add(dotted)
+        else:
+            target[key] = value
+
+
+def read_lenient(text: str) -> Recovered:
+    """The TOML data that can be read from ``text``, the lines that could not, and keys set twice."""
+    try:
+        return Recovered(tomllib.loads(text), [], set())
+    except tomllib.TOMLDecodeError:
+        pass
+    recovered = Recovered({}, [], set())
+    problems = recovered.problems
+    for table, first_line, lines in _blocks(text.splitlines()):
+        if table is _BROKEN:
+            problems.append(LineProblem(first_line, "this table header is not valid TOML; "
+                                        "the settings under it were not read."))
+            continue
+        name = table if isinstance(table, str) else None
+        try:
+            _merge(recovered, name, tomllib.loads("\n".join(lines)))
+            continue
+        except tomllib.TOMLDecodeError:
+            pass
+        for offset, line in enumerate(lines):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            try:
+                _merge(recovered, name, tomllib.loads(line))
+            except tomllib.TOMLDecodeError as error:
+                problems.append(LineProblem(first_line + offset, f"not valid TOML ({_tomllib_reason(error)}); the line was skipped."))
+    return recovered
+
+
+_BROKEN = object()  # a block under a header that does not parse
+
+
+def _blocks(lines: list[str]) -> list[tuple[object, int, list[str]]]:
+    """(table name, None for the top, or _BROKEN; first body line number; body lines) per block."""
+    blocks: list[tuple[object, int, list[str]]] = [(None, 1, [])]
+    for number, line in enumerate(lines, start=1):
+        stripped = line.lstrip()
+        if stripped.startswith("["):
+            match = _HEADER.fullmatch(line)
+            name = re.sub(r"\s+", "", match.group(1)) if match else None
+            if name is None or "." in name:  # this file has no nested tables
+                blocks.append((_BROKEN, number, []))
+            else:
+                blocks.append((name, number + 1, []))
+            continue
+        blocks[-1][2].append(line)
+    return blocks
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """``section.key`` → the (first) line that sets it, for messages."""
+    found: dict[str, int] = {}
+    table: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.fullmatch(line)
+        if header:
+            table = re.sub(r"\s+", "", header.group(1))
+            found.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            name = re.sub(r"\s+", "", key.group(1))
+            found.setdefault(f"{table}.{name}" if table else name, number)
+    return found

@@ -1,0 +1,120 @@
+"""User catalog files that are not plain text files, and user patterns that would backtrack (issue 16.16).
+
+A named pipe called ``x.toml`` hung start-up; a link to ``/dev/zero`` was read until the kernel
+killed the app; ``^(a+)+$`` made every scan take 50 s. Each is now a problem that names the file,
+or (for the pattern) costs what any other pattern costs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from guard.catalog import load_catalog
+from guard.catalog.loader import MAX_FILE_BYTES
+from guard.detect.matching import DetectionRules
+from guard.patterns import COUNTER
+
+SHIPPED = '''
+id = "jitsi-meet"
+name = "Jitsi Meet"
+vendor = "8x8"
+kind = "browser-meeting"
+homepage = "https://jitsi.org/"
+'''
+
+
+def _user(text: str, provider_id: str = "mine") -> str:
+    return (f'id = "{provider_id}"\nname = "Mine"\nvendor = "Me"\nkind = "browser-meeting"\n'
+            f'homepage = "https://example.org/"\n{text}')
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    (folder / "jitsi-meet.toml").write_text(SHIPPED, encoding="utf-8")
+    return folder
+
+
+def _load_with_timeout(shipped: Path, user: Path):
+    """Load in a thread: a regression (blocking on a pipe) fails the test instead of hanging the suite."""
+    result: list = []
+    thread = threading.Thread(target=lambda: result.append(load_catalog(shipped=shipped, user=user)), daemon=True)
+    thread.start()
+    thread.join(30)
+    assert result, "loading the catalog blocked"
+    return result[0]
+
+
+def test_a_named_pipe_in_the_user_catalog_is_skipped_not_waited_on(tmp_path, shipped):
+    user = tmp_path / "user"
+    user.mkdir()
+    os.mkfifo(user / "x.toml")
+    (user / "mine.toml").write_text(_user(""), encoding="utf-8")
+    catalog = _load_with_timeout(shipped, user)
+    assert set(catalog.providers) == {"jitsi-meet", "mine"}
+    (problem,) = catalog.problems
+    assert problem.file == user / "x.toml" and "named pipe" in problem.message()
+    assert str(user / "x.toml") in problem.message()
+
+
+def test_a_link_to_dev_zero_is_not_read(tmp_path, shipped):
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "zero.toml").symlink_to("/dev/zero")
+    catalog = _load_with_timeout(shipped, user)
+    (problem,) = catalog.problems
+    assert problem.file == user / "zero.toml" and "character device" in problem.reason
+
+
+def test_an_oversized_file_and_a_folder_are_refused(tmp_path, shipped):
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "big.toml").write_text("# " + "x" * MAX_FILE_BYTES + "\n", encoding="utf-8")
+    (user / "folder.toml").mkdir()
+    catalog = _load_with_timeout(shipped, user)
+    reasons = {problem.file.name: problem.reason for problem in catalog.problems}
+    assert "read only up to" in reasons["big.toml"]
+    assert "a folder" in reasons["folder.toml"]
+
+
+def test_a_link_to_a_regular_file_is_read(tmp_path, shipped):
+    user = tmp_path / "user"
+    user.mkdir()
+    real = tmp_path / "dotfiles" / "mine.toml"
+    real.parent.mkdir()
+    real.write_text(_user(""), encoding="utf-8")
+    (user / "mine.toml").symlink_to(real)
+    catalog = _load_with_timeout(shipped, user)
+    assert "mine" in catalog.providers and not catalog.problems
+
+
+def test_a_pattern_re2_cannot_run_names_file_field_and_pattern(tmp_path, shipped):
+    user = tmp_path / "user"
+    user.mkdir()
+    path = user / "mine.toml"
+    path.write_text(_user("[detect.web]\nmeeting_window_titles = ['^Meet', '(?<!Not )Zoom']\n"), encoding="utf-8")
+    catalog = load_catalog(shipped=shipped, user=user)
+    (problem,) = catalog.problems
+    assert problem.file == path and problem.field == "detect.web.meeting_window_titles[1]"
+    assert "'(?<!Not )Zoom'" in problem.reason and "lookbehind" in problem.reason
+    assert "mine" not in catalog.providers
+
+
+def test_a_catastrophic_user_pattern_costs_one_linear_pass(tmp_path, shipped):
+    """Issue 16.16: ``^(a+)+$`` took 50 s per scan on a 29-character title."""
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "mine.toml").write_text(_user("[detect.web]\nmeeting_window_titles = ['^(a+)+$']\n"), encoding="utf-8")
+    catalog = load_catalog(shipped=shipped, user=user)
+    assert not catalog.problems
+    rules = DetectionRules.from_catalog(catalog, "linux")
+    before = COUNTER.snapshot()
+    assert rules.match_browser_window("a" * 28 + "!") == []
+    calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before))
+    assert calls >= 1 and chars <= 29 * calls
+    assert [m.provider_id for m in rules.match_browser_window("a" * 29)] == ["mine"]
