@@ -46,6 +46,7 @@ class DetectionSettings(BaseModel):
     microphone_probe: bool = True
     camera_probe: bool = True
     socket_probe: bool = True
+    browser_probe: bool = True  # the browser extension's meeting tabs (guard/detect/browser_tabs.py)
 
 
 class NotificationSettings(BaseModel):

@@ -155,7 +155,7 @@ def for_process(name: str, family: Family | None = None) -> Browser | None:
     """The browser a process name belongs to (the host's parent), within ``family`` when given."""
     key = name.strip().casefold()
     for browser in BROWSERS:
-        if browser.unsupported is None and (family is None or browser.family == family):
-            if key in (process.casefold() for process in browser.processes):
-                return browser
+        usable = browser.unsupported is None and (family is None or browser.family == family)
+        if usable and key in (process.casefold() for process in browser.processes):
+            return browser
     return None

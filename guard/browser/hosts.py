@@ -11,6 +11,7 @@ new catalog pattern never silently leaves the extension blind.
 
 from __future__ import annotations
 
+import re
 import re._constants as sre_constants
 import re._parser as sre_parse
 from collections.abc import Iterable

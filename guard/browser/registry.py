@@ -9,7 +9,8 @@ for running the installer's Windows logic on Linux. A contract test checks both 
 
 from __future__ import annotations
 
-from typing import Protocol
+import importlib
+from typing import Any, Protocol
 
 
 class Registry(Protocol):
@@ -27,13 +28,18 @@ class Registry(Protocol):
         """Remove the key (and nothing above it); no error when it does not exist."""
 
 
+def _winreg() -> Any:
+    """The standard library's ``winreg`` (typed loosely: its stubs exist only on Windows)."""
+    return importlib.import_module("winreg")
+
+
 class WindowsRegistry:
     """HKEY_CURRENT_USER through ``winreg`` (Windows only)."""
 
     name = "winreg"
 
     def read_default(self, key: str) -> str | None:
-        import winreg  # type: ignore[import-not-found,unused-ignore]
+        winreg = _winreg()
 
         try:
             with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key) as handle:
@@ -43,13 +49,13 @@ class WindowsRegistry:
         return value if isinstance(value, str) else None
 
     def write_default(self, key: str, value: str) -> None:
-        import winreg  # type: ignore[import-not-found,unused-ignore]
+        winreg = _winreg()
 
         with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, key, 0, winreg.KEY_WRITE) as handle:
             winreg.SetValueEx(handle, "", 0, winreg.REG_SZ, value)
 
     def delete_key(self, key: str) -> None:
-        import winreg  # type: ignore[import-not-found,unused-ignore]
+        winreg = _winreg()
 
         try:
             winreg.DeleteKey(winreg.HKEY_CURRENT_USER, key)

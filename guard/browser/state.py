@@ -22,7 +22,14 @@ import psutil
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from guard.browser import limits
-from guard.browser.messages import AnyMessage, PageReport, State, TabChanged, TabClosed, TabInfo
+from guard.browser.messages import (
+    AnyMessage,
+    PageReport,
+    State,
+    TabChanged,
+    TabClosed,
+    TabInfo,
+)
 from guard.fsutil import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -170,9 +177,10 @@ def remove(folder: Path, state: BrowserState) -> None:
 def host_alive(pid: int, started: float) -> bool:
     """Whether the host that wrote a file still runs (the same process, not a reused pid)."""
     try:
-        return abs(psutil.Process(pid).create_time() - started) < 1.0
+        created: float = psutil.Process(pid).create_time()
     except (psutil.NoSuchProcess, psutil.AccessDenied, ValueError):
         return False
+    return abs(created - started) < 1.0
 
 
 @dataclass

@@ -105,7 +105,13 @@ def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def run_host(args: argparse.Namespace, ctx: CliContext) -> int:
-    from guard.browser.host import CallerRefused, Host, HostPaths, browser_identity, identify_caller
+    from guard.browser.host import (
+        CallerRefused,
+        Host,
+        HostPaths,
+        browser_identity,
+        identify_caller,
+    )
     from guard.browser.state import state_dir
 
     try:
@@ -116,8 +122,8 @@ def run_host(args: argparse.Namespace, ctx: CliContext) -> int:
     if ctx.env.stdin_isatty:
         ctx.error("this command is started by a web browser; run `meeting-guard browser install` instead")
         return ExitStatus.USAGE
-    stdin: BinaryIO = getattr(ctx.env.stdin, "buffer", ctx.env.stdin)
-    stdout: BinaryIO = getattr(ctx.env.stdout, "buffer", ctx.env.stdout)
+    stdin: BinaryIO = ctx.env.stdin.buffer
+    stdout: BinaryIO = ctx.env.stdout.buffer
     browser, browser_pid = browser_identity(caller)
     paths = HostPaths(state_folder=state_dir(ctx.env.environ), config_dir=ctx.paths.config_dir,
                       seen_file=browser_folder(ctx) / "seen.json")

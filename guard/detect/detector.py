@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 PROBES: tuple[tuple[str, str], ...] = (
     ("processes", "process_probe"), ("windows", "window_probe"), ("microphone", "microphone_probe"),
-    ("camera", "camera_probe"), ("sockets", "socket_probe"),
+    ("camera", "camera_probe"), ("sockets", "socket_probe"), ("browser", "browser_probe"),
 )
 IDLE_REASON = "no meeting client or browser is running"
 T = TypeVar("T")
@@ -85,6 +85,7 @@ class Detector:
             "microphone": _Guard("microphone", backends.microphone.name),
             "camera": _Guard("camera", backends.camera.name),
             "sockets": _Guard("sockets", backends.sockets.name),
+            "browser": _Guard("browser", backends.browser_tabs.name),
         }
 
     # -- the pass -----------------------------------------------------------------------------
@@ -101,9 +102,15 @@ class Detector:
             statuses["processes"] = ProbeStatus("processes", ProbeState.OFF, "switched off in the settings", "psutil")
 
         web = [obs for obs in observations if obs.signal == Signal.COMMAND_LINE]
+        # The extension's tabs are read every tick (one folder listing when nothing changed), so a
+        # closed tab is reported even when its browser has just quit.
+        tabs = self._probe("browser", statuses, lambda: self.backends.browser_tabs.observations(self.rules, at))
+        observations += tabs or []
+        web += [obs for obs in tabs or [] if obs.signal == Signal.BROWSER_TAB and not obs.closed]
         if not candidates:
             for name, _setting in PROBES[1:]:
-                statuses[name] = self._idle_or_off(name)
+                if name not in statuses:
+                    statuses[name] = self._idle_or_off(name)
             return DetectionPass(at, tuple(observations), self._ordered(statuses), candidates)
 
         windows = self._probe("windows", statuses, self.backends.windows.windows)

@@ -18,7 +18,13 @@ from guard.catalog.loader import Catalog
 from guard.catalog.models import OsName, ProviderKind
 from guard.detect.redaction import redact_url  # noqa: F401 - re-exported: the rules are shared with the extension
 from guard.paths import resources_dir
-from guard.patterns import Pattern, PatternSet, compile_pattern, find_urls, normalize_text
+from guard.patterns import (
+    Pattern,
+    PatternSet,
+    compile_pattern,
+    find_urls,
+    normalize_text,
+)
 
 LINUX_COMM_LENGTH = 15
 URLS_PER_COMMAND_LINE = 32  # links looked at per process: a command line is not a web page
@@ -80,6 +86,7 @@ class DetectionRules:
     web_titles: PatternSet[str] = field(default_factory=PatternSet)
     app_titles: dict[str, list[Pattern]] = field(default_factory=dict)
     meeting_titles: dict[str, list[Pattern]] = field(default_factory=dict)
+    participants: PatternSet[str] = field(default_factory=PatternSet)  # note-taker bots' display names
     _truncated: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
@@ -100,6 +107,8 @@ class DetectionRules:
                 rules.url_patterns.add(provider.id, pattern)
             for pattern in provider.detect.web.meeting_window_titles:
                 rules.web_titles.add(provider.id, pattern)
+            for pattern in provider.detect.participant_names:
+                rules.participants.add(provider.id, pattern)
         return rules
 
     def match_process(self, name: str) -> list[ProcessMatch]:
@@ -146,6 +155,14 @@ class DetectionRules:
             if pattern.search(title):
                 return TitleMatch(provider_id, False, pattern.source)
         return None
+
+    def participant_providers(self, display_name: str) -> list[str]:
+        """Note-taker providers whose bot goes by ``display_name`` in a meeting's participant list."""
+        return self.participants.keys_matching(normalize_text(display_name))
+
+    def notice_features(self, provider_id: str, shown: str) -> list[str]:
+        """Features of ``provider_id`` whose in-meeting notice words ``shown`` contains."""
+        return []
 
     def match_browser_window(self, title: str) -> list[TitleMatch]:
         """A browser window (or tab title) that shows a web meeting."""

@@ -46,6 +46,7 @@ class Observation:
     feature_id: str | None = None
     notice: str | None = None
     participant: str | None = None
+    closed: bool = False
 
     def evidence(self) -> Evidence:
         return Evidence(signal=self.signal, detail=self.detail, seen_at=self.seen_at, pid=self.pid, tab=self.tab)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from guard.catalog.models import OsName
+from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.media import MediaLister
 from guard.detect.windows import WindowLister
 
@@ -28,6 +29,7 @@ class Backends:
     microphone: MediaLister
     camera: MediaLister
     sockets: MediaLister
+    browser_tabs: BrowserTabs = field(default_factory=BrowserTabs)  # the extension's tabs, on every OS
 
 
 def default_backends(os_name: OsName | None = None) -> Backends:

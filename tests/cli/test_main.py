@@ -22,7 +22,8 @@ def test_help_lists_every_command_in_the_table(cli):
     assert result.returncode == 0
     assert "tray app" in result.stdout
     for command in COMMANDS:
-        assert f"    {command.name} " in result.stdout, command.name
+        # argparse puts a name too long for the help column on a line of its own
+        assert f"    {command.name} " in result.stdout or f"    {command.name}\n" in result.stdout, command.name
 
 
 def test_every_command_has_its_own_help(cli):
