@@ -106,8 +106,8 @@ def _notices(rules: DetectionRules, provider_id: str, entry: TabEntry, tab: str,
              at: datetime) -> list[Observation]:
     found = []
     for seen in entry.notices:
-        features = rules.notice_features(provider_id, seen.text)
-        for feature_id in features or [None]:
+        features: list[str | None] = [*rules.notice_features(provider_id, seen.text)] or [None]
+        for feature_id in features:
             found.append(Observation(provider_id, Signal.AI_NOTICE, pid,
                                      f"the meeting page in {shown} showed: '{seen.text}'", seen.at,
                                      title=entry.tab.title or None, url=entry.tab.url, tab=tab,
