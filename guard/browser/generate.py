@@ -21,6 +21,7 @@ from typing import Any
 from guard import __version__
 from guard.browser import ids, limits
 from guard.browser.hosts import HostPatternError, HostRule, host_rules, merge
+from guard.browser.literals import LiteralError, required_literals
 from guard.catalog.loader import Catalog, load_catalog
 from guard.detect.redaction import secret_keys
 from guard.paths import resources_dir
@@ -61,6 +62,24 @@ def meeting_hosts(catalog: Catalog) -> list[tuple[HostRule, list[str]]]:
     return result
 
 
+def bot_names(catalog: Catalog) -> list[dict[str, Any]]:
+    """Per note-taker, the words its bot's display name always contains (from ``participant_names``)."""
+    bots: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for provider in catalog:
+        texts: list[str] = []
+        for pattern in provider.detect.participant_names:
+            try:
+                texts += required_literals(pattern)
+            except LiteralError as error:
+                problems.append(f"{provider.id}: {error}")
+        if texts:
+            bots.append({"provider": provider.id, "texts": sorted(set(texts))})
+    if problems:
+        raise GenerateError("Cannot turn these participant names into words to look for:\n  " + "\n  ".join(problems))
+    return sorted(bots, key=lambda bot: bot["provider"])
+
+
 def extension_data(catalog: Catalog) -> dict[str, Any]:
     """What data.js holds: hosts and their providers, secret link parameters, notices, bots, limits."""
     return {
@@ -70,7 +89,7 @@ def extension_data(catalog: Catalog) -> dict[str, Any]:
                   for rule, providers in meeting_hosts(catalog)],
         "secretKeys": sorted(secret_keys()),
         "notices": [],
-        "bots": [],
+        "bots": bot_names(catalog),
         "limits": limits.for_extension(),
     }
 

@@ -115,7 +115,21 @@ globalThis.MPG_DATA = Object.freeze({
     "token"
   ],
   "notices": [],
-  "bots": [],
+  "bots": [
+    {
+      "provider": "fathom",
+      "texts": [
+        "fathom ai notetaker"
+      ]
+    },
+    {
+      "provider": "fireflies",
+      "texts": [
+        "fireflies notetaker",
+        "fireflies.ai notetaker"
+      ]
+    }
+  ],
   "limits": {
     "title": 300,
     "url": 2048,

@@ -137,5 +137,9 @@ def test_the_host_tells_the_running_app_to_look(host, app_home, qtbot):
         with qtbot.waitSignal(server.command_received, timeout=10_000) as received:
             host.send({"type": "state", "tabs": [tab(6)]})
         assert received.args == [app_link.BROWSER_CHANGED]
+        assert host.close() == 0  # its last word: the tabs are gone
+        qtbot.wait(300)  # let the host's connections finish while the server still exists
     finally:
         server.close()
+        server.deleteLater()  # destroyed by Qt, in its own time, not by Python's garbage collector
+        qtbot.wait(50)
