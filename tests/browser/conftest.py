@@ -10,7 +10,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ def shipped_rules() -> DetectionRules:
 
 
 def observe(probe: BrowserTabs) -> list[Observation]:
-    return probe.observations(shipped_rules(), datetime.now(timezone.utc))
+    return probe.observations(shipped_rules(), datetime.now(UTC))
 
 
 def browser_env(desktop: Any, root: Path, pulse: str) -> dict[str, str]:

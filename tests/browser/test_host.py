@@ -98,10 +98,9 @@ def test_bad_input_is_refused_and_the_host_keeps_running(host):
 def test_a_flood_is_rate_limited_and_followed_by_a_full_resync(host):
     host.send({"type": "hello"})
     assert host.reply()["type"] == "hello"
-    burst = b"".join(
-        (lambda body: len(body).to_bytes(4, "little") + body)(
-            json.dumps({"type": "tab", "event": "updated", "tab": tab(i % 50, title=f"Meet – flood {i}")}).encode())
-        for i in range(3000))
+    bodies = [json.dumps({"type": "tab", "event": "updated", "tab": tab(i % 50, title=f"Meet – flood {i}")}).encode()
+              for i in range(3000)]
+    burst = b"".join(len(body).to_bytes(4, "little") + body for body in bodies)
     host.send_raw(burst)
     assert host.reply(timeout=20) == {"type": "resync"}, "after dropping messages the host asks for a full list"
     host.send({"type": "state", "tabs": [tab(1)]})

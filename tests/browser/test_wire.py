@@ -7,7 +7,14 @@ import struct
 import pytest
 
 from guard.browser import limits
-from guard.browser.messages import MessageRefused, PageReport, State, TabChanged, TabClosed, parse
+from guard.browser.messages import (
+    MessageRefused,
+    PageReport,
+    State,
+    TabChanged,
+    TabClosed,
+    parse,
+)
 from guard.browser.protocol import Oversized, ProtocolError, encode, read_frame
 from guard.browser.text import neutral_text
 

@@ -9,6 +9,7 @@ HTTP endpoints, Firefox's Marionette), standing in for the user's clicks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -199,8 +200,6 @@ class Firefox(Browser):
         self.marionette.chrome("gBrowser.selectedTab = gBrowser.addTrustedTab('about:blank');")
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # quitting closes the connection under our feet
             self.marionette.chrome("Services.startup.quit(Ci.nsIAppStartup.eForceQuit);")
-        except Exception:  # noqa: BLE001 - quitting closes the connection under our feet
-            pass
         super().stop()

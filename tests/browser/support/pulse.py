@@ -34,8 +34,8 @@ def pulse_server(folder: Path) -> Iterator[str]:
     address = f"unix:{socket}"
     try:
         deadline = time.monotonic() + 15
-        while subprocess.run(["pactl", "info"], env={**env, "PULSE_SERVER": address},
-                             capture_output=True).returncode != 0:
+        while subprocess.run(["pactl", "info"], env={**env, "PULSE_SERVER": address}, capture_output=True,
+                             check=False).returncode != 0:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("pulseaudio did not start")
             time.sleep(0.1)

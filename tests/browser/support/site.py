@@ -20,21 +20,21 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from guard.browser.generate import extension_dir
 from tests.browser.support.certs import Certs, make_certs
 
 # Tab titles as the services set them, and where that was seen (checked 2026-12-01).
 TITLES: dict[str, tuple[str, str]] = {
-    "google-meet": ("Meet – abc-defg-hij", "issue 14 (observed in Chromium and Firefox: en dash, tab title "
-                                            "'Meet – <meeting code>')"),
+    "google-meet": ("Meet – abc-defg-hij", ("issue 14 (observed in Chromium and Firefox: en dash, tab title "
+                                            "'Meet – <meeting code>')")),
     "teams": ("Meet | Weekly sync | Microsoft Teams", "issue 14 (observed: Teams web meeting tab)"),
     "zoom": ("Zoom Meeting", "issue 14 (observed: the Zoom web client's tab while in a meeting)"),
     "jitsi-meet": ("TeamStandup | Jitsi Meet",
-                   "https://github.com/jitsi/jitsi-meet/blob/87d82e23dc06c962883d4ec2d09e4955609424fd/"
+                   ("https://github.com/jitsi/jitsi-meet/blob/87d82e23dc06c962883d4ec2d09e4955609424fd/"
                    "react/features/conference/components/web/Conference.tsx (document.title = "
-                   "`${roomName} | ${interfaceConfig.APP_NAME}`; APP_NAME is 'Jitsi Meet' in interface_config.js)"),
+                   "`${roomName} | ${interfaceConfig.APP_NAME}`; APP_NAME is 'Jitsi Meet' in interface_config.js)")),
 }
 HOSTS = ["meet.google.com", "teams.microsoft.com", "zoom.us", "app.zoom.us", "us02web.zoom.us", "meet.jit.si",
          "whereby.com"]
@@ -86,7 +86,7 @@ def render(page: Page) -> bytes:
             f"<body><main><h1>Meeting</h1><div id=stage></div>"
             f"<aside><h2>People</h2><ul id=participants aria-label=Participants>{people}</ul></aside>"
             f"<div id=live aria-live=polite></div>{page.body}</main>"
-            f"<script>{''.join(script)}</script></body></html>").encode("utf-8")
+            f"<script>{''.join(script)}</script></body></html>").encode()
 
 
 @dataclass
@@ -116,7 +116,7 @@ class MeetingSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 host = (self.headers.get("Host") or "").split(":")[0].lower()
                 path = self.path.split("?", 1)[0]
                 owner.requests.append((host, self.path))
@@ -132,7 +132,7 @@ class MeetingSite:
                     return
                 self._send(200, render(page))
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = min(int(self.headers.get("Content-Length") or 0), 4 * 1024 * 1024)
                 body = self.rfile.read(length)
                 if self.path.startswith("/mpg-test/result/"):
@@ -148,7 +148,7 @@ class MeetingSite:
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         daemon=True)
 
-    def __enter__(self) -> MeetingSite:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

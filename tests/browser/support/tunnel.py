@@ -12,6 +12,7 @@ import select
 import socket
 import threading
 from collections.abc import Iterable
+from typing import Self
 
 
 class Tunnel:
@@ -26,7 +27,7 @@ class Tunnel:
         self._stop = False
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
-    def __enter__(self) -> Tunnel:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
