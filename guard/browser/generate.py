@@ -27,7 +27,7 @@ from guard.detect.redaction import secret_keys
 from guard.paths import resources_dir
 
 GENERATED_FILES = ("manifest.json", "data.js")
-DESCRIPTION = ("Tells the Meeting Privacy Guard app on this computer about meeting tabs, AI notices and "
+DESCRIPTION = ("Tells the Meeting Privacy Guard app on this computer of meeting tabs, AI notices and "
                "note-taker bots. Sends nothing anywhere else.")
 MIN_CHROME = "121"  # the first Chrome that accepts background.scripts beside background.service_worker
 MIN_FIREFOX = "128.0"  # ESR 128: MV3 with host permissions granted at install
