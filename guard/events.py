@@ -1,17 +1,20 @@
 """Events: what the core tells the UI and the command line.
 
-Detection emits AppStarted, MeetingStarted, MeetingEnded, AppStopped and NotetakerSeen, each
-carrying the evidence that made it; the terms watcher emits TermsChanged with the old and
-new wording. Events are plain frozen values; :func:`event_to_dict` gives their JSON form.
+Detection emits AppStarted, MeetingStarted, MeetingEnded, AppStopped, NotetakerSeen and
+AiFeatureNoticed, each carrying the evidence that made it; meeting events carry the one
+:class:`MeetingSession` value the whole app uses for a meeting. The terms watcher emits
+TermsChanged with the old and new wording. Events are plain frozen values that serialise
+themselves (``event.to_dict()``, through :mod:`guard.jsonable`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
+
+from guard.jsonable import to_json_data
 
 
 class Signal(StrEnum):
@@ -48,6 +51,8 @@ class MeetingSession:
 
     ``id`` is stable for the meeting's life; a new meeting with the same title gets a new id
     (re-created window, other URL or tab, or a gap). ``evidence`` is what made the app believe it.
+    ``window`` is the OS window id and ``tab`` the browser tab (``"<browser>/<tab id>"``) that
+    identify it, when known; ``ended_at`` is set once it is over.
     """
 
     id: str
@@ -60,44 +65,112 @@ class MeetingSession:
     window: str | None = None
     ended_at: datetime | None = None
 
+    @property
+    def in_progress(self) -> bool:
+        return self.ended_at is None
+
 
 @dataclass(frozen=True)
-class Event:
-    kind: ClassVar[str] = "event"
+class RunningApp:
+    """A meeting client or note-taker app running on this computer: not a meeting by itself."""
+
+    id: str
     provider_id: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class DetectionEvent(Event):
-    """Base of the detection events; ``session_id`` ties a start to its end."""
-
-    session_id: str = ""
+    started_at: datetime
     evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
-class AppStarted(DetectionEvent):
+class Event:
+    """Base of every event. ``to_dict()`` is its JSON form: ``{"event": kind, ...fields}``."""
+
+    kind: ClassVar[str] = "event"
+    json_extra: ClassVar[tuple[str, ...]] = ()
+    provider_id: str
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = to_json_data(self)
+        return data
+
+
+@dataclass(frozen=True)
+class DetectionEvent(Event):
+    """Base of the detection events: ``session_id`` ties a start to its end; ``evidence`` says why."""
+
+    @property
+    def session_id(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class _AppEvent(DetectionEvent):
+    json_extra: ClassVar[tuple[str, ...]] = ("session_id", "evidence")
+    app: RunningApp
+
+    @property
+    def session_id(self) -> str:
+        return self.app.id
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        return self.app.evidence
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppStarted(_AppEvent):
     kind: ClassVar[str] = "app-started"
 
 
-@dataclass(frozen=True)
-class AppStopped(DetectionEvent):
+@dataclass(frozen=True, kw_only=True)
+class AppStopped(_AppEvent):
     kind: ClassVar[str] = "app-stopped"
 
 
-@dataclass(frozen=True)
-class MeetingStarted(DetectionEvent):
+@dataclass(frozen=True, kw_only=True)
+class _MeetingEvent(DetectionEvent):
+    meeting: MeetingSession
+
+    @property
+    def session_id(self) -> str:
+        return self.meeting.id
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        return self.meeting.evidence
+
+    @property
+    def meeting_title(self) -> str | None:
+        return self.meeting.title
+
+    @property
+    def meeting_url(self) -> str | None:
+        return self.meeting.url
+
+    @property
+    def started_at(self) -> datetime:
+        return self.meeting.started_at
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeetingStarted(_MeetingEvent):
+    """A meeting began (``at`` is ``meeting.started_at``)."""
+
     kind: ClassVar[str] = "meeting-started"
-    meeting_title: str | None = None
-    meeting_url: str | None = None
+    # The flat fields older ``watch --json`` readers use, besides "meeting".
+    json_extra: ClassVar[tuple[str, ...]] = ("session_id", "evidence", "meeting_title", "meeting_url")
 
 
-@dataclass(frozen=True)
-class MeetingEnded(DetectionEvent):
+@dataclass(frozen=True, kw_only=True)
+class MeetingEnded(_MeetingEvent):
+    """A meeting ended (``at`` is ``meeting.ended_at``)."""
+
     kind: ClassVar[str] = "meeting-ended"
-    meeting_title: str | None = None
-    started_at: datetime | None = None
+    json_extra: ClassVar[tuple[str, ...]] = ("session_id", "evidence", "meeting_title", "started_at")
 
 
 class NotetakerWhere(StrEnum):
@@ -105,25 +178,35 @@ class NotetakerWhere(StrEnum):
     IN_MEETING = "in-meeting"  # a bot with a note-taker's display name is among the participants
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NotetakerSeen(DetectionEvent):
-    """An AI note-taker runs on this computer, or sits in a meeting as a bot (``participant``)."""
+    """An AI note-taker runs on this computer, or sits in a meeting as a bot (``participant``).
+
+    ``provider_id`` is the note-taker's provider. On this computer ``session_id`` is its
+    running app's id (the ``AppStopped`` that ends it has the same); in a meeting it is the
+    meeting's id, like ``meeting_id``.
+    """
 
     kind: ClassVar[str] = "notetaker-seen"
+    session_id: str = ""
+    evidence: tuple[Evidence, ...] = ()
     where: NotetakerWhere = NotetakerWhere.THIS_COMPUTER
     meeting_id: str | None = None  # the MeetingSession it sits in, for a bot
     participant: str | None = None  # the bot's display name as shown in the meeting
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AiFeatureNoticed(DetectionEvent):
     """The meeting page showed a notice that an AI feature, recording or transcription is on.
 
     ``provider_id`` is the meeting's provider; ``feature_id`` the catalog feature whose notice
-    phrase matched (None when only a generic phrase matched); ``notice`` the text shown.
+    phrase matched (None when only a generic phrase matched); ``notice`` the text shown;
+    ``session_id`` and ``meeting_id`` the meeting's id.
     """
 
     kind: ClassVar[str] = "ai-feature-noticed"
+    session_id: str = ""
+    evidence: tuple[Evidence, ...] = ()
     feature_id: str | None = None
     meeting_id: str | None = None
     notice: str = ""
@@ -155,20 +238,6 @@ class TermsChanged(Event):
     changes: tuple[ClauseChange, ...] = field(default_factory=tuple)
 
 
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, StrEnum):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return value
-
-
 def event_to_dict(event: Event) -> dict[str, Any]:
-    """The event as JSON-ready data: ``{"event": kind, ...fields}``."""
-    return {"event": event.kind, **_plain(event)}
+    """The event as JSON-ready data: ``{"event": kind, ...fields}`` (same as ``event.to_dict()``)."""
+    return event.to_dict()

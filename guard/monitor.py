@@ -3,36 +3,46 @@
 It owns no thread and no timer: the UI calls :meth:`Monitor.tick` from a worker ``QThread``
 on a timer of :attr:`Monitor.interval_seconds`, the command line from a plain loop. Each
 event comes with its provider, the provider's AI features and the clauses in force that day.
+Besides the OS probes, observation sources (the browser extension's) are asked each tick.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import AiFeature, Clause, OsName, Provider
 from guard.detect.detector import PROBES, DetectionPass, Detector
 from guard.detect.matching import DetectionRules
-from guard.detect.observation import ProbeState, ProbeStatus
+from guard.detect.observation import Observation, ProbeState, ProbeStatus
 from guard.detect.platform import Backends, current_os, default_backends
 from guard.detect.process_table import ProcessTable
-from guard.detect.sessions import Session, SessionRules, SessionState, advance
-from guard.events import DetectionEvent, Evidence, event_to_dict
+from guard.detect.sessions import SessionRules, SessionState, advance
+from guard.events import DetectionEvent, MeetingEnded, MeetingSession, RunningApp
+from guard.jsonable import to_json_data
 from guard.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-def _provider_summary(provider: Provider) -> dict[str, Any]:
-    return {"id": provider.id, "name": provider.name, "vendor": provider.vendor, "kind": str(provider.kind)}
+MAX_ENDED = 20  # recently ended meetings kept in the snapshot (the consent form may be about one)
+
+
+class ObservationSource(Protocol):
+    """Observations from outside the OS probes (the browser extension's tabs, notices and
+    participants), asked for once per tick. Must be quick and thread-safe: the monitor calls it
+    from its own thread while the source is fed from another."""
+
+    def observations(self, at: datetime) -> Sequence[Observation]: ...
 
 
 @dataclass(frozen=True)
@@ -44,62 +54,51 @@ class MonitorEvent:
     ai_features: tuple[AiFeature, ...]
     clauses: tuple[Clause, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the event's fields, then ``provider``, ``ai_features`` and ``clauses_in_force``."""
+    def __json__(self) -> dict[str, Any]:
+        """The event's own JSON, then ``provider`` (id, name, vendor, kind), ``ai_features`` and
+        ``clauses_in_force``: one flat object per event for ``watch --json`` and ``scan --json``."""
+        provider = self.provider
         return {
-            **event_to_dict(self.event),
-            "provider": _provider_summary(self.provider),
-            "ai_features": [feature.model_dump(mode="json") for feature in self.ai_features],
-            "clauses_in_force": [clause.model_dump(mode="json") for clause in self.clauses],
+            **self.event.to_dict(),
+            "provider": {"id": provider.id, "name": provider.name, "vendor": provider.vendor,
+                         "kind": str(provider.kind)},
+            "ai_features": to_json_data(self.ai_features),
+            "clauses_in_force": to_json_data(self.clauses),
         }
 
-
-@dataclass(frozen=True)
-class ActiveSession:
-    """An app running or a meeting in progress, as the last tick saw it."""
-
-    provider_id: str
-    provider_name: str
-    session_id: str
-    started_at: datetime
-    evidence: tuple[Evidence, ...]
-    title: str | None = None
-    url: str | None = None
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "provider_id": self.provider_id, "provider_name": self.provider_name, "session_id": self.session_id,
-            "started_at": self.started_at.isoformat(), "title": self.title, "url": self.url,
-            "evidence": [{"signal": str(e.signal), "detail": e.detail, "pid": e.pid, "seen_at": e.seen_at.isoformat()}
-                         for e in self.evidence],
-        }
+        return self.__json__()
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the monitor knows now: apps running, meetings in progress, and how each probe fares."""
+    """What the monitor knows now: apps running, meetings in progress, meetings that ended
+    lately (newest last, so the consent form can be about one), and how each probe fares."""
 
     at: datetime | None
     enabled: bool
     paused_until: datetime | None
-    apps: tuple[ActiveSession, ...]
-    meetings: tuple[ActiveSession, ...]
+    apps: tuple[RunningApp, ...]
+    meetings: tuple[MeetingSession, ...]
     probes: tuple[ProbeStatus, ...]
+    ended: tuple[MeetingSession, ...] = ()
 
     @property
     def unavailable(self) -> tuple[ProbeStatus, ...]:
         return tuple(p for p in self.probes if p.state == ProbeState.UNAVAILABLE)
 
+    @property
+    def watching(self) -> bool:
+        """Detection is on and not paused: what it shows is current."""
+        return self.enabled and self.paused_until is None
+
+    def meeting(self, meeting_id: str) -> MeetingSession | None:
+        """A meeting in progress or lately ended, by id."""
+        return next((m for m in (*self.meetings, *reversed(self.ended)) if m.id == meeting_id), None)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "at": self.at.isoformat() if self.at else None,
-            "enabled": self.enabled,
-            "paused_until": self.paused_until.isoformat() if self.paused_until else None,
-            "apps": [app.to_dict() for app in self.apps],
-            "meetings": [meeting.to_dict() for meeting in self.meetings],
-            "probes": [{"name": p.name, "state": str(p.state), "reason": p.reason, "backend": p.backend}
-                       for p in self.probes],
-        }
+        data: dict[str, Any] = to_json_data(self)
+        return data
 
 
 class Monitor:
@@ -107,7 +106,8 @@ class Monitor:
 
     def __init__(self, catalog: Catalog, settings: Settings, probes: Backends | None = None,
                  clock: Callable[[], datetime] | None = None, *, os_name: OsName | None = None,
-                 rules: SessionRules | None = None, table: ProcessTable | None = None) -> None:
+                 rules: SessionRules | None = None, table: ProcessTable | None = None,
+                 sources: Sequence[ObservationSource] = ()) -> None:
         self._clock = clock or utc_now
         self._os = os_name or current_os()
         self._settings = settings
@@ -116,6 +116,8 @@ class Monitor:
         self._backends = probes if probes is not None else default_backends(self._os)
         self._detector = Detector(self._rules_for(catalog), self._backends, settings.detection, table=table)
         self._state = SessionState()
+        self._ended: deque[MeetingSession] = deque(maxlen=MAX_ENDED)
+        self._sources: list[ObservationSource] = list(sources)
         self._paused_until: datetime | None = None
         self._last: DetectionPass | None = None
 
@@ -133,10 +135,9 @@ class Monitor:
         self._settings = settings
         self._detector.settings = settings.detection
 
-    def update_catalog(self, catalog: Catalog) -> None:
-        """Match against a reloaded catalog from the next tick on; running sessions carry over."""
-        self._catalog = catalog
-        self._detector.rules = self._rules_for(catalog)
+    def add_source(self, source: ObservationSource) -> None:
+        """Also ask ``source`` for observations on every tick (e.g. the browser extension's tabs)."""
+        self._sources.append(source)
 
     def _rules_for(self, catalog: Catalog) -> DetectionRules:
         rules = DetectionRules.from_catalog(catalog, self._os)
@@ -156,7 +157,7 @@ class Monitor:
 
     def pause(self, until: datetime | None = None) -> None:
         """Stop looking until ``until`` (aware datetime), or until :meth:`resume` when None."""
-        self._paused_until = until if until is not None else datetime.max.replace(tzinfo=timezone.utc)
+        self._paused_until = until if until is not None else datetime.max.replace(tzinfo=UTC)
         log.info("Detection paused until %s", "resumed" if until is None else until.isoformat())
 
     def resume(self) -> None:
@@ -171,7 +172,16 @@ class Monitor:
         at = self._clock()
         detection = self._detector.run(at)
         self._last = detection
-        self._state, events = advance(self._state, detection.observations, at, self._session_rules or SessionRules())
+        observations = list(detection.observations)
+        for source in self._sources:
+            try:
+                observations += source.observations(at)
+            except Exception:  # noqa: BLE001 - a broken source must never stop detection
+                log.exception("Observation source %r failed; detection goes on without it", source)
+        self._state, events = advance(self._state, observations, at, self._session_rules or SessionRules())
+        for event in events:
+            if isinstance(event, MeetingEnded):
+                self._ended.append(event.meeting)
         return [enriched for event in events if (enriched := self._enrich(event)) is not None]
 
     def _enrich(self, event: DetectionEvent) -> MonitorEvent | None:
@@ -184,7 +194,8 @@ class Monitor:
                             clauses=tuple(provider.clauses_in_force(day)))
 
     def snapshot(self) -> Snapshot:
-        """Apps running and meetings in progress (with evidence) and each probe's state, as of the last tick."""
+        """Apps running, meetings in progress (with evidence), meetings lately ended and each
+        probe's state, as of the last tick."""
         if self._last is not None:
             probes = self._last.probes
         else:
@@ -193,19 +204,13 @@ class Monitor:
             at=self._last.at if self._last else None,
             enabled=self.enabled,
             paused_until=self.paused_until,
-            apps=tuple(self._active(session) for session in self._state.apps.values()),
-            meetings=tuple(self._active(session) for session in self._state.meetings.values()),
+            apps=self._state.running_apps,
+            meetings=self._state.meetings_in_progress,
             probes=probes,
+            ended=tuple(self._ended),
         )
 
-    def _active(self, session: Session) -> ActiveSession:
-        provider = self._catalog.get(session.provider_id)
-        return ActiveSession(provider_id=session.provider_id,
-                             provider_name=provider.name if provider else session.provider_id,
-                             session_id=session.session_id, started_at=session.started_at,
-                             evidence=session.evidence, title=session.title, url=session.url)
-
-    def __enter__(self) -> "Monitor":
+    def __enter__(self) -> Monitor:
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -45,7 +45,8 @@ def test_a_newer_fetched_version_is_the_one_in_force(app_home):
 
 
 def test_unknown_provider_records_no_terms_and_still_records(cli):
-    result = cli("consent", "add", "--provider", "not-in-catalog", "--decision", "notice-only", "--json")
+    result = cli("consent", "add", "--provider", "not-in-catalog", "--decision", "notice-only", "--allow-unknown",
+                 "--json")
     assert result.returncode == 0
     out = json.loads(result.stdout)
     assert out["record"]["terms"] == []

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 SETTINGS_TITLE = f"{APP_NAME} Settings"
 
 
-def default_settings_window(services: "Services") -> "SettingsWindow":
+def default_settings_window(services: Services) -> SettingsWindow:
     from ui.settings.window import SettingsWindow  # loaded on first use: not needed to show the tray
 
     return SettingsWindow(services)
@@ -34,16 +34,16 @@ class SettingsHost(QObject):
     settings_saved = Signal(object)  # Settings
     check_terms_requested = Signal(str)  # provider id, "" for every document
 
-    def __init__(self, factory: Callable[["Services"], "SettingsWindow"] = default_settings_window,
+    def __init__(self, factory: Callable[[Services], SettingsWindow] = default_settings_window,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._factory = factory
-        self.window: "SettingsWindow | None" = None
-        self.services: "Services | None" = None
-        self._pending: list[Callable[["SettingsWindow"], None]] = []
-        self._snapshot: "Snapshot | None" = None
+        self.window: SettingsWindow | None = None
+        self.services: Services | None = None
+        self._pending: list[Callable[[SettingsWindow], None]] = []
+        self._snapshot: Snapshot | None = None
 
-    def set_services(self, services: "Services") -> None:
+    def set_services(self, services: Services) -> None:
         self.services = services
         if self._pending:
             window = self._ensure()
@@ -55,13 +55,13 @@ class SettingsHost(QObject):
         self._present(lambda window: window.present(tab), f"tab {tab}" if tab else "")
 
     def show_terms_change(self, provider_id: str, document_id: str) -> None:
-        def request(window: "SettingsWindow") -> None:
+        def request(window: SettingsWindow) -> None:
             window.show_terms_change(provider_id, document_id)
             window.present()
 
         self._present(request, f"terms change {provider_id}/{document_id}")
 
-    def set_snapshot(self, snapshot: "Snapshot") -> None:
+    def set_snapshot(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         if self.window is not None:
             self.window.set_snapshot(snapshot)
@@ -78,7 +78,7 @@ class SettingsHost(QObject):
         if self.window is not None:
             self.window.shutdown()
 
-    def _present(self, request: Callable[["SettingsWindow"], Any], what: str) -> None:
+    def _present(self, request: Callable[[SettingsWindow], Any], what: str) -> None:
         window = self._ensure()
         if window is None:  # Services still loading: do it when they are ready
             self._pending.append(request)
@@ -86,7 +86,7 @@ class SettingsHost(QObject):
         log.info("Showing the settings window%s", f" ({what})" if what else "")
         request(window)
 
-    def _ensure(self) -> "SettingsWindow | None":
+    def _ensure(self) -> SettingsWindow | None:
         if self.window is None and self.services is not None:
             self.window = self._factory(self.services)
             self.window.settings_changed.connect(self.settings_saved)

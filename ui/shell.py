@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
@@ -19,18 +19,29 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from guard.paths import AppPaths, resources_dir
+from guard.presentation.actions import (
+    Action,
+    AnswerConsent,
+    CheckTerms,
+    OpenSettings,
+    OpenUrl,
+    PauseMonitoring,
+    Quit,
+    RecordConsent,
+    ResumeMonitoring,
+    SetAutostart,
+    ShowTermsChange,
+)
 from guard.presentation.views import TermsChangeView, TrayStatus, starting_status
 from ui.settings_host import SettingsHost, default_settings_window
 from ui.single_instance import SHOW_SETTINGS
-from ui.tray.menu_model import (AUTOSTART, CHECK_TERMS, OPEN_SETTINGS, OPEN_URL, PAUSE, QUIT, RECORD, RESUME,
-                                SHOW_TERMS, MenuFlags, menu_entries)
+from ui.tray.menu_model import MenuFlags, menu_entries
 from ui.worker import Worker
 
 if TYPE_CHECKING:
     from guard.catalog.loader import Catalog
     from guard.events import TermsChanged
     from guard.monitor import MonitorEvent, Snapshot
-    from guard.presentation.consent_form import ConsentContext
     from guard.presentation.notices import Notice
     from guard.services import Services
     from guard.settings import Settings
@@ -43,10 +54,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PAUSE_FOR = timedelta(hours=1)
-KEEP_CONTEXTS = 50
 
 
-def _build_services(paths: AppPaths) -> "Services":
+def _build_services(paths: AppPaths) -> Services:
     from guard.services import Services
 
     return Services(paths)
@@ -59,35 +69,34 @@ class Shell(QObject):
     consent_dialog_opened = Signal(object)  # ConsentDialog
     services_ready = Signal(object)
 
-    def __init__(self, paths: AppPaths, *, services_factory: Callable[[], "Services"] | None = None,
+    def __init__(self, paths: AppPaths, *, services_factory: Callable[[], Services] | None = None,
                  tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
-                 notifier_factory: Callable[[QSystemTrayIcon | None], "Notifier"] | None = None,
-                 settings_window_factory: Callable[["Services"], "SettingsWindow"] = default_settings_window,
+                 notifier_factory: Callable[[QSystemTrayIcon | None], Notifier] | None = None,
+                 settings_window_factory: Callable[[Services], SettingsWindow] = default_settings_window,
                  autostart_factory: Callable[[], Any] | None = None,
                  worker_options: dict[str, Any] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
-        self.services: "Services | None" = None
+        self.services: Services | None = None
         self.worker = Worker(services_factory or (lambda: _build_services(paths)), **(worker_options or {}))
         self.settings_host = SettingsHost(settings_window_factory, self)
         self.settings_host.settings_saved.connect(self.apply_settings)
         self.settings_host.check_terms_requested.connect(lambda provider_id: self.check_terms_now(provider_id or None))
-        self.tray: "TrayIcon | None" = None
-        self.window: "NoTrayWindow | None" = None
-        self.notifier: "Notifier | None" = None
+        self.tray: TrayIcon | None = None
+        self.window: NoTrayWindow | None = None
+        self.notifier: Notifier | None = None
         self._tray_available = tray_available
         self._notifier_factory = notifier_factory
         self._autostart_factory = autostart_factory
-        self.snapshot: "Snapshot | None" = None
+        self.snapshot: Snapshot | None = None
         self.status: TrayStatus | None = None
         self.checking_terms = False
         self._check_asked = False
         self.autostart: bool | None = None
         self.problems: list[str] = []
-        self.unseen_terms: OrderedDict[str, tuple[TermsChangeView, "TermsChanged"]] = OrderedDict()
-        self.contexts: OrderedDict[str, "MonitorEvent"] = OrderedDict()
-        self.notices: dict[str, "Notice"] = {}
-        self.dialogs: list["ConsentDialog"] = []
+        self.unseen_terms: OrderedDict[str, tuple[TermsChangeView, TermsChanged]] = OrderedDict()
+        self.notices: dict[str, Notice] = {}
+        self.dialogs: list[ConsentDialog] = []
         self._gate: Any = None
         self._closed = False
 
@@ -140,7 +149,7 @@ class Shell(QObject):
             self.services.close()
         return clean
 
-    def use_services(self, services: "Services") -> None:
+    def use_services(self, services: Services) -> None:
         """The worker built the app's services: notifications, settings window, autostart can start."""
         from guard.presentation.notices import NotificationGate
 
@@ -160,7 +169,7 @@ class Shell(QObject):
         self.refresh()
         self.services_ready.emit(services)
 
-    def _make_notifier(self) -> "Notifier":
+    def _make_notifier(self) -> Notifier:
         tray_icon = self.tray.icon if self.tray is not None else None
         if self._notifier_factory is not None:
             return self._notifier_factory(tray_icon)
@@ -170,7 +179,7 @@ class Shell(QObject):
 
     # -- status -----------------------------------------------------------------------------
     @property
-    def catalog(self) -> "Catalog | None":
+    def catalog(self) -> Catalog | None:
         return self.services.catalog if self.services is not None else None
 
     def refresh(self) -> None:
@@ -195,29 +204,25 @@ class Shell(QObject):
         if changed:
             self.status_changed.emit(status)
 
-    def on_snapshot(self, snapshot: "Snapshot") -> None:
+    def on_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         self.settings_host.set_snapshot(snapshot)
         self.refresh()
 
     # -- events and notices -----------------------------------------------------------------
-    def on_events(self, events: list["MonitorEvent"]) -> None:
+    def on_events(self, events: list[MonitorEvent]) -> None:
         from guard.events import MeetingStarted, NotetakerSeen
         from guard.presentation.notices import meeting_notice, notetaker_notice
 
         for item in events:
             event = item.event
             log.info("Event: %s %s %s", event.kind, event.provider_id, event.session_id)
-            if isinstance(event, (MeetingStarted, NotetakerSeen)):
-                self.contexts[event.session_id] = item
-                while len(self.contexts) > KEEP_CONTEXTS:
-                    self.contexts.popitem(last=False)
             if isinstance(event, MeetingStarted):
                 self._notify(meeting_notice(event, item.provider))
             elif isinstance(event, NotetakerSeen):
                 self._notify(notetaker_notice(event, item.provider))
 
-    def on_terms_changed(self, events: list["TermsChanged"]) -> None:
+    def on_terms_changed(self, events: list[TermsChanged]) -> None:
         from guard.presentation.notices import terms_notice
         from guard.presentation.status import terms_change_view
 
@@ -229,7 +234,7 @@ class Shell(QObject):
             self._notify(terms_notice(event, self.catalog))
         self.refresh()
 
-    def _notify(self, notice: "Notice") -> None:
+    def _notify(self, notice: Notice) -> None:
         if self.services is None or self.notifier is None or self._gate is None:
             return
         if not self._gate.admit(notice, self.services.settings.notifications):
@@ -240,41 +245,39 @@ class Shell(QObject):
         if self.window is not None:
             self.window.show_notice(notice.title, notice.body)
 
-    def on_notice_activated(self, key: str) -> None:
+    def on_notice_activated(self, key: str, choice: str = "") -> None:
+        """The user clicked a notification (``choice`` "") or one of its buttons."""
         notice = self.notices.get(key)
-        if notice is None:
-            return
-        if notice.session_id is not None:
-            self.record_consent(notice.session_id)
-        elif notice.document_id is not None:
-            self.show_terms_change(key.removeprefix("terms:"))
-        else:
-            self.show_settings("terms")
+        if notice is not None:
+            self.trigger(notice.choice(choice))
 
     # -- actions ----------------------------------------------------------------------------
-    def trigger(self, action: str, checked: bool = False) -> None:
+    def trigger(self, action: Action, checked: bool = False) -> None:
         """Do what a menu item, window button or notification asked for."""
-        if action == RECORD:
-            self.record_consent()
-        elif action.startswith(RECORD + ":"):
-            self.record_consent(action.split(":", 1)[1])
-        elif action == PAUSE:
-            self.pause()
-        elif action == RESUME:
-            self.resume()
-        elif action == CHECK_TERMS:
-            self.check_terms_now()
-        elif action == OPEN_SETTINGS:
-            self.show_settings()
-        elif action == AUTOSTART:
-            self.set_autostart(checked)
-        elif action == QUIT:
-            log.info("Quit chosen")
-            QApplication.quit()
-        elif action.startswith(SHOW_TERMS):
-            self.show_terms_change(action.removeprefix(SHOW_TERMS))
-        elif action.startswith(OPEN_URL):
-            QDesktopServices.openUrl(QUrl(action.removeprefix(OPEN_URL)))
+        match action:
+            case RecordConsent():
+                self.record_consent(action)
+            case AnswerConsent():
+                self.answer_consent(action)
+            case PauseMonitoring():
+                self.pause()
+            case ResumeMonitoring():
+                self.resume()
+            case CheckTerms(provider_id=provider_id):
+                self.check_terms_now(provider_id)
+            case OpenSettings(tab=tab):
+                self.show_settings(tab)
+            case SetAutostart(on=on):
+                self.set_autostart(checked if on is None else on)
+            case Quit():
+                log.info("Quit chosen")
+                QApplication.quit()
+            case ShowTermsChange():
+                self.show_terms_change(action)
+            case OpenUrl(url=url):
+                QDesktopServices.openUrl(QUrl(url))
+            case _:
+                log.error("Unknown action %r", action)
 
     def handle_command(self, command: str) -> None:
         """A later start of the app asked for something (see ui.single_instance)."""
@@ -283,13 +286,14 @@ class Shell(QObject):
                 self.window.bring_up()
             self.show_settings()
 
-    def record_consent(self, session_id: str | None = None) -> "ConsentDialog | None":
+    def record_consent(self, request: RecordConsent = RecordConsent()) -> ConsentDialog | None:
+        """Open the consent form about the meeting (and provider, feature, notice) asked for."""
+        from guard.presentation.consent_form import consent_subject
         from ui.dialogs.consent import ConsentDialog
 
         if self.services is None:
             return None
-        context = self._context(session_id)
-        dialog = ConsentDialog(self.services, context)
+        dialog = ConsentDialog(self.services, consent_subject(request, self.snapshot))
         dialog.setWindowIcon(QApplication.windowIcon())
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
@@ -300,21 +304,17 @@ class Shell(QObject):
         self.consent_dialog_opened.emit(dialog)
         return dialog
 
-    def _context(self, session_id: str | None) -> "ConsentContext":
-        from guard.presentation.consent_form import choose_context
+    def answer_consent(self, answer: AnswerConsent) -> None:
+        """A notification's button answered its question: record it (filled in step 6)."""
+        self.record_consent(answer.request)
 
-        snapshot = self.snapshot
-        watching = snapshot is not None and snapshot.enabled and snapshot.paused_until is None
-        return choose_context(session_id, snapshot.meetings if watching else (),  # type: ignore[union-attr]
-                              {sid: item.event for sid, item in self.contexts.items()})
-
-    def _forget(self, dialog: "ConsentDialog") -> None:
+    def _forget(self, dialog: ConsentDialog) -> None:
         if dialog in self.dialogs:
             self.dialogs.remove(dialog)
         dialog.deleteLater()
 
     def pause(self, until: datetime | None = None) -> None:
-        until = until or datetime.now(timezone.utc) + PAUSE_FOR
+        until = until or datetime.now(UTC) + PAUSE_FOR
         log.info("Pausing monitoring until %s", until.isoformat())
         self.worker.pause(until)
 
@@ -358,17 +358,14 @@ class Shell(QObject):
     def show_settings(self, tab: str | None = None) -> None:
         self.settings_host.show(tab)
 
-    def show_terms_change(self, key: str) -> None:
+    def show_terms_change(self, change: ShowTermsChange) -> None:
         """Open the change (settings window, terms tab) and count it as seen."""
-        entry = self.unseen_terms.pop(key, None)
-        provider_id, document_id = (key.split("/") + ["", ""])[:2]
-        if entry is not None:
-            provider_id, document_id = entry[0].provider_id, entry[0].document_id
-        self.settings_host.show_terms_change(provider_id, document_id)
+        self.unseen_terms.pop(f"{change.provider_id}/{change.document_id}/{change.sha256}", None)
+        self.settings_host.show_terms_change(change.provider_id, change.document_id)
         self.refresh()
 
     # -- settings ---------------------------------------------------------------------------
-    def apply_settings(self, settings: "Settings") -> None:
+    def apply_settings(self, settings: Settings) -> None:
         """New settings were saved (e.g. by the settings window): detection, terms, autostart."""
         if self.services is None:
             return

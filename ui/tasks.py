@@ -13,7 +13,7 @@ from guard.errors import GuardError
 
 log = logging.getLogger(__name__)
 
-_running: set["_Relay"] = set()
+_running: set[_Relay] = set()
 
 
 class _Relay(QObject):

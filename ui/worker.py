@@ -43,10 +43,10 @@ class DetectionWorker(QObject):
     snapshot = Signal(object)  # Snapshot
     problem = Signal(str)
 
-    def __init__(self, services_factory: Callable[[], "Services"]) -> None:
+    def __init__(self, services_factory: Callable[[], Services]) -> None:
         super().__init__()
         self._factory = services_factory
-        self._monitor: "Monitor | None" = None
+        self._monitor: Monitor | None = None
         self._timer: QTimer | None = None
 
     @Slot()
@@ -96,7 +96,7 @@ class DetectionWorker(QObject):
             self.tick()
 
     @Slot(object)
-    def update_settings(self, settings: "Settings") -> None:
+    def update_settings(self, settings: Settings) -> None:
         if self._monitor is None:
             return
         self._monitor.update_settings(settings)
@@ -131,19 +131,19 @@ class TermsWorker(QObject):
         super().__init__()
         self._poll_seconds = poll_seconds
         self._first_check_seconds = first_check_seconds
-        self._services: "Services | None" = None
-        self._watcher: "TermsWatcher | None" = None
+        self._services: Services | None = None
+        self._watcher: TermsWatcher | None = None
         self._timer: QTimer | None = None
 
     @Slot(object)
-    def start(self, services: "Services") -> None:
+    def start(self, services: Services) -> None:
         self._services = services
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.check_due)
         self._timer.start(_ms(self._poll_seconds))
         QTimer.singleShot(_ms(self._first_check_seconds), self.check_due)
 
-    def _get_watcher(self) -> "TermsWatcher | None":
+    def _get_watcher(self) -> TermsWatcher | None:
         if self._watcher is None and self._services is not None:
             try:
                 self._watcher = self._services.make_terms_watcher()
@@ -170,7 +170,7 @@ class TermsWorker(QObject):
             return
         self._run(watcher, provider_id or None)
 
-    def _run(self, watcher: "TermsWatcher", provider_id: str | None) -> None:
+    def _run(self, watcher: TermsWatcher, provider_id: str | None) -> None:
         self.check_started.emit()
         try:
             report = watcher.check(provider_id)
@@ -184,7 +184,7 @@ class TermsWorker(QObject):
         self.check_finished.emit(report)
 
     @Slot(object)
-    def update_settings(self, settings: "Settings") -> None:
+    def update_settings(self, settings: Settings) -> None:
         """The next check builds a watcher from the new settings (network on/off, interval)."""
         self._watcher = None
 
@@ -222,10 +222,10 @@ class Worker(QObject):
     _stop_detection = Signal()
     _stop_terms = Signal()
 
-    def __init__(self, services_factory: Callable[[], "Services"], *, terms_poll_seconds: float = TERMS_POLL_SECONDS,
+    def __init__(self, services_factory: Callable[[], Services], *, terms_poll_seconds: float = TERMS_POLL_SECONDS,
                  terms_first_check_seconds: float = TERMS_FIRST_CHECK_SECONDS, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.services: "Services | None" = None
+        self.services: Services | None = None
         self._detection_thread = QThread()
         self._detection_thread.setObjectName("detection")
         self._terms_thread = QThread()
@@ -264,7 +264,7 @@ class Worker(QObject):
         self._terms_thread.start()
         self._start_detection.emit()
 
-    def _on_ready(self, services: "Services") -> None:
+    def _on_ready(self, services: Services) -> None:
         self.services = services
         self.ready.emit(services)
         self._start_terms.emit(services)
@@ -276,7 +276,7 @@ class Worker(QObject):
     def resume(self) -> None:
         self._resume.emit()
 
-    def update_settings(self, settings: "Settings") -> None:
+    def update_settings(self, settings: Settings) -> None:
         self._detection_settings.emit(settings)
         self._terms_settings.emit(settings)
 

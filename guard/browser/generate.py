@@ -23,6 +23,7 @@ from guard.browser import ids, limits
 from guard.browser.hosts import HostPatternError, HostRule, host_rules, merge
 from guard.browser.literals import LiteralError, required_literals
 from guard.catalog.loader import Catalog, load_catalog
+from guard.catalog.notices import all_notices, normalise
 from guard.detect.redaction import secret_keys
 from guard.paths import resources_dir
 
@@ -70,7 +71,7 @@ def bot_names(catalog: Catalog) -> list[dict[str, Any]]:
         texts: list[str] = []
         for pattern in provider.detect.participant_names:
             try:
-                texts += required_literals(pattern)
+                texts += [normalise(text) for text in required_literals(pattern)]
             except LiteralError as error:
                 problems.append(f"{provider.id}: {error}")
         if texts:
@@ -88,7 +89,8 @@ def extension_data(catalog: Catalog) -> dict[str, Any]:
         "hosts": [{"host": rule.host, "subdomains": rule.subdomains, "scheme": rule.scheme, "providers": providers}
                   for rule, providers in meeting_hosts(catalog)],
         "secretKeys": sorted(secret_keys()),
-        "notices": [],
+        "notices": [{"provider": provider, "feature": feature, "text": normalise(notice.text)}
+                    for provider, feature, notice in all_notices(catalog)],
         "bots": bot_names(catalog),
         "limits": limits.for_extension(),
     }

@@ -121,6 +121,9 @@ def host_rules(pattern: str) -> list[HostRule]:
         raise HostPatternError(f"pattern {pattern!r}: the host cannot be read ({error})") from None
     rules: list[HostRule] = []
     for text in texts:
+        app_scheme = re.match(r"[a-z][a-z0-9+.-]*:", text)
+        if app_scheme and not text.startswith(("http:", "https:", "https?:")):
+            continue  # an app link (msteams:/l/..., zoommtg:...): no browser tab shows it
         scheme, sep, rest = text.partition("://")
         if not sep:
             scheme, rest = "*", text

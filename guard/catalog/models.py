@@ -9,8 +9,16 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from typing import Literal
+from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
 
 from guard.patterns import PatternError, compile_pattern, normalize_text
 
@@ -77,15 +85,31 @@ class DocumentType(StrEnum):
 
 
 class ClauseTopic(StrEnum):
-    """Topics the terms classifier and the catalog share."""
+    """Topics the terms classifier and the catalog share: what a privacy lawyer reads terms for.
+
+    ``opt-out`` (the id before consent and opt-out became one topic) still loads, as
+    ``consent-opt-out``; ``OPT_OUT`` names the same member for code written against it.
+    """
 
     AI_TRAINING = "ai-training"
     CONTENT_LICENCE = "content-licence"
     SERVICE_GENERATED_DATA = "service-generated-data"
-    OPT_OUT = "opt-out"
-    RETENTION = "retention"
+    CONTENT_DEFINITION = "content-definition"
     THIRD_PARTY_SHARING = "third-party-sharing"
+    RETENTION = "retention"
+    RECORDING_TRANSCRIPTION = "recording-transcription"
+    BIOMETRIC_VOICE = "biometric-voice"
+    CONSENT_OPT_OUT = "consent-opt-out"
     OTHER = "other"
+    OPT_OUT = "consent-opt-out"  # alias of CONSENT_OPT_OUT (the old member name)
+
+    @classmethod
+    def _missing_(cls, value: object) -> ClauseTopic | None:
+        return cls.CONSENT_OPT_OUT if value in OLD_TOPIC_IDS else None
+
+
+OLD_TOPIC_IDS = frozenset({"opt-out"})
+"""Topic ids of earlier catalog files that load as today's topics."""
 
 
 class Source(BaseModel):
@@ -114,6 +138,8 @@ class PlatformDetect(BaseModel):
 
     ``processes`` say the app is running; ``meeting_processes`` exist only while a meeting is
     on; ``meeting_window_titles`` match a meeting window and must not match the home screen.
+    ``bundle_ids`` (macOS) are the apps' bundle identifiers, which the OS reports for running
+    apps whatever the executable is called.
     """
 
     model_config = _MODEL
@@ -121,19 +147,43 @@ class PlatformDetect(BaseModel):
     meeting_processes: tuple[str, ...] = ()
     window_titles: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
+    bundle_ids: tuple[str, ...] = ()
 
     _patterns = field_validator("window_titles", "meeting_window_titles")(_check_patterns)
 
 
 class WebDetect(BaseModel):
     """Meetings in a browser: URL patterns and tab-title patterns (RE2). Tab titles are matched
-    after the browser's own suffix (" - Google Chrome", " — Mozilla Firefox") is taken off."""
+    after the browser's own suffix (" - Google Chrome", " — Mozilla Firefox") is taken off.
+
+    ``hosts`` are the host names meeting pages are served from (``*.`` for any subdomain),
+    for the browser extension's host permissions; every ``url_patterns`` match is on one of
+    them, except app links (``zoommtg:``, ``msteams:``), which only appear on command lines.
+    ``url_excludes`` name pages on a meeting host that a room pattern would also match
+    (``whereby.com/pricing``): RE2 has no lookahead, so exclusions are patterns of their own.
+    """
 
     model_config = _MODEL
+    hosts: tuple[str, ...] = ()
     url_patterns: tuple[str, ...] = ()
+    url_excludes: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
 
-    _patterns = field_validator("url_patterns", "meeting_window_titles")(_check_patterns)
+    _patterns = field_validator("url_patterns", "url_excludes", "meeting_window_titles")(_check_patterns)
+
+    def is_meeting_url(self, url: str) -> bool:
+        """A url_pattern matches and no url_exclude does (e.g. whereby.com/<room> but not whereby.com/pricing)."""
+        return (any(compile_pattern(p).search(url) for p in self.url_patterns)
+                and not any(compile_pattern(p).search(url) for p in self.url_excludes))
+
+    @field_validator("hosts")
+    @classmethod
+    def _hosts_are_plain(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        for host in hosts:
+            bare = host.removeprefix("*.")
+            if not bare or not all(ch.isascii() and (ch.isalnum() or ch in "-.") for ch in bare) or bare != bare.lower():
+                raise ValueError(f"host {host!r} must be a lowercase host name, optionally starting with '*.'")
+        return hosts
 
 
 class Detect(BaseModel):
@@ -161,8 +211,52 @@ class Detect(BaseModel):
         name = normalize_text(display_name)
         return any(compile_pattern(pattern).search(name) for pattern in self.participant_names)
 
-    def for_os(self, os_name: "OsName") -> PlatformDetect:
-        return getattr(self, os_name)
+    def for_os(self, os_name: OsName) -> PlatformDetect:
+        platform: PlatformDetect = getattr(self, os_name)
+        return platform
+
+
+class NoticePlace(StrEnum):
+    """Where in the meeting a participant meets a notice."""
+
+    BANNER = "banner"
+    DIALOG = "dialog"
+    CHAT = "chat"
+    AUDIO = "audio"
+    PARTICIPANT_LIST = "participant-list"
+    EMAIL = "email"
+    UNKNOWN = "unknown"
+
+
+class Notice(BaseModel):
+    """Words a participant is shown when a feature starts (``text``), as the provider shows them.
+
+    ``text`` is literal; it is found in a page or window by :func:`guard.catalog.notices.notice_in`
+    (case, dashes, quotes and spaces normalised). Only words read in a source are listed;
+    ``verified`` is false when only a secondary source (press, a customer's guide) quotes them.
+    """
+
+    model_config = _MODEL
+    text: str = Field(min_length=3, max_length=300)
+    language: str = Field(min_length=2, max_length=35, description="BCP 47 tag, e.g. 'en' or 'de'.")
+    place: NoticePlace = NoticePlace.UNKNOWN
+    sources: tuple[Source, ...] = Field(min_length=1)
+    verified: bool = False
+    note: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _one_line(cls, text: str) -> str:
+        if text != text.strip() or any(ch in text for ch in "\n\r\t"):
+            raise ValueError("notice text must be one line without leading or trailing spaces")
+        return text
+
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, tag: str) -> str:
+        if not all(part.isascii() and part.isalnum() for part in tag.split("-")):
+            raise ValueError(f"'{tag}' is not a BCP 47 language tag (e.g. 'en', 'pt-BR')")
+        return tag
 
 
 class AiFeature(BaseModel):
@@ -174,6 +268,7 @@ class AiFeature(BaseModel):
     participant_notice: str = Field(min_length=1, description="What a participant is shown when it is on.")
     participant_options: tuple[ParticipantOption, ...] = Field(min_length=1)
     trains_models: TrainsModels = TrainsModels.UNKNOWN
+    notices: tuple[Notice, ...] = Field((), description="Words shown in the meeting when it starts.")
     sources: tuple[Source, ...] = Field(min_length=1)
     verified: bool = False
     note: str | None = None
@@ -181,8 +276,47 @@ class AiFeature(BaseModel):
     _slug = field_validator("id")(_check_slug)
 
 
+DEFAULT_ARCHIVE = "OpenTermsArchive/contrib-versions"
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
+def _check_repository(value: str) -> str:
+    owner, _, name = value.partition("/")
+    if not (0 < len(owner) <= 39 and 0 < len(name) <= 100 and set(owner + name) <= _NAME_CHARS
+            and owner[0].isalnum() and name[0].isalnum()):
+        raise ValueError(f"'{value}' is not a GitHub repository name (owner/name)")
+    return value
+
+
+class DocumentArchive(BaseModel):
+    """Where a public archive (Open Terms Archive or an archive on its engine, such as ToS;DR's)
+    records every version of this document: ``<service>/<terms_type>.md`` in ``repository``."""
+
+    model_config = _MODEL
+    repository: str = DEFAULT_ARCHIVE
+    service: str = Field(min_length=1, max_length=200)
+    terms_type: str = Field(min_length=1, max_length=200)
+
+    _repository = field_validator("repository")(_check_repository)
+
+    @field_validator("service", "terms_type")
+    @classmethod
+    def _one_path_part(cls, value: str) -> str:
+        if "/" in value or "\\" in value or value.strip() != value or value in (".", ".."):
+            raise ValueError(f"'{value}' must be one folder or file name of the archive (no slashes)")
+        return value
+
+    @property
+    def path(self) -> str:
+        return f"{self.service}/{self.terms_type}.md"
+
+
 class Document(BaseModel):
-    """A public terms page the watcher fetches; selectors say which part is the terms text."""
+    """A public terms page the watcher fetches; selectors say which part is the terms text.
+
+    ``archive`` names the document in a public archive of terms versions; where it is set, the
+    watcher reads new versions there first and fetches ``url`` only when the archive cannot
+    be read."""
 
     model_config = _MODEL
     id: Slug
@@ -193,12 +327,45 @@ class Document(BaseModel):
     remove: tuple[str, ...] = ("nav", "header", "footer", "script", "style", "noscript")
     checked: date
     note: str | None = None
+    archive: DocumentArchive | None = None
 
     _slug = field_validator("id")(_check_slug)
 
 
+class ArchivedText(BaseModel):
+    """The archived version a quote was read in, by commit: anyone can open it and check.
+
+    ``recorded`` is the day the archive first recorded that text (its commit date), which is
+    not the day the text took effect: that is the clause's ``effective_from``, taken from the
+    text's own "Effective Date" or "Last Updated". None when the archive's date could not be read.
+    """
+
+    model_config = _MODEL
+    repository: str
+    path: str = Field(min_length=1, max_length=400)
+    commit: str
+    recorded: date | None = None
+
+    _repository = field_validator("repository")(_check_repository)
+
+    @field_validator("commit")
+    @classmethod
+    def _full_commit(cls, value: str) -> str:
+        if len(value) != 40 or not set(value) <= set("0123456789abcdef"):
+            raise ValueError(f"'{value}' must be a full 40-character lowercase commit id")
+        return value
+
+    @property
+    def url(self) -> str:
+        """The file on GitHub at that commit."""
+        return f"https://github.com/{self.repository}/blob/{self.commit}/{quote(self.path)}"
+
+
 class Clause(BaseModel):
-    """A short quote of a clause in force between two dates."""
+    """A short quote of a clause in force between two dates.
+
+    ``archive`` names the archived text the quote was read in (repository, path, commit);
+    ``source`` is then that file's address at the commit."""
 
     model_config = _MODEL
     id: Slug
@@ -213,14 +380,18 @@ class Clause(BaseModel):
     checked: date
     verified: bool = False
     note: str | None = None
+    archive: ArchivedText | None = None
 
     _slug = field_validator("id")(_check_slug)
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "Clause":
+    def _dates_in_order(self) -> Clause:
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise FieldError(("effective_to",),
                              f"effective_to {self.effective_to} is before effective_from {self.effective_from}")
+        if self.archive is not None and str(self.source) != self.archive.url:
+            raise FieldError(("source",), f"source must be the archived file at its commit ({self.archive.url}) "
+                             "when archive is given")
         return self
 
     def in_force_on(self, day: date) -> bool:
@@ -228,14 +399,55 @@ class Clause(BaseModel):
 
 
 class Contacts(BaseModel):
-    """Where privacy requests and letters go."""
+    """Where privacy requests and letters go, as the provider's privacy policy gives them.
+
+    ``controller``/``postal_address`` are the data controller the policy names; where users in
+    the EEA have another controller (an Irish or Dutch affiliate), ``eu_controller`` and
+    ``eu_postal_address`` name it. ``eu_representative`` is the Article 27 GDPR representative
+    of a controller with no EU establishment.
+    """
 
     model_config = _MODEL
-    controller: str | None = Field(None, description="The legal entity responsible (data controller).")
+    controller: str | None = None  # the legal entity responsible (data controller)
     privacy_email: str | None = None
     privacy_form: HttpUrl | None = None
     postal_address: str | None = None
+    eu_controller: str | None = None
+    eu_postal_address: str | None = None
+    dpo: str | None = None  # the data protection officer (name or office), where one is named
+    dpo_email: str | None = None
+    dpo_form: HttpUrl | None = None
+    eu_representative: str | None = None  # Art. 27 GDPR representative: name and address
+    eu_representative_email: str | None = None
     sources: tuple[Source, ...] = ()
+    verified: bool = False
+    note: str | None = None
+
+    @field_validator("privacy_email", "dpo_email", "eu_representative_email")
+    @classmethod
+    def _plain_email(cls, value: str | None) -> str | None:
+        if value is not None and (value.count("@") != 1 or any(ch.isspace() or ch in "<>\"'" for ch in value)
+                                  or value.startswith("mailto:")):
+            raise ValueError(f"{value!r} is not a plain e-mail address")
+        return value
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Contacts:
+        stated = [name for name, value in self if value and name not in ("sources", "verified", "note")]
+        if stated and not self.sources:
+            raise FieldError(("sources",), f"contacts ({', '.join(stated)}) need at least one source")
+        return self
+
+
+class Discontinued(BaseModel):
+    """The service ended (or ends) on ``on``; kept so old installations and links are still recognised."""
+
+    model_config = _MODEL
+    on: date
+    successor: str | None = None  # what the provider moved users to, if anything
+    sources: tuple[Source, ...] = Field(min_length=1)
+    verified: bool = False
+    note: str | None = None
 
 
 class Provider(BaseModel):
@@ -250,12 +462,13 @@ class Provider(BaseModel):
     documents: tuple[Document, ...] = ()
     clauses: tuple[Clause, ...] = ()
     contacts: Contacts = Contacts()
+    discontinued: Discontinued | None = None
     note: str | None = Field(None, description="Status worth knowing (e.g. the service was retired), with its source.")
 
     _slug = field_validator("id")(_check_slug)
 
     @model_validator(mode="after")
-    def _references_resolve(self) -> "Provider":
+    def _references_resolve(self) -> Provider:
         doc_ids = [doc.id for doc in self.documents]
         for label, ids in (("ai_features", [f.id for f in self.ai_features]), ("documents", doc_ids),
                            ("clauses", [c.id for c in self.clauses])):
@@ -277,6 +490,10 @@ class Provider(BaseModel):
 
     def feature(self, feature_id: str) -> AiFeature | None:
         return next((feat for feat in self.ai_features if feat.id == feature_id), None)
+
+    def discontinued_on(self, day: date) -> bool:
+        """Whether the service had ended by ``day``."""
+        return self.discontinued is not None and self.discontinued.on <= day
 
 
 OsName = Literal["linux", "windows", "macos"]

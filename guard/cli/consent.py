@@ -9,18 +9,22 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 from guard.catalog.loader import Catalog
 from guard.cli.consent_export import register_export
 from guard.cli.context import CliContext
+from guard.cli.dates import not_in_future, parse_moment
+from guard.cli.known_ids import check_ids
+from guard.cli.output import one_line, plural, terminal_safe
+from guard.cli.records import FORMS as RECORD_FORMS
+from guard.cli.records import resolve_record
 from guard.cli.status import ExitStatus
 from guard.errors import GuardError
 from guard.ledger import (
     Decision,
     Ledger,
     LedgerCorruptError,
-    LedgerInputError,
     Meeting,
     Record,
     RecordDraft,
@@ -30,6 +34,7 @@ from guard.ledger import (
     ledger_path,
     open_ledger,
 )
+from guard.ledger.keys import KeyState, KeyStatus, KeyStorage
 from guard.ledger.query import Order
 from guard.terms.store import TermsStore
 from guard.terms_in_force import with_terms_in_force
@@ -59,8 +64,12 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
 
 def _register_add(actions: argparse._SubParsersAction) -> None:
     parser = actions.add_parser("add", help="record a decision (given, refused, withdrawn, left-meeting, notice-only)")
-    parser.add_argument("--provider", required=True, metavar="ID", help="provider id, e.g. zoom")
-    parser.add_argument("--feature", metavar="ID", help="the AI feature's id, e.g. ai-companion")
+    parser.add_argument("--provider", required=True, metavar="ID",
+                        help="provider id, e.g. zoom ('meeting-guard providers' lists them)")
+    parser.add_argument("--feature", metavar="ID",
+                        help="the AI feature's id, e.g. meeting-summary ('meeting-guard providers zoom' lists Zoom's)")
+    parser.add_argument("--allow-unknown", action="store_true",
+                        help="record a provider or feature id the catalog does not know (otherwise refused)")
     parser.add_argument("--decision", required=True, choices=[str(d) for d in Decision])
     parser.add_argument("--purpose", action="append", default=[], metavar="P",
                         help="what the consent was for (repeatable), e.g. 'meeting summary'")
@@ -69,37 +78,45 @@ def _register_add(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--meeting-id", metavar="X", help="the meeting's id or link")
     parser.add_argument("--organiser", metavar="O")
     parser.add_argument("--occurred-at", metavar="ISO",
-                        help="when it happened (ISO 8601; without a zone it is local time); default now")
+                        help="when it happened (ISO 8601; without a zone it is local time; not in the future); "
+                             "default now")
     parser.add_argument("--note", metavar="N")
-    parser.add_argument("--refers-to", metavar="ID", help="the earlier record this one corrects")
+    parser.add_argument("--refers-to", metavar="REF", help=f"the earlier record this one corrects: {RECORD_FORMS}")
     _json_flag(parser)
     parser.set_defaults(func=run_add)
 
 
 def run_add(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
-    draft = RecordDraft(
-        provider_id=args.provider, decision=args.decision, feature_id=args.feature,
-        occurred_at=parse_moment(args.occurred_at, "--occurred-at") if args.occurred_at else None,
-        meeting=Meeting(args.meeting_title, args.meeting_id, args.organiser), purposes=tuple(args.purpose),
-        requested_by=args.requested_by, note=args.note, refers_to=args.refers_to,
-    )
+    occurred = _occurred(args, ctx)
     catalog = ctx.catalog_or_none()
-    warnings = catalog_warnings(catalog, args.provider, args.feature)
-    if catalog is not None:
-        try:
-            draft = with_terms_in_force(draft, catalog, TermsStore.open(ctx.paths))
-        except GuardError as error:  # a damaged terms store must not stop a decision being recorded
-            warnings.append(f"terms versions in force not recorded: {error}")
-    for warning in warnings:
-        ctx.error(f"warning: {warning}")
+    warnings = check_ids(catalog, args.provider, args.feature, allow_unknown=args.allow_unknown)
     with open_for(ctx) as ledger:
-        record = ledger.correct(args.refers_to, draft) if args.refers_to else ledger.append(draft)
+        refers_to = resolve_record(ledger, args.refers_to, "--refers-to") if args.refers_to else None
+        draft = RecordDraft(
+            provider_id=args.provider, decision=args.decision, feature_id=args.feature, occurred_at=occurred,
+            meeting=Meeting(args.meeting_title, args.meeting_id, args.organiser), purposes=tuple(args.purpose),
+            requested_by=args.requested_by, note=args.note, refers_to=refers_to,
+        )
+        if catalog is not None:
+            try:
+                draft = with_terms_in_force(draft, catalog, TermsStore.open(ctx.paths))
+            except GuardError as error:  # a damaged terms store must not stop a decision being recorded
+                warnings.append(f"terms versions in force not recorded: {error}")
+        for warning in warnings:
+            ctx.warn(warning)
+        record = ledger.correct(refers_to, draft) if refers_to else ledger.append(draft)
     if args.json:
         ctx.print_json({"record": record.to_dict(), "warnings": warnings})
     else:
         ctx.print(f"Recorded #{record.seq} {record.id}: {record.decision} for {_subject(record)}"
                   f" at {_when(record.occurred_at)}")
     return ExitStatus.OK
+
+
+def _occurred(args: argparse.Namespace, ctx: CliContext) -> datetime | None:
+    if not args.occurred_at:
+        return None
+    return not_in_future(parse_moment(args.occurred_at, "--occurred-at"), "--occurred-at", ctx.now())
 
 
 def catalog_warnings(catalog: Catalog | None, provider_id: str, feature_id: str | None) -> list[str]:
@@ -122,7 +139,8 @@ def _register_list(actions: argparse._SubParsersAction) -> None:
     parser = actions.add_parser("list", help="list records, newest first, with filters")
     parser.add_argument("--provider", metavar="ID")
     parser.add_argument("--decision", choices=[str(d) for d in Decision])
-    parser.add_argument("--from", dest="date_from", metavar="DATE", help="occurred on or after (ISO date or time)")
+    parser.add_argument("--from", dest="date_from", metavar="DATE",
+                        help="occurred on or after (a date, e.g. 2026-05-01, or a date and time)")
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="occurred before (a date includes that whole day)")
     parser.add_argument("--search", metavar="TEXT", help="text in the meeting title or the note")
     parser.add_argument("--limit", type=int, default=100, metavar="N", help="at most N records (default 100)")
@@ -147,17 +165,20 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             {**r.to_dict(), "status": statuses[r.id].to_dict()} for r in records]})
         return ExitStatus.OK
     for record in records:
-        title = f"  \"{record.meeting.title}\"" if record.meeting.title else ""
+        title = f"  \"{one_line(record.meeting.title)}\"" if record.meeting.title else ""
         ctx.print(f"#{record.seq:<6} {_when(record.occurred_at)}  {statuses[record.id].label:<28} "
                   f"{_subject(record)}{title}  {record.id}")
-    ctx.print(f"{len(records)} of {total} record(s)")
+    ctx.print(f"{len(records):,} of {plural(total, 'record')}" if len(records) != total else plural(total, "record"))
     return ExitStatus.OK
 
 
 # --- verify ----------------------------------------------------------------------------------
 
 def _register_verify(actions: argparse._SubParsersAction) -> None:
-    parser = actions.add_parser("verify", help="check the hash chain and signatures; exit 1 naming the first problem")
+    parser = actions.add_parser("verify", help="check the hash chain, signatures, keys and anchors; exit 1 naming "
+                                               "the first problem")
+    parser.add_argument("--each-signature", action="store_true",
+                        help="also check every record's own signature (the signed head already vouches for them)")
     _json_flag(parser)
     parser.set_defaults(func=run_verify)
 
@@ -165,7 +186,7 @@ def _register_verify(actions: argparse._SubParsersAction) -> None:
 def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     try:
         with open_for(ctx) as ledger:
-            report = ledger.verify()
+            report = ledger.verify(each_signature=args.each_signature)
     except LedgerCorruptError as error:
         if args.json:
             ctx.print_json({"ok": False, "chain_intact": False, "path": str(ledger_path(ctx.paths)),
@@ -177,26 +198,46 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         ctx.print_json(report.to_dict())
     else:
         ctx.print(f"Ledger: {report.path}")
-        ctx.print(f"Key: {report.key.message()}")
-        ctx.print(report.summary())
+        ctx.print(f"Key: {_key_line(report.key)}")
+        ctx.print(f"Anchored in: {report.anchored}")
+        if report.ok and report.count == 0 and report.problem is None and report.key_problem is None:
+            ctx.print("Intact: no records yet.")  # the key line above already says where the key will be
+        else:
+            ctx.print(report.summary())
+        for note in report.notes:
+            ctx.print(f"Note: {note}")
+        if report.limits:
+            ctx.print("Cannot detect:")
+            for limit in report.limits:
+                ctx.print(f"  - {limit}")
     return ExitStatus.OK if report.ok else ExitStatus.CHECK_FAILED
+
+
+def _key_line(key: KeyStatus) -> str:
+    """Where the signing key is; for a ledger with no key yet, said without nested parentheses."""
+    if key.state != KeyState.NONE:
+        return key.message()
+    if key.storage == KeyStorage.KEYRING:
+        return f"none yet; the first record creates one in the keyring ({key.backend or 'unknown backend'})."
+    why = f", because no keyring is available: {key.fallback_reason}" if key.fallback_reason else ""
+    return f"none yet; the first record creates one in the key file {key.key_file}{why}."
 
 
 # --- withdraw --------------------------------------------------------------------------------
 
 def _register_withdraw(actions: argparse._SubParsersAction) -> None:
     parser = actions.add_parser("withdraw", help="withdraw a consent you gave (adds a record pointing at it)")
-    parser.add_argument("record_id", metavar="ID", help="the id of the record that gave the consent")
+    parser.add_argument("record_id", metavar="REF", help=f"the record that gave the consent: {RECORD_FORMS}")
     parser.add_argument("--note", metavar="N")
-    parser.add_argument("--occurred-at", metavar="ISO", help="when you withdrew it; default now")
+    parser.add_argument("--occurred-at", metavar="ISO", help="when you withdrew it (not in the future); default now")
     _json_flag(parser)
     parser.set_defaults(func=run_withdraw)
 
 
 def run_withdraw(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
-    occurred = parse_moment(args.occurred_at, "--occurred-at") if args.occurred_at else None
+    occurred = _occurred(args, ctx)
     with open_for(ctx) as ledger:
-        record = ledger.withdraw(args.record_id, note=args.note, occurred_at=occurred)
+        record = ledger.withdraw(resolve_record(ledger, args.record_id), note=args.note, occurred_at=occurred)
     if args.json:
         ctx.print_json({"record": record.to_dict()})
     else:
@@ -241,8 +282,8 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         if not ctx.env.stdin_isatty:
             ctx.error("refusing to erase the consent ledger without confirmation: add --yes-erase-all")
             return ExitStatus.USAGE
-        ctx.err.write(f"This deletes every consent record in {path} and its signing key; it cannot be undone.\n"
-                      f"Type {ERASE_CONFIRMATION} to confirm: ")
+        ctx.err.write(terminal_safe(f"This deletes every consent record in {path} and its signing key; "
+                                    f"it cannot be undone.\nType {ERASE_CONFIRMATION} to confirm: "))
         ctx.err.flush()
         if ctx.env.stdin.readline().strip() != ERASE_CONFIRMATION:
             ctx.error("not confirmed; nothing was erased")
@@ -251,9 +292,9 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if args.json:
         ctx.print_json(report.to_dict())
     else:
-        records = "an unreadable number of" if report.records is None else str(report.records)
-        ctx.print(f"Erased the consent ledger {path}: {records} record(s), {len(report.removed_files)} file(s), "
-                  f"{len(report.removed_secrets)} keyring secret(s).")
+        records = "an unreadable number of records" if report.records is None else plural(report.records, "record")
+        ctx.print(f"Erased the consent ledger {path}: {records}, {plural(len(report.removed_files), 'file')}, "
+                  f"{plural(len(report.removed_secrets), 'keyring secret')}.")
         for problem in report.problems:
             ctx.print(f"Problem: {problem}")
     return ExitStatus.CHECK_FAILED if report.problems else ExitStatus.OK
@@ -266,23 +307,6 @@ ACTIONS: list[Callable[[argparse._SubParsersAction], None]] = [
 
 
 # --- shared ----------------------------------------------------------------------------------
-
-def parse_moment(text: str, option: str, *, end_of_day: bool = False) -> datetime:
-    """An ISO 8601 date or date-time from the command line; no zone means local time.
-
-    With ``end_of_day`` a bare date means the end of that day (for an inclusive ``--to``).
-    """
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            moment = datetime.combine(day + timedelta(days=1) if end_of_day else day, time())
-        else:
-            moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise LedgerInputError(f"{option}: '{text}' is not an ISO 8601 date or time (e.g. 2026-05-01 or "
-                               "2026-05-01T14:30). ") from None
-    return moment if moment.tzinfo is not None else moment.astimezone()
-
 
 def _subject(record: Record) -> str:
     return f"{record.provider_id}/{record.feature_id}" if record.feature_id else record.provider_id

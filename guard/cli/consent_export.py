@@ -7,6 +7,7 @@ import argparse
 import logging
 
 from guard.cli.context import CliContext
+from guard.cli.output import plural
 from guard.cli.status import ExitStatus
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ def register_export(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", required=True, choices=FORMATS, help="what to write")
     parser.add_argument("-o", "--output", required=True, metavar="PATH",
                         help="the file to write (receipts: a new folder, or a .zip file)")
-    parser.add_argument("--from", dest="date_from", metavar="DATE", help="decisions on or after (ISO date or time)")
+    parser.add_argument("--from", dest="date_from", metavar="DATE",
+                        help="decisions on or after (a date, e.g. 2026-05-01, or a date and time)")
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="decisions before (a date includes that whole day)")
     parser.add_argument("--provider", metavar="ID", help="only this provider's records")
     parser.add_argument("--excel", action="store_true",
@@ -49,7 +51,8 @@ def _progress(ctx: CliContext):
 
 
 def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
-    from guard.cli.consent import catalog_warnings, open_for, parse_moment
+    from guard.cli.consent import catalog_warnings, open_for
+    from guard.cli.dates import parse_moment
     from guard.export import ExportFilter, export_history
 
     export_filter = ExportFilter(
@@ -72,10 +75,11 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if args.json:
         ctx.print_json(result.to_dict())
     else:
-        what = f"{result.files} receipt file(s) in" if args.format == "receipts" else "to"
-        size = f" ({result.bytes:,} bytes)" if result.bytes else ""
-        ctx.print(f"Exported {result.records} record(s) ({export_filter.describe()}) as {args.format} "
-                  f"{what} {result.path}{size}")
+        if args.format == "receipts":
+            what = f"as {plural(result.files, 'receipt file')} in {result.path}"
+        else:
+            what = f"as {args.format} to {result.path}" + (f" ({plural(result.bytes, 'byte')})" if result.bytes else "")
+        ctx.print(f"Exported {plural(result.records, 'record')} ({export_filter.describe()}) {what}")
         if result.verify is not None:
             ctx.print(f"Ledger check: {result.verify.summary()}")
     return ExitStatus.CHECK_FAILED if result.verify is not None and not result.verify.ok else ExitStatus.OK

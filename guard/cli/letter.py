@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 
 from guard.cli.context import CliContext
+from guard.cli.records import FORMS as RECORD_FORMS
+from guard.cli.records import resolve_record
 from guard.cli.status import ExitStatus
 
 KINDS = ("withdrawal", "objection", "access")
@@ -20,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                           "and a mailto: link, or writes it with -o.")
     parser.add_argument("--kind", required=True, choices=KINDS, help="which letter")
     about = parser.add_mutually_exclusive_group(required=True)
-    about.add_argument("--record", metavar="ID", help="the recorded decision the letter is about")
+    about.add_argument("--record", metavar="REF", help=f"the recorded decision the letter is about: {RECORD_FORMS}")
     about.add_argument("--provider", metavar="ID",
                        help="the provider (withdrawal: every consent in force; otherwise its latest records)")
     parser.add_argument("--name", metavar="NAME", help="your name, to sign the letter")
@@ -40,7 +42,8 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         raise ExportError("A PDF letter needs a file: add -o FILE.pdf.")
     catalog = ctx.catalog_or_none()
     with open_for(ctx) as ledger:
-        letter = make_letter(args.kind, ledger, catalog, record_id=args.record, provider_id=args.provider,
+        record_id = resolve_record(ledger, args.record, "--record") if args.record else None
+        letter = make_letter(args.kind, ledger, catalog, record_id=record_id, provider_id=args.provider,
                              name=args.name, terms_store=TermsStore.open(ctx.paths))
     path = None
     if args.output:

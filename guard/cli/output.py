@@ -48,3 +48,8 @@ def json_safe(document: str) -> str:
     if document.isascii():
         return document
     return document.translate(_JSON)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 record``, ``10 records``; ``nouns`` for irregular plurals."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"

@@ -15,6 +15,8 @@ from guard.catalog import Catalog, CatalogError, load_catalog
 from guard.catalog.history import clause_history, unverified_count
 from guard.catalog.models import AiFeature, Clause, Document, Provider
 from guard.cli.context import CliContext
+from guard.cli.dates import day
+from guard.cli.known_ids import unknown_provider_message
 from guard.cli.status import ExitStatus
 
 UNVERIFIED = "(unverified)"
@@ -26,7 +28,7 @@ class UnknownProviderError(CatalogError):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", nargs="?", help="a provider id from the list (e.g. zoom)")
-    parser.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    parser.add_argument("--on", type=day, metavar="YYYY-MM-DD",
                         help="show the clauses in force on this day instead of today")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run)
@@ -41,15 +43,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     else:
         provider = catalog.get(args.id)
         if provider is None:
-            known = ", ".join(sorted(catalog.providers))
-            raise UnknownProviderError(
-                f"No provider with id '{args.id}' in the catalog. Known ids: {known}. "
-                "Run 'meeting-guard providers' for the list.")
-        day = args.on or date.today()
+            raise UnknownProviderError(unknown_provider_message(args.id, catalog))
+        on = args.on or ctx.now().astimezone().date()
         if args.json:
-            ctx.print_json(provider_report(provider, day, [p.message() for p in catalog.problems]))
+            ctx.print_json(provider_report(provider, on, [p.message() for p in catalog.problems]))
         else:
-            _print_provider(provider, day, ctx)
+            _print_provider(provider, on, ctx)
     return ExitStatus.CHECK_FAILED if catalog.problems else ExitStatus.OK
 
 

@@ -71,8 +71,11 @@ class CliParser(argparse.ArgumentParser):
     def _print_message(self, message: str, file: Any = None) -> None:
         if not message:
             return
+        from guard.cli.output import terminal_safe
+
         out, err = _streams.get()
-        (out if file is None or file is sys.stdout else err).write(message)
+        # argv may carry text a script took from elsewhere (a title, a page)
+        (out if file is None or file is sys.stdout else err).write(terminal_safe(message))
 
     def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
         if message:

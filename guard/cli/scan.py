@@ -18,7 +18,8 @@ from guard.catalog.loader import Catalog, load_catalog
 from guard.cli.context import CliContext
 from guard.cli.status import ExitStatus
 from guard.errors import GuardError
-from guard.monitor import ActiveSession, Monitor, MonitorEvent, Snapshot
+from guard.events import MeetingSession, RunningApp
+from guard.monitor import Monitor, MonitorEvent, Snapshot
 
 
 class DetectUsageError(GuardError):
@@ -60,20 +61,23 @@ def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         ctx.print_json({**snapshot.to_dict(), "events": [event.to_dict() for event in events],
                         "catalog_problems": problems})
     else:
-        _print_snapshot(ctx, snapshot)
+        _print_snapshot(ctx, snapshot, catalog)
         for problem in problems:
             ctx.print(f"Catalog problem: {problem}")
     return ExitStatus.OK
 
 
-def _print_snapshot(ctx: CliContext, snapshot: Snapshot) -> None:
-    def sessions(heading: str, items: tuple[ActiveSession, ...], none: str) -> None:
+def _print_snapshot(ctx: CliContext, snapshot: Snapshot, catalog: Catalog) -> None:
+    def sessions(heading: str, items: tuple[RunningApp, ...] | tuple[MeetingSession, ...], none: str) -> None:
         ctx.print(heading)
         if not items:
             ctx.print(f"  {none}")
         for item in items:
-            extra = "".join(f" {value!r}" for value in (item.title, item.url) if value)
-            ctx.print(f"  {item.provider_name}{extra}, since {item.started_at.astimezone():%H:%M:%S}")
+            provider = catalog.get(item.provider_id)
+            values = (item.title, item.url) if isinstance(item, MeetingSession) else ()
+            extra = "".join(f" {value!r}" for value in values if value)
+            ctx.print(f"  {provider.name if provider else item.provider_id}{extra}, "
+                      f"since {item.started_at.astimezone():%H:%M:%S}")
             for evidence in item.evidence:
                 ctx.print(f"    - {evidence.signal}: {evidence.detail}")
 

@@ -111,6 +111,15 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     document = _pick_document(store, args.provider, args.document)
     newer = store.resolve(args.provider, document, args.to_ref)
     older = store.resolve(args.provider, document, args.from_ref) if args.from_ref else _before(store, newer)
+    if older is None:
+        note = _nothing_to_compare(newer, ctx)
+        if args.json:
+            ctx.print_json({"provider_id": args.provider, "document_id": document, "from": None,
+                            "to": newer.to_dict(), "changes": [], "note": note})
+        else:
+            ctx.print(f"{args.provider}/{document}: {_label(newer)}")
+            ctx.print(note)
+        return ExitStatus.OK
     changes = analyse(store.get_text(older.sha256), store.get_text(newer.sha256), load_rules())
     if args.json:
         ctx.print_json({"provider_id": args.provider, "document_id": document, "from": older.to_dict(),
@@ -148,13 +157,21 @@ def _pick_document(store: TermsStore, provider: str, document: str | None) -> st
     raise TermsUsageError(f"'{provider}' has several documents ({', '.join(documents)}); name one.")
 
 
-def _before(store: TermsStore, newer: Version) -> Version:
+def _before(store: TermsStore, newer: Version) -> Version | None:
+    """The version kept before ``newer``, or None when ``newer`` is the first."""
     readable = [v for v in store.versions(newer.provider_id, newer.document_id) if v.problem is None]
     position = next((i for i, v in enumerate(readable) if v.sha256 == newer.sha256 and v.origin == newer.origin), 0)
-    if position == 0:
-        raise TermsUsageError(f"{newer.provider_id}/{newer.document_id} has no version before {newer.sha256[:12]}; "
-                              "give --from.")
-    return readable[position - 1]
+    return readable[position - 1] if position else None
+
+
+def _nothing_to_compare(version: Version, ctx: CliContext) -> str:
+    """Why there is no diff yet, and what will make one."""
+    how = ("'meeting-guard terms check' fetches the page now" if ctx.settings.terms.network_enabled else
+           "terms checks are off ([terms] network_enabled = false); with them on, "
+           "'meeting-guard terms check' fetches the page")
+    return (f"Nothing to compare yet: {_label(version)} is the only version kept of this document. A second "
+            f"version is kept when the provider's page changes: {how}, and the tray app checks it every "
+            f"{ctx.settings.terms.check_interval_hours:g} hours while the network is allowed.")
 
 
 def _label(version: Version) -> str:

@@ -75,7 +75,7 @@ class BrowserTabs:
 
 def meeting_providers(rules: DetectionRules, entry: TabEntry) -> list[str]:
     """Providers whose meeting-link patterns match the tab's link, else whose tab-title patterns match."""
-    by_url = rules.url_patterns.keys_matching(entry.tab.url)
+    by_url = [provider_id for provider_id, _url in rules.match_urls((entry.tab.url,))]
     if by_url:
         return list(dict.fromkeys(by_url))
     return list(dict.fromkeys(match.provider_id for match in rules.match_browser_window(entry.tab.title)))

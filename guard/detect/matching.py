@@ -16,6 +16,7 @@ from functools import cache
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import OsName, ProviderKind
+from guard.catalog.notices import normalise as normalise_notice
 from guard.detect.redaction import redact_url  # noqa: F401 - re-exported: the rules are shared with the extension
 from guard.paths import resources_dir
 from guard.patterns import (
@@ -86,7 +87,9 @@ class DetectionRules:
     web_titles: PatternSet[str] = field(default_factory=PatternSet)
     app_titles: dict[str, list[Pattern]] = field(default_factory=dict)
     meeting_titles: dict[str, list[Pattern]] = field(default_factory=dict)
+    url_excludes: dict[str, list[Pattern]] = field(default_factory=dict)
     participants: PatternSet[str] = field(default_factory=PatternSet)  # note-taker bots' display names
+    notices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # provider: (feature, normalised words)
     _truncated: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
@@ -107,8 +110,11 @@ class DetectionRules:
                 rules.url_patterns.add(provider.id, pattern)
             for pattern in provider.detect.web.meeting_window_titles:
                 rules.web_titles.add(provider.id, pattern)
+            rules.url_excludes[provider.id] = [compile_pattern(p) for p in provider.detect.web.url_excludes]
             for pattern in provider.detect.participant_names:
                 rules.participants.add(provider.id, pattern)
+            rules.notices[provider.id] = [(feature.id, normalise_notice(notice.text))
+                                          for feature in provider.ai_features for notice in feature.notices]
         return rules
 
     def match_process(self, name: str) -> list[ProcessMatch]:
@@ -140,7 +146,9 @@ class DetectionRules:
         for provider_id, pattern in self.url_patterns:
             if providers is not None and provider_id not in providers:
                 continue
-            url = next((text for text in candidates if pattern.search(text)), None)
+            excludes = self.url_excludes.get(provider_id, ())
+            url = next((text for text in candidates
+                        if pattern.search(text) and not any(x.search(text) for x in excludes)), None)
             if url is not None and (provider_id, url) not in found:
                 found.append((provider_id, url))
         return found
@@ -161,8 +169,13 @@ class DetectionRules:
         return self.participants.keys_matching(normalize_text(display_name))
 
     def notice_features(self, provider_id: str, shown: str) -> list[str]:
-        """Features of ``provider_id`` whose in-meeting notice words ``shown`` contains."""
-        return []
+        """Features of ``provider_id`` whose in-meeting notice words ``shown`` contains (plain substring
+        test on normalised text, as :mod:`guard.catalog.notices` does)."""
+        words = self.notices.get(provider_id)
+        if not words:
+            return []
+        text = normalise_notice(shown)
+        return list(dict.fromkeys(feature for feature, notice in words if notice in text))
 
     def match_browser_window(self, title: str) -> list[TitleMatch]:
         """A browser window (or tab title) that shows a web meeting."""

@@ -27,8 +27,11 @@ class Observation:
 
     Identity, for telling one meeting from the next: ``window`` (the OS window id) and ``tab``
     (``"<browser>/<tab id>"`` from the browser extension). Browser-tab observations also say
-    whether the tab is ``active`` (in the foreground) and ``audible``/holds the microphone.
-    ``feature_id`` and ``notice`` carry an in-meeting AI notice; ``participant`` a bot's name.
+    whether the tab is ``active`` (in the foreground) and ``audible``/holds the microphone, and
+    ``closed`` when the tab was closed or left the meeting page (which ends its meeting at once).
+    ``feature_id`` and ``notice`` carry an in-meeting AI notice (``provider_id``: the meeting's
+    provider); ``participant`` a bot's display name (``provider_id``: the note-taker's provider,
+    ``tab``/``window``: the meeting it sits in).
     """
 
     provider_id: str

@@ -2,16 +2,31 @@
 
 Each provider has two independent tracks:
 
-* the **app** track: present while a process of the provider runs (or its own window is
-  seen). Start → ``AppStarted`` (``NotetakerSeen`` for note-takers), gone → ``AppStopped``.
-* the **meeting** track: present only with *corroborating* evidence: a meeting-only process,
-  a meeting URL on a command line, a meeting window title, or the microphone or camera held by
-  the provider's process. "The app is running" never starts a meeting; media sockets are
-  supporting evidence only.
+* the **app** track (:class:`~guard.events.RunningApp`): present while a process of the
+  provider runs (or one of its own windows is seen). Start → ``AppStarted`` (``NotetakerSeen``
+  for note-takers), gone → ``AppStopped``.
+* **meetings** (:class:`~guard.events.MeetingSession`), only with *corroborating* evidence: a
+  meeting-only process, a meeting link on a command line, a meeting window title, a meeting
+  tab in the foreground or playing sound, or the microphone or camera held by the provider.
+  "The app is running" never starts a meeting; media sockets are supporting evidence only.
 
-Flapping is debounced: a track ends only after its evidence has been missing for a number
-of consecutive ticks (:class:`SessionRules`), and an end is dated when the evidence was last
-missed first, not when the debounce ran out.
+A meeting is known by its identity, not by its provider (see :mod:`guard.detect.identity`):
+the browser tab, the OS window, or the link it was started with. So a provider can have
+several meetings at once, and a new meeting is announced when its window was re-created, its
+tab moved to another meeting address, its window title names another meeting, or after a gap,
+even when the title is the same as before. A meeting tab closed ends its meeting at once; a
+tab in the background stays a meeting while it plays sound or the provider holds the
+microphone or camera.
+
+Flapping is debounced: a meeting ends only after it was unseen for ``meeting_end_ticks``
+ticks (an app after ``app_end_ticks``), dated when it was first missed. What a closed or
+ended meeting was started with (its link on a browser's command line, the browser holding the
+microphone) keeps being seen for a while; it is *retired* and cannot start the same meeting
+again until it has disappeared once.
+
+In-meeting signals from the browser extension become events once per meeting: an AI notice
+(``AiFeatureNoticed``, once per feature or notice text) and a note-taker bot among the
+participants (``NotetakerSeen`` in the meeting, once per bot).
 """
 
 from __future__ import annotations
@@ -20,21 +35,37 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from guard.detect.identity import (
+    CORROBORATING_SIGNALS,
+    PRESENCE_SIGNALS,
+    SUPPORTING_SIGNALS,
+    Cluster,
+    TickView,
+    group,
+    key_kind,
+    same_address,
+    titles_match,
+)
 from guard.detect.observation import Observation
 from guard.events import (
+    AiFeatureNoticed,
     AppStarted,
     AppStopped,
     DetectionEvent,
     Evidence,
     MeetingEnded,
+    MeetingSession,
     MeetingStarted,
     NotetakerSeen,
+    NotetakerWhere,
+    RunningApp,
     Signal,
 )
 
-PRESENCE_SIGNALS = frozenset({Signal.PROCESS, Signal.MEETING_PROCESS})
-CORROBORATING_SIGNALS = frozenset({Signal.MEETING_PROCESS, Signal.COMMAND_LINE, Signal.MICROPHONE, Signal.CAMERA})
-SUPPORTING_SIGNALS = frozenset({Signal.SOCKET})
+__all__ = ["CORROBORATING_SIGNALS", "PRESENCE_SIGNALS", "SUPPORTING_SIGNALS", "SessionRules", "SessionState",
+           "advance", "corroborates_meeting", "shows_presence"]
+
+STICKY_SIGNALS = frozenset({Signal.AI_NOTICE, Signal.PARTICIPANT})  # kept in a meeting's evidence once seen
 
 
 def shows_presence(obs: Observation) -> bool:
@@ -43,7 +74,9 @@ def shows_presence(obs: Observation) -> bool:
 
 
 def corroborates_meeting(obs: Observation) -> bool:
-    """Evidence strong enough to say a meeting is in progress."""
+    """Evidence strong enough to say a meeting is in progress (a tab only when it is not closed)."""
+    if obs.signal == Signal.BROWSER_TAB:
+        return not obs.closed
     return obs.signal in CORROBORATING_SIGNALS or (obs.signal == Signal.WINDOW_TITLE and obs.meeting)
 
 
@@ -58,153 +91,414 @@ class SessionRules:
 
 
 @dataclass(frozen=True)
-class Session:
-    """An app or meeting in progress, with the evidence seen for it on its latest tick."""
-
-    provider_id: str
-    session_id: str
-    started_at: datetime
-    evidence: tuple[Evidence, ...]
-    title: str | None = None
-    url: str | None = None
+class _App:
+    app: RunningApp
     missing_ticks: int = 0
     missing_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Meeting:
+    """A meeting in progress and the identities (``tab:``, ``window:``, ``url:``) it goes by."""
+
+    meeting: MeetingSession
+    keys: frozenset[str] = frozenset()
+    missing_ticks: int = 0
+    missing_since: datetime | None = None
+    pids: frozenset[int] = frozenset()  # processes whose media evidence it had
+
+    @property
+    def provider_id(self) -> str:
+        return self.meeting.provider_id
+
+    def has_kind(self, kind: str) -> bool:
+        return any(key_kind(key) == kind for key in self.keys)
+
+    @property
+    def seen_in_window_or_tab(self) -> bool:
+        """Once a window or tab showed it, the link it was started with no longer keeps it going
+        (a browser's command line keeps its first link after that tab is closed)."""
+        return self.has_kind("window") or self.has_kind("tab")
 
 
 @dataclass(frozen=True)
 class SessionState:
     """Everything the machine remembers between ticks. Treat as immutable."""
 
-    apps: Mapping[str, Session] = field(default_factory=dict)
-    meetings: Mapping[str, Session] = field(default_factory=dict)
-    pending: Mapping[str, int] = field(default_factory=dict)  # ticks of corroboration before a start
+    apps: Mapping[str, _App] = field(default_factory=dict)  # by provider id
+    meetings: Mapping[str, _Meeting] = field(default_factory=dict)  # by meeting id
+    pending: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (provider, identity): ticks seen
+    retired: frozenset[tuple[str, str]] = frozenset()  # (provider, identity or "pid:N") of ended meetings
+    announced: frozenset[tuple[str, str]] = frozenset()  # (meeting id, notice/bot key) already told
+
+    @property
+    def running_apps(self) -> tuple[RunningApp, ...]:
+        return tuple(track.app for track in self.apps.values())
+
+    @property
+    def meetings_in_progress(self) -> tuple[MeetingSession, ...]:
+        return tuple(track.meeting for track in self.meetings.values())
 
 
-def advance(
-    state: SessionState, observations: Iterable[Observation], at: datetime, rules: SessionRules = SessionRules()
-) -> tuple[SessionState, list[DetectionEvent]]:
+@dataclass
+class _Tick:
+    """The events one tick produces, in the order they are told."""
+
+    meeting_ends: list[tuple[str, datetime, MeetingEnded]] = field(default_factory=list)
+    app_ends: list[DetectionEvent] = field(default_factory=list)
+    app_starts: list[DetectionEvent] = field(default_factory=list)
+    meeting_starts: list[DetectionEvent] = field(default_factory=list)
+    in_meeting: list[DetectionEvent] = field(default_factory=list)
+
+    def ordered(self) -> list[DetectionEvent]:
+        ends = [event for _p, _s, event in sorted(self.meeting_ends, key=lambda item: (item[0], item[1]))]
+        return [*ends, *self.app_ends, *self.app_starts, *self.meeting_starts, *self.in_meeting]
+
+
+def advance(state: SessionState, observations: Iterable[Observation], at: datetime,
+            rules: SessionRules = SessionRules()) -> tuple[SessionState, list[DetectionEvent]]:
     """One tick: the new state and the events it produced.
 
-    Events come ends first (meetings, then apps), then starts (apps, then meetings), each
-    group ordered by provider id, so a client opening straight into a call reads
-    ``AppStarted`` then ``MeetingStarted``.
+    Events come ends first (meetings, then apps), then starts (apps, then meetings), then what
+    was seen inside meetings (AI notices, note-taker bots), each group ordered by provider id,
+    so a client opening straight into a call reads ``AppStarted`` then ``MeetingStarted``.
     """
-    by_provider: dict[str, list[Observation]] = {}
-    for obs in observations:
-        by_provider.setdefault(obs.provider_id, []).append(obs)
+    view = TickView.of(observations)
+    tick = _Tick()
+    apps = _advance_apps(state, view, at, rules, tick)
+    ending_apps = {provider for provider in state.apps if provider not in apps}
 
-    apps: dict[str, Session] = {}
-    meetings: dict[str, Session] = {}
-    pending: dict[str, int] = {}
-    meeting_ends: list[DetectionEvent] = []
-    app_ends: list[DetectionEvent] = []
-    app_starts: list[DetectionEvent] = []
-    meeting_starts: list[DetectionEvent] = []
-
-    providers = sorted(set(by_provider) | set(state.apps) | set(state.meetings) | set(state.pending))
+    meetings: dict[str, _Meeting] = {}
+    pending: dict[tuple[str, str], int] = {}
+    retired: set[tuple[str, str]] = set()
+    providers = sorted(set(view.by_provider) | {t.provider_id for t in state.meetings.values()}
+                       | {provider for provider, _key in state.pending})
     for provider_id in providers:
-        seen = by_provider.get(provider_id, [])
-        presence = [obs for obs in seen if shows_presence(obs)]
-        corroboration = [obs for obs in seen if corroborates_meeting(obs)]
-        support = [obs for obs in seen if obs.signal in SUPPORTING_SIGNALS]
+        _advance_meetings(provider_id, state, view, at, rules, provider_id in ending_apps, tick,
+                          meetings, pending, retired)
+    announced = set(state.announced)
+    _in_meeting_events(view, meetings, announced, tick)
+    live = set(meetings)
+    announced = {item for item in announced if not item[0] or item[0] in live}
+    new_state = SessionState(apps=apps, meetings=meetings, pending=pending, retired=frozenset(retired),
+                             announced=frozenset(announced))
+    return new_state, tick.ordered()
 
-        app = state.apps.get(provider_id)
-        app_ending = app is not None and not presence and app.missing_ticks + 1 >= rules.app_end_ticks
 
-        meeting = state.meetings.get(provider_id)
-        if meeting is not None:
-            if corroboration:
-                meetings[provider_id] = _refresh(meeting, corroboration + support)
-            else:
-                missing = _missed(meeting, at)
-                if missing.missing_ticks >= rules.meeting_end_ticks or app_ending:
-                    meeting_ends.append(_meeting_ended(missing))
-                else:
-                    meetings[provider_id] = missing
-        elif corroboration:
-            ticks = state.pending.get(provider_id, 0) + 1
-            if ticks >= rules.meeting_start_ticks:
-                started = _start(provider_id, "meeting", at, corroboration + support)
-                meetings[provider_id] = started
-                meeting_starts.append(MeetingStarted(
-                    provider_id=provider_id, at=at, session_id=started.session_id, evidence=started.evidence,
-                    meeting_title=started.title, meeting_url=started.url,
-                ))
-            else:
-                pending[provider_id] = ticks
+# -- apps ---------------------------------------------------------------------------------------
 
-        if app is not None:
+def _advance_apps(state: SessionState, view: TickView, at: datetime, rules: SessionRules,
+                  tick: _Tick) -> dict[str, _App]:
+    apps: dict[str, _App] = {}
+    for provider_id in sorted(set(view.by_provider) | set(state.apps)):
+        presence = [obs for obs in view.by_provider.get(provider_id, ()) if shows_presence(obs)]
+        track = state.apps.get(provider_id)
+        if track is not None:
             if presence:
-                apps[provider_id] = _refresh(app, presence)
-            elif app_ending:
-                gone = _missed(app, at)
-                app_ends.append(AppStopped(
-                    provider_id=provider_id, at=gone.missing_since or at, session_id=app.session_id,
-                    evidence=app.evidence,
-                ))
+                app = replace(track.app, evidence=_evidence(presence, track.app.evidence))
+                apps[provider_id] = _App(app)
+            elif track.missing_ticks + 1 >= rules.app_end_ticks:
+                tick.app_ends.append(AppStopped(provider_id=provider_id, at=track.missing_since or at, app=track.app))
             else:
-                apps[provider_id] = _missed(app, at)
+                apps[provider_id] = _App(track.app, track.missing_ticks + 1, track.missing_since or at)
         elif presence:
-            started = _start(provider_id, "app", at, presence)
-            apps[provider_id] = started
-            kind = NotetakerSeen if provider_id in rules.notetakers else AppStarted
-            app_starts.append(kind(provider_id=provider_id, at=at, session_id=started.session_id,
-                                   evidence=started.evidence))
+            app = RunningApp(id=f"{provider_id}:app:{at.isoformat()}", provider_id=provider_id, started_at=at,
+                             evidence=_evidence(presence))
+            apps[provider_id] = _App(app)
+            if provider_id in rules.notetakers:
+                tick.app_starts.append(NotetakerSeen(provider_id=provider_id, at=at, session_id=app.id,
+                                                     evidence=app.evidence))
+            else:
+                tick.app_starts.append(AppStarted(provider_id=provider_id, at=at, app=app))
+    return apps
 
-    events = [*meeting_ends, *app_ends, *app_starts, *meeting_starts]
-    return SessionState(apps=apps, meetings=meetings, pending=pending), events
+
+# -- meetings -----------------------------------------------------------------------------------
+
+def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at: datetime, rules: SessionRules,
+                      app_ending: bool, tick: _Tick, meetings: dict[str, _Meeting],
+                      pending: dict[tuple[str, str], int], retired: set[tuple[str, str]]) -> None:
+    seen = group(view.by_provider.get(provider_id, ()))
+    was_retired = {key for provider, key in state.retired if provider == provider_id}
+    observed_keys = set(seen.clusters) | {f"pid:{obs.pid}" for obs in seen.ambient if obs.pid is not None}
+    still_retired = was_retired & observed_keys
+    retired |= {(provider_id, key) for key in still_retired}
+    clusters = {key: cluster for key, cluster in seen.clusters.items() if key not in still_retired}
+    ambient = [obs for obs in seen.ambient if obs.pid is None or f"pid:{obs.pid}" not in still_retired]
+    has_media = any(obs.signal in (Signal.MICROPHONE, Signal.CAMERA) for obs in seen.ambient)
+    live = sorted((track for track in state.meetings.values() if track.provider_id == provider_id),
+                  key=lambda track: (track.meeting.started_at, track.meeting.id))
+
+    # Which live meeting each cluster belongs to: by identity, else adopted by a matching meeting.
+    owner: dict[str, str] = {}
+    for key in clusters:
+        track = next((t for t in live if key in t.keys), None)
+        if track is not None:
+            owner[key] = track.meeting.id
+    for key, cluster in sorted(clusters.items()):
+        if key in owner:
+            continue
+        adopted = _adopter(key, cluster, live, owner, clusters)
+        if adopted is not None:
+            owner[key] = adopted.meeting.id
+
+    ended_now: set[str] = set()
+    for track in live:
+        mine = {key: clusters[key] for key, meeting_id in owner.items() if meeting_id == track.meeting.id}
+        closed = [key for key in track.keys if key in seen.closed_tabs]
+        if closed:
+            _end(track, seen.closed_at.get(closed[0], at), tick, retired, observed_keys)
+            ended_now.add(track.meeting.id)
+            continue
+        if _moved_on(track, mine):
+            # Its tab or window (and the microphone) go on, as another meeting.
+            _end(track, at, tick, retired, {key for key in observed_keys - set(mine) if key_kind(key) != "pid"})
+            ended_now.add(track.meeting.id)
+            for key in mine:
+                owner.pop(key, None)  # the cluster starts a new meeting below
+            continue
+        strong = [cluster for key, cluster in mine.items()
+                  if (cluster.strong or (cluster.weak_tab and has_media))
+                  and not (key_kind(key) == "url" and track.seen_in_window_or_tab)]
+        alive = bool(strong) or (bool(ambient) and not _other_meeting_seen(track, owner, clusters, strong))
+        if alive:
+            meetings[track.meeting.id] = _refresh(track, list(mine.values()), ambient, seen.support)
+            continue
+        missing = replace(track, missing_ticks=track.missing_ticks + 1, missing_since=track.missing_since or at)
+        replaced = track.has_kind("window") and any(
+            key_kind(key) == "window" and key not in owner for key in clusters)
+        if replaced or app_ending or missing.missing_ticks >= rules.meeting_end_ticks:
+            _end(missing, at if replaced else (missing.missing_since or at), tick, retired, observed_keys)
+            ended_now.add(track.meeting.id)
+        else:
+            meetings[track.meeting.id] = missing
+
+    # What the meetings ended just now went by and is still seen does not start them again.
+    retired_now = {key for provider, key in retired if provider == provider_id}
+    ambient = [obs for obs in ambient if obs.pid is None or f"pid:{obs.pid}" not in retired_now]
+
+    # Clusters no meeting owns start new meetings; a window showing a new tab, or a link seen
+    # with a new window or tab, joins it.
+    fresh = [(key, cluster) for key, cluster in sorted(clusters.items(), key=lambda item: _start_order(item[0]))
+             if key not in owner and key not in retired_now and (cluster.strong or (cluster.weak_tab and has_media))]
+    starts: list[tuple[str, list[Cluster]]] = []
+    for key, cluster in fresh:
+        joins = next((parts for first, parts in starts if _joins(key, cluster, first, parts[0])), None)
+        if joins is not None:
+            joins.append(cluster)
+        else:
+            starts.append((key, [cluster]))
+    if not starts and ambient and not any(t.meeting.id in meetings for t in live):
+        starts.append(("", []))  # a meeting known only by its media or meeting-only process
+    for key, parts in starts:
+        ticks = state.pending.get((provider_id, key), 0) + 1
+        if ticks < rules.meeting_start_ticks:
+            pending[(provider_id, key)] = ticks
+            continue
+        track = _start(provider_id, at, parts, ambient, seen.support, taken=set(meetings) | ended_now)
+        meetings[track.meeting.id] = track
+        tick.meeting_starts.append(MeetingStarted(provider_id=provider_id, at=at, meeting=track.meeting))
 
 
-def _evidence(observations: Iterable[Observation], earlier: Iterable[Evidence] = ()) -> tuple[Evidence, ...]:
-    """Distinct evidence in first-seen order; something seen before keeps its first time."""
-    first_seen = {(e.signal, e.pid, e.detail): e.seen_at for e in earlier}
-    result: dict[tuple[Signal, int | None, str], Evidence] = {}
-    for obs in observations:
-        key = (obs.signal, obs.pid, obs.detail)
-        if key not in result:
-            result[key] = Evidence(signal=obs.signal, detail=obs.detail, pid=obs.pid,
-                                   seen_at=first_seen.get(key, obs.seen_at))
-    return tuple(sorted(result.values(), key=lambda e: (e.seen_at, _SIGNAL_ORDER[e.signal], e.detail)))
+def _joins(key: str, cluster: Cluster, first_key: str, first: Cluster) -> bool:
+    """Whether a cluster seen for the first time belongs to the new meeting started by ``first``."""
+    kind, first_kind = key_kind(key), key_kind(first_key)
+    if kind == "window" and first_kind == "tab":
+        return titles_match(first.title, cluster.title)
+    if kind == "url":
+        return first_kind != "url" and (same_address(cluster.url, first.url) or first.url is None)
+    return False
 
+
+def _start_order(key: str) -> tuple[int, str]:
+    return ({"tab": 0, "window": 1, "url": 2}.get(key_kind(key), 3), key)
+
+
+def _adopter(key: str, cluster: Cluster, live: list[_Meeting], owner: Mapping[str, str],
+             clusters: Mapping[str, Cluster]) -> _Meeting | None:
+    """The live meeting a newly seen identity belongs to, if any.
+
+    A window showing a meeting tab's title is that tab's meeting; a tab whose address or
+    title is a meeting's already seen from its window or link takes that meeting over; a
+    window, tab or link joins a meeting that was known only by its media so far.
+    """
+    kind = key_kind(key)
+    for track in live:
+        meeting = track.meeting
+        if kind == "window" and track.has_kind("tab") and titles_match(meeting.title, cluster.title):
+            return track
+        if kind == "tab" and not track.has_kind("tab") and (
+                same_address(meeting.url, cluster.url) or titles_match(cluster.title, meeting.title)):
+            return track
+        if kind == "url" and any(same_address(cluster.url, other.url) for other_key, other in clusters.items()
+                                 if owner.get(other_key) == meeting.id):
+            return track
+    for track in live:
+        if not track.keys and kind in ("window", "tab", "url"):
+            return track
+    return None
+
+
+def _moved_on(track: _Meeting, mine: Mapping[str, Cluster]) -> bool:
+    """The same tab now shows another meeting address, or the same window another meeting title."""
+    meeting = track.meeting
+    for key, cluster in mine.items():
+        kind = key_kind(key)
+        if kind == "tab" and key in track.keys and cluster.url and meeting.url \
+                and not same_address(cluster.url, meeting.url):
+            return True
+        if kind == "window" and key in track.keys and not track.has_kind("tab") and cluster.title \
+                and meeting.title and not titles_match(cluster.title, meeting.title) \
+                and not titles_match(meeting.title, cluster.title):
+            return True
+    return False
+
+
+def _other_meeting_seen(track: _Meeting, owner: Mapping[str, str], clusters: Mapping[str, Cluster],
+                        strong: list[Cluster]) -> bool:
+    """Whether this tick shows the provider's meetings by identity, none of them this one: then
+    the provider's microphone or camera is theirs, and does not keep this one going."""
+    return any(meeting_id != track.meeting.id for meeting_id in owner.values()) or any(
+        key_kind(key) in ("window", "tab") and key not in owner and clusters[key].strong for key in clusters)
+
+
+def _start(provider_id: str, at: datetime, parts: list[Cluster], ambient: list[Observation],
+           support: list[Observation], taken: set[str]) -> _Meeting:
+    base = f"{provider_id}:meeting:{at.isoformat()}"
+    meeting_id, number = base, 1
+    while meeting_id in taken:
+        number += 1
+        meeting_id = f"{base}#{number}"
+    observations = [obs for cluster in parts for obs in cluster.observations] + ambient + support
+    keys = frozenset(cluster.key for cluster in parts)
+    shown = _identity(parts, ambient, None)
+    meeting = MeetingSession(id=meeting_id, provider_id=provider_id, started_at=at, evidence=_evidence(observations),
+                             title=shown.title, url=shown.url, tab=shown.tab, window=shown.window)
+    return _Meeting(meeting, keys, pids=_media_pids(ambient))
+
+
+def _refresh(track: _Meeting, parts: list[Cluster], ambient: list[Observation],
+             support: list[Observation]) -> _Meeting:
+    observations = [obs for cluster in parts for obs in cluster.observations] + ambient + support
+    keys = track.keys | {cluster.key for cluster in parts}
+    if any(key_kind(key) == "tab" for key in keys):
+        # A browser window shows whichever tab is in front: the tab is this meeting's identity.
+        keys = frozenset(key for key in keys if key_kind(key) != "window")
+    shown = _identity(parts, ambient, track.meeting)
+    title = shown.title
+    if any(key_kind(key) == "tab" for key in track.keys):  # a tab names its meeting, not the window in front
+        title = next((c.title for c in parts if key_kind(c.key) == "tab" and c.title), track.meeting.title)
+    meeting = replace(track.meeting, evidence=_evidence(observations, track.meeting.evidence), title=title,
+                      url=shown.url, tab=shown.tab, window=shown.window)
+    return _Meeting(meeting, keys, pids=track.pids | _media_pids(ambient))
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """How a meeting shows itself: title, link, tab and window."""
+
+    title: str | None
+    url: str | None
+    tab: str | None
+    window: str | None
+
+
+def _identity(parts: list[Cluster], ambient: list[Observation], earlier: MeetingSession | None) -> _Shown:
+    """Title, link, tab and window: a tab's first, then a window's, then a link's, then what
+    came without an identity (a window title whose window id is unknown); else as before."""
+    ordered = sorted(parts, key=lambda cluster: _start_order(cluster.key))
+    found = _Shown(
+        title=next((c.title for c in ordered if c.title), next((o.title for o in ambient if o.title), None)),
+        url=next((c.url for c in ordered if c.url), next((o.url for o in ambient if o.url), None)),
+        tab=next((c.tab for c in ordered if c.tab), None),
+        window=next((c.window for c in ordered if c.window), None),
+    )
+    if earlier is None:
+        return found
+    return _Shown(title=found.title or earlier.title, url=found.url or earlier.url, tab=found.tab or earlier.tab,
+                  window=found.window or earlier.window)
+
+
+def _media_pids(ambient: list[Observation]) -> frozenset[int]:
+    return frozenset(obs.pid for obs in ambient if obs.pid is not None
+                     and obs.signal in (Signal.MICROPHONE, Signal.CAMERA))
+
+
+def _end(track: _Meeting, at: datetime, tick: _Tick, retired: set[tuple[str, str]],
+         observed_keys: set[str]) -> None:
+    """End the meeting. What it went by and is still seen (its link on a browser's command line,
+    the browser's hold on the microphone) is retired until it disappears."""
+    ended = replace(track.meeting, ended_at=at)
+    tick.meeting_ends.append((track.provider_id, track.meeting.started_at,
+                              MeetingEnded(provider_id=track.provider_id, at=at, meeting=ended)))
+    went_by = set(track.keys) | {f"pid:{pid}" for pid in track.pids}
+    retired |= {(track.provider_id, key) for key in went_by & observed_keys}
+
+
+# -- what was seen inside a meeting --------------------------------------------------------------
+
+def _in_meeting_events(view: TickView, meetings: dict[str, _Meeting], announced: set[tuple[str, str]],
+                       tick: _Tick) -> None:
+    for obs in view.in_meeting:
+        track = _meeting_of(obs, meetings)
+        meeting_id = track.meeting.id if track is not None else ""
+        if track is not None:  # what was shown in the meeting stays in its evidence
+            meeting = replace(track.meeting, evidence=_evidence([obs], track.meeting.evidence, keep_all=True))
+            track = meetings[meeting_id] = replace(track, meeting=meeting)
+        if obs.signal == Signal.AI_NOTICE:
+            what = obs.feature_id or " ".join((obs.notice or obs.detail).casefold().split())
+            if (meeting_id, f"notice:{what}") in announced:
+                continue
+            announced.add((meeting_id, f"notice:{what}"))
+            tick.in_meeting.append(AiFeatureNoticed(
+                provider_id=track.provider_id if track is not None else obs.provider_id, at=obs.seen_at,
+                session_id=meeting_id, evidence=(obs.evidence(),), feature_id=obs.feature_id,
+                meeting_id=meeting_id or None, notice=obs.notice or obs.detail))
+        else:
+            bot = f"bot:{obs.provider_id}:{' '.join((obs.participant or obs.detail).casefold().split())}"
+            if (meeting_id, bot) in announced:
+                continue
+            announced.add((meeting_id, bot))
+            tick.in_meeting.append(NotetakerSeen(
+                provider_id=obs.provider_id, at=obs.seen_at, session_id=meeting_id, evidence=(obs.evidence(),),
+                where=NotetakerWhere.IN_MEETING, meeting_id=meeting_id or None, participant=obs.participant))
+
+
+def _meeting_of(obs: Observation, meetings: Mapping[str, _Meeting]) -> _Meeting | None:
+    """The meeting an in-meeting observation came from: by its tab or window, else the only
+    meeting of its provider in progress."""
+    for key in (f"tab:{obs.tab}" if obs.tab else None, f"window:{obs.window}" if obs.window else None):
+        if key is not None:
+            found = next((t for t in meetings.values() if key in t.keys), None)
+            if found is not None:
+                return found
+    if obs.signal == Signal.AI_NOTICE:
+        mine = [t for t in meetings.values() if t.provider_id == obs.provider_id]
+        if len(mine) == 1:
+            return mine[0]
+    if len(meetings) == 1:
+        return next(iter(meetings.values()))
+    return None
+
+
+# -- evidence -------------------------------------------------------------------------------------
 
 _SIGNAL_ORDER = {signal: index for index, signal in enumerate(Signal)}
 
 
-def _title_and_url(observations: list[Observation]) -> tuple[str | None, str | None]:
-    title = next((obs.title for obs in observations if obs.title), None)
-    url = next((obs.url for obs in observations if obs.url), None)
-    return title, url
-
-
-def _start(provider_id: str, track: str, at: datetime, observations: list[Observation]) -> Session:
-    title, url = _title_and_url(observations)
-    return Session(provider_id=provider_id, session_id=f"{provider_id}:{track}:{at.isoformat()}",
-                   started_at=at, evidence=_evidence(observations), title=title, url=url)
-
-
-def _refresh(session: Session, observations: list[Observation]) -> Session:
-    title, url = _title_and_url(observations)
-    return replace(session, evidence=_evidence(observations, session.evidence), title=title or session.title,
-                   url=url or session.url, missing_ticks=0, missing_since=None)
-
-
-def _missed(session: Session, at: datetime) -> Session:
-    return replace(session, missing_ticks=session.missing_ticks + 1, missing_since=session.missing_since or at)
-
-
-def _meeting_ended(session: Session) -> MeetingEnded:
-    return MeetingEnded(provider_id=session.provider_id, at=session.missing_since or session.started_at,
-                        session_id=session.session_id, evidence=session.evidence,
-                        meeting_title=session.title, started_at=session.started_at)
-
-
-class SessionTracker:
-    """Holds a :class:`SessionState` between ticks, for callers that prefer an object."""
-
-    def __init__(self, rules: SessionRules = SessionRules()) -> None:
-        self.rules = rules
-        self.state = SessionState()
-
-    def step(self, observations: Iterable[Observation], at: datetime) -> list[DetectionEvent]:
-        self.state, events = advance(self.state, observations, at, self.rules)
-        return events
+def _evidence(observations: Iterable[Observation], earlier: Iterable[Evidence] = (),
+              keep_all: bool = False) -> tuple[Evidence, ...]:
+    """Distinct evidence in first-seen order; something seen before keeps its first time; what
+    vanished is dropped, except notices and participants seen in the meeting, which stay."""
+    earlier = tuple(earlier)
+    first_seen = {(e.signal, e.pid, e.tab, e.detail): e.seen_at for e in earlier}
+    result: dict[tuple[Signal, int | None, str | None, str], Evidence] = {}
+    for evidence in earlier:
+        if keep_all or evidence.signal in STICKY_SIGNALS:
+            result[(evidence.signal, evidence.pid, evidence.tab, evidence.detail)] = evidence
+    for obs in observations:
+        key = (obs.signal, obs.pid, obs.tab, obs.detail)
+        if key not in result:
+            result[key] = Evidence(signal=obs.signal, detail=obs.detail, pid=obs.pid, tab=obs.tab,
+                                   seen_at=first_seen.get(key, obs.seen_at))
+    return tuple(sorted(result.values(), key=lambda e: (e.seen_at, _SIGNAL_ORDER[e.signal], e.detail)))

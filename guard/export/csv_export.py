@@ -89,7 +89,7 @@ def row(entry: Entry, job: ExportJob) -> list[object]:
         facts.feature_name(c["feature_id"]), c["decision"], entry.standing.label, join_multi(c["purposes"]),
         c["requested_by"], meeting["title"], meeting["id_or_link"], meeting["organiser"],
         *_columns(c["terms"], TERMS_KEYS), *_columns(c["evidence"], EVIDENCE_KEYS),
-        c["note"], c["refers_to"], c["key_id"], entry.prev_hash, entry.hash, entry.mac,
+        c["note"], c["refers_to"], c["key_id"], entry.prev_hash, entry.hash, entry.signature,
     ]
 
 
@@ -129,7 +129,7 @@ def _plain_line(entry: Entry, job: ExportJob) -> str:
             f'{q(entry.standing.label)},{q(join_multi(c["purposes"]))},{c["requested_by"] or ""},'
             f'{q(meeting["title"])},{q(meeting["id_or_link"])},{q(meeting["organiser"])},{terms[0]},{q(terms[1])},'
             f'{terms[2]},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{evidence[2]},{q(c["note"])},'
-            f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.mac}')
+            f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature}')
 
 
 def write_csv(job: ExportJob, out: BinaryIO) -> Written:

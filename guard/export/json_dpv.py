@@ -73,8 +73,9 @@ HOW_TO_CHECK = [
     "SHA-256(mpg:prevHash + that text) equals mpg:hash.",
     "In an unfiltered export the records chain: each mpg:prevHash is the previous record's "
     "mpg:hash (the first is 64 zeros), and the last mpg:hash equals mpg:chainHead.",
-    "mpg:mac is HMAC-SHA256 over mpg:hash with the ledger's secret key, which is never exported: "
-    "only the key holder can check it (meeting-guard consent verify).",
+    "mpg:mac is the record's signature: Ed25519 over \"meeting-privacy-guard/ledger/record/v1\\n\" + mpg:hash "
+    "with the ledger's key (128 hex digits), or, for records written before Ed25519, HMAC-SHA256 over mpg:hash "
+    "with the ledger's secret key, which is never exported (64 hex digits; meeting-guard consent verify checks it).",
 ]
 
 
@@ -172,7 +173,7 @@ def record_node(entry: Entry, nodes: _Nodes) -> dict[str, Any]:
     node["mpg:seq"] = entry.seq
     node["mpg:prevHash"] = entry.prev_hash
     node["mpg:hash"] = entry.hash
-    node["mpg:mac"] = entry.mac
+    node["mpg:mac"] = entry.signature
     node["mpg:record"] = orjson.Fragment(entry.body.encode())  # bytes: several times faster to embed than str
     return node
 

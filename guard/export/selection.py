@@ -62,7 +62,7 @@ class Entry:
     """One exported record: the signed content (keys of ``Record.to_dict()`` without the chain
     fields), its place in the hash chain, and its :class:`Standing`."""
 
-    __slots__ = ("content", "body", "seq", "prev_hash", "hash", "mac", "standing")
+    __slots__ = ("body", "content", "hash", "prev_hash", "seq", "signature", "standing")
 
     def __init__(self, stored: StoredRecord, content: dict[str, Any], standing: Standing) -> None:
         self.content = content
@@ -70,7 +70,7 @@ class Entry:
         self.seq = stored.seq
         self.prev_hash = stored.prev_hash
         self.hash = stored.hash
-        self.mac = stored.mac
+        self.signature = stored.signature
         self.standing = standing
 
     @property
@@ -127,7 +127,7 @@ class Entry:
 
     def to_dict(self) -> dict[str, Any]:
         """The same form as ``Record.to_dict()``."""
-        return {**self.content, "prev_hash": self.prev_hash, "hash": self.hash, "mac": self.mac}
+        return {**self.content, "prev_hash": self.prev_hash, "hash": self.hash, "signature": self.signature}
 
 
 class Amendment(NamedTuple):

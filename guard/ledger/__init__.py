@@ -21,12 +21,27 @@ from guard.paths import AppPaths
 
 if TYPE_CHECKING:
     from guard.ledger.erase import EraseReport, erase_ledger
-    from guard.ledger.errors import (LedgerBusyError, LedgerCorruptError, LedgerError, LedgerFullError,
-                                     LedgerInputError, LedgerKeyError, RecordNotFoundError)
+    from guard.ledger.errors import (
+        LedgerBusyError,
+        LedgerCorruptError,
+        LedgerError,
+        LedgerFullError,
+        LedgerInputError,
+        LedgerKeyError,
+        RecordNotFoundError,
+    )
     from guard.ledger.files import KEY_FILE, LEDGER_FILE
     from guard.ledger.keys import KeyState, KeyStatus, KeyStorage
-    from guard.ledger.models import (Decision, EvidenceItem, Meeting, Record, RecordDraft, RequestedBy,
-                                     StoredRecord, TermsRef)
+    from guard.ledger.models import (
+        Decision,
+        EvidenceItem,
+        Meeting,
+        Record,
+        RecordDraft,
+        RequestedBy,
+        StoredRecord,
+        TermsRef,
+    )
     from guard.ledger.query import Order, RecordFilter
     from guard.ledger.status import EffectiveStatus
     from guard.ledger.store import Ledger
@@ -50,7 +65,8 @@ _WHERE = {
 }
 
 __all__ = [
-    "KEY_FILE", "LEDGER_FILE", "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus", "KeyStorage", "Ledger",
+    "KEY_FILE", "LEDGER_FILE", "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus",
+    "KeyStorage", "Ledger",
     "LedgerBusyError", "LedgerCorruptError", "LedgerError", "LedgerFullError", "LedgerInputError", "LedgerKeyError",
     "Meeting", "Order", "Problem", "ProblemKind", "Record", "RecordDraft", "RecordFilter", "RecordNotFoundError",
     "RequestedBy", "StoredRecord", "TermsRef", "VerifyReport", "erase_ledger", "ledger_path", "open_ledger",
@@ -73,7 +89,7 @@ def ledger_path(paths: AppPaths) -> Path:
     return paths.data_dir / LEDGER_FILE
 
 
-def open_ledger(paths: AppPaths, *, busy_timeout: float = 10.0) -> "Ledger":
+def open_ledger(paths: AppPaths, *, busy_timeout: float = 10.0) -> Ledger:
     """Open (or create) the user's ledger in the data folder."""
     from guard.ledger.store import Ledger
 

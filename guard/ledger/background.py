@@ -52,7 +52,7 @@ class BackgroundVerify:
             return None
         try:
             return self._future.result()
-        except Exception as error:  # a broken helper must not cost the user the check
+        except Exception as error:  # noqa: BLE001  (a broken helper must not cost the user the check)
             log.warning("The ledger check in a helper process failed (%s); checking here instead.", error)
             return None
         finally:

@@ -5,10 +5,11 @@ written canonically: keys sorted, UTF-8, no whitespace, no floats (only strings,
 null, lists and objects), so the same record always gives the same bytes::
 
     hash = SHA-256( prev_hash (64 hex chars, ASCII) || canonical content (UTF-8) )
-    mac  = HMAC-SHA256( key, hash (64 hex chars, ASCII) )
 
 The ledger stores exactly these canonical bytes (the ``body`` column); anyone with the
-records can recompute the hashes, only the key holder the MACs.
+records can recompute the hashes. Records are signed with Ed25519 over their hash
+(guard.ledger.signing); ledgers written before that carry ``HMAC-SHA256(key, hash)``
+instead, which the helpers below still check.
 """
 
 from __future__ import annotations
@@ -68,9 +69,14 @@ def record_mac(key: bytes | MacKey, record_hash_hex: str) -> str:
     return signer.hexdigest(record_hash_hex.encode("ascii"))
 
 
+def legacy_head_message(seq: int, head_hash: str) -> bytes:
+    """What the HMAC of a head written before Ed25519 covers."""
+    return f"head:{seq}:{head_hash}".encode("ascii")
+
+
 def head_mac(key: bytes, seq: int, head_hash: str) -> str:
-    """MAC over the ledger's head (last seq and hash), so deleting the newest records shows."""
-    return hmac.digest(key, f"head:{seq}:{head_hash}".encode("ascii"), "sha256").hex()
+    """MAC over the ledger's head (last seq and hash), as versions before Ed25519 wrote it."""
+    return hmac.digest(key, legacy_head_message(seq, head_hash), "sha256").hex()
 
 
 def key_check(key: bytes, key_id: str) -> str:

@@ -1,5 +1,7 @@
-"""Erase the whole ledger on the user's explicit, confirmed request: its files, its key file
-and its keyring secrets. The only way records ever leave the ledger."""
+"""Erase the whole ledger on the user's explicit, confirmed request: its files (anchor file
+and key file included), its keyring keys and its keyring anchor. The only way records ever
+leave the ledger; afterwards a new ledger may start in the same place without being taken for
+a swapped one."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from typing import Any
 
 from guard.fsutil import fsync_dir
 from guard.ledger import files
+from guard.ledger.anchor import KeyringAnchor, location_username
 from guard.ledger.errors import LedgerBusyError
-from guard.ledger.keys import KeyInfo, KeyVault
+from guard.ledger.keys import KeyInfo, KeyVault, delete_keyring_entry
 from guard.ledger.schema import KEY_COLUMNS, row_to_key
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,7 @@ def erase_ledger(path: Path, *, busy_timeout: float = 10.0) -> EraseReport:
     path = Path(path).expanduser().absolute()
     report = EraseReport(path)
     keys: list[KeyInfo] = []
+    ledger_id: str | None = None
     if path.exists():
         try:
             files.check_header(path)
@@ -50,6 +54,8 @@ def erase_ledger(path: Path, *, busy_timeout: float = 10.0) -> EraseReport:
             try:
                 conn.execute("BEGIN IMMEDIATE")  # no append is half-way through while we erase
                 keys = [row_to_key(row) for row in conn.execute(f"SELECT {KEY_COLUMNS} FROM keys")]
+                found = conn.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()
+                ledger_id = None if found is None else str(found[0])
                 report.records = int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
                 conn.execute("ROLLBACK")
             finally:
@@ -60,7 +66,7 @@ def erase_ledger(path: Path, *, busy_timeout: float = 10.0) -> EraseReport:
                                       "to it; close Meeting Privacy Guard's other windows and try again. "
                                       "Nothing was erased.") from error
             report.problems.append(_unreadable(path, error))
-        except Exception as error:  # the user asked for erasure: a damaged file must not stop it
+        except Exception as error:  # noqa: BLE001  (the user asked for erasure: a damaged file must not stop it)
             report.problems.append(_unreadable(path, error))
     vault = KeyVault(files.key_file_for(path))
     for info in keys:
@@ -69,6 +75,11 @@ def erase_ledger(path: Path, *, busy_timeout: float = 10.0) -> EraseReport:
             report.problems.append(problem)
         elif info.storage == "keyring":
             report.removed_secrets.append(info.username)
+    if KeyringAnchor.available():  # the keyring's anchor, and its note of which ledger lives here
+        if ledger_id is not None:
+            report.problems.extend(KeyringAnchor(ledger_id, path).delete(location=False))
+        if problem := delete_keyring_entry(location_username(path)):
+            report.problems.append(problem)
     for target in files.ledger_files(path):
         try:
             target.unlink()

@@ -2,8 +2,9 @@
 ever writing to a file that is not a healthy ledger, translate SQLite's errors into ones a
 user can act on, and remove everything on an explicit erase.
 
-Files: ``ledger.sqlite3`` (+ ``-wal`` and ``-shm`` while open) and, only when no keyring is
-usable, ``ledger.key``. All are private to the user (0600).
+Files: ``ledger.sqlite3`` (+ ``-wal`` and ``-shm`` while open), ``ledger.anchor`` (the head
+and trusted keys, see guard.ledger.anchor) and, only when no keyring is usable, ``ledger.key``.
+All are private to the user (0600) and none is ever followed through a symbolic link.
 """
 
 from __future__ import annotations
@@ -23,13 +24,19 @@ from pathlib import Path
 
 from guard.fsutil import fsync_dir
 from guard.ledger import schema
-from guard.ledger.errors import (LedgerBusyError, LedgerCorruptError, LedgerError, LedgerFullError)
+from guard.ledger.errors import (
+    LedgerBusyError,
+    LedgerCorruptError,
+    LedgerError,
+    LedgerFullError,
+)
 from guard.ledger.timeutil import format_utc, utc_now
 
 log = logging.getLogger(__name__)
 
 LEDGER_FILE = "ledger.sqlite3"
 KEY_FILE = "ledger.key"
+ANCHOR_FILE = "ledger.anchor"
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 _TEMP_PREFIX = ".ledger-new-"
 _MAGIC = b"SQLite format 3\x00"
@@ -41,10 +48,27 @@ def key_file_for(path: Path) -> Path:
     return Path(path).with_name(KEY_FILE)
 
 
-def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+def anchor_file_for(path: Path) -> Path:
+    return Path(path).with_name(ANCHOR_FILE)
+
+
+def refuse_symlinks(path: Path) -> None:
+    """The ledger, its side files and its key file are never symbolic links: following one
+    would write the user's records (or chmod a file) wherever the link points."""
+    for target in (path, *(Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES), key_file_for(path),
+                   anchor_file_for(path)):
+        if target.is_symlink():
+            raise LedgerError(f"{target} is a symbolic link; Meeting Privacy Guard keeps the consent ledger's files "
+                              "only as regular files and does not follow links. Move the link aside (or put the real "
+                              "file in its place) and try again. Nothing was read or written.")
+
+
+def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, list[int]]:
     """Open the ledger at ``path``, creating it if there is none; never creates it by accident
-    in place of a damaged file (a damaged file raises LedgerCorruptError and stays as it is)."""
+    in place of a damaged file (a damaged file raises LedgerCorruptError and stays as it is).
+    Returns the connection and the schema versions it was just migrated to."""
     path = Path(path)
+    refuse_symlinks(path)
     if not path.exists():
         _create(path)
     check_header(path)
@@ -66,7 +90,7 @@ def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     except BaseException:
         conn.close()
         raise
-    return conn
+    return conn, applied
 
 
 def sqlite_uri(path: Path, mode: str) -> str:
@@ -182,15 +206,29 @@ def _check_whole(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def restrict_permissions(path: Path) -> None:
-    """Make the ledger and its side files private to the user (0600)."""
+    """Make the ledger and its side files private to the user (0600), and its folder 0700.
+    Only regular files are touched (lstat, never through a link)."""
     for target in (path, *(Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES)):
         try:
-            mode = stat.S_IMODE(target.stat().st_mode)
-            if mode & 0o077:
-                os.chmod(target, 0o600)
-                log.warning("%s was readable by others (mode %o); restricted it to 0600", target, mode)
+            info = os.lstat(target)
         except FileNotFoundError:
             continue
+        mode = stat.S_IMODE(info.st_mode)
+        if stat.S_ISREG(info.st_mode) and mode & 0o077:
+            os.chmod(target, 0o600, follow_symlinks=False)
+            log.warning("%s was readable by others (mode %o); restricted it to 0600", target, mode)
+    private_folder(path.parent)
+
+
+def private_folder(folder: Path) -> None:
+    """The data folder is the user's alone (0700), when it is theirs to change."""
+    try:
+        info = os.lstat(folder)
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            os.chmod(folder, 0o700)
+            log.warning("%s was open to others (mode %o); restricted it to 0700", folder, stat.S_IMODE(info.st_mode))
+    except OSError as error:
+        log.warning("Could not make %s private: %s", folder, error)
 
 
 @contextlib.contextmanager
@@ -210,7 +248,7 @@ def ledger_error(error: sqlite3.Error, path: Path, action: str) -> LedgerError:
             f"Could not {action} the consent ledger {path}: the disk is full ({text}). The new record was NOT "
             "saved; earlier records are intact. Free some space and try again."
         )
-    if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED") or "locked" in text:
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return LedgerBusyError(
             f"Could not {action} the consent ledger {path}: another program kept it locked ({text}). "
             "Try again; nothing was lost."
@@ -228,7 +266,8 @@ def ledger_error(error: sqlite3.Error, path: Path, action: str) -> LedgerError:
 def ledger_files(path: Path) -> list[Path]:
     """Every file belonging to the ledger at ``path`` that exists now."""
     path = Path(path)
-    candidates = [path, *(Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES), key_file_for(path)]
+    candidates = [path, *(Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES), key_file_for(path),
+                  anchor_file_for(path)]
     if path.parent.is_dir():
         candidates += sorted(path.parent.glob(f"{_TEMP_PREFIX}*"))
-    return [candidate for candidate in candidates if candidate.exists()]
+    return [candidate for candidate in candidates if candidate.exists() or candidate.is_symlink()]

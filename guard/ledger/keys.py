@@ -1,26 +1,31 @@
-"""Where the ledger's signing secrets live: the OS keyring, or, when there is none (or it
+"""Where the ledger's signing keys live: the OS keyring, or, when there is none (or it
 fails), a key file with 0600 permissions next to the ledger. The choice is always said
-plainly through :class:`KeyStatus`; a secret is never silently kept nowhere.
+plainly through :class:`KeyStatus`; a key is never silently kept nowhere.
 
-Secrets are stored under service ``meeting-privacy-guard`` with a per-key username that
-the ledger's ``keys`` table records, together with where the secret went and a check value
-that tells the right secret from a replaced one.
+Keys are stored under service ``meeting-privacy-guard`` with a per-key username that the
+ledger's ``keys`` table records, together with where the key went and a check value that
+tells the right key from a replaced one (the public key's fingerprint for Ed25519 keys, an
+HMAC check value for the secrets of ledgers written before Ed25519). Whether a key listed in
+the file is *trusted* is decided elsewhere (guard.ledger.anchor): the file alone never says.
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import binascii
+import dataclasses
+import errno
 import json
 import logging
 import os
 import secrets
 import stat
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import keyring
 import keyring.backend
@@ -30,9 +35,11 @@ from keyring.backends import chainer, fail, null
 from guard.fsutil import atomic_write_text
 from guard.ledger.canonical import key_check
 from guard.ledger.errors import LedgerKeyError
+from guard.ledger.signing import SigningKey, is_signing_key_text
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 SERVICE = "meeting-privacy-guard"
 SECRET_BYTES = 32
 
@@ -50,17 +57,28 @@ class KeyStorage(StrEnum):
     FILE = "file"
 
 
+class KeyAlgorithm(StrEnum):
+    HMAC = "hmac-sha256"  # ledgers written before Ed25519: a secret MAC only its holder can check
+    ED25519 = "ed25519"  # public-key signatures anyone can check
+
+
 class KeyState(StrEnum):
     OK = "ok"
     NONE = "none"  # no record yet, so no key yet
-    LOST = "lost"  # the store is reachable but has no such secret
+    LOST = "lost"  # the store is reachable but has no such key
     UNAVAILABLE = "unavailable"  # the store cannot be reached or read right now
-    REPLACED = "replaced"  # a secret is there, but not the one that signed the ledger
+    REPLACED = "replaced"  # a key is there, but not the one the ledger lists
 
 
 @dataclass(frozen=True)
 class KeyInfo:
-    """A row of the ledger's ``keys`` table: where one signing secret lives."""
+    """A row of the ledger's ``keys`` table: one signing key and where its private part lives.
+
+    ``check`` is the Ed25519 public key's fingerprint (SHA-256 of the raw key, hex), or for an
+    HMAC secret its check value. An Ed25519 row is itself a signed record: ``body`` (canonical
+    JSON naming the key, the seq of the first record it signs and the key it follows) signed
+    by the key itself in ``signature``.
+    """
 
     key_id: str
     username: str
@@ -68,6 +86,15 @@ class KeyInfo:
     check: str
     created_at: str
     reason: str | None = None  # why the key file was used instead of the keyring
+    algorithm: KeyAlgorithm = KeyAlgorithm.HMAC
+    public_key: str | None = None  # Ed25519: base64 of the 32-byte public key
+    from_seq: int | None = None  # Ed25519: the first record this key signs
+    body: str | None = None
+    signature: str | None = None
+
+    def digest_line(self) -> str:
+        """This key's line in the head's ``keys_digest`` (see guard.ledger.signing)."""
+        return f"{self.key_id}:{self.algorithm}:{self.check}:{self.storage}:{self.username}"
 
 
 @dataclass(frozen=True)
@@ -81,6 +108,8 @@ class KeyStatus:
     fallback_reason: str | None = None  # why the key file is used instead of the keyring
     problem: str | None = None  # why the key cannot be read (state UNAVAILABLE)
     username: str | None = None
+    algorithm: KeyAlgorithm | None = None
+    fingerprint: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -100,28 +129,35 @@ class KeyStatus:
             return where
         if self.state == KeyState.NONE:
             return f"no key yet; the first record creates one ({where})"
-        secret = f"secret '{self.username}'" if self.username else "secret"
-        tail = (" Records are still checked by their hash chain. Restore the key, or run "
-                "'meeting-guard consent rekey' to sign new records with a new key.")
+        secret = f"key '{self.username}'" if self.username else "key"
+        tail = " New records cannot be signed until it is restored or 'meeting-guard consent rekey' is run."
         if self.state == KeyState.LOST:
             return f"key lost: the {secret} is not in the {where}.{tail}"
         if self.state == KeyState.UNAVAILABLE:
             return f"key unavailable: the {secret} could not be read from the {where}: {self.problem}.{tail}"
-        return (f"key replaced: the {secret} in the {where} is not the one that signed this ledger."
-                f"{tail}")
+        return f"key replaced: the {secret} in the {where} is not the one this ledger lists.{tail}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"state": str(self.state), "storage": str(self.storage) if self.storage else None,
                 "backend": self.backend, "key_file": str(self.key_file) if self.key_file else None,
                 "fallback_reason": self.fallback_reason, "problem": self.problem,
-                "username": self.username, "message": self.message()}
+                "username": self.username, "algorithm": str(self.algorithm) if self.algorithm else None,
+                "fingerprint": self.fingerprint, "message": self.message()}
 
 
 @dataclass(frozen=True)
 class LoadedKey:
+    """A key row with its private part, when it could be read: ``secret`` for an HMAC key,
+    ``signer`` for an Ed25519 key."""
+
     info: KeyInfo
     secret: bytes | None
     status: KeyStatus
+    signer: SigningKey | None = None
+
+    @property
+    def can_sign(self) -> bool:
+        return self.status.state == KeyState.OK and (self.signer is not None or self.secret is not None)
 
 
 def backend_name(backend: keyring.backend.KeyringBackend) -> str:
@@ -134,7 +170,7 @@ def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
     """The OS keyring backend and its name, or None and why there is none."""
     try:
         backend = keyring.get_keyring()
-    except Exception as error:  # a broken keyring configuration must not stop the ledger
+    except Exception as error:  # noqa: BLE001  (a broken keyring configuration must not stop the ledger)
         return None, f"the keyring failed to start ({error})"
     if isinstance(backend, fail.Keyring):
         return None, "no keyring backend is installed or running"
@@ -146,7 +182,7 @@ def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
 
 
 class KeyVault:
-    """Creates, loads and deletes the ledger's signing secrets."""
+    """Creates, loads and deletes the ledger's signing keys."""
 
     def __init__(self, key_file: Path) -> None:
         self.key_file = Path(key_file)
@@ -155,26 +191,37 @@ class KeyVault:
         """Where a new key would go right now (shown before the first record exists)."""
         backend, name = usable_keyring()
         if backend is None:
-            return KeyStatus(KeyState.NONE, KeyStorage.FILE, key_file=self.key_file, fallback_reason=name)
-        return KeyStatus(KeyState.NONE, KeyStorage.KEYRING, backend=name)
+            return KeyStatus(KeyState.NONE, KeyStorage.FILE, key_file=self.key_file, fallback_reason=name,
+                             algorithm=KeyAlgorithm.ED25519)
+        return KeyStatus(KeyState.NONE, KeyStorage.KEYRING, backend=name, algorithm=KeyAlgorithm.ED25519)
 
-    def create(self, key_id: str, username: str, created_at: str) -> LoadedKey:
-        """A new secret, stored in the keyring if it works, else in the key file."""
+    def create_signing_key(self, username: str) -> tuple[SigningKey, KeyStorage, str | None, KeyStatus]:
+        """A new Ed25519 key, stored in the keyring if it works, else in the key file:
+        ``(key, storage, why not the keyring, status)``."""
+        signer = SigningKey.generate()
+        storage, reason, status = self._store(username, signer.to_text())
+        return signer, storage, reason, dataclasses.replace(status, algorithm=KeyAlgorithm.ED25519,
+                                                            fingerprint=signer.fingerprint)
+
+    def create_hmac_secret(self, key_id: str, username: str, created_at: str) -> LoadedKey:
+        """A legacy HMAC secret (only to build ledgers as older versions wrote them, in tests)."""
         secret = secrets.token_bytes(SECRET_BYTES)
-        text = base64.b64encode(secret).decode("ascii")
-        check = key_check(secret, key_id)
+        storage, reason, status = self._store(username, base64.b64encode(secret).decode("ascii"))
+        info = KeyInfo(key_id, username, storage, key_check(secret, key_id), created_at, reason)
+        return LoadedKey(info, secret, dataclasses.replace(status, algorithm=KeyAlgorithm.HMAC))
+
+    def _store(self, username: str, text: str) -> tuple[KeyStorage, str | None, KeyStatus]:
         backend, name = usable_keyring()
         reason = name
         if backend is not None:
             try:
-                backend.set_password(SERVICE, username, text)
-                if backend.get_password(SERVICE, username) != text:
-                    raise RuntimeError("it did not return the secret just stored")
-                info = KeyInfo(key_id, username, KeyStorage.KEYRING, check, created_at)
+                twice(lambda: backend.set_password(SERVICE, username, text))
+                if twice(lambda: backend.get_password(SERVICE, username)) != text:
+                    raise RuntimeError("it did not return the key just stored")
                 log.info("Ledger key %s stored in the keyring (%s)", username, name)
-                return LoadedKey(info, secret, KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name,
-                                                         username=username))
-            except Exception as error:  # locked, refused, D-Bus gone: fall back, and say why
+                return KeyStorage.KEYRING, None, KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name,
+                                                           username=username)
+            except Exception as error:  # noqa: BLE001  (locked, refused, D-Bus gone: fall back, and say why)
                 reason = f"{name} failed: {error}".rstrip(": ")
                 log.warning("Could not store the ledger key in the keyring (%s); using %s", reason, self.key_file)
         try:
@@ -186,18 +233,27 @@ class KeyVault:
                 f"the folder's permissions, then try again. No record was written."
             ) from error
         log.warning("Ledger key %s stored in key file %s (no keyring available: %s)", username, self.key_file, reason)
-        info = KeyInfo(key_id, username, KeyStorage.FILE, check, created_at, reason)
-        return LoadedKey(info, secret, KeyStatus(KeyState.OK, KeyStorage.FILE, key_file=self.key_file,
-                                                 fallback_reason=reason, username=username))
+        return KeyStorage.FILE, reason, KeyStatus(KeyState.OK, KeyStorage.FILE, key_file=self.key_file,
+                                                  fallback_reason=reason, username=username)
 
     def load(self, info: KeyInfo) -> LoadedKey:
-        """The secret for ``info`` and its status (never raises for a missing or broken store)."""
+        """The private key for ``info`` and its status (never raises for a missing or broken store)."""
         if info.storage == KeyStorage.KEYRING:
             text, status = self._load_from_keyring(info)
         else:
             text, status = self._load_from_file(info)
+        status = dataclasses.replace(status, algorithm=info.algorithm,
+                                     fingerprint=info.check if info.algorithm == KeyAlgorithm.ED25519 else None)
         if text is None:
             return LoadedKey(info, None, status)
+        if info.algorithm == KeyAlgorithm.ED25519:
+            try:
+                signer = SigningKey.from_text(text) if is_signing_key_text(text) else None
+            except ValueError:
+                signer = None
+            if signer is None or signer.fingerprint != info.check or signer.public_text != info.public_key:
+                return LoadedKey(info, None, _with_state(status, KeyState.REPLACED))
+            return LoadedKey(info, None, status, signer)
         try:
             secret = base64.b64decode(text.encode("ascii"), validate=True)
         except (binascii.Error, UnicodeEncodeError, ValueError):
@@ -207,20 +263,11 @@ class KeyVault:
         return LoadedKey(info, secret, status)
 
     def delete(self, info: KeyInfo) -> str | None:
-        """Remove the keyring secret for ``info``; returns a problem to report, or None.
-        (File secrets go with the key file, which erasure deletes.)"""
+        """Remove the keyring entry for ``info``; returns a problem to report, or None.
+        (File keys go with the key file, which erasure deletes.)"""
         if info.storage != KeyStorage.KEYRING:
             return None
-        backend, name = usable_keyring()
-        if backend is None:
-            return f"could not delete keyring secret '{info.username}': {name}"
-        try:
-            backend.delete_password(SERVICE, info.username)
-        except keyring.errors.PasswordDeleteError:
-            return None  # already gone
-        except Exception as error:
-            return f"could not delete keyring secret '{info.username}' from {name}: {error}"
-        return None
+        return delete_keyring_entry(info.username)
 
     # --- the keyring -------------------------------------------------------------------
 
@@ -232,8 +279,8 @@ class KeyVault:
             return None, status
         status = KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name, username=info.username)
         try:
-            text = backend.get_password(SERVICE, info.username)
-        except Exception as error:  # locked keyring, D-Bus failure
+            text = twice(lambda: backend.get_password(SERVICE, info.username))
+        except Exception as error:  # noqa: BLE001  (locked keyring, D-Bus failure)
             return None, _with_state(status, KeyState.UNAVAILABLE, problem=str(error) or type(error).__name__)
         if text is None:
             return None, _with_state(status, KeyState.LOST)
@@ -256,16 +303,32 @@ class KeyVault:
         return text, status
 
     def _read_file(self) -> dict[str, Any]:
-        mode = stat.S_IMODE(os.stat(self.key_file).st_mode)
-        if mode & 0o077:
-            log.warning("Key file %s was readable by others (mode %o); restricting it to 0600", self.key_file, mode)
-            os.chmod(self.key_file, 0o600)
-        data = json.loads(self.key_file.read_text(encoding="utf-8"))
+        """The key file's keys. Never follows a symbolic link, and fixes loose permissions on
+        the file it opened (not on whatever a path might point to)."""
+        try:
+            fd = os.open(self.key_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise OSError(errno.ELOOP, f"{self.key_file} is a symbolic link; the key file must be a "
+                                           "regular file (refused, not followed)") from None
+            raise
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EINVAL, f"{self.key_file} is not a regular file")
+            mode = stat.S_IMODE(info.st_mode)
+            if mode & 0o077:
+                log.warning("Key file %s was readable by others (mode %o); restricting it to 0600", self.key_file, mode)
+                os.fchmod(fd, 0o600)
+            data = json.loads(handle.read(1_000_000).decode("utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
-            raise ValueError("not a Meeting Privacy Guard key file")
-        return data["keys"]
+            raise ValueError("not a Meeting Privacy Guard key file")  # noqa: TRY004  (bad content, not a bad call)
+        keys: dict[str, Any] = data["keys"]
+        return keys
 
     def _write_file_secret(self, username: str, text: str) -> None:
+        if self.key_file.is_symlink():
+            raise OSError(errno.ELOOP, f"{self.key_file} is a symbolic link; refusing to write a key through it")
         try:
             keys = self._read_file()
         except FileNotFoundError:
@@ -275,6 +338,32 @@ class KeyVault:
         keys[username] = text
         body = json.dumps({"format": 1, "service": SERVICE, "keys": keys}, indent=2, sort_keys=True)
         atomic_write_text(self.key_file, body + "\n", mode=0o600)
+
+
+def delete_keyring_entry(username: str) -> str | None:
+    """Delete one of the app's keyring entries; a problem to report, or None (gone already counts)."""
+    backend, name = usable_keyring()
+    if backend is None:
+        return f"could not delete keyring entry '{username}': {name}"
+    try:
+        twice(lambda: backend.delete_password(SERVICE, username))
+    except keyring.errors.PasswordDeleteError:
+        return None  # already gone
+    except Exception as error:  # noqa: BLE001  (said in the erase report)
+        return f"could not delete keyring entry '{username}' from {name}: {error}"
+    return None
+
+
+def twice(call: Callable[[], T]) -> T:
+    """Secret Service now and then answers with a transient failure (its default collection
+    briefly not found, a D-Bus hiccup); one retry after a short pause rides that out."""
+    try:
+        return call()
+    except keyring.errors.PasswordDeleteError:
+        raise
+    except Exception:  # noqa: BLE001  (retried once; the second failure is reported by the caller)
+        time.sleep(0.2)
+        return call()
 
 
 def _with_state(status: KeyStatus, state: KeyState, problem: str | None = None) -> KeyStatus:

@@ -67,7 +67,7 @@ class EvidenceItem:
     seen_at: datetime
 
     @classmethod
-    def from_event(cls, evidence: Evidence) -> "EvidenceItem":
+    def from_event(cls, evidence: Evidence) -> EvidenceItem:
         return cls(signal=str(evidence.signal), detail=evidence.detail, seen_at=evidence.seen_at)
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,8 +99,9 @@ class RecordDraft:
 class Record:
     """A stored record: the decision plus its place in the hash chain.
 
-    ``hash`` = SHA-256(prev_hash + canonical content); ``mac`` = HMAC-SHA256(key, hash) with
-    the key named by ``key_id`` (see guard.ledger.canonical).
+    ``hash`` = SHA-256(prev_hash + canonical content); ``signature`` is the Ed25519 signature
+    over it by the key named ``key_id`` (guard.ledger.signing), or, for records written before
+    Ed25519, an HMAC-SHA256 (guard.ledger.canonical).
     """
 
     id: str
@@ -120,7 +121,7 @@ class Record:
     key_id: str
     prev_hash: str
     hash: str
-    mac: str
+    signature: str
     format: int = RECORD_FORMAT
 
     @property
@@ -153,7 +154,7 @@ class Record:
             "key_id": self.key_id,
             "prev_hash": self.prev_hash,
             "hash": self.hash,
-            "mac": self.mac,
+            "signature": self.signature,
         }
 
 
@@ -167,7 +168,7 @@ class StoredRecord(NamedTuple):
     body: str
     prev_hash: str
     hash: str
-    mac: str
+    signature: str  # Ed25519 over ``hash`` (guard.ledger.signing), or an HMAC for records from before it
     occurred_at: str  # as in the body (UTC ISO 8601); pages are keyed on it
 
     def to_record(self) -> Record:

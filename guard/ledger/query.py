@@ -3,6 +3,7 @@ indexed columns (the settings window pages through 100,000 records with these)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -83,11 +84,11 @@ def order_sql(order: Order | str) -> str:
     return _ORDER_SQL[enum_value(Order, order, "order")]
 
 
-SELECT_STORED = "SELECT seq, body, prev_hash, hash, mac, occurred_at FROM records"
+SELECT_STORED = "SELECT seq, body, prev_hash, hash, signature, occurred_at FROM records"
 
 # Keyset paging: the next page starts after the last row seen, so rows added meanwhile never
 # shift a page and no page is skipped with OFFSET.
-_AFTER = {
+_AFTER: dict[Order, tuple[str, Callable[[tuple[Any, ...]], list[Any]]]] = {
     Order.NEWEST: ("seq < ?", lambda row: [row[0]]),
     Order.OLDEST: ("seq > ?", lambda row: [row[0]]),
     Order.OCCURRED_NEWEST: ("(occurred_at, seq) < (?, ?)", lambda row: [row[5], row[0]]),
@@ -104,13 +105,13 @@ _AFTER = {
 }
 
 
-def stored_page(where: str, params: list[Any], order: Order | str, after: tuple | None,
+def stored_page(where: str, params: list[Any], order: Order | str, after: tuple[Any, ...] | None,
                 limit: int) -> tuple[str, list[Any]]:
     """SQL for the page of stored rows (:data:`SELECT_STORED`) that follows the row ``after``."""
-    order = enum_value(Order, order, "order")
+    chosen = enum_value(Order, order, "order")
     sql, params = SELECT_STORED + where, list(params)
     if after is not None:
-        condition, key = _AFTER[order]
+        condition, key = _AFTER[chosen]
         sql += (" AND " if where else " WHERE ") + condition
         params += key(after)
-    return f"{sql} ORDER BY {_ORDER_SQL[order]} LIMIT ?", [*params, limit]
+    return f"{sql} ORDER BY {_ORDER_SQL[chosen]} LIMIT ?", [*params, limit]

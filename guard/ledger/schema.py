@@ -12,8 +12,15 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from guard.ledger.keys import KeyInfo, KeyStorage
-from guard.ledger.models import Decision, EvidenceItem, Meeting, Record, RequestedBy, TermsRef
+from guard.ledger.keys import KeyAlgorithm, KeyInfo, KeyStorage
+from guard.ledger.models import (
+    Decision,
+    EvidenceItem,
+    Meeting,
+    Record,
+    RequestedBy,
+    TermsRef,
+)
 from guard.ledger.timeutil import parse_utc
 
 APPLICATION_ID = 0x4D504731  # "MPG1": marks a SQLite file as a Meeting Privacy Guard ledger
@@ -65,6 +72,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         """CREATE TRIGGER records_append_only_delete BEFORE DELETE ON records
            BEGIN SELECT RAISE(ABORT, 'ledger records are append-only'); END""",
     )),
+    Migration(3, "Ed25519 signatures: keys carry their public key and their own signed record", (
+        "ALTER TABLE records RENAME COLUMN mac TO signature",
+        "ALTER TABLE keys ADD COLUMN algorithm TEXT NOT NULL DEFAULT 'hmac-sha256'",
+        "ALTER TABLE keys ADD COLUMN public_key TEXT",
+        "ALTER TABLE keys ADD COLUMN from_seq INTEGER",
+        "ALTER TABLE keys ADD COLUMN body TEXT",
+        "ALTER TABLE keys ADD COLUMN signature TEXT",
+        """CREATE TRIGGER keys_append_only_update BEFORE UPDATE ON keys
+           BEGIN SELECT RAISE(ABORT, 'ledger keys are append-only'); END""",
+        """CREATE TRIGGER keys_append_only_delete BEFORE DELETE ON keys
+           BEGIN SELECT RAISE(ABORT, 'ledger keys are append-only'); END""",
+    )),
 )
 LATEST_VERSION = MIGRATIONS[-1].to_version
 
@@ -74,8 +93,8 @@ DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("provider_id", "$.provider_id"), ("decision", "$.decision"), ("meeting_title", "$.meeting.title"),
     ("note", "$.note"), ("refers_to", "$.refers_to"),
 )
-RECORD_COLUMNS = (*(name for name, _ in DERIVED_COLUMNS), "body", "prev_hash", "hash", "mac")
-SELECT_RECORD = "SELECT seq, body, prev_hash, hash, mac FROM records"
+RECORD_COLUMNS = (*(name for name, _ in DERIVED_COLUMNS), "body", "prev_hash", "hash", "signature")
+SELECT_RECORD = "SELECT seq, body, prev_hash, hash, signature FROM records"
 INSERT_RECORD = (f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
                  f"VALUES ({', '.join('?' for _ in RECORD_COLUMNS)})")
 # Rows whose repeated columns no longer agree with their signed body (checked in C by SQLite;
@@ -116,9 +135,9 @@ def apply_migrations(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> 
     return applied
 
 
-def record_row(content: dict[str, Any], body: str, prev_hash: str, record_hash: str, mac: str) -> tuple:
+def record_row(content: dict[str, Any], body: str, prev_hash: str, record_hash: str, signature: str) -> tuple[Any, ...]:
     """The row to insert for a record whose canonical content is ``body``."""
-    return (*(_at(content, path) for _, path in DERIVED_COLUMNS), body, prev_hash, record_hash, mac)
+    return (*(_at(content, path) for _, path in DERIVED_COLUMNS), body, prev_hash, record_hash, signature)
 
 
 def _at(content: dict[str, Any], path: str) -> Any:
@@ -128,22 +147,22 @@ def _at(content: dict[str, Any], path: str) -> Any:
     return value
 
 
-def derived_mismatch(row: tuple) -> str | None:
+def derived_mismatch(row: tuple[Any, ...]) -> str | None:
     """For a row from FIRST_DISAGREEING_ROW: the first column that disagrees with the body."""
     body = row[1]
     try:
         content = json.loads(body)
     except (TypeError, ValueError):
         return "body"
-    for (name, path), value in zip(DERIVED_COLUMNS, row[2:]):
+    for (name, path), value in zip(DERIVED_COLUMNS, row[2:], strict=False):
         if _at(content, path) != value or type(_at(content, path)) is not type(value):
             return name
     return None
 
 
-def row_to_record(row: tuple) -> Record:
+def row_to_record(row: tuple[Any, ...]) -> Record:
     """A row selected with :data:`SELECT_RECORD` as a :class:`Record` (read from its body)."""
-    seq, body, prev_hash, record_hash, mac = row
+    seq, body, prev_hash, record_hash, signature = row
     c = json.loads(body)
     meeting = c["meeting"]
     return Record(
@@ -165,14 +184,23 @@ def row_to_record(row: tuple) -> Record:
         key_id=c["key_id"],
         prev_hash=prev_hash,
         hash=record_hash,
-        mac=mac,
+        signature=signature,
         format=c["format"],
     )
 
 
-KEY_COLUMNS = "key_id, username, storage, check_mac, created_at, reason"
+KEY_COLUMNS = ("key_id, username, storage, check_mac, created_at, reason, algorithm, public_key, from_seq, body, "
+               "signature")
+INSERT_KEY = f"INSERT INTO keys ({KEY_COLUMNS}) VALUES ({', '.join('?' * len(KEY_COLUMNS.split(',')))})"
+SELECT_KEYS = f"SELECT {KEY_COLUMNS} FROM keys ORDER BY rowid"  # in the order they were made
 
 
-def row_to_key(row: tuple) -> KeyInfo:
-    key_id, username, storage, check, created_at, reason = row
-    return KeyInfo(key_id, username, KeyStorage(storage), check, created_at, reason)
+def row_to_key(row: tuple[Any, ...]) -> KeyInfo:
+    key_id, username, storage, check, created_at, reason, algorithm, public_key, from_seq, body, signature = row
+    return KeyInfo(key_id, username, KeyStorage(storage), check, created_at, reason, KeyAlgorithm(algorithm),
+                   public_key, from_seq, body, signature)
+
+
+def key_row(info: KeyInfo) -> tuple[Any, ...]:
+    return (info.key_id, info.username, str(info.storage), info.check, info.created_at, info.reason,
+            str(info.algorithm), info.public_key, info.from_seq, info.body, info.signature)

@@ -1,8 +1,10 @@
-"""The consent ledger: an append-only, hash-chained, MAC-signed SQLite file.
+"""The consent ledger: an append-only, hash-chained SQLite file signed with Ed25519 and
+anchored outside itself (guard.ledger.anchor).
 
 Every append is one ``BEGIN IMMEDIATE`` transaction committed with ``synchronous=FULL``:
 when :meth:`Ledger.append` returns, the record is on disk and survives a crash or SIGKILL,
-and two processes appending at once queue behind each other without breaking the chain.
+its head is in the anchor file, and two processes appending at once queue behind each other
+without breaking the chain.
 Nothing is ever updated or deleted; :meth:`withdraw` and :meth:`correct` add records that
 point at the earlier one. One ``Ledger`` may be shared between threads.
 """
@@ -10,7 +12,6 @@ point at the earlier one. One ``Ledger`` may be shared between threads.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import sqlite3
@@ -20,20 +21,44 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Self
 
-from guard.ledger import files
-from guard.ledger.canonical import MacKey, canonical_json, head_mac, record_hash, record_mac
-from guard.ledger.errors import LedgerCorruptError, LedgerError, LedgerInputError, LedgerKeyError, RecordNotFoundError
-from guard.ledger.keys import KeyInfo, KeyState, KeyStatus, KeyVault, LoadedKey
-from guard.ledger.models import GENESIS_HASH, Decision, EvidenceItem, Record, RecordDraft, RequestedBy, StoredRecord
+from guard.ledger import files, meta
+from guard.ledger.anchor import AnchoredKey
+from guard.ledger.anchoring import Anchorer
+from guard.ledger.audit import audit
+from guard.ledger.canonical import canonical_json, record_hash
+from guard.ledger.errors import (
+    LedgerCorruptError,
+    LedgerError,
+    LedgerInputError,
+    RecordNotFoundError,
+)
+from guard.ledger.head import SignedHead
+from guard.ledger.keychain import KeyChain
+from guard.ledger.keys import KeyStatus, KeyVault, LoadedKey
+from guard.ledger.models import (
+    Decision,
+    EvidenceItem,
+    Record,
+    RecordDraft,
+    RequestedBy,
+    StoredRecord,
+)
 from guard.ledger.query import Order, RecordFilter, order_sql, stored_page
-from guard.ledger.schema import (FIRST_DISAGREEING_ROW, INSERT_RECORD, KEY_COLUMNS, SELECT_RECORD,
-                                 derived_mismatch, record_row, row_to_key, row_to_record)
+from guard.ledger.schema import (
+    INSERT_RECORD,
+    KEY_COLUMNS,
+    SELECT_RECORD,
+    record_row,
+    row_to_key,
+    row_to_record,
+)
+from guard.ledger.signing import ZERO_DIGEST, next_signatures_digest, signatures_digest
 from guard.ledger.status import EffectiveStatus, effective_status
 from guard.ledger.timeutil import format_utc, utc_now
 from guard.ledger.validate import draft_content, record_id_text
-from guard.ledger.verify import (CHAIN_QUERY, Head, Problem, ProblemKind, VerifyReport, column_edited, earliest,
-                                 verify_chain)
+from guard.ledger.verify import VerifyReport
 
 log = logging.getLogger(__name__)
 
@@ -44,33 +69,47 @@ MAX_PAGE = 10_000
 class Ledger:
     """An open consent ledger. Use :meth:`open` (or ``guard.ledger.open_ledger(paths)``)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, vault: KeyVault) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, vault: KeyVault, anchorer: Anchorer) -> None:
         self.path = path
         self._conn = conn
-        self._vault = vault
         self._lock = threading.RLock()
-        self._keys: dict[str, LoadedKey] = {}
+        self._anchorer = anchorer
+        self._keys = KeyChain(path, vault, anchorer)
         self._identity = _identity(path)
 
     @classmethod
-    def open(cls, path: Path, *, busy_timeout: float = 10.0) -> "Ledger":
+    def open(cls, path: Path, *, busy_timeout: float = 10.0) -> Ledger:
         """Open the ledger at ``path``, creating a new one if the file does not exist.
 
         Raises LedgerCorruptError (file left untouched) when the file is not a healthy ledger.
         """
         path = Path(path).expanduser().absolute()
-        conn = files.connect(path, busy_timeout)
-        return cls(path, conn, KeyVault(files.key_file_for(path)))
+        conn, migrated = files.connect(path, busy_timeout)
+        try:
+            anchorer = Anchorer(path, files.anchor_file_for(path), meta.ledger_id(conn))
+        except BaseException:
+            conn.close()
+            raise
+        ledger = cls(path, conn, KeyVault(files.key_file_for(path)), anchorer)
+        if 3 in migrated:
+            ledger._anchor_found_keys()
+        return ledger
 
     @property
     def key_file(self) -> Path:
-        return self._vault.key_file
+        return self._keys.vault.key_file
+
+    @property
+    def anchor_file(self) -> Path:
+        return self._anchorer.file.path
 
     def close(self) -> None:
+        """Close the file; first make sure the newest head is anchored in the keyring."""
         with self._lock:
+            self._anchorer.close()
             self._conn.close()
 
-    def __enter__(self) -> "Ledger":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -79,7 +118,7 @@ class Ledger:
     # --- writing ---------------------------------------------------------------------------
 
     def append(self, draft: RecordDraft) -> Record:
-        """Sign and store ``draft`` as the next record; durable once this returns."""
+        """Sign and store ``draft`` as the next record; durable and anchored once this returns."""
         return self.append_many([draft])[0]
 
     def append_many(self, drafts: Iterable[RecordDraft]) -> list[Record]:
@@ -91,22 +130,24 @@ class Ledger:
             return []
         rows = []
         with self._write("add a record to") as conn:
-            last_seq, prev_hash = self._last(conn)
-            key = self._signing_key(conn)
-            assert key.secret is not None
-            signer = MacKey(key.secret)
+            last_seq, prev_hash, _ = meta.last_record(conn)
+            key = self._keys.signing_key(conn, last_seq + 1, prev_hash)
+            assert key.signer is not None
+            digest = self._signatures_digest(conn, last_seq)
             for content in checked:
                 if content["refers_to"] is not None:
                     self._require(conn, content["refers_to"])
                 last_seq += 1
                 content.update(id=str(uuid.uuid4()), seq=last_seq, key_id=key.info.key_id)
                 body = canonical_json(content, check_floats=False)
-                digest = record_hash(prev_hash, body)
-                row = record_row(content, body, prev_hash, digest, record_mac(signer, digest))
-                conn.execute(INSERT_RECORD, row)
-                rows.append((last_seq, body, prev_hash, digest, row[-1]))
-                prev_hash = digest
-            self._set_head(conn, last_seq, prev_hash, key)
+                this_hash = record_hash(prev_hash, body)
+                signature = key.signer.sign_record(this_hash)
+                conn.execute(INSERT_RECORD, record_row(content, body, prev_hash, this_hash, signature))
+                rows.append((last_seq, body, prev_hash, this_hash, signature))
+                digest = next_signatures_digest(digest, signature)
+                prev_hash = this_hash
+            head = self._keys.sign_head(conn, key, last_seq, prev_hash, digest, format_utc(recorded_at))
+        self._anchorer.committed(head)
         records = [row_to_record(row) for row in rows]
         for record in records:
             log.info("Ledger record %s (seq %s, %s, %s) added", record.id, record.seq, record.provider_id,
@@ -134,13 +175,24 @@ class Ledger:
         return self.append(replace(draft, refers_to=target.id))
 
     def rekey(self) -> KeyStatus:
-        """Sign new records with a new key (after a lost or replaced key). Older records keep
-        their key; while it stays missing they are checked by their hash chain only."""
+        """Sign new records with a new key of this computer's (after a lost, replaced or
+        untrusted key). The new key's own signed row says why, and what ``verify`` reported
+        just before; earlier records keep their keys and are still checked with them."""
+        before = self.verify(check_file=False)
+        why = "rekey requested" + ("" if before.ok else f" while verify reported: {before.summary()}")
         with self._write("start a new key for") as conn:
-            key = self._new_key(conn)
-            last_seq, last_hash = self._last(conn)
+            last_seq, last_hash, recorded_at = meta.last_record(conn)
+            current = self._current_loaded(conn)
+            previous = current if current is not None and current.can_sign and self._keys.is_trusted(
+                current.info) else None
+            key = self._keys.new_key(conn, last_seq + 1, last_hash, previous, why[:2000])
+            head = None
             if last_seq:
-                self._set_head(conn, last_seq, last_hash, key)
+                head = self._keys.sign_head(conn, key, last_seq, last_hash, self._signatures_digest(conn, last_seq),
+                                            recorded_at)
+        if head is not None:
+            self._anchorer.committed(head)
+        self._anchorer.adopt_location()  # the user accepts this ledger as the one kept here
         return key.status
 
     # --- reading ---------------------------------------------------------------------------
@@ -152,6 +204,19 @@ class Ledger:
         if row is None:
             raise RecordNotFoundError(f"No record with id {record_id} in the consent ledger {self.path}.")
         return self._record(row)
+
+    def find_ids(self, *, seq: int | None = None, prefix: str | None = None, limit: int = 2) -> list[str]:
+        """Ids of the record numbered ``seq``, or of records whose id starts with ``prefix``
+        (at most ``limit``): how the command line resolves ``#N`` and short ids."""
+        with self._read("read") as conn:
+            if seq is not None:
+                rows = conn.execute("SELECT id FROM records WHERE seq = ?", (seq,)).fetchall()
+            else:
+                low = (prefix or "").lower()
+                high = low[:-1] + chr(ord(low[-1]) + 1) if low else "\uffff"
+                rows = conn.execute("SELECT id FROM records WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                                    (low, high, limit)).fetchall()
+        return [str(row[0]) for row in rows]
 
     def count(self, filter: RecordFilter | None = None) -> int:
         where, params = (filter or RecordFilter()).where()
@@ -196,7 +261,7 @@ class Ledger:
                     batch: int = 2000) -> Iterator[StoredRecord]:
         """Every matching record as stored (no parsing), ``batch`` at a time, for bulk exports."""
         where, params = (filter or RecordFilter()).where()
-        last: tuple | None = None
+        last: tuple[Any, ...] | None = None
         while True:
             sql, page_params = stored_page(where, params, order, last, batch)
             with self._read("read") as conn:
@@ -219,29 +284,28 @@ class Ledger:
         """What ``record`` means now, e.g. given, then withdrawn."""
         return effective_status(record, self.later_records(record.id))
 
-    def head(self) -> Head | None:
+    def head(self) -> SignedHead | None:
         with self._read("read") as conn:
-            return _read_head(conn)
+            head = meta.read_head(conn)
+        return head if isinstance(head, SignedHead) and head.seq >= 0 else None
 
     # --- checking --------------------------------------------------------------------------
 
     def key_status(self) -> KeyStatus:
         """Where the current signing key lives and whether it can be used (read afresh)."""
         with self._read("read") as conn:
-            key_id = _meta(conn, "current_key_id")
-            row = conn.execute(f"SELECT {KEY_COLUMNS} FROM keys WHERE key_id = ?", (key_id,)).fetchone()
-        if row is None:
-            return self._vault.planned_status()
-        loaded = self._vault.load(row_to_key(row))
-        self._keys[loaded.info.key_id] = loaded
-        return loaded.status
+            return self._keys.status(conn)
 
-    def verify(self, *, check_file: bool = True) -> VerifyReport:
-        """Check every record's hash, link and MAC, the columns the filters use, and the
-        signed head, all in one snapshot. ``check_file`` also runs SQLite's page check."""
+    def verify(self, *, check_file: bool = True, each_signature: bool = False) -> VerifyReport:
+        """Check every record's hash and link, the keys and their trust, the signed head and the
+        anchors, all in one snapshot. ``check_file`` also runs SQLite's page check;
+        ``each_signature`` checks every record's own signature too (the head's signature
+        already vouches for all of them; this takes about 90 µs a record)."""
+        self._anchorer.flush()  # compare against everything this process has acknowledged
         with self._lock, files.translate_errors(self.path, "verify"):
+            self._keys.forget()  # a key found lost or replaced stops signing until fixed
             try:
-                return self._verify(check_file)
+                return self._verify(check_file, each_signature)
             except sqlite3.OperationalError as error:
                 if "decode" not in str(error):
                     raise
@@ -249,43 +313,20 @@ class Ledger:
                 # check can say which record it is.
                 self._conn.text_factory = lambda data: data.decode("utf-8", "surrogateescape")
                 try:
-                    return self._verify(check_file)
+                    return self._verify(check_file, each_signature)
                 finally:
                     self._conn.text_factory = str
 
-    def _verify(self, check_file: bool) -> VerifyReport:
+    def _verify(self, check_file: bool, each_signature: bool) -> VerifyReport:
         conn = self._conn
         conn.execute("BEGIN")
         try:
-            if check_file:
-                damage = conn.execute("PRAGMA quick_check").fetchone()[0]
-                if damage != "ok":
-                    problem = Problem(ProblemKind.CORRUPT, None, f"the file is damaged: {damage}")
-                    return self._report(conn, 0, None, problem, None, 0)
-            key_rows = conn.execute(f"SELECT {KEY_COLUMNS} FROM keys").fetchall()
-            keys = {info.key_id: self._vault.load(info) for info in map(row_to_key, key_rows)}
-            self._keys.update(keys)  # a key found lost or replaced stops signing until fixed
-            result = verify_chain(conn.execute(CHAIN_QUERY), keys, _read_head(conn),
-                                  lambda digest: _seq_of_hash(conn, digest))
-            problem = earliest(result.problem, _first_edited_column(conn))
-            return self._report(conn, result.last_seq, result.last_hash if result.count else None,
-                                problem, result.key_problem, result.macs_checked)
+            report = audit(conn, self.path, self._keys, each_signature=each_signature, check_file=check_file)
         finally:
             conn.execute("COMMIT")
-
-    def _report(self, conn: sqlite3.Connection, head_seq: int, head_hash: str | None, problem: Problem | None,
-                key_problem: Problem | None, macs: int) -> VerifyReport:
-        count = int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
-        return VerifyReport(str(self.path), count, head_seq, head_hash, problem, key_problem,
-                            self._current_status(conn), macs)
-
-    def _current_status(self, conn: sqlite3.Connection) -> KeyStatus:
-        key_id = _meta(conn, "current_key_id")
-        row = conn.execute(f"SELECT {KEY_COLUMNS} FROM keys WHERE key_id = ?", (key_id,)).fetchone()
-        if row is None:
-            return self._vault.planned_status()
-        cached = self._keys.get(key_id)
-        return cached.status if cached is not None else self._vault.load(row_to_key(row)).status
+        if self._anchorer.problem and not report.notes:
+            report = replace(report, notes=(f"anchoring: {self._anchorer.problem}",))
+        return report
 
     # --- internals -------------------------------------------------------------------------
 
@@ -313,7 +354,7 @@ class Ledger:
             raise LedgerError(f"The consent ledger {self.path} was erased or replaced while it was open. "
                               "Open it again; nothing was written.")
 
-    def _record(self, row: tuple) -> Record:
+    def _record(self, row: tuple[Any, ...]) -> Record:
         try:
             return row_to_record(row)
         except (ValueError, KeyError, TypeError) as error:
@@ -327,44 +368,38 @@ class Ledger:
             raise RecordNotFoundError(f"No record with id {record_id} in the consent ledger {self.path} "
                                       "(field 'refers_to').")
 
-    @staticmethod
-    def _last(conn: sqlite3.Connection) -> tuple[int, str]:
-        row = conn.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-        return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
-
-    def _signing_key(self, conn: sqlite3.Connection) -> LoadedKey:
-        key_id = _meta(conn, "current_key_id")
-        if key_id is None:
-            return self._new_key(conn)
-        loaded = self._keys.get(key_id)
-        if loaded is None or not loaded.status.usable:
-            row = conn.execute(f"SELECT {KEY_COLUMNS} FROM keys WHERE key_id = ?", (key_id,)).fetchone()
-            if row is None:
-                raise LedgerKeyError(f"The consent ledger {self.path} names a signing key ({key_id}) it has no "
-                                     "record of. Run 'meeting-guard consent verify', then 'consent rekey'.")
-            loaded = self._vault.load(row_to_key(row))
-            self._keys[key_id] = loaded
-        if loaded.secret is None or loaded.status.state != KeyState.OK:
-            raise LedgerKeyError(f"Cannot sign a new record in the consent ledger {self.path}: "
-                                 f"{loaded.status.message()}")
-        return loaded
-
-    def _new_key(self, conn: sqlite3.Connection) -> LoadedKey:
-        key_id = uuid.uuid4().hex[:16]
-        username = f"consent-ledger-{_meta(conn, 'ledger_id')}-{key_id}"
-        loaded = self._vault.create(key_id, username, format_utc(utc_now()))
-        info: KeyInfo = loaded.info
-        conn.execute(f"INSERT INTO keys ({KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                     (info.key_id, info.username, str(info.storage), info.check, info.created_at, info.reason))
-        _set_meta(conn, "current_key_id", key_id)
-        self._keys[key_id] = loaded
-        return loaded
+    def _current_loaded(self, conn: sqlite3.Connection) -> LoadedKey | None:
+        row = conn.execute(f"SELECT {KEY_COLUMNS} FROM keys WHERE key_id = ?",
+                           (meta.get(conn, "current_key_id"),)).fetchone()
+        return None if row is None else self._keys.load(row_to_key(row))
 
     @staticmethod
-    def _set_head(conn: sqlite3.Connection, seq: int, digest: str, key: LoadedKey) -> None:
-        assert key.secret is not None
-        head = {"seq": seq, "hash": digest, "key_id": key.info.key_id, "mac": head_mac(key.secret, seq, digest)}
-        _set_meta(conn, "head", json.dumps(head, sort_keys=True))
+    def _signatures_digest(conn: sqlite3.Connection, last_seq: int) -> str:
+        """The digest of every record signature up to ``last_seq``: from the signed head when it
+        is current, else recomputed (the first Ed25519 head of a ledger from before it)."""
+        head = meta.read_head(conn)
+        if head is not None and not head.legacy and head.seq == last_seq and head.signatures_digest:
+            return head.signatures_digest
+        if last_seq == 0:
+            return ZERO_DIGEST
+        return signatures_digest(str(row[0]) for row in conn.execute("SELECT signature FROM records ORDER BY seq"))
+
+    def _anchor_found_keys(self) -> None:
+        """A ledger from before anchoring: anchor the keys it lists now (first use), so any key
+        added to the file from here on is caught."""
+        with self._read("read") as conn:
+            keys = meta.key_rows(conn)
+            last_seq, last_hash, recorded_at = meta.last_record(conn)
+        if not keys:
+            return
+        now = format_utc(utc_now())
+        self._anchorer.anchor_keys([AnchoredKey(info.key_id, str(info.algorithm), info.check, str(info.storage),
+                                                info.username, now, first_use=True) for info in keys])
+        legacy = self.head()
+        if legacy is not None and last_seq:
+            self._anchorer.committed(SignedHead(last_seq, last_hash, legacy.key_id, legacy.signature,
+                                                recorded_at=recorded_at))
+        log.info("Ledger %s: anchored its %s existing key(s) on first use", self.path, len(keys))
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -373,39 +408,3 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return info.st_dev, info.st_ino
-
-
-def _meta(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                 (key, value))
-
-
-def _read_head(conn: sqlite3.Connection) -> Head | None:
-    text = _meta(conn, "head")
-    if text is None:
-        return None
-    try:
-        head = json.loads(text)
-        return Head(int(head["seq"]), str(head["hash"]), str(head["key_id"]), str(head["mac"]))
-    except (ValueError, KeyError, TypeError):
-        return Head(-1, "", "", "")  # damaged: verify reports it
-
-
-def _first_edited_column(conn: sqlite3.Connection) -> Problem | None:
-    after = 0
-    while (row := conn.execute(FIRST_DISAGREEING_ROW, (after,)).fetchone()) is not None:
-        column = derived_mismatch(row)
-        if column is not None:
-            return column_edited(row[0], column)
-        after = row[0]  # SQLite wrote the same values differently; Python says they agree
-    return None
-
-
-def _seq_of_hash(conn: sqlite3.Connection, digest: str) -> int | None:
-    row = conn.execute("SELECT seq FROM records WHERE hash = ? LIMIT 1", (digest,)).fetchone()
-    return None if row is None else int(row[0])

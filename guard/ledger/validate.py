@@ -6,11 +6,19 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from guard.events import Evidence
 from guard.ledger.errors import LedgerInputError
-from guard.ledger.models import RECORD_FORMAT, Decision, EvidenceItem, RecordDraft, RequestedBy, TermsRef
+from guard.ledger.models import (
+    RECORD_FORMAT,
+    Decision,
+    EvidenceItem,
+    RecordDraft,
+    RequestedBy,
+    TermsRef,
+)
 from guard.ledger.timeutil import format_utc
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9.\-]{0,99}$")
@@ -18,6 +26,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_TEXT = 2_000
 MAX_NOTE = 20_000
 MAX_ITEMS = 200
+E = TypeVar("E", bound=StrEnum)
 
 
 def draft_content(draft: RecordDraft, *, record_id: str, seq: int, key_id: str,
@@ -59,7 +68,7 @@ def slug(value: Any, name: str) -> str:
     return value
 
 
-def enum_value(enum: type, value: Any, name: str) -> Any:
+def enum_value(enum: type[E], value: Any, name: str) -> E:
     try:
         return enum(value)
     except ValueError:

@@ -3,19 +3,22 @@ dialog shows these lists and hands the user's answers back to :func:`build_draft
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from guard.catalog.models import Actor, AiFeature, Provider, ProviderKind, TrainsModels
-from guard.events import Evidence
+from guard.events import Evidence, MeetingSession
 from guard.ledger.models import Decision, Meeting, RecordDraft, RequestedBy
 from guard.presentation import wording
+from guard.presentation.actions import RecordConsent
 
 if TYPE_CHECKING:
-    from guard.events import DetectionEvent
-    from guard.monitor import ActiveSession
+    from guard.monitor import Snapshot
+
+# What the ledger keeps of a text field, a note, and a list (guard/ledger/validate.py refuses more).
+MAX_FIELD = 2_000
+MAX_NOTE = 20_000
+MAX_ITEMS = 200
 
 DECISIONS: tuple[tuple[Decision, str], ...] = (
     (Decision.GIVEN, "I &consented"),
@@ -71,39 +74,45 @@ def default_requested_by(feature: AiFeature | None, provider: Provider | None) -
 
 
 @dataclass(frozen=True)
-class ConsentContext:
-    """What the form starts from: the meeting detection saw (or nothing, when opened by hand).
-    ``occurred_at`` is when the meeting started (shown); the record's time is when it is saved."""
+class ConsentSubject:
+    """What the form is about: the meeting detection saw (None when opened by hand, or when
+    it is about a note-taker running here), what was asked for (:class:`RecordConsent`: the
+    provider and feature, what else was seen, the AI notice shown)."""
 
-    provider_id: str | None = None
-    meeting_title: str | None = None
-    meeting_link: str | None = None
-    occurred_at: datetime | None = None
-    evidence: tuple[Evidence, ...] = ()
-    session_id: str | None = None
+    meeting: MeetingSession | None = None
+    request: RecordConsent = RecordConsent()
+
+    @property
+    def provider_id(self) -> str | None:
+        return self.request.provider_id or (self.meeting.provider_id if self.meeting else None)
+
+    @property
+    def feature_id(self) -> str | None:
+        return self.request.feature_id
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """The meeting's evidence, then what else was seen (the notice, the bot, the app)."""
+        own = self.meeting.evidence if self.meeting is not None else ()
+        return tuple(dict.fromkeys((*own, *self.request.evidence)))
 
 
-def choose_context(session_id: str | None, in_progress: Sequence["ActiveSession"],
-                   seen: Mapping[str, "DetectionEvent"]) -> ConsentContext:
-    """What the form is about: the named session, else the one meeting in progress, else the
-    meeting seen last (``seen`` is oldest first), else nothing. A meeting still in progress
-    gives its latest evidence."""
-    if session_id is None and len(in_progress) == 1:
-        session_id = in_progress[0].session_id
-    if session_id is None and seen:
-        session_id = list(seen)[-1]
-    if session_id is None:
-        return ConsentContext()
-    session = next((s for s in in_progress if s.session_id == session_id), None)
-    if session is not None:
-        return ConsentContext(provider_id=session.provider_id, meeting_title=session.title, meeting_link=session.url,
-                              occurred_at=session.started_at, evidence=session.evidence, session_id=session_id)
-    event = seen.get(session_id)
-    if event is not None:
-        return ConsentContext(provider_id=event.provider_id, meeting_title=getattr(event, "meeting_title", None),
-                              meeting_link=getattr(event, "meeting_url", None), occurred_at=event.at,
-                              evidence=event.evidence, session_id=session_id)
-    return ConsentContext()
+def consent_subject(request: RecordConsent, snapshot: Snapshot | None) -> ConsentSubject:
+    """Which meeting the form is about: the one asked for (in progress or lately ended), else
+    the one meeting in progress, else the meeting that ended last, else none. A request about
+    another provider (a note-taker) with no meeting named is about no meeting."""
+    if snapshot is None:
+        return ConsentSubject(None, request)
+    if request.meeting_id is not None:
+        return ConsentSubject(snapshot.meeting(request.meeting_id), request)
+    if request.provider_id is not None:
+        return ConsentSubject(None, request)
+    in_progress = snapshot.meetings if snapshot.watching else ()
+    if len(in_progress) == 1:
+        return ConsentSubject(in_progress[0], request)
+    if not in_progress and snapshot.ended:
+        return ConsentSubject(snapshot.ended[-1], request)
+    return ConsentSubject(None, request)
 
 
 @dataclass(frozen=True)
@@ -121,18 +130,30 @@ class ConsentAnswers:
     note: str = ""
 
 
-def build_draft(answers: ConsentAnswers, context: ConsentContext) -> RecordDraft:
-    """The ledger draft for the answers, with the detection evidence; terms are filled by Services."""
-    purposes = [p.strip() for p in answers.purposes if p.strip()]
+def build_draft(answers: ConsentAnswers, subject: ConsentSubject) -> RecordDraft:
+    """The ledger draft for the answers, with the detection evidence; terms are filled by Services.
+
+    Values from outside (titles, links, evidence) are cut to what the ledger keeps, never
+    refused: a page that sets a 100 kB title cannot stop a decision being recorded.
+    """
+    purposes = [cut(p.strip(), MAX_FIELD) for p in answers.purposes if p.strip()]
     if answers.other_purpose.strip():
-        purposes.append(answers.other_purpose.strip())
+        purposes.append(cut(answers.other_purpose.strip(), MAX_FIELD))
+    # The AI notice seen (its text and time) is part of the evidence until records get a field of their own.
+    evidence = subject.evidence if answers.provider_id == subject.provider_id else ()
     return RecordDraft(
         provider_id=answers.provider_id,
         decision=answers.decision,
         feature_id=answers.feature_id or None,
-        meeting=Meeting(title=answers.meeting_title.strip() or None, id_or_link=answers.meeting_link.strip() or None),
-        purposes=tuple(dict.fromkeys(purposes)),
+        meeting=Meeting(title=cut(answers.meeting_title.strip(), MAX_FIELD) or None,
+                        id_or_link=cut(answers.meeting_link.strip(), MAX_FIELD) or None),
+        purposes=tuple(dict.fromkeys(purposes))[:MAX_ITEMS],
         requested_by=answers.requested_by,
-        evidence=context.evidence if answers.provider_id == context.provider_id else (),
-        note=answers.note.strip() or None,
+        evidence=tuple(replace(e, detail=cut(e.detail, MAX_FIELD)) for e in evidence[:MAX_ITEMS]),
+        note=cut(answers.note.strip(), MAX_NOTE) or None,
     )
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` at most ``limit`` characters, cut with "…" (what the ledger keeps of a field)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

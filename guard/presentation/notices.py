@@ -4,7 +4,7 @@ shown at all (muted kinds, no repeats). Pure: the UI hands events in and shows t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -12,6 +12,7 @@ from guard.catalog.loader import Catalog
 from guard.catalog.models import Provider
 from guard.events import MeetingStarted, NotetakerSeen, TermsChanged
 from guard.presentation import wording
+from guard.presentation.actions import Action, OpenSettings, RecordConsent, ShowTermsChange
 from guard.presentation.status import change_summary, document_display_title, lead_feature
 from guard.settings import NotificationSettings
 
@@ -30,9 +31,19 @@ class NoticeKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class NoticeChoice:
+    """A button of a notification: ``id`` is what the desktop reports back when it is pressed."""
+
+    id: str
+    label: str
+    action: Action
+
+
+@dataclass(frozen=True)
 class Notice:
     """One notification. ``key`` identifies what it is about (a meeting, a terms version);
-    ``action_label`` names the button that does what clicking the notification does."""
+    clicking it does ``action``, also offered as a button named ``action_label``; ``choices``
+    are further buttons (answers to the notification's question), where the desktop has them."""
 
     kind: NoticeKind
     key: str
@@ -41,9 +52,12 @@ class Notice:
     action_label: str
     provider_id: str
     at: datetime
-    session_id: str | None = None
-    document_id: str | None = None
-    meeting_title: str | None = None
+    action: Action = field(default_factory=OpenSettings)
+    choices: tuple[NoticeChoice, ...] = ()
+
+    def choice(self, choice_id: str) -> Action:
+        """What pressing ``choice_id`` does (the default action for an unknown id or a click)."""
+        return next((c.action for c in self.choices if c.id == choice_id), self.action)
 
 
 def _clip(text: str) -> str:
@@ -64,12 +78,11 @@ def _features_sentence(provider: Provider) -> str:
 def meeting_notice(event: MeetingStarted, provider: Provider) -> Notice:
     """'Zoom meeting detected' + who can turn on which AI feature and what you can do."""
     title = f"{provider.name} meeting detected"
-    if event.meeting_title:
-        title += f": {event.meeting_title}"
-    return Notice(kind=NoticeKind.MEETING_STARTED, key=f"meeting:{event.session_id}", title=title,
+    if event.meeting.title:
+        title += f": {wording.one_line(event.meeting.title, 120)}"
+    return Notice(kind=NoticeKind.MEETING_STARTED, key=f"meeting:{event.meeting.id}", title=title,
                   body=_clip(_features_sentence(provider)), action_label="Record my decision…",
-                  provider_id=provider.id, at=event.at, session_id=event.session_id,
-                  meeting_title=event.meeting_title)
+                  provider_id=provider.id, at=event.at, action=RecordConsent(meeting_id=event.meeting.id))
 
 
 def notetaker_notice(event: NotetakerSeen, provider: Provider) -> Notice:
@@ -84,7 +97,7 @@ def notetaker_notice(event: NotetakerSeen, provider: Provider) -> Notice:
     return Notice(kind=NoticeKind.NOTETAKER_SEEN, key=f"notetaker:{event.session_id}",
                   title=f"AI note-taker running: {provider.name}", body=_clip(body),
                   action_label="Record my decision…", provider_id=provider.id, at=event.at,
-                  session_id=event.session_id)
+                  action=RecordConsent(provider_id=provider.id, evidence=event.evidence))
 
 
 def terms_notice(event: TermsChanged, catalog: Catalog) -> Notice:
@@ -93,12 +106,13 @@ def terms_notice(event: TermsChanged, catalog: Catalog) -> Notice:
     name = provider.name if provider else event.provider_id
     document = provider.document(event.document_id) if provider else None
     title = f"{document_display_title(name, document.title if document else event.document_id)} changed"
-    return Notice(kind=NoticeKind.TERMS_CHANGED, key=f"terms:{event.provider_id}/{event.document_id}/{event.new_sha256}",
-                  title=title, body=_clip(change_summary(event.changes)), action_label="Show the change",
-                  provider_id=event.provider_id, at=event.at, document_id=event.document_id)
+    key = f"terms:{event.provider_id}/{event.document_id}/{event.new_sha256}"
+    return Notice(kind=NoticeKind.TERMS_CHANGED, key=key, title=title, body=_clip(change_summary(event.changes)),
+                  action_label="Show the change", provider_id=event.provider_id, at=event.at,
+                  action=ShowTermsChange(event.provider_id, event.document_id, event.new_sha256))
 
 
-def check_notice(report: "CheckReport") -> Notice:
+def check_notice(report: CheckReport) -> Notice:
     """What a check the user asked for came to: changes, unchanged documents, failures."""
     checked = len(report.checks)
     failures = report.failures
@@ -113,7 +127,8 @@ def check_notice(report: "CheckReport") -> Notice:
             parts.append(f"{len(failures)} could not be fetched (see the terms log)")
         body = f"Checked {checked} document{'s' if checked != 1 else ''}: " + "; ".join(parts) + "."
     return Notice(kind=NoticeKind.TERMS_CHECKED, key=f"terms-check:{report.at.isoformat()}", title="Terms checked",
-                  body=_clip(body), action_label="Show the terms", provider_id="", at=report.at)
+                  body=_clip(body), action_label="Show the terms", provider_id="", at=report.at,
+                  action=OpenSettings("terms"))
 
 
 def enabled_for(kind: NoticeKind, settings: NotificationSettings) -> bool:
@@ -123,22 +138,14 @@ def enabled_for(kind: NoticeKind, settings: NotificationSettings) -> bool:
 
 @dataclass
 class NotificationGate:
-    """Says whether a notice is shown: never twice for one meeting (session) or terms version,
-    not again for the same meeting (provider and title) restarting within ``quiet``, never
-    for a muted kind. A muted notice still counts as seen, so unmuting replays nothing."""
+    """Says whether a notice is shown: never twice for one meeting or terms version, never for
+    a muted kind. A muted notice still counts as seen, so unmuting replays nothing. Two meetings
+    with the same title are two meetings (detection tells them apart), so both are told."""
 
-    quiet: timedelta = timedelta(minutes=10)
     _seen: set[str] = field(default_factory=set)
-    _recent: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
     def admit(self, notice: Notice, settings: NotificationSettings) -> bool:
         if notice.key in self._seen:
             return False
         self._seen.add(notice.key)
-        if notice.kind == NoticeKind.MEETING_STARTED:
-            meeting = (notice.provider_id, notice.meeting_title or "")
-            last = self._recent.get(meeting)
-            self._recent[meeting] = notice.at
-            if last is not None and notice.at - last < self.quiet:
-                return False
         return enabled_for(notice.kind, settings)

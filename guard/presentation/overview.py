@@ -4,7 +4,7 @@ terms changed most recently. Pure apart from reading the terms store's version l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import AiFeature, Provider
@@ -101,6 +101,6 @@ def latest_changes(documents: list[DocumentVersions], limit: int = 5) -> list[Do
         if doc.latest.first_seen is not None:
             return doc.latest.first_seen
         day = version_day(doc.latest) or date(1970, 1, 1)
-        return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
     return sorted(changed, key=newest, reverse=True)[:limit]

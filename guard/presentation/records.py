@@ -78,6 +78,6 @@ def record_fields(record: Record, status: EffectiveStatus | None = None,
         Field("Record id", record.id),
         Field("Previous hash", record.prev_hash),
         Field("Hash", record.hash),
-        Field("Signature (MAC)", f"{record.mac} (key {record.key_id})"),
+        Field("Signature", f"{record.signature} (key {record.key_id})"),
     ]
     return fields

@@ -14,19 +14,30 @@ State priority, highest first (the icon shows one state; the tooltip mentions th
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from guard import APP_NAME
 from guard.catalog.loader import Catalog
 from guard.catalog.models import AiFeature, Clause, Provider, ProviderKind
-from guard.events import ClauseChange, TermsChanged
+from guard.events import ClauseChange, MeetingSession, RunningApp, TermsChanged
 from guard.presentation import wording
-from guard.presentation.views import (AppView, ClauseView, FeatureView, MeetingView, SourceView, TermsChangeView,
-                                      TrayState, TrayStatus, document_display_title, format_pause, starting_status)
+from guard.presentation.views import (
+    AppView,
+    ClauseView,
+    FeatureView,
+    MeetingView,
+    SourceView,
+    TermsChangeView,
+    TrayState,
+    TrayStatus,
+    document_display_title,
+    format_pause,
+    starting_status,
+)
 
 if TYPE_CHECKING:
-    from guard.monitor import ActiveSession, Snapshot
+    from guard.monitor import Snapshot
 
 __all__ = [  # the view values live in guard.presentation.views; imported here for one-stop use
     "AppView", "ClauseView", "FeatureView", "MeetingView", "SourceView", "TermsChangeView", "TrayState", "TrayStatus",
@@ -54,13 +65,11 @@ def clause_view(clause: Clause) -> ClauseView:
                       effective_from=clause.effective_from.isoformat())
 
 
-def meeting_view(session: "ActiveSession", provider: Provider | None, today: date) -> MeetingView:
+def meeting_view(meeting: MeetingSession, provider: Provider | None, today: date) -> MeetingView:
     features = tuple(feature_view(f, provider) for f in provider.ai_features) if provider else ()
     clauses = tuple(clause_view(c) for c in provider.clauses_in_force(today)) if provider else ()
-    return MeetingView(session_id=session.session_id, provider_id=session.provider_id,
-                       provider_name=session.provider_name, title=session.title, url=session.url,
-                       started_at=session.started_at,
-                       evidence=tuple(wording.evidence_line(e) for e in session.evidence),
+    return MeetingView(meeting=meeting, provider_name=provider.name if provider else meeting.provider_id,
+                       evidence=tuple(wording.evidence_line(e) for e in meeting.evidence),
                        features=features, clauses=clauses)
 
 
@@ -106,13 +115,13 @@ def _names(names: list[str]) -> str:
     return f"{', '.join(unique[:-1])} and {unique[-1]}"
 
 
-def tray_status(snapshot: "Snapshot | None", catalog: Catalog, terms_changes: tuple[TermsChangeView, ...] = (),
+def tray_status(snapshot: Snapshot | None, catalog: Catalog, terms_changes: tuple[TermsChangeView, ...] = (),
                 today: date | None = None) -> TrayStatus:
     """What the tray shows for ``snapshot`` (None: the monitor has not reported yet)."""
-    today = today or datetime.now(timezone.utc).astimezone().date()
+    today = today or datetime.now(UTC).astimezone().date()
     enabled = snapshot.enabled if snapshot is not None else True
     paused_until = snapshot.paused_until if snapshot is not None else None
-    watching = snapshot is not None and enabled and paused_until is None
+    watching = snapshot is not None and snapshot.watching
     meetings = tuple(meeting_view(s, catalog.get(s.provider_id), today) for s in snapshot.meetings) if watching else ()
     apps = tuple(_app_view(s, catalog.get(s.provider_id)) for s in snapshot.apps) if watching else ()
     problems = tuple(f"{p.name} check unavailable: {p.reason}" for p in snapshot.unavailable) if snapshot else ()
@@ -145,11 +154,10 @@ def tray_status(snapshot: "Snapshot | None", catalog: Catalog, terms_changes: tu
                       terms_changes=terms_changes, paused_until=paused_until, enabled=enabled, problems=problems)
 
 
-def _app_view(session: "ActiveSession", provider: Provider | None) -> AppView:
-    return AppView(session_id=session.session_id, provider_id=session.provider_id,
-                   provider_name=session.provider_name,
+def _app_view(app: RunningApp, provider: Provider | None) -> AppView:
+    return AppView(app=app, provider_name=provider.name if provider else app.provider_id,
                    notetaker=provider is not None and provider.kind == ProviderKind.NOTETAKER,
-                   evidence=tuple(wording.evidence_line(e) for e in session.evidence))
+                   evidence=tuple(wording.evidence_line(e) for e in app.evidence))
 
 
 def _words(state: TrayState, meetings: tuple[MeetingView, ...], ai_meetings: list[MeetingView],

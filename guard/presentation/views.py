@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from guard import APP_NAME
+from guard.events import MeetingSession, RunningApp
 
 _FOREVER_YEAR = 9999
 
@@ -62,24 +63,29 @@ class ClauseView:
 
 @dataclass(frozen=True)
 class MeetingView:
-    session_id: str
-    provider_id: str
+    """A meeting as the tray shows it: the meeting itself, and what the catalog says about it."""
+
+    meeting: MeetingSession
     provider_name: str
-    title: str | None
-    url: str | None
-    started_at: datetime
-    evidence: tuple[str, ...]
+    evidence: tuple[str, ...]  # one line per piece of evidence, cut to a readable length
     features: tuple[FeatureView, ...]
     clauses: tuple[ClauseView, ...]
+
+    @property
+    def provider_id(self) -> str:
+        return self.meeting.provider_id
 
 
 @dataclass(frozen=True)
 class AppView:
-    session_id: str
-    provider_id: str
+    app: RunningApp
     provider_name: str
     notetaker: bool
     evidence: tuple[str, ...]
+
+    @property
+    def provider_id(self) -> str:
+        return self.app.provider_id
 
 
 @dataclass(frozen=True)

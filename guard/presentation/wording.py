@@ -9,9 +9,12 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from guard.catalog.models import Actor, AiFeature, Clause, ParticipantOption, Provider, Source, TrainsModels
+from guard.catalog.models import Actor, AiFeature, Clause, ParticipantOption, Provider, TrainsModels
 from guard.events import Evidence, Signal
 from guard.paths import resources_dir
+
+EVIDENCE_CHARS = 300  # an evidence line in the tray and the consent form
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 # Order in which actors are named: the one a participant meets first comes first.
 _ACTOR_ORDER = (Actor.HOST, Actor.ANY_PARTICIPANT, Actor.PARTICIPANT, Actor.ACCOUNT_ADMIN, Actor.PROVIDER)
@@ -106,12 +109,6 @@ def verified_mark(verified: bool) -> str:
     return "" if verified else " (unverified)"
 
 
-def source_line(source: Source) -> str:
-    """'support.zoom.com, checked 2026-11-23'."""
-    host = source.url.host or str(source.url)
-    return f"{source.title or host} — {host}, checked {source.checked.isoformat()}"
-
-
 @lru_cache(maxsize=1)
 def topic_labels() -> dict[str, str]:
     """Clause topic → label, from the terms classifier's shipped topic file (data, not code)."""
@@ -136,6 +133,14 @@ def clause_label(clause: Clause) -> str:
     return f"{where}{topic_label(clause.topic)}"
 
 
-def evidence_line(evidence: Evidence) -> str:
-    """'Window: window 'Zoom Meeting' of zoom (pid 42)'."""
-    return f"{_SIGNAL_WORDS.get(evidence.signal, capitalise(str(evidence.signal)))}: {evidence.detail}"
+def evidence_line(evidence: Evidence, limit: int = EVIDENCE_CHARS) -> str:
+    """'Window: window 'Zoom Meeting' of zoom (pid 42)', on one line and at most ``limit`` characters."""
+    return one_line(f"{_SIGNAL_WORDS.get(evidence.signal, capitalise(str(evidence.signal)))}: {evidence.detail}", limit)
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` as one line of plain text: control characters and line breaks become spaces,
+    runs of space one, and anything past ``limit`` characters is cut with "…". Titles and
+    page texts are chosen by whoever hosts a meeting; this keeps them to what fits on screen."""
+    flat = " ".join(_CONTROL.sub(" ", text[: limit * 4 + 16]).split())
+    return flat if len(flat) <= limit else flat[: max(1, limit - 1)].rstrip() + "…"

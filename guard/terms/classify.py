@@ -55,9 +55,11 @@ def load_rules(path: Path | None = None) -> tuple[TopicRule, ...]:
     known = {topic.value for topic in ClauseTopic}
     rules: list[TopicRule] = []
     for position, entry in enumerate(data.get("topic", [])):
-        topic = entry.get("id")
-        if topic not in known:
-            raise RulesError(f"Topic rules {path}, topic[{position}]: id {topic!r} is not one of {sorted(known)}.")
+        try:
+            topic = ClauseTopic(entry.get("id")).value  # earlier ids (e.g. "opt-out") load as today's
+        except ValueError:
+            raise RulesError(f"Topic rules {path}, topic[{position}]: id {entry.get('id')!r} is not one of "
+                             f"{sorted(known)}.") from None
         compiled: list[re.Pattern[str]] = []
         for pattern in entry.get("patterns", []):
             try:

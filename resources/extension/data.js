@@ -5,6 +5,30 @@ globalThis.MPG_DATA = Object.freeze({
   "hostName": "io.github.meetingprivacyguard.browser_host",
   "hosts": [
     {
+      "host": "8x8.vc",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "8x8"
+      ]
+    },
+    {
+      "host": "app.gather.town",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "gather"
+      ]
+    },
+    {
+      "host": "app.livestorm.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "livestorm"
+      ]
+    },
+    {
       "host": "app.slack.com",
       "subdomains": false,
       "scheme": "https",
@@ -13,11 +37,123 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "bluejeans.com",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "bluejeans"
+      ]
+    },
+    {
+      "host": "canary.discord.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "discord"
+      ]
+    },
+    {
+      "host": "canary.discordapp.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "discord"
+      ]
+    },
+    {
       "host": "chime.aws",
       "subdomains": true,
       "scheme": "https",
       "providers": [
         "amazon-chime"
+      ]
+    },
+    {
+      "host": "cliq.zoho.eu",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-cliq"
+      ]
+    },
+    {
+      "host": "discord.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "discord"
+      ]
+    },
+    {
+      "host": "discordapp.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "discord"
+      ]
+    },
+    {
+      "host": "doxy.me",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "doxy-me"
+      ]
+    },
+    {
+      "host": "event.demio.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "demio"
+      ]
+    },
+    {
+      "host": "facetime.apple.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "facetime"
+      ]
+    },
+    {
+      "host": "go.chorus.ai",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "chorus"
+      ]
+    },
+    {
+      "host": "gotomeeting.com",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "goto-meeting"
+      ]
+    },
+    {
+      "host": "gotowebinar.com",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "goto-meeting"
+      ]
+    },
+    {
+      "host": "gov.teams.cloud.microsoft",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "teams"
+      ]
+    },
+    {
+      "host": "gov.teams.live.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "teams"
       ]
     },
     {
@@ -61,6 +197,86 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "meet.lync.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "skype-for-business"
+      ]
+    },
+    {
+      "host": "meet.proton.me",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "proton-meet"
+      ]
+    },
+    {
+      "host": "meet.pumble.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "pumble"
+      ]
+    },
+    {
+      "host": "ptb.discord.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "discord"
+      ]
+    },
+    {
+      "host": "ptb.discordapp.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "discord"
+      ]
+    },
+    {
+      "host": "riverside.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "riverside"
+      ]
+    },
+    {
+      "host": "riverside.fm",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "riverside"
+      ]
+    },
+    {
+      "host": "stream.meet.google.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "google-meet"
+      ]
+    },
+    {
+      "host": "teams.cloud.microsoft",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "teams"
+      ]
+    },
+    {
+      "host": "teams.live.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "teams"
+      ]
+    },
+    {
       "host": "teams.microsoft.com",
       "subdomains": false,
       "scheme": "https",
@@ -77,6 +293,46 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "uberconference.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "dialpad"
+      ]
+    },
+    {
+      "host": "v.ringcentral.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "venues.vimeo.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "vimeo"
+      ]
+    },
+    {
+      "host": "vimeo.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "vimeo"
+      ]
+    },
+    {
+      "host": "webex.com",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "webex"
+      ]
+    },
+    {
       "host": "whereby.com",
       "subdomains": false,
       "scheme": "https",
@@ -85,7 +341,63 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "www.riverside.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "riverside"
+      ]
+    },
+    {
+      "host": "www.riverside.fm",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "riverside"
+      ]
+    },
+    {
+      "host": "www.uberconference.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "dialpad"
+      ]
+    },
+    {
+      "host": "zoom-x.de",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "zoom"
+      ]
+    },
+    {
+      "host": "zoom.com",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "zoom"
+      ]
+    },
+    {
+      "host": "zoom.com.cn",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "zoom"
+      ]
+    },
+    {
       "host": "zoom.us",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "zoom"
+      ]
+    },
+    {
+      "host": "zoomgov.com",
       "subdomains": true,
       "scheme": "https",
       "providers": [
@@ -127,6 +439,25 @@ globalThis.MPG_DATA = Object.freeze({
       "texts": [
         "fireflies notetaker",
         "fireflies.ai notetaker"
+      ]
+    },
+    {
+      "provider": "otter",
+      "texts": [
+        "'s notetaker (otter.ai)",
+        "otter.ai"
+      ]
+    },
+    {
+      "provider": "read-ai",
+      "texts": [
+        "read.ai"
+      ]
+    },
+    {
+      "provider": "tldv",
+      "texts": [
+        "tl;dv"
       ]
     }
   ],

@@ -3,8 +3,8 @@
 from datetime import datetime, timedelta, timezone
 
 from guard.detect.observation import Observation
-from guard.detect.sessions import SessionRules, SessionState, SessionTracker, advance
-from guard.events import AppStarted, AppStopped, MeetingEnded, MeetingStarted, NotetakerSeen, Signal
+from guard.detect.sessions import SessionRules, SessionState, advance
+from guard.events import AppStarted, AppStopped, MeetingEnded, MeetingStarted, NotetakerSeen, RunningApp, Signal
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -26,9 +26,21 @@ def window(provider="zoom", title="Zoom Meeting", meeting=True, pid=100, tick=0)
                        title=title if meeting else None)
 
 
+class Tracker:
+    """Holds the state between ticks, as the monitor does."""
+
+    def __init__(self, rules=SessionRules()):
+        self.rules = rules
+        self.state = SessionState()
+
+    def step(self, observations, when):
+        self.state, events = advance(self.state, observations, when, self.rules)
+        return events
+
+
 def run(ticks, rules=SessionRules()):
     """Feed one list of observations per tick; return the events of each tick."""
-    tracker = SessionTracker(rules)
+    tracker = Tracker(rules)
     return [tracker.step(observations, at(index)) for index, observations in enumerate(ticks)]
 
 
@@ -64,8 +76,9 @@ def test_home_window_is_presence_but_meeting_window_is_a_meeting():
 
 def test_socket_evidence_alone_starts_nothing_but_is_attached_to_a_meeting():
     sock = Observation("zoom", Signal.SOCKET, 100, "zoom (pid 100) has 3 UDP socket(s) open", at(0))
-    assert run([[process(), sock]])[0] == [AppStarted(provider_id="zoom", at=at(0), session_id=f"zoom:app:{at(0).isoformat()}",
-                                                     evidence=(process().evidence(),))]
+    app = RunningApp(id=f"zoom:app:{at(0).isoformat()}", provider_id="zoom", started_at=at(0),
+                     evidence=(process().evidence(),))
+    assert run([[process(), sock]])[0] == [AppStarted(provider_id="zoom", at=at(0), app=app)]
     (events,) = run([[mic(), sock]])
     (meeting,) = events
     assert {e.signal for e in meeting.evidence} == {Signal.MICROPHONE, Signal.SOCKET}
@@ -140,7 +153,8 @@ def test_evidence_keeps_its_first_seen_time_and_drops_what_vanished():
     state = SessionState()
     state, _ = advance(state, [mic(tick=0), window(tick=0)], at(0))
     state, _ = advance(state, [mic(tick=1)], at(1))
-    (evidence,) = state.meetings["zoom"].evidence
+    (meeting,) = state.meetings_in_progress
+    (evidence,) = meeting.evidence
     assert evidence.signal == Signal.MICROPHONE and evidence.seen_at == at(0)
 
 
@@ -148,13 +162,189 @@ def test_advance_is_pure_and_leaves_the_old_state_alone():
     state0 = SessionState()
     state1, events1 = advance(state0, [process()], at(0))
     again, events_again = advance(state0, [process()], at(0))
-    assert state0.apps == {} and events1 == events_again and state1 == again
+    assert state0.apps == {} and events1 == events_again and state1 == again and state1.running_apps
 
 
 def test_events_of_several_providers_come_ends_first_then_starts():
     first = run([[process("teams", 1), mic("teams", 1)], []], SessionRules(app_end_ticks=1, meeting_end_ticks=1))
     assert [type(e) for e in first[1]] == [MeetingEnded, AppStopped]
-    tracker = SessionTracker(SessionRules(app_end_ticks=1, meeting_end_ticks=1))
+    tracker = Tracker(SessionRules(app_end_ticks=1, meeting_end_ticks=1))
     tracker.step([process("teams", 1)], at(0))
     events = tracker.step([process("zoom", 2, tick=1)], at(1))
     assert [(type(e), e.provider_id) for e in events] == [(AppStopped, "teams"), (AppStarted, "zoom")]
+
+
+# -- meetings known by identity, not by provider -------------------------------------------------
+
+def win(title="Zoom Meeting", window_id="0x1", provider="zoom", pid=100, tick=0):
+    return Observation(provider, Signal.WINDOW_TITLE, pid, f"window '{title}'", at(tick), meeting=True, title=title,
+                       window=window_id)
+
+
+def tab(tab_id="chromium/7", url="https://meet.google.com/abc-defg-hij", title="Meet – abc-defg-hij",
+        active=True, audible=False, closed=False, tick=0, provider="google-meet"):
+    return Observation(provider, Signal.BROWSER_TAB, 300, f"tab {tab_id} shows {url}", at(tick), meeting=True,
+                       title=title, url=url, tab=tab_id, active=active, audible=audible, closed=closed)
+
+
+def starts(per_tick):
+    return [e for events in per_tick for e in events if isinstance(e, MeetingStarted)]
+
+
+def ends(per_tick):
+    return [e for events in per_tick for e in events if isinstance(e, MeetingEnded)]
+
+
+def test_two_zoom_meetings_in_a_row_with_the_same_title_are_two_meetings_when_the_window_is_recreated():
+    per_tick = run([[process(tick=0), win(window_id="0x1", tick=0), mic(tick=0)],
+                    [process(tick=1), win(window_id="0x1", tick=1), mic(tick=1)],
+                    [process(tick=2), win(window_id="0x2", tick=2), mic(tick=2)],
+                    [process(tick=3), win(window_id="0x2", tick=3), mic(tick=3)]])
+    first, second = starts(per_tick)
+    assert first.meeting.title == second.meeting.title == "Zoom Meeting"
+    assert first.meeting.id != second.meeting.id and second.meeting.window == "0x2"
+    (ended,) = ends(per_tick)
+    assert ended.meeting.id == first.meeting.id and ended.at == at(2), "ended when its window was replaced"
+    assert [type(e) for e in per_tick[2]] == [MeetingEnded, MeetingStarted]
+
+
+def test_the_same_title_after_a_gap_is_a_new_meeting():
+    ticks = [[process(tick=0), mic(tick=0)]] + [[process(tick=i)] for i in range(1, 5)] + [[process(tick=5), mic(tick=5)]]
+    per_tick = run(ticks, SessionRules(meeting_end_ticks=3))
+    assert len(starts(per_tick)) == 2 and len(ends(per_tick)) == 1
+
+
+def test_a_window_that_shows_another_meeting_title_is_another_meeting():
+    per_tick = run([[win(title="Meet – abc-defg-hij - Chromium", window_id="0x9", provider="google-meet")],
+                    [win(title="Meet – xyz-abcd-efg - Chromium", window_id="0x9", provider="google-meet", tick=1)]])
+    assert [s.meeting.title for s in starts(per_tick)] == ["Meet – abc-defg-hij - Chromium",
+                                                           "Meet – xyz-abcd-efg - Chromium"]
+
+
+def test_a_window_title_that_grows_is_the_same_meeting():
+    per_tick = run([[win(title="Zoom Meeting")], [win(title="Zoom Meeting 40-Minutes", tick=1)]])
+    assert len(starts(per_tick)) == 1 and starts(per_tick)[0].meeting.title == "Zoom Meeting"
+
+
+def test_a_tab_that_moves_to_another_meeting_address_is_another_meeting():
+    per_tick = run([[tab()], [tab(url="https://meet.google.com/abc-defg-hij?authuser=0", tick=1)],
+                    [tab(url="https://meet.google.com/xyz-abcd-efg", title="Meet – xyz-abcd-efg", tick=2)]])
+    first, second = starts(per_tick)
+    assert second.meeting.url == "https://meet.google.com/xyz-abcd-efg" and first.meeting.tab == second.meeting.tab
+    assert [type(e) for e in per_tick[2]] == [MeetingEnded, MeetingStarted]
+
+
+def test_a_closed_tab_ends_its_meeting_at_once_and_its_link_does_not_bring_it_back():
+    link = Observation("jitsi", Signal.COMMAND_LINE, 300, "chromium (pid 300) was started with https://meet.jit.si/Room",
+                       at(0), url="https://meet.jit.si/Room")
+    browser_mic = Observation("jitsi", Signal.MICROPHONE, 300, "chromium (pid 300) is recording", at(0))
+    jitsi = dict(provider="jitsi", url="https://meet.jit.si/Room", title="Room | Jitsi Meet")
+    per_tick = run([[link, browser_mic, tab(**jitsi)],
+                    [link, browser_mic, tab(tick=1, **jitsi)],
+                    [link, browser_mic, tab(closed=True, tick=2, **jitsi)],
+                    [link, browser_mic], [link], [link], [link]])
+    (started,) = starts(per_tick)
+    assert started.meeting.tab == "chromium/7" and started.meeting.url == "https://meet.jit.si/Room"
+    (ended,) = per_tick[2]
+    assert isinstance(ended, MeetingEnded) and ended.at == at(2), "no debounce for a closed tab"
+    assert all(events == [] for events in per_tick[3:])
+
+
+def test_a_browser_started_with_a_link_stops_being_a_meeting_when_its_window_stops_showing_it():
+    link = Observation("jitsi", Signal.COMMAND_LINE, 300, "chromium (pid 300) was started with https://meet.jit.si/Room",
+                       at(0), url="https://meet.jit.si/Room")
+    shown = win(title="Room | Jitsi Meet - Chromium", window_id="0x5", provider="jitsi", pid=300)
+    per_tick = run([[link, shown], [link, shown], [link], [link], [link], [link], [link]],
+                   SessionRules(meeting_end_ticks=3))
+    (started,) = starts(per_tick)
+    (ended,) = ends(per_tick)
+    assert ended.meeting.id == started.meeting.id and ended.at == at(2)
+
+
+def test_a_background_tab_stays_a_meeting_while_it_plays_sound_or_the_microphone_is_held():
+    browser_mic = Observation("google-meet", Signal.MICROPHONE, 300, "chromium (pid 300) is recording", at(0))
+    per_tick = run([[tab(active=True)],
+                    [tab(active=False, audible=True, tick=1)],
+                    [tab(active=False, audible=False, tick=2), browser_mic],
+                    [tab(active=False, audible=False, tick=3), browser_mic],
+                    [tab(active=False, tick=4)], [tab(active=False, tick=5)], [tab(active=False, tick=6)]],
+                   SessionRules(meeting_end_ticks=3))
+    assert len(starts(per_tick)) == 1
+    (ended,) = ends(per_tick)
+    assert ended.at == at(4), "a silent background tab with no microphone is not a meeting going on"
+
+
+def test_a_meeting_tab_opened_in_the_background_is_not_a_meeting_yet():
+    assert starts(run([[tab(active=False)], [tab(active=False, tick=1)]])) == []
+
+
+def test_two_meetings_of_one_provider_at_once_are_both_told():
+    per_tick = run([[tab("chromium/1", "https://meet.google.com/aaa-bbbb-ccc", "Meet – aaa-bbbb-ccc"),
+                     tab("chromium/2", "https://meet.google.com/ddd-eeee-fff", "Meet – ddd-eeee-fff", active=False,
+                         audible=True)]])
+    assert sorted(s.meeting.tab for s in starts(per_tick)) == ["chromium/1", "chromium/2"]
+    assert len({s.meeting.id for s in starts(per_tick)}) == 2
+
+
+def test_the_window_showing_a_meeting_tab_is_the_same_meeting():
+    per_tick = run([[tab(), win(title="Meet – abc-defg-hij - Chromium", window_id="0x9", provider="google-meet")],
+                    [tab(tick=1), win(title="Meet – abc-defg-hij - Chromium", window_id="0x9", provider="google-meet",
+                                      tick=1)],
+                    [tab(active=False, audible=True, tick=2)]])
+    (started,) = starts(per_tick)
+    assert started.meeting.tab == "chromium/7" and ends(per_tick) == []
+    assert {e.signal for e in started.meeting.evidence} == {Signal.BROWSER_TAB, Signal.WINDOW_TITLE}
+
+
+def test_a_tab_takes_over_the_meeting_its_window_showed_before_the_extension_connected():
+    per_tick = run([[win(title="Meet – abc-defg-hij - Chromium", window_id="0x9", provider="google-meet")],
+                    [tab(tick=1), win(title="Meet – abc-defg-hij - Chromium", window_id="0x9",
+                                      provider="google-meet", tick=1)],
+                    [tab(active=False, audible=True, tick=2)], [tab(active=False, audible=True, tick=3)],
+                    [tab(active=False, audible=True, tick=4)], [tab(active=False, audible=True, tick=5)]])
+    (started,) = starts(per_tick)
+    assert ends(per_tick) == []
+
+
+def notice(text="This meeting is being summarised by AI Companion", feature="ai-companion", tick=0, tab_id="chromium/7"):
+    return Observation("google-meet", Signal.AI_NOTICE, 300, text, at(tick), tab=tab_id, feature_id=feature,
+                       notice=text)
+
+
+def bot(name="Otter.ai Notetaker", tick=0, tab_id="chromium/7"):
+    return Observation("otter", Signal.PARTICIPANT, 300, f"participant '{name}'", at(tick), tab=tab_id,
+                       participant=name)
+
+
+def test_an_ai_notice_in_a_meeting_is_told_once_per_feature_and_stays_in_its_evidence():
+    from guard.events import AiFeatureNoticed
+
+    per_tick = run([[tab()], [tab(tick=1), notice(tick=1)], [tab(tick=2), notice(tick=2)],
+                    [tab(tick=3), notice("Recording started", "recording", tick=3)], [tab(tick=4)]])
+    (started,) = starts(per_tick)
+    noticed = [e for events in per_tick for e in events if isinstance(e, AiFeatureNoticed)]
+    assert [(n.feature_id, n.meeting_id, n.at) for n in noticed] == [("ai-companion", started.meeting.id, at(1)),
+                                                                     ("recording", started.meeting.id, at(3))]
+    assert noticed[0].notice == "This meeting is being summarised by AI Companion"
+    assert noticed[0].evidence[0].signal == Signal.AI_NOTICE and noticed[0].evidence[0].tab == "chromium/7"
+
+
+def test_a_notetaker_bot_joining_is_told_once_per_meeting_and_bot():
+    from guard.events import NotetakerWhere
+
+    per_tick = run([[tab()], [tab(tick=1), bot(tick=1)], [tab(tick=2), bot(tick=2)],
+                    [tab(tick=3), bot(tick=3), bot("Fireflies.ai Notetaker", tick=3)]])
+    (started,) = starts(per_tick)
+    seen = [e for events in per_tick for e in events if isinstance(e, NotetakerSeen)]
+    assert [(s.provider_id, s.participant, s.where, s.meeting_id) for s in seen] == [
+        ("otter", "Otter.ai Notetaker", NotetakerWhere.IN_MEETING, started.meeting.id),
+        ("otter", "Fireflies.ai Notetaker", NotetakerWhere.IN_MEETING, started.meeting.id)]
+
+
+def test_a_new_meeting_in_the_same_tab_tells_its_notices_again():
+    from guard.events import AiFeatureNoticed
+
+    per_tick = run([[tab(), notice()], [tab(tick=1), notice(tick=1)],
+                    [tab(url="https://meet.google.com/xyz-abcd-efg", tick=2), notice(tick=2)]])
+    noticed = [e for events in per_tick for e in events if isinstance(e, AiFeatureNoticed)]
+    assert len(noticed) == 2 and noticed[0].meeting_id != noticed[1].meeting_id

@@ -59,12 +59,12 @@ def test_export_filters_and_human_output(run, records, tmp_path):
     result = run("consent", "export", "--format", "csv", "-o", str(tmp_path / "z.csv"), "--provider", "zoom",
                  "--from", "2026-03-01", "--to", "2026-03-02")
     assert result.returncode == 0, result.stderr
-    assert "Exported 1 record(s) (from 2026-03-01" in result.stdout and "provider zoom" in result.stdout
+    assert "Exported 1 record (from 2026-03-01" in result.stdout and "provider zoom" in result.stdout
     with open(tmp_path / "z.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["id"] for row in rows] == [records["zoom"]["id"]] and rows[0]["meeting_title"] == 'Board, "Q2"'
     excel = run("consent", "export", "--format", "csv", "--excel", "-o", str(tmp_path / "x.csv"), "--to", "2026-03-01")
-    assert excel.returncode == 0 and "Exported 0 record(s)" in excel.stdout
+    assert excel.returncode == 0 and "Exported 0 records" in excel.stdout
     assert (tmp_path / "x.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     html = run("consent", "export", "--format", "html", "-o", str(tmp_path / "h.html"))
     assert "Ledger check: intact: 2 records" in html.stdout

@@ -35,7 +35,7 @@ def as_record(row: dict[str, str], unquote=lambda v: v) -> dict:
             columns("evidence_signals", evidence_count), columns("evidence_details", evidence_count),
             columns("evidence_seen_at", evidence_count))],
         "note": none(row["note"]), "refers_to": none(row["refers_to"]), "format": 1, "key_id": row["key_id"],
-        "prev_hash": row["prev_hash"], "hash": row["hash"], "mac": row["mac"],
+        "prev_hash": row["prev_hash"], "hash": row["hash"], "signature": row["mac"],
     }
 
 

@@ -83,7 +83,7 @@ def outputs_of(ledger, catalog, tmp_path, sample) -> list[bytes]:
 
 
 def secret_forms(text: str) -> list[bytes]:
-    secret = base64.b64decode(text)
+    secret = base64.b64decode(text.removeprefix("ed25519:"))  # Ed25519 keys are stored as "ed25519:<base64>"
     return [text.encode(), secret, secret.hex().encode(), secret.hex().upper().encode(),
             base64.urlsafe_b64encode(secret).rstrip(b"=")]
 

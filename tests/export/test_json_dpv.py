@@ -88,7 +88,7 @@ def test_app_fields_are_kept_exactly_and_hashes_can_be_rechecked(ledger, sample,
     for node in document["mpg:records"]:
         record = by_id[node["dct:identifier"]].to_dict()
         assert {**node["mpg:record"], "prev_hash": node["mpg:prevHash"], "hash": node["mpg:hash"],
-                "mac": node["mpg:mac"]} == record
+                "signature": node["mpg:mac"]} == record
         canonical = json.dumps(node["mpg:record"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         assert hashlib.sha256((node["mpg:prevHash"] + canonical).encode("utf-8")).hexdigest() == node["mpg:hash"]
         assert node["mpg:prevHash"] == previous  # unfiltered: the chain is complete

@@ -21,7 +21,7 @@ def test_helper_process_reports_an_intact_ledger_with_the_real_keyring(path, sec
     with Ledger.open(path) as ledger:
         fill(ledger)
         report = BackgroundVerify(ledger).result()
-        assert report.ok and report.count == 5 and report.macs_checked == 5
+        assert report.ok and report.count == 5 and report.records_vouched == 5
         assert report.to_dict() == ledger.verify().to_dict()
 
 

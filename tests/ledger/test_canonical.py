@@ -7,7 +7,14 @@ import hmac
 
 import pytest
 
-from guard.ledger.canonical import MacKey, canonical_json, head_mac, key_check, record_hash, record_mac
+from guard.ledger.canonical import (
+    MacKey,
+    canonical_json,
+    head_mac,
+    key_check,
+    record_hash,
+    record_mac,
+)
 
 
 def test_canonical_json_sorts_keys_at_every_level_and_has_no_spaces():

@@ -13,7 +13,6 @@ import pytest
 from guard.cli.consent import catalog_warnings
 
 
-
 def no_keyring_env(**extra: str) -> dict[str, str]:
     """This test's environment (its own app home) with keyring's ``fail`` backend."""
     return dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", **extra)
@@ -35,11 +34,11 @@ def add_json(consent, *args: str) -> dict:
 
 
 def test_add_records_every_option(consent):
-    record = add_json(consent, "--provider", "zoom", "--feature", "ai-companion", "--decision", "given",
+    record = add_json(consent, "--provider", "zoom", "--feature", "meeting-summary", "--decision", "given",
                       "--purpose", "meeting summary", "--purpose", "smart recording", "--requested-by", "host",
                       "--meeting-title", "Board meeting", "--meeting-id", "https://zoom.us/j/1", "--organiser", "Ada",
                       "--occurred-at", "2026-05-01T14:30:00+02:00", "--note", "asked at the start")
-    assert record["seq"] == 1 and record["decision"] == "given" and record["feature_id"] == "ai-companion"
+    assert record["seq"] == 1 and record["decision"] == "given" and record["feature_id"] == "meeting-summary"
     assert record["purposes"] == ["meeting summary", "smart recording"] and record["requested_by"] == "host"
     assert record["meeting"] == {"title": "Board meeting", "id_or_link": "https://zoom.us/j/1", "organiser": "Ada"}
     assert record["occurred_at"] == "2026-05-01T12:30:00.000000Z" and record["note"] == "asked at the start"
@@ -72,7 +71,8 @@ def test_list_filters(consent):
     assert listed("--search", "day 3") == ["Day 3 review"]
     assert listed("--limit", "1", "--order", "oldest") == ["Day 1 review"]
     text = consent("list").stdout
-    assert "3 of 3 record(s)" in text and "left-meeting" in text
+    assert "3 records" in text.splitlines()[-1] and "left-meeting" in text
+    assert consent("list", "--limit", "1").stdout.splitlines()[-1] == "1 of 3 records"
 
 
 def test_withdraw_adds_a_linked_record(consent):
@@ -96,7 +96,7 @@ def test_add_with_refers_to_records_a_correction(consent):
 
 
 @pytest.mark.parametrize("args, words", [
-    (("add", "--provider", "Not An Id", "--decision", "given"), "provider_id"),
+    (("add", "--provider", "Not An Id", "--decision", "given", "--allow-unknown"), "provider_id"),
     (("add", "--provider", "zoom", "--decision", "given", "--occurred-at", "yesterday"), "--occurred-at"),
     (("add", "--provider", "zoom", "--decision", "maybe"), "invalid choice"),
     (("list", "--from", "03/02/2026"), "--from"),
@@ -115,8 +115,9 @@ def test_verify_json_on_a_new_ledger(consent):
     assert report["ok"] and report["count"] == 0 and report["key"]["state"] == "none"
 
 
-def test_unknown_provider_is_recorded_with_a_warning(consent):
-    result = consent("add", "--provider", "no-such-provider-anywhere", "--decision", "notice-only", "--json")
+def test_unknown_provider_is_recorded_only_with_allow_unknown(consent):
+    result = consent("add", "--provider", "no-such-provider-anywhere", "--decision", "notice-only", "--allow-unknown",
+                     "--json")
     assert result.returncode == 0
     assert json.loads(result.stdout)["record"]["provider_id"] == "no-such-provider-anywhere"
     assert "warning: provider 'no-such-provider-anywhere' is not in the catalog" in result.stderr
@@ -137,8 +138,9 @@ def test_catalog_warns_about_unknown_provider_and_feature(tmp_path):
     assert catalog_warnings(None, "anything", "x") == [], "no catalog: nothing to check against"
 
 
-def test_add_with_an_unknown_feature_warns_and_still_records(consent):
-    result = consent("add", "--provider", "zoom", "--feature", "no-such-feature", "--decision", "refused", "--json")
+def test_add_with_an_unknown_feature_and_allow_unknown_warns_and_records(consent):
+    result = consent("add", "--provider", "zoom", "--feature", "no-such-feature", "--decision", "refused",
+                     "--allow-unknown", "--json")
     assert result.returncode == 0
     assert "no AI feature 'no-such-feature'" in result.stderr
 

@@ -84,8 +84,9 @@ def test_sigkilled_writers_never_lose_a_returned_record(tmp_path):
             assert not missing, f"run {run}: {len(missing)} record(s) whose append returned are gone"
     finally:
         server.close(pid)
-    total = sum(len(ids) for ids in returned.values())
-    assert total > KILL_RUNS, "the writers should have appended many records before being killed"
+    # Not a throughput check (slow writers are not lost records): only that some runs were
+    # killed after appends had returned, so the check above had records to look for.
+    assert any(returned.values()), "no writer got as far as a returned append"
 
 
 def test_two_processes_appending_at_once_keep_the_chain_intact(path, secret_service):
@@ -104,12 +105,12 @@ def test_two_processes_appending_at_once_keep_the_chain_intact(path, secret_serv
     with Ledger.open(path) as ledger:
         report = ledger.verify()
         assert report.ok, report.summary()
-        assert report.count == 600 and report.macs_checked == 600
+        assert report.count == 600 and report.records_vouched == 600
         records = list(ledger.iter())
         assert ledger.key_status().message() == "keyring: Secret Service"
     assert [r.seq for r in records] == list(range(1, 601))
     by_id = {r.id: r for r in records}
-    for writer_ids, n in zip(ids, range(2)):
+    for writer_ids, n in zip(ids, range(2), strict=True):
         assert len(writer_ids) == 300
         assert [by_id[i].note for i in writer_ids] == [f"writer-{n} {i}" for i in range(300)]
     assert len({r.key_id for r in records}) == 1  # one key, created once, used by both

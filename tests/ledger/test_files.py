@@ -14,9 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from guard.ledger import (Ledger, LedgerBusyError, LedgerCorruptError, LedgerError, LedgerFullError, RecordDraft,
-                          erase_ledger)
-from guard.ledger import schema
+from guard.ledger import (
+    Ledger,
+    LedgerBusyError,
+    LedgerCorruptError,
+    LedgerError,
+    LedgerFullError,
+    RecordDraft,
+    erase_ledger,
+    schema,
+)
+from tests.ledger.legacy import build_legacy_ledger
 
 
 def add(ledger: Ledger, note: str = "x") -> object:
@@ -29,7 +37,7 @@ def mode(path: Path) -> int:
 
 def test_ledger_and_its_side_files_are_private(ledger, path):
     add(ledger)
-    for name in ("ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm", "ledger.key"):
+    for name in ("ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm", "ledger.key", "ledger.anchor"):
         assert mode(path.with_name(name)) == 0o600, name
     assert mode(path.parent) == 0o700
 
@@ -190,13 +198,13 @@ with Ledger.open(path) as again:
 def test_full_filesystem_refuses_the_record_and_keeps_the_earlier_ones(tmp_path):
     mount_point = Path(tempfile.mkdtemp(prefix="mpg-small-disk-"))
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, check=False)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
         env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
         result = subprocess.run([sys.executable, "-c", SMALL_DISK_SCRIPT, str(mount_point / "ledger.sqlite3")],
-                                capture_output=True, text=True, env=env, timeout=120)
+                                capture_output=True, text=True, env=env, timeout=120, check=False)
     finally:
         subprocess.run(["umount", str(mount_point)], check=False)
         mount_point.rmdir()
@@ -209,7 +217,7 @@ def test_full_filesystem_refuses_the_record_and_keeps_the_earlier_ones(tmp_path)
 
 
 def downgrade_to_version_1(path: Path) -> sqlite3.Connection:
-    """Make the file what version 1 of the app wrote: the same tables, without the later migrations."""
+    """Make a version-2 file what version 1 of the app wrote: the same tables, without the later migrations."""
     conn = sqlite3.connect(path, isolation_level=None)
     for name, kind in conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('index', 'trigger') "
                                    "AND sql IS NOT NULL").fetchall():
@@ -219,22 +227,22 @@ def downgrade_to_version_1(path: Path) -> sqlite3.Connection:
 
 
 def test_version_1_file_is_migrated_with_its_records_intact(path, no_keyring):
-    with Ledger.open(path) as ledger:
-        records = [add(ledger, f"old {i}") for i in range(3)]
+    old = build_legacy_ledger(path, [f"old {i}" for i in range(3)])
     downgrade_to_version_1(path).close()
 
     with Ledger.open(path) as ledger:
         assert ledger._conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST_VERSION
         names = {row[0] for row in ledger._conn.execute("SELECT name FROM sqlite_master")}
-        assert {"records_provider", "records_decision", "records_append_only_update"} <= names
-        assert [ledger.get(r.id) for r in records] == records
+        assert {"records_provider", "records_decision", "records_append_only_update",
+                "keys_append_only_update"} <= names
+        assert [ledger.get(i).note for i in old["ids"]] == ["old 0", "old 1", "old 2"]
         assert ledger.verify().ok
         add(ledger, "new")
+        assert ledger.verify().ok
 
 
 def test_failed_migration_leaves_the_file_at_its_old_version(path, no_keyring):
-    with Ledger.open(path) as ledger:
-        record = add(ledger)
+    old = build_legacy_ledger(path, ["x"])
     conn = downgrade_to_version_1(path)
     conn.execute("CREATE TABLE records_refers_to (x)")  # migration 2 fails after its first indexes
     conn.close()
@@ -243,7 +251,7 @@ def test_failed_migration_leaves_the_file_at_its_old_version(path, no_keyring):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'records_provider'").fetchone()[0] == 0
-    assert conn.execute("SELECT id FROM records").fetchall() == [(record.id,)]
+    assert conn.execute("SELECT id FROM records").fetchall() == [(old["ids"][0],)]
     conn.close()
 
 

@@ -102,12 +102,14 @@ def test_lost_keyring_key_is_reported_as_lost_not_tampering(path, secret_service
         report = ledger.verify()
         assert report.chain_intact and not report.ok and report.problem is None
         assert (report.key_problem.kind, report.key_problem.seq) == (ProblemKind.KEY_LOST, 1)
-        assert "not tampering" in report.summary() and "key lost" in report.summary()
+        # The public key (anchored in the keyring) still checks every record: only signing is lost.
+        assert report.records_vouched == 2
+        assert report.summary().startswith("records intact: 2 records verified") and "key lost" in report.summary()
         assert report.key.state == KeyState.LOST
         with pytest.raises(LedgerKeyError, match="key lost"):
             add(ledger)
     result = cli("consent", "verify")
-    assert result.returncode == 1 and "key lost" in result.stdout and "not tampering" in result.stdout
+    assert result.returncode == 1 and "key lost" in result.stdout and "records intact" in result.stdout
 
 
 def test_lost_key_file_still_checks_the_hash_chain(ledger, path):
@@ -132,8 +134,12 @@ def test_rekey_after_a_lost_key_signs_new_records(ledger):
     assert status.state == KeyState.OK
     add(ledger)
     report = ledger.verify()
-    assert report.chain_intact and report.count == 2 and report.macs_checked == 1
-    assert (report.key_problem.kind, report.key_problem.seq) == (ProblemKind.KEY_LOST, 1)
+    # The lost key's record is still checked with its public key; the new key signs the rest.
+    assert report.ok and report.count == 2 and report.records_vouched == 2, report.summary()
+    keys = ledger._conn.execute("SELECT key_id, from_seq, body FROM keys ORDER BY rowid").fetchall()
+    assert [row[1] for row in keys] == [1, 2]
+    why = json.loads(keys[1][2])["why"]
+    assert why.startswith("rekey requested while verify reported:") and "key lost" in why
 
 
 def test_unreachable_keyring_is_reported_as_unavailable(path, secret_service_or_file):
@@ -163,3 +169,30 @@ class _keyring:
 
     def __exit__(self, *exc):
         next(self._gen, None)
+
+
+def test_without_a_keyring_verify_says_plainly_what_it_cannot_detect(path, no_keyring, cli, app_home):
+    with Ledger.open(path) as ledger:
+        add(ledger)
+        report = ledger.verify()
+    assert report.ok and report.anchored == "the anchor file only"
+    assert any(limit.startswith("without a keyring, the signing key, the list of trusted keys and the newest head")
+               for limit in report.limits)
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    result = cli("consent", "verify", env=env)
+    assert result.returncode == 0 and "Cannot detect:\n  - without a keyring" in result.stdout
+
+
+@pytest.mark.desktop
+def test_with_the_keyring_forgery_and_rollback_are_among_what_is_detected(app_home, secret_service):
+    from guard.paths import app_paths
+    from guard.services import Services
+
+    services = Services(app_paths())
+    try:
+        evidence = services.tamper_evidence()
+    finally:
+        services.close()
+    assert evidence.full and evidence.keyring == "Secret Service"
+    assert any("rollback" in line for line in evidence.detects)
+    assert not any(line.startswith("without a keyring") for line in evidence.cannot_detect)

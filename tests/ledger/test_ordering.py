@@ -4,13 +4,13 @@ in SQL (each with an exact reverse), and decisions per local month for its chart
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from guard.ledger import Decision, Order, RecordDraft, RecordFilter
 
-START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+START = datetime(2024, 1, 1, tzinfo=UTC)
 PROVIDERS = ("zoom", "teams", "otter")
 
 
@@ -58,11 +58,11 @@ def new_york(monkeypatch):
 
 
 def test_month_counts_group_by_local_month_and_decision(ledger, new_york):
-    at = [datetime(2024, 1, 10, tzinfo=timezone.utc), datetime(2024, 2, 1, 3, tzinfo=timezone.utc),  # Jan 31, 22:00 local
-          datetime(2024, 2, 1, 6, tzinfo=timezone.utc), datetime(2024, 4, 2, tzinfo=timezone.utc)]
+    at = [datetime(2024, 1, 10, tzinfo=UTC), datetime(2024, 2, 1, 3, tzinfo=UTC),  # Jan 31, 22:00 local
+          datetime(2024, 2, 1, 6, tzinfo=UTC), datetime(2024, 4, 2, tzinfo=UTC)]
     decisions = [Decision.GIVEN, Decision.GIVEN, Decision.REFUSED, Decision.GIVEN]
     ledger.append_many([RecordDraft(provider_id="zoom" if i < 3 else "teams", decision=d, occurred_at=a)
-                        for i, (a, d) in enumerate(zip(at, decisions))])
+                        for i, (a, d) in enumerate(zip(at, decisions, strict=True))])
     assert ledger.month_counts() == [("2024-01", "given", 2), ("2024-02", "refused", 1), ("2024-04", "given", 1)]
     assert ledger.month_counts(RecordFilter(provider_id="teams")) == [("2024-04", "given", 1)]
     assert ledger.month_counts(RecordFilter(provider_id="nobody")) == []

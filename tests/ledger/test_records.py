@@ -5,30 +5,39 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from guard.events import Evidence, Signal
-from guard.ledger import (Decision, EvidenceItem, LedgerInputError, Meeting, Order, RecordDraft, RecordFilter,
-                          RecordNotFoundError, RequestedBy, TermsRef)
+from guard.ledger import (
+    Decision,
+    EvidenceItem,
+    LedgerInputError,
+    Meeting,
+    Order,
+    RecordDraft,
+    RecordFilter,
+    RecordNotFoundError,
+    RequestedBy,
+    TermsRef,
+)
 from guard.ledger.canonical import canonical_json, record_hash
 from guard.ledger.models import GENESIS_HASH
 
-UTC = timezone.utc
 SHA = "9f" * 32
 
 
 def full_draft(**changes) -> RecordDraft:
-    values = dict(
-        provider_id="zoom", decision=Decision.GIVEN, feature_id="ai-companion",
-        occurred_at=datetime(2026, 5, 1, 14, 30, tzinfo=UTC),
-        meeting=Meeting(title="Weekly “sync” — Ünïcode", id_or_link="https://zoom.us/j/123", organiser="Ada"),
-        purposes=("meeting summary", "smart recording"), requested_by=RequestedBy.HOST,
-        terms=(TermsRef("zoom", "terms-of-service", SHA, "https://zoom.us/terms"),),
-        evidence=(Evidence(Signal.WINDOW_TITLE, "Zoom Meeting", datetime(2026, 5, 1, 14, 29, tzinfo=UTC), pid=42),),
-        note="host turned on AI Companion",
-    )
+    values = {
+        "provider_id": "zoom", "decision": Decision.GIVEN, "feature_id": "ai-companion",
+        "occurred_at": datetime(2026, 5, 1, 14, 30, tzinfo=UTC),
+        "meeting": Meeting(title="Weekly “sync” — Ünïcode", id_or_link="https://zoom.us/j/123", organiser="Ada"),
+        "purposes": ("meeting summary", "smart recording"), "requested_by": RequestedBy.HOST,
+        "terms": (TermsRef("zoom", "terms-of-service", SHA, "https://zoom.us/terms"),),
+        "evidence": (Evidence(Signal.WINDOW_TITLE, "Zoom Meeting", datetime(2026, 5, 1, 14, 29, tzinfo=UTC), pid=42),),
+        "note": "host turned on AI Companion",
+    }
     values.update(changes)
     return RecordDraft(**values)
 
@@ -51,7 +60,7 @@ def test_record_hash_is_sha256_of_previous_hash_and_canonical_content(ledger):
     first = ledger.append(full_draft())
     second = ledger.append(full_draft(decision="refused", note=None))
     content = {key: value for key, value in second.to_dict().items()
-               if key not in ("prev_hash", "hash", "mac")}
+               if key not in ("prev_hash", "hash", "signature")}
     assert second.prev_hash == first.hash
     assert second.hash == record_hash(first.hash, canonical_json(content))
 

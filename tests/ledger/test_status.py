@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from guard.ledger.models import Decision, Meeting, Record
 from guard.ledger.status import effective_status
 
 
 def record(seq: int, decision: str, refers_to: int | None = None) -> Record:
-    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
     return Record(id=f"r{seq}", seq=seq, recorded_at=at, occurred_at=at, provider_id="zoom", feature_id=None,
                   meeting=Meeting(), decision=Decision(decision), purposes=(), requested_by=None, terms=(),
                   evidence=(), note=None, refers_to=f"r{refers_to}" if refers_to else None, key_id="k",
-                  prev_hash="", hash="", mac="")
+                  prev_hash="", hash="", signature="")
 
 
 def test_unchanged_record_is_its_own_status():

@@ -4,6 +4,9 @@
 for a line on stdin, append N records (notes ``LABEL i``) and print each returned id
 (``id <uuid>``) as it returns.
 
+``python -m tests.ledger.writer append-hold PATH N``: open the ledger, append N records
+(printing each id), print ``held`` and keep the ledger open, unclosed, until killed.
+
 ``python -m tests.ledger.writer fork-server``: import the ledger once, then for each
 ``run PATH`` line on stdin fork a child that opens PATH and appends until it is killed,
 printing ``ready <pid>`` and each returned id; the server prints ``forked <pid>`` and, once
@@ -36,6 +39,16 @@ def append(path: Path, count: int, label: str) -> None:
     say("done")
 
 
+def append_hold(path: Path, count: int) -> None:
+    ledger = Ledger.open(path)
+    for i in range(count):
+        record = ledger.append(RecordDraft(provider_id="zoom", decision="withdrawn" if i == 2 else "given",
+                                           note=f"held {i}"))
+        say(f"id {record.id}")
+    say("held")
+    sys.stdin.readline()  # killed before this returns
+
+
 def child(path: Path) -> None:
     try:
         ledger = Ledger.open(path)
@@ -43,7 +56,7 @@ def child(path: Path) -> None:
         for i in range(100_000):
             record = ledger.append(RecordDraft(provider_id="crash-test", decision="given", note=f"append {i}"))
             say(f"id {record.id}")
-    except BaseException as error:  # report, so the test fails with the reason
+    except BaseException as error:  # noqa: BLE001  (report, so the test fails with the reason)
         say(f"error {error!r}")
         os._exit(3)
     os._exit(0)
@@ -65,5 +78,7 @@ def fork_server() -> None:
 if __name__ == "__main__":
     if sys.argv[1] == "append":
         append(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "writer")
+    elif sys.argv[1] == "append-hold":
+        append_hold(Path(sys.argv[2]), int(sys.argv[3]))
     elif sys.argv[1] == "fork-server":
         fork_server()

@@ -1,9 +1,11 @@
 """The consent form's purposes, defaults and the draft it becomes."""
 
 from guard.ledger.models import Decision, RequestedBy
-from guard.presentation.consent_form import (TRAINING_PURPOSE, ConsentAnswers, ConsentContext, build_draft,
-                                             default_requested_by, purposes_for)
-from tests.presentation.conftest import AT, window
+from guard.events import Evidence, Signal
+from guard.presentation.actions import RecordConsent
+from guard.presentation.consent_form import (MAX_FIELD, TRAINING_PURPOSE, ConsentAnswers, ConsentSubject, build_draft,
+                                             consent_subject, default_requested_by, purposes_for)
+from tests.presentation.conftest import AT, app, process, session, snapshot, window
 
 
 def test_purposes_are_derived_from_the_feature_entry(catalog):
@@ -21,12 +23,12 @@ def test_requested_by_defaults_to_who_switches_the_feature_on(catalog):
 
 
 def test_the_draft_carries_the_answers_and_the_detection_evidence():
-    context = ConsentContext(provider_id="testmeet", meeting_title="Standup", occurred_at=AT, evidence=(window(),))
+    subject = ConsentSubject(session("testmeet", "m1", window(), title="Standup"))
     answers = ConsentAnswers(provider_id="testmeet", decision=Decision.REFUSED, feature_id="summary",
                              purposes=("A summary of the meeting",), other_purpose="  Coaching  ",
                              requested_by=RequestedBy.HOST, meeting_title=" Standup ", meeting_link="",
                              note="Asked the host to stop.")
-    draft = build_draft(answers, context)
+    draft = build_draft(answers, subject)
     assert draft.decision == Decision.REFUSED and draft.feature_id == "summary"
     assert draft.purposes == ("A summary of the meeting", "Coaching")
     assert draft.meeting.title == "Standup" and draft.meeting.id_or_link is None
@@ -35,24 +37,49 @@ def test_the_draft_carries_the_answers_and_the_detection_evidence():
 
 
 def test_evidence_is_dropped_when_the_user_picks_another_provider():
-    context = ConsentContext(provider_id="testmeet", evidence=(window(),))
-    draft = build_draft(ConsentAnswers(provider_id="zoom", decision=Decision.GIVEN), context)
+    subject = ConsentSubject(session("testmeet", "m1", window()))
+    draft = build_draft(ConsentAnswers(provider_id="zoom", decision=Decision.GIVEN), subject)
     assert draft.evidence == ()
 
 
-def test_the_form_is_about_the_named_or_only_or_latest_meeting():
-    from guard.events import MeetingStarted
-    from guard.presentation.consent_form import choose_context
-    from tests.presentation.conftest import session
+def test_a_100_kb_title_is_cut_never_refused():
+    huge = "Weekly sync " + "x" * 100_000
+    subject = ConsentSubject(session("testmeet", "m1", Evidence(Signal.WINDOW_TITLE, f"window '{huge}'", AT, 42),
+                                     title=huge))
+    answers = ConsentAnswers(provider_id="testmeet", decision=Decision.GIVEN, meeting_title=huge, meeting_link=huge)
+    draft = build_draft(answers, subject)
+    assert len(draft.meeting.title) == MAX_FIELD and draft.meeting.title.endswith("…")
+    assert draft.meeting.title.startswith("Weekly sync")
+    assert all(len(e.detail) <= MAX_FIELD for e in draft.evidence)
 
-    live = session("testmeet", "TestMeet", "live", window(), title="Live one")
-    ended = MeetingStarted(provider_id="plaincall", at=AT, session_id="ended", evidence=(window(),),
-                           meeting_title="Earlier call")
-    older = MeetingStarted(provider_id="testmeet", at=AT, session_id="older")
-    seen = {"older": older, "ended": ended}
-    assert choose_context(None, [live], seen).meeting_title == "Live one"
-    assert choose_context("ended", [live], seen).meeting_title == "Earlier call"
-    assert choose_context(None, [], seen).session_id == "ended"
-    other = session("plaincall", "PlainCall", "other", title="Other")
-    assert choose_context(None, [live, other], {}) == ConsentContext()
-    assert choose_context("gone", [], {}) == ConsentContext()
+
+def test_the_notice_seen_in_the_meeting_is_kept_as_evidence():
+    notice = Evidence(Signal.AI_NOTICE, "AI Companion is on: this meeting is being summarised", AT, tab="chromium/7")
+    subject = ConsentSubject(session("testmeet", "m1", window()),
+                             RecordConsent(meeting_id="m1", feature_id="summary", evidence=(notice,),
+                                           notice=notice.detail))
+    assert subject.feature_id == "summary"
+    draft = build_draft(ConsentAnswers(provider_id="testmeet", decision=Decision.NOTICE_ONLY), subject)
+    assert draft.evidence == (window(), notice)
+
+
+def test_the_form_is_about_the_named_or_only_or_latest_meeting():
+    live = session("testmeet", "live", window(), title="Live one")
+    ended = session("plaincall", "ended", window(), title="Earlier call", ended=True)
+    older = session("testmeet", "older", ended=True)
+    snap = snapshot(meetings=[live], ended=[older, ended])
+    assert consent_subject(RecordConsent(), snap).meeting == live
+    assert consent_subject(RecordConsent("ended"), snap).meeting == ended
+    assert consent_subject(RecordConsent(), snapshot(ended=[older, ended])).meeting == ended
+    other = session("plaincall", "other", title="Other")
+    assert consent_subject(RecordConsent(), snapshot(meetings=[live, other])).meeting is None
+    assert consent_subject(RecordConsent("gone"), snap).meeting is None
+    assert consent_subject(RecordConsent(), None) == ConsentSubject()
+
+
+def test_a_notetaker_on_this_computer_is_about_no_meeting_but_keeps_its_evidence():
+    running = app("scribe", "n1", process("scribe-bin"))
+    request = RecordConsent(provider_id="scribe", evidence=running.evidence)
+    subject = consent_subject(request, snapshot(apps=[running], meetings=[session("testmeet", "m1", window())]))
+    assert subject.meeting is None and subject.provider_id == "scribe"
+    assert subject.evidence == running.evidence

@@ -4,14 +4,16 @@ from datetime import timedelta
 
 import pytest
 
-from guard.events import ClauseChange, MeetingStarted, NotetakerSeen, TermsChanged
+from guard.events import ClauseChange, MeetingSession, MeetingStarted, NotetakerSeen, TermsChanged
+from guard.presentation.actions import RecordConsent, ShowTermsChange
 from guard.presentation.notices import NoticeKind, NotificationGate, meeting_notice, notetaker_notice, terms_notice
 from guard.settings import NotificationSettings
 from tests.presentation.conftest import AT, window
 
 
 def started(session_id="m1", at=AT, title="TestMeet Meeting", provider="testmeet"):
-    return MeetingStarted(provider_id=provider, at=at, session_id=session_id, evidence=(window(),), meeting_title=title)
+    meeting = MeetingSession(id=session_id, provider_id=provider, started_at=at, evidence=(window(),), title=title)
+    return MeetingStarted(provider_id=provider, at=at, meeting=meeting)
 
 
 def terms_event(sha="b" * 64):
@@ -26,7 +28,14 @@ def test_meeting_notice_names_the_feature_who_can_turn_it_on_and_what_you_can_do
     assert notice.title == "TestMeet meeting detected: TestMeet Meeting"
     assert notice.body == ("The host or an account admin can turn on Meeting summary with Helper AI; you can ask the "
                            "host to stop it or leave the meeting. 1 more AI feature in the tray menu.")
-    assert notice.key == "meeting:m1" and notice.session_id == "m1"
+    assert notice.key == "meeting:m1" and notice.action == RecordConsent(meeting_id="m1")
+
+
+def test_a_hostile_meeting_title_reaches_the_notification_on_one_short_line(catalog):
+    notice = meeting_notice(started(title="Standup\n\x1b[31mPAY NOW\x1b[0m " + "x" * 100_000), catalog.get("testmeet"))
+    assert "\n" not in notice.title and "\x1b" not in notice.title
+    assert notice.title.startswith("TestMeet meeting detected: Standup [31mPAY NOW [0m x")
+    assert len(notice.title) < 200
 
 
 def test_meeting_notice_for_a_provider_without_ai_features_says_so(catalog):
@@ -47,7 +56,8 @@ def test_terms_notice_names_the_document_and_quotes_the_change(catalog):
     notice = terms_notice(terms_event(), catalog)
     assert notice.title == "TestMeet Terms of Service changed"
     assert notice.body == "AI training: Section 10.2 now says: “We may train models.”"
-    assert notice.key == f"terms:testmeet/terms/{'b' * 64}" and notice.document_id == "terms"
+    assert notice.key == f"terms:testmeet/terms/{'b' * 64}"
+    assert notice.action == ShowTermsChange("testmeet", "terms", "b" * 64)
 
 
 def test_the_same_meeting_or_terms_version_is_announced_once(catalog):
@@ -60,13 +70,11 @@ def test_the_same_meeting_or_terms_version_is_announced_once(catalog):
     assert gate.admit(terms_notice(terms_event("c" * 64), catalog), settings)
 
 
-def test_a_meeting_that_restarts_within_minutes_is_not_announced_again(catalog):
+def test_two_meetings_in_a_row_with_the_same_title_are_both_announced(catalog):
     gate, settings = NotificationGate(), NotificationSettings()
     provider = catalog.get("testmeet")
-    assert gate.admit(meeting_notice(started("m1"), provider), settings)
-    assert not gate.admit(meeting_notice(started("m2", AT + timedelta(minutes=2)), provider), settings)
-    assert gate.admit(meeting_notice(started("m3", AT + timedelta(minutes=30)), provider), settings)
-    assert gate.admit(meeting_notice(started("m4", AT + timedelta(minutes=31), title="Other"), provider), settings)
+    assert gate.admit(meeting_notice(started("m1", title="Zoom Meeting"), provider), settings)
+    assert gate.admit(meeting_notice(started("m2", AT + timedelta(minutes=2), title="Zoom Meeting"), provider), settings)
 
 
 @pytest.mark.parametrize("kind, muted", [(NoticeKind.MEETING_STARTED, "meeting_started"),

@@ -3,8 +3,8 @@
 from datetime import date, datetime, timezone
 
 from guard.catalog import load_catalog
-from guard.events import Evidence, Signal
-from guard.monitor import ActiveSession, Snapshot
+from guard.events import Evidence, MeetingSession, RunningApp, Signal
+from guard.monitor import Snapshot
 from guard.presentation.overview import (DocumentVersions, features_that_could_be_on, latest_changes,
                                          version_label)
 from guard.terms.models import Version
@@ -13,13 +13,16 @@ AT = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
 CATALOG = load_catalog()
 
 
-def session(provider_id: str) -> ActiveSession:
-    return ActiveSession(provider_id, provider_id, f"s-{provider_id}", AT,
-                         (Evidence(Signal.PROCESS, f"{provider_id} runs", AT),))
+def session(provider_id: str) -> RunningApp:
+    return RunningApp(f"s-{provider_id}", provider_id, AT, (Evidence(Signal.PROCESS, f"{provider_id} runs", AT),))
+
+
+def meeting(provider_id: str) -> MeetingSession:
+    return MeetingSession(f"m-{provider_id}", provider_id, AT, (Evidence(Signal.MICROPHONE, "mic", AT),))
 
 
 def test_features_of_running_providers_meetings_first_each_once():
-    snapshot = Snapshot(AT, True, None, apps=(session("otter"), session("zoom")), meetings=(session("zoom"),),
+    snapshot = Snapshot(AT, True, None, apps=(session("otter"), session("zoom")), meetings=(meeting("zoom"),),
                         probes=())
     live = features_that_could_be_on(snapshot, CATALOG)
     providers = [item.provider.id for item in live]

@@ -16,7 +16,7 @@ def record(seq: int, decision: Decision, refers_to: str | None = None) -> Record
         purposes=("summary",), requested_by=RequestedBy.HOST,
         terms=(TermsRef("zoom", "terms", "ab" * 32, "https://zoom.us/terms"),),
         evidence=(EvidenceItem("window-title", "window 'Zoom Meeting'", AT),), note=None, refers_to=refers_to,
-        key_id="k1", prev_hash="0" * 64, hash="1" * 64, mac="2" * 64,
+        key_id="k1", prev_hash="0" * 64, hash="1" * 64, signature="2" * 64,
     )
 
 
@@ -29,7 +29,7 @@ def test_fields_cover_the_whole_record_with_names_resolved():
     assert fields["Terms in force: terms"] == f"SHA-256 {'ab' * 32} — https://zoom.us/terms"
     assert fields["Evidence (window-title)"].startswith("window 'Zoom Meeting' — seen ")
     assert fields["Chain position"] == "record 1" and fields["Hash"] == "1" * 64
-    assert fields["Signature (MAC)"] == f"{'2' * 64} (key k1)"
+    assert fields["Signature"] == f"{'2' * 64} (key k1)"
 
 
 def test_a_withdrawal_names_the_record_it_withdraws_and_the_status_follows():

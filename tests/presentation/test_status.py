@@ -5,11 +5,11 @@ from datetime import datetime, timedelta, timezone
 from guard import APP_NAME
 from guard.events import ClauseChange, TermsChanged
 from guard.presentation.status import TrayState, change_summary, terms_change_view, tray_status
-from tests.presentation.conftest import AT, TODAY, process, session, snapshot, window
+from tests.presentation.conftest import AT, TODAY, app, process, session, snapshot, window
 
 
-def meeting(provider_id="testmeet", name="TestMeet", session_id="m1", title="TestMeet Meeting"):
-    return session(provider_id, name, session_id, window(), title=title)
+def meeting(provider_id="testmeet", session_id="m1", title="TestMeet Meeting"):
+    return session(provider_id, session_id, window(), title=title)
 
 
 def change(catalog, sha="b" * 64, summaries=("AI training: Section 10.2 now says: “We train on it.”",)):
@@ -30,7 +30,7 @@ def test_before_the_first_snapshot_the_tray_says_it_is_starting(catalog):
 
 
 def test_a_running_client_is_client_open(catalog):
-    status = tray_status(snapshot(apps=[session("testmeet", "TestMeet", "a1", process())]), catalog, today=TODAY)
+    status = tray_status(snapshot(apps=[app("testmeet", "a1", process())]), catalog, today=TODAY)
     assert status.state == TrayState.CLIENT_OPEN
     assert status.tooltip == f"{APP_NAME}: TestMeet is open — no meeting detected"
 
@@ -43,14 +43,14 @@ def test_a_meeting_of_a_provider_with_ai_features_says_who_can_turn_them_on(cata
 
 
 def test_a_meeting_without_ai_features_is_a_plain_meeting(catalog):
-    status = tray_status(snapshot(meetings=[meeting("plaincall", "PlainCall", title=None)]), catalog, today=TODAY)
+    status = tray_status(snapshot(meetings=[meeting("plaincall", title=None)]), catalog, today=TODAY)
     assert status.state == TrayState.MEETING
     assert "PlainCall meeting in progress — no AI features listed for it" in status.tooltip
 
 
 def test_a_notetaker_running_during_a_plain_meeting_makes_it_an_ai_meeting(catalog):
-    status = tray_status(snapshot(apps=[session("scribe", "Scribe", "n1", process("scribe-bin"))],
-                                  meetings=[meeting("plaincall", "PlainCall")]), catalog, today=TODAY)
+    status = tray_status(snapshot(apps=[app("scribe", "n1", process("scribe-bin"))],
+                                  meetings=[meeting("plaincall")]), catalog, today=TODAY)
     assert status.state == TrayState.AI_MEETING
     assert "AI note-taker running: Scribe" in status.tooltip
 
@@ -72,11 +72,11 @@ def test_meeting_view_lists_evidence_features_and_clauses_in_force_that_day(cata
 
 def test_an_unseen_terms_change_outranks_an_open_client_but_not_a_meeting(catalog):
     changes = (change(catalog),)
-    app = session("testmeet", "TestMeet", "a1", process())
-    status = tray_status(snapshot(apps=[app]), catalog, changes, today=TODAY)
+    running = app("testmeet", "a1", process())
+    status = tray_status(snapshot(apps=[running]), catalog, changes, today=TODAY)
     assert status.state == TrayState.TERMS_CHANGED
     assert status.tooltip.startswith(f"{APP_NAME}: terms changed: TestMeet Terms of Service")
-    status = tray_status(snapshot(apps=[app], meetings=[meeting()]), catalog, changes, today=TODAY)
+    status = tray_status(snapshot(apps=[running], meetings=[meeting()]), catalog, changes, today=TODAY)
     assert status.state == TrayState.AI_MEETING
     assert status.tooltip.endswith("\nTerms changed: TestMeet Terms of Service")
 
@@ -99,5 +99,5 @@ def test_switched_off_in_the_settings_is_said_plainly(catalog):
 def test_change_summary_quotes_the_first_change_and_counts_the_rest():
     changes = tuple(ClauseChange(("ai-training",), "a", "b", None, f"Summary {i}.") for i in range(3))
     assert change_summary(changes) == "Summary 0. (and 2 more changes)"
-    assert change_summary((ClauseChange(("ai-training", "opt-out"), "a", None),)) == \
+    assert change_summary((ClauseChange(("ai-training", "consent-opt-out"), "a", None),)) == \
         "A clause about AI training or Opt-out and consent changed."

@@ -133,7 +133,10 @@ def test_bad_names_exit_2_with_a_readable_message(cli, app_home: Path) -> None: 
     unknown = cli("terms", "check", "nosuchprovider")
     assert unknown.returncode == 2 and "nosuchprovider" in unknown.stderr
     only_baseline = cli("terms", "diff", "zoom", "terms")
-    assert only_baseline.returncode == 2 and "no version before" in only_baseline.stderr
+    assert only_baseline.returncode == 0, only_baseline.stderr
+    assert "Nothing to compare yet" in only_baseline.stdout and "only version kept" in only_baseline.stdout
+    assert "'meeting-guard terms check'" in only_baseline.stdout, "says what will make a second version"
+    assert json.loads(cli("terms", "diff", "zoom", "terms", "--json").stdout)["from"] is None
     wrong_doc = cli("terms", "diff", "zoom", "nosuchdoc")
     assert wrong_doc.returncode == 2 and "nosuchdoc" in wrong_doc.stderr
     bad_ref = cli("terms", "diff", "zoom", "terms", "--from", "xyz")

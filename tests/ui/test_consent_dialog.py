@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QRadioButton
 
-from guard.events import Evidence, Signal
+from guard.events import Evidence, MeetingSession, Signal
 from guard.ledger import Decision, RequestedBy, ledger_path, open_ledger
-from guard.presentation.consent_form import ConsentContext
+from guard.presentation.actions import RecordConsent
+from guard.presentation.consent_form import ConsentSubject
 from guard.services import Services
 from tests.support.catalogs import MEETING_TITLE
 from ui.dialogs.consent import ConsentDialog
@@ -19,10 +20,10 @@ NOW = datetime.now(timezone.utc)
 EVIDENCE = (Evidence(Signal.WINDOW_TITLE, f"window '{MEETING_TITLE}' of testmeet (pid 77)", NOW, 77),)
 
 
-def dialog_for(qtbot, services, provider_id="testmeet") -> ConsentDialog:
-    context = ConsentContext(provider_id=provider_id, meeting_title=MEETING_TITLE, meeting_link="https://meet/1",
-                             occurred_at=NOW, evidence=EVIDENCE, session_id="s1")
-    dialog = ConsentDialog(services, context)
+def dialog_for(qtbot, services, provider_id="testmeet", title=MEETING_TITLE, request=RecordConsent()) -> ConsentDialog:
+    meeting = MeetingSession(id="s1", provider_id=provider_id, started_at=NOW, evidence=EVIDENCE, title=title,
+                             url="https://meet/1")
+    dialog = ConsentDialog(services, ConsentSubject(meeting, request))
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

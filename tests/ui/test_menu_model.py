@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from guard.monitor import Snapshot
+from guard.presentation.actions import (CheckTerms, OpenSettings, PauseMonitoring, Quit, RecordConsent,
+                                        ResumeMonitoring, SetAutostart)
 from guard.presentation.status import tray_status
 from tests.support.catalogs import write_catalog_for_tests
-from ui.tray.menu_model import AUTOSTART, CHECK_TERMS, PAUSE, RECORD, RESUME, MenuFlags, menu_entries
+from ui.tray.menu_model import MenuFlags, menu_entries
+
+RECORD, PAUSE, RESUME, CHECK_TERMS, AUTOSTART = (RecordConsent(), PauseMonitoring(), ResumeMonitoring(), CheckTerms(),
+                                                 SetAutostart())
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 
@@ -24,7 +29,7 @@ def status(tmp_path, paused_until=None):
 def test_items_wait_for_the_apps_data_and_quit_never_does(tmp_path):
     entries = by_action(menu_entries(status(tmp_path), MenuFlags(ready=False)))
     assert not entries[RECORD].enabled and not entries[PAUSE].enabled and not entries[CHECK_TERMS].enabled
-    assert entries["quit"].enabled and entries["open-settings"].enabled
+    assert entries[Quit()].enabled and entries[OpenSettings()].enabled
 
 
 def test_paused_offers_resume_with_the_time_it_ends(tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+from guard.presentation.actions import RecordConsent
 from guard.presentation.notices import Notice, NoticeKind
 from ui.notifications import choose_notifier
 from ui.notifications.tray_balloon import TrayBalloonNotifier
@@ -17,7 +18,7 @@ from ui.tray.icons import app_icon
 pytestmark = pytest.mark.desktop
 
 NOTICE = Notice(NoticeKind.MEETING_STARTED, "meeting:s1", "TestMeet meeting detected", "The host can turn on X.",
-                "Record my decision…", "testmeet", datetime.now(timezone.utc), session_id="s1")
+                "Record my decision…", "testmeet", datetime.now(timezone.utc), RecordConsent("s1"))
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def test_clicking_the_tray_message_activates_the_notice(qtbot, tray):
     (balloon,) = [w for w in QApplication.topLevelWidgets() if w.metaObject().className() == "QBalloonTip"]
     with qtbot.waitSignal(notifier.activated, timeout=5000) as activated:
         qtbot.mouseClick(balloon, Qt.MouseButton.LeftButton)
-    assert activated.args == ["meeting:s1"]
+    assert activated.args == ["meeting:s1", ""]
 
 
 def test_without_a_notification_server_the_tray_message_is_used(qtbot, tray, monkeypatch, tmp_path):

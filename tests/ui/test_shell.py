@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtWidgets import QMenu
 
 from guard import APP_NAME
-from guard.events import ClauseChange, Evidence, MeetingStarted, NotetakerSeen, Signal, TermsChanged
-from guard.monitor import ActiveSession, MonitorEvent, Snapshot
+from guard.events import (ClauseChange, Evidence, MeetingSession, MeetingStarted, NotetakerSeen, RunningApp, Signal,
+                          TermsChanged)
+from guard.monitor import MonitorEvent, Snapshot
 from guard.presentation.status import TrayState
 from guard.services import Services
 from tests.support.catalogs import MEETING_TITLE
@@ -27,15 +28,19 @@ def evidence() -> tuple[Evidence, ...]:
     return (Evidence(Signal.WINDOW_TITLE, f"window '{MEETING_TITLE}' of testmeet (pid 4242)", NOW, 4242),)
 
 
-def meeting_snapshot(provider_id: str = "testmeet", name: str = "TestMeet") -> Snapshot:
-    session = ActiveSession(provider_id, name, "s1", NOW, evidence(), title=MEETING_TITLE)
-    return Snapshot(at=NOW, enabled=True, paused_until=None, apps=(session,), meetings=(session,), probes=())
+def meeting(provider_id: str = "testmeet", session_id: str = "s1", title: str = MEETING_TITLE) -> MeetingSession:
+    return MeetingSession(session_id, provider_id, NOW, evidence(), title=title)
+
+
+def meeting_snapshot(provider_id: str = "testmeet", title: str = MEETING_TITLE) -> Snapshot:
+    app = RunningApp("a1", provider_id, NOW, evidence())
+    return Snapshot(at=NOW, enabled=True, paused_until=None, apps=(app,), meetings=(meeting(provider_id, title=title),),
+                    probes=())
 
 
 def started(services: Services, session_id: str = "s1", provider_id: str = "testmeet") -> MonitorEvent:
     provider = services.catalog.get(provider_id)
-    event = MeetingStarted(provider_id=provider_id, at=NOW, session_id=session_id, evidence=evidence(),
-                           meeting_title=MEETING_TITLE)
+    event = MeetingStarted(provider_id=provider_id, at=NOW, meeting=meeting(provider_id, session_id))
     return MonitorEvent(event, provider, tuple(provider.ai_features), tuple(provider.clauses_in_force(NOW.date())))
 
 
@@ -76,12 +81,12 @@ def test_snapshots_set_the_icon_state_and_the_tooltip(qtbot, shells, world):
     assert tray.state == TrayState.IDLE
     assert tray.icon.toolTip() == f"{APP_NAME}: no meeting client detected"
 
-    app = ActiveSession("plaincall", "PlainCall", "a1", NOW, ())
+    app = RunningApp("a1", "plaincall", NOW, ())
     shell.on_snapshot(Snapshot(at=NOW, enabled=True, paused_until=None, apps=(app,), meetings=(), probes=()))
     assert tray.state == TrayState.CLIENT_OPEN
     assert tray.icon.toolTip() == f"{APP_NAME}: PlainCall is open — no meeting detected"
 
-    shell.on_snapshot(meeting_snapshot("plaincall", "PlainCall"))
+    shell.on_snapshot(meeting_snapshot("plaincall"))
     assert tray.state == TrayState.MEETING
     assert tray.icon.icon().cacheKey() == state_icon(TrayState.MEETING).cacheKey()
 
@@ -177,6 +182,7 @@ def test_clicking_the_real_notification_opens_the_consent_dialog(qtbot, shells, 
     dunst("close-all")
     with qtbot.waitSignal(shell.notifier.sent, timeout=10000):
         shell.on_events([started(shell.services)])
+        shell.on_snapshot(meeting_snapshot())  # the worker sends the tick's snapshot after its events
     assert dunst("count", "displayed").stdout.strip() == "1"
     with qtbot.waitSignal(shell.consent_dialog_opened, timeout=10000) as opened:
         assert dunst("action", "0").returncode == 0

@@ -12,17 +12,42 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLayout, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from guard import APP_NAME
 from guard.catalog.models import AiFeature, Provider
 from guard.errors import GuardError
 from guard.ledger.models import Decision
 from guard.presentation import wording
-from guard.presentation.consent_form import (DECISIONS, REQUESTERS, ConsentAnswers, ConsentContext, build_draft,
-                                             default_requested_by, purposes_for)
+from guard.presentation.consent_form import (
+    DECISIONS,
+    MAX_FIELD,
+    REQUESTERS,
+    ConsentAnswers,
+    ConsentSubject,
+    build_draft,
+    cut,
+    default_requested_by,
+    purposes_for,
+)
 from ui.tasks import run_in_background
 
 if TYPE_CHECKING:
@@ -39,17 +64,18 @@ class ConsentDialog(QDialog):
 
     recorded = Signal(object)
 
-    def __init__(self, services: "Services", context: ConsentContext = ConsentContext(),
+    def __init__(self, services: Services, subject: ConsentSubject = ConsentSubject(),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.context = context
+        self.subject = subject
         self.saving = False
         self.setWindowTitle(f"Record my consent — {APP_NAME}")
         self.setAccessibleName("Record my consent")
         self.setMinimumWidth(560)
         self._build()
-        self._select_provider(context.provider_id)
+        self._select_provider(subject.provider_id)
+        self._select_feature(subject.feature_id)
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -68,12 +94,13 @@ class ConsentDialog(QDialog):
         self.provider.currentIndexChanged.connect(self._provider_changed)
         self._row(form, "&Provider:", self.provider)
 
-        self.title = QLineEdit(self.context.meeting_title or "")
+        meeting = self.subject.meeting
+        self.title = QLineEdit(cut(meeting.title or "", MAX_FIELD) if meeting else "")
         self.title.setAccessibleName("Meeting title")
         self.title.setPlaceholderText("e.g. Weekly team call")
         self._row(form, "Meeting &title:", self.title)
 
-        self.link = QLineEdit(self.context.meeting_link or "")
+        self.link = QLineEdit(cut(meeting.url or "", MAX_FIELD) if meeting else "")
         self.link.setAccessibleName("Meeting link or ID")
         self.link.setPlaceholderText("optional")
         self._row(form, "Meeting l&ink or ID:", self.link)
@@ -170,6 +197,11 @@ class ConsentDialog(QDialog):
             self.provider.setCurrentIndex(index)
         self._provider_changed()
 
+    def _select_feature(self, feature_id: str | None) -> None:
+        index = self.feature.findData(feature_id) if feature_id else -1
+        if index >= 0:
+            self.feature.setCurrentIndex(index)
+
     def current_provider(self) -> Provider | None:
         provider_id = self.provider.currentData()
         return self.services.catalog.get(provider_id) if provider_id else None
@@ -226,7 +258,7 @@ class ConsentDialog(QDialog):
         self.terms_info.setText("Recorded with the terms in force: " + "; ".join(names) + ".")
 
     def _show_evidence(self) -> None:
-        evidence = self.context.evidence if self.provider.currentData() == self.context.provider_id else ()
+        evidence = self.subject.evidence if self.provider.currentData() == self.subject.provider_id else ()
         if not evidence:
             self.evidence_info.setText("")
             return
@@ -257,14 +289,14 @@ class ConsentDialog(QDialog):
             self.show_error("Choose your decision first: consented, declined, left the meeting, or only saw a notice.")
             next(iter(self.decision_buttons.values())).setFocus()
             return
-        draft = build_draft(answers, self.context)
+        draft = build_draft(answers, self.subject)
         self.saving = True
         self.save_button.setEnabled(False)
         self.save_button.setText("Saving…")
         self.error.hide()
         run_in_background(lambda: self.services.record_decision(draft), self._saved, self._failed)
 
-    def _saved(self, record: "Record") -> None:
+    def _saved(self, record: Record) -> None:
         self.saving = False
         log.info("Consent recorded: %s %s (record %s, seq %d)", record.provider_id, record.decision, record.id,
                  record.seq)

@@ -10,10 +10,19 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from guard import APP_NAME
+from guard.presentation.actions import (
+    Action,
+    CheckTerms,
+    OpenSettings,
+    PauseMonitoring,
+    Quit,
+    RecordConsent,
+    ResumeMonitoring,
+)
 from guard.presentation.views import TrayStatus
 from ui.tray.icons import state_icon
 from ui.tray.menu import fill_menu
-from ui.tray.menu_model import CHECK_TERMS, OPEN_SETTINGS, PAUSE, QUIT, RECORD, RESUME, MenuEntry
+from ui.tray.menu_model import MenuEntry
 
 EXPLANATION = (f"Your desktop has no system tray, so {APP_NAME} shows its status in this window instead. "
                "It keeps watching for meetings while this window is open or minimised; closing it hides it "
@@ -21,9 +30,9 @@ EXPLANATION = (f"Your desktop has no system tray, so {APP_NAME} shows its status
 
 
 class NoTrayWindow(QWidget):
-    """``action_triggered(id, checked)`` as from the tray menu."""
+    """``action_triggered(Action, checked)`` as from the tray menu."""
 
-    action_triggered = Signal(str, bool)
+    action_triggered = Signal(object, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +50,7 @@ class NoTrayWindow(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         status_row.addWidget(self.status, 1)
         layout.addLayout(status_row)
@@ -57,37 +67,37 @@ class NoTrayWindow(QWidget):
         layout.addWidget(self.details)
 
         buttons = QHBoxLayout()
-        self.record = self._button("&Record my consent…", RECORD, buttons)
-        self.pause = self._button("&Pause monitoring for 1 hour", PAUSE, buttons)
-        self.check_terms = self._button("Check &terms now", CHECK_TERMS, buttons)
+        self.record = self._button("&Record my consent…", RecordConsent(), buttons)
+        self.pause = self._button("&Pause monitoring for 1 hour", PauseMonitoring(), buttons)
+        self.check_terms = self._button("Check &terms now", CheckTerms(), buttons)
         layout.addLayout(buttons)
         lower = QHBoxLayout()
         lower.addStretch(1)
-        self.settings = self._button("Open &settings", OPEN_SETTINGS, lower)
-        self.quit = self._button("&Quit", QUIT, lower)
+        self.settings = self._button("Open &settings", OpenSettings(), lower)
+        self.quit = self._button("&Quit", Quit(), lower)
         layout.addLayout(lower)
-        self._pause_action = PAUSE
+        self._pause_action: Action = PauseMonitoring()
         self.resize(560, 260)
 
-    def _button(self, text: str, action: str, row: QHBoxLayout) -> QPushButton:
+    def _button(self, text: str, action: Action, row: QHBoxLayout) -> QPushButton:
         button = QPushButton(text)
         button.setAccessibleName(text.replace("&", ""))
         button.clicked.connect(lambda: self.action_triggered.emit(self._action_of(button, action), False))
         row.addWidget(button)
         return button
 
-    def _action_of(self, button: QPushButton, action: str) -> str:
+    def _action_of(self, button: QPushButton, action: Action) -> Action:
         return self._pause_action if button is self.pause else action
 
     def set_status(self, status: TrayStatus, entries: Sequence[MenuEntry]) -> None:
         self.icon.setPixmap(state_icon(status.state).pixmap(32, 32))
         self.status.setText(status.tooltip)
-        self._pause_action = RESUME if status.paused else PAUSE
+        self._pause_action = ResumeMonitoring() if status.paused else PauseMonitoring()
         self.pause.setText("Resume &monitoring" if status.paused else "&Pause monitoring for 1 hour")
         self.pause.setAccessibleName(self.pause.text().replace("&", ""))
-        by_action = {entry.action: entry for entry in entries if entry.action}
-        for button, action in ((self.record, RECORD), (self.check_terms, CHECK_TERMS)):
-            entry = by_action.get(action)
+        by_action = {type(entry.action): entry for entry in entries if entry.action and not entry.is_submenu}
+        for button, kind in ((self.record, RecordConsent), (self.check_terms, CheckTerms)):
+            entry = by_action.get(kind)
             button.setEnabled(entry.enabled if entry else True)
         self.check_terms.setText("Checking terms…" if not self.check_terms.isEnabled() else "Check &terms now")
         fill_menu(self.details_menu, entries, self.action_triggered.emit)

@@ -15,7 +15,7 @@ import sys
 
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from ui.notifications.base import Notifier, NotificationsUnavailable
+from ui.notifications.base import NotificationsUnavailable, Notifier
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,11 @@ class NotificationsUnavailable(Exception):
 
 
 class Notifier(QObject):
-    """Base of the backends. ``activated(key)`` when the user clicks a notice (or its button),
+    """Base of the backends. ``activated(key, choice)`` when the user clicks a notice or its
+    main button (``choice`` "") or one of its choices (the :class:`NoticeChoice` id),
     ``closed(key)`` when it goes away, ``sent(key)`` once the desktop took it."""
 
-    activated = Signal(str)
+    activated = Signal(str, str)
     closed = Signal(str)
     sent = Signal(str)
     failed = Signal(str)

@@ -1,6 +1,6 @@
 """Linux and other free desktops: org.freedesktop.Notifications on the session bus, with a
-default action (clicking the notification) and a button, and the ActionInvoked and
-NotificationClosed signals handled.
+default action (clicking the notification), a button for it, one button per choice (the
+answers a notice offers), and the ActionInvoked and NotificationClosed signals handled.
 
 The bus is spoken through jeepney (pure Python, already required by keyring on Linux), not
 QtDBus: PySide6 cannot build the UINT32 ``replaces_id`` that ``Notify`` requires (a Python
@@ -21,7 +21,7 @@ from PySide6.QtCore import Signal
 
 from guard import APP_NAME, APP_RDNS_ID
 from guard.presentation.notices import Notice
-from ui.notifications.base import Notifier, NotificationsUnavailable
+from ui.notifications.base import NotificationsUnavailable, Notifier
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +92,11 @@ class FreedesktopNotifier(Notifier):
 
     def show(self, notice: Notice) -> None:
         body = html.escape(notice.body, quote=False) if "body-markup" in self.capabilities else notice.body
-        actions = [DEFAULT_ACTION, notice.action_label, BUTTON_ACTION, notice.action_label] \
-            if "actions" in self.capabilities else []
+        actions: list[str] = []
+        if "actions" in self.capabilities:
+            actions = [DEFAULT_ACTION, notice.action_label, BUTTON_ACTION, notice.action_label]
+            for choice in notice.choices:
+                actions += [choice.id, choice.label]
         hints = {"desktop-entry": ("s", APP_RDNS_ID)}
         args = (APP_NAME, 0, self._icon, notice.title, body, actions, hints, -1)
         future = self._executor.submit(self._call, "Notify", "susssasa{sv}i", args)
@@ -127,8 +130,7 @@ class FreedesktopNotifier(Notifier):
             return
         if member == "ActionInvoked":
             log.info("Notification %d clicked (%s)", notification_id, body[1])
-            if body[1] in (DEFAULT_ACTION, BUTTON_ACTION):
-                self.activated.emit(key)
+            self.activated.emit(key, "" if body[1] in (DEFAULT_ACTION, BUTTON_ACTION) else str(body[1]))
         elif member == "NotificationClosed":
             self._ids.pop(notification_id, None)
             self.closed.emit(key)

@@ -32,4 +32,4 @@ class TrayBalloonNotifier(Notifier):
 
     def _clicked(self) -> None:
         if self._latest is not None:
-            self.activated.emit(self._latest)
+            self.activated.emit(self._latest, "")

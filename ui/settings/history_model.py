@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-
 from guard.errors import GuardError
 from guard.ledger import Ledger, Order, Record, RecordFilter
 from guard.presentation.records import decision_label, local_time

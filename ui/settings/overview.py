@@ -10,10 +10,17 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from guard.errors import GuardError
+from guard.events import MeetingSession, RunningApp
 from guard.ledger import KeyStatus, VerifyReport
-from guard.monitor import ActiveSession, Snapshot
-from guard.presentation.overview import DocumentVersions, features_that_could_be_on, latest_changes, \
-    version_label, watched_documents
+from guard.monitor import Snapshot
+from guard.presentation.overview import (
+    DocumentVersions,
+    features_that_could_be_on,
+    latest_changes,
+    version_label,
+    watched_documents,
+)
+from guard.presentation.wording import one_line
 from guard.services import Services
 from guard.terms.analysis import analyse
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
@@ -24,7 +31,8 @@ log = logging.getLogger(__name__)
 
 
 SIGNALS = {"process": "Process", "meeting-process": "Meeting-only process", "command-line": "Command line",
-           "window-title": "Window title", "microphone": "Microphone", "camera": "Camera", "socket": "Media socket"}
+           "window-title": "Window title", "microphone": "Microphone", "camera": "Camera", "socket": "Media socket",
+           "browser-tab": "Browser tab", "ai-notice": "Notice in the meeting", "participant": "Participant"}
 
 
 @dataclass(frozen=True)
@@ -136,13 +144,16 @@ class OverviewTab(QWidget):
                                       self._problems())))
         self.browser.verticalScrollBar().setValue(scroll)
 
-    def _session(self, session: ActiveSession, meeting: bool) -> str:
-        title = f" — “{esc(session.title)}”" if session.title else ""
+    def _session(self, session: MeetingSession | RunningApp) -> str:
+        meeting = isinstance(session, MeetingSession)
+        title = f" — “{esc(one_line(session.title, 200))}”" if meeting and session.title else ""
         since = session.started_at.astimezone().strftime("%H:%M")
-        evidence = "".join(f"<li>{esc(SIGNALS.get(str(e.signal), str(e.signal)))}: {esc(e.detail)}</li>"
+        evidence = "".join(f"<li>{esc(SIGNALS.get(str(e.signal), str(e.signal)))}: {esc(one_line(e.detail, 300))}</li>"
                            for e in session.evidence)
         what = "meeting in progress" if meeting else "running"
-        link = f'<a href="provider:{esc(session.provider_id)}">{esc(session.provider_name)}</a>'
+        provider = self.services.catalog.get(session.provider_id)
+        name = provider.name if provider else session.provider_id
+        link = f'<a href="provider:{esc(session.provider_id)}">{esc(name)}</a>'
         return f"<p><b>{link}</b>{title} · {what} since {since}</p><ul>{evidence}</ul>"
 
     def _now(self) -> str:
@@ -161,10 +172,10 @@ class OverviewTab(QWidget):
         if snap.meetings:
             out.append(f'<p style="background:{self._tint}; padding:4px"><b>{len(snap.meetings)} meeting'
                        f"{'s' if len(snap.meetings) != 1 else ''} in progress</b></p>")
-            out += [self._session(m, True) for m in snap.meetings]
+            out += [self._session(m) for m in snap.meetings]
         apps = [a for a in snap.apps if a.provider_id not in in_meeting]
         if apps:
-            out += [self._session(a, False) for a in apps]
+            out += [self._session(a) for a in apps]
         if not snap.meetings and not apps and snap.enabled:
             out.append("<p>No meeting client or AI note-taker is running.</p>")
         if snap.unavailable:

@@ -32,7 +32,7 @@ def details_html(services: Services, record: Record, status: EffectiveStatus | N
             value = f'<a href="record:{esc(record.refers_to)}">{value}</a>'
         rows.append(f'<tr><th align="left" valign="top" style="padding-right:12px">{esc(field.label)}</th>'
                     f'<td style="font-family:monospace" >{value}</td></tr>' if field.label in
-                    ("Previous hash", "Hash", "Signature (MAC)", "Record id") else
+                    ("Previous hash", "Hash", "Signature", "Record id") else
                     f'<tr><th align="left" valign="top" style="padding-right:12px">{esc(field.label)}</th>'
                     f'<td>{value}</td></tr>')
     later = ""

@@ -27,7 +27,7 @@ class UiState:
         self.values: dict[str, Any] = {}
 
     @classmethod
-    def load(cls, config_dir: Path) -> "UiState":
+    def load(cls, config_dir: Path) -> UiState:
         state = cls(Path(config_dir) / FILE_NAME)
         try:
             data = json.loads(state.path.read_text(encoding="utf-8"))

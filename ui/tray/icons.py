@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
@@ -15,7 +15,7 @@ def icon_path(state: TrayState) -> Path:
     return resources_dir() / "icons" / f"tray-{state.value}.svg"
 
 
-@lru_cache(maxsize=None)
+@cache
 def state_icon(state: TrayState) -> QIcon:
     return QIcon(str(icon_path(state)))
 

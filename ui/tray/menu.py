@@ -1,4 +1,4 @@
-"""Turn menu entries (ui.tray.menu_model) into a QMenu whose actions report their ids."""
+"""Turn menu entries (ui.tray.menu_model) into a QMenu whose items report their typed actions."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QMenu
 
+from guard.presentation.actions import Action
 from ui.tray.menu_model import MenuEntry
 
 
@@ -21,8 +22,8 @@ def readable_info(menu: QMenu) -> None:
     menu.setPalette(palette)
 
 
-def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[str, bool], None]) -> None:
-    """Replace ``menu``'s contents with ``entries``; triggering one calls ``on_action(id, checked)``."""
+def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[Action, bool], None]) -> None:
+    """Replace ``menu``'s contents with ``entries``; triggering one calls ``on_action(action, checked)``."""
     menu.clear()
     readable_info(menu)
     for entry in entries:
@@ -44,8 +45,8 @@ def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[st
                 action.setCheckable(True)
                 action.setChecked(entry.checked)
             if entry.action is not None:
-                action_id = entry.action
-                action.triggered.connect(lambda checked=False, action_id=action_id: on_action(action_id, checked))
+                wanted = entry.action
+                action.triggered.connect(lambda checked=False, wanted=wanted: on_action(wanted, checked))
             menu.addAction(action)
 
 

@@ -10,20 +10,24 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
+from guard.presentation.actions import (
+    Action,
+    CheckTerms,
+    OpenSettings,
+    OpenUrl,
+    PauseMonitoring,
+    Quit,
+    RecordConsent,
+    ResumeMonitoring,
+    SetAutostart,
+    ShowTermsChange,
+)
 from guard.presentation.views import ClauseView, FeatureView, MeetingView, TrayStatus, format_pause
-
-# Action ids. Those ending in ":" take an argument: "record-consent:<session id>".
-RECORD = "record-consent"
-PAUSE = "pause-hour"
-RESUME = "resume"
-CHECK_TERMS = "check-terms"
-OPEN_SETTINGS = "open-settings"
-AUTOSTART = "autostart"
-QUIT = "quit"
-SHOW_TERMS = "show-terms:"
-OPEN_URL = "open-url:"
+from guard.presentation.wording import one_line
 
 WRAP = 70
+MAX_ITEM_CHARS = 80  # a menu line; longer text is wrapped into information lines or cut
+MAX_WRAPPED_LINES = 8  # of one wrapped paragraph (a provider's quote); the rest is cut
 
 
 def capitalise(text: str) -> str:
@@ -39,11 +43,11 @@ class MenuEntry:
     """One menu line. ``action`` None and no children: an information line (disabled)."""
 
     text: str = ""
-    action: str | None = None
+    action: Action | None = None
     enabled: bool = True
     checkable: bool = False
     checked: bool = False
-    children: tuple["MenuEntry", ...] = ()
+    children: tuple[MenuEntry, ...] = ()
     separator: bool = False
     heading: bool = False
 
@@ -66,8 +70,9 @@ SEPARATOR = MenuEntry(separator=True)
 
 
 def esc(text: str) -> str:
-    """Literal text for a Qt menu (``&`` marks a shortcut there)."""
-    return text.replace("&", "&&")
+    """Literal text for a Qt menu: one line, at most :data:`MAX_ITEM_CHARS` characters, with
+    ``&`` doubled (it marks a shortcut there). Titles come from meeting hosts and web pages."""
+    return one_line(text, MAX_ITEM_CHARS).replace("&", "&&")
 
 
 def info(text: str) -> MenuEntry:
@@ -79,12 +84,13 @@ def heading(text: str) -> MenuEntry:
 
 
 def wrapped(text: str, indent: str = "", width: int = WRAP) -> list[MenuEntry]:
-    lines = textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
-    return [info(line) for line in lines]
+    flat = one_line(text, width * MAX_WRAPPED_LINES)
+    lines = textwrap.wrap(flat, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+    return [info(line) for line in lines[:MAX_WRAPPED_LINES]]
 
 
 def link(text: str, url: str) -> MenuEntry:
-    return MenuEntry(esc(text), action=OPEN_URL + url)
+    return MenuEntry(esc(text), action=OpenUrl(url))
 
 
 def feature_entry(feature: FeatureView) -> MenuEntry:
@@ -111,21 +117,22 @@ def clause_entry(clause: ClauseView) -> MenuEntry:
     return MenuEntry(esc(text), children=tuple(children))
 
 
-def meeting_title(meeting: MeetingView) -> str:
-    text = f"{meeting.provider_name} meeting"
-    return f"{text}: {meeting.title}" if meeting.title else text
+def meeting_title(view: MeetingView) -> str:
+    text = f"{view.provider_name} meeting"
+    return f"{text}: {view.meeting.title}" if view.meeting.title else text
 
 
-def meeting_entry(meeting: MeetingView) -> MenuEntry:
+def meeting_entry(view: MeetingView) -> MenuEntry:
+    meeting = view.meeting
     started = meeting.started_at.astimezone().strftime("%H:%M")
     children: list[MenuEntry] = [info(f"In progress since {started}"), heading("Why the app thinks so")]
-    children += [line for evidence in meeting.evidence for line in wrapped(evidence, indent="  ")]
-    children += [SEPARATOR, MenuEntry("Record my consent for this meeting…", action=f"{RECORD}:{meeting.session_id}"),
-                 SEPARATOR, heading(f"AI features ({len(meeting.features)})")]
-    children += [feature_entry(f) for f in meeting.features] or [info("  None listed in the catalog")]
-    children += [SEPARATOR, heading(f"Terms in force ({len(meeting.clauses)})")]
-    children += [clause_entry(c) for c in meeting.clauses] or [info("  No clauses listed in the catalog")]
-    return MenuEntry(esc(meeting_title(meeting)), children=tuple(children))
+    children += [line for evidence in view.evidence for line in wrapped(evidence, indent="  ")]
+    children += [SEPARATOR, MenuEntry("Record my consent for this meeting…", action=RecordConsent(meeting.id)),
+                 SEPARATOR, heading(f"AI features ({len(view.features)})")]
+    children += [feature_entry(f) for f in view.features] or [info("  None listed in the catalog")]
+    children += [SEPARATOR, heading(f"Terms in force ({len(view.clauses)})")]
+    children += [clause_entry(c) for c in view.clauses] or [info("  No clauses listed in the catalog")]
+    return MenuEntry(esc(meeting_title(view)), children=tuple(children))
 
 
 def menu_entries(status: TrayStatus, flags: MenuFlags = MenuFlags()) -> list[MenuEntry]:
@@ -139,24 +146,25 @@ def menu_entries(status: TrayStatus, flags: MenuFlags = MenuFlags()) -> list[Men
             entries.append(info(f"{app.provider_name}: {kind}"))
     for change in status.terms_changes:
         entries.append(MenuEntry(esc(f"{change.display_title} changed — show the change…"),
-                                 action=SHOW_TERMS + change.key))
+                                 action=ShowTermsChange(change.provider_id, change.document_id, change.new_sha256)))
     for problem in (*status.problems, *flags.problems):
         entries += wrapped(f"⚠ {problem}")
     entries.append(SEPARATOR)
-    entries.append(MenuEntry("&Record my consent…", action=RECORD, enabled=flags.ready))
+    entries.append(MenuEntry("&Record my consent…", action=RecordConsent(), enabled=flags.ready))
     if status.paused:
-        entries.append(MenuEntry(f"Resume &monitoring (paused {format_pause(status.paused_until)})", action=RESUME,
-                                 enabled=flags.ready))
+        entries.append(MenuEntry(f"Resume &monitoring (paused {format_pause(status.paused_until)})",
+                                 action=ResumeMonitoring(), enabled=flags.ready))
     else:
-        entries.append(MenuEntry("&Pause monitoring for 1 hour", action=PAUSE, enabled=flags.ready and status.enabled))
+        entries.append(MenuEntry("&Pause monitoring for 1 hour", action=PauseMonitoring(),
+                                 enabled=flags.ready and status.enabled))
     if flags.checking_terms:
-        entries.append(MenuEntry("Checking terms…", action=CHECK_TERMS, enabled=False))
+        entries.append(MenuEntry("Checking terms…", action=CheckTerms(), enabled=False))
     else:
-        entries.append(MenuEntry("Check &terms now", action=CHECK_TERMS, enabled=flags.ready))
+        entries.append(MenuEntry("Check &terms now", action=CheckTerms(), enabled=flags.ready))
     entries.append(SEPARATOR)
-    entries.append(MenuEntry("Start when I &log in", action=AUTOSTART, checkable=True, checked=bool(flags.autostart),
-                             enabled=flags.ready and flags.autostart is not None))
-    entries.append(MenuEntry("Open &settings", action=OPEN_SETTINGS))
+    entries.append(MenuEntry("Start when I &log in", action=SetAutostart(), checkable=True,
+                             checked=bool(flags.autostart), enabled=flags.ready and flags.autostart is not None))
+    entries.append(MenuEntry("Open &settings", action=OpenSettings()))
     entries.append(SEPARATOR)
-    entries.append(MenuEntry("&Quit", action=QUIT))
+    entries.append(MenuEntry("&Quit", action=Quit()))
     return entries

@@ -21,9 +21,9 @@ SHOWN_LOG_LINE = "Tray icon shown"
 
 
 class TrayIcon(QObject):
-    """Owns the QSystemTrayIcon and its menu. ``action_triggered(id, checked)`` for menu picks."""
+    """Owns the QSystemTrayIcon and its menu. ``action_triggered(Action, checked)`` for menu picks."""
 
-    action_triggered = Signal(str, bool)
+    action_triggered = Signal(object, bool)
     shown = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -89,9 +89,6 @@ class TrayIcon(QObject):
         # A left click opens the same menu (X11 tray hosts only open the context menu on a right click).
         if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
             self.menu.popup(QCursor.pos())
-
-    def show_message(self, title: str, body: str, msecs: int = 10000) -> None:
-        self.icon.showMessage(title, body, state_icon(self.state), msecs)
 
     def hide(self) -> None:
         self.icon.hide()

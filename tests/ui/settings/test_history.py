@@ -122,7 +122,7 @@ def test_details_show_every_field_and_the_chain_position(open_window, records, q
     target = next(r for r in records if r.evidence and r.terms and r.note)
     assert history.show_record(target.id)
     text = history.details.toPlainText()
-    for expected in (f"Record {target.seq}", target.id, target.hash, target.prev_hash, target.mac,
+    for expected in (f"Record {target.seq}", target.id, target.hash, target.prev_hash, target.signature,
                      target.meeting.title, target.note, target.terms[0].sha256, target.evidence[0].detail,
                      f"record {target.seq}", decision_label(target.decision)):
         assert expected in text, expected

@@ -45,7 +45,7 @@ def test_a_real_meeting_in_progress_is_shown_with_its_evidence_and_ai_features(
     window.set_snapshot(monitor.snapshot())
     text = plain(window)
     assert "1 meeting in progress" in text
-    assert "Zoom Workplace — “Zoom Meeting” · meeting in progress" in text
+    assert "Zoom — “Zoom Meeting” · meeting in progress" in text  # named as the window's catalog names it
     assert f"Window title: {name} (pid {client.pid}) shows a meeting window titled 'Zoom Meeting'" in text
     zoom = services.catalog.get("zoom")
     for feature in zoom.ai_features:

@@ -1,0 +1,168 @@
+"""What one tick's observations say about which meeting is which: grouped by identity.
+
+A meeting's identity is the browser tab it is in (``tab:<browser>/<id>``), the OS window
+showing it (``window:<id>``) or the link a client or browser was started with (``url:<link>``).
+Evidence without an identity (the microphone, the camera, a meeting-only process, a window
+title whose window id is unknown) is *ambient*: it belongs to whichever meeting of the
+provider is going on. Pure functions over plain values; :mod:`guard.detect.sessions` decides.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import parse_qsl, urlsplit
+
+from guard.detect.observation import Observation
+from guard.events import Signal
+
+PRESENCE_SIGNALS = frozenset({Signal.PROCESS, Signal.MEETING_PROCESS})
+CORROBORATING_SIGNALS = frozenset({Signal.MEETING_PROCESS, Signal.COMMAND_LINE, Signal.MICROPHONE, Signal.CAMERA,
+                                   Signal.BROWSER_TAB})
+SUPPORTING_SIGNALS = frozenset({Signal.SOCKET})
+IN_MEETING_SIGNALS = frozenset({Signal.AI_NOTICE, Signal.PARTICIPANT})
+AMBIENT_SIGNALS = frozenset({Signal.MEETING_PROCESS, Signal.MICROPHONE, Signal.CAMERA})
+MAX_COMPARED = 2000  # characters of a title or address compared (hostile pages set 100 kB titles)
+
+
+@dataclass
+class Cluster:
+    """Observations of one identity in one tick.
+
+    ``strong``: enough to start or keep a meeting (a window showing a meeting, a link, a
+    tab in the foreground or playing sound). ``weak_tab``: a meeting tab in the background
+    and silent, which keeps its meeting only while the provider holds the microphone or camera.
+    """
+
+    key: str
+    observations: list[Observation] = field(default_factory=list)
+    strong: bool = False
+    weak_tab: bool = False
+
+    @property
+    def title(self) -> str | None:
+        return next((obs.title for obs in self.observations if obs.title), None)
+
+    @property
+    def url(self) -> str | None:
+        return next((obs.url for obs in self.observations if obs.url), None)
+
+    @property
+    def tab(self) -> str | None:
+        return next((obs.tab for obs in self.observations if obs.tab), None)
+
+    @property
+    def window(self) -> str | None:
+        return next((obs.window for obs in self.observations if obs.window), None)
+
+
+@dataclass
+class Grouped:
+    """One provider's meeting evidence in one tick."""
+
+    clusters: dict[str, Cluster] = field(default_factory=dict)
+    ambient: list[Observation] = field(default_factory=list)
+    support: list[Observation] = field(default_factory=list)
+    closed_tabs: set[str] = field(default_factory=set)
+    closed_at: dict[str, datetime] = field(default_factory=dict)
+
+
+@dataclass
+class TickView:
+    """A tick's observations by provider, with those seen inside a meeting page set apart."""
+
+    by_provider: dict[str, list[Observation]] = field(default_factory=dict)
+    in_meeting: list[Observation] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, observations: Iterable[Observation]) -> TickView:
+        view = cls()
+        for obs in observations:
+            if obs.signal in IN_MEETING_SIGNALS:
+                view.in_meeting.append(obs)
+            else:
+                view.by_provider.setdefault(obs.provider_id, []).append(obs)
+        view.in_meeting.sort(key=lambda obs: (obs.seen_at, obs.provider_id, obs.detail))
+        return view
+
+
+def key_kind(key: str) -> str:
+    """``tab``, ``window``, ``url`` or ``pid``."""
+    return key.split(":", 1)[0]
+
+
+def group(observations: Iterable[Observation]) -> Grouped:
+    """Sort one provider's observations into identities, ambient and supporting evidence."""
+    grouped = Grouped()
+    for obs in observations:
+        if obs.signal == Signal.BROWSER_TAB:
+            if obs.tab and obs.closed:
+                grouped.closed_tabs.add(f"tab:{obs.tab}")
+                grouped.closed_at[f"tab:{obs.tab}"] = obs.seen_at
+                continue
+            if obs.closed:
+                continue
+            key = f"tab:{obs.tab}" if obs.tab else (f"url:{obs.url}" if obs.url else None)
+            if key is None:
+                continue
+            cluster = grouped.clusters.setdefault(key, Cluster(key))
+            cluster.observations.append(obs)
+            if obs.active or obs.audible:
+                cluster.strong = True
+            else:
+                cluster.weak_tab = True
+        elif obs.signal == Signal.WINDOW_TITLE and obs.meeting and obs.window:
+            _add(grouped, f"window:{obs.window}", obs)
+        elif obs.signal == Signal.COMMAND_LINE and obs.url:
+            _add(grouped, f"url:{obs.url}", obs)
+        elif obs.signal in AMBIENT_SIGNALS or obs.signal == Signal.COMMAND_LINE or (
+                obs.signal == Signal.WINDOW_TITLE and obs.meeting):
+            grouped.ambient.append(obs)  # no identity known: belongs to whichever meeting goes on
+        elif obs.signal in SUPPORTING_SIGNALS:
+            grouped.support.append(obs)
+    return grouped
+
+
+def _add(grouped: Grouped, key: str, obs: Observation) -> None:
+    cluster = grouped.clusters.setdefault(key, Cluster(key))
+    cluster.observations.append(obs)
+    cluster.strong = True
+
+
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
+def normalise_title(title: str) -> str:
+    """Casefolded, dashes as ``-``, no-break and zero-width spaces evened out, runs of space as one."""
+    text = unicodedata.normalize("NFKC", title[:MAX_COMPARED])
+    text = _INVISIBLE.sub("", _DASHES.sub("-", text))
+    return " ".join(text.casefold().split())
+
+
+def titles_match(part: str | None, whole: str | None) -> bool:
+    """``part`` (a tab's title) is shown in ``whole`` (a window's title, which adds the browser's name)."""
+    if not part or not whole:
+        return False
+    small = normalise_title(part)
+    return bool(small) and small in normalise_title(whole)
+
+
+_NOISE_PARAMETERS = frozenset({"authuser", "hl", "hs", "pli", "utm_source", "utm_medium", "utm_campaign"})
+
+
+def same_address(first: str | None, second: str | None) -> bool:
+    """The same meeting address: scheme, host and path equal, and every parameter both give equal
+    (so ``?authuser=0`` added by the page does not make another meeting, another ``confno`` does)."""
+    if not first or not second:
+        return False
+    a, b = urlsplit(first[:MAX_COMPARED]), urlsplit(second[:MAX_COMPARED])
+    if (a.scheme.lower(), (a.hostname or "").lower(), a.path.rstrip("/")) != \
+            (b.scheme.lower(), (b.hostname or "").lower(), b.path.rstrip("/")):
+        return False
+    query_a = {k: v for k, v in parse_qsl(a.query) if k not in _NOISE_PARAMETERS}
+    query_b = {k: v for k, v in parse_qsl(b.query) if k not in _NOISE_PARAMETERS}
+    return all(query_a[name] == query_b[name] for name in set(query_a) & set(query_b))

@@ -1,0 +1,69 @@
+"""Notice phrases are found in text as pages show it (typographic dashes, quotes, odd spaces, any case)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from guard.catalog import load_catalog
+from guard.catalog.models import Notice, Source
+from guard.catalog.notices import (
+    MAX_TEXT,
+    all_notices,
+    normalise,
+    notice_in,
+    notices_in,
+)
+from guard.patterns import ELISION
+
+SOURCE = Source(url="https://example.org/help", checked=date(2026, 12, 1))  # type: ignore[arg-type]
+
+
+def _notice(text: str) -> Notice:
+    return Notice(text=text, language="en", sources=(SOURCE,), verified=True)
+
+
+def test_typographic_forms_and_case_do_not_hide_a_notice() -> None:
+    notice = _notice("Recording and transcription have started.")
+    shown = "RECORDING\u00a0and transcription\u200b have   started. Let everyone know they're being recorded."
+    assert notice_in(notice, shown)
+
+
+def test_quotes_and_dashes_are_normalised_on_both_sides() -> None:
+    notice = _notice("Gemini is taking notes - it's on for everyone")
+    assert notice_in(notice, "Gemini is taking notes \u2013 it\u2019s on for everyone")
+
+
+def test_a_different_sentence_is_not_a_notice() -> None:
+    assert not notice_in(_notice("Recording has started"), "Recording has stopped")
+
+
+def test_shown_text_is_capped_so_a_huge_page_costs_bounded_work() -> None:
+    notice = _notice("AI Companion is on")
+    assert not notice_in(notice, "x" * MAX_TEXT + " AI Companion is on " + "x" * MAX_TEXT)
+    assert notice_in(notice, "AI Companion is on " + "x" * (MAX_TEXT * 3))
+    assert len(normalise("y" * (MAX_TEXT * 5))) <= MAX_TEXT + len(ELISION)
+
+
+@pytest.mark.parametrize("bad", ["two\nlines", " padded", "ab"])
+def test_notice_text_must_be_one_trimmed_line(bad: str) -> None:
+    with pytest.raises(ValidationError):
+        _notice(bad)
+
+
+def test_language_must_be_a_tag() -> None:
+    with pytest.raises(ValidationError):
+        Notice(text="Recording", language="english please", sources=(SOURCE,))
+
+
+def test_shipped_notices_are_found_in_their_own_words() -> None:
+    """Every shipped notice matches its own text as a page would show it, and belongs to its provider."""
+    catalog = load_catalog()
+    found = all_notices(catalog)
+    for provider_id, feature_id, notice in found:
+        provider = catalog.get(provider_id)
+        assert provider is not None
+        shown = f"Banner: {notice.text.replace(' ', chr(0xA0))}"
+        assert (provider.feature(feature_id), notice) in notices_in(provider, shown)

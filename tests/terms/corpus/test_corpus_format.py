@@ -1,0 +1,119 @@
+"""The labelled corpus is what the terms accuracy benchmark scores against, so it must stay exact:
+every quoted wording occurs in the archived text it labels, every text is the archived file
+(checked by SHA-256), provenance and labels are complete and valid (README.md here)."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.terms.corpus.corpus import (
+    PAIRS_DIR,
+    CorpusError,
+    Pair,
+    load_corpus,
+    load_pair,
+    normalise,
+    pair_directories,
+    problems,
+)
+
+PAIRS = load_corpus()
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[pair.id for pair in PAIRS])
+def test_pair_texts_provenance_and_quotes_hold(pair: Pair) -> None:
+    assert problems(pair) == []
+
+
+def test_every_pair_directory_has_labels_and_both_texts() -> None:
+    for provider in PAIRS_DIR.iterdir():
+        for document in provider.iterdir():
+            for directory in document.iterdir():
+                assert {"old.md", "new.md", "labels.toml"} <= {p.name for p in directory.iterdir()}, directory
+    assert len(pair_directories()) == len(PAIRS)
+
+
+def test_corpus_is_large_varied_and_split() -> None:
+    providers = Counter(pair.provider for pair in PAIRS)
+    assert len(PAIRS) >= 60
+    assert len(providers) >= 10
+    negatives = sum(pair.negative for pair in PAIRS)
+    assert 0.25 <= negatives / len(PAIRS) <= 0.45, negatives
+    heldout = [pair for pair in PAIRS if pair.heldout]
+    assert 0.25 <= len(heldout) / len(PAIRS) <= 0.45, len(heldout)
+    # Held-out pairs are spread over providers, and both splits have real changes to find.
+    assert len({pair.provider for pair in heldout}) >= 5
+    assert any(not pair.negative for pair in heldout)
+    assert any(not pair.negative for pair in PAIRS if not pair.heldout)
+
+
+def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
+    assert [pair.id for pair in PAIRS if pair.heldout != pair.heldout_by_rule] == []
+
+
+def test_every_zoom_2023_version_is_paired_with_the_one_before() -> None:
+    zoom = {pair.new_effective for pair in PAIRS if pair.provider == "zoom" and pair.document == "Terms of Service"}
+    assert {"2023-03-31", "2023-07-27", "2023-08-07", "2023-08-11"} <= zoom
+
+
+def test_quotes_are_matched_after_whitespace_normalisation() -> None:
+    assert normalise("a\n   b\u00a0c\t d ") == "a b c d"
+
+
+def copy_of(pair: Pair, tmp_path: Path) -> Path:
+    target = tmp_path / pair.directory.relative_to(PAIRS_DIR)
+    shutil.copytree(pair.directory, target)
+    return target
+
+
+def test_a_misquoted_wording_is_caught(tmp_path: Path) -> None:
+    pair = next(pair for pair in PAIRS if any(change.new for change in pair.changes))
+    target = copy_of(pair, tmp_path)
+    change = next(change for change in pair.changes if change.new)
+    labels = target / "labels.toml"
+    text = labels.read_text(encoding="utf-8")
+    quoted = change.new.split()[0]
+    labels.write_text(text.replace(quoted, quoted + "XYZ", 1), encoding="utf-8")
+    found = problems(load_pair(target))
+    assert any("does not occur in" in problem for problem in found), found
+
+
+def test_an_edited_text_is_caught(tmp_path: Path) -> None:
+    target = copy_of(PAIRS[0], tmp_path)
+    (target / "new.md").write_text("edited", encoding="utf-8")
+    assert any("SHA-256" in problem for problem in problems(load_pair(target)))
+
+
+@pytest.mark.parametrize(
+    ("find", "replace", "message"),
+    [
+        ("heldout = ", "# heldout = ", "missing field 'heldout'"),
+        ('licence = "ODC-BY-1.0"', 'licence = "CC0"', "licence"),
+        ('schema = 1', 'schema = 2', "schema"),
+    ],
+)
+def test_invalid_labels_are_named(tmp_path: Path, find: str, replace: str, message: str) -> None:
+    target = copy_of(PAIRS[0], tmp_path)
+    labels = target / "labels.toml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace(find, replace, 1), encoding="utf-8")
+    with pytest.raises(CorpusError, match=message):
+        load_pair(target)
+
+
+def test_a_bad_topic_or_severity_is_named(tmp_path: Path) -> None:
+    pair = next(pair for pair in PAIRS if pair.changes)
+    target = copy_of(pair, tmp_path)
+    labels = target / "labels.toml"
+    text = labels.read_text(encoding="utf-8")
+    labels.write_text(text.replace('severity = "', 'severity = "huge-', 1), encoding="utf-8")
+    with pytest.raises(CorpusError, match="severity"):
+        load_pair(target)
+
+
+def test_readme_lists_every_pair() -> None:
+    readme = (PAIRS_DIR.parent / "README.md").read_text(encoding="utf-8")
+    assert [pair.id for pair in PAIRS if f"`{pair.id}`" not in readme] == []
