@@ -272,7 +272,8 @@ class Installer:
         pinned = manifest_for(browser, program)
         field_name = "allowed_extensions" if browser.family == "firefox" else "allowed_origins"
         if manifest.get(field_name) != pinned[field_name]:
-            return False, where, "the manifest allows other extensions than this app's; run `meeting-guard browser install`"
+            return False, where, ("the manifest allows other extensions than this app's; "
+                                  "run `meeting-guard browser install`")
         return True, where, None
 
 

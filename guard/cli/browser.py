@@ -69,10 +69,12 @@ def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
             return ExitStatus.USAGE
         done = installer.install(args.browser)
         if args.json:
-            ctx.print_json({"installed": [b.id for b in done], "launcher": str(installer.launcher_path()) if done else None,
+            ctx.print_json({"installed": [b.id for b in done],
+                            "launcher": str(installer.launcher_path()) if done else None,
                             "manifests": [str(installer.manifest_path(b)) for b in done]})
         elif not done:
-            ctx.print("No supported browser was found. Name one with --browser ID (see `meeting-guard browser status`).")
+            ctx.print("No supported browser was found. "
+                      "Name one with --browser ID (see `meeting-guard browser status`).")
         else:
             for browser in done:
                 ctx.print(f"{browser.name}: host registered ({installer.manifest_path(browser)})")

@@ -267,9 +267,11 @@ setInterval(() => { const li = document.createElement('li');
   li.textContent = 'Person ' + (tick % 49) + ': message number ' + tick + ' about the quarterly plan';
   document.getElementById('chat').append(li); }, 200);
 setInterval(() => { const ul = document.getElementById('people'); ul.textContent = '';
-  for (let i = 0; i < 100; i++) { const li = document.createElement('li'); li.textContent = 'Person ' + i; ul.append(li); }
+  for (let i = 0; i < 100; i++) {
+    const li = document.createElement('li'); li.textContent = 'Person ' + i; ul.append(li); }
 }, 1000);
-setInterval(() => { document.getElementById('captions').textContent = 'Person ' + (tick % 49) + ' is saying word ' + tick; }, 150);
+setInterval(() => {
+  document.getElementById('captions').textContent = 'Person ' + (tick % 49) + ' is saying word ' + tick; }, 150);
 setTimeout(() => {
   const b = MPG_BENCH.batches;
   fetch('/mpg-test/result/busy', {method: 'POST', body: JSON.stringify({batches: b, sent: MPG_BENCH.sent})});

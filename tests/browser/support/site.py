@@ -58,7 +58,8 @@ class Page:
 def render(page: Page) -> bytes:
     people = "".join(f"<li>{html.escape(name)}</li>" for name in page.participants)
     script = [
-        f"const PAGE = {json.dumps({'sound': page.sound, 'noticeAfter': page.notice_after_ms, 'notice': page.notice, 'botAfter': page.bot_after_ms, 'bot': page.bot})};",
+        "const PAGE = " + json.dumps({"sound": page.sound, "noticeAfter": page.notice_after_ms, "notice": page.notice,
+                                      "botAfter": page.bot_after_ms, "bot": page.bot}) + ";",
         """
         if (PAGE.sound) {
           const ctx = new AudioContext();
