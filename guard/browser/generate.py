@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 from guard import __version__
 from guard.browser import ids, limits
 from guard.browser.hosts import HostPatternError, HostRule, host_rules, merge
-from guard.browser.literals import LiteralError, required_literals
+from guard.browser.literals import LiteralError, required_literals, required_pieces
 from guard.catalog.loader import Catalog, load_catalog
 from guard.catalog.notices import all_notices, normalise
 from guard.detect.redaction import secret_keys
@@ -81,6 +82,32 @@ def bot_names(catalog: Catalog) -> list[dict[str, Any]]:
     return sorted(bots, key=lambda bot: bot["provider"])
 
 
+def meeting_pages(catalog: Catalog) -> list[dict[str, Any]]:
+    """Per provider with web meetings, the fixed pieces a meeting page's link (lowercase) or tab title
+    (normalised) contains: the extension reports a tab only when every piece of one form is there, so
+    the other pages of a meeting host (a Slack channel, a Discord server) never leave the browser.
+    The app re-checks with the full patterns."""
+    rules: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for provider in catalog:
+        web = provider.detect.web
+        if not web.url_patterns:
+            continue
+        try:
+            urls = [pieces for pattern in web.url_patterns for pieces in required_pieces(pattern)
+                    if not (pieces and re.match(r"[a-z][a-z0-9+.-]*:", pieces[0])
+                            and not pieces[0].startswith(("http://", "https://")))]  # app links: no tab shows them
+            titles = [[normalise(piece) for piece in pieces]
+                      for pattern in web.meeting_window_titles for pieces in required_pieces(pattern)]
+        except LiteralError as error:
+            problems.append(f"{provider.id}: {error}")
+            continue
+        rules.append({"provider": provider.id, "url": urls, "title": titles})
+    if problems:
+        raise GenerateError("Cannot read the fixed words of these patterns:\n  " + "\n  ".join(problems))
+    return rules
+
+
 def extension_data(catalog: Catalog) -> dict[str, Any]:
     """What data.js holds: hosts and their providers, secret link parameters, notices, bots, limits."""
     return {
@@ -88,6 +115,7 @@ def extension_data(catalog: Catalog) -> dict[str, Any]:
         "hostName": ids.HOST_NAME,
         "hosts": [{"host": rule.host, "subdomains": rule.subdomains, "scheme": rule.scheme, "providers": providers}
                   for rule, providers in meeting_hosts(catalog)],
+        "meetings": meeting_pages(catalog),
         "secretKeys": sorted(secret_keys()),
         "notices": [{"provider": provider, "feature": feature, "text": normalise(notice.text)}
                     for provider, feature, notice in all_notices(catalog)],

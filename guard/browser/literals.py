@@ -72,3 +72,20 @@ def required_literals(pattern: str) -> list[str]:
         literals.append(piece)
     # A literal that contains another is redundant: the shorter one is found wherever it is.
     return sorted({lit for lit in literals if not any(other != lit and other in lit for other in literals)})
+
+
+def required_pieces(pattern: str) -> list[list[str]]:
+    """For each form of ``pattern``, the fixed pieces (lowercase, at least :data:`MIN_LITERAL` characters)
+    that every text matching that form contains; a text none of whose forms' pieces are all present
+    cannot match. A form without such pieces is ``[]`` (it rules nothing out)."""
+    try:
+        parsed = sre_parse.parse(pattern.removeprefix("(?i)"))
+        forms = _forms(parsed)
+    except (re.error, LiteralError) as error:
+        raise LiteralError(f"pattern {pattern!r}: its fixed words cannot be read ({error})") from None
+    pieces: list[list[str]] = []
+    for form in forms:
+        kept = [piece.lower() for piece in form.split(_GAP) if len(piece.strip()) >= MIN_LITERAL]
+        if kept not in pieces:
+            pieces.append(kept)
+    return pieces

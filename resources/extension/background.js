@@ -26,7 +26,7 @@
     if (!tab || typeof tab.url !== "string" || tab.incognito) {
       return null;
     }
-    const providers = MPG.providersForUrl(tab.url);
+    const providers = MPG.meetingProviders(tab.url, tab.title || "");
     if (providers.length === 0) {
       return null;
     }

@@ -17,11 +17,13 @@
   const SECRET_KEYS = new Set(DATA.secretKeys);
   const REDACTED = "\u2026";
 
-  const DASHES = /[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g;
+  const DASHES = /[\u2010-\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]/g;
   const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032]/g;
   const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g;
   const SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n\f\v]/g;
-  const INVISIBLE = /[\u200b\u200c\u200d\u2060\ufeff\u00ad]/g;
+  // The characters guard/patterns.py drops before matching (zero-width, bidi marks, soft hyphen, tags).
+  const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]|\udb40[\udc00-\udc7f]/g;
+  const C0_C1 = /[\u0000-\u001f\u007f-\u009f]/g;
   const RUNS_OF_SPACES = / +/g;
   const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -42,8 +44,9 @@
   /** Lower case, one kind of dash, quote and space, invisible characters dropped. */
   function normalise(text) {
     return cap(text, LIMITS.matchText)
+      .replace(INVISIBLE, "").replace(C0_C1, " ")
       .replace(DASHES, "-").replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"')
-      .replace(SPACES, " ").replace(INVISIBLE, "").replace(/\u2026/g, "...")
+      .replace(SPACES, " ").replace(/\u2026/g, "...")
       .toLowerCase().replace(/\u00df/g, "ss")
       .replace(RUNS_OF_SPACES, " ").trim();
   }
@@ -141,5 +144,27 @@
     return found;
   }
 
-  root.MPG = Object.freeze({ cap, plain, normalise, redactUrl, providersForUrl });
+  const MEETINGS = new Map(DATA.meetings.map((rule) => [rule.provider, rule]));
+
+  function containsAll(pieces, text) {
+    return pieces.every((piece) => text.includes(piece));
+  }
+
+  /** Providers for which this tab shows a meeting page: its host is theirs, and its link (or its title)
+   * contains every fixed piece of one of their patterns. Other pages of a meeting host are not reported. */
+  function meetingProviders(url, title) {
+    const hostProviders = providersForUrl(url);
+    if (hostProviders.length === 0) {
+      return [];
+    }
+    const link = cap(url, LIMITS.url).toLowerCase();
+    const shown = normalise(title || "");
+    return hostProviders.filter((provider) => {
+      const rule = MEETINGS.get(provider);
+      return rule !== undefined && (rule.url.some((pieces) => containsAll(pieces, link))
+        || rule.title.some((pieces) => containsAll(pieces, shown)));
+    });
+  }
+
+  root.MPG = Object.freeze({ cap, plain, normalise, redactUrl, providersForUrl, meetingProviders });
 })(globalThis);

@@ -405,6 +405,528 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     }
   ],
+  "meetings": [
+    {
+      "provider": "8x8",
+      "url": [
+        [
+          "https://8x8.vc/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "amazon-chime",
+      "url": [
+        [
+          "https://chime.aws/"
+        ],
+        [
+          "https://",
+          ".chime.aws/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "bluejeans",
+      "url": [
+        [
+          "https://bluejeans.com/"
+        ],
+        [
+          "https://",
+          ".bluejeans.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "chorus",
+      "url": [
+        [
+          "https://go.chorus.ai/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "webex",
+      "url": [
+        [
+          "https://webex.com/",
+          "/j.php?mtid="
+        ],
+        [
+          "https://",
+          ".webex.com/",
+          "/j.php?mtid="
+        ],
+        [
+          "https://webex.com/meet/"
+        ],
+        [
+          "https://webex.com/join/"
+        ],
+        [
+          "https://",
+          ".webex.com/meet/"
+        ],
+        [
+          "https://",
+          ".webex.com/join/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "demio",
+      "url": [
+        [
+          "https://event.demio.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "dialpad",
+      "url": [
+        [
+          "https://uberconference.com/"
+        ],
+        [
+          "https://www.uberconference.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "discord",
+      "url": [
+        [
+          "https://discord.com/channels/@me/"
+        ],
+        [
+          "https://discord.com/channels/"
+        ],
+        [
+          "https://discordapp.com/channels/@me/"
+        ],
+        [
+          "https://discordapp.com/channels/"
+        ],
+        [
+          "https://ptb.discord.com/channels/@me/"
+        ],
+        [
+          "https://ptb.discord.com/channels/"
+        ],
+        [
+          "https://ptb.discordapp.com/channels/@me/"
+        ],
+        [
+          "https://ptb.discordapp.com/channels/"
+        ],
+        [
+          "https://canary.discord.com/channels/@me/"
+        ],
+        [
+          "https://canary.discord.com/channels/"
+        ],
+        [
+          "https://canary.discordapp.com/channels/@me/"
+        ],
+        [
+          "https://canary.discordapp.com/channels/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "doxy-me",
+      "url": [
+        [
+          "https://doxy.me/"
+        ],
+        [
+          "https://",
+          ".doxy.me/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "facetime",
+      "url": [
+        [
+          "https://facetime.apple.com/join#"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "gather",
+      "url": [
+        [
+          "https://app.gather.town/app/",
+          "?spawntoken="
+        ],
+        [
+          "https://app.gather.town/app/",
+          "?meeting="
+        ],
+        [
+          "https://app.gather.town/app/",
+          "&spawntoken="
+        ],
+        [
+          "https://app.gather.town/app/",
+          "&meeting="
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "google-meet",
+      "url": [
+        [
+          "https://meet.google.com/"
+        ],
+        [
+          "https://meet.google.com/_meet/"
+        ],
+        [
+          "https://stream.meet.google.com/stream/"
+        ]
+      ],
+      "title": [
+        [
+          "meet -"
+        ]
+      ]
+    },
+    {
+      "provider": "goto-meeting",
+      "url": [
+        [
+          "https://gotomeeting.com/join/"
+        ],
+        [
+          "https://",
+          ".gotomeeting.com/join/"
+        ],
+        [
+          "https://gotowebinar.com/join/"
+        ],
+        [
+          "https://gotowebinar.com/eojoin/"
+        ],
+        [
+          "https://",
+          ".gotowebinar.com/join/"
+        ],
+        [
+          "https://",
+          ".gotowebinar.com/eojoin/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "jitsi-meet",
+      "url": [
+        [
+          "https://meet.jit.si/"
+        ]
+      ],
+      "title": [
+        [
+          "| jitsi meet -"
+        ],
+        [
+          "| jitsi meet"
+        ]
+      ]
+    },
+    {
+      "provider": "livestorm",
+      "url": [
+        [
+          "https://app.livestorm.com/p/",
+          "/live"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "teams",
+      "url": [
+        [
+          "https://teams.microsoft.com/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.live.com/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.cloud.microsoft/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/meet/",
+          "?p="
+        ],
+        [
+          "https://teams.microsoft.us/meet/",
+          "?p="
+        ],
+        [
+          "https://teams.cloud.microsoft/meet/",
+          "?p="
+        ],
+        [
+          "https://gov.teams.microsoft.com/meet/",
+          "?p="
+        ],
+        [
+          "https://gov.teams.microsoft.us/meet/",
+          "?p="
+        ],
+        [
+          "https://gov.teams.cloud.microsoft/meet/",
+          "?p="
+        ],
+        [
+          "https://teams.live.com/meet/"
+        ]
+      ],
+      "title": [
+        [
+          "meet |",
+          "| microsoft teams"
+        ],
+        [
+          "meeting |",
+          "| microsoft teams"
+        ],
+        [
+          "meeting compact view |",
+          "| microsoft teams"
+        ]
+      ]
+    },
+    {
+      "provider": "proton-meet",
+      "url": [
+        [
+          "https://meet.proton.me/join/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "pumble",
+      "url": [
+        [
+          "https://meet.pumble.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "ringcentral",
+      "url": [
+        [
+          "https://v.ringcentral.com/join/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "riverside",
+      "url": [
+        [
+          "https://riverside.fm/studio/"
+        ],
+        [
+          "https://riverside.com/studio/"
+        ],
+        [
+          "https://www.riverside.fm/studio/"
+        ],
+        [
+          "https://www.riverside.com/studio/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "skype",
+      "url": [
+        [
+          "https://join.skype.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "skype-for-business",
+      "url": [
+        [
+          "https://meet.lync.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "slack",
+      "url": [
+        [
+          "https://app.slack.com/huddle/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "vimeo",
+      "url": [
+        [
+          "https://vimeo.com/showcase/"
+        ],
+        [
+          "https://vimeo.com/event/"
+        ],
+        [
+          "https://venues.vimeo.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "whereby",
+      "url": [
+        [
+          "https://whereby.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "zoho-cliq",
+      "url": [
+        [
+          "https://cliq.zoho.eu/meetings/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "zoom",
+      "url": [
+        [
+          "https://",
+          "zoom.us/"
+        ],
+        [
+          "https://",
+          "zoom.com/"
+        ],
+        [
+          "https://",
+          "zoomgov.com/"
+        ],
+        [
+          "https://",
+          "zoom.com.cn/"
+        ],
+        [
+          "https://",
+          "zoom-x.de/"
+        ],
+        [
+          "https://",
+          "zoom.us/my/"
+        ],
+        [
+          "https://",
+          "zoom.com/my/"
+        ],
+        [
+          "https://",
+          "zoomgov.com/my/"
+        ],
+        [
+          "https://",
+          "zoom.com.cn/my/"
+        ],
+        [
+          "https://",
+          "zoom-x.de/my/"
+        ],
+        [
+          "https://",
+          "zoom.us/wc/"
+        ],
+        [
+          "https://",
+          "zoom.us/wc/join/"
+        ],
+        [
+          "https://",
+          "zoom.com/wc/"
+        ],
+        [
+          "https://",
+          "zoom.com/wc/join/"
+        ],
+        [
+          "https://",
+          "zoomgov.com/wc/"
+        ],
+        [
+          "https://",
+          "zoomgov.com/wc/join/"
+        ],
+        [
+          "https://",
+          "zoom.com.cn/wc/"
+        ],
+        [
+          "https://",
+          "zoom.com.cn/wc/join/"
+        ],
+        [
+          "https://",
+          "zoom-x.de/wc/"
+        ],
+        [
+          "https://",
+          "zoom-x.de/wc/join/"
+        ]
+      ],
+      "title": [
+        [
+          "zoom meeting -"
+        ],
+        [
+          "zoom meeting"
+        ]
+      ]
+    }
+  ],
   "secretKeys": [
     "access_token",
     "auth",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.events import Signal
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
@@ -23,6 +24,9 @@ pytestmark = pytest.mark.desktop
 
 MEET = "https://meet.google.com/abc-defg-hij"
 ZOOM = "https://zoom.us/wc/81234567890/join"
+TEXTS = ["Meet – abc‑defg—hij", "  Recording\u00a0has\tstarted\n", "Gemini is taking notes…", "\u201cAI\u201d "
+         "Companion \u2018on\u2019", "zero\u200bwidth\u2066bidi\u2069", "Straße TAKING NOTES", "tag\U000e0041s",
+         "ctrl\x07chars\x1b", "\u2043bullet\u2212minus"]
 CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
 
 
@@ -111,13 +115,15 @@ def test_a_hostile_title_is_neutralised_and_everything_keeps_running(world):
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):
     runner = ("const cases = " + json.dumps(CASES) + ";"
               "fetch('/mpg-test/result/redaction', {method: 'POST', body: JSON.stringify("
-              "cases.map(([link]) => MPG.redactUrl(link)))});")
+              "{links: cases.map(([link]) => MPG.redactUrl(link)), "
+              "texts: " + json.dumps(TEXTS) + ".map((text) => MPG.normalise(text))})});")
     world.site.pages[("meet.google.com", "/mpg-redaction")] = Page(
         "Redaction cases", body='<script src="/mpg-test/extension/data.js"></script>'
                                 '<script src="/mpg-test/extension/common.js"></script>', script=runner)
     world.browser.open("https://meet.google.com/mpg-redaction")
     shown = world.site.wait_result("redaction")
-    assert shown == [expected for _link, expected in CASES]
+    assert shown["links"] == [expected for _link, expected in CASES]
+    assert shown["texts"] == [normalise(text) for text in TEXTS], "the page-side matching sees text as the app does"
     world.browser.close("https://meet.google.com/mpg-redaction")
 
 
@@ -142,3 +148,22 @@ def test_without_the_extension_a_foreground_meeting_is_found_from_the_window_tit
         settings.unlink()
         world.browser.close(url)
     assert time.monotonic() > 0 and CHROMIUM
+
+
+def test_other_pages_of_a_meeting_host_are_not_reported_but_a_meeting_title_is(world):
+    """A Slack channel is not a huddle: it never leaves the browser. A Teams tab whose address is the app's
+    but whose title says it is in a meeting is reported."""
+    world.site.pages[("app.slack.com", "/client/T0123/C0456")] = Page("#general - Example Corp - Slack")
+    world.site.pages[("teams.microsoft.com", "/v2/")] = Page(TITLES["teams"][0])
+    channel, teams = "https://app.slack.com/client/T0123/C0456", "https://teams.microsoft.com/v2/"
+    world.browser.open(channel)
+    world.browser.open(teams)
+    entry = world.wait_tab(teams)
+    assert entry["tab"]["providers"] == ["teams"] and entry["tab"]["title"] == TITLES["teams"][0]
+    time.sleep(0.5)
+    assert world.tab_state(channel) is None
+    assert "slack.com" not in json.dumps(world.states())
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "teams" and not o.closed]
+    assert tab.title == TITLES["teams"][0]
+    world.browser.close(channel)
+    world.browser.close(teams)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.events import Signal
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
@@ -23,6 +24,9 @@ from tests.browser.support.tunnel import Tunnel
 pytestmark = pytest.mark.desktop
 
 JITSI = "https://meet.jit.si/TeamStandup"
+TEXTS = ["Meet – abc‑defg—hij", "  Recording\u00a0has\tstarted\n", "Gemini is taking notes…", "\u201cAI\u201d "
+         "Companion \u2018on\u2019", "zero\u200bwidth\u2066bidi\u2069", "Straße TAKING NOTES", "tag\U000e0041s",
+         "ctrl\x07chars\x1b", "\u2043bullet\u2212minus"]
 CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
 
 
@@ -92,10 +96,13 @@ def test_a_bot_joining_the_participant_list_is_reported(world):
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):
     runner = ("const cases = " + json.dumps(CASES) + ";"
               "fetch('/mpg-test/result/redaction-ff', {method: 'POST', body: JSON.stringify("
-              "cases.map(([link]) => MPG.redactUrl(link)))});")
+              "{links: cases.map(([link]) => MPG.redactUrl(link)), "
+              "texts: " + json.dumps(TEXTS) + ".map((text) => MPG.normalise(text))})});")
     world.site.pages[("meet.jit.si", "/mpg-redaction")] = Page(
         "Redaction cases", body='<script src="/mpg-test/extension/data.js"></script>'
                                 '<script src="/mpg-test/extension/common.js"></script>', script=runner)
     world.browser.open("https://meet.jit.si/mpg-redaction")
-    assert world.site.wait_result("redaction-ff") == [expected for _link, expected in CASES]
+    shown = world.site.wait_result("redaction-ff")
+    assert shown["links"] == [expected for _link, expected in CASES]
+    assert shown["texts"] == [normalise(text) for text in TEXTS], "the page-side matching sees text as the app does"
     world.browser.close("https://meet.jit.si/mpg-redaction")

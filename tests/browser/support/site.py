@@ -37,7 +37,7 @@ TITLES: dict[str, tuple[str, str]] = {
                    "`${roomName} | ${interfaceConfig.APP_NAME}`; APP_NAME is 'Jitsi Meet' in interface_config.js)")),
 }
 HOSTS = ["meet.google.com", "teams.microsoft.com", "zoom.us", "app.zoom.us", "us02web.zoom.us", "meet.jit.si",
-         "whereby.com"]
+         "whereby.com", "app.slack.com"]
 
 
 @dataclass
