@@ -64,6 +64,14 @@ class World:
     def cli(self, *args: str) -> Any:
         return run_main(*args, env=self.env)
 
+    def scan_meetings(self, provider_id: str) -> list[dict[str, Any]]:
+        """``meeting-guard scan --json``: the meetings of ``provider_id`` it reports from browser tabs."""
+        result = self.cli("scan", "--json")
+        assert result.returncode == 0, result.stderr
+        return [meeting for meeting in json.loads(result.stdout)["meetings"]
+                if meeting["provider_id"] == provider_id
+                and any(e["signal"] == "browser-tab" for e in meeting["evidence"])]
+
 
 _rules: DetectionRules | None = None
 

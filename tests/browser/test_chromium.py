@@ -59,6 +59,9 @@ def test_a_meeting_opened_in_the_running_browser_reaches_the_app(world):
 
     status = {b["id"]: b for b in json.loads(world.cli("browser", "status", "--json").stdout)["browsers"]}
     assert status["chromium"]["state"] == "extension connected"
+    (meeting,) = world.scan_meetings("google-meet")
+    assert meeting["tab"] == tab.tab and meeting["title"] == "Meet – abc-defg-hij"
+    assert meeting["url"] == MEET + "?authuser=0&pwd=…"
 
     world.browser.close(MEET + "?authuser=0&pwd=SECRET")
     wait_for(lambda: world.tab_state(MEET + "?authuser=0&pwd=…") is None, what="the closed tab to leave the state")
@@ -77,6 +80,8 @@ def test_a_background_tab_that_plays_sound_stays_a_meeting(world):
     (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "zoom"]
     assert tab.active is False and tab.audible is True
     assert "(in the background, plays sound)" in tab.detail
+    (meeting,) = world.scan_meetings("zoom")
+    assert meeting["tab"] == tab.tab, "a background tab playing sound is a meeting in progress"
     world.browser.activate(ZOOM)
     world.wait_tab(ZOOM, lambda e: e["tab"]["active"])
     world.browser.close(ZOOM)

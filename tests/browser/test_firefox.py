@@ -60,6 +60,8 @@ def test_a_meeting_opened_in_the_running_browser_reaches_the_app(world):
 
     status = {b["id"]: b for b in json.loads(world.cli("browser", "status", "--json").stdout)["browsers"]}
     assert status["firefox"]["state"] == "extension connected"
+    (meeting,) = world.scan_meetings("jitsi-meet")
+    assert meeting["tab"] == tab.tab and meeting["title"] == "TeamStandup | Jitsi Meet"
 
     world.browser.close(JITSI + "?jwt=SECRET")
     wait_for(lambda: world.tab_state(JITSI + "?jwt=…") is None, what="the closed tab to leave the state")
@@ -78,6 +80,8 @@ def test_a_background_tab_holding_the_microphone_stays_a_meeting(world):
     assert entry["tab"]["microphone"] is True
     (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "google-meet"]
     assert tab.active is False and tab.audible is True and "uses the microphone" in tab.detail
+    (meeting,) = world.scan_meetings("google-meet")
+    assert meeting["tab"] == tab.tab, "a background tab holding the microphone is a meeting in progress"
     world.browser.close(url)
 
 
