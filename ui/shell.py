@@ -34,7 +34,7 @@ from guard.presentation.actions import (
 )
 from guard.presentation.views import TermsChangeView, TrayStatus, starting_status
 from ui.settings_host import SettingsHost, default_settings_window
-from ui.single_instance import SHOW_SETTINGS
+from ui.single_instance import BROWSER_CHANGED, SHOW_SETTINGS
 from ui.tray.menu_model import MenuFlags, menu_entries
 from ui.worker import Worker
 
@@ -285,6 +285,8 @@ class Shell(QObject):
             if self.window is not None:
                 self.window.bring_up()
             self.show_settings()
+        elif command == BROWSER_CHANGED:
+            self.worker.detect_soon()
 
     def record_consent(self, request: RecordConsent = RecordConsent()) -> ConsentDialog | None:
         """Open the consent form about the meeting (and provider, feature, notice) asked for."""

@@ -48,6 +48,7 @@ class DetectionWorker(QObject):
         self._factory = services_factory
         self._monitor: Monitor | None = None
         self._timer: QTimer | None = None
+        self._soon: QTimer | None = None
 
     @Slot()
     def start(self) -> None:
@@ -68,6 +69,16 @@ class DetectionWorker(QObject):
         self._timer.timeout.connect(self.tick)
         self._timer.start(_ms(self._monitor.interval_seconds))
         self.tick()
+
+    @Slot()
+    def tick_soon(self) -> None:
+        """Tick in a moment (the browser extension's host said its tabs changed); a burst is one tick."""
+        if self._soon is None:
+            self._soon = QTimer(self)
+            self._soon.setSingleShot(True)
+            self._soon.timeout.connect(self.tick)
+        if not self._soon.isActive():
+            self._soon.start(20)
 
     @Slot()
     def tick(self) -> None:
@@ -216,6 +227,7 @@ class Worker(QObject):
     _start_terms = Signal(object)
     _pause = Signal(object)
     _resume = Signal()
+    _tick_soon = Signal()
     _detection_settings = Signal(object)
     _terms_settings = Signal(object)
     _check_now = Signal(str)
@@ -239,6 +251,7 @@ class Worker(QObject):
         self._start_detection.connect(self._detection.start)
         self._pause.connect(self._detection.pause)
         self._resume.connect(self._detection.resume)
+        self._tick_soon.connect(self._detection.tick_soon)
         self._detection_settings.connect(self._detection.update_settings)
         self._stop_detection.connect(self._detection.stop)
         self._start_terms.connect(self._terms.start)
@@ -275,6 +288,10 @@ class Worker(QObject):
 
     def resume(self) -> None:
         self._resume.emit()
+
+    def detect_soon(self) -> None:
+        """Run a detection pass now rather than at the next tick (the browser's tabs changed)."""
+        self._tick_soon.emit()
 
     def update_settings(self, settings: Settings) -> None:
         self._detection_settings.emit(settings)

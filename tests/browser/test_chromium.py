@@ -172,3 +172,38 @@ def test_other_pages_of_a_meeting_host_are_not_reported_but_a_meeting_title_is(w
     assert tab.title == TITLES["teams"][0]
     world.browser.close(channel)
     world.browser.close(teams)
+
+
+def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot, monkeypatch):
+    """The real tray shell with a 60 s detection interval: the meeting appears (and ends) because the host
+    tells the app over its single-instance socket, not because a timer came round."""
+    from guard.paths import app_paths
+    from ui.shell import Shell
+    from ui.single_instance import InstanceServer, server_name
+
+    monkeypatch.setenv("MEETING_GUARD_HOME", world.env["MEETING_GUARD_HOME"])
+    paths = app_paths(world.env).ensure()
+    paths.settings_file.write_text("[detection]\ninterval_seconds = 60\n[terms]\nnetwork_enabled = false\n")
+    shell = Shell(paths)
+    server = InstanceServer(server_name(paths.config_dir))
+    server.command_received.connect(shell.handle_command)
+    try:
+        shell.start()
+        qtbot.waitUntil(lambda: shell.snapshot is not None, timeout=30_000)  # the first pass, at start
+
+        def meetings():
+            return [m for m in shell.snapshot.meetings if m.title == "Meet – tra-ytab-app"]
+
+        world.site.pages[("meet.google.com", "/tra-ytab-app")] = Page("Meet – tra-ytab-app")
+        url = "https://meet.google.com/tra-ytab-app"
+        world.browser.open(url)
+        qtbot.waitUntil(lambda: len(meetings()) == 1, timeout=15_000)
+        (meeting,) = meetings()
+        assert meeting.provider_id == "google-meet" and meeting.tab and meeting.tab.startswith("chromium/")
+        world.browser.close(url)
+        qtbot.waitUntil(lambda: not meetings(), timeout=15_000)
+    finally:
+        server.close()
+        server.deleteLater()
+        assert shell.shutdown(), "the worker threads must stop"
+        qtbot.wait(50)
