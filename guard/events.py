@@ -46,13 +46,28 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class SeenInMeeting:
+    """Something the meeting page showed: an AI notice (``signal`` AI_NOTICE: ``text`` is the
+    notice, ``feature_id`` the catalog feature whose phrase matched, if any) or a note-taker bot
+    among the participants (PARTICIPANT: ``text`` is its display name, ``provider_id`` the
+    note-taker's provider)."""
+
+    signal: Signal
+    provider_id: str
+    text: str
+    seen_at: datetime
+    feature_id: str | None = None
+
+
+@dataclass(frozen=True)
 class MeetingSession:
     """One meeting, the same value from detection through the monitor and the tray to the consent form.
 
     ``id`` is stable for the meeting's life; a new meeting with the same title gets a new id
     (re-created window, other URL or tab, or a gap). ``evidence`` is what made the app believe it.
     ``window`` is the OS window id and ``tab`` the browser tab (``"<browser>/<tab id>"``) that
-    identify it, when known; ``ended_at`` is set once it is over.
+    identify it, when known; ``seen`` what the meeting page showed (AI notices, note-taker
+    bots), first seen first; ``ended_at`` is set once it is over.
     """
 
     id: str
@@ -64,10 +79,19 @@ class MeetingSession:
     tab: str | None = None
     window: str | None = None
     ended_at: datetime | None = None
+    seen: tuple[SeenInMeeting, ...] = ()
 
     @property
     def in_progress(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def ai_notices(self) -> tuple[SeenInMeeting, ...]:
+        return tuple(item for item in self.seen if item.signal == Signal.AI_NOTICE)
+
+    @property
+    def notetakers(self) -> tuple[SeenInMeeting, ...]:
+        return tuple(item for item in self.seen if item.signal == Signal.PARTICIPANT)
 
 
 @dataclass(frozen=True)
@@ -216,7 +240,8 @@ class AiFeatureNoticed(DetectionEvent):
 class ClauseChange:
     """One clause of a terms document that changed; ``old``/``new`` are None when added/removed.
 
-    ``summary`` says the change in plain words, quoting only the provider's own sentences.
+    ``summary`` says the change in plain words, quoting only the provider's own sentences;
+    ``severity`` says whether what the provider may do with data grew or shrank ("material").
     """
 
     topics: tuple[str, ...]
@@ -224,6 +249,8 @@ class ClauseChange:
     new: str | None
     section: str | None = None
     summary: str | None = None
+    severity: str | None = None  # "material" | "minor" (guard.terms.classify.Severity)
+    kind: str | None = None  # "changed" | "added" | "removed" (guard.terms.diff.ChangeKind)
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,25 @@
-"""Logging: a rotating file in the log folder, and stderr when asked for (--verbose)."""
+"""Logging: a rotating file in the log folder, and stderr when asked for (--verbose).
+
+The tray app runs for days, so its file handler rotates as it writes. A command runs for a
+moment: it appends to the same file (rotating it first if it is already full) without
+importing ``logging.handlers``, which costs a short command a tenth of its start-up.
+"""
 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 from pathlib import Path
 from typing import TextIO
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+MAX_BYTES = 1_000_000
+BACKUPS = 5
 
 
 def setup_logging(log_file: Path | None, verbose: bool = False,
-                  stream: TextIO | None = None) -> list[logging.Handler]:
-    """Configure the root logger once per process (``stream``: where stderr output goes).
+                  stream: TextIO | None = None, long_running: bool = True) -> list[logging.Handler]:
+    """Configure the root logger once per process (``stream``: where stderr output goes;
+    ``long_running``: the tray app, whose log rotates while it writes).
 
     Returns the handlers added, for :func:`remove_logging` when a command run in-process ends.
 
@@ -21,10 +28,10 @@ def setup_logging(log_file: Path | None, verbose: bool = False,
     reported on stderr and the app carries on without a log file.
     """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_meeting_guard", False):
-            root.removeHandler(handler)
-            handler.close()
+    for old in list(root.handlers):
+        if getattr(old, "_meeting_guard", False):
+            root.removeHandler(old)
+            old.close()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     formatter = logging.Formatter(FORMAT)
 
@@ -38,11 +45,20 @@ def setup_logging(log_file: Path | None, verbose: bool = False,
         return [stderr]
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-        )
+        handler: logging.Handler
+        if long_running or _full(log_file):
+            from logging.handlers import RotatingFileHandler
+
+            rotating = RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8",
+                                           delay=not long_running)
+            if not long_running:
+                rotating.doRollover()
+            handler = rotating
+        else:
+            handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)  # opened at the first record
     except OSError as error:
-        logging.getLogger(__name__).warning("Cannot write the log file %s (%s); logging to stderr only.", log_file, error)
+        logging.getLogger(__name__).warning("Cannot write the log file %s (%s); logging to stderr only.",
+                                            log_file, error)
         return [stderr]
     handler.setFormatter(formatter)
     handler.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -57,3 +73,10 @@ def remove_logging(handlers: list[logging.Handler]) -> None:
     for handler in handlers:
         root.removeHandler(handler)
         handler.close()
+
+
+def _full(log_file: Path) -> bool:
+    try:
+        return log_file.stat().st_size >= MAX_BYTES
+    except OSError:
+        return False

@@ -13,10 +13,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from guard.catalog.loader import Catalog
-from guard.catalog.models import AiFeature, Clause, OsName, Provider
 from guard.detect.detector import PROBES, DetectionPass, Detector
 from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation, ProbeState, ProbeStatus
@@ -27,7 +25,18 @@ from guard.events import DetectionEvent, MeetingEnded, MeetingSession, RunningAp
 from guard.jsonable import to_json_data
 from guard.settings import Settings
 
+if TYPE_CHECKING:  # the catalog's pydantic models: ``scan`` starts without them (see CatalogSource)
+    from guard.catalog.models import AiFeature, Clause, OsName, Provider
+
 log = logging.getLogger(__name__)
+
+
+class CatalogSource(Protocol):
+    """What the monitor asks of the catalog: a provider by id. A :class:`~guard.catalog.loader.Catalog`,
+    or a stand-in that loads the full catalog only when a provider is first asked for
+    (:class:`~guard.catalog.snapshot.LazyCatalog`)."""
+
+    def get(self, provider_id: str) -> Provider | None: ...
 
 
 def utc_now() -> datetime:
@@ -104,17 +113,20 @@ class Snapshot:
 class Monitor:
     """Detection for the UI and the command line. Not thread-safe: call it from one thread."""
 
-    def __init__(self, catalog: Catalog, settings: Settings, probes: Backends | None = None,
+    def __init__(self, catalog: CatalogSource, settings: Settings, probes: Backends | None = None,
                  clock: Callable[[], datetime] | None = None, *, os_name: OsName | None = None,
                  rules: SessionRules | None = None, table: ProcessTable | None = None,
-                 sources: Sequence[ObservationSource] = ()) -> None:
+                 sources: Sequence[ObservationSource] = (), detection_rules: DetectionRules | None = None) -> None:
+        """``detection_rules``: rules already compiled (e.g. from a catalog snapshot); by default
+        they are compiled from ``catalog``, which must then be a whole Catalog."""
         self._clock = clock or utc_now
         self._os = os_name or current_os()
         self._settings = settings
         self._catalog = catalog
         self._session_rules = rules
         self._backends = probes if probes is not None else default_backends(self._os)
-        self._detector = Detector(self._rules_for(catalog), self._backends, settings.detection, table=table)
+        compiled = self._session_rules_for(detection_rules) if detection_rules else self._rules_for(catalog)
+        self._detector = Detector(compiled, self._backends, settings.detection, table=table)
         self._state = SessionState()
         self._ended: deque[MeetingSession] = deque(maxlen=MAX_ENDED)
         self._sources: list[ObservationSource] = list(sources)
@@ -139,8 +151,14 @@ class Monitor:
         """Also ask ``source`` for observations on every tick (e.g. the browser extension's tabs)."""
         self._sources.append(source)
 
-    def _rules_for(self, catalog: Catalog) -> DetectionRules:
-        rules = DetectionRules.from_catalog(catalog, self._os)
+    def _rules_for(self, catalog: CatalogSource) -> DetectionRules:
+        from guard.catalog.loader import Catalog
+
+        if not isinstance(catalog, Catalog):
+            raise TypeError("Monitor needs a whole Catalog to compile its detection rules, or detection_rules")
+        return self._session_rules_for(DetectionRules.from_catalog(catalog, self._os))
+
+    def _session_rules_for(self, rules: DetectionRules) -> DetectionRules:
         base = self._session_rules or SessionRules()
         self._session_rules = SessionRules(notetakers=rules.notetakers, app_end_ticks=base.app_end_ticks,
                                            meeting_start_ticks=base.meeting_start_ticks,

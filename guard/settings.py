@@ -3,102 +3,227 @@
 A bad value never costs the user the rest of their settings: it is reported with its file,
 line and dotted name, and replaced by its default. Settings that would share more with the
 outside world (the network switch, test-only relaxations) are marked ``private=``: when the
-file has any mistake (an invalid value, an unknown or misspelt key, a line that is not TOML),
-each of them takes its more private value unless the file clearly and validly sets it. The
-file is never rewritten behind the user's back; saving (from the settings window) is atomic
-(see :mod:`guard.fsutil`).
+file has any mistake in their table (an invalid value, an unknown or misspelt key), or lines
+that are not TOML, each of them takes its more private value unless the file clearly and
+validly sets it. The file is never rewritten behind the user's back; saving (from the
+settings window) is atomic (see :mod:`guard.fsutil`).
+
+The models are plain dataclasses that check every value on construction and assignment:
+settings load on every command, and pydantic alone costs more start-up time than a whole
+``scan``. They keep the few pydantic-style names the UI uses (``model_copy``, ``model_dump``,
+``model_validate``, ``model_fields[name].metadata`` with ``ge``/``le``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any, ClassVar, Self, TypeVar
 
 log = logging.getLogger(__name__)
 
-_STRICT = ConfigDict(strict=True, extra="forbid", validate_assignment=True)
+M = TypeVar("M", bound="SettingsModel")
 
 
-def private(default: Any, private_value: Any, description: str, *, test_only: bool = False) -> Any:
-    """A field that reduces privacy when on: ``private_value`` is used whenever the file is in doubt."""
-    extra: dict[str, Any] = {"private": private_value}
-    if test_only:
-        extra["test_only"] = True
-    return Field(default=default, description=description, json_schema_extra=extra)
+class SettingsValueError(ValueError):
+    """A value a setting cannot take; the message says what it should be."""
 
 
-class GeneralSettings(BaseModel):
-    model_config = _STRICT
-    autostart: bool = False
-    data_dir: str = Field(default="", description="Folder for the ledger and terms store; empty means the OS default.")
+@dataclass(frozen=True)
+class Ge:
+    ge: float
 
 
-class DetectionSettings(BaseModel):
-    model_config = _STRICT
-    enabled: bool = True
-    interval_seconds: float = Field(default=2.0, ge=0.5, le=60.0)
-    process_probe: bool = True
-    window_probe: bool = True
-    microphone_probe: bool = True
-    camera_probe: bool = True
-    socket_probe: bool = True
-    browser_probe: bool = True  # the browser extension's meeting tabs (guard/detect/browser_tabs.py)
+@dataclass(frozen=True)
+class Le:
+    le: float
 
 
-class NotificationSettings(BaseModel):
-    model_config = _STRICT
-    meeting_started: bool = True
-    notetaker_seen: bool = True
-    terms_changed: bool = True
+@dataclass(frozen=True)
+class FieldInfo:
+    """What a setting is: its type, default, bounds, and whether it reduces privacy."""
+
+    name: str
+    annotation: type
+    default: Any
+    description: str = ""
+    ge: float | None = None
+    le: float | None = None
+    private: Any = None  # the more private value, for a setting that shares more when on
+    has_private: bool = False
+    test_only: bool = False
+
+    @property
+    def metadata(self) -> list[Ge | Le]:
+        """The bounds, as pydantic lists them (the preferences tab sizes its spin boxes with them)."""
+        return [*([Ge(self.ge)] if self.ge is not None else []), *([Le(self.le)] if self.le is not None else [])]
+
+    def check(self, value: Any) -> Any:
+        """``value`` if this setting can take it (an int for a float is widened), else SettingsValueError."""
+        kind = self.annotation
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise SettingsValueError("input should be true or false (without quotes)")
+        elif kind is float:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SettingsValueError("input should be a number")
+            value = float(value)
+            if math.isnan(value):
+                raise SettingsValueError("input should be a number")
+            if self.ge is not None and value < self.ge:
+                raise SettingsValueError(f"input should be greater than or equal to {self.ge:g}")
+            if self.le is not None and value > self.le:
+                raise SettingsValueError(f"input should be less than or equal to {self.le:g}")
+        elif kind is str:
+            if not isinstance(value, str):
+                raise SettingsValueError("input should be a string (in quotes)")
+        elif issubclass(kind, SettingsModel) and not isinstance(value, kind):
+            raise SettingsValueError(f"expected a [{self.name}] table")
+        return value
 
 
-class TermsSettings(BaseModel):
-    model_config = _STRICT
-    network_enabled: bool = private(True, False, "Fetch providers' terms pages over the network.")
-    check_interval_hours: float = Field(default=24.0, ge=1.0, le=24.0 * 31)
-    allow_insecure_localhost: bool = private(
-        False, False, "Test-only: allow plain HTTP to 127.0.0.1. Never needed by users.", test_only=True)
+def setting(default: Any, *, ge: float | None = None, le: float | None = None, description: str = "",
+            private: Any = dataclasses.MISSING, test_only: bool = False) -> Any:
+    """A dataclass field with the bounds and privacy marks :class:`FieldInfo` reads."""
+    return field(default=default, metadata={"ge": ge, "le": le, "description": description,
+                                            "private": None if private is dataclasses.MISSING else private,
+                                            "has_private": private is not dataclasses.MISSING,
+                                            "test_only": test_only})
 
 
-class Settings(BaseModel):
+def section(model: type[M]) -> Any:
+    return field(default_factory=model, metadata={})
+
+
+class SettingsModel:
+    """A dataclass whose fields are checked on construction and on every assignment."""
+
+    model_fields: ClassVar[Mapping[str, FieldInfo]]
+
+    @classmethod
+    def _describe(cls) -> None:
+        hints = {"bool": bool, "float": float, "str": str}
+        infos: dict[str, FieldInfo] = {}
+        for item in dataclasses.fields(cls):  # type: ignore[arg-type]
+            annotation = hints.get(str(item.type)) or _SECTIONS.get(str(item.type))
+            if annotation is None:
+                raise TypeError(f"{cls.__name__}.{item.name}: unsupported setting type {item.type}")
+            factory: Any = item.default_factory
+            default = item.default if item.default is not dataclasses.MISSING else factory()
+            meta = item.metadata
+            infos[item.name] = FieldInfo(item.name, annotation, default, meta.get("description", ""),
+                                         meta.get("ge"), meta.get("le"), meta.get("private"),
+                                         bool(meta.get("has_private")), bool(meta.get("test_only")))
+        cls.model_fields = infos
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        info = type(self).model_fields.get(name)
+        if info is None:
+            raise SettingsValueError(f"unknown setting '{name}'")
+        object.__setattr__(self, name, info.check(value))
+
+    # --- the pydantic-style names the rest of the app uses ---------------------------------
+
+    @classmethod
+    def model_validate(cls, data: Mapping[str, Any]) -> Self:
+        """A model from plain values (sections as mappings); raises SettingsValueError naming the key."""
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            info = cls.model_fields.get(key)
+            if info is None:
+                raise SettingsValueError(f"unknown setting '{key}'")
+            if isinstance(info.annotation, type) and issubclass(info.annotation, SettingsModel) \
+                    and isinstance(value, Mapping):
+                value = info.annotation.model_validate(value)
+            values[key] = value
+        try:
+            return cls(**values)
+        except SettingsValueError as error:
+            raise SettingsValueError(f"{cls.__name__}: {error}") from None
+
+    def model_dump(self) -> dict[str, Any]:
+        """Plain values, sections as dicts (what the TOML file holds)."""
+        return {name: (value.model_dump() if isinstance(value, SettingsModel) else value)
+                for name, value in ((name, getattr(self, name)) for name in type(self).model_fields)}
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
+        """A copy with ``update`` applied (checked like any assignment)."""
+        return dataclasses.replace(self, **dict(update or {}))  # type: ignore[type-var]
+
+
+_SECTIONS: dict[str, type[SettingsModel]] = {}
+
+
+def _model(cls: type[M]) -> type[M]:
+    """Make ``cls`` a checked settings dataclass."""
+    made = dataclass(cls)
+    made._describe()
+    _SECTIONS[cls.__name__] = made
+    return made
+
+
+@_model
+class GeneralSettings(SettingsModel):
+    autostart: bool = setting(False)
+    data_dir: str = setting("", description="Folder for the ledger and terms store; empty means the OS default.")
+
+
+@_model
+class DetectionSettings(SettingsModel):
+    enabled: bool = setting(True)
+    interval_seconds: float = setting(2.0, ge=0.5, le=60.0)
+    process_probe: bool = setting(True)
+    window_probe: bool = setting(True)
+    microphone_probe: bool = setting(True)
+    camera_probe: bool = setting(True)
+    socket_probe: bool = setting(True)
+    browser_probe: bool = setting(True)  # the browser extension's meeting tabs (guard/detect/browser_tabs.py)
+
+
+@_model
+class NotificationSettings(SettingsModel):
+    meeting_started: bool = setting(True)
+    notetaker_seen: bool = setting(True)
+    terms_changed: bool = setting(True)
+
+
+@_model
+class TermsSettings(SettingsModel):
+    network_enabled: bool = setting(True, private=False, description="Fetch providers' terms pages over the network.")
+    check_interval_hours: float = setting(24.0, ge=1.0, le=24.0 * 31)
+    allow_insecure_localhost: bool = setting(
+        False, private=False, test_only=True,
+        description="Test-only: allow plain HTTP to 127.0.0.1. Never needed by users.")
+
+
+@_model
+class Settings(SettingsModel):
     """All settings, grouped as they appear in the TOML file and the preferences tab."""
 
-    model_config = _STRICT
-    general: GeneralSettings = GeneralSettings()
-    detection: DetectionSettings = DetectionSettings()
-    notifications: NotificationSettings = NotificationSettings()
-    terms: TermsSettings = TermsSettings()
+    general: GeneralSettings = section(GeneralSettings)
+    detection: DetectionSettings = section(DetectionSettings)
+    notifications: NotificationSettings = section(NotificationSettings)
+    terms: TermsSettings = section(TermsSettings)
 
 
-def _section_models() -> dict[str, type[BaseModel]]:
-    models: dict[str, type[BaseModel]] = {}
-    for name, info in Settings.model_fields.items():
-        annotation = info.annotation
-        assert isinstance(annotation, type) and issubclass(annotation, BaseModel)
-        models[name] = annotation
-    return models
-
-
-def _extra(model: type[BaseModel], key: str) -> dict[str, Any]:
-    extra = model.model_fields[key].json_schema_extra
-    return extra if isinstance(extra, dict) else {}
+def _section_models() -> dict[str, type[SettingsModel]]:
+    return {name: info.annotation for name, info in Settings.model_fields.items()}  # type: ignore[misc]
 
 
 def private_values() -> dict[str, Any]:
     """``section.key`` → the more private value, for every setting that has one."""
-    return {f"{section}.{key}": _extra(model, key)["private"]
-            for section, model in _section_models().items() for key in model.model_fields
-            if "private" in _extra(model, key)}
+    return {f"{name}.{key}": info.private for name, model in _section_models().items()
+            for key, info in model.model_fields.items() if info.has_private}
 
 
 def test_only_keys() -> set[str]:
     """``section.key`` of settings that exist for the test suite, not for users."""
-    return {f"{section}.{key}" for section, model in _section_models().items() for key in model.model_fields
-            if _extra(model, key).get("test_only")}
+    return {f"{name}.{key}" for name, model in _section_models().items()
+            for key, info in model.model_fields.items() if info.test_only}
 
 
 def toml_value(value: Any) -> str:
@@ -171,7 +296,7 @@ def parse_settings(data: dict[str, Any], lines: dict[str, int] | None = None, *,
         sections.setdefault(section, {})[key] = value
         if dotted not in reported and value != models[section].model_fields[key].default:
             issues.append(SettingsIssue(dotted, "not set validly", default=value, private=True))
-    settings = Settings.model_validate({name: models[name](**values) for name, values in sections.items()})
+    settings = Settings(**{name: models[name](**values) for name, values in sections.items()})  # type: ignore[arg-type]
     return settings, issues
 
 
@@ -182,25 +307,21 @@ def _as_private(issue: SettingsIssue) -> SettingsIssue:
     return SettingsIssue(issue.key, issue.reason, issue.value, value, issue.line, private=True)
 
 
-def _valid_values(name: str, model: type[BaseModel], values: dict[str, Any], issues: list[SettingsIssue],
+def _valid_values(name: str, model: type[SettingsModel], values: dict[str, Any], issues: list[SettingsIssue],
                   lines: dict[str, int]) -> dict[str, Any]:
-    """The section's values that validate; each offending key is reported and dropped."""
-    while True:
+    """The section's values that its model accepts; each offending key is reported and dropped."""
+    valid: dict[str, Any] = {}
+    for key, value in values.items():
+        dotted = f"{name}.{key}"
+        info = model.model_fields.get(key)
+        if info is None:
+            issues.append(SettingsIssue(dotted, "unknown setting", value, line=lines.get(dotted)))
+            continue
         try:
-            model(**values)
-            return values
-        except ValidationError as error:
-            for problem in error.errors():
-                key = str(problem["loc"][0]) if problem["loc"] else ""
-                if key not in values:
-                    continue
-                dotted = f"{name}.{key}"
-                if problem["type"] == "extra_forbidden":
-                    issues.append(SettingsIssue(dotted, "unknown setting", values[key], line=lines.get(dotted)))
-                else:
-                    issues.append(SettingsIssue(dotted, problem["msg"].lower(), values[key],
-                                                model.model_fields[key].default, line=lines.get(dotted)))
-                del values[key]
+            valid[key] = info.check(value)
+        except SettingsValueError as error:
+            issues.append(SettingsIssue(dotted, str(error), value, info.default, line=lines.get(dotted)))
+    return valid
 
 
 class SettingsStore:

@@ -83,7 +83,8 @@ def read_lenient(text: str) -> Recovered:
             try:
                 _merge(recovered, name, tomllib.loads(line))
             except tomllib.TOMLDecodeError as error:
-                problems.append(LineProblem(first_line + offset, f"not valid TOML ({_tomllib_reason(error)}); the line was skipped."))
+                reason = f"not valid TOML ({_tomllib_reason(error)}); the line was skipped."
+                problems.append(LineProblem(first_line + offset, reason))
     return recovered
 
 

@@ -31,13 +31,13 @@ def test_a_newer_fetched_version_is_the_one_in_force(app_home):
     services = Services(app_paths())
     try:
         newer = "# Terms of Service\n\nA newer text fetched by the watcher.\n"
-        version, is_new = services.terms.record_version(
+        version, is_new = services.terms_store.record_version(
             "zoom", "terms", newer, "https://www.zoom.com/en/trust/terms/", HttpMeta(status=200))
         assert is_new
         record = services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.REFUSED))
         by_doc = {ref.document_id: ref for ref in record.terms}
         assert by_doc["terms"].sha256 == version.sha256
-        assert by_doc["terms"].sha256 != baseline_sha(services.terms, "zoom", "terms")
+        assert by_doc["terms"].sha256 != baseline_sha(services.terms_store, "zoom", "terms")
         stored = services.ledger().get(record.id)
         assert stored.terms == record.terms
     finally:

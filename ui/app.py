@@ -9,15 +9,18 @@ from __future__ import annotations
 import logging
 import os
 import signal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from guard import APP_NAME, APP_RDNS_ID, __version__
-from guard.paths import AppPaths
 from ui.settings_host import SETTINGS_TITLE
 from ui.single_instance import SHOW_SETTINGS, InstanceServer, hand_off, server_name
 from ui.tray.icons import app_icon
+
+if TYPE_CHECKING:
+    from guard.services import AppPaths
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, Signal
 from guard import APP_NAME
 
 if TYPE_CHECKING:
-    from guard.monitor import Snapshot
-    from guard.services import Services
+    from guard.services import Services, Snapshot
+    from ui.jobs import JobRunner
     from ui.settings.window import SettingsWindow
 
 log = logging.getLogger(__name__)
@@ -22,10 +22,10 @@ log = logging.getLogger(__name__)
 SETTINGS_TITLE = f"{APP_NAME} Settings"
 
 
-def default_settings_window(services: Services) -> SettingsWindow:
+def default_settings_window(services: Services, jobs: JobRunner) -> SettingsWindow:
     from ui.settings.window import SettingsWindow  # loaded on first use: not needed to show the tray
 
-    return SettingsWindow(services)
+    return SettingsWindow(services, jobs)
 
 
 class SettingsHost(QObject):
@@ -34,9 +34,11 @@ class SettingsHost(QObject):
     settings_saved = Signal(object)  # Settings
     check_terms_requested = Signal(str)  # provider id, "" for every document
 
-    def __init__(self, factory: Callable[[Services], SettingsWindow] = default_settings_window,
+    def __init__(self, jobs: JobRunner,
+                 factory: Callable[[Services, JobRunner], SettingsWindow] = default_settings_window,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._jobs = jobs
         self._factory = factory
         self.window: SettingsWindow | None = None
         self.services: Services | None = None
@@ -88,7 +90,7 @@ class SettingsHost(QObject):
 
     def _ensure(self) -> SettingsWindow | None:
         if self.window is None and self.services is not None:
-            self.window = self._factory(self.services)
+            self.window = self._factory(self.services, self._jobs)
             self.window.settings_changed.connect(self.settings_saved)
             self.window.check_terms_requested.connect(self.check_terms_requested)
             if self._snapshot is not None:

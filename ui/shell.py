@@ -1,9 +1,11 @@
 """The app's top-level objects for one run, and how they talk.
 
-Worker signals (events, snapshots, terms changes) come in; the tray status is recomputed with
-:func:`guard.presentation.status.tray_status`; notices go out through the chosen notification
-backend; menu picks and notification clicks become actions (record consent, pause, check
-terms, open settings, quit). No decisions about providers are made here.
+Detection passes and terms checks (:mod:`ui.loops`) run on the job runner and report events
+and snapshots; the tray status is recomputed with :func:`guard.presentation.status.tray_status`;
+notices go out through the chosen notification backend; menu picks and notification clicks
+are typed actions (:mod:`guard.presentation.actions`) dispatched in :meth:`Shell.trigger`.
+No decisions about providers are made here, and nothing here blocks: every call that waits on
+a file, the keyring or the network goes through :class:`ui.jobs.JobRunner`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from guard.paths import AppPaths, resources_dir
 from guard.presentation.actions import (
     Action,
     AnswerConsent,
@@ -32,20 +33,20 @@ from guard.presentation.actions import (
     SetAutostart,
     ShowTermsChange,
 )
+from guard.presentation.icons import app_icon_path
 from guard.presentation.views import TermsChangeView, TrayStatus, starting_status
+from ui.consent_flow import ConsentFlow
+from ui.guithread import guard_gui_thread
+from ui.jobs import JobRunner, Lane
+from ui.loops import DetectionLoop, TermsLoop
 from ui.settings_host import SettingsHost, default_settings_window
 from ui.single_instance import BROWSER_CHANGED, SHOW_SETTINGS
 from ui.tray.menu_model import MenuFlags, menu_entries
-from ui.worker import Worker
 
 if TYPE_CHECKING:
-    from guard.catalog.loader import Catalog
     from guard.events import TermsChanged
-    from guard.monitor import MonitorEvent, Snapshot
     from guard.presentation.notices import Notice
-    from guard.services import Services
-    from guard.settings import Settings
-    from ui.dialogs.consent import ConsentDialog
+    from guard.services import AppPaths, Autostart, AutostartState, Catalog, MonitorEvent, Services, Settings, Snapshot
     from ui.dialogs.no_tray import NoTrayWindow
     from ui.notifications import Notifier
     from ui.settings.window import SettingsWindow
@@ -63,7 +64,7 @@ def _build_services(paths: AppPaths) -> Services:
 
 
 class Shell(QObject):
-    """Owns the tray (or the no-tray window), the worker, notifications and dialogs."""
+    """Owns the tray (or the no-tray window), the job runner, notifications and dialogs."""
 
     status_changed = Signal(object)  # TrayStatus
     consent_dialog_opened = Signal(object)  # ConsentDialog
@@ -72,16 +73,22 @@ class Shell(QObject):
     def __init__(self, paths: AppPaths, *, services_factory: Callable[[], Services] | None = None,
                  tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
                  notifier_factory: Callable[[QSystemTrayIcon | None], Notifier] | None = None,
-                 settings_window_factory: Callable[[Services], SettingsWindow] = default_settings_window,
-                 autostart_factory: Callable[[], Any] | None = None,
-                 worker_options: dict[str, Any] | None = None, parent: QObject | None = None) -> None:
+                 settings_window_factory: Callable[[Services, JobRunner], SettingsWindow] = default_settings_window,
+                 autostart_factory: Callable[[], Autostart] | None = None,
+                 loop_options: dict[str, Any] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
         self.services: Services | None = None
-        self.worker = Worker(services_factory or (lambda: _build_services(paths)), **(worker_options or {}))
-        self.settings_host = SettingsHost(settings_window_factory, self)
+        self.jobs = JobRunner(self)
+        self._services_factory = services_factory or (lambda: _build_services(paths))
+        self.detection = DetectionLoop(self.jobs, self)
+        self.terms = TermsLoop(self.jobs, parent=self, **(loop_options or {}))
+        self.settings_host = SettingsHost(self.jobs, settings_window_factory, self)
         self.settings_host.settings_saved.connect(self.apply_settings)
         self.settings_host.check_terms_requested.connect(lambda provider_id: self.check_terms_now(provider_id or None))
+        self.consent = ConsentFlow(self)
+        self.consent.recorded.connect(lambda _record: self.settings_host.ledger_updated())
+        self.consent.dialog_opened.connect(self.consent_dialog_opened)
         self.tray: TrayIcon | None = None
         self.window: NoTrayWindow | None = None
         self.notifier: Notifier | None = None
@@ -96,23 +103,31 @@ class Shell(QObject):
         self.problems: list[str] = []
         self.unseen_terms: OrderedDict[str, tuple[TermsChangeView, TermsChanged]] = OrderedDict()
         self.notices: dict[str, Notice] = {}
-        self.dialogs: list[ConsentDialog] = []
         self._gate: Any = None
         self._closed = False
 
-        self.worker.ready.connect(self.use_services)
-        self.worker.events.connect(self.on_events)
-        self.worker.snapshot.connect(self.on_snapshot)
-        self.worker.terms_changed.connect(self.on_terms_changed)
-        self.worker.terms_check_started.connect(self._on_check_started)
-        self.worker.terms_check_finished.connect(self._on_check_finished)
-        self.worker.problem.connect(self._on_problem)
+        self.detection.events.connect(self.on_events)
+        self.detection.snapshot.connect(self.on_snapshot)
+        self.detection.problem.connect(self._on_problem)
+        self.terms.terms_changed.connect(self.on_terms_changed)
+        self.terms.check_started.connect(self._on_check_started)
+        self.terms.check_finished.connect(self._on_check_finished)
+        self.terms.problem.connect(self._on_problem)
+
+    @property
+    def dialogs(self) -> list[Any]:
+        return self.consent.dialogs
 
     # -- start and stop ---------------------------------------------------------------------
     def start(self) -> None:
-        """Show the tray icon (or the no-tray window) at once, then start the worker."""
+        """Show the tray icon (or the no-tray window) at once, then open the app's data off
+        the GUI thread; detection and terms checks start when it is open."""
         self.show_ui()
-        self.worker.start()
+        self.open_data()
+
+    def open_data(self) -> None:
+        """Open the app's data (settings, catalog, stores) on the job runner; :meth:`use_services` follows."""
+        self.jobs.submit(self._services_factory, self.use_services, self._services_failed, lane=Lane.IO)
 
     def show_ui(self) -> None:
         """The tray icon, or the no-tray window when the desktop has no tray."""
@@ -133,38 +148,43 @@ class Shell(QObject):
             self.window.bring_up()
 
     def shutdown(self) -> bool:
-        """Stop the worker (monitor closed), notifications and pending writes. False when a
-        thread would not stop in time (a terms fetch in flight)."""
-        from ui.tasks import wait_for_background
-
+        """Stop the loops, release detection, close the ledger and wait for pending writes.
+        False when a lane would not stop in time (a terms fetch in flight)."""
         self._closed = True
         self.settings_host.close()
-        clean = self.worker.stop()
-        wait_for_background(5000)
+        self.consent.close_all()
+        self.detection.stop()
+        self.terms.stop()
+        if self.services is not None:
+            self.jobs.submit(self.services.close, lane=Lane.IO)
+        clean = self.jobs.shutdown(5000)
         if self.notifier is not None:
             self.notifier.close()
         if self.tray is not None:
             self.tray.hide()
-        if self.services is not None:
-            self.services.close()
         return clean
 
+    def _services_failed(self, error: BaseException) -> None:
+        log.error("The app's data could not be opened", exc_info=error)
+        self._on_problem(f"The app's data could not be opened: {error}")
+
     def use_services(self, services: Services) -> None:
-        """The worker built the app's services: notifications, settings window, autostart can start."""
+        """The app's data is open: notifications, detection, terms checks, settings window, autostart."""
         from guard.presentation.notices import NotificationGate
 
         if self._closed:  # arrived after Quit: nothing more to start
-            services.close()
+            self.jobs.submit(services.close, lane=Lane.IO)
             return
+        guard_gui_thread()  # nothing may block the GUI thread from now on
         self.services = services
+        self.consent.use(services, self.jobs)
         self._gate = NotificationGate()
-        for issue in services.settings_issues:
-            self.problems.append(issue.message(services.settings_store.path))
-        for problem in services.catalog_problems:
-            self.problems.append(problem.message())
+        self.problems.extend(services.problems())
         self.notifier = self._make_notifier()
         self.notifier.activated.connect(self.on_notice_activated)
         self.settings_host.set_services(services)
+        self.detection.start(services)
+        self.terms.start(services)
         self._sync_autostart(services.settings.general.autostart, changed=False)
         self.refresh()
         self.services_ready.emit(services)
@@ -175,7 +195,7 @@ class Shell(QObject):
             return self._notifier_factory(tray_icon)
         from ui.notifications import choose_notifier
 
-        return choose_notifier(tray_icon, icon=str(resources_dir() / "icons" / "meeting-privacy-guard.svg"))
+        return choose_notifier(tray_icon, icon=str(app_icon_path()))
 
     # -- status -----------------------------------------------------------------------------
     @property
@@ -206,13 +226,14 @@ class Shell(QObject):
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        self.consent.snapshot = snapshot
         self.settings_host.set_snapshot(snapshot)
         self.refresh()
 
     # -- events and notices -----------------------------------------------------------------
     def on_events(self, events: list[MonitorEvent]) -> None:
-        from guard.events import MeetingStarted, NotetakerSeen
-        from guard.presentation.notices import meeting_notice, notetaker_notice
+        from guard.events import AiFeatureNoticed, MeetingStarted, NotetakerSeen
+        from guard.presentation.notices import ai_notice, meeting_notice, notetaker_notice
 
         for item in events:
             event = item.event
@@ -221,6 +242,8 @@ class Shell(QObject):
                 self._notify(meeting_notice(event, item.provider))
             elif isinstance(event, NotetakerSeen):
                 self._notify(notetaker_notice(event, item.provider))
+            elif isinstance(event, AiFeatureNoticed):
+                self._notify(ai_notice(event, item.provider))
 
     def on_terms_changed(self, events: list[TermsChanged]) -> None:
         from guard.presentation.notices import terms_notice
@@ -258,7 +281,7 @@ class Shell(QObject):
             case RecordConsent():
                 self.record_consent(action)
             case AnswerConsent():
-                self.answer_consent(action)
+                self.consent.answer(action)
             case PauseMonitoring():
                 self.pause()
             case ResumeMonitoring():
@@ -286,52 +309,29 @@ class Shell(QObject):
                 self.window.bring_up()
             self.show_settings()
         elif command == BROWSER_CHANGED:
-            self.worker.detect_soon()
+            self.detection.tick_soon()
 
-    def record_consent(self, request: RecordConsent = RecordConsent()) -> ConsentDialog | None:
+    def record_consent(self, request: RecordConsent | None = None) -> Any:
         """Open the consent form about the meeting (and provider, feature, notice) asked for."""
-        from guard.presentation.consent_form import consent_subject
-        from ui.dialogs.consent import ConsentDialog
-
-        if self.services is None:
-            return None
-        dialog = ConsentDialog(self.services, consent_subject(request, self.snapshot))
-        dialog.setWindowIcon(QApplication.windowIcon())
-        self.dialogs.append(dialog)
-        dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
-        dialog.recorded.connect(lambda _record: self.settings_host.ledger_updated())
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-        self.consent_dialog_opened.emit(dialog)
-        return dialog
-
-    def answer_consent(self, answer: AnswerConsent) -> None:
-        """A notification's button answered its question: record it (filled in step 6)."""
-        self.record_consent(answer.request)
-
-    def _forget(self, dialog: ConsentDialog) -> None:
-        if dialog in self.dialogs:
-            self.dialogs.remove(dialog)
-        dialog.deleteLater()
+        return self.consent.open(request or RecordConsent())
 
     def pause(self, until: datetime | None = None) -> None:
         until = until or datetime.now(UTC) + PAUSE_FOR
         log.info("Pausing monitoring until %s", until.isoformat())
-        self.worker.pause(until)
+        self.detection.pause(until)
 
     def resume(self) -> None:
         log.info("Resuming monitoring")
-        self.worker.resume()
+        self.detection.resume()
 
     def check_terms_now(self, provider_id: str | None = None) -> None:
-        """Fetch the watched terms now (one provider's, or all) on the worker thread."""
+        """Fetch the watched terms now (one provider's, or all) on the terms lane."""
         if self.checking_terms:
             return
         self.checking_terms = True
         self._check_asked = True
         self.refresh()
-        self.worker.check_terms_now(provider_id)
+        self.terms.check_now(provider_id)
 
     def _on_check_started(self) -> None:
         if not self.checking_terms:
@@ -372,39 +372,36 @@ class Shell(QObject):
         if self.services is None:
             return
         before = self.services.settings
-        self.services.settings = settings
-        self.worker.update_settings(settings)
+        self.services.use_settings(settings)
+        self.detection.settings_changed()
         if settings.general.autostart != before.general.autostart:
             self._sync_autostart(settings.general.autostart, changed=True)
         self.refresh()
 
     def set_autostart(self, on: bool) -> None:
         """The menu's "Start when I log in": save the setting, then write or remove the entry."""
-        if self.services is None:
+        services = self.services
+        if services is None:
             return
-        from ui.tasks import run_in_background
-
-        settings = self.services.settings
+        settings = services.settings
         updated = settings.model_copy(update={"general": settings.general.model_copy(update={"autostart": on})})
-        run_in_background(lambda: self.services.save_settings(updated),  # type: ignore[union-attr]
-                          lambda _none: self._sync_autostart(on, changed=True),
-                          lambda error: self._on_problem(f"The setting could not be saved: {error}"))
+        self.jobs.submit(lambda: services.save_settings(updated), lambda _none: self._sync_autostart(on, changed=True),
+                         lambda error: self._on_problem(f"The setting could not be saved: {error}"))
 
     def _sync_autostart(self, wanted: bool, *, changed: bool) -> None:
-        from guard.autostart import current_autostart, launch_command
-        from guard.autostart.sync import sync_autostart
-        from ui.tasks import run_in_background
+        services = self.services
+        if services is None:
+            return
+        if self._autostart_factory is not None:
+            services.use_autostart(self._autostart_factory())
+            self._autostart_factory = None
 
-        backend = (self._autostart_factory or current_autostart)()
-
-        def apply() -> tuple[bool, str | None]:
-            problem = sync_autostart(wanted, backend, launch_command(), changed=changed)
-            return backend.is_enabled(), problem
-
-        def done(result: tuple[bool, str | None]) -> None:
-            self.autostart, problem = result
-            if problem:
-                self._on_problem(problem)
+        def done(state: AutostartState) -> None:
+            self.autostart = state.enabled
+            if state.problem:
+                self._on_problem(state.problem)
             self.refresh()
 
-        run_in_background(apply, done, lambda error: self._on_problem(str(error)))
+        self.jobs.submit(lambda: services.apply_autostart(wanted, changed=changed), done,
+                         lambda error: self._on_problem(str(error)), key="autostart")
+

@@ -33,9 +33,10 @@ Written against the browsers' own documentation where it exists (checked 2026-12
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from guard.catalog.models import OsName
+if TYPE_CHECKING:
+    from guard.catalog.models import OsName
 
 Family = Literal["chromium", "firefox"]
 CHROME_DOCS = "https://developer.chrome.com/docs/extensions/develop/concepts/native-messaging"

@@ -88,6 +88,11 @@ class BrowserStatus:
     source: str = ""
 
     @property
+    def browser(self) -> str:
+        """The browser's name (guard.services.BrowserIntegration)."""
+        return self.name
+
+    @property
     def state(self) -> str:
         if not self.supported:
             return "not supported"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,28 +30,13 @@ from guard.browser.messages import (
     TabClosed,
     TabInfo,
 )
+from guard.browser.paths import SUFFIX, state_dir  # noqa: F401 - state_dir re-exported for callers of this module
 from guard.fsutil import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
-SUFFIX = ".json"
 _FILE = ConfigDict(extra="ignore", frozen=True)
-
-
-def state_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Where the hosts keep their files: ``$MEETING_GUARD_HOME/run/browser`` or the user's runtime folder."""
-    from guard.paths import HOME_ENV
-
-    env = os.environ if environ is None else environ
-    home = env.get(HOME_ENV)
-    if home:
-        return Path(home).expanduser() / "run" / "browser"
-    import platformdirs
-
-    from guard import APP_ID
-
-    return Path(platformdirs.user_runtime_dir(APP_ID, appauthor=False)) / "browser"
 
 
 class SeenText(BaseModel):

@@ -29,7 +29,8 @@ def register_export(actions: argparse._SubParsersAction) -> None:
                         help="the file to write (receipts: a new folder, or a .zip file)")
     parser.add_argument("--from", dest="date_from", metavar="DATE",
                         help="decisions on or after (a date, e.g. 2026-05-01, or a date and time)")
-    parser.add_argument("--to", dest="date_to", metavar="DATE", help="decisions before (a date includes that whole day)")
+    parser.add_argument("--to", dest="date_to", metavar="DATE",
+                        help="decisions before (a date includes that whole day)")
     parser.add_argument("--provider", metavar="ID", help="only this provider's records")
     parser.add_argument("--excel", action="store_true",
                         help="csv only: UTF-8 with BOM, every cell quoted, formulas defused, for Excel")

@@ -7,7 +7,6 @@ load on first use, so a command that needs none starts faster.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -69,8 +68,11 @@ class CliContext:
         self.out.write(terminal_safe(text) + "\n")
 
     def print_json(self, value: Any) -> None:
-        """One JSON document (or line), UTF-8, stable key order as given."""
-        self.out.write(json_safe(json.dumps(value, ensure_ascii=False, indent=None, default=str)) + "\n")
+        """One JSON document (or line), UTF-8, stable key order as given; values JSON has no type for
+        (dates, paths) as their ``str()``. (Not orjson: importing it imports json, uuid and platform.)"""
+        import json
+
+        self.out.write(json_safe(json.dumps(value, ensure_ascii=False, default=str)) + "\n")
         self.out.flush()
 
     def error(self, text: str) -> None:

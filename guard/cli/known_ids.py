@@ -7,7 +7,6 @@ records such an id anyway (a service the catalog does not know yet), with a warn
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,8 @@ class UnknownIdError(GuardError):
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
     """`` Did you mean zoom?`` (the closest known ids), or an empty string."""
+    import difflib
+
     close = difflib.get_close_matches(word.casefold(), sorted(set(known)), n=3, cutoff=0.6)
     if not close:
         return ""

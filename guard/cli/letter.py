@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from guard.cli.context import CliContext
+from guard.cli.output import plural
 from guard.cli.records import FORMS as RECORD_FORMS
 from guard.cli.records import resolve_record
 from guard.cli.status import ExitStatus
@@ -64,7 +65,7 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     else:
         ctx.print(f"Wrote the {args.kind} letter ({letter.article}) to {path}")
     if letter.placeholders:
-        ctx.print(f"Fill in before sending: {len(letter.placeholders)} place(s) marked [FILL IN: ...]")
+        ctx.print(f"Fill in before sending: {plural(len(letter.placeholders), 'place')} marked [FILL IN: ...]")
     ctx.print(f"Send by e-mail: {letter.mailto}")
     if args.kind == "withdrawal" and args.record:
         ctx.print(f"Record the withdrawal in your ledger: meeting-guard consent withdraw {letter.records[0].id}")

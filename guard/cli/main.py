@@ -10,13 +10,15 @@ How to add a command: see :mod:`guard.cli.registry`.
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Sequence
 
 from guard import __version__
-from guard.cli.env import Environment
-from guard.cli.status import ExitStatus
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs --version a third of its time
+if TYPE_CHECKING:  # imported when a command runs: --version needs nothing but the version
+    from collections.abc import Sequence
+
+    from guard.cli.env import Environment
 
 VERBOSE_FLAGS = ("-v", "--verbose")
 
@@ -24,10 +26,15 @@ VERBOSE_FLAGS = ("-v", "--verbose")
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
     """Run ``meeting-guard ARGV``; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"] and env is None:  # the answer needs no parser and no environment
+        sys.stdout.write(f"meeting-guard {__version__}\n")
+        return 0
+    from guard.cli.env import Environment
+
     env = Environment.from_process() if env is None else env
-    if argv == ["--version"]:  # the answer needs no parser
+    if argv == ["--version"]:
         env.stdout.write(f"meeting-guard {__version__}\n")
-        return ExitStatus.OK
+        return 0
     try:
         status = _run(argv, env)
         env.stdout.flush()
@@ -57,11 +64,16 @@ def _run(argv: list[str], env: Environment) -> int:
 
 def _run_command(args: object, env: Environment) -> int:
     from guard.cli.context import CliContext
+    from guard.cli.status import ExitStatus
     from guard.errors import GuardError
     from guard.logs import remove_logging, setup_logging
 
     ctx = CliContext(env)
-    handlers = setup_logging(ctx.base_paths.log_file, verbose=getattr(args, "verbose", False), stream=env.stderr)
+    handlers = setup_logging(ctx.base_paths.log_file, verbose=getattr(args, "verbose", False), stream=env.stderr,
+                             long_running=False)
+    import logging
+
+    logging.getLogger(__name__).info("meeting-guard %s %s", __version__, getattr(args, "command", ""))
     try:
         return int(args.func(args, ctx))  # type: ignore[attr-defined]
     except GuardError as error:
@@ -76,6 +88,10 @@ def _run_command(args: object, env: Environment) -> int:
 
 def _reader_went_away(env: Environment) -> int:
     """``| head`` closed the pipe: end quietly, as other Unix tools do."""
+    import os
+
+    from guard.cli.status import ExitStatus
+
     try:
         fileno = env.stdout.fileno()
     except (AttributeError, OSError, ValueError):

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from guard.catalog import Catalog, CatalogError, load_catalog
-from guard.catalog.history import clause_history, unverified_count
-from guard.catalog.models import AiFeature, Clause, Document, Provider
+from guard.catalog.snapshot import CatalogSnapshot, load_snapshot, provider_summary
 from guard.cli.context import CliContext
 from guard.cli.dates import day
-from guard.cli.known_ids import unknown_provider_message
+from guard.cli.known_ids import UnknownIdError, unknown_provider_message
 from guard.cli.status import ExitStatus
 
+if TYPE_CHECKING:  # the list comes from the catalog snapshot; one provider's report needs the models
+    from guard.catalog.models import AiFeature, Clause, Document, Provider
+
 UNVERIFIED = "(unverified)"
-
-
-class UnknownProviderError(CatalogError):
-    """The user named a provider id the catalog does not have."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -35,35 +32,35 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
-    catalog = load_catalog(user=ctx.paths.user_catalog_dir)
+    user = ctx.base_paths.user_catalog_dir
+    if args.id is None:
+        snapshot, _ = load_snapshot(ctx.base_paths.cache_dir, user=user)
+        for message in snapshot.problems:
+            ctx.error(message)
+        _print_list(snapshot, ctx, args.json)
+        return ExitStatus.CHECK_FAILED if snapshot.problems else ExitStatus.OK
+    from guard.catalog import load_catalog
+
+    catalog = load_catalog(user=user)
     for problem in catalog.problems:
         ctx.error(problem.message())
-    if args.id is None:
-        _print_list(catalog, ctx, args.json)
+    provider = catalog.get(args.id)
+    if provider is None:
+        raise UnknownIdError(unknown_provider_message(args.id, catalog))
+    on = args.on or ctx.now().astimezone().date()
+    if args.json:
+        ctx.print_json(provider_report(provider, on, [p.message() for p in catalog.problems]))
     else:
-        provider = catalog.get(args.id)
-        if provider is None:
-            raise UnknownProviderError(unknown_provider_message(args.id, catalog))
-        on = args.on or ctx.now().astimezone().date()
-        if args.json:
-            ctx.print_json(provider_report(provider, on, [p.message() for p in catalog.problems]))
-        else:
-            _print_provider(provider, on, ctx)
+        _print_provider(provider, on, ctx)
     return ExitStatus.CHECK_FAILED if catalog.problems else ExitStatus.OK
 
 
 # --- JSON -----------------------------------------------------------------------------------
 
-def provider_summary(provider: Provider) -> dict[str, Any]:
-    return {
-        "id": provider.id, "name": provider.name, "vendor": provider.vendor, "kind": provider.kind.value,
-        "features": len(provider.ai_features), "clauses": len(provider.clauses),
-        "unverified": unverified_count(provider), "detection_verified": provider.detect.verified,
-    }
-
-
 def provider_report(provider: Provider, day: date, problems: list[str]) -> dict[str, Any]:
     """Everything ``providers ID --json`` prints, as plain JSON values."""
+    from guard.catalog.history import clause_history
+
     return {
         "provider": {**provider_summary(provider), "homepage": str(provider.homepage)},
         "on": day.isoformat(),
@@ -87,16 +84,17 @@ def _clause_json(clause: Clause, day: date) -> dict[str, Any]:
 
 # --- text -----------------------------------------------------------------------------------
 
-def _print_list(catalog: Catalog, ctx: CliContext, as_json: bool) -> None:
+def _print_list(snapshot: CatalogSnapshot, ctx: CliContext, as_json: bool) -> None:
+    summaries = [entry.summary for entry in snapshot.providers]
     if as_json:
-        ctx.print_json({"providers": [provider_summary(p) for p in catalog],
-                        "problems": [p.message() for p in catalog.problems]})
+        ctx.print_json({"providers": summaries, "problems": list(snapshot.problems)})
         return
     rows = [("ID", "NAME", "KIND", "FEATURES", "UNVERIFIED")]
-    rows += [(p.id, p.name, p.kind.value, str(len(p.ai_features)), str(unverified_count(p))) for p in catalog]
+    rows += [(str(p["id"]), str(p["name"]), str(p["kind"]), str(p["features"]), str(p["unverified"]))
+             for p in summaries]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        ctx.print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        ctx.print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def _mark(verified: bool) -> str:
@@ -120,6 +118,8 @@ def _print_provider(provider: Provider, day: date, ctx: CliContext) -> None:
         ctx.print("  none recorded")
     ctx.print()
     ctx.print("Clause history:")
+    from guard.catalog.history import clause_history
+
     for thread in clause_history(provider):
         ctx.print(f"  {thread.label}:")
         for clause in thread.clauses:

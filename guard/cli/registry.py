@@ -15,17 +15,22 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from guard import APP_NAME, __version__
 
 
-@dataclass(frozen=True)
 class Command:
-    name: str
-    help: str
-    target: str  # "package.module:function"; the function configures the command's parser
+    """One line of the table: the command's name, its help line, and ``"package.module:function"``,
+    the function that configures the command's parser."""
+
+    __slots__ = ("help", "name", "target")
+
+    def __init__(self, name: str, help: str, target: str) -> None:
+        self.name, self.help, self.target = name, help, target
+
+    def __repr__(self) -> str:
+        return f"Command({self.name!r}, {self.target!r})"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         module_name, _, function = self.target.partition(":")
@@ -65,8 +70,33 @@ class ParserExit(Exception):
 _streams: ContextVar[tuple[TextIO, TextIO]] = ContextVar("streams")
 
 
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size finds it, without importing shutil (and with
+    it bz2, lzma and fnmatch), which argparse does for every option it adds."""
+    import os
+
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width if width is not None else _columns() - 2)
+
+
 class CliParser(argparse.ArgumentParser):
     """An ArgumentParser that writes to the run's injected streams and never calls sys.exit."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def _print_message(self, message: str, file: Any = None) -> None:
         if not message:

@@ -14,12 +14,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from guard.catalog.loader import Catalog, load_catalog
+from guard.catalog.snapshot import CatalogSnapshot, LazyCatalog, load_snapshot
 from guard.cli.context import CliContext
 from guard.cli.status import ExitStatus
 from guard.errors import GuardError
 from guard.events import MeetingSession, RunningApp
 from guard.monitor import Monitor, MonitorEvent, Snapshot
+
+CATALOG_HELP = "use the provider files in DIR instead of the shipped catalog (your own catalog still applies)"
 
 
 class DetectUsageError(GuardError):
@@ -28,25 +30,31 @@ class DetectUsageError(GuardError):
 
 def configure_scan(scan: argparse.ArgumentParser) -> None:
     scan.add_argument("--json", action="store_true", help="print JSON")
-    scan.add_argument("--catalog", type=Path, metavar="DIR",
-                      help="use the provider files in DIR instead of the shipped catalog (your own catalog still applies)")
+    scan.add_argument("--catalog", type=Path, metavar="DIR", help=CATALOG_HELP)
     scan.set_defaults(func=run_scan)
 
 
 def configure_watch(watch: argparse.ArgumentParser) -> None:
     watch.add_argument("--json", action="store_true", help="print one JSON object per line")
     watch.add_argument("--interval", type=float, metavar="S", help="seconds between passes (default: the settings')")
-    watch.add_argument("--catalog", type=Path, metavar="DIR",
-                       help="use the provider files in DIR instead of the shipped catalog (your own catalog still applies)")
+    watch.add_argument("--catalog", type=Path, metavar="DIR", help=CATALOG_HELP)
     watch.set_defaults(func=run_watch)
 
 
-def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, Catalog]:
+def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, CatalogSnapshot]:
+    """A monitor on the catalog snapshot: the full catalog (pydantic) loads only if an event needs it."""
+    from guard.detect.matching import DetectionRules
+    from guard.detect.platform import current_os
+
     if args.catalog is not None and not args.catalog.is_dir():
         raise DetectUsageError(f"--catalog {args.catalog}: no such folder")
-    catalog = load_catalog(shipped=args.catalog, user=ctx.paths.user_catalog_dir)
-    settings = ctx.settings.model_copy(update={"detection": ctx.settings.detection.model_copy(update={"enabled": True})})
-    return Monitor(catalog, settings), catalog
+    user = ctx.base_paths.user_catalog_dir
+    snapshot, loaded = load_snapshot(ctx.base_paths.cache_dir, shipped=args.catalog, user=user)
+    detection = ctx.settings.detection.model_copy(update={"enabled": True})
+    settings = ctx.settings.model_copy(update={"detection": detection})
+    os_name = current_os()
+    rules = DetectionRules.from_data(snapshot.detection(), os_name)
+    return Monitor(LazyCatalog(args.catalog, user, loaded), settings, os_name=os_name, detection_rules=rules), snapshot
 
 
 def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
@@ -56,7 +64,7 @@ def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         snapshot = monitor.snapshot()
     finally:
         monitor.close()
-    problems = [problem.message() for problem in catalog.problems]
+    problems = list(catalog.problems)
     if args.json:
         ctx.print_json({**snapshot.to_dict(), "events": [event.to_dict() for event in events],
                         "catalog_problems": problems})
@@ -67,16 +75,15 @@ def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     return ExitStatus.OK
 
 
-def _print_snapshot(ctx: CliContext, snapshot: Snapshot, catalog: Catalog) -> None:
+def _print_snapshot(ctx: CliContext, snapshot: Snapshot, catalog: CatalogSnapshot) -> None:
     def sessions(heading: str, items: tuple[RunningApp, ...] | tuple[MeetingSession, ...], none: str) -> None:
         ctx.print(heading)
         if not items:
             ctx.print(f"  {none}")
         for item in items:
-            provider = catalog.get(item.provider_id)
             values = (item.title, item.url) if isinstance(item, MeetingSession) else ()
             extra = "".join(f" {value!r}" for value in values if value)
-            ctx.print(f"  {provider.name if provider else item.provider_id}{extra}, "
+            ctx.print(f"  {catalog.name_of(item.provider_id)}{extra}, "
                       f"since {item.started_at.astimezone():%H:%M:%S}")
             for evidence in item.evidence:
                 ctx.print(f"    - {evidence.signal}: {evidence.detail}")

@@ -22,12 +22,15 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from guard.browser.browsers import by_id
-from guard.browser.state import StateFile, StateReader, TabEntry, state_dir
-from guard.detect.matching import DetectionRules
+from guard.browser.paths import has_state_files, state_dir
 from guard.detect.observation import Observation
 from guard.events import Signal
+
+if TYPE_CHECKING:  # the state files' schemas (pydantic) load only once a host has written one
+    from guard.browser.state import StateFile, StateReader, TabEntry
+    from guard.detect.matching import DetectionRules
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +42,19 @@ class BrowserTabs:
 
     def __init__(self, folder: Path | None = None, environ: Mapping[str, str] | None = None) -> None:
         self.folder = folder if folder is not None else state_dir(environ)
-        self._reader = StateReader(self.folder)
+        self._reader: StateReader | None = None
         self._last: dict[tuple[str, str], Observation] = {}
 
     def observations(self, rules: DetectionRules, at: datetime) -> list[Observation]:
-        states = self._reader.read()
+        states: list[StateFile] = []
+        if self._reader is not None or has_state_files(self.folder):
+            if self._reader is None:
+                from guard.browser.state import StateReader
+
+                self._reader = StateReader(self.folder)
+            states = self._reader.read()
+        from guard.browser.browsers import by_id
+
         labels = _labels(states)
         found: list[Observation] = []
         current: dict[tuple[str, str], Observation] = {}

@@ -59,6 +59,7 @@ from guard.events import (
     NotetakerSeen,
     NotetakerWhere,
     RunningApp,
+    SeenInMeeting,
     Signal,
 )
 
@@ -442,23 +443,28 @@ def _in_meeting_events(view: TickView, meetings: dict[str, _Meeting], announced:
     for obs in view.in_meeting:
         track = _meeting_of(obs, meetings)
         meeting_id = track.meeting.id if track is not None else ""
+        if obs.signal == Signal.AI_NOTICE:
+            what = f"notice:{obs.feature_id or ' '.join((obs.notice or obs.detail).casefold().split())}"
+            text = obs.notice or obs.detail
+        else:
+            name = obs.participant or obs.detail
+            what = f"bot:{obs.provider_id}:{' '.join(name.casefold().split())}"
+            text = name
         if track is not None:  # what was shown in the meeting stays in its evidence
             meeting = replace(track.meeting, evidence=_evidence([obs], track.meeting.evidence, keep_all=True))
+            if (meeting_id, what) not in announced:
+                meeting = replace(meeting, seen=(*meeting.seen, SeenInMeeting(
+                    obs.signal, obs.provider_id, text, obs.seen_at, obs.feature_id)))
             track = meetings[meeting_id] = replace(track, meeting=meeting)
+        if (meeting_id, what) in announced:
+            continue
+        announced.add((meeting_id, what))
         if obs.signal == Signal.AI_NOTICE:
-            what = obs.feature_id or " ".join((obs.notice or obs.detail).casefold().split())
-            if (meeting_id, f"notice:{what}") in announced:
-                continue
-            announced.add((meeting_id, f"notice:{what}"))
             tick.in_meeting.append(AiFeatureNoticed(
                 provider_id=track.provider_id if track is not None else obs.provider_id, at=obs.seen_at,
                 session_id=meeting_id, evidence=(obs.evidence(),), feature_id=obs.feature_id,
-                meeting_id=meeting_id or None, notice=obs.notice or obs.detail))
+                meeting_id=meeting_id or None, notice=text))
         else:
-            bot = f"bot:{obs.provider_id}:{' '.join((obs.participant or obs.detail).casefold().split())}"
-            if (meeting_id, bot) in announced:
-                continue
-            announced.add((meeting_id, bot))
             tick.in_meeting.append(NotetakerSeen(
                 provider_id=obs.provider_id, at=obs.seen_at, session_id=meeting_id, evidence=(obs.evidence(),),
                 where=NotetakerWhere.IN_MEETING, meeting_id=meeting_id or None, participant=obs.participant))

@@ -30,7 +30,7 @@ COLUMNS = (
     "decision", "status_now", "purposes", "requested_by", "meeting_title", "meeting_id_or_link",
     "meeting_organiser", "terms_provider_ids", "terms_document_ids", "terms_sha256", "terms_urls",
     "evidence_signals", "evidence_details", "evidence_seen_at", "note", "refers_to", "key_id", "prev_hash",
-    "hash", "mac",
+    "hash", "mac", "notice_text", "notice_seen_at", "cut",
 )
 
 
@@ -80,6 +80,14 @@ TERMS_KEYS = ("provider_id", "document_id", "sha256", "url")
 EVIDENCE_KEYS = ("signal", "detail", "seen_at")
 
 
+def _notice(c: dict[str, object]) -> tuple[str | None, str | None, str]:
+    """The notice shown (records from format 2 on) and which fields were cut, as cells."""
+    notice = c.get("notice")
+    text, seen = (notice["text"], notice["seen_at"]) if isinstance(notice, dict) else (None, None)
+    cuts = c.get("cut") or {}
+    return text, seen, join_multi([f"{name}={length}" for name, length in cuts.items()])  # type: ignore[union-attr]
+
+
 def row(entry: Entry, job: ExportJob) -> list[object]:
     c = entry.content
     facts = job.facts.provider(c["provider_id"])
@@ -89,7 +97,7 @@ def row(entry: Entry, job: ExportJob) -> list[object]:
         facts.feature_name(c["feature_id"]), c["decision"], entry.standing.label, join_multi(c["purposes"]),
         c["requested_by"], meeting["title"], meeting["id_or_link"], meeting["organiser"],
         *_columns(c["terms"], TERMS_KEYS), *_columns(c["evidence"], EVIDENCE_KEYS),
-        c["note"], c["refers_to"], c["key_id"], entry.prev_hash, entry.hash, entry.signature,
+        c["note"], c["refers_to"], c["key_id"], entry.prev_hash, entry.hash, entry.signature, *_notice(c),
     ]
 
 
@@ -124,12 +132,14 @@ def _plain_line(entry: Entry, job: ExportJob) -> str:
     meeting = c["meeting"]
     terms = _columns(c["terms"], TERMS_KEYS)
     evidence = _columns(c["evidence"], EVIDENCE_KEYS)
+    notice_text, notice_seen, cuts = _notice(c)
     return (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},{q(facts.name)},'
             f'{c["feature_id"] or ""},{q(facts.feature_name(c["feature_id"]))},{c["decision"]},'
             f'{q(entry.standing.label)},{q(join_multi(c["purposes"]))},{c["requested_by"] or ""},'
             f'{q(meeting["title"])},{q(meeting["id_or_link"])},{q(meeting["organiser"])},{terms[0]},{q(terms[1])},'
             f'{terms[2]},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{evidence[2]},{q(c["note"])},'
-            f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature}')
+            f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature},'
+            f'{q(notice_text)},{notice_seen or ""},{q(cuts)}')
 
 
 def write_csv(job: ExportJob, out: BinaryIO) -> Written:

@@ -30,6 +30,25 @@ class ExportFormat(StrEnum):
         """Whether the file carries the ledger's verification result."""
         return self in (ExportFormat.JSON, ExportFormat.HTML, ExportFormat.PDF)
 
+    @property
+    def label(self) -> str:
+        """How the settings window offers it."""
+        return _LABELS[self]
+
+    @property
+    def suffix(self) -> str:
+        """The file name suffix a save dialog proposes."""
+        return ".zip" if self is ExportFormat.RECEIPTS else f".{self.value}"
+
+
+_LABELS = {
+    ExportFormat.JSON: "JSON (consent records, ISO/IEC TS 27560 / DPV)",
+    ExportFormat.CSV: "CSV (spreadsheet)",
+    ExportFormat.HTML: "HTML (printable page)",
+    ExportFormat.PDF: "PDF (print and mail)",
+    ExportFormat.RECEIPTS: "Consent receipts (Kantara v1.1, zip)",
+}
+
 
 @dataclass
 class ExportJob:

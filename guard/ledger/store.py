@@ -44,7 +44,9 @@ from guard.ledger.models import (
     RecordDraft,
     RequestedBy,
     StoredRecord,
+    record_id_text,
 )
+from guard.ledger.proof import LedgerProof, public_keys
 from guard.ledger.query import Order, RecordFilter, order_sql, stored_page
 from guard.ledger.schema import (
     INSERT_RECORD,
@@ -57,7 +59,6 @@ from guard.ledger.schema import (
 from guard.ledger.signing import ZERO_DIGEST, next_signatures_digest, signatures_digest
 from guard.ledger.status import EffectiveStatus, effective_status
 from guard.ledger.timeutil import format_utc, utc_now
-from guard.ledger.validate import draft_content, record_id_text
 from guard.ledger.verify import VerifyReport
 
 log = logging.getLogger(__name__)
@@ -124,8 +125,7 @@ class Ledger:
     def append_many(self, drafts: Iterable[RecordDraft]) -> list[Record]:
         """Append several records in one transaction: all are stored, or none (e.g. an import)."""
         recorded_at = utc_now()
-        checked = [draft_content(d, record_id=_PLACEHOLDER_ID, seq=1, key_id="-", recorded_at=recorded_at)
-                   for d in drafts]
+        checked = [d.content(record_id=_PLACEHOLDER_ID, seq=1, key_id="-", recorded_at=recorded_at) for d in drafts]
         if not checked:
             return []
         rows = []
@@ -172,7 +172,7 @@ class Ledger:
     def correct(self, record_id: str, draft: RecordDraft) -> Record:
         """Record ``draft`` as the correction of an earlier record (which stays as it was)."""
         target = self.get(record_id)
-        return self.append(replace(draft, refers_to=target.id))
+        return self.append(draft.changed(refers_to=target.id))
 
     def rekey(self) -> KeyStatus:
         """Sign new records with a new key of this computer's (after a lost, replaced or
@@ -283,6 +283,18 @@ class Ledger:
     def effective_status(self, record: Record) -> EffectiveStatus:
         """What ``record`` means now, e.g. given, then withdrawn."""
         return effective_status(record, self.later_records(record.id))
+
+    def proof(self) -> LedgerProof:
+        """The ledger's public keys and signed head, for exports (see guard.ledger.proof).
+        Records appended after this call are not covered by it."""
+        with self._read("read") as conn:
+            conn.execute("BEGIN")
+            try:
+                head = meta.read_head(conn)
+                return LedgerProof(meta.ledger_id(conn), public_keys(meta.key_rows(conn)),
+                                   head if head is not None and head.seq >= 0 else None)
+            finally:
+                conn.execute("COMMIT")
 
     def head(self) -> SignedHead | None:
         with self._read("read") as conn:

@@ -13,6 +13,7 @@ from guard.presentation import wording
 from guard.presentation.actions import RecordConsent
 
 if TYPE_CHECKING:
+    from guard.catalog.loader import Catalog
     from guard.monitor import Snapshot
 
 # What the ledger keeps of a text field, a note, and a list (guard/ledger/validate.py refuses more).
@@ -128,6 +129,21 @@ class ConsentAnswers:
     meeting_title: str = ""
     meeting_link: str = ""
     note: str = ""
+
+
+def quick_answers(subject: ConsentSubject, decision: Decision, catalog: Catalog) -> ConsentAnswers:
+    """The answers a notification's button gives for ``subject`` without the form: the
+    decision, about the provider and feature asked, for the purposes the feature serves, asked
+    by whoever switches it on, about the meeting as detected."""
+    provider = catalog.get(subject.provider_id or "")
+    feature = provider.feature(subject.feature_id) if provider is not None and subject.feature_id else None
+    meeting = subject.meeting
+    return ConsentAnswers(provider_id=subject.provider_id or "", decision=decision,
+                          feature_id=feature.id if feature else None, purposes=tuple(purposes_for(feature)),
+                          requested_by=default_requested_by(feature, provider),
+                          meeting_title=(meeting.title or "") if meeting else "",
+                          meeting_link=(meeting.url or "") if meeting else "",
+                          note="Answered from the notification.")
 
 
 def build_draft(answers: ConsentAnswers, subject: ConsentSubject) -> RecordDraft:

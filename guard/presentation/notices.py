@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import Provider
-from guard.events import MeetingStarted, NotetakerSeen, TermsChanged
+from guard.events import AiFeatureNoticed, MeetingStarted, NotetakerSeen, NotetakerWhere, TermsChanged
 from guard.presentation import wording
-from guard.presentation.actions import Action, OpenSettings, RecordConsent, ShowTermsChange
+from guard.presentation.actions import Action, AnswerConsent, OpenSettings, RecordConsent, ShowTermsChange
 from guard.presentation.status import change_summary, document_display_title, lead_feature
 from guard.settings import NotificationSettings
 
@@ -26,6 +26,7 @@ NETWORK_DISABLED = "network-disabled"  # guard.terms.errors.FetchFailure.NETWORK
 class NoticeKind(StrEnum):
     MEETING_STARTED = "meeting-started"
     NOTETAKER_SEEN = "notetaker-seen"
+    AI_SWITCHED_ON = "ai-switched-on"  # the meeting page says an AI feature is on; never muted
     TERMS_CHANGED = "terms-changed"
     TERMS_CHECKED = "terms-checked"  # the answer to "Check terms now"; never muted, the user asked
 
@@ -85,8 +86,41 @@ def meeting_notice(event: MeetingStarted, provider: Provider) -> Notice:
                   provider_id=provider.id, at=event.at, action=RecordConsent(meeting_id=event.meeting.id))
 
 
+# The answers a notification offers to "AI is on in this meeting": the ledger's decisions.
+ANSWERS: tuple[tuple[str, str], ...] = (
+    ("given", "I consent"),
+    ("refused", "I decline"),
+    ("left-meeting", "I left"),
+    ("notice-only", "I only saw the notice"),
+)
+
+
+def _answers(request: RecordConsent) -> tuple[NoticeChoice, ...]:
+    return tuple(NoticeChoice(f"answer-{decision}", label, AnswerConsent(decision, request))
+                 for decision, label in ANSWERS)
+
+
+def ai_notice(event: AiFeatureNoticed, provider: Provider) -> Notice:
+    """'AI summary is on in this meeting' + the notice the page showed; the buttons answer it."""
+    feature = provider.feature(event.feature_id) if event.feature_id else None
+    what = wording.short_name(feature.name) if feature is not None else "An AI feature or recording"
+    seen = event.at.astimezone().strftime("%H:%M")
+    shown = wording.one_line(event.notice, 200)
+    body = f"{provider.name} showed at {seen}: “{shown}”."
+    if feature is not None:
+        body += f" {wording.capitalise(wording.what_you_can_do(feature))}."
+    request = RecordConsent(meeting_id=event.meeting_id, provider_id=provider.id, feature_id=event.feature_id,
+                            evidence=event.evidence, notice=event.notice)
+    return Notice(kind=NoticeKind.AI_SWITCHED_ON, key=f"ai:{event.meeting_id}:{event.feature_id or shown}",
+                  title=f"{what} is on in this meeting", body=_clip(body), action_label="Record my decision…",
+                  provider_id=provider.id, at=event.at, action=request, choices=_answers(request))
+
+
 def notetaker_notice(event: NotetakerSeen, provider: Provider) -> Notice:
-    """An AI note-taker runs on this computer: what it does and what others in the meeting can do."""
+    """An AI note-taker runs on this computer, or a note-taker bot joined the meeting: what it
+    does and what others in the meeting can do."""
+    if event.where == NotetakerWhere.IN_MEETING:
+        return _bot_notice(event, provider)
     feature = lead_feature(provider)
     if feature is None:
         body = f"{provider.name} is an AI note-taker; the catalog lists no details of its features."
@@ -110,6 +144,20 @@ def terms_notice(event: TermsChanged, catalog: Catalog) -> Notice:
     return Notice(kind=NoticeKind.TERMS_CHANGED, key=key, title=title, body=_clip(change_summary(event.changes)),
                   action_label="Show the change", provider_id=event.provider_id, at=event.at,
                   action=ShowTermsChange(event.provider_id, event.document_id, event.new_sha256))
+
+
+def _bot_notice(event: NotetakerSeen, provider: Provider) -> Notice:
+    name = wording.one_line(event.participant or provider.name, 80)
+    feature = lead_feature(provider)
+    body = f"“{name}” is among the participants: {provider.name} records and writes notes of the meeting."
+    if feature is not None:
+        body += f" {wording.capitalise(wording.what_you_can_do(feature))}."
+    request = RecordConsent(meeting_id=event.meeting_id, provider_id=provider.id,
+                            feature_id=feature.id if feature else None, evidence=event.evidence)
+    return Notice(kind=NoticeKind.NOTETAKER_SEEN, key=f"bot:{event.meeting_id}:{provider.id}:{name}",
+                  title=f"AI note-taker joined the meeting: {provider.name}", body=_clip(body),
+                  action_label="Record my decision…", provider_id=provider.id, at=event.at, action=request,
+                  choices=_answers(request))
 
 
 def check_notice(report: CheckReport) -> Notice:

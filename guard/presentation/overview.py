@@ -87,8 +87,9 @@ def watched_documents(catalog: Catalog, store: TermsStore) -> list[DocumentVersi
             found.append(DocumentVersions(provider.id, provider.name, document.id, document.title, versions))
     for provider_id, document_id in store.documents():
         if (provider_id, document_id) not in known:
-            provider = catalog.get(provider_id)
-            found.append(DocumentVersions(provider_id, provider.name if provider else provider_id, document_id,
+            known_provider = catalog.get(provider_id)
+            name = known_provider.name if known_provider else provider_id
+            found.append(DocumentVersions(provider_id, name, document_id,
                                           document_id, tuple(store.versions(provider_id, document_id))))
     return found
 

@@ -3,8 +3,9 @@ each meeting (evidence, AI features, clauses in force). Values in, values out.
 
 State priority, highest first (the icon shows one state; the tooltip mentions the others):
 
-1. ``ai-meeting``: a meeting is in progress and its provider lists AI features, or an AI
-   note-taker runs on this computer during a meeting.
+1. ``ai-meeting``: a meeting is in progress and its provider lists AI features, the meeting
+   page showed that an AI feature is on (or a note-taker bot joined), or an AI note-taker runs
+   on this computer during a meeting.
 2. ``meeting``: a meeting is in progress.
 3. ``terms-changed``: a terms change the user has not looked at yet.
 4. ``client-open``: a meeting client or note-taker runs, no meeting detected.
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from guard import APP_NAME
 from guard.catalog.loader import Catalog
 from guard.catalog.models import AiFeature, Clause, Provider, ProviderKind
-from guard.events import ClauseChange, MeetingSession, RunningApp, TermsChanged
+from guard.events import ClauseChange, MeetingSession, RunningApp, SeenInMeeting, Signal, TermsChanged
 from guard.presentation import wording
 from guard.presentation.views import (
     AppView,
@@ -65,12 +66,28 @@ def clause_view(clause: Clause) -> ClauseView:
                       effective_from=clause.effective_from.isoformat())
 
 
-def meeting_view(meeting: MeetingSession, provider: Provider | None, today: date) -> MeetingView:
+def meeting_view(meeting: MeetingSession, provider: Provider | None, today: date,
+                 catalog: Catalog | None = None) -> MeetingView:
     features = tuple(feature_view(f, provider) for f in provider.ai_features) if provider else ()
     clauses = tuple(clause_view(c) for c in provider.clauses_in_force(today)) if provider else ()
     return MeetingView(meeting=meeting, provider_name=provider.name if provider else meeting.provider_id,
                        evidence=tuple(wording.evidence_line(e) for e in meeting.evidence),
-                       features=features, clauses=clauses)
+                       features=features, clauses=clauses,
+                       switched_on=tuple(switched_on_line(item, provider, catalog) for item in meeting.seen))
+
+
+def switched_on_line(item: SeenInMeeting, provider: Provider | None, catalog: Catalog | None = None) -> str:
+    """'Meeting summary with AI Companion is on in this meeting (seen 14:03)', or for a bot
+    'Otter.ai Notetaker (Otter) joined this meeting (seen 14:05)'."""
+    seen = item.seen_at.astimezone().strftime("%H:%M")
+    if item.signal == Signal.PARTICIPANT:
+        bot = catalog.get(item.provider_id) if catalog is not None else None
+        who = wording.one_line(item.text, 60) + (f" ({bot.name})" if bot is not None else "")
+        return f"AI note-taker {who} joined this meeting (seen {seen})"
+    feature = provider.feature(item.feature_id) if provider is not None and item.feature_id else None
+    if feature is not None:
+        return f"{wording.short_name(feature.name)} is on in this meeting (seen {seen})"
+    return f"The meeting shows an AI or recording notice (seen {seen}): “{wording.one_line(item.text, 120)}”"
 
 
 def terms_change_view(event: TermsChanged, catalog: Catalog) -> TermsChangeView:
@@ -121,14 +138,16 @@ def tray_status(snapshot: Snapshot | None, catalog: Catalog, terms_changes: tupl
     today = today or datetime.now(UTC).astimezone().date()
     enabled = snapshot.enabled if snapshot is not None else True
     paused_until = snapshot.paused_until if snapshot is not None else None
-    watching = snapshot is not None and snapshot.watching
-    meetings = tuple(meeting_view(s, catalog.get(s.provider_id), today) for s in snapshot.meetings) if watching else ()
-    apps = tuple(_app_view(s, catalog.get(s.provider_id)) for s in snapshot.apps) if watching else ()
+    shown = snapshot if snapshot is not None and snapshot.watching else None
+    meetings = tuple(meeting_view(s, catalog.get(s.provider_id), today, catalog)
+                     for s in shown.meetings) if shown is not None else ()
+    apps = tuple(_app_view(s, catalog.get(s.provider_id)) for s in shown.apps) if shown is not None else ()
     problems = tuple(f"{p.name} check unavailable: {p.reason}" for p in snapshot.unavailable) if snapshot else ()
 
     notetakers = [app.provider_name for app in apps if app.notetaker]
+    switched_on = [line for m in meetings for line in m.switched_on]
     ai_meetings = [m for m in meetings if has_ai(catalog.get(m.provider_id))]
-    if meetings and (ai_meetings or notetakers):
+    if meetings and (ai_meetings or notetakers or switched_on):
         state = TrayState.AI_MEETING
     elif meetings:
         state = TrayState.MEETING
@@ -143,6 +162,8 @@ def tray_status(snapshot: Snapshot | None, catalog: Catalog, terms_changes: tupl
 
     headline, detail = _words(state, meetings, ai_meetings, apps, notetakers, terms_changes, catalog,
                               enabled, paused_until, snapshot is None)
+    if switched_on:  # what the meeting itself said outranks what the catalog says could happen
+        detail = switched_on[0] + (f" (and {len(switched_on) - 1} more)" if len(switched_on) > 1 else "")
     lines = [f"{APP_NAME}: {headline}" + (f" — {detail}" if detail else "")]
     if terms_changes and state != TrayState.TERMS_CHANGED:
         lines.append("Terms changed: " + _names([c.display_title for c in terms_changes]))

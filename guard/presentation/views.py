@@ -70,6 +70,7 @@ class MeetingView:
     evidence: tuple[str, ...]  # one line per piece of evidence, cut to a readable length
     features: tuple[FeatureView, ...]
     clauses: tuple[ClauseView, ...]
+    switched_on: tuple[str, ...] = ()  # what the meeting page showed: "AI summary is on in this meeting (seen 14:03)"
 
     @property
     def provider_id(self) -> str:

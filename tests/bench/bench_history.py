@@ -2,7 +2,8 @@
 
 A ledger of 100,000 realistic records (tests/ui/settings/world.py, ``append_many``) is opened
 in the settings window's history tab. Timed, each from the user's action to the table painted
-with its rows (``QWidget.grab()`` paints synchronously, so the rows on screen have been read):
+with its rows: the tab reads the count and the pages on the job runner, so the clock stops once
+the count and the rows on screen have arrived and ``QWidget.grab()`` painted them:
 
 * opening the history tab: target under 300 ms;
 * applying a filter (provider; decision + date range; text search; sorting by provider);
@@ -40,6 +41,19 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
+def shown(app, tab, row: int = 0) -> None:
+    """Process events until the table's count and the page holding ``row`` have arrived."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        app.processEvents()
+        model = tab.model
+        if model.ready and (model.rowCount() == 0 or model.row(min(row, model.rowCount() - 1)) is not None):
+            tab.grab()
+            return
+        time.sleep(0.001)
+    raise TimeoutError("the history table did not fill within 60 s")
+
+
 def median_of(action, repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):
@@ -56,24 +70,23 @@ def main() -> int:
         from guard.paths import app_paths
         from guard.services import Services
         from tests.ui.settings.world import fill_ledger
+        from ui.jobs import JobRunner
         from ui.settings.history import HistoryTab
-        from ui.settings.tasks import BackgroundTasks
         from ui.settings.window import SettingsWindow
 
         services = Services(app_paths())
         started = time.perf_counter()
-        records = fill_ledger(services.ledger(), services.catalog, services.terms, RECORDS, withdrawals=200)
+        records = fill_ledger(services.ledger(), services.catalog, services.terms_store, RECORDS, withdrawals=200)
         build_s = time.perf_counter() - started
         services.close()
 
         def fresh_tab() -> tuple[HistoryTab, float]:
-            tasks = BackgroundTasks()
+            tasks = JobRunner()
             begin = time.perf_counter()
             tab = HistoryTab(services, tasks)
             tab.resize(1100, 700)
             tab.show()
-            app.processEvents()
-            tab.grab()
+            shown(app, tab)
             elapsed = time.perf_counter() - begin
             tasks.wait()
             return tab, elapsed
@@ -105,8 +118,7 @@ def main() -> int:
                 action()
                 begin = time.perf_counter()
                 change()
-                app.processEvents()
-                tab.grab()
+                shown(app, tab)
                 return time.perf_counter() - begin
             return statistics.median(timed() for _ in range(5))
 
@@ -139,15 +151,18 @@ def main() -> int:
         tab.clear_filters()
         matching = {"provider": 0}
         tab.provider.setCurrentIndex(zoom)
+        shown(app, tab)
         matching["provider"] = tab.model.rowCount()
         tab.clear_filters()
+        shown(app, tab)
 
         def jump(row: int) -> float:
             def action() -> None:
                 tab.model.set_query()
-                tab.table.scrollTo(tab.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
-                app.processEvents()
-                tab.grab()
+                shown(app, tab)
+                tab.table.scrollTo(tab.model.index(min(row, tab.model.rowCount() - 1), 0),
+                                   QAbstractItemView.ScrollHint.PositionAtTop)
+                shown(app, tab, row)
             return median_of(action, 3)
 
         middle_s = jump(RECORDS // 2)
@@ -167,7 +182,7 @@ def main() -> int:
         window = SettingsWindow(services)
         window.show_tab("history")
         window.show()
-        app.processEvents()
+        shown(app, window.history)
         window.grab()
         window_s = time.perf_counter() - begin
         window.shutdown()

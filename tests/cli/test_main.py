@@ -139,3 +139,12 @@ def test_a_closed_pipe_ends_quietly(argv, tmp_path):
     assert process.returncode in (0, ExitStatus.BROKEN_PIPE), process.stderr
     assert "Traceback" not in process.stderr and "BrokenPipeError" not in process.stderr, process.stderr
     assert process.stderr == ""
+
+
+def test_a_full_log_is_rotated_before_a_command_appends(cli, app_home):
+    log = app_home / "logs" / "meeting-guard.log"
+    log.parent.mkdir(parents=True)
+    log.write_text("x" * 1_000_001)
+    cli("settings")
+    assert (app_home / "logs" / "meeting-guard.log.1").stat().st_size == 1_000_001
+    assert 0 < log.stat().st_size < 1000, "the command's own line, in a fresh file"

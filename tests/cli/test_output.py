@@ -59,8 +59,8 @@ def test_every_way_a_command_writes_is_escaped():
     assert not DANGEROUS.search(out.getvalue()) and not DANGEROUS.search(err.getvalue())
 
 
-def test_scan_report_shows_a_hostile_window_title_inert():
-    from guard.catalog import load_catalog
+def test_scan_report_shows_a_hostile_window_title_inert(tmp_path):
+    from guard.catalog.snapshot import load_snapshot
     from guard.cli.scan import _print_snapshot
     from guard.events import MeetingSession
     from guard.monitor import Snapshot
@@ -69,7 +69,8 @@ def test_scan_report_shows_a_hostile_window_title_inert():
     evidence = (Evidence(Signal.WINDOW_TITLE, f"window titled {HOSTILE}", at, pid=42),)
     meeting = MeetingSession("s1", "zoom", at, evidence, title=HOSTILE, url=f"https://zoom.us/j/1{HOSTILE}")
     ctx, out, _ = context()
-    _print_snapshot(ctx, Snapshot(at, True, None, (), (meeting,), ()), load_catalog())
+    catalog, _ = load_snapshot(tmp_path)
+    _print_snapshot(ctx, Snapshot(at, True, None, (), (meeting,), ()), catalog)
     text = out.getvalue()
     assert not DANGEROUS.search(text), repr(text)
-    assert "owned" in text, "shown, not dropped"
+    assert "owned" in text and "Zoom" in text, "shown, not dropped"

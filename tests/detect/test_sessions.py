@@ -348,3 +348,14 @@ def test_a_new_meeting_in_the_same_tab_tells_its_notices_again():
                     [tab(url="https://meet.google.com/xyz-abcd-efg", tick=2), notice(tick=2)]])
     noticed = [e for events in per_tick for e in events if isinstance(e, AiFeatureNoticed)]
     assert len(noticed) == 2 and noticed[0].meeting_id != noticed[1].meeting_id
+
+
+def test_what_the_meeting_page_showed_is_kept_with_the_meeting():
+    tracker = Tracker()
+    tracker.step([tab()], at(0))
+    tracker.step([tab(tick=1), notice(tick=1), bot(tick=1)], at(1))
+    tracker.step([tab(tick=2), notice(tick=2), bot(tick=2)], at(2))
+    (meeting,) = tracker.state.meetings_in_progress
+    (seen_notice,) = meeting.ai_notices
+    assert (seen_notice.feature_id, seen_notice.seen_at) == ("ai-companion", at(1))
+    assert [b.text for b in meeting.notetakers] == ["Otter.ai Notetaker"] and meeting.notetakers[0].provider_id == "otter"

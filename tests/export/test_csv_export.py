@@ -34,8 +34,11 @@ def as_record(row: dict[str, str], unquote=lambda v: v) -> dict:
         "evidence": [{"signal": s, "detail": d, "seen_at": t} for s, d, t in zip(
             columns("evidence_signals", evidence_count), columns("evidence_details", evidence_count),
             columns("evidence_seen_at", evidence_count))],
-        "note": none(row["note"]), "refers_to": none(row["refers_to"]), "format": 1, "key_id": row["key_id"],
+        "note": none(row["note"]), "refers_to": none(row["refers_to"]), "format": 2, "key_id": row["key_id"],
         "prev_hash": row["prev_hash"], "hash": row["hash"], "signature": row["mac"],
+        "notice": {"text": row["notice_text"], "seen_at": row["notice_seen_at"]} if row["notice_seen_at"] else None,
+        "cut": {name: int(length) for name, _, length in
+                (item.partition("=") for item in split_multi(row["cut"]))},
     }
 
 

@@ -85,7 +85,8 @@ class DesktopSession:
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ))
         self.processes.append(subprocess.Popen(
-            ["dunst"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ["dunst", "-config", str(self._dunst_config())], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         ))
         keyring = subprocess.run(
             ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
@@ -99,6 +100,22 @@ class DesktopSession:
         self.env.update({k: env[k] for k in ("HOME", "XDG_RUNTIME_DIR", "XDG_DATA_HOME",
                                               "XDG_CONFIG_HOME", "XDG_CACHE_HOME")})
         self._wait_for_tray(env)
+
+    def _dunst_config(self) -> Path:
+        """dunst with its defaults, except that its context menu ("dmenu") is a script that picks
+        the line naming :meth:`press_notification_button`'s label, as a user would in the menu."""
+        picker = self.root / "dunst-pick"
+        picker.write_text(f"#!/bin/sh\ngrep -F -- \"$(cat '{self.root / 'dunst-choice'}')\" | head -n 1\n")
+        picker.chmod(0o700)
+        config = self.root / "dunstrc"
+        config.write_text(f"[global]\ndmenu = {picker}\n")
+        return config
+
+    def press_notification_button(self, label: str) -> None:
+        """Press the button named ``label`` on the notification shown (through dunst's own
+        context menu, which lists every action of the notifications on screen)."""
+        (self.root / "dunst-choice").write_text(label)
+        subprocess.run(["dunstctl", "context"], env=self.child_env(), check=True, timeout=10)
 
     def child_env(self, base: dict[str, str] | None = None) -> dict[str, str]:
         """An environment for programs that should live in this session."""

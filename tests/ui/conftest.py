@@ -37,6 +37,30 @@ class World:
         self.paths.settings_file.write_text(text, encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def nothing_blocks_the_gui_thread():
+    """Every UI test fails when a call that waits on the ledger, the terms store or the network
+    ran on the GUI thread (guard.services.threads; the app registers its GUI thread). Test code
+    that prepares or checks data on that thread says so with ``blocking_ok()``."""
+    from guard.services import threads
+
+    threads.set_strict(True)
+    threads.violations.clear()
+    yield
+    found = list(threads.violations)
+    threads.forbid_thread(None)
+    threads.set_strict(False)
+    threads.violations.clear()
+    assert not found, f"blocking calls ran on the GUI thread: {found}"
+
+
+def blocking_ok():
+    """Let the test's own code (not the app's) block on the GUI thread: preparing or checking data."""
+    from guard.services.threads import allowed
+
+    return allowed()
+
+
 @pytest.fixture
 def world(app_home: Path, tmp_path: Path) -> World:
     paths = app_paths().ensure()
@@ -100,7 +124,7 @@ def shells():
     for shell in made.made:
         for dialog in list(shell.dialogs):
             dialog.close()
-        assert shell.shutdown(), "the worker threads must stop"
+        assert shell.shutdown(), "the job runner's lanes must stop"
         for window in (shell.window, shell.settings_host.window):
             if window is not None:
                 window.hide()

@@ -3,7 +3,7 @@ went wrong without losing what the user typed."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QRadioButton
@@ -16,7 +16,7 @@ from guard.services import Services
 from tests.support.catalogs import MEETING_TITLE
 from ui.dialogs.consent import ConsentDialog
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 EVIDENCE = (Evidence(Signal.WINDOW_TITLE, f"window '{MEETING_TITLE}' of testmeet (pid 77)", NOW, 77),)
 
 
@@ -58,7 +58,8 @@ def test_saving_writes_a_ledger_record_with_the_terms_in_force(qtbot, world):
     services = Services(world.paths)
     dialog = dialog_for(qtbot, services, provider_id="zoom")  # the shipped catalog has Zoom's baseline terms
     assert dialog.provider.currentText() == "Zoom"
-    assert "Recorded with the terms in force: Zoom Terms of Service (version" in dialog.terms_info.text()
+    qtbot.waitUntil(lambda: "Recorded with the terms in force: Zoom Terms of Service (version" in
+                    dialog.terms_info.text(), timeout=10000)
     dialog.decision_buttons[str(Decision.REFUSED)].click()
     check_purpose(dialog, "A summary of the meeting")
     qtbot.keyClicks(dialog.other_purpose, "Coaching")

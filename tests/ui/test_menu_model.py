@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from guard.monitor import Snapshot
-from guard.presentation.actions import (CheckTerms, OpenSettings, PauseMonitoring, Quit, RecordConsent,
-                                        ResumeMonitoring, SetAutostart)
+from guard.presentation.actions import (
+    CheckTerms,
+    OpenSettings,
+    PauseMonitoring,
+    Quit,
+    RecordConsent,
+    ResumeMonitoring,
+    SetAutostart,
+)
 from guard.presentation.status import tray_status
 from tests.support.catalogs import write_catalog_for_tests
 from ui.tray.menu_model import MenuFlags, menu_entries
@@ -14,7 +21,7 @@ from ui.tray.menu_model import MenuFlags, menu_entries
 RECORD, PAUSE, RESUME, CHECK_TERMS, AUTOSTART = (RecordConsent(), PauseMonitoring(), ResumeMonitoring(), CheckTerms(),
                                                  SetAutostart())
 
-NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 def by_action(entries):

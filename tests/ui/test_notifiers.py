@@ -3,7 +3,7 @@ for real on the balloon Qt draws under X11), and the choice made when no server 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -18,7 +18,7 @@ from ui.tray.icons import app_icon
 pytestmark = pytest.mark.desktop
 
 NOTICE = Notice(NoticeKind.MEETING_STARTED, "meeting:s1", "TestMeet meeting detected", "The host can turn on X.",
-                "Record my decision…", "testmeet", datetime.now(timezone.utc), RecordConsent("s1"))
+                "Record my decision…", "testmeet", datetime.now(UTC), RecordConsent("s1"))
 
 
 @pytest.fixture

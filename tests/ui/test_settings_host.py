@@ -4,11 +4,12 @@ loaded are carried out when it is, and the window's own requests come back to th
 from __future__ import annotations
 
 from guard.services import Services
+from ui.jobs import JobRunner
 from ui.settings_host import SETTINGS_TITLE, SettingsHost
 
 
 def test_requests_before_the_data_is_loaded_are_carried_out_when_it_is(qtbot, world):
-    host = SettingsHost()
+    host = SettingsHost(JobRunner())
     host.show_terms_change("zoom", "terms")
     assert host.window is None
     host.set_services(Services(world.paths))
@@ -20,7 +21,7 @@ def test_requests_before_the_data_is_loaded_are_carried_out_when_it_is(qtbot, wo
 
 
 def test_the_windows_requests_reach_the_shell(qtbot, world):
-    host = SettingsHost()
+    host = SettingsHost(JobRunner())
     host.set_services(Services(world.paths))
     host.show("preferences")
     qtbot.addWidget(host.window)

@@ -3,25 +3,33 @@ menu picks and notification clicks become actions. Real tray (trayer), real duns
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtWidgets import QMenu
 
 from guard import APP_NAME
-from guard.events import (ClauseChange, Evidence, MeetingSession, MeetingStarted, NotetakerSeen, RunningApp, Signal,
-                          TermsChanged)
+from guard.events import (
+    ClauseChange,
+    Evidence,
+    MeetingSession,
+    MeetingStarted,
+    NotetakerSeen,
+    RunningApp,
+    Signal,
+    TermsChanged,
+)
 from guard.monitor import MonitorEvent, Snapshot
 from guard.presentation.status import TrayState
 from guard.services import Services
 from tests.support.catalogs import MEETING_TITLE
-from tests.ui.conftest import dunst
+from tests.ui.conftest import blocking_ok, dunst
 from ui.tray.icons import state_icon
 from ui.tray.menu import menu_texts
 
 pytestmark = pytest.mark.desktop
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def evidence() -> tuple[Evidence, ...]:
@@ -61,7 +69,11 @@ def ready_shell(shells, world, **options):
     """A shell showing its tray with Services ready, fed by the test instead of the worker."""
     shell = shells.make(world.paths, **options)
     shell.show_ui()
-    shell.use_services(Services(world.paths))
+    with blocking_ok():
+        services = Services(world.paths)
+    shell.use_services(services)
+    shell.detection.stop()  # the test feeds events and snapshots itself
+    shell.terms.stop()
     return shell
 
 
@@ -97,11 +109,15 @@ def test_snapshots_set_the_icon_state_and_the_tooltip(qtbot, shells, world):
                                    "be turned on by the host or an account admin")
 
 
-def assert_terms_change_shown(shell) -> None:
+def assert_terms_change_shown(qtbot, shell) -> None:
     window = shell.settings_host.window
     assert window is not None and window.isVisible() and window.current_tab() == "terms"
-    document = window.terms.current_document()
-    assert document is not None and (document.provider_id, document.document_id) == ("testmeet", "terms")
+
+    def chosen() -> bool:  # the tab reads the terms store on the job runner
+        document = window.terms.current_document()
+        return document is not None and (document.provider_id, document.document_id) == ("testmeet", "terms")
+
+    qtbot.waitUntil(chosen, timeout=10000)
 
 
 def test_terms_change_shows_until_the_user_looks_at_it(qtbot, shells, world):
@@ -112,7 +128,7 @@ def test_terms_change_shows_until_the_user_looks_at_it(qtbot, shells, world):
     action = find_action(shell.tray.menu, "TestMeet Terms of Service changed — show the change…")
     assert action is not None
     action.trigger()
-    assert_terms_change_shown(shell)
+    assert_terms_change_shown(qtbot, shell)
     assert shell.tray.state == TrayState.IDLE
 
 
@@ -145,7 +161,7 @@ def test_pause_for_an_hour_and_resume_from_the_menu(qtbot, shells, world):
     qtbot.waitUntil(lambda: shell.status.paused, timeout=5000)
     assert shell.tray.state == TrayState.PAUSED
     until = shell.status.paused_until
-    assert 3590 < (until - datetime.now(timezone.utc)).total_seconds() <= 3600
+    assert 3590 < (until - datetime.now(UTC)).total_seconds() <= 3600
     resume = f"Resume monitoring (paused until {until.astimezone().strftime('%H:%M')})"
     assert find_action(shell.tray.menu, resume) is not None
     assert find_action(shell.tray.menu, "Pause monitoring for 1 hour") is None
@@ -203,7 +219,7 @@ def test_clicking_a_terms_notification_opens_the_change(qtbot, shells, world):
         shell.on_terms_changed([terms_changed()])
     with qtbot.waitSignal(shell.status_changed, timeout=10000):
         assert dunst("action", "0").returncode == 0
-    assert_terms_change_shown(shell)
+    assert_terms_change_shown(qtbot, shell)
     assert shell.unseen_terms == {}
 
 

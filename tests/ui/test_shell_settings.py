@@ -8,6 +8,7 @@ import pytest
 from guard.autostart.linux_xdg import XdgAutostart
 from guard.services import Services
 from guard.settings import SettingsStore
+from tests.ui.conftest import blocking_ok
 from tests.ui.test_shell import find_action, ready_shell, started
 
 pytestmark = pytest.mark.desktop
@@ -45,7 +46,8 @@ def test_settings_saved_elsewhere_take_effect_at_once(qtbot, shells, world):
     settings = shell.services.settings
     muted = settings.model_copy(update={"notifications": settings.notifications.model_copy(
         update={"meeting_started": False})})
-    Services(world.paths).save_settings(muted)  # as the settings window would
+    with blocking_ok():
+        Services(world.paths).save_settings(muted)  # as the settings window would
     shell.apply_settings(muted)
     shell.on_events([started(shell.services)])
     assert shell.notices == {}

@@ -26,7 +26,7 @@ def test_the_tray_icon_is_embedded_in_the_real_tray_host(qtbot, shells, world, i
     shell = shells.make(world.paths, services_factory=isolated_services)
     shell.show_ui()
     with qtbot.waitSignal(shell.tray.shown, timeout=20000):
-        shell.worker.start()
+        shell.open_data()
     assert shell.tray.icon.isVisible() and not shell.tray.icon.geometry().isEmpty()
     new = [(w, width, height) for w, width, height in embedded_icon_windows(None) if w not in before]
     assert len(new) == 1 and new[0][1] >= 16 and new[0][2] >= 16, new

@@ -1,9 +1,11 @@
 """The consent dialog: what the user decided about a meeting's AI feature, saved to the ledger
 with the terms versions in force and what detection saw.
 
-Pre-filled from the meeting (provider, window title, link, evidence); the choices and
-defaults come from :mod:`guard.presentation.consent_form`. Saving runs off the GUI thread; an
-error (damaged ledger, full disk, no keyring) is shown in the dialog and nothing typed is lost.
+Pre-filled from the meeting (provider, window title, link, evidence, the AI notice seen); the
+choices and defaults come from :mod:`guard.presentation.consent_form`. Reading the terms in
+force and saving run on the job runner; an error (damaged ledger, full disk, no keyring) is
+shown in the dialog and nothing typed is lost. Titles and evidence come from meeting hosts and
+web pages: they are shown as plain text, cut to a readable width, and never block saving.
 """
 
 from __future__ import annotations
@@ -33,9 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from guard import APP_NAME
-from guard.catalog.models import AiFeature, Provider
 from guard.errors import GuardError
-from guard.ledger.models import Decision
 from guard.presentation import wording
 from guard.presentation.consent_form import (
     DECISIONS,
@@ -48,15 +48,19 @@ from guard.presentation.consent_form import (
     default_requested_by,
     purposes_for,
 )
-from ui.tasks import run_in_background
+from guard.services import AiFeature, Decision, Provider, TermsRef
+from ui.guithread import guard_gui_thread
+from ui.jobs import JobRunner
+from ui.widgets import plain_label
 
 if TYPE_CHECKING:
-    from guard.ledger import Record
-    from guard.services import Services
+    from guard.services import Record, Services
 
 log = logging.getLogger(__name__)
 
 NO_FEATURE = ""
+EVIDENCE_LINE = 160  # characters of one evidence line
+MAX_EVIDENCE_LINES = 8
 
 
 class ConsentDialog(QDialog):
@@ -65,10 +69,12 @@ class ConsentDialog(QDialog):
     recorded = Signal(object)
 
     def __init__(self, services: Services, subject: ConsentSubject = ConsentSubject(),
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, jobs: JobRunner | None = None) -> None:
         super().__init__(parent)
+        guard_gui_thread()
         self.services = services
         self.subject = subject
+        self.jobs = jobs or JobRunner(self)
         self.saving = False
         self.setWindowTitle(f"Record my consent — {APP_NAME}")
         self.setAccessibleName("Record my consent")
@@ -81,9 +87,8 @@ class ConsentDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # wrapped labels keep their height
-        intro = QLabel("Say what you decided about an AI feature in this meeting. The record is kept on this "
-                       "computer, with the terms in force today and what the app detected.")
-        intro.setWordWrap(True)
+        intro = plain_label("Say what you decided about an AI feature in this meeting. The record is kept on this "
+                            "computer, with the terms in force today and what the app detected.")
         layout.addWidget(intro)
 
         form = QFormLayout()
@@ -110,8 +115,7 @@ class ConsentDialog(QDialog):
         self.feature.currentIndexChanged.connect(self._feature_changed)
         self._row(form, "AI &feature:", self.feature)
         layout.addLayout(form)
-        self.feature_info = QLabel()
-        self.feature_info.setWordWrap(True)
+        self.feature_info = plain_label()
         self.feature_info.setAccessibleName("About the feature")
         self.feature_info.setContentsMargins(12, 0, 0, 4)
         layout.addWidget(self.feature_info)
@@ -152,17 +156,14 @@ class ConsentDialog(QDialog):
         self._row(lower, "Not&e:", self.note)
         layout.addLayout(lower)
 
-        self.terms_info = QLabel()
-        self.terms_info.setWordWrap(True)
+        self.terms_info = plain_label()
         self.terms_info.setAccessibleName("Terms recorded with the decision")
         layout.addWidget(self.terms_info)
-        self.evidence_info = QLabel()
-        self.evidence_info.setWordWrap(True)
+        self.evidence_info = plain_label()
         self.evidence_info.setAccessibleName("What the app detected")
         layout.addWidget(self.evidence_info)
 
-        self.error = QLabel()
-        self.error.setWordWrap(True)
+        self.error = plain_label()
         self.error.setAccessibleName("Error")
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -247,7 +248,15 @@ class ConsentDialog(QDialog):
         if provider is None:
             self.terms_info.setText("")
             return
-        refs = self.services.terms_in_force(provider.id)
+        self.terms_info.setText("Reading the terms in force…")
+        services = self.services
+        self.jobs.submit(lambda: services.terms_in_force(provider.id), lambda refs: self._terms_read(provider, refs),
+                         lambda error: self.terms_info.setText(f"The terms in force cannot be read: {error}"),
+                         key="consent-terms", owner=self)
+
+    def _terms_read(self, provider: Provider, refs: tuple[TermsRef, ...]) -> None:
+        if self.current_provider() is not provider:
+            return
         if not refs:
             self.terms_info.setText(f"No terms version of {provider.name} is stored yet; the record will say so.")
             return
@@ -262,7 +271,10 @@ class ConsentDialog(QDialog):
         if not evidence:
             self.evidence_info.setText("")
             return
-        lines = "\n".join(f"• {wording.evidence_line(e)}" for e in evidence)
+        lines = "\n".join(f"• {wording.evidence_line(e, EVIDENCE_LINE)}" for e in evidence[:MAX_EVIDENCE_LINES])
+        more = len(evidence) - MAX_EVIDENCE_LINES
+        if more > 0:
+            lines += f"\n• … and {more} more"
         self.evidence_info.setText(f"What the app detected:\n{lines}")
 
     # -- saving -----------------------------------------------------------------------------
@@ -294,7 +306,14 @@ class ConsentDialog(QDialog):
         self.save_button.setEnabled(False)
         self.save_button.setText("Saving…")
         self.error.hide()
-        run_in_background(lambda: self.services.record_decision(draft), self._saved, self._failed)
+        services = self.services
+        self.jobs.submit(lambda: services.record_decision(draft), self._saved, self._failed, owner=self)
+
+    def choose_decision(self, decision: str) -> None:
+        """Pre-select ``decision`` (an answer given on a notification that could not be saved)."""
+        button = self.decision_buttons.get(str(decision))
+        if button is not None:
+            button.setChecked(True)
 
     def _saved(self, record: Record) -> None:
         self.saving = False

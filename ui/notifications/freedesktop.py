@@ -58,7 +58,7 @@ class FreedesktopNotifier(Notifier):
             raise NotificationsUnavailable(f"jeepney is not installed ({error})") from None
         try:
             self._conn = open_dbus_connection(bus)
-        except Exception as error:  # no bus address, socket refused, auth failed
+        except Exception as error:  # noqa: BLE001 - no bus address, socket refused, auth failed: all say "unavailable"
             raise NotificationsUnavailable(f"no session bus ({error})") from None
         self._router = DBusRouter(self._conn)
         self._address = DBusAddress(PATH, bus_name=BUS_NAME, interface=INTERFACE)
@@ -73,7 +73,7 @@ class FreedesktopNotifier(Notifier):
                      for member in ("ActionInvoked", "NotificationClosed")]
             for rule in rules:  # servers that broadcast their signals need a match rule
                 self._router.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure here means no usable server
             self._shutdown()
             raise NotificationsUnavailable(f"no notification server on the session bus ({error})") from None
         self._bus_signal.connect(self._on_bus_signal)
@@ -105,7 +105,7 @@ class FreedesktopNotifier(Notifier):
     def _on_reply(self, key: str, future: Future) -> None:
         try:
             notification_id = int(future.result()[0])
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - a refused notification is logged and reported, never fatal
             log.warning("The notification server refused a notification: %s", error)
             self.failed.emit(str(error))
             return

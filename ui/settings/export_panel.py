@@ -1,5 +1,5 @@
-"""Export the consent history: format choice, a progress bar, Cancel. The export runs on a
-worker thread through :mod:`ui.settings.export_adapter`."""
+"""Export the consent history: format choice, a progress bar, Cancel. The export runs through
+the door (:meth:`guard.services.Services.export`) on the job runner's long lane."""
 
 from __future__ import annotations
 
@@ -20,11 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.services import Services
-from ui.settings import export_adapter
+from guard.services import ExportCancelledByUser, ExportFormat, ExportOutcome, ExportRequest, Services
+from ui.jobs import JobRunner, Lane
 from ui.settings.common import named
-from ui.settings.export_adapter import ExportCancelledByUser, ExportOutcome, ExportRequest
-from ui.settings.tasks import BackgroundTasks
+from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ class ExportPanel(QWidget):
     progressed = Signal(int, int)
     finished = Signal(str)  # the message shown when an export ends (done, cancelled or failed)
 
-    def __init__(self, services: Services, tasks: BackgroundTasks,
+    def __init__(self, services: Services, tasks: JobRunner,
                  selection: Callable[[], tuple[str | None, object, object]], parent: QWidget | None = None) -> None:
         """``selection()`` gives the history's (provider id, occurred from, occurred to) filter."""
         super().__init__(parent)
@@ -42,8 +41,8 @@ class ExportPanel(QWidget):
         self.selection = selection
         self._cancel = threading.Event()
         self.format = named(QComboBox(), "Export format")
-        for fmt in export_adapter.FORMATS:
-            self.format.addItem(fmt.label, fmt.id)
+        for fmt in ExportFormat:
+            self.format.addItem(fmt.label, fmt.value)
         self.format.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.format.setMinimumContentsLength(18)
         label = QLabel("For&mat:")
@@ -55,8 +54,7 @@ class ExportPanel(QWidget):
         self.progress = named(QProgressBar(), "Export progress")
         self.progress.setVisible(False)
         self.progress.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = plain_label()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (label, self.format, self.export_button, self.progress, self.cancel_button):
@@ -77,16 +75,16 @@ class ExportPanel(QWidget):
 
     def start(self) -> None:
         """Ask where to save, then export there (button)."""
-        fmt = next(f for f in export_adapter.FORMATS if f.id == self.format.currentData())
+        fmt = ExportFormat(self.format.currentData())
         default = str(Path.home() / f"consent-history{fmt.suffix}")
         path, _ = QFileDialog.getSaveFileName(self, "Export the consent history", default, f"*{fmt.suffix}")
         if path:
-            self.export_to(Path(path), fmt.id)
+            self.export_to(Path(path), fmt)
 
-    def export_to(self, dest: Path, fmt: str) -> None:
-        """Export the current selection to ``dest`` in ``fmt`` on a worker thread."""
+    def export_to(self, dest: Path, fmt: ExportFormat | str) -> None:
+        """Export the current selection to ``dest`` in ``fmt`` on the job runner."""
         provider_id, occurred_from, occurred_to = self.selection()
-        request = ExportRequest(fmt, dest, provider_id, occurred_from, occurred_to)  # type: ignore[arg-type]
+        request = ExportRequest(ExportFormat(fmt), dest, provider_id, occurred_from, occurred_to)  # type: ignore[arg-type]
         self._cancel.clear()
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
@@ -98,8 +96,9 @@ class ExportPanel(QWidget):
             self.progressed.emit(done, total)  # queued to the GUI thread
             return not self._cancel.is_set()
 
-        self.tasks.run("export", lambda: export_adapter.run_export(self.services, request, report),
-                       self._done, self._failed)
+        services = self.services
+        self.tasks.submit(lambda: services.export(request, report), self._done, self._failed, lane=Lane.LONG,
+                          key="export", cancel=self._cancel)
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -1,5 +1,6 @@
 """The consent history tab: the ledger as a table (lazy, SQL-sorted and -filtered), a chart of
-decisions per month, a record's details, adding and withdrawing records, and exports."""
+decisions per month, a record's details, adding and withdrawing records, and exports. Every
+read and write goes through the door on the job runner; the GUI thread never waits."""
 
 from __future__ import annotations
 
@@ -24,20 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.errors import GuardError
-from guard.ledger import Decision, Order, Record, RecordFilter
 from guard.presentation.records import decision_label
-from guard.presentation.timeline import Timeline, build_timeline
-from guard.services import Services
-from ui.settings import export_adapter
+from guard.presentation.timeline import build_timeline
+from guard.services import Decision, Order, Record, RecordDetails, RecordFilter, Services, Withdrawal
+from ui.jobs import JobRunner, Lane
 from ui.settings.common import named
 from ui.settings.export_panel import ExportPanel
 from ui.settings.history_model import COLUMNS, HistoryModel
 from ui.settings.record_details import details_html
 from ui.settings.record_dialog import RecordDialog
-from ui.settings.tasks import BackgroundTasks
 from ui.settings.timeline_widget import TimelineChart
 from ui.settings.withdraw_dialog import LetterDialog, WithdrawDialog
+from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +52,17 @@ def _start_of(day: date) -> datetime:
 class HistoryTab(QWidget):
     consent_recorded = Signal(object)  # a Record added here (by hand or a withdrawal)
 
-    def __init__(self, services: Services, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, tasks: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.tasks = tasks
         self.current: Record | None = None
-        self.model = HistoryModel(services.ledger, self._provider_name, self._feature_name, self)
+        self._pending: Record | None = None  # to select once the table's count arrives
+        self._keep: Record | None = None  # the choice kept across a reload
+        self.model = HistoryModel(services, tasks, self)
         self._build()
         self.model.failed.connect(self._show_error)
+        self.model.counted.connect(self._counted)
         self.apply_filter()
 
     # -- layout ------------------------------------------------------------------------------
@@ -134,11 +136,9 @@ class HistoryTab(QWidget):
                                      "Withdraw the chosen consent: adds a withdrawal record that points at it")
         self.withdraw_button.setEnabled(False)
         self.export = ExportPanel(self.services, self.tasks, self.export_selection)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
+        self.error = plain_label()
         self.error.setVisible(False)
-        self.message = named(QLabel(), "History status")
-        self.message.setWordWrap(True)
+        self.message = named(plain_label(), "History status")
 
         self.lower = QSplitter(Qt.Orientation.Horizontal)
         self.lower.addWidget(self.table)
@@ -185,15 +185,8 @@ class HistoryTab(QWidget):
         self.export.finished.connect(self.message.setText)
         self.setTabOrder(self.search, self.provider)
 
-    # -- names ------------------------------------------------------------------------------
     def _provider_name(self, provider_id: str) -> str:
-        provider = self.services.catalog.get(provider_id)
-        return provider.name if provider else provider_id
-
-    def _feature_name(self, provider_id: str, feature_id: str) -> str:
-        provider = self.services.catalog.get(provider_id)
-        feature = provider.feature(feature_id) if provider else None
-        return feature.name if feature else feature_id
+        return self.services.provider_name(provider_id)
 
     # -- filtering ---------------------------------------------------------------------------
     def record_filter(self) -> RecordFilter:
@@ -219,21 +212,21 @@ class HistoryTab(QWidget):
         self._search_timer.stop()
         selected = self.record_filter()
         self.model.set_query(selected)
-        total_text = f"{self.model.count:,} records"
-        if selected != RecordFilter():
-            total_text += " match"
-        self.count_label.setText(total_text)
-        self.count_label.setAccessibleName(total_text)
+        self.count_label.setText("Counting…")
         self._show_record(None)
         self.chart.set_message("Counting…")
         services = self.services
+        self.tasks.submit(lambda: build_timeline(services.month_counts(selected)), self.chart.set_timeline,
+                          lambda error: self.chart.set_timeline(build_timeline(()),
+                                                                f"The chart cannot be drawn: {error}"),
+                          lane=Lane.LONG, key="timeline", owner=self)
 
-        def count() -> Timeline:
-            with services.reader() as ledger:  # its own connection: the table's reads never wait for it
-                return build_timeline(ledger.month_counts(selected))
-
-        self.tasks.run("timeline", count, self.chart.set_timeline, lambda error: self.chart.set_timeline(
-            build_timeline(()), f"The chart cannot be drawn: {error}"))
+    def _counted(self, count: int) -> None:
+        total_text = f"{count:,} records"
+        if self.model.filter != RecordFilter():
+            total_text += " match"
+        self.count_label.setText(total_text)
+        self.count_label.setAccessibleName(total_text)
 
     def clear_filters(self) -> None:
         for widget in (self.search, self.provider, self.decision, self.use_from, self.use_to):
@@ -286,41 +279,56 @@ class HistoryTab(QWidget):
 
     def _show_record(self, record: Record | None) -> None:
         self.current = record
+        self.withdraw_button.setEnabled(False)
         if record is None:
             self.details.clear()
-            self.withdraw_button.setEnabled(False)
             return
-        try:
-            ledger = self.services.ledger()
-            status = ledger.effective_status(record)
-            refers_seq = ledger.get(record.refers_to).seq if record.refers_to else None
-        except GuardError as error:
-            self._show_error(str(error))
+        self.tasks.submit(lambda: self.services.record_details(record.id), self._details,
+                          lambda error: self._show_error(str(error)), key="history-details", owner=self)
+
+    def _details(self, details: RecordDetails) -> None:
+        record, status = details.record, details.status
+        if self.current is None or self.current.id != record.id:
             return
-        self.details.setHtml(details_html(self.services, record, status, self.details, refers_seq))
+        self.current = record
+        self.details.setHtml(details_html(self.services, record, status, self.details, details.refers_to_seq))
         can_withdraw = status.decision == Decision.GIVEN
         self.withdraw_button.setEnabled(can_withdraw)
         self.withdraw_button.setToolTip("Withdraw the chosen consent" if can_withdraw else
                                         f"Only a consent in force can be withdrawn; this one is '{status.label}'.")
 
-    def show_record(self, record_id: str) -> bool:
-        """Select ``record_id`` in the table (clearing filters when it is not shown), and show it.
-        Returns False when no such record exists."""
-        try:
-            record = self.services.ledger().get(record_id)
-        except GuardError as error:
-            self.message.setText(str(error))
-            return False
-        row = self.model.find_row(record.id)
-        if row is None and self.record_filter() != RecordFilter():
-            self.clear_filters()
-            row = self.model.find_row(record.id)
-        if row is not None:
-            index = self.model.index(row, 0)
-            self.table.setCurrentIndex(index)
-            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self._show_record(record)
-        return True
+    def show_record(self, record_id: str) -> None:
+        """Select ``record_id`` in the table (clearing filters when it is not shown), and show
+        it; said in the status line when no such record exists."""
+        def found(details: RecordDetails) -> None:
+            self._select(details.record, retry=True)
+
+        self.tasks.submit(lambda: self.services.record_details(record_id), found,
+                          lambda error: self.message.setText(str(error)), key="history-show", owner=self)
+
+    def _select(self, record: Record, retry: bool) -> None:
+        def at(row: int | None) -> None:
+            if row is None and retry and self.record_filter() != RecordFilter():
+                self.clear_filters()
+                self.model.counted.connect(self._reselect, Qt.ConnectionType.SingleShotConnection)
+                self._pending = record
+                return
+            if row is not None:
+                index = self.model.index(row, 0)
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            self._show_record(record)
+
+        if not self.model.ready:
+            self._pending = record
+            self.model.counted.connect(self._reselect, Qt.ConnectionType.SingleShotConnection)
+            return
+        self.model.find(record.id, at)
+
+    def _reselect(self, _count: int) -> None:
+        record, self._pending = self._pending, None
+        if record is not None:
+            self._select(record, retry=False)
 
     def repaint_tints(self) -> None:
         """The palette changed (light/dark): redraw the details with the new tints."""
@@ -337,16 +345,21 @@ class HistoryTab(QWidget):
     # -- actions -----------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the ledger again (a record was added elsewhere, e.g. from a notification)."""
-        keep = self.current.id if self.current else None
+        keep = self.current
         self.apply_filter()
-        if keep:
-            row = self.model.find_row(keep, max_pages=1)
-            if row is not None:
-                self.table.setCurrentIndex(self.model.index(row, 0))
+        if keep is not None:
+            self._keep = keep
+            self.model.counted.connect(self._keep_selection, Qt.ConnectionType.SingleShotConnection)
+
+    def _keep_selection(self, _count: int) -> None:
+        record, self._keep = self._keep, None
+        if record is not None:
+            self.model.find(record.id, lambda row: row is not None and self.table.setCurrentIndex(
+                self.model.index(row, 0)), max_pages=1)
 
     def add_record(self) -> Record | None:
-        dialog = RecordDialog(self.services, self,
-                              provider_id=self.provider.currentData() or (self.current.provider_id if self.current else None))
+        provider_id = self.provider.currentData() or (self.current.provider_id if self.current else None)
+        dialog = RecordDialog(self.services, self.tasks, self, provider_id=provider_id)
         if dialog.exec() != RecordDialog.DialogCode.Accepted or dialog.record is None:
             return None
         self.recorded(dialog.record)
@@ -359,30 +372,31 @@ class HistoryTab(QWidget):
         self.reload()
         self.consent_recorded.emit(record)
 
-    def withdraw(self) -> Record | None:
-        """Withdraw the chosen consent after confirmation; then offer the letter."""
+    def withdraw(self) -> None:
+        """Withdraw the chosen consent after confirmation (on the job runner); then offer the letter."""
         original = self.current
         if original is None:
-            return None
+            return
         dialog = WithdrawDialog(original, self._provider_name(original.provider_id), self)
         if dialog.exec() != WithdrawDialog.DialogCode.Accepted:
-            return None
-        try:
-            withdrawal = self.services.ledger().withdraw(original.id, note=dialog.note_text)
-        except GuardError as error:
-            self.message.setText(f"Not withdrawn: {error}")
-            return None
+            return
+        note, letter = dialog.note_text, dialog.letter.isChecked()
+        self.withdraw_button.setEnabled(False)
+        self.message.setText("Withdrawing…")
+        services = self.services
+        self.tasks.submit(lambda: services.withdraw(original.id, note, letter=letter), self._withdrawn,
+                          lambda error: self.message.setText(f"Not withdrawn: {error}"), key="withdraw", owner=self)
+
+    def _withdrawn(self, result: Withdrawal) -> None:
+        withdrawal, original = result.record, result.original
         self.recorded(withdrawal)
         self.show_record(withdrawal.id)
         text = (f"Withdrawn: record {withdrawal.seq} withdraws record {original.seq} "
                 f"({self._provider_name(original.provider_id)}).")
-        if dialog.letter.isChecked():
-            try:
-                letter = export_adapter.withdrawal_letter(self.services, withdrawal, original)
-            except Exception as error:  # the withdrawal is recorded whatever happens to the letter
-                log.error("Could not prepare the withdrawal letter", exc_info=error)
-                text += f" The letter could not be prepared: {error}"
-            else:
-                LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto).exec()
+        if result.letter_problem:
+            text += f" The letter could not be prepared: {result.letter_problem}"
         self.message.setText(text)
-        return withdrawal
+        if result.letter is not None:
+            letter = result.letter
+            LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto,
+                         services=self.services, jobs=self.tasks).exec()

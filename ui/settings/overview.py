@@ -4,28 +4,18 @@ the latest terms changes, the ledger's state, and anything wrong with the catalo
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from guard.errors import GuardError
 from guard.events import MeetingSession, RunningApp
-from guard.ledger import KeyStatus, VerifyReport
-from guard.monitor import Snapshot
-from guard.presentation.overview import (
-    DocumentVersions,
-    features_that_could_be_on,
-    latest_changes,
-    version_label,
-    watched_documents,
-)
+from guard.presentation.overview import DocumentVersions, features_that_could_be_on, version_label
 from guard.presentation.wording import one_line
-from guard.services import Services
-from guard.terms.analysis import analyse
+from guard.services import LedgerCheck, Services, Snapshot, TermsOverview
+from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 from ui.settings.provider_page import ACTORS, OPTIONS, TRAINS
-from ui.settings.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +25,15 @@ SIGNALS = {"process": "Process", "meeting-process": "Meeting-only process", "com
            "browser-tab": "Browser tab", "ai-notice": "Notice in the meeting", "participant": "Participant"}
 
 
-@dataclass(frozen=True)
-class LedgerState:
-    count: int
-    report: VerifyReport | None
-    key: KeyStatus | None
-
-
 class OverviewTab(QWidget):
     link_activated = Signal(str, str)  # kind ("tab", "terms", "provider", "record"), target
 
-    def __init__(self, services: Services, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, tasks: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.tasks = tasks
         self.snapshot: Snapshot | None = None
-        self.ledger_state: LedgerState | None = None
+        self.ledger_state: LedgerCheck | None = None
         self.ledger_error: str | None = None
         self.verifying = False
         self.changes: list[DocumentVersions] = []
@@ -81,16 +64,10 @@ class OverviewTab(QWidget):
         self.verifying = True
         self.verify_button.setEnabled(False)
         self.render()
-        services = self.services
+        self.tasks.submit(self.services.verify, self._verified, self._verify_failed, lane=Lane.LONG, key="verify",
+                          owner=self)
 
-        def work() -> LedgerState:
-            with services.reader() as ledger:
-                report = ledger.verify(check_file=False)
-                return LedgerState(report.count, report, report.key)
-
-        self.tasks.run("verify", work, self._verified, self._verify_failed)
-
-    def _verified(self, state: LedgerState) -> None:
+    def _verified(self, state: LedgerCheck) -> None:
         self.verifying = False
         self.verify_button.setEnabled(True)
         self.ledger_state, self.ledger_error = state, None
@@ -105,26 +82,13 @@ class OverviewTab(QWidget):
     def refresh_terms(self) -> None:
         """The latest changed documents and how many of their changes touch AI or data use
         (read and compared on a worker thread)."""
-        catalog, store = self.services.catalog, self.services.terms
         self.terms_state = "reading"
-
-        def work() -> tuple[list[DocumentVersions], dict[tuple[str, str], int | str]]:
-            changes = latest_changes(watched_documents(catalog, store))
-            counts: dict[tuple[str, str], int | str] = {}
-            for doc in changes:
-                assert doc.previous is not None
-                try:
-                    found = analyse(store.get_text(doc.previous.sha256), store.get_text(doc.latest.sha256))
-                    counts[(doc.provider_id, doc.document_id)] = sum(1 for c in found if c.relevant)
-                except GuardError as error:
-                    counts[(doc.provider_id, doc.document_id)] = str(error)
-            return changes, counts
-
-        self.tasks.run("overview-terms", work, self._counted, self._terms_failed)
+        self.tasks.submit(self.services.latest_terms_changes, self._counted, self._terms_failed, lane=Lane.LONG,
+                          key="overview-terms", owner=self)
         self.render()
 
-    def _counted(self, result: tuple[list[DocumentVersions], dict[tuple[str, str], int | str]]) -> None:
-        self.changes, self.relevant = result
+    def _counted(self, result: TermsOverview) -> None:
+        self.changes, self.relevant = list(result.changes), result.relevant
         self.terms_state = "ready"
         self.render()
 
@@ -140,7 +104,7 @@ class OverviewTab(QWidget):
         self._tint = css_colour(highlight_tint(pal))
         self._badge = css_colour(muted_tint(pal, 0.22))
         scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml("".join((self._now(), self._features(), self._terms(), self._ledger(),
+        self.browser.setHtml("".join((self._now(), self._features(), self._terms_section(), self._ledger(),
                                       self._problems())))
         self.browser.verticalScrollBar().setValue(scroll)
 
@@ -200,7 +164,8 @@ class OverviewTab(QWidget):
                 meeting = " — in a meeting now" if item.in_meeting else " — running"
                 rows.append(f'<tr><td colspan="4"><b><a href="provider:{esc(item.provider.id)}">'
                             f"{esc(item.provider.name)}</a>{meeting}</b></td></tr>")
-            badge = "" if item.feature.verified else f' <span style="background:{self._badge}">&nbsp;unverified&nbsp;</span>'
+            badge = ("" if item.feature.verified else
+                     f' <span style="background:{self._badge}">&nbsp;unverified&nbsp;</span>')
             rows.append(
                 f"<tr><td>{esc(item.feature.name)}{badge}</td>"
                 f"<td>{esc(', '.join(ACTORS.get(str(a), str(a)) for a in item.feature.enabled_by))}</td>"
@@ -209,7 +174,7 @@ class OverviewTab(QWidget):
         out.append(f"<table cellspacing='4'>{''.join(rows)}</table>")
         return "".join(out)
 
-    def _terms(self) -> str:
+    def _terms_section(self) -> str:
         out = ["<h3>Latest terms changes</h3>"]
         if self.terms_state == "reading":
             out.append("<p>Reading the terms store…</p>")
@@ -225,7 +190,8 @@ class OverviewTab(QWidget):
             elif isinstance(count, str):
                 said = f"cannot be compared: {esc(count)}"
             elif count:
-                said = f'<span style="background:{self._tint}">{count} change{"s" if count != 1 else ""} to AI or data-use clauses</span>'
+                plural = "s" if count != 1 else ""
+                said = f'<span style="background:{self._tint}">{count} change{plural} to AI or data-use clauses</span>'
             else:
                 said = "no change to AI or data-use clauses"
             previous = version_label(doc.previous) if doc.previous else "—"
@@ -253,9 +219,7 @@ class OverviewTab(QWidget):
         return "".join(out)
 
     def _problems(self) -> str:
-        problems = [p.message() for p in self.services.catalog_problems]
-        problems += [i.message(self.services.settings_store.path) for i in self.services.settings_issues]
-        problems += list(self.services.terms.problems)
+        problems = self.services.problems()
         out = ["<h3>Problems</h3>"]
         if not problems:
             out.append("<p>No problems with the catalog, settings or terms store.</p>")

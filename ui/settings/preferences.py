@@ -22,13 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.autostart import Autostart, AutostartError, current_autostart, launch_command
 from guard.errors import GuardError
-from guard.ledger import KeyStatus, KeyStorage
-from guard.services import Services
-from guard.settings import DetectionSettings, Settings, TermsSettings
+from guard.services import AutostartState, DetectionSettings, KeyStatus, KeyStorage, Services, Settings, TermsSettings
+from ui.jobs import JobRunner
 from ui.settings.common import named
-from ui.settings.tasks import BackgroundTasks
+from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +57,11 @@ def _range(field: str, model: type) -> tuple[float, float]:
 class PreferencesTab(QWidget):
     settings_saved = Signal(object)  # the new Settings
 
-    def __init__(self, services: Services, tasks: BackgroundTasks, autostart: Autostart | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, tasks: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.tasks = tasks
-        self.autostart_backend = autostart or current_autostart()
+        self.autostart_state: AutostartState | None = None
         self._build()
         self.load()
         self.refresh_key_status()
@@ -104,7 +101,8 @@ class PreferencesTab(QWidget):
         self.network = named(QCheckBox("&Fetch providers' public terms pages (the app's only network use)"),
                              "Fetch terms pages")
         terms_form.addRow(self.network)
-        self.check_hours = named(QDoubleSpinBox(), "Terms check interval", "Hours between two checks of the terms pages")
+        self.check_hours = named(QDoubleSpinBox(), "Terms check interval",
+                                 "Hours between two checks of the terms pages")
         low, high = _range("check_interval_hours", TermsSettings)
         self.check_hours.setRange(low, high)
         self.check_hours.setDecimals(0)
@@ -117,12 +115,11 @@ class PreferencesTab(QWidget):
         general = QGroupBox("Start and storage")
         general_form = QFormLayout(general)
         self.autostart = named(QCheckBox("Start when I &log in"), "Start at log-in")
-        self.autostart_where = QLabel()
-        self.autostart_where.setWordWrap(True)
+        self.autostart_where = plain_label()
         general_form.addRow(self.autostart)
         general_form.addRow(self.autostart_where)
         self.data_dir = named(QLineEdit(), "Data folder", "Where the ledger and terms versions are kept")
-        self.data_dir.setPlaceholderText(str(self.services.base_paths.data_dir) + " (default)")
+        self.data_dir.setPlaceholderText(str(self.services.default_data_dir) + " (default)")
         self.choose_dir = named(QPushButton("Choos&e…"), "Choose data folder")
         self.default_dir = named(QPushButton("Use def&ault"), "Use the default data folder")
         row = QHBoxLayout()
@@ -140,8 +137,7 @@ class PreferencesTab(QWidget):
 
         keys = QGroupBox("Signing key of the consent ledger")
         keys_layout = QVBoxLayout(keys)
-        self.key_status = named(QLabel("Checking…"), "Signing key status")
-        self.key_status.setWordWrap(True)
+        self.key_status = named(plain_label("Checking…"), "Signing key status")
         explained = QLabel(FALLBACK_EXPLAINED)
         explained.setWordWrap(True)
         keys_layout.addWidget(self.key_status)
@@ -149,8 +145,7 @@ class PreferencesTab(QWidget):
 
         self.save_button = named(QPushButton("&Save"), "Save preferences")
         self.revert_button = named(QPushButton("&Revert"), "Revert unsaved changes")
-        self.status = named(QLabel(f"Settings file: {self.services.settings_store.path}"), "Preferences status")
-        self.status.setWordWrap(True)
+        self.status = named(plain_label(f"Settings file: {self.services.settings_file}"), "Preferences status")
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.revert_button)
@@ -195,7 +190,7 @@ class PreferencesTab(QWidget):
 
     # -- values ------------------------------------------------------------------------------
     def load(self) -> None:
-        """Show the settings in force (and the real autostart entry)."""
+        """Show the settings in force, then the real autostart entry (read on the job runner)."""
         settings = self.services.settings
         self.detection_enabled.setChecked(settings.detection.enabled)
         self.interval.setValue(settings.detection.interval_seconds)
@@ -208,15 +203,21 @@ class PreferencesTab(QWidget):
         self.check_hours.setEnabled(settings.terms.network_enabled)
         self._detection_toggled(settings.detection.enabled)
         self.data_dir.setText(settings.general.data_dir)
-        try:
-            enabled = self.autostart_backend.is_enabled()
-            self.autostart.setEnabled(True)
-        except AutostartError as error:
-            enabled = settings.general.autostart
+        self.autostart.setChecked(settings.general.autostart)
+        self.autostart.setEnabled(False)  # until the real entry is read
+        self.tasks.submit(self.services.autostart_state, self._show_autostart,
+                          lambda error: self.status.setText(f"The log-in entry cannot be read: {error}"),
+                          key="prefs-autostart", owner=self)
+
+    def _show_autostart(self, state: AutostartState) -> None:
+        self.autostart_state = state
+        self.autostart_where.setText(f"Log-in entry: {state.location}")
+        if state.enabled is None:
             self.autostart.setEnabled(False)
-            self.status.setText(str(error))
-        self.autostart.setChecked(enabled)
-        self.autostart_where.setText(f"Log-in entry: {self.autostart_backend.location}")
+            self.status.setText(state.problem or "The log-in entry cannot be read.")
+            return
+        self.autostart.setEnabled(True)
+        self.autostart.setChecked(state.enabled)
 
     def settings(self) -> Settings:
         """The settings the widgets show (always valid: the widgets' ranges are the model's)."""
@@ -234,47 +235,55 @@ class PreferencesTab(QWidget):
                                         "notifications": notifications.model_dump(), "terms": terms.model_dump()})
 
     def save(self) -> Settings | None:
-        """Write settings.toml, switch autostart, and tell the app (``settings_saved``)."""
+        """Write settings.toml and switch autostart (on the job runner), then tell the app
+        (``settings_saved``). Returns the settings being saved."""
         try:
             new = self.settings()
         except ValueError as error:  # cannot happen through the widgets; said plainly if it does
             self.status.setText(f"Not saved: {error}")
             return None
         old = self.services.settings
-        problems = []
-        if self.autostart.isEnabled():
-            try:
-                if new.general.autostart and not self.autostart_backend.is_enabled():
-                    self.autostart_backend.enable(launch_command())
-                elif not new.general.autostart and self.autostart_backend.is_enabled():
-                    self.autostart_backend.disable()
-            except AutostartError as error:
-                problems.append(str(error))
-                new = new.model_copy(update={"general": new.general.model_copy(
-                    update={"autostart": self.autostart_backend.is_enabled()})})
-        try:
-            self.services.save_settings(new)
-        except OSError as error:
-            self.status.setText(f"Not saved: cannot write {self.services.settings_store.path} ({error.strerror}).")
-            return None
-        said = f"Saved to {self.services.settings_store.path}."
+        services = self.services
+        follow_autostart = self.autostart.isEnabled()
+        self.save_button.setEnabled(False)
+        self.status.setText("Saving…")
+
+        def work() -> tuple[Settings, AutostartState | None]:
+            saved = new
+            state = None
+            if follow_autostart:
+                state = services.apply_autostart(new.general.autostart, changed=True)
+                if state.enabled is not None and state.enabled != new.general.autostart:
+                    saved = new.model_copy(update={"general": new.general.model_copy(
+                        update={"autostart": state.enabled})})
+            services.save_settings(saved)
+            return saved, state
+
+        self.tasks.submit(work, lambda result: self._saved(old, *result), self._save_failed, key="prefs-save",
+                          owner=self)
+        return new
+
+    def _saved(self, old: Settings, new: Settings, state: AutostartState | None) -> None:
+        self.save_button.setEnabled(True)
+        said = f"Saved to {self.services.settings_file}."
         if new.general.data_dir != old.general.data_dir:
             said += " The new data folder is used from the next start."
+        problems = [state.problem] if state is not None and state.problem else []
         self.status.setText(" ".join([said, *problems]))
-        log.info("Preferences saved to %s", self.services.settings_store.path)
+        log.info("Preferences saved to %s", self.services.settings_file)
         self.settings_saved.emit(new)
         self.load()
-        return new
+
+    def _save_failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, OSError):
+            self.status.setText(f"Not saved: cannot write {self.services.settings_file} ({error.strerror}).")
+        else:
+            self.status.setText(f"Not saved: {error}")
 
     def refresh_key_status(self) -> None:
         """Where the signing key lives (read on a worker thread: the keyring may be slow)."""
-        services = self.services
-
-        def work() -> KeyStatus:
-            with services.reader() as ledger:
-                return ledger.key_status()
-
-        self.tasks.run("key-status", work, self._show_key, self._key_failed)
+        self.tasks.submit(self.services.key_status, self._show_key, self._key_failed, key="key-status", owner=self)
 
     def _show_key(self, status: KeyStatus) -> None:
         if status.usable and status.storage == KeyStorage.KEYRING:

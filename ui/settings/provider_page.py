@@ -9,8 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from guard.catalog import clause_history, unverified_count
-from guard.catalog.models import AiFeature, Clause, Provider, Source
+from guard.services import AiFeature, Clause, Provider, Source, clause_history, unverified_count
 from ui.settings.common import esc
 
 ACTORS = {"host": "the host", "account-admin": "an account admin", "participant": "a participant",
@@ -67,8 +66,10 @@ class ProviderPage:
             ("What it does", self.text(feature.description)),
             ("Switched on by", self.text(", ".join(ACTORS.get(str(a), str(a)) for a in feature.enabled_by))),
             ("Participants are shown", self.text(feature.participant_notice)),
-            ("Participants can", self.text(", ".join(OPTIONS.get(str(o), str(o)) for o in feature.participant_options))),
-            ("Content may train AI models", self.text(TRAINS.get(str(feature.trains_models), str(feature.trains_models)))),
+            ("Participants can",
+             self.text(", ".join(OPTIONS.get(str(o), str(o)) for o in feature.participant_options))),
+            ("Content may train AI models",
+             self.text(TRAINS.get(str(feature.trains_models), str(feature.trains_models)))),
         ]
         if feature.note:
             rows.append(("Note", self.text(feature.note)))
@@ -79,7 +80,8 @@ class ProviderPage:
 
     def clause(self, clause: Clause, provider: Provider) -> str:
         document = provider.document(clause.document)
-        where = (document.title if document else clause.document) + (f", section {clause.section}" if clause.section else "")
+        where = (document.title if document else clause.document) + (
+            f", section {clause.section}" if clause.section else "")
         until = f" to {clause.effective_to.isoformat()}" if clause.effective_to else " (no end known)"
         now = " · <b>in force today</b>" if clause.in_force_on(self.today) else ""
         parts = [f"<p><b>{self.text(where)}</b> · {self.text(clause.topic)} · from "

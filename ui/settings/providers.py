@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.catalog import unverified_count
 from guard.presentation.provider_search import search_providers
-from guard.services import Services
+from guard.services import Services, unverified_count
 from ui.settings.common import css_colour, highlight_tint, muted_tint, named
 from ui.settings.provider_page import PageColours, ProviderPage
 

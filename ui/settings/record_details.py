@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from guard.ledger import Record
-from guard.ledger.status import EffectiveStatus
 from guard.presentation.records import record_fields
-from guard.services import Services
+from guard.services import EffectiveStatus, Record, Services
 from ui.settings.common import css_colour, esc, muted_tint
 
 
@@ -15,14 +13,11 @@ def details_html(services: Services, record: Record, status: EffectiveStatus | N
                  refers_to_seq: int | None = None) -> str:
     """Fields of ``record``; a withdrawn/corrected record links to the record that changed it."""
 
-    def provider_name(provider_id: str) -> str:
-        provider = services.catalog.get(provider_id)
-        return provider.name if provider else provider_id
+    provider_name = services.provider_name
 
     def feature_name(provider_id: str, feature_id: str) -> str:
-        provider = services.catalog.get(provider_id)
-        feature = provider.feature(feature_id) if provider else None
-        return f"{feature.name} ({feature_id})" if feature else feature_id
+        name = services.feature_name(provider_id, feature_id)
+        return f"{name} ({feature_id})" if name != feature_id else feature_id
 
     tint = css_colour(muted_tint(widget.palette()))
     rows = []

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.errors import GuardError
-from guard.ledger import Decision, Meeting, Record, RecordDraft, RequestedBy
 from guard.presentation.records import decision_label
-from guard.services import Services
+from guard.services import Decision, Meeting, Record, RecordDraft, RequestedBy, Services, TermsRef
+from ui.jobs import JobRunner
 from ui.settings.common import named
+from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,11 @@ log = logging.getLogger(__name__)
 class RecordDialog(QDialog):
     """Fields of a :class:`RecordDraft`; OK stores it (with the terms in force) and closes."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None, provider_id: str | None = None) -> None:
+    def __init__(self, services: Services, jobs: JobRunner, parent: QWidget | None = None,
+                 provider_id: str | None = None) -> None:
         super().__init__(parent)
         self.services = services
+        self.jobs = jobs
         self.record: Record | None = None
         self.setWindowTitle("Add a consent record")
         named(self, "Add a consent record")
@@ -64,10 +66,8 @@ class RecordDialog(QDialog):
         self.note = named(QPlainTextEdit(), "Note")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(70)
-        self.terms = QLabel()
-        self.terms.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
+        self.terms = plain_label()
+        self.error = plain_label()
         self.error.setVisible(False)
 
         for label, widget in (("&Provider:", self.provider), ("AI &feature:", self.feature),
@@ -100,7 +100,14 @@ class RecordDialog(QDialog):
         if provider is not None:
             for feature in provider.ai_features:
                 self.feature.addItem(feature.name, feature.id)
-        refs = self.services.terms_in_force(self.provider.currentData() or "")
+        provider_id, services = self.provider.currentData() or "", self.services
+        self.terms.setText("reading…")
+        self.jobs.submit(lambda: services.terms_in_force(provider_id), lambda refs: self._show_refs(provider_id, refs),
+                         lambda error: self.terms.setText(f"cannot be read: {error}"), key="record-terms", owner=self)
+
+    def _show_refs(self, provider_id: str, refs: tuple[TermsRef, ...]) -> None:
+        if provider_id != (self.provider.currentData() or ""):
+            return
         self.terms.setText("; ".join(f"{ref.document_id} {ref.sha256[:12]}" for ref in refs) or
                            "none known (no version of this provider's terms is stored)")
 
@@ -119,12 +126,19 @@ class RecordDialog(QDialog):
         )
 
     def save(self) -> None:
-        """Store the record; a problem is shown here and nothing is lost from the form."""
-        try:
-            self.record = self.services.record_decision(self.draft())
-        except GuardError as error:
-            self.error.setText(str(error))
-            self.error.setVisible(True)
-            return
-        log.info("Recorded %s for %s by hand", self.record.decision, self.record.provider_id)
+        """Store the record (on the job runner); a problem is shown here and nothing is lost from the form."""
+        draft, services = self.draft(), self.services
+        self.ok_button.setEnabled(False)
+        self.error.setVisible(False)
+        self.jobs.submit(lambda: services.record_decision(draft), self._saved, self._failed, key="record-save",
+                         owner=self)
+
+    def _saved(self, record: Record) -> None:
+        self.record = record
+        log.info("Recorded %s for %s by hand", record.decision, record.provider_id)
         self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        self.error.setText(f"Not saved: {error}")
+        self.error.setVisible(True)

@@ -1,7 +1,7 @@
 """The terms changes tab: per provider and document, the versions kept (baselines marked), a
 side-by-side comparison of any two with AI and data-use changes highlighted, and the fetch
-log (every network request the app made). "Check now" asks the app's worker to fetch; this
-tab never fetches on the GUI thread."""
+log (every network request the app made). "Check now" asks the app to fetch on its terms lane;
+this tab reads the store and compares versions on the job runner, never on the GUI thread."""
 
 from __future__ import annotations
 
@@ -30,15 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.errors import GuardError
-from guard.presentation.overview import DocumentVersions, version_day, version_label, watched_documents
-from guard.services import Services
-from guard.terms.analysis import AnalysedChange, analyse
-from guard.terms.diff import changed_sentences, sentences
-from guard.terms.models import Version
+from guard.presentation.overview import DocumentVersions, version_day, version_label
+from guard.presentation.terms_view import Marked, marked_wordings
+from guard.presentation.wording import one_line
+from guard.services import AnalysedChange, Services, TermsLog, Version
+from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, named
-from ui.settings.tasks import BackgroundTasks
 from ui.settings.terms_changes_model import CHANGE_ROLE, TermsChangesModel
+from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +56,15 @@ class Comparison:
 class TermsTab(QWidget):
     check_requested = Signal(str)  # a provider id, or "" for every watched document
 
-    def __init__(self, services: Services, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, tasks: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.tasks = tasks
         self.documents: list[DocumentVersions] = []
         self.comparison: Comparison | None = None
+        self.last_check: TermsLog | None = None
         self._loaded = False
+        self._wanted: tuple[str, str] | None = None  # a document to choose once the list is read
         self._build()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -89,8 +90,7 @@ class TermsTab(QWidget):
         old_label.setBuddy(self.old)
         new_label.setBuddy(self.new)
         self.relevant_only = named(QCheckBox("Only &AI and data-use changes"), "Only AI and data-use changes")
-        self.summary = named(QLabel(), "Comparison summary")
-        self.summary.setWordWrap(True)
+        self.summary = named(plain_label(), "Comparison summary")
         self.model = TermsChangesModel(self.palette(), self)
         self.changes = named(QTableView(), "Clause changes")
         self.changes.setModel(self.model)
@@ -110,8 +110,7 @@ class TermsTab(QWidget):
 
         self.check_button = named(QPushButton("&Check now"), "Check terms now",
                                   "Fetch the watched terms pages now (on the app's worker thread)")
-        self.network_label = QLabel()
-        self.network_label.setWordWrap(True)
+        self.network_label = plain_label()
         self.log = named(QTableWidget(0, 6), "Fetch log")
         self.log.setHorizontalHeaderLabels(["When", "Document", "Address", "Result", "HTTP", "Details"])
         self.log.verticalHeader().setVisible(False)
@@ -185,15 +184,31 @@ class TermsTab(QWidget):
 
     # -- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Re-read the documents, versions and fetch log (after a check)."""
+        """Re-read the documents, versions and fetch log (after a check), on the job runner."""
         self._loaded = True
+        services = self.services
+        self.summary.setText("Reading the terms store…")
+        self.tasks.submit(lambda: (services.terms_documents(), services.terms_log(FETCH_LOG_ROWS)), self._read,
+                          self._read_failed, key="terms-read", owner=self)
+
+    def _read_failed(self, error: BaseException) -> None:
+        self.summary.setText(f"The terms store cannot be read: {error}")
+        self.documents = []
+        self._fill([])
+
+    def _read(self, result: tuple[list[DocumentVersions], TermsLog]) -> None:
+        documents, log_read = result
+        self.summary.setText("")
+        self.last_check = log_read
+        self._fill(documents)
+        self._fill_log(log_read)
+        self.update_network_state()
+
+    def _fill(self, documents: list[DocumentVersions]) -> None:
         chosen = self.current_document()
-        key = (chosen.provider_id, chosen.document_id) if chosen else None
-        try:
-            self.documents = watched_documents(self.services.catalog, self.services.terms)
-        except GuardError as error:
-            self.summary.setText(f"The terms store cannot be read: {error}")
-            self.documents = []
+        key = self._wanted or ((chosen.provider_id, chosen.document_id) if chosen else None)
+        self._wanted = None
+        self.documents = documents
         self.tree.blockSignals(True)
         self.tree.clear()
         parents: dict[str, QTreeWidgetItem] = {}
@@ -222,16 +237,13 @@ class TermsTab(QWidget):
         if target is not None:
             self.tree.setCurrentItem(target)
         self._document_changed()
-        self.refresh_log()
-        self.update_network_state()
+        if key is not None and select is None and self.documents:
+            self.summary.setText(f"No document {key[0]}/{key[1]} is watched.")
 
     def update_network_state(self) -> None:
         settings = self.services.settings.terms
         self.check_button.setEnabled(settings.network_enabled)
-        try:
-            last = self.services.terms.last_check()
-        except GuardError:
-            last = None
+        last = self.last_check.last_check if self.last_check is not None else None
         when = f"Last check: {last.astimezone().strftime('%Y-%m-%d %H:%M')}." if last else "Not checked yet."
         if settings.network_enabled:
             self.network_label.setText(f"{when} Checked every {settings.check_interval_hours:g} hours; only the "
@@ -240,11 +252,19 @@ class TermsTab(QWidget):
             self.network_label.setText(f"{when} Network is switched off in Preferences: nothing is fetched.")
 
     def refresh_log(self) -> None:
-        try:
-            records = self.services.terms.fetch_log(limit=FETCH_LOG_ROWS)
-        except GuardError as error:
-            records = []
-            self.network_label.setText(f"The fetch log cannot be read: {error}")
+        """Re-read the fetch log alone (on the job runner)."""
+        services = self.services
+        self.tasks.submit(lambda: services.terms_log(FETCH_LOG_ROWS), self._log_read,
+                          lambda error: self.network_label.setText(f"The fetch log cannot be read: {error}"),
+                          key="terms-log", owner=self)
+
+    def _log_read(self, log_read: TermsLog) -> None:
+        self.last_check = log_read
+        self._fill_log(log_read)
+        self.update_network_state()
+
+    def _fill_log(self, log_read: TermsLog) -> None:
+        records = log_read.fetches
         self.log.setRowCount(len(records))
         for row, record in enumerate(records):
             details = record.message or (f"{record.bytes:,} bytes" if record.bytes else "")
@@ -253,7 +273,7 @@ class TermsTab(QWidget):
             values = (record.at.astimezone().strftime("%Y-%m-%d %H:%M"), f"{record.provider_id}/{record.document_id}",
                       record.final_url or record.url, str(record.result), str(record.status or ""), details)
             for column, value in enumerate(values):
-                self.log.setItem(row, column, QTableWidgetItem(value))
+                self.log.setItem(row, column, QTableWidgetItem(one_line(value, 300)))
 
     def current_document(self) -> DocumentVersions | None:
         item = self.tree.currentItem()
@@ -315,12 +335,12 @@ class TermsTab(QWidget):
                                  "The same version is chosen twice: choose two different ones.")
             return
         self.summary.setText("Comparing…")
-        store = self.services.terms
+        services = self.services
 
         def work() -> Comparison:
-            return Comparison(doc, old, new, analyse(store.get_text(old.sha256), store.get_text(new.sha256)))
+            return Comparison(doc, old, new, services.compare_terms(old.sha256, new.sha256))
 
-        self.tasks.run("terms-diff", work, self._compared, self._compare_failed)
+        self.tasks.submit(work, self._compared, self._compare_failed, lane=Lane.LONG, key="terms-diff", owner=self)
 
     def _compared(self, comparison: Comparison) -> None:
         self.comparison = comparison
@@ -351,15 +371,15 @@ class TermsTab(QWidget):
             self.old_text.clear()
             self.new_text.clear()
             return
-        gone, added = changed_sentences(change.diff)
+        old, new = marked_wordings(change)
         tint = css_colour(highlight_tint(self.palette(), 0.45 if change.relevant else 0.2))
         topics = self.model.topic_labels(change)
         head = (f"<p><b>Section {esc(change.diff.section or '—')}</b> · {esc(change.diff.kind)}"
                 + (f" · topics: <b>{esc(topics)}</b>" if topics else "") + "</p>")
         if change.summary:
             head += f"<p><i>In plain words:</i> {esc(change.summary)}</p>"
-        self.old_text.setHtml(head + _marked(change.diff.old_text, gone, tint, "the clause was added"))
-        self.new_text.setHtml(head + _marked(change.diff.new_text, added, tint, "the clause was removed"))
+        self.old_text.setHtml(head + _marked(old, tint, "the clause was added"))
+        self.new_text.setHtml(head + _marked(new, tint, "the clause was removed"))
 
     def repaint_tints(self) -> None:
         """The palette changed (light/dark): tints are derived from it, so redo them."""
@@ -367,17 +387,11 @@ class TermsTab(QWidget):
         rows = self.changes.selectionModel().selectedRows()
         self._show_change(self.model.data(rows[0], CHANGE_ROLE) if rows else None)
 
-    def show_change(self, provider_id: str, document_id: str) -> bool:
-        """Select a document and compare its previous version with the latest one."""
+    def show_change(self, provider_id: str, document_id: str) -> None:
+        """Select a document and compare its previous version with the latest one (once the
+        store is read again)."""
+        self._wanted = (provider_id, document_id)
         self.refresh()
-        for index, doc in enumerate(self.documents):
-            if (doc.provider_id, doc.document_id) == (provider_id, document_id):
-                item = self._item_for(index)
-                if item is not None:
-                    self.tree.setCurrentItem(item)
-                return True
-        self.summary.setText(f"No document {provider_id}/{document_id} is watched.")
-        return False
 
     def _item_for(self, index: int) -> QTreeWidgetItem | None:
         for top in range(self.tree.topLevelItemCount()):
@@ -394,15 +408,10 @@ class TermsTab(QWidget):
         self.check_requested.emit("")
 
 
-def _marked(text: str | None, changed: list[str], tint: str, absent: str) -> str:
+def _marked(parts: Marked | None, tint: str, absent: str) -> str:
     """The clause, sentence by sentence, with the changed sentences tinted."""
-    if text is None:
+    if parts is None:
         return f"<p><i>(not in this version: {absent})</i></p>"
-    keys = set(changed)
-    parts = []
-    for sentence in sentences(text):
-        if sentence in keys:
-            parts.append(f'<span style="background:{tint}">{esc(sentence)}</span>')
-        else:
-            parts.append(esc(sentence))
-    return "<p>" + " ".join(parts) + "</p>"
+    shown = [f'<span style="background:{tint}">{esc(sentence)}</span>' if changed else esc(sentence)
+             for sentence, changed in parts]
+    return "<p>" + " ".join(shown) + "</p>"

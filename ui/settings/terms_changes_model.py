@@ -8,8 +8,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QPalette
 
-from guard.terms.analysis import AnalysedChange
-from guard.terms.classify import label_of, load_rules
+from guard.presentation.terms_view import topic_names
+from guard.presentation.wording import one_line
+from guard.services import AnalysedChange
 from ui.settings.common import highlight_tint
 
 HEADERS = ("Section", "Change", "Topics", "In plain words")
@@ -24,7 +25,6 @@ class TermsChangesModel(QAbstractTableModel):
         self._all: list[AnalysedChange] = []
         self.changes: list[AnalysedChange] = []
         self.relevant_only = False
-        self._labels: dict[str, str] | None = None  # topic labels, read when first needed
 
     def set_palette(self, palette: QPalette) -> None:
         self._palette = palette
@@ -55,9 +55,7 @@ class TermsChangesModel(QAbstractTableModel):
         return sum(1 for c in self._all if c.relevant)
 
     def topic_labels(self, change: AnalysedChange) -> str:
-        if self._labels is None:
-            self._labels = {rule.topic: rule.label for rule in load_rules()}
-        return ", ".join(self._labels.get(topic, label_of(topic, ())) for topic in change.topics)
+        return topic_names(change)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.changes)
@@ -95,5 +93,4 @@ class TermsChangesModel(QAbstractTableModel):
 
 
 def _first_words(text: str, limit: int = 140) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return one_line(text, limit)

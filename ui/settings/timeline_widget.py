@@ -107,7 +107,7 @@ class TimelineChart(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.message)
             painter.end()
             return
-        colours = dict(zip(DECISION_ORDER, series_colours(pal, len(DECISION_ORDER))))
+        colours = dict(zip(DECISION_ORDER, series_colours(pal, len(DECISION_ORDER)), strict=True))
         metrics = QFontMetrics(self.font())
         # legend
         x = 8.0
@@ -175,7 +175,10 @@ class TimelineChart(QWidget):
         key = event.key()
         if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
             step = -1 if key == Qt.Key.Key_Left else 1
-            start = len(bars) if self.selected is None and step < 0 else (-1 if self.selected is None else self.selected)
+            if self.selected is None:
+                start = len(bars) if step < 0 else -1
+            else:
+                start = self.selected
             self.selected = max(0, min(len(bars) - 1, start + step))
             bar = bars[self.selected]
             self.setAccessibleDescription(self._tooltip(bar).replace("\n", "; "))

@@ -1,7 +1,8 @@
 """The settings window's own state (geometry, current tab, splitter sizes) across runs.
 
-Kept as ``ui-state.json`` beside ``settings.toml`` and written atomically with the same
-helper, rather than with QSettings: all of the app's files stay in its own folder (no
+Kept as ``ui-state.json`` beside ``settings.toml`` and written atomically through the door
+(:meth:`guard.services.Services.save_text`, on the job runner), rather than with QSettings:
+all of the app's files stay in its own folder (no
 Windows registry entry, which QSettings' native format would use), ``MEETING_GUARD_HOME``
 isolates it like everything else, and a damaged file is simply ignored. It is not a user
 setting, so it stays out of settings.toml.
@@ -13,8 +14,6 @@ import json
 import logging
 from pathlib import Path
 from typing import Any
-
-from guard.fsutil import atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +45,6 @@ class UiState:
     def set(self, key: str, value: Any) -> None:
         self.values[key] = value
 
-    def save(self) -> None:
-        try:
-            atomic_write_text(self.path, json.dumps(self.values, indent=1, sort_keys=True))
-        except OSError as error:
-            log.warning("Could not save the window state to %s: %s", self.path, error)
+    def text(self) -> str:
+        """What the file holds (written by the caller, off the GUI thread)."""
+        return json.dumps(self.values, indent=1, sort_keys=True)

@@ -1,7 +1,8 @@
 """The settings window: one window, five tabs, everything the app knows.
 
 The tray shell creates one :class:`SettingsWindow` and talks to it through the public methods
-and signals below; the tabs talk to ``guard`` only through :class:`guard.services.Services`.
+and signals below; the tabs talk to ``guard`` only through :class:`guard.services.Services`,
+whose blocking calls they run on the shared :class:`ui.jobs.JobRunner`.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QWidget
 
 from guard import APP_NAME
-from guard.autostart import Autostart
-from guard.monitor import Snapshot
-from guard.services import Services
+from guard.services import Services, Snapshot
+from ui.guithread import guard_gui_thread
+from ui.jobs import JobRunner, Lane
 from ui.settings.common import named
 from ui.settings.history import HistoryTab
 from ui.settings.overview import OverviewTab
 from ui.settings.preferences import PreferencesTab
 from ui.settings.providers import ProvidersTab
-from ui.settings.tasks import BackgroundTasks
 from ui.settings.terms import TermsTab
 from ui.settings.ui_state import UiState
 
@@ -49,27 +49,28 @@ class SettingsWindow(QMainWindow):
     consent_recorded = Signal(object)
     check_terms_requested = Signal(str)
 
-    def __init__(self, services: Services, parent: QWidget | None = None, *,
-                 autostart: Autostart | None = None) -> None:
+    def __init__(self, services: Services, jobs: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        guard_gui_thread()
         self.services = services
         self.setWindowTitle(TITLE)
         named(self, TITLE)
-        self.tasks = BackgroundTasks(self)
-        self.state = UiState.load(services.base_paths.config_dir)
+        self.tasks = jobs or JobRunner(self)
+        self.state = UiState.load(services.config_dir)
 
         self.tab_widget = named(QTabWidget(), "Settings sections")
         self.overview = OverviewTab(services, self.tasks)
         self.providers = ProvidersTab(services)
         self.history = HistoryTab(services, self.tasks)
         self.terms = TermsTab(services, self.tasks)
-        self.preferences = PreferencesTab(services, self.tasks, autostart)
-        self._tabs: dict[str, QWidget] = dict(zip(TABS, (self.overview, self.providers, self.history, self.terms,
-                                                          self.preferences)))
-        for number, (widget, title) in enumerate(zip(self._tabs.values(), TAB_TITLES), start=1):
+        self.preferences = PreferencesTab(services, self.tasks)
+        widgets = (self.overview, self.providers, self.history, self.terms, self.preferences)
+        self._tabs: dict[str, QWidget] = dict(zip(TABS, widgets, strict=True))
+        for number, (widget, title) in enumerate(zip(self._tabs.values(), TAB_TITLES, strict=True), start=1):
             self.tab_widget.addTab(widget, title)
             self.tab_widget.setTabToolTip(number - 1, f"{title} (Ctrl+{number})")
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda w=widget: self.tab_widget.setCurrentWidget(w))
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self,
+                      activated=lambda w=widget: self.tab_widget.setCurrentWidget(w))
         self.tab_widget.tabBar().setAccessibleName("Settings sections")
         self.setCentralWidget(self.tab_widget)
 
@@ -181,7 +182,10 @@ class SettingsWindow(QMainWindow):
         self.state.set("geometry", base64.b64encode(bytes(self.saveGeometry())).decode("ascii"))
         self.state.set("tab", self.current_tab())
         self.state.set("splitters", {name: s.sizes() for name, s in self._splitters().items()})
-        self.state.save()
+        text, path, services = self.state.text(), self.state.path, self.services
+        self.tasks.submit(lambda: services.save_text(path, text), None,
+                          lambda error: log.warning("Could not save the window state to %s: %s", path, error),
+                          key="ui-state")
 
     def changeEvent(self, event: QEvent) -> None:
         """Follow a switch between light and dark: re-tint what was drawn with palette colours."""
@@ -204,5 +208,8 @@ class SettingsWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Wait for background work (app quit, tests)."""
-        self.tasks.wait()
+        """Save the window's state and wait for its background work (app quit, tests)."""
+        if self.isVisible():
+            self.save_state()
+        for lane in (Lane.IO, Lane.LONG):  # not the terms lane: a fetch in flight is the app's to wait for
+            self.tasks.wait(10000, lane)

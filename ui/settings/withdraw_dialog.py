@@ -1,6 +1,12 @@
-"""Withdraw a consent (a new record pointing at it), and show the withdrawal letter."""
+"""Withdraw a consent (a new record pointing at it), and show the withdrawal letter.
+
+The confirmation quotes the meeting's title, which its host chose: it is plain text, on one
+line and cut, so no title can rewrite the sentence the user acts on (issue 16, item 5)."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -16,9 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.ledger import Record
 from guard.presentation.records import local_time
+from guard.presentation.wording import one_line
 from ui.settings.common import named
+from ui.widgets import plain_label
+
+if TYPE_CHECKING:
+    from guard.services import Record, Services
+    from ui.jobs import JobRunner
+
+TITLE_CHARS = 80
 
 
 class WithdrawDialog(QDialog):
@@ -28,11 +41,11 @@ class WithdrawDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Withdraw consent")
         named(self, "Withdraw consent")
-        what = record.meeting.title or record.feature_id or "this consent"
-        intro = QLabel(f"Withdraw the consent you gave to {provider_name} for “{what}” on "
-                       f"{local_time(record.occurred_at)}? A new record is added that points at it; "
-                       "the original record stays as it was.")
-        intro.setWordWrap(True)
+        what = one_line(record.meeting.title or record.feature_id or "this consent", TITLE_CHARS)
+        self.intro = intro = plain_label(
+            f"Withdraw the consent you gave to {provider_name} for “{what}” on {local_time(record.occurred_at)}? "
+            "A new record is added that points at it; the original record stays as it was.")
+        self.setMinimumWidth(420)
         note_label = QLabel("&Note (optional):")
         self.note = named(QPlainTextEdit(), "Note")
         self.note.setTabChangesFocus(True)
@@ -59,8 +72,10 @@ class LetterDialog(QDialog):
     """A letter to read, copy or save as a file."""
 
     def __init__(self, title: str, text: str, suggested_name: str, parent: QWidget | None = None,
-                 mailto: str = "") -> None:
+                 mailto: str = "", *, services: Services | None = None, jobs: JobRunner | None = None) -> None:
         super().__init__(parent)
+        self.services, self.jobs = services, jobs
+        self.saved_to: Path | None = None
         self.setWindowTitle(title)
         named(self, title)
         self.suggested_name = suggested_name
@@ -80,12 +95,26 @@ class LetterDialog(QDialog):
         for button in (copy, save, email):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(close, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.status = plain_label()
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
+        layout.addWidget(self.status)
         layout.addWidget(buttons)
 
     def _save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the letter", self.suggested_name, "Text (*.txt)")
         if path:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(self.text.toPlainText())
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> None:
+        """Write the letter to ``path``: atomically and readable by the user only (0600), off the GUI thread."""
+        services, jobs, text = self.services, self.jobs, self.text.toPlainText()
+        if services is None or jobs is None:
+            return
+        self.status.setText(f"Saving to {path}…")
+        jobs.submit(lambda: services.save_text(path, text), lambda _none: self._saved(path),
+                    lambda error: self.status.setText(f"Not saved: {error}"), owner=self)
+
+    def _saved(self, path: Path) -> None:
+        self.saved_to = path
+        self.status.setText(f"Saved to {path}.")

@@ -7,18 +7,18 @@ from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
-from guard.paths import resources_dir
+from guard.presentation.icons import app_icon_path, state_icon_path
 from guard.presentation.views import TrayState
 
 
 def icon_path(state: TrayState) -> Path:
-    return resources_dir() / "icons" / f"tray-{state.value}.svg"
+    return state_icon_path(state)
 
 
 @cache
 def state_icon(state: TrayState) -> QIcon:
-    return QIcon(str(icon_path(state)))
+    return QIcon(str(state_icon_path(state)))
 
 
 def app_icon() -> QIcon:
-    return QIcon(str(resources_dir() / "icons" / "meeting-privacy-guard.svg"))
+    return QIcon(str(app_icon_path()))

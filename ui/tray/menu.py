@@ -14,7 +14,8 @@ from ui.tray.menu_model import MenuEntry
 def readable_info(menu: QMenu) -> None:
     """Information lines are disabled items; draw them in a readable grey, not the faint default."""
     palette = menu.palette()
-    text, base = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
     info = QColor(*(round(t * 0.75 + b * 0.25) for t, b in ((text.red(), base.red()), (text.green(), base.green()),
                                                            (text.blue(), base.blue()))))
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):

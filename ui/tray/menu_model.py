@@ -125,7 +125,10 @@ def meeting_title(view: MeetingView) -> str:
 def meeting_entry(view: MeetingView) -> MenuEntry:
     meeting = view.meeting
     started = meeting.started_at.astimezone().strftime("%H:%M")
-    children: list[MenuEntry] = [info(f"In progress since {started}"), heading("Why the app thinks so")]
+    children: list[MenuEntry] = [info(f"In progress since {started}")]
+    if view.switched_on:
+        children += [heading("Seen in this meeting"), *(line for seen in view.switched_on for line in wrapped(seen))]
+    children += [heading("Why the app thinks so")]
     children += [line for evidence in view.evidence for line in wrapped(evidence, indent="  ")]
     children += [SEPARATOR, MenuEntry("Record my consent for this meeting…", action=RecordConsent(meeting.id)),
                  SEPARATOR, heading(f"AI features ({len(view.features)})")]
@@ -138,6 +141,7 @@ def meeting_entry(view: MeetingView) -> MenuEntry:
 def menu_entries(status: TrayStatus, flags: MenuFlags = MenuFlags()) -> list[MenuEntry]:
     """The whole tray menu for ``status``."""
     entries: list[MenuEntry] = [heading(capitalise(status.headline))]
+    entries += [line for view in status.meetings for seen in view.switched_on for line in wrapped(f"⚠ {seen}")]
     entries += [meeting_entry(m) for m in status.meetings]
     in_meeting = {m.provider_id for m in status.meetings}
     for app in status.apps:

@@ -22,9 +22,12 @@ def xdg_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def services(app_home: Path, xdg_config: Path) -> Iterator[Services]:
+    from tests.ui.conftest import blocking_ok
+
     opened = Services(app_paths())
     yield opened
-    opened.close()
+    with blocking_ok():
+        opened.close()
 
 
 @pytest.fixture
@@ -52,10 +55,10 @@ def open_window(qtbot, services: Services) -> Iterator[Callable[..., object]]:
 
 def wait_idle(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     """Wait until the window's background jobs are done and their results delivered (a result
-    may start another job, so twice)."""
-    for _ in range(2):
+    may start another job, so a few rounds)."""
+    for _ in range(4):
         qtbot.waitUntil(lambda: window.tasks.wait(50) is True, timeout=60_000)
-        qtbot.wait(30)
+        qtbot.wait(20)
 
 
 def click_box(qtbot, box) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.support.desktop import DesktopSession
@@ -57,17 +57,17 @@ def shoot(session: DesktopSession, tmp: Path) -> int:
     from guard.terms.baseline import load_baselines
     from guard.terms.store import TermsStore
     from tests.detect.world import Processes, client_copy, x11_window
-    from tests.ui.settings.world import TOS_2020, TOS_2023, fill_ledger, store_zoom_versions
     from tests.ui.settings.test_window import dark_palette
+    from tests.ui.settings.world import TOS_2020, TOS_2023, fill_ledger, store_zoom_versions
     from ui.settings import SettingsWindow
 
     services = Services(app_paths())
     baselines, _ = load_baselines()
     baselines.pop(("zoom", "terms"))  # the two dated Zoom texts below stand for this document's history
-    services.terms = TermsStore(services.paths.data_dir / "terms", baselines=baselines)
-    store_zoom_versions(services.terms, TOS_2020, TOS_2023, datetime(2020, 8, 20, 9, tzinfo=timezone.utc),
-                        datetime(2023, 8, 11, 9, tzinfo=timezone.utc), with_log=True)
-    records = fill_ledger(services.ledger(), services.catalog, services.terms, 300, seed=11, withdrawals=8)
+    services._terms = TermsStore(services.paths.data_dir / "terms", baselines=baselines)
+    store_zoom_versions(services.terms_store, TOS_2020, TOS_2023, datetime(2020, 8, 20, 9, tzinfo=UTC),
+                        datetime(2023, 8, 11, 9, tzinfo=UTC), with_log=True)
+    records = fill_ledger(services.ledger(), services.catalog, services.terms_store, 300, seed=11, withdrawals=8)
 
     processes = Processes()
     client = processes.start([str(client_copy(tmp / "bin", "zoom")), "600"])

@@ -1,23 +1,22 @@
-"""Exporting from the consent history: through ui/settings/export_adapter.py, on a worker
-thread, with a progress bar and a Cancel button."""
+"""Exporting from the consent history: through the door (Services.export) on the job runner,
+with a progress bar and a Cancel button."""
 
 from __future__ import annotations
 
 import pytest
 
+from guard.services import ExportFormat
 from tests.ui.settings.conftest import wait_idle
 from tests.ui.settings.world import fill_ledger
-from ui.settings import export_adapter
 
 
-@pytest.mark.parametrize("fmt", [f.id for f in export_adapter.FORMATS])
+@pytest.mark.parametrize("fmt", list(ExportFormat))
 def test_export_writes_the_chosen_format_for_the_selected_provider(open_window, services, tmp_path, fmt, qtbot):
-    records = fill_ledger(services.ledger(), services.catalog, services.terms, 300)
+    records = fill_ledger(services.ledger(), services.catalog, services.terms_store, 300)
     window = open_window(tab="history")
     history = window.history
     history.provider.setCurrentIndex(history.provider.findData("zoom"))
-    suffix = next(f.suffix for f in export_adapter.FORMATS if f.id == fmt)
-    dest = tmp_path / f"export{suffix}"
+    dest = tmp_path / f"export{fmt.suffix}"
     with qtbot.waitSignal(history.export.finished, timeout=60_000) as signal:
         history.export.export_to(dest, fmt)
         assert history.export.progress.isVisible()

@@ -1,5 +1,6 @@
 """Consent history tab: the lazy table over a real ledger, filters, sorting, details, the
-chart, adding a record by hand and withdrawing a consent."""
+chart, adding a record by hand and withdrawing a consent. The tab reads and writes on the job
+runner, so each step waits for its answers (``wait_idle``) before looking."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from guard.ledger import Decision, Order
 from guard.presentation.records import decision_label
+from tests.ui.conftest import blocking_ok
 from tests.ui.settings.conftest import wait_idle
 from tests.ui.settings.world import fill_ledger
 from ui.settings.history_model import DECISION, OCCURRED, PAGE, PROVIDER, SEQ
@@ -20,10 +22,20 @@ from ui.settings.withdraw_dialog import LetterDialog, WithdrawDialog
 
 @pytest.fixture
 def records(services):
-    return fill_ledger(services.ledger(), services.catalog, services.terms, 600, withdrawals=5)
+    return fill_ledger(services.ledger(), services.catalog, services.terms_store, 600, withdrawals=5)
 
 
-def column(window, col: int, rows: int | None = None) -> list[str]:
+def load_all(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Ask for every page (as scrolling through would) and wait until they arrived."""
+    wait_idle(qtbot, window)
+    model = window.history.model
+    for row in range(0, model.rowCount(), PAGE):
+        model.row(row)
+    wait_idle(qtbot, window)
+
+
+def column(window, col: int, rows: int | None = None, qtbot=None) -> list[str]:  # type: ignore[no-untyped-def]
+    load_all(qtbot, window)
     model = window.history.model
     count = model.rowCount() if rows is None else min(rows, model.rowCount())
     return [model.data(model.index(row, col)) for row in range(count)]
@@ -31,6 +43,7 @@ def column(window, col: int, rows: int | None = None) -> list[str]:
 
 def test_table_lists_every_record_newest_first(open_window, records, qtbot):
     window = open_window(tab="history")
+    load_all(qtbot, window)
     model = window.history.model
     assert model.rowCount() == len(records) == 605
     expected = sorted(records, key=lambda r: (r.occurred_at, r.seq), reverse=True)
@@ -39,7 +52,8 @@ def test_table_lists_every_record_newest_first(open_window, records, qtbot):
     assert window.history.count_label.text() == "605 records"
 
 
-def shown_ids(history) -> set[str]:  # type: ignore[no-untyped-def]
+def shown_ids(history, qtbot) -> set[str]:  # type: ignore[no-untyped-def]
+    load_all(qtbot, history.window())
     return {history.model.record_at(row).id for row in range(history.model.rowCount())}
 
 
@@ -61,15 +75,16 @@ def test_filters_by_provider_decision_dates_and_text(open_window, records, qtbot
 
     expected = {r.id for r in records if wanted(r)}
     assert expected and len(expected) < len(records) / 10
-    assert shown_ids(history) == expected
+    assert shown_ids(history, qtbot) == expected
     assert history.count_label.text() == f"{len(expected)} records match"
 
     history.clear_filters()
+    wait_idle(qtbot, window)
     assert history.model.rowCount() == len(records)
     qtbot.keyClicks(history.search, "SYNC")  # meeting titles and notes, any case, after a short pause
     qtbot.waitUntil(lambda: history.model.filter.text == "SYNC")
     expected = {r.id for r in records if "sync" in f"{r.meeting.title} {r.note}".lower()}
-    assert expected and shown_ids(history) == expected
+    assert expected and shown_ids(history, qtbot) == expected
 
 
 def test_sorting_by_provider_decision_and_recording_order(open_window, records, qtbot):
@@ -80,16 +95,18 @@ def test_sorting_by_provider_decision_and_recording_order(open_window, records, 
     table.sortByColumn(PROVIDER, Qt.SortOrder.AscendingOrder)
     assert window.history.model.order == Order.PROVIDER
     expected = sorted(records, key=lambda r: (r.provider_id, r.occurred_at, r.seq))
+    load_all(qtbot, window)
     assert [window.history.model.record_at(i).id for i in range(len(records))] == [r.id for r in expected]
 
     table.sortByColumn(DECISION, Qt.SortOrder.DescendingOrder)
     expected = sorted(records, key=lambda r: (str(r.decision), r.occurred_at, r.seq), reverse=True)
-    assert column(window, DECISION) == [decision_label(r.decision) for r in expected]
+    assert column(window, DECISION, qtbot=qtbot) == [decision_label(r.decision) for r in expected]
 
     table.sortByColumn(SEQ, Qt.SortOrder.AscendingOrder)
-    assert column(window, SEQ) == [str(r.seq) for r in by_seq]
+    assert column(window, SEQ, qtbot=qtbot) == [str(r.seq) for r in by_seq]
 
     table.sortByColumn(OCCURRED, Qt.SortOrder.AscendingOrder)
+    load_all(qtbot, window)
     assert window.history.model.record_at(0).id == min(records, key=lambda r: (r.occurred_at, r.seq)).id
 
 
@@ -105,13 +122,15 @@ def test_model_reads_only_the_pages_it_shows(services, open_window, qtbot):
     records = fill_ledger(services.ledger(), services.catalog, None, 5000, seed=3)
     window = open_window(tab="history")
     model = window.history.model
-    qtbot.wait(50)
+    wait_idle(qtbot, window)
     assert model.rowCount() == 5000
     assert model.pages_read <= 2  # the rows on screen, not 25 pages
     expected = sorted(records, key=lambda r: (r.occurred_at, r.seq), reverse=True)
     window.history.table.scrollToBottom()
-    qtbot.wait(50)
+    wait_idle(qtbot, window)
     assert model.record_at(4999).id == expected[4999].id  # read from the end, in reverse
+    model.row(2 * PAGE + 7)
+    wait_idle(qtbot, window)
     assert model.record_at(2 * PAGE + 7).id == expected[2 * PAGE + 7].id
     assert model.pages_read <= 5
 
@@ -120,7 +139,8 @@ def test_details_show_every_field_and_the_chain_position(open_window, records, q
     window = open_window(tab="history")
     history = window.history
     target = next(r for r in records if r.evidence and r.terms and r.note)
-    assert history.show_record(target.id)
+    history.show_record(target.id)
+    wait_idle(qtbot, window)
     text = history.details.toPlainText()
     for expected in (f"Record {target.seq}", target.id, target.hash, target.prev_hash, target.signature,
                      target.meeting.title, target.note, target.terms[0].sha256, target.evidence[0].detail,
@@ -144,6 +164,7 @@ def test_timeline_counts_decisions_per_month_and_a_bar_filters_the_table(open_wi
         qtbot.keyClick(chart, Qt.Key.Key_Right)
     assert chart.selected == busiest
     qtbot.keyClick(chart, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
     in_month = [r for r in records if r.occurred_at.astimezone().strftime("%Y-%m") == bar.label]
     assert window.history.model.rowCount() == len(in_month) == bar.total
     assert window.history.use_from.isChecked() and window.history.use_to.isChecked()
@@ -178,11 +199,14 @@ def test_a_record_added_by_hand_is_stored_with_the_terms_in_force(open_window, s
     with qtbot.waitSignal(window.consent_recorded) as signal:
         qtbot.mouseClick(window.history.add_button, Qt.MouseButton.LeftButton)
     record = signal.args[0]
-    stored = services.ledger().get(record.id)
+    with blocking_ok():
+        stored = services.ledger().get(record.id)
+        in_force = services.terms_in_force("zoom")
     assert (stored.provider_id, stored.feature_id, stored.decision) == ("zoom", "meeting-summary", Decision.REFUSED)
     assert stored.meeting.title == "Budget review"
     assert stored.purposes == ("meeting summary", "action items")
-    assert stored.terms and stored.terms == services.terms_in_force("zoom")
+    assert stored.terms and stored.terms == in_force
+    wait_idle(qtbot, window)
     assert window.history.model.rowCount() == 1
     assert "Budget review" in window.history.details.toPlainText()
 
@@ -190,9 +214,11 @@ def test_a_record_added_by_hand_is_stored_with_the_terms_in_force(open_window, s
 def test_withdrawal_adds_a_record_linked_to_the_consent(open_window, services, records, qtbot):
     window = open_window(tab="history")
     history = window.history
-    given = next(r for r in reversed(records) if r.decision == Decision.GIVEN
-                 and services.ledger().effective_status(r).decision == Decision.GIVEN)
+    with blocking_ok():
+        given = next(r for r in reversed(records) if r.decision == Decision.GIVEN
+                     and services.ledger().effective_status(r).decision == Decision.GIVEN)
     history.show_record(given.id)
+    wait_idle(qtbot, window)
     assert history.withdraw_button.isEnabled()
 
     letters: list[LetterDialog] = []
@@ -212,17 +238,20 @@ def test_withdrawal_adds_a_record_linked_to_the_consent(open_window, services, r
         qtbot.mouseClick(history.withdraw_button, Qt.MouseButton.LeftButton)
     withdrawal = signal.args[0]
     provider = services.catalog.get(given.provider_id)
-    assert len(letters) == 1, "the withdrawal letter is offered"
+    qtbot.waitUntil(lambda: len(letters) == 1, timeout=20000)  # the withdrawal letter is offered
     letter = letters[0].text.toPlainText()
     assert "7(3)" in letter and provider.name in letter
-    ledger = services.ledger()
-    assert ledger.get(withdrawal.id).refers_to == given.id
+    with blocking_ok():
+        ledger = services.ledger()
+        assert ledger.get(withdrawal.id).refers_to == given.id
+        assert ledger.effective_status(given).label == "given, then withdrawn"
+        assert ledger.count() == len(records) + 1
+        assert ledger.verify().ok
     assert withdrawal.decision == Decision.WITHDRAWN and withdrawal.note == "I no longer agree to AI summaries."
-    assert ledger.effective_status(given).label == "given, then withdrawn"
-    assert ledger.count() == len(records) + 1
-    assert ledger.verify().ok
+    wait_idle(qtbot, window)
     assert history.model.rowCount() == len(records) + 1
     history.show_record(given.id)
+    wait_idle(qtbot, window)
     assert "given, then withdrawn" in history.details.toPlainText()
     assert not history.withdraw_button.isEnabled()
 
@@ -231,6 +260,7 @@ def test_only_a_consent_in_force_can_be_withdrawn(open_window, records, qtbot):
     window = open_window(tab="history")
     refused = next(r for r in records if r.decision == Decision.REFUSED)
     window.history.show_record(refused.id)
+    wait_idle(qtbot, window)
     assert not window.history.withdraw_button.isEnabled()
     assert "refused" in window.history.withdraw_button.toolTip()
 
@@ -250,5 +280,6 @@ def test_a_damaged_ledger_is_reported_not_fatal(app_home, xdg_config, open_windo
         assert window.history.model.rowCount() == 0
         assert "cannot be read" in window.overview.browser.toPlainText()
     finally:
-        broken.close()
+        with blocking_ok():
+            broken.close()
     assert (data / "ledger.sqlite3").read_bytes() == b"this is not a ledger" * 100

@@ -10,8 +10,19 @@ import pytest
 from guard.ledger import Decision, RecordDraft
 from guard.paths import app_paths
 from guard.services import Services
-from tests.detect.world import Processes, client_copy, close_monitors, collect_until, has, new_monitor, \
-    provider_toml, unique, write_catalog, x11_window
+from tests.detect.world import (
+    Processes,
+    client_copy,
+    close_monitors,
+    collect_until,
+    has,
+    new_monitor,
+    provider_toml,
+    unique,
+    write_catalog,
+    x11_window,
+)
+from tests.ui.conftest import blocking_ok
 from tests.ui.settings.conftest import wait_idle
 from tests.ui.settings.world import fill_ledger, store_zoom_versions
 
@@ -54,12 +65,14 @@ def test_a_real_meeting_in_progress_is_shown_with_its_evidence_and_ai_features(
 
 
 def test_ledger_status_says_verified_with_count_and_key_storage(open_window, services, qtbot):
-    fill_ledger(services.ledger(), services.catalog, services.terms, 120)
+    fill_ledger(services.ledger(), services.catalog, services.terms_store, 120)
     window = open_window()
     wait_idle(qtbot, window)
     text = plain(window)
     assert "120 records · verified: every record intact" in text
-    assert f"Signing key: {services.ledger().key_status().message()}" in text
+    with blocking_ok():
+        key = services.ledger().key_status().message()
+    assert f"Signing key: {key}" in text
 
 
 def test_a_tampered_ledger_is_shown_as_not_verified(open_window, services, qtbot):
@@ -75,7 +88,7 @@ def test_a_tampered_ledger_is_shown_as_not_verified(open_window, services, qtbot
 
 
 def test_latest_terms_change_counts_ai_changes_and_opens_the_comparison(open_window, services, qtbot):
-    store_zoom_versions(services.terms)
+    store_zoom_versions(services.terms_store)
     window = open_window()
     wait_idle(qtbot, window)
     text = plain(window)
@@ -99,15 +112,19 @@ def test_catalog_and_settings_problems_are_listed(app_home, xdg_config, open_win
         assert "broken.toml" in text and "The file was skipped" in text
         assert "'detection.interval_seconds' = 0.01 is invalid" in text
     finally:
-        broken.close()
+        with blocking_ok():
+            broken.close()
 
 
 def test_recording_here_reverifies_and_the_count_follows(open_window, services, qtbot):
     window = open_window()
     wait_idle(qtbot, window)
     assert "0 records" in plain(window) or "no records yet" in plain(window)
-    record = services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
+    with blocking_ok():
+        record = services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
     window.ledger_updated()
     wait_idle(qtbot, window)
     assert "1 records · verified" in plain(window)
+    window.history.model.row(0)
+    wait_idle(qtbot, window)
     assert window.history.model.rowCount() == 1 and window.history.model.record_at(0).id == record.id

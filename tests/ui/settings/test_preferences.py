@@ -12,6 +12,7 @@ from guard.autostart import current_autostart
 from guard.paths import app_paths
 from guard.services import Services
 from guard.settings import DetectionSettings, SettingsStore, TermsSettings
+from tests.ui.conftest import blocking_ok
 from tests.ui.settings.conftest import click_box, wait_idle
 
 
@@ -32,14 +33,16 @@ def test_preferences_are_saved_to_the_settings_file_and_read_back(open_window, s
     assert on_disk.notifications.terms_changed is False and on_disk.terms.check_interval_hours == 48
     assert "interval_seconds = 7.5" in app_paths().settings_file.read_text()
 
-    again = Services(app_paths())
+    with blocking_ok():
+        again = Services(app_paths())
     try:
         reopened = open_window(again, tab="preferences")
         assert reopened.preferences.interval.value() == 7.5
         assert not reopened.preferences.probes["camera_probe"].isChecked()
         assert reopened.preferences.check_hours.value() == 48
     finally:
-        again.close()
+        with blocking_ok():
+            again.close()
 
 
 def test_revert_restores_the_saved_values(open_window, services, qtbot):
@@ -70,11 +73,13 @@ def test_autostart_writes_and_removes_the_real_xdg_entry(open_window, services, 
     entry = xdg_config / "autostart" / "io.github.meetingprivacyguard.MeetingPrivacyGuard.desktop"
     window = open_window(tab="preferences")
     prefs = window.preferences
+    wait_idle(qtbot, window)  # the real entry is read on the job runner
     assert not prefs.autostart.isChecked() and not entry.exists()
     assert str(entry) in prefs.autostart_where.text()
 
     click_box(qtbot, prefs.autostart)
     qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
     text = entry.read_text()
     assert "Exec=" in text and "[Desktop Entry]" in text
     assert services.settings.general.autostart is True
@@ -82,6 +87,7 @@ def test_autostart_writes_and_removes_the_real_xdg_entry(open_window, services, 
 
     click_box(qtbot, prefs.autostart)
     qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
     assert not entry.exists()
     assert SettingsStore(app_paths().settings_file).load().general.autostart is False
 
@@ -89,23 +95,27 @@ def test_autostart_writes_and_removes_the_real_xdg_entry(open_window, services, 
 def test_autostart_box_shows_the_real_entry_not_the_setting(open_window, services, qtbot):
     current_autostart().enable(["meeting-guard"])  # e.g. left by the installer
     assert services.settings.general.autostart is False
-    prefs = open_window(tab="preferences").preferences
-    assert prefs.autostart.isChecked()
+    window = open_window(tab="preferences")
+    wait_idle(qtbot, window)
+    assert window.preferences.autostart.isChecked()
 
 
 def test_a_new_data_folder_is_saved_and_applies_at_restart(open_window, services, tmp_path, qtbot):
-    prefs = open_window(tab="preferences").preferences
+    window = open_window(tab="preferences")
+    prefs = window.preferences
     folder = tmp_path / "elsewhere"
     qtbot.keyClicks(prefs.data_dir, str(folder))
     qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
     assert "next start" in prefs.status.text()
     assert SettingsStore(app_paths().settings_file).load().general.data_dir == str(folder)
     assert services.paths.data_dir != folder  # this run keeps its folder
-    restarted = Services(app_paths())
-    try:
-        assert restarted.paths.data_dir == folder
-    finally:
-        restarted.close()
+    with blocking_ok():
+        restarted = Services(app_paths())
+        try:
+            assert restarted.paths.data_dir == folder
+        finally:
+            restarted.close()
     qtbot.mouseClick(prefs.default_dir, Qt.MouseButton.LeftButton)
     assert prefs.data_dir.text() == ""
 

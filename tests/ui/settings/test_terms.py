@@ -3,12 +3,13 @@ texts with the AI-training change highlighted, the fetch log and "Check now"."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 
 from guard.terms.models import FetchRecord, FetchResult
+from tests.ui.conftest import blocking_ok
 from tests.ui.settings.conftest import click_box, wait_idle
 from tests.ui.settings.world import TOS_2020, TOS_2023, store_zoom_versions
 from ui.settings.common import highlight_tint
@@ -19,7 +20,7 @@ NEW_SENTENCE = ("Notwithstanding the above, Zoom will not use audio, video or ch
 
 
 def test_comparison_highlights_zooms_august_2023_ai_training_sentence(open_window, services, qtbot):
-    march, august = store_zoom_versions(services.terms)
+    march, august = store_zoom_versions(services.terms_store)
     window = open_window()
     window.show_terms_change("zoom", "terms")
     wait_idle(qtbot, window)
@@ -41,8 +42,8 @@ def test_comparison_highlights_zooms_august_2023_ai_training_sentence(open_windo
 
 
 def test_only_ai_and_data_use_changes_hides_the_rest(open_window, services, qtbot):
-    old, new = store_zoom_versions(services.terms, TOS_2020, TOS_2023,
-                                   datetime(2020, 8, 20, tzinfo=timezone.utc), datetime(2023, 8, 11, tzinfo=timezone.utc))
+    old, new = store_zoom_versions(services.terms_store, TOS_2020, TOS_2023,
+                                   datetime(2020, 8, 20, tzinfo=UTC), datetime(2023, 8, 11, tzinfo=UTC))
     window = open_window(tab="terms")
     window.terms.show_change("zoom", "terms")
     window.terms.select_versions(old, new)
@@ -58,13 +59,14 @@ def test_only_ai_and_data_use_changes_hides_the_rest(open_window, services, qtbo
 
 
 def test_versions_are_listed_with_the_shipped_baseline_marked(open_window, services, qtbot):
-    store_zoom_versions(services.terms)
+    store_zoom_versions(services.terms_store)
     window = open_window()
     window.show_terms_change("zoom", "terms")
+    wait_idle(qtbot, window)
     table = window.terms.versions
     rows = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
     assert len(rows) == 3
-    baseline = services.terms.baseline_version("zoom", "terms")
+    baseline = services.terms_store.baseline_version("zoom", "terms")
     assert ["2023-08-11", "shipped baseline", baseline.sha256] in rows
     assert sum(1 for row in rows if row[1] == "fetched") == 2
     labels = [window.terms.old.itemText(i) for i in range(window.terms.old.count())]
@@ -72,11 +74,12 @@ def test_versions_are_listed_with_the_shipped_baseline_marked(open_window, servi
 
 
 def test_fetch_log_shows_every_request_including_failures(open_window, services, qtbot):
-    store_zoom_versions(services.terms, with_log=True)
-    services.terms.log_fetch(FetchRecord(datetime(2024, 1, 2, 3, 4, tzinfo=timezone.utc), "zoom", "privacy",
+    store_zoom_versions(services.terms_store, with_log=True)
+    services.terms_store.log_fetch(FetchRecord(datetime(2024, 1, 2, 3, 4, tzinfo=UTC), "zoom", "privacy",
                                          "https://zoom.us/privacy", FetchResult.FAILED, 503, error_kind="http",
                                          message="HTTP 503 from https://zoom.us/privacy; will retry at the next check"))
     window = open_window(tab="terms")
+    wait_idle(qtbot, window)
     log = window.terms.log
     rows = [[log.item(r, c).text() for c in range(log.columnCount())] for r in range(log.rowCount())]
     assert len(rows) == 3
@@ -90,11 +93,13 @@ def test_check_now_asks_the_app_to_fetch_and_is_off_without_network(open_window,
     with qtbot.waitSignal(window.check_terms_requested) as signal:
         qtbot.mouseClick(window.terms.check_button, Qt.MouseButton.LeftButton)
     assert signal.args == [""]  # every watched document
-    assert services.terms.fetch_log() == []  # the window itself never fetches
+    with blocking_ok():
+        assert services.terms_store.fetch_log() == []  # the window itself never fetches
 
     prefs = window.preferences
     prefs.network.setChecked(False)
     prefs.save()
+    wait_idle(qtbot, window)
     assert not window.terms.check_button.isEnabled()
     assert "switched off" in window.terms.network_label.text()
 
@@ -102,5 +107,6 @@ def test_check_now_asks_the_app_to_fetch_and_is_off_without_network(open_window,
 def test_a_document_with_one_version_says_so(open_window, services, qtbot):
     window = open_window()
     window.show_terms_change("zoom", "privacy")
+    wait_idle(qtbot, window)
     assert window.terms.model.rowCount() == 0
     assert "Only one version" in window.terms.summary.text()

@@ -8,8 +8,20 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractScrollArea, QAbstractSpinBox,
-                               QApplication, QComboBox, QLabel, QLineEdit, QScrollBar, QTabBar, QTextEdit, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QScrollBar,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
 
 from guard.paths import app_paths
 from tests.ui.settings.conftest import wait_idle
@@ -48,6 +60,7 @@ def test_geometry_tab_and_splitters_are_remembered(open_window, qtbot):
     window.history.lower.setSizes([500, 300])
     qtbot.waitUntil(lambda: window.size().width() == 940)
     window.close()
+    wait_idle(qtbot, window)  # the state file is written on the job runner
     state = json.loads((app_paths().config_dir / "ui-state.json").read_text())
     assert state["tab"] == "terms" and "geometry" in state
     again = open_window()
@@ -86,10 +99,10 @@ def walk(root: QWidget) -> list[QWidget]:
 
 
 def test_every_interactive_control_has_an_accessible_name(open_window, services, qtbot):
-    records = fill_ledger(services.ledger(), services.catalog, services.terms, 20)
+    records = fill_ledger(services.ledger(), services.catalog, services.terms_store, 20)
     window = open_window()
     wait_idle(qtbot, window)
-    roots = [window, RecordDialog(services, window), WithdrawDialog(records[0], "Zoom", window),
+    roots = [window, RecordDialog(services, window.tasks, window), WithdrawDialog(records[0], "Zoom", window),
              LetterDialog("Letter", "Dear Zoom,", "letter.txt", window, "mailto:privacy@zoom.us")]
     controls = [w for root in roots for w in walk(root)]
     assert len(controls) > 60
@@ -105,7 +118,7 @@ def mnemonic(text: str) -> str | None:
 
 def test_mnemonics_have_buddies_and_do_not_clash_within_a_tab(open_window, services, qtbot):
     window = open_window()
-    roots = [*(window.tab_widget.widget(i) for i in range(window.tab_widget.count())), RecordDialog(services, window)]
+    roots = [*(window.tab_widget.widget(i) for i in range(window.tab_widget.count())), RecordDialog(services, window.tasks, window)]
     checked = 0
     for root in roots:
         letters: list[str] = []
@@ -155,8 +168,8 @@ def dark():
 
 
 def test_every_tab_follows_a_dark_palette(open_window, services, dark, qtbot):
-    fill_ledger(services.ledger(), services.catalog, services.terms, 200)
-    store_zoom_versions(services.terms)
+    fill_ledger(services.ledger(), services.catalog, services.terms_store, 200)
+    store_zoom_versions(services.terms_store)
     window = open_window()
     window.show_terms_change("zoom", "terms")
     wait_idle(qtbot, window)
@@ -171,7 +184,7 @@ def test_every_tab_follows_a_dark_palette(open_window, services, dark, qtbot):
 
 
 def test_switching_to_dark_while_open_redraws_the_tints(open_window, services, qtbot):
-    store_zoom_versions(services.terms)
+    store_zoom_versions(services.terms_store)
     window = open_window()
     wait_idle(qtbot, window)
     app = QApplication.instance()

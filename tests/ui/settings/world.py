@@ -5,7 +5,7 @@ withdrawals), and real Zoom terms texts (tests/terms/fixtures) stored as fetched
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from guard.catalog.loader import Catalog
 from guard.events import Signal
@@ -35,7 +35,7 @@ def sample_drafts(catalog: Catalog, count: int, *, seed: int = 7, end: datetime 
                   days: int = 420, terms: dict[str, tuple] | None = None) -> list[RecordDraft]:
     """``count`` plausible decisions over the ``days`` before ``end``, oldest first."""
     rng = random.Random(seed)
-    end = end or datetime.now(timezone.utc)
+    end = end or datetime.now(UTC)
     providers = [p for p in catalog if p.ai_features]
     weights = [5 if p.id in ("zoom", "teams", "google-meet") else 1 for p in providers]
     decisions, decision_weights = zip(*DECISIONS)
@@ -75,8 +75,8 @@ def fill_ledger(ledger: Ledger, catalog: Catalog, store: TermsStore | None, coun
 
 
 def store_zoom_versions(store: TermsStore, old: str = MARCH_2023, new: str = AUG_07_2023,
-                        old_at: datetime = datetime(2023, 3, 31, 9, tzinfo=timezone.utc),
-                        new_at: datetime = datetime(2023, 8, 7, 9, tzinfo=timezone.utc),
+                        old_at: datetime = datetime(2023, 3, 31, 9, tzinfo=UTC),
+                        new_at: datetime = datetime(2023, 8, 7, 9, tzinfo=UTC),
                         with_log: bool = False) -> tuple[str, str]:
     """Two real Zoom texts as fetched versions of zoom/terms; returns their SHA-256s."""
     shas = []

@@ -1,0 +1,214 @@
+"""A snapshot of the validated catalog, so commands that need only part of it start fast.
+
+Validating the catalog means importing pydantic and building its models, which costs several
+times a whole ``scan``. After a full load, :func:`load_snapshot` keeps what ``scan`` and the
+``providers`` list need (each provider's summary and detection data, and the problems found)
+as JSON in the cache folder, keyed by a fingerprint of every catalog file's bytes. While no
+file changes, the snapshot is read back without pydantic; any change, or a snapshot that does
+not read back cleanly, means a full load and a new snapshot. :class:`LazyCatalog` stands in for
+the :class:`~guard.catalog.loader.Catalog` and loads it in full only when a provider's
+details are first needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from guard import __version__
+
+try:  # the C module hashlib wraps: hashlib itself loads OpenSSL, a few ms this path does not need
+    from _sha256 import sha256  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import sha256
+
+if TYPE_CHECKING:
+    from guard.catalog.loader import Catalog
+    from guard.catalog.models import Provider
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+FILE_NAME = "catalog-snapshot.json"
+MAX_FILE_BYTES = 512 * 1024  # as the loader: a bigger file is reported by the full load, not hashed whole
+
+
+def provider_summary(provider: Provider) -> dict[str, Any]:
+    """One line of ``meeting-guard providers``: who, what kind, how much is recorded and unverified."""
+    from guard.catalog.history import unverified_count
+
+    return {
+        "id": provider.id, "name": provider.name, "vendor": provider.vendor, "kind": str(provider.kind),
+        "features": len(provider.ai_features), "clauses": len(provider.clauses),
+        "unverified": unverified_count(provider), "detection_verified": provider.detect.verified,
+    }
+
+
+class ProviderEntry:
+    """What the snapshot keeps of one provider: its summary and its ``detect`` table, as JSON values."""
+
+    __slots__ = ("detect", "summary")
+
+    def __init__(self, summary: dict[str, Any], detect: dict[str, Any]) -> None:
+        self.summary, self.detect = summary, detect
+
+    @property
+    def id(self) -> str:
+        return str(self.summary["id"])
+
+    @property
+    def kind(self) -> str:
+        return str(self.summary["kind"])
+
+
+class CatalogSnapshot:
+    """Plain classes here, not dataclasses: this module is on the path of the fastest commands."""
+
+    def __init__(self, fingerprint: str, providers: tuple[ProviderEntry, ...], problems: tuple[str, ...]) -> None:
+        self.fingerprint = fingerprint
+        self.providers = providers  # in the catalog's order (by name)
+        self.problems = problems  # each broken file's message, as the full load said it
+
+    def name_of(self, provider_id: str) -> str:
+        """The provider's name, or its id when the catalog no longer has it."""
+        return next((str(e.summary["name"]) for e in self.providers if e.id == provider_id), provider_id)
+
+    def detection(self) -> list[Any]:
+        """The providers' detection data for :meth:`DetectionRules.from_data`."""
+        from guard.detect.matching import ProviderDetection
+
+        return [ProviderDetection(entry.id, entry.kind, entry.detect) for entry in self.providers]
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps({"format": FORMAT, "fingerprint": self.fingerprint,
+                           "providers": [{"summary": e.summary, "detect": e.detect} for e in self.providers],
+                           "problems": list(self.problems)}, ensure_ascii=False)
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog, fingerprint: str) -> CatalogSnapshot:
+        from guard.detect.matching import detection_dict
+
+        return cls(fingerprint, tuple(ProviderEntry(provider_summary(p), detection_dict(p)) for p in catalog),
+                   tuple(p.message() for p in catalog.problems))
+
+
+# The code whose output the snapshot keeps: a change to the models or the loader (a new field, a
+# new default) must not be answered from a snapshot made before it, even at the same version.
+_CODE = ("models.py", "loader.py", "history.py", "snapshot.py")
+
+
+def fingerprint(shipped: Path, user: Path | None) -> str:
+    """SHA-256 over the app version, the catalog code, and every catalog file's name and bytes."""
+    digest = sha256(f"{FORMAT} {__version__}\n".encode())
+    here = Path(__file__).parent
+    for name in _CODE:
+        digest.update(f"code {name}\n".encode())
+        digest.update(_file_digest(here / name))
+    for tag, folder in (("shipped", shipped), ("user", user)):
+        digest.update(f"{tag} {folder}\n".encode())
+        if folder is None:
+            continue
+        try:
+            names = sorted(name for name in os.listdir(folder) if name.endswith(".toml"))
+        except OSError as error:
+            digest.update(f"unlistable {error.errno}\n".encode())
+            continue
+        for name in names:
+            digest.update(f"{name}\n".encode())
+            digest.update(_file_digest(folder / name))
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes:
+    """The file's SHA-256, or a marker for what the full load would refuse (pipes, devices, huge files)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        return f"unopenable {error.errno}".encode()
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return f"refused {info.st_mode:o} {info.st_size}".encode()
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return sha256(b"".join(chunks)).digest()
+    except OSError as error:
+        return f"unreadable {error.errno}".encode()
+    finally:
+        os.close(fd)
+
+
+def _read(path: Path, expected: str) -> CatalogSnapshot | None:
+    import json
+
+    try:
+        data = json.loads(path.read_bytes())
+        if data.get("format") != FORMAT or data.get("fingerprint") != expected:
+            return None
+        providers = tuple(ProviderEntry(dict(p["summary"]), dict(p["detect"])) for p in data["providers"])
+        if not all(isinstance(p.summary.get("id"), str) and isinstance(p.summary.get("name"), str)
+                   and isinstance(p.summary.get("kind"), str) for p in providers):
+            return None
+        return CatalogSnapshot(expected, providers, tuple(str(p) for p in data["problems"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def load_snapshot(cache_dir: Path | None, shipped: Path | None = None, user: Path | None = None,
+                  ) -> tuple[CatalogSnapshot, Catalog | None]:
+    """The snapshot for the catalog files as they are now, and the full Catalog when it had to be
+    loaded to make one (None when the snapshot was current). Raises CatalogError like the loader."""
+    from guard.paths import resources_dir
+
+    shipped = shipped if shipped is not None else resources_dir() / "catalog"
+    expected = fingerprint(shipped, user)
+    path = cache_dir / FILE_NAME if cache_dir is not None else None
+    if path is not None:
+        snapshot = _read(path, expected)
+        if snapshot is not None:
+            for problem in snapshot.problems:
+                log.warning("%s", problem)
+            return snapshot, None
+    from guard.catalog.loader import load_catalog
+
+    catalog = load_catalog(shipped=shipped, user=user)
+    snapshot = CatalogSnapshot.from_catalog(catalog, expected)
+    if path is not None:
+        try:
+            from guard.fsutil import atomic_write_text
+
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            atomic_write_text(path, snapshot.to_json())
+        except OSError as error:  # a read-only cache only costs speed
+            log.info("Could not keep the catalog snapshot %s: %s", path, error)
+    return snapshot, catalog
+
+
+class LazyCatalog:
+    """Stands in for the Catalog where only :meth:`get` is used; the full load happens on first use."""
+
+    def __init__(self, shipped: Path | None, user: Path | None, loaded: Catalog | None = None) -> None:
+        self._shipped = shipped
+        self._user = user
+        self._catalog = loaded
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            from guard.catalog.loader import load_catalog
+
+            self._catalog = load_catalog(shipped=self._shipped, user=self._user)
+        return self._catalog
+
+    def get(self, provider_id: str) -> Provider | None:
+        return self.catalog.get(provider_id)

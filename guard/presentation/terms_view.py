@@ -1,0 +1,30 @@
+"""How one clause change reads side by side: each wording split into sentences, the changed
+ones marked. Pure: the terms tab lays the parts out."""
+
+from __future__ import annotations
+
+from guard.terms.analysis import AnalysedChange
+from guard.terms.diff import changed_sentences, sentences
+
+Marked = list[tuple[str, bool]]  # (sentence, changed)
+
+
+def marked_wordings(change: AnalysedChange) -> tuple[Marked | None, Marked | None]:
+    """The old and the new wording as sentences, those that differ marked; None where the
+    clause was added (no old wording) or removed (no new one)."""
+    gone, added = changed_sentences(change.diff)
+
+    def mark(text: str | None, changed: list[str]) -> Marked | None:
+        if text is None:
+            return None
+        keys = set(changed)
+        return [(sentence, sentence in keys) for sentence in sentences(text)]
+
+    return mark(change.diff.old_text, gone), mark(change.diff.new_text, added)
+
+
+def topic_names(change: AnalysedChange) -> str:
+    """'AI training, Licence over your content' (the topics' labels from the shipped topic file)."""
+    from guard.presentation.wording import topic_label
+
+    return ", ".join(topic_label(topic) for topic in change.topics)

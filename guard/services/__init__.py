@@ -1,0 +1,63 @@
+"""The UI's one door to the core: :class:`Services`, and the value types the UI shows.
+
+``ui/`` imports from ``guard`` only this package, :mod:`guard.presentation`, :mod:`guard.events`
+and :mod:`guard.errors` (import-linter contracts in pyproject.toml, run by
+tests/test_architecture.py). The core's own models the UI needs (records, providers, terms
+versions, settings) are re-exported here, so widgets name them without reaching into the
+parts that store them. Methods that block are marked and checked: see
+:mod:`guard.services.threads`.
+"""
+
+from __future__ import annotations
+
+from guard.autostart import Autostart, AutostartError
+from guard.catalog import clause_history, unverified_count
+from guard.catalog.loader import Catalog
+from guard.catalog.models import AiFeature, Clause, Provider, Source
+from guard.export.job import ExportFormat
+from guard.ledger import (
+                          Decision,
+                          EffectiveStatus,
+                          KeyStatus,
+                          KeyStorage,
+                          Meeting,
+                          Order,
+                          Record,
+                          RecordDraft,
+                          RecordFilter,
+                          RequestedBy,
+                          TermsRef,
+                          VerifyReport,
+)
+from guard.monitor import MonitorEvent, Snapshot
+from guard.paths import AppPaths, app_paths, resources_dir
+from guard.services.app import ExportCancelledByUser, ProgressFn, Services
+from guard.services.threads import BlockingCallOnGuiThread, blocking, forbid_thread, is_blocking
+from guard.services.values import (
+                          AutostartState,
+                          BrowserIntegration,
+                          ExportOutcome,
+                          ExportRequest,
+                          LedgerCheck,
+                          LetterText,
+                          RecordDetails,
+                          RecordRow,
+                          TermsLog,
+                          TermsOverview,
+                          Withdrawal,
+)
+from guard.settings import DetectionSettings, GeneralSettings, NotificationSettings, Settings, TermsSettings
+from guard.terms.analysis import AnalysedChange
+from guard.terms.models import FetchRecord, Version
+from guard.terms.watcher import CheckReport
+
+__all__ = [
+    "AiFeature", "AnalysedChange", "AppPaths", "Autostart", "AutostartError", "AutostartState",
+    "BlockingCallOnGuiThread", "BrowserIntegration", "Catalog", "CheckReport", "Clause", "Decision",
+    "DetectionSettings", "EffectiveStatus", "ExportCancelledByUser", "ExportFormat", "ExportOutcome",
+    "ExportRequest", "FetchRecord", "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
+    "Meeting", "MonitorEvent", "NotificationSettings", "Order", "ProgressFn", "Provider", "Record", "RecordDetails",
+    "RecordDraft", "RecordFilter", "RecordRow", "RequestedBy", "Services", "Settings", "Snapshot", "Source",
+    "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal", "app_paths",
+    "blocking", "clause_history", "forbid_thread", "is_blocking", "resources_dir", "unverified_count",
+]

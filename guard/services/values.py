@@ -1,0 +1,115 @@
+"""The plain values the door hands to the UI (besides the core's own models, re-exported by
+:mod:`guard.services`). Frozen, no I/O, safe to pass between threads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from guard.export.job import ExportFormat
+    from guard.ledger import EffectiveStatus, KeyStatus, Record, VerifyReport
+    from guard.presentation.overview import DocumentVersions
+    from guard.terms.models import FetchRecord
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """A record as the history table lists it; ``status`` says what later records made of it
+    (e.g. "given, then withdrawn"), None when nothing changed it."""
+
+    record: Record
+    status: str | None
+
+
+@dataclass(frozen=True)
+class RecordDetails:
+    """One record with what it means now, and the number of the record it withdraws or corrects."""
+
+    record: Record
+    status: EffectiveStatus
+    refers_to_seq: int | None
+
+
+@dataclass(frozen=True)
+class LedgerCheck:
+    """The whole ledger verified: how many records, the report, where the key lives."""
+
+    count: int
+    report: VerifyReport | None
+    key: KeyStatus | None
+
+
+@dataclass(frozen=True)
+class LetterText:
+    title: str
+    text: str
+    suggested_name: str
+    mailto: str = ""
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A consent withdrawn: the new record, the one it withdraws, and the letter to send (or
+    why it could not be prepared: the withdrawal is recorded whatever happens to the letter)."""
+
+    record: Record
+    original: Record
+    letter: LetterText | None = None
+    letter_problem: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    format: ExportFormat
+    dest: Path
+    provider_id: str | None = None
+    occurred_from: datetime | None = None  # inclusive
+    occurred_to: datetime | None = None  # exclusive
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    dest: Path
+    records: int
+    files: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TermsLog:
+    """When the terms were last checked, and the latest fetches (every network request made)."""
+
+    last_check: datetime | None
+    fetches: tuple[FetchRecord, ...]
+
+
+@dataclass(frozen=True)
+class TermsOverview:
+    """The documents changed most recently, and per document how many changes touch AI or data
+    use (or why they could not be compared)."""
+
+    changes: tuple[DocumentVersions, ...]
+    relevant: dict[tuple[str, str], int | str]
+
+
+@dataclass(frozen=True)
+class AutostartState:
+    """Whether the app starts at log-in (None: cannot be told), where the entry lives, and what
+    went wrong, if anything."""
+
+    enabled: bool | None
+    location: str
+    problem: str | None = None
+
+
+class BrowserIntegration(Protocol):
+    """One browser's companion-extension status, as :mod:`guard.browser` reports it."""
+
+    @property
+    def browser(self) -> str: ...
+
+    @property
+    def state(self) -> str: ...

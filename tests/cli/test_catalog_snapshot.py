@@ -1,0 +1,80 @@
+"""The catalog snapshot behind ``providers`` and ``scan``: always as current as the files, never trusted blindly."""
+
+import json
+import os
+import subprocess
+import sys
+
+from guard.catalog.snapshot import FILE_NAME, fingerprint, load_snapshot
+from guard.paths import app_paths, resources_dir
+from tests.detect.world import provider_toml, unique, write_catalog
+
+MINE = 'id = "mine"\nname = "{name}"\nvendor = "Me"\nkind = "meeting-client"\nhomepage = "https://mine.example/"\n'
+
+
+def listed(cli) -> dict[str, dict]:
+    result = cli("providers", "--json")
+    assert result.returncode == 0, result.stderr
+    return {row["id"]: row for row in json.loads(result.stdout)["providers"]}
+
+
+def test_a_changed_user_file_shows_at_once(cli, app_home):
+    folder = app_home / "config" / "catalog"
+    folder.mkdir(parents=True)
+    (folder / "mine.toml").write_text(MINE.format(name="Mine"), encoding="utf-8")
+    assert listed(cli)["mine"]["name"] == "Mine"
+    assert (app_home / "cache" / FILE_NAME).is_file(), "the first run keeps a snapshot"
+    stat = (folder / "mine.toml").stat()
+    (folder / "mine.toml").write_text(MINE.format(name="Mina"), encoding="utf-8")  # same size
+    os.utime(folder / "mine.toml", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
+    assert listed(cli)["mine"]["name"] == "Mina", "the fingerprint is of the bytes, not the file times"
+    (folder / "mine.toml").unlink()
+    assert "mine" not in listed(cli)
+
+
+def test_a_broken_or_forged_snapshot_is_rebuilt(cli, app_home):
+    expected = listed(cli)
+    snapshot = app_home / "cache" / FILE_NAME
+    for text in ("not json", json.dumps({"format": 1, "fingerprint": "x", "providers": [], "problems": []}),
+                 json.dumps({"format": 1, "fingerprint": fingerprint(resources_dir() / "catalog",
+                                                                       app_paths().user_catalog_dir),
+                             "providers": [{"summary": {"id": 1}, "detect": {}}], "problems": []})):
+        snapshot.write_text(text)
+        assert listed(cli) == expected
+    assert json.loads(snapshot.read_text())["providers"], "rewritten"
+
+
+def test_a_read_only_cache_costs_only_speed(cli, app_home):
+    (app_home / "cache").mkdir(parents=True)
+    (app_home / "cache").chmod(0o500)
+    try:
+        assert "zoom" in listed(cli)
+    finally:
+        (app_home / "cache").chmod(0o700)
+
+
+def test_snapshot_matches_a_full_load(tmp_path):
+    snapshot, loaded = load_snapshot(tmp_path)
+    assert loaded is not None and [e.id for e in snapshot.providers] == [p.id for p in loaded]
+    again, reloaded = load_snapshot(tmp_path)
+    assert reloaded is None, "read back"
+    assert [e.summary for e in again.providers] == [e.summary for e in snapshot.providers]
+    assert [e.detect for e in again.providers] == [p.detect.model_dump(mode="json") for p in loaded]
+
+
+SCAN_IMPORTS = """
+import sys
+from guard.cli.main import main
+code = main(["scan", "--json", "--catalog", sys.argv[1]])
+print(code, " ".join(sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "PySide6"))))
+"""
+
+
+def test_scan_with_nothing_detected_never_imports_pydantic(tmp_path, app_home):
+    folder = tmp_path / "catalog"
+    write_catalog(folder, {"zoom": provider_toml("zoom", "Zoom Workplace", processes=[unique("zoom")])})
+    runs = [subprocess.run([sys.executable, "-c", SCAN_IMPORTS, str(folder)], capture_output=True, text=True,
+                           timeout=60, check=False) for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr
+    first, second = (run.stdout.splitlines()[-1].split() for run in runs)
+    assert first[0] == "0" and second == ["0"], f"second scan, from the snapshot, imported {second[1:]}"

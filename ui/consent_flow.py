@@ -1,0 +1,95 @@
+"""Recording a decision: the consent form about a meeting, or the answer given straight from a
+notification's button (consent / decline / left / only saw the notice), saved through the
+door on the job runner. If an answer cannot be saved, the form opens with it chosen, so
+nothing the user said is lost."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from guard.presentation.actions import AnswerConsent, RecordConsent
+
+if TYPE_CHECKING:
+    from guard.services import Record, Services, Snapshot
+    from ui.dialogs.consent import ConsentDialog
+    from ui.jobs import JobRunner
+
+log = logging.getLogger(__name__)
+
+
+class ConsentFlow(QObject):
+    """``recorded(Record)`` once a decision is in the ledger; ``dialog_opened(ConsentDialog)``."""
+
+    recorded = Signal(object)
+    dialog_opened = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services: Services | None = None
+        self.jobs: JobRunner | None = None
+        self.snapshot: Snapshot | None = None
+        self.dialogs: list[ConsentDialog] = []
+
+    def use(self, services: Services, jobs: JobRunner) -> None:
+        self.services, self.jobs = services, jobs
+
+    def open(self, request: RecordConsent, decision: str | None = None,
+             problem: str | None = None) -> ConsentDialog | None:
+        """The form about the meeting (and provider, feature, notice) asked for."""
+        from guard.presentation.consent_form import consent_subject
+        from ui.dialogs.consent import ConsentDialog
+
+        if self.services is None or self.jobs is None:
+            return None
+        dialog = ConsentDialog(self.services, consent_subject(request, self.snapshot), jobs=self.jobs)
+        dialog.setWindowIcon(QApplication.windowIcon())
+        if decision is not None:
+            dialog.choose_decision(decision)
+        if problem:
+            dialog.show_error(problem)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
+        dialog.recorded.connect(self.recorded)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        self.dialog_opened.emit(dialog)
+        return dialog
+
+    def answer(self, answer: AnswerConsent) -> None:
+        """Record the decision given on a notification's button, without the form."""
+        from guard.presentation.consent_form import build_draft, consent_subject, quick_answers
+        from guard.services import Decision
+
+        services, jobs = self.services, self.jobs
+        if services is None or jobs is None:
+            return
+        subject = consent_subject(answer.request, self.snapshot)
+        draft = build_draft(quick_answers(subject, Decision(answer.decision), services.catalog), subject)
+
+        def saved(record: Record) -> None:
+            log.info("Decision recorded from a notification: %s %s (record %d)", record.provider_id,
+                     record.decision, record.seq)
+            self.recorded.emit(record)
+
+        def failed(error: BaseException) -> None:
+            message = f"Not saved: {error}"
+            log.warning("The answer from a notification could not be saved: %s", error)
+            self.failed.emit(message)
+            self.open(answer.request, answer.decision, message)
+
+        jobs.submit(lambda: services.record_decision(draft), saved, failed)
+
+    def _forget(self, dialog: ConsentDialog) -> None:
+        if dialog in self.dialogs:
+            self.dialogs.remove(dialog)
+        dialog.deleteLater()
+
+    def close_all(self) -> None:
+        for dialog in list(self.dialogs):
+            dialog.close()

@@ -1,0 +1,171 @@
+"""The app's two recurring jobs: detection every few seconds, terms checks when due.
+
+Both keep a ``QTimer`` on the GUI thread and hand the work to the job runner (detection on
+its own lane, whose one thread is the only one that touches the monitor; terms checks on the
+terms lane, since one can take minutes). A pass still running when the timer fires is not
+doubled. Results arrive as signals on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ui.jobs import JobRunner, Lane
+
+if TYPE_CHECKING:
+    from guard.services import Services
+
+log = logging.getLogger(__name__)
+
+TERMS_POLL_SECONDS = 300.0
+TERMS_FIRST_CHECK_SECONDS = 60.0
+DETECT = "detect"
+TERMS = "terms-check"
+
+
+def _ms(seconds: float) -> int:
+    return max(1, int(seconds * 1000))
+
+
+class DetectionLoop(QObject):
+    """``events(list[MonitorEvent])`` then ``snapshot(Snapshot)`` after each pass; ``problem(str)``."""
+
+    events = Signal(object)
+    snapshot = Signal(object)
+    problem = Signal(str)
+
+    def __init__(self, runner: JobRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._services: Services | None = None
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.tick)
+        self._soon = QTimer(self)  # a pass asked for by the browser host; a burst of asks is one pass
+        self._soon.setSingleShot(True)
+        self._soon.timeout.connect(self._tick_when_free)
+
+    def start(self, services: Services) -> None:
+        self._services = services
+        self._timer.start(_ms(services.detection_interval()))
+        self.tick()
+
+    def tick(self) -> None:
+        services = self._services
+        if services is not None:
+            self._runner.submit(services.detect, self._passed, self._failed, lane=Lane.DETECTION, key=DETECT,
+                                single=True)
+
+    def tick_soon(self) -> None:
+        """Run a pass in a moment rather than at the next tick (the browser extension's tabs changed).
+        A pass already running may have read the tabs before the change, so this one waits for it."""
+        if not self._soon.isActive():
+            self._soon.start(20)
+
+    def _tick_when_free(self) -> None:
+        if self._runner.busy(DETECT):
+            self._soon.start(20)
+        else:
+            self.tick()
+
+    def _passed(self, result: tuple[list[Any], Any]) -> None:
+        events, snapshot = result
+        if events:
+            self.events.emit(events)
+        self.snapshot.emit(snapshot)
+
+    def _failed(self, error: BaseException) -> None:  # one bad pass must not stop detection
+        self.problem.emit(f"A detection pass failed: {error}")
+
+    def pause(self, until: datetime | None) -> None:
+        services = self._services
+        if services is not None:
+            self._runner.submit(lambda: services.pause_detection(until), self.snapshot.emit, self._failed,
+                                lane=Lane.DETECTION)
+
+    def resume(self) -> None:
+        services = self._services
+        if services is not None:
+            self._runner.submit(services.resume_detection, self._passed, self._failed, lane=Lane.DETECTION)
+
+    def settings_changed(self) -> None:
+        """The interval may have changed (the services use the new settings already)."""
+        if self._services is not None and self._timer.isActive():
+            self._timer.setInterval(_ms(self._services.detection_interval()))
+
+    def stop(self) -> None:
+        """Stop the timer and release what detection holds open, on its own lane."""
+        self._timer.stop()
+        self._runner.cancel(DETECT)  # a pass still running reports nothing any more
+        services, self._services = self._services, None
+        if services is not None:
+            self._runner.submit(services.close_detection, lane=Lane.DETECTION)
+
+
+class TermsLoop(QObject):
+    """Checks the watched terms when due (the watcher decides) and when asked.
+
+    ``check_started()``, ``check_finished(CheckReport | None)``, ``terms_changed(list[TermsChanged])``,
+    ``problem(str)``.
+    """
+
+    terms_changed = Signal(object)
+    check_started = Signal()
+    check_finished = Signal(object)
+    problem = Signal(str)
+
+    def __init__(self, runner: JobRunner, poll_seconds: float = TERMS_POLL_SECONDS,
+                 first_check_seconds: float = TERMS_FIRST_CHECK_SECONDS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._poll_seconds = poll_seconds
+        self._first_check_seconds = first_check_seconds
+        self._services: Services | None = None
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check_due)
+        self._first = QTimer(self)
+        self._first.setSingleShot(True)
+        self._first.timeout.connect(self.check_due)
+
+    def start(self, services: Services) -> None:
+        self._services = services
+        self._timer.start(_ms(self._poll_seconds))
+        self._first.start(_ms(self._first_check_seconds))
+
+    def check_due(self) -> None:
+        services = self._services
+        if services is None or self._runner.busy(TERMS):
+            return
+        self._runner.submit(services.check_terms_if_due, self._finished_due, self._failed, lane=Lane.TERMS,
+                            key=TERMS, single=True)
+
+    def check_now(self, provider_id: str | None = None) -> None:
+        services = self._services
+        if services is None:
+            self.check_finished.emit(None)
+            return
+        self.check_started.emit()
+        self._runner.submit(lambda: services.check_terms(provider_id), self._finished, self._failed,
+                            lane=Lane.TERMS)
+
+    def _finished_due(self, report: Any) -> None:
+        if report is not None:
+            self._finished(report)
+
+    def _finished(self, report: Any) -> None:
+        if report.events:
+            self.terms_changed.emit(report.events)
+        self.check_finished.emit(report)
+
+    def _failed(self, error: BaseException) -> None:  # the watcher records failures itself; this is a bug guard
+        self.problem.emit(f"The terms check failed: {error}")
+        self.check_finished.emit(None)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._first.stop()
+        self._runner.cancel(TERMS)
+        self._services = None

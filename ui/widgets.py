@@ -1,0 +1,33 @@
+"""Small widgets for text that comes from outside (titles, page texts, record values): always
+plain text, never rich text, and never wider than the window wants.
+
+A title can be chosen by anyone who hosts a meeting or writes a web page. Qt guesses rich text
+from a label's content (``Qt.AutoText``), so a title with markup could rewrite the sentence
+around it or load images; and one long word makes a label, and its window, as wide as the word.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from guard.presentation.wording import one_line
+
+
+def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = True) -> QLabel:
+    """A label that shows ``text`` literally and wraps (or is cut) instead of growing sideways."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    policy = label.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored if wrap else QSizePolicy.Policy.Preferred)
+    label.setSizePolicy(policy)
+    label.setMinimumWidth(1)
+    label.setText(text)
+    return label
+
+
+def elided(text: str, widget: QWidget, width: int, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> str:
+    """``text`` on one line, shortened with "…" to fit ``width`` pixels in ``widget``'s font."""
+    return QFontMetrics(widget.font()).elidedText(one_line(text, 4 * max(width, 1)), mode, width)
