@@ -43,16 +43,31 @@ def extension_dir() -> Path:
     return resources_dir() / "extension"
 
 
+def declared_hosts(hosts: tuple[str, ...]) -> list[HostRule]:
+    """The catalog's ``[detect.web] hosts`` (``*.zoom.us`` for any subdomain) as host rules."""
+    return [HostRule(host.removeprefix("*."), host.startswith("*."), "https") for host in hosts]
+
+
+def derived_hosts(patterns: tuple[str, ...]) -> list[HostRule]:
+    """The hosts the link patterns themselves can match (app links have none)."""
+    return [rule for pattern in patterns for rule in host_rules(pattern)]
+
+
 def meeting_hosts(catalog: Catalog) -> list[tuple[HostRule, list[str]]]:
-    """Each host rule with the providers whose meeting links it covers."""
+    """Each host rule with the providers whose meeting links it covers: the catalog's declared
+    ``hosts`` and every host its link patterns can match (a pattern that allows ``www.`` where the
+    declared hosts do not still gets its tabs seen)."""
     problems: list[str] = []
     rules: list[tuple[HostRule, str]] = []
     for provider in catalog:
-        for pattern in provider.detect.web.url_patterns:
-            try:
-                rules += [(rule, provider.id) for rule in host_rules(pattern)]
-            except HostPatternError as error:
-                problems.append(f"{provider.id}: {error}")
+        web = provider.detect.web
+        if not web.url_patterns:
+            continue
+        try:
+            found = declared_hosts(web.hosts) + derived_hosts(web.url_patterns)
+            rules += [(rule, provider.id) for rule in found]
+        except HostPatternError as error:
+            problems.append(f"{provider.id}: {error}")
     if problems:
         raise GenerateError("Cannot tell which hosts these meeting-link patterns are on:\n  " + "\n  ".join(problems))
     merged = merge(rule for rule, _provider in rules)

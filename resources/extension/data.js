@@ -117,11 +117,27 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "go.blizz.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "teamviewer"
+      ]
+    },
+    {
       "host": "go.chorus.ai",
       "subdomains": false,
       "scheme": "https",
       "providers": [
         "chorus"
+      ]
+    },
+    {
+      "host": "go.teamviewer.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "teamviewer"
       ]
     },
     {
@@ -170,6 +186,22 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "teams"
+      ]
+    },
+    {
+      "host": "hangouts.google.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "google-hangouts"
+      ]
+    },
+    {
+      "host": "join.gong.io",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "gong"
       ]
     },
     {
@@ -306,6 +338,22 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "ringcentral"
+      ]
+    },
+    {
+      "host": "vc.feishu.cn",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "lark"
+      ]
+    },
+    {
+      "host": "vc.larksuite.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "lark"
       ]
     },
     {
@@ -587,6 +635,25 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "gong",
+      "url": [
+        [
+          "https://",
+          "join.gong.io/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "google-hangouts",
+      "url": [
+        [
+          "https://hangouts.google.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "google-meet",
       "url": [
         [
@@ -647,6 +714,18 @@ globalThis.MPG_DATA = Object.freeze({
           "| jitsi meet"
         ]
       ]
+    },
+    {
+      "provider": "lark",
+      "url": [
+        [
+          "https://vc.larksuite.com/j/"
+        ],
+        [
+          "https://vc.feishu.cn/j/"
+        ]
+      ],
+      "title": []
     },
     {
       "provider": "livestorm",
@@ -801,6 +880,18 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "teamviewer",
+      "url": [
+        [
+          "https://go.teamviewer.com/"
+        ],
+        [
+          "https://go.blizz.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "vimeo",
       "url": [
         [
@@ -948,8 +1039,76 @@ globalThis.MPG_DATA = Object.freeze({
     "tk",
     "token"
   ],
-  "notices": [],
+  "notices": [
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "recording started"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "started the recording"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "the meeting is currently being recorded."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "preparing to record the meeting..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "transcribing is currently on"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "the meeting is being transcribed"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "preparing to transcribe the meeting..."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "recording and transcription have started."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "recording has started."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "transcription has started."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "by joining, you are giving consent for this meeting to be transcribed."
+    }
+  ],
   "bots": [
+    {
+      "provider": "bluedot",
+      "texts": [
+        "bluedot"
+      ]
+    },
+    {
+      "provider": "bubbles",
+      "texts": [
+        "bubbles notetaker"
+      ]
+    },
     {
       "provider": "fathom",
       "texts": [
@@ -961,6 +1120,16 @@ globalThis.MPG_DATA = Object.freeze({
       "texts": [
         "fireflies notetaker",
         "fireflies.ai notetaker"
+      ]
+    },
+    {
+      "provider": "gong",
+      "texts": [
+        "gong ai notetaker",
+        "gong ai recorder",
+        "gong notetaker",
+        "gong recorder",
+        "recorder by gong"
       ]
     },
     {

@@ -142,11 +142,16 @@ def test_without_the_extension_a_foreground_meeting_is_found_from_the_window_tit
     settings.parent.mkdir(parents=True, exist_ok=True)
     settings.write_text("[detection]\nbrowser_probe = false\n")
     try:
+        reports = []
+
         def found():
-            report = json.loads(world.cli("scan", "--json").stdout)
-            return [m for m in report["meetings"] if m["provider_id"] == "google-meet"
-                    and any("Meet – win-dows-tab" in e["detail"] for e in m["evidence"])]
-        (meeting,) = wait_for(found, timeout=30, interval=0.5, what="scan to see the window title")
+            reports.append(json.loads(world.cli("scan", "--json").stdout))
+            return [m for m in reports[-1]["meetings"] if m["provider_id"] == "google-meet"
+                    and any("win-dows-tab" in e["detail"] for e in m["evidence"])]
+        try:
+            (meeting,) = wait_for(found, timeout=30, interval=0.5, what="scan to see the window title")
+        except AssertionError:
+            raise AssertionError(json.dumps(reports[-1])[:3000]) from None
         assert {e["signal"] for e in meeting["evidence"]} >= {"window-title"}
         assert not any(e["signal"] == "browser-tab" for e in meeting["evidence"])
     finally:

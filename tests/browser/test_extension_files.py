@@ -112,3 +112,15 @@ def test_the_generator_refuses_a_catalog_it_cannot_build_hosts_from(tmp_path):
     })
     with pytest.raises(generate.GenerateError, match="odd"):
         generate.render(catalog)
+
+
+def test_the_extension_may_see_every_declared_host_and_every_host_a_link_pattern_can_match(shipped):
+    """A link pattern on a host the extension may not read would leave that service's tabs unseen."""
+    allowed = [rule for rule, _providers in generate.meeting_hosts(shipped)]
+    missing = []
+    for provider in shipped:
+        web = provider.detect.web
+        for rule in generate.declared_hosts(web.hosts) + generate.derived_hosts(web.url_patterns):
+            if not any(rule.host == a.host or (a.subdomains and rule.host.endswith("." + a.host)) for a in allowed):
+                missing.append((provider.id, rule.host))
+    assert missing == []

@@ -54,12 +54,14 @@ def test_a_read_only_cache_costs_only_speed(cli, app_home):
 
 
 def test_snapshot_matches_a_full_load(tmp_path):
+    from guard.detect.matching import detection_dict  # the detect table, with the notice words detection needs
+
     snapshot, loaded = load_snapshot(tmp_path)
     assert loaded is not None and [e.id for e in snapshot.providers] == [p.id for p in loaded]
     again, reloaded = load_snapshot(tmp_path)
     assert reloaded is None, "read back"
     assert [e.summary for e in again.providers] == [e.summary for e in snapshot.providers]
-    assert [e.detect for e in again.providers] == [p.detect.model_dump(mode="json") for p in loaded]
+    assert [e.detect for e in again.providers] == [detection_dict(p) for p in loaded]
 
 
 SCAN_IMPORTS = """
