@@ -3,7 +3,7 @@
 Validating the catalog means importing pydantic and building its models, which costs several
 times a whole ``scan``. After a full load, :func:`load_snapshot` keeps what ``scan`` and the
 ``providers`` list need (each provider's summary and detection data, and the problems found)
-as JSON in the cache folder, keyed by a fingerprint of every catalog file's bytes. While no
+as JSON in the cache folder, keyed by a fingerprint of every catalog file. While no
 file changes, the snapshot is read back without pydantic; any change, or a snapshot that does
 not read back cleanly, means a full load and a new snapshot. :class:`LazyCatalog` stands in for
 the :class:`~guard.catalog.loader.Catalog` and loads it in full only when a provider's
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,6 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 FILE_NAME = "catalog-snapshot.json"
-MAX_FILE_BYTES = 512 * 1024  # as the loader: a bigger file is reported by the full load, not hashed whole
 
 
 def provider_summary(provider: Provider) -> dict[str, Any]:
@@ -93,7 +91,7 @@ class CatalogSnapshot:
     def from_catalog(cls, catalog: Catalog, fingerprint: str) -> CatalogSnapshot:
         from guard.detect.matching import detection_dict
 
-        return cls(fingerprint, tuple(ProviderEntry(provider_summary(p), detection_dict(p)) for p in catalog),
+        return cls(fingerprint, tuple(ProviderEntry(provider_summary(p), _matched(detection_dict(p))) for p in catalog),
                    tuple(p.message() for p in catalog.problems))
 
 
@@ -102,13 +100,24 @@ class CatalogSnapshot:
 _CODE = ("models.py", "loader.py", "history.py", "snapshot.py")
 
 
+def _matched(detect: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a ``detect`` table that matching reads (per-OS names and titles, web patterns, bots'
+    display names, in-meeting notice words), without its sources and notes."""
+    return {key: value for key, value in detect.items()
+            if key in ("linux", "windows", "macos", "web", "participant_names", "notices")}
+
+
 def fingerprint(shipped: Path, user: Path | None) -> str:
-    """SHA-256 over the app version, the catalog code, and every catalog file's name and bytes."""
+    """SHA-256 over the app version and the identity of the catalog code and every catalog file.
+
+    A file's identity is its inode, size, and modification and change times in nanoseconds, as
+    git's index keeps them: any write changes the change time, which no tool can set back, so an
+    edit that keeps the size and the modification time is still seen. Nothing is read.
+    """
     digest = sha256(f"{FORMAT} {__version__}\n".encode())
     here = Path(__file__).parent
     for name in _CODE:
-        digest.update(f"code {name}\n".encode())
-        digest.update(_file_digest(here / name))
+        digest.update(f"code {name} {_identity(here / name)}\n".encode())
     for tag, folder in (("shipped", shipped), ("user", user)):
         digest.update(f"{tag} {folder}\n".encode())
         if folder is None:
@@ -119,33 +128,16 @@ def fingerprint(shipped: Path, user: Path | None) -> str:
             digest.update(f"unlistable {error.errno}\n".encode())
             continue
         for name in names:
-            digest.update(f"{name}\n".encode())
-            digest.update(_file_digest(folder / name))
+            digest.update(f"{name} {_identity(folder / name)}\n".encode())
     return digest.hexdigest()
 
 
-def _file_digest(path: Path) -> bytes:
-    """The file's SHA-256, or a marker for what the full load would refuse (pipes, devices, huge files)."""
+def _identity(path: Path) -> str:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        info = os.stat(path)
     except OSError as error:
-        return f"unopenable {error.errno}".encode()
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return f"refused {info.st_mode:o} {info.st_size}".encode()
-        chunks, size = [], 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return sha256(b"".join(chunks)).digest()
-    except OSError as error:
-        return f"unreadable {error.errno}".encode()
-    finally:
-        os.close(fd)
+        return f"unreadable {error.errno}"
+    return f"{info.st_dev} {info.st_ino} {info.st_mode:o} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}"
 
 
 def _read(path: Path, expected: str) -> CatalogSnapshot | None:

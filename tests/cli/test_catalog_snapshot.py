@@ -27,7 +27,7 @@ def test_a_changed_user_file_shows_at_once(cli, app_home):
     stat = (folder / "mine.toml").stat()
     (folder / "mine.toml").write_text(MINE.format(name="Mina"), encoding="utf-8")  # same size
     os.utime(folder / "mine.toml", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
-    assert listed(cli)["mine"]["name"] == "Mina", "the fingerprint is of the bytes, not the file times"
+    assert listed(cli)["mine"]["name"] == "Mina", "the fingerprint sees the change time, which no tool sets back"
     (folder / "mine.toml").unlink()
     assert "mine" not in listed(cli)
 
@@ -54,14 +54,24 @@ def test_a_read_only_cache_costs_only_speed(cli, app_home):
 
 
 def test_snapshot_matches_a_full_load(tmp_path):
-    from guard.detect.matching import detection_dict  # the detect table, with the notice words detection needs
-
     snapshot, loaded = load_snapshot(tmp_path)
     assert loaded is not None and [e.id for e in snapshot.providers] == [p.id for p in loaded]
     again, reloaded = load_snapshot(tmp_path)
     assert reloaded is None, "read back"
     assert [e.summary for e in again.providers] == [e.summary for e in snapshot.providers]
-    assert [e.detect for e in again.providers] == [detection_dict(p) for p in loaded]
+    from guard.detect.matching import DetectionRules
+
+    from_snapshot = DetectionRules.from_data(again.detection(), "linux")
+    from_models = DetectionRules.from_catalog(loaded, "linux")
+    assert from_snapshot.processes == from_models.processes and from_snapshot.notetakers == from_models.notetakers
+    def sources(rules: DetectionRules) -> list[tuple[str, str]]:
+        return [(provider, pattern.source) for provider, pattern in rules.url_patterns]
+
+    assert sources(from_snapshot) == sources(from_models)
+    assert {k: [x.source for x in v] for k, v in from_snapshot.url_excludes.items()} == \
+        {k: [x.source for x in v] for k, v in from_models.url_excludes.items()}
+    assert [(k, p.source) for k, p in from_snapshot.participants] == [(k, p.source) for k, p in from_models.participants]
+    assert from_snapshot.notices == from_models.notices
 
 
 SCAN_IMPORTS = """

@@ -148,3 +148,10 @@ def test_a_full_log_is_rotated_before_a_command_appends(cli, app_home):
     cli("settings")
     assert (app_home / "logs" / "meeting-guard.log.1").stat().st_size == 1_000_001
     assert 0 < log.stat().st_size < 1000, "the command's own line, in a fresh file"
+
+
+def test_an_unwritable_log_file_is_one_warning_not_a_traceback(cli, app_home):
+    (app_home / "logs" / "meeting-guard.log").mkdir(parents=True)  # cannot be opened as a file
+    result = cli("settings")
+    assert result.returncode == 0, result.stderr
+    assert "Cannot write the log file" in result.stderr and "Traceback" not in result.stderr
