@@ -211,10 +211,15 @@ class Installer:
                 self.registry.write_default(key, str(path))
         return targets
 
-    def uninstall(self) -> list[str]:
-        """Remove every registration of this host and the launcher; what was removed, as paths and keys."""
+    def uninstall(self, chosen: Iterable[str] = ()) -> list[str]:
+        """Remove the host's registration from ``chosen`` browser ids (default: every browser), and the
+        launcher once no registration is left; what was removed, as paths and keys. Browsers that share a
+        location (Opera reads Google Chrome's) lose it together."""
+        wanted = set(chosen)
         removed: list[str] = []
         for browser in BROWSERS:
+            if wanted and browser.id not in wanted:
+                continue
             key = self.registry_key(browser)
             if key is not None and self.registry is not None and self.registry.read_default(key) is not None:
                 self.registry.delete_key(key)
@@ -224,10 +229,20 @@ class Installer:
                 path.unlink()
                 removed.append(str(path))
         launcher = self.launcher_path()
-        if launcher.exists():
+        if launcher.exists() and not self._any_registered():
             launcher.unlink()
             removed.append(str(launcher))
         return list(dict.fromkeys(removed))
+
+    def _any_registered(self) -> bool:
+        for browser in BROWSERS:
+            key = self.registry_key(browser)
+            if key is not None and self.registry is not None and self.registry.read_default(key) is not None:
+                return True
+            path = self.manifest_path(browser)
+            if key is None and path is not None and self._ours(path):
+                return True
+        return False
 
     @staticmethod
     def _ours(path: Path) -> bool:

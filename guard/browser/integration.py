@@ -54,6 +54,6 @@ class BrowserIntegration:
         """Register the host with these browsers (default: every supported browser found)."""
         return self.installer.install(browser_ids)
 
-    def uninstall(self) -> list[str]:
-        """Remove every registration and the launcher; what was removed."""
-        return self.installer.uninstall()
+    def uninstall(self, browser_ids: Iterable[str] = ()) -> list[str]:
+        """Remove the registration from these browsers (default: all; the launcher goes with the last)."""
+        return self.installer.uninstall(browser_ids)

@@ -93,6 +93,16 @@ def test_uninstall_leaves_no_manifest_and_no_launcher(home, app_home):
     assert installer.uninstall() == []
 
 
+def test_removing_one_browser_keeps_the_others(home, app_home):
+    installer = linux_installer(home, app_home)
+    installer.install()
+    removed = installer.uninstall(["firefox"])
+    assert removed == [str(home / ".mozilla/native-messaging-hosts" / HOST_FILE)]
+    assert (home / ".config/chromium/NativeMessagingHosts" / HOST_FILE).is_file() and installer.launcher_path().exists()
+    installer.uninstall(["chromium"])
+    assert list(home.rglob(HOST_FILE)) == [] and not installer.launcher_path().exists(), "the launcher goes last"
+
+
 def test_snap_and_flatpak_browsers_are_said_to_be_unsupported(home, app_home):
     (home / "snap" / "chromium").mkdir(parents=True)
     (home / ".var" / "app" / "org.mozilla.firefox").mkdir(parents=True)
