@@ -204,7 +204,8 @@ class Detector:
         for candidate in candidates.values():
             for match in candidate.matches:
                 key = (match.provider_id, match.meeting_only, candidate.name)
-                if key not in oldest or (candidate.create_time, candidate.pid) < (oldest[key].create_time, oldest[key].pid):
+                known = oldest.get(key)
+                if known is None or (candidate.create_time, candidate.pid) < (known.create_time, known.pid):
                     oldest[key] = candidate
         observations = []
         for (provider_id, meeting_only, name), candidate in sorted(oldest.items()):

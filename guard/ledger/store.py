@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -32,11 +32,12 @@ from guard.ledger.errors import (
     LedgerCorruptError,
     LedgerError,
     LedgerInputError,
+    LedgerKeyError,
     RecordNotFoundError,
 )
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
-from guard.ledger.keys import KeyStatus, KeyVault, LoadedKey
+from guard.ledger.keys import KeyInfo, KeyStatus, KeyVault, LoadedKey
 from guard.ledger.models import (
     Decision,
     EvidenceItem,
@@ -301,7 +302,18 @@ class Ledger:
             head = meta.read_head(conn)
         return head if isinstance(head, SignedHead) and head.seq >= 0 else None
 
-    # --- checking --------------------------------------------------------------------------
+    def document_signer(self) -> tuple[KeyInfo, Callable[[bytes], str]]:
+        """The current Ed25519 key's row and a function that signs a document with it (hex): a
+        document the ledger vouches for, such as a consent receipt's JWS signing input, never a
+        ledger record (those are signed with their own context, see guard.ledger.signing).
+        Raises LedgerKeyError when there is no usable Ed25519 key (none yet, lost, or a ledger
+        from before Ed25519: record a decision first)."""
+        with self._read("sign") as conn:
+            loaded = self._current_loaded(conn)
+        if loaded is None or loaded.signer is None or not loaded.can_sign or not self._keys.is_trusted(loaded.info):
+            why = loaded.status.message() if loaded is not None else "the ledger has no signing key yet"
+            raise LedgerKeyError(f"Cannot sign with the consent ledger's key ({why}); documents are written unsigned.")
+        return loaded.info, loaded.signer.sign
 
     def key_status(self) -> KeyStatus:
         """Where the current signing key lives and whether it can be used (read afresh)."""

@@ -5,7 +5,16 @@ import logging
 from guard.detect.observation import ProbeUnavailable
 from guard.detect.platform import default_backends
 from guard.settings import Settings
-from tests.detect.world import client_copy, collect_until, has, new_monitor, of_kind, provider_toml, unique, write_catalog
+from tests.detect.world import (
+    client_copy,
+    collect_until,
+    has,
+    new_monitor,
+    of_kind,
+    provider_toml,
+    unique,
+    write_catalog,
+)
 
 
 class CountingMicrophone:
