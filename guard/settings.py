@@ -185,6 +185,7 @@ class DetectionSettings(SettingsModel):
     microphone_probe: bool = setting(True)
     camera_probe: bool = setting(True)
     socket_probe: bool = setting(True)
+    browser_probe: bool = setting(True)  # the browser extension's meeting tabs (guard/detect/browser_tabs.py)
 
 
 @_model

@@ -92,8 +92,10 @@ class CatalogSnapshot:
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, fingerprint: str) -> CatalogSnapshot:
-        return cls(fingerprint, tuple(ProviderEntry(provider_summary(p), _matched(p.detect.model_dump(mode="json")))
-                                      for p in catalog), tuple(p.message() for p in catalog.problems))
+        from guard.detect.matching import detection_dict
+
+        return cls(fingerprint, tuple(ProviderEntry(provider_summary(p), _matched(detection_dict(p))) for p in catalog),
+                   tuple(p.message() for p in catalog.problems))
 
 
 # The code whose output the snapshot keeps: a change to the models or the loader (a new field, a
@@ -102,9 +104,10 @@ _CODE = ("models.py", "loader.py", "history.py", "snapshot.py")
 
 
 def _matched(detect: dict[str, Any]) -> dict[str, Any]:
-    """The parts of a ``detect`` table that matching reads (per-OS names and titles, web patterns),
-    without its sources and notes."""
-    return {key: value for key, value in detect.items() if key in ("linux", "windows", "macos", "web")}
+    """The parts of a ``detect`` table that matching reads (per-OS names and titles, web patterns, bots'
+    display names, in-meeting notice words), without its sources and notes."""
+    return {key: value for key, value in detect.items()
+            if key in ("linux", "windows", "macos", "web", "participant_names", "notices")}
 
 
 def fingerprint(shipped: Path, user: Path | None) -> str:

@@ -247,6 +247,30 @@ def run_withdraw(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     return ExitStatus.OK
 
 
+# --- timestamp -------------------------------------------------------------------------------
+
+def _register_timestamp(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = actions.add_parser(
+        "timestamp", help="have a time-stamping authority you choose witness the newest record (uses the network)",
+        description="Send a hash of the newest record (nothing else) to an RFC 3161 time-stamping authority and keep "
+                    "its signed answer in the ledger; 'consent verify' checks it from then on.")
+    parser.add_argument("--tsa", required=True, metavar="URL", help="the authority's RFC 3161 address (http or https)")
+    _json_flag(parser)
+    parser.set_defaults(func=run_timestamp)
+
+
+def run_timestamp(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
+    with open_for(ctx) as ledger:
+        witness = ledger.timestamp(args.tsa)
+    if args.json:
+        ctx.print_json({"seq": witness.seq, "hash": witness.hash, "tsa": witness.tsa_url, "time": witness.gen_time,
+                        "tsa_subject": witness.tsa_subject, "tsa_certificate_sha256": witness.tsa_certificate_sha256})
+    else:
+        ctx.print(f"Record #{witness.seq} (and every record before it) time-stamped at {witness.gen_time} by "
+                  f"{witness.tsa_url} ({witness.tsa_subject}).")
+    return ExitStatus.OK
+
+
 # --- rekey -----------------------------------------------------------------------------------
 
 def _register_rekey(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -305,8 +329,8 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
 
 ACTIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
-    _register_add, _register_list, _register_verify, _register_withdraw, register_export, _register_rekey,
-    _register_erase,
+    _register_add, _register_list, _register_verify, _register_withdraw, register_export, _register_timestamp,
+    _register_rekey, _register_erase,
 ]
 
 
