@@ -58,7 +58,7 @@ def _installer(ctx: CliContext) -> Installer:
 
 def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
     from guard.browser.browsers import by_id
-    from guard.browser.state import state_dir
+    from guard.browser.paths import state_dir
 
     installer = _installer(ctx)
     if args.browser_action == "install":
@@ -114,7 +114,7 @@ def run_host(args: argparse.Namespace, ctx: CliContext) -> int:
         browser_identity,
         identify_caller,
     )
-    from guard.browser.state import state_dir
+    from guard.browser.paths import state_dir
 
     try:
         caller = identify_caller(args.caller)
