@@ -34,6 +34,9 @@ def configure_browser(parser: argparse.ArgumentParser) -> None:
 
 def configure_host(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("caller", nargs="*", help=argparse.SUPPRESS)
+    # Chrome on Windows adds the calling window's handle (native messaging docs, "Native messaging host
+    # protocol"); it means nothing here but must not make the command line wrong.
+    parser.add_argument("--parent-window", help=argparse.SUPPRESS)
     parser.set_defaults(func=run_host)
 
 
