@@ -54,7 +54,7 @@ class BrowserPanel(QGroupBox):
         self.grid.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.rows)
         self.status = named(plain_label("Looking for browsers…"), "Browser extension status")
-        self.refresh_button = named(QPushButton("Look a&gain"), "Look for browsers again")
+        self.refresh_button = named(QPushButton("Look aga&in"), "Look for browsers again")
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.refresh_button)
