@@ -2,7 +2,7 @@
 reportlab (a pure-Python PDF library; guard never imports Qt) and finished by
 :mod:`guard.export.pdf_tags` as a tagged PDF/A-2b file. First page: who, when, the ledger's
 verification result and head hash, the signing keys' fingerprints, and tables of counts per
-decision and provider. Then the timeline, oldest first: a list with one item per record. Text
+decision and provider. Then the timeline, oldest first: a section with one paragraph per record. Text
 is real text in embedded, subset TrueType fonts with ToUnicode maps (see
 :mod:`guard.export.pdf_fonts`), so ``pdftotext`` and screen readers find every record.
 
@@ -100,13 +100,11 @@ def write_pdf(job: ExportJob, out: BinaryIO) -> Written:
     _first_page(pdf, job, summary)
     pdf.heading("Timeline", 12)
     count = 0
-    with pdf.group("L"):
+    with pdf.group("Sect"):
         for entry in job.entries(Order.OCCURRED_OLDEST):
             head, body, links = _record_lines(entry, job, pdf)
             pdf.ensure((len(head) + len(body)) * LEADING)
-            with pdf.group("LI"), pdf.block("LBody"):
-                pdf.lines(head, HEAD, bold=True, leading=LEADING)
-                pdf.lines(body, BODY, leading=LEADING, links=links)
+            pdf.record(head, body, links, HEAD, BODY, LEADING)
             count += 1
     pdf.save()
     out.write(finish(raw.getvalue(), pdf.root, title=pdf.title, language="en", pdfa=pdf.fonts.embedded,

@@ -158,6 +158,24 @@ def visual(line: str) -> str:
     return str(get_display(arabic_reshaper.reshape(line)))
 
 
+class _TTFont(TTFont):  # type: ignore[misc]
+    """reportlab's TrueType font with a fast path for the commonest line: printable ASCII, which
+    reportlab keeps at its own codes in the first subset (``asciiReadable``), so splitting it
+    needs no loop per character. 100,000 records write in a fraction of the time."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        glyphs = self.face.charToGlyph
+        self._ascii_codes = bool(self._asciiReadable) and all(code in glyphs for code in range(32, 127))
+
+    def splitString(self, text: str, doc: object, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
+        if self._ascii_codes and text.isascii() and text.isprintable():
+            if doc not in self.state:
+                return super().splitString(text, doc, encoding)  # sets up this document's subsets
+            return [(0, text.encode("ascii"))] if text else []
+        return super().splitString(text, doc, encoding)
+
+
 def _find(name: str) -> Path | None:
     for folder in FOLDERS:
         path = Path(os.path.expanduser(folder)) / name
@@ -170,7 +188,7 @@ def _register(alias: str, path: Path) -> frozenset[str] | None:
     """Register the font under ``alias``; the characters it has glyphs for (None: unusable)."""
     try:
         if alias not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(alias, str(path)))
+            pdfmetrics.registerFont(_TTFont(alias, str(path)))
         face = pdfmetrics.getFont(alias).face
     except (TTFError, OSError, ValueError, KeyError) as error:
         log.warning("Font %s cannot be used for PDFs: %s", path, error)

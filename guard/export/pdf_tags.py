@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -80,6 +81,12 @@ def _structure(pdf: pikepdf.Pdf, root: Node) -> None:
         return annotations[page][index]
 
     def element(node: Node, parent: pikepdf.Object) -> pikepdf.Object:
+        if len(node.content) == 1 and not node.links and not node.children and not node.alt:
+            page, mcid = node.content[0]  # the commonest element: one marked-content sequence
+            made = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent,
+                                                Pg=pages[page], K=mcid))
+            parents.setdefault(page, {})[mcid] = made
+            return made
         made = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
         kids = Array()
         for page, mcid in node.content:
@@ -97,17 +104,17 @@ def _structure(pdf: pikepdf.Pdf, root: Node) -> None:
         return made
 
     tree_root.K = element(root, tree_root)
-    nums = Array()
+    nums: list[Any] = []  # one Python list, made an Array once: extending an Array copies it
     for page, by_mcid in sorted(parents.items()):
         pages[page].StructParents = page
-        nums.extend([pikepdf.Object.parse(str(page).encode()), Array([by_mcid[m] for m in range(len(by_mcid))])])
+        nums += [page, Array([by_mcid[m] for m in range(len(by_mcid))])]
     key = len(pages)
     for annotation, made in links:
         annotation.StructParent = key
         annotation.F = 4  # printable, as PDF/A needs
         annotation.Contents = String(str(made.get("/Alt", "")))
-        nums.extend([pikepdf.Object.parse(str(key).encode()), made])
+        nums += [key, made]
         key += 1
-    tree_root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    tree_root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
     tree_root.ParentTreeNextKey = key
     pdf.Root.StructTreeRoot = tree_root

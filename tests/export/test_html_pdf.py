@@ -49,6 +49,8 @@ def test_html_escapes_user_text(ledger, sample, catalog, tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Ünïcödé 会議 <script>alert(1)</script>" in "".join(parsed.text)  # shown as text
     assert "Grace &amp; Co" in page
+    text = "".join(parsed.text)
+    assert "ישיבת צוות Standup" in text and "اجتماع المورد – Vendor call" in text  # right-to-left titles kept
 
 
 def test_html_has_a_summary_with_counts_verification_and_head_hash(ledger, sample, catalog, tmp_path):

@@ -80,7 +80,7 @@ def test_titles_in_every_script_are_real_text(history_pdf):
         assert actual.encode() in streams, script
 
 
-def test_the_pdf_is_tagged_with_headings_tables_and_a_list(history_pdf):
+def test_the_pdf_is_tagged_with_headings_tables_and_a_paragraph_per_record(history_pdf):
     assert "Tagged:          yes" in run("pdfinfo", str(history_pdf))
     with pikepdf.open(history_pdf) as pdf:
         root = pdf.Root
@@ -88,12 +88,11 @@ def test_the_pdf_is_tagged_with_headings_tables_and_a_list(history_pdf):
         document = root.StructTreeRoot.K
         assert document.S == "/Document"
         roles = [str(kid.S) for kid in document.K]
-        assert roles[0] == "/H1" and {"/H2", "/P", "/Table", "/L"} <= set(roles)
+        assert roles[0] == "/H1" and {"/H2", "/P", "/Table", "/Sect"} <= set(roles)
         table = next(kid for kid in document.K if kid.S == "/Table")
         assert [str(cell.S) for cell in table.K[0].K] == ["/TH", "/TH", "/TH"]
-        items = next(kid for kid in document.K if kid.S == "/L").K
-        assert all(item.S == "/LI" and item.K[0].S == "/LBody" for item in items)
-        assert len(items) == 8 + len(TITLES)
+        records = next(kid for kid in document.K if kid.S == "/Sect").K
+        assert all(record.S == "/P" for record in records) and len(records) == 8 + len(TITLES)
         parent_tree = root.StructTreeRoot.ParentTree.Nums
         for number, page in enumerate(pdf.pages):
             assert page.obj.StructParents == number
