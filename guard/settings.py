@@ -185,6 +185,7 @@ class DetectionSettings(SettingsModel):
     microphone_probe: bool = setting(True)
     camera_probe: bool = setting(True)
     socket_probe: bool = setting(True)
+    browser_probe: bool = setting(True)  # the browser extension's meeting tabs (guard/detect/browser_tabs.py)
 
 
 @_model
@@ -214,7 +215,7 @@ class Settings(SettingsModel):
 
 
 def _section_models() -> dict[str, type[SettingsModel]]:
-    return {name: info.annotation for name, info in Settings.model_fields.items()}  # type: ignore[misc]
+    return {name: info.annotation for name, info in Settings.model_fields.items()}
 
 
 def private_values() -> dict[str, Any]:
@@ -299,7 +300,7 @@ def parse_settings(data: dict[str, Any], lines: dict[str, int] | None = None, *,
         sections.setdefault(section, {})[key] = value
         if dotted not in reported and value != models[section].model_fields[key].default:
             issues.append(SettingsIssue(dotted, "not set validly", default=value, private=True))
-    settings = Settings(**{name: models[name](**values) for name, values in sections.items()})  # type: ignore[arg-type]
+    settings = Settings(**{name: models[name](**values) for name, values in sections.items()})
     return settings, issues
 
 

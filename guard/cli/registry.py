@@ -53,6 +53,10 @@ COMMANDS: tuple[Command, ...] = (
             "guard.cli.letter:configure"),
     Command("verify-export", "check a JSON export with the file alone: hashes, signatures, chain, head",
             "guard.cli.verify_export:configure"),
+    Command("browser", "the browser extension's link to this app: install, uninstall, status",
+            "guard.cli.browser:configure_browser"),
+    Command("browser-host", "started by a web browser for the Meeting Privacy Guard extension (not by hand)",
+            "guard.cli.browser:configure_host"),
 )
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 
 from guard.detect.links import CommandLineLinks, Link, match_links
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 PROBES: tuple[tuple[str, str], ...] = (
     ("processes", "process_probe"), ("windows", "window_probe"), ("microphone", "microphone_probe"),
-    ("camera", "camera_probe"), ("sockets", "socket_probe"),
+    ("camera", "camera_probe"), ("sockets", "socket_probe"), ("browser", "browser_probe"),
 )
 IDLE_REASON = "no meeting client or browser is running"
 NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
@@ -87,11 +87,16 @@ class Detector:
         # window id → (title, owner name, matches): a window is matched again only when its title changes
         self._windows: dict[tuple[int, int | None, str], tuple[str, str, tuple[tuple[str, bool, str], ...]]] = {}
         self.title_matches = 0  # titles matched this tick (for tests and benchmarks)
+        # Browser instances that held the microphone or camera for a web meeting last tick, and for
+        # which: while an instance goes on holding them, they stay that meeting's (its tab may have
+        # gone to the background, hiding its title). (root pid, create time, provider ids).
+        self._held_before: tuple[tuple[int, float, frozenset[str]], ...] = ()
         self._guards = {
             "windows": _Guard("windows", backends.windows.name),
             "microphone": _Guard("microphone", backends.microphone.name),
             "camera": _Guard("camera", backends.camera.name),
             "sockets": _Guard("sockets", backends.sockets.name),
+            "browser": _Guard("browser", backends.browser_tabs.name),
         }
 
     # -- the pass -----------------------------------------------------------------------------
@@ -109,9 +114,14 @@ class Detector:
         else:
             statuses["processes"] = ProbeStatus("processes", ProbeState.OFF, "switched off in the settings", "psutil")
 
+        # The extension's tabs are read every tick (one folder listing when nothing changed), so a
+        # closed tab is reported even when its browser has just quit.
+        tabs = self._probe("browser", statuses, partial(self.backends.browser_tabs.observations, self.rules, at))
+        observations += tabs or []
         if not candidates:
             for name, _setting in PROBES[1:]:
-                statuses[name] = self._idle_or_off(name)
+                if name not in statuses:
+                    statuses[name] = self._idle_or_off(name)
             return DetectionPass(at, tuple(observations), self._ordered(statuses), candidates)
 
         shown: set[tuple[int, str]] = set()
@@ -119,6 +129,11 @@ class Detector:
         for link in links:
             if candidates[link.pid].browser:
                 web_by_root.setdefault(link.root, set()).add(link.provider_id)
+        for obs in tabs or []:  # a meeting tab: its browser's microphone and camera are that meeting's
+            if obs.signal == Signal.BROWSER_TAB and not obs.closed and obs.pid in candidates:
+                root = self._instance_root(obs.pid, candidates)
+                shown.add((root, obs.provider_id))
+                web_by_root.setdefault(root, set()).add(obs.provider_id)
         windows = self._probe("windows", statuses, self.backends.windows.windows)
         if windows:
             window_obs = self._window_observations(windows, candidates, at)
@@ -131,11 +146,15 @@ class Detector:
                         web_by_root.setdefault(root, set()).add(obs.provider_id)
         names = {pid: candidate.name for pid, candidate in candidates.items()}
         held: set[tuple[int, str]] = set()
+        for root, create_time, providers in self._held_before:  # still the same browser instance?
+            if root in candidates and candidates[root].create_time == create_time:
+                web_by_root.setdefault(root, set()).update(providers)
         for probe, signal in (("microphone", Signal.MICROPHONE), ("camera", Signal.CAMERA)):
             backend = self.backends.microphone if probe == "microphone" else self.backends.camera
             uses = self._probe(probe, statuses, partial(backend.users, names))
             observations += self._media_observations(uses or [], signal, candidates, web_by_root, at, held)
         observations += self.links.observations(links, at, shown, held)
+        self._remember_held(held, candidates)
 
         meeting_clients = {obs.provider_id for obs in observations if corroborates_meeting(obs)}
         clients = {pid: c.name for pid, c in candidates.items()
@@ -193,7 +212,8 @@ class Detector:
         for candidate in candidates.values():
             for match in candidate.matches:
                 key = (match.provider_id, match.meeting_only, candidate.name)
-                if key not in oldest or (candidate.create_time, candidate.pid) < (oldest[key].create_time, oldest[key].pid):
+                known = oldest.get(key)
+                if known is None or (candidate.create_time, candidate.pid) < (known.create_time, known.pid):
                     oldest[key] = candidate
         observations = []
         for (provider_id, meeting_only, name), candidate in sorted(oldest.items()):
@@ -277,6 +297,15 @@ class Detector:
         return tuple((m.provider_id, True, m.pattern) for m in found if m is not None and m.meeting)
 
     # -- microphone, camera -----------------------------------------------------------------
+    def _remember_held(self, held: set[tuple[int, str]], candidates: Mapping[int, Candidate]) -> None:
+        """Keep, for the next tick, which web meetings each browser instance's devices belong to."""
+        by_root: dict[int, set[str]] = {}
+        for root, provider_id in held:
+            if root in candidates and candidates[root].browser:
+                by_root.setdefault(root, set()).add(provider_id)
+        self._held_before = tuple((root, candidates[root].create_time, frozenset(providers))
+                                  for root, providers in by_root.items())
+
     def _instance_root(self, pid: int, candidates: Mapping[int, Candidate]) -> int:
         """The top-most candidate above ``pid`` of the same kind (a browser's, or a client's with a
         provider in common): one browser instance or one client, with all its helper processes."""
