@@ -7,6 +7,7 @@ Folders come from platformdirs (XDG on Linux, AppData on Windows, Library on mac
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -41,9 +42,11 @@ class AppPaths(NamedTuple):
         return self.log_dir / "meeting-guard.log"
 
     def ensure(self) -> AppPaths:
-        """Create the folders (private to the user) and return self."""
+        """Create the folders, private to the user (0700, also when they already existed wider,
+        e.g. made by an older version), and return self."""
         for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _private(folder)
         return self
 
     def with_data_dir(self, data_dir: Path | None) -> AppPaths:
@@ -51,6 +54,15 @@ class AppPaths(NamedTuple):
         if data_dir is None:
             return self
         return AppPaths(self.config_dir, Path(data_dir).expanduser(), self.cache_dir, self.log_dir)
+
+
+def _private(folder: Path) -> None:
+    try:
+        info = os.lstat(folder)
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            os.chmod(folder, 0o700)
+    except OSError:
+        pass  # not ours to change (or gone): the stores say what they cannot write
 
 
 def app_paths(environ: Mapping[str, str] | None = None) -> AppPaths:

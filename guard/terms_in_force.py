@@ -6,8 +6,6 @@ them has to know the others.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from guard.catalog.loader import Catalog
 from guard.ledger.models import RecordDraft, TermsRef
 from guard.terms.store import TermsStore
@@ -31,4 +29,4 @@ def with_terms_in_force(draft: RecordDraft, catalog: Catalog, store: TermsStore)
     """``draft`` with the terms in force filled in, unless the caller named them already."""
     if draft.terms:
         return draft
-    return replace(draft, terms=terms_in_force(catalog, store, draft.provider_id))
+    return draft.changed(terms=terms_in_force(catalog, store, draft.provider_id))

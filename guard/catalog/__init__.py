@@ -16,7 +16,10 @@ if TYPE_CHECKING:
         AiFeature,
         Clause,
         ClauseTopic,
+        Contacts,
+        Discontinued,
         Document,
+        Notice,
         Provider,
         ProviderKind,
         Source,
@@ -26,12 +29,13 @@ _WHERE = {
     "ClauseThread": "history", "clause_history": "history", "unverified_count": "history",
     "Catalog": "loader", "CatalogError": "loader", "CatalogProblem": "loader", "load_catalog": "loader",
     "AiFeature": "models", "Clause": "models", "ClauseTopic": "models", "Document": "models", "Provider": "models",
-    "ProviderKind": "models", "Source": "models",
+    "ProviderKind": "models", "Source": "models", "Contacts": "models", "Discontinued": "models", "Notice": "models",
 }
 
 __all__ = [
     "AiFeature", "Catalog", "CatalogError", "CatalogProblem", "Clause", "ClauseThread", "ClauseTopic",
-    "Document", "Provider", "ProviderKind", "Source", "clause_history", "load_catalog", "unverified_count",
+    "Contacts", "Discontinued", "Document", "Notice", "Provider", "ProviderKind", "Source", "clause_history",
+    "load_catalog", "unverified_count",
 ]
 
 

@@ -181,7 +181,8 @@ class WebDetect(BaseModel):
     def _hosts_are_plain(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
         for host in hosts:
             bare = host.removeprefix("*.")
-            if not bare or not all(ch.isascii() and (ch.isalnum() or ch in "-.") for ch in bare) or bare != bare.lower():
+            plain = all(ch.isascii() and (ch.isalnum() or ch in "-.") for ch in bare)
+            if not bare or not plain or bare != bare.lower():
                 raise ValueError(f"host {host!r} must be a lowercase host name, optionally starting with '*.'")
         return hosts
 

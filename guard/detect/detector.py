@@ -13,9 +13,11 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 
-from guard.detect.matching import DetectionRules, ProcessMatch, redact_url
+from guard.detect.links import CommandLineLinks, Link, match_links
+from guard.detect.matching import DetectionRules, ProcessMatch, wrapped_app_names
 from guard.detect.media import MediaUse
 from guard.detect.observation import Observation, ProbeState, ProbeStatus, ProbeUnavailable
 from guard.detect.platform import Backends
@@ -23,15 +25,18 @@ from guard.detect.process_table import ProcessEntry, ProcessTable
 from guard.detect.sessions import corroborates_meeting
 from guard.detect.windows import WindowInfo
 from guard.events import Signal
+from guard.patterns import bounded, normalize_text
 from guard.settings import DetectionSettings
 
 log = logging.getLogger(__name__)
 
 PROBES: tuple[tuple[str, str], ...] = (
     ("processes", "process_probe"), ("windows", "window_probe"), ("microphone", "microphone_probe"),
-    ("camera", "camera_probe"), ("sockets", "socket_probe"),
+    ("camera", "camera_probe"), ("sockets", "socket_probe"), ("browser", "browser_probe"),
 )
 IDLE_REASON = "no meeting client or browser is running"
+NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
+SHOWN_TITLE = 300  # characters of a window title kept in evidence and events
 T = TypeVar("T")
 
 
@@ -78,13 +83,16 @@ class Detector:
         self.table = table or ProcessTable()
         self.retry_ticks = retry_ticks
         self._classified: dict[int, tuple[float, str, Candidate | None]] = {}
-        # Meeting links on a candidate's command line, found once per process (pid, create time).
-        self._links: dict[int, tuple[float, tuple[tuple[str, str], ...]]] = {}
+        self.links = CommandLineLinks()
+        # window id → (title, owner name, matches): a window is matched again only when its title changes
+        self._windows: dict[tuple[int, int | None, str], tuple[str, str, tuple[tuple[str, bool, str], ...]]] = {}
+        self.title_matches = 0  # titles matched this tick (for tests and benchmarks)
         self._guards = {
             "windows": _Guard("windows", backends.windows.name),
             "microphone": _Guard("microphone", backends.microphone.name),
             "camera": _Guard("camera", backends.camera.name),
             "sockets": _Guard("sockets", backends.sockets.name),
+            "browser": _Guard("browser", backends.browser_tabs.name),
         }
 
     # -- the pass -----------------------------------------------------------------------------
@@ -94,30 +102,51 @@ class Detector:
         statuses: dict[str, ProbeStatus] = {}
         observations: list[Observation] = []
 
+        links: list[Link] = []
         if self.settings.process_probe:
             observations += self._process_observations(candidates, at)
+            links = self._pending_links(candidates)
             statuses["processes"] = ProbeStatus("processes", ProbeState.OK, backend="psutil")
         else:
             statuses["processes"] = ProbeStatus("processes", ProbeState.OFF, "switched off in the settings", "psutil")
 
-        web = [obs for obs in observations if obs.signal == Signal.COMMAND_LINE]
+        # The extension's tabs are read every tick (one folder listing when nothing changed), so a
+        # closed tab is reported even when its browser has just quit.
+        tabs = self._probe("browser", statuses, partial(self.backends.browser_tabs.observations, self.rules, at))
+        observations += tabs or []
         if not candidates:
             for name, _setting in PROBES[1:]:
-                statuses[name] = self._idle_or_off(name)
+                if name not in statuses:
+                    statuses[name] = self._idle_or_off(name)
             return DetectionPass(at, tuple(observations), self._ordered(statuses), candidates)
 
+        shown: set[tuple[int, str]] = set()
+        web_by_root: dict[int, set[str]] = {}
+        for link in links:
+            if candidates[link.pid].browser:
+                web_by_root.setdefault(link.root, set()).add(link.provider_id)
+        for obs in tabs or []:  # a meeting tab: its browser's microphone and camera are that meeting's
+            if obs.signal == Signal.BROWSER_TAB and not obs.closed and obs.pid in candidates:
+                root = self._instance_root(obs.pid, candidates)
+                shown.add((root, obs.provider_id))
+                web_by_root.setdefault(root, set()).add(obs.provider_id)
         windows = self._probe("windows", statuses, self.backends.windows.windows)
         if windows:
             window_obs = self._window_observations(windows, candidates, at)
             observations += window_obs
-            web += [obs for obs in window_obs
-                    if obs.meeting and obs.pid in candidates and candidates[obs.pid].browser]
+            for obs in window_obs:
+                if obs.meeting and obs.pid in candidates:
+                    root = self._instance_root(obs.pid, candidates)
+                    shown.add((root, obs.provider_id))
+                    if candidates[obs.pid].browser:
+                        web_by_root.setdefault(root, set()).add(obs.provider_id)
         names = {pid: candidate.name for pid, candidate in candidates.items()}
-        web_by_root = self._web_providers_by_browser(web, candidates)
+        held: set[tuple[int, str]] = set()
         for probe, signal in (("microphone", Signal.MICROPHONE), ("camera", Signal.CAMERA)):
             backend = self.backends.microphone if probe == "microphone" else self.backends.camera
-            uses = self._probe(probe, statuses, lambda b=backend: b.users(names))
-            observations += self._media_observations(uses or [], signal, candidates, web_by_root, at)
+            uses = self._probe(probe, statuses, partial(backend.users, names))
+            observations += self._media_observations(uses or [], signal, candidates, web_by_root, at, held)
+        observations += self.links.observations(links, at, shown, held)
 
         meeting_clients = {obs.provider_id for obs in observations if corroborates_meeting(obs)}
         clients = {pid: c.name for pid, c in candidates.items()
@@ -138,8 +167,7 @@ class Detector:
         classified = self._classified
         for pid in [pid for pid in classified if pid not in entries]:
             del classified[pid]
-        for pid in [pid for pid in self._links if pid not in entries]:
-            del self._links[pid]
+        self.links.forget_gone(entries)
         candidates: dict[int, Candidate] = {}
         for pid, entry in entries.items():
             known = classified.get(pid)
@@ -155,10 +183,17 @@ class Detector:
         matches = self.rules.match_process(name)
         browser = self.rules.is_browser(name)
         if not matches and not browser and self.rules.maybe_truncated(name):
-            detail = self.table.detail(entry)
+            detail = self.table.detail(entry)  # Linux cut the name to 15 characters: the full one
             for full in (detail.exe_name, detail.cmdline[0].rsplit("/", 1)[-1] if detail.cmdline else ""):
                 if full.casefold().startswith(name.casefold()) and self.rules.match_process(full):
                     name, matches = full, self.rules.match_process(full)
+                    break
+        elif not matches and not browser and self.rules.is_wrapper(name):
+            detail = self.table.detail(entry)  # Electron, Java, Python...: the app is on the command line
+            for app in wrapped_app_names(detail.cmdline, detail.exe_name):
+                found = self.rules.match_process(app)
+                if found:
+                    name, matches = f"{app} ({entry.name})", found
                     break
         if not matches and not browser:
             return None
@@ -169,7 +204,8 @@ class Detector:
         for candidate in candidates.values():
             for match in candidate.matches:
                 key = (match.provider_id, match.meeting_only, candidate.name)
-                if key not in oldest or (candidate.create_time, candidate.pid) < (oldest[key].create_time, oldest[key].pid):
+                known = oldest.get(key)
+                if known is None or (candidate.create_time, candidate.pid) < (known.create_time, known.pid):
                     oldest[key] = candidate
         observations = []
         for (provider_id, meeting_only, name), candidate in sorted(oldest.items()):
@@ -179,78 +215,96 @@ class Detector:
             else:
                 observations.append(Observation(provider_id, Signal.PROCESS, candidate.pid,
                                                 f"{name} is running (pid {candidate.pid})", at))
-        for candidate in candidates.values():
-            for provider_id, url in self._command_line_links(candidate):
-                shown = redact_url(url)
-                observations.append(Observation(provider_id, Signal.COMMAND_LINE, candidate.pid,
-                                                f"{candidate.name} (pid {candidate.pid}) was started with {shown}",
-                                                at, url=shown))
         return observations
 
-    def _command_line_links(self, candidate: Candidate) -> tuple[tuple[str, str], ...]:
-        """``(provider_id, url)`` for the meeting links on a candidate's command line, read and
-        matched once per process: a command line does not change, so later ticks cost nothing."""
-        known = self._links.get(candidate.pid)
-        if known is not None and known[0] == candidate.create_time:
-            return known[1]
+    def _pending_links(self, candidates: Mapping[int, Candidate]) -> list[Link]:
+        """The meeting links on candidates' command lines that may still count (see guard.detect.links)."""
+        found = []
+        for candidate in candidates.values():
+            pairs = self.links.found(candidate.pid, candidate.create_time, partial(self._read_links, candidate))
+            if pairs:
+                root = self._instance_root(candidate.pid, candidates)
+                found.append((candidate.pid, candidate.create_time, root, candidates[root].name, pairs))
+        return self.links.pending(found)
+
+    def _read_links(self, candidate: Candidate) -> tuple[tuple[str, str], ...]:
         entry = self.table.entries.get(candidate.pid)
         if entry is None:
             return ()
         allowed = None if candidate.browser else frozenset(candidate.provider_ids)
-        links = tuple(self.rules.match_urls(self.table.detail(entry).cmdline[1:], allowed))
-        self._links[candidate.pid] = (candidate.create_time, links)
-        return links
+        return match_links(self.rules, self.table.detail(entry).cmdline[1:], allowed)
 
     # -- windows -----------------------------------------------------------------------------
     def _window_observations(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],
                              at: datetime) -> list[Observation]:
-        running = {pid for c in candidates.values() for pid in c.provider_ids}
+        """Window titles matched against the owner's patterns: a client's own titles, a browser's
+        tab titles (its suffix cut off), or, for a window that names no owner, the meeting titles
+        of the clients running. Each window is matched again only when its title or owner changes,
+        and at most :data:`NEW_TITLES_PER_TICK` windows are matched per tick (the rest next tick)."""
+        running = tuple(sorted({pid for c in candidates.values() for pid in c.provider_ids}))
         observations: list[Observation] = []
+        listed: set[tuple[int, int | None, str]] = set()
+        self.title_matches = 0
         for window in windows:
             owner = candidates.get(window.pid) if window.pid is not None else None
-            if owner is not None and owner.matches:
-                for provider_id in owner.provider_ids:
-                    match = self.rules.match_app_window(provider_id, window.title)
-                    if match is not None:
-                        what = "a meeting window" if match.meeting else "a window"
-                        observations.append(Observation(
-                            provider_id, Signal.WINDOW_TITLE, window.pid,
-                            f"{owner.name} (pid {window.pid}) shows {what} titled '{window.title}'", at,
-                            meeting=match.meeting, title=window.title if match.meeting else None))
-            elif owner is not None and owner.browser:
-                for match in self.rules.match_browser_window(window.title):
-                    observations.append(Observation(
-                        match.provider_id, Signal.WINDOW_TITLE, window.pid,
-                        f"{owner.name} (pid {window.pid}) shows a meeting titled '{window.title}'", at,
-                        meeting=True, title=window.title))
-            elif window.pid is None:
-                for provider_id in sorted(running):
-                    match = self.rules.match_app_window(provider_id, window.title)
-                    if match is not None and match.meeting:
-                        observations.append(Observation(
-                            provider_id, Signal.WINDOW_TITLE, None,
-                            f"a window titled '{window.title}' (owner not given) while the app runs", at,
-                            meeting=True, title=window.title))
+            if owner is None and window.pid is not None:
+                continue  # a window of a process that is neither a client nor a browser
+            key = (window.window_id, window.pid, "" if window.window_id else window.title)
+            listed.add(key)
+            role = owner.name if owner is not None else "\0" + ",".join(running)
+            known = self._windows.get(key)
+            if known is None or known[0] != window.title or known[1] != role:
+                if self.title_matches >= NEW_TITLES_PER_TICK:
+                    continue
+                self.title_matches += 1
+                known = (window.title, role, self._match_window(window.title, owner, running))
+                self._windows[key] = known
+            if not known[2]:
+                continue
+            shown = bounded(normalize_text(window.title), SHOWN_TITLE)
+            for provider_id, meeting, _pattern in known[2]:
+                if owner is None:
+                    detail = f"a window titled '{shown}' (owner not given) while the app runs"
+                elif owner.browser:
+                    detail = f"{owner.name} (pid {window.pid}) shows a meeting titled '{shown}'"
+                else:
+                    what = "a meeting window" if meeting else "a window"
+                    detail = f"{owner.name} (pid {window.pid}) shows {what} titled '{shown}'"
+                observations.append(Observation(provider_id, Signal.WINDOW_TITLE, window.pid, detail, at,
+                                                meeting=meeting, title=shown if meeting else None,
+                                                window=str(window.window_id) if window.window_id else None))
+        for key in [key for key in self._windows if key not in listed]:
+            del self._windows[key]
         return observations
 
+    def _match_window(self, title: str, owner: Candidate | None,
+                      running: tuple[str, ...]) -> tuple[tuple[str, bool, str], ...]:
+        """(provider_id, meeting, pattern) for one window title."""
+        if owner is not None and owner.matches:
+            found = [self.rules.match_app_window(provider_id, title) for provider_id in owner.provider_ids]
+            return tuple((m.provider_id, m.meeting, m.pattern) for m in found if m is not None)
+        if owner is not None and owner.browser:
+            return tuple((m.provider_id, True, m.pattern) for m in self.rules.match_browser_window(title, owner.name))
+        found = [self.rules.match_app_window(provider_id, title) for provider_id in running]
+        return tuple((m.provider_id, True, m.pattern) for m in found if m is not None and m.meeting)
+
     # -- microphone, camera -----------------------------------------------------------------
-    def _browser_root(self, pid: int, candidates: Mapping[int, Candidate]) -> int:
-        """The top-most browser process above ``pid``: one browser instance, all its helpers."""
+    def _instance_root(self, pid: int, candidates: Mapping[int, Candidate]) -> int:
+        """The top-most candidate above ``pid`` of the same kind (a browser's, or a client's with a
+        provider in common): one browser instance or one client, with all its helper processes."""
         root = pid
         for _ in range(16):
             entry = self.table.entries.get(root)
             parent = self.table.detail(entry).ppid if entry is not None else None
-            if parent is None or parent not in candidates or not candidates[parent].browser:
+            here = candidates.get(root)
+            above = candidates.get(parent) if parent is not None else None
+            if here is None or above is None or parent is None:
+                return root
+            same = (here.browser and above.browser) or bool(set(here.provider_ids) & set(above.provider_ids))
+            if not same:
                 return root
             root = parent
         return root
-
-    def _web_providers_by_browser(self, web: list[Observation], candidates: Mapping[int, Candidate]) -> dict[int, set[str]]:
-        by_root: dict[int, set[str]] = {}
-        for obs in web:
-            if obs.pid is not None and obs.pid in candidates and candidates[obs.pid].browser:
-                by_root.setdefault(self._browser_root(obs.pid, candidates), set()).add(obs.provider_id)
-        return by_root
 
     def _owner(self, use: MediaUse, candidates: Mapping[int, Candidate]) -> Candidate | None:
         """The candidate behind a device user: itself, an ancestor (helper processes), or by name."""
@@ -269,19 +323,23 @@ class Detector:
         return None
 
     def _media_observations(self, uses: list[MediaUse], signal: Signal, candidates: Mapping[int, Candidate],
-                            web_by_root: Mapping[int, set[str]], at: datetime) -> list[Observation]:
+                            web_by_root: Mapping[int, set[str]], at: datetime,
+                            held: set[tuple[int, str]]) -> list[Observation]:
+        """Device users attributed to providers; ``held`` collects (instance, provider) pairs."""
         observations: list[Observation] = []
         for use in uses:
             owner = self._owner(use, candidates)
             if owner is None:
                 continue
+            root = self._instance_root(owner.pid, candidates) if owner.pid >= 0 else -1
             if owner.matches:
                 providers: set[str] | tuple[str, ...] = owner.provider_ids
             elif owner.pid < 0:  # a browser named by the OS without a pid: any web meeting seen
                 providers = set().union(*web_by_root.values()) if web_by_root else set()
             else:
-                providers = web_by_root.get(self._browser_root(owner.pid, candidates), set())
+                providers = web_by_root.get(root, set())
             for provider_id in sorted(providers):
+                held.add((root, provider_id))
                 observations.append(Observation(provider_id, signal, use.pid, use.detail, at))
         return observations
 
@@ -301,7 +359,7 @@ class Detector:
         except ProbeUnavailable as error:
             self._unavailable(guard, statuses, str(error), logging.INFO)
             return None
-        except Exception as error:  # noqa: BLE001 - a broken probe must never stop detection
+        except Exception as error:
             reason = f"failed: {type(error).__name__}: {error}"
             if reason not in guard.logged:
                 log.exception("The %s probe (%s) failed; detection goes on without it", name, guard.backend)

@@ -10,23 +10,23 @@ length); window titles are normalised first (dashes, odd spaces, invisible chara
 
 from __future__ import annotations
 
-import tomllib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from guard.paths import resources_dir
-from guard.patterns import Pattern, PatternSet, compile_pattern, find_urls, normalize_text
+from guard.detect.browsers import Browser, load_browsers, page_titles
+from guard.detect.redaction import redact_url  # noqa: F401 - re-exported: the rules are shared with the extension
+from guard.patterns import TEXT_LIMIT, Pattern, PatternSet, bounded, compile_pattern, find_urls, normalize_text
 
 if TYPE_CHECKING:  # the catalog's pydantic models load only where a whole catalog is validated
     from guard.catalog.loader import Catalog
-    from guard.catalog.models import OsName
+    from guard.catalog.models import OsName, Provider
 
 LINUX_COMM_LENGTH = 15
 URLS_PER_COMMAND_LINE = 32  # links looked at per process: a command line is not a web page
-_SECRET_QUERY_KEYS = frozenset({"pwd", "pass", "password", "passcode", "token", "tk", "secret", "auth", "key", "sig"})
+TITLE_CACHE = 4096  # window titles whose matches are remembered (titles rarely change; matching is the cost)
 
 
 def normalize_name(name: str) -> str:
@@ -38,21 +38,7 @@ def normalize_name(name: str) -> str:
 @cache
 def browser_names(os_name: OsName) -> frozenset[str]:
     """Process names of web browsers on ``os_name`` (resources/detect/browsers.toml)."""
-    data = tomllib.loads((resources_dir() / "detect" / "browsers.toml").read_text(encoding="utf-8"))
-    return frozenset(normalize_name(name) for name in data.get(os_name, {}).get("processes", ()))
-
-
-def redact_url(url: str) -> str:
-    """A meeting link without secrets: passcode and token query values become ``…``."""
-    try:
-        parts = urlsplit(url)
-        if not parts.query:
-            return url
-        query = [(key, "…" if key.casefold() in _SECRET_QUERY_KEYS else value)
-                 for key, value in parse_qsl(parts.query, keep_blank_values=True)]
-        return urlunsplit(parts._replace(query=urlencode(query, safe="…")))
-    except ValueError:
-        return url
+    return frozenset(load_browsers().by_process(os_name))
 
 
 def urls_in_args(args: tuple[str, ...]) -> list[str]:
@@ -67,6 +53,42 @@ def urls_in_args(args: tuple[str, ...]) -> list[str]:
             if len(found) >= URLS_PER_COMMAND_LINE:
                 return list(found)
     return list(found)
+
+
+# Programs that run an app given as an argument, so the process is named after the runtime:
+# Electron apps packaged against a shared Electron ("electron31 /usr/lib/element/app.asar"),
+# Java, Node, Python, .NET/Mono programs, AppImage launchers. Their app is recognised from the
+# command line instead (see :func:`wrapped_app_names`).
+_WRAPPERS = frozenset({"electron", "node", "nodejs", "java", "javaw", "mono", "dotnet", "apprun", "python", "pypy"})
+_APP_BUNDLES = frozenset({"app.asar", "app", "resources", "lib", "bin", "current"})
+
+
+def is_wrapper(name: str) -> bool:
+    """A runtime whose process name says nothing about the app it runs (``electron31``, ``python3.11``)."""
+    key = normalize_name(name)
+    return key in _WRAPPERS or key.rstrip("0123456789.-") in _WRAPPERS
+
+
+def wrapped_app_names(cmdline: tuple[str, ...], exe_name: str = "") -> list[str]:
+    """Names the app run by a runtime may go by: the first argument that is not an option, its file
+    name with and without extension, and, for Electron's ``.../<app>/resources/app.asar``, the
+    app's folder. ``["electron31", "/usr/lib/element/app.asar"]`` → ``["app.asar", "app", "element"]``."""
+    names: list[str] = []
+    for arg in cmdline[1:8]:
+        if not arg or arg.startswith("-"):
+            continue
+        parts = [part for part in arg.replace("\\", "/").split("/") if part]
+        if not parts:
+            continue
+        base = parts[-1]
+        names += [base, base.rsplit(".", 1)[0]]
+        folders = [part for part in reversed(parts[:-1]) if part.casefold() not in _APP_BUNDLES]
+        if base.casefold() in _APP_BUNDLES or base.endswith(".asar"):
+            names += folders[:1]
+        break
+    if exe_name and not is_wrapper(exe_name):
+        names.append(exe_name)
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def _letters(name: str) -> str:
@@ -98,9 +120,16 @@ class ProviderDetection:
     detect: Mapping[str, Any]
 
 
+def detection_dict(provider: Provider) -> dict[str, Any]:
+    """A provider's ``detect`` table as JSON values, with its in-meeting notice words under ``notices``
+    (``[[feature id, words], ...]``: the browser extension's notices are matched against them)."""
+    return {**provider.detect.model_dump(mode="json"),
+            "notices": [[feature.id, notice.text] for feature in provider.ai_features for notice in feature.notices]}
+
+
 def detection_data(catalog: Catalog) -> list[ProviderDetection]:
     """The catalog's detection data in the order the catalog lists its providers."""
-    return [ProviderDetection(p.id, str(p.kind), p.detect.model_dump(mode="json")) for p in catalog]
+    return [ProviderDetection(p.id, str(p.kind), detection_dict(p)) for p in catalog]
 
 
 @dataclass
@@ -116,7 +145,11 @@ class DetectionRules:
     app_titles: dict[str, list[Pattern]] = field(default_factory=dict)
     meeting_titles: dict[str, list[Pattern]] = field(default_factory=dict)
     url_excludes: dict[str, list[Pattern]] = field(default_factory=dict)
+    browser_kinds: dict[str, tuple[Browser, ...]] = field(default_factory=dict)  # process name → browsers
+    participants: PatternSet[str] = field(default_factory=PatternSet)  # note-taker bots' display names
+    notices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # provider: (feature, words)
     _truncated: dict[str, list[str]] = field(default_factory=dict)
+    _titles: OrderedDict[tuple[str, str], tuple[TitleMatch, ...]] = field(default_factory=OrderedDict)
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, os_name: OsName, browsers: frozenset[str] | None = None) -> DetectionRules:
@@ -127,6 +160,7 @@ class DetectionRules:
                   browsers: frozenset[str] | None = None) -> DetectionRules:
         """Rules from :func:`detection_data` (or the same data read back from a catalog snapshot)."""
         rules = cls(os_name=os_name, browsers=browser_names(os_name) if browsers is None else browsers)
+        rules.browser_kinds = load_browsers().by_process(os_name)
         providers = list(providers)
         rules.notetakers = frozenset(p.provider_id for p in providers if p.kind == NOTETAKER_KIND)
         for provider in providers:
@@ -147,6 +181,11 @@ class DetectionRules:
             for pattern in web.get("meeting_window_titles", ()):
                 rules.web_titles.add(provider.provider_id, pattern)
             rules.url_excludes[provider.provider_id] = [compile_pattern(p) for p in web.get("url_excludes", ())]
+            for pattern in provider.detect.get("participant_names", ()):
+                rules.participants.add(provider.provider_id, pattern)
+            notices = [(str(feature), str(words)) for feature, words in provider.detect.get("notices", ())]
+            if notices:
+                rules.notices[provider.provider_id] = notices
         return rules
 
     def match_process(self, name: str) -> list[ProcessMatch]:
@@ -163,6 +202,9 @@ class DetectionRules:
 
     def is_browser(self, name: str) -> bool:
         return normalize_name(name) in self.browsers
+
+    def is_wrapper(self, name: str) -> bool:
+        return is_wrapper(name)
 
     def maybe_truncated(self, name: str) -> bool:
         """A 15-character name that may be a longer client name cut by the kernel."""
@@ -196,8 +238,43 @@ class DetectionRules:
                 return TitleMatch(provider_id, False, pattern.source)
         return None
 
-    def match_browser_window(self, title: str) -> list[TitleMatch]:
-        """A browser window (or tab title) that shows a web meeting."""
-        title = normalize_text(title)
-        return [TitleMatch(provider_id, True, pattern.source)
-                for provider_id, pattern in self.web_titles.matches(title)]
+    def participant_providers(self, display_name: str) -> list[str]:
+        """Note-taker providers whose bot goes by ``display_name`` in a meeting's participant list."""
+        return self.participants.keys_matching(normalize_text(display_name))
+
+    def notice_features(self, provider_id: str, shown: str) -> list[str]:
+        """Features of ``provider_id`` whose in-meeting notice words ``shown`` contains (the plain,
+        normalised substring test of :mod:`guard.catalog.notices`)."""
+        words = self.notices.get(provider_id)
+        if not words:
+            return []
+        from guard.catalog.notices import normalise
+
+        text = normalise(shown)
+        return list(dict.fromkeys(feature for feature, notice in words if normalise(notice) in text))
+
+    def match_browser_window(self, title: str, browser: str | None = None) -> list[TitleMatch]:
+        """A browser window (or a tab's title) that shows a web meeting.
+
+        ``browser`` is the owning process's name: its title suffixes (browsers.toml) are cut off
+        before the providers' tab-title patterns are tried; without it, every browser's are.
+        Results are remembered per (browser, title), so an unchanged window costs a look-up.
+        """
+        title = bounded(title, 4 * TEXT_LIMIT)  # titles come bounded; an outside caller's may not
+        key = (normalize_name(browser) if browser else "", title)
+        known = self._titles.get(key)
+        if known is not None:
+            self._titles.move_to_end(key)
+            return list(known)
+        kinds = self.browser_kinds.get(key[0]) if browser else None
+        if kinds is None:
+            kinds = tuple({b.id: b for found in self.browser_kinds.values() for b in found}.values())
+        found: dict[str, TitleMatch] = {}
+        for page in page_titles(title, kinds):
+            for provider_id, pattern in self.web_titles.matches(page):
+                found.setdefault(provider_id, TitleMatch(provider_id, True, pattern.source))
+        result = tuple(found.values())
+        self._titles[key] = result
+        if len(self._titles) > TITLE_CACHE:
+            self._titles.popitem(last=False)
+        return list(result)

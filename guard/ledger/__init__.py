@@ -28,6 +28,8 @@ if TYPE_CHECKING:
         LedgerFullError,
         LedgerInputError,
         LedgerKeyError,
+        LedgerPermissionError,
+        LedgerReadOnlyError,
         RecordNotFoundError,
     )
     from guard.ledger.files import KEY_FILE, LEDGER_FILE
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
         Decision,
         EvidenceItem,
         Meeting,
+        Notice,
         Record,
         RecordDraft,
         RequestedBy,
@@ -53,10 +56,12 @@ if TYPE_CHECKING:
 _WHERE = {
     "EraseReport": "erase", "erase_ledger": "erase",
     "LedgerBusyError": "errors", "LedgerCorruptError": "errors", "LedgerError": "errors", "LedgerFullError": "errors",
-    "LedgerInputError": "errors", "LedgerKeyError": "errors", "RecordNotFoundError": "errors",
+    "LedgerInputError": "errors", "LedgerKeyError": "errors", "LedgerPermissionError": "errors",
+    "LedgerReadOnlyError": "errors", "RecordNotFoundError": "errors",
     "KEY_FILE": "files", "LEDGER_FILE": "files",
     "KeyState": "keys", "KeyStatus": "keys", "KeyStorage": "keys",
-    "Decision": "models", "EvidenceItem": "models", "Meeting": "models", "Record": "models", "RecordDraft": "models",
+    "Decision": "models", "EvidenceItem": "models", "Meeting": "models", "Notice": "models", "Record": "models",
+    "RecordDraft": "models",
     "RequestedBy": "models", "StoredRecord": "models", "TermsRef": "models",
     "Order": "query", "RecordFilter": "query",
     "EffectiveStatus": "status",
@@ -68,7 +73,9 @@ __all__ = [
     "KEY_FILE", "LEDGER_FILE", "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus",
     "KeyStorage", "Ledger",
     "LedgerBusyError", "LedgerCorruptError", "LedgerError", "LedgerFullError", "LedgerInputError", "LedgerKeyError",
-    "Meeting", "Order", "Problem", "ProblemKind", "Record", "RecordDraft", "RecordFilter", "RecordNotFoundError",
+    "LedgerPermissionError", "LedgerReadOnlyError",
+    "Meeting", "Notice", "Order", "Problem", "ProblemKind", "Record", "RecordDraft", "RecordFilter",
+    "RecordNotFoundError",
     "RequestedBy", "StoredRecord", "TermsRef", "VerifyReport", "erase_ledger", "ledger_path", "open_ledger",
 ]
 

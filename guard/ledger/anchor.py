@@ -120,10 +120,13 @@ class Anchor:
 class AnchorFile:
     """``ledger.anchor``: two fixed-size slots, written in turn, each with its own checksum.
 
-    An update rewrites the older slot in place and syncs it (one ``fdatasync``, no rename), so
-    a crash mid-write leaves the other slot whole: readers take the newest valid slot. Updates
-    from several processes are serialised with ``flock`` and merged, so the head only moves
-    forward. The file is 0600 and never followed through a symbolic link.
+    An update rewrites the older slot in place (no rename), so a crash mid-write leaves the
+    other slot whole: readers take the newest valid slot. Once ``update`` returns, the new head
+    is in the file for every other process (a killed writer loses nothing); ``sync=False``
+    leaves making it survive a power cut to a later :meth:`sync` (one ``fdatasync``), which
+    the anchorer batches. Updates from several processes are serialised with ``flock`` and
+    merged, so the head only moves forward. The file is 0600 and never followed through a
+    symbolic link.
     """
 
     def __init__(self, path: Path) -> None:
@@ -131,6 +134,8 @@ class AnchorFile:
         self._fd: int | None = None
         self._identity: tuple[int, int] | None = None
         self._lock = threading.Lock()  # flock does not separate threads sharing one descriptor
+        self._unsynced = False
+        self._cached: tuple[int, Anchor | None] = (0, None)  # (counter, anchor) of this object's last write
 
     def read(self) -> Anchor | None:
         """The newest valid copy, or None when there is no anchor file."""
@@ -147,17 +152,28 @@ class AnchorFile:
             os.close(fd)
 
     def update(self, ledger_id: str, keys: Iterable[AnchoredKey] = (), head: SignedHead | None = None,
-               in_keyring_since: str | None = None) -> Anchor:
-        """Merge ``keys`` and ``head`` into the anchor and make it durable before returning."""
+               in_keyring_since: str | None = None, *, sync: bool = True) -> Anchor:
+        """Merge ``keys`` and ``head`` into the anchor; durable on disk before returning
+        unless ``sync`` is False (then call :meth:`sync` soon)."""
         with self._lock:
-            return self._update(ledger_id, keys, head, in_keyring_since)
+            return self._update(ledger_id, keys, head, in_keyring_since, sync)
+
+    def sync(self) -> None:
+        """Make the updates so far survive a power cut."""
+        with self._lock:
+            if self._fd is not None and self._unsynced:
+                try:
+                    os.fdatasync(self._fd)
+                except OSError as error:
+                    raise AnchorError(_os_problem(self.path, error)) from None
+                self._unsynced = False
 
     def _update(self, ledger_id: str, keys: Iterable[AnchoredKey], head: SignedHead | None,
-                in_keyring_since: str | None) -> Anchor:
+                in_keyring_since: str | None, sync: bool) -> Anchor:
         fd = self._open_for_update()
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            counter, current = self._newest(fd, ignore_damage=True)
+            counter, current = self._cached if self._unchanged(fd) else self._newest(fd, ignore_damage=True)
             if current is None or current.ledger_id != ledger_id:
                 current = Anchor(ledger_id)
             anchor = current.merged(keys, head, in_keyring_since)
@@ -168,13 +184,27 @@ class AnchorFile:
             slot = _MAGIC + b" %d %d " % (counter + 1, len(payload)) + digest + b"\n" + payload
             if len(slot) > _SLOT:
                 raise AnchorError(f"the anchor for {self.path} has grown past {_SLOT} bytes ({len(anchor.keys)} keys)")
-            os.pwrite(fd, slot.ljust(_SLOT, b"\n"), ((counter + 1) % 2) * _SLOT)
-            os.fdatasync(fd)
+            os.pwrite(fd, slot, ((counter + 1) % 2) * _SLOT)  # the slot's header says how much of it counts
+            if sync:
+                os.fdatasync(fd)
+            self._unsynced = not sync
+            self._cached = (counter + 1, anchor)
             return anchor
         except OSError as error:
             raise AnchorError(_os_problem(self.path, error)) from None
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _unchanged(self, fd: int) -> bool:
+        """Whether the newest slot is still the one this object wrote last (its header's
+        counter), so the anchor need not be read and parsed again."""
+        if self._cached[1] is None:
+            return False
+        counters = []
+        for index in (0, 1):
+            header = os.pread(fd, 128, index * _SLOT).partition(b"\n")[0].split(b" ")
+            counters.append(int(header[2]) if len(header) == 5 and header[2].isdigit() else 0)
+        return max(counters) == self._cached[0]
 
     def close(self) -> None:
         with self._lock:
@@ -194,6 +224,7 @@ class AnchorFile:
             raise AnchorError(_os_problem(self.path, error)) from None
         if self._fd is not None and (info is None or (info.st_dev, info.st_ino) != self._identity):
             self._close()  # removed or replaced since: start a new file rather than write into the old one
+            self._cached = (0, None)
         if self._fd is None:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)

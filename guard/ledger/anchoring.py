@@ -2,12 +2,15 @@
 
 * A new key is anchored in the keyring and the anchor file *before* the record it signs is
   committed, so a key of this computer's is never mistaken for a forger's.
-* After each committed append the anchor file gets the new head before the append returns.
-* The keyring gets the head from a background thread, at most every ``batch_s`` seconds:
-  a keyring round trip takes longer than an append, so heads that arrive meanwhile are
-  coalesced into the newest. :meth:`Anchorer.flush` (called by ``Ledger.close`` and at
-  interpreter exit) waits until the newest head is in the keyring, so a clean shutdown never
-  leaves an acknowledged record unanchored there.
+* After each committed append the anchor file gets the new head before the append returns
+  (so a killed writer, a deleted ``-wal`` or a copied-back file is caught); a background
+  thread makes it survive a power cut (``fdatasync``) at most every ``batch_s`` seconds.
+  The ledger's own commit is synced first, so the anchor is never ahead of the ledger.
+* The keyring gets the head from the same thread, in the same batches: a keyring round trip
+  takes longer than an append, so heads that arrive meanwhile are coalesced into the newest.
+  :meth:`Anchorer.flush` (called by ``Ledger.close`` and at interpreter exit) waits until
+  the newest head is synced and in the keyring, so a clean shutdown never leaves an
+  acknowledged record unanchored.
 
 Failures never stop a record from being saved: they are logged and kept in
 :attr:`Anchorer.problem`, which ``verify`` reports.
@@ -41,7 +44,7 @@ _open_anchorers: weakref.WeakSet[Anchorer] = weakref.WeakSet()
 class Anchorer:
     """Anchors one open ledger (one per ``Ledger``; several may share a file)."""
 
-    def __init__(self, ledger_path: Path, anchor_path: Path, ledger_id: str, *, batch_s: float = 0.1) -> None:
+    def __init__(self, ledger_path: Path, anchor_path: Path, ledger_id: str, *, batch_s: float = 0.25) -> None:
         self.file = AnchorFile(anchor_path)
         self.keyring = KeyringAnchor(ledger_id, ledger_path)
         self.ledger_id = ledger_id
@@ -73,11 +76,9 @@ class Anchorer:
     def committed(self, head: SignedHead) -> None:
         """A transaction ending at ``head`` was committed: anchor it (file now, keyring soon)."""
         try:
-            self.file.update(self.ledger_id, head=head)
+            self.file.update(self.ledger_id, head=head, sync=False)
         except AnchorError as error:
             self._fail(f"the newest record could not be anchored in the anchor file: {error}")
-        if not KeyringAnchor.available():
-            return
         with self._cond:
             if self._pending is None or head.seq >= self._pending.seq:
                 self._pending = head
@@ -135,8 +136,13 @@ class Anchorer:
                     self._cond.wait(wait)  # let more heads arrive; a flush wakes us early
                 head, self._pending, self._busy = self._pending, None, True
             try:
-                self.keyring.update(head=head, seed=self._file_anchor())
-                self.file.update(self.ledger_id, in_keyring_since=format_utc(utc_now()))
+                self.file.sync()
+            except AnchorError as error:
+                self._fail(f"the anchor file could not be synced to disk: {error}")
+            try:
+                if KeyringAnchor.available():
+                    self.keyring.update(head=head, seed=self._file_anchor())
+                    self.file.update(self.ledger_id, in_keyring_since=format_utc(utc_now()))
             except AnchorError as error:
                 self._fail(f"the newest record could not be anchored in the keyring: {error}")
             except Exception as error:  # never let the thread die with heads waiting

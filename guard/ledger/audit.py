@@ -200,7 +200,7 @@ def _check_key_rows(keys: Sequence[KeyInfo], verifiers: dict[str, Verifier], fin
         except ValueError:
             body = {}
         listed = {"key_id": info.key_id, "public_key": info.public_key, "fingerprint": info.check,
-                  "from_seq": info.from_seq, "storage": str(info.storage), "username": info.username}
+                  "from_seq": info.from_seq}
         differs = [name for name, value in listed.items() if body.get(name) != value]
         if differs or verifier.fingerprint != info.check:
             findings.add(ProblemKind.KEY_TAMPERED, info.from_seq,

@@ -16,12 +16,22 @@ class LedgerInputError(LedgerError):
 
 class LedgerCorruptError(LedgerError):
     """The ledger file is not a readable ledger (not a database, truncated, malformed, or
-    made by a newer version). The file is left exactly as it was found."""
+    made by a newer version). The file is left exactly as it was found. Only real damage
+    raises this: a full disk, a read-only folder, a permission or a lock never does."""
 
 
 class LedgerFullError(LedgerError):
     """The disk (or the database's size limit) is full: the new record was not saved, the
     earlier ones are intact."""
+
+
+class LedgerReadOnlyError(LedgerError):
+    """The ledger's folder is on a read-only file system: nothing can be written there."""
+
+
+class LedgerPermissionError(LedgerError):
+    """The ledger file or its folder is not writable by this user (owned by someone else,
+    or its permissions were changed)."""
 
 
 class LedgerBusyError(LedgerError):

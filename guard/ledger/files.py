@@ -29,8 +29,11 @@ from guard.ledger.errors import (
     LedgerCorruptError,
     LedgerError,
     LedgerFullError,
+    LedgerPermissionError,
+    LedgerReadOnlyError,
 )
 from guard.ledger.timeutil import format_utc, utc_now
+from guard.storage_errors import StorageFault, advice, classify_os, classify_sqlite, set_aside
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +71,12 @@ def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, list[i
     in place of a damaged file (a damaged file raises LedgerCorruptError and stays as it is).
     Returns the connection and the schema versions it was just migrated to."""
     path = Path(path)
-    refuse_symlinks(path)
-    if not path.exists():
-        _create(path)
+    with translate_errors(path, "open"):
+        refuse_symlinks(path)
+        exists = path.exists()
+    if not exists:
+        with translate_errors(path, "create"):
+            _create(path)
     check_header(path)
     with translate_errors(path, "open"):
         conn = sqlite3.connect(sqlite_uri(path, "rw"), uri=True, timeout=busy_timeout, isolation_level=None,
@@ -158,8 +164,7 @@ def check_header(path: Path) -> None:
         with open(path, "rb") as handle:
             header = handle.read(100)
     except OSError as error:
-        raise LedgerError(f"Cannot read the consent ledger {path}: {error.strerror or error}. "
-                          "Check the file's permissions.") from error
+        raise ledger_error(classify_os(error), path, "read", error.strerror or str(error)) from error
     if len(header) < 100:
         raise LedgerCorruptError(f"The consent ledger {path} is truncated ({size} bytes, shorter than a "
                                  f"database header). {_RECOVER}")
@@ -233,34 +238,72 @@ def private_folder(folder: Path) -> None:
 
 @contextlib.contextmanager
 def translate_errors(path: Path, action: str) -> Iterator[None]:
-    """Turn SQLite's errors into LedgerError subclasses naming the file and what to do."""
+    """Turn SQLite's (and the file system's) errors into LedgerError subclasses naming the
+    file, the kind of fault (full disk, read-only folder, permission, lock, damage) and what
+    to do. Only real damage is ever called damage."""
     try:
         yield
     except sqlite3.Error as error:
-        raise ledger_error(error, path, action) from error
+        raise ledger_error(classify_sqlite(error, path), path, action, str(error)) from error
+    except OSError as error:
+        raise ledger_error(classify_os(error), path, action, error.strerror or str(error)) from error
 
 
-def ledger_error(error: sqlite3.Error, path: Path, action: str) -> LedgerError:
-    name = getattr(error, "sqlite_errorname", "") or ""
-    text = str(error)
-    if name.startswith("SQLITE_FULL") or "disk is full" in text:
-        return LedgerFullError(
-            f"Could not {action} the consent ledger {path}: the disk is full ({text}). The new record was NOT "
-            "saved; earlier records are intact. Free some space and try again."
-        )
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        return LedgerBusyError(
-            f"Could not {action} the consent ledger {path}: another program kept it locked ({text}). "
-            "Try again; nothing was lost."
-        )
-    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
-        return LedgerCorruptError(f"The consent ledger {path} is damaged ({text}). {_RECOVER}")
-    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
-        return LedgerError(
-            f"Could not {action} the consent ledger {path}: {text}. Check that the file and its folder "
-            "belong to you and are writable."
-        )
-    return LedgerError(f"Could not {action} the consent ledger {path}: {text}.")
+_ERRORS: dict[StorageFault, type[LedgerError]] = {
+    StorageFault.DISK_FULL: LedgerFullError, StorageFault.READ_ONLY: LedgerReadOnlyError,
+    StorageFault.PERMISSION: LedgerPermissionError, StorageFault.LOCKED: LedgerBusyError,
+    StorageFault.DAMAGED: LedgerCorruptError,
+}
+
+
+def ledger_error(fault: StorageFault, path: Path, action: str, detail: str) -> LedgerError:
+    if fault == StorageFault.DAMAGED:
+        return LedgerCorruptError(f"The consent ledger {path} is damaged ({detail}). {_RECOVER}")
+    what = ("The new record was NOT saved" if action in ("add a record to", "start a new key for") else
+            "Nothing was written (a decision being recorded now was NOT saved)" if action in ("open", "create") else
+            "Nothing changed")
+    message = f"Could not {action} the consent ledger {path} ({detail}): {advice(fault, path, what)}"
+    return _ERRORS.get(fault, LedgerError)(message)
+
+
+def set_aside_damaged(path: Path) -> Path:
+    """Move a ledger that is really damaged (not a database, or SQLite's ``integrity_check``
+    fails) aside under a new ``.broken-<time>`` name, with its ``-wal``/``-shm`` beside it, so
+    a new ledger can start; returns where it went. Never overwrites anything; refuses a
+    healthy file (a full disk, a lock or a permission is never damage)."""
+    path = Path(path).absolute()
+    refuse_symlinks(path)
+    problem = _damage(path)
+    if problem is None:
+        raise LedgerError(f"The consent ledger {path} is not damaged (SQLite's integrity check passed); it was left "
+                          "where it is.")
+    with translate_errors(path, "set aside"):
+        moved = set_aside(path)
+        for suffix in SIDE_SUFFIXES:
+            side = Path(f"{path}{suffix}")
+            if side.exists():
+                os.replace(side, Path(f"{moved}{suffix}"))  # the new name is unique: nothing to overwrite
+        fsync_dir(path.parent)
+    log.warning("Set the damaged consent ledger %s aside as %s (%s)", path, moved, problem)
+    return moved
+
+
+def _damage(path: Path) -> str | None:
+    try:
+        check_header(path)
+    except LedgerCorruptError as error:
+        return str(error)
+    try:
+        conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        if classify_sqlite(error, path).is_damage:
+            return str(error)
+        raise ledger_error(classify_sqlite(error, path), path, "check", str(error)) from error
+    return None if result == "ok" else str(result)
 
 
 def ledger_files(path: Path) -> list[Path]:

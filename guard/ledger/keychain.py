@@ -105,7 +105,7 @@ class KeyChain:
         body = canonical_json({
             "format": 1, "kind": "ledger-key", "ledger_id": ledger_id, "key_id": key_id, "algorithm": "ed25519",
             "public_key": signer.public_text, "fingerprint": signer.fingerprint, "created_at": created_at,
-            "from_seq": next_seq, "after_hash": prev_hash, "storage": str(storage), "username": username,
+            "from_seq": next_seq, "after_hash": prev_hash,
             "follows": previous.info.key_id if previous else None, "why": why,
             "endorsement": _endorsement(previous, signer.fingerprint),
         })

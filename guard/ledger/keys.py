@@ -93,8 +93,9 @@ class KeyInfo:
     signature: str | None = None
 
     def digest_line(self) -> str:
-        """This key's line in the head's ``keys_digest`` (see guard.ledger.signing)."""
-        return f"{self.key_id}:{self.algorithm}:{self.check}:{self.storage}:{self.username}"
+        """This key's line in the head's ``keys_digest`` (see guard.ledger.signing): only what
+        an export may show (no keyring entry name, no storage), so anyone can recompute it."""
+        return f"{self.key_id}:{self.algorithm}:{self.check}:{'' if self.from_seq is None else self.from_seq}"
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,46 @@
-"""The consent record: what a caller supplies (:class:`RecordDraft`) and what the ledger
-stores (:class:`Record`, with its place in the chain). Plain frozen values, no I/O."""
+"""The consent record, one model that validates and serialises itself (pydantic): what a
+caller supplies (:class:`RecordDraft`) and what the ledger stores (:class:`Record`, with its
+place in the chain). Evidence is detection's own :class:`guard.events.Evidence`.
+
+A bad field raises LedgerInputError naming it (``terms[0].sha256``); outside text (titles,
+links, evidence, notices, notes) is never refused for its length but cut when it is recorded
+(guard.ledger.cut). :meth:`RecordDraft.content` gives the exact object whose canonical JSON
+the ledger hashes and signs; :meth:`Record.to_dict` gives it back with the chain fields.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Annotated, Any, NamedTuple, TypeVar
 
-from guard.events import Evidence
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_serializer,
+)
+
+from guard.events import Evidence, Signal
+from guard.ledger.cut import MAX_NOTE, MAX_NOTICE, MAX_TEXT, cut_items, cut_text
+from guard.ledger.errors import LedgerInputError
 from guard.ledger.timeutil import format_utc
 
 GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of the first record."""
 
-RECORD_FORMAT = 1
-"""Version of the canonical record content (what the hash covers)."""
+RECORD_FORMAT = 2
+"""Version of the canonical record content (what the hash covers). 1: before ``notice`` and
+``cut``; records keep the format they were written in."""
+
+EvidenceItem = Evidence
+"""The name older code used for a record's evidence; it is detection's Evidence."""
 
 
 class Decision(StrEnum):
@@ -35,79 +60,231 @@ class RequestedBy(StrEnum):
     SELF = "self"
 
 
-@dataclass(frozen=True)
-class Meeting:
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment.isoformat()} has no time zone; give an aware datetime (e.g. UTC)")
+    return moment.astimezone(UTC)
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _record_id(value: Any) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a record id (a UUID)") from None
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise ValueError(f"{value!r} is not an http(s) address")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("it is empty")
+    return value.strip()
+
+
+_SLUG_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_SLUG_REST = _SLUG_FIRST | {"-", "."}
+_HEX = frozenset("0123456789abcdef")
+
+
+def _slug(value: str) -> str:
+    if not (0 < len(value) <= 100 and value[0] in _SLUG_FIRST and all(c in _SLUG_REST for c in value)):
+        raise ValueError("not a valid id (lowercase letters, digits, '-' or '.', at most 100)")
+    return value
+
+
+def _sha256(value: str) -> str:
+    value = value.lower()
+    if len(value) != 64 or not set(value) <= _HEX:
+        raise ValueError("not a SHA-256 (64 hex digits)")
+    return value
+
+
+def _list(value: Any) -> Any:
+    if isinstance(value, (str, bytes)):
+        raise ValueError("expected a list")
+    return tuple(value) if isinstance(value, list) else value
+
+
+Utc = Annotated[datetime, AfterValidator(_aware), PlainSerializer(format_utc, return_type=str)]
+Slug = Annotated[str, AfterValidator(_slug)]
+OptionalSlug = Annotated[Slug | None, BeforeValidator(_blank_is_none)]
+RecordId = Annotated[str, BeforeValidator(_record_id)]
+Sha256 = Annotated[str, AfterValidator(_sha256)]
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def enum_value(enum: type[E], value: Any, name: str) -> E:
+    """``value`` as a member of ``enum``, or LedgerInputError naming the field and the choices."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(str(member) for member in enum)
+        raise LedgerInputError(f"Field '{name}': {value!r} is not one of: {allowed}.") from None
+
+
+def record_id_text(value: Any, name: str = "id") -> str:
+    """A record id in its canonical form (lowercase UUID with dashes)."""
+    try:
+        return _record_id(value)
+    except ValueError:
+        raise LedgerInputError(f"Field '{name}': {value!r} is not a record id (a UUID).") from None
+
+
+def _input_error(error: ValidationError) -> LedgerInputError:
+    first = error.errors()[0]
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"]).lstrip(".")
+    value = first.get("input")
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+    message = first["msg"].removeprefix("Value error, ")
+    return LedgerInputError(f"Field '{where or '?'}': {message} (got {shown}).")
+
+
+_DEPTH: ContextVar[int] = ContextVar("ledger_model_depth", default=0)
+
+
+class _Model(BaseModel):
+    """Frozen, and its validation errors are LedgerInputErrors naming the field."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=False)
+
+    def __init__(self, /, **data: Any) -> None:
+        depth = _DEPTH.get()
+        token = _DEPTH.set(depth + 1)
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            if depth:  # built inside another model: let it name the whole path
+                raise
+            raise _input_error(error) from None
+        finally:
+            _DEPTH.reset(token)
+
+
+class Meeting(_Model):
     """The meeting a decision was about; every part is optional (entered or detected)."""
 
     title: str | None = None
     id_or_link: str | None = None
     organiser: str | None = None
 
+    def __init__(self, title: str | None = None, id_or_link: str | None = None, organiser: str | None = None,
+                 /, **data: Any) -> None:
+        super().__init__(**{"title": title, "id_or_link": id_or_link, "organiser": organiser, **data})
 
-@dataclass(frozen=True)
-class TermsRef:
+
+class TermsRef(_Model):
     """The version of a terms document in force when the decision was made."""
 
-    provider_id: str
-    document_id: str
-    sha256: str
-    url: str | None = None
+    provider_id: Slug
+    document_id: Annotated[str, AfterValidator(_not_blank), Field(max_length=MAX_TEXT)]
+    sha256: Sha256
+    url: Annotated[str | None, AfterValidator(_http_url), Field(max_length=MAX_TEXT)] = None
+
+    def __init__(self, provider_id: str | None = None, document_id: str | None = None, sha256: str | None = None,
+                 url: str | None = None, /, **data: Any) -> None:
+        given = {"provider_id": provider_id, "document_id": document_id, "sha256": sha256, "url": url}
+        super().__init__(**{**{k: v for k, v in given.items() if v is not None}, **data})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"provider_id": self.provider_id, "document_id": self.document_id,
-                "sha256": self.sha256, "url": self.url}
+        return self.model_dump(mode="json")
 
 
-@dataclass(frozen=True)
-class EvidenceItem:
-    """One thing detection saw (see guard.events.Evidence), kept as text in the record."""
+class Notice(_Model):
+    """What a participant was shown (an AI summary, recording or transcription notice), and when."""
 
-    signal: str
-    detail: str
-    seen_at: datetime
-
-    @classmethod
-    def from_event(cls, evidence: Evidence) -> EvidenceItem:
-        return cls(signal=str(evidence.signal), detail=evidence.detail, seen_at=evidence.seen_at)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"signal": self.signal, "detail": self.detail, "seen_at": format_utc(self.seen_at)}
+    text: str
+    seen_at: Utc
 
 
-@dataclass(frozen=True)
-class RecordDraft:
-    """A decision to record. ``occurred_at`` defaults to the moment it is appended.
+class RecordDraft(_Model):
+    """A decision to record. ``occurred_at`` defaults to the moment it is appended;
+    ``refers_to`` is set by ``withdraw``/``correct``."""
 
-    ``evidence`` takes detection's :class:`guard.events.Evidence` as well as
-    :class:`EvidenceItem`. ``refers_to`` is set by ``withdraw``/``correct``.
-    """
-
-    provider_id: str
-    decision: Decision | str
-    occurred_at: datetime | None = None
-    feature_id: str | None = None
-    meeting: Meeting = field(default_factory=Meeting)
-    purposes: tuple[str, ...] = ()
-    requested_by: RequestedBy | str | None = None
-    terms: tuple[TermsRef, ...] = ()
-    evidence: tuple[EvidenceItem | Evidence, ...] = ()
+    provider_id: Slug
+    decision: Decision
+    occurred_at: Utc | None = None
+    feature_id: OptionalSlug = None
+    meeting: Meeting = Meeting()
+    purposes: Annotated[tuple[Annotated[str, AfterValidator(_not_blank)], ...], BeforeValidator(_list)] = ()
+    requested_by: Annotated[RequestedBy | None, BeforeValidator(_blank_is_none)] = None
+    terms: Annotated[tuple[TermsRef, ...], BeforeValidator(_list)] = ()
+    notice: Notice | None = None
+    evidence: Annotated[tuple[Evidence, ...], BeforeValidator(_list)] = ()
     note: str | None = None
-    refers_to: str | None = None
+    refers_to: RecordId | None = None
+
+    def __init__(self, provider_id: str | None = None, decision: Decision | str | None = None, /,
+                 **data: Any) -> None:
+        given = {"provider_id": provider_id, "decision": decision}
+        super().__init__(**{**{k: v for k, v in given.items() if v is not None}, **data})
+
+    def changed(self, **changes: Any) -> RecordDraft:
+        """This draft with some fields changed (validated again)."""
+        return RecordDraft(**{**{name: getattr(self, name) for name in type(self).model_fields}, **changes})
+
+    def content(self, *, record_id: str, seq: int, key_id: str, recorded_at: datetime) -> dict[str, Any]:
+        """The object stored as record ``seq`` (its canonical JSON is what is hashed), with
+        outside text cut to its limits and the cuts named in ``cut``."""
+        cuts: dict[str, int] = {}
+        recorded = format_utc(_aware(recorded_at))
+        evidence = cut_items(list(self.evidence), "evidence", cuts)
+        purposes = cut_items(list(self.purposes), "purposes", cuts)
+        return {
+            "format": RECORD_FORMAT,
+            "id": record_id,
+            "seq": seq,
+            "key_id": key_id,
+            "recorded_at": recorded,
+            "occurred_at": recorded if self.occurred_at is None else format_utc(self.occurred_at),
+            "provider_id": self.provider_id,
+            "feature_id": self.feature_id,
+            "decision": str(self.decision),
+            "requested_by": None if self.requested_by is None else str(self.requested_by),
+            "purposes": [cut_text(str(p), MAX_TEXT, f"purposes[{i}]", cuts) for i, p in enumerate(purposes)],
+            "meeting": {name: cut_text(getattr(self.meeting, name), MAX_TEXT, f"meeting.{name}", cuts)
+                        for name in ("title", "id_or_link", "organiser")},
+            "terms": [ref.to_dict() for ref in self.terms],
+            "notice": None if self.notice is None else {
+                "text": cut_text(self.notice.text, MAX_NOTICE, "notice.text", cuts) or "",
+                "seen_at": format_utc(self.notice.seen_at)},
+            "evidence": [_evidence(item, i, cuts) for i, item in enumerate(evidence)],
+            "note": cut_text(self.note, MAX_NOTE, "note", cuts),
+            "refers_to": self.refers_to,
+            "cut": cuts,
+        }
 
 
-@dataclass(frozen=True)
-class Record:
+def _evidence(item: object, index: int, cuts: dict[str, int]) -> dict[str, Any]:
+    assert isinstance(item, Evidence)
+    return {"signal": str(item.signal), "detail": cut_text(item.detail, MAX_TEXT, f"evidence[{index}].detail", cuts)
+            or "", "seen_at": format_utc(_aware(item.seen_at))}
+
+
+class Record(BaseModel):
     """A stored record: the decision plus its place in the hash chain.
 
     ``hash`` = SHA-256(prev_hash + canonical content); ``signature`` is the Ed25519 signature
     over it by the key named ``key_id`` (guard.ledger.signing), or, for records written before
-    Ed25519, an HMAC-SHA256 (guard.ledger.canonical).
+    Ed25519, an HMAC-SHA256 (guard.ledger.canonical). Read back from the stored body, so a
+    body that is not a valid record fails here (and the ledger names the record).
     """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     id: str
     seq: int
-    recorded_at: datetime
-    occurred_at: datetime
+    recorded_at: Utc
+    occurred_at: Utc
     provider_id: str
     feature_id: str | None
     meeting: Meeting
@@ -115,14 +292,20 @@ class Record:
     purposes: tuple[str, ...]
     requested_by: RequestedBy | None
     terms: tuple[TermsRef, ...]
-    evidence: tuple[EvidenceItem, ...]
+    evidence: tuple[Evidence, ...]
     note: str | None
     refers_to: str | None
     key_id: str
     prev_hash: str
     hash: str
     signature: str
+    notice: Notice | None = None
+    cut: dict[str, int] = Field(default_factory=dict)
     format: int = RECORD_FORMAT
+
+    @field_serializer("evidence")
+    def _serialise_evidence(self, evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
+        return [{"signal": str(e.signal), "detail": e.detail, "seen_at": format_utc(e.seen_at)} for e in evidence]
 
     @property
     def is_withdrawal(self) -> bool:
@@ -132,30 +315,17 @@ class Record:
     def is_correction(self) -> bool:
         return self.refers_to is not None and self.decision != Decision.WITHDRAWN
 
+    @property
+    def was_cut(self) -> bool:
+        return bool(self.cut)
+
     def to_dict(self) -> dict[str, Any]:
-        """The record as JSON-ready data (the form the CLI prints and exports start from)."""
-        return {
-            "id": self.id,
-            "seq": self.seq,
-            "recorded_at": format_utc(self.recorded_at),
-            "occurred_at": format_utc(self.occurred_at),
-            "provider_id": self.provider_id,
-            "feature_id": self.feature_id,
-            "meeting": {"title": self.meeting.title, "id_or_link": self.meeting.id_or_link,
-                        "organiser": self.meeting.organiser},
-            "decision": str(self.decision),
-            "purposes": list(self.purposes),
-            "requested_by": str(self.requested_by) if self.requested_by else None,
-            "terms": [ref.to_dict() for ref in self.terms],
-            "evidence": [item.to_dict() for item in self.evidence],
-            "note": self.note,
-            "refers_to": self.refers_to,
-            "format": self.format,
-            "key_id": self.key_id,
-            "prev_hash": self.prev_hash,
-            "hash": self.hash,
-            "signature": self.signature,
-        }
+        """The record as JSON-ready data: exactly its stored content plus the chain fields (the
+        form the CLI prints and exports start from)."""
+        data = self.model_dump(mode="json")
+        if self.format < 2:
+            del data["notice"], data["cut"]
+        return data
 
 
 class StoredRecord(NamedTuple):
@@ -175,3 +345,7 @@ class StoredRecord(NamedTuple):
         from guard.ledger.schema import row_to_record  # schema imports this module
 
         return row_to_record(self[:5])
+
+
+__all__ = ["GENESIS_HASH", "RECORD_FORMAT", "Decision", "Evidence", "EvidenceItem", "Meeting", "Notice", "Record",
+           "RecordDraft", "RequestedBy", "Signal", "StoredRecord", "TermsRef"]

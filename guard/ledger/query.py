@@ -10,9 +10,8 @@ from enum import StrEnum
 from typing import Any
 
 from guard.ledger.errors import LedgerInputError
-from guard.ledger.models import Decision
+from guard.ledger.models import Decision, enum_value, record_id_text
 from guard.ledger.timeutil import format_utc
-from guard.ledger.validate import enum_value, record_id_text
 
 
 class Order(StrEnum):

@@ -12,16 +12,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from guard.ledger.keys import KeyAlgorithm, KeyInfo, KeyStorage
-from guard.ledger.models import (
-    Decision,
-    EvidenceItem,
-    Meeting,
-    Record,
-    RequestedBy,
-    TermsRef,
-)
-from guard.ledger.timeutil import parse_utc
+from guard.ledger.models import Record
 
 APPLICATION_ID = 0x4D504731  # "MPG1": marks a SQLite file as a Meeting Privacy Guard ledger
 
@@ -161,32 +155,18 @@ def derived_mismatch(row: tuple[Any, ...]) -> str | None:
 
 
 def row_to_record(row: tuple[Any, ...]) -> Record:
-    """A row selected with :data:`SELECT_RECORD` as a :class:`Record` (read from its body)."""
+    """A row selected with :data:`SELECT_RECORD` as a :class:`Record` (read from its body;
+    raises ValueError when the body is not a valid record)."""
     seq, body, prev_hash, record_hash, signature = row
-    c = json.loads(body)
-    meeting = c["meeting"]
-    return Record(
-        id=c["id"],
-        seq=seq,
-        recorded_at=parse_utc(c["recorded_at"]),
-        occurred_at=parse_utc(c["occurred_at"]),
-        provider_id=c["provider_id"],
-        feature_id=c["feature_id"],
-        meeting=Meeting(meeting["title"], meeting["id_or_link"], meeting["organiser"]),
-        decision=Decision(c["decision"]),
-        purposes=tuple(c["purposes"]),
-        requested_by=RequestedBy(c["requested_by"]) if c["requested_by"] else None,
-        terms=tuple(TermsRef(**ref) for ref in c["terms"]),
-        evidence=tuple(EvidenceItem(item["signal"], item["detail"], parse_utc(item["seen_at"]))
-                       for item in c["evidence"]),
-        note=c["note"],
-        refers_to=c["refers_to"],
-        key_id=c["key_id"],
-        prev_hash=prev_hash,
-        hash=record_hash,
-        signature=signature,
-        format=c["format"],
-    )
+    content = json.loads(body)
+    if not isinstance(content, dict):
+        raise ValueError("the record is not a JSON object")
+    try:
+        return Record.model_validate({**content, "seq": seq, "prev_hash": prev_hash, "hash": record_hash,
+                                      "signature": signature})
+    except ValidationError as error:
+        raise ValueError(str(error).splitlines()[0] + "; " + "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:3])) from None
 
 
 KEY_COLUMNS = ("key_id, username, storage, check_mac, created_at, reason, algorithm, public_key, from_seq, body, "

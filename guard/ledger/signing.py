@@ -68,8 +68,9 @@ def signatures_digest(signatures: Iterable[str], start: str = ZERO_DIGEST) -> st
 
 
 def keys_digest(lines: Iterable[str]) -> str:
-    """SHA-256 over the ledger's key lines in the order the keys were created; each line is
-    ``key_id:algorithm:fingerprint-or-check:storage:username`` (see KeyInfo.digest_line)."""
+    """SHA-256 over the ledger's key lines, joined by line feeds, in the order the keys were
+    created; each line is ``key_id:algorithm:fingerprint-or-check:from_seq`` (``from_seq``
+    empty for keys from before Ed25519)."""
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 

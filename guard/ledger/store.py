@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -32,11 +32,12 @@ from guard.ledger.errors import (
     LedgerCorruptError,
     LedgerError,
     LedgerInputError,
+    LedgerKeyError,
     RecordNotFoundError,
 )
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
-from guard.ledger.keys import KeyStatus, KeyVault, LoadedKey
+from guard.ledger.keys import KeyInfo, KeyStatus, KeyVault, LoadedKey
 from guard.ledger.models import (
     Decision,
     EvidenceItem,
@@ -44,7 +45,9 @@ from guard.ledger.models import (
     RecordDraft,
     RequestedBy,
     StoredRecord,
+    record_id_text,
 )
+from guard.ledger.proof import LedgerProof, public_keys
 from guard.ledger.query import Order, RecordFilter, order_sql, stored_page
 from guard.ledger.schema import (
     INSERT_RECORD,
@@ -57,7 +60,6 @@ from guard.ledger.schema import (
 from guard.ledger.signing import ZERO_DIGEST, next_signatures_digest, signatures_digest
 from guard.ledger.status import EffectiveStatus, effective_status
 from guard.ledger.timeutil import format_utc, utc_now
-from guard.ledger.validate import draft_content, record_id_text
 from guard.ledger.verify import VerifyReport
 
 log = logging.getLogger(__name__)
@@ -124,8 +126,7 @@ class Ledger:
     def append_many(self, drafts: Iterable[RecordDraft]) -> list[Record]:
         """Append several records in one transaction: all are stored, or none (e.g. an import)."""
         recorded_at = utc_now()
-        checked = [draft_content(d, record_id=_PLACEHOLDER_ID, seq=1, key_id="-", recorded_at=recorded_at)
-                   for d in drafts]
+        checked = [d.content(record_id=_PLACEHOLDER_ID, seq=1, key_id="-", recorded_at=recorded_at) for d in drafts]
         if not checked:
             return []
         rows = []
@@ -172,7 +173,7 @@ class Ledger:
     def correct(self, record_id: str, draft: RecordDraft) -> Record:
         """Record ``draft`` as the correction of an earlier record (which stays as it was)."""
         target = self.get(record_id)
-        return self.append(replace(draft, refers_to=target.id))
+        return self.append(draft.changed(refers_to=target.id))
 
     def rekey(self) -> KeyStatus:
         """Sign new records with a new key of this computer's (after a lost, replaced or
@@ -284,12 +285,35 @@ class Ledger:
         """What ``record`` means now, e.g. given, then withdrawn."""
         return effective_status(record, self.later_records(record.id))
 
+    def proof(self) -> LedgerProof:
+        """The ledger's public keys and signed head, for exports (see guard.ledger.proof).
+        Records appended after this call are not covered by it."""
+        with self._read("read") as conn:
+            conn.execute("BEGIN")
+            try:
+                head = meta.read_head(conn)
+                return LedgerProof(meta.ledger_id(conn), public_keys(meta.key_rows(conn)),
+                                   head if head is not None and head.seq >= 0 else None)
+            finally:
+                conn.execute("COMMIT")
+
     def head(self) -> SignedHead | None:
         with self._read("read") as conn:
             head = meta.read_head(conn)
         return head if isinstance(head, SignedHead) and head.seq >= 0 else None
 
-    # --- checking --------------------------------------------------------------------------
+    def document_signer(self) -> tuple[KeyInfo, Callable[[bytes], str]]:
+        """The current Ed25519 key's row and a function that signs a document with it (hex): a
+        document the ledger vouches for, such as a consent receipt's JWS signing input, never a
+        ledger record (those are signed with their own context, see guard.ledger.signing).
+        Raises LedgerKeyError when there is no usable Ed25519 key (none yet, lost, or a ledger
+        from before Ed25519: record a decision first)."""
+        with self._read("sign") as conn:
+            loaded = self._current_loaded(conn)
+        if loaded is None or loaded.signer is None or not loaded.can_sign or not self._keys.is_trusted(loaded.info):
+            why = loaded.status.message() if loaded is not None else "the ledger has no signing key yet"
+            raise LedgerKeyError(f"Cannot sign with the consent ledger's key ({why}); documents are written unsigned.")
+        return loaded.info, loaded.signer.sign
 
     def key_status(self) -> KeyStatus:
         """Where the current signing key lives and whether it can be used (read afresh)."""

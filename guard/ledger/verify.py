@@ -54,6 +54,11 @@ class Segments:
         i = bisect.bisect_right(self.starts, seq) - 1
         return self.ids[i] if i >= 0 else None
 
+    def end_of(self, seq: int) -> int:
+        """The first seq after the stretch that holds ``seq``."""
+        i = bisect.bisect_right(self.starts, seq)
+        return self.starts[i] if i < len(self.starts) else 2**63
+
 
 def walk_chain(rows: Iterable[tuple[Any, ...]], *, segments: Segments, macs: Mapping[str, MacKey | None],
                verifiers: Mapping[str, Verifier], each_signature: bool,
@@ -70,6 +75,7 @@ def walk_chain(rows: Iterable[tuple[Any, ...]], *, segments: Segments, macs: Map
     expected_seq, expected_prev = 1, GENESIS_HASH
     first_ed25519 = segments.starts[0] if segments.starts else None
     first_seq, last = result.first_seq, result.last
+    fast_key, fast_until = None, 0  # the Ed25519 key that signs up to (not including) seq fast_until
     for seq, key_id, prev_hash, stored_hash, signature, body in rows:
         if seq != expected_seq:
             gap = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq} to {seq - 1}"
@@ -93,11 +99,14 @@ def walk_chain(rows: Iterable[tuple[Any, ...]], *, segments: Segments, macs: Map
             break
         if key_id not in first_seq:
             first_seq[key_id] = seq
-        problem = _check_key(result, seq, key_id, stored_hash, signature, segments, first_ed25519, macs, verifiers,
-                             each_signature)
-        if problem is not None:
-            result.problem = problem
-            break
+        if key_id != fast_key or seq >= fast_until or each_signature:  # the common case skips the call
+            problem = _check_key(result, seq, key_id, stored_hash, signature, segments, first_ed25519, macs,
+                                 verifiers, each_signature)
+            if problem is not None:
+                result.problem = problem
+                break
+            if key_id in verifiers:
+                fast_key, fast_until = key_id, segments.end_of(seq)
         last[key_id] = (seq, stored_hash, signature)
         digest = sha256((digest + signature).encode("ascii")).hexdigest()
         result.count += 1

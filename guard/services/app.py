@@ -173,9 +173,10 @@ class Services:
 
     def _withdrawal_letter(self, original: Record) -> LetterText:
         from guard.export import make_letter
+        from guard.i18n import choose_language
 
         letter = make_letter("withdrawal", self._open_ledger(), self.catalog, record_id=original.id,
-                             terms_store=self._terms)
+                             terms_store=self._terms, language=choose_language(None, self._settings.general.language))
         return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto,
                           suggested_name=f"withdrawal-{original.provider_id}-{original.seq}.txt")
 
@@ -357,7 +358,8 @@ class Services:
         minute for PDF). ``progress`` returning False cancels (ExportCancelledByUser; nothing is
         left behind)."""
         self._open_ledger()  # a damaged ledger is said here, the same way as everywhere
-        return run_in_helper(export_records, self.paths, self.base_paths.user_catalog_dir, request, progress=progress)
+        return run_in_helper(export_records, self.paths, self.base_paths.user_catalog_dir, request,
+                             self._settings.general.jurisdiction or None, progress=progress)
 
     @blocking
     def save_text(self, path: Path, text: str) -> None:

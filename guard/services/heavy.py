@@ -52,7 +52,7 @@ def check_terms(plan: TermsCheckPlan, _report: Report) -> CheckReport:
     return watcher.check(plan.provider_id)
 
 
-def export_records(paths: AppPaths, user_catalog: Path | None, request: ExportRequest,
+def export_records(paths: AppPaths, user_catalog: Path | None, request: ExportRequest, jurisdiction: str | None,
                    report: Report) -> ExportOutcome:
     """Export the records ``request`` selects; ``report`` returning False cancels (nothing is left).
     The catalog (names, privacy contacts) is read here, not sent: pickling it would hold the app's
@@ -68,7 +68,8 @@ def export_records(paths: AppPaths, user_catalog: Path | None, request: ExportRe
                                  provider_id=request.provider_id)
     try:
         with open_ledger(paths) as ledger:
-            result = export_history(ledger, catalog, request.format, request.dest, export_filter, progress=report)
+            result = export_history(ledger, catalog, request.format, request.dest, export_filter, progress=report,
+                                    jurisdiction=jurisdiction)
     except ExportCancelled as error:
         raise ExportCancelledByUser(str(error)) from None
     return ExportOutcome(dest=result.path, records=result.records, files=result.files, warnings=result.warnings)

@@ -29,8 +29,12 @@ def _load_cases() -> dict[str, dict[str, Any]]:
 CASES = _load_cases()
 
 
+def _case_id(provider_id: str, case: dict[str, Any]) -> str:
+    return f"{provider_id}:{case.get('url') or case.get('title') or case.get('name')}"
+
+
 def _params(kind: str) -> list[Any]:
-    return [pytest.param(provider_id, case, id=f"{provider_id}:{case.get('url') or case.get('title') or case.get('name')}")
+    return [pytest.param(provider_id, case, id=_case_id(provider_id, case))
             for provider_id, data in CASES.items() for case in data.get(kind, [])]
 
 
@@ -119,3 +123,15 @@ def test_every_provider_with_bot_names_has_bot_and_person_cases(provider_id: str
 def test_case_files_only_use_known_sections() -> None:
     for provider_id, data in CASES.items():
         assert set(data) <= {"links", "titles", "participants"}, f"{provider_id}.toml: {set(data)}"
+
+
+def _has_title_patterns(provider: Provider) -> bool:
+    detect = provider.detect
+    return bool(detect.web.meeting_window_titles) or any(
+        detect.for_os(os_name).meeting_window_titles for os_name in ("linux", "windows", "macos"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("provider_id", sorted(p.id for p in CATALOG if _has_title_patterns(p)))
+def test_every_provider_with_title_patterns_has_meeting_and_other_titles(provider_id: str) -> None:
+    titles = CASES.get(provider_id, {}).get("titles", [])
+    assert any(c["meeting"] for c in titles) and any(not c["meeting"] for c in titles), provider_id

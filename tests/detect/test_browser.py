@@ -1,24 +1,48 @@
 """Web meetings: a real Chromium started offline with a meeting link, and browser windows titled like meetings."""
 
+import random
 import shutil
+import string
 
 import pytest
 
 from guard.events import Signal
-from tests.detect.world import client_copy, collect_until, has, new_monitor, of_kind, provider_toml, write_catalog, x11_window
+from tests.detect.world import (
+    client_copy,
+    collect_until,
+    has,
+    new_monitor,
+    of_kind,
+    provider_toml,
+    write_catalog,
+    x11_window,
+)
 
-MEET_URL = "https://meet.google.com/abc-defg-hij"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# A meeting code no other test run on this machine uses: other suites run browsers with Meet links too.
+CODE = "-".join("".join(random.choice(string.ascii_lowercase) for _ in range(n)) for n in (3, 4, 3))
+MEET_URL = f"https://meet.google.com/{CODE}"
 
 
 @pytest.fixture
 def catalog(tmp_path):
     return write_catalog(tmp_path / "catalog", {
         "google-meet": provider_toml("google-meet", "Google Meet", "browser-meeting",
-                                     url_patterns=[r"^https://meet\.google\.com/[a-z]{3}-[a-z]{4}-[a-z]{3}(\?|$)"],
-                                     web_titles=[r"^Meet - [a-z]{3}-[a-z]{4}-[a-z]{3}\b"]),
+                                     url_patterns=[rf"^https://meet\.google\.com/{CODE}(\?|$)"],
+                                     web_titles=[rf"^Meet - {CODE}\b"]),
         "whereby": provider_toml("whereby", "Whereby", "browser-meeting", url_patterns=[r"^https://whereby\.com/[a-z0-9-]+"]),
     })
+
+
+def _processes_named(name: str) -> list[tuple[int, int, str]]:
+    """For failure messages: (pid, ppid, command line) of processes named ``name``."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["name", "ppid", "cmdline"]):
+        if proc.info["name"] == name:
+            found.append((proc.pid, proc.info["ppid"], " ".join(proc.info["cmdline"] or ())[:300]))
+    return found
 
 
 @pytest.mark.desktop
@@ -33,7 +57,9 @@ def test_chromium_started_with_a_meet_link_is_a_meeting(tmp_path, processes, cat
         f"--user-data-dir={tmp_path / 'chromium-profile'}", f"--app={MEET_URL}",
     ], env=desktop.child_env())
     events = collect_until(monitor, has("meeting-started", "google-meet"), timeout=30, interval=0.5)
-    (meeting,) = of_kind(events, "meeting-started", "google-meet")
+    started = of_kind(events, "meeting-started", "google-meet")
+    assert len(started) == 1, (events, monitor.snapshot(), _processes_named("chromium"))
+    (meeting,) = started
     command_lines = [e for e in meeting.event.evidence if e.signal == Signal.COMMAND_LINE]
     assert [e.pid for e in command_lines] == [chromium.pid], "the browser's main process, started by the test"
     assert MEET_URL in command_lines[0].detail and "chromium" in command_lines[0].detail
@@ -43,7 +69,9 @@ def test_chromium_started_with_a_meet_link_is_a_meeting(tmp_path, processes, cat
 
     processes.stop(chromium)
     events = collect_until(monitor, has("meeting-ended", "google-meet"), timeout=30)
-    (ended,) = of_kind(events, "meeting-ended", "google-meet")
+    ended_events = of_kind(events, "meeting-ended", "google-meet")
+    assert len(ended_events) == 1, (events, monitor.snapshot(), _processes_named("chromium"))
+    (ended,) = ended_events
     assert ended.event.started_at == meeting.event.at
 
 
@@ -52,13 +80,13 @@ def test_a_browser_window_titled_like_a_meeting_is_a_meeting(tmp_path, processes
     browser = processes.start([str(client_copy(tmp_path / "bin", "firefox")), "300"])
     monitor = new_monitor(catalog)
     monitor.tick()
-    x11_window(processes, "Meet - abc-defg-hij - Mozilla Firefox", browser.pid, env=desktop.child_env(),
+    x11_window(processes, f"Meet \u2013 {CODE} \u2014 Mozilla Firefox", browser.pid, env=desktop.child_env(),
                ready_file=tmp_path / "mapped")
     events = collect_until(monitor, has("meeting-started", "google-meet"))
     (meeting,) = of_kind(events, "meeting-started", "google-meet")
     (evidence,) = meeting.event.evidence
     assert evidence.signal == Signal.WINDOW_TITLE and evidence.pid == browser.pid
-    assert meeting.event.meeting_title == "Meet - abc-defg-hij - Mozilla Firefox"
+    assert meeting.event.meeting_title == f"Meet - {CODE} - Mozilla Firefox", "normalised: dashes made plain"
 
 
 @pytest.mark.desktop

@@ -4,7 +4,15 @@ import pytest
 
 from guard.events import Signal
 from tests.detect.world import (
-    client_copy, collect_until, has, new_monitor, of_kind, provider_toml, script_client, unique, write_catalog,
+    client_copy,
+    collect_until,
+    has,
+    new_monitor,
+    of_kind,
+    provider_toml,
+    script_client,
+    unique,
+    write_catalog,
 )
 
 
@@ -120,9 +128,52 @@ def test_a_120_kb_argument_costs_a_bounded_read_once(tmp_path, processes, catalo
     before = COUNTER.snapshot()
     events = collect_until(monitor, has("meeting-started", "zoom"))
     assert [e.pid for e in of_kind(events, "meeting-started", "zoom")[0].event.evidence] == [client.pid]
-    calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before))
+    calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before, strict=True))
     assert chars <= 3 * ARG_CHARS + 4096 * calls and chars < 60_000, "each argument is examined cut to size"
     before = COUNTER.snapshot()
     for _ in range(3):
         monitor.tick()
     assert COUNTER.snapshot() == before, "later ticks search no command line again"
+
+
+def test_linux_client_names_from_the_issue_are_recognised(tmp_path, processes):
+    """Issue 14: teams-for-linux, CiscoCollabHost (Webex), Zoom's in-meeting aomhost, Telegram's
+    16-character telegram-desktop (Linux shows 'telegram-deskto'), and an Electron app run by a
+    shared Electron ('electron31 .../element/app.asar', as distributions package Element)."""
+    import shutil as _shutil
+
+    catalog = write_catalog(tmp_path / "catalog", {
+        "teams": provider_toml("teams", "Teams", processes=["teams-for-linux"]),
+        "webex": provider_toml("webex", "Webex", processes=["CiscoCollabHost"]),
+        "zoom": provider_toml("zoom", "Zoom", processes=["zoom"], meeting_processes=["aomhost"]),
+        "telegram": provider_toml("telegram", "Telegram", "chat-with-calls", processes=["telegram-desktop"]),
+        "element": provider_toml("element", "Element", "chat-with-calls", processes=["element-desktop", "element"]),
+    })
+    asar = tmp_path / "lib" / "element" / "app.asar"
+    asar.parent.mkdir(parents=True)
+    asar.write_text("")
+    electron = tmp_path / "bin" / "electron31"
+    electron.parent.mkdir(parents=True, exist_ok=True)
+    _shutil.copy2("/usr/bin/tail", electron)  # a runtime that takes the app's path as an argument
+    started = {
+        "teams": processes.start([str(client_copy(tmp_path / "bin", "teams-for-linux")), "300"]),
+        "webex": processes.start([str(client_copy(tmp_path / "bin", "CiscoCollabHost")), "300"]),
+        "telegram": processes.start([str(client_copy(tmp_path / "bin", "telegram-desktop")), "300"]),
+        "element": processes.start([str(electron), "-f", str(asar)]),
+    }
+    meeting = processes.start([str(client_copy(tmp_path / "bin", "aomhost")), "300"])
+    monitor = new_monitor(catalog)
+    wanted = {(provider, process.pid) for provider, process in started.items()}
+
+    def seen(events):
+        return {(e.provider.id, ev.pid) for e in of_kind(events, "app-started") for ev in e.event.evidence}
+
+    events = collect_until(monitor, lambda ev: wanted <= seen(ev) and has("meeting-started", "zoom")(ev))
+    assert wanted <= seen(events)
+    element = next(e for e in of_kind(events, "app-started", "element")
+                   if e.event.evidence[0].pid == started["element"].pid)
+    assert "element (electron31)" in element.event.evidence[0].detail
+    telegram = next(e for e in of_kind(events, "app-started", "telegram"))
+    assert "telegram-desktop" in telegram.event.evidence[0].detail, "the full name, not the 15-character cut"
+    (zoom,) = of_kind(events, "meeting-started", "zoom")
+    assert (Signal.MEETING_PROCESS, meeting.pid) in {(e.signal, e.pid) for e in zoom.event.evidence}

@@ -152,3 +152,20 @@ def script_client(folder: Path, name: str) -> Path:
     target.write_text(f"#!{sys.executable}\nimport time\nwhile True:\n    time.sleep(60)\n", encoding="utf-8")
     target.chmod(0o755)
     return target
+
+
+def x11_windows(processes: Processes, spec: list[tuple[str, int]], folder: Path,
+                env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Many real top-level X11 windows at once (one helper process): ``[(title, owner_pid), ...]``."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "windows.json").write_text(json.dumps(spec), encoding="utf-8")
+    ready = folder / "mapped"
+    process = processes.start([sys.executable, str(HERE / "x11_many_windows.py"), str(folder / "windows.json"),
+                               str(ready)], env=env if env is not None else dict(os.environ))
+    deadline = time.monotonic() + 120
+    while not ready.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    assert ready.exists(), "the X11 windows helper did not map its windows"
+    return process

@@ -49,8 +49,8 @@ def _write_key_file(path: Path, username: str, text: str) -> None:
 
 
 def _digest_line(row: tuple) -> str:
-    key_id, algorithm, check, storage, username = row
-    return f"{key_id}:{algorithm}:{check}:{storage}:{username}"
+    key_id, algorithm, check, from_seq = row
+    return f"{key_id}:{algorithm}:{check}:{'' if from_seq is None else from_seq}"
 
 
 def rechain(conn: sqlite3.Connection, change: dict[int, dict], key_id: str | None = None) -> list[tuple]:
@@ -88,7 +88,7 @@ def forge_with_own_ed25519_key(path: Path, change: dict[int, dict]) -> str:
     body = canonical_json({"format": 1, "kind": "ledger-key", "ledger_id": ledger_id, "key_id": key_id,
                            "algorithm": "ed25519", "public_key": public_text, "fingerprint": fp,
                            "created_at": "2026-01-01T00:00:00.000000Z", "from_seq": 1, "after_hash": "0" * 64,
-                           "storage": "file", "username": username, "follows": None, "why": "the ledger's first key",
+                           "follows": None, "why": "the ledger's first key",
                            "endorsement": None})
     conn.execute("INSERT INTO keys (key_id, username, storage, check_mac, created_at, reason, algorithm, public_key, "
                  "from_seq, body, signature) VALUES (?, ?, 'file', ?, '2026-01-01T00:00:00.000000Z', "
@@ -101,7 +101,7 @@ def forge_with_own_ed25519_key(path: Path, change: dict[int, dict]) -> str:
         conn.execute("UPDATE records SET signature = ? WHERE seq = ?", (signature, seq))
         digest = hashlib.sha256((digest + signature).encode()).hexdigest()
     lines = [_digest_line(row) for row in conn.execute(
-        "SELECT key_id, algorithm, check_mac, storage, username FROM keys ORDER BY rowid")]
+        "SELECT key_id, algorithm, check_mac, from_seq FROM keys ORDER BY rowid")]
     last_seq, last_hash = records[-1][0], records[-1][2]
     kd = keys_digest(lines)
     head = {"format": 2, "seq": last_seq, "hash": last_hash, "key_id": key_id, "signatures_digest": digest,

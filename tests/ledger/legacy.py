@@ -27,7 +27,6 @@ from guard.ledger.keys import SERVICE
 from guard.ledger.models import GENESIS_HASH, RecordDraft
 from guard.ledger.schema import APPLICATION_ID, DERIVED_COLUMNS, MIGRATIONS
 from guard.ledger.timeutil import format_utc
-from guard.ledger.validate import draft_content
 
 _V2_COLUMNS = (*(name for name, _ in DERIVED_COLUMNS), "body", "prev_hash", "hash", "mac")
 
@@ -64,9 +63,10 @@ def build_legacy_ledger(path: Path, notes: list[str], *, in_keyring: bool = Fals
     prev, ids = GENESIS_HASH, []
     for seq, note in enumerate(notes, start=1):
         at = datetime(2026, 6, 1, 9, seq, tzinfo=UTC)
-        content = draft_content(RecordDraft(provider_id="zoom", decision="given", note=note), record_id="-",
-                                seq=seq, key_id=key_id, recorded_at=at)
-        content.update(id=str(uuid.uuid4()), seq=seq, key_id=key_id)
+        content = RecordDraft(provider_id="zoom", decision="given", note=note).content(
+            record_id=str(uuid.uuid4()), seq=seq, key_id=key_id, recorded_at=at)
+        del content["notice"], content["cut"]  # the content of format 1
+        content["format"] = 1
         body = canonical_json(content)
         digest = record_hash(prev, body)
         values = [content["seq"], content["id"], key_id, content["occurred_at"], "zoom", "given", None, note, None,

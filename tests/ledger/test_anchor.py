@@ -68,3 +68,14 @@ def test_an_open_data_folder_is_made_private(path, no_keyring):
     with Ledger.open(path) as ledger:
         ledger.append(RecordDraft(provider_id="zoom", decision="given"))
     assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+
+
+def test_the_app_folders_are_made_private_even_when_they_existed_open(app_home):
+    from guard.paths import app_paths
+
+    for name in ("config", "data"):
+        (app_home / name).mkdir(parents=True, mode=0o755)
+        os.chmod(app_home / name, 0o755)
+    app_paths().ensure()
+    for name in ("config", "data", "cache", "logs"):
+        assert stat.S_IMODE(os.stat(app_home / name).st_mode) == 0o700, name

@@ -13,8 +13,10 @@ from guard.events import Evidence, Signal
 from guard.ledger import (
     Decision,
     EvidenceItem,
+    Ledger,
     LedgerInputError,
     Meeting,
+    Notice,
     Order,
     RecordDraft,
     RecordFilter,
@@ -83,11 +85,10 @@ def test_naive_times_are_refused(ledger):
     ({"provider_id": ""}, "provider_id"),
     ({"decision": "maybe"}, "decision"),
     ({"requested_by": "boss"}, "requested_by"),
-    ({"terms": (TermsRef("zoom", "tos", "not-a-hash"),)}, "terms[0].sha256"),
-    ({"terms": (TermsRef("zoom", "tos", SHA, "ftp://x"),)}, "terms[0].url"),
+    ({"terms": ({"provider_id": "zoom", "document_id": "tos", "sha256": "not-a-hash"},)}, "terms[0].sha256"),
+    ({"terms": ({"provider_id": "zoom", "document_id": "tos", "sha256": SHA, "url": "ftp://x"},)}, "terms[0].url"),
     ({"purposes": ("ok", "  ")}, "purposes[1]"),
     ({"purposes": "one string"}, "purposes"),
-    ({"note": "x" * 20_001}, "note"),
     ({"refers_to": "not-an-id"}, "refers_to"),
 ])
 def test_bad_field_is_refused_by_name_and_nothing_is_written(ledger, changes, field):
@@ -200,3 +201,43 @@ def test_stored_body_is_the_canonical_json_of_the_record(ledger, path):
     assert body == canonical_json(content)
     assert list(content) == sorted(content)
     assert content["meeting"]["title"] == record.meeting.title
+
+
+def test_a_2023_character_title_is_cut_and_marked_never_refused(ledger):
+    """Issue 16 item 4: any web page can set such a tab title; the decision must still be recorded."""
+    title = "T" * 2_023
+    draft = full_draft(meeting=Meeting(title=title), evidence=(Evidence(Signal.BROWSER_TAB, title, datetime.now(UTC)),),
+                       note="n" * 25_000)
+    record = ledger.append(draft)
+    assert len(record.meeting.title) == 2_000 and record.meeting.title.endswith("… [cut: 2023 characters in all]")
+    assert record.evidence[0].detail.endswith("… [cut: 2023 characters in all]")
+    assert record.cut == {"meeting.title": 2_023, "evidence[0].detail": 2_023, "note": 25_000}
+    assert ledger.verify().ok
+
+
+def test_a_100_kb_title_and_hostile_characters_are_stored_as_text(ledger):
+    record = ledger.append(full_draft(meeting=Meeting(title="\x00\ud800<b>x</b>\n" + "y" * 100_000)))
+    assert record.meeting.title.startswith("\ufffd\ufffd<b>x</b>\n") and len(record.meeting.title) == 2_000
+    assert ledger.get(record.id) == record
+
+
+def test_the_notice_a_participant_was_shown_is_kept_with_when(ledger):
+    seen = datetime(2026, 11, 30, 14, 3, tzinfo=UTC)
+    record = ledger.append(full_draft(decision="notice-only",
+                                      notice=Notice(text="AI Companion is on. Summary is being generated.",
+                                                    seen_at=seen)))
+    again = ledger.get(record.id)
+    assert again.notice == Notice(text="AI Companion is on. Summary is being generated.", seen_at=seen)
+    assert again.to_dict()["notice"] == {"text": "AI Companion is on. Summary is being generated.",
+                                         "seen_at": "2026-11-30T14:03:00.000000Z"}
+    assert again.format == 2
+
+
+def test_records_written_before_the_notice_field_read_back_without_one(path, no_keyring):
+    from tests.ledger.legacy import build_legacy_ledger
+
+    old = build_legacy_ledger(path, ["before"])
+    with Ledger.open(path) as ledger:
+        record = ledger.get(old["ids"][0])
+    assert record.format == 1 and record.notice is None and record.cut == {}
+    assert "notice" not in record.to_dict() and "cut" not in record.to_dict()

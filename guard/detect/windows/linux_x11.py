@@ -5,6 +5,12 @@ Python exception here, where libX11 through ctypes would call the process-exitin
 I/O error handler. Without a live EWMH window manager (no valid _NET_SUPPORTING_WM_CHECK) the root window's
 mapped children (and, for reparenting managers, their children) are read instead.
 Under Wayland, other apps' windows cannot be read, so the probe says so and stands aside.
+
+Bounded work per call, whatever the windows hold: a window's title is read when it is new or
+when the X server says it changed (``PropertyNotify``, selected on every listed window), at
+most :data:`READS_PER_CALL` titles per call (the rest wait for the next call, oldest first),
+and at most :data:`TITLE_BYTES` of each (its start and end, in two requests). Owners are read
+once per window. A call on an unchanged desktop costs one request and an event drain.
 """
 
 from __future__ import annotations
@@ -12,11 +18,17 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from guard.detect.observation import ProbeUnavailable
 from guard.detect.windows import WindowInfo
+from guard.patterns import ELISION
 
 log = logging.getLogger(__name__)
+
+READS_PER_CALL = 256  # window titles read from the X server per call
+TITLE_BYTES = 4096  # of one title: the first and the last half
+WINDOWS_LISTED = 10_000  # windows of the client list looked at (a client list is one request)
 
 
 def unavailable_reason(env: Mapping[str, str]) -> str | None:
@@ -34,10 +46,18 @@ class X11WindowLister:
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         self._env = env if env is not None else os.environ
-        self._display = None
+        self._display: Any = None
         self._atoms: dict[str, int] = {}
         self.last_source = ""  # "ewmh" (_NET_CLIENT_LIST) or "tree" (no EWMH window manager)
+        self.reads = 0  # titles read from the server (for tests and benchmarks)
+        self._reset()
+
+    def _reset(self) -> None:
         self._pids: dict[int, int | None] = {}  # a window's owner never changes: read it once
+        self._titles: dict[int, str] = {}  # a window's title as last read
+        self._dirty: dict[int, None] = {}  # windows whose title is to be read, oldest first
+        self._tops: dict[int, tuple[int, ...]] = {}  # tree mode: root child → the client windows it holds
+        self._root_watched = False
 
     def windows(self) -> list[WindowInfo]:
         reason = unavailable_reason(self._env)
@@ -56,11 +76,11 @@ class X11WindowLister:
         if self._display is not None:
             try:
                 self._display.close()
-            except Exception:  # noqa: BLE001 - closing a broken connection may fail in any way
-                pass
+            except Exception as error:  # noqa: BLE001 - closing a broken connection may fail in any way
+                log.debug("Closing the X display failed: %s", error)
             self._display = None
 
-    def _connect(self):  # noqa: ANN202 - Xlib has no type hints
+    def _connect(self) -> Any:
         if self._display is not None:
             return self._display
         try:
@@ -73,37 +93,67 @@ class X11WindowLister:
         except Exception as error:  # noqa: BLE001 - Xlib raises many kinds on connect
             raise ProbeUnavailable(f"cannot open the X display {name}: {error}") from None
         self._atoms = {}
-        self._pids = {}
+        self._reset()
         return self._display
 
     def _atom(self, name: str) -> int:
         atom = self._atoms.get(name)
         if atom is None:
-            atom = self._atoms[name] = self._display.intern_atom(name)
+            atom = self._atoms[name] = int(self._display.intern_atom(name))
         return atom
 
-    def _list(self, display) -> list[WindowInfo]:  # noqa: ANN001
+    def _list(self, display: Any) -> list[WindowInfo]:
         root = display.screen().root
+        self._drain_events(display)
         client_list = None
         if self._window_manager_alive(display, root):
             client_list = root.get_full_property(self._atom("_NET_CLIENT_LIST"), 0)  # 0: AnyPropertyType
         if client_list is not None:
-            ids = list(client_list.value)
-            windows = [display.create_resource_object("window", wid) for wid in ids]
+            ids = [int(wid) for wid in client_list.value[:WINDOWS_LISTED]]
             self.last_source = "ewmh"
         else:
-            windows = self._unmanaged_top_levels(root)
+            ids = self._unmanaged_top_levels(display, root)
             self.last_source = "tree"
-        found: list[WindowInfo] = []
-        for window in windows:
-            info = self._describe(window)
-            if info is not None:
-                found.append(info)
-        listed = {int(window.id) for window in windows}
-        self._pids = {wid: pid for wid, pid in self._pids.items() if wid in listed}
-        return found
+        listed = set(ids)
+        for known in (self._titles, self._pids, self._dirty):
+            for wid in [wid for wid in known if wid not in listed]:
+                del known[wid]
+        for wid in ids:
+            if wid not in self._titles and wid not in self._dirty:
+                self._watch(display, wid)
+        for wid in list(self._dirty)[:READS_PER_CALL]:
+            del self._dirty[wid]
+            self._describe(display.create_resource_object("window", wid))
+        return [WindowInfo(title=self._titles[wid], pid=self._pids.get(wid), window_id=wid)
+                for wid in ids if self._titles.get(wid)]
 
-    def _window_manager_alive(self, display, root) -> bool:  # noqa: ANN001
+    def _watch(self, display: Any, wid: int) -> None:
+        """Ask the server to say when the window's title changes, and read it soon."""
+        from Xlib import X
+
+        self._dirty[wid] = None
+        window = display.create_resource_object("window", wid)
+        window.change_attributes(event_mask=X.PropertyChangeMask, onerror=_ignore)
+
+    def _drain_events(self, display: Any) -> None:
+        """Note what changed since the last call: titles (PropertyNotify on watched windows) and, without
+        a window manager, top-level windows mapped, unmapped or reparented. Other events are dropped."""
+        from Xlib import X
+
+        names = (self._atom("_NET_WM_NAME"), self._atom("WM_NAME"))
+        structure = (X.MapNotify, X.UnmapNotify, X.ReparentNotify, X.DestroyNotify)
+        for _ in range(100_000):  # bounded: a flood of events cannot hold the tick
+            if not display.pending_events():
+                return
+            event = display.next_event()
+            if event.type == X.PropertyNotify and event.atom in names:
+                wid = int(event.window.id)
+                if wid in self._titles:
+                    self._dirty[wid] = None
+            elif event.type in structure:
+                self._tops.pop(int(event.window.id), None)
+
+    def _window_manager_alive(self, display: Any, root: Any) -> bool:
         """EWMH: _NET_SUPPORTING_WM_CHECK names a live window that names itself. A window manager
         that exited leaves _NET_CLIENT_LIST behind, stale; this tells the two apart."""
         from Xlib import error as xerror
@@ -119,48 +169,89 @@ class X11WindowLister:
             return False
         return own is not None and len(own.value) > 0 and int(own.value[0]) == wid
 
-    def _unmanaged_top_levels(self, root) -> list:  # noqa: ANN001
-        """Top-level client windows when no EWMH window manager keeps a client list."""
-        from Xlib import X, error as xerror
+    def _unmanaged_top_levels(self, display: Any, root: Any) -> list[int]:
+        """Top-level client windows when no EWMH window manager keeps a client list.
 
-        wm_state = self._atom("WM_STATE")
-        result = []
-        for child in root.query_tree().children:
-            try:
-                attributes = child.get_attributes()
-                if attributes.override_redirect or attributes.map_state != X.IsViewable:
+        Each child of the root is looked at once (at most :data:`READS_PER_CALL` new ones per call)
+        and again only when the server says it was mapped, unmapped or reparented."""
+        from Xlib import X
+
+        if not self._root_watched:
+            root.change_attributes(event_mask=X.SubstructureNotifyMask, onerror=_ignore)
+            self._root_watched = True
+        children = [int(child.id) for child in root.query_tree().children][:WINDOWS_LISTED]
+        present = set(children)
+        self._tops = {wid: held for wid, held in self._tops.items() if wid in present}
+        result: list[int] = []
+        looked = 0
+        for wid in children:
+            held = self._tops.get(wid)
+            if held is None:
+                if looked >= READS_PER_CALL:
                     continue
-                if child.get_full_property(wm_state, 0) is not None or self._title(child):
-                    result.append(child)
-                    continue
-                result += [grandchild for grandchild in child.query_tree().children
-                           if grandchild.get_full_property(wm_state, 0) is not None]
-            except (xerror.BadWindow, xerror.BadDrawable):
-                continue
+                looked += 1
+                held = self._tops[wid] = self._clients_in(display.create_resource_object("window", wid))
+            result += held
         return result
 
-    def _describe(self, window) -> WindowInfo | None:  # noqa: ANN001
+    def _clients_in(self, child: Any) -> tuple[int, ...]:
+        """The client windows a mapped top-level holds: itself, or (reparented) its children with WM_STATE."""
+        from Xlib import X
+        from Xlib import error as xerror
+
+        wm_state = self._atom("WM_STATE")
+        try:
+            attributes = child.get_attributes()
+            if attributes.override_redirect or attributes.map_state != X.IsViewable:
+                return ()
+            if child.get_property(wm_state, 0, 0, 1) is not None or self._has_title(child):
+                return (int(child.id),)
+            return tuple(int(grandchild.id) for grandchild in child.query_tree().children[:64]
+                         if grandchild.get_property(wm_state, 0, 0, 1) is not None)
+        except (xerror.BadWindow, xerror.BadDrawable):
+            return ()
+
+    def _has_title(self, window: Any) -> bool:
+        for name in ("_NET_WM_NAME", "WM_NAME"):
+            reply = window.get_property(self._atom(name), 0, 0, 1)
+            if reply is not None and (reply.value or reply.bytes_after):
+                return True
+        return False
+
+    def _describe(self, window: Any) -> None:
         from Xlib import error as xerror
 
         wid = int(window.id)
         try:
-            title = self._title(window)
-            if not title:
-                return None
+            self._titles[wid] = self._title(window)
             if wid not in self._pids:
-                pid_prop = window.get_full_property(self._atom("_NET_WM_PID"), 0)
+                pid_prop = window.get_property(self._atom("_NET_WM_PID"), 0, 0, 1)
                 self._pids[wid] = int(pid_prop.value[0]) if pid_prop is not None and len(pid_prop.value) else None
         except (xerror.BadWindow, xerror.BadDrawable, xerror.BadValue):
-            return None  # closed between listing and reading
-        return WindowInfo(title=title, pid=self._pids[wid], window_id=wid)
+            self._titles.pop(wid, None)  # closed between listing and reading
 
-    def _title(self, window) -> str:  # noqa: ANN001
-        prop = window.get_full_property(self._atom("_NET_WM_NAME"), self._atom("UTF8_STRING"))
-        if prop is not None and prop.value:
-            value = prop.value
-            return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-        prop = window.get_full_property(self._atom("WM_NAME"), 0)
-        if prop is not None and prop.value:
-            value = prop.value
-            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
-        return ""
+    def _title(self, window: Any) -> str:
+        self.reads += 1
+        title = self._bounded_property(window, self._atom("_NET_WM_NAME"), self._atom("UTF8_STRING"), "utf-8")
+        return title or self._bounded_property(window, self._atom("WM_NAME"), 0, "latin-1")
+
+    def _bounded_property(self, window: Any, atom: int, kind: int, encoding: str) -> str:
+        """A text property's first and last ``TITLE_BYTES // 2`` bytes (two requests at most)."""
+        half = TITLE_BYTES // 2
+        head = window.get_property(atom, kind, 0, half // 4)
+        if head is None or not head.value or head.format != 8:
+            return ""
+        if not head.bytes_after:
+            return _text(head.value, encoding, "replace")
+        total = len(head.value) + int(head.bytes_after)
+        tail = window.get_property(atom, kind, max(len(head.value), total - half) // 4, half // 4 + 1)
+        ending = _text(tail.value, encoding, "ignore") if tail is not None and tail.value else ""
+        return (_text(head.value, encoding, "ignore") + ELISION + ending).strip()
+
+
+def _text(value: Any, encoding: str, errors: str) -> str:
+    return value.decode(encoding, errors) if isinstance(value, bytes) else str(value)
+
+
+def _ignore(*_args: object) -> None:
+    """Error handler for requests on windows that may close meanwhile (BadWindow is expected)."""

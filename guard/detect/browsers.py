@@ -1,0 +1,123 @@
+"""Web browsers (resources/detect/browsers.toml): process names per OS and their window-title suffixes.
+
+A browser window's title is the active tab's title plus what the browser adds (" - Google
+Chrome", " — Mozilla Firefox"). :func:`page_titles` gives the titles a provider's tab-title
+patterns are matched against: the normalised title itself, and the title with each of the
+owning browser's suffixes cut off.
+
+Read with plain ``tomllib`` and checked by hand (no pydantic): the command line's fast paths
+load this file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from guard.detect.observation import DetectError
+from guard.paths import resources_dir
+from guard.patterns import Pattern, PatternError, compile_pattern, normalize_text
+
+if TYPE_CHECKING:
+    from guard.catalog.models import OsName
+
+_OS_NAMES = ("linux", "windows", "macos")
+_FIELDS = frozenset({"id", "name", *_OS_NAMES, "title_suffixes", "sources", "verified", "note"})
+
+
+@dataclass(frozen=True)
+class Browser:
+    """One browser family: how the OS names its processes and what it adds to window titles."""
+
+    id: str
+    name: str
+    processes_by_os: dict[str, tuple[str, ...]]
+    suffix_patterns: tuple[Pattern, ...]
+    sources: tuple[dict[str, Any], ...]
+    verified: bool
+    note: str | None
+
+    @property
+    def title_suffixes(self) -> tuple[str, ...]:
+        return tuple(pattern.source for pattern in self.suffix_patterns)
+
+    def processes(self, os_name: OsName) -> tuple[str, ...]:
+        return self.processes_by_os.get(os_name, ())
+
+
+@dataclass(frozen=True)
+class BrowserTable:
+    browsers: tuple[Browser, ...]
+
+    def by_process(self, os_name: OsName) -> dict[str, tuple[Browser, ...]]:
+        """Normalised process name (see :func:`guard.detect.matching.normalize_name`) → browsers."""
+        table: dict[str, list[Browser]] = {}
+        for browser in self.browsers:
+            for name in browser.processes(os_name):
+                key = name.strip().casefold().removesuffix(".exe")
+                table.setdefault(key, []).append(browser)
+        return {key: tuple(found) for key, found in table.items()}
+
+
+def _strings(item: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = item.get(key, ())
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise DetectError(f"{where}: '{key}' must be a list of strings")
+    return tuple(value)
+
+
+def parse_browser(item: Any, where: str) -> Browser:
+    """One ``[[browser]]`` table, checked: known fields, string lists, RE2 suffixes, sources."""
+    if not isinstance(item, dict):
+        raise DetectError(f"{where}: each [[browser]] must be a table")
+    unknown = set(item) - _FIELDS
+    if unknown:
+        raise DetectError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    if not isinstance(item.get("id"), str) or not isinstance(item.get("name"), str):
+        raise DetectError(f"{where}: 'id' and 'name' are required strings")
+    where = f"{where} ({item['id']})"
+    try:
+        suffixes = tuple(compile_pattern(source) for source in _strings(item, "title_suffixes", where))
+    except PatternError as error:
+        raise DetectError(f"{where}: title_suffixes: {error}") from None
+    sources = item.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, dict) and "url" in s and "checked" in s
+                                                for s in sources):
+        raise DetectError(f"{where}: each source needs 'url' and 'checked'")
+    verified = item.get("verified", False)
+    if not isinstance(verified, bool) or (verified and not sources):
+        raise DetectError(f"{where}: 'verified' must be true or false, and true only with a source")
+    return Browser(id=item["id"], name=item["name"],
+                   processes_by_os={os_name: _strings(item, os_name, where) for os_name in _OS_NAMES},
+                   suffix_patterns=suffixes, sources=tuple(sources), verified=verified, note=item.get("note"))
+
+
+@cache
+def load_browsers() -> BrowserTable:
+    """The shipped browser table; a broken file is an error (it ships with the app)."""
+    path = resources_dir() / "detect" / "browsers.toml"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise DetectError(f"The browser table {path} cannot be read ({error}); reinstall the app.") from None
+    items = raw.get("browser", [])
+    if not isinstance(items, list):
+        raise DetectError(f"{path}: [[browser]] tables expected")
+    return BrowserTable(tuple(parse_browser(item, f"{path} [[browser]] #{index + 1}")
+                              for index, item in enumerate(items)))
+
+
+def page_titles(title: str, browsers: tuple[Browser, ...]) -> list[str]:
+    """The normalised ``title``, then the title with each matching suffix of ``browsers`` cut off."""
+    title = normalize_text(title)
+    found = [title]
+    for browser in browsers:
+        for pattern in browser.suffix_patterns:
+            suffix = pattern.find(title)
+            if suffix and title.endswith(suffix) and len(suffix) < len(title):
+                page = title[: len(title) - len(suffix)].strip()
+                if page and page not in found:
+                    found.append(page)
+    return found
