@@ -358,8 +358,12 @@ class Services:
         minute for PDF). ``progress`` returning False cancels (ExportCancelledByUser; nothing is
         left behind)."""
         self._open_ledger()  # a damaged ledger is said here, the same way as everywhere
-        return run_in_helper(export_records, self.paths, self.base_paths.user_catalog_dir, request,
-                             self._settings.general.jurisdiction or None, progress=progress)
+        from guard.i18n import locale_region
+
+        # Receipts name the jurisdiction: the setting, else this app's locale (the helper has none of its own).
+        jurisdiction = self._settings.general.jurisdiction or locale_region()
+        return run_in_helper(export_records, self.paths, self.base_paths.user_catalog_dir, request, jurisdiction,
+                             progress=progress)
 
     @blocking
     def save_text(self, path: Path, text: str) -> None:
