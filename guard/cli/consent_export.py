@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Callable
 
 from guard.cli.context import CliContext
 from guard.cli.output import plural
@@ -15,7 +16,7 @@ log = logging.getLogger(__name__)
 FORMATS = ("json", "csv", "html", "pdf", "receipts")
 
 
-def register_export(actions: argparse._SubParsersAction) -> None:
+def register_export(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "export", help="export your records: json (DPV), csv, html, pdf, or consent receipts",
         description="Export the consent history. json: ISO/IEC TS 27560 consent records in the W3C Data Privacy "
@@ -36,12 +37,14 @@ def register_export(actions: argparse._SubParsersAction) -> None:
                         help="csv only: UTF-8 with BOM, every cell quoted, formulas defused, for Excel")
     parser.add_argument("--name", metavar="NAME", help="your name, to head the export (optional)")
     parser.add_argument("--jurisdiction", metavar="CODE",
-                        help="receipts: the jurisdiction to state, e.g. EU or DE (default: unknown (not recorded))")
+                        help="where the GDPR's or another law's rights apply, e.g. EU or DE: json states it in DPV, "
+                             "receipts need it (default: general.jurisdiction in the settings, else the region of "
+                             "your system's locale)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run_export)
 
 
-def _progress(ctx: CliContext):
+def _progress(ctx: CliContext) -> Callable[[int, int], None] | None:
     if not ctx.env.stderr_isatty:
         return None
 
@@ -68,7 +71,8 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     progress = _progress(ctx)
     with open_for(ctx) as ledger:
         result = export_history(ledger, catalog, args.format, args.output, export_filter, progress,
-                                excel=args.excel, subject_name=args.name, jurisdiction=args.jurisdiction)
+                                excel=args.excel, subject_name=args.name,
+                                jurisdiction=args.jurisdiction or ctx.settings.general.jurisdiction or None)
     if progress is not None:
         ctx.err.write("\n")
     for warning in result.warnings:

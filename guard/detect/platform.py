@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from guard.detect.media import MediaLister
@@ -11,6 +11,7 @@ from guard.detect.windows import WindowLister
 
 if TYPE_CHECKING:
     from guard.catalog.models import OsName
+    from guard.detect.browser_tabs import BrowserTabs
 
 
 def current_os(platform: str | None = None) -> OsName:
@@ -23,6 +24,12 @@ def current_os(platform: str | None = None) -> OsName:
     return "linux"
 
 
+def _browser_tabs() -> BrowserTabs:
+    from guard.detect.browser_tabs import BrowserTabs  # pydantic and the state schemas: only when detecting
+
+    return BrowserTabs()
+
+
 @dataclass
 class Backends:
     """What the detector uses to look, besides the process table."""
@@ -31,6 +38,7 @@ class Backends:
     microphone: MediaLister
     camera: MediaLister
     sockets: MediaLister
+    browser_tabs: BrowserTabs = field(default_factory=_browser_tabs)  # the extension's tabs, on every OS
 
 
 def default_backends(os_name: OsName | None = None) -> Backends:
