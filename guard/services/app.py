@@ -425,8 +425,7 @@ class Services:
     @blocking
     def browser_integration(self) -> Sequence[BrowserIntegration]:
         """Blocks: per browser, whether the companion extension's native host is installed and
-        was heard from (reads the manifests). Filled in by :mod:`guard.browser`; empty until it
-        provides ``guard.browser.integration_status(paths)``."""
+        was heard from (reads the manifests; :func:`guard.browser.integration_status`)."""
         import importlib
 
         try:
@@ -437,6 +436,26 @@ class Services:
             return ()
         found: Sequence[BrowserIntegration] = status(self.paths)
         return found
+
+    @blocking
+    def install_browser_host(self, browser_ids: Sequence[str]) -> Sequence[BrowserIntegration]:
+        """Blocks: registers the companion extension's native host with these browsers (a manifest
+        file each, or a registry value on Windows, and the launcher), then every browser's status."""
+        from guard.browser.integration import BrowserIntegration as Integration
+        from guard.detect.platform import current_os
+
+        Integration(self.paths, current_os()).install(browser_ids)
+        return self.browser_integration()
+
+    @blocking
+    def remove_browser_host(self, browser_ids: Sequence[str]) -> Sequence[BrowserIntegration]:
+        """Blocks: removes the host's registration from these browsers (the launcher goes with the
+        last one), then every browser's status."""
+        from guard.browser.integration import BrowserIntegration as Integration
+        from guard.detect.platform import current_os
+
+        Integration(self.paths, current_os()).uninstall(browser_ids)
+        return self.browser_integration()
 
     # -- the end ----------------------------------------------------------------------------
     @blocking

@@ -11,7 +11,10 @@ from tests.ui.settings.world import fill_ledger
 
 
 @pytest.mark.parametrize("fmt", list(ExportFormat))
-def test_export_writes_the_chosen_format_for_the_selected_provider(open_window, services, tmp_path, fmt, qtbot):
+def test_export_writes_the_chosen_format_for_the_selected_provider(open_window, services, tmp_path, fmt, qtbot,
+                                                                  monkeypatch):
+    # Receipts name the law that applies, from the settings or the locale's region; a C locale has none.
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     records = fill_ledger(services.ledger(), services.catalog, services.terms_store, 300)
     window = open_window(tab="history")
     history = window.history
