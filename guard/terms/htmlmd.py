@@ -191,7 +191,3 @@ def nodes_to_markdown(nodes: list[Tag | BeautifulSoup]) -> str:
         converter.flush()
     return "\n\n".join(block.text for block in converter.blocks)
 
-
-def html_to_markdown(html: str) -> str:
-    """Convenience for a whole page without selectors."""
-    return nodes_to_markdown([BeautifulSoup(html, "html.parser")])

@@ -177,10 +177,6 @@ class TermsWatcher:
 
     # -- one document ----------------------------------------------------------------------
 
-    def check_document(self, document: WatchedDocument) -> DocumentCheck:
-        """Fetch, extract, store and compare one document. Never raises."""
-        return self._check_one(document, [document], {})
-
     def _fetch_shared(self, url: str, sharing: Sequence[WatchedDocument], fetched: dict[str, _Fetched]) -> FetchOutcome:
         """The page at ``url``, fetched at most once per check for all documents that share it.
 
