@@ -1679,6 +1679,41 @@ globalThis.MPG_DATA = Object.freeze({
       "text": "preparing to transcribe the meeting..."
     },
     {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "das meeting wird momentan aufgezeichnet."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "startete die aufnahme"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "aufzeichnung des meetings wird vorbereitet..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "aufzeichnung wird gestartet..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "transkribieren ist derzeit eingeschaltet"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "das meeting wird transkribiert"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "transkribieren des meetings wird vorbereitet..."
+    },
+    {
       "provider": "teams",
       "feature": "recording-transcription",
       "text": "recording and transcription have started."
