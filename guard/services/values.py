@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from guard.export.job import ExportFormat
+    from guard.export_format import ExportFormat
     from guard.ledger import EffectiveStatus, KeyStatus, Record, VerifyReport
     from guard.presentation.overview import DocumentVersions
     from guard.terms.models import FetchRecord
