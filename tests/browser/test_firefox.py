@@ -1,7 +1,8 @@
 """Real Firefox ESR with the extension: meeting tabs opened in the running browser reach the app.
 
 One Firefox for the module: a fresh profile with the extension installed unsigned (allowed on
-ESR by ``xpinstall.signatures.required``), the host registered with ``meeting-guard browser
+ESR by ``xpinstall.signatures.required``) from the very zip packed for addons.mozilla.org
+(packaging/extension/build_extension.py), the host registered with ``meeting-guard browser
 install``, HTTPS to the real meeting hostnames tunnelled to the local site, the site's test CA
 trusted in the profile.
 """
@@ -17,7 +18,7 @@ import pytest
 from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.events import Signal
-from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
+from tests.browser.conftest import World, build_store_zips, browser_env, install_host, observe
 from tests.browser.support.browsers import Firefox, wait_for
 from tests.browser.support.site import HOSTS, TITLES, Page
 from tests.browser.support.tunnel import Tunnel
@@ -36,9 +37,10 @@ def world(tmp_path_factory, desktop, site, pulse):
     root = tmp_path_factory.mktemp("firefox")
     env = browser_env(desktop, root, pulse)
     install_host(env, "firefox")
+    packed = build_store_zips(root / "store")["firefox"]  # what addons.mozilla.org would get
     with Tunnel(HOSTS, site.port) as tunnel:
         # Firefox suspends an idle event page (30 s by default; 3 s here, so a test can see it not happen).
-        browser = Firefox(root / "home", env, EXTENSION, tunnel.port, site.certs.ca_der_b64,
+        browser = Firefox(root / "home", env, packed, tunnel.port, site.certs.ca_der_b64,
                           prefs={"extensions.background.idle.timeout": 3000})
         try:
             yield World(browser, site, env, root / "home")
