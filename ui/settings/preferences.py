@@ -103,7 +103,7 @@ class PreferencesTab(QWidget):
         self.network = named(QCheckBox("&Fetch providers' public terms pages (the app's only network use)"),
                              "Fetch terms pages")
         terms_form.addRow(self.network)
-        self.archive = named(QCheckBox("Read new versions in Open Terms &Archive first (on GitHub: api.github.com, "
+        self.archive = named(QCheckBox("Read new versions in Open Terms Archive first (on GitH&ub: api.github.com, "
                                        "raw.githubusercontent.com); the provider's page only when the archive "
                                        "cannot be read"), "Read terms in Open Terms Archive",
                              "Where the public archive keeps a document, the app asks GitHub for it instead of "
