@@ -20,7 +20,8 @@ from guard.terms.classify import load_rules
 from guard.terms.errors import TermsError
 from guard.terms.models import FetchResult, Version
 from guard.terms.store import TermsStore
-from guard.terms.watcher import CheckReport, DocumentCheck, TermsWatcher
+from guard.terms.report import CheckReport, DocumentCheck
+from guard.terms.watcher import TermsWatcher
 
 
 class TermsUsageError(TermsError):

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import re2  # type: ignore[import-untyped, unused-ignore]  # typed in newer google-re2 releases
+import re2
 
 from guard.catalog.models import ClauseTopic
 from guard.paths import resources_dir

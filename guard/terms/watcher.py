@@ -36,9 +36,7 @@ from guard.terms.errors import FetchFailure, TermsError, TermsFetchError
 from guard.terms.extract import ExtractError, extract
 from guard.terms.fetch import Fetcher, FetchOutcome, FetchPolicy
 from guard.terms.models import FetchRecord, FetchResult, Version, WatchedDocument
-from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE
-from guard.terms.report import CheckReport as CheckReport  # re-exported: callers import it from here
-from guard.terms.report import DocumentCheck as DocumentCheck
+from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE, CheckReport, DocumentCheck
 from guard.terms.rules import Rules, load_rules
 from guard.terms.store import TermsStore
 from guard.terms.watchlist import build_watch_list
