@@ -1,4 +1,5 @@
-"""Browser companion benchmark: ``python -m tests.bench.bench_browser``. Prints one JSON object.
+"""Browser companion benchmark: ``python -m tests.bench.bench_browser``. Prints one JSON line per figure
+(``{"benchmark": "browser-latency" | "browser-cpu-50-tabs" | "browser-content-script", ...}``).
 
 With real Chromium, the extension loaded and its host registered (as tests/browser does):
   (a) latency from a meeting tab opening to the app seeing it: the tab is opened through
@@ -37,7 +38,7 @@ if str(ROOT) not in sys.path:
 
 from guard.browser import app_link  # noqa: E402
 from guard.browser.generate import extension_dir  # noqa: E402
-from guard.browser.state import state_dir  # noqa: E402
+from guard.browser.paths import state_dir  # noqa: E402
 from guard.catalog import load_catalog  # noqa: E402
 from guard.detect.browser_tabs import BrowserTabs  # noqa: E402
 from guard.detect.platform import default_backends  # noqa: E402
@@ -131,7 +132,6 @@ class AppStandIn:
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="mpg-bench-browser-"))
     desktop = DesktopSession.start()
-    result: dict[str, object] = {}
     try:
         with pulse_server(work / "pulse") as pulse, MeetingSite(work / "site") as site:
             home = work / "home"
@@ -148,11 +148,11 @@ def main() -> None:
             app = AppStandIn(work / "mpg" / "config", monitor)
             try:
                 print("bench_browser: latency", file=sys.stderr)
-                result["latency"] = measure_latency(browser, site, app)
+                emit("browser-latency", measure_latency(browser, site, app))
                 print("bench_browser: cpu", file=sys.stderr)
-                result["cpu_50_tabs"] = measure_cpu(browser, site, monitor, app)
+                emit("browser-cpu-50-tabs", measure_cpu(browser, site, monitor, app))
                 print("bench_browser: content script", file=sys.stderr)
-                result["content_script"] = measure_content_script(browser, site)
+                emit("browser-content-script", measure_content_script(browser, site))
             finally:
                 app.close()
                 monitor.close()
@@ -160,7 +160,11 @@ def main() -> None:
     finally:
         desktop.stop()
         shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(result, indent=2))
+
+
+def emit(name: str, figures: dict[str, object]) -> None:
+    """One JSON line per figure, printed as soon as it is measured."""
+    print(json.dumps({"benchmark": name, **figures}), flush=True)
 
 
 def meet_code(index: int) -> str:
