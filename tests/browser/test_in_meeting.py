@@ -2,23 +2,20 @@
 extension and ending as a decision in the real ledger: page → content script → native host → the tray
 app (told over its socket) → session machine → notification (dunst) → its button → the record.
 
-Both browsers, one module-scoped browser each. Firefox ESR visits a Jitsi Meet room that announces a
-recording with the shipped catalog's words ("<name> started the recording", jitsi-meet's own English
-string, cited by commit in resources/catalog/jitsi-meet.toml); a Fathom bot joins it. Chromium visits
-Google Meet, whose notice words the shipped catalog does not have: this module adds them in the user's
-own catalog folder, as a user may ("Gemini is taking notes", as press coverage quotes them; marked
-unverified), and builds the extension from that catalog; a Fireflies bot joins.
+Both browsers, one module-scoped browser each, with the shipped extension and catalog only. Firefox
+ESR visits a Jitsi Meet room that announces a recording ("<name> started the recording", jitsi-meet's
+own English string, cited by commit in resources/catalog/jitsi-meet.toml) and a Fathom bot joins it;
+Chromium visits Google Meet showing the "Gemini is taking notes" dialog (unverified in the catalog:
+seen in an open-source meeting bot's Meet adapter, cited by commit in resources/catalog/google-meet.toml)
+and a Fireflies bot joins it.
 """
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 
 import pytest
 
-from guard.browser import generate
-from guard.catalog.loader import load_catalog
 from guard.paths import app_paths
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host
 from tests.browser.support.browsers import Chromium, Firefox
@@ -27,24 +24,6 @@ from tests.browser.support.tunnel import Tunnel
 from tests.ui.conftest import blocking_ok, dunst
 
 pytestmark = pytest.mark.desktop
-
-USER_CATALOG = """
-id = "google-meet"
-
-[[ai_features]]
-id = "take-notes-for-me"
-
-[[ai_features.notices]]
-text = "Gemini is taking notes"
-language = "en"
-place = "banner"
-verified = false
-note = "Test data for tests/browser/test_in_meeting.py (the words press coverage quotes); not shipped."
-
-[[ai_features.notices.sources]]
-url = "https://windowsforum.com/threads/google-meet-gemini-take-notes-for-me-expands-to-ai-pro-and-ultra-subscribers.432189/"
-checked = 2026-12-01
-"""
 
 
 @dataclass(frozen=True)
@@ -88,24 +67,17 @@ def world(request, tmp_path_factory, desktop, site, pulse):
     name = request.param
     root = tmp_path_factory.mktemp(f"in-meeting-{name}")
     env = browser_env(desktop, root, pulse)
-    paths = app_paths(env).ensure()
-    paths.user_catalog_dir.mkdir(parents=True, exist_ok=True)
-    (paths.user_catalog_dir / "google-meet-notice.toml").write_text(USER_CATALOG, encoding="utf-8")
-    catalog = load_catalog(user=paths.user_catalog_dir)
-    assert not catalog.problems, [p.message() for p in catalog.problems]
-    extension = root / "extension"
-    shutil.copytree(EXTENSION, extension)
-    generate.write(catalog, extension)  # the extension knows the words the app's catalog knows
+    app_paths(env).ensure()
     install_host(env, name)
     if name == "chromium":
-        browser = Chromium(root / "home", env, extension, site.port)
+        browser = Chromium(root / "home", env, EXTENSION, site.port)
         try:
             yield World(browser, site, env, root / "home")
         finally:
             browser.stop()
         return
     with Tunnel(HOSTS, site.port) as tunnel:
-        browser = Firefox(root / "home", env, extension, tunnel.port, site.certs.ca_der_b64)
+        browser = Firefox(root / "home", env, EXTENSION, tunnel.port, site.certs.ca_der_b64)
         try:
             yield World(browser, site, env, root / "home")
         finally:
