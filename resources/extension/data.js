@@ -2146,6 +2146,12 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "provider": "metaview",
+      "texts": [
+        "metaview notetaker"
+      ]
+    },
+    {
       "provider": "otter",
       "texts": [
         "'s notetaker (otter.ai)",
