@@ -250,6 +250,9 @@ def _label(version: Version) -> str:
     if version.is_baseline:
         return f"{version.sha256[:12]} (shipped baseline of {version.version_date or 'unknown date'})"
     seen = f"{version.first_seen:%Y-%m-%d}" if version.first_seen else "?"
+    if version.from_archive:
+        commit = f" at {version.archive_commit[:12]}" if version.archive_commit else ""
+        return f"{version.sha256[:12]} (recorded {seen} by {version.archive_repository or 'the archive'}{commit})"
     return f"{version.sha256[:12]} (fetched {seen})"
 
 
