@@ -147,6 +147,9 @@ def test_a_new_retention_sentence_gets_a_topic() -> None:
     found = change("8. Recordings. Hosts may record meetings.",
                    "8. Recordings. Hosts may record meetings. We keep recordings for as long as necessary.")
     assert "retention" in found.topics and found.relevant
+    assert "recording-transcription" in found.topics, "what is kept is the meeting recordings"
+    kept = classify_text("We keep recordings for as long as necessary.", RULES)
+    assert kept == ("retention", "recording-transcription")
 
 
 def test_classify_text_reads_every_sentence() -> None:
