@@ -1754,6 +1754,56 @@ globalThis.MPG_DATA = Object.freeze({
       "text": "pr\u00e9paration de la transcription de la r\u00e9union..."
     },
     {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la registrazione della riunione \u00e8 attiva."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "registrazione iniziata da"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "in preparazione alla registrazione della riunione"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la registrazione \u00e8 in fase di avvio..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la trascrizione della riunione \u00e8 attiva"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "avvio del servizio di trascrizione della riunione..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "de vergadering wordt momenteel opgenomen."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "heeft de opname gestart"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "voorbereiden op opnemen van de vergadering..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "opname wordt gestart..."
+    },
+    {
       "provider": "mattermost",
       "feature": "calls-recording-transcription",
       "text": "recording is in progress"
