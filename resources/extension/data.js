@@ -1754,6 +1754,126 @@ globalThis.MPG_DATA = Object.freeze({
       "text": "pr\u00e9paration de la transcription de la r\u00e9union..."
     },
     {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "recording is in progress"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "the host has started recording this meeting. by staying in the meeting, you give consent to being recorded."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "recording and transcription is in progress"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "the host has started recording and transcription for this meeting. by staying in the meeting, you give consent to being recorded and transcribed."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "aufnahme l\u00e4uft"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "der gastgeber hat mit der aufzeichnung dieses meetings begonnen. wenn du an der sitzung teilnimmst, erkl\u00e4rst du dich mit der aufzeichnung einverstanden."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "aufnahme und transkription sind im gange"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "der gastgeber hat mit der aufzeichnung und transkription dieses meetings begonnen. wenn du an der sitzung teilnimmst, erkl\u00e4rst du dich damit einverstanden, dass die sitzung aufgezeichnet und transkribiert wird."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "enregistrement en cours"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'h\u00f4te a commenc\u00e9 l'enregistrement pour cette r\u00e9union. en restant dans cette r\u00e9union, vous consentez \u00e0 \u00eatre enregistr\u00e9."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'enregistrement et la transcription sont en cours"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'h\u00f4te a commenc\u00e9 l'enregistrement et la transcription pour cette r\u00e9union. en restant dans cette r\u00e9union, vous consentez \u00e0 \u00eatre enregistr\u00e9 et retranscrit."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "grabaci\u00f3n en progreso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "el anfitri\u00f3n ha empezado a grabar esta reuni\u00f3n. al permanecer en la reuni\u00f3n, das tu consentimiento para ser grabado."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "grabaci\u00f3n y transcripci\u00f3n en curso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "el anfitri\u00f3n ha iniciado la grabaci\u00f3n y transcripci\u00f3n de esta reuni\u00f3n. al permanecer en la reuni\u00f3n, das tu consentimiento para ser grabado y transcrito."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "la registrazione \u00e8 in corso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'host ha iniziato a registrare questa riunione. rimanendo nella riunione, acconsenti alla registrazione."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "registrazione e trascrizione in corso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'organizzatore ha avviato la registrazione e la trascrizione di questo incontro. partecipando alla riunione, acconsenti alla registrazione e alla trascrizione."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "opname is bezig"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "de gastheer is begonnen met het opnemen van deze vergadering. door in de vergadering te blijven geef je toestemming voor opname."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "opname en transcriptie is bezig"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "de gastheer is begonnen met het opnemen en het maken van een transcriptie van deze vergadering. door aan de vergadering deel te nemen, geef je toestemming voor de opname en de transcriptie."
+    },
+    {
       "provider": "teams",
       "feature": "recording-transcription",
       "text": "recording and transcription have started."

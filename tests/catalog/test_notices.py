@@ -87,6 +87,10 @@ def test_shipped_notices_are_found_in_their_own_words() -> None:
         # Google Meet's join dialog (seen in a meeting bot's adapter; unverified).
         ("google-meet", "Gemini is taking notes\u2026 Join now", "take-notes-for-me"),
         ("google-meet", "This video call is being transcribed", "transcription"),
+        # Mattermost Calls' participant disclaimer (German).
+        ("mattermost", "Aufnahme läuft. Der Gastgeber hat mit der Aufzeichnung dieses Meetings begonnen. Wenn du an der"
+                       " Sitzung teilnimmst, erklärst du dich mit der Aufzeichnung einverstanden.",
+         "calls-recording-transcription"),
         # Jitsi Meet's French transcription label.
         ("jitsi-meet", "La transcription est actuellement activée", "recording-and-subtitles"),
     ],
