@@ -7,8 +7,10 @@ extension loaded and the host registered (as tests/browser does), opens a Google
 running browser, and reads the screen back with ImageMagick's ``import``. Writes
 browser-meeting-tab.png (the tab, with the app's view of it: ``meeting-guard scan`` in a terminal
 window beside it), browser-extension.png (the extension's page in chrome://extensions: what it
-may read, and its fixed ID) and browser-ai-notice.png (a Jitsi Meet room announcing a recording in
-jitsi-meet's own words, and the real tray app's notification about it, drawn by dunst).
+may read, and its fixed ID), browser-ai-notice.png (a Jitsi Meet room announcing a recording in
+jitsi-meet's own words, and the real tray app's notification about it, drawn by dunst) and
+browser-preferences.png (the settings window's browser-extension section, per browser, as Qt
+renders it on that display).
 """
 
 from __future__ import annotations
@@ -70,7 +72,8 @@ def main() -> None:
             env = desktop.child_env(dict(os.environ))
             env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), MEETING_GUARD_HOME=str(work / "mpg"),
                        PULSE_SERVER=pulse)
-            os.environ.update(MEETING_GUARD_HOME=env["MEETING_GUARD_HOME"], QT_QPA_PLATFORM="xcb")  # the tray app
+            os.environ.update({k: env[k] for k in ("HOME", "XDG_CONFIG_HOME", "MEETING_GUARD_HOME")},
+                              QT_QPA_PLATFORM="xcb")  # the tray app, in this process, as this user
             assert run_main("browser", "install", "--browser", "chromium", env=env).returncode == 0
             site.pages[("meet.google.com", "/abc-defg-hij")] = Page(
                 TITLES["google-meet"][0], participants=("Ada Lovelace", "Grace Hopper", "Fireflies.ai Notetaker"),
@@ -103,7 +106,7 @@ def main() -> None:
                 browser.close(MEET)
                 notification = ai_notice_shot(browser, site, work, out / "browser-ai-notice.png")
                 print(json.dumps({"written": ["browser-meeting-tab.png", "browser-extension.png",
-                                              "browser-ai-notice.png"],
+                                              "browser-ai-notice.png", "browser-preferences.png"],
                                   "scan": scan.splitlines()[:12], "notification": notification}, indent=1))
             finally:
                 browser.stop()
@@ -155,7 +158,26 @@ def ai_notice_shot(browser: Chromium, site: MeetingSite, work: Path, target: Pat
             time.sleep(0.02)
         shoot("root", target, (0, 0, 1280, 720))
         notice = next(n for key, n in shell.notices.items() if key.startswith("ai:"))
-        return {"title": notice.title, "body": notice.body}
+        subprocess.run(["dunstctl", "close-all"], env=dict(os.environ), check=False)
+
+        # The settings window's Preferences: the browser-extension section, per browser found.
+        shell.show_settings("preferences")
+        pump_until(lambda: shell.settings_host.window is not None)
+        window = shell.settings_host.window
+        assert window is not None
+        panel = window.preferences.browsers
+        pump_until(lambda: "chromium" in panel.states and "connected" in panel.states["chromium"].text())
+        window.setGeometry(10, 10, 1200, 740)
+        window.raise_()
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.02)
+        # Qt's own rendering of the section (the page scrolls sideways when its paths are long, which
+        # would cut the buttons off a screen grab)
+        panel.grab().save(str(target.with_name("browser-preferences.png")))
+        return {"title": notice.title, "body": notice.body,
+                "preferences": "; ".join(f"{k}: {v.text()}" for k, v in panel.states.items())}
     finally:
         server.close()
         shell.shutdown()
