@@ -185,3 +185,42 @@ def test_windows_and_macos_say_their_reader_is_not_built(os_name, api):
     assert isinstance(reader, Unavailable)
     with pytest.raises(ProbeUnavailable, match=api):
         reader.observations((), DetectionRules.from_catalog(load_catalog(), os_name), datetime.now(UTC))
+
+
+PAGE = """<!doctype html><title>Meet | Weekly sync | Microsoft Teams</title>
+<ul aria-label="Participants"><li>Alice Example</li><li>Fireflies.ai Notetaker (Ann)</li></ul>
+<div role="alert">Recording has started.</div>"""
+
+
+def test_a_chromium_based_client_is_read_the_same_way(world, tmp_path, processes, desktop):
+    """Electron clients (Slack, teams-for-linux) are Chromium: started with ACCESSIBILITY_ENABLED=1
+    (this session's a11y bus says IsEnabled=false, and Chromium then stays off the bus) and
+    --force-renderer-accessibility, their page is on the AT-SPI bus too, the words in unnamed list
+    items' text children."""
+    catalog, _client, _bystander, _processes, _root = world
+    page = tmp_path / "meeting.html"
+    page.write_text(PAGE, encoding="utf-8")
+    flags = ["--headless=new", "--force-renderer-accessibility", "--no-first-run", "--disable-gpu",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    if os.geteuid() == 0:
+        flags.insert(0, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    env = dict(desktop.child_env(), ACCESSIBILITY_ENABLED="1")
+    browser = processes.start(["chromium", *flags, page.as_uri()], env=env)
+    rules = DetectionRules.from_catalog(catalog, "linux")
+    reader = AtSpiReader()
+    given = (ClientInMeeting(browser.pid, "chromium", ("a11ytest",)),)
+    at = datetime.now(UTC)
+    try:
+        seen: list = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            seen += reader.observations(given, rules, at)
+            if {o.signal for o in seen} >= {Signal.AI_NOTICE, Signal.PARTICIPANT}:
+                break
+            if not reader.work.nodes:
+                time.sleep(0.25)  # not registered yet
+        assert {(o.signal, o.notice or o.participant) for o in seen} >= {
+            (Signal.AI_NOTICE, NOTICE), (Signal.PARTICIPANT, BOT)}
+        assert reader.work.calls <= reader.limits.calls_per_tick
+    finally:
+        reader.close()

@@ -8,6 +8,7 @@ read through accessibility and a page read by the browser extension agree.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -26,16 +27,17 @@ NAME_ROLES = frozenset({"list item", "table cell", "tree item", "label", "static
 LIST_ROLES = frozenset({"list", "list box", "table", "tree", "tree table"})
 SHOWN = 300  # characters of a matched text kept as the notice shown (a catalog notice is at most 300)
 NAME = 200  # characters of a matched display name kept
-CACHE = 4096  # texts remembered with what they matched (the same texts come back every pass)
+CACHE = 4096  # answers remembered, by a digest of the text (the same texts come back every pass)
 
 
 class Matcher:
-    """Matches texts against the rules, remembering recent answers (text → matches)."""
+    """Matches texts against the rules, remembering recent answers by the text's digest: what a
+    client shows is never kept, only whether it matched (docs/accessibility.md, rule 4)."""
 
     def __init__(self) -> None:
         self._rules: DetectionRules | None = None
-        self._notices: OrderedDict[tuple[str, str], tuple[str, ...]] = OrderedDict()
-        self._bots: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._notices: OrderedDict[tuple[str, bytes], tuple[str, ...]] = OrderedDict()
+        self._bots: OrderedDict[bytes, tuple[str, ...]] = OrderedDict()
         self.matched = 0  # texts that matched something, over the matcher's life
 
     def using(self, rules: DetectionRules) -> Matcher:
@@ -69,7 +71,7 @@ class Matcher:
         return found
 
     def _features(self, provider_id: str, text: str) -> tuple[str, ...]:
-        key = (provider_id, text)
+        key = (provider_id, _digest(text))
         known = self._notices.get(key)
         if known is None:
             assert self._rules is not None
@@ -79,10 +81,15 @@ class Matcher:
         return known
 
     def _bot_providers(self, text: str) -> tuple[str, ...]:
-        known = self._bots.get(text)
+        key = _digest(text)
+        known = self._bots.get(key)
         if known is None:
             assert self._rules is not None
-            known = self._bots[text] = tuple(self._rules.participant_providers(text))
+            known = self._bots[key] = tuple(self._rules.participant_providers(text))
             if len(self._bots) > CACHE:
                 self._bots.popitem(last=False)
         return known
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
