@@ -1644,6 +1644,21 @@ globalThis.MPG_DATA = Object.freeze({
   ],
   "notices": [
     {
+      "provider": "google-meet",
+      "feature": "take-notes-for-me",
+      "text": "gemini is taking notes"
+    },
+    {
+      "provider": "google-meet",
+      "feature": "recording",
+      "text": "this video call is being recorded"
+    },
+    {
+      "provider": "google-meet",
+      "feature": "transcription",
+      "text": "this video call is being transcribed"
+    },
+    {
       "provider": "jitsi-meet",
       "feature": "recording-and-subtitles",
       "text": "recording started"
@@ -1714,6 +1729,261 @@ globalThis.MPG_DATA = Object.freeze({
       "text": "transkribieren des meetings wird vorbereitet..."
     },
     {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "a d\u00e9marr\u00e9 l'enregistrement"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "pr\u00e9paration de l'enregistrement de la r\u00e9union..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la transcription est actuellement activ\u00e9e"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la transcription de la r\u00e9union est en cours"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "pr\u00e9paration de la transcription de la r\u00e9union..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la registrazione della riunione \u00e8 attiva."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "registrazione iniziata da"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "in preparazione alla registrazione della riunione"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la registrazione \u00e8 in fase di avvio..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la trascrizione della riunione \u00e8 attiva"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "avvio del servizio di trascrizione della riunione..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "de vergadering wordt momenteel opgenomen."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "heeft de opname gestart"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "voorbereiden op opnemen van de vergadering..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "opname wordt gestart..."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "recording is in progress"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "the host has started recording this meeting. by staying in the meeting, you give consent to being recorded."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "recording and transcription is in progress"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "the host has started recording and transcription for this meeting. by staying in the meeting, you give consent to being recorded and transcribed."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "aufnahme l\u00e4uft"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "der gastgeber hat mit der aufzeichnung dieses meetings begonnen. wenn du an der sitzung teilnimmst, erkl\u00e4rst du dich mit der aufzeichnung einverstanden."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "aufnahme und transkription sind im gange"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "der gastgeber hat mit der aufzeichnung und transkription dieses meetings begonnen. wenn du an der sitzung teilnimmst, erkl\u00e4rst du dich damit einverstanden, dass die sitzung aufgezeichnet und transkribiert wird."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "enregistrement en cours"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'h\u00f4te a commenc\u00e9 l'enregistrement pour cette r\u00e9union. en restant dans cette r\u00e9union, vous consentez \u00e0 \u00eatre enregistr\u00e9."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'enregistrement et la transcription sont en cours"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'h\u00f4te a commenc\u00e9 l'enregistrement et la transcription pour cette r\u00e9union. en restant dans cette r\u00e9union, vous consentez \u00e0 \u00eatre enregistr\u00e9 et retranscrit."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "grabaci\u00f3n en progreso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "el anfitri\u00f3n ha empezado a grabar esta reuni\u00f3n. al permanecer en la reuni\u00f3n, das tu consentimiento para ser grabado."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "grabaci\u00f3n y transcripci\u00f3n en curso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "el anfitri\u00f3n ha iniciado la grabaci\u00f3n y transcripci\u00f3n de esta reuni\u00f3n. al permanecer en la reuni\u00f3n, das tu consentimiento para ser grabado y transcrito."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "la registrazione \u00e8 in corso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'host ha iniziato a registrare questa riunione. rimanendo nella riunione, acconsenti alla registrazione."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "registrazione e trascrizione in corso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'organizzatore ha avviato la registrazione e la trascrizione di questo incontro. partecipando alla riunione, acconsenti alla registrazione e alla trascrizione."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "opname is bezig"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "de gastheer is begonnen met het opnemen van deze vergadering. door in de vergadering te blijven geef je toestemming voor opname."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "opname en transcriptie is bezig"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "de gastheer is begonnen met het opnemen en het maken van een transcriptie van deze vergadering. door aan de vergadering deel te nemen, geef je toestemming voor de opname en de transcriptie."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "trwa nagrywanie"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "gospodarz rozpocz\u0105\u0142 nagrywanie tego spotkania. pozostaj\u0105c w spotkaniu, wyra\u017casz zgod\u0119 na bycie nagrywanym."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "nagrywanie i transkrypcja s\u0105 w toku"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "gospodarz rozpocz\u0105\u0142 nagrywanie i transkrypcj\u0119 tego spotkania. pozostaj\u0105c w spotkaniu, wyra\u017casz zgod\u0119 na nagrywanie i transkrypcj\u0119."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "inspelning p\u00e5g\u00e5r"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "v\u00e4rden har b\u00f6rjat spela in detta m\u00f6te. genom att delta i m\u00f6tet ger du ditt samtycke till att bli inspelad."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "inspelning och transkribering p\u00e5g\u00e5r"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "m\u00f6tesv\u00e4rden har startat inspelning och transkribering av m\u00f6tet. genom att stanna kvar i m\u00f6tet ger du ditt samtycket till att bli inspelad och att det du s\u00e4ger blir transkriberat."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "a grava\u00e7\u00e3o est\u00e1 em andamento"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "o anfitri\u00e3o come\u00e7ou a gravar esta reuni\u00e3o. ao permanecer na reuni\u00e3o, voc\u00ea concorda em ser gravado."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "a grava\u00e7\u00e3o e a transcri\u00e7\u00e3o est\u00e3o em andamento"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "o anfitri\u00e3o iniciou a grava\u00e7\u00e3o e a transcri\u00e7\u00e3o desta reuni\u00e3o. ao permanecer na reuni\u00e3o, voc\u00ea concorda em ser gravado e transcrito."
+    },
+    {
       "provider": "teams",
       "feature": "recording-transcription",
       "text": "recording and transcription have started."
@@ -1732,6 +2002,506 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "teams",
       "feature": "recording-transcription",
       "text": "by joining, you are giving consent for this meeting to be transcribed."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "die aufzeichnung und transkription haben begonnen."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "die aufzeichnung wurde gestartet."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "die transkription hat begonnen."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "durch ihre teilnahme stimmen sie zu, dass diese besprechung transkribiert wird."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "d\u00e9marrage de l'enregistrement et de la transcription."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "l'enregistrement a d\u00e9marr\u00e9."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "d\u00e9marrage de la transcription."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "en participant, vous autorisez la transcription de cette r\u00e9union."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "se han iniciado la grabaci\u00f3n y la transcripci\u00f3n."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "se ha iniciado la grabaci\u00f3n."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "la transcripci\u00f3n se ha iniciado."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "al unirse, da su consentimiento para que se transcriba esta reuni\u00f3n."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "registrazione e trascrizione avviate."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "registrazione avviata."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "trascrizione avviata."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "partecipando, fornisci il consenso per la trascrizione di questa riunione."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "opname en transcriptie zijn gestart."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "de opname is gestart."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "transcriptie is gestart."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "door deel te nemen, geeft u toestemming voor het transcriberen van deze vergadering."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "meeting summary with ai companion is on"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "meeting-zusammenfassung mit ai companion ist aktiviert"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "la fonction synth\u00e8se de la r\u00e9union avec ai companion est activ\u00e9e"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "el resumen de la reuni\u00f3n con ai companion est\u00e1 activado"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "riepilogo riunione con ai companion attivo"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "samenvatting van vergadering met ai companion is ingeschakeld"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "meeting summary is enabled. a temporary transcript is being generated for this feature."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "meeting-zusammenfassung ist aktiviert. f\u00fcr diese funktion wird ein vorl\u00e4ufiges transkript generiert."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "la fonction synth\u00e8se de la r\u00e9union est activ\u00e9e. une transcription temporaire est en cours de cr\u00e9ation pour cette fonctionnalit\u00e9."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "el resumen de la reuni\u00f3n est\u00e1 habilitado. se est\u00e1 generando una transcripci\u00f3n temporal para esta funci\u00f3n."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "riepilogo riunione abilitato. una trascrizione temporanea sar\u00e0 generata per questa funzione."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "samenvatting van de vergadering is ingeschakeld. er wordt een tijdelijk transcript gegenereerd voor deze functie."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "podsumowanie spotkania z w\u0142\u0105czonym asystentem ai companion"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "o resumo da reuni\u00e3o com o ai companion est\u00e1 ativado"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "m\u00f6tessammanfattning med ai companion \u00e4r p\u00e5"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "w\u0142\u0105czono opcj\u0119 podsumowanie spotkania. dla tej funkcji jest generowana tymczasowa transkrypcja."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "m\u00f6tessammanfattning \u00e4r aktiverat. en tillf\u00e4llig avskrift genereras f\u00f6r denna funktion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "this meeting is being transcribed for ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "dieses meeting wird f\u00fcr ai companion transkribiert."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "cette r\u00e9union est en cours de transcription pour ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "la reuni\u00f3n se est\u00e1 transcribiendo para ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "questa riunione viene trascritta per ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "deze vergadering wordt getranscribeerd voor ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion is using the conversation transcript."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "in ai companion wird das transkript des gespr\u00e4chs verwendet."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion utilise la transcription de la conversation."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion est\u00e1 usando la transcripci\u00f3n de la conversaci\u00f3n."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion sta utilizzando la trascrizione della conversazione."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion gebruikt het gesprekstranscript."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "this meeting is being recorded. it's also being transcribed for ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "dieses meeting wird aufgezeichnet. es wird auch f\u00fcr ai companion transkribiert."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "cette r\u00e9union est enregistr\u00e9e. elle est \u00e9galement en cours de transcription pour ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "la reuni\u00f3n se est\u00e1 grabando. tambi\u00e9n se est\u00e1 transcribiendo para ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "questa riunione \u00e8 in fase di registrazione. viene anche trascritta per ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "deze vergadering wordt opgenomen. deze wordt ook getranscribeerd voor ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion has been turned on"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "transkrypcja tego spotkania jest r\u00f3wnie\u017c tworzona do cel\u00f3w asystenta ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "esta reuni\u00e3o est\u00e1 sendo transcrita para o ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "detta m\u00f6te transkriberas f\u00f6r ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "asystent ai companion korzysta z transkrypcji rozmowy."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "o ai companion est\u00e1 usando a transcri\u00e7\u00e3o da conversa."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "spotkanie jest nagrywane. transkrypcja jest r\u00f3wnie\u017c tworzona do cel\u00f3w asystenta ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "esta reuni\u00e3o est\u00e1 sendo gravada. ela tamb\u00e9m est\u00e1 sendo transcrita para o ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "detta m\u00f6te spelas in. det transkriberas ocks\u00e5 f\u00f6r ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "this meeting is being recorded"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "dieses meeting wird aufgezeichnet"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "cette r\u00e9union est en cours d'enregistrement"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "la reuni\u00f3n se est\u00e1 grabando"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "questa riunione \u00e8 gi\u00e0 registrata"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "deze vergadering wordt opgenomen"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "by staying in this meeting, you consent to being recorded."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "durch weitere teilnahme am meeting stimmen sie der aufzeichnung zu."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "en restant dans cette r\u00e9union, vous acceptez d'\u00eatre enregistr\u00e9(e)."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "al seguir formando parte de esta reuni\u00f3n, est\u00e1 dando su consentimiento para que le graben."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "restando in questa riunione, acconsenti a essere registrato."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "door in deze vergadering te blijven, stemt u in met de opname."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "spotkanie jest nagrywane"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "esta reuni\u00e3o est\u00e1 sendo gravada"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "detta m\u00f6te spelas in"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "bior\u0105c udzia\u0142 w spotkaniu, wyra\u017casz zgod\u0119 na nagrywanie."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "ao permanecer nesta reuni\u00e3o, voc\u00ea concorda em ser gravado."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "genom att stanna kvar i detta m\u00f6te samtycker du till att bli inspelad."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "this meeting is being transcribed."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "dieses meeting wird transkribiert."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "cette r\u00e9union est en cours de transcription."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "la reuni\u00f3n se est\u00e1 transcribiendo."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "questa riunione \u00e8 in fase di trascrizione."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "deze vergadering wordt getranscribeerd."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "live transcription (closed captioning) has been enabled"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "die live-transkription (untertitel) ist aktiviert"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "la transcription en direct (sous-titres) a \u00e9t\u00e9 activ\u00e9e"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "se ha habilitado la transcripci\u00f3n en directo (subt\u00edtulos)"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "la trascrizione dal vivo (sottotitoli) \u00e8 stata attivata"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "live transcriptie (ondertiteling) is ingeschakeld"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "do tego spotkania tworzona jest transkrypcja."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "esta reuni\u00e3o est\u00e1 sendo transcrita."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "detta m\u00f6te h\u00e5ller p\u00e5 att transkriberas."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "transkrypcja na \u017cywo (napisy kodowane) zosta\u0142a w\u0142\u0105czona"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "a transcri\u00e7\u00e3o ao vivo (legenda oculta) foi habilitada"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "livetranskription (undertext) har aktiverats."
     }
   ],
   "bots": [
@@ -1768,6 +2538,12 @@ globalThis.MPG_DATA = Object.freeze({
         "gong notetaker",
         "gong recorder",
         "recorder by gong"
+      ]
+    },
+    {
+      "provider": "metaview",
+      "texts": [
+        "metaview notetaker"
       ]
     },
     {
