@@ -75,6 +75,13 @@ class World:
                 and any(e["signal"] == "browser-tab" for e in meeting["evidence"])]
 
 
+    def scan_events(self, kind: str) -> list[dict[str, Any]]:
+        """The events of ``kind`` (e.g. "ai-feature-noticed") in ``meeting-guard scan --json``."""
+        result = self.cli("scan", "--json")
+        assert result.returncode == 0, result.stderr
+        return [event for event in json.loads(result.stdout)["events"] if event["event"] == kind]
+
+
 _rules: DetectionRules | None = None
 
 

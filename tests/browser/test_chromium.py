@@ -97,6 +97,9 @@ def test_a_bot_joining_the_participant_list_is_reported(world):
     assert entry["notices"] == [], "nothing but the bot's name left the page"
     bots = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.PARTICIPANT]
     assert [(o.provider_id, o.participant) for o in bots] == [("fireflies", "Fireflies.ai Notetaker")]
+    (seen,) = [e for e in world.scan_events("notetaker-seen") if e["where"] == "in-meeting"]
+    assert (seen["provider_id"], seen["where"], seen["participant"]) == ("fireflies", "in-meeting",
+                                                                         "Fireflies.ai Notetaker"), seen
     world.browser.close(url)
 
 

@@ -99,6 +99,25 @@ def test_a_bot_joining_the_participant_list_is_reported(world):
     assert [p["text"] for p in entry["participants"]] == ["Fathom AI Notetaker"]
     bots = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.PARTICIPANT]
     assert [(o.provider_id, o.participant) for o in bots] == [("fathom", "Fathom AI Notetaker")]
+    (seen,) = [e for e in world.scan_events("notetaker-seen") if e["where"] == "in-meeting"]
+    assert (seen["provider_id"], seen["where"], seen["participant"]) == ("fathom", "in-meeting",
+                                                                         "Fathom AI Notetaker"), seen
+    world.browser.close(url)
+
+
+def test_a_recording_notice_shown_after_a_while_is_reported(world):
+    """Jitsi Meet's own words for a recording that starts (the shipped catalog's, cited by commit)."""
+    world.site.pages[("meet.jit.si", "/NoticeRoom")] = Page("NoticeRoom | Jitsi Meet", notice_after_ms=1000,
+                                                          notice="Grace Hopper started the recording")
+    url = "https://meet.jit.si/NoticeRoom"
+    world.browser.open(url)
+    entry = world.wait_tab(url, lambda e: e["notices"])
+    assert ["started the recording" in n["text"] for n in entry["notices"]] == [True]
+    (notice,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.AI_NOTICE]
+    assert (notice.provider_id, notice.feature_id) == ("jitsi-meet", "recording-and-subtitles")
+    (event,) = [e for e in world.scan_events("ai-feature-noticed") if e["provider_id"] == "jitsi-meet"]
+    assert (event["provider_id"], event["feature_id"]) == ("jitsi-meet", "recording-and-subtitles")
+    assert "Grace Hopper started the recording" in event["notice"], event
     world.browser.close(url)
 
 
