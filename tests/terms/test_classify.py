@@ -207,3 +207,11 @@ def test_naming_the_product_in_a_sentence_is_wording_only() -> None:
     old = "3. Recordings. The host can choose to record Zoom meetings and Webinars."
     new = "3. Recordings. The host can choose to record Zoom meetings and Zoom Video Webinars."
     assert [c for c in analyse(old, new, RULES) if c.relevant] == []
+
+
+def test_a_promise_in_quotes_is_read_and_is_the_providers_not_the_users() -> None:
+    promise = "We do not “sell” or “share” (as defined under the CCPA) personal information."
+    assert classify_text(promise, RULES) == ("third-party-sharing",)
+    assert classify_text("(a) Do not upload personal data of others to the Services.", RULES) == ()
+    found = change("9. Sales.\n\n" + promise, "9. Sales.\n\n" + promise.replace(" or “share”", ""))
+    assert found is not None and found.relevant and "third-party-sharing" in found.topics
