@@ -182,10 +182,18 @@ def test_earlier_topic_ids_still_load(tmp_path: Path) -> None:
      {"third-party-sharing"}),
     ("We will not share any mobile data originating from you except with your consent.",
      {"third-party-sharing", "consent-opt-out"}),
+    ("We integrate third-party APIs to provide search services, and we will share your input keywords.",
+     {"third-party-sharing"}),
+    ("We use third party vendors to provide necessary information to respond to your inquiries.",
+     {"third-party-sharing"}),
+    ("This could include providing law enforcement agencies with Personal Data in urgent situations.",
+     {"third-party-sharing"}),
+    ("We may also use cookie or similar tracking technologies to analyze trends and track user behavior.",
+     {"service-generated-data"}),
     ("Laws may require you to obtain proper End User consents, which may be necessary to allow us to access, "
      "use, and share Customer Content.", {"consent-opt-out"}),
 ])
-def test_sharing_with_partners_and_consents_the_customer_must_obtain(sentence: str, topics: set[str]) -> None:
+def test_sharing_tracking_and_consents_the_customer_must_obtain(sentence: str, topics: set[str]) -> None:
     assert topics <= set(classify_text(sentence, RULES))
 
 
