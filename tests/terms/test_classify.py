@@ -190,6 +190,8 @@ def test_earlier_topic_ids_still_load(tmp_path: Path) -> None:
      {"third-party-sharing"}),
     ("We may also use cookie or similar tracking technologies to analyze trends and track user behavior.",
      {"service-generated-data"}),
+    ("Search terms based on your chat may be sent to these search partners to provide a response.",
+     {"third-party-sharing"}),
     ("Laws may require you to obtain proper End User consents, which may be necessary to allow us to access, "
      "use, and share Customer Content.", {"consent-opt-out"}),
 ])
@@ -223,3 +225,8 @@ def test_a_promise_in_quotes_is_read_and_is_the_providers_not_the_users() -> Non
     assert classify_text("(a) Do not upload personal data of others to the Services.", RULES) == ()
     found = change("9. Sales.\n\n" + promise, "9. Sales.\n\n" + promise.replace(" or “share”", ""))
     assert found is not None and found.relevant and "third-party-sharing" in found.topics
+
+
+def test_a_note_about_what_an_update_changed_is_not_a_term() -> None:
+    assert classify_text("We also clarified that we do not sell your personal data to advertisers.", RULES) == ()
+    assert classify_text("We added more detail about cookies and your privacy choices.", RULES) == ()
