@@ -230,3 +230,13 @@ def test_a_promise_in_quotes_is_read_and_is_the_providers_not_the_users() -> Non
 def test_a_note_about_what_an_update_changed_is_not_a_term() -> None:
     assert classify_text("We also clarified that we do not sell your personal data to advertisers.", RULES) == ()
     assert classify_text("We added more detail about cookies and your privacy choices.", RULES) == ()
+
+
+@pytest.mark.parametrize("sentence", [
+    "If you use our Agents API, we keep your Input and Output until you terminate your account.",
+    "Leads identity and contact data: for 3 years from collection.",
+    "Your contact data (used for marketing operations): only as long as you are subscribed to our newsletter.",
+])
+def test_how_long_data_is_kept_is_retention(sentence: str) -> None:
+    assert "retention" in classify_text(sentence, RULES)
+    assert classify_text("You may use the Services as long as you comply with these Terms.", RULES) == ()
