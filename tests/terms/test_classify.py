@@ -192,6 +192,13 @@ def test_earlier_topic_ids_still_load(tmp_path: Path) -> None:
      {"service-generated-data"}),
     ("Search terms based on your chat may be sent to these search partners to provide a response.",
      {"third-party-sharing"}),
+    ("We only transfer your data overseas in accordance with applicable law.", {"third-party-sharing"}),
+    ("If the provider appoints a new subcontractor, it shall give the Customer ten business days' notice.",
+     {"third-party-sharing"}),
+    ("Information we receive from business partners and other companies that we partner with.",
+     {"third-party-sharing"}),
+    ("Customer has obtained all required consents to grant the rights granted to us in Section 3.2.",
+     {"consent-opt-out"}),
     ("Laws may require you to obtain proper End User consents, which may be necessary to allow us to access, "
      "use, and share Customer Content.", {"consent-opt-out"}),
 ])
