@@ -247,3 +247,11 @@ def test_a_note_about_what_an_update_changed_is_not_a_term() -> None:
 def test_how_long_data_is_kept_is_retention(sentence: str) -> None:
     assert "retention" in classify_text(sentence, RULES)
     assert classify_text("You may use the Services as long as you comply with these Terms.", RULES) == ()
+
+
+def test_a_stated_purpose_for_using_data_is_about_the_licence_over_it() -> None:
+    purpose = "We use this information where necessary to generate output and to personalize output for you."
+    assert "content-licence" in classify_text(purpose, RULES)
+    assert "content-licence" not in classify_text("For any requests about how we use your personal data, "
+                                                  "contact our Data Protection Officer.", RULES)
+    assert "service-generated-data" in classify_text("We also use the data to gather analytics.", RULES)
