@@ -199,10 +199,14 @@ def test_earlier_topic_ids_still_load(tmp_path: Path) -> None:
      {"third-party-sharing"}),
     ("Customer has obtained all required consents to grant the rights granted to us in Section 3.2.",
      {"consent-opt-out"}),
+    ("We may also make public data available to researchers to assess the safety of our Services.",
+     {"third-party-sharing"}),
+    ("Most messages sent in the app will be automatically deleted by default from our servers after they are "
+     "opened.", {"retention"}),
     ("Laws may require you to obtain proper End User consents, which may be necessary to allow us to access, "
      "use, and share Customer Content.", {"consent-opt-out"}),
 ])
-def test_sharing_tracking_and_consents_the_customer_must_obtain(sentence: str, topics: set[str]) -> None:
+def test_sharing_tracking_deletion_and_consents_the_customer_must_obtain(sentence: str, topics: set[str]) -> None:
     assert topics <= set(classify_text(sentence, RULES))
 
 
