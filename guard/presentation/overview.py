@@ -3,12 +3,14 @@ terms changed most recently. Pure apart from reading the terms store's version l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import AiFeature, Provider
 from guard.monitor import Snapshot
+from guard.presentation.i18n import _, format_date
 from guard.terms.models import Version
 from guard.terms.store import TermsStore
 
@@ -47,11 +49,11 @@ def version_day(version: Version) -> date | None:
 
 
 def version_label(version: Version) -> str:
-    """E.g. ``2023-08-11 · shipped baseline · 506edd7c``."""
+    """E.g. ``11 Aug 2023 · shipped baseline · 506edd7c``."""
     day = version_day(version)
-    origin = "shipped baseline" if version.is_baseline else "fetched"
-    text = f"{day.isoformat() if day else 'undated'} · {origin} · {version.sha256[:8]}"
-    return text + (" · unreadable" if version.problem else "")
+    origin = _("shipped baseline") if version.is_baseline else _("fetched")
+    text = f"{format_date(day) if day else _('undated')} · {origin} · {version.sha256[:8]}"
+    return text + (" · " + _("unreadable") if version.problem else "")
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,12 @@ class DocumentVersions:
         return self.previous is not None
 
 
-def watched_documents(catalog: Catalog, store: TermsStore) -> list[DocumentVersions]:
-    """Every catalog document (and any other stored one), with its versions, in catalog order."""
+def watched_documents(catalog: Catalog, store: TermsStore,
+                      titles: Mapping[tuple[str, str], tuple[str, str]] | None = None) -> list[DocumentVersions]:
+    """Every catalog document (and any other stored one), with its versions, in catalog order.
+    ``titles``: (provider name, document title) of documents the catalog does not know (a user's
+    own declarations), so they show by name, not by id."""
+    titles = titles or {}
     found: list[DocumentVersions] = []
     known: set[tuple[str, str]] = set()
     for provider in catalog:
@@ -88,9 +94,10 @@ def watched_documents(catalog: Catalog, store: TermsStore) -> list[DocumentVersi
     for provider_id, document_id in store.documents():
         if (provider_id, document_id) not in known:
             known_provider = catalog.get(provider_id)
-            name = known_provider.name if known_provider else provider_id
+            name, title = titles.get((provider_id, document_id),
+                                     (known_provider.name if known_provider else provider_id, document_id))
             found.append(DocumentVersions(provider_id, name, document_id,
-                                          document_id, tuple(store.versions(provider_id, document_id))))
+                                          title, tuple(store.versions(provider_id, document_id))))
     return found
 
 
