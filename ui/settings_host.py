@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SETTINGS_TITLE = f"{APP_NAME} Settings"
+SETTINGS_TITLE = f"{APP_NAME} Settings"  # i18n-ok: the English title, for tests; the window shows it translated
 
 
 def default_settings_window(services: Services, jobs: JobRunner) -> SettingsWindow:
@@ -54,14 +54,14 @@ class SettingsHost(QObject):
                 request(window)  # type: ignore[arg-type]
 
     def show(self, tab: str | None = None) -> None:
-        self._present(lambda window: window.present(tab), f"tab {tab}" if tab else "")
+        self._present(lambda window: window.present(tab), f"tab {tab}" if tab else "")  # i18n-ok: for the log
 
     def show_terms_change(self, provider_id: str, document_id: str) -> None:
         def request(window: SettingsWindow) -> None:
             window.show_terms_change(provider_id, document_id)
             window.present()
 
-        self._present(request, f"terms change {provider_id}/{document_id}")
+        self._present(request, f"terms change {provider_id}/{document_id}")  # i18n-ok: for the log
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
@@ -80,6 +80,23 @@ class SettingsHost(QObject):
         if self.window is not None:
             self.window.shutdown()
 
+    def close_window(self) -> None:
+        """Close the window as the user would; it is destroyed (see :meth:`_window_closed`)."""
+        if self.window is not None:
+            self.window.close()
+
+    def _window_closed(self) -> None:
+        """A closed window is destroyed and its memory given back; the next show builds a new one
+        (the tray app runs for days, and the window is most of its memory)."""
+        from PySide6.QtCore import QTimer
+
+        from ui.memory import give_back_memory
+
+        window, self.window = self.window, None
+        if window is not None:
+            window.deleteLater()
+            QTimer.singleShot(100, give_back_memory)
+
     def _present(self, request: Callable[[SettingsWindow], Any], what: str) -> None:
         window = self._ensure()
         if window is None:  # Services still loading: do it when they are ready
@@ -93,6 +110,7 @@ class SettingsHost(QObject):
             self.window = self._factory(self.services, self._jobs)
             self.window.settings_changed.connect(self.settings_saved)
             self.window.check_terms_requested.connect(self.check_terms_requested)
+            self.window.closed.connect(self._window_closed)
             if self._snapshot is not None:
                 self.window.set_snapshot(self._snapshot)
         return self.window

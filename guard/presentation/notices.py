@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from guard.terms.watcher import CheckReport
 
 MAX_BODY = 400
-NETWORK_DISABLED = "network-disabled"  # guard.terms.errors.FetchFailure.NETWORK_DISABLED
 
 
 class NoticeKind(StrEnum):
@@ -176,9 +175,15 @@ def check_notice(report: CheckReport) -> Notice:
     checked = len(report.checks)
     failures = report.failures
     changed = len(report.events)
-    if checked and all(check.error_kind == NETWORK_DISABLED for check in failures) and len(failures) == checked:
+    if report.network_off:  # skipped, as the settings ask: not a failure
         body = _("Nothing was fetched: network access is switched off in the settings ([terms] network_enabled). "
                  "The terms shown are the last stored or shipped versions.")
+    elif report.offline:
+        body = ngettext("Offline: {count} document not checked. The terms shown are the last stored versions; "
+                        "the next check will try again.",
+                        "Offline: {count} documents not checked. The terms shown are the last stored versions; "
+                        "the next check will try again.", report.not_checked).format(
+            count=format_number(report.not_checked))
     else:
         parts = [ngettext("{count} with a change to an AI or data-use clause",
                           "{count} with a change to an AI or data-use clause", changed).format(

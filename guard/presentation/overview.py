@@ -48,11 +48,21 @@ def version_day(version: Version) -> date | None:
     return version.first_seen.astimezone().date() if version.first_seen else None
 
 
+def version_source(version: Version) -> str:
+    """Where a version came from, in two or three words: 'shipped baseline', 'archive
+    (Open Terms Archive)', 'provider page', with 'also from the provider page' when both."""
+    if version.is_baseline:
+        return _("shipped baseline")
+    if version.from_archive:
+        source = _("archive ({repository})").format(repository=version.archive_repository or _("public archive"))
+        return source + (", " + _("also provider page") if version.also_seen else "")
+    return _("provider page") + (", " + _("also archive") if version.also_seen else "")
+
+
 def version_label(version: Version) -> str:
     """E.g. ``11 Aug 2023 · shipped baseline · 506edd7c``."""
     day = version_day(version)
-    origin = _("shipped baseline") if version.is_baseline else _("fetched")
-    text = f"{format_date(day) if day else _('undated')} · {origin} · {version.sha256[:8]}"
+    text = f"{format_date(day) if day else _('undated')} · {version_source(version)} · {version.sha256[:8]}"
     return text + (" · " + _("unreadable") if version.problem else "")
 
 

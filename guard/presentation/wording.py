@@ -14,6 +14,8 @@ from guard.events import Evidence, Signal
 from guard.paths import resources_dir
 from guard.presentation.i18n import N_, _, labelled
 
+NO_TERMS_TRACKED = N_("no terms tracked yet")
+"""What is shown for a provider whose catalog entry names no terms page (a detection-only entry)."""
 EVIDENCE_CHARS = 300  # an evidence line in the tray and the consent form
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

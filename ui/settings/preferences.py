@@ -28,12 +28,14 @@ from guard.presentation.i18n import N_, _, language_choices
 from guard.presentation.welcome import key_words
 from guard.services import AutostartState, DetectionSettings, KeyStatus, Services, Settings, TermsSettings
 from ui.jobs import JobRunner
+from ui.settings.browser_panel import BrowserPanel
 from ui.settings.common import named
 from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
 PROBES = (("process_probe", N_("&Processes"), N_("Process names and command lines")),
+          ("browser_probe", N_("&Browser extension"), N_("Meeting tabs, AI notices and bots the extension reports")),
           ("window_probe", N_("&Window titles"), N_("Meeting windows and browser tabs")),
           ("microphone_probe", N_("&Microphone in use"), N_("Which app holds the microphone")),
           ("camera_probe", N_("&Camera in use"), N_("Which app holds the camera")),
@@ -174,6 +176,8 @@ class PreferencesTab(QWidget):
         right.addWidget(terms)
         right.addWidget(general)
         right.addWidget(keys)
+        self.browsers = BrowserPanel(self.services, self.tasks)
+        right.addWidget(self.browsers)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)

@@ -14,6 +14,7 @@ from guard.presentation.wording import (
     ACTOR_NAMES,
     DOCUMENT_TYPES,
     KIND_NAMES,
+    NO_TERMS_TRACKED,
     OPTION_NAMES,
     TRAINS_SHORT,
     named_value,
@@ -136,7 +137,8 @@ class ProviderPage:
         for document in provider.documents:
             out.append(f"<li>{self.text(document.title)} ({self.text(named_value(DOCUMENT_TYPES, document.type))}): "
                        f"{self.link(document.url)} {self.checked(document.checked)}</li>")
-        out.append("</ul>" if provider.documents else f"<li>{esc(_('None.'))}</li></ul>")
+        out.append("</ul>" if provider.tracks_terms else
+                   f"<li>{esc(_('None: {reason}.').format(reason=_(NO_TERMS_TRACKED)))}</li></ul>")
         out.append(self.detection(provider))
         out.append(self.contacts(provider))
         return "".join(out)

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from guard.presentation.i18n import _, format_date, format_datetime, format_number, labelled, ngettext
-from guard.presentation.overview import DocumentVersions, version_day, version_label
+from guard.presentation.overview import DocumentVersions, version_day, version_label, version_source
+from guard.presentation.terms_state import terms_state_line
 from guard.presentation.terms_view import Marked, kind_words, marked_wordings
 from guard.presentation.views import document_display_title
 from guard.presentation.wording import one_line
@@ -269,8 +270,9 @@ class TermsTab(QWidget):
     def update_network_state(self) -> None:
         settings = self.services.settings.terms
         self.check_button.setEnabled(settings.network_enabled)
-        last = self.last_check.last_check if self.last_check is not None else None
-        when = (_("Last check: {when}.").format(when=format_datetime(last)) if last else _("Not checked yet."))
+        log_read = self.last_check
+        when = terms_state_line(log_read.last_check if log_read else None, log_read.fetches if log_read else (),
+                                network_enabled=settings.network_enabled)
         if settings.network_enabled:
             hours = settings.check_interval_hours
             every = ngettext("Checked every {hours} hour; only the public pages listed here are fetched.",
@@ -321,7 +323,7 @@ class TermsTab(QWidget):
         self.versions.setRowCount(len(versions))
         for row, version in enumerate(reversed(versions)):
             day = version_day(version)
-            origin = _("shipped baseline") if version.is_baseline else _("fetched")
+            origin = version_source(version)
             if version.problem:
                 origin += " " + _("(unreadable)")
             for column, value in enumerate((format_date(day) if day else "—", origin, version.sha256)):
