@@ -127,7 +127,8 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "update":
         update()
-        print(f"Wrote {pot_path()} and merged it into {', '.join(lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE)}")
+        merged = ", ".join(lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE)
+        print(f"Wrote {pot_path()} and merged it into {merged}")
     else:
         listed = [line for language in LANGUAGES if language != SOURCE_LANGUAGE for line in problems(language)]
         print("\n".join(listed) or "Every catalog is complete.")

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 1
 FETCH_LOG_ROWS = 200
+MAX_VERSION_BOX_PX = 480  # a "From"/"To" box is at least as wide as its longest label, up to this
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,8 @@ class TermsTab(QWidget):
                 combo.setItemData(combo.count() - 1, version.obtained_from or version.url,
                                   Qt.ItemDataRole.ToolTipRole)
             combo.blockSignals(False)
+            # the row may be squeezed by the splitter: keep the longest label whole (capped, for hostile ones)
+            combo.setMinimumWidth(min(combo.sizeHint().width(), MAX_VERSION_BOX_PX))
         if doc and doc.previous is not None:
             self.old.setCurrentIndex(self.old.findData(doc.previous.sha256))
             self.new.setCurrentIndex(len(versions) - 1)

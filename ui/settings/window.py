@@ -128,6 +128,7 @@ class SettingsWindow(QMainWindow):
         """A record was added elsewhere (e.g. from a notification): re-read the history."""
         self.history.reload()
         self.overview.verify()
+        self.preferences.refresh_key_status()  # the first record creates the signing key
 
     # -- internals ---------------------------------------------------------------------------
     def _overview_link(self, kind: str, target: str) -> None:
@@ -144,6 +145,7 @@ class SettingsWindow(QMainWindow):
 
     def _recorded_here(self, record: object) -> None:
         self.overview.verify()
+        self.preferences.refresh_key_status()  # the first record creates the signing key
         self.consent_recorded.emit(record)
 
     def _settings_saved(self, settings: object) -> None:
