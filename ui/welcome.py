@@ -117,7 +117,7 @@ class WelcomeDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         layout.addWidget(self.buttons)
         self.ok_button.setFocus()
-        self.resize(640, 620)
+        self.resize(660, 700)
 
     def render(self) -> None:
         settings = self.shown_settings()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QRadioButton
 
 from guard.events import Evidence, MeetingSession, Signal
@@ -201,3 +201,6 @@ def test_the_ai_feature_box_shows_the_whole_name(qtbot, world):
         text = dialog.feature.currentText()
         assert dialog.feature.fontMetrics().horizontalAdvance(text) + 20 <= dialog.feature.width(), text
         assert dialog.feature.toolTip() == text
+        qtbot.wait(1)
+        right = dialog.feature.mapTo(dialog.scroll.viewport(), QPoint(dialog.feature.width(), 0)).x()
+        assert right <= dialog.scroll.viewport().width(), "the box is not cut by the dialog's edge"

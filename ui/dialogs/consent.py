@@ -227,6 +227,7 @@ class ConsentDialog(QDialog):
     def _fit_height(self, shrink: bool = False) -> None:
         """Grow to show the whole form (its wrapped text at the dialog's width), up to the screen's
         height; beyond that the form scrolls. Shrinks only when first shown, never under the user's hands."""
+        self._fit_width()
         width = self.scroll.viewport().width()
         needed = (self.content.heightForWidth(width) if self.content.hasHeightForWidth()
                   else self.content.sizeHint().height())
@@ -235,6 +236,14 @@ class ConsentDialog(QDialog):
         target = min(needed + chrome, max(screen - 48, 300))
         if target > self.height() or (shrink and target < self.height()):
             self.resize(self.width(), target)
+
+    def _fit_width(self) -> None:
+        """Grow so the form's widest row (a feature's whole name) is not cut at the right edge: the
+        form does not scroll sideways. Up to the screen's width."""
+        extra = self.content.minimumSizeHint().width() - self.scroll.viewport().width()
+        if extra > 0:
+            screen = self.screen().availableGeometry().width() if self.screen() is not None else 1280
+            self.resize(min(self.width() + extra, max(screen - 48, self.minimumWidth())), self.height())
 
     @staticmethod
     def _row(form: QFormLayout, text: str, field: QWidget) -> None:
