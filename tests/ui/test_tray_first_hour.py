@@ -69,3 +69,59 @@ def test_the_meeting_notification_carries_the_icon_the_tray_shows(qtbot, shells,
     entries = [entry for group in history["data"] for entry in group]
     ours = next(entry for entry in entries if "TestMeet meeting detected" in entry["summary"]["data"])
     assert ours["icon_path"]["data"] == str(state_icon_path(tray_state))
+
+
+def dunst_popup() -> tuple[int, int, int, int] | None:
+    """Where dunst shows its popup (x, y, width, height), from the X server."""
+    import os
+    import subprocess
+
+    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--class", "Dunst"], capture_output=True,
+                           text=True, env=dict(os.environ), timeout=10).stdout.split()
+    for window in found:
+        shape = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window], capture_output=True, text=True,
+                               env=dict(os.environ), timeout=10).stdout
+        values = dict(line.split("=", 1) for line in shape.splitlines() if "=" in line)
+        if int(values.get("WIDTH", 0)) > 10:
+            return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+    return None
+
+
+def test_a_click_that_runs_the_default_action_in_dunst_opens_the_consent_dialog(qtbot, shells, world):
+    """dunst's shipped dunstrc runs a notification's action on a middle click (a left click only
+    closes it); the click is a real one, on the popup dunst drew, and the app opens what the README says."""
+    import os
+    import subprocess
+
+    shell = ready_shell(shells, world)
+    dunst("close-all")
+    with qtbot.waitSignal(shell.notifier.sent, timeout=10000):
+        shell.on_events([started(shell.services)])
+        shell.on_snapshot(meeting_snapshot())
+    qtbot.waitUntil(lambda: dunst_popup() is not None, timeout=10000)
+    x, y, width, height = dunst_popup()  # type: ignore[misc]
+    with qtbot.waitSignal(shell.consent_dialog_opened, timeout=10000) as opened:
+        subprocess.run(["xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "2"],
+                       env=dict(os.environ), check=True, timeout=10)
+    assert opened.args[0].provider.currentData() == "testmeet"
+    dunst("close-all")
+
+
+def test_feature_submenus_stay_under_600_px_with_the_whole_name_in_a_tooltip(qtbot, shells, world):
+    """Zoom's feature submenus were about 980 px wide."""
+    from tests.ui.test_hostile_values import MAX_MENU_PX, widest_menu
+
+    shell = ready_shell(shells, world)
+    shell.on_snapshot(meeting_snapshot("zoom", "Zoom Meeting"))
+    menu = shell.tray.menu
+    assert widest_menu(menu) < MAX_MENU_PX
+    meeting = next(action.menu() for action in menu.actions() if action.menu() is not None)
+    features = [action for action in meeting.actions() if action.menu() is not None]
+    cut = [action for action in features if action.text().endswith("…")]
+    assert cut, "Zoom's longest feature name does not fit 520 px: it is cut with an ellipsis"
+    for action in cut:
+        assert action.toolTip().startswith(action.text()[:-1]) and len(action.toolTip()) > len(action.text())
+    assert "Chat compose with AI Companion (formerly Zoom IQ Team Chat Compose) (unverified)" in [
+        action.toolTip() for action in cut]
+    for action in features:
+        assert widest_menu(action.menu()) < MAX_MENU_PX, action.text()
