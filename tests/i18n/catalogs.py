@@ -10,10 +10,11 @@ Messages come from ``guard/export`` (the letters, in every language) and from ``
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -40,7 +41,29 @@ def extract(folders: Iterable[str]) -> Catalog:
                 ROOT / folder, method_map, keywords=DEFAULT_KEYWORDS, strip_comment_tags=True):
             catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments,
                         context=context, flags=("python-brace-format",) if _has_fields(message) else ())
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for lineno, message in _in_fstrings(path):
+                where = (str(path.relative_to(ROOT)), lineno)
+                if message not in catalog:
+                    catalog.add(message, None, [where], flags=("python-brace-format",) if _has_fields(message) else ())
     return catalog
+
+
+def _in_fstrings(path: Path) -> Iterator[tuple[int, str | tuple[str, str]]]:
+    """Messages of translation calls inside f-strings: Babel's Python extractor (before Python
+    3.12's tokenizer) reads an f-string as one token and never sees them."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        for call in ast.walk(node):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+                continue
+            texts = [arg.value for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+            if call.func.id in ("_", "N_", "gettext") and len(texts) == 1:
+                yield call.lineno, texts[0]
+            elif call.func.id == "ngettext" and len(texts) == 2:
+                yield call.lineno, (texts[0], texts[1])
 
 
 def _has_fields(message: str | tuple[str, ...]) -> bool:

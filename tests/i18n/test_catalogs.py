@@ -63,3 +63,13 @@ def test_german_and_french_read_as_those_languages():
         assert i18n.format_number(1234567) == "1\u202f234\u202f567"
     finally:
         i18n.use_language("en")
+
+
+def test_messages_inside_f_strings_are_extracted(tmp_path):
+    """Babel's extractor skips f-strings; the Overview's headings were never translated."""
+    from tests.i18n.catalogs import _in_fstrings
+
+    source = tmp_path / "page.py"
+    source.write_text('out = f"<h3>{esc(_(\'Now on this computer\'))}</h3>"\n', encoding="utf-8")
+    assert list(_in_fstrings(source)) == [(1, "Now on this computer")]
+    assert "Now on this computer" in {message.id for message in template()}

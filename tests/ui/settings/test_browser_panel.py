@@ -21,6 +21,11 @@ def test_install_and_remove_per_browser_write_and_remove_the_manifest(open_windo
     assert panel.buttons["chromium"].text() == "Install"
     assert panel.states["chromium"].text() == "not set up"
     assert panel.states["chromium"].textFormat() == Qt.TextFormat.PlainText
+    names = [panel.grid.itemAtPosition(row, 0).widget() for row in range(panel.grid.rowCount())
+             if panel.grid.itemAtPosition(row, 0) is not None]
+    qtbot.waitUntil(lambda: all(name.isVisible() for name in names), timeout=5000)
+    for name in names:  # each browser is named in full beside its state
+        assert name.width() >= name.fontMetrics().horizontalAdvance(name.text()), name.text()
 
     qtbot.mouseClick(panel.buttons["chromium"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.buttons.get("chromium") is not None
