@@ -19,7 +19,7 @@ from guard.presentation.views import TrayState
 from guard.settings import NotificationSettings
 
 if TYPE_CHECKING:
-    from guard.terms.watcher import CheckReport
+    from guard.terms.report import CheckReport
 
 MAX_BODY = 400
 

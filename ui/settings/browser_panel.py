@@ -87,7 +87,7 @@ class BrowserPanel(QGroupBox):
         self.buttons.clear()
         self.states.clear()
         for row, status in enumerate(statuses):
-            name = plain_label(status.browser, wrap=False)  # the name is never squeezed out by a long state
+            name = plain_label(status.browser, wrap=False)  # a wrapping label's column would collapse to nothing
             state = named(plain_label(describe(status)), _("{browser} extension status").format(browser=status.browser))
             self.states[status.id] = state
             self.grid.addWidget(name, row, 0)

@@ -107,6 +107,12 @@ class PreferencesTab(QWidget):
         self.network = named(QCheckBox(_("&Fetch providers' public terms pages (the app's only network use)")),
                              _("Fetch terms pages"))
         terms_form.addRow(self.network)
+        self.archive = named(QCheckBox(_("Read new versions in Open Terms Archive first (on GitH&ub: api.github.com, "
+                                         "raw.githubusercontent.com); the provider's page only when the archive "
+                                         "cannot be read")), _("Read terms in Open Terms Archive"),
+                             _("Where the public archive keeps a document, the app asks GitHub for it instead of "
+                               "the provider's site"))
+        terms_form.addRow(self.archive)
         self.check_hours = named(QDoubleSpinBox(), _("Terms check interval"),
                                  _("Hours between two checks of the terms pages"))
         low, high = _range("check_interval_hours", TermsSettings)
@@ -190,6 +196,7 @@ class PreferencesTab(QWidget):
 
         self.detection_enabled.toggled.connect(self._detection_toggled)
         self.network.toggled.connect(self.check_hours.setEnabled)
+        self.network.toggled.connect(self.archive.setEnabled)
         self.choose_dir.clicked.connect(self._choose_dir)
         self.default_dir.clicked.connect(self.data_dir.clear)
         self.save_button.clicked.connect(self.save)
@@ -219,6 +226,8 @@ class PreferencesTab(QWidget):
         self.network.setChecked(settings.terms.network_enabled)
         self.check_hours.setValue(settings.terms.check_interval_hours)
         self.check_hours.setEnabled(settings.terms.network_enabled)
+        self.archive.setChecked(settings.terms.archive_enabled)
+        self.archive.setEnabled(settings.terms.network_enabled)
         self._detection_toggled(settings.detection.enabled)
         self.data_dir.setText(settings.general.data_dir)
         language = self.language.findData(settings.general.language)
@@ -252,6 +261,7 @@ class PreferencesTab(QWidget):
         notifications = current.notifications.model_copy(update={
             field: box.isChecked() for field, box in self.notifications.items()})
         terms = current.terms.model_copy(update={"network_enabled": self.network.isChecked(),
+                                                 "archive_enabled": self.archive.isChecked(),
                                                  "check_interval_hours": float(self.check_hours.value())})
         general = current.general.model_copy(update={"autostart": self.autostart.isChecked(),
                                                      "data_dir": self.data_dir.text().strip(),

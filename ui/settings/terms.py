@@ -276,9 +276,14 @@ class TermsTab(QWidget):
                                 network_enabled=settings.network_enabled)
         if settings.network_enabled:
             hours = settings.check_interval_hours
-            every = ngettext("Checked every {hours} hour; only the public pages listed here are fetched.",
-                             "Checked every {hours} hours; only the public pages listed here are fetched.",
-                             round(hours)).format(hours=format_number(hours))
+            every = (ngettext("Checked every {hours} hour; only the public pages listed here are fetched, from "
+                              "their copies in Open Terms Archive on GitHub where it keeps them.",
+                              "Checked every {hours} hours; only the public pages listed here are fetched, from "
+                              "their copies in Open Terms Archive on GitHub where it keeps them.", round(hours))
+                     if settings.archive_enabled else
+                     ngettext("Checked every {hours} hour; only the public pages listed here are fetched.",
+                              "Checked every {hours} hours; only the public pages listed here are fetched.",
+                              round(hours))).format(hours=format_number(hours))
             self.network_label.setText(f"{when} {every}")
         else:
             self.network_label.setText(f"{when} " + _("Network is switched off in Preferences: nothing is fetched."))
