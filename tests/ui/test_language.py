@@ -76,3 +76,18 @@ def test_changing_the_language_in_preferences_rebuilds_the_menu(qtbot, shells, w
         update={"language": "fr"})}))
     qtbot.waitUntil(lambda: "Ouvrir les paramètres" in menu_texts(shell.tray.menu), timeout=5000)
     assert "Quitter" in menu_texts(shell.tray.menu)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_the_consent_dialogs_keyboard_shortcuts_do_not_clash_in_any_language(qtbot, world, language):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from guard.services import Services
+    from tests.ui.settings.test_window import mnemonic
+    from tests.ui.test_consent_dialog import dialog_for
+
+    apply_language(language)
+    dialog = dialog_for(qtbot, Services(world.paths))
+    letters = [letter for widget in (*dialog.findChildren(QLabel), *dialog.findChildren(QAbstractButton))
+               if (letter := mnemonic(widget.text()))]
+    assert len(letters) > 10 and len(letters) == len(set(letters)), sorted(letters)

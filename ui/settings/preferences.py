@@ -132,7 +132,7 @@ class PreferencesTab(QWidget):
         self.language.addItem(_("The desktop's language"), SYSTEM_LANGUAGE)
         for code, name in language_choices():
             self.language.addItem(name, code)
-        language_label = QLabel(_("Lang&uage:"))
+        language_label = QLabel(_("Displa&y language:"))
         language_label.setBuddy(self.language)
         general_form.addRow(language_label, self.language)
         self.autostart = named(QCheckBox(_("Start when I &log in")), _("Start at log-in"))
