@@ -187,6 +187,14 @@ class DetectionSettings(SettingsModel):
     camera_probe: bool = setting(True)
     socket_probe: bool = setting(True)
     browser_probe: bool = setting(True)  # the browser extension's meeting tabs (guard/detect/browser_tabs.py)
+    accessibility_probe: bool = setting(
+        False, private=False,
+        description="Read native meeting clients' in-meeting notices and participant lists through the OS "
+                    "accessibility interface (Linux AT-SPI), only while they show a meeting; only matches with the "
+                    "catalog's notice phrases and bot names are kept. The client must expose its accessibility tree "
+                    "(Qt: QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1; Chromium/Electron: ACCESSIBILITY_ENABLED=1 and "
+                    "--force-renderer-accessibility; or a desktop with accessibility on). Off by default "
+                    "(docs/accessibility.md).")
 
 
 @_model
