@@ -15,6 +15,7 @@ PROBE_NAMES = {
     "camera": N_("Camera check"),
     "sockets": N_("Media-connection check"),
     "browser": N_("Browser-tab check"),
+    "accessibility": N_("Accessibility check"),
 }
 
 PROBE_ADVICE = {
@@ -31,6 +32,8 @@ PROBE_ADVICE = {
                   "sockets” off in Preferences to stop the app asking."),
     "browser": N_("Meeting tabs in the background are not seen. Set up the browser integration (the welcome, "
                   "from the tray menu, says how)."),
+    "accessibility": N_("Native clients' in-meeting notices are not read. The client must expose its accessibility "
+                        "tree (docs/accessibility.md says how), or switch [detection] accessibility_probe off."),
 }
 
 

@@ -72,6 +72,9 @@ def watching_section(settings: Settings) -> WelcomeSection:
         looks.append(_("which program uses the microphone or the camera (never what they hear or see)"))
     if detection.socket_probe:
         looks.append(_("whether a meeting client has media connections open (never their content)"))
+    if detection.accessibility_probe:
+        looks.append(_("the AI notices and participant lists native meeting clients show, read through the "
+                       "accessibility interface while they show a meeting"))
     if detection.browser_probe:
         looks.append(_("meeting tabs, AI notices and note-taker bots, if you add the browser extension"))
     paragraphs = [
