@@ -122,6 +122,7 @@ def prepare_session_home(home: Path) -> None:
     settings for the session: detection every 0.5 s, the network on (for the local server only)."""
     (home / "config").mkdir(parents=True, exist_ok=True)
     (home / "config" / "settings.toml").write_text(
+        "[general]\nwelcome_shown = true\n"  # a user past the first start: no welcome window in the session
         "[detection]\ninterval_seconds = 0.5\n[terms]\nnetwork_enabled = true\nallow_insecure_localhost = true\n")
     script = (
         "import os\n"
