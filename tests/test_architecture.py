@@ -27,6 +27,22 @@ def test_the_import_contracts_hold():
     assert "0 broken" in result.stdout
 
 
+def test_ruff_finds_nothing():
+    """The house style (pyproject.toml [tool.ruff]) holds in the core, the UI and the tests."""
+    ruff = Path(sys.executable).parent / "ruff"
+    result = subprocess.run([str(ruff), "check", "--no-cache", "--output-format", "concise", "guard", "ui", "tests"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing():
+    """The core type-checks under mypy --strict (pyproject.toml [tool.mypy]): 0 errors."""
+    mypy = Path(sys.executable).parent / "mypy"
+    result = subprocess.run([str(mypy)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+    assert "Success: no issues found" in result.stdout
+
+
 def test_every_part_of_the_core_is_either_open_or_closed_to_the_ui():
     parts = {f"guard.{path.stem if path.is_file() else path.name}" for path in (ROOT / "guard").iterdir()
              if (path.suffix == ".py" and path.stem not in ("__init__", "__main__"))
