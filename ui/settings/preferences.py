@@ -36,7 +36,10 @@ PROBES = (("process_probe", "&Processes", "Process names and command lines"),
           ("window_probe", "&Window titles", "Meeting windows and browser tabs"),
           ("microphone_probe", "&Microphone in use", "Which app holds the microphone"),
           ("camera_probe", "&Camera in use", "Which app holds the camera"),
-          ("socket_probe", "Media soc&kets", "UDP media connections, as supporting evidence"))
+          ("socket_probe", "Media soc&kets", "UDP media connections, as supporting evidence"),
+          ("accessibility_probe", "Native clients' notices (accessibilit&y, Linux)",
+           "Reads a meeting client's notices and participant list through accessibility while it shows a "
+           "meeting; only catalog matches are kept (off by default)"))
 NOTIFICATIONS = (("meeting_started", "A meetin&g starts", "When a meeting with AI features starts"),
                  ("notetaker_seen", "An AI &note-taker is seen", "When a note-taker or recorder runs"),
                  ("terms_changed", "&Terms change", "When an AI or data-use clause changes"))
