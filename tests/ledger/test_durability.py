@@ -44,7 +44,8 @@ class ForkServer:
         return int(line.split()[1])
 
     def close(self, child: int | None = None) -> None:
-        if child is not None:  # a failed run may leave its writer appending; stop it so close() returns
+        """``child``: a writer not yet reported dead (a failed run may leave it appending)."""
+        if child is not None:  # stop it so the server's waitpid, and so close(), returns
             try:
                 os.kill(child, signal.SIGKILL)
             except ProcessLookupError:
@@ -80,6 +81,7 @@ def test_sigkilled_writers_never_lose_a_returned_record(tmp_path):
                 assert not line.startswith("error"), f"run {run}: the writer failed: {line}"
                 if line.startswith("id "):
                     ids.append(line[3:])
+            pid = None  # reaped: its number may soon belong to another program, never signal it again
             if not ids and not path.exists():
                 continue  # killed before the ledger file was linked into place
             with Ledger.open(path) as ledger:
