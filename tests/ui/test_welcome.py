@@ -105,3 +105,14 @@ def test_the_welcome_is_drawn_whole_in_english_and_german(qtbot, shells, world, 
         welcome.reject()
     finally:
         apply_language("")
+
+
+def test_quitting_the_app_while_the_welcome_is_open_shows_it_again_next_time(qtbot, shells, world):
+    """Logout or SIGTERM closes every window (QGuiApplication::quit): that is not the user's answer."""
+    shell, welcome = started(qtbot, shells, world)
+    welcome.close()  # what the application's quit does: a close event the user did not make
+    qtbot.waitUntil(lambda: shell.welcome is None, timeout=5000)
+    shell.jobs.wait(2000)
+    with blocking_ok():
+        saved = SettingsStore(world.paths.settings_file).load()
+    assert saved.general.welcome_shown is False and not shell.services.settings.general.welcome_shown
