@@ -170,10 +170,11 @@ def _model(cls: type[M]) -> type[M]:
 class GeneralSettings(SettingsModel):
     autostart: bool = setting(False)
     data_dir: str = setting("", description="Folder for the ledger and terms store; empty means the OS default.")
-    language: str = setting("", description="Language of letters (and, later, the app): en, de, fr, es, it or nl; "
+    language: str = setting("", description="Language of the app (en, de or fr) and of letters (also es, it or nl); "
                                             "empty follows the system's language.")
     jurisdiction: str = setting("", description="Where you live, for exports: EU, EEA or a country code such as DE; "
                                                 "empty takes the region of the system's locale.")
+    welcome_shown: bool = setting(False, description="The welcome was shown once (the tray menu shows it again).")
 
 
 @_model
