@@ -17,7 +17,7 @@ from ui.tray.menu_model import MenuEntry
 
 log = logging.getLogger(__name__)
 
-SHOWN_LOG_LINE = "Tray icon shown"
+SHOWN_LOG_LINE = "Tray icon shown"  # i18n-ok: a log line
 
 
 class TrayIcon(QObject):
