@@ -39,7 +39,10 @@ PROBES = (("process_probe", N_("&Processes"), N_("Process names and command line
           ("window_probe", N_("&Window titles"), N_("Meeting windows and browser tabs")),
           ("microphone_probe", N_("&Microphone in use"), N_("Which app holds the microphone")),
           ("camera_probe", N_("&Camera in use"), N_("Which app holds the camera")),
-          ("socket_probe", N_("Media soc&kets"), N_("UDP media connections, as supporting evidence")))
+          ("socket_probe", N_("Media soc&kets"), N_("UDP media connections, as supporting evidence")),
+          ("accessibility_probe", N_("Native clients' notices (accessibility, Linu&x)"),
+           N_("Reads a meeting client's notices and participant list through accessibility while it shows a "
+              "meeting; only catalog matches are kept (off by default)")))
 NOTIFICATIONS = (("meeting_started", N_("A meetin&g starts"), N_("When a meeting with AI features starts")),
                  ("notetaker_seen", N_("An AI &note-taker is seen"), N_("When a note-taker or recorder runs")),
                  ("terms_changed", N_("&Terms change"), N_("When an AI or data-use clause changes")))
