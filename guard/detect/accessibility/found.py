@@ -8,7 +8,6 @@ read through accessibility and a page read by the browser extension agree.
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -92,4 +91,6 @@ class Matcher:
 
 
 def _digest(text: str) -> bytes:
+    import hashlib  # here: `scan` builds this reader and should not pay for hashlib unless it reads
+
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import subprocess
 from collections.abc import Mapping
 from typing import Any
@@ -111,6 +110,8 @@ class PulseMicrophone:
         return [output for output in outputs if output.get("source") not in monitors]
 
     def _program(self) -> str:
+        import shutil  # here, not at import: the command line's start-up is measured (tests/bench/bench_cli.py)
+
         program = shutil.which(self._pactl)
         if program is None:
             raise ProbeUnavailable("pactl is not installed (Debian/Ubuntu: pulseaudio-utils); "
