@@ -51,6 +51,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("watch", "print detection events as they happen, until interrupted", "guard.cli.scan:configure_watch"),
     Command("letter", "write a withdrawal, objection or access-request letter to a provider",
             "guard.cli.letter:configure"),
+    Command("desktop", "this desktop and what detection can do on it; the GNOME Shell extension",
+            "guard.cli.desktop_cmd:configure"),
 )
 
 

@@ -1,11 +1,15 @@
-"""The one place that knows which OS this is and picks the detection backends for it."""
+"""The one place that knows which OS (and, on Linux, which desktop) this is and picks the
+detection backends for it."""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from guard.detect.desktop import Compositor, DesktopFacts, SessionType, desktop_facts
 from guard.detect.media import MediaLister
 from guard.detect.windows import WindowLister
 
@@ -33,6 +37,39 @@ class Backends:
     sockets: MediaLister
 
 
+def current_desktop(env: Mapping[str, str] | None = None) -> DesktopFacts:
+    """The desktop this process runs in, from its environment."""
+    return desktop_facts(os.environ if env is None else env, current_os())
+
+
+def linux_window_lister(env: Mapping[str, str] | None = None) -> WindowLister:
+    """The window lister for this Linux desktop: EWMH on X11; on Wayland the desktop's own
+    (sway's IPC, a KWin script, the GNOME Shell extension) with X11 apps read through Xwayland."""
+    from guard.detect.windows.linux_x11 import X11WindowLister
+
+    env = os.environ if env is None else env
+    facts = desktop_facts(env, "linux")
+    if facts.session != SessionType.WAYLAND:
+        return X11WindowLister(env)
+    from guard.detect.windows.wayland import WaylandWindowLister
+
+    primary: WindowLister | None = None
+    if facts.compositor == Compositor.SWAY:
+        from guard.detect.windows.sway_ipc import SwayWindowLister
+
+        primary = SwayWindowLister(env)
+    elif facts.compositor == Compositor.KDE:
+        from guard.detect.windows.kwin_script import KWinWindowLister
+
+        primary = KWinWindowLister(env)
+    elif facts.compositor == Compositor.GNOME:
+        from guard.detect.windows.gnome_shell import GnomeShellWindowLister
+
+        primary = GnomeShellWindowLister(env)
+    xwayland = X11WindowLister(env, xwayland=True) if facts.xwayland else None
+    return WaylandWindowLister(primary, xwayland, facts.label)
+
+
 def default_backends(os_name: OsName | None = None) -> Backends:
     """The real backends for ``os_name`` (default: this OS). Imports only what that OS needs."""
     from guard.detect.sockets import UdpSockets, Unsupported
@@ -51,6 +88,5 @@ def default_backends(os_name: OsName | None = None) -> Backends:
                         UdpSockets())
     from guard.detect.media.linux_pulse import PulseMicrophone
     from guard.detect.media.linux_video import ProcVideoDevices
-    from guard.detect.windows.linux_x11 import X11WindowLister
 
-    return Backends(X11WindowLister(), PulseMicrophone(), ProcVideoDevices(), UdpSockets())
+    return Backends(linux_window_lister(), PulseMicrophone(), ProcVideoDevices(), UdpSockets())

@@ -14,6 +14,7 @@ from guard.autostart import Autostart, AutostartError
 from guard.catalog import clause_history, unverified_count
 from guard.catalog.loader import Catalog
 from guard.catalog.models import AiFeature, Clause, Provider, Source
+from guard.desktop import DesktopReport, ExtensionError, ExtensionInstall, ExtensionState
 from guard.export.job import ExportFormat
 from guard.ledger import (
                           Decision,
@@ -32,6 +33,7 @@ from guard.ledger import (
 from guard.monitor import MonitorEvent, Snapshot
 from guard.paths import AppPaths, app_paths, resources_dir
 from guard.services.app import ExportCancelledByUser, ProgressFn, Services
+from guard.services.desktop import desktop_capabilities, desktop_report, install_gnome_extension, tray_registered
 from guard.services.threads import BlockingCallOnGuiThread, blocking, forbid_thread, is_blocking
 from guard.services.values import (
                           AutostartState,
@@ -54,10 +56,12 @@ from guard.terms.watcher import CheckReport
 __all__ = [
     "AiFeature", "AnalysedChange", "AppPaths", "Autostart", "AutostartError", "AutostartState",
     "BlockingCallOnGuiThread", "BrowserIntegration", "Catalog", "CheckReport", "Clause", "Decision",
-    "DetectionSettings", "EffectiveStatus", "ExportCancelledByUser", "ExportFormat", "ExportOutcome",
-    "ExportRequest", "FetchRecord", "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
+    "DesktopReport", "DetectionSettings", "EffectiveStatus", "ExportCancelledByUser", "ExportFormat",
+    "ExportOutcome", "ExportRequest", "ExtensionError", "ExtensionInstall", "ExtensionState", "FetchRecord",
+    "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
     "Meeting", "MonitorEvent", "NotificationSettings", "Order", "ProgressFn", "Provider", "Record", "RecordDetails",
     "RecordDraft", "RecordFilter", "RecordRow", "RequestedBy", "Services", "Settings", "Snapshot", "Source",
     "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal", "app_paths",
-    "blocking", "clause_history", "forbid_thread", "is_blocking", "resources_dir", "unverified_count",
+    "blocking", "clause_history", "desktop_capabilities", "desktop_report", "forbid_thread", "install_gnome_extension",
+    "is_blocking", "resources_dir", "tray_registered", "unverified_count",
 ]

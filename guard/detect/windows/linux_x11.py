@@ -4,7 +4,9 @@ Uses python-xlib (pure Python): a lost X connection or a window that vanished mi
 Python exception here, where libX11 through ctypes would call the process-exiting default
 I/O error handler. Without a live EWMH window manager (no valid _NET_SUPPORTING_WM_CHECK) the root window's
 mapped children (and, for reparenting managers, their children) are read instead.
-Under Wayland, other apps' windows cannot be read, so the probe says so and stands aside.
+Under Wayland, other apps' windows cannot be read through X11, so the probe says so and stands
+aside; with ``xwayland=True`` (see :mod:`.wayland`) it reads the X11 apps' windows on the
+session's Xwayland display, which X11 clients may read as on any X server.
 
 Bounded work per call, whatever the windows hold: a window's title is read when it is new or
 when the X server says it changed (``PropertyNotify``, selected on every listed window), at
@@ -31,12 +33,15 @@ TITLE_BYTES = 4096  # of one title: the first and the last half
 WINDOWS_LISTED = 10_000  # windows of the client list looked at (a client list is one request)
 
 
-def unavailable_reason(env: Mapping[str, str]) -> str | None:
-    """Why X11 window titles cannot be read in this session, or None when they can."""
-    if env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or env.get("WAYLAND_DISPLAY"):
+def unavailable_reason(env: Mapping[str, str], xwayland: bool = False) -> str | None:
+    """Why X11 window titles cannot be read in this session, or None when they can (``xwayland``:
+    only Xwayland's X11 windows are wanted, so a Wayland session is no reason)."""
+    if not xwayland and (env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or env.get("WAYLAND_DISPLAY")):
         return ("this is a Wayland session: Wayland does not let one app read other apps' window "
                 "titles; detection goes on with processes, command lines, microphone and camera")
     if not env.get("DISPLAY"):
+        if xwayland:
+            return "no Xwayland display (DISPLAY is not set), so no X11 app's window is read"
         return "no X display (DISPLAY is not set); detection goes on without window titles"
     return None
 
@@ -44,8 +49,11 @@ def unavailable_reason(env: Mapping[str, str]) -> str | None:
 class X11WindowLister:
     name = "x11-ewmh"
 
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None, *, xwayland: bool = False) -> None:
         self._env = env if env is not None else os.environ
+        self._xwayland = xwayland
+        if xwayland:
+            self.name = "x11-xwayland"
         self._display: Any = None
         self._atoms: dict[str, int] = {}
         self.last_source = ""  # "ewmh" (_NET_CLIENT_LIST) or "tree" (no EWMH window manager)
@@ -60,7 +68,7 @@ class X11WindowLister:
         self._root_watched = False
 
     def windows(self) -> list[WindowInfo]:
-        reason = unavailable_reason(self._env)
+        reason = unavailable_reason(self._env, self._xwayland)
         if reason:
             raise ProbeUnavailable(reason)
         from Xlib import error as xerror
