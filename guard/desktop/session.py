@@ -44,6 +44,11 @@ class DesktopReport:
     facts: DesktopFacts
     services: DesktopServices
 
+    @property
+    def on_gnome(self) -> bool:
+        """GNOME Shell, where window titles need the Guard's extension (on Wayland)."""
+        return self.facts.compositor == Compositor.GNOME
+
 
 def look_around(env: Mapping[str, str] | None = None, os_name: str | None = None) -> DesktopReport:
     """This session's desktop and services (blocks for at most a few seconds on a stuck bus)."""

@@ -1,10 +1,10 @@
 """A private Wayland session for the tests: a headless compositor (sway, or KWin), its own
-D-Bus session bus, and on sway waybar (the StatusNotifierItem host) and dunst (notifications),
+D-Bus session bus, and on sway waybar (the StatusNotifierItem host) and mako (notifications),
 all real programs started here and stopped by :meth:`WaylandSession.stop`.
 
 sway refuses to run as root: when the tests run as root, sway runs as an unprivileged system
 user created here (:data:`SWAY_USER`), in a runtime folder it owns; the test's own clients (the
-app, foot, Chromium, waybar, dunst) run as the test's user and reach the compositor through that
+app, foot, Chromium, waybar, mako) run as the test's user and reach the compositor through that
 folder, as root may. The bus is a new one, apart from the X11 test desktop's, so waybar's
 StatusNotifierWatcher never turns the X11 tests' tray icon into a status notifier item.
 """
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SWAY_USER = "mpg-wayland"
-SWAY_PROGRAMS = ("sway", "swaymsg", "waybar", "dunst", "dbus-daemon", "foot", "wtype", "grim", "xhost")
+SWAY_PROGRAMS = ("sway", "swaymsg", "waybar", "mako", "makoctl", "dbus-daemon", "foot", "wtype", "grim", "xhost")
 KWIN_PROGRAMS = ("kwin_wayland", "dbus-daemon")
 # What the X11 test desktop put in the environment, which the Wayland session replaces.
 _X11_SESSION_KEYS = ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "XDG_SESSION_TYPE",
@@ -64,9 +64,10 @@ class WaylandSession:
         session = cls(root, compositor)
         try:
             session._start_bus()
+            session._start_keyring()
             if compositor == "sway":
                 session._start_sway()
-                session._start_dunst()
+                session._start_mako()
                 if tray:
                     session.start_waybar()
             else:
@@ -91,6 +92,10 @@ class WaylandSession:
 
     def _start_bus(self) -> None:
         self.runtime.mkdir(mode=0o700)
+        home = self.root / "home"
+        home.mkdir(mode=0o700)
+        self.env.update(HOME=str(home), XDG_DATA_HOME=str(home / ".local/share"),
+                        XDG_CONFIG_HOME=str(home / ".config"), XDG_CACHE_HOME=str(home / ".cache"))
         bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
                                stdout=subprocess.PIPE, text=True, env=dict(os.environ, XDG_RUNTIME_DIR=str(self.root)))
         self.processes["dbus"] = bus
@@ -98,6 +103,19 @@ class WaylandSession:
         if not address:
             raise WaylandUnavailable("dbus-daemon printed no bus address")
         self.env["DBUS_SESSION_BUS_ADDRESS"] = address
+
+    def _start_keyring(self) -> None:
+        """An unlocked Secret Service keyring, as a logged-in desktop has (else the bus would start a
+        locked one on first use, whose unlock prompt would take the focus from the windows tested)."""
+        if shutil.which("gnome-keyring-daemon") is None:
+            return
+        result = subprocess.run(["gnome-keyring-daemon", "--unlock", "--components=secrets"],
+                                input="mpg-test-keyring", capture_output=True, text=True,
+                                env=dict(self.child_env(), XDG_RUNTIME_DIR=str(self.root)), timeout=20)
+        for line in result.stdout.splitlines():
+            key, _, value = line.partition("=")
+            if key and value:
+                self.env[key] = value
 
     def _start_sway(self) -> None:
         user = _sway_user()
@@ -110,7 +128,8 @@ class WaylandSession:
         config.write_text(
             "output HEADLESS-1 resolution 1280x800 position 0 0\n"
             "default_border normal 2\n"
-            "xwayland enable\n"
+            "xwayland force\n"  # started at once and kept: no lazy start or idle exit mid-test
+
             f"exec sh -c '{admit}env > {env_file}.tmp && mv {env_file}.tmp {env_file}'\n", encoding="utf-8")
         config.chmod(0o644)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.runtime),
@@ -161,15 +180,15 @@ class WaylandSession:
                 raise WaylandUnavailable(f"KWin did not start: {self.log('kwin')[-2000:]}")
             time.sleep(0.2)
 
-    def _start_dunst(self) -> None:
-        picker = self.root / "dunst-pick"
-        picker.write_text(f"#!/bin/sh\ngrep -F -- \"$(cat '{self.root / 'dunst-choice'}')\" | head -n 1\n")
-        picker.chmod(0o755)
-        config = self.root / "dunstrc"
-        config.write_text(f"[global]\ndmenu = {picker}\nfont = DejaVu Sans 10\n", encoding="utf-8")
-        self._spawn("dunst", ["dunst", "-config", str(config)])
+    def _start_mako(self) -> None:
+        """mako: a Wayland notification daemon with actions, which hands the app an xdg-activation
+        token when an action is invoked (org.freedesktop.Notifications ActivationToken)."""
+        config = self.root / "mako.config"
+        config.write_text("font=DejaVu Sans 10\ndefault-timeout=0\nmax-visible=3\nanchor=top-right\n"
+                          "margin=36,10,10,10\n", encoding="utf-8")
+        self._spawn("mako", ["mako", "--config", str(config)])
         self._wait_for(lambda: bus_name_owned(self.env, "org.freedesktop.Notifications"),
-                       "dunst's notification service", 20, "dunst")
+                       "mako's notification service", 20, "mako")
 
     def start_waybar(self) -> None:
         """waybar with its tray: the StatusNotifierWatcher and host, as on a sway desktop."""
@@ -235,20 +254,29 @@ class WaylandSession:
         return None
 
     def type_keys(self, *args: str) -> None:
-        """Keyboard input to the focused window through a virtual keyboard (``wtype ARGS``)."""
-        subprocess.run(["wtype", *args], env=self.child_env(), check=True, timeout=20, capture_output=True)
+        """Keyboard input to the focused window through a virtual keyboard (``wtype ARGS``). wtype
+        first waits a moment: the keyboard it adds to the seat must reach the window before the keys."""
+        subprocess.run(["wtype", "-s", "800", *args], env=self.child_env(), check=True, timeout=20,
+                       capture_output=True)
 
     def screenshot(self, path: Path) -> Path:
         subprocess.run(["grim", str(path)], env=self.child_env(), check=True, timeout=30, capture_output=True)
         return path
 
-    def press_notification_button(self, label: str) -> None:
-        """Press the button named ``label`` on a notification shown (dunst's context menu)."""
-        (self.root / "dunst-choice").write_text(label)
-        subprocess.run(["dunstctl", "context"], env=self.child_env(), check=True, timeout=10)
+    def notifications(self) -> list[dict]:
+        """The notifications mako shows now: ``id``, ``summary``, ``body``, ``actions`` (id → label)."""
+        result = subprocess.run(["makoctl", "list"], env=self.child_env(), capture_output=True, text=True, timeout=10,
+                                check=True)
+        shown = []
+        for group in json.loads(result.stdout).get("data", []):
+            for item in group:
+                shown.append({key: value.get("data") for key, value in item.items() if isinstance(value, dict)})
+        return shown
 
-    def dunst(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["dunstctl", *args], env=self.child_env(), capture_output=True, text=True, timeout=10)
+    def invoke(self, notification_id: int, action: str) -> None:
+        """Press the notification's button ``action`` (an action id), as a click on it would."""
+        subprocess.run(["makoctl", "invoke", "-n", str(notification_id), action], env=self.child_env(), check=True,
+                       timeout=10, capture_output=True)
 
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
@@ -261,6 +289,7 @@ class WaylandSession:
                 process.kill()
                 process.wait(timeout=5)
         self.processes.clear()
+        _stop_keyring(self.env.get("HOME", ""))
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -272,6 +301,20 @@ def _terminate(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+def _stop_keyring(home: str) -> None:
+    """The keyring daemon started for this session (it forks: found by its HOME)."""
+    if not home:
+        return
+    import psutil
+
+    for proc in psutil.process_iter(["name", "environ"]):
+        try:
+            if proc.info["name"] == "gnome-keyring-daemon" and (proc.info["environ"] or {}).get("HOME") == home:
+                proc.terminate()
+        except (psutil.Error, TypeError):
+            continue
 
 
 def _sway_user() -> tuple[int, int] | None:

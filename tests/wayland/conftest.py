@@ -25,7 +25,7 @@ def _start(compositor: str) -> WaylandSession:
 
 @pytest.fixture(scope="package")
 def sway() -> Iterator[WaylandSession]:
-    """Headless sway with waybar (tray) and dunst (notifications) on its own session bus."""
+    """Headless sway with waybar (tray) and mako (notifications) on its own session bus."""
     session = _start("sway")
     yield session
     session.stop()

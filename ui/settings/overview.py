@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 
 from guard.errors import GuardError
 from guard.events import MeetingSession, RunningApp
+from guard.presentation.desktop import desktop_capabilities, desktop_summary
 from guard.presentation.overview import DocumentVersions, features_that_could_be_on, version_label
 from guard.presentation.wording import one_line
-from guard.services import LedgerCheck, Services, Snapshot, TermsOverview
+from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, TermsOverview, desktop_report
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 from ui.settings.provider_page import ACTORS, OPTIONS, TRAINS
@@ -39,6 +40,7 @@ class OverviewTab(QWidget):
         self.changes: list[DocumentVersions] = []
         self.relevant: dict[tuple[str, str], int | str] = {}
         self.terms_state = "reading"
+        self.desktop: DesktopReport | None = None
         self.browser = named(QTextBrowser(), "Overview")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._link)
@@ -53,6 +55,8 @@ class OverviewTab(QWidget):
         layout.addLayout(buttons)
         self.refresh_terms()
         self.verify()
+        self.tasks.submit(desktop_report, self._desktop_read, lambda error: log.warning("Desktop not read: %s", error),
+                          lane=Lane.IO, key="overview-desktop", owner=self)
 
     # -- inputs ------------------------------------------------------------------------------
     def set_snapshot(self, snapshot: Snapshot | None) -> None:
@@ -87,6 +91,10 @@ class OverviewTab(QWidget):
                           key="overview-terms", owner=self)
         self.render()
 
+    def _desktop_read(self, report: DesktopReport) -> None:
+        self.desktop = report
+        self.render()
+
     def _counted(self, result: TermsOverview) -> None:
         self.changes, self.relevant = list(result.changes), result.relevant
         self.terms_state = "ready"
@@ -104,8 +112,8 @@ class OverviewTab(QWidget):
         self._tint = css_colour(highlight_tint(pal))
         self._badge = css_colour(muted_tint(pal, 0.22))
         scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml("".join((self._now(), self._features(), self._terms_section(), self._ledger(),
-                                      self._problems())))
+        self.browser.setHtml("".join((self._now(), self._desktop_section(), self._features(), self._terms_section(),
+                                      self._ledger(), self._problems())))
         self.browser.verticalScrollBar().setValue(scroll)
 
     def _session(self, session: MeetingSession | RunningApp) -> str:
@@ -147,6 +155,21 @@ class OverviewTab(QWidget):
             out.append(f"<p>These signals cannot be read here, so detection relies on the others:</p><ul>{items}</ul>")
         if snap.at is not None:
             out.append(f"<p><small>Last look: {snap.at.astimezone().strftime('%H:%M:%S')}</small></p>")
+        return "".join(out)
+
+    def _desktop_section(self) -> str:
+        """Per signal, whether it works on this desktop and what would enable it."""
+        out = ["<h3>What works on this desktop</h3>"]
+        if self.desktop is None:
+            out.append("<p>Looking at the desktop…</p>")
+            return "".join(out)
+        probes = self.snapshot.probes if self.snapshot is not None else ()
+        out.append(f"<p>{esc(desktop_summary(self.desktop.facts))}</p><ul>")
+        for capability in desktop_capabilities(self.desktop, probes):
+            mark = {True: "✓ works", False: "✗ not here", None: "?"}[capability.works]
+            enable = f"<br>To enable: {esc(capability.enable)}" if capability.enable else ""
+            out.append(f"<li><b>{esc(capability.label)}</b> ({mark}): {esc(capability.detail)}{enable}</li>")
+        out.append("</ul>")
         return "".join(out)
 
     def _features(self) -> str:

@@ -23,7 +23,20 @@ from PySide6.QtWidgets import (
 )
 
 from guard.errors import GuardError
-from guard.services import AutostartState, DetectionSettings, KeyStatus, KeyStorage, Services, Settings, TermsSettings
+from guard.services import (
+    AutostartState,
+    DesktopReport,
+    DetectionSettings,
+    ExtensionInstall,
+    ExtensionState,
+    KeyStatus,
+    KeyStorage,
+    Services,
+    Settings,
+    TermsSettings,
+    desktop_report,
+    install_gnome_extension,
+)
 from ui.jobs import JobRunner
 from ui.settings.common import named
 from ui.widgets import plain_label
@@ -65,6 +78,8 @@ class PreferencesTab(QWidget):
         self._build()
         self.load()
         self.refresh_key_status()
+        self.tasks.submit(desktop_report, self._show_desktop, lambda error: log.warning("Desktop not read: %s", error),
+                          key="prefs-desktop", owner=self)
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -143,6 +158,18 @@ class PreferencesTab(QWidget):
         keys_layout.addWidget(self.key_status)
         keys_layout.addWidget(explained)
 
+        self.desktop_group = QGroupBox("Desktop")
+        desktop_layout = QVBoxLayout(self.desktop_group)
+        self.gnome_status = named(plain_label(), "GNOME Shell extension status")
+        self.gnome_status.setWordWrap(True)
+        self.gnome_button = named(QPushButton("Install the GNOME Shell e&xtension…"),
+                                  "Install the GNOME Shell extension",
+                                  "Lets the app read window titles on GNOME Wayland (experimental)")
+        self.gnome_button.clicked.connect(self.install_gnome_extension)
+        desktop_layout.addWidget(self.gnome_status)
+        desktop_layout.addWidget(self.gnome_button)
+        self.desktop_group.setVisible(False)  # shown on GNOME, once the desktop is read
+
         self.save_button = named(QPushButton("&Save"), "Save preferences")
         self.revert_button = named(QPushButton("&Revert"), "Revert unsaved changes")
         self.status = named(plain_label(f"Settings file: {self.services.settings_file}"), "Preferences status")
@@ -160,6 +187,7 @@ class PreferencesTab(QWidget):
         right.addWidget(terms)
         right.addWidget(general)
         right.addWidget(keys)
+        right.addWidget(self.desktop_group)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -280,6 +308,35 @@ class PreferencesTab(QWidget):
             self.status.setText(f"Not saved: cannot write {self.services.settings_file} ({error.strerror}).")
         else:
             self.status.setText(f"Not saved: {error}")
+
+    def _show_desktop(self, report: DesktopReport) -> None:
+        """On GNOME: whether the Guard's extension runs, and the button to install it."""
+        if not report.on_gnome:
+            return
+        state = report.services.gnome_extension
+        self.gnome_status.setText({
+            ExtensionState.ACTIVE: "Window titles are read through the Guard's GNOME Shell extension (experimental).",
+            ExtensionState.INSTALLED: "The Guard's GNOME Shell extension is installed; log out and back in, then "
+                                      "turn it on in the Extensions app.",
+        }.get(state, "On GNOME Wayland the app cannot read window titles without the Guard's GNOME Shell extension "
+                     "(experimental). It shares only window titles and process ids, only with this app."))
+        self.gnome_button.setEnabled(state != ExtensionState.ACTIVE)
+        self.desktop_group.setVisible(True)
+
+    def install_gnome_extension(self) -> None:
+        """Copy the extension into the user's GNOME Shell extensions folder (on the job runner)."""
+        self.gnome_button.setEnabled(False)
+        self.gnome_status.setText("Installing…")
+        self.tasks.submit(install_gnome_extension, self._extension_installed, self._extension_failed,
+                          key="prefs-gnome-extension", owner=self)
+
+    def _extension_installed(self, done: ExtensionInstall) -> None:
+        self.gnome_status.setText(f"Installed in {done.path}. " + ("It is on now." if done.enabled
+                                                                   else f"Next: {done.next_step}."))
+
+    def _extension_failed(self, error: BaseException) -> None:
+        self.gnome_button.setEnabled(True)
+        self.gnome_status.setText(f"Not installed: {error}")
 
     def refresh_key_status(self) -> None:
         """Where the signing key lives (read on a worker thread: the keyring may be slow)."""
