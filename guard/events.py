@@ -240,7 +240,8 @@ class AiFeatureNoticed(DetectionEvent):
 class ClauseChange:
     """One clause of a terms document that changed; ``old``/``new`` are None when added/removed.
 
-    ``summary`` says the change in plain words, quoting only the provider's own sentences.
+    ``summary`` says the change in plain words, quoting only the provider's own sentences;
+    ``severity`` says whether what the provider may do with data grew or shrank ("material").
     """
 
     topics: tuple[str, ...]
@@ -248,6 +249,8 @@ class ClauseChange:
     new: str | None
     section: str | None = None
     summary: str | None = None
+    severity: str | None = None  # "material" | "minor" (guard.terms.classify.Severity)
+    kind: str | None = None  # "changed" | "added" | "removed" (guard.terms.diff.ChangeKind)
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def setup_logging(log_file: Path | None, verbose: bool = False,
                 rotating.doRollover()
             handler = rotating
         else:
-            handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)  # opened at the first record
+            handler = logging.FileHandler(log_file, encoding="utf-8")  # opened now: a failure is said below
     except OSError as error:
         logging.getLogger(__name__).warning("Cannot write the log file %s (%s); logging to stderr only.",
                                             log_file, error)

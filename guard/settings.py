@@ -170,6 +170,10 @@ def _model(cls: type[M]) -> type[M]:
 class GeneralSettings(SettingsModel):
     autostart: bool = setting(False)
     data_dir: str = setting("", description="Folder for the ledger and terms store; empty means the OS default.")
+    language: str = setting("", description="Language of letters (and, later, the app): en, de, fr, es, it or nl; "
+                                            "empty follows the system's language.")
+    jurisdiction: str = setting("", description="Where you live, for exports: EU, EEA or a country code such as DE; "
+                                                "empty takes the region of the system's locale.")
 
 
 @_model
@@ -181,6 +185,7 @@ class DetectionSettings(SettingsModel):
     microphone_probe: bool = setting(True)
     camera_probe: bool = setting(True)
     socket_probe: bool = setting(True)
+    browser_probe: bool = setting(True)  # the browser extension's meeting tabs (guard/detect/browser_tabs.py)
 
 
 @_model
@@ -323,6 +328,32 @@ def _valid_values(name: str, model: type[SettingsModel], values: dict[str, Any],
     return valid
 
 
+MAX_BYTES = 256 * 1024  # a settings file is a few hundred bytes; anything this large is not one
+
+
+def _read_bounded(path: Path, limit: int) -> bytes | None:
+    """Up to ``limit + 1`` bytes of ``path``, or None when it is not a regular file (a named pipe
+    would block start-up, a link to /dev/zero would never end). Raises OSError as open() does."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 class SettingsStore:
     """Loads and saves :class:`Settings` at one path."""
 
@@ -333,24 +364,26 @@ class SettingsStore:
 
     def load(self) -> Settings:
         """Read the file (defaults when it does not exist); problems land in :attr:`issues`."""
-        from guard.settings_read import MAX_BYTES, key_lines, read_lenient
-
         self.issues = []
-        self.exists = self.path.exists()
         try:
-            if self.path.exists() and not self.path.is_file():
-                raise OSError("it is not a regular file")
-            raw = self.path.read_bytes()[:MAX_BYTES + 1] if self.path.is_file() else None
-        except OSError as error:
-            return self._unreadable(f"cannot be read ({error})")
-        if raw is None:
+            raw = _read_bounded(self.path, MAX_BYTES)
+        except FileNotFoundError:
+            self.exists = False
             return Settings()
+        except OSError as error:
+            self.exists = True
+            return self._unreadable(f"cannot be read ({error.strerror or error})")
+        self.exists = True
+        if raw is None:
+            return self._unreadable("is not a regular file")
         if len(raw) > MAX_BYTES:
             return self._unreadable(f"is larger than {MAX_BYTES // 1024} KB, so it is not a settings file")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             return self._unreadable(f"is not UTF-8 text ({error})")
+        from guard.settings_read import key_lines, read_lenient
+
         recovered = read_lenient(text)
         line_issues = [SettingsIssue("", p.reason, line=p.line) for p in recovered.problems]
         settings, self.issues = parse_settings(recovered.data, key_lines(text), in_doubt=bool(line_issues),

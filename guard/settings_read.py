@@ -14,8 +14,6 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-MAX_BYTES = 256 * 1024  # a settings file is a few hundred bytes; anything this large is not one
-
 # A table header line: [name] or [name.sub], with an optional comment. Linear-time pattern.
 _HEADER = re.compile(r"\s*\[\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*\]\s*(?:#.*)?")
 _KEY = re.compile(r"\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")

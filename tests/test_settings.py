@@ -187,3 +187,12 @@ def test_settings_round_trip(tmp_path):
     settings.notifications.notetaker_seen = False
     store.save(settings)
     assert store.load() == settings
+
+
+def test_a_named_pipe_as_the_settings_file_does_not_block(tmp_path):
+    path = tmp_path / "settings.toml"
+    os.mkfifo(path)
+    store = SettingsStore(path)
+    settings = store.load()  # would wait for a writer for ever if opened as a plain file
+    assert settings.terms.network_enabled is False
+    assert "not a regular file" in store.issues[0].message(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -27,8 +28,10 @@ log = logging.getLogger(__name__)
 __all__ = ["SETTINGS_TITLE", "run_app"]
 
 
-def run_app(paths: AppPaths) -> int:
-    """Run the tray app until Quit (or SIGTERM); a second start hands over to the first and returns 0."""
+def run_app(paths: AppPaths, tell: Callable[[str], None] | None = None) -> int:
+    """Run the tray app until Quit (or SIGTERM); a second start hands over to the first and returns 0.
+
+    ``tell`` shows the user a one-line message (the command line writes it to stderr)."""
     app = QApplication.instance() or QApplication(["meeting-guard"])  # argv[0] names the X11 WM_CLASS
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -36,7 +39,10 @@ def run_app(paths: AppPaths) -> int:
     app.setQuitOnLastWindowClosed(False)
     name = server_name(paths.config_dir)
     if hand_off(name, SHOW_SETTINGS):
-        log.info("%s is already running; asked it to show its settings window.", APP_NAME)
+        said = f"{APP_NAME} is already running; handed over to it (it shows its settings window)."
+        log.info("%s", said)
+        if tell is not None:
+            tell(said)
         return 0
     paths.ensure()
     app.setWindowIcon(app_icon())

@@ -44,6 +44,9 @@ class DetectionLoop(QObject):
         self._services: Services | None = None
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
+        self._soon = QTimer(self)  # a pass asked for by the browser host; a burst of asks is one pass
+        self._soon.setSingleShot(True)
+        self._soon.timeout.connect(self._tick_when_free)
 
     def start(self, services: Services) -> None:
         self._services = services
@@ -55,6 +58,18 @@ class DetectionLoop(QObject):
         if services is not None:
             self._runner.submit(services.detect, self._passed, self._failed, lane=Lane.DETECTION, key=DETECT,
                                 single=True)
+
+    def tick_soon(self) -> None:
+        """Run a pass in a moment rather than at the next tick (the browser extension's tabs changed).
+        A pass already running may have read the tabs before the change, so this one waits for it."""
+        if not self._soon.isActive():
+            self._soon.start(20)
+
+    def _tick_when_free(self) -> None:
+        if self._runner.busy(DETECT):
+            self._soon.start(20)
+        else:
+            self.tick()
 
     def _passed(self, result: tuple[list[Any], Any]) -> None:
         events, snapshot = result

@@ -40,7 +40,7 @@ from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner, Lane
 from ui.loops import DetectionLoop, TermsLoop
 from ui.settings_host import SettingsHost, default_settings_window
-from ui.single_instance import SHOW_SETTINGS
+from ui.single_instance import BROWSER_CHANGED, SHOW_SETTINGS
 from ui.tray.menu_model import MenuFlags, menu_entries
 
 if TYPE_CHECKING:
@@ -309,6 +309,8 @@ class Shell(QObject):
             if self.window is not None:
                 self.window.bring_up()
             self.show_settings()
+        elif command == BROWSER_CHANGED:
+            self.detection.tick_soon()
 
     def record_consent(self, request: RecordConsent | None = None) -> Any:
         """Open the consent form about the meeting (and provider, feature, notice) asked for."""

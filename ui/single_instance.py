@@ -17,6 +17,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 log = logging.getLogger(__name__)
 
 SHOW_SETTINGS = "show-settings"
+BROWSER_CHANGED = "browser-changed"  # the browser extension's host: meeting tabs changed (guard/browser/app_link.py)
 _TIMEOUT_MS = 2000
 
 
@@ -70,8 +71,9 @@ class InstanceServer(QObject):
     def _read(self, socket: QLocalSocket) -> None:
         if not socket.canReadLine():
             return
-        command = bytes(socket.readLine().data()).decode("utf-8", "replace").strip()
-        log.info("Another start asked: %s", command)
+        command = bytes(socket.readLine().data()).decode("utf-8", "replace").strip()[:64]
+        if command != BROWSER_CHANGED:  # the browser host says this often; not worth a log line each time
+            log.info("Another start asked: %s", command)
         socket.write(b"ok\n")
         socket.flush()
         self.command_received.emit(command)

@@ -3,7 +3,7 @@
 Validating the catalog means importing pydantic and building its models, which costs several
 times a whole ``scan``. After a full load, :func:`load_snapshot` keeps what ``scan`` and the
 ``providers`` list need (each provider's summary and detection data, and the problems found)
-as JSON in the cache folder, keyed by a fingerprint of every catalog file's bytes. While no
+as JSON in the cache folder, keyed by a fingerprint of every catalog file. While no
 file changes, the snapshot is read back without pydantic; any change, or a snapshot that does
 not read back cleanly, means a full load and a new snapshot. :class:`LazyCatalog` stands in for
 the :class:`~guard.catalog.loader.Catalog` and loads it in full only when a provider's
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,9 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 FILE_NAME = "catalog-snapshot.json"
-MAX_FILE_BYTES = 512 * 1024  # as the loader: a bigger file is reported by the full load, not hashed whole
+# Every provider in full (model_dump), read only when an event needs one provider's details:
+# validating that one provider costs far less than parsing and validating every catalog file.
+FULL_FILE_NAME = "catalog-providers.json"
 
 
 def provider_summary(provider: Provider) -> dict[str, Any]:
@@ -91,8 +92,10 @@ class CatalogSnapshot:
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, fingerprint: str) -> CatalogSnapshot:
-        return cls(fingerprint, tuple(ProviderEntry(provider_summary(p), p.detect.model_dump(mode="json"))
-                                      for p in catalog), tuple(p.message() for p in catalog.problems))
+        from guard.detect.matching import detection_dict
+
+        return cls(fingerprint, tuple(ProviderEntry(provider_summary(p), _matched(detection_dict(p))) for p in catalog),
+                   tuple(p.message() for p in catalog.problems))
 
 
 # The code whose output the snapshot keeps: a change to the models or the loader (a new field, a
@@ -100,13 +103,24 @@ class CatalogSnapshot:
 _CODE = ("models.py", "loader.py", "history.py", "snapshot.py")
 
 
+def _matched(detect: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a ``detect`` table that matching reads (per-OS names and titles, web patterns, bots'
+    display names, in-meeting notice words), without its sources and notes."""
+    return {key: value for key, value in detect.items()
+            if key in ("linux", "windows", "macos", "web", "participant_names", "notices")}
+
+
 def fingerprint(shipped: Path, user: Path | None) -> str:
-    """SHA-256 over the app version, the catalog code, and every catalog file's name and bytes."""
+    """SHA-256 over the app version and the identity of the catalog code and every catalog file.
+
+    A file's identity is its inode, size, and modification and change times in nanoseconds, as
+    git's index keeps them: any write changes the change time, which no tool can set back, so an
+    edit that keeps the size and the modification time is still seen. Nothing is read.
+    """
     digest = sha256(f"{FORMAT} {__version__}\n".encode())
     here = Path(__file__).parent
     for name in _CODE:
-        digest.update(f"code {name}\n".encode())
-        digest.update(_file_digest(here / name))
+        digest.update(f"code {name} {_identity(here / name)}\n".encode())
     for tag, folder in (("shipped", shipped), ("user", user)):
         digest.update(f"{tag} {folder}\n".encode())
         if folder is None:
@@ -117,33 +131,16 @@ def fingerprint(shipped: Path, user: Path | None) -> str:
             digest.update(f"unlistable {error.errno}\n".encode())
             continue
         for name in names:
-            digest.update(f"{name}\n".encode())
-            digest.update(_file_digest(folder / name))
+            digest.update(f"{name} {_identity(folder / name)}\n".encode())
     return digest.hexdigest()
 
 
-def _file_digest(path: Path) -> bytes:
-    """The file's SHA-256, or a marker for what the full load would refuse (pipes, devices, huge files)."""
+def _identity(path: Path) -> str:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        info = os.stat(path)
     except OSError as error:
-        return f"unopenable {error.errno}".encode()
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return f"refused {info.st_mode:o} {info.st_size}".encode()
-        chunks, size = [], 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return sha256(b"".join(chunks)).digest()
-    except OSError as error:
-        return f"unreadable {error.errno}".encode()
-    finally:
-        os.close(fd)
+        return f"unreadable {error.errno}"
+    return f"{info.st_dev} {info.st_ino} {info.st_mode:o} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}"
 
 
 def _read(path: Path, expected: str) -> CatalogSnapshot | None:
@@ -183,22 +180,34 @@ def load_snapshot(cache_dir: Path | None, shipped: Path | None = None, user: Pat
     snapshot = CatalogSnapshot.from_catalog(catalog, expected)
     if path is not None:
         try:
+            import json
+
             from guard.fsutil import atomic_write_text
 
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            atomic_write_text(path, snapshot.to_json())
+            full = {"format": FORMAT, "fingerprint": expected,
+                    "providers": {p.id: p.model_dump(mode="json") for p in catalog}}
+            atomic_write_text(path.with_name(FULL_FILE_NAME), json.dumps(full, ensure_ascii=False))
+            atomic_write_text(path, snapshot.to_json())  # last: it vouches for the other file's fingerprint
         except OSError as error:  # a read-only cache only costs speed
             log.info("Could not keep the catalog snapshot %s: %s", path, error)
     return snapshot, catalog
 
 
 class LazyCatalog:
-    """Stands in for the Catalog where only :meth:`get` is used; the full load happens on first use."""
+    """Stands in for the Catalog where only :meth:`get` is used. A provider is validated from the
+    full snapshot when that is current (``snapshot`` and ``cache_dir`` given), else the whole
+    catalog is loaded, once, on first use."""
 
-    def __init__(self, shipped: Path | None, user: Path | None, loaded: Catalog | None = None) -> None:
+    def __init__(self, shipped: Path | None, user: Path | None, loaded: Catalog | None = None,
+                 snapshot: CatalogSnapshot | None = None, cache_dir: Path | None = None) -> None:
         self._shipped = shipped
         self._user = user
         self._catalog = loaded
+        self._fingerprint = snapshot.fingerprint if snapshot is not None else None
+        self._full_path = cache_dir / FULL_FILE_NAME if cache_dir is not None else None
+        self._dumps: dict[str, Any] | None = None
+        self._providers: dict[str, Provider] = {}
 
     @property
     def catalog(self) -> Catalog:
@@ -209,4 +218,39 @@ class LazyCatalog:
         return self._catalog
 
     def get(self, provider_id: str) -> Provider | None:
+        if self._catalog is None:
+            provider = self._from_snapshot(provider_id)
+            if provider is not None:
+                return provider
         return self.catalog.get(provider_id)
+
+    def _from_snapshot(self, provider_id: str) -> Provider | None:
+        if provider_id in self._providers:
+            return self._providers[provider_id]
+        dumps = self._full_dumps()
+        if provider_id not in dumps:
+            return None
+        from guard.catalog.models import Provider
+
+        try:
+            provider = Provider.model_validate(dumps[provider_id])
+        except ValueError as error:  # pydantic's ValidationError: a damaged cache, so load the files
+            log.info("Catalog snapshot entry %s did not validate (%s); loading the catalog", provider_id, error)
+            return None
+        self._providers[provider_id] = provider
+        return provider
+
+    def _full_dumps(self) -> dict[str, Any]:
+        if self._dumps is None:
+            self._dumps = {}
+            if self._full_path is not None and self._fingerprint is not None:
+                import json
+
+                try:
+                    data = json.loads(self._full_path.read_bytes())
+                    if data.get("format") == FORMAT and data.get("fingerprint") == self._fingerprint \
+                            and isinstance(data.get("providers"), dict):
+                        self._dumps = data["providers"]
+                except (OSError, ValueError, AttributeError):
+                    pass
+        return self._dumps

@@ -10,8 +10,8 @@ import argparse
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from guard.catalog.loader import Catalog
 from guard.cli.consent_export import register_export
 from guard.cli.context import CliContext
 from guard.cli.dates import not_in_future, parse_moment
@@ -20,24 +20,13 @@ from guard.cli.output import one_line, plural, terminal_safe
 from guard.cli.records import FORMS as RECORD_FORMS
 from guard.cli.records import resolve_record
 from guard.cli.status import ExitStatus
-from guard.errors import GuardError
-from guard.ledger import (
-    Decision,
-    Ledger,
-    LedgerCorruptError,
-    Meeting,
-    Record,
-    RecordDraft,
-    RecordFilter,
-    RequestedBy,
-    erase_ledger,
-    ledger_path,
-    open_ledger,
-)
-from guard.ledger.keys import KeyState, KeyStatus, KeyStorage
+from guard.ledger import ledger_path
+from guard.ledger.models import Decision, RequestedBy
 from guard.ledger.query import Order
-from guard.terms.store import TermsStore
-from guard.terms_in_force import with_terms_in_force
+
+if TYPE_CHECKING:  # the store, its keyring and the catalog load when an action runs, not for --help
+    from guard.catalog.loader import Catalog
+    from guard.ledger import KeyStatus, Ledger, Record
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +42,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def open_for(ctx: CliContext) -> Ledger:
     """The user's ledger (in the data folder of the settings in force)."""
+    from guard.ledger import open_ledger
+
     return open_ledger(ctx.paths)
 
 
@@ -87,6 +78,11 @@ def _register_add(actions: argparse._SubParsersAction) -> None:
 
 
 def run_add(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
+    from guard.errors import GuardError
+    from guard.ledger import Meeting, RecordDraft
+    from guard.terms.store import TermsStore
+    from guard.terms_in_force import with_terms_in_force
+
     occurred = _occurred(args, ctx)
     catalog = ctx.catalog_or_none()
     warnings = check_ids(catalog, args.provider, args.feature, allow_unknown=args.allow_unknown)
@@ -151,6 +147,8 @@ def _register_list(actions: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
+    from guard.ledger import RecordFilter
+
     record_filter = RecordFilter(
         provider_id=args.provider, decision=args.decision, text=args.search,
         occurred_from=parse_moment(args.date_from, "--from") if args.date_from else None,
@@ -184,6 +182,8 @@ def _register_verify(actions: argparse._SubParsersAction) -> None:
 
 
 def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
+    from guard.ledger import LedgerCorruptError
+
     try:
         with open_for(ctx) as ledger:
             report = ledger.verify(each_signature=args.each_signature)
@@ -215,6 +215,8 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
 def _key_line(key: KeyStatus) -> str:
     """Where the signing key is; for a ledger with no key yet, said without nested parentheses."""
+    from guard.ledger import KeyState, KeyStorage
+
     if key.state != KeyState.NONE:
         return key.message()
     if key.storage == KeyStorage.KEYRING:
@@ -242,6 +244,30 @@ def run_withdraw(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         ctx.print_json({"record": record.to_dict()})
     else:
         ctx.print(f"Recorded #{record.seq} {record.id}: withdrawn consent {record.refers_to} for {_subject(record)}")
+    return ExitStatus.OK
+
+
+# --- timestamp -------------------------------------------------------------------------------
+
+def _register_timestamp(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "timestamp", help="have a time-stamping authority you choose witness the newest record (uses the network)",
+        description="Send a hash of the newest record (nothing else) to an RFC 3161 time-stamping authority and keep "
+                    "its signed answer in the ledger; 'consent verify' checks it from then on.")
+    parser.add_argument("--tsa", required=True, metavar="URL", help="the authority's RFC 3161 address (http or https)")
+    _json_flag(parser)
+    parser.set_defaults(func=run_timestamp)
+
+
+def run_timestamp(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
+    with open_for(ctx) as ledger:
+        witness = ledger.timestamp(args.tsa)
+    if args.json:
+        ctx.print_json({"seq": witness.seq, "hash": witness.hash, "tsa": witness.tsa_url, "time": witness.gen_time,
+                        "tsa_subject": witness.tsa_subject, "tsa_certificate_sha256": witness.tsa_certificate_sha256})
+    else:
+        ctx.print(f"Record #{witness.seq} (and every record before it) time-stamped at {witness.gen_time} by "
+                  f"{witness.tsa_url} ({witness.tsa_subject}).")
     return ExitStatus.OK
 
 
@@ -288,6 +314,8 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         if ctx.env.stdin.readline().strip() != ERASE_CONFIRMATION:
             ctx.error("not confirmed; nothing was erased")
             return ExitStatus.USAGE
+    from guard.ledger import erase_ledger
+
     report = erase_ledger(path)
     if args.json:
         ctx.print_json(report.to_dict())
@@ -301,8 +329,8 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
 
 ACTIONS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_add, _register_list, _register_verify, _register_withdraw, register_export, _register_rekey,
-    _register_erase,
+    _register_add, _register_list, _register_verify, _register_withdraw, register_export, _register_timestamp,
+    _register_rekey, _register_erase,
 ]
 
 

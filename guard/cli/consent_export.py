@@ -36,7 +36,9 @@ def register_export(actions: argparse._SubParsersAction) -> None:
                         help="csv only: UTF-8 with BOM, every cell quoted, formulas defused, for Excel")
     parser.add_argument("--name", metavar="NAME", help="your name, to head the export (optional)")
     parser.add_argument("--jurisdiction", metavar="CODE",
-                        help="receipts: the jurisdiction to state, e.g. EU or DE (default: unknown (not recorded))")
+                        help="where the GDPR's or another law's rights apply, e.g. EU or DE: json states it in DPV, "
+                             "receipts need it (default: general.jurisdiction in the settings, else the region of "
+                             "your system's locale)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run_export)
 
@@ -68,7 +70,8 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     progress = _progress(ctx)
     with open_for(ctx) as ledger:
         result = export_history(ledger, catalog, args.format, args.output, export_filter, progress,
-                                excel=args.excel, subject_name=args.name, jurisdiction=args.jurisdiction)
+                                excel=args.excel, subject_name=args.name,
+                                jurisdiction=args.jurisdiction or ctx.settings.general.jurisdiction or None)
     if progress is not None:
         ctx.err.write("\n")
     for warning in result.warnings:

@@ -27,6 +27,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     about.add_argument("--provider", metavar="ID",
                        help="the provider (withdrawal: every consent in force; otherwise its latest records)")
     parser.add_argument("--name", metavar="NAME", help="your name, to sign the letter")
+    parser.add_argument("--lang", metavar="LANG",
+                        help="the letter's language: en, de, fr, es, it or nl (default: general.language in the "
+                             "settings, else your system's language, else English)")
     parser.add_argument("--format", choices=("text", "pdf"), default="text", help="text (default) or pdf")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the letter to FILE (needed for pdf)")
     parser.add_argument("--json", action="store_true", help="print JSON (the letter, its subject and mailto: link)")
@@ -37,15 +40,17 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     from guard.cli.consent import open_for
     from guard.export import ExportError, make_letter
     from guard.export.output import atomic_file
+    from guard.i18n import choose_language
     from guard.terms.store import TermsStore
 
     if args.format == "pdf" and not args.output:
         raise ExportError("A PDF letter needs a file: add -o FILE.pdf.")
+    language = choose_language(args.lang, ctx.settings.general.language)
     catalog = ctx.catalog_or_none()
     with open_for(ctx) as ledger:
         record_id = resolve_record(ledger, args.record, "--record") if args.record else None
         letter = make_letter(args.kind, ledger, catalog, record_id=record_id, provider_id=args.provider,
-                             name=args.name, terms_store=TermsStore.open(ctx.paths))
+                             name=args.name, terms_store=TermsStore.open(ctx.paths), language=language)
     path = None
     if args.output:
         if args.format == "pdf":

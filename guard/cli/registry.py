@@ -51,6 +51,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("watch", "print detection events as they happen, until interrupted", "guard.cli.scan:configure_watch"),
     Command("letter", "write a withdrawal, objection or access-request letter to a provider",
             "guard.cli.letter:configure"),
+    Command("verify-export", "check a JSON export with the file alone: hashes, signatures, chain, head",
+            "guard.cli.verify_export:configure"),
+    Command("browser", "the browser extension's link to this app: install, uninstall, status",
+            "guard.cli.browser:configure_browser"),
+    Command("browser-host", "started by a web browser for the Meeting Privacy Guard extension (not by hand)",
+            "guard.cli.browser:configure_host"),
     Command("desktop", "this desktop and what detection can do on it; the GNOME Shell extension",
             "guard.cli.desktop_cmd:configure"),
 )

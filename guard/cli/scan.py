@@ -54,7 +54,8 @@ def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, Catalo
     settings = ctx.settings.model_copy(update={"detection": detection})
     os_name = current_os()
     rules = DetectionRules.from_data(snapshot.detection(), os_name)
-    return Monitor(LazyCatalog(args.catalog, user, loaded), settings, os_name=os_name, detection_rules=rules), snapshot
+    catalog = LazyCatalog(args.catalog, user, loaded, snapshot, ctx.base_paths.cache_dir)
+    return Monitor(catalog, settings, os_name=os_name, detection_rules=rules), snapshot
 
 
 def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:

@@ -13,7 +13,7 @@ from guard.cli.context import CliContext
 from guard.cli.output import plural
 from guard.cli.status import ExitStatus
 from guard.events import event_to_dict
-from guard.terms.analysis import analyse
+from guard.terms.analysis import AnalysedChange, analyse
 from guard.terms.classify import load_rules
 from guard.terms.errors import TermsError
 from guard.terms.models import FetchResult, Version
@@ -42,6 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                       help="older version: SHA-256 prefix, 'baseline', 'previous' (default: the one before --to)")
     diff.add_argument("--to", dest="to_ref", default="latest", metavar="V",
                       help="newer version: SHA-256 prefix, 'baseline' or 'latest' (default)")
+    diff.add_argument("--all", action="store_true", help="also show moved and wording-only changes")
     diff.add_argument("--json", action="store_true", help="print JSON")
     diff.set_defaults(func=run_diff)
 
@@ -128,19 +129,38 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         return ExitStatus.OK
     ctx.print(f"{args.provider}/{document}: {_label(older)} → {_label(newer)}")
     relevant = [c for c in changes if c.relevant]
-    ctx.print(f"{plural(len(changes), 'clause change')}, {len(relevant)} about AI training or data use.")
-    for change in changes:
-        where = f"Section {change.diff.section}" if change.diff.section else "Clause"
-        topics = f" [{', '.join(change.topics)}]" if change.topics else ""
+    quiet = [c for c in changes if c.diff.quiet]
+    ctx.print(f"{plural(len(changes), 'clause change')}: {sum(1 for c in relevant if c.material)} material and "
+              f"{sum(1 for c in relevant if not c.material)} minor about AI training or data use, "
+              f"{len(quiet)} moved or wording only.")
+    for change in changes if args.all else [c for c in changes if not c.diff.quiet]:
+        _print_change(ctx, change)
+    if quiet and not args.all:
         ctx.print("")
-        ctx.print(f"{where}: {change.diff.kind}{topics}")
-        if change.summary:
-            ctx.print(f"  {change.summary}")
-        if change.diff.old_text:
-            ctx.print(f"  before: {change.diff.old_text}")
-        if change.diff.new_text:
-            ctx.print(f"  after:  {change.diff.new_text}")
+        ctx.print(f"{len(quiet)} moved or wording-only change(s) not shown; --all shows them.")
     return ExitStatus.OK
+
+
+def _print_change(ctx: CliContext, change: AnalysedChange) -> None:
+    """A change with both wordings; a reworded clause marks the words that changed,
+    [-removed-] and {+added+}."""
+    where = f"Section {change.diff.section}" if change.diff.section else "Clause"
+    topics = f" [{', '.join(change.topics)}]" if change.topics else ""
+    ctx.print("")
+    ctx.print(f"{where}: {change.diff.kind}, {change.severity}{topics}")
+    if change.summary:
+        ctx.print(f"  {change.summary}")
+    if change.diff.old_text is not None and change.diff.new_text is not None:
+        segments = change.highlights()
+        ctx.print("  before: " + "".join(s.old if s.op == "equal" else f"[-{s.old}-]" if s.old else ""
+                                         for s in segments))
+        ctx.print("  after:  " + "".join(s.new if s.op == "equal" else f"{{+{s.new}+}}" if s.new else ""
+                                         for s in segments))
+        return
+    if change.diff.old_text:
+        ctx.print(f"  before: {change.diff.old_text}")
+    if change.diff.new_text:
+        ctx.print(f"  after:  {change.diff.new_text}")
 
 
 def _pick_document(store: TermsStore, provider: str, document: str | None) -> str:

@@ -51,4 +51,9 @@ def start_tray(env: Environment, verbose: bool) -> int:
     paths = env.app_paths()
     setup_logging(paths.log_file, verbose=verbose, stream=env.stderr)
     run_app = importlib.import_module(LAUNCHER).run_app
-    return int(run_app(paths))
+
+    def tell(text: str) -> None:
+        env.stderr.write(f"meeting-guard: {text}\n")
+        env.stderr.flush()
+
+    return int(run_app(paths, tell))

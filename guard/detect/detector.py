@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 
 from guard.detect.links import CommandLineLinks, Link, match_links
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 PROBES: tuple[tuple[str, str], ...] = (
     ("processes", "process_probe"), ("windows", "window_probe"), ("microphone", "microphone_probe"),
-    ("camera", "camera_probe"), ("sockets", "socket_probe"),
+    ("camera", "camera_probe"), ("sockets", "socket_probe"), ("browser", "browser_probe"),
 )
 IDLE_REASON = "no meeting client or browser is running"
 NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
@@ -92,6 +92,7 @@ class Detector:
             "microphone": _Guard("microphone", backends.microphone.name),
             "camera": _Guard("camera", backends.camera.name),
             "sockets": _Guard("sockets", backends.sockets.name),
+            "browser": _Guard("browser", backends.browser_tabs.name),
         }
 
     # -- the pass -----------------------------------------------------------------------------
@@ -109,9 +110,14 @@ class Detector:
         else:
             statuses["processes"] = ProbeStatus("processes", ProbeState.OFF, "switched off in the settings", "psutil")
 
+        # The extension's tabs are read every tick (one folder listing when nothing changed), so a
+        # closed tab is reported even when its browser has just quit.
+        tabs = self._probe("browser", statuses, partial(self.backends.browser_tabs.observations, self.rules, at))
+        observations += tabs or []
         if not candidates:
             for name, _setting in PROBES[1:]:
-                statuses[name] = self._idle_or_off(name)
+                if name not in statuses:
+                    statuses[name] = self._idle_or_off(name)
             return DetectionPass(at, tuple(observations), self._ordered(statuses), candidates)
 
         shown: set[tuple[int, str]] = set()
@@ -119,6 +125,11 @@ class Detector:
         for link in links:
             if candidates[link.pid].browser:
                 web_by_root.setdefault(link.root, set()).add(link.provider_id)
+        for obs in tabs or []:  # a meeting tab: its browser's microphone and camera are that meeting's
+            if obs.signal == Signal.BROWSER_TAB and not obs.closed and obs.pid in candidates:
+                root = self._instance_root(obs.pid, candidates)
+                shown.add((root, obs.provider_id))
+                web_by_root.setdefault(root, set()).add(obs.provider_id)
         windows = self._probe("windows", statuses, self.backends.windows.windows)
         if windows:
             window_obs = self._window_observations(windows, candidates, at)
@@ -193,7 +204,8 @@ class Detector:
         for candidate in candidates.values():
             for match in candidate.matches:
                 key = (match.provider_id, match.meeting_only, candidate.name)
-                if key not in oldest or (candidate.create_time, candidate.pid) < (oldest[key].create_time, oldest[key].pid):
+                known = oldest.get(key)
+                if known is None or (candidate.create_time, candidate.pid) < (known.create_time, known.pid):
                     oldest[key] = candidate
         observations = []
         for (provider_id, meeting_only, name), candidate in sorted(oldest.items()):

@@ -15,19 +15,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from guard.detect.browsers import Browser, load_browsers, page_titles
+from guard.detect.redaction import redact_url  # noqa: F401 - re-exported: the rules are shared with the extension
 from guard.patterns import TEXT_LIMIT, Pattern, PatternSet, bounded, compile_pattern, find_urls, normalize_text
 
 if TYPE_CHECKING:  # the catalog's pydantic models load only where a whole catalog is validated
     from guard.catalog.loader import Catalog
-    from guard.catalog.models import OsName
+    from guard.catalog.models import OsName, Provider
 
 LINUX_COMM_LENGTH = 15
 URLS_PER_COMMAND_LINE = 32  # links looked at per process: a command line is not a web page
 TITLE_CACHE = 4096  # window titles whose matches are remembered (titles rarely change; matching is the cost)
-_SECRET_QUERY_KEYS = frozenset({"pwd", "pass", "password", "passcode", "token", "tk", "secret", "auth", "key", "sig"})
 
 
 def normalize_name(name: str) -> str:
@@ -40,19 +39,6 @@ def normalize_name(name: str) -> str:
 def browser_names(os_name: OsName) -> frozenset[str]:
     """Process names of web browsers on ``os_name`` (resources/detect/browsers.toml)."""
     return frozenset(load_browsers().by_process(os_name))
-
-
-def redact_url(url: str) -> str:
-    """A meeting link without secrets: passcode and token query values become ``…``."""
-    try:
-        parts = urlsplit(url)
-        if not parts.query:
-            return url
-        query = [(key, "…" if key.casefold() in _SECRET_QUERY_KEYS else value)
-                 for key, value in parse_qsl(parts.query, keep_blank_values=True)]
-        return urlunsplit(parts._replace(query=urlencode(query, safe="…")))
-    except ValueError:
-        return url
 
 
 def urls_in_args(args: tuple[str, ...]) -> list[str]:
@@ -134,9 +120,16 @@ class ProviderDetection:
     detect: Mapping[str, Any]
 
 
+def detection_dict(provider: Provider) -> dict[str, Any]:
+    """A provider's ``detect`` table as JSON values, with its in-meeting notice words under ``notices``
+    (``[[feature id, words], ...]``: the browser extension's notices are matched against them)."""
+    return {**provider.detect.model_dump(mode="json"),
+            "notices": [[feature.id, notice.text] for feature in provider.ai_features for notice in feature.notices]}
+
+
 def detection_data(catalog: Catalog) -> list[ProviderDetection]:
     """The catalog's detection data in the order the catalog lists its providers."""
-    return [ProviderDetection(p.id, str(p.kind), p.detect.model_dump(mode="json")) for p in catalog]
+    return [ProviderDetection(p.id, str(p.kind), detection_dict(p)) for p in catalog]
 
 
 @dataclass
@@ -153,6 +146,8 @@ class DetectionRules:
     meeting_titles: dict[str, list[Pattern]] = field(default_factory=dict)
     url_excludes: dict[str, list[Pattern]] = field(default_factory=dict)
     browser_kinds: dict[str, tuple[Browser, ...]] = field(default_factory=dict)  # process name → browsers
+    participants: PatternSet[str] = field(default_factory=PatternSet)  # note-taker bots' display names
+    notices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # provider: (feature, words)
     _truncated: dict[str, list[str]] = field(default_factory=dict)
     _titles: OrderedDict[tuple[str, str], tuple[TitleMatch, ...]] = field(default_factory=OrderedDict)
 
@@ -186,6 +181,11 @@ class DetectionRules:
             for pattern in web.get("meeting_window_titles", ()):
                 rules.web_titles.add(provider.provider_id, pattern)
             rules.url_excludes[provider.provider_id] = [compile_pattern(p) for p in web.get("url_excludes", ())]
+            for pattern in provider.detect.get("participant_names", ()):
+                rules.participants.add(provider.provider_id, pattern)
+            notices = [(str(feature), str(words)) for feature, words in provider.detect.get("notices", ())]
+            if notices:
+                rules.notices[provider.provider_id] = notices
         return rules
 
     def match_process(self, name: str) -> list[ProcessMatch]:
@@ -237,6 +237,21 @@ class DetectionRules:
             if pattern.search(title):
                 return TitleMatch(provider_id, False, pattern.source)
         return None
+
+    def participant_providers(self, display_name: str) -> list[str]:
+        """Note-taker providers whose bot goes by ``display_name`` in a meeting's participant list."""
+        return self.participants.keys_matching(normalize_text(display_name))
+
+    def notice_features(self, provider_id: str, shown: str) -> list[str]:
+        """Features of ``provider_id`` whose in-meeting notice words ``shown`` contains (the plain,
+        normalised substring test of :mod:`guard.catalog.notices`)."""
+        words = self.notices.get(provider_id)
+        if not words:
+            return []
+        from guard.catalog.notices import normalise
+
+        text = normalise(shown)
+        return list(dict.fromkeys(feature for feature, notice in words if normalise(notice) in text))
 
     def match_browser_window(self, title: str, browser: str | None = None) -> list[TitleMatch]:
         """A browser window (or a tab's title) that shows a web meeting.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from guard.detect.desktop import Compositor, DesktopFacts, SessionType, desktop_facts
@@ -15,6 +15,7 @@ from guard.detect.windows import WindowLister
 
 if TYPE_CHECKING:
     from guard.catalog.models import OsName
+    from guard.detect.browser_tabs import BrowserTabs
 
 
 def current_os(platform: str | None = None) -> OsName:
@@ -27,6 +28,12 @@ def current_os(platform: str | None = None) -> OsName:
     return "linux"
 
 
+def _browser_tabs() -> BrowserTabs:
+    from guard.detect.browser_tabs import BrowserTabs  # pydantic and the state schemas: only when detecting
+
+    return BrowserTabs()
+
+
 @dataclass
 class Backends:
     """What the detector uses to look, besides the process table."""
@@ -35,6 +42,7 @@ class Backends:
     microphone: MediaLister
     camera: MediaLister
     sockets: MediaLister
+    browser_tabs: BrowserTabs = field(default_factory=_browser_tabs)  # the extension's tabs, on every OS
 
 
 def current_desktop(env: Mapping[str, str] | None = None) -> DesktopFacts:

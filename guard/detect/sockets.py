@@ -6,12 +6,13 @@ starts a meeting on its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import psutil
 
 from guard.detect.media import MediaUse
 from guard.detect.observation import ProbeUnavailable
+from guard.detect.windows import WindowInfo
 
 
 class UdpSockets:
@@ -48,5 +49,5 @@ class Unsupported:
     def users(self, candidates: Mapping[int, str]) -> list[MediaUse]:
         raise ProbeUnavailable(self.reason)
 
-    def windows(self) -> Iterable:  # same shape as a WindowLister
+    def windows(self) -> list[WindowInfo]:  # same shape as a WindowLister
         raise ProbeUnavailable(self.reason)

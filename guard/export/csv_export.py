@@ -9,10 +9,15 @@ column has as many items as the first of its group (``terms_sha256``, ``evidence
 so a cell whose only item is empty (a version with no URL) is empty. An empty cell is a
 missing value.
 
+Every cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+``'`` (OWASP, "CSV Injection"), so text a meeting host, a web page or a tampered ledger chose is
+never run as a formula by a spreadsheet, in both variants. A cell that already starts with
+``'`` gets one more, so the rule to read a value back is always the same: drop one leading
+``'``. A cell holding ``;`` is quoted too, so a spreadsheet whose list separator is ``;`` never
+splits it into a new cell that could start a formula. The JSON export keeps every value exactly.
+
 ``excel=True`` writes what Excel opens correctly whatever its list separator: a UTF-8 byte
-order mark, every cell quoted (so ``;`` and ``,`` in a value never split it), and a ``'``
-before a cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return, so user
-text is never run as a formula.
+order mark and every cell quoted.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from guard.export.selection import Entry
 
 JOIN = " | "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISED_START = (*FORMULA_START, "'")  # cells that get a leading "'" (see the module's docstring)
 
 COLUMNS = (
     "id", "seq", "occurred_at", "recorded_at", "provider_id", "provider_name", "feature_id", "feature_name",
@@ -101,33 +107,55 @@ def row(entry: Entry, job: ExportJob) -> list[object]:
     ]
 
 
+def neutralise(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would read it as a formula (or it
+    already starts with ``'``)."""
+    return "'" + text if text.startswith(NEUTRALISED_START) else text
+
+
 def _cell(value: object) -> str:
-    """One RFC 4180 field: quoted (quotes doubled) only when it holds a comma, quote or line break."""
+    """One RFC 4180 field, neutralised: quoted (quotes doubled) only when it holds a comma,
+    quote, line break or ``;``."""
     if value is None:
         return ""
-    if not isinstance(value, str):
-        return str(value)
-    if "," in value or '"' in value or "\n" in value or "\r" in value:
-        return '"' + value.replace('"', '""') + '"'
-    return value
+    text = value if isinstance(value, str) else str(value)
+    if text.startswith(NEUTRALISED_START):
+        text = "'" + text
+    if "," in text or '"' in text or "\n" in text or "\r" in text or ";" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _excel_cell(value: object) -> str:
-    """Every field quoted (so Excel's ';' list separator never splits one); text that would
-    start a formula gets a leading "'"."""
+    """Every field quoted (so Excel's ';' list separator never splits one), neutralised."""
     if value is None:
         return '""'
     text = value if isinstance(value, str) else str(value)
-    if text.startswith(FORMULA_START):
+    if text.startswith(NEUTRALISED_START):
         text = "'" + text
     return '"' + text.replace('"', '""') + '"'
 
 
+# Ids, enums, hex and timestamps as the ledger writes them: nothing to quote or neutralise.
+_RAW_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ:._-,")
+
+
+def _plain_fields(raw: str) -> bool:
+    """Whether comma-joined fields hold only id characters, none starting with '-'."""
+    return set(raw) <= _RAW_CHARS and not raw.startswith("-") and ",-" not in raw
+
+
 def _plain_line(entry: Entry, job: ExportJob) -> str:
-    """:func:`row` as one RFC 4180 line. Fields the ledger validates as ids, enums, hex or
-    timestamps (no comma, quote or line break possible) are written as they are; only text
-    goes through :func:`_cell`. The same bytes as joining ``map(_cell, row(...))``."""
+    """:func:`row` as one RFC 4180 line, the same bytes as joining ``map(_cell, row(...))``.
+    Fields the ledger validates as ids, enums, hex or timestamps are written as they are once
+    one check of them all says they hold nothing else (a tampered ledger may hold anything:
+    then every field goes through :func:`_cell`); text always goes through :func:`_cell`."""
     c, q = entry.content, _cell
+    raw = (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},'
+           f'{c["feature_id"] or ""},{c["decision"]},{c["requested_by"] or ""},{c["refers_to"] or ""},'
+           f'{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature}')
+    if not _plain_fields(raw):
+        return ",".join(map(q, row(entry, job)))
     facts = job.facts.provider(c["provider_id"])
     meeting = c["meeting"]
     terms = _columns(c["terms"], TERMS_KEYS)
@@ -136,10 +164,10 @@ def _plain_line(entry: Entry, job: ExportJob) -> str:
     return (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},{q(facts.name)},'
             f'{c["feature_id"] or ""},{q(facts.feature_name(c["feature_id"]))},{c["decision"]},'
             f'{q(entry.standing.label)},{q(join_multi(c["purposes"]))},{c["requested_by"] or ""},'
-            f'{q(meeting["title"])},{q(meeting["id_or_link"])},{q(meeting["organiser"])},{terms[0]},{q(terms[1])},'
-            f'{terms[2]},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{evidence[2]},{q(c["note"])},'
+            f'{q(meeting["title"])},{q(meeting["id_or_link"])},{q(meeting["organiser"])},{q(terms[0])},{q(terms[1])},'
+            f'{q(terms[2])},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{q(evidence[2])},{q(c["note"])},'
             f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature},'
-            f'{q(notice_text)},{notice_seen or ""},{q(cuts)}')
+            f'{q(notice_text)},{q(notice_seen)},{q(cuts)}')
 
 
 def write_csv(job: ExportJob, out: BinaryIO) -> Written:

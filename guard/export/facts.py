@@ -1,6 +1,7 @@
 """What the catalog says about the providers in an export: names, the controller and its
 privacy contact (with where that was learnt), AI features and documents. Looked up once
-per provider. Whatever the catalog does not know is said as :data:`UNKNOWN`, never guessed.
+per provider. Whatever the catalog does not know is None here, and each format says so in its
+own terms (DPV's dpv:NotAvailable, an empty Kantara field, a letter's [FILL IN: ...]); never guessed.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from typing import Any
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import Provider
-
-UNKNOWN = "unknown (not in catalog)"
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,11 @@ class ProviderFacts:
     privacy_email: str | None = None
     privacy_form: str | None = None
     postal_address: str | None = None
+    eu_controller: str | None = None
+    eu_postal_address: str | None = None
+    dpo: str | None = None
+    dpo_email: str | None = None
+    dpo_form: str | None = None
     contact_sources: tuple[SourceFact, ...] = ()
     features: dict[str, FeatureFacts] = field(default_factory=dict)
     documents: dict[str, DocumentFacts] = field(default_factory=dict)
@@ -71,6 +75,18 @@ class ProviderFacts:
                     return doc
         return next(iter(self.documents.values()), None)
 
+    @property
+    def withdraw_at(self) -> str | None:
+        """Where the data subject can withdraw consent or exercise rights: the privacy web form,
+        else the privacy e-mail (``mailto:``), else the DPO's; None when the catalog has none."""
+        for url in (self.privacy_form, self.dpo_form):
+            if url:
+                return url
+        for email in (self.privacy_email, self.dpo_email):
+            if email:
+                return f"mailto:{email}"
+        return None
+
     def contact_dict(self) -> dict[str, Any]:
         return {"controller": self.controller, "privacy_email": self.privacy_email,
                 "privacy_form": self.privacy_form, "postal_address": self.postal_address,
@@ -87,7 +103,9 @@ def provider_facts(provider: Provider) -> ProviderFacts:
         id=provider.id, name=provider.name, in_catalog=True, vendor=provider.vendor,
         homepage=str(provider.homepage), controller=contacts.controller, privacy_email=contacts.privacy_email,
         privacy_form=str(contacts.privacy_form) if contacts.privacy_form else None,
-        postal_address=contacts.postal_address, contact_sources=_sources(contacts.sources),
+        postal_address=contacts.postal_address, eu_controller=contacts.eu_controller,
+        eu_postal_address=contacts.eu_postal_address, dpo=contacts.dpo, dpo_email=contacts.dpo_email,
+        dpo_form=str(contacts.dpo_form) if contacts.dpo_form else None, contact_sources=_sources(contacts.sources),
         features={f.id: FeatureFacts(f.id, f.name, f.description, str(f.trains_models), _sources(f.sources))
                   for f in provider.ai_features},
         documents={d.id: DocumentFacts(d.id, d.title, str(d.url), str(d.type)) for d in provider.documents},

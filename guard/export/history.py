@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +86,7 @@ def export_history(ledger: Ledger, catalog: Catalog | None, fmt: ExportFormat | 
     job = ExportJob(
         ledger=ledger, facts=CatalogFacts(catalog), filter=export_filter, statuses=StatusIndex.load(ledger),
         progress=Progress(progress, ledger.count(export_filter.record_filter())),
-        generated_at=now or datetime.now(timezone.utc), subject_name=subject_name, jurisdiction=jurisdiction,
+        generated_at=now or datetime.now(UTC), subject_name=subject_name, jurisdiction=jurisdiction,
         excel=excel,
     )
     if fmt.verifies:

@@ -10,8 +10,9 @@ from html import escape
 from typing import BinaryIO
 
 from guard.export.job import ExportJob, Written
+from guard.export.public import public_summary
 from guard.export.selection import Entry
-from guard.export.summary import Summary, when_text
+from guard.export.summary import DECISIONS, Summary, when_text
 from guard.ledger import Order
 from guard.paths import resources_dir
 
@@ -22,9 +23,12 @@ def _css() -> str:
     return (resources_dir() / "export" / "history.css").read_text(encoding="utf-8")
 
 
-def esc(text: str) -> str:
+def esc(text: object) -> str:
     """HTML-escape text, quotes included (as ``html.escape``; most text needs nothing, and
-    five C-level searches tell so faster than any rewrite)."""
+    five C-level searches tell so faster than any rewrite). Anything not text (a tampered
+    record may hold a number or a list where text belongs) is escaped as its ``str``."""
+    if not isinstance(text, str):
+        text = str(text)
     if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
         return escape(text, quote=True)
     return text
@@ -69,6 +73,8 @@ class _Rows:
         return text
 
     def row(self, entry: Entry) -> str:
+        """One timeline row. Every value is escaped, the ones the ledger validates (ids, enums,
+        timestamps) too: a ledger edited outside the app may hold markup anywhere."""
         c = entry.content
         meeting = c["meeting"]
         meeting_parts = [esc(part) for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"]) if part]
@@ -76,20 +82,22 @@ class _Rows:
         if c["purposes"]:
             details.append("For: " + esc("; ".join(c["purposes"])))
         if c["requested_by"]:
-            details.append("Asked by: " + c["requested_by"])
+            details.append("Asked by: " + esc(c["requested_by"]))
         for ref in c["terms"]:
             details.append(self.term(ref))
         if c["note"]:
             details.append("Note: " + esc(c["note"]))
         if c["refers_to"]:
-            details.append(f'Changes record <code>{c["refers_to"]}</code>')
-        decision = c["decision"]  # ids, enums, hex and timestamps are validated by the ledger: no markup
+            details.append(f'Changes record <code>{esc(c["refers_to"])}</code>')
+        decision = c["decision"]
         label = entry.standing.label
-        now = f'<br><span class="small">now: {label}</span>' if label != decision else ""
-        return (f'<tr><td class="n">{entry.seq}</td><td>{when_text(c["occurred_at"])}</td>'
-                f'<td class="d-{decision}">{decision}{now}</td><td>{self.subject(c["provider_id"], c["feature_id"])}</td>'
+        now = f'<br><span class="small">now: {esc(label)}</span>' if label != decision else ""
+        css = decision if decision in DECISIONS else "unknown"
+        return (f'<tr><td class="n">{entry.seq}</td><td>{esc(when_text(c["occurred_at"]))}</td>'
+                f'<td class="d-{css}">{esc(decision)}{now}</td>'
+                f'<td>{self.subject(c["provider_id"], c["feature_id"])}</td>'
                 f'<td>{"<br>".join(meeting_parts)}</td><td>{"<br>".join(details)}</td>'
-                f'<td><code>{c["id"]}</code></td></tr>\n')
+                f'<td><code>{esc(c["id"])}</code></td></tr>\n')
 
 
 def _summary(job: ExportJob, summary: Summary) -> str:
@@ -97,10 +105,10 @@ def _summary(job: ExportJob, summary: Summary) -> str:
     parts = []
     if report is not None:
         state = "ok" if report.ok else "bad"
-        parts.append(f'<div class="verify {state}"><strong>Ledger check: {esc(report.summary())}</strong><br>'
+        parts.append(f'<div class="verify {state}"><strong>Ledger check: {esc(public_summary(report))}</strong><br>'
                      f'Records in the ledger: {report.count}; chain head: seq {report.head_seq}, '
                      f'hash <span class="hash">{esc(report.head_hash or "none")}</span></div>')
-    period = (f"{when_text(summary.first)} to {when_text(summary.last)}" if summary.first else "no records")
+    period = (esc(f"{when_text(summary.first)} to {when_text(summary.last)}") if summary.first else "no records")
     parts.append(f"<p>{summary.records} record(s) exported ({esc(job.filter.describe())}); "
                  f"decisions dated {period}.</p>")
     rows = "".join(f'<tr><td class="d-{d}">{d}</td><td class="n">{n}</td><td class="n">{now}</td></tr>'

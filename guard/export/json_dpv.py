@@ -1,29 +1,23 @@
-"""The JSON export: every record as an ISO/IEC TS 27560 consent record expressed with the
-W3C Data Privacy Vocabulary (DPV 2.1, following the DPVCG guide "Consent Records and
-Receipts as per ISO/IEC TS 27560:2023 using DPV", https://w3id.org/dpv/guides/consent-27560),
-plus the app's own fields, the ledger's verification result and chain head.
+"""The JSON export: every decision as an ISO/IEC TS 27560 consent record in the W3C Data
+Privacy Vocabulary (JSON-LD), following the DPVCG guide's §8 (see :mod:`guard.export.dpv_terms`),
+plus each record exactly as the ledger signed it, the ledger's verification and chain head.
 
-Mapping (DPV terms as published in DPV 2.1; dct = DCMI terms):
+* A decision (given, refused, left-meeting, notice-only) is a ``dpv:ConsentRecord`` carrying
+  every field the guide marks MUST: schema version (``dct:conformsTo``), identifier, data
+  subject, notice (with its language and the terms version in force), process (purpose,
+  personal data, storage condition, data controller, recipients, consent control,
+  jurisdiction, rights, legal basis = consent type) and the consent status (time, duration,
+  who indicated it, how).
+* A withdrawal or correction is a new ledger record. In DPV it is a later status in the
+  ``dpv:hasConsentStatus`` history of the record it changes (the guide's Example 39: given at
+  t1, withdrawn at t2), so a reader of DPV terms alone sees the consent withdrawn. Its own
+  node (same ``@id``) carries its place in the chain.
+* The controller is a ``dpv:DataController`` entity with name, identifier, contact point and
+  postal address (guide §8.4) from the catalog, with the catalog's sources.
 
-* record: ``dpv:ConsentRecord`` with ``dct:identifier`` (the record id), ``dct:created``
-  (when it was recorded), ``dpv:hasDataSubject`` (the user), ``dpv:hasProcess`` (a
-  ``dpv:Process`` with ``dpv:hasPurpose``, ``dpv:hasDataController``, ``dpv:hasService``),
-  ``dpv:hasNotice`` (the terms versions in force, by URL and SHA-256); when a later record
-  withdrew or corrected it, ``mpg:statusNow`` (e.g. "given, then withdrawn"),
-  ``mpg:decisionNow`` and ``mpg:changedBy`` say so;
-* decision: ``dpv:hasConsentStatus`` with ``dpv:isIndicatedAtTime`` and
-  ``dpv:isIndicatedBy``: given → ``dpv:ConsentGiven``, refused → ``dpv:ConsentRefused``,
-  withdrawn → ``dpv:ConsentWithdrawn``, left-meeting → ``dpv:ConsentRefused`` (leaving is
-  how a participant refuses), notice-only → ``dpv:ConsentRequested`` (a notice was shown,
-  no decision was asked for or made). The app's own decision stays in ``mpg:decision``;
-* controller: ``dpv:DataController`` with ``dpv:hasName``, ``dpv:hasContact``,
-  ``dpv:hasAddress`` and ``dct:source`` (the catalog's sources, with the date checked).
-
-Where DPV has no term, the app's field is kept under the app's own namespace ``mpg:``
-(``urn:meeting-privacy-guard:``), e.g. the chain fields, the requester and the full signed
-record (``mpg:record``, exactly the canonical content that was hashed). The file does not
-claim conformance to the dpv-27560 profile: what the app does not know (jurisdiction,
-personal data categories, retention) is left out rather than guessed.
+Where DPV has no term, the app's own namespace ``mpg:`` (``urn:meeting-privacy-guard:``) holds
+the value: the chain fields, ``mpg:record`` (the exact canonical content that was hashed) and
+the app's own decision word.
 """
 
 from __future__ import annotations
@@ -33,169 +27,283 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from guard.export.dpv_terms import (
+    CONSENT_TYPE,
+    CONTEXT,
+    DPV_27560_GUIDE,
+    DPV_27560_RECORD,
+    DPV_VERSION_IRI,
+    GDPR_RIGHTS,
+    METHOD,
+    NOT_AVAILABLE,
+    STATUS,
+    UNKNOWN_APPLICABILITY,
+    gdpr_applies,
+    jurisdiction_iri,
+    not_available,
+    ref,
+    status_duration,
+)
 from guard.export.facts import ProviderFacts
 from guard.export.job import ExportJob, Written
-from guard.export.selection import Entry
+from guard.export.public import public_verification
+from guard.export.selection import Amendment, Entry
+from guard.ledger.head import SignedHead
 
-DPV_VERSION_IRI = "https://w3id.org/dpv/2.1"
-DPV_27560_GUIDE = "https://w3id.org/dpv/guides/consent-27560"
-EXPORT_FORMAT_VERSION = 1
-APP_NS = "urn:meeting-privacy-guard:"
-
-CONTEXT: dict[str, Any] = {
-    "@version": 1.1,
-    "dpv": "https://w3id.org/dpv#",
-    "dpvVersion": DPV_VERSION_IRI,  # the DPV release these terms were taken from
-    "dct": "http://purl.org/dc/terms/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "mpg": APP_NS,
-    "dct:created": {"@type": "xsd:dateTime"},
-    "dpv:isIndicatedAtTime": {"@type": "xsd:dateTime"},
-    "mpg:record": {"@type": "@json"},
-    "mpg:verification": {"@type": "@json"},
-    "mpg:coverage": {"@type": "@json"},
-    "mpg:contactSources": {"@type": "@json"},
-}
-
-STATUS = {
-    "given": "dpv:ConsentGiven",
-    "refused": "dpv:ConsentRefused",
-    "withdrawn": "dpv:ConsentWithdrawn",
-    "left-meeting": "dpv:ConsentRefused",
-    "notice-only": "dpv:ConsentRequested",
-}
-BY_SUBJECT = {"given", "refused", "withdrawn", "left-meeting"}  # decisions the user made
-SUBJECT = {"@id": "_:data-subject"}
+EXPORT_FORMAT_VERSION = 2
+SUBJECT_ID = "_:data-subject"
+SUBJECT = ref(SUBJECT_ID)
+CONFORMS = ref(DPV_27560_RECORD)
 
 HOW_TO_CHECK = [
     "Each record's mpg:record is the exact content the ledger hashed. Serialise it canonically "
     "(keys sorted, no whitespace, UTF-8, non-ASCII characters kept) and check that "
     "SHA-256(mpg:prevHash + that text) equals mpg:hash.",
     "In an unfiltered export the records chain: each mpg:prevHash is the previous record's "
-    "mpg:hash (the first is 64 zeros), and the last mpg:hash equals mpg:chainHead.",
-    "mpg:mac is the record's signature: Ed25519 over \"meeting-privacy-guard/ledger/record/v1\\n\" + mpg:hash "
-    "with the ledger's key (128 hex digits), or, for records written before Ed25519, HMAC-SHA256 over mpg:hash "
-    "with the ledger's secret key, which is never exported (64 hex digits; meeting-guard consent verify checks it).",
+    "mpg:hash (the first is 64 zeros), and the last mpg:hash equals the head's hash.",
+    "mpg:signature signs mpg:hash: see docs/verify-export.md, or run 'meeting-guard verify-export FILE'.",
 ]
 
 
 def controller_id(provider_id: str) -> str:
-    return f"mpg:controller:{provider_id}"
+    return f"urn:meeting-privacy-guard:controller:{provider_id}"
+
+
+def third_parties_id(provider_id: str) -> str:
+    return f"urn:meeting-privacy-guard:third-parties:{provider_id}"
 
 
 def service_id(provider_id: str, feature_id: str | None) -> str:
-    return f"mpg:service:{provider_id}:{feature_id or 'unspecified'}"
+    return f"urn:meeting-privacy-guard:service:{provider_id}/{feature_id or '-'}"
 
 
 class _Nodes:
-    """Shared, cached parts of the record nodes (most records repeat them)."""
+    """Nodes many records share (processes, notices), built once and referred to by ``@id``:
+    100,000 records must not repeat a controller's rights and contacts 100,000 times."""
 
-    def __init__(self) -> None:
-        self.processes: dict[tuple, dict[str, Any]] = {}  # by provider, feature, purposes
-        self.notices: dict[tuple, list[dict[str, Any]]] = {}  # by the terms versions (few repeat)
-        self.refs: dict[str, dict[str, str]] = {}
+    def __init__(self, job: ExportJob) -> None:
+        self.job = job
+        self.processes: dict[tuple, dict[str, Any]] = {}
+        self.notices: dict[tuple, list[dict[str, Any]]] = {}
         self.services: dict[tuple[str, str | None], None] = {}
+        self.jurisdiction = jurisdiction_iri(job.jurisdiction)
+        self.gdpr = gdpr_applies(job.jurisdiction)
 
-    def ref(self, iri: str) -> dict[str, str]:
-        node = self.refs.get(iri)
-        if node is None:
-            node = self.refs[iri] = {"@id": iri}
-        return node
-
-    def process(self, content: dict[str, Any]) -> dict[str, Any]:
-        provider, feature, purposes = content["provider_id"], content["feature_id"], content["purposes"]
-        key = (provider, feature, *purposes)
+    def process(self, content: dict[str, Any]) -> dict[str, str]:
+        provider, feature, purposes = content["provider_id"], content["feature_id"], tuple(content["purposes"])
+        legal_basis = CONSENT_TYPE.get(content["decision"], "dpv:Consent")
+        key = (provider, feature, purposes, legal_basis)
         node = self.processes.get(key)
         if node is None:
             self.services[(provider, feature)] = None
-            node = {"@type": "dpv:Process",
-                    "dpv:hasPurpose": [{"@type": "dpv:Purpose", "dct:description": p} for p in purposes],
-                    "dpv:hasDataController": self.ref(controller_id(provider)),
-                    "dpv:hasService": self.ref(service_id(provider, feature))}
+            node = self._process(f"_:process-{len(self.processes) + 1}", provider, feature, purposes, legal_basis)
             self.processes[key] = node
+        return ref(node["@id"])
+
+    def _process(self, node_id: str, provider: str, feature_id: str | None, purposes: tuple[str, ...],
+                 legal_basis: str) -> dict[str, Any]:
+        facts = self.job.facts.provider(provider)
+        feature = facts.features.get(feature_id) if feature_id else None
+        texts = list(purposes) or ([feature.description] if feature is not None and feature.description else [])
+        purpose_nodes: list[dict[str, Any]] = [
+            {"@type": "dpv:Purpose", "skos:broader": ref("dpv:ServiceProvision"), "dct:description": text}
+            for text in texts] or [not_available("dpv:Purpose", "The purpose was not recorded with the decision "
+                                                                 "and the catalog does not describe the feature.")]
+        controller = ref(controller_id(provider))
+        withdraw_at = facts.withdraw_at
+        control: dict[str, Any] = {"@type": "dpv:WithdrawConsent"}
+        if withdraw_at:
+            control["dpv:isExercisedAt"] = ref(withdraw_at)
+        else:
+            control["dct:description"] = "The catalog has no privacy contact for this provider: ask the provider."
+        node: dict[str, Any] = {
+            "@id": node_id, "@type": "dpv:Process",
+            "dpv:hasPurpose": purpose_nodes,
+            "dpv:hasPersonalData": [not_available(
+                "dpv:PersonalData", "Personal data of the participant is processed (the meeting's content); the "
+                                    "categories are not in the app's catalog.")],
+            "dpv:hasStorageCondition": [not_available(
+                "dpv:StorageCondition", "Where and how long the provider stores the data is not in the app's "
+                                        "catalog.")],
+            "dpv:hasDataController": controller,
+            "dpv:hasRecipient": [controller, ref(third_parties_id(provider))],
+            "dpv:hasConsentControl": control,
+            "dpv:hasJurisdiction": ref(self.jurisdiction) if self.jurisdiction else not_available(
+                "dpv:Location", "No jurisdiction was given for this export (meeting-guard consent export "
+                                "--jurisdiction)."),
+            "dpv:hasRight": self._rights(withdraw_at),
+            "dpv:hasLegalBasis": [ref(legal_basis)] + ([ref("eu-gdpr:A6-1-a")] if self.gdpr
+                                                       and legal_basis == "dpv:ExpressedConsent" else []),
+            "dpv:hasService": ref(service_id(provider, feature_id)),
+        }
+        if self.gdpr:
+            node["dpv:hasApplicableLaw"] = ref("legal-eu:law-GDPR")
         return node
 
-    def notice(self, terms: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if len(terms) == 1:
-            t = terms[0]
-            key: tuple = ((t["provider_id"], t["document_id"], t["sha256"], t["url"]),)
-        else:
-            key = tuple((t["provider_id"], t["document_id"], t["sha256"], t["url"]) for t in terms)
+    def _rights(self, withdraw_at: str | None) -> list[dict[str, Any]]:
+        if not self.gdpr:
+            return [not_available("dpv:DataSubjectRight", "The rights depend on the jurisdiction, which was not "
+                                                          "given for this export.")]
+        rights = []
+        for term, title in GDPR_RIGHTS:
+            right: dict[str, Any] = {"@type": ["dpv:DataSubjectRight", term], "dct:title": title,
+                                     "dpv:hasApplicableLaw": ref("legal-eu:law-GDPR")}
+            if withdraw_at:
+                right["dpv:isExercisedAt"] = ref(withdraw_at)
+            rights.append(right)
+        return rights
+
+    def notice(self, terms: list[dict[str, Any]], provider: str) -> list[dict[str, Any]]:
+        key = tuple((t["provider_id"], t["document_id"], t["sha256"], t["url"]) for t in terms) or (provider,)
         nodes = self.notices.get(key)
         if nodes is None:
-            nodes = []
-            for provider, document, sha, url in key:
-                node: dict[str, Any] = {"@type": "dpv:Notice", "dct:identifier": f"sha256:{sha}",
-                                        "mpg:document": f"{provider}/{document}"}
-                if url:
-                    node["@id"] = url
-                nodes.append(node)
-            self.notices[key] = nodes
+            nodes = self.notices[key] = self._notices(terms, provider)
         return nodes
 
+    def _notices(self, terms: list[dict[str, Any]], provider: str) -> list[dict[str, Any]]:
+        language = not_available("dct:LinguisticSystem", "The language of this document is not recorded.")
+        nodes = []
+        for t in terms:
+            facts = self.job.facts.provider(t["provider_id"])
+            document = facts.documents.get(t["document_id"])
+            node: dict[str, Any] = {"@type": "dpv:PrivacyNotice", "dct:identifier": f"sha256:{t['sha256']}",
+                                    "dct:hasVersion": f"sha256:{t['sha256']}", "dct:language": language,
+                                    "mpg:document": f"{t['provider_id']}/{t['document_id']}"}
+            if t["url"]:
+                node["@id"] = t["url"]
+            if document is not None:
+                node["dct:title"] = document.title
+            nodes.append(node)
+        if nodes:
+            return nodes
+        document = self.job.facts.provider(provider).policy_document()
+        if document is None:
+            unknown = not_available("dpv:PrivacyNotice", "No terms version was recorded with the decision and "
+                                                         "the catalog lists no privacy notice for this provider.")
+            unknown["dct:language"] = language
+            return [unknown]
+        return [{"@id": document.url, "@type": "dpv:PrivacyNotice", "dct:title": document.title,
+                 "dct:language": language,
+                 "dct:hasVersion": not_available(None, "No terms version was recorded with the "
+                                                                 "decision: the version in force is not known.")}]
 
-def record_node(entry: Entry, nodes: _Nodes) -> dict[str, Any]:
-    """One record as a ``dpv:ConsentRecord`` node (reads the content dict directly: this runs
-    100,000 times in a large export)."""
-    content = entry.content
-    decision = content["decision"]
-    status: dict[str, Any] = {"@type": STATUS[decision], "dpv:isIndicatedAtTime": content["occurred_at"]}
-    if decision in BY_SUBJECT:
-        status["dpv:isIndicatedBy"] = SUBJECT
-    record_id = content["id"]
-    standing = entry.standing
-    node: dict[str, Any] = {
-        "@id": "urn:uuid:" + record_id,
-        "@type": "dpv:ConsentRecord",
-        "dct:identifier": record_id,
-        "dct:created": content["recorded_at"],
-        "dpv:hasDataSubject": SUBJECT,
-        "dpv:hasProcess": nodes.process(content),
-        "dpv:hasConsentStatus": status,
-        "mpg:decision": decision,
-    }
-    if standing.current_id is not None:  # a later record withdrew or corrected this one
-        node["mpg:statusNow"] = standing.label
-        node["mpg:decisionNow"] = standing.decision
-        node["mpg:changedBy"] = nodes.ref("urn:uuid:" + standing.current_id)
-    terms = content["terms"]
-    if terms:
-        node["dpv:hasNotice"] = nodes.notice(terms)
-    requested_by = content["requested_by"]
-    if requested_by:
-        node["mpg:requestedBy"] = requested_by
-    refers_to = content["refers_to"]
-    if refers_to:
-        target = nodes.ref("urn:uuid:" + refers_to)
-        node["mpg:refersTo"] = target
-        if decision != "withdrawn":
-            node["dct:replaces"] = target  # a correction replaces the record it corrects
+
+def _status(node_id: str, decision: str, occurred_at: str) -> dict[str, Any]:
+    return {"@id": node_id, "@type": STATUS.get(decision, "dpv:ConsentUnknown"), "dpv:isIndicatedAtTime": occurred_at,
+            "dpv:isIndicatedBy": SUBJECT, "dpv:hasDuration": status_duration(decision),
+            "dpv:hasIndicationMethod": METHOD.get(decision, "recorded by the participant")}
+
+
+def _amendment_status(amendment: Amendment) -> dict[str, Any]:
+    node = _status("urn:uuid:" + amendment.id, amendment.decision, amendment.occurred_at)
+    node["mpg:amends"] = ref("urn:uuid:" + amendment.refers_to)
+    return node
+
+
+def _chain(node: dict[str, Any], entry: Entry) -> dict[str, Any]:
     node["mpg:seq"] = entry.seq
     node["mpg:prevHash"] = entry.prev_hash
     node["mpg:hash"] = entry.hash
-    node["mpg:mac"] = entry.signature
+    node["mpg:signature"] = entry.signature
+    node["mpg:keyId"] = entry.content["key_id"]
     node["mpg:record"] = orjson.Fragment(entry.body.encode())  # bytes: several times faster to embed than str
     return node
 
 
+def record_node(entry: Entry, nodes: _Nodes) -> dict[str, Any]:
+    """One ledger record as a node (reads the content dict directly: this runs 100,000 times in a
+    large export): a ``dpv:ConsentRecord`` for a decision, a status for a withdrawal or correction."""
+    content = entry.content
+    record_id = content["id"]
+    decision = content["decision"]
+    refers_to = content["refers_to"]
+    if refers_to:
+        status = _status("urn:uuid:" + record_id, decision, content["occurred_at"])
+        status["dct:identifier"] = record_id
+        status["mpg:amends"] = ref("urn:uuid:" + refers_to)
+        status["mpg:decision"] = decision
+        status["mpg:kind"] = "withdrawal" if decision == "withdrawn" else "correction"
+        return _chain(status, entry)
+    history = [_status(f"urn:uuid:{record_id}#decision", decision, content["occurred_at"])]
+    if entry.standing.current_id is not None:  # later records withdrew or corrected this one
+        history += [_amendment_status(a) for a in nodes.job.statuses.history(record_id)]
+    provider = content["provider_id"]
+    node: dict[str, Any] = {
+        "@id": "urn:uuid:" + record_id,
+        "@type": "dpv:ConsentRecord",
+        "dct:conformsTo": CONFORMS,
+        "dct:identifier": record_id,
+        "dct:created": content["recorded_at"],
+        "dpv:hasDataSubject": SUBJECT,
+        "dpv:hasEntity": [SUBJECT, ref(controller_id(provider))],
+        "dpv:hasNotice": nodes.notice(content["terms"], provider),
+        "dpv:hasProcess": nodes.process(content),
+        "dpv:hasConsentStatus": history,
+        "mpg:decision": decision,
+        "mpg:statusNow": entry.standing.label,
+    }
+    if content["requested_by"]:
+        node["mpg:requestedBy"] = content["requested_by"]
+    return _chain(node, entry)
+
+
 def controller_node(facts: ProviderFacts) -> dict[str, Any]:
-    node: dict[str, Any] = {"@id": controller_id(facts.id), "@type": "dpv:DataController",
-                            "mpg:provider": facts.id, "mpg:providerName": facts.name,
+    """The provider as a ``dpv:DataController`` entity (guide §8.4): name, identifier, role,
+    contact point and postal address, each from the catalog or stated as not available."""
+    node_id = controller_id(facts.id)
+    node: dict[str, Any] = {"@id": node_id, "@type": ["dpv:DataController", "dpv:Organisation"],
+                            "dpv:hasIdentifier": node_id, "mpg:provider": facts.id, "mpg:providerName": facts.name,
                             "mpg:inCatalog": facts.in_catalog}
     if facts.controller:
         node["dpv:hasName"] = facts.controller
-    contacts = [f"mailto:{facts.privacy_email}"] if facts.privacy_email else []
+    elif facts.vendor:
+        node["dpv:hasName"] = facts.vendor
+        node["dct:description"] = "The vendor the catalog names; its legal entity for your data is not in the catalog."
+    else:
+        node["dpv:hasName"] = not_available("dpv:Entity", "This provider is not in the app's catalog.")
+    contact: dict[str, Any] = {"@type": "schema:ContactPoint", "schema:contactType": "privacy"}
+    if facts.privacy_email:
+        contact["schema:email"] = facts.privacy_email
     if facts.privacy_form:
-        contacts.append(facts.privacy_form)
-    if contacts:
-        node["dpv:hasContact"] = contacts
+        contact["schema:url"] = ref(facts.privacy_form)
+    if len(contact) == 2:
+        contact["dpv:hasApplicability"] = NOT_AVAILABLE
+    points: list[dict[str, Any]] = [contact]
+    if facts.dpo or facts.dpo_email or facts.dpo_form:
+        dpo: dict[str, Any] = {"@type": "schema:ContactPoint", "schema:contactType": "data protection officer"}
+        if facts.dpo:
+            dpo["schema:name"] = facts.dpo
+        if facts.dpo_email:
+            dpo["schema:email"] = facts.dpo_email
+        if facts.dpo_form:
+            dpo["schema:url"] = ref(facts.dpo_form)
+        points.append(dpo)
     if facts.postal_address:
-        node["dpv:hasAddress"] = facts.postal_address
+        points.append({"@type": "schema:PostalAddress", "schema:streetAddress": facts.postal_address})
+    else:
+        points.append(not_available("schema:PostalAddress", "The postal address is not in the app's catalog."))
+    if facts.eu_controller or facts.eu_postal_address:
+        eu: dict[str, Any] = {"@type": "schema:PostalAddress", "schema:areaServed": "EU/EEA"}
+        if facts.eu_controller:
+            eu["schema:name"] = facts.eu_controller
+        if facts.eu_postal_address:
+            eu["schema:streetAddress"] = facts.eu_postal_address
+        points.append(eu)
+    node["schema:contactPoint"] = points
     if facts.homepage:
-        node["mpg:homepage"] = facts.homepage
+        node["schema:url"] = ref(facts.homepage)
     if facts.contact_sources:
         node["mpg:contactSources"] = [s.to_dict() for s in facts.contact_sources]
     return node
+
+
+def third_parties_node(facts: ProviderFacts) -> dict[str, Any]:
+    """Recipients besides the controller (ISO 27560 lists third parties): the catalog does not
+    say whether a provider passes meeting data to third-party AI providers."""
+    return {"@id": third_parties_id(facts.id), "@type": "dpv:ThirdParty",
+            "dpv:hasApplicability": UNKNOWN_APPLICABILITY,
+            "dct:description": f"Whether {facts.name} passes this data to third parties (such as AI model "
+                               "providers) is not in the app's catalog."}
 
 
 def service_node(facts: ProviderFacts, feature_id: str | None) -> dict[str, Any]:
@@ -203,25 +311,27 @@ def service_node(facts: ProviderFacts, feature_id: str | None) -> dict[str, Any]
                             "mpg:provider": facts.id, "mpg:feature": feature_id}
     feature = facts.features.get(feature_id) if feature_id else None
     if feature is not None:
-        node["dpv:hasName"] = f"{facts.name}: {feature.name}"
+        node["dct:title"] = f"{facts.name}: {feature.name}"
         if feature.description:
             node["dct:description"] = feature.description
-        node["mpg:trainsModels"] = feature.trains_models
+        if feature.trains_models and feature.trains_models != "unknown":  # the catalog's yes / no / opt-out words
+            node["mpg:trainsModels"] = feature.trains_models
         node["dct:source"] = [{"@id": s.url, "mpg:checked": s.checked} for s in feature.sources]
     else:
-        node["dpv:hasName"] = facts.name if feature_id is None else f"{facts.name}: {feature_id}"
+        node["dct:title"] = facts.name if feature_id is None else f"{facts.name}: {feature_id}"
     return node
 
 
 def header(job: ExportJob, export_id: str) -> dict[str, Any]:
-    subject: dict[str, Any] = {"@id": SUBJECT["@id"], "@type": "dpv:DataSubject"}
+    subject: dict[str, Any] = {"@id": SUBJECT_ID, "@type": "dpv:DataSubject", "skos:broader": ref("dpv:Participant"),
+                               "dpv:hasIdentifier": "the participant who kept this ledger"}
     if job.subject_name:
         subject["dpv:hasName"] = job.subject_name
     return {
         "@context": CONTEXT,
         "@id": f"urn:uuid:{export_id}",
         "@type": "mpg:ConsentHistoryExport",
-        "dct:conformsTo": [{"@id": DPV_VERSION_IRI}, {"@id": DPV_27560_GUIDE}],
+        "dct:conformsTo": [ref(DPV_VERSION_IRI), ref(DPV_27560_GUIDE), CONFORMS],
         "dct:created": job.generated_text,
         "dct:creator": job.app,
         "mpg:formatVersion": EXPORT_FORMAT_VERSION,
@@ -230,14 +340,28 @@ def header(job: ExportJob, export_id: str) -> dict[str, Any]:
     }
 
 
+def signing(job: ExportJob) -> tuple[dict[str, Any], SignedHead | None]:
+    """The ledger's id, public keys (with the stretch of records each signs) and signed head
+    (guard.ledger.proof), read before the records so the export is one consistent snapshot
+    (records written meanwhile are left out). Nothing here names a path or a keyring entry."""
+    proof = job.ledger.proof()
+    data = proof.to_dict()
+    return {"mpg:ledgerId": data["ledger_id"], "mpg:publicKeys": data["keys"], "mpg:head": data["head"]}, proof.head
+
+
 def write_json(job: ExportJob, out: BinaryIO) -> Written:
-    """Stream the export to ``out``: header, one record per line, then what was covered."""
+    """Stream the export to ``out``: header, one record per line, then the shared nodes, the
+    signing keys and head, and what was covered."""
     dumps, indent = orjson.dumps, orjson.OPT_INDENT_2
+    keys, head = signing(job)
+    last_seq = head.seq if head is not None else 0
     out.write(dumps(header(job, str(uuid.uuid4())), option=indent)[:-2] + b',\n  "mpg:records": [')
-    nodes = _Nodes()
+    nodes = _Nodes(job)
     count = 0
     chunk: list[bytes] = []
     for entry in job.entries():
+        if entry.seq > last_seq:
+            break  # written after the head was read
         chunk.append(dumps(record_node(entry, nodes)))
         count += 1
         if len(chunk) == 1000:
@@ -245,16 +369,18 @@ def write_json(job: ExportJob, out: BinaryIO) -> Written:
             chunk.clear()
     if chunk:
         out.write((b"\n    " if count <= 1000 else b",\n    ") + b",\n    ".join(chunk))
-    seen = {provider for provider, _ in nodes.services} | {p.id for p in job.facts.seen()}
+    seen = sorted({provider for provider, _ in nodes.services} | {p.id for p in job.facts.seen()})
     report = job.verify  # asked for last: the check runs alongside the writing
     trailer = {
-        "mpg:verification": report.to_dict() if report is not None else None,
-        "mpg:chainHead": {"mpg:seq": report.head_seq if report else None,
-                          "mpg:hash": report.head_hash if report else None},
+        "mpg:verification": public_verification(report) if report is not None else None,
+        "mpg:chainHead": {"mpg:seq": last_seq, "mpg:hash": head.hash if head is not None else None},
+        **keys,
         "mpg:coverage": {"filter": job.filter.to_dict(), "description": job.filter.describe(),
                          "records": count, "ledger_records": report.count if report else None,
                          "generated_at": job.generated_text, "app": job.app},
-        "mpg:controllers": [controller_node(job.facts.provider(p)) for p in sorted(seen)],
+        "mpg:processes": list(nodes.processes.values()),
+        "mpg:controllers": [controller_node(job.facts.provider(p)) for p in seen],
+        "mpg:thirdParties": [third_parties_node(job.facts.provider(p)) for p in seen],
         "mpg:services": [service_node(job.facts.provider(p), f)
                          for p, f in sorted(nodes.services, key=lambda key: (key[0], key[1] or ""))],
     }

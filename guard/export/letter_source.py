@@ -5,7 +5,7 @@ around :func:`guard.export.letters.compose_letter`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from guard.catalog.loader import Catalog
 from guard.export.errors import ExportError
@@ -24,7 +24,7 @@ def _inferred_terms(terms_store, provider: ProviderFacts, moment: datetime) -> t
     for document in provider.documents.values():
         best = None
         for version in terms_store.versions(provider.id, document.id):
-            seen = version.first_seen or (datetime.combine(version.version_date, datetime.min.time(), timezone.utc)
+            seen = version.first_seen or (datetime.combine(version.version_date, datetime.min.time(), UTC)
                                           if version.version_date else None)
             if seen is not None and seen <= moment and version.problem is None:
                 best = (version, seen)
@@ -51,13 +51,14 @@ def cite(record: Record, label: str, provider: ProviderFacts, terms_store=None) 
 
 def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None, *, record_id: str | None = None,
                 provider_id: str | None = None, name: str | None = None, terms_store=None,
-                today: date | None = None) -> Letter:
+                today: date | None = None, language: str = "en") -> Letter:
     """The letter of ``kind`` about one record (``record_id``) or about a provider
     (``provider_id``: its consents in force for a withdrawal, its latest records otherwise).
 
     Raises RecordNotFoundError for an unknown record, ExportError for bad arguments or a
-    provider neither the catalog nor the ledger knows. ``terms_store`` (a TermsStore) fills
-    in the terms version for records stored without one.
+    provider neither the catalog nor the ledger knows, LanguageError for a language with no
+    translation. ``terms_store`` (a TermsStore) fills in the terms version for records stored
+    without one. ``language`` is one of guard.i18n.LANGUAGES (see guard.i18n.choose_language).
     """
     try:
         kind = LetterKind(kind)
@@ -74,7 +75,8 @@ def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None,
         provider = facts.provider(record.provider_id)
         status = ledger.effective_status(record)
         if kind == LetterKind.WITHDRAWAL and status.decision != Decision.GIVEN:
-            warnings.append(f"Record {record.id} is '{status.label}': no consent recorded there is in force to withdraw.")
+            warnings.append(f"Record {record.id} is '{status.label}': no consent recorded there is in force "
+                            "to withdraw.")
         cited = [cite(record, status.label, provider, terms_store)]
     else:
         provider = facts.provider(provider_id)
@@ -92,5 +94,7 @@ def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None,
         older = max(0, len(statuses) - MAX_LISTED)
         cited = [cite(r, s.label, provider, terms_store) for r, s in statuses[:MAX_LISTED]]
     if not provider.in_catalog:
-        warnings.append(f"Provider '{provider.id}' is not in the catalog: its privacy contact must be filled in by hand.")
-    return compose_letter(kind, provider, cited, name=name, today=today, older=older, warnings=tuple(warnings))
+        warnings.append(f"Provider '{provider.id}' is not in the catalog: its privacy contact must be filled in "
+                        "by hand.")
+    return compose_letter(kind, provider, cited, name=name, today=today, older=older, warnings=tuple(warnings),
+                          language=language)

@@ -6,9 +6,10 @@
   models (Art. 15).
 
 :func:`compose_letter` is pure (facts in, :class:`Letter` out); the letter bodies are the
-templates in ``resources/export/letters/``. Whatever the catalog does not know (the
-controller's address, the user's own details) is a clearly marked ``[FILL IN: ...]``
-placeholder, never a guess. :mod:`guard.export.letter_source` gathers the facts.
+wording of :mod:`guard.export.letter_words`, in English, German, French, Spanish, Italian or
+Dutch (the GDPR cited as each language's official text names it). Whatever the catalog does
+not know (the controller's address, the user's own details) is a clearly marked
+``[FILL IN: ...]`` placeholder, never a guess. :mod:`guard.export.letter_source` gathers the facts.
 """
 
 from __future__ import annotations
@@ -17,16 +18,32 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from string import Template
 from typing import Any
 from urllib.parse import quote
 
 from guard.export.facts import ProviderFacts, SourceFact
+from guard.export.letter_words import Wording
 from guard.export.output import atomic_file
 from guard.export.summary import when_text
-from guard.paths import resources_dir
 
 MAX_LISTED = 20  # records cited in one letter; older ones are counted, not listed
+VALUE_LIMIT = 300  # characters of one value (a title, a name) a letter quotes
+
+# Control characters (C0, DEL, C1), line and paragraph separators become spaces; the bidi
+# embedding, override and isolate controls are dropped (they can make a line read as
+# something else). Letters quote meeting titles a host or a web page chose.
+_ONE_LINE = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+_ONE_LINE.update({code: None for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_ONE_LINE_TABLE = str.maketrans(_ONE_LINE)
+
+
+def one_line(value: str | None, limit: int = VALUE_LIMIT) -> str:
+    """``value`` as one line of plain text: no control characters, no line breaks, runs of
+    spaces made one, at most ``limit`` characters (cut with "…")."""
+    if not value:
+        return ""
+    text = " ".join(value.translate(_ONE_LINE_TABLE).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class LetterKind(StrEnum):
@@ -37,13 +54,6 @@ class LetterKind(StrEnum):
     @property
     def article(self) -> str:
         return {"withdrawal": "Art. 7(3)", "objection": "Art. 21", "access": "Art. 15"}[self.value]
-
-    def subject(self, service: str) -> str:
-        return {
-            "withdrawal": f"Withdrawal of consent (GDPR Art. 7(3)): {service}",
-            "objection": f"Objection to processing of my personal data for AI training (GDPR Art. 21): {service}",
-            "access": f"Access request: use of my personal data to train or tune AI models (GDPR Art. 15): {service}",
-        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -58,14 +68,14 @@ class TermsInForce:
     recorded: bool = True
     seen: str | None = None  # for inferred versions: when the app first saw (or dated) it
 
-    def describe(self) -> str:
+    def describe(self, words: Wording | None = None) -> str:
+        words = words or Wording("en")
         name = f"{self.title} ({self.document_id})" if self.title else self.document_id
-        text = f"{name}, version sha256:{self.sha256}"
+        text = words.word("terms_version", document=name, sha256=self.sha256)
         if self.url:
             text += f", {self.url}"
         if not self.recorded:
-            text += (f" (not recorded with the decision: the newest version this app knew of by then, "
-                     f"first seen or dated {self.seen})")
+            text += " " + words.word("terms_inferred", seen=self.seen or "")
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,23 +98,27 @@ class CitedRecord:
     purposes: tuple[str, ...] = ()
     terms: tuple[TermsInForce, ...] = ()
 
-    def lines(self) -> list[str]:
-        lines = [f"- {self.decision} on {when_text(self.occurred_at)} (record {self.id})"]
+    def lines(self, words: Wording | None = None) -> list[str]:
+        """The record as the letter lists it; every value on one line (see :func:`one_line`)."""
+        words = words or Wording("en")
+        lines = [words.word("record_line", decision=words.decision(one_line(self.decision)),
+                            when=one_line(when_text(self.occurred_at)), id=one_line(self.id))]
         if self.status_now != self.decision:
-            lines.append(f"  Status now: {self.status_now}")
-        meeting = [part for part in (f'"{self.meeting_title}"' if self.meeting_title else None,
-                                     f"organised by {self.organiser}" if self.organiser else None,
-                                     self.meeting_link) if part]
+            lines.append(words.word("status_now", status=words.status(one_line(self.status_now))))
+        meeting = [part for part in (f'"{one_line(self.meeting_title)}"' if self.meeting_title else None,
+                                     words.word("organised_by", organiser=one_line(self.organiser))
+                                     if self.organiser else None,
+                                     one_line(self.meeting_link)) if part]
         if meeting:
-            lines.append("  Meeting: " + ", ".join(meeting))
+            lines.append(words.word("meeting", meeting=", ".join(meeting)))
         if self.feature:
-            lines.append(f"  Feature: {self.feature}")
+            lines.append(words.word("feature", feature=one_line(self.feature)))
         if self.purposes:
-            lines.append("  Purposes: " + "; ".join(self.purposes))
+            lines.append(words.word("purposes", purposes="; ".join(one_line(p) for p in self.purposes)))
         for terms in self.terms:
-            lines.append(f"  Terms in force: {terms.describe()}")
+            lines.append(words.word("terms", terms=one_line(terms.describe(words), 2 * VALUE_LIMIT)))
         if not self.terms:
-            lines.append("  Terms in force: not recorded")
+            lines.append(words.word("terms_none"))
         return lines
 
 
@@ -121,9 +135,9 @@ class Recipient:
                 "privacy_form": self.privacy_form, "sources": [s.to_dict() for s in self.sources]}
 
 
-def fill_in(what: str) -> str:
+def fill_in(what: str, words: Wording | None = None) -> str:
     """A placeholder the user must replace before sending."""
-    return f"[FILL IN: {what}]"
+    return (words or Wording("en")).word("fill_in", what=what)
 
 
 @dataclass(frozen=True)
@@ -138,6 +152,7 @@ class Letter:
     placeholders: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     written_on: date = field(default_factory=date.today)
+    language: str = "en"
 
     @property
     def article(self) -> str:
@@ -160,7 +175,7 @@ class Letter:
             pdf = PdfLayout(out, title=self.subject, subject=self.article, footer=self.subject)
             for line in self.text.split("\n"):
                 if line.strip():
-                    pdf.paragraph(line, 10.5, bold=line.startswith("Subject:"),
+                    pdf.paragraph(line, 10.5, bold=line.endswith(self.subject) and line != self.subject,
                                   indent=12 if line.startswith("  ") else 0)
                 else:
                     pdf.space(7)
@@ -173,56 +188,59 @@ class Letter:
                 "text": self.text, "mailto": self.mailto, "records": [r.id for r in self.records],
                 "terms": [t.to_dict() for r in self.records for t in r.terms],
                 "placeholders": list(self.placeholders), "warnings": list(self.warnings),
-                "date": self.written_on.isoformat()}
-
-
-def _template(kind: LetterKind) -> Template:
-    return Template((resources_dir() / "export" / "letters" / f"{kind}.txt").read_text(encoding="utf-8"))
+                "date": self.written_on.isoformat(), "language": self.language}
 
 
 def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: list[CitedRecord], *,
                    name: str | None = None, service: str | None = None, today: date | None = None,
-                   older: int = 0, warnings: tuple[str, ...] = ()) -> Letter:
-    """The letter of ``kind`` to ``provider`` citing ``records`` (newest first). ``older``
-    counts records left out of the list; ``service`` names what is concerned (default: the
-    provider, or the one feature all records share)."""
+                   older: int = 0, warnings: tuple[str, ...] = (), language: str = "en") -> Letter:
+    """The letter of ``kind`` to ``provider`` citing ``records`` (newest first), in ``language``.
+    ``older`` counts records left out of the list; ``service`` names what is concerned (default:
+    the provider, or the one feature all records share)."""
     kind = LetterKind(kind)
+    words = Wording(language)
     today = today or date.today()
     placeholders: list[str] = []
 
     def known(value: str | None, what: str) -> str:
-        if value:
-            return value
-        text = fill_in(what)
+        if value and one_line(value):
+            return one_line(value)
+        text = fill_in(what, words)
         placeholders.append(text)
         return text
 
+    name = one_line(name) or None
+    provider_name = one_line(provider.name)
     features = {r.feature for r in records}
-    service = service or (f"{provider.name}: {next(iter(features))}" if len(features) == 1 and None not in features
-                          else provider.name)
+    service = one_line(service or (f"{provider.name}: {next(iter(features))}" if len(features) == 1
+                                   and None not in features else provider.name))
     where = provider.policy_document()
-    look_up = f"see the privacy statement{f' at {where.url}' if where else ''}"
+    look_up = words.word("look_up_at", url=where.url) if where else words.word("look_up")
     recipient = Recipient(provider.controller, provider.privacy_email, provider.postal_address, provider.privacy_form,
                           provider.contact_sources)
-    to_lines = [known(provider.controller, f"the controller's legal name, not in the catalog; {look_up}"),
-                "Privacy / data protection contact"]
-    to_lines.append(known(provider.postal_address, f"postal address, not in the catalog; {look_up}"))
-    to_lines.append("E-mail: " + known(provider.privacy_email, f"privacy e-mail address, not in the catalog; {look_up}"))
+    eu = not provider.postal_address and bool(provider.eu_postal_address)  # write to the EU establishment
+    controller = (provider.eu_controller or provider.controller) if eu else provider.controller
+    postal = provider.eu_postal_address if eu else provider.postal_address
+    to_lines = [known(controller, words.word("fill_controller", look_up=look_up)), words.word("contact"),
+                known(postal, words.word("fill_postal", look_up=look_up)),
+                words.word("email", email=known(provider.privacy_email, words.word("fill_email", look_up=look_up)))]
     if provider.privacy_form:
-        to_lines.append(f"Web form: {provider.privacy_form}")
-    sender = [known(name, "your full name"), known(None, "your postal or e-mail address"),
-              f"Account or e-mail address I use with {provider.name}: " + known(None, f"the e-mail address or account name you use with {provider.name} (so they can find your data)")]
-    cited = [line for record in records for line in record.lines()]
+        to_lines.append(words.word("form", url=one_line(provider.privacy_form)))
+    if provider.dpo or provider.dpo_email:
+        to_lines.append(words.word("dpo", dpo=", ".join(one_line(v) for v in (provider.dpo, provider.dpo_email) if v)))
+    sender = [known(name, words.word("fill_name")), known(None, words.word("fill_address")),
+              words.word("account", provider=provider_name,
+                         account=known(None, words.word("fill_account", provider=provider_name)))]
+    cited = [line for record in records for line in record.lines(words)]
     if older:
-        cited.append(f"- and {older} earlier record(s) of my decisions about {provider.name}")
+        cited.append(words.word("older", count=str(older), provider=provider_name))
     if not cited:
-        cited = [f"- (no decision about {provider.name} is recorded in my ledger; this letter concerns all processing "
-                 "described above)"]
-    subject = kind.subject(service)
-    body = _template(kind).substitute(service=service, records="\n".join(cited)).rstrip("\n")
-    signature = known(name, "your name and signature")
-    text = "\n".join([*sender, "", today.isoformat(), "", *to_lines, "", f"Subject: {subject}", "", body, "",
-                      "Yours faithfully,", "", signature, ""])
+        cited = [words.word("none", provider=provider_name)]
+    subject = words.subject(str(kind), service)
+    body = words.body(str(kind), service, "\n".join(cited)).rstrip("\n")
+    signature = known(name, words.word("fill_signature"))
+    text = "\n".join([*sender, "", words.date(today), "", *to_lines, "", words.word("subject", subject=subject),
+                      words.legal_basis(str(kind)), "", body, "", words.word("closing"), "", signature, ""])
     return Letter(kind=kind, provider_id=provider.id, provider_name=provider.name, recipient=recipient,
                   subject=subject, text=text, records=tuple(records), placeholders=tuple(dict.fromkeys(placeholders)),
-                  warnings=warnings, written_on=today)
+                  warnings=warnings, written_on=today, language=words.language)

@@ -15,6 +15,7 @@ from typing import BinaryIO
 from guard.export.job import ExportJob, Written
 from guard.export.pdf_fonts import MISSING_GLYPHS, NO_UNICODE_FONT
 from guard.export.pdf_layout import PdfLayout
+from guard.export.public import public_summary
 from guard.export.selection import Entry
 from guard.export.summary import Summary, when_text
 from guard.ledger import Order
@@ -60,10 +61,12 @@ def _first_page(pdf: PdfLayout, job: ExportJob, summary: Summary) -> None:
     report = job.verify
     if report is not None:
         pdf.heading("Ledger check", 12)
-        pdf.paragraph(report.summary(), 9, bold=True, after=2)
+        pdf.paragraph(public_summary(report), 9, bold=True, after=2)
         pdf.paragraph(f"Records in the ledger: {report.count}. Chain head: seq {report.head_seq}, "
                       f"hash {report.head_hash or 'none'}.", 9, after=2)
-        pdf.paragraph(f"Key: {report.key.message()}", 8, after=4)
+        prints = [f"{key.key_id} {key.fingerprint}" for key in job.ledger.proof().keys if key.fingerprint]
+        if prints:
+            pdf.paragraph("Signing keys (Ed25519, SHA-256 fingerprints): " + "; ".join(prints), 8, after=4)
     pdf.heading("Summary", 12)
     period = f"{when_text(summary.first)} to {when_text(summary.last)}" if summary.first else "no records"
     pdf.paragraph(f"{summary.records} record(s); decisions dated {period}.", 9, after=4)

@@ -131,12 +131,14 @@ class Entry:
 
 
 class Amendment(NamedTuple):
-    """A withdrawal or correction: the record ``refers_to`` now means ``decision``."""
+    """A withdrawal or correction: the record ``refers_to`` now means ``decision`` (from
+    ``occurred_at``)."""
 
     id: str
     seq: int
     decision: str
     refers_to: str
+    occurred_at: str = ""
 
 
 class StatusIndex:
@@ -155,12 +157,25 @@ class StatusIndex:
                 self._latest[amendment.refers_to] = amendment
 
     @classmethod
-    def load(cls, ledger: Ledger) -> "StatusIndex":
+    def load(cls, ledger: Ledger) -> StatusIndex:
         amendments = []
         for stored in ledger.iter_stored(RecordFilter(amends_only=True)):
             content = orjson.loads(stored.body)
-            amendments.append(Amendment(content["id"], stored.seq, content["decision"], content["refers_to"]))
+            amendments.append(Amendment(content["id"], stored.seq, content["decision"], content["refers_to"],
+                                        content["occurred_at"]))
         return cls(amendments)
+
+    def history(self, record_id: str) -> list[Amendment]:
+        """The withdrawals and corrections that changed ``record_id``, in the order they apply
+        (each one changes the one before): the record's status history after its own decision."""
+        found: list[Amendment] = []
+        seen = {record_id}
+        later = self._latest.get(record_id)
+        while later is not None and later.id not in seen:
+            seen.add(later.id)
+            found.append(later)
+            later = self._latest.get(later.id)
+        return found
 
     def standing(self, content: dict[str, Any]) -> Standing:
         decision = content["decision"]

@@ -26,7 +26,7 @@ import os
 import stat
 import threading
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,7 @@ class Anchor:
                        in_keyring_since=self.in_keyring_since or in_keyring_since)
 
     def to_json(self) -> str:
-        data: dict[str, Any] = {"format": 1, "ledger_id": self.ledger_id, "keys": [asdict(k) for k in self.keys],
+        data: dict[str, Any] = {"format": 1, "ledger_id": self.ledger_id, "keys": [dict(vars(k)) for k in self.keys],
                                 "head": self.head.to_dict() if self.head else None}
         if self.in_keyring_since:
             data["in_keyring_since"] = self.in_keyring_since

@@ -80,12 +80,14 @@ class Anchorer:
         except AnchorError as error:
             self._fail(f"the newest record could not be anchored in the anchor file: {error}")
         with self._cond:
-            if self._pending is None or head.seq >= self._pending.seq:
+            idle = self._pending is None
+            if idle or head.seq >= self._pending.seq:  # type: ignore[union-attr]
                 self._pending = head
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="ledger-anchor", daemon=True)
                 self._thread.start()
-            self._cond.notify_all()
+            if idle:  # a thread already holding a head picks up this newer one by itself
+                self._cond.notify_all()
 
     def adopt_location(self) -> None:
         """Note this ledger as the one kept at its location (``rekey``: the user's explicit word)."""

@@ -145,6 +145,7 @@ def audit(conn: sqlite3.Connection, path: Path, keychain: KeyChain, *, each_sign
         elif vouched:
             chain.signatures_checked += _check_segment_ends(chain, verifiers, findings, each_signature)
         _check_rollback(conn, ledger_id, chain, anchors, findings)
+        _check_witnesses(conn, ledger_id, chain, findings)
     vouched = vouched and _first(findings.problems) is None
     _check_lost_keys(keychain, keys, chain, vouched, findings)
     report = _report(conn, path, keychain, chain, _first(findings.problems),
@@ -322,6 +323,32 @@ def _check_rollback(conn: sqlite3.Connection, ledger_id: str, chain: ChainResult
                          f"the ledger was rewritten: record {anchored.seq} is not the one anchored in {source} "
                          f"(recorded on {when})")
             return
+
+
+def _check_witnesses(conn: sqlite3.Connection, ledger_id: str, chain: ChainResult, findings: Findings) -> None:
+    """Each RFC 3161 time stamp: still valid, and still stamping the record that is there."""
+    from guard.ledger.timestamp import check_token, witness_digest
+
+    rows = conn.execute("SELECT seq, hash, tsa_url, token, gen_time FROM witnesses ORDER BY seq").fetchall()
+    for seq, record_hash, url, token, gen_time in rows:
+        try:
+            check_token(bytes(token), witness_digest(ledger_id, int(seq), str(record_hash)))
+        except (ValueError, TypeError) as error:
+            findings.add(ProblemKind.EDITED, None, f"the time stamp of record {seq} from {url} was changed inside the "
+                                                   f"file ({error})")
+            continue
+        if seq > chain.last_seq:
+            findings.add(ProblemKind.ROLLED_BACK, chain.last_seq + 1,
+                         f"rolled back: the ledger ends at seq {chain.last_seq} but seq {seq} > {chain.last_seq} "
+                         f"was time-stamped by {url} on {gen_time}")
+            continue
+        found = conn.execute("SELECT hash FROM records WHERE seq = ?", (seq,)).fetchone()
+        if found is None or found[0] != record_hash:
+            findings.add(ProblemKind.REPLACED, seq, f"the ledger was rewritten: record {seq} is not the one {url} "
+                                                    f"time-stamped on {gen_time}")
+            continue
+        findings.notes.append(f"record {seq} and all before it existed as they are on {gen_time} (time stamp by "
+                              f"{url})")
 
 
 def _replaced_here(conn: sqlite3.Connection, noted: str, how: str) -> Problem:

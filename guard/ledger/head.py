@@ -5,7 +5,7 @@ table and, outside the file, in the anchors (guard.ledger.anchor)."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from guard.ledger.signing import head_message
@@ -40,7 +40,7 @@ class SignedHead:
     def to_dict(self) -> dict[str, Any]:
         if self.legacy:  # the form older versions read and wrote
             return {"seq": self.seq, "hash": self.hash, "key_id": self.key_id, "mac": self.signature}
-        return {"format": 2, **asdict(self)}
+        return {"format": 2, **vars(self)}  # (asdict would deep-copy; every field is a str or int)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))

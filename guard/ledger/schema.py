@@ -78,6 +78,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         """CREATE TRIGGER keys_append_only_delete BEFORE DELETE ON keys
            BEGIN SELECT RAISE(ABORT, 'ledger keys are append-only'); END""",
     )),
+    Migration(4, "RFC 3161 time stamps of records from a TSA the user chose", (
+        """CREATE TABLE witnesses (
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            tsa_url TEXT NOT NULL,
+            token BLOB NOT NULL,
+            gen_time TEXT NOT NULL,
+            tsa_certificate_sha256 TEXT NOT NULL,
+            tsa_subject TEXT NOT NULL
+        )""",
+        """CREATE TRIGGER witnesses_append_only_update BEFORE UPDATE ON witnesses
+           BEGIN SELECT RAISE(ABORT, 'ledger time stamps are append-only'); END""",
+    )),
 )
 LATEST_VERSION = MIGRATIONS[-1].to_version
 

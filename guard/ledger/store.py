@@ -17,11 +17,11 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from guard.ledger import files, meta
 from guard.ledger.anchor import AnchoredKey
@@ -32,11 +32,12 @@ from guard.ledger.errors import (
     LedgerCorruptError,
     LedgerError,
     LedgerInputError,
+    LedgerKeyError,
     RecordNotFoundError,
 )
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
-from guard.ledger.keys import KeyStatus, KeyVault, LoadedKey
+from guard.ledger.keys import KeyInfo, KeyStatus, KeyVault, LoadedKey
 from guard.ledger.models import (
     Decision,
     EvidenceItem,
@@ -60,6 +61,9 @@ from guard.ledger.signing import ZERO_DIGEST, next_signatures_digest, signatures
 from guard.ledger.status import EffectiveStatus, effective_status
 from guard.ledger.timeutil import format_utc, utc_now
 from guard.ledger.verify import VerifyReport
+
+if TYPE_CHECKING:
+    from guard.ledger.timestamp import Witness
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +288,33 @@ class Ledger:
         """What ``record`` means now, e.g. given, then withdrawn."""
         return effective_status(record, self.later_records(record.id))
 
+    def timestamp(self, tsa_url: str, *, timeout_s: float = 15.0) -> Witness:
+        """Have the time-stamping authority at ``tsa_url`` (the user's choice: this uses the
+        network) stamp the newest record, check its answer and keep it (guard.ledger.timestamp)."""
+        from guard.ledger.timestamp import TimestampError, Witness, check_token, fetch, witness_digest
+
+        with self._read("read") as conn:
+            seq, record_hash, _ = meta.last_record(conn)
+            ledger_id = meta.ledger_id(conn)
+        if seq == 0:
+            raise LedgerInputError("The consent ledger has no records yet; there is nothing to time-stamp.")
+        digest = witness_digest(ledger_id, seq, record_hash)
+        token, nonce = fetch(tsa_url, digest, timeout_s=timeout_s)
+        try:
+            checked = check_token(token, digest, nonce)
+        except ValueError as error:
+            raise TimestampError(f"The time-stamping authority {tsa_url} sent a time stamp that does not check out: "
+                                 f"{error}. Nothing was kept.") from None
+        witness = Witness(seq, record_hash, tsa_url, token, format_utc(checked.gen_time), checked.certificate_sha256,
+                          checked.subject)
+        with self._write("keep a time stamp in") as conn:
+            conn.execute("INSERT INTO witnesses (seq, hash, tsa_url, token, gen_time, tsa_certificate_sha256, "
+                         "tsa_subject) VALUES (?, ?, ?, ?, ?, ?, ?)", (
+                             witness.seq, witness.hash, witness.tsa_url, witness.token, witness.gen_time,
+                             witness.tsa_certificate_sha256, witness.tsa_subject))
+        log.info("Ledger %s: record %s time-stamped by %s at %s", self.path, seq, tsa_url, witness.gen_time)
+        return witness
+
     def proof(self) -> LedgerProof:
         """The ledger's public keys and signed head, for exports (see guard.ledger.proof).
         Records appended after this call are not covered by it."""
@@ -301,7 +332,25 @@ class Ledger:
             head = meta.read_head(conn)
         return head if isinstance(head, SignedHead) and head.seq >= 0 else None
 
-    # --- checking --------------------------------------------------------------------------
+    def document_signer(self) -> tuple[KeyInfo, Callable[[bytes], str]]:
+        """The current Ed25519 key's row and a function that signs a document with it (hex): a
+        document the ledger vouches for, such as a consent receipt's JWS signing input, never a
+        ledger record (those are signed with their own context, see guard.ledger.signing).
+        Raises LedgerKeyError when there is no usable Ed25519 key (none yet, lost, or a ledger
+        from before Ed25519: record a decision first)."""
+        with self._read("sign") as conn:
+            loaded = self._current_loaded(conn)
+        if loaded is None or loaded.signer is None or not loaded.can_sign or not self._keys.is_trusted(loaded.info):
+            why = loaded.status.message() if loaded is not None else "the ledger has no signing key yet"
+            raise LedgerKeyError(f"Cannot sign with the consent ledger's key ({why}); documents are written unsigned.")
+        signer = loaded.signer
+
+        def sign(document: bytes) -> str:
+            if document.startswith(b"meeting-privacy-guard/"):  # the ledger's own contexts are never signed here
+                raise ValueError("a document may not look like one of the ledger's own signed messages")
+            return signer.sign(document)
+
+        return loaded.info, sign
 
     def key_status(self) -> KeyStatus:
         """Where the current signing key lives and whether it can be used (read afresh)."""

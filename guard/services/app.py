@@ -170,9 +170,10 @@ class Services:
 
     def _withdrawal_letter(self, original: Record) -> LetterText:
         from guard.export import make_letter
+        from guard.i18n import choose_language
 
         letter = make_letter("withdrawal", self._open_ledger(), self.catalog, record_id=original.id,
-                             terms_store=self._terms)
+                             terms_store=self._terms, language=choose_language(None, self._settings.general.language))
         return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto,
                           suggested_name=f"withdrawal-{original.provider_id}-{original.seq}.txt")
 
@@ -358,7 +359,7 @@ class Services:
         try:
             with self._reader() as ledger:  # its own connection: the window's reads never wait for the export
                 result = export_history(ledger, self.catalog, request.format, request.dest, export_filter,
-                                        progress=progress)
+                                        progress=progress, jurisdiction=self._settings.general.jurisdiction or None)
         except ExportCancelled as error:
             raise ExportCancelledByUser(str(error)) from error
         return ExportOutcome(dest=result.path, records=result.records, files=result.files, warnings=result.warnings)

@@ -1,14 +1,31 @@
-"""Diff + classify + summarise two texts of a document (pure): the changes a user reads."""
+"""Align, classify and summarise two texts of a document (pure): the changes a user reads.
+
+A sentence that only moved (it is found, in substance, anywhere in the other version) is not a
+change of the clause it left or joined; only sentences new to the document or gone from it are
+classified. So a clause split in two, or merged, reads as what it is.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from guard.events import ClauseChange
-from guard.terms.classify import TopicRule, classify_change, load_rules
-from guard.terms.diff import ClauseDiff, diff_markdown
+from guard.terms.classify import Classification, Severity, classify
+from guard.terms.diff import ChangeKind, ClauseDiff, diff_markdown, sentences, split_clauses
+from guard.terms.rules import Rules, load_rules
 from guard.terms.summary import summarise
+from guard.terms.wording import (
+    Segment,
+    consistent_renames,
+    is_date_only,
+    replacements,
+    same_meaning,
+    substance,
+    word_diff,
+)
 
 
 @dataclass(frozen=True)
@@ -16,30 +33,158 @@ class AnalysedChange:
     diff: ClauseDiff
     topics: tuple[str, ...]
     summary: str | None
+    severity: Severity = Severity.MINOR
+    gone: tuple[str, ...] = ()  # sentences only in the old wording
+    added: tuple[str, ...] = ()  # sentences only in the new wording
 
     @property
     def relevant(self) -> bool:
-        """True when the change touches a watched topic (AI training, licence, data use...)."""
-        return bool(self.topics)
+        """True when the change touches a watched topic (AI training, licence, data use...) in substance."""
+        return bool(self.topics) and self.severity is not Severity.WORDING
+
+    @property
+    def material(self) -> bool:
+        """True when what the provider may do with data grew or shrank."""
+        return self.relevant and self.severity is Severity.MATERIAL
+
+    @property
+    def kind(self) -> ChangeKind:
+        return self.diff.kind
+
+    def highlights(self) -> list[Segment]:
+        """Word-level differences between the two wordings (empty when one side is missing)."""
+        if self.diff.old_text is None or self.diff.new_text is None:
+            return []
+        return word_diff(self.diff.old_text, self.diff.new_text)
 
     def to_clause_change(self) -> ClauseChange:
         return ClauseChange(topics=self.topics, old=self.diff.old_text, new=self.diff.new_text,
-                            section=self.diff.section, summary=self.summary)
+                            section=self.diff.section, summary=self.summary, severity=str(self.severity),
+                            kind=str(self.diff.kind))
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": str(self.diff.kind), "section": self.diff.section, "topics": list(self.topics),
-                "summary": self.summary, "old": self.diff.old_text, "new": self.diff.new_text}
+                "severity": str(self.severity), "relevant": self.relevant, "summary": self.summary,
+                "old": self.diff.old_text, "new": self.diff.new_text,
+                "sentences_removed": list(self.gone), "sentences_added": list(self.added),
+                "words": [{"op": s.op, "old": s.old, "new": s.new} for s in self.highlights()]}
 
 
-def analyse(old: str, new: str, rules: tuple[TopicRule, ...] | None = None) -> list[AnalysedChange]:
-    """Every clause change from ``old`` to ``new``, with its topics and (if any) a summary."""
-    rules = rules if rules is not None else load_rules()
-    changes = []
-    for diff in diff_markdown(old, new):
-        topics = classify_change(diff, rules)
-        changes.append(AnalysedChange(diff, topics, summarise(diff, topics, rules) if topics else None))
-    return changes
+def _sentence_keys(markdown: str) -> frozenset[str]:
+    return frozenset(substance(sentence) for clause in split_clauses(markdown) for sentence in sentences(clause.text))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    diff: ClauseDiff
+    gone: tuple[str, ...]
+    added: tuple[str, ...]
+    pairs: tuple[tuple[str, str], ...]  # (old sentence, new sentence) that are rewordings of each other
+
+
+def _pair_sentences(gone: tuple[str, ...], added: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Old and new sentences that are rewordings of one another (greedy, most similar first)."""
+    if not gone or not added or len(gone) * len(added) > 400:
+        return ()
+    scored = sorted(((SequenceMatcher(None, substance(a), substance(b), autojunk=False).ratio(), i, j)
+                     for i, a in enumerate(gone) for j, b in enumerate(added)), reverse=True)
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for ratio, i, j in scored:
+        if ratio < 0.6:
+            break
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            pairs.append((gone[i], added[j]))
+    return tuple(pairs)
+
+
+def _prepare(diff: ClauseDiff, old_keys: frozenset[str], new_keys: frozenset[str]) -> _Prepared:
+    old_sentences = sentences(diff.old.text) if diff.old else []
+    new_sentences = sentences(diff.new.text) if diff.new else []
+    gone = tuple(s for s in old_sentences if substance(s) not in new_keys)
+    added = tuple(s for s in new_sentences if substance(s) not in old_keys)
+    return _Prepared(diff, gone, added, _pair_sentences(gone, added))
+
+
+def _blank_names(sentence: str, rules: Rules) -> str:
+    for rule in (*rules.names, *rules.masks):
+        for hit in list(rule.matcher.finditer(sentence)):
+            sentence = sentence[:hit.start] + " " * (hit.end - hit.start) + sentence[hit.end:]
+    return sentence
+
+
+def is_heading_only(text: str) -> bool:
+    """A clause that is only a title ('5.5 HIPAA Compliance & BAA', '## Who is the data controller')."""
+    plain = " ".join(text.replace("*", "").replace("#", "").replace("\\", "").split())
+    words = plain.split()
+    return bool(words) and len(words) <= 14 and not plain.endswith((".", ";")) and sum(
+        1 for ch in plain if ch in ".;") <= 3
+
+
+def _is_name(rules: Rules) -> Callable[[str], bool]:
+    filler = rules.sameness.filler
+
+    def is_name(words: str) -> bool:
+        text = words
+        for rule in (*rules.names, *rules.masks):
+            for hit in list(rule.matcher.finditer(text)):
+                text = text[:hit.start] + " " * (hit.end - hit.start) + text[hit.end:]
+        return text != words and all(word in filler for word in text.split())
+
+    return is_name
+
+
+def analyse(old: str, new: str, rules: Rules | None = None) -> list[AnalysedChange]:
+    """Every clause change from ``old`` to ``new`` with topics, severity and (when it touches a
+    topic in substance) a plain-words summary; in the order of the new text."""
+    rules = rules if isinstance(rules, Rules) else load_rules()
+    diffs = diff_markdown(old, new)
+    if not diffs:
+        return []
+    old_keys, new_keys = _sentence_keys(old), _sentence_keys(new)
+    prepared = [_prepare(diff, old_keys, new_keys) for diff in diffs]
+    renames = consistent_renames((pair for item in prepared for a, b in item.pairs for pair in replacements(a, b)),
+                                 new_text=substance(new))
+    return [_analyse(item, rules, renames) for item in prepared]
+
+
+def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]]) -> AnalysedChange:
+    diff = item.diff
+    sameness = rules.sameness
+    is_name = _is_name(rules)
+    def same(a: str, b: str) -> bool:
+        return same_meaning(a, b, equivalent=sameness.equivalent_words, substantive=sameness.substantive,
+                            filler=sameness.filler, is_name=is_name, renames=renames)
+
+    reworded = [(a, b) for a, b in item.pairs if same(a, b) or same(_blank_names(a, rules), _blank_names(b, rules))]
+    quiet_old = {a for a, _ in reworded}
+    quiet_new = {b for _, b in reworded}
+    gone = tuple(s for s in item.gone if s not in quiet_old)
+    added = tuple(s for s in item.added if s not in quiet_new)
+    quiet = diff.quiet or (diff.kind is ChangeKind.CHANGED and (not (gone or added) or (
+        diff.old is not None and diff.new is not None and is_date_only(diff.old.text, diff.new.text))))
+    context = sentences(diff.new.text) if diff.new else sentences(diff.old.text) if diff.old else []
+    clause = diff.new or diff.old
+    if clause is not None and is_heading_only(clause.text):
+        gone, added = (), ()  # a bare heading introduces; what it heads is classified where it changed
+    lead = clause.lead if clause is not None else None
+    result: Classification = classify(gone, added, rules, quiet=quiet, context=context, lead=lead)
+    if quiet and diff.kind is ChangeKind.CHANGED:
+        diff = ClauseDiff(ChangeKind.WORDING, diff.old, diff.new, diff.score)
+    summary = summarise(diff, result, gone, added, rules) if result.topics and result.severity is not Severity.WORDING \
+        else None
+    return AnalysedChange(diff, result.topics, summary, result.severity, gone, added)
+
+
+def analyse_diff(diff: ClauseDiff, old_keys: frozenset[str], new_keys: frozenset[str], rules: Rules) -> AnalysedChange:
+    """One change on its own (no document-wide renames)."""
+    return _analyse(_prepare(diff, old_keys, new_keys), rules, frozenset())
 
 
 def relevant_changes(changes: list[AnalysedChange]) -> tuple[ClauseChange, ...]:
-    return tuple(change.to_clause_change() for change in changes if change.relevant)
+    """The changes a user is told about (material first, then minor), as event values."""
+    ordered = [c for c in changes if c.material] + [c for c in changes if c.relevant and not c.material]
+    return tuple(change.to_clause_change() for change in ordered)

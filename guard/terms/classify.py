@@ -1,92 +1,112 @@
-"""Which topics a changed clause touches (pure). The rules are data: resources/terms/topics.toml.
+"""Which topics a clause change touches and how much it matters (pure functions, rules as data).
 
-A change is classified by the sentences that changed, not by the whole clause, so fixing a
-typo next to a licence grant is not reported as a licence change. Several topics may apply.
+A change is judged by the sentences that changed, not by the whole clause, so fixing a typo next
+to a licence grant is not a licence change. A sentence is about a topic when one of the topic's
+patterns matches it, after product names are blanked (``[[mask]]``) and unless a negative rule
+for that topic matches it too (``[[exclude]]``: arbitration opt-outs, advice disclaimers, a
+licence granted *to* the user...). Severity compares the scope of the old and new sentences
+(:mod:`guard.terms.scope`): *material* when what the provider may do with data grew or shrank,
+*minor* when a topic's wording changed without that, *wording-only* when nothing of substance did.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from guard.catalog.models import ClauseTopic
-from guard.paths import resources_dir
-from guard.terms.diff import ClauseDiff, changed_sentences
-from guard.terms.errors import TermsError
+from guard.terms.rules import Rules, RulesError, TopicRule, load_rules
+from guard.terms.scope import Scope, ScopeChange, compare, mask, scope_of
+
+__all__ = ["WATCHED_TOPICS", "Classification", "RulesError", "Severity", "TopicRule", "classify", "classify_text",
+           "label_of", "load_rules", "sentence_topics"]
 
 # Topics a user hears about (everything except "other").
-WATCHED_TOPICS = tuple(topic.value for topic in ClauseTopic if topic is not ClauseTopic.OTHER)
+WATCHED_TOPICS = tuple(dict.fromkeys(topic.value for topic in ClauseTopic if topic is not ClauseTopic.OTHER))
 
 
-class RulesError(TermsError):
-    """The topic rules file is broken (names the file and the rule)."""
+class Severity(StrEnum):
+    MATERIAL = "material"  # what the provider may do with data grew or shrank
+    MINOR = "minor"  # the wording of a clause on a topic changed, its scope did not
+    WORDING = "wording-only"  # markup, punctuation, contractions, renumbering, renames, moves
 
 
 @dataclass(frozen=True)
-class TopicRule:
-    """One topic's patterns, joined into a single expression (one scan of the text per topic)."""
-
-    topic: str
-    label: str
-    patterns: tuple[re.Pattern[str], ...]
-    combined: re.Pattern[str] | None = None
-
-    def matches(self, text: str) -> re.Match[str] | None:
-        if self.combined is None:
-            return None
-        return self.combined.search(text)
+class Classification:
+    topics: tuple[str, ...]
+    severity: Severity
+    old_scope: Scope = field(default_factory=Scope)
+    new_scope: Scope = field(default_factory=Scope)
+    change: ScopeChange = field(default_factory=ScopeChange)
 
 
-def default_rules_path() -> Path:
-    return resources_dir() / "terms" / "topics.toml"
+def sentence_topics(sentence: str, rules: Rules, lead: str | None = None) -> tuple[str, ...]:
+    """Topics of one sentence, in the rules' order. ``lead``: the sentence introducing the list
+    the sentence is an item of; negative rules marked ``inherit`` apply through it ("you agree
+    that you will not use the AI services:" rules out every item below it)."""
+    text = mask(sentence, rules)
+    found = [rule.topic for rule in rules.topics if rule.matches(text)]
+    if not found:
+        return ()
+    excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.matcher.search(text)
+                for topic in rule.topics}
+    if lead:
+        lead_text = mask(lead, rules)
+        excluded |= {topic for rule in rules.excludes if rule.inherit and rule.topics & set(found)
+                     and rule.matcher.search(lead_text) for topic in rule.topics}
+    return tuple(topic for topic in found if topic not in excluded)
 
 
-@lru_cache(maxsize=8)
-def load_rules(path: Path | None = None) -> tuple[TopicRule, ...]:
-    """Read and compile the rules; a bad file raises :class:`RulesError` naming what to fix."""
-    path = path or default_rules_path()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise RulesError(f"Topic rules {path} cannot be read ({error}); reinstall the app.") from None
-    known = {topic.value for topic in ClauseTopic}
-    rules: list[TopicRule] = []
-    for position, entry in enumerate(data.get("topic", [])):
+def _ordered(topics: Iterable[str], rules: Rules) -> tuple[str, ...]:
+    order = rules.order
+    return tuple(sorted(set(topics), key=lambda topic: order.index(topic) if topic in order else len(order)))
+
+
+def classify_text(text: str, rules: Rules | None = None) -> tuple[str, ...]:
+    """Topics of any sentence of ``text``."""
+    from guard.terms.diff import sentences  # a text's sentences, split as clauses are
+
+    rules = rules or load_rules()
+    return _ordered((topic for sentence in sentences(text) for topic in sentence_topics(sentence, rules)), rules)
+
+
+def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: bool = False,
+             context: Sequence[str] = (), lead: str | None = None,
+             only: Mapping[str, frozenset[str]] | None = None) -> Classification:
+    """Classify a change from the sentences only in the old wording (``gone``) and only in the
+    new one (``added``). ``quiet`` (moved, or wording only): the topics are the clause's own
+    (``context``) and the severity is wording-only. ``only`` limits a sentence to some topics
+    (those its changed words touch, when it is a rewording of a sentence on the other side)."""
+    if quiet or not (gone or added):
+        topics = _ordered((t for s in context for t in sentence_topics(s, rules, lead)), rules)
+        return Classification(topics, Severity.WORDING)
+    per_sentence = {sentence: sentence_topics(sentence, rules, lead) for sentence in (*gone, *added)}
+    if only:  # a reworded sentence counts only for the topics its changed words touch
+        per_sentence = {sentence: tuple(t for t in found if sentence not in only or t in only[sentence])
+                        for sentence, found in per_sentence.items()}
+    topics = _ordered((t for found in per_sentence.values() for t in found), rules)
+    if not topics:
+        return Classification((), Severity.MINOR)
+    old_scope = scope_of([s for s in gone if per_sentence[s]], rules, topics)
+    new_scope = scope_of([s for s in added if per_sentence[s]], rules, topics)
+    change = compare(old_scope, new_scope, rules)
+    # a definition of content or data sets the scope of other clauses: rewording it is material
+    definition = ClauseTopic.CONTENT_DEFINITION.value
+    defines = (any(definition in per_sentence[s] for s in gone) and any(definition in per_sentence[s] for s in added)
+               or definition in topics and change.data_moved)
+    severity = Severity.MATERIAL if change.material or defines else Severity.MINOR
+    return Classification(topics, severity, old_scope, new_scope, change)
+
+
+def label_of(topic: str, rules: Rules | Sequence[TopicRule] | None = None) -> str:
+    """The topic's label for people ("AI training"); the id when the rules do not name it."""
+    if isinstance(rules, Rules):
+        return rules.label(topic)
+    listed = tuple(rules or ())
+    if not listed:
         try:
-            topic = ClauseTopic(entry.get("id")).value  # earlier ids (e.g. "opt-out") load as today's
-        except ValueError:
-            raise RulesError(f"Topic rules {path}, topic[{position}]: id {entry.get('id')!r} is not one of "
-                             f"{sorted(known)}.") from None
-        compiled: list[re.Pattern[str]] = []
-        for pattern in entry.get("patterns", []):
-            try:
-                compiled.append(re.compile(pattern, re.IGNORECASE))
-            except re.error as error:
-                raise RulesError(f"Topic rules {path}, topic {topic!r}: pattern {pattern!r} is invalid ({error}).") from None
-        combined = re.compile("|".join(f"(?:{p.pattern})" for p in compiled), re.IGNORECASE) if compiled else None
-        rules.append(TopicRule(topic, str(entry.get("label", topic)), tuple(compiled), combined))
-    return tuple(rules)
-
-
-def classify_text(text: str, rules: tuple[TopicRule, ...]) -> tuple[str, ...]:
-    """Topics whose rules match ``text``, in the rules' order."""
-    return tuple(rule.topic for rule in rules if rule.matches(text))
-
-
-def classify_change(diff: ClauseDiff, rules: tuple[TopicRule, ...]) -> tuple[str, ...]:
-    """Topics of the sentences that changed between the old and the new clause."""
-    gone, new = changed_sentences(diff)
-    topics: list[str] = []
-    for sentence in (*gone, *new):
-        for topic in classify_text(sentence, rules):
-            if topic not in topics:
-                topics.append(topic)
-    order = [rule.topic for rule in rules]
-    return tuple(sorted(topics, key=order.index))
-
-
-def label_of(topic: str, rules: tuple[TopicRule, ...]) -> str:
-    return next((rule.label for rule in rules if rule.topic == topic), topic)
+            return load_rules().label(topic)
+        except RulesError:
+            return topic
+    return next((rule.label for rule in listed if rule.topic == topic), topic)

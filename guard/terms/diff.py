@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
 
+from guard.terms.align import Pairing, align
+
 _SECTION = re.compile(
-    r"^(?P<indent>\s*)(?:#{1,6}\s+)?(?:[-*+]\s+)?\\?(?:(?:section|article|clause|§)\s*)?"
-    r"(?P<number>\d{1,3}(?:\.\d{1,3})*)(?:\\?[.)])?(?=\s|$)",
+    r"^(?P<indent>\s*)(?:#{1,6}\s+)?(?:[-*+]\s+)?(?:\*\*|__)?\\?(?:(?:section|article|clause|§)\s*)?"
+    r"(?P<number>\d{1,3}(?:\.\d{1,3}){0,2})(?:\\?[.)])?(?=\s|$)",
     re.IGNORECASE,
 )
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -26,20 +28,25 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\[]?[A-Z0-9])")
 _TRANSLATE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-",
                             "‐": "-", "‑": "-", "\u00a0": " "})
 
-PAIRING_LIMIT = 4000  # above this many candidate pairs in one changed stretch, pair by section only
 
 
 class ChangeKind(StrEnum):
     ADDED = "added"
     REMOVED = "removed"
     CHANGED = "changed"
+    MOVED = "moved"  # the same clause, unchanged, in another place
+    WORDING = "wording-only"  # markup, punctuation, contractions, cross-references or a rename only
 
 
 @dataclass(frozen=True)
 class Clause:
+    """One block of the text. ``lead`` is the sentence introducing the list it belongs to
+    ("you agree that you will not use the AI services:"), when it is a list item."""
+
     text: str
     section: str | None
     index: int
+    lead: str | None = None
 
     @property
     def key(self) -> str:
@@ -48,9 +55,18 @@ class Clause:
 
 @dataclass(frozen=True)
 class ClauseDiff:
+    """One clause that differs: ``old``/``new`` are None when it was added/removed. ``score`` is
+    how similar a changed clause's two wordings are (1.0 for moved and wording-only ones)."""
+
     kind: ChangeKind
     old: Clause | None
     new: Clause | None
+    score: float = 1.0
+
+    @property
+    def quiet(self) -> bool:
+        """True when nothing but the place or the form of the wording changed."""
+        return self.kind in (ChangeKind.MOVED, ChangeKind.WORDING)
 
     @property
     def section(self) -> str | None:
@@ -84,7 +100,8 @@ def split_clauses(markdown: str) -> list[Clause]:
     clauses: list[Clause] = []
     current: str | None = None
     parents: dict[int, str] = {}  # list indent -> section of the enclosing numbered item
-    for block in (b for b in re.split(r"\n\s*\n", markdown) if b.strip()):
+    leads: list[tuple[int, str]] = []  # (indent, text) of open list lead-ins, innermost last
+    for block in _blocks(markdown):
         match = _SECTION.match(block)
         if match:
             number = match.group("number")
@@ -94,14 +111,52 @@ def split_clauses(markdown: str) -> list[Clause]:
             parents = {d: s for d, s in parents.items() if d < depth}
             parents[depth] = number
             current = number
-        clauses.append(Clause(block.strip("\n"), current, len(clauses)))
+        text = block.strip("\n")
+        indent = len(text) - len(text.lstrip(" "))
+        while leads and leads[-1][0] >= indent:
+            leads.pop()
+        clauses.append(Clause(text, current, len(clauses), leads[-1][1] if leads else None))
+        if text.rstrip().endswith(":"):
+            leads.append((indent, " ".join(text.split())))
     return clauses
 
 
+def _blocks(markdown: str) -> list[str]:
+    """Paragraphs, list items, table rows and the lines of a paragraph broken by line breaks
+    (a definitions list written as one paragraph with line breaks is one clause per line)."""
+    blocks: list[str] = []
+    for block in re.split(r"\n\s*\n", markdown):
+        blocks.extend(line for line in block.split("\n") if line.strip())
+    return blocks
+
+
 def sentences(text: str) -> list[str]:
-    """Split a clause into sentences (good enough for legal prose; keeps ``e.g.``-style dots)."""
+    """Split a clause into sentences (good enough for legal prose; keeps ``e.g.``-style dots).
+
+    A heading run into its paragraph ("27.11 Opt-Out. You may ...") stays with the sentence
+    after it, so the heading is read with what it heads."""
     cleaned = " ".join(_LIST_MARKER.sub("", text.lstrip("#").lstrip()).replace("\\", "").split())
-    return [part for part in _SENTENCE_END.split(cleaned) if part.strip()]
+    parts = [part for part in _SENTENCE_END.split(cleaned) if part.strip()]
+    merged: list[str] = []
+    for part in parts:
+        if merged and _is_heading(merged[-1]):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged
+
+
+def _is_heading(sentence: str) -> bool:
+    """'27.11 Opt-Out.', 'Generated Content.', 'Mapping.': a short title, not a sentence."""
+    words = sentence.rstrip(".:").split()
+    if not words or len(words) > 6:
+        return False
+    if _SECTION.match(sentence):
+        return True
+    return all(word[:1].isupper() or word[:1].isdigit() or word.lower() in _TITLE_SMALL for word in words)
+
+
+_TITLE_SMALL = frozenset({"and", "or", "of", "the", "to", "for", "in", "on", "a", "an", "with", "by", "your", "our"})
 
 
 def changed_sentences(diff: ClauseDiff) -> tuple[list[str], list[str]]:
@@ -118,74 +173,45 @@ def diff_markdown(old: str, new: str) -> list[ClauseDiff]:
     return diff_clauses(split_clauses(old), split_clauses(new))
 
 
+_KINDS = {"moved": ChangeKind.MOVED, "wording": ChangeKind.WORDING, "changed": ChangeKind.CHANGED,
+          "added": ChangeKind.ADDED, "removed": ChangeKind.REMOVED}
+
+
 def diff_clauses(old: list[Clause], new: list[Clause]) -> list[ClauseDiff]:
+    """Align the clauses (:mod:`guard.terms.align`) and order the changes as the new text reads."""
+    pairings = align([c.key for c in old], [c.key for c in new], [c.section for c in old],
+                     [c.section for c in new], [starts_section(c.text) for c in old],
+                     [starts_section(c.text) for c in new])
+    counterpart = _counterparts(old, new, pairings)
+    ordered: list[tuple[float, int, ClauseDiff]] = []
+    for pairing in pairings:
+        before = old[pairing.old] if pairing.old is not None else None
+        after = new[pairing.new] if pairing.new is not None else None
+        diff = ClauseDiff(_KINDS[pairing.kind], before, after, pairing.score)
+        if after is not None:
+            ordered.append((float(after.index), 1, diff))
+        else:
+            assert before is not None
+            ordered.append((counterpart(before.index), 0, diff))
+    return [diff for _, _, diff in sorted(ordered, key=lambda item: (item[0], item[1]))]
+
+
+def _counterparts(old: list[Clause], new: list[Clause], pairings: list[Pairing]):  # type: ignore[no-untyped-def]
+    """For a removed clause: where it sits in the new text (just after the new place of the
+    nearest earlier old clause that still exists)."""
+    mapped: dict[int, int] = {}
     matcher = SequenceMatcher(None, [c.key for c in old], [c.key for c in new], autojunk=False)
-    ordered: list[tuple[float, ClauseDiff]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        removed, added = old[i1:i2], new[j1:j2]
-        pairs, removed, added = _pair(removed, added)
-        for before, after in pairs:
-            ordered.append((after.index, ClauseDiff(ChangeKind.CHANGED, before, after)))
-        for clause in added:
-            ordered.append((clause.index, ClauseDiff(ChangeKind.ADDED, None, clause)))
-        for clause in removed:
-            ordered.append((j1 - 0.5, ClauseDiff(ChangeKind.REMOVED, clause, None)))
-    return _drop_moves([diff for _, diff in sorted(ordered, key=lambda item: item[0])])
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            mapped[block.a + k] = block.b + k
+    for pairing in pairings:
+        if pairing.old is not None and pairing.new is not None:
+            mapped[pairing.old] = pairing.new
 
+    def place(index: int) -> float:
+        for earlier in range(index - 1, -1, -1):
+            if earlier in mapped:
+                return mapped[earlier] + 0.5
+        return -0.5
 
-def _words(clause: Clause) -> frozenset[str]:
-    return frozenset(_WORD.findall(clause.key))
-
-
-def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
-
-
-def _pair(removed: list[Clause], added: list[Clause]) -> tuple[list[tuple[Clause, Clause]], list[Clause], list[Clause]]:
-    """Match old clauses to their rewritten new versions (similar words, or the same section)."""
-    if not removed or not added:
-        return [], removed, added
-    by_section = len(removed) * len(added) > PAIRING_LIMIT
-    old_words = [_words(c) for c in removed]
-    new_words = [_words(c) for c in added]
-    scored: list[tuple[float, int, int]] = []
-    for i, before in enumerate(removed):
-        for j, after in enumerate(added):
-            same_section = before.section is not None and before.section == after.section
-            if by_section and not same_section:
-                continue
-            score = _similarity(old_words[i], new_words[j])
-            if same_section and _SECTION.match(before.text) and _SECTION.match(after.text):
-                score += 1.0  # "10.4 ..." rewritten as "10.4 ..." is the same clause, however reworded
-            if score >= 0.45:
-                scored.append((score, i, j))
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    pairs: list[tuple[Clause, Clause]] = []
-    for _, i, j in scored:
-        if i in used_old or j in used_new:
-            continue
-        used_old.add(i)
-        used_new.add(j)
-        pairs.append((removed[i], added[j]))
-    return (pairs, [c for i, c in enumerate(removed) if i not in used_old],
-            [c for j, c in enumerate(added) if j not in used_new])
-
-
-def _drop_moves(diffs: list[ClauseDiff]) -> list[ClauseDiff]:
-    """A clause removed in one place and added unchanged in another only moved."""
-    removed = {}
-    for position, diff in enumerate(diffs):
-        if diff.kind is ChangeKind.REMOVED and diff.old:
-            removed.setdefault(diff.old.key, []).append(position)
-    drop: set[int] = set()
-    for position, diff in enumerate(diffs):
-        if diff.kind is ChangeKind.ADDED and diff.new and removed.get(diff.new.key):
-            drop.add(position)
-            drop.add(removed[diff.new.key].pop())
-    return [diff for position, diff in enumerate(diffs) if position not in drop]
+    return place

@@ -58,7 +58,7 @@ class WatchedDocument:
         return (self.provider_id, self.document_id)
 
     @classmethod
-    def from_catalog(cls, provider: Provider, document: Document) -> "WatchedDocument":
+    def from_catalog(cls, provider: Provider, document: Document) -> WatchedDocument:
         """The catalog's default selectors are fallbacks (``main``, else ``article``, else
         ``body``); selectors a catalog file spells out are all used, in order, as in the Open
         Terms Archive declarations they are usually copied from."""

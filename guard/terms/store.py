@@ -92,7 +92,7 @@ class TermsStore:
         self._checked: dict[str, tuple[int, int, str | None]] = {}  # sha -> (mtime_ns, size, problem)
 
     @classmethod
-    def open(cls, paths: AppPaths) -> "TermsStore":
+    def open(cls, paths: AppPaths) -> TermsStore:
         """The store under the app's data folder (``<data_dir>/terms``) with the shipped baselines."""
         return cls(paths.data_dir / "terms")
 

@@ -23,11 +23,11 @@ from guard.events import TermsChanged, event_to_dict
 from guard.paths import AppPaths
 from guard.settings import Settings, TermsSettings
 from guard.terms.analysis import analyse, relevant_changes
-from guard.terms.classify import TopicRule, load_rules
 from guard.terms.errors import FetchFailure, TermsError, TermsFetchError
 from guard.terms.extract import ExtractError, extract
-from guard.terms.fetch import FetchOutcome, Fetcher, FetchPolicy
+from guard.terms.fetch import Fetcher, FetchOutcome, FetchPolicy
 from guard.terms.models import FetchRecord, FetchResult, Version, WatchedDocument
+from guard.terms.rules import Rules, load_rules
 from guard.terms.store import TermsStore
 from guard.terms.watchlist import build_watch_list
 
@@ -92,7 +92,7 @@ class TermsWatcher:
 
     def __init__(self, store: TermsStore, documents: Sequence[WatchedDocument], *, network_enabled: bool = True,
                  check_interval_hours: float = 24.0, fetcher: Fetcher | None = None,
-                 policy: FetchPolicy | None = None, rules: tuple[TopicRule, ...] | None = None,
+                 policy: FetchPolicy | None = None, rules: Rules | None = None,
                  problems: Iterable[str] = ()) -> None:
         self.store = store
         self.documents = list(documents)
@@ -105,14 +105,14 @@ class TermsWatcher:
 
     @classmethod
     def from_settings(cls, store: TermsStore, documents: Sequence[WatchedDocument], settings: TermsSettings,
-                      **kwargs: Any) -> "TermsWatcher":
+                      **kwargs: Any) -> TermsWatcher:
         policy = kwargs.pop("policy", None) or FetchPolicy(allow_insecure_localhost=settings.allow_insecure_localhost)
         return cls(store, documents, network_enabled=settings.network_enabled,
                    check_interval_hours=settings.check_interval_hours, policy=policy, **kwargs)
 
     @classmethod
     def from_app(cls, paths: AppPaths, settings: Settings, catalog: Catalog | None = None,
-                 declaration_files: Iterable[Path] = ()) -> "TermsWatcher":
+                 declaration_files: Iterable[Path] = ()) -> TermsWatcher:
         """The watcher the app uses: store in the data folder, catalog + user declarations."""
         documents, problems = build_watch_list(paths, catalog, declaration_files)
         return cls.from_settings(TermsStore.open(paths), documents, settings.terms, problems=problems)
@@ -177,7 +177,7 @@ class TermsWatcher:
             try:
                 fetched[url] = _Fetched(outcome=self.fetcher.fetch(
                     url, etag=state.etag if state else None, last_modified=state.last_modified if state else None))
-            except Exception as error:  # every sharing document records the same failure
+            except Exception as error:  # noqa: BLE001 - every sharing document records the same failure
                 fetched[url] = _Fetched(error=error)
         hit = fetched[url]
         if hit.error is not None:
@@ -236,7 +236,7 @@ class TermsWatcher:
         changes = analyse(old_text, new_text, self.rules)
         relevant = relevant_changes(changes)
         event = None
-        if relevant:
+        if any(change.material for change in changes):  # what the provider may do with data moved
             event = TermsChanged(provider_id=document.provider_id, at=at, document_id=document.document_id,
                                  url=document.url, old_sha256=previous.sha256, new_sha256=version.sha256,
                                  changes=relevant)

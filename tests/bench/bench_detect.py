@@ -7,6 +7,10 @@ With 500 extra idle processes running:
       share of a real ``meeting-guard watch`` process;
   (c) resident memory of a real ``meeting-guard watch`` process.
 Targets (issue 4): p95 latency ≤ interval + 0.3 s; CPU < 0.5 % of one core at 2 s; RSS < 60 MB.
+  (d) a hostile world (issue 14, "Bounded ticks"): 5,000 real X11 windows owned by a browser,
+      200 of them titled with 100 kB, and a browser started with three 100 kB arguments, matched
+      against the shipped catalog: the time and CPU of each tick until every window was read,
+      and of a tick once nothing changes. ``--hostile`` runs only this part.
 Nothing here asserts: the figures are for people to read.
 """
 
@@ -23,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC
 from pathlib import Path
 
 import psutil
@@ -75,17 +80,86 @@ def write_catalog(folder: Path, client_names: list[str]) -> None:
     """Sample clients plus 15 providers shaped like the real catalog (names, titles, links)."""
     folder.mkdir(parents=True)
     for index, name in enumerate(client_names):
-        (folder / f"client{index}.toml").write_text(provider_toml(f"client{index}", f"Client {index}", processes=[name]))
+        (folder / f"client{index}.toml").write_text(
+            provider_toml(f"client{index}", f"Client {index}", processes=[name]))
     for index in range(15):
         (folder / f"filler{index}.toml").write_text(provider_toml(
-            f"filler{index}", f"Filler {index}", processes=[f"filler{index}", f"filler{index}-helper", f"Filler{index}.exe"],
+            f"filler{index}", f"Filler {index}",
+            processes=[f"filler{index}", f"filler{index}-helper", f"Filler{index}.exe"],
             meeting_processes=[f"filler{index}-call"], window_titles=[f"^Filler {index}$"],
             meeting_window_titles=[f"^Filler {index} Meeting", f"Call with .* - Filler {index}$"],
             url_patterns=[rf"^https://filler{index}\.example/(j|join)/\d+"],
             web_titles=[rf"\| Filler {index} Web$"]))
 
 
+HOSTILE_WINDOWS = 5_000
+HUGE = 100_000
+
+
+def hostile_world(work: Path, desktop: DesktopSession) -> dict[str, object]:
+    """Tick figures on the hostile world (see the module docstring, (d))."""
+    from datetime import datetime
+
+    from guard.detect.detector import Detector
+    from guard.detect.matching import DetectionRules
+    from guard.detect.platform import Backends
+    from guard.detect.sockets import Unsupported
+    from guard.detect.windows.linux_x11 import X11WindowLister
+    from guard.settings import DetectionSettings
+    from tests.detect.world import Processes, script_client, x11_windows
+
+    processes = Processes()
+    try:
+        huge_arg = "--flag=" + "a" * HUGE
+        browser = processes.start([str(script_client(work / "hostile-bin", "chromium")), *[huge_arg] * 3,
+                                   "https://meet.google.com/abc-defg-hij"])
+        spec = [("a" * HUGE + "!" if i % 25 == 0 else f"Document {i} " + "x" * 200 + " - Chromium", browser.pid)
+                for i in range(HOSTILE_WINDOWS - 1)]
+        spec.append(("Meet \u2013 abc-defg-hij - Chromium", browser.pid))
+        x11_windows(processes, spec, work / "hostile-windows", env=desktop.child_env())
+        lister = X11WindowLister(env=desktop.child_env())
+        off = Unsupported("off", "not measured here")
+        detector = Detector(DetectionRules.from_catalog(load_catalog(), "linux"), Backends(lister, off, off, off),
+                            DetectionSettings())
+        warm: list[tuple[float, float]] = []
+        while len(lister._titles) < HOSTILE_WINDOWS and len(warm) < 100:
+            w0, c0 = time.perf_counter(), time.process_time()
+            detector.run(datetime.now(UTC))
+            warm.append((time.perf_counter() - w0, time.process_time() - c0))
+        steady: list[tuple[float, float]] = []
+        for _ in range(10):
+            w0, c0 = time.perf_counter(), time.process_time()
+            found = detector.run(datetime.now(UTC))
+            steady.append((time.perf_counter() - w0, time.process_time() - c0))
+        lister.close()
+        return {
+            "windows": HOSTILE_WINDOWS, "huge_titles": HOSTILE_WINDOWS // 25, "huge_title_chars": HUGE,
+            "huge_arguments": 3,
+            "ticks_until_all_windows_read": len(warm),
+            "warm_up_tick_ms": {"first": round(warm[0][0] * 1000, 1),
+                                "max": round(max(w for w, _c in warm) * 1000, 1),
+                                "mean": round(statistics.mean(w for w, _c in warm) * 1000, 1),
+                                "cpu_mean": round(statistics.mean(c for _w, c in warm) * 1000, 1)},
+            "steady_tick_ms": {"mean": round(statistics.mean(w for w, _c in steady) * 1000, 2),
+                               "max": round(max(w for w, _c in steady) * 1000, 2),
+                               "cpu_mean": round(statistics.mean(c for _w, c in steady) * 1000, 2)},
+            "meeting_found": sorted({(o.provider_id, str(o.signal)) for o in found.observations}),
+        }
+    finally:
+        processes.stop_all()
+
+
 def main() -> None:
+    if "--hostile" in sys.argv[1:]:
+        work = Path(tempfile.mkdtemp(prefix="mpg-bench-detect-"))
+        desktop = DesktopSession.start()
+        os.environ.update(desktop.env)
+        try:
+            print(json.dumps({"benchmark": "detect-hostile-world", "hostile_world": hostile_world(work, desktop)}))
+        finally:
+            desktop.stop()
+            shutil.rmtree(work, ignore_errors=True)
+        return
     work = Path(tempfile.mkdtemp(prefix="mpg-bench-detect-"))
     desktop = DesktopSession.start()  # Xvfb etc.: the window probe really reads X11
     os.environ.update(desktop.env)
@@ -140,7 +214,8 @@ def main() -> None:
         started.clear()
 
         # (c) a real headless watcher: resident memory and CPU share over 20 ticks.
-        watcher = subprocess.Popen([sys.executable, "-m", "guard", "watch", "--json", "--catalog", str(work / "catalog")],
+        watcher = subprocess.Popen([sys.executable, "-m", "guard", "watch", "--json", "--catalog",
+                                    str(work / "catalog")],
                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(3 * interval)
         proc = psutil.Process(watcher.pid)
@@ -155,6 +230,7 @@ def main() -> None:
         watcher.send_signal(signal.SIGTERM)
         watch_exit = watcher.wait(timeout=10)
         rss_mb = max(rss_samples) / 1e6
+        hostile = hostile_world(work, desktop)
 
         p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
         result = {
@@ -177,6 +253,7 @@ def main() -> None:
             },
             "watch_rss_mb": round(rss_mb, 1),
             "watch_exit_code_on_sigterm": watch_exit,
+            "hostile_world": hostile,
             "targets": {
                 "latency_p95_s": {"target": f"<= {interval + 0.3}", "met": p95 <= interval + 0.3},
                 "cpu_share_percent": {"target": "< 0.5", "met": max(idle_share, watch_share) < 0.5,

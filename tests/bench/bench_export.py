@@ -82,7 +82,8 @@ def main() -> int:
                 dest = folder / ("receipts.zip" if fmt == "receipts" else f"history.{fmt}")
                 calls: list[tuple[int, int]] = []
                 cpu = time.process_time()
-                result = export_history(ledger, catalog, fmt, dest, progress=lambda d, t: calls.append((d, t)))
+                result = export_history(ledger, catalog, fmt, dest, progress=lambda d, t: calls.append((d, t)),
+                                        jurisdiction="EU")
                 cpu = time.process_time() - cpu
                 assert result.records == RECORDS, (fmt, result.records)
                 entry = {"seconds": round(result.seconds, 2), "cpu_seconds": round(cpu, 2),

@@ -95,6 +95,10 @@ def start_keyring() -> object | None:
 
     session = DesktopSession.start()
     os.environ.update(session.env)
+    import keyring
+
+    keyring.set_password("meeting-privacy-guard", "bench-probe", "ok")  # the keyring answers before timing
+    keyring.delete_password("meeting-privacy-guard", "bench-probe")
     return session
 
 

@@ -115,6 +115,6 @@ def test_a_catastrophic_user_pattern_costs_one_linear_pass(tmp_path, shipped):
     rules = DetectionRules.from_catalog(catalog, "linux")
     before = COUNTER.snapshot()
     assert rules.match_browser_window("a" * 28 + "!") == []
-    calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before))
+    calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before, strict=True))
     assert calls >= 1 and chars <= 29 * calls
     assert [m.provider_id for m in rules.match_browser_window("a" * 29)] == ["mine"]

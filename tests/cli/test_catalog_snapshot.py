@@ -27,7 +27,7 @@ def test_a_changed_user_file_shows_at_once(cli, app_home):
     stat = (folder / "mine.toml").stat()
     (folder / "mine.toml").write_text(MINE.format(name="Mina"), encoding="utf-8")  # same size
     os.utime(folder / "mine.toml", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
-    assert listed(cli)["mine"]["name"] == "Mina", "the fingerprint is of the bytes, not the file times"
+    assert listed(cli)["mine"]["name"] == "Mina", "the fingerprint sees the change time, which no tool sets back"
     (folder / "mine.toml").unlink()
     assert "mine" not in listed(cli)
 
@@ -59,7 +59,19 @@ def test_snapshot_matches_a_full_load(tmp_path):
     again, reloaded = load_snapshot(tmp_path)
     assert reloaded is None, "read back"
     assert [e.summary for e in again.providers] == [e.summary for e in snapshot.providers]
-    assert [e.detect for e in again.providers] == [p.detect.model_dump(mode="json") for p in loaded]
+    from guard.detect.matching import DetectionRules
+
+    from_snapshot = DetectionRules.from_data(again.detection(), "linux")
+    from_models = DetectionRules.from_catalog(loaded, "linux")
+    assert from_snapshot.processes == from_models.processes and from_snapshot.notetakers == from_models.notetakers
+    def sources(rules: DetectionRules) -> list[tuple[str, str]]:
+        return [(provider, pattern.source) for provider, pattern in rules.url_patterns]
+
+    assert sources(from_snapshot) == sources(from_models)
+    assert {k: [x.source for x in v] for k, v in from_snapshot.url_excludes.items()} == \
+        {k: [x.source for x in v] for k, v in from_models.url_excludes.items()}
+    assert [(k, p.source) for k, p in from_snapshot.participants] == [(k, p.source) for k, p in from_models.participants]
+    assert from_snapshot.notices == from_models.notices
 
 
 SCAN_IMPORTS = """
@@ -78,3 +90,35 @@ def test_scan_with_nothing_detected_never_imports_pydantic(tmp_path, app_home):
     assert all(run.returncode == 0 for run in runs), runs[-1].stderr
     first, second = (run.stdout.splitlines()[-1].split() for run in runs)
     assert first[0] == "0" and second == ["0"], f"second scan, from the snapshot, imported {second[1:]}"
+
+
+def test_a_provider_for_an_event_is_validated_alone_from_the_snapshot(tmp_path, monkeypatch):
+    from guard.catalog import loader
+    from guard.catalog.models import Provider
+    from guard.catalog.snapshot import LazyCatalog
+
+    snapshot, full = load_snapshot(tmp_path)
+    assert full is not None
+    for provider in full:  # every provider survives the round trip through JSON unchanged
+        assert Provider.model_validate(provider.model_dump(mode="json")) == provider, provider.id
+
+    def no_full_load(**_kwargs):
+        raise AssertionError("the whole catalog was loaded")
+
+    monkeypatch.setattr(loader, "load_catalog", no_full_load)
+    current, _ = load_snapshot(tmp_path)
+    lazy = LazyCatalog(None, None, None, current, tmp_path)
+    assert lazy.get("zoom") == full.get("zoom")
+    assert lazy.get("zoom") is lazy.get("zoom"), "validated once"
+
+
+def test_a_stale_full_snapshot_is_not_used(tmp_path):
+    from guard.catalog.snapshot import FULL_FILE_NAME, LazyCatalog
+
+    snapshot, full = load_snapshot(tmp_path)
+    path = tmp_path / FULL_FILE_NAME
+    data = json.loads(path.read_text())
+    data["providers"]["zoom"]["name"] = "Forged"
+    data["fingerprint"] = "old"
+    path.write_text(json.dumps(data))
+    assert LazyCatalog(None, None, None, snapshot, tmp_path).get("zoom").name == full.get("zoom").name

@@ -1,6 +1,7 @@
 """The ``meeting-guard`` command itself: version, help, lazy commands, usage errors, logs."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -22,7 +23,7 @@ def test_help_lists_every_command_in_the_table(cli):
     assert result.returncode == 0
     assert "tray app" in result.stdout
     for command in COMMANDS:
-        assert f"    {command.name} " in result.stdout, command.name
+        assert re.search(rf"^    {re.escape(command.name)}(\s|$)", result.stdout, re.M), command.name  # long names wrap
 
 
 def test_every_command_has_its_own_help(cli):
@@ -147,3 +148,10 @@ def test_a_full_log_is_rotated_before_a_command_appends(cli, app_home):
     cli("settings")
     assert (app_home / "logs" / "meeting-guard.log.1").stat().st_size == 1_000_001
     assert 0 < log.stat().st_size < 1000, "the command's own line, in a fresh file"
+
+
+def test_an_unwritable_log_file_is_one_warning_not_a_traceback(cli, app_home):
+    (app_home / "logs" / "meeting-guard.log").mkdir(parents=True)  # cannot be opened as a file
+    result = cli("settings")
+    assert result.returncode == 0, result.stderr
+    assert "Cannot write the log file" in result.stderr and "Traceback" not in result.stderr

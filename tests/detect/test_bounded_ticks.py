@@ -32,7 +32,7 @@ def _work(detector: Detector, lister: X11WindowLister) -> tuple[int, int, int, i
     """One tick: (titles read from X, titles matched, pattern calls, characters examined)."""
     reads, before = lister.reads, COUNTER.snapshot()
     detector.run(datetime.now(UTC))
-    calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before))
+    calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before, strict=True))
     return lister.reads - reads, detector.title_matches, calls, chars
 
 
@@ -58,7 +58,7 @@ def test_a_tick_on_a_hostile_world_stays_bounded(tmp_path, processes, desktop):
         assert ("meet", "command-line") in {(o.provider_id, o.signal.value) for o in first.observations}, \
             "the link after 100 kB arguments is found"
         ticks = [_work(detector, lister) for _ in range(WINDOWS // READS_PER_CALL + 3)]
-        for reads, matched, calls, chars in ticks:
+        for reads, matched, _calls, chars in ticks:
             assert reads <= READS_PER_CALL, "titles read from the X server per tick"
             assert matched <= NEW_TITLES_PER_TICK, "titles matched per tick"
             # per matched title: a few candidate page titles × 3 patterns, each text cut to TEXT_LIMIT;

@@ -7,7 +7,16 @@ import string
 import pytest
 
 from guard.events import Signal
-from tests.detect.world import client_copy, collect_until, has, new_monitor, of_kind, provider_toml, write_catalog, x11_window
+from tests.detect.world import (
+    client_copy,
+    collect_until,
+    has,
+    new_monitor,
+    of_kind,
+    provider_toml,
+    write_catalog,
+    x11_window,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # A meeting code no other test run on this machine uses: other suites run browsers with Meet links too.

@@ -86,3 +86,18 @@ def test_every_browser_has_valid_suffixes_and_verified_ones_have_sources():
             assert browser.sources, f"{browser.id} is marked verified without a source"
         else:
             assert browser.note, f"{browser.id} is unverified: its note says why"
+
+
+@pytest.mark.parametrize("browser, title, provider", [
+    ("chrome", "Meet \u2013 abc-defg-hij - Google Chrome", "google-meet"),
+    ("firefox", "Meet\u00a0\u2013 abc-defg-hij \u2014 Mozilla Firefox", "google-meet"),
+    ("msedge", "Meet | Weekly sync | Microsoft Teams - Personal - Microsoft\u200b Edge", "teams"),
+    ("chromium", "Zoom Meeting - Chromium", "zoom"),
+    ("firefox-esr", "WeeklyStandup | Jitsi Meet \u2014 Mozilla Firefox Private Browsing", "jitsi-meet"),
+])
+def test_the_shipped_catalog_finds_real_tab_titles_in_every_browser(browser, title, provider):
+    """The services' real tab titles (sources in resources/catalog) behind each browser's suffix."""
+    from guard.catalog import load_catalog
+
+    rules = DetectionRules.from_catalog(load_catalog(), "linux")
+    assert provider in [m.provider_id for m in rules.match_browser_window(title, browser)]

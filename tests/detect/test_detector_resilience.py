@@ -5,7 +5,16 @@ import logging
 from guard.detect.observation import ProbeUnavailable
 from guard.detect.platform import default_backends
 from guard.settings import Settings
-from tests.detect.world import client_copy, collect_until, has, new_monitor, of_kind, provider_toml, unique, write_catalog
+from tests.detect.world import (
+    client_copy,
+    collect_until,
+    has,
+    new_monitor,
+    of_kind,
+    provider_toml,
+    unique,
+    write_catalog,
+)
 
 
 class CountingMicrophone:
@@ -70,4 +79,5 @@ def test_expensive_probes_stay_idle_while_no_client_or_browser_runs(tmp_path):
         monitor.tick()
     assert microphone.calls == 0
     states = {p.name: str(p.state) for p in monitor.snapshot().probes}
-    assert states == {"processes": "ok", "windows": "idle", "microphone": "idle", "camera": "idle", "sockets": "idle"}
+    assert states == {"processes": "ok", "windows": "idle", "microphone": "idle", "camera": "idle", "sockets": "idle",
+                      "browser": "ok"}  # the extension's tab files: one folder listing

@@ -3,7 +3,10 @@
 import pytest
 
 from guard.detect.media.macos_coreaudio import (
-    PROCESS_IS_RUNNING_INPUT, PROCESS_OBJECT_LIST, PROCESS_PID, CoreAudioMicrophone,
+    PROCESS_IS_RUNNING_INPUT,
+    PROCESS_OBJECT_LIST,
+    PROCESS_PID,
+    CoreAudioMicrophone,
 )
 from guard.detect.observation import ProbeUnavailable
 from guard.detect.platform import default_backends
@@ -50,7 +53,8 @@ def test_cg_window_list_gives_titled_normal_windows_with_owner_pids():
 def test_without_screen_recording_permission_titles_are_unavailable_with_the_reason():
     lister = MacWindowLister(FakeWindowList([
         {"kCGWindowOwnerPID": 501, "kCGWindowOwnerName": "zoom.us", "kCGWindowLayer": 0},
-        {"kCGWindowOwnerPID": 1, "kCGWindowOwnerName": "Meeting Guard", "kCGWindowName": "Settings", "kCGWindowLayer": 0},
+        {"kCGWindowOwnerPID": 1, "kCGWindowOwnerName": "Meeting Guard", "kCGWindowName": "Settings",
+         "kCGWindowLayer": 0},
     ]), own_pid=1)
     with pytest.raises(ProbeUnavailable, match="Screen Recording"):
         lister.windows()

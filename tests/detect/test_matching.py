@@ -90,3 +90,14 @@ def test_browsers_are_listed_per_os():
     assert "chromium" in browser_names("linux")
     assert "chrome" in browser_names("windows")  # names are compared without .exe
     assert "google chrome" in browser_names("macos")
+
+
+@pytest.mark.parametrize("args, url", [
+    (("zoomus://zoom.us/join?action=join&confno=81234567890",), "zoomus://zoom.us/join?action=join&confno=81234567890"),
+    (("--url=msteams:/l/meetup-join/19%3ameeting_x/0",), "msteams:/l/meetup-join/19%3ameeting_x/0"),
+    (("webex://meet?url=https%3A%2F%2Facme.webex.com",), "webex://meet?url=https%3A%2F%2Facme.webex.com"),
+    (("open", "'wbx://acme.webex.com/join/jane'"), "wbx://acme.webex.com/join/jane"),
+])
+def test_app_links_on_a_command_line_are_found(args, url):
+    """zoommtg:/zoomus:, msteams:, webex:/wbx: links a browser hands to a client (issue 14 item 3)."""
+    assert url in urls_in_args(args)

@@ -14,7 +14,14 @@ from guard.detect.observation import ProbeUnavailable
 from guard.detect.platform import default_backends
 from guard.events import Signal
 from tests.detect.world import (
-    client_copy, collect_until, has, new_monitor, of_kind, provider_toml, unique, write_catalog,
+    client_copy,
+    collect_until,
+    has,
+    new_monitor,
+    of_kind,
+    provider_toml,
+    unique,
+    write_catalog,
 )
 
 

@@ -128,7 +128,7 @@ def test_a_120_kb_argument_costs_a_bounded_read_once(tmp_path, processes, catalo
     before = COUNTER.snapshot()
     events = collect_until(monitor, has("meeting-started", "zoom"))
     assert [e.pid for e in of_kind(events, "meeting-started", "zoom")[0].event.evidence] == [client.pid]
-    calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before))
+    calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before, strict=True))
     assert chars <= 3 * ARG_CHARS + 4096 * calls and chars < 60_000, "each argument is examined cut to size"
     before = COUNTER.snapshot()
     for _ in range(3):
@@ -170,7 +170,8 @@ def test_linux_client_names_from_the_issue_are_recognised(tmp_path, processes):
 
     events = collect_until(monitor, lambda ev: wanted <= seen(ev) and has("meeting-started", "zoom")(ev))
     assert wanted <= seen(events)
-    element = next(e for e in of_kind(events, "app-started", "element") if e.event.evidence[0].pid == started["element"].pid)
+    element = next(e for e in of_kind(events, "app-started", "element")
+                   if e.event.evidence[0].pid == started["element"].pid)
     assert "element (electron31)" in element.event.evidence[0].detail
     telegram = next(e for e in of_kind(events, "app-started", "telegram"))
     assert "telegram-desktop" in telegram.event.evidence[0].detail, "the full name, not the 15-character cut"

@@ -81,7 +81,8 @@ def read_event(process, kind, timeout=20.0):
         event = json.loads(line)
         if event["event"] == kind:
             return event
-    raise AssertionError(f"no {kind} event from watch; stderr: {process.stderr.read() if process.poll() is not None else ''}")
+    stderr = process.stderr.read() if process.poll() is not None else ""
+    raise AssertionError(f"no {kind} event from watch; stderr: {stderr}")
 
 
 def test_watch_prints_events_as_json_lines_and_exits_0_on_sigterm(tmp_path, processes):

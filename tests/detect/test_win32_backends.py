@@ -8,7 +8,16 @@ from guard.detect.platform import Backends
 from guard.detect.sockets import UdpSockets
 from guard.detect.windows.win32 import Win32WindowLister
 from guard.events import Signal
-from tests.detect.world import client_copy, collect_until, has, new_monitor, of_kind, provider_toml, unique, write_catalog
+from tests.detect.world import (
+    client_copy,
+    collect_until,
+    has,
+    new_monitor,
+    of_kind,
+    provider_toml,
+    unique,
+    write_catalog,
+)
 
 
 class FakeUser32:

@@ -12,7 +12,15 @@ from guard.detect.platform import default_backends
 from guard.detect.windows.linux_x11 import X11WindowLister
 from guard.events import Signal
 from tests.detect.world import (
-    client_copy, collect_until, has, new_monitor, of_kind, provider_toml, unique, write_catalog, x11_window,
+    client_copy,
+    collect_until,
+    has,
+    new_monitor,
+    of_kind,
+    provider_toml,
+    unique,
+    write_catalog,
+    x11_window,
 )
 
 pytestmark = pytest.mark.desktop
@@ -31,7 +39,8 @@ def catalog(tmp_path, name):
     })
 
 
-def test_a_client_meeting_window_starts_a_meeting_with_the_title_as_evidence(tmp_path, processes, catalog, name, desktop):
+def test_a_client_meeting_window_starts_a_meeting_with_the_title_as_evidence(tmp_path, processes, catalog, name,
+                                                                             desktop):
     client = processes.start([str(client_copy(tmp_path / "bin", name)), "300"])
     monitor = new_monitor(catalog)
     assert of_kind(collect_until(monitor, has("app-started", "zoom")), "meeting-started") == []
@@ -60,7 +69,8 @@ def test_the_client_home_window_is_no_meeting(tmp_path, processes, catalog, name
     assert of_kind(events, "meeting-started") == []
 
 
-def test_a_meeting_window_without_an_owner_pid_counts_while_the_client_runs(tmp_path, processes, catalog, name, desktop):
+def test_a_meeting_window_without_an_owner_pid_counts_while_the_client_runs(tmp_path, processes, catalog, name,
+                                                                            desktop):
     processes.start([str(client_copy(tmp_path / "bin", name)), "300"])
     x11_window(processes, "Zoom Meeting 40-Minutes", None, env=desktop.child_env(), ready_file=tmp_path / "mapped")
     monitor = new_monitor(catalog)

@@ -18,7 +18,8 @@ def main() -> None:
     ready = Path(sys.argv[2])
     d = display.Display()
     screen = d.screen()
-    net_wm_name, utf8, net_wm_pid = d.intern_atom("_NET_WM_NAME"), d.intern_atom("UTF8_STRING"), d.intern_atom("_NET_WM_PID")
+    net_wm_name, utf8 = d.intern_atom("_NET_WM_NAME"), d.intern_atom("UTF8_STRING")
+    net_wm_pid = d.intern_atom("_NET_WM_PID")
     for index, (title, owner) in enumerate(spec):
         window = screen.root.create_window(index % 200, index % 150, 40, 30, 0, screen.root_depth, X.InputOutput,
                                            X.CopyFromParent, background_pixel=screen.white_pixel)

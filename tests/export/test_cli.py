@@ -42,7 +42,7 @@ def records(run) -> dict[str, dict]:
                                       ("receipts", "receipts")])
 def test_export_every_format_end_to_end(run, records, tmp_path, fmt, name):
     out = tmp_path / name
-    result = run("consent", "export", "--format", fmt, "-o", str(out), "--json")
+    result = run("consent", "export", "--format", fmt, "-o", str(out), "--json", "--jurisdiction", "EU")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["records"] == 2 and summary["format"] == fmt and summary["path"] == str(out)

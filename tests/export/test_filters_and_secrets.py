@@ -26,9 +26,11 @@ def exported_ids(fmt: str, path) -> set[str]:
     if fmt == "csv":
         with open(path, newline="", encoding="utf-8") as handle:
             return {row["id"] for row in csv.DictReader(handle)}
-    if fmt == "receipts":
+    if fmt == "receipts":  # a receipt per consent given, the other decisions in not-consent.json
         with zipfile.ZipFile(path) as archive:
-            return {json.loads(archive.read(name))["consentReceiptID"] for name in archive.namelist()}
+            found = {json.loads(archive.read(name))["consentReceiptID"] for name in archive.namelist()
+                     if name.startswith("receipt-") and name.endswith(".json")}
+            return found | {entry["record"] for entry in json.loads(archive.read("not-consent.json"))["records"]}
     text = (path.read_text(encoding="utf-8") if fmt == "html" else
             subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
     return {token for token in text.replace("<", " ").replace(">", " ").split() if token.count("-") == 4
@@ -47,7 +49,7 @@ def test_date_and_provider_filters_apply_to_every_format(ledger, sample, catalog
     ]
     for index, (export_filter, expected) in enumerate(cases):
         path = tmp_path / f"{index}-{FORMATS[fmt]}"
-        result = export_history(ledger, catalog, fmt, path, export_filter)
+        result = export_history(ledger, catalog, fmt, path, export_filter, jurisdiction="EU")
         assert result.records == len(expected), export_filter
         found = exported_ids(fmt, path)
         if fmt in ("html", "pdf"):  # these also mention the ids of the records a record changes
@@ -66,7 +68,7 @@ def outputs_of(ledger, catalog, tmp_path, sample) -> list[bytes]:
     blobs = []
     for fmt, name in FORMATS.items():
         path = tmp_path / name
-        export_history(ledger, catalog, fmt, path)
+        export_history(ledger, catalog, fmt, path, jurisdiction="EU")
         blobs.append(path.read_bytes())
         if fmt == "pdf":
             blobs.append(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout)
@@ -108,3 +110,21 @@ def test_exports_never_contain_the_key_from_the_keyring(app_home, desktop, catal
         blobs = outputs_of(ledger, catalog, tmp_path, sample)
     for form in secret_forms(text):
         assert not any(form in blob for blob in blobs)
+
+
+def test_no_export_names_local_paths_user_names_or_keyring_entries(ledger, sample, catalog, tmp_path):
+    """Exports go to providers and regulators: nothing in any format or letter says where the
+    ledger or its key live on this computer, or under which name the keyring keeps the key."""
+    import getpass
+
+    status = ledger.key_status()
+    private = {str(ledger.path), str(ledger.path.parent), str(ledger.key_file), "ledger.key", "ledger.sqlite3",
+               "consent-ledger-"}
+    if status.username:
+        private.add(status.username)
+    user = getpass.getuser()
+    private |= {f"/home/{user}", f"/Users/{user}", f"\\Users\\{user}"}
+    blobs = outputs_of(ledger, catalog, tmp_path, sample)
+    for blob in blobs:
+        for text in private:
+            assert text.encode() not in blob, text

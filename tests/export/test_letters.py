@@ -4,7 +4,7 @@ feature and terms version; marked placeholders; a mailto: link that decodes to t
 from __future__ import annotations
 
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -31,8 +31,8 @@ def test_letter_about_a_record_names_provider_dates_meeting_terms_and_article(le
     feature = catalog.get("zoom").feature("meeting-summary").name
     assert f"Feature: {feature} (meeting-summary)" in text
     assert f"sha256:{ZOOM_TERMS_SHA}" in text and "https://explore.zoom.us/en/terms/" in text
-    assert "Status now: given, then withdrawn" in text
-    assert text.startswith("Ada Lovelace\n") and "2026-06-01" in text and text.rstrip().endswith("Ada Lovelace")
+    assert "Status now: consent given, then withdrawn" in text
+    assert text.startswith("Ada Lovelace\n") and "\n1 June 2026\n" in text and text.rstrip().endswith("Ada Lovelace")
     assert letter.subject in text and LetterKind(kind).article in letter.subject
 
 
@@ -65,7 +65,7 @@ def test_mailto_link_is_rfc_6068_encoded_and_decodes_to_the_letter(ledger, sampl
 def test_withdrawal_for_a_provider_lists_the_consents_in_force(ledger, sample, catalog):
     letter = make_letter("withdrawal", ledger, catalog, provider_id="teams", name="Ada")
     assert [r.id for r in letter.records] == [sample.refused.id]  # refused, then corrected to given
-    assert "refused, corrected to given" in letter.text
+    assert "consent refused, corrected to: consent given" in letter.text
     zoom = make_letter("withdrawal", ledger, catalog, provider_id="zoom", name="Ada")
     assert [r.id for r in zoom.records] == [sample.tricky.id]  # the other zoom consent was withdrawn
     access = make_letter("access", ledger, catalog, provider_id="zoom", name="Ada")
@@ -79,7 +79,7 @@ def test_withdrawing_a_refusal_warns(ledger, sample, catalog):
 
 def test_long_histories_are_cut_with_a_count(ledger, catalog):
     for day in range(1, 26):
-        ledger.append(RecordDraft("zoom", "given", occurred_at=datetime(2026, 1, day, tzinfo=timezone.utc)))
+        ledger.append(RecordDraft("zoom", "given", occurred_at=datetime(2026, 1, day, tzinfo=UTC)))
     letter = make_letter("access", ledger, catalog, provider_id="zoom")
     assert len(letter.records) == 20 and "- and 5 earlier record(s) of my decisions about Zoom" in letter.text
 
@@ -87,7 +87,7 @@ def test_long_histories_are_cut_with_a_count(ledger, catalog):
 def test_terms_version_is_inferred_from_the_local_terms_history_when_not_recorded(ledger, catalog, app_home):
     from guard.paths import app_paths
 
-    record = ledger.append(RecordDraft("zoom", "given", occurred_at=datetime(2026, 2, 1, tzinfo=timezone.utc)))
+    record = ledger.append(RecordDraft("zoom", "given", occurred_at=datetime(2026, 2, 1, tzinfo=UTC)))
     store = TermsStore.open(app_paths())
     baseline = store.current("zoom", "terms")
     assert baseline is not None and baseline.is_baseline  # shipped with the app, dated

@@ -1,91 +1,143 @@
-"""Kantara Consent Receipts v1.1: one per decision, every required field, nothing invented."""
+"""Kantara Consent Receipts v1.1: a signed receipt for every consent given, valid against the
+working group's own schema (tests/export/data/kantara, by commit); refusals, withdrawals, left
+meetings and notices never become receipts; required fields hold real values or the spec's codes."""
 
 from __future__ import annotations
 
+import base64
 import json
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 import jsonschema
 import pytest
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from joserfc import jws
+from joserfc.jwk import OKPKey
 
 from guard.export import ExportError, export_history
-from guard.export.facts import UNKNOWN
-from tests.export.conftest import ZOOM_TERMS_SHA, schema
+from tests.export.conftest import ZOOM_TERMS_SHA
 
-# Consent Receipt Specification v1.1.0 (Kantara Initiative, 2018-02-20): the required fields,
-# as the working group's JSON schema lists them (KantaraInitiative/consent-receipt-v-next, CR_v1_1).
-REQUIRED = ["version", "jurisdiction", "consentTimestamp", "collectionMethod", "consentReceiptID", "piiPrincipalId",
-            "piiControllers", "services", "policyUrl", "sensitive", "spiCat"]
-CONTROLLER_REQUIRED = ["piiController", "contact", "address", "email", "phone"]
-PURPOSE_REQUIRED = ["consentType", "purposeCategory", "piiCategory", "termination", "thirdPartyDisclosure"]
+KANTARA = Path(__file__).parent / "data" / "kantara"
+PLACEHOLDER_WORDS = ("unknown", "not in catalog", "not recorded", "n/a")
 
 
-def receipts_in(folder) -> dict[str, dict]:
-    return {json.loads(p.read_text())["consentReceiptID"]: json.loads(p.read_text()) for p in folder.iterdir()}
+def official(name: str) -> dict:
+    """A file of the working group's repository; its schema opens with '//' comment lines."""
+    text = (KANTARA / name).read_text(encoding="utf-8")
+    return json.loads("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//")))
 
 
-def test_one_receipt_per_decision_with_every_required_field(ledger, sample, catalog, tmp_path):
-    result = export_history(ledger, catalog, "receipts", tmp_path / "receipts")
-    receipts = receipts_in(tmp_path / "receipts")
-    assert result.records == result.files == len(receipts) == len(sample.all)
-    assert set(receipts) == {r.id for r in sample.all}
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft4Validator:
+    schema = official("kantara-consent-receipt-v1_1-schema.json")
+    jsonschema.Draft4Validator.check_schema(schema)
+    checker = jsonschema.Draft4Validator(schema)
+    checker.validate(official("kantara-consent-receipt-v1_1-example.json"))  # read as its authors meant
+    return checker
+
+
+def export_receipts(ledger, catalog, dest: Path, **kwargs) -> tuple[dict[str, dict], dict]:
+    kwargs.setdefault("jurisdiction", "EU")
+    result = export_history(ledger, catalog, "receipts", dest, **kwargs)
+    receipts = {json.loads(p.read_text())["consentReceiptID"]: json.loads(p.read_text())
+                for p in dest.glob("receipt-*.json")}
+    companion = json.loads((dest / "not-consent.json").read_text())
+    assert result.records == len(receipts) + len(companion["records"])
+    return receipts, companion
+
+
+def test_only_consents_given_become_receipts_and_each_validates(ledger, sample, catalog, tmp_path, validator):
+    receipts, companion = export_receipts(ledger, catalog, tmp_path / "r")
+    # given (later withdrawn), tricky, whereby, and the correction of the refusal to given
+    assert set(receipts) == {sample.given.id, sample.tricky.id, sample.whereby.id, sample.correction.id}
+    others = {entry["record"]: entry for entry in companion["records"]}
+    assert set(others) == {sample.refused.id, sample.notice.id, sample.left.id, sample.withdrawal.id}
+    assert "refused" in others[sample.refused.id]["why_no_receipt"]
+    assert "no decision" in others[sample.notice.id]["why_no_receipt"]
+    assert "left the meeting" in others[sample.left.id]["why_no_receipt"]
+    assert "withdrawal" in others[sample.withdrawal.id]["why_no_receipt"]
     for receipt in receipts.values():
-        assert all(field in receipt for field in REQUIRED)
-        for controller in receipt["piiControllers"]:
-            assert all(controller[field] for field in CONTROLLER_REQUIRED)
-        for service in receipt["services"]:
-            assert service["service"] and service["purposes"]
-            for purpose in service["purposes"]:
-                assert all(field in purpose for field in PURPOSE_REQUIRED) and purpose["purpose"]
-        jsonschema.validate(receipt, schema("kantara-consent-receipt-v1.1.schema.json"))
+        validator.validate(receipt)
         assert receipt["version"] == "KI-CR-v1.1.0"
+        for purpose in receipt["services"][0]["purposes"]:
+            assert purpose["consentType"] == "EXPLICIT"
 
 
-def test_receipt_carries_controller_purposes_timestamp_and_terms_version(ledger, sample, catalog, tmp_path):
-    export_history(ledger, catalog, "receipts", tmp_path / "receipts", subject_name="Ada Lovelace",
-                   jurisdiction="EU")
-    receipt = receipts_in(tmp_path / "receipts")[sample.given.id]
-    assert receipt["consentTimestamp"] == int(datetime.fromisoformat("2026-03-02T09:15:00+00:00").timestamp())
-    assert receipt["piiPrincipalId"] == "Ada Lovelace" and receipt["jurisdiction"] == "EU"
-    controller = receipt["piiControllers"][0]
-    assert controller["piiController"] == "Zoom Video Communications, Inc."
-    assert controller["email"] == "privacy@zoom.us"
-    assert controller["address"] == {"streetAddress": UNKNOWN}  # the catalog has no postal address for Zoom
-    assert controller["phone"] == UNKNOWN
-    assert receipt["policyUrl"] == "https://explore.zoom.us/en/terms/"
-    extension = receipt["x-meetingPrivacyGuard"]
-    assert extension["termsVersion"]["sha256"] == ZOOM_TERMS_SHA
-    assert extension["record"] == sample.given.to_dict() and extension["statusNow"] == "given, then withdrawn"
-    purposes = receipt["services"][0]["purposes"]
-    assert [p["purpose"] for p in purposes] == ["meeting summary", "action items"]
-    assert purposes[0]["consentType"] == "EXPLICIT" and purposes[0]["termination"].startswith("withdrawn")
-    assert "Zoom" in receipt["services"][0]["service"]
+def test_required_fields_hold_real_values_or_the_specs_codes(ledger, sample, catalog, tmp_path):
+    receipts, _ = export_receipts(ledger, catalog, tmp_path / "r", subject_name="Ada Lovelace")
+    for receipt in receipts.values():
+        core = {key: value for key, value in receipt.items() if not key.startswith("x-")}
+        text = json.dumps(core).lower()
+        assert not any(word in text for word in PLACEHOLDER_WORDS), core
+        assert receipt["policyUrl"].startswith("https://")
+        for purpose in receipt["services"][0]["purposes"]:
+            assert purpose["purposeCategory"][0] == "2 - Contracted Service"
+            assert purpose["piiCategory"] == ["4 - Communications/Social"]
+    given = receipts[sample.given.id]
+    assert given["consentTimestamp"] == int(datetime.fromisoformat("2026-03-02T09:15:00+00:00").timestamp())
+    assert given["piiPrincipalId"] == "Ada Lovelace" and given["jurisdiction"] == "EU"
+    controller = given["piiControllers"][0]
+    contacts = catalog.get("zoom").contacts
+    assert controller["piiController"] == contacts.controller and controller["email"] == contacts.privacy_email
+    assert controller["phone"] == ""  # the catalog has none: empty, not a word standing in for it
+    assert given["policyUrl"] == "https://explore.zoom.us/en/terms/"
+    assert given["x-meetingPrivacyGuard"]["termsVersion"]["sha256"] == ZOOM_TERMS_SHA
+    assert [p["purpose"] for p in given["services"][0]["purposes"]] == ["meeting summary", "action items"]
 
 
-def test_missing_catalog_values_are_marked_unknown_never_invented(ledger, sample, catalog, tmp_path):
-    export_history(ledger, catalog, "receipts", tmp_path / "receipts")
-    receipts = receipts_in(tmp_path / "receipts")
-    unknown = receipts[sample.notice.id]  # a provider the catalog lacks
-    assert unknown["piiControllers"][0]["piiController"] == UNKNOWN
-    assert unknown["policyUrl"] == UNKNOWN and unknown["jurisdiction"].startswith("unknown")
-    assert unknown["piiPrincipalId"].startswith("unknown")
-    assert unknown["services"][0]["purposes"][0]["consentType"] == "IMPLICIT"  # notice-only
-    assert "thirdPartyDisclosure" in unknown["x-meetingPrivacyGuard"]["notAssessed"]
-    whereby = receipts[sample.whereby.id]
-    assert whereby["piiControllers"][0]["address"]["streetAddress"].endswith("Norway")
-    clauses = whereby["x-meetingPrivacyGuard"]["sharingClauses"]
-    assert clauses and clauses[0]["source"].startswith("https://")  # quoted from the catalog, not judged
+def test_a_withdrawn_consent_keeps_its_receipt_with_its_termination(ledger, sample, catalog, tmp_path):
+    receipts, _ = export_receipts(ledger, catalog, tmp_path / "r")
+    termination = receipts[sample.given.id]["services"][0]["purposes"][0]["termination"]
+    assert termination == f"withdrawn by the PII principal on 2026-05-06 (record {sample.withdrawal.id})"
+    assert receipts[sample.tricky.id]["services"][0]["purposes"][0]["termination"].startswith(
+        "on withdrawal by the PII principal")
 
 
-def test_receipts_can_go_into_a_zip(ledger, sample, catalog, tmp_path):
-    result = export_history(ledger, catalog, "receipts", tmp_path / "receipts.zip")
+def test_receipts_are_signed_as_jws_with_the_ledgers_key(ledger, sample, catalog, tmp_path):
+    receipts, _ = export_receipts(ledger, catalog, tmp_path / "r")
+    keys = ledger.proof().keys
+    raw = base64.b64decode(keys[-1].public_key)
+    for record_id, receipt in receipts.items():
+        public = load_pem_public_key(receipt["publicKey"].encode())
+        assert public.public_bytes_raw() == raw  # type: ignore[union-attr]
+        token = (tmp_path / "r" / f"receipt-{record_id}.jws").read_text()
+        key = OKPKey.import_key(receipt["publicKey"])
+        verified = jws.deserialize_compact(token, key, algorithms=["EdDSA"])
+        assert verified.protected["alg"] == "EdDSA" and verified.protected["kid"] == keys[-1].key_id
+        assert json.loads(verified.payload) == receipt
+    token = (tmp_path / "r" / f"receipt-{sample.given.id}.jws").read_text()
+    head, payload, signature = token.split(".")
+    forged = payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB")
+    with pytest.raises(Exception):  # noqa: B017 (joserfc raises BadSignatureError)
+        jws.deserialize_compact(f"{head}.{forged}.{signature}", OKPKey.import_key(receipts[sample.given.id]
+                                                                                  ["publicKey"]), algorithms=["EdDSA"])
+
+
+def test_receipts_can_go_into_a_zip(ledger, sample, catalog, tmp_path, validator):
+    result = export_history(ledger, catalog, "receipts", tmp_path / "receipts.zip", jurisdiction="DE")
     with zipfile.ZipFile(tmp_path / "receipts.zip") as archive:
-        names = archive.namelist()
-        first = json.loads(archive.read(names[0]))
-    assert result.files == len(names) == len(sample.all) and result.bytes > 0
-    assert all(name.startswith("receipt-") and name.endswith(".json") for name in names)
-    jsonschema.validate(first, schema("kantara-consent-receipt-v1.1.schema.json"))
+        names = set(archive.namelist())
+        receipts = [json.loads(archive.read(n)) for n in names if n.endswith(".json") and n.startswith("receipt-")]
+    assert {"not-consent.json", "ledger-public-key.pem"} <= names
+    assert len(receipts) == 4 and sum(n.endswith(".jws") for n in names) == 4 and result.bytes > 0
+    for receipt in receipts:
+        validator.validate(receipt)
+
+
+def test_receipts_need_a_jurisdiction(ledger, sample, catalog, tmp_path, monkeypatch):
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.setenv(variable, "C.UTF-8")
+    with pytest.raises(ExportError, match="--jurisdiction"):
+        export_history(ledger, catalog, "receipts", tmp_path / "none")
+    assert not (tmp_path / "none").exists()
+    monkeypatch.setenv("LANG", "de_AT.UTF-8")
+    monkeypatch.delenv("LC_ALL")
+    monkeypatch.delenv("LANGUAGE")
+    monkeypatch.delenv("LC_MESSAGES")
+    receipts, _ = export_receipts(ledger, catalog, tmp_path / "at", jurisdiction=None)
+    assert {r["jurisdiction"] for r in receipts.values()} == {"AT"}  # the region of the system locale
 
 
 def test_receipts_refuse_a_folder_that_is_not_empty(ledger, sample, catalog, tmp_path):
@@ -93,5 +145,5 @@ def test_receipts_refuse_a_folder_that_is_not_empty(ledger, sample, catalog, tmp
     folder.mkdir()
     (folder / "mine.txt").write_text("keep me")
     with pytest.raises(ExportError, match="not an empty folder"):
-        export_history(ledger, catalog, "receipts", folder)
+        export_history(ledger, catalog, "receipts", folder, jurisdiction="EU")
     assert [p.name for p in folder.iterdir()] == ["mine.txt"]

@@ -62,14 +62,18 @@ def test_sigkilled_writers_never_lose_a_returned_record(tmp_path):
         for run in range(KILL_RUNS):
             path = tmp_path / f"ledger-{run // RUNS_PER_LEDGER}" / "ledger.sqlite3"
             pid = server.start(path)
+            ids = returned.setdefault(path, [])
             if run % 5 == 0:  # kill anywhere from start-up (creating, migrating, keying) onwards
                 time.sleep(rng.uniform(0, 0.03))
             else:  # kill in the middle of appending
                 line = server.line()
                 assert line.startswith("ready"), line
+                if run % 5 > 1:  # after at least one append returned, however slow the machine is
+                    line = server.line()
+                    assert line.startswith("id "), line
+                    ids.append(line[3:])
                 time.sleep(rng.uniform(0, 0.03))
             os.kill(pid, signal.SIGKILL)
-            ids = returned.setdefault(path, [])
             while not (line := server.line()).startswith("dead"):
                 assert not line.startswith("error"), f"run {run}: the writer failed: {line}"
                 if line.startswith("id "):
@@ -84,9 +88,9 @@ def test_sigkilled_writers_never_lose_a_returned_record(tmp_path):
             assert not missing, f"run {run}: {len(missing)} record(s) whose append returned are gone"
     finally:
         server.close(pid)
-    # Not a throughput check (slow writers are not lost records): only that some runs were
-    # killed after appends had returned, so the check above had records to look for.
-    assert any(returned.values()), "no writer got as far as a returned append"
+    # Not a throughput check (slow writers are not lost records): three runs in five wait for a
+    # returned append before the kill, so the check above always had records to look for.
+    assert sum(len(ids) for ids in returned.values()) >= KILL_RUNS * 3 // 5
 
 
 def test_two_processes_appending_at_once_keep_the_chain_intact(path, secret_service):

@@ -50,3 +50,22 @@ def test_records_added_between_pages_do_not_shift_a_page(filled):
     filled.append(RecordDraft("p9", "refused", occurred_at=START - timedelta(days=1)))  # sorts before them all
     seen += [s.seq for s in pages]
     assert len(seen) == len(set(seen)) == 24  # nothing repeated, nothing skipped
+
+
+def test_documents_are_signed_with_the_ledgers_current_key(filled, ledger):
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    info, sign = filled.document_signer()
+    signature = sign(b"eyJhbGciOiJFZERTQSJ9.eyJ4IjoxfQ")
+    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(info.public_key))
+    public.verify(bytes.fromhex(signature), b"eyJhbGciOiJFZERTQSJ9.eyJ4IjoxfQ")
+    assert info.key_id == filled.proof().keys[-1].key_id
+
+
+def test_an_empty_ledger_has_no_key_to_sign_documents_with(tmp_path):
+    from guard.ledger import Ledger, LedgerKeyError
+
+    with Ledger.open(tmp_path / "empty.sqlite3") as empty, pytest.raises(LedgerKeyError, match="no signing key yet"):
+        empty.document_signer()

@@ -122,15 +122,22 @@ class DesktopSession:
         return dict(base if base is not None else os.environ, **self.env)
 
     def _wait_for_tray(self, env: dict[str, str], timeout: float = 10.0) -> None:
-        """Wait until trayer owns the system-tray selection and dunst owns the notification name."""
+        """Wait until trayer owns the system-tray selection, dunst the notification name and our
+        unlocked gnome-keyring the Secret Service name. (A Secret Service call made before then
+        makes D-Bus start a second, locked keyring daemon, whose unlock prompt cannot be shown:
+        every keyring call after that fails with "Failed to unlock the collection".)"""
         deadline = time.monotonic() + timeout
-        tray_ok = notify_ok = False
-        while time.monotonic() < deadline and not (tray_ok and notify_ok):
+        tray_ok = notify_ok = secrets_ok = False
+        while time.monotonic() < deadline and not (tray_ok and notify_ok and secrets_ok):
             if not tray_ok:
                 tray_ok = _selection_owned(env, "_NET_SYSTEM_TRAY_S0")
             if not notify_ok:
                 notify_ok = _bus_name_owned(env, "org.freedesktop.Notifications")
+            if not secrets_ok:
+                secrets_ok = _bus_name_owned(env, "org.freedesktop.secrets")
             time.sleep(0.1)
+        if not secrets_ok:
+            raise DesktopUnavailable("gnome-keyring did not register org.freedesktop.secrets")
         if not tray_ok:
             raise DesktopUnavailable("trayer did not take the system tray selection")
         if not notify_ok:

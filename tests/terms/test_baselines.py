@@ -92,7 +92,7 @@ def test_baseline_is_exactly_the_archived_text_in_the_apps_form(path: Path) -> N
 
 
 @pytest.mark.parametrize("path", [p for p in SHIPPED if meta_of(p)["version_date"] != "unknown"],
-                         ids=[i for p, i in zip(SHIPPED, IDS) if meta_of(p)["version_date"] != "unknown"])
+                         ids=[i for p, i in zip(SHIPPED, IDS, strict=True) if meta_of(p)["version_date"] != "unknown"])
 def test_baseline_date_is_the_one_the_archived_text_states(path: Path) -> None:
     meta = meta_of(path)
     quoted = _QUOTED.search(meta["version_date_basis"]).group(1)  # type: ignore[union-attr]

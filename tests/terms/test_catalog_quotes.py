@@ -21,9 +21,11 @@ _ARCHIVE_URL = re.compile(r"^https://github\.com/(OpenTermsArchive/[^/]+-version
 _DATE = re.compile(r"(\d{1,2}) ([A-Z][a-z]+),? (\d{4})|([A-Z][a-z]+) (\d{1,2}),? (\d{4})")
 
 ZOOM = "Zoom/Terms of Service.md"
-FEB, MARCH, JULY, AUG_07, AUG_11 = ("cf09ff11d436d3df96fe9b00725e7b90267b5ed0", "6cee2e467cdc921c98ea835e3bb9511dfd5c9544",
-                                    "0c3e673ebdf35c9012eef24dc18307bb5fe33a61", "99ab2d06db1788bd5e74a0b6f04014e0145d91df",
-                                    "894baaa7a5e1fca4ea9927b95800501ca870ab57")
+FEB = "cf09ff11d436d3df96fe9b00725e7b90267b5ed0"  # Last Updated: February 1, 2023
+MARCH = "6cee2e467cdc921c98ea835e3bb9511dfd5c9544"  # Effective Date: March 31, 2023 (recorded 2023-04-01)
+JULY = "0c3e673ebdf35c9012eef24dc18307bb5fe33a61"  # Effective Date: July 27, 2023
+AUG_07 = "99ab2d06db1788bd5e74a0b6f04014e0145d91df"  # Effective Date: August 7, 2023
+AUG_11 = "894baaa7a5e1fca4ea9927b95800501ca870ab57"  # Effective Date: August 11, 2023
 
 
 def stated_date(line: str) -> date:
@@ -56,7 +58,8 @@ def test_every_clause_citing_an_archive_names_its_commit() -> None:
     for provider in CATALOG:
         for clause in provider.clauses:
             if _ARCHIVE_URL.match(str(clause.source)):
-                assert clause.archive is not None, f"{provider.id}.{clause.id} cites an archive without [clauses.archive]"
+                assert clause.archive is not None, \
+                    f"{provider.id}.{clause.id} cites an archive without [clauses.archive]"
     assert len(ARCHIVED) >= 15  # a test that finds nothing must not pass
 
 

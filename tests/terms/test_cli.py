@@ -12,6 +12,7 @@ from tests.terms.support.server import Route, TermsServer, page
 
 MARCH = fixture_text("zoom/tos-2023-03-section10.quoted.md")
 AUG_07 = fixture_text("zoom/tos-2023-08-07-section10.quoted.md")
+AUG_11 = fixture_text("zoom/tos-2023-08-11-section10.ota.md")
 
 
 def settings(app_home: Path, network: bool = True) -> None:
@@ -72,7 +73,27 @@ def test_diff_shows_old_and_new_wording(cli, app_home: Path, tmp_path: Path, ser
     older = data["from"]["sha256"]
     again = cli("terms", "diff", "acme", "terms-of-service", "--from", older[:10], "--to", "latest")
     assert again.returncode == 0 and "after:  Notwithstanding the above" in again.stdout
-    assert "1 clause change, 1 about AI training or data use." in again.stdout
+    assert "1 clause change: 1 material and 0 minor about AI training or data use" in again.stdout
+
+
+def test_diff_shows_a_reworded_clause_as_one_change_with_both_wordings(cli, app_home: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                      server) -> None:
+    settings(app_home)
+    decl = declaration(tmp_path, server.url("/terms"))
+    for text in (AUG_07, AUG_11):
+        server.routes["/terms"] = page(plain_page(text))
+        assert cli("terms", "check", "acme", "--declaration", decl).returncode == 0
+    data = json.loads(cli("terms", "diff", "acme", "--json").stdout)
+    promise = next(c for c in data["changes"] if c["new"] and c["new"].startswith("Zoom does not use any of your"))
+    assert promise["kind"] == "changed" and promise["old"].startswith("Notwithstanding the above")
+    assert promise["severity"] == "material" and "no longer says “without your consent”" in promise["summary"]
+    assert any(w["op"] != "equal" and "without your consent" in w["old"] for w in promise["words"])
+    lines = cli("terms", "diff", "acme").stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "no longer says “without your consent”" in line)
+    before, after = lines[at + 1], lines[at + 2]
+    assert before.startswith("  before: [-Notwithstanding the above, -]Zoom [-will-] not use")
+    assert after.startswith("  after:  Zoom {+does+} not use {+any of your +}audio, video")
+    assert "without your consent-]" in before and "{+(such as poll results" in after
 
 
 def test_failed_fetch_exits_1_and_is_in_the_log(cli, app_home: Path, tmp_path: Path, server) -> None:  # type: ignore[no-untyped-def]

@@ -65,7 +65,8 @@ def test_zoom_2023_sequence_over_http(tmp_path: Path) -> None:
         (aug_11,) = watch.check_now()
         topics = {t for c in aug_11.changes for t in c.topics}
         assert {"ai-training", "content-licence", "service-generated-data"} <= topics
-        assert any(c.old and "perpetual, worldwide" in c.old and c.new for c in aug_11.changes)
+        licence = next(c for c in aug_11.changes if c.old and "perpetual, worldwide" in c.old)
+        assert "no longer allows training AI" in licence.summary and licence.severity == "material"
         assert len(watch.store.versions("zoom", "terms")) == 3
 
 

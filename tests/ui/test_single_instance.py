@@ -28,6 +28,7 @@ def test_second_start_shows_the_running_apps_settings_and_exits_0(app_home, desk
         second = subprocess.run(first.args, env=env, capture_output=True, text=True, timeout=30)
 
         assert second.returncode == 0, second.stderr
+        assert "already running; handed over to it" in second.stderr, "a second start says what it did"
         assert first.poll() is None, "the first instance must keep running"
         assert wait_until(lambda: log_contains(log_file, "Another start asked: show-settings"))
         assert wait_until(lambda: visible_windows_named("Meeting Privacy Guard Settings", env) != [])

@@ -59,7 +59,8 @@ class CoreAudioProcesses:
         self._ca = ca = ctypes.cdll.LoadLibrary(path)
         ca.AudioObjectGetPropertyDataSize.restype = ctypes.c_int32
         ca.AudioObjectGetPropertyDataSize.argtypes = [
-            ctypes.c_uint32, ctypes.POINTER(_Address), ctypes.c_uint32, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]
+            ctypes.c_uint32, ctypes.POINTER(_Address), ctypes.c_uint32, ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_uint32)]
         ca.AudioObjectGetPropertyData.restype = ctypes.c_int32
         ca.AudioObjectGetPropertyData.argtypes = [
             ctypes.c_uint32, ctypes.POINTER(_Address), ctypes.c_uint32, ctypes.c_void_p,
@@ -80,7 +81,7 @@ class CoreAudioProcesses:
             raise OSError(status, "reading the audio process list failed")
         return list(objects)[: size.value // ctypes.sizeof(ctypes.c_uint32)]
 
-    def _value(self, process_object: int, selector: int, kind: type[ctypes._SimpleCData]) -> int:
+    def _value(self, process_object: int, selector: int, kind: type[ctypes._SimpleCData[int]]) -> int:
         address = _Address(selector, SCOPE_GLOBAL, ELEMENT_MAIN)
         value = kind(0)
         size = ctypes.c_uint32(ctypes.sizeof(value))

@@ -24,7 +24,7 @@ class Forwarded:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_Server"
+    server: _Server
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
@@ -67,7 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    owner: "ForwardingProxy"
+    owner: ForwardingProxy
 
 
 class ForwardingProxy:
@@ -81,7 +81,7 @@ class ForwardingProxy:
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
-    def __enter__(self) -> "ForwardingProxy":
+    def __enter__(self) -> ForwardingProxy:
         self._thread.start()
         return self
 

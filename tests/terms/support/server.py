@@ -42,7 +42,7 @@ def page(html: str, **kwargs: object) -> Route:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_Server"
+    server: _Server
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
@@ -98,7 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    owner: "TermsServer"
+    owner: TermsServer
 
 
 class TermsServer:
@@ -127,7 +127,7 @@ class TermsServer:
     def hits(self, path: str) -> int:
         return sum(1 for seen in self.seen if seen.path == path)
 
-    def __enter__(self) -> "TermsServer":
+    def __enter__(self) -> TermsServer:
         self._thread.start()
         return self
 

@@ -1,0 +1,220 @@
+"""Write the extension's manifest and data file from the provider catalog.
+
+    python -m guard.browser.generate          rewrite resources/extension/{manifest.json,data.js}
+    python -m guard.browser.generate --check  exit 1 if the shipped files are stale
+
+The extension may look only at the catalog's meeting hosts, knows the catalog's notice words
+and bot names, and cuts secrets from links by the app's own rules; all of that comes from here,
+so the catalog stays the one place such knowledge is written. A test fails when the shipped
+files differ from what this writes for the shipped catalog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from guard import __version__
+from guard.browser import ids, limits
+from guard.browser.hosts import HostPatternError, HostRule, host_rules, merge
+from guard.browser.literals import LiteralError, required_literals, required_pieces
+from guard.catalog.loader import Catalog, load_catalog
+from guard.catalog.notices import all_notices, normalise
+from guard.detect.redaction import secret_keys
+from guard.paths import resources_dir
+
+GENERATED_FILES = ("manifest.json", "data.js")
+DESCRIPTION = ("Tells the Meeting Privacy Guard app on this computer of meeting tabs, AI notices and "
+               "note-taker bots. Sends nothing anywhere else.")
+MIN_CHROME = "121"  # the first Chrome that accepts background.scripts beside background.service_worker
+MIN_FIREFOX = "128.0"  # ESR 128: MV3 with host permissions granted at install
+
+
+class GenerateError(ValueError):
+    """The catalog holds something the extension cannot be built from; the message says what."""
+
+
+def extension_dir() -> Path:
+    return resources_dir() / "extension"
+
+
+def declared_hosts(hosts: tuple[str, ...]) -> list[HostRule]:
+    """The catalog's ``[detect.web] hosts`` (``*.zoom.us`` for any subdomain) as host rules."""
+    return [HostRule(host.removeprefix("*."), host.startswith("*."), "https") for host in hosts]
+
+
+def derived_hosts(patterns: tuple[str, ...]) -> list[HostRule]:
+    """The hosts the link patterns themselves can match (app links have none)."""
+    return [rule for pattern in patterns for rule in host_rules(pattern)]
+
+
+def meeting_hosts(catalog: Catalog) -> list[tuple[HostRule, list[str]]]:
+    """Each host rule with the providers whose meeting links it covers: the catalog's declared
+    ``hosts`` and every host its link patterns can match (a pattern that allows ``www.`` where the
+    declared hosts do not still gets its tabs seen)."""
+    problems: list[str] = []
+    rules: list[tuple[HostRule, str]] = []
+    for provider in catalog:
+        web = provider.detect.web
+        if not web.url_patterns:
+            continue
+        try:
+            found = declared_hosts(web.hosts) + derived_hosts(web.url_patterns)
+            rules += [(rule, provider.id) for rule in found]
+        except HostPatternError as error:
+            problems.append(f"{provider.id}: {error}")
+    if problems:
+        raise GenerateError("Cannot tell which hosts these meeting-link patterns are on:\n  " + "\n  ".join(problems))
+    merged = merge(rule for rule, _provider in rules)
+    result: list[tuple[HostRule, list[str]]] = []
+    for kept in merged:
+        providers = sorted({provider for rule, provider in rules
+                            if rule.host == kept.host or (kept.subdomains and rule.host.endswith("." + kept.host))})
+        result.append((kept, providers))
+    return result
+
+
+def bot_names(catalog: Catalog) -> list[dict[str, Any]]:
+    """Per note-taker, the words its bot's display name always contains (from ``participant_names``)."""
+    bots: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for provider in catalog:
+        texts: list[str] = []
+        for pattern in provider.detect.participant_names:
+            try:
+                texts += [normalise(text) for text in required_literals(pattern)]
+            except LiteralError as error:
+                problems.append(f"{provider.id}: {error}")
+        if texts:
+            bots.append({"provider": provider.id, "texts": sorted(set(texts))})
+    if problems:
+        raise GenerateError("Cannot turn these participant names into words to look for:\n  " + "\n  ".join(problems))
+    return sorted(bots, key=lambda bot: bot["provider"])
+
+
+def meeting_pages(catalog: Catalog) -> list[dict[str, Any]]:
+    """Per provider with web meetings, the fixed pieces a meeting page's link (lowercase) or tab title
+    (normalised) contains: the extension reports a tab only when every piece of one form is there, so
+    the other pages of a meeting host (a Slack channel, a Discord server) never leave the browser.
+    The app re-checks with the full patterns."""
+    rules: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for provider in catalog:
+        web = provider.detect.web
+        if not web.url_patterns:
+            continue
+        try:
+            urls = [pieces for pattern in web.url_patterns for pieces in required_pieces(pattern)
+                    if not (pieces and re.match(r"[a-z][a-z0-9+.-]*:", pieces[0])
+                            and not pieces[0].startswith(("http://", "https://")))]  # app links: no tab shows them
+            titles = [[normalise(piece) for piece in pieces]
+                      for pattern in web.meeting_window_titles for pieces in required_pieces(pattern)]
+        except LiteralError as error:
+            problems.append(f"{provider.id}: {error}")
+            continue
+        rules.append({"provider": provider.id, "url": urls, "title": titles})
+    if problems:
+        raise GenerateError("Cannot read the fixed words of these patterns:\n  " + "\n  ".join(problems))
+    return rules
+
+
+def extension_data(catalog: Catalog) -> dict[str, Any]:
+    """What data.js holds: hosts and their providers, secret link parameters, notices, bots, limits."""
+    return {
+        "version": __version__,
+        "hostName": ids.HOST_NAME,
+        "hosts": [{"host": rule.host, "subdomains": rule.subdomains, "scheme": rule.scheme, "providers": providers}
+                  for rule, providers in meeting_hosts(catalog)],
+        "meetings": meeting_pages(catalog),
+        "secretKeys": sorted(secret_keys()),
+        "notices": [{"provider": provider, "feature": feature, "text": normalise(notice.text)}
+                    for provider, feature, notice in all_notices(catalog)],
+        "bots": bot_names(catalog),
+        "limits": limits.for_extension(),
+    }
+
+
+def manifest(catalog: Catalog) -> dict[str, Any]:
+    """The extension's manifest.json (Manifest V3, loading in Chromium-based browsers and Firefox)."""
+    matches = [rule.match_pattern() for rule, _providers in meeting_hosts(catalog)]
+    return {
+        "manifest_version": 3,
+        "name": "Meeting Privacy Guard",
+        "short_name": "Meeting Guard",
+        "version": __version__,
+        "description": DESCRIPTION,
+        "key": ids.CHROMIUM_PUBLIC_KEY,
+        "minimum_chrome_version": MIN_CHROME,
+        "permissions": ["nativeMessaging"],
+        "host_permissions": matches,
+        "incognito": "not_allowed",
+        "background": {"service_worker": "service-worker.js", "scripts": ["data.js", "common.js", "background.js"]},
+        "content_scripts": [{"matches": matches, "js": ["data.js", "common.js", "content.js"],
+                             "run_at": "document_idle"}],
+        "icons": {str(size): f"icons/icon-{size}.png" for size in (16, 32, 48, 128)},
+        "browser_specific_settings": {"gecko": {
+            "id": ids.GECKO_ID,
+            "strict_min_version": MIN_FIREFOX,
+            "data_collection_permissions": {"required": ["none"]},
+        }},
+    }
+
+
+def render(catalog: Catalog) -> dict[str, str]:
+    """The generated files' text, by file name."""
+    data = json.dumps(extension_data(catalog), indent=2, ensure_ascii=True, sort_keys=False)
+    return {
+        "manifest.json": json.dumps(manifest(catalog), indent=2, ensure_ascii=True) + "\n",
+        "data.js": ("// Generated by `python -m guard.browser.generate` from the provider catalog: do not edit.\n"
+                    '"use strict";\n'
+                    f"globalThis.MPG_DATA = Object.freeze({data});\n"),
+    }
+
+
+def stale_files(catalog: Catalog, folder: Path | None = None) -> list[str]:
+    """Generated files in ``folder`` (default: the shipped extension) that differ from the catalog's."""
+    folder = folder or extension_dir()
+    stale = []
+    for name, text in render(catalog).items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+    return stale
+
+
+def write(catalog: Catalog, folder: Path | None = None) -> list[Path]:
+    folder = folder or extension_dir()
+    written = []
+    for name, text in render(catalog).items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m guard.browser.generate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only say whether the shipped files are stale (exit 1)")
+    args = parser.parse_args(argv)
+    catalog = load_catalog()
+    try:
+        if args.check:
+            stale = stale_files(catalog)
+            for name in stale:
+                print(f"resources/extension/{name} is stale; run: python -m guard.browser.generate")
+            return 1 if stale else 0
+        for path in write(catalog):
+            print(f"wrote {path}")
+    except GenerateError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

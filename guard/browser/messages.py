@@ -1,0 +1,152 @@
+"""What the extension may send, as schemas: anything else is refused, anything page-controlled neutralised.
+
+Every message is one JSON object with a ``type``: ``hello`` (who is calling), ``state`` (every
+meeting tab, on (re)connect), ``tab`` (one tab opened, updated or closed), ``notice`` (a meeting
+page showed an AI or recording notice) and ``participant`` (a participant named like a bot).
+Types are strict (a ``"true"`` is not a boolean), unknown fields are ignored, ids and counts are
+bounded, texts pass through :func:`~guard.browser.text.neutral_text` and links through the
+app's own redaction, whatever the extension claims to have done.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    Tag,
+    TypeAdapter,
+    field_validator,
+)
+
+from guard.browser import limits
+from guard.browser.text import neutral_text, neutral_url
+from guard.detect.redaction import redact_url
+
+_MODEL = ConfigDict(extra="ignore", frozen=True, strict=True)
+TabId = Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]
+ProviderId = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+
+
+class TabInfo(BaseModel):
+    """One meeting tab as the extension sees it."""
+
+    model_config = _MODEL
+    id: TabId
+    window: TabId | None = None
+    url: Annotated[StrictStr, Field(max_length=limits.MESSAGE_BYTES)]
+    title: Annotated[StrictStr, Field(max_length=limits.MESSAGE_BYTES)] = ""
+    active: StrictBool = False
+    audible: StrictBool = False
+    muted: StrictBool = False
+    microphone: StrictBool | None = None  # Firefox tells (tab.sharingState); Chromium does not
+    camera: StrictBool | None = None
+    providers: Annotated[tuple[ProviderId, ...], Field(max_length=limits.PROVIDERS_PER_TAB)] = ()
+
+    @field_validator("url")
+    @classmethod
+    def _safe_url(cls, value: str) -> str:
+        url = neutral_url(value, limits.URL)
+        if url is None:
+            raise ValueError("not an http(s) link")
+        return redact_url(url)
+
+    @field_validator("title")
+    @classmethod
+    def _safe_title(cls, value: str) -> str:
+        return neutral_text(value, limits.TITLE)
+
+
+class TabRef(BaseModel):
+    model_config = _MODEL
+    id: TabId
+
+
+class Hello(BaseModel):
+    model_config = _MODEL
+    type: Literal["hello"]
+    version: Annotated[StrictStr, Field(max_length=40)] = ""
+    browser: Literal["chromium", "firefox"] = "chromium"
+
+
+class State(BaseModel):
+    model_config = _MODEL
+    type: Literal["state"]
+    tabs: Annotated[tuple[TabInfo, ...], Field(max_length=limits.TABS)]
+
+
+class TabChanged(BaseModel):
+    model_config = _MODEL
+    type: Literal["tab"]
+    event: Literal["opened", "updated"]
+    tab: TabInfo
+
+
+class TabClosed(BaseModel):
+    model_config = _MODEL
+    type: Literal["tab"]
+    event: Literal["closed"]
+    tab: TabRef
+
+
+class PageReport(BaseModel):
+    """Something the content script found in a meeting page: a notice, or a bot's display name."""
+
+    model_config = _MODEL
+    type: Literal["notice", "participant"]
+    tab: TabId
+    providers: Annotated[tuple[ProviderId, ...], Field(max_length=limits.PROVIDERS_PER_TAB)] = ()
+    text: Annotated[StrictStr, Field(min_length=1, max_length=limits.MESSAGE_BYTES)]
+
+    @field_validator("text")
+    @classmethod
+    def _safe_text(cls, value: str) -> str:
+        # Both caps are far above a real notice or name; the type-specific cap is applied by the host.
+        return neutral_text(value, max(limits.NOTICE, limits.PARTICIPANT))
+
+
+def _kind(value: Any) -> str | None:
+    """Which schema a message is meant to be, from its ``type`` (and a tab message's ``event``)."""
+    if not isinstance(value, dict):
+        return None
+    kind = value.get("type")
+    if kind == "tab":
+        return "tab-closed" if value.get("event") == "closed" else "tab-changed"
+    return kind if isinstance(kind, str) else None
+
+
+AnyMessage = Hello | State | TabChanged | TabClosed | PageReport
+Message = Annotated[
+    Annotated[Hello, Tag("hello")] | Annotated[State, Tag("state")] | Annotated[TabChanged, Tag("tab-changed")]
+    | Annotated[TabClosed, Tag("tab-closed")] | Annotated[PageReport, Tag("notice")]
+    | Annotated[PageReport, Tag("participant")],
+    Discriminator(_kind, custom_error_type="unknown_type", custom_error_message="not a known message type"),
+]
+_ADAPTER: TypeAdapter[AnyMessage] = TypeAdapter(Message)
+
+
+class MessageRefused(ValueError):
+    """A message that is not one of the schemas; ``reason`` is short and safe to log."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse(body: bytes) -> AnyMessage:
+    """The message in ``body`` (UTF-8 JSON), validated; :class:`MessageRefused` says why not."""
+    from pydantic import ValidationError
+
+    try:
+        return _ADAPTER.validate_json(body)
+    except ValidationError as error:
+        first = error.errors(include_url=False, include_input=False)[:1]
+        where = ".".join(str(part) for part in first[0]["loc"]) if first else ""
+        what = first[0]["msg"] if first else "invalid"
+        raise MessageRefused(f"{where}: {what}"[:200]) from None

@@ -1,0 +1,59 @@
+"""``meeting-guard verify-export FILE``: check a JSON export with nothing but the file (no
+ledger, no keyring, no network): every record's hash and signature, the chain and the signed
+head. Exit 0 when intact, 1 when something was changed (the first changed record is named),
+2 when the file is not an export."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from guard.cli.context import CliContext
+from guard.cli.status import ExitStatus
+
+MAX_BYTES = 2 * 1024**3  # an export of a million records is well under this
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Check a consent history exported as JSON (meeting-guard consent export --format json) "
+                          "using the file alone: every record's hash and Ed25519 signature with the public keys it "
+                          "carries, the chain, and the signed head. Prints the keys' fingerprints: compare them "
+                          "with the ones the ledger's owner reads from 'meeting-guard consent verify'. Exit 0 when "
+                          "intact, 1 when something was changed (the first changed record is named).")
+    parser.add_argument("file", metavar="FILE", help="the JSON export to check")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
+    import orjson
+
+    from guard.export.errors import ExportError
+    from guard.export.verify_export import ExportFormatError, verify_export
+
+    path = Path(args.file).expanduser()
+    try:
+        if not path.is_file():
+            raise ExportError(f"{path} is not a file; give the JSON export to check.")
+        if path.stat().st_size > MAX_BYTES:
+            raise ExportError(f"{path} is larger than any consent history export ({MAX_BYTES} bytes at most).")
+        document = orjson.loads(path.read_bytes())
+        check = verify_export(document)
+    except OSError as error:
+        raise ExportError(f"Cannot read {path}: {error.strerror or error}.") from None
+    except orjson.JSONDecodeError as error:
+        raise ExportError(f"{path} is not JSON ({error}); give a file written by 'consent export --format json'.") \
+            from None
+    except ExportFormatError as error:
+        raise ExportError(f"{path}: {error}.") from None
+    if args.json:
+        ctx.print_json({"file": str(path), **check.to_dict()})
+    else:
+        ctx.print(f"{path}: {check.summary()}")
+        for problem in check.problems[1:]:
+            ctx.print(f"  also: {problem}")
+        for key_id, fingerprint in check.fingerprints.items():
+            ctx.print(f"  key {key_id}: Ed25519, fingerprint {fingerprint}")
+        for note in check.notes:
+            ctx.print(f"  note: {note}")
+    return ExitStatus.OK if check.ok else ExitStatus.CHECK_FAILED

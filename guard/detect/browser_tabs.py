@@ -1,0 +1,139 @@
+"""The browser extension's probe: meeting tabs, in-meeting AI notices and note-taker bots, as observations.
+
+The extension's native messaging hosts keep each browser's meeting tabs in small files
+(guard/browser/state.py); this probe reads them (only when they changed) and turns them into
+observations the session machine understands:
+
+* ``BROWSER_TAB`` for each tab whose link (or title) the catalog's web patterns call a meeting,
+  matched here again with the engine's own RE2 patterns whatever the extension claimed; with the
+  tab's identity (``"<browser>/<tab id>"``), whether it is in the foreground (``active``) and
+  whether it plays sound or, where the browser says so, holds the microphone or camera (``audible``);
+* a ``BROWSER_TAB`` with ``closed`` once for a meeting tab that is gone (closed, navigated away
+  from the meeting, or its browser quit), so its meeting ends at once;
+* ``AI_NOTICE`` for a notice the page showed, with the catalog feature whose words it contains;
+* ``PARTICIPANT`` for a display name that is a note-taker bot's (the bot's provider, in that tab).
+
+A host whose process is gone leaves a stale file, which is ignored and removed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guard.browser.paths import has_state_files, state_dir
+from guard.detect.observation import Observation
+from guard.events import Signal
+
+if TYPE_CHECKING:  # the state files' schemas (pydantic) load only once a host has written one
+    from guard.browser.state import StateFile, StateReader, TabEntry
+    from guard.detect.matching import DetectionRules
+
+log = logging.getLogger(__name__)
+
+
+class BrowserTabs:
+    """Reads the hosts' state files; remembers last tick's meeting tabs to report the ones that went."""
+
+    name = "browser-extension"
+
+    def __init__(self, folder: Path | None = None, environ: Mapping[str, str] | None = None) -> None:
+        self.folder = folder if folder is not None else state_dir(environ)
+        self._reader: StateReader | None = None
+        self._last: dict[tuple[str, str], Observation] = {}
+
+    def observations(self, rules: DetectionRules, at: datetime) -> list[Observation]:
+        states: list[StateFile] = []
+        if self._reader is not None or has_state_files(self.folder):
+            if self._reader is None:
+                from guard.browser.state import StateReader
+
+                self._reader = StateReader(self.folder)
+            states = self._reader.read()
+        from guard.browser.browsers import by_id
+
+        labels = _labels(states)
+        found: list[Observation] = []
+        current: dict[tuple[str, str], Observation] = {}
+        for state, label in zip(states, labels, strict=True):
+            browser = by_id(state.browser)
+            shown = browser.name if browser is not None else state.browser
+            for entry in state.tabs:
+                tab = f"{label}/{entry.tab.id}"
+                providers = meeting_providers(rules, entry)
+                for provider_id in providers:
+                    obs = _tab_observation(provider_id, state, entry, tab, shown, at)
+                    current[(provider_id, tab)] = obs
+                    found.append(obs)
+                    found += _notices(rules, provider_id, entry, tab, shown, state.browser_pid, at)
+                if providers:
+                    found += _participants(rules, entry, tab, shown, state.browser_pid, at)
+        for key, before in self._last.items():
+            if key not in current:
+                found.append(Observation(
+                    before.provider_id, Signal.BROWSER_TAB, before.pid,
+                    f"the meeting tab '{before.title or before.url}' was closed or left", at,
+                    meeting=True, title=before.title, url=before.url, tab=before.tab, closed=True))
+        self._last = current
+        return found
+
+    def close(self) -> None:
+        """Nothing held open (the files are read and closed each time)."""
+
+
+def meeting_providers(rules: DetectionRules, entry: TabEntry) -> list[str]:
+    """Providers whose meeting-link patterns match the tab's link, else whose tab-title patterns match."""
+    by_url = [provider_id for provider_id, _url in rules.match_urls((entry.tab.url,))]
+    if by_url:
+        return list(dict.fromkeys(by_url))
+    return list(dict.fromkeys(match.provider_id for match in rules.match_browser_window(entry.tab.title)))
+
+
+def _labels(states: list[StateFile]) -> list[str]:
+    """``chromium`` for a browser's one running instance; ``chromium#<pid>`` when several run."""
+    counts: dict[str, int] = {}
+    for state in states:
+        counts[state.browser] = counts.get(state.browser, 0) + 1
+    return [state.browser if counts[state.browser] == 1 else f"{state.browser}#{state.browser_pid or state.host_pid}"
+            for state in states]
+
+
+def _tab_observation(provider_id: str, state: StateFile, entry: TabEntry, tab: str, shown: str,
+                     at: datetime) -> Observation:
+    info = entry.tab
+    media = [what for what, on in (("plays sound", info.audible), ("uses the microphone", info.microphone),
+                                   ("uses the camera", info.camera)) if on]
+    where = "in the foreground" if info.active else "in the background"
+    detail = f"{shown} tab '{info.title or info.url}' ({where}{', ' + ', '.join(media) if media else ''})"
+    return Observation(provider_id, Signal.BROWSER_TAB, state.browser_pid, detail, at, meeting=True,
+                       title=info.title or None, url=info.url, tab=tab, active=info.active,
+                       audible=bool(info.audible or info.microphone or info.camera))
+
+
+def _notices(rules: DetectionRules, provider_id: str, entry: TabEntry, tab: str, shown: str, pid: int | None,
+             at: datetime) -> list[Observation]:
+    found = []
+    for seen in entry.notices:
+        features: list[str | None] = [*rules.notice_features(provider_id, seen.text)] or [None]
+        for feature_id in features:
+            found.append(Observation(provider_id, Signal.AI_NOTICE, pid,
+                                     f"the meeting page in {shown} showed: '{seen.text}'", seen.at,
+                                     title=entry.tab.title or None, url=entry.tab.url, tab=tab,
+                                     feature_id=feature_id, notice=seen.text))
+    return found
+
+
+def _participants(rules: DetectionRules, entry: TabEntry, tab: str, shown: str, pid: int | None,
+                  at: datetime) -> list[Observation]:
+    found = []
+    for seen in entry.participants:
+        for bot_provider in rules.participant_providers(seen.text):
+            found.append(Observation(bot_provider, Signal.PARTICIPANT, pid,
+                                     f"'{seen.text}' is among the participants in {shown} tab "
+                                     f"'{entry.tab.title or entry.tab.url}'", seen.at,
+                                     title=entry.tab.title or None, url=entry.tab.url, tab=tab,
+                                     participant=seen.text))
+    return found

@@ -1,0 +1,265 @@
+"""Check a JSON export with nothing but the file: no ledger, no keyring, no network. Pure:
+the parsed document in, an :class:`ExportCheck` out.
+
+What is checked, in the order ``docs/verify-export.md`` explains it for a reader with Python
+and ``cryptography`` alone:
+
+1. every record's content (``mpg:record``) still hashes, with its predecessor's hash, to its
+   ``mpg:hash``, and the DPV view of it (identifier, decision, time) says what the signed
+   content says;
+2. every record's ``mpg:signature`` verifies with the public key it names (Ed25519); HMAC
+   signatures of records written before Ed25519 cannot be checked without the owner's secret
+   and are counted, not trusted;
+3. the records chain (each ``mpg:prevHash`` is the previous ``mpg:hash``), and in an unfiltered
+   export they run from seq 1 to the head;
+4. the head's signature verifies, and it names the last record and the digest of every record
+   signature, so no record was removed or re-signed.
+
+A public key's fingerprint is SHA-256 of its 32 raw bytes: compare it with the one the ledger's
+owner reads out from ``meeting-guard consent verify`` to know whose key it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from guard.export.dpv_terms import STATUS
+from guard.ledger.proof import LedgerProof
+from guard.ledger.signing import (
+    Verifier,
+    head_message,
+    key_message,
+    keys_digest,
+    next_signatures_digest,
+    record_message,
+)
+
+GENESIS = "0" * 64
+ZERO_DIGEST = "0" * 64
+
+
+@dataclass
+class ExportCheck:
+    """The outcome: ``ok`` only when every record, signature, link and the head checked out."""
+
+    records: int = 0
+    signatures_checked: int = 0
+    hmac_unchecked: int = 0  # records from before Ed25519: only the ledger's owner can check them
+    complete: bool = False  # an unfiltered export: the chain runs from seq 1 to the head
+    head_checked: bool = False
+    fingerprints: dict[str, str] = field(default_factory=dict)  # key id -> SHA-256 of the public key
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.problems:
+            return f"NOT intact: {self.problems[0]}"
+        scope = "the whole ledger" if self.complete else "a filtered part of the ledger"
+        return (f"intact: {self.records} records ({scope}); {self.signatures_checked} signatures checked"
+                + (", the head's signature checked" if self.head_checked else ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "summary": self.summary(), "records": self.records,
+                "signatures_checked": self.signatures_checked, "hmac_unchecked": self.hmac_unchecked,
+                "complete": self.complete, "head_checked": self.head_checked, "fingerprints": self.fingerprints,
+                "problems": list(self.problems), "notes": list(self.notes)}
+
+
+class ExportFormatError(ValueError):
+    """The file is not a consent history export this version can read; the message says why."""
+
+
+def canonical(content: Any) -> str:
+    """The ledger's canonical form: keys sorted, no whitespace, UTF-8, non-ASCII kept."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _verifiers(document: dict[str, Any], check: ExportCheck) -> dict[str, Verifier | None]:
+    found: dict[str, Verifier | None] = {}
+    for key in document.get("mpg:publicKeys") or []:
+        key_id = str(key.get("key_id"))
+        if key.get("algorithm") != "ed25519":
+            found[key_id] = None
+            continue
+        try:
+            raw = base64.b64decode(str(key.get("public_key")), validate=True)
+            verifier = Verifier(raw)
+        except (binascii.Error, ValueError) as error:
+            check.problems.append(f"public key {key_id} is damaged ({error})")
+            continue
+        if key.get("fingerprint") != verifier.fingerprint:
+            check.problems.append(f"public key {key_id}: its fingerprint does not match the key")
+            continue
+        if not verifier.verify(key_message(str(key.get("record"))), key.get("record_signature")):
+            check.problems.append(f"public key {key_id}: its own record is not signed by it")
+            continue
+        found[key_id] = verifier
+        check.fingerprints[key_id] = verifier.fingerprint
+    return found
+
+
+def _name(node: dict[str, Any]) -> str:
+    return f"record seq {node.get('mpg:seq')} (id {node.get('dct:identifier')})"
+
+
+def _record(node: dict[str, Any], content: Any, check: ExportCheck) -> bool:
+    """The record's own hash, and its DPV view against its signed content."""
+    if not isinstance(content, dict):
+        check.problems.append(f"{_name(node)} has no signed content (mpg:record)")
+        return False
+    prev_hash = node.get("mpg:prevHash")
+    try:
+        computed = hashlib.sha256((str(prev_hash) + canonical(content)).encode("utf-8")).hexdigest()
+    except (TypeError, ValueError):
+        computed = None
+    if computed != node.get("mpg:hash"):
+        check.problems.append(f"{_name(node)} was changed: its content no longer matches its hash")
+        return False
+    if not _view_matches(node, content):
+        check.problems.append(f"{_name(node)} was changed: its DPV fields no longer say what its signed content says")
+        return False
+    return True
+
+
+def _view_matches(node: dict[str, Any], content: dict[str, Any]) -> bool:
+    """Whether the record's DPV view (what the app derived from the signed content) still says
+    what the signed content says: id, seq, decision, time, who asked, the terms versions."""
+    decision = content.get("decision")
+    status = node.get("dpv:hasConsentStatus")
+    first = status[0] if isinstance(status, list) and status else node  # a withdrawal is a status itself
+    if (node.get("dct:identifier") != content.get("id") or node.get("mpg:seq") != content.get("seq")
+            or node.get("mpg:decision") != decision or first.get("@type") != STATUS.get(str(decision))
+            or first.get("dpv:isIndicatedAtTime") != content.get("occurred_at")
+            or node.get("mpg:keyId") != content.get("key_id")):
+        return False
+    if node.get("@type") != "dpv:ConsentRecord":
+        return True
+    if node.get("dct:created") != content.get("recorded_at") or node.get("mpg:requestedBy") != content.get(
+            "requested_by"):
+        return False
+    terms = content.get("terms") or []
+    notices = node.get("dpv:hasNotice") or []
+    if terms:
+        expected = [(t.get("url"), f"sha256:{t.get('sha256')}") for t in terms]
+        return [(n.get("@id"), n.get("dct:identifier")) for n in notices] == expected
+    return True
+
+
+def verify_export(document: Any) -> ExportCheck:
+    """Check a parsed JSON export; raises ExportFormatError when it is not one."""
+    if not isinstance(document, dict) or not isinstance(document.get("mpg:records"), list):
+        raise ExportFormatError("this is not a consent history export (no 'mpg:records' list)")
+    if document.get("mpg:formatVersion") != 2:
+        raise ExportFormatError(f"export format {document.get('mpg:formatVersion')!r} is not supported (this "
+                                "version reads format 2); re-export with this version")
+    check = ExportCheck()
+    verifiers = _verifiers(document, check)
+    digest = ZERO_DIGEST
+    previous: dict[str, Any] | None = None
+    statuses: dict[str, dict[str, Any]] = {}
+    for node in document["mpg:records"]:
+        if not isinstance(node, dict):
+            check.problems.append("an entry of mpg:records is not a record")
+            continue
+        check.records += 1
+        content = node.get("mpg:record")
+        if not _record(node, content, check) or not isinstance(content, dict):
+            continue
+        seq, prev_hash = node.get("mpg:seq"), node.get("mpg:prevHash")
+        if previous is None and seq == 1 and prev_hash != GENESIS:
+            check.problems.append(f"{_name(node)} is the first record but does not start the chain")
+        if previous is not None and isinstance(seq, int) and seq == previous["mpg:seq"] + 1 \
+                and prev_hash != previous["mpg:hash"]:
+            check.problems.append(f"{_name(node)} is not chained to record seq {previous['mpg:seq']}")
+        signature = node.get("mpg:signature")
+        key_id = str(content.get("key_id"))
+        verifier = verifiers.get(key_id)
+        if key_id not in verifiers:
+            check.problems.append(f"{_name(node)} is signed with key {key_id}, which the export does not list")
+        elif verifier is None:
+            check.hmac_unchecked += 1
+        elif not verifier.verify(record_message(str(node.get("mpg:hash"))), signature):
+            check.problems.append(f"{_name(node)} has a signature that does not verify with key {key_id}")
+        else:
+            check.signatures_checked += 1
+        digest = next_signatures_digest(digest, str(signature))
+        statuses[f"urn:uuid:{content.get('id')}"] = node
+        previous = node
+    _amendments(document["mpg:records"], statuses, check)
+    _head(document, verifiers, previous, digest, check)
+    if check.hmac_unchecked:
+        check.notes.append(f"{check.hmac_unchecked} record(s) were written before Ed25519 and carry an HMAC only the "
+                           "ledger's owner can check; the chain and the head's signature still cover their content")
+    return check
+
+
+def _amendments(nodes: list[Any], statuses: dict[str, dict[str, Any]], check: ExportCheck) -> None:
+    """A record's status history must say what the signed withdrawals and corrections say."""
+    for node in nodes:
+        if not isinstance(node, dict) or not isinstance(node.get("dpv:hasConsentStatus"), list):
+            continue
+        for status in node["dpv:hasConsentStatus"][1:]:
+            signed = statuses.get(str(status.get("@id")))
+            if signed is None:
+                continue  # outside this export's filter
+            if (status.get("@type") != signed.get("@type")
+                    or status.get("dpv:isIndicatedAtTime") != signed.get("dpv:isIndicatedAtTime")):
+                check.problems.append(f"{_name(node)}: its status history does not match the signed record "
+                                      f"{signed.get('dct:identifier')}")
+
+
+def _head(document: dict[str, Any], verifiers: dict[str, Verifier | None], last: dict[str, Any] | None,
+          digest: str, check: ExportCheck) -> None:
+    head = document.get("mpg:head")
+    coverage = document.get("mpg:coverage") or {}
+    unfiltered = not any((coverage.get("filter") or {}).values())
+    if head is None:
+        if document["mpg:records"]:
+            check.problems.append("the export has records but no signed head")
+        return
+    if "signature" not in head:
+        check.notes.append("the head was signed before Ed25519 (an HMAC): only the ledger's owner can check it")
+        return
+    verifier = verifiers.get(str(head.get("key_id")))
+    message = head_message(str(document.get("mpg:ledgerId")), int(head.get("seq", -1)), str(head.get("hash")),
+                           str(head.get("signatures_digest")), str(head.get("keys_digest")))
+    if verifier is None or not verifier.verify(message, head.get("signature")):
+        check.problems.append("the head's signature does not verify: records may have been removed, added or "
+                              "re-signed")
+        return
+    try:
+        proof = LedgerProof.from_dict({"ledger_id": document.get("mpg:ledgerId"),
+                                       "keys": document.get("mpg:publicKeys") or [], "head": head})
+    except ValueError as error:
+        check.problems.append(f"the export's key list is damaged ({error})")
+        return
+    if head.get("keys_digest") != keys_digest(key.digest_line() for key in proof.keys):
+        check.problems.append("the list of public keys was changed after the head was signed")
+        return
+    check.head_checked = True
+    if not unfiltered:
+        check.notes.append("a filtered export: the head vouches for the whole ledger, of which these records are "
+                           "a part; each record is checked by its own signature")
+        return
+    seqs = [node.get("mpg:seq") for node in document["mpg:records"] if isinstance(node, dict)]
+    if seqs != list(range(1, len(seqs) + 1)):
+        missing = next((i + 1 for i, seq in enumerate(seqs) if seq != i + 1), len(seqs) + 1)
+        check.problems.append(f"record seq {missing} is missing from the export")
+        return
+    if len(seqs) != head.get("seq") or (last is not None and last.get("mpg:hash") != head.get("hash")):
+        check.problems.append(f"the export ends at seq {len(seqs)} but the signed head names seq {head.get('seq')}: "
+                              "records were removed from the end")
+        return
+    if digest != head.get("signatures_digest"):
+        check.problems.append("a record's signature was replaced after the head was signed")
+        return
+    check.complete = True

@@ -1,0 +1,158 @@
+"""The one translation mechanism: gettext catalogs under ``resources/locale/<lang>/LC_MESSAGES``
+(``meeting-guard.po``, compiled in memory with Babel when first used, so there is no build
+step to forget), Babel for dates and numbers, and the language chosen once from an explicit
+choice, the settings, or the system locale. Letters use it today; the settings window and the
+tray will route their strings through the same :func:`translation` (Qt's own translations
+for standard widgets stay Qt's).
+
+Use::
+
+    from guard.i18n import translation
+    t = translation("de")
+    t.gettext("Withdrawal of consent"), t.format_date(date(2026, 12, 1))   # -> "1. Dezember 2026"
+
+Mark strings for extraction with :func:`N_` where they are defined and translate them where
+they are shown; ``pybabel extract -k N_ -k gettext`` finds both.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import locale
+import logging
+import os
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from guard.errors import GuardError
+from guard.paths import resources_dir
+
+log = logging.getLogger(__name__)
+
+DOMAIN = "meeting-guard"
+SOURCE_LANGUAGE = "en"
+LANGUAGES = ("en", "de", "fr", "es", "it", "nl")  # the languages the catalogs cover
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano",
+                  "nl": "Nederlands"}
+_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # POSIX order of precedence
+
+
+class LanguageError(GuardError, ValueError):
+    """A language the app has no catalog for; the message lists the ones it has."""
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
+    """Mark ``message`` for translation where it is defined; translate it where it is shown."""
+    return message
+
+
+def locale_dir() -> Path:
+    return resources_dir() / "locale"
+
+
+def _system_locale_names() -> list[str]:
+    names: list[str] = []
+    for variable in _ENV:
+        value = os.environ.get(variable, "")
+        names += [part for part in value.split(":") if part]  # LANGUAGE may list several
+    try:
+        current = locale.getlocale(locale.LC_MESSAGES if hasattr(locale, "LC_MESSAGES") else locale.LC_CTYPE)[0]
+    except (ValueError, AttributeError):
+        current = None
+    if current:
+        names.append(current)
+    return names
+
+
+def _parse(name: str) -> Locale | None:
+    name = name.split(".")[0].split("@")[0]
+    if not name or name in ("C", "POSIX"):
+        return None
+    try:
+        return Locale.parse(name.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def system_language() -> str:
+    """The first supported language the system locale names; English when none is."""
+    for name in _system_locale_names():
+        parsed = _parse(name)
+        if parsed is not None and parsed.language in LANGUAGES:
+            return parsed.language
+    return SOURCE_LANGUAGE
+
+
+def locale_region() -> str | None:
+    """The region (ISO 3166-1 alpha-2) of the system locale, e.g. ``DE`` for ``de_DE.UTF-8``;
+    None for the C locale or a locale without one."""
+    for name in _system_locale_names():
+        parsed = _parse(name)
+        if parsed is not None and parsed.territory and len(parsed.territory) == 2:
+            return parsed.territory
+    return None
+
+
+def check_language(code: str) -> str:
+    """``code`` (``de``, ``de_DE``, ``de-AT``) as a supported language; raises LanguageError."""
+    parsed = _parse(code.strip())
+    if parsed is None or parsed.language not in LANGUAGES:
+        raise LanguageError(f"No translation for language {code!r}; use one of: {', '.join(LANGUAGES)}.")
+    return parsed.language
+
+
+def choose_language(explicit: str | None = None, setting: str | None = None) -> str:
+    """The language to use: an explicit choice (``--lang``), else the settings' ``general.language``,
+    else the system locale's. An explicit choice the app has no catalog for raises LanguageError;
+    an unusable setting falls back to the system's (it was reported when the settings loaded)."""
+    if explicit:
+        return check_language(explicit)
+    if setting:
+        try:
+            return check_language(setting)
+        except LanguageError:
+            log.warning("Setting general.language = %r has no translation; using the system's language", setting)
+    return system_language()
+
+
+class Translation:
+    """Translated strings and locale formatting for one language."""
+
+    def __init__(self, language: str, catalog: gettext.NullTranslations) -> None:
+        self.language = language
+        # English letters go to EU addresses: day-month-year ("1 December 2026"), as en_GB writes it
+        self.locale = Locale.parse("en_GB" if language == "en" else language)
+        self._catalog = catalog
+
+    def gettext(self, message: str) -> str:
+        return self._catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self._catalog.ngettext(singular, plural, count)
+
+    def format_date(self, day: date, form: str = "long") -> str:
+        """``day`` as the language writes it (``1 December 2026``, ``1. Dezember 2026``)."""
+        return format_date(day, format=form, locale=self.locale)
+
+
+@cache
+def translation(language: str) -> Translation:
+    """The catalog of ``language`` (compiled from its ``.po`` on first use); English is the
+    source language and needs none. Raises LanguageError for a language with no catalog."""
+    language = check_language(language)
+    if language == SOURCE_LANGUAGE:
+        return Translation(language, gettext.NullTranslations())
+    path = locale_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translation(language, gettext.GNUTranslations(compiled))

@@ -1,0 +1,23 @@
+"""An archived version's Markdown in the app's own text form.
+
+Open Terms Archive stores each version as Markdown made from the provider's page. The app stores
+what its extractor makes of a page (:mod:`guard.terms.extract`). Rendering the archive's Markdown
+to HTML and reading that with the same extractor gives both the same form, so a version read in
+the archive, a shipped baseline and a page fetched from the provider compare clause by clause.
+"""
+
+from __future__ import annotations
+
+import markdown  # type: ignore[import-untyped]
+
+from guard.terms.extract import extract
+
+MAX_MARKDOWN = 5 * 1024 * 1024  # characters; the fetcher's size cap for a page
+
+
+def archive_markdown_to_text(text: str, where: str = "the archived version") -> str:
+    """The app's stable text for an archived Markdown version (raises ExtractError when empty)."""
+    if len(text) > MAX_MARKDOWN:
+        text = text[:MAX_MARKDOWN]
+    html = markdown.markdown(text, output_format="html")
+    return extract(f"<main>{html}</main>", ("main",), url=where).markdown

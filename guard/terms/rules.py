@@ -1,0 +1,252 @@
+"""The classifier's rules, read from data (resources/terms/topics.toml) and compiled with RE2.
+
+Every pattern is matched case-insensitively and in linear time, whatever the terms text holds;
+a pattern RE2 cannot run is refused when the file loads, with the file, the rule and the reason.
+The rules are plain frozen values, so the classifier that uses them stays a pure function.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import re2  # type: ignore[import-untyped]
+
+from guard.catalog.models import ClauseTopic
+from guard.paths import resources_dir
+from guard.patterns import PatternError, compile_pattern
+from guard.terms.errors import TermsError
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+_OPTIONS.case_sensitive = False
+
+
+class RulesError(TermsError):
+    """The rules file is broken (names the file, the rule and what to fix)."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a pattern matched in a text (character offsets) and what it matched."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, eq=False)
+class Matcher:
+    """Several patterns of one rule, each compiled once; case-insensitive, linear time."""
+
+    sources: tuple[str, ...]
+    _compiled: tuple[Any, ...]
+
+    def search(self, text: str) -> Hit | None:
+        """The earliest match of any pattern."""
+        best: Hit | None = None
+        for regexp in self._compiled:
+            match = regexp.search(text)
+            if match is not None and (best is None or match.start() < best.start):
+                best = Hit(match.start(), match.end(), str(match.group(0)))
+        return best
+
+    def finditer(self, text: str) -> Iterator[Hit]:
+        for regexp in self._compiled:
+            for match in regexp.finditer(text):
+                if match.end() > match.start():
+                    yield Hit(match.start(), match.end(), str(match.group(0)))
+
+    def __bool__(self) -> bool:
+        return bool(self._compiled)
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """One topic: the label users read and the patterns that say a sentence is about it."""
+
+    topic: str
+    label: str
+    matcher: Matcher
+
+    def matches(self, text: str) -> Hit | None:
+        return self.matcher.search(text)
+
+
+@dataclass(frozen=True)
+class ExcludeRule:
+    """A negative rule: sentences it matches are not about ``topics`` (e.g. arbitration opt-outs)."""
+
+    id: str
+    why: str
+    topics: frozenset[str]
+    matcher: Matcher
+    inherit: bool = False  # also applies to the items of a list this rule's sentence introduces
+
+
+@dataclass(frozen=True)
+class MaskRule:
+    """Product names and set phrases blanked before matching (they say nothing about data use)."""
+
+    id: str
+    matcher: Matcher
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """A use, a kind of data or a limit a sentence can state (see the rules file's header)."""
+
+    id: str
+    phrase: str
+    matcher: Matcher
+    topic: str | None = None
+    widens: bool = False
+
+
+@dataclass(frozen=True)
+class Sameness:
+    """What reads the same: equivalent spellings, words whose change always matters, filler."""
+
+    equivalent: tuple[frozenset[str], ...] = ()
+    substantive: frozenset[str] = frozenset()
+    filler: frozenset[str] = frozenset()
+
+    def equivalent_words(self, old: str, new: str) -> bool:
+        return any(old in group and new in group for group in self.equivalent)
+
+
+@dataclass(frozen=True)
+class Rules:
+    topics: tuple[TopicRule, ...]
+    excludes: tuple[ExcludeRule, ...]
+    masks: tuple[MaskRule, ...]
+    uses: tuple[ScopeRule, ...]
+    data: tuple[ScopeRule, ...]
+    limits: tuple[ScopeRule, ...]
+    negation: Matcher
+    negation_window: int
+    names: tuple[MaskRule, ...] = ()
+    sameness: Sameness = Sameness()
+
+    def label(self, topic: str) -> str:
+        return next((rule.label for rule in self.topics if rule.topic == topic), topic)
+
+    def __iter__(self) -> Iterator[TopicRule]:
+        """The topic rules, in order (what callers of the earlier rules tuple iterate over)."""
+        return iter(self.topics)
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        return tuple(rule.topic for rule in self.topics)
+
+
+def default_rules_path() -> Path:
+    return resources_dir() / "terms" / "topics.toml"
+
+
+def _matcher(patterns: Any, where: str) -> Matcher:
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise RulesError(f"{where}: 'patterns' must be a list of strings.")
+    compiled = []
+    for pattern in patterns:
+        try:
+            compile_pattern(pattern)  # the project's checks and plain-words reasons
+            compiled.append(re2.compile(pattern, options=_OPTIONS))
+        except PatternError as error:
+            raise RulesError(f"{where}: {error}.") from None
+        except re2.error as error:
+            raise RulesError(f"{where}: pattern {pattern!r} is invalid ({error}).") from None
+    return Matcher(tuple(patterns), tuple(compiled))
+
+
+def _topic_id(value: Any, where: str) -> str:
+    try:
+        return ClauseTopic(value).value  # earlier ids (e.g. "opt-out") load as today's
+    except ValueError:
+        known = sorted(topic.value for topic in ClauseTopic)
+        raise RulesError(f"{where}: topic {value!r} is not one of {known}.") from None
+
+
+def _entries(data: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise RulesError(f"Rules {path}: [[{key}]] must be tables.")
+    return value
+
+
+def parse_rules(data: dict[str, Any], path: Path) -> Rules:
+    """Rules from the parsed TOML ``data``; :class:`RulesError` names what is wrong."""
+    topics = []
+    for position, entry in enumerate(_entries(data, "topic", path)):
+        where = f"Rules {path}, topic[{position}]"
+        topic = _topic_id(entry.get("id"), where)
+        topics.append(TopicRule(topic, str(entry.get("label", topic)), _matcher(entry.get("patterns"), where)))
+    excludes = []
+    for position, entry in enumerate(_entries(data, "exclude", path)):
+        where = f"Rules {path}, exclude[{position}] ({entry.get('id', '?')})"
+        listed = entry.get("topics")
+        if not isinstance(listed, list) or not listed:
+            raise RulesError(f"{where}: 'topics' must list the topics the rule rules out (\"*\": all).")
+        every = frozenset(topic.value for topic in ClauseTopic)
+        excludes.append(ExcludeRule(str(entry.get("id", position)), str(entry.get("why", "")),
+                                    every if "*" in listed else frozenset(_topic_id(t, where) for t in listed),
+                                    _matcher(entry.get("patterns"), where), bool(entry.get("inherit", False))))
+    masks = [MaskRule(str(entry.get("id", position)),
+                      _matcher(entry.get("patterns"), f"Rules {path}, mask[{position}]"))
+             for position, entry in enumerate(_entries(data, "mask", path))]
+
+    def scope(key: str) -> tuple[ScopeRule, ...]:
+        rules = []
+        for position, entry in enumerate(_entries(data, key, path)):
+            where = f"Rules {path}, {key}[{position}] ({entry.get('id', '?')})"
+            if not entry.get("id") or not entry.get("phrase"):
+                raise RulesError(f"{where}: 'id' and 'phrase' are required.")
+            topic = _topic_id(entry["topic"], where) if "topic" in entry else None
+            rules.append(ScopeRule(str(entry["id"]), str(entry["phrase"]), _matcher(entry.get("patterns"), where),
+                                   topic, bool(entry.get("widens", False))))
+        return tuple(rules)
+
+    negation = data.get("negation", {})
+    if not isinstance(negation, dict):
+        raise RulesError(f"Rules {path}: [negation] must be a table.")
+    window = negation.get("window", 160)
+    if not isinstance(window, int) or not 0 < window <= 1000:
+        raise RulesError(f"Rules {path}: [negation] window must be a number of characters from 1 to 1000.")
+    names = [MaskRule(str(entry.get("id", position)),
+                      _matcher(entry.get("patterns"), f"Rules {path}, name[{position}]"))
+             for position, entry in enumerate(_entries(data, "name", path))]
+    return Rules(tuple(topics), tuple(excludes), tuple(masks), scope("use"), scope("data"), scope("limit"),
+                 _matcher(negation.get("patterns", []), f"Rules {path}, [negation]"), window, tuple(names),
+                 _sameness(data.get("equivalent", {}), path))
+
+
+def _words(value: Any, where: str) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise RulesError(f"{where} must be a list of strings.")
+    return frozenset(" ".join(item.casefold().split()) for item in value)
+
+
+def _sameness(table: Any, path: Path) -> Sameness:
+    if not isinstance(table, dict):
+        raise RulesError(f"Rules {path}: [equivalent] must be a table.")
+    groups = table.get("phrases", [])
+    if not isinstance(groups, list):
+        raise RulesError(f"Rules {path}: [equivalent] phrases must be a list of lists of strings.")
+    return Sameness(tuple(_words(group, f"Rules {path}, [equivalent] phrases") for group in groups),
+                    _words(table.get("substantive", []), f"Rules {path}, [equivalent] substantive"),
+                    _words(table.get("filler", []), f"Rules {path}, [equivalent] filler"))
+
+
+@lru_cache(maxsize=8)
+def load_rules(path: Path | None = None) -> Rules:
+    """Read and compile the rules file (the shipped one by default)."""
+    path = path or default_rules_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise RulesError(f"Topic rules {path} cannot be read ({error}); reinstall the app.") from None
+    return parse_rules(data, path)

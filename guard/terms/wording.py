@@ -1,0 +1,187 @@
+"""What counts as the same wording, and where two wordings differ word by word (pure functions).
+
+Two wordings are the *same in substance* when they differ only in markup, spacing, quote and
+dash styles, letter case, punctuation, contractions ("we'll" / "we will"), cross-reference
+numbers ("Section 10.2" / "Section 10.5") or the clause's own number. Such changes are
+"wording only" and stay quiet. The patterns here are fixed and simple (no nested repeats), so
+they run in linear time on any text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+_TRANSLATE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "´": "'", "`": "'",
+                            "–": "-", "—": "-", "‐": "-", "‑": "-", "\u00a0": " ", "\u202f": " "})
+CONTRACTIONS = {
+    "won't": "will not", "can't": "cannot", "shan't": "shall not", "n't": " not", "'ll": " will", "'re": " are",
+    "'ve": " have", "'d": " would", "'m": " am", "let's": "let us",
+}
+_CONTRACTION = re.compile(r"\b(?:won't|can't|shan't|let's)|(?<=[a-z])(?:n't|'ll|'re|'ve|'d|'m)\b")
+_IT_IS = re.compile(r"\b(it|that|there|what|who|here)'s\b")
+_CROSS_REFERENCE = re.compile(
+    r"\b(sections?|clauses?|paragraphs?|articles?|parts?|exhibits?|schedules?|appendix|appendices|§+)\s*"
+    r"(?:\d{1,3}(?:\.\d{1,3})*[a-z]?(?:\([a-z0-9]{1,4}\))*)"
+    r"(?:\s*(?:,|and|or|to|through|-)\s*\d{1,3}(?:\.\d{1,3})*[a-z]?(?:\([a-z0-9]{1,4}\))*){0,8}")
+_LEADING_NUMBER = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:[-*+]\s+)?(?:\\?\d{1,3}(?:\.\d{1,3})*\\?[.)]?|\(?(?:[a-z0-9]{1,4}[.)]){1,4})\s+")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\([^)\s]{0,2000}\)")
+_NON_WORD = re.compile(r"[^\w#]+")
+_TOKEN = re.compile(r"\w+|[^\w\s]|\s+")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+def plain(text: str) -> str:
+    """The words a reader sees: links to their text, no emphasis or escapes, one spacing, plain quotes."""
+    text = _MARKDOWN_LINK.sub(r"\1", text)
+    text = text.replace("\\", "").replace("**", "").replace("__", "")
+    return " ".join(text.translate(_TRANSLATE).split())
+
+
+def expand_contractions(text: str) -> str:
+    """'we'll' → 'we will', 'won't' → 'will not' (``text`` lower case, plain quotes)."""
+    text = _IT_IS.sub(r"\1 is", text)
+    return _CONTRACTION.sub(lambda m: CONTRACTIONS.get(m.group(0), CONTRACTIONS.get(m.group(0)[-3:], m.group(0))),
+                            text)
+
+
+def substance(text: str) -> str:
+    """The wording with everything that is not substance taken out (see the module docstring)."""
+    text = plain(text).casefold()
+    text = _LEADING_NUMBER.sub("", text)
+    text = expand_contractions(text).replace("can not", "cannot")
+    text = _CROSS_REFERENCE.sub(lambda m: f"{m.group(1).rstrip('s')} #", text)
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def is_date_only(old: str, new: str) -> bool:
+    """True when the wordings differ only in dates (day numbers, month names, years)."""
+    a, b = substance(old).split(), substance(new).split()
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    changed = [token for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+               for token in (*a[i1:i2], *b[j1:j2])]
+    return bool(changed) and all(token.isdigit() or token in _MONTHS for token in changed)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One run of a word-level comparison: ``equal``, ``delete`` (old only), ``insert`` (new only)
+    or ``replace`` (old text replaced by new text)."""
+
+    op: str
+    old: str
+    new: str
+
+
+def word_diff(old: str, new: str) -> list[Segment]:
+    """Where two wordings differ, word by word (for side-by-side highlights)."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    segments: list[Segment] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        segments.append(Segment(tag, "".join(a[i1:i2]), "".join(b[j1:j2])))
+    return _merge_spaces(segments)
+
+
+def _merge_spaces(segments: list[Segment]) -> list[Segment]:
+    """Fold a lone space between two changes into them, so highlights cover whole phrases."""
+    merged: list[Segment] = []
+    for segment in segments:
+        if (merged and segment.op != "equal" and len(merged) >= 2 and merged[-1].op == "equal"
+                and not merged[-1].old.strip() and merged[-2].op != "equal"):
+            space = merged.pop()
+            previous = merged.pop()
+            merged.append(Segment("replace", previous.old + space.old + segment.old,
+                                  previous.new + space.new + segment.new))
+            continue
+        merged.append(segment)
+    return merged
+
+
+def replacements(old: str, new: str) -> list[tuple[str, str]]:
+    """The (old words, new words) pairs that differ between two wordings in substance form."""
+    a, b = substance(old).split(), substance(new).split()
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return [(" ".join(a[i1:i2]), " ".join(b[j1:j2])) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            if tag != "equal"]
+
+
+def consistent_renames(pairs: Iterable[tuple[str, str]], at_least: int = 2,
+                       new_text: str | None = None) -> frozenset[tuple[str, str]]:
+    """Replacements that are renames, not changes of meaning: made the same way in at least
+    ``at_least`` places, or (given the new version's ``new_text`` in substance form) of a
+    term replaced at least ``at_least`` times that the new version no longer uses anywhere
+    ("GrammarlyGO" → "generative AI features", "Grammarly's generative AI features")."""
+    counts: dict[tuple[str, str], int] = {}
+    replaced: dict[str, int] = {}
+    listed = list(pairs)
+    for old, new in listed:
+        if old and new and len(old.split()) <= 4 and len(new.split()) <= 6:
+            counts[(old, new)] = counts.get((old, new), 0) + 1
+            replaced[old] = replaced.get(old, 0) + 1
+    renames = {pair for pair, count in counts.items() if count >= at_least}
+    if new_text is not None:
+        padded = f" {new_text} "
+        gone_terms = {old for old, count in replaced.items() if count >= at_least and f" {old} " not in padded}
+        renames |= {(old, new) for old, new in counts if old in gone_terms}
+    return frozenset(renames)
+
+
+def same_meaning(old: str, new: str, *, equivalent: Callable[[str, str], bool], substantive: frozenset[str],
+                 filler: frozenset[str], is_name: Callable[[str], bool],
+                 renames: frozenset[tuple[str, str]] = frozenset()) -> bool:
+    """True when two wordings of a sentence say the same: every difference is a spelling
+    variant ("authorise"/"authorize"), an equivalent phrase ("like"/"such as"), filler words,
+    a product name (``is_name``) or a rename made throughout the document (``renames``), and
+    no difference touches a ``substantive`` word ("not", "only", "share", a number...)."""
+    a, b = substance(old).split(), substance(new).split()
+    if a == b:
+        return True
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        gone, came = a[i1:i2], b[j1:j2]
+        words = (*gone, *came)
+        if any(word in substantive or any(ch.isdigit() for ch in word) for word in words):
+            return False
+        left, right = " ".join(gone), " ".join(came)
+        if (left, right) in renames or equivalent(left, right) or "".join(gone) == "".join(came):
+            continue  # a rename made throughout, an equivalent phrase, or only the spacing
+        if all(word in filler for word in words):
+            continue
+        if gone and came and len(gone) == len(came) <= 2 and all(
+                SequenceMatcher(None, x, y).ratio() >= 0.75 for x, y in zip(gone, came, strict=True)):
+            continue  # spelling: authorise / authorize, licence / license
+        if (not gone or is_name(left)) and (not came or is_name(right)):
+            continue  # a product named or renamed
+        return False
+    return True
+
+
+_WORD_SPAN = re.compile(r"\w+")
+
+
+def changed_ranges(old: str, new: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character ranges of the words that differ, in ``old`` and in ``new`` (an insertion shows
+    in ``new`` only, a deletion in ``old`` only; a small range marks where it happened on the
+    other side)."""
+    a = [(m.start(), m.end(), expand_contractions(m.group(0).casefold().translate(_TRANSLATE)))
+         for m in _WORD_SPAN.finditer(old)]
+    b = [(m.start(), m.end(), expand_contractions(m.group(0).casefold().translate(_TRANSLATE)))
+         for m in _WORD_SPAN.finditer(new)]
+    matcher = SequenceMatcher(None, [w for _, _, w in a], [w for _, _, w in b], autojunk=False)
+    old_ranges: list[tuple[int, int]] = []
+    new_ranges: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            old_ranges.append((a[i1][0], a[i2 - 1][1]))
+        if j2 > j1:
+            new_ranges.append((b[j1][0], b[j2 - 1][1]))
+    return old_ranges, new_ranges

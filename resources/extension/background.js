@@ -1,0 +1,190 @@
+/* Meeting Privacy Guard: the background script (a service worker in Chromium, an event page in Firefox).
+ *
+ * It watches tabs on the catalog's meeting hosts (the only hosts this extension may see) and
+ * tells the Meeting Privacy Guard app on this computer about them through native messaging:
+ * opened, updated (title, foreground or background, sound) and closed, and a full list whenever
+ * the connection (re)starts. It forwards what the content script found in a meeting page: an AI
+ * or recording notice, or a participant named like a note-taker bot. Links lose their secrets
+ * (passcodes, tokens) before they are sent. It sends nothing anywhere but to the app's host.
+ */
+"use strict";
+
+(function () {
+  const api = globalThis.browser || globalThis.chrome;
+  const MPG = globalThis.MPG;
+  const DATA = globalThis.MPG_DATA;
+  const LIMITS = DATA.limits;
+  const BROWSER = typeof globalThis.browser !== "undefined" && api.runtime.getBrowserInfo ? "firefox" : "chromium";
+
+  const reported = new Map(); // tab id -> the JSON last sent for it
+  let port = null;
+  let retryDelay = 1000;
+  let retryTimer = null;
+  const pageReports = new Map(); // tab id -> timestamps of recent content-script reports
+
+  function describe(tab) {
+    if (!tab || typeof tab.url !== "string" || tab.incognito) {
+      return null;
+    }
+    const providers = MPG.meetingProviders(tab.url, tab.title || "");
+    if (providers.length === 0) {
+      return null;
+    }
+    const described = {
+      id: tab.id,
+      window: tab.windowId,
+      url: MPG.cap(MPG.redactUrl(tab.url), LIMITS.url),
+      title: MPG.plain(tab.title || "", LIMITS.title),
+      active: Boolean(tab.active),
+      audible: Boolean(tab.audible),
+      muted: Boolean(tab.mutedInfo && tab.mutedInfo.muted),
+      providers: providers,
+    };
+    if (tab.sharingState) { // Firefox only: whether the page holds the microphone or camera
+      described.microphone = Boolean(tab.sharingState.microphone);
+      described.camera = Boolean(tab.sharingState.camera);
+    }
+    return described;
+  }
+
+  function send(message) {
+    if (port === null) {
+      connect();
+    }
+    if (port === null) {
+      return;
+    }
+    try {
+      port.postMessage(message);
+    } catch (error) {
+      port = null;
+      scheduleReconnect();
+    }
+  }
+
+  function update(tab) {
+    const described = describe(tab);
+    const before = reported.get(tab.id);
+    if (described === null) {
+      if (before !== undefined) {
+        reported.delete(tab.id);
+        send({ type: "tab", event: "closed", tab: { id: tab.id } });
+      }
+      return;
+    }
+    const json = JSON.stringify(described);
+    if (json === before) {
+      return;
+    }
+    reported.set(tab.id, json);
+    send({ type: "tab", event: before === undefined ? "opened" : "updated", tab: described });
+  }
+
+  function closed(tabId) {
+    pageReports.delete(tabId);
+    if (reported.delete(tabId)) {
+      send({ type: "tab", event: "closed", tab: { id: tabId } });
+    }
+  }
+
+  async function sendFullState() {
+    let tabs = [];
+    try {
+      tabs = await api.tabs.query({});
+    } catch (error) {
+      tabs = [];
+    }
+    reported.clear();
+    const list = [];
+    for (const tab of tabs) {
+      const described = describe(tab);
+      if (described !== null && list.length < LIMITS.tabs) {
+        reported.set(tab.id, JSON.stringify(described));
+        list.push(described);
+      }
+    }
+    send({ type: "state", tabs: list });
+  }
+
+  function scheduleReconnect() {
+    if (retryTimer !== null) {
+      return;
+    }
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect();
+    }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 300000);
+  }
+
+  function connect() {
+    if (port !== null) {
+      return;
+    }
+    let opened;
+    try {
+      opened = api.runtime.connectNative(DATA.hostName);
+    } catch (error) {
+      scheduleReconnect();
+      return;
+    }
+    port = opened;
+    opened.onMessage.addListener((message) => {
+      retryDelay = 1000;
+      if (message && message.type === "resync") {
+        sendFullState();
+      }
+    });
+    opened.onDisconnect.addListener(() => {
+      if (port === opened) {
+        port = null;
+      }
+      void (api.runtime.lastError); // read, so Chromium does not log it as unchecked
+      scheduleReconnect();
+    });
+    opened.postMessage({ type: "hello", version: DATA.version, browser: BROWSER });
+    sendFullState();
+  }
+
+  function pageReportAllowed(tabId) {
+    const now = Date.now();
+    const recent = (pageReports.get(tabId) || []).filter((at) => now - at < 60000);
+    if (recent.length >= LIMITS.pageReportsPerMinute) {
+      pageReports.set(tabId, recent);
+      return false;
+    }
+    recent.push(now);
+    pageReports.set(tabId, recent);
+    return true;
+  }
+
+  api.runtime.onMessage.addListener((message, sender) => {
+    const tab = sender && sender.tab;
+    if (!tab || sender.id !== api.runtime.id || !message || typeof message.text !== "string") {
+      return;
+    }
+    if (message.kind !== "notice" && message.kind !== "participant") {
+      return;
+    }
+    const described = describe(tab);
+    if (described === null || !pageReportAllowed(tab.id)) {
+      return;
+    }
+    const limit = message.kind === "notice" ? LIMITS.notice : LIMITS.participant;
+    send({ type: message.kind, tab: tab.id, providers: described.providers, text: MPG.plain(message.text, limit) });
+  });
+
+  api.tabs.onCreated.addListener((tab) => update(tab));
+  api.tabs.onUpdated.addListener((tabId, changeInfo, tab) => update(tab));
+  api.tabs.onRemoved.addListener((tabId) => closed(tabId));
+  api.tabs.onReplaced.addListener((addedId, removedId) => {
+    closed(removedId);
+    api.tabs.get(addedId).then(update, () => undefined);
+  });
+  api.tabs.onActivated.addListener((info) => {
+    // The tab that went to the background changes too: look at every tab of that window.
+    api.tabs.query({ windowId: info.windowId }).then((tabs) => tabs.forEach(update), () => undefined);
+  });
+
+  connect();
+})();

@@ -1,0 +1,170 @@
+/* Meeting Privacy Guard: shared by the background script and the content script.
+ *
+ * Pure functions over MPG_DATA (data.js, generated from the app's provider catalog): which
+ * meeting service a link belongs to, the link with its secrets cut out (the same rules as the
+ * app's guard/detect/redaction.py), text normalised for plain substring matching (the same
+ * steps as the app's guard/catalog/notices.py), and length caps. Everything here is linear in
+ * the text it is given; nothing here talks to the network or writes to a page.
+ */
+"use strict";
+
+(function (root) {
+  if (root.MPG) {
+    return; // already loaded in this world
+  }
+  const DATA = root.MPG_DATA;
+  const LIMITS = DATA.limits;
+  const SECRET_KEYS = new Set(DATA.secretKeys);
+  const REDACTED = "\u2026";
+
+  const DASHES = /[\u2010-\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]/g;
+  const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032]/g;
+  const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g;
+  const SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n\f\v]/g;
+  // The characters guard/patterns.py drops before matching (zero-width, bidi marks, soft hyphen, tags).
+  const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]|\udb40[\udc00-\udc7f]/g;
+  const C0_C1 = /[\u0000-\u001f\u007f-\u009f]/g;
+  const RUNS_OF_SPACES = / +/g;
+  const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+  /** Cut ``text`` to ``limit`` characters (``""`` for anything that is not a string). */
+  function cap(text, limit) {
+    if (typeof text !== "string") {
+      return "";
+    }
+    return text.length > limit ? text.slice(0, limit) : text;
+  }
+
+  /** One line of plain text: control and bidi characters become spaces, runs of spaces one. */
+  function plain(text, limit) {
+    return cap(text, limit * 2).replace(CONTROLS, " ").replace(SPACES, " ")
+      .replace(RUNS_OF_SPACES, " ").trim().slice(0, limit);
+  }
+
+  /** Lower case, one kind of dash, quote and space, invisible characters dropped. */
+  function normalise(text) {
+    return cap(text, LIMITS.matchText)
+      .replace(INVISIBLE, "").replace(C0_C1, " ")
+      .replace(DASHES, "-").replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"')
+      .replace(SPACES, " ").replace(/\u2026/g, "...")
+      .toLowerCase().replace(/\u00df/g, "ss")
+      .replace(RUNS_OF_SPACES, " ").trim();
+  }
+
+  function paramName(raw) {
+    let name = raw.replace(/\+/g, " ");
+    try {
+      name = decodeURIComponent(name);
+    } catch (error) {
+      name = raw;
+    }
+    return name.trim().toLowerCase();
+  }
+
+  function redactParams(text) {
+    if (text.indexOf("=") === -1) {
+      return text;
+    }
+    return text.split("&").map((part) => {
+      const equals = part.indexOf("=");
+      if (equals > 0 || equals === 0) {
+        const name = part.slice(0, equals);
+        const value = part.slice(equals + 1);
+        if (value && SECRET_KEYS.has(paramName(name))) {
+          return name + "=" + REDACTED;
+        }
+      }
+      return part;
+    }).join("&");
+  }
+
+  function dropUserinfo(url) {
+    const sep = url.indexOf("://");
+    if (sep === -1) {
+      return url;
+    }
+    const rest = url.slice(sep + 3);
+    let end = rest.length;
+    for (const stop of ["/", "?", "#"]) {
+      const found = rest.indexOf(stop);
+      if (found !== -1 && found < end) {
+        end = found;
+      }
+    }
+    const authority = rest.slice(0, end);
+    const at = authority.lastIndexOf("@");
+    if (at === -1) {
+      return url;
+    }
+    return url.slice(0, sep + 3) + authority.slice(at + 1) + rest.slice(end);
+  }
+
+  /** The link with secret parameter values replaced by an ellipsis and user:password@ removed. */
+  function redactUrl(url) {
+    if (typeof url !== "string") {
+      return "";
+    }
+    const clean = dropUserinfo(url);
+    const hash = clean.indexOf("#");
+    const base = hash === -1 ? clean : clean.slice(0, hash);
+    const question = base.indexOf("?");
+    let shown = question === -1 ? base : base.slice(0, question + 1) + redactParams(base.slice(question + 1));
+    if (hash !== -1) {
+      shown += "#" + redactParams(clean.slice(hash + 1));
+    }
+    return shown;
+  }
+
+  /** Catalog provider ids whose meeting hosts include this link's host (``[]`` for any other link). */
+  function providersForUrl(url) {
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      return [];
+    }
+    const scheme = parsed.protocol.slice(0, -1);
+    if (scheme !== "https" && scheme !== "http") {
+      return [];
+    }
+    const host = parsed.hostname.toLowerCase();
+    const found = [];
+    for (const rule of DATA.hosts) {
+      if (rule.scheme === "https" && scheme !== "https") {
+        continue;
+      }
+      if (host === rule.host || (rule.subdomains && host.endsWith("." + rule.host))) {
+        for (const provider of rule.providers) {
+          if (!found.includes(provider)) {
+            found.push(provider);
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  const MEETINGS = new Map(DATA.meetings.map((rule) => [rule.provider, rule]));
+
+  function containsAll(pieces, text) {
+    return pieces.every((piece) => text.includes(piece));
+  }
+
+  /** Providers for which this tab shows a meeting page: its host is theirs, and its link (or its title)
+   * contains every fixed piece of one of their patterns. Other pages of a meeting host are not reported. */
+  function meetingProviders(url, title) {
+    const hostProviders = providersForUrl(url);
+    if (hostProviders.length === 0) {
+      return [];
+    }
+    const link = cap(url, LIMITS.url).toLowerCase();
+    const shown = normalise(title || "");
+    return hostProviders.filter((provider) => {
+      const rule = MEETINGS.get(provider);
+      return rule !== undefined && (rule.url.some((pieces) => containsAll(pieces, link))
+        || rule.title.some((pieces) => containsAll(pieces, shown)));
+    });
+  }
+
+  root.MPG = Object.freeze({ cap, plain, normalise, redactUrl, providersForUrl, meetingProviders });
+})(globalThis);

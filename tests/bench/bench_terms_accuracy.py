@@ -1,0 +1,199 @@
+"""Terms classifier accuracy against the hand-labelled corpus: ``python -m tests.bench.bench_terms_accuracy``.
+
+Prints one JSON object with clause-level precision and recall, per topic and overall, for the
+corpus's dev and held-out parts separately (tests/terms/corpus/README.md says how the corpus was
+labelled and split; the labels were written without reading the classifier or its rules).
+
+How changes are counted. The classifier's changes that touch a topic in substance (material or
+minor, not wording-only) are its *reported* changes; the corpus's *reportable* labels are those
+with a topic that are material or minor. A reported change *matches* a label when one side of
+each (the old or the new wording) overlaps, word for word, in most of the shorter one; a
+paragraph-sized reported change may match several sentence-sized labels.
+
+- precision: reported changes that match a reportable label / reported changes
+- recall: reportable labels matched by a reported change / reportable labels
+- per topic t: the same, counting only reported changes with t and labels with t (a match must
+  carry t on both sides)
+- severity: of matched (reported, label) pairs, how many agree on material vs minor
+- zoom_2023: for each Zoom 2023 version (31 March, 27 July, 7 August, 11 August), the reportable
+  labels, how many were matched with all their topics, and the reported changes that matched none
+
+Nothing here asserts; the figures are for people to read. ``--split dev`` prints the dev part only
+(the held-out part is for the final figures, not for tuning the rules), ``--details`` lists misses
+and false positives of the printed parts, ``--corpus DIR`` reads another copy of the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from guard.terms.analysis import AnalysedChange, analyse  # noqa: E402
+from guard.terms.archive_text import archive_markdown_to_text  # noqa: E402
+from guard.terms.classify import WATCHED_TOPICS, load_rules  # noqa: E402
+
+DEFAULT_CORPUS = ROOT / "tests" / "terms" / "corpus"
+ZOOM_2023 = {"2023-02-01__2023-04-01": "31 March", "2023-04-01__2023-07-28": "27 July",
+             "2023-07-28__2023-08-07": "7 August", "2023-08-07__2023-08-11": "11 August"}
+MIN_OVERLAP = 0.6
+_LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\([^)\s]{0,2000}\)")
+_WORDS = re.compile(r"\w+")
+
+
+def words(text: str | None) -> Counter[str]:
+    if not text:
+        return Counter()
+    return Counter(word.casefold() for word in _WORDS.findall(_LINK.sub(r"\1", text)))
+
+
+def overlap(a: Counter[str], b: Counter[str]) -> float:
+    """How much of the shorter text the longer one holds (0 when either is under 3 words)."""
+    shorter = min(sum(a.values()), sum(b.values()))
+    if shorter < 3:
+        return 0.0
+    return sum((a & b).values()) / shorter
+
+
+@dataclass
+class Label:
+    pair: str
+    kind: str
+    section: str
+    old: Counter[str]
+    new: Counter[str]
+    topics: frozenset[str]
+    severity: str
+    text: str
+    matched_topics: set[str] = field(default_factory=set)
+    matched: bool = False
+
+
+@dataclass
+class Reported:
+    pair: str
+    change: AnalysedChange
+    old: Counter[str]
+    new: Counter[str]
+    matches: list[Label] = field(default_factory=list)
+    near: list[Label] = field(default_factory=list)  # labels it overlaps that are not reportable
+
+
+def matches(reported: Reported, label: Label) -> bool:
+    sides = ((reported.old, label.old), (reported.new, label.new))
+    return any(overlap(x, y) >= MIN_OVERLAP for x, y in sides if x and y)
+
+
+def load_corpus(folder: Path) -> list[Any]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("corpus_loader", folder / "corpus.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"No corpus loader at {folder / 'corpus.py'}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["corpus_loader"] = module
+    spec.loader.exec_module(module)
+    return list(module.load_corpus())
+
+
+def score(pairs: list[Any], details: bool) -> dict[str, Any]:
+    rules = load_rules()
+    labels: list[Label] = []
+    reported: list[Reported] = []
+    seconds = 0.0
+    zoom: dict[str, dict[str, Any]] = {}
+    for pair in pairs:
+        started = time.perf_counter()
+        changes = analyse(archive_markdown_to_text(pair.old_text), archive_markdown_to_text(pair.new_text), rules)
+        seconds += time.perf_counter() - started
+        pair_labels = [Label(pair.id, c.kind, c.section, words(c.old), words(c.new), frozenset(c.topics), c.severity,
+                             (c.new or c.old)[:160]) for c in pair.changes]
+        reportable = [label for label in pair_labels if label.topics and label.severity in ("material", "minor")]
+        pair_reported = [Reported(pair.id, c, words(c.diff.old_text), words(c.diff.new_text))
+                         for c in changes if c.relevant]
+        for item in pair_reported:
+            item.matches = [label for label in reportable if matches(item, label)]
+            item.near = [label for label in pair_labels if label not in item.matches and matches(item, label)]
+            for label in item.matches:
+                label.matched = True
+                label.matched_topics |= set(item.change.topics) & label.topics
+        labels.extend(reportable)
+        reported.extend(pair_reported)
+        name = pair.id.rsplit("/", 1)[-1]
+        if pair.id.startswith("zoom/terms-of-service/") and name in ZOOM_2023:
+            zoom[ZOOM_2023[name]] = {
+                "pair": pair.id, "reportable_labels": len(reportable),
+                "matched_with_all_topics": sum(1 for label in reportable if label.topics <= label.matched_topics),
+                "false_positives": sum(1 for item in pair_reported if not item.matches)}
+    result: dict[str, Any] = {"pairs": len(pairs), "reportable_labels": len(labels), "reported_changes": len(reported)}
+    true_reported = sum(1 for item in reported if item.matches)
+    found = sum(1 for label in labels if label.matched)
+    result["overall"] = {"precision": _ratio(true_reported, len(reported)), "recall": _ratio(found, len(labels)),
+                         "true_positives": true_reported, "false_positives": len(reported) - true_reported,
+                         "missed": len(labels) - found}
+    per_topic = {}
+    for topic in WATCHED_TOPICS:
+        with_topic = [item for item in reported if topic in item.change.topics]
+        right = sum(1 for item in with_topic if any(topic in label.topics for label in item.matches))
+        topic_labels = [label for label in labels if topic in label.topics]
+        hit = sum(1 for label in topic_labels if topic in label.matched_topics)
+        per_topic[topic] = {"precision": _ratio(right, len(with_topic)), "recall": _ratio(hit, len(topic_labels)),
+                            "reported": len(with_topic), "labels": len(topic_labels)}
+    result["per_topic"] = per_topic
+    agreeing = [(item, label) for item in reported for label in item.matches]
+    same = sum(1 for item, label in agreeing if str(item.change.severity) == label.severity)
+    result["severity_agreement"] = _ratio(same, len(agreeing))
+    result["zoom_2023"] = zoom
+    result["seconds_analysing"] = round(seconds, 2)
+    if details:
+        result["missed"] = [f"{label.pair} [{label.kind} {label.severity} {sorted(label.topics)}] "
+                            f"got {sorted(label.matched_topics)} {label.section}: {label.text}"
+                            for label in labels if not label.topics <= label.matched_topics]
+        result["false_positives"] = [
+            f"{item.pair} [{item.change.diff.kind} {item.change.severity} {list(item.change.topics)}] "
+            f"{item.change.diff.section}: {(item.change.diff.new_text or item.change.diff.old_text or '')[:160]}"
+            + "".join(f" || labelled {label.kind} {label.severity} {sorted(label.topics)}" for label in item.near)
+            for item in reported if not item.matches]
+        result["extra_topics"] = [
+            f"{item.pair} {sorted(set(item.change.topics) - set().union(*(label.topics for label in item.matches)))} "
+            f"{item.change.diff.section}: {(item.change.diff.new_text or item.change.diff.old_text or '')[:120]}"
+            for item in reported if item.matches and set(item.change.topics) - set().union(
+                *(label.topics for label in item.matches))]
+    return result
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--split", choices=("dev", "heldout", "both"), default="both")
+    parser.add_argument("--details", action="store_true")
+    args = parser.parse_args(argv)
+    if not (args.corpus / "corpus.py").is_file():
+        print(json.dumps({"error": f"no corpus at {args.corpus} (tests/terms/corpus is built by the corpus work)"}))
+        return 0
+    pairs = load_corpus(args.corpus)
+    output: dict[str, Any] = {"benchmark": "terms-accuracy", "corpus": str(args.corpus)}
+    if args.split in ("dev", "both"):
+        output["dev"] = score([p for p in pairs if not p.heldout], args.details)
+    if args.split in ("heldout", "both"):
+        output["heldout"] = score([p for p in pairs if p.heldout], args.details)
+    print(json.dumps(output, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

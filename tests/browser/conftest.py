@@ -1,0 +1,116 @@
+"""One real browser per test module, with the extension loaded and the host registered as a user would.
+
+The browser, its home folder, the meeting site and the app home its host writes to live for the
+whole module (starting a browser is the expensive part); tests open and close their own tabs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guard.browser.generate import extension_dir
+from guard.browser.state import state_dir
+from guard.catalog.loader import load_catalog
+from guard.detect.browser_tabs import BrowserTabs
+from guard.detect.matching import DetectionRules
+from guard.detect.observation import Observation
+from tests.browser.support.browsers import Browser, wait_for
+from tests.browser.support.pulse import pulse_server
+from tests.browser.support.site import MeetingSite
+from tests.support.cli import run_main
+
+
+@dataclass
+class World:
+    """A running browser with the extension, the site it visits, and the folders its host writes."""
+
+    browser: Browser
+    site: MeetingSite
+    env: dict[str, str]
+    home: Path
+
+    @property
+    def state_folder(self) -> Path:
+        return state_dir(self.env)
+
+    def states(self) -> list[dict[str, Any]]:
+        found = []
+        for path in sorted(self.state_folder.glob("*.json")) if self.state_folder.is_dir() else []:
+            try:
+                found.append(json.loads(path.read_text()))
+            except (OSError, ValueError):
+                continue
+        return found
+
+    def tab_state(self, url: str) -> dict[str, Any] | None:
+        for state in self.states():
+            for entry in state["tabs"]:
+                if entry["tab"]["url"] == url:
+                    return entry
+        return None
+
+    def wait_tab(self, url: str, test: Any = lambda entry: True, timeout: float = 30.0) -> dict[str, Any]:
+        return wait_for(lambda: (entry := self.tab_state(url)) is not None and test(entry) and entry,
+                        timeout, what=f"the host's state for {url}")
+
+    def cli(self, *args: str) -> Any:
+        return run_main(*args, env=self.env)
+
+    def scan_meetings(self, provider_id: str) -> list[dict[str, Any]]:
+        """``meeting-guard scan --json``: the meetings of ``provider_id`` it reports from browser tabs."""
+        result = self.cli("scan", "--json")
+        assert result.returncode == 0, result.stderr
+        return [meeting for meeting in json.loads(result.stdout)["meetings"]
+                if meeting["provider_id"] == provider_id
+                and any(e["signal"] == "browser-tab" for e in meeting["evidence"])]
+
+
+_rules: DetectionRules | None = None
+
+
+def shipped_rules() -> DetectionRules:
+    global _rules
+    if _rules is None:
+        _rules = DetectionRules.from_catalog(load_catalog(), "linux")
+    return _rules
+
+
+def observe(probe: BrowserTabs) -> list[Observation]:
+    return probe.observations(shipped_rules(), datetime.now(UTC))
+
+
+def browser_env(desktop: Any, root: Path, pulse: str) -> dict[str, str]:
+    home = root / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = desktop.child_env(dict(os.environ))
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_CACHE_HOME=str(home / ".cache"),
+               XDG_DATA_HOME=str(home / ".local/share"), MEETING_GUARD_HOME=str(root / "mpg"), PULSE_SERVER=pulse)
+    return env
+
+
+@pytest.fixture(scope="module")
+def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with pulse_server(tmp_path_factory.mktemp("pulse")) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MeetingSite]:
+    with MeetingSite(tmp_path_factory.mktemp("site")) as running:
+        yield running
+
+
+def install_host(env: dict[str, str], browser: str) -> None:
+    result = run_main("browser", "install", "--browser", browser, env=env)
+    assert result.returncode == 0, result.stderr
+
+
+EXTENSION = extension_dir()

@@ -1,0 +1,214 @@
+"""Real Chromium with the extension: meeting tabs opened in the running browser reach the app.
+
+One Chromium for the module (its default profile in a private home, the host registered with
+``meeting-guard browser install``, the extension loaded with ``--load-extension``); the real
+meeting hostnames resolve to the local site (``--host-resolver-rules``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from guard.catalog.notices import normalise
+from guard.detect.browser_tabs import BrowserTabs
+from guard.events import Signal
+from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
+from tests.browser.support.browsers import CHROMIUM, Chromium, wait_for
+from tests.browser.support.site import TITLES, Page
+
+pytestmark = pytest.mark.desktop
+
+MEET = "https://meet.google.com/abc-defg-hij"
+ZOOM = "https://zoom.us/wc/81234567890/join"
+TEXTS = ["Meet – abc‑defg—hij", "  Recording\u00a0has\tstarted\n", "Gemini is taking notes…", "\u201cAI\u201d "
+         "Companion \u2018on\u2019", "zero\u200bwidth\u2066bidi\u2069", "Straße TAKING NOTES", "tag\U000e0041s",
+         "ctrl\x07chars\x1b", "\u2043bullet\u2212minus"]
+CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, desktop, site, pulse):
+    root = tmp_path_factory.mktemp("chromium")
+    env = browser_env(desktop, root, pulse)
+    install_host(env, "chromium")
+    browser = Chromium(root / "home", env, EXTENSION, site.port)
+    try:
+        yield World(browser, site, env, root / "home")
+    finally:
+        browser.stop()
+
+
+def test_a_meeting_opened_in_the_running_browser_reaches_the_app(world):
+    world.site.pages[("meet.google.com", "/abc-defg-hij")] = Page(TITLES["google-meet"][0])
+    probe = BrowserTabs(world.state_folder)
+    world.browser.open(MEET + "?authuser=0&pwd=SECRET")
+    entry = world.wait_tab(MEET + "?authuser=0&pwd=…", lambda e: e["tab"]["title"] == "Meet – abc-defg-hij")
+    assert entry["tab"]["active"] is True and entry["tab"]["providers"] == ["google-meet"]
+    (state,) = world.states()
+    assert state["browser"] == "chromium" and state["browser_pid"] == world.browser.pid
+    assert "SECRET" not in json.dumps(world.states())
+
+    (tab,) = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB]
+    assert (tab.provider_id, tab.active, tab.meeting, tab.closed) == ("google-meet", True, True, False)
+    assert tab.tab == f"chromium/{entry['tab']['id']}" and tab.pid == world.browser.pid
+    assert "Chromium tab 'Meet – abc-defg-hij' (in the foreground" in tab.detail
+
+    status = {b["id"]: b for b in json.loads(world.cli("browser", "status", "--json").stdout)["browsers"]}
+    assert status["chromium"]["state"] == "extension connected"
+    (meeting,) = world.scan_meetings("google-meet")
+    assert meeting["tab"] == tab.tab and meeting["title"] == "Meet – abc-defg-hij"
+    assert meeting["url"] == MEET + "?authuser=0&pwd=…"
+
+    world.browser.close(MEET + "?authuser=0&pwd=SECRET")
+    wait_for(lambda: world.tab_state(MEET + "?authuser=0&pwd=…") is None, what="the closed tab to leave the state")
+    (closed,) = observe(probe)
+    assert closed.closed and closed.tab == tab.tab and closed.provider_id == "google-meet"
+    assert observe(probe) == [], "a closed tab is reported once"
+
+
+def test_a_background_tab_that_plays_sound_stays_a_meeting(world):
+    world.site.pages[("zoom.us", "/wc/81234567890/join")] = Page(TITLES["zoom"][0], sound=True)
+    world.browser.open(ZOOM)
+    world.wait_tab(ZOOM, lambda e: e["tab"]["audible"], timeout=30)
+    world.browser.new_blank_tab()
+    entry = world.wait_tab(ZOOM, lambda e: not e["tab"]["active"])
+    assert entry["tab"]["audible"] is True
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "zoom"]
+    assert tab.active is False and tab.audible is True
+    assert "(in the background, plays sound)" in tab.detail
+    (meeting,) = world.scan_meetings("zoom")
+    assert meeting["tab"] == tab.tab, "a background tab playing sound is a meeting in progress"
+    world.browser.activate(ZOOM)
+    world.wait_tab(ZOOM, lambda e: e["tab"]["active"])
+    world.browser.close(ZOOM)
+
+
+def test_a_bot_joining_the_participant_list_is_reported(world):
+    world.site.pages[("meet.google.com", "/bot-abcd-efg")] = Page("Meet – bot-abcd-efg", bot_after_ms=800,
+                                                                   bot="Fireflies.ai Notetaker")
+    url = "https://meet.google.com/bot-abcd-efg"
+    world.browser.open(url)
+    entry = world.wait_tab(url, lambda e: e["participants"])
+    assert [p["text"] for p in entry["participants"]] == ["Fireflies.ai Notetaker"]
+    assert entry["notices"] == [], "nothing but the bot's name left the page"
+    bots = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.PARTICIPANT]
+    assert [(o.provider_id, o.participant) for o in bots] == [("fireflies", "Fireflies.ai Notetaker")]
+    world.browser.close(url)
+
+
+def test_a_hostile_title_is_neutralised_and_everything_keeps_running(world):
+    script = ("document.title = '<img src=x onerror=alert(1)>Meet – evil-evil-evi\\n\\u001b]0;pwned\\u0007\\u202e'"
+              " + 'A'.repeat(100000);")
+    world.site.pages[("meet.google.com", "/evi-lEvi-evi")] = Page("Meet – evi-levi-evi", script=script)
+    url = "https://meet.google.com/evi-lEvi-evi"
+    world.browser.open(url)
+    entry = world.wait_tab(url, lambda e: "pwned" in e["tab"]["title"])
+    title = entry["tab"]["title"]
+    assert len(title) <= 300 and not any(ch in title for ch in "<>\n\x1b\x07\u202e"), title
+    observe(BrowserTabs(world.state_folder))
+    world.browser.close(url)
+    world.site.pages[("meet.google.com", "/abc-defg-hij")] = Page(TITLES["google-meet"][0])
+    world.browser.open(MEET)
+    world.wait_tab(MEET)
+    world.browser.close(MEET)
+
+
+def test_the_extension_redacts_links_exactly_as_the_app_does(world):
+    runner = ("const cases = " + json.dumps(CASES) + ";"
+              "fetch('/mpg-test/result/redaction', {method: 'POST', body: JSON.stringify("
+              "{links: cases.map(([link]) => MPG.redactUrl(link)), "
+              "texts: " + json.dumps(TEXTS) + ".map((text) => MPG.normalise(text))})});")
+    world.site.pages[("meet.google.com", "/mpg-redaction")] = Page(
+        "Redaction cases", body='<script src="/mpg-test/extension/data.js"></script>'
+                                '<script src="/mpg-test/extension/common.js"></script>', script=runner)
+    world.browser.open("https://meet.google.com/mpg-redaction")
+    shown = world.site.wait_result("redaction")
+    assert shown["links"] == [expected for _link, expected in CASES]
+    assert shown["texts"] == [normalise(text) for text in TEXTS], "the page-side matching sees text as the app does"
+    world.browser.close("https://meet.google.com/mpg-redaction")
+
+
+def test_without_the_extension_a_foreground_meeting_is_found_from_the_window_title(world, tmp_path):
+    """The browser probe off (as without the extension): the X11 window title still shows the meeting."""
+    world.site.pages[("meet.google.com", "/win-dows-tab")] = Page("Meet – win-dows-tab")
+    url = "https://meet.google.com/win-dows-tab"
+    world.browser.open(url)
+    world.browser.activate(url)
+    settings = Path(world.env["MEETING_GUARD_HOME"]) / "config" / "settings.toml"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("[detection]\nbrowser_probe = false\n")
+    try:
+        reports = []
+
+        def found():
+            reports.append(json.loads(world.cli("scan", "--json").stdout))
+            return [m for m in reports[-1]["meetings"] if m["provider_id"] == "google-meet"
+                    and any("win-dows-tab" in e["detail"] for e in m["evidence"])]
+        try:
+            (meeting,) = wait_for(found, timeout=30, interval=0.5, what="scan to see the window title")
+        except AssertionError:
+            raise AssertionError(json.dumps(reports[-1])[:3000]) from None
+        assert {e["signal"] for e in meeting["evidence"]} >= {"window-title"}
+        assert not any(e["signal"] == "browser-tab" for e in meeting["evidence"])
+    finally:
+        settings.unlink()
+        world.browser.close(url)
+    assert time.monotonic() > 0 and CHROMIUM
+
+
+def test_other_pages_of_a_meeting_host_are_not_reported_but_a_meeting_title_is(world):
+    """A Slack channel is not a huddle: it never leaves the browser. A Teams tab whose address is the app's
+    but whose title says it is in a meeting is reported."""
+    world.site.pages[("app.slack.com", "/client/T0123/C0456")] = Page("#general - Example Corp - Slack")
+    world.site.pages[("teams.microsoft.com", "/v2/")] = Page(TITLES["teams"][0])
+    channel, teams = "https://app.slack.com/client/T0123/C0456", "https://teams.microsoft.com/v2/"
+    world.browser.open(channel)
+    world.browser.open(teams)
+    entry = world.wait_tab(teams)
+    assert entry["tab"]["providers"] == ["teams"] and entry["tab"]["title"] == TITLES["teams"][0]
+    time.sleep(0.5)
+    assert world.tab_state(channel) is None
+    assert "slack.com" not in json.dumps(world.states())
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "teams" and not o.closed]
+    assert tab.title == TITLES["teams"][0]
+    world.browser.close(channel)
+    world.browser.close(teams)
+
+
+def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot, monkeypatch):
+    """The real tray shell with a 60 s detection interval: the meeting appears (and ends) because the host
+    tells the app over its single-instance socket, not because a timer came round."""
+    from guard.paths import app_paths
+    from ui.shell import Shell
+    from ui.single_instance import InstanceServer, server_name
+
+    monkeypatch.setenv("MEETING_GUARD_HOME", world.env["MEETING_GUARD_HOME"])
+    paths = app_paths(world.env).ensure()
+    paths.settings_file.write_text("[detection]\ninterval_seconds = 60\n[terms]\nnetwork_enabled = false\n")
+    shell = Shell(paths)
+    server = InstanceServer(server_name(paths.config_dir))
+    server.command_received.connect(shell.handle_command)
+    try:
+        shell.start()
+        qtbot.waitUntil(lambda: shell.snapshot is not None, timeout=30_000)  # the first pass, at start
+
+        def meetings():
+            return [m for m in shell.snapshot.meetings if m.title == "Meet – tra-ytab-app"]
+
+        world.site.pages[("meet.google.com", "/tra-ytab-app")] = Page("Meet – tra-ytab-app")
+        url = "https://meet.google.com/tra-ytab-app"
+        world.browser.open(url)
+        qtbot.waitUntil(lambda: len(meetings()) == 1, timeout=15_000)
+        (meeting,) = meetings()
+        assert meeting.provider_id == "google-meet" and meeting.tab and meeting.tab.startswith("chromium/")
+        world.browser.close(url)
+        qtbot.waitUntil(lambda: not meetings(), timeout=15_000)
+    finally:
+        server.close()
+        server.deleteLater()
+        assert shell.shutdown(), "the worker threads must stop"
+        qtbot.wait(50)

@@ -1,0 +1,126 @@
+"""The shipped extension: generated from the catalog, least privilege, pinned IDs, and no way to reach the network."""
+
+import json
+import re
+
+import pytest
+
+from guard.browser import generate, ids
+from guard.browser.hosts import HostPatternError, HostRule, host_rules, merge
+from guard.catalog.loader import load_catalog
+from tests.detect.world import provider_toml, write_catalog
+
+EXTENSION = generate.extension_dir()
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_catalog()
+
+
+def manifest():
+    return json.loads((EXTENSION / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_shipped_extension_files_match_the_catalog(shipped):
+    stale = generate.stale_files(shipped)
+    assert stale == [], (f"resources/extension/{', '.join(stale)} differ from what the catalog gives; "
+                         "run: python -m guard.browser.generate")
+
+
+def test_manifest_asks_only_for_native_messaging_and_the_catalogs_meeting_hosts(shipped):
+    data = manifest()
+    assert data["manifest_version"] == 3
+    assert data["permissions"] == ["nativeMessaging"]
+    hosts = data["host_permissions"]
+    assert hosts == [rule.match_pattern() for rule, _providers in generate.meeting_hosts(shipped)]
+    assert all(re.fullmatch(r"(https|\*)://(\*\.)?[a-z0-9.-]+\.[a-z]+/\*", host) for host in hosts), hosts
+    (content,) = data["content_scripts"]
+    assert content["matches"] == hosts and content["js"] == ["data.js", "common.js", "content.js"]
+    assert data["incognito"] == "not_allowed"
+    for loosening in ("optional_permissions", "optional_host_permissions", "externally_connectable",
+                      "web_accessible_resources", "content_security_policy", "update_url"):
+        assert loosening not in data, loosening
+
+
+def test_every_provider_with_meeting_links_has_its_hosts_in_the_extension(shipped):
+    covered = {provider for _rule, providers in generate.meeting_hosts(shipped) for provider in providers}
+    with_links = {provider.id for provider in shipped if provider.detect.web.url_patterns}
+    assert with_links and with_links <= covered
+
+
+def test_extension_ids_are_pinned():
+    data = manifest()
+    assert ids.chromium_id_from_key(data["key"]) == ids.CHROMIUM_EXTENSION_ID
+    assert data["browser_specific_settings"]["gecko"]["id"] == ids.GECKO_ID
+    assert data["browser_specific_settings"]["gecko"]["data_collection_permissions"] == {"required": ["none"]}
+    assert "PRIVATE" not in (EXTENSION / "manifest.json").read_text() and not list(EXTENSION.rglob("*.pem"))
+
+
+NETWORK_APIS = ("fetch", "XMLHttpRequest", "WebSocket", "sendBeacon", "EventSource", "RTCPeerConnection",
+                "WebTransport", "navigator.connection", "eval", "Function(", "setTimeout(\"", "setInterval(\"",
+                "import(", "createElement(\"script", "createElement('script", "innerHTML", "outerHTML",
+                "insertAdjacentHTML", "document.write", "window.open", "location.href =", "chrome.tabs.create",
+                "tabs.executeScript", "scripting.", "storage.sync", "http://", "https://", "ws://", "wss://")
+
+
+@pytest.mark.parametrize("path", sorted(EXTENSION.glob("*.js")), ids=lambda p: p.name)
+def test_extension_script_reaches_nothing_but_the_native_host(path):
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    used = [api for api in NETWORK_APIS if api in code]
+    assert used == [], f"{path.name} uses {used}"
+    if path.name == "service-worker.js":
+        assert re.findall(r"importScripts\(([^)]*)\)", code) == ['"data.js", "common.js", "background.js"']
+
+
+def test_generated_data_carries_the_redaction_rules_and_the_host_name(shipped):
+    data = generate.extension_data(shipped)
+    assert data["hostName"] == ids.HOST_NAME
+    assert {"pwd", "p", "token", "passcode"} <= set(data["secretKeys"])
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"^https://meet\.google\.com/[a-z]{3}-[a-z]{4}-[a-z]{3}(?:[/?#]|$)", ["https://meet.google.com/*"]),
+    (r"^https://([a-z0-9-]+\.)?zoom\.us/wc/\d{9,11}(?:[/?#]|$)", ["https://*.zoom.us/*"]),
+    (r"^https://(gov\.)?teams\.microsoft\.(com|us)/l/meetup-join/",
+     ["https://gov.teams.microsoft.com/*", "https://gov.teams.microsoft.us/*", "https://teams.microsoft.com/*",
+      "https://teams.microsoft.us/*"]),
+    (r"^https?://(?:www\.)?whereby\.com/[a-z]", ["*://whereby.com/*", "*://www.whereby.com/*"]),
+    (r"(?i)^https://[\w-]+\.webex\.com/(meet|join)/", ["https://*.webex.com/*"]),
+    (r"meet\.jit\.si/[^/]+", ["*://meet.jit.si/*"]),
+    (r"^zoommtg://zoom\.us/join\?", []),
+])
+def test_hosts_are_read_from_link_patterns(pattern, expected):
+    assert [rule.match_pattern() for rule in merge(host_rules(pattern))] == expected
+
+
+def test_subdomain_rules_absorb_their_hosts():
+    rules = [HostRule("zoom.us", False, "https"), HostRule("us02web.zoom.us", False, "https"),
+             HostRule("zoom.us", True, "https")]
+    assert merge(rules) == [HostRule("zoom.us", True, "https")]
+
+
+@pytest.mark.parametrize("pattern", [r"^https://.*/j/\d+", r"^https://[^.]+/room", r"\d+"])
+def test_a_pattern_whose_host_cannot_be_read_is_named(pattern):
+    with pytest.raises(HostPatternError, match=re.escape(repr(pattern))):
+        host_rules(pattern)
+
+
+def test_the_generator_refuses_a_catalog_it_cannot_build_hosts_from(tmp_path):
+    catalog = write_catalog(tmp_path / "catalog", {
+        "odd": provider_toml("odd", "Odd", "browser-meeting", url_patterns=[r"^https://.*/meeting/\d+"]),
+    })
+    with pytest.raises(generate.GenerateError, match="odd"):
+        generate.render(catalog)
+
+
+def test_the_extension_may_see_every_declared_host_and_every_host_a_link_pattern_can_match(shipped):
+    """A link pattern on a host the extension may not read would leave that service's tabs unseen."""
+    allowed = [rule for rule, _providers in generate.meeting_hosts(shipped)]
+    missing = []
+    for provider in shipped:
+        web = provider.detect.web
+        for rule in generate.declared_hosts(web.hosts) + generate.derived_hosts(web.url_patterns):
+            if not any(rule.host == a.host or (a.subdomains and rule.host.endswith("." + a.host)) for a in allowed):
+                missing.append((provider.id, rule.host))
+    assert missing == []

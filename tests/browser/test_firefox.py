@@ -1,0 +1,112 @@
+"""Real Firefox ESR with the extension: meeting tabs opened in the running browser reach the app.
+
+One Firefox for the module: a fresh profile with the extension installed unsigned (allowed on
+ESR by ``xpinstall.signatures.required``), the host registered with ``meeting-guard browser
+install``, HTTPS to the real meeting hostnames tunnelled to the local site, the site's test CA
+trusted in the profile.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from guard.catalog.notices import normalise
+from guard.detect.browser_tabs import BrowserTabs
+from guard.events import Signal
+from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
+from tests.browser.support.browsers import Firefox, wait_for
+from tests.browser.support.site import HOSTS, TITLES, Page
+from tests.browser.support.tunnel import Tunnel
+
+pytestmark = pytest.mark.desktop
+
+JITSI = "https://meet.jit.si/TeamStandup"
+TEXTS = ["Meet – abc‑defg—hij", "  Recording\u00a0has\tstarted\n", "Gemini is taking notes…", "\u201cAI\u201d "
+         "Companion \u2018on\u2019", "zero\u200bwidth\u2066bidi\u2069", "Straße TAKING NOTES", "tag\U000e0041s",
+         "ctrl\x07chars\x1b", "\u2043bullet\u2212minus"]
+CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, desktop, site, pulse):
+    root = tmp_path_factory.mktemp("firefox")
+    env = browser_env(desktop, root, pulse)
+    install_host(env, "firefox")
+    with Tunnel(HOSTS, site.port) as tunnel:
+        browser = Firefox(root / "home", env, EXTENSION, tunnel.port, site.certs.ca_der_b64)
+        try:
+            yield World(browser, site, env, root / "home")
+        finally:
+            browser.stop()
+
+
+def test_a_meeting_opened_in_the_running_browser_reaches_the_app(world):
+    world.site.pages[("meet.jit.si", "/TeamStandup")] = Page(TITLES["jitsi-meet"][0])
+    probe = BrowserTabs(world.state_folder)
+    world.browser.open(JITSI + "?jwt=SECRET")
+    entry = world.wait_tab(JITSI + "?jwt=…", lambda e: e["tab"]["title"] == "TeamStandup | Jitsi Meet")
+    assert entry["tab"]["active"] is True and entry["tab"]["providers"] == ["jitsi-meet"]
+    assert entry["tab"]["microphone"] is False, "Firefox says whether the page holds the microphone"
+    (state,) = world.states()
+    assert state["browser"] == "firefox" and state["browser_pid"] == world.browser.pid
+    assert "SECRET" not in json.dumps(world.states())
+
+    (tab,) = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB]
+    assert (tab.provider_id, tab.active, tab.closed) == ("jitsi-meet", True, False)
+    assert tab.tab == f"firefox/{entry['tab']['id']}"
+
+    status = {b["id"]: b for b in json.loads(world.cli("browser", "status", "--json").stdout)["browsers"]}
+    assert status["firefox"]["state"] == "extension connected"
+    (meeting,) = world.scan_meetings("jitsi-meet")
+    assert meeting["tab"] == tab.tab and meeting["title"] == "TeamStandup | Jitsi Meet"
+
+    world.browser.close(JITSI + "?jwt=SECRET")
+    wait_for(lambda: world.tab_state(JITSI + "?jwt=…") is None, what="the closed tab to leave the state")
+    (closed,) = observe(probe)
+    assert closed.closed and closed.tab == tab.tab
+
+
+def test_a_background_tab_holding_the_microphone_stays_a_meeting(world):
+    script = "navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
+    world.site.pages[("meet.google.com", "/mic-abcd-efg")] = Page("Meet – mic-abcd-efg", script=script)
+    url = "https://meet.google.com/mic-abcd-efg"
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"]["microphone"])
+    world.browser.new_blank_tab()
+    entry = world.wait_tab(url, lambda e: not e["tab"]["active"])
+    assert entry["tab"]["microphone"] is True
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "google-meet"]
+    assert tab.active is False and tab.audible is True and "uses the microphone" in tab.detail
+    (meeting,) = world.scan_meetings("google-meet")
+    assert meeting["tab"] == tab.tab, "a background tab holding the microphone is a meeting in progress"
+    world.browser.close(url)
+
+
+def test_a_bot_joining_the_participant_list_is_reported(world):
+    world.site.pages[("meet.jit.si", "/BotRoom")] = Page("BotRoom | Jitsi Meet", bot_after_ms=800,
+                                                       bot="Fathom AI Notetaker")
+    url = "https://meet.jit.si/BotRoom"
+    world.browser.open(url)
+    entry = world.wait_tab(url, lambda e: e["participants"])
+    assert [p["text"] for p in entry["participants"]] == ["Fathom AI Notetaker"]
+    bots = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.PARTICIPANT]
+    assert [(o.provider_id, o.participant) for o in bots] == [("fathom", "Fathom AI Notetaker")]
+    world.browser.close(url)
+
+
+def test_the_extension_redacts_links_exactly_as_the_app_does(world):
+    runner = ("const cases = " + json.dumps(CASES) + ";"
+              "fetch('/mpg-test/result/redaction-ff', {method: 'POST', body: JSON.stringify("
+              "{links: cases.map(([link]) => MPG.redactUrl(link)), "
+              "texts: " + json.dumps(TEXTS) + ".map((text) => MPG.normalise(text))})});")
+    world.site.pages[("meet.jit.si", "/mpg-redaction")] = Page(
+        "Redaction cases", body='<script src="/mpg-test/extension/data.js"></script>'
+                                '<script src="/mpg-test/extension/common.js"></script>', script=runner)
+    world.browser.open("https://meet.jit.si/mpg-redaction")
+    shown = world.site.wait_result("redaction-ff")
+    assert shown["links"] == [expected for _link, expected in CASES]
+    assert shown["texts"] == [normalise(text) for text in TEXTS], "the page-side matching sees text as the app does"
+    world.browser.close("https://meet.jit.si/mpg-redaction")

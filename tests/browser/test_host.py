@@ -1,0 +1,144 @@
+"""The native messaging host, run for real and fed as a browser feeds it, including hostile input."""
+
+import json
+import os
+import signal
+import stat
+
+import pytest
+
+from guard.browser import app_link, limits
+from guard.browser.state import StateReader
+from tests.browser.support.host import CHROMIUM_ORIGIN, HostProcess
+
+
+def tab(tab_id=7, **fields):
+    base = {"id": tab_id, "window": 1, "url": "https://meet.google.com/abc-defg-hij", "title": "Meet – abc-defg-hij",
+            "active": True, "audible": False, "providers": ["google-meet"]}
+    return {**base, **fields}
+
+
+def tab_ids(state):
+    return [entry["tab"]["id"] for entry in state["tabs"]]
+
+
+@pytest.fixture
+def host():
+    process = HostProcess(CHROMIUM_ORIGIN)
+    yield process
+    if process.process.poll() is None:
+        process.close()
+
+
+def test_the_host_keeps_the_browsers_meeting_tabs_in_a_private_file(host, app_home):
+    host.send({"type": "hello", "version": "0.1.0", "browser": "chromium"})
+    assert host.reply()["type"] == "hello"
+    host.send({"type": "state", "tabs": [tab(7), tab(8, url="https://zoom.us/wc/81234567890/join?pwd=SECRET",
+                                                  title="Zoom Meeting", active=False, audible=True,
+                                                  providers=["zoom"])]})
+    state = host.wait_state(lambda s: tab_ids(s) == [7, 8])
+    assert state["tabs"][1]["tab"]["url"] == "https://zoom.us/wc/81234567890/join?pwd=…"
+    (path,) = host.state_files()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert "SECRET" not in path.read_text()
+
+    host.send({"type": "notice", "tab": 7, "providers": ["google-meet"], "text": "Gemini is taking notes"})
+    host.send({"type": "participant", "tab": 7, "text": "Fireflies.ai Notetaker"})
+    host.send({"type": "notice", "tab": 99, "text": "a notice for a tab the host does not know"})
+    state = host.wait_state(lambda s: s["tabs"][0]["participants"])
+    assert [n["text"] for n in state["tabs"][0]["notices"]] == ["Gemini is taking notes"]
+    assert [p["text"] for p in state["tabs"][0]["participants"]] == ["Fireflies.ai Notetaker"]
+
+    host.send({"type": "tab", "event": "closed", "tab": {"id": 8}})
+    host.wait_state(lambda s: tab_ids(s) == [7])
+    assert host.close() == 0
+    assert host.state_files() == [], "the file goes with the host"
+    seen = json.loads((app_home / "data" / "browser" / "seen.json").read_text())
+    assert "chromium" in seen
+
+
+@pytest.mark.parametrize("caller", [
+    ("chrome-extension://aaaabbbbccccddddeeeeffffgggghhhh/",),
+    ("/home/u/.mozilla/native-messaging-hosts/io.github.meetingprivacyguard.browser_host.json", "evil@example.org"),
+    (),
+])
+def test_an_extension_that_is_not_ours_is_refused(caller):
+    process = HostProcess(*caller)
+    process.send({"type": "state", "tabs": [tab()]})
+    assert process.close() == 2
+    assert "refusing" in process.stderr() or not caller
+    assert process.state_files() == []
+
+
+def test_firefox_with_our_add_on_id_is_accepted():
+    process = HostProcess("/x/io.github.meetingprivacyguard.browser_host.json", "browser@meetingprivacyguard.github.io")
+    process.send({"type": "state", "tabs": [tab(3)]})
+    process.wait_state(lambda s: tab_ids(s) == [3])
+    assert process.close() == 0
+
+
+def test_bad_input_is_refused_and_the_host_keeps_running(host):
+    host.send_raw(b"\x05\x00\x00\x00nope!")  # not JSON
+    host.send({"type": "boom"})
+    host.send({"type": "tab", "event": "opened", "tab": tab(title=123)})
+    host.send({"type": "tab", "event": "opened", "tab": tab(title="x" * 100_000)})  # over 64 KB: refused unread
+    body = b'{"type":"state","tabs":[]' + b" " * (limits.MESSAGE_BYTES * 3) + b"}"
+    host.send_raw(len(body).to_bytes(4, "little") + body)
+    hostile = "<script>alert(1)</script>Meet – a\nb\x1b]0;pwned\x07\u202e" + "W" * 30_000
+    host.send({"type": "tab", "event": "opened", "tab": tab(9, title=hostile)})
+    state = host.wait_state(lambda s: tab_ids(s) == [9])
+    title = state["tabs"][0]["tab"]["title"]
+    assert title.startswith("alert(1) Meet – a b ]0;pwned") and len(title) <= limits.TITLE
+    assert not any(ch in title for ch in "<>\n\x1b\x07\u202e")
+    assert host.process.poll() is None
+    host.send({"type": "tab", "event": "closed", "tab": {"id": 9}})
+    host.wait_state(lambda s: tab_ids(s) == [])
+
+
+def test_a_flood_is_rate_limited_and_followed_by_a_full_resync(host):
+    host.send({"type": "hello"})
+    assert host.reply()["type"] == "hello"
+    bodies = [json.dumps({"type": "tab", "event": "updated", "tab": tab(i % 50, title=f"Meet – flood {i}")}).encode()
+              for i in range(3000)]
+    burst = b"".join(len(body).to_bytes(4, "little") + body for body in bodies)
+    host.send_raw(burst)
+    assert host.reply(timeout=20) == {"type": "resync"}, "after dropping messages the host asks for a full list"
+    host.send({"type": "state", "tabs": [tab(1)]})
+    host.wait_state(lambda s: tab_ids(s) == [1])
+    assert host.process.poll() is None
+
+
+def test_a_length_no_browser_sends_ends_the_connection_cleanly(host):
+    host.send({"type": "state", "tabs": [tab(4)]})
+    host.wait_state(lambda s: tab_ids(s) == [4])
+    host.send_raw((2**31).to_bytes(4, "little"))
+    assert host.process.wait(10) == 0
+    assert host.state_files() == []
+
+
+def test_a_stale_file_from_a_killed_host_is_ignored_and_cleared(host):
+    host.send({"type": "state", "tabs": [tab(5)]})
+    host.wait_state(lambda s: tab_ids(s) == [5])
+    os.kill(host.process.pid, signal.SIGKILL)
+    host.process.wait(10)
+    (path,) = host.state_files()
+    assert StateReader(host.folder).read() == []
+    assert not path.exists()
+
+
+def test_the_host_tells_the_running_app_to_look(host, app_home, qtbot):
+    from ui.single_instance import InstanceServer, server_name
+
+    assert server_name(app_home / "config") == app_link.server_name(app_home / "config")
+    server = InstanceServer(server_name(app_home / "config"))
+    try:
+        assert server.listening
+        with qtbot.waitSignal(server.command_received, timeout=10_000) as received:
+            host.send({"type": "state", "tabs": [tab(6)]})
+        assert received.args == [app_link.BROWSER_CHANGED]
+        assert host.close() == 0  # its last word: the tabs are gone
+        qtbot.wait(300)  # let the host's connections finish while the server still exists
+    finally:
+        server.close()
+        server.deleteLater()  # destroyed by Qt, in its own time, not by Python's garbage collector
+        qtbot.wait(50)

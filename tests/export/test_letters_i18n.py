@@ -1,0 +1,88 @@
+"""Letters in the user's language: English, German, French, Spanish, Italian and Dutch, the GDPR
+cited as each language's official text names it, chosen by --lang, the settings or the locale."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from babel.messages.pofile import read_po
+
+from guard.export import make_letter
+from guard.export.letter_words import gdpr
+from guard.i18n import LANGUAGES, LanguageError, choose_language, locale_dir, locale_region, system_language
+
+GREETING = {"en": "Dear Sir or Madam,", "de": "Sehr geehrte Damen und Herren,", "fr": "Madame, Monsieur,",
+            "es": "Muy señores míos:", "it": "Gentili Signore e Signori,", "nl": "Geachte heer, mevrouw,"}
+DATE = {"en": "1 June 2026", "de": "1. Juni 2026", "fr": "1 juin 2026", "es": "1 de junio de 2026",
+        "it": "1 giugno 2026", "nl": "1 juni 2026"}
+REFERENCE = {"en": "Art. 7(3) GDPR", "de": "Art. 7 Abs. 3 DSGVO", "fr": "article 7, paragraphe 3, du RGPD",
+             "es": "artículo 7, apartado 3, del RGPD", "it": "articolo 7, paragrafo 3, del RGPD",
+             "nl": "artikel 7, lid 3, AVG"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_letter_is_written_in_each_language_with_the_gdpr_as_it_names_itself(ledger, sample, catalog, language):
+    letter = make_letter("withdrawal", ledger, catalog, record_id=sample.given.id, name="Ada Lovelace",
+                         today=date(2026, 6, 1), language=language)
+    text, cites = letter.text, gdpr()[language]
+    assert letter.language == language and GREETING[language] in text and f"\n{DATE[language]}\n" in text
+    assert REFERENCE[language] in letter.subject
+    assert cites["titles"]["7"] in text and cites["regulation"] in text  # the official title of Article 7
+    assert sample.given.id in text and "2026-03-02 09:15 UTC" in text and '"Quarterly planning"' in text
+    for other, greeting in GREETING.items():
+        if other != language:
+            assert greeting not in text
+    if language != "en":
+        assert "[FILL IN" not in text and "Yours faithfully" not in text and "Status now" not in text
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_message_has_a_translation_that_keeps_its_placeholders(language):
+    with (locale_dir() / language / "LC_MESSAGES" / "meeting-guard.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    with (locale_dir() / "meeting-guard.pot").open("rb") as handle:
+        template = read_po(handle)
+    ids = {message.id for message in template if message.id}
+    assert ids and ids == {message.id for message in catalog if message.id}
+    for message in catalog:
+        if not message.id:
+            continue
+        assert message.string and not message.fuzzy, message.id
+        assert sorted(re.findall(r"\{\w+\}", message.id)) == sorted(re.findall(r"\{\w+\}", message.string))
+
+
+def test_the_gdpr_references_name_their_official_source_per_language():
+    for language in LANGUAGES:
+        entry = gdpr()[language]
+        assert entry["source"] == (f"https://eur-lex.europa.eu/legal-content/{language.upper()}/TXT/"
+                                   "?uri=CELEX:32016R0679")
+        assert set(entry["titles"]) == {"7", "15", "21"} and entry["verified"] is False  # EUR-Lex not reachable here
+
+
+def test_the_language_follows_an_explicit_choice_then_the_settings_then_the_locale(monkeypatch):
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "fr_BE.UTF-8")
+    assert system_language() == "fr" and locale_region() == "BE"
+    assert choose_language() == "fr" and choose_language(setting="nl") == "nl"
+    assert choose_language("de-AT", setting="nl") == "de"
+    assert choose_language(setting="xx") == "fr"  # a bad setting falls back to the system's
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert system_language() == "en" and locale_region() is None
+    monkeypatch.setenv("LANGUAGE", "pt:it")  # LANGUAGE lists preferences; the first with a catalog wins
+    assert system_language() == "it"
+    with pytest.raises(LanguageError, match="en, de, fr, es, it, nl"):
+        choose_language("pt")
+
+
+def test_the_letter_command_takes_a_language(cli, ledger, sample):
+    from tests.export.conftest import no_keyring_env
+
+    run = cli("letter", "--kind", "objection", "--record", sample.given.id, "--lang", "de", env=no_keyring_env())
+    assert run.returncode == 0, run.stderr
+    assert "Widerspruch gegen die Verarbeitung" in run.stdout and "Art. 21 Abs. 1 DSGVO" in run.stdout
+    assert "„Widerspruchsrecht“" in run.stdout
+    run = cli("letter", "--kind", "objection", "--record", sample.given.id, "--lang", "pt", env=no_keyring_env())
+    assert run.returncode == 2 and "No translation for language 'pt'" in run.stderr

@@ -1,0 +1,133 @@
+"""``meeting-guard verify-export``: a JSON export checked with the file alone (no ledger, no
+keyring), and the Python in docs/verify-export.md that does the same with ``cryptography``."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from guard.export import ExportFilter, export_history
+from tests.export.conftest import utc
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "verify-export.md"
+
+
+@pytest.fixture
+def exported(ledger, sample, catalog, tmp_path) -> Path:
+    target = tmp_path / "history.json"
+    export_history(ledger, catalog, "json", target, jurisdiction="EU")
+    return target
+
+
+def changed(path: Path, edit) -> Path:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    edit(document)
+    target = path.with_name("changed.json")
+    target.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def flip_one_byte(path: Path, old: str, new: str) -> Path:
+    data = path.read_bytes()
+    assert data.count(old.encode()) >= 1 and len(old.encode()) == len(new.encode())
+    target = path.with_name("flipped.json")
+    target.write_bytes(data.replace(old.encode(), new.encode(), 1))
+    return target
+
+
+@pytest.fixture
+def no_ledger_here(tmp_path, monkeypatch):
+    """A home with no ledger and no keyring: the check has nothing but the file."""
+    home = tmp_path / "elsewhere"
+    home.mkdir()
+    monkeypatch.setenv("MEETING_GUARD_HOME", str(home))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    return home
+
+
+def test_a_fresh_export_verifies_with_the_file_alone(exported, sample, cli, no_ledger_here):
+    run = cli("verify-export", str(exported))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "intact: 8 records (the whole ledger); 8 signatures checked, the head's signature checked" in run.stdout
+    assert re.search(r"key [0-9a-f]{16}: Ed25519, fingerprint [0-9a-f]{64}", run.stdout)
+    assert not any(no_ledger_here.rglob("*.sqlite3"))  # nothing was opened or created
+    result = json.loads(cli("verify-export", str(exported), "--json").stdout)
+    assert result["ok"] and result["complete"] and result["head_checked"] and result["problems"] == []
+
+
+def test_one_changed_byte_in_a_record_fails_naming_the_record(exported, sample, cli, no_ledger_here):
+    flipped = flip_one_byte(exported, "Quarterly planning", "Quarterly plannin9")
+    run = cli("verify-export", str(flipped))
+    assert run.returncode == 1
+    assert f"NOT intact: record seq {sample.given.seq} (id {sample.given.id}) was changed" in run.stdout
+
+
+def test_a_changed_dpv_status_fails_naming_the_record(exported, sample, cli, no_ledger_here):
+    def refuse(document):
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.whereby.id)
+        node["dpv:hasConsentStatus"][0]["@type"] = "dpv:ConsentRefused"
+    run = cli("verify-export", str(changed(exported, refuse)))
+    assert run.returncode == 1 and f"record seq {sample.whereby.seq} (id {sample.whereby.id})" in run.stdout
+
+
+def test_a_hidden_withdrawal_fails(exported, sample, cli, no_ledger_here):
+    def hide(document):
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.given.id)
+        node["dpv:hasConsentStatus"][1]["@type"] = "dpv:ConsentGiven"
+    run = cli("verify-export", str(changed(exported, hide)))
+    assert run.returncode == 1 and "status history does not match the signed record" in run.stdout
+
+
+def test_removed_records_and_replaced_signatures_fail(exported, sample, cli, no_ledger_here):
+    run = cli("verify-export", str(changed(exported, lambda d: d["mpg:records"].pop())))
+    assert run.returncode == 1 and "records were removed from the end" in run.stdout
+    run = cli("verify-export", str(changed(exported, lambda d: d["mpg:records"].pop(3))))
+    assert run.returncode == 1 and "record seq 4 is missing" in run.stdout
+
+    def resign(document):
+        node = document["mpg:records"][2]
+        node["mpg:signature"] = node["mpg:signature"][::-1]
+    run = cli("verify-export", str(changed(exported, resign)))
+    assert run.returncode == 1 and "record seq 3" in run.stdout and "does not verify" in run.stdout
+
+
+def test_a_filtered_export_checks_each_record_and_the_head(ledger, sample, catalog, tmp_path, cli, no_ledger_here):
+    target = tmp_path / "zoom.json"
+    export_history(ledger, catalog, "json", target, ExportFilter(utc(2026, 4, 1), None, "zoom"))
+    run = cli("verify-export", str(target))
+    assert run.returncode == 0 and "a filtered part of the ledger" in run.stdout and "note: a filtered" in run.stdout
+
+
+def test_not_an_export_is_a_usage_error(tmp_path, cli, no_ledger_here):
+    (tmp_path / "x.json").write_text("[1, 2]")
+    run = cli("verify-export", str(tmp_path / "x.json"))
+    assert run.returncode == 2 and "not a consent history export" in run.stderr
+    run = cli("verify-export", str(tmp_path / "missing.json"))
+    assert run.returncode == 2 and "is not a file" in run.stderr
+
+
+def documented_script(tmp_path: Path) -> Path:
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 1
+    script = tmp_path / "check_export.py"
+    script.write_text(blocks[0], encoding="utf-8")
+    return script
+
+
+def test_the_documented_python_checks_an_export_with_cryptography_alone(exported, sample, tmp_path):
+    script = documented_script(tmp_path)
+    assert "import guard" not in script.read_text() and "from guard" not in script.read_text()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # not this checkout, not the app's settings
+    run = subprocess.run([sys.executable, "-I", str(script), str(exported)], capture_output=True, text=True, env=env)
+    assert run.returncode == 0 and run.stdout.strip().endswith("intact"), run.stdout + run.stderr
+    flipped = flip_one_byte(exported, "Quarterly planning", "Quarterly plannin9")
+    run = subprocess.run([sys.executable, "-I", str(script), str(flipped)], capture_output=True, text=True, env=env)
+    assert run.returncode == 1 and f"record seq {sample.given.seq} (id {sample.given.id}) was changed" in run.stdout
+    removed = changed(exported, lambda d: d["mpg:records"].pop())
+    run = subprocess.run([sys.executable, "-I", str(script), str(removed)], capture_output=True, text=True, env=env)
+    assert run.returncode == 1 and "records were removed" in run.stdout
