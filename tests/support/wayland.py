@@ -124,7 +124,9 @@ class WaylandSession:
         env_file = self.runtime / "sway-env"
         config = self.root / "sway.config"
         # Xwayland admits only sway's user; the test's clients run as root then, so sway lets root in first.
-        admit = "xhost +si:localuser:root >/dev/null 2>&1; " if user is not None else ""
+        # (Retried: Xwayland may still be starting when sway runs this.)
+        admit = ("i=0; until xhost +si:localuser:root >/dev/null 2>&1; do i=$((i+1)); [ $i -ge 200 ] && break; "
+                 "sleep 0.1; done; " if user is not None else "")
         config.write_text(
             "output HEADLESS-1 resolution 1280x800 position 0 0\n"
             "default_border normal 2\n"
@@ -272,6 +274,22 @@ class WaylandSession:
             for item in group:
                 shown.append({key: value.get("data") for key, value in item.items() if isinstance(value, dict)})
         return shown
+
+    def dismiss_notifications(self, keep: int | None = None) -> None:
+        """Close the notifications shown (all but ``keep``, an id)."""
+        if keep is None:
+            subprocess.run(["makoctl", "dismiss", "--all"], env=self.child_env(), timeout=10, capture_output=True)
+            return
+        for shown in self.notifications():
+            if shown["id"] != keep:
+                subprocess.run(["makoctl", "dismiss", "-n", str(shown["id"])], env=self.child_env(), timeout=10,
+                               capture_output=True)
+
+    def click(self, x: int, y: int) -> None:
+        """A left click at (x, y), through a virtual pointer (tests/wayland/pointer.py)."""
+        from tests.wayland.pointer import click
+
+        click(self.child_env(), x, y)
 
     def invoke(self, notification_id: int, action: str) -> None:
         """Press the notification's button ``action`` (an action id), as a click on it would."""

@@ -1,7 +1,8 @@
 """The real tray app (``meeting-guard``, Qt on its Wayland platform plugin) in a headless sway
 session: its StatusNotifierItem in waybar's tray and the item's menu (driven over D-Bus, as
 waybar does), a meeting seen through sway's IPC, the notification mako shows, its button
-opening the consent form with the keyboard focus, and the decision typed into it saved."""
+clicked (through a virtual pointer) opening the consent form with the keyboard focus and the
+click's xdg-activation token, and the decision typed into it saved."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ SETTINGS = "[detection]\ninterval_seconds = 0.5\n\n[terms]\nnetwork_enabled = fa
 CONSENT_TITLE = "Record my consent — Meeting Privacy Guard"
 SETTINGS_TITLE = "Meeting Privacy Guard Settings"
 WATCHER = ("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher")
+NOTIFICATION_SPOT = (1120, 100)  # mako's first notification: top right, under waybar (tests/support/wayland.py)
 
 
 @dataclass
@@ -121,7 +123,12 @@ def test_a_meeting_notifies_and_its_button_opens_the_consent_form_which_saves_a_
     assert notification["actions"].get("open") == "Record my decision…"
     assert "Helper AI" in notification["body"]
 
-    sway.invoke(notification["id"], "open")
+    # A click on it, as a user's: mako asks sway for an activation token with the click's serial
+    # and hands it over with the action; the app gives it to the window the click opens.
+    sway.dismiss_notifications(keep=notification["id"])  # others (clients other tests run) out of the way
+    sway.click(*NOTIFICATION_SPOT)
+    assert wait_until(lambda: re.search(r"Notification \d+ clicked \(default\) with an activation token",
+                                        app.log.read_text()), timeout=30), app.log.read_text()[-2000:]
     view = wait_for_view(sway, CONSENT_TITLE)
     assert view["pid"] == app.process.pid
     assert wait_until(lambda: sway.focused_title() == CONSENT_TITLE, timeout=20), sway.focused_title()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -120,3 +121,30 @@ def test_scan_json_reports_the_native_wayland_meeting_window_with_its_pid(sway, 
     assert any(m["title"] == "Zoom Meeting" for m in meetings)
     (windows,) = [p for p in report["probes"] if p["name"] == "windows"]
     assert windows["state"] == "ok" and windows["backend"].startswith("sway-ipc"), windows
+
+
+def test_a_chromium_window_on_wayland_is_read_with_the_browsers_pid_and_scan_sees_the_meet_tab(sway, processes,
+                                                                                                 tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("chromium is not installed (run .ci/install --test)")
+    page = tmp_path / "meet.html"
+    page.write_text("<!doctype html><title>Meet - abc-defg-hij</title><p>A stand-in for a Meet room.</p>")
+    browser = processes.start([
+        chromium, "--ozone-platform=wayland", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", page.as_uri(),
+    ], env=sway.child_env())
+    view = wait_for_view(sway, "Meet - abc-defg-hij - Chromium", timeout=90)
+    assert view["shell"] == "xdg_shell" and view["pid"] == browser.pid, view  # native Wayland, not Xwayland
+    lister = SwayWindowLister(env=sway.child_env())
+    try:
+        assert ("Meet - abc-defg-hij - Chromium", browser.pid) in {(w.title, w.pid) for w in lister.windows()}
+    finally:
+        lister.close()
+    result = subprocess.run([sys.executable, "-m", "guard", "scan", "--json"], env=sway.child_env(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    meetings = [m for m in json.loads(result.stdout)["meetings"] if m["provider_id"] == "google-meet"]
+    evidence = [e for m in meetings for e in m["evidence"] if e["signal"] == "window-title"]
+    assert any(e["pid"] == browser.pid for e in evidence), meetings

@@ -38,8 +38,8 @@ class BusClient:
         self._pending: dict[int, Future[Any]] = {}
         self._handlers: list[tuple[Any, Callable[[Any], None]]] = []
         self._closed = threading.Event()
-        self._reader = threading.Thread(target=self._read, name="notify-bus", daemon=True)
-        self._reader.start()
+        self._thread = threading.Thread(target=self._read, name="notify-bus", daemon=True)
+        self._thread.start()
 
     @property
     def unique_name(self) -> str:
@@ -67,7 +67,7 @@ class BusClient:
 
     def close(self) -> None:
         self._closed.set()
-        self._reader.join(timeout=2 * POLL + 1)
+        self._thread.join(timeout=2 * POLL + 1)
         with self._lock:
             pending, self._pending = self._pending, {}
         for future in pending.values():

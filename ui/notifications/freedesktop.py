@@ -62,6 +62,7 @@ class FreedesktopNotifier(Notifier):
         self._address = DBusAddress(PATH, bus_name=BUS_NAME, interface=INTERFACE)
         self._icon = icon
         self._ids: dict[int, str] = {}
+        self._servers: dict[int, str] = {}  # notification id → unique bus name of the server that showed it
         self._tokens: dict[int, str] = {}  # notification id → xdg-activation token for its click
         self._early: list[tuple[str, tuple[Any, ...]]] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify")
@@ -98,41 +99,60 @@ class FreedesktopNotifier(Notifier):
                 actions += [choice.id, choice.label]
         hints = {"desktop-entry": ("s", APP_RDNS_ID)}
         args = (APP_NAME, 0, self._icon, notice.title, body, actions, hints, -1)
-        future = self._executor.submit(self._call, "Notify", "susssasa{sv}i", args)
+        future = self._executor.submit(self._notify, args)
         future.add_done_callback(lambda done, key=notice.key: self._reply.emit(key, done))
+
+    def _notify(self, args: tuple[Any, ...]) -> tuple[int, str]:
+        """Send one notification: its id, and the unique bus name of the server that took it."""
+        from jeepney import HeaderFields, new_method_call
+        from jeepney.wrappers import unwrap_msg
+
+        reply = self._bus.call(new_method_call(self._address, "Notify", "susssasa{sv}i", args), CALL_TIMEOUT)
+        return int(unwrap_msg(reply)[0]), str(reply.header.fields.get(HeaderFields.sender, ""))
 
     def _on_reply(self, key: str, future: Future) -> None:
         try:
-            notification_id = int(future.result()[0])
+            notification_id, server = future.result()
         except Exception as error:  # noqa: BLE001 - a refused notification is logged and reported, never fatal
             log.warning("The notification server refused a notification: %s", error)
             self.failed.emit(str(error))
             return
         self._ids[notification_id] = key
+        self._servers[notification_id] = server
         log.info("Notification %d sent: %s", notification_id, key)
         self.sent.emit(key)
         early, self._early = self._early, []
-        for member, body in early:  # a click that beat the reply to the GUI thread
-            self._handle(member, body)
+        for sender, member, body in early:  # a click that beat the reply to the GUI thread
+            self._handle(sender, member, body)
 
     def _on_bus_signal(self, message: Any) -> None:
         from jeepney import HeaderFields
 
-        self._handle(message.header.fields.get(HeaderFields.member), tuple(message.body))
+        fields = message.header.fields
+        self._handle(str(fields.get(HeaderFields.sender, "")), fields.get(HeaderFields.member), tuple(message.body))
 
-    def _handle(self, member: str, body: tuple[Any, ...]) -> None:
+    def _handle(self, sender: str, member: str, body: tuple[Any, ...]) -> None:
+        if not body or not isinstance(body[0], int):
+            return
         notification_id = int(body[0])
         key = self._ids.get(notification_id)
         if key is None:
             if len(self._early) < 50:
-                self._early.append((member, body))
+                self._early.append((sender, member, body))
+            return
+        if sender != self._servers.get(notification_id):
+            # Any program on the bus can send these signals; only the server that showed the
+            # notification may say it was clicked (a forged "I consent" would be recorded).
+            log.warning("Ignored %s for notification %d from %s, which did not show it", member, notification_id,
+                        sender or "an unknown sender")
             return
         if member == "ActivationToken":
             if isinstance(body[1], str) and body[1]:
                 self._tokens[notification_id] = body[1][:TOKEN_LIMIT]
         elif member == "ActionInvoked":
-            log.info("Notification %d clicked (%s)", notification_id, body[1])
             token = self._tokens.pop(notification_id, None)
+            log.info("Notification %d clicked (%s)%s", notification_id, body[1],
+                     " with an activation token" if token else "")
             if token:
                 os.environ["XDG_ACTIVATION_TOKEN"] = token  # Qt activates the window the click opens with it
             try:
@@ -141,6 +161,7 @@ class FreedesktopNotifier(Notifier):
                 os.environ.pop("XDG_ACTIVATION_TOKEN", None)  # one click, one use: never a later window's
         elif member == "NotificationClosed":
             self._ids.pop(notification_id, None)
+            self._servers.pop(notification_id, None)
             self._tokens.pop(notification_id, None)
             self.closed.emit(key)
 
