@@ -215,7 +215,7 @@ class Settings(SettingsModel):
 
 
 def _section_models() -> dict[str, type[SettingsModel]]:
-    return {name: info.annotation for name, info in Settings.model_fields.items()}  # type: ignore[misc]
+    return {name: info.annotation for name, info in Settings.model_fields.items()}
 
 
 def private_values() -> dict[str, Any]:
@@ -300,7 +300,7 @@ def parse_settings(data: dict[str, Any], lines: dict[str, int] | None = None, *,
         sections.setdefault(section, {})[key] = value
         if dotted not in reported and value != models[section].model_fields[key].default:
             issues.append(SettingsIssue(dotted, "not set validly", default=value, private=True))
-    settings = Settings(**{name: models[name](**values) for name, values in sections.items()})  # type: ignore[arg-type]
+    settings = Settings(**{name: models[name](**values) for name, values in sections.items()})
     return settings, issues
 
 

@@ -132,7 +132,7 @@ def fingerprint(shipped: Path, user: Path | None) -> str:
             continue
         for name in names:
             digest.update(f"{name} {_identity(folder / name)}\n".encode())
-    return digest.hexdigest()
+    return str(digest.hexdigest())
 
 
 def _identity(path: Path) -> str:

@@ -53,7 +53,7 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
 
 # --- add -------------------------------------------------------------------------------------
 
-def _register_add(actions: argparse._SubParsersAction) -> None:
+def _register_add(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser("add", help="record a decision (given, refused, withdrawn, left-meeting, notice-only)")
     parser.add_argument("--provider", required=True, metavar="ID",
                         help="provider id, e.g. zoom ('meeting-guard providers' lists them)")
@@ -131,7 +131,7 @@ def catalog_warnings(catalog: Catalog | None, provider_id: str, feature_id: str 
 
 # --- list ------------------------------------------------------------------------------------
 
-def _register_list(actions: argparse._SubParsersAction) -> None:
+def _register_list(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser("list", help="list records, newest first, with filters")
     parser.add_argument("--provider", metavar="ID")
     parser.add_argument("--decision", choices=[str(d) for d in Decision])
@@ -172,7 +172,7 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
 # --- verify ----------------------------------------------------------------------------------
 
-def _register_verify(actions: argparse._SubParsersAction) -> None:
+def _register_verify(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser("verify", help="check the hash chain, signatures, keys and anchors; exit 1 naming "
                                                "the first problem")
     parser.add_argument("--each-signature", action="store_true",
@@ -227,7 +227,7 @@ def _key_line(key: KeyStatus) -> str:
 
 # --- withdraw --------------------------------------------------------------------------------
 
-def _register_withdraw(actions: argparse._SubParsersAction) -> None:
+def _register_withdraw(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser("withdraw", help="withdraw a consent you gave (adds a record pointing at it)")
     parser.add_argument("record_id", metavar="REF", help=f"the record that gave the consent: {RECORD_FORMS}")
     parser.add_argument("--note", metavar="N")
@@ -249,7 +249,7 @@ def run_withdraw(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
 # --- timestamp -------------------------------------------------------------------------------
 
-def _register_timestamp(actions: argparse._SubParsersAction) -> None:
+def _register_timestamp(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "timestamp", help="have a time-stamping authority you choose witness the newest record (uses the network)",
         description="Send a hash of the newest record (nothing else) to an RFC 3161 time-stamping authority and keep "
@@ -273,7 +273,7 @@ def run_timestamp(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
 # --- rekey -----------------------------------------------------------------------------------
 
-def _register_rekey(actions: argparse._SubParsersAction) -> None:
+def _register_rekey(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser("rekey", help="sign new records with a new key (after the key was lost or replaced)")
     _json_flag(parser)
     parser.set_defaults(func=run_rekey)
@@ -291,7 +291,7 @@ def run_rekey(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
 # --- erase -----------------------------------------------------------------------------------
 
-def _register_erase(actions: argparse._SubParsersAction) -> None:
+def _register_erase(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "erase", help="delete the whole ledger and its key (asks for confirmation)",
         description="Delete every consent record, the ledger file and its signing key. This cannot be undone. "
@@ -328,7 +328,7 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     return ExitStatus.CHECK_FAILED if report.problems else ExitStatus.OK
 
 
-ACTIONS: list[Callable[[argparse._SubParsersAction], None]] = [
+ACTIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _register_add, _register_list, _register_verify, _register_withdraw, register_export, _register_timestamp,
     _register_rekey, _register_erase,
 ]

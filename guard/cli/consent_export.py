@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Callable
 
 from guard.cli.context import CliContext
 from guard.cli.output import plural
@@ -15,7 +16,7 @@ log = logging.getLogger(__name__)
 FORMATS = ("json", "csv", "html", "pdf", "receipts")
 
 
-def register_export(actions: argparse._SubParsersAction) -> None:
+def register_export(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "export", help="export your records: json (DPV), csv, html, pdf, or consent receipts",
         description="Export the consent history. json: ISO/IEC TS 27560 consent records in the W3C Data Privacy "
@@ -43,7 +44,7 @@ def register_export(actions: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_export)
 
 
-def _progress(ctx: CliContext):
+def _progress(ctx: CliContext) -> Callable[[int, int], None] | None:
     if not ctx.env.stderr_isatty:
         return None
 

@@ -16,6 +16,7 @@ from guard import __version__
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs --version a third of its time
 if TYPE_CHECKING:  # imported when a command runs: --version needs nothing but the version
+    import argparse
     from collections.abc import Sequence
 
     from guard.cli.env import Environment
@@ -40,6 +41,9 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         env.stdout.flush()
     except BrokenPipeError:
         return _reader_went_away(env)
+    except KeyboardInterrupt:  # Ctrl-C before a command ran (while loading): no traceback either
+        env.stderr.write("meeting-guard: interrupted\n")
+        return 130
     return int(status)
 
 
@@ -62,7 +66,7 @@ def _run(argv: list[str], env: Environment) -> int:
     return _run_command(args, env)
 
 
-def _run_command(args: object, env: Environment) -> int:
+def _run_command(args: argparse.Namespace, env: Environment) -> int:
     from guard.cli.context import CliContext
     from guard.cli.status import ExitStatus
     from guard.errors import GuardError
@@ -75,7 +79,7 @@ def _run_command(args: object, env: Environment) -> int:
 
     logging.getLogger(__name__).info("meeting-guard %s %s", __version__, getattr(args, "command", ""))
     try:
-        return int(args.func(args, ctx))  # type: ignore[attr-defined]
+        return int(args.func(args, ctx))
     except GuardError as error:
         ctx.error(str(error))
         return int(getattr(error, "exit_status", ExitStatus.USAGE))

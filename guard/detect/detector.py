@@ -87,6 +87,10 @@ class Detector:
         # window id → (title, owner name, matches): a window is matched again only when its title changes
         self._windows: dict[tuple[int, int | None, str], tuple[str, str, tuple[tuple[str, bool, str], ...]]] = {}
         self.title_matches = 0  # titles matched this tick (for tests and benchmarks)
+        # Browser instances that held the microphone or camera for a web meeting last tick, and for
+        # which: while an instance goes on holding them, they stay that meeting's (its tab may have
+        # gone to the background, hiding its title). (root pid, create time, provider ids).
+        self._held_before: tuple[tuple[int, float, frozenset[str]], ...] = ()
         self._guards = {
             "windows": _Guard("windows", backends.windows.name),
             "microphone": _Guard("microphone", backends.microphone.name),
@@ -142,11 +146,15 @@ class Detector:
                         web_by_root.setdefault(root, set()).add(obs.provider_id)
         names = {pid: candidate.name for pid, candidate in candidates.items()}
         held: set[tuple[int, str]] = set()
+        for root, create_time, providers in self._held_before:  # still the same browser instance?
+            if root in candidates and candidates[root].create_time == create_time:
+                web_by_root.setdefault(root, set()).update(providers)
         for probe, signal in (("microphone", Signal.MICROPHONE), ("camera", Signal.CAMERA)):
             backend = self.backends.microphone if probe == "microphone" else self.backends.camera
             uses = self._probe(probe, statuses, partial(backend.users, names))
             observations += self._media_observations(uses or [], signal, candidates, web_by_root, at, held)
         observations += self.links.observations(links, at, shown, held)
+        self._remember_held(held, candidates)
 
         meeting_clients = {obs.provider_id for obs in observations if corroborates_meeting(obs)}
         clients = {pid: c.name for pid, c in candidates.items()
@@ -289,6 +297,15 @@ class Detector:
         return tuple((m.provider_id, True, m.pattern) for m in found if m is not None and m.meeting)
 
     # -- microphone, camera -----------------------------------------------------------------
+    def _remember_held(self, held: set[tuple[int, str]], candidates: Mapping[int, Candidate]) -> None:
+        """Keep, for the next tick, which web meetings each browser instance's devices belong to."""
+        by_root: dict[int, set[str]] = {}
+        for root, provider_id in held:
+            if root in candidates and candidates[root].browser:
+                by_root.setdefault(root, set()).add(provider_id)
+        self._held_before = tuple((root, candidates[root].create_time, frozenset(providers))
+                                  for root, providers in by_root.items())
+
     def _instance_root(self, pid: int, candidates: Mapping[int, Candidate]) -> int:
         """The top-most candidate above ``pid`` of the same kind (a browser's, or a client's with a
         provider in common): one browser instance or one client, with all its helper processes."""

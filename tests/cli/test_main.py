@@ -124,7 +124,8 @@ def test_real_process_exit_codes(cli_process):
     assert cli_process("consent", "withdraw", "not-an-id").returncode == 2
 
 
-@pytest.mark.parametrize("argv", [("providers",), ("consent", "list", "--json"), ("--help",)])
+@pytest.mark.parametrize("argv", [("providers",), ("consent", "list", "--json"), ("--help",), ("scan",),
+                                  ("letter", "--kind", "access", "--provider", "zoom")])
 def test_a_closed_pipe_ends_quietly(argv, tmp_path):
     """``meeting-guard ... | head``: the reader is gone before the first write."""
     import os
@@ -132,8 +133,9 @@ def test_a_closed_pipe_ends_quietly(argv, tmp_path):
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
+        env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
         process = subprocess.run([sys.executable, "-m", "guard", *argv], stdout=write_end, stderr=subprocess.PIPE,
-                                 text=True, timeout=60, check=False)
+                                 text=True, timeout=60, check=False, env=env)
     finally:
         os.close(write_end)
     assert process.returncode in (0, ExitStatus.BROKEN_PIPE), process.stderr

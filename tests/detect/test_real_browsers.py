@@ -43,11 +43,14 @@ class _Pages(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
-        if url.path == "/page":
+        script = ""
+        if url.path in ("/page", "/mic"):
             title = urllib.parse.parse_qs(url.query).get("title", ["Page"])[0]
+            if url.path == "/mic":  # a meeting page: it takes the microphone, as a call does
+                script = "<script>navigator.mediaDevices.getUserMedia({audio: true}).then(s => window.s = s)</script>"
         else:
             title = f"{url.path.strip('/')} | Jitsi Meet"  # Conference.tsx: `${roomName} | ${APP_NAME}`
-        body = f'<!doctype html><meta charset="utf-8"><title>{title}</title><p>test page</p>'.encode()
+        body = f'<!doctype html><meta charset="utf-8"><title>{title}</title><p>test page</p>{script}'.encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -68,8 +71,8 @@ def pages() -> Iterator[str]:
     server.server_close()
 
 
-def page(base: str, title: str) -> str:
-    return f"http://{base}/page?{urllib.parse.urlencode({'title': title})}"
+def page(base: str, title: str, path: str = "page") -> str:
+    return f"http://{base}/{path}?{urllib.parse.urlencode({'title': title})}"
 
 
 @pytest.fixture
@@ -115,22 +118,27 @@ class DevTools:
         self._call(f"/json/close/{tab}")
 
 
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory, pages, desktop) -> Iterator[tuple[subprocess.Popen, DevTools]]:
-    """A running Chromium started with the room link, as a desktop launcher would start it."""
+def start_chromium(processes: Processes, profile: Path, pages: str, env: dict[str, str], *urls: str,
+                   ) -> tuple[subprocess.Popen, DevTools]:
     if CHROMIUM is None:
         pytest.fail("chromium is not installed (run .ci/install --test)")
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    processes = Processes()
     browser = processes.start([
         CHROMIUM, "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
-        f"--host-resolver-rules=MAP {ROOM_HOST} {pages}", f"--user-data-dir={profile}",
-        "--remote-debugging-port=0", f"http://{ROOM_HOST}/{ROOM}",
-    ], env=desktop.child_env())
+        "--use-fake-ui-for-media-stream", f"--host-resolver-rules=MAP {ROOM_HOST} {pages}",
+        f"--user-data-dir={profile}", "--remote-debugging-port=0", *urls,
+    ], env=env)
+    return browser, DevTools(profile)
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory, pages, desktop) -> Iterator[tuple[subprocess.Popen, DevTools]]:
+    """A running Chromium started with the room link, as a desktop launcher would start it."""
+    processes = Processes()
     try:
-        yield browser, DevTools(profile)
+        yield start_chromium(processes, tmp_path_factory.mktemp("chromium-profile"), pages, desktop.child_env(),
+                             f"http://{ROOM_HOST}/{ROOM}")
     finally:
         processes.stop_all()
 
@@ -224,3 +232,37 @@ def test_a_meet_tab_in_firefox_is_found_behind_its_em_dash_suffix(firefox, catal
     (meeting,) = of_kind(events, "meeting-started", "google-meet")
     assert [(e.signal, e.pid) for e in meeting.event.evidence] == [(Signal.WINDOW_TITLE, browser.pid)]
     assert meeting.event.meeting_title == f"Meet - {CODE} - Mozilla Firefox"
+
+
+def test_a_meeting_tab_sent_to_the_background_stays_a_meeting_while_it_holds_the_microphone(
+        tmp_path, processes, pages, pulse, desktop):
+    """Issue 14: in watch, a meeting ended when its tab went to the background although the page
+    still held the microphone. Without the extension the title is gone, but the browser instance
+    that showed the meeting goes on holding the microphone: the meeting goes on, until the tab closes."""
+    code = CODE[::-1]  # its own meeting: the other tests' browsers may still show theirs
+    catalog = write_catalog(tmp_path / "catalog", {"google-meet": provider_toml(
+        "google-meet", "Google Meet", "browser-meeting", web_titles=[rf"^Meet - {code}$"])})
+    browser, devtools = start_chromium(processes, tmp_path / "profile", pages, desktop.child_env(pulse),
+                                       page(pages, "Start"))
+    monitor = new_monitor(catalog)
+    monitor.tick()
+    meeting_tab = devtools.open(page(pages, f"Meet \u2013 {code}", "mic"))
+
+    def holds_microphone(_events: object) -> bool:
+        return any(e.signal == Signal.MICROPHONE for m in monitor.snapshot().meetings for e in m.evidence)
+
+    events = collect_until(monitor, holds_microphone, timeout=30)
+    (meeting,) = of_kind(events, "meeting-started", "google-meet")
+    assert holds_microphone(events), "the page took the microphone"
+
+    devtools.open(page(pages, "Inbox"))  # another tab in front: the meeting's title is no longer shown
+    events = collect_until(monitor, lambda _ev: False, timeout=5, interval=0.5)
+    assert of_kind(events, "meeting-ended", "google-meet") == [], (
+        "the background tab still holds the microphone", monitor.snapshot().probes, events)
+    (going_on,) = [m for m in monitor.snapshot().meetings if m.provider_id == "google-meet"]
+    assert {e.signal for e in going_on.evidence} == {Signal.MICROPHONE}
+
+    devtools.close(meeting_tab)
+    events = collect_until(monitor, has("meeting-ended", "google-meet"), timeout=30)
+    assert of_kind(events, "meeting-ended", "google-meet")[0].event.session_id == meeting.event.session_id
+    assert browser.poll() is None

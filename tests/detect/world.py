@@ -164,7 +164,7 @@ def x11_windows(processes: Processes, spec: list[tuple[str, int]], folder: Path,
     ready = folder / "mapped"
     process = processes.start([sys.executable, str(HERE / "x11_many_windows.py"), str(folder / "windows.json"),
                                str(ready)], env=env if env is not None else dict(os.environ))
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # minutes on a loaded machine: the X server does the work
     while not ready.exists() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     assert ready.exists(), "the X11 windows helper did not map its windows"

@@ -79,3 +79,31 @@ def test_the_app_folders_are_made_private_even_when_they_existed_open(app_home):
     app_paths().ensure()
     for name in ("config", "data", "cache", "logs"):
         assert stat.S_IMODE(os.stat(app_home / name).st_mode) == 0o700, name
+
+
+@pytest.mark.desktop
+def test_a_clean_close_leaves_the_newest_record_anchored_in_the_keyring(path, secret_service):
+    from guard.ledger.anchor import KeyringAnchor
+
+    with Ledger.open(path) as ledger:
+        for i in range(40):  # faster than the keyring takes them: anchored in batches
+            ledger.append(RecordDraft(provider_id="zoom", decision="given", note=str(i)))
+        ledger_id = ledger.proof().ledger_id
+    assert KeyringAnchor(ledger_id, path).read().head.seq == 40
+
+
+@pytest.mark.desktop
+def test_a_process_that_exits_without_closing_still_anchors_what_it_acknowledged(path, secret_service):
+    import subprocess
+    import sys
+
+    from guard.ledger.anchor import KeyringAnchor
+
+    script = ("import sys; from pathlib import Path; from guard.ledger import Ledger, RecordDraft\n"
+              "ledger = Ledger.open(Path(sys.argv[1]))\n"
+              "for i in range(25): ledger.append(RecordDraft(provider_id='zoom', decision='given'))\n"
+              "print(ledger.proof().ledger_id)\n")  # exits without close(): the atexit flush anchors
+    result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert KeyringAnchor(result.stdout.strip(), path).read().head.seq == 25
