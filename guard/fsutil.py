@@ -1,38 +1,61 @@
-"""Small file-system helpers shared by the stores: atomic, durable writes."""
+"""The one way the app writes a file: atomically, durably and private to the user.
+
+Everything the app writes (settings, the key file, letters, exports, the window's state) holds
+personal data or decides what is shared, so files are 0600 and new folders 0700, and a reader
+sees the old file or the new one, never half of one: the data goes to a temporary file in the
+same folder, is fsynced, renamed over the target, and the folder is fsynced.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace ``path`` with ``data`` so readers see the old or the new file, never half of one.
+def private_dir(folder: Path) -> Path:
+    """Create ``folder`` (and its parents) readable by the user only; an existing one is left as it is."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    return folder
 
-    Writes a temporary file in the same folder, fsyncs it, renames it over the target and
-    fsyncs the folder. Raises OSError (e.g. ENOSPC) with the original file untouched.
+
+@contextlib.contextmanager
+def atomic_file(path: Path, mode: int = FILE_MODE, *, buffering: int = 1 << 20) -> Iterator[BinaryIO]:
+    """A binary file that becomes ``path`` only when the block ends without an error.
+
+    Raises OSError (e.g. ENOSPC) with the original file untouched and no temporary file left.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    private_dir(path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(fd, "wb", buffering=buffering) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
         raise
     fsync_dir(path.parent)
 
 
-def atomic_write_text(path: Path, text: str, mode: int = 0o600) -> None:
+def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
+    """Replace ``path`` with ``data`` (see :func:`atomic_file`)."""
+    with atomic_file(path, mode) as handle:
+        handle.write(data)
+
+
+def atomic_write_text(path: Path, text: str, mode: int = FILE_MODE) -> None:
     """:func:`atomic_write_bytes` for UTF-8 text."""
     atomic_write_bytes(path, text.encode("utf-8"), mode)
 

@@ -63,8 +63,10 @@ def _system_locale_names() -> list[str]:
         value = os.environ.get(variable, "")
         names += [part for part in value.split(":") if part]  # LANGUAGE may list several
     try:
-        current = locale.getlocale(locale.LC_MESSAGES if hasattr(locale, "LC_MESSAGES") else locale.LC_CTYPE)[0]
-    except (ValueError, AttributeError):
+        # The category's setting as the C library has it: getlocale() would map "C.UTF-8" to en_US
+        # (Python's alias table), so a Qt app, which sets the locale from LANG=C.UTF-8, would seem American.
+        current = locale.setlocale(locale.LC_MESSAGES if hasattr(locale, "LC_MESSAGES") else locale.LC_CTYPE)
+    except (ValueError, AttributeError, locale.Error):
         current = None
     if current:
         names.append(current)

@@ -202,6 +202,14 @@ class TermsSettings(SettingsModel):
     allow_insecure_localhost: bool = setting(
         False, private=False, test_only=True,
         description="Test-only: allow plain HTTP to 127.0.0.1. Never needed by users.")
+    archive_enabled: bool = setting(
+        True,
+        description="Read new versions in the public archive (Open Terms Archive) first, where it keeps the "
+                    "document; the provider's page is fetched only when the archive cannot be read.")
+    archive_api_url: str = setting("https://api.github.com", test_only=True,
+                                   description="Test-only: where the archive's commit lists are asked for.")
+    archive_raw_url: str = setting("https://raw.githubusercontent.com", test_only=True,
+                                   description="Test-only: where the archive's files are read.")
 
 
 @_model

@@ -73,6 +73,18 @@ def desktop() -> DesktopSession:
 
 
 @pytest.fixture(autouse=True)
+def _no_gui_thread_left_registered():
+    """A test that made a Shell or a window registered its GUI thread with the door's blocking
+    check (guard.services.threads); the next test starts without it."""
+    yield
+    threads = sys.modules.get("guard.services.threads")
+    if threads is not None:
+        threads.forbid_thread(None)
+        threads.set_strict(False)
+        threads.violations.clear()
+
+
+@pytest.fixture(autouse=True)
 def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh MEETING_GUARD_HOME for each test; subprocesses inherit it."""
     home = tmp_path / "mpg-home"

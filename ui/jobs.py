@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ class Lane(StrEnum):
 
 
 LANE_THREADS = {Lane.DETECTION: 1, Lane.TERMS: 1, Lane.IO: 2, Lane.LONG: 2}
+# How long a busy worker may keep the interpreter before the GUI thread gets it (Python's
+# default is 5 ms; an export or a terms check computing in Python would then add up to 5 ms to
+# every repaint). Set once, when the first runner is made.
+SWITCH_INTERVAL_S = 0.001
 _KEEP = {Lane.DETECTION}  # lanes whose thread is kept (the monitor stays on one thread)
 
 
@@ -100,6 +105,8 @@ class JobRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         self._pools: dict[Lane, QThreadPool] = {}
         for lane, threads in LANE_THREADS.items():
             pool = QThreadPool(self)

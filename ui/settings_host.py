@@ -80,6 +80,23 @@ class SettingsHost(QObject):
         if self.window is not None:
             self.window.shutdown()
 
+    def close_window(self) -> None:
+        """Close the window as the user would; it is destroyed (see :meth:`_window_closed`)."""
+        if self.window is not None:
+            self.window.close()
+
+    def _window_closed(self) -> None:
+        """A closed window is destroyed and its memory given back; the next show builds a new one
+        (the tray app runs for days, and the window is most of its memory)."""
+        from PySide6.QtCore import QTimer
+
+        from ui.memory import give_back_memory
+
+        window, self.window = self.window, None
+        if window is not None:
+            window.deleteLater()
+            QTimer.singleShot(100, give_back_memory)
+
     def _present(self, request: Callable[[SettingsWindow], Any], what: str) -> None:
         window = self._ensure()
         if window is None:  # Services still loading: do it when they are ready
@@ -93,6 +110,7 @@ class SettingsHost(QObject):
             self.window = self._factory(self.services, self._jobs)
             self.window.settings_changed.connect(self.settings_saved)
             self.window.check_terms_requested.connect(self.check_terms_requested)
+            self.window.closed.connect(self._window_closed)
             if self._snapshot is not None:
                 self.window.set_snapshot(self._snapshot)
         return self.window

@@ -48,7 +48,8 @@ def launch_command() -> list[str]:
 
 
 def current_autostart() -> Autostart:
-    """The backend for this OS (the only place that asks which OS this is)."""
+    """The backend for this OS: autostart's one platform switch (tests/test_contracts.py checks
+    that the three backends have the same surface)."""
     if sys.platform == "win32":
         from guard.autostart.windows_run import RunKeyAutostart, WinregRunKey
 

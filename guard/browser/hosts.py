@@ -11,12 +11,15 @@ new catalog pattern never silently leaves the extension blind.
 
 from __future__ import annotations
 
+import importlib
 import re
-import re._constants as sre_constants
-import re._parser as sre_parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+# The regular-expression parser of the standard library (typed loosely: it has no public stubs).
+sre_parse: Any = importlib.import_module("re._parser")
+sre_constants: Any = importlib.import_module("re._constants")
 
 _WILD = "\x00"  # any run of host characters
 _END = "\x01"  # where the host ends (a class such as [/?#], or the end of the pattern)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from guard.browser.browsers import Browser
 from guard.browser.install import BrowserStatus, Installer, Places
+from guard.browser.paths import state_dir
 from guard.browser.registry import Registry
-from guard.browser.state import state_dir
 from guard.catalog.models import OsName
 from guard.paths import AppPaths
 

@@ -11,10 +11,13 @@ form, and its longest fixed piece stands for it. A pattern that leaves no piece 
 
 from __future__ import annotations
 
+import importlib
 import re
-import re._constants as sre_constants
-import re._parser as sre_parse
 from typing import Any
+
+# The regular-expression parser of the standard library (typed loosely: it has no public stubs).
+sre_parse: Any = importlib.import_module("re._parser")
+sre_constants: Any = importlib.import_module("re._constants")
 
 MIN_LITERAL = 3
 _MAX_FORMS = 64

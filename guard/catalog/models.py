@@ -489,6 +489,12 @@ class Provider(BaseModel):
     def document(self, document_id: str) -> Document | None:
         return next((doc for doc in self.documents if doc.id == document_id), None)
 
+    @property
+    def tracks_terms(self) -> bool:
+        """Whether the catalog names any terms page for this provider. A detection-only entry (a
+        meeting service whose terms are not tracked yet) still detects; it says so where it is shown."""
+        return bool(self.documents)
+
     def feature(self, feature_id: str) -> AiFeature | None:
         return next((feat for feat in self.ai_features if feat.id == feature_id), None)
 

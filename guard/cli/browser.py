@@ -34,6 +34,9 @@ def configure_browser(parser: argparse.ArgumentParser) -> None:
 
 def configure_host(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("caller", nargs="*", help=argparse.SUPPRESS)
+    # Chrome on Windows adds the calling window's handle (native messaging docs, "Native messaging host
+    # protocol"); it means nothing here but must not make the command line wrong.
+    parser.add_argument("--parent-window", help=argparse.SUPPRESS)
     parser.set_defaults(func=run_host)
 
 
@@ -58,7 +61,7 @@ def _installer(ctx: CliContext) -> Installer:
 
 def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
     from guard.browser.browsers import by_id
-    from guard.browser.state import state_dir
+    from guard.browser.paths import state_dir
 
     installer = _installer(ctx)
     if args.browser_action == "install":
@@ -114,7 +117,7 @@ def run_host(args: argparse.Namespace, ctx: CliContext) -> int:
         browser_identity,
         identify_caller,
     )
-    from guard.browser.state import state_dir
+    from guard.browser.paths import state_dir
 
     try:
         caller = identify_caller(args.caller)

@@ -66,6 +66,7 @@ def provider_report(provider: Provider, day: date, problems: list[str]) -> dict[
         "on": day.isoformat(),
         "features": [feature.model_dump(mode="json") for feature in provider.ai_features],
         "documents": [doc.model_dump(mode="json") for doc in provider.documents],
+        "terms_tracked": provider.tracks_terms,
         "clauses_in_force": [_clause_json(c, day) for c in provider.clauses_in_force(day)],
         "clause_history": [
             {"document": t.document, "section": t.section, "topic": t.topic,
@@ -116,6 +117,14 @@ def _print_provider(provider: Provider, day: date, ctx: CliContext) -> None:
         _print_clause(clause, provider.document(clause.document), ctx, indent="  ")
     if not in_force:
         ctx.print("  none recorded")
+    ctx.print()
+    from guard.presentation.wording import NO_TERMS_TRACKED
+
+    ctx.print(f"Terms documents ({len(provider.documents)}):")
+    for document in provider.documents:
+        ctx.print(f"  - {document.title} ({document.type.value}): {document.url}")
+    if not provider.tracks_terms:
+        ctx.print(f"  none: {NO_TERMS_TRACKED}")
     ctx.print()
     ctx.print("Clause history:")
     from guard.catalog.history import clause_history

@@ -42,7 +42,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("settings", "show the settings file, its values and any problems", "guard.cli.settings_cmd:configure"),
     Command("providers", "list meeting clients and AI note-takers, or show one's AI features and terms clauses",
             "guard.cli.providers:configure"),
-    Command("terms", "watch providers' terms: check for changes, diff versions, fetch log",
+    Command("terms", "watch providers' terms: check for changes, diff versions, import history, fetch log",
             "guard.cli.terms_cmd:configure"),
     Command("consent", "your consent ledger: add, list, verify, withdraw, export, erase",
             "guard.cli.consent:configure"),

@@ -1,7 +1,9 @@
-"""``meeting-guard terms check|diff|log``: the terms watcher from the command line.
+"""``meeting-guard terms check|diff|import|log``: the terms watcher from the command line.
 
-``check`` fetches now (exit 1 if any page could not be fetched), ``diff`` compares two stored
-versions clause by clause, ``log`` lists the versions kept and every fetch made, failures too.
+``check`` fetches now (exit 1 if any document could not be fetched or the computer is offline;
+with the network switched off every document is *skipped* and the exit is 0), ``diff`` compares
+two stored versions clause by clause, ``import`` reads documents' history from the public
+archive, ``log`` lists the versions kept (each with where it came from) and every fetch made.
 """
 
 from __future__ import annotations
@@ -46,6 +48,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     diff.add_argument("--json", action="store_true", help="print JSON")
     diff.set_defaults(func=run_diff)
 
+    imports = actions.add_parser("import", help="read documents' version history from the public archive "
+                                 "(Open Terms Archive) into the store")
+    imports.add_argument("provider", nargs="?", help="only this provider's documents")
+    imports.add_argument("document", nargs="?", help="only this document")
+    imports.add_argument("--all", action="store_true", help="read every recorded version, not only where it changed")
+    imports.add_argument("--max-reads", type=int, default=200, metavar="N",
+                         help="versions to read per document at most (default 200)")
+    imports.add_argument("--git", type=Path, metavar="FOLDER",
+                         help="read a local clone of the archive's versions repository instead of GitHub")
+    imports.add_argument("--json", action="store_true", help="print JSON")
+    imports.set_defaults(func=run_import)
+
     log = actions.add_parser("log", help="versions kept and fetches made (failures included)")
     log.add_argument("provider", nargs="?")
     log.add_argument("--limit", type=int, default=50, help="fetch log entries to show (default 50)")
@@ -63,15 +77,17 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         raise TermsUsageError(f"No watched documents for provider '{args.provider}'. Watched providers: {known}.")
     report = watcher.check(args.provider)
     if args.json:
-        ctx.print_json({"checked_at": report.at.isoformat(), "checks": [c.to_dict() for c in report.checks],
+        ctx.print_json({"checked_at": report.at.isoformat(), "summary": report.headline(), "offline": report.offline,
+                        "not_checked": report.not_checked, "checks": [c.to_dict() for c in report.checks],
                         "events": [event_to_dict(e) for e in report.events], "problems": report.problems})
     else:
         _print_report(ctx, report)
-    return ExitStatus.CHECK_FAILED if report.failures else ExitStatus.OK
+    # switched off is what the user asked for (skipped, exit 0); offline or a failed page is a failed check
+    return ExitStatus.CHECK_FAILED if report.failures or report.offline else ExitStatus.OK
 
 
 def _print_report(ctx: CliContext, report: CheckReport) -> None:
-    ctx.print(f"Checked {plural(len(report.checks), 'document')} at {report.at:%Y-%m-%d %H:%M} UTC.")
+    ctx.print(f"Terms check at {report.at:%Y-%m-%d %H:%M} UTC: {report.headline()}.")
     for check in report.checks:
         ctx.print(f"  {check.document.provider_id}/{check.document.document_id}: {_describe(check)}")
         if check.event:
@@ -86,8 +102,16 @@ def _print_report(ctx: CliContext, report: CheckReport) -> None:
 
 
 def _describe(check: DocumentCheck) -> str:
+    if check.result is FetchResult.SKIPPED:
+        return f"skipped ({check.error_kind}): {check.message}"
     if check.result is FetchResult.FAILED:
         return f"FAILED ({check.error_kind}): {check.message}"
+    if check.source == "archive":
+        return f"{_describe_text(check)} [read in the archive: {check.message}]"
+    return _describe_text(check)
+
+
+def _describe_text(check: DocumentCheck) -> str:
     sha = _short(check.version)
     if check.result is FetchResult.NOT_MODIFIED:
         return f"not modified since the last check ({sha})"
@@ -221,22 +245,91 @@ def run_log(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     for pid, doc in documents:
         ctx.print(f"{pid}/{doc}:")
         for version in store.versions(pid, doc):
-            if version.is_baseline:
-                when = (f"shipped baseline, text of {version.version_date or 'unknown date'} "
-                        f"({version.obtained_from})")
-            else:
-                when = f"fetched {version.first_seen:%Y-%m-%d %H:%M}, last seen {version.last_seen:%Y-%m-%d %H:%M}"
-            problem = f"  PROBLEM: {version.problem}" if version.problem else ""
-            ctx.print(f"  {version.sha256[:12]}  {when}  {version.url}{problem}")
+            ctx.print(f"  {version.sha256[:12]}  {_version_line(version)}")
+            for also in version.also_seen:
+                ctx.print(f"      also: {also}")
+            if version.problem:
+                ctx.print(f"      PROBLEM: {version.problem}")
     if fetches:
         ctx.print("Fetch log (newest first):")
         for record in fetches:
             status = record.status if record.status is not None else "-"
-            line = (f"  {record.at:%Y-%m-%d %H:%M:%S}  {record.provider_id}/{record.document_id}  {record.result}  "
-                    f"HTTP {status}  {record.bytes} B  {record.url}")
+            line = (f"  {record.at:%Y-%m-%d %H:%M:%S}  {record.provider_id}/{record.document_id}  {record.source}  "
+                    f"{record.result}  HTTP {status}  {record.bytes} B  {record.url}")
             if record.message:
                 line += f"\n      {record.message}"
             ctx.print(line)
     for problem in store.problems:
         ctx.print(f"Problem: {problem}")
     return ExitStatus.OK
+
+
+def _version_line(version: Version) -> str:
+    """When a version was seen and where it came from: the shipped baseline, the archive (at
+    which commit, recorded when) or the provider's page."""
+    if version.is_baseline:
+        return f"shipped baseline, text of {version.version_date or 'unknown date'} ({version.obtained_from})"
+    if version.from_archive:
+        return f"from the {version.obtained_from}"
+    seen = f"fetched {version.first_seen:%Y-%m-%d %H:%M}" if version.first_seen else "fetched"
+    last = f", last seen {version.last_seen:%Y-%m-%d %H:%M}" if version.last_seen else ""
+    return f"{seen}{last} from the provider's page {version.url}"
+
+
+# -- import ------------------------------------------------------------------------------------
+
+def run_import(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
+    """Read the version history of archived documents into the store (all, or one provider's)."""
+    from guard.terms.archive_import import ArchiveImporter
+    from guard.terms.archive_source import GitArchive, GitHubArchive
+    from guard.terms.fetch import Fetcher, FetchPolicy
+    from guard.terms.watchlist import build_watch_list
+
+    settings = ctx.settings.terms
+    documents, _problems = build_watch_list(ctx.paths)
+    chosen = [d for d in documents if d.archive is not None and (not args.provider or d.provider_id == args.provider)
+              and (not args.document or d.document_id == args.document)]
+    if not chosen:
+        archived = sorted({d.provider_id for d in documents if d.archive is not None})
+        raise TermsUsageError(f"No document of '{args.provider or 'any provider'}' is kept in a public archive. "
+                              f"Providers whose documents are: {', '.join(archived) or 'none'}.")
+    if args.git is None and not settings.network_enabled:
+        ctx.print("skipped: network access is switched off ([terms] network_enabled = false); give --git FOLDER "
+                  "to import from a local copy of the archive.")
+        return ExitStatus.OK
+    store = TermsStore.open(ctx.paths)
+    fetcher = Fetcher(FetchPolicy(allow_insecure_localhost=settings.allow_insecure_localhost))
+    results = []
+    for document in chosen:
+        assert document.archive is not None
+        repository = document.archive.repository
+        source = GitArchive(args.git, repository) if args.git else GitHubArchive(
+            repository, fetcher, settings.archive_api_url, settings.archive_raw_url)
+        importer = ArchiveImporter(store, source, max_reads=args.max_reads, read_all=args.all)
+        result = importer.run(document.provider_id, document.document_id, document.url, document.archive)
+        results.append(result)
+        if not args.json:
+            _print_import(ctx, result)
+        if result.error is not None and str(getattr(result.error, "kind", "")) in ("offline", "rate-limited"):
+            break  # the rest would fail the same way
+    if args.json:
+        ctx.print_json({"imports": [result.to_dict() for result in results]})
+    return ExitStatus.OK if all(result.ok for result in results) else ExitStatus.CHECK_FAILED
+
+
+def _print_import(ctx: CliContext, result: object) -> None:
+    from guard.terms.archive_import import ImportResult
+
+    assert isinstance(result, ImportResult)
+    head = f"{result.provider_id}/{result.document_id} from {result.repository} ({result.path}):"
+    if result.error is not None:
+        ctx.print(f"{head} FAILED: {result.error}")
+        return
+    if result.not_modified or not result.listed:
+        ctx.print(f"{head} nothing new.")
+        return
+    ctx.print(f"{head} {plural(len(result.stored), 'version')} stored; {result.read} of {result.listed} records read"
+              f"{f', {result.technical} re-extractions skipped' if result.technical else ''}"
+              f"{' (history partial: raise --max-reads, or --all)' if result.partial else ''}.")
+    for commit, sha in result.stored:
+        ctx.print(f"  {commit.recorded:%Y-%m-%d}  {commit.commit[:12]}  {sha[:12]}")

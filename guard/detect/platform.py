@@ -1,5 +1,7 @@
-"""The one place that knows which OS (and, on Linux, which desktop) this is and picks the
-detection backends for it."""
+"""Detection's platform switch: which OS (and, on Linux, which desktop) this is, and the window, microphone, camera and
+socket backends for it. Each OS-specific area has exactly one such switch (autostart:
+:func:`guard.autostart.current_autostart`; notifications: ``ui.notifications.choose_notifier``),
+and tests/test_contracts.py checks that every backend of an area has the same surface."""
 
 from __future__ import annotations
 

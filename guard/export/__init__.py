@@ -1,12 +1,15 @@
 """Export the personal consent history, and turn it into letters.
 
-Formats (one module each): ``json`` (ISO/IEC TS 27560 consent records in W3C DPV 2.1, with
-the ledger's verification result and chain head; schema in
-``resources/export/consent-history.schema.json``), ``csv`` (RFC 4180; ``excel=True`` for
-Excel), ``html`` (one self-contained printable page), ``pdf`` and ``receipts`` (Kantara
-Consent Receipt v1.1, one per decision, in a folder or a ``.zip``). Letters: withdrawal
-(GDPR Art. 7(3)), objection to AI training (Art. 21), access request (Art. 15), as text,
-PDF and a ``mailto:`` link. Exports never contain the ledger's secret key.
+Formats (one module each): ``json`` (ISO/IEC TS 27560 consent records in W3C DPV 2.3 with
+each record's signature, the ledger's public keys and signed head, checkable with the file
+alone by :mod:`guard.export.verify_export`; schema in
+``resources/export/consent-history.schema.json``), ``csv`` (RFC 4180, formulas neutralised;
+``excel=True`` for Excel), ``html`` (one self-contained printable page), ``pdf`` (tagged,
+PDF/A-2b) and ``receipts`` (Kantara Consent Receipt v1.1 for each consent given, signed as a
+JWS; other decisions in ``not-consent.json``). Letters: withdrawal (GDPR Art. 7(3)),
+objection to AI training (Art. 21), access request (Art. 15) in six languages, as text, PDF
+and a ``mailto:`` link. Exports never contain the ledger's secret key, local paths or the
+keyring entry's name.
 
 What the rest of the app calls (safe on a worker thread)::
 

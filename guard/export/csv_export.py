@@ -137,12 +137,14 @@ def _excel_cell(value: object) -> str:
 
 
 # Ids, enums, hex and timestamps as the ledger writes them: nothing to quote or neutralise.
-_RAW_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ:._-,")
+_RAW_BYTES = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ:._-,"
 
 
 def _plain_fields(raw: str) -> bool:
-    """Whether comma-joined fields hold only id characters, none starting with '-'."""
-    return set(raw) <= _RAW_CHARS and not raw.startswith("-") and ",-" not in raw
+    """Whether comma-joined fields hold only id characters, none starting with '-' (one C-level
+    pass: deleting the allowed bytes leaves nothing)."""
+    return (raw.isascii() and not raw.encode("ascii").translate(None, _RAW_BYTES)
+            and not raw.startswith("-") and ",-" not in raw)
 
 
 def _plain_line(entry: Entry, job: ExportJob) -> str:

@@ -87,11 +87,6 @@ class ProviderFacts:
                 return f"mailto:{email}"
         return None
 
-    def contact_dict(self) -> dict[str, Any]:
-        return {"controller": self.controller, "privacy_email": self.privacy_email,
-                "privacy_form": self.privacy_form, "postal_address": self.postal_address,
-                "sources": [s.to_dict() for s in self.contact_sources]}
-
 
 def _sources(items: Any) -> tuple[SourceFact, ...]:
     return tuple(SourceFact(str(s.url), s.checked.isoformat()) for s in items)

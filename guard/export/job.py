@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from guard import APP_NAME, __version__
@@ -16,38 +15,9 @@ from guard.export.selection import Entry, ExportFilter, StatusIndex, iter_entrie
 from guard.ledger import Ledger, Order, VerifyReport
 from guard.ledger.background import BackgroundVerify
 from guard.ledger.timeutil import format_utc
+from guard.export_format import ExportFormat  # noqa: F401 - its home, light enough for the UI to name
 
 
-class ExportFormat(StrEnum):
-    JSON = "json"  # DPV / ISO/IEC TS 27560 consent records, with the ledger's verification
-    CSV = "csv"  # one row per record (RFC 4180)
-    HTML = "html"  # one printable page: summary and timeline
-    PDF = "pdf"  # the same for print and mail
-    RECEIPTS = "receipts"  # one Kantara Consent Receipt v1.1 per decision (folder or .zip)
-
-    @property
-    def verifies(self) -> bool:
-        """Whether the file carries the ledger's verification result."""
-        return self in (ExportFormat.JSON, ExportFormat.HTML, ExportFormat.PDF)
-
-    @property
-    def label(self) -> str:
-        """How the settings window offers it."""
-        return _LABELS[self]
-
-    @property
-    def suffix(self) -> str:
-        """The file name suffix a save dialog proposes."""
-        return ".zip" if self is ExportFormat.RECEIPTS else f".{self.value}"
-
-
-_LABELS = {
-    ExportFormat.JSON: "JSON (consent records, ISO/IEC TS 27560 / DPV)",
-    ExportFormat.CSV: "CSV (spreadsheet)",
-    ExportFormat.HTML: "HTML (printable page)",
-    ExportFormat.PDF: "PDF (print and mail)",
-    ExportFormat.RECEIPTS: "Consent receipts (Kantara v1.1, zip)",
-}
 
 
 @dataclass

@@ -86,8 +86,15 @@ class _Nodes:
         self.processes: dict[tuple, dict[str, Any]] = {}
         self.notices: dict[tuple, list[dict[str, Any]]] = {}
         self.services: dict[tuple[str, str | None], None] = {}
+        self._entities: dict[str, list[dict[str, str]]] = {}
         self.jurisdiction = jurisdiction_iri(job.jurisdiction)
         self.gdpr = gdpr_applies(job.jurisdiction)
+
+    def entities(self, provider: str) -> list[dict[str, str]]:
+        found = self._entities.get(provider)
+        if found is None:
+            found = self._entities[provider] = [SUBJECT, ref(controller_id(provider))]
+        return found
 
     def process(self, content: dict[str, Any]) -> dict[str, str]:
         provider, feature, purposes = content["provider_id"], content["feature_id"], tuple(content["purposes"])
@@ -188,9 +195,12 @@ class _Nodes:
                                                                  "decision: the version in force is not known.")}]
 
 
+_DURATION = {decision: status_duration(decision) for decision in STATUS}  # shared: 100,000 records repeat them
+
+
 def _status(node_id: str, decision: str, occurred_at: str) -> dict[str, Any]:
     return {"@id": node_id, "@type": STATUS.get(decision, "dpv:ConsentUnknown"), "dpv:isIndicatedAtTime": occurred_at,
-            "dpv:isIndicatedBy": SUBJECT, "dpv:hasDuration": status_duration(decision),
+            "dpv:isIndicatedBy": SUBJECT, "dpv:hasDuration": _DURATION.get(decision) or status_duration(decision),
             "dpv:hasIndicationMethod": METHOD.get(decision, "recorded by the participant")}
 
 
@@ -235,7 +245,7 @@ def record_node(entry: Entry, nodes: _Nodes) -> dict[str, Any]:
         "dct:identifier": record_id,
         "dct:created": content["recorded_at"],
         "dpv:hasDataSubject": SUBJECT,
-        "dpv:hasEntity": [SUBJECT, ref(controller_id(provider))],
+        "dpv:hasEntity": nodes.entities(provider),
         "dpv:hasNotice": nodes.notice(content["terms"], provider),
         "dpv:hasProcess": nodes.process(content),
         "dpv:hasConsentStatus": history,

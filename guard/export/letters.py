@@ -167,19 +167,29 @@ class Letter:
         return f"mailto:{to}?subject={quote(self.subject, safe='')}&body={quote(body, safe='')}"
 
     def to_pdf(self, path: Path | str) -> Path:
-        """Write the letter as a PDF (text extractable); returns the path."""
+        """Write the letter as a tagged PDF/A-2b (text extractable, URLs as links); returns the path."""
+        import io
+        from datetime import UTC, datetime
+
         from guard.export.pdf_layout import PdfLayout  # reportlab is loaded only when needed
+        from guard.export.pdf_tags import finish
 
         path = Path(path)
+        urls = [u for u in (self.recipient.privacy_form, *(t.url for r in self.records for t in r.terms)) if u]
+        raw = io.BytesIO()
+        pdf = PdfLayout(raw, title=self.subject, subject=self.article, footer=self.subject, language=self.language)
+        for line in self.text.split("\n"):
+            if line.strip():
+                subject = line.endswith(self.subject) and line != self.subject
+                pdf.paragraph(line, 10.5, bold=subject, indent=12 if line.startswith("  ") else 0, urls=urls,
+                              role="H1" if subject else "P")
+            else:
+                pdf.space(7)
+        pdf.save()
+        data = finish(raw.getvalue(), pdf.root, title=pdf.title, language=self.language, pdfa=pdf.fonts.embedded,
+                      created=datetime.combine(self.written_on, datetime.min.time(), UTC), subject=self.article)
         with atomic_file(path) as out:
-            pdf = PdfLayout(out, title=self.subject, subject=self.article, footer=self.subject)
-            for line in self.text.split("\n"):
-                if line.strip():
-                    pdf.paragraph(line, 10.5, bold=line.endswith(self.subject) and line != self.subject,
-                                  indent=12 if line.startswith("  ") else 0)
-                else:
-                    pdf.space(7)
-            pdf.save()
+            out.write(data)
         return path.expanduser().absolute()
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from guard.export.errors import ExportError
-from guard.fsutil import fsync_dir
-
-FILE_MODE = 0o600
+from guard.fsutil import FILE_MODE, fsync_dir
+from guard.fsutil import atomic_file as _atomic_file
 
 
 def _cannot(dest: Path, error: OSError | str) -> ExportError:
@@ -44,26 +43,14 @@ def check_file_destination(dest: Path) -> Path:
 
 @contextlib.contextmanager
 def atomic_file(dest: Path) -> Iterator[BinaryIO]:
-    """A binary file that becomes ``dest`` only when the block ends without an error."""
+    """A binary file that becomes ``dest`` only when the block ends without an error
+    (:func:`guard.fsutil.atomic_file`, the app's one atomic writer; OSError said as ExportError)."""
     dest = check_file_destination(dest)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    except OSError as error:
-        raise _cannot(dest, error) from None
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
+        with _atomic_file(dest) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, dest)
     except OSError as error:
-        _remove(Path(tmp))
         raise _cannot(dest, error) from None
-    except BaseException:
-        _remove(Path(tmp))
-        raise
-    fsync_dir(dest.parent)
 
 
 class FileSet:

@@ -1,8 +1,10 @@
-"""The PDF export: the HTML export's content for print and mail, written with reportlab (a
-pure-Python PDF library; guard never imports Qt). First page: who, when, the ledger's
-verification result and head hash, counts per decision and provider. Then the timeline,
-oldest first, two or three lines per record. Text is real text (embedded TrueType font
-with a ToUnicode map), so ``pdftotext`` and screen readers find every record.
+"""The PDF export: the HTML export's content for print, mail and archives, written with
+reportlab (a pure-Python PDF library; guard never imports Qt) and finished by
+:mod:`guard.export.pdf_tags` as a tagged PDF/A-2b file. First page: who, when, the ledger's
+verification result and head hash, the signing keys' fingerprints, and tables of counts per
+decision and provider. Then the timeline, oldest first: a section with one paragraph per record. Text
+is real text in embedded, subset TrueType fonts with ToUnicode maps (see
+:mod:`guard.export.pdf_fonts`), so ``pdftotext`` and screen readers find every record.
 
 The summary comes first, so the records are read twice: once to count (fast), once to write
 (reported to the progress callback).
@@ -10,11 +12,14 @@ The summary comes first, so the records are read twice: once to count (fast), on
 
 from __future__ import annotations
 
+import contextlib
+import io
 from typing import BinaryIO
 
 from guard.export.job import ExportJob, Written
 from guard.export.pdf_fonts import MISSING_GLYPHS, NO_UNICODE_FONT
 from guard.export.pdf_layout import PdfLayout
+from guard.export.pdf_tags import finish
 from guard.export.public import public_summary
 from guard.export.selection import Entry
 from guard.export.summary import Summary, when_text
@@ -23,9 +28,10 @@ from guard.ledger import Order
 BODY = 8.0
 HEAD = 8.5
 LEADING = 10.5  # one leading for every timeline line: no positioning between them
+PER_RECORD_TAGS = 10_000  # up to this many records each is its own paragraph element; beyond, one per page
 
 
-def _record_lines(entry: Entry, job: ExportJob, pdf: PdfLayout) -> tuple[list[str], list[str]]:
+def _record_lines(entry: Entry, job: ExportJob, pdf: PdfLayout) -> tuple[list[str], list[str], list]:
     facts = job.facts.provider(entry.provider_id)
     subject = facts.name
     if entry.feature_id:
@@ -42,20 +48,23 @@ def _record_lines(entry: Entry, job: ExportJob, pdf: PdfLayout) -> tuple[list[st
         parts.append("For: " + "; ".join(entry.purposes))
     if entry.requested_by:
         parts.append(f"asked by {entry.requested_by}")
+    urls = []
     for ref in entry.terms:
         parts.append(f"terms {ref['document_id']} {ref['sha256'][:12]}" + (f" {ref['url']}" if ref["url"] else ""))
+        if ref["url"]:
+            urls.append(ref["url"])  # links only for the terms' addresses, never for text a host chose
     if entry.refers_to:
         parts.append(f"changes record {entry.refers_to}")
     parts.append(f"id {entry.id}")
-    body = pdf.wrap(" | ".join(parts), BODY)
+    body, links = pdf.wrap_links(" | ".join(parts), BODY, urls=urls)
     if entry.note:
         body += pdf.wrap("Note: " + entry.note, BODY)
-    return pdf.wrap(head, HEAD, bold=True), body
+    return pdf.wrap(head, HEAD, bold=True), body, links
 
 
 def _first_page(pdf: PdfLayout, job: ExportJob, summary: Summary) -> None:
     who = f" of {job.subject_name}" if job.subject_name else ""
-    pdf.heading(f"Consent history{who}", 18)
+    pdf.heading(f"Consent history{who}", 18, role="H1")
     pdf.paragraph(f"Exported {when_text(job.generated_text)} by {job.app}. Times are UTC. "
                   f"Covers: {job.filter.describe()}.", 9, after=6)
     report = job.verify
@@ -70,13 +79,12 @@ def _first_page(pdf: PdfLayout, job: ExportJob, summary: Summary) -> None:
     pdf.heading("Summary", 12)
     period = f"{when_text(summary.first)} to {when_text(summary.last)}" if summary.first else "no records"
     pdf.paragraph(f"{summary.records} record(s); decisions dated {period}.", 9, after=4)
-    pdf.paragraph("Decision: recorded / in force now", 9, bold=True)
-    for decision, recorded, now in summary.decisions():
-        pdf.paragraph(f"{decision}: {recorded} / {now}", 9, indent=12)
-    pdf.space(4)
-    pdf.paragraph("Records per provider", 9, bold=True)
-    for provider, count in sorted(summary.by_provider.items(), key=lambda item: (-item[1], item[0])):
-        pdf.paragraph(f"{job.facts.provider(provider).name} ({provider}): {count}", 9, indent=12)
+    pdf.table(["Decision", "Recorded", "In force now"],
+              [[decision, str(recorded), str(now)] for decision, recorded, now in summary.decisions()], [0, 140, 220])
+    pdf.table(["Provider", "Records"],
+              [[f"{job.facts.provider(provider).name} ({provider})", str(count)]
+               for provider, count in sorted(summary.by_provider.items(), key=lambda item: (-item[1], item[0]))],
+              [0, 300])
     if not pdf.fonts.unicode:
         pdf.space(6)
         pdf.paragraph(NO_UNICODE_FONT, 8)
@@ -87,18 +95,32 @@ def write_pdf(job: ExportJob, out: BinaryIO) -> Written:
     for entry in job.entries(Order.OCCURRED_OLDEST, report=False):
         summary.add(entry)
     job.progress.total = summary.records
-    pdf = PdfLayout(out, title="Consent history", author=job.subject_name, subject=job.filter.describe(),
+    raw = io.BytesIO()
+    title = f"Consent history of {job.subject_name}" if job.subject_name else "Consent history"
+    pdf = PdfLayout(raw, title=title, author=job.subject_name, subject=job.filter.describe(),
                     footer=f"Consent history, exported {when_text(job.generated_text)} by {job.app}")
     _first_page(pdf, job, summary)
     pdf.heading("Timeline", 12)
     count = 0
-    for entry in job.entries(Order.OCCURRED_OLDEST):
-        head, body = _record_lines(entry, job, pdf)
-        pdf.ensure((len(head) + len(body)) * LEADING)
-        pdf.lines(head, HEAD, bold=True, leading=LEADING)
-        pdf.lines(body, BODY, leading=LEADING)
-        count += 1
+    # Each record is a paragraph of the timeline's section. Past PER_RECORD_TAGS records the
+    # timeline is one paragraph element whose text is marked page by page (same reading order,
+    # a tenth of the structure): 100,000 elements cost the archive step more than the writing.
+    per_record = summary.records <= PER_RECORD_TAGS
+    with pdf.group("Sect"), (contextlib.nullcontext() if per_record else pdf.block("P")):
+        for entry in job.entries(Order.OCCURRED_OLDEST):
+            head, body, links = _record_lines(entry, job, pdf)
+            pdf.ensure((len(head) + len(body)) * LEADING)
+            if per_record:
+                pdf.record(head, body, links, HEAD, BODY, LEADING)
+            else:
+                pdf.lines(head, HEAD, bold=True, leading=LEADING)
+                pdf.lines(body, BODY, leading=LEADING, links=links)
+            count += 1
     pdf.save()
+    out.write(finish(raw.getvalue(), pdf.root, title=pdf.title, language="en", pdfa=pdf.fonts.embedded,
+                     created=job.generated_at, author=job.subject_name, subject=job.filter.describe()))
     if pdf.missing_glyphs:
         job.warnings.append(NO_UNICODE_FONT if not pdf.fonts.unicode else MISSING_GLYPHS)
+    if not pdf.fonts.embedded:
+        job.warnings.append("The PDF is tagged but not PDF/A: no Unicode TrueType font was found to embed.")
     return Written(count)

@@ -37,7 +37,8 @@ GENESIS_HASH = "0" * 64
 
 RECORD_FORMAT = 2
 """Version of the canonical record content (what the hash covers). 1: before ``notice`` and
-``cut``; records keep the format they were written in."""
+``cut``, which format 2 has only when there is a notice or something was cut; records keep
+the format they were written in."""
 
 EvidenceItem = Evidence
 """The name older code used for a record's evidence; it is detection's Evidence."""
@@ -235,11 +236,11 @@ class RecordDraft(_Model):
     def content(self, *, record_id: str, seq: int, key_id: str, recorded_at: datetime) -> dict[str, Any]:
         """The object stored as record ``seq`` (its canonical JSON is what is hashed), with
         outside text cut to its limits and the cuts named in ``cut``."""
-        cuts: dict[str, int] = {}
+        cuts: dict[str, int] = {}  # filled while the text fields below are cut
         recorded = format_utc(_aware(recorded_at))
         evidence = cut_items(list(self.evidence), "evidence", cuts)
         purposes = cut_items(list(self.purposes), "purposes", cuts)
-        return {
+        content: dict[str, Any] = {
             "format": RECORD_FORMAT,
             "id": record_id,
             "seq": seq,
@@ -254,14 +255,16 @@ class RecordDraft(_Model):
             "meeting": {name: cut_text(getattr(self.meeting, name), MAX_TEXT, f"meeting.{name}", cuts)
                         for name in ("title", "id_or_link", "organiser")},
             "terms": [ref.to_dict() for ref in self.terms],
-            "notice": None if self.notice is None else {
-                "text": cut_text(self.notice.text, MAX_NOTICE, "notice.text", cuts) or "",
-                "seen_at": format_utc(self.notice.seen_at)},
             "evidence": [_evidence(item, i, cuts) for i, item in enumerate(evidence)],
             "note": cut_text(self.note, MAX_NOTE, "note", cuts),
             "refers_to": self.refers_to,
-            "cut": cuts,
         }
+        if self.notice is not None:  # "notice" and "cut" appear only when there is one (smaller rows)
+            content["notice"] = {"text": cut_text(self.notice.text, MAX_NOTICE, "notice.text", cuts) or "",
+                                 "seen_at": format_utc(self.notice.seen_at)}
+        if cuts:
+            content["cut"] = cuts
+        return content
 
 
 def _evidence(item: object, index: int, cuts: dict[str, int]) -> dict[str, Any]:
@@ -323,8 +326,10 @@ class Record(BaseModel):
         """The record as JSON-ready data: exactly its stored content plus the chain fields (the
         form the CLI prints and exports start from)."""
         data = self.model_dump(mode="json")
-        if self.format < 2:
-            del data["notice"], data["cut"]
+        if data["notice"] is None:
+            del data["notice"]
+        if not data["cut"]:
+            del data["cut"]
         return data
 
 

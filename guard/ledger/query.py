@@ -11,6 +11,7 @@ from typing import Any
 
 from guard.ledger.errors import LedgerInputError
 from guard.ledger.models import Decision, enum_value, record_id_text
+from guard.ledger.schema import SIGNATURE_HEX
 from guard.ledger.timeutil import format_utc
 
 
@@ -83,7 +84,7 @@ def order_sql(order: Order | str) -> str:
     return _ORDER_SQL[enum_value(Order, order, "order")]
 
 
-SELECT_STORED = "SELECT seq, body, prev_hash, hash, signature, occurred_at FROM records"
+SELECT_STORED = f"SELECT seq, body, prev_hash, hash, {SIGNATURE_HEX}, occurred_at FROM records"
 
 # Keyset paging: the next page starts after the last row seen, so rows added meanwhile never
 # shift a page and no page is skipped with OFFSET.

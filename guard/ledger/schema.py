@@ -101,7 +101,10 @@ DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("note", "$.note"), ("refers_to", "$.refers_to"),
 )
 RECORD_COLUMNS = (*(name for name, _ in DERIVED_COLUMNS), "body", "prev_hash", "hash", "signature")
-SELECT_RECORD = "SELECT seq, body, prev_hash, hash, signature FROM records"
+# Ed25519 signatures are stored as their 64 raw bytes (in hex they would push a typical record
+# onto a fourth of a page more); HMACs from before Ed25519 stay hex text. Read as hex either way.
+SIGNATURE_HEX = "CASE WHEN typeof(signature) = 'blob' THEN lower(hex(signature)) ELSE signature END"
+SELECT_RECORD = f"SELECT seq, body, prev_hash, hash, {SIGNATURE_HEX} FROM records"
 INSERT_RECORD = (f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
                  f"VALUES ({', '.join('?' for _ in RECORD_COLUMNS)})")
 # Rows whose repeated columns no longer agree with their signed body (checked in C by SQLite;
@@ -143,8 +146,10 @@ def apply_migrations(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> 
 
 
 def record_row(content: dict[str, Any], body: str, prev_hash: str, record_hash: str, signature: str) -> tuple[Any, ...]:
-    """The row to insert for a record whose canonical content is ``body``."""
-    return (*(_at(content, path) for _, path in DERIVED_COLUMNS), body, prev_hash, record_hash, signature)
+    """The row to insert for a record whose canonical content is ``body`` (its hex signature
+    stored as raw bytes)."""
+    return (*(_at(content, path) for _, path in DERIVED_COLUMNS), body, prev_hash, record_hash,
+            bytes.fromhex(signature))
 
 
 def _at(content: dict[str, Any], path: str) -> Any:

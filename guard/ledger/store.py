@@ -53,6 +53,7 @@ from guard.ledger.schema import (
     INSERT_RECORD,
     KEY_COLUMNS,
     SELECT_RECORD,
+    SIGNATURE_HEX,
     record_row,
     row_to_key,
     row_to_record,
@@ -443,7 +444,8 @@ class Ledger:
             return head.signatures_digest
         if last_seq == 0:
             return ZERO_DIGEST
-        return signatures_digest(str(row[0]) for row in conn.execute("SELECT signature FROM records ORDER BY seq"))
+        return signatures_digest(str(row[0]) for row in conn.execute(
+            f"SELECT {SIGNATURE_HEX} FROM records ORDER BY seq"))
 
     def _anchor_found_keys(self) -> None:
         """A ledger from before anchoring: anchor the keys it lists now (first use), so any key

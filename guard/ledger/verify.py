@@ -21,12 +21,13 @@ from typing import Any
 from guard.ledger.canonical import MacKey
 from guard.ledger.models import GENESIS_HASH
 from guard.ledger.report import Problem, ProblemKind, VerifyReport, earliest
+from guard.ledger.schema import SIGNATURE_HEX
 from guard.ledger.signing import ZERO_DIGEST, Verifier, record_message
 
 __all__ = ["CHAIN_QUERY", "ChainResult", "Problem", "ProblemKind", "VerifyReport", "column_edited", "earliest",
            "walk_chain"]
 
-CHAIN_QUERY = "SELECT seq, key_id, prev_hash, hash, signature, body FROM records ORDER BY seq"
+CHAIN_QUERY = f"SELECT seq, key_id, prev_hash, hash, {SIGNATURE_HEX}, body FROM records ORDER BY seq"
 
 
 @dataclass

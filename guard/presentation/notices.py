@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from guard.terms.watcher import CheckReport
 
 MAX_BODY = 400
-NETWORK_DISABLED = "network-disabled"  # guard.terms.errors.FetchFailure.NETWORK_DISABLED
 
 
 class NoticeKind(StrEnum):
@@ -165,9 +164,12 @@ def check_notice(report: CheckReport) -> Notice:
     checked = len(report.checks)
     failures = report.failures
     changed = len(report.events)
-    if checked and all(check.error_kind == NETWORK_DISABLED for check in failures) and len(failures) == checked:
+    if report.network_off:  # skipped, as the settings ask: not a failure
         body = ("Nothing was fetched: network access is switched off in the settings ([terms] network_enabled). "
                 "The terms shown are the last stored or shipped versions.")
+    elif report.offline:
+        body = (f"Offline: {report.not_checked} document{'s' if report.not_checked != 1 else ''} not checked. "
+                "The terms shown are the last stored versions; the next check will try again.")
     else:
         parts = [f"{changed} with a change to an AI or data-use clause" if changed else
                  "no change to an AI or data-use clause"]

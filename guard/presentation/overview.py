@@ -46,11 +46,21 @@ def version_day(version: Version) -> date | None:
     return version.first_seen.astimezone().date() if version.first_seen else None
 
 
+def version_source(version: Version) -> str:
+    """Where a version came from, in two or three words: 'shipped baseline', 'archive
+    (Open Terms Archive)', 'provider page', with 'also from the provider page' when both."""
+    if version.is_baseline:
+        return "shipped baseline"
+    if version.from_archive:
+        source = f"archive ({version.archive_repository or 'public archive'})"
+        return source + (", also provider page" if version.also_seen else "")
+    return "provider page" + (", also archive" if version.also_seen else "")
+
+
 def version_label(version: Version) -> str:
     """E.g. ``2023-08-11 · shipped baseline · 506edd7c``."""
     day = version_day(version)
-    origin = "shipped baseline" if version.is_baseline else "fetched"
-    text = f"{day.isoformat() if day else 'undated'} · {origin} · {version.sha256[:8]}"
+    text = f"{day.isoformat() if day else 'undated'} · {version_source(version)} · {version.sha256[:8]}"
     return text + (" · unreadable" if version.problem else "")
 
 

@@ -13,6 +13,8 @@ from guard.catalog.models import Actor, AiFeature, Clause, ParticipantOption, Pr
 from guard.events import Evidence, Signal
 from guard.paths import resources_dir
 
+NO_TERMS_TRACKED = "no terms tracked yet"
+"""What is shown for a provider whose catalog entry names no terms page (a detection-only entry)."""
 EVIDENCE_CHARS = 300  # an evidence line in the tray and the consent form
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

@@ -10,48 +10,62 @@ parts that store them. Methods that block are marked and checked: see
 
 from __future__ import annotations
 
-from guard.autostart import Autostart, AutostartError
-from guard.catalog import clause_history, unverified_count
-from guard.catalog.loader import Catalog
-from guard.catalog.models import AiFeature, Clause, Provider, Source
-from guard.desktop import DesktopReport, ExtensionError, ExtensionInstall, ExtensionState
-from guard.export.job import ExportFormat
-from guard.ledger import (
-                          Decision,
-                          EffectiveStatus,
-                          KeyStatus,
-                          KeyStorage,
-                          Meeting,
-                          Order,
-                          Record,
-                          RecordDraft,
-                          RecordFilter,
-                          RequestedBy,
-                          TermsRef,
-                          VerifyReport,
-)
-from guard.monitor import MonitorEvent, Snapshot
-from guard.paths import AppPaths, app_paths, resources_dir
-from guard.services.app import ExportCancelledByUser, ProgressFn, Services
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from guard.services.app import ProgressFn, Services
 from guard.services.desktop import desktop_capabilities, desktop_report, install_gnome_extension, tray_registered
+from guard.services.heavy import ExportCancelledByUser
 from guard.services.threads import BlockingCallOnGuiThread, blocking, forbid_thread, is_blocking
-from guard.services.values import (
-                          AutostartState,
-                          BrowserIntegration,
-                          ExportOutcome,
-                          ExportRequest,
-                          LedgerCheck,
-                          LetterText,
-                          RecordDetails,
-                          RecordRow,
-                          TermsLog,
-                          TermsOverview,
-                          Withdrawal,
-)
-from guard.settings import DetectionSettings, GeneralSettings, NotificationSettings, Settings, TermsSettings
-from guard.terms.analysis import AnalysedChange
-from guard.terms.models import FetchRecord, Version
-from guard.terms.watcher import CheckReport
+from guard.services.values import (AutostartState, BrowserIntegration, ExportOutcome, ExportRequest, LedgerCheck,
+                                   LetterText, RecordDetails, RecordRow, TermsLog, TermsOverview, Withdrawal)
+
+if TYPE_CHECKING:
+    from guard.autostart import Autostart, AutostartError
+    from guard.catalog import clause_history, unverified_count
+    from guard.catalog.loader import Catalog
+    from guard.catalog.models import AiFeature, Clause, Provider, Source
+    from guard.desktop import DesktopReport, ExtensionError, ExtensionInstall, ExtensionState
+    from guard.export_format import ExportFormat
+    from guard.ledger import (Decision, EffectiveStatus, KeyStatus, KeyStorage, Meeting, Order, Record, RecordDraft,
+                              RecordFilter, RequestedBy, TermsRef, VerifyReport)
+    from guard.monitor import MonitorEvent, Snapshot
+    from guard.paths import AppPaths, app_paths, resources_dir
+    from guard.settings import DetectionSettings, GeneralSettings, NotificationSettings, Settings, TermsSettings
+    from guard.terms.analysis import AnalysedChange
+    from guard.terms.models import FetchRecord, Version
+    from guard.terms.watcher import CheckReport
+
+# The core's models, loaded when first named: the tray app idles without the ledger's keyring
+# and crypto, the HTTP client and the HTML parser (issue 18: its memory when idle). Names are
+# listed once here; the TYPE_CHECKING block above is the same list for type checkers.
+_FROM = {
+    "guard.autostart": ("Autostart", "AutostartError"),
+    "guard.catalog": ("clause_history", "unverified_count"),
+    "guard.catalog.loader": ("Catalog",),
+    "guard.catalog.models": ("AiFeature", "Clause", "Provider", "Source"),
+    "guard.desktop": ("DesktopReport", "ExtensionError", "ExtensionInstall", "ExtensionState"),
+    "guard.export_format": ("ExportFormat",),
+    "guard.ledger": ("Decision", "EffectiveStatus", "KeyStatus", "KeyStorage", "Meeting", "Order", "Record",
+                     "RecordDraft", "RecordFilter", "RequestedBy", "TermsRef", "VerifyReport"),
+    "guard.monitor": ("MonitorEvent", "Snapshot"),
+    "guard.paths": ("AppPaths", "app_paths", "resources_dir"),
+    "guard.settings": ("DetectionSettings", "GeneralSettings", "NotificationSettings", "Settings", "TermsSettings"),
+    "guard.terms.analysis": ("AnalysedChange",),
+    "guard.terms.models": ("FetchRecord", "Version"),
+    "guard.terms.watcher": ("CheckReport",),
+}
+_WHERE = {name: module for module, names in _FROM.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'guard.services' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AiFeature", "AnalysedChange", "AppPaths", "Autostart", "AutostartError", "AutostartState",

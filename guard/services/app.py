@@ -14,12 +14,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guard.catalog.loader import Catalog, load_catalog
 from guard.paths import AppPaths
+from guard.services.heavy import TermsCheckPlan, check_terms, export_records
+from guard.services.helper import run_in_helper
 from guard.services.threads import blocking
 from guard.services.values import (
     AutostartState,
@@ -44,15 +46,13 @@ if TYPE_CHECKING:  # loaded on first use: the app's data opens without the keyri
     from guard.presentation.overview import DocumentVersions
     from guard.terms.analysis import AnalysedChange
     from guard.terms.store import TermsStore
-    from guard.terms.watcher import CheckReport, TermsWatcher
+    from guard.terms.fetch import FetchPolicy
+    from guard.terms.models import WatchedDocument
+    from guard.terms.watcher import CheckReport
 
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int], bool]  # (done, total) -> keep going?
-
-
-class ExportCancelledByUser(Exception):
-    """The user pressed Cancel; the exporter wrote nothing."""
 
 
 class Services:
@@ -77,8 +77,11 @@ class Services:
         self._ledger: Ledger | None = None
         self._monitor_lock = threading.Lock()
         self._monitor: Monitor | None = None
+        # Where terms checks look: None is the catalog's documents, fetched as the settings say;
+        # tests and benchmarks point them at a local server.
+        self.watched_documents: tuple[WatchedDocument, ...] | None = None
+        self.fetch_policy: FetchPolicy | None = None
         self._sources: list[ObservationSource] = []
-        self._watcher: TermsWatcher | None = None
         self._lock = threading.Lock()
 
     # -- values in memory (never block) -----------------------------------------------------
@@ -275,27 +278,28 @@ class Services:
                 relevant[(doc.provider_id, doc.document_id)] = str(error)
         return TermsOverview(tuple(changes), relevant)
 
-    def _terms_watcher(self) -> TermsWatcher:
-        from guard.terms.watcher import TermsWatcher
-
-        watcher = self._watcher
-        if watcher is None:
-            watcher = self._watcher = TermsWatcher.from_app(self.paths, self._settings, self.catalog)
-            log.info("Terms watcher ready: %d document(s), network %s", len(watcher.documents),
-                     "on" if watcher.network_enabled else "off")
-        return watcher
+    def _terms_plan(self, provider_id: str | None) -> TermsCheckPlan:
+        return TermsCheckPlan(self.paths, self._settings, self.base_paths.user_catalog_dir, provider_id,
+                              self.watched_documents, self.fetch_policy)
 
     @blocking
     def check_terms(self, provider_id: str | None = None) -> CheckReport:
-        """Blocks: fetches the watched terms pages (one provider's, or all) when the network is on;
-        minutes at worst (per-host pacing, deadlines). Run it on the runner's terms lane."""
-        return self._terms_watcher().check(provider_id)
+        """Blocks: fetches the watched terms pages (one provider's, or all) when the network is on,
+        in a helper process (seconds; minutes at worst: per-host pacing, deadlines). Run it on
+        the runner's terms lane."""
+        return run_in_helper(check_terms, self._terms_plan(provider_id))
 
     @blocking
     def check_terms_if_due(self) -> CheckReport | None:
-        """Blocks: :meth:`check_terms` for every document when a check is due, else None."""
-        watcher = self._terms_watcher()
-        return watcher.check(None) if watcher.is_due() else None
+        """Blocks: :meth:`check_terms` for every document when a check is due, else None (no
+        helper process is started just to find out)."""
+        terms = self._settings.terms
+        if not terms.network_enabled:
+            return None
+        last = self._terms.last_check()
+        if last is not None and datetime.now(UTC) < last + timedelta(hours=terms.check_interval_hours):
+            return None
+        return self.check_terms(None)
 
     # -- detection --------------------------------------------------------------------------
     def _monitor_for_lane(self) -> Monitor:
@@ -350,19 +354,16 @@ class Services:
     # -- export and letters -----------------------------------------------------------------
     @blocking
     def export(self, request: ExportRequest, progress: ProgressFn) -> ExportOutcome:
-        """Blocks: exports the selected records (100,000 records: seconds to a minute for PDF).
-        ``progress`` returning False cancels (ExportCancelledByUser; nothing is left behind)."""
-        from guard.export import ExportCancelled, ExportFilter, export_history
+        """Blocks: exports the selected records in a helper process (100,000 records: seconds to a
+        minute for PDF). ``progress`` returning False cancels (ExportCancelledByUser; nothing is
+        left behind)."""
+        self._open_ledger()  # a damaged ledger is said here, the same way as everywhere
+        from guard.i18n import locale_region
 
-        export_filter = ExportFilter(occurred_from=request.occurred_from, occurred_to=request.occurred_to,
-                                     provider_id=request.provider_id)
-        try:
-            with self._reader() as ledger:  # its own connection: the window's reads never wait for the export
-                result = export_history(ledger, self.catalog, request.format, request.dest, export_filter,
-                                        progress=progress, jurisdiction=self._settings.general.jurisdiction or None)
-        except ExportCancelled as error:
-            raise ExportCancelledByUser(str(error)) from error
-        return ExportOutcome(dest=result.path, records=result.records, files=result.files, warnings=result.warnings)
+        # Receipts name the jurisdiction: the setting, else this app's locale (the helper has none of its own).
+        jurisdiction = self._settings.general.jurisdiction or locale_region()
+        return run_in_helper(export_records, self.paths, self.base_paths.user_catalog_dir, request, jurisdiction,
+                             progress=progress)
 
     @blocking
     def save_text(self, path: Path, text: str) -> None:
@@ -381,8 +382,7 @@ class Services:
 
     def use_settings(self, settings: Settings) -> None:
         """Use ``settings`` from now on (saved elsewhere, e.g. by the settings window)."""
-        self._settings = settings
-        self._watcher = None  # the next check builds one from the new settings (network on/off)
+        self._settings = settings  # the next terms check uses them too (network on/off)
         monitor = self._monitor
         if monitor is not None:
             monitor.update_settings(settings)
@@ -425,8 +425,7 @@ class Services:
     @blocking
     def browser_integration(self) -> Sequence[BrowserIntegration]:
         """Blocks: per browser, whether the companion extension's native host is installed and
-        was heard from (reads the manifests). Filled in by :mod:`guard.browser`; empty until it
-        provides ``guard.browser.integration_status(paths)``."""
+        was heard from (reads the manifests; :func:`guard.browser.integration_status`)."""
         import importlib
 
         try:
@@ -437,6 +436,26 @@ class Services:
             return ()
         found: Sequence[BrowserIntegration] = status(self.paths)
         return found
+
+    @blocking
+    def install_browser_host(self, browser_ids: Sequence[str]) -> Sequence[BrowserIntegration]:
+        """Blocks: registers the companion extension's native host with these browsers (a manifest
+        file each, or a registry value on Windows, and the launcher), then every browser's status."""
+        from guard.browser.integration import BrowserIntegration as Integration
+        from guard.detect.platform import current_os
+
+        Integration(self.paths, current_os()).install(browser_ids)
+        return self.browser_integration()
+
+    @blocking
+    def remove_browser_host(self, browser_ids: Sequence[str]) -> Sequence[BrowserIntegration]:
+        """Blocks: removes the host's registration from these browsers (the launcher goes with the
+        last one), then every browser's status."""
+        from guard.browser.integration import BrowserIntegration as Integration
+        from guard.detect.platform import current_os
+
+        Integration(self.paths, current_os()).uninstall(browser_ids)
+        return self.browser_integration()
 
     # -- the end ----------------------------------------------------------------------------
     @blocking

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from guard.export.job import ExportFormat
+    from guard.export_format import ExportFormat
     from guard.ledger import EffectiveStatus, KeyStatus, Record, VerifyReport
     from guard.presentation.overview import DocumentVersions
     from guard.terms.models import FetchRecord
@@ -106,10 +106,29 @@ class AutostartState:
 
 
 class BrowserIntegration(Protocol):
-    """One browser's companion-extension status, as :mod:`guard.browser` reports it."""
+    """One browser's companion-extension status, as :mod:`guard.browser` reports it
+    (:class:`guard.browser.install.BrowserStatus`)."""
 
     @property
-    def browser(self) -> str: ...
+    def id(self) -> str: ...  # e.g. "chromium": what install/remove take
 
     @property
-    def state(self) -> str: ...
+    def browser(self) -> str: ...  # the browser's name
+
+    @property
+    def state(self) -> str: ...  # not installed, host not registered, host registered, extension connected, ...
+
+    @property
+    def supported(self) -> bool: ...
+
+    @property
+    def registered(self) -> bool: ...
+
+    @property
+    def connected(self) -> bool: ...
+
+    @property
+    def last_seen(self) -> datetime | None: ...
+
+    @property
+    def problem(self) -> str | None: ...

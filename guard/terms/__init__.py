@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from guard.terms.extract import ExtractError, extract
     from guard.terms.fetch import Fetcher, FetchPolicy
     from guard.terms.models import FetchRecord, FetchResult, SelectMode, Version, WatchedDocument
+    from guard.terms.report import CheckReport, DocumentCheck
     from guard.terms.store import TermsStore
-    from guard.terms.watcher import CheckReport, DocumentCheck, TermsWatcher
+    from guard.terms.watcher import TermsWatcher
 
 # Names are imported from their modules on first use: opening the store (the tray app's first
 # second) must not load the HTTP client and the HTML parser, which only a check needs.
@@ -42,7 +43,7 @@ _WHERE = {
     "FetchRecord": "models", "FetchResult": "models", "SelectMode": "models", "Version": "models",
     "WatchedDocument": "models",
     "TermsStore": "store",
-    "CheckReport": "watcher", "DocumentCheck": "watcher", "TermsWatcher": "watcher",
+    "CheckReport": "report", "DocumentCheck": "report", "TermsWatcher": "watcher",
 }
 
 __all__ = [

@@ -86,8 +86,15 @@ def _pair_sentences(gone: tuple[str, ...], added: tuple[str, ...]) -> tuple[tupl
     """Old and new sentences that are rewordings of one another (greedy, most similar first)."""
     if not gone or not added or len(gone) * len(added) > 400:
         return ()
-    scored = sorted(((SequenceMatcher(None, substance(a), substance(b), autojunk=False).ratio(), i, j)
-                     for i, a in enumerate(gone) for j, b in enumerate(added)), reverse=True)
+    old_words = [substance(sentence).split() for sentence in gone]
+    new_words = [substance(sentence).split() for sentence in added]
+    scored = []
+    for i, a in enumerate(old_words):
+        for j, b in enumerate(new_words):
+            matcher = SequenceMatcher(None, a, b, autojunk=False)
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                scored.append((matcher.ratio(), i, j))
+    scored.sort(reverse=True)
     used_old: set[int] = set()
     used_new: set[int] = set()
     pairs = []

@@ -8,6 +8,8 @@ the archive, a shipped baseline and a page fetched from the provider compare cla
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown  # type: ignore[import-untyped]
 
 from guard.terms.extract import extract
@@ -19,5 +21,11 @@ def archive_markdown_to_text(text: str, where: str = "the archived version") -> 
     """The app's stable text for an archived Markdown version (raises ExtractError when empty)."""
     if len(text) > MAX_MARKDOWN:
         text = text[:MAX_MARKDOWN]
+    return _converted(text, where)
+
+
+@lru_cache(maxsize=16)
+def _converted(text: str, where: str) -> str:
+    """(An import reads the same text at both ends of many runs of commits: converted once.)"""
     html = markdown.markdown(text, output_format="html")
     return extract(f"<main>{html}</main>", ("main",), url=where).markdown

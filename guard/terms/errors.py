@@ -26,6 +26,10 @@ class FetchFailure(StrEnum):
     TOO_BIG = "too-big"
     NOT_HTML = "not-html"
     REDIRECT_LOOP = "redirect-loop"
+    REDIRECT_REFUSED = "redirect-refused"
+    OFFLINE = "offline"  # no name resolution, or no route to the network
+    RATE_LIMITED = "rate-limited"  # the archive's server asked us to come back later
+    NOT_TEXT = "not-text"
     TOO_MANY_REDIRECTS = "too-many-redirects"
     EMPTY = "empty-extract"
 
@@ -50,7 +54,10 @@ class TermsFetchError(TermsError):
 
 
 class TermsStoreError(TermsError):
-    """The local store of terms versions cannot be read or written."""
+    """The local store of terms versions cannot be read or written. ``fault`` says which kind
+    of storage fault it was (a :class:`guard.storage_errors.StorageFault`), when one was told."""
+
+    fault: str | None = None
 
 
 class DeclarationError(TermsError):

@@ -1,11 +1,14 @@
-"""Fetch one public terms page, politely and within hard limits.
+"""Fetch one public terms page (or an archive's version of one), politely and within hard limits.
 
-HTTPS only (see :mod:`guard.terms.urlpolicy`), connect and read timeouts plus a total deadline
-(a server that drips a byte at a time cannot hold us), a size cap enforced while streaming,
-at most a few redirects (each hop re-checked), conditional requests, an honest User-Agent, a
-minimum pause between requests to one host, and retries with back-off for timeouts, 5xx and
-connection errors. Every failure is raised as a :class:`TermsFetchError` value; the caller
-records it. No threads: the UI calls this from its own worker thread.
+HTTPS only (see :mod:`guard.terms.urlpolicy`), connect and read timeouts plus one total deadline
+from connect to the last byte, headers included (:mod:`guard.terms.deadline`: a server that
+drips its headers or its body a byte at a time is cut off), a size cap enforced while
+streaming, at most a few redirects, each only to the same site's public addresses, conditional
+requests, an honest User-Agent, a minimum pause between requests to one host, and retries with
+back-off for timeouts, 5xx and refused connections. No retries when the computer is offline
+(no name resolution, no route): that is reported at once as ``offline``. Every failure is raised
+as a :class:`TermsFetchError` value; the caller records it. The UI calls this from its worker
+thread; the only thread started here is the deadline's timer.
 
 Proxies: the user's proxy settings are honoured (``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``ALL_PROXY``
 with ``NO_PROXY``, and the system settings where the OS has them), so the watcher works behind a
@@ -28,14 +31,20 @@ import urllib3
 from requests.utils import get_environ_proxies
 
 from guard import __version__
+from guard.terms.deadline import DeadlineAdapter, deadline
 from guard.terms.errors import FetchFailure, TermsFetchError
 from guard.terms.models import HttpMeta
-from guard.terms.urlpolicy import check_url
+from guard.terms.urlpolicy import check_redirect, check_url
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"MeetingPrivacyGuard/{__version__} (terms watcher; personal desktop app, checks public terms pages)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+JSON_TYPES = ("application/json",)
+TEXT_TYPES = ("text/plain", "text/markdown")
+_OFFLINE = re.compile(r"Temporary failure in name resolution|Name or service not known|nodename nor servname|"
+                      r"No address associated with hostname|Network is unreachable|No route to host|"
+                      r"getaddrinfo failed|Failed to resolve|NameResolutionError", re.IGNORECASE)
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 _CHUNK = 16 * 1024
 
@@ -69,6 +78,11 @@ class FetchOutcome:
     def not_modified(self) -> bool:
         return self.html is None
 
+    @property
+    def text(self) -> str | None:
+        """The body as text, whatever its type (``html`` names it for pages)."""
+        return self.html
+
 
 class HostPacer:
     """Remembers when each host was last asked and waits so requests keep a minimum gap."""
@@ -79,12 +93,13 @@ class HostPacer:
         self._clock = clock
         self._last: dict[str, float] = {}
 
-    def wait_for(self, host: str) -> float:
+    def wait_for(self, host: str, gap: float | None = None) -> float:
         """Sleep as long as needed before asking ``host`` again; returns the seconds waited."""
         waited = 0.0
+        gap = self.gap if gap is None else gap
         last = self._last.get(host)
-        if last is not None and self.gap > 0:
-            waited = max(0.0, self.gap - (self._clock() - last))
+        if last is not None and gap > 0:
+            waited = max(0.0, gap - (self._clock() - last))
             if waited > 0:
                 self._sleep(waited)
         self._last[host] = self._clock()
@@ -102,6 +117,9 @@ class Fetcher:
         self.session = session or requests.Session()
         # no .netrc credentials sent behind the user's back; proxies are applied per URL (proxies_for)
         self.session.trust_env = False
+        adapter = DeadlineAdapter(max_retries=0)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
         self._sleep = sleep
         self._clock = clock
         self.pacer = HostPacer(self.policy.host_pace_seconds, sleep, clock)
@@ -111,8 +129,12 @@ class Fetcher:
         found = get_environ_proxies(url)
         return {scheme: proxy for scheme, proxy in found.items() if scheme in ("http", "https", "all") and proxy}
 
-    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchOutcome:
-        """Fetch ``url`` (with retries). Raises :class:`TermsFetchError` with ``attempts`` set."""
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+              accept: tuple[str, ...] = HTML_TYPES, pace: float | None = None) -> FetchOutcome:
+        """Fetch ``url`` (with retries). Raises :class:`TermsFetchError` with ``attempts`` set.
+
+        ``accept``: the content types wanted (HTML pages by default; JSON or plain text for an
+        archive). ``pace``: the gap between requests to this host, when not the policy's."""
         if not self.network_enabled:
             error = TermsFetchError(
                 FetchFailure.NETWORK_DISABLED, url,
@@ -124,7 +146,7 @@ class Fetcher:
         while True:
             attempt += 1
             try:
-                outcome = self._fetch_once(url, etag, last_modified)
+                outcome = self._fetch_once(url, etag, last_modified, accept, pace)
                 return FetchOutcome(outcome.url, outcome.html, outcome.meta, outcome.bytes, attempt)
             except TermsFetchError as error:
                 error.attempts = attempt
@@ -136,24 +158,37 @@ class Fetcher:
 
     # -- one attempt -------------------------------------------------------------------------
 
-    def _fetch_once(self, url: str, etag: str | None, last_modified: str | None) -> FetchOutcome:
+    def _fetch_once(self, url: str, etag: str | None, last_modified: str | None, accept: tuple[str, ...],
+                    pace: float | None) -> FetchOutcome:
         policy = self.policy
-        deadline = self._clock() + policy.total_deadline
-        headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9",
-                   "Accept-Encoding": "gzip, deflate"}
+        check_url(url, policy.allow_insecure_localhost)
+        wanted = ",".join(accept) if accept != HTML_TYPES else "text/html,application/xhtml+xml;q=0.9"
+        headers = {"User-Agent": USER_AGENT, "Accept": wanted, "Accept-Encoding": "gzip, deflate",
+                   "Connection": "close"}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        self.pacer.wait_for(urlsplit(url).hostname or "", pace)
+        ends = self._clock() + policy.total_deadline
+        with deadline(policy.total_deadline) as watch:
+            try:
+                return self._follow(url, headers, ends, accept)
+            except TermsFetchError as error:
+                if watch.expired and error.kind is not FetchFailure.TIMEOUT:
+                    raise self._timeout(url) from None  # the deadline cut the connection
+                raise
+
+    def _follow(self, url: str, headers: dict[str, str], deadline: float, accept: tuple[str, ...]) -> FetchOutcome:
+        policy = self.policy
         seen = [url]
         current = url
         while True:
-            check_url(current, policy.allow_insecure_localhost)
-            self.pacer.wait_for(urlsplit(current).hostname or "")
             response = self._request(current, headers, deadline)
             try:
                 if response.status_code in REDIRECT_CODES and response.headers.get("Location"):
                     target = urljoin(current, response.headers["Location"])
+                    check_redirect(current, target, policy.allow_insecure_localhost)
                     if target in seen:
                         raise TermsFetchError(
                             FetchFailure.REDIRECT_LOOP, url,
@@ -167,9 +202,15 @@ class Fetcher:
                     seen.append(target)
                     current = target
                     continue
-                return self._read(url, current, response, deadline)
+                return self._read(url, current, response, deadline, accept)
             finally:
                 response.close()
+                self._drop_connections()
+
+    def _drop_connections(self) -> None:
+        """No connection is reused: each request opens its own under its own deadline."""
+        for adapter in self.session.adapters.values():
+            adapter.close()
 
     def _request(self, url: str, headers: dict[str, str], deadline: float) -> requests.Response:
         remaining = deadline - self._clock()
@@ -194,6 +235,11 @@ class Fetcher:
         except requests.exceptions.Timeout:
             raise self._timeout(url) from None
         except (requests.exceptions.ConnectionError, urllib3.exceptions.HTTPError) as error:
+            if not proxies and _OFFLINE.search(str(error)):
+                raise TermsFetchError(
+                    FetchFailure.OFFLINE, url,
+                    f"Could not reach {urlsplit(url).hostname} ({_short(error)}): this computer seems to be "
+                    "offline. Nothing was fetched; the next check will try again.") from None
             raise TermsFetchError(
                 FetchFailure.CONNECTION, url,
                 f"Could not connect to {url} ({_short(error)}). Check your internet connection; "
@@ -201,13 +247,20 @@ class Fetcher:
         except requests.exceptions.RequestException as error:
             raise TermsFetchError(FetchFailure.INVALID_URL, url, f"Could not fetch {url}: {_short(error)}.") from None
 
-    def _read(self, url: str, final_url: str, response: requests.Response, deadline: float) -> FetchOutcome:
+    def _read(self, url: str, final_url: str, response: requests.Response, deadline: float,
+              accept: tuple[str, ...] = HTML_TYPES) -> FetchOutcome:
         status = response.status_code
         meta = HttpMeta(status=status, etag=response.headers.get("ETag"),
                         last_modified=response.headers.get("Last-Modified"),
                         content_type=response.headers.get("Content-Type"), final_url=final_url)
         if status == 304:
             return FetchOutcome(url, None, meta, 0, 1)
+        if status in (403, 429) and response.headers.get("X-RateLimit-Remaining") == "0" or status == 429:
+            reset = response.headers.get("X-RateLimit-Reset") or response.headers.get("Retry-After") or "later"
+            raise TermsFetchError(
+                FetchFailure.RATE_LIMITED, url,
+                f"{urlsplit(url).hostname} asks to wait before more requests (HTTP {status}; try again after "
+                f"{reset}); nothing more is asked of it in this check.", status)
         if 400 <= status < 500:
             raise TermsFetchError(
                 FetchFailure.CLIENT_ERROR, url,
@@ -222,15 +275,19 @@ class Fetcher:
             raise TermsFetchError(FetchFailure.CLIENT_ERROR, url,
                                   f"{url} answered HTTP {status}, which is not a page the watcher can read.", status)
         content_type = (meta.content_type or "").split(";")[0].strip().lower()
-        if content_type and content_type not in HTML_TYPES:
-            raise TermsFetchError(
-                FetchFailure.NOT_HTML, url,
-                f"{url} is not a web page (it is {content_type}); only HTML terms pages can be watched.", status)
+        html = accept == HTML_TYPES
+        if content_type and content_type not in accept:
+            if html:
+                raise TermsFetchError(
+                    FetchFailure.NOT_HTML, url,
+                    f"{url} is not a web page (it is {content_type}); only HTML terms pages can be watched.", status)
+            raise TermsFetchError(FetchFailure.NOT_TEXT, url,
+                                  f"{url} answered {content_type}, not {' or '.join(accept)}.", status)
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
             raise self._too_big(url, int(declared), status)
         body = self._read_body(url, response, deadline, status)
-        if not content_type and not _looks_like_html(body):
+        if html and not content_type and not _looks_like_html(body):
             raise TermsFetchError(FetchFailure.NOT_HTML, url,
                                   f"{url} did not say what it is and does not look like a web page.", status)
         return FetchOutcome(url, _decode(body, meta.content_type), meta, len(body), 1)

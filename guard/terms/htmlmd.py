@@ -14,8 +14,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
-from bs4.element import CData
+from bs4 import BeautifulSoup
+from bs4.element import (
+    CData,  # noqa: I001
+    Comment,
+    Declaration,
+    Doctype,
+    NavigableString,
+    ProcessingInstruction,
+    Tag,
+)
 
 SKIP_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
@@ -183,7 +191,3 @@ def nodes_to_markdown(nodes: list[Tag | BeautifulSoup]) -> str:
         converter.flush()
     return "\n\n".join(block.text for block in converter.blocks)
 
-
-def html_to_markdown(html: str) -> str:
-    """Convenience for a whole page without selectors."""
-    return nodes_to_markdown([BeautifulSoup(html, "html.parser")])

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from guard.catalog.models import Document, Provider
+from guard.catalog.models import Document, DocumentArchive, Provider
 
 
 class SelectMode(StrEnum):
@@ -52,6 +52,7 @@ class WatchedDocument:
     select_mode: SelectMode = SelectMode.FIRST
     origin: str = "catalog"
     notes: tuple[str, ...] = ()
+    archive: DocumentArchive | None = None  # where a public archive keeps its versions
 
     @property
     def key(self) -> tuple[str, str]:
@@ -73,6 +74,7 @@ class WatchedDocument:
             remove=tuple(document.remove),
             select_mode=SelectMode.FIRST if select == default else SelectMode.ALL,
             origin="catalog",
+            archive=document.archive,
         )
 
 
@@ -91,9 +93,10 @@ class HttpMeta:
 class Version:
     """One distinct text of a document (content-addressed by the SHA-256 of its Markdown).
 
-    ``origin`` is ``fetched`` (seen by this app) or ``baseline`` (shipped with the app; then
-    ``version_date`` is the date the text was in force and ``obtained_from`` says where the
-    text came from).
+    ``origin`` is ``fetched`` (from the provider's page, by this app), ``archive`` (read in a
+    public archive: ``archive_repository`` at ``archive_commit``, ``first_seen`` being the day
+    the archive recorded it) or ``baseline`` (shipped with the app; then ``version_date`` is the
+    date the text was in force). ``obtained_from`` says where the text came from, in words.
     """
 
     provider_id: str
@@ -107,10 +110,17 @@ class Version:
     version_date: date | None = None
     obtained_from: str | None = None
     problem: str | None = None
+    archive_repository: str | None = None
+    archive_commit: str | None = None
+    also_seen: tuple[str, ...] = ()  # the same text, also got from another source
 
     @property
     def is_baseline(self) -> bool:
         return self.origin == "baseline"
+
+    @property
+    def from_archive(self) -> bool:
+        return self.origin == "archive"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -130,6 +140,9 @@ class Version:
             },
             "version_date": self.version_date.isoformat() if self.version_date else None,
             "obtained_from": self.obtained_from,
+            "archive": ({"repository": self.archive_repository, "commit": self.archive_commit}
+                        if self.archive_commit else None),
+            "also_seen": list(self.also_seen),
             "problem": self.problem,
         }
 
@@ -141,6 +154,7 @@ class FetchResult(StrEnum):
     UNCHANGED = "unchanged"
     NOT_MODIFIED = "not-modified"
     FAILED = "failed"
+    SKIPPED = "skipped"  # not checked: the network is switched off, or the computer is offline
 
 
 @dataclass(frozen=True)
@@ -159,6 +173,7 @@ class FetchRecord:
     message: str | None = None
     attempts: int = 1
     sha256: str | None = None
+    source: str = "provider"  # "provider" (its page) or "archive" (a public archive of versions)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -174,4 +189,18 @@ class FetchRecord:
             "message": self.message,
             "attempts": self.attempts,
             "sha256": self.sha256,
+            "source": self.source,
         }
+
+
+@dataclass(frozen=True)
+class ArchiveState:
+    """What was last read in a public archive for one document: the newest commit imported, the
+    time the archive recorded it, the list's ETag (for a conditional request) and when."""
+
+    repository: str
+    path: str
+    last_commit: str | None = None
+    last_recorded: datetime | None = None
+    etag: str | None = None
+    checked_at: datetime | None = None

@@ -41,28 +41,28 @@ class Hit:
 
 @dataclass(frozen=True, eq=False)
 class Matcher:
-    """Several patterns of one rule, each compiled once; case-insensitive, linear time."""
+    """The patterns of one rule, joined into one RE2 expression (one pass over the text);
+    case-insensitive, linear time."""
 
     sources: tuple[str, ...]
-    _compiled: tuple[Any, ...]
+    _compiled: Any
 
     def search(self, text: str) -> Hit | None:
         """The earliest match of any pattern."""
-        best: Hit | None = None
-        for regexp in self._compiled:
-            match = regexp.search(text)
-            if match is not None and (best is None or match.start() < best.start):
-                best = Hit(match.start(), match.end(), str(match.group(0)))
-        return best
+        if self._compiled is None:
+            return None
+        match = self._compiled.search(text)
+        return None if match is None else Hit(match.start(), match.end(), str(match.group(0)))
 
     def finditer(self, text: str) -> Iterator[Hit]:
-        for regexp in self._compiled:
-            for match in regexp.finditer(text):
-                if match.end() > match.start():
-                    yield Hit(match.start(), match.end(), str(match.group(0)))
+        if self._compiled is None:
+            return
+        for match in self._compiled.finditer(text):
+            if match.end() > match.start():
+                yield Hit(match.start(), match.end(), str(match.group(0)))
 
     def __bool__(self) -> bool:
-        return bool(self._compiled)
+        return self._compiled is not None
 
 
 @dataclass(frozen=True)
@@ -151,16 +151,22 @@ def default_rules_path() -> Path:
 def _matcher(patterns: Any, where: str) -> Matcher:
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise RulesError(f"{where}: 'patterns' must be a list of strings.")
-    compiled = []
     for pattern in patterns:
         try:
             compile_pattern(pattern)  # the project's checks and plain-words reasons
-            compiled.append(re2.compile(pattern, options=_OPTIONS))
+            re2.compile(pattern, options=_OPTIONS)
         except PatternError as error:
             raise RulesError(f"{where}: {error}.") from None
         except re2.error as error:
             raise RulesError(f"{where}: pattern {pattern!r} is invalid ({error}).") from None
-    return Matcher(tuple(patterns), tuple(compiled))
+    if not patterns:
+        return Matcher((), None)
+    joined = "|".join(f"(?:{pattern})" for pattern in patterns)
+    try:
+        compiled = re2.compile(joined, options=_OPTIONS)
+    except re2.error as error:
+        raise RulesError(f"{where}: the patterns cannot be joined ({error}).") from None
+    return Matcher(tuple(patterns), compiled)
 
 
 def _topic_id(value: Any, where: str) -> str:

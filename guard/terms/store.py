@@ -1,66 +1,37 @@
 """Every distinct version of every watched document, kept locally.
 
 Texts are content-addressed files (``objects/ab/<sha256>.md``, written atomically) and an
-SQLite index (``terms.sqlite3``) records when each version was seen, from which URL, with
-which HTTP metadata, plus the fetch log and the watcher's last check time. A text file that
-is missing or no longer matches its hash is reported on its version and skipped, never fatal;
-an unreadable index is set aside (``terms.sqlite3.broken-<time>``) and a new one started.
-Shipped baselines (:mod:`guard.terms.baseline`) appear as the oldest version of a document.
+SQLite index (``terms.sqlite3``, :mod:`guard.terms.store_schema`) records when each version was
+seen and where it came from (the provider's page, or a public archive at a commit), plus the
+fetch log and the watcher's last check time. Versions are in time order: a version read in an
+archive takes its place at the time the archive recorded it, so history imported today shows
+before the first fetch. A text file that is missing or no longer matches its hash is reported on
+its version and skipped, never fatal. A full disk, a read-only folder, a missing permission or
+a lock is reported as what it is (:mod:`guard.storage_errors`) and nothing is set aside; only an
+index that fails SQLite's integrity check is set aside (under a new name, never overwriting) and
+a new one started. Shipped baselines (:mod:`guard.terms.baseline`) appear as the oldest version.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from guard.fsutil import atomic_write_text
 from guard.paths import AppPaths
+from guard.storage_errors import advice, classify_os
 from guard.terms.baseline import Baseline, load_baselines, sha256_text
 from guard.terms.errors import TermsStoreError
-from guard.terms.models import FetchRecord, FetchResult, HttpMeta, Version
+from guard.terms.models import ArchiveState, FetchRecord, FetchResult, HttpMeta, Version
+from guard.terms.store_index import StoreIndex
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
 FETCH_LOG_KEEP = 5000
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS versions (
-    id INTEGER PRIMARY KEY,
-    provider_id TEXT NOT NULL,
-    document_id TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    url TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    status INTEGER,
-    etag TEXT,
-    last_modified TEXT,
-    content_type TEXT,
-    final_url TEXT
-);
-CREATE INDEX IF NOT EXISTS versions_doc ON versions (provider_id, document_id, id);
-CREATE TABLE IF NOT EXISTS fetches (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    provider_id TEXT NOT NULL,
-    document_id TEXT NOT NULL,
-    url TEXT NOT NULL,
-    final_url TEXT,
-    status INTEGER,
-    bytes INTEGER NOT NULL DEFAULT 0,
-    result TEXT NOT NULL,
-    error_kind TEXT,
-    message TEXT,
-    attempts INTEGER NOT NULL DEFAULT 1,
-    sha256 TEXT
-);
-CREATE INDEX IF NOT EXISTS fetches_doc ON fetches (provider_id, id);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+_VERSION_COLUMNS = ("sha256, url, first_seen, last_seen, status, etag, last_modified, content_type, final_url, origin, "
+                    "archive_repository, archive_commit")
 
 
 def _now() -> datetime:
@@ -75,7 +46,7 @@ def _parse(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-class TermsStore:
+class TermsStore(StoreIndex):
     """The local store. Opens a short-lived SQLite connection per call, so any thread may use it."""
 
     def __init__(self, root: Path, baselines: dict[tuple[str, str], Baseline] | None = None,
@@ -98,52 +69,6 @@ class TermsStore:
 
     # -- connection ------------------------------------------------------------------------
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            self._prepare()
-        try:
-            connection = sqlite3.connect(self.index_path, timeout=10)
-        except sqlite3.Error as error:
-            raise TermsStoreError(f"The terms store {self.index_path} cannot be opened ({error}).") from None
-        try:
-            with connection:
-                yield connection
-        except sqlite3.DatabaseError as error:
-            raise TermsStoreError(f"The terms store {self.index_path} failed ({error}); "
-                                  "restart the app to set it aside and start a new one.") from None
-        finally:
-            connection.close()
-
-    def _prepare(self) -> None:
-        try:
-            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as error:
-            raise TermsStoreError(f"Cannot create the terms store folder {self.root} ({error.strerror}).") from None
-        try:
-            self._create()
-        except sqlite3.DatabaseError as error:
-            stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-            broken = self.index_path.with_name(f"{self.index_path.name}.broken-{stamp}")
-            self.index_path.replace(broken)
-            problem = (f"The terms store index {self.index_path} was unreadable ({error}); it was kept as "
-                       f"{broken.name} and a new one started. Stored texts are kept in {self.objects}.")
-            log.warning("%s", problem)
-            self.problems.append(problem)
-            self._create()
-        self._ready = True
-
-    def _create(self) -> None:
-        connection = sqlite3.connect(self.index_path, timeout=10)
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.executescript(_SCHEMA)
-            connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            connection.commit()
-        finally:
-            connection.close()
-        self.index_path.chmod(0o600)
-
     # -- texts -----------------------------------------------------------------------------
 
     def object_path(self, sha256: str) -> Path:
@@ -157,8 +82,11 @@ class TermsStore:
             try:
                 atomic_write_text(path, markdown)
             except OSError as error:
-                raise TermsStoreError(f"Cannot write a terms version to {path} ({error.strerror}); "
-                                      "check the free disk space.") from None
+                fault = classify_os(error)
+                failure = TermsStoreError(f"Cannot write a terms version to {path} ({error.strerror}): "
+                                          f"{advice(fault, path, 'The new version was not stored')}")
+                failure.fault = fault
+                raise failure from None
         return sha
 
     def get_text(self, sha256: str) -> str:
@@ -209,44 +137,76 @@ class TermsStore:
 
     def record_version(self, provider_id: str, document_id: str, markdown: str, url: str,
                        http: HttpMeta, at: datetime | None = None) -> tuple[Version, bool]:
-        """Store a fetched text. Returns (its version, True if it differs from the latest one)."""
+        """Store a text fetched from the provider's page. Returns (its version, True if it
+        differs from the newest version known, from any source)."""
         at = at or _now()
         sha = self.put_text(markdown)
         with self._db() as db:
-            row = db.execute("SELECT id, sha256 FROM versions WHERE provider_id=? AND document_id=? "
-                             "ORDER BY id DESC LIMIT 1", (provider_id, document_id)).fetchone()
-            if row and row[1] == sha:
+            newest = db.execute("SELECT sha256 FROM versions WHERE provider_id=? AND document_id=? "
+                                "ORDER BY first_seen DESC, id DESC LIMIT 1", (provider_id, document_id)).fetchone()
+            row = db.execute("SELECT id, sha256 FROM versions WHERE provider_id=? AND document_id=? AND "
+                             "origin='fetched' ORDER BY first_seen DESC, id DESC LIMIT 1",
+                             (provider_id, document_id)).fetchone()
+            is_new = newest is None or newest[0] != sha
+            if row and row[1] == sha and not is_new:
                 db.execute("UPDATE versions SET last_seen=?, status=?, etag=?, last_modified=?, content_type=?, "
                            "final_url=?, url=? WHERE id=?",
                            (_iso(at), http.status, http.etag, http.last_modified, http.content_type,
                             http.final_url, url, row[0]))
-                is_new = False
             else:
                 db.execute("INSERT INTO versions (provider_id, document_id, sha256, url, first_seen, last_seen, "
-                           "status, etag, last_modified, content_type, final_url) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           "status, etag, last_modified, content_type, final_url, origin) "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,'fetched')",
                            (provider_id, document_id, sha, url, _iso(at), _iso(at), http.status, http.etag,
                             http.last_modified, http.content_type, http.final_url))
-                is_new = True
         version = self.latest_fetched(provider_id, document_id)
         assert version is not None
         return version, is_new
 
-    def touch(self, provider_id: str, document_id: str, at: datetime | None = None) -> None:
-        """The latest version was confirmed unchanged (e.g. HTTP 304) at ``at``."""
+    def record_archive_version(self, provider_id: str, document_id: str, markdown: str, url: str,
+                               repository: str, commit: str, recorded: datetime) -> str:
+        """Store a text read in a public archive at ``commit`` (recorded by the archive at
+        ``recorded``; a commit stored already is left as it is). Returns the text's SHA-256."""
+        sha = self.put_text(markdown)
         with self._db() as db:
-            db.execute("UPDATE versions SET last_seen=? WHERE id=(SELECT MAX(id) FROM versions WHERE "
-                       "provider_id=? AND document_id=?)", (_iso(at or _now()), provider_id, document_id))
+            db.execute(
+                "INSERT OR IGNORE INTO versions (provider_id, document_id, sha256, url, first_seen, last_seen, origin, "
+                "archive_repository, archive_commit) VALUES (?,?,?,?,?,?,'archive',?,?)",
+                (provider_id, document_id, sha, url, _iso(recorded), _iso(recorded), repository, commit))
+        return sha
+
+    def touch(self, provider_id: str, document_id: str, at: datetime | None = None) -> None:
+        """The latest fetched version was confirmed unchanged (e.g. HTTP 304) at ``at``."""
+        with self._db() as db:
+            db.execute("UPDATE versions SET last_seen=? WHERE id=(SELECT id FROM versions WHERE provider_id=? AND "
+                       "document_id=? AND origin='fetched' ORDER BY first_seen DESC, id DESC LIMIT 1)",
+                       (_iso(at or _now()), provider_id, document_id))
+
+    def stored_versions(self, provider_id: str, document_id: str) -> list[Version]:
+        """Every stored version in time order, one per run of the same text (see :meth:`versions`)."""
+        with self._db() as db:
+            rows = db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions WHERE provider_id=? AND document_id=? "
+                              "ORDER BY first_seen, id", (provider_id, document_id)).fetchall()
+        merged: list[Version] = []
+        for sha, url, first, last, status, etag, modified, ctype, final, origin, repo, commit in rows:
+            version = Version(provider_id, document_id, sha, origin, url, _parse(first), _parse(last),
+                              HttpMeta(status, etag, modified, ctype, final), problem=self.text_problem(sha),
+                              archive_repository=repo, archive_commit=commit,
+                              obtained_from=_obtained_from(origin, url, repo, commit, _parse(first)))
+            if merged and merged[-1].sha256 == sha:  # the same text again (from another source, or re-read)
+                earlier = merged[-1]
+                last_seen = max(filter(None, (earlier.last_seen, version.last_seen)), default=None)
+                also = version.obtained_from if version.origin != earlier.origin else None
+                merged[-1] = replace(earlier, last_seen=last_seen, http=version.http if version.origin == "fetched"
+                                     else earlier.http, also_seen=tuple(dict.fromkeys(
+                                         (*earlier.also_seen, *((also,) if also else ())))))
+                continue
+            merged.append(version)
+        return merged
 
     def fetched_versions(self, provider_id: str, document_id: str) -> list[Version]:
-        with self._db() as db:
-            rows = db.execute("SELECT sha256, url, first_seen, last_seen, status, etag, last_modified, content_type, "
-                              "final_url FROM versions WHERE provider_id=? AND document_id=? ORDER BY id",
-                              (provider_id, document_id)).fetchall()
-        versions = []
-        for sha, url, first, last, status, etag, modified, ctype, final in rows:
-            versions.append(Version(provider_id, document_id, sha, "fetched", url, _parse(first), _parse(last),
-                                    HttpMeta(status, etag, modified, ctype, final), problem=self.text_problem(sha)))
-        return versions
+        """Versions fetched from the provider's page (not those read in an archive)."""
+        return [v for v in self.stored_versions(provider_id, document_id) if v.origin == "fetched"]
 
     def baseline_version(self, provider_id: str, document_id: str) -> Version | None:
         baseline = self.baselines.get((provider_id, document_id))
@@ -256,21 +216,63 @@ class TermsStore:
                        version_date=baseline.version_date, obtained_from=baseline.obtained_from)
 
     def versions(self, provider_id: str, document_id: str) -> list[Version]:
-        """Oldest first: the shipped baseline (if any), then every fetched version."""
+        """Oldest first: the shipped baseline (unless the same text is stored from an archive),
+        then every stored version in time order, one per run of the same text."""
+        stored = self.stored_versions(provider_id, document_id)
         baseline = self.baseline_version(provider_id, document_id)
-        return ([baseline] if baseline else []) + self.fetched_versions(provider_id, document_id)
+        if baseline is None or any(v.sha256 == baseline.sha256 and v.origin == "archive" for v in stored):
+            return stored
+        return [baseline, *stored]
 
     def latest_fetched(self, provider_id: str, document_id: str) -> Version | None:
-        fetched = self.fetched_versions(provider_id, document_id)
-        return fetched[-1] if fetched else None
+        with self._db() as db:
+            row = db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions WHERE provider_id=? AND document_id=? AND "
+                             "origin='fetched' ORDER BY first_seen DESC, id DESC LIMIT 1",
+                             (provider_id, document_id)).fetchone()
+        if row is None:
+            return None
+        sha, url, first, last, status, etag, modified, ctype, final, origin, repo, commit = row
+        return Version(provider_id, document_id, sha, origin, url, _parse(first), _parse(last),
+                       HttpMeta(status, etag, modified, ctype, final), problem=self.text_problem(sha),
+                       obtained_from=_obtained_from(origin, url, repo, commit, _parse(first)))
 
     def current(self, provider_id: str, document_id: str) -> Version | None:
-        """The version in force as far as this app knows: the newest readable fetched version,
+        """The version in force as far as this app knows: the newest readable stored version,
         else the shipped baseline. Damaged versions are skipped (see :attr:`Version.problem`)."""
         for version in reversed(self.versions(provider_id, document_id)):
             if version.problem is None:
                 return version
         return None
+
+    # -- what was last read in an archive ----------------------------------------------------
+
+    def archive_sha(self, provider_id: str, document_id: str, commit: str) -> str | None:
+        """The SHA-256 of the text stored from the archive at ``commit``, if any."""
+        with self._db() as db:
+            row = db.execute("SELECT sha256 FROM versions WHERE provider_id=? AND document_id=? AND archive_commit=?",
+                             (provider_id, document_id, commit)).fetchone()
+        return str(row[0]) if row else None
+
+    def archive_state(self, provider_id: str, document_id: str) -> ArchiveState | None:
+        with self._db() as db:
+            row = db.execute("SELECT repository, path, last_commit, last_recorded, etag, checked_at FROM "
+                             "archive_state WHERE provider_id=? AND document_id=?",
+                             (provider_id, document_id)).fetchone()
+        if row is None:
+            return None
+        repository, path, commit, recorded, etag, checked = row
+        return ArchiveState(repository, path, commit, _parse(recorded), etag, _parse(checked))
+
+    def set_archive_state(self, provider_id: str, document_id: str, state: ArchiveState) -> None:
+        with self._db() as db:
+            db.execute("INSERT INTO archive_state (provider_id, document_id, repository, path, last_commit, "
+                       "last_recorded, etag, checked_at) VALUES (?,?,?,?,?,?,?,?) "
+                       "ON CONFLICT(provider_id, document_id) DO UPDATE SET repository=excluded.repository, "
+                       "path=excluded.path, last_commit=excluded.last_commit, last_recorded=excluded.last_recorded, "
+                       "etag=excluded.etag, checked_at=excluded.checked_at",
+                       (provider_id, document_id, state.repository, state.path, state.last_commit,
+                        _iso(state.last_recorded) if state.last_recorded else None, state.etag,
+                        _iso(state.checked_at) if state.checked_at else None))
 
     def resolve(self, provider_id: str, document_id: str, ref: str) -> Version:
         """``baseline``, ``latest``/``current``, ``previous``, or a SHA-256 prefix (4+ characters)."""
@@ -307,7 +309,7 @@ class TermsStore:
         """Every (provider, document) with a stored or shipped version."""
         with self._db() as db:
             rows = db.execute("SELECT DISTINCT provider_id, document_id FROM versions").fetchall()
-        return sorted({*map(tuple, rows), *self.baselines.keys()})  # type: ignore[arg-type]
+        return sorted({*((str(p), str(d)) for p, d in rows), *self.baselines.keys()})
 
     def http_state(self, provider_id: str, document_id: str, url: str) -> HttpMeta | None:
         """What to send for a conditional request: the latest intact version fetched from ``url``."""
@@ -319,18 +321,21 @@ class TermsStore:
     # -- fetch log and schedule ------------------------------------------------------------
 
     def log_fetch(self, record: FetchRecord) -> None:
+        self.log_fetches([record])
+
+    def log_fetches(self, records: list[FetchRecord]) -> None:
+        """Add to the fetch log (in one write); the oldest entries beyond the last 5,000 go."""
         with self._db() as db:
-            db.execute("INSERT INTO fetches (at, provider_id, document_id, url, final_url, status, bytes, result, "
-                       "error_kind, message, attempts, sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                       (_iso(record.at), record.provider_id, record.document_id, record.url, record.final_url,
-                        record.status, record.bytes, str(record.result), record.error_kind, record.message,
-                        record.attempts, record.sha256))
+            db.executemany("INSERT INTO fetches (at, provider_id, document_id, url, final_url, status, bytes, result, "
+                           "error_kind, message, attempts, sha256, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           [(_iso(r.at), r.provider_id, r.document_id, r.url, r.final_url, r.status, r.bytes,
+                             str(r.result), r.error_kind, r.message, r.attempts, r.sha256, r.source) for r in records])
             db.execute("DELETE FROM fetches WHERE id <= (SELECT MAX(id) FROM fetches) - ?", (FETCH_LOG_KEEP,))
 
     def fetch_log(self, provider_id: str | None = None, limit: int = 100) -> list[FetchRecord]:
         """Newest first."""
         query = ("SELECT at, provider_id, document_id, url, result, status, bytes, final_url, error_kind, message, "
-                 "attempts, sha256 FROM fetches")
+                 "attempts, sha256, source FROM fetches")
         params: tuple[object, ...] = ()
         if provider_id:
             query += " WHERE provider_id=?"
@@ -339,8 +344,8 @@ class TermsStore:
         with self._db() as db:
             rows = db.execute(query, (*params, limit)).fetchall()
         return [FetchRecord(datetime.fromisoformat(at), pid, did, url, FetchResult(result), status, size, final,
-                            kind, message, attempts, sha)
-                for at, pid, did, url, result, status, size, final, kind, message, attempts, sha in rows]
+                            kind, message, attempts, sha, source)
+                for at, pid, did, url, result, status, size, final, kind, message, attempts, sha, source in rows]
 
     def last_check(self) -> datetime | None:
         with self._db() as db:
@@ -351,3 +356,13 @@ class TermsStore:
         with self._db() as db:
             db.execute("INSERT INTO meta (key, value) VALUES ('last_check', ?) "
                        "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (_iso(at),))
+
+
+def _obtained_from(origin: str, url: str, repository: str | None, commit: str | None,
+                   first_seen: datetime | None) -> str:
+    """Where a stored version came from, in words ("the provider's page https://...", or the
+    archive's repository and commit and the day it recorded the text)."""
+    day = f"{first_seen:%Y-%m-%d}" if first_seen else "an unknown day"
+    if origin == "archive" and repository and commit:
+        return f"archive {repository} at commit {commit[:12]}, recorded there on {day}"
+    return f"the provider's page {url}, fetched on {day}"

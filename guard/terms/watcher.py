@@ -1,6 +1,13 @@
 """The terms watcher: fetch each watched document, keep its new versions, and tell the user
 when a clause about AI training or data use changed (as :class:`TermsChanged` events).
 
+Where a public archive keeps a document (the catalog's ``documents[].archive``), its new
+versions are read there first (:mod:`guard.terms.archive_import`), so a million installs do not
+each scrape every provider; the provider's page is fetched only when the archive cannot be read.
+With the network switched off nothing is fetched and every document is *skipped*; when the
+computer is offline (no name resolution, no route) the first attempt says so and the rest are
+not tried ("offline: N documents not checked"), without retries.
+
 No threads here: the UI calls :meth:`TermsWatcher.check_due` from its worker thread on a
 timer (it returns at once unless a check is due), and :meth:`check_now` when the user asks.
 Nothing that goes wrong with one document stops the others; every fetch and every failure
@@ -12,21 +19,24 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from guard.catalog.loader import Catalog
-from guard.events import TermsChanged, event_to_dict
+from guard.events import TermsChanged
 from guard.paths import AppPaths
 from guard.settings import Settings, TermsSettings
 from guard.terms.analysis import analyse, relevant_changes
+from guard.terms.archive_import import ArchiveImporter
+from guard.terms.archive_source import ArchiveSource, GitHubArchive
 from guard.terms.errors import FetchFailure, TermsError, TermsFetchError
 from guard.terms.extract import ExtractError, extract
 from guard.terms.fetch import Fetcher, FetchOutcome, FetchPolicy
 from guard.terms.models import FetchRecord, FetchResult, Version, WatchedDocument
+from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE, CheckReport, DocumentCheck
 from guard.terms.rules import Rules, load_rules
 from guard.terms.store import TermsStore
 from guard.terms.watchlist import build_watch_list
@@ -34,49 +44,26 @@ from guard.terms.watchlist import build_watch_list
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class DocumentCheck:
-    """What one check of one document came to."""
-
-    document: WatchedDocument
-    at: datetime
-    result: FetchResult
-    version: Version | None = None
-    previous: Version | None = None
-    event: TermsChanged | None = None
-    changes: int = 0
-    error_kind: str | None = None
-    message: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "provider_id": self.document.provider_id, "document_id": self.document.document_id,
-            "url": self.document.url, "at": self.at.isoformat(), "result": str(self.result),
-            "sha256": self.version.sha256 if self.version else None,
-            "previous_sha256": self.previous.sha256 if self.previous else None,
-            "clause_changes": self.changes, "error_kind": self.error_kind, "message": self.message,
-            "notes": list(self.document.notes),
-            "event": event_to_dict(self.event) if self.event else None,
-        }
-
-
-@dataclass
-class CheckReport:
-    at: datetime
-    checks: list[DocumentCheck] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def events(self) -> list[TermsChanged]:
-        return [check.event for check in self.checks if check.event is not None]
-
-    @property
-    def failures(self) -> list[DocumentCheck]:
-        return [check for check in self.checks if check.result is FetchResult.FAILED]
-
-
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+ARCHIVE_READS_PER_CHECK = 40  # texts read in the archive per document and check (the first import is bigger)
+
+
+class ArchiveSources:
+    """The archive repositories the watcher reads, each through the watcher's own fetcher."""
+
+    def __init__(self, fetcher: Fetcher, api: str, raw: str) -> None:
+        self.fetcher = fetcher
+        self.api = api
+        self.raw = raw
+        self._made: dict[str, ArchiveSource] = {}
+
+    def source(self, repository: str) -> ArchiveSource:
+        if repository not in self._made:
+            self._made[repository] = GitHubArchive(repository, self.fetcher, self.api, self.raw)
+        return self._made[repository]
 
 
 @dataclass(frozen=True)
@@ -93,8 +80,11 @@ class TermsWatcher:
     def __init__(self, store: TermsStore, documents: Sequence[WatchedDocument], *, network_enabled: bool = True,
                  check_interval_hours: float = 24.0, fetcher: Fetcher | None = None,
                  policy: FetchPolicy | None = None, rules: Rules | None = None,
-                 problems: Iterable[str] = ()) -> None:
+                 problems: Iterable[str] = (), archive: ArchiveSources | None = None,
+                 archive_reads: int = ARCHIVE_READS_PER_CHECK) -> None:
         self.store = store
+        self.archive = archive  # None: never read the archive
+        self.archive_reads = archive_reads
         self.documents = list(documents)
         self.network_enabled = network_enabled
         self.check_interval = timedelta(hours=check_interval_hours)
@@ -107,8 +97,11 @@ class TermsWatcher:
     def from_settings(cls, store: TermsStore, documents: Sequence[WatchedDocument], settings: TermsSettings,
                       **kwargs: Any) -> TermsWatcher:
         policy = kwargs.pop("policy", None) or FetchPolicy(allow_insecure_localhost=settings.allow_insecure_localhost)
+        fetcher = kwargs.pop("fetcher", None) or Fetcher(policy, network_enabled=settings.network_enabled)
+        if settings.archive_enabled and "archive" not in kwargs:
+            kwargs["archive"] = ArchiveSources(fetcher, settings.archive_api_url, settings.archive_raw_url)
         return cls(store, documents, network_enabled=settings.network_enabled,
-                   check_interval_hours=settings.check_interval_hours, policy=policy, **kwargs)
+                   check_interval_hours=settings.check_interval_hours, policy=policy, fetcher=fetcher, **kwargs)
 
     @classmethod
     def from_app(cls, paths: AppPaths, settings: Settings, catalog: Catalog | None = None,
@@ -141,8 +134,10 @@ class TermsWatcher:
         """Check now (all documents, or one provider's), whatever the schedule says."""
         return self.check(provider_id).events
 
-    def check(self, provider_id: str | None = None, now: datetime | None = None) -> CheckReport:
-        """Check and return the full report (also kept as :attr:`last_report`)."""
+    def check(self, provider_id: str | None = None, now: datetime | None = None,
+              progress: Callable[[int, int, DocumentCheck], None] | None = None) -> CheckReport:
+        """Check and return the full report (also kept as :attr:`last_report`). ``progress``
+        hears of each document as it is done: (how many done, how many in all, its result)."""
         now = now or _utcnow()
         report = CheckReport(now, problems=list(self.problems))
         selected = [d for d in self.documents if not provider_id or d.provider_id == provider_id]
@@ -151,7 +146,27 @@ class TermsWatcher:
             sharing[document.url].append(document)
         fetched: dict[str, _Fetched] = {}  # one request per URL in this check
         for document in selected:
-            report.checks.append(self._check_one(document, sharing[document.url], fetched))
+            if not self.network_enabled:
+                check = self._skipped(document, NOT_CHECKED_NETWORK_OFF,
+                                      "Not checked: network access is switched off ([terms] network_enabled = false).")
+            elif report.offline:
+                check = self._skipped(document, NOT_CHECKED_OFFLINE,
+                                      "Not checked: this computer is offline (an earlier document could not be "
+                                      "reached); the next check will try again.")
+            else:
+                check = self._check_one(document, sharing[document.url], fetched)
+                report.offline = check.error_kind == NOT_CHECKED_OFFLINE
+            report.checks.append(check)
+            if progress is not None:
+                progress(len(report.checks), len(selected), check)
+        skipped = [FetchRecord(c.at, c.document.provider_id, c.document.document_id, c.document.url,
+                               FetchResult.SKIPPED, error_kind=c.error_kind, message=c.message, attempts=0)
+                   for c in report.checks if c.result is FetchResult.SKIPPED]
+        if skipped:  # one write for all: an offline check of every document still answers at once
+            try:
+                self.store.log_fetches(skipped)
+            except TermsError as error:
+                report.problems.append(str(error))
         if provider_id is None:
             try:
                 self.store.set_last_check(now)
@@ -161,10 +176,6 @@ class TermsWatcher:
         return report
 
     # -- one document ----------------------------------------------------------------------
-
-    def check_document(self, document: WatchedDocument) -> DocumentCheck:
-        """Fetch, extract, store and compare one document. Never raises."""
-        return self._check_one(document, [document], {})
 
     def _fetch_shared(self, url: str, sharing: Sequence[WatchedDocument], fetched: dict[str, _Fetched]) -> FetchOutcome:
         """The page at ``url``, fetched at most once per check for all documents that share it.
@@ -185,8 +196,57 @@ class TermsWatcher:
         assert hit.outcome is not None
         return hit.outcome
 
+    def _skipped(self, document: WatchedDocument, why: str, message: str) -> DocumentCheck:
+        """Not checked (nothing was asked of the network); logged, as skipped, at the check's end."""
+        return DocumentCheck(document, _utcnow(), FetchResult.SKIPPED, error_kind=why, message=message)
+
     def _check_one(self, document: WatchedDocument, sharing: Sequence[WatchedDocument],
                    fetched: dict[str, _Fetched]) -> DocumentCheck:
+        if document.archive is not None and self.archive is not None:
+            checked = self._check_archive(document)
+            if checked is not None:
+                return checked
+        return self._check_page(document, sharing, fetched)
+
+    def _check_archive(self, document: WatchedDocument) -> DocumentCheck | None:
+        """Read the document's new versions in the archive; None when the page must be fetched."""
+        assert document.archive is not None and self.archive is not None
+        provider, doc_id = document.key
+        at = _utcnow()
+        try:
+            previous = self.store.current(provider, doc_id)
+        except TermsError as error:
+            return self._failed(document, at, "store", str(error), None, 0)
+        source = self.archive.source(document.archive.repository)
+        result = ArchiveImporter(self.store, source, max_reads=self.archive_reads).run(
+            provider, doc_id, document.url, document.archive)
+        where = f"{document.archive.repository}: {document.archive.path}"
+        if result.error is not None:
+            kind = str(getattr(result.error, "kind", "archive"))
+            status = getattr(result.error, "status", None)
+            self._log(FetchRecord(at, provider, doc_id, where, FetchResult.FAILED, status, error_kind=kind,
+                                  message=str(result.error), source="archive"))
+            if kind == NOT_CHECKED_OFFLINE:
+                return DocumentCheck(document, at, FetchResult.FAILED, previous, error_kind=kind,
+                                     message=str(result.error), source="archive")
+            return None  # fall back to the provider's page
+        try:
+            version = self.store.current(provider, doc_id)
+        except TermsError as error:
+            return self._failed(document, at, "store", str(error), None, 0)
+        newest = result.stored[-1][0].commit if result.stored else None
+        outcome = (FetchResult.NOT_MODIFIED if result.not_modified else FetchResult.NEW_VERSION
+                   if version and (previous is None or version.sha256 != previous.sha256) else FetchResult.UNCHANGED)
+        note = (f"{len(result.stored)} version(s) read in the archive ({result.read} of {result.listed} new records "
+                f"read{', history partial' if result.partial else ''})")
+        self._log(FetchRecord(at, provider, doc_id, where, outcome, 200, 0, newest, message=note,
+                              sha256=version.sha256 if version else None, source="archive"))
+        if outcome is not FetchResult.NEW_VERSION or version is None or previous is None:
+            return DocumentCheck(document, at, outcome, version, previous, message=note, source="archive")
+        return replace(self._compare(document, at, previous, version), source="archive", message=note)
+
+    def _check_page(self, document: WatchedDocument, sharing: Sequence[WatchedDocument],
+                    fetched: dict[str, _Fetched]) -> DocumentCheck:
         provider, doc_id = document.key
         at = _utcnow()
         try:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 _TRANSLATE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "´": "'", "`": "'",
                             "–": "-", "—": "-", "‐": "-", "‑": "-", "\u00a0": " ", "\u202f": " "})
@@ -49,6 +50,7 @@ def expand_contractions(text: str) -> str:
                             text)
 
 
+@lru_cache(maxsize=65536)
 def substance(text: str) -> str:
     """The wording with everything that is not substance taken out (see the module docstring)."""
     text = plain(text).casefold()

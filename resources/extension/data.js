@@ -13,6 +13,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "app.cal.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "cal-video"
+      ]
+    },
+    {
       "host": "app.gather.town",
       "subdomains": false,
       "scheme": "https",
@@ -29,6 +37,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "app.ovice.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ovice"
+      ]
+    },
+    {
       "host": "app.slack.com",
       "subdomains": false,
       "scheme": "https",
@@ -37,11 +53,43 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "app.teemyco.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "teemyco"
+      ]
+    },
+    {
+      "host": "app.venue.live",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "venue"
+      ]
+    },
+    {
+      "host": "around.co",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "around"
+      ]
+    },
+    {
       "host": "bluejeans.com",
       "subdomains": true,
       "scheme": "https",
       "providers": [
         "bluejeans"
+      ]
+    },
+    {
+      "host": "call.lifesizecloud.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "lifesize"
       ]
     },
     {
@@ -77,6 +125,22 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "conference.istesuit.com",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "suit-conference"
+      ]
+    },
+    {
+      "host": "demodesk.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "demodesk"
+      ]
+    },
+    {
       "host": "discord.com",
       "subdomains": false,
       "scheme": "https",
@@ -98,6 +162,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "doxy-me"
+      ]
+    },
+    {
+      "host": "duo.app.goo.gl",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "google-duo"
       ]
     },
     {
@@ -138,6 +210,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "teamviewer"
+      ]
+    },
+    {
+      "host": "go.userzoom.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "userzoom"
       ]
     },
     {
@@ -197,6 +277,30 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "intl.voovmeeting.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "voov-meeting"
+      ]
+    },
+    {
+      "host": "jam.systems",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "jam"
+      ]
+    },
+    {
+      "host": "join.coscreen.co",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "coscreen"
+      ]
+    },
+    {
       "host": "join.gong.io",
       "subdomains": true,
       "scheme": "https",
@@ -205,11 +309,35 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "join.me",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "join-me"
+      ]
+    },
+    {
       "host": "join.skype.com",
       "subdomains": false,
       "scheme": "https",
       "providers": [
         "skype"
+      ]
+    },
+    {
+      "host": "lu.ma",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "luma"
+      ]
+    },
+    {
+      "host": "meet.around.co",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "around"
       ]
     },
     {
@@ -226,6 +354,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "jitsi-meet"
+      ]
+    },
+    {
+      "host": "meet.livekit.io",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "livekit-meet"
       ]
     },
     {
@@ -253,6 +389,62 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "meet.staging.livekit.io",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "livekit-meet"
+      ]
+    },
+    {
+      "host": "meet.starleaf.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "starleaf"
+      ]
+    },
+    {
+      "host": "meetings.conf.meetecho.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "meetecho"
+      ]
+    },
+    {
+      "host": "meetings.vonage.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "vonage-meetings"
+      ]
+    },
+    {
+      "host": "ovice.in",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "ovice"
+      ]
+    },
+    {
+      "host": "pop.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "pop"
+      ]
+    },
+    {
+      "host": "preply.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "preply"
+      ]
+    },
+    {
       "host": "ptb.discord.com",
       "subdomains": false,
       "scheme": "https",
@@ -266,6 +458,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "discord"
+      ]
+    },
+    {
+      "host": "reclaim.ai",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoom"
       ]
     },
     {
@@ -290,6 +490,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "google-meet"
+      ]
+    },
+    {
+      "host": "streamyard.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "streamyard"
       ]
     },
     {
@@ -325,11 +533,27 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "tuple.app",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "tuple"
+      ]
+    },
+    {
       "host": "uberconference.com",
       "subdomains": false,
       "scheme": "https",
       "providers": [
         "dialpad"
+      ]
+    },
+    {
+      "host": "us.bbcollab.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "blackboard-collaborate"
       ]
     },
     {
@@ -373,6 +597,30 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "voovmeeting.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "voov-meeting"
+      ]
+    },
+    {
+      "host": "vowel.com",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "vowel"
+      ]
+    },
+    {
+      "host": "vsee.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "vsee"
+      ]
+    },
+    {
       "host": "webex.com",
       "subdomains": true,
       "scheme": "https",
@@ -381,11 +629,27 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "welink.zhumu.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zhumu"
+      ]
+    },
+    {
       "host": "whereby.com",
       "subdomains": false,
       "scheme": "https",
       "providers": [
         "whereby"
+      ]
+    },
+    {
+      "host": "workplace.com",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "workplace"
       ]
     },
     {
@@ -405,11 +669,27 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "www.streamyard.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "streamyard"
+      ]
+    },
+    {
       "host": "www.uberconference.com",
       "subdomains": false,
       "scheme": "https",
       "providers": [
         "dialpad"
+      ]
+    },
+    {
+      "host": "zm.page",
+      "subdomains": true,
+      "scheme": "https",
+      "providers": [
+        "zm-page"
       ]
     },
     {
@@ -477,6 +757,30 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "around",
+      "url": [
+        [
+          "https://around.co/r/"
+        ],
+        [
+          "https://meet.around.co/r/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "blackboard-collaborate",
+      "url": [
+        [
+          "https://us.bbcollab.com/guest/"
+        ],
+        [
+          "https://us.bbcollab.com/invite/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "bluejeans",
       "url": [
         [
@@ -485,6 +789,15 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           ".bluejeans.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "cal-video",
+      "url": [
+        [
+          "https://app.cal.com/video/"
         ]
       ],
       "title": []
@@ -528,10 +841,28 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "coscreen",
+      "url": [
+        [
+          "https://join.coscreen.co/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "demio",
       "url": [
         [
           "https://event.demio.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "demodesk",
+      "url": [
+        [
+          "https://demodesk.com/"
         ]
       ],
       "title": []
@@ -645,6 +976,15 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "google-duo",
+      "url": [
+        [
+          "https://duo.app.goo.gl/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "google-hangouts",
       "url": [
         [
@@ -700,6 +1040,15 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "jam",
+      "url": [
+        [
+          "https://jam.systems/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "jitsi-meet",
       "url": [
         [
@@ -716,6 +1065,15 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "provider": "join-me",
+      "url": [
+        [
+          "https://join.me/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "lark",
       "url": [
         [
@@ -728,11 +1086,62 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "lifesize",
+      "url": [
+        [
+          "https://call.lifesizecloud.com/"
+        ],
+        [
+          "https://call.lifesizecloud.com/extension/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "livekit-meet",
+      "url": [
+        [
+          "https://meet.livekit.io/rooms/"
+        ],
+        [
+          "https://meet.staging.livekit.io/rooms/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "livestorm",
       "url": [
         [
           "https://app.livestorm.com/p/",
           "/live"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "luma",
+      "url": [
+        [
+          "https://lu.ma/join/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "meetecho",
+      "url": [
+        [
+          "https://meetings.conf.meetecho.com/",
+          "?session="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "&session="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "/?session="
         ]
       ],
       "title": []
@@ -808,6 +1217,41 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "provider": "ovice",
+      "url": [
+        [
+          "https://",
+          ".ovice.in/"
+        ],
+        [
+          "https://app.ovice.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "pop",
+      "url": [
+        [
+          "https://pop.com/j/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "preply",
+      "url": [
+        [
+          "https://preply.com/chat/t-room/"
+        ],
+        [
+          "https://preply.com/",
+          "/chat/t-room/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "proton-meet",
       "url": [
         [
@@ -880,6 +1324,46 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "starleaf",
+      "url": [
+        [
+          "https://meet.starleaf.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "streamyard",
+      "url": [
+        [
+          "https://streamyard.com/"
+        ],
+        [
+          "https://streamyard.com/guest/"
+        ],
+        [
+          "https://www.streamyard.com/"
+        ],
+        [
+          "https://www.streamyard.com/guest/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "suit-conference",
+      "url": [
+        [
+          "https://conference.istesuit.com/"
+        ],
+        [
+          "https://",
+          ".conference.istesuit.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "teamviewer",
       "url": [
         [
@@ -887,6 +1371,42 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://go.blizz.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "teemyco",
+      "url": [
+        [
+          "https://app.teemyco.com/room/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "tuple",
+      "url": [
+        [
+          "https://tuple.app/c/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "userzoom",
+      "url": [
+        [
+          "https://go.userzoom.com/participate/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "venue",
+      "url": [
+        [
+          "https://app.venue.live/app/"
         ]
       ],
       "title": []
@@ -907,10 +1427,90 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "vonage-meetings",
+      "url": [
+        [
+          "https://meetings.vonage.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "voov-meeting",
+      "url": [
+        [
+          "https://voovmeeting.com/dm/"
+        ],
+        [
+          "https://intl.voovmeeting.com/dm/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "vowel",
+      "url": [
+        [
+          "https://vowel.com/#/g/"
+        ],
+        [
+          "https://",
+          ".vowel.com/#/g/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "vsee",
+      "url": [
+        [
+          "https://vsee.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "whereby",
       "url": [
         [
           "https://whereby.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "workplace",
+      "url": [
+        [
+          "https://",
+          "workplace.com/groupcall/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "zhumu",
+      "url": [
+        [
+          "https://welink.zhumu.com/j/"
+        ],
+        [
+          "https://welink.zhumu.com/wc/join/",
+          "?wpk="
+        ],
+        [
+          "https://welink.zhumu.com/wc/join/",
+          "&wpk="
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "zm-page",
+      "url": [
+        [
+          "https://",
+          ".zm.page"
         ]
       ],
       "title": []
@@ -1006,6 +1606,9 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           "zoom-x.de/wc/join/"
+        ],
+        [
+          "https://reclaim.ai/z/"
         ]
       ],
       "title": [
@@ -1074,6 +1677,41 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "jitsi-meet",
       "feature": "recording-and-subtitles",
       "text": "preparing to transcribe the meeting..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "das meeting wird momentan aufgezeichnet."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "startete die aufnahme"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "aufzeichnung des meetings wird vorbereitet..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "aufzeichnung wird gestartet..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "transkribieren ist derzeit eingeschaltet"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "das meeting wird transkribiert"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "transkribieren des meetings wird vorbereitet..."
     },
     {
       "provider": "teams",

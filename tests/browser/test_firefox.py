@@ -9,6 +9,7 @@ trusted in the profile.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,9 @@ def world(tmp_path_factory, desktop, site, pulse):
     env = browser_env(desktop, root, pulse)
     install_host(env, "firefox")
     with Tunnel(HOSTS, site.port) as tunnel:
-        browser = Firefox(root / "home", env, EXTENSION, tunnel.port, site.certs.ca_der_b64)
+        # Firefox suspends an idle event page (30 s by default; 3 s here, so a test can see it not happen).
+        browser = Firefox(root / "home", env, EXTENSION, tunnel.port, site.certs.ca_der_b64,
+                          prefs={"extensions.background.idle.timeout": 3000})
         try:
             yield World(browser, site, env, root / "home")
         finally:
@@ -110,3 +113,16 @@ def test_the_extension_redacts_links_exactly_as_the_app_does(world):
     assert shown["links"] == [expected for _link, expected in CASES]
     assert shown["texts"] == [normalise(text) for text in TEXTS], "the page-side matching sees text as the app does"
     world.browser.close("https://meet.jit.si/mpg-redaction")
+
+
+def test_an_idle_extension_stays_connected_while_a_meeting_tab_is_open(world):
+    """An event page that Firefox suspended would close the host, and the meeting would seem to end."""
+    world.site.pages[("meet.jit.si", "/QuietRoom")] = Page("QuietRoom | Jitsi Meet")
+    url = "https://meet.jit.si/QuietRoom"
+    world.browser.open(url)
+    world.wait_tab(url)
+    (before,) = world.states()
+    time.sleep(8)  # well past the 3 s idle timeout, with nothing happening in the browser
+    (after,) = world.states()
+    assert after["host_pid"] == before["host_pid"] and world.tab_state(url) is not None
+    world.browser.close(url)

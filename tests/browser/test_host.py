@@ -70,6 +70,13 @@ def test_an_extension_that_is_not_ours_is_refused(caller):
     assert process.state_files() == []
 
 
+def test_chrome_on_windows_adds_the_parent_window_and_is_still_accepted():
+    process = HostProcess(CHROMIUM_ORIGIN, "--parent-window=0")
+    process.send({"type": "state", "tabs": [tab(2)]})
+    process.wait_state(lambda s: tab_ids(s) == [2])
+    assert process.close() == 0
+
+
 def test_firefox_with_our_add_on_id_is_accepted():
     process = HostProcess("/x/io.github.meetingprivacyguard.browser_host.json", "browser@meetingprivacyguard.github.io")
     process.send({"type": "state", "tabs": [tab(3)]})

@@ -41,6 +41,7 @@ def test_unverified_count_includes_unverified_detection_claims():
     assert unverified_count(_provider(clauses)) == 1
     with_detection = _provider(clauses, detect={"windows": {"processes": ["x.exe"]}, "verified": False})
     assert unverified_count(with_detection) == 2
+    source = {"url": "https://src.example/", "checked": "2026-11-23"}
     verified_detection = _provider(clauses, detect={"windows": {"processes": ["x.exe"]}, "verified": True,
-                                                    "sources": [{"url": "https://src.example/", "checked": "2026-11-23"}]})
+                                                    "sources": [source]})
     assert unverified_count(verified_detection) == 1

@@ -90,7 +90,7 @@ def test_text_report_marks_unverified_items(cli):
 def test_unknown_provider_is_a_usage_error(cli):
     result = cli("providers", "zoomm")
     assert result.returncode == 2
-    assert "'zoomm' is not a provider in the catalog. Did you mean zoom?" in result.stderr
+    assert "'zoomm' is not a provider in the catalog. Did you mean zoom" in result.stderr
     assert result.stdout == ""
 
 

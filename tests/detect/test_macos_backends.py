@@ -33,11 +33,11 @@ class FakeCoreAudio:
             raise OSError(2003332927, "kAudioHardwarePropertyProcessObjectList is not supported")
         return list(self.processes)
 
-    def pid(self, obj):
-        return self.processes[obj][0]
+    def pid(self, process_object):
+        return self.processes[process_object][0]
 
-    def is_running_input(self, obj):
-        return self.processes[obj][1]
+    def is_running_input(self, process_object):
+        return self.processes[process_object][1]
 
 
 def test_cg_window_list_gives_titled_normal_windows_with_owner_pids():

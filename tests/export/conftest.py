@@ -34,8 +34,8 @@ class Sample:
     given: Record  # zoom, later withdrawn
     refused: Record  # teams, unicode and markup in the title
     tricky: Record  # zoom: commas, quotes, newlines, pipes, a formula, evidence
-    notice: Record  # an id the catalog does not know
-    left: Record  # google-meet, left the meeting
+    notice: Record  # an id the catalog does not know; an Arabic title
+    left: Record  # google-meet, left the meeting; a Hebrew title
     whereby: Record  # a provider whose catalog entry has a full privacy contact
     withdrawal: Record  # withdraws ``given``
     correction: Record  # corrects ``refused`` to given
@@ -79,9 +79,9 @@ def fill(ledger: Ledger) -> Sample:
                   EvidenceItem("window-title", "", utc(2026, 4, 1, 7, 59, 30))),
         note="-10 points; +1 @someone"))
     notice = ledger.append(RecordDraft("acme-notes", "notice-only", occurred_at=utc(2026, 4, 20, 16, 45),
-                                       meeting=Meeting("Vendor call")))
+                                       meeting=Meeting("اجتماع المورد – Vendor call")))
     left = ledger.append(RecordDraft("google-meet", "left-meeting", occurred_at=utc(2026, 5, 5, 11, 0),
-                                     feature_id="take-notes-for-me", meeting=Meeting("Standup")))
+                                     feature_id="take-notes-for-me", meeting=Meeting("ישיבת צוות Standup")))
     whereby = ledger.append(RecordDraft("whereby", "given", occurred_at=utc(2026, 11, 23, 8, 0),
                                         feature_id="recording-transcription", meeting=Meeting("Design review"),
                                         purposes=("transcript",), requested_by="host"))

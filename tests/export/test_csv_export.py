@@ -37,9 +37,9 @@ def as_record(row: dict[str, str], unquote=lambda v: v) -> dict:
             columns("evidence_seen_at", evidence_count), strict=True)],
         "note": none(row["note"]), "refers_to": none(row["refers_to"]), "format": 2, "key_id": row["key_id"],
         "prev_hash": row["prev_hash"], "hash": row["hash"], "signature": row["mac"],
-        "notice": {"text": row["notice_text"], "seen_at": row["notice_seen_at"]} if row["notice_seen_at"] else None,
-        "cut": {name: int(length) for name, _, length in
-                (item.partition("=") for item in split_multi(row["cut"]))},
+        **({"notice": {"text": row["notice_text"], "seen_at": row["notice_seen_at"]}} if row["notice_seen_at"] else {}),
+        **({"cut": {name: int(length) for name, _, length in
+                    (item.partition("=") for item in split_multi(row["cut"]))}} if row["cut"] else {}),
     }
 
 

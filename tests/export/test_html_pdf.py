@@ -49,6 +49,8 @@ def test_html_escapes_user_text(ledger, sample, catalog, tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Ünïcödé 会議 <script>alert(1)</script>" in "".join(parsed.text)  # shown as text
     assert "Grace &amp; Co" in page
+    text = "".join(parsed.text)
+    assert "ישיבת צוות Standup" in text and "اجتماع المورد – Vendor call" in text  # right-to-left titles kept
 
 
 def test_html_has_a_summary_with_counts_verification_and_head_hash(ledger, sample, catalog, tmp_path):
@@ -115,17 +117,18 @@ def test_an_existing_file_is_replaced_only_by_a_complete_export(ledger, sample, 
 
 
 def test_characters_no_font_has_are_kept_as_code_points():
-    from guard.export.pdf_fonts import ExtraFont, PdfFonts
+    from guard.export.pdf_fonts import FontFace, PdfFonts
 
     helvetica_only = PdfFonts()
     assert helvetica_only.fit("Zürich € Ωmega 会議") == "Zürich € [U+03A9]mega [U+4F1A][U+8B70]"
-    greek = ExtraFont("G", "GB", frozenset("Ω"))
-    cjk = ExtraFont("C", "C", frozenset("会議Ω"))
-    fonts = PdfFonts(extras=(greek, cjk))
+    base = FontFace("B", "BB", frozenset("Zürich €!mega "))
+    greek = FontFace("G", "GB", frozenset("Ω"))
+    cjk = FontFace("C", "C", frozenset("会議Ω"))
+    fonts = PdfFonts(base, (greek, cjk))
     assert fonts.fit("Zürich € Ωmega 会議") == "Zürich € Ωmega 会議"
-    assert fonts.runs("Zürich Ω 会議!", bold=True) == [("Helvetica-Bold", "Zürich "), ("GB", "Ω"),
-                                                        ("Helvetica-Bold", " "), ("C", "会議"), ("Helvetica-Bold", "!")]
-    assert fonts.runs("plain ascii") == [("Helvetica", "plain ascii")]
+    assert fonts.runs("Zürich Ω 会議!", bold=True) == [("BB", "Zürich "), ("GB", "Ω"), ("BB", " "), ("C", "会議"),
+                                                        ("BB", "!")]
+    assert fonts.runs("plain ascii") == [("B", "plain ascii")]
 
 
 def test_wrapped_lines_fit_the_page_and_keep_every_word(tmp_path):

@@ -65,7 +65,8 @@ def build_legacy_ledger(path: Path, notes: list[str], *, in_keyring: bool = Fals
         at = datetime(2026, 6, 1, 9, seq, tzinfo=UTC)
         content = RecordDraft(provider_id="zoom", decision="given", note=note).content(
             record_id=str(uuid.uuid4()), seq=seq, key_id=key_id, recorded_at=at)
-        del content["notice"], content["cut"]  # the content of format 1
+        content.pop("notice", None)  # the content of format 1 never has these
+        content.pop("cut", None)
         content["format"] = 1
         body = canonical_json(content)
         digest = record_hash(prev, body)

@@ -104,7 +104,10 @@ def test_a_check_the_user_asked_for_is_answered_in_words():
     report = CheckReport(AT, [check(FetchResult.UNCHANGED), check(FetchResult.FAILED, "timeout")])
     assert check_notice(report).body == ("Checked 2 documents: no change to an AI or data-use clause; "
                                          "1 could not be fetched (see the terms log).")
-    off = CheckReport(AT, [check(FetchResult.FAILED, "network-disabled")])
+    off = CheckReport(AT, [check(FetchResult.SKIPPED, "network-disabled")])
     assert check_notice(off).body.startswith("Nothing was fetched: network access is switched off")
+    offline = CheckReport(AT, [check(FetchResult.FAILED, "offline"), check(FetchResult.SKIPPED, "offline")],
+                          offline=True)
+    assert check_notice(offline).body.startswith("Offline: 2 documents not checked.")
     gate = NotificationGate()
     assert gate.admit(check_notice(off), NotificationSettings(terms_changed=False))

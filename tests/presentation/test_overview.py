@@ -1,5 +1,6 @@
 """What the overview says: AI features that could be on, and the latest terms changes."""
 
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from guard.catalog import load_catalog
@@ -57,3 +58,13 @@ def test_latest_changes_are_documents_with_two_versions_newest_first():
 
 def test_version_labels_say_date_origin_and_hash():
     assert version_label(version("a", baseline=date(2023, 8, 11))) == "2023-08-11 · shipped baseline · aaaaaaaa"
+
+
+def test_version_labels_say_which_source_each_version_came_from():
+    from guard.presentation.overview import version_source
+
+    fetched = version("b")
+    assert version_label(fetched).split(" · ")[1] == "provider page"
+    archived = replace(fetched, origin="archive", archive_repository="OpenTermsArchive/contrib-versions",
+                       archive_commit="c" * 40, also_seen=("the provider's page https://zoom.us/terms",))
+    assert version_source(archived) == "archive (OpenTermsArchive/contrib-versions), also provider page"

@@ -138,3 +138,16 @@ def test_providers_cli_lists_the_march_2023_clauses_on_15_may_2023(cli) -> None:
     in_force = {c["id"]: c for c in json.loads(result.stdout)["clauses_in_force"]}
     assert in_force["tos-10-4-2023-08-07"]["quote"].startswith("Notwithstanding the above")
     assert in_force["tos-10-4-2023-08-07"]["archive"]["commit"] == AUG_07
+
+
+def test_the_quoted_section_10_excerpts_are_word_for_word_in_the_archived_versions() -> None:
+    from tests.terms.support.pages import fixture_text
+
+    for name, commit in (("zoom/tos-2023-03-section10.quoted.md", MARCH),
+                         ("zoom/tos-2023-08-07-section10.quoted.md", AUG_07)):
+        full = zoom_text(commit)
+        pieces = [piece.strip() for block in fixture_text(name).split("\n\n")
+                  for piece in plain_words(block).split("…") if piece.strip()]
+        assert len(pieces) >= 3
+        for piece in pieces:
+            assert piece in full, f"{name}: {piece[:80]!r} is not in the archived text"

@@ -119,9 +119,11 @@ def test_network_switched_off_fetches_nothing(cli, app_home: Path, tmp_path: Pat
     settings(app_home, network=False)
     server.routes["/terms"] = page(plain_page(MARCH))
     result = cli("terms", "check", "acme", "--declaration", declaration(tmp_path, server.url("/terms")), "--json")
-    assert result.returncode == 1
-    (check,) = json.loads(result.stdout)["checks"]
-    assert check["error_kind"] == "network-disabled"
+    assert result.returncode == 0, "switched off is skipped, not failed"
+    data = json.loads(result.stdout)
+    (check,) = data["checks"]
+    assert (check["result"], check["error_kind"]) == ("skipped", "network-disabled")
+    assert data["summary"].startswith("skipped: network access is switched off")
     assert server.seen == []
 
 

@@ -100,6 +100,33 @@ def test_slow_drip_is_cut_off_by_the_total_deadline() -> None:
         assert error.kind is FetchFailure.TIMEOUT
 
 
+def test_server_dripping_its_headers_is_cut_off_at_the_deadline() -> None:
+    """Issue 16.12: the headers alone would take minutes at one byte per 50 ms, and every byte
+    arrives well within the read timeout; the total deadline still ends the request."""
+    with TermsServer() as server:
+        server.routes["/headers"] = Route(drip_headers=0.05)
+        error = failure(lambda: fetcher(total_deadline=1.0, read_timeout=5.0, retries=0)[0].fetch(
+            server.url("/headers")))
+        assert error.kind is FetchFailure.TIMEOUT and "1 s in all" in str(error)
+        assert server.finished == []  # the request was given up long before the server was done
+
+
+def test_redirect_to_another_port_of_the_same_machine_is_refused() -> None:
+    """Issue 16.14: a page must not send the watcher to another service on the same host."""
+    with TermsServer() as server, TermsServer() as other:
+        other.routes["/admin"] = page(HTML)
+        server.routes["/terms"] = Route(status=302, location=other.url("/admin"))
+        error = failure(lambda: fetcher()[0].fetch(server.url("/terms")))
+        assert error.kind is FetchFailure.REDIRECT_REFUSED and other.url("/admin") in str(error)
+        assert other.seen == [] and error.attempts == 1
+
+
+def test_unresolvable_host_is_offline_without_retries() -> None:
+    error = failure(lambda: fetcher(retries=3)[0].fetch("https://terms.example.invalid/terms"))
+    assert error.kind is FetchFailure.OFFLINE and error.attempts == 1
+    assert "offline" in str(error)
+
+
 def test_redirect_loop_is_detected() -> None:
     with TermsServer() as server:
         server.routes["/a"] = Route(status=302, location="/b")

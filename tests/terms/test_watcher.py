@@ -187,7 +187,9 @@ def test_with_the_network_off_nothing_is_fetched_and_the_baseline_is_shown(tmp_p
         assert watch.store.fetch_log() == []
         assert watch.check_now() == []
         (record,) = watch.store.fetch_log()
-        assert record.result is FetchResult.FAILED and record.error_kind == "network-disabled"
+        assert record.result is FetchResult.SKIPPED and record.error_kind == "network-disabled"
+        assert record.attempts == 0 and watch.last_report.failures == []
+        assert watch.last_report.headline() == "skipped: network access is switched off; 1 document not checked"
         assert server.seen == []
         assert watch.store.current("zoom", "terms").is_baseline
 

@@ -44,6 +44,7 @@ def nothing_blocks_the_gui_thread():
     that prepares or checks data on that thread says so with ``blocking_ok()``."""
     from guard.services import threads
 
+    threads.forbid_thread(None)
     threads.set_strict(True)
     threads.violations.clear()
     yield

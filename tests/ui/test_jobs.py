@@ -3,13 +3,13 @@ a real terms server; work runs off the GUI thread and its results arrive on it."
 
 from __future__ import annotations
 
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtWidgets import QWidget
 
 from guard.services import Services
-from guard.terms import TermsWatcher
 from guard.terms.fetch import FetchPolicy
 from guard.terms.models import WatchedDocument
 from tests.terms.support.pages import fixture_text, plain_page
@@ -167,26 +167,21 @@ def test_stop_closes_the_monitor_on_its_own_lane(qtbot, world):
     assert services._monitor is None
 
 
-def test_check_terms_now_runs_on_the_terms_lane_and_reports_changes(qtbot, world):
+def test_check_terms_now_runs_in_a_helper_process_and_reports_changes(qtbot, world):
     policy = FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0, connect_timeout=2,
                          read_timeout=2, total_deadline=5)
-    checked_in: list[threading.Thread] = []
     world.settings("[terms]\nnetwork_enabled = true\nallow_insecure_localhost = true\n")
     runner = JobRunner()
     with TermsServer() as server:
         document = WatchedDocument("testmeet", "terms", "TestMeet Terms of Service", server.url("/terms"))
 
-        class LocalTermsServices(Services):
-            def _terms_watcher(self) -> TermsWatcher:
-                if self._watcher is None:
-                    self._watcher = TermsWatcher.from_settings(self.terms_store, [document], self.settings.terms,
-                                                               policy=policy)
-                    check = self._watcher.check
-                    self._watcher.check = lambda *a, **k: (checked_in.append(threading.current_thread()),  # type: ignore
-                                                           check(*a, **k))[1]
-                return self._watcher
+        def local() -> Services:
+            services = Services(world.paths)
+            services.watched_documents, services.fetch_policy = (document,), policy
+            return services
 
-        services = open_services(qtbot, runner, lambda: LocalTermsServices(world.paths))
+        services = open_services(qtbot, runner, local)
+        before = set(sys.modules)
         loop = TermsLoop(runner, first_check_seconds=3600)
         changes: list = []
         loop.terms_changed.connect(changes.extend)
@@ -201,7 +196,9 @@ def test_check_terms_now_runs_on_the_terms_lane_and_reports_changes(qtbot, world
                 loop.check_now("testmeet")
             qtbot.waitUntil(lambda: len(changes) == 1, timeout=5000)
             assert changes[0].provider_id == "testmeet" and "ai-training" in changes[0].changes[0].topics
-            assert checked_in and threading.main_thread() not in checked_in
+            assert len(server.seen) == 2
+            assert "requests" not in set(sys.modules) - before or "requests" in before, \
+                "the HTTP client loads in the helper process, not in the app"
         finally:
             loop.stop()
             runner.submit(services.close, lane=Lane.IO)

@@ -4,8 +4,10 @@ the latest terms changes, the ledger's state, and anything wrong with the catalo
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from guard.errors import GuardError
@@ -19,6 +21,8 @@ from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, name
 from ui.settings.provider_page import ACTORS, OPTIONS, TRAINS
 
 log = logging.getLogger(__name__)
+
+REDRAW_SECONDS = 10.0
 
 
 SIGNALS = {"process": "Process", "meeting-process": "Meeting-only process", "command-line": "Command line",
@@ -41,6 +45,7 @@ class OverviewTab(QWidget):
         self.relevant: dict[tuple[str, str], int | str] = {}
         self.terms_state = "reading"
         self.desktop: DesktopReport | None = None
+        self._stale = False
         self.browser = named(QTextBrowser(), "Overview")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._link)
@@ -60,8 +65,25 @@ class OverviewTab(QWidget):
 
     # -- inputs ------------------------------------------------------------------------------
     def set_snapshot(self, snapshot: Snapshot | None) -> None:
-        self.snapshot = snapshot
+        """The monitor's latest snapshot. Drawn again only when what it shows changed (or its
+        "last look" time is 10 s old) and the tab is on screen: a pass comes every few seconds."""
+        before, self.snapshot = self.snapshot, snapshot
+        if not self.isVisible():
+            self._stale = True
+            return
+        if before is not None and snapshot is not None and before.at is not None and snapshot.at is not None \
+                and replace(before, at=None) == replace(snapshot, at=None) \
+                and (snapshot.at - before.at).total_seconds() < REDRAW_SECONDS and not self._stale:
+            self.snapshot = before  # keep the time last drawn, so the 10 s count from there
+            return
+        self._stale = False
         self.render()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._stale = False
+            self.render()
+        super().showEvent(event)
 
     def verify(self) -> None:
         """Verify the whole ledger on a worker thread (it may hold 100,000 records)."""

@@ -38,12 +38,14 @@ from guard.services import (
     install_gnome_extension,
 )
 from ui.jobs import JobRunner
+from ui.settings.browser_panel import BrowserPanel
 from ui.settings.common import named
 from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
 PROBES = (("process_probe", "&Processes", "Process names and command lines"),
+          ("browser_probe", "&Browser extension", "Meeting tabs, AI notices and bots the extension reports"),
           ("window_probe", "&Window titles", "Meeting windows and browser tabs"),
           ("microphone_probe", "&Microphone in use", "Which app holds the microphone"),
           ("camera_probe", "&Camera in use", "Which app holds the camera"),
@@ -188,6 +190,8 @@ class PreferencesTab(QWidget):
         right.addWidget(general)
         right.addWidget(keys)
         right.addWidget(self.desktop_group)
+        self.browsers = BrowserPanel(self.services, self.tasks)
+        right.addWidget(self.browsers)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from guard.presentation.wording import NO_TERMS_TRACKED
 from guard.services import AiFeature, Clause, Provider, Source, clause_history, unverified_count
 from ui.settings.common import esc
 
@@ -122,7 +123,7 @@ class ProviderPage:
         for document in provider.documents:
             out.append(f"<li>{self.text(document.title)} ({self.text(document.type)}): {self.link(document.url)} "
                        f"(checked {document.checked.isoformat()})</li>")
-        out.append("</ul>" if provider.documents else "<li>None.</li></ul>")
+        out.append("</ul>" if provider.tracks_terms else f"<li>None: {NO_TERMS_TRACKED}.</li></ul>")
         out.append(self.detection(provider))
         out.append(self.contacts(provider))
         return "".join(out)

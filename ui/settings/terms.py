@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.presentation.overview import DocumentVersions, version_day, version_label
+from guard.presentation.overview import DocumentVersions, version_day, version_label, version_source
+from guard.presentation.terms_state import terms_state_line
 from guard.presentation.terms_view import Marked, marked_wordings
 from guard.presentation.wording import one_line
 from guard.services import AnalysedChange, Services, TermsLog, Version
@@ -243,8 +244,9 @@ class TermsTab(QWidget):
     def update_network_state(self) -> None:
         settings = self.services.settings.terms
         self.check_button.setEnabled(settings.network_enabled)
-        last = self.last_check.last_check if self.last_check is not None else None
-        when = f"Last check: {last.astimezone().strftime('%Y-%m-%d %H:%M')}." if last else "Not checked yet."
+        log_read = self.last_check
+        when = terms_state_line(log_read.last_check if log_read else None, log_read.fetches if log_read else (),
+                                network_enabled=settings.network_enabled)
         if settings.network_enabled:
             self.network_label.setText(f"{when} Checked every {settings.check_interval_hours:g} hours; only the "
                                        "public pages listed here are fetched.")
@@ -286,7 +288,7 @@ class TermsTab(QWidget):
         self.versions.setRowCount(len(versions))
         for row, version in enumerate(reversed(versions)):
             day = version_day(version)
-            origin = "shipped baseline" if version.is_baseline else "fetched"
+            origin = version_source(version)
             if version.problem:
                 origin += " (unreadable)"
             for column, value in enumerate((day.isoformat() if day else "—", origin, version.sha256)):

@@ -48,6 +48,7 @@ class SettingsWindow(QMainWindow):
     settings_changed = Signal(object)
     consent_recorded = Signal(object)
     check_terms_requested = Signal(str)
+    closed = Signal()
 
     def __init__(self, services: Services, jobs: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,6 +207,7 @@ class SettingsWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         super().closeEvent(event)
+        self.closed.emit()
 
     def shutdown(self) -> None:
         """Save the window's state and wait for its background work (app quit, tests)."""

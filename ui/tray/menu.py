@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtGui import QAction, QColor, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QMenu
 
 from guard.presentation.actions import Action
@@ -23,20 +24,33 @@ def readable_info(menu: QMenu) -> None:
     menu.setPalette(palette)
 
 
+MAX_ITEM_PX = 520  # a menu line; wider text (a title of wide letters) is cut with "…"
+
+
+def fitted(text: str, metrics: QFontMetrics) -> str:
+    """``text`` (``&&`` for a literal ``&``) cut to :data:`MAX_ITEM_PX` pixels in the menu's font."""
+    if metrics.horizontalAdvance(text.replace("&&", "&")) <= MAX_ITEM_PX:
+        return text
+    literal = text.replace("&&", "&")
+    return metrics.elidedText(literal, Qt.TextElideMode.ElideRight, MAX_ITEM_PX).replace("&", "&&")
+
+
 def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[Action, bool], None]) -> None:
-    """Replace ``menu``'s contents with ``entries``; triggering one calls ``on_action(action, checked)``."""
+    """Replace ``menu``'s contents with ``entries``; triggering one calls ``on_action(action, checked)``.
+    Every line is cut to a sane width, whatever the text (titles come from meeting hosts)."""
     menu.clear()
     readable_info(menu)
+    metrics = QFontMetrics(menu.font())
     for entry in entries:
         if entry.separator:
             menu.addSeparator()
         elif entry.is_submenu:
-            submenu = menu.addMenu(entry.text)
+            submenu = menu.addMenu(fitted(entry.text, metrics))
             submenu.setEnabled(entry.enabled)
             submenu.setToolTipsVisible(True)
             fill_menu(submenu, entry.children, on_action)
         else:
-            action = QAction(entry.text, menu)
+            action = QAction(fitted(entry.text, metrics), menu)
             action.setEnabled(entry.enabled)
             if entry.heading:
                 font = action.font()

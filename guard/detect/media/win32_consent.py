@@ -12,7 +12,6 @@ matched to processes by executable name (packaged apps by their package name, le
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Literal, Protocol
 
@@ -53,11 +52,6 @@ class WinRegistry:
         except FileNotFoundError:
             return None
         return int(value) if isinstance(value, int) else None
-
-
-def packaged_app_key(package_family: str) -> str:
-    """``MSTeams_8wekyb3d8bbwe`` → ``msteams``: the form a packaged app is compared in."""
-    return re.sub(r"[^a-z0-9]", "", package_family.split("_", 1)[0].casefold())
 
 
 class ConsentStoreUsage:

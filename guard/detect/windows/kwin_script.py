@@ -117,7 +117,7 @@ class KWinWindowLister:
         return script
 
     def _list(self, conn: Any) -> list[WindowInfo]:
-        from jeepney import MatchRule  # type: ignore[import-untyped]
+        from jeepney import MatchRule
 
         if self._kwin_owner is None:
             self._kwin_owner = name_owner(conn, KWIN)

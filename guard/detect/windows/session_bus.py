@@ -28,7 +28,7 @@ def open_session_bus(env: Mapping[str, str]) -> Any:
     if not address:
         raise ProbeUnavailable("no session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
     try:
-        from jeepney.io.blocking import open_dbus_connection  # type: ignore[import-untyped]
+        from jeepney.io.blocking import open_dbus_connection
     except ImportError as error:
         raise ProbeUnavailable(f"jeepney is not installed ({error})") from None
     try:
@@ -41,7 +41,7 @@ def call(conn: Any, bus_name: str, path: str, interface: str, method: str, signa
          body: tuple[Any, ...] = (), timeout: float = CALL_TIMEOUT) -> tuple[Any, ...]:
     """Call ``method`` and return its reply's body; raises :class:`BusError` for an error reply,
     TimeoutError or OSError when the bus does not answer."""
-    from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call  # type: ignore[import-untyped]
+    from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call
 
     message = new_method_call(DBusAddress(path, bus_name=bus_name, interface=interface), method, signature, body)
     reply = conn.send_and_get_reply(message, timeout=timeout)

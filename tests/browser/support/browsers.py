@@ -135,7 +135,7 @@ class Firefox(Browser):
     the test CA trusted, HTTPS through the tunnel that maps the meeting hosts to the local site."""
 
     def __init__(self, home: Path, env: dict[str, str], extension: Path | None, tunnel_port: int,
-                 ca_der_b64: str) -> None:
+                 ca_der_b64: str, prefs: dict[str, Any] | None = None) -> None:
         super().__init__(home, env, name="firefox")
         self.profile = home / "firefox-profile"
         (self.profile / "extensions").mkdir(parents=True, exist_ok=True)
@@ -158,6 +158,7 @@ class Firefox(Browser):
             "browser.safebrowsing.update.enabled": False, "network.captive-portal-service.enabled": False,
             "network.connectivity-service.enabled": False, "extensions.update.enabled": False,
             "browser.newtabpage.enabled": False, "browser.startup.page": 0,
+            **(prefs or {}),
         }
         (self.profile / "user.js").write_text("".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n"
                                                       for k, v in prefs.items()))

@@ -26,6 +26,7 @@ class Route:
     last_modified: str | None = None
     location: str | None = None
     drip_interval: float = 0.0  # seconds between single bytes
+    drip_headers: float = 0.0  # seconds between single bytes of the status line and headers
     stall: float = 0.0  # seconds to wait after the headers before the body
     send_length: bool = True
     extra_headers: dict[str, str] = field(default_factory=dict)
@@ -55,9 +56,22 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             route = Route(body=b"<html><body>not here</body></html>", status=404)
         try:
-            self._answer(route)
+            if route.drip_headers:
+                self._drip_headers(route)
+            else:
+                self._answer(route)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
-            pass  # the client gave up, as the tests intend
+            owner.gave_up.append(self.path)  # the client gave up, as the tests intend
+
+    def _drip_headers(self, route: Route) -> None:
+        """Status line and headers one byte at a time, forever slower than any deadline."""
+        head = (f"HTTP/1.1 {route.status} OK\r\nContent-Type: text/html\r\n"
+                + "".join(f"X-Padding-{i}: {'x' * 40}\r\n" for i in range(200)) + "\r\n").encode()
+        for index in range(len(head)):
+            self.wfile.write(head[index:index + 1])
+            self.wfile.flush()
+            time.sleep(route.drip_headers)
+        self.server.owner.finished.append(self.path)
 
     def _answer(self, route: Route) -> None:
         if route.etag and self.headers.get("If-None-Match") == route.etag or (
@@ -107,6 +121,8 @@ class TermsServer:
     def __init__(self, tls: bool = False, cert_dir: Path | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.seen: list[Seen] = []
+        self.gave_up: list[str] = []  # paths whose client hung up while being answered
+        self.finished: list[str] = []  # paths answered to the end (for slow answers)
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
         self.scheme = "http"

@@ -24,7 +24,8 @@ def xdg_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def services(app_home: Path, xdg_config: Path) -> Iterator[Services]:
     from tests.ui.conftest import blocking_ok
 
-    opened = Services(app_paths())
+    with blocking_ok():  # the test's own setup, not the app's GUI thread at work
+        opened = Services(app_paths())
     yield opened
     with blocking_ok():
         opened.close()

@@ -11,7 +11,10 @@ from tests.ui.settings.world import fill_ledger
 
 
 @pytest.mark.parametrize("fmt", list(ExportFormat))
-def test_export_writes_the_chosen_format_for_the_selected_provider(open_window, services, tmp_path, fmt, qtbot):
+def test_export_writes_the_chosen_format_for_the_selected_provider(open_window, services, tmp_path, fmt, qtbot,
+                                                                  monkeypatch):
+    # Receipts name the law that applies, from the settings or the locale's region; a C locale has none.
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     records = fill_ledger(services.ledger(), services.catalog, services.terms_store, 300)
     window = open_window(tab="history")
     history = window.history
@@ -25,3 +28,15 @@ def test_export_writes_the_chosen_format_for_the_selected_provider(open_window, 
     assert signal.args[0].startswith(f"Exported {expected} records to ")
     assert dest.exists() and dest.stat().st_size > 0
     assert not history.export.progress.isVisible()
+
+
+def test_cancel_stops_the_export_in_its_helper_process_and_leaves_nothing(open_window, services, tmp_path, qtbot):
+    fill_ledger(services.ledger(), services.catalog, None, 5000, seed=5)
+    window = open_window(tab="history")
+    panel = window.history.export
+    dest = tmp_path / "export.pdf"
+    panel.progressed.connect(lambda done, total: panel.cancel())
+    with qtbot.waitSignal(panel.finished, timeout=120_000) as signal:
+        panel.export_to(dest, "pdf")
+    assert signal.args[0].startswith("Export cancelled; nothing was written.")
+    assert not dest.exists() and not any(tmp_path.glob(".export.pdf.*"))

@@ -68,7 +68,7 @@ def test_versions_are_listed_with_the_shipped_baseline_marked(open_window, servi
     assert len(rows) == 3
     baseline = services.terms_store.baseline_version("zoom", "terms")
     assert ["2023-08-11", "shipped baseline", baseline.sha256] in rows
-    assert sum(1 for row in rows if row[1] == "fetched") == 2
+    assert sum(1 for row in rows if row[1] == "provider page") == 2
     labels = [window.terms.old.itemText(i) for i in range(window.terms.old.count())]
     assert labels[0].startswith("2023-08-11 · shipped baseline")
 

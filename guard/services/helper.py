@@ -1,0 +1,111 @@
+"""Heavy work in a short-lived helper process: exports and terms checks.
+
+An export of 100,000 records or a terms check (HTTP client, HTML parser, clause alignment) is
+CPU work in Python and C extensions that hold the interpreter lock; run on a thread of the tray
+app, it would make the GUI thread wait for that lock (stalls of 100 ms and more), and the
+modules and data it loads would stay in the app for the rest of its life. In a helper process
+it uses another core, the app stays responsive, and its memory goes back when it ends.
+
+The helper is started with ``spawn`` (a fork of a process with threads is unsafe; the frozen
+app calls ``multiprocessing.freeze_support()``). Progress comes back over a pipe; the caller's
+progress callback returning False cancels. The helper's exception is raised here as it was
+raised there. If the helper dies, a :class:`HelperFailed` says so, with its exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from guard.errors import GuardError
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+ProgressFn = Callable[[int, int], bool]
+POLL_S = 0.1
+
+
+class HelperFailed(GuardError):
+    """The helper process could not start, or stopped without an answer."""
+
+
+def run_in_helper(target: Callable[..., R], *args: Any, progress: ProgressFn | None = None) -> R:
+    """``target(*args, report)`` in a helper process; ``report(done, total) -> keep going?``.
+
+    ``target`` and ``args`` must be picklable (a module-level function and plain values).
+    Blocks until the helper answers; call it from a worker thread.
+    """
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    # Not a daemon: an export's helper starts a helper of its own (the ledger check).
+    process = context.Process(target=_child, args=(theirs, target, args), name=f"meeting-guard {target.__name__}")
+    try:
+        process.start()
+    except (OSError, RuntimeError) as error:
+        raise HelperFailed(f"A helper process could not start ({error}).") from None
+    finally:
+        theirs.close()
+    try:
+        answer: R = _answer(ours, process, progress)
+        return answer
+    finally:
+        ours.close()
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _answer(conn: Connection, process: Any, progress: ProgressFn | None) -> Any:
+    cancelled = False
+    while True:
+        if conn.poll(POLL_S):
+            try:
+                kind, *payload = conn.recv()
+            except EOFError:
+                break
+            if kind == "progress":
+                keep = progress(*payload) if progress is not None else True
+                if not keep and not cancelled:
+                    cancelled = True
+                    conn.send("cancel")
+            elif kind == "done":
+                return payload[0]
+            elif kind == "error":
+                error, text = payload
+                log.debug("The helper process failed:\n%s", text)
+                raise error
+        elif not process.is_alive():
+            break
+    raise HelperFailed(f"The helper process stopped without an answer (exit code {process.exitcode}); "
+                       "see the log. Nothing was changed.")
+
+
+def _child(conn: Connection, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """Runs in the helper process."""
+    cancelled = False
+
+    def report(done: int, total: int) -> bool:
+        nonlocal cancelled
+        conn.send(("progress", done, total))
+        while conn.poll():
+            if conn.recv() == "cancel":
+                cancelled = True
+        return not cancelled
+
+    try:
+        result = target(*args, report)
+    except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
+        try:
+            conn.send(("error", error, traceback.format_exc()))
+        except Exception:  # noqa: BLE001 - an error that cannot be pickled is said in words
+            conn.send(("error", HelperFailed(f"{type(error).__name__}: {error}"), traceback.format_exc()))
+    else:
+        conn.send(("done", result))
+    finally:
+        conn.close()

@@ -1,0 +1,189 @@
+"""Where the public archive's versions are read: its versions repository, one document at a time.
+
+Open Terms Archive keeps each collection's versions in a git repository, one file per document
+(``<service>/<terms type>.md``) and one commit per recorded version (ToS;DR's archive uses the
+same engine and layout). Of the ways to read it, this app reads the repository *narrowly, per
+document*: the list of commits that touched the one file, then the file at the commits it
+needs. The published dataset releases hold every document of a whole collection in one ZIP (the
+contrib collection's is hundreds of megabytes), far more than a desktop app watching twenty
+documents should download; the per-document commit list is small, can be asked for only since
+the last check, and answers "nothing new" with a 304 that costs nothing.
+
+Two sources with the same surface:
+
+* :class:`GitHubArchive` reads the repository on GitHub (the commit list from its REST API, the
+  files from raw.githubusercontent.com) through the app's :class:`~guard.terms.fetch.Fetcher`:
+  HTTPS only, one deadline per request, size caps, pacing.
+* :class:`GitArchive` reads a local clone with the ``git`` program (a mirror kept by an
+  organisation, or the tests' repository in the archive's real layout).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import quote, urlencode
+
+from guard.terms.errors import FetchFailure, TermsFetchError
+from guard.terms.fetch import JSON_TYPES, TEXT_TYPES, Fetcher
+
+GITHUB_API = "https://api.github.com"
+GITHUB_RAW = "https://raw.githubusercontent.com"
+PAGE_SIZE = 100
+MAX_PAGES = 40  # 4,000 commits of one document
+MAX_TEXT = 5 * 1024 * 1024
+GIT_TIMEOUT = 60.0
+# Commit subjects the Open Terms Archive engine writes (src/archivist/recorder/record.js and the
+# git data mapper's deprecated prefixes): a re-extraction of an already recorded page, not a change.
+TECHNICAL_PREFIXES = ("Apply technical or declaration upgrade on", "Refilter")
+
+
+@dataclass(frozen=True)
+class ArchiveCommit:
+    """One recorded version: its commit, when the archive recorded it, and the commit's subject."""
+
+    commit: str
+    recorded: datetime
+    subject: str
+
+    @property
+    def technical(self) -> bool:
+        """A re-extraction of an already recorded page (no change at the provider)."""
+        return self.subject.startswith(TECHNICAL_PREFIXES)
+
+
+@dataclass(frozen=True)
+class CommitList:
+    commits: tuple[ArchiveCommit, ...]  # oldest first
+    etag: str | None = None
+    not_modified: bool = False  # the archive said nothing changed since the ETag given
+
+
+class ArchiveSource(Protocol):
+    """What the importer needs from an archive (both sources below have this surface)."""
+
+    repository: str
+
+    def commits(self, path: str, since: datetime | None = None, etag: str | None = None) -> CommitList: ...
+
+    def read(self, path: str, commit: str) -> str: ...
+
+    def file_url(self, path: str, commit: str) -> str: ...
+
+
+def _when(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class GitHubArchive:
+    """A versions repository on GitHub, read through the REST API and raw files."""
+
+    def __init__(self, repository: str, fetcher: Fetcher, api: str = GITHUB_API, raw: str = GITHUB_RAW,
+                 pace: float = 1.0, page_size: int = PAGE_SIZE) -> None:
+        self.repository = repository
+        self.page_size = page_size
+        self.fetcher = fetcher
+        self.api = api.rstrip("/")
+        self.raw = raw.rstrip("/")
+        self.pace = pace
+
+    def commits(self, path: str, since: datetime | None = None, etag: str | None = None) -> CommitList:
+        found: list[ArchiveCommit] = []
+        first_etag = None
+        for page in range(1, MAX_PAGES + 1):
+            query = {"path": path, "per_page": str(self.page_size), "page": str(page)}
+            if since is not None:
+                query["since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            url = f"{self.api}/repos/{self.repository}/commits?{urlencode(query)}"
+            outcome = self.fetcher.fetch(url, etag=etag if page == 1 else None, accept=JSON_TYPES, pace=self.pace)
+            if page == 1:
+                first_etag = outcome.meta.etag
+                if outcome.not_modified:
+                    return CommitList((), etag, not_modified=True)
+            entries = _json_list(outcome.text or "", url)
+            for entry in entries:
+                found.append(_commit_of(entry, url))
+            if len(entries) < self.page_size:  # GitHub fills every page but the last
+                break
+        found.sort(key=lambda item: item.recorded)
+        return CommitList(tuple(found), first_etag)
+
+    def read(self, path: str, commit: str) -> str:
+        outcome = self.fetcher.fetch(self.file_url_raw(path, commit), accept=TEXT_TYPES, pace=self.pace)
+        return outcome.text or ""
+
+    def file_url_raw(self, path: str, commit: str) -> str:
+        return f"{self.raw}/{self.repository}/{commit}/{quote(path)}"
+
+    def file_url(self, path: str, commit: str) -> str:
+        return f"https://github.com/{self.repository}/blob/{commit}/{quote(path)}"
+
+
+def _json_list(text: str, url: str) -> list[dict[str, object]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise TermsFetchError(FetchFailure.NOT_TEXT, url, f"{url} did not answer valid JSON ({error.msg}).") from None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise TermsFetchError(FetchFailure.NOT_TEXT, url, f"{url} did not answer a list of commits.")
+    return data
+
+
+def _commit_of(entry: dict[str, object], url: str) -> ArchiveCommit:
+    try:
+        sha = entry["sha"]
+        details = entry["commit"]
+        assert isinstance(sha, str) and len(sha) == 40 and isinstance(details, dict)
+        author = details.get("author") or details.get("committer")
+        assert isinstance(author, dict) and isinstance(author.get("date"), str)
+        message = str(details.get("message", ""))
+        return ArchiveCommit(sha.lower(), _when(author["date"]), message.split("\n", 1)[0][:300])
+    except (KeyError, AssertionError, ValueError):
+        raise TermsFetchError(FetchFailure.NOT_TEXT, url, f"{url} listed a commit the app cannot read.") from None
+
+
+class GitArchive:
+    """A local clone of a versions repository, read with ``git`` (bounded in time and size)."""
+
+    def __init__(self, folder: Path, repository: str) -> None:
+        self.folder = Path(folder)
+        self.repository = repository
+
+    def _git(self, *args: str) -> bytes:
+        try:
+            done = subprocess.run(["git", "-C", str(self.folder), *args], capture_output=True, timeout=GIT_TIMEOUT,
+                                  check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise TermsFetchError(FetchFailure.CONNECTION, str(self.folder),
+                                  f"The archive copy {self.folder} could not be read with git ({error}).") from None
+        if done.returncode != 0:
+            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no reason given"]
+            raise TermsFetchError(FetchFailure.CLIENT_ERROR, str(self.folder),
+                                  f"git could not read the archive copy {self.folder}: {reason[0][:200]}")
+        return done.stdout
+
+    def commits(self, path: str, since: datetime | None = None, etag: str | None = None) -> CommitList:
+        args = ["log", "--reverse", "--format=%H%x1f%aI%x1f%s"]
+        if since is not None:
+            args.append(f"--since={since.astimezone(UTC).isoformat()}")
+        found = []
+        for line in self._git(*args, "--", path).decode("utf-8", "replace").splitlines():
+            parts = line.split("\x1f")
+            if len(parts) == 3 and len(parts[0]) == 40:
+                found.append(ArchiveCommit(parts[0], _when(parts[1]), parts[2][:300]))
+        return CommitList(tuple(sorted(found, key=lambda item: item.recorded)))
+
+    def read(self, path: str, commit: str) -> str:
+        data = self._git("show", f"{commit}:{path}")
+        if len(data) > MAX_TEXT:
+            raise TermsFetchError(FetchFailure.TOO_BIG, str(self.folder),
+                                  f"{path} at {commit[:12]} in {self.folder} is larger than 5 MB; not read.")
+        return data.decode("utf-8", "replace")
+
+    def file_url(self, path: str, commit: str) -> str:
+        return f"https://github.com/{self.repository}/blob/{commit}/{quote(path)}"

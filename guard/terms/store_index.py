@@ -1,0 +1,146 @@
+"""The terms store's SQLite index, opened so that storage faults are told apart from damage.
+
+A full disk, a read-only folder, a missing permission or a lock raises a :class:`TermsStoreError`
+naming the fault and what to do (:mod:`guard.storage_errors`); nothing is set aside. Only an
+index that fails SQLite's integrity check (or is not a database at all) is set aside, under a
+new name that never overwrites an earlier one, and a new index started. A read-only store whose
+index is already in today's layout can still be read.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from guard.storage_errors import StorageFault, advice, classify_os, classify_sqlite, set_aside
+from guard.terms.errors import TermsStoreError
+from guard.terms.store_schema import SCHEMA_VERSION, migrate
+
+log = logging.getLogger(__name__)
+_CANNOT_WRITE = (StorageFault.DISK_FULL, StorageFault.READ_ONLY, StorageFault.PERMISSION)
+
+
+class StoreIndex:
+    """Opens ``index_path`` under ``root`` (a short-lived connection per call, any thread)."""
+
+    root: Path
+    index_path: Path
+    objects: Path
+    problems: list[str]
+    _ready: bool
+    busy_timeout: float = 10.0  # seconds to wait for another program's lock before saying it is locked
+    _read_only: bool = False  # the store can only be read (read-only folder, full disk) since it was opened
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        if not self._ready:
+            self._prepare()
+        try:
+            connection = self._connect()
+        except sqlite3.Error as error:
+            raise self._fault(error, "The terms store cannot be opened") from None
+        try:
+            with connection:
+                yield connection
+        except sqlite3.Error as error:
+            raise self._fault(error, "The terms store could not be read or written") from None
+        finally:
+            connection.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        """A read-write connection; when the disk is full or the folder read-only (SQLite cannot
+        even make the files it reads through), one that can still read what is stored."""
+        if not self._read_only:
+            connection = sqlite3.connect(self.index_path, timeout=self.busy_timeout)
+            try:
+                connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+                return connection
+            except sqlite3.Error as error:
+                connection.close()
+                if classify_sqlite(error, self.index_path) not in _CANNOT_WRITE:
+                    raise
+        return sqlite3.connect(f"file:{self.index_path}?mode=ro&immutable=1", uri=True, timeout=self.busy_timeout)
+
+    def _fault(self, error: sqlite3.Error, what: str) -> TermsStoreError:
+        fault = classify_sqlite(error, self.index_path)
+        detail = "restart the app: it checks the index and sets it aside only if it is damaged" \
+            if fault.is_damage else ""
+        message = f"{what} ({error}): {advice(fault, self.index_path, 'Nothing was changed')}"
+        failure = TermsStoreError(f"{message} {detail}".strip())
+        failure.fault = fault
+        return failure
+
+    def _prepare(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            fault = classify_os(error)
+            failure = TermsStoreError(f"Cannot create the terms store folder {self.root} ({error.strerror}): "
+                                      f"{advice(fault, self.root / 'terms.sqlite3', 'Nothing was stored')}")
+            failure.fault = fault
+            raise failure from None
+        try:
+            self._create()
+        except sqlite3.Error as error:
+            fault = classify_sqlite(error, self.index_path)
+            if fault.is_damage and self._damaged():
+                self._start_again(error)
+            elif fault in _CANNOT_WRITE and self._current_layout(fault):
+                # what is stored can still be shown; a write will say why it cannot be made
+                self._read_only = True  # no -shm can be made: nobody can write anyway
+                log.warning("The terms store %s can only be read (%s)", self.index_path, error)
+            else:
+                raise self._fault(error, "The terms store cannot be opened") from None
+        self._ready = True
+
+    def _damaged(self) -> bool:
+        """True when SQLite's integrity check fails (or the file is not a database at all)."""
+        try:
+            connection = sqlite3.connect(f"file:{self.index_path}?mode=ro", uri=True, timeout=self.busy_timeout)
+        except sqlite3.Error:
+            return self.index_path.exists()
+        try:
+            rows = connection.execute("PRAGMA integrity_check").fetchall()
+            return rows != [("ok",)]
+        except sqlite3.Error as error:
+            return classify_sqlite(error, self.index_path).is_damage
+        finally:
+            connection.close()
+
+    def _current_layout(self, fault: StorageFault) -> bool:
+        options = "mode=ro&immutable=1"
+        try:
+            connection = sqlite3.connect(f"file:{self.index_path}?{options}", uri=True, timeout=self.busy_timeout)
+            try:
+                return bool(connection.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION)
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            return False
+
+    def _start_again(self, error: sqlite3.Error) -> None:
+        try:
+            broken = set_aside(self.index_path)
+        except OSError as failure:
+            raise TermsStoreError(f"The terms store index {self.index_path} is damaged ({error}) and cannot be set "
+                                  f"aside ({failure.strerror}).") from None
+        problem = (f"The terms store index {self.index_path} failed its integrity check ({error}); it was kept as "
+                   f"{broken.name} and a new one started. Stored texts are kept in {self.objects}.")
+        log.warning("%s", problem)
+        self.problems.append(problem)
+        for side in ("-wal", "-shm"):
+            self.index_path.with_name(self.index_path.name + side).unlink(missing_ok=True)
+        self._create()
+
+    def _create(self) -> None:
+        connection = sqlite3.connect(self.index_path, timeout=self.busy_timeout)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            migrate(connection)
+        finally:
+            connection.close()
+        self.index_path.chmod(0o600)
+

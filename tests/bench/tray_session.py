@@ -1,0 +1,244 @@
+"""One measured run of the tray app, in this process: ``python -m tests.bench.tray_session``.
+
+Started by tests/bench/bench_tray.py under its private desktop, in an app home it prepared (a
+ledger of 100,000 records, settings with detection every 0.5 s and the network on for a local
+terms server whose address is in ``MPG_BENCH_TERMS_URL``). Prints one JSON object:
+
+* ``rss_mb``: resident memory when idle (10 s after start), then after opening and closing
+  every settings tab, the consent dialog and an export, and after the heavy phase below;
+* ``stall_ms``: how late a 5 ms timer on the GUI thread fires (p50, p99, max) while detection
+  passes, a terms check and an export of the 100,000 records run together.
+
+Only the app's own modules are imported before the idle figure is taken.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import psutil
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import QApplication
+
+PROBE_MS = 5
+IDLE_SECONDS = 10.0
+
+
+def rss_mb() -> dict[str, float]:
+    info = psutil.Process().memory_full_info()
+    return {"rss": round(info.rss / 2**20, 1), "uss": round(info.uss / 2**20, 1)}
+
+
+def spin(app: QApplication, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def until(app: QApplication, done, timeout: float = 300.0) -> None:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > end:
+            raise TimeoutError("the tray session did not get there in time")
+        app.processEvents()
+        time.sleep(0.005)
+
+
+class Probe:
+    """A 5 ms timer on the GUI thread; how late each firing came is how long the thread was busy."""
+
+    def __init__(self) -> None:
+        self.late: list[float] = []
+        self._clock = QElapsedTimer()
+        self._timer = QTimer()
+        self._timer.setInterval(PROBE_MS)
+        self._timer.timeout.connect(self._fired)
+
+    def start(self) -> None:
+        self.late.clear()
+        self._clock.start()
+        self._timer.start()
+
+    def _fired(self) -> None:
+        elapsed = self._clock.nsecsElapsed() / 1e6
+        self._clock.restart()
+        self.late.append(max(0.0, elapsed - PROBE_MS))
+
+    def stop(self) -> dict[str, float]:
+        self._timer.stop()
+        ordered = sorted(self.late)
+        return {"samples": len(ordered), "p50": round(statistics.median(ordered), 1),
+                "p99": round(ordered[int(len(ordered) * 0.99) - 1], 1), "max": round(ordered[-1], 1)}
+
+
+def main() -> int:
+    if os.environ.get("MPG_BENCH_TRACE"):
+        _instrument()
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    from guard.paths import app_paths
+    from ui.shell import Shell
+
+    terms_url = os.environ["MPG_BENCH_TERMS_URL"]
+
+    def services():  # type: ignore[no-untyped-def]
+        from guard.services import Services
+        from guard.terms.fetch import FetchPolicy
+        from guard.terms.models import WatchedDocument
+
+        opened = Services(app_paths())  # the watched documents live on the bench's local server
+        opened.watched_documents = tuple(WatchedDocument("zoom", f"doc{i}", f"Doc {i}", f"{terms_url}/doc{i}")
+                                         for i in range(6))
+        opened.fetch_policy = FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0)
+        return opened
+
+    shell = Shell(app_paths(), services_factory=services, loop_options={"first_check_seconds": 3600})
+    ready: list[object] = []
+    shell.services_ready.connect(ready.append)
+    started = time.monotonic()
+    shell.start()
+    until(app, lambda: bool(ready), 60)
+    spin(app, max(0.0, IDLE_SECONDS - (time.monotonic() - started)))
+    gc.collect()
+    figures: dict[str, object] = {"rss_mb": {"idle": rss_mb()}}
+
+    # Every settings tab, the consent dialog and a small export, opened and closed.
+    host = shell.settings_host
+    for tab in ("overview", "providers", "history", "terms", "preferences"):
+        host.show(tab)
+        spin(app, 0.3)
+        until(app, lambda: shell.jobs.wait(10))
+        spin(app, 0.2)
+    window = host.window
+    assert window is not None
+    export_dest = Path(os.environ["MEETING_GUARD_HOME"]) / "export.json"
+    finished: list[str] = []
+    window.history.export.finished.connect(finished.append)
+    window.history.provider.setCurrentIndex(window.history.provider.findData("zoom"))
+    window.history.export.export_to(export_dest, "json")
+    until(app, lambda: bool(finished))
+    figures["small_export"] = finished[-1][:120]
+    host.close_window()
+    dialog = shell.record_consent()
+    spin(app, 0.5)
+    dialog.close()
+    spin(app, 2.0)  # the app gives the closed window's memory back (ui/memory.py)
+    figures["rss_mb"]["after_settings_dialog_export"] = rss_mb()  # type: ignore[index]
+
+    # The heavy phase: detection (every 0.5 s), a terms check and a 100,000-record export at once.
+    host.show("history")
+    spin(app, 0.3)
+    until(app, lambda: shell.jobs.wait(10))
+    window = host.window
+    assert window is not None
+    window.history.clear_filters()
+    until(app, lambda: shell.jobs.wait(10))
+    probe = Probe()
+    probe.start()
+    watch = StallWatch(probe) if os.environ.get("MPG_BENCH_TRACE") else None
+    if watch is not None:
+        watch.start()
+    finished.clear()
+    window.history.export.finished.connect(finished.append)
+    export_started = time.monotonic()
+    only = os.environ.get("MPG_BENCH_ONLY", "")  # diagnosis: "detect", "export" or "terms" alone
+    if only in ("", "export"):
+        window.history.export.export_to(export_dest, "json")
+    else:
+        finished.append("not run")
+    if only in ("", "terms"):
+        shell.check_terms_now()
+    if only == "detect":
+        spin(app, 10)
+    until(app, lambda: bool(finished) and not shell.checking_terms, 600)
+    export_s = time.monotonic() - export_started
+    spin(app, 1.0)
+    figures["stall_ms"] = probe.stop()
+    if watch is not None:
+        figures["slowest_deliveries_ms"] = slowest_deliveries()
+        figures["stalls_seen"] = watch.stop()
+    figures["heavy_phase"] = {"export_s": round(export_s, 1), "export": finished[-1][:120],
+                              "terms_check_done": not shell.checking_terms}
+    host.close_window()
+    spin(app, 2.0)
+    figures["rss_mb"]["after_heavy_phase"] = rss_mb()  # type: ignore[index]
+    figures["threads"] = psutil.Process().num_threads()
+    clean = shell.shutdown()
+    figures["clean_shutdown"] = clean
+    print(json.dumps(figures))
+    return 0
+
+
+class StallWatch:
+    """Trace mode: a thread that notes where the GUI thread (and the others) stand when the
+    probe has not fired for 40 ms."""
+
+    def __init__(self, probe: Probe) -> None:
+        import threading
+
+        self.probe = probe
+        self.gui = threading.get_ident()
+        self.seen: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        import traceback
+
+        last = len(self.probe.late)
+        quiet = 0
+        while not self._stop.wait(0.01):
+            now = len(self.probe.late)
+            quiet = quiet + 1 if now == last else 0
+            last = now
+            if quiet == 4 and len(self.seen) < 12:
+                frames = sys._current_frames()
+                parts = []
+                for ident, frame in frames.items():
+                    stack = traceback.extract_stack(frame)[-4:]
+                    tag = "GUI" if ident == self.gui else str(ident)[-5:]
+                    parts.append(tag + ": " + " < ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
+                                                         for f in reversed(stack)))
+                self.seen.append(" || ".join(parts))
+
+    def stop(self) -> list[str]:
+        self._stop.set()
+        return self.seen
+
+
+def slowest_deliveries() -> list[tuple[float, str]]:
+    """Which job results took longest to hand over on the GUI thread (for finding stalls)."""
+    return sorted(_DELIVERIES, reverse=True)[:8]
+
+
+_DELIVERIES: list[tuple[float, str]] = []
+
+
+def _instrument() -> None:
+    from ui.jobs import JobRunner
+
+    original = JobRunner._deliver
+
+    def timed(self, job):  # type: ignore[no-untyped-def]
+        begin = time.perf_counter()
+        original(self, job)
+        took = (time.perf_counter() - begin) * 1000
+        if took > 10:
+            name = getattr(job.on_done, "__qualname__", "?") if job.error is None else "error"
+            _DELIVERIES.append((round(took, 1), f"{job.key or job.lane}:{name}"))
+
+    JobRunner._deliver = timed  # type: ignore[method-assign]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

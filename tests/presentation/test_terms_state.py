@@ -1,0 +1,40 @@
+"""The terms check's state line, from the fetch log (plain values)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from guard.presentation.terms_state import terms_state_line
+from guard.terms.models import FetchRecord, FetchResult
+
+AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def record(doc: str, result: FetchResult, kind: str | None = None, minutes: int = 0,
+           source: str = "provider") -> FetchRecord:
+    return FetchRecord(AT + timedelta(minutes=minutes), "zoom", doc, "https://zoom.us/terms", result, error_kind=kind,
+                       source=source)
+
+
+def test_failures_logged_without_a_finished_check_are_never_not_checked_yet() -> None:
+    line = terms_state_line(None, [record("terms", FetchResult.FAILED, "timeout")], network_enabled=True)
+    assert line.startswith("Last check") and "1 of 1 document could not be fetched" in line
+
+
+def test_offline_and_switched_off_say_so() -> None:
+    offline = [record("a", FetchResult.SKIPPED, "offline"), record("b", FetchResult.FAILED, "offline")]
+    assert terms_state_line(AT, offline, network_enabled=True).endswith("offline, 2 documents not checked.")
+    off = [record("a", FetchResult.SKIPPED, "network-disabled")]
+    assert terms_state_line(AT, off, network_enabled=False).endswith("skipped, network access is switched off.")
+    assert terms_state_line(None, [], network_enabled=False) == "Not checked: network access is switched off."
+    assert terms_state_line(None, [], network_enabled=True) == "Not checked yet."
+
+
+def test_progress_while_a_check_runs_and_only_the_last_run_counts() -> None:
+    assert terms_state_line(AT, [], network_enabled=True, checking=(3, 20)) == "Checking terms: 3 of 20 documents…"
+    log = [record("a", FetchResult.UNCHANGED, minutes=600), record("b", FetchResult.NEW_VERSION, minutes=600),
+           record("a", FetchResult.FAILED, "timeout")]  # newest first; the failure was the day before
+    assert terms_state_line(AT, log, network_enabled=True).endswith(": 2 documents checked.")
+    archive_then_page = [record("a", FetchResult.NEW_VERSION), record("a", FetchResult.FAILED, "rate-limited",
+                                                                      source="archive")]
+    assert terms_state_line(AT, archive_then_page, network_enabled=True).endswith(": 1 document checked.")

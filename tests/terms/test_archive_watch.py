@@ -1,0 +1,151 @@
+"""The watcher reads archived documents in the archive first (a local server answering like
+GitHub over a real git repository in the archive's layout) and the provider's page only when the
+archive cannot be read; offline, it says so at once and tries nothing more; the CLI imports
+history and shows where each version came from."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from guard.catalog.models import DocumentArchive
+from guard.terms.fetch import Fetcher, FetchPolicy
+from guard.terms.models import FetchResult, WatchedDocument
+from guard.terms.store import TermsStore
+from guard.terms.watcher import ArchiveSources, TermsWatcher
+from tests.terms.support.archive_repo import ZOOM_2023, ArchiveRepo, GitHubLike, zoom_text
+from tests.terms.support.pages import fixture_text, plain_page
+from tests.terms.support.server import TermsServer, page
+
+POLICY = FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0, connect_timeout=2,
+                     read_timeout=2, total_deadline=5)
+ARCHIVE = DocumentArchive(service="Zoom", terms_type="Terms of Service")
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> ArchiveRepo:
+    return ArchiveRepo.zoom_2023(tmp_path_factory.mktemp("contrib-versions"), noise=1)
+
+
+def watcher(tmp_path: Path, documents: list[WatchedDocument], api: GitHubLike | None) -> TermsWatcher:
+    fetcher = Fetcher(POLICY)
+    archive = ArchiveSources(fetcher, api.base, api.base) if api else None
+    return TermsWatcher(TermsStore(tmp_path / "store", {}, []), documents, fetcher=fetcher, archive=archive)
+
+
+def test_an_archived_document_is_read_in_the_archive_not_on_the_provider_page(tmp_path: Path) -> None:
+    repo = ArchiveRepo.zoom_2023(tmp_path / "contrib-versions", noise=1, upto=4)  # up to 7 August 2023
+    with GitHubLike(repo) as api, TermsServer() as provider:
+        provider.routes["/terms"] = page(plain_page("10.1 Something else entirely."))
+        document = WatchedDocument("zoom", "terms", "Zoom Terms", provider.url("/terms"), archive=ARCHIVE)
+        watch = watcher(tmp_path, [document], api)
+        (first,) = watch.check().checks  # a new install: the history arrives, and is not news
+        assert first.source == "archive" and first.result is FetchResult.NEW_VERSION and first.event is None
+        assert len(watch.store.versions("zoom", "terms")) == 4 and provider.seen == []
+        (record,) = watch.store.fetch_log()
+        assert record.source == "archive" and "read in the archive" in record.message
+        assert watch.check().checks[0].result is FetchResult.UNCHANGED
+        # the archive records the 11 August 2023 rewrite: the next check reads it there and tells
+        commit, date, verb = ZOOM_2023[4]
+        repo.record(zoom_text(commit), date, verb)
+        (check,) = watch.check().checks
+        assert check.source == "archive" and check.result is FetchResult.NEW_VERSION and provider.seen == []
+        assert check.event is not None
+        promise = next(c for c in check.event.changes if (c.new or "").startswith("Zoom does not use any of your"))
+        assert promise.severity == "material" and "no longer says “without your consent”" in promise.summary
+        versions = watch.store.versions("zoom", "terms")
+        assert len(versions) == 5 and all(v.from_archive for v in versions)
+
+
+def test_when_the_archive_cannot_be_read_the_provider_page_is_fetched(repo: ArchiveRepo, tmp_path: Path) -> None:
+    with GitHubLike(repo) as api, TermsServer() as provider:
+        api.rate_limited = True
+        provider.routes["/terms"] = page(plain_page(fixture_text("zoom/tos-2023-08-11-section10.ota.md")))
+        document = WatchedDocument("zoom", "terms", "Zoom Terms", provider.url("/terms"), archive=ARCHIVE)
+        watch = watcher(tmp_path, [document], api)
+        (check,) = watch.check().checks
+        assert check.source == "provider" and check.result is FetchResult.NEW_VERSION and provider.hits("/terms") == 1
+        fetches = watch.store.fetch_log()
+        assert [(f.source, f.result, f.error_kind) for f in reversed(fetches)] == [
+            ("archive", FetchResult.FAILED, "rate-limited"), ("provider", FetchResult.NEW_VERSION, None)]
+
+
+def test_offline_says_so_at_once_and_tries_nothing_more(tmp_path: Path) -> None:
+    documents = [WatchedDocument("p", f"d{i}", "D", f"https://terms{i}.example.invalid/terms") for i in range(6)]
+    watch = watcher(tmp_path, documents, None)
+    report = watch.check()
+    first, *rest = report.checks
+    assert first.result is FetchResult.FAILED and first.error_kind == "offline"
+    assert all(check.result is FetchResult.SKIPPED and check.error_kind == "offline" for check in rest)
+    assert report.offline and report.headline() == "offline: 6 documents not checked"
+    assert [record.attempts for record in watch.store.fetch_log() if record.result is FetchResult.FAILED] == [1]
+
+
+def test_progress_is_reported_document_by_document(tmp_path: Path) -> None:
+    documents = [WatchedDocument("p", f"d{i}", "D", f"https://terms{i}.example.invalid/terms") for i in range(3)]
+    seen: list[tuple[int, int, str]] = []
+    watcher(tmp_path, documents, None).check(progress=lambda done, total, check: seen.append(
+        (done, total, check.document.document_id)))
+    assert seen == [(1, 3, "d0"), (2, 3, "d1"), (3, 3, "d2")]
+
+
+def settings(app_home: Path, api: GitHubLike | None = None, network: bool = True) -> None:
+    config = app_home / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    lines = ["[terms]", f"network_enabled = {'true' if network else 'false'}", "allow_insecure_localhost = true"]
+    if api is not None:
+        lines += [f'archive_api_url = "{api.base}"', f'archive_raw_url = "{api.base}"']
+    (config / "settings.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_terms_import_then_log_shows_the_history_and_its_source(cli, app_home: Path, repo: ArchiveRepo) -> None:  # type: ignore[no-untyped-def]
+    with GitHubLike(repo) as api:
+        settings(app_home, api)
+        result = cli("terms", "import", "zoom", "terms", "--json")
+        assert result.returncode == 0, result.stderr
+        (imported,) = json.loads(result.stdout)["imports"]
+        assert imported["repository"] == "OpenTermsArchive/contrib-versions" and imported["error"] is None
+        assert [v["recorded"][:10] for v in imported["versions_stored"]] == [
+            "2023-02-01", "2023-04-01", "2023-07-28", "2023-08-07", "2023-08-11"]
+    log = json.loads(cli("terms", "log", "zoom", "--json").stdout)
+    versions = next(d["versions"] for d in log["documents"] if d["document_id"] == "terms")
+    assert [v["origin"] for v in versions] == ["baseline", "archive", "archive", "archive", "archive", "archive"]
+    assert versions[2]["archive"]["commit"] and versions[2]["first_seen"].startswith("2023-04-01")
+    text = cli("terms", "log", "zoom").stdout
+    assert "from the archive OpenTermsArchive/contrib-versions at commit" in text
+    assert "recorded there on 2023-04-01" in text
+    diff = cli("terms", "diff", "zoom", "terms", "--from", versions[3]["sha256"][:12], "--to",
+               versions[4]["sha256"][:12])
+    assert diff.returncode == 0 and "after:  Notwithstanding the above" in diff.stdout
+
+
+def test_terms_import_from_a_local_git_copy(cli, app_home: Path, repo: ArchiveRepo) -> None:  # type: ignore[no-untyped-def]
+    settings(app_home, network=False)
+    result = cli("terms", "import", "zoom", "terms", "--git", str(repo.folder))
+    assert result.returncode == 0, result.stderr
+    assert "zoom/terms from OpenTermsArchive/contrib-versions (Zoom/Terms of Service.md): 5 versions stored" in \
+        result.stdout
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare to run without a network")
+def test_offline_check_of_every_document_returns_at_once(app_home: Path) -> None:
+    """A real offline computer (a network namespace with no route and no name resolution):
+    'offline: N documents not checked', exit 1, one attempt only."""
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("unshare -rn is not allowed here")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run(["unshare", "-rn", sys.executable, "-m", "guard", "terms", "check", "--json"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    data = json.loads(done.stdout)
+    assert done.returncode == 1 and data["offline"] is True
+    total = len(data["checks"])
+    assert data["summary"] == f"offline: {total} documents not checked" and total >= 20
+    failed = [c for c in data["checks"] if c["result"] == "failed"]
+    assert len(failed) == 1 and failed[0]["error_kind"] == "offline"

@@ -1,0 +1,105 @@
+"""The preferences' browser-extension section: per browser, whether the extension's native host is
+registered and the extension connected, with Install and Remove. Every read and write goes through
+the services door on the job runner (a few small files, or registry values on Windows)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import partial
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from guard.services import BrowserIntegration, Services
+from ui.jobs import JobRunner
+from ui.settings.common import named
+from ui.widgets import plain_label
+
+log = logging.getLogger(__name__)
+
+EXPLAINED = (
+    "The Meeting Privacy Guard extension tells this app which meeting tabs are open (in front or behind), and "
+    "when a meeting page shows an AI or recording notice or a note-taker bot joins. It reads only the meeting "
+    "services' own pages and sends nothing anywhere but to this app. Install registers the small program the "
+    "browser starts for it; then add the extension to the browser.")
+
+
+def describe(status: BrowserIntegration) -> str:
+    """One line about one browser, as the section shows it."""
+    text = status.state
+    if status.connected:
+        text += " (now)"
+    elif status.last_seen is not None:
+        text += f"; last connected {status.last_seen.astimezone():%Y-%m-%d %H:%M}"
+    if status.problem:
+        text += f": {status.problem}"
+    return text
+
+
+class BrowserPanel(QGroupBox):
+    """Browser extension: one row per browser found, with its state and an Install or Remove button."""
+
+    def __init__(self, services: Services, tasks: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__("Browser extension", parent)
+        self.services = services
+        self.tasks = tasks
+        self.buttons: dict[str, QPushButton] = {}
+        self.states: dict[str, QLabel] = {}
+        layout = QVBoxLayout(self)
+        explained = QLabel(EXPLAINED)
+        explained.setWordWrap(True)
+        layout.addWidget(explained)
+        self.rows = QWidget()
+        self.grid = QGridLayout(self.rows)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.rows)
+        self.status = named(plain_label("Looking for browsers…"), "Browser extension status")
+        self.refresh_button = named(QPushButton("Look aga&in"), "Look for browsers again")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.refresh_button)
+        layout.addLayout(bottom)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.tasks.submit(self.services.browser_integration, self.show_statuses, self._failed, key="browser-status",
+                          owner=self)
+
+    def install(self, browser_id: str) -> None:
+        self.status.setText("Registering…")
+        self.tasks.submit(partial(self.services.install_browser_host, [browser_id]), self.show_statuses,
+                          self._failed, key="browser-status", owner=self)
+
+    def remove(self, browser_id: str) -> None:
+        self.status.setText("Removing…")
+        self.tasks.submit(partial(self.services.remove_browser_host, [browser_id]), self.show_statuses,
+                          self._failed, key="browser-status", owner=self)
+
+    def show_statuses(self, statuses: Sequence[BrowserIntegration]) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.buttons.clear()
+        self.states.clear()
+        for row, status in enumerate(statuses):
+            name = plain_label(status.browser)
+            state = named(plain_label(describe(status)), f"{status.browser} extension status")
+            self.states[status.id] = state
+            self.grid.addWidget(name, row, 0)
+            self.grid.addWidget(state, row, 1)
+            if status.supported:
+                registered = status.registered or status.connected
+                button = named(QPushButton("Remove" if registered else "Install"),
+                               f"{'Remove' if registered else 'Install'} for {status.browser}")
+                button.clicked.connect(partial(self.remove if registered else self.install, status.id))
+                self.buttons[status.id] = button
+                self.grid.addWidget(button, row, 2)
+        self.grid.setColumnStretch(1, 1)
+        self.status.setText("" if statuses else "No supported browser was found for this user.")
+
+    def _failed(self, error: BaseException) -> None:
+        log.warning("Browser extension status failed: %s", error)
+        self.status.setText(f"The browsers could not be looked at: {error}")
