@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +28,8 @@ from guard.detect.windows import WindowInfo
 from guard.patterns import ELISION
 
 log = logging.getLogger(__name__)
+
+_OPENING = threading.Lock()
 
 READS_PER_CALL = 256  # window titles read from the X server per call
 TITLE_BYTES = 4096  # of one title: the first and the last half
@@ -92,12 +95,12 @@ class X11WindowLister:
         if self._display is not None:
             return self._display
         try:
-            from Xlib import display as xdisplay
+            import Xlib  # noqa: F401 - only to say so when it is missing
         except ImportError as error:
             raise ProbeUnavailable(f"python-xlib is not installed ({error})") from None
         name = self._env.get("DISPLAY")
         try:
-            self._display = xdisplay.Display(name)
+            self._display = open_display(name)
         except Exception as error:  # noqa: BLE001 - Xlib raises many kinds on connect
             raise ProbeUnavailable(f"cannot open the X display {name}: {error}") from None
         self._atoms = {}
@@ -263,3 +266,29 @@ def _text(value: Any, encoding: str, errors: str) -> str:
 
 def _ignore(*_args: object) -> None:
     """Error handler for requests on windows that may close meanwhile (BadWindow is expected)."""
+
+
+def open_display(name: str | None) -> Any:
+    """An Xlib connection to ``name`` with tables of its own.
+
+    python-xlib (0.33) keeps the extension event, error and opcode tables on the class, shared
+    by every connection of the process. Two X servers whose extensions number their events
+    differently (Xwayland's and another's) then break each other, and the next connection fails
+    with "'type' object does not support item assignment" (the same report:
+    https://github.com/asweigart/pyautogui/issues/202, checked 2026-12-01). So each connection
+    starts from the core tables and keeps what its own server's extensions added."""
+    from Xlib import display as xdisplay
+    from Xlib import error as xerror
+    from Xlib.protocol import display as protocol
+    from Xlib.protocol import event as xevent
+
+    with _OPENING:
+        base = protocol.Display
+        base.event_classes = xevent.event_class.copy()
+        base.error_classes = xerror.xerror_class.copy()
+        base.extension_major_opcodes = {}
+        opened = xdisplay.Display(name)
+        own = opened.display
+        own.event_classes, own.error_classes = base.event_classes, base.error_classes
+        own.extension_major_opcodes = base.extension_major_opcodes
+        return opened
