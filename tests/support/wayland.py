@@ -177,7 +177,8 @@ class WaylandSession:
         self.env.update(WAYLAND_DISPLAY=socket, XDG_RUNTIME_DIR=str(self.runtime), XDG_SESSION_TYPE="wayland",
                         XDG_CURRENT_DESKTOP="KDE", KDE_FULL_SESSION="true", QT_QPA_PLATFORM="wayland")
         deadline = time.monotonic() + 60
-        while not bus_name_owned(self.env, "org.kde.KWin"):
+        # KWin takes its bus name before it exports its scripting object: wait for both.
+        while not (bus_name_owned(self.env, "org.kde.KWin") and _kwin_scripting_ready(self.env)):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise WaylandUnavailable(f"KWin did not start: {self.log('kwin')[-2000:]}")
             time.sleep(0.2)
@@ -359,6 +360,15 @@ def bus_name_owned(env: dict[str, str], name: str) -> bool:
         env=dict(os.environ, DBUS_SESSION_BUS_ADDRESS=env["DBUS_SESSION_BUS_ADDRESS"]), capture_output=True,
         text=True, timeout=10)
     return "boolean true" in result.stdout
+
+
+def _kwin_scripting_ready(env: dict[str, str]) -> bool:
+    result = subprocess.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.kde.KWin", "/Scripting",
+         "org.freedesktop.DBus.Introspectable.Introspect"],
+        env=dict(os.environ, DBUS_SESSION_BUS_ADDRESS=env["DBUS_SESSION_BUS_ADDRESS"]), capture_output=True,
+        text=True, timeout=10)
+    return result.returncode == 0 and "org.kde.kwin.Scripting" in result.stdout
 
 
 def _watcher_has_host(env: dict[str, str]) -> bool:

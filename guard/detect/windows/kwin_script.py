@@ -83,6 +83,10 @@ class KWinWindowLister:
             if error.name in ("org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner"):
                 raise ProbeUnavailable("KWin is not on the session bus (org.kde.KWin), so its windows cannot be "
                                        "listed") from None
+            if error.name in ("org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownMethod"):
+                raise ProbeUnavailable("KWin offers no scripting interface (/Scripting) on the session bus (yet: "
+                                       "it exports it a moment after it starts), so its windows cannot be listed") \
+                    from None
             raise ProbeUnavailable(f"KWin refused the window-listing script: {error}") from None
 
     def close(self) -> None:
