@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
-import re2  # type: ignore[import-untyped]
+import re2
 
 TEXT_LIMIT = 4096  # characters of one text a match examines: the first and last half of it
 PATTERN_LIMIT = 1000  # characters of one pattern

@@ -1,6 +1,6 @@
 """The Monitor: events enriched from the catalog, snapshot, pause and resume, settings."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -88,7 +88,7 @@ def catalog(tmp_path, name):
 
 @pytest.fixture
 def clock():
-    return Clock(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc))
+    return Clock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
 
 
 def start_client(processes, tmp_path, name):

@@ -6,3 +6,4 @@ Importing ``ui`` applies the work-arounds for known Qt binding bugs (see ``ui.qt
 from ui import qt_fixes as _qt_fixes
 
 _qt_fixes.apply()
+_qt_fixes.stop_caching_sources()

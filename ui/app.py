@@ -32,6 +32,9 @@ def run_app(paths: AppPaths, tell: Callable[[str], None] | None = None) -> int:
     """Run the tray app until Quit (or SIGTERM); a second start hands over to the first and returns 0.
 
     ``tell`` shows the user a one-line message (the command line writes it to stderr)."""
+    from ui.memory import limit_arenas
+
+    limit_arenas()  # before Qt and the job runner start their threads
     app = QApplication.instance() or QApplication(["meeting-guard"])  # argv[0] names the X11 WM_CLASS
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)

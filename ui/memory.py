@@ -4,6 +4,11 @@ The settings window holds thousands of widgets and a page cache; when it closes 
 freed, but glibc keeps freed memory in the process for reuse, so the tray app would stay at
 its peak size for the rest of the session. ``malloc_trim`` hands it back (Linux; elsewhere
 the C library returns memory by itself and this does nothing).
+
+glibc also gives each thread that allocates at once its own arena; the tray app has a dozen
+threads (job lanes, D-Bus, detection), and memory freed in one arena is not reused by another,
+so the app grew a few MB each time the settings window was opened again. Two arenas are
+plenty for an app whose GUI thread does little (:func:`limit_arenas`, before threads start).
 """
 
 from __future__ import annotations
@@ -14,6 +19,21 @@ import logging
 import sys
 
 log = logging.getLogger(__name__)
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+ARENAS = 2
+
+
+def limit_arenas() -> None:
+    """At most :data:`ARENAS` malloc arenas (glibc); call before the app starts its threads."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        if not ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, ARENAS):
+            log.debug("mallopt(M_ARENA_MAX) was refused")
+    except (OSError, AttributeError) as error:  # not glibc: its allocator has no such setting
+        log.debug("mallopt is not available: %s", error)
 
 
 def give_back_memory() -> None:

@@ -97,6 +97,7 @@ class Shell(QObject):
         self._autostart_factory = autostart_factory
         self.snapshot: Snapshot | None = None
         self.status: TrayStatus | None = None
+        self._menu_flags: MenuFlags | None = None
         self.checking_terms = False
         self._check_asked = False
         self.autostart: bool | None = None
@@ -213,6 +214,9 @@ class Shell(QObject):
             status = tray_status(self.snapshot, self.catalog, tuple(view for view, _ in self.unseen_terms.values()))
         flags = MenuFlags(ready=self.services is not None, checking_terms=self.checking_terms,
                           autostart=self.autostart, problems=tuple(self.problems))
+        if status == self.status and flags == self._menu_flags:
+            return  # nothing shown changed (most detection passes): the menu is not rebuilt on the GUI thread
+        self._menu_flags = flags
         entries = menu_entries(status, flags)
         changed = status != self.status
         if self.status is None or status.state != self.status.state or status.tooltip != self.status.tooltip:

@@ -6,13 +6,17 @@ The registry is reached through :class:`RunKey` so tests can give a fake in plac
 from __future__ import annotations
 
 import subprocess
-from typing import Protocol
+import sys
+from collections.abc import Callable
+from typing import NoReturn, Protocol, TypeVar
 
 from guard import APP_NAME
 from guard.autostart import AutostartError
 
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 VALUE_NAME = APP_NAME  # the name the Inno Setup installer writes too
+
+T = TypeVar("T")
 
 
 class RunKey(Protocol):
@@ -25,10 +29,17 @@ class RunKey(Protocol):
     def delete(self, name: str) -> None: ...
 
 
+def _windows_only() -> NoReturn:
+    """winreg exists only on Windows; elsewhere the real key is a mistake, said clearly."""
+    raise AutostartError("The Windows Run key can only be changed on Windows.")
+
+
 class WinregRunKey:
     """The real key, through the standard library's winreg (Windows only)."""
 
     def get(self, name: str) -> str | None:
+        if sys.platform != "win32":
+            _windows_only()
         import winreg
 
         try:
@@ -39,12 +50,16 @@ class WinregRunKey:
             return None
 
     def set(self, name: str, value: str) -> None:
+        if sys.platform != "win32":
+            _windows_only()
         import winreg
 
         with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
             winreg.SetValueEx(key, name, 0, winreg.REG_SZ, value)
 
     def delete(self, name: str) -> None:
+        if sys.platform != "win32":
+            _windows_only()
         import winreg
 
         try:
@@ -71,7 +86,7 @@ class RunKeyAutostart:
     def disable(self) -> None:
         self._call(self.key.delete, VALUE_NAME)
 
-    def _call(self, method, *args):  # type: ignore[no-untyped-def]
+    def _call(self, method: Callable[..., T], *args: str) -> T:
         try:
             return method(*args)
         except OSError as error:

@@ -20,7 +20,8 @@ from guard.terms.classify import load_rules
 from guard.terms.errors import TermsError
 from guard.terms.models import FetchResult, Version
 from guard.terms.store import TermsStore
-from guard.terms.watcher import CheckReport, DocumentCheck, TermsWatcher
+from guard.terms.report import CheckReport, DocumentCheck
+from guard.terms.watcher import TermsWatcher
 
 
 class TermsUsageError(TermsError):
@@ -72,6 +73,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run_check(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     watcher = TermsWatcher.from_app(ctx.paths, ctx.settings, declaration_files=args.declaration)
     providers = sorted({doc.provider_id for doc in watcher.documents})
+    if args.provider and args.provider not in providers and (untracked := _not_tracked(ctx, args.provider)):
+        if args.json:
+            ctx.print_json({"provider_id": args.provider, "terms_tracked": False, "summary": untracked,
+                            "checks": [], "events": [], "problems": []})
+        else:
+            ctx.print(untracked)
+        return ExitStatus.OK  # nothing to check is not a failed check
     if args.provider and args.provider not in providers:
         known = ", ".join(providers) or "none (the catalog has no documents)"
         raise TermsUsageError(f"No watched documents for provider '{args.provider}'. Watched providers: {known}.")
@@ -130,10 +138,29 @@ def _short(version: Version | None) -> str:
     return version.sha256[:12] if version else "none"
 
 
+def _not_tracked(ctx: CliContext, provider_id: str) -> str | None:
+    """The plain answer for a provider the catalog lists for detection only (no terms page named),
+    or None when the catalog does not know it or names its terms."""
+    catalog = ctx.catalog_or_none()
+    provider = catalog.get(provider_id) if catalog is not None else None
+    if provider is None or provider.tracks_terms:
+        return None
+    return (f"No terms are tracked for {provider.name} ({provider.id}) yet: the catalog lists it for meeting "
+            "detection only and names none of its terms or privacy pages, so there is nothing to check, compare "
+            "or import. Meetings with it are still detected.")
+
+
 # -- diff --------------------------------------------------------------------------------------
 
 def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     store = TermsStore.open(ctx.paths)
+    if not any(pid == args.provider for pid, _doc in store.documents()) and (
+            untracked := _not_tracked(ctx, args.provider)):
+        if args.json:
+            ctx.print_json({"provider_id": args.provider, "terms_tracked": False, "changes": [], "note": untracked})
+        else:
+            ctx.print(untracked)
+        return ExitStatus.OK
     document = _pick_document(store, args.provider, args.document)
     newer = store.resolve(args.provider, document, args.to_ref)
     older = store.resolve(args.provider, document, args.from_ref) if args.from_ref else _before(store, newer)
@@ -223,6 +250,9 @@ def _label(version: Version) -> str:
     if version.is_baseline:
         return f"{version.sha256[:12]} (shipped baseline of {version.version_date or 'unknown date'})"
     seen = f"{version.first_seen:%Y-%m-%d}" if version.first_seen else "?"
+    if version.from_archive:
+        commit = f" at {version.archive_commit[:12]}" if version.archive_commit else ""
+        return f"{version.sha256[:12]} (recorded {seen} by {version.archive_repository or 'the archive'}{commit})"
     return f"{version.sha256[:12]} (fetched {seen})"
 
 
@@ -240,7 +270,9 @@ def run_log(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             "problems": store.problems,
         })
         return ExitStatus.OK
-    if not documents and not fetches:
+    if not documents and not fetches and args.provider and (untracked := _not_tracked(ctx, args.provider)):
+        ctx.print(untracked)
+    elif not documents and not fetches:
         ctx.print("No terms versions stored and no fetches made yet. Run 'meeting-guard terms check'.")
     for pid, doc in documents:
         ctx.print(f"{pid}/{doc}:")
@@ -289,6 +321,12 @@ def run_import(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     documents, _problems = build_watch_list(ctx.paths)
     chosen = [d for d in documents if d.archive is not None and (not args.provider or d.provider_id == args.provider)
               and (not args.document or d.document_id == args.document)]
+    if not chosen and args.provider and (untracked := _not_tracked(ctx, args.provider)):
+        if args.json:
+            ctx.print_json({"provider_id": args.provider, "terms_tracked": False, "imports": [], "note": untracked})
+        else:
+            ctx.print(untracked)
+        return ExitStatus.OK
     if not chosen:
         archived = sorted({d.provider_id for d in documents if d.archive is not None})
         raise TermsUsageError(f"No document of '{args.provider or 'any provider'}' is kept in a public archive. "

@@ -44,6 +44,7 @@ class BrowserTabs:
         self.folder = folder if folder is not None else state_dir(environ)
         self._reader: StateReader | None = None
         self._last: dict[tuple[str, str], Observation] = {}
+        self._matched = _Matches()
 
     def observations(self, rules: DetectionRules, at: datetime) -> list[Observation]:
         states: list[StateFile] = []
@@ -55,6 +56,7 @@ class BrowserTabs:
             states = self._reader.read()
         from guard.browser.browsers import by_id
 
+        matched = self._matched.using(rules)
         labels = _labels(states)
         found: list[Observation] = []
         current: dict[tuple[str, str], Observation] = {}
@@ -63,14 +65,14 @@ class BrowserTabs:
             shown = browser.name if browser is not None else state.browser
             for entry in state.tabs:
                 tab = f"{label}/{entry.tab.id}"
-                providers = meeting_providers(rules, entry)
+                providers = matched.providers(entry)
                 for provider_id in providers:
                     obs = _tab_observation(provider_id, state, entry, tab, shown, at)
                     current[(provider_id, tab)] = obs
                     found.append(obs)
-                    found += _notices(rules, provider_id, entry, tab, shown, state.browser_pid, at)
+                    found += _notices(matched, provider_id, entry, tab, shown, state.browser_pid, at)
                 if providers:
-                    found += _participants(rules, entry, tab, shown, state.browser_pid, at)
+                    found += _participants(matched, entry, tab, shown, state.browser_pid, at)
         for key, before in self._last.items():
             if key not in current:
                 found.append(Observation(
@@ -82,6 +84,48 @@ class BrowserTabs:
 
     def close(self) -> None:
         """Nothing held open (the files are read and closed each time)."""
+
+
+class _Matches:
+    """What the patterns said about a tab's link and title, a notice or a name, remembered: the same
+    tabs are read every tick, and matching 50 links against every provider's patterns is the cost."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self.rules: DetectionRules | None = None
+        self._tabs: dict[tuple[str, str], list[str]] = {}
+        self._notices: dict[tuple[str, str], list[str]] = {}
+        self._names: dict[str, list[str]] = {}
+
+    def using(self, rules: DetectionRules) -> _Matches:
+        if rules is not self.rules or len(self._tabs) + len(self._notices) + len(self._names) > self.LIMIT:
+            self.rules = rules
+            self._tabs, self._notices, self._names = {}, {}, {}
+        return self
+
+    def providers(self, entry: TabEntry) -> list[str]:
+        key = (entry.tab.url, entry.tab.title)
+        found = self._tabs.get(key)
+        if found is None:
+            assert self.rules is not None
+            found = self._tabs[key] = meeting_providers(self.rules, entry)
+        return found
+
+    def notice_features(self, provider_id: str, shown: str) -> list[str]:
+        key = (provider_id, shown)
+        found = self._notices.get(key)
+        if found is None:
+            assert self.rules is not None
+            found = self._notices[key] = self.rules.notice_features(provider_id, shown)
+        return found
+
+    def participant_providers(self, name: str) -> list[str]:
+        found = self._names.get(name)
+        if found is None:
+            assert self.rules is not None
+            found = self._names[name] = self.rules.participant_providers(name)
+        return found
 
 
 def meeting_providers(rules: DetectionRules, entry: TabEntry) -> list[str]:
@@ -113,7 +157,7 @@ def _tab_observation(provider_id: str, state: StateFile, entry: TabEntry, tab: s
                        audible=bool(info.audible or info.microphone or info.camera))
 
 
-def _notices(rules: DetectionRules, provider_id: str, entry: TabEntry, tab: str, shown: str, pid: int | None,
+def _notices(rules: _Matches, provider_id: str, entry: TabEntry, tab: str, shown: str, pid: int | None,
              at: datetime) -> list[Observation]:
     found = []
     for seen in entry.notices:
@@ -126,7 +170,7 @@ def _notices(rules: DetectionRules, provider_id: str, entry: TabEntry, tab: str,
     return found
 
 
-def _participants(rules: DetectionRules, entry: TabEntry, tab: str, shown: str, pid: int | None,
+def _participants(rules: _Matches, entry: TabEntry, tab: str, shown: str, pid: int | None,
                   at: datetime) -> list[Observation]:
     found = []
     for seen in entry.participants:

@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from guard.detect.browsers import Browser, load_browsers, page_titles
-from guard.detect.redaction import redact_url  # noqa: F401 - re-exported: the rules are shared with the extension
+from guard.detect.redaction import redact_url as redact_url  # re-exported: the rules are shared with the extension
 from guard.patterns import TEXT_LIMIT, Pattern, PatternSet, bounded, compile_pattern, find_urls, normalize_text
 
 if TYPE_CHECKING:  # the catalog's pydantic models load only where a whole catalog is validated

@@ -109,8 +109,10 @@ class ProcessDetail:
 class ProcessTable:
     """pid → name for every process, kept up to date at a small cost per tick."""
 
-    def __init__(self, young_ticks: int = 2, refresh_ticks: int = 30) -> None:
+    def __init__(self, young_ticks: int = 2, refresh_ticks: int = 30,
+                 pids: Callable[[], list[int]] = psutil.pids) -> None:
         self.young_ticks = young_ticks
+        self._pids = pids  # which processes make the world: all of them, or (benchmarks, tests) a chosen few
         self.refresh_ticks = max(1, refresh_ticks)
         self.tick = 0
         self.entries: dict[int, ProcessEntry] = {}
@@ -120,7 +122,7 @@ class ProcessTable:
     def refresh(self) -> dict[int, ProcessEntry]:
         """Bring the table up to date and return it (pid → entry). This process is left out."""
         self.tick += 1
-        pids = psutil.pids()
+        pids = self._pids()
         alive = set(pids)
         for pid in [pid for pid in self.entries if pid not in alive]:
             del self.entries[pid]

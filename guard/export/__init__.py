@@ -22,7 +22,7 @@ What the rest of the app calls (safe on a worker thread)::
 
 from guard.export.errors import ExportCancelled, ExportError
 from guard.export.history import ExportResult, export_history, parse_format
-from guard.export.job import ExportFormat
+from guard.export_format import ExportFormat
 from guard.export.letter_source import make_letter
 from guard.export.letters import CitedRecord, Letter, LetterKind, Recipient, TermsInForce, compose_letter
 from guard.export.selection import ExportFilter

@@ -22,6 +22,7 @@ order mark and every cell quoted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import BinaryIO
 
 from guard.export.job import ExportJob, Written
@@ -44,7 +45,7 @@ def _escape(item: str) -> str:
     return item.replace("\\", "\\\\").replace("|", "\\|")
 
 
-def join_multi(items: list[str | None]) -> str:
+def join_multi(items: Sequence[str | None]) -> str:
     if not items:
         return ""
     if len(items) == 1:
@@ -90,8 +91,9 @@ def _notice(c: dict[str, object]) -> tuple[str | None, str | None, str]:
     """The notice shown (records from format 2 on) and which fields were cut, as cells."""
     notice = c.get("notice")
     text, seen = (notice["text"], notice["seen_at"]) if isinstance(notice, dict) else (None, None)
-    cuts = c.get("cut") or {}
-    return text, seen, join_multi([f"{name}={length}" for name, length in cuts.items()])  # type: ignore[union-attr]
+    cuts = c.get("cut")
+    listed = [f"{name}={length}" for name, length in cuts.items()] if isinstance(cuts, dict) else []
+    return text, seen, join_multi(listed)
 
 
 def row(entry: Entry, job: ExportJob) -> list[object]:

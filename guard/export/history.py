@@ -16,12 +16,13 @@ from guard.export.csv_export import write_csv
 from guard.export.errors import ExportError
 from guard.export.facts import CatalogFacts
 from guard.export.html_export import write_html
-from guard.export.job import ExportFormat, ExportJob, Written
+from guard.export.job import ExportJob, Written
 from guard.export.json_dpv import write_json
 from guard.export.output import atomic_file, check_file_destination, check_set_destination, file_set
 from guard.export.progress import Progress, ProgressCallback
 from guard.export.receipts import write_receipts
 from guard.export.selection import ExportFilter, StatusIndex, bulk_allocation
+from guard.export_format import ExportFormat
 from guard.ledger import Ledger, VerifyReport
 from guard.ledger.background import BackgroundVerify
 from guard.ledger.timeutil import format_utc

@@ -51,7 +51,7 @@ class _Rows:
     def __init__(self, job: ExportJob) -> None:
         self.job = job
         self.subjects: dict[tuple[str, str | None], str] = {}
-        self.terms: dict[tuple, str] = {}
+        self.terms: dict[tuple[str | None, ...], str] = {}
 
     def subject(self, provider_id: str, feature_id: str | None) -> str:
         key = (provider_id, feature_id)
@@ -68,7 +68,8 @@ class _Rows:
         key = (ref["document_id"], ref["sha256"], ref["url"])
         text = self.terms.get(key)
         if text is None:
-            text = self.terms[key] = (f'Terms: {esc(ref["document_id"] or "")} <code>{esc(ref["sha256"][:12])}</code> '
+            short = esc((ref["sha256"] or "")[:12])
+            text = self.terms[key] = (f'Terms: {esc(ref["document_id"] or "")} <code>{short}</code> '
                                       + _link(ref["url"]))
         return text
 

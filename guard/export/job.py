@@ -33,7 +33,7 @@ class ExportJob:
     jurisdiction: str | None = None
     excel: bool = False
     warnings: list[str] = field(default_factory=list)
-    memo: dict[tuple, Any] = field(default_factory=dict)  # lookups a format repeats per record
+    memo: dict[tuple[object, ...], Any] = field(default_factory=dict)  # lookups a format repeats per record
 
     @property
     def verify(self) -> VerifyReport | None:

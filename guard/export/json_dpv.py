@@ -83,8 +83,8 @@ class _Nodes:
 
     def __init__(self, job: ExportJob) -> None:
         self.job = job
-        self.processes: dict[tuple, dict[str, Any]] = {}
-        self.notices: dict[tuple, list[dict[str, Any]]] = {}
+        self.processes: dict[tuple[object, ...], dict[str, Any]] = {}
+        self.notices: dict[tuple[object, ...], list[dict[str, Any]]] = {}
         self.services: dict[tuple[str, str | None], None] = {}
         self._entities: dict[str, list[dict[str, str]]] = {}
         self.jurisdiction = jurisdiction_iri(job.jurisdiction)

@@ -6,6 +6,7 @@ around :func:`guard.export.letters.compose_letter`.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from guard.catalog.loader import Catalog
 from guard.export.errors import ExportError
@@ -14,8 +15,12 @@ from guard.export.letters import MAX_LISTED, CitedRecord, Letter, LetterKind, Te
 from guard.ledger import Decision, Ledger, Order, Record, RecordFilter
 from guard.ledger.timeutil import format_utc
 
+if TYPE_CHECKING:
+    from guard.terms.store import TermsStore
 
-def _inferred_terms(terms_store, provider: ProviderFacts, moment: datetime) -> tuple[TermsInForce, ...]:
+
+def _inferred_terms(terms_store: TermsStore | None, provider: ProviderFacts,
+                    moment: datetime) -> tuple[TermsInForce, ...]:
     """For a record stored without terms: per catalog document, the newest version this app
     had seen (or that shipped, dated) by ``moment``."""
     if terms_store is None:
@@ -35,7 +40,7 @@ def _inferred_terms(terms_store, provider: ProviderFacts, moment: datetime) -> t
     return tuple(found)
 
 
-def cite(record: Record, label: str, provider: ProviderFacts, terms_store=None) -> CitedRecord:
+def cite(record: Record, label: str, provider: ProviderFacts, terms_store: TermsStore | None = None) -> CitedRecord:
     """``record`` as a letter cites it; ``label`` is what it means now."""
     titles = {doc_id: doc.title for doc_id, doc in provider.documents.items()}
     terms = tuple(TermsInForce(ref.document_id, ref.sha256, ref.url, titles.get(ref.document_id))
@@ -50,7 +55,7 @@ def cite(record: Record, label: str, provider: ProviderFacts, terms_store=None) 
 
 
 def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None, *, record_id: str | None = None,
-                provider_id: str | None = None, name: str | None = None, terms_store=None,
+                provider_id: str | None = None, name: str | None = None, terms_store: TermsStore | None = None,
                 today: date | None = None, language: str = "en") -> Letter:
     """The letter of ``kind`` about one record (``record_id``) or about a provider
     (``provider_id``: its consents in force for a withdrawal, its latest records otherwise).
@@ -79,6 +84,7 @@ def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None,
                             "to withdraw.")
         cited = [cite(record, status.label, provider, terms_store)]
     else:
+        assert provider_id is not None  # exactly one of record_id and provider_id, checked above
         provider = facts.provider(provider_id)
         records = [r for r in ledger.iter(RecordFilter(provider_id=provider_id), Order.OCCURRED_NEWEST)
                    if r.refers_to is None]  # withdrawals and corrections show in the status

@@ -137,7 +137,7 @@ class Wording:
     def reference(self, kind: str) -> str:
         """The article a letter rests on, as this language cites it (``Art. 7 Abs. 3 DSGVO``)."""
         article, paragraph = ARTICLE[kind]
-        form = self.gdpr["reference"] if paragraph else self.gdpr["reference_article"]
+        form: str = self.gdpr["reference"] if paragraph else self.gdpr["reference_article"]
         return form.replace("{article}", str(article)).replace("{paragraph}", str(paragraph or ""))
 
     def subject(self, kind: str, service: str) -> str:

@@ -31,7 +31,8 @@ LEADING = 10.5  # one leading for every timeline line: no positioning between th
 PER_RECORD_TAGS = 10_000  # up to this many records each is its own paragraph element; beyond, one per page
 
 
-def _record_lines(entry: Entry, job: ExportJob, pdf: PdfLayout) -> tuple[list[str], list[str], list]:
+def _record_lines(entry: Entry, job: ExportJob,
+                  pdf: PdfLayout) -> tuple[list[str], list[str], list[tuple[int, int, int, str]]]:
     facts = job.facts.provider(entry.provider_id)
     subject = facts.name
     if entry.feature_id:
@@ -50,7 +51,8 @@ def _record_lines(entry: Entry, job: ExportJob, pdf: PdfLayout) -> tuple[list[st
         parts.append(f"asked by {entry.requested_by}")
     urls = []
     for ref in entry.terms:
-        parts.append(f"terms {ref['document_id']} {ref['sha256'][:12]}" + (f" {ref['url']}" if ref["url"] else ""))
+        short = (ref["sha256"] or "")[:12]
+        parts.append(f"terms {ref['document_id']} {short}" + (f" {ref['url']}" if ref["url"] else ""))
         if ref["url"]:
             urls.append(ref["url"])  # links only for the terms' addresses, never for text a host chose
     if entry.refers_to:

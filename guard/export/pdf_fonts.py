@@ -169,11 +169,10 @@ class _TTFont(TTFont):  # type: ignore[misc]
         self._ascii_codes = bool(self._asciiReadable) and all(code in glyphs for code in range(32, 127))
 
     def splitString(self, text: str, doc: object, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
-        if self._ascii_codes and text.isascii() and text.isprintable():
-            if doc not in self.state:
-                return super().splitString(text, doc, encoding)  # sets up this document's subsets
+        if self._ascii_codes and text.isascii() and text.isprintable() and doc in self.state:
             return [(0, text.encode("ascii"))] if text else []
-        return super().splitString(text, doc, encoding)
+        parts: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)  # sets up the document's subsets
+        return parts
 
 
 def _find(name: str) -> Path | None:

@@ -58,7 +58,8 @@ class _Widths(dict[str, float]):
 
     def __missing__(self, ch: str) -> float:
         font = self.fonts.runs(ch, self.bold)[0][0]
-        width = self[ch] = pdfmetrics.stringWidth(ch, font, 1000)
+        width: float = pdfmetrics.stringWidth(ch, font, 1000)
+        self[ch] = width
         return width
 
 

@@ -39,6 +39,8 @@ class Progress:
             self._report()
 
     def _report(self) -> None:
+        if self.callback is None:
+            return
         self.total = max(self.total, self.done)  # records added while exporting
         if self.callback(self.done, self.total) is False:
             raise ExportCancelled(f"Export cancelled after {self.done} of {self.total} records; nothing was written.")

@@ -75,55 +75,68 @@ class Entry:
 
     @property
     def id(self) -> str:
-        return self.content["id"]
+        value: str = self.content["id"]
+        return value
 
     @property
     def occurred_at(self) -> str:
-        return self.content["occurred_at"]
+        value: str = self.content["occurred_at"]
+        return value
 
     @property
     def recorded_at(self) -> str:
-        return self.content["recorded_at"]
+        value: str = self.content["recorded_at"]
+        return value
 
     @property
     def provider_id(self) -> str:
-        return self.content["provider_id"]
+        value: str = self.content["provider_id"]
+        return value
 
     @property
     def feature_id(self) -> str | None:
-        return self.content["feature_id"]
+        value: str | None = self.content["feature_id"]
+        return value
 
     @property
     def decision(self) -> str:
-        return self.content["decision"]
+        value: str = self.content["decision"]
+        return value
 
     @property
     def purposes(self) -> list[str]:
-        return self.content["purposes"]
+        value: list[str] = self.content["purposes"]
+        return value
 
     @property
     def meeting(self) -> dict[str, str | None]:
-        return self.content["meeting"]
+        value: dict[str, str | None] = self.content["meeting"]
+        return value
 
     @property
     def terms(self) -> list[dict[str, str | None]]:
-        return self.content["terms"]
+        value: list[dict[str, str | None]] = self.content["terms"]
+        return value
 
     @property
     def evidence(self) -> list[dict[str, str]]:
-        return self.content["evidence"]
+        value: list[dict[str, str]] = self.content["evidence"]
+        return value
 
     @property
     def requested_by(self) -> str | None:
-        return self.content["requested_by"]
+        value: str | None = self.content["requested_by"]
+        return value
 
     @property
     def note(self) -> str | None:
-        return self.content["note"]
+        value: str | None = self.content["note"]
+        return value
 
     @property
     def refers_to(self) -> str | None:
-        return self.content["refers_to"]
+        value: str | None = self.content["refers_to"]
+        return value
 
     def to_dict(self) -> dict[str, Any]:
         """The same form as ``Record.to_dict()``."""

@@ -17,7 +17,7 @@ from guard.presentation.status import change_summary, document_display_title, le
 from guard.settings import NotificationSettings
 
 if TYPE_CHECKING:
-    from guard.terms.watcher import CheckReport
+    from guard.terms.report import CheckReport
 
 MAX_BODY = 400
 

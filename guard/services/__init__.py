@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from guard.settings import DetectionSettings, GeneralSettings, NotificationSettings, Settings, TermsSettings
     from guard.terms.analysis import AnalysedChange
     from guard.terms.models import FetchRecord, Version
-    from guard.terms.watcher import CheckReport
+    from guard.terms.report import CheckReport
 
 # The core's models, loaded when first named: the tray app idles without the ledger's keyring
 # and crypto, the HTTP client and the HTML parser (issue 18: its memory when idle). Names are

@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # loaded on first use: the app's data opens without the keyri
     from guard.terms.store import TermsStore
     from guard.terms.fetch import FetchPolicy
     from guard.terms.models import WatchedDocument
-    from guard.terms.watcher import CheckReport
+    from guard.terms.report import CheckReport
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from guard.settings import Settings
     from guard.terms.fetch import FetchPolicy
     from guard.terms.models import WatchedDocument
-    from guard.terms.watcher import CheckReport
+    from guard.terms.report import CheckReport
 
 Report = Callable[[int, int], bool]
 

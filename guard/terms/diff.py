@@ -24,6 +24,7 @@ _SECTION = re.compile(
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _BULLET = re.compile(r"^\s*[-*+]\s+")
 _WORD = re.compile(r"\w+")
+_TABLE_ROWS = re.compile(r"\s*\|(?:\s*\|){2,}\s*")  # "| | | |": where one row of a flattened table ends
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\[]?[A-Z0-9])")
 _TRANSLATE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-",
                             "‐": "-", "‑": "-", "\u00a0": " "})
@@ -132,11 +133,13 @@ def _blocks(markdown: str) -> list[str]:
 
 def sentences(text: str) -> list[str]:
     """Split a clause into sentences (good enough for legal prose; keeps ``e.g.``-style dots).
+    Each row of a table is read on its own, so a row added to a table is not read together with
+    the rows around it.
 
     A heading run into its paragraph ("27.11 Opt-Out. You may ...") stays with the sentence
     after it, so the heading is read with what it heads."""
     cleaned = " ".join(_LIST_MARKER.sub("", text.lstrip("#").lstrip()).replace("\\", "").split())
-    parts = [part for part in _SENTENCE_END.split(cleaned) if part.strip()]
+    parts = [part for row in _TABLE_ROWS.split(cleaned) for part in _SENTENCE_END.split(row) if part.strip()]
     merged: list[str] = []
     for part in parts:
         if merged and _is_heading(merged[-1]):

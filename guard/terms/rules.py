@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import re2  # type: ignore[import-untyped]
+import re2
 
 from guard.catalog.models import ClauseTopic
 from guard.paths import resources_dir

@@ -1644,6 +1644,21 @@ globalThis.MPG_DATA = Object.freeze({
   ],
   "notices": [
     {
+      "provider": "google-meet",
+      "feature": "take-notes-for-me",
+      "text": "gemini is taking notes"
+    },
+    {
+      "provider": "google-meet",
+      "feature": "recording",
+      "text": "this video call is being recorded"
+    },
+    {
+      "provider": "google-meet",
+      "feature": "transcription",
+      "text": "this video call is being transcribed"
+    },
+    {
       "provider": "jitsi-meet",
       "feature": "recording-and-subtitles",
       "text": "recording started"
@@ -1714,6 +1729,151 @@ globalThis.MPG_DATA = Object.freeze({
       "text": "transkribieren des meetings wird vorbereitet..."
     },
     {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "a d\u00e9marr\u00e9 l'enregistrement"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "pr\u00e9paration de l'enregistrement de la r\u00e9union..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la transcription est actuellement activ\u00e9e"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la transcription de la r\u00e9union est en cours"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "pr\u00e9paration de la transcription de la r\u00e9union..."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "recording is in progress"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "the host has started recording this meeting. by staying in the meeting, you give consent to being recorded."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "recording and transcription is in progress"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "the host has started recording and transcription for this meeting. by staying in the meeting, you give consent to being recorded and transcribed."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "aufnahme l\u00e4uft"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "der gastgeber hat mit der aufzeichnung dieses meetings begonnen. wenn du an der sitzung teilnimmst, erkl\u00e4rst du dich mit der aufzeichnung einverstanden."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "aufnahme und transkription sind im gange"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "der gastgeber hat mit der aufzeichnung und transkription dieses meetings begonnen. wenn du an der sitzung teilnimmst, erkl\u00e4rst du dich damit einverstanden, dass die sitzung aufgezeichnet und transkribiert wird."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "enregistrement en cours"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'h\u00f4te a commenc\u00e9 l'enregistrement pour cette r\u00e9union. en restant dans cette r\u00e9union, vous consentez \u00e0 \u00eatre enregistr\u00e9."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'enregistrement et la transcription sont en cours"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'h\u00f4te a commenc\u00e9 l'enregistrement et la transcription pour cette r\u00e9union. en restant dans cette r\u00e9union, vous consentez \u00e0 \u00eatre enregistr\u00e9 et retranscrit."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "grabaci\u00f3n en progreso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "el anfitri\u00f3n ha empezado a grabar esta reuni\u00f3n. al permanecer en la reuni\u00f3n, das tu consentimiento para ser grabado."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "grabaci\u00f3n y transcripci\u00f3n en curso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "el anfitri\u00f3n ha iniciado la grabaci\u00f3n y transcripci\u00f3n de esta reuni\u00f3n. al permanecer en la reuni\u00f3n, das tu consentimiento para ser grabado y transcrito."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "la registrazione \u00e8 in corso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'host ha iniziato a registrare questa riunione. rimanendo nella riunione, acconsenti alla registrazione."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "registrazione e trascrizione in corso"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "l'organizzatore ha avviato la registrazione e la trascrizione di questo incontro. partecipando alla riunione, acconsenti alla registrazione e alla trascrizione."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "opname is bezig"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "de gastheer is begonnen met het opnemen van deze vergadering. door in de vergadering te blijven geef je toestemming voor opname."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "opname en transcriptie is bezig"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "de gastheer is begonnen met het opnemen en het maken van een transcriptie van deze vergadering. door aan de vergadering deel te nemen, geef je toestemming voor de opname en de transcriptie."
+    },
+    {
       "provider": "teams",
       "feature": "recording-transcription",
       "text": "recording and transcription have started."
@@ -1732,6 +1892,341 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "teams",
       "feature": "recording-transcription",
       "text": "by joining, you are giving consent for this meeting to be transcribed."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "die aufzeichnung und transkription haben begonnen."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "die aufzeichnung wurde gestartet."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "die transkription hat begonnen."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "durch ihre teilnahme stimmen sie zu, dass diese besprechung transkribiert wird."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "d\u00e9marrage de l'enregistrement et de la transcription."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "l'enregistrement a d\u00e9marr\u00e9."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "d\u00e9marrage de la transcription."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "en participant, vous autorisez la transcription de cette r\u00e9union."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "se han iniciado la grabaci\u00f3n y la transcripci\u00f3n."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "se ha iniciado la grabaci\u00f3n."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "la transcripci\u00f3n se ha iniciado."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "al unirse, da su consentimiento para que se transcriba esta reuni\u00f3n."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "meeting summary with ai companion is on"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "meeting-zusammenfassung mit ai companion ist aktiviert"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "la fonction synth\u00e8se de la r\u00e9union avec ai companion est activ\u00e9e"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "el resumen de la reuni\u00f3n con ai companion est\u00e1 activado"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "riepilogo riunione con ai companion attivo"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "samenvatting van vergadering met ai companion is ingeschakeld"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "meeting summary is enabled. a temporary transcript is being generated for this feature."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "meeting-zusammenfassung ist aktiviert. f\u00fcr diese funktion wird ein vorl\u00e4ufiges transkript generiert."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "la fonction synth\u00e8se de la r\u00e9union est activ\u00e9e. une transcription temporaire est en cours de cr\u00e9ation pour cette fonctionnalit\u00e9."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "el resumen de la reuni\u00f3n est\u00e1 habilitado. se est\u00e1 generando una transcripci\u00f3n temporal para esta funci\u00f3n."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "riepilogo riunione abilitato. una trascrizione temporanea sar\u00e0 generata per questa funzione."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "samenvatting van de vergadering is ingeschakeld. er wordt een tijdelijk transcript gegenereerd voor deze functie."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "this meeting is being transcribed for ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "dieses meeting wird f\u00fcr ai companion transkribiert."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "cette r\u00e9union est en cours de transcription pour ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "la reuni\u00f3n se est\u00e1 transcribiendo para ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "questa riunione viene trascritta per ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "deze vergadering wordt getranscribeerd voor ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion is using the conversation transcript."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "in ai companion wird das transkript des gespr\u00e4chs verwendet."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion utilise la transcription de la conversation."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion est\u00e1 usando la transcripci\u00f3n de la conversaci\u00f3n."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion sta utilizzando la trascrizione della conversazione."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion gebruikt het gesprekstranscript."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "this meeting is being recorded. it's also being transcribed for ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "dieses meeting wird aufgezeichnet. es wird auch f\u00fcr ai companion transkribiert."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "cette r\u00e9union est enregistr\u00e9e. elle est \u00e9galement en cours de transcription pour ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "la reuni\u00f3n se est\u00e1 grabando. tambi\u00e9n se est\u00e1 transcribiendo para ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "questa riunione \u00e8 in fase di registrazione. viene anche trascritta per ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "deze vergadering wordt opgenomen. deze wordt ook getranscribeerd voor ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "ai companion has been turned on"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "this meeting is being recorded"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "dieses meeting wird aufgezeichnet"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "cette r\u00e9union est en cours d'enregistrement"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "la reuni\u00f3n se est\u00e1 grabando"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "questa riunione \u00e8 gi\u00e0 registrata"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "deze vergadering wordt opgenomen"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "by staying in this meeting, you consent to being recorded."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "durch weitere teilnahme am meeting stimmen sie der aufzeichnung zu."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "en restant dans cette r\u00e9union, vous acceptez d'\u00eatre enregistr\u00e9(e)."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "al seguir formando parte de esta reuni\u00f3n, est\u00e1 dando su consentimiento para que le graben."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "restando in questa riunione, acconsenti a essere registrato."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "door in deze vergadering te blijven, stemt u in met de opname."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "this meeting is being transcribed."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "dieses meeting wird transkribiert."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "cette r\u00e9union est en cours de transcription."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "la reuni\u00f3n se est\u00e1 transcribiendo."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "questa riunione \u00e8 in fase di trascrizione."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "deze vergadering wordt getranscribeerd."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "live transcription (closed captioning) has been enabled"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "die live-transkription (untertitel) ist aktiviert"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "la transcription en direct (sous-titres) a \u00e9t\u00e9 activ\u00e9e"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "se ha habilitado la transcripci\u00f3n en directo (subt\u00edtulos)"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "la trascrizione dal vivo (sottotitoli) \u00e8 stata attivata"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "live transcriptie (ondertiteling) is ingeschakeld"
     }
   ],
   "bots": [
@@ -1768,6 +2263,12 @@ globalThis.MPG_DATA = Object.freeze({
         "gong notetaker",
         "gong recorder",
         "recorder by gong"
+      ]
+    },
+    {
+      "provider": "metaview",
+      "texts": [
+        "metaview notetaker"
       ]
     },
     {

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
@@ -31,7 +31,7 @@ from guard.ledger import Decision, Ledger, Meeting, RecordDraft, TermsRef  # noq
 
 RECORDS = 100_000
 TARGETS_S = {"json": 3.0, "csv": 3.0, "html": 5.0, "pdf": 30.0, "receipts": None}
-START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+START = datetime(2024, 1, 1, tzinfo=UTC)
 TITLES = ["Weekly sync", "Board meeting", "1:1 with Ada", "Kundengespräch", "Réunion d'équipe", "週次ミーティング"]
 
 
@@ -82,8 +82,8 @@ def main() -> int:
                 dest = folder / ("receipts.zip" if fmt == "receipts" else f"history.{fmt}")
                 calls: list[tuple[int, int]] = []
                 cpu = time.process_time()
-                result = export_history(ledger, catalog, fmt, dest, progress=lambda d, t: calls.append((d, t)),
-                                        jurisdiction="EU")
+                result = export_history(ledger, catalog, fmt, dest, jurisdiction="EU",
+                                        progress=lambda d, t, calls=calls: calls.append((d, t)))
                 cpu = time.process_time() - cpu
                 assert result.records == RECORDS, (fmt, result.records)
                 entry = {"seconds": round(result.seconds, 2), "cpu_seconds": round(cpu, 2),

@@ -56,7 +56,7 @@ def main() -> None:
         e, d, _ = pair(old_html, new_html)
         extract_ms.append(e)
         diff_ms.append(d)
-    totals = sorted(e + d for e, d in zip(extract_ms, diff_ms))
+    totals = sorted(e + d for e, d in zip(extract_ms, diff_ms, strict=True))
 
     rules = load_rules()
     texts = [c.text for name in ("zoom/tos-2020-08-20.ota.md", "zoom/tos-2023-08-11.ota.md",

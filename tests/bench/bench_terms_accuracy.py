@@ -8,7 +8,9 @@ How changes are counted. The classifier's changes that touch a topic in substanc
 minor, not wording-only) are its *reported* changes; the corpus's *reportable* labels are those
 with a topic that are material or minor. A reported change *matches* a label when one side of
 each (the old or the new wording) overlaps, word for word, in most of the shorter one; a
-paragraph-sized reported change may match several sentence-sized labels.
+paragraph-sized reported change may match several sentence-sized labels. Only content words
+count (function words such as "the", "you", "we", "may" and numbers are dropped): counting
+them let unrelated sentences of the same document match each other.
 
 - precision: reported changes that match a reportable label / reported changes
 - recall: reportable labels matched by a reported change / reportable labels
@@ -49,12 +51,19 @@ ZOOM_2023 = {"2023-02-01__2023-04-01": "31 March", "2023-04-01__2023-07-28": "27
 MIN_OVERLAP = 0.6
 _LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\([^)\s]{0,2000}\)")
 _WORDS = re.compile(r"\w+")
+FUNCTION_WORDS = frozenset((
+    "a an and are as at be by for from has have if in into is it its of on or our such that the their them these this "
+    "those to under we will with you your may any all other shall not no us which who than then also been being can "
+    "do does each more most only own same so some there they was were what when where while i me my he she his her "
+    "would could should must about after before over through both either nor but").split())
 
 
 def words(text: str | None) -> Counter[str]:
+    """The content words of a text, case-folded (link targets and function words dropped)."""
     if not text:
         return Counter()
-    return Counter(word.casefold() for word in _WORDS.findall(_LINK.sub(r"\1", text)))
+    found = (word.casefold() for word in _WORDS.findall(_LINK.sub(r"\1", text)))
+    return Counter(word for word in found if word not in FUNCTION_WORDS and not word.isdigit())
 
 
 def overlap(a: Counter[str], b: Counter[str]) -> float:

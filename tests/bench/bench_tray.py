@@ -13,7 +13,8 @@ Under a private desktop (Xvfb + trayer + dunst + D-Bus), a real ``meeting-guard`
       idle, after opening and closing every settings tab, the consent dialog and an export, and
       after the heavy phase; and the GUI thread's stalls (a 5 ms timer probe: p50, p99, max) while
       detection (every 0.5 s), a terms check against a local server and an export of the
-      100,000 records run at once.
+      100,000 records run at once, with the GUI thread's own CPU per probe interval beside them
+      (a late probe with little GUI CPU was a busy machine, not the app's work) and the load.
 Targets (issue 8): start to icon < 1.5 s; idle RSS < 120 MB. Issue 18: RSS <= 100 MB after the
 settings window, dialog and export, and back within 10 % of idle; GUI stalls p99 < 20 ms, max < 50 ms.
 Nothing here asserts: the figures are for people to read.
@@ -208,6 +209,12 @@ def main() -> None:
             "stall_p99": stall["p99"] < TARGET_STALL_P99_MS,
             "stall_max": stall["max"] < TARGET_STALL_MAX_MS,
         })
+        gui_cpu = session.get("gui_cpu_ms")
+        if isinstance(gui_cpu, dict):  # the GUI thread's own work: the part of a stall the app can cut
+            figures["met"].update({  # type: ignore[union-attr]
+                "gui_work_p99_under_stall_p99_target": gui_cpu["p99"] < TARGET_STALL_P99_MS,
+                "gui_work_max_under_stall_max_target": gui_cpu["max"] < TARGET_STALL_MAX_MS,
+            })
     print(json.dumps(figures, indent=2))
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +19,7 @@ from typing import Any
 import pytest
 
 from guard.browser.generate import extension_dir
-from guard.browser.state import state_dir
+from guard.browser.paths import state_dir
 from guard.catalog.loader import load_catalog
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.matching import DetectionRules
@@ -73,6 +75,13 @@ class World:
                 and any(e["signal"] == "browser-tab" for e in meeting["evidence"])]
 
 
+    def scan_events(self, kind: str) -> list[dict[str, Any]]:
+        """The events of ``kind`` (e.g. "ai-feature-noticed") in ``meeting-guard scan --json``."""
+        result = self.cli("scan", "--json")
+        assert result.returncode == 0, result.stderr
+        return [event for event in json.loads(result.stdout)["events"] if event["event"] == kind]
+
+
 _rules: DetectionRules | None = None
 
 
@@ -114,3 +123,14 @@ def install_host(env: dict[str, str], browser: str) -> None:
 
 
 EXTENSION = extension_dir()
+STORE_SCRIPT = Path(__file__).resolve().parents[2] / "packaging" / "extension" / "build_extension.py"
+
+
+def build_store_zips(out: Path) -> dict[str, Path]:
+    """The store zips, made by packaging/extension/build_extension.py as a release would make them."""
+    from guard import __version__
+
+    result = subprocess.run([sys.executable, str(STORE_SCRIPT), str(out)], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    return {store: out / f"meeting-privacy-guard-{__version__}-{store}.zip" for store in ("chrome", "firefox")}

@@ -97,6 +97,9 @@ def test_a_bot_joining_the_participant_list_is_reported(world):
     assert entry["notices"] == [], "nothing but the bot's name left the page"
     bots = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.PARTICIPANT]
     assert [(o.provider_id, o.participant) for o in bots] == [("fireflies", "Fireflies.ai Notetaker")]
+    (seen,) = [e for e in world.scan_events("notetaker-seen") if e["where"] == "in-meeting"]
+    assert (seen["provider_id"], seen["where"], seen["participant"]) == ("fireflies", "in-meeting",
+                                                                         "Fireflies.ai Notetaker"), seen
     world.browser.close(url)
 
 
@@ -180,8 +183,9 @@ def test_other_pages_of_a_meeting_host_are_not_reported_but_a_meeting_title_is(w
 
 
 def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot, monkeypatch):
-    """The real tray shell with a 60 s detection interval: the meeting appears (and ends) because the host
-    tells the app over its single-instance socket, not because a timer came round."""
+    """The real tray shell with a 60 s detection interval: the meeting appears, goes on when its tab goes to
+    the background (still playing sound), and ends when the tab closes, because the host tells the app over
+    its single-instance socket, not because a timer came round."""
     from guard.paths import app_paths
     from ui.shell import Shell
     from ui.single_instance import InstanceServer, server_name
@@ -199,12 +203,20 @@ def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot
         def meetings():
             return [m for m in shell.snapshot.meetings if m.title == "Meet – tra-ytab-app"]
 
-        world.site.pages[("meet.google.com", "/tra-ytab-app")] = Page("Meet – tra-ytab-app")
+        world.site.pages[("meet.google.com", "/tra-ytab-app")] = Page("Meet – tra-ytab-app", sound=True)
         url = "https://meet.google.com/tra-ytab-app"
         world.browser.open(url)
         qtbot.waitUntil(lambda: len(meetings()) == 1, timeout=15_000)
         (meeting,) = meetings()
         assert meeting.provider_id == "google-meet" and meeting.tab and meeting.tab.startswith("chromium/")
+
+        world.wait_tab(url, lambda e: e["tab"]["audible"])
+        world.browser.new_blank_tab()  # the meeting goes to the background, still playing the call's sound
+
+        def in_background():
+            return [m for m in meetings() if any("in the background" in e.detail for e in m.evidence)]
+        qtbot.waitUntil(lambda: len(in_background()) == 1, timeout=15_000)
+        assert in_background()[0].id == meeting.id, "the same meeting goes on in the background"
         world.browser.close(url)
         qtbot.waitUntil(lambda: not meetings(), timeout=15_000)
     finally:

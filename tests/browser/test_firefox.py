@@ -1,7 +1,8 @@
 """Real Firefox ESR with the extension: meeting tabs opened in the running browser reach the app.
 
 One Firefox for the module: a fresh profile with the extension installed unsigned (allowed on
-ESR by ``xpinstall.signatures.required``), the host registered with ``meeting-guard browser
+ESR by ``xpinstall.signatures.required``) from the very zip packed for addons.mozilla.org
+(packaging/extension/build_extension.py), the host registered with ``meeting-guard browser
 install``, HTTPS to the real meeting hostnames tunnelled to the local site, the site's test CA
 trusted in the profile.
 """
@@ -17,7 +18,7 @@ import pytest
 from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.events import Signal
-from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
+from tests.browser.conftest import World, build_store_zips, browser_env, install_host, observe
 from tests.browser.support.browsers import Firefox, wait_for
 from tests.browser.support.site import HOSTS, TITLES, Page
 from tests.browser.support.tunnel import Tunnel
@@ -36,9 +37,10 @@ def world(tmp_path_factory, desktop, site, pulse):
     root = tmp_path_factory.mktemp("firefox")
     env = browser_env(desktop, root, pulse)
     install_host(env, "firefox")
+    packed = build_store_zips(root / "store")["firefox"]  # what addons.mozilla.org would get
     with Tunnel(HOSTS, site.port) as tunnel:
         # Firefox suspends an idle event page (30 s by default; 3 s here, so a test can see it not happen).
-        browser = Firefox(root / "home", env, EXTENSION, tunnel.port, site.certs.ca_der_b64,
+        browser = Firefox(root / "home", env, packed, tunnel.port, site.certs.ca_der_b64,
                           prefs={"extensions.background.idle.timeout": 3000})
         try:
             yield World(browser, site, env, root / "home")
@@ -97,6 +99,25 @@ def test_a_bot_joining_the_participant_list_is_reported(world):
     assert [p["text"] for p in entry["participants"]] == ["Fathom AI Notetaker"]
     bots = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.PARTICIPANT]
     assert [(o.provider_id, o.participant) for o in bots] == [("fathom", "Fathom AI Notetaker")]
+    (seen,) = [e for e in world.scan_events("notetaker-seen") if e["where"] == "in-meeting"]
+    assert (seen["provider_id"], seen["where"], seen["participant"]) == ("fathom", "in-meeting",
+                                                                         "Fathom AI Notetaker"), seen
+    world.browser.close(url)
+
+
+def test_a_recording_notice_shown_after_a_while_is_reported(world):
+    """Jitsi Meet's own words for a recording that starts (the shipped catalog's, cited by commit)."""
+    world.site.pages[("meet.jit.si", "/NoticeRoom")] = Page("NoticeRoom | Jitsi Meet", notice_after_ms=1000,
+                                                          notice="Grace Hopper started the recording")
+    url = "https://meet.jit.si/NoticeRoom"
+    world.browser.open(url)
+    entry = world.wait_tab(url, lambda e: e["notices"])
+    assert ["started the recording" in n["text"] for n in entry["notices"]] == [True]
+    (notice,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.AI_NOTICE]
+    assert (notice.provider_id, notice.feature_id) == ("jitsi-meet", "recording-and-subtitles")
+    (event,) = [e for e in world.scan_events("ai-feature-noticed") if e["provider_id"] == "jitsi-meet"]
+    assert (event["provider_id"], event["feature_id"]) == ("jitsi-meet", "recording-and-subtitles")
+    assert "Grace Hopper started the recording" in event["notice"], event
     world.browser.close(url)
 
 
@@ -126,3 +147,32 @@ def test_an_idle_extension_stays_connected_while_a_meeting_tab_is_open(world):
     (after,) = world.states()
     assert after["host_pid"] == before["host_pid"] and world.tab_state(url) is not None
     world.browser.close(url)
+
+
+def test_without_the_extension_a_foreground_meeting_is_found_from_the_window_title(world):
+    """The browser probe off (as without the extension): Firefox's window title ('… — Mozilla Firefox',
+    with its em dash) still shows the meeting in the foreground tab."""
+    world.site.pages[("meet.jit.si", "/WindowTitleRoom")] = Page("WindowTitleRoom | Jitsi Meet")
+    url = "https://meet.jit.si/WindowTitleRoom"
+    world.browser.open(url)
+    world.browser.activate(url)
+    settings = Path(world.env["MEETING_GUARD_HOME"]) / "config" / "settings.toml"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("[detection]\nbrowser_probe = false\n")
+    try:
+        reports = []
+
+        def found():
+            reports.append(json.loads(world.cli("scan", "--json").stdout))
+            return [m for m in reports[-1]["meetings"] if m["provider_id"] == "jitsi-meet"
+                    and any("WindowTitleRoom" in e["detail"] for e in m["evidence"])]
+        try:
+            (meeting,) = wait_for(found, timeout=30, interval=0.5, what="scan to see the window title")
+        except AssertionError:
+            raise AssertionError(json.dumps(reports[-1])[:3000]) from None
+        assert {e["signal"] for e in meeting["evidence"]} >= {"window-title"}
+        assert not any(e["signal"] == "browser-tab" for e in meeting["evidence"])
+        assert any("Mozilla Firefox" in e["detail"] for e in meeting["evidence"]), meeting["evidence"]
+    finally:
+        settings.unlink()
+        world.browser.close(url)

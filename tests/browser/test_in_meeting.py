@@ -1,68 +1,92 @@
-"""AI switched on in this meeting, and a note-taker bot joining it, seen in a real Chromium tab by the
+"""AI switched on in this meeting, and a note-taker bot joining it, seen in a real browser tab by the
 extension and ending as a decision in the real ledger: page → content script → native host → the tray
 app (told over its socket) → session machine → notification (dunst) → its button → the record.
 
-The catalog ships no service's notice words yet, so this module adds one in the user's own catalog
-folder, as a user may: Google Meet's "take notes for me" feature with the words "Gemini is taking notes"
-(as press coverage quotes them; marked unverified), and builds the extension from that catalog. The bot's
-display name is the shipped catalog's (Fireflies).
+Both browsers, one module-scoped browser each, with the shipped extension and catalog only. Firefox
+ESR visits a Jitsi Meet room that announces a recording ("<name> started the recording", jitsi-meet's
+own English string, cited by commit in resources/catalog/jitsi-meet.toml) and a Fathom bot joins it;
+Chromium visits Google Meet showing the "Gemini is taking notes" dialog (unverified in the catalog:
+seen in an open-source meeting bot's Meet adapter, cited by commit in resources/catalog/google-meet.toml)
+and a Fireflies bot joins it.
 """
 
 from __future__ import annotations
 
-import shutil
+from dataclasses import dataclass
 
 import pytest
 
-from guard.browser import generate
-from guard.catalog.loader import load_catalog
 from guard.paths import app_paths
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host
-from tests.browser.support.browsers import Chromium
-from tests.browser.support.site import Page
+from tests.browser.support.browsers import Chromium, Firefox
+from tests.browser.support.site import HOSTS, Page
+from tests.browser.support.tunnel import Tunnel
 from tests.ui.conftest import blocking_ok, dunst
 
 pytestmark = pytest.mark.desktop
 
-NOTICE_WORDS = "Gemini is taking notes"
-SHOWN = "Gemini is taking notes. Notes will be shared with the meeting organiser after the call."
-USER_CATALOG = """
-id = "google-meet"
 
-[[ai_features]]
-id = "take-notes-for-me"
+@dataclass(frozen=True)
+class Case:
+    """What one browser's meeting page shows, and what the app should make of it."""
 
-[[ai_features.notices]]
-text = "Gemini is taking notes"
-language = "en"
-place = "banner"
-verified = false
-note = "Test data for tests/browser/test_in_meeting.py (the words press coverage quotes); not shipped."
+    host: str
+    notice_path: str
+    notice_title: str
+    shown: str  # the notice as the page shows it
+    words: str  # the catalog's words in it
+    provider_id: str
+    feature_id: str
+    feature_title: str  # the notification's title
+    bot_path: str
+    bot_title: str
+    bot: str  # the participant's display name
+    bot_provider: str
+    bot_service: str  # in the notification's title
 
-[[ai_features.notices.sources]]
-url = "https://windowsforum.com/threads/google-meet-gemini-take-notes-for-me-expands-to-ai-pro-and-ultra-subscribers.432189/"
-checked = 2026-12-01
-"""
+
+CASES = {
+    "chromium": Case(
+        host="meet.google.com", notice_path="/not-icea-bcd", notice_title="Meet – not-icea-bcd",
+        shown="Gemini is taking notes. Notes will be shared with the meeting organiser after the call.",
+        words="Gemini is taking notes", provider_id="google-meet", feature_id="take-notes-for-me",
+        feature_title="Take notes for me is on in this meeting", bot_path="/bot-sjoi-nsx",
+        bot_title="Meet – bot-sjoi-nsx", bot="Fireflies.ai Notetaker", bot_provider="fireflies",
+        bot_service="Fireflies"),
+    "firefox": Case(
+        host="meet.jit.si", notice_path="/RecordedRoom", notice_title="RecordedRoom | Jitsi Meet",
+        shown="Ada Lovelace started the recording", words="started the recording", provider_id="jitsi-meet",
+        feature_id="recording-and-subtitles", feature_title="is on in this meeting", bot_path="/BotJoinsRoom",
+        bot_title="BotJoinsRoom | Jitsi Meet", bot="Fathom AI Notetaker", bot_provider="fathom",
+        bot_service="Fathom"),
+}
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory, desktop, site, pulse):
-    root = tmp_path_factory.mktemp("in-meeting")
+@pytest.fixture(scope="module", params=sorted(CASES))
+def world(request, tmp_path_factory, desktop, site, pulse):
+    name = request.param
+    root = tmp_path_factory.mktemp(f"in-meeting-{name}")
     env = browser_env(desktop, root, pulse)
-    paths = app_paths(env).ensure()
-    paths.user_catalog_dir.mkdir(parents=True, exist_ok=True)
-    (paths.user_catalog_dir / "google-meet-notice.toml").write_text(USER_CATALOG, encoding="utf-8")
-    catalog = load_catalog(user=paths.user_catalog_dir)
-    assert not catalog.problems, [p.message() for p in catalog.problems]
-    extension = root / "extension"
-    shutil.copytree(EXTENSION, extension)
-    generate.write(catalog, extension)  # the extension knows the words the app's catalog knows
-    install_host(env, "chromium")
-    browser = Chromium(root / "home", env, extension, site.port)
-    try:
-        yield World(browser, site, env, root / "home")
-    finally:
-        browser.stop()
+    app_paths(env).ensure()
+    install_host(env, name)
+    if name == "chromium":
+        browser = Chromium(root / "home", env, EXTENSION, site.port)
+        try:
+            yield World(browser, site, env, root / "home")
+        finally:
+            browser.stop()
+        return
+    with Tunnel(HOSTS, site.port) as tunnel:
+        browser = Firefox(root / "home", env, EXTENSION, tunnel.port, site.certs.ca_der_b64)
+        try:
+            yield World(browser, site, env, root / "home")
+        finally:
+            browser.stop()
+
+
+@pytest.fixture
+def case(world):
+    return CASES[world.browser.name]
 
 
 @pytest.fixture
@@ -99,39 +123,38 @@ def records(shell):
 
 
 def test_an_ai_notice_shown_in_the_page_becomes_a_decision_with_the_notice_as_evidence(
-        world, shell, qtbot, desktop):
-    world.site.pages[("meet.google.com", "/not-icea-bcd")] = Page("Meet – not-icea-bcd", notice_after_ms=1500,
-                                                                   notice=SHOWN)
-    url = "https://meet.google.com/not-icea-bcd"
+        world, case, shell, qtbot, desktop):
+    world.site.pages[(case.host, case.notice_path)] = Page(case.notice_title, notice_after_ms=1500,
+                                                           notice=case.shown)
+    url = f"https://{case.host}{case.notice_path}"
     world.browser.open(url)
     wait_notice(qtbot, shell, "meeting:")
     notice = wait_notice(qtbot, shell, "ai:")
-    assert notice.title == "Take notes for me is on in this meeting"
-    assert NOTICE_WORDS in notice.body
+    assert notice.title.endswith(case.feature_title), notice.title
+    assert case.words in notice.body
     qtbot.waitUntil(lambda: "is on in this meeting" in shell.tray.icon.toolTip(), timeout=10_000)
 
     with qtbot.waitSignal(shell.consent.recorded, timeout=30_000):
         desktop.press_notification_button("I only saw the notice")
-    (stored,) = [r for r in records(shell) if r.feature_id == "take-notes-for-me"]
-    assert (stored.provider_id, str(stored.decision)) == ("google-meet", "notice-only")
-    assert stored.meeting.title == "Meet – not-icea-bcd"
+    (stored,) = [r for r in records(shell) if r.feature_id == case.feature_id]
+    assert (stored.provider_id, str(stored.decision)) == (case.provider_id, "notice-only")
+    assert stored.meeting.title == case.notice_title
     shown = [e.detail for e in stored.evidence if e.signal == "ai-notice"]
-    assert len(shown) == 1 and SHOWN in shown[0], "what the participant was shown, as the page showed it"
+    assert len(shown) == 1 and case.shown in shown[0], "what the participant was shown, as the page showed it"
     world.browser.close(url)
 
 
-def test_a_bot_joining_the_participants_becomes_a_decision(world, shell, qtbot, desktop):
-    world.site.pages[("meet.google.com", "/bot-sjoi-nsx")] = Page("Meet – bot-sjoi-nsx", bot_after_ms=1500,
-                                                                   bot="Fireflies.ai Notetaker")
-    url = "https://meet.google.com/bot-sjoi-nsx"
+def test_a_bot_joining_the_participants_becomes_a_decision(world, case, shell, qtbot, desktop):
+    world.site.pages[(case.host, case.bot_path)] = Page(case.bot_title, bot_after_ms=1500, bot=case.bot)
+    url = f"https://{case.host}{case.bot_path}"
     world.browser.open(url)
     wait_notice(qtbot, shell, "meeting:")
     notice = wait_notice(qtbot, shell, "bot:")
-    assert "Fireflies" in notice.title and "Fireflies.ai Notetaker" in notice.body
+    assert case.bot_service in notice.title and case.bot in notice.body
 
     with qtbot.waitSignal(shell.consent.recorded, timeout=30_000):
         desktop.press_notification_button("I decline")
-    (stored,) = [r for r in records(shell) if r.provider_id == "fireflies"]
+    (stored,) = [r for r in records(shell) if r.provider_id == case.bot_provider]
     assert str(stored.decision) == "refused"
     assert [e.signal for e in stored.evidence if e.signal == "participant"] == ["participant"]
     world.browser.close(url)

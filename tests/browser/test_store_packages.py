@@ -1,23 +1,17 @@
-"""The store zips (packaging/extension/build_extension.py): built, reproducible, and with each store's manifest."""
+"""The store zips (packaging/extension/build_extension.py): built, reproducible, and with each store's manifest.
+(tests/browser/test_firefox.py runs real Firefox ESR on the addons.mozilla.org zip itself.)"""
 
 import hashlib
 import json
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
+
+import pytest
 
 from guard import __version__
 from guard.browser import ids
-
-SCRIPT = Path(__file__).resolve().parents[2] / "packaging" / "extension" / "build_extension.py"
-
-
-def build(out):
-    result = subprocess.run([sys.executable, str(SCRIPT), str(out)], capture_output=True, text=True, timeout=60,
-                            check=False)
-    assert result.returncode == 0, result.stderr
-    return {store: out / f"meeting-privacy-guard-{__version__}-{store}.zip" for store in ("chrome", "firefox")}
+from tests.browser.conftest import browser_env
+from tests.browser.conftest import build_store_zips as build
+from tests.browser.support.browsers import Chromium, wait_for
 
 
 def test_store_zips_carry_each_stores_manifest(tmp_path):
@@ -46,3 +40,22 @@ def test_store_zips_are_reproducible(tmp_path):
     first, second = build(tmp_path / "a"), build(tmp_path / "b")
     for store in first:
         assert hashlib.sha256(first[store].read_bytes()).digest() == hashlib.sha256(second[store].read_bytes()).digest()
+
+
+@pytest.mark.desktop
+def test_real_chromium_runs_the_chrome_web_store_zip(tmp_path, desktop):
+    """Unpacked as the store unpacks it, the zip's manifest is accepted and its service worker runs."""
+    chrome_zip = build(tmp_path / "zips")["chrome"]
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(chrome_zip) as archive:
+        archive.extractall(unpacked)
+    env = browser_env(desktop, tmp_path / "chromium", "/nonexistent")
+    browser = Chromium(tmp_path / "chromium" / "home", env, unpacked, site_port=9)
+    try:
+        workers = wait_for(lambda: [t for t in browser.targets("service_worker")
+                                    if t["url"].endswith("/service-worker.js")], 30, 0.2,
+                           "the extension's service worker")
+        store_id = workers[0]["url"].split("/")[2]
+        assert store_id != ids.CHROMIUM_EXTENSION_ID, "the store zip carries no key: the store assigns the ID"
+    finally:
+        browser.stop()

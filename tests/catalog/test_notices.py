@@ -67,3 +67,42 @@ def test_shipped_notices_are_found_in_their_own_words() -> None:
         assert provider is not None
         shown = f"Banner: {notice.text.replace(' ', chr(0xA0))}"
         assert (provider.feature(feature_id), notice) in notices_in(provider, shown)
+
+
+@pytest.mark.parametrize(
+    ("provider_id", "shown", "feature_id"),
+    [
+        # Zoom's web client banners (zoom/meetingsdk-web strings), as a page shows them with their tooltip text after.
+        ("zoom", "This meeting is being transcribed for AI Companion. Anyone with access to the transcript may view"
+                 " or share it with others.", "meeting-questions"),
+        ("zoom", "Meeting-Zusammenfassung mit AI\u00a0Companion ist aktiviert", "meeting-summary"),
+        ("zoom", "Dieses Meeting wird aufgezeichnet\nDurch weitere Teilnahme am Meeting stimmen Sie der"
+                 " Aufzeichnung zu.",
+         "cloud-recording"),
+        ("zoom", "La reunión se está transcribiendo. Cualquiera con acceso...", "transcription"),
+        # Teams meetings through Microsoft's ACS UI library: the compliance banner in German and French.
+        ("teams", "Die Aufzeichnung und Transkription haben begonnen. Datenschutzrichtlinie",
+         "recording-transcription"),
+        ("teams", "L'enregistrement a démarré. En savoir plus", "recording-transcription"),
+        # Google Meet's join dialog (seen in a meeting bot's adapter; unverified).
+        ("google-meet", "Gemini is taking notes\u2026 Join now", "take-notes-for-me"),
+        ("google-meet", "This video call is being transcribed", "transcription"),
+        # Mattermost Calls' participant disclaimer (German).
+        ("mattermost", "Aufnahme läuft. Der Gastgeber hat mit der Aufzeichnung dieses Meetings begonnen. Wenn du an der"
+                       " Sitzung teilnimmst, erklärst du dich mit der Aufzeichnung einverstanden.",
+         "calls-recording-transcription"),
+        # Jitsi Meet's French transcription label.
+        ("jitsi-meet", "La transcription est actuellement activée", "recording-and-subtitles"),
+    ],
+)
+def test_real_banners_are_recognised_as_their_feature(provider_id: str, shown: str, feature_id: str) -> None:
+    """Text as each provider's meeting page shows it is recognised as the right AI feature."""
+    provider = load_catalog().get(provider_id)
+    assert provider is not None
+    assert feature_id in {feature.id for feature, _ in notices_in(provider, shown)}
+
+
+def test_a_meeting_page_without_a_banner_has_no_notice() -> None:
+    provider = load_catalog().get("zoom")
+    assert provider is not None
+    assert notices_in(provider, "Zoom Meeting. Participants (3). Chat. Share Screen. Recording settings") == []

@@ -70,7 +70,8 @@ def test_snapshot_matches_a_full_load(tmp_path):
     assert sources(from_snapshot) == sources(from_models)
     assert {k: [x.source for x in v] for k, v in from_snapshot.url_excludes.items()} == \
         {k: [x.source for x in v] for k, v in from_models.url_excludes.items()}
-    assert [(k, p.source) for k, p in from_snapshot.participants] == [(k, p.source) for k, p in from_models.participants]
+    assert [(k, p.source) for k, p in from_snapshot.participants] == \
+        [(k, p.source) for k, p in from_models.participants]
     assert from_snapshot.notices == from_models.notices
 
 

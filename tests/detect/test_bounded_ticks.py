@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import psutil
 import pytest
 
 from guard.detect.detector import NEW_TITLES_PER_TICK, Detector
 from guard.detect.matching import DetectionRules
 from guard.detect.platform import Backends
-from guard.detect.process_table import ARG_CHARS, ARGS_KEPT
+from guard.detect.process_table import ARG_CHARS, ARGS_KEPT, ProcessTable
 from guard.detect.sockets import Unsupported
 from guard.detect.windows.linux_x11 import READS_PER_CALL, TITLE_BYTES, X11WindowLister
 from guard.patterns import COUNTER, TEXT_LIMIT
@@ -51,8 +52,12 @@ def test_a_tick_on_a_hostile_world_stays_bounded(tmp_path, processes, desktop):
 
     lister = X11WindowLister(env=desktop.child_env())
     off = Unsupported("off", "not used in this test")
+    # The world is this test's processes: whatever else starts on the machine meanwhile (CI jobs, other
+    # browsers) would be new work the detector rightly does, and is not what this test counts.
+    mine = {process.pid for process in processes.started}
+    table = ProcessTable(pids=lambda: [pid for pid in psutil.pids() if pid in mine])
     detector = Detector(DetectionRules.from_catalog(catalog, "linux"), Backends(lister, off, off, off),
-                        DetectionSettings())
+                        DetectionSettings(), table=table)
     detector.links.grace = timedelta(days=1)  # however long the windows took to map, the browser is "opening"
     try:
         first = detector.run(datetime.now(UTC))

@@ -1,12 +1,12 @@
 """The session state machine, with plain values: observations in, events out."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from guard.detect.observation import Observation
 from guard.detect.sessions import SessionRules, SessionState, advance
 from guard.events import AppStarted, AppStopped, MeetingEnded, MeetingStarted, NotetakerSeen, RunningApp, Signal
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def at(tick: int) -> datetime:
@@ -209,7 +209,8 @@ def test_two_zoom_meetings_in_a_row_with_the_same_title_are_two_meetings_when_th
 
 
 def test_the_same_title_after_a_gap_is_a_new_meeting():
-    ticks = [[process(tick=0), mic(tick=0)]] + [[process(tick=i)] for i in range(1, 5)] + [[process(tick=5), mic(tick=5)]]
+    ticks = [[process(tick=0), mic(tick=0)]] + [[process(tick=i)] for i in range(1, 5)] + \
+        [[process(tick=5), mic(tick=5)]]
     per_tick = run(ticks, SessionRules(meeting_end_ticks=3))
     assert len(starts(per_tick)) == 2 and len(ends(per_tick)) == 1
 
@@ -306,7 +307,8 @@ def test_a_tab_takes_over_the_meeting_its_window_showed_before_the_extension_con
     assert ends(per_tick) == []
 
 
-def notice(text="This meeting is being summarised by AI Companion", feature="ai-companion", tick=0, tab_id="chromium/7"):
+def notice(text="This meeting is being summarised by AI Companion", feature="ai-companion", tick=0,
+           tab_id="chromium/7"):
     return Observation("google-meet", Signal.AI_NOTICE, 300, text, at(tick), tab=tab_id, feature_id=feature,
                        notice=text)
 
@@ -358,4 +360,5 @@ def test_what_the_meeting_page_showed_is_kept_with_the_meeting():
     (meeting,) = tracker.state.meetings_in_progress
     (seen_notice,) = meeting.ai_notices
     assert (seen_notice.feature_id, seen_notice.seen_at) == ("ai-companion", at(1))
-    assert [b.text for b in meeting.notetakers] == ["Otter.ai Notetaker"] and meeting.notetakers[0].provider_id == "otter"
+    assert [b.text for b in meeting.notetakers] == ["Otter.ai Notetaker"]
+    assert meeting.notetakers[0].provider_id == "otter"

@@ -72,7 +72,7 @@ def test_a_value_that_starts_with_a_quote_reads_back_by_dropping_one(ledger, cat
 
 
 def test_the_settings_windows_spreadsheet_csv_is_neutralised(ledger, hostile, tmp_path):
-    from guard.export.job import ExportFormat
+    from guard.export_format import ExportFormat
     from guard.services import ExportRequest, Services
 
     assert "spreadsheet" in ExportFormat.CSV.label  # what the settings window offers

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import pytest
 
@@ -10,7 +10,7 @@ from guard.events import Evidence, MeetingSession, RunningApp, Signal
 from guard.monitor import Snapshot
 from tests.support.catalogs import MEETING_TITLE, write_catalog_for_tests
 
-AT = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 2)
 
 

@@ -12,7 +12,8 @@ def test_purposes_are_derived_from_the_feature_entry(catalog):
     testmeet, scribe = catalog.get("testmeet"), catalog.get("scribe")
     assert purposes_for(testmeet.feature("summary")) == ["A summary of the meeting", "A transcript of what is said"]
     assert purposes_for(testmeet.feature("recording")) == ["A recording of the meeting", TRAINING_PURPOSE]
-    assert purposes_for(scribe.feature("bot")) == ["A recording of the meeting", "Notes of the meeting", TRAINING_PURPOSE]
+    assert purposes_for(scribe.feature("bot")) == ["A recording of the meeting", "Notes of the meeting",
+                                                   TRAINING_PURPOSE]
     assert purposes_for(None) == []
 
 

@@ -74,7 +74,8 @@ def test_two_meetings_in_a_row_with_the_same_title_are_both_announced(catalog):
     gate, settings = NotificationGate(), NotificationSettings()
     provider = catalog.get("testmeet")
     assert gate.admit(meeting_notice(started("m1", title="Zoom Meeting"), provider), settings)
-    assert gate.admit(meeting_notice(started("m2", AT + timedelta(minutes=2), title="Zoom Meeting"), provider), settings)
+    second = started("m2", AT + timedelta(minutes=2), title="Zoom Meeting")
+    assert gate.admit(meeting_notice(second, provider), settings)
 
 
 @pytest.mark.parametrize("kind, muted", [(NoticeKind.MEETING_STARTED, "meeting_started"),

@@ -1,7 +1,7 @@
 """What the overview says: AI features that could be on, and the latest terms changes."""
 
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from guard.catalog import load_catalog
 from guard.events import Evidence, MeetingSession, RunningApp, Signal
@@ -10,7 +10,7 @@ from guard.presentation.overview import (DocumentVersions, features_that_could_b
                                          version_label)
 from guard.terms.models import Version
 
-AT = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+AT = datetime(2026, 3, 2, 10, tzinfo=UTC)
 CATALOG = load_catalog()
 
 
@@ -49,8 +49,8 @@ def doc(document_id: str, *versions: Version) -> DocumentVersions:
 
 
 def test_latest_changes_are_documents_with_two_versions_newest_first():
-    old = doc("terms", version("a", baseline=date(2023, 8, 11)), version("b", datetime(2024, 5, 1, tzinfo=timezone.utc)))
-    new = doc("privacy", version("c", baseline=date(2022, 12, 30)), version("d", datetime(2025, 1, 1, tzinfo=timezone.utc)))
+    old = doc("terms", version("a", baseline=date(2023, 8, 11)), version("b", datetime(2024, 5, 1, tzinfo=UTC)))
+    new = doc("privacy", version("c", baseline=date(2022, 12, 30)), version("d", datetime(2025, 1, 1, tzinfo=UTC)))
     single = doc("ai", version("e", baseline=date(2024, 1, 1)))
     assert [d.document_id for d in latest_changes([old, single, new])] == ["privacy", "terms"]
     assert old.previous.sha256 == "a" * 64 and old.latest.sha256 == "b" * 64

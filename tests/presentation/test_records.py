@@ -1,12 +1,12 @@
 """How a consent record reads in the window (pure)."""
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from guard.ledger.models import Decision, EvidenceItem, Meeting, Record, RequestedBy, TermsRef
 from guard.ledger.status import effective_status
 from guard.presentation.records import decision_label, record_fields
 
-AT = datetime(2024, 3, 5, 14, 2, tzinfo=timezone.utc)
+AT = datetime(2024, 3, 5, 14, 2, tzinfo=UTC)
 
 
 def record(seq: int, decision: Decision, refers_to: str | None = None) -> Record:

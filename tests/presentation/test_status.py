@@ -1,6 +1,6 @@
 """Which tray state wins, and what the tooltip and meeting views say (plain values)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from guard import APP_NAME
 from guard.events import ClauseChange, TermsChanged
@@ -86,7 +86,7 @@ def test_paused_hides_what_was_seen_and_says_until_when(catalog):
     status = tray_status(snapshot(meetings=[meeting()], paused_until=until), catalog, today=TODAY)
     assert status.state == TrayState.PAUSED and status.meetings == ()
     assert status.tooltip == f"{APP_NAME}: monitoring paused until {until.astimezone().strftime('%H:%M')}"
-    forever = datetime.max.replace(tzinfo=timezone.utc)
+    forever = datetime.max.replace(tzinfo=UTC)
     assert tray_status(snapshot(paused_until=forever), catalog, today=TODAY).tooltip.endswith("until you resume")
 
 

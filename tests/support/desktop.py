@@ -33,7 +33,7 @@ class DesktopSession:
         return [name for name in REQUIRED if shutil.which(name) is None]
 
     @classmethod
-    def start(cls) -> "DesktopSession":
+    def start(cls) -> DesktopSession:
         missing = cls.missing_programs()
         if missing:
             raise DesktopUnavailable(f"missing programs: {', '.join(missing)} (run .ci/install --test)")

@@ -131,6 +131,11 @@ def test_terms_import_from_a_local_git_copy(cli, app_home: Path, repo: ArchiveRe
     assert result.returncode == 0, result.stderr
     assert "zoom/terms from OpenTermsArchive/contrib-versions (Zoom/Terms of Service.md): 5 versions stored" in \
         result.stdout
+    diff = cli("terms", "diff", "zoom", "terms")
+    assert diff.returncode == 0, diff.stderr
+    header = diff.stdout.splitlines()[0]
+    assert header.count("by OpenTermsArchive/contrib-versions at ") == 2 and "fetched" not in header, \
+        "the diff says both versions are archive records, with their commits"
 
 
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare to run without a network")

@@ -147,6 +147,9 @@ def test_a_new_retention_sentence_gets_a_topic() -> None:
     found = change("8. Recordings. Hosts may record meetings.",
                    "8. Recordings. Hosts may record meetings. We keep recordings for as long as necessary.")
     assert "retention" in found.topics and found.relevant
+    assert "recording-transcription" in found.topics, "what is kept is the meeting recordings"
+    kept = classify_text("We keep recordings for as long as necessary.", RULES)
+    assert kept == ("retention", "recording-transcription")
 
 
 def test_classify_text_reads_every_sentence() -> None:
@@ -170,3 +173,37 @@ def test_earlier_topic_ids_still_load(tmp_path: Path) -> None:
     old = tmp_path / "topics.toml"
     old.write_text('[[topic]]\nid = "opt-out"\nlabel = "Opt-out"\npatterns = ["opt out"]\n', encoding="utf-8")
     assert load_rules(old).order == ("consent-opt-out",)
+
+
+@pytest.mark.parametrize(("sentence", "topics"), [
+    ("We may also provide information to analytics and measurement partners to measure ads.",
+     {"third-party-sharing"}),
+    ("We may also receive information about you from advertisers and third-party data providers.",
+     {"third-party-sharing"}),
+    ("We will not share any mobile data originating from you except with your consent.",
+     {"third-party-sharing", "consent-opt-out"}),
+    ("Laws may require you to obtain proper End User consents, which may be necessary to allow us to access, "
+     "use, and share Customer Content.", {"consent-opt-out"}),
+])
+def test_sharing_with_partners_and_consents_the_customer_must_obtain(sentence: str, topics: set[str]) -> None:
+    assert topics <= set(classify_text(sentence, RULES))
+
+
+def test_consent_to_a_change_of_the_terms_is_not_consent_to_a_use_of_data() -> None:
+    text = "In some instances, we may request express confirmation of your consent to a Change."
+    assert "consent-opt-out" not in classify_text(text, RULES)
+
+
+def test_a_row_added_to_a_table_is_read_without_the_rows_around_it() -> None:
+    """Archived tables come flattened into one paragraph, rows ending in '| | | |'."""
+    old = ("To help us comply with export laws. | | | | | Your telephone number, if you choose to share it | "
+           "To help prevent spam. | | | | | Your address | To bill you.")
+    new = old.replace("| | | | | Your address", "| | | | | Your device model | To fix crashes. | | | | | Your address")
+    assert [c for c in analyse(old, new, RULES) if "consent-opt-out" in c.topics] == [], \
+        "the unchanged 'if you choose to share it' row is not part of the change"
+
+
+def test_naming_the_product_in_a_sentence_is_wording_only() -> None:
+    old = "3. Recordings. The host can choose to record Zoom meetings and Webinars."
+    new = "3. Recordings. The host can choose to record Zoom meetings and Zoom Video Webinars."
+    assert [c for c in analyse(old, new, RULES) if c.relevant] == []

@@ -164,3 +164,18 @@ def test_bad_names_exit_2_with_a_readable_message(cli, app_home: Path) -> None: 
     assert wrong_doc.returncode == 2 and "nosuchdoc" in wrong_doc.stderr
     bad_ref = cli("terms", "diff", "zoom", "terms", "--from", "xyz")
     assert bad_ref.returncode == 2 and "not a version" in bad_ref.stderr
+
+
+def test_a_detection_only_provider_says_plainly_that_no_terms_are_tracked(cli, app_home: Path) -> None:  # type: ignore[no-untyped-def]
+    from guard.catalog.loader import load_catalog
+
+    settings(app_home)
+    provider = next(p for p in load_catalog() if not p.tracks_terms)
+    for action in ("check", "diff", "import", "log"):
+        result = cli("terms", action, provider.id)
+        assert result.returncode == 0, (action, result.stderr)
+        assert f"No terms are tracked for {provider.name} ({provider.id}) yet" in result.stdout, action
+        assert "detection only" in result.stdout and "Watched providers" not in result.stderr
+    as_json = json.loads(cli("terms", "check", provider.id, "--json").stdout)
+    assert as_json["terms_tracked"] is False and as_json["checks"] == []
+    assert "No terms are tracked" in as_json["summary"]

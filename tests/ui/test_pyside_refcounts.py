@@ -38,3 +38,26 @@ def test_qt_calls_and_signal_emits_keep_none_and_true_alive():
     version, none_drift, true_drift = result.stdout.split()
     assert abs(int(none_drift)) < 100, f"PySide6 {version} loses references to None (use another version)"
     assert abs(int(true_drift)) < 100, f"PySide6 {version} loses references to True (use another version)"
+
+
+LINECACHE_SCRIPT = """
+import linecache, sys
+import PySide6.QtCore
+import ui  # applies the work-arounds
+import difflib, http.client, guard.terms.analysis  # modules imported after PySide6, as the app does
+from ui.qt_fixes import _uses_pyside
+print(len([name for name in linecache.cache if not name.startswith("<")]),
+      _uses_pyside(sys.modules["ui.qt_fixes"]), _uses_pyside(sys.modules["difflib"]))
+"""
+
+
+def test_importing_modules_after_pyside_keeps_no_source_lines():
+    """PySide6 reads every later-imported module's source; the app must not keep those lines
+    (10 MB of the idle tray app), and must still tell modules that use PySide6 from others."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run([sys.executable, "-c", LINECACHE_SCRIPT], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": root}, cwd=root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    cached, ui_uses, difflib_uses = result.stdout.split()
+    assert int(cached) == 0, f"{cached} source files kept in linecache after imports"
+    assert (ui_uses, difflib_uses) == ("True", "False")

@@ -53,7 +53,8 @@ def test_a_meeting_client_changes_the_real_apps_tray_icon_end_to_end(world, proc
         (icon,) = [w for w, _width, _height in embedded_icon_windows() if w not in before]
         # Clients that other programs on this machine run may be detected too: only TestMeet is asserted.
         client = start_client(processes, world)
-        assert wait_until(lambda: logged(log_file, r"Tray state: client-open — Meeting Privacy Guard: .*TestMeet.* open"))
+        shown = r"Tray state: client-open — Meeting Privacy Guard: .*TestMeet.* open"
+        assert wait_until(lambda: logged(log_file, shown))
         assert wait_until(lambda: icon_colour_share(icon, TrayState.CLIENT_OPEN) > 0.15)
 
         x11_window(processes, MEETING_TITLE, client.pid, env=desktop.child_env(),

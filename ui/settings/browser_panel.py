@@ -85,7 +85,7 @@ class BrowserPanel(QGroupBox):
         self.buttons.clear()
         self.states.clear()
         for row, status in enumerate(statuses):
-            name = plain_label(status.browser)
+            name = plain_label(status.browser, wrap=False)  # a wrapping label's column would collapse to nothing
             state = named(plain_label(describe(status)), f"{status.browser} extension status")
             self.states[status.id] = state
             self.grid.addWidget(name, row, 0)

@@ -118,6 +118,12 @@ class PreferencesTab(QWidget):
         self.network = named(QCheckBox("&Fetch providers' public terms pages (the app's only network use)"),
                              "Fetch terms pages")
         terms_form.addRow(self.network)
+        self.archive = named(QCheckBox("Read new versions in Open Terms Archive first (on GitH&ub: api.github.com, "
+                                       "raw.githubusercontent.com); the provider's page only when the archive "
+                                       "cannot be read"), "Read terms in Open Terms Archive",
+                             "Where the public archive keeps a document, the app asks GitHub for it instead of "
+                             "the provider's site")
+        terms_form.addRow(self.archive)
         self.check_hours = named(QDoubleSpinBox(), "Terms check interval",
                                  "Hours between two checks of the terms pages")
         low, high = _range("check_interval_hours", TermsSettings)
@@ -204,6 +210,7 @@ class PreferencesTab(QWidget):
 
         self.detection_enabled.toggled.connect(self._detection_toggled)
         self.network.toggled.connect(self.check_hours.setEnabled)
+        self.network.toggled.connect(self.archive.setEnabled)
         self.choose_dir.clicked.connect(self._choose_dir)
         self.default_dir.clicked.connect(self.data_dir.clear)
         self.save_button.clicked.connect(self.save)
@@ -233,6 +240,8 @@ class PreferencesTab(QWidget):
         self.network.setChecked(settings.terms.network_enabled)
         self.check_hours.setValue(settings.terms.check_interval_hours)
         self.check_hours.setEnabled(settings.terms.network_enabled)
+        self.archive.setChecked(settings.terms.archive_enabled)
+        self.archive.setEnabled(settings.terms.network_enabled)
         self._detection_toggled(settings.detection.enabled)
         self.data_dir.setText(settings.general.data_dir)
         self.autostart.setChecked(settings.general.autostart)
@@ -260,6 +269,7 @@ class PreferencesTab(QWidget):
         notifications = current.notifications.model_copy(update={
             field: box.isChecked() for field, box in self.notifications.items()})
         terms = current.terms.model_copy(update={"network_enabled": self.network.isChecked(),
+                                                 "archive_enabled": self.archive.isChecked(),
                                                  "check_interval_hours": float(self.check_hours.value())})
         general = current.general.model_copy(update={"autostart": self.autostart.isChecked(),
                                                      "data_dir": self.data_dir.text().strip()})

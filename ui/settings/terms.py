@@ -248,8 +248,10 @@ class TermsTab(QWidget):
         when = terms_state_line(log_read.last_check if log_read else None, log_read.fetches if log_read else (),
                                 network_enabled=settings.network_enabled)
         if settings.network_enabled:
+            where = (" (from their copies in Open Terms Archive on GitHub where it keeps them)"
+                     if settings.archive_enabled else "")
             self.network_label.setText(f"{when} Checked every {settings.check_interval_hours:g} hours; only the "
-                                       "public pages listed here are fetched.")
+                                       f"public pages listed here are fetched{where}.")
         else:
             self.network_label.setText(f"{when} Network is switched off in Preferences: nothing is fetched.")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 
 from guard.presentation.actions import (
     Action,
@@ -84,9 +85,15 @@ def heading(text: str) -> MenuEntry:
 
 
 def wrapped(text: str, indent: str = "", width: int = WRAP) -> list[MenuEntry]:
+    return list(_wrapped(text, indent, width))
+
+
+@lru_cache(maxsize=512)
+def _wrapped(text: str, indent: str, width: int) -> tuple[MenuEntry, ...]:
+    """Wrapping is most of building a menu, and the same texts come back every detection pass."""
     flat = one_line(text, width * MAX_WRAPPED_LINES)
     lines = textwrap.wrap(flat, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
-    return [info(line) for line in lines[:MAX_WRAPPED_LINES]]
+    return tuple(info(line) for line in lines[:MAX_WRAPPED_LINES])
 
 
 def link(text: str, url: str) -> MenuEntry:

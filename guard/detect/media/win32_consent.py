@@ -12,6 +12,7 @@ matched to processes by executable name (packaged apps by their package name, le
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Literal, Protocol
 
@@ -33,22 +34,29 @@ class WinRegistry:
     """HKEY_CURRENT_USER through winreg (Windows only)."""
 
     def __init__(self) -> None:
-        import winreg  # type: ignore[import-not-found]
-
-        self._winreg = winreg
+        if sys.platform != "win32":
+            raise ImportError("winreg exists only on Windows")
 
     def subkeys(self, path: str) -> list[str]:
+        if sys.platform != "win32":
+            raise ImportError("winreg exists only on Windows")
+        import winreg
+
         names: list[str] = []
-        with self._winreg.OpenKey(self._winreg.HKEY_CURRENT_USER, path) as key:
-            count = self._winreg.QueryInfoKey(key)[0]
+        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, path) as key:
+            count = winreg.QueryInfoKey(key)[0]
             for index in range(count):
-                names.append(self._winreg.EnumKey(key, index))
+                names.append(winreg.EnumKey(key, index))
         return names
 
     def qword(self, path: str, name: str) -> int | None:
+        if sys.platform != "win32":
+            raise ImportError("winreg exists only on Windows")
+        import winreg
+
         try:
-            with self._winreg.OpenKey(self._winreg.HKEY_CURRENT_USER, path) as key:
-                value, _kind = self._winreg.QueryValueEx(key, name)
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, path) as key:
+                value, _kind = winreg.QueryValueEx(key, name)
         except FileNotFoundError:
             return None
         return int(value) if isinstance(value, int) else None

@@ -131,7 +131,8 @@ class Chromium(Browser):
 
 
 class Firefox(Browser):
-    """Firefox ESR with a fresh profile: the extension installed unsigned (ESR allows it with a pref),
+    """Firefox ESR with a fresh profile: the extension (a folder, or a packed zip) installed unsigned (ESR allows
+    it with a pref),
     the test CA trusted, HTTPS through the tunnel that maps the meeting hosts to the local site."""
 
     def __init__(self, home: Path, env: dict[str, str], extension: Path | None, tunnel_port: int,
@@ -139,7 +140,9 @@ class Firefox(Browser):
         super().__init__(home, env, name="firefox")
         self.profile = home / "firefox-profile"
         (self.profile / "extensions").mkdir(parents=True, exist_ok=True)
-        if extension is not None:
+        if extension is not None and extension.is_file():  # a packed add-on (the addons.mozilla.org zip)
+            shutil.copyfile(extension, self.profile / "extensions" / f"{ids.GECKO_ID}.xpi")
+        elif extension is not None:
             with zipfile.ZipFile(self.profile / "extensions" / f"{ids.GECKO_ID}.xpi", "w") as xpi:
                 for file in sorted(extension.rglob("*")):
                     if file.is_file():

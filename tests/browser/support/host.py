@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from guard.browser import ids
-from guard.browser.state import state_dir
+from guard.browser.paths import state_dir
 
 CHROMIUM_ORIGIN = f"chrome-extension://{ids.CHROMIUM_EXTENSION_ID}/"
 

@@ -4,6 +4,7 @@ connection, with Install and Remove writing and removing the real manifest files
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from guard.browser import ids
 
@@ -21,6 +22,10 @@ def test_install_and_remove_per_browser_write_and_remove_the_manifest(open_windo
     assert panel.buttons["chromium"].text() == "Install"
     assert panel.states["chromium"].text() == "host not registered"
     assert panel.states["chromium"].textFormat() == Qt.TextFormat.PlainText
+    qtbot.waitUntil(lambda: panel.isVisible())
+    (name,) = [label for label in panel.rows.findChildren(QLabel) if label.text() == "Chromium"]
+    wide = name.fontMetrics().horizontalAdvance("Chromium")
+    qtbot.waitUntil(lambda: name.isVisible() and name.width() >= wide, timeout=5_000)  # the name is readable
 
     qtbot.mouseClick(panel.buttons["chromium"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.buttons.get("chromium") is not None

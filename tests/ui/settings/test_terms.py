@@ -110,3 +110,23 @@ def test_a_document_with_one_version_says_so(open_window, services, qtbot):
     wait_idle(qtbot, window)
     assert window.terms.model.rowCount() == 0
     assert "Only one version" in window.terms.summary.text()
+
+
+def test_reading_the_public_archive_is_shown_and_can_be_switched_off(open_window, services, qtbot):
+    window = open_window(tab="terms")
+    wait_idle(qtbot, window)
+    assert services.settings.terms.archive_enabled
+    assert "Open Terms Archive on GitHub" in window.terms.network_label.text()
+    prefs = window.preferences
+    assert prefs.archive.isChecked() and prefs.archive.isEnabled()
+    assert "api.github.com" in prefs.archive.text()
+
+    click_box(qtbot, prefs.archive)
+    prefs.save()
+    wait_idle(qtbot, window)
+    assert services.settings.terms.archive_enabled is False
+    assert "archive_enabled = false" in services.paths.settings_file.read_text()
+    assert "Open Terms Archive" not in window.terms.network_label.text()
+
+    prefs.network.setChecked(False)
+    assert not prefs.archive.isEnabled(), "no network: the archive is not read either"

@@ -118,7 +118,8 @@ def mnemonic(text: str) -> str | None:
 
 def test_mnemonics_have_buddies_and_do_not_clash_within_a_tab(open_window, services, qtbot):
     window = open_window()
-    roots = [*(window.tab_widget.widget(i) for i in range(window.tab_widget.count())), RecordDialog(services, window.tasks, window)]
+    roots = [*(window.tab_widget.widget(i) for i in range(window.tab_widget.count())),
+             RecordDialog(services, window.tasks, window)]
     checked = 0
     for root in roots:
         letters: list[str] = []

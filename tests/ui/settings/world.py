@@ -38,7 +38,7 @@ def sample_drafts(catalog: Catalog, count: int, *, seed: int = 7, end: datetime 
     end = end or datetime.now(UTC)
     providers = [p for p in catalog if p.ai_features]
     weights = [5 if p.id in ("zoom", "teams", "google-meet") else 1 for p in providers]
-    decisions, decision_weights = zip(*DECISIONS)
+    decisions, decision_weights = zip(*DECISIONS, strict=True)
     moments = sorted(end - timedelta(minutes=rng.randrange(days * 24 * 60)) for _ in range(count))
     drafts = []
     for moment in moments:
@@ -88,5 +88,6 @@ def store_zoom_versions(store: TermsStore, old: str = MARCH_2023, new: str = AUG
         shas.append(version.sha256)
         if with_log:
             store.log_fetch(FetchRecord(at, "zoom", "terms", "https://zoom.us/terms", FetchResult.NEW_VERSION, 200,
-                                        len(text.encode()), "https://www.zoom.com/en/trust/terms/", sha256=version.sha256))
+                                        len(text.encode()), "https://www.zoom.com/en/trust/terms/",
+                                        sha256=version.sha256))
     return shas[0], shas[1]
