@@ -259,6 +259,7 @@ class TermsChanged(Event):
 
     kind: ClassVar[str] = "terms-changed"
     document_id: str = ""
+    title: str = ""  # the document's title as watched (a user's declaration has no catalog entry to name it)
     url: str = ""
     old_sha256: str | None = None
     new_sha256: str = ""

@@ -139,6 +139,9 @@ class Translation:
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self._catalog.ngettext(singular, plural, count)
 
+    def pgettext(self, context: str, message: str) -> str:
+        return self._catalog.pgettext(context, message)
+
     def format_date(self, day: date, form: str = "long") -> str:
         """``day`` as the language writes it (``1 December 2026``, ``1. Dezember 2026``)."""
         return format_date(day, format=form, locale=self.locale)

@@ -237,7 +237,7 @@ class Monitor:
     def close(self) -> None:
         """Release what the backends hold open (the X display connection, the ``pactl subscribe`` child)."""
         for backend in (self._backends.windows, self._backends.microphone, self._backends.camera,
-                        self._backends.sockets):
+                        self._backends.sockets, self._backends.accessibility):
             close = getattr(backend, "close", None)
             if callable(close):
                 close()

@@ -170,10 +170,11 @@ def _model(cls: type[M]) -> type[M]:
 class GeneralSettings(SettingsModel):
     autostart: bool = setting(False)
     data_dir: str = setting("", description="Folder for the ledger and terms store; empty means the OS default.")
-    language: str = setting("", description="Language of letters (and, later, the app): en, de, fr, es, it or nl; "
+    language: str = setting("", description="Language of the app (en, de or fr) and of letters (also es, it or nl); "
                                             "empty follows the system's language.")
     jurisdiction: str = setting("", description="Where you live, for exports: EU, EEA or a country code such as DE; "
                                                 "empty takes the region of the system's locale.")
+    welcome_shown: bool = setting(False, description="The welcome was shown once (the tray menu shows it again).")
 
 
 @_model
@@ -186,6 +187,14 @@ class DetectionSettings(SettingsModel):
     camera_probe: bool = setting(True)
     socket_probe: bool = setting(True)
     browser_probe: bool = setting(True)  # the browser extension's meeting tabs (guard/detect/browser_tabs.py)
+    accessibility_probe: bool = setting(
+        False, private=False,
+        description="Read native meeting clients' in-meeting notices and participant lists through the OS "
+                    "accessibility interface (Linux AT-SPI), only while they show a meeting; only matches with the "
+                    "catalog's notice phrases and bot names are kept. The client must expose its accessibility tree "
+                    "(Qt: QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1; Chromium/Electron: ACCESSIBILITY_ENABLED=1 and "
+                    "--force-renderer-accessibility; or a desktop with accessibility on). Off by default "
+                    "(docs/accessibility.md).")
 
 
 @_model

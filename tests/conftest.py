@@ -34,6 +34,10 @@ _desktop_problem: str | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     global _desktop, _desktop_problem
+    # The app follows the desktop's language; the tests read English unless they choose a language.
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(variable, None)
+    os.environ["LANG"] = "C.UTF-8"
     if os.environ.get("MPG_NO_DESKTOP") == "1":
         _desktop_problem = "MPG_NO_DESKTOP=1"
     else:

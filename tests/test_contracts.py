@@ -4,7 +4,7 @@ and macOS APIs, which cannot run here. A backend that grows or renames a method,
 drifts from the real API it stands for, fails here rather than on a user's machine.
 
 Each area has one switch that picks its backend: guard.detect.platform (windows, microphone,
-camera, sockets), guard.autostart.current_autostart, ui.notifications.choose_notifier.
+camera, sockets, accessibility), guard.autostart.current_autostart, ui.notifications.choose_notifier.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from guard.autostart import Autostart
 from guard.autostart.linux_xdg import XdgAutostart
 from guard.autostart.macos_launchagent import LaunchAgentAutostart
 from guard.autostart.windows_run import RunKeyAutostart, WinregRunKey
+from guard.detect.accessibility import AccessibilityReader, Unavailable
+from guard.detect.accessibility.atspi import AtSpiReader
 from guard.detect.media import MediaLister
 from guard.detect.media.linux_pulse import PulseMicrophone
 from guard.detect.media.linux_video import ProcVideoDevices
@@ -56,6 +58,7 @@ AREAS: list[tuple[type, list[type]]] = [
     (WindowLister, [X11WindowLister, Win32WindowLister, MacWindowLister, Unsupported]),
     (MediaLister, [PulseMicrophone, ProcVideoDevices, ConsentStoreUsage, CoreAudioMicrophone, UdpSockets,
                    Unsupported]),
+    (AccessibilityReader, [AtSpiReader, Unavailable]),
     (Autostart, [XdgAutostart, RunKeyAutostart, LaunchAgentAutostart]),
     (User32Api, [User32, FakeUser32]),
     (WindowListApi, [CoreGraphicsWindows, FakeWindowList]),

@@ -119,7 +119,8 @@ def test_snapshot_lists_running_apps_with_evidence_and_every_probe(tmp_path, pro
     snapshot = monitor.snapshot()
     (app,) = snapshot.apps
     assert app.provider_id == "zoom" and app.evidence[0].pid == client.pid
-    assert [p.name for p in snapshot.probes] == ["processes", "windows", "microphone", "camera", "sockets", "browser"]
+    assert [p.name for p in snapshot.probes] == ["processes", "windows", "microphone", "camera", "sockets", "browser",
+                                                  "accessibility"]
     assert snapshot.to_dict()["apps"][0]["evidence"][0]["signal"] == "process"
 
 

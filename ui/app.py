@@ -16,6 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from guard import APP_NAME, APP_RDNS_ID, __version__
+from guard.presentation.i18n import _
 from ui.settings_host import SETTINGS_TITLE
 from ui.single_instance import SHOW_SETTINGS, InstanceServer, hand_off, server_name
 from ui.tray.icons import app_icon
@@ -40,9 +41,12 @@ def run_app(paths: AppPaths, tell: Callable[[str], None] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_RDNS_ID)  # Wayland and task managers match windows to the .desktop file
     app.setQuitOnLastWindowClosed(False)
+    from ui.language import apply_language
+
+    apply_language()  # the system's language; the settings' choice follows once they are read
     name = server_name(paths.config_dir)
     if hand_off(name, SHOW_SETTINGS):
-        said = f"{APP_NAME} is already running; handed over to it (it shows its settings window)."
+        said = _("{app} is already running; handed over to it (it shows its settings window).").format(app=APP_NAME)
         log.info("%s", said)
         if tell is not None:
             tell(said)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from guard.presentation.actions import AnswerConsent, RecordConsent
+from guard.presentation.i18n import _
 
 if TYPE_CHECKING:
     from guard.services import Record, Services, Snapshot
@@ -78,7 +79,7 @@ class ConsentFlow(QObject):
             self.recorded.emit(record)
 
         def failed(error: BaseException) -> None:
-            message = f"Not saved: {error}"
+            message = _("Not saved: {error}").format(error=error)
             log.warning("The answer from a notification could not be saved: %s", error)
             self.failed.emit(message)
             self.open(answer.request, answer.decision, message)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from guard.presentation.i18n import _
 from ui.jobs import JobRunner, Lane
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class DetectionLoop(QObject):
         self.snapshot.emit(snapshot)
 
     def _failed(self, error: BaseException) -> None:  # one bad pass must not stop detection
-        self.problem.emit(f"A detection pass failed: {error}")
+        self.problem.emit(_("A detection pass failed: {error}").format(error=error))
 
     def pause(self, until: datetime | None) -> None:
         services = self._services
@@ -130,6 +131,11 @@ class TermsLoop(QObject):
         self._first.setSingleShot(True)
         self._first.timeout.connect(self.check_due)
 
+    @property
+    def started(self) -> bool:
+        """Whether checks are scheduled (on the first start, only once the welcome is answered)."""
+        return self._services is not None and self._timer.isActive()
+
     def start(self, services: Services) -> None:
         self._services = services
         self._timer.start(_ms(self._poll_seconds))
@@ -161,7 +167,7 @@ class TermsLoop(QObject):
         self.check_finished.emit(report)
 
     def _failed(self, error: BaseException) -> None:  # the watcher records failures itself; this is a bug guard
-        self.problem.emit(f"The terms check failed: {error}")
+        self.problem.emit(_("The terms check failed: {error}").format(error=error))
         self.check_finished.emit(None)
 
     def stop(self) -> None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SETTINGS_TITLE = f"{APP_NAME} Settings"
+SETTINGS_TITLE = f"{APP_NAME} Settings"  # i18n-ok: the English title, for tests; the window shows it translated
 
 
 def default_settings_window(services: Services, jobs: JobRunner) -> SettingsWindow:
@@ -54,14 +54,14 @@ class SettingsHost(QObject):
                 request(window)  # type: ignore[arg-type]
 
     def show(self, tab: str | None = None) -> None:
-        self._present(lambda window: window.present(tab), f"tab {tab}" if tab else "")
+        self._present(lambda window: window.present(tab), f"tab {tab}" if tab else "")  # i18n-ok: for the log
 
     def show_terms_change(self, provider_id: str, document_id: str) -> None:
         def request(window: SettingsWindow) -> None:
             window.show_terms_change(provider_id, document_id)
             window.present()
 
-        self._present(request, f"terms change {provider_id}/{document_id}")
+        self._present(request, f"terms change {provider_id}/{document_id}")  # i18n-ok: for the log
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot

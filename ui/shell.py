@@ -32,7 +32,9 @@ from guard.presentation.actions import (
     ResumeMonitoring,
     SetAutostart,
     ShowTermsChange,
+    ShowWelcome,
 )
+from guard.presentation.i18n import _
 from guard.presentation.icons import app_icon_path
 from guard.presentation.views import TermsChangeView, TrayStatus, starting_status
 from ui.consent_flow import ConsentFlow
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
     from ui.notifications import Notifier
     from ui.settings.window import SettingsWindow
     from ui.tray.tray import TrayIcon
+    from ui.welcome import WelcomeDialog
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,7 @@ class Shell(QObject):
 
     status_changed = Signal(object)  # TrayStatus
     consent_dialog_opened = Signal(object)  # ConsentDialog
+    welcome_opened = Signal(object)  # WelcomeDialog
     services_ready = Signal(object)
 
     def __init__(self, paths: AppPaths, *, services_factory: Callable[[], Services] | None = None,
@@ -104,6 +108,7 @@ class Shell(QObject):
         self.problems: list[str] = []
         self.unseen_terms: OrderedDict[str, tuple[TermsChangeView, TermsChanged]] = OrderedDict()
         self.notices: dict[str, Notice] = {}
+        self.welcome: WelcomeDialog | None = None
         self._gate: Any = None
         self._closed = False
 
@@ -153,6 +158,8 @@ class Shell(QObject):
         """Stop the loops, release detection, close the ledger and wait for pending writes.
         False when a lane would not stop in time (a terms fetch in flight)."""
         self._closed = True
+        if self.welcome is not None:
+            self.welcome.close()
         self.settings_host.close()
         self.consent.close_all()
         self.detection.stop()
@@ -168,7 +175,7 @@ class Shell(QObject):
 
     def _services_failed(self, error: BaseException) -> None:
         log.error("The app's data could not be opened", exc_info=error)
-        self._on_problem(f"The app's data could not be opened: {error}")
+        self._on_problem(_("The app's data could not be opened: {error}").format(error=error))
 
     def use_services(self, services: Services) -> None:
         """The app's data is open: notifications, detection, terms checks, settings window, autostart."""
@@ -179,14 +186,18 @@ class Shell(QObject):
             return
         guard_gui_thread()  # nothing may block the GUI thread from now on
         self.services = services
+        self._use_language(services.settings.general.language)
         self.consent.use(services, self.jobs)
         self._gate = NotificationGate()
-        self.problems.extend(services.problems())
         self.notifier = self._make_notifier()
         self.notifier.activated.connect(self.on_notice_activated)
         self.settings_host.set_services(services)
         self.detection.start(services)
-        self.terms.start(services)
+        first_start = not services.settings.general.welcome_shown
+        if first_start:  # no terms page is fetched before the user has read what that means (and could say no)
+            self.show_welcome()
+        else:
+            self.terms.start(services)
         self._sync_autostart(services.settings.general.autostart, changed=False)
         self.refresh()
         self.services_ready.emit(services)
@@ -304,6 +315,8 @@ class Shell(QObject):
                 self.show_terms_change(action)
             case OpenUrl(url=url):
                 QDesktopServices.openUrl(QUrl(url))
+            case ShowWelcome():
+                self.show_welcome()
             case _:
                 log.error("Unknown action %r", action)
 
@@ -365,6 +378,54 @@ class Shell(QObject):
     def show_settings(self, tab: str | None = None) -> None:
         self.settings_host.show(tab)
 
+    def show_welcome(self) -> WelcomeDialog | None:
+        """The welcome (one at a time): on the first start, and from the menu."""
+        from ui.welcome import WelcomeDialog
+
+        if self.services is None:
+            return None
+        if self.welcome is not None:
+            self.welcome.raise_()
+            self.welcome.activateWindow()
+            return self.welcome
+        welcome = WelcomeDialog(self.services, self.jobs)
+        welcome.setWindowIcon(QApplication.windowIcon())
+        welcome.answered.connect(self._welcome_answered)
+        welcome.settings_requested.connect(lambda: self.show_settings())
+        welcome.finished.connect(lambda _result: self._welcome_closed(welcome))
+        self.welcome = welcome
+        log.info("Showing the welcome")
+        welcome.show()
+        welcome.raise_()
+        welcome.activateWindow()
+        self.welcome_opened.emit(welcome)
+        return welcome
+
+    def _welcome_closed(self, welcome: WelcomeDialog) -> None:
+        if self.welcome is welcome:
+            self.welcome = None
+        welcome.deleteLater()
+
+    def _welcome_answered(self, settings: Settings) -> None:
+        """Save that the welcome was seen (and its terms switch), then start the terms checks."""
+        services = self.services
+        if services is None or self._closed:
+            return
+        first = not services.settings.general.welcome_shown
+
+        def saved(_none: object) -> None:
+            self.apply_settings(settings)
+            if first and not self._closed:
+                self.terms.start(services)
+
+        def failed(error: BaseException) -> None:
+            self._on_problem(_("The settings could not be saved: {error}").format(error=error))
+            services.use_settings(settings)  # in force for this run even so
+            if first and not self._closed:
+                self.terms.start(services)
+
+        self.jobs.submit(lambda: services.save_settings(settings), saved, failed, key="welcome-save")
+
     def show_terms_change(self, change: ShowTermsChange) -> None:
         """Open the change (settings window, terms tab) and count it as seen."""
         self.unseen_terms.pop(f"{change.provider_id}/{change.document_id}/{change.sha256}", None)
@@ -378,10 +439,19 @@ class Shell(QObject):
             return
         before = self.services.settings
         self.services.use_settings(settings)
+        if settings.general.language != before.general.language:
+            self._use_language(settings.general.language)
         self.detection.settings_changed()
         if settings.general.autostart != before.general.autostart:
             self._sync_autostart(settings.general.autostart, changed=True)
         self.refresh()
+
+    def _use_language(self, setting: str) -> None:
+        """Show the app in the language the settings ask for (menus are rebuilt at the next refresh;
+        windows opened from now on use it)."""
+        from ui.language import apply_language
+
+        apply_language(setting)
 
     def set_autostart(self, on: bool) -> None:
         """The menu's "Start when I log in": save the setting, then write or remove the entry."""
@@ -391,7 +461,8 @@ class Shell(QObject):
         settings = services.settings
         updated = settings.model_copy(update={"general": settings.general.model_copy(update={"autostart": on})})
         self.jobs.submit(lambda: services.save_settings(updated), lambda _none: self._sync_autostart(on, changed=True),
-                         lambda error: self._on_problem(f"The setting could not be saved: {error}"))
+                         lambda error: self._on_problem(
+                             _("The setting could not be saved: {error}").format(error=error)))
 
     def _sync_autostart(self, wanted: bool, *, changed: bool) -> None:
         services = self.services

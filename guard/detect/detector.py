@@ -2,7 +2,8 @@
 
 Cheapest first: the process table every tick; command lines only for candidates (meeting
 clients and browsers); window titles, microphone and camera only while a candidate runs;
-UDP sockets only for a client that already shows a meeting. A probe that cannot look says
+UDP sockets and the accessibility tree (off by default) only for a client that already shows a
+meeting. A probe that cannot look says
 why and is retried after a pause; a probe that fails unexpectedly is logged and treated the
 same way, so detection always goes on with the others.
 """
@@ -16,6 +17,7 @@ from datetime import datetime
 from functools import partial
 from typing import TypeVar
 
+from guard.detect.accessibility import ClientInMeeting
 from guard.detect.links import CommandLineLinks, Link, match_links
 from guard.detect.matching import DetectionRules, ProcessMatch, wrapped_app_names
 from guard.detect.media import MediaUse
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 PROBES: tuple[tuple[str, str], ...] = (
     ("processes", "process_probe"), ("windows", "window_probe"), ("microphone", "microphone_probe"),
     ("camera", "camera_probe"), ("sockets", "socket_probe"), ("browser", "browser_probe"),
+    ("accessibility", "accessibility_probe"),
 )
 IDLE_REASON = "no meeting client or browser is running"
 NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
@@ -97,6 +100,7 @@ class Detector:
             "camera": _Guard("camera", backends.camera.name),
             "sockets": _Guard("sockets", backends.sockets.name),
             "browser": _Guard("browser", backends.browser_tabs.name),
+            "accessibility": _Guard("accessibility", backends.accessibility.name),
         }
 
     # -- the pass -----------------------------------------------------------------------------
@@ -168,7 +172,27 @@ class Detector:
                         observations.append(Observation(provider_id, Signal.SOCKET, use.pid, use.detail, at))
         elif "sockets" not in statuses:
             statuses["sockets"] = self._idle_or_off("sockets", "no client shows a meeting")
+        in_meeting = self._clients_in_meeting(candidates, meeting_clients, observations)
+        if in_meeting:
+            found = self._probe("accessibility", statuses,
+                                partial(self.backends.accessibility.observations, in_meeting, self.rules, at))
+            observations += found or []
+        elif "accessibility" not in statuses:
+            statuses["accessibility"] = self._idle_or_off("accessibility", "no client shows a meeting")
         return DetectionPass(at, tuple(observations), self._ordered(statuses), candidates)
+
+    @staticmethod
+    def _clients_in_meeting(candidates: Mapping[int, Candidate], meeting_clients: set[str],
+                            observations: list[Observation]) -> tuple[ClientInMeeting, ...]:
+        """The client processes whose provider shows a meeting, with the meeting window each shows."""
+        windows = {obs.pid: obs.window for obs in observations
+                   if obs.signal == Signal.WINDOW_TITLE and obs.meeting and obs.window and obs.pid is not None}
+        found = []
+        for pid, candidate in sorted(candidates.items()):
+            providers = tuple(p for p in candidate.provider_ids if p in meeting_clients)
+            if providers and not candidate.browser:
+                found.append(ClientInMeeting(pid, candidate.name, providers, windows.get(pid)))
+        return tuple(found)
 
     # -- candidates and process evidence -----------------------------------------------------
     def _candidates(self, entries: Mapping[int, ProcessEntry]) -> dict[int, Candidate]:

@@ -1,7 +1,8 @@
-"""Detection's platform switch: which OS (and, on Linux, which desktop) this is, and the window, microphone, camera and
-socket backends for it. Each OS-specific area has exactly one such switch (autostart:
-:func:`guard.autostart.current_autostart`; notifications: ``ui.notifications.choose_notifier``),
-and tests/test_contracts.py checks that every backend of an area has the same surface."""
+"""Detection's platform switch: which OS (and, on Linux, which desktop) this is, and the window,
+microphone, camera, socket and accessibility backends for it. Each OS-specific area has exactly
+one such switch (autostart: :func:`guard.autostart.current_autostart`; notifications:
+``ui.notifications.choose_notifier``), and tests/test_contracts.py checks that every backend of
+an area has the same surface."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from guard.detect.desktop import Compositor, DesktopFacts, SessionType, desktop_facts
+from guard.detect.accessibility import AccessibilityReader, Unavailable, unavailable_for
 from guard.detect.media import MediaLister
 from guard.detect.windows import WindowLister
 
@@ -36,6 +38,10 @@ def _browser_tabs() -> BrowserTabs:
     return BrowserTabs()
 
 
+def _no_accessibility() -> AccessibilityReader:
+    return Unavailable("accessibility", "no accessibility reader was given")
+
+
 @dataclass
 class Backends:
     """What the detector uses to look, besides the process table."""
@@ -45,6 +51,8 @@ class Backends:
     camera: MediaLister
     sockets: MediaLister
     browser_tabs: BrowserTabs = field(default_factory=_browser_tabs)  # the extension's tabs, on every OS
+    # native clients' notices and participant lists (off unless the setting enables it)
+    accessibility: AccessibilityReader = field(default_factory=_no_accessibility)
 
 
 def current_desktop(env: Mapping[str, str] | None = None) -> DesktopFacts:
@@ -89,14 +97,17 @@ def default_backends(os_name: OsName | None = None) -> Backends:
         from guard.detect.media.win32_consent import ConsentStoreUsage
         from guard.detect.windows.win32 import Win32WindowLister
 
-        return Backends(Win32WindowLister(), ConsentStoreUsage("microphone"), ConsentStoreUsage("webcam"), UdpSockets())
+        return Backends(Win32WindowLister(), ConsentStoreUsage("microphone"), ConsentStoreUsage("webcam"), UdpSockets(),
+                        accessibility=unavailable_for("windows"))
     if os_name == "macos":
         from guard.detect.media.macos_coreaudio import CAMERA_UNAVAILABLE, CoreAudioMicrophone
         from guard.detect.windows.macos import MacWindowLister
 
         return Backends(MacWindowLister(), CoreAudioMicrophone(), Unsupported("macos-camera", CAMERA_UNAVAILABLE),
-                        UdpSockets())
+                        UdpSockets(), accessibility=unavailable_for("macos"))
+    from guard.detect.accessibility.atspi import AtSpiReader
     from guard.detect.media.linux_pulse import PulseMicrophone
     from guard.detect.media.linux_video import ProcVideoDevices
 
-    return Backends(linux_window_lister(), PulseMicrophone(), ProcVideoDevices(), UdpSockets())
+    return Backends(linux_window_lister(), PulseMicrophone(), ProcVideoDevices(), UdpSockets(),
+                    accessibility=AtSpiReader())

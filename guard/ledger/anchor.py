@@ -159,14 +159,24 @@ class AnchorFile:
             return self._update(ledger_id, keys, head, in_keyring_since, sync)
 
     def sync(self) -> None:
-        """Make the updates so far survive a power cut."""
+        """Make the updates so far survive a power cut. The disk flush runs on a duplicate of
+        the descriptor outside the lock, so an append never waits for it."""
         with self._lock:
-            if self._fd is not None and self._unsynced:
-                try:
-                    os.fdatasync(self._fd)
-                except OSError as error:
-                    raise AnchorError(_os_problem(self.path, error)) from None
-                self._unsynced = False
+            if self._fd is None or not self._unsynced:
+                return
+            try:
+                fd = os.dup(self._fd)
+            except OSError as error:
+                raise AnchorError(_os_problem(self.path, error)) from None
+            self._unsynced = False  # updates from here on need a later sync
+        try:
+            os.fdatasync(fd)
+        except OSError as error:
+            with self._lock:
+                self._unsynced = True
+            raise AnchorError(_os_problem(self.path, error)) from None
+        finally:
+            os.close(fd)
 
     def _update(self, ledger_id: str, keys: Iterable[AnchoredKey], head: SignedHead | None,
                 in_keyring_since: str | None, sync: bool) -> Anchor:

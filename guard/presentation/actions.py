@@ -73,9 +73,14 @@ class SetAutostart:
 
 
 @dataclass(frozen=True)
+class ShowWelcome:
+    """The welcome: what the app watches and never sends, terms checks, browsers, where data lives."""
+
+
+@dataclass(frozen=True)
 class Quit:
     pass
 
 
 Action = (RecordConsent | AnswerConsent | PauseMonitoring | ResumeMonitoring | CheckTerms | OpenSettings
-          | ShowTermsChange | OpenUrl | SetAutostart | Quit)
+          | ShowTermsChange | OpenUrl | SetAutostart | ShowWelcome | Quit)

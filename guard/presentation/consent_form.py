@@ -4,6 +4,7 @@ dialog shows these lists and hands the user's answers back to :func:`build_draft
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from guard.catalog.models import Actor, AiFeature, Provider, ProviderKind, TrainsModels
@@ -11,6 +12,7 @@ from guard.events import Evidence, MeetingSession
 from guard.ledger.models import Decision, Meeting, RecordDraft, RequestedBy
 from guard.presentation import wording
 from guard.presentation.actions import RecordConsent
+from guard.presentation.i18n import N_, _, format_date
 
 if TYPE_CHECKING:
     from guard.catalog.loader import Catalog
@@ -22,31 +24,33 @@ MAX_NOTE = 20_000
 MAX_ITEMS = 200
 
 DECISIONS: tuple[tuple[Decision, str], ...] = (
-    (Decision.GIVEN, "I &consented"),
-    (Decision.REFUSED, "I &declined"),
-    (Decision.LEFT_MEETING, "I &left the meeting"),
-    (Decision.NOTICE_ONLY, "I only saw a &notice"),
+    (Decision.GIVEN, N_("I &consented")),
+    (Decision.REFUSED, N_("I &declined")),
+    (Decision.LEFT_MEETING, N_("I &left the meeting")),
+    (Decision.NOTICE_ONLY, N_("I only saw a &notice")),
 )
-"""Decision and its label (``&`` marks the keyboard shortcut)."""
+"""Decision and its label (``&`` marks the keyboard shortcut; translate with ``_`` where shown)."""
 
 REQUESTERS: tuple[tuple[RequestedBy, str], ...] = (
-    (RequestedBy.HOST, "The host"),
-    (RequestedBy.ADMIN, "An account admin"),
-    (RequestedBy.PROVIDER, "The provider"),
-    (RequestedBy.SELF, "I did (I turned it on myself)"),
+    (RequestedBy.HOST, N_("The host")),
+    (RequestedBy.ADMIN, N_("An account admin")),
+    (RequestedBy.PROVIDER, N_("The provider")),
+    (RequestedBy.SELF, N_("I did (I turned it on myself)")),
 )
 
 # Purposes named by a feature's own name and description, in this order (data, not per-provider code).
+# The purposes are recorded in the ledger in the language the user saw them in.
 _PURPOSE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("summar",), "A summary of the meeting"),
-    (("transcri",), "A transcript of what is said"),
-    (("record",), "A recording of the meeting"),
-    (("notes", "note-taker", "notetaker"), "Notes of the meeting"),
-    (("highlight", "chapter"), "Highlights and chapters"),
-    (("question", "answer"), "Answers to questions about the meeting"),
-    (("third-party", "third party"), "Sharing with third-party AI providers"),
+    (("summar",), N_("A summary of the meeting")),
+    (("transcri",), N_("A transcript of what is said")),
+    (("record",), N_("A recording of the meeting")),
+    (("notes", "note-taker", "notetaker"), N_("Notes of the meeting")),
+    (("highlight", "chapter"), N_("Highlights and chapters")),
+    (("question", "answer"), N_("Answers to questions about the meeting")),
+    (("third-party", "third party"),  # i18n-ok: words searched for in the catalog's English
+     N_("Sharing with third-party AI providers")),
 )
-TRAINING_PURPOSE = "Training AI models with what is said or shared"
+TRAINING_PURPOSE = N_("Training AI models with what is said or shared")
 
 
 def purposes_for(feature: AiFeature | None) -> list[str]:
@@ -54,10 +58,40 @@ def purposes_for(feature: AiFeature | None) -> list[str]:
     if feature is None:
         return []
     text = f"{feature.name} {feature.description}".lower()
-    found = [purpose for words, purpose in _PURPOSE_WORDS if any(word in text for word in words)]
+    found = [_(purpose) for words, purpose in _PURPOSE_WORDS if any(word in text for word in words)]
     if feature.trains_models != TrainsModels.NO:
-        found.append(TRAINING_PURPOSE)
+        found.append(_(TRAINING_PURPOSE))
     return found or [wording.short_name(feature.name)]
+
+
+@dataclass(frozen=True)
+class ProviderChoice:
+    """A service the form offers: its id, and its name as listed (an ended service says so)."""
+
+    id: str
+    label: str
+    ended: bool = False
+
+
+def provider_choices(catalog: Catalog, today: date) -> list[ProviderChoice]:
+    """The services a decision can be about: the catalog's, by name, those still running first and
+    then those that have ended (a decision about an old meeting can still be recorded). Only
+    catalog entries are offered, so nothing unknown is recorded."""
+    running: list[ProviderChoice] = []
+    ended: list[ProviderChoice] = []
+    for provider in catalog:
+        if provider.discontinued_on(today):
+            assert provider.discontinued is not None
+            label = _("{provider} (ended {date})").format(provider=provider.name,
+                                                         date=format_date(provider.discontinued.on))
+            ended.append(ProviderChoice(provider.id, label, ended=True))
+        else:
+            running.append(ProviderChoice(provider.id, provider.name))
+
+    def by_name(choice: ProviderChoice) -> str:
+        return choice.label.casefold()
+
+    return sorted(running, key=by_name) + sorted(ended, key=by_name)
 
 
 def default_requested_by(feature: AiFeature | None, provider: Provider | None) -> RequestedBy:
@@ -143,7 +177,7 @@ def quick_answers(subject: ConsentSubject, decision: Decision, catalog: Catalog)
                           requested_by=default_requested_by(feature, provider),
                           meeting_title=(meeting.title or "") if meeting else "",
                           meeting_link=(meeting.url or "") if meeting else "",
-                          note="Answered from the notification.")
+                          note=_("Answered from the notification."))
 
 
 def build_draft(answers: ConsentAnswers, subject: ConsentSubject) -> RecordDraft:

@@ -13,7 +13,9 @@ from guard.catalog.models import Provider
 from guard.events import AiFeatureNoticed, MeetingStarted, NotetakerSeen, NotetakerWhere, TermsChanged
 from guard.presentation import wording
 from guard.presentation.actions import Action, AnswerConsent, OpenSettings, RecordConsent, ShowTermsChange
-from guard.presentation.status import change_summary, document_display_title, lead_feature
+from guard.presentation.i18n import N_, _, format_number, format_time, labelled, ngettext
+from guard.presentation.status import change_summary, document_display_title, document_names, has_ai, lead_feature
+from guard.presentation.views import TrayState
 from guard.settings import NotificationSettings
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ class Notice:
     at: datetime
     action: Action = field(default_factory=OpenSettings)
     choices: tuple[NoticeChoice, ...] = ()
+    state: TrayState = TrayState.IDLE  # the tray state it is about: the notification shows that state's icon
 
     def choice(self, choice_id: str) -> Action:
         """What pressing ``choice_id`` does (the default action for an unknown id or a click)."""
@@ -67,52 +70,58 @@ def _clip(text: str) -> str:
 def _features_sentence(provider: Provider) -> str:
     feature = lead_feature(provider)
     if feature is None:
-        return f"The catalog lists no AI features for {provider.name}."
+        return _("The catalog lists no AI features for {provider}.").format(provider=provider.name)
     sentence = wording.feature_sentence(feature, provider)
     more = len(provider.ai_features) - 1
     if more:
-        sentence += f" {more} more AI feature{'s' if more > 1 else ''} in the tray menu."
+        sentence += " " + ngettext("{count} more AI feature in the tray menu.",
+                                   "{count} more AI features in the tray menu.", more).format(
+            count=format_number(more))
     return sentence
 
 
 def meeting_notice(event: MeetingStarted, provider: Provider) -> Notice:
     """'Zoom meeting detected' + who can turn on which AI feature and what you can do."""
-    title = f"{provider.name} meeting detected"
+    title = _("{provider} meeting detected").format(provider=provider.name)
     if event.meeting.title:
-        title += f": {wording.one_line(event.meeting.title, 120)}"
+        title = labelled(title, wording.one_line(event.meeting.title, 120))
+    state = TrayState.AI_MEETING if has_ai(provider) else TrayState.MEETING
     return Notice(kind=NoticeKind.MEETING_STARTED, key=f"meeting:{event.meeting.id}", title=title,
-                  body=_clip(_features_sentence(provider)), action_label="Record my decision…",
-                  provider_id=provider.id, at=event.at, action=RecordConsent(meeting_id=event.meeting.id))
+                  body=_clip(_features_sentence(provider)), action_label=_("Record my decision…"),
+                  provider_id=provider.id, at=event.at, action=RecordConsent(meeting_id=event.meeting.id), state=state)
 
 
 # The answers a notification offers to "AI is on in this meeting": the ledger's decisions.
 ANSWERS: tuple[tuple[str, str], ...] = (
-    ("given", "I consent"),
-    ("refused", "I decline"),
-    ("left-meeting", "I left"),
-    ("notice-only", "I only saw the notice"),
+    ("given", N_("I consent")),
+    ("refused", N_("I decline")),
+    ("left-meeting", N_("I left")),
+    ("notice-only", N_("I only saw the notice")),
 )
 
 
 def _answers(request: RecordConsent) -> tuple[NoticeChoice, ...]:
-    return tuple(NoticeChoice(f"answer-{decision}", label, AnswerConsent(decision, request))
+    return tuple(NoticeChoice(f"answer-{decision}", _(label), AnswerConsent(decision, request))
                  for decision, label in ANSWERS)
 
 
 def ai_notice(event: AiFeatureNoticed, provider: Provider) -> Notice:
     """'AI summary is on in this meeting' + the notice the page showed; the buttons answer it."""
     feature = provider.feature(event.feature_id) if event.feature_id else None
-    what = wording.short_name(feature.name) if feature is not None else "An AI feature or recording"
-    seen = event.at.astimezone().strftime("%H:%M")
     shown = wording.one_line(event.notice, 200)
-    body = f"{provider.name} showed at {seen}: “{shown}”."
+    body = _("{provider} showed at {time}: “{notice}”.").format(provider=provider.name, time=format_time(event.at),
+                                                              notice=shown)
     if feature is not None:
         body += f" {wording.capitalise(wording.what_you_can_do(feature))}."
+        title = _("{feature} is on in this meeting").format(feature=wording.short_name(feature.name))
+    else:
+        title = _("An AI feature or recording is on in this meeting")
     request = RecordConsent(meeting_id=event.meeting_id, provider_id=provider.id, feature_id=event.feature_id,
                             evidence=event.evidence, notice=event.notice)
     return Notice(kind=NoticeKind.AI_SWITCHED_ON, key=f"ai:{event.meeting_id}:{event.feature_id or shown}",
-                  title=f"{what} is on in this meeting", body=_clip(body), action_label="Record my decision…",
-                  provider_id=provider.id, at=event.at, action=request, choices=_answers(request))
+                  title=title, body=_clip(body), action_label=_("Record my decision…"),
+                  provider_id=provider.id, at=event.at, action=request, choices=_answers(request),
+                  state=TrayState.AI_MEETING)
 
 
 def notetaker_notice(event: NotetakerSeen, provider: Provider) -> Notice:
@@ -122,41 +131,43 @@ def notetaker_notice(event: NotetakerSeen, provider: Provider) -> Notice:
         return _bot_notice(event, provider)
     feature = lead_feature(provider)
     if feature is None:
-        body = f"{provider.name} is an AI note-taker; the catalog lists no details of its features."
+        body = _("{provider} is an AI note-taker; the catalog lists no details of its features.").format(
+            provider=provider.name)
     else:
-        body = (f"{wording.short_name(feature.name)}: {feature.description} "
-                f"{wording.capitalise(wording.who_can_turn_on(feature, provider))} turns it on; for others in the "
-                f"meeting, {wording.what_you_can_do(feature).replace('you can', 'they can', 1)}.")
+        body = " ".join((labelled(wording.short_name(feature.name), feature.description), _(
+            "{who} turns it on; for others in the meeting, {they_can}.").format(
+            who=wording.capitalise(wording.who_can_turn_on(feature, provider)),
+            they_can=wording.what_others_can_do(feature))))
     return Notice(kind=NoticeKind.NOTETAKER_SEEN, key=f"notetaker:{event.session_id}",
-                  title=f"AI note-taker running: {provider.name}", body=_clip(body),
-                  action_label="Record my decision…", provider_id=provider.id, at=event.at,
-                  action=RecordConsent(provider_id=provider.id, evidence=event.evidence))
+                  title=labelled(_("AI note-taker running"), provider.name), body=_clip(body),
+                  action_label=_("Record my decision…"), provider_id=provider.id, at=event.at,
+                  action=RecordConsent(provider_id=provider.id, evidence=event.evidence), state=TrayState.AI_MEETING)
 
 
 def terms_notice(event: TermsChanged, catalog: Catalog) -> Notice:
     """'Zoom Terms of Service changed' + the change in the provider's own words."""
-    provider = catalog.get(event.provider_id)
-    name = provider.name if provider else event.provider_id
-    document = provider.document(event.document_id) if provider else None
-    title = f"{document_display_title(name, document.title if document else event.document_id)} changed"
+    name, document_title = document_names(event.provider_id, event.document_id, catalog, event.title)
+    title = _("{document} changed").format(document=document_display_title(name, document_title))
     key = f"terms:{event.provider_id}/{event.document_id}/{event.new_sha256}"
     return Notice(kind=NoticeKind.TERMS_CHANGED, key=key, title=title, body=_clip(change_summary(event.changes)),
-                  action_label="Show the change", provider_id=event.provider_id, at=event.at,
-                  action=ShowTermsChange(event.provider_id, event.document_id, event.new_sha256))
+                  action_label=_("Show the change"), provider_id=event.provider_id, at=event.at,
+                  action=ShowTermsChange(event.provider_id, event.document_id, event.new_sha256),
+                  state=TrayState.TERMS_CHANGED)
 
 
 def _bot_notice(event: NotetakerSeen, provider: Provider) -> Notice:
     name = wording.one_line(event.participant or provider.name, 80)
     feature = lead_feature(provider)
-    body = f"“{name}” is among the participants: {provider.name} records and writes notes of the meeting."
+    body = _("“{name}” is among the participants: {provider} records and writes notes of the meeting.").format(
+        name=name, provider=provider.name)
     if feature is not None:
         body += f" {wording.capitalise(wording.what_you_can_do(feature))}."
     request = RecordConsent(meeting_id=event.meeting_id, provider_id=provider.id,
                             feature_id=feature.id if feature else None, evidence=event.evidence)
     return Notice(kind=NoticeKind.NOTETAKER_SEEN, key=f"bot:{event.meeting_id}:{provider.id}:{name}",
-                  title=f"AI note-taker joined the meeting: {provider.name}", body=_clip(body),
-                  action_label="Record my decision…", provider_id=provider.id, at=event.at, action=request,
-                  choices=_answers(request))
+                  title=labelled(_("AI note-taker joined the meeting"), provider.name), body=_clip(body),
+                  action_label=_("Record my decision…"), provider_id=provider.id, at=event.at, action=request,
+                  choices=_answers(request), state=TrayState.AI_MEETING)
 
 
 def check_notice(report: CheckReport) -> Notice:
@@ -165,20 +176,28 @@ def check_notice(report: CheckReport) -> Notice:
     failures = report.failures
     changed = len(report.events)
     if report.network_off:  # skipped, as the settings ask: not a failure
-        body = ("Nothing was fetched: network access is switched off in the settings ([terms] network_enabled). "
-                "The terms shown are the last stored or shipped versions.")
+        body = _("Nothing was fetched: network access is switched off in the settings ([terms] network_enabled). "
+                 "The terms shown are the last stored or shipped versions.")
     elif report.offline:
-        body = (f"Offline: {report.not_checked} document{'s' if report.not_checked != 1 else ''} not checked. "
-                "The terms shown are the last stored versions; the next check will try again.")
+        body = ngettext("Offline: {count} document not checked. The terms shown are the last stored versions; "
+                        "the next check will try again.",
+                        "Offline: {count} documents not checked. The terms shown are the last stored versions; "
+                        "the next check will try again.", report.not_checked).format(
+            count=format_number(report.not_checked))
     else:
-        parts = [f"{changed} with a change to an AI or data-use clause" if changed else
-                 "no change to an AI or data-use clause"]
+        parts = [ngettext("{count} with a change to an AI or data-use clause",
+                          "{count} with a change to an AI or data-use clause", changed).format(
+            count=format_number(changed)) if changed else _("no change to an AI or data-use clause")]
         if failures:
-            parts.append(f"{len(failures)} could not be fetched (see the terms log)")
-        body = f"Checked {checked} document{'s' if checked != 1 else ''}: " + "; ".join(parts) + "."
-    return Notice(kind=NoticeKind.TERMS_CHECKED, key=f"terms-check:{report.at.isoformat()}", title="Terms checked",
-                  body=_clip(body), action_label="Show the terms", provider_id="", at=report.at,
-                  action=OpenSettings("terms"))
+            parts.append(ngettext("{count} could not be fetched (see the terms log)",
+                                  "{count} could not be fetched (see the terms log)", len(failures)).format(
+                count=format_number(len(failures))))
+        body = ngettext("Checked {count} document: {results}.", "Checked {count} documents: {results}.",
+                        checked).format(count=format_number(checked), results="; ".join(parts))
+    return Notice(kind=NoticeKind.TERMS_CHECKED, key=f"terms-check:{report.at.isoformat()}",
+                  title=_("Terms checked"), body=_clip(body), action_label=_("Show the terms"), provider_id="",
+                  at=report.at, action=OpenSettings("terms"),
+                  state=TrayState.TERMS_CHANGED if changed else TrayState.IDLE)
 
 
 def enabled_for(kind: NoticeKind, settings: NotificationSettings) -> bool:

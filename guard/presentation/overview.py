@@ -3,12 +3,14 @@ terms changed most recently. Pure apart from reading the terms store's version l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import AiFeature, Provider
 from guard.monitor import Snapshot
+from guard.presentation.i18n import _, format_date
 from guard.terms.models import Version
 from guard.terms.store import TermsStore
 
@@ -50,18 +52,18 @@ def version_source(version: Version) -> str:
     """Where a version came from, in two or three words: 'shipped baseline', 'archive
     (Open Terms Archive)', 'provider page', with 'also from the provider page' when both."""
     if version.is_baseline:
-        return "shipped baseline"
+        return _("shipped baseline")
     if version.from_archive:
-        source = f"archive ({version.archive_repository or 'public archive'})"
-        return source + (", also provider page" if version.also_seen else "")
-    return "provider page" + (", also archive" if version.also_seen else "")
+        source = _("archive ({repository})").format(repository=version.archive_repository or _("public archive"))
+        return source + (", " + _("also provider page") if version.also_seen else "")
+    return _("provider page") + (", " + _("also archive") if version.also_seen else "")
 
 
 def version_label(version: Version) -> str:
-    """E.g. ``2023-08-11 · shipped baseline · 506edd7c``."""
+    """E.g. ``11 Aug 2023 · shipped baseline · 506edd7c``."""
     day = version_day(version)
-    text = f"{day.isoformat() if day else 'undated'} · {version_source(version)} · {version.sha256[:8]}"
-    return text + (" · unreadable" if version.problem else "")
+    text = f"{format_date(day) if day else _('undated')} · {version_source(version)} · {version.sha256[:8]}"
+    return text + (" · " + _("unreadable") if version.problem else "")
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,12 @@ class DocumentVersions:
         return self.previous is not None
 
 
-def watched_documents(catalog: Catalog, store: TermsStore) -> list[DocumentVersions]:
-    """Every catalog document (and any other stored one), with its versions, in catalog order."""
+def watched_documents(catalog: Catalog, store: TermsStore,
+                      titles: Mapping[tuple[str, str], tuple[str, str]] | None = None) -> list[DocumentVersions]:
+    """Every catalog document (and any other stored one), with its versions, in catalog order.
+    ``titles``: (provider name, document title) of documents the catalog does not know (a user's
+    own declarations), so they show by name, not by id."""
+    titles = titles or {}
     found: list[DocumentVersions] = []
     known: set[tuple[str, str]] = set()
     for provider in catalog:
@@ -98,9 +104,10 @@ def watched_documents(catalog: Catalog, store: TermsStore) -> list[DocumentVersi
     for provider_id, document_id in store.documents():
         if (provider_id, document_id) not in known:
             known_provider = catalog.get(provider_id)
-            name = known_provider.name if known_provider else provider_id
+            name, title = titles.get((provider_id, document_id),
+                                     (known_provider.name if known_provider else provider_id, document_id))
             found.append(DocumentVersions(provider_id, name, document_id,
-                                          document_id, tuple(store.versions(provider_id, document_id))))
+                                          title, tuple(store.versions(provider_id, document_id))))
     return found
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from guard.catalog.models import Provider
+from guard.presentation.i18n import _
 
 
 @dataclass(frozen=True)
@@ -21,20 +22,21 @@ class ProviderMatch:
 
 def _parts(provider: Provider) -> Iterator[tuple[str, str]]:
     """(label, searchable text) for each part of ``provider``."""
-    yield "name", " ".join((provider.id, provider.name, provider.vendor, str(provider.kind), provider.note or ""))
+    yield _("name"), " ".join((provider.id, provider.name, provider.vendor, str(provider.kind), provider.note or ""))
     for feature in provider.ai_features:
-        yield f"feature {feature.id}", " ".join((
+        yield _("feature {id}").format(id=feature.id), " ".join((
             feature.id, feature.name, feature.description, feature.participant_notice, feature.note or "",
             " ".join(map(str, feature.enabled_by)), " ".join(map(str, feature.participant_options)),
             "" if feature.trains_models == "unknown" else f"trains models {feature.trains_models}",
         ))
     for clause in provider.clauses:
-        yield f"clause {clause.id}", " ".join((
+        yield _("clause {id}").format(id=clause.id), " ".join((
             clause.id, clause.document, clause.section or "", str(clause.topic), clause.quote,
             clause.summary or "", clause.note or "",
         ))
     for document in provider.documents:
-        yield f"document {document.id}", " ".join((document.id, document.title, str(document.type), str(document.url)))
+        yield _("document {id}").format(id=document.id), " ".join((document.id, document.title, str(document.type),
+                                                                   str(document.url)))
 
 
 def match_provider(provider: Provider, query: str) -> ProviderMatch | None:

@@ -6,78 +6,132 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from guard.ledger.models import Decision, Record
+from guard.ledger.models import Decision, Record, RequestedBy
 from guard.ledger.status import EffectiveStatus
+from guard.presentation.i18n import N_, _, format_date, format_time
+from guard.presentation.wording import signal_name
 
 DECISION_LABELS: dict[str, str] = {
-    Decision.GIVEN: "Consent given",
-    Decision.REFUSED: "Refused",
-    Decision.WITHDRAWN: "Withdrawn",
-    Decision.LEFT_MEETING: "Left the meeting",
-    Decision.NOTICE_ONLY: "Notice only",
+    Decision.GIVEN: N_("Consent given"),
+    Decision.REFUSED: N_("Refused"),
+    Decision.WITHDRAWN: N_("Withdrawn"),
+    Decision.LEFT_MEETING: N_("Left the meeting"),
+    Decision.NOTICE_ONLY: N_("Notice only"),
+}
+EXPORT_FORMAT_LABELS: dict[str, str] = {  # guard.services.ExportFormat, as the export box offers them
+    "json": N_("JSON (consent records, ISO/IEC TS 27560 / DPV)"),
+    "csv": N_("CSV (spreadsheet)"),
+    "html": N_("HTML (printable page)"),
+    "pdf": N_("PDF (print and mail)"),
+    "receipts": N_("Consent receipts (Kantara v1.1, zip)"),
+}
+REQUESTER_LABELS: dict[str, str] = {
+    RequestedBy.HOST: N_("the host"),
+    RequestedBy.ADMIN: N_("an account admin"),
+    RequestedBy.PROVIDER: N_("the provider"),
+    RequestedBy.SELF: N_("I did"),
+}
+# The ledger's own words for what a record means now (guard.ledger.status), as a person reads them.
+STATUS_WORDS: dict[str, str] = {
+    "given": N_("given"), "refused": N_("refused"), "withdrawn": N_("withdrawn"),
+    "left-meeting": N_("left the meeting"), "notice-only": N_("only saw a notice"),
 }
 
 
+def export_format_label(value: str, fallback: str = "") -> str:
+    return _(EXPORT_FORMAT_LABELS[value]) if value in EXPORT_FORMAT_LABELS else fallback or value
+
+
 def decision_label(decision: str) -> str:
-    return DECISION_LABELS.get(decision, str(decision))
+    return _(DECISION_LABELS[decision]) if decision in DECISION_LABELS else str(decision)
 
 
 def local_time(moment: datetime) -> str:
-    """``2024-03-05 14:02`` in this computer's time zone."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    """``10 Mar 2024, 14:02`` in this computer's time zone, as the locale writes it."""
+    return _("{date}, {time}").format(date=format_date(moment), time=format_time(moment))
 
 
 @dataclass(frozen=True)
 class Field:
     label: str
     value: str
+    key: str = ""  # what the field is, whatever the language: "refers-to", "hash", "signature", ...
+
+
+def status_label(status: EffectiveStatus) -> str:
+    """``given, then withdrawn`` or ``refused, corrected to given``, in the language in use (the
+    ledger's own label, :attr:`EffectiveStatus.label`, is English)."""
+    def word(decision: object) -> str:
+        return _(STATUS_WORDS[str(decision)]) if str(decision) in STATUS_WORDS else str(decision)
+
+    text = word(status.record.decision)
+    for later in status.history[1:]:
+        text = (_("{status}, then withdrawn") if later.is_withdrawal else _("{status}, corrected to {decision}")
+                ).format(status=text, decision=word(later.decision))
+    return text
 
 
 def status_text(status: EffectiveStatus) -> str:
-    """E.g. ``given, then withdrawn (record 12)``; just the decision when nothing changed it."""
+    """E.g. ``given, then withdrawn (latest change: record 12)``; ``given (unchanged)`` when nothing changed it."""
     if len(status.history) == 1:
-        return f"{status.label} (unchanged)"
-    return f"{status.label} (latest change: record {status.current.seq})"
+        return _("{status} (unchanged)").format(status=status_label(status))
+    return _("{status} (latest change: record {seq})").format(status=status_label(status), seq=status.current.seq)
+
+
+def row_status(record: Record, effective: EffectiveStatus | None) -> str:
+    """The history table's "Status now": what later records made of ``record`` (None: nothing
+    changed it, so it says so, as the details pane does)."""
+    if effective is not None:
+        return status_text(effective)
+    decision = _(STATUS_WORDS[str(record.decision)]) if str(record.decision) in STATUS_WORDS else str(record.decision)
+    return _("{status} (unchanged)").format(status=decision)
 
 
 def record_fields(record: Record, status: EffectiveStatus | None = None,
                   provider_name: Callable[[str], str] = str, feature_name: Callable[[str, str], str] | None = None,
-                  refers_to_seq: int | None = None) -> list[Field]:
+                  refers_to_seq: int | None = None,
+                  document_title: Callable[[str, str], str] | None = None) -> list[Field]:
     """Every field of ``record``, in reading order, as label and text."""
     feature = "—"
     if record.feature_id:
         feature = feature_name(record.provider_id, record.feature_id) if feature_name else record.feature_id
     meeting = record.meeting
+    requester = str(record.requested_by) if record.requested_by else ""
     fields = [
-        Field("Decision", decision_label(record.decision)),
-        Field("Status now", status_text(status) if status else "not checked"),
-        Field("Provider", f"{provider_name(record.provider_id)} ({record.provider_id})"),
-        Field("AI feature", feature),
-        Field("Occurred", local_time(record.occurred_at)),
-        Field("Recorded", local_time(record.recorded_at)),
-        Field("Meeting title", meeting.title or "—"),
-        Field("Meeting id or link", meeting.id_or_link or "—"),
-        Field("Organiser", meeting.organiser or "—"),
-        Field("Purposes", ", ".join(record.purposes) or "—"),
-        Field("Requested by", str(record.requested_by) if record.requested_by else "—"),
-        Field("Note", record.note or "—"),
+        Field(_("Decision"), decision_label(record.decision)),
+        Field(_("Status now"), status_text(status) if status else _("not checked"), "status"),
+        Field(_("Provider"), f"{provider_name(record.provider_id)} ({record.provider_id})"),
+        Field(_("AI feature"), feature),
+        Field(_("Occurred"), local_time(record.occurred_at)),
+        Field(_("Recorded"), local_time(record.recorded_at)),
+        Field(_("Meeting title"), meeting.title or "—"),
+        Field(_("Meeting id or link"), meeting.id_or_link or "—"),
+        Field(_("Organiser"), meeting.organiser or "—"),
+        Field(_("Purposes"), ", ".join(record.purposes) or "—"),
+        Field(_("Requested by"), _(REQUESTER_LABELS[requester]) if requester in REQUESTER_LABELS
+              else requester or "—"),
+        Field(_("Note"), record.note or "—"),
     ]
     if record.refers_to:
-        what = "Withdraws" if record.is_withdrawal else "Corrects"
-        where = f"record {refers_to_seq} " if refers_to_seq is not None else ""
-        fields.append(Field(what, f"{where}({record.refers_to})"))
+        what = _("Withdraws") if record.is_withdrawal else _("Corrects")
+        where = (_("record {seq} ({id})").format(seq=refers_to_seq, id=record.refers_to) if refers_to_seq is not None
+                 else f"({record.refers_to})")
+        fields.append(Field(what, where, "refers-to"))
     for ref in record.terms:
-        fields.append(Field(f"Terms in force: {ref.document_id}",
+        document = document_title(ref.provider_id, ref.document_id) if document_title else ref.document_id
+        fields.append(Field(_("Terms in force: {document}").format(document=document),
                             f"SHA-256 {ref.sha256}" + (f" — {ref.url}" if ref.url else "")))
     if not record.terms:
-        fields.append(Field("Terms in force", "none known when this was recorded"))
+        fields.append(Field(_("Terms in force"), _("none known when this was recorded")))
     for item in record.evidence:
-        fields.append(Field(f"Evidence ({item.signal})", f"{item.detail} — seen {local_time(item.seen_at)}"))
+        fields.append(Field(_("Evidence ({signal})").format(signal=signal_name(str(item.signal))),
+                            _("{detail} — seen {time}").format(detail=item.detail, time=local_time(item.seen_at))))
     fields += [
-        Field("Chain position", f"record {record.seq}"),
-        Field("Record id", record.id),
-        Field("Previous hash", record.prev_hash),
-        Field("Hash", record.hash),
-        Field("Signature", f"{record.signature} (key {record.key_id})"),
+        Field(_("Chain position"), _("record {seq}").format(seq=record.seq)),
+        Field(_("Record id"), record.id, "id"),
+        Field(_("Previous hash"), record.prev_hash, "prev-hash"),
+        Field(_("Hash"), record.hash, "hash"),
+        Field(_("Signature"), _("{signature} (key {key})").format(signature=record.signature, key=record.key_id),
+              "signature"),
     ]
     return fields

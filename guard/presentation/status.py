@@ -23,6 +23,8 @@ from guard.catalog.loader import Catalog
 from guard.catalog.models import AiFeature, Clause, Provider, ProviderKind
 from guard.events import ClauseChange, MeetingSession, RunningApp, SeenInMeeting, Signal, TermsChanged
 from guard.presentation import wording
+from guard.presentation.i18n import _, format_date, format_number, format_time, labelled, ngettext
+from guard.presentation.problems import probe_problem
 from guard.presentation.views import (
     AppView,
     ClauseView,
@@ -42,8 +44,8 @@ if TYPE_CHECKING:
 
 __all__ = [  # the view values live in guard.presentation.views; imported here for one-stop use
     "AppView", "ClauseView", "FeatureView", "MeetingView", "SourceView", "TermsChangeView", "TrayState", "TrayStatus",
-    "change_summary", "clause_view", "document_display_title", "feature_view", "format_pause", "has_ai",
-    "lead_feature", "meeting_view", "starting_status", "terms_change_view", "tray_status",
+    "change_summary", "clause_view", "document_display_title", "document_names", "feature_view", "format_pause",
+    "has_ai", "lead_feature", "meeting_view", "starting_status", "terms_change_view", "tray_status",
 ]
 
 
@@ -55,15 +57,15 @@ def feature_view(feature: AiFeature, provider: Provider) -> FeatureView:
         who_can_turn_on=wording.who_can_turn_on(feature, provider), you_can=wording.what_you_can_do(feature),
         participant_notice=feature.participant_notice, trains_models=wording.trains_models(feature),
         verified=feature.verified,
-        sources=tuple(SourceView(s.title or (s.url.host or str(s.url)), str(s.url), s.checked.isoformat())
+        sources=tuple(SourceView(s.title or (s.url.host or str(s.url)), str(s.url), format_date(s.checked))
                       for s in feature.sources),
     )
 
 
 def clause_view(clause: Clause) -> ClauseView:
     return ClauseView(id=clause.id, label=wording.clause_label(clause), quote=clause.quote, summary=clause.summary,
-                      verified=clause.verified, source=str(clause.source), checked=clause.checked.isoformat(),
-                      effective_from=clause.effective_from.isoformat())
+                      verified=clause.verified, source=str(clause.source), checked=format_date(clause.checked),
+                      effective_from=format_date(clause.effective_from))
 
 
 def meeting_view(meeting: MeetingSession, provider: Provider | None, today: date,
@@ -79,23 +81,37 @@ def meeting_view(meeting: MeetingSession, provider: Provider | None, today: date
 def switched_on_line(item: SeenInMeeting, provider: Provider | None, catalog: Catalog | None = None) -> str:
     """'Meeting summary with AI Companion is on in this meeting (seen 14:03)', or for a bot
     'Otter.ai Notetaker (Otter) joined this meeting (seen 14:05)'."""
-    seen = item.seen_at.astimezone().strftime("%H:%M")
+    seen = format_time(item.seen_at)
     if item.signal == Signal.PARTICIPANT:
         bot = catalog.get(item.provider_id) if catalog is not None else None
         who = wording.one_line(item.text, 60) + (f" ({bot.name})" if bot is not None else "")
-        return f"AI note-taker {who} joined this meeting (seen {seen})"
+        return _("AI note-taker {who} joined this meeting (seen {time})").format(who=who, time=seen)
     feature = provider.feature(item.feature_id) if provider is not None and item.feature_id else None
     if feature is not None:
-        return f"{wording.short_name(feature.name)} is on in this meeting (seen {seen})"
-    return f"The meeting shows an AI or recording notice (seen {seen}): “{wording.one_line(item.text, 120)}”"
+        return _("{feature} is on in this meeting (seen {time})").format(feature=wording.short_name(feature.name),
+                                                                         time=seen)
+    return _("The meeting shows an AI or recording notice (seen {time}): “{notice}”").format(
+        time=seen, notice=wording.one_line(item.text, 120))
+
+
+def document_names(provider_id: str, document_id: str, catalog: Catalog, title: str = "") -> tuple[str, str]:
+    """(provider name, document title) for a watched document: the catalog's, else the title the
+    watcher knew it by (a user's own declaration: "Acme Meet Terms of Service"), else the ids."""
+    provider = catalog.get(provider_id)
+    document = provider.document(document_id) if provider else None
+    if document is not None and provider is not None:
+        return provider.name, document.title
+    if title:
+        return (provider.name if provider else ""), title
+    return (provider.name if provider else provider_id), document_id
 
 
 def terms_change_view(event: TermsChanged, catalog: Catalog) -> TermsChangeView:
-    provider = catalog.get(event.provider_id)
-    document = provider.document(event.document_id) if provider else None
+    provider_name, document_title = document_names(event.provider_id, event.document_id, catalog,
+                                                   event.title)
     return TermsChangeView(
-        provider_id=event.provider_id, provider_name=provider.name if provider else event.provider_id,
-        document_id=event.document_id, document_title=document.title if document else event.document_id,
+        provider_id=event.provider_id, provider_name=provider_name,
+        document_id=event.document_id, document_title=document_title,
         new_sha256=event.new_sha256, summary=change_summary(event.changes),
     )
 
@@ -103,14 +119,16 @@ def terms_change_view(event: TermsChanged, catalog: Catalog) -> TermsChangeView:
 def change_summary(changes: tuple[ClauseChange, ...], limit: int = 300) -> str:
     """The first change in the provider's own words (its summary), and how many more there are."""
     if not changes:
-        return "The wording changed."
+        return _("The wording changed.")
     first = changes[0]
-    text = first.summary or f"A clause about {wording.topics_phrase(first.topics) or 'data use'} changed."
+    text = first.summary or _("A clause about {topics} changed.").format(
+        topics=wording.topics_phrase(first.topics) or _("data use"))
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     more = len(changes) - 1
     if more:
-        text += f" (and {more} more change{'s' if more > 1 else ''})"
+        text += " " + ngettext("(and {count} more change)", "(and {count} more changes)", more).format(
+            count=format_number(more))
     return text
 
 
@@ -126,10 +144,7 @@ def lead_feature(provider: Provider) -> AiFeature | None:
 
 
 def _names(names: list[str]) -> str:
-    unique = list(dict.fromkeys(names))
-    if len(unique) <= 1:
-        return "".join(unique)
-    return f"{', '.join(unique[:-1])} and {unique[-1]}"
+    return wording.join_and(names)
 
 
 def tray_status(snapshot: Snapshot | None, catalog: Catalog, terms_changes: tuple[TermsChangeView, ...] = (),
@@ -142,7 +157,7 @@ def tray_status(snapshot: Snapshot | None, catalog: Catalog, terms_changes: tupl
     meetings = tuple(meeting_view(s, catalog.get(s.provider_id), today, catalog)
                      for s in shown.meetings) if shown is not None else ()
     apps = tuple(_app_view(s, catalog.get(s.provider_id)) for s in shown.apps) if shown is not None else ()
-    problems = tuple(f"{p.name} check unavailable: {p.reason}" for p in snapshot.unavailable) if snapshot else ()
+    problems = tuple(probe_problem(p.name, p.reason) for p in snapshot.unavailable) if snapshot else ()
 
     notetakers = [app.provider_name for app in apps if app.notetaker]
     switched_on = [line for m in meetings for line in m.switched_on]
@@ -163,14 +178,16 @@ def tray_status(snapshot: Snapshot | None, catalog: Catalog, terms_changes: tupl
     headline, detail = _words(state, meetings, ai_meetings, apps, notetakers, terms_changes, catalog,
                               enabled, paused_until, snapshot is None)
     if switched_on:  # what the meeting itself said outranks what the catalog says could happen
-        detail = switched_on[0] + (f" (and {len(switched_on) - 1} more)" if len(switched_on) > 1 else "")
-    lines = [f"{APP_NAME}: {headline}" + (f" — {detail}" if detail else "")]
+        more = len(switched_on) - 1
+        detail = switched_on[0] + (" " + ngettext("(and {count} more)", "(and {count} more)", more).format(
+            count=format_number(more)) if more else "")
+    lines = [labelled(APP_NAME, headline) + (f" — {detail}" if detail else "")]
     if terms_changes and state != TrayState.TERMS_CHANGED:
-        lines.append("Terms changed: " + _names([c.display_title for c in terms_changes]))
+        lines.append(labelled(_("Terms changed"), _names([c.display_title for c in terms_changes])))
     if state != TrayState.PAUSED and not enabled:
-        lines.append("Monitoring is switched off in the settings.")
+        lines.append(_("Monitoring is switched off in the settings."))
     elif state != TrayState.PAUSED and paused_until is not None:
-        lines.append(f"Monitoring paused {format_pause(paused_until)}.")
+        lines.append(_("Monitoring paused {until}.").format(until=format_pause(paused_until)))
     return TrayStatus(state=state, headline=headline, tooltip="\n".join(lines), meetings=meetings, apps=apps,
                       terms_changes=terms_changes, paused_until=paused_until, enabled=enabled, problems=problems)
 
@@ -187,28 +204,29 @@ def _words(state: TrayState, meetings: tuple[MeetingView, ...], ai_meetings: lis
     """(headline, detail) for the tooltip and the menu's first line."""
     if state in (TrayState.AI_MEETING, TrayState.MEETING):
         names = _names([m.provider_name for m in meetings])
-        headline = f"{names} meeting{'s' if len(meetings) > 1 else ''} in progress"
+        headline = ngettext("{names} meeting in progress", "{names} meetings in progress", len(meetings)).format(
+            names=names)
         if ai_meetings:
             provider = catalog.get(ai_meetings[0].provider_id)
             feature = lead_feature(provider) if provider else None
             if provider is not None and feature is not None:
-                detail = (f"{wording.short_name(feature.name)} can be turned on by "
-                          f"{wording.who_can_turn_on(feature, provider)}")
+                detail = _("{feature} can be turned on by {who}").format(
+                    feature=wording.short_name(feature.name), who=wording.who_can_turn_on(feature, provider))
                 return headline, detail
         if notetakers:
-            return headline, f"AI note-taker running: {_names(notetakers)}"
-        return headline, "no AI features listed for it"
+            return headline, labelled(_("AI note-taker running"), _names(notetakers))
+        return headline, _("no AI features listed for it")
     if state == TrayState.TERMS_CHANGED:
         names = _names([c.display_title for c in terms_changes])
-        return f"terms changed: {names}", "open the menu to see the change"
+        return labelled(_("terms changed"), names), _("open the menu to see the change")
     if state == TrayState.CLIENT_OPEN:
         names = _names([a.provider_name for a in apps])
-        verb = "are" if len({a.provider_name for a in apps}) > 1 else "is"
-        return f"{names} {verb} open", "no meeting detected"
+        return ngettext("{names} is open", "{names} are open", len({a.provider_name for a in apps})).format(
+            names=names), _("no meeting detected")
     if state == TrayState.PAUSED:
         if not enabled:
-            return "monitoring is switched off", "turn it on in the settings"
-        return f"monitoring paused {format_pause(paused_until)}", ""
+            return _("monitoring is switched off"), _("turn it on in the settings")
+        return _("monitoring paused {until}").format(until=format_pause(paused_until)), ""
     if starting:
-        return "starting", ""
-    return "no meeting client detected", ""
+        return _("starting"), ""
+    return _("no meeting client detected"), ""

@@ -3,10 +3,23 @@ ones marked. Pure: the terms tab lays the parts out."""
 
 from __future__ import annotations
 
+from guard.presentation.i18n import N_, _
 from guard.terms.analysis import AnalysedChange
 from guard.terms.diff import changed_sentences, sentences
 
 Marked = list[tuple[str, bool]]  # (sentence, changed)
+
+CHANGE_KINDS = {  # guard.terms.diff.ChangeKind, as the terms tab names them
+    "added": N_("added"),
+    "removed": N_("removed"),
+    "changed": N_("changed"),
+    "moved": N_("moved"),
+    "wording-only": N_("wording only"),
+}
+
+
+def kind_words(kind: str) -> str:
+    return _(CHANGE_KINDS[kind]) if kind in CHANGE_KINDS else kind
 
 
 def marked_wordings(change: AnalysedChange) -> tuple[Marked | None, Marked | None]:

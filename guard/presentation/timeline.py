@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from guard.ledger.models import Decision
+from guard.presentation.i18n import N_, _, format_month
 
 DECISION_ORDER: tuple[str, ...] = tuple(str(d) for d in Decision)
 
@@ -108,3 +109,21 @@ def _group(per_month: dict[int, dict[str, int]], first: int, last: int, period: 
         ranked = [d for d in DECISION_ORDER if d in counts] + sorted(set(counts) - set(DECISION_ORDER))
         bars.append(Bar(label, tuple((d, counts[d]) for d in ranked)))
     return bars
+
+
+PERIOD_NAMES = {"month": N_("month"), "quarter": N_("quarter"), "year": N_("year")}
+
+
+def bar_caption(label: str) -> str:
+    """How a bar's period reads under it: ``Mar 2024`` / ``März 2024``, ``Q1 2024``, ``2024``."""
+    if "-Q" in label:
+        year, quarter = label.split("-Q")
+        return _("Q{quarter} {year}").format(quarter=quarter, year=year)
+    if "-" in label:
+        year, month = label.split("-")
+        return format_month(int(year), int(month))
+    return label
+
+
+def period_name(period: str) -> str:
+    return _(PERIOD_NAMES[period]) if period in PERIOD_NAMES else period

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from guard import APP_NAME
 from guard.events import MeetingSession, RunningApp
+from guard.presentation.i18n import _, format_time, labelled
 
 _FOREVER_YEAR = 9999
 
@@ -111,7 +112,8 @@ class TermsChangeView:
 
 
 def document_display_title(provider_name: str, document_title: str) -> str:
-    if document_title.lower().startswith(provider_name.lower()):
+    """'Zoom Terms of Service': the provider's name once (a user's own document: its title alone)."""
+    if not provider_name or document_title.lower().startswith(provider_name.lower()):
         return document_title
     return f"{provider_name} {document_title}"
 
@@ -137,10 +139,11 @@ def format_pause(until: datetime | None) -> str:
     if until is None:
         return ""
     if until.year >= _FOREVER_YEAR:
-        return "until you resume"
-    return f"until {until.astimezone().strftime('%H:%M')}"
+        return _("until you resume")
+    return _("until {time}").format(time=format_time(until))
 
 
 def starting_status() -> TrayStatus:
     """What the tray says before the app's data is loaded."""
-    return TrayStatus(state=TrayState.IDLE, headline="starting", tooltip=f"{APP_NAME}: starting")
+    headline = _("starting")
+    return TrayStatus(state=TrayState.IDLE, headline=headline, tooltip=labelled(APP_NAME, headline))

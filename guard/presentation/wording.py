@@ -12,8 +12,9 @@ from functools import lru_cache
 from guard.catalog.models import Actor, AiFeature, Clause, ParticipantOption, Provider, TrainsModels
 from guard.events import Evidence, Signal
 from guard.paths import resources_dir
+from guard.presentation.i18n import N_, _, labelled
 
-NO_TERMS_TRACKED = "no terms tracked yet"
+NO_TERMS_TRACKED = N_("no terms tracked yet")
 """What is shown for a provider whose catalog entry names no terms page (a detection-only entry)."""
 EVIDENCE_CHARS = 300  # an evidence line in the tray and the consent form
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -21,30 +22,57 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e
 # Order in which actors are named: the one a participant meets first comes first.
 _ACTOR_ORDER = (Actor.HOST, Actor.ANY_PARTICIPANT, Actor.PARTICIPANT, Actor.ACCOUNT_ADMIN, Actor.PROVIDER)
 _ACTOR_WORDS = {
-    Actor.HOST: "the host",
-    Actor.ANY_PARTICIPANT: "any participant",
-    Actor.PARTICIPANT: "a participant",
-    Actor.ACCOUNT_ADMIN: "an account admin",
+    Actor.HOST: N_("the host"),
+    Actor.ANY_PARTICIPANT: N_("any participant"),
+    Actor.PARTICIPANT: N_("a participant"),
+    Actor.ACCOUNT_ADMIN: N_("an account admin"),
 }
 _TRAINS_WORDS = {
-    TrainsModels.YES: "content may be used to train AI models",
-    TrainsModels.NO: "content is not used to train AI models",
-    TrainsModels.OPT_OUT: "content may train AI models unless the account opts out",
-    TrainsModels.OPT_IN: "content trains AI models only if the account opts in",
-    TrainsModels.UNKNOWN: "not known whether content trains AI models",
+    TrainsModels.YES: N_("content may be used to train AI models"),
+    TrainsModels.NO: N_("content is not used to train AI models"),
+    TrainsModels.OPT_OUT: N_("content may train AI models unless the account opts out"),
+    TrainsModels.OPT_IN: N_("content trains AI models only if the account opts in"),
+    TrainsModels.UNKNOWN: N_("not known whether content trains AI models"),
 }
-_SIGNAL_WORDS = {
-    Signal.PROCESS: "Process",
-    Signal.MEETING_PROCESS: "Meeting process",
-    Signal.COMMAND_LINE: "Command line",
-    Signal.WINDOW_TITLE: "Window",
-    Signal.MICROPHONE: "Microphone",
-    Signal.CAMERA: "Camera",
-    Signal.SOCKET: "Network",
-    Signal.BROWSER_TAB: "Browser tab",
-    Signal.AI_NOTICE: "Notice in the meeting",
-    Signal.PARTICIPANT: "Participant",
+SIGNAL_WORDS = {
+    Signal.PROCESS: N_("Process"),
+    Signal.MEETING_PROCESS: N_("Meeting process"),
+    Signal.COMMAND_LINE: N_("Command line"),
+    Signal.WINDOW_TITLE: N_("Window"),
+    Signal.MICROPHONE: N_("Microphone"),
+    Signal.CAMERA: N_("Camera"),
+    Signal.SOCKET: N_("Network"),
+    Signal.BROWSER_TAB: N_("Browser tab"),
+    Signal.AI_NOTICE: N_("Notice in the meeting"),
+    Signal.PARTICIPANT: N_("Participant"),
 }
+# The terms classifier's topic labels (resources/terms/topics.toml), marked here so they are
+# translated; tests/i18n checks every label of the file is listed.
+TOPIC_LABELS = (
+    N_("AI training"), N_("Licence over your content"), N_("Service-generated and usage data"),
+    N_("What counts as your content or data"), N_("Sharing with third parties and processors"),
+    N_("Retention and deletion"), N_("Recording and transcription"), N_("Biometric and voice data"),
+    N_("Opt-out and consent"),
+)
+
+
+# Catalog values as the settings window lists them (guard.catalog.models' enums).
+ACTOR_NAMES = {"host": N_("the host"), "account-admin": N_("an account admin"), "participant": N_("a participant"),
+               "any-participant": N_("any participant"), "provider": N_("the provider")}
+OPTION_NAMES = {"consent": N_("consent"), "leave": N_("leave the meeting"),
+                "request-stop": N_("ask the host to stop it"), "opt-out": N_("opt out"), "nothing": N_("nothing")}
+TRAINS_SHORT = {"yes": N_("yes"), "no": N_("no"), "opt-out": N_("yes, unless you opt out"),
+                "opt-in": N_("only if you opt in"), "unknown": N_("not known")}
+KIND_NAMES = {"meeting-client": N_("meeting client"), "browser-meeting": N_("web meetings"),
+              "notetaker": N_("AI note-taker"), "chat-with-calls": N_("chat with calls")}
+DOCUMENT_TYPES = {"terms-of-service": N_("terms of service"), "privacy-statement": N_("privacy statement"),
+                  "ai-terms": N_("AI terms"), "other": N_("other")}
+
+
+def named_value(names: dict[str, str], value: object) -> str:
+    """A catalog value (``account-admin``) in words, in the language in use; unknown values as they are."""
+    key = str(value)
+    return _(names[key]) if key in names else key
 
 
 def join_or(items: Sequence[str]) -> str:
@@ -52,7 +80,15 @@ def join_or(items: Sequence[str]) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} or {items[-1]}"
+    return _("{items} or {last}").format(items=", ".join(items[:-1]), last=items[-1])
+
+
+def join_and(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(dict.fromkeys(items))
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def capitalise(text: str) -> str:
@@ -62,7 +98,7 @@ def capitalise(text: str) -> str:
 def actors(feature: AiFeature, provider: Provider) -> list[str]:
     """Who can switch ``feature`` on, in the order a participant meets them."""
     ordered = [actor for actor in _ACTOR_ORDER if actor in feature.enabled_by]
-    return [_ACTOR_WORDS.get(actor, provider.name) for actor in ordered]
+    return [_(_ACTOR_WORDS[actor]) if actor in _ACTOR_WORDS else provider.name for actor in ordered]
 
 
 def who_can_turn_on(feature: AiFeature, provider: Provider) -> str:
@@ -70,29 +106,40 @@ def who_can_turn_on(feature: AiFeature, provider: Provider) -> str:
     return join_or(actors(feature, provider))
 
 
-def _stopper(feature: AiFeature) -> str:
-    return "the host" if Actor.HOST in feature.enabled_by else "whoever turned it on"
-
-
-def what_you_can_do(feature: AiFeature) -> str:
-    """'ask the host to stop it or leave the meeting' (or that participants cannot switch it off)."""
+def _options(feature: AiFeature) -> list[str]:
+    """What a participant can do about ``feature``, as verb phrases."""
     phrases: list[str] = []
     for option in feature.participant_options:
         if option == ParticipantOption.CONSENT:
-            phrases.append("give or refuse consent when asked")
+            phrases.append(_("give or refuse consent when asked"))
         elif option == ParticipantOption.REQUEST_STOP:
-            phrases.append(f"ask {_stopper(feature)} to stop it")
+            phrases.append(_("ask the host to stop it") if Actor.HOST in feature.enabled_by
+                           else _("ask whoever turned it on to stop it"))
         elif option == ParticipantOption.OPT_OUT:
-            phrases.append("opt out")
+            phrases.append(_("opt out"))
         elif option == ParticipantOption.LEAVE:
-            phrases.append("leave the meeting")
+            phrases.append(_("leave the meeting"))
+    return phrases
+
+
+def what_you_can_do(feature: AiFeature) -> str:
+    """'you can ask the host to stop it or leave the meeting' (or that participants cannot switch it off)."""
+    phrases = _options(feature)
     if not phrases:
-        return "participants cannot switch it off"
-    return "you can " + join_or(phrases)
+        return _("participants cannot switch it off")
+    return _("you can {options}").format(options=join_or(phrases))
+
+
+def what_others_can_do(feature: AiFeature) -> str:
+    """The same for the other people in a meeting: 'they can ask the host to stop it or leave the meeting'."""
+    phrases = _options(feature)
+    if not phrases:
+        return _("participants cannot switch it off")
+    return _("they can {options}").format(options=join_or(phrases))
 
 
 def trains_models(feature: AiFeature) -> str:
-    return _TRAINS_WORDS[feature.trains_models]
+    return _(_TRAINS_WORDS[feature.trains_models])
 
 
 def short_name(name: str) -> str:
@@ -103,12 +150,13 @@ def short_name(name: str) -> str:
 
 def feature_sentence(feature: AiFeature, provider: Provider) -> str:
     """'The host or an account admin can turn on Meeting summary with AI Companion; you can ...'."""
-    who = who_can_turn_on(feature, provider)
-    return f"{capitalise(who)} can turn on {short_name(feature.name)}; {what_you_can_do(feature)}."
+    return _("{who} can turn on {feature}; {you_can}.").format(
+        who=capitalise(who_can_turn_on(feature, provider)), feature=short_name(feature.name),
+        you_can=what_you_can_do(feature))
 
 
 def verified_mark(verified: bool) -> str:
-    return "" if verified else " (unverified)"
+    return "" if verified else " " + _("(unverified)")
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +170,8 @@ def topic_labels() -> dict[str, str]:
 
 
 def topic_label(topic: str) -> str:
-    return topic_labels().get(str(topic), str(topic).replace("-", " ").capitalize())
+    label = topic_labels().get(str(topic))
+    return _(label) if label else str(topic).replace("-", " ").capitalize()
 
 
 def topics_phrase(topics: Iterable[str]) -> str:
@@ -135,9 +184,14 @@ def clause_label(clause: Clause) -> str:
     return f"{where}{topic_label(clause.topic)}"
 
 
+def signal_name(signal: str) -> str:
+    """'Window', 'Microphone', ... for an evidence signal."""
+    return _(SIGNAL_WORDS[signal]) if signal in SIGNAL_WORDS else capitalise(str(signal))  # type: ignore[index]
+
+
 def evidence_line(evidence: Evidence, limit: int = EVIDENCE_CHARS) -> str:
     """'Window: window 'Zoom Meeting' of zoom (pid 42)', on one line and at most ``limit`` characters."""
-    return one_line(f"{_SIGNAL_WORDS.get(evidence.signal, capitalise(str(evidence.signal)))}: {evidence.detail}", limit)
+    return one_line(labelled(signal_name(evidence.signal), evidence.detail), limit)
 
 
 def one_line(text: str, limit: int) -> str:

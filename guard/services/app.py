@@ -108,6 +108,12 @@ class Services:
         provider = self.catalog.get(provider_id)
         return provider.name if provider else provider_id
 
+    def document_title(self, provider_id: str, document_id: str) -> str:
+        """A terms document's title ("Terms of Service"); its id when the catalog does not list it."""
+        provider = self.catalog.get(provider_id)
+        document = provider.document(document_id) if provider else None
+        return document.title if document else document_id
+
     def feature_name(self, provider_id: str, feature_id: str) -> str:
         provider = self.catalog.get(provider_id)
         feature = provider.feature(feature_id) if provider else None
@@ -194,7 +200,8 @@ class Services:
         rows = []
         for record in ledger.page(filter, offset, limit, order):
             changed = ledger.count(RecordFilter(refers_to=record.id))
-            rows.append(RecordRow(record, ledger.effective_status(record).label if changed else None))
+            effective = ledger.effective_status(record) if changed else None
+            rows.append(RecordRow(record, effective.label if effective else None, effective))
         return rows
 
     @blocking

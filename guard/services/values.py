@@ -22,6 +22,7 @@ class RecordRow:
 
     record: Record
     status: str | None
+    effective: EffectiveStatus | None = None  # what ``status`` says, for the window to word in its language
 
 
 @dataclass(frozen=True)

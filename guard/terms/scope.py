@@ -37,8 +37,13 @@ class Scope:
         return next((words for key, words in self.limit_words if key == limit), None)
 
 
+_QUOTES = str.maketrans({"“": " ", "”": " ", "„": " ", '"': " "})
+
+
 def mask(sentence: str, rules: Rules) -> str:
-    """The sentence with product names and set phrases blanked (same length, so offsets hold)."""
+    """The sentence with product names and set phrases blanked, and double quotes too, so a word
+    in quotes (we do not “sell” or “share”) reads as the word (same length, so offsets hold)."""
+    sentence = sentence.translate(_QUOTES)
     for rule in rules.masks:
         for hit in list(rule.matcher.finditer(sentence)):
             sentence = sentence[:hit.start] + " " * (hit.end - hit.start) + sentence[hit.end:]

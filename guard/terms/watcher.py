@@ -298,8 +298,8 @@ class TermsWatcher:
         event = None
         if any(change.material for change in changes):  # what the provider may do with data moved
             event = TermsChanged(provider_id=document.provider_id, at=at, document_id=document.document_id,
-                                 url=document.url, old_sha256=previous.sha256, new_sha256=version.sha256,
-                                 changes=relevant)
+                                 title=document.title, url=document.url, old_sha256=previous.sha256,
+                                 new_sha256=version.sha256, changes=relevant)
             log.info("Terms changed: %s/%s, %d clause(s) about AI or data use", document.provider_id,
                      document.document_id, len(relevant))
         return DocumentCheck(document, at, FetchResult.NEW_VERSION, version, previous, event, len(changes))

@@ -1754,6 +1754,56 @@ globalThis.MPG_DATA = Object.freeze({
       "text": "pr\u00e9paration de la transcription de la r\u00e9union..."
     },
     {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la registrazione della riunione \u00e8 attiva."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "registrazione iniziata da"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "in preparazione alla registrazione della riunione"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la registrazione \u00e8 in fase di avvio..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "la trascrizione della riunione \u00e8 attiva"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "avvio del servizio di trascrizione della riunione..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "de vergadering wordt momenteel opgenomen."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "heeft de opname gestart"
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "voorbereiden op opnemen van de vergadering..."
+    },
+    {
+      "provider": "jitsi-meet",
+      "feature": "recording-and-subtitles",
+      "text": "opname wordt gestart..."
+    },
+    {
       "provider": "mattermost",
       "feature": "calls-recording-transcription",
       "text": "recording is in progress"
@@ -1874,6 +1924,66 @@ globalThis.MPG_DATA = Object.freeze({
       "text": "de gastheer is begonnen met het opnemen en het maken van een transcriptie van deze vergadering. door aan de vergadering deel te nemen, geef je toestemming voor de opname en de transcriptie."
     },
     {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "trwa nagrywanie"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "gospodarz rozpocz\u0105\u0142 nagrywanie tego spotkania. pozostaj\u0105c w spotkaniu, wyra\u017casz zgod\u0119 na bycie nagrywanym."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "nagrywanie i transkrypcja s\u0105 w toku"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "gospodarz rozpocz\u0105\u0142 nagrywanie i transkrypcj\u0119 tego spotkania. pozostaj\u0105c w spotkaniu, wyra\u017casz zgod\u0119 na nagrywanie i transkrypcj\u0119."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "inspelning p\u00e5g\u00e5r"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "v\u00e4rden har b\u00f6rjat spela in detta m\u00f6te. genom att delta i m\u00f6tet ger du ditt samtycke till att bli inspelad."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "inspelning och transkribering p\u00e5g\u00e5r"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "m\u00f6tesv\u00e4rden har startat inspelning och transkribering av m\u00f6tet. genom att stanna kvar i m\u00f6tet ger du ditt samtycket till att bli inspelad och att det du s\u00e4ger blir transkriberat."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "a grava\u00e7\u00e3o est\u00e1 em andamento"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "o anfitri\u00e3o come\u00e7ou a gravar esta reuni\u00e3o. ao permanecer na reuni\u00e3o, voc\u00ea concorda em ser gravado."
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "a grava\u00e7\u00e3o e a transcri\u00e7\u00e3o est\u00e3o em andamento"
+    },
+    {
+      "provider": "mattermost",
+      "feature": "calls-recording-transcription",
+      "text": "o anfitri\u00e3o iniciou a grava\u00e7\u00e3o e a transcri\u00e7\u00e3o desta reuni\u00e3o. ao permanecer na reuni\u00e3o, voc\u00ea concorda em ser gravado e transcrito."
+    },
+    {
       "provider": "teams",
       "feature": "recording-transcription",
       "text": "recording and transcription have started."
@@ -1954,6 +2064,46 @@ globalThis.MPG_DATA = Object.freeze({
       "text": "al unirse, da su consentimiento para que se transcriba esta reuni\u00f3n."
     },
     {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "registrazione e trascrizione avviate."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "registrazione avviata."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "trascrizione avviata."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "partecipando, fornisci il consenso per la trascrizione di questa riunione."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "opname en transcriptie zijn gestart."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "de opname is gestart."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "transcriptie is gestart."
+    },
+    {
+      "provider": "teams",
+      "feature": "recording-transcription",
+      "text": "door deel te nemen, geeft u toestemming voor het transcriberen van deze vergadering."
+    },
+    {
       "provider": "zoom",
       "feature": "meeting-summary",
       "text": "meeting summary with ai companion is on"
@@ -2012,6 +2162,31 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "zoom",
       "feature": "meeting-summary",
       "text": "samenvatting van de vergadering is ingeschakeld. er wordt een tijdelijk transcript gegenereerd voor deze functie."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "podsumowanie spotkania z w\u0142\u0105czonym asystentem ai companion"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "o resumo da reuni\u00e3o com o ai companion est\u00e1 ativado"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "m\u00f6tessammanfattning med ai companion \u00e4r p\u00e5"
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "w\u0142\u0105czono opcj\u0119 podsumowanie spotkania. dla tej funkcji jest generowana tymczasowa transkrypcja."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-summary",
+      "text": "m\u00f6tessammanfattning \u00e4r aktiverat. en tillf\u00e4llig avskrift genereras f\u00f6r denna funktion."
     },
     {
       "provider": "zoom",
@@ -2110,6 +2285,46 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "transkrypcja tego spotkania jest r\u00f3wnie\u017c tworzona do cel\u00f3w asystenta ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "esta reuni\u00e3o est\u00e1 sendo transcrita para o ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "detta m\u00f6te transkriberas f\u00f6r ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "asystent ai companion korzysta z transkrypcji rozmowy."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "o ai companion est\u00e1 usando a transcri\u00e7\u00e3o da conversa."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "spotkanie jest nagrywane. transkrypcja jest r\u00f3wnie\u017c tworzona do cel\u00f3w asystenta ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "esta reuni\u00e3o est\u00e1 sendo gravada. ela tamb\u00e9m est\u00e1 sendo transcrita para o ai companion."
+    },
+    {
+      "provider": "zoom",
+      "feature": "meeting-questions",
+      "text": "detta m\u00f6te spelas in. det transkriberas ocks\u00e5 f\u00f6r ai companion."
+    },
+    {
+      "provider": "zoom",
       "feature": "cloud-recording",
       "text": "this meeting is being recorded"
     },
@@ -2170,6 +2385,36 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "spotkanie jest nagrywane"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "esta reuni\u00e3o est\u00e1 sendo gravada"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "detta m\u00f6te spelas in"
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "bior\u0105c udzia\u0142 w spotkaniu, wyra\u017casz zgod\u0119 na nagrywanie."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "ao permanecer nesta reuni\u00e3o, voc\u00ea concorda em ser gravado."
+    },
+    {
+      "provider": "zoom",
+      "feature": "cloud-recording",
+      "text": "genom att stanna kvar i detta m\u00f6te samtycker du till att bli inspelad."
+    },
+    {
+      "provider": "zoom",
       "feature": "transcription",
       "text": "this meeting is being transcribed."
     },
@@ -2227,6 +2472,36 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "zoom",
       "feature": "transcription",
       "text": "live transcriptie (ondertiteling) is ingeschakeld"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "do tego spotkania tworzona jest transkrypcja."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "esta reuni\u00e3o est\u00e1 sendo transcrita."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "detta m\u00f6te h\u00e5ller p\u00e5 att transkriberas."
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "transkrypcja na \u017cywo (napisy kodowane) zosta\u0142a w\u0142\u0105czona"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "a transcri\u00e7\u00e3o ao vivo (legenda oculta) foi habilitada"
+    },
+    {
+      "provider": "zoom",
+      "feature": "transcription",
+      "text": "livetranskription (undertext) har aktiverats."
     }
   ],
   "bots": [

@@ -11,7 +11,9 @@ terms server whose address is in ``MPG_BENCH_TERMS_URL``). Prints one JSON objec
 * ``gui_cpu_ms``: of each such wait, the CPU time the GUI thread itself spent (p50, p99, max):
   a late firing with little GUI CPU was the machine (other processes, another thread holding
   the interpreter), not work the app put on its GUI thread; ``load_average_1m`` says how busy
-  the machine was.
+  the machine was;
+* ``control_stall_ms``: the same probe, at the same time, in a separate process that runs
+  nothing but an empty Qt event loop: what the machine alone does to a 5 ms timer.
 
 The app runs in Qt's event loop as it does for users (``QEventLoop.exec``), not in a polling
 loop that would itself delay the probe.
@@ -25,7 +27,9 @@ import gc
 import json
 import os
 import statistics
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -167,6 +171,8 @@ def main() -> int:
     assert window is not None
     window.history.clear_filters()
     until(app, lambda: shell.jobs.wait(10))
+    control = subprocess.Popen([sys.executable, "-m", "tests.bench.tray_session", "--control"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     probe = Probe()
     probe.start()
     watch = StallWatch(probe) if os.environ.get("MPG_BENCH_TRACE") else None
@@ -188,6 +194,8 @@ def main() -> int:
     export_s = time.monotonic() - export_started
     spin(app, 1.0)
     figures["stall_ms"] = probe.stop()
+    control_out, _ = control.communicate("stop\n", timeout=60)
+    figures["control_stall_ms"] = json.loads(control_out.strip().splitlines()[-1])
     figures["gui_cpu_ms"] = _stats(probe.cpu)
     figures["load_average_1m"] = round(os.getloadavg()[0], 2)
     if watch is not None:
@@ -270,5 +278,22 @@ def _instrument() -> None:
     JobRunner._deliver = timed  # type: ignore[method-assign]
 
 
+def control() -> int:
+    """The probe alone in an empty Qt event loop until stdin closes; prints its figures."""
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication(sys.argv[:1])
+    done = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+    check = QTimer()
+    check.timeout.connect(lambda: done.is_set() and app.quit())
+    check.start(50)
+    probe = Probe()
+    probe.start()
+    app.exec()
+    print(json.dumps(probe.stop()))
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(control() if sys.argv[1:] == ["--control"] else main())

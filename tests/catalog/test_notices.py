@@ -106,3 +106,29 @@ def test_a_meeting_page_without_a_banner_has_no_notice() -> None:
     provider = load_catalog().get("zoom")
     assert provider is not None
     assert notices_in(provider, "Zoom Meeting. Participants (3). Chat. Share Screen. Recording settings") == []
+
+
+def test_shipped_notices_cite_repositories_by_commit_and_say_how_sure_they_are() -> None:
+    """A notice read in a repository (locale files, SDK strings) points at the file at one commit,
+    so the words can be checked again as they were read; unverified notices say why in `note`."""
+    for provider_id, feature_id, notice in all_notices(load_catalog()):
+        where = f"{provider_id}/{feature_id}: {notice.text!r}"
+        for source in notice.sources:
+            url = str(source.url)
+            if url.startswith("https://github.com/") and "/blob/" in url:
+                ref = url.split("/blob/", 1)[1].split("/", 1)[0]
+                assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), \
+                    f"{where} cites {url} by a branch, not a commit"
+        if not notice.verified:
+            assert notice.note, f"{where} is unverified without saying why"
+
+
+def test_notices_come_in_the_languages_eu_participants_meet() -> None:
+    """The big meeting providers' notices exist beyond English, so a German or French banner is recognised."""
+    by_provider: dict[str, set[str]] = {}
+    for provider_id, _, notice in all_notices(load_catalog()):
+        by_provider.setdefault(provider_id, set()).add(notice.language.split("-")[0])
+    six = {"en", "de", "fr", "es", "it", "nl"}
+    expected = {"zoom": six, "teams": six, "mattermost": six, "jitsi-meet": six - {"es"}}
+    for provider_id, languages in expected.items():
+        assert languages <= by_provider.get(provider_id, set()), provider_id

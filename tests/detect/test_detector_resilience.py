@@ -80,4 +80,5 @@ def test_expensive_probes_stay_idle_while_no_client_or_browser_runs(tmp_path):
     assert microphone.calls == 0
     states = {p.name: str(p.state) for p in monitor.snapshot().probes}
     assert states == {"processes": "ok", "windows": "idle", "microphone": "idle", "camera": "idle", "sockets": "idle",
-                      "browser": "ok"}  # the extension's tab files: one folder listing
+                      "browser": "ok",  # the extension's tab files: one folder listing
+                      "accessibility": "off"}  # off unless the setting enables it

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from guard.cli.consent import catalog_warnings
+from tests.ledger.reaping import reaped
 
 
 def no_keyring_env(**extra: str) -> dict[str, str]:
@@ -167,9 +168,12 @@ def _erase_on_a_terminal(answer: str) -> tuple[int, str]:
     process = subprocess.Popen([sys.executable, "-m", "guard", "consent", "erase"], stdin=terminal,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=no_keyring_env(), text=True)
     os.close(terminal)
-    os.write(controller, (answer + "\n").encode())
-    out, err = process.communicate(timeout=60)
-    os.close(controller)
+    try:
+        with reaped([process]):
+            os.write(controller, (answer + "\n").encode())
+            out, err = process.communicate(timeout=120)
+    finally:
+        os.close(controller)
     return process.returncode, out + err
 
 

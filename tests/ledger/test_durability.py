@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from guard.ledger import Ledger
+from tests.ledger.reaping import reaped
 
 KILL_RUNS = 200
 RUNS_PER_LEDGER = 25  # a fresh ledger every 25 runs, so some kills land while one is created
@@ -43,13 +44,15 @@ class ForkServer:
         return int(line.split()[1])
 
     def close(self, child: int | None = None) -> None:
-        if child is not None:  # a failed run may leave its writer appending; stop it so close() returns
+        """``child``: a writer not yet reported dead (a failed run may leave it appending)."""
+        if child is not None:  # stop it so the server's waitpid, and so close(), returns
             try:
                 os.kill(child, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
+        with reaped([self.process]):  # the server exits once its stdin closes; killed if it does not
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
 
 
 def test_sigkilled_writers_never_lose_a_returned_record(tmp_path):
@@ -78,6 +81,7 @@ def test_sigkilled_writers_never_lose_a_returned_record(tmp_path):
                 assert not line.startswith("error"), f"run {run}: the writer failed: {line}"
                 if line.startswith("id "):
                     ids.append(line[3:])
+            pid = None  # reaped: its number may soon belong to another program, never signal it again
             if not ids and not path.exists():
                 continue  # killed before the ledger file was linked into place
             with Ledger.open(path) as ledger:
@@ -98,12 +102,13 @@ def test_two_processes_appending_at_once_keep_the_chain_intact(path, secret_serv
     writers = [subprocess.Popen([sys.executable, "-u", "-m", "tests.ledger.writer", "append", str(path), "300",
                                  f"writer-{n}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
                for n in range(2)]
-    for writer in writers:
-        assert writer.stdout.readline().strip() == "ready"
-    for writer in writers:  # release both together
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-    outputs = [writer.communicate(timeout=120)[0].splitlines() for writer in writers]
+    with reaped(writers):
+        for writer in writers:
+            assert writer.stdout.readline().strip() == "ready"
+        for writer in writers:  # release both together
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+        outputs = [writer.communicate(timeout=300)[0].splitlines() for writer in writers]
     assert all(w.returncode == 0 for w in writers) and all(out[-1] == "done" for out in outputs)
     ids = [[line[3:] for line in out if line.startswith("id ")] for out in outputs]
     with Ledger.open(path) as ledger:

@@ -25,6 +25,7 @@ from guard.ledger import (
     schema,
 )
 from tests.ledger.legacy import build_legacy_ledger
+from tests.ledger.reaping import reaped
 
 
 def add(ledger: Ledger, note: str = "x") -> object:
@@ -262,7 +263,8 @@ def test_two_processes_creating_the_ledger_at_once_share_one_file(path, no_keyri
     env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     writers = [subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, text=True, env=env)
                for _ in range(2)]
-    ids = [w.communicate(timeout=60)[0].strip() for w in writers]
+    with reaped(writers):
+        ids = [w.communicate(timeout=120)[0].strip() for w in writers]
     with Ledger.open(path) as ledger:
         assert ledger.verify().ok and ledger.count() == 2
         assert {ledger.get(i).id for i in ids} == set(ids)

@@ -10,8 +10,10 @@ for a line on stdin, append N records (notes ``LABEL i``) and print each returne
 ``python -m tests.ledger.writer fork-server``: import the ledger once, then for each
 ``run PATH`` line on stdin fork a child that opens PATH and appends until it is killed,
 printing ``ready <pid>`` and each returned id; the server prints ``forked <pid>`` and, once
-the child is dead, ``dead <pid> <status>``. Forking saves the interpreter start-up per run,
-so 200 SIGKILL runs take seconds, not minutes. Every line is one unbuffered write.
+the child is dead, ``dead <pid> <status>`` (it reaps the child only at the next ``run``, so the
+pid is never another program's while the test may signal it). Forking saves the interpreter
+start-up per run, so 200 SIGKILL runs take seconds, not minutes. Every line is one unbuffered
+write.
 """
 
 from __future__ import annotations
@@ -63,16 +65,24 @@ def child(path: Path) -> None:
 
 
 def fork_server() -> None:
+    """A dead child is reaped only when the next ``run`` line (or the end of stdin) comes, so
+    its pid cannot be reused by another program while the test might still signal it."""
+    dead: int | None = None
     for line in sys.stdin:
         command, _, argument = line.strip().partition(" ")
         if command != "run":
             continue
+        if dead is not None:
+            os.waitpid(dead, 0)
         pid = os.fork()
         if pid == 0:
             child(Path(argument))
         say(f"forked {pid}")
-        _, status = os.waitpid(pid, 0)
-        say(f"dead {pid} {status}")
+        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # dead, but its pid still held
+        dead = pid
+        say(f"dead {pid} {info.si_status if info is not None else '?'}")
+    if dead is not None:
+        os.waitpid(dead, 0)
 
 
 if __name__ == "__main__":

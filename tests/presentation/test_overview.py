@@ -57,7 +57,7 @@ def test_latest_changes_are_documents_with_two_versions_newest_first():
 
 
 def test_version_labels_say_date_origin_and_hash():
-    assert version_label(version("a", baseline=date(2023, 8, 11))) == "2023-08-11 · shipped baseline · aaaaaaaa"
+    assert version_label(version("a", baseline=date(2023, 8, 11))) == "11 Aug 2023 · shipped baseline · aaaaaaaa"
 
 
 def test_version_labels_say_which_source_each_version_came_from():

@@ -63,10 +63,10 @@ def test_meeting_view_lists_evidence_features_and_clauses_in_force_that_day(cata
     assert summary.you_can == "you can ask the host to stop it or leave the meeting"
     assert summary.verified and not recording.verified
     assert recording.you_can == "you can give or refuse consent when asked or leave the meeting"
-    assert summary.sources[0].checked == "2026-01-10" and summary.sources[0].url == "https://example.org/summary"
+    assert summary.sources[0].checked == "10 Jan 2026" and summary.sources[0].url == "https://example.org/summary"
     assert [(c.id, c.label, c.verified, c.checked) for c in view.clauses] == [
-        ("no-training", "§10.2 AI training", True, "2026-01-10"),
-        ("licence", "§10.4 Licence over your content", False, "2026-01-12"),
+        ("no-training", "§10.2 AI training", True, "10 Jan 2026"),
+        ("licence", "§10.4 Licence over your content", False, "12 Jan 2026"),
     ]
 
 

@@ -182,10 +182,31 @@ def test_earlier_topic_ids_still_load(tmp_path: Path) -> None:
      {"third-party-sharing"}),
     ("We will not share any mobile data originating from you except with your consent.",
      {"third-party-sharing", "consent-opt-out"}),
+    ("We integrate third-party APIs to provide search services, and we will share your input keywords.",
+     {"third-party-sharing"}),
+    ("We use third party vendors to provide necessary information to respond to your inquiries.",
+     {"third-party-sharing"}),
+    ("This could include providing law enforcement agencies with Personal Data in urgent situations.",
+     {"third-party-sharing"}),
+    ("We may also use cookie or similar tracking technologies to analyze trends and track user behavior.",
+     {"service-generated-data"}),
+    ("Search terms based on your chat may be sent to these search partners to provide a response.",
+     {"third-party-sharing"}),
+    ("We only transfer your data overseas in accordance with applicable law.", {"third-party-sharing"}),
+    ("If the provider appoints a new subcontractor, it shall give the Customer ten business days' notice.",
+     {"third-party-sharing"}),
+    ("Information we receive from business partners and other companies that we partner with.",
+     {"third-party-sharing"}),
+    ("Customer has obtained all required consents to grant the rights granted to us in Section 3.2.",
+     {"consent-opt-out"}),
+    ("We may also make public data available to researchers to assess the safety of our Services.",
+     {"third-party-sharing"}),
+    ("Most messages sent in the app will be automatically deleted by default from our servers after they are "
+     "opened.", {"retention"}),
     ("Laws may require you to obtain proper End User consents, which may be necessary to allow us to access, "
      "use, and share Customer Content.", {"consent-opt-out"}),
 ])
-def test_sharing_with_partners_and_consents_the_customer_must_obtain(sentence: str, topics: set[str]) -> None:
+def test_sharing_tracking_deletion_and_consents_the_customer_must_obtain(sentence: str, topics: set[str]) -> None:
     assert topics <= set(classify_text(sentence, RULES))
 
 
@@ -207,3 +228,34 @@ def test_naming_the_product_in_a_sentence_is_wording_only() -> None:
     old = "3. Recordings. The host can choose to record Zoom meetings and Webinars."
     new = "3. Recordings. The host can choose to record Zoom meetings and Zoom Video Webinars."
     assert [c for c in analyse(old, new, RULES) if c.relevant] == []
+
+
+def test_a_promise_in_quotes_is_read_and_is_the_providers_not_the_users() -> None:
+    promise = "We do not “sell” or “share” (as defined under the CCPA) personal information."
+    assert classify_text(promise, RULES) == ("third-party-sharing",)
+    assert classify_text("(a) Do not upload personal data of others to the Services.", RULES) == ()
+    found = change("9. Sales.\n\n" + promise, "9. Sales.\n\n" + promise.replace(" or “share”", ""))
+    assert found is not None and found.relevant and "third-party-sharing" in found.topics
+
+
+def test_a_note_about_what_an_update_changed_is_not_a_term() -> None:
+    assert classify_text("We also clarified that we do not sell your personal data to advertisers.", RULES) == ()
+    assert classify_text("We added more detail about cookies and your privacy choices.", RULES) == ()
+
+
+@pytest.mark.parametrize("sentence", [
+    "If you use our Agents API, we keep your Input and Output until you terminate your account.",
+    "Leads identity and contact data: for 3 years from collection.",
+    "Your contact data (used for marketing operations): only as long as you are subscribed to our newsletter.",
+])
+def test_how_long_data_is_kept_is_retention(sentence: str) -> None:
+    assert "retention" in classify_text(sentence, RULES)
+    assert classify_text("You may use the Services as long as you comply with these Terms.", RULES) == ()
+
+
+def test_a_stated_purpose_for_using_data_is_about_the_licence_over_it() -> None:
+    purpose = "We use this information where necessary to generate output and to personalize output for you."
+    assert "content-licence" in classify_text(purpose, RULES)
+    assert "content-licence" not in classify_text("For any requests about how we use your personal data, "
+                                                  "contact our Data Protection Officer.", RULES)
+    assert "service-generated-data" in classify_text("We also use the data to gather analytics.", RULES)

@@ -45,6 +45,7 @@ def test_first_check_compares_with_the_shipped_baseline(tmp_path: Path) -> None:
         watch = watcher(tmp_path, [doc(server, "/terms")], baseline_of("zoom", "terms", MARCH, tmp_path))
         (event,) = watch.check_now()
         assert (event.provider_id, event.document_id, event.url) == ("zoom", "terms", server.url("/terms"))
+        assert event.title == "zoom terms", "named as watched (a user's own document has no catalog entry)"
         assert event.old_sha256 == watch.store.baselines[("zoom", "terms")].sha256
         assert event.new_sha256 == watch.store.current("zoom", "terms").sha256
         (change,) = event.changes

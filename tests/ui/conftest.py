@@ -14,6 +14,9 @@ from tests.detect.world import Processes, client_copy, unique
 from tests.support.catalogs import provider_files
 
 SETTINGS = """
+[general]
+welcome_shown = true
+
 [detection]
 interval_seconds = 0.5
 

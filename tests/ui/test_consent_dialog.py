@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QRadioButton
 
 from guard.events import Evidence, MeetingSession, Signal
@@ -129,3 +129,78 @@ def test_the_dialog_works_from_the_keyboard_and_names_its_fields(qtbot, world):
     with open_ledger(world.paths) as ledger:
         (stored,) = list(ledger.iter())
     assert stored.decision == Decision.LEFT_MEETING and stored.note == "Left at once."
+
+
+def open_dialog(qtbot, dialog: ConsentDialog) -> ConsentDialog:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_with_no_meeting_no_service_is_chosen_and_only_catalog_services_are_offered(qtbot, world):
+    """Issue 19: with no meeting the form defaulted to Amazon Chime, a discontinued service."""
+    services = Services(world.paths)
+    dialog = open_dialog(qtbot, ConsentDialog(services, ConsentSubject()))
+    assert dialog.provider.currentData() == "" and dialog.provider.currentText() == "Choose the service…"
+    offered = [dialog.provider.itemData(i) for i in range(1, dialog.provider.count())]
+    assert sorted(offered) == sorted(p.id for p in services.catalog), "every catalog service, nothing else"
+    labels = [dialog.provider.itemText(i) for i in range(1, dialog.provider.count())]
+    chime = labels.index("Amazon Chime (ended 20 Feb 2026)")
+    assert all("(ended" in label for label in labels[chime:]), "services that ended come last"
+    running = labels[:chime]
+    assert running == sorted(running, key=str.casefold) and "Zoom" in running
+    dialog.decision_buttons[str(Decision.GIVEN)].click()
+    dialog.save_button.click()
+    assert dialog.error.isVisible() and dialog.error.text() == "Choose the service the decision is about first."
+    dialog.provider.setCurrentIndex(dialog.provider.findData("zoom"))
+    assert not dialog.error.isVisible(), "the message goes once a service is chosen"
+    assert not ledger_path(world.paths).exists()
+
+
+def test_the_red_message_goes_once_a_decision_is_chosen(qtbot, world):
+    """Issue 19: "Choose your decision first…" stayed after a decision was chosen."""
+    dialog = open_dialog(qtbot, dialog_for(qtbot, Services(world.paths)))
+    dialog.save_button.click()
+    assert dialog.error.isVisible() and dialog.error.text().startswith("Choose your decision first")
+    dialog.decision_buttons[str(Decision.NOTICE_ONLY)].click()
+    assert not dialog.error.isVisible()
+
+
+def rows_whole(dialog: ConsentDialog) -> bool:
+    """Every purpose is shown whole (or the list scrolls to it), and nothing is drawn over the list."""
+    view = dialog.purposes
+    area = view.viewport().rect()
+    rows = view.verticalScrollBar().isVisible() or all(area.contains(view.visualItemRect(view.item(i)))
+                                                       for i in range(view.count()))
+    below = dialog.other_purpose.mapTo(dialog.content, dialog.other_purpose.rect().topLeft()).y()
+    bottom = view.mapTo(dialog.content, view.rect().bottomLeft()).y()
+    return rows and bottom < below
+
+
+def test_the_purposes_list_shows_every_purpose_after_switching_provider(qtbot, world):
+    """Issue 19: after switching provider the purposes list was cut mid-item with no scroll bar."""
+    dialog = dialog_for(qtbot, Services(world.paths))
+    qtbot.waitExposed(dialog)
+    assert rows_whole(dialog)
+    for provider_id in ("ringcentral", "otter", "zoom", "testmeet", "ringcentral"):
+        dialog.provider.setCurrentIndex(dialog.provider.findData(provider_id))
+        qtbot.wait(50)  # the layout follows on the next turn of the event loop, as on screen
+        assert dialog.purposes.count() >= 1
+        assert rows_whole(dialog), f"a purpose of {provider_id} is cut or covered"
+    assert dialog.purposes.count() == 5
+
+
+def test_the_ai_feature_box_shows_the_whole_name(qtbot, world):
+    """Issue 19: the AI-feature box was truncated."""
+    dialog = dialog_for(qtbot, Services(world.paths), provider_id="zoom")
+    qtbot.waitExposed(dialog)
+    for index in range(dialog.feature.count()):
+        dialog.feature.setCurrentIndex(index)
+        qtbot.wait(1)
+        text = dialog.feature.currentText()
+        assert dialog.feature.fontMetrics().horizontalAdvance(text) + 20 <= dialog.feature.width(), text
+        assert dialog.feature.toolTip() == text
+        qtbot.wait(1)
+        right = dialog.feature.mapTo(dialog.scroll.viewport(), QPoint(dialog.feature.width(), 0)).x()
+        assert right <= dialog.scroll.viewport().width(), "the box is not cut by the dialog's edge"

@@ -170,7 +170,8 @@ def test_stop_closes_the_monitor_on_its_own_lane(qtbot, world):
 def test_check_terms_now_runs_in_a_helper_process_and_reports_changes(qtbot, world):
     policy = FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0, connect_timeout=2,
                          read_timeout=2, total_deadline=5)
-    world.settings("[terms]\nnetwork_enabled = true\nallow_insecure_localhost = true\n")
+    world.settings("[general]\nwelcome_shown = true\n\n"
+                   "[terms]\nnetwork_enabled = true\nallow_insecure_localhost = true\n")
     runner = JobRunner()
     with TermsServer() as server:
         document = WatchedDocument("testmeet", "terms", "TestMeet Terms of Service", server.url("/terms"))

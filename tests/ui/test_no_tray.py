@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from guard import APP_NAME
 from guard.presentation.status import TrayState
 from ui.dialogs.no_tray import EXPLANATION
 
@@ -28,7 +29,7 @@ def test_the_window_says_there_is_no_tray_and_shows_the_status(qtbot, make):
     assert shell.tray is None
     window = shell.window
     qtbot.waitUntil(window.isVisible, timeout=5000)
-    assert window.explanation.text() == EXPLANATION
+    assert window.explanation.text() == EXPLANATION.format(app=APP_NAME)
     assert "no system tray" in EXPLANATION
     assert window.status.text() == shell.status.tooltip
     assert shell.status.state == TrayState.IDLE

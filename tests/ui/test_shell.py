@@ -143,9 +143,9 @@ def test_menu_lists_the_meeting_its_evidence_features_and_clauses(qtbot, shells,
     assert "Cloud recording (unverified)" in lines
     assert "Turned on by: the host or an account admin" in lines
     assert "You can ask the host to stop it or leave the meeting." in lines
-    assert "Source: Summary help page (checked 2026-01-10)" in lines
-    assert "§10.2 AI training — checked 2026-01-10" in lines
-    assert "§10.4 Licence over your content (unverified) — checked 2026-01-12" in lines
+    assert "Source: Summary help page (checked 10 Jan 2026)" in lines
+    assert "§10.2 AI training — checked 10 Jan 2026" in lines
+    assert "§10.4 Licence over your content (unverified) — checked 12 Jan 2026" in lines
     assert "“We do not use your audio, video or chat to train AI models.”" in lines
     assert not any("Old wording" in line for line in lines), "a clause no longer in force is not listed"
     for item in ("Record my consent…", "Pause monitoring for 1 hour", "Check terms now", "Open settings", "Quit"):
@@ -183,7 +183,7 @@ def test_a_meeting_is_announced_once_even_when_its_start_is_reported_again(qtbot
 
 
 def test_muted_kinds_are_not_announced(qtbot, shells, world):
-    world.settings("[notifications]\nmeeting_started = false\n")
+    world.settings("[general]\nwelcome_shown = true\n\n[notifications]\nmeeting_started = false\n")
     shell = ready_shell(shells, world)
     shell.on_events([started(shell.services)])
     with qtbot.waitSignal(shell.notifier.sent, timeout=10000) as sent:

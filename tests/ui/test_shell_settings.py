@@ -34,7 +34,7 @@ def test_start_when_i_log_in_writes_the_entry_and_saves_the_setting(qtbot, shell
 
 
 def test_the_autostart_setting_is_applied_at_start(qtbot, shells, world, tmp_path):
-    world.settings("[general]\nautostart = true\n")
+    world.settings("[general]\nautostart = true\nwelcome_shown = true\n")
     backend = XdgAutostart(tmp_path / "autostart")
     shell = ready_shell(shells, world, autostart_factory=lambda: backend)
     qtbot.waitUntil(lambda: shell.autostart is True, timeout=5000)

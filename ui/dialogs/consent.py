@@ -11,25 +11,28 @@ web pages: they are shown as plain text, cut to a readable width, and never bloc
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -46,8 +49,10 @@ from guard.presentation.consent_form import (
     build_draft,
     cut,
     default_requested_by,
+    provider_choices,
     purposes_for,
 )
+from guard.presentation.i18n import _, format_number, ngettext
 from guard.services import AiFeature, Decision, Provider, TermsRef
 from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner
@@ -59,8 +64,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_FEATURE = ""
+NO_PROVIDER = ""
 EVIDENCE_LINE = 160  # characters of one evidence line
 MAX_EVIDENCE_LINES = 8
+MAX_PURPOSE_ROWS = 6  # rows the purposes list shows at once; more scroll
+MAX_COMBO_WIDTH = 640  # px: a feature's name shows whole up to this; longer names are elided, whole in the tooltip
 
 
 class ConsentDialog(QDialog):
@@ -76,8 +84,10 @@ class ConsentDialog(QDialog):
         self.subject = subject
         self.jobs = jobs or JobRunner(self)
         self.saving = False
-        self.setWindowTitle(f"Record my consent — {APP_NAME}")
-        self.setAccessibleName("Record my consent")
+        self._missing = ""  # what the red message asks for; it goes once that is chosen
+        self._shown = False
+        self.setWindowTitle(_("Record my consent — {app}").format(app=APP_NAME))
+        self.setAccessibleName(_("Record my consent"))
         self.setMinimumWidth(560)
         self._build()
         self._select_provider(subject.provider_id)
@@ -85,105 +95,155 @@ class ConsentDialog(QDialog):
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # wrapped labels keep their height
-        intro = plain_label("Say what you decided about an AI feature in this meeting. The record is kept on this "
-                            "computer, with the terms in force today and what the app detected.")
+        # Everything but the error and the buttons scrolls: wrapped text (a long feature description,
+        # the evidence) can make the form taller than the screen, and a layout squeezed below what its
+        # wrapped labels need draws rows over each other (the purposes list under "Other purpose").
+        self.content = QWidget()
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.content)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.scroll, 1)
+        intro = plain_label(_("Say what you decided about an AI feature in this meeting. The record is kept on this "
+                              "computer, with the terms in force today and what the app detected."))
         layout.addWidget(intro)
 
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.provider = QComboBox()
-        self.provider.setAccessibleName("Provider")
-        for provider in self.services.catalog:
-            self.provider.addItem(provider.name, provider.id)
+        self.provider.setAccessibleName(_("Provider"))
+        self.provider.addItem(_("Choose the service…"), NO_PROVIDER)
+        for choice in provider_choices(self.services.catalog, datetime.now(UTC).astimezone().date()):
+            self.provider.addItem(choice.label, choice.id)
         self.provider.currentIndexChanged.connect(self._provider_changed)
-        self._row(form, "&Provider:", self.provider)
+        self._row(form, _("&Provider:"), self.provider)
 
         meeting = self.subject.meeting
         self.title = QLineEdit(cut(meeting.title or "", MAX_FIELD) if meeting else "")
-        self.title.setAccessibleName("Meeting title")
-        self.title.setPlaceholderText("e.g. Weekly team call")
-        self._row(form, "Meeting &title:", self.title)
+        self.title.setAccessibleName(_("Meeting title"))
+        self.title.setPlaceholderText(_("e.g. Weekly team call"))
+        self._row(form, _("Meeting &title:"), self.title)
 
         self.link = QLineEdit(cut(meeting.url or "", MAX_FIELD) if meeting else "")
-        self.link.setAccessibleName("Meeting link or ID")
-        self.link.setPlaceholderText("optional")
-        self._row(form, "Meeting l&ink or ID:", self.link)
+        self.link.setAccessibleName(_("Meeting link or ID"))
+        self.link.setPlaceholderText(_("optional"))
+        self._row(form, _("Meeting l&ink or ID:"), self.link)
 
         self.feature = QComboBox()
-        self.feature.setAccessibleName("AI feature the decision is about")
+        self.feature.setAccessibleName(_("AI feature the decision is about"))
+        # The whole name shows (up to MAX_COMBO_WIDTH; the list that opens is as wide as the longest).
+        self.feature.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.feature.setMaximumWidth(MAX_COMBO_WIDTH)
         self.feature.currentIndexChanged.connect(self._feature_changed)
-        self._row(form, "AI &feature:", self.feature)
+        self._row(form, _("AI &feature:"), self.feature)
         layout.addLayout(form)
         self.feature_info = plain_label()
-        self.feature_info.setAccessibleName("About the feature")
+        self.feature_info.setAccessibleName(_("About the feature"))
         self.feature_info.setContentsMargins(12, 0, 0, 4)
         layout.addWidget(self.feature_info)
 
-        decision_box = QGroupBox("Your decision")
-        decision_box.setAccessibleName("Your decision")
+        decision_box = QGroupBox(_("Your decision"))
+        decision_box.setAccessibleName(_("Your decision"))
         decision_layout = QVBoxLayout(decision_box)
         self.decisions = QButtonGroup(self)
         self.decision_buttons: dict[str, QRadioButton] = {}
         for decision, label in DECISIONS:
-            button = QRadioButton(label)
-            button.setAccessibleName(label.replace("&", ""))
+            button = QRadioButton(_(label))
+            button.setAccessibleName(_(label).replace("&", ""))
             self.decisions.addButton(button)
             self.decision_buttons[str(decision)] = button
             decision_layout.addWidget(button)
+        self.decisions.buttonToggled.connect(self._decision_chosen)
         layout.addWidget(decision_box)
 
         lower = QFormLayout()
         self.purposes = QListWidget()
-        self.purposes.setAccessibleName("Purposes the decision covers")
-        self._row(lower, "P&urposes:", self.purposes)
+        self.purposes.setAccessibleName(_("Purposes the decision covers"))
+        self.purposes.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._row(lower, _("P&urposes:"), self.purposes)
         self.other_purpose = QLineEdit()
-        self.other_purpose.setAccessibleName("Other purpose")
-        self.other_purpose.setPlaceholderText("another purpose, in your words (optional)")
-        self._row(lower, "&Other purpose:", self.other_purpose)
+        self.other_purpose.setAccessibleName(_("Other purpose"))
+        self.other_purpose.setPlaceholderText(_("another purpose, in your words (optional)"))
+        self._row(lower, _("&Other purpose:"), self.other_purpose)
 
         self.requested_by = QComboBox()
-        self.requested_by.setAccessibleName("Who asked or turned it on")
+        self.requested_by.setAccessibleName(_("Who asked or turned it on"))
         for requester, label in REQUESTERS:
-            self.requested_by.addItem(label, str(requester))
-        self._row(lower, "Asked &by:", self.requested_by)
+            self.requested_by.addItem(_(label), str(requester))
+        self._row(lower, _("Asked &by:"), self.requested_by)
 
         self.note = QPlainTextEdit()
-        self.note.setAccessibleName("Note")
+        self.note.setAccessibleName(_("Note"))
         self.note.setTabChangesFocus(True)
-        self.note.setPlaceholderText("anything you want to remember (optional)")
+        self.note.setPlaceholderText(_("anything you want to remember (optional)"))
         self.note.setMaximumHeight(70)
-        self._row(lower, "Not&e:", self.note)
+        self._row(lower, _("Not&e:"), self.note)
         layout.addLayout(lower)
 
         self.terms_info = plain_label()
-        self.terms_info.setAccessibleName("Terms recorded with the decision")
+        self.terms_info.setAccessibleName(_("Terms recorded with the decision"))
         layout.addWidget(self.terms_info)
         self.evidence_info = plain_label()
-        self.evidence_info.setAccessibleName("What the app detected")
+        self.evidence_info.setAccessibleName(_("What the app detected"))
         layout.addWidget(self.evidence_info)
+        layout.addStretch(1)  # room to spare goes below the form, not between its rows
 
         self.error = plain_label()
-        self.error.setAccessibleName("Error")
+        self.error.setAccessibleName(_("Error"))
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a screen reader reads it when it appears
         self.error.hide()
-        layout.addWidget(self.error)
+        outer.addWidget(self.error)
 
         self.buttons = QDialogButtonBox()
-        self.save_button: QPushButton = self.buttons.addButton("&Save decision", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setAccessibleName("Save decision")
+        self.save_button: QPushButton = self.buttons.addButton(_("&Save decision"),
+                                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setAccessibleName(_("Save decision"))
         self.save_button.setDefault(True)
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel")
+        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)  # Qt's own word, translated by Qt
+        cancel.setAccessibleName(cancel.text().replace("&", ""))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.buttons)
-        layout.addLayout(row)
+        outer.addLayout(row)
         self._show_evidence()
+        self.resize(max(self.minimumWidth(), 620), 600)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        first = not self._shown
+        self._shown = True
+        self._fit_purposes()  # row heights are only known once the style has polished the list
+        if first:
+            self._fit_height(shrink=True)
+
+    def _fit_height(self, shrink: bool = False) -> None:
+        """Grow to show the whole form (its wrapped text at the dialog's width), up to the screen's
+        height; beyond that the form scrolls. Shrinks only when first shown, never under the user's hands."""
+        self._fit_width()
+        width = self.scroll.viewport().width()
+        needed = (self.content.heightForWidth(width) if self.content.hasHeightForWidth()
+                  else self.content.sizeHint().height())
+        chrome = self.height() - self.scroll.viewport().height()
+        screen = self.screen().availableGeometry().height() if self.screen() is not None else 800
+        target = min(needed + chrome, max(screen - 48, 300))
+        if target > self.height() or (shrink and target < self.height()):
+            self.resize(self.width(), target)
+
+    def _fit_width(self) -> None:
+        """Grow so the form's widest row (a feature's whole name) is not cut at the right edge: the
+        form does not scroll sideways. Up to the screen's width."""
+        extra = self.content.minimumSizeHint().width() - self.scroll.viewport().width()
+        if extra > 0:
+            screen = self.screen().availableGeometry().width() if self.screen() is not None else 1280
+            self.resize(min(self.width() + extra, max(screen - 48, self.minimumWidth())), self.height())
 
     @staticmethod
     def _row(form: QFormLayout, text: str, field: QWidget) -> None:
@@ -193,9 +253,9 @@ class ConsentDialog(QDialog):
 
     # -- choices ----------------------------------------------------------------------------
     def _select_provider(self, provider_id: str | None) -> None:
+        """The meeting's provider (the one in progress, else the one seen last); none when there was none."""
         index = self.provider.findData(provider_id) if provider_id else -1
-        if index >= 0:
-            self.provider.setCurrentIndex(index)
+        self.provider.setCurrentIndex(max(index, 0))
         self._provider_changed()
 
     def _select_feature(self, feature_id: str | None) -> None:
@@ -214,11 +274,16 @@ class ConsentDialog(QDialog):
 
     def _provider_changed(self) -> None:
         provider = self.current_provider()
+        if provider is not None and self._missing == "provider":
+            self.error.hide()
+            self._missing = ""
         self.feature.blockSignals(True)
         self.feature.clear()
         for feature in provider.ai_features if provider else ():
-            self.feature.addItem(f"{feature.name}{wording.verified_mark(feature.verified)}", feature.id)
-        self.feature.addItem("No particular feature", NO_FEATURE)
+            name = f"{feature.name}{wording.verified_mark(feature.verified)}"
+            self.feature.addItem(name, feature.id)
+            self.feature.setItemData(self.feature.count() - 1, name, Qt.ItemDataRole.ToolTipRole)
+        self.feature.addItem(_("No particular feature"), NO_FEATURE)
         self.feature.blockSignals(False)
         self.feature.setCurrentIndex(0)
         self._feature_changed()
@@ -237,34 +302,50 @@ class ConsentDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.purposes.addItem(item)
-        rows = min(max(self.purposes.count(), 1), 6)
-        row_height = max(self.purposes.sizeHintForRow(0), self.purposes.fontMetrics().lineSpacing() + 6)
-        self.purposes.setFixedHeight(rows * row_height + 2 * self.purposes.frameWidth() + 2)
+        self._fit_purposes()
+        self.feature.setToolTip(self.feature.currentText())
         requester = default_requested_by(feature, provider)
         self.requested_by.setCurrentIndex(max(0, self.requested_by.findData(str(requester))))
+
+    def _fit_purposes(self) -> None:
+        """Show every purpose whole, up to MAX_PURPOSE_ROWS rows; with more, the list scrolls (never
+        a row cut in half with nothing to say there is more)."""
+        count = self.purposes.count()
+        rows = min(max(count, 1), MAX_PURPOSE_ROWS)
+        line = self.purposes.fontMetrics().lineSpacing() + 4
+        heights = [hint if (hint := self.purposes.sizeHintForRow(row)) > 0 else line
+                   for row in range(min(count, rows))] or [line]
+        frame = 2 * self.purposes.frameWidth()
+        self.purposes.setFixedHeight(sum(heights) + frame + (line // 2 if count > rows else 4))
+        self.purposes.scrollToTop()
+        self._fit_height()
 
     def _show_terms(self) -> None:
         provider = self.current_provider()
         if provider is None:
             self.terms_info.setText("")
             return
-        self.terms_info.setText("Reading the terms in force…")
+        self.terms_info.setText(_("Reading the terms in force…"))
         services = self.services
         self.jobs.submit(lambda: services.terms_in_force(provider.id), lambda refs: self._terms_read(provider, refs),
-                         lambda error: self.terms_info.setText(f"The terms in force cannot be read: {error}"),
+                         lambda error: self.terms_info.setText(
+                             _("The terms in force cannot be read: {error}").format(error=error)),
                          key="consent-terms", owner=self)
 
     def _terms_read(self, provider: Provider, refs: tuple[TermsRef, ...]) -> None:
         if self.current_provider() is not provider:
             return
         if not refs:
-            self.terms_info.setText(f"No terms version of {provider.name} is stored yet; the record will say so.")
+            self.terms_info.setText(_("No terms version of {provider} is stored yet; the record will say so.").format(
+                provider=provider.name))
             return
         names = []
         for ref in refs:
             document = provider.document(ref.document_id)
-            names.append(f"{document.title if document else ref.document_id} (version {ref.sha256[:12]})")
-        self.terms_info.setText("Recorded with the terms in force: " + "; ".join(names) + ".")
+            names.append(_("{document} (version {version})").format(
+                document=document.title if document else ref.document_id, version=ref.sha256[:12]))
+        self.terms_info.setText(_("Recorded with the terms in force: {documents}.").format(documents="; ".join(names)))
+        self._fit_height()
 
     def _show_evidence(self) -> None:
         evidence = self.subject.evidence if self.provider.currentData() == self.subject.provider_id else ()
@@ -274,14 +355,15 @@ class ConsentDialog(QDialog):
         lines = "\n".join(f"• {wording.evidence_line(e, EVIDENCE_LINE)}" for e in evidence[:MAX_EVIDENCE_LINES])
         more = len(evidence) - MAX_EVIDENCE_LINES
         if more > 0:
-            lines += f"\n• … and {more} more"
-        self.evidence_info.setText(f"What the app detected:\n{lines}")
+            lines += "\n• " + ngettext("… and {count} more", "… and {count} more", more).format(
+                count=format_number(more))
+        self.evidence_info.setText(_("What the app detected:") + "\n" + lines)
 
     # -- saving -----------------------------------------------------------------------------
     def answers(self) -> ConsentAnswers | None:
-        """The user's answers, or None (with a message) when no decision is chosen."""
+        """The user's answers, or None when no service or no decision is chosen."""
         checked = self.decisions.checkedButton()
-        if checked is None:
+        if checked is None or not self.provider.currentData():
             return None
         decision = Decision(next(d for d, button in self.decision_buttons.items() if button is checked))
         purposes = tuple(self.purposes.item(i).text() for i in range(self.purposes.count())
@@ -297,14 +379,19 @@ class ConsentDialog(QDialog):
         if self.saving:
             return
         answers = self.answers()
+        if not self.provider.currentData():
+            self.show_error(_("Choose the service the decision is about first."), missing="provider")
+            self.provider.setFocus()
+            return
         if answers is None:
-            self.show_error("Choose your decision first: consented, declined, left the meeting, or only saw a notice.")
+            self.show_error(_("Choose your decision first: consented, declined, left the meeting, or only saw a "
+                              "notice."), missing="decision")
             next(iter(self.decision_buttons.values())).setFocus()
             return
         draft = build_draft(answers, self.subject)
         self.saving = True
         self.save_button.setEnabled(False)
-        self.save_button.setText("Saving…")
+        self.save_button.setText(_("Saving…"))
         self.error.hide()
         services = self.services
         self.jobs.submit(lambda: services.record_decision(draft), self._saved, self._failed, owner=self)
@@ -325,17 +412,25 @@ class ConsentDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
-        self.save_button.setText("&Save decision")
+        self.save_button.setText(_("&Save decision"))
         if isinstance(error, GuardError):
             message = str(error)
         elif isinstance(error, OSError):
-            message = f"The decision could not be written ({error.strerror or error}). Nothing was saved; " \
-                      "free some disk space or check the data folder, then press Save again."
+            message = _("The decision could not be written ({error}). Nothing was saved; free some disk space or "
+                        "check the data folder, then press Save again.").format(error=error.strerror or error)
         else:
-            message = f"The decision could not be saved ({error!r}). Nothing was saved; see the log."
-        self.show_error(f"Not saved: {message}")
+            message = _("The decision could not be saved ({error}). Nothing was saved; see the log.").format(
+                error=repr(error))
+        self.show_error(_("Not saved: {error}").format(error=message))
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, missing: str = "") -> None:
+        """Show ``message`` in red; ``missing`` ("provider", "decision") clears it once that is chosen."""
+        self._missing = missing
         self.error.setText(message)
         self.error.show()
         self.error.setFocus()
+
+    def _decision_chosen(self, _button: QRadioButton, checked: bool) -> None:
+        if checked and self._missing == "decision":
+            self.error.hide()
+            self._missing = ""

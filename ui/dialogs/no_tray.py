@@ -19,14 +19,15 @@ from guard.presentation.actions import (
     RecordConsent,
     ResumeMonitoring,
 )
+from guard.presentation.i18n import N_, _
 from guard.presentation.views import TrayStatus
 from ui.tray.icons import state_icon
 from ui.tray.menu import fill_menu
 from ui.tray.menu_model import MenuEntry
 
-EXPLANATION = (f"Your desktop has no system tray, so {APP_NAME} shows its status in this window instead. "
-               "It keeps watching for meetings while this window is open or minimised; closing it hides it "
-               f"(start {APP_NAME} again to bring it back) and Quit stops the app.")
+EXPLANATION = N_("Your desktop has no system tray, so {app} shows its status in this window instead. It keeps "
+                 "watching for meetings while this window is open or minimised; closing it hides it (start {app} "
+                 "again to bring it back) and Quit stops the app.")
 
 
 class NoTrayWindow(QWidget):
@@ -37,9 +38,9 @@ class NoTrayWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
-        self.setAccessibleName(f"{APP_NAME} status")
+        self.setAccessibleName(_("{app} status").format(app=APP_NAME))
         layout = QVBoxLayout(self)
-        self.explanation = QLabel(EXPLANATION)
+        self.explanation = QLabel(_(EXPLANATION).format(app=APP_NAME))
         self.explanation.setWordWrap(True)
         layout.addWidget(self.explanation)
 
@@ -49,7 +50,7 @@ class NoTrayWindow(QWidget):
         status_row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Status")
+        self.status.setAccessibleName(_("Status"))
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         status_row.addWidget(self.status, 1)
@@ -57,24 +58,24 @@ class NoTrayWindow(QWidget):
 
         self.latest = QLabel()
         self.latest.setWordWrap(True)
-        self.latest.setAccessibleName("Latest notification")
+        self.latest.setAccessibleName(_("Latest notification"))
         self.latest.hide()
         layout.addWidget(self.latest)
 
         self.details_menu = QMenu(self)
-        self.details = QPushButton("&Details (meetings, AI features, terms)")
+        self.details = QPushButton(_("&Details (meetings, AI features, terms)"))
         self.details.setMenu(self.details_menu)
         layout.addWidget(self.details)
 
         buttons = QHBoxLayout()
-        self.record = self._button("&Record my consent…", RecordConsent(), buttons)
-        self.pause = self._button("&Pause monitoring for 1 hour", PauseMonitoring(), buttons)
-        self.check_terms = self._button("Check &terms now", CheckTerms(), buttons)
+        self.record = self._button(_("&Record my consent…"), RecordConsent(), buttons)
+        self.pause = self._button(_("&Pause monitoring for 1 hour"), PauseMonitoring(), buttons)
+        self.check_terms = self._button(_("Check &terms now"), CheckTerms(), buttons)
         layout.addLayout(buttons)
         lower = QHBoxLayout()
         lower.addStretch(1)
-        self.settings = self._button("Open &settings", OpenSettings(), lower)
-        self.quit = self._button("&Quit", Quit(), lower)
+        self.settings = self._button(_("Open &settings"), OpenSettings(), lower)
+        self.quit = self._button(_("&Quit"), Quit(), lower)
         layout.addLayout(lower)
         self._pause_action: Action = PauseMonitoring()
         self.resize(560, 260)
@@ -93,13 +94,13 @@ class NoTrayWindow(QWidget):
         self.icon.setPixmap(state_icon(status.state).pixmap(32, 32))
         self.status.setText(status.tooltip)
         self._pause_action = ResumeMonitoring() if status.paused else PauseMonitoring()
-        self.pause.setText("Resume &monitoring" if status.paused else "&Pause monitoring for 1 hour")
+        self.pause.setText(_("Resume &monitoring") if status.paused else _("&Pause monitoring for 1 hour"))
         self.pause.setAccessibleName(self.pause.text().replace("&", ""))
         by_action = {type(entry.action): entry for entry in entries if entry.action and not entry.is_submenu}
         for button, kind in ((self.record, RecordConsent), (self.check_terms, CheckTerms)):
             entry = by_action.get(kind)
             button.setEnabled(entry.enabled if entry else True)
-        self.check_terms.setText("Checking terms…" if not self.check_terms.isEnabled() else "Check &terms now")
+        self.check_terms.setText(_("Checking terms…") if not self.check_terms.isEnabled() else _("Check &terms now"))
         fill_menu(self.details_menu, entries, self.action_triggered.emit)
 
     def show_notice(self, title: str, body: str) -> None:

@@ -72,7 +72,7 @@ class BusClient:
             pending, self._pending = self._pending, {}
         for future in pending.values():
             if not future.done():
-                future.set_exception(BusClosed("the bus connection was closed"))
+                future.set_exception(BusClosed("the bus connection was closed"))  # i18n-ok: logged, not shown
         self._conn.close()
 
     def _read(self) -> None:
@@ -110,4 +110,4 @@ class BusClient:
             pending = list(self._pending.values())
         for future in pending:
             if not future.done():
-                future.set_exception(BusClosed("the bus connection ended"))
+                future.set_exception(BusClosed("the bus connection ended"))  # i18n-ok: logged, not shown

@@ -28,6 +28,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 
 from guard import APP_NAME, APP_RDNS_ID
+from guard.presentation.icons import state_icon_path
 from guard.presentation.notices import Notice
 from ui.notifications.base import NotificationsUnavailable, Notifier
 from ui.notifications.bus import BusClient
@@ -97,8 +98,9 @@ class FreedesktopNotifier(Notifier):
             actions = [DEFAULT_ACTION, notice.action_label, BUTTON_ACTION, notice.action_label]
             for choice in notice.choices:
                 actions += [choice.id, choice.label]
-        hints = {"desktop-entry": ("s", APP_RDNS_ID)}
-        args = (APP_NAME, 0, self._icon, notice.title, body, actions, hints, -1)
+        icon = str(state_icon_path(notice.state))  # the icon the tray shows for what this notice is about
+        hints = {"desktop-entry": ("s", APP_RDNS_ID), "image-path": ("s", icon)}
+        args = (APP_NAME, 0, icon, notice.title, body, actions, hints, -1)
         future = self._executor.submit(self._notify, args)
         future.add_done_callback(lambda done, key=notice.key: self._reply.emit(key, done))
 
@@ -107,7 +109,8 @@ class FreedesktopNotifier(Notifier):
         from jeepney import HeaderFields, new_method_call
         from jeepney.wrappers import unwrap_msg
 
-        reply = self._bus.call(new_method_call(self._address, "Notify", "susssasa{sv}i", args), CALL_TIMEOUT)
+        reply = self._bus.call(new_method_call(self._address, "Notify", "susssasa{sv}i", args),  # i18n-ok: D-Bus
+                               CALL_TIMEOUT)
         return int(unwrap_msg(reply)[0]), str(reply.header.fields.get(HeaderFields.sender, ""))
 
     def _on_reply(self, key: str, future: Future) -> None:

@@ -7,6 +7,7 @@ import logging
 
 from PySide6.QtWidgets import QSystemTrayIcon
 
+from guard.presentation.i18n import _
 from guard.presentation.notices import Notice
 from ui.notifications.base import Notifier
 
@@ -25,7 +26,8 @@ class TrayBalloonNotifier(Notifier):
 
     def show(self, notice: Notice) -> None:
         self._latest = notice.key
-        self._tray.showMessage(notice.title, f"{notice.body}\n{notice.action_label} (click)",
+        self._tray.showMessage(notice.title, notice.body + "\n" + _("{action} (click)").format(
+            action=notice.action_label),
                                QSystemTrayIcon.MessageIcon.Information, self._msecs)
         log.info("Notification shown (tray message): %s", notice.title)
         self.sent.emit(notice.key)

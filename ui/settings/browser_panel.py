@@ -10,6 +10,8 @@ from functools import partial
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from guard.presentation.i18n import N_, _, format_datetime
+from guard.presentation.welcome import browser_state_words
 from guard.services import BrowserIntegration, Services
 from ui.jobs import JobRunner
 from ui.settings.common import named
@@ -17,7 +19,7 @@ from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
-EXPLAINED = (
+EXPLAINED = N_(
     "The Meeting Privacy Guard extension tells this app which meeting tabs are open (in front or behind), and "
     "when a meeting page shows an AI or recording notice or a note-taker bot joins. It reads only the meeting "
     "services' own pages and sends nothing anywhere but to this app. Install registers the small program the "
@@ -26,13 +28,13 @@ EXPLAINED = (
 
 def describe(status: BrowserIntegration) -> str:
     """One line about one browser, as the section shows it."""
-    text = status.state
+    text = browser_state_words(status.state)
     if status.connected:
-        text += " (now)"
+        text += " " + _("(now)")
     elif status.last_seen is not None:
-        text += f"; last connected {status.last_seen.astimezone():%Y-%m-%d %H:%M}"
+        text += "; " + _("last connected {when}").format(when=format_datetime(status.last_seen))
     if status.problem:
-        text += f": {status.problem}"
+        text = _("{state}: {problem}").format(state=text, problem=status.problem)
     return text
 
 
@@ -40,21 +42,21 @@ class BrowserPanel(QGroupBox):
     """Browser extension: one row per browser found, with its state and an Install or Remove button."""
 
     def __init__(self, services: Services, tasks: JobRunner, parent: QWidget | None = None) -> None:
-        super().__init__("Browser extension", parent)
+        super().__init__(_("Browser extension"), parent)
         self.services = services
         self.tasks = tasks
         self.buttons: dict[str, QPushButton] = {}
         self.states: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
-        explained = QLabel(EXPLAINED)
+        explained = QLabel(_(EXPLAINED))
         explained.setWordWrap(True)
         layout.addWidget(explained)
         self.rows = QWidget()
         self.grid = QGridLayout(self.rows)
         self.grid.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.rows)
-        self.status = named(plain_label("Looking for browsers…"), "Browser extension status")
-        self.refresh_button = named(QPushButton("Look aga&in"), "Look for browsers again")
+        self.status = named(plain_label(_("Looking for browsers…")), _("Browser extension status"))
+        self.refresh_button = named(QPushButton(_("Look aga&in")), _("Look for browsers again"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.refresh_button)
@@ -67,12 +69,12 @@ class BrowserPanel(QGroupBox):
                           owner=self)
 
     def install(self, browser_id: str) -> None:
-        self.status.setText("Registering…")
+        self.status.setText(_("Registering…"))
         self.tasks.submit(partial(self.services.install_browser_host, [browser_id]), self.show_statuses,
                           self._failed, key="browser-status", owner=self)
 
     def remove(self, browser_id: str) -> None:
-        self.status.setText("Removing…")
+        self.status.setText(_("Removing…"))
         self.tasks.submit(partial(self.services.remove_browser_host, [browser_id]), self.show_statuses,
                           self._failed, key="browser-status", owner=self)
 
@@ -86,20 +88,21 @@ class BrowserPanel(QGroupBox):
         self.states.clear()
         for row, status in enumerate(statuses):
             name = plain_label(status.browser, wrap=False)  # a wrapping label's column would collapse to nothing
-            state = named(plain_label(describe(status)), f"{status.browser} extension status")
+            state = named(plain_label(describe(status)), _("{browser} extension status").format(browser=status.browser))
             self.states[status.id] = state
             self.grid.addWidget(name, row, 0)
             self.grid.addWidget(state, row, 1)
             if status.supported:
                 registered = status.registered or status.connected
-                button = named(QPushButton("Remove" if registered else "Install"),
-                               f"{'Remove' if registered else 'Install'} for {status.browser}")
+                button = named(QPushButton(_("Remove") if registered else _("Install")),
+                               (_("Remove for {browser}") if registered else _("Install for {browser}")).format(
+                                   browser=status.browser))
                 button.clicked.connect(partial(self.remove if registered else self.install, status.id))
                 self.buttons[status.id] = button
                 self.grid.addWidget(button, row, 2)
         self.grid.setColumnStretch(1, 1)
-        self.status.setText("" if statuses else "No supported browser was found for this user.")
+        self.status.setText("" if statuses else _("No supported browser was found for this user."))
 
     def _failed(self, error: BaseException) -> None:
         log.warning("Browser extension status failed: %s", error)
-        self.status.setText(f"The browsers could not be looked at: {error}")
+        self.status.setText(_("The browsers could not be looked at: {error}").format(error=error))

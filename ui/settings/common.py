@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import TypeVar
 
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -68,3 +69,12 @@ def esc(text: object) -> str:
 
 def css_colour(colour: QColor) -> str:
     return colour.name(QColor.NameFormat.HexRgb)
+
+
+def date_format() -> str:
+    """The locale's short date with a four-digit year (``dd.MM.yyyy``, ``dd/MM/yyyy``, ``M/d/yyyy``),
+    for date edits (Qt formats them itself, from the default QLocale the app's language set)."""
+    form = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    if "yyyy" not in form:
+        form = form.replace("yy", "yyyy")
+    return form

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guard.presentation.i18n import _, format_number, labelled, ngettext
+from guard.presentation.records import export_format_label
 from guard.services import ExportCancelledByUser, ExportFormat, ExportOutcome, ExportRequest, Services
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import named
@@ -40,18 +42,19 @@ class ExportPanel(QWidget):
         self.tasks = tasks
         self.selection = selection
         self._cancel = threading.Event()
-        self.format = named(QComboBox(), "Export format")
+        self.format = named(QComboBox(), _("Export format"))
         for fmt in ExportFormat:
-            self.format.addItem(fmt.label, fmt.value)
-        self.format.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.format.setMinimumContentsLength(18)
-        label = QLabel("For&mat:")
+            self.format.addItem(export_format_label(fmt.value, fmt.label), fmt.value)
+        # Every format's whole name shows (it was cut to "JSON (consent records, ISO/").
+        self.format.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.format.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        label = QLabel(_("For&mat:"))
         label.setBuddy(self.format)
-        self.export_button = named(QPushButton("E&xport…"), "Export",
-                                   "Export the records matching the provider and dates chosen above")
-        self.cancel_button = named(QPushButton("Cancel export"), "Cancel export")
+        self.export_button = named(QPushButton(_("E&xport…")), _("Export"),
+                                   _("Export the records matching the provider and dates chosen above"))
+        self.cancel_button = named(QPushButton(_("Cancel export")), _("Cancel export"))
         self.cancel_button.setVisible(False)
-        self.progress = named(QProgressBar(), "Export progress")
+        self.progress = named(QProgressBar(), _("Export progress"))
         self.progress.setVisible(False)
         self.progress.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.status = plain_label()
@@ -77,7 +80,7 @@ class ExportPanel(QWidget):
         """Ask where to save, then export there (button)."""
         fmt = ExportFormat(self.format.currentData())
         default = str(Path.home() / f"consent-history{fmt.suffix}")
-        path, _ = QFileDialog.getSaveFileName(self, "Export the consent history", default, f"*{fmt.suffix}")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export the consent history"), default, f"*{fmt.suffix}")
         if path:
             self.export_to(Path(path), fmt)
 
@@ -90,7 +93,7 @@ class ExportPanel(QWidget):
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self.export_button.setEnabled(False)
-        self.status.setText(f"Exporting to {dest}…")
+        self.status.setText(_("Exporting to {path}…").format(path=dest))
 
         def report(done: int, total: int) -> bool:
             self.progressed.emit(done, total)  # queued to the GUI thread
@@ -102,7 +105,7 @@ class ExportPanel(QWidget):
 
     def cancel(self) -> None:
         self._cancel.set()
-        self.status.setText("Cancelling…")
+        self.status.setText(_("Cancelling…"))
 
     @Slot(int, int)
     def _show_progress(self, done: int, total: int) -> None:
@@ -116,14 +119,19 @@ class ExportPanel(QWidget):
 
     def _done(self, outcome: ExportOutcome) -> None:
         self._end()
-        extra = f" ({outcome.files} files)" if outcome.files > 1 else ""
-        warnings = f" Warnings: {'; '.join(outcome.warnings)}" if outcome.warnings else ""
-        self._say(f"Exported {outcome.records} records to {outcome.dest}{extra}.{warnings}")
+        said = ngettext("Exported {count} record to {path}.", "Exported {count} records to {path}.",
+                        outcome.records).format(count=format_number(outcome.records), path=outcome.dest)
+        if outcome.files > 1:
+            said += " " + ngettext("({count} file)", "({count} files)", outcome.files).format(
+                count=format_number(outcome.files))
+        if outcome.warnings:
+            said += " " + labelled(_("Warnings"), "; ".join(outcome.warnings))
+        self._say(said)
 
     def _failed(self, error: BaseException) -> None:
         self._end()
         if isinstance(error, ExportCancelledByUser):
-            self._say(f"Export cancelled; nothing was written. {error}".strip())
+            self._say(f"{_('Export cancelled; nothing was written.')} {error}".strip())
             return
         log.error("Export failed", exc_info=error)
-        self._say(f"Export failed: {error}")
+        self._say(_("Export failed: {error}").format(error=error))

@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.presentation.records import decision_label
+from guard.presentation.i18n import _, format_number, ngettext
+from guard.presentation.records import decision_label, status_label
 from guard.presentation.timeline import build_timeline
 from guard.services import Decision, Order, Record, RecordDetails, RecordFilter, Services, Withdrawal
 from ui.jobs import JobRunner, Lane
-from ui.settings.common import named
+from ui.settings.common import date_format, named
 from ui.settings.export_panel import ExportPanel
 from ui.settings.history_model import COLUMNS, HistoryModel
 from ui.settings.record_details import details_html
@@ -67,34 +68,35 @@ class HistoryTab(QWidget):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.search = named(QLineEdit(), "Search", "Search meeting titles and notes")
-        self.search.setPlaceholderText("Meeting title or note")
+        self.search = named(QLineEdit(), _("Search"), _("Search meeting titles and notes"))
+        self.search.setPlaceholderText(_("Meeting title or note"))
         self.search.setClearButtonEnabled(True)
-        search_label = QLabel("&Search:")
+        search_label = QLabel(_("&Search:"))
         search_label.setBuddy(self.search)
-        self.provider = named(QComboBox(), "Provider filter")
-        self.provider.addItem("All providers", None)
-        for provider in self.services.catalog:
+        self.provider = named(QComboBox(), _("Provider filter"))
+        self.provider.addItem(_("All providers"), None)
+        for provider in sorted(self.services.catalog, key=lambda p: p.name.casefold()):
             self.provider.addItem(provider.name, provider.id)
-        provider_label = QLabel("Pro&vider:")
+        provider_label = QLabel(_("Pro&vider:"))
         provider_label.setBuddy(self.provider)
-        self.decision = named(QComboBox(), "Decision filter")
-        self.decision.addItem("All decisions", None)
+        self.decision = named(QComboBox(), _("Decision filter"))
+        self.decision.addItem(_("All decisions"), None)
         for decision in Decision:
             self.decision.addItem(decision_label(decision), str(decision))
-        decision_label_widget = QLabel("&Decision:")
+        decision_label_widget = QLabel(_("&Decision:"))
         decision_label_widget.setBuddy(self.decision)
         today = QDate.currentDate()
-        self.use_from = named(QCheckBox("&From:"), "Filter from a date")
-        self.date_from = named(QDateEdit(today.addMonths(-1)), "From date", "First day shown (inclusive)")
-        self.use_to = named(QCheckBox("&To:"), "Filter up to a date")
-        self.date_to = named(QDateEdit(today), "To date", "Last day shown (inclusive)")
+        self.use_from = named(QCheckBox(_("&From:")), _("Filter from a date"))
+        self.date_from = named(QDateEdit(today.addMonths(-1)), _("From date"), _("First day shown (inclusive)"))
+        self.use_to = named(QCheckBox(_("&To:")), _("Filter up to a date"))
+        self.date_to = named(QDateEdit(today), _("To date"), _("Last day shown (inclusive)"))
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(date_format())
+            edit.setMinimumWidth(edit.sizeHint().width())  # the whole date shows, never cut
             edit.setEnabled(False)
-        self.clear_button = named(QPushButton("C&lear filters"), "Clear filters")
-        self.count_label = named(QLabel(), "Records shown")
+        self.clear_button = named(QPushButton(_("C&lear filters")), _("Clear filters"))
+        self.count_label = named(QLabel(), _("Records shown"))
 
         filters = QHBoxLayout()
         for widget in (search_label, self.search, provider_label, self.provider, decision_label_widget, self.decision):
@@ -106,7 +108,7 @@ class HistoryTab(QWidget):
         dates.addWidget(self.count_label)
 
         self.chart = TimelineChart()
-        self.table = named(QTableView(), "Consent records")
+        self.table = named(QTableView(), _("Consent records"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -126,19 +128,19 @@ class HistoryTab(QWidget):
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_changed)
 
-        self.details = named(QTextBrowser(), "Record details")
+        self.details = named(QTextBrowser(), _("Record details"))
         self.details.setOpenLinks(False)
         self.details.anchorClicked.connect(self._link)
-        self.details.setPlaceholderText("Choose a record to see all of it.")
+        self.details.setPlaceholderText(_("Choose a record to see all of it."))
 
-        self.add_button = named(QPushButton("&Add record…"), "Add record", "Record a decision by hand")
-        self.withdraw_button = named(QPushButton("&Withdraw…"), "Withdraw consent",
-                                     "Withdraw the chosen consent: adds a withdrawal record that points at it")
+        self.add_button = named(QPushButton(_("&Add record…")), _("Add record"), _("Record a decision by hand"))
+        self.withdraw_button = named(QPushButton(_("&Withdraw…")), _("Withdraw consent"),
+                                     _("Withdraw the chosen consent: adds a withdrawal record that points at it"))
         self.withdraw_button.setEnabled(False)
         self.export = ExportPanel(self.services, self.tasks, self.export_selection)
         self.error = plain_label()
         self.error.setVisible(False)
-        self.message = named(plain_label(), "History status")
+        self.message = named(plain_label(), _("History status"))
 
         self.lower = QSplitter(Qt.Orientation.Horizontal)
         self.lower.addWidget(self.table)
@@ -212,19 +214,22 @@ class HistoryTab(QWidget):
         self._search_timer.stop()
         selected = self.record_filter()
         self.model.set_query(selected)
-        self.count_label.setText("Counting…")
+        self.count_label.setText(_("Counting…"))
         self._show_record(None)
-        self.chart.set_message("Counting…")
+        self.chart.set_message(_("Counting…"))
         services = self.services
         self.tasks.submit(lambda: build_timeline(services.month_counts(selected)), self.chart.set_timeline,
                           lambda error: self.chart.set_timeline(build_timeline(()),
-                                                                f"The chart cannot be drawn: {error}"),
+                                                                _("The chart cannot be drawn: {error}").format(
+                                                                    error=error)),
                           lane=Lane.LONG, key="timeline", owner=self)
 
     def _counted(self, count: int) -> None:
-        total_text = f"{count:,} records"
         if self.model.filter != RecordFilter():
-            total_text += " match"
+            total_text = ngettext("{count} record matches", "{count} records match", count)
+        else:
+            total_text = ngettext("{count} record", "{count} records", count)
+        total_text = total_text.format(count=format_number(count))
         self.count_label.setText(total_text)
         self.count_label.setAccessibleName(total_text)
 
@@ -263,7 +268,7 @@ class HistoryTab(QWidget):
             header.blockSignals(True)
             header.setSortIndicator(actual, actual_order)
             header.blockSignals(False)
-            self.message.setText(f"The table cannot be sorted by {COLUMNS[column].title.lower()}.")
+            self.message.setText(_("The table cannot be sorted by {column}.").format(column=_(COLUMNS[column].title)))
 
     def set_order(self, order: Order) -> None:
         self.model.set_query(order=order)
@@ -294,8 +299,9 @@ class HistoryTab(QWidget):
         self.details.setHtml(details_html(self.services, record, status, self.details, details.refers_to_seq))
         can_withdraw = status.decision == Decision.GIVEN
         self.withdraw_button.setEnabled(can_withdraw)
-        self.withdraw_button.setToolTip("Withdraw the chosen consent" if can_withdraw else
-                                        f"Only a consent in force can be withdrawn; this one is '{status.label}'.")
+        self.withdraw_button.setToolTip(_("Withdraw the chosen consent") if can_withdraw else
+                                        _("Only a consent in force can be withdrawn; this one is “{status}”.").format(
+                                            status=status_label(status)))
 
     def show_record(self, record_id: str) -> None:
         """Select ``record_id`` in the table (clearing filters when it is not shown), and show
@@ -339,7 +345,7 @@ class HistoryTab(QWidget):
             self.show_record(url.path())
 
     def _show_error(self, message: str) -> None:
-        self.error.setText(f"The consent ledger cannot be read: {message}")
+        self.error.setText(_("The consent ledger cannot be read: {error}").format(error=message))
         self.error.setVisible(True)
 
     # -- actions -----------------------------------------------------------------------------
@@ -364,8 +370,9 @@ class HistoryTab(QWidget):
             return None
         self.recorded(dialog.record)
         self.show_record(dialog.record.id)
-        self.message.setText(f"Recorded: {decision_label(dialog.record.decision)} for "
-                             f"{self._provider_name(dialog.record.provider_id)} (record {dialog.record.seq}).")
+        self.message.setText(_("Recorded: {decision} for {provider} (record {seq}).").format(
+            decision=decision_label(dialog.record.decision), provider=self._provider_name(dialog.record.provider_id),
+            seq=dialog.record.seq))
         return dialog.record
 
     def recorded(self, record: Record) -> None:
@@ -382,19 +389,20 @@ class HistoryTab(QWidget):
             return
         note, letter = dialog.note_text, dialog.letter.isChecked()
         self.withdraw_button.setEnabled(False)
-        self.message.setText("Withdrawing…")
+        self.message.setText(_("Withdrawing…"))
         services = self.services
         self.tasks.submit(lambda: services.withdraw(original.id, note, letter=letter), self._withdrawn,
-                          lambda error: self.message.setText(f"Not withdrawn: {error}"), key="withdraw", owner=self)
+                          lambda error: self.message.setText(_("Not withdrawn: {error}").format(error=error)),
+                          key="withdraw", owner=self)
 
     def _withdrawn(self, result: Withdrawal) -> None:
         withdrawal, original = result.record, result.original
         self.recorded(withdrawal)
         self.show_record(withdrawal.id)
-        text = (f"Withdrawn: record {withdrawal.seq} withdraws record {original.seq} "
-                f"({self._provider_name(original.provider_id)}).")
+        text = _("Withdrawn: record {new} withdraws record {old} ({provider}).").format(
+            new=withdrawal.seq, old=original.seq, provider=self._provider_name(original.provider_id))
         if result.letter_problem:
-            text += f" The letter could not be prepared: {result.letter_problem}"
+            text += " " + _("The letter could not be prepared: {error}").format(error=result.letter_problem)
         self.message.setText(text)
         if result.letter is not None:
             letter = result.letter

@@ -18,7 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from guard.presentation.records import decision_label, local_time
+from guard.presentation.i18n import N_, _
+from guard.presentation.records import decision_label, local_time, row_status
 from guard.presentation.wording import one_line
 from guard.services import Order, Record, RecordFilter, RecordRow, Services
 from ui.jobs import JobRunner
@@ -45,15 +46,15 @@ class Column:
     descending: Order | None = None
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column("Occurred", Order.OCCURRED_OLDEST, Order.OCCURRED_NEWEST),
-    Column("Provider", Order.PROVIDER, Order.PROVIDER_DESC),
-    Column("AI feature"),
-    Column("Decision", Order.DECISION, Order.DECISION_DESC),
-    Column("Status now"),
-    Column("Meeting"),
-    Column("Note"),
-    Column("No.", Order.OLDEST, Order.NEWEST),  # the chain position: the order of recording
+COLUMNS: tuple[Column, ...] = (  # titles are marked here and translated where shown
+    Column(N_("Occurred"), Order.OCCURRED_OLDEST, Order.OCCURRED_NEWEST),
+    Column(N_("Provider"), Order.PROVIDER, Order.PROVIDER_DESC),
+    Column(N_("AI feature")),
+    Column(N_("Decision"), Order.DECISION, Order.DECISION_DESC),
+    Column(N_("Status now")),
+    Column(N_("Meeting")),
+    Column(N_("Note")),
+    Column(N_("No."), Order.OLDEST, Order.NEWEST),  # the chain position: the order of recording
 )
 OCCURRED, PROVIDER, FEATURE, DECISION, STATUS, MEETING, NOTE, SEQ = range(len(COLUMNS))
 
@@ -229,10 +230,12 @@ class HistoryModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
+            return _(COLUMNS[section].title)
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             column = COLUMNS[section]
-            return f"Sort by {column.title.lower()}" if column.ascending else f"{column.title} (not sortable)"
+            title = _(column.title)
+            return (_("Sort by {column}").format(column=title) if column.ascending
+                    else _("{column} (not sortable)").format(column=title))
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -261,7 +264,7 @@ class HistoryModel(QAbstractTableModel):
         if column == DECISION:
             return decision_label(record.decision)
         if column == STATUS:
-            return row.status or ""
+            return row_status(record, row.effective)
         if column == MEETING:
             return one_line(record.meeting.title or record.meeting.id_or_link or "", CELL_CHARS)
         if column == NOTE:

@@ -13,21 +13,17 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 from guard.errors import GuardError
 from guard.events import MeetingSession, RunningApp
 from guard.presentation.desktop import desktop_capabilities, desktop_summary
+from guard.presentation.i18n import _, format_number, format_time, labelled, ngettext
 from guard.presentation.overview import DocumentVersions, features_that_could_be_on, version_label
-from guard.presentation.wording import one_line
+from guard.presentation.problems import probe_advice, probe_problem
+from guard.presentation.wording import ACTOR_NAMES, OPTION_NAMES, TRAINS_SHORT, named_value, one_line, signal_name
 from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, TermsOverview, desktop_report
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
-from ui.settings.provider_page import ACTORS, OPTIONS, TRAINS
 
 log = logging.getLogger(__name__)
 
 REDRAW_SECONDS = 10.0
-
-
-SIGNALS = {"process": "Process", "meeting-process": "Meeting-only process", "command-line": "Command line",
-           "window-title": "Window title", "microphone": "Microphone", "camera": "Camera", "socket": "Media socket",
-           "browser-tab": "Browser tab", "ai-notice": "Notice in the meeting", "participant": "Participant"}
 
 
 class OverviewTab(QWidget):
@@ -46,11 +42,11 @@ class OverviewTab(QWidget):
         self.terms_state = "reading"
         self.desktop: DesktopReport | None = None
         self._stale = False
-        self.browser = named(QTextBrowser(), "Overview")
+        self.browser = named(QTextBrowser(), _("Overview"))
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._link)
-        self.verify_button = named(QPushButton("&Verify the ledger"), "Verify the ledger",
-                                   "Check every record's hash, link and signature now")
+        self.verify_button = named(QPushButton(_("&Verify the ledger")), _("Verify the ledger"),
+                                   _("Check every record's hash, link and signature now"))
         self.verify_button.clicked.connect(self.verify)
         buttons = QHBoxLayout()
         buttons.addWidget(self.verify_button)
@@ -125,7 +121,7 @@ class OverviewTab(QWidget):
     def _terms_failed(self, error: BaseException) -> None:
         log.error("Terms store: %s", error)
         self.changes, self.relevant = [], {}
-        self.terms_state = f"The terms store cannot be read: {error}"
+        self.terms_state = _("The terms store cannot be read: {error}").format(error=error)
         self.render()
 
     # -- output ------------------------------------------------------------------------------
@@ -141,137 +137,146 @@ class OverviewTab(QWidget):
     def _session(self, session: MeetingSession | RunningApp) -> str:
         meeting = isinstance(session, MeetingSession)
         title = f" — “{esc(one_line(session.title, 200))}”" if meeting and session.title else ""
-        since = session.started_at.astimezone().strftime("%H:%M")
-        evidence = "".join(f"<li>{esc(SIGNALS.get(str(e.signal), str(e.signal)))}: {esc(one_line(e.detail, 300))}</li>"
+        since = format_time(session.started_at)
+        evidence = "".join(f"<li>{esc(labelled(signal_name(str(e.signal)), one_line(e.detail, 300)))}</li>"
                            for e in session.evidence)
-        what = "meeting in progress" if meeting else "running"
+        what = (_("meeting in progress since {time}") if meeting else _("running since {time}")).format(time=since)
         provider = self.services.catalog.get(session.provider_id)
         name = provider.name if provider else session.provider_id
         link = f'<a href="provider:{esc(session.provider_id)}">{esc(name)}</a>'
-        return f"<p><b>{link}</b>{title} · {what} since {since}</p><ul>{evidence}</ul>"
+        return f"<p><b>{link}</b>{title} · {esc(what)}</p><ul>{evidence}</ul>"
 
     def _now(self) -> str:
-        out = ["<h3>Now on this computer</h3>"]
+        out = [f"<h3>{esc(_('Now on this computer'))}</h3>"]
         snap = self.snapshot
         if snap is None:
-            out.append("<p>Detection has not reported yet.</p>")
+            out.append(f"<p>{esc(_('Detection has not reported yet.'))}</p>")
             return "".join(out)
         if not snap.enabled:
-            out.append("<p>Detection is switched off (Preferences).</p>")
+            out.append(f"<p>{esc(_('Detection is switched off (Preferences).'))}</p>")
         elif snap.paused_until is not None:
-            until = "until resumed" if snap.paused_until.year >= 9999 else \
-                f"until {snap.paused_until.astimezone().strftime('%H:%M')}"
-            out.append(f"<p>Detection is paused {until}.</p>")
+            paused = (_("Detection is paused until resumed.") if snap.paused_until.year >= 9999 else
+                      _("Detection is paused until {time}.").format(time=format_time(snap.paused_until)))
+            out.append(f"<p>{esc(paused)}</p>")
         in_meeting = {m.provider_id for m in snap.meetings}
         if snap.meetings:
-            out.append(f'<p style="background:{self._tint}; padding:4px"><b>{len(snap.meetings)} meeting'
-                       f"{'s' if len(snap.meetings) != 1 else ''} in progress</b></p>")
+            count = len(snap.meetings)
+            heading = ngettext("{count} meeting in progress", "{count} meetings in progress", count).format(
+                count=format_number(count))
+            out.append(f'<p style="background:{self._tint}; padding:4px"><b>{esc(heading)}</b></p>')
             out += [self._session(m) for m in snap.meetings]
         apps = [a for a in snap.apps if a.provider_id not in in_meeting]
         if apps:
             out += [self._session(a) for a in apps]
         if not snap.meetings and not apps and snap.enabled:
-            out.append("<p>No meeting client or AI note-taker is running.</p>")
-        if snap.unavailable:
-            items = "".join(f"<li>{esc(p.name.capitalize())}: {esc(p.reason)}</li>" for p in snap.unavailable)
-            out.append(f"<p>These signals cannot be read here, so detection relies on the others:</p><ul>{items}</ul>")
+            out.append(f"<p>{esc(_('No meeting client or AI note-taker is running.'))}</p>")
+        if snap.unavailable:  # said here once, with what to do (the tray menu stays about meetings)
+            items = "".join(f"<li><b>{esc(probe_problem(p.name, one_line(p.reason, 300)))}</b><br>"
+                            f"{esc(probe_advice(p.name))}</li>" for p in snap.unavailable)
+            explained = _("These signals cannot be read here, so detection relies on the others:")
+            out.append(f"<p>{esc(explained)}</p><ul>{items}</ul>")
         if snap.at is not None:
-            out.append(f"<p><small>Last look: {snap.at.astimezone().strftime('%H:%M:%S')}</small></p>")
+            last = labelled(_("Last look"), format_time(snap.at, "medium"))
+            out.append(f"<p><small>{esc(last)}</small></p>")
         return "".join(out)
 
     def _desktop_section(self) -> str:
         """Per signal, whether it works on this desktop and what would enable it."""
-        out = ["<h3>What works on this desktop</h3>"]
+        out = [f"<h3>{esc(_('What works on this desktop'))}</h3>"]
         if self.desktop is None:
-            out.append("<p>Looking at the desktop…</p>")
+            out.append(f"<p>{esc(_('Looking at the desktop…'))}</p>")
             return "".join(out)
         probes = self.snapshot.probes if self.snapshot is not None else ()
         out.append(f"<p>{esc(desktop_summary(self.desktop.facts))}</p><ul>")
+        marks = {True: _("✓ works"), False: _("✗ not here"), None: "?"}
         for capability in desktop_capabilities(self.desktop, probes):
-            mark = {True: "✓ works", False: "✗ not here", None: "?"}[capability.works]
-            enable = f"<br>To enable: {esc(capability.enable)}" if capability.enable else ""
-            out.append(f"<li><b>{esc(capability.label)}</b> ({mark}): {esc(capability.detail)}{enable}</li>")
+            enable = f"<br>{esc(labelled(_('To enable'), capability.enable))}" if capability.enable else ""
+            out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[capability.works])}): "
+                       f"{esc(capability.detail)}{enable}</li>")
         out.append("</ul>")
         return "".join(out)
 
     def _features(self) -> str:
         live = features_that_could_be_on(self.snapshot, self.services.catalog)
-        out = ["<h3>AI features that could be on</h3>"]
+        out = [f"<h3>{esc(_('AI features that could be on'))}</h3>"]
         if not live:
-            out.append("<p>None: no provider with AI features is running.</p>")
+            out.append(f"<p>{esc(_('None: no provider with AI features is running.'))}</p>")
             return "".join(out)
-        rows = ["<tr><th align='left'>Feature</th><th align='left'>Switched on by</th>"
-                "<th align='left'>You can</th><th align='left'>May train AI models</th></tr>"]
+        headers = (_("Feature"), _("Switched on by"), _("You can"), _("May train AI models"))
+        rows = ["<tr>" + "".join(f"<th align='left'>{esc(header)}</th>" for header in headers) + "</tr>"]
         shown: set[str] = set()
         for item in live:
             if item.provider.id not in shown:
                 shown.add(item.provider.id)
-                meeting = " — in a meeting now" if item.in_meeting else " — running"
+                meeting = " — " + (_("in a meeting now") if item.in_meeting else _("running"))
                 rows.append(f'<tr><td colspan="4"><b><a href="provider:{esc(item.provider.id)}">'
-                            f"{esc(item.provider.name)}</a>{meeting}</b></td></tr>")
+                            f"{esc(item.provider.name)}</a>{esc(meeting)}</b></td></tr>")
             badge = ("" if item.feature.verified else
-                     f' <span style="background:{self._badge}">&nbsp;unverified&nbsp;</span>')
+                     f' <span style="background:{self._badge}">&nbsp;{esc(_("unverified"))}&nbsp;</span>')
             rows.append(
                 f"<tr><td>{esc(item.feature.name)}{badge}</td>"
-                f"<td>{esc(', '.join(ACTORS.get(str(a), str(a)) for a in item.feature.enabled_by))}</td>"
-                f"<td>{esc(', '.join(OPTIONS.get(str(o), str(o)) for o in item.feature.participant_options))}</td>"
-                f"<td>{esc(TRAINS.get(str(item.feature.trains_models), str(item.feature.trains_models)))}</td></tr>")
+                f"<td>{esc(', '.join(named_value(ACTOR_NAMES, a) for a in item.feature.enabled_by))}</td>"
+                f"<td>{esc(', '.join(named_value(OPTION_NAMES, o) for o in item.feature.participant_options))}</td>"
+                f"<td>{esc(named_value(TRAINS_SHORT, item.feature.trains_models))}</td></tr>")
         out.append(f"<table cellspacing='4'>{''.join(rows)}</table>")
         return "".join(out)
 
     def _terms_section(self) -> str:
-        out = ["<h3>Latest terms changes</h3>"]
+        out = [f"<h3>{esc(_('Latest terms changes'))}</h3>"]
         if self.terms_state == "reading":
-            out.append("<p>Reading the terms store…</p>")
+            out.append(f"<p>{esc(_('Reading the terms store…'))}</p>")
         elif self.terms_state != "ready":
             out.append(f"<p>{esc(self.terms_state)}</p>")
         elif not self.changes:
-            out.append("<p>No watched document has changed since the versions shipped with the app.</p>")
+            out.append(f"<p>{esc(_('No watched document has changed since the versions shipped with the app.'))}</p>")
         for doc in self.changes:
             key = (doc.provider_id, doc.document_id)
             count = self.relevant.get(key)
             if count is None:
-                said = "comparing…"
+                said = esc(_("comparing…"))
             elif isinstance(count, str):
-                said = f"cannot be compared: {esc(count)}"
+                said = esc(_("cannot be compared: {reason}").format(reason=count))
             elif count:
-                plural = "s" if count != 1 else ""
-                said = f'<span style="background:{self._tint}">{count} change{plural} to AI or data-use clauses</span>'
+                changes = ngettext("{count} change to AI or data-use clauses", "{count} changes to AI or data-use "
+                                   "clauses", count).format(count=format_number(count))
+                said = f'<span style="background:{self._tint}">{esc(changes)}</span>'
             else:
-                said = "no change to AI or data-use clauses"
+                said = esc(_("no change to AI or data-use clauses"))
             previous = version_label(doc.previous) if doc.previous else "—"
             out.append(f'<p><a href="terms:{esc(doc.provider_id)}/{esc(doc.document_id)}">{esc(doc.provider_name)}: '
                        f"{esc(doc.title)}</a><br>{esc(previous)} → {esc(version_label(doc.latest))}: {said}</p>")
-        out.append('<p><a href="tab:terms">All documents and the fetch log</a></p>')
+        out.append(f'<p><a href="tab:terms">{esc(_("All documents and the fetch log"))}</a></p>')
         return "".join(out)
 
     def _ledger(self) -> str:
-        out = ["<h3>Consent ledger</h3>"]
+        out = [f"<h3>{esc(_('Consent ledger'))}</h3>"]
         if self.ledger_error:
-            out.append(f'<p style="background:{self._tint}; padding:4px">The ledger cannot be read: '
-                       f"{esc(self.ledger_error)}</p>")
+            unreadable = _("The ledger cannot be read: {error}").format(error=self.ledger_error)
+            out.append(f'<p style="background:{self._tint}; padding:4px">{esc(unreadable)}</p>')
         state = self.ledger_state
         if state is not None and state.report is not None:
             report = state.report
-            verdict = "verified: every record intact" if report.ok else "NOT verified"
+            verdict = _("verified: every record intact") if report.ok else _("NOT verified")
+            records = ngettext("{count} record", "{count} records", state.count).format(
+                count=format_number(state.count))
             style = "" if report.ok else f' style="background:{self._tint}; padding:4px"'
-            out.append(f"<p{style}><b>{state.count:,} records · {verdict}</b><br>{esc(report.summary())}</p>")
+            out.append(f"<p{style}><b>{esc(records)} · {esc(verdict)}</b><br>{esc(report.summary())}</p>")
             if state.key is not None:
-                out.append(f"<p>Signing key: {esc(state.key.message())}</p>")
+                out.append(f"<p>{esc(labelled(_('Signing key'), state.key.message()))}</p>")
         if self.verifying:
-            out.append("<p>Verifying…</p>")
-        out.append('<p><a href="tab:history">Open the consent history</a></p>')
+            out.append(f"<p>{esc(_('Verifying…'))}</p>")
+        out.append(f'<p><a href="tab:history">{esc(_("Open the consent history"))}</a></p>')
         return "".join(out)
 
     def _problems(self) -> str:
         problems = self.services.problems()
-        out = ["<h3>Problems</h3>"]
+        out = [f"<h3>{esc(_('Problems'))}</h3>"]
         if not problems:
-            out.append("<p>No problems with the catalog, settings or terms store.</p>")
+            out.append(f"<p>{esc(_('No problems with the catalog, settings or terms store.'))}</p>")
         else:
             out.append("<ul>" + "".join(f"<li>{esc(p)}</li>" for p in problems) + "</ul>")
         return "".join(out)
 
     def _link(self, url: QUrl) -> None:
-        kind, _, target = url.toString().partition(":")
+        kind, _colon, target = url.toString().partition(":")
         self.link_activated.emit(kind, target)

@@ -9,6 +9,7 @@ import logging
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -23,20 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from guard.errors import GuardError
-from guard.services import (
-    AutostartState,
-    DesktopReport,
-    DetectionSettings,
-    ExtensionInstall,
-    ExtensionState,
-    KeyStatus,
-    KeyStorage,
-    Services,
-    Settings,
-    TermsSettings,
-    desktop_report,
-    install_gnome_extension,
-)
+from guard.presentation.i18n import N_, _, language_choices
+from guard.presentation.welcome import key_words
+from guard.services import (AutostartState, DesktopReport, DetectionSettings, ExtensionInstall, ExtensionState,
+                            KeyStatus, Services, Settings, TermsSettings, desktop_report, install_gnome_extension)
 from ui.jobs import JobRunner
 from ui.settings.browser_panel import BrowserPanel
 from ui.settings.common import named
@@ -44,20 +35,21 @@ from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
-PROBES = (("process_probe", "&Processes", "Process names and command lines"),
-          ("browser_probe", "&Browser extension", "Meeting tabs, AI notices and bots the extension reports"),
-          ("window_probe", "&Window titles", "Meeting windows and browser tabs"),
-          ("microphone_probe", "&Microphone in use", "Which app holds the microphone"),
-          ("camera_probe", "&Camera in use", "Which app holds the camera"),
-          ("socket_probe", "Media soc&kets", "UDP media connections, as supporting evidence"))
-NOTIFICATIONS = (("meeting_started", "A meetin&g starts", "When a meeting with AI features starts"),
-                 ("notetaker_seen", "An AI &note-taker is seen", "When a note-taker or recorder runs"),
-                 ("terms_changed", "&Terms change", "When an AI or data-use clause changes"))
-FALLBACK_EXPLAINED = (
+PROBES = (("process_probe", N_("&Processes"), N_("Process names and command lines")),
+          ("browser_probe", N_("&Browser extension"), N_("Meeting tabs, AI notices and bots the extension reports")),
+          ("window_probe", N_("&Window titles"), N_("Meeting windows and browser tabs")),
+          ("microphone_probe", N_("&Microphone in use"), N_("Which app holds the microphone")),
+          ("camera_probe", N_("&Camera in use"), N_("Which app holds the camera")),
+          ("socket_probe", N_("Media soc&kets"), N_("UDP media connections, as supporting evidence")))
+NOTIFICATIONS = (("meeting_started", N_("A meetin&g starts"), N_("When a meeting with AI features starts")),
+                 ("notetaker_seen", N_("An AI &note-taker is seen"), N_("When a note-taker or recorder runs")),
+                 ("terms_changed", N_("&Terms change"), N_("When an AI or data-use clause changes")))
+FALLBACK_EXPLAINED = N_(
     "Records are signed with a secret kept in your system keyring (Secret Service, Windows Credential Manager or "
     "macOS Keychain). When no keyring is available, the secret is kept in the file ledger.key next to the ledger, "
     "readable only by you: records are still signed and checked, but anyone who can read your files could also "
     "read that key. The app always says which of the two it uses; it never keeps no key at all.")
+SYSTEM_LANGUAGE = ""  # general.language left empty: follow the desktop's language
 
 
 def _range(field: str, model: type) -> tuple[float, float]:
@@ -85,102 +77,112 @@ class PreferencesTab(QWidget):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        detection = QGroupBox("Detection")
+        detection = QGroupBox(_("Detection"))
         form = QFormLayout(detection)
-        self.detection_enabled = named(QCheckBox("&Detect meeting clients and AI note-takers"), "Detection on")
+        self.detection_enabled = named(QCheckBox(_("&Detect meeting clients and AI note-takers")), _("Detection on"))
         form.addRow(self.detection_enabled)
-        self.interval = named(QDoubleSpinBox(), "Detection interval", "Seconds between two looks")
+        self.interval = named(QDoubleSpinBox(), _("Detection interval"), _("Seconds between two looks"))
         low, high = _range("interval_seconds", DetectionSettings)
         self.interval.setRange(low, high)
         self.interval.setSingleStep(0.5)
         self.interval.setDecimals(1)
-        self.interval.setSuffix(" s")
+        self.interval.setSuffix(" s")  # the SI symbol for seconds, the same in every language
         self.interval.setMaximumWidth(140)
-        interval_label = QLabel("Look e&very:")
+        interval_label = QLabel(_("Look e&very:"))
         interval_label.setBuddy(self.interval)
         form.addRow(interval_label, self.interval)
         self.probes: dict[str, QCheckBox] = {}
         for field, text, description in PROBES:
-            box = named(QCheckBox(text), text.replace("&", ""), description)
+            box = named(QCheckBox(_(text)), _(text).replace("&", ""), _(description))
             self.probes[field] = box
             form.addRow(box)
 
-        notifications = QGroupBox("Notify me when")
+        notifications = QGroupBox(_("Notify me when"))
         notify_layout = QVBoxLayout(notifications)
         self.notifications: dict[str, QCheckBox] = {}
         for field, text, description in NOTIFICATIONS:
-            box = named(QCheckBox(text), text.replace("&", ""), description)
+            box = named(QCheckBox(_(text)), _(text).replace("&", ""), _(description))
             self.notifications[field] = box
             notify_layout.addWidget(box)
 
-        terms = QGroupBox("Terms watching")
+        terms = QGroupBox(_("Terms watching"))
         terms_form = QFormLayout(terms)
-        self.network = named(QCheckBox("&Fetch providers' public terms pages (the app's only network use)"),
-                             "Fetch terms pages")
+        self.network = named(QCheckBox(_("&Fetch providers' public terms pages (the app's only network use)")),
+                             _("Fetch terms pages"))
         terms_form.addRow(self.network)
-        self.archive = named(QCheckBox("Read new versions in Open Terms Archive first (on GitH&ub: api.github.com, "
-                                       "raw.githubusercontent.com); the provider's page only when the archive "
-                                       "cannot be read"), "Read terms in Open Terms Archive",
-                             "Where the public archive keeps a document, the app asks GitHub for it instead of "
-                             "the provider's site")
+        self.archive = named(QCheckBox(_("Read new versions in Open Terms Archive first (on GitH&ub: api.github.com, "
+                                         "raw.githubusercontent.com); the provider's page only when the archive "
+                                         "cannot be read")), _("Read terms in Open Terms Archive"),
+                             _("Where the public archive keeps a document, the app asks GitHub for it instead of "
+                               "the provider's site"))
         terms_form.addRow(self.archive)
-        self.check_hours = named(QDoubleSpinBox(), "Terms check interval",
-                                 "Hours between two checks of the terms pages")
+        self.check_hours = named(QDoubleSpinBox(), _("Terms check interval"),
+                                 _("Hours between two checks of the terms pages"))
         low, high = _range("check_interval_hours", TermsSettings)
         self.check_hours.setRange(low, high)
         self.check_hours.setDecimals(0)
-        self.check_hours.setSuffix(" h")
+        self.check_hours.setSuffix(" " + _("h"))
         self.check_hours.setMaximumWidth(140)
-        hours_label = QLabel("C&heck every:")
+        hours_label = QLabel(_("C&heck every:"))
         hours_label.setBuddy(self.check_hours)
         terms_form.addRow(hours_label, self.check_hours)
 
-        general = QGroupBox("Start and storage")
+        general = QGroupBox(_("Language, start and storage"))
         general_form = QFormLayout(general)
-        self.autostart = named(QCheckBox("Start when I &log in"), "Start at log-in")
+        self.language = named(QComboBox(), _("Language"),
+                              _("The language of the app and of letters (letters also in Spanish, Italian and "
+                                "Dutch)"))
+        self.language.addItem(_("The desktop's language"), SYSTEM_LANGUAGE)
+        for code, name in language_choices():
+            self.language.addItem(name, code)
+        language_label = QLabel(_("Displa&y language:"))
+        language_label.setBuddy(self.language)
+        general_form.addRow(language_label, self.language)
+        self.autostart = named(QCheckBox(_("Start when I &log in")), _("Start at log-in"))
         self.autostart_where = plain_label()
         general_form.addRow(self.autostart)
         general_form.addRow(self.autostart_where)
-        self.data_dir = named(QLineEdit(), "Data folder", "Where the ledger and terms versions are kept")
-        self.data_dir.setPlaceholderText(str(self.services.default_data_dir) + " (default)")
-        self.choose_dir = named(QPushButton("Choos&e…"), "Choose data folder")
-        self.default_dir = named(QPushButton("Use def&ault"), "Use the default data folder")
+        self.data_dir = named(QLineEdit(), _("Data folder"), _("Where the ledger and terms versions are kept"))
+        self.data_dir.setPlaceholderText(_("{folder} (default)").format(folder=self.services.default_data_dir))
+        self.choose_dir = named(QPushButton(_("Choos&e…")), _("Choose data folder"))
+        self.default_dir = named(QPushButton(_("Use def&ault")), _("Use the default data folder"))
         row = QHBoxLayout()
         row.addWidget(self.data_dir, 1)
         row.addWidget(self.choose_dir)
         row.addWidget(self.default_dir)
-        data_label = QLabel("Data f&older:")
+        data_label = QLabel(_("Data f&older:"))
         data_label.setBuddy(self.data_dir)
         general_form.addRow(data_label, row)
-        note = QLabel("A new data folder is used from the next start. Existing files are not moved: move "
-                      "ledger.sqlite3 (and ledger.key, if there is one) and the terms folder yourself while the "
-                      "app is closed.")
+        note = QLabel(_("A new data folder is used from the next start. Existing files are not moved: move "
+                        "ledger.sqlite3 (and ledger.key, if there is one) and the terms folder yourself while the "
+                        "app is closed."))
         note.setWordWrap(True)
         general_form.addRow(note)
 
-        keys = QGroupBox("Signing key of the consent ledger")
+        keys = QGroupBox(_("Signing key of the consent ledger"))
         keys_layout = QVBoxLayout(keys)
-        self.key_status = named(plain_label("Checking…"), "Signing key status")
-        explained = QLabel(FALLBACK_EXPLAINED)
+        self.key_status = named(plain_label(_("Checking…")), _("Signing key status"))
+        explained = QLabel(_(FALLBACK_EXPLAINED))
         explained.setWordWrap(True)
         keys_layout.addWidget(self.key_status)
         keys_layout.addWidget(explained)
 
-        self.desktop_group = QGroupBox("Desktop")
+        self.desktop_group = QGroupBox(_("Desktop"))
         desktop_layout = QVBoxLayout(self.desktop_group)
-        self.gnome_status = named(plain_label(), "GNOME Shell extension status")
+        self.gnome_status = named(plain_label(), _("GNOME Shell extension status"))
         self.gnome_status.setWordWrap(True)
-        self.gnome_button = named(QPushButton("Install the GNOME Shell e&xtension…"),
-                                  "Install the GNOME Shell extension",
-                                  "Lets the app read window titles on GNOME Wayland (experimental)")
+        self.gnome_button = named(QPushButton(_("Install the GNOME Shell e&xtension…")),
+                                  _("Install the GNOME Shell extension"),
+                                  _("Lets the app read window titles on GNOME Wayland (experimental)"))
         self.gnome_button.clicked.connect(self.install_gnome_extension)
         desktop_layout.addWidget(self.gnome_status)
         desktop_layout.addWidget(self.gnome_button)
         self.desktop_group.setVisible(False)  # shown on GNOME, once the desktop is read
 
-        self.save_button = named(QPushButton("&Save"), "Save preferences")
-        self.revert_button = named(QPushButton("&Revert"), "Revert unsaved changes")
-        self.status = named(plain_label(f"Settings file: {self.services.settings_file}"), "Preferences status")
+        self.save_button = named(QPushButton(_("&Save")), _("Save preferences"))
+        self.revert_button = named(QPushButton(_("&Revert")), _("Revert unsaved changes"))
+        self.status = named(plain_label(_("Settings file: {path}").format(path=self.services.settings_file)),
+                            _("Preferences status"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.revert_button)
@@ -223,7 +225,7 @@ class PreferencesTab(QWidget):
 
     def _choose_dir(self) -> None:
         start = self.data_dir.text() or str(self.services.paths.data_dir)
-        chosen = QFileDialog.getExistingDirectory(self, "Choose the data folder", start)
+        chosen = QFileDialog.getExistingDirectory(self, _("Choose the data folder"), start)
         if chosen:
             self.data_dir.setText(chosen)
 
@@ -244,18 +246,24 @@ class PreferencesTab(QWidget):
         self.archive.setEnabled(settings.terms.network_enabled)
         self._detection_toggled(settings.detection.enabled)
         self.data_dir.setText(settings.general.data_dir)
+        language = self.language.findData(settings.general.language)
+        if language < 0 and settings.general.language:  # a letters-only language (es, it, nl): kept as set
+            self.language.addItem(settings.general.language, settings.general.language)
+            language = self.language.count() - 1
+        self.language.setCurrentIndex(max(language, 0))
         self.autostart.setChecked(settings.general.autostart)
         self.autostart.setEnabled(False)  # until the real entry is read
         self.tasks.submit(self.services.autostart_state, self._show_autostart,
-                          lambda error: self.status.setText(f"The log-in entry cannot be read: {error}"),
+                          lambda error: self.status.setText(
+                              _("The log-in entry cannot be read: {error}").format(error=error)),
                           key="prefs-autostart", owner=self)
 
     def _show_autostart(self, state: AutostartState) -> None:
         self.autostart_state = state
-        self.autostart_where.setText(f"Log-in entry: {state.location}")
+        self.autostart_where.setText(_("Log-in entry: {location}").format(location=state.location))
         if state.enabled is None:
             self.autostart.setEnabled(False)
-            self.status.setText(state.problem or "The log-in entry cannot be read.")
+            self.status.setText(state.problem or _("The log-in entry cannot be read."))
             return
         self.autostart.setEnabled(True)
         self.autostart.setChecked(state.enabled)
@@ -272,7 +280,8 @@ class PreferencesTab(QWidget):
                                                  "archive_enabled": self.archive.isChecked(),
                                                  "check_interval_hours": float(self.check_hours.value())})
         general = current.general.model_copy(update={"autostart": self.autostart.isChecked(),
-                                                     "data_dir": self.data_dir.text().strip()})
+                                                     "data_dir": self.data_dir.text().strip(),
+                                                     "language": str(self.language.currentData() or "")})
         return Settings.model_validate({"general": general.model_dump(), "detection": detection.model_dump(),
                                         "notifications": notifications.model_dump(), "terms": terms.model_dump()})
 
@@ -282,13 +291,13 @@ class PreferencesTab(QWidget):
         try:
             new = self.settings()
         except ValueError as error:  # cannot happen through the widgets; said plainly if it does
-            self.status.setText(f"Not saved: {error}")
+            self.status.setText(_("Not saved: {error}").format(error=error))
             return None
         old = self.services.settings
         services = self.services
         follow_autostart = self.autostart.isEnabled()
         self.save_button.setEnabled(False)
-        self.status.setText("Saving…")
+        self.status.setText(_("Saving…"))
 
         def work() -> tuple[Settings, AutostartState | None]:
             saved = new
@@ -307,9 +316,11 @@ class PreferencesTab(QWidget):
 
     def _saved(self, old: Settings, new: Settings, state: AutostartState | None) -> None:
         self.save_button.setEnabled(True)
-        said = f"Saved to {self.services.settings_file}."
+        said = _("Saved to {path}.").format(path=self.services.settings_file)
         if new.general.data_dir != old.general.data_dir:
-            said += " The new data folder is used from the next start."
+            said += " " + _("The new data folder is used from the next start.")
+        if new.general.language != old.general.language:
+            said += " " + _("The language applies to the menu now and to windows when they are next opened.")
         problems = [state.problem] if state is not None and state.problem else []
         self.status.setText(" ".join([said, *problems]))
         log.info("Preferences saved to %s", self.services.settings_file)
@@ -319,9 +330,10 @@ class PreferencesTab(QWidget):
     def _save_failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
         if isinstance(error, OSError):
-            self.status.setText(f"Not saved: cannot write {self.services.settings_file} ({error.strerror}).")
+            self.status.setText(_("Not saved: cannot write {path} ({error}).").format(
+                path=self.services.settings_file, error=error.strerror))
         else:
-            self.status.setText(f"Not saved: {error}")
+            self.status.setText(_("Not saved: {error}").format(error=error))
 
     def _show_desktop(self, report: DesktopReport) -> None:
         """On GNOME: whether the Guard's extension runs, and the button to install it."""
@@ -329,42 +341,38 @@ class PreferencesTab(QWidget):
             return
         state = report.services.gnome_extension
         self.gnome_status.setText({
-            ExtensionState.ACTIVE: "Window titles are read through the Guard's GNOME Shell extension (experimental).",
-            ExtensionState.INSTALLED: "The Guard's GNOME Shell extension is installed; log out and back in, then "
-                                      "turn it on in the Extensions app.",
-        }.get(state, "On GNOME Wayland the app cannot read window titles without the Guard's GNOME Shell extension "
-                     "(experimental). It shares only window titles and process ids, only with this app."))
+            ExtensionState.ACTIVE: _("Window titles are read through the Guard's GNOME Shell extension "
+                                     "(experimental)."),
+            ExtensionState.INSTALLED: _("The Guard's GNOME Shell extension is installed; log out and back in, then "
+                                        "turn it on in the Extensions app."),
+        }.get(state, _("On GNOME Wayland the app cannot read window titles without the Guard's GNOME Shell "
+                       "extension (experimental). It shares only window titles and process ids, only with this app.")))
         self.gnome_button.setEnabled(state != ExtensionState.ACTIVE)
         self.desktop_group.setVisible(True)
 
     def install_gnome_extension(self) -> None:
         """Copy the extension into the user's GNOME Shell extensions folder (on the job runner)."""
         self.gnome_button.setEnabled(False)
-        self.gnome_status.setText("Installing…")
+        self.gnome_status.setText(_("Installing…"))
         self.tasks.submit(install_gnome_extension, self._extension_installed, self._extension_failed,
                           key="prefs-gnome-extension", owner=self)
 
     def _extension_installed(self, done: ExtensionInstall) -> None:
-        self.gnome_status.setText(f"Installed in {done.path}. " + ("It is on now." if done.enabled
-                                                                   else f"Next: {done.next_step}."))
+        installed = _("Installed in {path}.").format(path=done.path)
+        then = _("It is on now.") if done.enabled else _("Next: {step}.").format(step=done.next_step)
+        self.gnome_status.setText(f"{installed} {then}")
 
     def _extension_failed(self, error: BaseException) -> None:
         self.gnome_button.setEnabled(True)
-        self.gnome_status.setText(f"Not installed: {error}")
+        self.gnome_status.setText(_("Not installed: {error}").format(error=error))
 
     def refresh_key_status(self) -> None:
         """Where the signing key lives (read on a worker thread: the keyring may be slow)."""
         self.tasks.submit(self.services.key_status, self._show_key, self._key_failed, key="key-status", owner=self)
 
     def _show_key(self, status: KeyStatus) -> None:
-        if status.usable and status.storage == KeyStorage.KEYRING:
-            text = f"Kept in the system keyring ({status.backend})."
-        elif status.storage == KeyStorage.FILE:
-            text = f"Key file fallback in use: {status.message()}"
-        else:
-            text = status.message()
-        self.key_status.setText(text)
+        self.key_status.setText(key_words(status))
 
     def _key_failed(self, error: BaseException) -> None:
-        self.key_status.setText(f"The key's status cannot be read: {error}" if isinstance(error, GuardError)
-                                else f"The key's status cannot be read ({type(error).__name__}: {error}).")
+        self.key_status.setText(_("The key's status cannot be read: {error}").format(
+            error=error if isinstance(error, GuardError) else f"{type(error).__name__}: {error}"))

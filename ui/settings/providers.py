@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guard.presentation.i18n import _, format_number, labelled, ngettext
 from guard.presentation.provider_search import search_providers
+from guard.presentation.wording import KIND_NAMES, named_value
 from guard.services import Services, unverified_count
-from ui.settings.common import css_colour, highlight_tint, muted_tint, named
+from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 from ui.settings.provider_page import PageColours, ProviderPage
 
 PROVIDER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -29,13 +31,13 @@ class ProvidersTab(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.search = named(QLineEdit(), "Search providers", "Filter providers, AI features and clauses")
-        self.search.setPlaceholderText("e.g. train, recording, Zoom")
+        self.search = named(QLineEdit(), _("Search providers"), _("Filter providers, AI features and clauses"))
+        self.search.setPlaceholderText(_("e.g. train, recording, Zoom"))
         self.search.setClearButtonEnabled(True)
-        label = QLabel("&Search:")
+        label = QLabel(_("&Search:"))
         label.setBuddy(self.search)
-        self.list = named(QListWidget(), "Providers")
-        self.page = named(QTextBrowser(), "Provider details")
+        self.list = named(QListWidget(), _("Providers"))
+        self.page = named(QTextBrowser(), _("Provider details"))
         self.page.setOpenLinks(False)
         self.page.anchorClicked.connect(self.open_link)
         self.count = QLabel()
@@ -71,20 +73,22 @@ class ProvidersTab(QWidget):
         for match in matches:
             provider = match.provider
             unverified = unverified_count(provider)
-            text = provider.name + (f"  ({unverified} unverified)" if unverified else "")
+            text = provider.name + ("  " + _("({count} unverified)").format(count=format_number(unverified))
+                                    if unverified else "")
             item = QListWidgetItem(text)
             item.setData(PROVIDER_ROLE, provider.id)
-            tip = f"{provider.vendor} · {provider.kind}"
+            tip = f"{provider.vendor} · {named_value(KIND_NAMES, provider.kind)}"
             if match.matched:
-                tip += "\nMatches: " + ", ".join(match.matched)
+                tip += "\n" + labelled(_("Matches"), ", ".join(match.matched))
             item.setToolTip(tip)
             self.list.addItem(item)
         self.list.blockSignals(False)
         ids = [m.provider.id for m in matches]
         self.list.setCurrentRow(ids.index(chosen) if chosen in ids else (0 if ids else -1))
         total = len(self.services.catalog)
-        self.count.setText(f"{len(matches)} of {total} providers" if self.search.text().strip() else
-                           f"{total} providers")
+        self.count.setText(ngettext("{shown} of {count} provider", "{shown} of {count} providers", total).format(
+            shown=format_number(len(matches)), count=format_number(total)) if self.search.text().strip() else
+            ngettext("{count} provider", "{count} providers", total).format(count=format_number(total)))
         self.render()
 
     def current_id(self) -> str | None:
@@ -105,7 +109,7 @@ class ProvidersTab(QWidget):
     def render(self) -> None:
         provider = self.services.catalog.get(self.current_id() or "")
         if provider is None:
-            self.page.setHtml("<p>No provider matches the search.</p>")
+            self.page.setHtml(f"<p>{esc(_('No provider matches the search.'))}</p>")
             return
         pal = self.page.palette()
         colours = PageColours(mark=css_colour(highlight_tint(pal, 0.45)), badge=css_colour(muted_tint(pal, 0.22)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from guard.presentation.i18n import _
 from guard.presentation.records import record_fields
 from guard.services import EffectiveStatus, Record, Services
 from ui.settings.common import css_colour, esc, muted_tint
@@ -21,17 +22,20 @@ def details_html(services: Services, record: Record, status: EffectiveStatus | N
 
     tint = css_colour(muted_tint(widget.palette()))
     rows = []
-    for field in record_fields(record, status, provider_name, feature_name, refers_to_seq):
+    for field in record_fields(record, status, provider_name, feature_name, refers_to_seq, services.document_title):
         value = esc(field.value)
-        if field.label in ("Withdraws", "Corrects") and record.refers_to:
+        if field.key == "refers-to" and record.refers_to:
             value = f'<a href="record:{esc(record.refers_to)}">{value}</a>'
         rows.append(f'<tr><th align="left" valign="top" style="padding-right:12px">{esc(field.label)}</th>'
-                    f'<td style="font-family:monospace" >{value}</td></tr>' if field.label in
-                    ("Previous hash", "Hash", "Signature", "Record id") else
+                    f'<td style="font-family:monospace" >{value}</td></tr>' if field.key in
+                    ("prev-hash", "hash", "signature", "id") else
                     f'<tr><th align="left" valign="top" style="padding-right:12px">{esc(field.label)}</th>'
                     f'<td>{value}</td></tr>')
     later = ""
     if status is not None and len(status.history) > 1:
-        links = ", ".join(f'<a href="record:{esc(r.id)}">record {r.seq}</a>' for r in status.history[1:])
-        later = f'<p style="background:{tint}; padding:4px">Changed later by {links}.</p>'
-    return f"<h3>Record {record.seq}</h3>{later}<table cellspacing='2'>{''.join(rows)}</table>"
+        links = ", ".join(f'<a href="record:{esc(r.id)}">{esc(_("record {seq}").format(seq=r.seq))}</a>'
+                          for r in status.history[1:])
+        later = (f'<p style="background:{tint}; padding:4px">'
+                 f'{esc(_("Changed later by {records}.")).format(records=links)}</p>')
+    heading = esc(_("Record {seq}").format(seq=record.seq))
+    return f"<h3>{heading}</h3>{later}<table cellspacing='2'>{''.join(rows)}</table>"

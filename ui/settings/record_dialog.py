@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
@@ -18,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guard.presentation.consent_form import REQUESTERS, provider_choices
+from guard.presentation.i18n import _
 from guard.presentation.records import decision_label
-from guard.services import Decision, Meeting, Record, RecordDraft, RequestedBy, Services, TermsRef
+from guard.services import Decision, Meeting, Record, RecordDraft, Services, TermsRef
 from ui.jobs import JobRunner
-from ui.settings.common import named
+from ui.settings.common import date_format, named
 from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
@@ -36,54 +39,57 @@ class RecordDialog(QDialog):
         self.services = services
         self.jobs = jobs
         self.record: Record | None = None
-        self.setWindowTitle("Add a consent record")
-        named(self, "Add a consent record")
+        self.setWindowTitle(_("Add a consent record"))
+        named(self, _("Add a consent record"))
         form = QFormLayout()
 
-        self.provider = named(QComboBox(), "Provider")
-        for provider in services.catalog:
-            self.provider.addItem(provider.name, provider.id)
+        self.provider = named(QComboBox(), _("Provider"))
+        for choice in provider_choices(services.catalog, date.today()):
+            self.provider.addItem(choice.label, choice.id)
         if provider_id:
             self.provider.setCurrentIndex(max(self.provider.findData(provider_id), 0))
-        self.feature = named(QComboBox(), "AI feature")
-        self.decision = named(QComboBox(), "Decision")
+        self.feature = named(QComboBox(), _("AI feature"))
+        self.feature.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.decision = named(QComboBox(), _("Decision"))
         for decision in Decision:
             self.decision.addItem(decision_label(decision), str(decision))
-        self.occurred = named(QDateTimeEdit(QDateTime.currentDateTime()), "Occurred at",
-                              "When you made the decision, in this computer's time zone")
+        now = QDateTime.currentDateTime()
+        self.occurred = named(QDateTimeEdit(now), _("Occurred at"),
+                              _("When you made the decision, in this computer's time zone (not in the future)"))
         self.occurred.setCalendarPopup(True)
-        self.occurred.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.occurred.setMaximumDateTime(QDateTime.currentDateTime().addDays(1))
-        self.title = named(QLineEdit(), "Meeting title")
-        self.link = named(QLineEdit(), "Meeting id or link")
-        self.organiser = named(QLineEdit(), "Organiser")
-        self.purposes = named(QLineEdit(), "Purposes", "What the consent was for; separate several with commas")
-        self.purposes.setPlaceholderText("e.g. meeting summary, recording")
-        self.requested_by = named(QComboBox(), "Requested by")
+        self.occurred.setDisplayFormat(f"{date_format()} HH:mm")
+        self.occurred.setMaximumDateTime(now)  # a decision cannot have been made in the future
+        self.title = named(QLineEdit(), _("Meeting title"))
+        self.link = named(QLineEdit(), _("Meeting id or link"))
+        self.organiser = named(QLineEdit(), _("Organiser"))
+        self.purposes = named(QLineEdit(), _("Purposes"), _("What the consent was for; separate several with commas"))
+        self.purposes.setPlaceholderText(_("e.g. meeting summary, recording"))
+        self.requested_by = named(QComboBox(), _("Requested by"))
         self.requested_by.addItem("—", None)
-        for who in RequestedBy:
-            self.requested_by.addItem(str(who), str(who))
-        self.note = named(QPlainTextEdit(), "Note")
+        for who, label in REQUESTERS:
+            self.requested_by.addItem(_(label), str(who))
+        self.note = named(QPlainTextEdit(), _("Note"))
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(70)
         self.terms = plain_label()
         self.error = plain_label()
         self.error.setVisible(False)
 
-        for label, widget in (("&Provider:", self.provider), ("AI &feature:", self.feature),
-                              ("&Decision:", self.decision), ("&Occurred:", self.occurred),
-                              ("Meeting &title:", self.title), ("Meeting &id or link:", self.link),
-                              ("Or&ganiser:", self.organiser), ("P&urposes:", self.purposes),
-                              ("Requested &by:", self.requested_by), ("&Note:", self.note)):
+        for label, widget in ((_("&Provider:"), self.provider), (_("AI &feature:"), self.feature),
+                              (_("&Decision:"), self.decision), (_("&Occurred:"), self.occurred),
+                              (_("Meeting &title:"), self.title), (_("Meeting &id or link:"), self.link),
+                              (_("Or&ganiser:"), self.organiser), (_("P&urposes:"), self.purposes),
+                              (_("Requested &by:"), self.requested_by), (_("&Note:"), self.note)):
             buddy = QLabel(label)
             buddy.setBuddy(widget)
             form.addRow(buddy, widget)
-        form.addRow("Terms in force:", self.terms)
+        form.addRow(_("Terms in force:"), self.terms)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = named(buttons.button(QDialogButtonBox.StandardButton.Ok), "Record")
-        self.ok_button.setText("&Record")
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
+        self.ok_button = named(buttons.button(QDialogButtonBox.StandardButton.Ok), _("Record"))
+        self.ok_button.setText(_("&Record"))
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)  # Qt's own word, translated by Qt
+        named(cancel, cancel.text().replace("&", ""))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -96,20 +102,22 @@ class RecordDialog(QDialog):
     def _provider_changed(self) -> None:
         provider = self.services.catalog.get(self.provider.currentData() or "")
         self.feature.clear()
-        self.feature.addItem("— none —", None)
+        self.feature.addItem(_("— none —"), None)
         if provider is not None:
             for feature in provider.ai_features:
                 self.feature.addItem(feature.name, feature.id)
         provider_id, services = self.provider.currentData() or "", self.services
-        self.terms.setText("reading…")
+        self.terms.setText(_("reading…"))
         self.jobs.submit(lambda: services.terms_in_force(provider_id), lambda refs: self._show_refs(provider_id, refs),
-                         lambda error: self.terms.setText(f"cannot be read: {error}"), key="record-terms", owner=self)
+                         lambda error: self.terms.setText(_("cannot be read: {error}").format(error=error)),
+                         key="record-terms", owner=self)
 
     def _show_refs(self, provider_id: str, refs: tuple[TermsRef, ...]) -> None:
         if provider_id != (self.provider.currentData() or ""):
             return
-        self.terms.setText("; ".join(f"{ref.document_id} {ref.sha256[:12]}" for ref in refs) or
-                           "none known (no version of this provider's terms is stored)")
+        self.terms.setText("; ".join(f"{self.services.document_title(ref.provider_id, ref.document_id)} "
+                                     f"{ref.sha256[:12]}" for ref in refs) or
+                           _("none known (no version of this provider's terms is stored)"))
 
     def draft(self) -> RecordDraft:
         purposes = tuple(p.strip() for p in self.purposes.text().split(",") if p.strip())
@@ -140,5 +148,5 @@ class RecordDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.ok_button.setEnabled(True)
-        self.error.setText(f"Not saved: {error}")
+        self.error.setText(_("Not saved: {error}").format(error=error))
         self.error.setVisible(True)

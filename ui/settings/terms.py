@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guard.presentation.i18n import _, format_date, format_datetime, format_number, labelled, ngettext
 from guard.presentation.overview import DocumentVersions, version_day, version_label, version_source
 from guard.presentation.terms_state import terms_state_line
-from guard.presentation.terms_view import Marked, marked_wordings
+from guard.presentation.terms_view import Marked, kind_words, marked_wordings
+from guard.presentation.views import document_display_title
 from guard.presentation.wording import one_line
 from guard.services import AnalysedChange, Services, TermsLog, Version
 from ui.jobs import JobRunner, Lane
@@ -44,6 +46,7 @@ log = logging.getLogger(__name__)
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 1
 FETCH_LOG_ROWS = 200
+MAX_VERSION_BOX_PX = 480  # a "From"/"To" box is at least as wide as its longest label, up to this
 
 
 @dataclass(frozen=True)
@@ -74,26 +77,29 @@ class TermsTab(QWidget):
         super().showEvent(event)
 
     def _build(self) -> None:
-        self.tree = named(QTreeWidget(), "Watched documents")
-        self.tree.setHeaderLabels(["Document", "Versions"])
+        self.tree = named(QTreeWidget(), _("Watched documents"))
+        self.tree.setHeaderLabels([_("Document"), _("Versions")])
+        self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.versions = named(QTableWidget(0, 3), "Versions of the document")
-        self.versions.setHorizontalHeaderLabels(["Date", "Origin", "SHA-256"])
+        self.versions = named(QTableWidget(0, 3), _("Versions of the document"))
+        self.versions.setHorizontalHeaderLabels([_("Date"), _("Origin"), "SHA-256"])
         self.versions.verticalHeader().setVisible(False)
         self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.versions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.versions.horizontalHeader().setStretchLastSection(True)
 
-        self.old = named(QComboBox(), "Compare from version")
-        self.new = named(QComboBox(), "Compare to version")
-        old_label, new_label = QLabel("Fro&m:"), QLabel("T&o:")
+        self.old = named(QComboBox(), _("Compare from version"))
+        self.new = named(QComboBox(), _("Compare to version"))
+        for combo in (self.old, self.new):  # a version's whole label shows ("11 Aug 2023 · shipped baseline · …")
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        old_label, new_label = QLabel(_("Fro&m:")), QLabel(_("T&o:"))
         old_label.setBuddy(self.old)
         new_label.setBuddy(self.new)
-        self.relevant_only = named(QCheckBox("Only &AI and data-use changes"), "Only AI and data-use changes")
-        self.summary = named(plain_label(), "Comparison summary")
+        self.relevant_only = named(QCheckBox(_("Only &AI and data-use changes")), _("Only AI and data-use changes"))
+        self.summary = named(plain_label(), _("Comparison summary"))
         self.model = TermsChangesModel(self.palette(), self)
-        self.changes = named(QTableView(), "Clause changes")
+        self.changes = named(QTableView(), _("Clause changes"))
         self.changes.setModel(self.model)
         self.changes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.changes.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -104,16 +110,17 @@ class TermsTab(QWidget):
         header.setStretchLastSection(True)
         for column, width in enumerate((70, 80, 220)):
             self.changes.setColumnWidth(column, width)
-        self.old_text = named(QTextBrowser(), "Old wording")
-        self.new_text = named(QTextBrowser(), "New wording")
-        self.old_text.setPlaceholderText("Choose a change to see the old wording.")
-        self.new_text.setPlaceholderText("Choose a change to see the new wording.")
+        self.old_text = named(QTextBrowser(), _("Old wording"))
+        self.new_text = named(QTextBrowser(), _("New wording"))
+        self.old_text.setPlaceholderText(_("Choose a change to see the old wording."))
+        self.new_text.setPlaceholderText(_("Choose a change to see the new wording."))
 
-        self.check_button = named(QPushButton("&Check now"), "Check terms now",
-                                  "Fetch the watched terms pages now (on the app's worker thread)")
+        self.check_button = named(QPushButton(_("&Check now")), _("Check terms now"),
+                                  _("Fetch the watched terms pages now (on the app's worker thread)"))
         self.network_label = plain_label()
-        self.log = named(QTableWidget(0, 6), "Fetch log")
-        self.log.setHorizontalHeaderLabels(["When", "Document", "Address", "Result", "HTTP", "Details"])
+        self.log = named(QTableWidget(0, 6), _("Fetch log"))
+        self.log.setHorizontalHeaderLabels([_("When"), _("Document"), _("Address"), _("Result"), "HTTP",
+                                            _("Details")])
         self.log.verticalHeader().setVisible(False)
         self.log.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.log.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -124,18 +131,21 @@ class TermsTab(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel("Documents:"))
+        left_layout.addWidget(QLabel(_("Documents:")))
         left_layout.addWidget(self.tree, 3)
-        left_layout.addWidget(QLabel("Versions kept:"))
+        left_layout.addWidget(QLabel(_("Versions kept:")))
         left_layout.addWidget(self.versions, 2)
 
-        picks = QHBoxLayout()
+        picks = QHBoxLayout()  # the two versions on a row of their own, so their labels are not cut
         for widget in (old_label, self.old, new_label, self.new):
-            picks.addWidget(widget, 1 if isinstance(widget, QComboBox) else 0)
-        picks.addWidget(self.relevant_only)
+            picks.addWidget(widget)
+        picks.addStretch(1)
+        options = QHBoxLayout()
+        options.addWidget(self.relevant_only)
+        options.addStretch(1)
         side = QSplitter(Qt.Orientation.Horizontal)
-        side.addWidget(self._titled("Old wording", self.old_text))
-        side.addWidget(self._titled("New wording", self.new_text))
+        side.addWidget(self._titled(_("Old wording"), self.old_text))
+        side.addWidget(self._titled(_("New wording"), self.new_text))
         self.compare_split = QSplitter(Qt.Orientation.Vertical)
         self.compare_split.addWidget(self.changes)
         self.compare_split.addWidget(side)
@@ -144,6 +154,7 @@ class TermsTab(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(picks)
+        right_layout.addLayout(options)
         right_layout.addWidget(self.summary)
         right_layout.addWidget(self.compare_split, 1)
 
@@ -153,7 +164,7 @@ class TermsTab(QWidget):
         self.top_split.setStretchFactor(1, 1)
         self.top_split.setSizes([360, 740])
 
-        log_box = QGroupBox("Network requests (fetch log)")
+        log_box = QGroupBox(_("Network requests (fetch log)"))
         log_layout = QVBoxLayout(log_box)
         row = QHBoxLayout()
         row.addWidget(self.check_button)
@@ -179,7 +190,7 @@ class TermsTab(QWidget):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(f"<b>{title}</b>"))
+        layout.addWidget(QLabel(f"<b>{esc(title)}</b>"))
         layout.addWidget(widget)
         return box
 
@@ -188,12 +199,12 @@ class TermsTab(QWidget):
         """Re-read the documents, versions and fetch log (after a check), on the job runner."""
         self._loaded = True
         services = self.services
-        self.summary.setText("Reading the terms store…")
+        self.summary.setText(_("Reading the terms store…"))
         self.tasks.submit(lambda: (services.terms_documents(), services.terms_log(FETCH_LOG_ROWS)), self._read,
                           self._read_failed, key="terms-read", owner=self)
 
     def _read_failed(self, error: BaseException) -> None:
-        self.summary.setText(f"The terms store cannot be read: {error}")
+        self.summary.setText(_("The terms store cannot be read: {error}").format(error=error))
         self.documents = []
         self._fill([])
 
@@ -223,10 +234,12 @@ class TermsTab(QWidget):
                 parent = QTreeWidgetItem(self.tree, [doc.provider_name, ""])
                 parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 parents[doc.provider_id] = parent
-            item = QTreeWidgetItem(parent, [doc.title, str(len(doc.versions))])
+            item = QTreeWidgetItem(parent, [doc.title, format_number(len(doc.versions))])
             item.setData(0, DOC_ROLE, index)
+            tip = document_display_title(doc.provider_name, doc.title)
             if doc.changed:
-                item.setToolTip(0, "More than one version kept: choose two to compare")
+                tip += "\n" + _("More than one version kept: choose two to compare")
+            item.setToolTip(0, tip)
             if key == (doc.provider_id, doc.document_id):
                 select = item
             if first_with_versions is None and doc.versions:
@@ -234,12 +247,26 @@ class TermsTab(QWidget):
         for provider_id, parent in parents.items():
             parent.setExpanded(any(d.versions for d in self.documents if d.provider_id == provider_id))
         self.tree.blockSignals(False)
+        self._fit_tree()
         target = select or first_with_versions
         if target is not None:
             self.tree.setCurrentItem(target)
         self._document_changed()
         if key is not None and select is None and self.documents:
-            self.summary.setText(f"No document {key[0]}/{key[1]} is watched.")
+            self.summary.setText(_("No document {provider}/{document} is watched.").format(provider=key[0],
+                                                                                          document=key[1]))
+
+    def _fit_tree(self) -> None:
+        """Widen the documents pane so the longest title shows whole (up to half the tab); a
+        title longer still is elided, whole in its tooltip."""
+        metrics = self.tree.fontMetrics()
+        widest = max((metrics.horizontalAdvance(doc.title) for doc in self.documents), default=0)
+        wanted = widest + 2 * self.tree.indentation() + metrics.horizontalAdvance("0000") + 48
+        sizes = self.top_split.sizes()
+        total = sum(sizes) or 1100
+        if sizes and sizes[0] < wanted:
+            left = min(wanted, total // 2)
+            self.top_split.setSizes([left, max(total - left, 1)])
 
     def update_network_state(self) -> None:
         settings = self.services.settings.terms
@@ -248,18 +275,25 @@ class TermsTab(QWidget):
         when = terms_state_line(log_read.last_check if log_read else None, log_read.fetches if log_read else (),
                                 network_enabled=settings.network_enabled)
         if settings.network_enabled:
-            where = (" (from their copies in Open Terms Archive on GitHub where it keeps them)"
-                     if settings.archive_enabled else "")
-            self.network_label.setText(f"{when} Checked every {settings.check_interval_hours:g} hours; only the "
-                                       f"public pages listed here are fetched{where}.")
+            hours = settings.check_interval_hours
+            every = (ngettext("Checked every {hours} hour; only the public pages listed here are fetched, from "
+                              "their copies in Open Terms Archive on GitHub where it keeps them.",
+                              "Checked every {hours} hours; only the public pages listed here are fetched, from "
+                              "their copies in Open Terms Archive on GitHub where it keeps them.", round(hours))
+                     if settings.archive_enabled else
+                     ngettext("Checked every {hours} hour; only the public pages listed here are fetched.",
+                              "Checked every {hours} hours; only the public pages listed here are fetched.",
+                              round(hours))).format(hours=format_number(hours))
+            self.network_label.setText(f"{when} {every}")
         else:
-            self.network_label.setText(f"{when} Network is switched off in Preferences: nothing is fetched.")
+            self.network_label.setText(f"{when} " + _("Network is switched off in Preferences: nothing is fetched."))
 
     def refresh_log(self) -> None:
         """Re-read the fetch log alone (on the job runner)."""
         services = self.services
         self.tasks.submit(lambda: services.terms_log(FETCH_LOG_ROWS), self._log_read,
-                          lambda error: self.network_label.setText(f"The fetch log cannot be read: {error}"),
+                          lambda error: self.network_label.setText(
+                              _("The fetch log cannot be read: {error}").format(error=error)),
                           key="terms-log", owner=self)
 
     def _log_read(self, log_read: TermsLog) -> None:
@@ -269,13 +303,18 @@ class TermsTab(QWidget):
 
     def _fill_log(self, log_read: TermsLog) -> None:
         records = log_read.fetches
+        titles = {(doc.provider_id, doc.document_id): document_display_title(doc.provider_name, doc.title)
+                  for doc in self.documents}
         self.log.setRowCount(len(records))
         for row, record in enumerate(records):
-            details = record.message or (f"{record.bytes:,} bytes" if record.bytes else "")
+            details = record.message or (ngettext("{count} byte", "{count} bytes", record.bytes).format(
+                count=format_number(record.bytes)) if record.bytes else "")
             if record.sha256:
-                details += f" · version {record.sha256[:8]}"
-            values = (record.at.astimezone().strftime("%Y-%m-%d %H:%M"), f"{record.provider_id}/{record.document_id}",
-                      record.final_url or record.url, str(record.result), str(record.status or ""), details)
+                details += " · " + _("version {version}").format(version=record.sha256[:8])
+            document = titles.get((record.provider_id, record.document_id),
+                                  f"{record.provider_id}/{record.document_id}")
+            values = (format_datetime(record.at), document, record.final_url or record.url, str(record.result),
+                      str(record.status or ""), details)
             for column, value in enumerate(values):
                 self.log.setItem(row, column, QTableWidgetItem(one_line(value, 300)))
 
@@ -292,8 +331,8 @@ class TermsTab(QWidget):
             day = version_day(version)
             origin = version_source(version)
             if version.problem:
-                origin += " (unreadable)"
-            for column, value in enumerate((day.isoformat() if day else "—", origin, version.sha256)):
+                origin += " " + _("(unreadable)")
+            for column, value in enumerate((format_date(day) if day else "—", origin, version.sha256)):
                 item = QTableWidgetItem(value)
                 item.setToolTip(version.obtained_from or version.url)
                 self.versions.setItem(row, column, item)
@@ -302,7 +341,11 @@ class TermsTab(QWidget):
             combo.clear()
             for version in versions:
                 combo.addItem(version_label(version), version.sha256)
+                combo.setItemData(combo.count() - 1, version.obtained_from or version.url,
+                                  Qt.ItemDataRole.ToolTipRole)
             combo.blockSignals(False)
+            # the row may be squeezed by the splitter: keep the longest label whole (capped, for hostile ones)
+            combo.setMinimumWidth(min(combo.sizeHint().width(), MAX_VERSION_BOX_PX))
         if doc and doc.previous is not None:
             self.old.setCurrentIndex(self.old.findData(doc.previous.sha256))
             self.new.setCurrentIndex(len(versions) - 1)
@@ -326,19 +369,20 @@ class TermsTab(QWidget):
         self._show_change(None)
         self.comparison = None
         if doc is None or not doc.versions:
-            self.summary.setText("No version of this document is kept yet. Use Check now to fetch it."
-                                 if doc else "Choose a document.")
+            self.summary.setText(_("No version of this document is kept yet. Use Check now to fetch it.")
+                                 if doc else _("Choose a document."))
             return
         old = next((v for v in doc.versions if v.sha256 == self.old.currentData()), None)
         new = next((v for v in doc.versions if v.sha256 == self.new.currentData()), None)
         if old is None or new is None:
             return
         if old.sha256 == new.sha256:
-            self.summary.setText(f"Only one version to show ({version_label(new)}). Once a newer version is "
-                                 "fetched, its changes appear here." if len(doc.versions) == 1 else
-                                 "The same version is chosen twice: choose two different ones.")
+            self.summary.setText(_("Only one version to show ({version}). Once a newer version is fetched, its "
+                                   "changes appear here.").format(version=version_label(new))
+                                 if len(doc.versions) == 1 else
+                                 _("The same version is chosen twice: choose two different ones."))
             return
-        self.summary.setText("Comparing…")
+        self.summary.setText(_("Comparing…"))
         services = self.services
 
         def work() -> Comparison:
@@ -350,15 +394,17 @@ class TermsTab(QWidget):
         self.comparison = comparison
         self.model.set_changes(comparison.changes)
         relevant = self.model.relevant_count
-        self.summary.setText(
-            f"{self.model.total} clause changes from {version_label(comparison.old)} to "
-            f"{version_label(comparison.new)}; {relevant} touch AI or data use (highlighted).")
+        self.summary.setText(ngettext(
+            "{count} clause change from {old} to {new}; {relevant} touch AI or data use (highlighted).",
+            "{count} clause changes from {old} to {new}; {relevant} touch AI or data use (highlighted).",
+            self.model.total).format(count=format_number(self.model.total), old=version_label(comparison.old),
+                                     new=version_label(comparison.new), relevant=format_number(relevant)))
         if self.model.rowCount():
             first = next((row for row, c in enumerate(self.model.changes) if c.relevant), 0)
             self.changes.selectRow(first)
 
     def _compare_failed(self, error: BaseException) -> None:
-        self.summary.setText(f"These versions cannot be compared: {error}")
+        self.summary.setText(_("These versions cannot be compared: {error}").format(error=error))
 
     def _relevant_toggled(self, value: bool) -> None:
         self.model.set_relevant_only(value)
@@ -378,12 +424,13 @@ class TermsTab(QWidget):
         old, new = marked_wordings(change)
         tint = css_colour(highlight_tint(self.palette(), 0.45 if change.relevant else 0.2))
         topics = self.model.topic_labels(change)
-        head = (f"<p><b>Section {esc(change.diff.section or '—')}</b> · {esc(change.diff.kind)}"
-                + (f" · topics: <b>{esc(topics)}</b>" if topics else "") + "</p>")
+        section = esc(_("Section {section}").format(section=change.diff.section or "—"))
+        head = (f"<p><b>{section}</b> · {esc(kind_words(str(change.diff.kind)))}"
+                + (" · " + esc(labelled(_("topics"), topics)) if topics else "") + "</p>")
         if change.summary:
-            head += f"<p><i>In plain words:</i> {esc(change.summary)}</p>"
-        self.old_text.setHtml(head + _marked(old, tint, "the clause was added"))
-        self.new_text.setHtml(head + _marked(new, tint, "the clause was removed"))
+            head += f"<p><i>{esc(_('In plain words:'))}</i> {esc(change.summary)}</p>"
+        self.old_text.setHtml(head + _marked(old, tint, _("the clause was added")))
+        self.new_text.setHtml(head + _marked(new, tint, _("the clause was removed")))
 
     def repaint_tints(self) -> None:
         """The palette changed (light/dark): tints are derived from it, so redo them."""
@@ -408,14 +455,14 @@ class TermsTab(QWidget):
 
     def request_check(self) -> None:
         """Ask the app's worker to fetch every watched page; :meth:`refresh` shows the outcome."""
-        self.network_label.setText("Checking the terms pages…")
+        self.network_label.setText(_("Checking the terms pages…"))
         self.check_requested.emit("")
 
 
 def _marked(parts: Marked | None, tint: str, absent: str) -> str:
     """The clause, sentence by sentence, with the changed sentences tinted."""
     if parts is None:
-        return f"<p><i>(not in this version: {absent})</i></p>"
+        return f"<p><i>{esc(_('(not in this version: {why})').format(why=absent))}</i></p>"
     shown = [f'<span style="background:{tint}">{esc(sentence)}</span>' if changed else esc(sentence)
              for sentence, changed in parts]
     return "<p>" + " ".join(shown) + "</p>"

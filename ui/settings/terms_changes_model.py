@@ -8,12 +8,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QPalette
 
-from guard.presentation.terms_view import topic_names
+from guard.presentation.i18n import N_, _
+from guard.presentation.terms_view import kind_words, topic_names
 from guard.presentation.wording import one_line
 from guard.services import AnalysedChange
 from ui.settings.common import highlight_tint
 
-HEADERS = ("Section", "Change", "Topics", "In plain words")
+HEADERS = (N_("Section"), N_("Change"), N_("Topics"), N_("In plain words"))
 CHANGE_ROLE = Qt.ItemDataRole.UserRole + 1
 RELEVANT_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -65,7 +66,7 @@ class TermsChangesModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return _(HEADERS[section])
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -83,7 +84,7 @@ class TermsChangesModel(QAbstractTableModel):
             if column == 0:
                 return change.diff.section or "—"
             if column == 1:
-                return str(change.diff.kind)
+                return kind_words(str(change.diff.kind))
             if column == 2:
                 return self.topic_labels(change) or ("—" if role == Qt.ItemDataRole.DisplayRole else None)
             if column == 3:

@@ -10,9 +10,12 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from guard.presentation.i18n import _, format_number, labelled, ngettext
 from guard.presentation.records import decision_label
-from guard.presentation.timeline import DECISION_ORDER, Bar, Timeline
+from guard.presentation.timeline import DECISION_ORDER, Bar, Timeline, bar_caption, period_name
 from ui.settings.common import named, series_colours
+
+MAX_SLOT = 56  # px: a bar's slot is never wider, so one month is a bar, not the whole width
 
 
 def period_bounds(label: str) -> tuple[date, date]:
@@ -37,10 +40,10 @@ class TimelineChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "Decisions per month", "Chart of your decisions per period. Click a bar, or choose one with "
-                                          "the arrow keys and press Enter, to show only that period.")
+        named(self, _("Decisions per month"), _("Chart of your decisions per period. Click a bar, or choose one "
+                                                "with the arrow keys and press Enter, to show only that period."))
         self.timeline = Timeline((), "month")
-        self.message = "Counting…"
+        self.message = _("Counting…")
         self.selected: int | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
@@ -52,7 +55,7 @@ class TimelineChart(QWidget):
 
     def set_timeline(self, timeline: Timeline, message: str = "") -> None:
         self.timeline = timeline
-        self.message = message or ("No decisions recorded in this selection." if not timeline.bars else "")
+        self.message = message or (_("No decisions recorded in this selection.") if not timeline.bars else "")
         self.selected = None
         self.setAccessibleDescription(self.describe())
         self.update()
@@ -65,10 +68,14 @@ class TimelineChart(QWidget):
         """The chart in words (what a screen reader says)."""
         if not self.timeline.bars:
             return self.message
-        parts = [f"{self.timeline.total} decisions from {self.timeline.bars[0].label} to "
-                 f"{self.timeline.bars[-1].label}, per {self.timeline.period}."]
+        total = self.timeline.total
+        parts = [ngettext("{count} decision from {first} to {last}, per {period}.",
+                          "{count} decisions from {first} to {last}, per {period}.", total).format(
+            count=format_number(total), first=bar_caption(self.timeline.bars[0].label),
+            last=bar_caption(self.timeline.bars[-1].label), period=period_name(self.timeline.period))]
         busiest = max(self.timeline.bars, key=lambda bar: bar.total)
-        parts.append(f"Busiest: {busiest.label} with {busiest.total}.")
+        parts.append(_("Busiest: {period} with {count}.").format(period=bar_caption(busiest.label),
+                                                                  count=format_number(busiest.total)))
         return " ".join(parts)
 
     # -- geometry ----------------------------------------------------------------------------
@@ -82,17 +89,21 @@ class TimelineChart(QWidget):
         return QRectF(left, self._legend_height() + 4, max(self.width() - left - 8, 10),
                       max(self.height() - bottom - self._legend_height() - 8, 10))
 
+    def _slot(self, plot: QRectF) -> float:
+        """The width each bar gets: the plot shared out, at most MAX_SLOT (bars start at the left)."""
+        return min(plot.width() / max(len(self.timeline.bars), 1), MAX_SLOT)
+
     def _bar_rect(self, plot: QRectF, index: int, bar: Bar) -> QRectF:
-        slot = plot.width() / max(len(self.timeline.bars), 1)
+        slot = self._slot(plot)
         height = plot.height() * bar.total / max(self.timeline.peak, 1)
         gap = min(slot * 0.2, 6)
         return QRectF(plot.left() + index * slot + gap / 2, plot.bottom() - height, max(slot - gap, 1), height)
 
     def _bar_at(self, x: float) -> int | None:
         plot = self._plot()
-        if not self.timeline.bars or not plot.left() <= x <= plot.right():
+        slot = self._slot(plot)
+        if not self.timeline.bars or not plot.left() <= x < plot.left() + slot * len(self.timeline.bars):
             return None
-        slot = plot.width() / len(self.timeline.bars)
         return min(int((x - plot.left()) // slot), len(self.timeline.bars) - 1)
 
     # -- painting ----------------------------------------------------------------------------
@@ -124,12 +135,14 @@ class TimelineChart(QWidget):
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.setPen(text)
         painter.drawText(QRectF(0, plot.top() - metrics.height() / 2, plot.left() - 4, metrics.height()),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(self.timeline.peak))
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, format_number(self.timeline.peak))
         painter.drawText(QRectF(0, plot.bottom() - metrics.height() / 2, plot.left() - 4, metrics.height()),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "0")
         # bars, stacked in legend order
-        label_every = max(1, int((metrics.horizontalAdvance("2024-Q4") + 8) /
-                                 max(plot.width() / len(self.timeline.bars), 1)) + 1)
+        captions = [bar_caption(bar.label) for bar in self.timeline.bars]
+        widest = max(metrics.horizontalAdvance(caption) for caption in captions)
+        slot = self._slot(plot)
+        label_every = 1 if widest + 8 <= slot else int((widest + 8) / max(slot, 1)) + 1
         for index, bar in enumerate(self.timeline.bars):
             rect = self._bar_rect(plot, index, bar)
             y = plot.bottom()
@@ -143,8 +156,9 @@ class TimelineChart(QWidget):
                                  QRectF(rect.left() - 2, plot.bottom() - 4, rect.width() + 4, 4))
             if index % label_every == 0:
                 painter.setPen(text)
-                painter.drawText(QRectF(rect.center().x() - 40, plot.bottom() + 3, 80, metrics.height()),
-                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, bar.label)
+                painter.drawText(QRectF(rect.center().x() - widest / 2 - 4, plot.bottom() + 3, widest + 8,
+                                        metrics.height()),
+                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, captions[index])
         if self.hasFocus() and self.selected is None:
             painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 1, Qt.PenStyle.DotLine))
             painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
@@ -152,8 +166,9 @@ class TimelineChart(QWidget):
 
     # -- interaction -------------------------------------------------------------------------
     def _tooltip(self, bar: Bar) -> str:
-        lines = [f"{bar.label}: {bar.total} decisions"]
-        lines += [f"{decision_label(d)}: {n}" for d, n in bar.counts]
+        lines = [labelled(bar_caption(bar.label), ngettext("{count} decision", "{count} decisions", bar.total).format(
+            count=format_number(bar.total)))]
+        lines += [labelled(decision_label(d), format_number(n)) for d, n in bar.counts]
         return "\n".join(lines)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:

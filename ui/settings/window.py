@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QWidget
 
 from guard import APP_NAME
+from guard.presentation.i18n import N_, _
 from guard.services import Services, Snapshot
 from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner, Lane
@@ -28,10 +29,10 @@ from ui.settings.ui_state import UiState
 
 log = logging.getLogger(__name__)
 
-TITLE = f"{APP_NAME} Settings"
+TITLE = N_("{app} Settings")
 TABS = ("overview", "providers", "history", "terms", "preferences")
 # No mnemonics on the tabs (they would clash with the controls inside); Ctrl+1..5 switch tabs.
-TAB_TITLES = ("Overview", "Providers", "Consent history", "Terms changes", "Preferences")
+TAB_TITLES = (N_("Overview"), N_("Providers"), N_("Consent history"), N_("Terms changes"), N_("Preferences"))
 
 
 class SettingsWindow(QMainWindow):
@@ -54,12 +55,13 @@ class SettingsWindow(QMainWindow):
         super().__init__(parent)
         guard_gui_thread()
         self.services = services
-        self.setWindowTitle(TITLE)
-        named(self, TITLE)
+        title = _(TITLE).format(app=APP_NAME)
+        self.setWindowTitle(title)
+        named(self, title)
         self.tasks = jobs or JobRunner(self)
         self.state = UiState.load(services.config_dir)
 
-        self.tab_widget = named(QTabWidget(), "Settings sections")
+        self.tab_widget = named(QTabWidget(), _("Settings sections"))
         self.overview = OverviewTab(services, self.tasks)
         self.providers = ProvidersTab(services)
         self.history = HistoryTab(services, self.tasks)
@@ -67,12 +69,12 @@ class SettingsWindow(QMainWindow):
         self.preferences = PreferencesTab(services, self.tasks)
         widgets = (self.overview, self.providers, self.history, self.terms, self.preferences)
         self._tabs: dict[str, QWidget] = dict(zip(TABS, widgets, strict=True))
-        for number, (widget, title) in enumerate(zip(self._tabs.values(), TAB_TITLES, strict=True), start=1):
-            self.tab_widget.addTab(widget, title)
-            self.tab_widget.setTabToolTip(number - 1, f"{title} (Ctrl+{number})")
+        for number, (widget, tab_title) in enumerate(zip(self._tabs.values(), TAB_TITLES, strict=True), start=1):
+            self.tab_widget.addTab(widget, _(tab_title))
+            self.tab_widget.setTabToolTip(number - 1, f"{_(tab_title)} (Ctrl+{number})")
             QShortcut(QKeySequence(f"Ctrl+{number}"), self,
                       activated=lambda w=widget: self.tab_widget.setCurrentWidget(w))
-        self.tab_widget.tabBar().setAccessibleName("Settings sections")
+        self.tab_widget.tabBar().setAccessibleName(_("Settings sections"))
         self.setCentralWidget(self.tab_widget)
 
         self.overview.link_activated.connect(self._overview_link)
@@ -126,6 +128,7 @@ class SettingsWindow(QMainWindow):
         """A record was added elsewhere (e.g. from a notification): re-read the history."""
         self.history.reload()
         self.overview.verify()
+        self.preferences.refresh_key_status()  # the first record creates the signing key
 
     # -- internals ---------------------------------------------------------------------------
     def _overview_link(self, kind: str, target: str) -> None:
@@ -142,6 +145,7 @@ class SettingsWindow(QMainWindow):
 
     def _recorded_here(self, record: object) -> None:
         self.overview.verify()
+        self.preferences.refresh_key_status()  # the first record creates the signing key
         self.consent_recorded.emit(record)
 
     def _settings_saved(self, settings: object) -> None:

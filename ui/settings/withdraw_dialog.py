@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guard.presentation.i18n import _
 from guard.presentation.records import local_time
 from guard.presentation.wording import one_line
 from ui.settings.common import named
@@ -39,24 +40,27 @@ class WithdrawDialog(QDialog):
 
     def __init__(self, record: Record, provider_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Withdraw consent")
-        named(self, "Withdraw consent")
-        what = one_line(record.meeting.title or record.feature_id or "this consent", TITLE_CHARS)
+        self.setWindowTitle(_("Withdraw consent"))
+        named(self, _("Withdraw consent"))
+        what = one_line(record.meeting.title or record.feature_id or _("this consent"), TITLE_CHARS)
         self.intro = intro = plain_label(
-            f"Withdraw the consent you gave to {provider_name} for “{what}” on {local_time(record.occurred_at)}? "
-            "A new record is added that points at it; the original record stays as it was.")
+            _("Withdraw the consent you gave to {provider} for “{what}” on {when}? A new record is added that points "
+              "at it; the original record stays as it was.").format(provider=provider_name, what=what,
+                                                                    when=local_time(record.occurred_at)))
         self.setMinimumWidth(420)
-        note_label = QLabel("&Note (optional):")
-        self.note = named(QPlainTextEdit(), "Note")
+        note_label = QLabel(_("&Note (optional):"))
+        self.note = named(QPlainTextEdit(), _("Note"))
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(60)
         note_label.setBuddy(self.note)
-        self.letter = named(QCheckBox("Prepare a withdrawal &letter to the provider"), "Prepare a withdrawal letter")
+        self.letter = named(QCheckBox(_("Prepare a withdrawal &letter to the provider")),
+                            _("Prepare a withdrawal letter"))
         self.letter.setChecked(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        ok = named(buttons.button(QDialogButtonBox.StandardButton.Ok), "Withdraw")
-        ok.setText("&Withdraw")
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
+        ok = named(buttons.button(QDialogButtonBox.StandardButton.Ok), _("Withdraw"))
+        ok.setText(_("&Withdraw"))
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)  # Qt's own word, translated by Qt
+        named(cancel, cancel.text().replace("&", ""))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -79,15 +83,15 @@ class LetterDialog(QDialog):
         self.setWindowTitle(title)
         named(self, title)
         self.suggested_name = suggested_name
-        self.text = named(QPlainTextEdit(text), "Letter text")
+        self.text = named(QPlainTextEdit(text), _("Letter text"))
         self.text.setReadOnly(True)
         self.text.setMinimumSize(560, 360)
-        copy = named(QPushButton("&Copy"), "Copy the letter")
-        save = named(QPushButton("&Save as…"), "Save the letter as a file")
-        email = named(QPushButton("Write &email…"), "Write an email with this letter")
+        copy = named(QPushButton(_("&Copy")), _("Copy the letter"))
+        save = named(QPushButton(_("&Save as…")), _("Save the letter as a file"))
+        email = named(QPushButton(_("Write &email…")), _("Write an email with this letter"))
         email.setEnabled(bool(mailto))
         email.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(mailto)))
-        close = named(QPushButton("Cl&ose"), "Close")
+        close = named(QPushButton(_("Cl&ose")), _("Close"))
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
         save.clicked.connect(self._save)
         close.clicked.connect(self.accept)
@@ -102,7 +106,8 @@ class LetterDialog(QDialog):
         layout.addWidget(buttons)
 
     def _save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the letter", self.suggested_name, "Text (*.txt)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the letter"), self.suggested_name,
+                                                    _("Text (*.txt)"))
         if path:
             self.save_to(Path(path))
 
@@ -111,10 +116,10 @@ class LetterDialog(QDialog):
         services, jobs, text = self.services, self.jobs, self.text.toPlainText()
         if services is None or jobs is None:
             return
-        self.status.setText(f"Saving to {path}…")
+        self.status.setText(_("Saving to {path}…").format(path=path))
         jobs.submit(lambda: services.save_text(path, text), lambda _none: self._saved(path),
-                    lambda error: self.status.setText(f"Not saved: {error}"), owner=self)
+                    lambda error: self.status.setText(_("Not saved: {error}").format(error=error)), owner=self)
 
     def _saved(self, path: Path) -> None:
         self.saved_to = path
-        self.status.setText(f"Saved to {path}.")
+        self.status.setText(_("Saved to {path}.").format(path=path))

@@ -35,23 +35,36 @@ def fitted(text: str, metrics: QFontMetrics) -> str:
     return metrics.elidedText(literal, Qt.TextElideMode.ElideRight, MAX_ITEM_PX).replace("&", "&&")
 
 
+def plain(text: str, limit: int = 2000) -> str:
+    """A menu text (``&&`` for ``&``, ``&x`` a mnemonic) as a tooltip shows it, capped for hostile titles."""
+    literal = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+    return literal if len(literal) <= limit else literal[: limit - 1] + "…"
+
+
 def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[Action, bool], None]) -> None:
     """Replace ``menu``'s contents with ``entries``; triggering one calls ``on_action(action, checked)``.
     Every line is cut to a sane width, whatever the text (titles come from meeting hosts)."""
     menu.clear()
+    menu.setToolTipsVisible(True)
     readable_info(menu)
     metrics = QFontMetrics(menu.font())
     for entry in entries:
         if entry.separator:
             menu.addSeparator()
         elif entry.is_submenu:
-            submenu = menu.addMenu(fitted(entry.text, metrics))
+            shown = fitted(entry.text, metrics)
+            submenu = menu.addMenu(shown)
             submenu.setEnabled(entry.enabled)
             submenu.setToolTipsVisible(True)
+            if shown != entry.text:  # cut with "…": the whole text is in the tooltip
+                submenu.menuAction().setToolTip(plain(entry.text))
             fill_menu(submenu, entry.children, on_action)
         else:
-            action = QAction(fitted(entry.text, metrics), menu)
+            shown = fitted(entry.text, metrics)
+            action = QAction(shown, menu)
             action.setEnabled(entry.enabled)
+            if shown != entry.text:
+                action.setToolTip(plain(entry.text))
             if entry.heading:
                 font = action.font()
                 font.setBold(True)

@@ -22,7 +22,9 @@ from guard.presentation.actions import (
     ResumeMonitoring,
     SetAutostart,
     ShowTermsChange,
+    ShowWelcome,
 )
+from guard.presentation.i18n import _, format_time, labelled
 from guard.presentation.views import ClauseView, FeatureView, MeetingView, TrayStatus, format_pause
 from guard.presentation.wording import one_line
 
@@ -36,7 +38,7 @@ def capitalise(text: str) -> str:
 
 
 def verified_mark(verified: bool) -> str:
-    return "" if verified else " (unverified)"
+    return "" if verified else " " + _("(unverified)")
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,13 @@ def feature_entry(feature: FeatureView) -> MenuEntry:
     children = [
         *wrapped(feature.description),
         SEPARATOR,
-        *wrapped(f"Turned on by: {feature.who_can_turn_on}"),
+        *wrapped(labelled(_("Turned on by"), feature.who_can_turn_on)),
         *wrapped(f"{capitalise(feature.you_can)}."),
-        *wrapped(f"Participants see: {feature.participant_notice}"),
-        *wrapped(f"Training: {feature.trains_models}."),
+        *wrapped(labelled(_("Participants see"), feature.participant_notice)),
+        *wrapped(labelled(_("Training"), f"{feature.trains_models}.")),
         SEPARATOR,
-        *[link(f"Source: {source.label} (checked {source.checked})", source.url) for source in feature.sources],
+        *[link(_("Source: {source} (checked {date})").format(source=source.label, date=source.checked), source.url)
+          for source in feature.sources],
     ]
     return MenuEntry(esc(f"{feature.name}{verified_mark(feature.verified)}"), children=tuple(children))
 
@@ -117,31 +120,32 @@ def feature_entry(feature: FeatureView) -> MenuEntry:
 def clause_entry(clause: ClauseView) -> MenuEntry:
     children = [*wrapped(f"“{clause.quote}”")]
     if clause.summary:
-        children += [SEPARATOR, *wrapped(f"In plain words: {clause.summary}")]
-    children += [SEPARATOR, info(f"In force since {clause.effective_from}"),
-                 link(f"Source (checked {clause.checked})", clause.source)]
-    text = f"{clause.label}{verified_mark(clause.verified)} — checked {clause.checked}"
+        children += [SEPARATOR, *wrapped(labelled(_("In plain words"), clause.summary))]
+    children += [SEPARATOR, info(_("In force since {date}").format(date=clause.effective_from)),
+                 link(_("Source (checked {date})").format(date=clause.checked), clause.source)]
+    text = _("{clause} — checked {date}").format(clause=f"{clause.label}{verified_mark(clause.verified)}",
+                                                 date=clause.checked)
     return MenuEntry(esc(text), children=tuple(children))
 
 
 def meeting_title(view: MeetingView) -> str:
-    text = f"{view.provider_name} meeting"
-    return f"{text}: {view.meeting.title}" if view.meeting.title else text
+    text = _("{provider} meeting").format(provider=view.provider_name)
+    return labelled(text, view.meeting.title) if view.meeting.title else text
 
 
 def meeting_entry(view: MeetingView) -> MenuEntry:
     meeting = view.meeting
-    started = meeting.started_at.astimezone().strftime("%H:%M")
-    children: list[MenuEntry] = [info(f"In progress since {started}")]
+    children: list[MenuEntry] = [info(_("In progress since {time}").format(time=format_time(meeting.started_at)))]
     if view.switched_on:
-        children += [heading("Seen in this meeting"), *(line for seen in view.switched_on for line in wrapped(seen))]
-    children += [heading("Why the app thinks so")]
+        children += [heading(_("Seen in this meeting")),
+                     *(line for seen in view.switched_on for line in wrapped(seen))]
+    children += [heading(_("Why the app thinks so"))]
     children += [line for evidence in view.evidence for line in wrapped(evidence, indent="  ")]
-    children += [SEPARATOR, MenuEntry("Record my consent for this meeting…", action=RecordConsent(meeting.id)),
-                 SEPARATOR, heading(f"AI features ({len(view.features)})")]
-    children += [feature_entry(f) for f in view.features] or [info("  None listed in the catalog")]
-    children += [SEPARATOR, heading(f"Terms in force ({len(view.clauses)})")]
-    children += [clause_entry(c) for c in view.clauses] or [info("  No clauses listed in the catalog")]
+    children += [SEPARATOR, MenuEntry(_("Record my consent for this meeting…"), action=RecordConsent(meeting.id)),
+                 SEPARATOR, heading(_("AI features ({count})").format(count=len(view.features)))]
+    children += [feature_entry(f) for f in view.features] or [info("  " + _("None listed in the catalog"))]
+    children += [SEPARATOR, heading(_("Terms in force ({count})").format(count=len(view.clauses)))]
+    children += [clause_entry(c) for c in view.clauses] or [info("  " + _("No clauses listed in the catalog"))]
     return MenuEntry(esc(meeting_title(view)), children=tuple(children))
 
 
@@ -153,29 +157,32 @@ def menu_entries(status: TrayStatus, flags: MenuFlags = MenuFlags()) -> list[Men
     in_meeting = {m.provider_id for m in status.meetings}
     for app in status.apps:
         if app.provider_id not in in_meeting:
-            kind = "AI note-taker running" if app.notetaker else "open, no meeting detected"
-            entries.append(info(f"{app.provider_name}: {kind}"))
+            kind = _("AI note-taker running") if app.notetaker else _("open, no meeting detected")
+            entries.append(info(labelled(app.provider_name, kind)))
     for change in status.terms_changes:
-        entries.append(MenuEntry(esc(f"{change.display_title} changed — show the change…"),
+        entries.append(MenuEntry(esc(_("{document} changed — show the change…").format(document=change.display_title)),
                                  action=ShowTermsChange(change.provider_id, change.document_id, change.new_sha256)))
-    for problem in (*status.problems, *flags.problems):
+    # Only what the app itself could not do (its data, a setting, the log-in entry); signals that
+    # cannot be read are said once, with what to do, in the settings window's Overview.
+    for problem in flags.problems:
         entries += wrapped(f"⚠ {problem}")
     entries.append(SEPARATOR)
-    entries.append(MenuEntry("&Record my consent…", action=RecordConsent(), enabled=flags.ready))
+    entries.append(MenuEntry(_("&Record my consent…"), action=RecordConsent(), enabled=flags.ready))
     if status.paused:
-        entries.append(MenuEntry(f"Resume &monitoring (paused {format_pause(status.paused_until)})",
-                                 action=ResumeMonitoring(), enabled=flags.ready))
+        resume = _("Resume &monitoring (paused {until})").format(until=format_pause(status.paused_until))
+        entries.append(MenuEntry(resume, action=ResumeMonitoring(), enabled=flags.ready))
     else:
-        entries.append(MenuEntry("&Pause monitoring for 1 hour", action=PauseMonitoring(),
+        entries.append(MenuEntry(_("&Pause monitoring for 1 hour"), action=PauseMonitoring(),
                                  enabled=flags.ready and status.enabled))
     if flags.checking_terms:
-        entries.append(MenuEntry("Checking terms…", action=CheckTerms(), enabled=False))
+        entries.append(MenuEntry(_("Checking terms…"), action=CheckTerms(), enabled=False))
     else:
-        entries.append(MenuEntry("Check &terms now", action=CheckTerms(), enabled=flags.ready))
+        entries.append(MenuEntry(_("Check &terms now"), action=CheckTerms(), enabled=flags.ready))
     entries.append(SEPARATOR)
-    entries.append(MenuEntry("Start when I &log in", action=SetAutostart(), checkable=True,
+    entries.append(MenuEntry(_("Start when I &log in"), action=SetAutostart(), checkable=True,
                              checked=bool(flags.autostart), enabled=flags.ready and flags.autostart is not None))
-    entries.append(MenuEntry("Open &settings", action=OpenSettings()))
+    entries.append(MenuEntry(_("Open &settings"), action=OpenSettings()))
+    entries.append(MenuEntry(_("&Welcome and privacy…"), action=ShowWelcome(), enabled=flags.ready))
     entries.append(SEPARATOR)
-    entries.append(MenuEntry("&Quit", action=Quit()))
+    entries.append(MenuEntry(_("&Quit"), action=Quit()))
     return entries

@@ -22,7 +22,7 @@ from ui.tray.menu_model import MenuEntry
 
 log = logging.getLogger(__name__)
 
-SHOWN_LOG_LINE = "Tray icon shown"
+SHOWN_LOG_LINE = "Tray icon shown"  # i18n-ok: a log line
 
 
 class TrayIcon(QObject):
@@ -73,7 +73,7 @@ class TrayIcon(QObject):
             if self._shown_logged or not self.icon.isVisible():
                 return
             if registered:
-                self.mark_shown("status notifier item")
+                self.mark_shown("status notifier item")  # i18n-ok: the log line's kind of icon
             elif tries > 1:
                 QTimer.singleShot(500, lambda: self.confirm_registration(jobs, tries - 1))
 

@@ -20,7 +20,7 @@ def test_install_and_remove_per_browser_write_and_remove_the_manifest(open_windo
     panel = open_window(tab="preferences").preferences.browsers
     qtbot.waitUntil(lambda: {"chromium", "firefox"} <= set(panel.buttons), timeout=30_000)
     assert panel.buttons["chromium"].text() == "Install"
-    assert panel.states["chromium"].text() == "host not registered"
+    assert panel.states["chromium"].text() == "not set up"
     assert panel.states["chromium"].textFormat() == Qt.TextFormat.PlainText
     qtbot.waitUntil(lambda: panel.isVisible())
     (name,) = [label for label in panel.rows.findChildren(QLabel) if label.text() == "Chromium"]
@@ -31,7 +31,7 @@ def test_install_and_remove_per_browser_write_and_remove_the_manifest(open_windo
     qtbot.waitUntil(lambda: panel.buttons.get("chromium") is not None
                     and panel.buttons["chromium"].text() == "Remove", timeout=30_000)
     manifest = home / ".config/chromium/NativeMessagingHosts" / HOST_FILE
-    assert manifest.is_file() and panel.states["chromium"].text() == "host registered"
+    assert manifest.is_file() and panel.states["chromium"].text() == "ready: add the extension to the browser"
     assert panel.buttons["firefox"].text() == "Install", "only the browser asked for"
 
     qtbot.mouseClick(panel.buttons["chromium"], Qt.MouseButton.LeftButton)

@@ -57,7 +57,7 @@ def test_a_real_meeting_in_progress_is_shown_with_its_evidence_and_ai_features(
     text = plain(window)
     assert "1 meeting in progress" in text
     assert "Zoom — “Zoom Meeting” · meeting in progress" in text  # named as the window's catalog names it
-    assert f"Window title: {name} (pid {client.pid}) shows a meeting window titled 'Zoom Meeting'" in text
+    assert f"Window: {name} (pid {client.pid}) shows a meeting window titled 'Zoom Meeting'" in text
     zoom = services.catalog.get("zoom")
     for feature in zoom.ai_features:
         assert feature.name in text
@@ -124,7 +124,7 @@ def test_recording_here_reverifies_and_the_count_follows(open_window, services, 
         record = services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
     window.ledger_updated()
     wait_idle(qtbot, window)
-    assert "1 records · verified" in plain(window)
+    assert "1 record · verified" in plain(window)
     window.history.model.row(0)
     wait_idle(qtbot, window)
     assert window.history.model.rowCount() == 1 and window.history.model.record_at(0).id == record.id

@@ -135,7 +135,7 @@ def test_key_status_explains_the_key_file_fallback(open_window, services, no_key
     window = open_window(tab="preferences")
     wait_idle(qtbot, window)
     status = window.preferences.key_status.text()
-    assert status.startswith("Key file fallback in use")
+    assert status.startswith("The ledger's signing key is kept in the file ")
     assert str(services.paths.data_dir / "ledger.key") in status
     assert "no keyring backend" in status
 
@@ -146,4 +146,5 @@ def test_key_status_names_the_keyring_when_there_is_one(open_window, services, d
     services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
     window = open_window(tab="preferences")
     wait_idle(qtbot, window)
-    assert window.preferences.key_status.text() == "Kept in the system keyring (Secret Service)."
+    assert window.preferences.key_status.text() == \
+        "The ledger's signing key is kept in your system keyring (Secret Service)."

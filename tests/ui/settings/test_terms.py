@@ -67,10 +67,10 @@ def test_versions_are_listed_with_the_shipped_baseline_marked(open_window, servi
     rows = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
     assert len(rows) == 3
     baseline = services.terms_store.baseline_version("zoom", "terms")
-    assert ["2023-08-11", "shipped baseline", baseline.sha256] in rows
+    assert ["11 Aug 2023", "shipped baseline", baseline.sha256] in rows
     assert sum(1 for row in rows if row[1] == "provider page") == 2
     labels = [window.terms.old.itemText(i) for i in range(window.terms.old.count())]
-    assert labels[0].startswith("2023-08-11 · shipped baseline")
+    assert labels[0].startswith("11 Aug 2023 · shipped baseline")
 
 
 def test_fetch_log_shows_every_request_including_failures(open_window, services, qtbot):
@@ -83,7 +83,7 @@ def test_fetch_log_shows_every_request_including_failures(open_window, services,
     log = window.terms.log
     rows = [[log.item(r, c).text() for c in range(log.columnCount())] for r in range(log.rowCount())]
     assert len(rows) == 3
-    assert rows[0][1:5] == ["zoom/privacy", "https://zoom.us/privacy", "failed", "503"]
+    assert rows[0][1:5] == ["Zoom Privacy Statement", "https://zoom.us/privacy", "failed", "503"]
     assert "HTTP 503" in rows[0][5]
     assert rows[1][3] == "new-version" and rows[1][2] == "https://www.zoom.com/en/trust/terms/"
 

@@ -203,3 +203,14 @@ def test_switching_to_dark_while_open_redraws_the_tints(open_window, services, q
         app.setPalette(previous)
     qtbot.wait(20)
     assert mean_lightness(window.grab().toImage()) > 0.6
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_mnemonics_do_not_clash_in_german_and_french(open_window, services, qtbot, language):
+    from ui.language import apply_language
+
+    apply_language(language)
+    try:
+        test_mnemonics_have_buddies_and_do_not_clash_within_a_tab(open_window, services, qtbot)
+    finally:
+        apply_language("")

@@ -1,0 +1,185 @@
+"""The app's language for everything it shows: the one gettext mechanism of :mod:`guard.i18n`
+(``resources/locale``, shared with the letters), seen from the UI's side.
+
+``ui/`` may not import :mod:`guard.i18n` (import-linter), so windows and the presentation rules
+translate through this module::
+
+    from guard.presentation.i18n import N_, _, ngettext
+    label = _("Record my consent…")
+    DECISIONS = ((Decision.GIVEN, N_("I &consented")), ...)   # marked here, translated where shown
+    _(label) ...
+
+Messages use ``{name}`` placeholders filled with :meth:`str.format` after translating (an
+f-string cannot be translated). Dates, times and numbers go through :func:`format_date`,
+:func:`format_time` and :func:`format_number` (Babel, for the locale in use).
+
+The app shows one language at a time, chosen at start (and again when Preferences change it)
+with :func:`use_language`; the letters keep choosing their own (``letter --lang``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date, datetime
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_time as _babel_time
+from babel.numbers import format_decimal
+
+from guard.i18n import (
+    LANGUAGE_NAMES,
+    N_,
+    SOURCE_LANGUAGE,
+    LanguageError,
+    Translation,
+    check_language,
+    system_language,
+    translation,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = ["N_", "UI_LANGUAGES", "_", "current_language", "format_date", "format_datetime", "format_month",
+           "format_number", "format_time", "labelled", "language_choices", "ngettext", "pgettext", "ui_language",
+           "use_language"]
+
+UI_LANGUAGES: tuple[str, ...] = ("en", "de", "fr")
+"""Languages whose catalogs cover the whole app (tests/i18n checks they are complete). The other
+catalogs (es, it, nl) cover the letters only: with one of those chosen the app itself stays English."""
+
+_state: dict[str, Translation | Locale] = {}
+
+
+def ui_language(setting: str | None = None) -> str:
+    """The language the app shows: the setting (``general.language``) when the app is translated
+    into it, else the system locale's when it is, else English. (A letters-only language in the
+    setting still writes the letters in it.)"""
+    if setting:
+        try:
+            language = check_language(setting)
+        except LanguageError:
+            log.warning("general.language = %r has no translation; the app follows the system's language", setting)
+        else:
+            if language in UI_LANGUAGES:
+                return language
+    language = system_language()
+    return language if language in UI_LANGUAGES else SOURCE_LANGUAGE
+
+
+@cache
+def _format_locale(language: str, region: str | None) -> Locale:
+    """The locale dates and numbers are written in: the system's region when it speaks
+    ``language`` (``de_AT``, ``en_US``), else the language's own (English: day month year)."""
+    if region:
+        try:
+            return Locale.parse(f"{language}_{region}")
+        except (UnknownLocaleError, ValueError):
+            pass
+    return Locale.parse("en_GB" if language == SOURCE_LANGUAGE else language)
+
+
+def _time_region(language: str) -> str | None:
+    """The region of the locale that formats dates here (POSIX: ``LC_ALL``, else ``LC_TIME``, else
+    ``LANG``), when that locale speaks ``language``; None for C/POSIX (the app's own default)."""
+    for variable in ("LC_ALL", "LC_TIME", "LANG"):
+        value = os.environ.get(variable, "")
+        if not value:
+            continue
+        name = value.split(".")[0].split("@")[0]
+        if name in ("C", "POSIX"):
+            return None
+        try:
+            parsed = Locale.parse(name.replace("-", "_"))
+        except (UnknownLocaleError, ValueError, TypeError):
+            return None
+        return parsed.territory if parsed.language == language else None
+    return None
+
+
+def use_language(language: str) -> str:
+    """Show ``language`` from now on (an unknown one: English); returns the language used."""
+    if language not in UI_LANGUAGES:
+        language = SOURCE_LANGUAGE
+    region = _time_region(language)
+    _state["translation"] = translation(language)
+    _state["locale"] = _format_locale(language, region)
+    log.info("Language: %s (%s)", language, _state["locale"])
+    return language
+
+
+def _translation() -> Translation:
+    found = _state.get("translation")
+    if not isinstance(found, Translation):
+        use_language(SOURCE_LANGUAGE)
+        return _translation()
+    return found
+
+
+def current_language() -> str:
+    return _translation().language
+
+
+def current_locale() -> Locale:
+    _translation()
+    found = _state["locale"]
+    assert isinstance(found, Locale)
+    return found
+
+
+def _(message: str) -> str:
+    """``message`` in the language in use."""
+    return _translation().gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of ``singular``/``plural`` the language uses for ``count`` (fill ``{count}`` after)."""
+    return _translation().ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` translated in ``context`` (for short words that read differently in two places)."""
+    return _translation().pgettext(context, message)
+
+
+def labelled(label: str, value: str) -> str:
+    """'Label: value' as the language writes it (French puts a space before the colon)."""
+    return _("{label}: {value}").format(label=label, value=value)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in its own language) for the Preferences' language box, the app's languages first."""
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in UI_LANGUAGES]
+
+
+# -- dates, times, numbers ----------------------------------------------------------------------
+
+def format_date(day: date | datetime, form: str = "medium") -> str:
+    """``10 Jan 2026``, ``10.01.2026``, ``10 janv. 2026`` (a datetime: its local date)."""
+    if isinstance(day, datetime):
+        day = day.astimezone().date()
+    return _babel_date(day, format=form, locale=current_locale())
+
+
+def format_time(moment: datetime, form: str = "short") -> str:
+    """``14:05`` (``2:05 PM`` in the US), in this computer's time zone."""
+    return _babel_time(moment.astimezone(), format=form, locale=current_locale())
+
+
+def format_datetime(moment: datetime, form: str = "short") -> str:
+    """Date and time in this computer's time zone: ``10/01/2026, 14:05``."""
+    local = moment.astimezone()
+    return _babel_datetime(local, format=form, locale=current_locale(), tzinfo=local.tzinfo)
+
+
+def format_month(year: int, month: int, form: str = "MMM yyyy") -> str:
+    """A month as the chart's axis shows it: ``Mar 2026``, ``März 2026``."""
+    return _babel_date(date(year, month, 1), format=form, locale=current_locale())
+
+
+def format_number(number: float) -> str:
+    """``1,234`` / ``1.234`` / ``1 234``."""
+    return format_decimal(number, locale=current_locale())

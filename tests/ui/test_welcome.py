@@ -1,0 +1,80 @@
+"""The welcome on the first start: what the app watches and never sends, terms checks (with the
+switch right there), the browsers, where the ledger and its key live; shown once, driven from the
+keyboard, and again from the tray menu. Real Qt app under Xvfb with trayer, real settings file."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from guard.ledger import ledger_path
+from guard.settings import SettingsStore
+from tests.ui.conftest import blocking_ok
+from tests.ui.test_shell import find_action
+
+pytestmark = pytest.mark.desktop
+
+FIRST_START = """
+[detection]
+interval_seconds = 0.5
+"""
+
+
+def started(qtbot, shells, world):
+    world.settings(FIRST_START)
+    shell = shells.make(world.paths)
+    with qtbot.waitSignal(shell.welcome_opened, timeout=20000) as opened:
+        shell.start()
+    return shell, opened.args[0]
+
+
+def test_the_first_start_shows_the_welcome_once_and_fetches_nothing_before_it_is_read(qtbot, shells, world):
+    shell, welcome = started(qtbot, shells, world)
+    assert welcome.isVisible() and shell.welcome is welcome
+    assert not shell.terms.started, "no terms page is fetched before the user has read the welcome"
+    qtbot.waitUntil(lambda: welcome.browsers is not None and welcome.key is not None, timeout=20000)
+    text = welcome.text()
+    assert "What the app watches on this computer" in text
+    assert "never what they hear or see" in text and "no telemetry" in text
+    assert "Terms checks are on: every 24 hours the app fetches" in text
+    assert "microsoft.com" in text and "google.com" in text, "the sites terms pages come from are named"
+    assert "Browser integration" in text
+    assert str(ledger_path(shell.services.paths)) in text
+    assert "signing key does not exist yet" in text and "keyring" in text
+    welcome.activateWindow()
+    qtbot.waitUntil(welcome.isActiveWindow, timeout=5000)
+    qtbot.keyClick(welcome.windowHandle(), Qt.Key.Key_Return)  # keyboard-driven: Enter is "Got it"
+    qtbot.waitUntil(lambda: shell.welcome is None and shell.terms.started, timeout=10000)
+    with blocking_ok():
+        saved = SettingsStore(world.paths.settings_file).load()
+    assert saved.general.welcome_shown is True and saved.terms.network_enabled is True
+    assert saved.detection.interval_seconds == 0.5, "the rest of the file is kept"
+
+
+def test_terms_checks_can_be_switched_off_in_the_welcome_from_the_keyboard(qtbot, shells, world):
+    shell, welcome = started(qtbot, shells, world)
+    welcome.activateWindow()
+    qtbot.waitUntil(welcome.isActiveWindow, timeout=5000)
+    qtbot.keyClick(welcome.windowHandle(), Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # "&Check the ..."
+    qtbot.waitUntil(lambda: not welcome.network.isChecked(), timeout=2000)
+    assert "Terms checks are off: the app fetches nothing" in welcome.text()
+    qtbot.keyClick(welcome.windowHandle(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: shell.services.settings.general.welcome_shown, timeout=10000)
+    assert shell.services.settings.terms.network_enabled is False
+    with blocking_ok():
+        assert SettingsStore(world.paths.settings_file).load().terms.network_enabled is False
+
+
+def test_a_later_start_shows_no_welcome_and_the_menu_shows_it_again(qtbot, shells, world):
+    shell = shells.make(world.paths)  # the test world's settings say the welcome was shown
+    with qtbot.waitSignal(shell.services_ready, timeout=20000):
+        shell.start()
+    assert shell.welcome is None
+    with qtbot.waitSignal(shell.welcome_opened, timeout=5000) as opened:
+        find_action(shell.tray.menu, "Welcome and privacy…").trigger()
+    welcome = opened.args[0]
+    assert welcome.isVisible()
+    welcome.settings_button.click()  # "Open settings" closes the welcome and opens the settings window
+    qtbot.waitUntil(lambda: shell.settings_host.window is not None and shell.settings_host.window.isVisible(),
+                    timeout=20000)
+    assert shell.welcome is None
