@@ -61,7 +61,8 @@ def main() -> None:
     session = WaylandSession.start("sway")
     env = dict(session.child_env(), MEETING_GUARD_HOME=str(work / "home"))
     (work / "home" / "config").mkdir(parents=True)
-    (work / "home" / "config" / "settings.toml").write_text("[detection]\ninterval_seconds = 0.5\n"
+    (work / "home" / "config" / "settings.toml").write_text("[general]\nwelcome_shown = true\n"
+                                                           "[detection]\ninterval_seconds = 0.5\n"
                                                            "[terms]\nnetwork_enabled = false\n")
     log = work / "home" / "logs" / "meeting-guard.log"
     started: list[subprocess.Popen] = []
