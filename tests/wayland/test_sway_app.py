@@ -28,7 +28,8 @@ from tests.wayland.clients import foot, views, wait_for_view
 pytestmark = pytest.mark.desktop
 
 # A user past the first start: the welcome window would otherwise open with the app.
-SETTINGS = "[general]\nwelcome_shown = true\n\n[detection]\ninterval_seconds = 0.5\n\n[terms]\nnetwork_enabled = false\n"
+SETTINGS = ("[general]\nwelcome_shown = true\n\n[detection]\ninterval_seconds = 0.5\n\n"
+            "[terms]\nnetwork_enabled = false\n")
 CONSENT_TITLE = "Record my consent — Meeting Privacy Guard"
 SETTINGS_TITLE = "Meeting Privacy Guard Settings"
 WATCHER = ("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher")
