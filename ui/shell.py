@@ -34,7 +34,7 @@ from guard.presentation.actions import (
     ShowTermsChange,
     ShowWelcome,
 )
-from guard.presentation.i18n import _
+from guard.presentation.i18n import _, current_locale
 from guard.presentation.icons import app_icon_path
 from guard.presentation.views import TermsChangeView, TrayStatus, starting_status
 from ui.consent_flow import ConsentFlow
@@ -101,7 +101,7 @@ class Shell(QObject):
         self._autostart_factory = autostart_factory
         self.snapshot: Snapshot | None = None
         self.status: TrayStatus | None = None
-        self._menu_flags: MenuFlags | None = None
+        self._menu_shown: tuple[MenuFlags, object] | None = None
         self.checking_terms = False
         self._check_asked = False
         self.autostart: bool | None = None
@@ -225,9 +225,10 @@ class Shell(QObject):
             status = tray_status(self.snapshot, self.catalog, tuple(view for view, _ in self.unseen_terms.values()))
         flags = MenuFlags(ready=self.services is not None, checking_terms=self.checking_terms,
                           autostart=self.autostart, problems=tuple(self.problems))
-        if status == self.status and flags == self._menu_flags:
+        shown = (flags, current_locale())  # the menu's words and times follow the language in use
+        if status == self.status and shown == self._menu_shown:
             return  # nothing shown changed (most detection passes): the menu is not rebuilt on the GUI thread
-        self._menu_flags = flags
+        self._menu_shown = shown
         entries = menu_entries(status, flags)
         changed = status != self.status
         if self.status is None or status.state != self.status.state or status.tooltip != self.status.tooltip:

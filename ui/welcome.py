@@ -13,7 +13,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -156,6 +156,11 @@ class WelcomeDialog(QDialog):
     def _open_settings(self) -> None:
         self.settings_requested.emit()
         self.accept()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not event.spontaneous():  # the app is quitting (logout, SIGTERM): not the user's answer, show it again
+            self._answered = True
+        super().closeEvent(event)
 
     def done(self, result: int) -> None:
         if not self._answered:

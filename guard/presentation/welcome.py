@@ -91,6 +91,14 @@ def watching_section(settings: Settings) -> WelcomeSection:
     return WelcomeSection("watching", _("What the app watches on this computer"), tuple(paragraphs))
 
 
+def archived_documents(catalog: Catalog) -> int:
+    """How many watched documents a public archive (Open Terms Archive) keeps versions of."""
+    return sum(1 for provider in catalog for document in provider.documents if document.archive is not None)
+
+
+ARCHIVE_HOSTS = "api.github.com, raw.githubusercontent.com"
+
+
 def terms_section(settings: Settings, catalog: Catalog) -> WelcomeSection:
     documents, sites = watched_sites(catalog)
     named = ", ".join(sites[:MAX_SITES])
@@ -102,6 +110,7 @@ def terms_section(settings: Settings, catalog: Catalog) -> WelcomeSection:
     hours = settings.terms.check_interval_hours
     what = ngettext("{count} public terms page", "{count} public terms pages", documents).format(
         count=format_number(documents))
+    archived = archived_documents(catalog) if settings.terms.archive_enabled else 0
     if settings.terms.network_enabled:
         state = ngettext("Terms checks are on: every {hours} hour the app fetches {what} over HTTPS from the "
                          "providers' own sites ({sites}).",
@@ -110,13 +119,18 @@ def terms_section(settings: Settings, catalog: Catalog) -> WelcomeSection:
     else:
         state = _("Terms checks are off: the app fetches nothing and shows the versions it ships with. When on, "
                   "it fetches {what} over HTTPS from the providers' own sites ({sites}).")
-    paragraphs = (
-        state.format(hours=format_number(hours), what=what, sites=named),
-        _("Only the pages are asked for, with an honest User-Agent; nothing about you or your meetings is sent. "
-          "This is the app's only use of the network. Every request is kept in the fetch log (Settings, "
-          "Terms changes)."),
-    )
-    return WelcomeSection("terms", _("Terms checks"), paragraphs)
+    paragraphs = [state.format(hours=format_number(hours), what=what, sites=named)]
+    if archived:
+        paragraphs.append(ngettext(
+            "For {count} of them it first asks Open Terms Archive, a public archive of terms versions, for its copy "
+            "on GitHub ({hosts}); the provider's site only when the archive cannot give it.",
+            "For {count} of them it first asks Open Terms Archive, a public archive of terms versions, for its copy "
+            "on GitHub ({hosts}); the provider's site only when the archive cannot give it.", archived).format(
+            count=format_number(archived), hosts=ARCHIVE_HOSTS))
+    paragraphs.append(_("Only the pages are asked for, with an honest User-Agent; nothing about you or your meetings "
+                        "is sent. Terms checks are the app's only use of the network. Every request is kept in the "
+                        "fetch log (Settings, Terms changes)."))
+    return WelcomeSection("terms", _("Terms checks"), tuple(paragraphs))
 
 
 BROWSER_STATES = {  # guard.browser's states, as a person reads them

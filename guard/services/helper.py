@@ -4,7 +4,9 @@ An export of 100,000 records or a terms check (HTTP client, HTML parser, clause 
 CPU work in Python and C extensions that hold the interpreter lock; run on a thread of the tray
 app, it would make the GUI thread wait for that lock (stalls of 100 ms and more), and the
 modules and data it loads would stay in the app for the rest of its life. In a helper process
-it uses another core, the app stays responsive, and its memory goes back when it ends.
+it uses another core, the app stays responsive, and its memory goes back when it ends. It runs
+at a lower CPU priority (:data:`HELPER_NICENESS`): on a busy computer the GUI thread and the
+user's own programs come first, and the export or check takes a little longer.
 
 The helper is started with ``spawn`` (a fork of a process with threads is unsafe; the frozen
 app calls ``multiprocessing.freeze_support()``). Progress comes back over a pipe; the caller's
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import sys
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -28,6 +32,7 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 ProgressFn = Callable[[int, int], bool]
 POLL_S = 0.1
+HELPER_NICENESS = 10  # POSIX nice increment; on Windows, the below-normal priority class
 
 
 class HelperFailed(GuardError):
@@ -86,8 +91,22 @@ def _answer(conn: Connection, process: Any, progress: ProgressFn | None) -> Any:
                        "see the log. Nothing was changed.")
 
 
+def lower_priority() -> None:
+    """Make this process yield the CPU to the app and the user's programs (its children inherit it)."""
+    try:
+        if sys.platform == "win32":
+            import psutil
+
+            psutil.Process().nice(psutil.BELOW_NORMAL_PRIORITY_CLASS)
+        else:
+            os.nice(HELPER_NICENESS)
+    except (OSError, ImportError) as error:  # a refused change only costs responsiveness
+        log.debug("The helper process keeps its priority: %s", error)
+
+
 def _child(conn: Connection, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """Runs in the helper process."""
+    lower_priority()
     cancelled = False
 
     def report(done: int, total: int) -> bool:

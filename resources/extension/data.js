@@ -2502,6 +2502,11 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "zoom",
       "feature": "transcription",
       "text": "livetranskription (undertext) har aktiverats."
+    },
+    {
+      "provider": "zoom",
+      "feature": "revenue-accelerator",
+      "text": "the host is using zoom revenue accelerator to analyze the meeting"
     }
   ],
   "bots": [

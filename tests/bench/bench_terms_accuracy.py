@@ -1,7 +1,7 @@
 """Terms classifier accuracy against the hand-labelled corpus: ``python -m tests.bench.bench_terms_accuracy``.
 
-Prints one JSON object with clause-level precision and recall, per topic and overall, for the
-corpus's dev and held-out parts separately (tests/terms/corpus/README.md says how the corpus was
+Prints one JSON line per part of the corpus (dev, then held-out) with clause-level precision and
+recall, per topic and overall (tests/terms/corpus/README.md says how the corpus was
 labelled and split; the labels were written without reading the classifier or its rules).
 
 How changes are counted. The classifier's changes that touch a topic in substance (material or
@@ -195,12 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"error": f"no corpus at {args.corpus} (tests/terms/corpus is built by the corpus work)"}))
         return 0
     pairs = load_corpus(args.corpus)
-    output: dict[str, Any] = {"benchmark": "terms-accuracy", "corpus": str(args.corpus)}
-    if args.split in ("dev", "both"):
-        output["dev"] = score([p for p in pairs if not p.heldout], args.details)
-    if args.split in ("heldout", "both"):
-        output["heldout"] = score([p for p in pairs if p.heldout], args.details)
-    print(json.dumps(output, indent=1, ensure_ascii=False))
+    splits = {"dev": [p for p in pairs if not p.heldout], "heldout": [p for p in pairs if p.heldout]}
+    for name, chosen in splits.items():
+        if args.split in (name, "both"):  # one JSON line per split, as the other benchmarks print
+            print(json.dumps({"benchmark": "terms-accuracy", "split": name, **score(chosen, args.details)},
+                             ensure_ascii=False), flush=True)
     return 0
 
 

@@ -188,6 +188,7 @@ def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot
     its single-instance socket, not because a timer came round."""
     from guard.paths import app_paths
     from ui.shell import Shell
+    from tests.ui.conftest import dunst
     from ui.single_instance import InstanceServer, server_name
 
     monkeypatch.setenv("MEETING_GUARD_HOME", world.env["MEETING_GUARD_HOME"])
@@ -224,3 +225,4 @@ def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot
         server.deleteLater()
         assert shell.shutdown(), "the worker threads must stop"
         qtbot.wait(50)
+        dunst("close-all")  # a popup left on screen would be in the next desktop test's way

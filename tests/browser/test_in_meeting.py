@@ -105,11 +105,11 @@ def shell(world, qtbot, monkeypatch):
         opened.start()
     dunst("close-all")
     yield opened
-    dunst("close-all")
     server.close()
     server.deleteLater()
     assert opened.shutdown(), "the app's threads must stop"
     qtbot.wait(50)
+    dunst("close-all")  # after the app stopped: no popup of this test left in the next desktop test's way
 
 
 def wait_notice(qtbot, shell, prefix: str):

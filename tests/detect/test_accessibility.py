@@ -172,6 +172,30 @@ def test_a_hostile_tree_costs_a_bounded_amount_of_work_per_tick(world, desktop):
         reader.close()
 
 
+def test_a_bot_far_down_a_long_participant_list_is_found_a_window_per_pass(world, desktop):
+    catalog, _client, _bystander, processes, root = world
+    crowded = QtClient(processes, root / "crowded", unique("mpgcrowd"), qt_env(desktop))
+    crowded.send("hostile 350 10")  # 350 participants, then the bot as the 353rd
+    crowded.send(f"participant {BOT}")
+    rules = DetectionRules.from_catalog(catalog, "linux")
+    reader = AtSpiReader(limits=Limits(max_children=100))
+    given = (ClientInMeeting(crowded.pid, "crowded", ("a11ytest",)),)
+    at = datetime.now(UTC)
+    try:
+        passes, seen = 0, []
+        for _ in range(200):
+            seen = reader.observations(given, rules, at)
+            passes += reader.work.passes_completed
+            if any(o.signal == Signal.PARTICIPANT for o in seen):
+                break
+            if not reader.work.nodes:
+                time.sleep(0.25)  # not registered yet
+        assert [o.participant for o in seen if o.signal == Signal.PARTICIPANT] == [BOT]
+        assert passes >= 3, "the bot cannot have been read in the first window of 100 participants"
+    finally:
+        reader.close()
+
+
 def test_without_a_session_bus_the_reader_says_why():
     reader = AtSpiReader(environ={})
     with pytest.raises(ProbeUnavailable, match="DBUS_SESSION_BUS_ADDRESS"):

@@ -203,6 +203,18 @@ def test_earlier_topic_ids_still_load(tmp_path: Path) -> None:
      {"third-party-sharing"}),
     ("Most messages sent in the app will be automatically deleted by default from our servers after they are "
      "opened.", {"retention"}),
+    ("We also share data with our measurement companies to measure the effectiveness of ad campaigns.",
+     {"third-party-sharing"}),
+    ("We also get information about your activity outside the app from our affiliates and advertisers.",
+     {"third-party-sharing"}),
+    ("We may access, preserve, and disclose any information we store if the law requires it.",
+     {"third-party-sharing"}),
+    ("We will ask your permission before we collect your information from certain apps.", {"consent-opt-out"}),
+    ("You can control tailored advertising in your account's privacy settings.", {"consent-opt-out"}),
+    ("Personal Data will be retained in accordance with applicable statutory limitation periods.", {"retention"}),
+    ("To provide the Platform, we need certain rights from you (called a licence).", {"content-licence"}),
+    ("If you post content that you own, you remain the owner, but you allow us to use it to promote our Services.",
+     {"content-licence"}),
     ("Laws may require you to obtain proper End User consents, which may be necessary to allow us to access, "
      "use, and share Customer Content.", {"consent-opt-out"}),
 ])

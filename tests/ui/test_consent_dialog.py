@@ -201,6 +201,5 @@ def test_the_ai_feature_box_shows_the_whole_name(qtbot, world):
         text = dialog.feature.currentText()
         assert dialog.feature.fontMetrics().horizontalAdvance(text) + 20 <= dialog.feature.width(), text
         assert dialog.feature.toolTip() == text
-        qtbot.wait(1)
-        right = dialog.feature.mapTo(dialog.scroll.viewport(), QPoint(dialog.feature.width(), 0)).x()
-        assert right <= dialog.scroll.viewport().width(), "the box is not cut by the dialog's edge"
+        qtbot.waitUntil(lambda: dialog.feature.mapTo(dialog.scroll.viewport(), QPoint(dialog.feature.width(), 0)).x()
+                        <= dialog.scroll.viewport().width(), timeout=3000)  # the box is not cut by the dialog's edge

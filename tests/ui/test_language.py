@@ -91,3 +91,17 @@ def test_the_consent_dialogs_keyboard_shortcuts_do_not_clash_in_any_language(qtb
     letters = [letter for widget in (*dialog.findChildren(QLabel), *dialog.findChildren(QAbstractButton))
                if (letter := mnemonic(widget.text()))]
     assert len(letters) > 10 and len(letters) == len(set(letters)), sorted(letters)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_the_tray_menus_keyboard_shortcuts_do_not_clash_in_any_language(qtbot, shells, world, language):
+    from datetime import timedelta
+
+    from tests.ui.settings.test_window import mnemonic
+
+    world.settings(GERMAN.replace('"de"', f'"{language}"'))
+    shell = ready_shell(shells, world)
+    for paused in (None, NOW + timedelta(hours=1)):
+        shell.on_snapshot(Snapshot(at=NOW, enabled=True, paused_until=paused, apps=(), meetings=(), probes=()))
+        letters = [letter for action in shell.tray.menu.actions() if (letter := mnemonic(action.text()))]
+        assert len(letters) >= 6 and len(letters) == len(set(letters)), sorted(letters)

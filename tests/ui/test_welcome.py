@@ -20,8 +20,8 @@ interval_seconds = 0.5
 """
 
 
-def started(qtbot, shells, world):
-    world.settings(FIRST_START)
+def started(qtbot, shells, world, settings=FIRST_START):
+    world.settings(settings)
     shell = shells.make(world.paths)
     with qtbot.waitSignal(shell.welcome_opened, timeout=20000) as opened:
         shell.start()
@@ -78,3 +78,41 @@ def test_a_later_start_shows_no_welcome_and_the_menu_shows_it_again(qtbot, shell
     qtbot.waitUntil(lambda: shell.settings_host.window is not None and shell.settings_host.window.isVisible(),
                     timeout=20000)
     assert shell.welcome is None
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_welcome_is_drawn_whole_in_english_and_german(qtbot, shells, world, language):
+    """Screenshot test: the welcome as Qt draws it has every section, nothing cut at the right
+    edge, and its text in the chosen language."""
+    from ui.language import apply_language
+
+    try:
+        shell, welcome = started(qtbot, shells, world, FIRST_START + f'\n[general]\nlanguage = "{language}"\n')
+        qtbot.waitUntil(lambda: welcome.browsers is not None and welcome.key is not None, timeout=20000)
+        image = welcome.grab().toImage()
+        assert not image.isNull() and image.width() >= 560
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+        assert len(colours) > 20, "the picture shows text, not an empty window"
+        viewport = welcome.body.parentWidget()
+        assert welcome.body.width() <= viewport.width(), "nothing is cut at the right edge"
+        for title, text in welcome.sections.values():
+            assert title.isVisible() and text.isVisible() and title.text() and text.text()
+            assert text.width() <= viewport.width()
+        heading = "Was die App auf diesem Computer beobachtet" if language == "de" else \
+            "What the app watches on this computer"
+        assert heading in welcome.text()
+        assert welcome.ok_button.text().replace("&", "") == ("Verstanden" if language == "de" else "Got it")
+        welcome.reject()
+    finally:
+        apply_language("")
+
+
+def test_quitting_the_app_while_the_welcome_is_open_shows_it_again_next_time(qtbot, shells, world):
+    """Logout or SIGTERM closes every window (QGuiApplication::quit): that is not the user's answer."""
+    shell, welcome = started(qtbot, shells, world)
+    welcome.close()  # what the application's quit does: a close event the user did not make
+    qtbot.waitUntil(lambda: shell.welcome is None, timeout=5000)
+    shell.jobs.wait(2000)
+    with blocking_ok():
+        saved = SettingsStore(world.paths.settings_file).load()
+    assert saved.general.welcome_shown is False and not shell.services.settings.general.welcome_shown

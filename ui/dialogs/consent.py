@@ -14,7 +14,7 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -304,6 +304,7 @@ class ConsentDialog(QDialog):
             self.purposes.addItem(item)
         self._fit_purposes()
         self.feature.setToolTip(self.feature.currentText())
+        QTimer.singleShot(0, self._fit_width)  # once the box has taken its new name's width
         requester = default_requested_by(feature, provider)
         self.requested_by.setCurrentIndex(max(0, self.requested_by.findData(str(requester))))
 

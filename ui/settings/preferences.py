@@ -40,7 +40,10 @@ PROBES = (("process_probe", N_("&Processes"), N_("Process names and command line
           ("window_probe", N_("&Window titles"), N_("Meeting windows and browser tabs")),
           ("microphone_probe", N_("&Microphone in use"), N_("Which app holds the microphone")),
           ("camera_probe", N_("&Camera in use"), N_("Which app holds the camera")),
-          ("socket_probe", N_("Media soc&kets"), N_("UDP media connections, as supporting evidence")))
+          ("socket_probe", N_("Media soc&kets"), N_("UDP media connections, as supporting evidence")),
+          ("accessibility_probe", N_("Native clients' notices (accessibility, Linu&x)"),
+           N_("Reads a meeting client's notices and participant list through accessibility while it shows a "
+              "meeting; only catalog matches are kept (off by default)")))
 NOTIFICATIONS = (("meeting_started", N_("A meetin&g starts"), N_("When a meeting with AI features starts")),
                  ("notetaker_seen", N_("An AI &note-taker is seen"), N_("When a note-taker or recorder runs")),
                  ("terms_changed", N_("&Terms change"), N_("When an AI or data-use clause changes")))
@@ -110,12 +113,15 @@ class PreferencesTab(QWidget):
         self.network = named(QCheckBox(_("&Fetch providers' public terms pages (the app's only network use)")),
                              _("Fetch terms pages"))
         terms_form.addRow(self.network)
-        self.archive = named(QCheckBox(_("Read new versions in Open Terms Archive first (on GitH&ub: api.github.com, "
-                                         "raw.githubusercontent.com); the provider's page only when the archive "
-                                         "cannot be read")), _("Read terms in Open Terms Archive"),
+        # A check box does not wrap: its text stays short, and what it means is said below, wrapped.
+        self.archive = named(QCheckBox(_("Read Open Terms Archive first (GitH&ub: api.github.com, "
+                                         "raw.githubusercontent.com)")), _("Read terms in Open Terms Archive"),
                              _("Where the public archive keeps a document, the app asks GitHub for it instead of "
                                "the provider's site"))
         terms_form.addRow(self.archive)
+        self.archive_note = plain_label(_("Where the public archive keeps a document, new versions are read there; "
+                                          "the provider's page is fetched only when the archive cannot be read."))
+        terms_form.addRow(self.archive_note)
         self.check_hours = named(QDoubleSpinBox(), _("Terms check interval"),
                                  _("Hours between two checks of the terms pages"))
         low, high = _range("check_interval_hours", TermsSettings)

@@ -39,6 +39,7 @@ FEW_CHILDREN = 50  # up to this many children are listed in one call; more are l
 NEW_APPS_PER_TICK = 64  # registered applications whose pid is asked for per tick (the rest next tick)
 REST_TICKS = 5  # ticks a client is left alone after it did not answer in time
 NODE_CALLS = 4  # calls one node's visit may take: name, role, child count, its children's list
+OFFSETS_KEPT = 256  # long child lists per client whose reading position is kept between passes
 
 
 class _Slow(Exception):
@@ -55,13 +56,14 @@ class _Node:
 
 @dataclass
 class _Children:
-    """A node's children still to look up, one call each (for a node with many)."""
+    """A node's children still to look up, one call each (for a node with many): indexes ``next``
+    up to (not including) ``stop``."""
 
     bus: str
     path: str
     depth: int
     in_list: bool
-    count: int
+    stop: int
     next: int = 0
 
 
@@ -73,6 +75,9 @@ class _Walk:
     pending: deque[_Node | _Children] = field(default_factory=deque)
     nodes: int = 0
     rest: int = 0
+    # (bus, path) of a node with more children than a pass looks at → where the next pass starts,
+    # so a long participant list is read a window at a time, pass after pass
+    offsets: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def restart(self) -> None:
         self.pending = deque([_Node(self.bus, ROOT, 0, False)])
@@ -266,14 +271,27 @@ class AtSpiReader:
                 for bus, path in children[:FEW_CHILDREN]:
                     self._queue(walk, str(bus), str(path), node.depth + 1, in_list)
             else:
-                walk.pending.append(_Children(node.bus, node.path, node.depth + 1, in_list,
-                                              min(count, self.limits.max_children)))
+                walk.pending.append(self._window(walk, node, in_list, count))
         return found
+
+    def _window(self, walk: _Walk, node: _Node, in_list: bool, count: int) -> _Children:
+        """The children of ``node`` this pass looks at: all of them, or the next ``max_children``
+        after those the last pass read (starting again at the first after the last)."""
+        most = self.limits.max_children
+        if count <= most:
+            return _Children(node.bus, node.path, node.depth + 1, in_list, count)
+        key = (node.bus, node.path)
+        start = walk.offsets.get(key, 0)
+        start = start if start < count else 0
+        stop = min(start + most, count)
+        if key in walk.offsets or len(walk.offsets) < OFFSETS_KEPT:
+            walk.offsets[key] = stop if stop < count else 0
+        return _Children(node.bus, node.path, node.depth + 1, in_list, stop, start)
 
     def _next_child(self, conn: DBusConnection, walk: _Walk, item: _Children) -> None:
         ref = self._call(conn, item.bus, item.path, ACCESSIBLE, "GetChildAtIndex", "i", (item.next,))
         item.next += 1
-        if item.next < item.count:
+        if item.next < item.stop:
             walk.pending.appendleft(item)  # go on with these children before the next node's
         if isinstance(ref, tuple) and len(ref) == 2:
             self._queue(walk, str(ref[0]), str(ref[1]), item.depth, item.in_list)

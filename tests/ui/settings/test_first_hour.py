@@ -96,3 +96,26 @@ def test_boxes_show_their_whole_text(open_window, services, qtbot, tab):
     for box in (terms.old, terms.new):
         if box.count():
             assert shows_whole(box), box.currentText()
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_preferences_fit_a_1100_px_window_in_every_language(open_window, services, qtbot, language):
+    """Nothing in Preferences is wider than the window: no sideways scrolling, no cut buttons."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from ui.language import apply_language
+
+    apply_language(language)
+    try:
+        window = open_window(tab="preferences")
+        window.resize(1100, 760)
+        wait_idle(qtbot, window)
+        qtbot.wait(50)
+        for area in window.preferences.findChildren(QScrollArea):
+            assert not area.horizontalScrollBar().isVisible(), "Preferences scroll sideways"
+        right = window.preferences.mapTo(window, window.preferences.rect().topRight()).x()
+        for button in (window.preferences.choose_dir, window.preferences.default_dir, window.preferences.save_button):
+            edge = button.mapTo(window, button.rect().topRight()).x()
+            assert button.isVisible() and edge <= right, button.text()
+    finally:
+        apply_language("")
