@@ -177,7 +177,7 @@ class PreferencesTab(QWidget):
         desktop_layout = QVBoxLayout(self.desktop_group)
         self.gnome_status = named(plain_label(), _("GNOME Shell extension status"))
         self.gnome_status.setWordWrap(True)
-        self.gnome_button = named(QPushButton(_("Install the GNOME Shell e&xtension…")),
+        self.gnome_button = named(QPushButton(_("Install the GNOME Shell extension…")),
                                   _("Install the GNOME Shell extension"),
                                   _("Lets the app read window titles on GNOME Wayland (experimental)"))
         self.gnome_button.clicked.connect(self.install_gnome_extension)
