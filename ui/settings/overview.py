@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 
 from guard.errors import GuardError
 from guard.events import MeetingSession, RunningApp
+from guard.presentation.desktop import desktop_capabilities, desktop_summary
 from guard.presentation.i18n import _, format_number, format_time, labelled, ngettext
 from guard.presentation.overview import DocumentVersions, features_that_could_be_on, version_label
 from guard.presentation.problems import probe_advice, probe_problem
 from guard.presentation.wording import ACTOR_NAMES, OPTION_NAMES, TRAINS_SHORT, named_value, one_line, signal_name
-from guard.services import LedgerCheck, Services, Snapshot, TermsOverview
+from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, TermsOverview, desktop_report
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 
@@ -39,6 +40,7 @@ class OverviewTab(QWidget):
         self.changes: list[DocumentVersions] = []
         self.relevant: dict[tuple[str, str], int | str] = {}
         self.terms_state = "reading"
+        self.desktop: DesktopReport | None = None
         self._stale = False
         self.browser = named(QTextBrowser(), _("Overview"))
         self.browser.setOpenLinks(False)
@@ -54,6 +56,8 @@ class OverviewTab(QWidget):
         layout.addLayout(buttons)
         self.refresh_terms()
         self.verify()
+        self.tasks.submit(desktop_report, self._desktop_read, lambda error: log.warning("Desktop not read: %s", error),
+                          lane=Lane.IO, key="overview-desktop", owner=self)
 
     # -- inputs ------------------------------------------------------------------------------
     def set_snapshot(self, snapshot: Snapshot | None) -> None:
@@ -105,6 +109,10 @@ class OverviewTab(QWidget):
                           key="overview-terms", owner=self)
         self.render()
 
+    def _desktop_read(self, report: DesktopReport) -> None:
+        self.desktop = report
+        self.render()
+
     def _counted(self, result: TermsOverview) -> None:
         self.changes, self.relevant = list(result.changes), result.relevant
         self.terms_state = "ready"
@@ -122,8 +130,8 @@ class OverviewTab(QWidget):
         self._tint = css_colour(highlight_tint(pal))
         self._badge = css_colour(muted_tint(pal, 0.22))
         scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml("".join((self._now(), self._features(), self._terms_section(), self._ledger(),
-                                      self._problems())))
+        self.browser.setHtml("".join((self._now(), self._desktop_section(), self._features(), self._terms_section(),
+                                      self._ledger(), self._problems())))
         self.browser.verticalScrollBar().setValue(scroll)
 
     def _session(self, session: MeetingSession | RunningApp) -> str:
@@ -170,6 +178,22 @@ class OverviewTab(QWidget):
         if snap.at is not None:
             last = labelled(_("Last look"), format_time(snap.at, "medium"))
             out.append(f"<p><small>{esc(last)}</small></p>")
+        return "".join(out)
+
+    def _desktop_section(self) -> str:
+        """Per signal, whether it works on this desktop and what would enable it."""
+        out = [f"<h3>{esc(_('What works on this desktop'))}</h3>"]
+        if self.desktop is None:
+            out.append(f"<p>{esc(_('Looking at the desktop…'))}</p>")
+            return "".join(out)
+        probes = self.snapshot.probes if self.snapshot is not None else ()
+        out.append(f"<p>{esc(desktop_summary(self.desktop.facts))}</p><ul>")
+        marks = {True: _("✓ works"), False: _("✗ not here"), None: "?"}
+        for capability in desktop_capabilities(self.desktop, probes):
+            enable = f"<br>{esc(labelled(_('To enable'), capability.enable))}" if capability.enable else ""
+            out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[capability.works])}): "
+                       f"{esc(capability.detail)}{enable}</li>")
+        out.append("</ul>")
         return "".join(out)
 
     def _features(self) -> str:
