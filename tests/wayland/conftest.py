@@ -14,9 +14,9 @@ from tests.support.wayland import WaylandSession, WaylandUnavailable
 pytestmark = pytest.mark.desktop
 
 
-def _start(compositor: str) -> WaylandSession:
+def _start(compositor: str, *, tray: bool = True) -> WaylandSession:
     try:
-        return WaylandSession.start(compositor)
+        return WaylandSession.start(compositor, tray=tray)
     except WaylandUnavailable as error:
         if os.environ.get("MPG_REQUIRE_DESKTOP") == "1":
             pytest.fail(f"the {compositor} session did not start: {error}")
