@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from guard.export_format import ExportFormat
     from guard.ledger import (Decision, EffectiveStatus, KeyStatus, KeyStorage, Meeting, Order, Record, RecordDraft,
                               RecordFilter, RequestedBy, TermsRef, VerifyReport)
+    from guard.ledger.limits import TamperEvidence
     from guard.monitor import MonitorEvent, Snapshot
     from guard.paths import AppPaths, app_paths, resources_dir
     from guard.settings import DetectionSettings, GeneralSettings, NotificationSettings, Settings, TermsSettings
@@ -48,6 +49,7 @@ _FROM = {
     "guard.export_format": ("ExportFormat",),
     "guard.ledger": ("Decision", "EffectiveStatus", "KeyStatus", "KeyStorage", "Meeting", "Order", "Record",
                      "RecordDraft", "RecordFilter", "RequestedBy", "TermsRef", "VerifyReport"),
+    "guard.ledger.limits": ("TamperEvidence",),
     "guard.monitor": ("MonitorEvent", "Snapshot"),
     "guard.paths": ("AppPaths", "app_paths", "resources_dir"),
     "guard.settings": ("DetectionSettings", "GeneralSettings", "NotificationSettings", "Settings", "TermsSettings"),
@@ -75,7 +77,8 @@ __all__ = [
     "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
     "Meeting", "MonitorEvent", "NotificationSettings", "Order", "ProgressFn", "Provider", "Record", "RecordDetails",
     "RecordDraft", "RecordFilter", "RecordRow", "RequestedBy", "Services", "Settings", "Snapshot", "Source",
-    "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal", "app_paths",
+    "TamperEvidence", "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal",
+    "app_paths",
     "blocking", "clause_history", "desktop_capabilities", "desktop_report", "forbid_thread", "install_gnome_extension",
     "is_blocking", "resources_dir", "tray_registered", "unverified_count",
 ]

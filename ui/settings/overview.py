@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QShowEvent
@@ -21,6 +22,9 @@ from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, Terms
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 
+if TYPE_CHECKING:
+    from guard.services import TamperEvidence
+
 log = logging.getLogger(__name__)
 
 REDRAW_SECONDS = 10.0
@@ -36,6 +40,7 @@ class OverviewTab(QWidget):
         self.snapshot: Snapshot | None = None
         self.ledger_state: LedgerCheck | None = None
         self.ledger_error: str | None = None
+        self.tamper: TamperEvidence | None = None
         self.verifying = False
         self.changes: list[DocumentVersions] = []
         self.relevant: dict[tuple[str, str], int | str] = {}
@@ -93,6 +98,14 @@ class OverviewTab(QWidget):
         self.verifying = False
         self.verify_button.setEnabled(True)
         self.ledger_state, self.ledger_error = state, None
+        self.render()
+        # What that verdict can and cannot vouch for depends on where the keys live (keyring or files).
+        self.tasks.submit(self.services.tamper_evidence, self._tamper_read,
+                          lambda error: log.warning("Tamper evidence not read: %s", error),
+                          lane=Lane.IO, key="overview-tamper", owner=self)
+
+    def _tamper_read(self, evidence: TamperEvidence) -> None:
+        self.tamper = evidence
         self.render()
 
     def _verify_failed(self, error: BaseException) -> None:
@@ -265,7 +278,25 @@ class OverviewTab(QWidget):
                 out.append(f"<p>{esc(labelled(_('Signing key'), state.key.message()))}</p>")
         if self.verifying:
             out.append(f"<p>{esc(_('Verifying…'))}</p>")
+        if self.tamper is not None:
+            out.append(self._tamper_limits(self.tamper))
         out.append(f'<p><a href="tab:history">{esc(_("Open the consent history"))}</a></p>')
+        return "".join(out)
+
+    def _tamper_limits(self, evidence: TamperEvidence) -> str:
+        """What verification catches on this computer and what it cannot (the ledger's own sentences)."""
+        if evidence.keyring is None:
+            where = _("No keyring: the signing key, the trusted keys and the newest head are kept in files.")
+        elif evidence.key_in_file:
+            where = _("Keyring: {name} (the signing key itself is in the key file).").format(name=evidence.keyring)
+        else:
+            where = _("Keyring: {name}.").format(name=evidence.keyring)
+        style = "" if evidence.full else f' style="background:{self._tint}; padding:4px"'
+        out = [f"<p{style}>{esc(where)}</p>", f"<p>{esc(_('Verification catches:'))}</p><ul>"]
+        out += [f"<li>{esc(line)}</li>" for line in evidence.detects]
+        out.append(f"</ul><p>{esc(_('It cannot catch:'))}</p><ul>")
+        out += [f"<li>{esc(line)}</li>" for line in evidence.cannot_detect]
+        out.append("</ul>")
         return "".join(out)
 
     def _problems(self) -> str:
