@@ -144,6 +144,7 @@ class Shell(QObject):
             self.tray.action_triggered.connect(self.trigger)
             self.refresh()
             self.tray.show()
+            self.tray.confirm_registration(self.jobs)
         else:
             from ui.dialogs.no_tray import NoTrayWindow
 

@@ -57,6 +57,8 @@ COMMANDS: tuple[Command, ...] = (
             "guard.cli.browser:configure_browser"),
     Command("browser-host", "started by a web browser for the Meeting Privacy Guard extension (not by hand)",
             "guard.cli.browser:configure_host"),
+    Command("desktop", "this desktop and what detection can do on it; the GNOME Shell extension",
+            "guard.cli.desktop_cmd:configure"),
 )
 
 

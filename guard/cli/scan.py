@@ -66,14 +66,31 @@ def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     finally:
         monitor.close()
     problems = list(catalog.problems)
+    desktop = _desktop(ctx, snapshot)
     if args.json:
         ctx.print_json({**snapshot.to_dict(), "events": [event.to_dict() for event in events],
-                        "catalog_problems": problems})
+                        "catalog_problems": problems, "desktop": desktop})
     else:
         _print_snapshot(ctx, snapshot, catalog)
+        ctx.print(f"This desktop: {desktop['summary']}")
+        for capability in desktop["capabilities"]:
+            enable = f" ({capability['enable']})" if capability["enable"] else ""
+            ctx.print(f"  {capability['label']}: {capability['detail']}{enable}")
         for problem in problems:
             ctx.print(f"Catalog problem: {problem}")
     return ExitStatus.OK
+
+
+def _desktop(ctx: CliContext, snapshot: Snapshot) -> dict[str, Any]:
+    """The desktop, what its session offers, and what each signal can do here (with this scan's probes)."""
+    from guard.desktop import look_around
+    from guard.jsonable import to_json_data
+    from guard.presentation.desktop import desktop_capabilities, desktop_summary
+
+    report = look_around(ctx.env.environ)
+    capabilities = desktop_capabilities(report, snapshot.probes)
+    return {**to_json_data(report), "summary": desktop_summary(report.facts),
+            "capabilities": to_json_data(capabilities)}
 
 
 def _print_snapshot(ctx: CliContext, snapshot: Snapshot, catalog: CatalogSnapshot) -> None:

@@ -1,14 +1,18 @@
-"""Detection's platform switch: which OS this is, and the window, microphone, camera, socket
-and accessibility backends for it. Each OS-specific area has exactly one such switch (autostart:
-:func:`guard.autostart.current_autostart`; notifications: ``ui.notifications.choose_notifier``),
-and tests/test_contracts.py checks that every backend of an area has the same surface."""
+"""Detection's platform switch: which OS (and, on Linux, which desktop) this is, and the window,
+microphone, camera, socket and accessibility backends for it. Each OS-specific area has exactly
+one such switch (autostart: :func:`guard.autostart.current_autostart`; notifications:
+``ui.notifications.choose_notifier``), and tests/test_contracts.py checks that every backend of
+an area has the same surface."""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from guard.detect.desktop import Compositor, DesktopFacts, SessionType, desktop_facts
 from guard.detect.accessibility import AccessibilityReader, Unavailable, unavailable_for
 from guard.detect.media import MediaLister
 from guard.detect.windows import WindowLister
@@ -51,6 +55,39 @@ class Backends:
     accessibility: AccessibilityReader = field(default_factory=_no_accessibility)
 
 
+def current_desktop(env: Mapping[str, str] | None = None) -> DesktopFacts:
+    """The desktop this process runs in, from its environment."""
+    return desktop_facts(os.environ if env is None else env, current_os())
+
+
+def linux_window_lister(env: Mapping[str, str] | None = None) -> WindowLister:
+    """The window lister for this Linux desktop: EWMH on X11; on Wayland the desktop's own
+    (sway's IPC, a KWin script, the GNOME Shell extension) with X11 apps read through Xwayland."""
+    from guard.detect.windows.linux_x11 import X11WindowLister
+
+    env = os.environ if env is None else env
+    facts = desktop_facts(env, "linux")
+    if facts.session != SessionType.WAYLAND:
+        return X11WindowLister(env)
+    from guard.detect.windows.wayland import WaylandWindowLister
+
+    primary: WindowLister | None = None
+    if facts.compositor == Compositor.SWAY:
+        from guard.detect.windows.sway_ipc import SwayWindowLister
+
+        primary = SwayWindowLister(env)
+    elif facts.compositor == Compositor.KDE:
+        from guard.detect.windows.kwin_script import KWinWindowLister
+
+        primary = KWinWindowLister(env)
+    elif facts.compositor == Compositor.GNOME:
+        from guard.detect.windows.gnome_shell import GnomeShellWindowLister
+
+        primary = GnomeShellWindowLister(env)
+    xwayland = X11WindowLister(env, xwayland=True) if facts.xwayland else None
+    return WaylandWindowLister(primary, xwayland, facts.label)
+
+
 def default_backends(os_name: OsName | None = None) -> Backends:
     """The real backends for ``os_name`` (default: this OS). Imports only what that OS needs."""
     from guard.detect.sockets import UdpSockets, Unsupported
@@ -71,6 +108,6 @@ def default_backends(os_name: OsName | None = None) -> Backends:
     from guard.detect.accessibility.atspi import AtSpiReader
     from guard.detect.media.linux_pulse import PulseMicrophone
     from guard.detect.media.linux_video import ProcVideoDevices
-    from guard.detect.windows.linux_x11 import X11WindowLister
 
-    return Backends(X11WindowLister(), PulseMicrophone(), ProcVideoDevices(), UdpSockets(), accessibility=AtSpiReader())
+    return Backends(linux_window_lister(), PulseMicrophone(), ProcVideoDevices(), UdpSockets(),
+                    accessibility=AtSpiReader())

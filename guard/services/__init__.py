@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from guard.services.app import ProgressFn, Services
+from guard.services.desktop import desktop_capabilities, desktop_report, install_gnome_extension, tray_registered
 from guard.services.heavy import ExportCancelledByUser
 from guard.services.threads import BlockingCallOnGuiThread, blocking, forbid_thread, is_blocking
 from guard.services.values import (AutostartState, BrowserIntegration, ExportOutcome, ExportRequest, LedgerCheck,
@@ -24,9 +25,11 @@ if TYPE_CHECKING:
     from guard.catalog import clause_history, unverified_count
     from guard.catalog.loader import Catalog
     from guard.catalog.models import AiFeature, Clause, Provider, Source
+    from guard.desktop import DesktopReport, ExtensionError, ExtensionInstall, ExtensionState
     from guard.export_format import ExportFormat
     from guard.ledger import (Decision, EffectiveStatus, KeyStatus, KeyStorage, Meeting, Order, Record, RecordDraft,
                               RecordFilter, RequestedBy, TermsRef, VerifyReport)
+    from guard.ledger.limits import TamperEvidence
     from guard.monitor import MonitorEvent, Snapshot
     from guard.paths import AppPaths, app_paths, resources_dir
     from guard.settings import DetectionSettings, GeneralSettings, NotificationSettings, Settings, TermsSettings
@@ -42,9 +45,11 @@ _FROM = {
     "guard.catalog": ("clause_history", "unverified_count"),
     "guard.catalog.loader": ("Catalog",),
     "guard.catalog.models": ("AiFeature", "Clause", "Provider", "Source"),
+    "guard.desktop": ("DesktopReport", "ExtensionError", "ExtensionInstall", "ExtensionState"),
     "guard.export_format": ("ExportFormat",),
     "guard.ledger": ("Decision", "EffectiveStatus", "KeyStatus", "KeyStorage", "Meeting", "Order", "Record",
                      "RecordDraft", "RecordFilter", "RequestedBy", "TermsRef", "VerifyReport"),
+    "guard.ledger.limits": ("TamperEvidence",),
     "guard.monitor": ("MonitorEvent", "Snapshot"),
     "guard.paths": ("AppPaths", "app_paths", "resources_dir"),
     "guard.settings": ("DetectionSettings", "GeneralSettings", "NotificationSettings", "Settings", "TermsSettings"),
@@ -67,10 +72,13 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AiFeature", "AnalysedChange", "AppPaths", "Autostart", "AutostartError", "AutostartState",
     "BlockingCallOnGuiThread", "BrowserIntegration", "Catalog", "CheckReport", "Clause", "Decision",
-    "DetectionSettings", "EffectiveStatus", "ExportCancelledByUser", "ExportFormat", "ExportOutcome",
-    "ExportRequest", "FetchRecord", "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
+    "DesktopReport", "DetectionSettings", "EffectiveStatus", "ExportCancelledByUser", "ExportFormat",
+    "ExportOutcome", "ExportRequest", "ExtensionError", "ExtensionInstall", "ExtensionState", "FetchRecord",
+    "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
     "Meeting", "MonitorEvent", "NotificationSettings", "Order", "ProgressFn", "Provider", "Record", "RecordDetails",
     "RecordDraft", "RecordFilter", "RecordRow", "RequestedBy", "Services", "Settings", "Snapshot", "Source",
-    "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal", "app_paths",
-    "blocking", "clause_history", "forbid_thread", "is_blocking", "resources_dir", "unverified_count",
+    "TamperEvidence", "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal",
+    "app_paths",
+    "blocking", "clause_history", "desktop_capabilities", "desktop_report", "forbid_thread", "install_gnome_extension",
+    "is_blocking", "resources_dir", "tray_registered", "unverified_count",
 ]

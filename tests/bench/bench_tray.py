@@ -83,9 +83,9 @@ def one_run(work: Path, index: int, env: dict[str, str], measure_memory: bool,
             steady: bool = False) -> dict[str, object]:
     home = work / ("home-first" if index == 0 else "home")
     (home / "config").mkdir(parents=True, exist_ok=True)
-    # Later starts are a user's past the first one: the welcome (first start only) was answered.
-    welcome = "" if index == 0 else "[general]\nwelcome_shown = true\n"
-    (home / "config" / "settings.toml").write_text(welcome + "[terms]\nnetwork_enabled = false\n")
+    # The first start shows the welcome, as for a new user; later starts are a user's who has read it.
+    seen = "" if index == 0 else "[general]\nwelcome_shown = true\n"
+    (home / "config" / "settings.toml").write_text(seen + "[terms]\nnetwork_enabled = false\n")
     env = dict(env, MEETING_GUARD_HOME=str(home))
     log_file = home / "logs" / "meeting-guard.log"
     if log_file.exists():

@@ -203,3 +203,21 @@ def test_the_ai_feature_box_shows_the_whole_name(qtbot, world):
         assert dialog.feature.toolTip() == text
         qtbot.waitUntil(lambda: dialog.feature.mapTo(dialog.scroll.viewport(), QPoint(dialog.feature.width(), 0)).x()
                         <= dialog.scroll.viewport().width(), timeout=3000)  # the box is not cut by the dialog's edge
+
+
+def test_a_dialog_the_window_manager_keeps_narrow_scrolls_sideways_to_its_right_edge(qtbot, world):
+    """A tiling compositor (sway) sets the dialog's size and ignores its wish to widen: the form's
+    right edge (the AI-feature box) must still be reachable, by scrolling, never cut off."""
+    dialog = dialog_for(qtbot, Services(world.paths), provider_id="zoom")
+    qtbot.waitExposed(dialog)
+    longest = max(range(dialog.feature.count()),
+                  key=lambda i: dialog.feature.fontMetrics().horizontalAdvance(dialog.feature.itemText(i)))
+    dialog.feature.setCurrentIndex(longest)
+    dialog.setMaximumWidth(dialog.minimumWidth())  # what the tiling window manager does
+    dialog.resize(dialog.minimumWidth(), dialog.height())
+    bar = dialog.scroll.horizontalScrollBar()
+    qtbot.waitUntil(lambda: dialog.content.width() > dialog.scroll.viewport().width(), timeout=3000)
+    qtbot.waitUntil(bar.isVisible, timeout=3000)
+    bar.setValue(bar.maximum())
+    right = dialog.feature.mapTo(dialog.scroll.viewport(), QPoint(dialog.feature.width(), 0)).x()
+    assert right <= dialog.scroll.viewport().width(), "the feature box's right edge can be scrolled to"

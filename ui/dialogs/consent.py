@@ -104,7 +104,9 @@ class ConsentDialog(QDialog):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The dialog widens itself to its widest row (_fit_width); where the window manager decides the size
+        # (a tiling Wayland compositor such as sway), the form scrolls sideways rather than cutting its right edge.
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroll.setWidget(self.content)
         outer = QVBoxLayout(self)
         outer.addWidget(self.scroll, 1)
@@ -239,7 +241,7 @@ class ConsentDialog(QDialog):
 
     def _fit_width(self) -> None:
         """Grow so the form's widest row (a feature's whole name) is not cut at the right edge: the
-        form does not scroll sideways. Up to the screen's width."""
+        form does not scroll sideways where the window manager lets it grow. Up to the screen's width."""
         extra = self.content.minimumSizeHint().width() - self.scroll.viewport().width()
         if extra > 0:
             screen = self.screen().availableGeometry().width() if self.screen() is not None else 1280

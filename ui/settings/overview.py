@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QShowEvent
@@ -12,13 +13,17 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 
 from guard.errors import GuardError
 from guard.events import MeetingSession, RunningApp
+from guard.presentation.desktop import desktop_capabilities, desktop_summary
 from guard.presentation.i18n import _, format_number, format_time, labelled, ngettext
 from guard.presentation.overview import DocumentVersions, features_that_could_be_on, version_label
 from guard.presentation.problems import probe_advice, probe_problem
 from guard.presentation.wording import ACTOR_NAMES, OPTION_NAMES, TRAINS_SHORT, named_value, one_line, signal_name
-from guard.services import LedgerCheck, Services, Snapshot, TermsOverview
+from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, TermsOverview, desktop_report
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
+
+if TYPE_CHECKING:
+    from guard.services import TamperEvidence
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +40,12 @@ class OverviewTab(QWidget):
         self.snapshot: Snapshot | None = None
         self.ledger_state: LedgerCheck | None = None
         self.ledger_error: str | None = None
+        self.tamper: TamperEvidence | None = None
         self.verifying = False
         self.changes: list[DocumentVersions] = []
         self.relevant: dict[tuple[str, str], int | str] = {}
         self.terms_state = "reading"
+        self.desktop: DesktopReport | None = None
         self._stale = False
         self.browser = named(QTextBrowser(), _("Overview"))
         self.browser.setOpenLinks(False)
@@ -54,6 +61,8 @@ class OverviewTab(QWidget):
         layout.addLayout(buttons)
         self.refresh_terms()
         self.verify()
+        self.tasks.submit(desktop_report, self._desktop_read, lambda error: log.warning("Desktop not read: %s", error),
+                          lane=Lane.IO, key="overview-desktop", owner=self)
 
     # -- inputs ------------------------------------------------------------------------------
     def set_snapshot(self, snapshot: Snapshot | None) -> None:
@@ -90,6 +99,14 @@ class OverviewTab(QWidget):
         self.verify_button.setEnabled(True)
         self.ledger_state, self.ledger_error = state, None
         self.render()
+        # What that verdict can and cannot vouch for depends on where the keys live (keyring or files).
+        self.tasks.submit(self.services.tamper_evidence, self._tamper_read,
+                          lambda error: log.warning("Tamper evidence not read: %s", error),
+                          lane=Lane.IO, key="overview-tamper", owner=self)
+
+    def _tamper_read(self, evidence: TamperEvidence) -> None:
+        self.tamper = evidence
+        self.render()
 
     def _verify_failed(self, error: BaseException) -> None:
         self.verifying = False
@@ -103,6 +120,10 @@ class OverviewTab(QWidget):
         self.terms_state = "reading"
         self.tasks.submit(self.services.latest_terms_changes, self._counted, self._terms_failed, lane=Lane.LONG,
                           key="overview-terms", owner=self)
+        self.render()
+
+    def _desktop_read(self, report: DesktopReport) -> None:
+        self.desktop = report
         self.render()
 
     def _counted(self, result: TermsOverview) -> None:
@@ -122,8 +143,8 @@ class OverviewTab(QWidget):
         self._tint = css_colour(highlight_tint(pal))
         self._badge = css_colour(muted_tint(pal, 0.22))
         scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml("".join((self._now(), self._features(), self._terms_section(), self._ledger(),
-                                      self._problems())))
+        self.browser.setHtml("".join((self._now(), self._desktop_section(), self._features(), self._terms_section(),
+                                      self._ledger(), self._problems())))
         self.browser.verticalScrollBar().setValue(scroll)
 
     def _session(self, session: MeetingSession | RunningApp) -> str:
@@ -170,6 +191,22 @@ class OverviewTab(QWidget):
         if snap.at is not None:
             last = labelled(_("Last look"), format_time(snap.at, "medium"))
             out.append(f"<p><small>{esc(last)}</small></p>")
+        return "".join(out)
+
+    def _desktop_section(self) -> str:
+        """Per signal, whether it works on this desktop and what would enable it."""
+        out = [f"<h3>{esc(_('What works on this desktop'))}</h3>"]
+        if self.desktop is None:
+            out.append(f"<p>{esc(_('Looking at the desktop…'))}</p>")
+            return "".join(out)
+        probes = self.snapshot.probes if self.snapshot is not None else ()
+        out.append(f"<p>{esc(desktop_summary(self.desktop.facts))}</p><ul>")
+        marks = {True: _("✓ works"), False: _("✗ not here"), None: "?"}
+        for capability in desktop_capabilities(self.desktop, probes):
+            enable = f"<br>{esc(labelled(_('To enable'), capability.enable))}" if capability.enable else ""
+            out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[capability.works])}): "
+                       f"{esc(capability.detail)}{enable}</li>")
+        out.append("</ul>")
         return "".join(out)
 
     def _features(self) -> str:
@@ -241,7 +278,25 @@ class OverviewTab(QWidget):
                 out.append(f"<p>{esc(labelled(_('Signing key'), state.key.message()))}</p>")
         if self.verifying:
             out.append(f"<p>{esc(_('Verifying…'))}</p>")
+        if self.tamper is not None:
+            out.append(self._tamper_limits(self.tamper))
         out.append(f'<p><a href="tab:history">{esc(_("Open the consent history"))}</a></p>')
+        return "".join(out)
+
+    def _tamper_limits(self, evidence: TamperEvidence) -> str:
+        """What verification catches on this computer and what it cannot (the ledger's own sentences)."""
+        if evidence.keyring is None:
+            where = _("No keyring: the signing key, the trusted keys and the newest head are kept in files.")
+        elif evidence.key_in_file:
+            where = _("Keyring: {name} (the signing key itself is in the key file).").format(name=evidence.keyring)
+        else:
+            where = _("Keyring: {name}.").format(name=evidence.keyring)
+        style = "" if evidence.full else f' style="background:{self._tint}; padding:4px"'
+        out = [f"<p{style}>{esc(where)}</p>", f"<p>{esc(_('Verification catches:'))}</p><ul>"]
+        out += [f"<li>{esc(line)}</li>" for line in evidence.detects]
+        out.append(f"</ul><p>{esc(_('It cannot catch:'))}</p><ul>")
+        out += [f"<li>{esc(line)}</li>" for line in evidence.cannot_detect]
+        out.append("</ul>")
         return "".join(out)
 
     def _problems(self) -> str:

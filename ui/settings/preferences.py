@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from guard.errors import GuardError
 from guard.presentation.i18n import N_, _, language_choices
 from guard.presentation.welcome import key_words
-from guard.services import AutostartState, DetectionSettings, KeyStatus, Services, Settings, TermsSettings
+from guard.services import (AutostartState, DesktopReport, DetectionSettings, ExtensionInstall, ExtensionState,
+                            KeyStatus, Services, Settings, TermsSettings, desktop_report, install_gnome_extension)
 from ui.jobs import JobRunner
 from ui.settings.browser_panel import BrowserPanel
 from ui.settings.common import named
@@ -74,6 +75,8 @@ class PreferencesTab(QWidget):
         self._build()
         self.load()
         self.refresh_key_status()
+        self.tasks.submit(desktop_report, self._show_desktop, lambda error: log.warning("Desktop not read: %s", error),
+                          key="prefs-desktop", owner=self)
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -170,6 +173,18 @@ class PreferencesTab(QWidget):
         keys_layout.addWidget(self.key_status)
         keys_layout.addWidget(explained)
 
+        self.desktop_group = QGroupBox(_("Desktop"))
+        desktop_layout = QVBoxLayout(self.desktop_group)
+        self.gnome_status = named(plain_label(), _("GNOME Shell extension status"))
+        self.gnome_status.setWordWrap(True)
+        self.gnome_button = named(QPushButton(_("Install the GNOME Shell extension…")),
+                                  _("Install the GNOME Shell extension"),
+                                  _("Lets the app read window titles on GNOME Wayland (experimental)"))
+        self.gnome_button.clicked.connect(self.install_gnome_extension)
+        desktop_layout.addWidget(self.gnome_status)
+        desktop_layout.addWidget(self.gnome_button)
+        self.desktop_group.setVisible(False)  # shown on GNOME, once the desktop is read
+
         self.save_button = named(QPushButton(_("&Save")), _("Save preferences"))
         self.revert_button = named(QPushButton(_("&Revert")), _("Revert unsaved changes"))
         self.status = named(plain_label(_("Settings file: {path}").format(path=self.services.settings_file)),
@@ -188,6 +203,7 @@ class PreferencesTab(QWidget):
         right.addWidget(terms)
         right.addWidget(general)
         right.addWidget(keys)
+        right.addWidget(self.desktop_group)
         self.browsers = BrowserPanel(self.services, self.tasks)
         right.addWidget(self.browsers)
         right.addStretch(1)
@@ -324,6 +340,37 @@ class PreferencesTab(QWidget):
                 path=self.services.settings_file, error=error.strerror))
         else:
             self.status.setText(_("Not saved: {error}").format(error=error))
+
+    def _show_desktop(self, report: DesktopReport) -> None:
+        """On GNOME: whether the Guard's extension runs, and the button to install it."""
+        if not report.on_gnome:
+            return
+        state = report.services.gnome_extension
+        self.gnome_status.setText({
+            ExtensionState.ACTIVE: _("Window titles are read through the Guard's GNOME Shell extension "
+                                     "(experimental)."),
+            ExtensionState.INSTALLED: _("The Guard's GNOME Shell extension is installed; log out and back in, then "
+                                        "turn it on in the Extensions app."),
+        }.get(state, _("On GNOME Wayland the app cannot read window titles without the Guard's GNOME Shell "
+                       "extension (experimental). It shares only window titles and process ids, only with this app.")))
+        self.gnome_button.setEnabled(state != ExtensionState.ACTIVE)
+        self.desktop_group.setVisible(True)
+
+    def install_gnome_extension(self) -> None:
+        """Copy the extension into the user's GNOME Shell extensions folder (on the job runner)."""
+        self.gnome_button.setEnabled(False)
+        self.gnome_status.setText(_("Installing…"))
+        self.tasks.submit(install_gnome_extension, self._extension_installed, self._extension_failed,
+                          key="prefs-gnome-extension", owner=self)
+
+    def _extension_installed(self, done: ExtensionInstall) -> None:
+        installed = _("Installed in {path}.").format(path=done.path)
+        then = _("It is on now.") if done.enabled else _("Next: {step}.").format(step=done.next_step)
+        self.gnome_status.setText(f"{installed} {then}")
+
+    def _extension_failed(self, error: BaseException) -> None:
+        self.gnome_button.setEnabled(True)
+        self.gnome_status.setText(_("Not installed: {error}").format(error=error))
 
     def refresh_key_status(self) -> None:
         """Where the signing key lives (read on a worker thread: the keyring may be slow)."""

@@ -1,5 +1,9 @@
 """The tray icon: shows the state's icon and tooltip, keeps the menu current, and reports
-when the tray host has actually embedded it (logged as "Tray icon shown")."""
+when the tray host has actually embedded it (logged as "Tray icon shown").
+
+An X11 tray host gives the icon a place (a geometry). A StatusNotifierItem (KDE Plasma, waybar,
+GNOME's AppIndicator extension, every Wayland desktop) has none: there the shell asks the
+host's watcher and calls :meth:`TrayIcon.mark_shown`."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from guard.presentation.views import TrayState, TrayStatus
+from ui.jobs import JobRunner, Lane
 from ui.tray.icons import state_icon
 from ui.tray.menu import fill_menu
 from ui.tray.menu_model import MenuEntry
@@ -46,6 +51,8 @@ class TrayIcon(QObject):
 
     def _wait_embedded(self) -> None:
         """Log once the tray host gave the icon a place (non-empty geometry)."""
+        if self._shown_logged:
+            return
         if not self.icon.geometry().isEmpty():
             self._shown_logged = True
             log.info("%s (%s)", SHOWN_LOG_LINE, self.state)
@@ -56,6 +63,30 @@ class TrayIcon(QObject):
             QTimer.singleShot(50, self._wait_embedded)
         else:
             log.warning("The tray icon was shown but the tray host gave it no place on the panel")
+
+    def confirm_registration(self, jobs: JobRunner, tries: int = 40) -> None:
+        """Where the icon is a StatusNotifierItem (no geometry), ask the tray host's watcher whether
+        it is registered, on the job runner, every half second for up to 20 s."""
+        from guard.services import tray_registered
+
+        def answered(registered: bool) -> None:
+            if self._shown_logged or not self.icon.isVisible():
+                return
+            if registered:
+                self.mark_shown("status notifier item")  # i18n-ok: the log line's kind of icon
+            elif tries > 1:
+                QTimer.singleShot(500, lambda: self.confirm_registration(jobs, tries - 1))
+
+        jobs.submit(tray_registered, answered, lambda error: log.debug("Tray host not asked: %s", error),
+                    lane=Lane.IO, key="tray-registered", owner=self)
+
+    def mark_shown(self, how: str) -> None:
+        """The tray host shows the icon though Qt knows no place for it (``how``: e.g. a status notifier item)."""
+        if self._shown_logged:
+            return
+        self._shown_logged = True
+        log.info("%s (%s, %s)", SHOWN_LOG_LINE, self.state, how)
+        self.shown.emit()
 
     @property
     def embedded(self) -> bool:

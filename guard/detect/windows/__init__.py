@@ -1,6 +1,9 @@
-"""Window titles and the processes that own them, one backend per OS behind :class:`WindowLister`.
+"""Window titles and the processes that own them, one backend per window system behind :class:`WindowLister`.
 
-Backends: :mod:`.linux_x11` (EWMH over python-xlib), :mod:`.win32` (EnumWindows),
+Backends: :mod:`.linux_x11` (EWMH over python-xlib, and X11 apps under Xwayland),
+:mod:`.sway_ipc` (sway's IPC), :mod:`.kwin_script` (a KWin script, KDE Plasma),
+:mod:`.gnome_shell` (the Guard's GNOME Shell extension), :mod:`.wayland` (a Wayland desktop's
+own lister merged with Xwayland's windows), :mod:`.win32` (EnumWindows),
 :mod:`.macos` (CGWindowListCopyWindowInfo). :mod:`guard.detect.platform` picks one.
 """
 
@@ -12,11 +15,15 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class WindowInfo:
-    """A top-level window: its title and owning process (None when the window does not say)."""
+    """A top-level window: its title and owning process (None when the window does not say).
+
+    ``window_id`` tells windows apart within one backend; ``app_id`` is what the window system
+    calls the app (a Wayland app id, an X11 class), when it says."""
 
     title: str
     pid: int | None
     window_id: int = 0
+    app_id: str = ""
 
 
 class WindowLister(Protocol):

@@ -4,7 +4,9 @@ Uses python-xlib (pure Python): a lost X connection or a window that vanished mi
 Python exception here, where libX11 through ctypes would call the process-exiting default
 I/O error handler. Without a live EWMH window manager (no valid _NET_SUPPORTING_WM_CHECK) the root window's
 mapped children (and, for reparenting managers, their children) are read instead.
-Under Wayland, other apps' windows cannot be read, so the probe says so and stands aside.
+Under Wayland, other apps' windows cannot be read through X11, so the probe says so and stands
+aside; with ``xwayland=True`` (see :mod:`.wayland`) it reads the X11 apps' windows on the
+session's Xwayland display, which X11 clients may read as on any X server.
 
 Bounded work per call, whatever the windows hold: a window's title is read when it is new or
 when the X server says it changed (``PropertyNotify``, selected on every listed window), at
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,17 +29,22 @@ from guard.patterns import ELISION
 
 log = logging.getLogger(__name__)
 
+_OPENING = threading.Lock()
+
 READS_PER_CALL = 256  # window titles read from the X server per call
 TITLE_BYTES = 4096  # of one title: the first and the last half
 WINDOWS_LISTED = 10_000  # windows of the client list looked at (a client list is one request)
 
 
-def unavailable_reason(env: Mapping[str, str]) -> str | None:
-    """Why X11 window titles cannot be read in this session, or None when they can."""
-    if env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or env.get("WAYLAND_DISPLAY"):
+def unavailable_reason(env: Mapping[str, str], xwayland: bool = False) -> str | None:
+    """Why X11 window titles cannot be read in this session, or None when they can (``xwayland``:
+    only Xwayland's X11 windows are wanted, so a Wayland session is no reason)."""
+    if not xwayland and (env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or env.get("WAYLAND_DISPLAY")):
         return ("this is a Wayland session: Wayland does not let one app read other apps' window "
                 "titles; detection goes on with processes, command lines, microphone and camera")
     if not env.get("DISPLAY"):
+        if xwayland:
+            return "no Xwayland display (DISPLAY is not set), so no X11 app's window is read"
         return "no X display (DISPLAY is not set); detection goes on without window titles"
     return None
 
@@ -44,8 +52,11 @@ def unavailable_reason(env: Mapping[str, str]) -> str | None:
 class X11WindowLister:
     name = "x11-ewmh"
 
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None, *, xwayland: bool = False) -> None:
         self._env = env if env is not None else os.environ
+        self._xwayland = xwayland
+        if xwayland:
+            self.name = "x11-xwayland"
         self._display: Any = None
         self._atoms: dict[str, int] = {}
         self.last_source = ""  # "ewmh" (_NET_CLIENT_LIST) or "tree" (no EWMH window manager)
@@ -60,7 +71,7 @@ class X11WindowLister:
         self._root_watched = False
 
     def windows(self) -> list[WindowInfo]:
-        reason = unavailable_reason(self._env)
+        reason = unavailable_reason(self._env, self._xwayland)
         if reason:
             raise ProbeUnavailable(reason)
         from Xlib import error as xerror
@@ -84,12 +95,12 @@ class X11WindowLister:
         if self._display is not None:
             return self._display
         try:
-            from Xlib import display as xdisplay
+            import Xlib  # noqa: F401 - only to say so when it is missing
         except ImportError as error:
             raise ProbeUnavailable(f"python-xlib is not installed ({error})") from None
         name = self._env.get("DISPLAY")
         try:
-            self._display = xdisplay.Display(name)
+            self._display = open_display(name)
         except Exception as error:  # noqa: BLE001 - Xlib raises many kinds on connect
             raise ProbeUnavailable(f"cannot open the X display {name}: {error}") from None
         self._atoms = {}
@@ -255,3 +266,29 @@ def _text(value: Any, encoding: str, errors: str) -> str:
 
 def _ignore(*_args: object) -> None:
     """Error handler for requests on windows that may close meanwhile (BadWindow is expected)."""
+
+
+def open_display(name: str | None) -> Any:
+    """An Xlib connection to ``name`` with tables of its own.
+
+    python-xlib (0.33) keeps the extension event, error and opcode tables on the class, shared
+    by every connection of the process. Two X servers whose extensions number their events
+    differently (Xwayland's and another's) then break each other, and the next connection fails
+    with "'type' object does not support item assignment" (the same report:
+    https://github.com/asweigart/pyautogui/issues/202, checked 2026-12-01). So each connection
+    starts from the core tables and keeps what its own server's extensions added."""
+    from Xlib import display as xdisplay
+    from Xlib import error as xerror
+    from Xlib.protocol import display as protocol
+    from Xlib.protocol import event as xevent
+
+    with _OPENING:
+        base = protocol.Display
+        base.event_classes = xevent.event_class.copy()
+        base.error_classes = xerror.xerror_class.copy()
+        base.extension_major_opcodes = {}
+        opened = xdisplay.Display(name)
+        own = opened.display
+        own.event_classes, own.error_classes = base.event_classes, base.error_classes
+        own.extension_major_opcodes = base.extension_major_opcodes
+        return opened

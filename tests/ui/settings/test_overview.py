@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from guard.ledger import Decision, RecordDraft
 from guard.paths import app_paths
@@ -128,3 +130,34 @@ def test_recording_here_reverifies_and_the_count_follows(open_window, services, 
     window.history.model.row(0)
     wait_idle(qtbot, window)
     assert window.history.model.rowCount() == 1 and window.history.model.record_at(0).id == record.id
+
+
+def test_the_overview_says_what_tamper_evidence_covers_with_the_keyring(open_window, services, qtbot):
+    """Issue 16: the Overview says plainly what verification catches here and what it cannot."""
+    fill_ledger(services.ledger(), services.catalog, None, 3)
+    window = open_window()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: "It cannot catch:" in plain(window), timeout=10000)
+    text = plain(window)
+    assert "Keyring: " in text and "an older copy of the ledger put back in place (rollback)" in text
+    assert "someone who can read your keyring" in text
+
+
+def test_without_a_keyring_the_overview_says_rollback_and_re_signing_go_unseen(open_window, services, qtbot):
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        _overview_without_keyring(open_window, services, qtbot)
+    finally:
+        keyring.set_keyring(previous)
+
+
+def _overview_without_keyring(open_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    fill_ledger(services.ledger(), services.catalog, None, 3)
+    window = open_window()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: "It cannot catch:" in plain(window), timeout=10000)
+    text = plain(window)
+    assert "No keyring: the signing key, the trusted keys and the newest head are kept in files." in text
+    assert "put back an older ledger together with an older anchor file" in text
+    assert "(rollback)" not in text.split("It cannot catch:")[0], "rollback is not claimed as caught"

@@ -1,0 +1,1 @@
+"""Desktop integration files: the KWin script and the GNOME Shell extension that list window titles."""

@@ -1,0 +1,95 @@
+"""What the Overview, ``scan`` and ``desktop status`` say each signal can do on a desktop: plain
+desktop facts (from the environment the session sets) and probe statuses in, words out."""
+
+from __future__ import annotations
+
+import pytest
+
+from guard.desktop import DesktopReport, DesktopServices, ExtensionState
+from guard.detect.desktop import Compositor, SessionType, desktop_facts
+from guard.detect.observation import ProbeState, ProbeStatus
+from guard.presentation.desktop import desktop_capabilities, desktop_summary
+
+SWAY = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-1", "DISPLAY": ":1",
+        "SWAYSOCK": "/run/user/1000/sway-ipc.1000.42.sock", "XDG_CURRENT_DESKTOP": "sway"}
+PLASMA = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0", "XDG_CURRENT_DESKTOP": "KDE",
+          "KDE_FULL_SESSION": "true", "DISPLAY": ":0"}
+GNOME = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0", "XDG_CURRENT_DESKTOP": "ubuntu:GNOME",
+         "DISPLAY": ":0"}
+HYPRLAND = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-1", "XDG_CURRENT_DESKTOP": "Hyprland"}
+X11 = {"XDG_SESSION_TYPE": "x11", "DISPLAY": ":0", "XDG_CURRENT_DESKTOP": "XFCE"}
+
+
+def capability(env: dict[str, str], signal: str, *, extension: ExtensionState | None = None, tray: bool | None = True,
+               notifications: bool | None = True, probes: tuple[ProbeStatus, ...] = ()):
+    facts = desktop_facts(env)
+    report = DesktopReport(facts, DesktopServices(True, tray, notifications, extension))
+    (found,) = [c for c in desktop_capabilities(report, probes) if c.signal == signal]
+    return found
+
+
+@pytest.mark.parametrize("env, session, compositor", [
+    (SWAY, SessionType.WAYLAND, Compositor.SWAY), (PLASMA, SessionType.WAYLAND, Compositor.KDE),
+    (GNOME, SessionType.WAYLAND, Compositor.GNOME), (HYPRLAND, SessionType.WAYLAND, Compositor.OTHER),
+    (X11, SessionType.X11, Compositor.OTHER), ({}, SessionType.NONE, Compositor.NONE),
+    ({"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "w", "XDG_CURRENT_DESKTOP": "Budgie:GNOME"},
+     SessionType.WAYLAND, Compositor.OTHER),
+    ({"WAYLAND_DISPLAY": "wayland-0"}, SessionType.WAYLAND, Compositor.NONE),
+])
+def test_the_desktop_is_told_from_the_variables_the_session_sets(env, session, compositor):
+    facts = desktop_facts(env)
+    assert (facts.session, facts.compositor) == (session, compositor)
+
+
+def test_window_titles_on_gnome_wayland_without_the_extension_say_how_to_enable_them():
+    found = capability(GNOME, "windows", extension=ExtensionState.NOT_INSTALLED)
+    assert found.works is False
+    assert found.line().startswith("Window titles: unavailable on GNOME Wayland without the Guard's GNOME Shell "
+                                   "extension; X11 apps running through Xwayland are still read (install the Guard's")
+    assert "meeting-guard desktop install-gnome-extension" in found.enable
+
+
+@pytest.mark.parametrize("env, extension, works, words", [
+    (SWAY, None, True, "sway's IPC socket"),
+    (PLASMA, None, True, "KWin script"),
+    (GNOME, ExtensionState.ACTIVE, True, "GNOME Shell extension (experimental"),
+    (GNOME, ExtensionState.INSTALLED, False, "has not loaded it"),
+    (HYPRLAND, None, False, "unavailable on Hyprland Wayland: it gives apps no way"),
+    (X11, None, True, "X server (EWMH)"),
+    ({}, None, False, "no graphical session"),
+])
+def test_window_titles_per_desktop(env, extension, works, words):
+    found = capability(env, "windows", extension=extension)
+    assert found.works is works and words in found.detail
+
+
+def test_a_probe_that_ran_says_what_really_happened():
+    broken = ProbeStatus("windows", ProbeState.UNAVAILABLE, "cannot reach sway's IPC socket /x: refused", "sway-ipc")
+    found = capability(SWAY, "windows", probes=(broken,))
+    assert found.works is False and found.detail == "unavailable: cannot reach sway's IPC socket /x: refused"
+    off = capability(SWAY, "windows", probes=(ProbeStatus("windows", ProbeState.OFF, "switched off", "sway-ipc"),))
+    assert off.works is False and "Preferences" in off.enable
+    mic = capability(SWAY, "microphone", probes=(ProbeStatus("microphone", ProbeState.OK, "", "pulse"),))
+    assert mic.works is True
+    assert capability(SWAY, "microphone").works is None
+
+
+@pytest.mark.parametrize("env, hint", [
+    (GNOME, "AppIndicator"), (SWAY, "waybar"), (PLASMA, "System Tray widget"), (HYPRLAND, "status notifier"),
+])
+def test_without_a_tray_host_the_tray_says_what_would_show_the_icon(env, hint):
+    found = capability(env, "tray", tray=False)
+    assert found.works is False and "status window" in found.detail and hint in found.enable
+    assert capability(env, "tray", tray=True).works is True
+
+
+def test_notifications_without_a_server_fall_back_to_the_window():
+    found = capability(SWAY, "notifications", notifications=False)
+    assert found.works is False and "mako or dunst" in found.enable
+
+
+def test_outside_text_in_the_environment_is_cut_and_made_plain():
+    facts = desktop_facts({"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "w",
+                           "XDG_CURRENT_DESKTOP": "Evil\x1b[2J" + "x" * 1000})
+    assert "\x1b" not in facts.desktop and len(facts.desktop) <= 200
+    assert desktop_summary(desktop_facts(SWAY)) == "sway (Wayland; X11 apps through Xwayland)"

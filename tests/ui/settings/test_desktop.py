@@ -1,0 +1,43 @@
+"""The settings window on the desktop in use: the Overview says what each signal can do here,
+and on GNOME the Preferences tab offers the GNOME Shell extension and installs it for real."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+
+from tests.ui.settings.conftest import wait_idle
+
+EXTENSION_UUID = "meeting-guard-windows@meetingprivacyguard.github.io"
+
+
+def test_the_overview_says_what_works_on_this_desktop(open_window, qtbot):
+    window = open_window(tab="overview")
+    overview = window.overview
+    qtbot.waitUntil(lambda: overview.desktop is not None, timeout=30_000)
+    text = overview.browser.toPlainText()
+    assert "What works on this desktop" in text
+    assert "Window titles (✓ works): read from the X server (EWMH)" in text  # the test desktop is Xvfb
+    assert "Tray icon" in text and "Notifications" in text
+
+
+def test_outside_gnome_the_preferences_offer_no_gnome_extension(open_window, qtbot):
+    prefs = open_window(tab="preferences").preferences
+    wait_idle(qtbot, prefs.window())
+    assert not prefs.desktop_group.isVisible()
+
+
+def test_on_gnome_the_preferences_button_installs_the_extension(open_window, qtbot, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "ubuntu:GNOME")
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    prefs = open_window(tab="preferences").preferences
+    qtbot.waitUntil(prefs.desktop_group.isVisible, timeout=30_000)
+    assert "cannot read window titles without the Guard's GNOME Shell extension" in prefs.gnome_status.text()
+    qtbot.mouseClick(prefs.gnome_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: prefs.gnome_status.text().startswith("Installed in"), timeout=30_000)
+    folder = tmp_path / "data" / "gnome-shell" / "extensions" / EXTENSION_UUID
+    assert json.loads((folder / "metadata.json").read_text())["uuid"] == EXTENSION_UUID
+    assert "log out and back in" in prefs.gnome_status.text()
