@@ -26,7 +26,7 @@ from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation
 from tests.browser.support.browsers import Browser, wait_for
 from tests.browser.support.pulse import pulse_server
-from tests.browser.support.site import MeetingSite
+from tests.browser.support.site import MeetingSite, Page
 from tests.support.cli import run_main
 
 
@@ -42,6 +42,35 @@ class World:
     @property
     def state_folder(self) -> Path:
         return state_dir(self.env)
+
+    def meeting_seen_by_title_alone(self, host: str, path: str, title: str, provider_id: str) -> dict[str, Any]:
+        """Open a meeting page titled ``title`` in the foreground with the browser probe switched off (as
+        without the extension) and return the meeting ``scan --json`` reports from the window title alone."""
+        self.site.pages[(host, path)] = Page(title)
+        url = f"https://{host}{path}"
+        self.browser.open(url)
+        self.browser.activate(url)
+        settings = Path(self.env["MEETING_GUARD_HOME"]) / "config" / "settings.toml"
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text("[detection]\nbrowser_probe = false\n")
+        room = path.rsplit("/", 1)[-1]
+        try:
+            reports: list[dict[str, Any]] = []
+
+            def found() -> list[dict[str, Any]]:
+                reports.append(json.loads(self.cli("scan", "--json").stdout))
+                return [m for m in reports[-1]["meetings"] if m["provider_id"] == provider_id
+                        and any(room in e["detail"] for e in m["evidence"])]
+            try:
+                (meeting,) = wait_for(found, timeout=30, interval=0.5, what="scan to see the window title")
+            except AssertionError:
+                raise AssertionError(json.dumps(reports[-1])[:3000]) from None
+            assert {e["signal"] for e in meeting["evidence"]} >= {"window-title"}
+            assert not any(e["signal"] == "browser-tab" for e in meeting["evidence"])
+            return meeting
+        finally:
+            settings.unlink()
+            self.browser.close(url)
 
     def states(self) -> list[dict[str, Any]]:
         found = []

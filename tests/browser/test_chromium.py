@@ -17,7 +17,7 @@ from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.events import Signal
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
-from tests.browser.support.browsers import CHROMIUM, Chromium, wait_for
+from tests.browser.support.browsers import Chromium, wait_for
 from tests.browser.support.site import TITLES, Page
 
 pytestmark = pytest.mark.desktop
@@ -135,32 +135,9 @@ def test_the_extension_redacts_links_exactly_as_the_app_does(world):
     world.browser.close("https://meet.google.com/mpg-redaction")
 
 
-def test_without_the_extension_a_foreground_meeting_is_found_from_the_window_title(world, tmp_path):
+def test_without_the_extension_a_foreground_meeting_is_found_from_the_window_title(world):
     """The browser probe off (as without the extension): the X11 window title still shows the meeting."""
-    world.site.pages[("meet.google.com", "/win-dows-tab")] = Page("Meet – win-dows-tab")
-    url = "https://meet.google.com/win-dows-tab"
-    world.browser.open(url)
-    world.browser.activate(url)
-    settings = Path(world.env["MEETING_GUARD_HOME"]) / "config" / "settings.toml"
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text("[detection]\nbrowser_probe = false\n")
-    try:
-        reports = []
-
-        def found():
-            reports.append(json.loads(world.cli("scan", "--json").stdout))
-            return [m for m in reports[-1]["meetings"] if m["provider_id"] == "google-meet"
-                    and any("win-dows-tab" in e["detail"] for e in m["evidence"])]
-        try:
-            (meeting,) = wait_for(found, timeout=30, interval=0.5, what="scan to see the window title")
-        except AssertionError:
-            raise AssertionError(json.dumps(reports[-1])[:3000]) from None
-        assert {e["signal"] for e in meeting["evidence"]} >= {"window-title"}
-        assert not any(e["signal"] == "browser-tab" for e in meeting["evidence"])
-    finally:
-        settings.unlink()
-        world.browser.close(url)
-    assert time.monotonic() > 0 and CHROMIUM
+    world.meeting_seen_by_title_alone("meet.google.com", "/win-dows-tab", "Meet \u2013 win-dows-tab", "google-meet")
 
 
 def test_other_pages_of_a_meeting_host_are_not_reported_but_a_meeting_title_is(world):

@@ -152,27 +152,6 @@ def test_an_idle_extension_stays_connected_while_a_meeting_tab_is_open(world):
 def test_without_the_extension_a_foreground_meeting_is_found_from_the_window_title(world):
     """The browser probe off (as without the extension): Firefox's window title ('… — Mozilla Firefox',
     with its em dash) still shows the meeting in the foreground tab."""
-    world.site.pages[("meet.jit.si", "/WindowTitleRoom")] = Page("WindowTitleRoom | Jitsi Meet")
-    url = "https://meet.jit.si/WindowTitleRoom"
-    world.browser.open(url)
-    world.browser.activate(url)
-    settings = Path(world.env["MEETING_GUARD_HOME"]) / "config" / "settings.toml"
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text("[detection]\nbrowser_probe = false\n")
-    try:
-        reports = []
-
-        def found():
-            reports.append(json.loads(world.cli("scan", "--json").stdout))
-            return [m for m in reports[-1]["meetings"] if m["provider_id"] == "jitsi-meet"
-                    and any("WindowTitleRoom" in e["detail"] for e in m["evidence"])]
-        try:
-            (meeting,) = wait_for(found, timeout=30, interval=0.5, what="scan to see the window title")
-        except AssertionError:
-            raise AssertionError(json.dumps(reports[-1])[:3000]) from None
-        assert {e["signal"] for e in meeting["evidence"]} >= {"window-title"}
-        assert not any(e["signal"] == "browser-tab" for e in meeting["evidence"])
-        assert any("Mozilla Firefox" in e["detail"] for e in meeting["evidence"]), meeting["evidence"]
-    finally:
-        settings.unlink()
-        world.browser.close(url)
+    meeting = world.meeting_seen_by_title_alone("meet.jit.si", "/WindowTitleRoom", "WindowTitleRoom | Jitsi Meet",
+                                                "jitsi-meet")
+    assert any("Mozilla Firefox" in e["detail"] for e in meeting["evidence"]), meeting["evidence"]
