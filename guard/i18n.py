@@ -23,16 +23,15 @@ import locale
 import logging
 import os
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from typing import TYPE_CHECKING
 
 from guard.errors import GuardError
 from guard.paths import resources_dir
+
+if TYPE_CHECKING:  # Babel loads when something is formatted or a catalog compiled, not at import
+    from babel import Locale
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +73,8 @@ def _system_locale_names() -> list[str]:
 
 
 def _parse(name: str) -> Locale | None:
+    from babel import Locale, UnknownLocaleError
+
     name = name.split(".")[0].split("@")[0]
     if not name or name in ("C", "POSIX"):
         return None
@@ -104,6 +105,8 @@ def locale_region() -> str | None:
 
 def check_language(code: str) -> str:
     """``code`` (``de``, ``de_DE``, ``de-AT``) as a supported language; raises LanguageError."""
+    if code in LANGUAGES:  # the common case, answered without loading Babel's locale data
+        return code
     parsed = _parse(code.strip())
     if parsed is None or parsed.language not in LANGUAGES:
         raise LanguageError(f"No translation for language {code!r}; use one of: {', '.join(LANGUAGES)}.")
@@ -129,9 +132,14 @@ class Translation:
 
     def __init__(self, language: str, catalog: gettext.NullTranslations) -> None:
         self.language = language
-        # English letters go to EU addresses: day-month-year ("1 December 2026"), as en_GB writes it
-        self.locale = Locale.parse("en_GB" if language == "en" else language)
         self._catalog = catalog
+
+    @cached_property
+    def locale(self) -> Locale:
+        """English letters go to EU addresses: day-month-year ("1 December 2026"), as en_GB writes it."""
+        from babel import Locale
+
+        return Locale.parse("en_GB" if self.language == "en" else self.language)
 
     def gettext(self, message: str) -> str:
         return self._catalog.gettext(message)
@@ -144,6 +152,8 @@ class Translation:
 
     def format_date(self, day: date, form: str = "long") -> str:
         """``day`` as the language writes it (``1 December 2026``, ``1. Dezember 2026``)."""
+        from babel.dates import format_date
+
         return format_date(day, format=form, locale=self.locale)
 
 
@@ -154,6 +164,9 @@ def translation(language: str) -> Translation:
     language = check_language(language)
     if language == SOURCE_LANGUAGE:
         return Translation(language, gettext.NullTranslations())
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     path = locale_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=language, domain=DOMAIN)

@@ -23,12 +23,7 @@ import logging
 import os
 from datetime import date, datetime
 from functools import cache
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as _babel_date
-from babel.dates import format_datetime as _babel_datetime
-from babel.dates import format_time as _babel_time
-from babel.numbers import format_decimal
+from typing import TYPE_CHECKING
 
 from guard.i18n import (
     LANGUAGE_NAMES,
@@ -41,6 +36,9 @@ from guard.i18n import (
     translation,
 )
 
+if TYPE_CHECKING:  # Babel loads on the first date or number formatted (``scan`` formats none)
+    from babel import Locale
+
 log = logging.getLogger(__name__)
 
 __all__ = ["N_", "UI_LANGUAGES", "_", "current_language", "format_date", "format_datetime", "format_month",
@@ -51,7 +49,7 @@ UI_LANGUAGES: tuple[str, ...] = ("en", "de", "fr")
 """Languages whose catalogs cover the whole app (tests/i18n checks they are complete). The other
 catalogs (es, it, nl) cover the letters only: with one of those chosen the app itself stays English."""
 
-_state: dict[str, Translation | Locale] = {}
+_state: dict[str, object] = {}
 
 
 def ui_language(setting: str | None = None) -> str:
@@ -74,6 +72,8 @@ def ui_language(setting: str | None = None) -> str:
 def _format_locale(language: str, region: str | None) -> Locale:
     """The locale dates and numbers are written in: the system's region when it speaks
     ``language`` (``de_AT``, ``en_US``), else the language's own (English: day month year)."""
+    from babel import Locale, UnknownLocaleError
+
     if region:
         try:
             return Locale.parse(f"{language}_{region}")
@@ -92,6 +92,8 @@ def _time_region(language: str) -> str | None:
         name = value.split(".")[0].split("@")[0]
         if name in ("C", "POSIX"):
             return None
+        from babel import Locale, UnknownLocaleError
+
         try:
             parsed = Locale.parse(name.replace("-", "_"))
         except (UnknownLocaleError, ValueError, TypeError):
@@ -104,10 +106,9 @@ def use_language(language: str) -> str:
     """Show ``language`` from now on (an unknown one: English); returns the language used."""
     if language not in UI_LANGUAGES:
         language = SOURCE_LANGUAGE
-    region = _time_region(language)
     _state["translation"] = translation(language)
-    _state["locale"] = _format_locale(language, region)
-    log.info("Language: %s (%s)", language, _state["locale"])
+    _state.pop("locale", None)  # made when first needed (current_locale)
+    log.info("Language: %s", language)
     return language
 
 
@@ -124,9 +125,13 @@ def current_language() -> str:
 
 
 def current_locale() -> Locale:
-    _translation()
-    found = _state["locale"]
-    assert isinstance(found, Locale)
+    """The locale dates and numbers are written in (Babel loads here, the first time)."""
+    from babel import Locale
+
+    language = current_language()
+    found = _state.get("locale")
+    if not isinstance(found, Locale):
+        found = _state["locale"] = _format_locale(language, _time_region(language))
     return found
 
 
@@ -161,25 +166,35 @@ def format_date(day: date | datetime, form: str = "medium") -> str:
     """``10 Jan 2026``, ``10.01.2026``, ``10 janv. 2026`` (a datetime: its local date)."""
     if isinstance(day, datetime):
         day = day.astimezone().date()
-    return _babel_date(day, format=form, locale=current_locale())
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, format=form, locale=current_locale())
 
 
 def format_time(moment: datetime, form: str = "short") -> str:
     """``14:05`` (``2:05 PM`` in the US), in this computer's time zone."""
-    return _babel_time(moment.astimezone(), format=form, locale=current_locale())
+    from babel.dates import format_time as babel_time
+
+    return babel_time(moment.astimezone(), format=form, locale=current_locale())
 
 
 def format_datetime(moment: datetime, form: str = "short") -> str:
     """Date and time in this computer's time zone: ``10/01/2026, 14:05``."""
     local = moment.astimezone()
-    return _babel_datetime(local, format=form, locale=current_locale(), tzinfo=local.tzinfo)
+    from babel.dates import format_datetime as babel_datetime
+
+    return babel_datetime(local, format=form, locale=current_locale(), tzinfo=local.tzinfo)
 
 
 def format_month(year: int, month: int, form: str = "MMM yyyy") -> str:
     """A month as the chart's axis shows it: ``Mar 2026``, ``März 2026``."""
-    return _babel_date(date(year, month, 1), format=form, locale=current_locale())
+    from babel.dates import format_date as babel_date
+
+    return babel_date(date(year, month, 1), format=form, locale=current_locale())
 
 
 def format_number(number: float) -> str:
     """``1,234`` / ``1.234`` / ``1 234``."""
+    from babel.numbers import format_decimal
+
     return format_decimal(number, locale=current_locale())
