@@ -1,4 +1,5 @@
-"""The one way the app writes a file: atomically, durably and private to the user.
+"""The one way the app writes a file: atomically, durably and private to the user; and the one
+way it reads a file someone else may have put in its place (:func:`read_regular`).
 
 Everything the app writes (settings, the key file, letters, exports, the window's state) holds
 personal data or decides what is shared, so files are 0600 and new folders 0700, and a reader
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,3 +74,41 @@ def fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """Up to ``limit + 1`` bytes of ``path`` and its ``fstat``, when it is a regular file (a link to
+    one is fine): a caller seeing more than ``limit`` bytes knows the file is too big.
+
+    Opened without blocking (a named pipe would otherwise wait for a writer) and checked with
+    ``fstat`` on the open file (no race with a swap); reading stops after ``limit + 1`` bytes (a
+    link to /dev/zero would never end). Raises :class:`NotRegularFile` for anything else, and
+    OSError as ``open()`` does."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(info.st_mode)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks), info
+    finally:
+        os.close(fd)
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+class NotRegularFile(Exception):
+    """A path that is a folder, a named pipe, a device or a socket where a file was expected."""
+
+    def __init__(self, mode: int) -> None:
+        self.kind = next((label for test, label in _KINDS if test(mode)), "not a regular file")
+        super().__init__(f"is {self.kind}, not a regular file")

@@ -348,29 +348,6 @@ def _valid_values(name: str, model: type[SettingsModel], values: dict[str, Any],
 MAX_BYTES = 256 * 1024  # a settings file is a few hundred bytes; anything this large is not one
 
 
-def _read_bounded(path: Path, limit: int) -> bytes | None:
-    """Up to ``limit + 1`` bytes of ``path``, or None when it is not a regular file (a named pipe
-    would block start-up, a link to /dev/zero would never end). Raises OSError as open() does."""
-    import os
-    import stat
-
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, limit + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
 class SettingsStore:
     """Loads and saves :class:`Settings` at one path."""
 
@@ -382,17 +359,20 @@ class SettingsStore:
     def load(self) -> Settings:
         """Read the file (defaults when it does not exist); problems land in :attr:`issues`."""
         self.issues = []
+        from guard.fsutil import NotRegularFile, read_regular
+
         try:
-            raw = _read_bounded(self.path, MAX_BYTES)
+            raw, _info = read_regular(self.path, MAX_BYTES)
         except FileNotFoundError:
             self.exists = False
             return Settings()
+        except NotRegularFile:
+            self.exists = True
+            return self._unreadable("is not a regular file")
         except OSError as error:
             self.exists = True
             return self._unreadable(f"cannot be read ({error.strerror or error})")
         self.exists = True
-        if raw is None:
-            return self._unreadable("is not a regular file")
         if len(raw) > MAX_BYTES:
             return self._unreadable(f"is larger than {MAX_BYTES // 1024} KB, so it is not a settings file")
         try:

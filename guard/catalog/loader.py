@@ -12,8 +12,6 @@ of the user's: a named pipe called ``x.toml`` would block start-up, and a link t
 from __future__ import annotations
 
 import logging
-import os
-import stat
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from pydantic_core import ErrorDetails
 
 from guard.catalog.models import FieldError, Provider, ProviderKind
 from guard.errors import GuardError
+from guard.fsutil import NotRegularFile, read_regular
 from guard.paths import resources_dir
 
 log = logging.getLogger(__name__)
@@ -33,8 +32,6 @@ log = logging.getLogger(__name__)
 _MERGE_BY_ID = ("ai_features", "documents", "clauses")
 MAX_FILE_BYTES = 512 * 1024
 MAX_USER_FILES = 1000
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
 class CatalogError(GuardError):
@@ -136,34 +133,19 @@ class _NotReadable(Exception):
 
 
 def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of ``path`` if it is a regular file (a link to one is fine) of at most ``limit`` bytes.
-
-    Opened without blocking (a named pipe would otherwise wait for a writer), checked with
-    ``fstat`` on the open file (no race with a swap), and read no further than ``limit``.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    """The bytes of ``path`` if it is a regular file (a link to one is fine) of at most ``limit`` bytes
+    (read as :func:`guard.fsutil.read_regular` reads: never blocking, never past the limit)."""
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = next((label for test, label in _KINDS if test(info.st_mode)), "not a regular file")
-            raise _NotReadable(f"is {kind}, not a regular file; only regular files are read (remove it or "
-                               "replace it with a file)")
+        data, info = read_regular(path, limit)
+    except NotRegularFile as error:
+        raise _NotReadable(f"is {error.kind}, not a regular file; only regular files are read (remove it or "
+                           "replace it with a file)") from None
+    if len(data) > limit:
         if info.st_size > limit:
             raise _NotReadable(f"is {info.st_size:,} bytes; catalog files are read only up to {limit:,} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, limit + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise _NotReadable(f"grew past {limit:,} bytes while it was read; catalog files are read only up to "
-                               f"{limit:,} bytes")
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+        raise _NotReadable(f"grew past {limit:,} bytes while it was read; catalog files are read only up to "
+                           f"{limit:,} bytes")
+    return data
 
 
 def _read_toml(path: Path, problems: list[CatalogProblem]) -> dict[str, Any] | None:
