@@ -21,6 +21,7 @@ import pytest
 from guard.browser.generate import extension_dir
 from guard.browser.paths import state_dir
 from guard.catalog.loader import load_catalog
+from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation
@@ -28,6 +29,13 @@ from tests.browser.support.browsers import Browser, wait_for
 from tests.browser.support.pulse import pulse_server
 from tests.browser.support.site import MeetingSite, Page
 from tests.support.cli import run_main
+
+# Texts and links both sides must treat alike: dashes, no-break and zero-width spaces, bidi and tag
+# characters, control characters; links with secrets to redact.
+REDACTION_TEXTS = ["Meet – abc‑defg—hij", "  Recording\u00a0has\tstarted\n", "Gemini is taking notes…",
+                   "\u201cAI\u201d Companion \u2018on\u2019", "zero\u200bwidth\u2066bidi\u2069",
+                   "Straße TAKING NOTES", "tag\U000e0041s", "ctrl\x07chars\x1b", "\u2043bullet\u2212minus"]
+REDACTION_CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
 
 
 @dataclass
@@ -42,6 +50,24 @@ class World:
     @property
     def state_folder(self) -> Path:
         return state_dir(self.env)
+
+    def redaction_in_the_page(self, host: str) -> None:
+        """The extension's own redaction and text normalising, run in a page on ``host``, give exactly
+        what the app's do for the shared cases (tests/browser/redaction_cases.json and REDACTION_TEXTS)."""
+        key = f"redaction-{host}"
+        runner = ("const cases = " + json.dumps(REDACTION_CASES) + ";"
+                  f"fetch('/mpg-test/result/{key}', {{method: 'POST', body: JSON.stringify("
+                  "{links: cases.map(([link]) => MPG.redactUrl(link)), "
+                  "texts: " + json.dumps(REDACTION_TEXTS) + ".map((text) => MPG.normalise(text))})});")
+        self.site.pages[(host, "/mpg-redaction")] = Page(
+            "Redaction cases", body='<script src="/mpg-test/extension/data.js"></script>'
+                                    '<script src="/mpg-test/extension/common.js"></script>', script=runner)
+        self.browser.open(f"https://{host}/mpg-redaction")
+        shown = self.site.wait_result(key)
+        assert shown["links"] == [expected for _link, expected in REDACTION_CASES]
+        assert shown["texts"] == [normalise(text) for text in REDACTION_TEXTS], \
+            "the page-side matching sees text as the app does"
+        self.browser.close(f"https://{host}/mpg-redaction")
 
     def meeting_seen_by_title_alone(self, host: str, path: str, title: str, provider_id: str) -> dict[str, Any]:
         """Open a meeting page titled ``title`` in the foreground with the browser probe switched off (as
