@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -136,11 +137,25 @@ class StoreIndex:
         self._create()
 
     def _create(self) -> None:
-        connection = sqlite3.connect(self.index_path, timeout=self.busy_timeout)
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            migrate(connection)
-        finally:
-            connection.close()
+        """Switch the index to WAL and bring it up to date. Some of SQLite's locks are not waited on by
+        its busy handler (switching the journal mode, a WAL index another program is rebuilding): when
+        several programs open an older index at once, "database is locked" is retried until
+        :attr:`busy_timeout` has passed, as the busy handler would have waited."""
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.01
+        while True:
+            connection = sqlite3.connect(self.index_path, timeout=self.busy_timeout)
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                migrate(connection)
+                break
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) \
+                        or time.monotonic() + pause > deadline:
+                    raise
+            finally:
+                connection.close()
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
         self.index_path.chmod(0o600)
 
