@@ -49,12 +49,12 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None) -> tup
     found = [rule.topic for rule in rules.topics if rule.matches(text)]
     if not found:
         return ()
-    excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.matcher.search(text)
+    excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.rules_out(text)
                 for topic in rule.topics}
     if lead:
         lead_text = mask(lead, rules)
         excluded |= {topic for rule in rules.excludes if rule.inherit and rule.topics & set(found)
-                     and rule.matcher.search(lead_text) for topic in rule.topics}
+                     and rule.rules_out(lead_text) for topic in rule.topics}
     return tuple(topic for topic in found if topic not in excluded)
 
 
@@ -95,7 +95,9 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     definition = ClauseTopic.CONTENT_DEFINITION.value
     defines = (any(definition in per_sentence[s] for s in gone) and any(definition in per_sentence[s] for s in added)
                or definition in topics and change.data_moved)
-    severity = Severity.MATERIAL if change.material or defines else Severity.MINOR
+    # the same use now applies to other kinds of data ("ads based on your interests" -> "... and activity")
+    widened = change.data_moved and bool(old_scope.uses & new_scope.uses)
+    severity = Severity.MATERIAL if change.material or defines or widened else Severity.MINOR
     return Classification(topics, severity, old_scope, new_scope, change)
 
 
@@ -110,3 +112,4 @@ def label_of(topic: str, rules: Rules | Sequence[TopicRule] | None = None) -> st
         except RulesError:
             return topic
     return next((rule.label for rule in listed if rule.topic == topic), topic)
+
