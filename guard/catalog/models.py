@@ -412,6 +412,7 @@ class WriteTo(StrEnum):
     """For software no company runs: who holds the user's meeting data instead."""
 
     SERVER_OPERATOR = "server-operator"  # whoever runs the server the user connected to
+    ACCOUNT_PROVIDER = "account-provider"  # the SIP or XMPP service (or organisation) the user's account is with
     MEETING_HOST = "meeting-host"  # the organisation or person that hosted the meeting
     PARTICIPANT = "participant"  # the participant who recorded or transcribed it on their own device
 

@@ -115,6 +115,8 @@ WORDS = {
                         "go to \"the provider\". Send it to {who}."),
     "who_server-operator": N_("the operator of the {provider} server you used (your organisation, or whoever runs "
                               "it)"),
+    "who_account-provider": N_("the provider of the account you used in {provider} (your SIP or XMPP service, or "
+                               "your organisation)"),
     "who_meeting-host": N_("the organisation or person that hosted the meeting"),
     "who_participant": N_("the participant who recorded or transcribed the meeting"),
     "who_or": N_(" or "),

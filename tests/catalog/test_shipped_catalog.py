@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -218,6 +219,33 @@ def test_contacts_are_sourced_and_dated(catalog):
             _check_sources(f"{provider.id}.contacts", contacts.sources)
             if not contacts.verified:
                 assert contacts.note, f"{provider.id}.contacts is unverified without a note"
+
+
+def test_every_provider_says_where_its_letters_go(catalog):
+    """A letter needs a recipient: a sourced privacy contact, or a sourced statement that no
+    company holds the data (and who does instead), that the service ended, or that no contact
+    could be found (so the letter asks for one). A provider with none of these fails."""
+    kinds = Counter()
+    for provider in catalog:
+        contacts, where = provider.contacts, f"{provider.id}.contacts"
+        _check_sources(where, contacts.sources)
+        kinds[contacts.kind] += 1
+        if contacts.kind == ContactKind.CONTROLLER:
+            assert contacts.controller or contacts.known, f"{where}: names neither a controller nor an address"
+        else:
+            assert contacts.note, f"{where}: a '{contacts.kind}' entry says why in its note"
+        if contacts.kind == ContactKind.NO_CONTROLLER:
+            assert contacts.write_to and not contacts.known and not contacts.controller, where
+        if contacts.kind == ContactKind.DISCONTINUED:
+            assert provider.discontinued is not None and provider.discontinued.on <= CHECKED_BY, where
+    assert kinds[ContactKind.NO_CONTROLLER] >= 9 and kinds[ContactKind.CONTROLLER] >= 49  # as of 2026-12-01
+
+
+def test_software_run_by_its_users_has_no_controller_to_write_to(catalog):
+    """Self-hosted, local and peer-to-peer software: no company holds the meeting data."""
+    for provider_id in ("baresip", "dino", "gajim", "jami", "mumble", "qtox", "twinkle", "meetily", "mattermost"):
+        contacts = catalog.get(provider_id).contacts
+        assert contacts.kind == ContactKind.NO_CONTROLLER and contacts.write_to, provider_id
 
 
 def test_discontinued_services_say_when_and_where_from(catalog):

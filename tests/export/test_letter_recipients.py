@@ -5,14 +5,16 @@ answers for it now only where the catalog's sources do."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from guard.catalog.models import Contacts
-from guard.export import compose_letter
+from guard.export import compose_letter, make_letter
 from guard.export.facts import ProviderFacts, SourceFact
 from guard.export.letter_words import Wording
+from tests.export.conftest import no_keyring_env
 
 SOURCE = (SourceFact("https://example.org/docs/self-hosting", "2026-12-01"),)
 TODAY = date(2026, 12, 1)
@@ -103,3 +105,65 @@ def test_the_catalog_model_refuses_contradictions():
         Contacts(controller="X", write_to=("participant",), sources=(_source(),))
     with pytest.raises(ValueError, match="'not-found' entry"):
         Contacts(kind="not-found", sources=(_source(),))
+
+
+# The shipped catalog, end to end: make_letter, the CLI and the services' withdrawal letter.
+
+def test_a_self_hosted_provider_from_the_catalog_gets_a_letter_to_its_operator(ledger, catalog):
+    letter = make_letter("access", ledger, catalog, provider_id="mumble", today=TODAY)
+    assert letter.recipient.kind == "no-controller" and letter.recipient.sources
+    assert "Send it to the operator of the Mumble server you used" in letter.notice
+    assert "[FILL IN: the operator of the Mumble server you used" in letter.text
+    assert letter.mailto.startswith("mailto:?")
+
+
+def test_a_peer_to_peer_provider_from_the_catalog_points_to_the_participant(ledger, catalog):
+    letter = make_letter("objection", ledger, catalog, provider_id="qtox", today=TODAY, language="de")
+    assert "die teilnehmende Person, die die Besprechung aufgezeichnet" in letter.notice
+
+
+def test_a_sourced_controller_from_the_catalog_is_the_recipient(ledger, catalog):
+    letter = make_letter("withdrawal", ledger, catalog, provider_id="demodesk", today=TODAY)
+    assert letter.notice == "" and "Demodesk GmbH\nPrivacy / data protection contact\n" in letter.text
+    assert "Data protection officer: DataCo GmbH" in letter.text
+    assert letter.mailto.startswith("mailto:contact@demodesk.com?")
+
+
+def test_an_ended_service_from_the_catalog_says_so(ledger, catalog):
+    letter = make_letter("access", ledger, catalog, provider_id="bluejeans", today=TODAY)
+    assert letter.notice.startswith("BlueJeans ended on 31 August 2023.")
+    assert "knows no privacy contact" in letter.notice
+    assert "[FILL IN: the controller's legal name, not in the catalog" in letter.text
+
+
+def test_a_provider_whose_contact_was_not_found_asks_for_it(ledger, catalog):
+    letter = make_letter("access", ledger, catalog, provider_id="fireflies", today=TODAY)
+    assert letter.notice == "" and "[FILL IN: privacy e-mail address, not in the catalog" in letter.text
+
+
+def test_the_letter_command_says_who_to_write_to_before_the_letter(cli, app_home):
+    result = cli("letter", "--kind", "objection", "--provider", "jami", env=no_keyring_env())
+    assert result.returncode == 0, result.stderr
+    before, letter = result.stdout.split("\n", 1)
+    assert before.startswith("Before sending: Jami is software that its users run themselves")
+    assert before.endswith("Send it to the participant who recorded or transcribed the meeting.")
+    assert "[FILL IN: the participant who recorded or transcribed the meeting: name and postal address]" in letter
+    data = json.loads(cli("letter", "--kind", "access", "--provider", "jami", "--json", env=no_keyring_env()).stdout)
+    assert data["to"]["kind"] == "no-controller" and data["to"]["write_to"] == ["participant"]
+    assert data["notice"].startswith("Jami is software")
+
+
+def test_the_withdrawal_letter_the_app_offers_carries_the_notice(app_home, no_keyring):
+    from guard.ledger import RecordDraft
+    from guard.paths import app_paths
+    from guard.services import Services
+
+    services = Services(app_paths())
+    try:
+        given = services.record_decision(RecordDraft("mumble", "given", purposes=("recording",)))
+        result = services.withdraw(given.id)
+    finally:
+        services.close()
+    assert result.letter is not None and result.letter_problem is None
+    assert "no company holds your meeting data" in result.letter.notice
+    assert "the operator of the Mumble server you used" in result.letter.text
