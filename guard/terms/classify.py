@@ -44,15 +44,19 @@ class Classification:
 def sentence_topics(sentence: str, rules: Rules, lead: str | None = None) -> tuple[str, ...]:
     """Topics of one sentence, in the rules' order. ``lead``: the sentence introducing the list
     the sentence is an item of; negative rules marked ``inherit`` apply through it ("you agree
-    that you will not use the AI services:" rules out every item below it)."""
+    that you will not use the AI services:" rules out every item below it), and a topic's
+    ``lead_patterns`` make every item about the topic ("we use your data for these purposes:")."""
     text = mask(sentence, rules)
-    found = [rule.topic for rule in rules.topics if rule.matches(text)]
+    lead_text = mask(lead, rules) if lead else None
+    # an item of a list is about what its lead-in says the list is ("we use your data for the
+    # following purposes:" makes each purpose a stated use of data)
+    found = [rule.topic for rule in rules.topics
+             if rule.matches(text) or (lead_text and rule.lead and rule.lead.search(lead_text))]
     if not found:
         return ()
     excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.rules_out(text)
                 for topic in rule.topics}
-    if lead:
-        lead_text = mask(lead, rules)
+    if lead_text:
         excluded |= {topic for rule in rules.excludes if rule.inherit and rule.topics & set(found)
                      and rule.rules_out(lead_text) for topic in rule.topics}
     return tuple(topic for topic in found if topic not in excluded)

@@ -121,3 +121,33 @@ def test_a_new_clause_that_provides_data_to_partners_is_material() -> None:
     (found,) = relevant("We run the service.",
                         "We run the service.\n\nWe provide information about your visits to our measurement partners.")
     assert "third-party-sharing" in found.topics and found.severity is Severity.MATERIAL
+
+
+# --- list items read with what introduces them -------------------------------------------
+
+def test_an_item_of_a_list_of_purposes_is_a_stated_use_of_data() -> None:
+    old = ("We use your personal data for the following purposes.\n\n- To send you receipts.\n\n"
+           "- To answer your questions.")
+    new = ("We use your personal data for the following purposes.\n\n- To send you receipts.\n\n"
+           "- To answer your questions and to send you offers from our partners.")
+    (found,) = relevant(old, new)
+    assert "content-licence" in found.topics
+
+
+def test_an_item_of_a_list_of_recipients_is_about_sharing() -> None:
+    lead = "We may share your information with the following recipients."
+    assert "third-party-sharing" in sentence_topics("Payment and delivery companies.", RULES, lead)
+    assert sentence_topics("Payment and delivery companies.", RULES) == ()
+
+
+def test_an_item_under_an_unrelated_paragraph_gets_no_topic_from_it() -> None:
+    old = "Our offices are open on weekdays.\n\n- Monday to Friday.\n\n- Nine to five."
+    new = "Our offices are open on weekdays.\n\n- Monday to Friday.\n\n- Nine to six."
+    assert relevant(old, new) == []
+
+
+def test_the_paragraph_before_a_list_is_its_lead_and_a_heading_is_not() -> None:
+    from guard.terms.diff import split_clauses
+
+    clauses = split_clauses("## How we use data\n\n- To run the service.\n\nWe use data as follows.\n\n- To bill you.")
+    assert [c.lead for c in clauses] == [None, None, None, "We use data as follows."]
