@@ -24,6 +24,7 @@ from guard.terms.wording import (
     replacements,
     same_meaning,
     substance,
+    without_defined_term,
     word_diff,
 )
 
@@ -166,7 +167,8 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
         return same_meaning(a, b, equivalent=sameness.equivalent_words, substantive=sameness.substantive,
                             filler=sameness.filler, is_name=is_name, renames=renames)
 
-    reworded = [(a, b) for a, b in item.pairs if same(a, b) or same(_blank_names(a, rules), _blank_names(b, rules))]
+    reworded = [(a, b) for a, b in item.pairs if same(a, b) or same(_blank_names(a, rules), _blank_names(b, rules))
+                or same(without_defined_term(a), without_defined_term(b))]
     quiet_old = {a for a, _ in reworded}
     quiet_new = {b for _, b in reworded}
     gone = tuple(s for s in item.gone if s not in quiet_old)

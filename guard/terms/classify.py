@@ -44,17 +44,21 @@ class Classification:
 def sentence_topics(sentence: str, rules: Rules, lead: str | None = None) -> tuple[str, ...]:
     """Topics of one sentence, in the rules' order. ``lead``: the sentence introducing the list
     the sentence is an item of; negative rules marked ``inherit`` apply through it ("you agree
-    that you will not use the AI services:" rules out every item below it)."""
+    that you will not use the AI services:" rules out every item below it), and a topic's
+    ``lead_patterns`` make every item about the topic ("we use your data for these purposes:")."""
     text = mask(sentence, rules)
-    found = [rule.topic for rule in rules.topics if rule.matches(text)]
+    lead_text = mask(lead, rules) if lead else None
+    # an item of a list is about what its lead-in says the list is ("we use your data for the
+    # following purposes:" makes each purpose a stated use of data)
+    found = [rule.topic for rule in rules.topics
+             if rule.matches(text) or (lead_text and rule.lead and rule.lead.search(lead_text))]
     if not found:
         return ()
-    excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.matcher.search(text)
+    excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.rules_out(text)
                 for topic in rule.topics}
-    if lead:
-        lead_text = mask(lead, rules)
+    if lead_text:
         excluded |= {topic for rule in rules.excludes if rule.inherit and rule.topics & set(found)
-                     and rule.matcher.search(lead_text) for topic in rule.topics}
+                     and rule.rules_out(lead_text) for topic in rule.topics}
     return tuple(topic for topic in found if topic not in excluded)
 
 
@@ -95,7 +99,9 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     definition = ClauseTopic.CONTENT_DEFINITION.value
     defines = (any(definition in per_sentence[s] for s in gone) and any(definition in per_sentence[s] for s in added)
                or definition in topics and change.data_moved)
-    severity = Severity.MATERIAL if change.material or defines else Severity.MINOR
+    # the same use now applies to other kinds of data ("ads based on your interests" -> "... and activity")
+    widened = change.data_moved and bool(old_scope.uses & new_scope.uses)
+    severity = Severity.MATERIAL if change.material or defines or widened else Severity.MINOR
     return Classification(topics, severity, old_scope, new_scope, change)
 
 
@@ -110,3 +116,4 @@ def label_of(topic: str, rules: Rules | Sequence[TopicRule] | None = None) -> st
         except RulesError:
             return topic
     return next((rule.label for rule in listed if rule.topic == topic), topic)
+

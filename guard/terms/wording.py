@@ -165,6 +165,18 @@ def same_meaning(old: str, new: str, *, equivalent: Callable[[str, str], bool], 
     return True
 
 
+# A definition's own term at the start of a sentence: “Your Data” means ..., "Customer Content" includes ...
+# (anchored and bounded: linear in the sentence, whatever it holds)
+_DEFINED_TERM = re.compile(r'^(\W{0,6})[“"][^”"\n]{1,60}[”"]\s*(?:\([^)\n]{0,40}\)\s*)?'
+                           r'(means|shall mean|refers to|includes|is defined as|has the meaning)\b', re.IGNORECASE)
+
+
+def without_defined_term(sentence: str) -> str:
+    """The sentence with the term a definition defines blanked, so renaming only the defined term
+    (“Your Data” means X → “Customer Data” means X) reads as the same definition."""
+    return _DEFINED_TERM.sub(lambda m: f"{m.group(1)}“term” {m.group(2)}", sentence, count=1)
+
+
 _WORD_SPAN = re.compile(r"\w+")
 
 
