@@ -150,6 +150,18 @@ def test_a_bad_topic_or_severity_is_named(tmp_path: Path) -> None:
         load_pair(target)
 
 
+def test_every_pair_and_change_is_described() -> None:
+    """A summary or rationale left as a placeholder would pass every other check."""
+    placeholders = ("todo", "placeholder", "tbd")
+    assert [pair.id for pair in PAIRS if len(pair.summary) < 20 or pair.summary.lower().startswith(placeholders)] == []
+    assert [
+        (pair.id, number)
+        for pair in PAIRS
+        for number, change in enumerate(pair.changes, start=1)
+        if change.rationale.lower().startswith(placeholders)
+    ] == []
+
+
 def test_readme_lists_every_pair() -> None:
     readme = (PAIRS_DIR.parent / "README.md").read_text(encoding="utf-8")
     assert [pair.id for pair in PAIRS if f"`{pair.id}`" not in readme] == []
