@@ -151,3 +151,53 @@ def test_the_paragraph_before_a_list_is_its_lead_and_a_heading_is_not() -> None:
 
     clauses = split_clauses("## How we use data\n\n- To run the service.\n\nWe use data as follows.\n\n- To bill you.")
     assert [c.lead for c in clauses] == [None, None, None, "We use data as follows."]
+
+
+# --- periods, parts of long sentences, stated purposes -----------------------------------
+
+def test_a_changed_period_is_not_a_date_and_is_material() -> None:
+    from guard.terms.wording import is_date_only
+
+    old = "If you do not sign in for 6 months, we delete your account and your messages."
+    new = "If you do not sign in for 24 months, we delete your account and your messages."
+    assert not is_date_only(old, new)
+    assert is_date_only("Effective 3 March 2024.", "Effective 9 April 2025.")
+    (found,) = relevant(old, new)
+    assert "retention" in found.topics and found.severity is Severity.MATERIAL
+
+
+def test_an_enumerated_part_of_a_sentence_is_read_with_its_start() -> None:
+    old = ("We may disclose your personal information to third parties when it is necessary to (1) comply with "
+           "the law; (2) protect our users.")
+    new = ("We may disclose your personal information to third parties when it is necessary to (1) comply with "
+           "the law; (2) protect our users and the users of our partners.")
+    (found,) = relevant(old, new)
+    assert "third-party-sharing" in found.topics
+
+
+@pytest.mark.parametrize(("sentence", "topic"), [
+    ("We do not use the contents of your private messages to show you ads.", "content-licence"),
+    ("Acme will use Workspace Data to provide and improve the Services.", "content-licence"),
+    ("We may combine information across the services you use.", "content-licence"),
+    ("Other features that use your data include team insights.", "content-licence"),
+    ("This includes the photos, audio and files you share in conversations.", "content-definition"),
+    ("Categories of personal data we collect: identifiers and usage data.", "content-definition"),
+    ("We get data when you visit sites that show our ads.", "service-generated-data"),
+    ("Your messages are temporarily stored on our servers until delivered.", "retention"),
+    ("We may preserve your posts and account data to comply with the law.", "retention"),
+    ("We ask you to undergo a facial scan that runs on your device.", "biometric-voice"),
+    ("We have not sold or shared personal information in the past year.", "third-party-sharing"),
+    ("A payment service provider may separately collect information about you.", "third-party-sharing"),
+    ("We give you choices about who can see when you viewed a page.", "consent-opt-out"),
+])
+def test_general_forms_of_data_use_get_their_topic(sentence: str, topic: str) -> None:
+    assert topic in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize(("sentence", "topic"), [
+    ("We process personal data pursuant to our Privacy Statement.", "content-licence"),
+    ("Updates to How We Use Personal Data to clarify the wording.", "content-licence"),
+    ("We may receive information about your engagement with our ads.", "content-definition"),
+])
+def test_stated_uses_need_a_purpose_and_notes_are_not_terms(sentence: str, topic: str) -> None:
+    assert topic not in sentence_topics(sentence, RULES)
