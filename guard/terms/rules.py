@@ -72,6 +72,7 @@ class TopicRule:
     topic: str
     label: str
     matcher: Matcher
+    lead: Matcher = Matcher((), None)  # a list item is about the topic when its lead-in matches this
 
     def matches(self, text: str) -> Hit | None:
         return self.matcher.search(text)
@@ -195,7 +196,8 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
     for position, entry in enumerate(_entries(data, "topic", path)):
         where = f"Rules {path}, topic[{position}]"
         topic = _topic_id(entry.get("id"), where)
-        topics.append(TopicRule(topic, str(entry.get("label", topic)), _matcher(entry.get("patterns"), where)))
+        topics.append(TopicRule(topic, str(entry.get("label", topic)), _matcher(entry.get("patterns"), where),
+                                _matcher(entry.get("lead_patterns", []), f"{where} lead_patterns")))
     excludes = []
     for position, entry in enumerate(_entries(data, "exclude", path)):
         where = f"Rules {path}, exclude[{position}] ({entry.get('id', '?')})"

@@ -60,12 +60,27 @@ def substance(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
+# A number followed by one of these is a period ("6 months" -> "18 months"), not a date.
+_UNITS = frozenset(("second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
+                    "month", "months", "year", "years", "percent", "gb", "mb", "times"))
+
+
 def is_date_only(old: str, new: str) -> bool:
-    """True when the wordings differ only in dates (day numbers, month names, years)."""
+    """True when the wordings differ only in dates (day numbers, month names, years), not in a
+    period or an amount ("30 days" -> "90 days" changes what the text allows)."""
     a, b = substance(old).split(), substance(new).split()
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    changed = [token for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
-               for token in (*a[i1:i2], *b[j1:j2])]
+    changed: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for words, start, end in ((a, i1, i2), (b, j1, j2)):
+            for position in range(start, end):
+                token = words[position]
+                following = words[position + 1] if position + 1 < len(words) else ""
+                if token.isdigit() and following in _UNITS:
+                    return False
+                changed.append(token)
     return bool(changed) and all(token.isdigit() or token in _MONTHS for token in changed)
 
 

@@ -121,3 +121,83 @@ def test_a_new_clause_that_provides_data_to_partners_is_material() -> None:
     (found,) = relevant("We run the service.",
                         "We run the service.\n\nWe provide information about your visits to our measurement partners.")
     assert "third-party-sharing" in found.topics and found.severity is Severity.MATERIAL
+
+
+# --- list items read with what introduces them -------------------------------------------
+
+def test_an_item_of_a_list_of_purposes_is_a_stated_use_of_data() -> None:
+    old = ("We use your personal data for the following purposes.\n\n- To send you receipts.\n\n"
+           "- To answer your questions.")
+    new = ("We use your personal data for the following purposes.\n\n- To send you receipts.\n\n"
+           "- To answer your questions and to send you offers from our partners.")
+    (found,) = relevant(old, new)
+    assert "content-licence" in found.topics
+
+
+def test_an_item_of_a_list_of_recipients_is_about_sharing() -> None:
+    lead = "We may share your information with the following recipients."
+    assert "third-party-sharing" in sentence_topics("Payment and delivery companies.", RULES, lead)
+    assert sentence_topics("Payment and delivery companies.", RULES) == ()
+
+
+def test_an_item_under_an_unrelated_paragraph_gets_no_topic_from_it() -> None:
+    old = "Our offices are open on weekdays.\n\n- Monday to Friday.\n\n- Nine to five."
+    new = "Our offices are open on weekdays.\n\n- Monday to Friday.\n\n- Nine to six."
+    assert relevant(old, new) == []
+
+
+def test_the_paragraph_before_a_list_is_its_lead_and_a_heading_is_not() -> None:
+    from guard.terms.diff import split_clauses
+
+    clauses = split_clauses("## How we use data\n\n- To run the service.\n\nWe use data as follows.\n\n- To bill you.")
+    assert [c.lead for c in clauses] == [None, None, None, "We use data as follows."]
+
+
+# --- periods, parts of long sentences, stated purposes -----------------------------------
+
+def test_a_changed_period_is_not_a_date_and_is_material() -> None:
+    from guard.terms.wording import is_date_only
+
+    old = "If you do not sign in for 6 months, we delete your account and your messages."
+    new = "If you do not sign in for 24 months, we delete your account and your messages."
+    assert not is_date_only(old, new)
+    assert is_date_only("Effective 3 March 2024.", "Effective 9 April 2025.")
+    (found,) = relevant(old, new)
+    assert "retention" in found.topics and found.severity is Severity.MATERIAL
+
+
+def test_an_enumerated_part_of_a_sentence_is_read_with_its_start() -> None:
+    old = ("We may disclose your personal information to third parties when it is necessary to (1) comply with "
+           "the law; (2) protect our users.")
+    new = ("We may disclose your personal information to third parties when it is necessary to (1) comply with "
+           "the law; (2) protect our users and the users of our partners.")
+    (found,) = relevant(old, new)
+    assert "third-party-sharing" in found.topics
+
+
+@pytest.mark.parametrize(("sentence", "topic"), [
+    ("We do not use the contents of your private messages to show you ads.", "content-licence"),
+    ("Acme will use Workspace Data to provide and improve the Services.", "content-licence"),
+    ("We may combine information across the services you use.", "content-licence"),
+    ("Other features that use your data include team insights.", "content-licence"),
+    ("This includes the photos, audio and files you share in conversations.", "content-definition"),
+    ("Categories of personal data we collect: identifiers and usage data.", "content-definition"),
+    ("We get data when you visit sites that show our ads.", "service-generated-data"),
+    ("Your messages are temporarily stored on our servers until delivered.", "retention"),
+    ("We may preserve your posts and account data to comply with the law.", "retention"),
+    ("We ask you to undergo a facial scan that runs on your device.", "biometric-voice"),
+    ("We have not sold or shared personal information in the past year.", "third-party-sharing"),
+    ("A payment service provider may separately collect information about you.", "third-party-sharing"),
+    ("We give you choices about who can see when you viewed a page.", "consent-opt-out"),
+])
+def test_general_forms_of_data_use_get_their_topic(sentence: str, topic: str) -> None:
+    assert topic in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize(("sentence", "topic"), [
+    ("We process personal data pursuant to our Privacy Statement.", "content-licence"),
+    ("Updates to How We Use Personal Data to clarify the wording.", "content-licence"),
+    ("We may receive information about your engagement with our ads.", "content-definition"),
+])
+def test_stated_uses_need_a_purpose_and_notes_are_not_terms(sentence: str, topic: str) -> None:
+    assert topic not in sentence_topics(sentence, RULES)

@@ -44,7 +44,9 @@ def test_corpus_is_large_varied_and_split() -> None:
     negatives = sum(pair.negative for pair in PAIRS)
     assert 0.25 <= negatives / len(PAIRS) <= 0.45, negatives
     heldout = [pair for pair in PAIRS if pair.heldout]
-    assert 0.25 <= len(heldout) / len(PAIRS) <= 0.45, len(heldout)
+    # The held-out set is frozen (HELDOUT below) while development pairs keep being added, so its share of the
+    # corpus falls as the corpus grows; it must stay large enough to give a held-out figure worth reporting.
+    assert len(heldout) >= 20 and len(heldout) / len(PAIRS) <= 0.45, len(heldout)
     # Held-out pairs are spread over providers, and both splits have real changes to find.
     assert len({pair.provider for pair in heldout}) >= 5
     assert any(not pair.negative for pair in heldout)
@@ -146,6 +148,18 @@ def test_a_bad_topic_or_severity_is_named(tmp_path: Path) -> None:
     labels.write_text(text.replace('severity = "', 'severity = "huge-', 1), encoding="utf-8")
     with pytest.raises(CorpusError, match="severity"):
         load_pair(target)
+
+
+def test_every_pair_and_change_is_described() -> None:
+    """A summary or rationale left as a placeholder would pass every other check."""
+    placeholders = ("todo", "placeholder", "tbd")
+    assert [pair.id for pair in PAIRS if len(pair.summary) < 20 or pair.summary.lower().startswith(placeholders)] == []
+    assert [
+        (pair.id, number)
+        for pair in PAIRS
+        for number, change in enumerate(pair.changes, start=1)
+        if change.rationale.lower().startswith(placeholders)
+    ] == []
 
 
 def test_readme_lists_every_pair() -> None:
