@@ -64,6 +64,8 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if args.json:
         ctx.print_json({**letter.to_dict(), "path": str(path) if path else None})
         return ExitStatus.OK
+    if letter.notice:  # who to write to when there is no provider to write to, or the service ended
+        ctx.print(f"Before sending: {letter.notice}")
     if path is None:
         ctx.print(letter.text)
         ctx.print("---")

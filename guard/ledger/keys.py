@@ -20,12 +20,10 @@ import logging
 import os
 import secrets
 import stat
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import keyring
 import keyring.backend
@@ -33,13 +31,13 @@ import keyring.errors
 from keyring.backends import chainer, fail, null
 
 from guard.fsutil import atomic_write_text
+from guard.keyring_call import KeyringNoAnswer, ask
 from guard.ledger.canonical import key_check
 from guard.ledger.errors import LedgerKeyError
 from guard.ledger.signing import SigningKey, is_signing_key_text
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 SERVICE = "meeting-privacy-guard"
 SECRET_BYTES = 32
 
@@ -170,7 +168,9 @@ def backend_name(backend: keyring.backend.KeyringBackend) -> str:
 def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
     """The OS keyring backend and its name, or None and why there is none."""
     try:
-        backend = keyring.get_keyring()
+        backend = ask("find the keyring", keyring.get_keyring, retry=False)
+    except KeyringNoAnswer as error:
+        return None, str(error)
     except Exception as error:  # noqa: BLE001  (a broken keyring configuration must not stop the ledger)
         return None, f"the keyring failed to start ({error})"
     if isinstance(backend, fail.Keyring):
@@ -216,13 +216,13 @@ class KeyVault:
         reason = name
         if backend is not None:
             try:
-                twice(lambda: backend.set_password(SERVICE, username, text))
-                if twice(lambda: backend.get_password(SERVICE, username)) != text:
+                ask(f"store key {username}", lambda: backend.set_password(SERVICE, username, text))
+                if ask(f"read back key {username}", lambda: backend.get_password(SERVICE, username)) != text:
                     raise RuntimeError("it did not return the key just stored")
                 log.info("Ledger key %s stored in the keyring (%s)", username, name)
                 return KeyStorage.KEYRING, None, KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name,
                                                            username=username)
-            except Exception as error:  # noqa: BLE001  (locked, refused, D-Bus gone: fall back, and say why)
+            except Exception as error:  # noqa: BLE001  (locked, refused, hung, D-Bus gone: fall back, say why)
                 reason = f"{name} failed: {error}".rstrip(": ")
                 log.warning("Could not store the ledger key in the keyring (%s); using %s", reason, self.key_file)
         try:
@@ -280,8 +280,8 @@ class KeyVault:
             return None, status
         status = KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name, username=info.username)
         try:
-            text = twice(lambda: backend.get_password(SERVICE, info.username))
-        except Exception as error:  # noqa: BLE001  (locked keyring, D-Bus failure)
+            text = ask(f"read key {info.username}", lambda: backend.get_password(SERVICE, info.username))
+        except Exception as error:  # noqa: BLE001  (locked or hung keyring, D-Bus failure)
             return None, _with_state(status, KeyState.UNAVAILABLE, problem=str(error) or type(error).__name__)
         if text is None:
             return None, _with_state(status, KeyState.LOST)
@@ -347,24 +347,12 @@ def delete_keyring_entry(username: str) -> str | None:
     if backend is None:
         return f"could not delete keyring entry '{username}': {name}"
     try:
-        twice(lambda: backend.delete_password(SERVICE, username))
+        ask(f"delete {username}", lambda: backend.delete_password(SERVICE, username))
     except keyring.errors.PasswordDeleteError:
         return None  # already gone
     except Exception as error:  # noqa: BLE001  (said in the erase report)
         return f"could not delete keyring entry '{username}' from {name}: {error}"
     return None
-
-
-def twice(call: Callable[[], T]) -> T:
-    """Secret Service now and then answers with a transient failure (its default collection
-    briefly not found, a D-Bus hiccup); one retry after a short pause rides that out."""
-    try:
-        return call()
-    except keyring.errors.PasswordDeleteError:
-        raise
-    except Exception:  # noqa: BLE001  (retried once; the second failure is reported by the caller)
-        time.sleep(0.2)
-        return call()
 
 
 def _with_state(status: KeyStatus, state: KeyState, problem: str | None = None) -> KeyStatus:
