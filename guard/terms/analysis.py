@@ -184,7 +184,7 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
     continues = {**_continued(sentences(diff.old.text) if diff.old else [], gone),
                  **_continued(sentences(diff.new.text) if diff.new else [], added)}
     result: Classification = classify(gone, added, rules, quiet=quiet, context=context, lead=lead,
-                                      continues=continues)
+                                      continues=continues, heading=clause.heading if clause is not None else None)
     if quiet and diff.kind is ChangeKind.CHANGED:
         diff = ClauseDiff(ChangeKind.WORDING, diff.old, diff.new, diff.score)
     summary = summarise(diff, result, gone, added, rules) if result.topics and result.severity is not Severity.WORDING \

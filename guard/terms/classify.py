@@ -41,17 +41,24 @@ class Classification:
     change: ScopeChange = field(default_factory=ScopeChange)
 
 
-def sentence_topics(sentence: str, rules: Rules, lead: str | None = None) -> tuple[str, ...]:
+def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
+                    heading: str | None = None) -> tuple[str, ...]:
     """Topics of one sentence, in the rules' order. ``lead``: the sentence introducing the list
     the sentence is an item of; negative rules marked ``inherit`` apply through it ("you agree
     that you will not use the AI services:" rules out every item below it), and a topic's
-    ``lead_patterns`` make every item about the topic ("we use your data for these purposes:")."""
+    ``lead_patterns`` make every item about the topic ("we use your data for these purposes:").
+    ``heading``: the section heading; a sentence with no topic of its own takes the topics whose
+    ``lead_patterns`` the heading matches ("How we use your data"); negative rules do not inherit
+    from headings (a "Do not sell my data" heading is not a prohibition on the user)."""
     text = mask(sentence, rules)
     lead_text = mask(lead, rules) if lead else None
     # an item of a list is about what its lead-in says the list is ("we use your data for the
     # following purposes:" makes each purpose a stated use of data)
     found = [rule.topic for rule in rules.topics
              if rule.matches(text) or (lead_text and rule.lead and rule.lead.search(lead_text))]
+    if not found and heading:  # a sentence saying nothing of its own is read as its section's
+        heading_text = mask(heading, rules)
+        found = [rule.topic for rule in rules.topics if rule.lead and rule.lead.search(heading_text)]
     if not found:
         return ()
     excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.rules_out(text)
@@ -78,7 +85,7 @@ def classify_text(text: str, rules: Rules | None = None) -> tuple[str, ...]:
 def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: bool = False,
              context: Sequence[str] = (), lead: str | None = None,
              only: Mapping[str, frozenset[str]] | None = None,
-             continues: Mapping[str, str] | None = None) -> Classification:
+             continues: Mapping[str, str] | None = None, heading: str | None = None) -> Classification:
     """Classify a change from the sentences only in the old wording (``gone``) and only in the
     new one (``added``). ``quiet`` (moved, or wording only): the topics are the clause's own
     (``context``) and the severity is wording-only. ``only`` limits a sentence to some topics
@@ -87,13 +94,13 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     services ...") to the start of that sentence ("we may disclose information about you to: (1)
     ..."), which says what the part is about when the part alone does not."""
     if quiet or not (gone or added):
-        topics = _ordered((t for s in context for t in sentence_topics(s, rules, lead)), rules)
+        topics = _ordered((t for s in context for t in sentence_topics(s, rules, lead, heading)), rules)
         return Classification(topics, Severity.WORDING)
-    per_sentence = {sentence: sentence_topics(sentence, rules, lead) for sentence in (*gone, *added)}
+    per_sentence = {sentence: sentence_topics(sentence, rules, lead, heading) for sentence in (*gone, *added)}
     for sentence, found in per_sentence.items():
         start = (continues or {}).get(sentence)
         if not found and start:
-            per_sentence[sentence] = sentence_topics(start, rules, lead)
+            per_sentence[sentence] = sentence_topics(start, rules, lead, heading)
     if only:  # a reworded sentence counts only for the topics its changed words touch
         per_sentence = {sentence: tuple(t for t in found if sentence not in only or t in only[sentence])
                         for sentence, found in per_sentence.items()}

@@ -49,6 +49,7 @@ class Clause:
     section: str | None
     index: int
     lead: str | None = None
+    heading: str | None = None  # the Markdown heading the clause is under ("## How we use your data")
 
     @property
     def key(self) -> str:
@@ -104,6 +105,7 @@ def split_clauses(markdown: str) -> list[Clause]:
     parents: dict[int, str] = {}  # list indent -> section of the enclosing numbered item
     leads: list[tuple[int, str]] = []  # (indent, text) of open list lead-ins, innermost last
     intro: str | None = None  # the paragraph just before a list: it introduces the list's items
+    heading: str | None = None
     for block in _blocks(markdown):
         match = _SECTION.match(block)
         if match:
@@ -120,9 +122,12 @@ def split_clauses(markdown: str) -> list[Clause]:
             leads.pop()
         item = _BULLET.match(text) is not None
         lead = leads[-1][1] if leads else intro if item else None
-        clauses.append(Clause(text, current, len(clauses), lead))
+        is_heading = text.lstrip().startswith("#")
+        clauses.append(Clause(text, current, len(clauses), lead, None if is_heading else heading))
+        if is_heading:
+            heading = " ".join(text.lstrip("#").split()) or None
         if not item:  # "We use your data for the following purposes." then "- To ..." items
-            intro = None if text.lstrip().startswith("#") else " ".join(text.split())
+            intro = None if is_heading else " ".join(text.split())
         if text.rstrip().endswith(":"):
             leads.append((indent, " ".join(text.split())))
     return clauses

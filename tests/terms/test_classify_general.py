@@ -201,3 +201,29 @@ def test_general_forms_of_data_use_get_their_topic(sentence: str, topic: str) ->
 ])
 def test_stated_uses_need_a_purpose_and_notes_are_not_terms(sentence: str, topic: str) -> None:
     assert topic not in sentence_topics(sentence, RULES)
+
+
+def test_a_sentence_with_no_topic_of_its_own_is_read_as_its_sections() -> None:
+    old = "## How we use your information\n\n- To answer support requests.\n\n## Contact\n\n- Write to us."
+    new = ("## How we use your information\n\n- To answer support requests and to send you offers.\n\n"
+           "## Contact\n\n- Write to us by post.")
+    changes = relevant(old, new)
+    assert [c.topics for c in changes] == [("content-licence",)]
+
+
+def test_a_heading_does_not_pass_on_a_negative_rule() -> None:
+    sentence = "We share your personal data with advertising partners."
+    assert "third-party-sharing" in sentence_topics(sentence, RULES, heading="Do not sell or share my data")
+
+
+def test_a_pointer_to_the_privacy_policy_states_no_use_itself() -> None:
+    pointer = "To learn more about how the company collects, uses and shares personal data, see its Privacy Policy."
+    assert sentence_topics(pointer, RULES) == ()
+    stated = "We share your personal data with advertising partners, as described in our Privacy Policy."
+    assert "third-party-sharing" in sentence_topics(stated, RULES)
+
+
+def test_third_parties_far_from_any_use_of_data_are_not_sharing() -> None:
+    sentence = ("Our models learn from text published online by third parties, and like them we apply filters "
+                "before anything reaches the data sets.")
+    assert "third-party-sharing" not in sentence_topics(sentence, RULES)
