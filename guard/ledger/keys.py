@@ -20,6 +20,7 @@ import logging
 import os
 import secrets
 import stat
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 
 SERVICE = "meeting-privacy-guard"
 SECRET_BYTES = 32
+
+_backend_found = threading.Event()  # keyring has chosen its backend in this process (see usable_keyring)
 
 _BACKEND_NAMES = {
     "keyring.backends.SecretService": "Secret Service",
@@ -166,9 +169,17 @@ def backend_name(backend: keyring.backend.KeyringBackend) -> str:
 
 
 def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
-    """The OS keyring backend and its name, or None and why there is none."""
+    """The OS keyring backend and its name, or None and why there is none.
+
+    Finding the backend the first time asks D-Bus which keyrings run (so it has a deadline);
+    keyring keeps the one found, and later calls answer from that without I/O. So a keyring that
+    hangs later is still named here, and its calls, not its absence, are what get reported."""
     try:
-        backend = ask("find the keyring", keyring.get_keyring, retry=False)
+        if _backend_found.is_set():
+            backend = keyring.get_keyring()
+        else:
+            backend = ask("find the keyring", keyring.get_keyring, retry=False)
+            _backend_found.set()
     except KeyringNoAnswer as error:
         return None, str(error)
     except Exception as error:  # noqa: BLE001  (a broken keyring configuration must not stop the ledger)

@@ -116,6 +116,7 @@ def test_the_trays_save_goes_on_and_its_status_says_what_could_not_be_read(gnome
         assert saved.seq == 2
         status = services.key_status()
         assert status.state == KeyState.UNAVAILABLE and "did not answer within 1 s" in status.message()
+        assert services.tamper_evidence().keyring == "Secret Service", "a keyring that hangs is not 'no keyring'"
     finally:
         services.close()  # bounded: the anchor thread's keyring calls have the same deadline
     gnome_keyring.go_on()
