@@ -227,3 +227,17 @@ def test_third_parties_far_from_any_use_of_data_are_not_sharing() -> None:
     sentence = ("Our models learn from text published online by third parties, and like them we apply filters "
                 "before anything reaches the data sets.")
     assert "third-party-sharing" not in sentence_topics(sentence, RULES)
+
+
+def test_dropping_a_parenthetical_example_is_wording_only_but_rewording_one_is_not() -> None:
+    old = "“Your Content” means your prompts and files, but not content we own (like our stock photos, for example)."
+    new = "“Your Content” means your prompts and files, but not content we own."
+    assert relevant(old, new) == []
+    old = "We process your content to provide the services (for example, spelling suggestions)."
+    new = "We process your content to provide the services (for example, spelling suggestions and AI training)."
+    assert relevant(old, new)
+
+
+def test_a_pointer_whose_relative_clause_names_a_use_is_still_a_pointer() -> None:
+    sentence = "For more information on your rights over the data we use to train our models, please read our FAQs."
+    assert sentence_topics(sentence, RULES) == ()
