@@ -32,6 +32,7 @@ import keyring.errors
 from keyring.backends import chainer, fail, null
 
 from guard.fsutil import atomic_write_text
+from guard.i18n import N_, Text
 from guard.keyring_call import KeyringNoAnswer, ask
 from guard.ledger.canonical import key_check
 from guard.ledger.errors import LedgerKeyError
@@ -118,26 +119,53 @@ class KeyStatus:
         return self.state == KeyState.OK
 
     def where(self) -> str:
+        return str(self.where_text())
+
+    def where_text(self) -> Text:
+        """Where the key lives, as a sentence the UI can translate: 'keyring: Secret Service'."""
         if self.storage == KeyStorage.KEYRING:
-            return f"keyring: {self.backend or 'unknown backend'}"
+            return Text.of(N_("keyring: {backend}"), backend=self.backend or Text.of(N_("unknown backend")))
         if self.storage == KeyStorage.FILE:
-            why = f" (no keyring available: {self.fallback_reason})" if self.fallback_reason else ""
-            return f"key file {self.key_file}{why}"
-        return "nowhere yet"
+            if self.fallback_reason:
+                return Text.of(N_("key file {path} (no keyring available: {reason})"), path=str(self.key_file),
+                               reason=self.fallback_reason)
+            return Text.of(N_("key file {path}"), path=str(self.key_file))
+        return Text.of(N_("nowhere yet"))
 
     def message(self) -> str:
-        where = self.where()
+        """:meth:`text` in English (command line, JSON, logs)."""
+        return str(self.text())
+
+    def text(self) -> Text:
+        """Where the key is and whether it can be used, for a person: one level of parentheses at most."""
+        where = self.where_text()
         if self.state == KeyState.OK:
             return where
         if self.state == KeyState.NONE:
-            return f"no key yet; the first record creates one ({where})"
-        secret = f"key '{self.username}'" if self.username else "key"
-        tail = " New records cannot be signed until it is restored or 'meeting-guard consent rekey' is run."
+            return self._none_yet()
+        key = Text.of(N_("the key '{name}'"), name=self.username) if self.username else Text.of(N_("the key"))
         if self.state == KeyState.LOST:
-            return f"key lost: the {secret} is not in the {where}.{tail}"
+            return Text.of(N_("key lost: {key} is not in the {where}. New records cannot be signed until it is "
+                              "restored or 'meeting-guard consent rekey' is run."), key=key, where=where)
         if self.state == KeyState.UNAVAILABLE:
-            return f"key unavailable: the {secret} could not be read from the {where}: {self.problem}.{tail}"
-        return f"key replaced: the {secret} in the {where} is not the one this ledger lists.{tail}"
+            return Text.of(N_("key unavailable: {key} could not be read from the {where}: {problem}. New records "
+                              "cannot be signed until it is restored or 'meeting-guard consent rekey' is run."),
+                           key=key, where=where, problem=self.problem or "")
+        return Text.of(N_("key replaced: {key} in the {where} is not the one this ledger lists. New records cannot "
+                          "be signed until it is restored or 'meeting-guard consent rekey' is run."), key=key,
+                       where=where)
+
+    def _none_yet(self) -> Text:
+        if self.storage == KeyStorage.KEYRING:
+            return Text.of(N_("none yet; the first record creates one in the keyring ({backend})"),
+                           backend=self.backend or Text.of(N_("unknown backend")))
+        if self.storage == KeyStorage.FILE and self.fallback_reason:
+            return Text.of(N_("none yet; the first record creates one in the key file {path}, because no keyring "
+                              "is available: {reason}"), path=str(self.key_file), reason=self.fallback_reason)
+        if self.storage == KeyStorage.FILE:
+            return Text.of(N_("none yet; the first record creates one in the key file {path}"),
+                           path=str(self.key_file))
+        return Text.of(N_("none yet; the first record creates one"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"state": str(self.state), "storage": str(self.storage) if self.storage else None,

@@ -21,11 +21,13 @@ from guard.terms.summary import summarise
 from guard.terms.wording import (
     Segment,
     consistent_renames,
+    example_added_or_dropped,
     is_date_only,
     replacements,
     same_meaning,
     substance,
     without_defined_term,
+    without_examples,
     word_diff,
 )
 
@@ -169,7 +171,8 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
                             filler=sameness.filler, is_name=is_name, renames=renames)
 
     reworded = [(a, b) for a, b in item.pairs if same(a, b) or same(_blank_names(a, rules), _blank_names(b, rules))
-                or same(without_defined_term(a), without_defined_term(b))]
+                or same(without_defined_term(a), without_defined_term(b))
+                or example_added_or_dropped(a, b) and same(without_examples(a), without_examples(b))]
     quiet_old = {a for a, _ in reworded}
     quiet_new = {b for _, b in reworded}
     gone = tuple(s for s in item.gone if s not in quiet_old)

@@ -186,6 +186,21 @@ _DEFINED_TERM = re.compile(r'^(\W{0,6})[“"][^”"\n]{1,60}[”"]\s*(?:\([^)\n]
                            r'(means|shall mean|refers to|includes|is defined as|has the meaning)\b', re.IGNORECASE)
 
 
+# A parenthetical that only gives examples: "(like Xbox gaming clips, for example)", "(e.g. ...)"
+_EXAMPLE = re.compile(r"\s*\((?:e\.\s?g\.|for example|for instance|like|such as)\b[^()\n]{0,200}\)", re.IGNORECASE)
+
+
+def without_examples(sentence: str) -> str:
+    """The sentence without parenthetical examples."""
+    return _EXAMPLE.sub("", sentence)
+
+
+def example_added_or_dropped(old: str, new: str) -> bool:
+    """True when one wording has a parenthetical example more than the other: adding or
+    dropping an example does not change what a clause allows (rewording one inside may)."""
+    return len(_EXAMPLE.findall(old)) != len(_EXAMPLE.findall(new))
+
+
 def without_defined_term(sentence: str) -> str:
     """The sentence with the term a definition defines blanked, so renaming only the defined term
     (“Your Data” means X → “Customer Data” means X) reads as the same definition."""
