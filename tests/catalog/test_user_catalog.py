@@ -120,3 +120,14 @@ def test_providers_shows_a_provider_changed_by_a_user_file(cli, app_home: Path):
     [contact] = [line for line in result.stdout.splitlines() if line.startswith("Privacy contact:")]
     assert "privacy@zoom-legal-requests.example" in contact and contact.endswith("(unverified)")
     assert cli("providers", "teams").stdout.count("From your own catalog file") == 0
+
+
+def test_look_alike_id_of_a_shipped_provider_is_refused(tmp_path: Path):
+    """Audit round two: 'z\u043e\u043em' (Cyrillic o's) passed the id check (str.islower() is Unicode)
+    and loaded as a second 'Zoom' beside the shipped one, with the user file's facts."""
+    (tmp_path / "zoom2.toml").write_text(NEW_PROVIDER.replace('"inhouse-meet"', '"z\u043e\u043em"')
+                                         .replace('"In-house Meet"', '"Zoom"'), encoding="utf-8")
+    catalog = load_catalog(user=tmp_path)
+    assert [p.id for p in catalog if p.name == "Zoom"] == ["zoom"]
+    [problem] = catalog.problems
+    assert problem.field == "id" and "\\u043e" in problem.reason and "ASCII" in problem.reason
