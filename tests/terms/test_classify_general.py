@@ -258,3 +258,13 @@ def test_analysing_how_a_service_is_used_is_usage_data() -> None:
 def test_a_table_of_what_data_is_used_for_is_read_as_stated_uses() -> None:
     assert "content-licence" in sentence_topics("To enhance your notes.", RULES,
                                                 heading="What we use your information for")
+
+
+@pytest.mark.parametrize(("sentence", "topic"), [
+    ("Each party will preserve as confidential the other party's business plans.", "retention"),
+    ("You retain the ability to choose whether to give us your phone number.", "retention"),
+    ("You are not authorized to use the voice tools to clone voices without explicit consent.", "consent-opt-out"),
+    ("You can turn off voice purchasing in your account settings.", "consent-opt-out"),
+])
+def test_duties_rights_and_purchases_that_only_look_like_a_topic(sentence: str, topic: str) -> None:
+    assert topic not in sentence_topics(sentence, RULES)
