@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -34,6 +33,8 @@ def atomic_file(path: Path, mode: int = FILE_MODE, *, buffering: int = 1 << 20) 
 
     Raises OSError (e.g. ENOSPC) with the original file untouched and no temporary file left.
     """
+    import tempfile  # here, not at the top: reading settings (every command) needs none of it
+
     path = Path(path)
     private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600

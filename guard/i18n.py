@@ -22,10 +22,11 @@ import io
 import locale
 import logging
 import os
+from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from guard.errors import GuardError
 from guard.paths import resources_dir
@@ -50,6 +51,11 @@ class LanguageError(GuardError, ValueError):
 def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
     """Mark ``message`` for translation where it is defined; translate it where it is shown."""
     return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 (named like N_)
+    """Mark a message with a plural form (extracted like ``ngettext``), for ``Text.of(Nn_(...), count=n)``."""
+    return singular, plural
 
 
 def locale_dir() -> Path:
@@ -125,6 +131,51 @@ def choose_language(explicit: str | None = None, setting: str | None = None) -> 
         except LanguageError:
             log.warning("Setting general.language = %r has no translation; using the system's language", setting)
     return system_language()
+
+
+TextValue = Union[str, int, "Text"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence the core says to a person, kept as its English template (marked with :func:`N_`
+    where it is made) and its values, so that the place that shows it can say it in the user's
+    language: ``str(text)`` is English (command line, JSON, logs), :meth:`render` translates.
+
+    Values are inserted after translating, as plain text: a value is never read as a template
+    (a hostile title with ``{braces}`` or markup stays as it is); a value that is itself a
+    :class:`Text` is translated too. ``plural``/``count`` choose the form for a number.
+    """
+
+    template: str
+    values: tuple[tuple[str, TextValue], ...] = ()
+    plural: str | None = None
+    count: int | None = None
+
+    @classmethod
+    def of(cls, template: str | tuple[str, str], /, *, count: int | None = None, **values: TextValue) -> Text:
+        """``Text.of(N_("Saved."))``; ``Text.of(Nn_("{count} record", "{count} records"), count=n)`` fills in
+        ``{count}`` too."""
+        plural = None
+        if isinstance(template, tuple):
+            template, plural = template
+        if count is not None:
+            values.setdefault("count", count)
+        return cls(template, tuple(values.items()), plural, count)
+
+    def render(self, translation: Translation | None = None) -> str:
+        """The sentence in ``translation``'s language (None: English, the source language)."""
+        if self.plural is not None and self.count is not None:
+            template = (translation.ngettext(self.template, self.plural, self.count) if translation is not None
+                        else (self.template if self.count == 1 else self.plural))
+        else:
+            template = translation.gettext(self.template) if translation is not None else self.template
+        values = {name: value.render(translation) if isinstance(value, Text) else value
+                  for name, value in self.values}
+        return template.format_map(values)
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class Translation:

@@ -8,6 +8,11 @@ the catalog loads, with a message that names the pattern and says what to write 
 Texts are cut to :data:`TEXT_LIMIT` characters (their start and end, where a title carries
 its meaning) before they are matched, so the work per text is bounded too.
 
+Compiling costs more than most matches: :func:`compile_pattern` checks and compiles at once
+(for validators), while :func:`checked_pattern` takes a pattern that was checked before (the
+catalog snapshot's, made after a full validation) and compiles it on its first match, so a
+``scan`` that finds no client compiles none of the catalog's patterns (and does not load RE2).
+
 It sits at the top of ``guard`` because every layer needs it: the catalog validates its
 patterns with it, detection and the browser host match with it. Nothing in ``guard`` should
 run Python's ``re`` on outside text or on a catalog pattern; use this module.
@@ -15,13 +20,14 @@ run Python's ``re`` on outside text or on a catalog pattern; use this module.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
-import re2
+log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 4096  # characters of one text a match examines: the first and last half of it
 PATTERN_LIMIT = 1000  # characters of one pattern
@@ -29,8 +35,19 @@ URL_LIMIT = 2048  # characters of one link found in text
 ELISION = " … "  # what stands for the cut middle of a long text
 K = TypeVar("K")
 
-_OPTIONS = re2.Options()
-_OPTIONS.log_errors = False  # errors come back as exceptions with their message, not on stderr
+_OPTIONS: Any = None  # re2.Options, made with the first compile (importing RE2 is a cost of its own)
+
+
+def _re2() -> tuple[Any, Any]:
+    """The RE2 module and the options every pattern compiles with."""
+    global _OPTIONS
+    import re2
+
+    if _OPTIONS is None:
+        options = re2.Options()
+        options.log_errors = False  # errors come back as exceptions with their message, not on stderr
+        _OPTIONS = options
+    return re2, _OPTIONS
 
 # RE2's own words for what it cannot run, and what to tell the pattern's author instead.
 _HINTS: tuple[tuple[str, str], ...] = (
@@ -97,13 +114,33 @@ def bounded(text: str, limit: int = TEXT_LIMIT) -> str:
     return text[:half] + ELISION + text[-half:]
 
 
-@dataclass(frozen=True, eq=False)
 class Pattern:
-    """One compiled pattern. ``search`` looks anywhere in the text; write ``^``/``$`` to anchor,
-    ``(?i)`` for case-insensitive."""
+    """One pattern. ``search`` looks anywhere in the text; write ``^``/``$`` to anchor,
+    ``(?i)`` for case-insensitive. Equal patterns are those with the same source.
 
-    source: str
-    _regexp: Any = field(repr=False)
+    A plain class, not a dataclass: it is compiled on first use when made by
+    :func:`checked_pattern`, and the ``scan`` command's start-up pays for every dataclass.
+    """
+
+    __slots__ = ("_regexp", "source")
+
+    def __init__(self, source: str, regexp: Any = None) -> None:
+        self.source = source
+        self._regexp = regexp  # None: compiled by the first match
+
+    def __repr__(self) -> str:
+        return f"Pattern(source={self.source!r})"
+
+    def _compiled(self) -> Any:
+        regexp = self._regexp
+        if regexp is None:
+            try:
+                regexp = _compile(self.source)
+            except PatternError as error:  # a damaged cache: the rule is left out, loudly
+                log.warning("A detection rule was left out: %s", error)
+                regexp = _NEVER
+            self._regexp = regexp
+        return regexp
 
     def search(self, text: str) -> bool:
         return self.find(text) is not None
@@ -112,14 +149,31 @@ class Pattern:
         """The first matching part of ``text`` (cut to :data:`TEXT_LIMIT` first), or None."""
         text = bounded(text)
         COUNTER.add(len(text))
-        match = self._regexp.search(text)
+        match = self._compiled().search(text)
         return None if match is None else str(match.group(0))
+
+    def finditer(self, text: str) -> Iterator[Any]:
+        """RE2's matches in ``text`` as it is (the caller bounds it and counts the work)."""
+        return iter(self._compiled().finditer(text))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Pattern) and other.source == self.source
 
     def __hash__(self) -> int:
         return hash(self.source)
+
+
+class _Never:
+    """Stands in for a pattern that could not be compiled: matches nothing."""
+
+    def search(self, _text: str) -> None:
+        return None
+
+    def finditer(self, _text: str) -> Iterator[Any]:
+        return iter(())
+
+
+_NEVER = _Never()
 
 
 @lru_cache(maxsize=4096)
@@ -135,8 +189,13 @@ def compile_pattern(source: str) -> Pattern:
     if len(source) > PATTERN_LIMIT:
         raise PatternError(source[:60] + "…", f"cannot be used: it is {len(source)} characters long; "
                                               f"at most {PATTERN_LIMIT}")
+    return Pattern(source, _compile(source))
+
+
+def _compile(source: str) -> Any:
+    re2, options = _re2()
     try:
-        regexp = re2.compile(source, options=_OPTIONS)
+        regexp = re2.compile(source, options=options)
     except re2.error as error:
         message = error.args[0] if error.args else str(error)
         text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
@@ -144,7 +203,16 @@ def compile_pattern(source: str) -> Pattern:
     if regexp.search("") is not None:
         raise PatternError(source, "cannot be used: it matches an empty text, so it would match every title "
                                    "and link; make some part of it required")
-    return Pattern(source, regexp)
+    return regexp
+
+
+@lru_cache(maxsize=4096)
+def checked_pattern(source: str) -> Pattern:
+    """A pattern that was checked before (see :func:`compile_pattern`), compiled on its first match.
+
+    Should it not compile after all (a damaged cache), it matches nothing and says so in the log.
+    """
+    return Pattern(source)
 
 
 def check_pattern(source: str) -> str:
@@ -163,8 +231,9 @@ class PatternSet(Generic[K]):
     def __init__(self, items: Iterable[tuple[K, str]] = ()) -> None:
         self._items: list[tuple[K, Pattern]] = [(key, compile_pattern(source)) for key, source in items]
 
-    def add(self, key: K, source: str) -> None:
-        self._items.append((key, compile_pattern(source)))
+    def add(self, key: K, source: str, *, checked: bool = False) -> None:
+        """Add a pattern, compiled now, or on its first match when ``checked`` before."""
+        self._items.append((key, checked_pattern(source) if checked else compile_pattern(source)))
 
     def __len__(self) -> int:
         return len(self._items)
@@ -214,7 +283,7 @@ def normalize_text(text: str, limit: int = TEXT_LIMIT) -> str:
 
 # -- links in text ---------------------------------------------------------------------------
 
-_URL_IN_TEXT = compile_pattern(r"(?i)[a-z][a-z0-9+.\-]{0,31}:/{1,2}[^\s\"'<>`]+")
+_URL_IN_TEXT = checked_pattern(r"(?i)[a-z][a-z0-9+.\-]{0,31}:/{1,2}[^\s\"'<>`]+")  # tested: test_patterns
 
 
 def find_urls(text: str, limit: int = TEXT_LIMIT, most: int = 16) -> list[str]:
@@ -225,7 +294,7 @@ def find_urls(text: str, limit: int = TEXT_LIMIT, most: int = 16) -> list[str]:
     text = bounded(text, limit)
     COUNTER.add(len(text))
     found: list[str] = []
-    for match in _URL_IN_TEXT._regexp.finditer(text):
+    for match in _URL_IN_TEXT.finditer(text):
         found.append(str(match.group(0))[:URL_LIMIT])
         if len(found) >= most:
             break

@@ -89,6 +89,20 @@ def _no_gui_thread_left_registered():
 
 
 @pytest.fixture(autouse=True)
+def _keyring_left_answering():
+    """A test that stopped or killed the session's gnome-keyring (tests/ledger/test_keyring_hang.py)
+    does not poison the tests after it: the daemon is continued or restarted, and a keyring call
+    this process abandoned at its deadline is given a moment to return."""
+    yield
+    if _desktop is None:
+        return
+    fixed = _desktop.ensure_keyring()
+    calls = sys.modules.get("guard.keyring_call")
+    if calls is not None and not calls.wait_idle(10):
+        raise RuntimeError(f"a keyring call is still waiting after the keyring was {fixed or 'found running'}")
+
+
+@pytest.fixture(autouse=True)
 def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh MEETING_GUARD_HOME for each test; subprocesses inherit it."""
     home = tmp_path / "mpg-home"

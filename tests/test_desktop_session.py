@@ -19,3 +19,31 @@ def test_secret_service_keyring_stores_and_returns_a_secret(desktop):
     keyring.set_password("mpg-desktop-test", "user", "secret value")
     assert keyring.get_password("mpg-desktop-test", "user") == "secret value"
     keyring.delete_password("mpg-desktop-test", "user")
+
+
+def test_a_killed_keyring_is_restarted_unlocked_so_later_tests_are_not_poisoned(desktop, monkeypatch):
+    """After gnome-keyring dies, the next Secret Service call makes D-Bus start another one,
+    locked, whose every call fails or waits on a prompt nobody can see; the session replaces
+    it with an unlocked daemon (tests/conftest.py does this after every test)."""
+    import os
+    import signal
+    import time
+
+    from guard.keyring_call import DEADLINE_ENV, ask, wait_idle
+    from tests.support.desktop import _bus_name_owned
+
+    os.kill(desktop.keyring_pid, signal.SIGKILL)
+    gone = time.monotonic() + 10
+    while _bus_name_owned(desktop.child_env(), "org.freedesktop.secrets") and time.monotonic() < gone:
+        time.sleep(0.05)  # the dead daemon's name is released by the bus
+    monkeypatch.setenv(DEADLINE_ENV, "2")
+    # D-Bus activates a new daemon with the collection locked: the call fails (locked, a D-Bus error,
+    # or no answer while it waits on a prompt nobody can see), whichever way, but never returns a value
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        ask("probe the activated keyring", lambda: keyring.get_password("mpg-desktop-test", "user"), retry=False)
+    assert desktop.ensure_keyring() == "restarted"
+    assert wait_idle(10)  # the call left waiting on the activated daemon ended with it
+    keyring.set_password("mpg-desktop-test", "user", "after restart")
+    assert keyring.get_password("mpg-desktop-test", "user") == "after restart"
+    keyring.delete_password("mpg-desktop-test", "user")
+    assert desktop.ensure_keyring() is None  # healthy: nothing to do

@@ -6,6 +6,8 @@ checked; ``verified`` is true only when the wording was compared with that sourc
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from enum import StrEnum
 from typing import Literal
@@ -34,9 +36,13 @@ class FieldError(ValueError):
         self.loc = loc
 
 
+_SLUG = re.compile(r"[a-z0-9.-]+")  # ASCII only: str.islower() also takes Cyrillic 'о' in a look-alike 'zооm'
+
+
 def _check_slug(value: str) -> str:
-    if not value or not all(ch.islower() or ch.isdigit() or ch in "-." for ch in value):
-        raise ValueError(f"'{value}' must be lowercase letters, digits, '-' or '.'")
+    if not _SLUG.fullmatch(value):
+        shown = value.encode("ascii", "backslashreplace").decode("ascii")
+        raise ValueError(f"'{shown}' must be lowercase ASCII letters (a-z), digits, '-' or '.'")
     return value
 
 
@@ -399,16 +405,42 @@ class Clause(BaseModel):
         return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
 
 
+class ContactKind(StrEnum):
+    """Who a privacy letter about this provider goes to."""
+
+    CONTROLLER = "controller"  # a company holds the user's data: its privacy contact
+    NO_CONTROLLER = "no-controller"  # software run by its users (self-hosted, local, peer to peer): no provider
+    DISCONTINUED = "discontinued"  # the service ended; controller fields name whoever a source says answers now
+    NOT_FOUND = "not-found"  # looked for and not found in any source: the sources say where it was looked for
+
+
+class WriteTo(StrEnum):
+    """For software no company runs: who holds the user's meeting data instead."""
+
+    SERVER_OPERATOR = "server-operator"  # whoever runs the server the user connected to
+    ACCOUNT_PROVIDER = "account-provider"  # the SIP or XMPP service (or organisation) the user's account is with
+    MEETING_HOST = "meeting-host"  # the organisation or person that hosted the meeting
+    PARTICIPANT = "participant"  # the participant who recorded or transcribed it on their own device
+
+
+CONTACT_FIELDS = ("controller", "privacy_email", "privacy_form", "postal_address", "eu_controller",
+                   "eu_postal_address", "dpo", "dpo_email", "dpo_form", "eu_representative", "eu_representative_email")
+
+
 class Contacts(BaseModel):
     """Where privacy requests and letters go, as the provider's privacy policy gives them.
 
     ``controller``/``postal_address`` are the data controller the policy names; where users in
     the EEA have another controller (an Irish or Dutch affiliate), ``eu_controller`` and
     ``eu_postal_address`` name it. ``eu_representative`` is the Article 27 GDPR representative
-    of a controller with no EU establishment.
+    of a controller with no EU establishment. ``kind`` says whether there is a controller at
+    all: software that its users run themselves has none, and a letter to "the provider" would
+    go nowhere, so ``write_to`` says who holds the data instead (see :class:`ContactKind`).
     """
 
     model_config = _MODEL
+    kind: ContactKind = ContactKind.CONTROLLER
+    write_to: tuple[WriteTo, ...] = ()  # no-controller: who to write to instead, most likely first
     controller: str | None = None  # the legal entity responsible (data controller)
     privacy_email: str | None = None
     privacy_form: HttpUrl | None = None
@@ -434,10 +466,29 @@ class Contacts(BaseModel):
 
     @model_validator(mode="after")
     def _sourced(self) -> Contacts:
-        stated = [name for name, value in self if value and name not in ("sources", "verified", "note")]
+        stated = [name for name in CONTACT_FIELDS if getattr(self, name)]
         if stated and not self.sources:
             raise FieldError(("sources",), f"contacts ({', '.join(stated)}) need at least one source")
+        if self.kind != ContactKind.CONTROLLER and not self.sources:
+            raise FieldError(("sources",), f"contacts of kind '{self.kind}' need a source saying so")
+        if self.kind == ContactKind.NO_CONTROLLER:
+            if stated:
+                raise FieldError((stated[0],), "a 'no-controller' entry names no controller or address: "
+                                 "letters go to whoever 'write_to' says")
+            if not self.write_to:
+                raise FieldError(("write_to",), "a 'no-controller' entry says who to write to instead "
+                                 f"({', '.join(w.value for w in WriteTo)})")
+        elif self.write_to:
+            raise FieldError(("write_to",), "only a 'no-controller' entry has 'write_to'")
+        if self.kind == ContactKind.NOT_FOUND and (stated or not self.note):
+            raise FieldError(("note",), "a 'not-found' entry names no contact and its note says what was searched")
         return self
+
+    @property
+    def known(self) -> bool:
+        """Whether a letter can be addressed from the catalog: an e-mail, form or postal address."""
+        return any((self.privacy_email, self.privacy_form, self.postal_address, self.eu_postal_address,
+                    self.dpo_email, self.dpo_form))
 
 
 class Discontinued(BaseModel):
@@ -480,6 +531,9 @@ class Provider(BaseModel):
             if clause.document not in doc_ids:
                 raise FieldError(("clauses", index, "document"), f"names document '{clause.document}', which is not "
                                  f"in this provider's documents ({', '.join(doc_ids) or 'none'})")
+        if self.contacts.kind == ContactKind.DISCONTINUED and self.discontinued is None:
+            raise FieldError(("contacts", "kind"), "'discontinued' contacts need the provider's [discontinued] "
+                             "table (when the service ended, with its source)")
         return self
 
     def clauses_in_force(self, day: date) -> list[Clause]:

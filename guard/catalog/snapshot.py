@@ -3,7 +3,8 @@
 Validating the catalog means importing pydantic and building its models, which costs several
 times a whole ``scan``. After a full load, :func:`load_snapshot` keeps what ``scan`` and the
 ``providers`` list need (each provider's summary and detection data, and the problems found)
-as JSON in the cache folder, keyed by a fingerprint of every catalog file. While no
+as JSON in the cache folder, with the browser table (resources/detect/browsers.toml, as data,
+so ``scan`` needs no TOML parser), keyed by a fingerprint of every one of those files. While no
 file changes, the snapshot is read back without pydantic; any change, or a snapshot that does
 not read back cleanly, means a full load and a new snapshot. :class:`LazyCatalog` stands in for
 the :class:`~guard.catalog.loader.Catalog` and loads it in full only when a provider's
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guard import __version__
+from guard.paths import resources_dir
 
 try:  # the C module hashlib wraps: hashlib itself loads OpenSSL, a few ms this path does not need
     from _sha256 import sha256  # type: ignore[import-not-found]
@@ -27,10 +29,11 @@ except ImportError:  # pragma: no cover - a Python built without it
 if TYPE_CHECKING:
     from guard.catalog.loader import Catalog
     from guard.catalog.models import Provider
+    from guard.detect.browsers import BrowserTable
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: with the browser table
 FILE_NAME = "catalog-snapshot.json"
 # Every provider in full (model_dump), read only when an event needs one provider's details:
 # validating that one provider costs far less than parsing and validating every catalog file.
@@ -68,10 +71,12 @@ class ProviderEntry:
 class CatalogSnapshot:
     """Plain classes here, not dataclasses: this module is on the path of the fastest commands."""
 
-    def __init__(self, fingerprint: str, providers: tuple[ProviderEntry, ...], problems: tuple[str, ...]) -> None:
+    def __init__(self, fingerprint: str, providers: tuple[ProviderEntry, ...], problems: tuple[str, ...],
+                 browsers: dict[str, Any] | None = None) -> None:
         self.fingerprint = fingerprint
         self.providers = providers  # in the catalog's order (by name)
         self.problems = problems  # each broken file's message, as the full load said it
+        self.browsers = browsers  # browsers.toml's data, or None: read the file when it is needed
 
     def name_of(self, provider_id: str) -> str:
         """The provider's name, or its id when the catalog no longer has it."""
@@ -83,19 +88,64 @@ class CatalogSnapshot:
 
         return [ProviderDetection(entry.id, entry.kind, entry.detect) for entry in self.providers]
 
+    def browser_table(self) -> BrowserTable:
+        """The browser table from the snapshot's data (checked when the snapshot was made, so its
+        patterns compile on first use), or from browsers.toml when the snapshot has none."""
+        from guard.detect.browsers import browser_table, load_browsers
+        from guard.detect.observation import DetectError
+
+        if self.browsers is not None:
+            try:
+                return browser_table(self.browsers, checked=True)
+            except DetectError as error:  # a damaged snapshot: the file decides
+                log.info("The catalog snapshot's browser table is not usable (%s); reading the file", error)
+        return load_browsers()
+
     def to_json(self) -> str:
         import json
 
         return json.dumps({"format": FORMAT, "fingerprint": self.fingerprint,
                            "providers": [{"summary": e.summary, "detect": e.detect} for e in self.providers],
-                           "problems": list(self.problems)}, ensure_ascii=False)
+                           "problems": list(self.problems), "browsers": self.browsers},
+                          ensure_ascii=False, default=_iso_date)
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, fingerprint: str) -> CatalogSnapshot:
+        from guard.detect.browsers import read_browser_data
+        from guard.detect.observation import DetectError
         from guard.detect.matching import detection_dict
 
+        try:
+            browsers: dict[str, Any] | None = read_browser_data()
+        except DetectError:  # said again where the table is needed
+            browsers = None
         return cls(fingerprint, tuple(ProviderEntry(provider_summary(p), _matched(detection_dict(p))) for p in catalog),
-                   tuple(p.message() for p in catalog.problems))
+                   tuple(p.message() for p in catalog.problems), browsers)
+
+
+def _iso_date(value: object) -> str:
+    """TOML dates (the browser table's ``checked``) in JSON; read back by :func:`_browser_dates`."""
+    from datetime import date
+
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def _browser_dates(data: object) -> dict[str, Any] | None:
+    """The browser table as read back from JSON, its sources' ``checked`` dates made dates again."""
+    if not isinstance(data, dict):
+        return None
+    from datetime import date
+
+    for item in data.get("browser", ()):
+        for source in item.get("sources", ()) if isinstance(item, dict) else ():
+            if isinstance(source, dict) and isinstance(source.get("checked"), str):
+                try:
+                    source["checked"] = date.fromisoformat(source["checked"])
+                except ValueError:
+                    pass
+    return data
 
 
 # The code whose output the snapshot keeps: a change to the models or the loader (a new field, a
@@ -111,7 +161,8 @@ def _matched(detect: dict[str, Any]) -> dict[str, Any]:
 
 
 def fingerprint(shipped: Path, user: Path | None) -> str:
-    """SHA-256 over the app version and the identity of the catalog code and every catalog file.
+    """SHA-256 over the app version and the identity of the catalog code, every catalog file and
+    the browser table.
 
     A file's identity is its inode, size, and modification and change times in nanoseconds, as
     git's index keeps them: any write changes the change time, which no tool can set back, so an
@@ -121,6 +172,8 @@ def fingerprint(shipped: Path, user: Path | None) -> str:
     here = Path(__file__).parent
     for name in _CODE:
         digest.update(f"code {name} {_identity(here / name)}\n".encode())
+    # the browser table's file (guard.detect.browsers.browsers_path, without importing detection)
+    digest.update(f"browsers {_identity(resources_dir() / 'detect' / 'browsers.toml')}\n".encode())
     for tag, folder in (("shipped", shipped), ("user", user)):
         digest.update(f"{tag} {folder}\n".encode())
         if folder is None:
@@ -154,7 +207,8 @@ def _read(path: Path, expected: str) -> CatalogSnapshot | None:
         if not all(isinstance(p.summary.get("id"), str) and isinstance(p.summary.get("name"), str)
                    and isinstance(p.summary.get("kind"), str) for p in providers):
             return None
-        return CatalogSnapshot(expected, providers, tuple(str(p) for p in data["problems"]))
+        return CatalogSnapshot(expected, providers, tuple(str(p) for p in data["problems"]),
+                               _browser_dates(data.get("browsers")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -163,8 +217,6 @@ def load_snapshot(cache_dir: Path | None, shipped: Path | None = None, user: Pat
                   ) -> tuple[CatalogSnapshot, Catalog | None]:
     """The snapshot for the catalog files as they are now, and the full Catalog when it had to be
     loaded to make one (None when the snapshot was current). Raises CatalogError like the loader."""
-    from guard.paths import resources_dir
-
     shipped = shipped if shipped is not None else resources_dir() / "catalog"
     expected = fingerprint(shipped, user)
     path = cache_dir / FILE_NAME if cache_dir is not None else None

@@ -26,7 +26,7 @@ from guard.ledger.query import Order
 
 if TYPE_CHECKING:  # the store, its keyring and the catalog load when an action runs, not for --help
     from guard.catalog.loader import Catalog
-    from guard.ledger import KeyStatus, Ledger, Record
+    from guard.ledger import Ledger, Record
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +198,7 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         ctx.print_json(report.to_dict())
     else:
         ctx.print(f"Ledger: {report.path}")
-        ctx.print(f"Key: {_key_line(report.key)}")
+        ctx.print(f"Key: {report.key.message()}")
         ctx.print(f"Anchored in: {report.anchored}")
         if report.ok and report.count == 0 and report.problem is None and report.key_problem is None:
             ctx.print("Intact: no records yet.")  # the key line above already says where the key will be
@@ -211,18 +211,6 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             for limit in report.limits:
                 ctx.print(f"  - {limit}")
     return ExitStatus.OK if report.ok else ExitStatus.CHECK_FAILED
-
-
-def _key_line(key: KeyStatus) -> str:
-    """Where the signing key is; for a ledger with no key yet, said without nested parentheses."""
-    from guard.ledger import KeyState, KeyStorage
-
-    if key.state != KeyState.NONE:
-        return key.message()
-    if key.storage == KeyStorage.KEYRING:
-        return f"none yet; the first record creates one in the keyring ({key.backend or 'unknown backend'})."
-    why = f", because no keyring is available: {key.fallback_reason}" if key.fallback_reason else ""
-    return f"none yet; the first record creates one in the key file {key.key_file}{why}."
 
 
 # --- withdraw --------------------------------------------------------------------------------

@@ -19,8 +19,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = ("Write a letter to a provider's privacy contact: withdrawal of consent (GDPR Art. 7(3)), "
                           "objection to processing for AI training (Art. 21), or an access request asking what of your "
                           "data was used to train or tune models (Art. 15). Addressed with the catalog's privacy "
-                          "contact; what the catalog does not know is a [FILL IN: ...] placeholder. Prints the letter "
-                          "and a mailto: link, or writes it with -o.")
+                          "contact; what the catalog does not know is a [FILL IN: ...] placeholder. For software no "
+                          "company runs (self-hosted, local or peer to peer) or a service that ended, it first says "
+                          "who to send the letter to instead. Prints the letter and a mailto: link, or writes it with "
+                          "-o.")
     parser.add_argument("--kind", required=True, choices=KINDS, help="which letter")
     about = parser.add_mutually_exclusive_group(required=True)
     about.add_argument("--record", metavar="REF", help=f"the recorded decision the letter is about: {RECORD_FORMS}")
@@ -64,6 +66,8 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if args.json:
         ctx.print_json({**letter.to_dict(), "path": str(path) if path else None})
         return ExitStatus.OK
+    if letter.notice:  # who to write to when there is no provider to write to, or the service ended
+        ctx.print(f"Before sending: {letter.notice}")
     if path is None:
         ctx.print(letter.text)
         ctx.print("---")

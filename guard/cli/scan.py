@@ -53,7 +53,7 @@ def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, Catalo
     detection = ctx.settings.detection.model_copy(update={"enabled": True})
     settings = ctx.settings.model_copy(update={"detection": detection})
     os_name = current_os()
-    rules = DetectionRules.from_data(snapshot.detection(), os_name)
+    rules = DetectionRules.from_data(snapshot.detection(), os_name, table=snapshot.browser_table())
     catalog = LazyCatalog(args.catalog, user, loaded, snapshot, ctx.base_paths.cache_dir)
     return Monitor(catalog, settings, os_name=os_name, detection_rules=rules), snapshot
 

@@ -6,19 +6,20 @@ patterns are matched against: the normalised title itself, and the title with ea
 owning browser's suffixes cut off.
 
 Read with plain ``tomllib`` and checked by hand (no pydantic): the command line's fast paths
-load this file.
+load this file. ``scan`` reads it back from the catalog snapshot instead (see
+:mod:`guard.catalog.snapshot`), where it is kept as data, so it starts without a TOML parser.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guard.detect.observation import DetectError
 from guard.paths import resources_dir
-from guard.patterns import Pattern, PatternError, compile_pattern, normalize_text
+from guard.patterns import Pattern, PatternError, checked_pattern, compile_pattern, normalize_text
 
 if TYPE_CHECKING:
     from guard.catalog.models import OsName
@@ -68,8 +69,11 @@ def _strings(item: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def parse_browser(item: Any, where: str) -> Browser:
-    """One ``[[browser]]`` table, checked: known fields, string lists, RE2 suffixes, sources."""
+def parse_browser(item: Any, where: str, *, checked: bool = False) -> Browser:
+    """One ``[[browser]]`` table, checked: known fields, string lists, RE2 suffixes, sources.
+
+    ``checked``: the table was read back from a cache made after these checks passed, so its
+    suffixes are compiled on their first match (see :func:`guard.patterns.checked_pattern`)."""
     if not isinstance(item, dict):
         raise DetectError(f"{where}: each [[browser]] must be a table")
     unknown = set(item) - _FIELDS
@@ -78,8 +82,9 @@ def parse_browser(item: Any, where: str) -> Browser:
     if not isinstance(item.get("id"), str) or not isinstance(item.get("name"), str):
         raise DetectError(f"{where}: 'id' and 'name' are required strings")
     where = f"{where} ({item['id']})"
+    make = checked_pattern if checked else compile_pattern
     try:
-        suffixes = tuple(compile_pattern(source) for source in _strings(item, "title_suffixes", where))
+        suffixes = tuple(make(source) for source in _strings(item, "title_suffixes", where))
     except PatternError as error:
         raise DetectError(f"{where}: title_suffixes: {error}") from None
     sources = item.get("sources", [])
@@ -94,19 +99,35 @@ def parse_browser(item: Any, where: str) -> Browser:
                    suffix_patterns=suffixes, sources=tuple(sources), verified=verified, note=item.get("note"))
 
 
+def browsers_path() -> Path:
+    return resources_dir() / "detect" / "browsers.toml"
+
+
+def read_browser_data() -> dict[str, Any]:
+    """browsers.toml as TOML data; a file that cannot be read is an error (it ships with the app)."""
+    import tomllib
+
+    path = browsers_path()
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise DetectError(f"The browser table {path} cannot be read ({error}); reinstall the app.") from None
+
+
+def browser_table(raw: dict[str, Any], *, checked: bool = False) -> BrowserTable:
+    """The table from browsers.toml's data (``checked``: see :func:`parse_browser`)."""
+    path = browsers_path()
+    items = raw.get("browser", []) if isinstance(raw, dict) else None
+    if not isinstance(items, list):
+        raise DetectError(f"{path}: [[browser]] tables expected")
+    return BrowserTable(tuple(parse_browser(item, f"{path} [[browser]] #{index + 1}", checked=checked)
+                              for index, item in enumerate(items)))
+
+
 @cache
 def load_browsers() -> BrowserTable:
     """The shipped browser table; a broken file is an error (it ships with the app)."""
-    path = resources_dir() / "detect" / "browsers.toml"
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise DetectError(f"The browser table {path} cannot be read ({error}); reinstall the app.") from None
-    items = raw.get("browser", [])
-    if not isinstance(items, list):
-        raise DetectError(f"{path}: [[browser]] tables expected")
-    return BrowserTable(tuple(parse_browser(item, f"{path} [[browser]] #{index + 1}")
-                              for index, item in enumerate(items)))
+    return browser_table(read_browser_data())
 
 
 def page_titles(title: str, browsers: tuple[Browser, ...]) -> list[str]:

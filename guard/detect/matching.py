@@ -14,11 +14,11 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from guard.detect.browsers import Browser, load_browsers, page_titles
+from guard.detect.browsers import Browser, BrowserTable, load_browsers, page_titles
 from guard.detect.redaction import redact_url as redact_url  # re-exported: the rules are shared with the extension
-from guard.patterns import TEXT_LIMIT, Pattern, PatternSet, bounded, compile_pattern, find_urls, normalize_text
+from guard.patterns import TEXT_LIMIT, Pattern, PatternSet, bounded, checked_pattern, find_urls, normalize_text
 
 if TYPE_CHECKING:  # the catalog's pydantic models load only where a whole catalog is validated
     from guard.catalog.loader import Catalog
@@ -95,14 +95,14 @@ def _letters(name: str) -> str:
     return "".join(ch for ch in normalize_name(name) if ch.isascii() and ch.isalnum())
 
 
-@dataclass(frozen=True)
-class ProcessMatch:
+# The small values below are NamedTuples, not frozen dataclasses: every ``scan`` defines them
+# at start-up, where a frozen dataclass costs several times as much (its methods are compiled).
+class ProcessMatch(NamedTuple):
     provider_id: str
     meeting_only: bool
 
 
-@dataclass(frozen=True)
-class TitleMatch:
+class TitleMatch(NamedTuple):
     provider_id: str
     meeting: bool
     pattern: str
@@ -111,8 +111,7 @@ class TitleMatch:
 NOTETAKER_KIND = "notetaker"  # ProviderKind.NOTETAKER, without importing the catalog's models
 
 
-@dataclass(frozen=True)
-class ProviderDetection:
+class ProviderDetection(NamedTuple):
     """One provider's detection data as plain values: its ``detect`` table dumped to JSON types."""
 
     provider_id: str
@@ -157,10 +156,15 @@ class DetectionRules:
 
     @classmethod
     def from_data(cls, providers: Iterable[ProviderDetection], os_name: OsName,
-                  browsers: frozenset[str] | None = None) -> DetectionRules:
-        """Rules from :func:`detection_data` (or the same data read back from a catalog snapshot)."""
-        rules = cls(os_name=os_name, browsers=browser_names(os_name) if browsers is None else browsers)
-        rules.browser_kinds = load_browsers().by_process(os_name)
+                  browsers: frozenset[str] | None = None, table: BrowserTable | None = None) -> DetectionRules:
+        """Rules from :func:`detection_data` (or the same data read back from a catalog snapshot).
+
+        The data comes from a validated catalog, so its patterns were checked then: each is
+        compiled on its first match (a scan that finds no client compiles none). ``table``: the
+        browser table (default: browsers.toml's, read now)."""
+        kinds = (load_browsers() if table is None else table).by_process(os_name)
+        rules = cls(os_name=os_name, browsers=frozenset(kinds) if browsers is None else browsers)
+        rules.browser_kinds = kinds
         providers = list(providers)
         rules.notetakers = frozenset(p.provider_id for p in providers if p.kind == NOTETAKER_KIND)
         for provider in providers:
@@ -173,16 +177,16 @@ class DetectionRules:
                     rules.processes.setdefault(key, []).append(ProcessMatch(provider.provider_id, meeting_only))
                     if len(key) > LINUX_COMM_LENGTH:
                         rules._truncated.setdefault(key[:LINUX_COMM_LENGTH], []).append(key)
-            rules.app_titles[provider.provider_id] = [compile_pattern(p) for p in platform.get("window_titles", ())]
-            rules.meeting_titles[provider.provider_id] = [compile_pattern(p)
+            rules.app_titles[provider.provider_id] = [checked_pattern(p) for p in platform.get("window_titles", ())]
+            rules.meeting_titles[provider.provider_id] = [checked_pattern(p)
                                                           for p in platform.get("meeting_window_titles", ())]
             for pattern in web.get("url_patterns", ()):
-                rules.url_patterns.add(provider.provider_id, pattern)
+                rules.url_patterns.add(provider.provider_id, pattern, checked=True)
             for pattern in web.get("meeting_window_titles", ()):
-                rules.web_titles.add(provider.provider_id, pattern)
-            rules.url_excludes[provider.provider_id] = [compile_pattern(p) for p in web.get("url_excludes", ())]
+                rules.web_titles.add(provider.provider_id, pattern, checked=True)
+            rules.url_excludes[provider.provider_id] = [checked_pattern(p) for p in web.get("url_excludes", ())]
             for pattern in provider.detect.get("participant_names", ()):
-                rules.participants.add(provider.provider_id, pattern)
+                rules.participants.add(provider.provider_id, pattern, checked=True)
             notices = [(str(feature), str(words)) for feature, words in provider.detect.get("notices", ())]
             if notices:
                 rules.notices[provider.provider_id] = notices

@@ -9,7 +9,6 @@ Linear in the link's length: splits only, no pattern.
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from urllib.parse import unquote_plus
 
@@ -21,6 +20,8 @@ REDACTED = "…"
 @lru_cache(maxsize=1)
 def secret_keys() -> frozenset[str]:
     """Parameter names whose values are secrets, casefolded (resources/detect/redaction.toml)."""
+    import tomllib  # here: a scan that sees no link needs no TOML parser
+
     data = tomllib.loads((resources_dir() / "detect" / "redaction.toml").read_text(encoding="utf-8"))
     return frozenset(str(key).casefold() for key in data["secret_keys"])
 

@@ -110,6 +110,24 @@ WORDS = {
     "fill_email": N_("privacy e-mail address, not in the catalog; {look_up}"),
     "look_up": N_("see the privacy statement"),
     "look_up_at": N_("see the privacy statement at {url}"),
+    "no_controller": N_("{provider} is software that its users run themselves (on their own server, on their "
+                        "computers or peer to peer): no company holds your meeting data for it, so this letter cannot "
+                        "go to \"the provider\". Send it to {who}."),
+    "who_server-operator": N_("the operator of the {provider} server you used (your organisation, or whoever runs "
+                              "it)"),
+    "who_account-provider": N_("the provider of the account you used in {provider} (your SIP or XMPP service, or "
+                               "your organisation)"),
+    "who_meeting-host": N_("the organisation or person that hosted the meeting"),
+    "who_participant": N_("the participant who recorded or transcribed the meeting"),
+    "who_or": N_(" or "),
+    "fill_who": N_("{who}: name and postal address"),
+    "fill_who_email": N_("their privacy or data-protection e-mail address"),
+    "ended": N_("{provider} ended on {date}."),
+    "ended_successor": N_("Its users were moved to {successor}."),
+    "ended_contact": N_("The letter is addressed to {controller}, which the catalog's sources name as answering "
+                        "for the service's data now."),
+    "ended_unknown": N_("The catalog knows no privacy contact that answers for it now: fill in the recipient from "
+                        "the privacy statement of the company that ran it or took it over."),
 }
 
 

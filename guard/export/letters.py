@@ -14,6 +14,7 @@ not know (the controller's address, the user's own details) is a clearly marked
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -129,10 +130,13 @@ class Recipient:
     postal_address: str | None
     privacy_form: str | None
     sources: tuple[SourceFact, ...] = ()
+    kind: str = "controller"  # guard.catalog.models.ContactKind; "no-controller": write to ``write_to`` instead
+    write_to: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"controller": self.controller, "email": self.email, "postal_address": self.postal_address,
-                "privacy_form": self.privacy_form, "sources": [s.to_dict() for s in self.sources]}
+                "privacy_form": self.privacy_form, "sources": [s.to_dict() for s in self.sources],
+                "kind": self.kind, "write_to": list(self.write_to)}
 
 
 def fill_in(what: str, words: Wording | None = None) -> str:
@@ -153,6 +157,7 @@ class Letter:
     warnings: tuple[str, ...] = ()
     written_on: date = field(default_factory=date.today)
     language: str = "en"
+    notice: str = ""  # what the user must know about the recipient before sending (no controller, service ended)
 
     @property
     def article(self) -> str:
@@ -198,7 +203,8 @@ class Letter:
                 "text": self.text, "mailto": self.mailto, "records": [r.id for r in self.records],
                 "terms": [t.to_dict() for r in self.records for t in r.terms],
                 "placeholders": list(self.placeholders), "warnings": list(self.warnings),
-                "date": self.written_on.isoformat(), "language": self.language}
+                "date": self.written_on.isoformat(), "language": self.language,
+                "notice": self.notice}
 
 
 def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: list[CitedRecord], *,
@@ -227,17 +233,23 @@ def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: lis
     where = provider.policy_document()
     look_up = words.word("look_up_at", url=where.url) if where else words.word("look_up")
     recipient = Recipient(provider.controller, provider.privacy_email, provider.postal_address, provider.privacy_form,
-                          provider.contact_sources)
-    eu = not provider.postal_address and bool(provider.eu_postal_address)  # write to the EU establishment
-    controller = (provider.eu_controller or provider.controller) if eu else provider.controller
-    postal = provider.eu_postal_address if eu else provider.postal_address
-    to_lines = [known(controller, words.word("fill_controller", look_up=look_up)), words.word("contact"),
-                known(postal, words.word("fill_postal", look_up=look_up)),
-                words.word("email", email=known(provider.privacy_email, words.word("fill_email", look_up=look_up)))]
-    if provider.privacy_form:
-        to_lines.append(words.word("form", url=one_line(provider.privacy_form)))
-    if provider.dpo or provider.dpo_email:
-        to_lines.append(words.word("dpo", dpo=", ".join(one_line(v) for v in (provider.dpo, provider.dpo_email) if v)))
+                          provider.contact_sources, provider.contact_kind, provider.write_to)
+    notice: list[str] = []
+    if provider.contact_kind == "no-controller":
+        who = words.word("who_or").join(words.word(f"who_{w}", provider=provider_name) for w in provider.write_to)
+        notice.append(words.word("no_controller", provider=provider_name, who=who))
+        to_lines = [known(None, words.word("fill_who", who=who)),
+                    words.word("email", email=known(None, words.word("fill_who_email")))]
+    else:
+        to_lines = _controller_lines(provider, words, known, look_up)
+    if provider.ended_on and provider.ended_on <= today.isoformat():
+        ended = words.date(date.fromisoformat(provider.ended_on))
+        notice.append(words.word("ended", provider=provider_name, date=ended))
+        if provider.successor:
+            notice.append(words.word("ended_successor", successor=one_line(provider.successor)))
+        controller = provider.eu_controller or provider.controller
+        notice.append(words.word("ended_contact", controller=one_line(controller)) if controller
+                      else words.word("ended_unknown"))
     sender = [known(name, words.word("fill_name")), known(None, words.word("fill_address")),
               words.word("account", provider=provider_name,
                          account=known(None, words.word("fill_account", provider=provider_name)))]
@@ -253,4 +265,21 @@ def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: lis
                       words.legal_basis(str(kind)), "", body, "", words.word("closing"), "", signature, ""])
     return Letter(kind=kind, provider_id=provider.id, provider_name=provider.name, recipient=recipient,
                   subject=subject, text=text, records=tuple(records), placeholders=tuple(dict.fromkeys(placeholders)),
-                  warnings=warnings, written_on=today, language=words.language)
+                  warnings=warnings, written_on=today, language=words.language, notice=" ".join(notice))
+
+
+def _controller_lines(provider: ProviderFacts, words: Wording, known: Callable[[str | None, str], str],
+                      look_up: str) -> list[str]:
+    """The recipient block for a provider with a controller: its name, postal address, e-mail,
+    web form and DPO, each a placeholder where the catalog does not know it."""
+    eu = not provider.postal_address and bool(provider.eu_postal_address)  # write to the EU establishment
+    controller = (provider.eu_controller or provider.controller) if eu else provider.controller
+    postal = provider.eu_postal_address if eu else provider.postal_address
+    to_lines = [known(controller, words.word("fill_controller", look_up=look_up)), words.word("contact"),
+                known(postal, words.word("fill_postal", look_up=look_up)),
+                words.word("email", email=known(provider.privacy_email, words.word("fill_email", look_up=look_up)))]
+    if provider.privacy_form:
+        to_lines.append(words.word("form", url=one_line(provider.privacy_form)))
+    if provider.dpo or provider.dpo_email:
+        to_lines.append(words.word("dpo", dpo=", ".join(one_line(v) for v in (provider.dpo, provider.dpo_email) if v)))
+    return to_lines

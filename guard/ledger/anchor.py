@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from guard.ledger.head import SignedHead
-from guard.ledger.keys import SERVICE, KeyInfo, delete_keyring_entry, twice, usable_keyring
+from guard.keyring_call import ask
+from guard.ledger.keys import SERVICE, KeyInfo, delete_keyring_entry, usable_keyring
 
 log = logging.getLogger(__name__)
 
@@ -359,8 +360,8 @@ def _get(username: str) -> str | None:
     if backend is None:
         raise AnchorError(f"no keyring: {name}")
     try:
-        return twice(lambda: backend.get_password(SERVICE, username))
-    except Exception as error:  # noqa: BLE001  (locked keyring, D-Bus failure: said, never fatal)
+        return ask(f"read {username}", lambda: backend.get_password(SERVICE, username))
+    except Exception as error:  # noqa: BLE001  (locked or hung keyring, D-Bus failure: said, never fatal)
         raise AnchorError(f"the keyring ({name}) could not be read: {error or type(error).__name__}") from None
 
 
@@ -369,7 +370,7 @@ def _set(username: str, text: str) -> None:
     if backend is None:
         raise AnchorError(f"no keyring: {name}")
     try:
-        twice(lambda: backend.set_password(SERVICE, username, text))
+        ask(f"write {username}", lambda: backend.set_password(SERVICE, username, text))
     except Exception as error:  # noqa: BLE001
         raise AnchorError(f"the keyring ({name}) refused the anchor: {error or type(error).__name__}") from None
 

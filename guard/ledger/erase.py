@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from guard.fsutil import fsync_dir
-from guard.ledger import files
+from guard.ledger import files, schema
 from guard.ledger.anchor import KeyringAnchor, location_username
 from guard.ledger.errors import LedgerBusyError
 from guard.ledger.keys import KeyInfo, KeyVault, delete_keyring_entry
@@ -52,6 +52,7 @@ def erase_ledger(path: Path, *, busy_timeout: float = 10.0) -> EraseReport:
             conn = sqlite3.connect(files.sqlite_uri(path, "rw"), uri=True, timeout=busy_timeout,
                                    isolation_level=None)
             try:
+                files.check_schema(conn, path, schema.schema_version(conn))  # never run SQL the file brought
                 conn.execute("BEGIN IMMEDIATE")  # no append is half-way through while we erase
                 keys = [row_to_key(row) for row in conn.execute(f"SELECT {KEY_COLUMNS} FROM keys")]
                 found = conn.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()

@@ -191,6 +191,8 @@ def check_header(path: Path) -> None:
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
+    # Functions with side effects are never run from SQL stored in the file (defence in depth).
+    conn.execute("PRAGMA trusted_schema = OFF")
     version = schema.schema_version(conn)
     if version > schema.LATEST_VERSION:
         raise LedgerCorruptError(
@@ -198,10 +200,23 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
             f"{version}; this version knows up to {schema.LATEST_VERSION}). Update the app; the file was "
             "left as it is."
         )
+    check_schema(conn, path, version)
     # Touch every table once: a malformed file fails here rather than mid-append.
     if version >= 1:
         conn.execute("SELECT count(*) FROM meta").fetchone()
         conn.execute("SELECT seq FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+
+
+def check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Refuse a file carrying SQL the app did not write (a trigger that would run on every
+    append, a view in place of a table), before any of it can run."""
+    foreign = schema.foreign_objects(conn, version)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise LedgerCorruptError(
+            f"The consent ledger {path} contains SQL that Meeting Privacy Guard did not write ({shown}): the file "
+            "was changed outside the app (possible tampering). None of it was run and the file was left as it is. "
+            f"{_RECOVER}")
 
 
 def _check_whole(conn: sqlite3.Connection, path: Path) -> None:

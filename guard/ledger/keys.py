@@ -20,12 +20,11 @@ import logging
 import os
 import secrets
 import stat
-import time
-from collections.abc import Callable
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import keyring
 import keyring.backend
@@ -33,15 +32,18 @@ import keyring.errors
 from keyring.backends import chainer, fail, null
 
 from guard.fsutil import atomic_write_text
+from guard.i18n import N_, Text
+from guard.keyring_call import KeyringNoAnswer, ask
 from guard.ledger.canonical import key_check
 from guard.ledger.errors import LedgerKeyError
 from guard.ledger.signing import SigningKey, is_signing_key_text
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 SERVICE = "meeting-privacy-guard"
 SECRET_BYTES = 32
+
+_backend_found = threading.Event()  # keyring has chosen its backend in this process (see usable_keyring)
 
 _BACKEND_NAMES = {
     "keyring.backends.SecretService": "Secret Service",
@@ -117,26 +119,53 @@ class KeyStatus:
         return self.state == KeyState.OK
 
     def where(self) -> str:
+        return str(self.where_text())
+
+    def where_text(self) -> Text:
+        """Where the key lives, as a sentence the UI can translate: 'keyring: Secret Service'."""
         if self.storage == KeyStorage.KEYRING:
-            return f"keyring: {self.backend or 'unknown backend'}"
+            return Text.of(N_("keyring: {backend}"), backend=self.backend or Text.of(N_("unknown backend")))
         if self.storage == KeyStorage.FILE:
-            why = f" (no keyring available: {self.fallback_reason})" if self.fallback_reason else ""
-            return f"key file {self.key_file}{why}"
-        return "nowhere yet"
+            if self.fallback_reason:
+                return Text.of(N_("key file {path} (no keyring available: {reason})"), path=str(self.key_file),
+                               reason=self.fallback_reason)
+            return Text.of(N_("key file {path}"), path=str(self.key_file))
+        return Text.of(N_("nowhere yet"))
 
     def message(self) -> str:
-        where = self.where()
+        """:meth:`text` in English (command line, JSON, logs)."""
+        return str(self.text())
+
+    def text(self) -> Text:
+        """Where the key is and whether it can be used, for a person: one level of parentheses at most."""
+        where = self.where_text()
         if self.state == KeyState.OK:
             return where
         if self.state == KeyState.NONE:
-            return f"no key yet; the first record creates one ({where})"
-        secret = f"key '{self.username}'" if self.username else "key"
-        tail = " New records cannot be signed until it is restored or 'meeting-guard consent rekey' is run."
+            return self._none_yet()
+        key = Text.of(N_("the key '{name}'"), name=self.username) if self.username else Text.of(N_("the key"))
         if self.state == KeyState.LOST:
-            return f"key lost: the {secret} is not in the {where}.{tail}"
+            return Text.of(N_("key lost: {key} is not in the {where}. New records cannot be signed until it is "
+                              "restored or 'meeting-guard consent rekey' is run."), key=key, where=where)
         if self.state == KeyState.UNAVAILABLE:
-            return f"key unavailable: the {secret} could not be read from the {where}: {self.problem}.{tail}"
-        return f"key replaced: the {secret} in the {where} is not the one this ledger lists.{tail}"
+            return Text.of(N_("key unavailable: {key} could not be read from the {where}: {problem}. New records "
+                              "cannot be signed until it is restored or 'meeting-guard consent rekey' is run."),
+                           key=key, where=where, problem=self.problem or "")
+        return Text.of(N_("key replaced: {key} in the {where} is not the one this ledger lists. New records cannot "
+                          "be signed until it is restored or 'meeting-guard consent rekey' is run."), key=key,
+                       where=where)
+
+    def _none_yet(self) -> Text:
+        if self.storage == KeyStorage.KEYRING:
+            return Text.of(N_("none yet; the first record creates one in the keyring ({backend})"),
+                           backend=self.backend or Text.of(N_("unknown backend")))
+        if self.storage == KeyStorage.FILE and self.fallback_reason:
+            return Text.of(N_("none yet; the first record creates one in the key file {path}, because no keyring "
+                              "is available: {reason}"), path=str(self.key_file), reason=self.fallback_reason)
+        if self.storage == KeyStorage.FILE:
+            return Text.of(N_("none yet; the first record creates one in the key file {path}"),
+                           path=str(self.key_file))
+        return Text.of(N_("none yet; the first record creates one"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"state": str(self.state), "storage": str(self.storage) if self.storage else None,
@@ -168,9 +197,19 @@ def backend_name(backend: keyring.backend.KeyringBackend) -> str:
 
 
 def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
-    """The OS keyring backend and its name, or None and why there is none."""
+    """The OS keyring backend and its name, or None and why there is none.
+
+    Finding the backend the first time asks D-Bus which keyrings run (so it has a deadline);
+    keyring keeps the one found, and later calls answer from that without I/O. So a keyring that
+    hangs later is still named here, and its calls, not its absence, are what get reported."""
     try:
-        backend = keyring.get_keyring()
+        if _backend_found.is_set():
+            backend = keyring.get_keyring()
+        else:
+            backend = ask("find the keyring", keyring.get_keyring, retry=False)
+            _backend_found.set()
+    except KeyringNoAnswer as error:
+        return None, str(error)
     except Exception as error:  # noqa: BLE001  (a broken keyring configuration must not stop the ledger)
         return None, f"the keyring failed to start ({error})"
     if isinstance(backend, fail.Keyring):
@@ -216,13 +255,13 @@ class KeyVault:
         reason = name
         if backend is not None:
             try:
-                twice(lambda: backend.set_password(SERVICE, username, text))
-                if twice(lambda: backend.get_password(SERVICE, username)) != text:
+                ask(f"store key {username}", lambda: backend.set_password(SERVICE, username, text))
+                if ask(f"read back key {username}", lambda: backend.get_password(SERVICE, username)) != text:
                     raise RuntimeError("it did not return the key just stored")
                 log.info("Ledger key %s stored in the keyring (%s)", username, name)
                 return KeyStorage.KEYRING, None, KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name,
                                                            username=username)
-            except Exception as error:  # noqa: BLE001  (locked, refused, D-Bus gone: fall back, and say why)
+            except Exception as error:  # noqa: BLE001  (locked, refused, hung, D-Bus gone: fall back, say why)
                 reason = f"{name} failed: {error}".rstrip(": ")
                 log.warning("Could not store the ledger key in the keyring (%s); using %s", reason, self.key_file)
         try:
@@ -280,8 +319,8 @@ class KeyVault:
             return None, status
         status = KeyStatus(KeyState.OK, KeyStorage.KEYRING, backend=name, username=info.username)
         try:
-            text = twice(lambda: backend.get_password(SERVICE, info.username))
-        except Exception as error:  # noqa: BLE001  (locked keyring, D-Bus failure)
+            text = ask(f"read key {info.username}", lambda: backend.get_password(SERVICE, info.username))
+        except Exception as error:  # noqa: BLE001  (locked or hung keyring, D-Bus failure)
             return None, _with_state(status, KeyState.UNAVAILABLE, problem=str(error) or type(error).__name__)
         if text is None:
             return None, _with_state(status, KeyState.LOST)
@@ -347,24 +386,12 @@ def delete_keyring_entry(username: str) -> str | None:
     if backend is None:
         return f"could not delete keyring entry '{username}': {name}"
     try:
-        twice(lambda: backend.delete_password(SERVICE, username))
+        ask(f"delete {username}", lambda: backend.delete_password(SERVICE, username))
     except keyring.errors.PasswordDeleteError:
         return None  # already gone
     except Exception as error:  # noqa: BLE001  (said in the erase report)
         return f"could not delete keyring entry '{username}' from {name}: {error}"
     return None
-
-
-def twice(call: Callable[[], T]) -> T:
-    """Secret Service now and then answers with a transient failure (its default collection
-    briefly not found, a D-Bus hiccup); one retry after a short pause rides that out."""
-    try:
-        return call()
-    except keyring.errors.PasswordDeleteError:
-        raise
-    except Exception:  # noqa: BLE001  (retried once; the second failure is reported by the caller)
-        time.sleep(0.2)
-        return call()
 
 
 def _with_state(status: KeyStatus, state: KeyState, problem: str | None = None) -> KeyStatus:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from guard.i18n import N_, Nn_, Text
 from guard.ledger.keys import KeyStatus
 
 
@@ -27,6 +28,17 @@ class ProblemKind(StrEnum):
     @property
     def is_tampering(self) -> bool:
         return self not in (ProblemKind.KEY_LOST, ProblemKind.KEY_UNAVAILABLE, ProblemKind.CORRUPT)
+
+
+# The kinds as a summary names them: the same words in English, translated where the UI shows them.
+PROBLEM_NAMES = {
+    ProblemKind.MISSING: N_("missing"), ProblemKind.REORDERED: N_("reordered"), ProblemKind.EDITED: N_("edited"),
+    ProblemKind.MAC_MISMATCH: N_("mac-mismatch"), ProblemKind.BAD_SIGNATURE: N_("bad-signature"),
+    ProblemKind.UNKNOWN_KEY: N_("unknown-key"), ProblemKind.KEY_TAMPERED: N_("key-tampered"),
+    ProblemKind.ROLLED_BACK: N_("rolled-back"), ProblemKind.REPLACED: N_("replaced"),
+    ProblemKind.KEY_REPLACED: N_("key-replaced"), ProblemKind.KEY_LOST: N_("key-lost"),
+    ProblemKind.KEY_UNAVAILABLE: N_("key-unavailable"), ProblemKind.CORRUPT: N_("corrupt"),
+}
 
 
 @dataclass(frozen=True)
@@ -85,18 +97,37 @@ class VerifyReport:
         return self.problem or self.key_problem
 
     def summary(self) -> str:
+        """:meth:`summary_text` in English (command line, JSON, logs)."""
+        return str(self.summary_text())
+
+    def summary_text(self) -> Text:
+        """The outcome in one sentence, for a person (the UI translates it; problems' own details stay English)."""
         if self.problem is not None:
-            where = f"seq {self.problem.seq}" if self.problem.seq is not None else "file"
-            return f"NOT intact: {self.problem.kind} at {where}: {self.problem.message}"
+            kind = Text.of(PROBLEM_NAMES.get(self.problem.kind, str(self.problem.kind)))
+            if self.problem.seq is not None:
+                return Text.of(N_("NOT intact: {kind} at seq {seq}: {message}"), kind=kind, seq=self.problem.seq,
+                               message=self.problem.message)
+            return Text.of(N_("NOT intact: {kind} at file: {message}"), kind=kind, message=self.problem.message)
         if self.key_problem is not None:
+            said = self.key_problem.message
+            key_problem: Text | str = self.key.text() if said == self.key.message() else said
             if self.records_vouched == self.count and self.count:
-                return (f"records intact: {self.count} records verified with the public key(s) anchored outside "
-                        f"the file, nothing was tampered with; but {self.key_problem.message}")
-            return (f"NOT verified: hash chain intact ({self.count} records), but {self.key_problem.message}")
+                return Text.of(Nn_("records intact: {count} record verified with the public key(s) anchored outside "
+                                   "the file, nothing was tampered with; but {problem}",
+                                   "records intact: {count} records verified with the public key(s) anchored "
+                                   "outside the file, nothing was tampered with; but {problem}"),
+                               count=self.count, problem=key_problem)
+            return Text.of(Nn_("NOT verified: hash chain intact ({count} record), but {problem}",
+                               "NOT verified: hash chain intact ({count} records), but {problem}"),
+                           count=self.count, problem=key_problem)
         if self.count == 0:
-            return f"intact: no records yet ({self.key.message()})"
-        return (f"intact: {self.count} records, head seq {self.head_seq} hash {self.head_hash}; "
-                f"signed with {self.key.where()}; anchored in {self.anchored}")
+            return Text.of(N_("intact: no records yet; signing key: {key}"), key=self.key.text())
+        return Text.of(Nn_("intact: {count} record, head seq {seq} hash {hash}; signed with {where}; anchored in "
+                           "{anchored}",
+                           "intact: {count} records, head seq {seq} hash {hash}; signed with {where}; anchored "
+                           "in {anchored}"),
+                       count=self.count, seq=self.head_seq, hash=self.head_hash or "", where=self.key.where_text(),
+                       anchored=self.anchored)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING
 
 from guard.i18n import (
     LANGUAGE_NAMES,
+    LANGUAGES,
     N_,
     SOURCE_LANGUAGE,
     LanguageError,
+    Text,
     Translation,
     check_language,
     system_language,
@@ -41,21 +43,20 @@ if TYPE_CHECKING:  # Babel loads on the first date or number formatted (``scan``
 
 log = logging.getLogger(__name__)
 
-__all__ = ["N_", "UI_LANGUAGES", "_", "current_language", "format_date", "format_datetime", "format_month",
-           "format_number", "format_time", "labelled", "language_choices", "ngettext", "pgettext", "ui_language",
+__all__ = ["N_", "UI_LANGUAGES", "Text", "_", "current_language", "format_date", "format_datetime", "format_month",
+           "format_number", "format_time", "labelled", "language_choices", "ngettext", "pgettext", "say", "ui_language",
            "use_language"]
 
-UI_LANGUAGES: tuple[str, ...] = ("en", "de", "fr")
-"""Languages whose catalogs cover the whole app (tests/i18n checks they are complete). The other
-catalogs (es, it, nl) cover the letters only: with one of those chosen the app itself stays English."""
+UI_LANGUAGES: tuple[str, ...] = LANGUAGES
+"""Languages whose catalogs cover the whole app and the letters (tests/i18n checks they are complete):
+every language there is a catalog for."""
 
 _state: dict[str, object] = {}
 
 
 def ui_language(setting: str | None = None) -> str:
     """The language the app shows: the setting (``general.language``) when the app is translated
-    into it, else the system locale's when it is, else English. (A letters-only language in the
-    setting still writes the letters in it.)"""
+    into it, else the system locale's when it is, else English."""
     if setting:
         try:
             language = check_language(setting)
@@ -148,6 +149,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """``message`` translated in ``context`` (for short words that read differently in two places)."""
     return _translation().pgettext(context, message)
+
+
+def say(text: Text | str) -> str:
+    """A sentence the core made (:class:`~guard.i18n.Text`) in the language in use; its values stay
+    plain text. A plain string (a detail the core does not translate) is shown as it is."""
+    return text.render(_translation()) if isinstance(text, Text) else text
 
 
 def labelled(label: str, value: str) -> str:

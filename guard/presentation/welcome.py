@@ -17,7 +17,7 @@ from guard.catalog.loader import Catalog
 from guard.ledger import ledger_path
 from guard.ledger.keys import KeyState, KeyStatus, KeyStorage
 from guard.paths import AppPaths
-from guard.presentation.i18n import N_, _, format_number, ngettext
+from guard.presentation.i18n import N_, _, format_number, ngettext, say
 from guard.settings import Settings
 
 MAX_SITES = 8  # sites named in the terms section; the rest are counted
@@ -180,7 +180,7 @@ def key_words(status: KeyStatus | None) -> str:
             where=where)
     if status.state == KeyState.OK:
         return _("The ledger's signing key is kept {where}.").format(where=where)
-    return _("The ledger's signing key cannot be used: {problem}").format(problem=status.message())
+    return _("The ledger's signing key cannot be used: {problem}").format(problem=say(status.text()))
 
 
 def data_section(paths: AppPaths, settings_file: Path, key: KeyStatus | None) -> WelcomeSection:

@@ -183,7 +183,7 @@ class Services:
 
         letter = make_letter("withdrawal", self._open_ledger(), self.catalog, record_id=original.id,
                              terms_store=self._terms, language=choose_language(None, self._settings.general.language))
-        return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto,
+        return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto, notice=letter.notice,
                           suggested_name=f"withdrawal-{original.provider_id}-{original.seq}.txt")
 
     @blocking

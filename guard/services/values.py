@@ -49,6 +49,7 @@ class LetterText:
     text: str
     suggested_name: str
     mailto: str = ""
+    notice: str = ""  # who to write to when no company holds the data, or that the service ended
 
 
 @dataclass(frozen=True)

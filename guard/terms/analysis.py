@@ -7,7 +7,8 @@ classified. So a clause split in two, or merged, reads as what it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -20,10 +21,13 @@ from guard.terms.summary import summarise
 from guard.terms.wording import (
     Segment,
     consistent_renames,
+    example_added_or_dropped,
     is_date_only,
     replacements,
     same_meaning,
     substance,
+    without_defined_term,
+    without_examples,
     word_diff,
 )
 
@@ -166,7 +170,9 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
         return same_meaning(a, b, equivalent=sameness.equivalent_words, substantive=sameness.substantive,
                             filler=sameness.filler, is_name=is_name, renames=renames)
 
-    reworded = [(a, b) for a, b in item.pairs if same(a, b) or same(_blank_names(a, rules), _blank_names(b, rules))]
+    reworded = [(a, b) for a, b in item.pairs if same(a, b) or same(_blank_names(a, rules), _blank_names(b, rules))
+                or same(without_defined_term(a), without_defined_term(b))
+                or example_added_or_dropped(a, b) and same(without_examples(a), without_examples(b))]
     quiet_old = {a for a, _ in reworded}
     quiet_new = {b for _, b in reworded}
     gone = tuple(s for s in item.gone if s not in quiet_old)
@@ -178,12 +184,32 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
     if clause is not None and is_heading_only(clause.text):
         gone, added = (), ()  # a bare heading introduces; what it heads is classified where it changed
     lead = clause.lead if clause is not None else None
-    result: Classification = classify(gone, added, rules, quiet=quiet, context=context, lead=lead)
+    continues = {**_continued(sentences(diff.old.text) if diff.old else [], gone),
+                 **_continued(sentences(diff.new.text) if diff.new else [], added)}
+    result: Classification = classify(gone, added, rules, quiet=quiet, context=context, lead=lead,
+                                      continues=continues, heading=clause.heading if clause is not None else None)
     if quiet and diff.kind is ChangeKind.CHANGED:
         diff = ClauseDiff(ChangeKind.WORDING, diff.old, diff.new, diff.score)
     summary = summarise(diff, result, gone, added, rules) if result.topics and result.severity is not Severity.WORDING \
         else None
     return AnalysedChange(diff, result.topics, summary, result.severity, gone, added)
+
+
+_ENUMERATED = re.compile(r"^\W{0,3}\(?(?:\d{1,2}|[ivx]{1,5}|[a-h])\)\s")
+
+
+def _continued(clause_sentences: Sequence[str], changed: Sequence[str]) -> dict[str, str]:
+    """For each changed sentence that is an enumerated part of a longer one ("(4) protect ..."),
+    the start of that longer sentence (the nearest earlier part that is not enumerated)."""
+    found: dict[str, str] = {}
+    wanted = set(changed)
+    start: str | None = None
+    for sentence in clause_sentences:
+        if _ENUMERATED.match(sentence) is None:
+            start = sentence
+        elif sentence in wanted and start is not None:
+            found[sentence] = start
+    return found
 
 
 def analyse_diff(diff: ClauseDiff, old_keys: frozenset[str], new_keys: frozenset[str], rules: Rules) -> AnalysedChange:

@@ -41,20 +41,31 @@ class Classification:
     change: ScopeChange = field(default_factory=ScopeChange)
 
 
-def sentence_topics(sentence: str, rules: Rules, lead: str | None = None) -> tuple[str, ...]:
+def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
+                    heading: str | None = None) -> tuple[str, ...]:
     """Topics of one sentence, in the rules' order. ``lead``: the sentence introducing the list
     the sentence is an item of; negative rules marked ``inherit`` apply through it ("you agree
-    that you will not use the AI services:" rules out every item below it)."""
+    that you will not use the AI services:" rules out every item below it), and a topic's
+    ``lead_patterns`` make every item about the topic ("we use your data for these purposes:").
+    ``heading``: the section heading; a sentence with no topic of its own takes the topics whose
+    ``lead_patterns`` the heading matches ("How we use your data"); negative rules do not inherit
+    from headings (a "Do not sell my data" heading is not a prohibition on the user)."""
     text = mask(sentence, rules)
-    found = [rule.topic for rule in rules.topics if rule.matches(text)]
+    lead_text = mask(lead, rules) if lead else None
+    # an item of a list is about what its lead-in says the list is ("we use your data for the
+    # following purposes:" makes each purpose a stated use of data)
+    found = [rule.topic for rule in rules.topics
+             if rule.matches(text) or (lead_text and rule.lead and rule.lead.search(lead_text))]
+    if not found and heading:  # a sentence saying nothing of its own is read as its section's
+        heading_text = mask(heading, rules)
+        found = [rule.topic for rule in rules.topics if rule.lead and rule.lead.search(heading_text)]
     if not found:
         return ()
-    excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.matcher.search(text)
+    excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.rules_out(text)
                 for topic in rule.topics}
-    if lead:
-        lead_text = mask(lead, rules)
+    if lead_text:
         excluded |= {topic for rule in rules.excludes if rule.inherit and rule.topics & set(found)
-                     and rule.matcher.search(lead_text) for topic in rule.topics}
+                     and rule.rules_out(lead_text) for topic in rule.topics}
     return tuple(topic for topic in found if topic not in excluded)
 
 
@@ -73,15 +84,23 @@ def classify_text(text: str, rules: Rules | None = None) -> tuple[str, ...]:
 
 def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: bool = False,
              context: Sequence[str] = (), lead: str | None = None,
-             only: Mapping[str, frozenset[str]] | None = None) -> Classification:
+             only: Mapping[str, frozenset[str]] | None = None,
+             continues: Mapping[str, str] | None = None, heading: str | None = None) -> Classification:
     """Classify a change from the sentences only in the old wording (``gone``) and only in the
     new one (``added``). ``quiet`` (moved, or wording only): the topics are the clause's own
     (``context``) and the severity is wording-only. ``only`` limits a sentence to some topics
-    (those its changed words touch, when it is a rewording of a sentence on the other side)."""
+    (those its changed words touch, when it is a rewording of a sentence on the other side).
+    ``continues`` maps an enumerated part of a longer sentence ("(4) protect the security of our
+    services ...") to the start of that sentence ("we may disclose information about you to: (1)
+    ..."), which says what the part is about when the part alone does not."""
     if quiet or not (gone or added):
-        topics = _ordered((t for s in context for t in sentence_topics(s, rules, lead)), rules)
+        topics = _ordered((t for s in context for t in sentence_topics(s, rules, lead, heading)), rules)
         return Classification(topics, Severity.WORDING)
-    per_sentence = {sentence: sentence_topics(sentence, rules, lead) for sentence in (*gone, *added)}
+    per_sentence = {sentence: sentence_topics(sentence, rules, lead, heading) for sentence in (*gone, *added)}
+    for sentence, found in per_sentence.items():
+        start = (continues or {}).get(sentence)
+        if not found and start:
+            per_sentence[sentence] = sentence_topics(start, rules, lead, heading)
     if only:  # a reworded sentence counts only for the topics its changed words touch
         per_sentence = {sentence: tuple(t for t in found if sentence not in only or t in only[sentence])
                         for sentence, found in per_sentence.items()}
@@ -95,7 +114,12 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     definition = ClauseTopic.CONTENT_DEFINITION.value
     defines = (any(definition in per_sentence[s] for s in gone) and any(definition in per_sentence[s] for s in added)
                or definition in topics and change.data_moved)
-    severity = Severity.MATERIAL if change.material or defines else Severity.MINOR
+    # the same use now applies to other kinds of data ("ads based on your interests" -> "... and activity")
+    widened = change.data_moved and bool(old_scope.uses & new_scope.uses)
+    # a period (of keeping, deleting, notice...) that changed length: "6 months" -> "18 months"
+    old_period, new_period = old_scope.words_for("period"), new_scope.words_for("period")
+    widened = widened or bool(old_period and new_period and old_period.casefold() != new_period.casefold())
+    severity = Severity.MATERIAL if change.material or defines or widened else Severity.MINOR
     return Classification(topics, severity, old_scope, new_scope, change)
 
 
@@ -110,3 +134,4 @@ def label_of(topic: str, rules: Rules | Sequence[TopicRule] | None = None) -> st
         except RulesError:
             return topic
     return next((rule.label for rule in listed if rule.topic == topic), topic)
+

@@ -42,12 +42,14 @@ class ChangeKind(StrEnum):
 @dataclass(frozen=True)
 class Clause:
     """One block of the text. ``lead`` is the sentence introducing the list it belongs to
-    ("you agree that you will not use the AI services:"), when it is a list item."""
+    ("you agree that you will not use the AI services:", or the paragraph just before a bulleted
+    list: "we use your data for the following purposes."), when it is a list item."""
 
     text: str
     section: str | None
     index: int
     lead: str | None = None
+    heading: str | None = None  # the Markdown heading the clause is under ("## How we use your data")
 
     @property
     def key(self) -> str:
@@ -102,6 +104,8 @@ def split_clauses(markdown: str) -> list[Clause]:
     current: str | None = None
     parents: dict[int, str] = {}  # list indent -> section of the enclosing numbered item
     leads: list[tuple[int, str]] = []  # (indent, text) of open list lead-ins, innermost last
+    intro: str | None = None  # the paragraph just before a list: it introduces the list's items
+    heading: str | None = None
     for block in _blocks(markdown):
         match = _SECTION.match(block)
         if match:
@@ -116,7 +120,14 @@ def split_clauses(markdown: str) -> list[Clause]:
         indent = len(text) - len(text.lstrip(" "))
         while leads and leads[-1][0] >= indent:
             leads.pop()
-        clauses.append(Clause(text, current, len(clauses), leads[-1][1] if leads else None))
+        item = _BULLET.match(text) is not None
+        lead = leads[-1][1] if leads else intro if item else None
+        is_heading = text.lstrip().startswith("#")
+        clauses.append(Clause(text, current, len(clauses), lead, None if is_heading else heading))
+        if is_heading:
+            heading = " ".join(text.lstrip("#").split()) or None
+        if not item:  # "We use your data for the following purposes." then "- To ..." items
+            intro = None if is_heading else " ".join(text.split())
         if text.rstrip().endswith(":"):
             leads.append((indent, " ".join(text.split())))
     return clauses

@@ -183,10 +183,37 @@ class _Converter:
                 self.blocks.append(_Block("| " + " | ".join(cells) + " |"))
 
 
+# Real pages nest a few dozen elements deep; a hostile or broken one (unclosed tags) can nest
+# 100,000 in a 1 MB page, which would exhaust Python's recursion in the walk below.
+MAX_DEPTH = 128
+
+
+def _flatten_deep(node: Tag) -> None:
+    """Replace each subtree more than MAX_DEPTH below ``node`` by its text (kept, in place;
+    hidden and skipped parts dropped first), walking with an explicit stack so the depth of
+    the page never becomes recursion."""
+    too_deep: list[Tag] = []
+    stack: list[tuple[Tag, int]] = [(node, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        for child in list(tag.children):
+            if not isinstance(child, Tag):
+                continue
+            if depth + 1 >= MAX_DEPTH and (child.name in SKIP_TAGS or _hidden(child)):
+                child.extract()
+                continue
+            if depth + 1 == MAX_DEPTH:
+                too_deep.append(child)
+            stack.append((child, depth + 1))
+    for tag in too_deep:
+        tag.replace_with(NavigableString(tag.get_text(" ")))
+
+
 def nodes_to_markdown(nodes: list[Tag | BeautifulSoup]) -> str:
     """The stable Markdown of ``nodes`` (in the order given), one block per clause."""
     converter = _Converter()
     for node in nodes:
+        _flatten_deep(node)
         converter.walk(node)
         converter.flush()
     return "\n\n".join(block.text for block in converter.blocks)

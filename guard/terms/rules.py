@@ -72,6 +72,7 @@ class TopicRule:
     topic: str
     label: str
     matcher: Matcher
+    lead: Matcher = Matcher((), None)  # a list item is about the topic when its lead-in matches this
 
     def matches(self, text: str) -> Hit | None:
         return self.matcher.search(text)
@@ -86,6 +87,11 @@ class ExcludeRule:
     topics: frozenset[str]
     matcher: Matcher
     inherit: bool = False  # also applies to the items of a list this rule's sentence introduces
+    unless: Matcher = Matcher((), None)  # the rule does not apply to a sentence this matches
+
+    def rules_out(self, text: str) -> bool:
+        """True when the rule matches ``text`` and its ``unless`` patterns do not."""
+        return self.matcher.search(text) is not None and (not self.unless or self.unless.search(text) is None)
 
 
 @dataclass(frozen=True)
@@ -190,7 +196,8 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
     for position, entry in enumerate(_entries(data, "topic", path)):
         where = f"Rules {path}, topic[{position}]"
         topic = _topic_id(entry.get("id"), where)
-        topics.append(TopicRule(topic, str(entry.get("label", topic)), _matcher(entry.get("patterns"), where)))
+        topics.append(TopicRule(topic, str(entry.get("label", topic)), _matcher(entry.get("patterns"), where),
+                                _matcher(entry.get("lead_patterns", []), f"{where} lead_patterns")))
     excludes = []
     for position, entry in enumerate(_entries(data, "exclude", path)):
         where = f"Rules {path}, exclude[{position}] ({entry.get('id', '?')})"
@@ -200,7 +207,8 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
         every = frozenset(topic.value for topic in ClauseTopic)
         excludes.append(ExcludeRule(str(entry.get("id", position)), str(entry.get("why", "")),
                                     every if "*" in listed else frozenset(_topic_id(t, where) for t in listed),
-                                    _matcher(entry.get("patterns"), where), bool(entry.get("inherit", False))))
+                                    _matcher(entry.get("patterns"), where), bool(entry.get("inherit", False)),
+                                    _matcher(entry.get("unless", []), f"{where} unless")))
     masks = [MaskRule(str(entry.get("id", position)),
                       _matcher(entry.get("patterns"), f"Rules {path}, mask[{position}]"))
              for position, entry in enumerate(_entries(data, "mask", path))]

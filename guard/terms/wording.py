@@ -60,12 +60,27 @@ def substance(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
+# A number followed by one of these is a period ("6 months" -> "18 months"), not a date.
+_UNITS = frozenset(("second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
+                    "month", "months", "year", "years", "percent", "gb", "mb", "times"))
+
+
 def is_date_only(old: str, new: str) -> bool:
-    """True when the wordings differ only in dates (day numbers, month names, years)."""
+    """True when the wordings differ only in dates (day numbers, month names, years), not in a
+    period or an amount ("30 days" -> "90 days" changes what the text allows)."""
     a, b = substance(old).split(), substance(new).split()
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    changed = [token for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
-               for token in (*a[i1:i2], *b[j1:j2])]
+    changed: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for words, start, end in ((a, i1, i2), (b, j1, j2)):
+            for position in range(start, end):
+                token = words[position]
+                following = words[position + 1] if position + 1 < len(words) else ""
+                if token.isdigit() and following in _UNITS:
+                    return False
+                changed.append(token)
     return bool(changed) and all(token.isdigit() or token in _MONTHS for token in changed)
 
 
@@ -163,6 +178,33 @@ def same_meaning(old: str, new: str, *, equivalent: Callable[[str, str], bool], 
             continue  # a product named or renamed
         return False
     return True
+
+
+# A definition's own term at the start of a sentence: “Your Data” means ..., "Customer Content" includes ...
+# (anchored and bounded: linear in the sentence, whatever it holds)
+_DEFINED_TERM = re.compile(r'^(\W{0,6})[“"][^”"\n]{1,60}[”"]\s*(?:\([^)\n]{0,40}\)\s*)?'
+                           r'(means|shall mean|refers to|includes|is defined as|has the meaning)\b', re.IGNORECASE)
+
+
+# A parenthetical that only gives examples: "(like Xbox gaming clips, for example)", "(e.g. ...)"
+_EXAMPLE = re.compile(r"\s*\((?:e\.\s?g\.|for example|for instance|like|such as)\b[^()\n]{0,200}\)", re.IGNORECASE)
+
+
+def without_examples(sentence: str) -> str:
+    """The sentence without parenthetical examples."""
+    return _EXAMPLE.sub("", sentence)
+
+
+def example_added_or_dropped(old: str, new: str) -> bool:
+    """True when one wording has a parenthetical example more than the other: adding or
+    dropping an example does not change what a clause allows (rewording one inside may)."""
+    return len(_EXAMPLE.findall(old)) != len(_EXAMPLE.findall(new))
+
+
+def without_defined_term(sentence: str) -> str:
+    """The sentence with the term a definition defines blanked, so renaming only the defined term
+    (“Your Data” means X → “Customer Data” means X) reads as the same definition."""
+    return _DEFINED_TERM.sub(lambda m: f"{m.group(1)}“term” {m.group(2)}", sentence, count=1)
 
 
 _WORD_SPAN = re.compile(r"\w+")

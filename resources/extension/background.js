@@ -14,6 +14,7 @@
   const MPG = globalThis.MPG;
   const DATA = globalThis.MPG_DATA;
   const LIMITS = DATA.limits;
+  const PHRASE_ID = /^[a-z0-9][a-z0-9.-]{0,63}\/[a-z0-9][a-z0-9.-]{0,63}\/[0-9]{1,4}$/; // "<provider>/<feature>/<n>"
   const BROWSER = typeof globalThis.browser !== "undefined" && api.runtime.getBrowserInfo ? "firefox" : "chromium";
 
   const reported = new Map(); // tab id -> the JSON last sent for it
@@ -171,7 +172,13 @@
       return;
     }
     const limit = message.kind === "notice" ? LIMITS.notice : LIMITS.participant;
-    send({ type: message.kind, tab: tab.id, providers: described.providers, text: MPG.plain(message.text, limit) });
+    const text = MPG.plain(message.text, limit);
+    const report = { type: message.kind, tab: tab.id, providers: described.providers, text: text };
+    if (message.kind === "notice" && Array.isArray(message.phrases)) {
+      // Which catalog phrases the page showed; the app matches the text itself and may ignore these.
+      report.phrases = message.phrases.filter((id) => typeof id === "string" && PHRASE_ID.test(id)).slice(0, 8);
+    }
+    send(report);
   });
 
   api.tabs.onCreated.addListener((tab) => update(tab));

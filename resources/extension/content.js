@@ -8,6 +8,12 @@
  * A MutationObserver hands over what changed; each batch does bounded work (a cap on records,
  * nodes and characters looked at), matching is a plain substring test on normalised text, and
  * nothing else of the page is read or sent. The app re-checks every report with its own matcher.
+ *
+ * Data minimisation: of a dialog that shows a notice only the sentence(s) holding the catalog's
+ * words leave the page (a heading, a button, a name elsewhere in the dialog stay), cut to a few
+ * hundred characters, with the ids of the catalog phrases found ("<provider>/<feature>/<n>", the
+ * n-th notice of that feature in catalog order). Where no sentence of sane length holds the words
+ * (they straddle blocks, or a page made one endless sentence) the catalog's own words are sent.
  */
 "use strict";
 
@@ -30,7 +36,23 @@
   }
 
   const CONTAINERS = 'dialog,[role="dialog"],[role="alertdialog"],[role="alert"],[role="status"],[aria-live]';
-  const notices = DATA.notices.filter((notice) => providers.includes(notice.provider)).map((notice) => notice.text);
+  // Elements that flow inside a line: their text belongs to the sentence around them. Any other
+  // element starts a block of its own, and a sentence never runs from one block into the next.
+  const INLINE = new Set(["A", "ABBR", "B", "BDI", "BDO", "CITE", "CODE", "DATA", "DFN", "EM", "FONT", "I", "KBD",
+    "LABEL", "MARK", "Q", "S", "SAMP", "SMALL", "SPAN", "STRONG", "SUB", "SUP", "TIME", "U", "VAR"]);
+  const SENTENCE_ENDS = new Set([".", "!", "?", "\u2026", "\u3002", "\uff01", "\uff1f"]);
+  const SENTENCE_CAP = 300; // characters of one reported sentence run; a real notice is far shorter
+  const PHRASES_PER_REPORT = 8;
+  const notices = [];
+  const phraseCount = new Map();
+  for (const notice of DATA.notices) { // ids count every notice, so they do not depend on the page's providers
+    const feature = notice.provider + "/" + notice.feature;
+    const n = phraseCount.get(feature) || 0;
+    phraseCount.set(feature, n + 1);
+    if (providers.includes(notice.provider)) {
+      notices.push({ id: feature + "/" + n, text: notice.text, sentences: sentences(notice.text).length });
+    }
+  }
   const botNames = [];
   for (const bot of DATA.bots) {
     for (const text of bot.texts) {
@@ -41,18 +63,19 @@
   const hidden = new Set(); // containers whose text matched while they were not shown
   let rescanTimer = null;
 
-  function post(kind, text) {
+  function post(kind, text, phrases) {
     const key = kind + "\u0000" + text;
     if (sent.has(key) || sent.size >= LIMITS.reportsPerPage) {
       return;
     }
     sent.add(key);
+    const message = phrases ? { kind, text, phrases } : { kind, text };
     if (bench) {
-      bench.sent.push({ kind, text });
+      bench.sent.push(message);
       return;
     }
     try {
-      const answer = api.runtime.sendMessage({ kind, text });
+      const answer = api.runtime.sendMessage(message);
       if (answer && typeof answer.catch === "function") {
         answer.catch(() => undefined);
       }
@@ -62,16 +85,84 @@
     }
   }
 
-  /** The element's text, read node by node up to ``limit`` characters. */
+  /** The element's text, read node by node up to ``limit`` characters: a space between the text
+   * nodes of one block, a line break where a new block starts. */
   function textOf(element, limit) {
     const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
     let text = "";
     let nodes = 0;
+    let block = null;
     while (text.length < limit && nodes < LIMITS.nodesPerContainer && walker.nextNode()) {
-      text += walker.currentNode.data + " ";
+      const node = walker.currentNode;
+      let parent = node.parentElement;
+      while (parent && parent !== element && INLINE.has(parent.tagName)) {
+        parent = parent.parentElement;
+      }
+      text += (nodes > 0 && parent !== block ? "\n" : "") + node.data + " ";
+      block = parent;
       nodes += 1;
     }
     return text.slice(0, limit);
+  }
+
+  /** ``text`` cut into sentences: after a run of . ! ? \u2026 (or their CJK forms) followed by a space,
+   * and at every line break. One pass, no pattern. */
+  function sentences(text) {
+    const found = [];
+    let start = 0;
+    for (let index = 0; index < text.length; index += 1) {
+      const char = text[index];
+      if (char === "\n") {
+        found.push(text.slice(start, index));
+        start = index + 1;
+      } else if (SENTENCE_ENDS.has(char)) {
+        let end = index + 1;
+        while (end < text.length && SENTENCE_ENDS.has(text[end])) {
+          end += 1;
+        }
+        if (end === text.length || /\s/.test(text[end])) {
+          found.push(text.slice(start, end));
+          start = end;
+        }
+        index = end - 1;
+      }
+    }
+    found.push(text.slice(start));
+    return found.filter((sentence) => sentence.trim().length > 0);
+  }
+
+  /** What of ``text`` to report for the ``found`` notices: the shortest runs of whole sentences that
+   * hold each one's words (in page order, each once), else the catalog's words; and their ids. */
+  function excerpt(text, found) {
+    const parts = sentences(text);
+    const normalised = parts.map((part) => MPG.normalise(part));
+    const chosen = new Set();
+    const fallback = [];
+    for (const notice of found) {
+      let run = null;
+      for (let size = notice.sentences; size <= notice.sentences + 2 && run === null; size += 1) {
+        for (let first = 0; first + size <= parts.length; first += 1) {
+          if (normalised.slice(first, first + size).join(" ").includes(notice.text)) {
+            run = [first, size];
+            break;
+          }
+        }
+      }
+      const length = run === null ? Infinity
+        : parts.slice(run[0], run[0] + run[1]).reduce((sum, part) => sum + part.length, 0);
+      if (length <= SENTENCE_CAP) {
+        for (let index = run[0]; index < run[0] + run[1]; index += 1) {
+          chosen.add(index);
+        }
+      } else if (!fallback.includes(notice.text)) {
+        fallback.push(notice.text);
+      }
+    }
+    const kept = [...chosen].sort((a, b) => a - b).map((index) => parts[index].trim());
+    return {
+      text: MPG.plain(kept.concat(fallback).join(" "), LIMITS.notice),
+      phrases: found.map((notice) => notice.id),
+    };
   }
 
   function shown(element) {
@@ -87,7 +178,8 @@
     }
     const text = textOf(element, LIMITS.containerText);
     const normalised = MPG.normalise(text);
-    if (!notices.some((notice) => normalised.includes(notice))) {
+    const found = notices.filter((notice) => normalised.includes(notice.text)).slice(0, PHRASES_PER_REPORT);
+    if (found.length === 0) {
       hidden.delete(element);
       return;
     }
@@ -98,7 +190,8 @@
       return;
     }
     hidden.delete(element);
-    post("notice", MPG.plain(text, LIMITS.notice));
+    const report = excerpt(text, found);
+    post("notice", report.text, report.phrases);
   }
 
   function checkName(text) {

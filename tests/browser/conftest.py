@@ -35,6 +35,36 @@ from tests.support.cli import run_main
 REDACTION_TEXTS = ["Meet – abc‑defg—hij", "  Recording\u00a0has\tstarted\n", "Gemini is taking notes…",
                    "\u201cAI\u201d Companion \u2018on\u2019", "zero\u200bwidth\u2066bidi\u2069",
                    "Straße TAKING NOTES", "tag\U000e0041s", "ctrl\x07chars\x1b", "\u2043bullet\u2212minus"]
+# Dialogs a meeting page may show, and exactly what the content script may send of each: the
+# sentence(s) holding the catalog's words and the phrase ids, never the rest of the dialog.
+EXCERPT_CASES = [
+    ('<div role=dialog><h2>Heads up</h2><p>Gemini is taking notes. Notes will be shared with the meeting '
+     'organiser after the call.</p><p>Turned on by Katherine Johnson</p><button>Got it</button></div>',
+     [{"kind": "notice", "text": "Gemini is taking notes.", "phrases": [("google-meet", "gemini is taking notes")]}]),
+    ('<div role=alert><p>Heads up, Dorothy Vaughan: <b>Gemini</b> is taking <em>notes</em>! Ask '
+     'Mary Jackson.</p></div>',
+     [{"kind": "notice", "text": "Heads up, Dorothy Vaughan: Gemini is taking notes !",
+       "phrases": [("google-meet", "gemini is taking notes")]}]),
+    ('<div role=status><span>Annie Easley says hi.</span><p>Meeting summary is enabled. A temporary '
+     'transcript is being generated for this feature.</p><p>Ask Christine Darden to turn it off.</p></div>',
+     [{"kind": "notice", "text": "Meeting summary is enabled. A temporary transcript is being generated for "
+       "this feature.", "phrases": [("zoom", "meeting summary is enabled. a temporary transcript is being "
+                                              "generated for this feature.")]}]),
+    ('<div role=dialog><p>Gemini is taking notes and ' + 'Katherine Johnson and ' * 40 + 'more</p></div>',
+     [{"kind": "notice", "text": "gemini is taking notes", "phrases": [("google-meet", "gemini is taking notes")]}]),
+]
+
+
+def phrase_id(provider_id: str, words: str) -> str:
+    """The extension's id of the catalog notice ``words`` of ``provider_id``: "<provider>/<feature>/<n>",
+    the n-th notice of that feature in catalog order."""
+    for provider in load_catalog().providers.values():
+        if provider.id == provider_id:
+            for feature in provider.ai_features:
+                for index, notice in enumerate(feature.notices):
+                    if normalise(notice.text) == words:
+                        return f"{provider.id}/{feature.id}/{index}"
+    raise AssertionError(f"no notice {words!r} of {provider_id} in the catalog")
 REDACTION_CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
 
 
@@ -68,6 +98,25 @@ class World:
         assert shown["texts"] == [normalise(text) for text in REDACTION_TEXTS], \
             "the page-side matching sees text as the app does"
         self.browser.close(f"https://{host}/mpg-redaction")
+
+    def notice_excerpts_in_the_page(self, host: str) -> None:
+        """The content script itself (as a page script in bench mode, the shipped catalog's notices)
+        sends, of each dialog in EXCERPT_CASES, exactly the expected message and nothing else."""
+        key = f"excerpts-{host}"
+        dialogs = "".join(markup for markup, _sent in EXCERPT_CASES)
+        self.site.pages[(host, "/mpg-excerpts")] = Page("Notice excerpts", body=(
+            "<script>globalThis.MPG_BENCH = {providers: ['google-meet', 'zoom'], sent: [], batches: []};</script>"
+            + dialogs + '<script src="/mpg-test/extension/data.js"></script>'
+            '<script src="/mpg-test/extension/common.js"></script>'
+            '<script src="/mpg-test/extension/content.js"></script>'),
+            script=f"fetch('/mpg-test/result/{key}', {{method: 'POST', body: JSON.stringify(MPG_BENCH.sent)}});")
+        self.browser.open(f"https://{host}/mpg-excerpts")
+        sent = self.site.wait_result(key)
+        self.browser.close(f"https://{host}/mpg-excerpts")
+        assert sent == [dict(message, phrases=[phrase_id(*phrase) for phrase in message["phrases"]])
+                        for _markup, expected in EXCERPT_CASES for message in expected]
+        for name in ("Katherine Johnson", "Mary Jackson", "Annie Easley", "Christine Darden", "Got it"):
+            assert name not in json.dumps(sent), f"{name!r} is not part of any notice and must stay in the page"
 
     def meeting_seen_by_title_alone(self, host: str, path: str, title: str, provider_id: str) -> dict[str, Any]:
         """Open a meeting page titled ``title`` in the foreground with the browser probe switched off (as

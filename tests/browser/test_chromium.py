@@ -118,6 +118,10 @@ def test_the_extension_redacts_links_exactly_as_the_app_does(world):
     world.redaction_in_the_page("meet.google.com")
 
 
+def test_of_a_notice_dialog_only_the_matching_sentences_and_phrase_ids_leave_the_page(world):
+    world.notice_excerpts_in_the_page("meet.google.com")
+
+
 def test_without_the_extension_a_foreground_meeting_is_found_from_the_window_title(world):
     """The browser probe off (as without the extension): the X11 window title still shows the meeting."""
     world.meeting_seen_by_title_alone("meet.google.com", "/win-dows-tab", "Meet \u2013 win-dows-tab", "google-meet")

@@ -102,11 +102,12 @@ def test_a_bot_joining_the_participant_list_is_reported(world):
 def test_a_recording_notice_shown_after_a_while_is_reported(world):
     """Jitsi Meet's own words for a recording that starts (the shipped catalog's, cited by commit)."""
     world.site.pages[("meet.jit.si", "/NoticeRoom")] = Page("NoticeRoom | Jitsi Meet", notice_after_ms=1000,
-                                                          notice="Grace Hopper started the recording")
+                                                          notice="Grace Hopper started the recording",
+                                                          notice_aside="Invited by Katherine Johnson")
     url = "https://meet.jit.si/NoticeRoom"
     world.browser.open(url)
     entry = world.wait_tab(url, lambda e: e["notices"])
-    assert ["started the recording" in n["text"] for n in entry["notices"]] == [True]
+    assert [n["text"] for n in entry["notices"]] == ["Grace Hopper started the recording"], "nothing else of the dialog"
     (notice,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.AI_NOTICE]
     assert (notice.provider_id, notice.feature_id) == ("jitsi-meet", "recording-and-subtitles")
     (event,) = [e for e in world.scan_events("ai-feature-noticed") if e["provider_id"] == "jitsi-meet"]
@@ -117,6 +118,10 @@ def test_a_recording_notice_shown_after_a_while_is_reported(world):
 
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):
     world.redaction_in_the_page("meet.jit.si")
+
+
+def test_of_a_notice_dialog_only_the_matching_sentences_and_phrase_ids_leave_the_page(world):
+    world.notice_excerpts_in_the_page("meet.jit.si")
 
 
 def test_an_idle_extension_stays_connected_while_a_meeting_tab_is_open(world):

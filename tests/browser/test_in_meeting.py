@@ -34,6 +34,8 @@ class Case:
     notice_path: str
     notice_title: str
     shown: str  # the notice as the page shows it
+    sent: str  # what of the dialog may leave the page: the sentence(s) holding the catalog's words
+    aside: str  # the rest of the dialog's text (a participant's name among it), which stays in the page
     words: str  # the catalog's words in it
     provider_id: str
     feature_id: str
@@ -49,13 +51,15 @@ CASES = {
     "chromium": Case(
         host="meet.google.com", notice_path="/not-icea-bcd", notice_title="Meet – not-icea-bcd",
         shown="Gemini is taking notes. Notes will be shared with the meeting organiser after the call.",
-        words="Gemini is taking notes", provider_id="google-meet", feature_id="take-notes-for-me",
+        sent="Gemini is taking notes.", aside="Turned on by Katherine Johnson", words="Gemini is taking notes",
+        provider_id="google-meet", feature_id="take-notes-for-me",
         feature_title="Take notes for me is on in this meeting", bot_path="/bot-sjoi-nsx",
         bot_title="Meet – bot-sjoi-nsx", bot="Fireflies.ai Notetaker", bot_provider="fireflies",
         bot_service="Fireflies"),
     "firefox": Case(
         host="meet.jit.si", notice_path="/RecordedRoom", notice_title="RecordedRoom | Jitsi Meet",
-        shown="Ada Lovelace started the recording", words="started the recording", provider_id="jitsi-meet",
+        shown="Ada Lovelace started the recording", sent="Ada Lovelace started the recording",
+        aside="Katherine Johnson is waiting in the lobby.", words="started the recording", provider_id="jitsi-meet",
         feature_id="recording-and-subtitles", feature_title="is on in this meeting", bot_path="/BotJoinsRoom",
         bot_title="BotJoinsRoom | Jitsi Meet", bot="Fathom AI Notetaker", bot_provider="fathom",
         bot_service="Fathom"),
@@ -125,7 +129,7 @@ def records(shell):
 def test_an_ai_notice_shown_in_the_page_becomes_a_decision_with_the_notice_as_evidence(
         world, case, shell, qtbot, desktop):
     world.site.pages[(case.host, case.notice_path)] = Page(case.notice_title, notice_after_ms=1500,
-                                                           notice=case.shown)
+                                                           notice=case.shown, notice_aside=case.aside)
     url = f"https://{case.host}{case.notice_path}"
     world.browser.open(url)
     wait_notice(qtbot, shell, "meeting:")
@@ -140,7 +144,11 @@ def test_an_ai_notice_shown_in_the_page_becomes_a_decision_with_the_notice_as_ev
     assert (stored.provider_id, str(stored.decision)) == (case.provider_id, "notice-only")
     assert stored.meeting.title == case.notice_title
     shown = [e.detail for e in stored.evidence if e.signal == "ai-notice"]
-    assert len(shown) == 1 and case.shown in shown[0], "what the participant was shown, as the page showed it"
+    assert len(shown) == 1 and case.sent in shown[0], "what the participant was shown, as the page showed it"
+    entry = world.tab_state(url)
+    assert [n["text"] for n in entry["notices"]] == [case.sent], "only the notice's sentence left the page"
+    for rest in (case.aside, "Katherine Johnson", "Heads up", "Got it", case.shown.replace(case.sent, "").strip()):
+        assert not rest or rest not in shown[0], f"{rest!r} stays in the page"
     world.browser.close(url)
 
 

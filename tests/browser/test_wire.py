@@ -54,6 +54,10 @@ def test_messages_parse_into_their_schemas():
     assert isinstance(parse(b'{"type":"tab","event":"closed","tab":{"id":7}}'), TabClosed)
     report = parse(json.dumps({"type": "notice", "tab": 7, "text": "Recording has started"}).encode())
     assert isinstance(report, PageReport) and report.text == "Recording has started"
+    # The extension also names the catalog phrases it found; today's host re-matches the text itself.
+    report = parse(json.dumps({"type": "notice", "tab": 7, "text": "Recording has started.",
+                               "phrases": ["teams/recording-transcription/1"]}).encode())
+    assert isinstance(report, PageReport) and report.text == "Recording has started."
 
 
 @pytest.mark.parametrize("body", [

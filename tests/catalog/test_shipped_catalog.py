@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -9,7 +10,7 @@ import re2
 
 from guard.catalog import load_catalog
 from guard.catalog.loader import shipped_catalog_dir
-from guard.catalog.models import Provider, ProviderKind, Source
+from guard.catalog.models import CONTACT_FIELDS, ContactKind, Provider, ProviderKind, Source
 
 CHECKED_BY = date(2026, 12, 1)  # today (the project's date): nothing can be checked later
 
@@ -213,11 +214,38 @@ def test_every_notice_has_a_source_and_a_language(catalog):
 def test_contacts_are_sourced_and_dated(catalog):
     for provider in catalog:
         contacts = provider.contacts
-        stated = [name for name, value in contacts if value and name not in ("sources", "verified", "note")]
-        if stated:
+        stated = [name for name in CONTACT_FIELDS if getattr(contacts, name)]
+        if stated or contacts.kind != ContactKind.CONTROLLER:
             _check_sources(f"{provider.id}.contacts", contacts.sources)
             if not contacts.verified:
                 assert contacts.note, f"{provider.id}.contacts is unverified without a note"
+
+
+def test_every_provider_says_where_its_letters_go(catalog):
+    """A letter needs a recipient: a sourced privacy contact, or a sourced statement that no
+    company holds the data (and who does instead), that the service ended, or that no contact
+    could be found (so the letter asks for one). A provider with none of these fails."""
+    kinds = Counter()
+    for provider in catalog:
+        contacts, where = provider.contacts, f"{provider.id}.contacts"
+        _check_sources(where, contacts.sources)
+        kinds[contacts.kind] += 1
+        if contacts.kind == ContactKind.CONTROLLER:
+            assert contacts.controller or contacts.known, f"{where}: names neither a controller nor an address"
+        else:
+            assert contacts.note, f"{where}: a '{contacts.kind}' entry says why in its note"
+        if contacts.kind == ContactKind.NO_CONTROLLER:
+            assert contacts.write_to and not contacts.known and not contacts.controller, where
+        if contacts.kind == ContactKind.DISCONTINUED:
+            assert provider.discontinued is not None and provider.discontinued.on <= CHECKED_BY, where
+    assert kinds[ContactKind.NO_CONTROLLER] >= 9 and kinds[ContactKind.CONTROLLER] >= 49  # as of 2026-12-01
+
+
+def test_software_run_by_its_users_has_no_controller_to_write_to(catalog):
+    """Self-hosted, local and peer-to-peer software: no company holds the meeting data."""
+    for provider_id in ("baresip", "dino", "gajim", "jami", "mumble", "qtox", "twinkle", "meetily", "mattermost"):
+        contacts = catalog.get(provider_id).contacts
+        assert contacts.kind == ContactKind.NO_CONTROLLER and contacts.write_to, provider_id
 
 
 def test_discontinued_services_say_when_and_where_from(catalog):

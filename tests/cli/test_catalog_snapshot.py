@@ -1,11 +1,13 @@
 """The catalog snapshot behind ``providers`` and ``scan``: always as current as the files, never trusted blindly."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
 
 from guard.catalog.snapshot import FILE_NAME, fingerprint, load_snapshot
+from guard.detect.matching import DetectionRules, ProviderDetection
 from guard.paths import app_paths, resources_dir
 from tests.detect.world import provider_toml, unique, write_catalog
 
@@ -59,8 +61,6 @@ def test_snapshot_matches_a_full_load(tmp_path):
     again, reloaded = load_snapshot(tmp_path)
     assert reloaded is None, "read back"
     assert [e.summary for e in again.providers] == [e.summary for e in snapshot.providers]
-    from guard.detect.matching import DetectionRules
-
     from_snapshot = DetectionRules.from_data(again.detection(), "linux")
     from_models = DetectionRules.from_catalog(loaded, "linux")
     assert from_snapshot.processes == from_models.processes and from_snapshot.notetakers == from_models.notetakers
@@ -79,18 +79,60 @@ SCAN_IMPORTS = """
 import sys
 from guard.cli.main import main
 code = main(["scan", "--json", "--catalog", sys.argv[1]])
-print(code, " ".join(sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "PySide6"))))
+heavy = sys.argv[2].split()
+print(code, " ".join(sorted(m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in heavy))))
 """
+# What a scan that finds no meeting client must not load (issue 18: a scan starts at once): the
+# validating catalog (pydantic, its models, the loader, a TOML parser: no settings file here),
+# the GUI, the stores and their crypto, the terms watcher and its network, exports and their
+# formats. (D-Bus, jeepney, is loaded on a desktop: the scan reports the desktop's services.)
+HEAVY = ("pydantic", "pydantic_core", "PySide6", "cryptography", "keyring", "requests", "urllib3",
+         "orjson", "babel", "rdflib", "pikepdf", "joserfc", "tomllib", "guard.catalog.models", "guard.catalog.loader",
+         "guard.terms", "guard.ledger", "guard.export", "guard.services", "ui")
 
 
-def test_scan_with_nothing_detected_never_imports_pydantic(tmp_path, app_home):
+def test_scan_from_the_snapshot_imports_nothing_heavy(tmp_path, app_home):
     folder = tmp_path / "catalog"
     write_catalog(folder, {"zoom": provider_toml("zoom", "Zoom Workplace", processes=[unique("zoom")])})
-    runs = [subprocess.run([sys.executable, "-c", SCAN_IMPORTS, str(folder)], capture_output=True, text=True,
-                           timeout=60, check=False) for _ in range(2)]
+    runs = [subprocess.run([sys.executable, "-c", SCAN_IMPORTS, str(folder), " ".join(HEAVY)], capture_output=True,
+                           text=True, timeout=60, check=False) for _ in range(2)]
     assert all(run.returncode == 0 for run in runs), runs[-1].stderr
     first, second = (run.stdout.splitlines()[-1].split() for run in runs)
-    assert first[0] == "0" and second == ["0"], f"second scan, from the snapshot, imported {second[1:]}"
+    assert first[0] == "0" and "pydantic" in first, "the first scan validates the catalog and keeps a snapshot"
+    assert second == ["0"], f"second scan, from the snapshot, imported {second[1:]}"
+
+
+def test_the_browser_table_is_read_back_from_the_snapshot(tmp_path):
+    from guard.detect.browsers import load_browsers
+
+    load_snapshot(tmp_path)
+    again, loaded = load_snapshot(tmp_path)
+    assert loaded is None and again.browsers is not None
+    assert again.browser_table() == load_browsers(), "ids, process names, suffixes, sources with their dates"
+    rules = DetectionRules.from_data(again.detection(), "linux", table=again.browser_table())
+    assert rules.match_browser_window("Meet - abc-defg-hij - Google Chrome", "chrome")
+
+
+def test_a_damaged_browser_table_in_the_snapshot_falls_back_to_the_file(tmp_path):
+    from guard.detect.browsers import load_browsers
+
+    load_snapshot(tmp_path)
+    path = tmp_path / FILE_NAME
+    data = json.loads(path.read_text())
+    data["browsers"] = {"browser": [{"id": "x"}]}  # no name: the table's own checks refuse it
+    path.write_text(json.dumps(data))
+    again, loaded = load_snapshot(tmp_path)
+    assert loaded is None and again.browser_table() == load_browsers()
+
+
+def test_a_pattern_damaged_in_the_snapshot_is_left_out_not_fatal(caplog):
+    good = ProviderDetection("good", "meeting-client", {"web": {"url_patterns": [r"^https://good\.example/j/"]}})
+    bad = ProviderDetection("bad", "meeting-client", {"web": {"url_patterns": ["(?=lookahead)"]}})
+    rules = DetectionRules.from_data([bad, good], "linux")  # as read back: compiled on first use
+    with caplog.at_level(logging.WARNING, logger="guard.patterns"):
+        found = rules.match_urls(("--url=https://good.example/j/123",))
+    assert found == [("good", "https://good.example/j/123")]
+    assert "(?=lookahead)" in caplog.text and "left out" in caplog.text
 
 
 def test_a_provider_for_an_event_is_validated_alone_from_the_snapshot(tmp_path, monkeypatch):

@@ -18,8 +18,10 @@ def test_version_prints_the_version(cli):
     assert result.stdout.strip() == f"meeting-guard {__version__}"
 
 
-def test_help_lists_every_command_in_the_table(cli):
-    result = cli("--help")
+@pytest.mark.parametrize("argv", [["--help"], ["-h", "scan"], ["--help", "consent", "list"]])
+def test_help_lists_every_command_in_the_table(cli, argv):
+    """Also when a command is named after the option (a command alone builds only its own parser)."""
+    result = cli(*argv)
     assert result.returncode == 0
     assert "tray app" in result.stdout
     for command in COMMANDS:
@@ -114,6 +116,32 @@ def test_in_process_runs_leave_no_logging_handlers_behind(cli):
     cli("settings")
     cli("providers", "no-such-id")
     assert logging.getLogger().handlers == before
+
+
+def test_in_process_runs_leave_the_garbage_collector_as_it_was(cli):
+    import gc
+
+    frozen = gc.get_freeze_count()
+    cli("scan", "--json")
+    assert gc.isenabled() and gc.get_freeze_count() == frozen, "only a process of its own freezes its start-up"
+
+
+GC_STATE = """
+import gc, sys
+from guard.cli.main import main
+code = main(sys.argv[1:])
+print(code, gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("argv", [["scan", "--json"], ["frobnicate"], ["scan", "--help"]])
+def test_a_command_in_its_own_process_ends_with_the_collector_on(argv):
+    """Start-up runs with the cyclic collector off (issue 18: a fast scan); whatever happens, it is on again."""
+    run = subprocess.run([sys.executable, "-c", GC_STATE, *argv], capture_output=True, text=True, timeout=60,
+                         check=False)
+    code, enabled, frozen = run.stderr.splitlines()[-1].split()
+    assert enabled == "True", run.stderr
+    assert (code, frozen) == (("0", "True") if argv == ["scan", "--json"] else (code, "False")), run.stderr
 
 
 # --- real processes: what only a process shows --------------------------------------------

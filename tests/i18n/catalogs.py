@@ -4,8 +4,9 @@ merge the template into each language's catalog, keeping what is translated.
     python -m tests.i18n.catalogs update   # after adding or changing a message; then translate
     python -m tests.i18n.catalogs check    # what tests/i18n/test_catalogs.py checks, as a list
 
-Messages come from ``guard/export`` (the letters, in every language) and from ``ui`` and
-``guard/presentation`` (the app, in the languages of :data:`guard.presentation.i18n.UI_LANGUAGES`).
+Messages come from ``guard/export`` (the letters, in every language), from ``ui`` and
+``guard/presentation`` (the app, in the languages of :data:`guard.presentation.i18n.UI_LANGUAGES`), and
+from the core parts whose sentences the app shows (marked with ``N_`` as :class:`guard.i18n.Text`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from guard.presentation.i18n import UI_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER_SOURCES = ("guard/export",)
-APP_SOURCES = ("guard/presentation", "ui")
+APP_SOURCES = ("guard/presentation", "ui", "guard/ledger")
+KEYWORDS = {**DEFAULT_KEYWORDS, "Nn_": (1, 2)}  # guard.i18n.Nn_: a core message with its plural
 _PLACEHOLDER = re.compile(r"\{\w*\}")
 _MNEMONIC = re.compile(r"&(?!&)(\w)")
 
@@ -38,7 +40,7 @@ def extract(folders: Iterable[str]) -> Catalog:
     for folder in folders:
         method_map = [("**.py", "python")]
         for filename, lineno, message, comments, context in extract_from_dir(
-                ROOT / folder, method_map, keywords=DEFAULT_KEYWORDS, strip_comment_tags=True):
+                ROOT / folder, method_map, keywords=KEYWORDS, strip_comment_tags=True):
             catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments,
                         context=context, flags=("python-brace-format",) if _has_fields(message) else ())
         for path in sorted((ROOT / folder).rglob("*.py")):

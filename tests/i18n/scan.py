@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("ui", "guard/presentation")
-TRANSLATORS = {"_", "N_", "ngettext", "pgettext", "gettext"}
+TRANSLATORS = {"_", "N_", "Nn_", "ngettext", "pgettext", "gettext"}
 # Calls whose string arguments are never shown to the user (or are not prose in any language).
 LOGGING = {"debug", "info", "warning", "error", "exception", "critical", "log"}  # called on a logger
 NOT_SHOWN = {

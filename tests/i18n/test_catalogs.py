@@ -30,9 +30,11 @@ def test_the_committed_template_lists_every_marked_message():
     assert not missing, missing[:20]
 
 
-def test_the_app_is_offered_in_german_and_french_and_covers_hundreds_of_messages():
-    assert set(i18n.UI_LANGUAGES) == {"en", "de", "fr"}
-    assert len(required_ids("de")) > 500 and len(required_ids("es")) < len(required_ids("de"))
+def test_the_app_is_offered_in_every_catalog_language_and_covers_hundreds_of_messages():
+    """Spanish, Italian and Dutch once translated only the letters: picking Español showed an English app."""
+    assert set(i18n.UI_LANGUAGES) == set(LANGUAGES) == {"en", "de", "fr", "es", "it", "nl"}
+    assert len(required_ids("de")) > 500
+    assert required_ids("es") == required_ids("it") == required_ids("nl") == required_ids("de")
 
 
 def test_every_terms_topic_label_is_marked_for_translation():
@@ -73,3 +75,21 @@ def test_messages_inside_f_strings_are_extracted(tmp_path):
     source.write_text('out = f"<h3>{esc(_(\'Now on this computer\'))}</h3>"\n', encoding="utf-8")
     assert list(_in_fstrings(source)) == [(1, "Now on this computer")]
     assert "Now on this computer" in {message.id for message in template()}
+
+
+def test_spanish_italian_and_dutch_read_as_those_languages():
+    """The app, not only the letters, in the three languages that once had letters only."""
+    try:
+        i18n.use_language("es")
+        assert i18n._("&Quit") == "&Salir" and i18n._("Overview") == "Resumen"
+        assert i18n.ngettext("{count} record", "{count} records", 2).format(count=2) == "2 registros"
+        assert i18n.format_number(1234567) == "1.234.567"
+        i18n.use_language("it")
+        assert i18n._("Consent history") == "Cronologia dei consensi"
+        assert i18n.ngettext("{count} decision", "{count} decisions", 1).format(count=1) == "1 decisione"
+        i18n.use_language("nl")
+        assert i18n._("I &consented") == "Ik heb &toestemming gegeven"
+        assert i18n.ngettext("{count} provider", "{count} providers", 3).format(count=3) == "3 aanbieders"
+        assert i18n.format_number(1234567) == "1.234.567"
+    finally:
+        i18n.use_language("en")

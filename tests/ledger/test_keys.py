@@ -48,7 +48,10 @@ def locked_keyring():
 @pytest.mark.desktop
 def test_key_lives_in_the_secret_service_when_there_is_one(path, secret_service):
     with Ledger.open(path) as ledger:
-        assert ledger.key_status().message() == "no key yet; the first record creates one (keyring: Secret Service)"
+        # one level of parentheses: the Overview once said "intact: no records yet (no key yet; ... (keyring: ...))"
+        assert ledger.key_status().message() == "none yet; the first record creates one in the keyring (Secret Service)"
+        assert ledger.verify().summary() == ("intact: no records yet; signing key: none yet; the first record "
+                                             "creates one in the keyring (Secret Service)")
         add(ledger)
         status = ledger.key_status()
         assert status.state == KeyState.OK and status.message() == "keyring: Secret Service"

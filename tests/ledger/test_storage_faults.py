@@ -64,7 +64,7 @@ def test_a_full_disk_is_said_plainly_and_nothing_recorded_is_lost(small_disk):
     assert not list((home / "data").glob("*broken*"))  # a full disk is not damage
     filler.unlink()
     check = run_cli(home, "consent", "verify")
-    assert check.returncode == 0 and "intact: 1 records" in check.stdout, check.stdout + check.stderr
+    assert check.returncode == 0 and "intact: 1 record," in check.stdout, check.stdout + check.stderr
 
 
 @needs_root

@@ -6,6 +6,7 @@ Nothing leaks into the developer's own session: the bus, display and keyring are
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REQUIRED = ("dbus-daemon", "Xvfb", "trayer", "dunst", "gnome-keyring-daemon")
+KEYRING_PASSWORD = "mpg-test-keyring"
 
 
 class DesktopUnavailable(RuntimeError):
@@ -88,18 +90,48 @@ class DesktopSession:
             ["dunst", "-config", str(self._dunst_config())], env=env, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         ))
+        self._start_keyring(env)
+        self.env.update({k: env[k] for k in ("HOME", "XDG_RUNTIME_DIR", "XDG_DATA_HOME",
+                                              "XDG_CONFIG_HOME", "XDG_CACHE_HOME")})
+        self._wait_for_tray(env)
+
+    def _start_keyring(self, env: dict[str, str]) -> None:
+        """gnome-keyring's Secret Service, its login collection unlocked with the session's password."""
         keyring = subprocess.run(
             ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
-            input="mpg-test-keyring", capture_output=True, text=True, env=env, timeout=20,
+            input=KEYRING_PASSWORD, capture_output=True, text=True, env=env, timeout=20,
         )
         for line in keyring.stdout.splitlines():
             key, _, value = line.partition("=")
             if key and value:
                 self.env[key] = value
         self.keyring_pid = _pid_of("gnome-keyring-daemon", env["HOME"])
-        self.env.update({k: env[k] for k in ("HOME", "XDG_RUNTIME_DIR", "XDG_DATA_HOME",
-                                              "XDG_CONFIG_HOME", "XDG_CACHE_HOME")})
-        self._wait_for_tray(env)
+
+    def ensure_keyring(self) -> str | None:
+        """Keep the keyring answering for the tests that follow one that stopped or killed it:
+        a stopped (SIGSTOP) daemon is continued; a dead one, or one that D-Bus activated in its
+        place (locked, so every call would fail), is replaced by a new unlocked daemon. Says
+        what it did, or None when the keyring was fine (one /proc read)."""
+        pid = getattr(self, "keyring_pid", None)
+        state = _process_state(pid, "gnome-keyring-daemon") if pid else None
+        if state == "stopped" and pid:
+            os.kill(pid, signal.SIGCONT)
+            return "continued"
+        if state == "running":
+            return None
+        env = self.child_env()
+        for _ in range(10):  # a daemon D-Bus started for this session's HOME, locked: not ours
+            other = _pid_of("gnome-keyring-daemon", env["HOME"])
+            if other is None:
+                break
+            _end(other)
+        self._start_keyring(env)
+        deadline = time.monotonic() + 10
+        while not _bus_name_owned(env, "org.freedesktop.secrets"):
+            if time.monotonic() > deadline:
+                raise DesktopUnavailable("the restarted gnome-keyring did not register org.freedesktop.secrets")
+            time.sleep(0.1)
+        return "restarted"
 
     def _dunst_config(self) -> Path:
         """dunst with its defaults, except that its context menu ("dmenu") is a script that picks
@@ -186,6 +218,33 @@ def _bus_name_owned(env: dict[str, str], name: str) -> bool:
         env=env, capture_output=True, text=True,
     )
     return "boolean true" in result.stdout
+
+
+def _process_state(pid: int, name: str) -> str:
+    """"running", "stopped" or "gone" (ended, a zombie, or the pid now names another program)."""
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        if process.name() != name:
+            return "gone"
+        status = process.status()
+    except psutil.Error:
+        return "gone"
+    if status in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
+        return "gone"
+    return "stopped" if status in (psutil.STATUS_STOPPED, psutil.STATUS_TRACING_STOP) else "running"
+
+
+def _end(pid: int) -> None:
+    """Kill ``pid`` and wait until it is gone (a zombie nobody reaps counts as gone)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while _process_state(pid, "gnome-keyring-daemon") != "gone":
+        if time.monotonic() > deadline:
+            raise DesktopUnavailable(f"gnome-keyring-daemon {pid} did not end when killed")
+        time.sleep(0.05)
 
 
 def _pid_of(name: str, home: str) -> int | None:

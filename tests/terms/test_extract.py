@@ -99,3 +99,21 @@ def test_selectors_that_match_nothing_are_an_error_naming_the_page() -> None:
 def test_invalid_css_is_an_error() -> None:
     with pytest.raises(ExtractError, match="not valid CSS"):
         extract("<body><p>Text</p></body>", ("main[",))
+
+
+@pytest.mark.parametrize("opening, closing", [("<div>", "</div>"), ("<span>", ""), ("<ul><li>", "</li></ul>")],
+                         ids=["nested blocks", "unclosed inline tags", "nested lists"])
+def test_page_nested_deeper_than_python_can_recurse_still_extracts(opening: str, closing: str) -> None:
+    """Audit round two: 20,000 nested (or never closed) tags, 160 kB, under the size cap,
+    ended in RecursionError and the page was never watched. The text is kept."""
+    depth = 20_000
+    html = f"<main><p>First clause.</p>{opening * depth}We may record your meetings.{closing * depth}</main>"
+    markdown = extract(html, CATALOG_DEFAULT).markdown
+    assert "First clause." in markdown and "We may record your meetings." in markdown
+
+
+def test_hidden_text_deep_in_a_page_stays_hidden() -> None:
+    deep = "<div>" * 300
+    html = f"<main>{deep}<p>Shown.</p><p hidden>Hidden.</p><script>var x;</script>{'</div>' * 300}</main>"
+    markdown = extract(html, CATALOG_DEFAULT).markdown
+    assert "Shown." in markdown and "Hidden." not in markdown and "var x" not in markdown

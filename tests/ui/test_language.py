@@ -78,7 +78,7 @@ def test_changing_the_language_in_preferences_rebuilds_the_menu(qtbot, shells, w
     assert "Quitter" in menu_texts(shell.tray.menu)
 
 
-@pytest.mark.parametrize("language", ["en", "de", "fr"])
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "it", "nl"])
 def test_the_consent_dialogs_keyboard_shortcuts_do_not_clash_in_any_language(qtbot, world, language):
     from PySide6.QtWidgets import QAbstractButton, QLabel
 
@@ -93,7 +93,7 @@ def test_the_consent_dialogs_keyboard_shortcuts_do_not_clash_in_any_language(qtb
     assert len(letters) > 10 and len(letters) == len(set(letters)), sorted(letters)
 
 
-@pytest.mark.parametrize("language", ["en", "de", "fr"])
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "it", "nl"])
 def test_the_tray_menus_keyboard_shortcuts_do_not_clash_in_any_language(qtbot, shells, world, language):
     from datetime import timedelta
 

@@ -407,4 +407,4 @@ class HistoryTab(QWidget):
         if result.letter is not None:
             letter = result.letter
             LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto,
-                         services=self.services, jobs=self.tasks).exec()
+                         services=self.services, jobs=self.tasks, notice=letter.notice).exec()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 from guard.errors import GuardError
 from guard.events import MeetingSession, RunningApp
 from guard.presentation.desktop import desktop_capabilities, desktop_summary
-from guard.presentation.i18n import _, format_number, format_time, labelled, ngettext
+from guard.presentation.i18n import _, format_number, format_time, labelled, ngettext, say
 from guard.presentation.overview import DocumentVersions, features_that_could_be_on, version_label
 from guard.presentation.problems import probe_advice, probe_problem
 from guard.presentation.wording import ACTOR_NAMES, OPTION_NAMES, TRAINS_SHORT, named_value, one_line, signal_name
@@ -273,9 +273,9 @@ class OverviewTab(QWidget):
             records = ngettext("{count} record", "{count} records", state.count).format(
                 count=format_number(state.count))
             style = "" if report.ok else f' style="background:{self._tint}; padding:4px"'
-            out.append(f"<p{style}><b>{esc(records)} · {esc(verdict)}</b><br>{esc(report.summary())}</p>")
-            if state.key is not None:
-                out.append(f"<p>{esc(labelled(_('Signing key'), state.key.message()))}</p>")
+            out.append(f"<p{style}><b>{esc(records)} · {esc(verdict)}</b><br>{esc(say(report.summary_text()))}</p>")
+            if state.key is not None and (report.count or not report.ok):  # an empty ledger's summary names it
+                out.append(f"<p>{esc(labelled(_('Signing key'), say(state.key.text())))}</p>")
         if self.verifying:
             out.append(f"<p>{esc(_('Verifying…'))}</p>")
         if self.tamper is not None:

@@ -136,8 +136,7 @@ class PreferencesTab(QWidget):
         general = QGroupBox(_("Language, start and storage"))
         general_form = QFormLayout(general)
         self.language = named(QComboBox(), _("Language"),
-                              _("The language of the app and of letters (letters also in Spanish, Italian and "
-                                "Dutch)"))
+                              _("The language of the app and of letters"))
         self.language.addItem(_("The desktop's language"), SYSTEM_LANGUAGE)
         for code, name in language_choices():
             self.language.addItem(name, code)
@@ -253,7 +252,7 @@ class PreferencesTab(QWidget):
         self._detection_toggled(settings.detection.enabled)
         self.data_dir.setText(settings.general.data_dir)
         language = self.language.findData(settings.general.language)
-        if language < 0 and settings.general.language:  # a letters-only language (es, it, nl): kept as set
+        if language < 0 and settings.general.language:  # a language code the box does not list: kept as set
             self.language.addItem(settings.general.language, settings.general.language)
             language = self.language.count() - 1
         self.language.setCurrentIndex(max(language, 0))

@@ -76,7 +76,8 @@ class LetterDialog(QDialog):
     """A letter to read, copy or save as a file."""
 
     def __init__(self, title: str, text: str, suggested_name: str, parent: QWidget | None = None,
-                 mailto: str = "", *, services: Services | None = None, jobs: JobRunner | None = None) -> None:
+                 mailto: str = "", *, services: Services | None = None, jobs: JobRunner | None = None,
+                 notice: str = "") -> None:
         super().__init__(parent)
         self.services, self.jobs = services, jobs
         self.saved_to: Path | None = None
@@ -101,6 +102,9 @@ class LetterDialog(QDialog):
         buttons.addButton(close, QDialogButtonBox.ButtonRole.AcceptRole)
         self.status = plain_label()
         layout = QVBoxLayout(self)
+        self.notice = plain_label(notice)  # e.g. no company holds the data: who to send the letter to instead
+        self.notice.setVisible(bool(notice))
+        layout.addWidget(self.notice)
         layout.addWidget(self.text)
         layout.addWidget(self.status)
         layout.addWidget(buttons)

@@ -13,12 +13,21 @@ when the X server says it changed (``PropertyNotify``, selected on every listed 
 most :data:`READS_PER_CALL` titles per call (the rest wait for the next call, oldest first),
 and at most :data:`TITLE_BYTES` of each (its start and end, in two requests). Owners are read
 once per window. A call on an unchanged desktop costs one request and an event drain.
+
+Robust against other clients, which own what is read: a window that vanishes mid-list (BadWindow),
+a property of the wrong type or format (a _NET_WM_PID that is text, a client list of bytes) or a
+reply python-xlib cannot parse skips that one window, with a debug log; it never ends the call.
+One lister is used by one thread at a time (a lock): python-xlib's Display is not thread-safe
+unless ``Xlib.threaded`` is imported, and two threads reading one connection's replies mix them up
+(a TypeError deep in its parser). A failure outside any one window drops the connection, so the
+next call starts from a fresh one.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import struct
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -34,6 +43,9 @@ _OPENING = threading.Lock()
 READS_PER_CALL = 256  # window titles read from the X server per call
 TITLE_BYTES = 4096  # of one title: the first and the last half
 WINDOWS_LISTED = 10_000  # windows of the client list looked at (a client list is one request)
+PID_MAX = 1 << 22  # Linux's largest pid (pid_max's ceiling); anything else in _NET_WM_PID is not a pid
+# What reading one window may raise besides Xlib's X errors: a reply of an unexpected shape.
+_BAD_REPLY = (TypeError, ValueError, IndexError, KeyError, AttributeError, struct.error, UnicodeError)
 
 
 def unavailable_reason(env: Mapping[str, str], xwayland: bool = False) -> str | None:
@@ -58,6 +70,7 @@ class X11WindowLister:
         if xwayland:
             self.name = "x11-xwayland"
         self._display: Any = None
+        self._lock = threading.RLock()  # one thread at a time on the connection and the caches
         self._atoms: dict[str, int] = {}
         self.last_source = ""  # "ewmh" (_NET_CLIENT_LIST) or "tree" (no EWMH window manager)
         self.reads = 0  # titles read from the server (for tests and benchmarks)
@@ -76,14 +89,25 @@ class X11WindowLister:
             raise ProbeUnavailable(reason)
         from Xlib import error as xerror
 
-        display = self._connect()
-        try:
-            return self._list(display)
-        except (xerror.ConnectionClosedError, OSError) as error:
-            self.close()
-            raise ProbeUnavailable(f"lost the X display {self._env.get('DISPLAY')}: {error}") from None
+        with self._lock:
+            display = self._connect()
+            try:
+                return self._list(display)
+            except (xerror.ConnectionClosedError, OSError) as error:
+                self.close()
+                raise ProbeUnavailable(f"lost the X display {self._env.get('DISPLAY')}: {error}") from None
+            except (xerror.XError, *_BAD_REPLY) as error:
+                log.debug("Reading the X windows failed; reconnecting next time", exc_info=True)
+                self.close()
+                raise ProbeUnavailable(f"the X display {self._env.get('DISPLAY')} gave a reply that could not be "
+                                       f"read ({type(error).__name__}: {error}); trying again with a new "
+                                       "connection") from None
 
     def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self._display is not None:
             try:
                 self._display.close()
@@ -119,7 +143,7 @@ class X11WindowLister:
         client_list = None
         if self._window_manager_alive(display, root):
             client_list = root.get_full_property(self._atom("_NET_CLIENT_LIST"), 0)  # 0: AnyPropertyType
-        if client_list is not None:
+        if client_list is not None and client_list.format == 32:
             ids = [int(wid) for wid in client_list.value[:WINDOWS_LISTED]]
             self.last_source = "ewmh"
         else:
@@ -134,7 +158,7 @@ class X11WindowLister:
                 self._watch(display, wid)
         for wid in list(self._dirty)[:READS_PER_CALL]:
             del self._dirty[wid]
-            self._describe(display.create_resource_object("window", wid))
+            self._describe(display, wid)
         return [WindowInfo(title=self._titles[wid], pid=self._pids.get(wid), window_id=wid)
                 for wid in ids if self._titles.get(wid)]
 
@@ -157,12 +181,15 @@ class X11WindowLister:
             if not display.pending_events():
                 return
             event = display.next_event()
+            window = getattr(event, "window", None)
+            if window is None:
+                continue
             if event.type == X.PropertyNotify and event.atom in names:
-                wid = int(event.window.id)
+                wid = int(window.id)
                 if wid in self._titles:
                     self._dirty[wid] = None
             elif event.type in structure:
-                self._tops.pop(int(event.window.id), None)
+                self._tops.pop(int(window.id), None)
 
     def _window_manager_alive(self, display: Any, root: Any) -> bool:
         """EWMH: _NET_SUPPORTING_WM_CHECK names a live window that names itself. A window manager
@@ -171,14 +198,15 @@ class X11WindowLister:
 
         atom = self._atom("_NET_SUPPORTING_WM_CHECK")
         check = root.get_full_property(atom, 0)
-        if check is None or not len(check.value):
+        if check is None or check.format != 32 or not len(check.value):
             return False
         wid = int(check.value[0])
         try:
             own = display.create_resource_object("window", wid).get_full_property(atom, 0)
-        except (xerror.BadWindow, xerror.BadDrawable):
+        except (xerror.XError, *_BAD_REPLY) as error:
+            log.debug("The window manager's check window 0x%x cannot be read: %s", wid, error)
             return False
-        return own is not None and len(own.value) > 0 and int(own.value[0]) == wid
+        return own is not None and own.format == 32 and len(own.value) > 0 and int(own.value[0]) == wid
 
     def _unmanaged_top_levels(self, display: Any, root: Any) -> list[int]:
         """Top-level client windows when no EWMH window manager keeps a client list.
@@ -219,7 +247,8 @@ class X11WindowLister:
                 return (int(child.id),)
             return tuple(int(grandchild.id) for grandchild in child.query_tree().children[:64]
                          if grandchild.get_property(wm_state, 0, 0, 1) is not None)
-        except (xerror.BadWindow, xerror.BadDrawable):
+        except (xerror.XError, *_BAD_REPLY) as error:  # closed meanwhile, or a reply of an odd shape
+            log.debug("Skipping top-level window 0x%x: %s: %s", int(child.id), type(error).__name__, error)
             return ()
 
     def _has_title(self, window: Any) -> bool:
@@ -229,17 +258,26 @@ class X11WindowLister:
                 return True
         return False
 
-    def _describe(self, window: Any) -> None:
+    def _describe(self, display: Any, wid: int) -> None:
+        """Read one window's title (and owner, once); a window that cannot be read is skipped."""
         from Xlib import error as xerror
 
-        wid = int(window.id)
+        window = display.create_resource_object("window", wid)
         try:
             self._titles[wid] = self._title(window)
             if wid not in self._pids:
-                pid_prop = window.get_property(self._atom("_NET_WM_PID"), 0, 0, 1)
-                self._pids[wid] = int(pid_prop.value[0]) if pid_prop is not None and len(pid_prop.value) else None
-        except (xerror.BadWindow, xerror.BadDrawable, xerror.BadValue):
-            self._titles.pop(wid, None)  # closed between listing and reading
+                self._pids[wid] = self._owner(window)
+        except (xerror.XError, *_BAD_REPLY) as error:  # closed between listing and reading, or hostile
+            log.debug("Skipping window 0x%x: %s: %s", wid, type(error).__name__, error)
+            self._titles.pop(wid, None)
+
+    def _owner(self, window: Any) -> int | None:
+        """_NET_WM_PID when it is what EWMH says (one 32-bit CARDINAL that can be a pid), else None."""
+        reply = window.get_property(self._atom("_NET_WM_PID"), self._atom("CARDINAL"), 0, 1)
+        if reply is None or reply.format != 32 or not len(reply.value):
+            return None
+        pid = int(reply.value[0])
+        return pid if 0 < pid <= PID_MAX else None
 
     def _title(self, window: Any) -> str:
         self.reads += 1

@@ -48,6 +48,7 @@ class Page:
     sound: bool = False  # play a quiet tone (WebAudio), as a meeting with people talking does
     notice_after_ms: int | None = None  # show an AI-notice dialog this long after loading
     notice: str = ""
+    notice_aside: str = ""  # more of the dialog's text, after the notice (e.g. who turned it on)
     bot_after_ms: int | None = None  # add a participant named ``bot`` to the list this long after loading
     bot: str = ""
     participants: tuple[str, ...] = ("Ada Lovelace", "Grace Hopper")
@@ -59,7 +60,8 @@ def render(page: Page) -> bytes:
     people = "".join(f"<li>{html.escape(name)}</li>" for name in page.participants)
     script = [
         "const PAGE = " + json.dumps({"sound": page.sound, "noticeAfter": page.notice_after_ms, "notice": page.notice,
-                                      "botAfter": page.bot_after_ms, "bot": page.bot}) + ";",
+                                      "aside": page.notice_aside, "botAfter": page.bot_after_ms,
+                                      "bot": page.bot}) + ";",
         """
         if (PAGE.sound) {
           const ctx = new AudioContext();
@@ -73,8 +75,9 @@ def render(page: Page) -> bytes:
           dialog.setAttribute('role', 'dialog'); dialog.setAttribute('aria-modal', 'true');
           const heading = document.createElement('h2'); heading.textContent = 'Heads up';
           const text = document.createElement('p'); text.textContent = PAGE.notice;
+          const aside = document.createElement('p'); aside.textContent = PAGE.aside;
           const button = document.createElement('button'); button.textContent = 'Got it';
-          dialog.append(heading, text, button); document.body.append(dialog);
+          dialog.append(heading, text, aside, button); document.body.append(dialog);
         }, PAGE.noticeAfter);
         if (PAGE.botAfter !== null) setTimeout(() => {
           const item = document.createElement('li'); item.textContent = PAGE.bot;

@@ -44,15 +44,51 @@ def test_corpus_is_large_varied_and_split() -> None:
     negatives = sum(pair.negative for pair in PAIRS)
     assert 0.25 <= negatives / len(PAIRS) <= 0.45, negatives
     heldout = [pair for pair in PAIRS if pair.heldout]
-    assert 0.25 <= len(heldout) / len(PAIRS) <= 0.45, len(heldout)
+    # The held-out set is frozen (HELDOUT below) while development pairs keep being added, so its share of the
+    # corpus falls as the corpus grows; it must stay large enough to give a held-out figure worth reporting.
+    assert len(heldout) >= 20 and len(heldout) / len(PAIRS) <= 0.45, len(heldout)
     # Held-out pairs are spread over providers, and both splits have real changes to find.
     assert len({pair.provider for pair in heldout}) >= 5
     assert any(not pair.negative for pair in heldout)
     assert any(not pair.negative for pair in PAIRS if not pair.heldout)
 
 
+# The held-out split of the first 65 pairs, chosen by the hash rule before any of them was labelled. Pairs added
+# later (the second batch, README "How pairs were chosen") are all development data, so this set is frozen: a pair
+# can neither join nor leave it once the classifier has been developed against the rest.
+HELDOUT = frozenset(
+    {
+        "anthropic/claude-privacy-policy/2026-01-12__2026-01-12",
+        "discord/privacy-policy/2023-02-25__2023-03-12",
+        "discord/terms-of-service/2023-02-24__2023-02-25",
+        "google/privacy-policy/2023-01-19__2023-06-29",
+        "google/privacy-policy/2025-12-12__2026-04-02",
+        "google/terms-of-service/2024-04-16__2024-05-22",
+        "google/terms-of-service/2025-11-03__2026-06-16",
+        "google/terms-of-service/2026-06-24__2026-07-30",
+        "grammarly/terms-of-service/2023-10-28__2024-09-04",
+        "grammarly/terms-of-service/2024-11-05__2024-11-07",
+        "jitsi-meet/privacy-policy/2023-06-22__2023-08-22",
+        "jitsi-meet/privacy-policy/2023-08-22__2024-10-02",
+        "openai/chatgpt-terms-of-service/2025-11-11__2025-12-17",
+        "openai/chatgpt-terms-of-service/2025-12-17__2026-01-09",
+        "openai/chatgpt-terms-of-service/2026-01-09__2026-01-16",
+        "whereby/privacy-policy/2020-12-17__2021-02-07",
+        "zoom/terms-of-service/2022-02-02__2022-02-23",
+        "zoom/terms-of-service/2022-04-26__2022-06-16",
+        "zoom/terms-of-service/2022-08-04__2022-08-31",
+        "zoom/terms-of-service/2022-08-31__2022-09-01",
+        "zoom/terms-of-service/2022-10-29__2022-12-01",
+        "zoom/terms-of-service/2023-01-19__2023-02-01",
+        "zoom/terms-of-service/2023-08-07__2023-08-11",
+        "zoom/terms-of-service/2023-08-11__2024-08-08",
+    }
+)
+
+
 def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
-    assert [pair.id for pair in PAIRS if pair.heldout != pair.heldout_by_rule] == []
+    assert sorted(pair.id for pair in PAIRS if pair.heldout) == sorted(HELDOUT)
+    assert [pair.id for pair in PAIRS if pair.heldout and not pair.heldout_by_rule] == []
 
 
 def test_every_zoom_2023_version_is_paired_with_the_one_before() -> None:
@@ -112,6 +148,18 @@ def test_a_bad_topic_or_severity_is_named(tmp_path: Path) -> None:
     labels.write_text(text.replace('severity = "', 'severity = "huge-', 1), encoding="utf-8")
     with pytest.raises(CorpusError, match="severity"):
         load_pair(target)
+
+
+def test_every_pair_and_change_is_described() -> None:
+    """A summary or rationale left as a placeholder would pass every other check."""
+    placeholders = ("todo", "placeholder", "tbd")
+    assert [pair.id for pair in PAIRS if len(pair.summary) < 20 or pair.summary.lower().startswith(placeholders)] == []
+    assert [
+        (pair.id, number)
+        for pair in PAIRS
+        for number, change in enumerate(pair.changes, start=1)
+        if change.rationale.lower().startswith(placeholders)
+    ] == []
 
 
 def test_readme_lists_every_pair() -> None:

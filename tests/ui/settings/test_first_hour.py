@@ -98,7 +98,7 @@ def test_boxes_show_their_whole_text(open_window, services, qtbot, tab):
             assert shows_whole(box), box.currentText()
 
 
-@pytest.mark.parametrize("language", ["en", "de", "fr"])
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "it", "nl"])
 def test_preferences_fit_a_1100_px_window_in_every_language(open_window, services, qtbot, language):
     """Nothing in Preferences is wider than the window: no sideways scrolling, no cut buttons."""
     from PySide6.QtWidgets import QScrollArea

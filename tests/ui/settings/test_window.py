@@ -205,8 +205,8 @@ def test_switching_to_dark_while_open_redraws_the_tints(open_window, services, q
     assert mean_lightness(window.grab().toImage()) > 0.6
 
 
-@pytest.mark.parametrize("language", ["de", "fr"])
-def test_mnemonics_do_not_clash_in_german_and_french(open_window, services, qtbot, language):
+@pytest.mark.parametrize("language", ["de", "fr", "es", "it", "nl"])
+def test_mnemonics_do_not_clash_in_any_translation(open_window, services, qtbot, language):
     from ui.language import apply_language
 
     apply_language(language)

@@ -1,0 +1,84 @@
+"""A crafted ledger file carries its own SQL (triggers, views in place of tables, changed
+definitions). Opening it, verifying it or recording a decision into it must never run that
+SQL: the file is refused as changed outside the app, and left as it is."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from guard.ledger import Ledger, LedgerCorruptError, RecordDraft, erase_ledger
+from tests.ledger.conftest import tamper
+from tests.ledger.test_cli import no_keyring_env
+
+
+def _made(path: Path) -> None:
+    with Ledger.open(path) as ledger:
+        ledger.append(RecordDraft(provider_id="zoom", decision="refused", note="no recording"))
+
+
+def _ran(path: Path) -> list[str]:
+    """What the attacker's SQL wrote into the stored facts (the real table, not a view over it)."""
+    conn = sqlite3.connect(path)
+    try:
+        shadowed = conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'meta_real'").fetchone()
+        table = "meta_real" if shadowed else "meta"
+        return [row[0] for row in conn.execute(f"SELECT key FROM {table} WHERE key LIKE 'attacker%'")]
+    finally:
+        conn.close()
+
+
+ATTACKS = {
+    # runs on the user's next decision
+    "trigger on append": ("CREATE TRIGGER evil AFTER INSERT ON records "
+                          "BEGIN INSERT INTO meta VALUES ('attacker ran on append', new.decision); END",),
+    # a view in place of a table: reading it runs the attacker's query (here it could loop forever)
+    "view shadowing a table": ("CREATE TABLE meta_real AS SELECT * FROM meta", "DROP TABLE meta",
+                               "CREATE VIEW meta AS SELECT key, value FROM meta_real "
+                               "UNION ALL SELECT 'attacker view', zeroblob(10)"),
+    # a changed definition: an index whose expression runs on every insert
+    "changed index": ("DROP INDEX records_provider",
+                      "CREATE INDEX records_provider ON records (provider_id, length(zeroblob(1000000)))"),
+    # our own trigger, rewritten to do the attacker's work instead of refusing
+    "rewritten trigger": ("CREATE TRIGGER records_append_only_update BEFORE UPDATE ON records "
+                          "BEGIN INSERT INTO meta VALUES ('attacker ran on update', 'x'); END",),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=list(ATTACKS))
+def test_ledger_with_foreign_sql_is_refused_before_it_runs(path, no_keyring, attack):
+    _made(path)
+    tamper(path, *ATTACKS[attack])
+    before = path.read_bytes()
+    with pytest.raises(LedgerCorruptError, match="did not write"):
+        with Ledger.open(path) as ledger:
+            ledger.append(RecordDraft(provider_id="zoom", decision="given"))
+    assert _ran(path) == []
+    assert path.read_bytes() == before  # left as it is
+
+
+def test_consent_verify_names_foreign_sql_as_possible_tampering(path, no_keyring, cli):
+    _made(path)
+    tamper(path, ATTACKS["trigger on append"][0])
+    result = cli("consent", "verify", env=no_keyring_env())
+    assert result.returncode == 1
+    assert "NOT intact" in result.stdout and "trigger 'evil'" in result.stdout and "tampering" in result.stdout
+
+
+def test_genuine_ledger_without_its_append_only_triggers_still_opens_to_show_tampering(path, no_keyring):
+    """Objects that are missing are not foreign SQL: verify must still pinpoint the edit."""
+    _made(path)
+    tamper(path, "UPDATE records SET note = 'edited' WHERE seq = 1")
+    with Ledger.open(path) as ledger:
+        assert not ledger.verify().ok
+
+
+def test_erase_does_not_run_foreign_sql(path, no_keyring):
+    """A view in place of ``records`` that fails when read (it could as well never finish)."""
+    _made(path)
+    tamper(path, "ALTER TABLE records RENAME TO records_real", "CREATE VIEW records AS SELECT json('x') AS seq")
+    report = erase_ledger(path)
+    assert not path.exists()
+    assert any("did not write" in problem for problem in report.problems), report.problems

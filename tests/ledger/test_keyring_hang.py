@@ -1,0 +1,128 @@
+"""A keyring that never answers costs a deadline, never a hang.
+
+The keyring here is the session's real gnome-keyring, stopped with SIGSTOP: its Secret
+Service name stays owned on the real D-Bus session bus, so every call is delivered and
+none is ever answered (as with a hung daemon or an unlock prompt nobody can see). A
+decision is still saved wherever it can be signed, the key and anchor status say plainly
+what could not be checked, and nothing already recorded is lost. The desktop fixture
+continues the daemon afterwards (tests/conftest.py), so later tests find it answering.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from guard import keyring_call
+from guard.keyring_call import DEADLINE_ENV
+from guard.ledger import KeyState, ProblemKind, RecordDraft
+from guard.paths import app_paths
+from guard.services import Services
+
+pytestmark = pytest.mark.desktop
+NO_ANSWER = "the keyring did not answer within 1 s"
+
+
+@pytest.fixture
+def deadline(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """One second per keyring call, here and in the commands this test runs."""
+    monkeypatch.setenv(DEADLINE_ENV, "1")
+    return dict(os.environ)
+
+
+class Keyring:
+    """The session's gnome-keyring daemon, which a test stops and continues."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def stop(self) -> None:
+        os.kill(self.pid, signal.SIGSTOP)
+
+    def go_on(self) -> None:
+        os.kill(self.pid, signal.SIGCONT)
+        assert keyring_call.wait_idle(20), "the keyring did not answer the abandoned call once continued"
+
+
+@pytest.fixture
+def gnome_keyring(desktop, deadline) -> Iterator[Keyring]:
+    if desktop.keyring_pid is None:
+        pytest.fail("the test desktop did not note its gnome-keyring-daemon's pid")
+    daemon = Keyring(desktop.keyring_pid)
+    try:
+        yield daemon
+    finally:
+        daemon.go_on()
+
+
+def consent(cli_process, env: dict[str, str], *args: str):
+    return cli_process("consent", *args, env=env, timeout=90)
+
+
+def test_the_first_decision_is_saved_with_the_key_file_when_the_keyring_does_not_answer(
+        gnome_keyring, deadline, cli_process):
+    gnome_keyring.stop()
+    added = consent(cli_process, deadline, "add", "--provider", "zoom", "--decision", "given", "--json")
+    assert added.returncode == 0, added.stderr
+    checked = consent(cli_process, deadline, "verify", "--json")
+    report = json.loads(checked.stdout)
+    assert report["count"] == 1 and report["problem"] is None, checked.stdout
+    key = report["key"]
+    assert key["storage"] == "file" and key["state"] == "ok"
+    assert NO_ANSWER in key["fallback_reason"], key  # said, not hidden: why the key is in a file
+    gnome_keyring.go_on()
+    listed = consent(cli_process, deadline, "list", "--json")
+    assert json.loads(listed.stdout)["total"] == 1  # and once the keyring answers, all is still there
+
+
+def test_a_key_in_a_keyring_that_does_not_answer_is_unavailable_and_nothing_is_lost(
+        gnome_keyring, deadline, cli_process):
+    first = consent(cli_process, deadline, "add", "--provider", "zoom", "--decision", "given", "--json")
+    assert first.returncode == 0, first.stderr
+    gnome_keyring.stop()
+
+    refused = consent(cli_process, deadline, "add", "--provider", "zoom", "--decision", "refused")
+    assert refused.returncode != 0
+    assert "Cannot sign a new record" in refused.stderr and NO_ANSWER in refused.stderr, refused.stderr
+
+    checked = consent(cli_process, deadline, "verify", "--json")
+    report = json.loads(checked.stdout)
+    assert report["count"] == 1 and report["problem"] is None, checked.stdout  # the records are intact
+    assert report["key_problem"]["kind"] == ProblemKind.KEY_UNAVAILABLE
+    assert report["key"]["state"] == KeyState.UNAVAILABLE and "did not answer within 1 s" in report["key"]["message"]
+    assert "anchor could not be read from the keyring" in report["key_problem"]["message"]  # what was not checked
+
+    gnome_keyring.go_on()
+    again = consent(cli_process, deadline, "add", "--provider", "zoom", "--decision", "refused", "--json")
+    assert again.returncode == 0, again.stderr  # the keyring answers again: so does the ledger
+    report = json.loads(consent(cli_process, deadline, "verify", "--json").stdout)
+    assert report["count"] == 2 and report["ok"], report
+
+
+def test_the_trays_save_goes_on_and_its_status_says_what_could_not_be_read(gnome_keyring, app_home: Path):
+    """The tray saves through the one door on a job thread: with the key already loaded the
+    decision is saved, the keyring's anchor waits, and the status says the keyring is not answering."""
+    services = Services(app_paths())
+    try:
+        services.record_decision(RecordDraft(provider_id="zoom", decision="given"))
+        assert services.key_status().storage == "keyring"
+        gnome_keyring.stop()
+        saved = services.record_decision(RecordDraft(provider_id="zoom", decision="refused"))
+        assert saved.seq == 2
+        status = services.key_status()
+        assert status.state == KeyState.UNAVAILABLE and "did not answer within 1 s" in status.message()
+        assert services.tamper_evidence().keyring == "Secret Service", "a keyring that hangs is not 'no keyring'"
+    finally:
+        services.close()  # bounded: the anchor thread's keyring calls have the same deadline
+    gnome_keyring.go_on()
+    services = Services(app_paths())
+    try:
+        check = services.verify()
+        assert check.count == 2 and check.report.ok, check.report.summary()
+    finally:
+        services.close()
