@@ -147,10 +147,10 @@ class ProcessSettingsHost(QObject):
     def _start(self, tab: str) -> None:
         command = self._command(self.server_name, self._paths, tab)
         if command is None:
-            self._fall_back("this build cannot start it", tab)
+            self._fall_back("this build cannot start it", tab)  # i18n-ok: for the log
             return
         if not self._server.isListening() and not self._listen():
-            self._fall_back(f"its link could not listen ({self._server.errorString()})", tab)
+            self._fall_back(f"its link could not listen ({self._server.errorString()})", tab)  # i18n-ok: for the log
             return
         self._ready = False
         self._outbox.clear()
@@ -171,7 +171,7 @@ class ProcessSettingsHost(QObject):
     def _failed(self, process: QProcess, error: QProcess.ProcessError, tab: str) -> None:
         if error == QProcess.ProcessError.FailedToStart and process is self.process:
             self.process = None
-            self._fall_back(f"it could not start ({process.errorString()})", tab)
+            self._fall_back(f"it could not start ({process.errorString()})", tab)  # i18n-ok: for the log
 
     def _finished(self, process: QProcess, code: int, tab: str) -> None:
         if process is not self.process:
@@ -182,7 +182,7 @@ class ProcessSettingsHost(QObject):
         log.info("The settings window's process ended (exit code %s)", code)
         self.ended.emit(code)
         if not self._ready and not self._closing:
-            self._fall_back(f"it stopped with exit code {code} before showing the window", tab)
+            self._fall_back(f"it stopped with exit code {code} before showing the window", tab)  # i18n-ok: for the log
 
     def _fall_back(self, why: str, tab: str) -> None:
         log.warning("The settings window opens in the tray app: %s", why)
