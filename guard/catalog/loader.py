@@ -164,6 +164,9 @@ def _read_toml(path: Path, problems: list[CatalogProblem]) -> dict[str, Any] | N
         problems.append(CatalogProblem(path, "", str(error)))
     except tomllib.TOMLDecodeError as error:
         problems.append(CatalogProblem(path, "", f"not valid TOML ({error})"))
+    except RecursionError:  # tomllib recurses once per nested array or table: 5,000 '[' fit in 10 kB
+        problems.append(CatalogProblem(path, "", "nested too deeply to read (arrays or tables inside each other "
+                                       "thousands of times; a catalog file needs a few levels)"))
     except UnicodeDecodeError as error:
         problems.append(CatalogProblem(path, "", f"not UTF-8 text ({error.reason} at byte {error.start})"))
     except OSError as error:
