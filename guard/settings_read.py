@@ -60,7 +60,7 @@ def read_lenient(text: str) -> Recovered:
     """The TOML data that can be read from ``text``, the lines that could not, and keys set twice."""
     try:
         return Recovered(tomllib.loads(text), [], set())
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # tomllib recurses once per nested array or table
         pass
     recovered = Recovered({}, [], set())
     problems = recovered.problems
@@ -73,7 +73,7 @@ def read_lenient(text: str) -> Recovered:
         try:
             _merge(recovered, name, tomllib.loads("\n".join(lines)))
             continue
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             pass
         for offset, line in enumerate(lines):
             if not line.strip() or line.lstrip().startswith("#"):
@@ -83,6 +83,9 @@ def read_lenient(text: str) -> Recovered:
             except tomllib.TOMLDecodeError as error:
                 reason = f"not valid TOML ({_tomllib_reason(error)}); the line was skipped."
                 problems.append(LineProblem(first_line + offset, reason))
+            except RecursionError:
+                problems.append(LineProblem(first_line + offset, "nested too deeply to read (arrays or tables "
+                                            "inside each other thousands of times); the line was skipped."))
     return recovered
 
 

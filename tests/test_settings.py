@@ -196,3 +196,14 @@ def test_a_named_pipe_as_the_settings_file_does_not_block(tmp_path):
     settings = store.load()  # would wait for a writer for ever if opened as a plain file
     assert settings.terms.network_enabled is False
     assert "not a regular file" in store.issues[0].message(path)
+
+
+def test_deeply_nested_value_is_a_skipped_line_not_a_crash(tmp_path):
+    """Audit round two: 5,000 nested brackets (10 kB) made tomllib recurse until RecursionError,
+    and every command that read the settings (the tray app, ``settings``) died with a traceback."""
+    deep = "[" * 5000 + "]" * 5000
+    path = write(tmp_path / "settings.toml", f"[terms]\nnetwork_enabled = false\n[detection]\njunk = {deep}\n")
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.terms.network_enabled is False
+    assert any("line 4" in i.message(path) and "nested too deeply" in i.message(path) for i in store.issues)

@@ -30,6 +30,9 @@ from guard.paths import resources_dir
 log = logging.getLogger(__name__)
 
 _MERGE_BY_ID = ("ai_features", "documents", "clauses")
+# What says a statement was checked, and where. A table or item a user file changes never keeps
+# the shipped ones: the file's own statement would otherwise read as verified from the shipped source.
+_PROVENANCE = ("sources", "source", "checked", "verified")
 MAX_FILE_BYTES = 512 * 1024
 MAX_USER_FILES = 1000
 
@@ -55,6 +58,7 @@ class CatalogProblem:
 class Catalog:
     providers: dict[str, Provider] = field(default_factory=dict)
     problems: list[CatalogProblem] = field(default_factory=list)
+    user_files: dict[str, Path] = field(default_factory=dict)  # provider id → the user's file that added or changed it
 
     def __iter__(self) -> Iterator[Provider]:
         return iter(sorted(self.providers.values(), key=lambda p: p.name.lower()))
@@ -116,8 +120,13 @@ def _apply_user_file(path: Path, catalog: Catalog, raw_by_id: dict[str, dict[str
     if provider is None:
         return
     catalog.providers[provider.id] = provider
+    catalog.user_files[provider.id] = path
     raw_by_id[provider.id] = merged
-    log.info("User catalog file %s %s provider '%s'", path, "overrides" if base else "adds", provider.id)
+    if base is None:
+        log.info("User catalog file %s adds provider '%s'", path, provider.id)
+    else:
+        log.warning("User catalog file %s changes the shipped provider '%s' (%s)", path, provider.id,
+                    ", ".join(sorted(key for key in raw if key != "id")) or "nothing")
 
 
 def _load_file(path: Path, problems: list[CatalogProblem]) -> tuple[dict[str, Any], Provider] | None:
@@ -155,6 +164,9 @@ def _read_toml(path: Path, problems: list[CatalogProblem]) -> dict[str, Any] | N
         problems.append(CatalogProblem(path, "", str(error)))
     except tomllib.TOMLDecodeError as error:
         problems.append(CatalogProblem(path, "", f"not valid TOML ({error})"))
+    except RecursionError:  # tomllib recurses once per nested array or table: 5,000 '[' fit in 10 kB
+        problems.append(CatalogProblem(path, "", "nested too deeply to read (arrays or tables inside each other "
+                                       "thousands of times; a catalog file needs a few levels)"))
     except UnicodeDecodeError as error:
         problems.append(CatalogProblem(path, "", f"not UTF-8 text ({error.reason} at byte {error.start})"))
     except OSError as error:
@@ -206,8 +218,11 @@ def _reason(error: ErrorDetails) -> str:
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Tables merge recursively, id'd lists merge by id, anything else is replaced."""
-    merged = dict(base)
+    """Tables merge recursively, id'd lists merge by id, anything else is replaced. A table the
+    override changes keeps none of the base's sources or verification (:data:`_PROVENANCE`):
+    those come from the override, or the merged table is unverified (and, where the schema wants
+    a source, refused with a message saying so)."""
+    merged = {key: value for key, value in base.items() if key not in _PROVENANCE}
     for key, value in override.items():
         old = merged.get(key)
         if isinstance(old, dict) and isinstance(value, dict):

@@ -6,6 +6,8 @@ checked; ``verified`` is true only when the wording was compared with that sourc
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from enum import StrEnum
 from typing import Literal
@@ -34,9 +36,13 @@ class FieldError(ValueError):
         self.loc = loc
 
 
+_SLUG = re.compile(r"[a-z0-9.-]+")  # ASCII only: str.islower() also takes Cyrillic 'о' in a look-alike 'zооm'
+
+
 def _check_slug(value: str) -> str:
-    if not value or not all(ch.islower() or ch.isdigit() or ch in "-." for ch in value):
-        raise ValueError(f"'{value}' must be lowercase letters, digits, '-' or '.'")
+    if not _SLUG.fullmatch(value):
+        shown = value.encode("ascii", "backslashreplace").decode("ascii")
+        raise ValueError(f"'{shown}' must be lowercase ASCII letters (a-z), digits, '-' or '.'")
     return value
 
 

@@ -48,9 +48,14 @@ def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if provider is None:
         raise UnknownIdError(unknown_provider_message(args.id, catalog))
     on = args.on or ctx.now().astimezone().date()
+    user_file = catalog.user_files.get(provider.id)
     if args.json:
-        ctx.print_json(provider_report(provider, on, [p.message() for p in catalog.problems]))
+        report = provider_report(provider, on, [p.message() for p in catalog.problems])
+        ctx.print_json({**report, "user_file": str(user_file) if user_file else None})
     else:
+        if user_file is not None:
+            ctx.print(f"From your own catalog file {user_file}: what it says is yours, not checked by Meeting "
+                      "Privacy Guard.")
         _print_provider(provider, on, ctx)
     return ExitStatus.CHECK_FAILED if catalog.problems else ExitStatus.OK
 
@@ -151,7 +156,7 @@ def _print_provider(provider: Provider, day: date, ctx: CliContext) -> None:
     if contacts.controller or contacts.privacy_email or contacts.privacy_form:
         parts = [x for x in (contacts.controller, contacts.privacy_email,
                              str(contacts.privacy_form) if contacts.privacy_form else None) if x]
-        ctx.print("Privacy contact: " + "; ".join(parts))
+        ctx.print("Privacy contact: " + "; ".join(parts) + _mark(contacts.verified))
 
 
 def _print_feature(feature: AiFeature, ctx: CliContext) -> None:

@@ -123,9 +123,10 @@ def command_named(argv: Sequence[str]) -> Command | None:
     return next((command for command in COMMANDS if command.name == word), None)
 
 
-def build_parser(chosen: Command | None = None, *, full: bool = False) -> CliParser:
+def build_parser(chosen: Command | None = None, *, full: bool = False, others: bool = True) -> CliParser:
     """The ``meeting-guard`` parser. Only ``chosen``'s module (every module with ``full``) is imported;
-    the other commands are listed with their help line alone."""
+    the other commands are listed with their help line alone (for the top-level help and a misspelt
+    command's error), or, without ``others``, left out (a parser each, which a command never uses)."""
     parser = CliParser(
         prog="meeting-guard",
         description=f"{APP_NAME}: which meeting AI features and terms apply to you, and what you agreed to. "
@@ -137,7 +138,7 @@ def build_parser(chosen: Command | None = None, *, full: bool = False) -> CliPar
     for command in COMMANDS:
         if full or command is chosen:
             command.configure(subparsers.add_parser(command.name, help=command.help, description=command.help))
-        else:
+        elif others:
             subparsers.add_parser(command.name, help=command.help, add_help=False)
     return parser
 
@@ -145,7 +146,9 @@ def build_parser(chosen: Command | None = None, *, full: bool = False) -> CliPar
 def parse(argv: Sequence[str], out: TextIO, err: TextIO) -> argparse.Namespace:
     """Parse ``argv``, writing help and usage errors to ``out``/``err``; raises :class:`ParserExit`."""
     token = _streams.set((out, err))
+    chosen = command_named(argv)
+    asks_help = any(arg in ("-h", "--help") for arg in argv)  # "-h scan" is the top-level help
     try:
-        return build_parser(command_named(argv)).parse_args(list(argv))
+        return build_parser(chosen, others=chosen is None or asks_help).parse_args(list(argv))
     finally:
         _streams.reset(token)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from guard.detect.accessibility import ClientInMeeting
 from guard.detect.links import CommandLineLinks, Link, match_links
@@ -44,9 +44,10 @@ SHOWN_TITLE = 300  # characters of a window title kept in evidence and events
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A process worth a closer look: a catalog client, or a browser (web meetings)."""
+class Candidate(NamedTuple):
+    """A process worth a closer look: a catalog client, or a browser (web meetings).
+
+    (A NamedTuple, as :class:`DetectionPass`: see :class:`guard.detect.matching.ProcessMatch`.)"""
 
     pid: int
     name: str
@@ -59,12 +60,11 @@ class Candidate:
         return tuple(dict.fromkeys(match.provider_id for match in self.matches))
 
 
-@dataclass(frozen=True)
-class DetectionPass:
+class DetectionPass(NamedTuple):
     at: datetime
     observations: tuple[Observation, ...]
     probes: tuple[ProbeStatus, ...]
-    candidates: Mapping[int, Candidate] = field(default_factory=dict)
+    candidates: Mapping[int, Candidate]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guard.detect.browsers import Browser, BrowserTable, load_browsers, page_titles
 from guard.detect.redaction import redact_url as redact_url  # re-exported: the rules are shared with the extension
@@ -95,14 +95,14 @@ def _letters(name: str) -> str:
     return "".join(ch for ch in normalize_name(name) if ch.isascii() and ch.isalnum())
 
 
-@dataclass(frozen=True)
-class ProcessMatch:
+# The small values below are NamedTuples, not frozen dataclasses: every ``scan`` defines them
+# at start-up, where a frozen dataclass costs several times as much (its methods are compiled).
+class ProcessMatch(NamedTuple):
     provider_id: str
     meeting_only: bool
 
 
-@dataclass(frozen=True)
-class TitleMatch:
+class TitleMatch(NamedTuple):
     provider_id: str
     meeting: bool
     pattern: str
@@ -111,8 +111,7 @@ class TitleMatch:
 NOTETAKER_KIND = "notetaker"  # ProviderKind.NOTETAKER, without importing the catalog's models
 
 
-@dataclass(frozen=True)
-class ProviderDetection:
+class ProviderDetection(NamedTuple):
     """One provider's detection data as plain values: its ``detect`` table dumped to JSON types."""
 
     provider_id: str

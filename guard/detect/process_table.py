@@ -20,6 +20,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import psutil
 
@@ -97,9 +98,10 @@ class ProcessEntry:
     process: psutil.Process | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass(frozen=True)
-class ProcessDetail:
-    """What is read only for candidates: the command line, the executable's name, the parent."""
+class ProcessDetail(NamedTuple):
+    """What is read only for candidates: the command line, the executable's name, the parent.
+
+    (A NamedTuple: see :class:`guard.detect.matching.ProcessMatch`.)"""
 
     cmdline: tuple[str, ...]
     exe_name: str

@@ -118,3 +118,15 @@ def test_a_catastrophic_user_pattern_costs_one_linear_pass(tmp_path, shipped):
     calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before, strict=True))
     assert calls >= 1 and chars <= 29 * calls
     assert [m.provider_id for m in rules.match_browser_window("a" * 29)] == ["mine"]
+
+
+@pytest.mark.parametrize("deep", ["[" * 5000 + "]" * 5000, "{a=" * 3000 + "1" + "}" * 3000],
+                         ids=["arrays", "inline tables"])
+def test_deeply_nested_user_file_is_a_problem_not_a_crash(tmp_path: Path, deep: str):
+    """Audit round two: a 10 kB user file of nested brackets raised RecursionError out of the
+    loader, so the app and every command that reads the catalog died at start."""
+    (tmp_path / "deep.toml").write_text(f'id = "deep"\nx = {deep}\n', encoding="utf-8")
+    catalog = load_catalog(user=tmp_path)
+    [problem] = catalog.problems
+    assert problem.file == tmp_path / "deep.toml" and "nested too deeply" in problem.reason
+    assert catalog.get("zoom") is not None

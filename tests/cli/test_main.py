@@ -18,8 +18,10 @@ def test_version_prints_the_version(cli):
     assert result.stdout.strip() == f"meeting-guard {__version__}"
 
 
-def test_help_lists_every_command_in_the_table(cli):
-    result = cli("--help")
+@pytest.mark.parametrize("argv", [["--help"], ["-h", "scan"], ["--help", "consent", "list"]])
+def test_help_lists_every_command_in_the_table(cli, argv):
+    """Also when a command is named after the option (a command alone builds only its own parser)."""
+    result = cli(*argv)
     assert result.returncode == 0
     assert "tray app" in result.stdout
     for command in COMMANDS:

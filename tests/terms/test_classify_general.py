@@ -241,3 +241,30 @@ def test_dropping_a_parenthetical_example_is_wording_only_but_rewording_one_is_n
 def test_a_pointer_whose_relative_clause_names_a_use_is_still_a_pointer() -> None:
     sentence = "For more information on your rights over the data we use to train our models, please read our FAQs."
     assert sentence_topics(sentence, RULES) == ()
+
+
+def test_a_use_of_generated_data_is_not_a_licence_over_content() -> None:
+    sentence = "We may use location information and data about the ads you interact with to improve our ads."
+    topics = sentence_topics(sentence, RULES)
+    assert "service-generated-data" in topics and "content-licence" not in topics
+    assert "content-licence" in sentence_topics("We may use the contents of your messages to improve our ads.", RULES)
+
+
+def test_analysing_how_a_service_is_used_is_usage_data() -> None:
+    assert "service-generated-data" in sentence_topics(
+        "We process partner data to analyze how our business services are used.", RULES)
+
+
+def test_a_table_of_what_data_is_used_for_is_read_as_stated_uses() -> None:
+    assert "content-licence" in sentence_topics("To enhance your notes.", RULES,
+                                                heading="What we use your information for")
+
+
+@pytest.mark.parametrize(("sentence", "topic"), [
+    ("Each party will preserve as confidential the other party's business plans.", "retention"),
+    ("You retain the ability to choose whether to give us your phone number.", "retention"),
+    ("You are not authorized to use the voice tools to clone voices without explicit consent.", "consent-opt-out"),
+    ("You can turn off voice purchasing in your account settings.", "consent-opt-out"),
+])
+def test_duties_rights_and_purchases_that_only_look_like_a_topic(sentence: str, topic: str) -> None:
+    assert topic not in sentence_topics(sentence, RULES)

@@ -262,6 +262,19 @@ def test_charset_from_the_header_is_used() -> None:
         assert fetcher()[0].fetch(server.url("/fr")).html == text
 
 
+@pytest.mark.parametrize("declared", ["text/html; charset=rot13", "text/html; charset=zlib", "text/html; charset=idna",
+                                      "text/html; charset=unicode_escape", "text/html; charset=utf-7", "text/html"])
+def test_a_charset_browsers_do_not_know_is_ignored_as_a_browser_would(declared: str) -> None:
+    """Audit round two: 'charset=rot13' (or zlib, base64, idna) raised LookupError/UnicodeError,
+    so the page went unwatched; 'unicode_escape' turned the page's literal text '\\u202e' into a
+    bidi override and 'utf-7' rewrote '+AG4-': the watcher read words no browser shows."""
+    text = "<html><body><p>Données: we do not record \\u202e +AG4- meetings.</p></body></html>"
+    meta = "" if declared != "text/html" else '<meta charset="unicode_escape">'
+    with TermsServer() as server:
+        server.routes["/t"] = Route(body=(meta + text).encode("utf-8"), content_type=declared)
+        assert fetcher()[0].fetch(server.url("/t")).html == meta + text
+
+
 # -- proxies and credentials from the environment ----------------------------------------------
 
 @pytest.fixture
