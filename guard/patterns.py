@@ -145,6 +145,12 @@ class Pattern:
     def search(self, text: str) -> bool:
         return self.find(text) is not None
 
+    @property
+    def cost(self) -> int:
+        """RE2's program size: linear-time matching still does work in proportion to it per character
+        (``a.{0,200}b.{0,200}c`` is over 5,000 and takes ~50 ms on a 4 kB title; a plain phrase is ~20)."""
+        return int(self._compiled().programsize)
+
     def find(self, text: str) -> str | None:
         """The first matching part of ``text`` (cut to :data:`TEXT_LIMIT` first), or None."""
         text = bounded(text)

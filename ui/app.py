@@ -55,7 +55,7 @@ def run_app(paths: AppPaths, tell: Callable[[str], None] | None = None) -> int:
     app.setWindowIcon(app_icon())
     from ui.shell import Shell
 
-    shell = Shell(paths)
+    shell = Shell(paths, settings_process=True)
     server = InstanceServer(name)
     server.command_received.connect(shell.handle_command)
     shell.start()

@@ -87,9 +87,15 @@ class ConsentFlow(QObject):
         jobs.submit(lambda: services.record_decision(draft), saved, failed)
 
     def _forget(self, dialog: ConsentDialog) -> None:
+        """A closed form is destroyed and its memory given back (ui/memory.py says why)."""
+        from PySide6.QtCore import QTimer
+
+        from ui.memory import give_back_memory
+
         if dialog in self.dialogs:
             self.dialogs.remove(dialog)
         dialog.deleteLater()
+        QTimer.singleShot(100, give_back_memory)  # once the deferred delete has run
 
     def close_all(self) -> None:
         for dialog in list(self.dialogs):

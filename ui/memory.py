@@ -37,6 +37,8 @@ def limit_arenas() -> None:
 
 
 def give_back_memory() -> None:
+    """After a window closed or an export: collect the cycles that still hold its Python objects
+    (signal closures refer back to their widgets), then hand glibc's freed pages back."""
     gc.collect()
     if not sys.platform.startswith("linux"):
         return

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ui.dialogs.no_tray import NoTrayWindow
     from ui.notifications import Notifier
     from ui.settings.window import SettingsWindow
+    from ui.settings_remote import ProcessSettingsHost
     from ui.tray.tray import TrayIcon
     from ui.welcome import WelcomeDialog
 
@@ -79,6 +80,7 @@ class Shell(QObject):
                  notifier_factory: Callable[[QSystemTrayIcon | None], Notifier] | None = None,
                  settings_window_factory: Callable[[Services, JobRunner], SettingsWindow] = default_settings_window,
                  autostart_factory: Callable[[], Autostart] | None = None,
+                 settings_process: bool = False,
                  loop_options: dict[str, Any] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
@@ -87,7 +89,13 @@ class Shell(QObject):
         self._services_factory = services_factory or (lambda: _build_services(paths))
         self.detection = DetectionLoop(self.jobs, self)
         self.terms = TermsLoop(self.jobs, parent=self, **(loop_options or {}))
-        self.settings_host = SettingsHost(self.jobs, settings_window_factory, self)
+        self.settings_host: SettingsHost | ProcessSettingsHost
+        if settings_process:  # the app: the window in a process of its own (ui/settings_remote.py says why)
+            from ui.settings_remote import ProcessSettingsHost
+
+            self.settings_host = ProcessSettingsHost(self.jobs, paths, settings_window_factory, parent=self)
+        else:
+            self.settings_host = SettingsHost(self.jobs, settings_window_factory, self)
         self.settings_host.settings_saved.connect(self.apply_settings)
         self.settings_host.check_terms_requested.connect(lambda provider_id: self.check_terms_now(provider_id or None))
         self.consent = ConsentFlow(self)

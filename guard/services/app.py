@@ -364,7 +364,9 @@ class Services:
         """Blocks: exports the selected records in a helper process (100,000 records: seconds to a
         minute for PDF). ``progress`` returning False cancels (ExportCancelledByUser; nothing is
         left behind)."""
-        self._open_ledger()  # a damaged ledger is said here, the same way as everywhere
+        # The helper opens the ledger itself and raises a damaged file's LedgerError here as
+        # everywhere; opening it in this process first would load the ledger's keyring and
+        # crypto into a tray app that only exports (about 14 MB kept for good, issue 18).
         from guard.i18n import locale_region
 
         # Receipts name the jurisdiction: the setting, else this app's locale (the helper has none of its own).

@@ -10,7 +10,8 @@ Under a private desktop (Xvfb + trayer + dunst + D-Bus), a real ``meeting-guard`
       and HTML parser loaded; the network is switched off in the bench's settings, so no
       page is fetched).
   (c) in one app run (tests/bench/tray_session.py) with a ledger of 100,000 records: RSS when
-      idle, after opening and closing every settings tab, the consent dialog and an export, and
+      idle, after opening and closing every settings tab (in the window's own process, as in
+      the app; its own RSS is printed beside), the consent dialog and an export, and
       after the heavy phase; and the GUI thread's stalls (a 5 ms timer probe: p50, p99, max) while
       detection (every 0.5 s), a terms check against a local server and an export of the
       100,000 records run at once, with the GUI thread's own CPU per probe interval beside them

@@ -5,7 +5,11 @@ ledger of 100,000 records, settings with detection every 0.5 s and the network o
 terms server whose address is in ``MPG_BENCH_TERMS_URL``). Prints one JSON object:
 
 * ``rss_mb``: resident memory when idle (10 s after start), then after opening and closing
-  every settings tab, the consent dialog and an export, and after the heavy phase below;
+  every settings tab (the window runs in its own process, as in the app: ui/settings_remote.py),
+  the consent dialog and an export through the door on the job runner (as the window's export
+  panel runs it), and after the heavy phase below;
+* ``settings_window_process_rss_mb``: the settings window's own process at its largest (with
+  every tab opened), which the tray app no longer carries; ``settings_window_exit_code``;
 * ``stall_ms``: how late a 5 ms timer on the GUI thread fires (p50, p99, max) while detection
   passes, a terms check and an export of the 100,000 records run together;
 * ``gui_cpu_ms``: of each such wait, the CPU time the GUI thread itself spent (p50, p99, max):
@@ -36,6 +40,8 @@ from pathlib import Path
 import psutil
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
+
+from ui.jobs import Lane
 
 PROBE_MS = 5
 IDLE_SECONDS = 10.0
@@ -130,7 +136,8 @@ def main() -> int:
         opened.fetch_policy = FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0)
         return opened
 
-    shell = Shell(app_paths(), services_factory=services, loop_options={"first_check_seconds": 3600})
+    shell = Shell(app_paths(), services_factory=services, settings_process=True,
+                  loop_options={"first_check_seconds": 3600})
     ready: list[object] = []
     shell.services_ready.connect(ready.append)
     started = time.monotonic()
@@ -140,37 +147,36 @@ def main() -> int:
     gc.collect()
     figures: dict[str, object] = {"rss_mb": {"idle": rss_mb()}}
 
-    # Every settings tab, the consent dialog and a small export, opened and closed.
+    # Every settings tab (the window runs in its own process, as in the app), the consent dialog
+    # and a small export through the door on the job runner, opened and closed.
     host = shell.settings_host
+    shown: list[str] = []
+    host.shown.connect(shown.append)
+    window_rss: list[float] = []
     for tab in ("overview", "providers", "history", "terms", "preferences"):
         host.show(tab)
-        spin(app, 0.3)
-        until(app, lambda: shell.jobs.wait(10))
-        spin(app, 0.2)
-    window = host.window
-    assert window is not None
+        until(app, lambda tab=tab: tab in shown, 120)  # type: ignore[misc]
+        spin(app, 0.5)
+        if host.process is not None:
+            window_rss.append(psutil.Process(host.process.processId()).memory_info().rss / 2**20)
+    figures["settings_window_process_rss_mb"] = round(max(window_rss), 1) if window_rss else None
+    ended: list[int] = []
+    host.ended.connect(ended.append)
+    host.close_window()
+    until(app, lambda: bool(ended), 60)
+    figures["settings_window_exit_code"] = ended[-1]
     export_dest = Path(os.environ["MEETING_GUARD_HOME"]) / "export.json"
     finished: list[str] = []
-    window.history.export.finished.connect(finished.append)
-    window.history.provider.setCurrentIndex(window.history.provider.findData("zoom"))
-    window.history.export.export_to(export_dest, "json")
+    export(shell, export_dest, finished.append, provider_id="zoom")
     until(app, lambda: bool(finished))
     figures["small_export"] = finished[-1][:120]
-    host.close_window()
     dialog = shell.record_consent()
     spin(app, 0.5)
     dialog.close()
-    spin(app, 2.0)  # the app gives the closed window's memory back (ui/memory.py)
+    spin(app, 2.0)  # the app gives the closed dialog's memory back (ui/memory.py)
     figures["rss_mb"]["after_settings_dialog_export"] = rss_mb()  # type: ignore[index]
 
     # The heavy phase: detection (every 0.5 s), a terms check and a 100,000-record export at once.
-    host.show("history")
-    spin(app, 0.3)
-    until(app, lambda: shell.jobs.wait(10))
-    window = host.window
-    assert window is not None
-    window.history.clear_filters()
-    until(app, lambda: shell.jobs.wait(10))
     control = subprocess.Popen([sys.executable, "-m", "tests.bench.tray_session", "--control"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     probe = Probe()
@@ -179,11 +185,10 @@ def main() -> int:
     if watch is not None:
         watch.start()
     finished.clear()
-    window.history.export.finished.connect(finished.append)
     export_started = time.monotonic()
     only = os.environ.get("MPG_BENCH_ONLY", "")  # diagnosis: "detect", "export" or "terms" alone
     if only in ("", "export"):
-        window.history.export.export_to(export_dest, "json")
+        export(shell, export_dest, finished.append)
     else:
         finished.append("not run")
     if only in ("", "terms"):
@@ -203,7 +208,6 @@ def main() -> int:
         figures["stalls_seen"] = watch.stop()
     figures["heavy_phase"] = {"export_s": round(export_s, 1), "export": finished[-1][:120],
                               "terms_check_done": not shell.checking_terms}
-    host.close_window()
     spin(app, 2.0)
     figures["rss_mb"]["after_heavy_phase"] = rss_mb()  # type: ignore[index]
     figures["threads"] = psutil.Process().num_threads()
@@ -211,6 +215,18 @@ def main() -> int:
     figures["clean_shutdown"] = clean
     print(json.dumps(figures))
     return 0
+
+
+def export(shell, dest: Path, done, provider_id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """An export through the door on the job runner's long lane, as the settings window's export
+    panel runs it (the export itself runs in the door's helper process)."""
+    from guard.services import ExportFormat, ExportRequest
+
+    services = shell.services
+    request = ExportRequest(ExportFormat("json"), dest, provider_id)
+    shell.jobs.submit(lambda: services.export(request, lambda _done, _total: True),
+                      lambda outcome: done(f"Exported {outcome.records:,} records to {outcome.dest}."),
+                      lambda error: done(f"failed: {error}"), lane=Lane.LONG, key="export")
 
 
 class StallWatch:

@@ -82,3 +82,14 @@ def test_erase_does_not_run_foreign_sql(path, no_keyring):
     report = erase_ledger(path)
     assert not path.exists()
     assert any("did not write" in problem for problem in report.problems), report.problems
+
+
+def test_record_body_nested_deeper_than_json_can_recurse_is_named_not_a_crash(path, no_keyring, cli):
+    """A tampered body of 100,000 nested arrays (200 kB): 'consent list' died with RecursionError."""
+    _made(path)
+    tamper(path, "UPDATE records SET body = ? WHERE seq = 1", params=("[" * 100_000 + "]" * 100_000,))
+    listed = cli("consent", "list", env=no_keyring_env())
+    assert "Record seq 1" in listed.stderr and "cannot be read" in listed.stderr, listed.stderr[-500:]
+    assert "Traceback" not in listed.stderr
+    verified = cli("consent", "verify", env=no_keyring_env())
+    assert verified.returncode == 1 and "NOT intact" in verified.stdout

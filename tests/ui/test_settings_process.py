@@ -1,0 +1,106 @@
+"""The settings window in its own process (ui/settings_remote.py, ui/settings_process.py): the tray
+app starts it, shows the tab asked for, hears back settings saved and "check terms now", and the
+process ends when the window closes, so the window's memory goes back to the system. Real
+processes, a real local socket, the real window."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import psutil
+import pytest
+
+from guard.services import Services
+from tests.ui.conftest import blocking_ok
+from ui.jobs import JobRunner
+from ui.settings_process import WindowLink
+from ui.settings_remote import ProcessSettingsHost
+
+
+@pytest.fixture
+def host(qtbot, world):
+    """Hosts made here are deleted on the GUI thread at the end (a parentless QObject left to
+    Python's garbage collector may be deleted on a worker thread, under Qt's feet)."""
+    made: list[ProcessSettingsHost] = []
+
+    def make(**options) -> ProcessSettingsHost:
+        jobs = JobRunner()
+        made.append(ProcessSettingsHost(jobs, world.paths, **options))
+        jobs.setParent(made[-1])
+        return made[-1]
+
+    yield make
+    for one in made:
+        one.close()
+        if one.window is not None:
+            one.window.hide()
+        one.deleteLater()
+    qtbot.wait(50)
+
+
+def test_the_window_runs_in_a_process_of_its_own_and_ends_when_closed(qtbot, host):
+    settings = host()
+    with qtbot.waitSignal(settings.shown, timeout=60000) as shown:
+        settings.show("history")
+    assert shown.args == ["history"]
+    assert settings.window is None  # nothing of the window in the tray app
+    child = psutil.Process(settings.process.processId())
+    assert child.pid != os.getpid() and child.is_running()
+    assert "ui.settings_process" in child.cmdline()
+
+    with qtbot.waitSignal(settings.shown, timeout=20000) as shown:  # a second request goes to the same window
+        settings.show_terms_change("zoom", "terms")
+    assert shown.args == ["terms"] and settings.process.processId() == child.pid
+
+    with qtbot.waitSignal(settings.ended, timeout=20000) as ended:
+        settings.close_window()
+    assert ended.args == [0] and not settings.running
+    assert not child.is_running() or child.status() == psutil.STATUS_ZOMBIE
+
+    with qtbot.waitSignal(settings.shown, timeout=60000) as shown:  # and it opens again, in a new process
+        settings.show()
+    assert shown.args == ["terms"]  # the tab used last (the window saved its state when closed)
+
+
+def test_without_a_child_process_the_window_opens_in_the_tray_app(qtbot, host, world):
+    settings = host(command=lambda *_args: [sys.executable + "-missing", "-c", "pass"])
+    with blocking_ok():
+        settings.set_services(Services(world.paths))
+    settings.show("preferences")
+    qtbot.waitUntil(lambda: settings.window is not None and settings.window.isVisible(), timeout=20000)
+    assert settings.window.current_tab() == "preferences"
+
+
+def test_the_windows_requests_reach_the_tray_app_over_the_link(qtbot, host, world):
+    """The window's end (WindowLink) talks to the tray's end over the real socket; the window is
+    built here so the test can press its buttons, while a real process holds the tray's end open."""
+    from ui.settings.window import SettingsWindow
+
+    settings = host(command=lambda *_args: [sys.executable, "-c", "import time; time.sleep(60)"])
+    settings.show("overview")
+    qtbot.waitUntil(lambda: settings.running, timeout=10000)
+    with blocking_ok():
+        services = Services(world.paths)
+        _events, snapshot = services.detect()
+    window = SettingsWindow(services)  # its own job runner, deleted with it
+    qtbot.addWidget(window)
+    settings.set_snapshot(snapshot)  # sent once the window connects
+    link = WindowLink(settings.server_name, window)
+    qtbot.waitUntil(lambda: window.overview.snapshot is not None, timeout=10000)
+    assert window.overview.snapshot == snapshot
+
+    with qtbot.waitSignal(settings.check_terms_requested, timeout=10000) as asked:
+        window.check_terms_requested.emit("zoom")
+    assert asked.args == ["zoom"]
+    quiet = services.settings.model_copy(update={"notifications": services.settings.notifications.model_copy(
+        update={"meeting_started": False})})
+    with qtbot.waitSignal(settings.settings_saved, timeout=10000) as saved:
+        window.settings_changed.emit(quiet)
+    assert saved.args == [quiet]
+
+    with qtbot.waitSignal(settings.shown, timeout=10000) as shown:
+        settings.show("providers")
+    assert shown.args == ["providers"] and window.current_tab() == "providers"
+    link.socket.abort()
+    window.close()

@@ -1,0 +1,76 @@
+"""The line protocol between the tray app and the settings window's own process.
+
+The settings window runs in a process of its own (:mod:`ui.settings_process`): its widgets,
+the ledger's crypto and keyring, the terms store and the HTML differ cost the tray app about
+40 MB that it never gave back (issue 18). The two talk over a local socket that the tray app
+listens on (user-only): one JSON object per line, ``{"op": ..., ...}``.
+
+Tray → window: ``show`` (tab), ``terms-change`` (provider, document), ``snapshot`` (the
+monitor's latest, pickled), ``ledger-updated``, ``terms-updated``, ``close``.
+Window → tray: ``ready`` (the window is shown, on which tab), ``settings-saved`` (the saved settings' values),
+``check-terms`` (provider, "" for all), ``closed``.
+
+A line is capped at :data:`MAX_LINE` bytes and must be a JSON object with a known ``op``;
+anything else is logged and dropped. A snapshot is unpickled only from classes of the app's
+core, :mod:`datetime` and :mod:`pathlib` (:class:`_CoreOnly`), so even a hostile peer on the socket could not
+make the window run code.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import pickle
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MAX_LINE = 4 * 2**20  # a snapshot with many meetings and their evidence is well under 1 MB
+TO_WINDOW = frozenset({"show", "terms-change", "snapshot", "ledger-updated", "terms-updated", "close"})
+TO_TRAY = frozenset({"ready", "settings-saved", "check-terms", "closed"})
+
+
+class LinkError(ValueError):
+    """A line that is not a message of this protocol."""
+
+
+def encode(op: str, **fields: Any) -> bytes:
+    """One message as a line of JSON."""
+    return json.dumps({"op": op, **fields}, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
+
+
+def decode(line: bytes, allowed: frozenset[str]) -> dict[str, Any]:
+    """The message in ``line``; :class:`LinkError` when it is too long, not JSON or not one of ``allowed``."""
+    if len(line) > MAX_LINE:
+        raise LinkError(f"message of {len(line)} bytes is longer than {MAX_LINE}")
+    try:
+        message = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise LinkError(f"not JSON: {error}") from None
+    if not isinstance(message, dict) or message.get("op") not in allowed:
+        raise LinkError(f"unknown message {str(message)[:80]!r}")
+    return message
+
+
+def pack(value: object) -> str:
+    """A core value (the monitor's snapshot) as text for a message."""
+    return base64.b64encode(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).decode("ascii")
+
+
+class _CoreOnly(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module in ("datetime", "pathlib") or module.startswith("guard."):
+            found = super().find_class(module, name)
+            if isinstance(found, type):  # a class (its constructor), never a function of the app
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a value of the app")
+
+
+def unpack(text: str) -> object:
+    """The value :func:`pack` made; :class:`LinkError` for anything else."""
+    try:
+        return _CoreOnly(io.BytesIO(base64.b64decode(text, validate=True))).load()
+    except Exception as error:  # noqa: BLE001 - any failure to read it means the same: not ours
+        raise LinkError(f"not a snapshot: {error}") from None
