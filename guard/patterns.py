@@ -172,6 +172,8 @@ class Pattern:
 class _Never:
     """Stands in for a pattern that could not be compiled: matches nothing."""
 
+    programsize = 0
+
     def search(self, _text: str) -> None:
         return None
 
