@@ -172,6 +172,8 @@ class Pattern:
 class _Never:
     """Stands in for a pattern that could not be compiled: matches nothing."""
 
+    programsize = 0
+
     def search(self, _text: str) -> None:
         return None
 
@@ -188,6 +190,11 @@ def compile_pattern(source: str) -> Pattern:
 
     A pattern that matches an empty text is refused too: it would match every title and link.
     """
+    return Pattern(source, _compile(source))
+
+
+def _compile(source: str) -> Any:
+    """The RE2 regexp of ``source``, after every check (a lazy pattern gets them too)."""
     if not isinstance(source, str):
         raise PatternError(str(source), "is not text")
     if not source:
@@ -195,10 +202,6 @@ def compile_pattern(source: str) -> Pattern:
     if len(source) > PATTERN_LIMIT:
         raise PatternError(source[:60] + "…", f"cannot be used: it is {len(source)} characters long; "
                                               f"at most {PATTERN_LIMIT}")
-    return Pattern(source, _compile(source))
-
-
-def _compile(source: str) -> Any:
     re2, options = _re2()
     try:
         regexp = re2.compile(source, options=options)

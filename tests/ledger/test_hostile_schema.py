@@ -93,3 +93,16 @@ def test_record_body_nested_deeper_than_json_can_recurse_is_named_not_a_crash(pa
     assert "Traceback" not in listed.stderr
     verified = cli("consent", "verify", env=no_keyring_env())
     assert verified.returncode == 1 and "NOT intact" in verified.stdout
+
+
+@pytest.mark.parametrize("body", ["not json {", "[" * 5000 + "]" * 5000], ids=["not json", "deep"])
+def test_record_body_that_is_not_json_is_pinpointed_as_edited_not_called_damage(path, no_keyring, body):
+    """json_extract failed the whole check query ('malformed JSON'): verify called the healthy
+    file damaged and advised starting a new ledger, instead of naming the edited record."""
+    from guard.ledger import ProblemKind
+
+    _made(path)
+    tamper(path, "UPDATE records SET body = ? WHERE seq = 1", params=(body,))
+    with Ledger.open(path) as ledger:
+        problem = ledger.verify().first_problem
+    assert problem is not None and (problem.kind, problem.seq) == (ProblemKind.EDITED, 1)
