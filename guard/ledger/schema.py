@@ -111,10 +111,11 @@ INSERT_RECORD = (f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
                  f"VALUES ({', '.join('?' for _ in RECORD_COLUMNS)})")
 # Rows whose repeated columns no longer agree with their signed body (checked in C by SQLite;
 # a hit is confirmed in Python by :func:`derived_mismatch`).
-FIRST_DISAGREEING_ROW = (
+FIRST_DISAGREEING_ROW = (  # a body that is not JSON (json_extract would fail the whole query) disagrees too
     "SELECT seq, body, " + ", ".join(name for name, _ in DERIVED_COLUMNS) + " FROM records WHERE "
-    f"json_extract(body, {', '.join(repr(path) for _, path in DERIVED_COLUMNS)}) "
-    f"IS NOT json_array({', '.join(name for name, _ in DERIVED_COLUMNS)}) AND seq > ? ORDER BY seq LIMIT 1"
+    f"CASE WHEN json_valid(body) THEN json_extract(body, {', '.join(repr(path) for _, path in DERIVED_COLUMNS)}) "
+    f"IS NOT json_array({', '.join(name for name, _ in DERIVED_COLUMNS)}) ELSE 1 END AND seq > ? "
+    "ORDER BY seq LIMIT 1"
 )
 
 
