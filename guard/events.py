@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from guard.i18n import Text
 from guard.jsonable import to_json_data
 
 
@@ -43,6 +44,9 @@ class Evidence:
     seen_at: datetime
     pid: int | None = None
     tab: str | None = None  # "<browser>/<tab id>" when a browser tab was the source
+    # ``detail`` as a sentence the UI can translate (guard.i18n.Text); ``detail`` stays the English
+    # that records and exports keep. Not compared, not in JSON.
+    said: Text | None = field(default=None, compare=False, repr=False, metadata={"json": False})
 
 
 @dataclass(frozen=True)

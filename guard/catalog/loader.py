@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from guard.catalog.models import FieldError, Provider, ProviderKind
+from guard.catalog.models import FieldError, Provider, ProviderKind, pattern_cost
 from guard.errors import GuardError
 from guard.fsutil import NotRegularFile, read_regular
 from guard.paths import resources_dir
@@ -35,6 +35,9 @@ _MERGE_BY_ID = ("ai_features", "documents", "clauses")
 _PROVENANCE = ("sources", "source", "checked", "verified")
 MAX_FILE_BYTES = 512 * 1024
 MAX_USER_FILES = 1000
+# The detection patterns all user files together may add, in RE2 program size (guard.patterns.Pattern.cost):
+# about what the whole shipped catalog uses (3,703 on 2026-12-01), so matching stays as cheap as it is.
+USER_PATTERN_BUDGET = 4000
 
 
 class CatalogError(GuardError):
@@ -99,26 +102,36 @@ def load_catalog(shipped: Path | None = None, user: Path | None = None) -> Catal
         if len(paths) > MAX_USER_FILES:
             catalog.problems.append(CatalogProblem(user, "", f"holds {len(paths)} catalog files; only the first "
                                                    f"{MAX_USER_FILES} (by name) are read"))
+        spent = 0
         for path in paths[:MAX_USER_FILES]:
-            _apply_user_file(path, catalog, raw_by_id)
+            spent = _apply_user_file(path, catalog, raw_by_id, spent)
     for problem in catalog.problems:
         log.warning("%s", problem.message())
     return catalog
 
 
-def _apply_user_file(path: Path, catalog: Catalog, raw_by_id: dict[str, dict[str, Any]]) -> None:
+def _apply_user_file(path: Path, catalog: Catalog, raw_by_id: dict[str, dict[str, Any]], spent: int) -> int:
+    """Apply one user file; returns the pattern budget spent so far (see USER_PATTERN_BUDGET)."""
     raw = _read_toml(path, catalog.problems)
     if raw is None:
-        return
+        return spent
     provider_id = raw.get("id")
     if not isinstance(provider_id, str):
         catalog.problems.append(CatalogProblem(path, "id", "missing: every provider file needs an id"))
-        return
+        return spent
     base = raw_by_id.get(provider_id)
     merged = _merge(base, raw) if base is not None else raw
     provider = _validate(path, merged, catalog.problems)
     if provider is None:
-        return
+        return spent
+    previous = catalog.providers.get(provider.id)
+    cost = max(0, pattern_cost(provider.detect) - (pattern_cost(previous.detect) if previous else 0))
+    if spent + cost > USER_PATTERN_BUDGET:
+        catalog.problems.append(CatalogProblem(path, "detect", (
+            f"its detection patterns cost {cost:,} (RE2 program size) and the user catalog's patterns together may "
+            f"cost at most {USER_PATTERN_BUDGET:,} (about what every shipped pattern costs), {spent:,} of it "
+            "already used by files before it; matching is done on every title, so keep patterns few and short")))
+        return spent
     catalog.providers[provider.id] = provider
     catalog.user_files[provider.id] = path
     raw_by_id[provider.id] = merged
@@ -127,6 +140,7 @@ def _apply_user_file(path: Path, catalog: Catalog, raw_by_id: dict[str, dict[str
     else:
         log.warning("User catalog file %s changes the shipped provider '%s' (%s)", path, provider.id,
                     ", ".join(sorted(key for key in raw if key != "id")) or "nothing")
+    return spent + cost
 
 
 def _load_file(path: Path, problems: list[CatalogProblem]) -> tuple[dict[str, Any], Provider] | None:

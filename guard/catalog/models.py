@@ -127,15 +127,33 @@ class Source(BaseModel):
     title: str | None = None
 
 
+# RE2's program size of one detection pattern (guard.patterns.Pattern.cost); the shipped ones are at most
+# 222. RE2 is linear in the text, but each character costs in proportion to this when its DFA gives up.
+PATTERN_COST_LIMIT = 400
+
+
 def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
     """Every pattern must compile with RE2 (linear-time matching); the error names the pattern and
-    says why, e.g. that lookarounds and backreferences cannot be used."""
+    says why, e.g. that lookarounds and backreferences cannot be used, or that it is too costly."""
     for index, pattern in enumerate(patterns):
         try:
-            compile_pattern(pattern)
+            cost = compile_pattern(pattern).cost
         except PatternError as error:
             raise FieldError((index,), str(error)) from None
+        if cost > PATTERN_COST_LIMIT:
+            raise FieldError((index,), f"pattern {pattern[:80]!r} is too costly to match on every title (RE2 "
+                             f"program size {cost}; at most {PATTERN_COST_LIMIT}): counted repeats such as "
+                             "'.{0,200}' multiply the work; write a shorter, more specific pattern")
     return patterns
+
+
+def pattern_cost(detect: Detect) -> int:
+    """What matching all of ``detect``'s patterns costs per character of text (sum of RE2 program sizes)."""
+    lists = [detect.participant_names, detect.web.url_patterns, detect.web.url_excludes,
+             detect.web.meeting_window_titles]
+    for platform in (detect.linux, detect.windows, detect.macos):
+        lists += [platform.window_titles, platform.meeting_window_titles]
+    return sum(compile_pattern(pattern).cost for patterns in lists for pattern in patterns)
 
 
 class PlatformDetect(BaseModel):

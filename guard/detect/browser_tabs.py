@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from guard.browser.paths import has_state_files, state_dir
 from guard.detect.observation import Observation
 from guard.events import Signal
+from guard.i18n import N_, Text
 
 if TYPE_CHECKING:  # the state files' schemas (pydantic) load only once a host has written one
     from guard.browser.state import StateFile, StateReader, TabEntry
@@ -148,11 +149,14 @@ def _labels(states: list[StateFile]) -> list[str]:
 def _tab_observation(provider_id: str, state: StateFile, entry: TabEntry, tab: str, shown: str,
                      at: datetime) -> Observation:
     info = entry.tab
-    media = [what for what, on in (("plays sound", info.audible), ("uses the microphone", info.microphone),
-                                   ("uses the camera", info.camera)) if on]
-    where = "in the foreground" if info.active else "in the background"
-    detail = f"{shown} tab '{info.title or info.url}' ({where}{', ' + ', '.join(media) if media else ''})"
-    return Observation(provider_id, Signal.BROWSER_TAB, state.browser_pid, detail, at, meeting=True,
+    state_said = Text.of(N_("in the foreground") if info.active else N_("in the background"))
+    for what, on in ((N_("plays sound"), info.audible), (N_("uses the microphone"), info.microphone),
+                     (N_("uses the camera"), info.camera)):
+        if on:
+            state_said = Text.of(N_("{first}, {then}"), first=state_said, then=Text.of(what))
+    said = Text.of(N_("{browser} tab '{title}' ({state})"), browser=shown, title=info.title or info.url,
+                   state=state_said)
+    return Observation(provider_id, Signal.BROWSER_TAB, state.browser_pid, str(said), at, said=said, meeting=True,
                        title=info.title or None, url=info.url, tab=tab, active=info.active,
                        audible=bool(info.audible or info.microphone or info.camera))
 
@@ -163,8 +167,8 @@ def _notices(rules: _Matches, provider_id: str, entry: TabEntry, tab: str, shown
     for seen in entry.notices:
         features: list[str | None] = [*rules.notice_features(provider_id, seen.text)] or [None]
         for feature_id in features:
-            found.append(Observation(provider_id, Signal.AI_NOTICE, pid,
-                                     f"the meeting page in {shown} showed: '{seen.text}'", seen.at,
+            said = Text.of(N_("the meeting page in {browser} showed: '{notice}'"), browser=shown, notice=seen.text)
+            found.append(Observation(provider_id, Signal.AI_NOTICE, pid, str(said), seen.at, said=said,
                                      title=entry.tab.title or None, url=entry.tab.url, tab=tab,
                                      feature_id=feature_id, notice=seen.text))
     return found
@@ -175,9 +179,9 @@ def _participants(rules: _Matches, entry: TabEntry, tab: str, shown: str, pid: i
     found = []
     for seen in entry.participants:
         for bot_provider in rules.participant_providers(seen.text):
-            found.append(Observation(bot_provider, Signal.PARTICIPANT, pid,
-                                     f"'{seen.text}' is among the participants in {shown} tab "
-                                     f"'{entry.tab.title or entry.tab.url}'", seen.at,
+            said = Text.of(N_("'{name}' is among the participants in {browser} tab '{title}'"), name=seen.text,
+                           browser=shown, title=entry.tab.title or entry.tab.url)
+            found.append(Observation(bot_provider, Signal.PARTICIPANT, pid, str(said), seen.at, said=said,
                                      title=entry.tab.title or None, url=entry.tab.url, tab=tab,
                                      participant=seen.text))
     return found

@@ -27,6 +27,7 @@ from guard.detect.process_table import ProcessEntry, ProcessTable
 from guard.detect.sessions import corroborates_meeting
 from guard.detect.windows import WindowInfo
 from guard.events import Signal
+from guard.i18n import N_, Text
 from guard.patterns import bounded, normalize_text
 from guard.settings import DetectionSettings
 
@@ -169,7 +170,8 @@ class Detector:
                 candidate = candidates.get(use.pid or -1)
                 for provider_id in candidate.provider_ids if candidate else ():
                     if provider_id in meeting_clients:
-                        observations.append(Observation(provider_id, Signal.SOCKET, use.pid, use.detail, at))
+                        observations.append(Observation(provider_id, Signal.SOCKET, use.pid, use.detail, at,
+                                                        said=use.said))
         elif "sockets" not in statuses:
             statuses["sockets"] = self._idle_or_off("sockets", "no client shows a meeting")
         in_meeting = self._clients_in_meeting(candidates, meeting_clients, observations)
@@ -242,11 +244,12 @@ class Detector:
         observations = []
         for (provider_id, meeting_only, name), candidate in sorted(oldest.items()):
             if meeting_only:
-                observations.append(Observation(provider_id, Signal.MEETING_PROCESS, candidate.pid,
-                                                f"{name} (pid {candidate.pid}) runs only during meetings", at))
+                said = Text.of(N_("{name} (pid {pid}) runs only during meetings"), name=name, pid=candidate.pid)
+                observations.append(Observation(provider_id, Signal.MEETING_PROCESS, candidate.pid, str(said), at,
+                                                said=said))
             else:
-                observations.append(Observation(provider_id, Signal.PROCESS, candidate.pid,
-                                                f"{name} is running (pid {candidate.pid})", at))
+                said = Text.of(N_("{name} is running (pid {pid})"), name=name, pid=candidate.pid)
+                observations.append(Observation(provider_id, Signal.PROCESS, candidate.pid, str(said), at, said=said))
         return observations
 
     def _pending_links(self, candidates: Mapping[int, Candidate]) -> list[Link]:
@@ -296,13 +299,18 @@ class Detector:
             shown = bounded(normalize_text(window.title), SHOWN_TITLE)
             for provider_id, meeting, _pattern in known[2]:
                 if owner is None:
-                    detail = f"a window titled '{shown}' (owner not given) while the app runs"
+                    said = Text.of(N_("a window titled '{title}' (owner not given) while the app runs"), title=shown)
                 elif owner.browser:
-                    detail = f"{owner.name} (pid {window.pid}) shows a meeting titled '{shown}'"
+                    said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}'"), name=owner.name,
+                                   pid=str(window.pid), title=shown)
+                elif meeting:
+                    said = Text.of(N_("{name} (pid {pid}) shows a meeting window titled '{title}'"), name=owner.name,
+                                   pid=str(window.pid), title=shown)
                 else:
-                    what = "a meeting window" if meeting else "a window"
-                    detail = f"{owner.name} (pid {window.pid}) shows {what} titled '{shown}'"
-                observations.append(Observation(provider_id, Signal.WINDOW_TITLE, window.pid, detail, at,
+                    said = Text.of(N_("{name} (pid {pid}) shows a window titled '{title}'"), name=owner.name,
+                                   pid=str(window.pid), title=shown)
+                observations.append(Observation(provider_id, Signal.WINDOW_TITLE, window.pid, str(said), at,
+                                                said=said,
                                                 meeting=meeting, title=shown if meeting else None,
                                                 window=str(window.window_id) if window.window_id else None))
         for key in [key for key in self._windows if key not in listed]:
@@ -381,7 +389,7 @@ class Detector:
                 providers = web_by_root.get(root, set())
             for provider_id in sorted(providers):
                 held.add((root, provider_id))
-                observations.append(Observation(provider_id, signal, use.pid, use.detail, at))
+                observations.append(Observation(provider_id, signal, use.pid, use.detail, at, said=use.said))
         return observations
 
     # -- probe bookkeeping -------------------------------------------------------------------

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from guard.detect.matching import DetectionRules, redact_url
 from guard.detect.observation import Observation
 from guard.events import Signal
+from guard.i18n import N_, Text
 
 LINK_GRACE = timedelta(seconds=30)
 
@@ -89,9 +90,9 @@ class CommandLineLinks:
             if not (young or key in shown or key in held):
                 self._retired.add((link.pid, link.create_time, link.provider_id))
                 continue
-            observations.append(Observation(
-                link.provider_id, Signal.COMMAND_LINE, link.pid,
-                f"{link.name} (pid {link.pid}) was started with {link.url}", at, url=link.url))
+            said = Text.of(N_("{name} (pid {pid}) was started with {url}"), name=link.name, pid=link.pid, url=link.url)
+            observations.append(Observation(link.provider_id, Signal.COMMAND_LINE, link.pid, str(said), at,
+                                            url=link.url, said=said))
         return observations
 
 

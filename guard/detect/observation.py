@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from guard.errors import GuardError
 from guard.events import Evidence, Signal
+from guard.i18n import Text
 
 
 class DetectError(GuardError):
@@ -50,9 +51,11 @@ class Observation:
     notice: str | None = None
     participant: str | None = None
     closed: bool = False
+    said: Text | None = field(default=None, compare=False, repr=False, metadata={"json": False})  # translatable
 
     def evidence(self) -> Evidence:
-        return Evidence(signal=self.signal, detail=self.detail, seen_at=self.seen_at, pid=self.pid, tab=self.tab)
+        return Evidence(signal=self.signal, detail=self.detail, seen_at=self.seen_at, pid=self.pid, tab=self.tab,
+                        said=self.said)
 
 
 class ProbeState(StrEnum):

@@ -506,5 +506,5 @@ def _evidence(observations: Iterable[Observation], earlier: Iterable[Evidence] =
         key = (obs.signal, obs.pid, obs.tab, obs.detail)
         if key not in result:
             result[key] = Evidence(signal=obs.signal, detail=obs.detail, pid=obs.pid, tab=obs.tab,
-                                   seen_at=first_seen.get(key, obs.seen_at))
+                                   seen_at=first_seen.get(key, obs.seen_at), said=obs.said)
     return tuple(sorted(result.values(), key=lambda e: (e.seen_at, _SIGNAL_ORDER[e.signal], e.detail)))

@@ -13,6 +13,7 @@ import psutil
 from guard.detect.media import MediaUse
 from guard.detect.observation import ProbeUnavailable
 from guard.detect.windows import WindowInfo
+from guard.i18n import N_, Text
 
 
 class UdpSockets:
@@ -31,9 +32,13 @@ class UdpSockets:
                 continue
             remote = sorted({f"{c.raddr.ip}:{c.raddr.port}" for c in connections if c.raddr})
             if connections:
-                where = f", talking to {', '.join(remote[:3])}" if remote else ""
-                uses.append(MediaUse(pid=pid, app=name,
-                                     detail=f"{name} (pid {pid}) has {len(connections)} UDP socket(s) open{where}"))
+                if remote:
+                    said = Text.of(N_("{name} (pid {pid}) has {count} UDP socket(s) open, talking to {remotes}"),
+                                   name=name, pid=pid, count=len(connections), remotes=", ".join(remote[:3]))
+                else:
+                    said = Text.of(N_("{name} (pid {pid}) has {count} UDP socket(s) open"), name=name, pid=pid,
+                                   count=len(connections))
+                uses.append(MediaUse(pid=pid, app=name, detail=str(said), said=said))
         if denied and denied == len(candidates):
             raise ProbeUnavailable("the operating system does not let this user read the clients' sockets")
         return uses

@@ -158,7 +158,7 @@ def _plain_line(entry: Entry, job: ExportJob) -> str:
     raw = (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},'
            f'{c["feature_id"] or ""},{c["decision"]},{c["requested_by"] or ""},{c["refers_to"] or ""},'
            f'{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature}')
-    if not _plain_fields(raw):
+    if raw.count(",") != 12 or not _plain_fields(raw):  # 13 fields: a comma inside one would shift the columns
         return ",".join(map(q, row(entry, job)))
     facts = job.facts.provider(c["provider_id"])
     meeting = c["meeting"]

@@ -173,7 +173,10 @@ class StatusIndex:
     def load(cls, ledger: Ledger) -> StatusIndex:
         amendments = []
         for stored in ledger.iter_stored(RecordFilter(amends_only=True)):
-            content = orjson.loads(stored.body)
+            try:
+                content = shaped(orjson.loads(stored.body))
+            except orjson.JSONDecodeError:
+                content = shaped(None)
             amendments.append(Amendment(content["id"], stored.seq, content["decision"], content["refers_to"],
                                         content["occurred_at"]))
         return cls(amendments)
@@ -204,13 +207,77 @@ class StatusIndex:
         return Standing(label, decision, current)
 
 
+_TEXT_KEYS = ("id", "key_id", "occurred_at", "recorded_at", "provider_id", "decision")
+_OPTIONAL_TEXT_KEYS = ("feature_id", "requested_by", "note", "refers_to")
+_MEETING_KEYS = ("title", "id_or_link", "organiser")
+_TERMS_KEYS = ("document_id", "provider_id", "sha256", "url")
+UNREADABLE = "unreadable"
+
+
+_ALL_KEYS = frozenset((*_TEXT_KEYS, *_OPTIONAL_TEXT_KEYS, "meeting", "purposes", "terms", "evidence"))
+
+
+def _well_shaped(c: Any) -> bool:
+    """Whether a body has every key an exporter reads, of the type it reads (a genuine record
+    always does; written out flat because it runs once per exported record)."""
+    if type(c) is not dict or not _ALL_KEYS <= c.keys():
+        return False
+    meeting, purposes, terms, evidence = c["meeting"], c["purposes"], c["terms"], c["evidence"]
+    if not (type(c["id"]) is str and type(c["key_id"]) is str and type(c["occurred_at"]) is str
+            and type(c["recorded_at"]) is str and type(c["provider_id"]) is str and type(c["decision"]) is str
+            and type(meeting) is dict and type(purposes) is list and type(terms) is list and type(evidence) is list):
+        return False
+    for key in _OPTIONAL_TEXT_KEYS:
+        if c[key] is not None and type(c[key]) is not str:
+            return False
+    for key in _MEETING_KEYS:
+        if meeting.get(key) is not None and type(meeting[key]) is not str:
+            return False
+    for item in purposes:
+        if type(item) is not str:
+            return False
+    for entry in terms:
+        if type(entry) is not dict:
+            return False
+    for entry in evidence:
+        if type(entry) is not dict:
+            return False
+    return True
+
+
+def shaped(content: Any) -> dict[str, Any]:
+    """``content`` as exporters read it. A body reshaped by someone editing the ledger (not an
+    object, keys missing, values of another type) keeps what still fits and shows the rest as
+    ``unreadable`` or empty, so the export still lists every record, this one included, under
+    its NOT intact verdict, instead of failing as a whole."""
+    if _well_shaped(content):
+        return content  # type: ignore[no-any-return]
+    c: dict[str, Any] = dict(content) if isinstance(content, dict) else {}
+    for key in _TEXT_KEYS:
+        c[key] = c[key] if isinstance(c.get(key), str) else "" if key.endswith("_at") else UNREADABLE
+    for key in _OPTIONAL_TEXT_KEYS:
+        c[key] = None if c.get(key) is None else str(c[key])
+    found = c.get("meeting")
+    meeting: dict[str, Any] = found if isinstance(found, dict) else {}
+    c["meeting"] = {key: None if meeting.get(key) is None else str(meeting[key]) for key in _MEETING_KEYS}
+    purposes, terms, evidence = c.get("purposes"), c.get("terms"), c.get("evidence")
+    c["purposes"] = [str(p) for p in purposes] if isinstance(purposes, list) else []
+    c["terms"] = ([{key: None if t.get(key) is None else str(t[key]) for key in _TERMS_KEYS} for t in terms
+                   if isinstance(t, dict)] if isinstance(terms, list) else [])
+    c["evidence"] = [e for e in evidence if isinstance(e, dict)] if isinstance(evidence, list) else []
+    return c
+
+
 def iter_entries(ledger: Ledger, export_filter: ExportFilter, statuses: StatusIndex,
                  order: Order = Order.OLDEST, progress: Progress | None = None) -> Iterator[Entry]:
     """The records the filter selects, in ``order``, one :class:`Entry` each."""
     loads = orjson.loads
     standing = statuses.standing
     for stored in ledger.iter_stored(export_filter.record_filter(), order):
-        content = loads(stored.body)
+        try:
+            content = shaped(loads(stored.body))
+        except orjson.JSONDecodeError:  # not JSON at all (or nested past orjson's limit)
+            content = shaped(None)
         yield Entry(stored, content, standing(content))
         if progress is not None:
             progress.step()

@@ -155,7 +155,25 @@ def _view_matches(node: dict[str, Any], content: dict[str, Any]) -> bool:
 
 
 def verify_export(document: Any) -> ExportCheck:
-    """Check a parsed JSON export; raises ExportFormatError when it is not one."""
+    """Check a parsed JSON export; raises ExportFormatError when it is not one. A value of the
+    wrong shape anywhere (a number where a key belongs, a list for the head) is NOT intact."""
+    try:
+        check = _verify(document)
+    except ExportFormatError:
+        raise
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError, RecursionError) as error:
+        check = ExportCheck()
+        check.problems.append(f"the export was changed: a record, status, key or the head is not shaped as this "
+                              f"app writes it ({type(error).__name__}: {str(error)[:120]})")
+        return check
+    if check.records and not check.signatures_checked and not check.head_checked:
+        check.problems.append("nothing in it can be checked without the ledger owner's secret: no record and no "
+                              "head carries an Ed25519 signature (only HMACs, or none), so anyone could have "
+                              "written it; ask the owner to run 'meeting-guard consent verify' and export again")
+    return check
+
+
+def _verify(document: Any) -> ExportCheck:
     if not isinstance(document, dict) or not isinstance(document.get("mpg:records"), list):
         raise ExportFormatError("this is not a consent history export (no 'mpg:records' list)")
     if document.get("mpg:formatVersion") != 2:
@@ -226,7 +244,17 @@ def _head(document: dict[str, Any], verifiers: dict[str, Verifier | None], last:
         if document["mpg:records"]:
             check.problems.append("the export has records but no signed head")
         return
+    if not isinstance(head, dict):
+        check.problems.append("the export's head is not a signed head: records may have been removed, added or "
+                              "re-signed")
+        return
     if "signature" not in head:
+        if any(verifier is not None for verifier in verifiers.values()):
+            # This app signs the head with the newest key; with an Ed25519 key listed, an unsigned
+            # head is one whose signature was taken away (to hide records removed from the end).
+            check.problems.append("the head carries no signature although the export lists an Ed25519 key: "
+                                  "records may have been removed from the end, added or re-signed")
+            return
         check.notes.append("the head was signed before Ed25519 (an HMAC): only the ledger's owner can check it")
         return
     verifier = verifiers.get(str(head.get("key_id")))

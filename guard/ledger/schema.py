@@ -111,10 +111,11 @@ INSERT_RECORD = (f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
                  f"VALUES ({', '.join('?' for _ in RECORD_COLUMNS)})")
 # Rows whose repeated columns no longer agree with their signed body (checked in C by SQLite;
 # a hit is confirmed in Python by :func:`derived_mismatch`).
-FIRST_DISAGREEING_ROW = (
+FIRST_DISAGREEING_ROW = (  # a body that is not JSON (json_extract would fail the whole query) disagrees too
     "SELECT seq, body, " + ", ".join(name for name, _ in DERIVED_COLUMNS) + " FROM records WHERE "
-    f"json_extract(body, {', '.join(repr(path) for _, path in DERIVED_COLUMNS)}) "
-    f"IS NOT json_array({', '.join(name for name, _ in DERIVED_COLUMNS)}) AND seq > ? ORDER BY seq LIMIT 1"
+    f"CASE WHEN json_valid(body) THEN json_extract(body, {', '.join(repr(path) for _, path in DERIVED_COLUMNS)}) "
+    f"IS NOT json_array({', '.join(name for name, _ in DERIVED_COLUMNS)}) ELSE 1 END AND seq > ? "
+    "ORDER BY seq LIMIT 1"
 )
 
 
@@ -197,7 +198,7 @@ def derived_mismatch(row: tuple[Any, ...]) -> str | None:
     body = row[1]
     try:
         content = json.loads(body)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # a tampered body may nest arrays 100,000 deep
         return "body"
     for (name, path), value in zip(DERIVED_COLUMNS, row[2:], strict=False):
         if _at(content, path) != value or type(_at(content, path)) is not type(value):
@@ -209,7 +210,10 @@ def row_to_record(row: tuple[Any, ...]) -> Record:
     """A row selected with :data:`SELECT_RECORD` as a :class:`Record` (read from its body;
     raises ValueError when the body is not a valid record)."""
     seq, body, prev_hash, record_hash, signature = row
-    content = json.loads(body)
+    try:
+        content = json.loads(body)
+    except RecursionError:  # json recurses per nested array: a tampered body of 100,000 '[' is 100 kB
+        raise ValueError("the record's body is nested too deeply to be a record") from None
     if not isinstance(content, dict):
         raise ValueError("the record is not a JSON object")
     try:

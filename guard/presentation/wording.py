@@ -12,7 +12,7 @@ from functools import lru_cache
 from guard.catalog.models import Actor, AiFeature, Clause, ParticipantOption, Provider, TrainsModels
 from guard.events import Evidence, Signal
 from guard.paths import resources_dir
-from guard.presentation.i18n import N_, _, labelled
+from guard.presentation.i18n import N_, _, labelled, say
 
 NO_TERMS_TRACKED = N_("no terms tracked yet")
 """What is shown for a provider whose catalog entry names no terms page (a detection-only entry)."""
@@ -191,7 +191,13 @@ def signal_name(signal: str) -> str:
 
 def evidence_line(evidence: Evidence, limit: int = EVIDENCE_CHARS) -> str:
     """'Window: window 'Zoom Meeting' of zoom (pid 42)', on one line and at most ``limit`` characters."""
-    return one_line(labelled(signal_name(evidence.signal), evidence.detail), limit)
+    return one_line(labelled(signal_name(evidence.signal), evidence_detail(evidence)), limit)
+
+
+def evidence_detail(evidence: Evidence) -> str:
+    """What detection saw, in the language in use where the probe said it as a sentence (a
+    detail recorded before, or from a probe that does not, stays as it was written)."""
+    return say(evidence.said) if evidence.said is not None else evidence.detail
 
 
 def one_line(text: str, limit: int) -> str:

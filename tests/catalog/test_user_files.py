@@ -130,3 +130,42 @@ def test_deeply_nested_user_file_is_a_problem_not_a_crash(tmp_path: Path, deep: 
     [problem] = catalog.problems
     assert problem.file == tmp_path / "deep.toml" and "nested too deeply" in problem.reason
     assert catalog.get("zoom") is not None
+
+
+def test_a_user_pattern_that_makes_re2_slow_is_refused_naming_it(tmp_path, shipped):
+    """Audit round two: RE2 is linear in the text, not free: 'a.{0,200}b.{0,200}c.{0,200}d' (program
+    size 5,408) took ~55 ms per 4 kB title of 'a', 'b', 'c' and spaces, against 0.3 ms for every
+    shipped pattern together. One is refused at load, naming it."""
+    user = tmp_path / "user"
+    user.mkdir()
+    costly = r"(?i)a.{0,200}b.{0,200}c.{0,200}d"
+    (user / "mine.toml").write_text(_user(f"[detect.web]\nmeeting_window_titles = ['^Meet', '{costly}']\n"),
+                                    encoding="utf-8")
+    catalog = load_catalog(shipped=shipped, user=user)
+    (problem,) = catalog.problems
+    assert problem.field == "detect.web.meeting_window_titles[1]" and "too costly" in problem.reason
+    assert "mine" not in catalog.providers
+
+
+def test_user_patterns_together_stay_within_a_budget(tmp_path, shipped):
+    """Many patterns each under the limit (a 512 kB file holds thousands): 300 of program size 245
+    took ~1.1 s per hostile 4 kB title per tick. Files past the shared budget are skipped, said so."""
+    user = tmp_path / "user"
+    user.mkdir()
+    patterns = ", ".join(f"'(?i)[a-c]{{0,60}}[a-c ]{{60}}d{n}'" for n in range(12))  # 12 x ~250
+    for name in ("a-first", "b-second"):
+        (user / f"{name}.toml").write_text(_user(f"[detect.web]\nmeeting_window_titles = [{patterns}]\n", name),
+                                           encoding="utf-8")
+    catalog = load_catalog(shipped=shipped, user=user)
+    assert "a-first" in catalog.providers and "b-second" not in catalog.providers
+    (problem,) = catalog.problems
+    assert problem.file == user / "b-second.toml" and "at most 4,000" in problem.reason
+
+
+def test_every_shipped_pattern_is_within_the_cost_limit():
+    from guard.catalog.models import PATTERN_COST_LIMIT, pattern_cost
+
+    catalog = load_catalog()
+    assert not catalog.problems
+    assert sum(pattern_cost(provider.detect) for provider in catalog) < 2 * 4000  # the user budget's scale
+    assert PATTERN_COST_LIMIT >= 222

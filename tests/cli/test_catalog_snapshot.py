@@ -127,12 +127,13 @@ def test_a_damaged_browser_table_in_the_snapshot_falls_back_to_the_file(tmp_path
 
 def test_a_pattern_damaged_in_the_snapshot_is_left_out_not_fatal(caplog):
     good = ProviderDetection("good", "meeting-client", {"web": {"url_patterns": [r"^https://good\.example/j/"]}})
-    bad = ProviderDetection("bad", "meeting-client", {"web": {"url_patterns": ["(?=lookahead)"]}})
+    bad = ProviderDetection("bad", "meeting-client", {"web": {"url_patterns": ["(?=lookahead)", "h" * 5000]}})
     rules = DetectionRules.from_data([bad, good], "linux")  # as read back: compiled on first use
     with caplog.at_level(logging.WARNING, logger="guard.patterns"):
         found = rules.match_urls(("--url=https://good.example/j/123",))
     assert found == [("good", "https://good.example/j/123")]
-    assert "(?=lookahead)" in caplog.text and "left out" in caplog.text
+    assert "(?=lookahead)" in caplog.text and "5000 characters long" in caplog.text
+    assert caplog.text.count("left out") == 2, "each once, with the same checks as the catalog's"
 
 
 def test_a_provider_for_an_event_is_validated_alone_from_the_snapshot(tmp_path, monkeypatch):

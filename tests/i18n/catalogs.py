@@ -27,7 +27,7 @@ from guard.presentation.i18n import UI_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER_SOURCES = ("guard/export",)
-APP_SOURCES = ("guard/presentation", "ui", "guard/ledger")
+APP_SOURCES = ("guard/presentation", "ui", "guard/ledger", "guard/detect")
 KEYWORDS = {**DEFAULT_KEYWORDS, "Nn_": (1, 2)}  # guard.i18n.Nn_: a core message with its plural
 _PLACEHOLDER = re.compile(r"\{\w*\}")
 _MNEMONIC = re.compile(r"&(?!&)(\w)")

@@ -82,3 +82,38 @@ def test_erase_does_not_run_foreign_sql(path, no_keyring):
     report = erase_ledger(path)
     assert not path.exists()
     assert any("did not write" in problem for problem in report.problems), report.problems
+
+
+def test_record_body_nested_deeper_than_json_can_recurse_is_named_not_a_crash(path, no_keyring, cli):
+    """A tampered body of 100,000 nested arrays (200 kB): 'consent list' died with RecursionError."""
+    _made(path)
+    tamper(path, "UPDATE records SET body = ? WHERE seq = 1", params=("[" * 100_000 + "]" * 100_000,))
+    listed = cli("consent", "list", env=no_keyring_env())
+    assert "Record seq 1" in listed.stderr and "cannot be read" in listed.stderr, listed.stderr[-500:]
+    assert "Traceback" not in listed.stderr
+    verified = cli("consent", "verify", env=no_keyring_env())
+    assert verified.returncode == 1 and "NOT intact" in verified.stdout
+
+
+@pytest.mark.parametrize("body", ["not json {", "[" * 5000 + "]" * 5000], ids=["not json", "deep"])
+def test_record_body_that_is_not_json_is_pinpointed_as_edited_not_called_damage(path, no_keyring, body):
+    """json_extract failed the whole check query ('malformed JSON'): verify called the healthy
+    file damaged and advised starting a new ledger, instead of naming the edited record."""
+    from guard.ledger import ProblemKind
+
+    _made(path)
+    tamper(path, "UPDATE records SET body = ? WHERE seq = 1", params=(body,))
+    with Ledger.open(path) as ledger:
+        problem = ledger.verify().first_problem
+    assert problem is not None and (problem.kind, problem.seq) == (ProblemKind.EDITED, 1)
+
+
+def test_key_file_nested_deeper_than_json_can_recurse_is_unreadable_not_a_crash(path, no_keyring, cli):
+    """100,000 nested arrays in ledger.key (200 kB, under its 1 MB read): 'consent add' and
+    'consent verify' died with RecursionError instead of saying the key file is unreadable."""
+    _made(path)
+    path.with_name("ledger.key").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    added = cli("consent", "add", "--provider", "zoom", "--decision", "refused", env=no_keyring_env())
+    assert added.returncode != 0 and "nested too deeply to be a key file" in added.stderr, added.stderr[-400:]
+    verified = cli("consent", "verify", env=no_keyring_env())
+    assert "Traceback" not in verified.stderr and "Ledger:" in verified.stdout

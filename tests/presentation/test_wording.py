@@ -34,3 +34,25 @@ def test_topic_labels_come_from_the_shipped_topic_file():
     assert wording.topic_label("ai-training") == "AI training"
     assert wording.topic_label("content-licence") == "Licence over your content"
     assert wording.topic_label("other") == "Other"
+
+
+def test_evidence_is_said_in_the_language_in_use_and_a_recorded_detail_stays_as_written():
+    from datetime import UTC, datetime
+
+    from guard.events import Evidence, Signal
+    from guard.i18n import N_, Text
+    from guard.presentation import i18n
+    from guard.presentation.wording import evidence_line
+
+    seen = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    said = Text.of(N_("{name} (pid {pid}) shows a window titled '{title}'"), name="zoom", pid=7, title="{pid} <b>x")
+    live = Evidence(Signal.WINDOW_TITLE, str(said), seen, pid=7, said=said)
+    recorded = Evidence(Signal.WINDOW_TITLE, "zoom (pid 7) shows a window titled 'old'", seen, pid=7)
+    try:
+        i18n.use_language("nl")
+        assert evidence_line(live) == "Venster: zoom (pid 7) toont een venster met de titel ‘{pid} <b>x’"
+        assert evidence_line(recorded) == "Venster: zoom (pid 7) shows a window titled 'old'"
+        assert live.detail == "zoom (pid 7) shows a window titled '{pid} <b>x'" and live == Evidence(
+            Signal.WINDOW_TITLE, live.detail, seen, pid=7), "said is not part of the evidence's identity"
+    finally:
+        i18n.use_language("en")

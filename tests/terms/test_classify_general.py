@@ -268,3 +268,8 @@ def test_a_table_of_what_data_is_used_for_is_read_as_stated_uses() -> None:
 ])
 def test_duties_rights_and_purchases_that_only_look_like_a_topic(sentence: str, topic: str) -> None:
     assert topic not in sentence_topics(sentence, RULES)
+
+
+def test_choosing_whether_to_provide_data_is_consent_not_retention() -> None:
+    topics = sentence_topics("You retain the ability to choose whether or not to provide your location to us.", RULES)
+    assert "consent-opt-out" in topics and "retention" not in topics

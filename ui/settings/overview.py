@@ -17,7 +17,15 @@ from guard.presentation.desktop import desktop_capabilities, desktop_summary
 from guard.presentation.i18n import _, format_number, format_time, labelled, ngettext, say
 from guard.presentation.overview import DocumentVersions, features_that_could_be_on, version_label
 from guard.presentation.problems import probe_advice, probe_problem
-from guard.presentation.wording import ACTOR_NAMES, OPTION_NAMES, TRAINS_SHORT, named_value, one_line, signal_name
+from guard.presentation.wording import (
+    ACTOR_NAMES,
+    OPTION_NAMES,
+    TRAINS_SHORT,
+    evidence_detail,
+    named_value,
+    one_line,
+    signal_name,
+)
 from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, TermsOverview, desktop_report
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
@@ -151,7 +159,7 @@ class OverviewTab(QWidget):
         meeting = isinstance(session, MeetingSession)
         title = f" — “{esc(one_line(session.title, 200))}”" if meeting and session.title else ""
         since = format_time(session.started_at)
-        evidence = "".join(f"<li>{esc(labelled(signal_name(str(e.signal)), one_line(e.detail, 300)))}</li>"
+        evidence = "".join(f"<li>{esc(labelled(signal_name(str(e.signal)), one_line(evidence_detail(e), 300)))}</li>"
                            for e in session.evidence)
         what = (_("meeting in progress since {time}") if meeting else _("running since {time}")).format(time=since)
         provider = self.services.catalog.get(session.provider_id)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from guard.detect.accessibility import ClientInMeeting
 from guard.detect.observation import Observation
 from guard.events import Signal
+from guard.i18n import N_, Text
 from guard.patterns import bounded, normalize_text
 
 if TYPE_CHECKING:
@@ -56,15 +57,17 @@ class Matcher:
         for provider_id in client.provider_ids:
             for feature_id in self._features(provider_id, text):
                 shown = bounded(text, SHOWN)
-                found.append(Observation(provider_id, Signal.AI_NOTICE, client.pid,
-                                         f"{client.name} (pid {client.pid}) showed: '{shown}'", at,
+                said = Text.of(N_("{name} (pid {pid}) showed: '{notice}'"), name=client.name, pid=str(client.pid),
+                               notice=shown)
+                found.append(Observation(provider_id, Signal.AI_NOTICE, client.pid, str(said), at, said=said,
                                          window=client.window, feature_id=feature_id, notice=shown))
         if in_list and role in NAME_ROLES:
             for bot_provider in self._bot_providers(text):
                 name = bounded(text, NAME)
-                found.append(Observation(bot_provider, Signal.PARTICIPANT, client.pid,
-                                         f"'{name}' is among the participants in {client.name} (pid {client.pid})",
-                                         at, window=client.window, participant=name))
+                said = Text.of(N_("'{name}' is among the participants in {client} (pid {pid})"), name=name,
+                               client=client.name, pid=str(client.pid))
+                found.append(Observation(bot_provider, Signal.PARTICIPANT, client.pid, str(said), at, said=said,
+                                         window=client.window, participant=name))
         if found:
             self.matched += 1
         return found

@@ -9,8 +9,10 @@ objects, microphone only). :mod:`guard.detect.platform` picks them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
+
+from guard.i18n import Text
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class MediaUse:
     pid: int | None
     app: str
     detail: str
+    said: Text | None = field(default=None, compare=False)  # ``detail``, translatable (guard.i18n)
 
 
 class MediaLister(Protocol):

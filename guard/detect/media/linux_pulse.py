@@ -20,6 +20,7 @@ from typing import Any
 
 from guard.detect.media import MediaUse
 from guard.detect.observation import ProbeUnavailable
+from guard.i18n import N_, Text
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,10 @@ class PulseMicrophone:
             pid = _int(props.get("application.process.id"))
             binary = str(props.get("application.process.binary") or props.get("application.name") or "")
             name = candidates.get(pid, binary) if pid is not None else binary
-            paused = " (paused)" if output.get("corked") else ""
-            uses.append(MediaUse(pid=pid, app=binary,
-                                 detail=f"{name or 'a process'} (pid {pid}) is recording from the microphone{paused}"))
+            template = (N_("{name} (pid {pid}) is recording from the microphone (paused)") if output.get("corked")
+                        else N_("{name} (pid {pid}) is recording from the microphone"))
+            said = Text.of(template, name=name or Text.of(N_("a process")), pid=str(pid))
+            uses.append(MediaUse(pid=pid, app=binary, detail=str(said), said=said))
         return uses
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 
 from guard.detect.media import MediaUse
+from guard.i18n import N_, Text
 
 
 class ProcVideoDevices:
@@ -29,7 +30,9 @@ class ProcVideoDevices:
         for pid, name in candidates.items():
             device = self._open_device(pid)
             if device is not None:
-                uses.append(MediaUse(pid=pid, app=name, detail=f"{name} (pid {pid}) has the camera {device} open"))
+                said = Text.of(N_("{name} (pid {pid}) has the camera {device} open"), name=name, pid=pid,
+                               device=str(device))
+                uses.append(MediaUse(pid=pid, app=name, detail=str(said), said=said))
         return uses
 
     def _open_device(self, pid: int) -> str | None:

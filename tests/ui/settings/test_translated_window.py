@@ -95,3 +95,43 @@ def test_hostile_text_inside_a_translated_sentence_stays_plain_text(spanish, ope
             f"disponible: {HOSTILE}") in text
     html = window.overview.browser.toHtml()
     assert "<img" not in html and "<b>{count}</b>" not in html
+
+
+@pytest.mark.desktop
+def test_what_detection_saw_is_said_in_spanish(spanish, open_window, tmp_path, desktop, qtbot):
+    """A real client process and its real X11 window, seen by a real Monitor: the Overview's
+    evidence lines are Spanish sentences, with the title and process name as they are."""
+    from tests.detect.world import (
+        Processes,
+        client_copy,
+        close_monitors,
+        collect_until,
+        has,
+        new_monitor,
+        provider_toml,
+        unique,
+        write_catalog,
+        x11_window,
+    )
+
+    processes = Processes()
+    try:
+        name = unique("zoom")
+        catalog = write_catalog(tmp_path / "catalog", {
+            "zoom": provider_toml("zoom", "Zoom Workplace", processes=[name],
+                                  meeting_window_titles=["^Zoom Meeting$"]),
+        })
+        client = processes.start([str(client_copy(tmp_path / "bin", name)), "300"])
+        x11_window(processes, "Zoom Meeting", client.pid, env=desktop.child_env(), ready_file=tmp_path / "mapped")
+        monitor = new_monitor(catalog)
+        collect_until(monitor, has("meeting-started", "zoom"))
+        window = open_window()
+        window.set_snapshot(monitor.snapshot())
+        text = plain(window)
+        assert f"Ventana: {name} (pid {client.pid}) muestra una ventana de reunión titulada «Zoom Meeting»" in text
+        assert "shows a meeting window" not in text
+        evidence = monitor.snapshot().meetings[0].evidence
+        assert all(str(e.said) == e.detail for e in evidence if e.said is not None), "records keep the English"
+    finally:
+        processes.stop_all()
+        close_monitors()

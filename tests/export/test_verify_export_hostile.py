@@ -1,0 +1,92 @@
+"""``verify-export`` given a hostile file (audit round two): an export edited to drop records
+and the head's signature, rebuilt around a made-up HMAC key, or with values of the wrong shape
+where records, statuses, keys or the head belong. Each must say NOT intact and exit 1, never
+"intact" and never a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+
+import pytest
+
+from guard.export.verify_export import canonical
+from tests.export.test_verify_export import (  # noqa: F401 (fixtures)
+    changed,
+    documented_script,
+    exported,
+    no_ledger_here,
+)
+
+
+def _unsigned_head_without_the_last_record(document):
+    """Drop the last record (say, a withdrawal) and the head's signature; point the head at the new end."""
+    document["mpg:records"].pop()
+    last = document["mpg:records"][-1]
+    document["mpg:head"].pop("signature")
+    document["mpg:head"].pop("signatures_digest")
+    document["mpg:head"].update(seq=last["mpg:seq"], hash=last["mpg:hash"])
+
+
+def _rebuilt_around_an_hmac_key(document):
+    """Forge the whole history: one made-up 'hmac-sha256' key, every record re-pointed to it
+    and re-hashed, the chain rebuilt, the head unsigned."""
+    document["mpg:publicKeys"] = [{"key_id": "f" * 16, "algorithm": "hmac-sha256"}]
+    prev = "0" * 64
+    for node in document["mpg:records"]:
+        content = node["mpg:record"]
+        content["key_id"] = node["mpg:keyId"] = "f" * 16
+        node["mpg:prevHash"] = prev
+        node["mpg:hash"] = prev = hashlib.sha256((prev + canonical(content)).encode("utf-8")).hexdigest()
+    document["mpg:head"] = {"key_id": "f" * 16, "seq": len(document["mpg:records"]), "hash": prev}
+
+
+def test_a_dropped_record_with_an_unsigned_head_fails(exported, cli, no_ledger_here):  # noqa: F811
+    """It said 'intact: 7 records ... note: the head was signed before Ed25519', exit 0."""
+    run = cli("verify-export", str(changed(exported, _unsigned_head_without_the_last_record)))
+    assert run.returncode == 1, run.stdout
+    assert "NOT intact" in run.stdout and "head" in run.stdout
+
+
+def test_a_history_rebuilt_around_a_made_up_hmac_key_is_not_intact(exported, cli, no_ledger_here):  # noqa: F811
+    run = cli("verify-export", str(changed(exported, _rebuilt_around_an_hmac_key)))
+    assert run.returncode == 1, run.stdout
+    assert "NOT intact" in run.stdout and "owner" in run.stdout
+
+
+def _key_not_a_table(document):
+    document["mpg:publicKeys"].insert(0, 1)
+
+
+def _status_not_a_table(document):
+    document["mpg:records"][0]["dpv:hasConsentStatus"] = ["x"]
+
+
+def _head_a_list(document):
+    document["mpg:head"] = [1]
+
+
+def _record_not_a_table(document):
+    document["mpg:records"][0]["mpg:record"] = [1]
+
+
+@pytest.mark.parametrize("edit", [_key_not_a_table, _status_not_a_table, _head_a_list, _record_not_a_table],
+                         ids=["key", "status", "head", "record"])
+def test_values_of_the_wrong_shape_are_not_intact(exported, cli, no_ledger_here, edit):  # noqa: F811
+    """A number where a key belongs, a string where a status belongs, a list for the head: it
+    crashed with AttributeError (or, for the head, said 'intact')."""
+    run = cli("verify-export", str(changed(exported, edit)))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "NOT intact" in run.stdout and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("edit", [_unsigned_head_without_the_last_record, _rebuilt_around_an_hmac_key],
+                         ids=["unsigned head", "made-up hmac key"])
+def test_the_documented_python_is_not_fooled_either(exported, tmp_path, edit):  # noqa: F811
+    """docs/verify-export.md's script printed 'intact as far as a third party can tell' for both."""
+    script = documented_script(tmp_path)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-I", str(script), str(changed(exported, edit))], capture_output=True,
+                         text=True, env=env)
+    assert run.returncode == 1 and "intact" not in run.stdout.splitlines()[-1], run.stdout + run.stderr
