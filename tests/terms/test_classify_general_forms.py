@@ -47,3 +47,36 @@ def test_sharing_in_general_form(sentence: str) -> None:
 ])
 def test_not_sharing_though_it_looks_like_it(sentence: str) -> None:
     assert "third-party-sharing" not in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # refusing or blocking tracking in the browser or on the device
+    "You can set your browser to refuse cookies.",
+    "Cookies can be blocked, though some pages may then not work.",
+    "Turn off location services on your phone to stop us seeing where you are.",
+    # privacy and advertising controls
+    "Change your ad preferences at any time.",
+    "Industry programmes such as the Network Advertising Initiative let you limit interest-based ads.",
+    # choosing not to give data
+    "Giving us your phone number is optional, and you may decline to provide it.",
+    "You can visit the site without registering.",
+    # asking that data be withheld, and a use that waits for permission
+    "Students may request that their directory details be withheld.",
+    "Records are not released without the written consent of the student.",
+    "If you prefer that we not share your address, tell us.",
+    "We will not send your contacts anywhere unless you opt in.",
+])
+def test_choice_in_general_form(sentence: str) -> None:
+    assert "consent-opt-out" in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # the provider's permission for what the user does is not the user's consent to a use of data
+    "You may not assign this agreement without our prior written consent.",
+    # ending the contract is not a choice about data
+    "You may end the agreement if you no longer want to use the service.",
+    # marketing e-mail opt-outs stay out (a message preference, not a use of data)
+    "If you no longer wish to receive our newsletter, click unsubscribe.",
+])
+def test_not_a_data_choice_though_it_looks_like_one(sentence: str) -> None:
+    assert "consent-opt-out" not in sentence_topics(sentence, RULES)
