@@ -80,3 +80,56 @@ def test_choice_in_general_form(sentence: str) -> None:
 ])
 def test_not_a_data_choice_though_it_looks_like_one(sentence: str) -> None:
     assert "consent-opt-out" not in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # not keeping data at all is a statement about retention
+    "We do not store the card numbers you enter.",
+    "Uploaded photos are never retained once the print is made.",
+    # where data is kept, and taking it out again
+    "Your answers are kept in our survey database.",
+    "Ask us and your profile will be deleted from our records.",
+    "When the contest ends we delete them.",
+    # keeping a record of an exchange
+    "If you write to us, we keep a copy of your letter.",
+])
+def test_retention_in_general_form(sentence: str) -> None:
+    assert "retention" in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # gathering data is collection; saying it is also stored does not say for how long
+    "We collect and store the name you give us.",
+    # leaving a mailing list is a marketing preference
+    "Reply STOP and we will remove you from our mailing list.",
+])
+def test_not_retention_though_it_looks_like_it(sentence: str) -> None:
+    assert "retention" not in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # tracking technologies by name
+    "Our pages set persistent cookies.",
+    "Clear gifs in our e-mails tell us when a message was opened.",
+    "We use local shared objects to remember your settings.",
+    # the technical facts of a visit and online activity
+    "The server notes your browser type and the referring URL.",
+    "We note which pages you visit and the access times.",
+    "Ads may be chosen from your online activity on other sites.",
+    "We may log information about your visits to our site.",
+    # location the device reports
+    "The app may ask for your precise location.",
+])
+def test_generated_data_in_general_form(sentence: str) -> None:
+    assert "service-generated-data" in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # where a customer is (tax, residence) and disputes over names are not data the service generates
+    "Tax is based on your location and the laws of your country.",
+    "Claims about domain names are not subject to arbitration.",
+    "You must not use a VPN to mask your geographic location.",
+    "You need a computer with a supported operating system.",
+])
+def test_not_generated_data_though_it_looks_like_it(sentence: str) -> None:
+    assert "service-generated-data" not in sentence_topics(sentence, RULES)
