@@ -360,7 +360,10 @@ class KeyVault:
             if mode & 0o077:
                 log.warning("Key file %s was readable by others (mode %o); restricting it to 0600", self.key_file, mode)
                 os.fchmod(fd, 0o600)
-            data = json.loads(handle.read(1_000_000).decode("utf-8"))
+            try:
+                data = json.loads(handle.read(1_000_000).decode("utf-8"))
+            except RecursionError:  # json recurses per nested array: 100,000 '[' fit in the 1 MB read
+                raise ValueError("nested too deeply to be a key file") from None
         if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
             raise ValueError("not a Meeting Privacy Guard key file")  # noqa: TRY004  (bad content, not a bad call)
         keys: dict[str, Any] = data["keys"]

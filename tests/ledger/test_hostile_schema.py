@@ -106,3 +106,14 @@ def test_record_body_that_is_not_json_is_pinpointed_as_edited_not_called_damage(
     with Ledger.open(path) as ledger:
         problem = ledger.verify().first_problem
     assert problem is not None and (problem.kind, problem.seq) == (ProblemKind.EDITED, 1)
+
+
+def test_key_file_nested_deeper_than_json_can_recurse_is_unreadable_not_a_crash(path, no_keyring, cli):
+    """100,000 nested arrays in ledger.key (200 kB, under its 1 MB read): 'consent add' and
+    'consent verify' died with RecursionError instead of saying the key file is unreadable."""
+    _made(path)
+    path.with_name("ledger.key").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    added = cli("consent", "add", "--provider", "zoom", "--decision", "refused", env=no_keyring_env())
+    assert added.returncode != 0 and "nested too deeply to be a key file" in added.stderr, added.stderr[-400:]
+    verified = cli("consent", "verify", env=no_keyring_env())
+    assert "Traceback" not in verified.stderr and "Ledger:" in verified.stdout
