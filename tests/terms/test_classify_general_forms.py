@@ -31,6 +31,12 @@ RULES = load_rules()
     "Your username and scores are displayed publicly on leaderboards.",
     # a business transfer
     "We may sell or transfer business units, and customer records go with them.",
+    # the provider handing data over, in the active voice, and renting lists
+    "We may send your contact details to marketing companies.",
+    "Postal lists are rented to other organisations.",
+    # what others can read or collect, and partners' tracking on the provider's pages
+    "Anything you post in the forum can be read by other users.",
+    "Our advertising partners may use web beacons to measure campaigns.",
 ])
 def test_sharing_in_general_form(sentence: str) -> None:
     assert "third-party-sharing" in sentence_topics(sentence, RULES)
@@ -65,6 +71,9 @@ def test_not_sharing_though_it_looks_like_it(sentence: str) -> None:
     "Records are not released without the written consent of the student.",
     "If you prefer that we not share your address, tell us.",
     "We will not send your contacts anywhere unless you opt in.",
+    # declining to give data, and telling the provider to stop
+    "You may decline to provide your date of birth.",
+    "Parents may ask us to stop collecting their child's details.",
 ])
 def test_choice_in_general_form(sentence: str) -> None:
     assert "consent-opt-out" in sentence_topics(sentence, RULES)
