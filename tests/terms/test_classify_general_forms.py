@@ -128,6 +128,11 @@ def test_not_retention_though_it_looks_like_it(sentence: str) -> None:
     "We may log information about your visits to our site.",
     # location the device reports
     "The app may ask for your precise location.",
+    # any cookie, tracking pixels in e-mail, search history and what a person clicks
+    "A cookie is a small text file your browser keeps.",
+    "Our newsletters carry a one-pixel image that tells us whether you opened them.",
+    "We keep your search history to suggest queries.",
+    "We count the ads users click.",
 ])
 def test_generated_data_in_general_form(sentence: str) -> None:
     assert "service-generated-data" in sentence_topics(sentence, RULES)
