@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,6 +64,15 @@ class WindowLink(QObject):
                 log.warning("Ignored a message from the tray app: %s", error)
 
     def handle(self, message: dict[str, object]) -> None:
+        token = message.get("token")
+        if isinstance(token, str) and token:  # Wayland: the click's xdg-activation token lets the window take the focus
+            os.environ["XDG_ACTIVATION_TOKEN"] = token[:512]
+        try:
+            self._handle(message)
+        finally:
+            os.environ.pop("XDG_ACTIVATION_TOKEN", None)  # one click, one use
+
+    def _handle(self, message: dict[str, object]) -> None:
         op, window = message["op"], self.window
         if op == "show":
             tab = message.get("tab")

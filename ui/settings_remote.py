@@ -17,6 +17,7 @@ Same surface as :class:`~ui.settings_host.SettingsHost` (the shell uses either).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _STOP_MS = 5000
+TOKEN_LIMIT = 512  # characters of an activation token (short opaque strings)
 
 
 def settings_command(server: str, paths: AppPaths, tab: str) -> list[str] | None:
@@ -44,6 +46,12 @@ def settings_command(server: str, paths: AppPaths, tab: str) -> list[str] | None
     if getattr(sys, "frozen", False):
         return None
     return [sys.executable, "-m", "ui.settings_process", server, *(str(folder) for folder in paths), "--tab", tab]
+
+
+def _activation_token() -> str:
+    """The xdg-activation token of the notification click being handled (Wayland), if any: the
+    window in the other process may take the focus with it (ui/notifications/freedesktop.py)."""
+    return os.environ.get("XDG_ACTIVATION_TOKEN", "")[:TOKEN_LIMIT]
 
 
 class ProcessSettingsHost(QObject):
@@ -96,9 +104,9 @@ class ProcessSettingsHost(QObject):
             self.fallback.show(tab)
             return
         if self.running:
-            self._send(encode("show", tab=tab or ""))
+            self._send(encode("show", tab=tab or "", token=_activation_token()))
         else:
-            self._start(tab or "")
+            self._start(tab or "")  # a new process inherits the click's activation token with the environment
 
     def show_terms_change(self, provider_id: str, document_id: str) -> None:
         if self._use_fallback:
@@ -106,7 +114,7 @@ class ProcessSettingsHost(QObject):
             return
         if not self.running:
             self._start("terms")
-        self._send(encode("terms-change", provider=provider_id, document=document_id))
+        self._send(encode("terms-change", provider=provider_id, document=document_id, token=_activation_token()))
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         self.fallback.set_snapshot(snapshot)

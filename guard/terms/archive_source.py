@@ -129,6 +129,9 @@ def _json_list(text: str, url: str) -> list[dict[str, object]]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise TermsFetchError(FetchFailure.NOT_TEXT, url, f"{url} did not answer valid JSON ({error.msg}).") from None
+    except RecursionError:  # json recurses per nested array: a 200 kB answer can nest 100,000 deep
+        raise TermsFetchError(FetchFailure.NOT_TEXT, url, f"{url} answered JSON nested too deeply to be a list "
+                              "of commits.") from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise TermsFetchError(FetchFailure.NOT_TEXT, url, f"{url} did not answer a list of commits.")
     return data

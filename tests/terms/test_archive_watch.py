@@ -154,3 +154,40 @@ def test_offline_check_of_every_document_returns_at_once(app_home: Path) -> None
     assert data["summary"] == f"offline: {total} documents not checked" and total >= 20
     failed = [c for c in data["checks"] if c["result"] == "failed"]
     assert len(failed) == 1 and failed[0]["error_kind"] == "offline"
+
+
+def test_an_archive_answering_deeply_nested_json_falls_back_to_the_page(tmp_path: Path) -> None:
+    """Audit round two: an archive (the upstream is switchable) answering its commit list with
+    100,000 nested arrays (200 kB, under the size cap) raised RecursionError out of the whole
+    check: no document was checked and the caller got a traceback."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    deep = ("[" * 100_000 + "]" * 100_000).encode()
+
+    class Deep(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(deep)))
+            self.end_headers()
+            self.wfile.write(deep)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    archive = ThreadingHTTPServer(("127.0.0.1", 0), Deep)
+    threading.Thread(target=archive.serve_forever, daemon=True).start()
+    try:
+        with TermsServer() as provider:
+            provider.routes["/terms"] = page(plain_page(fixture_text("zoom/tos-2023-08-11-section10.ota.md")))
+            document = WatchedDocument("zoom", "terms", "Zoom Terms", provider.url("/terms"), archive=ARCHIVE)
+            fetcher = Fetcher(POLICY)
+            base = f"http://127.0.0.1:{archive.server_address[1]}"
+            watch = TermsWatcher(TermsStore(tmp_path / "store", {}, []), [document], fetcher=fetcher,
+                                 archive=ArchiveSources(fetcher, base, base))
+            (check,) = watch.check().checks
+            assert check.result is FetchResult.NEW_VERSION and provider.hits("/terms") == 1
+    finally:
+        archive.shutdown()
+        archive.server_close()

@@ -61,6 +61,10 @@ def test_the_window_runs_in_a_process_of_its_own_and_ends_when_closed(qtbot, hos
     with qtbot.waitSignal(settings.shown, timeout=60000) as shown:  # and it opens again, in a new process
         settings.show()
     assert shown.args == ["terms"]  # the tab used last (the window saved its state when closed)
+    again = psutil.Process(settings.process.processId())
+    settings.close()  # the tray app quits: the window's process ends with it
+    assert not settings.running
+    assert not again.is_running() or again.status() == psutil.STATUS_ZOMBIE
 
 
 def test_without_a_child_process_the_window_opens_in_the_tray_app(qtbot, host, world):
