@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from guard.i18n import N_, Text
+
 
 class StorageFault(StrEnum):
     DISK_FULL = "disk-full"
@@ -89,26 +91,34 @@ def _why_not_writable(path: Path) -> StorageFault:
     return StorageFault.OTHER
 
 
-def advice(fault: StorageFault, path: Path, what: str) -> str:
+def advice(fault: StorageFault, path: Path, what: str | Text) -> str:
     """What ``fault`` on ``path`` means for ``what`` (e.g. "The new record was NOT saved"),
     and what the user can do, in one or two sentences."""
-    folder = Path(path).parent
+    return str(advice_text(fault, path, what))
+
+
+def advice_text(fault: StorageFault, path: Path, what: str | Text) -> Text:
+    """:func:`advice` as a sentence the UI can translate (guard.i18n)."""
+    folder, where = str(Path(path).parent), str(path)
     if fault == StorageFault.DISK_FULL:
-        return (f"the disk holding {folder} is full. {what}; nothing saved before is lost. Free some space and "
-                "try again.")
+        return Text.of(N_("the disk holding {folder} is full. {what}; nothing saved before is lost. Free some space "
+                          "and try again."), folder=folder, what=what)
     if fault == StorageFault.READ_ONLY:
-        return (f"the folder {folder} is on a read-only file system. {what}; nothing saved before is lost. Mount it "
-                "writable again, or choose another data folder in the settings.")
+        return Text.of(N_("the folder {folder} is on a read-only file system. {what}; nothing saved before is lost. "
+                          "Mount it writable again, or choose another data folder in the settings."),
+                       folder=folder, what=what)
     if fault == StorageFault.PERMISSION:
-        return (f"you do not have permission to write {path} or its folder {folder}. {what}; nothing saved before is "
-                f"lost. Make them yours again (e.g. chown -R \"$USER\" {folder}).")
+        return Text.of(N_("you do not have permission to write {path} or its folder {folder}. {what}; nothing saved "
+                          "before is lost. Make them yours again (e.g. chown -R \"$USER\" {folder})."),
+                       path=where, folder=folder, what=what)
     if fault == StorageFault.LOCKED:
-        return f"another program kept {path} locked. {what}; nothing was lost. Try again in a moment."
+        return Text.of(N_("another program kept {path} locked. {what}; nothing was lost. Try again in a moment."),
+                       path=where, what=what)
     if fault == StorageFault.MISSING:
-        return f"{path} or its folder {folder} is missing. {what}."
+        return Text.of(N_("{path} or its folder {folder} is missing. {what}."), path=where, folder=folder, what=what)
     if fault == StorageFault.DAMAGED:
-        return f"{path} is damaged. {what}."
-    return f"{what}."
+        return Text.of(N_("{path} is damaged. {what}."), path=where, what=what)
+    return Text.of(N_("{what}."), what=what)
 
 
 def set_aside(path: Path, *, now: datetime | None = None) -> Path:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from guard.presentation.actions import AnswerConsent, RecordConsent
-from guard.presentation.i18n import _
+from guard.presentation.i18n import _, say_error
 
 if TYPE_CHECKING:
     from guard.services import Record, Services, Snapshot
@@ -79,7 +79,7 @@ class ConsentFlow(QObject):
             self.recorded.emit(record)
 
         def failed(error: BaseException) -> None:
-            message = _("Not saved: {error}").format(error=error)
+            message = _("Not saved: {error}").format(error=say_error(error))
             log.warning("The answer from a notification could not be saved: %s", error)
             self.failed.emit(message)
             self.open(answer.request, answer.decision, message)

@@ -34,7 +34,7 @@ from guard.presentation.actions import (
     ShowTermsChange,
     ShowWelcome,
 )
-from guard.presentation.i18n import _, current_locale
+from guard.presentation.i18n import _, current_locale, say_error
 from guard.presentation.icons import app_icon_path
 from guard.presentation.views import TermsChangeView, TrayStatus, starting_status
 from ui.consent_flow import ConsentFlow
@@ -183,7 +183,7 @@ class Shell(QObject):
 
     def _services_failed(self, error: BaseException) -> None:
         log.error("The app's data could not be opened", exc_info=error)
-        self._on_problem(_("The app's data could not be opened: {error}").format(error=error))
+        self._on_problem(_("The app's data could not be opened: {error}").format(error=say_error(error)))
 
     def use_services(self, services: Services) -> None:
         """The app's data is open: notifications, detection, terms checks, settings window, autostart."""
@@ -428,7 +428,7 @@ class Shell(QObject):
                 self.terms.start(services)
 
         def failed(error: BaseException) -> None:
-            self._on_problem(_("The settings could not be saved: {error}").format(error=error))
+            self._on_problem(_("The settings could not be saved: {error}").format(error=say_error(error)))
             services.use_settings(settings)  # in force for this run even so
             if first and not self._closed:
                 self.terms.start(services)
@@ -471,7 +471,7 @@ class Shell(QObject):
         updated = settings.model_copy(update={"general": settings.general.model_copy(update={"autostart": on})})
         self.jobs.submit(lambda: services.save_settings(updated), lambda _none: self._sync_autostart(on, changed=True),
                          lambda error: self._on_problem(
-                             _("The setting could not be saved: {error}").format(error=error)))
+                             _("The setting could not be saved: {error}").format(error=say_error(error))))
 
     def _sync_autostart(self, wanted: bool, *, changed: bool) -> None:
         services = self.services

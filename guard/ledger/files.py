@@ -33,7 +33,8 @@ from guard.ledger.errors import (
     LedgerReadOnlyError,
 )
 from guard.ledger.timeutil import format_utc, utc_now
-from guard.storage_errors import StorageFault, advice, classify_os, classify_sqlite, set_aside
+from guard.i18n import N_, Text
+from guard.storage_errors import StorageFault, advice_text, classify_os, classify_sqlite, set_aside
 
 log = logging.getLogger(__name__)
 
@@ -274,11 +275,22 @@ _ERRORS: dict[StorageFault, type[LedgerError]] = {
 def ledger_error(fault: StorageFault, path: Path, action: str, detail: str) -> LedgerError:
     if fault == StorageFault.DAMAGED:
         return LedgerCorruptError(f"The consent ledger {path} is damaged ({detail}). {_RECOVER}")
-    what = ("The new record was NOT saved" if action in ("add a record to", "start a new key for") else
-            "Nothing was written (a decision being recorded now was NOT saved)" if action in ("open", "create") else
-            "Nothing changed")
-    message = f"Could not {action} the consent ledger {path} ({detail}): {advice(fault, path, what)}"
+    what = Text.of(N_("The new record was NOT saved") if action in ("add a record to", "start a new key for") else
+                   N_("Nothing was written (a decision being recorded now was NOT saved)") if action in ("open",
+                                                                                                      "create")
+                   else N_("Nothing changed"))
+    doing = Text.of(_ACTIONS[action]) if action in _ACTIONS else action
+    message = Text.of(N_("Could not {action} the consent ledger {path} ({detail}): {advice}"), action=doing,
+                      path=str(path), detail=detail, advice=advice_text(fault, path, what))
     return _ERRORS.get(fault, LedgerError)(message)
+
+
+# The actions ledger_error is called for, as its sentence says them ("Could not <action> the consent ledger").
+_ACTIONS = {"add a record to": N_("add a record to"), "start a new key for": N_("start a new key for"),
+            "open": N_("open"), "create": N_("create"), "read": N_("read"), "set aside": N_("set aside"),
+            "check": N_("check"), "verify": N_("verify"), "keep a time stamp in": N_("keep a time stamp in"),
+            "count the records of": N_("count the records of"), "list the records of": N_("list the records of"),
+            "sign": N_("sign")}
 
 
 def set_aside_damaged(path: Path) -> Path:

@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from guard.i18n import N_, Text
 from guard.ledger import meta
 from guard.ledger.anchor import AnchoredKey, AnchorError, KeyringAnchor
 from guard.ledger.anchoring import Anchorer
@@ -82,8 +83,8 @@ class KeyChain:
         if loaded.info.algorithm == KeyAlgorithm.HMAC:
             return self.new_key(conn, next_seq, prev_hash, loaded if loaded.can_sign else None, MIGRATION_REASON)
         if not loaded.can_sign:
-            raise LedgerKeyError(f"Cannot sign a new record in the consent ledger {self.path}: "
-                                 f"{loaded.status.message()}")
+            raise LedgerKeyError(Text.of(N_("Cannot sign a new record in the consent ledger {path}: {status}"),
+                                         path=str(self.path), status=loaded.status.text()))
         self._require_trusted(loaded.info)
         return loaded
 

@@ -46,8 +46,8 @@ if TYPE_CHECKING:  # Babel loads on the first date or number formatted (``scan``
 log = logging.getLogger(__name__)
 
 __all__ = ["N_", "UI_LANGUAGES", "Text", "_", "current_language", "format_date", "format_datetime", "format_month",
-           "format_number", "format_time", "labelled", "language_choices", "ngettext", "pgettext", "say", "ui_language",
-           "use_language"]
+           "format_number", "format_time", "labelled", "language_choices", "ngettext", "pgettext", "say", "say_error",
+           "ui_language", "use_language"]
 
 UI_LANGUAGES: tuple[str, ...] = LANGUAGES
 """Languages whose catalogs cover the whole app and the letters (tests/i18n checks they are complete):
@@ -157,6 +157,13 @@ def say(text: Text | str) -> str:
     """A sentence the core made (:class:`~guard.i18n.Text`) in the language in use; its values stay
     plain text. A plain string (a detail the core does not translate) is shown as it is."""
     return text.render(_translation()) if isinstance(text, Text) else text
+
+
+def say_error(error: BaseException | str) -> str:
+    """An error's message in the language in use where the core said it as a sentence
+    (:attr:`guard.errors.GuardError.said`); any other error as it was written."""
+    said = getattr(error, "said", None)
+    return say(said) if isinstance(said, Text) else str(error)
 
 
 def labelled(label: str, value: str) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 from guard.i18n import DOMAIN, LANGUAGES, SOURCE_LANGUAGE, locale_dir
@@ -27,7 +27,7 @@ from guard.presentation.i18n import UI_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER_SOURCES = ("guard/export",)
-APP_SOURCES = ("guard/presentation", "ui", "guard/ledger", "guard/detect")
+APP_SOURCES = ("guard/presentation", "ui", "guard/ledger", "guard/detect", "guard/storage_errors.py")
 KEYWORDS = {**DEFAULT_KEYWORDS, "Nn_": (1, 2)}  # guard.i18n.Nn_: a core message with its plural
 _PLACEHOLDER = re.compile(r"\{\w*\}")
 _MNEMONIC = re.compile(r"&(?!&)(\w)")
@@ -38,12 +38,18 @@ def extract(folders: Iterable[str]) -> Catalog:
     catalog = Catalog(domain=DOMAIN, project="Meeting Privacy Guard", copyright_holder="Meeting Privacy Guard "
                       "contributors", charset="utf-8")
     for folder in folders:
-        method_map = [("**.py", "python")]
-        for filename, lineno, message, comments, context in extract_from_dir(
-                ROOT / folder, method_map, keywords=KEYWORDS, strip_comment_tags=True):
-            catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments,
+        target = ROOT / folder
+        if target.is_file():  # one module (guard/storage_errors.py)
+            found = [(target.name, line, message, comments, context) for line, message, comments, context
+                     in extract_from_file("python", target, keywords=KEYWORDS, strip_comment_tags=True)]
+            base, modules = str(Path(folder).parent), [target]
+        else:
+            found = list(extract_from_dir(target, [("**.py", "python")], keywords=KEYWORDS, strip_comment_tags=True))
+            base, modules = folder, sorted(target.rglob("*.py"))
+        for filename, lineno, message, comments, context in found:
+            catalog.add(message, None, [(f"{base}/{filename}", lineno)], auto_comments=comments,
                         context=context, flags=("python-brace-format",) if _has_fields(message) else ())
-        for path in sorted((ROOT / folder).rglob("*.py")):
+        for path in modules:
             for lineno, message in _in_fstrings(path):
                 where = (str(path.relative_to(ROOT)), lineno)
                 if message not in catalog:

@@ -52,7 +52,7 @@ from guard.presentation.consent_form import (
     provider_choices,
     purposes_for,
 )
-from guard.presentation.i18n import _, format_number, ngettext
+from guard.presentation.i18n import _, format_number, ngettext, say_error
 from guard.services import AiFeature, Decision, Provider, TermsRef
 from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner
@@ -417,7 +417,7 @@ class ConsentDialog(QDialog):
         self.save_button.setEnabled(True)
         self.save_button.setText(_("&Save decision"))
         if isinstance(error, GuardError):
-            message = str(error)
+            message = say_error(error)
         elif isinstance(error, OSError):
             message = _("The decision could not be written ({error}). Nothing was saved; free some disk space or "
                         "check the data folder, then press Save again.").format(error=error.strerror or error)

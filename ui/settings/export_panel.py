@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.presentation.i18n import _, format_number, labelled, ngettext
+from guard.presentation.i18n import _, format_number, labelled, ngettext, say_error
 from guard.presentation.records import export_format_label
 from guard.services import ExportCancelledByUser, ExportFormat, ExportOutcome, ExportRequest, Services
 from ui.jobs import JobRunner, Lane
@@ -134,4 +134,4 @@ class ExportPanel(QWidget):
             self._say(f"{_('Export cancelled; nothing was written.')} {error}".strip())
             return
         log.error("Export failed", exc_info=error)
-        self._say(_("Export failed: {error}").format(error=error))
+        self._say(_("Export failed: {error}").format(error=say_error(error)))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.presentation.i18n import _, format_number, ngettext
+from guard.presentation.i18n import _, format_number, ngettext, say_error
 from guard.presentation.records import decision_label, status_label
 from guard.presentation.timeline import build_timeline
 from guard.services import Decision, Order, Record, RecordDetails, RecordFilter, Services, Withdrawal
@@ -392,7 +392,8 @@ class HistoryTab(QWidget):
         self.message.setText(_("Withdrawing…"))
         services = self.services
         self.tasks.submit(lambda: services.withdraw(original.id, note, letter=letter), self._withdrawn,
-                          lambda error: self.message.setText(_("Not withdrawn: {error}").format(error=error)),
+                          lambda error: self.message.setText(
+                              _("Not withdrawn: {error}").format(error=say_error(error))),
                           key="withdraw", owner=self)
 
     def _withdrawn(self, result: Withdrawal) -> None:

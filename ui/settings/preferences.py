@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from guard.errors import GuardError
-from guard.presentation.i18n import N_, _, language_choices
+from guard.presentation.i18n import N_, _, language_choices, say_error
 from guard.presentation.welcome import key_words
 from guard.services import (AutostartState, DesktopReport, DetectionSettings, ExtensionInstall, ExtensionState,
                             KeyStatus, Services, Settings, TermsSettings, desktop_report, install_gnome_extension)
@@ -296,7 +296,7 @@ class PreferencesTab(QWidget):
         try:
             new = self.settings()
         except ValueError as error:  # cannot happen through the widgets; said plainly if it does
-            self.status.setText(_("Not saved: {error}").format(error=error))
+            self.status.setText(_("Not saved: {error}").format(error=say_error(error)))
             return None
         old = self.services.settings
         services = self.services
@@ -338,7 +338,7 @@ class PreferencesTab(QWidget):
             self.status.setText(_("Not saved: cannot write {path} ({error}).").format(
                 path=self.services.settings_file, error=error.strerror))
         else:
-            self.status.setText(_("Not saved: {error}").format(error=error))
+            self.status.setText(_("Not saved: {error}").format(error=say_error(error)))
 
     def _show_desktop(self, report: DesktopReport) -> None:
         """On GNOME: whether the Guard's extension runs, and the button to install it."""

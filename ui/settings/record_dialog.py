@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from guard.presentation.consent_form import REQUESTERS, provider_choices
-from guard.presentation.i18n import _
+from guard.presentation.i18n import _, say_error
 from guard.presentation.records import decision_label
 from guard.services import Decision, Meeting, Record, RecordDraft, Services, TermsRef
 from ui.jobs import JobRunner
@@ -148,5 +148,5 @@ class RecordDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.ok_button.setEnabled(True)
-        self.error.setText(_("Not saved: {error}").format(error=error))
+        self.error.setText(_("Not saved: {error}").format(error=say_error(error)))
         self.error.setVisible(True)

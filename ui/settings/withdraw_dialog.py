@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.presentation.i18n import _
+from guard.presentation.i18n import _, say_error
 from guard.presentation.records import local_time
 from guard.presentation.wording import one_line
 from ui.settings.common import named
@@ -122,7 +122,8 @@ class LetterDialog(QDialog):
             return
         self.status.setText(_("Saving to {path}…").format(path=path))
         jobs.submit(lambda: services.save_text(path, text), lambda _none: self._saved(path),
-                    lambda error: self.status.setText(_("Not saved: {error}").format(error=error)), owner=self)
+                    lambda error: self.status.setText(_("Not saved: {error}").format(error=say_error(error))),
+                    owner=self)
 
     def _saved(self, path: Path) -> None:
         self.saved_to = path
