@@ -21,12 +21,13 @@ from guard.detect.observation import Observation, ProbeState, ProbeStatus
 from guard.detect.platform import Backends, current_os, default_backends
 from guard.detect.process_table import ProcessTable
 from guard.detect.sessions import SessionRules, SessionState, advance
-from guard.events import DetectionEvent, MeetingEnded, MeetingSession, RunningApp
+from guard.events import MeetingSession, RunningApp
 from guard.jsonable import to_json_data
 from guard.settings import Settings
 
 if TYPE_CHECKING:  # the catalog's pydantic models: ``scan`` starts without them (see CatalogSource)
     from guard.catalog.models import AiFeature, Clause, OsName, Provider
+    from guard.events import DetectionEvent  # the event classes load with the first event
 
 log = logging.getLogger(__name__)
 
@@ -197,9 +198,10 @@ class Monitor:
             except Exception:  # noqa: BLE001 - a broken source must never stop detection
                 log.exception("Observation source %r failed; detection goes on without it", source)
         self._state, events = advance(self._state, observations, at, self._session_rules or SessionRules())
-        for event in events:
-            if isinstance(event, MeetingEnded):
-                self._ended.append(event.meeting)
+        if events:
+            from guard.events import MeetingEnded  # the event classes load with the first event
+
+            self._ended.extend(event.meeting for event in events if isinstance(event, MeetingEnded))
         return [enriched for event in events if (enriched := self._enrich(event)) is not None]
 
     def _enrich(self, event: DetectionEvent) -> MonitorEvent | None:

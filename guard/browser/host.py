@@ -125,7 +125,7 @@ def record_seen(path: Path, browser: str, at: datetime) -> None:
         if path.is_file() and path.stat().st_size < 64 * 1024:
             loaded = json.loads(path.read_text(encoding="utf-8"))
             seen = loaded if isinstance(loaded, dict) else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         seen = {}
     seen = {key: value for key, value in seen.items() if isinstance(key, str) and isinstance(value, str)}
     seen[browser] = at.isoformat()

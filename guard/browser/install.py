@@ -313,7 +313,7 @@ def _read_seen(path: Path) -> dict[str, datetime]:
         if not path.is_file() or path.stat().st_size > 64 * 1024:
             return {}
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return {}
     seen: dict[str, datetime] = {}
     if isinstance(data, dict):

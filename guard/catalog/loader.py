@@ -35,6 +35,9 @@ _MERGE_BY_ID = ("ai_features", "documents", "clauses")
 _PROVENANCE = ("sources", "source", "checked", "verified")
 MAX_FILE_BYTES = 512 * 1024
 MAX_USER_FILES = 1000
+# All user files together (the whole shipped catalog is under 0.5 MB): 1,000 files of 500 kB each
+# would be read, parsed and kept in memory at every start.
+MAX_USER_BYTES = 4 * 1024 * 1024
 # The detection patterns all user files together may add, in RE2 program size (guard.patterns.Pattern.cost):
 # about what the whole shipped catalog uses (3,703 on 2026-12-01), so matching stays as cheap as it is.
 USER_PATTERN_BUDGET = 4000
@@ -102,8 +105,18 @@ def load_catalog(shipped: Path | None = None, user: Path | None = None) -> Catal
         if len(paths) > MAX_USER_FILES:
             catalog.problems.append(CatalogProblem(user, "", f"holds {len(paths)} catalog files; only the first "
                                                    f"{MAX_USER_FILES} (by name) are read"))
-        spent = 0
+        spent, read = 0, 0
         for path in paths[:MAX_USER_FILES]:
+            try:
+                size = path.stat().st_size if path.is_file() else 0
+            except OSError:
+                size = 0  # reading it will say why
+            if read + size > MAX_USER_BYTES:
+                catalog.problems.append(CatalogProblem(path, "", (
+                    f"is {size:,} bytes and the user catalog's files together may hold at most {MAX_USER_BYTES:,} "
+                    f"({read:,} already read from files before it by name); it was not read")))
+                continue
+            read += size
             spent = _apply_user_file(path, catalog, raw_by_id, spent)
     for problem in catalog.problems:
         log.warning("%s", problem.message())

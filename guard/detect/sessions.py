@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from guard.detect.identity import (
     CORROBORATING_SIGNALS,
@@ -47,21 +48,11 @@ from guard.detect.identity import (
     titles_match,
 )
 from guard.detect.observation import Observation
-from guard.events import (
-    AiFeatureNoticed,
-    AppStarted,
-    AppStopped,
-    DetectionEvent,
-    Evidence,
-    MeetingEnded,
-    MeetingSession,
-    MeetingStarted,
-    NotetakerSeen,
-    NotetakerWhere,
-    RunningApp,
-    SeenInMeeting,
-    Signal,
-)
+from guard import events  # its event classes load with the first event: a pass with none skips them
+from guard.events import Evidence, MeetingSession, RunningApp, SeenInMeeting, Signal
+
+if TYPE_CHECKING:
+    from guard.events import DetectionEvent, MeetingEnded
 
 __all__ = ["CORROBORATING_SIGNALS", "PRESENCE_SIGNALS", "SUPPORTING_SIGNALS", "SessionRules", "SessionState",
            "advance", "corroborates_meeting", "shows_presence"]
@@ -199,7 +190,8 @@ def _advance_apps(state: SessionState, view: TickView, at: datetime, rules: Sess
                 app = replace(track.app, evidence=_evidence(presence, track.app.evidence))
                 apps[provider_id] = _App(app)
             elif track.missing_ticks + 1 >= rules.app_end_ticks:
-                tick.app_ends.append(AppStopped(provider_id=provider_id, at=track.missing_since or at, app=track.app))
+                ended = events.AppStopped(provider_id=provider_id, at=track.missing_since or at, app=track.app)
+                tick.app_ends.append(ended)
             else:
                 apps[provider_id] = _App(track.app, track.missing_ticks + 1, track.missing_since or at)
         elif presence:
@@ -207,10 +199,10 @@ def _advance_apps(state: SessionState, view: TickView, at: datetime, rules: Sess
                              evidence=_evidence(presence))
             apps[provider_id] = _App(app)
             if provider_id in rules.notetakers:
-                tick.app_starts.append(NotetakerSeen(provider_id=provider_id, at=at, session_id=app.id,
+                tick.app_starts.append(events.NotetakerSeen(provider_id=provider_id, at=at, session_id=app.id,
                                                      evidence=app.evidence))
             else:
-                tick.app_starts.append(AppStarted(provider_id=provider_id, at=at, app=app))
+                tick.app_starts.append(events.AppStarted(provider_id=provider_id, at=at, app=app))
     return apps
 
 
@@ -298,7 +290,7 @@ def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at:
             continue
         track = _start(provider_id, at, parts, ambient, seen.support, taken=set(meetings) | ended_now)
         meetings[track.meeting.id] = track
-        tick.meeting_starts.append(MeetingStarted(provider_id=provider_id, at=at, meeting=track.meeting))
+        tick.meeting_starts.append(events.MeetingStarted(provider_id=provider_id, at=at, meeting=track.meeting))
 
 
 def _joins(key: str, cluster: Cluster, first_key: str, first: Cluster) -> bool:
@@ -431,7 +423,7 @@ def _end(track: _Meeting, at: datetime, tick: _Tick, retired: set[tuple[str, str
     the browser's hold on the microphone) is retired until it disappears."""
     ended = replace(track.meeting, ended_at=at)
     tick.meeting_ends.append((track.provider_id, track.meeting.started_at,
-                              MeetingEnded(provider_id=track.provider_id, at=at, meeting=ended)))
+                              events.MeetingEnded(provider_id=track.provider_id, at=at, meeting=ended)))
     went_by = set(track.keys) | {f"pid:{pid}" for pid in track.pids}
     retired |= {(track.provider_id, key) for key in went_by & observed_keys}
 
@@ -460,14 +452,14 @@ def _in_meeting_events(view: TickView, meetings: dict[str, _Meeting], announced:
             continue
         announced.add((meeting_id, what))
         if obs.signal == Signal.AI_NOTICE:
-            tick.in_meeting.append(AiFeatureNoticed(
+            tick.in_meeting.append(events.AiFeatureNoticed(
                 provider_id=track.provider_id if track is not None else obs.provider_id, at=obs.seen_at,
                 session_id=meeting_id, evidence=(obs.evidence(),), feature_id=obs.feature_id,
                 meeting_id=meeting_id or None, notice=text))
         else:
-            tick.in_meeting.append(NotetakerSeen(
+            tick.in_meeting.append(events.NotetakerSeen(
                 provider_id=obs.provider_id, at=obs.seen_at, session_id=meeting_id, evidence=(obs.evidence(),),
-                where=NotetakerWhere.IN_MEETING, meeting_id=meeting_id or None, participant=obs.participant))
+                where=events.NotetakerWhere.IN_MEETING, meeting_id=meeting_id or None, participant=obs.participant))
 
 
 def _meeting_of(obs: Observation, meetings: Mapping[str, _Meeting]) -> _Meeting | None:

@@ -149,3 +149,19 @@ def test_the_host_tells_the_running_app_to_look(host, app_home, qtbot):
         server.close()
         server.deleteLater()  # destroyed by Qt, in its own time, not by Python's garbage collector
         qtbot.wait(50)
+
+
+def test_a_last_seen_file_nested_too_deeply_is_replaced_not_fatal(app_home, cli):
+    """Audit round two: 30,000 nested arrays in seen.json (60 kB, under its 64 kB read) made the
+    host die with RecursionError before its first message (the extension lost its link) and
+    'meeting-guard browser status' print a traceback."""
+    seen_file = app_home / "data" / "browser" / "seen.json"
+    seen_file.parent.mkdir(parents=True)
+    seen_file.write_text("[" * 30_000 + "]" * 30_000, encoding="utf-8")
+    status = cli("browser", "status")
+    assert "Traceback" not in status.stderr and "RecursionError" not in status.stderr
+    process = HostProcess(CHROMIUM_ORIGIN)
+    process.send({"type": "hello", "version": "0.1.0", "browser": "chromium"})
+    assert process.reply()["type"] == "hello"
+    assert process.close() == 0
+    assert "chromium" in json.loads(seen_file.read_text())

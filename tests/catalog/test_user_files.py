@@ -169,3 +169,21 @@ def test_every_shipped_pattern_is_within_the_cost_limit():
     assert not catalog.problems
     assert sum(pattern_cost(provider.detect) for provider in catalog) < 2 * 4000  # the user budget's scale
     assert PATTERN_COST_LIMIT >= 222
+
+
+def test_user_files_together_are_read_only_up_to_a_total(tmp_path, shipped):
+    """Audit round two: each file is capped at 512 kB but their number at 1,000: 40 files of
+    505 kB added 1.1 s and their text to memory at every start (1,000 of them: ~27 s, ~0.5 GB)."""
+    from guard.catalog.loader import MAX_USER_BYTES
+
+    user = tmp_path / "user"
+    user.mkdir()
+    note = ("x" * 100 + "\n") * 4_500  # ~450 kB
+    count = MAX_USER_BYTES // len(note) + 2
+    for n in range(count):
+        (user / f"f{n:03}.toml").write_text(_user(f'note = """{note}"""\n', f"big{n}"), encoding="utf-8")
+    catalog = load_catalog(shipped=shipped, user=user)
+    loaded = [n for n in range(count) if f"big{n}" in catalog.providers]
+    assert loaded == list(range(len(loaded))) and 0 < len(loaded) < count
+    assert {p.file.name for p in catalog.problems} == {f"f{n:03}.toml" for n in range(len(loaded), count)}
+    assert all("at most" in p.reason for p in catalog.problems)

@@ -86,9 +86,11 @@ print(code, " ".join(sorted(m for m in sys.modules if any(m == h or m.startswith
 # validating catalog (pydantic, its models, the loader, a TOML parser: no settings file here),
 # the GUI, the stores and their crypto, the terms watcher and its network, exports and their
 # formats. (D-Bus, jeepney, is loaded on a desktop: the scan reports the desktop's services.)
+# Nor the fixed start-up costs a pass without events does not need: the event classes
+# (guard.event_kinds, re-exported by guard.events on first use).
 HEAVY = ("pydantic", "pydantic_core", "PySide6", "cryptography", "keyring", "requests", "urllib3",
          "orjson", "babel", "rdflib", "pikepdf", "joserfc", "tomllib", "guard.catalog.models", "guard.catalog.loader",
-         "guard.terms", "guard.ledger", "guard.export", "guard.services", "ui")
+         "guard.terms", "guard.ledger", "guard.export", "guard.services", "ui", "guard.event_kinds")
 
 
 def test_scan_from_the_snapshot_imports_nothing_heavy(tmp_path, app_home):
