@@ -41,6 +41,15 @@ RULES = load_rules()
     # opting out of targeted ads, or of the provider sharing data, even where messages are named
     "You can opt out of interest-based advertising on our opt-out page.",
     "If you do not want us to share your e-mail address with third parties, you can unsubscribe from their mailings.",
+    # consent implied by using the site, for the practices in the privacy policy
+    "By visiting the shop's pages, you are accepting the practices described in this privacy notice.",
+    # limiting how others use data; whether to give data is the person's choice
+    "You can limit how advertisers use your postcode.",
+    "It is your choice whether or not you provide a phone number.",
+    # a right to restrict a use; not allowing a collection; authorising a disclosure
+    "Patients have a right to restrict the uses of their records.",
+    "If you do not allow us to collect your location, some maps will not work.",
+    "By marking a post public, you are authorizing us to share it with everyone.",
 ])
 def test_choice_in_general_form(sentence: str) -> None:
     assert "consent-opt-out" in sentence_topics(sentence, RULES)
