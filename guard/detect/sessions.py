@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from guard.detect.identity import (
     CORROBORATING_SIGNALS,
@@ -386,8 +386,7 @@ def _refresh(track: _Meeting, parts: list[Cluster], ambient: list[Observation],
     return _Meeting(meeting, keys, pids=track.pids | _media_pids(ambient))
 
 
-@dataclass(frozen=True)
-class _Shown:
+class _Shown(NamedTuple):  # not a frozen dataclass: cheaper to define at start-up (issue 18)
     """How a meeting shows itself: title, link, tab and window."""
 
     title: str | None
