@@ -1,34 +1,36 @@
 """What the ledger's tamper evidence can and cannot show on this computer, said plainly.
 
 The same words go to ``consent verify``, its JSON, the settings window's Overview (through
-guard.services) and the README. Pure: where the key and the anchors live in, sentences out.
+guard.services, translated there: the sentences are marked with ``N_``) and the README. Pure:
+where the key and the anchors live in, sentences out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from guard.i18n import N_
 from guard.ledger.keys import KeyStatus, KeyStorage
 
 ALWAYS = (
-    "a record edited, deleted, inserted or reordered inside the file",
-    "a record re-signed or added by anyone without this computer's signing key",
+    N_("a record edited, deleted, inserted or reordered inside the file"),
+    N_("a record re-signed or added by anyone without this computer's signing key"),
 )
 WITH_KEYRING = (
-    ("a ledger re-signed with a key someone else made (the keyring holds the fingerprints of the keys this "
-     "computer made)"),
-    "an older copy of the ledger put back in place (rollback), and a ledger swapped for another one",
+    N_("a ledger re-signed with a key someone else made (the keyring holds the fingerprints of the keys this "
+       "computer made)"),
+    N_("an older copy of the ledger put back in place (rollback), and a ledger swapped for another one"),
 )
 ALWAYS_CANNOT = (
-    "someone who can read your keyring (or runs programs as you) can sign records as you",
-    ("records acknowledged in the last moments before a crash are anchored in the anchor file, but reach the "
-     "keyring only when the app next writes or closes"),
+    N_("someone who can read your keyring (or runs programs as you) can sign records as you"),
+    N_("records acknowledged in the last moments before a crash are anchored in the anchor file, but reach the "
+       "keyring only when the app next writes or closes"),
 )
 WITHOUT_KEYRING_CANNOT = (
-    ("without a keyring, the signing key, the list of trusted keys and the newest head are all kept in files in "
-     "the data folder: someone who can write to that folder can replace the key and re-sign the whole ledger, or "
-     "put back an older ledger together with an older anchor file, and neither can be detected (except for "
-     "records a time-stamping authority has witnessed: 'meeting-guard consent timestamp')"),
+    N_("without a keyring, the signing key, the list of trusted keys and the newest head are all kept in files in "
+       "the data folder: someone who can write to that folder can replace the key and re-sign the whole ledger, or "
+       "put back an older ledger together with an older anchor file, and neither can be detected (except for "
+       "records a time-stamping authority has witnessed: 'meeting-guard consent timestamp')"),
 )
 
 
@@ -56,9 +58,9 @@ def tamper_evidence(keyring_backend: str | None, status: KeyStatus | None) -> Ta
         return TamperEvidence(None, key_in_file, ALWAYS, WITHOUT_KEYRING_CANNOT + ALWAYS_CANNOT)
     cannot: tuple[str, ...] = ALWAYS_CANNOT
     if key_in_file:
-        cannot = (("the signing key is in the key file (the keyring refused it when it was made): anyone who can "
-                   "read the data folder can sign records as you; forgery with another key and rollback are still "
-                   "caught"), *cannot)
+        cannot = (N_("the signing key is in the key file (the keyring refused it when it was made): anyone who can "
+                    "read the data folder can sign records as you; forgery with another key and rollback are still "
+                    "caught"), *cannot)
     return TamperEvidence(keyring_backend, key_in_file, ALWAYS + WITH_KEYRING, cannot)
 
 

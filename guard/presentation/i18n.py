@@ -20,8 +20,10 @@ with :func:`use_language`; the letters keep choosing their own (``letter --lang`
 from __future__ import annotations
 
 import logging
+import math
 import os
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -175,11 +177,40 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 # -- dates, times, numbers ----------------------------------------------------------------------
+#
+# British and American English, the app's own language, are written here without Babel's locale
+# data: loading it (and Babel's global data) costs the tray app about 6 MB it keeps for good, the
+# biggest part of what the consent form adds (issue 18). The forms below are exactly Babel's (CLDR)
+# for en_GB and en_US, which tests/presentation/test_english_formats.py checks against Babel
+# itself; every other locale or form goes to Babel.
+
+_US_MONTHS = tuple("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())  # i18n-ok: CLDR's en_US, not translated
+_MONTHS = {"en_GB": (*_US_MONTHS[:8], "Sept", *_US_MONTHS[9:]), "en_US": _US_MONTHS}  # i18n-ok: CLDR's en_GB
+
+
+def _english() -> str | None:
+    """``en_GB`` or ``en_US`` when dates and numbers are written in one of them, else None."""
+    if current_language() != SOURCE_LANGUAGE:
+        return None
+    name = str(current_locale())
+    return name if name in _MONTHS else None
+
+
+def _clock(moment: datetime, locale: str, seconds: bool) -> str:
+    tail = f":{moment.second:02d}" if seconds else ""
+    if locale == "en_US":  # h:mm a (a narrow no-break space before AM/PM)
+        return f"{moment.hour % 12 or 12}:{moment.minute:02d}{tail}\u202f{'AM' if moment.hour < 12 else 'PM'}"
+    return f"{moment.hour:02d}:{moment.minute:02d}{tail}"  # HH:mm
+
 
 def format_date(day: date | datetime, form: str = "medium") -> str:
     """``10 Jan 2026``, ``10.01.2026``, ``10 janv. 2026`` (a datetime: its local date)."""
     if isinstance(day, datetime):
         day = day.astimezone().date()
+    english = _english()
+    if english is not None and form == "medium":
+        month = _MONTHS[english][day.month - 1]
+        return f"{month} {day.day}, {day.year}" if english == "en_US" else f"{day.day} {month} {day.year}"
     from babel.dates import format_date as babel_date
 
     return babel_date(day, format=form, locale=current_locale())
@@ -187,6 +218,9 @@ def format_date(day: date | datetime, form: str = "medium") -> str:
 
 def format_time(moment: datetime, form: str = "short") -> str:
     """``14:05`` (``2:05 PM`` in the US), in this computer's time zone."""
+    english = _english()
+    if english is not None and form in ("short", "medium"):
+        return _clock(moment.astimezone(), english, seconds=form == "medium")
     from babel.dates import format_time as babel_time
 
     return babel_time(moment.astimezone(), format=form, locale=current_locale())
@@ -195,6 +229,11 @@ def format_time(moment: datetime, form: str = "short") -> str:
 def format_datetime(moment: datetime, form: str = "short") -> str:
     """Date and time in this computer's time zone: ``10/01/2026, 14:05``."""
     local = moment.astimezone()
+    english = _english()
+    if english is not None and form == "short":
+        if english == "en_US":  # M/d/yy, h:mm a
+            return f"{local.month}/{local.day}/{local.year % 100:02d}, {_clock(local, english, seconds=False)}"
+        return f"{local.day:02d}/{local.month:02d}/{local.year}, {_clock(local, english, seconds=False)}"
     from babel.dates import format_datetime as babel_datetime
 
     return babel_datetime(local, format=form, locale=current_locale(), tzinfo=local.tzinfo)
@@ -202,6 +241,9 @@ def format_datetime(moment: datetime, form: str = "short") -> str:
 
 def format_month(year: int, month: int, form: str = "MMM yyyy") -> str:
     """A month as the chart's axis shows it: ``Mar 2026``, ``März 2026``."""
+    english = _english()
+    if english is not None and form == "MMM yyyy" and 1 <= month <= 12:
+        return f"{_MONTHS[english][month - 1]} {year:04d}"
     from babel.dates import format_date as babel_date
 
     return babel_date(date(year, month, 1), format=form, locale=current_locale())
@@ -209,6 +251,11 @@ def format_month(year: int, month: int, form: str = "MMM yyyy") -> str:
 
 def format_number(number: float) -> str:
     """``1,234`` / ``1.234`` / ``1 234``."""
+    if type(number) in (int, float) and _english() is not None and math.isfinite(number) and abs(number) < 1e21:
+        # #,##0.### : grouped by three, at most three decimals rounded half to even, no trailing zeros
+        rounded = Decimal(str(number)).quantize(Decimal("0.001"), ROUND_HALF_EVEN)
+        if rounded:  # a value that rounds to zero keeps Babel's own way of writing its sign
+            return f"{rounded:,f}".rstrip("0").rstrip(".")
     from babel.numbers import format_decimal
 
     return format_decimal(number, locale=current_locale())

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -113,9 +113,14 @@ class ExportPanel(QWidget):
         self.progress.setValue(done)
 
     def _end(self) -> None:
+        from ui.memory import give_back_memory
+
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         self.export_button.setEnabled(True)
+        # The export ran in a helper process, but its progress and result passed through here; a
+        # long-running process hands what they left back (ui/memory.py).
+        QTimer.singleShot(0, give_back_memory)
 
     def _done(self, outcome: ExportOutcome) -> None:
         self._end()

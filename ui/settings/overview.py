@@ -301,9 +301,9 @@ class OverviewTab(QWidget):
             where = _("Keyring: {name}.").format(name=evidence.keyring)
         style = "" if evidence.full else f' style="background:{self._tint}; padding:4px"'
         out = [f"<p{style}>{esc(where)}</p>", f"<p>{esc(_('Verification catches:'))}</p><ul>"]
-        out += [f"<li>{esc(line)}</li>" for line in evidence.detects]
+        out += [f"<li>{esc(_(line))}</li>" for line in evidence.detects]  # the ledger's sentences, marked there
         out.append(f"</ul><p>{esc(_('It cannot catch:'))}</p><ul>")
-        out += [f"<li>{esc(line)}</li>" for line in evidence.cannot_detect]
+        out += [f"<li>{esc(_(line))}</li>" for line in evidence.cannot_detect]
         out.append("</ul>")
         return "".join(out)
 
