@@ -38,6 +38,9 @@ RULES = load_rules()
     "If you have given your consent, we may send your name to our partners.",
     # declining to give data
     "You may, of course, decline to submit your phone number.",
+    # opting out of targeted ads, or of the provider sharing data, even where messages are named
+    "You can opt out of interest-based advertising on our opt-out page.",
+    "If you do not want us to share your e-mail address with third parties, you can unsubscribe from their mailings.",
 ])
 def test_choice_in_general_form(sentence: str) -> None:
     assert "consent-opt-out" in sentence_topics(sentence, RULES)
@@ -53,6 +56,8 @@ def test_choice_in_general_form(sentence: str) -> None:
     "This policy was reviewed for the seal's program requirements, including choice regarding the collection of data.",
     # the provider limiting itself is not a choice given to the person
     "Nothing here is intended to restrict our use of aggregated statistics.",
+    # opting out of newsletters stays a marketing-message choice
+    "You can unsubscribe from our newsletter at any time.",
 ])
 def test_not_a_data_choice_though_it_looks_like_one(sentence: str) -> None:
     assert "consent-opt-out" not in sentence_topics(sentence, RULES)

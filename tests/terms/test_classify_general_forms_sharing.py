@@ -41,6 +41,9 @@ RULES = load_rules()
     "Our advertising partners collect the ads you see.",
     # social media widgets on the provider's pages
     "Our pages include social media buttons.",
+    # personal information handed to outside companies that handle payments for the provider
+    "We use third-party service providers to manage card payments and billing.",
+    "We send your credit card number to a third-party processor.",
 ])
 def test_sharing_in_general_form(sentence: str) -> None:
     assert "third-party-sharing" in sentence_topics(sentence, RULES)
@@ -51,6 +54,8 @@ def test_sharing_in_general_form(sentence: str) -> None:
     "The app lets you create drawings and share content with others.",
     # a release date is not a release of data
     "We will e-mail you about release date changes and other information about your order.",
+    # card details passed to the bank to take a payment are payment terms
+    "Your card details are passed to the issuing bank to authorise the charge.",
 ])
 def test_not_sharing_though_it_looks_like_it(sentence: str) -> None:
     assert "third-party-sharing" not in sentence_topics(sentence, RULES)
