@@ -22,7 +22,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, NamedTuple, Self, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -33,18 +33,20 @@ class SettingsValueError(ValueError):
     """A value a setting cannot take; the message says what it should be."""
 
 
-@dataclass(frozen=True)
-class Ge:
+# Ge, Le, FieldInfo and SettingsIssue are NamedTuples, not frozen dataclasses: settings load on
+# every command, and a frozen dataclass compiles its methods when the module loads, several times
+# a NamedTuple's cost (issue 18: ``scan`` starts at once).
+
+
+class Ge(NamedTuple):
     ge: float
 
 
-@dataclass(frozen=True)
-class Le:
+class Le(NamedTuple):
     le: float
 
 
-@dataclass(frozen=True)
-class FieldInfo:
+class FieldInfo(NamedTuple):
     """What a setting is: its type, default, bounds, and whether it reduces privacy."""
 
     name: str
@@ -254,8 +256,7 @@ def toml_value(value: Any) -> str:
     return tomli_w.dumps({"v": value}).partition("=")[2].strip()
 
 
-@dataclass(frozen=True)
-class SettingsIssue:
+class SettingsIssue(NamedTuple):
     """One thing wrong with the settings file, said so the user can fix it."""
 
     key: str

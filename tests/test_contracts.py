@@ -27,6 +27,7 @@ from guard.detect.media.macos_coreaudio import AudioProcessApi, CoreAudioMicroph
 from guard.detect.media.win32_consent import ConsentStoreUsage, Registry, WinRegistry
 from guard.detect.sockets import UdpSockets, Unsupported
 from guard.detect.windows import WindowLister
+from guard.detect.platform import DeferredReader
 from guard.detect.windows.linux_x11 import X11WindowLister
 from guard.detect.windows.macos import CoreGraphicsWindows, MacWindowLister, WindowListApi
 from guard.detect.windows.win32 import User32, User32Api, Win32WindowLister
@@ -58,7 +59,7 @@ AREAS: list[tuple[type, list[type]]] = [
     (WindowLister, [X11WindowLister, Win32WindowLister, MacWindowLister, Unsupported]),
     (MediaLister, [PulseMicrophone, ProcVideoDevices, ConsentStoreUsage, CoreAudioMicrophone, UdpSockets,
                    Unsupported]),
-    (AccessibilityReader, [AtSpiReader, Unavailable]),
+    (AccessibilityReader, [AtSpiReader, Unavailable, DeferredReader]),
     (Autostart, [XdgAutostart, RunKeyAutostart, LaunchAgentAutostart]),
     (User32Api, [User32, FakeUser32]),
     (WindowListApi, [CoreGraphicsWindows, FakeWindowList]),

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -73,6 +71,9 @@ def target_dir(env: Mapping[str, str]) -> Path:
 def install(env: Mapping[str, str] | None = None) -> ExtensionInstall:
     """Copy the extension's files into the user's extension folder (replacing an older copy
     whole), then ask a running GNOME Shell to turn it on."""
+    import shutil  # here, not at the top: ``scan`` imports this module for the state only (issue 18)
+    import tempfile
+
     env = os.environ if env is None else env
     target = target_dir(env)
     source = source_dir()
@@ -99,6 +100,8 @@ def install(env: Mapping[str, str] | None = None) -> ExtensionInstall:
 
 def uninstall(env: Mapping[str, str] | None = None) -> Path | None:
     """Turn the extension off (when the Shell runs it) and remove its folder; the folder removed, or None."""
+    import shutil
+
     env = os.environ if env is None else env
     target = target_dir(env)
     _shell_call(env, "DisableExtension")

@@ -12,10 +12,9 @@ load this file. ``scan`` reads it back from the catalog snapshot instead (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guard.detect.observation import DetectError
 from guard.paths import resources_dir
@@ -28,8 +27,9 @@ _OS_NAMES = ("linux", "windows", "macos")
 _FIELDS = frozenset({"id", "name", *_OS_NAMES, "title_suffixes", "sources", "verified", "note"})
 
 
-@dataclass(frozen=True)
-class Browser:
+# A NamedTuple, not a frozen dataclass: defined on every scan's start-up, where a frozen dataclass
+# costs several times as much (issue 18); never replaced or serialised.
+class Browser(NamedTuple):
     """One browser family: how the OS names its processes and what it adds to window titles."""
 
     id: str
@@ -48,8 +48,7 @@ class Browser:
         return self.processes_by_os.get(os_name, ())
 
 
-@dataclass(frozen=True)
-class BrowserTable:
+class BrowserTable(NamedTuple):
     browsers: tuple[Browser, ...]
 
     def by_process(self, os_name: OsName) -> dict[str, tuple[Browser, ...]]:

@@ -15,9 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from guard.detect.accessibility import ClientInMeeting
 from guard.detect.links import CommandLineLinks, Link, match_links
 from guard.detect.matching import DetectionRules, ProcessMatch, wrapped_app_names
 from guard.detect.media import MediaUse
@@ -30,6 +29,9 @@ from guard.events import Signal
 from guard.i18n import N_, Text
 from guard.patterns import bounded, normalize_text
 from guard.settings import DetectionSettings
+
+if TYPE_CHECKING:  # the accessibility reader's modules load only when a client shows a meeting
+    from guard.detect.accessibility import ClientInMeeting
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +195,8 @@ class Detector:
         for pid, candidate in sorted(candidates.items()):
             providers = tuple(p for p in candidate.provider_ids if p in meeting_clients)
             if providers and not candidate.browser:
+                from guard.detect.accessibility import ClientInMeeting
+
                 found.append(ClientInMeeting(pid, candidate.name, providers, windows.get(pid)))
         return tuple(found)
 

@@ -18,8 +18,8 @@ Links are found once per process (pid, create time) on its bounded command line.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from guard.detect.matching import DetectionRules, redact_url
 from guard.detect.observation import Observation
@@ -29,8 +29,9 @@ from guard.i18n import N_, Text
 LINK_GRACE = timedelta(seconds=30)
 
 
-@dataclass(frozen=True)
-class Link:
+# A NamedTuple, not a frozen dataclass: defined on every scan's start-up, where a frozen dataclass
+# costs several times as much (issue 18); never replaced or serialised.
+class Link(NamedTuple):
     """A meeting link on the command line of one process of a browser instance or client (``root``)."""
 
     pid: int

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from guard.detect.desktop import Compositor, DesktopFacts, SessionType, desktop_facts
-from guard.detect.accessibility import AccessibilityReader, Unavailable, unavailable_for
 from guard.detect.media import MediaLister
 from guard.detect.windows import WindowLister
 
 if TYPE_CHECKING:
     from guard.catalog.models import OsName
+    from guard.detect.accessibility import AccessibilityReader, ClientInMeeting
     from guard.detect.browser_tabs import BrowserTabs
+    from guard.detect.matching import DetectionRules
+    from guard.detect.observation import Observation
 
 
 def current_os(platform: str | None = None) -> OsName:
@@ -39,7 +42,37 @@ def _browser_tabs() -> BrowserTabs:
 
 
 def _no_accessibility() -> AccessibilityReader:
+    from guard.detect.accessibility import Unavailable
+
     return Unavailable("accessibility", "no accessibility reader was given")
+
+
+class DeferredReader:
+    """An accessibility reader made when first asked to read. The probe is off by default and
+    reads only while a client shows a meeting, so most passes (every ``meeting-guard scan``
+    without one, issue 18) need only its name and never load the reader's modules."""
+
+    def __init__(self, name: str, make: Callable[[], AccessibilityReader]) -> None:
+        self.name = name
+        self._make = make
+        self.reader: AccessibilityReader | None = None
+
+    def observations(self, clients: Sequence[ClientInMeeting], rules: DetectionRules,
+                     at: datetime) -> list[Observation]:
+        if self.reader is None:
+            self.reader = self._make()
+        return self.reader.observations(clients, rules, at)
+
+    def close(self) -> None:
+        """Closes the reader, if one was made."""
+        if self.reader is not None:
+            self.reader.close()
+
+
+def _atspi_reader() -> AccessibilityReader:
+    from guard.detect.accessibility.atspi import AtSpiReader
+
+    return AtSpiReader()
 
 
 @dataclass
@@ -94,20 +127,21 @@ def default_backends(os_name: OsName | None = None) -> Backends:
 
     os_name = os_name or current_os()
     if os_name == "windows":
+        from guard.detect.accessibility import unavailable_for
         from guard.detect.media.win32_consent import ConsentStoreUsage
         from guard.detect.windows.win32 import Win32WindowLister
 
         return Backends(Win32WindowLister(), ConsentStoreUsage("microphone"), ConsentStoreUsage("webcam"), UdpSockets(),
                         accessibility=unavailable_for("windows"))
     if os_name == "macos":
+        from guard.detect.accessibility import unavailable_for
         from guard.detect.media.macos_coreaudio import CAMERA_UNAVAILABLE, CoreAudioMicrophone
         from guard.detect.windows.macos import MacWindowLister
 
         return Backends(MacWindowLister(), CoreAudioMicrophone(), Unsupported("macos-camera", CAMERA_UNAVAILABLE),
                         UdpSockets(), accessibility=unavailable_for("macos"))
-    from guard.detect.accessibility.atspi import AtSpiReader
     from guard.detect.media.linux_pulse import PulseMicrophone
     from guard.detect.media.linux_video import ProcVideoDevices
 
     return Backends(linux_window_lister(), PulseMicrophone(), ProcVideoDevices(), UdpSockets(),
-                    accessibility=AtSpiReader())
+                    accessibility=DeferredReader("at-spi", _atspi_reader))

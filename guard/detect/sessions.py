@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from guard.detect.identity import (
     CORROBORATING_SIGNALS,
@@ -72,8 +72,11 @@ def corroborates_meeting(obs: Observation) -> bool:
     return obs.signal in CORROBORATING_SIGNALS or (obs.signal == Signal.WINDOW_TITLE and obs.meeting)
 
 
-@dataclass(frozen=True)
-class SessionRules:
+# SessionRules, _App and _Shown are NamedTuples and _Tick a plain class, not dataclasses: this
+# module loads on every scan, where a dataclass compiles its methods at start-up (issue 18).
+
+
+class SessionRules(NamedTuple):
     """Debounce and naming rules (ticks are the monitor's polling periods)."""
 
     notetakers: frozenset[str] = frozenset()
@@ -82,8 +85,7 @@ class SessionRules:
     meeting_end_ticks: int = 3
 
 
-@dataclass(frozen=True)
-class _App:
+class _App(NamedTuple):
     app: RunningApp
     missing_ticks: int = 0
     missing_since: datetime | None = None
@@ -132,15 +134,15 @@ class SessionState:
         return tuple(track.meeting for track in self.meetings.values())
 
 
-@dataclass
 class _Tick:
     """The events one tick produces, in the order they are told."""
 
-    meeting_ends: list[tuple[str, datetime, MeetingEnded]] = field(default_factory=list)
-    app_ends: list[DetectionEvent] = field(default_factory=list)
-    app_starts: list[DetectionEvent] = field(default_factory=list)
-    meeting_starts: list[DetectionEvent] = field(default_factory=list)
-    in_meeting: list[DetectionEvent] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.meeting_ends: list[tuple[str, datetime, MeetingEnded]] = []
+        self.app_ends: list[DetectionEvent] = []
+        self.app_starts: list[DetectionEvent] = []
+        self.meeting_starts: list[DetectionEvent] = []
+        self.in_meeting: list[DetectionEvent] = []
 
     def ordered(self) -> list[DetectionEvent]:
         ends = [event for _p, _s, event in sorted(self.meeting_ends, key=lambda item: (item[0], item[1]))]
@@ -386,8 +388,7 @@ def _refresh(track: _Meeting, parts: list[Cluster], ambient: list[Observation],
     return _Meeting(meeting, keys, pids=track.pids | _media_pids(ambient))
 
 
-@dataclass(frozen=True)
-class _Shown:
+class _Shown(NamedTuple):
     """How a meeting shows itself: title, link, tab and window."""
 
     title: str | None

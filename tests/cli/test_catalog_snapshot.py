@@ -87,10 +87,12 @@ print(code, " ".join(sorted(m for m in sys.modules if any(m == h or m.startswith
 # the GUI, the stores and their crypto, the terms watcher and its network, exports and their
 # formats. (D-Bus, jeepney, is loaded on a desktop: the scan reports the desktop's services.)
 # Nor the fixed start-up costs a pass without events does not need: the event classes
-# (guard.event_kinds, re-exported by guard.events on first use).
+# (guard.event_kinds, re-exported by guard.events on first use) and the accessibility reader
+# (off by default, made on first use: guard.detect.platform.DeferredReader).
 HEAVY = ("pydantic", "pydantic_core", "PySide6", "cryptography", "keyring", "requests", "urllib3",
          "orjson", "babel", "rdflib", "pikepdf", "joserfc", "tomllib", "guard.catalog.models", "guard.catalog.loader",
-         "guard.terms", "guard.ledger", "guard.export", "guard.services", "ui", "guard.event_kinds")
+         "guard.terms", "guard.ledger", "guard.export", "guard.services", "ui", "guard.event_kinds",
+         "guard.detect.accessibility")
 
 
 def test_scan_from_the_snapshot_imports_nothing_heavy(tmp_path, app_home):

@@ -67,8 +67,11 @@ def test_the_window_runs_in_a_process_of_its_own_and_ends_when_closed(qtbot, hos
     assert not again.is_running() or again.status() == psutil.STATUS_ZOMBIE
 
 
-def test_without_a_child_process_the_window_opens_in_the_tray_app(qtbot, host, world):
-    settings = host(command=lambda *_args: [sys.executable + "-missing", "-c", "pass"])
+@pytest.mark.parametrize("command", [[sys.executable + "-missing", "-c", "pass"],  # cannot start
+                                     [sys.executable, "-c", "raise SystemExit(3)"]],  # dies before its window
+                         ids=["not-started", "died"])
+def test_without_a_child_process_the_window_opens_in_the_tray_app(qtbot, host, world, command):
+    settings = host(command=lambda *_args: command)
     with blocking_ok():
         settings.set_services(Services(world.paths))
     settings.show("preferences")

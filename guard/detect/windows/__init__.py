@@ -9,12 +9,12 @@ own lister merged with Xwayland's windows), :mod:`.win32` (EnumWindows),
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
-@dataclass(frozen=True)
-class WindowInfo:
+# A NamedTuple, not a frozen dataclass: defined on every scan's start-up, where a frozen dataclass
+# costs several times as much (issue 18); never replaced or serialised.
+class WindowInfo(NamedTuple):
     """A top-level window: its title and owning process (None when the window does not say).
 
     ``window_id`` tells windows apart within one backend; ``app_id`` is what the window system
