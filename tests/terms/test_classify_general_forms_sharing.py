@@ -44,6 +44,21 @@ RULES = load_rules()
     # personal information handed to outside companies that handle payments for the provider
     "We use third-party service providers to manage card payments and billing.",
     "We send your credit card number to a third-party processor.",
+    # data obtained from other sources
+    "We may obtain information about you from other sources, such as public databases.",
+    # keeping the right to hand data over; the provider disclosing or transferring data
+    "The club reserves the right to use, sell and share member lists.",
+    "We may disclose information when a court requires it.",
+    "We may transfer your data to another office of our group.",
+    # third parties written as "3rd parties"
+    "Some of what you do here is collected by 3rd parties.",
+    # tracking technologies run by partners or vendors
+    "These tracking technologies may be deployed by us and by our service providers.",
+    "These pixels are supplied by our ad management partner.",
+    # the provider using outside providers, with "utilize"
+    "We utilize third party service providers to print and mail orders.",
+    # "except as described in this policy, we never share..." states a practice, not a pointer
+    "Except as described in this privacy policy, we never share your data.",
 ])
 def test_sharing_in_general_form(sentence: str) -> None:
     assert "third-party-sharing" in sentence_topics(sentence, RULES)
@@ -56,6 +71,8 @@ def test_sharing_in_general_form(sentence: str) -> None:
     "We will e-mail you about release date changes and other information about your order.",
     # card details passed to the bank to take a payment are payment terms
     "Your card details are passed to the issuing bank to authorise the charge.",
+    # a promise to post changes "so you know when we disclose it" discloses nothing
+    "We will post changes here so that you know what we collect and when we disclose it.",
 ])
 def test_not_sharing_though_it_looks_like_it(sentence: str) -> None:
     assert "third-party-sharing" not in sentence_topics(sentence, RULES)
