@@ -23,6 +23,8 @@ RULES = load_rules()
     "We use your information to provide you with our online services.",
     "We use the details you give us to create and manage your account.",
     "We may use your personal data to send you promotional communications.",
+    # using personal information to detect fraud or rule-breaking is a safety purpose
+    "We use certain information to help us detect fraud and violations of our rules.",
 ])
 def test_purpose_of_collected_data_is_not_a_licence(sentence: str) -> None:
     assert "content-licence" not in sentence_topics(sentence, RULES)
@@ -34,6 +36,7 @@ def test_purpose_of_collected_data_is_not_a_licence(sentence: str) -> None:
     "We use the information we collect and the messages you send to show you ads.",
     "You grant us a licence to use your content to operate the service.",
     "We use your conversations to provide you with the service and to improve it.",
+    "We may review your content to detect violations of our rules.",
 ])
 def test_content_or_licence_still_counts(sentence: str) -> None:
     assert "content-licence" in sentence_topics(sentence, RULES)
