@@ -35,6 +35,7 @@ from guard.ledger.errors import (
 from guard.ledger.timeutil import format_utc, utc_now
 from guard.i18n import N_, Text
 from guard.storage_errors import StorageFault, advice_text, classify_os, classify_sqlite, set_aside
+from guard.sqlite_schema import describe, distrust_schema
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +193,7 @@ def check_header(path: Path) -> None:
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
-    # Functions with side effects are never run from SQL stored in the file (defence in depth).
-    conn.execute("PRAGMA trusted_schema = OFF")
+    distrust_schema(conn)  # functions with side effects never run from SQL stored in the file
     version = schema.schema_version(conn)
     if version > schema.LATEST_VERSION:
         raise LedgerCorruptError(
@@ -213,7 +213,7 @@ def check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
     append, a view in place of a table), before any of it can run."""
     foreign = schema.foreign_objects(conn, version)
     if foreign:
-        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        shown = describe(foreign)
         raise LedgerCorruptError(
             f"The consent ledger {path} contains SQL that Meeting Privacy Guard did not write ({shown}): the file "
             "was changed outside the app (possible tampering). None of it was run and the file was left as it is. "

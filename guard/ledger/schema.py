@@ -8,7 +8,6 @@ completely or not at all. A file from a newer version of the app is refused, unt
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from dataclasses import dataclass
 from functools import cache
@@ -16,8 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from guard import sqlite_schema
 from guard.ledger.keys import KeyAlgorithm, KeyInfo, KeyStorage
 from guard.ledger.models import Record
+from guard.sqlite_schema import SchemaRow, replayed_schema
 
 APPLICATION_ID = 0x4D504731  # "MPG1": marks a SQLite file as a Meeting Privacy Guard ledger
 
@@ -123,35 +124,18 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-# SQLite's own statistics tables hold numbers for the query planner, never SQL.
-_STATISTICS = frozenset({"sqlite_stat1", "sqlite_stat4"})
-_SCHEMA_ROWS = "SELECT type, name, tbl_name, sql FROM sqlite_schema"
-
-
-def _normal(sql: str | None) -> str | None:
-    return None if sql is None else re.sub(r"\s+", " ", sql).strip()
-
-
 @cache
-def expected_schema(version: int) -> frozenset[tuple[str, str, str, str | None]]:
+def expected_schema(version: int) -> frozenset[SchemaRow]:
     """Every object (type, name, table, SQL) a ledger of schema ``version`` has, by
     replaying the migrations in memory with this SQLite."""
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        apply_migrations(conn, version)
-        return frozenset((kind, name, table, _normal(sql)) for kind, name, table, sql in conn.execute(_SCHEMA_ROWS))
-    finally:
-        conn.close()
+    return replayed_schema(lambda conn: apply_migrations(conn, version))
 
 
 def foreign_objects(conn: sqlite3.Connection, version: int) -> list[str]:
     """Schema objects in the open file that its migrations did not write (an added trigger or
     view, a table turned into a view, a changed definition): SQL stored in the file that
-    SQLite would run on our reads and writes. Read from ``sqlite_schema`` only, so nothing
-    of it runs while checking; objects that are missing are left to the other checks."""
-    expected = expected_schema(version)
-    return [f"{kind} {name!r}" for kind, name, table, sql in conn.execute(_SCHEMA_ROWS)
-            if name not in _STATISTICS and (kind, name, table, _normal(sql)) not in expected]
+    SQLite would run on our reads and writes (see :mod:`guard.sqlite_schema`)."""
+    return sqlite_schema.foreign_objects(conn, expected_schema(version))
 
 
 def apply_migrations(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[int]:

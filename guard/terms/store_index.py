@@ -5,6 +5,11 @@ naming the fault and what to do (:mod:`guard.storage_errors`); nothing is set as
 index that fails SQLite's integrity check (or is not a database at all) is set aside, under a
 new name that never overwrites an earlier one, and a new index started. A read-only store whose
 index is already in today's layout can still be read.
+
+An index carrying SQL the app did not write (a trigger, a view in place of a table, a changed
+definition: :mod:`guard.sqlite_schema`) is never used: none of that SQL runs; the file is set aside
+the same way and a new index is built from the rows of its tables that are still the app's own, so
+no stored version is lost. A store that can only be read refuses it instead.
 """
 
 from __future__ import annotations
@@ -14,14 +19,36 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
+from guard.sqlite_schema import SchemaRow, describe, distrust_schema, foreign_objects, replayed_schema, schema_rows
 from guard.storage_errors import StorageFault, advice, classify_os, classify_sqlite, set_aside
 from guard.terms.errors import TermsStoreError
 from guard.terms.store_schema import SCHEMA_VERSION, migrate
 
 log = logging.getLogger(__name__)
 _CANNOT_WRITE = (StorageFault.DISK_FULL, StorageFault.READ_ONLY, StorageFault.PERMISSION)
+_DATA_TABLES = ("versions", "fetches", "meta", "archive_state")  # what a rebuilt index takes over
+
+
+@cache
+def _expected(version: int) -> frozenset[SchemaRow]:
+    """What an index of ``version`` holds (a newer one than this app knows is held to today's)."""
+    return replayed_schema(lambda connection: migrate(connection, min(version, SCHEMA_VERSION)) if version else None)
+
+
+def _foreign(connection: sqlite3.Connection) -> list[str]:
+    distrust_schema(connection)
+    return foreign_objects(connection, _expected(int(connection.execute("PRAGMA user_version").fetchone()[0])))
+
+
+class _Foreign(Exception):
+    """The index holds SQL the app did not write (the objects' descriptions)."""
+
+    def __init__(self, found: list[str]) -> None:
+        super().__init__(describe(found))
+        self.found = found
 
 
 class StoreIndex:
@@ -40,9 +67,16 @@ class StoreIndex:
         if not self._ready:
             self._prepare()
         try:
-            connection = self._connect()
+            try:
+                connection = self._connect()
+            except _Foreign as foreign:  # changed since it was opened: set aside and rebuilt, or refused
+                self._replace_foreign(foreign)
+                connection = self._connect()
         except sqlite3.Error as error:
             raise self._fault(error, "The terms store cannot be opened") from None
+        except _Foreign as foreign:
+            raise TermsStoreError(f"The terms store index {self.index_path} was changed again while being "
+                                  f"rebuilt ({foreign}); none of it was run. Restart the app.") from None
         try:
             with connection:
                 yield connection
@@ -57,13 +91,31 @@ class StoreIndex:
         if not self._read_only:
             connection = sqlite3.connect(self.index_path, timeout=self.busy_timeout)
             try:
+                self._vetted(connection)
                 connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
                 return connection
             except sqlite3.Error as error:
                 connection.close()
                 if classify_sqlite(error, self.index_path) not in _CANNOT_WRITE:
                     raise
-        return sqlite3.connect(f"file:{self.index_path}?mode=ro&immutable=1", uri=True, timeout=self.busy_timeout)
+            except _Foreign:
+                connection.close()
+                raise
+        connection = sqlite3.connect(f"file:{self.index_path}?mode=ro&immutable=1", uri=True,
+                                     timeout=self.busy_timeout)
+        try:
+            self._vetted(connection)
+        except (sqlite3.Error, _Foreign):
+            connection.close()
+            raise
+        return connection
+
+    @staticmethod
+    def _vetted(connection: sqlite3.Connection) -> None:
+        """Before anything is read: raise :class:`_Foreign` when the file holds SQL the app did not write."""
+        found = _foreign(connection)
+        if found:
+            raise _Foreign(found)
 
     def _fault(self, error: sqlite3.Error, what: str) -> TermsStoreError:
         fault = classify_sqlite(error, self.index_path)
@@ -84,7 +136,10 @@ class StoreIndex:
             failure.fault = fault
             raise failure from None
         try:
+            self._vet()
             self._create()
+        except _Foreign as foreign:
+            self._replace_foreign(foreign)
         except sqlite3.Error as error:
             fault = classify_sqlite(error, self.index_path)
             if fault.is_damage and self._damaged():
@@ -96,6 +151,87 @@ class StoreIndex:
             else:
                 raise self._fault(error, "The terms store cannot be opened") from None
         self._ready = True
+
+    def _vet(self) -> None:
+        """Raise :class:`_Foreign` when the index holds SQL the app did not write (read from
+        ``sqlite_schema`` before anything else touches the file)."""
+        if not self.index_path.exists():
+            return
+        connection = sqlite3.connect(f"file:{self.index_path}?mode=ro", uri=True, timeout=self.busy_timeout)
+        try:
+            self._vetted(connection)
+        finally:
+            connection.close()
+
+    def _replace_foreign(self, foreign: _Foreign) -> None:
+        """Set the index aside, start a new one and take over the rows of its own tables."""
+        what = (f"The terms store index {self.index_path} contains SQL that Meeting Privacy Guard did not write "
+                f"({foreign}): it was changed outside the app (possible tampering) and none of it was run.")
+        if self._read_only:
+            raise TermsStoreError(f"{what} The store can only be read, so it cannot be set aside: make "
+                                  f"{self.root} writable and restart the app, which rebuilds the index.")
+        try:
+            self._checkpoint()
+            broken = set_aside(self.index_path)
+        except (OSError, sqlite3.Error) as failure:
+            raise TermsStoreError(f"{what} It cannot be set aside ({failure}): move it away yourself and "
+                                  "restart the app, which builds a new one.") from None
+        for side in ("-wal", "-shm"):
+            self.index_path.with_name(self.index_path.name + side).unlink(missing_ok=True)
+        try:
+            self._create()
+        except sqlite3.Error as error:
+            raise self._fault(error, f"{what} It was kept as {broken.name}, but a new index cannot be made") from None
+        kept = self._salvage(broken)
+        problem = (f"{what} It was kept as {broken.name} and a new index built from it ({kept} stored rows "
+                   f"taken over); stored texts are kept in {self.objects}. If you did not change it, check what "
+                   f"else on this computer can write to {self.root}.")
+        log.warning("%s", problem)
+        self.problems.append(problem)
+
+    def _checkpoint(self) -> None:
+        """Fold the write-ahead log into the file before it is set aside (copies pages; runs no stored SQL)."""
+        connection = sqlite3.connect(self.index_path, timeout=self.busy_timeout)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            connection.close()
+
+    def _salvage(self, broken: Path) -> int:
+        """Copy into the new index the rows of ``broken``'s tables whose definition is the app's own
+        (a table replaced by a view is skipped: reading it would run its SQL); the rows copied."""
+        copied = 0
+        try:
+            source = sqlite3.connect(f"file:{broken}?mode=ro&immutable=1", uri=True)
+        except sqlite3.Error as error:
+            log.warning("Nothing could be taken over from %s (%s)", broken, error)
+            return 0
+        target = sqlite3.connect(self.index_path, timeout=self.busy_timeout, isolation_level=None)
+        try:
+            distrust_schema(source)
+            distrust_schema(target)
+            own = _expected(int(source.execute("PRAGMA user_version").fetchone()[0]))
+            tables = [name for kind, name, table, sql in schema_rows(source)
+                      if kind == "table" and name in _DATA_TABLES and (kind, name, table, sql) in own]
+            target.execute("BEGIN IMMEDIATE")
+            for name in tables:
+                old = {row[1] for row in source.execute(f"PRAGMA table_info({name})")}
+                columns = [row[1] for row in target.execute(f"PRAGMA table_info({name})") if row[1] in old]
+                listed = ", ".join(columns)
+                rows = source.execute(f"SELECT {listed} FROM {name}")  # noqa: S608 - our own names only
+                target.executemany(f"INSERT OR REPLACE INTO {name} ({listed}) "  # noqa: S608
+                                   f"VALUES ({', '.join('?' for _ in columns)})", rows)
+                copied += int(target.execute(f"SELECT count(*) FROM {name}").fetchone()[0])  # noqa: S608
+            target.execute("COMMIT")
+        except sqlite3.Error as error:
+            if target.in_transaction:
+                target.execute("ROLLBACK")
+            log.warning("Nothing could be taken over from %s (%s)", broken, error)
+            return 0
+        finally:
+            source.close()
+            target.close()
+        return copied
 
     def _damaged(self) -> bool:
         """True when SQLite's integrity check fails (or the file is not a database at all)."""

@@ -69,12 +69,13 @@ _VERSION_2 = (
 )
 
 
-def migrate(connection: sqlite3.Connection) -> None:
-    """Bring the index to :data:`SCHEMA_VERSION` (creating it when new); raises sqlite3 errors.
+def migrate(connection: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
+    """Bring the index to ``target`` (today's :data:`SCHEMA_VERSION` unless replaying an older
+    layout to see what it holds; creating it when new); raises sqlite3 errors.
 
     Done in one write transaction taken before anything is read, so two programs opening the
     store at once (the tray's worker and the settings window) never both alter it."""
-    if connection.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+    if connection.execute("PRAGMA user_version").fetchone()[0] >= target:
         return
     previous = connection.isolation_level
     connection.isolation_level = None
@@ -85,7 +86,7 @@ def migrate(connection: sqlite3.Connection) -> None:
                 if statement:
                     connection.execute(statement)
             found = connection.execute("PRAGMA user_version").fetchone()[0]
-            if found < 2:
+            if found < 2 <= target:
                 versions = {row[1] for row in connection.execute("PRAGMA table_info(versions)")}
                 fetches = {row[1] for row in connection.execute("PRAGMA table_info(fetches)")}
                 for statement in _VERSION_2:
@@ -93,7 +94,7 @@ def migrate(connection: sqlite3.Connection) -> None:
                     if column and column in (versions if "TABLE versions" in statement else fetches):
                         continue
                     connection.execute(statement)
-            connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            connection.execute(f"PRAGMA user_version={int(target)}")
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")

@@ -172,6 +172,8 @@ class TermsWatcher:
                 self.store.set_last_check(now)
             except TermsError as error:
                 report.problems.append(str(error))
+        # what the store found while opening (an index set aside and rebuilt) is told with this check
+        report.problems.extend(problem for problem in self.store.problems if problem not in report.problems)
         self.last_report = report
         return report
 
