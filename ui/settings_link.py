@@ -6,24 +6,25 @@ the ledger's crypto and keyring, the terms store and the HTML differ cost the tr
 listens on (user-only): one JSON object per line, ``{"op": ..., ...}``.
 
 Tray → window: ``show`` (tab), ``terms-change`` (provider, document), ``snapshot`` (the
-monitor's latest, pickled), ``ledger-updated``, ``terms-updated``, ``close``.
+monitor's latest, as JSON: :mod:`guard.services`' ``snapshot_to_json``), ``ledger-updated``,
+``terms-updated``, ``close``.
 Window → tray: ``ready`` (the window is shown, on which tab), ``settings-saved`` (the saved settings' values),
 ``check-terms`` (provider, "" for all), ``closed``.
 
 A line is capped at :data:`MAX_LINE` bytes and must be a JSON object with a known ``op``;
-anything else is logged and dropped. A snapshot is unpickled only from classes of the app's
-core, :mod:`datetime` and :mod:`pathlib` (:class:`_CoreOnly`), so even a hostile peer on the socket could not
-make the window run code.
+anything else is logged and dropped. Nothing is unpickled: a snapshot is plain JSON, read back
+by ``snapshot_from_json``, which checks every key, type and size and refuses the rest, so even a
+hostile peer on the socket could not make the window run code.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import logging
-import pickle
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from guard.services import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -54,23 +55,18 @@ def decode(line: bytes, allowed: frozenset[str]) -> dict[str, Any]:
     return message
 
 
-def pack(value: object) -> str:
-    """A core value (the monitor's snapshot) as text for a message."""
-    return base64.b64encode(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).decode("ascii")
+def pack(snapshot: Snapshot) -> dict[str, Any]:
+    """The monitor's snapshot as JSON data for a message."""
+    from guard.services import snapshot_to_json
+
+    return snapshot_to_json(snapshot)
 
 
-class _CoreOnly(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if module in ("datetime", "pathlib") or module.startswith("guard."):
-            found = super().find_class(module, name)
-            if isinstance(found, type):  # a class (its constructor), never a function of the app
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not a value of the app")
+def unpack(data: object) -> Snapshot:
+    """The snapshot :func:`pack` made; :class:`LinkError` for anything else (nothing of it runs)."""
+    from guard.services import SnapshotFormatError, snapshot_from_json
 
-
-def unpack(text: str) -> object:
-    """The value :func:`pack` made; :class:`LinkError` for anything else."""
     try:
-        return _CoreOnly(io.BytesIO(base64.b64decode(text, validate=True))).load()
-    except Exception as error:  # noqa: BLE001 - any failure to read it means the same: not ours
+        return snapshot_from_json(data)
+    except SnapshotFormatError as error:
         raise LinkError(f"not a snapshot: {error}") from None

@@ -84,7 +84,7 @@ class WindowLink(QObject):
             self.send("ready", tab=window.current_tab())
         elif op == "snapshot":
             try:
-                window.set_snapshot(unpack(str(message.get("data", ""))))  # type: ignore[arg-type]
+                window.set_snapshot(unpack(message.get("data")))
             except LinkError as error:
                 log.warning("Ignored a snapshot from the tray app: %s", error)
         elif op == "ledger-updated":

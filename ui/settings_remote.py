@@ -256,6 +256,8 @@ class ProcessSettingsHost(QObject):
         self._socket.flush()
 
     def _send_snapshot(self) -> None:
+        if self._snapshot is None:
+            return
         try:
             self._send(encode("snapshot", data=pack(self._snapshot)))
         except Exception as error:  # noqa: BLE001 - the window's overview misses one pass; nothing else depends on it

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from guard.monitor import MonitorEvent, Snapshot
     from guard.paths import AppPaths, app_paths, resources_dir
     from guard.settings import DetectionSettings, GeneralSettings, NotificationSettings, Settings, TermsSettings
+    from guard.snapshot_json import SnapshotFormatError, snapshot_from_json, snapshot_to_json
     from guard.terms.analysis import AnalysedChange
     from guard.terms.models import FetchRecord, Version
     from guard.terms.report import CheckReport
@@ -53,6 +54,7 @@ _FROM = {
     "guard.monitor": ("MonitorEvent", "Snapshot"),
     "guard.paths": ("AppPaths", "app_paths", "resources_dir"),
     "guard.settings": ("DetectionSettings", "GeneralSettings", "NotificationSettings", "Settings", "TermsSettings"),
+    "guard.snapshot_json": ("SnapshotFormatError", "snapshot_from_json", "snapshot_to_json"),
     "guard.terms.analysis": ("AnalysedChange",),
     "guard.terms.models": ("FetchRecord", "Version"),
     "guard.terms.watcher": ("CheckReport",),
@@ -76,9 +78,10 @@ __all__ = [
     "ExportOutcome", "ExportRequest", "ExtensionError", "ExtensionInstall", "ExtensionState", "FetchRecord",
     "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
     "Meeting", "MonitorEvent", "NotificationSettings", "Order", "ProgressFn", "Provider", "Record", "RecordDetails",
-    "RecordDraft", "RecordFilter", "RecordRow", "RequestedBy", "Services", "Settings", "Snapshot", "Source",
+    "RecordDraft", "RecordFilter", "RecordRow", "RequestedBy", "Services", "Settings", "Snapshot",
+    "SnapshotFormatError", "Source",
     "TamperEvidence", "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal",
     "app_paths",
     "blocking", "clause_history", "desktop_capabilities", "desktop_report", "forbid_thread", "install_gnome_extension",
-    "is_blocking", "resources_dir", "tray_registered", "unverified_count",
+    "is_blocking", "resources_dir", "snapshot_from_json", "snapshot_to_json", "tray_registered", "unverified_count",
 ]

@@ -1,17 +1,25 @@
 """The settings window's link to the tray app reads only its own messages: long, malformed or
-unknown lines are refused with a reason, and a snapshot never unpickles anything but the app's
-own values (a pickle that would run a program is refused)."""
+unknown lines are refused with a reason, and a snapshot is JSON read back shape by shape: nothing
+is unpickled, and hostile shapes are refused saying where."""
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 import pickle
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from guard.events import Evidence, MeetingSession, Signal
+from guard.detect.observation import ProbeState, ProbeStatus
+from guard.events import Evidence, MeetingSession, RunningApp, SeenInMeeting, Signal
+from guard.i18n import N_, Text
+from guard.monitor import Snapshot
+from guard.snapshot_json import MAX_ITEMS, MAX_TEXT
+from ui import settings_link
 from ui.settings_link import MAX_LINE, TO_TRAY, TO_WINDOW, LinkError, decode, encode, pack, unpack
 
 
@@ -26,21 +34,83 @@ def test_messages_go_both_ways_and_anything_else_is_refused():
             decode(line, allowed)
 
 
-def test_a_snapshot_comes_back_equal_and_a_hostile_pickle_is_refused(tmp_path):
+def _snapshot() -> Snapshot:
     seen = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    said = Text.of(N_("{app} uses the microphone ({detail})"), app="zoom",
+                   detail=Text.of(N_("{count} stream"), count=2))
     meeting = MeetingSession(id="m1", provider_id="zoom", started_at=seen,
-                             evidence=(Evidence(Signal.WINDOW_TITLE, "Zoom Meeting", seen),),
-                             title="Zoom Meeting", url=None, tab=None, window="x11:0x2a")
-    assert unpack(pack(meeting)) == meeting
+                             evidence=(Evidence(Signal.WINDOW_TITLE, "Zoom Meeting", seen),
+                                       Evidence(Signal.MICROPHONE, "zoom uses the microphone", seen, pid=42,
+                                                said=said)),
+                             title="Zoom Meeting {braces} <b>markup</b>", url="https://zoom.us/j/1", tab="chromium/7",
+                             window="x11:0x2a",
+                             seen=(SeenInMeeting(Signal.PARTICIPANT, "otter", "Otter.ai", seen),
+                                   SeenInMeeting(Signal.AI_NOTICE, "zoom", "AI Companion is on", seen, "ai-companion")))
+    ended = replace(meeting, id="m0", ended_at=seen, seen=())
+    app = RunningApp("a1", "zoom", seen, (Evidence(Signal.PROCESS, "zoom", seen, pid=42),))
+    return Snapshot(seen, True, None, (app,), (meeting,), (ProbeStatus("camera", ProbeState.UNAVAILABLE, "no v4l2"),),
+                    (ended,))
 
+
+def test_a_snapshot_comes_back_equal_through_a_line_of_json():
+    snapshot = _snapshot()
+    message = decode(encode("snapshot", data=pack(snapshot)), TO_WINDOW)
+    back = unpack(message["data"])
+    assert back == snapshot
+    # the sentence the window translates comes through too (it is not compared by ==)
+    assert [e.said for e in back.meetings[0].evidence] == [e.said for e in snapshot.meetings[0].evidence]
+    assert str(back.meetings[0].evidence[1].said) == "zoom uses the microphone (2 stream)"
+
+
+def _with(path: tuple[object, ...], value: object) -> dict[str, object]:
+    data = json.loads(json.dumps(pack(_snapshot())))
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return data
+
+
+HOSTILE = {
+    "a pickle, the old form": (lambda: base64.b64encode(pickle.dumps(_snapshot())).decode(), "expected an object"),
+    "not an object": (lambda: [1, 2], "expected an object"),
+    "an unknown key": (lambda: {**_with(("at",), None), "__class__": "os.system"}, "unknown keys"),
+    "a missing key": (lambda: {k: v for k, v in pack(_snapshot()).items() if k != "meetings"}, "missing keys"),
+    "a wrong type": (lambda: _with(("enabled",), "yes"), "snapshot.enabled"),
+    "a number as a title": (lambda: _with(("meetings", 0, "title"), 7), r"snapshot.meetings\[0\].title"),
+    "an unknown signal": (lambda: _with(("meetings", 0, "evidence", 0, "signal"), "shell"), "unknown value"),
+    "a bad time": (lambda: _with(("at",), "yesterday"), "not a date and time"),
+    "a huge title": (lambda: _with(("meetings", 0, "title"), "x" * (MAX_TEXT + 1)), "longer than"),
+    "too many meetings": (lambda: _with(("meetings",), [pack(_snapshot())["meetings"][0]] * (MAX_ITEMS + 1)),
+                          "more than"),
+    # a sentence template reaching into the window's objects, or padding a field to gigabytes
+    "a template reaching into objects": (lambda: _with(("meetings", 0, "evidence", 1, "said", "template"),
+                                                       "{app.__class__.__init__.__globals__}"), "not one of its own"),
+    "a template padding a field": (lambda: _with(("meetings", 0, "evidence", 1, "said", "template"),
+                                                 "{app:>999999999}"), "not one of its own"),
+    "a template with a positional field": (lambda: _with(("meetings", 0, "evidence", 1, "said", "template"), "{0}"),
+                                           "not one of its own"),
+    "a boolean as a pid": (lambda: _with(("meetings", 0, "evidence", 1, "pid"), True), "whole number"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_hostile_snapshot_is_refused_saying_where(name):
+    make, reason = HOSTILE[name]
+    with pytest.raises(LinkError, match=reason):
+        unpack(make())
+
+
+def test_the_window_never_unpickles(tmp_path):
+    """Even a pickle that would run a program, sent as the snapshot, is refused as data, and never runs."""
     marker = tmp_path / "ran"
 
     class Hostile:
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    with pytest.raises(LinkError, match="not a value of the app"):
-        unpack(base64.b64encode(pickle.dumps(Hostile())).decode())
+    for data in (base64.b64encode(pickle.dumps(Hostile())).decode(), {"data": pickle.dumps(Hostile()).hex()}):
+        with pytest.raises(LinkError, match="not a snapshot"):
+            unpack(data)
     assert not marker.exists()
-    with pytest.raises(LinkError):
-        unpack("%%% not base64")
+    assert "import pickle" not in Path(settings_link.__file__).read_text()
