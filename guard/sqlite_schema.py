@@ -19,6 +19,8 @@ SchemaRow = tuple[str, str, str, str | None]  # type, name, table, SQL (whitespa
 # SQLite's own statistics tables hold numbers for the query planner, never SQL.
 _STATISTICS = frozenset({"sqlite_stat1", "sqlite_stat4"})
 _SCHEMA_ROWS = "SELECT type, name, tbl_name, sql FROM sqlite_schema"
+_VERSIONED_ROWS = ("SELECT (SELECT user_version FROM pragma_user_version), type, name, tbl_name, sql "
+                   "FROM sqlite_schema")
 _SPACES = re.compile(r"\s+")
 _AROUND_PUNCTUATION = re.compile(r" ?([(),]) ?")
 
@@ -50,11 +52,18 @@ def replayed_schema(build: Callable[[sqlite3.Connection], object]) -> frozenset[
         conn.close()
 
 
-def foreign_objects(conn: sqlite3.Connection, expected: frozenset[SchemaRow]) -> list[str]:
+def foreign_objects(conn: sqlite3.Connection,
+                    expected: frozenset[SchemaRow] | Callable[[int], frozenset[SchemaRow]]) -> list[str]:
     """Objects in the open file that are not in ``expected`` (an added trigger or view, a table
-    turned into a view, a changed definition), as ``"trigger 'evil'"``. Missing objects are not
-    reported: they are left to the caller's own checks."""
-    return [f"{kind} {name!r}" for kind, name, table, sql in sorted(schema_rows(conn), key=str)
+    turned into a view, a changed definition), as ``"trigger 'evil'"``. ``expected`` may be a
+    function of the file's ``user_version``: the version and the objects are then read in one
+    statement (one snapshot), so another program migrating the file at that moment is never
+    mistaken for tampering. Missing objects are not reported: they are left to the caller's checks."""
+    rows = conn.execute(_VERSIONED_ROWS).fetchall()
+    if not isinstance(expected, frozenset):
+        expected = expected(int(rows[0][0])) if rows else frozenset()
+    found = frozenset((kind, name, table, _normal(sql)) for _, kind, name, table, sql in rows)
+    return [f"{kind} {name!r}" for kind, name, table, sql in sorted(found, key=str)
             if name not in _STATISTICS and (kind, name, table, sql) not in expected]
 
 

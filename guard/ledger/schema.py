@@ -134,8 +134,11 @@ def expected_schema(version: int) -> frozenset[SchemaRow]:
 def foreign_objects(conn: sqlite3.Connection, version: int) -> list[str]:
     """Schema objects in the open file that its migrations did not write (an added trigger or
     view, a table turned into a view, a changed definition): SQL stored in the file that
-    SQLite would run on our reads and writes (see :mod:`guard.sqlite_schema`)."""
-    return sqlite_schema.foreign_objects(conn, expected_schema(version))
+    SQLite would run on our reads and writes (see :mod:`guard.sqlite_schema`). ``version`` is
+    what the caller read; the check uses the version read again with the objects."""
+    del version  # the version is read again with the objects, in one snapshot: a migration by another
+    # program between the two reads is never mistaken for tampering
+    return sqlite_schema.foreign_objects(conn, lambda found: expected_schema(min(found, LATEST_VERSION)))
 
 
 def apply_migrations(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[int]:
