@@ -236,8 +236,8 @@ def score(pairs: list[Any], details: bool, classes: bool = False) -> dict[str, A
     result["zoom_2023"] = zoom
     result["seconds_analysing"] = round(seconds, 2)
     if classes:
-        errors = [label.error_class for label in labels if label.error_class] + [
-            item.error_class for item in reported if item.error_class]
+        errors = [label.error_class for label in labels if label.error_class and not label.matched] + [
+            item.error_class for item in reported if item.error_class]  # missed labels and false positives
         unmatched = [label.error_class for label in labels if not label.matched and label.error_class]
         result["error_classes"] = {
             "missed_labels": dict(Counter(unmatched)),
@@ -245,8 +245,8 @@ def score(pairs: list[Any], details: bool, classes: bool = False) -> dict[str, A
             "false_positives": dict(Counter(item.error_class for item in reported if item.error_class)),
             "one_sided_matches": sum(1 for item in reported if item.matches
                                      and all(one_sided(item, label) for label in item.matches)),
-            "share_of_errors": {group: _ratio(sum(1 for e in errors if e and e[0] == group), len(errors))
-                                for group in "abc"}}
+            "share_of_missed_and_false_positives": {
+                group: _ratio(sum(1 for e in errors if e[0] == group), len(errors)) for group in "abc"}}
     if details:
         result["missed"] = [f"{'(' + str(label.error_class) + ') ' if classes else ''}"
                             f"{label.pair} [{label.kind} {label.severity} {sorted(label.topics)}] "
