@@ -20,9 +20,23 @@ them let unrelated sentences of the same document match each other.
 - zoom_2023: for each Zoom 2023 version (31 March, 27 July, 7 August, 11 August), the reportable
   labels, how many were matched with all their topics, and the reported changes that matched none
 
+- error_classes (with ``--classes``): where each error arises, at the level of the diff first:
+  (a) the diff never reports the labelled change as a change of substance (judged moved or
+  wording-only, no clause change holds it: merged, split or mispaired, or the clause changed but
+  the label's sentences were read as moved from elsewhere or the same in substance); (b) matching: the label
+  is too short to match (under 3 content words) or a reported change overlaps a reportable label
+  only in part (half or more of the shorter, under the match threshold: granularity); (c) topics:
+  the diff holds the change but the classifier found no topic, judged it wording-only, missed one
+  of its topics, or reported a topic where the label has none (or is wording-only) or no label is
+  near. The classes are decided by word overlap, so a hand reading of the (b) cases is still due.
+  ``one_sided_matches`` counts true positives that are (a) hidden by the lenient match: the
+  reported change and the label share one side but their other sides differ (under 0.3 overlap),
+  i.e. the diff paired the clause with the wrong counterpart or read one side of a split or merge.
+
 Nothing here asserts; the figures are for people to read. ``--split dev`` prints the dev part only
 (the held-out part is for the final figures, not for tuning the rules), ``--details`` lists misses
-and false positives of the printed parts, ``--corpus DIR`` reads another copy of the corpus.
+and false positives of the printed parts (``--classes`` adds each one's class; use both on dev
+only: the held-out labels are not to be read), ``--corpus DIR`` reads another copy of the corpus.
 """
 
 from __future__ import annotations
@@ -49,6 +63,8 @@ DEFAULT_CORPUS = ROOT / "tests" / "terms" / "corpus"
 ZOOM_2023 = {"2023-02-01__2023-04-01": "31 March", "2023-04-01__2023-07-28": "27 July",
              "2023-07-28__2023-08-07": "7 August", "2023-08-07__2023-08-11": "11 August"}
 MIN_OVERLAP = 0.6
+OTHER_SIDE_DIFFERS = 0.3  # a match whose other side overlaps less than this was mispaired, split or merged
+PARTIAL_OVERLAP = 0.5  # a reported change this close to a label, but not matching it: granularity (class b)
 _LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\([^)\s]{0,2000}\)")
 _WORDS = re.compile(r"\w+")
 FUNCTION_WORDS = frozenset((
@@ -86,6 +102,7 @@ class Label:
     text: str
     matched_topics: set[str] = field(default_factory=set)
     matched: bool = False
+    error_class: str | None = None
 
 
 @dataclass
@@ -96,11 +113,58 @@ class Reported:
     new: Counter[str]
     matches: list[Label] = field(default_factory=list)
     near: list[Label] = field(default_factory=list)  # labels it overlaps that are not reportable
+    error_class: str | None = None
 
 
 def matches(reported: Reported, label: Label) -> bool:
     sides = ((reported.old, label.old), (reported.new, label.new))
     return any(overlap(x, y) >= MIN_OVERLAP for x, y in sides if x and y)
+
+
+def _best_overlap(a_old: Counter[str], a_new: Counter[str], b_old: Counter[str], b_new: Counter[str]) -> float:
+    return max((overlap(x, y) for x, y in ((a_old, b_old), (a_new, b_new)) if x and y), default=0.0)
+
+
+def _in_changed_sentences(change: AnalysedChange, label: Label) -> bool:
+    """True when the sentences the analysis classified (new or gone ones) hold the label's wording."""
+    added, gone = words(" ".join(change.added)), words(" ".join(change.gone))
+    return max(overlap(label.new, added) if label.new and added else 0.0,
+               overlap(label.old, gone) if label.old and gone else 0.0) >= MIN_OVERLAP
+
+
+def classify_miss(label: Label, changes: list[tuple[AnalysedChange, Counter[str], Counter[str]]]) -> str:
+    """Why a reportable label was not matched with all its topics (see the module docstring)."""
+    if label.matched:
+        return "c-topic-missing"
+    if sum(label.old.values()) < 3 and sum(label.new.values()) < 3:
+        return "b-label-too-short"
+    holding = [change for change, old, new in changes if _best_overlap(old, new, label.old, label.new) >= MIN_OVERLAP]
+    if not holding:
+        near = any(_best_overlap(old, new, label.old, label.new) >= PARTIAL_OVERLAP for _, old, new in changes)
+        return "b-partial-overlap" if near else "a-not-in-any-change"
+    if all(change.diff.quiet for change in holding):
+        return "a-diff-judged-moved-or-wording"
+    if not any(_in_changed_sentences(change, label) for change in holding):
+        return "a-sentences-judged-moved-or-same"  # the clause changed, but not the label's sentences
+    if any(change.topics for change in holding):
+        return "c-judged-wording-only"
+    return "c-no-topic"
+
+
+def one_sided(item: Reported, label: Label) -> bool:
+    """True when the reported change matches the label on one side and its other side is another text."""
+    if not (item.old and item.new and label.old and label.new):
+        return False
+    return min(overlap(item.old, label.old), overlap(item.new, label.new)) < OTHER_SIDE_DIFFERS
+
+
+def classify_false_positive(item: Reported, labels: list[Label], reportable: list[Label]) -> str:
+    """Why a reported change matched no reportable label (see the module docstring)."""
+    if any(_best_overlap(item.old, item.new, label.old, label.new) >= MIN_OVERLAP for label in labels):
+        return "c-label-without-topic-or-wording"
+    if any(_best_overlap(item.old, item.new, label.old, label.new) >= PARTIAL_OVERLAP for label in reportable):
+        return "b-partial-overlap"
+    return "c-no-label-near"
 
 
 def load_corpus(folder: Path) -> list[Any]:
@@ -115,7 +179,7 @@ def load_corpus(folder: Path) -> list[Any]:
     return list(module.load_corpus())
 
 
-def score(pairs: list[Any], details: bool) -> dict[str, Any]:
+def score(pairs: list[Any], details: bool, classes: bool = False) -> dict[str, Any]:
     rules = load_rules()
     labels: list[Label] = []
     reported: list[Reported] = []
@@ -136,6 +200,13 @@ def score(pairs: list[Any], details: bool) -> dict[str, Any]:
             for label in item.matches:
                 label.matched = True
                 label.matched_topics |= set(item.change.topics) & label.topics
+        every = [(c, words(c.diff.old_text), words(c.diff.new_text)) for c in changes]
+        for label in reportable:
+            if not label.topics <= label.matched_topics:
+                label.error_class = classify_miss(label, every)
+        for item in pair_reported:
+            if not item.matches:
+                item.error_class = classify_false_positive(item, pair_labels, reportable)
         labels.extend(reportable)
         reported.extend(pair_reported)
         name = pair.id.rsplit("/", 1)[-1]
@@ -164,15 +235,34 @@ def score(pairs: list[Any], details: bool) -> dict[str, Any]:
     result["severity_agreement"] = _ratio(same, len(agreeing))
     result["zoom_2023"] = zoom
     result["seconds_analysing"] = round(seconds, 2)
+    if classes:
+        errors = [label.error_class for label in labels if label.error_class and not label.matched] + [
+            item.error_class for item in reported if item.error_class]  # missed labels and false positives
+        unmatched = [label.error_class for label in labels if not label.matched and label.error_class]
+        result["error_classes"] = {
+            "missed_labels": dict(Counter(unmatched)),
+            "labels_matched_without_all_topics": sum(1 for label in labels if label.error_class == "c-topic-missing"),
+            "false_positives": dict(Counter(item.error_class for item in reported if item.error_class)),
+            "one_sided_matches": sum(1 for item in reported if item.matches
+                                     and all(one_sided(item, label) for label in item.matches)),
+            "share_of_missed_and_false_positives": {
+                group: _ratio(sum(1 for e in errors if e[0] == group), len(errors)) for group in "abc"}}
     if details:
-        result["missed"] = [f"{label.pair} [{label.kind} {label.severity} {sorted(label.topics)}] "
+        result["missed"] = [f"{'(' + str(label.error_class) + ') ' if classes else ''}"
+                            f"{label.pair} [{label.kind} {label.severity} {sorted(label.topics)}] "
                             f"got {sorted(label.matched_topics)} {label.section}: {label.text}"
                             for label in labels if not label.topics <= label.matched_topics]
         result["false_positives"] = [
+            f"{'(' + str(item.error_class) + ') ' if classes else ''}"
             f"{item.pair} [{item.change.diff.kind} {item.change.severity} {list(item.change.topics)}] "
             f"{item.change.diff.section}: {(item.change.diff.new_text or item.change.diff.old_text or '')[:160]}"
             + "".join(f" || labelled {label.kind} {label.severity} {sorted(label.topics)}" for label in item.near)
             for item in reported if not item.matches]
+        if classes:
+            result["one_sided"] = [
+                f"{item.pair} [{item.change.diff.kind} {item.change.diff.score}] old: "
+                f"{(item.change.diff.old_text or '')[:100]} || new: {(item.change.diff.new_text or '')[:100]}"
+                for item in reported if item.matches and all(one_sided(item, label) for label in item.matches)]
         result["extra_topics"] = [
             f"{item.pair} {sorted(set(item.change.topics) - set().union(*(label.topics for label in item.matches)))} "
             f"{item.change.diff.section}: {(item.change.diff.new_text or item.change.diff.old_text or '')[:120]}"
@@ -190,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--split", choices=("dev", "heldout", "both"), default="both")
     parser.add_argument("--details", action="store_true")
+    parser.add_argument("--classes", action="store_true",
+                        help="where the errors arise: diff (a), matching (b), topics (c)")
     args = parser.parse_args(argv)
     if not (args.corpus / "corpus.py").is_file():
         print(json.dumps({"error": f"no corpus at {args.corpus} (tests/terms/corpus is built by the corpus work)"}))
@@ -198,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     splits = {"dev": [p for p in pairs if not p.heldout], "heldout": [p for p in pairs if p.heldout]}
     for name, chosen in splits.items():
         if args.split in (name, "both"):  # one JSON line per split, as the other benchmarks print
-            print(json.dumps({"benchmark": "terms-accuracy", "split": name, **score(chosen, args.details)},
-                             ensure_ascii=False), flush=True)
+            figures = score(chosen, args.details, args.classes)
+            print(json.dumps({"benchmark": "terms-accuracy", "split": name, **figures}, ensure_ascii=False), flush=True)
     return 0
 
 
