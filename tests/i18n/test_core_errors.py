@@ -10,7 +10,8 @@ from guard.ledger import Decision, Ledger, LedgerFullError, RecordDraft
 from guard.presentation import i18n
 from guard.presentation.i18n import say_error
 from tests.ledger.conftest import no_keyring  # noqa: F401 (fixture)
-from tests.ledger.test_storage_faults import needs_root, small_disk  # noqa: F401 (fixture)
+from tests.ledger.test_storage_faults import small_disk  # noqa: F401 (fixture)
+from tests.support.disks import fill, needs_root
 
 
 @needs_root
@@ -19,13 +20,7 @@ def test_a_full_disk_is_said_in_the_users_language(small_disk, no_keyring):  # n
     path.parent.mkdir()
     with Ledger.open(path) as ledger:
         ledger.append(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
-        with open(small_disk / "filler", "wb") as handle:  # fill the disk
-            try:
-                while True:
-                    handle.write(b"\0" * 65536)
-                    handle.flush()
-            except OSError:
-                pass
+        fill(small_disk / "filler")
         with pytest.raises(LedgerFullError) as caught:
             ledger.append(RecordDraft(provider_id="zoom", decision=Decision.GIVEN, note="x" * 20_000))
     error = caught.value

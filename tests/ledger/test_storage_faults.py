@@ -18,8 +18,8 @@ import pytest
 from guard.ledger import Ledger, LedgerBusyError, LedgerCorruptError, LedgerError, RecordDraft
 from guard.ledger.files import set_aside_damaged
 from guard.storage_errors import StorageFault, classify_os, set_aside
+from tests.support.disks import fill, mounted_tmpfs, needs_root
 
-needs_root = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"), reason="needs root to mount")
 NO_KEYRING = "keyring.backends.fail.Keyring"
 
 
@@ -37,13 +37,8 @@ def add(home: Path, note: str, **kwargs: int) -> subprocess.CompletedProcess[str
 
 @pytest.fixture
 def small_disk() -> Iterator[Path]:
-    mount_point = Path(tempfile.mkdtemp(prefix="mpg-full-disk-"))
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)], check=True)
-    try:
+    with mounted_tmpfs("mpg-full-disk-") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
-        mount_point.rmdir()
 
 
 @needs_root
@@ -51,13 +46,7 @@ def test_a_full_disk_is_said_plainly_and_nothing_recorded_is_lost(small_disk):
     home = small_disk / "home"
     assert add(home, "before").returncode == 0
     filler = small_disk / "filler"
-    with open(filler, "wb") as handle:  # fill the disk
-        try:
-            while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
-        except OSError:
-            pass
+    fill(filler)
     result = add(home, "x" * 20_000)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "is full" in result.stderr and "NOT saved" in result.stderr, result.stderr

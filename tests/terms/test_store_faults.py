@@ -5,11 +5,8 @@ never overwritten. Real file systems: a 2 MB tmpfs and a read-only bind mount.""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,8 +17,8 @@ from guard.storage_errors import StorageFault
 from guard.terms.errors import TermsStoreError
 from guard.terms.models import HttpMeta
 from guard.terms.store import TermsStore
+from tests.support.disks import fill, mounted_tmpfs, needs_root
 
-needs_root = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"), reason="needs root to mount")
 T0 = datetime(2026, 12, 1, 9, tzinfo=UTC)
 META = HttpMeta(status=200)
 URL = "https://example.com/terms"
@@ -33,26 +30,15 @@ def store_at(root: Path) -> TermsStore:
 
 @pytest.fixture
 def small_disk() -> Iterator[Path]:
-    mount_point = Path(tempfile.mkdtemp(prefix="mpg-terms-full-"))
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)], check=True)
-    try:
+    with mounted_tmpfs("mpg-terms-full-") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
-        mount_point.rmdir()
 
 
 @needs_root
 def test_a_full_disk_is_said_plainly_and_nothing_is_set_aside(small_disk: Path) -> None:
     store = store_at(small_disk / "terms")
     store.record_version("acme", "terms", "1. First terms.\n", URL, META, T0)
-    with open(small_disk / "filler", "wb") as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
-        except OSError:
-            pass
+    fill(small_disk / "filler")
     with pytest.raises(TermsStoreError) as caught:
         store.record_version("acme", "terms", "2. Second terms. " * 4000 + "\n", URL, META, T0)
     assert caught.value.fault == StorageFault.DISK_FULL and "is full" in str(caught.value)
