@@ -12,14 +12,18 @@ from pathlib import Path
 from typing import TextIO
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+PROCESS_FORMAT = "%(asctime)s %(levelname)-7s [{process} %(process)d] %(name)s: %(message)s"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
 
 
 def setup_logging(log_file: Path | None, verbose: bool = False,
-                  stream: TextIO | None = None, long_running: bool = True) -> list[logging.Handler]:
+                  stream: TextIO | None = None, long_running: bool = True,
+                  process: str | None = None) -> list[logging.Handler]:
     """Configure the root logger once per process (``stream``: where stderr output goes;
-    ``long_running``: the tray app, whose log rotates while it writes).
+    ``long_running``: the tray app, whose log rotates while it writes; ``process``: a helper
+    process of the app, such as the settings window's, whose lines are marked with its name and
+    pid so they can be told from the tray app's in the one log file).
 
     Returns the handlers added, for :func:`remove_logging` when a command run in-process ends.
 
@@ -33,7 +37,7 @@ def setup_logging(log_file: Path | None, verbose: bool = False,
             root.removeHandler(old)
             old.close()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    formatter = logging.Formatter(FORMAT)
+    formatter = logging.Formatter(FORMAT if process is None else PROCESS_FORMAT.format(process=_plain(process)))
 
     stderr = logging.StreamHandler(stream)
     stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -80,3 +84,8 @@ def _full(log_file: Path) -> bool:
         return log_file.stat().st_size >= MAX_BYTES
     except OSError:
         return False
+
+
+def _plain(name: str) -> str:
+    """A process name fit for a log format: letters, digits, '-' and '_' only, 40 at most."""
+    return "".join(c for c in name if c.isalnum() or c in "-_")[:40] or "process"

@@ -121,19 +121,20 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Show the settings window until it is closed; 0 then, 1 when the app's data cannot be opened."""
-    from guard.services import AppPaths, Services
+    from guard.services import AppPaths, Services, log_to_app_file
     from ui.jobs import JobRunner
     from ui.language import apply_language
     from ui.memory import limit_arenas
 
     args = _arguments(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.INFO, format="settings window: %(levelname)s %(name)s: %(message)s")
+    paths = AppPaths(args.config_dir, args.data_dir, args.cache_dir, args.log_dir)
+    log_to_app_file(paths, "settings")  # the tray app's log file, lines marked "[settings PID]"
+    log.info("Settings window process started")
     limit_arenas()
     app = QApplication.instance() or QApplication(["meeting-guard"])  # one WM_CLASS with the tray app
     app.setApplicationName(APP_NAME)
     app.setDesktopFileName(APP_RDNS_ID)
     app.setQuitOnLastWindowClosed(False)  # the link quits once the tray app was told
-    paths = AppPaths(args.config_dir, args.data_dir, args.cache_dir, args.log_dir)
     try:
         services = Services(paths)
     except Exception as error:  # noqa: BLE001 - said to the user through the tray app's log; exit code 1

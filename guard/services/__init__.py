@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from guard.services.app import ProgressFn, Services
 from guard.services.desktop import desktop_capabilities, desktop_report, install_gnome_extension, tray_registered
 from guard.services.heavy import ExportCancelledByUser
+from guard.services.process import log_to_app_file
 from guard.services.threads import BlockingCallOnGuiThread, blocking, forbid_thread, is_blocking
 from guard.services.values import (AutostartState, BrowserIntegration, ExportOutcome, ExportRequest, LedgerCheck,
                                    LetterText, RecordDetails, RecordRow, TermsLog, TermsOverview, Withdrawal)
@@ -83,5 +84,6 @@ __all__ = [
     "TamperEvidence", "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal",
     "app_paths",
     "blocking", "clause_history", "desktop_capabilities", "desktop_report", "forbid_thread", "install_gnome_extension",
-    "is_blocking", "resources_dir", "snapshot_from_json", "snapshot_to_json", "tray_registered", "unverified_count",
+    "is_blocking", "log_to_app_file", "resources_dir",
+    "snapshot_from_json", "snapshot_to_json", "tray_registered", "unverified_count",
 ]

@@ -39,7 +39,7 @@ def host(qtbot, world):
     qtbot.wait(50)
 
 
-def test_the_window_runs_in_a_process_of_its_own_and_ends_when_closed(qtbot, host):
+def test_the_window_runs_in_a_process_of_its_own_and_ends_when_closed(qtbot, host, world):
     settings = host()
     with qtbot.waitSignal(settings.shown, timeout=60000) as shown:
         settings.show("history")
@@ -48,6 +48,9 @@ def test_the_window_runs_in_a_process_of_its_own_and_ends_when_closed(qtbot, hos
     child = psutil.Process(settings.process.processId())
     assert child.pid != os.getpid() and child.is_running()
     assert "ui.settings_process" in child.cmdline()
+    logged = world.paths.log_file.read_text(encoding="utf-8")  # the app's log file, not the tray's stderr
+    assert any(f"[settings {child.pid}]" in line and line.endswith("Settings window process started")
+               for line in logged.splitlines())
 
     with qtbot.waitSignal(settings.shown, timeout=20000) as shown:  # a second request goes to the same window
         settings.show_terms_change("zoom", "terms")
