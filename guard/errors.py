@@ -24,3 +24,10 @@ class GuardError(Exception):
             self.said = args[0]
             args = (str(args[0]),)
         super().__init__(*args)
+
+
+class StorageFaultError(GuardError):
+    """The input was fine but the app's storage or keyring did not let it be saved: a full
+    disk, a read-only folder, a missing permission, a lock held too long, or a signing key whose
+    keyring is locked or does not answer. Nothing was changed; the same command can succeed
+    once the fault is fixed, so the CLI says it with its own exit status (not "bad usage")."""

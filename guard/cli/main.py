@@ -94,7 +94,7 @@ def _run(argv: list[str], env: Environment, own_process: bool = False) -> int:
 def _run_command(args: argparse.Namespace, env: Environment, own_process: bool = False) -> int:
     from guard.cli.context import CliContext
     from guard.cli.status import ExitStatus
-    from guard.errors import GuardError
+    from guard.errors import GuardError, StorageFaultError
     from guard.logs import remove_logging, setup_logging
 
     ctx = CliContext(env)
@@ -108,6 +108,8 @@ def _run_command(args: argparse.Namespace, env: Environment, own_process: bool =
         return int(args.func(args, ctx))
     except GuardError as error:
         ctx.error(str(error))
+        if isinstance(error, StorageFaultError):
+            return ExitStatus.STORAGE
         return int(getattr(error, "exit_status", ExitStatus.USAGE))
     except KeyboardInterrupt:
         ctx.error("interrupted")

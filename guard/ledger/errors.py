@@ -3,7 +3,7 @@ the user can do; none of these errors ever costs a record that was already saved
 
 from __future__ import annotations
 
-from guard.errors import GuardError
+from guard.errors import GuardError, StorageFaultError
 
 
 class LedgerError(GuardError):
@@ -20,25 +20,25 @@ class LedgerCorruptError(LedgerError):
     raises this: a full disk, a read-only folder, a permission or a lock never does."""
 
 
-class LedgerFullError(LedgerError):
+class LedgerFullError(LedgerError, StorageFaultError):
     """The disk (or the database's size limit) is full: the new record was not saved, the
     earlier ones are intact."""
 
 
-class LedgerReadOnlyError(LedgerError):
+class LedgerReadOnlyError(LedgerError, StorageFaultError):
     """The ledger's folder is on a read-only file system: nothing can be written there."""
 
 
-class LedgerPermissionError(LedgerError):
+class LedgerPermissionError(LedgerError, StorageFaultError):
     """The ledger file or its folder is not writable by this user (owned by someone else,
     or its permissions were changed)."""
 
 
-class LedgerBusyError(LedgerError):
+class LedgerBusyError(LedgerError, StorageFaultError):
     """Another process held the ledger's write lock for longer than the busy timeout."""
 
 
-class LedgerKeyError(LedgerError):
+class LedgerKeyError(LedgerError, StorageFaultError):
     """The ledger's signing key is missing, unreachable or not the one that signed the
     records, so a new record cannot be signed. Reading and verifying still work."""
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from guard import keyring_call
+from guard.cli.status import ExitStatus
 from guard.keyring_call import DEADLINE_ENV
 from guard.ledger import KeyState, ProblemKind, RecordDraft
 from guard.paths import app_paths
@@ -87,7 +88,7 @@ def test_a_key_in_a_keyring_that_does_not_answer_is_unavailable_and_nothing_is_l
     gnome_keyring.stop()
 
     refused = consent(cli_process, deadline, "add", "--provider", "zoom", "--decision", "refused")
-    assert refused.returncode != 0
+    assert refused.returncode == ExitStatus.STORAGE, refused.stderr  # not "bad usage": the keyring did not answer
     assert "Cannot sign a new record" in refused.stderr and NO_ANSWER in refused.stderr, refused.stderr
 
     checked = consent(cli_process, deadline, "verify", "--json")

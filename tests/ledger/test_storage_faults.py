@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from guard.cli.status import ExitStatus
 from guard.ledger import Ledger, LedgerBusyError, LedgerCorruptError, LedgerError, RecordDraft
 from guard.ledger.files import set_aside_damaged
 from guard.storage_errors import StorageFault, classify_os, set_aside
@@ -48,7 +49,7 @@ def test_a_full_disk_is_said_plainly_and_nothing_recorded_is_lost(small_disk):
     filler = small_disk / "filler"
     fill(filler)
     result = add(home, "x" * 20_000)
-    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.returncode == ExitStatus.STORAGE and "Traceback" not in result.stderr
     assert "is full" in result.stderr and "NOT saved" in result.stderr, result.stderr
     assert not list((home / "data").glob("*broken*"))  # a full disk is not damage
     filler.unlink()
@@ -67,7 +68,7 @@ def test_a_read_only_folder_is_said_plainly(tmp_path):
         result = add(home, "after")
     finally:
         subprocess.run(["umount", "-l", str(data)], check=False)
-    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.returncode == ExitStatus.STORAGE and "Traceback" not in result.stderr
     assert "read-only file system" in result.stderr, result.stderr
     assert not list(data.glob("*broken*"))
     with Ledger.open(data / "ledger.sqlite3") as ledger:
@@ -87,7 +88,7 @@ def test_a_missing_permission_is_said_plainly():
                 os.chown(folder, 65534, 65534)
         os.chown(home, 65534, 65534)
         result = add(home, "someone else's", user=65534)
-        assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == ExitStatus.STORAGE and "Traceback" not in result.stderr, result.stderr
         assert "you do not have permission" in result.stderr, result.stderr
         with Ledger.open(home / "data" / "ledger.sqlite3") as ledger:
             assert ledger.count() == 1
