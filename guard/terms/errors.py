@@ -27,6 +27,7 @@ class FetchFailure(StrEnum):
     NOT_HTML = "not-html"
     REDIRECT_LOOP = "redirect-loop"
     REDIRECT_REFUSED = "redirect-refused"
+    ADDRESS_REFUSED = "address-refused"  # the host resolved to a private or local address
     OFFLINE = "offline"  # no name resolution, or no route to the network
     RATE_LIMITED = "rate-limited"  # the archive's server asked us to come back later
     NOT_TEXT = "not-text"
