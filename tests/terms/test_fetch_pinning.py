@@ -17,6 +17,7 @@ import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from guard.terms.archive_source import GitHubArchive
 from guard.terms.errors import FetchFailure, TermsFetchError
 from guard.terms.fetch import Fetcher, FetchPolicy
 from tests.browser.support.certs import make_certs
@@ -27,7 +28,7 @@ from tests.terms.support.server import Route, TermsServer, page
 HTML = "<html><body><main><p>Terms text.</p></main></body></html>"
 INTERNAL = "<html><body><p>Internal admin page: secrets.</p></body></html>"
 PUBLIC = "93.184.216.34"  # a global address; the firewall keeps the connect on this machine
-NAMES = ["terms.example", "a.terms.example", "b.terms.example"]
+NAMES = ["terms.example", "a.terms.example", "b.terms.example", "api.terms.example", "xn--bcher-kva.terms.example"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,21 @@ def test_a_redirect_target_rebound_after_its_check_is_never_contacted(
             assert error.kind is FetchFailure.CONNECTION
 
 
+def test_the_archive_reads_go_through_the_same_pin(tls: LocalCA, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The public archive is read with the same fetcher: a rebinding answer for the archive's
+    API host reaches nothing on this machine either."""
+    with TermsServer(certificate=tls.server) as internal:
+        dns = RebindingDNS({"api.terms.example": [PUBLIC]}, {"api.terms.example": ["127.0.0.1"]})
+        monkeypatch.setattr(socket, "getaddrinfo", dns)
+        api = f"https://api.terms.example:{internal.port}"
+        archive = GitHubArchive("OpenTermsArchive/contrib-versions", fetcher(tls, allow_insecure_localhost=False),
+                                api=api, raw=api, pace=0.0)
+        with loopback_only() as wall:
+            error = failure(lambda: archive.commits("Zoom/Terms of Service.md"))
+        assert internal.connections == 0 and wall.blocked == [(PUBLIC, internal.port)]
+        assert error.kind is FetchFailure.CONNECTION and dns.asked == {"api.terms.example": 1}
+
+
 @pytest.mark.parametrize("resolved", [["10.0.0.7"], ["169.254.169.254"], [PUBLIC, "127.0.0.1"], ["127.0.0.1"],
                                       ["::ffff:192.168.1.1"], ["64:ff9b::7f00:1"]])
 def test_a_name_answering_a_private_address_is_refused_before_any_connect(tls: LocalCA, resolved: list[str]) -> None:
@@ -153,6 +169,19 @@ def test_https_to_a_pinned_address_verifies_the_certificate_for_the_host_name(tl
         assert error.kind is FetchFailure.TLS and "certificate" in str(error)
         assert server.server_names == ["terms.example", "other.example"] and server.hits("/terms") == 1
         assert resolve.asked == ["terms.example", "other.example"]
+
+
+@pytest.mark.parametrize(("written", "looked_up"), [("bücher.terms.example", "xn--bcher-kva.terms.example"),
+                                                    ("Terms.Example.", "terms.example.")],
+                         ids=["unicode", "capitals-and-final-dot"])
+def test_a_name_is_pinned_as_the_connection_spells_it(tls: LocalCA, written: str, looked_up: str) -> None:
+    """An internationalised name is looked up and pinned in its ASCII form, the form the
+    connection and the certificate use; a final dot or capitals change nothing."""
+    with TermsServer(certificate=tls.server) as server:
+        server.routes["/terms"] = page(HTML)
+        resolve = answers({looked_up: ["127.0.0.1"]})
+        assert fetcher(tls, resolve).fetch(server.url("/terms", host=written)).html == HTML
+        assert resolve.asked == [looked_up] and server.server_names == [looked_up.rstrip(".")]
 
 
 # -- proxies and silent name servers ------------------------------------------------------------
