@@ -68,3 +68,21 @@ def test_choice_in_general_form(sentence: str) -> None:
 ])
 def test_not_a_choice_though_it_looks_like_it(sentence: str) -> None:
     assert "consent-opt-out" not in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("heading", [
+    "Who can see, share and process my personal data?",
+    "Who may access your information",
+    "Sharing your information",
+    "Disclosure of personal data",
+])
+def test_an_item_under_a_heading_about_who_gets_the_data_is_about_sharing(heading: str) -> None:
+    item = "Registration details: what you enter when you sign up for an event hosted by an account."
+    assert sentence_topics(item, RULES) == ()
+    assert "third-party-sharing" in sentence_topics(item, RULES, heading=heading)
+
+
+@pytest.mark.parametrize("heading", ["Who can use the service", "Sharing tips with your team", "Disclosures"])
+def test_a_heading_that_is_not_about_recipients_of_data_says_nothing(heading: str) -> None:
+    item = "Registration details: what you enter when you sign up for an event hosted by an account."
+    assert "third-party-sharing" not in sentence_topics(item, RULES, heading=heading)
