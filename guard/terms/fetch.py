@@ -293,12 +293,12 @@ class Fetcher:
         if literal is not None:
             return [literal]
         wait = max(0.0, min(self.policy.connect_timeout, deadline - self._clock()))
-        answer: list[list[str] | OSError] = []
+        answer: list[list[str] | OSError | ValueError] = []
 
         def ask() -> None:
             try:
                 answer.append([str(address) for address in self._resolve_name(host)])
-            except OSError as error:
+            except (OSError, ValueError) as error:  # ValueError: UnicodeError, a label empty or too long
                 answer.append(error)
 
         thread = threading.Thread(target=ask, name="terms-resolve", daemon=True)
@@ -307,6 +307,9 @@ class Fetcher:
         found = answer[0] if answer else TimeoutError(f"no answer from the name server within {wait:g} s")
         if isinstance(found, list):
             return found
+        if isinstance(found, ValueError):
+            raise TermsFetchError(FetchFailure.INVALID_URL, url,
+                                  f"{url} has a host name that cannot be looked up ({_short(found)}).")
         if proxy is not None:
             raise TermsFetchError(
                 FetchFailure.CONNECTION, url,

@@ -21,6 +21,7 @@ from guard.terms.archive_source import GitHubArchive
 from guard.terms.errors import FetchFailure, TermsFetchError
 from guard.terms.fetch import Fetcher, FetchPolicy
 from tests.browser.support.certs import make_certs
+from tests.browser.support.tunnel import Tunnel
 from tests.terms.support.network import RebindingDNS, loopback_only
 from tests.terms.support.proxy import ForwardingProxy
 from tests.terms.support.server import Route, TermsServer, page
@@ -68,6 +69,8 @@ def answers(mapping: dict[str, Sequence[str]]):  # type: ignore[no-untyped-def]
 
     def resolve(host: str) -> Sequence[str]:
         asked.append(host)
+        if host not in mapping:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return mapping[host]
     resolve.asked = asked  # type: ignore[attr-defined]
     return resolve
@@ -195,6 +198,31 @@ def test_through_a_proxy_the_connection_is_pinned_to_the_proxy(
         assert fetcher(tls, resolve).fetch(server.url("/terms")).html == HTML
         assert resolve.asked == ["proxy.corp.example"]
         assert [forwarded.target for forwarded in proxy.forwarded] == [server.url("/terms")]
+
+
+def test_https_through_a_proxy_tunnel_is_pinned_to_the_proxy_and_verified_for_the_name(
+        tls: LocalCA, no_proxy_settings: pytest.MonkeyPatch) -> None:
+    """The usual corporate set-up: HTTPS_PROXY names the proxy, which is asked to CONNECT to
+    terms.example:443 and resolves that name itself. The app looks up only the proxy's name,
+    connects to that address, and verifies the page's certificate for terms.example inside the
+    tunnel."""
+    with TermsServer(certificate=tls.server) as server, Tunnel({"terms.example"}, server.port) as proxy:
+        server.routes["/terms"] = page(HTML)
+        no_proxy_settings.setenv("HTTPS_PROXY", f"http://proxy.corp.example:{proxy.port}")
+        resolve = answers({"proxy.corp.example": ["127.0.0.1"]})
+        outcome = fetcher(tls, resolve, allow_insecure_localhost=False).fetch("https://terms.example/terms")
+        assert outcome.html == HTML and proxy.refused == []
+        assert resolve.asked == ["proxy.corp.example"] and server.server_names == ["terms.example"]
+
+
+def test_a_proxy_whose_name_does_not_resolve_is_named_in_the_error(
+        tls: LocalCA, no_proxy_settings: pytest.MonkeyPatch) -> None:
+    def nowhere(host: str) -> Sequence[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    no_proxy_settings.setenv("HTTPS_PROXY", "http://alice:s3cret@proxy.corp.example:3128")
+    error = failure(lambda: fetcher(tls, nowhere).fetch("https://terms.example/terms"))
+    assert error.kind is FetchFailure.CONNECTION
+    assert "through the proxy http://proxy.corp.example:3128" in str(error) and "s3cret" not in str(error)
 
 
 def test_a_private_address_in_the_url_is_refused_before_the_proxy_is_asked(
