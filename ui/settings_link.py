@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The frozen app's launcher (packaging/meeting_guard.py) runs the window's process when started as
+# ``<app> --settings-window SERVER DIRS... --tab T``: a bundle has no ``python -m``. Not a command
+# of the command line (``meeting-guard --settings-window`` is bad usage).
+WINDOW_FLAG = "--settings-window"
 MAX_LINE = 4 * 2**20  # a snapshot with many meetings and their evidence is well under 1 MB
 TO_WINDOW = frozenset({"show", "terms-change", "snapshot", "ledger-updated", "terms-updated", "close"})
 TO_TRAY = frozenset({"ready", "settings-saved", "check-terms", "closed"})
