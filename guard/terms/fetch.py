@@ -136,6 +136,10 @@ class Fetcher:
         # no .netrc credentials sent behind the user's back; proxies are applied per URL (proxies_for)
         self.session.trust_env = False
         adapter = DeadlineAdapter(max_retries=0)
+        # every request goes through the deadline's pinned connections: no other adapter a given
+        # session carries (one mounted for a longer prefix would win) is kept
+        for prefix in list(self.session.adapters):
+            self.session.adapters.pop(prefix).close()
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self._sleep = sleep
