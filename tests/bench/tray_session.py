@@ -258,19 +258,22 @@ def save_decision(app: QApplication, shell) -> dict[str, object]:  # type: ignor
             "seq": getattr(recorded[0], "seq", None) if recorded else None, "error": error}
 
 
-def save_only() -> int:
-    """``--save``: the idle tray app in the app home given (no ledger loaded yet), then two decisions
-    recorded one after the other through the consent form; prints RSS and delays as JSON. The
-    first save pays for opening the ledger (keyring, crypto); the second shows the steady delay."""
+def save_only(in_process: bool) -> int:
+    """``--save [--in-process]``: the idle tray app in the app home given (no ledger loaded yet),
+    then two decisions recorded one after the other through the consent form; prints RSS and
+    delays as JSON. As the app does, each in a helper process; ``--in-process``: in the app itself,
+    as before issue 18's memory work (the first save then loads the ledger's keyring and crypto)."""
     from ui.memory import limit_arenas
 
     limit_arenas()
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
     from guard.paths import app_paths
+    from guard.services import Services
     from ui.shell import Shell
 
-    shell = Shell(app_paths(), settings_process=True, loop_options={"first_check_seconds": 3600})
+    shell = Shell(app_paths(), settings_process=True, loop_options={"first_check_seconds": 3600},
+                  services_factory=lambda: Services(app_paths(), record_in_helper=not in_process))
     ready: list[object] = []
     shell.services_ready.connect(ready.append)
     started = time.monotonic()
@@ -398,4 +401,6 @@ def control() -> int:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--control"]:
         sys.exit(control())
-    sys.exit(save_only() if sys.argv[1:] == ["--save"] else main())
+    if sys.argv[1:2] == ["--save"]:
+        sys.exit(save_only(in_process="--in-process" in sys.argv))
+    sys.exit(main())
