@@ -102,3 +102,18 @@ def test_a_term_expanded_throughout_is_a_rename_but_a_new_recipient_everywhere_i
         "our products", "our products and affiliates")
     changes = analyse(old, widened, RULES)
     assert len(changes) == 3 and all(c.severity is not Severity.WORDING for c in changes)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("We may share your data with our vendors.", "We may share your information with our vendors."),
+    ("We share personal information with our vendors.", "We share personal data with our vendors."),
+    ("You can change your sharing settings at any time.", "You can update your sharing settings at any time."),
+])
+def test_the_other_word_for_the_same_thing_is_wording_only(old: str, new: str) -> None:
+    assert all(c.severity is Severity.WORDING for c in analyse(old, new, RULES))
+
+
+def test_another_kind_of_data_is_not_the_other_word_for_it() -> None:
+    (found,) = [c for c in analyse("We may share your data with our vendors.",
+                                   "We may share your location with our vendors.", RULES) if c.relevant]
+    assert found.severity is Severity.MATERIAL
