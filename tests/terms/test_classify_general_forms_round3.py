@@ -67,6 +67,8 @@ def test_not_sharing_though_it_looks_like_it(sentence: str) -> None:
     "By default, your conversations are not used to improve the service.",
     # taking back access given to an integration
     "You may disconnect the calendar integration at any time in your settings.",
+    # the person adjusting a setting of the feature that uses their data
+    "You can adjust your assistant settings in the app.",
 ])
 def test_choice_in_general_form(sentence: str) -> None:
     assert "consent-opt-out" in sentence_topics(sentence, RULES)
@@ -100,3 +102,21 @@ def test_an_item_under_a_heading_about_who_gets_the_data_is_about_sharing(headin
 def test_a_heading_that_is_not_about_recipients_of_data_says_nothing(heading: str) -> None:
     item = "Registration details: what you enter when you sign up for an event hosted by an account."
     assert "third-party-sharing" not in sentence_topics(item, RULES, heading=heading)
+
+
+@pytest.mark.parametrize("lead", [
+    "With your consent:",
+    "How can I turn off personalised suggestions?",
+    "What happens when you turn off history?",
+    "You can also turn off these uses in your account:",
+])
+def test_an_item_under_a_lead_about_consent_or_turning_a_use_off_is_about_choice(lead: str) -> None:
+    item = "Suggestions based on the places you have searched for."
+    assert "consent-opt-out" not in sentence_topics(item, RULES)
+    assert "consent-opt-out" in sentence_topics(item, RULES, lead=lead)
+
+
+@pytest.mark.parametrize("lead", ["Your rights", "Your choices", "How can I contact you?"])
+def test_general_rights_headings_do_not_make_items_choices(lead: str) -> None:
+    item = "Suggestions based on the places you have searched for."
+    assert "consent-opt-out" not in sentence_topics(item, RULES, lead=lead)
