@@ -212,7 +212,7 @@ class TermsSettings(SettingsModel):
     check_interval_hours: float = setting(24.0, ge=1.0, le=24.0 * 31)
     allow_insecure_localhost: bool = setting(
         False, private=False, test_only=True,
-        description="Test-only: allow plain HTTP to 127.0.0.1. Never needed by users.")
+        description="Test-only: allow plain HTTP to 127.0.0.1, and names that resolve to it. Never needed by users.")
     archive_enabled: bool = setting(
         True,
         description="Read new versions in the public archive (Open Terms Archive) first, where it keeps the "

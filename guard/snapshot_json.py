@@ -1,209 +1,260 @@
 """The monitor's :class:`~guard.monitor.Snapshot` as JSON and back, for the settings window's
 own process (:mod:`ui.settings_link`): the window never unpickles what the socket brings.
 
-The JSON is :func:`guard.jsonable.to_json_data`'s form of the snapshot, plus each evidence's
-``said`` (the sentence the window translates; left out of exports). Reading it back checks every
-shape: known keys only, the right types, strings, lists and nesting capped; anything else is a
-:class:`SnapshotFormatError` saying where. A translatable sentence is accepted only with plain
-``{name}`` fields naming its own values (no attribute lookups, indexes or format specs), so a
-hostile template can neither reach into the window's objects nor pad a field to gigabytes.
+Both ways go through pydantic ``TypeAdapter``\\ s over the snapshot's own dataclasses. Writing
+dumps them as they are (each evidence's ``said``, the sentence the window translates, included).
+Reading goes through the wire shapes below, one closed ``TypedDict`` per dataclass with the same
+keys (a test keeps them the same), each turned into its dataclass once its fields are checked:
+known keys only, the right types (no ``"yes"`` for true, no ``true`` for a number), strings,
+lists and sentence nesting capped; anything else is a :class:`SnapshotFormatError` saying where,
+in the old words (``snapshot.meetings[0].title: expected text, got int``). A translatable
+sentence is accepted only with plain ``{name}`` fields naming its own values (no attribute
+lookups, indexes or format specs), so a hostile template can neither reach into the window's
+objects nor pad a field to gigabytes. Nesting is bounded by the types themselves (four levels of
+sentence, then a refusal), so no input makes the check recurse.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from string import Formatter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NotRequired, TypeVar
+
+from pydantic import (AfterValidator, BeforeValidator, ConfigDict, Discriminator, Field, Strict, StringConstraints,
+                      Tag, TypeAdapter, ValidationError, with_config)
+from pydantic_core import ErrorDetails
+from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from guard.detect.observation import ProbeState, ProbeStatus
 from guard.events import Evidence, MeetingSession, RunningApp, SeenInMeeting, Signal
-from guard.i18n import Text, TextValue
-from guard.jsonable import to_json_data
+from guard.i18n import Text
 from guard.monitor import Snapshot
 
-__all__ = ["MAX_ITEMS", "MAX_TEXT", "SnapshotFormatError", "snapshot_from_json", "snapshot_to_json"]
+__all__ = ["MAX_ITEMS", "MAX_TEXT", "WIRE", "SnapshotFormatError", "snapshot_from_json", "snapshot_to_json"]
 
 MAX_TEXT = 8192  # characters in one string (a title, a URL, a notice)
 MAX_ITEMS = 1000  # entries in one list (meetings, evidence, probes)
 _MAX_DEPTH = 4  # sentences nested in sentences
 _T = TypeVar("_T")
+_CLOSED = ConfigDict(extra="forbid")
 
 
 class SnapshotFormatError(ValueError):
     """The data is not a snapshot this app wrote; the message says where and why."""
 
 
-# -- writing -----------------------------------------------------------------------------------
+# -- the wire shapes ---------------------------------------------------------------------------
 
-def _text_json(text: Text | None) -> Any:
-    if text is None:
-        return None
-    return {"template": text.template, "plural": text.plural, "count": text.count,
-            "values": [[name, _text_json(value) if isinstance(value, Text) else value] for name, value in text.values]}
+def _time(value: object) -> datetime:
+    if not isinstance(value, str) or len(value) > 64:
+        raise ValueError("not a date and time")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a date and time: {value[:40]!r}") from None
 
 
-def _with_said(item: Any, evidence: tuple[Evidence, ...]) -> Any:
-    data = to_json_data(item)
-    data["evidence"] = [{**to_json_data(e), "said": _text_json(e.said)} for e in evidence]
-    return data
+_Str = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+_Int = Annotated[int, Strict(), Field(ge=-2**63, lt=2**63)]
+_Bool = Annotated[bool, Strict()]
+_Time = Annotated[datetime, BeforeValidator(_time)]
+_Items = Annotated[tuple[_T, ...], Field(max_length=MAX_ITEMS)]
 
+
+def _into(kind: Callable[..., _T]) -> AfterValidator:
+    """Checked fields → the dataclass ``kind`` (the wire keys are its field names)."""
+    return AfterValidator(lambda fields: kind(**fields))
+
+
+def _sentence_text(fields: dict[str, Any]) -> Text:
+    """A :class:`Text` whose templates name only its own values, plainly."""
+    values = tuple(fields["values"])
+    names = {name for name, _ in values}
+    template, plural = fields["template"], fields.get("plural")
+    for pattern in (template, plural or ""):
+        try:
+            parsed = list(Formatter().parse(pattern))
+        except ValueError:
+            raise ValueError("not a sentence template") from None
+        for _, field, spec, conversion in parsed:
+            if field is not None and (field not in names or spec or conversion):
+                raise ValueError(f"template field {field[:40]!r} is not one of its own values")
+    return Text(template, values, plural, fields.get("count"))
+
+
+def _value_kind(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "<number>"
+    return "<sentence>" if isinstance(value, dict) else "<text>"
+
+
+def _too_deep(value: object) -> object:
+    raise ValueError("sentences nested too deeply")
+
+
+def _sentence(depth: int = 0) -> Any:
+    """The wire shape of a :class:`Text` ``depth`` sentences deep: its values are numbers, text or
+    sentences one level deeper, until :data:`_MAX_DEPTH`, where a sentence is refused."""
+    inner: Any = _sentence(depth + 1) if depth + 1 < _MAX_DEPTH else Annotated[object, BeforeValidator(_too_deep)]
+    value = Annotated[Annotated[_Int, Tag("<number>")] | Annotated[_Str, Tag("<text>")]
+                      | Annotated[inner, Tag("<sentence>")], Discriminator(_value_kind)]
+    # the functional form: the class form's annotations would name this call's locals
+    Sentence = TypedDict("Sentence", {  # noqa: UP013
+        "template": _Str, "values": _Items[tuple[_Str, value]], "plural": NotRequired[_Str | None],
+        "count": NotRequired[_Int | None]})
+    return Annotated[with_config(_CLOSED)(Sentence), AfterValidator(_sentence_text)]
+
+
+if TYPE_CHECKING:  # what the sentence's fields are on the wire, before they become a Text
+    _Sentence = dict[str, Any]
+else:
+    _Sentence = _sentence()
+
+
+@with_config(_CLOSED)
+class EvidenceWire(TypedDict):
+    signal: Signal
+    detail: _Str
+    seen_at: _Time
+    pid: NotRequired[_Int | None]
+    tab: NotRequired[_Str | None]
+    said: NotRequired[_Sentence | None]
+
+
+@with_config(_CLOSED)
+class SeenWire(TypedDict):
+    signal: Signal
+    provider_id: _Str
+    text: _Str
+    seen_at: _Time
+    feature_id: NotRequired[_Str | None]
+
+
+_Evidence = Annotated[EvidenceWire, _into(Evidence)]
+
+
+@with_config(_CLOSED)
+class MeetingWire(TypedDict):
+    id: _Str
+    provider_id: _Str
+    started_at: _Time
+    evidence: NotRequired[_Items[_Evidence]]
+    title: NotRequired[_Str | None]
+    url: NotRequired[_Str | None]
+    tab: NotRequired[_Str | None]
+    window: NotRequired[_Str | None]
+    ended_at: NotRequired[_Time | None]
+    seen: NotRequired[_Items[Annotated[SeenWire, _into(SeenInMeeting)]]]
+
+
+@with_config(_CLOSED)
+class AppWire(TypedDict):
+    id: _Str
+    provider_id: _Str
+    started_at: _Time
+    evidence: NotRequired[_Items[_Evidence]]
+
+
+@with_config(_CLOSED)
+class ProbeWire(TypedDict):
+    name: _Str
+    state: ProbeState
+    reason: NotRequired[_Str]
+    backend: NotRequired[_Str]
+
+
+_Meeting = Annotated[MeetingWire, _into(MeetingSession)]
+
+
+@with_config(_CLOSED)
+class SnapshotWire(TypedDict):
+    at: _Time | None
+    enabled: _Bool
+    paused_until: _Time | None
+    apps: _Items[Annotated[AppWire, _into(RunningApp)]]
+    meetings: _Items[_Meeting]
+    probes: _Items[Annotated[ProbeWire, _into(ProbeStatus)]]
+    ended: NotRequired[_Items[_Meeting]]
+
+
+# Each wire shape and the dataclass it becomes: their keys are the same (tests/ui/test_settings_link.py).
+WIRE: dict[type, type] = {Snapshot: SnapshotWire, MeetingSession: MeetingWire, RunningApp: AppWire,
+                          Evidence: EvidenceWire, SeenInMeeting: SeenWire, ProbeStatus: ProbeWire}
+
+
+@cache
+def _reader() -> TypeAdapter[Any]:  # its wire shape in, a Snapshot out
+    return TypeAdapter(Annotated[SnapshotWire, _into(Snapshot)])
+
+
+@cache
+def _writer() -> TypeAdapter[Snapshot]:
+    return TypeAdapter(Snapshot)
+
+
+# -- what went wrong, said where ---------------------------------------------------------------
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    where = "snapshot"
+    for part in loc:
+        if isinstance(part, int):
+            where += f"[{part}]"
+        elif not part.startswith("<"):  # a union's tag (see _value_kind) is not a place
+            where += f".{part}"
+    return where
+
+
+def _said(error: ErrorDetails) -> str:
+    kind, found, ctx = error["type"], error["input"], error.get("ctx", {})
+    if kind in {"dict_type", "typed_dict_type", "model_type", "dataclass_type"}:
+        return f"expected an object, got {type(found).__name__}"
+    if kind in {"tuple_type", "list_type"}:
+        return f"expected a list, got {type(found).__name__}"
+    if kind == "string_type":
+        return f"expected text, got {type(found).__name__}"
+    if kind == "string_too_long":
+        return f"text of {len(found)} characters is longer than {MAX_TEXT}"
+    if kind == "too_long":
+        return f"{len(found)} entries, more than {ctx.get('max_length')}"
+    if kind == "too_short":
+        return "expected [name, value]"
+    if kind == "bool_type":
+        return "expected true or false"
+    if kind.startswith("int_") or kind in {"greater_than_equal", "less_than"}:
+        return "expected a whole number"
+    if kind == "enum":
+        return f"unknown value {str(found)[:40]!r}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def _message(error: ValidationError) -> str:
+    """The first fault, where it is; missing or unknown keys of one object are named together."""
+    errors = error.errors(include_url=False)
+    first = errors[0]
+    if first["type"] in {"missing", "extra_forbidden"}:
+        parent = first["loc"][:-1]
+        keys = sorted(str(e["loc"][-1]) for e in errors if e["type"] == first["type"] and e["loc"][:-1] == parent)
+        said = f"missing keys {keys}" if first["type"] == "missing" else f"unknown keys {keys[:5]}"
+        return f"{_where(parent)}: {said}"
+    return f"{_where(first['loc'])}: {_said(first)}"
+
+
+# -- the two ways --------------------------------------------------------------------------------
 
 def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
     """``snapshot`` as JSON-ready data that :func:`snapshot_from_json` reads back equal."""
-    data: dict[str, Any] = to_json_data(snapshot)
-    data["apps"] = [_with_said(app, app.evidence) for app in snapshot.apps]
-    data["meetings"] = [_with_said(meeting, meeting.evidence) for meeting in snapshot.meetings]
-    data["ended"] = [_with_said(meeting, meeting.evidence) for meeting in snapshot.ended]
+    data: dict[str, Any] = _writer().dump_python(snapshot, mode="json")
     return data
-
-
-# -- reading -----------------------------------------------------------------------------------
-
-def _object(data: Any, where: str, required: set[str], optional: set[str]) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise SnapshotFormatError(f"{where}: expected an object, got {type(data).__name__}")
-    unknown = set(data) - required - optional
-    missing = required - set(data)
-    if unknown or missing:
-        raise SnapshotFormatError(f"{where}: unknown keys {sorted(unknown)[:5]}" if unknown
-                                  else f"{where}: missing keys {sorted(missing)}")
-    return data
-
-
-def _str(data: Any, where: str) -> str:
-    if not isinstance(data, str):
-        raise SnapshotFormatError(f"{where}: expected text, got {type(data).__name__}")
-    if len(data) > MAX_TEXT:
-        raise SnapshotFormatError(f"{where}: text of {len(data)} characters is longer than {MAX_TEXT}")
-    return data
-
-
-def _opt_str(data: Any, where: str) -> str | None:
-    return None if data is None else _str(data, where)
-
-
-def _int(data: Any, where: str) -> int:
-    if not isinstance(data, int) or isinstance(data, bool) or not -2**63 <= data < 2**63:
-        raise SnapshotFormatError(f"{where}: expected a whole number")
-    return data
-
-
-def _bool(data: Any, where: str) -> bool:
-    if not isinstance(data, bool):
-        raise SnapshotFormatError(f"{where}: expected true or false")
-    return data
-
-
-def _time(data: Any, where: str) -> datetime:
-    text = _str(data, where)
-    if len(text) > 64:
-        raise SnapshotFormatError(f"{where}: not a date and time")
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise SnapshotFormatError(f"{where}: not a date and time: {text[:40]!r}") from None
-
-
-def _opt_time(data: Any, where: str) -> datetime | None:
-    return None if data is None else _time(data, where)
-
-
-def _list(data: Any, where: str, item: Callable[[Any, str], _T]) -> tuple[_T, ...]:
-    if not isinstance(data, list):
-        raise SnapshotFormatError(f"{where}: expected a list, got {type(data).__name__}")
-    if len(data) > MAX_ITEMS:
-        raise SnapshotFormatError(f"{where}: {len(data)} entries, more than {MAX_ITEMS}")
-    return tuple(item(entry, f"{where}[{index}]") for index, entry in enumerate(data))
-
-
-def _enum(kind: Callable[[str], _T], data: Any, where: str) -> _T:
-    try:
-        return kind(_str(data, where))
-    except ValueError:
-        raise SnapshotFormatError(f"{where}: unknown value {str(data)[:40]!r}") from None
-
-
-def _text(data: Any, where: str, depth: int = 0) -> Text | None:
-    if data is None:
-        return None
-    if depth >= _MAX_DEPTH:
-        raise SnapshotFormatError(f"{where}: sentences nested too deeply")
-    found = _object(data, where, {"template", "values"}, {"plural", "count"})
-    values: list[tuple[str, TextValue]] = []
-    for index, pair in enumerate(_list(found["values"], f"{where}.values", lambda entry, at: entry)):
-        at = f"{where}.values[{index}]"
-        if not isinstance(pair, list) or len(pair) != 2:
-            raise SnapshotFormatError(f"{at}: expected [name, value]")
-        name, value = _str(pair[0], at), pair[1]
-        if isinstance(value, dict):
-            nested = _text(value, at, depth + 1)
-            assert nested is not None
-            values.append((name, nested))
-        else:
-            values.append((name, _int(value, at) if isinstance(value, int) else _str(value, at)))
-    names = {name for name, _ in values}
-    template, plural = _str(found["template"], f"{where}.template"), _opt_str(found.get("plural"), f"{where}.plural")
-    for pattern in (template, plural or ""):
-        try:
-            fields = list(Formatter().parse(pattern))
-        except ValueError:
-            raise SnapshotFormatError(f"{where}: not a sentence template") from None
-        for _, field, spec, conversion in fields:
-            if field is not None and (field not in names or spec or conversion):
-                raise SnapshotFormatError(f"{where}: template field {field[:40]!r} is not one of its own values")
-    count = found.get("count")
-    return Text(template, tuple(values), plural, None if count is None else _int(count, f"{where}.count"))
-
-
-def _evidence(data: Any, where: str) -> Evidence:
-    found = _object(data, where, {"signal", "detail", "seen_at"}, {"pid", "tab", "said"})
-    pid = found.get("pid")
-    return Evidence(_enum(Signal, found["signal"], f"{where}.signal"), _str(found["detail"], f"{where}.detail"),
-                    _time(found["seen_at"], f"{where}.seen_at"), None if pid is None else _int(pid, f"{where}.pid"),
-                    _opt_str(found.get("tab"), f"{where}.tab"), _text(found.get("said"), f"{where}.said"))
-
-
-def _seen(data: Any, where: str) -> SeenInMeeting:
-    found = _object(data, where, {"signal", "provider_id", "text", "seen_at"}, {"feature_id"})
-    return SeenInMeeting(_enum(Signal, found["signal"], f"{where}.signal"),
-                         _str(found["provider_id"], f"{where}.provider_id"), _str(found["text"], f"{where}.text"),
-                         _time(found["seen_at"], f"{where}.seen_at"),
-                         _opt_str(found.get("feature_id"), f"{where}.feature_id"))
-
-
-def _meeting(data: Any, where: str) -> MeetingSession:
-    found = _object(data, where, {"id", "provider_id", "started_at"},
-                    {"evidence", "title", "url", "tab", "window", "ended_at", "seen"})
-    return MeetingSession(
-        _str(found["id"], f"{where}.id"), _str(found["provider_id"], f"{where}.provider_id"),
-        _time(found["started_at"], f"{where}.started_at"), _list(found.get("evidence", []), f"{where}.evidence",
-                                                                  _evidence),
-        _opt_str(found.get("title"), f"{where}.title"), _opt_str(found.get("url"), f"{where}.url"),
-        _opt_str(found.get("tab"), f"{where}.tab"), _opt_str(found.get("window"), f"{where}.window"),
-        _opt_time(found.get("ended_at"), f"{where}.ended_at"), _list(found.get("seen", []), f"{where}.seen", _seen))
-
-
-def _app(data: Any, where: str) -> RunningApp:
-    found = _object(data, where, {"id", "provider_id", "started_at"}, {"evidence"})
-    return RunningApp(_str(found["id"], f"{where}.id"), _str(found["provider_id"], f"{where}.provider_id"),
-                      _time(found["started_at"], f"{where}.started_at"),
-                      _list(found.get("evidence", []), f"{where}.evidence", _evidence))
-
-
-def _probe(data: Any, where: str) -> ProbeStatus:
-    found = _object(data, where, {"name", "state"}, {"reason", "backend"})
-    return ProbeStatus(_str(found["name"], f"{where}.name"), _enum(ProbeState, found["state"], f"{where}.state"),
-                       _str(found.get("reason", ""), f"{where}.reason"), _str(found.get("backend", ""),
-                                                                            f"{where}.backend"))
 
 
 def snapshot_from_json(data: Any) -> Snapshot:
     """The snapshot :func:`snapshot_to_json` wrote; :class:`SnapshotFormatError` for anything else."""
-    found = _object(data, "snapshot", {"at", "enabled", "paused_until", "apps", "meetings", "probes"}, {"ended"})
-    return Snapshot(_opt_time(found["at"], "snapshot.at"), _bool(found["enabled"], "snapshot.enabled"),
-                    _opt_time(found["paused_until"], "snapshot.paused_until"),
-                    _list(found["apps"], "snapshot.apps", _app),
-                    _list(found["meetings"], "snapshot.meetings", _meeting),
-                    _list(found["probes"], "snapshot.probes", _probe),
-                    _list(found.get("ended", []), "snapshot.ended", _meeting))
+    try:
+        snapshot: Snapshot = _reader().validate_python(data)
+    except ValidationError as error:
+        raise SnapshotFormatError(_message(error)) from None
+    return snapshot

@@ -13,8 +13,9 @@ Window → tray: ``ready`` (the window is shown, on which tab), ``settings-saved
 
 A line is capped at :data:`MAX_LINE` bytes and must be a JSON object with a known ``op``;
 anything else is logged and dropped. Nothing is unpickled: a snapshot is plain JSON, read back
-by ``snapshot_from_json``, which checks every key, type and size and refuses the rest, so even a
-hostile peer on the socket could not make the window run code.
+by ``snapshot_from_json`` (a pydantic ``TypeAdapter`` over the snapshot's dataclasses), which
+checks every key, type, size and nesting and refuses the rest, so even a hostile peer on the
+socket could not make the window run code.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The frozen app's launcher (packaging/meeting_guard.py) runs the window's process when started as
+# ``<app> --settings-window SERVER DIRS... --tab T``: a bundle has no ``python -m``. Not a command
+# of the command line (``meeting-guard --settings-window`` is bad usage).
+WINDOW_FLAG = "--settings-window"
 MAX_LINE = 4 * 2**20  # a snapshot with many meetings and their evidence is well under 1 MB
 TO_WINDOW = frozenset({"show", "terms-change", "snapshot", "ledger-updated", "terms-updated", "close"})
 TO_TRAY = frozenset({"ready", "settings-saved", "check-terms", "closed"})
@@ -50,6 +55,8 @@ def decode(line: bytes, allowed: frozenset[str]) -> dict[str, Any]:
         message = json.loads(line)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise LinkError(f"not JSON: {error}") from None
+    except RecursionError:  # [[[[...]]]]: the parser gives up before the line's cap is reached
+        raise LinkError("not JSON: nested too deeply") from None
     if not isinstance(message, dict) or message.get("op") not in allowed:
         raise LinkError(f"unknown message {str(message)[:80]!r}")
     return message

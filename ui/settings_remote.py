@@ -19,13 +19,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from ui.settings_link import TO_TRAY, LinkError, decode, encode, pack
+from ui.settings_link import TO_TRAY, WINDOW_FLAG, LinkError, decode, encode, pack
 from ui.settings_host import SettingsHost, default_settings_window
 from ui.single_instance import server_name
 
@@ -40,12 +40,19 @@ _STOP_MS = 5000
 TOKEN_LIMIT = 512  # characters of an activation token (short opaque strings)
 
 
-def settings_command(server: str, paths: AppPaths, tab: str) -> list[str] | None:
-    """The command line that starts the window's process, or None where it cannot be started
-    (a frozen app has no ``python -m``; it keeps the window in its own process)."""
-    if getattr(sys, "frozen", False):
-        return None
-    return [sys.executable, "-m", "ui.settings_process", server, *(str(folder) for folder in paths), "--tab", tab]
+def settings_command(server: str, paths: AppPaths, tab: str,
+                     frozen_launcher: Sequence[str] | None = None) -> list[str] | None:
+    """The command line that starts the window's process: ``python -m ui.settings_process ...``
+    from a source install; in a frozen app, which has no ``python -m``, the app's own executable
+    with the launcher's hidden :data:`~ui.settings_link.WINDOW_FLAG` (packaging/meeting_guard.py).
+    ``frozen_launcher`` is how to run that launcher when it is not ``sys.executable`` (tests run
+    the entry script under this Python, through the same code path)."""
+    folders = [str(folder) for folder in paths]
+    if frozen_launcher is None and getattr(sys, "frozen", False):
+        frozen_launcher = [sys.executable]
+    if frozen_launcher is not None:
+        return [*frozen_launcher, WINDOW_FLAG, server, *folders, "--tab", tab]
+    return [sys.executable, "-m", "ui.settings_process", server, *folders, "--tab", tab]
 
 
 def _activation_token() -> str:
@@ -80,7 +87,7 @@ class ProcessSettingsHost(QObject):
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
-        # The window in this process, when a child cannot be had (frozen app, failed start).
+        # The window in this process, when a child cannot be had (it failed to start or died early).
         self.fallback = SettingsHost(jobs, factory, self)
         self.fallback.settings_saved.connect(self.settings_saved)
         self.fallback.check_terms_requested.connect(self.check_terms_requested)

@@ -4,8 +4,8 @@ Scripts rely on these numbers: 0 means done (or intact), 1 means a check ran and
 (tampered or rolled-back ledger, a terms page that could not be fetched, a broken catalog
 file), 2 means the command line or its input was wrong and nothing was done, 3 means the
 input was fine but the app's storage or keyring did not let it be saved (full disk, read-only
-folder, permission, ledger busy, signing key's keyring locked or not answering): nothing was
-done, and the same command can succeed once that is fixed.
+folder, permission, ledger or terms store busy or damaged beyond repair, signing key's keyring
+locked or not answering): nothing was done, and the same command can succeed once that is fixed.
 """
 
 from __future__ import annotations

@@ -4,6 +4,12 @@
 with the network switched off every document is *skipped* and the exit is 0), ``diff`` compares
 two stored versions clause by clause, ``import`` reads documents' history from the public
 archive, ``log`` lists the versions kept (each with where it came from) and every fetch made.
+
+A fault of the terms store itself (full disk, read-only or foreign folder, lock, an index damaged
+beyond setting aside: :class:`~guard.terms.errors.TermsStorageFault`) exits 3 (STORAGE) from every
+action, as the ledger's do: ``check`` and ``import`` when a version could not be stored, the others
+through :mod:`guard.cli.main`. A version or document the command line named that is not there
+stays bad usage (2).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from pathlib import Path
 from guard.cli.context import CliContext
 from guard.cli.output import plural
 from guard.cli.status import ExitStatus
+from guard.errors import StorageFaultError
 from guard.events import ClauseChange, event_to_dict
 from guard.i18n import Translation, choose_language, translation
 from guard.terms.analysis import AnalysedChange, analyse
@@ -108,7 +115,10 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
                         "events": [event_to_dict(e) for e in report.events], "problems": report.problems})
     else:
         _print_report(ctx, report, summary_translation(args, ctx))
-    # switched off is what the user asked for (skipped, exit 0); offline or a failed page is a failed check
+    # switched off is what the user asked for (skipped, exit 0); offline or a failed page is a failed check;
+    # a version the store could not keep is a storage fault, whatever else failed
+    if report.store_fault:
+        return ExitStatus.STORAGE
     return ExitStatus.CHECK_FAILED if report.failures or report.offline else ExitStatus.OK
 
 
@@ -372,6 +382,8 @@ def run_import(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             break  # the rest would fail the same way
     if args.json:
         ctx.print_json({"imports": [result.to_dict() for result in results]})
+    if any(isinstance(result.error, StorageFaultError) for result in results):
+        return ExitStatus.STORAGE
     return ExitStatus.OK if all(result.ok for result in results) else ExitStatus.CHECK_FAILED
 
 

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from guard.i18n import N_, Text
+
 ENV_VALUE_LIMIT = 200  # characters kept of one environment value
 NOT_GNOME_SHELL = frozenset({"budgie", "gnome-flashback", "unity", "pantheon"})
 
@@ -61,17 +63,23 @@ class DesktopFacts:
 
     @property
     def label(self) -> str:
-        """How messages name this desktop: "GNOME Wayland", "sway", "an X11 desktop"."""
+        """How logs and probe reasons name this desktop, in English: "GNOME Wayland", "sway", "an X11 desktop"."""
+        return str(self.said)
+
+    @property
+    def said(self) -> Text:
+        """:attr:`label` as a sentence the UI translates ("an X11 desktop" → "ein X11-Desktop"); a
+        desktop's own name ("GNOME Wayland", "sway", "Hyprland Wayland") is a name and stays as it is."""
         if self.session == SessionType.NATIVE:
-            return {"windows": "Windows", "macos": "macOS"}.get(self.os, self.os)
+            return Text("{name}", (("name", {"windows": "Windows", "macos": "macOS"}.get(self.os, self.os)),))
         if self.session == SessionType.NONE:
-            return "no graphical session"
+            return Text.of(N_("no graphical session"))
         names = {Compositor.SWAY: "sway", Compositor.KDE: "KDE Plasma", Compositor.GNOME: "GNOME"}
         name = names.get(self.compositor) or self.desktop or ""
-        kind = "Wayland" if self.wayland else "X11"
         if not name:
-            return f"a {kind} desktop" if self.wayland else "an X11 desktop"
-        return name if self.compositor == Compositor.SWAY else f"{name} {kind}"
+            return Text.of(N_("a Wayland desktop") if self.wayland else N_("an X11 desktop"))
+        kind = "Wayland" if self.wayland else "X11"
+        return Text("{name}", (("name", name if self.compositor == Compositor.SWAY else f"{name} {kind}"),))
 
 
 def _value(env: Mapping[str, str], name: str) -> str:

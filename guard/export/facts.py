@@ -58,6 +58,7 @@ class ProviderFacts:
     dpo_email: str | None = None
     dpo_form: str | None = None
     contact_sources: tuple[SourceFact, ...] = ()
+    contact_verified: bool = False  # the contact was read in the provider's own policy (catalog ``verified``)
     contact_kind: str = "controller"  # guard.catalog.models.ContactKind: is there a controller to write to?
     write_to: tuple[str, ...] = ()  # no-controller: who holds the data instead (WriteTo values)
     ended_on: str | None = None  # ISO date the service ended, where it did
@@ -105,7 +106,8 @@ def provider_facts(provider: Provider) -> ProviderFacts:
         postal_address=contacts.postal_address, eu_controller=contacts.eu_controller,
         eu_postal_address=contacts.eu_postal_address, dpo=contacts.dpo, dpo_email=contacts.dpo_email,
         dpo_form=str(contacts.dpo_form) if contacts.dpo_form else None, contact_sources=_sources(contacts.sources),
-        contact_kind=str(contacts.kind), write_to=tuple(str(w) for w in contacts.write_to),
+        contact_verified=contacts.verified, contact_kind=str(contacts.kind),
+        write_to=tuple(str(w) for w in contacts.write_to),
         ended_on=provider.discontinued.on.isoformat() if provider.discontinued else None,
         successor=provider.discontinued.successor if provider.discontinued else None,
         features={f.id: FeatureFacts(f.id, f.name, f.description, str(f.trains_models), _sources(f.sources))

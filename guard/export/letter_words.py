@@ -122,6 +122,8 @@ WORDS = {
     "who_or": N_(" or "),
     "fill_who": N_("{who}: name and postal address"),
     "fill_who_email": N_("their privacy or data-protection e-mail address"),
+    "unconfirmed": N_("The recipient's details come from a source the catalog could not confirm as {provider}'s own "
+                      "privacy policy: check them there before you send the letter."),
     "ended": N_("{provider} ended on {date}."),
     "ended_successor": N_("Its users were moved to {successor}."),
     "ended_contact": N_("The letter is addressed to {controller}, which the catalog's sources name as answering "

@@ -250,6 +250,10 @@ def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: lis
         controller = provider.eu_controller or provider.controller
         notice.append(words.word("ended_contact", controller=one_line(controller)) if controller
                       else words.word("ended_unknown"))
+    if provider.contact_kind != "no-controller" and not provider.contact_verified and any(
+            (provider.controller, provider.privacy_email, provider.postal_address, provider.privacy_form,
+             provider.eu_controller, provider.eu_postal_address)):
+        notice.append(words.word("unconfirmed", provider=provider_name))  # never sent on an unchecked address unawares
     sender = [known(name, words.word("fill_name")), known(None, words.word("fill_address")),
               words.word("account", provider=provider_name,
                          account=known(None, words.word("fill_account", provider=provider_name)))]

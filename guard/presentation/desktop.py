@@ -15,7 +15,7 @@ from guard.desktop.gnome_extension import ExtensionState
 from guard.desktop.session import DesktopReport
 from guard.detect.desktop import Compositor, DesktopFacts, SessionType
 from guard.detect.observation import ProbeState, ProbeStatus
-from guard.presentation.i18n import N_, _
+from guard.presentation.i18n import N_, _, say
 
 INSTALL_EXTENSION = N_("install the Guard's GNOME Shell extension (Preferences → Desktop, or "
                        "meeting-guard desktop install-gnome-extension), then log out and back in")
@@ -60,9 +60,9 @@ def desktop_summary(facts: DesktopFacts) -> str:
     """"sway (Wayland; X11 apps through Xwayland)", "GNOME X11", "Windows"."""
     if facts.session == SessionType.WAYLAND:
         if facts.xwayland:
-            return _("{desktop} (Wayland; X11 apps through Xwayland)").format(desktop=facts.label)
-        return _("{desktop} (Wayland)").format(desktop=facts.label)
-    return facts.label
+            return _("{desktop} (Wayland; X11 apps through Xwayland)").format(desktop=say(facts.said))
+        return _("{desktop} (Wayland)").format(desktop=say(facts.said))
+    return say(facts.said)
 
 
 def _window_titles(report: DesktopReport) -> Capability:
@@ -94,7 +94,7 @@ def _window_titles(report: DesktopReport) -> Capability:
                           _(INSTALL_EXTENSION))
     return Capability("windows", label, False,
                       _("unavailable on {desktop}: it gives apps no way to read other apps' window titles").format(
-                          desktop=facts.label) + xwayland,
+                          desktop=say(facts.said)) + xwayland,
                       _("a sway, KDE Plasma or GNOME session can; web meetings are still seen by the browser "
                         "extension"))
 

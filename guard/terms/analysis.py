@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Any
 
 from guard.events import ClauseChange
@@ -26,6 +25,7 @@ from guard.terms.wording import (
     consistent_renames,
     example_added_or_dropped,
     is_date_only,
+    pair_rewordings,
     replacements,
     same_meaning,
     substance,
@@ -91,38 +91,12 @@ class _Prepared:
     pairs: tuple[tuple[str, str], ...]  # (old sentence, new sentence) that are rewordings of each other
 
 
-def _pair_sentences(gone: tuple[str, ...], added: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """Old and new sentences that are rewordings of one another (greedy, most similar first)."""
-    if not gone or not added or len(gone) * len(added) > 400:
-        return ()
-    old_words = [substance(sentence).split() for sentence in gone]
-    new_words = [substance(sentence).split() for sentence in added]
-    scored = []
-    for i, a in enumerate(old_words):
-        for j, b in enumerate(new_words):
-            matcher = SequenceMatcher(None, a, b, autojunk=False)
-            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
-                scored.append((matcher.ratio(), i, j))
-    scored.sort(reverse=True)
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    pairs = []
-    for ratio, i, j in scored:
-        if ratio < 0.6:
-            break
-        if i not in used_old and j not in used_new:
-            used_old.add(i)
-            used_new.add(j)
-            pairs.append((gone[i], added[j]))
-    return tuple(pairs)
-
-
 def _prepare(diff: ClauseDiff, old_keys: frozenset[str], new_keys: frozenset[str]) -> _Prepared:
     old_sentences = sentences(diff.old.text) if diff.old else []
     new_sentences = sentences(diff.new.text) if diff.new else []
     gone = tuple(s for s in old_sentences if substance(s) not in new_keys)
     added = tuple(s for s in new_sentences if substance(s) not in old_keys)
-    return _Prepared(diff, gone, added, _pair_sentences(gone, added))
+    return _Prepared(diff, gone, added, pair_rewordings(gone, added))
 
 
 def _blank_names(sentence: str, rules: Rules) -> str:

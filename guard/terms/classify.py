@@ -18,6 +18,7 @@ from enum import StrEnum
 from guard.catalog.models import ClauseTopic
 from guard.terms.rules import Rules, RulesError, TopicRule, load_rules
 from guard.terms.scope import Scope, ScopeChange, compare, mask, scope_of
+from guard.terms.wording import commitment_changed, pair_rewordings, without_examples
 
 __all__ = ["WATCHED_TOPICS", "Classification", "RulesError", "Severity", "TopicRule", "classify", "classify_text",
            "label_of", "load_rules", "sentence_topics"]
@@ -107,8 +108,9 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     topics = _ordered((t for found in per_sentence.values() for t in found), rules)
     if not topics:
         return Classification((), Severity.MINOR)
-    old_scope = scope_of([s for s in gone if per_sentence[s]], rules, topics)
-    new_scope = scope_of([s for s in added if per_sentence[s]], rules, topics)
+    # a sentence that only points elsewhere ("Learn more about ...") states no use of its own
+    old_scope = scope_of([s for s in gone if per_sentence[s] and not rules.pointers.search(s)], rules, topics)
+    new_scope = scope_of([s for s in added if per_sentence[s] and not rules.pointers.search(s)], rules, topics)
     change = compare(old_scope, new_scope, rules)
     # a definition of content or data sets the scope of other clauses: rewording it is material
     definition = ClauseTopic.CONTENT_DEFINITION.value
@@ -119,8 +121,24 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     # a period (of keeping, deleting, notice...) that changed length: "6 months" -> "18 months"
     old_period, new_period = old_scope.words_for("period"), new_scope.words_for("period")
     widened = widened or bool(old_period and new_period and old_period.casefold() != new_period.casefold())
-    severity = Severity.MATERIAL if change.material or defines or widened else Severity.MINOR
+    # a rewording that names other recipients or other kinds of data, or commits more or less
+    # firmly ("will" -> "may", a "not" added), changes what the provider may do
+    old_topical = [s for s in gone if per_sentence[s]]
+    new_topical = [s for s in added if per_sentence[s]]
+    reworded = pair_rewordings(tuple(old_topical), tuple(new_topical))
+    others = _others_moved(reworded, rules) or any(commitment_changed(a, b) for a, b in reworded)
+    severity = Severity.MATERIAL if change.material or defines or widened or others else Severity.MINOR
     return Classification(topics, severity, old_scope, new_scope, change)
+
+
+def _others_moved(reworded: Iterable[tuple[str, str]], rules: Rules) -> bool:
+    """True when an old sentence and its rewording name other recipients or other kinds of data
+    (outside examples: "(e.g. ...)" added to a sentence is a clarification, not a new party)."""
+    for old, new in reworded:
+        a, b = scope_of([without_examples(old)], rules), scope_of([without_examples(new)], rules)
+        if a.parties != b.parties or a.kinds != b.kinds:
+            return True
+    return False
 
 
 def label_of(topic: str, rules: Rules | Sequence[TopicRule] | None = None) -> str:

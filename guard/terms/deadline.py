@@ -6,7 +6,8 @@ socket a fetch opens is registered with a :class:`Deadline`; a timer shuts the s
 when the deadline passes, so any read blocked in them returns at once and the fetch fails as a
 timeout. The adapter below makes ``requests`` open its connections through classes that
 register their sockets, and connections are not reused between requests (each asks for
-``Connection: close``), so no socket outlives the deadline it was opened under.
+``Connection: close``), so no socket outlives the deadline it was opened under. The sockets
+are opened to checked addresses only (:mod:`guard.terms.pinning`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Any
 
 import urllib3
 from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from guard.terms.pinning import PinnedHTTPConnection, PinnedHTTPSConnection
 
 _current = threading.local()
 
@@ -83,12 +85,12 @@ def _track(sock: socket.socket) -> socket.socket:
     return sock
 
 
-class _TrackedHTTPConnection(HTTPConnection):
+class _TrackedHTTPConnection(PinnedHTTPConnection):
     def _new_conn(self) -> socket.socket:
         return _track(super()._new_conn())
 
 
-class _TrackedHTTPSConnection(HTTPSConnection):
+class _TrackedHTTPSConnection(PinnedHTTPSConnection):
     def _new_conn(self) -> socket.socket:
         return _track(super()._new_conn())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from guard.errors import GuardError
+from guard.errors import GuardError, StorageFaultError
 
 
 class TermsError(GuardError):
@@ -27,6 +27,7 @@ class FetchFailure(StrEnum):
     NOT_HTML = "not-html"
     REDIRECT_LOOP = "redirect-loop"
     REDIRECT_REFUSED = "redirect-refused"
+    ADDRESS_REFUSED = "address-refused"  # the host resolved to a private or local address
     OFFLINE = "offline"  # no name resolution, or no route to the network
     RATE_LIMITED = "rate-limited"  # the archive's server asked us to come back later
     NOT_TEXT = "not-text"
@@ -54,10 +55,17 @@ class TermsFetchError(TermsError):
 
 
 class TermsStoreError(TermsError):
-    """The local store of terms versions cannot be read or written. ``fault`` says which kind
-    of storage fault it was (a :class:`guard.storage_errors.StorageFault`), when one was told."""
+    """The local store of terms versions cannot give what was asked: a version the command line
+    named that is not there (the user's input), or a :class:`TermsStorageFault`."""
 
     fault: str | None = None
+
+
+class TermsStorageFault(TermsStoreError, StorageFaultError):
+    """The store's own files cannot be read or written: a full disk, a read-only folder, a
+    missing permission, a lock, an index damaged beyond setting aside, a stored text gone or
+    damaged. Not the user's input, so the command line exits 3 (STORAGE), not 2. ``fault`` says
+    which kind (a :class:`guard.storage_errors.StorageFault`), when one was told."""
 
 
 class DeclarationError(TermsError):

@@ -8,18 +8,27 @@ requests, an honest User-Agent, a minimum pause between requests to one host, an
 back-off for timeouts, 5xx and refused connections. No retries when the computer is offline
 (no name resolution, no route): that is reported at once as ``offline``. Every failure is raised
 as a :class:`TermsFetchError` value; the caller records it. The UI calls this from its worker
-thread; the only thread started here is the deadline's timer.
+thread; the only threads started here are the deadline's timer and, per name looked up, a
+resolver thread (so a DNS server that never answers costs at most the connect timeout).
+
+Addresses: each request's host name is resolved once, every address is checked (public
+addresses only) and the connection goes to those addresses and no others
+(:mod:`guard.terms.pinning`), for the first URL and for every redirect, so DNS rebinding cannot
+turn a checked name into 127.0.0.1 or the local network between the check and the connect.
 
 Proxies: the user's proxy settings are honoured (``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``ALL_PROXY``
 with ``NO_PROXY``, and the system settings where the OS has them), so the watcher works behind a
 proxy; everything else requests would take from the environment (``.netrc`` credentials, CA
-bundle overrides) is still ignored.
+bundle overrides) is still ignored. Through a proxy, the connection is pinned to the proxy's
+own address (resolved once; the user chose it, so it may be local); the proxy, not this app,
+resolves the page's host name, so only a literal address in the URL is checked then.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,13 +36,22 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
-from requests.utils import get_environ_proxies
+from requests.utils import get_environ_proxies, prepend_scheme_if_needed, select_proxy
+from urllib3.util import parse_url
 
 from guard import __version__
 from guard.terms.deadline import DeadlineAdapter, deadline
 from guard.terms.errors import FetchFailure, TermsFetchError
 from guard.terms.models import HttpMeta
-from guard.terms.urlpolicy import check_redirect, check_url
+from guard.terms.pinning import pinned
+from guard.terms.urlpolicy import (
+    Resolver,
+    check_addresses,
+    check_redirect_target,
+    check_url,
+    literal_address,
+    system_addresses,
+)
 
 log = logging.getLogger(__name__)
 
@@ -106,21 +124,27 @@ class HostPacer:
 
 
 class Fetcher:
-    """Fetches pages under a :class:`FetchPolicy`. ``sleep``/``clock`` are injectable for tests."""
+    """Fetches pages under a :class:`FetchPolicy`. ``sleep``/``clock`` are injectable for tests;
+    so is ``resolve``, which gives a host name's addresses (the system resolver by default)."""
 
     def __init__(self, policy: FetchPolicy | None = None, *, network_enabled: bool = True,
                  session: requests.Session | None = None, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, resolve: Resolver | None = None) -> None:
         self.policy = policy or FetchPolicy()
         self.network_enabled = network_enabled
         self.session = session or requests.Session()
         # no .netrc credentials sent behind the user's back; proxies are applied per URL (proxies_for)
         self.session.trust_env = False
         adapter = DeadlineAdapter(max_retries=0)
+        # every request goes through the deadline's pinned connections: no other adapter a given
+        # session carries (one mounted for a longer prefix would win) is kept
+        for prefix in list(self.session.adapters):
+            self.session.adapters.pop(prefix).close()
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self._sleep = sleep
         self._clock = clock
+        self._resolve_name = resolve or system_addresses
         self.pacer = HostPacer(self.policy.host_pace_seconds, sleep, clock)
 
     def proxies_for(self, url: str) -> dict[str, str]:
@@ -182,12 +206,14 @@ class Fetcher:
         policy = self.policy
         seen = [url]
         current = url
+        origin: str | None = None  # the page that redirected to ``current``
         while True:
-            response = self._request(current, headers, deadline)
+            response = self._request(current, headers, deadline, origin)
             try:
                 if response.status_code in REDIRECT_CODES and response.headers.get("Location"):
                     target = urljoin(current, response.headers["Location"])
-                    check_redirect(current, target, policy.allow_insecure_localhost)
+                    # the target's addresses are checked when it is resolved, in _request
+                    check_redirect_target(current, target, policy.allow_insecure_localhost)
                     if target in seen:
                         raise TermsFetchError(
                             FetchFailure.REDIRECT_LOOP, url,
@@ -199,7 +225,7 @@ class Fetcher:
                             f"{url} redirected more than {policy.max_redirects} times (last to {target}); "
                             "the page was not fetched. Check the document's URL.", response.status_code)
                     seen.append(target)
-                    current = target
+                    origin, current = current, target
                     continue
                 return self._read(url, current, response, deadline, accept)
             finally:
@@ -211,15 +237,18 @@ class Fetcher:
         for adapter in self.session.adapters.values():
             adapter.close()
 
-    def _request(self, url: str, headers: dict[str, str], deadline: float) -> requests.Response:
+    def _request(self, url: str, headers: dict[str, str], deadline: float,
+                 origin: str | None = None) -> requests.Response:
         remaining = deadline - self._clock()
         if remaining <= 0:
             raise self._timeout(url)
         timeout = (min(self.policy.connect_timeout, remaining), min(self.policy.read_timeout, remaining))
         proxies = self.proxies_for(url)
+        routes = self._routes(url, proxies, deadline, origin)
         try:
-            return self.session.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=False,
-                                    proxies=proxies)
+            with pinned(routes):
+                return self.session.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=False,
+                                        proxies=proxies)
         except requests.exceptions.ProxyError as error:
             proxy = proxies.get(urlsplit(url).scheme) or proxies.get("all") or "the configured proxy"
             raise TermsFetchError(
@@ -245,6 +274,55 @@ class Fetcher:
                 "the next scheduled check will try again.") from None
         except requests.exceptions.RequestException as error:
             raise TermsFetchError(FetchFailure.INVALID_URL, url, f"Could not fetch {url}: {_short(error)}.") from None
+
+    def _routes(self, url: str, proxies: dict[str, str], deadline: float,
+                origin: str | None) -> dict[str, tuple[str, ...]]:
+        """Where this request may connect: the page's host at its checked addresses, or, through
+        a proxy, the proxy at its addresses. Each name is resolved once, here."""
+        allow = self.policy.allow_insecure_localhost
+        host = _connect_host(url)
+        proxy = select_proxy(url, proxies)
+        if proxy is None:
+            return {host: check_addresses(url, self._lookup(url, host, deadline), allow, origin=origin)}
+        literal = literal_address(host)
+        if literal is not None:  # the proxy resolves names; an address written in the URL is checked here
+            check_addresses(url, [literal], allow, origin=origin)
+        proxy_url = prepend_scheme_if_needed(proxy, "http")
+        return {_connect_host(proxy_url): tuple(self._lookup(url, _connect_host(proxy_url), deadline, proxy_url))}
+
+    def _lookup(self, url: str, host: str, deadline: float, proxy: str | None = None) -> list[str]:
+        """``host``'s addresses from the resolver, waiting at most the connect timeout (a resolver
+        thread left waiting on a silent DNS server ends with the system's own DNS timeout)."""
+        literal = literal_address(host)
+        if literal is not None:
+            return [literal]
+        wait = max(0.0, min(self.policy.connect_timeout, deadline - self._clock()))
+        answer: list[list[str] | OSError | ValueError] = []
+
+        def ask() -> None:
+            try:
+                answer.append([str(address) for address in self._resolve_name(host)])
+            except (OSError, ValueError) as error:  # ValueError: UnicodeError, a label empty or too long
+                answer.append(error)
+
+        thread = threading.Thread(target=ask, name="terms-resolve", daemon=True)
+        thread.start()
+        thread.join(wait)
+        found = answer[0] if answer else TimeoutError(f"no answer from the name server within {wait:g} s")
+        if isinstance(found, list):
+            return found
+        if isinstance(found, ValueError):
+            raise TermsFetchError(FetchFailure.INVALID_URL, url,
+                                  f"{url} has a host name that cannot be looked up ({_short(found)}).")
+        if proxy is not None:
+            raise TermsFetchError(
+                FetchFailure.CONNECTION, url,
+                f"Could not fetch {url} through the proxy {_without_credentials(proxy)} (its name {host} could not "
+                f"be resolved: {_short(found)}). Check the proxy settings (HTTPS_PROXY / HTTP_PROXY / NO_PROXY).")
+        raise TermsFetchError(
+            FetchFailure.OFFLINE, url,
+            f"Could not reach {host} ({_short(found)}): this computer seems to be offline. Nothing was fetched; the "
+            "next check will try again.")
 
     def _read(self, url: str, final_url: str, response: requests.Response, deadline: float,
               accept: tuple[str, ...] = HTML_TYPES) -> FetchOutcome:
@@ -326,6 +404,20 @@ class Fetcher:
             FetchFailure.TOO_BIG, url,
             f"{url} is larger than {self.policy.max_bytes // (1024 * 1024)} MB (at least {size} bytes); a terms "
             "page is never that big, so it was not read. Check the document's URL.", status)
+
+
+def _connect_host(url: str) -> str:
+    """The host name the HTTP library will connect to for ``url`` (IDNA-encoded, as requests
+    prepares it), so the pinned addresses are found under the same name."""
+    try:
+        prepared = requests.models.PreparedRequest()
+        prepared.prepare_url(url, None)
+        host = parse_url(prepared.url or url).host
+    except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, ValueError) as error:
+        raise TermsFetchError(FetchFailure.INVALID_URL, url, f"Could not fetch {url}: {_short(error)}.") from None
+    if not host:
+        raise TermsFetchError(FetchFailure.INVALID_URL, url, f"{url} is not a valid web address (no host).")
+    return host
 
 
 def _short(error: BaseException) -> str:

@@ -12,6 +12,7 @@ from guard.terms.models import FetchResult, Version, WatchedDocument
 
 NOT_CHECKED_OFFLINE = "offline"
 NOT_CHECKED_NETWORK_OFF = "network-disabled"
+STORE_FAILURE = "store"  # the terms store could not read or keep the document's versions (exit 3 in the CLI)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class CheckReport:
     checks: list[DocumentCheck] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     offline: bool = False  # name resolution or the network route failed: the rest was not tried
+    store_fault: bool = False  # the store could not keep part of what was found (a log line, a version)
 
     @property
     def events(self) -> list[TermsChanged]:

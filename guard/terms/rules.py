@@ -137,6 +137,9 @@ class Rules:
     negation_window: int
     names: tuple[MaskRule, ...] = ()
     sameness: Sameness = Sameness()
+    parties: tuple[ScopeRule, ...] = ()  # who else gets or acts on the data (affiliates, advertisers...)
+    data_kinds: tuple[ScopeRule, ...] = ()  # finer kinds of data (location, contacts, search history...)
+    pointers: Matcher = Matcher((), None)  # sentences that only point elsewhere ("Learn more about ...")
 
     def label(self, topic: str) -> str:
         return next((rule.label for rule in self.topics if rule.topic == topic), topic)
@@ -235,7 +238,14 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
              for position, entry in enumerate(_entries(data, "name", path))]
     return Rules(tuple(topics), tuple(excludes), tuple(masks), scope("use"), scope("data"), scope("limit"),
                  _matcher(negation.get("patterns", []), f"Rules {path}, [negation]"), window, tuple(names),
-                 _sameness(data.get("equivalent", {}), path))
+                 _sameness(data.get("equivalent", {}), path), scope("party"), scope("data_kind"),
+                 _pointers(data.get("pointer", {}), path))
+
+
+def _pointers(table: Any, path: Path) -> Matcher:
+    if not isinstance(table, dict):
+        raise RulesError(f"Rules {path}: [pointer] must be a table.")
+    return _matcher(table.get("patterns", []), f"Rules {path}, [pointer]")
 
 
 def _words(value: Any, where: str) -> frozenset[str]:

@@ -23,6 +23,8 @@ class Scope:
     limits: frozenset[str] = frozenset()
     limit_words: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     use_data: tuple[tuple[str, frozenset[str]], ...] = field(default=(), compare=False)
+    parties: frozenset[str] = frozenset()  # who else gets or acts on the data ([[party]])
+    kinds: frozenset[str] = frozenset()  # finer kinds of data named ([[data_kind]])
 
     def data_for(self, use: str) -> frozenset[str]:
         """The kinds of data named in the sentences that state ``use`` (all the scope's data if none)."""
@@ -69,10 +71,14 @@ def scope_of(sentences: Iterable[str], rules: Rules, topics: Iterable[str] | Non
     limits: set[str] = set()
     words: dict[str, str] = {}
     use_data: dict[str, set[str]] = {}
+    parties: set[str] = set()
+    kinds: set[str] = set()
     for sentence in sentences:
         text = mask(sentence, rules)
         named = {rule.id for rule in rules.data if rule.matcher.search(text)}
         data |= named
+        parties |= {rule.id for rule in rules.parties if rule.matcher.search(text)}
+        kinds |= {rule.id for rule in rules.data_kinds if rule.matcher.search(text)}
         for rule in rules.uses:
             if wanted is not None and rule.topic not in wanted:
                 continue
@@ -86,7 +92,8 @@ def scope_of(sentences: Iterable[str], rules: Rules, topics: Iterable[str] | Non
                 words.setdefault(rule.id, sentence[found.start:found.end])
     return Scope(frozenset(uses), frozenset(ruled_out), frozenset(data), frozenset(limits),
                  tuple(sorted(words.items())),
-                 tuple((key, frozenset(value)) for key, value in sorted(use_data.items())))
+                 tuple((key, frozenset(value)) for key, value in sorted(use_data.items())),
+                 frozenset(parties), frozenset(kinds))
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,16 @@ class ScopeChange:
     limits_removed: tuple[str, ...] = ()
     data_added: tuple[str, ...] = ()
     data_removed: tuple[str, ...] = ()
+    parties_added: tuple[str, ...] = ()
+    parties_removed: tuple[str, ...] = ()
+    kinds_added: tuple[str, ...] = ()
+    kinds_removed: tuple[str, ...] = ()
+
+    @property
+    def others_moved(self) -> bool:
+        """Another recipient or actor, or another kind of data, is named (not part of ``material``:
+        the classifier weighs it with the shape of the change)."""
+        return bool(self.parties_added or self.parties_removed or self.kinds_added or self.kinds_removed)
 
     @property
     def uses_moved(self) -> bool:
@@ -117,7 +134,8 @@ class ScopeChange:
 
 
 def compare(old: Scope, new: Scope, rules: Rules) -> ScopeChange:
-    order = {rule.id: position for position, rule in enumerate((*rules.uses, *rules.data, *rules.limits))}
+    order = {rule.id: position for position, rule in
+             enumerate((*rules.uses, *rules.data, *rules.limits, *rules.parties, *rules.data_kinds))}
 
     def ordered(ids: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(ids, key=lambda key: order.get(key, 999)))
@@ -131,6 +149,10 @@ def compare(old: Scope, new: Scope, rules: Rules) -> ScopeChange:
         limits_removed=ordered(old.limits - new.limits),
         data_added=ordered(new.data - old.data),
         data_removed=ordered(old.data - new.data),
+        parties_added=ordered(new.parties - old.parties),
+        parties_removed=ordered(old.parties - new.parties),
+        kinds_added=ordered(new.kinds - old.kinds),
+        kinds_removed=ordered(old.kinds - new.kinds),
     )
 
 

@@ -23,9 +23,9 @@ from guard.fsutil import atomic_write_text
 from guard.paths import AppPaths
 from guard.storage_errors import advice, classify_os
 from guard.terms.baseline import Baseline, load_baselines, sha256_text
-from guard.terms.errors import TermsStoreError
+from guard.terms.errors import TermsStorageFault, TermsStoreError
 from guard.terms.models import ArchiveState, FetchRecord, FetchResult, HttpMeta, Version
-from guard.terms.store_index import StoreIndex
+from guard.terms.store_index import StoreIndex, what_to_check
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,9 @@ class TermsStore(StoreIndex):
                 atomic_write_text(path, markdown)
             except OSError as error:
                 fault = classify_os(error)
-                failure = TermsStoreError(f"Cannot write a terms version to {path} ({error.strerror}): "
-                                          f"{advice(fault, path, 'The new version was not stored')}")
+                failure = TermsStorageFault(f"Cannot write a terms version to {path} ({error.strerror}): "
+                                            f"{advice(fault, path, 'The new version was not stored')} "
+                                            f"{what_to_check(fault, path.parent, 'a folder')}".strip())
                 failure.fault = fault
                 raise failure from None
         return sha
@@ -98,11 +99,11 @@ class TermsStore(StoreIndex):
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise TermsStoreError(f"The stored text {path} is missing; that version cannot be shown.") from None
+            raise TermsStorageFault(f"The stored text {path} is missing; that version cannot be shown.") from None
         except (OSError, UnicodeDecodeError) as error:
-            raise TermsStoreError(f"The stored text {path} cannot be read ({error}).") from None
+            raise TermsStorageFault(f"The stored text {path} cannot be read ({error}).") from None
         if sha256_text(text) != sha256:
-            raise TermsStoreError(f"The stored text {path} is damaged (its content no longer matches its "
+            raise TermsStorageFault(f"The stored text {path} is damaged (its content no longer matches its "
                                   "SHA-256); that version is skipped.")
         return text
 

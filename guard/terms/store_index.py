@@ -1,7 +1,7 @@
 """The terms store's SQLite index, opened so that storage faults are told apart from damage.
 
-A full disk, a read-only folder, a missing permission or a lock raises a :class:`TermsStoreError`
-naming the fault and what to do (:mod:`guard.storage_errors`); nothing is set aside. Only an
+A full disk, a read-only folder, a missing permission or a lock raises a :class:`TermsStorageFault`
+naming the file, the fault and what to do (:mod:`guard.storage_errors`); nothing is set aside. Only an
 index that fails SQLite's integrity check (or is not a database at all) is set aside, under a
 new name that never overwrites an earlier one, and a new index started. A read-only store whose
 index is already in today's layout can still be read.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from guard.sqlite_schema import SchemaRow, describe, distrust_schema, foreign_objects, replayed_schema, schema_rows
 from guard.storage_errors import StorageFault, advice, classify_os, classify_sqlite, set_aside
-from guard.terms.errors import TermsStoreError
+from guard.terms.errors import TermsStorageFault
 from guard.terms.store_schema import SCHEMA_VERSION, migrate
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,13 @@ class _Foreign(Exception):
         self.found = found
 
 
+def what_to_check(fault: StorageFault, path: Path, kind: str) -> str:
+    """What to do about a fault :func:`~guard.storage_errors.advice` names no remedy for."""
+    if fault not in (StorageFault.OTHER, StorageFault.MISSING):
+        return ""
+    return f"Check that {path} is {kind} you can read and write, on a disk that works, and try again."
+
+
 class StoreIndex:
     """Opens ``index_path`` under ``root`` (a short-lived connection per call, any thread)."""
 
@@ -75,7 +82,7 @@ class StoreIndex:
         except sqlite3.Error as error:
             raise self._fault(error, "The terms store cannot be opened") from None
         except _Foreign as foreign:
-            raise TermsStoreError(f"The terms store index {self.index_path} was changed again while being "
+            raise TermsStorageFault(f"The terms store index {self.index_path} was changed again while being "
                                   f"rebuilt ({foreign}); none of it was run. Restart the app.") from None
         try:
             with connection:
@@ -117,12 +124,12 @@ class StoreIndex:
         if found:
             raise _Foreign(found)
 
-    def _fault(self, error: sqlite3.Error, what: str) -> TermsStoreError:
+    def _fault(self, error: sqlite3.Error, what: str) -> TermsStorageFault:
         fault = classify_sqlite(error, self.index_path)
         detail = "restart the app: it checks the index and sets it aside only if it is damaged" \
-            if fault.is_damage else ""
+            if fault.is_damage else what_to_check(fault, self.index_path, "a file")
         message = f"{what} ({error}): {advice(fault, self.index_path, 'Nothing was changed')}"
-        failure = TermsStoreError(f"{message} {detail}".strip())
+        failure = TermsStorageFault(f"{message} {detail}".strip())
         failure.fault = fault
         return failure
 
@@ -131,8 +138,9 @@ class StoreIndex:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as error:
             fault = classify_os(error)
-            failure = TermsStoreError(f"Cannot create the terms store folder {self.root} ({error.strerror}): "
-                                      f"{advice(fault, self.root / 'terms.sqlite3', 'Nothing was stored')}")
+            failure = TermsStorageFault(f"Cannot create the terms store folder {self.root} ({error.strerror}): "
+                                        f"{advice(fault, self.root / 'terms.sqlite3', 'Nothing was stored')} "
+                                        f"{what_to_check(fault, self.root, 'a folder')}".strip())
             failure.fault = fault
             raise failure from None
         try:
@@ -168,13 +176,13 @@ class StoreIndex:
         what = (f"The terms store index {self.index_path} contains SQL that Meeting Privacy Guard did not write "
                 f"({foreign}): it was changed outside the app (possible tampering) and none of it was run.")
         if self._read_only:
-            raise TermsStoreError(f"{what} The store can only be read, so it cannot be set aside: make "
+            raise TermsStorageFault(f"{what} The store can only be read, so it cannot be set aside: make "
                                   f"{self.root} writable and restart the app, which rebuilds the index.")
         try:
             self._checkpoint()
             broken = set_aside(self.index_path)
         except (OSError, sqlite3.Error) as failure:
-            raise TermsStoreError(f"{what} It cannot be set aside ({failure}): move it away yourself and "
+            raise TermsStorageFault(f"{what} It cannot be set aside ({failure}): move it away yourself and "
                                   "restart the app, which builds a new one.") from None
         for side in ("-wal", "-shm"):
             self.index_path.with_name(self.index_path.name + side).unlink(missing_ok=True)
@@ -262,8 +270,10 @@ class StoreIndex:
         try:
             broken = set_aside(self.index_path)
         except OSError as failure:
-            raise TermsStoreError(f"The terms store index {self.index_path} is damaged ({error}) and cannot be set "
-                                  f"aside ({failure.strerror}).") from None
+            raise TermsStorageFault(f"The terms store index {self.index_path} is damaged ({error}) and cannot be set "
+                                    f"aside ({failure.strerror}): make {self.root} writable, or move the file away "
+                                    "yourself, and try again; the app then keeps it under a new name and starts a "
+                                    "new index.") from None
         problem = (f"The terms store index {self.index_path} failed its integrity check ({error}); it was kept as "
                    f"{broken.name} and a new one started. Stored texts are kept in {self.objects}.")
         log.warning("%s", problem)

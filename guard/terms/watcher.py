@@ -36,7 +36,8 @@ from guard.terms.errors import FetchFailure, TermsError, TermsFetchError
 from guard.terms.extract import ExtractError, extract
 from guard.terms.fetch import Fetcher, FetchOutcome, FetchPolicy
 from guard.terms.models import FetchRecord, FetchResult, Version, WatchedDocument
-from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE, CheckReport, DocumentCheck
+from guard.terms.report import (NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE, STORE_FAILURE, CheckReport,
+                                DocumentCheck)
 from guard.terms.rules import Rules, load_rules
 from guard.terms.store import TermsStore
 from guard.terms.watchlist import build_watch_list
@@ -167,11 +168,15 @@ class TermsWatcher:
                 self.store.log_fetches(skipped)
             except TermsError as error:
                 report.problems.append(str(error))
+                report.store_fault = True
         if provider_id is None:
             try:
                 self.store.set_last_check(now)
             except TermsError as error:
                 report.problems.append(str(error))
+                report.store_fault = True
+        report.store_fault = report.store_fault or any(
+            check.error_kind == STORE_FAILURE for check in report.checks)
         # what the store found while opening (an index set aside and rebuilt) is told with this check
         report.problems.extend(problem for problem in self.store.problems if problem not in report.problems)
         self.last_report = report
@@ -218,7 +223,7 @@ class TermsWatcher:
         try:
             previous = self.store.current(provider, doc_id)
         except TermsError as error:
-            return self._failed(document, at, "store", str(error), None, 0)
+            return self._failed(document, at, STORE_FAILURE, str(error), None, 0)
         source = self.archive.source(document.archive.repository)
         result = ArchiveImporter(self.store, source, max_reads=self.archive_reads).run(
             provider, doc_id, document.url, document.archive)
@@ -235,7 +240,7 @@ class TermsWatcher:
         try:
             version = self.store.current(provider, doc_id)
         except TermsError as error:
-            return self._failed(document, at, "store", str(error), None, 0)
+            return self._failed(document, at, STORE_FAILURE, str(error), None, 0)
         newest = result.stored[-1][0].commit if result.stored else None
         outcome = (FetchResult.NOT_MODIFIED if result.not_modified else FetchResult.NEW_VERSION
                    if version and (previous is None or version.sha256 != previous.sha256) else FetchResult.UNCHANGED)
@@ -257,7 +262,7 @@ class TermsWatcher:
         except TermsFetchError as error:
             return self._failed(document, at, error.kind, str(error), error.status, error.attempts)
         except TermsError as error:
-            return self._failed(document, at, "store", str(error), None, 0)
+            return self._failed(document, at, STORE_FAILURE, str(error), None, 0)
         except Exception as error:  # e.g. a URL the HTTP library cannot even parse: recorded, never fatal
             log.exception("Unexpected failure while fetching %s", document.url)
             return self._failed(document, at, "unexpected", f"Could not fetch {document.url} ({error!r}).", None, 1)
@@ -275,7 +280,7 @@ class TermsWatcher:
             return self._failed(document, at, FetchFailure.EMPTY, str(error), outcome.meta.status, outcome.attempts,
                                 outcome.bytes)
         except TermsError as error:
-            return self._failed(document, at, "store", str(error), outcome.meta.status, outcome.attempts,
+            return self._failed(document, at, STORE_FAILURE, str(error), outcome.meta.status, outcome.attempts,
                                 outcome.bytes)
         except Exception as error:  # a page that breaks the parser must not stop the other checks
             log.exception("Unexpected failure while reading %s", document.url)

@@ -187,7 +187,7 @@ _DEFINED_TERM = re.compile(r'^(\W{0,6})[“"][^”"\n]{1,60}[”"]\s*(?:\([^)\n]
 
 
 # A parenthetical that only gives examples: "(like Xbox gaming clips, for example)", "(e.g. ...)"
-_EXAMPLE = re.compile(r"\s*\((?:e\.\s?g\.|for example|for instance|like|such as)\b[^()\n]{0,200}\)", re.IGNORECASE)
+_EXAMPLE = re.compile(r"\s*\((?:e\.\s?g\.|for example|for instance|like|such as)(?!\w)[^()\n]{0,200}\)", re.IGNORECASE)
 
 
 def without_examples(sentence: str) -> str:
@@ -229,3 +229,53 @@ def changed_ranges(old: str, new: str) -> tuple[list[tuple[int, int]], list[tupl
         if j2 > j1:
             new_ranges.append((b[j1][0], b[j2 - 1][1]))
     return old_ranges, new_ranges
+
+
+_COMMITS = frozenset(("will", "shall", "must", "always", "required"))
+_PERMITS = frozenset(("may", "might", "can", "could", "should"))
+_NEGATES = frozenset(("not", "never", "no", "cannot", "nor", "neither", "won't", "don't", "doesn't", "can't"))
+_MODAL_WORD = re.compile(r"[\w']+")
+
+
+def commitment_changed(old: str, new: str) -> bool:
+    """True when a rewording changes how firmly the provider commits: a promise becomes a
+    possibility or the reverse ("we will notify you" -> "we may notify you"), or a "not" or
+    "never" comes or goes. Inserting "may" alone ("we use" -> "we may use") does not count."""
+    a, b = (_MODAL_WORD.findall(expand_contractions(plain(text)).casefold()) for text in (old, new))
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        gone, came = set(a[i1:i2]), set(b[j1:j2])
+        if bool(gone & _NEGATES) != bool(came & _NEGATES):
+            return True
+        if gone & _COMMITS and came & _PERMITS and not came & _COMMITS:
+            return True
+        if gone & _PERMITS and came & _COMMITS and not gone & _COMMITS:
+            return True
+    return False
+
+
+def pair_rewordings(gone: tuple[str, ...], added: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Old and new sentences that are rewordings of one another (greedy, most similar first)."""
+    if not gone or not added or len(gone) * len(added) > 400:
+        return ()
+    old_words = [substance(sentence).split() for sentence in gone]
+    new_words = [substance(sentence).split() for sentence in added]
+    scored = []
+    for i, a in enumerate(old_words):
+        for j, b in enumerate(new_words):
+            matcher = SequenceMatcher(None, a, b, autojunk=False)
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                scored.append((matcher.ratio(), i, j))
+    scored.sort(reverse=True)
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for ratio, i, j in scored:
+        if ratio < 0.6:
+            break
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            pairs.append((gone[i], added[j]))
+    return tuple(pairs)

@@ -57,7 +57,7 @@ def test_the_no_controller_notice_is_in_the_letters_language(language):
 
 def test_a_controller_letter_is_addressed_as_before_with_no_notice():
     zoomish = ProviderFacts("acme", "Acme Meet", True, controller="Acme Inc.", privacy_email="privacy@acme.example",
-                            postal_address="1 Main St, Springfield", contact_sources=SOURCE)
+                            postal_address="1 Main St, Springfield", contact_sources=SOURCE, contact_verified=True)
     letter = compose_letter("withdrawal", zoomish, [], today=TODAY)
     assert letter.notice == "" and "Acme Inc.\nPrivacy / data protection contact\n1 Main St, Springfield" in letter.text
     assert letter.mailto.startswith("mailto:privacy@acme.example?")
@@ -65,8 +65,8 @@ def test_a_controller_letter_is_addressed_as_before_with_no_notice():
 
 def test_a_discontinued_service_says_when_it_ended_and_who_answers_now():
     ended = ProviderFacts("oldmeet", "Old Meet", True, contact_kind="discontinued", controller="Parent Corp.",
-                          privacy_email="privacy@parent.example", contact_sources=SOURCE, ended_on="2024-09-30",
-                          successor="Parent Video")
+                          privacy_email="privacy@parent.example", contact_sources=SOURCE, contact_verified=True,
+                          ended_on="2024-09-30", successor="Parent Video")
     letter = compose_letter("access", ended, [], today=TODAY)
     assert letter.notice == ("Old Meet ended on 30 September 2024. Its users were moved to Parent Video. The letter is "
                              "addressed to Parent Corp., which the catalog's sources name as answering for the "
@@ -84,7 +84,8 @@ def test_a_discontinued_service_with_no_known_contact_asks_for_one_and_guesses_n
 
 
 def test_an_end_date_still_ahead_is_not_announced():
-    later = ProviderFacts("later", "Later", True, controller="Later Ltd", contact_sources=SOURCE, ended_on="2027-01-01")
+    later = ProviderFacts("later", "Later", True, controller="Later Ltd", contact_sources=SOURCE, contact_verified=True,
+                          ended_on="2027-01-01")
     assert compose_letter("access", later, [], today=TODAY).notice == ""
 
 
@@ -167,3 +168,30 @@ def test_the_withdrawal_letter_the_app_offers_carries_the_notice(app_home, no_ke
     assert result.letter is not None and result.letter_problem is None
     assert "no company holds your meeting data" in result.letter.notice
     assert "the operator of the Mumble server you used" in result.letter.text
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "it", "nl"])
+def test_an_address_from_an_unconfirmed_source_is_flagged_before_sending(language):
+    """A contact the catalog read only in a third-party or old copy still fills the letter, but the
+    user is told, in the letter's language, to check it in the provider's own policy first."""
+    unconfirmed = ProviderFacts("acme", "Acme Meet", True, controller="Acme Inc.", postal_address="1 Main St",
+                                contact_sources=SOURCE, contact_verified=False)
+    letter = compose_letter("access", unconfirmed, [], today=TODAY, language=language)
+    assert letter.notice == Wording(language).word("unconfirmed", provider="Acme Meet")
+    assert "Acme Inc." in letter.text and "Acme Meet" in letter.notice
+    confirmed = compose_letter("access", ProviderFacts(**{**unconfirmed.__dict__, "contact_verified": True}), [],
+                               today=TODAY, language=language)
+    assert confirmed.notice == ""
+
+
+def test_the_shipped_catalogs_unconfirmed_contacts_are_flagged_and_confirmed_ones_are_not():
+    from guard.catalog import load_catalog
+    from guard.export.facts import provider_facts
+
+    flagged = {}
+    for provider in load_catalog().providers.values():
+        facts = provider_facts(provider)
+        if facts.contact_kind == "controller" and facts.controller:
+            flagged[provider.id] = "could not confirm" in compose_letter("access", facts, [], today=TODAY).notice
+    assert flagged and {pid for pid, on in flagged.items() if not on} == {
+        p.id for p in load_catalog().providers.values() if p.contacts.verified and p.id in flagged}

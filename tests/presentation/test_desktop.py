@@ -93,3 +93,31 @@ def test_outside_text_in_the_environment_is_cut_and_made_plain():
                            "XDG_CURRENT_DESKTOP": "Evil\x1b[2J" + "x" * 1000})
     assert "\x1b" not in facts.desktop and len(facts.desktop) <= 200
     assert desktop_summary(desktop_facts(SWAY)) == "sway (Wayland; X11 apps through Xwayland)"
+
+
+BARE_X11 = {"XDG_SESSION_TYPE": "x11", "DISPLAY": ":0"}  # a window manager that names no desktop
+BARE_WAYLAND = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-1"}
+
+
+@pytest.mark.parametrize("language, x11, wayland, none", [
+    ("de", "ein X11-Desktop", "ein Wayland-Desktop", "keine grafische Sitzung"),
+    ("fr", "un bureau X11", "un bureau Wayland", "aucune session graphique"),
+    ("es", "un escritorio X11", "un escritorio Wayland", "ninguna sesión gráfica"),
+    ("it", "un desktop X11", "un desktop Wayland", "nessuna sessione grafica"),
+    ("nl", "een X11-bureaublad", "een Wayland-bureaublad", "geen grafische sessie"),
+])
+def test_a_desktop_without_a_name_is_named_in_the_language_in_use(language, x11, wayland, none):
+    """The Overview and ``desktop status`` say "an X11 desktop" in the user's language, not English;
+    a desktop's own name stays a name, and logs keep the English label."""
+    from guard.presentation import i18n
+
+    try:
+        i18n.use_language(language)
+        assert desktop_summary(desktop_facts(BARE_X11)) == x11
+        assert desktop_summary(desktop_facts(BARE_WAYLAND)).startswith(wayland + " (")
+        assert desktop_summary(desktop_facts({})) == none
+        assert wayland in capability(BARE_WAYLAND, "windows").detail
+        assert desktop_summary(desktop_facts(X11)) == "XFCE X11"
+    finally:
+        i18n.use_language("en")
+    assert desktop_facts(BARE_X11).label == desktop_summary(desktop_facts(BARE_X11)) == "an X11 desktop"

@@ -5,6 +5,7 @@ is unpickled, and hostile shapes are refused saying where."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import pickle
@@ -18,7 +19,7 @@ from guard.detect.observation import ProbeState, ProbeStatus
 from guard.events import Evidence, MeetingSession, RunningApp, SeenInMeeting, Signal
 from guard.i18n import N_, Text
 from guard.monitor import Snapshot
-from guard.snapshot_json import MAX_ITEMS, MAX_TEXT
+from guard.snapshot_json import MAX_ITEMS, MAX_TEXT, WIRE
 from ui import settings_link
 from ui.settings_link import MAX_LINE, TO_TRAY, TO_WINDOW, LinkError, decode, encode, pack, unpack
 
@@ -91,7 +92,43 @@ HOSTILE = {
     "a template with a positional field": (lambda: _with(("meetings", 0, "evidence", 1, "said", "template"), "{0}"),
                                            "not one of its own"),
     "a boolean as a pid": (lambda: _with(("meetings", 0, "evidence", 1, "pid"), True), "whole number"),
+    "a pid past 64 bits": (lambda: _with(("meetings", 0, "evidence", 1, "pid"), 2**64), "whole number"),
+    "a number as a time": (lambda: _with(("meetings", 0, "started_at"), 1764581400), "not a date and time"),
+    "yes for true": (lambda: _with(("enabled",), "yes"), "expected true or false"),
+    "an unknown key in a sentence": (lambda: _with(("meetings", 0, "evidence", 1, "said", "eval"), "1"),
+                                     r"snapshot.meetings\[0\].evidence\[1\].said: unknown keys \['eval'\]"),
+    "a list as a sentence's value": (lambda: _with(("meetings", 0, "evidence", 1, "said", "values", 0, 1), [1]),
+                                     r"said.values\[0\]\[1\]: expected text, got list"),
+    "sentences nested too deeply": (lambda: _with(("meetings", 0, "evidence", 1, "said"), _nested(5)),
+                                    "nested too deeply"),
+    "a huge sentence": (lambda: _with(("meetings", 0, "evidence", 1, "said", "values", 0, 1), "x" * (MAX_TEXT + 1)),
+                        "longer than"),
 }
+
+
+def _nested(depth: int) -> dict[str, object]:
+    """A sentence whose one value is a sentence, ``depth`` sentences in all."""
+    sentence: dict[str, object] = {"template": "{x}", "values": [["x", "end"]]}
+    for _ in range(depth - 1):
+        sentence = {"template": "{x}", "values": [["x", sentence]]}
+    return sentence
+
+
+def test_sentences_four_deep_come_through_and_are_said():
+    data = _with(("meetings", 0, "evidence", 1, "said"), _nested(4))
+    assert str(unpack(data).meetings[0].evidence[1].said) == "end"
+
+
+def test_a_line_nested_deeper_than_the_parser_goes_is_refused():
+    line = b'{"op":"snapshot","data":' + b"[" * 200_000 + b"]" * 200_000 + b"}\n"
+    with pytest.raises(LinkError, match="nested too deeply"):
+        decode(line, TO_WINDOW)
+
+
+def test_each_wire_shape_has_its_dataclass_s_fields():
+    """A field added to a snapshot dataclass must be added to its wire shape, or it would not cross."""
+    for kind, wire in WIRE.items():
+        assert set(wire.__annotations__) == {field.name for field in dataclasses.fields(kind)}, kind.__name__
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))

@@ -5,8 +5,10 @@ processes, a real local socket, the real window."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from pathlib import Path
 
 import psutil
 import pytest
@@ -15,7 +17,10 @@ from guard.services import Services
 from tests.ui.conftest import blocking_ok
 from ui.jobs import JobRunner
 from ui.settings_process import WindowLink
-from ui.settings_remote import ProcessSettingsHost
+from ui.settings_link import WINDOW_FLAG
+from ui.settings_remote import ProcessSettingsHost, settings_command
+
+ENTRY_SCRIPT = Path(__file__).resolve().parents[2] / "packaging" / "meeting_guard.py"
 
 
 @pytest.fixture
@@ -68,6 +73,21 @@ def test_the_window_runs_in_a_process_of_its_own_and_ends_when_closed(qtbot, hos
     settings.close()  # the tray app quits: the window's process ends with it
     assert not settings.running
     assert not again.is_running() or again.status() == psutil.STATUS_ZOMBIE
+
+
+def test_a_frozen_app_starts_the_window_through_its_own_launcher(qtbot, host, world):
+    """A bundle has no ``python -m``: the tray app starts its own executable with the launcher's hidden
+    --settings-window. Here the launcher is the entry script (packaging/meeting_guard.py) under this
+    Python: the same command line as frozen, through the same dispatch, to the real window."""
+    settings = host(command=functools.partial(settings_command, frozen_launcher=[sys.executable, str(ENTRY_SCRIPT)]))
+    with qtbot.waitSignal(settings.shown, timeout=60000) as shown:
+        settings.show("providers")
+    assert shown.args == ["providers"] and settings.window is None  # not the in-process fallback
+    child = psutil.Process(settings.process.processId())
+    assert child.cmdline()[1:4] == [str(ENTRY_SCRIPT), WINDOW_FLAG, settings.server_name]
+    with qtbot.waitSignal(settings.ended, timeout=20000) as ended:
+        settings.close_window()
+    assert ended.args == [0] and not settings.running
 
 
 @pytest.mark.parametrize("command", [[sys.executable + "-missing", "-c", "pass"],  # cannot start

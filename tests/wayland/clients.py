@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.detect.world import Processes, client_copy
@@ -26,14 +27,16 @@ def views(session: WaylandSession) -> list[dict]:
     return found
 
 
-def wait_for_view(session: WaylandSession, title: str, timeout: float = 30) -> dict:
+def wait_for_view(session: WaylandSession, title: str, timeout: float = 30,
+                  context: Callable[[], str] = lambda: "") -> dict:
+    """The view titled ``title``; on failure the message adds ``context()`` (e.g. the app's log)."""
     found: list[dict] = []
 
     def shown() -> bool:
         found[:] = [view for view in views(session) if view.get("name") == title]
         return bool(found)
 
-    assert wait_until(shown, timeout=timeout, interval=0.2), f"no window titled {title!r} in sway's tree"
+    assert wait_until(shown, timeout=timeout, interval=0.2), f"no window titled {title!r} in sway's tree\n{context()}"
     return found[0]
 
 

@@ -110,7 +110,7 @@ def test_the_tray_menu_works_over_dbusmenu_and_opens_the_settings_window(app, sw
              (labels["Open settings"], "clicked", ("i", 0), 0))
     finally:
         conn.close()
-    view = wait_for_view(sway, SETTINGS_TITLE)
+    view = wait_for_view(sway, SETTINGS_TITLE, context=lambda: app.log.read_text()[-3000:])
     assert psutil.Process(view["pid"]).ppid() == app.process.pid  # the window runs in the app's child process
     sway.swaymsg(f"[con_id={view['id']}]", "kill")  # close it, as its close button would
     assert wait_until(lambda: all(v.get("name") != SETTINGS_TITLE for v in views(sway)), timeout=20)

@@ -42,40 +42,91 @@ def plain(text: str, limit: int = 2000) -> str:
 
 
 def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[Action, bool], None]) -> None:
-    """Replace ``menu``'s contents with ``entries``; triggering one calls ``on_action(action, checked)``.
-    Every line is cut to a sane width, whatever the text (titles come from meeting hosts)."""
+    """Make ``menu`` show ``entries``; triggering one calls ``on_action(action, checked)``.
+    Every line is cut to a sane width, whatever the text (titles come from meeting hosts).
+
+    When only texts and states changed (the same items, each for the same action), the items are
+    updated in place: a tray host that shows the menu itself (a StatusNotifierItem's dbusmenu:
+    waybar, KDE, GNOME's AppIndicator) names items by ids Qt gives each QAction, so a menu rebuilt
+    under it would drop the click the user made on the menu as it was shown a moment before."""
+    if _same_items(menu, entries):
+        _update(menu, entries)
+        return
     menu.clear()
     menu.setToolTipsVisible(True)
     readable_info(menu)
     metrics = QFontMetrics(menu.font())
     for entry in entries:
         if entry.separator:
-            menu.addSeparator()
+            menu.addSeparator().setData(_shape(entry))
         elif entry.is_submenu:
-            shown = fitted(entry.text, metrics)
-            submenu = menu.addMenu(shown)
-            submenu.setEnabled(entry.enabled)
+            submenu = menu.addMenu("")
             submenu.setToolTipsVisible(True)
-            if shown != entry.text:  # cut with "…": the whole text is in the tooltip
-                submenu.menuAction().setToolTip(plain(entry.text))
+            submenu.menuAction().setData(_shape(entry))
+            _set_text(submenu.menuAction(), entry, metrics)
+            submenu.setEnabled(entry.enabled)
             fill_menu(submenu, entry.children, on_action)
         else:
-            shown = fitted(entry.text, metrics)
-            action = QAction(shown, menu)
-            action.setEnabled(entry.enabled)
-            if shown != entry.text:
-                action.setToolTip(plain(entry.text))
+            action = QAction(menu)
+            action.setData(_shape(entry))
+            _set_text(action, entry, metrics)
+            _set_state(action, entry)
             if entry.heading:
                 font = action.font()
                 font.setBold(True)
                 action.setFont(font)
             if entry.checkable:
                 action.setCheckable(True)
-                action.setChecked(entry.checked)
             if entry.action is not None:
                 wanted = entry.action
                 action.triggered.connect(lambda checked=False, wanted=wanted: on_action(wanted, checked))
             menu.addAction(action)
+
+
+def _shape(entry: MenuEntry) -> tuple[object, ...]:
+    """What an item is apart from its text and state: a click on it must mean the same after an update."""
+    kind = "separator" if entry.separator else "submenu" if entry.is_submenu else "item"
+    return (kind, entry.action, entry.checkable, entry.heading)
+
+
+def _same_items(menu: QMenu, entries: Sequence[MenuEntry]) -> bool:
+    actions = menu.actions()
+    if len(actions) != len(entries):
+        return False
+    for action, entry in zip(actions, entries, strict=True):
+        if action.data() != _shape(entry):
+            return False
+        submenu = action.menu()
+        if entry.is_submenu and (not isinstance(submenu, QMenu) or not _same_items(submenu, entry.children)):
+            return False
+    return bool(actions)
+
+
+def _update(menu: QMenu, entries: Sequence[MenuEntry]) -> None:
+    metrics = QFontMetrics(menu.font())
+    for action, entry in zip(menu.actions(), entries, strict=True):
+        if entry.separator:
+            continue
+        _set_text(action, entry, metrics)
+        submenu = action.menu()
+        if entry.is_submenu and isinstance(submenu, QMenu):
+            submenu.setEnabled(entry.enabled)
+            _update(submenu, entry.children)
+        else:
+            _set_state(action, entry)
+
+
+def _set_text(action: QAction, entry: MenuEntry, metrics: QFontMetrics) -> None:
+    """Qt leaves an unchanged value alone (no update goes out to the tray host)."""
+    shown = fitted(entry.text, metrics)
+    action.setText(shown)
+    action.setToolTip(plain(entry.text) if shown != entry.text else "")  # cut with "…": the whole text in the tooltip
+
+
+def _set_state(action: QAction, entry: MenuEntry) -> None:
+    action.setEnabled(entry.enabled)
+    if entry.checkable:
+        action.setChecked(entry.checked)  # toggled, never triggered: no action runs
 
 
 def menu_texts(menu: QMenu, depth: int = 0) -> list[str]:

@@ -2,12 +2,19 @@
 
 Each path maps to a :class:`Route` saying how to answer: a page (with ETag / Last-Modified and
 304 handling), a status, a redirect, a slow drip, a stall, an oversized body. Every request
-is recorded (path and headers) so tests can see what the watcher actually sent.
+is recorded (path and headers) so tests can see what the watcher actually sent, and so is
+every TCP connection accepted (``connections``) and every TLS server name asked for
+(``server_names``), so a test can tell whether the watcher contacted it at all.
+
+It listens on 127.0.0.1 by default, or on another loopback address (``127.0.0.2``) so that two
+servers can share a port; with TLS it uses a throwaway self-signed certificate, or a given
+certificate (one issued for real host names by a test CA).
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import ssl
 import subprocess
 import threading
@@ -113,32 +120,60 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     owner: TermsServer
+    tls: ssl.SSLContext | None = None
+
+    def get_request(self) -> tuple[socket.socket, object]:
+        request, address = super().get_request()
+        self.owner.connections += 1  # counted before any TLS handshake: contact is contact
+        return request, address
+
+    def finish_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        if self.tls is None:
+            super().finish_request(request, client_address)
+            return
+        try:  # the handshake runs in the request's own thread, so a bad client stalls no one else
+            request = self.tls.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            self.owner.gave_up.append("<tls handshake>")
+            return
+        try:
+            super().finish_request(request, client_address)
+        finally:
+            request.close()
 
 
 class TermsServer:
     """``with TermsServer() as server: server.routes["/terms"] = page(...); server.url("/terms")``."""
 
-    def __init__(self, tls: bool = False, cert_dir: Path | None = None) -> None:
+    def __init__(self, tls: bool = False, cert_dir: Path | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                 certificate: tuple[Path, Path] | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.seen: list[Seen] = []
         self.gave_up: list[str] = []  # paths whose client hung up while being answered
         self.finished: list[str] = []  # paths answered to the end (for slow answers)
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self.connections = 0  # TCP connections accepted
+        self.server_names: list[str | None] = []  # the TLS server name (SNI) of each handshake
+        self.host = host
+        self._httpd = _Server((host, port), _Handler)
         self._httpd.owner = self
         self.scheme = "http"
-        if tls:
-            assert cert_dir is not None
-            cert, key = self_signed_certificate(cert_dir)
+        if tls or certificate is not None:
+            if certificate is None:
+                assert cert_dir is not None
+                certificate = self_signed_certificate(cert_dir)
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(cert, key)
-            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+            context.load_cert_chain(*certificate)
+            context.sni_callback = lambda _sock, name, _context: self.server_names.append(name)
+            self._httpd.tls = context
             self.scheme = "https"
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
-    def url(self, path: str) -> str:
-        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
+    def url(self, path: str, host: str | None = None) -> str:
+        """The address of ``path`` here, under ``host`` (a name a test resolves to this server)
+        or the server's own address."""
+        return f"{self.scheme}://{host or self.host}:{self.port}{path}"
 
     def hits(self, path: str) -> int:
         return sum(1 for seen in self.seen if seen.path == path)

@@ -1,0 +1,111 @@
+"""Connections go only to addresses that were checked: no second DNS lookup between check and connect.
+
+Checking that a name resolves to public addresses and then letting the HTTP library resolve it
+again leaves a gap: a hostile DNS server can answer a public address to the check and 127.0.0.1,
+10.x or 169.254.169.254 to the connection (DNS rebinding). So the fetcher resolves each name
+once, checks the answer (:mod:`guard.terms.urlpolicy`) and runs the request under
+:func:`pinned`, which maps each host name to its checked addresses. The connection classes
+below (used by every pool of :class:`guard.terms.deadline.DeadlineAdapter`) open their socket to
+those addresses only; TLS still verifies the certificate against the host name and sends it as
+SNI, and the Host header stays the name, because only the socket's address changes.
+
+A connection to a host that has no pinned addresses is refused (fail closed): nothing in the
+terms watcher reaches the network by a name nobody checked.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util.timeout import _DEFAULT_TIMEOUT
+
+_current = threading.local()
+
+
+class UnpinnedHostError(OSError):
+    """A connection was asked for a host whose addresses were not checked."""
+
+
+def host_key(host: str) -> str:
+    """How a host is looked up among the pins: lower case, no IPv6 brackets, no final dot."""
+    return host.strip("[]").rstrip(".").lower()
+
+
+@contextmanager
+def pinned(routes: Mapping[str, Sequence[str]]) -> Iterator[None]:
+    """While active (in this thread), connections to each host of ``routes`` go to its
+    addresses, tried in order, and connections to any other host are refused."""
+    previous = getattr(_current, "routes", None)
+    _current.routes = {host_key(host): tuple(addresses) for host, addresses in routes.items()}
+    try:
+        yield
+    finally:
+        _current.routes = previous
+
+
+def pinned_addresses(host: str) -> tuple[str, ...]:
+    """The checked addresses for ``host`` in the active :func:`pinned` block (raises
+    :class:`UnpinnedHostError` when there are none)."""
+    routes: dict[str, tuple[str, ...]] | None = getattr(_current, "routes", None)
+    found = routes.get(host_key(host)) if routes is not None else None
+    if not found:
+        raise UnpinnedHostError(f"no checked address for {host}; the connection was not opened")
+    return found
+
+
+def connect(host: str, port: int, timeout: float | None | object = _DEFAULT_TIMEOUT,
+            source_address: tuple[str, int] | None = None,
+            socket_options: Sequence[tuple[int, int, int | bytes]] | None = None) -> socket.socket:
+    """A TCP connection to ``host``'s pinned addresses (the first that answers); no name lookup."""
+    error: OSError | None = None
+    for address in pinned_addresses(host):
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+            if timeout is not _DEFAULT_TIMEOUT:
+                sock.settimeout(timeout)  # type: ignore[arg-type]  # a float or None here
+            if source_address:
+                sock.bind(source_address)
+            sock.connect((address, port, 0, 0) if family == socket.AF_INET6 else (address, port))
+            return sock
+        except OSError as failed:
+            error = failed
+            sock.close()
+    assert error is not None  # pinned_addresses never returns an empty tuple
+    raise error
+
+
+def _open(conn: HTTPConnection) -> socket.socket:
+    """urllib3's ``_new_conn`` with the name lookup replaced by the pinned addresses."""
+    try:
+        sock = connect(conn._dns_host, conn.port or 0, conn.timeout, conn.source_address,
+                       conn.socket_options)
+    except TimeoutError as error:
+        raise ConnectTimeoutError(
+            conn, f"Connection to {conn.host} timed out. (connect timeout={conn.timeout})") from error
+    except OSError as error:
+        raise NewConnectionError(conn, f"Failed to establish a new connection: {error}") from error
+    sys.audit("http.client.connect", conn, conn.host, conn.port)
+    return sock
+
+
+class PinnedHTTPConnection(HTTPConnection):
+    """An HTTP connection (or one to a proxy) that opens its socket to a pinned address."""
+
+    def _new_conn(self) -> socket.socket:
+        return _open(self)
+
+
+class PinnedHTTPSConnection(HTTPSConnection):
+    """An HTTPS connection to a pinned address; the certificate is checked against the name."""
+
+    def _new_conn(self) -> socket.socket:
+        return _open(self)

@@ -1,0 +1,70 @@
+"""Third round of general forms for sharing with others and for a person's choices over a use of their
+data (2026-12-01). Each case is a plain sentence written from the pattern (what the clause does with
+data), not taken from any policy or corpus pair; the shipped rules are used."""
+
+from __future__ import annotations
+
+import pytest
+
+from guard.terms.classify import sentence_topics
+from guard.terms.rules import load_rules
+
+RULES = load_rules()
+
+
+@pytest.mark.parametrize("sentence", [
+    # another company of the group, or a contractor, acting on the data itself
+    "Our affiliates may process your personal data to run the service.",
+    "Payment processors receive your card details when you pay.",
+    "Our contractors may access your files to fix a fault you report.",
+    # data seen or handled by people working for someone else
+    "Your messages may be accessed by our contractors.",
+    "Some support chats are reviewed by staff employed by our vendors.",
+    # the user's data shown to other people
+    "Your profile is visible to other people on the service.",
+    "Other participants in a call can see your name and picture.",
+    # disclosure in answer to legal demands, whatever the verb
+    "We may respond to legal requests from government agencies.",
+    "We act on orders for account data from courts in the countries we operate in.",
+    # the user's own messages, files or recordings passed to a named kind of recipient
+    "We may pass your recordings to researchers who study speech.",
+])
+def test_sharing_in_general_form(sentence: str) -> None:
+    assert "third-party-sharing" in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # the person seeing their own data, and legal obligations with no disclosure
+    "You can see your past orders in your account.",
+    "We keep invoices to comply with legal obligations.",
+    # an affiliate named without anything it does with data
+    "Acme Ltd is an affiliate of Acme Inc.",
+])
+def test_not_sharing_though_it_looks_like_it(sentence: str) -> None:
+    assert "third-party-sharing" not in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # where the person manages a use
+    "You can update your privacy preferences at any time.",
+    "Use the privacy dashboard to control which activity we keep.",
+    # what a setting is by default
+    "Voice storage is off by default.",
+    "By default, your conversations are not used to improve the service.",
+    # taking back access given to an integration
+    "You may disconnect the calendar integration at any time in your settings.",
+])
+def test_choice_in_general_form(sentence: str) -> None:
+    assert "consent-opt-out" in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # a pointer to a privacy centre controls nothing
+    "More about this is in our Privacy Center.",
+    # a feature a person turns on is not a choice over a use of data
+    "If you choose to enable dark mode, the app uses less power.",
+    # a setting's default that is not about data
+    "The font size is 12 points unless changed.",
+])
+def test_not_a_choice_though_it_looks_like_it(sentence: str) -> None:
+    assert "consent-opt-out" not in sentence_topics(sentence, RULES)

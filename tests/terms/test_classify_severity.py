@@ -1,0 +1,93 @@
+"""Severity by rule (issue 15): a rewording is material when it names another recipient or another kind
+of data, or commits more or less firmly; a new example or a pointer elsewhere is minor. Plain sentences
+written from each pattern, not taken from any policy; the shipped rules are used."""
+
+from __future__ import annotations
+
+import pytest
+
+from guard.terms.analysis import AnalysedChange, analyse
+from guard.terms.classify import Severity
+from guard.terms.rules import load_rules
+from guard.terms.wording import commitment_changed
+
+RULES = load_rules()
+
+
+def one_change(old: str, new: str) -> AnalysedChange:
+    (found,) = [c for c in analyse(old, new, RULES) if c.relevant]
+    return found
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    # another recipient
+    ("We share your order history with our advertising partners to measure campaigns.",
+     "We share your order history with our advertising partners and affiliates to measure campaigns."),
+    ("We may disclose your messages to service providers that host them.",
+     "We may disclose your messages to service providers and researchers that host them."),
+    # a recipient dropped
+    ("We may share your profile with other users and search engines.",
+     "We may share your profile with other users."),
+    # another kind of data, the same use
+    ("We share your location with our partners to show nearby offers.",
+     "We share your location and search history with our partners to show nearby offers."),
+    # a promise becomes a possibility
+    ("We will tell you before we disclose your data to the police.",
+     "We may tell you before we disclose your data to the police."),
+    # a promise not to do something is dropped
+    ("Our partners do not receive your voice recordings.",
+     "Our partners receive your voice recordings."),
+])
+def test_rewording_that_moves_scope_is_material(old: str, new: str) -> None:
+    assert one_change(old, new).severity is Severity.MATERIAL
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    # the same recipients and data, said differently
+    ("We share your order history with our advertising partners to measure campaigns.",
+     "We share your order history with our advertising partners so that we can measure campaigns."),
+    # an example added in brackets clarifies, it names no new party
+    ("We may share your profile with other users.",
+     "We may share your profile with other users of the service (e.g., followers and search engines)."),
+])
+def test_rewording_in_the_same_scope_is_minor(old: str, new: str) -> None:
+    assert one_change(old, new).severity is Severity.MINOR
+
+
+def test_an_example_added_alone_is_wording_only() -> None:
+    changes = analyse("We may share your profile with other users.",
+                      "We may share your profile with other users (e.g., followers and search engines).", RULES)
+    assert changes and all(c.severity is Severity.WORDING for c in changes)
+
+
+def test_a_new_pointer_elsewhere_is_minor() -> None:
+    old = "We show ads based on your interests."
+    new = old + " Learn more about how we use your activity for advertising and how to opt out."
+    found = one_change(old, new)
+    assert found.severity is Severity.MINOR and found.topics
+
+
+@pytest.mark.parametrize(("old", "new", "moved"), [
+    ("We will notify you.", "We may notify you.", True),
+    ("We may notify you.", "We must notify you.", True),
+    ("We sell your data.", "We do not sell your data.", True),
+    ("We won't sell your data.", "We will sell your data.", True),
+    ("We never keep it.", "We keep it.", True),
+    # "may" coming in alone, or words around the modal changing, is not a change of commitment
+    ("We use your data.", "We may use your data.", False),
+    ("We will notify you by e-mail.", "We will notify you by post.", False),
+    ("We may keep logs.", "We can keep logs.", False),
+])
+def test_commitment_changed(old: str, new: str, moved: bool) -> None:
+    assert commitment_changed(old, new) is moved
+
+
+def test_broken_party_and_pointer_rules_are_named() -> None:
+    from pathlib import Path
+
+    from guard.terms.rules import RulesError, parse_rules
+
+    with pytest.raises(RulesError, match=r"party\[0\] \(x\)"):
+        parse_rules({"party": [{"id": "x", "phrase": "x", "patterns": ["(?<=a)b"]}]}, Path("rules.toml"))
+    with pytest.raises(RulesError, match=r"\[pointer\] must be a table"):
+        parse_rules({"pointer": ["see"]}, Path("rules.toml"))
