@@ -64,7 +64,7 @@ PAUSE_FOR = timedelta(hours=1)
 def _build_services(paths: AppPaths) -> Services:
     from guard.services import Services
 
-    return Services(paths)
+    return Services(paths, record_in_helper=True)  # the tray app never loads the ledger (issue 18)
 
 
 class Shell(QObject):
