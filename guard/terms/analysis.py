@@ -17,6 +17,7 @@ from guard.jsonable import to_json_data
 from guard.terms.classify import Classification, Severity, classify
 from guard.terms.diff import ChangeKind, ClauseDiff, diff_markdown, sentences, split_clauses
 from guard.terms.rules import Rules, load_rules
+from guard.terms.scope import scope_of
 from guard.terms.summary import summarise_parts
 from guard.terms.summary_model import ChangeSummary
 from guard.terms.summary_words import say_summary
@@ -136,9 +137,18 @@ def analyse(old: str, new: str, rules: Rules | None = None) -> list[AnalysedChan
         return []
     old_keys, new_keys = _sentence_keys(old), _sentence_keys(new)
     prepared = [_prepare(diff, old_keys, new_keys) for diff in diffs]
-    renames = consistent_renames((pair for item in prepared for a, b in item.pairs for pair in replacements(a, b)),
-                                 new_text=substance(new))
+    found = (pair for item in prepared for a, b in item.pairs for pair in replacements(a, b, expansions=True))
+    renames = consistent_renames(found, new_text=substance(new))
+    renames = frozenset(pair for pair in renames if not _names_others(pair, rules))
     return [_analyse(item, rules, renames) for item in prepared]
+
+
+def _names_others(pair: tuple[str, str], rules: Rules) -> bool:
+    """True when a replacement made throughout names other recipients, kinds of data or uses
+    ("partners" -> "partners and affiliates" everywhere is a wider sharing, not a rename)."""
+    old, new = (scope_of([text], rules) for text in pair)
+    return (old.parties != new.parties or old.kinds != new.kinds or old.data != new.data
+            or old.uses != new.uses or old.limits != new.limits)
 
 
 def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]]) -> AnalysedChange:
