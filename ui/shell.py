@@ -64,7 +64,7 @@ PAUSE_FOR = timedelta(hours=1)
 def _build_services(paths: AppPaths) -> Services:
     from guard.services import Services
 
-    return Services(paths)
+    return Services(paths, record_in_helper=True)  # the tray app never loads the ledger (issue 18)
 
 
 class Shell(QObject):
@@ -461,6 +461,11 @@ class Shell(QObject):
         from ui.language import apply_language
 
         apply_language(setting)
+        if self.catalog is not None and self.unseen_terms:  # their summaries, said again in the new language
+            from guard.presentation.status import terms_change_view
+
+            for key, (_view, event) in list(self.unseen_terms.items()):
+                self.unseen_terms[key] = (terms_change_view(event, self.catalog), event)
 
     def set_autostart(self, on: bool) -> None:
         """The menu's "Start when I log in": save the setting, then write or remove the entry."""

@@ -123,41 +123,75 @@ class Ledger:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def append(self, draft: RecordDraft) -> Record:
-        """Sign and store ``draft`` as the next record; durable and anchored once this returns."""
+    def append(self, draft: RecordDraft, *, record_id: str | None = None) -> Record:
+        """Sign and store ``draft`` as the next record; durable and anchored once this returns.
+
+        ``record_id``: the id the caller made for it (a UUID), so the append can be retried
+        without recording the decision twice: when a record with this id is stored already with
+        the same content, that record is returned and nothing is added (a helper process that
+        appended but died before answering: guard.ledger.append_helper). The same id with other
+        content is refused (LedgerInputError)."""
+        if record_id is not None:
+            return self._append([draft], record_id_text(record_id, "record_id"))[0]
         return self.append_many([draft])[0]
 
     def append_many(self, drafts: Iterable[RecordDraft]) -> list[Record]:
         """Append several records in one transaction: all are stored, or none (e.g. an import)."""
+        return self._append(drafts)
+
+    def _append(self, drafts: Iterable[RecordDraft], record_id: str | None = None) -> list[Record]:
         recorded_at = utc_now()
+        drafts = list(drafts)
         checked = [d.content(record_id=_PLACEHOLDER_ID, seq=1, key_id="-", recorded_at=recorded_at) for d in drafts]
         if not checked:
             return []
         rows = []
         with self._write("add a record to") as conn:
-            last_seq, prev_hash, _ = meta.last_record(conn)
-            key = self._keys.signing_key(conn, last_seq + 1, prev_hash)
-            assert key.signer is not None
-            digest = self._signatures_digest(conn, last_seq)
-            for content in checked:
-                if content["refers_to"] is not None:
-                    self._require(conn, content["refers_to"])
-                last_seq += 1
-                content.update(id=str(uuid.uuid4()), seq=last_seq, key_id=key.info.key_id)
-                body = canonical_json(content, check_floats=False)
-                this_hash = record_hash(prev_hash, body)
-                signature = key.signer.sign_record(this_hash)
-                conn.execute(INSERT_RECORD, record_row(content, body, prev_hash, this_hash, signature))
-                rows.append((last_seq, body, prev_hash, this_hash, signature))
-                digest = next_signatures_digest(digest, signature)
-                prev_hash = this_hash
-            head = self._keys.sign_head(conn, key, last_seq, prev_hash, digest, format_utc(recorded_at))
+            # Looked up inside the write transaction: no other writer can add it meanwhile.
+            stored = None if record_id is None else conn.execute(f"{SELECT_RECORD} WHERE id = ?",
+                                                                 (record_id,)).fetchone()
+            if stored is not None:
+                found = self._stored_again(stored, drafts[0])
+                found_head = meta.read_head(conn)
+            else:
+                last_seq, prev_hash, _ = meta.last_record(conn)
+                key = self._keys.signing_key(conn, last_seq + 1, prev_hash)
+                assert key.signer is not None
+                digest = self._signatures_digest(conn, last_seq)
+                for content in checked:
+                    if content["refers_to"] is not None:
+                        self._require(conn, content["refers_to"])
+                    last_seq += 1
+                    content.update(id=record_id or str(uuid.uuid4()), seq=last_seq, key_id=key.info.key_id)
+                    body = canonical_json(content, check_floats=False)
+                    this_hash = record_hash(prev_hash, body)
+                    signature = key.signer.sign_record(this_hash)
+                    conn.execute(INSERT_RECORD, record_row(content, body, prev_hash, this_hash, signature))
+                    rows.append((last_seq, body, prev_hash, this_hash, signature))
+                    digest = next_signatures_digest(digest, signature)
+                    prev_hash = this_hash
+                head = self._keys.sign_head(conn, key, last_seq, prev_hash, digest, format_utc(recorded_at))
+        if stored is not None:
+            if isinstance(found_head, SignedHead) and found_head.seq >= found.seq:
+                self._anchorer.committed(found_head)  # its writer may have died before anchoring it
+            log.info("Ledger record %s (seq %s) was stored already; not adding it again", found.id, found.seq)
+            return [found]
         self._anchorer.committed(head)
         records = [row_to_record(row) for row in rows]
         for record in records:
             log.info("Ledger record %s (seq %s, %s, %s) added", record.id, record.seq, record.provider_id,
                      record.decision)
         return records
+
+    def _stored_again(self, row: tuple[Any, ...], draft: RecordDraft) -> Record:
+        """The record a retried append found under its id, if it is the same decision."""
+        record = self._record(row)
+        again = draft.content(record_id=record.id, seq=record.seq, key_id=record.key_id,
+                              recorded_at=record.recorded_at)
+        if canonical_json(again, check_floats=False) != row[1]:
+            raise LedgerInputError(f"Record id {record.id} is already used by record {record.seq} of the consent "
+                                   f"ledger {self.path}, for another decision; nothing was added.")
+        return record
 
     def withdraw(self, record_id: str, *, note: str | None = None, occurred_at: datetime | None = None,
                  evidence: tuple[EvidenceItem, ...] = ()) -> Record:

@@ -41,6 +41,7 @@ from guard.settings import Settings, SettingsStore
 if TYPE_CHECKING:  # loaded on first use: the app's data opens without the keyring, HTTP client or parser
     from guard.autostart import Autostart
     from guard.ledger import KeyStatus, Ledger, Order, Record, RecordDraft, RecordFilter, TermsRef
+    from guard.ledger.append_helper import HelperAppender
     from guard.ledger.limits import TamperEvidence
     from guard.monitor import Monitor, MonitorEvent, ObservationSource, Snapshot
     from guard.presentation.overview import DocumentVersions
@@ -61,8 +62,10 @@ class Services:
     terms watcher are each used from their own lane."""
 
     @blocking
-    def __init__(self, paths: AppPaths, *, autostart: Autostart | None = None) -> None:
-        """Blocks: reads the settings, the catalog and the terms store's index."""
+    def __init__(self, paths: AppPaths, *, autostart: Autostart | None = None, record_in_helper: bool = False) -> None:
+        """Blocks: reads the settings, the catalog and the terms store's index. ``record_in_helper``:
+        :meth:`record_decision` appends in a short-lived helper process (the tray app, which then
+        never loads the ledger's keyring and crypto: guard.ledger.append_helper says why)."""
         from guard.terms.store import TermsStore
 
         self.base_paths = paths.ensure()
@@ -75,6 +78,11 @@ class Services:
         self._terms: TermsStore = TermsStore.open(self.paths)
         self._autostart = autostart
         self._ledger: Ledger | None = None
+        self._appender: HelperAppender | None = None
+        if record_in_helper:
+            from guard.ledger.append_helper import HelperAppender
+
+            self._appender = HelperAppender(self.paths, self._open_ledger, lambda: self._ledger is not None)
         self._monitor_lock = threading.Lock()
         self._monitor: Monitor | None = None
         # Where terms checks look: None is the catalog's documents, fetched as the settings say;
@@ -156,10 +164,15 @@ class Services:
 
     @blocking
     def record_decision(self, draft: RecordDraft) -> Record:
-        """Blocks: appends a decision (fsync, keyring) with the terms versions in force."""
+        """Blocks: appends a decision (fsync, keyring) with the terms versions in force; with
+        ``record_in_helper``, in a helper process (about half a second more), one at a time in
+        the order asked for, and here if the helper fails (never twice)."""
         from guard.terms_in_force import with_terms_in_force
 
-        return self._open_ledger().append(with_terms_in_force(draft, self.catalog, self._terms))
+        draft = with_terms_in_force(draft, self.catalog, self._terms)
+        if self._appender is not None:
+            return self._appender.append(draft)
+        return self._open_ledger().append(draft)
 
     @blocking
     def withdraw(self, record_id: str, note: str | None = None, *, letter: bool = True) -> Withdrawal:

@@ -160,6 +160,38 @@ def session_run(work: Path, env: dict[str, str]) -> dict[str, object]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+KEY_PLACES = {"key_file": "keyring.backends.fail.Keyring", "secret_service": None}
+
+
+def save_run(work: Path, env: dict[str, str], key_place: str, in_process: bool = False) -> dict[str, object]:
+    """``tray_session --save`` in a fresh app home: the idle tray app, then two decisions saved
+    through the consent form, in a helper process as the app does (``in_process``: in the app, as
+    before). ``key_place``: where the ledger's signing key lives, a key file (no keyring: what the
+    session phase's home uses, to spare its 100,000 records round trips) or the desktop's real
+    Secret Service (gnome-keyring over D-Bus, as for most users)."""
+    home = work / f"home-save-{key_place}{'-in-process' if in_process else ''}"
+    (home / "config").mkdir(parents=True, exist_ok=True)
+    (home / "config" / "settings.toml").write_text(
+        "[general]\nwelcome_shown = true\n[terms]\nnetwork_enabled = false\n")
+    run_env = dict(env, MEETING_GUARD_HOME=str(home))
+    backend = KEY_PLACES[key_place]
+    if backend is None:
+        run_env.pop("PYTHON_KEYRING_BACKEND", None)
+    else:
+        run_env["PYTHON_KEYRING_BACKEND"] = backend
+    command = [sys.executable, "-m", "tests.bench.tray_session", "--save", *(["--in-process"] if in_process else [])]
+    result = subprocess.run(command, env=run_env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        return {"error": result.stderr[-2000:]}
+    figures: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    first, idle = figures["first_save"], figures["idle_rss_mb"]
+    if isinstance(first, dict) and isinstance(idle, dict) and "rss_after_mb" in first:
+        # Save pressed to 2 s after the form closed; and the app after a save against its idle figure.
+        figures["first_save_cost_rss_mb"] = round(first["rss_after_mb"]["rss"] - first["rss_before_mb"]["rss"], 1)
+        figures["after_save_over_idle_rss_mb"] = round(first["rss_after_mb"]["rss"] - idle["rss"], 1)
+    return figures
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="mpg-bench-tray-"))
     desktop = DesktopSession.start()
@@ -167,6 +199,8 @@ def main() -> None:
     try:
         runs = [one_run(work, index, env, measure_memory=index in (1, RUNS - 1), steady=index == RUNS - 1)
                 for index in range(RUNS)]
+        saves = {f"{place}_{where}": save_run(work, env, place, in_process=where == "in_process")
+                 for place in KEY_PLACES for where in ("helper", "in_process")}
         session = session_run(work, env)
     finally:
         desktop.stop()
@@ -197,6 +231,7 @@ def main() -> None:
             "idle_rss_after_terms_watcher": bool(steady) and max(steady) < TARGET_RSS_MB,
         },
         "runs": runs,
+        "save_decision": saves,
         "session": session,
     }
     if "rss_mb" in session:

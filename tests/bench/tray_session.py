@@ -131,7 +131,8 @@ def main() -> int:
         from guard.services import Services
         from guard.terms.models import WatchedDocument
 
-        opened = Services(app_paths())  # the watched documents live on the bench's local server
+        opened = Services(app_paths(), record_in_helper=True)  # as the tray app (ui/shell.py); the watched
+        # documents live on the bench's local server
         opened.watched_documents = tuple(WatchedDocument("zoom", f"doc{i}", f"Doc {i}", f"{terms_url}/doc{i}")
                                          for i in range(6))
         return opened
@@ -177,6 +178,7 @@ def main() -> int:
     spin(app, 0.5)
     dialog.close()
     spin(app, 2.0)  # the app gives the closed dialog's memory back (ui/memory.py)
+    figures["saved_decision"] = save_decision(app, shell)
     figures["rss_mb"]["after_settings_dialog_export"] = rss_mb()  # type: ignore[index]
 
     # The heavy phase: detection (every 0.5 s), a terms check and a 100,000-record export at once.
@@ -224,6 +226,65 @@ def main() -> int:
     figures["threads"] = psutil.Process().num_threads()
     clean = shell.shutdown()
     figures["clean_shutdown"] = clean
+    print(json.dumps(figures))
+    return 0
+
+
+def save_decision(app: QApplication, shell) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Record one decision as the user does: the consent form about Zoom, "declined" chosen, Save
+    pressed; the form saves through the door on the job runner and closes once the ledger has the
+    record. RSS just before Save and 2 s after the form closed (the app gives the closed form's
+    memory back: ui/memory.py), and the wait from Save to the ``recorded`` signal (when the app
+    logs "Consent recorded")."""
+    from guard.presentation.actions import RecordConsent
+
+    dialog = shell.record_consent(RecordConsent(provider_id="zoom"))
+    until(app, lambda: "Recorded with the terms in force" in dialog.terms_info.text()
+          or "No terms version" in dialog.terms_info.text(), 60)
+    dialog.decision_buttons["refused"].setChecked(True)
+    spin(app, 0.5)
+    gc.collect()
+    before = rss_mb()
+    recorded: list[object] = []
+    dialog.recorded.connect(recorded.append)
+    pressed = time.monotonic()
+    dialog.save_button.click()
+    until(app, lambda: bool(recorded) or dialog.error.isVisible(), 120)
+    took = time.monotonic() - pressed
+    spin(app, 2.0)
+    gc.collect()
+    error = dialog.error.text() if not recorded else None
+    return {"rss_before_mb": before, "rss_after_mb": rss_mb(), "save_to_recorded_s": round(took, 3),
+            "seq": getattr(recorded[0], "seq", None) if recorded else None, "error": error}
+
+
+def save_only(in_process: bool) -> int:
+    """``--save [--in-process]``: the idle tray app in the app home given (no ledger loaded yet),
+    then two decisions recorded one after the other through the consent form; prints RSS and
+    delays as JSON. As the app does, each in a helper process; ``--in-process``: in the app itself,
+    as before issue 18's memory work (the first save then loads the ledger's keyring and crypto)."""
+    from ui.memory import limit_arenas
+
+    limit_arenas()
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    from guard.paths import app_paths
+    from guard.services import Services
+    from ui.shell import Shell
+
+    shell = Shell(app_paths(), settings_process=True, loop_options={"first_check_seconds": 3600},
+                  services_factory=lambda: Services(app_paths(), record_in_helper=not in_process))
+    ready: list[object] = []
+    shell.services_ready.connect(ready.append)
+    started = time.monotonic()
+    shell.start()
+    until(app, lambda: bool(ready), 60)
+    spin(app, max(0.0, IDLE_SECONDS - (time.monotonic() - started)))
+    gc.collect()
+    figures: dict[str, object] = {"idle_rss_mb": rss_mb(), "first_save": save_decision(app, shell),
+                                  "second_save": save_decision(app, shell)}
+    figures["load_average_1m"] = round(os.getloadavg()[0], 2)
+    figures["clean_shutdown"] = shell.shutdown()
     print(json.dumps(figures))
     return 0
 
@@ -338,4 +399,8 @@ def control() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(control() if sys.argv[1:] == ["--control"] else main())
+    if sys.argv[1:] == ["--control"]:
+        sys.exit(control())
+    if sys.argv[1:2] == ["--save"]:
+        sys.exit(save_only(in_process="--in-process" in sys.argv))
+    sys.exit(main())

@@ -260,3 +260,21 @@ def test_a_connection_nobody_checked_is_refused() -> None:
         with pytest.raises(requests.exceptions.ConnectionError, match="no checked address for 127.0.0.1"):
             session.get(server.url("/terms"), timeout=2)
         assert server.connections == 0
+
+
+def test_a_session_given_to_the_fetcher_keeps_no_adapter_of_its_own(
+        tls: LocalCA, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An adapter mounted on the session for a longer prefix would carry requests past the pin
+    (and look the name up again); the fetcher drops it, so the rebinding still reaches nothing."""
+    with TermsServer(certificate=tls.server) as internal:
+        internal.routes["/terms"] = page(INTERNAL)
+        session = requests.Session()
+        session.verify = str(tls.ca_file)
+        session.mount("https://terms.example", requests.adapters.HTTPAdapter(max_retries=0))
+        monkeypatch.setattr(socket, "getaddrinfo", RebindingDNS({"terms.example": [PUBLIC]},
+                                                                {"terms.example": ["127.0.0.1"]}))
+        fetch = Fetcher(FetchPolicy(host_pace_seconds=0.0, retries=0), session=session)
+        with loopback_only() as wall:
+            error = failure(lambda: fetch.fetch(internal.url("/terms", host="terms.example")))
+        assert internal.connections == 0 and wall.blocked == [(PUBLIC, internal.port)]
+        assert error.kind is FetchFailure.CONNECTION and set(session.adapters) == {"https://", "http://"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QRadioButton
 
@@ -82,11 +83,12 @@ def test_saving_writes_a_ledger_record_with_the_terms_in_force(qtbot, world):
     assert [(e.signal, e.detail) for e in stored.evidence] == [("window-title", EVIDENCE[0].detail)]
 
 
-def test_a_damaged_ledger_is_reported_and_nothing_typed_is_lost(qtbot, world):
+@pytest.mark.parametrize("record_in_helper", [False, True], ids=["in-process", "tray-helper-process"])
+def test_a_damaged_ledger_is_reported_and_nothing_typed_is_lost(qtbot, world, record_in_helper):
     path = ledger_path(world.paths)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"this is not a ledger" * 100)
-    dialog = dialog_for(qtbot, Services(world.paths))
+    dialog = dialog_for(qtbot, Services(world.paths, record_in_helper=record_in_helper))
     dialog.decision_buttons[str(Decision.GIVEN)].click()
     qtbot.keyClicks(dialog.note, "Host asked at the start.")
     dialog.save_button.click()
