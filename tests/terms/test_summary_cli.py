@@ -62,3 +62,10 @@ def test_diff_follows_the_apps_language_setting_and_json_stays_english(cli, zoom
 def test_an_unknown_language_is_refused_with_the_ones_there_are(cli, zoom_august) -> None:  # type: ignore[no-untyped-def]
     refused = cli("terms", "diff", "zoom", "terms", "--lang", "xx")
     assert refused.returncode != 0 and "en, de, fr, es, it, nl" in refused.stderr
+
+
+def test_diff_follows_the_systems_language_without_a_setting(cli, zoom_august, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("LANG", "it_IT.UTF-8")
+    italian = cli("terms", "diff", "zoom", "terms")
+    assert italian.returncode == 0, italian.stderr
+    assert "La sezione 10.2 non dice più «without your consent»" in _summary_line(italian.stdout)
