@@ -86,14 +86,17 @@ def classify_text(text: str, rules: Rules | None = None) -> tuple[str, ...]:
 def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: bool = False,
              context: Sequence[str] = (), lead: str | None = None,
              only: Mapping[str, frozenset[str]] | None = None,
-             continues: Mapping[str, str] | None = None, heading: str | None = None) -> Classification:
+             continues: Mapping[str, str] | None = None, heading: str | None = None,
+             old_clause: Sequence[str] = ()) -> Classification:
     """Classify a change from the sentences only in the old wording (``gone``) and only in the
     new one (``added``). ``quiet`` (moved, or wording only): the topics are the clause's own
     (``context``) and the severity is wording-only. ``only`` limits a sentence to some topics
     (those its changed words touch, when it is a rewording of a sentence on the other side).
     ``continues`` maps an enumerated part of a longer sentence ("(4) protect the security of our
     services ...") to the start of that sentence ("we may disclose information about you to: (1)
-    ..."), which says what the part is about when the part alone does not."""
+    ..."), which says what the part is about when the part alone does not. ``old_clause``: the
+    sentences of the old wording when the clause changed (not added or removed): a sentence added to
+    it that names a recipient or a kind of data the clause did not name is a material change."""
     if quiet or not (gone or added):
         topics = _ordered((t for s in context for t in sentence_topics(s, rules, lead, heading)), rules)
         return Classification(topics, Severity.WORDING)
@@ -127,6 +130,14 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     new_topical = [s for s in added if per_sentence[s]]
     reworded = pair_rewordings(tuple(old_topical), tuple(new_topical))
     others = _others_moved(reworded, rules) or any(commitment_changed(a, b) for a, b in reworded)
+    if old_clause and not others:
+        # a sentence added to a clause (not a rewording of one of its sentences) that names a
+        # recipient or a kind of data the clause did not name before
+        paired_new = {b for _, b in reworded}
+        fresh = [s for s in new_topical if s not in paired_new and not rules.pointers.search(s)]
+        if fresh:
+            before, after = scope_of(old_clause, rules), scope_of(fresh, rules)
+            others = bool((after.parties - before.parties) or (after.kinds - before.kinds))
     severity = Severity.MATERIAL if change.material or defines or widened or others else Severity.MINOR
     return Classification(topics, severity, old_scope, new_scope, change)
 

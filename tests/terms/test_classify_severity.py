@@ -117,3 +117,13 @@ def test_another_kind_of_data_is_not_the_other_word_for_it() -> None:
     (found,) = [c for c in analyse("We may share your data with our vendors.",
                                    "We may share your location with our vendors.", RULES) if c.relevant]
     assert found.severity is Severity.MATERIAL
+
+
+@pytest.mark.parametrize(("named_before", "severity"), [("Our vendors", Severity.MATERIAL),
+                                                     ("Advertisers", Severity.MINOR)])
+def test_a_sentence_added_to_a_clause_is_material_when_it_names_a_new_recipient(
+        named_before: str, severity: Severity) -> None:
+    old = f"{named_before} may place cookies on our pages to measure your activity. They help us run the service."
+    new = old + " Cookies that advertisers set on our pages record your activity."
+    (found,) = [c for c in analyse(old, new, RULES) if c.relevant]
+    assert found.severity is severity
