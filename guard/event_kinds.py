@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from guard.events import Evidence, MeetingSession, RunningApp
 from guard.jsonable import to_json_data
+
+if TYPE_CHECKING:  # plain values of the standard library; named here only for the type
+    from guard.terms.summary_model import ChangeSummary
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,9 @@ class ClauseChange:
     """One clause of a terms document that changed; ``old``/``new`` are None when added/removed.
 
     ``summary`` says the change in plain words, quoting only the provider's own sentences;
-    ``severity`` says whether what the provider may do with data grew or shrank ("material").
+    ``severity`` says whether what the provider may do with data grew or shrank ("material");
+    ``said`` is the same summary as values, which the app says in the user's language (None: a
+    change made without it, shown as its English ``summary``).
     """
 
     topics: tuple[str, ...]
@@ -162,6 +167,7 @@ class ClauseChange:
     summary: str | None = None
     severity: str | None = None  # "material" | "minor" (guard.terms.classify.Severity)
     kind: str | None = None  # "changed" | "added" | "removed" (guard.terms.diff.ChangeKind)
+    said: ChangeSummary | None = None  # guard.terms.summary_model
 
 
 @dataclass(frozen=True)

@@ -461,6 +461,11 @@ class Shell(QObject):
         from ui.language import apply_language
 
         apply_language(setting)
+        if self.catalog is not None and self.unseen_terms:  # their summaries, said again in the new language
+            from guard.presentation.status import terms_change_view
+
+            for key, (_view, event) in list(self.unseen_terms.items()):
+                self.unseen_terms[key] = (terms_change_view(event, self.catalog), event)
 
     def set_autostart(self, on: bool) -> None:
         """The menu's "Start when I log in": save the setting, then write or remove the entry."""

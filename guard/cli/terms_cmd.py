@@ -21,18 +21,34 @@ from guard.cli.context import CliContext
 from guard.cli.output import plural
 from guard.cli.status import ExitStatus
 from guard.errors import StorageFaultError
-from guard.events import event_to_dict
+from guard.events import ClauseChange, event_to_dict
+from guard.i18n import Translation, choose_language, translation
 from guard.terms.analysis import AnalysedChange, analyse
 from guard.terms.classify import load_rules
 from guard.terms.errors import TermsError
 from guard.terms.models import FetchResult, Version
 from guard.terms.store import TermsStore
 from guard.terms.report import CheckReport, DocumentCheck
+from guard.terms.summary_words import say_summary
 from guard.terms.watcher import TermsWatcher
 
 
 class TermsUsageError(TermsError):
     """The command line named something that does not exist."""
+
+
+LANG_HELP = ("the language of the changes' plain-words summaries: en, de, fr, es, it or nl (default: general.language "
+             "in the settings, else your system's language, else English; JSON keeps English and the summary's parts)")
+
+
+def summary_translation(args: argparse.Namespace, ctx: CliContext) -> Translation:
+    """The language the summaries are said in: ``--lang``, else the settings', else the system's (as ``letter``)."""
+    return translation(choose_language(getattr(args, "lang", None), ctx.settings.general.language))
+
+
+def said(change: AnalysedChange | ClauseChange, language: Translation) -> str | None:
+    """The change's summary in ``language``; the provider's words stay as written."""
+    return say_summary(change.said, language) if change.said is not None else change.summary
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +58,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     check.add_argument("provider", nargs="?", help="only this provider's documents")
     check.add_argument("--declaration", action="append", type=Path, default=[], metavar="FILE",
                        help="also watch the documents of this Open Terms Archive declaration (JSON); repeatable")
+    check.add_argument("--lang", metavar="LANG", help=LANG_HELP)
     check.add_argument("--json", action="store_true", help="print JSON")
     check.set_defaults(func=run_check)
 
@@ -53,6 +70,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     diff.add_argument("--to", dest="to_ref", default="latest", metavar="V",
                       help="newer version: SHA-256 prefix, 'baseline' or 'latest' (default)")
     diff.add_argument("--all", action="store_true", help="also show moved and wording-only changes")
+    diff.add_argument("--lang", metavar="LANG", help=LANG_HELP)
     diff.add_argument("--json", action="store_true", help="print JSON")
     diff.set_defaults(func=run_diff)
 
@@ -96,7 +114,7 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
                         "not_checked": report.not_checked, "checks": [c.to_dict() for c in report.checks],
                         "events": [event_to_dict(e) for e in report.events], "problems": report.problems})
     else:
-        _print_report(ctx, report)
+        _print_report(ctx, report, summary_translation(args, ctx))
     # switched off is what the user asked for (skipped, exit 0); offline or a failed page is a failed check;
     # a version the store could not keep is a storage fault, whatever else failed
     if report.store_fault:
@@ -104,13 +122,13 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     return ExitStatus.CHECK_FAILED if report.failures or report.offline else ExitStatus.OK
 
 
-def _print_report(ctx: CliContext, report: CheckReport) -> None:
+def _print_report(ctx: CliContext, report: CheckReport, language: Translation) -> None:
     ctx.print(f"Terms check at {report.at:%Y-%m-%d %H:%M} UTC: {report.headline()}.")
     for check in report.checks:
         ctx.print(f"  {check.document.provider_id}/{check.document.document_id}: {_describe(check)}")
         if check.event:
             for change in check.event.changes:
-                ctx.print(f"    - {change.summary}")
+                ctx.print(f"    - {said(change, language)}")
         for note in check.document.notes:
             ctx.print(f"    note: {note}")
     if report.events:
@@ -194,23 +212,25 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     ctx.print(f"{plural(len(changes), 'clause change')}: {sum(1 for c in relevant if c.material)} material and "
               f"{sum(1 for c in relevant if not c.material)} minor about AI training or data use, "
               f"{len(quiet)} moved or wording only.")
+    language = summary_translation(args, ctx)
     for change in changes if args.all else [c for c in changes if not c.diff.quiet]:
-        _print_change(ctx, change)
+        _print_change(ctx, change, language)
     if quiet and not args.all:
         ctx.print("")
         ctx.print(f"{len(quiet)} moved or wording-only change(s) not shown; --all shows them.")
     return ExitStatus.OK
 
 
-def _print_change(ctx: CliContext, change: AnalysedChange) -> None:
+def _print_change(ctx: CliContext, change: AnalysedChange, language: Translation) -> None:
     """A change with both wordings; a reworded clause marks the words that changed,
     [-removed-] and {+added+}."""
     where = f"Section {change.diff.section}" if change.diff.section else "Clause"
     topics = f" [{', '.join(change.topics)}]" if change.topics else ""
     ctx.print("")
     ctx.print(f"{where}: {change.diff.kind}, {change.severity}{topics}")
-    if change.summary:
-        ctx.print(f"  {change.summary}")
+    summary = said(change, language)
+    if summary:
+        ctx.print(f"  {summary}")
     if change.diff.old_text is not None and change.diff.new_text is not None:
         segments = change.highlights()
         ctx.print("  before: " + "".join(s.old if s.op == "equal" else f"[-{s.old}-]" if s.old else ""

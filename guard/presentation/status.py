@@ -25,6 +25,7 @@ from guard.events import ClauseChange, MeetingSession, RunningApp, SeenInMeeting
 from guard.presentation import wording
 from guard.presentation.i18n import _, format_date, format_number, format_time, labelled, ngettext
 from guard.presentation.problems import probe_problem
+from guard.presentation.terms_summary import change_words
 from guard.presentation.views import (
     AppView,
     ClauseView,
@@ -121,7 +122,7 @@ def change_summary(changes: tuple[ClauseChange, ...], limit: int = 300) -> str:
     if not changes:
         return _("The wording changed.")
     first = changes[0]
-    text = first.summary or _("A clause about {topics} changed.").format(
+    text = change_words(first) or _("A clause about {topics} changed.").format(
         topics=wording.topics_phrase(first.topics) or _("data use"))
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"

@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from guard.events import ClauseChange
+from guard.jsonable import to_json_data
 from guard.terms.classify import Classification, Severity, classify
 from guard.terms.diff import ChangeKind, ClauseDiff, diff_markdown, sentences, split_clauses
 from guard.terms.rules import Rules, load_rules
-from guard.terms.summary import summarise
+from guard.terms.scope import scope_of
+from guard.terms.summary import summarise_parts
+from guard.terms.summary_model import ChangeSummary
+from guard.terms.summary_words import say_summary
 from guard.terms.wording import (
     Segment,
     consistent_renames,
@@ -40,6 +44,7 @@ class AnalysedChange:
     severity: Severity = Severity.MINOR
     gone: tuple[str, ...] = ()  # sentences only in the old wording
     added: tuple[str, ...] = ()  # sentences only in the new wording
+    said: ChangeSummary | None = None  # the summary as values, said in the user's language when shown
 
     @property
     def relevant(self) -> bool:
@@ -64,11 +69,12 @@ class AnalysedChange:
     def to_clause_change(self) -> ClauseChange:
         return ClauseChange(topics=self.topics, old=self.diff.old_text, new=self.diff.new_text,
                             section=self.diff.section, summary=self.summary, severity=str(self.severity),
-                            kind=str(self.diff.kind))
+                            kind=str(self.diff.kind), said=self.said)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": str(self.diff.kind), "section": self.diff.section, "topics": list(self.topics),
                 "severity": str(self.severity), "relevant": self.relevant, "summary": self.summary,
+                "summary_parts": to_json_data(self.said),
                 "old": self.diff.old_text, "new": self.diff.new_text,
                 "sentences_removed": list(self.gone), "sentences_added": list(self.added),
                 "words": [{"op": s.op, "old": s.old, "new": s.new} for s in self.highlights()]}
@@ -131,9 +137,18 @@ def analyse(old: str, new: str, rules: Rules | None = None) -> list[AnalysedChan
         return []
     old_keys, new_keys = _sentence_keys(old), _sentence_keys(new)
     prepared = [_prepare(diff, old_keys, new_keys) for diff in diffs]
-    renames = consistent_renames((pair for item in prepared for a, b in item.pairs for pair in replacements(a, b)),
-                                 new_text=substance(new))
+    found = (pair for item in prepared for a, b in item.pairs for pair in replacements(a, b, expansions=True))
+    renames = consistent_renames(found, new_text=substance(new))
+    renames = frozenset(pair for pair in renames if not _names_others(pair, rules))
     return [_analyse(item, rules, renames) for item in prepared]
+
+
+def _names_others(pair: tuple[str, str], rules: Rules) -> bool:
+    """True when a replacement made throughout names other recipients, kinds of data or uses
+    ("partners" -> "partners and affiliates" everywhere is a wider sharing, not a rename)."""
+    old, new = (scope_of([text], rules) for text in pair)
+    return (old.parties != new.parties or old.kinds != new.kinds or old.data != new.data
+            or old.uses != new.uses or old.limits != new.limits)
 
 
 def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]]) -> AnalysedChange:
@@ -164,9 +179,10 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
                                       continues=continues, heading=clause.heading if clause is not None else None)
     if quiet and diff.kind is ChangeKind.CHANGED:
         diff = ClauseDiff(ChangeKind.WORDING, diff.old, diff.new, diff.score)
-    summary = summarise(diff, result, gone, added, rules) if result.topics and result.severity is not Severity.WORDING \
-        else None
-    return AnalysedChange(diff, result.topics, summary, result.severity, gone, added)
+    said = summarise_parts(diff, result, gone, added, rules) \
+        if result.topics and result.severity is not Severity.WORDING else None
+    return AnalysedChange(diff, result.topics, say_summary(said) if said is not None else None, result.severity, gone,
+                          added, said)
 
 
 _ENUMERATED = re.compile(r"^\W{0,3}\(?(?:\d{1,2}|[ivx]{1,5}|[a-h])\)\s")

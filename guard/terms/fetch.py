@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,13 +36,14 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 from requests.utils import get_environ_proxies, prepend_scheme_if_needed, select_proxy
-from urllib3.util import parse_url
 
 from guard import __version__
+from guard.terms.charset import decode_page, looks_like_html
 from guard.terms.deadline import DeadlineAdapter, deadline
 from guard.terms.errors import FetchFailure, TermsFetchError
 from guard.terms.models import HttpMeta
-from guard.terms.pinning import pinned
+from guard.terms.pacing import HostPacer
+from guard.terms.pinning import connect_host, pinned, resolve_once
 from guard.terms.urlpolicy import (
     Resolver,
     check_addresses,
@@ -99,28 +99,6 @@ class FetchOutcome:
     def text(self) -> str | None:
         """The body as text, whatever its type (``html`` names it for pages)."""
         return self.html
-
-
-class HostPacer:
-    """Remembers when each host was last asked and waits so requests keep a minimum gap."""
-
-    def __init__(self, gap_seconds: float, sleep: Callable[[float], None], clock: Callable[[], float]) -> None:
-        self.gap = gap_seconds
-        self._sleep = sleep
-        self._clock = clock
-        self._last: dict[str, float] = {}
-
-    def wait_for(self, host: str, gap: float | None = None) -> float:
-        """Sleep as long as needed before asking ``host`` again; returns the seconds waited."""
-        waited = 0.0
-        gap = self.gap if gap is None else gap
-        last = self._last.get(host)
-        if last is not None and gap > 0:
-            waited = max(0.0, gap - (self._clock() - last))
-            if waited > 0:
-                self._sleep(waited)
-        self._last[host] = self._clock()
-        return waited
 
 
 class Fetcher:
@@ -280,7 +258,7 @@ class Fetcher:
         """Where this request may connect: the page's host at its checked addresses, or, through
         a proxy, the proxy at its addresses. Each name is resolved once, here."""
         allow = self.policy.allow_insecure_localhost
-        host = _connect_host(url)
+        host = self._connect_host(url)
         proxy = select_proxy(url, proxies)
         if proxy is None:
             return {host: check_addresses(url, self._lookup(url, host, deadline), allow, origin=origin)}
@@ -288,29 +266,27 @@ class Fetcher:
         if literal is not None:  # the proxy resolves names; an address written in the URL is checked here
             check_addresses(url, [literal], allow, origin=origin)
         proxy_url = prepend_scheme_if_needed(proxy, "http")
-        return {_connect_host(proxy_url): tuple(self._lookup(url, _connect_host(proxy_url), deadline, proxy_url))}
+        proxy_host = self._connect_host(proxy_url)
+        return {proxy_host: tuple(self._lookup(url, proxy_host, deadline, proxy_url))}
+
+    @staticmethod
+    def _connect_host(url: str) -> str:
+        try:
+            return connect_host(url)
+        except ValueError as error:
+            raise TermsFetchError(FetchFailure.INVALID_URL, url, f"Could not fetch {url}: {_short(error)}.") from None
 
     def _lookup(self, url: str, host: str, deadline: float, proxy: str | None = None) -> list[str]:
-        """``host``'s addresses from the resolver, waiting at most the connect timeout (a resolver
-        thread left waiting on a silent DNS server ends with the system's own DNS timeout)."""
+        """``host``'s addresses, looked up once and waited for at most the connect timeout; a
+        failure is told as offline (or, for the proxy's name, as a proxy problem)."""
         literal = literal_address(host)
         if literal is not None:
             return [literal]
         wait = max(0.0, min(self.policy.connect_timeout, deadline - self._clock()))
-        answer: list[list[str] | OSError | ValueError] = []
-
-        def ask() -> None:
-            try:
-                answer.append([str(address) for address in self._resolve_name(host)])
-            except (OSError, ValueError) as error:  # ValueError: UnicodeError, a label empty or too long
-                answer.append(error)
-
-        thread = threading.Thread(target=ask, name="terms-resolve", daemon=True)
-        thread.start()
-        thread.join(wait)
-        found = answer[0] if answer else TimeoutError(f"no answer from the name server within {wait:g} s")
-        if isinstance(found, list):
-            return found
+        try:
+            return resolve_once(host, self._resolve_name, wait)
+        except (OSError, ValueError) as error:  # ValueError: UnicodeError, a label empty or too long
+            found = error
         if isinstance(found, ValueError):
             raise TermsFetchError(FetchFailure.INVALID_URL, url,
                                   f"{url} has a host name that cannot be looked up ({_short(found)}).")
@@ -364,10 +340,10 @@ class Fetcher:
         if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
             raise self._too_big(url, int(declared), status)
         body = self._read_body(url, response, deadline, status)
-        if html and not content_type and not _looks_like_html(body):
+        if html and not content_type and not looks_like_html(body):
             raise TermsFetchError(FetchFailure.NOT_HTML, url,
                                   f"{url} did not say what it is and does not look like a web page.", status)
-        return FetchOutcome(url, _decode(body, meta.content_type), meta, len(body), 1)
+        return FetchOutcome(url, decode_page(body, meta.content_type), meta, len(body), 1)
 
     def _read_body(self, url: str, response: requests.Response, deadline: float, status: int) -> bytes:
         raw = response.raw
@@ -406,20 +382,6 @@ class Fetcher:
             "page is never that big, so it was not read. Check the document's URL.", status)
 
 
-def _connect_host(url: str) -> str:
-    """The host name the HTTP library will connect to for ``url`` (IDNA-encoded, as requests
-    prepares it), so the pinned addresses are found under the same name."""
-    try:
-        prepared = requests.models.PreparedRequest()
-        prepared.prepare_url(url, None)
-        host = parse_url(prepared.url or url).host
-    except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, ValueError) as error:
-        raise TermsFetchError(FetchFailure.INVALID_URL, url, f"Could not fetch {url}: {_short(error)}.") from None
-    if not host:
-        raise TermsFetchError(FetchFailure.INVALID_URL, url, f"{url} is not a valid web address (no host).")
-    return host
-
-
 def _short(error: BaseException) -> str:
     text = str(error)
     reason = re.search(r"\[Errno -?\d+\] [^'\")]+|Connection refused|certificate verify failed[^'\")]*", text)
@@ -434,54 +396,3 @@ def _without_credentials(proxy: str) -> str:
     host = parts.hostname or ""
     host = f"[{host}]" if ":" in host else host
     return parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host).geturl()
-
-
-def _looks_like_html(body: bytes) -> bool:
-    head = body[:2048].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head or b"<head" in head
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
-_HEADER_CHARSET = re.compile(r"""charset=["']?([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
-
-# The encodings a browser reads a page in (WHATWG Encoding Standard, https://encoding.spec.whatwg.org/,
-# checked 2026-12-01), by their common labels, as Python codecs. A page's declared charset is only
-# ever one of these: Python's other codecs would decode what no browser shows ('unicode_escape'
-# turns "\u202e" into a bidi override, 'utf-7' rewrites "+AG4-"), or raise instead of decoding
-# ('rot13', 'zlib', 'base64' are not text encodings), and the page would go unwatched.
-_BROWSER_ENCODINGS: dict[str, str] = {
-    **dict.fromkeys(("utf-8", "utf8", "unicode-1-1-utf-8"), "utf-8"),
-    **dict.fromkeys(("windows-1252", "cp1252", "x-cp1252", "iso-8859-1", "iso8859-1", "latin1", "l1", "ascii",
-                     "us-ascii", "iso_8859-1"), "cp1252"),
-    **{f"windows-125{n}": f"cp125{n}" for n in (0, 1, 3, 4, 5, 6, 7, 8)},
-    **{f"cp125{n}": f"cp125{n}" for n in (0, 1, 3, 4, 5, 6, 7, 8)},
-    **{f"iso-8859-{n}": f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)},
-    **{f"iso8859-{n}": f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)},
-    "latin2": "iso8859-2", "iso-8859-9": "cp1254", "latin5": "cp1254", "windows-874": "cp874",
-    "ibm866": "cp866", "koi8-r": "koi8-r", "koi8-u": "koi8-u", "macintosh": "mac-roman",
-    "x-mac-cyrillic": "mac-cyrillic",
-    **dict.fromkeys(("gbk", "gb2312", "x-gbk", "chinese"), "gbk"), "gb18030": "gb18030",
-    **dict.fromkeys(("big5", "big5-hkscs", "x-x-big5", "cn-big5"), "big5hkscs"),
-    **dict.fromkeys(("euc-jp", "x-euc-jp"), "euc-jp"), "iso-2022-jp": "iso2022-jp",
-    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j"), "cp932"),
-    **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "korean", "windows-949"), "cp949"),
-    **dict.fromkeys(("utf-16", "utf-16le", "unicode", "ucs-2"), "utf-16-le"), "utf-16be": "utf-16-be",
-}
-
-
-def _decode(body: bytes, content_type: str | None) -> str:
-    """Decode as a browser would: the declared charset, else a ``<meta charset>``, else UTF-8;
-    only encodings browsers know are used (never fails)."""
-    candidates: list[str] = []
-    match = _HEADER_CHARSET.search(content_type or "")
-    if match:
-        candidates.append(match.group(1))
-    meta = _META_CHARSET.search(body[:4096])
-    if meta:
-        candidates.append(meta.group(1).decode("ascii", "ignore"))
-    for label in candidates:
-        codec = _BROWSER_ENCODINGS.get(label.strip().lower())
-        if codec is not None:
-            return body.decode(codec, errors="replace")
-        log.info("Ignored the charset %r (not an encoding browsers read pages in)", label[:40])
-    return body.decode("utf-8", errors="replace")

@@ -18,11 +18,14 @@ from __future__ import annotations
 import socket
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
+import requests
+import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util import parse_url
 from urllib3.util.timeout import _DEFAULT_TIMEOUT
 
 _current = threading.local()
@@ -35,6 +38,43 @@ class UnpinnedHostError(OSError):
 def host_key(host: str) -> str:
     """How a host is looked up among the pins: lower case, no IPv6 brackets, no final dot."""
     return host.strip("[]").rstrip(".").lower()
+
+
+def connect_host(url: str) -> str:
+    """The host name the HTTP library will connect to for ``url`` (IDNA-encoded, as requests
+    prepares it), so the pinned addresses are found under the same name (raises ValueError)."""
+    try:
+        prepared = requests.models.PreparedRequest()
+        prepared.prepare_url(url, None)
+        host = parse_url(prepared.url or url).host
+    except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as error:
+        raise ValueError(str(error)) from None
+    if not host:
+        raise ValueError(f"{url} has no host")
+    return host
+
+
+def resolve_once(host: str, resolve: Callable[[str], Sequence[str]], wait: float) -> list[str]:
+    """``host``'s addresses from ``resolve``, waited for at most ``wait`` seconds: the lookup runs
+    in its own thread, since the system resolver cannot be interrupted (a thread left waiting on
+    a silent DNS server ends with the system's own DNS timeout). Raises what ``resolve`` raises,
+    or TimeoutError."""
+    answer: list[list[str] | Exception] = []
+
+    def ask() -> None:
+        try:
+            answer.append([str(address) for address in resolve(host)])
+        except Exception as error:  # noqa: BLE001 - handed to the caller below
+            answer.append(error)
+
+    thread = threading.Thread(target=ask, name="terms-resolve", daemon=True)
+    thread.start()
+    thread.join(wait)
+    if not answer:
+        raise TimeoutError(f"no answer from the name server within {wait:g} s")
+    if isinstance(answer[0], Exception):
+        raise answer[0]
+    return answer[0]
 
 
 @contextmanager

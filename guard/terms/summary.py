@@ -4,6 +4,10 @@ the scope phrases come from the rules, the quotes are the provider's words, cut 
 
 "AI training, Opt-out and consent: Section 10.4 now rules out training AI on audio, video and chat
 and now says “without your consent”. New paragraph: “Notwithstanding the above, …”"
+
+:func:`summarise_parts` keeps the summary as values (:class:`ChangeSummary`): the app says it in
+the user's language when it shows it (:mod:`guard.terms.summary_words`); :func:`summarise` is the
+English sentence the command line and the events carry.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from collections.abc import Sequence
 from guard.terms.classify import Classification, sentence_topics
 from guard.terms.diff import ChangeKind, Clause, ClauseDiff, starts_section
 from guard.terms.rules import Rules
-from guard.terms.scope import Scope, data_phrase, use_phrase
+from guard.terms.scope import Scope
+from guard.terms.summary_model import ChangeSummary, MoveVerb, Phrase, ScopeMove, UseMention
+from guard.terms.summary_words import say_summary
 
 MAX_QUOTE = 280
 MAX_USES = 3  # uses named in one phrase; the rest are counted
@@ -22,81 +28,63 @@ MAX_LIMITS = 2
 
 def summarise(diff: ClauseDiff, classification: Classification, gone: Sequence[str], added: Sequence[str],
               rules: Rules) -> str:
-    """One or two sentences: the labels, where, how the scope moved, and the wordings quoted."""
+    """One or two sentences: the labels, where, how the scope moved, and the wordings quoted (English)."""
+    return say_summary(summarise_parts(diff, classification, gone, added, rules))
+
+
+def summarise_parts(diff: ClauseDiff, classification: Classification, gone: Sequence[str], added: Sequence[str],
+                    rules: Rules) -> ChangeSummary:
+    """The summary as values: the topics, where, how the scope moved, and the provider's sentences."""
     topics = classification.topics
-    labels = ", ".join(rules.label(topic) for topic in topics) or "Terms"
-    moves = scope_phrases(classification, rules)
-    said_before = quote(best_sentence(gone, topics, rules), rules)
-    said_now = quote(best_sentence(added, topics, rules), rules)
-    where = f"Section {diff.section}" if diff.section else "A clause"
-    if diff.kind is ChangeKind.ADDED:
-        subject = _added_subject(diff.new, diff.section)
-        head = f"{subject} {_join(moves)}." if moves else f"{subject} was added."
-        body = f"{head} It says: {said_now}" if said_now else head
-    elif diff.kind is ChangeKind.REMOVED:
-        subject = _removed_subject(diff.old, diff.section)
-        head = f"{subject} was removed" + (f": it {_join(moves)}." if moves else ".")
-        body = f"{head} It said: {said_before}" if said_before else head
-    else:
-        head = f"{where} {_join(moves)}." if moves else f"{where} changed its wording."
-        quotes = []
-        if said_before:
-            quotes.append(f"Before: {said_before}")
-        if said_now:
-            quotes.append(f"Now: {said_now}")
-        body = " ".join([head, *quotes])
-    return f"{labels}: {body}"
+    clause: Clause | None = diff.new if diff.kind is ChangeKind.ADDED else diff.old
+    return ChangeSummary(
+        kind=str(diff.kind), section=diff.section or None,
+        topics=tuple(Phrase(topic, rules.label(topic)) for topic in topics),
+        moves=scope_moves(classification, rules),
+        before=excerpt(best_sentence(gone, topics, rules), rules) if diff.kind is not ChangeKind.ADDED else None,
+        now=excerpt(best_sentence(added, topics, rules), rules) if diff.kind is not ChangeKind.REMOVED else None,
+        whole_section=clause is not None and starts_section(clause.text))
 
 
-def scope_phrases(classification: Classification, rules: Rules) -> list[str]:
+def scope_moves(classification: Classification, rules: Rules) -> tuple[ScopeMove, ...]:
     """'now allows training AI on service generated data', 'no longer says “without your consent”'..."""
     change = classification.change
     old, new = classification.old_scope, classification.new_scope
-    phrases = [_uses("now allows", change.allows, new, rules), _uses("now rules out", change.rules_out, new, rules),
-               _uses("no longer allows", change.no_longer_allows, old, rules),
-               _uses("no longer rules out", change.no_longer_rules_out, old, rules)]
-    phrases += [f"now says “{_limit_words(new, limit, rules)}”" for limit in change.limits_added[:MAX_LIMITS]]
-    phrases += [f"no longer says “{_limit_words(old, limit, rules)}”" for limit in change.limits_removed[:MAX_LIMITS]]
-    if not any(phrases) and change.data_moved and new.data:
-        phrases.append(f"now covers {data_phrase(new.data, rules)}")
-    return [phrase for phrase in phrases if phrase]
+    moves = [_uses(MoveVerb.ALLOWS, change.allows, new, rules), _uses(MoveVerb.RULES_OUT, change.rules_out, new, rules),
+             _uses(MoveVerb.NO_LONGER_ALLOWS, change.no_longer_allows, old, rules),
+             _uses(MoveVerb.NO_LONGER_RULES_OUT, change.no_longer_rules_out, old, rules)]
+    moves += [_limit(MoveVerb.SAYS, new, limit, rules) for limit in change.limits_added[:MAX_LIMITS]]
+    moves += [_limit(MoveVerb.NO_LONGER_SAYS, old, limit, rules) for limit in change.limits_removed[:MAX_LIMITS]]
+    found = [move for move in moves if move is not None]
+    if not found and change.data_moved and new.data:
+        found.append(ScopeMove(MoveVerb.COVERS, data=_data(new.data, rules)))
+    return tuple(found)
 
 
-def _uses(verb: str, uses: tuple[str, ...], scope: Scope, rules: Rules) -> str:
+def _uses(verb: MoveVerb, uses: tuple[str, ...], scope: Scope, rules: Rules) -> ScopeMove | None:
     """'now allows training AI on your content, a licence over it and 2 more uses'."""
     if not uses:
-        return ""
-    named = [use_phrase(uses[0], scope.data_for(uses[0]), rules)] + [use_phrase(use, (), rules, it=True)
-                                                       for use in uses[1:MAX_USES]]
-    more = len(uses) - MAX_USES
-    if more > 0:
-        named.append(f"{more} more use{'s' if more > 1 else ''}")
-    return f"{verb} {_join(named)}"
+        return None
+    named = [UseMention(_use(uses[0], rules), _data(scope.data_for(uses[0]), rules))]
+    named += [UseMention(_use(use, rules), again=True) for use in uses[1:MAX_USES]]
+    return ScopeMove(verb, tuple(named), more=max(0, len(uses) - MAX_USES))
 
 
-def _limit_words(scope: Scope, limit: str, rules: Rules) -> str:
+def _use(use: str, rules: Rules) -> Phrase:
+    rule = next((r for r in rules.uses if r.id == use), None)
+    return Phrase(use, rule.phrase if rule is not None else use)
+
+
+def _data(ids: frozenset[str], rules: Rules) -> tuple[Phrase, ...]:
+    """The kinds of data named, in the rules' order (none: "your data" when said)."""
+    return tuple(Phrase(rule.id, rule.phrase) for rule in rules.data if rule.id in ids)
+
+
+def _limit(verb: MoveVerb, scope: Scope, limit: str, rules: Rules) -> ScopeMove:
+    """The limit with the provider's words that state it (the rules' phrase when none were kept)."""
     words = scope.words_for(limit)
-    if words:
-        return " ".join(words.split())
-    return next((rule.phrase for rule in rules.limits if rule.id == limit), limit)
-
-
-def _join(phrases: list[str]) -> str:
-    if len(phrases) <= 1:
-        return "".join(phrases)
-    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
-
-
-def _added_subject(clause: Clause | None, section: str | None) -> str:
-    if clause is not None and starts_section(clause.text) and section:
-        return f"New Section {section}"
-    return f"A new paragraph in Section {section}" if section else "A new clause"
-
-
-def _removed_subject(clause: Clause | None, section: str | None) -> str:
-    if clause is not None and starts_section(clause.text) and section:
-        return f"Section {section}"
-    return f"A paragraph of Section {section}" if section else "A clause"
+    phrase = next((Phrase(rule.id, rule.phrase) for rule in rules.limits if rule.id == limit), Phrase(limit, limit))
+    return ScopeMove(verb, limit=phrase, quoted=" ".join(words.split()) if words else None)
 
 
 def best_sentence(candidates: Sequence[str], topics: Sequence[str], rules: Rules) -> str | None:
@@ -110,8 +98,8 @@ def best_sentence(candidates: Sequence[str], topics: Sequence[str], rules: Rules
     return best
 
 
-def quote(sentence: str | None, rules: Rules, limit: int = MAX_QUOTE) -> str | None:
-    """The sentence in quotation marks, cut around its first topic words when it is long."""
+def excerpt(sentence: str | None, rules: Rules, limit: int = MAX_QUOTE) -> str | None:
+    """The sentence as written (spacing tidied), cut around its first topic words when it is long."""
     if not sentence:
         return None
     text = " ".join(sentence.split())
@@ -127,4 +115,10 @@ def quote(sentence: str | None, rules: Rules, limit: int = MAX_QUOTE) -> str | N
             end = space if space > start else end
         piece = text[start:end].strip()
         text = ("…" if start > 0 else "") + piece + ("…" if end < len(text) else "")
-    return f"“{text}”"
+    return text
+
+
+def quote(sentence: str | None, rules: Rules, limit: int = MAX_QUOTE) -> str | None:
+    """The sentence in English quotation marks, cut around its first topic words when it is long."""
+    text = excerpt(sentence, rules, limit)
+    return f"“{text}”" if text else None

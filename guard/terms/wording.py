@@ -119,12 +119,24 @@ def _merge_spaces(segments: list[Segment]) -> list[Segment]:
     return merged
 
 
-def replacements(old: str, new: str) -> list[tuple[str, str]]:
-    """The (old words, new words) pairs that differ between two wordings in substance form."""
+def replacements(old: str, new: str, *, expansions: bool = False) -> list[tuple[str, str]]:
+    """The (old words, new words) pairs that differ between two wordings in substance form. With
+    ``expansions``, words added with "and" after a kept word are given with that word ("products"
+    -> "products and services"), so a term expanded throughout a document can be told as a rename
+    (the caller must rule out expansions that name other parties or data: "partners and affiliates")."""
     a, b = substance(old).split(), substance(new).split()
     matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if expansions:
+        return [_with_context(a, b, i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+                if tag != "equal"]
     return [(" ".join(a[i1:i2]), " ".join(b[j1:j2])) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
             if tag != "equal"]
+
+
+def _with_context(a: list[str], b: list[str], i1: int, i2: int, j1: int, j2: int) -> tuple[str, str]:
+    if i1 == i2 and i1 > 0 and j1 > 0 and b[j1] == "and":  # "products" -> "products and services"
+        return " ".join(a[i1 - 1:i2]), " ".join(b[j1 - 1:j2])
+    return " ".join(a[i1:i2]), " ".join(b[j1:j2])
 
 
 def consistent_renames(pairs: Iterable[tuple[str, str]], at_least: int = 2,
@@ -167,6 +179,8 @@ def same_meaning(old: str, new: str, *, equivalent: Callable[[str, str], bool], 
         if any(word in substantive or any(ch.isdigit() for ch in word) for word in words):
             return False
         left, right = " ".join(gone), " ".join(came)
+        if not gone and _with_context(a, b, i1, i2, j1, j2) in renames:
+            continue  # a term expanded throughout ("products" -> "products and services")
         if (left, right) in renames or equivalent(left, right) or "".join(gone) == "".join(came):
             continue  # a rename made throughout, an equivalent phrase, or only the spacing
         if all(word in filler for word in words):

@@ -130,10 +130,17 @@ def test_a_120_kb_argument_costs_a_bounded_read_once(tmp_path, processes, catalo
     assert [e.pid for e in of_kind(events, "meeting-started", "zoom")[0].event.evidence] == [client.pid]
     calls, chars = (now - then for now, then in zip(COUNTER.snapshot(), before, strict=True))
     assert chars <= 3 * ARG_CHARS + 4096 * calls and chars < 60_000, "each argument is examined cut to size"
-    before = COUNTER.snapshot()
-    for _ in range(3):
-        monitor.tick()
-    assert COUNTER.snapshot() == before, "later ticks search no command line again"
+    # Later ticks search no command line again. A process that other work starts on the machine meanwhile is
+    # searched once (it is new), so the check is repeated: a monitor that searched every tick never passes it.
+    quiet = []
+    for _ in range(5):
+        before = COUNTER.snapshot()
+        for _ in range(3):
+            monitor.tick()
+        quiet.append(COUNTER.snapshot() == before)
+        if quiet[-1]:
+            break
+    assert any(quiet), "later ticks search no command line again"
 
 
 def test_linux_client_names_from_the_issue_are_recognised(tmp_path, processes):

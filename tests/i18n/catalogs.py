@@ -27,7 +27,8 @@ from guard.presentation.i18n import UI_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER_SOURCES = ("guard/export",)
-APP_SOURCES = ("guard/presentation", "ui", "guard/ledger", "guard/detect", "guard/storage_errors.py")
+APP_SOURCES = ("guard/presentation", "ui", "guard/ledger", "guard/detect", "guard/storage_errors.py",
+               "guard/terms/summary_words.py")
 KEYWORDS = {**DEFAULT_KEYWORDS, "Nn_": (1, 2)}  # guard.i18n.Nn_: a core message with its plural
 _PLACEHOLDER = re.compile(r"\{\w*\}")
 _MNEMONIC = re.compile(r"&(?!&)(\w)")
@@ -137,15 +138,27 @@ def problems(language: str) -> list[str]:
     """What is missing or wrong in a language's catalog, one line each."""
     catalog = read(language)
     found: list[str] = []
+    by_id: dict[str, list[Message]] = {}  # every context of a message id (pgettext) must be translated
+    for entry in catalog:
+        if entry.id:
+            by_id.setdefault(entry.id[0] if isinstance(entry.id, tuple) else entry.id, []).append(entry)
     for message_id in sorted(required_ids(language), key=str):
-        message: Message | None = catalog.get(message_id[0] if isinstance(message_id, tuple) else message_id)
-        if message is None:
+        entries = by_id.get(message_id[0] if isinstance(message_id, tuple) else message_id, [])
+        if not entries:
             found.append(f"{language}: not in the catalog (run python -m tests.i18n.catalogs update): {message_id!r}")
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if not all(strings) or message.fuzzy:
-            found.append(f"{language}: untranslated: {message_id!r}")
-            continue
+        for message in entries:
+            found += _message_problems(language, message_id, message)
+    return found
+
+
+def _message_problems(language: str, message_id: str | tuple[str, ...], message: Message) -> list[str]:
+    found: list[str] = []
+    where = f" (context {message.context!r})" if message.context else ""
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    if not all(strings) or message.fuzzy:
+        found.append(f"{language}: untranslated: {message_id!r}{where}")
+    else:
         for source, text in _texts(message_id, message.string):
             if sorted(_PLACEHOLDER.findall(source)) != sorted(_PLACEHOLDER.findall(text)):
                 found.append(f"{language}: placeholders differ: {source!r} -> {text!r}")

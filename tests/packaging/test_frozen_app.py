@@ -165,6 +165,47 @@ def test_frozen_tray_app_starts_on_the_test_desktop(frozen, app_home):
     assert code == 0, stderr
 
 
+@pytest.mark.desktop
+def test_frozen_app_runs_the_settings_window_in_a_process_of_its_own(frozen, app_home, tmp_path):
+    """A bundle has no ``python -m``: its tray app starts ``<app> --settings-window SERVER DIRS... --tab T``
+    (ui/settings_remote.settings_command when frozen). The bundle shows the real window, says so over
+    the link, and ends when told to close. The tray's end is a plain Unix socket here (a full path
+    is used as it is by Qt's local sockets)."""
+    import socket
+    import time
+
+    from guard.paths import app_paths
+    from ui.settings_link import TO_TRAY, WINDOW_FLAG, decode, encode
+
+    link = tmp_path / "link"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(link))
+        server.listen(1)
+        server.settimeout(1)
+        folders = [str(folder) for folder in app_paths()]  # MEETING_GUARD_HOME: this test's app home
+        process = subprocess.Popen([str(frozen), WINDOW_FLAG, str(link), *folders, "--tab", "history"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    connection, _ = server.accept()
+                    break
+                except TimeoutError:
+                    assert process.poll() is None, f"exit {process.returncode}: {process.stderr.read()[-2000:]}"
+                    assert time.monotonic() < deadline, "the window's process never connected"
+            with connection, connection.makefile("rb") as lines:
+                assert decode(lines.readline(), TO_TRAY) == {"op": "ready", "tab": "history"}
+                connection.sendall(encode("close"))
+                assert decode(lines.readline(), TO_TRAY)["op"] == "closed"
+            code = process.wait(timeout=60)
+        finally:
+            stop(process)
+    assert code == 0, process.stderr.read()
+    logged = (app_home / "logs" / "meeting-guard.log").read_text(encoding="utf-8")
+    assert f"[settings {process.pid}]" in logged and "Settings window process started" in logged
+
+
 def test_tarball_installs_and_uninstalls_keeping_user_data(build, tmp_path):
     with tarfile.open(build["tarball"]) as tar:
         tar.extractall(tmp_path / "unpacked", filter="tar")

@@ -28,6 +28,17 @@ RULES = load_rules()
     "We act on orders for account data from courts in the countries we operate in.",
     # the user's own messages, files or recordings passed to a named kind of recipient
     "We may pass your recordings to researchers who study speech.",
+    # data bought or licensed from others
+    "Some datasets we license come from third party publishers.",
+    # data sold to anyone, moved to another country
+    "We never sell this information to anyone.",
+    "Your data may be transferred to servers in other countries.",
+    # the organisation running the account reaching the user's data
+    "Your employer's administrators can read messages you send in company channels.",
+    # data reached through third-party services the user connects
+    "We receive the content you pick from third-party services you connect.",
+    # the provider holding data on behalf of its business customers
+    "Data in the workspace is stored on behalf of our business customers.",
 ])
 def test_sharing_in_general_form(sentence: str) -> None:
     assert "third-party-sharing" in sentence_topics(sentence, RULES)
@@ -39,6 +50,9 @@ def test_sharing_in_general_form(sentence: str) -> None:
     "We keep invoices to comply with legal obligations.",
     # an affiliate named without anything it does with data
     "Acme Ltd is an affiliate of Acme Inc.",
+    # buying goods from a third party, or reaching the service through another platform
+    "You can buy our mugs from a third party shop.",
+    "You may access the app through third-party platforms such as game consoles.",
 ])
 def test_not_sharing_though_it_looks_like_it(sentence: str) -> None:
     assert "third-party-sharing" not in sentence_topics(sentence, RULES)
@@ -53,6 +67,8 @@ def test_not_sharing_though_it_looks_like_it(sentence: str) -> None:
     "By default, your conversations are not used to improve the service.",
     # taking back access given to an integration
     "You may disconnect the calendar integration at any time in your settings.",
+    # the person adjusting a setting of the feature that uses their data
+    "You can adjust your assistant settings in the app.",
 ])
 def test_choice_in_general_form(sentence: str) -> None:
     assert "consent-opt-out" in sentence_topics(sentence, RULES)
@@ -68,3 +84,39 @@ def test_choice_in_general_form(sentence: str) -> None:
 ])
 def test_not_a_choice_though_it_looks_like_it(sentence: str) -> None:
     assert "consent-opt-out" not in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("heading", [
+    "Who can see, share and process my personal data?",
+    "Who may access your information",
+    "Sharing your information",
+    "Disclosure of personal data",
+])
+def test_an_item_under_a_heading_about_who_gets_the_data_is_about_sharing(heading: str) -> None:
+    item = "Registration details: what you enter when you sign up for an event hosted by an account."
+    assert sentence_topics(item, RULES) == ()
+    assert "third-party-sharing" in sentence_topics(item, RULES, heading=heading)
+
+
+@pytest.mark.parametrize("heading", ["Who can use the service", "Sharing tips with your team", "Disclosures"])
+def test_a_heading_that_is_not_about_recipients_of_data_says_nothing(heading: str) -> None:
+    item = "Registration details: what you enter when you sign up for an event hosted by an account."
+    assert "third-party-sharing" not in sentence_topics(item, RULES, heading=heading)
+
+
+@pytest.mark.parametrize("lead", [
+    "With your consent:",
+    "How can I turn off personalised suggestions?",
+    "What happens when you turn off history?",
+    "You can also turn off these uses in your account:",
+])
+def test_an_item_under_a_lead_about_consent_or_turning_a_use_off_is_about_choice(lead: str) -> None:
+    item = "Suggestions based on the places you have searched for."
+    assert "consent-opt-out" not in sentence_topics(item, RULES)
+    assert "consent-opt-out" in sentence_topics(item, RULES, lead=lead)
+
+
+@pytest.mark.parametrize("lead", ["Your rights", "Your choices", "How can I contact you?"])
+def test_general_rights_headings_do_not_make_items_choices(lead: str) -> None:
+    item = "Suggestions based on the places you have searched for."
+    assert "consent-opt-out" not in sentence_topics(item, RULES, lead=lead)

@@ -40,3 +40,10 @@ def test_purpose_of_collected_data_is_not_a_licence(sentence: str) -> None:
 ])
 def test_content_or_licence_still_counts(sentence: str) -> None:
     assert "content-licence" in sentence_topics(sentence, RULES)
+
+
+def test_the_user_limiting_their_own_access_to_content_is_not_a_licence() -> None:
+    assert "content-licence" not in sentence_topics(
+        "Members can limit their access or exposure to videos with mature content in settings.", RULES)
+    assert "content-licence" in sentence_topics(
+        "We may access your videos and other content to check them for mature material.", RULES)

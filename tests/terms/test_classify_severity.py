@@ -91,3 +91,29 @@ def test_broken_party_and_pointer_rules_are_named() -> None:
         parse_rules({"party": [{"id": "x", "phrase": "x", "patterns": ["(?<=a)b"]}]}, Path("rules.toml"))
     with pytest.raises(RulesError, match=r"\[pointer\] must be a table"):
         parse_rules({"pointer": ["see"]}, Path("rules.toml"))
+
+
+def test_a_term_expanded_throughout_is_a_rename_but_a_new_recipient_everywhere_is_not() -> None:
+    old = ("We use your data to run our products.\n\nWe share logs about our products with our vendors.\n\n"
+           "We keep records of your purchases of our products for two years.\n")
+    renamed = old.replace("our products", "our products and services")
+    assert all(c.severity is Severity.WORDING for c in analyse(old, renamed, RULES))
+    widened = old.replace("our vendors", "our vendors and affiliates").replace(
+        "our products", "our products and affiliates")
+    changes = analyse(old, widened, RULES)
+    assert len(changes) == 3 and all(c.severity is not Severity.WORDING for c in changes)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("We may share your data with our vendors.", "We may share your information with our vendors."),
+    ("We share personal information with our vendors.", "We share personal data with our vendors."),
+    ("You can change your sharing settings at any time.", "You can update your sharing settings at any time."),
+])
+def test_the_other_word_for_the_same_thing_is_wording_only(old: str, new: str) -> None:
+    assert all(c.severity is Severity.WORDING for c in analyse(old, new, RULES))
+
+
+def test_another_kind_of_data_is_not_the_other_word_for_it() -> None:
+    (found,) = [c for c in analyse("We may share your data with our vendors.",
+                                   "We may share your location with our vendors.", RULES) if c.relevant]
+    assert found.severity is Severity.MATERIAL

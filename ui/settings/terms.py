@@ -34,6 +34,7 @@ from guard.presentation.i18n import _, format_date, format_datetime, format_numb
 from guard.presentation.overview import DocumentVersions, version_day, version_label, version_source
 from guard.presentation.terms_state import terms_state_line
 from guard.presentation.terms_view import Marked, kind_words, marked_wordings
+from guard.presentation.terms_summary import change_words
 from guard.presentation.views import document_display_title
 from guard.presentation.wording import one_line
 from guard.services import AnalysedChange, Services, TermsLog, Version
@@ -427,8 +428,9 @@ class TermsTab(QWidget):
         section = esc(_("Section {section}").format(section=change.diff.section or "—"))
         head = (f"<p><b>{section}</b> · {esc(kind_words(str(change.diff.kind)))}"
                 + (" · " + esc(labelled(_("topics"), topics)) if topics else "") + "</p>")
-        if change.summary:
-            head += f"<p><i>{esc(_('In plain words:'))}</i> {esc(change.summary)}</p>"
+        summary = change_words(change)
+        if summary:
+            head += f"<p><i>{esc(_('In plain words:'))}</i> {esc(summary)}</p>"
         self.old_text.setHtml(head + _marked(old, tint, _("the clause was added")))
         self.new_text.setHtml(head + _marked(new, tint, _("the clause was removed")))
 

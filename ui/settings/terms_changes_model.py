@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QPalette
 
 from guard.presentation.i18n import N_, _
+from guard.presentation.terms_summary import change_words
 from guard.presentation.terms_view import kind_words, topic_names
 from guard.presentation.wording import one_line
 from guard.services import AnalysedChange
@@ -88,7 +89,7 @@ class TermsChangesModel(QAbstractTableModel):
             if column == 2:
                 return self.topic_labels(change) or ("—" if role == Qt.ItemDataRole.DisplayRole else None)
             if column == 3:
-                text = change.summary or _first_words(change.diff.new_text or change.diff.old_text or "")
+                text = change_words(change) or _first_words(change.diff.new_text or change.diff.old_text or "")
                 return text
         return None
 
