@@ -38,12 +38,14 @@ def stored(path: Path) -> list[tuple[int, str, str | None]]:
 
 
 def test_the_tray_records_in_a_helper_and_never_loads_the_keyring_or_crypto(app_home, secret_service):
-    script = (
+    script = (  # the tray app's own services (ui/shell.py), as its consent form and notifications use them
         "import json, sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
         "from guard.ledger import RecordDraft\n"
         "from guard.paths import app_paths\n"
-        "from guard.services import Services\n"
-        "services = Services(app_paths(), record_in_helper=True)\n"
+        "from ui.shell import Shell\n"
+        "services = Shell(app_paths())._services_factory()\n"
         "record = services.record_decision(RecordDraft(provider_id='zoom', decision='given', note='tray'))\n"
         "loaded = sorted(m for m in ('guard.ledger.store', 'cryptography', 'keyring', 'secretstorage')"
         " if m in sys.modules)\n"

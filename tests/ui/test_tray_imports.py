@@ -1,7 +1,8 @@
 """What the tray app loads before the user asks for anything: not the settings window (it runs
-in its own process), not the ledger's keyring and cryptography (loaded when a decision is
-saved), so the idle tray app stays small (issue 18); and the welcome does not pull in the
-settings window's tabs. A fresh interpreter, the real modules."""
+in its own process), not the ledger's keyring and cryptography (not even when a decision is
+saved: a helper process appends it, tests/ledger/test_append_helper.py), so the idle tray app
+stays small (issue 18); and the welcome does not pull in the settings window's tabs. A fresh
+interpreter, the real modules."""
 
 from __future__ import annotations
 
