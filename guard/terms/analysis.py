@@ -80,8 +80,39 @@ class AnalysedChange:
                 "words": [{"op": s.op, "old": s.old, "new": s.new} for s in self.highlights()]}
 
 
-def _sentence_keys(markdown: str) -> frozenset[str]:
-    return frozenset(substance(sentence) for clause in split_clauses(markdown) for sentence in sentences(clause.text))
+_ENDS_SENTENCE = re.compile(r"[.!?:;)\]\"'”’*|]\s*$")
+_STARTS_LOWER = re.compile(r"^\W{0,3}[a-z]")
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """A version's sentences in substance form, and the pieces of sentences cut in two by a
+    paragraph break ("... opt out of cookies on our sites" / "for advertising purposes by ..."),
+    whose joined form is a key too, so the same sentence cut or joined differently is not a change."""
+
+    sentences: frozenset[str]
+    pieces: frozenset[str] = frozenset()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.sentences
+
+    def holds_piece(self, key: str, other: _Keys) -> bool:
+        """True when ``key`` is a piece of a cut sentence here and the other version has it inside one sentence."""
+        return key in self.pieces and any(key in sentence for sentence in other.sentences)
+
+
+def _sentence_keys(markdown: str) -> _Keys:
+    clauses = split_clauses(markdown)
+    keys = {substance(sentence) for clause in clauses for sentence in sentences(clause.text)}
+    pieces: set[str] = set()
+    for first, second in zip(clauses, clauses[1:], strict=False):
+        if _ENDS_SENTENCE.search(first.text) or not _STARTS_LOWER.match(second.text):
+            continue
+        head, tail = sentences(first.text)[-1:], sentences(second.text)[:1]
+        if head and tail:
+            keys.add(substance(f"{head[0]} {tail[0]}"))
+            pieces |= {substance(head[0]), substance(tail[0])}
+    return _Keys(frozenset(keys), frozenset(pieces))
 
 
 @dataclass(frozen=True)
@@ -92,11 +123,13 @@ class _Prepared:
     pairs: tuple[tuple[str, str], ...]  # (old sentence, new sentence) that are rewordings of each other
 
 
-def _prepare(diff: ClauseDiff, old_keys: frozenset[str], new_keys: frozenset[str]) -> _Prepared:
+def _prepare(diff: ClauseDiff, old_keys: _Keys, new_keys: _Keys) -> _Prepared:
     old_sentences = sentences(diff.old.text) if diff.old else []
     new_sentences = sentences(diff.new.text) if diff.new else []
-    gone = tuple(s for s in old_sentences if substance(s) not in new_keys)
-    added = tuple(s for s in new_sentences if substance(s) not in old_keys)
+    gone = tuple(s for s in old_sentences
+                 if substance(s) not in new_keys and not old_keys.holds_piece(substance(s), new_keys))
+    added = tuple(s for s in new_sentences
+                  if substance(s) not in old_keys and not new_keys.holds_piece(substance(s), old_keys))
     return _Prepared(diff, gone, added, pair_rewordings(gone, added))
 
 
@@ -206,7 +239,7 @@ def _continued(clause_sentences: Sequence[str], changed: Sequence[str]) -> dict[
 
 def analyse_diff(diff: ClauseDiff, old_keys: frozenset[str], new_keys: frozenset[str], rules: Rules) -> AnalysedChange:
     """One change on its own (no document-wide renames)."""
-    return _analyse(_prepare(diff, old_keys, new_keys), rules, frozenset())
+    return _analyse(_prepare(diff, _Keys(old_keys), _Keys(new_keys)), rules, frozenset())
 
 
 def relevant_changes(changes: list[AnalysedChange]) -> tuple[ClauseChange, ...]:

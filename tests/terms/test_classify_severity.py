@@ -127,3 +127,17 @@ def test_a_sentence_added_to_a_clause_is_material_when_it_names_a_new_recipient(
     new = old + " Cookies that advertisers set on our pages record your activity."
     (found,) = [c for c in analyse(old, new, RULES) if c.relevant]
     assert found.severity is severity
+
+
+def test_a_sentence_cut_by_a_paragraph_break_in_one_version_is_not_a_change() -> None:
+    whole = ("You can opt out of the use of cookies on our sites for advertising purposes by clicking the link "
+             "in the footer.")
+    cut = ("You can opt out of the use of cookies on our sites\n\nfor advertising purposes by clicking the link "
+           "in the footer.")
+    before = "We use cookies to measure visits.\n\n"
+    after = "\n\nWe keep logs for 30 days.\n"
+    assert not [c for c in analyse(before + cut + after, before + whole + after, RULES) if c.relevant]
+    assert not [c for c in analyse(before + whole + after, before + cut + after, RULES) if c.relevant]
+    # a real change next to the cut is still found
+    changed = whole.replace("advertising purposes", "advertising and analytics purposes")
+    assert [c for c in analyse(before + cut + after, before + changed + after, RULES) if c.relevant]
