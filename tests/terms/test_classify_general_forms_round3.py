@@ -120,3 +120,23 @@ def test_an_item_under_a_lead_about_consent_or_turning_a_use_off_is_about_choice
 def test_general_rights_headings_do_not_make_items_choices(lead: str) -> None:
     item = "Suggestions based on the places you have searched for."
     assert "consent-opt-out" not in sentence_topics(item, RULES, lead=lead)
+
+
+@pytest.mark.parametrize(("sentence", "topic"), [
+    # improving a provider's AI, named or not, and the material a model learns from
+    ("Chats in this mode are not used to improve Acme AI.", "ai-training"),
+    ("We use feedback to develop our AI and its safety tools.", "ai-training"),
+    ("We gather training material from public web pages.", "ai-training"),
+    # the provider still using data for a purpose, whatever adverb stands before the verb
+    ("Even with history off, Acme still uses your chats to respond to you.", "content-licence"),
+    # usage data described as how people use or visit the service
+    ("We collect information related to how you use the app.", "service-generated-data"),
+    ("This includes data about when and how visitors access our pages.", "service-generated-data"),
+    ("We log the actions you take in your account.", "service-generated-data"),
+])
+def test_more_general_forms(sentence: str, topic: str) -> None:
+    assert topic in sentence_topics(sentence, RULES)
+
+
+def test_a_product_name_ending_in_ai_is_not_ai_training() -> None:
+    assert "ai-training" not in sentence_topics("We work to improve the Acme AI Products for you.", RULES)
