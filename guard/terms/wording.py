@@ -200,8 +200,13 @@ _DEFINED_TERM = re.compile(r'^(\W{0,6})[“"][^”"\n]{1,60}[”"]\s*(?:\([^)\n]
                            r'(means|shall mean|refers to|includes|is defined as|has the meaning)\b', re.IGNORECASE)
 
 
-# A parenthetical that only gives examples: "(like Xbox gaming clips, for example)", "(e.g. ...)"
-_EXAMPLE = re.compile(r"\s*\((?:e\.\s?g\.|for example|for instance|like|such as)(?!\w)[^()\n]{0,200}\)", re.IGNORECASE)
+# A parenthetical that only gives examples or points elsewhere: "(like Xbox gaming clips, for example)",
+# "(e.g. ...)", "(as described in more detail in section 4)", "(see section 9)"
+_EXAMPLE = re.compile(
+    r"\s*\((?:(?:e\.\s?g\.|for example|for instance|like|such as)(?!\w)[^()\n]{0,200}"
+    r"|(?:as |which is |that is )?(?:described|explained|set out|detailed|defined|discussed|outlined)"
+    r"(?: in more detail| further| below| above)?(?: in| under)? (?:section|paragraph|clause|the|our|this)"
+    r"\b[^()\n]{0,120}|see (?:section|paragraph|clause|below|above)\b[^()\n]{0,120})\)", re.IGNORECASE)
 
 
 def without_examples(sentence: str) -> str:

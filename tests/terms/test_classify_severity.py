@@ -141,3 +141,16 @@ def test_a_sentence_cut_by_a_paragraph_break_in_one_version_is_not_a_change() ->
     # a real change next to the cut is still found
     changed = whole.replace("advertising purposes", "advertising and analytics purposes")
     assert [c for c in analyse(before + cut + after, before + changed + after, RULES) if c.relevant]
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    # a cross-reference added in brackets points elsewhere; it changes nothing the clause allows
+    ("We use your public posts to train our models.",
+     "We use your public posts to train our models (as described in more detail in section 4)."),
+    ("We keep your recordings for one year.", "We keep your recordings (see section 9) for one year."),
+    # another way of saying "in accordance with"
+    ("We share your data with vendors in accordance with this policy.",
+     "We share your data with vendors per this policy."),
+])
+def test_a_cross_reference_or_the_same_link_word_is_wording_only(old: str, new: str) -> None:
+    assert all(c.severity is Severity.WORDING for c in analyse(old, new, RULES))
