@@ -55,6 +55,13 @@ class ObservationSource(Protocol):
     def observations(self, at: datetime) -> Sequence[Observation]: ...
 
 
+def event_json(event: DetectionEvent, provider: dict[str, Any], ai_features: list[Any],
+               clauses_in_force: list[Any]) -> dict[str, Any]:
+    """One event as ``watch --json`` and ``scan --json`` print it, from its provider's facts as JSON
+    values: :class:`MonitorEvent` and ``scan`` (which has them without the catalog's models) both use it."""
+    return {**event.to_dict(), "provider": provider, "ai_features": ai_features, "clauses_in_force": clauses_in_force}
+
+
 @dataclass(frozen=True)
 class MonitorEvent:
     """A detection event with what the user needs to judge it: who, which AI features, which clauses."""
@@ -68,13 +75,9 @@ class MonitorEvent:
         """The event's own JSON, then ``provider`` (id, name, vendor, kind), ``ai_features`` and
         ``clauses_in_force``: one flat object per event for ``watch --json`` and ``scan --json``."""
         provider = self.provider
-        return {
-            **self.event.to_dict(),
-            "provider": {"id": provider.id, "name": provider.name, "vendor": provider.vendor,
-                         "kind": str(provider.kind)},
-            "ai_features": to_json_data(self.ai_features),
-            "clauses_in_force": to_json_data(self.clauses),
-        }
+        return event_json(self.event, {"id": provider.id, "name": provider.name, "vendor": provider.vendor,
+                                       "kind": str(provider.kind)},
+                          to_json_data(self.ai_features), to_json_data(self.clauses))
 
     def to_dict(self) -> dict[str, Any]:
         return self.__json__()
@@ -186,6 +189,11 @@ class Monitor:
     # -- the work -----------------------------------------------------------------------------
     def tick(self) -> list[MonitorEvent]:
         """One detection pass; the events it produced. Does nothing while disabled or paused."""
+        return [enriched for event in self.tick_events() if (enriched := self._enrich(event)) is not None]
+
+    def tick_events(self) -> list[DetectionEvent]:
+        """One detection pass; its events as detected, not yet enriched from the catalog: for a
+        caller that has its providers' facts without the catalog's models (``scan``)."""
         if not self.enabled or self.paused_until is not None:
             return []
         at = self._clock()
@@ -202,7 +210,7 @@ class Monitor:
             from guard.events import MeetingEnded  # the event classes load with the first event
 
             self._ended.extend(event.meeting for event in events if isinstance(event, MeetingEnded))
-        return [enriched for event in events if (enriched := self._enrich(event)) is not None]
+        return events
 
     def _enrich(self, event: DetectionEvent) -> MonitorEvent | None:
         provider = self._catalog.get(event.provider_id)

@@ -8,7 +8,9 @@ so ``scan`` needs no TOML parser), keyed by a fingerprint of every one of those 
 file changes, the snapshot is read back without pydantic; any change, or a snapshot that does
 not read back cleanly, means a full load and a new snapshot. :class:`LazyCatalog` stands in for
 the :class:`~guard.catalog.loader.Catalog` and loads it in full only when a provider's
-details are first needed.
+details are first needed. An event that ``scan`` prints needs only a few of one provider's facts
+(:class:`EventFacts`); they are kept as JSON too, so a scan that finds a client running prints
+its event without pydantic either.
 """
 
 from __future__ import annotations
@@ -27,17 +29,21 @@ except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import sha256
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from guard.catalog.loader import Catalog
     from guard.catalog.models import Provider
     from guard.detect.browsers import BrowserTable
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: with the browser table
+FORMAT = 3  # 2: with the browser table; 3: with the events' facts
 FILE_NAME = "catalog-snapshot.json"
 # Every provider in full (model_dump), read only when an event needs one provider's details:
 # validating that one provider costs far less than parsing and validating every catalog file.
 FULL_FILE_NAME = "catalog-providers.json"
+# What an event says of its provider (:class:`EventFacts`), every provider: read when ``scan`` prints an event.
+EVENTS_FILE_NAME = "catalog-events.json"
 
 
 def provider_summary(provider: Provider) -> dict[str, Any]:
@@ -66,6 +72,59 @@ class ProviderEntry:
     @property
     def kind(self) -> str:
         return str(self.summary["kind"])
+
+
+class EventFacts:
+    """What an event printed by ``scan --json`` says of its provider, as JSON values: who (id,
+    name, vendor, kind), its AI features and its clauses (of which the event lists those in force
+    on its day). Made from the provider's model, or read back from the snapshot without pydantic."""
+
+    __slots__ = ("ai_features", "clauses", "provider")
+
+    def __init__(self, provider: dict[str, Any], ai_features: list[Any], clauses: list[dict[str, Any]]) -> None:
+        self.provider, self.ai_features, self.clauses = provider, ai_features, clauses
+
+    @classmethod
+    def of(cls, provider: Provider) -> EventFacts:
+        """As :class:`~guard.monitor.MonitorEvent` turns the provider's models into JSON."""
+        return cls({"id": provider.id, "name": provider.name, "vendor": provider.vendor, "kind": str(provider.kind)},
+                   [feature.model_dump(mode="json") for feature in provider.ai_features],
+                   [clause.model_dump(mode="json") for clause in provider.clauses])
+
+    @classmethod
+    def from_json(cls, data: object) -> EventFacts | None:
+        """Read back from the snapshot; None when it is not the shape :meth:`to_json` writes."""
+        if not isinstance(data, dict):
+            return None
+        provider, features, clauses = data.get("provider"), data.get("ai_features"), data.get("clauses")
+        if not (isinstance(provider, dict) and all(isinstance(provider.get(key), str) for key in
+                                                   ("id", "name", "vendor", "kind"))
+                and isinstance(features, list) and isinstance(clauses, list)):
+            return None
+        from datetime import date
+
+        try:  # the dates decide which clauses are listed: a damaged one means the files decide
+            for clause in clauses:
+                date.fromisoformat(clause["effective_from"])
+                if clause["effective_to"] is not None:
+                    date.fromisoformat(clause["effective_to"])
+        except (TypeError, KeyError, ValueError):
+            return None
+        return cls(provider, features, clauses)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"provider": self.provider, "ai_features": self.ai_features, "clauses": self.clauses}
+
+    def clauses_in_force(self, day: date) -> list[Any]:
+        """The clauses in force on ``day``, in file order (as :meth:`Clause.in_force_on` decides)."""
+        from datetime import date as date_type
+
+        def in_force(clause: dict[str, Any]) -> bool:
+            until = clause["effective_to"]
+            return date_type.fromisoformat(clause["effective_from"]) <= day and (
+                until is None or day < date_type.fromisoformat(until))
+
+        return [clause for clause in self.clauses if in_force(clause)]
 
 
 class CatalogSnapshot:
@@ -240,6 +299,9 @@ def load_snapshot(cache_dir: Path | None, shipped: Path | None = None, user: Pat
             full = {"format": FORMAT, "fingerprint": expected,
                     "providers": {p.id: p.model_dump(mode="json") for p in catalog}}
             atomic_write_text(path.with_name(FULL_FILE_NAME), json.dumps(full, ensure_ascii=False))
+            facts = {"format": FORMAT, "fingerprint": expected,
+                     "providers": {p.id: EventFacts.of(p).to_json() for p in catalog}}
+            atomic_write_text(path.with_name(EVENTS_FILE_NAME), json.dumps(facts, ensure_ascii=False))
             atomic_write_text(path, snapshot.to_json())  # last: it vouches for the other file's fingerprint
         except OSError as error:  # a read-only cache only costs speed
             log.info("Could not keep the catalog snapshot %s: %s", path, error)
@@ -258,7 +320,8 @@ class LazyCatalog:
         self._catalog = loaded
         self._fingerprint = snapshot.fingerprint if snapshot is not None else None
         self._full_path = cache_dir / FULL_FILE_NAME if cache_dir is not None else None
-        self._dumps: dict[str, Any] | None = None
+        self._events_path = cache_dir / EVENTS_FILE_NAME if cache_dir is not None else None
+        self._read: dict[Path, dict[str, Any]] = {}  # each per-provider file's ``providers``, read once
         self._providers: dict[str, Provider] = {}
 
     @property
@@ -275,6 +338,16 @@ class LazyCatalog:
             if provider is not None:
                 return provider
         return self.catalog.get(provider_id)
+
+    def event_facts(self, provider_id: str) -> EventFacts | None:
+        """What an event says of the provider, None when the catalog has no such provider: from the
+        snapshot when it is current and has them (no pydantic), else from the provider's model."""
+        if self._catalog is None:
+            facts = EventFacts.from_json(self._current(self._events_path).get(provider_id))
+            if facts is not None:
+                return facts
+        provider = self.get(provider_id)
+        return EventFacts.of(provider) if provider is not None else None
 
     def _from_snapshot(self, provider_id: str) -> Provider | None:
         if provider_id in self._providers:
@@ -293,16 +366,22 @@ class LazyCatalog:
         return provider
 
     def _full_dumps(self) -> dict[str, Any]:
-        if self._dumps is None:
-            self._dumps = {}
-            if self._full_path is not None and self._fingerprint is not None:
-                import json
+        return self._current(self._full_path)
 
-                try:
-                    data = json.loads(self._full_path.read_bytes())
-                    if data.get("format") == FORMAT and data.get("fingerprint") == self._fingerprint \
-                            and isinstance(data.get("providers"), dict):
-                        self._dumps = data["providers"]
-                except (OSError, ValueError, AttributeError):
-                    pass
-        return self._dumps
+    def _current(self, path: Path | None) -> dict[str, Any]:
+        """A per-provider file's ``providers``, read once: empty unless the file was written with
+        the snapshot that is current now."""
+        if path is None or self._fingerprint is None:
+            return {}
+        if path not in self._read:
+            import json
+
+            self._read[path] = {}
+            try:
+                data = json.loads(path.read_bytes())
+                if data.get("format") == FORMAT and data.get("fingerprint") == self._fingerprint \
+                        and isinstance(data.get("providers"), dict):
+                    self._read[path] = data["providers"]
+            except (OSError, ValueError, AttributeError):
+                pass
+        return self._read[path]

@@ -9,6 +9,11 @@ as a visible backslash escape (``\\x1b``, ``\\u202e``), keeping newlines and tab
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import re
+
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 _LINE_BREAKS = (0x0085, 0x2028, 0x2029)
 
@@ -47,7 +52,18 @@ def json_safe(document: str) -> str:
     """
     if document.isascii():
         return document
-    return document.translate(_JSON)
+    # Not str.translate: on a long document with any non-ASCII text (a scan's event lists a
+    # provider's AI features and clauses in several languages) it costs ms; one regex pass, µs.
+    import re
+
+    return re.sub(_JSON_CLASS, _json_escape, document)
+
+
+_JSON_CLASS = "[" + "".join(f"\\u{code:04x}" for code in _JSON) + "]"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return _JSON[ord(match.group())]
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

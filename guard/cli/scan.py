@@ -8,18 +8,24 @@ gets SIGINT or SIGTERM, then exits 0. Neither imports Qt.
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import time
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guard.catalog.snapshot import CatalogSnapshot, LazyCatalog, load_snapshot
 from guard.cli.context import CliContext
 from guard.cli.status import ExitStatus
 from guard.errors import GuardError
 from guard.events import MeetingSession, RunningApp
-from guard.monitor import Monitor, MonitorEvent, Snapshot
+from guard.monitor import Monitor, MonitorEvent, Snapshot, event_json
+
+if TYPE_CHECKING:
+    from guard.events import DetectionEvent
+
+log = logging.getLogger(__name__)
 
 CATALOG_HELP = "use the provider files in DIR instead of the shipped catalog (your own catalog still applies)"
 
@@ -41,7 +47,7 @@ def configure_watch(watch: argparse.ArgumentParser) -> None:
     watch.set_defaults(func=run_watch)
 
 
-def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, CatalogSnapshot]:
+def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, CatalogSnapshot, LazyCatalog]:
     """A monitor on the catalog snapshot: the full catalog (pydantic) loads only if an event needs it."""
     from guard.detect.matching import DetectionRules
     from guard.detect.platform import current_os
@@ -55,20 +61,20 @@ def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, Catalo
     os_name = current_os()
     rules = DetectionRules.from_data(snapshot.detection(), os_name, table=snapshot.browser_table())
     catalog = LazyCatalog(args.catalog, user, loaded, snapshot, ctx.base_paths.cache_dir)
-    return Monitor(catalog, settings, os_name=os_name, detection_rules=rules), snapshot
+    return Monitor(catalog, settings, os_name=os_name, detection_rules=rules), snapshot, catalog
 
 
 def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
-    monitor, catalog = _monitor(args, ctx)
+    monitor, catalog, providers = _monitor(args, ctx)
     try:
-        events = monitor.tick()
+        events = monitor.tick_events()
         snapshot = monitor.snapshot()
     finally:
         monitor.close()
     problems = list(catalog.problems)
     desktop = _desktop(ctx, snapshot)
     if args.json:
-        ctx.print_json({**snapshot.to_dict(), "events": [event.to_dict() for event in events],
+        ctx.print_json({**snapshot.to_dict(), "events": _events_json(events, providers),
                         "catalog_problems": problems, "desktop": desktop})
     else:
         _print_snapshot(ctx, snapshot, catalog)
@@ -79,6 +85,20 @@ def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         for problem in problems:
             ctx.print(f"Catalog problem: {problem}")
     return ExitStatus.OK
+
+
+def _events_json(events: list[DetectionEvent], providers: LazyCatalog) -> list[dict[str, Any]]:
+    """The events as ``watch --json`` prints them (:class:`MonitorEvent`), from the providers' facts
+    kept in the catalog snapshot: a scan that finds a client running needs no catalog models."""
+    found = []
+    for event in events:
+        facts = providers.event_facts(event.provider_id)
+        if facts is None:  # as Monitor.tick says it
+            log.warning("Detected provider '%s' is no longer in the catalog; event dropped", event.provider_id)
+            continue
+        found.append(event_json(event, facts.provider, facts.ai_features,
+                                facts.clauses_in_force(event.at.astimezone().date())))
+    return found
 
 
 def _desktop(ctx: CliContext, snapshot: Snapshot) -> dict[str, Any]:
@@ -127,7 +147,7 @@ def run_watch(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     monitor = None
     try:
-        monitor, _catalog = _monitor(args, ctx)
+        monitor, _catalog, _providers = _monitor(args, ctx)
         interval = args.interval if args.interval is not None else monitor.interval_seconds
         ctx.err.write(f"meeting-guard: watching every {interval:g} s; Ctrl-C to stop\n")
         ctx.err.flush()

@@ -9,7 +9,8 @@ import sys
 from guard.catalog.snapshot import FILE_NAME, fingerprint, load_snapshot
 from guard.detect.matching import DetectionRules, ProviderDetection
 from guard.paths import app_paths, resources_dir
-from tests.detect.world import provider_toml, unique, write_catalog
+from tests.detect.world import client_copy, provider_toml, unique, write_catalog
+from tests.support.catalogs import write_catalog_for_tests
 
 MINE = 'id = "mine"\nname = "{name}"\nvendor = "Me"\nkind = "meeting-client"\nhomepage = "https://mine.example/"\n'
 
@@ -106,6 +107,36 @@ def test_scan_from_the_snapshot_imports_nothing_heavy(tmp_path, app_home):
     assert second == ["0"], f"second scan, from the snapshot, imported {second[1:]}"
 
 
+def test_a_scan_that_finds_a_client_prints_its_event_from_the_snapshot(tmp_path, app_home):
+    """Issue 18: the scan an evaluator runs while Zoom is open. Its event names the provider, its
+    AI features and the clauses in force: from the snapshot, without the catalog's models."""
+    folder, name = tmp_path / "catalog", unique("testmeet")
+    write_catalog_for_tests(folder, client=name)
+    client = subprocess.Popen([str(client_copy(tmp_path / "bin", name)), "600"])
+    try:
+        runs = [subprocess.run([sys.executable, "-c", SCAN_IMPORTS, str(folder), " ".join(HEAVY)],
+                               capture_output=True, text=True, timeout=60, check=False) for _ in range(2)]
+    finally:
+        client.kill()
+        client.wait()
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr
+    (first, first_imports), (second, second_imports) = (
+        (json.loads(run.stdout.splitlines()[-2]), run.stdout.splitlines()[-1].split()) for run in runs)
+    assert "pydantic" in first_imports, "the first scan validates the catalog and keeps a snapshot"
+    assert second_imports == ["0", "guard.event_kinds"], f"second scan imported {second_imports[1:]}"
+
+    def told(report: dict) -> list[tuple]:
+        return [(e["event"], e["provider"], [f["id"] for f in e["ai_features"]], e["clauses_in_force"])
+                for e in report["events"]]
+
+    assert [e[:3] for e in told(second)] == [("app-started", {"id": "testmeet", "name": "TestMeet",
+                                                              "vendor": "Test vendor", "kind": "meeting-client"},
+                                              ["summary", "recording"])]
+    assert [c["id"] for c in second["events"][0]["clauses_in_force"]] == ["no-training", "licence"], \
+        "the clause that ended in 2023 is not in force"
+    assert told(second) == told(first), "the same from the snapshot as from the models"
+
+
 def test_the_browser_table_is_read_back_from_the_snapshot(tmp_path):
     from guard.detect.browsers import load_browsers
 
@@ -158,6 +189,66 @@ def test_a_provider_for_an_event_is_validated_alone_from_the_snapshot(tmp_path, 
     lazy = LazyCatalog(None, None, None, current, tmp_path)
     assert lazy.get("zoom") == full.get("zoom")
     assert lazy.get("zoom") is lazy.get("zoom"), "validated once"
+
+
+def test_events_from_the_snapshot_say_what_the_models_say(tmp_path, monkeypatch):
+    """Every shipped provider's event, on days before, between and after its clauses' dates, is
+    the same JSON from the snapshot's facts as :class:`MonitorEvent` makes from the models."""
+    from datetime import UTC, date, datetime
+
+    from guard.catalog.snapshot import LazyCatalog
+    from guard.events import AppStarted, RunningApp
+    from guard.monitor import MonitorEvent, event_json
+
+    snapshot, full = load_snapshot(tmp_path)
+    assert full is not None
+    current, loaded = load_snapshot(tmp_path)
+    assert loaded is None
+
+    def no_models(*_args, **_kwargs):
+        raise AssertionError("an event's facts came from the catalog's models")
+
+    lazy = LazyCatalog(None, None, None, current, tmp_path)
+    monkeypatch.setattr(LazyCatalog, "get", no_models)
+    days = {date(2026, 12, 1), date(2000, 1, 1)}
+    for clause in (c for p in full for c in p.clauses):
+        days |= {clause.effective_from, *([clause.effective_to] if clause.effective_to else [])}
+    assert len(days) > 10
+    for provider in full:
+        facts = lazy.event_facts(provider.id)
+        assert facts is not None, provider.id
+        for day in days:
+            at = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+            event = AppStarted(provider_id=provider.id, at=at, app=RunningApp("a1", provider.id, at, ()))
+            day = at.astimezone().date()
+            expected = MonitorEvent(event, provider, tuple(provider.ai_features),
+                                    tuple(provider.clauses_in_force(day))).to_dict()
+            assert event_json(event, facts.provider, facts.ai_features, facts.clauses_in_force(day)) == expected
+    monkeypatch.undo()
+    assert lazy.event_facts("no-such-provider") is None
+
+
+def test_damaged_or_stale_event_facts_fall_back_to_the_models(tmp_path):
+    from guard.catalog.snapshot import EVENTS_FILE_NAME, EventFacts, LazyCatalog
+
+    snapshot, full = load_snapshot(tmp_path)
+    expected = EventFacts.of(full.get("zoom")).to_json()
+    path = tmp_path / EVENTS_FILE_NAME
+    good = json.loads(path.read_text())
+    assert good["providers"]["zoom"] == expected
+    for damage in ({"clauses": [{"effective_from": "yesterday", "effective_to": None}]}, {"provider": None},
+                   {"ai_features": "none"}):
+        data = json.loads(path.read_text())
+        data["providers"]["zoom"].update(damage)
+        path.write_text(json.dumps(data))
+        assert LazyCatalog(None, None, None, snapshot, tmp_path).event_facts("zoom").to_json() == expected, damage
+    data = json.loads(path.read_text())
+    data["providers"]["zoom"] = {**good["providers"]["zoom"], "provider": {**expected["provider"], "name": "Forged"}}
+    data["fingerprint"] = "old"
+    path.write_text(json.dumps(data))
+    assert LazyCatalog(None, None, None, snapshot, tmp_path).event_facts("zoom").to_json() == expected
+    path.write_text("{not json")
+    assert LazyCatalog(None, None, None, snapshot, tmp_path).event_facts("zoom").to_json() == expected
 
 
 def test_a_stale_full_snapshot_is_not_used(tmp_path):
