@@ -107,6 +107,9 @@ def test_saving_without_a_decision_says_what_is_missing(qtbot, world):
     dialog.save_button.click()
     assert dialog.error.isVisible() and "Choose your decision" in dialog.error.text()
     assert not ledger_path(world.paths).exists()
+    image = dialog.error.grab().toImage()
+    drawn = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())}
+    assert "#b00020" in drawn and dialog.error.font().bold(), "the message stands out: red and bold"
 
 
 def test_the_dialog_works_from_the_keyboard_and_names_its_fields(qtbot, world):

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -68,7 +68,18 @@ NO_PROVIDER = ""
 EVIDENCE_LINE = 160  # characters of one evidence line
 MAX_EVIDENCE_LINES = 8
 MAX_PURPOSE_ROWS = 6  # rows the purposes list shows at once; more scroll
+ERROR_COLOR = "#b00020"  # the error message: red (and bold)
 MAX_COMBO_WIDTH = 640  # px: a feature's name shows whole up to this; longer names are elided, whole in the tooltip
+
+
+def scroll_viewport(area: QScrollArea) -> QWidget:
+    """Give ``area`` a viewport made in Python, as Qt's own would be (QScrollArea's: no background
+    role of its own, filled), and return it: measuring it then costs no type lookups (see _build)."""
+    viewport = QWidget()
+    viewport.setBackgroundRole(QPalette.ColorRole.NoRole)
+    viewport.setAutoFillBackground(True)
+    area.setViewport(viewport)
+    return viewport
 
 
 class ConsentDialog(QDialog):
@@ -102,6 +113,11 @@ class ConsentDialog(QDialog):
         layout = QVBoxLayout(self.content)
         layout.setContentsMargins(0, 0, 0, 0)
         self.scroll = QScrollArea()
+        # The dialog measures the scroll area's viewport; a viewport made here is one PySide already knows.
+        # Asking for Qt's own (QAbstractScrollArea.viewport()) makes PySide work out its class, which builds
+        # the Python type of every QtWidgets class (QWizard, QFileDialog, QCalendarWidget, ~120 with their
+        # enums) and keeps them for the app's life: about 1.5 MB the tray app never gave back.
+        self.viewport = scroll_viewport(self.scroll)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         # The dialog widens itself to its widest row (_fit_width); where the window manager decides the size
@@ -196,7 +212,14 @@ class ConsentDialog(QDialog):
 
         self.error = plain_label()
         self.error.setAccessibleName(_("Error"))
-        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        # A palette and a font rather than a style sheet: they draw the same red bold text, but a style sheet makes
+        # Qt build a style-sheet style, its CSS parser and rule caches, which stayed with the tray app after the form.
+        palette = self.error.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
+        self.error.setPalette(palette)
+        bold = self.error.font()
+        bold.setBold(True)
+        self.error.setFont(bold)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a screen reader reads it when it appears
         self.error.hide()
@@ -230,10 +253,10 @@ class ConsentDialog(QDialog):
         """Grow to show the whole form (its wrapped text at the dialog's width), up to the screen's
         height; beyond that the form scrolls. Shrinks only when first shown, never under the user's hands."""
         self._fit_width()
-        width = self.scroll.viewport().width()
+        width = self.viewport.width()
         needed = (self.content.heightForWidth(width) if self.content.hasHeightForWidth()
                   else self.content.sizeHint().height())
-        chrome = self.height() - self.scroll.viewport().height()
+        chrome = self.height() - self.viewport.height()
         screen = self.screen().availableGeometry().height() if self.screen() is not None else 800
         target = min(needed + chrome, max(screen - 48, 300))
         if target > self.height() or (shrink and target < self.height()):
@@ -242,7 +265,7 @@ class ConsentDialog(QDialog):
     def _fit_width(self) -> None:
         """Grow so the form's widest row (a feature's whole name) is not cut at the right edge: the
         form does not scroll sideways where the window manager lets it grow. Up to the screen's width."""
-        extra = self.content.minimumSizeHint().width() - self.scroll.viewport().width()
+        extra = self.content.minimumSizeHint().width() - self.viewport.width()
         if extra > 0:
             screen = self.screen().availableGeometry().width() if self.screen() is not None else 1280
             self.resize(min(self.width() + extra, max(screen - 48, self.minimumWidth())), self.height())
