@@ -95,7 +95,7 @@ class ConsentFlow(QObject):
         if dialog in self.dialogs:
             self.dialogs.remove(dialog)
         dialog.deleteLater()
-        QTimer.singleShot(100, give_back_memory)  # once the deferred delete has run
+        QTimer.singleShot(100, lambda: give_back_memory(drawings=True))  # once the deferred delete has run
 
     def close_all(self) -> None:
         for dialog in list(self.dialogs):

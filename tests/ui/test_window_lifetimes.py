@@ -11,6 +11,7 @@ import weakref
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtGui import QPixmap, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.test_shell import ready_shell
@@ -68,11 +69,15 @@ def test_closing_the_settings_window_and_the_consent_dialog_leaves_no_widget_of_
     dialog_ref = weakref.ref(dialog)
     del dialog
     assert any("ConsentDialog" in name for name in live_widgets_of_ours())
+    drawn = QPixmap(16, 16)
+    QPixmapCache.insert("formmem-drawn-for-the-form", drawn)  # stands for what the style drew for the form
     dialog_ref().close()
     qtbot.waitUntil(lambda: not shell.dialogs, timeout=5000)
     settle(qtbot)
     assert dialog_ref() is None or not shiboken6.isValid(dialog_ref())
     assert live_widgets_of_ours() == []
+    # and what Qt drew for it goes too (ui/memory.py)
+    qtbot.waitUntil(lambda: QPixmapCache.find("formmem-drawn-for-the-form") is None, timeout=5000)
 
     shell.show_settings("history")  # and a new window opens after the old one was destroyed
     qtbot.waitUntil(lambda: host.window is not None and host.window.isVisible(), timeout=10000)
