@@ -42,8 +42,10 @@ FILE_NAME = "catalog-snapshot.json"
 # Every provider in full (model_dump), read only when an event needs one provider's details:
 # validating that one provider costs far less than parsing and validating every catalog file.
 FULL_FILE_NAME = "catalog-providers.json"
-# What an event says of its provider (:class:`EventFacts`), every provider: read when ``scan`` prints an event.
-EVENTS_FILE_NAME = "catalog-events.json"
+# What an event says of its provider (:class:`EventFacts`), every provider: read when ``scan`` prints an
+# event. A header line (format, fingerprint), then one line per provider: its id in JSON, a tab, its
+# facts in JSON (JSON text holds no raw tab or newline), so one provider's line is found and parsed alone.
+EVENTS_FILE_NAME = "catalog-events.txt"
 
 
 def provider_summary(provider: Provider) -> dict[str, Any]:
@@ -299,9 +301,10 @@ def load_snapshot(cache_dir: Path | None, shipped: Path | None = None, user: Pat
             full = {"format": FORMAT, "fingerprint": expected,
                     "providers": {p.id: p.model_dump(mode="json") for p in catalog}}
             atomic_write_text(path.with_name(FULL_FILE_NAME), json.dumps(full, ensure_ascii=False))
-            facts = {"format": FORMAT, "fingerprint": expected,
-                     "providers": {p.id: EventFacts.of(p).to_json() for p in catalog}}
-            atomic_write_text(path.with_name(EVENTS_FILE_NAME), json.dumps(facts, ensure_ascii=False))
+            facts = [json.dumps({"format": FORMAT, "fingerprint": expected}),
+                     *(f"{json.dumps(p.id)}\t{json.dumps(EventFacts.of(p).to_json(), ensure_ascii=False)}"
+                       for p in catalog)]
+            atomic_write_text(path.with_name(EVENTS_FILE_NAME), "\n".join(facts) + "\n")
             atomic_write_text(path, snapshot.to_json())  # last: it vouches for the other file's fingerprint
         except OSError as error:  # a read-only cache only costs speed
             log.info("Could not keep the catalog snapshot %s: %s", path, error)
@@ -322,6 +325,7 @@ class LazyCatalog:
         self._full_path = cache_dir / FULL_FILE_NAME if cache_dir is not None else None
         self._events_path = cache_dir / EVENTS_FILE_NAME if cache_dir is not None else None
         self._read: dict[Path, dict[str, Any]] = {}  # each per-provider file's ``providers``, read once
+        self._events: bytes | None = None  # the events file when current, else b""
         self._providers: dict[str, Provider] = {}
 
     @property
@@ -343,7 +347,7 @@ class LazyCatalog:
         """What an event says of the provider, None when the catalog has no such provider: from the
         snapshot when it is current and has them (no pydantic), else from the provider's model."""
         if self._catalog is None:
-            facts = EventFacts.from_json(self._current(self._events_path).get(provider_id))
+            facts = EventFacts.from_json(self._event_line(provider_id))
             if facts is not None:
                 return facts
         provider = self.get(provider_id)
@@ -364,6 +368,30 @@ class LazyCatalog:
             return None
         self._providers[provider_id] = provider
         return provider
+
+    def _event_line(self, provider_id: str) -> object:
+        """The provider's facts as the events file keeps them, or None (no current file, no such line)."""
+        import json
+
+        if self._events is None:
+            self._events = b""
+            if self._events_path is not None and self._fingerprint is not None:
+                try:
+                    data = self._events_path.read_bytes()
+                    header = json.loads(data[:data.index(b"\n")])
+                    if header.get("format") == FORMAT and header.get("fingerprint") == self._fingerprint:
+                        self._events = data
+                except (OSError, ValueError, AttributeError):
+                    pass
+        start = self._events.find(b"\n" + json.dumps(provider_id).encode() + b"\t")
+        if start < 0:
+            return None
+        start = self._events.index(b"\t", start) + 1
+        end = self._events.find(b"\n", start)
+        try:
+            return json.loads(self._events[start:end if end >= 0 else None])
+        except ValueError:
+            return None
 
     def _full_dumps(self) -> dict[str, Any]:
         return self._current(self._full_path)

@@ -47,10 +47,12 @@ def configure_watch(watch: argparse.ArgumentParser) -> None:
     watch.set_defaults(func=run_watch)
 
 
-def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, CatalogSnapshot, LazyCatalog]:
-    """A monitor on the catalog snapshot: the full catalog (pydantic) loads only if an event needs it."""
+def _monitor(args: argparse.Namespace, ctx: CliContext, *, one_pass: bool = False,
+             ) -> tuple[Monitor, CatalogSnapshot, LazyCatalog]:
+    """A monitor on the catalog snapshot: the full catalog (pydantic) loads only if an event needs it.
+    ``one_pass`` (``scan``): backends that start no helper meant for many ticks."""
     from guard.detect.matching import DetectionRules
-    from guard.detect.platform import current_os
+    from guard.detect.platform import current_os, default_backends
 
     if args.catalog is not None and not args.catalog.is_dir():
         raise DetectUsageError(f"--catalog {args.catalog}: no such folder")
@@ -61,11 +63,12 @@ def _monitor(args: argparse.Namespace, ctx: CliContext) -> tuple[Monitor, Catalo
     os_name = current_os()
     rules = DetectionRules.from_data(snapshot.detection(), os_name, table=snapshot.browser_table())
     catalog = LazyCatalog(args.catalog, user, loaded, snapshot, ctx.base_paths.cache_dir)
-    return Monitor(catalog, settings, os_name=os_name, detection_rules=rules), snapshot, catalog
+    backends = default_backends(os_name, one_pass=one_pass)
+    return Monitor(catalog, settings, backends, os_name=os_name, detection_rules=rules), snapshot, catalog
 
 
 def run_scan(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
-    monitor, catalog, providers = _monitor(args, ctx)
+    monitor, catalog, providers = _monitor(args, ctx, one_pass=True)
     try:
         events = monitor.tick_events()
         snapshot = monitor.snapshot()

@@ -121,8 +121,10 @@ def linux_window_lister(env: Mapping[str, str] | None = None) -> WindowLister:
     return WaylandWindowLister(primary, xwayland, facts.label)
 
 
-def default_backends(os_name: OsName | None = None) -> Backends:
-    """The real backends for ``os_name`` (default: this OS). Imports only what that OS needs."""
+def default_backends(os_name: OsName | None = None, *, one_pass: bool = False) -> Backends:
+    """The real backends for ``os_name`` (default: this OS). Imports only what that OS needs.
+    ``one_pass``: for a single detection pass (``scan``), so no helper that only pays off over
+    many ticks is started (Linux's ``pactl subscribe``: the list is read directly)."""
     from guard.detect.sockets import UdpSockets, Unsupported
 
     os_name = os_name or current_os()
@@ -143,5 +145,5 @@ def default_backends(os_name: OsName | None = None) -> Backends:
     from guard.detect.media.linux_pulse import PulseMicrophone
     from guard.detect.media.linux_video import ProcVideoDevices
 
-    return Backends(linux_window_lister(), PulseMicrophone(), ProcVideoDevices(), UdpSockets(),
+    return Backends(linux_window_lister(), PulseMicrophone(subscribe=not one_pass), ProcVideoDevices(), UdpSockets(),
                     accessibility=DeferredReader("at-spi", _atspi_reader))

@@ -228,27 +228,42 @@ def test_events_from_the_snapshot_say_what_the_models_say(tmp_path, monkeypatch)
     assert lazy.event_facts("no-such-provider") is None
 
 
+def read_events(path) -> tuple[dict, dict]:
+    header, *lines = path.read_text(encoding="utf-8").splitlines()
+    return json.loads(header), {json.loads(key): json.loads(facts) for key, facts in
+                                (line.split("\t") for line in lines)}
+
+
+def write_events(path, header: dict, providers: dict) -> None:
+    lines = [json.dumps(header), *(f"{json.dumps(key)}\t{json.dumps(facts)}" for key, facts in providers.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def test_damaged_or_stale_event_facts_fall_back_to_the_models(tmp_path):
     from guard.catalog.snapshot import EVENTS_FILE_NAME, EventFacts, LazyCatalog
 
     snapshot, full = load_snapshot(tmp_path)
     expected = EventFacts.of(full.get("zoom")).to_json()
     path = tmp_path / EVENTS_FILE_NAME
-    good = json.loads(path.read_text())
-    assert good["providers"]["zoom"] == expected
+    header, good = read_events(path)
+    assert good["zoom"] == expected and list(good) == [p.id for p in full]
+
+    def told() -> dict:
+        return LazyCatalog(None, None, None, snapshot, tmp_path).event_facts("zoom").to_json()
+
     for damage in ({"clauses": [{"effective_from": "yesterday", "effective_to": None}]}, {"provider": None},
                    {"ai_features": "none"}):
-        data = json.loads(path.read_text())
-        data["providers"]["zoom"].update(damage)
-        path.write_text(json.dumps(data))
-        assert LazyCatalog(None, None, None, snapshot, tmp_path).event_facts("zoom").to_json() == expected, damage
-    data = json.loads(path.read_text())
-    data["providers"]["zoom"] = {**good["providers"]["zoom"], "provider": {**expected["provider"], "name": "Forged"}}
-    data["fingerprint"] = "old"
-    path.write_text(json.dumps(data))
-    assert LazyCatalog(None, None, None, snapshot, tmp_path).event_facts("zoom").to_json() == expected
+        write_events(path, header, {**good, "zoom": {**good["zoom"], **damage}})
+        assert told() == expected, damage
+    forged = {**good, "zoom": {**good["zoom"], "provider": {**expected["provider"], "name": "Forged"}}}
+    write_events(path, {**header, "fingerprint": "old"}, forged)
+    assert told() == expected, "written for other files"
+    write_events(path, header, forged)
+    assert told()["provider"]["name"] == "Forged", "a current file is used"
+    path.write_text(path.read_text().replace('"zoom"\t{', '"zoom"\t{not json'))
+    assert told() == expected
     path.write_text("{not json")
-    assert LazyCatalog(None, None, None, snapshot, tmp_path).event_facts("zoom").to_json() == expected
+    assert told() == expected
 
 
 def test_a_stale_full_snapshot_is_not_used(tmp_path):

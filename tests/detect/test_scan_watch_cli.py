@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,6 +57,33 @@ def test_scan_prints_a_readable_report(cli, tmp_path, processes):
     assert "Meeting clients running:" in result.stdout and "Zoom Workplace" in result.stdout
     assert f"process: {name} is running (pid {client.pid})" in result.stdout
     assert "Meetings in progress:\n  none" in result.stdout
+
+
+def test_scan_reads_the_microphone_once_and_starts_no_subscriber(cli, tmp_path, processes, pulse, monkeypatch):
+    """One pass reads who records (``pactl list``) and leaves no ``pactl subscribe`` behind, which
+    only pays off over a ``watch``'s many ticks (and costs a scan a process start and stop)."""
+    name = unique("zoom")
+    folder = catalog_dir(tmp_path, name)
+    client = client_copy(tmp_path / "bin", name, shutil.which("parecord"))
+    recorder = processes.start([str(client), "--record", "--raw", "--device=nullmic"], env=pulse)
+    calls = tmp_path / "pactl-calls"
+    wrapper = tmp_path / "wrap" / "pactl"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> {calls}\nexec {shutil.which("pactl")} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+    deadline = time.monotonic() + 15
+    while not subprocess.run(["pactl", "list", "short", "source-outputs"], env=pulse, capture_output=True,
+                             text=True).stdout.strip():
+        assert time.monotonic() < deadline, "parecord did not start recording"
+        time.sleep(0.1)
+    result = cli("scan", "--json", "--catalog", str(folder))
+    assert result.returncode == 0, result.stderr
+    (meeting,) = json.loads(result.stdout)["meetings"]
+    assert [(e["signal"], e["pid"]) for e in meeting["evidence"] if e["signal"] == "microphone"] == \
+        [("microphone", recorder.pid)]
+    said = calls.read_text().splitlines()
+    assert "-f json list source-outputs" in said and not [line for line in said if "subscribe" in line], said
 
 
 def test_scan_with_a_missing_catalog_folder_is_a_usage_error(cli, tmp_path):

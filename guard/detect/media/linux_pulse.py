@@ -112,13 +112,15 @@ class PulseMicrophone:
         return [output for output in outputs if output.get("source") not in monitors]
 
     def _program(self) -> str:
-        import shutil  # here, not at import: the command line's start-up is measured (tests/bench/bench_cli.py)
-
-        program = shutil.which(self._pactl)
-        if program is None:
-            raise ProbeUnavailable("pactl is not installed (Debian/Ubuntu: pulseaudio-utils); "
-                                   "microphone use cannot be read")
-        return program
+        """``pactl``'s path, looked up on PATH as ``shutil.which`` does (not shutil itself: with its
+        archive modules its import costs a ``scan`` that sees a client ~2 ms, tests/bench/bench_cli.py)."""
+        folders = [""] if os.path.dirname(self._pactl) else os.get_exec_path()
+        for folder in folders:
+            program = os.path.join(folder, self._pactl)
+            if os.access(program, os.F_OK | os.X_OK) and not os.path.isdir(program):
+                return program
+        raise ProbeUnavailable("pactl is not installed (Debian/Ubuntu: pulseaudio-utils); "
+                               "microphone use cannot be read")
 
     def _child_env(self) -> dict[str, str]:
         env = dict(self._env) if self._env is not None else dict(os.environ)
