@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         RecordNotFoundError,
     )
     from guard.ledger.files import KEY_FILE, LEDGER_FILE
-    from guard.ledger.keys import KeyState, KeyStatus, KeyStorage
+    from guard.ledger.key_status import KeyState, KeyStatus, KeyStorage
     from guard.ledger.models import (
         Decision,
         EvidenceItem,
@@ -59,7 +59,7 @@ _WHERE = {
     "LedgerInputError": "errors", "LedgerKeyError": "errors", "LedgerPermissionError": "errors",
     "LedgerReadOnlyError": "errors", "RecordNotFoundError": "errors",
     "KEY_FILE": "files", "LEDGER_FILE": "files",
-    "KeyState": "keys", "KeyStatus": "keys", "KeyStorage": "keys",
+    "KeyState": "key_status", "KeyStatus": "key_status", "KeyStorage": "key_status",
     "Decision": "models", "EvidenceItem": "models", "Meeting": "models", "Notice": "models", "Record": "models",
     "RecordDraft": "models",
     "RequestedBy": "models", "StoredRecord": "models", "TermsRef": "models",

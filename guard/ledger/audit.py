@@ -26,13 +26,8 @@ from guard.ledger.anchor import Anchor, AnchorError
 from guard.ledger.canonical import MacKey, legacy_head_message
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
-from guard.ledger.keys import (
-    KeyAlgorithm,
-    KeyInfo,
-    KeyState,
-    KeyStorage,
-    usable_keyring,
-)
+from guard.ledger.keys import KeyInfo, usable_keyring
+from guard.ledger.key_status import KeyAlgorithm, KeyState, KeyStorage
 from guard.ledger.limits import limits_of
 from guard.ledger.report import Problem, ProblemKind, VerifyReport, earliest
 from guard.ledger.schema import FIRST_DISAGREEING_ROW, derived_mismatch

@@ -25,14 +25,8 @@ from guard.ledger.anchoring import Anchorer
 from guard.ledger.canonical import canonical_json
 from guard.ledger.errors import LedgerKeyError
 from guard.ledger.head import SignedHead
-from guard.ledger.keys import (
-    KeyAlgorithm,
-    KeyInfo,
-    KeyState,
-    KeyStatus,
-    KeyVault,
-    LoadedKey,
-)
+from guard.ledger.keys import KeyInfo, KeyVault, LoadedKey
+from guard.ledger.key_status import KeyAlgorithm, KeyState, KeyStatus
 from guard.ledger.schema import INSERT_KEY, KEY_COLUMNS, key_row, row_to_key
 from guard.ledger.signing import endorse_message, key_message
 from guard.ledger.timeutil import format_utc, utc_now

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guard.i18n import N_
-from guard.ledger.keys import KeyStatus, KeyStorage
+from guard.ledger.key_status import KeyStatus, KeyStorage
 
 ALWAYS = (
     N_("a record edited, deleted, inserted or reordered inside the file"),

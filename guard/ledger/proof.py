@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from guard.ledger.head import SignedHead
-from guard.ledger.keys import KeyAlgorithm, KeyInfo
+from guard.ledger.keys import KeyInfo
+from guard.ledger.key_status import KeyAlgorithm
 from guard.ledger.models import GENESIS_HASH
 from guard.ledger.signing import (
     ZERO_DIGEST,

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from guard.i18n import N_, Nn_, Text
-from guard.ledger.keys import KeyStatus
+from guard.ledger.key_status import KeyStatus
 
 
 class ProblemKind(StrEnum):

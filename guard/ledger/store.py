@@ -37,7 +37,8 @@ from guard.ledger.errors import (
 )
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
-from guard.ledger.keys import KeyInfo, KeyStatus, KeyVault, LoadedKey
+from guard.ledger.keys import KeyInfo, KeyVault, LoadedKey
+from guard.ledger.key_status import KeyStatus
 from guard.ledger.models import (
     Decision,
     EvidenceItem,

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from guard import APP_NAME
 from guard.catalog.loader import Catalog
 from guard.ledger import ledger_path
-from guard.ledger.keys import KeyState, KeyStatus, KeyStorage
+from guard.ledger.key_status import KeyState, KeyStatus, KeyStorage
 from guard.paths import AppPaths
 from guard.presentation.i18n import N_, _, format_number, ngettext, say
 from guard.settings import Settings

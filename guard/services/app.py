@@ -250,7 +250,18 @@ class Services:
 
     @blocking
     def key_status(self) -> KeyStatus:
-        """Blocks: where the signing key lives and whether it can be used (asks the keyring)."""
+        """Blocks: where the signing key lives and whether it can be used (asks the keyring). In
+        the tray app (``record_in_helper``), while the ledger is not open here, a helper process
+        asks (about half a second more): the welcome asks this on first start, and the keyring
+        library and cryptography would otherwise stay in the tray app for good."""
+        if self._appender is not None and self._ledger is None:
+            from guard.services.heavy import read_key_status
+            from guard.services.helper import HelperFailed
+
+            try:
+                return run_in_helper(read_key_status, self.paths)
+            except HelperFailed as error:
+                log.warning("Reading the key's status here: %s", error)
         with self._reader() as ledger:
             return ledger.key_status()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from guard.ledger.key_status import KeyStatus
     from guard.paths import AppPaths
     from guard.services.values import ExportOutcome, ExportRequest
     from guard.settings import Settings
@@ -73,3 +74,12 @@ def export_records(paths: AppPaths, user_catalog: Path | None, request: ExportRe
     except ExportCancelled as error:
         raise ExportCancelledByUser(str(error)) from None
     return ExportOutcome(dest=result.path, records=result.records, files=result.files, warnings=result.warnings)
+
+
+def read_key_status(paths: AppPaths, _report: Report) -> KeyStatus:
+    """Where the ledger's signing key lives and whether it can be used (opens the ledger, asks
+    the keyring): in the tray app's helper, so the keyring library and cryptography stay out of it."""
+    from guard.ledger import open_ledger
+
+    with open_ledger(paths) as ledger:
+        return ledger.key_status()

@@ -169,3 +169,34 @@ def test_only_a_valid_record_or_a_ledger_error_is_taken_from_the_helper():
         _answer(json.dumps({"error": {"kind": "SystemExit", "message": "x"}}).encode(), record_id)
     with pytest.raises(LedgerCorruptError, match="^damaged$"):
         _answer(json.dumps({"error": {"kind": "LedgerCorruptError", "message": "damaged"}}).encode(), record_id)
+
+
+def test_the_tray_reads_the_keys_status_in_a_helper_as_its_welcome_does(app_home, secret_service):
+    """The welcome asks where the signing key lives on first start; in the tray app a helper reads
+    it, so the keyring library and cryptography do not stay in the tray for the rest of its life."""
+    script = (
+        "import json, sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from guard.ledger import RecordDraft\n"
+        "from guard.paths import app_paths\n"
+        "from ui.shell import Shell\n"
+        "import ui.welcome\n"  # the window that asks, with the words it shows
+        "services = Shell(app_paths())._services_factory()\n"
+        "before = services.key_status()\n"
+        "services.record_decision(RecordDraft(provider_id='zoom', decision='given'))\n"
+        "after = services.key_status()\n"
+        "loaded = sorted(m for m in ('guard.ledger.store', 'cryptography', 'keyring', 'secretstorage')"
+        " if m in sys.modules)\n"
+        "print(json.dumps({'before': [str(before.state), before.usable], 'after': [str(after.storage), after.usable,"
+        " after.fingerprint], 'loaded': loaded}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.splitlines()[-1])
+    assert answer["loaded"] == [], "reading the key's status loaded the keyring or crypto in the tray process"
+    assert answer["before"][1] is False, "no key before the first record"
+    storage, usable, fingerprint = answer["after"]
+    assert storage == "keyring" and usable and fingerprint
+    with Ledger.open(ledger_path(app_paths())) as ledger:
+        assert ledger.key_status().fingerprint == fingerprint, "the helper read the ledger's real key"
