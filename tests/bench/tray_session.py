@@ -38,12 +38,16 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psutil
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui.jobs import Lane
+
+if TYPE_CHECKING:
+    from ui.shell import Shell
 
 PROBE_MS = 5
 IDLE_SECONDS = 10.0
@@ -150,13 +154,7 @@ def main() -> int:
 
     shell = Shell(app_paths(), services_factory=services, settings_process=True,
                   loop_options={"first_check_seconds": 3600})
-    ready: list[object] = []
-    shell.services_ready.connect(ready.append)
-    started = time.monotonic()
-    shell.start()
-    until(app, lambda: bool(ready), 60)
-    spin(app, max(0.0, IDLE_SECONDS - (time.monotonic() - started)))
-    gc.collect()
+    start_and_idle(app, shell)
     figures: dict[str, object] = {"rss_mb": {"idle": rss_mb()}}
 
     # Every settings tab (the window runs in its own process, as in the app), the consent dialog
@@ -269,6 +267,17 @@ def save_decision(app: QApplication, shell) -> dict[str, object]:  # type: ignor
             "seq": getattr(recorded[0], "seq", None) if recorded else None, "error": error}
 
 
+def start_and_idle(app: QApplication, shell: Shell) -> None:
+    """Start the tray app and let it idle :data:`IDLE_SECONDS` from the start, as a user's would."""
+    ready: list[object] = []
+    shell.services_ready.connect(ready.append)
+    started = time.monotonic()
+    shell.start()
+    until(app, lambda: bool(ready), 60)
+    spin(app, max(0.0, IDLE_SECONDS - (time.monotonic() - started)))
+    gc.collect()
+
+
 def save_only(in_process: bool) -> int:
     """``--save [--in-process]``: the idle tray app in the app home given (no ledger loaded yet),
     then two decisions recorded one after the other through the consent form; prints RSS and
@@ -285,13 +294,7 @@ def save_only(in_process: bool) -> int:
 
     shell = Shell(app_paths(), settings_process=True, loop_options={"first_check_seconds": 3600},
                   services_factory=lambda: Services(app_paths(), record_in_helper=not in_process))
-    ready: list[object] = []
-    shell.services_ready.connect(ready.append)
-    started = time.monotonic()
-    shell.start()
-    until(app, lambda: bool(ready), 60)
-    spin(app, max(0.0, IDLE_SECONDS - (time.monotonic() - started)))
-    gc.collect()
+    start_and_idle(app, shell)
     figures: dict[str, object] = {"idle_rss_mb": rss_mb(), "first_save": save_decision(app, shell),
                                   "second_save": save_decision(app, shell)}
     figures["load_average_1m"] = round(os.getloadavg()[0], 2)

@@ -37,23 +37,31 @@ def stored(path: Path) -> list[tuple[int, str, str | None]]:
         return [(record.seq, record.id, record.note) for record in ledger.iter()]
 
 
-def test_the_tray_records_in_a_helper_and_never_loads_the_keyring_or_crypto(app_home, secret_service):
-    script = (  # the tray app's own services (ui/shell.py), as its consent form and notifications use them
-        "import json, sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\n"
-        "from guard.ledger import RecordDraft\n"
-        "from guard.paths import app_paths\n"
-        "from ui.shell import Shell\n"
-        "services = Shell(app_paths())._services_factory()\n"
-        "record = services.record_decision(RecordDraft(provider_id='zoom', decision='given', note='tray'))\n"
-        "loaded = sorted(m for m in ('guard.ledger.store', 'cryptography', 'keyring', 'secretstorage')"
-        " if m in sys.modules)\n"
-        "print(json.dumps({'id': record.id, 'seq': record.seq, 'terms': len(record.terms), 'loaded': loaded}))\n"
-    )
+def in_the_tray(work: str, answer: str, *, first: str = "") -> dict:
+    """Run ``work`` with the tray app's own services (ui/shell.py), as its consent form, notifications and
+    welcome use them, in a fresh interpreter (``first``: imports before the services start); the JSON of
+    ``answer`` (a dict display's items) with ``loaded``: which of the ledger's heavy modules it loaded."""
+    script = ("import json, sys\n"
+              "from PySide6.QtWidgets import QApplication\n"
+              "app = QApplication([])\n"
+              "from guard.ledger import RecordDraft\n"
+              "from guard.paths import app_paths\n"
+              "from ui.shell import Shell\n"
+              f"{first}"
+              "services = Shell(app_paths())._services_factory()\n"
+              f"{work}"
+              "loaded = sorted(m for m in ('guard.ledger.store', 'cryptography', 'keyring', 'secretstorage')"
+              " if m in sys.modules)\n"
+              f"print(json.dumps({{{answer}, 'loaded': loaded}}))\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    answer = json.loads(result.stdout.splitlines()[-1])
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_the_tray_records_in_a_helper_and_never_loads_the_keyring_or_crypto(app_home, secret_service):
+    answer = in_the_tray(
+        "record = services.record_decision(RecordDraft(provider_id='zoom', decision='given', note='tray'))\n",
+        "'id': record.id, 'seq': record.seq, 'terms': len(record.terms)")
     assert answer["loaded"] == [], "the tray process loaded the ledger's keyring or crypto"
     assert answer["terms"] >= 1, "the record cites the terms in force, as when recorded in the app"
     assert stored(ledger_path(app_paths())) == [(1, answer["id"], "tray")]
@@ -174,26 +182,12 @@ def test_only_a_valid_record_or_a_ledger_error_is_taken_from_the_helper():
 def test_the_tray_reads_the_keys_status_in_a_helper_as_its_welcome_does(app_home, secret_service):
     """The welcome asks where the signing key lives on first start; in the tray app a helper reads
     it, so the keyring library and cryptography do not stay in the tray for the rest of its life."""
-    script = (
-        "import json, sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\n"
-        "from guard.ledger import RecordDraft\n"
-        "from guard.paths import app_paths\n"
-        "from ui.shell import Shell\n"
-        "import ui.welcome\n"  # the window that asks, with the words it shows
-        "services = Shell(app_paths())._services_factory()\n"
+    answer = in_the_tray(
         "before = services.key_status()\n"
         "services.record_decision(RecordDraft(provider_id='zoom', decision='given'))\n"
-        "after = services.key_status()\n"
-        "loaded = sorted(m for m in ('guard.ledger.store', 'cryptography', 'keyring', 'secretstorage')"
-        " if m in sys.modules)\n"
-        "print(json.dumps({'before': [str(before.state), before.usable], 'after': [str(after.storage), after.usable,"
-        " after.fingerprint], 'loaded': loaded}))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    answer = json.loads(result.stdout.splitlines()[-1])
+        "after = services.key_status()\n",
+        "'before': [str(before.state), before.usable], 'after': [str(after.storage), after.usable, after.fingerprint]",
+        first="import ui.welcome\n")  # the window that asks, with the words it shows
     assert answer["loaded"] == [], "reading the key's status loaded the keyring or crypto in the tray process"
     assert answer["before"][1] is False, "no key before the first record"
     storage, usable, fingerprint = answer["after"]
