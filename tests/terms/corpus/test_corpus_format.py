@@ -86,6 +86,23 @@ HELDOUT = frozenset(
 )
 
 
+# Held-out set B (README "Held-out sets"): real pairs gathered and labelled blind in December 2026, after set A had been
+# read by the benchmark several times. Frozen like set A: pairs join it only in the batches that built it.
+HELDOUT_B = frozenset(
+    {
+        "alibaba/qwen-chat-privacy-policy/2025-11-11__2025-12-15",
+        "alibaba/qwen-chat-privacy-policy/2025-12-15__2026-03-19",
+        "alibaba/qwen-chat-privacy-policy/2026-03-19__2026-04-09",
+        "wetransfer/terms-of-service/2025-07-17__2025-07-23",
+        "wetransfer/terms-of-service/2025-09-23__2025-11-08",
+    }
+)
+
+
+def test_heldout_set_b_is_the_blind_set() -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
+
+
 def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout and pair.heldout_set == "A") == sorted(HELDOUT)
     assert [pair.id for pair in PAIRS if pair.heldout_set == "A" and not pair.heldout_by_rule] == []
