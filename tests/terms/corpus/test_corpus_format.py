@@ -93,8 +93,14 @@ HELDOUT_B = frozenset(
         "alibaba/qwen-chat-privacy-policy/2025-11-11__2025-12-15",
         "alibaba/qwen-chat-privacy-policy/2025-12-15__2026-03-19",
         "alibaba/qwen-chat-privacy-policy/2026-03-19__2026-04-09",
+        "logitech/terms-of-service/2023-04-19__2023-07-01",
+        "snap/snapchat-privacy-policy/2026-06-21__2026-07-16",
+        "tiktok/privacy-policy/2026-01-26__2026-02-06",
+        "vimeo/privacy-policy/2023-12-14__2024-06-26",
+        "vimeo/privacy-policy/2024-06-26__2024-10-12",
         "wetransfer/terms-of-service/2025-07-17__2025-07-23",
         "wetransfer/terms-of-service/2025-09-23__2025-11-08",
+        "whatsapp/privacy-policy/2026-06-30__2026-07-11",
     }
 )
 
