@@ -266,12 +266,34 @@ def _read(path: Path, expected: str) -> CatalogSnapshot | None:
             return None
         providers = tuple(ProviderEntry(dict(p["summary"]), dict(p["detect"])) for p in data["providers"])
         if not all(isinstance(p.summary.get("id"), str) and isinstance(p.summary.get("name"), str)
-                   and isinstance(p.summary.get("kind"), str) for p in providers):
+                   and isinstance(p.summary.get("kind"), str) and _detect_shaped(p.detect) for p in providers):
             return None
         return CatalogSnapshot(expected, providers, tuple(str(p) for p in data["problems"]),
                                _browser_dates(data.get("browsers")))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # nested 100,000 deep
         return None
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _detect_shaped(detect: dict[str, Any]) -> bool:
+    """The ``detect`` table has the shape :func:`_matched` writes (per-OS and web tables of lists of
+    text, bots' names, ``[feature, words]`` notices): a snapshot another program wrote with the right
+    fingerprint but another shape is not read, so matching never meets a number where it reads a list."""
+    for key, value in detect.items():
+        if key == "participant_names":
+            ok = _texts(value)
+        elif key == "notices":
+            ok = isinstance(value, list) and all(_texts(item) and len(item) == 2 for item in value)
+        elif key in ("linux", "windows", "macos", "web"):
+            ok = isinstance(value, dict) and all(_texts(item) for item in value.values())
+        else:
+            ok = True  # not read by matching
+        if not ok:
+            return False
+    return True
 
 
 def load_snapshot(cache_dir: Path | None, shipped: Path | None = None, user: Path | None = None,
@@ -381,7 +403,7 @@ class LazyCatalog:
                     header = json.loads(data[:data.index(b"\n")])
                     if header.get("format") == FORMAT and header.get("fingerprint") == self._fingerprint:
                         self._events = data
-                except (OSError, ValueError, AttributeError):
+                except (OSError, ValueError, AttributeError, RecursionError):
                     pass
         start = self._events.find(b"\n" + json.dumps(provider_id).encode() + b"\t")
         if start < 0:
@@ -390,7 +412,7 @@ class LazyCatalog:
         end = self._events.find(b"\n", start)
         try:
             return json.loads(self._events[start:end if end >= 0 else None])
-        except ValueError:
+        except (ValueError, RecursionError):  # a line nested 100,000 deep
             return None
 
     def _full_dumps(self) -> dict[str, Any]:
@@ -410,6 +432,6 @@ class LazyCatalog:
                 if data.get("format") == FORMAT and data.get("fingerprint") == self._fingerprint \
                         and isinstance(data.get("providers"), dict):
                     self._read[path] = data["providers"]
-            except (OSError, ValueError, AttributeError):
+            except (OSError, ValueError, AttributeError, RecursionError):
                 pass
         return self._read[path]

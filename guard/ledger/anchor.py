@@ -112,7 +112,7 @@ class Anchor:
             head = SignedHead.from_dict(data["head"]) if data.get("head") is not None else None
             since = data.get("in_keyring_since")
             return cls(str(data["ledger_id"]), keys, head, None if since is None else str(since))
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError, RecursionError) as error:  # a crafted one may nest 100,000 deep
             raise ValueError(f"damaged anchor ({error!r})") from None
 
 
@@ -347,7 +347,7 @@ class KeyringAnchor:
             return None
         try:
             return str(json.loads(text)["ledger_id"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             return "(damaged note)"
 
     def delete(self, *, location: bool = True) -> list[str]:
