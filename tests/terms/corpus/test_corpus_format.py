@@ -207,6 +207,7 @@ def test_an_edited_text_is_caught(tmp_path: Path) -> None:
         ("heldout = ", "# heldout = ", "missing field 'heldout'"),
         ('licence = "ODC-BY-1.0"', 'licence = "CC0"', "licence"),
         ('schema = 1', 'schema = 2', "schema"),
+        ('old_snapshot = "', 'old_snapshot = "from ', "old_snapshot"),
     ],
 )
 def test_invalid_labels_are_named(tmp_path: Path, find: str, replace: str, message: str) -> None:
