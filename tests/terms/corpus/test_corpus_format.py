@@ -97,6 +97,8 @@ HELDOUT_B = frozenset(
         "alibaba/qwen-chat-terms-of-service/2026-04-09__2026-05-19",
         "github/privacy-policy/2025-09-23__2026-04-28",
         "logitech/terms-of-service/2023-04-19__2023-07-01",
+        "microsoft/skype-privacy-policy/2020-08-12__2020-09-03",
+        "mistral/le-chat-terms-of-service/2025-12-15__2026-01-26",
         "pinterest/privacy-policy/2025-10-01__2026-05-16",
         "snap/snapchat-privacy-policy/2026-06-21__2026-07-16",
         "snap/snapchat-privacy-policy/2026-07-16__2026-08-05",
@@ -205,6 +207,7 @@ def test_an_edited_text_is_caught(tmp_path: Path) -> None:
         ("heldout = ", "# heldout = ", "missing field 'heldout'"),
         ('licence = "ODC-BY-1.0"', 'licence = "CC0"', "licence"),
         ('schema = 1', 'schema = 2', "schema"),
+        ('old_snapshot = "', 'old_snapshot = "from ', "old_snapshot"),
     ],
 )
 def test_invalid_labels_are_named(tmp_path: Path, find: str, replace: str, message: str) -> None:
