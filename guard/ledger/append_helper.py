@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from guard.ledger import errors
 from guard.ledger.models import Record, RecordDraft
+from guard.spawning import safe_module_path
 
 if TYPE_CHECKING:
     from guard.ledger.store import Ledger
@@ -104,7 +105,8 @@ def append_in_helper(paths: AppPaths, draft: RecordDraft, record_id: str, *,
     process = context.Process(target=_child, args=(theirs, paths, draft.model_dump_json(), record_id),
                               name="meeting-guard append")
     try:
-        process.start()
+        with safe_module_path():  # no module from the working folder runs in it
+            process.start()
     except (OSError, RuntimeError) as error:
         raise NoAnswer(f"a helper process could not start ({error})") from None
     finally:
@@ -149,7 +151,7 @@ def _answer(message: bytes, record_id: str) -> Record:
             kind, text = answer["error"]["kind"], answer["error"]["message"]
         else:
             record = Record.model_validate(answer["record"])
-    except (ValueError, TypeError, KeyError) as error:  # pydantic's ValidationError is a ValueError
+    except (ValueError, TypeError, KeyError, RecursionError) as error:  # ValidationError: a ValueError
         raise NoAnswer(f"the helper process's answer cannot be read ({type(error).__name__})") from None
     if "error" in answer:
         found = _ERRORS.get(str(kind))
