@@ -50,7 +50,9 @@ def test_a_modal_verb_inserted_alone_is_not_a_weighty_word() -> None:
 
 def test_a_clause_added_whole_that_names_a_recipient_is_material() -> None:
     old = KEEP
-    new = KEEP + "We send your purchase history to our advertising partners."
+    # a list item naming recipients and what they get, with no verb of ours to read a use from
+    new = KEEP + ("Analytics providers, who help us understand how people use our app and receive your device "
+                  "identifiers;")
     assert severities(old, new) == [Severity.MATERIAL]
 
 
