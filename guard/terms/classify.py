@@ -112,9 +112,10 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     topics = _ordered((t for found in per_sentence.values() for t in found), rules)
     if not topics:
         return Classification((), Severity.MINOR)
-    # a sentence that only points elsewhere ("Learn more about ...") states no use of its own
-    old_scope = scope_of([s for s in gone if per_sentence[s] and not rules.pointers.search(s)], rules, topics)
-    new_scope = scope_of([s for s in added if per_sentence[s] and not rules.pointers.search(s)], rules, topics)
+    # a sentence that only points elsewhere ("Learn more about ..."), or states the user's duties or
+    # rights, a disclaimer or a fact about the past, states no use of its own
+    old_scope = scope_of([s for s in gone if per_sentence[s] and not rules.states_no_use(s)], rules, topics)
+    new_scope = scope_of([s for s in added if per_sentence[s] and not rules.states_no_use(s)], rules, topics)
     change = compare(old_scope, new_scope, rules)
     # a definition of content or data sets the scope of other clauses: rewording it is material
     definition = ClauseTopic.CONTENT_DEFINITION.value
@@ -138,7 +139,7 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
         # recipient or a kind of data the clause did not name before; a clause added whole names
         # each of its recipients and kinds of data for the first time
         paired_new = {b for _, b in reworded}
-        fresh = [s for s in new_topical if s not in paired_new and not rules.pointers.search(s)]
+        fresh = [s for s in new_topical if s not in paired_new and not rules.states_no_use(s)]
         if fresh:
             before, after = scope_of(old_clause, rules), scope_of(fresh, rules)
             others = bool((after.parties - before.parties) or (after.kinds - before.kinds))
