@@ -116,7 +116,9 @@ def host_command() -> list[str]:
     """How to start ``meeting-guard browser-host`` from this installation."""
     if getattr(sys, "frozen", False):
         return [sys.executable, "browser-host"]
-    return [sys.executable, "-m", "guard", "browser-host"]
+    # -P: the browser's working folder (often the home folder) is not put first on the module path,
+    # so a json.py lying there never runs in the host; the launcher's PYTHONPATH finds guard.
+    return [sys.executable, "-P", "-m", "guard", "browser-host"]
 
 
 def manifest_for(browser: Browser, launcher: Path) -> dict[str, Any]:

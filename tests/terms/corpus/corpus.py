@@ -77,6 +77,9 @@ CHANGE_FIELDS = frozenset({"kind", "section", "old", "new", "topics", "severity"
 _COMMIT = re.compile(r"[0-9a-f]{40}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# the snapshot(s) a commit message names: "" or space-separated snapshot addresses, then perhaps a "(note)"
+_SNAPSHOT = r"(?:(?:https://|mongo://)\S+|mongo-id:[0-9a-f]{24})"
+_SNAPSHOTS = re.compile(rf"{_SNAPSHOT}(?: {_SNAPSHOT})*(?: \([^()]*\))?|")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _PAIR_DIR = re.compile(r"(\d{4}-\d{2}-\d{2})__(\d{4}-\d{2}-\d{2})(?:-\d+)?")
 _WHITESPACE = re.compile(r"\s+")
@@ -227,8 +230,8 @@ def _provenance(table: dict[str, object], where: str) -> Provenance:
         new_commit=_string(table, "new_commit", where, _COMMIT),
         old_recorded=_string(table, "old_recorded", where, _TIMESTAMP),
         new_recorded=_string(table, "new_recorded", where, _TIMESTAMP),
-        old_snapshot=_string(table, "old_snapshot", where),
-        new_snapshot=_string(table, "new_snapshot", where),
+        old_snapshot=_string(table, "old_snapshot", where, _SNAPSHOTS),
+        new_snapshot=_string(table, "new_snapshot", where, _SNAPSHOTS),
         old_sha256=_string(table, "old_sha256", where, _SHA256),
         new_sha256=_string(table, "new_sha256", where, _SHA256),
         checked=_string(table, "checked", where, _DATE),
