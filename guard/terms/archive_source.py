@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import string
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -142,12 +143,16 @@ def _commit_of(entry: dict[str, object], url: str) -> ArchiveCommit:
     try:
         sha = entry["sha"]
         details = entry["commit"]
-        assert isinstance(sha, str) and len(sha) == 40 and isinstance(details, dict)
+        if not (isinstance(sha, str) and isinstance(details, dict)):
+            raise ValueError("not a commit")
+        if len(sha) != 40 or not all(c in string.hexdigits for c in sha):  # it goes into the raw file's address
+            raise ValueError("not a commit hash")
         author = details.get("author") or details.get("committer")
-        assert isinstance(author, dict) and isinstance(author.get("date"), str)
+        if not (isinstance(author, dict) and isinstance(author.get("date"), str)):
+            raise ValueError("no date")
         message = str(details.get("message", ""))
         return ArchiveCommit(sha.lower(), _when(author["date"]), message.split("\n", 1)[0][:300])
-    except (KeyError, AssertionError, ValueError):
+    except (KeyError, ValueError):
         raise TermsFetchError(FetchFailure.NOT_TEXT, url, f"{url} listed a commit the app cannot read.") from None
 
 

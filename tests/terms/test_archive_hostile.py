@@ -88,3 +88,36 @@ def test_a_repositorys_own_git_config_runs_no_program(tmp_path: Path) -> None:
     assert sorted(path.name for path in marks.iterdir()) == []
     assert result.ok and [c.commit for c, _ in result.stored][-1] == signed
     assert store.get_text(result.stored[-1][1]).strip(), "the file's own text, not a program's output"
+
+
+def test_a_listed_commit_that_is_not_a_hash_is_refused_and_nothing_is_stored(tmp_path: Path) -> None:
+    """The commit's id goes into the raw file's address: forty characters of '../' would reach
+    another file on the same host. Only a hexadecimal hash is read."""
+    import json
+
+    from guard.terms.archive_source import GitHubArchive
+    from guard.terms.fetch import Fetcher, FetchPolicy
+    from tests.terms.support.archive_repo import GitHubLike
+
+    repo = ArchiveRepo.zoom_2023(tmp_path / "repo", noise=0, upto=2)
+    store = TermsStore(tmp_path / "store", {}, [])
+    with GitHubLike(repo) as api:
+        real = api.answer
+        sneaky = ("../" * 14)[:40]
+
+        def answer(target: str, etag: str | None) -> tuple[int, bytes, dict[str, str]]:
+            status, body, headers = real(target, etag)
+            if target.startswith("/repos/") and status == 200:
+                entries = json.loads(body)
+                entries[0]["sha"] = sneaky
+                body = json.dumps(entries).encode()
+            return status, body, headers
+
+        api.answer = answer  # type: ignore[method-assign]
+        source = GitHubArchive(REPOSITORY, Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0,
+                                                               retries=0)), api=api.base, raw=api.base, pace=0.0)
+        result = ArchiveImporter(store, source, clock=lambda: NOW).run("zoom", "terms", URL, ARCHIVE)
+        assert not any(".." in path for path, _ in api.requests), "no address built from it was fetched"
+    assert result.error is not None and "listed a commit the app cannot read" in str(result.error)
+    assert api.base in str(result.error), "the message names the URL"
+    assert store.versions("zoom", "terms") == []
