@@ -85,6 +85,12 @@ def test_a_term_expanded_the_same_way_throughout_is_not_a_list_item() -> None:
            "who support our products and services.")
     assert list_item_changed(old, new, filler=RULES.sameness.filler)  # on its own it reads as an item...
     assert severities(old, new) == []  # ...but made throughout the document it is a rename
+    # and stays one next to another rewording in the same sentence
+    old = ("We share your recordings with partners who support our products. We share your recordings with "
+           "vendors in order to run our products.")
+    new = ("We share your recordings with partners who support our products and services. We share your "
+           "recordings with vendors so that we can run our products and services.")
+    assert severities(old, new) == [Severity.MINOR]
     # a coordinator or punctuation alone names nothing
     assert not list_item_changed("We share your files with partners.", "We share your files, and with partners.",
                                  filler=RULES.sameness.filler)
