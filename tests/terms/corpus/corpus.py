@@ -78,7 +78,8 @@ _COMMIT = re.compile(r"[0-9a-f]{40}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # the snapshot(s) a commit message names: "" or space-separated snapshot addresses, then perhaps a "(note)"
-_SNAPSHOTS = re.compile(r"(?:(?:https://|mongo://)\S+|mongo-id:[0-9a-f]{24})(?: (?:(?:https://|mongo://)\S+|mongo-id:[0-9a-f]{24}))*(?: \([^()]*\))?|")
+_SNAPSHOT = r"(?:(?:https://|mongo://)\S+|mongo-id:[0-9a-f]{24})"
+_SNAPSHOTS = re.compile(rf"{_SNAPSHOT}(?: {_SNAPSHOT})*(?: \([^()]*\))?|")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _PAIR_DIR = re.compile(r"(\d{4}-\d{2}-\d{2})__(\d{4}-\d{2}-\d{2})(?:-\d+)?")
 _WHITESPACE = re.compile(r"\s+")
