@@ -305,7 +305,7 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
         if not path.is_file() or path.stat().st_size > MANIFEST_MAX_BYTES:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return None
     return data if isinstance(data, dict) and data.get("name") == ids.HOST_NAME else None
 

@@ -102,7 +102,8 @@ def append_in_helper(paths: AppPaths, draft: RecordDraft, record_id: str, *,
         draft = draft.changed(evidence=tuple(replace(item, said=None) for item in draft.evidence))
     context = multiprocessing.get_context("spawn")  # a fork of a process with threads is unsafe
     ours, theirs = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(theirs, paths, draft.model_dump_json(), record_id),
+    asked = draft.model_dump_json()
+    process = context.Process(target=_child, args=(theirs, paths, asked, record_id),
                               name="meeting-guard append")
     try:
         with safe_module_path():  # no module from the working folder runs in it
@@ -116,7 +117,7 @@ def append_in_helper(paths: AppPaths, draft: RecordDraft, record_id: str, *,
     finally:
         ours.close()
         _end(process)  # before any fallback: a helper still running could append after it
-    return _answer(message, record_id)
+    return _answer(message, record_id, asked)
 
 
 def _receive(conn: Connection, process: Any, deadline_s: float) -> bytes:
@@ -144,7 +145,9 @@ def _end(process: Any) -> None:
         process.join()
 
 
-def _answer(message: bytes, record_id: str) -> Record:
+def _answer(message: bytes, record_id: str, asked: str | None = None) -> Record:
+    """The helper's record, or its ledger error raised here; :class:`NoAnswer` when the answer cannot
+    be read, names another record, or (``asked``: the draft's JSON as sent) holds another decision."""
     try:
         answer = json.loads(message)
         if "error" in answer:
@@ -160,7 +163,24 @@ def _answer(message: bytes, record_id: str) -> Record:
         raise found(str(text)[:2000])
     if record.id != record_id:
         raise NoAnswer(f"the helper process answered with record {record.id[:40]!r}, not {record_id}")
+    if asked is not None and not _is_decision(record, asked):
+        # Appended again here with the same id: the ledger returns the stored record if it is this
+        # decision after all, and refuses (LedgerInputError) if the id holds another one.
+        raise NoAnswer(f"the helper process answered with record {record_id} holding another decision than asked")
     return record
+
+
+def _is_decision(record: Record, asked: str) -> bool:
+    """Whether ``record`` is the draft ``asked`` stored: the same content as the ledger makes of it
+    (the same cuts of long texts), with the record's own place in the chain."""
+    draft = RecordDraft.model_validate_json(asked)
+    content = draft.content(record_id=record.id, seq=record.seq, key_id=record.key_id, recorded_at=record.recorded_at)
+    try:
+        expected = Record.model_validate({**content, "prev_hash": record.prev_hash, "hash": record.hash,
+                                          "signature": record.signature})
+    except ValueError:
+        return False
+    return expected == record
 
 
 def _child(conn: Connection, paths: AppPaths, draft_json: str, record_id: str) -> None:

@@ -320,6 +320,15 @@ def commitment_changed(old: str, new: str) -> bool:
     return False
 
 
+def weighty_word_changed(old: str, new: str, *, substantive: frozenset[str]) -> bool:
+    """True when a rewording adds or drops a word whose change always matters (``substantive``:
+    "only", "any", "aggregated", "develop"...), modal verbs aside (:func:`commitment_changed`
+    weighs those: "we use" -> "we may use" is no change of commitment)."""
+    weighty = substantive - _COMMITS - _PERMITS
+    a, b = substance(old).split(), substance(new).split()
+    return any((set(gone) ^ set(came)) & weighty for gone, came in _changed_runs(a, b))
+
+
 def pair_rewordings(gone: tuple[str, ...], added: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """Old and new sentences that are rewordings of one another (greedy, most similar first)."""
     if not gone or not added or len(gone) * len(added) > 400:

@@ -64,3 +64,25 @@ def test_an_answer_nested_deep_is_no_answer_not_a_crash():
                    json.dumps(["error"]).encode(), b"null", b"\xff\xfe not utf-8"):
         with pytest.raises(NoAnswer):
             _answer(answer, record_id)
+
+
+def test_an_answer_holding_another_decision_than_asked_is_not_taken(path, no_keyring):
+    """The tray shows the record the helper answers: one with the right id but another decision (a
+    bug, or a helper that is not ours) is no answer, and the app appends the user's own with that id."""
+    from datetime import UTC, datetime
+
+    from guard.ledger.models import Meeting, Notice
+
+    asked = RecordDraft(provider_id="zoom", decision="refused", feature_id="meeting-summary", note="n" * 100_000,
+                        meeting=Meeting(title="T" * 20_000), notice=Notice(text="AI Companion is on",
+                                                                           seen_at=datetime.now(UTC)))
+    record_id = str(uuid.uuid4())
+    with Ledger.open(path) as ledger:
+        real = ledger.append(asked, record_id=record_id)  # what an honest helper stores and answers
+    assert real.cut, "long texts are cut as the ledger cuts them, and still match"
+    honest = json.dumps({"record": real.model_dump(mode="json")}).encode()
+    assert _answer(honest, record_id, asked.model_dump_json()) == real
+    for change in ({"decision": "given"}, {"provider_id": "teams"}, {"feature_id": None}, {"note": "other"}):
+        forged = json.dumps({"record": {**real.model_dump(mode="json"), **change}}).encode()
+        with pytest.raises(NoAnswer, match="another decision"):
+            _answer(forged, record_id, asked.model_dump_json())
