@@ -18,7 +18,13 @@ from enum import StrEnum
 from guard.catalog.models import ClauseTopic
 from guard.terms.rules import Rules, RulesError, TopicRule, load_rules
 from guard.terms.scope import Scope, ScopeChange, compare, mask, scope_of
-from guard.terms.wording import commitment_changed, pair_rewordings, weighty_word_changed, without_examples
+from guard.terms.wording import (
+    commitment_changed,
+    list_item_changed,
+    pair_rewordings,
+    weighty_word_changed,
+    without_examples,
+)
 
 __all__ = ["WATCHED_TOPICS", "Classification", "RulesError", "Severity", "TopicRule", "classify", "classify_text",
            "label_of", "load_rules", "sentence_topics"]
@@ -87,7 +93,7 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
              context: Sequence[str] = (), lead: str | None = None,
              only: Mapping[str, frozenset[str]] | None = None,
              continues: Mapping[str, str] | None = None, heading: str | None = None,
-             old_clause: Sequence[str] = ()) -> Classification:
+             old_clause: Sequence[str] = (), renames: frozenset[tuple[str, str]] = frozenset()) -> Classification:
     """Classify a change from the sentences only in the old wording (``gone``) and only in the
     new one (``added``). ``quiet`` (moved, or wording only): the topics are the clause's own
     (``context``) and the severity is wording-only. ``only`` limits a sentence to some topics
@@ -97,7 +103,9 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     ..."), which says what the part is about when the part alone does not. ``old_clause``: the
     sentences of the old wording when the clause changed (not added or removed): a sentence added to
     it that names a recipient or a kind of data the clause did not name is a material change (as is
-    a clause added whole, ``gone`` and ``old_clause`` empty, that names one)."""
+    a clause added whole, ``gone`` and ``old_clause`` empty, that names one). ``renames``: replacements
+    made the same way throughout the document ("products" -> "products and services"), which are
+    not items added to a list."""
     if quiet or not (gone or added):
         topics = _ordered((t for s in context for t in sentence_topics(s, rules, lead, heading)), rules)
         return Classification(topics, Severity.WORDING)
@@ -133,6 +141,7 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     reworded = pair_rewordings(tuple(old_topical), tuple(new_topical))
     others = _others_moved(reworded, rules) or any(
         commitment_changed(a, b) or weighty_word_changed(a, b, substantive=rules.sameness.substantive)
+        or list_item_changed(a, b, filler=rules.sameness.filler, renames=renames)
         for a, b in reworded)
     if (old_clause or not gone) and not others:
         # a sentence added to a clause (not a rewording of one of its sentences) that names a

@@ -11,7 +11,7 @@ import pytest
 from guard.terms.analysis import analyse
 from guard.terms.classify import Severity
 from guard.terms.rules import load_rules
-from guard.terms.wording import weighty_word_changed
+from guard.terms.wording import list_item_changed, weighty_word_changed
 
 RULES = load_rules()
 SUBSTANTIVE = RULES.sameness.substantive
@@ -60,3 +60,37 @@ def test_a_clause_added_whole_that_names_no_one_and_no_data_is_minor() -> None:
     old = KEEP
     new = KEEP + "Learn more about how we use your activity for advertising and how to opt out."
     assert severities(old, new) == [Severity.MINOR]
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    # a purpose joins with "or"
+    ("We share your contact details with our partners to send you service messages.",
+     "We share your contact details with our partners to send you service messages or commercial messages."),
+    # an item joins a comma list
+    ("We share your files, photos and notes with the collaborators you invite.",
+     "We share your files, photos, comments and notes with the collaborators you invite."),
+    # an item is dropped
+    ("We may share your name or nickname with our partners.",
+     "We may share your nickname with our partners."),
+])
+def test_a_list_item_added_or_dropped_is_material(old: str, new: str) -> None:
+    assert list_item_changed(old, new, filler=RULES.sameness.filler)
+    assert severities(old, new) == [Severity.MATERIAL]
+
+
+def test_a_term_expanded_the_same_way_throughout_is_not_a_list_item() -> None:
+    old = ("We use your recordings to provide our products. We share your recordings with partners who support "
+           "our products.")
+    new = ("We use your recordings to provide our products and services. We share your recordings with partners "
+           "who support our products and services.")
+    assert list_item_changed(old, new, filler=RULES.sameness.filler)  # on its own it reads as an item...
+    assert severities(old, new) == []  # ...but made throughout the document it is a rename
+    # and stays one next to another rewording in the same sentence
+    old = ("We share your recordings with partners who support our products. We share your recordings with "
+           "vendors in order to run our products.")
+    new = ("We share your recordings with partners who support our products and services. We share your "
+           "recordings with vendors so that we can run our products and services.")
+    assert severities(old, new) == [Severity.MINOR]
+    # a coordinator or punctuation alone names nothing
+    assert not list_item_changed("We share your files with partners.", "We share your files, and with partners.",
+                                 filler=RULES.sameness.filler)
