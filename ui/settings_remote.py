@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from ui.settings_link import TO_TRAY, WINDOW_FLAG, LinkError, decode, encode, pack
@@ -52,7 +52,18 @@ def settings_command(server: str, paths: AppPaths, tab: str,
         frozen_launcher = [sys.executable]
     if frozen_launcher is not None:
         return [*frozen_launcher, WINDOW_FLAG, server, *folders, "--tab", tab]
-    return [sys.executable, "-m", "ui.settings_process", server, *folders, "--tab", tab]
+    # -P: not the working folder first on its module path (a json.py left where the user started the
+    # app would run in the window); the app's own code is found through PYTHONPATH (:func:`_code_path`).
+    return [sys.executable, "-P", "-m", "ui.settings_process", server, *folders, "--tab", tab]
+
+
+def _code_path() -> str:
+    """PYTHONPATH for the window's process: the folder that holds ``ui`` (and ``guard``) first, so a
+    source checkout started from its own folder still finds them with ``-P``."""
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent.parent)
+    return os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
 
 
 def _activation_token() -> str:
@@ -171,6 +182,9 @@ class ProcessSettingsHost(QObject):
         self._outbox.clear()
         process = QProcess(self)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedChannels)  # its log lines join ours
+        environment = QProcessEnvironment.systemEnvironment()  # with the click's activation token
+        environment.insert("PYTHONPATH", _code_path())
+        process.setProcessEnvironment(environment)
         process.errorOccurred.connect(lambda error, p=process, t=tab: self._failed(p, error, t))
         process.finished.connect(lambda code, _status, p=process, t=tab: self._finished(p, code, t))
         self.process = process

@@ -116,7 +116,9 @@ def host_command() -> list[str]:
     """How to start ``meeting-guard browser-host`` from this installation."""
     if getattr(sys, "frozen", False):
         return [sys.executable, "browser-host"]
-    return [sys.executable, "-m", "guard", "browser-host"]
+    # -P: the browser's working folder (often the home folder) is not put first on the module path,
+    # so a json.py lying there never runs in the host; the launcher's PYTHONPATH finds guard.
+    return [sys.executable, "-P", "-m", "guard", "browser-host"]
 
 
 def manifest_for(browser: Browser, launcher: Path) -> dict[str, Any]:
@@ -303,7 +305,7 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
         if not path.is_file() or path.stat().st_size > MANIFEST_MAX_BYTES:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return None
     return data if isinstance(data, dict) and data.get("name") == ids.HOST_NAME else None
 

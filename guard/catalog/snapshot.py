@@ -8,9 +8,9 @@ so ``scan`` needs no TOML parser), keyed by a fingerprint of every one of those 
 file changes, the snapshot is read back without pydantic; any change, or a snapshot that does
 not read back cleanly, means a full load and a new snapshot. :class:`LazyCatalog` stands in for
 the :class:`~guard.catalog.loader.Catalog` and loads it in full only when a provider's
-details are first needed. An event that ``scan`` prints needs only a few of one provider's facts
-(:class:`EventFacts`); they are kept as JSON too, so a scan that finds a client running prints
-its event without pydantic either.
+details are first needed. An event that ``scan`` prints needs only a few of one provider's facts;
+they are kept beside the snapshot too (guard.catalog.event_facts), so a scan that finds a client
+running prints its event without pydantic either.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guard import __version__
+from guard.catalog.event_facts import EVENTS_FILE_NAME as EVENTS_FILE_NAME  # importable from here, as before
+from guard.catalog.event_facts import EventFacts as EventFacts
+from guard.catalog.event_facts import EventsFile, events_file_text
 from guard.paths import resources_dir
 
 try:  # the C module hashlib wraps: hashlib itself loads OpenSSL, a few ms this path does not need
@@ -29,8 +32,6 @@ except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import sha256
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from guard.catalog.loader import Catalog
     from guard.catalog.models import Provider
     from guard.detect.browsers import BrowserTable
@@ -42,10 +43,8 @@ FILE_NAME = "catalog-snapshot.json"
 # Every provider in full (model_dump), read only when an event needs one provider's details:
 # validating that one provider costs far less than parsing and validating every catalog file.
 FULL_FILE_NAME = "catalog-providers.json"
-# What an event says of its provider (:class:`EventFacts`), every provider: read when ``scan`` prints an
-# event. A header line (format, fingerprint), then one line per provider: its id in JSON, a tab, its
-# facts in JSON (JSON text holds no raw tab or newline), so one provider's line is found and parsed alone.
-EVENTS_FILE_NAME = "catalog-events.txt"
+# The events' facts (guard.catalog.event_facts, EVENTS_FILE_NAME) are written with the snapshot, under
+# its fingerprint.
 
 
 def provider_summary(provider: Provider) -> dict[str, Any]:
@@ -74,59 +73,6 @@ class ProviderEntry:
     @property
     def kind(self) -> str:
         return str(self.summary["kind"])
-
-
-class EventFacts:
-    """What an event printed by ``scan --json`` says of its provider, as JSON values: who (id,
-    name, vendor, kind), its AI features and its clauses (of which the event lists those in force
-    on its day). Made from the provider's model, or read back from the snapshot without pydantic."""
-
-    __slots__ = ("ai_features", "clauses", "provider")
-
-    def __init__(self, provider: dict[str, Any], ai_features: list[Any], clauses: list[dict[str, Any]]) -> None:
-        self.provider, self.ai_features, self.clauses = provider, ai_features, clauses
-
-    @classmethod
-    def of(cls, provider: Provider) -> EventFacts:
-        """As :class:`~guard.monitor.MonitorEvent` turns the provider's models into JSON."""
-        return cls({"id": provider.id, "name": provider.name, "vendor": provider.vendor, "kind": str(provider.kind)},
-                   [feature.model_dump(mode="json") for feature in provider.ai_features],
-                   [clause.model_dump(mode="json") for clause in provider.clauses])
-
-    @classmethod
-    def from_json(cls, data: object) -> EventFacts | None:
-        """Read back from the snapshot; None when it is not the shape :meth:`to_json` writes."""
-        if not isinstance(data, dict):
-            return None
-        provider, features, clauses = data.get("provider"), data.get("ai_features"), data.get("clauses")
-        if not (isinstance(provider, dict) and all(isinstance(provider.get(key), str) for key in
-                                                   ("id", "name", "vendor", "kind"))
-                and isinstance(features, list) and isinstance(clauses, list)):
-            return None
-        from datetime import date
-
-        try:  # the dates decide which clauses are listed: a damaged one means the files decide
-            for clause in clauses:
-                date.fromisoformat(clause["effective_from"])
-                if clause["effective_to"] is not None:
-                    date.fromisoformat(clause["effective_to"])
-        except (TypeError, KeyError, ValueError):
-            return None
-        return cls(provider, features, clauses)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"provider": self.provider, "ai_features": self.ai_features, "clauses": self.clauses}
-
-    def clauses_in_force(self, day: date) -> list[Any]:
-        """The clauses in force on ``day``, in file order (as :meth:`Clause.in_force_on` decides)."""
-        from datetime import date as date_type
-
-        def in_force(clause: dict[str, Any]) -> bool:
-            until = clause["effective_to"]
-            return date_type.fromisoformat(clause["effective_from"]) <= day and (
-                until is None or day < date_type.fromisoformat(until))
-
-        return [clause for clause in self.clauses if in_force(clause)]
 
 
 class CatalogSnapshot:
@@ -211,7 +157,7 @@ def _browser_dates(data: object) -> dict[str, Any] | None:
 
 # The code whose output the snapshot keeps: a change to the models or the loader (a new field, a
 # new default) must not be answered from a snapshot made before it, even at the same version.
-_CODE = ("models.py", "loader.py", "history.py", "snapshot.py")
+_CODE = ("models.py", "loader.py", "history.py", "snapshot.py", "event_facts.py")
 
 
 def _matched(detect: dict[str, Any]) -> dict[str, Any]:
@@ -266,12 +212,34 @@ def _read(path: Path, expected: str) -> CatalogSnapshot | None:
             return None
         providers = tuple(ProviderEntry(dict(p["summary"]), dict(p["detect"])) for p in data["providers"])
         if not all(isinstance(p.summary.get("id"), str) and isinstance(p.summary.get("name"), str)
-                   and isinstance(p.summary.get("kind"), str) for p in providers):
+                   and isinstance(p.summary.get("kind"), str) and _detect_shaped(p.detect) for p in providers):
             return None
         return CatalogSnapshot(expected, providers, tuple(str(p) for p in data["problems"]),
                                _browser_dates(data.get("browsers")))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # nested 100,000 deep
         return None
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _detect_shaped(detect: dict[str, Any]) -> bool:
+    """The ``detect`` table has the shape :func:`_matched` writes (per-OS and web tables of lists of
+    text, bots' names, ``[feature, words]`` notices): a snapshot another program wrote with the right
+    fingerprint but another shape is not read, so matching never meets a number where it reads a list."""
+    for key, value in detect.items():
+        if key == "participant_names":
+            ok = _texts(value)
+        elif key == "notices":
+            ok = isinstance(value, list) and all(_texts(item) and len(item) == 2 for item in value)
+        elif key in ("linux", "windows", "macos", "web"):
+            ok = isinstance(value, dict) and all(_texts(item) for item in value.values())
+        else:
+            ok = True  # not read by matching
+        if not ok:
+            return False
+    return True
 
 
 def load_snapshot(cache_dir: Path | None, shipped: Path | None = None, user: Path | None = None,
@@ -301,10 +269,7 @@ def load_snapshot(cache_dir: Path | None, shipped: Path | None = None, user: Pat
             full = {"format": FORMAT, "fingerprint": expected,
                     "providers": {p.id: p.model_dump(mode="json") for p in catalog}}
             atomic_write_text(path.with_name(FULL_FILE_NAME), json.dumps(full, ensure_ascii=False))
-            facts = [json.dumps({"format": FORMAT, "fingerprint": expected}),
-                     *(f"{json.dumps(p.id)}\t{json.dumps(EventFacts.of(p).to_json(), ensure_ascii=False)}"
-                       for p in catalog)]
-            atomic_write_text(path.with_name(EVENTS_FILE_NAME), "\n".join(facts) + "\n")
+            atomic_write_text(path.with_name(EVENTS_FILE_NAME), events_file_text(catalog, FORMAT, expected))
             atomic_write_text(path, snapshot.to_json())  # last: it vouches for the other file's fingerprint
         except OSError as error:  # a read-only cache only costs speed
             log.info("Could not keep the catalog snapshot %s: %s", path, error)
@@ -323,9 +288,9 @@ class LazyCatalog:
         self._catalog = loaded
         self._fingerprint = snapshot.fingerprint if snapshot is not None else None
         self._full_path = cache_dir / FULL_FILE_NAME if cache_dir is not None else None
-        self._events_path = cache_dir / EVENTS_FILE_NAME if cache_dir is not None else None
+        self._events = EventsFile(cache_dir / EVENTS_FILE_NAME if cache_dir is not None else None, FORMAT,
+                                  self._fingerprint)
         self._read: dict[Path, dict[str, Any]] = {}  # each per-provider file's ``providers``, read once
-        self._events: bytes | None = None  # the events file when current, else b""
         self._providers: dict[str, Provider] = {}
 
     @property
@@ -347,7 +312,7 @@ class LazyCatalog:
         """What an event says of the provider, None when the catalog has no such provider: from the
         snapshot when it is current and has them (no pydantic), else from the provider's model."""
         if self._catalog is None:
-            facts = EventFacts.from_json(self._event_line(provider_id))
+            facts = self._events.facts(provider_id)
             if facts is not None:
                 return facts
         provider = self.get(provider_id)
@@ -369,30 +334,6 @@ class LazyCatalog:
         self._providers[provider_id] = provider
         return provider
 
-    def _event_line(self, provider_id: str) -> object:
-        """The provider's facts as the events file keeps them, or None (no current file, no such line)."""
-        import json
-
-        if self._events is None:
-            self._events = b""
-            if self._events_path is not None and self._fingerprint is not None:
-                try:
-                    data = self._events_path.read_bytes()
-                    header = json.loads(data[:data.index(b"\n")])
-                    if header.get("format") == FORMAT and header.get("fingerprint") == self._fingerprint:
-                        self._events = data
-                except (OSError, ValueError, AttributeError):
-                    pass
-        start = self._events.find(b"\n" + json.dumps(provider_id).encode() + b"\t")
-        if start < 0:
-            return None
-        start = self._events.index(b"\t", start) + 1
-        end = self._events.find(b"\n", start)
-        try:
-            return json.loads(self._events[start:end if end >= 0 else None])
-        except ValueError:
-            return None
-
     def _full_dumps(self) -> dict[str, Any]:
         return self._current(self._full_path)
 
@@ -410,6 +351,6 @@ class LazyCatalog:
                 if data.get("format") == FORMAT and data.get("fingerprint") == self._fingerprint \
                         and isinstance(data.get("providers"), dict):
                     self._read[path] = data["providers"]
-            except (OSError, ValueError, AttributeError):
+            except (OSError, ValueError, AttributeError, RecursionError):
                 pass
         return self._read[path]

@@ -243,13 +243,25 @@ def _register_timestamp(actions: argparse._SubParsersAction[argparse.ArgumentPar
         description="Send a hash of the newest record (nothing else) to an RFC 3161 time-stamping authority and keep "
                     "its signed answer in the ledger; 'consent verify' checks it from then on.")
     parser.add_argument("--tsa", required=True, metavar="URL", help="the authority's RFC 3161 address (http or https)")
+    parser.add_argument("--timeout", type=_seconds, default=15.0, metavar="S",
+                        help="give up after this many seconds in all, 1 to 300 (default: 15)")
     _json_flag(parser)
     parser.set_defaults(func=run_timestamp)
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 1 <= value <= 300:
+        raise argparse.ArgumentTypeError(f"{text!r}: give seconds between 1 and 300")
+    return value
+
+
 def run_timestamp(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     with open_for(ctx) as ledger:
-        witness = ledger.timestamp(args.tsa)
+        witness = ledger.timestamp(args.tsa, timeout_s=args.timeout)
     if args.json:
         ctx.print_json({"seq": witness.seq, "hash": witness.hash, "tsa": witness.tsa_url, "time": witness.gen_time,
                         "tsa_subject": witness.tsa_subject, "tsa_certificate_sha256": witness.tsa_certificate_sha256})

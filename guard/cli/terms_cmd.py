@@ -395,6 +395,9 @@ def _print_import(ctx: CliContext, result: object) -> None:
     if result.error is not None:
         ctx.print(f"{head} FAILED: {result.error}")
         return
+    future = result.future_note()
+    if future:
+        ctx.print(f"{head} {future}.")
     if result.not_modified or not result.listed:
         ctx.print(f"{head} nothing new.")
         return

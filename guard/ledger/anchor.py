@@ -25,6 +25,7 @@ import logging
 import os
 import stat
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 ANCHOR_FILE = "ledger.anchor"
 _SLOT = 16384
 _MAGIC = b"MPG-LEDGER-ANCHOR 1"
+LOCK_WAIT_S = 10.0
+"""How long to wait for another process's lock on the anchor file (each write holds it for a
+moment); a program that holds it for good gets an AnchorError, not an app that waits for ever."""
 
 
 class AnchorError(Exception):
@@ -112,7 +116,7 @@ class Anchor:
             head = SignedHead.from_dict(data["head"]) if data.get("head") is not None else None
             since = data.get("in_keyring_since")
             return cls(str(data["ledger_id"]), keys, head, None if since is None else str(since))
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError, RecursionError) as error:  # a crafted one may nest 100,000 deep
             raise ValueError(f"damaged anchor ({error!r})") from None
 
 
@@ -147,7 +151,7 @@ class AnchorFile:
         except OSError as error:
             raise AnchorError(_os_problem(self.path, error)) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
+            self._lock_file(fd, fcntl.LOCK_SH)
             return self._newest(fd)[1]
         finally:
             os.close(fd)
@@ -182,7 +186,7 @@ class AnchorFile:
     def _update(self, ledger_id: str, keys: Iterable[AnchoredKey], head: SignedHead | None,
                 in_keyring_since: str | None, sync: bool) -> Anchor:
         fd = self._open_for_update()
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        self._lock_file(fd, fcntl.LOCK_EX)
         try:
             counter, current = self._cached if self._unchanged(fd) else self._newest(fd, ignore_damage=True)
             if current is None or current.ledger_id != ledger_id:
@@ -205,6 +209,22 @@ class AnchorFile:
             raise AnchorError(_os_problem(self.path, error)) from None
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _lock_file(self, fd: int, kind: int) -> None:
+        """``flock`` with a deadline (:data:`LOCK_WAIT_S`), so a process that keeps the file locked
+        (stopped, hung or hostile) cannot hold up an append, or the app's answer to the user, for ever."""
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, kind | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise AnchorError(f"{self.path} is locked by another program (waited {LOCK_WAIT_S:g} s); "
+                                      "close other Meeting Privacy Guard windows or commands and try again") from None
+                time.sleep(0.05)
+            except OSError as error:
+                raise AnchorError(_os_problem(self.path, error)) from None
 
     def _unchanged(self, fd: int) -> bool:
         """Whether the newest slot is still the one this object wrote last (its header's
@@ -347,7 +367,7 @@ class KeyringAnchor:
             return None
         try:
             return str(json.loads(text)["ledger_id"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             return "(damaged note)"
 
     def delete(self, *, location: bool = True) -> list[str]:

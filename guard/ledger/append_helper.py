@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from guard.ledger import errors
 from guard.ledger.models import Record, RecordDraft
+from guard.spawning import safe_module_path
 
 if TYPE_CHECKING:
     from guard.ledger.store import Ledger
@@ -101,10 +102,12 @@ def append_in_helper(paths: AppPaths, draft: RecordDraft, record_id: str, *,
         draft = draft.changed(evidence=tuple(replace(item, said=None) for item in draft.evidence))
     context = multiprocessing.get_context("spawn")  # a fork of a process with threads is unsafe
     ours, theirs = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(theirs, paths, draft.model_dump_json(), record_id),
+    asked = draft.model_dump_json()
+    process = context.Process(target=_child, args=(theirs, paths, asked, record_id),
                               name="meeting-guard append")
     try:
-        process.start()
+        with safe_module_path():  # no module from the working folder runs in it
+            process.start()
     except (OSError, RuntimeError) as error:
         raise NoAnswer(f"a helper process could not start ({error})") from None
     finally:
@@ -114,7 +117,7 @@ def append_in_helper(paths: AppPaths, draft: RecordDraft, record_id: str, *,
     finally:
         ours.close()
         _end(process)  # before any fallback: a helper still running could append after it
-    return _answer(message, record_id)
+    return _answer(message, record_id, asked)
 
 
 def _receive(conn: Connection, process: Any, deadline_s: float) -> bytes:
@@ -142,14 +145,16 @@ def _end(process: Any) -> None:
         process.join()
 
 
-def _answer(message: bytes, record_id: str) -> Record:
+def _answer(message: bytes, record_id: str, asked: str | None = None) -> Record:
+    """The helper's record, or its ledger error raised here; :class:`NoAnswer` when the answer cannot
+    be read, names another record, or (``asked``: the draft's JSON as sent) holds another decision."""
     try:
         answer = json.loads(message)
         if "error" in answer:
             kind, text = answer["error"]["kind"], answer["error"]["message"]
         else:
             record = Record.model_validate(answer["record"])
-    except (ValueError, TypeError, KeyError) as error:  # pydantic's ValidationError is a ValueError
+    except (ValueError, TypeError, KeyError, RecursionError) as error:  # ValidationError: a ValueError
         raise NoAnswer(f"the helper process's answer cannot be read ({type(error).__name__})") from None
     if "error" in answer:
         found = _ERRORS.get(str(kind))
@@ -158,7 +163,24 @@ def _answer(message: bytes, record_id: str) -> Record:
         raise found(str(text)[:2000])
     if record.id != record_id:
         raise NoAnswer(f"the helper process answered with record {record.id[:40]!r}, not {record_id}")
+    if asked is not None and not _is_decision(record, asked):
+        # Appended again here with the same id: the ledger returns the stored record if it is this
+        # decision after all, and refuses (LedgerInputError) if the id holds another one.
+        raise NoAnswer(f"the helper process answered with record {record_id} holding another decision than asked")
     return record
+
+
+def _is_decision(record: Record, asked: str) -> bool:
+    """Whether ``record`` is the draft ``asked`` stored: the same content as the ledger makes of it
+    (the same cuts of long texts), with the record's own place in the chain."""
+    draft = RecordDraft.model_validate_json(asked)
+    content = draft.content(record_id=record.id, seq=record.seq, key_id=record.key_id, recorded_at=record.recorded_at)
+    try:
+        expected = Record.model_validate({**content, "prev_hash": record.prev_hash, "hash": record.hash,
+                                          "signature": record.signature})
+    except ValueError:
+        return False
+    return expected == record
 
 
 def _child(conn: Connection, paths: AppPaths, draft_json: str, record_id: str) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from guard.ledger.store import Ledger
 from guard.ledger.verify import VerifyReport
+from guard.spawning import safe_module_path
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ class BackgroundVerify:
         try:
             # spawn everywhere: a fork of a process with threads (the app's GUI, SQLite) is unsafe.
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._future = self._pool.submit(_verify_file, str(ledger.path))
+            with safe_module_path():  # the worker starts here; no module from the working folder runs in it
+                self._future = self._pool.submit(_verify_file, str(ledger.path))
         except (OSError, RuntimeError) as error:
             log.info("Checking the ledger in this process (no helper process: %s)", error)
             self._close_pool()

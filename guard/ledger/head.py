@@ -63,3 +63,5 @@ class SignedHead:
             return cls.from_dict(json.loads(text))
         except json.JSONDecodeError as error:
             raise ValueError(f"damaged ledger head ({error})") from None
+        except RecursionError:  # a crafted head may nest arrays 100,000 deep
+            raise ValueError("damaged ledger head (nested too deeply)") from None

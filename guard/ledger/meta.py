@@ -62,6 +62,6 @@ def last_record(conn: sqlite3.Connection) -> tuple[int, str, str | None]:
         return 0, GENESIS_HASH, None
     try:
         recorded_at = json.loads(row[2]).get("recorded_at")
-    except (TypeError, ValueError, AttributeError):
+    except (TypeError, ValueError, AttributeError, RecursionError):  # a tampered body may nest 100,000 deep
         recorded_at = None
     return int(row[0]), str(row[1]), recorded_at if isinstance(recorded_at, str) else None

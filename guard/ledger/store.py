@@ -7,6 +7,10 @@ its head is in the anchor file, and two processes appending at once queue behind
 without breaking the chain.
 Nothing is ever updated or deleted; :meth:`withdraw` and :meth:`correct` add records that
 point at the earlier one. One ``Ledger`` may be shared between threads.
+
+Here: opening, the write transactions, keys, time stamps and verify. How records join the
+chain (and the at-most-once append) is guard.ledger.appending; the queries are
+guard.ledger.reader.
 """
 
 from __future__ import annotations
@@ -15,52 +19,25 @@ import contextlib
 import logging
 import os
 import sqlite3
-import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
-from guard.ledger import files, meta
+from guard.ledger import appending, files, meta
 from guard.ledger.anchor import AnchoredKey
 from guard.ledger.anchoring import Anchorer
 from guard.ledger.audit import audit
-from guard.ledger.canonical import canonical_json, record_hash
-from guard.ledger.errors import (
-    LedgerCorruptError,
-    LedgerError,
-    LedgerInputError,
-    LedgerKeyError,
-    RecordNotFoundError,
-)
+from guard.ledger.errors import LedgerError, LedgerInputError, LedgerKeyError
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
 from guard.ledger.keys import KeyInfo, KeyVault, LoadedKey
 from guard.ledger.key_status import KeyStatus
-from guard.ledger.models import (
-    Decision,
-    EvidenceItem,
-    Record,
-    RecordDraft,
-    RequestedBy,
-    StoredRecord,
-    record_id_text,
-)
-from guard.ledger.proof import LedgerProof, public_keys
-from guard.ledger.query import Order, RecordFilter, order_sql, stored_page
-from guard.ledger.schema import (
-    INSERT_RECORD,
-    KEY_COLUMNS,
-    SELECT_RECORD,
-    SIGNATURE_HEX,
-    record_row,
-    row_to_key,
-    row_to_record,
-)
-from guard.ledger.signing import ZERO_DIGEST, next_signatures_digest, signatures_digest
-from guard.ledger.status import EffectiveStatus, effective_status
+from guard.ledger.models import Decision, EvidenceItem, Record, RecordDraft, RequestedBy, record_id_text
+from guard.ledger.reader import MAX_PAGE as MAX_PAGE  # importable from here, as before
+from guard.ledger.reader import LedgerReader
+from guard.ledger.schema import KEY_COLUMNS, row_to_key, row_to_record
 from guard.ledger.timeutil import format_utc, utc_now
 from guard.ledger.verify import VerifyReport
 
@@ -69,17 +46,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000"
-MAX_PAGE = 10_000
 
-
-class Ledger:
-    """An open consent ledger. Use :meth:`open` (or ``guard.ledger.open_ledger(paths)``)."""
+class Ledger(LedgerReader):
+    """An open consent ledger. Use :meth:`open` (or ``guard.ledger.open_ledger(paths)``).
+    Its reads (get, page, count, proof, ...) come from :class:`guard.ledger.reader.LedgerReader`."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, vault: KeyVault, anchorer: Anchorer) -> None:
-        self.path = path
-        self._conn = conn
-        self._lock = threading.RLock()
+        super().__init__(path, conn)
         self._anchorer = anchorer
         self._keys = KeyChain(path, vault, anchorer)
         self._identity = _identity(path)
@@ -143,56 +116,27 @@ class Ledger:
     def _append(self, drafts: Iterable[RecordDraft], record_id: str | None = None) -> list[Record]:
         recorded_at = utc_now()
         drafts = list(drafts)
-        checked = [d.content(record_id=_PLACEHOLDER_ID, seq=1, key_id="-", recorded_at=recorded_at) for d in drafts]
+        checked = appending.checked_contents(drafts, recorded_at)
         if not checked:
             return []
-        rows = []
         with self._write("add a record to") as conn:
-            # Looked up inside the write transaction: no other writer can add it meanwhile.
-            stored = None if record_id is None else conn.execute(f"{SELECT_RECORD} WHERE id = ?",
-                                                                 (record_id,)).fetchone()
-            if stored is not None:
-                found = self._stored_again(stored, drafts[0])
-                found_head = meta.read_head(conn)
-            else:
-                last_seq, prev_hash, _ = meta.last_record(conn)
-                key = self._keys.signing_key(conn, last_seq + 1, prev_hash)
-                assert key.signer is not None
-                digest = self._signatures_digest(conn, last_seq)
-                for content in checked:
-                    if content["refers_to"] is not None:
-                        self._require(conn, content["refers_to"])
-                    last_seq += 1
-                    content.update(id=record_id or str(uuid.uuid4()), seq=last_seq, key_id=key.info.key_id)
-                    body = canonical_json(content, check_floats=False)
-                    this_hash = record_hash(prev_hash, body)
-                    signature = key.signer.sign_record(this_hash)
-                    conn.execute(INSERT_RECORD, record_row(content, body, prev_hash, this_hash, signature))
-                    rows.append((last_seq, body, prev_hash, this_hash, signature))
-                    digest = next_signatures_digest(digest, signature)
-                    prev_hash = this_hash
-                head = self._keys.sign_head(conn, key, last_seq, prev_hash, digest, format_utc(recorded_at))
-        if stored is not None:
+            stored = None if record_id is None else appending.stored_again(conn, self.path, record_id, drafts[0])
+            added = None if stored is not None else appending.add(conn, self._keys, self.path, checked, record_id,
+                                                                  recorded_at)
+        if added is None:
+            assert stored is not None
+            found, found_head = stored
             if isinstance(found_head, SignedHead) and found_head.seq >= found.seq:
                 self._anchorer.committed(found_head)  # its writer may have died before anchoring it
             log.info("Ledger record %s (seq %s) was stored already; not adding it again", found.id, found.seq)
             return [found]
+        rows, head = added
         self._anchorer.committed(head)
         records = [row_to_record(row) for row in rows]
         for record in records:
             log.info("Ledger record %s (seq %s, %s, %s) added", record.id, record.seq, record.provider_id,
                      record.decision)
         return records
-
-    def _stored_again(self, row: tuple[Any, ...], draft: RecordDraft) -> Record:
-        """The record a retried append found under its id, if it is the same decision."""
-        record = self._record(row)
-        again = draft.content(record_id=record.id, seq=record.seq, key_id=record.key_id,
-                              recorded_at=record.recorded_at)
-        if canonical_json(again, check_floats=False) != row[1]:
-            raise LedgerInputError(f"Record id {record.id} is already used by record {record.seq} of the consent "
-                                   f"ledger {self.path}, for another decision; nothing was added.")
-        return record
 
     def withdraw(self, record_id: str, *, note: str | None = None, occurred_at: datetime | None = None,
                  evidence: tuple[EvidenceItem, ...] = ()) -> Record:
@@ -228,101 +172,14 @@ class Ledger:
             key = self._keys.new_key(conn, last_seq + 1, last_hash, previous, why[:2000])
             head = None
             if last_seq:
-                head = self._keys.sign_head(conn, key, last_seq, last_hash, self._signatures_digest(conn, last_seq),
-                                            recorded_at)
+                digest = appending.current_signatures_digest(conn, last_seq)
+                head = self._keys.sign_head(conn, key, last_seq, last_hash, digest, recorded_at)
         if head is not None:
             self._anchorer.committed(head)
         self._anchorer.adopt_location()  # the user accepts this ledger as the one kept here
         return key.status
 
-    # --- reading ---------------------------------------------------------------------------
-
-    def get(self, record_id: str) -> Record:
-        record_id = record_id_text(record_id)
-        with self._read("read") as conn:
-            row = conn.execute(f"{SELECT_RECORD} WHERE id = ?", (record_id,)).fetchone()
-        if row is None:
-            raise RecordNotFoundError(f"No record with id {record_id} in the consent ledger {self.path}.")
-        return self._record(row)
-
-    def find_ids(self, *, seq: int | None = None, prefix: str | None = None, limit: int = 2) -> list[str]:
-        """Ids of the record numbered ``seq``, or of records whose id starts with ``prefix``
-        (at most ``limit``): how the command line resolves ``#N`` and short ids."""
-        with self._read("read") as conn:
-            if seq is not None:
-                rows = conn.execute("SELECT id FROM records WHERE seq = ?", (seq,)).fetchall()
-            else:
-                low = (prefix or "").lower()
-                high = low[:-1] + chr(ord(low[-1]) + 1) if low else "\uffff"
-                rows = conn.execute("SELECT id FROM records WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-                                    (low, high, limit)).fetchall()
-        return [str(row[0]) for row in rows]
-
-    def count(self, filter: RecordFilter | None = None) -> int:
-        where, params = (filter or RecordFilter()).where()
-        with self._read("count the records of") as conn:
-            return int(conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
-
-    def month_counts(self, filter: RecordFilter | None = None) -> list[tuple[str, str, int]]:
-        """``(YYYY-MM, decision, count)`` of the matching records, by the month (in this
-        computer's time zone) in which each decision occurred; oldest month first."""
-        where, params = (filter or RecordFilter()).where()
-        sql = (f"SELECT strftime('%Y-%m', occurred_at, 'localtime') AS month, decision, count(*) FROM records{where} "
-               "GROUP BY month, decision ORDER BY month, decision")
-        with self._read("count the records of") as conn:
-            return [(str(month), str(decision), int(n)) for month, decision, n in conn.execute(sql, params)]
-
-    def page(self, filter: RecordFilter | None = None, offset: int = 0, limit: int = 100,
-             order: Order | str = Order.OCCURRED_NEWEST) -> list[Record]:
-        """``limit`` records matching ``filter`` from position ``offset`` in ``order``."""
-        if offset < 0 or not 0 <= limit <= MAX_PAGE:
-            raise LedgerInputError(f"Page offset must be >= 0 and limit between 0 and {MAX_PAGE}.")
-        where, params = (filter or RecordFilter()).where()
-        ordering = order_sql(order)
-        # Choose the page on the narrow indexes first, then read only those rows' bodies.
-        sql = (f"{SELECT_RECORD} WHERE seq IN (SELECT seq FROM records{where} ORDER BY {ordering} "
-               f"LIMIT ? OFFSET ?) ORDER BY {ordering}")
-        with self._read("list the records of") as conn:
-            rows = conn.execute(sql, [*params, limit, offset]).fetchall()
-        return [self._record(row) for row in rows]
-
-    def iter(self, filter: RecordFilter | None = None, order: Order | str = Order.OLDEST,
-             batch: int = 1000) -> Iterator[Record]:
-        """Every matching record, fetched ``batch`` at a time (for exports)."""
-        offset = 0
-        while True:
-            records = self.page(filter, offset, batch, order)
-            yield from records
-            if len(records) < batch:
-                return
-            offset += batch
-
-    def iter_stored(self, filter: RecordFilter | None = None, order: Order | str = Order.OLDEST,
-                    batch: int = 2000) -> Iterator[StoredRecord]:
-        """Every matching record as stored (no parsing), ``batch`` at a time, for bulk exports."""
-        where, params = (filter or RecordFilter()).where()
-        last: tuple[Any, ...] | None = None
-        while True:
-            sql, page_params = stored_page(where, params, order, last, batch)
-            with self._read("read") as conn:
-                rows = conn.execute(sql, page_params).fetchall()
-            yield from map(StoredRecord._make, rows)
-            if len(rows) < batch:
-                return
-            last = rows[-1]
-
-    def later_records(self, record_id: str) -> list[Record]:
-        """Records that refer to ``record_id``, directly or through each other, in seq order."""
-        sql = (f"WITH RECURSIVE chain(id) AS (SELECT ? UNION SELECT r.id FROM records r JOIN chain c "
-               f"ON r.refers_to = c.id) {SELECT_RECORD} WHERE id IN (SELECT id FROM chain) AND id != ? ORDER BY seq")
-        record_id = record_id_text(record_id)
-        with self._read("read") as conn:
-            rows = conn.execute(sql, (record_id, record_id)).fetchall()
-        return [self._record(row) for row in rows]
-
-    def effective_status(self, record: Record) -> EffectiveStatus:
-        """What ``record`` means now, e.g. given, then withdrawn."""
-        return effective_status(record, self.later_records(record.id))
+    # --- time stamps, signing, checking ---------------------------------------------------
 
     def timestamp(self, tsa_url: str, *, timeout_s: float = 15.0) -> Witness:
         """Have the time-stamping authority at ``tsa_url`` (the user's choice: this uses the
@@ -350,23 +207,6 @@ class Ledger:
                              witness.tsa_certificate_sha256, witness.tsa_subject))
         log.info("Ledger %s: record %s time-stamped by %s at %s", self.path, seq, tsa_url, witness.gen_time)
         return witness
-
-    def proof(self) -> LedgerProof:
-        """The ledger's public keys and signed head, for exports (see guard.ledger.proof).
-        Records appended after this call are not covered by it."""
-        with self._read("read") as conn:
-            conn.execute("BEGIN")
-            try:
-                head = meta.read_head(conn)
-                return LedgerProof(meta.ledger_id(conn), public_keys(meta.key_rows(conn)),
-                                   head if head is not None and head.seq >= 0 else None)
-            finally:
-                conn.execute("COMMIT")
-
-    def head(self) -> SignedHead | None:
-        with self._read("read") as conn:
-            head = meta.read_head(conn)
-        return head if isinstance(head, SignedHead) and head.seq >= 0 else None
 
     def document_signer(self) -> tuple[KeyInfo, Callable[[bytes], str]]:
         """The current Ed25519 key's row and a function that signs a document with it (hex): a
@@ -441,46 +281,15 @@ class Ledger:
                     conn.execute("ROLLBACK")
                 raise
 
-    @contextlib.contextmanager
-    def _read(self, action: str) -> Iterator[sqlite3.Connection]:
-        with self._lock, files.translate_errors(self.path, action):
-            yield self._conn
-
     def _check_same_file(self) -> None:
         if _identity(self.path) != self._identity:
             raise LedgerError(f"The consent ledger {self.path} was erased or replaced while it was open. "
                               "Open it again; nothing was written.")
 
-    def _record(self, row: tuple[Any, ...]) -> Record:
-        try:
-            return row_to_record(row)
-        except (ValueError, KeyError, TypeError) as error:
-            raise LedgerCorruptError(
-                f"Record seq {row[0]} in the consent ledger {self.path} cannot be read ({error}). "
-                "Run 'meeting-guard consent verify' to see what changed."
-            ) from error
-
-    def _require(self, conn: sqlite3.Connection, record_id: str) -> None:
-        if conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is None:
-            raise RecordNotFoundError(f"No record with id {record_id} in the consent ledger {self.path} "
-                                      "(field 'refers_to').")
-
     def _current_loaded(self, conn: sqlite3.Connection) -> LoadedKey | None:
         row = conn.execute(f"SELECT {KEY_COLUMNS} FROM keys WHERE key_id = ?",
                            (meta.get(conn, "current_key_id"),)).fetchone()
         return None if row is None else self._keys.load(row_to_key(row))
-
-    @staticmethod
-    def _signatures_digest(conn: sqlite3.Connection, last_seq: int) -> str:
-        """The digest of every record signature up to ``last_seq``: from the signed head when it
-        is current, else recomputed (the first Ed25519 head of a ledger from before it)."""
-        head = meta.read_head(conn)
-        if head is not None and not head.legacy and head.seq == last_seq and head.signatures_digest:
-            return head.signatures_digest
-        if last_seq == 0:
-            return ZERO_DIGEST
-        return signatures_digest(str(row[0]) for row in conn.execute(
-            f"SELECT {SIGNATURE_HEX} FROM records ORDER BY seq"))
 
     def _anchor_found_keys(self) -> None:
         """A ledger from before anchoring: anchor the keys it lists now (first use), so any key

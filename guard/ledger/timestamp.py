@@ -20,6 +20,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -28,6 +29,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from guard.ledger import der
 from guard.ledger.errors import LedgerError
+
+if TYPE_CHECKING:
+    import requests
 
 SHA256 = "2.16.840.1.101.3.4.2.1"
 _HashType = type[hashes.SHA256 | hashes.SHA384 | hashes.SHA512 | hashes.SHA1]
@@ -152,33 +156,59 @@ def _generalized_time(text: str) -> datetime:
 
 
 def fetch(url: str, digest: bytes, *, timeout_s: float = 15.0) -> tuple[bytes, int]:
-    """Ask the TSA at ``url`` to stamp ``digest``: ``(token, nonce)``. One deadline covers the
-    whole exchange; the answer is capped at 64 KB. Raises TimestampError."""
+    """Ask the TSA at ``url`` to stamp ``digest``: ``(token, nonce)``. One deadline of
+    ``timeout_s`` covers the whole exchange: the name lookup (done once, here), the connection and
+    every byte of the answer, its status line and headers included (a TSA that drips them is cut
+    off: guard.net.deadline). No redirect is followed and the answer is capped at 64 KB. The
+    address is the user's choice, so one on their own network is allowed. Raises TimestampError."""
     import requests  # only when a time stamp is asked for
+    from requests.utils import get_environ_proxies
+
+    from guard.net.deadline import DeadlineAdapter, deadline
+    from guard.net.pinning import pinned, route_once
 
     if not url.startswith(("https://", "http://")):
         raise TimestampError(f"The time-stamping authority {url!r} is not an http(s) address.")
     nonce = secrets.randbits(63)
-    deadline = time.monotonic() + timeout_s
+    ends = time.monotonic() + timeout_s
+    proxies = {scheme: proxy for scheme, proxy in get_environ_proxies(url).items()
+               if scheme in ("http", "https", "all") and proxy}
+    with requests.Session() as session, deadline(timeout_s) as watch:
+        adapter = DeadlineAdapter(max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        try:
+            with pinned(route_once(url, proxies, min(5.0, timeout_s))):
+                body = _exchange(session, url, proxies, request(digest, nonce), timeout_s, ends)
+        except requests.RequestException as error:  # before OSError, which it is too
+            if watch.expired:  # the deadline shut the connection
+                raise TimestampError(f"The time-stamping authority {url} did not answer within {timeout_s:g} s; "
+                                     "nothing was kept.") from None
+            raise TimestampError(f"Could not reach the time-stamping authority {url}: {error}.") from None
+        except (OSError, ValueError) as error:  # the name lookup (TimeoutError is an OSError)
+            raise TimestampError(f"Could not reach the time-stamping authority {url}: {error}.") from None
     try:
-        with requests.post(url, data=request(digest, nonce), stream=True, allow_redirects=False,
-                           timeout=(min(5.0, timeout_s), timeout_s),
-                           headers={"Content-Type": "application/timestamp-query",
-                                    "User-Agent": "meeting-privacy-guard (consent ledger time stamp)"}) as response:
-            if response.status_code != 200:
-                raise TimestampError(f"The time-stamping authority {url} answered HTTP {response.status_code}.")
-            body = bytearray()
-            for chunk in response.iter_content(8192):
-                body += chunk
-                if len(body) > MAX_RESPONSE or time.monotonic() > deadline:
-                    raise TimestampError(f"The time-stamping authority {url} sent too much, or too slowly.")
-    except requests.RequestException as error:
-        raise TimestampError(f"Could not reach the time-stamping authority {url}: {error}.") from None
-    try:
-        answer = der.parse(bytes(body)).children()
+        answer = der.parse(body).children()
         status = answer[0].children()[0].integer()
         if status not in (0, 1) or len(answer) < 2:
             raise TimestampError(f"The time-stamping authority {url} refused the request (status {status}).")
         return answer[1].raw, nonce
     except ValueError as error:
         raise TimestampError(f"The time-stamping authority {url} sent no valid time stamp ({error}).") from None
+
+
+def _exchange(session: requests.Session, url: str, proxies: dict[str, str], query: bytes, timeout_s: float,
+              ends: float) -> bytes:
+    """POST the query and read the answer, refusing anything but a 200 within the caps."""
+    with session.post(url, data=query, stream=True, allow_redirects=False, proxies=proxies,
+                      timeout=(min(5.0, timeout_s), timeout_s),
+                      headers={"Content-Type": "application/timestamp-query", "Connection": "close",
+                               "User-Agent": "meeting-privacy-guard (consent ledger time stamp)"}) as response:
+        if response.status_code != 200:
+            raise TimestampError(f"The time-stamping authority {url} answered HTTP {response.status_code}.")
+        body = bytearray()
+        for chunk in response.iter_content(8192):
+            body += chunk
+            if len(body) > MAX_RESPONSE or time.monotonic() > ends:
+                raise TimestampError(f"The time-stamping authority {url} sent too much, or too slowly.")
+    return bytes(body)

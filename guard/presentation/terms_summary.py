@@ -12,6 +12,7 @@ from typing import Protocol
 
 from guard.i18n import translation
 from guard.presentation.i18n import current_language
+from guard.presentation.wording import without_controls
 from guard.terms.summary_model import ChangeSummary
 from guard.terms.summary_words import say_summary
 
@@ -30,10 +31,10 @@ class _Summarised(Protocol):
 
 
 def summary_words(said: ChangeSummary | None, english: str | None = None) -> str | None:
-    """``said`` in the language in use; without it, ``english`` as it is."""
-    if said is None:
-        return english
-    return say_summary(said, translation(current_language()))
+    """``said`` in the language in use; without it, ``english`` as it is. Either way without control
+    characters or bidirectional overrides, which the provider's words may carry (wording.without_controls)."""
+    text = english if said is None else say_summary(said, translation(current_language()))
+    return None if text is None else without_controls(text)
 
 
 def change_words(change: _Summarised) -> str | None:

@@ -4,6 +4,7 @@ ones marked. Pure: the terms tab lays the parts out."""
 from __future__ import annotations
 
 from guard.presentation.i18n import N_, _
+from guard.presentation.wording import without_controls
 from guard.terms.analysis import AnalysedChange
 from guard.terms.diff import changed_sentences, sentences
 
@@ -30,8 +31,8 @@ def marked_wordings(change: AnalysedChange) -> tuple[Marked | None, Marked | Non
     def mark(text: str | None, changed: list[str]) -> Marked | None:
         if text is None:
             return None
-        keys = set(changed)
-        return [(sentence, sentence in keys) for sentence in sentences(text)]
+        keys = set(changed)  # shown without controls or overrides: the letters as the classifier read them
+        return [(without_controls(sentence), sentence in keys) for sentence in sentences(text)]
 
     return mark(change.diff.old_text, gone), mark(change.diff.new_text, added)
 

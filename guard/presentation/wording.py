@@ -200,6 +200,13 @@ def evidence_detail(evidence: Evidence) -> str:
     return say(evidence.said) if evidence.said is not None else evidence.detail
 
 
+def without_controls(text: str) -> str:
+    """``text`` with control characters, line breaks and bidirectional overrides as spaces, nothing
+    else changed: a provider's quote shows the letters the classifier read, in the order it read them
+    (an override could show "tnesnoc ruoy tuohtiw" as "without your consent")."""
+    return _CONTROL.sub(" ", text)
+
+
 def one_line(text: str, limit: int) -> str:
     """``text`` as one line of plain text: control characters and line breaks become spaces,
     runs of space one, and anything past ``limit`` characters is cut with "…". Titles and

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from guard.errors import GuardError
+from guard.spawning import safe_module_path
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,8 @@ def run_in_helper(target: Callable[..., R], *args: Any, progress: ProgressFn | N
     # Not a daemon: an export's helper starts a helper of its own (the ledger check).
     process = context.Process(target=_child, args=(theirs, target, args), name=f"meeting-guard {target.__name__}")
     try:
-        process.start()
+        with safe_module_path():  # no module from the working folder runs in it
+            process.start()
     except (OSError, RuntimeError) as error:
         raise HelperFailed(f"A helper process could not start ({error}).") from None
     finally:

@@ -17,16 +17,19 @@ from guard.jsonable import to_json_data
 from guard.terms.classify import Classification, Severity, classify
 from guard.terms.diff import ChangeKind, ClauseDiff, diff_markdown, sentences, split_clauses
 from guard.terms.rules import Rules, load_rules
-from guard.terms.scope import scope_of
+from guard.terms.scope import same_scope, scope_of
 from guard.terms.summary import summarise_parts
 from guard.terms.summary_model import ChangeSummary
 from guard.terms.summary_words import say_summary
 from guard.terms.wording import (
     Segment,
     consistent_renames,
+    commitment_changed,
     example_added_or_dropped,
+    pro_form_only,
     is_date_only,
     pair_rewordings,
+    reordered,
     replacements,
     same_meaning,
     substance,
@@ -192,13 +195,26 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
         return same_meaning(a, b, equivalent=sameness.equivalent_words, substantive=sameness.substantive,
                             filler=sameness.filler, is_name=is_name, renames=renames)
 
+    def light(a: str, b: str) -> bool:
+        """A pro-form for words still said, or the same words reordered, with no scope or commitment moved."""
+        return ((pro_form_only(a, b, pro_forms=sameness.pro_forms)
+                 or reordered(a, b, substantive=sameness.substantive, filler=sameness.filler))
+                and same_scope(a, b, rules) and not commitment_changed(a, b))
+
     reworded = [(a, b) for a, b in item.pairs if same(a, b) or same(_blank_names(a, rules), _blank_names(b, rules))
                 or same(without_defined_term(a), without_defined_term(b))
-                or example_added_or_dropped(a, b) and same(without_examples(a), without_examples(b))]
+                or example_added_or_dropped(a, b) and same(without_examples(a), without_examples(b))
+                or light(a, b)]
     quiet_old = {a for a, _ in reworded}
     quiet_new = {b for _, b in reworded}
     gone = tuple(s for s in item.gone if s not in quiet_old)
     added = tuple(s for s in item.added if s not in quiet_new)
+    if gone and added and len(gone) + len(added) <= 8:
+        # the same sentences cut in two or joined differently ("... the Services. We also ..." read
+        # as one sentence in one version and two in the other)
+        joined_old, joined_new = " ".join(gone), " ".join(added)
+        if same(joined_old, joined_new):
+            gone, added = (), ()
     quiet = diff.quiet or (diff.kind is ChangeKind.CHANGED and (not (gone or added) or (
         diff.old is not None and diff.new is not None and is_date_only(diff.old.text, diff.new.text))))
     context = sentences(diff.new.text) if diff.new else sentences(diff.old.text) if diff.old else []

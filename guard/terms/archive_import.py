@@ -21,7 +21,7 @@ import heapq
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from guard.catalog.models import DocumentArchive
 from guard.terms.archive_source import ArchiveCommit, ArchiveSource
@@ -32,6 +32,10 @@ from guard.terms.models import ArchiveState
 from guard.terms.store import TermsStore
 
 log = logging.getLogger(__name__)
+
+# A record dated later than this after now is not believed: stored, it would be the version in force
+# for good, and every later import (which asks only for records since the newest) would miss the real ones.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 @dataclass
@@ -49,6 +53,15 @@ class ImportResult:
     partial: bool = False
     not_modified: bool = False
     error: TermsError | None = None
+    future: list[ArchiveCommit] = field(default_factory=list)  # records dated in the future: skipped
+
+    def future_note(self) -> str | None:
+        """What was skipped as dated in the future, in words (None: nothing)."""
+        if not self.future:
+            return None
+        first = self.future[0]
+        return (f"{len(self.future)} record(s) dated in the future skipped (first: commit {first.commit[:12]} "
+                f"dated {first.recorded:%Y-%m-%d}); the archive's dates are wrong, so they were not imported")
 
     @property
     def ok(self) -> bool:
@@ -60,6 +73,7 @@ class ImportResult:
                 "commits_read": self.read, "partial": self.partial, "not_modified": self.not_modified,
                 "versions_stored": [{"commit": c.commit, "recorded": c.recorded.isoformat(), "sha256": sha}
                                     for c, sha in self.stored],
+                "future_skipped": [{"commit": c.commit, "recorded": c.recorded.isoformat()} for c in self.future],
                 "error": str(self.error) if self.error else None,
                 "error_kind": str(getattr(self.error, "kind", "")) or None if self.error else None}
 
@@ -100,7 +114,10 @@ class ArchiveImporter:
             self.store.set_archive_state(pid, did, ArchiveState(archive.repository, archive.path, state.last_commit,
                                                                 state.last_recorded, state.etag, now))
             return
-        commits = list(listing.commits)
+        commits = [c for c in listing.commits if c.recorded <= now + FUTURE_TOLERANCE]
+        result.future = [c for c in listing.commits if c.recorded > now + FUTURE_TOLERANCE]
+        if result.future:
+            log.warning("Importing %s/%s from %s: %s", pid, did, archive.repository, result.future_note())
         left_text: str | None = None
         if since is not None and state is not None:
             known = [i for i, c in enumerate(commits) if c.commit == state.last_commit]

@@ -51,6 +51,9 @@ def load_declaration(path: Path) -> Declaration:
         raise DeclarationError(f"Declaration {path} cannot be read ({error}).") from None
     except json.JSONDecodeError as error:
         raise DeclarationError(f"Declaration {path} is not valid JSON (line {error.lineno}: {error.msg}).") from None
+    except RecursionError:  # json recurses per nested array: 100,000 '[' are 100 kB
+        raise DeclarationError(f"Declaration {path} is nested too deeply to be a declaration; fix or remove it.") \
+            from None
     return parse_declaration(raw, path)
 
 

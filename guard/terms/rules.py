@@ -120,6 +120,7 @@ class Sameness:
     equivalent: tuple[frozenset[str], ...] = ()
     substantive: frozenset[str] = frozenset()
     filler: frozenset[str] = frozenset()
+    pro_forms: frozenset[str] = frozenset()  # words standing for words the sentence already said ("those", "it")
 
     def equivalent_words(self, old: str, new: str) -> bool:
         return any(old in group and new in group for group in self.equivalent)
@@ -262,7 +263,8 @@ def _sameness(table: Any, path: Path) -> Sameness:
         raise RulesError(f"Rules {path}: [equivalent] phrases must be a list of lists of strings.")
     return Sameness(tuple(_words(group, f"Rules {path}, [equivalent] phrases") for group in groups),
                     _words(table.get("substantive", []), f"Rules {path}, [equivalent] substantive"),
-                    _words(table.get("filler", []), f"Rules {path}, [equivalent] filler"))
+                    _words(table.get("filler", []), f"Rules {path}, [equivalent] filler"),
+                    _words(table.get("pro_forms", []), f"Rules {path}, [equivalent] pro_forms"))
 
 
 @lru_cache(maxsize=8)

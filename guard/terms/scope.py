@@ -96,6 +96,16 @@ def scope_of(sentences: Iterable[str], rules: Rules, topics: Iterable[str] | Non
                  frozenset(parties), frozenset(kinds))
 
 
+def same_scope(old: str, new: str, rules: Rules) -> bool:
+    """True when two wordings of a sentence state the same uses, ruled-out uses, data, limits (with
+    the same words for each limit: "30 days" is not "90 days"), recipients and kinds of data."""
+    a, b = scope_of([old], rules), scope_of([new], rules)
+    if a != b:
+        return False
+    return {(key, words.casefold()) for key, words in a.limit_words} == \
+        {(key, words.casefold()) for key, words in b.limit_words}
+
+
 @dataclass(frozen=True)
 class ScopeChange:
     """How the scope moved from the old wording to the new one."""

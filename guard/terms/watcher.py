@@ -246,6 +246,8 @@ class TermsWatcher:
                    if version and (previous is None or version.sha256 != previous.sha256) else FetchResult.UNCHANGED)
         note = (f"{len(result.stored)} version(s) read in the archive ({result.read} of {result.listed} new records "
                 f"read{', history partial' if result.partial else ''})")
+        if result.future:
+            note += f"; {result.future_note()}"
         self._log(FetchRecord(at, provider, doc_id, where, outcome, 200, 0, newest, message=note,
                               sha256=version.sha256 if version else None, source="archive"))
         if outcome is not FetchResult.NEW_VERSION or version is None or previous is None:

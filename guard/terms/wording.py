@@ -194,6 +194,52 @@ def same_meaning(old: str, new: str, *, equivalent: Callable[[str, str], bool], 
     return True
 
 
+def _changed_runs(a: list[str], b: list[str]) -> list[tuple[list[str], list[str]]]:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return [(a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _carries_weight(words: Iterable[str], substantive: frozenset[str]) -> bool:
+    return any(word in substantive or any(ch.isdigit() for ch in word) for word in words)
+
+
+def pro_form_only(old: str, new: str, *, pro_forms: frozenset[str], at_most: int = 3) -> bool:
+    """True when every difference puts a pro-form for words the sentence still says elsewhere
+    ("locations around the world, including locations outside your country" -> "... including
+    those outside your country"), or one pro-form for another ("as long as we need to do so" ->
+    "as long as we need it"): the sentence refers back to what it already named, nothing else.
+    A run of more than ``at_most`` words is not a pro-form."""
+    a, b = substance(old).split(), substance(new).split()
+    runs = _changed_runs(a, b)
+    if not runs:
+        return False
+    kept_old, kept_new = set(a), set(b)
+    for gone, came in runs:
+        if not gone or not came or len(gone) > at_most or len(came) > at_most:
+            return False
+        gone_pro, came_pro = all(w in pro_forms for w in gone), all(w in pro_forms for w in came)
+        if gone_pro and came_pro:
+            continue
+        if came_pro and all(w in kept_new for w in gone):  # the noun is still named: the pro-form points to it
+            continue
+        if gone_pro and all(w in kept_old for w in came):  # the pro-form spelled out as the noun it stood for
+            continue
+        return False
+    return True
+
+
+def reordered(old: str, new: str, *, substantive: frozenset[str], filler: frozenset[str]) -> bool:
+    """True when two wordings hold the same words (``filler`` aside) in another order and no moved
+    word is ``substantive`` ("If available, and if you elect to use ..." -> "If you elect to use
+    ..., if available, ..."). "We do not sell X but share Y" -> "We do not share X but sell Y"
+    moves "sell" and "share", which are substantive, so it is not a reordering."""
+    a = [word for word in substance(old).split() if word not in filler]
+    b = [word for word in substance(new).split() if word not in filler]
+    if a == b or sorted(a) != sorted(b):
+        return False
+    return not any(_carries_weight((*gone, *came), substantive) for gone, came in _changed_runs(a, b))
+
+
 # A definition's own term at the start of a sentence: “Your Data” means ..., "Customer Content" includes ...
 # (anchored and bounded: linear in the sentence, whatever it holds)
 _DEFINED_TERM = re.compile(r'^(\W{0,6})[“"][^”"\n]{1,60}[”"]\s*(?:\([^)\n]{0,40}\)\s*)?'

@@ -58,6 +58,7 @@ if str(ROOT) not in sys.path:
 from guard.terms.analysis import AnalysedChange, analyse  # noqa: E402
 from guard.terms.archive_text import archive_markdown_to_text  # noqa: E402
 from guard.terms.classify import WATCHED_TOPICS, load_rules  # noqa: E402
+from guard.terms.rules import Rules  # noqa: E402
 
 DEFAULT_CORPUS = ROOT / "tests" / "terms" / "corpus"
 ZOOM_2023 = {"2023-02-01__2023-04-01": "31 March", "2023-04-01__2023-07-28": "27 July",
@@ -179,8 +180,8 @@ def load_corpus(folder: Path) -> list[Any]:
     return list(module.load_corpus())
 
 
-def score(pairs: list[Any], details: bool, classes: bool = False) -> dict[str, Any]:
-    rules = load_rules()
+def score(pairs: list[Any], details: bool, classes: bool = False, rules: Rules | None = None) -> dict[str, Any]:
+    rules = rules or load_rules()
     labels: list[Label] = []
     reported: list[Reported] = []
     seconds = 0.0
@@ -228,11 +229,12 @@ def score(pairs: list[Any], details: bool, classes: bool = False) -> dict[str, A
         topic_labels = [label for label in labels if topic in label.topics]
         hit = sum(1 for label in topic_labels if topic in label.matched_topics)
         per_topic[topic] = {"precision": _ratio(right, len(with_topic)), "recall": _ratio(hit, len(topic_labels)),
-                            "reported": len(with_topic), "labels": len(topic_labels)}
+                            "reported": len(with_topic), "labels": len(topic_labels), "right": right, "found": hit}
     result["per_topic"] = per_topic
     agreeing = [(item, label) for item in reported for label in item.matches]
     same = sum(1 for item, label in agreeing if str(item.change.severity) == label.severity)
     result["severity_agreement"] = _ratio(same, len(agreeing))
+    result["severity_counts"] = {"agree": same, "matched_pairs": len(agreeing)}
     result["zoom_2023"] = zoom
     result["seconds_analysing"] = round(seconds, 2)
     if classes:
@@ -292,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.split in (name, "both"):  # one JSON line per split, as the other benchmarks print
             figures = score(chosen, args.details, args.classes)
             print(json.dumps({"benchmark": "terms-accuracy", "split": name, **figures}, ensure_ascii=False), flush=True)
+    if args.split in ("heldout", "both"):  # and one line per held-out set (A: by hash rule; B: gathered blind)
+        sets = {p.id: getattr(p, "heldout_set", "A") for p in splits["heldout"]}  # an older corpus has only "A"
+        for held_set in sorted(set(sets.values())):
+            figures = score([p for p in splits["heldout"] if sets[p.id] == held_set], args.details, args.classes)
+            print(json.dumps({"benchmark": "terms-accuracy", "split": f"heldout-{held_set}", **figures},
+                             ensure_ascii=False), flush=True)
     return 0
 
 

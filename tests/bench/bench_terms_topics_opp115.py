@@ -58,6 +58,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from guard.terms.classify import classify_text, load_rules  # noqa: E402
+from guard.terms.rules import Rules  # noqa: E402
 
 CONSOLIDATED = Path("consolidation") / "threshold-0.75-overlap-similarity"
 POLICIES = Path("sanitized_policies")
@@ -138,8 +139,8 @@ def is_dev(policy: str) -> bool:
     return int(policy.split("_", 1)[0]) % 2 == 0
 
 
-def score(segments: list[Segment], details: int) -> dict[str, Any]:
-    rules = load_rules()
+def score(segments: list[Segment], details: int, rules: Rules | None = None) -> dict[str, Any]:
+    rules = rules or load_rules()
     started = time.perf_counter()
     found = [frozenset(classify_text(segment.text, rules)) for segment in segments]
     seconds = time.perf_counter() - started

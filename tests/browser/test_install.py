@@ -55,6 +55,37 @@ def test_the_launcher_starts_the_real_host(home, app_home):
     assert result.returncode == 2 and b"refusing" in result.stderr
 
 
+def test_modules_in_the_browsers_working_folder_never_run_in_the_host(home, app_home, tmp_path):
+    """A browser starts the host in its own working folder (Firefox: often the home folder); with
+    ``python -m`` that folder came first on the module path, so a json.py lying there ran in the host."""
+    import subprocess
+
+    folder = tmp_path / "browser-cwd"
+    folder.mkdir()
+    for name in ("json", "socket", "struct", "argparse", "logging"):
+        (folder / f"{name}.py").write_text(f"open({str(folder / ('RAN-' + name))!r}, 'w').write('ran')\n"
+                                           "raise SystemExit(3)\n", encoding="utf-8")
+    launcher = linux_installer(home, app_home).write_launcher()
+    result = subprocess.run([str(launcher), "chrome-extension://notours/"], input=b"", capture_output=True,
+                            timeout=60, check=False, cwd=folder)
+    assert result.returncode == 2 and b"refusing" in result.stderr
+    assert sorted(path.name for path in folder.glob("RAN-*")) == []
+
+
+def test_a_manifest_nested_deep_is_not_ours_not_a_crash(home, app_home):
+    """Any program of the user's can write the browsers' host folders: a manifest nested thousands deep
+    (json raises RecursionError, not a ValueError) ended 'browser status' and uninstall in a traceback."""
+    installer = linux_installer(home, app_home)
+    folder = home / ".config/chromium/NativeMessagingHosts"
+    folder.mkdir(parents=True)
+    (folder / HOST_FILE).write_text("[" * 50_000, encoding="utf-8")
+    statuses = {s.id: s for s in installer.status(app_home / "run" / "browser", app_home / "seen.json")}
+    chromium = statuses["chromium"]
+    assert not chromium.registered and "not this app's host manifest" in (chromium.problem or "")
+    installer.uninstall(["chromium"])
+    assert (folder / HOST_FILE).read_text(encoding="utf-8") == "[" * 50_000, "not ours: left alone"
+
+
 def test_status_says_per_browser_what_is_there(home, app_home):
     installer = linux_installer(home, app_home)
     states = {s.id: s.state for s in installer.status(app_home / "run" / "browser", app_home / "seen.json")}

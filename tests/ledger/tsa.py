@@ -114,3 +114,50 @@ def local_tsa() -> Iterator[tuple[str, LocalTsa]]:
             server.shutdown()
             server.server_close()
             thread.join(timeout=10)
+
+
+class DrippingTsa:
+    """What the dripping server saw: whether the client hung up before the headers were all sent."""
+
+    HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/timestamp-reply\r\nX-Drip: one byte a second\r\n\r\n"
+
+    def __init__(self) -> None:
+        self.asked = threading.Event()
+        self.gave_up = threading.Event()  # the client closed the connection mid-headers
+        self.finished = threading.Event()  # every header byte went out: nobody cut the exchange off
+
+
+@contextmanager
+def dripping_tsa() -> Iterator[tuple[str, DrippingTsa]]:
+    """``(url, seen)``: a server on 127.0.0.1 that takes the time-stamp query, then sends its
+    status line and headers one byte a second (about 90 s in all), so only a deadline over the
+    whole exchange ends it in time; each byte on its own comes well within any read timeout."""
+    seen = DrippingTsa()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802  (http.server's name)
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            seen.asked.set()
+            try:
+                for index in range(len(seen.HEAD)):
+                    self.wfile.write(seen.HEAD[index:index + 1])
+                    self.wfile.flush()
+                    if seen.gave_up.wait(1.0):
+                        return
+                seen.finished.set()
+            except (BrokenPipeError, ConnectionResetError):
+                seen.gave_up.set()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/tsa", seen
+    finally:
+        seen.gave_up.set()  # ends a handler still dripping
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -19,7 +19,7 @@ PATHS = AppPaths(Path("/c"), Path("/d"), Path("/k"), Path("/l"))
 
 
 def test_a_frozen_app_starts_the_window_with_its_own_executable(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert settings_command("srv", PATHS, "history")[:3] == [sys.executable, "-m", "ui.settings_process"]
+    assert settings_command("srv", PATHS, "history")[:4] == [sys.executable, "-P", "-m", "ui.settings_process"]
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert settings_command("srv", PATHS, "history") == [sys.executable, WINDOW_FLAG, "srv", "/c", "/d", "/k", "/l",
                                                          "--tab", "history"]

@@ -134,3 +134,21 @@ def test_the_windows_requests_reach_the_tray_app_over_the_link(qtbot, host, worl
     assert shown.args == ["providers"] and window.current_tab() == "providers"
     link.socket.abort()
     window.close()
+
+
+def test_modules_in_the_working_folder_never_run_in_the_window(qtbot, host, world, tmp_path, monkeypatch):
+    """``python -m`` puts the working folder first on the module path: a json.py left where the
+    user started the app (a download, a cloned repository) must not run in the window's process."""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for name in ("json", "socket", "struct", "signal", "argparse"):
+        (folder / f"{name}.py").write_text(f"open({str(folder / ('RAN-' + name))!r}, 'w').write('ran')\n"
+                                           "raise SystemExit(3)\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    settings = host()
+    with qtbot.waitSignal(settings.shown, timeout=60000) as shown:
+        settings.show("history")
+    assert shown.args == ["history"] and settings.window is None, "shown by its own process"
+    assert sorted(path.name for path in folder.glob("RAN-*")) == []
+    with qtbot.waitSignal(settings.ended, timeout=20000):
+        settings.close_window()

@@ -32,6 +32,9 @@ TOPICS = frozenset(
 KINDS = frozenset({"changed", "added", "removed", "moved", "wording-only"})
 SEVERITIES = frozenset({"material", "minor", "wording-only"})
 LICENCES = frozenset({"ODC-BY-1.0"})
+# Held-out sets: "A" was chosen by the hash rule before any labelling; "B" was gathered and labelled blind in
+# December 2026, after "A" had been read by the benchmark several times (README "Held-out sets").
+HELDOUT_SETS = frozenset({"A", "B"})
 
 PAIR_FIELDS = frozenset(
     {
@@ -40,6 +43,7 @@ PAIR_FIELDS = frozenset(
         "document",
         "catalog",
         "heldout",
+        "heldout_set",
         "summary",
         "old_effective",
         "new_effective",
@@ -73,6 +77,9 @@ CHANGE_FIELDS = frozenset({"kind", "section", "old", "new", "topics", "severity"
 _COMMIT = re.compile(r"[0-9a-f]{40}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# the snapshot(s) a commit message names: "" or space-separated snapshot addresses, then perhaps a "(note)"
+_SNAPSHOT = r"(?:(?:https://|mongo://)\S+|mongo-id:[0-9a-f]{24})"
+_SNAPSHOTS = re.compile(rf"{_SNAPSHOT}(?: {_SNAPSHOT})*(?: \([^()]*\))?|")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _PAIR_DIR = re.compile(r"(\d{4}-\d{2}-\d{2})__(\d{4}-\d{2}-\d{2})(?:-\d+)?")
 _WHITESPACE = re.compile(r"\s+")
@@ -139,6 +146,7 @@ class Pair:
     document: str
     catalog: tuple[str, ...]
     heldout: bool
+    heldout_set: str  # "A" or "B" for a held-out pair, "" for a development pair
     summary: str
     old_effective: str
     new_effective: str
@@ -222,8 +230,8 @@ def _provenance(table: dict[str, object], where: str) -> Provenance:
         new_commit=_string(table, "new_commit", where, _COMMIT),
         old_recorded=_string(table, "old_recorded", where, _TIMESTAMP),
         new_recorded=_string(table, "new_recorded", where, _TIMESTAMP),
-        old_snapshot=_string(table, "old_snapshot", where),
-        new_snapshot=_string(table, "new_snapshot", where),
+        old_snapshot=_string(table, "old_snapshot", where, _SNAPSHOTS),
+        new_snapshot=_string(table, "new_snapshot", where, _SNAPSHOTS),
         old_sha256=_string(table, "old_sha256", where, _SHA256),
         new_sha256=_string(table, "new_sha256", where, _SHA256),
         checked=_string(table, "checked", where, _DATE),
@@ -271,6 +279,18 @@ def _change(table: dict[str, object], where: str) -> Change:
     )
 
 
+def _heldout_set(table: dict[str, object], heldout: bool, where: str) -> str:
+    """Which held-out set a held-out pair belongs to ("A" unless it says otherwise); "" for a dev pair."""
+    if "heldout_set" not in table:
+        return "A" if heldout else ""
+    value = _string(table, "heldout_set", where)
+    if not heldout:
+        raise CorpusError(f"{where}: heldout_set is only meaningful with heldout = true")
+    if value not in HELDOUT_SETS:
+        raise CorpusError(f"{where}: heldout_set {value!r} is not one of {sorted(HELDOUT_SETS)}")
+    return value
+
+
 def load_pair(directory: Path) -> Pair:
     """Read and check one pair directory (old.md, new.md, labels.toml)."""
     labels = directory / "labels.toml"
@@ -287,6 +307,7 @@ def load_pair(directory: Path) -> Pair:
     catalog = pair.get("catalog", [])
     if not isinstance(catalog, list) or not all(isinstance(c, str) and ":" in c for c in catalog):
         raise CorpusError(f"{where} [pair]: catalog must be a list of 'provider:document' ids")
+    heldout = _flag(pair, "heldout", f"{where} [pair]")
     changes = data.get("changes", [])
     if not isinstance(changes, list):
         raise CorpusError(f"{where}: [[changes]] must be an array of tables")
@@ -297,7 +318,8 @@ def load_pair(directory: Path) -> Pair:
         service=_string(pair, "service", f"{where} [pair]"),
         document=_string(pair, "document", f"{where} [pair]"),
         catalog=tuple(catalog),
-        heldout=_flag(pair, "heldout", f"{where} [pair]"),
+        heldout=heldout,
+        heldout_set=_heldout_set(pair, heldout, f"{where} [pair]"),
         summary=_string(pair, "summary", f"{where} [pair]"),
         old_effective=_string(pair, "old_effective", f"{where} [pair]") if "old_effective" in pair else "",
         new_effective=_string(pair, "new_effective", f"{where} [pair]") if "new_effective" in pair else "",

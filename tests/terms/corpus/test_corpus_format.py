@@ -86,9 +86,86 @@ HELDOUT = frozenset(
 )
 
 
+# Held-out set B (README "Held-out sets"): real pairs gathered and labelled blind in December 2026, after set A had been
+# read by the benchmark several times. Frozen like set A: pairs join it only in the batches that built it.
+HELDOUT_B = frozenset(
+    {
+        "alibaba/qwen-chat-privacy-policy/2025-11-11__2025-12-15",
+        "alibaba/qwen-chat-privacy-policy/2025-12-15__2026-03-19",
+        "alibaba/qwen-chat-privacy-policy/2026-03-19__2026-04-09",
+        "alibaba/qwen-chat-privacy-policy/2026-04-09__2026-05-19",
+        "alibaba/qwen-chat-terms-of-service/2026-04-09__2026-05-19",
+        "github/privacy-policy/2025-09-23__2026-04-28",
+        "logitech/terms-of-service/2023-04-19__2023-07-01",
+        "microsoft/skype-privacy-policy/2020-08-12__2020-09-03",
+        "mistral/le-chat-terms-of-service/2025-12-15__2026-01-26",
+        "pinterest/privacy-policy/2025-10-01__2026-05-16",
+        "snap/snapchat-privacy-policy/2026-06-21__2026-07-16",
+        "snap/snapchat-privacy-policy/2026-07-16__2026-08-05",
+        "tiktok/privacy-policy/2026-01-26__2026-02-06",
+        "tiktok/privacy-policy/2026-02-10__2026-07-01",
+        "tiktok/privacy-policy/2026-07-01__2026-07-15",
+        "vimeo/privacy-policy/2023-12-14__2024-06-26",
+        "twitch/privacy-policy/2023-02-03__2023-02-09",
+        "vimeo/privacy-policy/2024-06-26__2024-10-12",
+        "vimeo/privacy-policy/2024-10-12__2025-02-25",
+        "wetransfer/terms-of-service/2025-07-17__2025-07-23",
+        "wetransfer/terms-of-service/2025-09-23__2025-11-08",
+        "whatsapp/privacy-policy/2026-06-30__2026-07-11",
+    }
+)
+
+
+def test_heldout_set_b_is_the_blind_set() -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
+
+
 def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
-    assert sorted(pair.id for pair in PAIRS if pair.heldout) == sorted(HELDOUT)
-    assert [pair.id for pair in PAIRS if pair.heldout and not pair.heldout_by_rule] == []
+    assert sorted(pair.id for pair in PAIRS if pair.heldout and pair.heldout_set == "A") == sorted(HELDOUT)
+    assert [pair.id for pair in PAIRS if pair.heldout_set == "A" and not pair.heldout_by_rule] == []
+
+
+def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
+    assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B"}
+
+
+def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
+    """A minimal pair whose [pair] table says heldout = <heldout> plus <extra> (for the held-out set field)."""
+    target = copy_of(PAIRS[0], tmp_path)
+    labels = target / "labels.toml"
+    text = labels.read_text(encoding="utf-8")
+    start = text.index("heldout = ")
+    end = text.index("\n", start)
+    labels.write_text(text[:start] + f"heldout = {heldout}\n{extra}" + text[end + 1:], encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("heldout", "extra", "expected"),
+    [
+        ("true", "", "A"),  # every held-out pair from before set B is in set A
+        ("true", 'heldout_set = "A"\n', "A"),
+        ("true", 'heldout_set = "B"\n', "B"),
+        ("false", "", ""),
+    ],
+)
+def test_heldout_set_defaults_to_a(tmp_path: Path, heldout: str, extra: str, expected: str) -> None:
+    pair = load_pair(labels_with(tmp_path, heldout, extra))
+    assert (pair.heldout, pair.heldout_set) == (heldout == "true", expected)
+
+
+@pytest.mark.parametrize(
+    ("heldout", "extra", "message"),
+    [
+        ("true", 'heldout_set = "C"\n', "heldout_set 'C' is not one of"),
+        ("true", "heldout_set = 2\n", "field 'heldout_set' must be str"),
+        ("false", 'heldout_set = "B"\n', "only meaningful with heldout = true"),
+    ],
+)
+def test_a_bad_heldout_set_is_named(tmp_path: Path, heldout: str, extra: str, message: str) -> None:
+    with pytest.raises(CorpusError, match=message):
+        load_pair(labels_with(tmp_path, heldout, extra))
 
 
 def test_every_zoom_2023_version_is_paired_with_the_one_before() -> None:
@@ -130,6 +207,7 @@ def test_an_edited_text_is_caught(tmp_path: Path) -> None:
         ("heldout = ", "# heldout = ", "missing field 'heldout'"),
         ('licence = "ODC-BY-1.0"', 'licence = "CC0"', "licence"),
         ('schema = 1', 'schema = 2', "schema"),
+        ('old_snapshot = "', 'old_snapshot = "from ', "old_snapshot"),
     ],
 )
 def test_invalid_labels_are_named(tmp_path: Path, find: str, replace: str, message: str) -> None:
