@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QDir, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
@@ -26,8 +29,24 @@ def server_name(config_dir: Path) -> str:
     return f"meeting-privacy-guard-{digest}"
 
 
+def _someone_elses(name: str) -> bool:
+    """Whether the Unix socket for ``name`` (in the shared temporary folder, where another user can
+    make it first) belongs to another user: then it is not this user's app, whatever it answers."""
+    if sys.platform.startswith("win"):
+        return False
+    try:
+        info = os.lstat(Path(QDir.tempPath()) / name)
+    except OSError:
+        return False  # no socket: nobody to hand off to (connecting says so)
+    return info.st_uid != os.getuid() or not stat.S_ISSOCK(info.st_mode)
+
+
 def hand_off(name: str, command: str = SHOW_SETTINGS) -> bool:
-    """Send ``command`` to a running instance; True when it answered."""
+    """Send ``command`` to a running instance; True when it answered. Never to a socket of another
+    user's: a squatter answering "ok" would keep this user's app from starting."""
+    if _someone_elses(name):
+        log.warning("The single-instance socket %s belongs to another user; not handing over to it", name)
+        return False
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(_TIMEOUT_MS):

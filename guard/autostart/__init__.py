@@ -44,7 +44,9 @@ def launch_command() -> list[str]:
         if (folder / name).exists():
             return [str(folder / name)]
     found = shutil.which("meeting-guard")
-    return [found] if found else [sys.executable, "-m", "guard"]
+    # -P: a login starts it in the home folder, which must not come first on its module path (a json.py
+    # or a guard/ folder there would run instead of the app).
+    return [found] if found else [sys.executable, "-P", "-m", "guard"]
 
 
 def current_autostart() -> Autostart:

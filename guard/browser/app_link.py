@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import socket
+import stat
 import sys
 from pathlib import Path
 
@@ -42,9 +43,14 @@ def notify(config_dir: Path, command: str = BROWSER_CHANGED) -> bool:
             with open(rf"\\.\pipe\{name}", "r+b", buffering=0) as pipe:
                 pipe.write(line)
             return True
+        path = socket_path(name)
+        info = os.lstat(path)
+        if info.st_uid != os.getuid() or not stat.S_ISSOCK(info.st_mode):  # another user's, in the shared /tmp
+            log.warning("The app's socket %s belongs to another user; not telling it", path)
+            return False
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
             client.settimeout(TIMEOUT_SECONDS)
-            client.connect(str(socket_path(name)))
+            client.connect(str(path))
             client.sendall(line)
             return client.recv(8).startswith(b"ok")
     except OSError:

@@ -10,6 +10,7 @@
    one to name the first record at fault.
 4. The anchors: a ledger that ends before an anchored head was rolled back; one whose record
    at the anchored seq differs, or that is not the ledger noted at its location, was replaced.
+   These checks, and the time stamps', are guard.ledger.audit_outside.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from guard.ledger import meta
-from guard.ledger.anchor import Anchor, AnchorError
+from guard.ledger.audit_outside import Anchors, anchor_problem, read_anchors, rollback_problems, witness_findings
 from guard.ledger.canonical import MacKey, legacy_head_message
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
-from guard.ledger.keys import KeyInfo, usable_keyring
-from guard.ledger.key_status import KeyAlgorithm, KeyState, KeyStorage
+from guard.ledger.keys import KeyInfo
+from guard.ledger.key_status import KeyAlgorithm, KeyState
 from guard.ledger.limits import limits_of
 from guard.ledger.report import Problem, ProblemKind, VerifyReport, earliest
 from guard.ledger.schema import FIRST_DISAGREEING_ROW, derived_mismatch
@@ -49,30 +50,6 @@ from guard.ledger.verify import (
 
 
 @dataclass
-class Anchors:
-    """What was found outside the file, and how far to trust it."""
-
-    keyring: Anchor | None = None
-    file: Anchor | None = None
-    keyring_problem: str | None = None  # the keyring could not be read
-    file_problem: str | None = None
-    keyring_backend: str | None = None  # None: no keyring on this computer
-    location: str | None = None  # the ledger id noted in the keyring for this place
-    file_ledger: str | None = None  # the ledger id the anchor file beside it was written for
-
-    @property
-    def trusted(self) -> Anchor | None:
-        return self.keyring or self.file
-
-    def where(self) -> str:
-        if self.keyring is not None:
-            return f"the keyring ({self.keyring_backend})" + (" and the anchor file" if self.file else "")
-        if self.file is not None:
-            return "the anchor file only"
-        return "nowhere"
-
-
-@dataclass
 class Findings:
     problems: list[Problem | None] = field(default_factory=list)
     key_problem: Problem | None = None
@@ -80,26 +57,6 @@ class Findings:
 
     def add(self, kind: ProblemKind, seq: int | None, message: str) -> None:
         self.problems.append(Problem(kind, seq, message))
-
-
-def read_anchors(keychain: KeyChain, ledger_id: str) -> Anchors:
-    found = Anchors()
-    backend, name = usable_keyring()
-    keyring = keychain.anchorer.keyring
-    if backend is not None:
-        found.keyring_backend = name
-        try:
-            found.keyring = keyring.read() if keyring.ledger_id == ledger_id else None
-            found.location = keyring.location()
-        except AnchorError as error:
-            found.keyring_problem = str(error)
-    try:
-        anchor = keychain.anchorer.file.read()
-        found.file = anchor if anchor is not None and anchor.ledger_id == ledger_id else None
-        found.file_ledger = anchor.ledger_id if anchor is not None else None
-    except AnchorError as error:
-        found.file_problem = str(error)
-    return found
 
 
 def audit(conn: sqlite3.Connection, path: Path, keychain: KeyChain, *, each_signature: bool,
@@ -139,12 +96,14 @@ def audit(conn: sqlite3.Connection, path: Path, keychain: KeyChain, *, each_sign
             findings.problems.insert(0, deep.problem)  # a record named by its own signature wins a tie
         elif vouched:
             chain.signatures_checked += _check_segment_ends(chain, verifiers, findings, each_signature)
-        _check_rollback(conn, ledger_id, chain, anchors, findings)
-        _check_witnesses(conn, ledger_id, chain, findings)
+        findings.problems += rollback_problems(conn, ledger_id, chain, anchors)
+        stamped, notes = witness_findings(conn, ledger_id, chain)
+        findings.problems += stamped
+        findings.notes += notes
     vouched = vouched and _first(findings.problems) is None
     _check_lost_keys(keychain, keys, chain, vouched, findings)
     report = _report(conn, path, keychain, chain, _first(findings.problems),
-                     findings.key_problem or _anchor_problem(anchors, keys), anchors, findings.notes)
+                     findings.key_problem or anchor_problem(anchors, keys), anchors, findings.notes)
     return replace(report, records_vouched=chain.count if vouched else 0)
 
 
@@ -296,62 +255,6 @@ def _check_segment_ends(chain: ChainResult, verifiers: dict[str, Verifier], find
     return checked
 
 
-def _check_rollback(conn: sqlite3.Connection, ledger_id: str, chain: ChainResult, anchors: Anchors,
-                    findings: Findings) -> None:
-    if anchors.location is not None and anchors.location != ledger_id:
-        findings.problems.append(_replaced_here(conn, anchors.location, "the keyring notes"))
-    elif anchors.file_ledger is not None and anchors.file_ledger != ledger_id:
-        findings.problems.append(_replaced_here(conn, anchors.file_ledger, "the anchor file beside it was written for"))
-    for source, anchor in (("the keyring", anchors.keyring), ("the anchor file", anchors.file)):
-        if anchor is None or anchor.head is None:
-            continue
-        anchored = anchor.head
-        when = anchored.recorded_at or "an earlier date"
-        if anchored.seq > chain.last_seq:
-            findings.add(ProblemKind.ROLLED_BACK, chain.last_seq + 1,
-                         f"rolled back: the ledger ends at seq {chain.last_seq} but seq {anchored.seq} > "
-                         f"{chain.last_seq} was recorded on {when} (anchored in {source})")
-            return
-        row = conn.execute("SELECT hash FROM records WHERE seq = ?", (anchored.seq,)).fetchone()
-        if anchored.seq and (row is None or row[0] != anchored.hash):
-            findings.add(ProblemKind.REPLACED, anchored.seq,
-                         f"the ledger was rewritten: record {anchored.seq} is not the one anchored in {source} "
-                         f"(recorded on {when})")
-            return
-
-
-def _check_witnesses(conn: sqlite3.Connection, ledger_id: str, chain: ChainResult, findings: Findings) -> None:
-    """Each RFC 3161 time stamp: still valid, and still stamping the record that is there."""
-    from guard.ledger.timestamp import check_token, witness_digest
-
-    rows = conn.execute("SELECT seq, hash, tsa_url, token, gen_time FROM witnesses ORDER BY seq").fetchall()
-    for seq, record_hash, url, token, gen_time in rows:
-        try:
-            check_token(bytes(token), witness_digest(ledger_id, int(seq), str(record_hash)))
-        except (ValueError, TypeError) as error:
-            findings.add(ProblemKind.EDITED, None, f"the time stamp of record {seq} from {url} was changed inside the "
-                                                   f"file ({error})")
-            continue
-        if seq > chain.last_seq:
-            findings.add(ProblemKind.ROLLED_BACK, chain.last_seq + 1,
-                         f"rolled back: the ledger ends at seq {chain.last_seq} but seq {seq} > {chain.last_seq} "
-                         f"was time-stamped by {url} on {gen_time}")
-            continue
-        found = conn.execute("SELECT hash FROM records WHERE seq = ?", (seq,)).fetchone()
-        if found is None or found[0] != record_hash:
-            findings.add(ProblemKind.REPLACED, seq, f"the ledger was rewritten: record {seq} is not the one {url} "
-                                                    f"time-stamped on {gen_time}")
-            continue
-        findings.notes.append(f"record {seq} and all before it existed as they are on {gen_time} (time stamp by "
-                              f"{url})")
-
-
-def _replaced_here(conn: sqlite3.Connection, noted: str, how: str) -> Problem:
-    return Problem(ProblemKind.REPLACED, None,
-                   f"this is not the ledger this computer kept here: {how} ledger {noted}, but the file is ledger "
-                   f"{meta.ledger_id(conn)} (deleted and started anew, or swapped for another file)")
-
-
 def _check_lost_keys(keychain: KeyChain, keys: Sequence[KeyInfo], chain: ChainResult, vouched: bool,
                      findings: Findings) -> None:
     """HMAC keys whose secret is gone leave their records' MACs unchecked; said plainly."""
@@ -368,30 +271,6 @@ def _check_lost_keys(keychain: KeyChain, keys: Sequence[KeyInfo], chain: ChainRe
         str(status.state), ProblemKind.KEY_LOST)
     findings.key_problem = Problem(kind, seq, f"the MACs from record {seq} on could not be checked, so "
                                               f"rewriting with re-hashing cannot be ruled out: {status.message()}")
-
-
-def _anchor_problem(anchors: Anchors, keys: Sequence[KeyInfo]) -> Problem | None:
-    """The ledger's anchor is gone from where it was kept, or cannot be read."""
-    signed = any(info.algorithm == KeyAlgorithm.ED25519 for info in keys)
-    if not signed:
-        return None
-    in_keyring = any(info.storage == KeyStorage.KEYRING for info in keys) or (
-        anchors.file is not None and anchors.file.in_keyring_since is not None)
-    if anchors.keyring_problem and in_keyring:
-        return Problem(ProblemKind.KEY_UNAVAILABLE, None, f"key unavailable: the ledger's anchor could not be read "
-                                                          f"from the keyring ({anchors.keyring_problem})")
-    if anchors.keyring is None and anchors.keyring_backend is not None and in_keyring:
-        return Problem(ProblemKind.KEY_LOST, None,
-                       "key lost: the keyring no longer holds this ledger's anchor (the fingerprints of its keys and "
-                       "its latest head); forgery with a new key and rollback can only be checked against the "
-                       "anchor file, which anyone who can write to the data folder can rewrite")
-    if anchors.trusted is None:
-        problem = f" ({anchors.file_problem})" if anchors.file_problem else ""
-        return Problem(ProblemKind.KEY_LOST, None,
-                       f"key lost: this ledger's anchor file is missing or unreadable{problem} and no keyring holds "
-                       "its anchor, so this computer's keys cannot be told from a forger's and rollback cannot be "
-                       "checked")
-    return None
 
 
 def _report(conn: sqlite3.Connection, path: Path, keychain: KeyChain, chain: ChainResult, problem: Problem | None,

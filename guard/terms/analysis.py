@@ -227,7 +227,7 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
     result: Classification = classify(gone, added, rules, quiet=quiet, context=context, lead=lead,
                                       continues=continues, heading=clause.heading if clause is not None else None,
                                       old_clause=sentences(diff.old.text)
-                                      if diff.kind is ChangeKind.CHANGED and diff.old else ())
+                                      if diff.kind is ChangeKind.CHANGED and diff.old else (), renames=renames)
     if quiet and diff.kind is ChangeKind.CHANGED:
         diff = ClauseDiff(ChangeKind.WORDING, diff.old, diff.new, diff.score)
     said = summarise_parts(diff, result, gone, added, rules) \

@@ -21,6 +21,8 @@ Two sources with the same surface:
 from __future__ import annotations
 
 import json
+import os
+import string
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -141,13 +143,30 @@ def _commit_of(entry: dict[str, object], url: str) -> ArchiveCommit:
     try:
         sha = entry["sha"]
         details = entry["commit"]
-        assert isinstance(sha, str) and len(sha) == 40 and isinstance(details, dict)
+        if not (isinstance(sha, str) and isinstance(details, dict)):
+            raise ValueError("not a commit")
+        if len(sha) != 40 or not all(c in string.hexdigits for c in sha):  # it goes into the raw file's address
+            raise ValueError("not a commit hash")
         author = details.get("author") or details.get("committer")
-        assert isinstance(author, dict) and isinstance(author.get("date"), str)
+        if not (isinstance(author, dict) and isinstance(author.get("date"), str)):
+            raise ValueError("no date")
         message = str(details.get("message", ""))
         return ArchiveCommit(sha.lower(), _when(author["date"]), message.split("\n", 1)[0][:300])
-    except (KeyError, AssertionError, ValueError):
+    except (KeyError, ValueError):
         raise TermsFetchError(FetchFailure.NOT_TEXT, url, f"{url} listed a commit the app cannot read.") from None
+
+
+# The folder's own .git/config is whoever made the folder's: settings that make a read-only ``git log``
+# or ``git cat-file`` run a program (signature checks with its gpg.program, an fsmonitor, hooks, a pager,
+# diff drivers) are overridden on the command line, which comes before the repository's config.
+_NO_PROGRAMS = ("-c", "log.showSignature=false", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
+                "-c", "core.pager=cat", "-c", "diff.external=", "-c", "gpg.program=false")
+
+
+def _git_env() -> dict[str, str]:
+    """The environment without GIT_* variables (GIT_DIR, GIT_CONFIG_PARAMETERS...): ``-C`` decides
+    which repository is read, and nothing else changes how."""
+    return {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
 
 
 class GitArchive:
@@ -159,8 +178,8 @@ class GitArchive:
 
     def _git(self, *args: str) -> bytes:
         try:
-            done = subprocess.run(["git", "-C", str(self.folder), *args], capture_output=True, timeout=GIT_TIMEOUT,
-                                  check=False)
+            done = subprocess.run(["git", *_NO_PROGRAMS, "-C", str(self.folder), *args], capture_output=True,
+                                  timeout=GIT_TIMEOUT, check=False, env=_git_env())
         except (OSError, subprocess.TimeoutExpired) as error:
             raise TermsFetchError(FetchFailure.CONNECTION, str(self.folder),
                                   f"The archive copy {self.folder} could not be read with git ({error}).") from None
@@ -182,7 +201,7 @@ class GitArchive:
         return CommitList(tuple(sorted(found, key=lambda item: item.recorded)))
 
     def read(self, path: str, commit: str) -> str:
-        data = self._git("show", f"{commit}:{path}")
+        data = self._git("cat-file", "blob", f"{commit}:{path}")  # the stored bytes: no textconv, no filter
         if len(data) > MAX_TEXT:
             raise TermsFetchError(FetchFailure.TOO_BIG, str(self.folder),
                                   f"{path} at {commit[:12]} in {self.folder} is larger than 5 MB; not read.")

@@ -18,7 +18,13 @@ from enum import StrEnum
 from guard.catalog.models import ClauseTopic
 from guard.terms.rules import Rules, RulesError, TopicRule, load_rules
 from guard.terms.scope import Scope, ScopeChange, compare, mask, scope_of
-from guard.terms.wording import commitment_changed, pair_rewordings, without_examples
+from guard.terms.wording import (
+    commitment_changed,
+    list_item_changed,
+    pair_rewordings,
+    weighty_word_changed,
+    without_examples,
+)
 
 __all__ = ["WATCHED_TOPICS", "Classification", "RulesError", "Severity", "TopicRule", "classify", "classify_text",
            "label_of", "load_rules", "sentence_topics"]
@@ -87,7 +93,7 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
              context: Sequence[str] = (), lead: str | None = None,
              only: Mapping[str, frozenset[str]] | None = None,
              continues: Mapping[str, str] | None = None, heading: str | None = None,
-             old_clause: Sequence[str] = ()) -> Classification:
+             old_clause: Sequence[str] = (), renames: frozenset[tuple[str, str]] = frozenset()) -> Classification:
     """Classify a change from the sentences only in the old wording (``gone``) and only in the
     new one (``added``). ``quiet`` (moved, or wording only): the topics are the clause's own
     (``context``) and the severity is wording-only. ``only`` limits a sentence to some topics
@@ -96,7 +102,10 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     services ...") to the start of that sentence ("we may disclose information about you to: (1)
     ..."), which says what the part is about when the part alone does not. ``old_clause``: the
     sentences of the old wording when the clause changed (not added or removed): a sentence added to
-    it that names a recipient or a kind of data the clause did not name is a material change."""
+    it that names a recipient or a kind of data the clause did not name is a material change (as is
+    a clause added whole, ``gone`` and ``old_clause`` empty, that names one). ``renames``: replacements
+    made the same way throughout the document ("products" -> "products and services"), which are
+    not items added to a list."""
     if quiet or not (gone or added):
         topics = _ordered((t for s in context for t in sentence_topics(s, rules, lead, heading)), rules)
         return Classification(topics, Severity.WORDING)
@@ -111,9 +120,10 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     topics = _ordered((t for found in per_sentence.values() for t in found), rules)
     if not topics:
         return Classification((), Severity.MINOR)
-    # a sentence that only points elsewhere ("Learn more about ...") states no use of its own
-    old_scope = scope_of([s for s in gone if per_sentence[s] and not rules.pointers.search(s)], rules, topics)
-    new_scope = scope_of([s for s in added if per_sentence[s] and not rules.pointers.search(s)], rules, topics)
+    # a sentence that only points elsewhere ("Learn more about ..."), or states the user's duties or
+    # rights, a disclaimer or a fact about the past, states no use of its own
+    old_scope = scope_of([s for s in gone if per_sentence[s] and not rules.states_no_use(s)], rules, topics)
+    new_scope = scope_of([s for s in added if per_sentence[s] and not rules.states_no_use(s)], rules, topics)
     change = compare(old_scope, new_scope, rules)
     # a definition of content or data sets the scope of other clauses: rewording it is material
     definition = ClauseTopic.CONTENT_DEFINITION.value
@@ -129,12 +139,16 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     old_topical = [s for s in gone if per_sentence[s]]
     new_topical = [s for s in added if per_sentence[s]]
     reworded = pair_rewordings(tuple(old_topical), tuple(new_topical))
-    others = _others_moved(reworded, rules) or any(commitment_changed(a, b) for a, b in reworded)
-    if old_clause and not others:
+    others = _others_moved(reworded, rules) or any(
+        commitment_changed(a, b) or weighty_word_changed(a, b, substantive=rules.sameness.substantive)
+        or list_item_changed(a, b, filler=rules.sameness.filler, renames=renames)
+        for a, b in reworded)
+    if (old_clause or not gone) and not others:
         # a sentence added to a clause (not a rewording of one of its sentences) that names a
-        # recipient or a kind of data the clause did not name before
+        # recipient or a kind of data the clause did not name before; a clause added whole names
+        # each of its recipients and kinds of data for the first time
         paired_new = {b for _, b in reworded}
-        fresh = [s for s in new_topical if s not in paired_new and not rules.pointers.search(s)]
+        fresh = [s for s in new_topical if s not in paired_new and not rules.states_no_use(s)]
         if fresh:
             before, after = scope_of(old_clause, rules), scope_of(fresh, rules)
             others = bool((after.parties - before.parties) or (after.kinds - before.kinds))

@@ -141,6 +141,17 @@ class Rules:
     parties: tuple[ScopeRule, ...] = ()  # who else gets or acts on the data (affiliates, advertisers...)
     data_kinds: tuple[ScopeRule, ...] = ()  # finer kinds of data (location, contacts, search history...)
     pointers: Matcher = Matcher((), None)  # sentences that only point elsewhere ("Learn more about ...")
+    asides: Matcher = Matcher((), None)  # the user's duties and rights, disclaimers, statements about the past
+    asides_unless: Matcher = Matcher((), None)  # ...unless the provider states a use in the same sentence
+
+    def states_no_use(self, sentence: str) -> bool:
+        """True when a sentence keeps its topics but states no use of its own: a pointer elsewhere,
+        or an aside ("You are responsible for ...", "You have the right to request that we delete
+        ...", "... is provided as is") in which the provider does not state a use as well."""
+        if self.pointers.search(sentence) is not None:
+            return True
+        return (self.asides.search(sentence) is not None
+                and (not self.asides_unless or self.asides_unless.search(sentence) is None))
 
     def label(self, topic: str) -> str:
         return next((rule.label for rule in self.topics if rule.topic == topic), topic)
@@ -240,13 +251,20 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
     return Rules(tuple(topics), tuple(excludes), tuple(masks), scope("use"), scope("data"), scope("limit"),
                  _matcher(negation.get("patterns", []), f"Rules {path}, [negation]"), window, tuple(names),
                  _sameness(data.get("equivalent", {}), path), scope("party"), scope("data_kind"),
-                 _pointers(data.get("pointer", {}), path))
+                 _pointers(data.get("pointer", {}), path), *_asides(data.get("aside", {}), path))
 
 
 def _pointers(table: Any, path: Path) -> Matcher:
     if not isinstance(table, dict):
         raise RulesError(f"Rules {path}: [pointer] must be a table.")
     return _matcher(table.get("patterns", []), f"Rules {path}, [pointer]")
+
+
+def _asides(table: Any, path: Path) -> tuple[Matcher, Matcher]:
+    if not isinstance(table, dict):
+        raise RulesError(f"Rules {path}: [aside] must be a table.")
+    return (_matcher(table.get("patterns", []), f"Rules {path}, [aside]"),
+            _matcher(table.get("unless", []), f"Rules {path}, [aside] unless"))
 
 
 def _words(value: Any, where: str) -> frozenset[str]:

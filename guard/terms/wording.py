@@ -320,6 +320,42 @@ def commitment_changed(old: str, new: str) -> bool:
     return False
 
 
+def weighty_word_changed(old: str, new: str, *, substantive: frozenset[str]) -> bool:
+    """True when a rewording adds or drops a word whose change always matters (``substantive``:
+    "only", "any", "aggregated", "develop"...), modal verbs aside (:func:`commitment_changed`
+    weighs those: "we use" -> "we may use" is no change of commitment)."""
+    weighty = substantive - _COMMITS - _PERMITS
+    a, b = substance(old).split(), substance(new).split()
+    return any((set(gone) ^ set(came)) & weighty for gone, came in _changed_runs(a, b))
+
+
+_COORDINATORS = frozenset(("and", "or", ",", ";"))  # what joins the items of a list
+_LIST_TOKEN = re.compile(r"\w+|[,;]")
+
+
+def list_item_changed(old: str, new: str, *, filler: frozenset[str],
+                      renames: frozenset[tuple[str, str]] = frozenset(), at_most: int = 8) -> bool:
+    """True when a rewording adds an item to a list or drops one: a run of at most ``at_most``
+    words that begins or ends with "and", "or" or a comma and names something ("to provide the
+    service" -> "to provide or improve the service", "your name or e-mail address" -> "your e-mail
+    address", "files, photos and messages" -> "files, photos, comments and messages").
+    What a clause speaks of grew or shrank. A term expanded the same way throughout the document
+    (``renames``: "products" -> "products and services") is a rename, not an item."""
+    a, b = (_LIST_TOKEN.findall(expand_contractions(plain(text).casefold())) for text in (old, new))
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal" or _with_context(a, b, i1, i2, j1, j2) in renames:
+            continue
+        gone, came = a[i1:i2], b[j1:j2]
+        for run, other in ((gone, came), (came, gone)):
+            if not (2 <= len(run) <= at_most) or not (run[0] in _COORDINATORS or run[-1] in _COORDINATORS):
+                continue
+            if other and not all(word in _COORDINATORS for word in other):
+                continue  # a replacement, not an item coming or going
+            if any(word not in filler and word not in _COORDINATORS for word in run):
+                return True
+    return False
+
+
 def pair_rewordings(gone: tuple[str, ...], added: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """Old and new sentences that are rewordings of one another (greedy, most similar first)."""
     if not gone or not added or len(gone) * len(added) > 400:

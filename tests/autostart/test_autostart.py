@@ -111,3 +111,29 @@ def test_launch_command_starts_this_installation():
     command = launch_command()
     result = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("meeting-guard ")
+
+
+def test_without_an_installed_script_the_login_start_runs_no_module_from_the_home_folder(tmp_path, monkeypatch):
+    """Started at login in the home folder as ``python -m guard``, the home folder came first on the
+    module path: a guard/ folder (or a runpy.py) lying there ran instead of the app."""
+    import sys
+
+    import guard.autostart as autostart_module
+
+    python = sys.executable
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "python"))  # no meeting-guard script beside it
+    monkeypatch.setattr(autostart_module.shutil, "which", lambda _name: None)
+    command = launch_command()
+    monkeypatch.undo()
+    assert command[0] == str(tmp_path / "bin" / "python")
+    home = tmp_path / "home"
+    home.mkdir()
+    planted = f"open({str(home / 'RAN')!r}, 'w').write('ran')\nraise SystemExit(3)\n"
+    (home / "guard").mkdir()
+    (home / "guard" / "__init__.py").write_text(planted, encoding="utf-8")  # a folder named like the app
+    (home / "runpy.py").write_text(planted, encoding="utf-8")
+    result = subprocess.run([python, *command[1:], "--version"], capture_output=True, text=True, timeout=60,
+                            cwd=home)
+    assert result.returncode == 0 and result.stdout.startswith("meeting-guard "), result.stderr
+    assert not (home / "RAN").exists()

@@ -4,6 +4,7 @@ the newest) missed the real ones. It is skipped and said; the real history goes 
 
 from __future__ import annotations
 
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,3 +47,77 @@ def test_the_command_line_says_what_was_skipped(cli, app_home, tmp_path: Path) -
     result = cli("terms", "import", "zoom", "terms", "--git", str(repo.folder))
     assert result.returncode == 0, result.stderr
     assert f"commit {forged[:12]} dated 2099-01-01" in result.stdout, result.stdout + result.stderr
+
+
+def _signed_commit_touching(repo: ArchiveRepo, text: str) -> str:
+    """A commit of ``text`` carrying a (fake) signature, which a ``git log`` that shows signatures
+    hands to ``gpg.program``."""
+    repo.record(text, "2023-07-28T13:43:15Z", "Record new changes of")
+    body = repo.git("cat-file", "commit", "HEAD")
+    head, _, message = body.partition("\n\n")
+    signed = (f"{head}\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----\n\n"
+              f"{message}\n")
+    done = subprocess.run(["git", "-C", str(repo.folder), "hash-object", "-t", "commit", "-w", "--stdin"],
+                          input=signed, capture_output=True, text=True, check=True, timeout=60)
+    sha = done.stdout.strip()
+    repo.git("update-ref", "HEAD", sha)
+    return sha
+
+
+def test_a_repositorys_own_git_config_runs_no_program(tmp_path: Path) -> None:
+    """A folder given to ``terms import --git`` (a mirror, an unpacked archive) carries its own
+    .git/config: a gpg.program with log.showSignature, an fsmonitor, a textconv filter. Reading its
+    history must run none of them; the history is read as usual."""
+    repo = ArchiveRepo.zoom_2023(tmp_path / "repo", noise=0, upto=2)
+    signed = _signed_commit_touching(repo, zoom_text(ZOOM_2023[2][0]))
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    for name in ("gpg", "fsmonitor", "textconv", "external"):
+        script = tmp_path / f"{name}.sh"
+        script.write_text(f"#!/bin/sh\ntouch {marks / name}\ncat \"$1\" 2>/dev/null\n", encoding="utf-8")
+        script.chmod(0o755)
+    for key, value in (("log.showSignature", "true"), ("gpg.program", str(tmp_path / "gpg.sh")),
+                       ("core.fsmonitor", str(tmp_path / "fsmonitor.sh")),
+                       ("diff.evil.textconv", str(tmp_path / "textconv.sh")),
+                       ("diff.external", str(tmp_path / "external.sh"))):
+        repo.git("config", key, value)
+    (repo.folder / ".git" / "info" / "attributes").write_text("*.md diff=evil\n", encoding="utf-8")
+    store = TermsStore(tmp_path / "store", {}, [])
+    result = ArchiveImporter(store, GitArchive(repo.folder, REPOSITORY), read_all=True,
+                             clock=lambda: NOW).run("zoom", "terms", URL, ARCHIVE)
+    assert sorted(path.name for path in marks.iterdir()) == []
+    assert result.ok and [c.commit for c, _ in result.stored][-1] == signed
+    assert store.get_text(result.stored[-1][1]).strip(), "the file's own text, not a program's output"
+
+
+def test_a_listed_commit_that_is_not_a_hash_is_refused_and_nothing_is_stored(tmp_path: Path) -> None:
+    """The commit's id goes into the raw file's address: forty characters of '../' would reach
+    another file on the same host. Only a hexadecimal hash is read."""
+    import json
+
+    from guard.terms.archive_source import GitHubArchive
+    from guard.terms.fetch import Fetcher, FetchPolicy
+    from tests.terms.support.archive_repo import GitHubLike
+
+    repo = ArchiveRepo.zoom_2023(tmp_path / "repo", noise=0, upto=2)
+    store = TermsStore(tmp_path / "store", {}, [])
+    with GitHubLike(repo) as api:
+        real = api.answer
+        sneaky = ("../" * 14)[:40]
+
+        def answer(target: str, etag: str | None) -> tuple[int, bytes, dict[str, str]]:
+            status, body, headers = real(target, etag)
+            if target.startswith("/repos/") and status == 200:
+                entries = json.loads(body)
+                entries[0]["sha"] = sneaky
+                body = json.dumps(entries).encode()
+            return status, body, headers
+
+        api.answer = answer  # type: ignore[method-assign]
+        source = GitHubArchive(REPOSITORY, Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0,
+                                                               retries=0)), api=api.base, raw=api.base, pace=0.0)
+        result = ArchiveImporter(store, source, clock=lambda: NOW).run("zoom", "terms", URL, ARCHIVE)
+        assert not any(".." in path for path, _ in api.requests), "no address built from it was fetched"
+    assert result.error is not None and "listed a commit the app cannot read" in str(result.error)
+    assert api.base in str(result.error), "the message names the URL"
+    assert store.versions("zoom", "terms") == []
