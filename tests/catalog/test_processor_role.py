@@ -60,7 +60,8 @@ def test_a_broken_role_in_a_user_file_is_reported_by_file_and_field(tmp_path: Pa
 def test_the_shipped_roles_are_quoted_dated_and_pinned(catalog):
     with_role = {pid: p.contacts for pid, p in catalog.providers.items() if p.contacts.processor_for}
     # the big four meeting services, note-takers and business services whose terms were read
-    read = {"zoom", "teams", "google-meet", "webex", "otter", "fireflies", "fathom", "slack", "ringcentral"}
+    read = {"zoom", "teams", "google-meet", "webex", "otter", "fireflies", "fathom", "slack", "ringcentral",
+            "goto-meeting", "gong"}
     assert read <= set(with_role)
     for pid, contacts in with_role.items():
         assert contacts.kind != ContactKind.NO_CONTROLLER, pid
