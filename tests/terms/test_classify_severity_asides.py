@@ -55,3 +55,15 @@ def test_broken_aside_rules_are_named() -> None:
         parse_rules({"aside": {"patterns": ["you must"], "unless": ["(?<=a)b"]}}, Path("rules.toml"))
     with pytest.raises(RulesError, match=r"\[equivalent\] pro_forms"):
         parse_rules({"equivalent": {"pro_forms": "it"}}, Path("rules.toml"))
+
+
+def test_a_long_list_between_not_and_the_use_still_rules_it_out() -> None:
+    from guard.terms.scope import scope_of
+
+    # a promise whose list of data puts the use well over a hundred and sixty characters after "not"
+    sentence = ("We do not use any of your audio, video, chat messages, shared screens, attachments, files, "
+                "whiteboards, notes or other meeting content (such as polls, reactions and questions) to train "
+                "artificial intelligence models.")
+    assert sentence.index("train") - sentence.index("not") > 160
+    found = scope_of([sentence], RULES)
+    assert "train-ai" in found.ruled_out and "train-ai" not in found.uses
