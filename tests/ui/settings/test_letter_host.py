@@ -47,3 +47,42 @@ def test_the_letter_view_writes_the_letter_to_the_host(qtbot, services):
     assert "you are its controller" in text and host.windowTitle().endswith("Acme <b>Ltd</b> (Zoom)")
     assert host.host_record is None  # the organisation's letter offers no third one
     jobs.shutdown()
+
+
+def test_the_withdrawal_in_the_history_tab_offers_the_host_letter(open_window, services, qtbot):
+    """The history tab's withdrawal opens the letter view with the host fields for a provider
+    that may be a processor (the wiring from Services.withdraw to the letter view)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.settings.conftest import wait_idle
+    from ui.settings.withdraw_dialog import WithdrawDialog
+
+    with blocking_ok():
+        given = services.record_decision(RecordDraft("zoom", "given", meeting=Meeting("Board call")))
+    window = open_window(tab="history")
+    window.history.show_record(given.id)
+    wait_idle(qtbot, window)
+    seen: list[LetterDialog] = []
+
+    def when_open(kind, act) -> None:  # type: ignore[no-untyped-def]
+        def poll() -> None:
+            dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None)
+            if dialog is None:
+                QTimer.singleShot(20, poll)
+                return
+            act(dialog)
+        QTimer.singleShot(20, poll)
+
+    def read_letter(dialog: LetterDialog) -> None:
+        seen.append(dialog)
+        dialog.accept()
+
+    def confirm(dialog: WithdrawDialog) -> None:
+        when_open(LetterDialog, read_letter)
+        dialog.accept()
+
+    when_open(WithdrawDialog, confirm)
+    qtbot.mouseClick(window.history.withdraw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=30_000)
+    assert seen[0].host_record == given.id and hasattr(seen[0], "host_name")
