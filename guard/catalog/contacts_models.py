@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, HttpUrl, field_validator, model_validator
+from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
 
 from guard.catalog.model_base import MODEL, FieldError, Source
 
@@ -29,6 +29,28 @@ class WriteTo(StrEnum):
     PARTICIPANT = "participant"  # the participant who recorded or transcribed it on their own device
 
 
+class ProcessorFor(StrEnum):
+    """Whom a provider says it processes meeting content for (GDPR Art. 28): that party, not the
+    provider, is then the controller a participant's letter may need to reach."""
+
+    MEETING_HOST = "meeting-host"  # the organisation that hosted or recorded the meeting (its business customer)
+
+
+class RoleSource(Source):
+    """A source for the provider's processor role, with the words that say so (``quote``, one
+    line as read) and whether they were read in the provider's own text (``verified``)."""
+
+    quote: str = Field(min_length=3, max_length=600)
+    verified: bool = False
+
+    @field_validator("quote")
+    @classmethod
+    def _one_line(cls, text: str) -> str:
+        if text != text.strip() or any(ch in text for ch in "\n\r\t"):
+            raise ValueError("the quote must be one line without leading or trailing spaces")
+        return text
+
+
 CONTACT_FIELDS = ("controller", "privacy_email", "privacy_form", "postal_address", "eu_controller",
                    "eu_postal_address", "dpo", "dpo_email", "dpo_form", "eu_representative", "eu_representative_email")
 
@@ -42,6 +64,11 @@ class Contacts(BaseModel):
     of a controller with no EU establishment. ``kind`` says whether there is a controller at
     all: software that its users run themselves has none, and a letter to "the provider" would
     go nowhere, so ``write_to`` says who holds the data instead (see :class:`ContactKind`).
+
+    ``processor_for`` records that the provider's own terms say it processes meeting content on
+    behalf of someone else (business accounts, a note-taker a host invited), quoted in
+    ``processor_sources``; letters then also offer to write to that controller. Unset means the
+    catalog makes no claim either way.
     """
 
     model_config = MODEL
@@ -58,6 +85,8 @@ class Contacts(BaseModel):
     dpo_form: HttpUrl | None = None
     eu_representative: str | None = None  # Art. 27 GDPR representative: name and address
     eu_representative_email: str | None = None
+    processor_for: ProcessorFor | None = None
+    processor_sources: tuple[RoleSource, ...] = ()
     sources: tuple[Source, ...] = ()
     verified: bool = False
     note: str | None = None
@@ -88,7 +117,24 @@ class Contacts(BaseModel):
             raise FieldError(("write_to",), "only a 'no-controller' entry has 'write_to'")
         if self.kind == ContactKind.NOT_FOUND and (stated or not self.note):
             raise FieldError(("note",), "a 'not-found' entry names no contact and its note says what was searched")
+        return self._processor_role_sourced()
+
+    def _processor_role_sourced(self) -> Contacts:
+        if self.processor_for is not None and not self.processor_sources:
+            raise FieldError(("processor_sources",), f"processor_for = '{self.processor_for}' needs at least one "
+                             "[[contacts.processor_sources]] (url, checked, the quote saying so, verified)")
+        if self.processor_for is None and self.processor_sources:
+            raise FieldError(("processor_for",), "processor_sources are given but processor_for is not: say whom "
+                             f"the provider processes for ({', '.join(p.value for p in ProcessorFor)})")
+        if self.processor_for is not None and self.kind == ContactKind.NO_CONTROLLER:
+            raise FieldError(("processor_for",), "a 'no-controller' entry has no provider acting as anyone's "
+                             "processor: letters already go to whoever 'write_to' says")
         return self
+
+    @property
+    def processor_verified(self) -> bool:
+        """Whether any source for the processor role was read in the provider's own text."""
+        return any(source.verified for source in self.processor_sources)
 
     @property
     def known(self) -> bool:

@@ -21,6 +21,31 @@ if TYPE_CHECKING:
     from guard.catalog.models import Provider
 
 EVENTS_FILE_NAME = "catalog-events.txt"
+CACHE_FILE_MAX = 64 * 2**20  # bytes of one cache file (the shipped catalog's are under 1 MB)
+
+
+def read_cache_file(path: Path) -> bytes:
+    """A cache file's bytes. Another program can put anything in its place: a named pipe (reading
+    would wait for ever), a link to /dev/zero (would never end), a file of gigabytes; each raises
+    OSError, so the catalog files decide, as for any unreadable cache file."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= CACHE_FILE_MAX:
+            chunk = os.read(fd, CACHE_FILE_MAX + 1 - size)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+        raise OSError(f"{path} is larger than {CACHE_FILE_MAX} bytes")
+    finally:
+        os.close(fd)
 
 
 class EventFacts:
@@ -108,7 +133,7 @@ class EventsFile:
             self._data = b""
             if self._path is not None and self._fingerprint is not None:
                 try:
-                    data = self._path.read_bytes()
+                    data = read_cache_file(self._path)
                     header = json.loads(data[:data.index(b"\n")])
                     if header.get("format") == self._format and header.get("fingerprint") == self._fingerprint:
                         self._data = data

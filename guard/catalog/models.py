@@ -26,6 +26,8 @@ from pydantic import (
 from guard.catalog.contacts_models import CONTACT_FIELDS as CONTACT_FIELDS
 from guard.catalog.contacts_models import ContactKind as ContactKind
 from guard.catalog.contacts_models import Contacts as Contacts
+from guard.catalog.contacts_models import ProcessorFor as ProcessorFor
+from guard.catalog.contacts_models import RoleSource as RoleSource
 from guard.catalog.contacts_models import WriteTo as WriteTo
 from guard.catalog.detect_models import PATTERN_COST_LIMIT as PATTERN_COST_LIMIT
 from guard.catalog.detect_models import Detect as Detect

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from guard import __version__
 from guard.catalog.event_facts import EVENTS_FILE_NAME as EVENTS_FILE_NAME  # importable from here, as before
 from guard.catalog.event_facts import EventFacts as EventFacts
-from guard.catalog.event_facts import EventsFile, events_file_text
+from guard.catalog.event_facts import EventsFile, events_file_text, read_cache_file
 from guard.paths import resources_dir
 
 try:  # the C module hashlib wraps: hashlib itself loads OpenSSL, a few ms this path does not need
@@ -208,7 +208,7 @@ def _read(path: Path, expected: str) -> CatalogSnapshot | None:
     import json
 
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_cache_file(path))
         if data.get("format") != FORMAT or data.get("fingerprint") != expected:
             return None
         providers = tuple(ProviderEntry(dict(p["summary"]), dict(p["detect"])) for p in data["providers"])
@@ -348,7 +348,7 @@ class LazyCatalog:
 
             self._read[path] = {}
             try:
-                data = json.loads(path.read_bytes())
+                data = json.loads(read_cache_file(path))
                 if data.get("format") == FORMAT and data.get("fingerprint") == self._fingerprint \
                         and isinstance(data.get("providers"), dict):
                     self._read[path] = data["providers"]

@@ -75,3 +75,43 @@ def test_event_facts_and_full_dumps_nested_deep_fall_back_to_the_files(tmp_path)
     assert again.get("zoom") == full.get("zoom")
     facts = again.event_facts("zoom")
     assert facts is not None and facts.provider["name"] == full.get("zoom").name
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "link to /dev/zero"])
+def test_a_snapshot_that_is_not_a_file_is_rebuilt_not_waited_on(cli_process, app_home, kind):
+    """A named pipe in the snapshot's place made 'scan' wait for ever for a writer; a link to
+    /dev/zero made 'providers' read for ever. Each is a cache file not to be read: the catalog files decide."""
+    import os
+
+    assert cli_process("providers", "--json").returncode == 0
+    cache = app_home / "cache"
+    for name in (FILE_NAME, FULL_FILE_NAME, EVENTS_FILE_NAME):
+        (cache / name).unlink()
+        if kind == "named pipe":
+            os.mkfifo(cache / name)
+        else:
+            (cache / name).symlink_to("/dev/zero")
+    for command in (("scan", "--json"), ("providers", "--json")):
+        result = cli_process(*command, timeout=30)  # a hang is a TimeoutExpired
+        assert result.returncode == 0, result.stderr
+    assert json.loads((cache / FILE_NAME).read_text(encoding="utf-8"))["providers"], "rebuilt as a file"
+
+
+def test_a_current_events_file_that_is_a_pipe_falls_back_to_the_files(tmp_path):
+    import os
+
+    snapshot, full = load_snapshot(tmp_path)
+    assert full is not None
+    (tmp_path / EVENTS_FILE_NAME).unlink()
+    os.mkfifo(tmp_path / EVENTS_FILE_NAME)
+    (tmp_path / FULL_FILE_NAME).unlink()
+    (tmp_path / FULL_FILE_NAME).symlink_to("/dev/zero")
+    import threading
+
+    lazy = LazyCatalog(None, None, None, snapshot, tmp_path)
+    found: list[Any] = []
+    reader = threading.Thread(target=lambda: found.append(lazy.event_facts("zoom")), daemon=True)
+    reader.start()
+    reader.join(30)
+    assert not reader.is_alive(), "waited for a writer to the pipe"
+    assert found[0] is not None and found[0].provider["name"] == full.get("zoom").name

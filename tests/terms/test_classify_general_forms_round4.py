@@ -66,3 +66,39 @@ def test_items_under_a_heading_about_what_others_can_see_are_sharing() -> None:
     assert sentence_topics(item, RULES) == ()
     assert "third-party-sharing" in sentence_topics(item, RULES, heading="What other users can see")
     assert "third-party-sharing" not in sentence_topics(item, RULES, heading="What we collect")
+
+
+@pytest.mark.parametrize("sentence", [
+    # a use that follows from turning a feature on
+    "If you turn on the transcription feature, we process the audio of the meeting.",
+    "If an admin enables smart replies, the service analyzes the messages in the channel.",
+    # who decides whether data is used, recorded or accessed
+    "You decide whether your data is used to improve the service.",
+    "Hosts can choose whether participants' audio is recorded.",
+    # agreement asked for, given or needed
+    "With your agreement, we may send your profile to recruiters.",
+    "Participants are asked to agree before recording starts.",
+    "We only process your voice data if you have agreed to it.",
+    "The feature requires your explicit agreement.",
+    # a use that runs unless it is switched off or opted out of
+    "Model improvement is turned on unless you switch it off.",
+    "Your ratings help tune the ranking unless you opt out.",
+    # a data-processing feature that can be disabled
+    "You can disable meeting summaries for your account.",
+    # a setting that keeps data out of a use
+    "You can set your account so that your posts are not used for training.",
+])
+def test_choice_over_a_use_in_general_form(sentence: str) -> None:
+    assert "consent-opt-out" in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # turning on something that uses no data, and features unrelated to data
+    "If you enable notifications, we will send you reminders.",
+    "You can disable notifications in the app.",
+    # "agreement" as the contract
+    "Your use of the services is subject to your agreement with us.",
+    "This agreement is governed by the laws of Ireland.",
+])
+def test_not_a_choice_over_a_use(sentence: str) -> None:
+    assert "consent-opt-out" not in sentence_topics(sentence, RULES)
