@@ -1,7 +1,9 @@
 """The provider catalog's schema: one TOML file per provider in resources/catalog/.
 
 Every statement about a provider carries where it comes from (a URL) and when it was
-checked; ``verified`` is true only when the wording was compared with that source.
+checked; ``verified`` is true only when the wording was compared with that source. The
+``[detect]`` tables are guard.catalog.detect_models, ``[contacts]`` guard.catalog.contacts_models,
+and what all models share guard.catalog.model_base.
 """
 
 from __future__ import annotations
@@ -10,30 +12,35 @@ import re
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
 from urllib.parse import quote
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     HttpUrl,
     field_validator,
     model_validator,
 )
 
-from guard.patterns import PatternError, compile_pattern, normalize_text
+# The detection and contacts tables have modules of their own; their names stay importable from here.
+from guard.catalog.contacts_models import CONTACT_FIELDS as CONTACT_FIELDS
+from guard.catalog.contacts_models import ContactKind as ContactKind
+from guard.catalog.contacts_models import Contacts as Contacts
+from guard.catalog.contacts_models import ProcessorFor as ProcessorFor
+from guard.catalog.contacts_models import RoleSource as RoleSource
+from guard.catalog.contacts_models import WriteTo as WriteTo
+from guard.catalog.detect_models import PATTERN_COST_LIMIT as PATTERN_COST_LIMIT
+from guard.catalog.detect_models import Detect as Detect
+from guard.catalog.detect_models import OsName as OsName
+from guard.catalog.detect_models import PlatformDetect as PlatformDetect
+from guard.catalog.detect_models import WebDetect as WebDetect
+from guard.catalog.detect_models import pattern_cost as pattern_cost
+from guard.catalog.model_base import MODEL
+from guard.catalog.model_base import FieldError as FieldError
+from guard.catalog.model_base import Source as Source
 
-_MODEL = ConfigDict(extra="forbid", frozen=True)
+_MODEL = MODEL
 Slug = str  # lowercase id: letters, digits, '-' (checked by the validators below)
-
-
-class FieldError(ValueError):
-    """A model-level check that knows which field is at fault (``loc`` relative to the model)."""
-
-    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
 
 
 _SLUG = re.compile(r"[a-z0-9.-]+")  # ASCII only: str.islower() also takes Cyrillic 'о' in a look-alike 'zооm'
@@ -116,129 +123,6 @@ class ClauseTopic(StrEnum):
 
 OLD_TOPIC_IDS = frozenset({"opt-out"})
 """Topic ids of earlier catalog files that load as today's topics."""
-
-
-class Source(BaseModel):
-    """Where a statement comes from and when that was checked."""
-
-    model_config = _MODEL
-    url: HttpUrl
-    checked: date
-    title: str | None = None
-
-
-# RE2's program size of one detection pattern (guard.patterns.Pattern.cost); the shipped ones are at most
-# 222. RE2 is linear in the text, but each character costs in proportion to this when its DFA gives up.
-PATTERN_COST_LIMIT = 400
-
-
-def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
-    """Every pattern must compile with RE2 (linear-time matching); the error names the pattern and
-    says why, e.g. that lookarounds and backreferences cannot be used, or that it is too costly."""
-    for index, pattern in enumerate(patterns):
-        try:
-            cost = compile_pattern(pattern).cost
-        except PatternError as error:
-            raise FieldError((index,), str(error)) from None
-        if cost > PATTERN_COST_LIMIT:
-            raise FieldError((index,), f"pattern {pattern[:80]!r} is too costly to match on every title (RE2 "
-                             f"program size {cost}; at most {PATTERN_COST_LIMIT}): counted repeats such as "
-                             "'.{0,200}' multiply the work; write a shorter, more specific pattern")
-    return patterns
-
-
-def pattern_cost(detect: Detect) -> int:
-    """What matching all of ``detect``'s patterns costs per character of text (sum of RE2 program sizes)."""
-    lists = [detect.participant_names, detect.web.url_patterns, detect.web.url_excludes,
-             detect.web.meeting_window_titles]
-    for platform in (detect.linux, detect.windows, detect.macos):
-        lists += [platform.window_titles, platform.meeting_window_titles]
-    return sum(compile_pattern(pattern).cost for patterns in lists for pattern in patterns)
-
-
-class PlatformDetect(BaseModel):
-    """Detection data for one OS. Process names as the OS reports them; titles are RE2 patterns
-    matched against the normalised title (see :func:`guard.patterns.normalize_text`).
-
-    ``processes`` say the app is running; ``meeting_processes`` exist only while a meeting is
-    on; ``meeting_window_titles`` match a meeting window and must not match the home screen.
-    ``bundle_ids`` (macOS) are the apps' bundle identifiers, which the OS reports for running
-    apps whatever the executable is called.
-    """
-
-    model_config = _MODEL
-    processes: tuple[str, ...] = ()
-    meeting_processes: tuple[str, ...] = ()
-    window_titles: tuple[str, ...] = ()
-    meeting_window_titles: tuple[str, ...] = ()
-    bundle_ids: tuple[str, ...] = ()
-
-    _patterns = field_validator("window_titles", "meeting_window_titles")(_check_patterns)
-
-
-class WebDetect(BaseModel):
-    """Meetings in a browser: URL patterns and tab-title patterns (RE2). Tab titles are matched
-    after the browser's own suffix (" - Google Chrome", " — Mozilla Firefox") is taken off.
-
-    ``hosts`` are the host names meeting pages are served from (``*.`` for any subdomain),
-    for the browser extension's host permissions; every ``url_patterns`` match is on one of
-    them, except app links (``zoommtg:``, ``msteams:``), which only appear on command lines.
-    ``url_excludes`` name pages on a meeting host that a room pattern would also match
-    (``whereby.com/pricing``): RE2 has no lookahead, so exclusions are patterns of their own.
-    """
-
-    model_config = _MODEL
-    hosts: tuple[str, ...] = ()
-    url_patterns: tuple[str, ...] = ()
-    url_excludes: tuple[str, ...] = ()
-    meeting_window_titles: tuple[str, ...] = ()
-
-    _patterns = field_validator("url_patterns", "url_excludes", "meeting_window_titles")(_check_patterns)
-
-    def is_meeting_url(self, url: str) -> bool:
-        """A url_pattern matches and no url_exclude does (e.g. whereby.com/<room> but not whereby.com/pricing)."""
-        return (any(compile_pattern(p).search(url) for p in self.url_patterns)
-                and not any(compile_pattern(p).search(url) for p in self.url_excludes))
-
-    @field_validator("hosts")
-    @classmethod
-    def _hosts_are_plain(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
-        for host in hosts:
-            bare = host.removeprefix("*.")
-            plain = all(ch.isascii() and (ch.isalnum() or ch in "-.") for ch in bare)
-            if not bare or not plain or bare != bare.lower():
-                raise ValueError(f"host {host!r} must be a lowercase host name, optionally starting with '*.'")
-        return hosts
-
-
-class Detect(BaseModel):
-    """How to tell the client is running and in a meeting, with where that was learnt.
-
-    ``participant_names`` are RE2 patterns (searched; write ``(?i)`` for case-insensitive) for
-    the display name a bot note-taker has in a meeting's participant list, e.g. the name
-    Fireflies gives its bot. They describe what other participants see, not a local process.
-    """
-
-    model_config = _MODEL
-    linux: PlatformDetect = PlatformDetect()
-    windows: PlatformDetect = PlatformDetect()
-    macos: PlatformDetect = PlatformDetect()
-    web: WebDetect = WebDetect()
-    participant_names: tuple[str, ...] = ()
-    sources: tuple[Source, ...] = ()
-    verified: bool = False
-    note: str | None = None
-
-    _patterns = field_validator("participant_names")(_check_patterns)
-
-    def matches_participant(self, display_name: str) -> bool:
-        """Whether a participant-list display name is this provider's bot."""
-        name = normalize_text(display_name)
-        return any(compile_pattern(pattern).search(name) for pattern in self.participant_names)
-
-    def for_os(self, os_name: OsName) -> PlatformDetect:
-        platform: PlatformDetect = getattr(self, os_name)
-        return platform
 
 
 class NoticePlace(StrEnum):
@@ -423,92 +307,6 @@ class Clause(BaseModel):
         return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
 
 
-class ContactKind(StrEnum):
-    """Who a privacy letter about this provider goes to."""
-
-    CONTROLLER = "controller"  # a company holds the user's data: its privacy contact
-    NO_CONTROLLER = "no-controller"  # software run by its users (self-hosted, local, peer to peer): no provider
-    DISCONTINUED = "discontinued"  # the service ended; controller fields name whoever a source says answers now
-    NOT_FOUND = "not-found"  # looked for and not found in any source: the sources say where it was looked for
-
-
-class WriteTo(StrEnum):
-    """For software no company runs: who holds the user's meeting data instead."""
-
-    SERVER_OPERATOR = "server-operator"  # whoever runs the server the user connected to
-    ACCOUNT_PROVIDER = "account-provider"  # the SIP or XMPP service (or organisation) the user's account is with
-    MEETING_HOST = "meeting-host"  # the organisation or person that hosted the meeting
-    PARTICIPANT = "participant"  # the participant who recorded or transcribed it on their own device
-
-
-CONTACT_FIELDS = ("controller", "privacy_email", "privacy_form", "postal_address", "eu_controller",
-                   "eu_postal_address", "dpo", "dpo_email", "dpo_form", "eu_representative", "eu_representative_email")
-
-
-class Contacts(BaseModel):
-    """Where privacy requests and letters go, as the provider's privacy policy gives them.
-
-    ``controller``/``postal_address`` are the data controller the policy names; where users in
-    the EEA have another controller (an Irish or Dutch affiliate), ``eu_controller`` and
-    ``eu_postal_address`` name it. ``eu_representative`` is the Article 27 GDPR representative
-    of a controller with no EU establishment. ``kind`` says whether there is a controller at
-    all: software that its users run themselves has none, and a letter to "the provider" would
-    go nowhere, so ``write_to`` says who holds the data instead (see :class:`ContactKind`).
-    """
-
-    model_config = _MODEL
-    kind: ContactKind = ContactKind.CONTROLLER
-    write_to: tuple[WriteTo, ...] = ()  # no-controller: who to write to instead, most likely first
-    controller: str | None = None  # the legal entity responsible (data controller)
-    privacy_email: str | None = None
-    privacy_form: HttpUrl | None = None
-    postal_address: str | None = None
-    eu_controller: str | None = None
-    eu_postal_address: str | None = None
-    dpo: str | None = None  # the data protection officer (name or office), where one is named
-    dpo_email: str | None = None
-    dpo_form: HttpUrl | None = None
-    eu_representative: str | None = None  # Art. 27 GDPR representative: name and address
-    eu_representative_email: str | None = None
-    sources: tuple[Source, ...] = ()
-    verified: bool = False
-    note: str | None = None
-
-    @field_validator("privacy_email", "dpo_email", "eu_representative_email")
-    @classmethod
-    def _plain_email(cls, value: str | None) -> str | None:
-        if value is not None and (value.count("@") != 1 or any(ch.isspace() or ch in "<>\"'" for ch in value)
-                                  or value.startswith("mailto:")):
-            raise ValueError(f"{value!r} is not a plain e-mail address")
-        return value
-
-    @model_validator(mode="after")
-    def _sourced(self) -> Contacts:
-        stated = [name for name in CONTACT_FIELDS if getattr(self, name)]
-        if stated and not self.sources:
-            raise FieldError(("sources",), f"contacts ({', '.join(stated)}) need at least one source")
-        if self.kind != ContactKind.CONTROLLER and not self.sources:
-            raise FieldError(("sources",), f"contacts of kind '{self.kind}' need a source saying so")
-        if self.kind == ContactKind.NO_CONTROLLER:
-            if stated:
-                raise FieldError((stated[0],), "a 'no-controller' entry names no controller or address: "
-                                 "letters go to whoever 'write_to' says")
-            if not self.write_to:
-                raise FieldError(("write_to",), "a 'no-controller' entry says who to write to instead "
-                                 f"({', '.join(w.value for w in WriteTo)})")
-        elif self.write_to:
-            raise FieldError(("write_to",), "only a 'no-controller' entry has 'write_to'")
-        if self.kind == ContactKind.NOT_FOUND and (stated or not self.note):
-            raise FieldError(("note",), "a 'not-found' entry names no contact and its note says what was searched")
-        return self
-
-    @property
-    def known(self) -> bool:
-        """Whether a letter can be addressed from the catalog: an e-mail, form or postal address."""
-        return any((self.privacy_email, self.privacy_form, self.postal_address, self.eu_postal_address,
-                    self.dpo_email, self.dpo_form))
-
-
 class Discontinued(BaseModel):
     """The service ended (or ends) on ``on``; kept so old installations and links are still recognised."""
 
@@ -574,5 +372,3 @@ class Provider(BaseModel):
         """Whether the service had ended by ``day``."""
         return self.discontinued is not None and self.discontinued.on <= day
 
-
-OsName = Literal["linux", "windows", "macos"]

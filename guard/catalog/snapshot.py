@@ -157,7 +157,8 @@ def _browser_dates(data: object) -> dict[str, Any] | None:
 
 # The code whose output the snapshot keeps: a change to the models or the loader (a new field, a
 # new default) must not be answered from a snapshot made before it, even at the same version.
-_CODE = ("models.py", "loader.py", "history.py", "snapshot.py", "event_facts.py")
+_CODE = ("models.py", "model_base.py", "detect_models.py", "contacts_models.py", "loader.py", "history.py",
+         "snapshot.py", "event_facts.py")
 
 
 def _matched(detect: dict[str, Any]) -> dict[str, Any]:

@@ -21,14 +21,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
                           "data was used to train or tune models (Art. 15). Addressed with the catalog's privacy "
                           "contact; what the catalog does not know is a [FILL IN: ...] placeholder. For software no "
                           "company runs (self-hosted, local or peer to peer) or a service that ended, it first says "
-                          "who to send the letter to instead. Prints the letter and a mailto: link, or writes it with "
-                          "-o.")
+                          "who to send the letter to instead. Where the provider's terms say it processes meetings "
+                          "for the organisation that hosted or recorded them, the letter asks it to forward the "
+                          "letter and name that organisation, and --to-host writes the same letter to the "
+                          "organisation itself (the controller). Prints the letter and a mailto: link, or writes it "
+                          "with -o.")
     parser.add_argument("--kind", required=True, choices=KINDS, help="which letter")
     about = parser.add_mutually_exclusive_group(required=True)
     about.add_argument("--record", metavar="REF", help=f"the recorded decision the letter is about: {RECORD_FORMS}")
     about.add_argument("--provider", metavar="ID",
                        help="the provider (withdrawal: every consent in force; otherwise its latest records)")
     parser.add_argument("--name", metavar="NAME", help="your name, to sign the letter")
+    parser.add_argument("--to-host", metavar="ORGANISATION",
+                        help="write to the organisation that hosted or recorded the meeting (the controller where the "
+                             "provider is only its processor) instead of the provider: its name")
+    parser.add_argument("--host-address", metavar="ADDRESS",
+                        help="with --to-host: the organisation's postal address (else a [FILL IN] placeholder)")
     parser.add_argument("--lang", metavar="LANG",
                         help="the letter's language: en, de, fr, es, it or nl (default: general.language in the "
                              "settings, else your system's language, else English)")
@@ -47,12 +55,15 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
     if args.format == "pdf" and not args.output:
         raise ExportError("A PDF letter needs a file: add -o FILE.pdf.")
+    if args.host_address is not None and args.to_host is None:
+        raise ExportError("--host-address is the address of the organisation named with --to-host: add --to-host.")
     language = choose_language(args.lang, ctx.settings.general.language)
     catalog = ctx.catalog_or_none()
     with open_for(ctx) as ledger:
         record_id = resolve_record(ledger, args.record, "--record") if args.record else None
         letter = make_letter(args.kind, ledger, catalog, record_id=record_id, provider_id=args.provider,
-                             name=args.name, terms_store=TermsStore.open(ctx.paths), language=language)
+                             name=args.name, terms_store=TermsStore.open(ctx.paths), language=language,
+                             to_host=args.to_host, host_address=args.host_address)
     path = None
     if args.output:
         if args.format == "pdf":
@@ -76,6 +87,9 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if letter.placeholders:
         ctx.print(f"Fill in before sending: {plural(len(letter.placeholders), 'place')} marked [FILL IN: ...]")
     ctx.print(f"Send by e-mail: {letter.mailto}")
+    if letter.offers_host_letter:
+        ctx.print("To the organisation that hosted or recorded the meeting as well: the same command with "
+                  "--to-host \"ORGANISATION\" --host-address \"ADDRESS\"")
     if args.kind == "withdrawal" and args.record:
         ctx.print(f"Record the withdrawal in your ledger: meeting-guard consent withdraw {letter.records[0].id}")
     return ExitStatus.OK

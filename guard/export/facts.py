@@ -23,6 +23,19 @@ class SourceFact:
 
 
 @dataclass(frozen=True)
+class RoleSourceFact:
+    """Where the catalog read that the provider processes for someone else, and the words."""
+
+    url: str
+    checked: str  # ISO date
+    quote: str
+    verified: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "checked": self.checked, "quote": self.quote, "verified": self.verified}
+
+
+@dataclass(frozen=True)
 class FeatureFacts:
     id: str
     name: str
@@ -61,6 +74,8 @@ class ProviderFacts:
     contact_verified: bool = False  # the contact was read in the provider's own policy (catalog ``verified``)
     contact_kind: str = "controller"  # guard.catalog.models.ContactKind: is there a controller to write to?
     write_to: tuple[str, ...] = ()  # no-controller: who holds the data instead (WriteTo values)
+    processor_for: str | None = None  # guard.catalog.models.ProcessorFor: whom its terms say it processes for
+    processor_sources: tuple[RoleSourceFact, ...] = ()
     ended_on: str | None = None  # ISO date the service ended, where it did
     successor: str | None = None  # what the provider moved users to, as the catalog words it
     features: dict[str, FeatureFacts] = field(default_factory=dict)
@@ -92,6 +107,11 @@ class ProviderFacts:
                 return f"mailto:{email}"
         return None
 
+    @property
+    def processor_verified(self) -> bool:
+        """Whether the processor role was read in the provider's own text (any source verified)."""
+        return any(source.verified for source in self.processor_sources)
+
 
 def _sources(items: Any) -> tuple[SourceFact, ...]:
     return tuple(SourceFact(str(s.url), s.checked.isoformat()) for s in items)
@@ -108,6 +128,9 @@ def provider_facts(provider: Provider) -> ProviderFacts:
         dpo_form=str(contacts.dpo_form) if contacts.dpo_form else None, contact_sources=_sources(contacts.sources),
         contact_verified=contacts.verified, contact_kind=str(contacts.kind),
         write_to=tuple(str(w) for w in contacts.write_to),
+        processor_for=str(contacts.processor_for) if contacts.processor_for else None,
+        processor_sources=tuple(RoleSourceFact(str(s.url), s.checked.isoformat(), s.quote, s.verified)
+                                for s in contacts.processor_sources),
         ended_on=provider.discontinued.on.isoformat() if provider.discontinued else None,
         successor=provider.discontinued.successor if provider.discontinued else None,
         features={f.id: FeatureFacts(f.id, f.name, f.description, str(f.trains_models), _sources(f.sources))

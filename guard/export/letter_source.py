@@ -12,6 +12,7 @@ from guard.catalog.loader import Catalog
 from guard.export.errors import ExportError
 from guard.export.facts import CatalogFacts, ProviderFacts
 from guard.export.letters import MAX_LISTED, CitedRecord, Letter, LetterKind, TermsInForce, compose_letter
+from guard.export.letters_host import compose_host_letter, host_organisation
 from guard.ledger import Decision, Ledger, Order, Record, RecordFilter
 from guard.ledger.timeutil import format_utc
 
@@ -56,9 +57,12 @@ def cite(record: Record, label: str, provider: ProviderFacts, terms_store: Terms
 
 def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None, *, record_id: str | None = None,
                 provider_id: str | None = None, name: str | None = None, terms_store: TermsStore | None = None,
-                today: date | None = None, language: str = "en") -> Letter:
+                today: date | None = None, language: str = "en", to_host: str | None = None,
+                host_address: str | None = None) -> Letter:
     """The letter of ``kind`` about one record (``record_id``) or about a provider
     (``provider_id``: its consents in force for a withdrawal, its latest records otherwise).
+    With ``to_host`` (the organisation's name as the user typed it, ``host_address`` its address),
+    the letter goes to the organisation that hosted or recorded the meeting instead of the provider.
 
     Raises RecordNotFoundError for an unknown record, ExportError for bad arguments or a
     provider neither the catalog nor the ledger knows, LanguageError for a language with no
@@ -72,6 +76,8 @@ def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None,
                           f"{', '.join(str(k) for k in LetterKind)}.") from None
     if (record_id is None) == (provider_id is None):
         raise ExportError("Give either a record (--record ID) or a provider (--provider ID) for the letter.")
+    if to_host is not None:
+        host_organisation(to_host)  # an empty name is refused before the ledger is read
     facts = CatalogFacts(catalog)
     warnings: list[str] = []
     older = 0
@@ -99,8 +105,11 @@ def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None,
                                 "any consent in general terms.")
         older = max(0, len(statuses) - MAX_LISTED)
         cited = [cite(r, s.label, provider, terms_store) for r, s in statuses[:MAX_LISTED]]
-    if not provider.in_catalog:
+    if not provider.in_catalog and to_host is None:
         warnings.append(f"Provider '{provider.id}' is not in the catalog: its privacy contact must be filled in "
                         "by hand.")
+    if to_host is not None:
+        return compose_host_letter(kind, provider, cited, to_host, address=host_address, name=name, today=today,
+                                   older=older, warnings=tuple(warnings), language=language)
     return compose_letter(kind, provider, cited, name=name, today=today, older=older, warnings=tuple(warnings),
                           language=language)

@@ -122,8 +122,29 @@ WORDS = {
     "who_or": N_(" or "),
     "fill_who": N_("{who}: name and postal address"),
     "fill_who_email": N_("their privacy or data-protection e-mail address"),
+    "fill_host_postal": N_("the organisation's postal address"),
     "unconfirmed": N_("The recipient's details come from a source the catalog could not confirm as {provider}'s own "
                       "privacy policy: check them there before you send the letter."),
+    "processor_notice": N_("{provider}'s own terms say that it processes meeting content on behalf of the "
+                           "organisations that use it (for example an employer's business account, or a note-taker "
+                           "that a meeting's host invited). For such a meeting, {provider} may be only that "
+                           "organisation's processor and may answer that you should ask the organisation, which is "
+                           "the controller. This letter asks {provider} to forward it and to name the organisation; "
+                           "you can also write a second letter to the organisation itself."),
+    "processor_unconfirmed": N_("The catalog read this only in a copy it could not confirm as {provider}'s own "
+                                "text."),
+    "processor_forward": N_("If you process this personal data on behalf of the organisation that hosted or recorded "
+                            "the meeting (as its processor, Article 28 GDPR), please forward this letter to that "
+                            "organisation without delay and tell me its name and contact details: you must assist it "
+                            "in answering requests like this one (Article 28(3)(e) GDPR)."),
+    "host_controller": N_("I am writing to you because you hosted or recorded the meetings listed above using "
+                          "{provider}. As the organisation that decides why and how personal data from these meetings "
+                          "is processed, you are its controller (Article 4(7) GDPR); where {provider} processes it for "
+                          "you, it does so as your processor (Article 28 GDPR)."),
+    "host_processors": N_("Please also tell me the name and contact details of every processor that processes this "
+                          "personal data for you, including {provider} and any service that recorded, transcribed or "
+                          "summarised the meetings (Article 15(1)(c) GDPR), and pass this request on to them where "
+                          "it concerns data they hold for you."),
     "ended": N_("{provider} ended on {date}."),
     "ended_successor": N_("Its users were moved to {successor}."),
     "ended_contact": N_("The letter is addressed to {controller}, which the catalog's sources name as answering "

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from guard.export.facts import ProviderFacts, SourceFact
+from guard.export.facts import ProviderFacts, RoleSourceFact, SourceFact
 from guard.export.letter_words import Wording
 from guard.export.output import atomic_file
 from guard.export.summary import when_text
@@ -144,6 +144,26 @@ def fill_in(what: str, words: Wording | None = None) -> str:
     return (words or Wording("en")).word("fill_in", what=what)
 
 
+class Blanks:
+    """Fills a letter's blanks: a known value as one plain line, else a ``[FILL IN: ...]``
+    placeholder, remembered in the order the letter shows them."""
+
+    def __init__(self, words: Wording) -> None:
+        self.words = words
+        self._found: list[str] = []
+
+    def __call__(self, value: str | None, what: str) -> str:
+        if value and one_line(value):
+            return one_line(value)
+        text = fill_in(what, self.words)
+        self._found.append(text)
+        return text
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self._found))
+
+
 @dataclass(frozen=True)
 class Letter:
     kind: LetterKind
@@ -158,6 +178,15 @@ class Letter:
     written_on: date = field(default_factory=date.today)
     language: str = "en"
     notice: str = ""  # what the user must know about the recipient before sending (no controller, service ended)
+    addressee: str = "provider"  # or "meeting-host": the organisation that hosted or recorded the meeting
+    processor_for: str | None = None  # the catalog's ProcessorFor for the provider, where its terms say so
+    processor_sources: tuple[RoleSourceFact, ...] = ()
+
+    @property
+    def offers_host_letter(self) -> bool:
+        """Whether a second letter to the organisation that hosted or recorded the meeting (the
+        controller, where the provider is its processor) is worth offering next to this one."""
+        return self.addressee == "provider" and self.processor_for is not None
 
     @property
     def article(self) -> str:
@@ -204,7 +233,8 @@ class Letter:
                 "terms": [t.to_dict() for r in self.records for t in r.terms],
                 "placeholders": list(self.placeholders), "warnings": list(self.warnings),
                 "date": self.written_on.isoformat(), "language": self.language,
-                "notice": self.notice}
+                "notice": self.notice, "addressee": self.addressee, "processor_for": self.processor_for,
+                "processor_sources": [source.to_dict() for source in self.processor_sources]}
 
 
 def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: list[CitedRecord], *,
@@ -216,15 +246,7 @@ def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: lis
     kind = LetterKind(kind)
     words = Wording(language)
     today = today or date.today()
-    placeholders: list[str] = []
-
-    def known(value: str | None, what: str) -> str:
-        if value and one_line(value):
-            return one_line(value)
-        text = fill_in(what, words)
-        placeholders.append(text)
-        return text
-
+    known = Blanks(words)
     name = one_line(name) or None
     provider_name = one_line(provider.name)
     features = {r.feature for r in records}
@@ -254,22 +276,42 @@ def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: lis
             (provider.controller, provider.privacy_email, provider.postal_address, provider.privacy_form,
              provider.eu_controller, provider.eu_postal_address)):
         notice.append(words.word("unconfirmed", provider=provider_name))  # never sent on an unchecked address unawares
-    sender = [known(name, words.word("fill_name")), known(None, words.word("fill_address")),
-              words.word("account", provider=provider_name,
-                         account=known(None, words.word("fill_account", provider=provider_name)))]
+    body = words.body(str(kind), service, cited_text(records, older, words, provider_name)).rstrip("\n")
+    if provider.processor_for:  # its terms say it processes for the organisation that hosted or recorded
+        notice.append(words.word("processor_notice", provider=provider_name))
+        if not provider.processor_verified:
+            notice.append(words.word("processor_unconfirmed", provider=provider_name))
+        body += "\n\n" + words.word("processor_forward")
+    subject = words.subject(str(kind), service)
+    text = assemble(words, today, sender_lines(words, known, name, provider_name), to_lines, subject, kind, body,
+                    known(name, words.word("fill_signature")))
+    return Letter(kind=kind, provider_id=provider.id, provider_name=provider.name, recipient=recipient,
+                  subject=subject, text=text, records=tuple(records), placeholders=known.placeholders,
+                  warnings=warnings, written_on=today, language=words.language, notice=" ".join(notice),
+                  processor_for=provider.processor_for, processor_sources=provider.processor_sources)
+
+
+def sender_lines(words: Wording, known: Callable[[str | None, str], str], name: str | None,
+                 provider_name: str) -> list[str]:
+    """The sender block: the user's name, address and the account they use with the provider."""
+    return [known(name, words.word("fill_name")), known(None, words.word("fill_address")),
+            words.word("account", provider=provider_name,
+                       account=known(None, words.word("fill_account", provider=provider_name)))]
+
+
+def cited_text(records: list[CitedRecord], older: int, words: Wording, provider_name: str) -> str:
+    """The cited records as the letter lists them (or a line saying none is recorded)."""
     cited = [line for record in records for line in record.lines(words)]
     if older:
         cited.append(words.word("older", count=str(older), provider=provider_name))
-    if not cited:
-        cited = [words.word("none", provider=provider_name)]
-    subject = words.subject(str(kind), service)
-    body = words.body(str(kind), service, "\n".join(cited)).rstrip("\n")
-    signature = known(name, words.word("fill_signature"))
-    text = "\n".join([*sender, "", words.date(today), "", *to_lines, "", words.word("subject", subject=subject),
+    return "\n".join(cited or [words.word("none", provider=provider_name)])
+
+
+def assemble(words: Wording, today: date, sender: list[str], to_lines: list[str], subject: str, kind: LetterKind,
+             body: str, signature: str) -> str:
+    """The letter's text: sender, date, recipient, subject and legal basis, body, closing, signature."""
+    return "\n".join([*sender, "", words.date(today), "", *to_lines, "", words.word("subject", subject=subject),
                       words.legal_basis(str(kind)), "", body, "", words.word("closing"), "", signature, ""])
-    return Letter(kind=kind, provider_id=provider.id, provider_name=provider.name, recipient=recipient,
-                  subject=subject, text=text, records=tuple(records), placeholders=tuple(dict.fromkeys(placeholders)),
-                  warnings=warnings, written_on=today, language=words.language, notice=" ".join(notice))
 
 
 def _controller_lines(provider: ProviderFacts, words: Wording, known: Callable[[str | None, str], str],

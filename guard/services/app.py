@@ -190,14 +190,25 @@ class Services:
             return Withdrawal(record, original, letter_problem=str(error))
         return Withdrawal(record, original, letter=text)
 
-    def _withdrawal_letter(self, original: Record) -> LetterText:
+    def _withdrawal_letter(self, original: Record, to_host: str | None = None,
+                           host_address: str | None = None) -> LetterText:
         from guard.export import make_letter
         from guard.i18n import choose_language
 
         letter = make_letter("withdrawal", self._open_ledger(), self.catalog, record_id=original.id,
-                             terms_store=self._terms, language=choose_language(None, self._settings.general.language))
+                             terms_store=self._terms, language=choose_language(None, self._settings.general.language),
+                             to_host=to_host, host_address=host_address)
+        to = "host-" if to_host is not None else ""
         return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto, notice=letter.notice,
-                          suggested_name=f"withdrawal-{original.provider_id}-{original.seq}.txt")
+                          suggested_name=f"withdrawal-{to}{original.provider_id}-{original.seq}.txt",
+                          record_id=original.id, offers_host_letter=letter.offers_host_letter)
+
+    @blocking
+    def host_letter(self, record_id: str, organisation: str, address: str | None = None) -> LetterText:
+        """Blocks: the withdrawal letter about ``record_id`` addressed to the organisation that hosted
+        or recorded the meeting (the controller where the provider is its processor), named and
+        addressed as the user typed them (plain text, capped). Raises ExportError for an empty name."""
+        return self._withdrawal_letter(self._open_ledger().get(record_id), organisation, address or None)
 
     @blocking
     def count_records(self, filter: RecordFilter | None = None) -> int:

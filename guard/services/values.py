@@ -50,6 +50,8 @@ class LetterText:
     suggested_name: str
     mailto: str = ""
     notice: str = ""  # who to write to when no company holds the data, or that the service ended
+    record_id: str | None = None  # the record the letter is about, for a second letter about it
+    offers_host_letter: bool = False  # the provider may be a processor: offer a letter to the host (controller)
 
 
 @dataclass(frozen=True)

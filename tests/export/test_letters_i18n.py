@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from guard.export import make_letter
-from guard.export.letter_words import gdpr
+from guard.export.letter_words import WORDS, gdpr
 from guard.i18n import LANGUAGES, LanguageError, choose_language, locale_dir, locale_region, system_language
 from guard.presentation.i18n import UI_LANGUAGES
 from tests.i18n.catalogs import letter_ids
@@ -93,3 +93,21 @@ def test_the_letter_command_takes_a_language(cli, ledger, sample):
     assert "„Widerspruchsrecht“" in run.stdout
     run = cli("letter", "--kind", "objection", "--record", sample.given.id, "--lang", "pt", env=no_keyring_env())
     assert run.returncode == 2 and "No translation for language 'pt'" in run.stderr
+
+
+# Words that read the same in a language (a technical term, a loan word), so a copy is not a gap.
+SAME_IN = {"fr": {"{document}, version sha256:{sha256}"}, "it": {"E-mail: {email}"}, "nl": {"E-mail: {email}"}}
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_no_letter_message_is_left_in_english(language):
+    """A message copied untranslated passes the check above (it is not empty): every letter
+    message, the processor and host-letter ones included, must read differently from English."""
+    with (locale_dir() / language / "LC_MESSAGES" / "meeting-guard.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    letters = letter_ids()
+    assert {"processor_notice", "processor_forward", "host_controller", "host_processors"} <= set(WORDS)
+    assert {WORDS[key] for key in ("processor_notice", "processor_unconfirmed", "processor_forward",
+                                   "host_controller", "host_processors", "fill_host_postal")} <= letters
+    copied = {m.id for m in catalog if m.id in letters and m.string == m.id} - SAME_IN.get(language, set())
+    assert not copied

@@ -23,7 +23,11 @@ def added(sentence: str) -> list[tuple[tuple[str, ...], Severity]]:
 @pytest.mark.parametrize("sentence", [
     "You have the right to request that we delete your recordings and transcripts.",
     "We have not sold your personal information to third parties in the preceding 12 months.",
+    # abbreviations with periods between "not" and the period: still a statement about the past
+    "We have not sold (as the term is defined under U.S. state laws) personal information of our users in the "
+    "preceding 12 months.",
     "The transcription feature is not intended to be a medical device and does not analyse your health data.",
+    "Where your personal data goes to other countries, we rely on standard contractual clauses to protect it.",
 ])
 def test_an_aside_keeps_its_topics_and_is_minor(sentence: str) -> None:
     assert RULES.states_no_use(sentence)
@@ -35,6 +39,7 @@ def test_an_aside_keeps_its_topics_and_is_minor(sentence: str) -> None:
     "You acknowledge that we may share your recordings with our partners.",
     "You must obtain your participants' consent to allow us to record and transcribe their voices.",
     "You agree that our partners may use your recordings to train their models.",
+    "We may transfer your personal data to service providers in India under standard contractual clauses.",
 ])
 def test_an_aside_that_also_states_a_use_is_material(sentence: str) -> None:
     assert not RULES.states_no_use(sentence)
@@ -53,3 +58,15 @@ def test_broken_aside_rules_are_named() -> None:
         parse_rules({"aside": {"patterns": ["you must"], "unless": ["(?<=a)b"]}}, Path("rules.toml"))
     with pytest.raises(RulesError, match=r"\[equivalent\] pro_forms"):
         parse_rules({"equivalent": {"pro_forms": "it"}}, Path("rules.toml"))
+
+
+def test_a_long_list_between_not_and_the_use_still_rules_it_out() -> None:
+    from guard.terms.scope import scope_of
+
+    # a promise whose list of data puts the use well over a hundred and sixty characters after "not"
+    sentence = ("We do not use any of your audio, video, chat messages, shared screens, attachments, files, "
+                "whiteboards, notes or other meeting content (such as polls, reactions and questions) to train "
+                "artificial intelligence models.")
+    assert sentence.index("train") - sentence.index("not") > 160
+    found = scope_of([sentence], RULES)
+    assert "train-ai" in found.ruled_out and "train-ai" not in found.uses

@@ -408,4 +408,5 @@ class HistoryTab(QWidget):
         if result.letter is not None:
             letter = result.letter
             LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto,
-                         services=self.services, jobs=self.tasks, notice=letter.notice).exec()
+                         services=self.services, jobs=self.tasks, notice=letter.notice,
+                         host_letter_for=letter.record_id if letter.offers_host_letter else None).exec()

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -29,10 +31,12 @@ from ui.settings.common import named
 from ui.widgets import plain_label
 
 if TYPE_CHECKING:
-    from guard.services import Record, Services
+    from guard.services import LetterText, Record, Services
     from ui.jobs import JobRunner
 
 TITLE_CHARS = 80
+HOST_NAME_CHARS = 120  # as guard.export.letters_host caps them; the core caps again, whatever arrives
+HOST_ADDRESS_CHARS = 300
 
 
 class WithdrawDialog(QDialog):
@@ -73,14 +77,17 @@ class WithdrawDialog(QDialog):
 
 
 class LetterDialog(QDialog):
-    """A letter to read, copy or save as a file."""
+    """A letter to read, copy or save as a file. With ``host_letter_for`` (a record id), it also
+    offers the same letter to the organisation that hosted or recorded the meeting, named by the
+    user (the provider may be only that organisation's processor)."""
 
     def __init__(self, title: str, text: str, suggested_name: str, parent: QWidget | None = None,
                  mailto: str = "", *, services: Services | None = None, jobs: JobRunner | None = None,
-                 notice: str = "") -> None:
+                 notice: str = "", host_letter_for: str | None = None) -> None:
         super().__init__(parent)
         self.services, self.jobs = services, jobs
         self.saved_to: Path | None = None
+        self.host_dialog: LetterDialog | None = None  # the letter to the organisation, once written
         self.setWindowTitle(title)
         named(self, title)
         self.suggested_name = suggested_name
@@ -106,8 +113,45 @@ class LetterDialog(QDialog):
         self.notice.setVisible(bool(notice))
         layout.addWidget(self.notice)
         layout.addWidget(self.text)
+        self.host_record = host_letter_for if services is not None and jobs is not None else None
+        if self.host_record is not None:
+            layout.addLayout(self._host_fields())
         layout.addWidget(self.status)
         layout.addWidget(buttons)
+
+    def _host_fields(self) -> QFormLayout:
+        """Name and address of the organisation that hosted or recorded the meeting, and a button
+        that writes the letter to it (the wording and every check are the core's)."""
+        self.host_name = named(QLineEdit(), _("Organisation that hosted or recorded the meeting"))
+        self.host_name.setMaxLength(HOST_NAME_CHARS)
+        self.host_address = named(QLineEdit(), _("Its postal address"))
+        self.host_address.setMaxLength(HOST_ADDRESS_CHARS)
+        self.host_button = named(QPushButton(_("Write to the or&ganisation…")),
+                                 _("Write the letter to the organisation"))
+        self.host_button.setEnabled(False)
+        self.host_name.textChanged.connect(lambda text: self.host_button.setEnabled(bool(text.strip())))
+        self.host_button.clicked.connect(self._write_to_host)
+        form = QFormLayout()
+        form.addRow(_("Organisation (&name):"), self.host_name)
+        form.addRow(_("Its &address:"), self.host_address)
+        form.addRow(self.host_button)
+        return form
+
+    def _write_to_host(self) -> None:
+        services, jobs, record_id = self.services, self.jobs, self.host_record
+        if services is None or jobs is None or record_id is None:
+            return
+        name, address = self.host_name.text(), self.host_address.text()
+        self.status.setText(_("Writing the letter to the organisation…"))
+        jobs.submit(lambda: services.host_letter(record_id, name, address), self._show_host_letter,
+                    lambda error: self.status.setText(_("Not written: {error}").format(error=say_error(error))),
+                    owner=self)
+
+    def _show_host_letter(self, letter: LetterText) -> None:
+        self.status.setText("")
+        self.host_dialog = LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto,
+                                        services=self.services, jobs=self.jobs, notice=letter.notice)
+        self.host_dialog.open()
 
     def _save(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(self, _("Save the letter"), self.suggested_name,

@@ -1,0 +1,130 @@
+"""The catalog's detection tables (``[detect]`` in a provider's file): process names, window and
+tab titles, meeting URLs and bots' display names, per OS and for the web. Every pattern is
+checked here to compile with RE2 (linear-time matching) and to stay cheap enough to match on
+every title. Provider files are read by guard.catalog.models; matching is guard.detect.matching.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, field_validator
+
+from guard.catalog.model_base import MODEL, FieldError, Source
+from guard.patterns import PatternError, compile_pattern, normalize_text
+
+OsName = Literal["linux", "windows", "macos"]
+
+
+# RE2's program size of one detection pattern (guard.patterns.Pattern.cost); the shipped ones are at most
+# 222. RE2 is linear in the text, but each character costs in proportion to this when its DFA gives up.
+PATTERN_COST_LIMIT = 400
+
+
+def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Every pattern must compile with RE2 (linear-time matching); the error names the pattern and
+    says why, e.g. that lookarounds and backreferences cannot be used, or that it is too costly."""
+    for index, pattern in enumerate(patterns):
+        try:
+            cost = compile_pattern(pattern).cost
+        except PatternError as error:
+            raise FieldError((index,), str(error)) from None
+        if cost > PATTERN_COST_LIMIT:
+            raise FieldError((index,), f"pattern {pattern[:80]!r} is too costly to match on every title (RE2 "
+                             f"program size {cost}; at most {PATTERN_COST_LIMIT}): counted repeats such as "
+                             "'.{0,200}' multiply the work; write a shorter, more specific pattern")
+    return patterns
+
+
+def pattern_cost(detect: Detect) -> int:
+    """What matching all of ``detect``'s patterns costs per character of text (sum of RE2 program sizes)."""
+    lists = [detect.participant_names, detect.web.url_patterns, detect.web.url_excludes,
+             detect.web.meeting_window_titles]
+    for platform in (detect.linux, detect.windows, detect.macos):
+        lists += [platform.window_titles, platform.meeting_window_titles]
+    return sum(compile_pattern(pattern).cost for patterns in lists for pattern in patterns)
+
+
+class PlatformDetect(BaseModel):
+    """Detection data for one OS. Process names as the OS reports them; titles are RE2 patterns
+    matched against the normalised title (see :func:`guard.patterns.normalize_text`).
+
+    ``processes`` say the app is running; ``meeting_processes`` exist only while a meeting is
+    on; ``meeting_window_titles`` match a meeting window and must not match the home screen.
+    ``bundle_ids`` (macOS) are the apps' bundle identifiers, which the OS reports for running
+    apps whatever the executable is called.
+    """
+
+    model_config = MODEL
+    processes: tuple[str, ...] = ()
+    meeting_processes: tuple[str, ...] = ()
+    window_titles: tuple[str, ...] = ()
+    meeting_window_titles: tuple[str, ...] = ()
+    bundle_ids: tuple[str, ...] = ()
+
+    _patterns = field_validator("window_titles", "meeting_window_titles")(_check_patterns)
+
+
+class WebDetect(BaseModel):
+    """Meetings in a browser: URL patterns and tab-title patterns (RE2). Tab titles are matched
+    after the browser's own suffix (" - Google Chrome", " — Mozilla Firefox") is taken off.
+
+    ``hosts`` are the host names meeting pages are served from (``*.`` for any subdomain),
+    for the browser extension's host permissions; every ``url_patterns`` match is on one of
+    them, except app links (``zoommtg:``, ``msteams:``), which only appear on command lines.
+    ``url_excludes`` name pages on a meeting host that a room pattern would also match
+    (``whereby.com/pricing``): RE2 has no lookahead, so exclusions are patterns of their own.
+    """
+
+    model_config = MODEL
+    hosts: tuple[str, ...] = ()
+    url_patterns: tuple[str, ...] = ()
+    url_excludes: tuple[str, ...] = ()
+    meeting_window_titles: tuple[str, ...] = ()
+
+    _patterns = field_validator("url_patterns", "url_excludes", "meeting_window_titles")(_check_patterns)
+
+    def is_meeting_url(self, url: str) -> bool:
+        """A url_pattern matches and no url_exclude does (e.g. whereby.com/<room> but not whereby.com/pricing)."""
+        return (any(compile_pattern(p).search(url) for p in self.url_patterns)
+                and not any(compile_pattern(p).search(url) for p in self.url_excludes))
+
+    @field_validator("hosts")
+    @classmethod
+    def _hosts_are_plain(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        for host in hosts:
+            bare = host.removeprefix("*.")
+            plain = all(ch.isascii() and (ch.isalnum() or ch in "-.") for ch in bare)
+            if not bare or not plain or bare != bare.lower():
+                raise ValueError(f"host {host!r} must be a lowercase host name, optionally starting with '*.'")
+        return hosts
+
+
+class Detect(BaseModel):
+    """How to tell the client is running and in a meeting, with where that was learnt.
+
+    ``participant_names`` are RE2 patterns (searched; write ``(?i)`` for case-insensitive) for
+    the display name a bot note-taker has in a meeting's participant list, e.g. the name
+    Fireflies gives its bot. They describe what other participants see, not a local process.
+    """
+
+    model_config = MODEL
+    linux: PlatformDetect = PlatformDetect()
+    windows: PlatformDetect = PlatformDetect()
+    macos: PlatformDetect = PlatformDetect()
+    web: WebDetect = WebDetect()
+    participant_names: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    verified: bool = False
+    note: str | None = None
+
+    _patterns = field_validator("participant_names")(_check_patterns)
+
+    def matches_participant(self, display_name: str) -> bool:
+        """Whether a participant-list display name is this provider's bot."""
+        name = normalize_text(display_name)
+        return any(compile_pattern(pattern).search(name) for pattern in self.participant_names)
+
+    def for_os(self, os_name: OsName) -> PlatformDetect:
+        platform: PlatformDetect = getattr(self, os_name)
+        return platform

@@ -1,0 +1,28 @@
+"""What every catalog model shares: frozen, with no unknown fields (:data:`MODEL`); a check's
+error names the field at fault (:class:`FieldError`); and :class:`Source`, where a statement
+comes from and when that was checked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, HttpUrl
+
+MODEL = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldError(ValueError):
+    """A model-level check that knows which field is at fault (``loc`` relative to the model)."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+class Source(BaseModel):
+    """Where a statement comes from and when that was checked."""
+
+    model_config = MODEL
+    url: HttpUrl
+    checked: date
+    title: str | None = None
