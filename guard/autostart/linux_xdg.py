@@ -10,6 +10,9 @@ from guard.autostart import AutostartError
 from guard.fsutil import atomic_write_text
 
 
+ENTRY_MAX = 64 * 1024  # bytes of the .desktop entry read (ours is a few hundred)
+
+
 def desktop_exec(command: list[str]) -> str:
     """Quote arguments for the Exec key (Desktop Entry Specification, "The Exec key")."""
     quoted = []
@@ -32,12 +35,18 @@ class XdgAutostart:
 
     def is_enabled(self) -> bool:
         """On when our file exists and neither hides nor disables itself."""
+        from guard.fsutil import NotRegularFile, read_regular
+
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data, _info = read_regular(self.path, ENTRY_MAX)  # a named pipe there would wait for ever
         except FileNotFoundError:
             return False
         except OSError as error:
             raise AutostartError(f"Cannot read the autostart entry {self.path}: {error.strerror}") from error
+        except NotRegularFile as error:
+            raise AutostartError(f"The autostart entry {self.path} {error}; remove it and switch "
+                                 "'Start at log-in' off and on again.") from error
+        text = data[:ENTRY_MAX].decode("utf-8", "replace")
         keys = dict(line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("#"))
         return keys.get("Hidden", "false").strip() != "true" and \
             keys.get("X-GNOME-Autostart-enabled", "true").strip() != "false"

@@ -66,6 +66,10 @@ def refuse_symlinks(path: Path) -> None:
             raise LedgerError(f"{target} is a symbolic link; Meeting Privacy Guard keeps the consent ledger's files "
                               "only as regular files and does not follow links. Move the link aside (or put the real "
                               "file in its place) and try again. Nothing was read or written.")
+        if target.exists() and not target.is_file():  # a named pipe would make every read wait for ever
+            raise LedgerError(f"{target} is not a regular file (a folder, a named pipe or a device); Meeting Privacy "
+                              "Guard keeps the consent ledger's files only as regular files. Move it aside and try "
+                              "again. Nothing was read or written.")
 
 
 def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, list[int]]:
@@ -162,11 +166,18 @@ def _fsync(path: Path) -> None:
 def check_header(path: Path) -> None:
     """Refuse a file that is not a whole SQLite database, reading it only."""
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            header = handle.read(100)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a named pipe must not wait for a writer
+        try:
+            info = os.fstat(fd)
+            size = info.st_size
+            header = os.read(fd, 100) if stat.S_ISREG(info.st_mode) else b""
+        finally:
+            os.close(fd)
     except OSError as error:
         raise ledger_error(classify_os(error), path, "read", error.strerror or str(error)) from error
+    if not stat.S_ISREG(info.st_mode):
+        raise LedgerCorruptError(f"The consent ledger {path} is not a regular file (a folder, a named pipe or a "
+                                 f"device). {_RECOVER}")
     if len(header) < 100:
         raise LedgerCorruptError(f"The consent ledger {path} is truncated ({size} bytes, shorter than a "
                                  f"database header). {_RECOVER}")

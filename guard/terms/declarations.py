@@ -41,12 +41,22 @@ def slug(text: str) -> str:
     return value or "unnamed"
 
 
+MAX_DECLARATION = 1024 * 1024  # bytes; Open Terms Archive's declarations are a few kB
+
+
 def load_declaration(path: Path) -> Declaration:
     """Read one declaration file. Raises :class:`DeclarationError` when none of it is usable."""
+    from guard.fsutil import NotRegularFile, read_regular
+
     try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        data, _info = read_regular(Path(path), MAX_DECLARATION)  # a named pipe would wait for ever
+        if len(data) > MAX_DECLARATION:
+            raise DeclarationError(f"Declaration {path} is larger than {MAX_DECLARATION} bytes; not read.")
+        raw = json.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise DeclarationError(f"Declaration {path} does not exist.") from None
+    except NotRegularFile as error:
+        raise DeclarationError(f"Declaration {path} {error}; move it out of the folder.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise DeclarationError(f"Declaration {path} cannot be read ({error}).") from None
     except json.JSONDecodeError as error:

@@ -20,6 +20,9 @@ from guard.catalog.models import ClauseTopic
 from guard.paths import resources_dir
 from guard.patterns import PatternError, compile_pattern
 from guard.terms.errors import TermsError
+from guard.terms import matcher as matcher_module
+from guard.terms.matcher import Hit as Hit  # re-exported: where callers have always found it
+from guard.terms.matcher import Matcher
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
@@ -31,48 +34,13 @@ class RulesError(TermsError):
 
 
 @dataclass(frozen=True)
-class Hit:
-    """Where a pattern matched in a text (character offsets) and what it matched."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, eq=False)
-class Matcher:
-    """The patterns of one rule, joined into one RE2 expression (one pass over the text);
-    case-insensitive, linear time."""
-
-    sources: tuple[str, ...]
-    _compiled: Any
-
-    def search(self, text: str) -> Hit | None:
-        """The earliest match of any pattern."""
-        if self._compiled is None:
-            return None
-        match = self._compiled.search(text)
-        return None if match is None else Hit(match.start(), match.end(), str(match.group(0)))
-
-    def finditer(self, text: str) -> Iterator[Hit]:
-        if self._compiled is None:
-            return
-        for match in self._compiled.finditer(text):
-            if match.end() > match.start():
-                yield Hit(match.start(), match.end(), str(match.group(0)))
-
-    def __bool__(self) -> bool:
-        return self._compiled is not None
-
-
-@dataclass(frozen=True)
 class TopicRule:
     """One topic: the label users read and the patterns that say a sentence is about it."""
 
     topic: str
     label: str
     matcher: Matcher
-    lead: Matcher = Matcher((), None)  # a list item is about the topic when its lead-in matches this
+    lead: Matcher = Matcher()  # a list item is about the topic when its lead-in matches this
 
     def matches(self, text: str) -> Hit | None:
         return self.matcher.search(text)
@@ -87,7 +55,7 @@ class ExcludeRule:
     topics: frozenset[str]
     matcher: Matcher
     inherit: bool = False  # also applies to the items of a list this rule's sentence introduces
-    unless: Matcher = Matcher((), None)  # the rule does not apply to a sentence this matches
+    unless: Matcher = Matcher()  # the rule does not apply to a sentence this matches
 
     def rules_out(self, text: str) -> bool:
         """True when the rule matches ``text`` and its ``unless`` patterns do not."""
@@ -140,9 +108,9 @@ class Rules:
     sameness: Sameness = Sameness()
     parties: tuple[ScopeRule, ...] = ()  # who else gets or acts on the data (affiliates, advertisers...)
     data_kinds: tuple[ScopeRule, ...] = ()  # finer kinds of data (location, contacts, search history...)
-    pointers: Matcher = Matcher((), None)  # sentences that only point elsewhere ("Learn more about ...")
-    asides: Matcher = Matcher((), None)  # the user's duties and rights, disclaimers, statements about the past
-    asides_unless: Matcher = Matcher((), None)  # ...unless the provider states a use in the same sentence
+    pointers: Matcher = Matcher()  # sentences that only point elsewhere ("Learn more about ...")
+    asides: Matcher = Matcher()  # the user's duties and rights, disclaimers, statements about the past
+    asides_unless: Matcher = Matcher()  # ...unless the provider states a use in the same sentence
 
     def states_no_use(self, sentence: str) -> bool:
         """True when a sentence keeps its topics but states no use of its own: a pointer elsewhere,
@@ -169,25 +137,31 @@ def default_rules_path() -> Path:
     return resources_dir() / "terms" / "topics.toml"
 
 
-def _matcher(patterns: Any, where: str) -> Matcher:
+def compile_matcher(patterns: Any, where: str) -> Matcher:
+    """The rule's ``patterns`` checked and compiled; :class:`RulesError` names a pattern RE2 cannot run."""
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise RulesError(f"{where}: 'patterns' must be a list of strings.")
+    size = 0
     for pattern in patterns:
         try:
             compile_pattern(pattern)  # the project's checks and plain-words reasons
-            re2.compile(pattern, options=_OPTIONS)
+            size += re2.compile(pattern, options=_OPTIONS).programsize
         except PatternError as error:
             raise RulesError(f"{where}: {error}.") from None
         except re2.error as error:
             raise RulesError(f"{where}: pattern {pattern!r} is invalid ({error}).") from None
     if not patterns:
-        return Matcher((), None)
-    joined = "|".join(f"(?:{pattern})" for pattern in patterns)
+        return Matcher()
     try:
-        compiled = re2.compile(joined, options=_OPTIONS)
+        if size <= matcher_module.JOIN_LIMIT:
+            return Matcher(tuple(patterns), re2.compile("|".join(f"(?:{p})" for p in patterns), options=_OPTIONS))
+        prefilter = re2.Filter()
+        for pattern in patterns:
+            prefilter.Add(pattern, _OPTIONS)
+        prefilter.Compile()
     except re2.error as error:
         raise RulesError(f"{where}: the patterns cannot be joined ({error}).") from None
-    return Matcher(tuple(patterns), compiled)
+    return Matcher(tuple(patterns), None, prefilter, tuple(prefilter.re(i) for i in range(len(patterns))))
 
 
 def _topic_id(value: Any, where: str) -> str:
@@ -211,8 +185,8 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
     for position, entry in enumerate(_entries(data, "topic", path)):
         where = f"Rules {path}, topic[{position}]"
         topic = _topic_id(entry.get("id"), where)
-        topics.append(TopicRule(topic, str(entry.get("label", topic)), _matcher(entry.get("patterns"), where),
-                                _matcher(entry.get("lead_patterns", []), f"{where} lead_patterns")))
+        topics.append(TopicRule(topic, str(entry.get("label", topic)), compile_matcher(entry.get("patterns"), where),
+                                compile_matcher(entry.get("lead_patterns", []), f"{where} lead_patterns")))
     excludes = []
     for position, entry in enumerate(_entries(data, "exclude", path)):
         where = f"Rules {path}, exclude[{position}] ({entry.get('id', '?')})"
@@ -222,10 +196,10 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
         every = frozenset(topic.value for topic in ClauseTopic)
         excludes.append(ExcludeRule(str(entry.get("id", position)), str(entry.get("why", "")),
                                     every if "*" in listed else frozenset(_topic_id(t, where) for t in listed),
-                                    _matcher(entry.get("patterns"), where), bool(entry.get("inherit", False)),
-                                    _matcher(entry.get("unless", []), f"{where} unless")))
+                                    compile_matcher(entry.get("patterns"), where), bool(entry.get("inherit", False)),
+                                    compile_matcher(entry.get("unless", []), f"{where} unless")))
     masks = [MaskRule(str(entry.get("id", position)),
-                      _matcher(entry.get("patterns"), f"Rules {path}, mask[{position}]"))
+                      compile_matcher(entry.get("patterns"), f"Rules {path}, mask[{position}]"))
              for position, entry in enumerate(_entries(data, "mask", path))]
 
     def scope(key: str) -> tuple[ScopeRule, ...]:
@@ -235,8 +209,9 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
             if not entry.get("id") or not entry.get("phrase"):
                 raise RulesError(f"{where}: 'id' and 'phrase' are required.")
             topic = _topic_id(entry["topic"], where) if "topic" in entry else None
-            rules.append(ScopeRule(str(entry["id"]), str(entry["phrase"]), _matcher(entry.get("patterns"), where),
-                                   topic, bool(entry.get("widens", False))))
+            rules.append(ScopeRule(str(entry["id"]), str(entry["phrase"]),
+                                   compile_matcher(entry.get("patterns"), where), topic,
+                                   bool(entry.get("widens", False))))
         return tuple(rules)
 
     negation = data.get("negation", {})
@@ -246,10 +221,10 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
     if not isinstance(window, int) or not 0 < window <= 1000:
         raise RulesError(f"Rules {path}: [negation] window must be a number of characters from 1 to 1000.")
     names = [MaskRule(str(entry.get("id", position)),
-                      _matcher(entry.get("patterns"), f"Rules {path}, name[{position}]"))
+                      compile_matcher(entry.get("patterns"), f"Rules {path}, name[{position}]"))
              for position, entry in enumerate(_entries(data, "name", path))]
     return Rules(tuple(topics), tuple(excludes), tuple(masks), scope("use"), scope("data"), scope("limit"),
-                 _matcher(negation.get("patterns", []), f"Rules {path}, [negation]"), window, tuple(names),
+                 compile_matcher(negation.get("patterns", []), f"Rules {path}, [negation]"), window, tuple(names),
                  _sameness(data.get("equivalent", {}), path), scope("party"), scope("data_kind"),
                  _pointers(data.get("pointer", {}), path), *_asides(data.get("aside", {}), path))
 
@@ -257,14 +232,14 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
 def _pointers(table: Any, path: Path) -> Matcher:
     if not isinstance(table, dict):
         raise RulesError(f"Rules {path}: [pointer] must be a table.")
-    return _matcher(table.get("patterns", []), f"Rules {path}, [pointer]")
+    return compile_matcher(table.get("patterns", []), f"Rules {path}, [pointer]")
 
 
 def _asides(table: Any, path: Path) -> tuple[Matcher, Matcher]:
     if not isinstance(table, dict):
         raise RulesError(f"Rules {path}: [aside] must be a table.")
-    return (_matcher(table.get("patterns", []), f"Rules {path}, [aside]"),
-            _matcher(table.get("unless", []), f"Rules {path}, [aside] unless"))
+    return (compile_matcher(table.get("patterns", []), f"Rules {path}, [aside]"),
+            compile_matcher(table.get("unless", []), f"Rules {path}, [aside] unless"))
 
 
 def _words(value: Any, where: str) -> frozenset[str]:

@@ -14,12 +14,13 @@ a new one started. Shipped baselines (:mod:`guard.terms.baseline`) appear as the
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from guard.fsutil import atomic_write_text
+from guard.fsutil import NotRegularFile, atomic_write_text, read_regular
 from guard.paths import AppPaths
 from guard.storage_errors import advice, classify_os
 from guard.terms.baseline import Baseline, load_baselines, sha256_text
@@ -97,10 +98,10 @@ class TermsStore(StoreIndex):
                 return baseline.text
         path = self.object_path(sha256)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = _read_object(path)
         except FileNotFoundError:
             raise TermsStorageFault(f"The stored text {path} is missing; that version cannot be shown.") from None
-        except (OSError, UnicodeDecodeError) as error:
+        except (OSError, UnicodeDecodeError, NotRegularFile) as error:
             raise TermsStorageFault(f"The stored text {path} cannot be read ({error}).") from None
         if sha256_text(text) != sha256:
             raise TermsStorageFault(f"The stored text {path} is damaged (its content no longer matches its "
@@ -109,8 +110,8 @@ class TermsStore(StoreIndex):
 
     def _intact(self, path: Path, sha: str) -> bool:
         try:
-            return sha256_text(path.read_text(encoding="utf-8")) == sha
-        except (OSError, UnicodeDecodeError):
+            return sha256_text(_read_object(path)) == sha
+        except (OSError, UnicodeDecodeError, NotRegularFile):
             return False
 
     def text_problem(self, sha256: str) -> str | None:
@@ -367,3 +368,15 @@ def _obtained_from(origin: str, url: str, repository: str | None, commit: str | 
     if origin == "archive" and repository and commit:
         return f"archive {repository} at commit {commit[:12]}, recorded there on {day}"
     return f"the provider's page {url}, fetched on {day}"
+
+
+MAX_OBJECT = 64 * 1024 * 1024  # bytes of one stored text (a fetched page is capped at 5 MB)
+
+
+def _read_object(path: Path) -> str:
+    """A stored text, read only as a regular file and up to :data:`MAX_OBJECT` bytes: a named pipe
+    in its place would make the Terms tab and every check wait for ever, a link to /dev/zero read for ever."""
+    data, _info = read_regular(path, MAX_OBJECT)
+    if len(data) > MAX_OBJECT:
+        raise OSError(f"larger than {MAX_OBJECT} bytes")
+    return io.StringIO(data.decode("utf-8"), newline=None).read()  # newlines as read_text() read them

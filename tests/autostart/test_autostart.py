@@ -137,3 +137,37 @@ def test_without_an_installed_script_the_login_start_runs_no_module_from_the_hom
                             cwd=home)
     assert result.returncode == 0 and result.stdout.startswith("meeting-guard "), result.stderr
     assert not (home / "RAN").exists()
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "link to /dev/zero"])
+def test_an_autostart_entry_that_is_not_a_file_is_an_error_not_a_wait(tmp_path, kind):
+    """Any program can put a named pipe where the log-in entry goes: reading it waited for ever for a
+    writer (the Preferences' job, on a lane that also records decisions); a link to /dev/zero read for ever."""
+    import os
+    import threading
+
+    autostart = XdgAutostart(tmp_path)
+    autostart.path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "named pipe":
+        os.mkfifo(autostart.path)
+    else:
+        autostart.path.symlink_to("/dev/zero")
+    raised: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            autostart.is_enabled()
+        except BaseException as error:  # noqa: BLE001 - what the test looks at
+            raised.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(30)
+    assert not reader.is_alive(), f"waited on a {kind}"
+    assert isinstance(raised[0], AutostartError) and str(autostart.path) in str(raised[0])
+
+
+def test_an_autostart_entry_that_is_not_utf8_is_read_not_raised(tmp_path):
+    autostart = XdgAutostart(tmp_path)
+    autostart.path.write_bytes(b"[Desktop Entry]\nName=\xff\xfe\nHidden=true\n")
+    assert autostart.is_enabled() is False

@@ -22,3 +22,26 @@ def test_a_declaration_nested_deep_is_named_and_skipped(tmp_path: Path) -> None:
     declarations, problems = load_declarations_dir(tmp_path)
     assert [d.name for d in declarations] == ["Zoom"], "the good file is still watched"
     assert any("Deep.json" in problem and "nested" in problem for problem in problems)
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "link to /dev/zero"])
+def test_a_declaration_that_is_not_a_file_is_named_and_skipped_not_waited_on(tmp_path: Path, kind: str) -> None:
+    """A named pipe among the declarations made every terms check wait for ever for a writer; a link
+    to /dev/zero made it read for ever."""
+    import os
+    import threading
+
+    (tmp_path / "Zoom.json").write_text((FIXTURES / "ota" / "Zoom.json").read_text(encoding="utf-8"), encoding="utf-8")
+    odd = tmp_path / "Odd.json"
+    if kind == "named pipe":
+        os.mkfifo(odd)
+    else:
+        odd.symlink_to("/dev/zero")
+    found: list[tuple[list, list[str]]] = []
+    reader = threading.Thread(target=lambda: found.append(load_declarations_dir(tmp_path)), daemon=True)
+    reader.start()
+    reader.join(30)
+    assert not reader.is_alive(), f"waited on a {kind}"
+    declarations, problems = found[0]
+    assert [d.name for d in declarations] == ["Zoom"]
+    assert any("Odd.json" in problem for problem in problems), problems

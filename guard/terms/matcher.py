@@ -1,0 +1,140 @@
+"""How a rule's patterns are run over a sentence: as one joined RE2 expression, or, for a large
+rule, through RE2's prefilter; the answer is the same either way (tests/terms/test_rules_matcher.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a pattern matched in a text (character offsets) and what it matched."""
+
+    start: int
+    end: int
+    text: str
+
+
+# A rule whose patterns joined compile to more RE2 instructions than this is matched through
+# RE2's prefilter instead (see Matcher): above it, the joined DFA outgrows RE2's default memory
+# budget on ordinary sentences and RE2 falls back to its slow NFA.
+JOIN_LIMIT = 2000
+
+
+def _char_length(lead: int) -> int:
+    """Bytes of the UTF-8 character starting with byte ``lead`` (1 for a stray byte)."""
+    return 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF8 else 1
+
+
+class _Offsets:
+    """Character offsets of byte offsets into one UTF-8 text, asked for in increasing order."""
+
+    __slots__ = ("_data", "_ascii", "_byte", "_char")
+
+    def __init__(self, data: bytes, ascii_only: bool) -> None:
+        self._data, self._ascii, self._byte, self._char = data, ascii_only, 0, 0
+
+    def char(self, byte: int) -> int:
+        if self._ascii:
+            return byte
+        if byte < self._byte:
+            self._byte, self._char = 0, 0
+        # continuation bytes (10xxxxxx) do not start a character
+        piece = self._data[self._byte:byte]
+        self._char += len(piece) - sum(1 for value in piece if value & 0xC0 == 0x80)
+        self._byte = byte
+        return self._char
+
+
+def _encoded(text: str) -> tuple[bytes, bool]:
+    """``text`` as RE2 reads it; a lone surrogate (broken input) becomes bytes no pattern matches
+    instead of an error that would stop the classification."""
+    data = text.encode("utf-8", "surrogatepass")
+    return data, len(data) == len(text)
+
+
+class Matcher:
+    """The patterns of one rule, matched as if joined into one alternation ``(?:p1)|(?:p2)|...``
+    (the earliest match wins; of matches starting at the same place, the first pattern's);
+    case-insensitive, linear time.
+
+    Why not always one joined expression: the topic rules (100+ patterns with ``[^.;]{0,150}``
+    gaps) joined outgrow RE2's DFA memory budget, and RE2 then says "DFA out of memory" and runs
+    its NFA, several times slower, on every sentence; raising the budget costs ~90 MB of RSS. Such a
+    rule is matched through RE2's prefilter (``re2.Filter``): one pass finds the literal words
+    each pattern requires, and only the patterns whose words are all there run, each alone (a
+    small DFA that fits). Small rules keep one joined expression.
+    """
+
+    __slots__ = ("_filter", "_joined", "_singles", "sources")
+
+    def __init__(self, sources: tuple[str, ...] = (), joined: Any = None, prefilter: Any = None,
+                 singles: tuple[Any, ...] = ()) -> None:
+        self.sources = sources
+        self._joined = joined
+        self._filter = prefilter
+        self._singles = singles
+
+    def _spans(self, data: bytes) -> Iterator[tuple[int, int]]:
+        """Byte spans of the joined alternation's successive matches (as RE2's finditer gives them,
+        empty ones included)."""
+        if self._joined is not None:
+            for match in self._joined.finditer(data):
+                yield match.span()
+            return
+        candidates = self._filter.Match(data, potential=True) or []
+        found: dict[int, tuple[int, int] | None] = {}  # each candidate's next match at or after pos
+        position, end = 0, len(data)
+        while True:
+            best: tuple[int, int] | None = None
+            for index in candidates:  # in pattern order: a tie on the start goes to the first
+                span = found.get(index, (-1, -1))  # (-1, -1): not searched yet
+                if span is not None and span[0] < position:
+                    match = self._singles[index].search(data, position)
+                    span = found[index] = None if match is None else match.span()
+                if span is not None and (best is None or span[0] < best[0]):
+                    best = span
+            if best is None:
+                return
+            yield best
+            if position == end:
+                return
+            position = position + _char_length(data[position]) if position == best[1] else best[1]
+
+    def search(self, text: str) -> Hit | None:
+        """The earliest match of any pattern."""
+        if not self:
+            return None
+        data, ascii_only = _encoded(text)
+        if self._joined is not None:
+            match = self._joined.search(data)
+            span = None if match is None else match.span()
+        else:
+            span = next(self._spans(data), None)
+        if span is None:
+            return None
+        offsets = _Offsets(data, ascii_only)
+        start, end = offsets.char(span[0]), offsets.char(span[1])
+        return Hit(start, end, text[start:end])
+
+    def finditer(self, text: str) -> Iterator[Hit]:
+        """Every non-empty match, left to right, not overlapping."""
+        if not self:
+            return
+        data, ascii_only = _encoded(text)
+        offsets = _Offsets(data, ascii_only)
+        for first, last in self._spans(data):
+            if last > first:
+                start, end = offsets.char(first), offsets.char(last)
+                yield Hit(start, end, text[start:end])
+
+    @property
+    def prefiltered(self) -> bool:
+        """True when the patterns run through RE2's prefilter (a large rule), not joined."""
+        return self._filter is not None
+
+    def __bool__(self) -> bool:
+        return self._joined is not None or self._filter is not None

@@ -1,0 +1,66 @@
+"""The ledger's files replaced by something that is not a file: a named pipe made every read wait
+for ever for a writer ('consent list', 'consent add', and in the tray app the append helper, then
+the append in the app after it), so the user's decision was never confirmed. Each is refused at
+once, naming the file and what to do."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from guard.ledger import Ledger, LedgerCorruptError, LedgerError, RecordDraft
+from guard.ledger import files
+
+
+def _opened_or_refused(path: Path) -> list[BaseException | str]:
+    """Open the ledger and append, in a thread that the test does not wait on for ever."""
+    outcome: list[BaseException | str] = []
+
+    def work() -> None:
+        try:
+            with Ledger.open(path) as ledger:
+                ledger.append(RecordDraft(provider_id="zoom", decision="given"))
+            outcome.append("appended")
+        except BaseException as error:  # noqa: BLE001 - what the test looks at
+            outcome.append(error)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "waited for ever on a named pipe"
+    return outcome
+
+
+@pytest.mark.parametrize("which", ["ledger", "-wal", "anchor", "key"])
+def test_a_named_pipe_in_place_of_a_ledger_file_is_refused_at_once(path, no_keyring, which):
+    if which != "ledger":
+        with Ledger.open(path) as ledger:
+            ledger.append(RecordDraft(provider_id="zoom", decision="refused"))
+    target = {"ledger": path, "-wal": Path(f"{path}-wal"), "anchor": files.anchor_file_for(path),
+              "key": files.key_file_for(path)}[which]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    os.mkfifo(target)
+    (outcome,) = _opened_or_refused(path)
+    assert isinstance(outcome, LedgerError) and str(target) in str(outcome) and "regular file" in str(outcome)
+
+
+def test_the_header_check_does_not_wait_on_a_named_pipe(tmp_path):
+    pipe = tmp_path / "ledger.sqlite3"
+    os.mkfifo(pipe)
+    raised: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            files.check_header(pipe)  # as 'consent erase' and the damage report call it
+        except BaseException as error:  # noqa: BLE001 - what the test looks at
+            raised.append(error)
+
+    worker = threading.Thread(target=check, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "waited for ever on a named pipe"
+    assert isinstance(raised[0], LedgerCorruptError) and "not a regular file" in str(raised[0])
