@@ -44,8 +44,16 @@ from guard.detect.identity import (
     TickView,
     group,
     key_kind,
-    same_address,
-    titles_match,
+)
+from guard.detect.meeting_tracks import (
+    MeetingTrack,
+    adopter,
+    joins_start,
+    media_pids,
+    moved_on,
+    other_meeting_seen,
+    shown_identity,
+    start_order,
 )
 from guard.detect.observation import Observation
 from guard import events  # its event classes load with the first event: a pass with none skips them
@@ -72,8 +80,9 @@ def corroborates_meeting(obs: Observation) -> bool:
     return obs.signal in CORROBORATING_SIGNALS or (obs.signal == Signal.WINDOW_TITLE and obs.meeting)
 
 
-# SessionRules, _App and _Shown are NamedTuples and _Tick a plain class, not dataclasses: this
-# module loads on every scan, where a dataclass compiles its methods at start-up (issue 18).
+# SessionRules and _App are NamedTuples (as meeting_tracks.Shown) and _Tick a plain class, not
+# dataclasses: this module loads on every scan, where a dataclass compiles its methods at
+# start-up (issue 18).
 
 
 class SessionRules(NamedTuple):
@@ -92,35 +101,11 @@ class _App(NamedTuple):
 
 
 @dataclass(frozen=True)
-class _Meeting:
-    """A meeting in progress and the identities (``tab:``, ``window:``, ``url:``) it goes by."""
-
-    meeting: MeetingSession
-    keys: frozenset[str] = frozenset()
-    missing_ticks: int = 0
-    missing_since: datetime | None = None
-    pids: frozenset[int] = frozenset()  # processes whose media evidence it had
-
-    @property
-    def provider_id(self) -> str:
-        return self.meeting.provider_id
-
-    def has_kind(self, kind: str) -> bool:
-        return any(key_kind(key) == kind for key in self.keys)
-
-    @property
-    def seen_in_window_or_tab(self) -> bool:
-        """Once a window or tab showed it, the link it was started with no longer keeps it going
-        (a browser's command line keeps its first link after that tab is closed)."""
-        return self.has_kind("window") or self.has_kind("tab")
-
-
-@dataclass(frozen=True)
 class SessionState:
     """Everything the machine remembers between ticks. Treat as immutable."""
 
     apps: Mapping[str, _App] = field(default_factory=dict)  # by provider id
-    meetings: Mapping[str, _Meeting] = field(default_factory=dict)  # by meeting id
+    meetings: Mapping[str, MeetingTrack] = field(default_factory=dict)  # by meeting id
     pending: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (provider, identity): ticks seen
     retired: frozenset[tuple[str, str]] = frozenset()  # (provider, identity or "pid:N") of ended meetings
     announced: frozenset[tuple[str, str]] = frozenset()  # (meeting id, notice/bot key) already told
@@ -162,7 +147,7 @@ def advance(state: SessionState, observations: Iterable[Observation], at: dateti
     apps = _advance_apps(state, view, at, rules, tick)
     ending_apps = {provider for provider in state.apps if provider not in apps}
 
-    meetings: dict[str, _Meeting] = {}
+    meetings: dict[str, MeetingTrack] = {}
     pending: dict[tuple[str, str], int] = {}
     retired: set[tuple[str, str]] = set()
     providers = sorted(set(view.by_provider) | {t.provider_id for t in state.meetings.values()}
@@ -211,7 +196,7 @@ def _advance_apps(state: SessionState, view: TickView, at: datetime, rules: Sess
 # -- meetings -----------------------------------------------------------------------------------
 
 def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at: datetime, rules: SessionRules,
-                      app_ending: bool, tick: _Tick, meetings: dict[str, _Meeting],
+                      app_ending: bool, tick: _Tick, meetings: dict[str, MeetingTrack],
                       pending: dict[tuple[str, str], int], retired: set[tuple[str, str]]) -> None:
     seen = group(view.by_provider.get(provider_id, ()))
     was_retired = {key for provider, key in state.retired if provider == provider_id}
@@ -233,7 +218,7 @@ def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at:
     for key, cluster in sorted(clusters.items()):
         if key in owner:
             continue
-        adopted = _adopter(key, cluster, live, owner, clusters)
+        adopted = adopter(key, cluster, live, owner, clusters)
         if adopted is not None:
             owner[key] = adopted.meeting.id
 
@@ -245,7 +230,7 @@ def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at:
             _end(track, seen.closed_at.get(closed[0], at), tick, retired, observed_keys)
             ended_now.add(track.meeting.id)
             continue
-        if _moved_on(track, mine):
+        if moved_on(track, mine):
             # Its tab or window (and the microphone) go on, as another meeting.
             _end(track, at, tick, retired, {key for key in observed_keys - set(mine) if key_kind(key) != "pid"})
             ended_now.add(track.meeting.id)
@@ -255,7 +240,7 @@ def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at:
         strong = [cluster for key, cluster in mine.items()
                   if (cluster.strong or (cluster.weak_tab and has_media))
                   and not (key_kind(key) == "url" and track.seen_in_window_or_tab)]
-        alive = bool(strong) or (bool(ambient) and not _other_meeting_seen(track, owner, clusters, strong))
+        alive = bool(strong) or (bool(ambient) and not other_meeting_seen(track, owner, clusters, strong))
         if alive:
             meetings[track.meeting.id] = _refresh(track, list(mine.values()), ambient, seen.support)
             continue
@@ -274,11 +259,11 @@ def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at:
 
     # Clusters no meeting owns start new meetings; a window showing a new tab, or a link seen
     # with a new window or tab, joins it.
-    fresh = [(key, cluster) for key, cluster in sorted(clusters.items(), key=lambda item: _start_order(item[0]))
+    fresh = [(key, cluster) for key, cluster in sorted(clusters.items(), key=lambda item: start_order(item[0]))
              if key not in owner and key not in retired_now and (cluster.strong or (cluster.weak_tab and has_media))]
     starts: list[tuple[str, list[Cluster]]] = []
     for key, cluster in fresh:
-        joins = next((parts for first, parts in starts if _joins(key, cluster, first, parts[0])), None)
+        joins = next((parts for first, parts in starts if joins_start(key, cluster, first, parts[0])), None)
         if joins is not None:
             joins.append(cluster)
         else:
@@ -295,70 +280,8 @@ def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at:
         tick.meeting_starts.append(events.MeetingStarted(provider_id=provider_id, at=at, meeting=track.meeting))
 
 
-def _joins(key: str, cluster: Cluster, first_key: str, first: Cluster) -> bool:
-    """Whether a cluster seen for the first time belongs to the new meeting started by ``first``."""
-    kind, first_kind = key_kind(key), key_kind(first_key)
-    if kind == "window" and first_kind == "tab":
-        return titles_match(first.title, cluster.title)
-    if kind == "url":
-        return first_kind != "url" and (same_address(cluster.url, first.url) or first.url is None)
-    return False
-
-
-def _start_order(key: str) -> tuple[int, str]:
-    return ({"tab": 0, "window": 1, "url": 2}.get(key_kind(key), 3), key)
-
-
-def _adopter(key: str, cluster: Cluster, live: list[_Meeting], owner: Mapping[str, str],
-             clusters: Mapping[str, Cluster]) -> _Meeting | None:
-    """The live meeting a newly seen identity belongs to, if any.
-
-    A window showing a meeting tab's title is that tab's meeting; a tab whose address or
-    title is a meeting's already seen from its window or link takes that meeting over; a
-    window, tab or link joins a meeting that was known only by its media so far.
-    """
-    kind = key_kind(key)
-    for track in live:
-        meeting = track.meeting
-        if kind == "window" and track.has_kind("tab") and titles_match(meeting.title, cluster.title):
-            return track
-        if kind == "tab" and not track.has_kind("tab") and (
-                same_address(meeting.url, cluster.url) or titles_match(cluster.title, meeting.title)):
-            return track
-        if kind == "url" and any(same_address(cluster.url, other.url) for other_key, other in clusters.items()
-                                 if owner.get(other_key) == meeting.id):
-            return track
-    for track in live:
-        if not track.keys and kind in ("window", "tab", "url"):
-            return track
-    return None
-
-
-def _moved_on(track: _Meeting, mine: Mapping[str, Cluster]) -> bool:
-    """The same tab now shows another meeting address, or the same window another meeting title."""
-    meeting = track.meeting
-    for key, cluster in mine.items():
-        kind = key_kind(key)
-        if kind == "tab" and key in track.keys and cluster.url and meeting.url \
-                and not same_address(cluster.url, meeting.url):
-            return True
-        if kind == "window" and key in track.keys and not track.has_kind("tab") and cluster.title \
-                and meeting.title and not titles_match(cluster.title, meeting.title) \
-                and not titles_match(meeting.title, cluster.title):
-            return True
-    return False
-
-
-def _other_meeting_seen(track: _Meeting, owner: Mapping[str, str], clusters: Mapping[str, Cluster],
-                        strong: list[Cluster]) -> bool:
-    """Whether this tick shows the provider's meetings by identity, none of them this one: then
-    the provider's microphone or camera is theirs, and does not keep this one going."""
-    return any(meeting_id != track.meeting.id for meeting_id in owner.values()) or any(
-        key_kind(key) in ("window", "tab") and key not in owner and clusters[key].strong for key in clusters)
-
-
 def _start(provider_id: str, at: datetime, parts: list[Cluster], ambient: list[Observation],
-           support: list[Observation], taken: set[str]) -> _Meeting:
+           support: list[Observation], taken: set[str]) -> MeetingTrack:
     base = f"{provider_id}:meeting:{at.isoformat()}"
     meeting_id, number = base, 1
     while meeting_id in taken:
@@ -366,59 +289,29 @@ def _start(provider_id: str, at: datetime, parts: list[Cluster], ambient: list[O
         meeting_id = f"{base}#{number}"
     observations = [obs for cluster in parts for obs in cluster.observations] + ambient + support
     keys = frozenset(cluster.key for cluster in parts)
-    shown = _identity(parts, ambient, None)
+    shown = shown_identity(parts, ambient, None)
     meeting = MeetingSession(id=meeting_id, provider_id=provider_id, started_at=at, evidence=_evidence(observations),
                              title=shown.title, url=shown.url, tab=shown.tab, window=shown.window)
-    return _Meeting(meeting, keys, pids=_media_pids(ambient))
+    return MeetingTrack(meeting, keys, pids=media_pids(ambient))
 
 
-def _refresh(track: _Meeting, parts: list[Cluster], ambient: list[Observation],
-             support: list[Observation]) -> _Meeting:
+def _refresh(track: MeetingTrack, parts: list[Cluster], ambient: list[Observation],
+             support: list[Observation]) -> MeetingTrack:
     observations = [obs for cluster in parts for obs in cluster.observations] + ambient + support
     keys = track.keys | {cluster.key for cluster in parts}
     if any(key_kind(key) == "tab" for key in keys):
         # A browser window shows whichever tab is in front: the tab is this meeting's identity.
         keys = frozenset(key for key in keys if key_kind(key) != "window")
-    shown = _identity(parts, ambient, track.meeting)
+    shown = shown_identity(parts, ambient, track.meeting)
     title = shown.title
     if any(key_kind(key) == "tab" for key in track.keys):  # a tab names its meeting, not the window in front
         title = next((c.title for c in parts if key_kind(c.key) == "tab" and c.title), track.meeting.title)
     meeting = replace(track.meeting, evidence=_evidence(observations, track.meeting.evidence), title=title,
                       url=shown.url, tab=shown.tab, window=shown.window)
-    return _Meeting(meeting, keys, pids=track.pids | _media_pids(ambient))
+    return MeetingTrack(meeting, keys, pids=track.pids | media_pids(ambient))
 
 
-class _Shown(NamedTuple):
-    """How a meeting shows itself: title, link, tab and window."""
-
-    title: str | None
-    url: str | None
-    tab: str | None
-    window: str | None
-
-
-def _identity(parts: list[Cluster], ambient: list[Observation], earlier: MeetingSession | None) -> _Shown:
-    """Title, link, tab and window: a tab's first, then a window's, then a link's, then what
-    came without an identity (a window title whose window id is unknown); else as before."""
-    ordered = sorted(parts, key=lambda cluster: _start_order(cluster.key))
-    found = _Shown(
-        title=next((c.title for c in ordered if c.title), next((o.title for o in ambient if o.title), None)),
-        url=next((c.url for c in ordered if c.url), next((o.url for o in ambient if o.url), None)),
-        tab=next((c.tab for c in ordered if c.tab), None),
-        window=next((c.window for c in ordered if c.window), None),
-    )
-    if earlier is None:
-        return found
-    return _Shown(title=found.title or earlier.title, url=found.url or earlier.url, tab=found.tab or earlier.tab,
-                  window=found.window or earlier.window)
-
-
-def _media_pids(ambient: list[Observation]) -> frozenset[int]:
-    return frozenset(obs.pid for obs in ambient if obs.pid is not None
-                     and obs.signal in (Signal.MICROPHONE, Signal.CAMERA))
-
-
-def _end(track: _Meeting, at: datetime, tick: _Tick, retired: set[tuple[str, str]],
+def _end(track: MeetingTrack, at: datetime, tick: _Tick, retired: set[tuple[str, str]],
          observed_keys: set[str]) -> None:
     """End the meeting. What it went by and is still seen (its link on a browser's command line,
     the browser's hold on the microphone) is retired until it disappears."""
@@ -431,7 +324,7 @@ def _end(track: _Meeting, at: datetime, tick: _Tick, retired: set[tuple[str, str
 
 # -- what was seen inside a meeting --------------------------------------------------------------
 
-def _in_meeting_events(view: TickView, meetings: dict[str, _Meeting], announced: set[tuple[str, str]],
+def _in_meeting_events(view: TickView, meetings: dict[str, MeetingTrack], announced: set[tuple[str, str]],
                        tick: _Tick) -> None:
     for obs in view.in_meeting:
         track = _meeting_of(obs, meetings)
@@ -463,7 +356,7 @@ def _in_meeting_events(view: TickView, meetings: dict[str, _Meeting], announced:
                 where=events.NotetakerWhere.IN_MEETING, meeting_id=meeting_id or None, participant=obs.participant))
 
 
-def _meeting_of(obs: Observation, meetings: Mapping[str, _Meeting]) -> _Meeting | None:
+def _meeting_of(obs: Observation, meetings: Mapping[str, MeetingTrack]) -> MeetingTrack | None:
     """The meeting an in-meeting observation came from: by its tab or window, else the only
     meeting of its provider in progress."""
     for key in (f"tab:{obs.tab}" if obs.tab else None, f"window:{obs.window}" if obs.window else None):

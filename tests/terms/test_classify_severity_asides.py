@@ -22,6 +22,7 @@ def added(sentence: str) -> list[tuple[tuple[str, ...], Severity]]:
 
 @pytest.mark.parametrize("sentence", [
     "You have the right to request that we delete your recordings and transcripts.",
+    "You have the right to know how we process your recordings and to request that we delete them.",
     "We have not sold your personal information to third parties in the preceding 12 months.",
     # abbreviations with periods between "not" and the period: still a statement about the past
     "We have not sold (as the term is defined under U.S. state laws) personal information of our users in the "
@@ -40,6 +41,10 @@ def test_an_aside_keeps_its_topics_and_is_minor(sentence: str) -> None:
     "You must obtain your participants' consent to allow us to record and transcribe their voices.",
     "You agree that our partners may use your recordings to train their models.",
     "We may transfer your personal data to service providers in India under standard contractual clauses.",
+    # a use stated in the present inside an acknowledgement is still a use
+    "You understand that we use your recordings to train our models.",
+    "You acknowledge that Acme uses your recordings to train its models.",
+    "You acknowledge that we transfer your personal data to service providers in other countries.",
 ])
 def test_an_aside_that_also_states_a_use_is_material(sentence: str) -> None:
     assert not RULES.states_no_use(sentence)

@@ -1,0 +1,133 @@
+"""A meeting the session machine tracks (:class:`MeetingTrack`: the meeting and the
+identities it goes by), and the rules that tie what one tick shows to it: which live meeting a
+newly seen tab, window or link belongs to, when the same tab or window has moved on to another
+meeting, what a new meeting's first identities are, and how a meeting shows itself (title,
+link, tab, window). Pure values in, values out, like :mod:`guard.detect.sessions`, which uses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from guard.detect.identity import Cluster, key_kind, same_address, titles_match
+from guard.detect.observation import Observation
+from guard.events import MeetingSession, Signal
+
+
+@dataclass(frozen=True)
+class MeetingTrack:
+    """A meeting in progress and the identities (``tab:``, ``window:``, ``url:``) it goes by."""
+
+    meeting: MeetingSession
+    keys: frozenset[str] = frozenset()
+    missing_ticks: int = 0
+    missing_since: datetime | None = None
+    pids: frozenset[int] = frozenset()  # processes whose media evidence it had
+
+    @property
+    def provider_id(self) -> str:
+        return self.meeting.provider_id
+
+    def has_kind(self, kind: str) -> bool:
+        return any(key_kind(key) == kind for key in self.keys)
+
+    @property
+    def seen_in_window_or_tab(self) -> bool:
+        """Once a window or tab showed it, the link it was started with no longer keeps it going
+        (a browser's command line keeps its first link after that tab is closed)."""
+        return self.has_kind("window") or self.has_kind("tab")
+
+
+def joins_start(key: str, cluster: Cluster, first_key: str, first: Cluster) -> bool:
+    """Whether a cluster seen for the first time belongs to the new meeting started by ``first``."""
+    kind, first_kind = key_kind(key), key_kind(first_key)
+    if kind == "window" and first_kind == "tab":
+        return titles_match(first.title, cluster.title)
+    if kind == "url":
+        return first_kind != "url" and (same_address(cluster.url, first.url) or first.url is None)
+    return False
+
+
+def start_order(key: str) -> tuple[int, str]:
+    return ({"tab": 0, "window": 1, "url": 2}.get(key_kind(key), 3), key)
+
+
+def adopter(key: str, cluster: Cluster, live: list[MeetingTrack], owner: Mapping[str, str],
+             clusters: Mapping[str, Cluster]) -> MeetingTrack | None:
+    """The live meeting a newly seen identity belongs to, if any.
+
+    A window showing a meeting tab's title is that tab's meeting; a tab whose address or
+    title is a meeting's already seen from its window or link takes that meeting over; a
+    window, tab or link joins a meeting that was known only by its media so far.
+    """
+    kind = key_kind(key)
+    for track in live:
+        meeting = track.meeting
+        if kind == "window" and track.has_kind("tab") and titles_match(meeting.title, cluster.title):
+            return track
+        if kind == "tab" and not track.has_kind("tab") and (
+                same_address(meeting.url, cluster.url) or titles_match(cluster.title, meeting.title)):
+            return track
+        if kind == "url" and any(same_address(cluster.url, other.url) for other_key, other in clusters.items()
+                                 if owner.get(other_key) == meeting.id):
+            return track
+    for track in live:
+        if not track.keys and kind in ("window", "tab", "url"):
+            return track
+    return None
+
+
+def moved_on(track: MeetingTrack, mine: Mapping[str, Cluster]) -> bool:
+    """The same tab now shows another meeting address, or the same window another meeting title."""
+    meeting = track.meeting
+    for key, cluster in mine.items():
+        kind = key_kind(key)
+        if kind == "tab" and key in track.keys and cluster.url and meeting.url \
+                and not same_address(cluster.url, meeting.url):
+            return True
+        if kind == "window" and key in track.keys and not track.has_kind("tab") and cluster.title \
+                and meeting.title and not titles_match(cluster.title, meeting.title) \
+                and not titles_match(meeting.title, cluster.title):
+            return True
+    return False
+
+
+def other_meeting_seen(track: MeetingTrack, owner: Mapping[str, str], clusters: Mapping[str, Cluster],
+                        strong: list[Cluster]) -> bool:
+    """Whether this tick shows the provider's meetings by identity, none of them this one: then
+    the provider's microphone or camera is theirs, and does not keep this one going."""
+    return any(meeting_id != track.meeting.id for meeting_id in owner.values()) or any(
+        key_kind(key) in ("window", "tab") and key not in owner and clusters[key].strong for key in clusters)
+
+
+class Shown(NamedTuple):
+    """How a meeting shows itself: title, link, tab and window."""
+
+    title: str | None
+    url: str | None
+    tab: str | None
+    window: str | None
+
+
+def shown_identity(parts: list[Cluster], ambient: list[Observation], earlier: MeetingSession | None) -> Shown:
+    """Title, link, tab and window: a tab's first, then a window's, then a link's, then what
+    came without an identity (a window title whose window id is unknown); else as before."""
+    ordered = sorted(parts, key=lambda cluster: start_order(cluster.key))
+    found = Shown(
+        title=next((c.title for c in ordered if c.title), next((o.title for o in ambient if o.title), None)),
+        url=next((c.url for c in ordered if c.url), next((o.url for o in ambient if o.url), None)),
+        tab=next((c.tab for c in ordered if c.tab), None),
+        window=next((c.window for c in ordered if c.window), None),
+    )
+    if earlier is None:
+        return found
+    return Shown(title=found.title or earlier.title, url=found.url or earlier.url, tab=found.tab or earlier.tab,
+                  window=found.window or earlier.window)
+
+
+def media_pids(ambient: list[Observation]) -> frozenset[int]:
+    return frozenset(obs.pid for obs in ambient if obs.pid is not None
+                     and obs.signal in (Signal.MICROPHONE, Signal.CAMERA))
