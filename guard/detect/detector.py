@@ -5,14 +5,12 @@ clients and browsers); window titles, microphone and camera only while a candida
 UDP sockets and the accessibility tree (off by default) only for a client that already shows a
 meeting. A probe that cannot look says
 why and is retried after a pause; a probe that fails unexpectedly is logged and treated the
-same way, so detection always goes on with the others.
+same way, so detection always goes on with the others (guard.detect.probing).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -20,8 +18,11 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from guard.detect.links import CommandLineLinks, Link, match_links
 from guard.detect.matching import DetectionRules, ProcessMatch, wrapped_app_names
 from guard.detect.media import MediaUse
-from guard.detect.observation import Observation, ProbeState, ProbeStatus, ProbeUnavailable
+from guard.detect.observation import Observation, ProbeState, ProbeStatus
 from guard.detect.platform import Backends
+from guard.detect.probing import IDLE_REASON as IDLE_REASON  # importable from here, as before
+from guard.detect.probing import PROBES as PROBES
+from guard.detect.probing import SETTING, ProbeGuard, guarded, idle_or_off, ordered
 from guard.detect.process_table import ProcessEntry, ProcessTable
 from guard.detect.sessions import corroborates_meeting
 from guard.detect.windows import WindowInfo
@@ -33,14 +34,6 @@ from guard.settings import DetectionSettings
 if TYPE_CHECKING:  # the accessibility reader's modules load only when a client shows a meeting
     from guard.detect.accessibility import ClientInMeeting
 
-log = logging.getLogger(__name__)
-
-PROBES: tuple[tuple[str, str], ...] = (
-    ("processes", "process_probe"), ("windows", "window_probe"), ("microphone", "microphone_probe"),
-    ("camera", "camera_probe"), ("sockets", "socket_probe"), ("browser", "browser_probe"),
-    ("accessibility", "accessibility_probe"),
-)
-IDLE_REASON = "no meeting client or browser is running"
 NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
 SHOWN_TITLE = 300  # characters of a window title kept in evidence and events
 T = TypeVar("T")
@@ -76,17 +69,6 @@ class DetectionPass(NamedTuple):
     candidates: Mapping[int, Candidate]
 
 
-@dataclass
-class _Guard:
-    """Remembers a probe's unavailability so it is retried only every ``retry_ticks`` ticks."""
-
-    name: str
-    backend: str
-    reason: str = ""
-    skip_ticks: int = 0
-    logged: set[str] = field(default_factory=set)
-
-
 class Detector:
     def __init__(self, rules: DetectionRules, backends: Backends, settings: DetectionSettings,
                  table: ProcessTable | None = None, retry_ticks: int = 15) -> None:
@@ -105,12 +87,12 @@ class Detector:
         # gone to the background, hiding its title). (root pid, create time, provider ids).
         self._held_before: tuple[tuple[int, float, frozenset[str]], ...] = ()
         self._guards = {
-            "windows": _Guard("windows", backends.windows.name),
-            "microphone": _Guard("microphone", backends.microphone.name),
-            "camera": _Guard("camera", backends.camera.name),
-            "sockets": _Guard("sockets", backends.sockets.name),
-            "browser": _Guard("browser", backends.browser_tabs.name),
-            "accessibility": _Guard("accessibility", backends.accessibility.name),
+            "windows": ProbeGuard("windows", backends.windows.name),
+            "microphone": ProbeGuard("microphone", backends.microphone.name),
+            "camera": ProbeGuard("camera", backends.camera.name),
+            "sockets": ProbeGuard("sockets", backends.sockets.name),
+            "browser": ProbeGuard("browser", backends.browser_tabs.name),
+            "accessibility": ProbeGuard("accessibility", backends.accessibility.name),
         }
 
     # -- the pass -----------------------------------------------------------------------------
@@ -416,48 +398,14 @@ class Detector:
                 observations.append(Observation(provider_id, signal, use.pid, use.detail, at, said=use.said))
         return observations
 
-    # -- probe bookkeeping -------------------------------------------------------------------
+    # -- probe bookkeeping (guard.detect.probing) -------------------------------------------
     def _probe(self, name: str, statuses: dict[str, ProbeStatus], call: Callable[[], T]) -> T | None:
-        guard = self._guards[name]
-        setting = dict(PROBES)[name]
-        if not getattr(self.settings, setting):
-            statuses[name] = ProbeStatus(name, ProbeState.OFF, "switched off in the settings", guard.backend)
-            return None
-        if guard.skip_ticks > 0:
-            guard.skip_ticks -= 1
-            statuses[name] = ProbeStatus(name, ProbeState.UNAVAILABLE, guard.reason, guard.backend)
-            return None
-        try:
-            result = call()
-        except ProbeUnavailable as error:
-            self._unavailable(guard, statuses, str(error), logging.INFO)
-            return None
-        except Exception as error:
-            reason = f"failed: {type(error).__name__}: {error}"
-            if reason not in guard.logged:
-                log.exception("The %s probe (%s) failed; detection goes on without it", name, guard.backend)
-            self._unavailable(guard, statuses, reason, logging.DEBUG)
-            return None
-        guard.reason = ""
-        statuses[name] = ProbeStatus(name, ProbeState.OK, backend=guard.backend)
-        return result
-
-    def _unavailable(self, guard: _Guard, statuses: dict[str, ProbeStatus], reason: str, level: int) -> None:
-        if reason not in guard.logged:
-            guard.logged.add(reason)
-            log.log(level, "The %s probe is unavailable: %s", guard.name, reason)
-        guard.reason = reason
-        guard.skip_ticks = self.retry_ticks
-        statuses[guard.name] = ProbeStatus(guard.name, ProbeState.UNAVAILABLE, reason, guard.backend)
+        return guarded(self._guards[name], self._enabled(name), self.retry_ticks, statuses, call)
 
     def _idle_or_off(self, name: str, reason: str = IDLE_REASON) -> ProbeStatus:
-        guard = self._guards[name]
-        if not getattr(self.settings, dict(PROBES)[name]):
-            return ProbeStatus(name, ProbeState.OFF, "switched off in the settings", guard.backend)
-        if guard.reason:
-            return ProbeStatus(name, ProbeState.UNAVAILABLE, guard.reason, guard.backend)
-        return ProbeStatus(name, ProbeState.IDLE, reason, guard.backend)
+        return idle_or_off(self._guards[name], self._enabled(name), reason)
 
-    @staticmethod
-    def _ordered(statuses: Mapping[str, ProbeStatus]) -> tuple[ProbeStatus, ...]:
-        return tuple(statuses[name] for name, _setting in PROBES if name in statuses)
+    def _enabled(self, name: str) -> bool:
+        return bool(getattr(self.settings, SETTING[name]))  # read each time: the monitor may replace the settings
+
+    _ordered = staticmethod(ordered)

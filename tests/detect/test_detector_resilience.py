@@ -45,7 +45,7 @@ def test_a_probe_that_raises_is_logged_marked_unavailable_and_detection_goes_on(
     microphone = CountingMicrophone(RuntimeError("driver exploded"))
     name, monitor = setup(tmp_path, microphone)
     client = processes.start([str(client_copy(tmp_path / "bin", name)), "300"])
-    with caplog.at_level(logging.DEBUG, logger="guard.detect.detector"):
+    with caplog.at_level(logging.DEBUG, logger="guard.detect.probing"):
         events = collect_until(monitor, has("app-started", "zoom"))
         for _ in range(3):
             monitor.tick()

@@ -155,6 +155,9 @@ def test_ties_order_and_empty_matches(monkeypatch: pytest.MonkeyPatch, join_limi
          ["data we share with third parties, and data we share again; data sharing", "no match here"]),
         (["^\\W{0,3}terms", "terms"], ["## Terms and terms", "the terms"]),  # an anchor mid-text
         (["caf\u00e9", "na\u00efve"], ["a CAFÉ and a naïve café", "\ud800café"]),  # offsets after non-ASCII
+        # a pattern too big for the small per-pattern budget still loads and matches
+        (["\\b(?:alpha|beta)[^.;]{0,1000}\\bshar\\w*[^.;]{0,1000}\\bthird", "zzz"],
+         ["ALPHA we share with third parties", "beta; share third"]),
     ]
     for patterns, texts in cases:
         matcher = compile_matcher(patterns, "test")
