@@ -39,6 +39,13 @@ SHOWN_TITLE = 300  # characters of a window title kept in evidence and events
 T = TypeVar("T")
 
 
+class _Unread:
+    """A process that does not show its command line yet (see ``Detector._classify``)."""
+
+
+_UNREAD = _Unread()
+
+
 class Candidate(NamedTuple):
     """A process worth a closer look: a catalog client, or a browser (web meetings).
 
@@ -192,24 +199,33 @@ class Detector:
         for pid, entry in entries.items():
             known = classified.get(pid)
             if known is None or known[0] != entry.create_time or known[1] != entry.name:
-                known = (entry.create_time, entry.name, self._classify(entry))
+                candidate = self._classify(entry)
+                if isinstance(candidate, _Unread):  # mid-exec: no command line yet, classified again next tick
+                    continue
+                known = (entry.create_time, entry.name, candidate)
                 classified[pid] = known
             if known[2] is not None:
                 candidates[pid] = known[2]
         return candidates
 
-    def _classify(self, entry: ProcessEntry) -> Candidate | None:
+    def _classify(self, entry: ProcessEntry) -> Candidate | None | _Unread:
+        """The candidate a process is, None if none, ``_UNREAD`` if that depends on a command line
+        it does not show yet (in the middle of ``exec``)."""
         name = entry.name
         matches = self.rules.match_process(name)
         browser = self.rules.is_browser(name)
         if not matches and not browser and self.rules.maybe_truncated(name):
             detail = self.table.detail(entry)  # Linux cut the name to 15 characters: the full one
+            if not detail.cmdline and not detail.exe_name:
+                return _UNREAD
             for full in (detail.exe_name, detail.cmdline[0].rsplit("/", 1)[-1] if detail.cmdline else ""):
                 if full.casefold().startswith(name.casefold()) and self.rules.match_process(full):
                     name, matches = full, self.rules.match_process(full)
                     break
         elif not matches and not browser and self.rules.is_wrapper(name):
             detail = self.table.detail(entry)  # Electron, Java, Python...: the app is on the command line
+            if not detail.cmdline:
+                return _UNREAD
             for app in wrapped_app_names(detail.cmdline, detail.exe_name):
                 found = self.rules.match_process(app)
                 if found:
@@ -248,12 +264,16 @@ class Detector:
                 found.append((candidate.pid, candidate.create_time, root, candidates[root].name, pairs))
         return self.links.pending(found)
 
-    def _read_links(self, candidate: Candidate) -> tuple[tuple[str, str], ...]:
+    def _read_links(self, candidate: Candidate) -> tuple[tuple[str, str], ...] | None:
+        """The links on a candidate's command line; None while it has none to read (mid-``exec``)."""
         entry = self.table.entries.get(candidate.pid)
         if entry is None:
             return ()
+        cmdline = self.table.detail(entry).cmdline
+        if not cmdline:
+            return None
         allowed = None if candidate.browser else frozenset(candidate.provider_ids)
-        return match_links(self.rules, self.table.detail(entry).cmdline[1:], allowed)
+        return match_links(self.rules, cmdline[1:], allowed)
 
     # -- windows -----------------------------------------------------------------------------
     def _window_observations(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],

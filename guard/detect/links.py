@@ -55,12 +55,18 @@ class CommandLineLinks:
             del self._found[pid]
         self._retired = {key for key in self._retired if key[0] in alive}
 
-    def found(self, pid: int, create_time: float, read: Callable[[], tuple[tuple[str, str], ...]]) -> tuple[
+    def found(self, pid: int, create_time: float, read: Callable[[], tuple[tuple[str, str], ...] | None]) -> tuple[
             tuple[str, str], ...]:
-        """``(provider_id, url)`` pairs for a process, from ``read()`` the first time only."""
+        """``(provider_id, url)`` pairs for a process, from ``read()`` the first time it answers.
+
+        ``read()`` gives None when there was no command line to read (a process in the middle of
+        ``exec``): it is asked again next tick, not taken as "no link" for good."""
         known = self._found.get(pid)
         if known is None or known[0] != create_time:
-            known = (create_time, read())
+            pairs = read()
+            if pairs is None:
+                return ()
+            known = (create_time, pairs)
             self._found[pid] = known
         return known[1]
 

@@ -5,7 +5,8 @@ are new, pids that are still young (a launcher script may ``exec`` the real clie
 after it starts), and a rotating 1/``refresh_ticks`` slice of the rest, so a process that
 changes its name later is noticed within ``refresh_ticks`` ticks. Command lines, executables
 and parents are read only for the candidates the caller asks about, cached by
-(pid, create time) so a reused pid is never mistaken for the old process.
+(pid, create time) so a reused pid is never mistaken for the old process (an empty command
+line, as read in the middle of an ``exec``, is read again next time).
 
 A command line is read bounded: at most :data:`CMDLINE_BYTES` of it, and only
 :data:`ARGS_KEPT` arguments (the first and the last ones, where programs put their links)
@@ -100,6 +101,10 @@ class ProcessEntry:
 
 class ProcessDetail(NamedTuple):
     """What is read only for candidates: the command line, the executable's name, the parent.
+
+    An empty command line is not kept: Linux shows none for a moment during ``exec`` (the
+    process already has its new name, its arguments are not set up yet), which a tick that
+    comes just as a browser or client starts would otherwise remember for good.
 
     (A NamedTuple: see :class:`guard.detect.matching.ProcessMatch`.)"""
 
@@ -198,5 +203,6 @@ class ProcessTable:
         if not exe_name and cmdline:
             exe_name = os.path.basename(cmdline[0])[:255]
         detail = ProcessDetail(cmdline, exe_name, ppid)
-        self._details[key] = detail
+        if cmdline:  # read empty: in the middle of an exec (see ProcessDetail), so read again next time
+            self._details[key] = detail
         return detail

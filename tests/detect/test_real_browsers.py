@@ -159,10 +159,13 @@ def test_a_meet_tab_opened_in_a_running_chromium_is_a_meeting_until_it_closes(ch
     assert of_kind(events, "meeting-ended", "google-meet")[0].event.session_id == meeting.event.session_id
 
 
-def test_a_browser_started_with_a_room_link_is_no_meeting_once_that_tab_closed(chromium, catalog, pages):
+def test_a_browser_started_with_a_room_link_is_no_meeting_once_that_tab_closed(chromium, catalog, pages, desktop):
     """Issue 14: the browser runs on with the link on its command line; the meeting must end with the tab."""
     browser, devtools = chromium
-    # The browser started well before (as after a long meeting): the link no longer counts on its own.
+    # The browser started well before (as after a long meeting): the link no longer counts on its own,
+    # only with the room's window shown, as it is by then. (Run first, this test would otherwise look
+    # before Chromium has drawn that window: a link neither young nor shown is history for good.)
+    _wait_for_window(desktop, browser.pid, f"{ROOM} | Jitsi Meet")
     monitor = new_monitor(catalog, clock=lambda: datetime.now(UTC) + 2 * LINK_GRACE)
     events = collect_until(monitor, has("meeting-started", "jitsi-meet"), timeout=30)
     (meeting,) = of_kind(events, "meeting-started", "jitsi-meet")

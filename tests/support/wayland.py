@@ -11,6 +11,7 @@ StatusNotifierWatcher never turns the X11 tests' tray icon into a status notifie
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -22,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SWAY_USER = "mpg-wayland"
 SWAY_PROGRAMS = ("sway", "swaymsg", "waybar", "mako", "makoctl", "dbus-daemon", "foot", "wtype", "grim", "xhost")
@@ -48,6 +50,8 @@ class WaylandSession:
     compositor: str
     env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # sway's one mouse (a virtual pointer), made before any client starts: see _start_pointer.
+    pointer: Any = None
 
     @staticmethod
     def missing_programs(compositor: str = "sway") -> list[str]:
@@ -67,6 +71,7 @@ class WaylandSession:
             session._start_keyring()
             if compositor == "sway":
                 session._start_sway()
+                session._start_pointer()
                 session._start_mako()
                 if tray:
                     session.start_waybar()
@@ -183,6 +188,14 @@ class WaylandSession:
                 raise WaylandUnavailable(f"KWin did not start: {self.log('kwin')[-2000:]}")
             time.sleep(0.2)
 
+    def _start_pointer(self) -> None:
+        """The seat's mouse, there from the start as on a real desktop: clients (mako, waybar, the app)
+        bind a seat's pointer when it appears, at their own pace, so a pointer made just for a click
+        raced them (the click was lost when mako had not bound it yet, on a loaded machine)."""
+        from tests.wayland.pointer import VirtualPointer
+
+        self.pointer = VirtualPointer(self.child_env(), 1280, 800)
+
     def _start_mako(self) -> None:
         """mako: a Wayland notification daemon with actions, which hands the app an xdg-activation
         token when an action is invoked (org.freedesktop.Notifications ActivationToken)."""
@@ -287,10 +300,10 @@ class WaylandSession:
                                capture_output=True)
 
     def click(self, x: int, y: int) -> None:
-        """A left click at (x, y), through a virtual pointer (tests/wayland/pointer.py)."""
-        from tests.wayland.pointer import click
-
-        click(self.child_env(), x, y)
+        """A left click at (x, y), through the session's virtual pointer (tests/wayland/pointer.py)."""
+        if self.pointer is None:
+            raise WaylandUnavailable(f"no pointer on {self.compositor}: clicks are made on sway only")
+        self.pointer.click(x, y, settle=0)
 
     def invoke(self, notification_id: int, action: str) -> None:
         """Press the notification's button ``action`` (an action id), as a click on it would."""
@@ -298,6 +311,10 @@ class WaylandSession:
                        timeout=10, capture_output=True)
 
     def stop(self) -> None:
+        if self.pointer is not None:
+            with contextlib.suppress(OSError):
+                self.pointer.close()
+            self.pointer = None
         for process in reversed(list(self.processes.values())):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
