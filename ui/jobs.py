@@ -21,6 +21,7 @@ import itertools
 import logging
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -189,9 +190,20 @@ class JobRunner(QObject):
             job.dropped = True  # nobody is left to show a result
             if job.cancellable:
                 job.cancel_event.set()  # an export stops; writes, closing and cleanup still run
+        # One deadline for all lanes (four lanes waited for in turn took up to 3.5 times the
+        # timeout, and a desktop ending the session kills an app that takes too long). Decision
+        # writes (the IO lane) are waited for first, so they have the whole budget.
+        deadline = time.monotonic() + timeout_ms / 1000
         clean = True
-        for lane, pool in self._pools.items():
-            if not pool.waitForDone(timeout_ms if lane != Lane.TERMS else max(1, timeout_ms // 2)):
+        for lane in sorted(self._pools, key=lambda lane: lane != Lane.IO):
+            left_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            if lane == Lane.TERMS:  # a fetch in flight cannot be stopped from outside: do not wait long
+                left_ms = min(left_ms, max(1, timeout_ms // 2))
+            if not self._wait_lane(lane, left_ms):
                 log.warning("The %s lane is still busy; not waiting for it", lane)
                 clean = False
         return clean
+
+    def _wait_lane(self, lane: Lane, timeout_ms: int) -> bool:
+        """Wait until ``lane`` is idle, at most ``timeout_ms``."""
+        return bool(self._pools[lane].waitForDone(timeout_ms))

@@ -204,3 +204,31 @@ def test_check_terms_now_runs_in_a_helper_process_and_reports_changes(qtbot, wor
             loop.stop()
             runner.submit(services.close, lane=Lane.IO)
             assert runner.shutdown()
+
+
+def test_shutdown_waits_for_all_lanes_within_one_deadline_and_for_decision_writes_first(qtbot):
+    """Quitting (logout, SIGTERM) with work stuck in every lane waits at most the timeout in
+    all, not the timeout once per lane (a desktop kills an app that takes too long to quit), and
+    the lane that writes decisions is waited for first, with the whole budget."""
+    runner = JobRunner()
+    release = threading.Event()
+    started = []
+    for lane in Lane:
+        runner.submit(lambda lane=lane: started.append(lane) or release.wait(30), lane=lane)
+    qtbot.waitUntil(lambda: len(started) == len(Lane), timeout=5000)
+    asked = []
+    wait_lane = runner._wait_lane
+
+    def recording(lane, timeout_ms):
+        asked.append((lane, timeout_ms))
+        return wait_lane(lane, timeout_ms)
+
+    runner._wait_lane = recording
+    try:
+        assert not runner.shutdown(400), "stuck lanes are reported, not waited for"
+    finally:
+        release.set()
+    assert {lane for lane, _ in asked} == set(Lane)
+    assert asked[0][0] is Lane.IO
+    assert sum(ms for _, ms in asked) <= 400 + len(Lane), asked
+    assert runner.wait(5000)
