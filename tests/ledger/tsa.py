@@ -105,15 +105,8 @@ def local_tsa() -> Iterator[tuple[str, LocalTsa]]:
             def log_message(self, *args: object) -> None:
                 pass
 
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/tsa", tsa
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=10)
+        with _served(Handler) as url:
+            yield url, tsa
 
 
 class DrippingTsa:
@@ -151,13 +144,22 @@ def dripping_tsa() -> Iterator[tuple[str, DrippingTsa]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with _served(Handler) as url:
+        try:
+            yield url, seen
+        finally:
+            seen.gave_up.set()  # ends a handler still dripping, before the server stops
+
+
+@contextmanager
+def _served(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """The TSA address of ``handler`` served on 127.0.0.1 by a thread, until the block ends."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/tsa", seen
+        yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
     finally:
-        seen.gave_up.set()  # ends a handler still dripping
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
