@@ -164,6 +164,21 @@ def test_other_pages_of_a_meeting_host_are_not_reported_but_a_meeting_title_is(w
     world.browser.close(teams)
 
 
+def test_a_page_titled_like_another_services_meeting_is_not_that_meeting_hostile(world):
+    """A Slack direct message with someone whose display name reads like a Google Meet tab, opened from a
+    link whose query holds a huddle address, so the extension's coarse check passes the tab on. The app's
+    own patterns see no huddle in the link, and a Slack tab is never a Google Meet meeting by its title
+    alone. (It was: the title fallback took any service's tab title, whatever site the tab was on.)"""
+    url = "https://app.slack.com/client/T0123/D0789?from=https://app.slack.com/huddle/"
+    world.site.pages[("app.slack.com", "/client/T0123/D0789")] = Page("Meet – abc-defg-hij (DM) - Example Corp - Slack")
+    world.browser.open(url)
+    entry = world.wait_tab(url)
+    assert entry["tab"]["providers"] == ["slack"]
+    meetings = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.BROWSER_TAB and not o.closed]
+    assert [o.provider_id for o in meetings if "D0789" in (o.url or "")] == []
+    world.browser.close(url)
+
+
 def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot, monkeypatch):
     """The real tray shell with a 60 s detection interval: the meeting appears, goes on when its tab goes to
     the background (still playing sound), and ends when the tab closes, because the host tells the app over
