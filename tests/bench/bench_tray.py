@@ -193,10 +193,11 @@ def page_cache_state() -> dict[str, object]:
             for offset in range(0, len(mapped), 2**20):
                 _ = mapped[offset]
                 touches += 1
-            smaps = Path("/proc/self/smaps").read_text()
-            rss = sum(int(kb) for kb in re.findall(
-                r"^[0-9a-f]+-[0-9a-f]+ [^\n]*" + re.escape(str(path.resolve())) + r"\n(?:(?!Rss:)[^\n]*\n)*Rss:\s+(\d+) kB",
-                smaps, flags=re.M))
+            rss = 0
+            for mapping in re.split(r"\n(?=[0-9a-f]+-[0-9a-f]+ )", Path("/proc/self/smaps").read_text()):
+                if mapping.split("\n", 1)[0].endswith(str(path.resolve())):
+                    found = re.search(r"^Rss:\s+(\d+) kB", mapping, flags=re.M)
+                    rss += int(found.group(1)) if found else 0
             per_touch[name] = round(rss / touches, 1)
     return {"kb_per_touch": per_touch, "small_pages_kb": 64}
 
