@@ -48,3 +48,21 @@ def test_verify_states_the_time_and_signer_the_token_carries_not_the_columns_bes
     assert "CN=Meeting Privacy Guard test TSA" in note and witness.tsa_certificate_sha256 in note, note
     assert "Trusted Public TSA" not in note and "ab" * 32 not in note
     assert "not checked" in note  # the certificate's chain: compare it, or check with openssl ts -verify
+
+
+def test_a_removed_time_stamp_goes_unnoticed_and_verify_says_so(path, no_keyring, tsa):
+    """Without a keyring, stamps kept in the ledger go with it: deleted, nothing shows. What verify says it
+    cannot detect must not promise otherwise (it said rollback and re-signing were caught 'except for records
+    a time-stamping authority has witnessed')."""
+    url, _ = tsa
+    with Ledger.open(path) as ledger:
+        ledger.append(RecordDraft(provider_id="zoom", decision="given"))
+        ledger.timestamp(url)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DELETE FROM witnesses")
+    conn.close()
+    with Ledger.open(path) as ledger:
+        report = ledger.verify()
+    assert report.ok and not [note for note in report.notes if "time stamp" in note]
+    assert any("keep its answer outside the data folder" in line and "can be removed with it" in line
+               for line in report.limits), report.limits
