@@ -183,7 +183,8 @@ class LedgerDoor:
             from guard.services.helper import HelperFailed
 
             try:
-                return run_in_helper(read_key_status, self.paths)
+                # the keyring's own calls end within 15 s (guard.keyring_call); a minute is the last resort
+                return run_in_helper(read_key_status, self.paths, deadline_s=60.0)
             except HelperFailed as error:
                 log.warning("Reading the key's status here: %s", error)
         with self._reader() as ledger:
