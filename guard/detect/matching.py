@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guard.detect.browsers import Browser, BrowserTable, load_browsers, page_titles
+from guard.detect.link_forms import link_forms
 from guard.detect.redaction import redact_url as redact_url  # re-exported: the rules are shared with the extension
 from guard.patterns import TEXT_LIMIT, Pattern, PatternSet, bounded, checked_pattern, find_urls, normalize_text
 
@@ -43,15 +44,19 @@ def browser_names(os_name: OsName) -> frozenset[str]:
 
 def urls_in_args(args: tuple[str, ...]) -> list[str]:
     """The links on a command line (``scheme://...`` or ``scheme:/...``, whole arguments or inside
-    ``--opt=VALUE``), at most :data:`URLS_PER_COMMAND_LINE`, found in linear time."""
+    ``--opt=VALUE``), at most :data:`URLS_PER_COMMAND_LINE`, found in linear time. Each comes with
+    the cleaner forms it stands for (:func:`guard.detect.link_forms.link_forms`: HTML escapes and
+    trailing punctuation gone, Safe Links and other redirects unwrapped), cleanest first, so the
+    form a pattern matches first is the meeting link itself rather than its wrapper."""
     found: dict[str, None] = {}
     for arg in args:
         if ":/" not in arg:
             continue
         for url in find_urls(arg):
-            found[url] = None
+            for form in reversed(link_forms(url)):
+                found[form] = None
             if len(found) >= URLS_PER_COMMAND_LINE:
-                return list(found)
+                return list(found)[:URLS_PER_COMMAND_LINE]
     return list(found)
 
 

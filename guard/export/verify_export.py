@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guard.export.dpv_terms import STATUS
+from guard.export.verify_view import view_problems
 from guard.ledger.proof import LedgerProof
 from guard.ledger.signing import (
     Verifier,
@@ -52,6 +53,7 @@ class ExportCheck:
     hmac_unchecked: int = 0  # records from before Ed25519: only the ledger's owner can check them
     complete: bool = False  # an unfiltered export: the chain runs from seq 1 to the head
     head_checked: bool = False
+    ledger_records: int | None = None  # how many records the signed head says the whole ledger holds
     fingerprints: dict[str, str] = field(default_factory=dict)  # key id -> SHA-256 of the public key
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -64,13 +66,16 @@ class ExportCheck:
         if self.problems:
             return f"NOT intact: {self.problems[0]}"
         scope = "the whole ledger" if self.complete else "a filtered part of the ledger"
-        return (f"intact: {self.records} records ({scope}); {self.signatures_checked} signatures checked"
+        shown = (f"{self.records} of the ledger's {self.ledger_records} records" if not self.complete
+                 and self.ledger_records is not None else f"{self.records} records")
+        return (f"intact: {shown} ({scope}); {self.signatures_checked} signatures checked"
                 + (", the head's signature checked" if self.head_checked else ""))
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "summary": self.summary(), "records": self.records,
                 "signatures_checked": self.signatures_checked, "hmac_unchecked": self.hmac_unchecked,
-                "complete": self.complete, "head_checked": self.head_checked, "fingerprints": self.fingerprints,
+                "complete": self.complete, "head_checked": self.head_checked,
+                "ledger_records": self.ledger_records, "fingerprints": self.fingerprints,
                 "problems": list(self.problems), "notes": list(self.notes)}
 
 
@@ -136,7 +141,8 @@ def _view_matches(node: dict[str, Any], content: dict[str, Any]) -> bool:
     decision = content.get("decision")
     status = node.get("dpv:hasConsentStatus")
     first = status[0] if isinstance(status, list) and status else node  # a withdrawal is a status itself
-    if (node.get("dct:identifier") != content.get("id") or node.get("mpg:seq") != content.get("seq")
+    if (node.get("dct:identifier") != content.get("id") or type(node.get("mpg:seq")) is not int
+            or node.get("mpg:seq") != content.get("seq")
             or node.get("mpg:decision") != decision or first.get("@type") != STATUS.get(str(decision))
             or first.get("dpv:isIndicatedAtTime") != content.get("occurred_at")
             or node.get("mpg:keyId") != content.get("key_id")):
@@ -149,8 +155,8 @@ def _view_matches(node: dict[str, Any], content: dict[str, Any]) -> bool:
     terms = content.get("terms") or []
     notices = node.get("dpv:hasNotice") or []
     if terms:
-        expected = [(t.get("url"), f"sha256:{t.get('sha256')}") for t in terms]
-        return [(n.get("@id"), n.get("dct:identifier")) for n in notices] == expected
+        expected = [(t.get("url"), f"sha256:{t.get('sha256')}", f"sha256:{t.get('sha256')}") for t in terms]
+        return [(n.get("@id"), n.get("dct:identifier"), n.get("dct:hasVersion")) for n in notices] == expected
     return True
 
 
@@ -184,6 +190,7 @@ def _verify(document: Any) -> ExportCheck:
     digest = ZERO_DIGEST
     previous: dict[str, Any] | None = None
     statuses: dict[str, dict[str, Any]] = {}
+    signed: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (node, its signed content) whose hash checked
     for node in document["mpg:records"]:
         if not isinstance(node, dict):
             check.problems.append("an entry of mpg:records is not a record")
@@ -211,9 +218,11 @@ def _verify(document: Any) -> ExportCheck:
             check.signatures_checked += 1
         digest = next_signatures_digest(digest, str(signature))
         statuses[f"urn:uuid:{content.get('id')}"] = node
+        signed.append((node, content))
         previous = node
     _amendments(document["mpg:records"], statuses, check)
     _head(document, verifiers, previous, digest, check)
+    check.problems += view_problems(document, signed, complete=_unfiltered(document))
     if check.hmac_unchecked:
         check.notes.append(f"{check.hmac_unchecked} record(s) were written before Ed25519 and carry an HMAC only the "
                            "ledger's owner can check; the chain and the head's signature still cover their content")
@@ -238,8 +247,7 @@ def _amendments(nodes: list[Any], statuses: dict[str, dict[str, Any]], check: Ex
 def _head(document: dict[str, Any], verifiers: dict[str, Verifier | None], last: dict[str, Any] | None,
           digest: str, check: ExportCheck) -> None:
     head = document.get("mpg:head")
-    coverage = document.get("mpg:coverage") or {}
-    unfiltered = not any((coverage.get("filter") or {}).values())
+    unfiltered = _unfiltered(document)
     if head is None:
         if document["mpg:records"]:
             check.problems.append("the export has records but no signed head")
@@ -274,6 +282,7 @@ def _head(document: dict[str, Any], verifiers: dict[str, Verifier | None], last:
         check.problems.append("the list of public keys was changed after the head was signed")
         return
     check.head_checked = True
+    check.ledger_records = head.get("seq") if type(head.get("seq")) is int else None
     if not unfiltered:
         check.notes.append("a filtered export: the head vouches for the whole ledger, of which these records are "
                            "a part; each record is checked by its own signature")
@@ -291,3 +300,10 @@ def _head(document: dict[str, Any], verifiers: dict[str, Verifier | None], last:
         check.problems.append("a record's signature was replaced after the head was signed")
         return
     check.complete = True
+
+
+def _unfiltered(document: dict[str, Any]) -> bool:
+    """Whether the export says it holds the whole ledger (its filter is not signed: the records
+    must bear it out, see guard.export.verify_view)."""
+    coverage = document.get("mpg:coverage") or {}
+    return not any((coverage.get("filter") or {}).values())

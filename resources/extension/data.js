@@ -157,6 +157,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "dod.teams.microsoft.us",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "teams"
+      ]
+    },
+    {
       "host": "doxy.me",
       "subdomains": true,
       "scheme": "https",
@@ -218,6 +226,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "userzoom"
+      ]
+    },
+    {
+      "host": "gotomeet.me",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "goto-meeting"
       ]
     },
     {
@@ -346,6 +362,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "google-meet"
+      ]
+    },
+    {
+      "host": "meet.goto.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "goto-meeting"
       ]
     },
     {
@@ -1023,6 +1047,12 @@ globalThis.MPG_DATA = Object.freeze({
           ".gotomeeting.com/join/"
         ],
         [
+          "https://meet.goto.com/"
+        ],
+        [
+          "https://gotomeet.me/"
+        ],
+        [
           "https://gotowebinar.com/join/"
         ],
         [
@@ -1196,6 +1226,90 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://gov.teams.cloud.microsoft/meet/",
           "?p="
+        ],
+        [
+          "https://dod.teams.microsoft.us/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/meet/",
+          "?p="
+        ],
+        [
+          "https://teams.microsoft.com/v2/?",
+          "#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/?",
+          "#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/?",
+          "#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/?",
+          "#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/?",
+          "#/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/?",
+          "#/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/_#/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/?",
+          "#/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meetup-join"
+        ],
+        [
+          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meetup-join"
+        ],
+        [
+          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meetup-join"
+        ],
+        [
+          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meetup-join"
+        ],
+        [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
+          "meetup-join"
+        ],
+        [
+          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
+          "meetup-join"
+        ],
+        [
+          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meetup-join"
         ],
         [
           "https://teams.live.com/meet/"

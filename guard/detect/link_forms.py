@@ -1,0 +1,100 @@
+"""What a link found in text stands for: the meeting link under calendar and mail clutter.
+
+Meeting links reach a command line (a mail or calendar client opens the browser with them)
+in the form the invitation carried, which is rarely the bare link a pattern expects:
+
+* HTML-escaped, as in an HTML calendar description: ``...?pwd=abc&amp;from=addon``, or
+  ``&lt;https://zoom.us/j/1&gt;``;
+* followed by the sentence's punctuation: ``(https://zoom.us/j/123).``;
+* wrapped in a redirect that scans or counts clicks: Outlook Safe Links
+  (``https://nam11.safelinks.protection.outlook.com/?url=<link>&data=...``), Google's
+  ``https://www.google.com/url?q=<link>&sa=D``, Facebook's and Messenger's ``l.php?u=<link>``.
+
+:func:`link_forms` gives the link as found and each cleaner form, so a pattern for the
+meeting link finds it, and the form reported is the meeting link rather than a wrapper that
+carries the recipient's address in its ``data=``. Everything here is linear in the (bounded)
+link and unwraps at most :data:`MOST_WRAPPERS` redirects, so a self-referential wrapper ends.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+MOST_WRAPPERS = 3  # redirects unwrapped inside one another (a Safe Link around a Google redirect, ...)
+
+# Redirect hosts and the query parameter that holds the link they lead to. Sources (checked 2026-12-01):
+# Safe Links: leits/MeetingBar 26eef52 MeetingBar/Meetings/MeetingLinkDetector.swift (cleanupOutlookSafeLinks);
+# Google: ProtonMail/WebClients packages/calendar/components/videoConferencing/zoom/zoomHelpers.ts (Google
+# Calendar descriptions carry "https://www.google.com/url?q=https://applications.zoom.us/..."); l.php: a Teams
+# meeting link shared through Messenger, https://pastebin.com/1pjRkjgy.
+_WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (".safelinks.protection.outlook.com", "", ("url",)),
+    ("google.com", "/url", ("q", "url")),
+    ("l.facebook.com", "/l.php", ("u",)),
+    ("l.messenger.com", "/l.php", ("u",)),
+)
+
+# HTML escapes a link in an HTML description may carry. Only these, with their semicolon: a decoder that
+# also reads legacy names without one would turn a query's "&region=" into "®ion=".
+_ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&#34;", '"'),
+            ("&#x2F;", "/"), ("&#x2f;", "/"), ("&#47;", "/"), ("&amp;", "&"))  # &amp; last: "&amp;lt;" stays "&lt;"
+_TRAILING = ".,;:!?"  # a sentence's punctuation after a link, never the end of a meeting link
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+_CUT_AT = frozenset(" \t\r\n\"'<>`")  # what ends a link once HTML escapes are decoded
+
+
+def trimmed(url: str) -> str:
+    """``url`` without the text around it: HTML escapes decoded (``&amp;`` → ``&``), cut where the
+    decoded text leaves the link (``&gt;``), and without trailing punctuation or an unmatched closing
+    bracket (``https://zoom.us/j/1).`` → ``https://zoom.us/j/1``; ``.../wiki/Foo_(bar)`` keeps its own)."""
+    text = url
+    if "&" in text:
+        for escape, char in _ESCAPES:
+            text = text.replace(escape, char)
+    end = next((i for i, ch in enumerate(text) if ch in _CUT_AT), len(text))
+    text = text[:end]
+    counts = {ch: text.count(ch) for ch in (*_CLOSERS, *_CLOSERS.values())}
+    while text:
+        last = text[-1]
+        if last in _CLOSERS and counts[last] > counts[_CLOSERS[last]]:
+            counts[last] -= 1
+        elif last not in _TRAILING:
+            break
+        text = text[:-1]
+    return text
+
+
+def unwrapped(url: str) -> str | None:
+    """The link a known redirect leads to, or None when ``url`` is not one (or names no link)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    host = (parts.hostname or "").lower()
+    for suffix, path, params in _WRAPPERS:
+        on_host = host.endswith(suffix) if suffix.startswith(".") else host in (suffix, "www." + suffix)
+        if not on_host or (path and parts.path != path):
+            continue
+        query = parse_qs(parts.query, keep_blank_values=False)
+        for name in params:
+            target = next(iter(query.get(name, ())), "").strip()
+            if "://" in target or target.startswith(("msteams:", "zoommtg:")):
+                return target
+    return None
+
+
+def link_forms(url: str) -> list[str]:
+    """``url`` as found, then each cleaner form it stands for, without repeats: trimmed, and the link
+    inside each redirect wrapper, at most :data:`MOST_WRAPPERS` deep."""
+    forms = [url]
+    current = trimmed(url)
+    for _ in range(MOST_WRAPPERS + 1):
+        if current and current not in forms:
+            forms.append(current)
+        inner = unwrapped(current)
+        if inner is None:
+            break
+        current = inner  # a whole link decoded from the wrapper's query: nothing around it to trim
+    return forms

@@ -1,0 +1,44 @@
+"""What a link found in text stands for (guard.detect.link_forms), with plain values and hostile input."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from guard.detect.link_forms import MOST_WRAPPERS, link_forms, trimmed, unwrapped
+
+
+def test_a_sentence_s_punctuation_and_an_unmatched_bracket_are_not_part_of_the_link():
+    assert trimmed("https://zoom.us/j/123).") == "https://zoom.us/j/123"
+    assert trimmed("https://meet.jit.si/Room,") == "https://meet.jit.si/Room"
+    assert trimmed("https://en.wikipedia.org/wiki/Foo_(bar)") == "https://en.wikipedia.org/wiki/Foo_(bar)"
+
+
+def test_html_escapes_are_decoded_but_a_query_s_own_names_are_kept():
+    assert trimmed("https://zoom.us/j/1?pwd=a&amp;from=addon") == "https://zoom.us/j/1?pwd=a&from=addon"
+    assert trimmed("https://zoom.us/j/1&gt;") == "https://zoom.us/j/1"
+    # a lenient HTML decoder reads "&reg" and "&not" without their semicolon: "®ion", "¬e"
+    assert trimmed("https://x.zoom.us/j/1?a=1&region=us&note=2") == "https://x.zoom.us/j/1?a=1&region=us&note=2"
+
+
+def test_redirects_are_unwrapped_and_other_links_are_left_alone():
+    target = "https://us02web.zoom.us/j/12345?pwd=abc"
+    assert unwrapped(f"https://nam11.safelinks.protection.outlook.com/?url={quote(target, safe='')}&data=05") == target
+    assert unwrapped(f"https://www.google.com/url?q={target}&sa=D") == target  # Calendar leaves it unencoded
+    assert unwrapped(f"https://www.google.com/url?q={quote(target, safe='')}&sa=D") == target
+    assert unwrapped("https://www.google.com/search?q=https://zoom.us/j/1") is None  # a search, not the redirect
+    assert unwrapped("https://evil.example/?url=https://zoom.us/j/1") is None  # only known redirect hosts
+    assert unwrapped("https://safelinks.protection.outlook.com.evil.example/?url=https://zoom.us/j/1") is None
+
+
+def test_wrappers_inside_wrappers_unwrap_to_a_bounded_depth():
+    link = "https://zoom.us/j/1"
+    for _ in range(MOST_WRAPPERS):
+        link = f"https://eur01.safelinks.protection.outlook.com/?url={quote(link, safe='')}"
+    assert link_forms(link)[-1] == "https://zoom.us/j/1"
+    deeper = f"https://eur01.safelinks.protection.outlook.com/?url={quote(link, safe='')}"
+    assert len(link_forms(deeper)) <= MOST_WRAPPERS + 2
+
+
+def test_hostile_links_end_quickly():
+    assert trimmed("https://x.example/" + ")" * 50_000) == "https://x.example/"
+    assert link_forms("https://nam11.safelinks.protection.outlook.com/?url=%" + "%" * 10_000)[0].startswith("https://")
