@@ -46,6 +46,9 @@ class BrowserTabs:
         self._reader: StateReader | None = None
         self._last: dict[tuple[str, str], Observation] = {}
         self._matched = _Matches()
+        # Browsers (by process id) whose extension is connected now: what they show is known tab by
+        # tab, so their window titles alone name no meeting (guard.detect.detector).
+        self.live_browsers: frozenset[int] = frozenset()
 
     def observations(self, rules: DetectionRules, at: datetime) -> list[Observation]:
         states: list[StateFile] = []
@@ -55,6 +58,7 @@ class BrowserTabs:
 
                 self._reader = StateReader(self.folder)
             states = self._reader.read()
+        self.live_browsers = frozenset(state.browser_pid for state in states if state.browser_pid is not None)
         from guard.browser.browsers import by_id
 
         matched = self._matched.using(rules)
@@ -130,11 +134,15 @@ class _Matches:
 
 
 def meeting_providers(rules: DetectionRules, entry: TabEntry) -> list[str]:
-    """Providers whose meeting-link patterns match the tab's link, else whose tab-title patterns match."""
+    """Providers whose meeting-link patterns match the tab's link, else whose tab-title patterns match,
+    of the providers whose site the tab is on: a page elsewhere titled like a meeting (a Slack message
+    from someone named "Meet – abc-defg-hij") is not that service's meeting."""
     by_url = [provider_id for provider_id, _url in rules.match_urls((entry.tab.url,))]
     if by_url:
         return list(dict.fromkeys(by_url))
-    return list(dict.fromkeys(match.provider_id for match in rules.match_browser_window(entry.tab.title)))
+    on_site = set(entry.tab.providers)
+    return list(dict.fromkeys(match.provider_id for match in rules.match_browser_window(entry.tab.title)
+                              if match.provider_id in on_site))
 
 
 def _labels(states: list[StateFile]) -> list[str]:

@@ -127,7 +127,7 @@ def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
 
 def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
     assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
-    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B"}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C"}
 
 
 def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
@@ -147,6 +147,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
         ("true", "", "A"),  # every held-out pair from before set B is in set A
         ("true", 'heldout_set = "A"\n', "A"),
         ("true", 'heldout_set = "B"\n', "B"),
+        ("true", 'heldout_set = "C"\n', "C"),
         ("false", "", ""),
     ],
 )
@@ -158,7 +159,8 @@ def test_heldout_set_defaults_to_a(tmp_path: Path, heldout: str, extra: str, exp
 @pytest.mark.parametrize(
     ("heldout", "extra", "message"),
     [
-        ("true", 'heldout_set = "C"\n', "heldout_set 'C' is not one of"),
+        ("true", 'heldout_set = "D"\n', "heldout_set 'D' is not one of"),
+        ("true", 'heldout_set = "c"\n', "heldout_set 'c' is not one of"),
         ("true", "heldout_set = 2\n", "field 'heldout_set' must be str"),
         ("false", 'heldout_set = "B"\n', "only meaningful with heldout = true"),
     ],
