@@ -37,11 +37,20 @@ def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if path.suffix.lower() == ".jws" or args.key:
         return _receipt(path, args, ctx)
     try:
+        if path.is_dir():
+            raise ExportError(f"{path} is a folder. A receipts export is checked one receipt at a time: "
+                              f"meeting-guard verify-export {path / 'receipt-ID.jws'} "
+                              f"--key {path / 'ledger-public-key.pem'}")
         if not path.is_file():
             raise ExportError(f"{path} is not a file; give the JSON export to check.")
         if path.stat().st_size > MAX_BYTES:
             raise ExportError(f"{path} is larger than any consent history export ({MAX_BYTES} bytes at most).")
-        document = orjson.loads(path.read_bytes())
+        data = path.read_bytes()
+        other = other_export(data)
+        if other:
+            raise ExportError(f"{path} is {other}; only the JSON export ('consent export --format json') and a "
+                              "consent receipt's .jws carry the signatures this checks.")
+        document = orjson.loads(data)
         check = verify_export(document)
     except OSError as error:
         raise ExportError(f"Cannot read {path}: {error.strerror or error}.") from None
@@ -61,6 +70,22 @@ def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         for note in check.notes:
             ctx.print(f"  note: {note}")
     return ExitStatus.OK if check.ok else ExitStatus.CHECK_FAILED
+
+
+def other_export(data: bytes) -> str | None:
+    """What else the file is, when it is one of the other exports (or not text at all), said for a
+    person: a PDF, HTML or CSV export is for reading and carries no signatures to check."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"%pdf-"):
+        return "a PDF (the PDF export is for reading and printing)"
+    if head.startswith(b"pk\x03\x04"):
+        return ("a .zip file (a receipts export? unzip it and check each receipt-ID.jws with "
+                "--key ledger-public-key.pem)")
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page (the HTML export is for reading and printing)"
+    if head.startswith((b"id,seq,", b'"id","seq",')):
+        return "a CSV table (the CSV export is for spreadsheets)"
+    return None
 
 
 RECEIPT_BYTES = 4 * 1024 * 1024  # a receipt is a few kilobytes

@@ -132,9 +132,7 @@ class Detector:
                 web_by_root.setdefault(root, set()).add(obs.provider_id)
         windows = self._probe("windows", statuses, self.backends.windows.windows)
         if windows:
-            window_obs = self._without_titles_the_extension_denies(
-                self._window_observations(windows, candidates, at), candidates, shown,
-                self.backends.browser_tabs.live_browsers if tabs is not None else frozenset())
+            window_obs = self._window_observations(windows, candidates, at)
             observations += window_obs
             for obs in window_obs:
                 if obs.meeting and obs.pid in candidates:
@@ -326,23 +324,6 @@ class Detector:
         for key in [key for key in self._windows if key not in listed]:
             del self._windows[key]
         return observations
-
-    def _without_titles_the_extension_denies(self, found: list[Observation], candidates: Mapping[int, Candidate],
-                                             tabs: set[tuple[int, str]], live: frozenset[int]) -> list[Observation]:
-        """A browser whose extension is connected reports its meeting tabs itself: its window title
-        naming a meeting the extension does not report is a page's title (any page can set one)."""
-        roots = {self._instance_root(pid, candidates) for pid in live if pid in candidates}
-        if not roots:
-            return found
-        kept = []
-        for obs in found:
-            owner = candidates.get(obs.pid) if obs.pid is not None else None
-            if owner is not None and owner.browser and obs.pid is not None:
-                root = self._instance_root(obs.pid, candidates)
-                if root in roots and (root, obs.provider_id) not in tabs:
-                    continue
-            kept.append(obs)
-        return kept
 
     def _match_window(self, title: str, owner: Candidate | None,
                       running: tuple[str, ...]) -> tuple[tuple[str, bool, str], ...]:

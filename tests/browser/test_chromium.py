@@ -179,31 +179,6 @@ def test_a_page_titled_like_another_services_meeting_is_not_that_meeting_hostile
     world.browser.close(url)
 
 
-def test_a_page_that_only_titles_itself_like_a_meeting_is_no_meeting_while_the_extension_is_on_hostile(world):
-    """Any page can set its title to "Meet – abc-defg-hij", and the browser window then carries it. With
-    the extension connected, the app knows which of this browser's tabs are meetings, and this one is not:
-    the window title alone is no Google Meet meeting. (It was: 'chromium (pid N) shows a meeting titled
-    'Meet - abc-defg-hij - Chromium''.) Without the extension the title is still used (tested above)."""
-    url = "https://app.slack.com/client/T0123/C0999"
-    world.site.pages[("app.slack.com", "/client/T0123/C0999")] = Page("Meet – abc-defg-hij")
-    world.browser.open(url)
-    world.browser.activate(url)
-    assert wait_for(world.states, what="the extension's host to be connected")
-    for _ in range(4):
-        report = json.loads(world.cli("scan", "--json").stdout)
-        titled = [m for m in report["meetings"] if m["provider_id"] == "google-meet"]
-        assert titled == [], titled
-        time.sleep(0.5)
-    world.site.pages[("meet.google.com", "/abc-defg-hij")] = Page(TITLES["google-meet"][0])
-    world.browser.open(MEET)  # a real meeting tab in the same browser is still found, its window title with it
-    world.browser.activate(MEET)
-    meeting = wait_for(lambda: [m for m in json.loads(world.cli("scan", "--json").stdout)["meetings"]
-                                if m["provider_id"] == "google-meet"], what="the meeting tab in scan")
-    assert {e["signal"] for e in meeting[0]["evidence"]} >= {"browser-tab"}
-    world.browser.close(MEET)
-    world.browser.close(url)
-
-
 def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot, monkeypatch):
     """The real tray shell with a 60 s detection interval: the meeting appears, goes on when its tab goes to
     the background (still playing sound), and ends when the tab closes, because the host tells the app over
