@@ -37,3 +37,10 @@ def test_an_unread_count_is_ignored_only_in_front():
 def test_a_desktop_meeting_window_with_an_unread_count_is_still_a_meeting():
     match = RULES.match_app_window("teams", "(3) Meeting compact view | Standup | Microsoft Teams")
     assert match is not None and match.meeting
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=f"{c['provider']}:{c['title']}") for c in FIXTURE["app_windows"]])
+def test_a_real_app_window_is_told_apart_from_its_meeting_window(case):
+    assert case["source"].startswith("https://") and case["state"]
+    match = RULES.match_app_window(case["provider"], case["title"])
+    assert (match is not None and match.meeting) == case["meeting"], case["state"]
