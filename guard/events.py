@@ -7,9 +7,12 @@ TermsChanged with the old and new wording. Events are plain frozen values that s
 themselves (``event.to_dict()``, through :mod:`guard.jsonable`).
 
 This module defines the values every detection pass uses (signals, evidence, meetings, running
-apps). The event classes live in :mod:`guard.event_kinds` and are re-exported here, loaded on
-first use: a pass that emits no event (``meeting-guard scan`` on a computer without a meeting
-client, issue 18) does not define them. ``from guard.events import X`` works for every X.
+apps). The event classes live in :mod:`guard.event_kinds` (a running app's),
+:mod:`guard.event_kinds_meeting` (a meeting's) and :mod:`guard.event_kinds_terms`, and are
+re-exported here, each module loaded on the first use of one of its names: a pass that emits no
+event (``meeting-guard scan`` on a computer without a meeting client, issue 18) defines none, a
+pass that sees only a client running defines only a running app's. ``from guard.events import X``
+works for every X.
 """
 
 from __future__ import annotations
@@ -23,19 +26,20 @@ from guard.i18n import Text
 
 if TYPE_CHECKING:
     from guard.event_kinds import (
-        AiFeatureNoticed as AiFeatureNoticed,
         AppStarted as AppStarted,
         AppStopped as AppStopped,
-        ClauseChange as ClauseChange,
         DetectionEvent as DetectionEvent,
         Event as Event,
+        event_to_dict as event_to_dict,
+    )
+    from guard.event_kinds_meeting import (
+        AiFeatureNoticed as AiFeatureNoticed,
         MeetingEnded as MeetingEnded,
         MeetingStarted as MeetingStarted,
         NotetakerSeen as NotetakerSeen,
         NotetakerWhere as NotetakerWhere,
-        TermsChanged as TermsChanged,
-        event_to_dict as event_to_dict,
     )
+    from guard.event_kinds_terms import ClauseChange as ClauseChange, TermsChanged as TermsChanged
 
 
 class Signal(StrEnum):
@@ -128,19 +132,25 @@ class RunningApp:
     evidence: tuple[Evidence, ...] = ()
 
 
-# Defined in guard.event_kinds, loaded when first asked for (see the module's docstring).
-_EVENT_KINDS = frozenset({"AiFeatureNoticed", "AppStarted", "AppStopped", "ClauseChange", "DetectionEvent", "Event",
-                          "MeetingEnded", "MeetingStarted", "NotetakerSeen", "NotetakerWhere", "TermsChanged",
-                          "event_to_dict", "_AppEvent", "_MeetingEvent"})
+# Defined in guard.event_kinds (bases and a running app's events), guard.event_kinds_meeting and
+# guard.event_kinds_terms, each loaded when one of its names is first asked for (see the docstring).
+_EVENT_KINDS = {
+    **dict.fromkeys(("AppStarted", "AppStopped", "DetectionEvent", "Event", "event_to_dict", "_AppEvent"),
+                    "guard.event_kinds"),
+    **dict.fromkeys(("AiFeatureNoticed", "MeetingEnded", "MeetingStarted", "NotetakerSeen", "NotetakerWhere",
+                     "_MeetingEvent"), "guard.event_kinds_meeting"),
+    **dict.fromkeys(("ClauseChange", "TermsChanged"), "guard.event_kinds_terms"),
+}
 
 if not TYPE_CHECKING:  # mypy sees the imports above, so a misspelt name stays an error
 
     def __getattr__(name: str) -> Any:
-        if name not in _EVENT_KINDS:
+        module = _EVENT_KINDS.get(name)
+        if module is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        from guard import event_kinds
+        from importlib import import_module
 
-        value = getattr(event_kinds, name)
+        value = getattr(import_module(module), name)
         globals()[name] = value
         return value
 

@@ -9,6 +9,7 @@ Besides the OS probes, observation sources (the browser extension's) are asked e
 from __future__ import annotations
 
 import logging
+import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -206,10 +207,11 @@ class Monitor:
             except Exception:  # noqa: BLE001 - a broken source must never stop detection
                 log.exception("Observation source %r failed; detection goes on without it", source)
         self._state, events = advance(self._state, observations, at, self._session_rules or SessionRules())
-        if events:
-            from guard.events import MeetingEnded  # the event classes load with the first event
-
-            self._ended.extend(event.meeting for event in events if isinstance(event, MeetingEnded))
+        # A meeting's event classes load with its first event (guard.events): until then none has ended.
+        meeting_kinds = sys.modules.get("guard.event_kinds_meeting")
+        if events and meeting_kinds is not None:
+            ended = meeting_kinds.MeetingEnded
+            self._ended.extend(event.meeting for event in events if isinstance(event, ended))
         return events
 
     def _enrich(self, event: DetectionEvent) -> MonitorEvent | None:

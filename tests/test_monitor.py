@@ -175,3 +175,22 @@ def test_process_probe_off_reports_no_apps(tmp_path, processes, catalog, name):
     start_client(processes, tmp_path, name)
     assert collect_until(monitor, lambda _events: False, timeout=0.6) == []
     assert {p.name: str(p.state) for p in monitor.snapshot().probes}["processes"] == "off"
+
+
+def test_a_meeting_that_ended_is_kept_in_the_snapshot_as_lately_ended(tmp_path, processes, name):
+    """The tray and the consent form offer a meeting that just ended ("Earlier call"): the monitor
+    keeps each meeting its pass saw end (the meeting's event classes load with its first event)."""
+    meeting = unique("zoommeet")
+    catalog = write_catalog(tmp_path / "catalog", {
+        "zoom": provider_toml("zoom", "Zoom Workplace", processes=[name], meeting_processes=[meeting]),
+    })
+    monitor = new_monitor(catalog, Settings())
+    start_client(processes, tmp_path, name)
+    call = processes.start([str(client_copy(tmp_path / "bin", meeting)), "300"])
+    (started,) = of_kind(collect_until(monitor, has("meeting-started", "zoom")), "meeting-started", "zoom")
+    assert monitor.snapshot().ended == ()
+    call.kill()
+    call.wait()
+    (ended,) = of_kind(collect_until(monitor, has("meeting-ended", "zoom")), "meeting-ended", "zoom")
+    (kept,) = monitor.snapshot().ended
+    assert kept.id == started.event.meeting.id == ended.event.meeting.id and kept.ended_at is not None

@@ -14,6 +14,9 @@ PARTICIPANT = 100  # characters of a display name
 TABS = 200  # meeting tabs one browser may report
 PROVIDERS_PER_TAB = 8
 NOTICES_PER_TAB = 10
+NEW_PHRASE_NOTICES = 10  # more a tab may keep, each naming a catalog phrase no kept notice named (so look-alikes
+# of one phrase, e.g. chat lines quoting it, never crowd out another feature's notice)
+PHRASES_PER_REPORT = 8  # catalog phrase ids one notice report may name
 PARTICIPANTS_PER_TAB = 20
 MESSAGES_PER_SECOND = 50  # sustained rate the host accepts from one browser ...
 BURST = 200  # ... after a burst of this many (a full state on connect, many tabs at once)

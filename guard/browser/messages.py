@@ -32,6 +32,9 @@ from guard.detect.redaction import redact_url
 _MODEL = ConfigDict(extra="ignore", frozen=True, strict=True)
 TabId = Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]
 ProviderId = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+# "<provider>/<feature>/<n>": the n-th catalog notice of that feature (as background.js checks it)
+PhraseId = Annotated[StrictStr, Field(max_length=140,
+                                       pattern=r"^[a-z0-9][a-z0-9.-]{0,63}/[a-z0-9][a-z0-9.-]{0,63}/[0-9]{1,4}$")]
 
 
 class TabInfo(BaseModel):
@@ -103,6 +106,8 @@ class PageReport(BaseModel):
     tab: TabId
     providers: Annotated[tuple[ProviderId, ...], Field(max_length=limits.PROVIDERS_PER_TAB)] = ()
     text: Annotated[StrictStr, Field(min_length=1, max_length=limits.MESSAGE_BYTES)]
+    # A notice's catalog phrases: the host makes room for one naming a phrase no kept notice named.
+    phrases: Annotated[tuple[PhraseId, ...], Field(max_length=limits.PHRASES_PER_REPORT)] = ()
 
     @field_validator("text")
     @classmethod

@@ -46,6 +46,7 @@ class SeenText(BaseModel):
     text: Annotated[str, Field(max_length=limits.NOTICE)]
     at: datetime
     providers: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()  # a notice's catalog phrase ids, as the extension named them
 
 
 class TabEntry(BaseModel):
@@ -53,7 +54,7 @@ class TabEntry(BaseModel):
     tab: TabInfo
     opened_at: datetime
     updated_at: datetime
-    notices: Annotated[tuple[SeenText, ...], Field(max_length=limits.NOTICES_PER_TAB)] = ()
+    notices: Annotated[tuple[SeenText, ...], Field(max_length=limits.NOTICES_PER_TAB + limits.NEW_PHRASE_NOTICES)] = ()
     participants: Annotated[tuple[SeenText, ...], Field(max_length=limits.PARTICIPANTS_PER_TAB)] = ()
 
 
@@ -121,9 +122,9 @@ class BrowserState:
             text, kept, cap = report.text[: limits.NOTICE], entry.notices, limits.NOTICES_PER_TAB
         else:
             text, kept, cap = report.text[: limits.PARTICIPANT], entry.participants, limits.PARTICIPANTS_PER_TAB
-        if any(seen.text == text for seen in kept) or len(kept) >= cap:
+        if any(seen.text == text for seen in kept) or (len(kept) >= cap and not _new_phrase(report, kept)):
             return False
-        seen = SeenText(text=text, at=now, providers=report.providers)
+        seen = SeenText(text=text, at=now, providers=report.providers, phrases=report.phrases)
         update = {"notices": (*kept, seen)} if report.type == "notice" else {"participants": (*kept, seen)}
         self.tabs[report.tab] = entry.model_copy(update=update)
         return True
@@ -132,6 +133,15 @@ class BrowserState:
         return StateFile(browser=self.browser, browser_pid=self.browser_pid, host_pid=self.host_pid,
                          host_started=self.host_started, connected_at=self.connected_at, updated_at=self.updated_at,
                          tabs=tuple(self.tabs.values()))
+
+
+def _new_phrase(report: PageReport, kept: tuple[SeenText, ...]) -> bool:
+    """Whether a notice names a catalog phrase no kept notice named (room for it past the cap, up to
+    :data:`limits.NEW_PHRASE_NOTICES` more): a flood of one phrase's look-alikes cannot hide another's."""
+    if report.type != "notice" or len(kept) >= limits.NOTICES_PER_TAB + limits.NEW_PHRASE_NOTICES:
+        return False
+    named = {phrase for seen in kept for phrase in seen.phrases}
+    return any(phrase not in named for phrase in report.phrases)
 
 
 def file_name(browser: str, host_pid: int) -> str:

@@ -20,7 +20,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                           "carries, the chain, and the signed head. Prints the keys' fingerprints: compare them "
                           "with the ones the ledger's owner reads from 'meeting-guard consent verify'. Exit 0 when "
                           "intact, 1 when something was changed (the first changed record is named).")
-    parser.add_argument("file", metavar="FILE", help="the JSON export to check")
+    parser.add_argument("file", metavar="FILE", help="the JSON export, or a consent receipt's .jws, to check")
+    parser.add_argument("--key", metavar="PEM", help="a receipt only: the ledger owner's public key "
+                        "(ledger-public-key.pem, its fingerprint confirmed with the owner) to check it with")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=run)
 
@@ -32,12 +34,23 @@ def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     from guard.export.verify_export import ExportFormatError, verify_export
 
     path = Path(args.file).expanduser()
+    if path.suffix.lower() == ".jws" or args.key:
+        return _receipt(path, args, ctx)
     try:
+        if path.is_dir():
+            raise ExportError(f"{path} is a folder. A receipts export is checked one receipt at a time: "
+                              f"meeting-guard verify-export {path / 'receipt-ID.jws'} "
+                              f"--key {path / 'ledger-public-key.pem'}")
         if not path.is_file():
             raise ExportError(f"{path} is not a file; give the JSON export to check.")
         if path.stat().st_size > MAX_BYTES:
             raise ExportError(f"{path} is larger than any consent history export ({MAX_BYTES} bytes at most).")
-        document = orjson.loads(path.read_bytes())
+        data = path.read_bytes()
+        other = other_export(data)
+        if other:
+            raise ExportError(f"{path} is {other}; only the JSON export ('consent export --format json') and a "
+                              "consent receipt's .jws carry the signatures this checks.")
+        document = orjson.loads(data)
         check = verify_export(document)
     except OSError as error:
         raise ExportError(f"Cannot read {path}: {error.strerror or error}.") from None
@@ -54,6 +67,58 @@ def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             ctx.print(f"  also: {problem}")
         for key_id, fingerprint in check.fingerprints.items():
             ctx.print(f"  key {key_id}: Ed25519, fingerprint {fingerprint}")
+        for note in check.notes:
+            ctx.print(f"  note: {note}")
+    return ExitStatus.OK if check.ok else ExitStatus.CHECK_FAILED
+
+
+def other_export(data: bytes) -> str | None:
+    """What else the file is, when it is one of the other exports (or not text at all), said for a
+    person: a PDF, HTML or CSV export is for reading and carries no signatures to check."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"%pdf-"):
+        return "a PDF (the PDF export is for reading and printing)"
+    if head.startswith(b"pk\x03\x04"):
+        return ("a .zip file (a receipts export? unzip it and check each receipt-ID.jws with "
+                "--key ledger-public-key.pem)")
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page (the HTML export is for reading and printing)"
+    if head.startswith((b"id,seq,", b'"id","seq",')):
+        return "a CSV table (the CSV export is for spreadsheets)"
+    return None
+
+
+RECEIPT_BYTES = 4 * 1024 * 1024  # a receipt is a few kilobytes
+
+
+def _receipt(path: Path, args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
+    """A consent receipt's JWS, checked as EdDSA only, with the key given or the one it carries."""
+    from guard.export.errors import ExportError
+    from guard.export.verify_export import ExportFormatError
+    from guard.export.verify_receipt import public_key_from_pem, verify_receipt
+
+    key = None
+    try:
+        if args.key:
+            key_path = Path(args.key).expanduser()
+            try:
+                key = public_key_from_pem(key_path.read_bytes()[:RECEIPT_BYTES])
+            except ValueError as error:
+                raise ExportError(f"{key_path}: {error}; give the ledger-public-key.pem of a receipts export.") \
+                    from None
+        if not path.is_file() or path.stat().st_size > RECEIPT_BYTES:
+            raise ExportError(f"{path} is not a consent receipt (.jws) file of at most {RECEIPT_BYTES} bytes.")
+        check = verify_receipt(path.read_bytes().decode("ascii", errors="replace"), key)
+    except OSError as error:
+        raise ExportError(f"Cannot read {error.filename or path}: {error.strerror or error}.") from None
+    except ExportFormatError as error:
+        raise ExportError(f"{path}: {error}.") from None
+    if args.json:
+        ctx.print_json({"file": str(path), **check.to_dict()})
+    else:
+        ctx.print(f"{path}: {check.summary()}")
+        if check.fingerprint:
+            ctx.print(f"  key {check.key_id}: Ed25519, fingerprint {check.fingerprint}")
         for note in check.notes:
             ctx.print(f"  note: {note}")
     return ExitStatus.OK if check.ok else ExitStatus.CHECK_FAILED

@@ -130,11 +130,15 @@ class _Matches:
 
 
 def meeting_providers(rules: DetectionRules, entry: TabEntry) -> list[str]:
-    """Providers whose meeting-link patterns match the tab's link, else whose tab-title patterns match."""
+    """Providers whose meeting-link patterns match the tab's link, else whose tab-title patterns match,
+    of the providers whose site the tab is on: a page elsewhere titled like a meeting (a Slack message
+    from someone named "Meet – abc-defg-hij") is not that service's meeting."""
     by_url = [provider_id for provider_id, _url in rules.match_urls((entry.tab.url,))]
     if by_url:
         return list(dict.fromkeys(by_url))
-    return list(dict.fromkeys(match.provider_id for match in rules.match_browser_window(entry.tab.title)))
+    on_site = set(entry.tab.providers)
+    return list(dict.fromkeys(match.provider_id for match in rules.match_browser_window(entry.tab.title)
+                              if match.provider_id in on_site))
 
 
 def _labels(states: list[StateFile]) -> list[str]:

@@ -254,7 +254,8 @@ def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: lis
                                    and None not in features else provider.name))
     where = provider.policy_document()
     look_up = words.word("look_up_at", url=where.url) if where else words.word("look_up")
-    recipient = Recipient(provider.controller, provider.privacy_email, provider.postal_address, provider.privacy_form,
+    controller, postal = gdpr_controller(provider)
+    recipient = Recipient(controller, provider.privacy_email, postal, provider.privacy_form,
                           provider.contact_sources, provider.contact_kind, provider.write_to)
     notice: list[str] = []
     if provider.contact_kind == "no-controller":
@@ -314,13 +315,19 @@ def assemble(words: Wording, today: date, sender: list[str], to_lines: list[str]
                       words.legal_basis(str(kind)), "", body, "", words.word("closing"), "", signature, ""])
 
 
+def gdpr_controller(provider: ProviderFacts) -> tuple[str | None, str | None]:
+    """Who a GDPR letter goes to, and where: the controller for the EEA where the catalog names
+    one (Google Ireland, not Google LLC "outside the EEA"), else the controller the policy names."""
+    if provider.eu_controller or provider.eu_postal_address:
+        return provider.eu_controller or provider.controller, provider.eu_postal_address
+    return provider.controller, provider.postal_address
+
+
 def _controller_lines(provider: ProviderFacts, words: Wording, known: Callable[[str | None, str], str],
                       look_up: str) -> list[str]:
     """The recipient block for a provider with a controller: its name, postal address, e-mail,
     web form and DPO, each a placeholder where the catalog does not know it."""
-    eu = not provider.postal_address and bool(provider.eu_postal_address)  # write to the EU establishment
-    controller = (provider.eu_controller or provider.controller) if eu else provider.controller
-    postal = provider.eu_postal_address if eu else provider.postal_address
+    controller, postal = gdpr_controller(provider)
     to_lines = [known(controller, words.word("fill_controller", look_up=look_up)), words.word("contact"),
                 known(postal, words.word("fill_postal", look_up=look_up)),
                 words.word("email", email=known(provider.privacy_email, words.word("fill_email", look_up=look_up)))]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guard.export.dpv_terms import STATUS
-from guard.export.verify_view import view_problems
+from guard.export.verify_view import unchecked_statuses, view_problems
 from guard.ledger.proof import LedgerProof
 from guard.ledger.signing import (
     Verifier,
@@ -223,6 +223,11 @@ def _verify(document: Any) -> ExportCheck:
     _amendments(document["mpg:records"], statuses, check)
     _head(document, verifiers, previous, digest, check)
     check.problems += view_problems(document, signed, complete=_unfiltered(document))
+    outside = 0 if _unfiltered(document) else unchecked_statuses(signed)
+    if outside:
+        check.notes.append(f"{outside} later status(es) in the records' histories (a withdrawal or correction) name "
+                           "records outside this filtered export: they cannot be checked from it; export without a "
+                           "filter to check them")
     if check.hmac_unchecked:
         check.notes.append(f"{check.hmac_unchecked} record(s) were written before Ed25519 and carry an HMAC only the "
                            "ledger's owner can check; the chain and the head's signature still cover their content")

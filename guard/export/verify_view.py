@@ -31,6 +31,16 @@ _JSON_LITERALS = frozenset(key for key, value in CONTEXT.items() if isinstance(v
                            and value.get("@type") == "@json")
 
 
+def unchecked_statuses(signed: list[tuple[dict[str, Any], dict[str, Any]]]) -> int:
+    """How many later statuses in the records' histories name a record this (filtered) export
+    does not hold: a withdrawal or correction outside the filter, which cannot be checked here."""
+    present = {f"urn:uuid:{content.get('id')}" for _node, content in signed}
+    return sum(1 for node, content in signed if not content.get("refers_to")
+               and isinstance(node.get("dpv:hasConsentStatus"), list)
+               for status in node["dpv:hasConsentStatus"][1:]
+               if isinstance(status, dict) and str(status.get("@id")) not in present)
+
+
 def view_problems(document: dict[str, Any], signed: list[tuple[dict[str, Any], dict[str, Any]]],
                   complete: bool) -> list[str]:
     """``signed``: each record node whose hash checked, with its signed content, in order.

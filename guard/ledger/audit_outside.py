@@ -94,19 +94,23 @@ def rollback_problems(conn: sqlite3.Connection, ledger_id: str, chain: ChainResu
 
 def witness_findings(conn: sqlite3.Connection, ledger_id: str, chain: ChainResult) -> tuple[list[Problem], list[str]]:
     """Each RFC 3161 time stamp: still valid, and still stamping the record that is there.
-    The problems found, and a note for each stamp that holds."""
+    The problems found, and a note for each stamp that holds. The time and the signer said are
+    the ones the TSA signed in its token; the columns kept beside it (time, address, name,
+    fingerprint) are not signed, so only the address is repeated, as where the stamp was asked."""
     from guard.ledger.timestamp import check_token, witness_digest
+    from guard.ledger.timeutil import format_utc
 
     problems: list[Problem] = []
     notes: list[str] = []
-    rows = conn.execute("SELECT seq, hash, tsa_url, token, gen_time FROM witnesses ORDER BY seq").fetchall()
-    for seq, record_hash, url, token, gen_time in rows:
+    rows = conn.execute("SELECT seq, hash, tsa_url, token FROM witnesses ORDER BY seq").fetchall()
+    for seq, record_hash, url, token in rows:
         try:
-            check_token(bytes(token), witness_digest(ledger_id, int(seq), str(record_hash)))
+            checked = check_token(bytes(token), witness_digest(ledger_id, int(seq), str(record_hash)))
         except (ValueError, TypeError) as error:
             problems.append(Problem(ProblemKind.EDITED, None, f"the time stamp of record {seq} from {url} was changed "
                                                               f"inside the file ({error})"))
             continue
+        gen_time = format_utc(checked.gen_time)
         if seq > chain.last_seq:
             problems.append(Problem(ProblemKind.ROLLED_BACK, chain.last_seq + 1,
                                     f"rolled back: the ledger ends at seq {chain.last_seq} but seq {seq} > "
@@ -117,7 +121,10 @@ def witness_findings(conn: sqlite3.Connection, ledger_id: str, chain: ChainResul
             problems.append(Problem(ProblemKind.REPLACED, seq, f"the ledger was rewritten: record {seq} is not the "
                                                                f"one {url} time-stamped on {gen_time}"))
             continue
-        notes.append(f"record {seq} and all before it existed as they are on {gen_time} (time stamp by {url})")
+        notes.append(f"record {seq} and all before it existed as they are on {gen_time}, says a time stamp signed by "
+                     f"{checked.subject[:200]} (certificate SHA-256 {checked.certificate_sha256}), asked of {url}; its "
+                     "certificate chain is not checked here: compare that fingerprint with your TSA's, or run "
+                     "'openssl ts -verify' with its CA certificate")
     return problems, notes
 
 

@@ -29,8 +29,9 @@ ALWAYS_CANNOT = (
 WITHOUT_KEYRING_CANNOT = (
     N_("without a keyring, the signing key, the list of trusted keys and the newest head are all kept in files in "
        "the data folder: someone who can write to that folder can replace the key and re-sign the whole ledger, or "
-       "put back an older ledger together with an older anchor file, and neither can be detected (except for "
-       "records a time-stamping authority has witnessed: 'meeting-guard consent timestamp')"),
+       "put back an older ledger together with an older anchor file, and neither can be detected; a time stamp "
+       "('meeting-guard consent timestamp') shows it only if you also keep its answer outside the data folder, "
+       "since stamps kept in the ledger can be removed with it"),
 )
 
 

@@ -23,7 +23,6 @@ import logging
 import math
 import os
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -253,6 +252,8 @@ def format_number(number: float) -> str:
     """``1,234`` / ``1.234`` / ``1 234``."""
     if type(number) in (int, float) and _english() is not None and math.isfinite(number) and abs(number) < 1e21:
         # #,##0.### : grouped by three, at most three decimals rounded half to even, no trailing zeros
+        from decimal import ROUND_HALF_EVEN, Decimal  # here: ``scan`` imports this module and never formats a number
+
         rounded = Decimal(str(number)).quantize(Decimal("0.001"), ROUND_HALF_EVEN)
         if rounded:  # a value that rounds to zero keeps Babel's own way of writing its sign
             return f"{rounded:,f}".rstrip("0").rstrip(".")

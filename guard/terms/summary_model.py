@@ -6,7 +6,7 @@ so a change found while the app ran in English reads in German once the user swi
 Each rules phrase is kept with its English words (``resources/terms/topics.toml``'s ``label`` or
 ``phrase``): they are the message ids the catalogs translate, so a summary made before the rules
 changed still reads as it did. The quotes are the provider's words and are never translated.
-Only the standard library here: :mod:`guard.event_kinds` names these types.
+Only the standard library here: :mod:`guard.event_kinds_terms` names these types.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@
   let port = null;
   let retryDelay = 1000;
   let retryTimer = null;
-  const pageReports = new Map(); // tab id -> timestamps of recent content-script reports
+  const pageReports = new Map(); // "<tab id>/<kind>" -> timestamps of recent content-script reports
+  const phrasesForwarded = new Map(); // tab id -> the catalog phrase ids of the notices sent for it
 
   function describe(tab) {
     if (!tab || typeof tab.url !== "string" || tab.incognito) {
@@ -82,7 +83,9 @@
   }
 
   function closed(tabId) {
-    pageReports.delete(tabId);
+    pageReports.delete(tabId + "/notice");
+    pageReports.delete(tabId + "/participant");
+    phrasesForwarded.delete(tabId);
     if (reported.delete(tabId)) {
       send({ type: "tab", event: "closed", tab: { id: tabId } });
     }
@@ -147,15 +150,22 @@
     sendFullState();
   }
 
-  function pageReportAllowed(tabId) {
+  /** Each kind of report has its own budget per tab, so names a page floods in never crowd out its
+   * notices; a notice with a catalog phrase not yet sent for the tab always goes (few phrases exist). */
+  function pageReportAllowed(tabId, kind, phrases) {
     const now = Date.now();
-    const recent = (pageReports.get(tabId) || []).filter((at) => now - at < 60000);
-    if (recent.length >= LIMITS.pageReportsPerMinute) {
-      pageReports.set(tabId, recent);
+    const key = tabId + "/" + kind;
+    const recent = (pageReports.get(key) || []).filter((at) => now - at < 60000);
+    const known = phrasesForwarded.get(tabId) || new Set();
+    const fresh = phrases.some((id) => !known.has(id));
+    if (recent.length >= LIMITS.pageReportsPerMinute && !fresh) {
+      pageReports.set(key, recent);
       return false;
     }
     recent.push(now);
-    pageReports.set(tabId, recent);
+    pageReports.set(key, recent);
+    phrases.forEach((id) => known.add(id));
+    phrasesForwarded.set(tabId, known);
     return true;
   }
 
@@ -167,16 +177,18 @@
     if (message.kind !== "notice" && message.kind !== "participant") {
       return;
     }
+    // Which catalog phrases the page showed; the app matches the text itself and may ignore these.
+    const phrases = message.kind === "notice" && Array.isArray(message.phrases)
+      ? message.phrases.filter((id) => typeof id === "string" && PHRASE_ID.test(id)).slice(0, 8) : [];
     const described = describe(tab);
-    if (described === null || !pageReportAllowed(tab.id)) {
+    if (described === null || !pageReportAllowed(tab.id, message.kind, phrases)) {
       return;
     }
     const limit = message.kind === "notice" ? LIMITS.notice : LIMITS.participant;
     const text = MPG.plain(message.text, limit);
     const report = { type: message.kind, tab: tab.id, providers: described.providers, text: text };
     if (message.kind === "notice" && Array.isArray(message.phrases)) {
-      // Which catalog phrases the page showed; the app matches the text itself and may ignore these.
-      report.phrases = message.phrases.filter((id) => typeof id === "string" && PHRASE_ID.test(id)).slice(0, 8);
+      report.phrases = phrases;
     }
     send(report);
   });

@@ -59,16 +59,24 @@
       botNames.push(text);
     }
   }
-  const sent = new Set();
+  // What was reported, per kind: bot-like names (a chat line can read like one) never use up the
+  // notices' budget. A notice naming a catalog phrase not reported before always goes out (there are
+  // only so many phrases), so no flood of look-alike text can keep a real notice in the page.
+  const sent = { notice: new Set(), participant: new Set() };
+  const phrasesSent = new Set();
   const hidden = new Set(); // containers whose text matched while they were not shown
   let rescanTimer = null;
 
   function post(kind, text, phrases) {
-    const key = kind + "\u0000" + text;
-    if (sent.has(key) || sent.size >= LIMITS.reportsPerPage) {
+    const seen = sent[kind];
+    const fresh = Boolean(phrases) && phrases.some((id) => !phrasesSent.has(id));
+    if (seen.has(text) || (seen.size >= LIMITS.reportsPerPage && !fresh)) {
       return;
     }
-    sent.add(key);
+    seen.add(text);
+    for (const id of phrases || []) {
+      phrasesSent.add(id);
+    }
     const message = phrases ? { kind, text, phrases } : { kind, text };
     if (bench) {
       bench.sent.push(message);

@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.split in (name, "both"):  # one JSON line per split, as the other benchmarks print
             figures = score(chosen, args.details, args.classes)
             print(json.dumps({"benchmark": "terms-accuracy", "split": name, **figures}, ensure_ascii=False), flush=True)
-    if args.split in ("heldout", "both"):  # and one line per held-out set (A: by hash rule; B: gathered blind)
+    if args.split in ("heldout", "both"):  # and one line per held-out set (A: by hash rule; B, C: gathered blind)
         sets = {p.id: getattr(p, "heldout_set", "A") for p in splits["heldout"]}  # an older corpus has only "A"
         for held_set in sorted(set(sets.values())):
             figures = score([p for p in splits["heldout"] if sets[p.id] == held_set], args.details, args.classes)

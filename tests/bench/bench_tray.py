@@ -162,6 +162,46 @@ def session_run(work: Path, env: dict[str, str]) -> dict[str, object]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+QT_LIBRARIES = ("libQt6Core.so.6", "libQt6Gui.so.6", "libQt6Widgets.so.6")
+
+
+def page_cache_state() -> dict[str, object]:
+    """How many kB the kernel maps into a process per page it touches in Qt's libraries, as the
+    page cache holds them now (Linux). Touching one byte per MiB of a mapped file maps about 64 kB
+    per touch (fault-around) when the cache holds the file in small pages, as after a reboot; files
+    pip has just written stay cached in large folios, which a newer kernel (seen on 6.18) maps whole
+    on a fault: then the same touch maps several hundred kB and every process using those libraries
+    shows more ``file`` RSS for the same code (measured: the tray app's ``file`` part 63 MB on a
+    fresh install, 52 MB once the same files were evicted and read back; same files mapped, same
+    ``anon``). Taken after the runs, so it says what state the runs met; compare ``file`` figures
+    only between runs with a similar ``kb_per_touch``."""
+    import mmap
+    import re
+    from importlib.util import find_spec
+
+    spec = find_spec("PySide6")
+    if spec is None or not spec.submodule_search_locations or not sys.platform.startswith("linux"):
+        return {"kb_per_touch": None}
+    lib = Path(next(iter(spec.submodule_search_locations))) / "Qt" / "lib"
+    per_touch: dict[str, float] = {}
+    for name in QT_LIBRARIES:
+        path = lib / name
+        if not path.is_file():
+            continue
+        with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, prot=mmap.PROT_READ) as mapped:
+            touches = 0
+            for offset in range(0, len(mapped), 2**20):
+                _ = mapped[offset]
+                touches += 1
+            rss = 0
+            for mapping in re.split(r"\n(?=[0-9a-f]+-[0-9a-f]+ )", Path("/proc/self/smaps").read_text()):
+                if mapping.split("\n", 1)[0].endswith(str(path.resolve())):
+                    found = re.search(r"^Rss:\s+(\d+) kB", mapping, flags=re.M)
+                    rss += int(found.group(1)) if found else 0
+            per_touch[name] = round(rss / touches, 1)
+    return {"kb_per_touch": per_touch, "small_pages_kb": 64}
+
+
 KEY_PLACES = {"key_file": "keyring.backends.fail.Keyring", "secret_service": None}
 
 
@@ -204,6 +244,7 @@ def main() -> None:
         saves = {f"{place}_{where}": save_run(work, env, place, in_process=where == "in_process")
                  for place in KEY_PLACES for where in ("helper", "in_process")}
         session = session_run(work, env)
+        cache = page_cache_state()
     finally:
         desktop.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -232,6 +273,7 @@ def main() -> None:
             "idle_rss": bool(rss) and max(rss) < TARGET_RSS_MB,
             "idle_rss_after_terms_watcher": bool(steady) and max(steady) < TARGET_RSS_MB,
         },
+        "page_cache": cache,  # read the "file" RSS figures with it (page_cache_state)
         "runs": runs,
         "save_decision": saves,
         "session": session,

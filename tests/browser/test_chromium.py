@@ -114,6 +114,24 @@ def test_a_hostile_title_is_neutralised_and_everything_keeps_running(world):
     world.browser.close(MEET)
 
 
+def test_a_flood_of_bot_names_in_the_chat_does_not_hide_the_ai_notice_hostile(world):
+    """Someone in the meeting posts 250 chat lines that read like a bot's name (one every 4 ms); then the
+    page shows its AI notice. The notice still reaches the app: names and notices have budgets of their
+    own, and a notice with catalog words not yet reported from the tab always goes out. (It did not: the
+    names spent the content script's 200 reports per page and the background's 60 per tab a minute.)"""
+    flood = ("let n = 0; const live = document.getElementById('live'); const t = setInterval(() => {"
+             " const line = document.createElement('p'); line.textContent = 'Fireflies.ai Notetaker ' + n;"
+             " live.append(line); n += 1; if (n >= 250) clearInterval(t); }, 4);")
+    world.site.pages[("meet.google.com", "/flo-odfl-ood")] = Page(
+        "Meet – flo-odfl-ood", script=flood, notice_after_ms=3000, notice="Gemini is taking notes.")
+    url = "https://meet.google.com/flo-odfl-ood"
+    world.browser.open(url)
+    entry = world.wait_tab(url, lambda e: e["notices"])
+    assert [n["text"] for n in entry["notices"]] == ["Gemini is taking notes."]
+    assert len(entry["participants"]) == 20  # the host keeps 20 names a tab; the rest were dropped
+    world.browser.close(url)
+
+
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):
     world.redaction_in_the_page("meet.google.com")
 
@@ -144,6 +162,21 @@ def test_other_pages_of_a_meeting_host_are_not_reported_but_a_meeting_title_is(w
     assert tab.title == TITLES["teams"][0]
     world.browser.close(channel)
     world.browser.close(teams)
+
+
+def test_a_page_titled_like_another_services_meeting_is_not_that_meeting_hostile(world):
+    """A Slack direct message with someone whose display name reads like a Google Meet tab, opened from a
+    link whose query holds a huddle address, so the extension's coarse check passes the tab on. The app's
+    own patterns see no huddle in the link, and a Slack tab is never a Google Meet meeting by its title
+    alone. (It was: the title fallback took any service's tab title, whatever site the tab was on.)"""
+    url = "https://app.slack.com/client/T0123/D0789?from=https://app.slack.com/huddle/"
+    world.site.pages[("app.slack.com", "/client/T0123/D0789")] = Page("Meet – abc-defg-hij (DM) - Example Corp - Slack")
+    world.browser.open(url)
+    entry = world.wait_tab(url)
+    assert entry["tab"]["providers"] == ["slack"]
+    meetings = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.BROWSER_TAB and not o.closed]
+    assert [o.provider_id for o in meetings if "D0789" in (o.url or "")] == []
+    world.browser.close(url)
 
 
 def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot, monkeypatch):

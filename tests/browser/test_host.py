@@ -165,3 +165,24 @@ def test_a_last_seen_file_nested_too_deeply_is_replaced_not_fatal(app_home, cli)
     assert process.reply()["type"] == "hello"
     assert process.close() == 0
     assert "chromium" in json.loads(seen_file.read_text())
+
+
+def test_look_alike_notices_do_not_crowd_out_another_features_notice_hostile(host):
+    """A page (or someone in its chat) shows a dozen texts holding one feature's catalog words; then the
+    provider's notice for another feature. The host keeps 10 notices a tab, but one that names a catalog
+    phrase none kept so far still gets in (it was dropped: the first 10 look-alikes filled the tab)."""
+    host.send({"type": "state", "tabs": [tab(7)]})
+    host.wait_state(lambda s: tab_ids(s) == [7])
+    for n in range(12):
+        host.send({"type": "notice", "tab": 7, "providers": ["google-meet"], "text": f"Gemini is taking notes {n}",
+                   "phrases": ["google-meet/take-notes-for-me/0"]})
+    host.send({"type": "notice", "tab": 7, "providers": ["google-meet"], "text": "Recording has started",
+               "phrases": ["google-meet/recording/0"]})
+    host.send({"type": "notice", "tab": 7, "providers": ["google-meet"], "text": "Gemini is taking notes again",
+               "phrases": ["google-meet/take-notes-for-me/0", "google-meet/recording/0"]})
+    state = host.wait_state(lambda s: any(n["text"] == "Recording has started" for n in s["tabs"][0]["notices"]))
+    texts = [n["text"] for n in state["tabs"][0]["notices"]]
+    assert texts == [f"Gemini is taking notes {n}" for n in range(limits.NOTICES_PER_TAB)] + ["Recording has started"]
+    (read,) = StateReader(host.folder).read()  # the file reads back through its schema
+    assert len(read.tabs[0].notices) == limits.NOTICES_PER_TAB + 1
+    assert host.close() == 0

@@ -89,11 +89,13 @@ print(code, " ".join(sorted(m for m in sys.modules if any(m == h or m.startswith
 # formats. (D-Bus, jeepney, is loaded on a desktop: the scan reports the desktop's services.)
 # Nor the fixed start-up costs a pass without events does not need: the event classes
 # (guard.event_kinds, re-exported by guard.events on first use) and the accessibility reader
-# (off by default, made on first use: guard.detect.platform.DeferredReader).
+# (off by default, made on first use: guard.detect.platform.DeferredReader). A scan that finds a
+# client running defines a running app's events (guard.event_kinds) but not a meeting's
+# (guard.event_kinds_meeting) or the terms watcher's (guard.event_kinds_terms).
 HEAVY = ("pydantic", "pydantic_core", "PySide6", "cryptography", "keyring", "requests", "urllib3",
          "orjson", "babel", "rdflib", "pikepdf", "joserfc", "tomllib", "guard.catalog.models", "guard.catalog.loader",
          "guard.terms", "guard.ledger", "guard.export", "guard.services", "ui", "guard.event_kinds",
-         "guard.detect.accessibility")
+         "guard.event_kinds_meeting", "guard.event_kinds_terms", "guard.detect.accessibility")
 
 
 def test_scan_from_the_snapshot_imports_nothing_heavy(tmp_path, app_home):

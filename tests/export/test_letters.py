@@ -42,11 +42,26 @@ def test_missing_contact_details_become_marked_placeholders(ledger, sample, cata
     assert "[FILL IN: your full name]" in zoom.text
     assert all(placeholder in zoom.text for placeholder in zoom.placeholders)
     teams = make_letter("access", ledger, catalog, record_id=sample.refused.id, name="Ada")
-    assert "Microsoft Corporation" in teams.text, "the controller now comes from the catalog's contacts"
+    assert "Microsoft Ireland Operations Limited" in teams.text, "the controller comes from the catalog's contacts"
     assert "[FILL IN: privacy e-mail address" in teams.text and teams.mailto.startswith("mailto:?subject=")
     whereby = make_letter("access", ledger, catalog, record_id=sample.whereby.id, name="Ada")
     assert "Video Communication Services AS" in whereby.text and "Måløy, Norway" in whereby.text
     assert "legal@whereby.com" in whereby.text
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_a_gdpr_letter_goes_to_the_controller_for_the_eea_where_the_catalog_names_one(ledger, catalog, language):
+    """Google's policy names Google Ireland as the controller for the EEA and Switzerland and
+    Google LLC for everyone else; a letter citing Regulation (EU) 2016/679 goes to Ireland."""
+    google = catalog.get("google-meet").contacts
+    assert google.eu_controller == "Google Ireland Limited" and google.postal_address
+    letter = make_letter("objection", ledger, catalog, provider_id="google-meet", name="Ada", language=language)
+    assert "Google Ireland Limited, Gordon House, Barrow Street, Dublin 4, Ireland" in letter.text
+    assert "Mountain View" not in letter.text and "outside the EEA" not in letter.text
+    assert letter.recipient.controller == "Google Ireland Limited"
+    assert letter.recipient.postal_address == google.eu_postal_address
+    teams = make_letter("access", ledger, catalog, provider_id="teams", name="Ada", language=language)
+    assert "Dublin 18, Ireland" in teams.text and "Redmond" not in teams.text
 
 
 def test_mailto_link_is_rfc_6068_encoded_and_decodes_to_the_letter(ledger, sample, catalog):

@@ -111,6 +111,24 @@ def test_not_an_export_is_a_usage_error(tmp_path, cli, no_ledger_here):
     assert run.returncode == 2 and "is not a file" in run.stderr
 
 
+@pytest.mark.parametrize(("fmt", "name", "says"), [
+    ("pdf", "history.pdf", "is a PDF"), ("html", "history.html", "is an HTML page"),
+    ("csv", "history.csv", "is a CSV table"), ("excel", "history.csv", "is a CSV table"),
+    ("receipts", "receipts.zip", "unzip it and check each receipt-ID.jws with --key ledger-public-key.pem"),
+    ("receipts", "receipts", "checked one receipt at a time"),
+])
+def test_another_export_given_to_verify_says_which_file_to_check(ledger, sample, catalog, tmp_path, cli,
+                                                                  no_ledger_here, fmt, name, says):
+    """A user who checks the PDF, HTML, CSV or receipts export they just made is told what it is
+    and what to check instead (it said "is not JSON (str is not valid UTF-8: surrogates not allowed...)")."""
+    target = tmp_path / name
+    export_history(ledger, catalog, "csv" if fmt == "excel" else fmt, target, excel=fmt == "excel", jurisdiction="EU")
+    run = cli("verify-export", str(target))
+    assert run.returncode == 2, run.stdout
+    assert says in run.stderr and "not JSON" not in run.stderr and "UTF-8" not in run.stderr, run.stderr
+    assert "consent export --format json" in run.stderr or ".jws" in run.stderr
+
+
 def documented_script(tmp_path: Path) -> Path:
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
     assert len(blocks) == 1

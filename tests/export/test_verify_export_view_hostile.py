@@ -16,6 +16,7 @@ import pytest
 
 from guard.export import ExportFilter, export_history
 from guard.export.verify_export import verify_export
+from tests.export.conftest import utc
 from tests.export.test_verify_export import changed, exported, no_ledger_here  # noqa: F401 (fixtures)
 
 Edit = Callable[[dict[str, Any]], None]
@@ -170,3 +171,18 @@ def test_a_filtered_export_says_how_much_of_the_ledger_it_shows(ledger, sample, 
     run = cli("verify-export", str(target))
     assert run.returncode == 0, run.stdout + run.stderr
     assert "3 of the ledger's 8 records" in run.stdout, run.stdout
+
+
+def test_a_filtered_export_says_which_statuses_it_cannot_check(ledger, sample, catalog, tmp_path):
+    """Filtered to before the withdrawal, the consent's history still names it (from the whole ledger), and
+    so could a status someone made up: neither can be checked from the file, and the check says so."""
+    target = tmp_path / "spring.json"
+    export_history(ledger, catalog, "json", target, ExportFilter(None, utc(2026, 5, 1), None))
+    document = json.loads(target.read_text(encoding="utf-8"))
+    check = verify_export(document)
+    assert check.ok and any(note.startswith("2 later status(es)") for note in check.notes), check.notes
+    node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.refused.id)
+    node["dpv:hasConsentStatus"].append({"@id": "urn:uuid:00000000-0000-4000-8000-000000000001",
+                                         "@type": "dpv:ConsentGiven"})
+    check = verify_export(document)
+    assert check.ok and any(note.startswith("3 later status(es)") for note in check.notes), check.notes

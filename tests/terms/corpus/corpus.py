@@ -33,8 +33,9 @@ KINDS = frozenset({"changed", "added", "removed", "moved", "wording-only"})
 SEVERITIES = frozenset({"material", "minor", "wording-only"})
 LICENCES = frozenset({"ODC-BY-1.0"})
 # Held-out sets: "A" was chosen by the hash rule before any labelling; "B" was gathered and labelled blind in
-# December 2026, after "A" had been read by the benchmark several times (README "Held-out sets").
-HELDOUT_SETS = frozenset({"A", "B"})
+# December 2026, after "A" had been read by the benchmark several times; "C" is a third blind set gathered later
+# in December 2026 from providers in no other pair (README "Held-out sets").
+HELDOUT_SETS = frozenset({"A", "B", "C"})
 
 PAIR_FIELDS = frozenset(
     {
@@ -146,7 +147,7 @@ class Pair:
     document: str
     catalog: tuple[str, ...]
     heldout: bool
-    heldout_set: str  # "A" or "B" for a held-out pair, "" for a development pair
+    heldout_set: str  # "A", "B" or "C" for a held-out pair, "" for a development pair
     summary: str
     old_effective: str
     new_effective: str

@@ -116,8 +116,34 @@ HELDOUT_B = frozenset(
 )
 
 
+# Held-out set C: gathered and labelled blind in December 2026 from providers in no other pair; read once, by the lead.
+HELDOUT_C = frozenset(
+    {
+        "glassdoor/privacy-policy/2026-02-18__2026-04-23",
+        "glassdoor/privacy-policy/2026-07-21__2026-08-01",
+        "kick/terms-of-service/2025-08-21__2025-09-03",
+        "meetup/privacy-policy/2022-12-03__2022-12-08",
+        "meetup/privacy-policy/2023-02-23__2023-05-12",
+        "olvid/privacy-policy/2021-08-18__2022-07-04",
+        "olvid/terms-of-service/2021-08-18__2021-11-05",
+        "proctorio/privacy-policy/2022-09-20__2022-11-23",
+        "proctorio/terms-of-service/2023-12-30__2024-03-09",
+        "qwant/privacy-policy/2022-03-10__2022-06-08",
+        "wolfram/privacy-policy/2023-04-26__2023-11-14",
+        "wolfram/privacy-policy/2025-09-03__2025-11-11",
+        "xing/terms-of-service/2023-08-31__2023-12-15",
+    }
+)
+
+
 def test_heldout_set_b_is_the_blind_set() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
+
+
+def test_heldout_set_c_is_the_blind_set_from_new_providers() -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "C") == sorted(HELDOUT_C)
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set != "C"}
+    assert {pair_id.split("/")[0] for pair_id in HELDOUT_C} & others == set()  # no provider shared with other pairs
 
 
 def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
@@ -127,7 +153,7 @@ def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
 
 def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
     assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
-    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B"}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C"}
 
 
 def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
@@ -147,6 +173,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
         ("true", "", "A"),  # every held-out pair from before set B is in set A
         ("true", 'heldout_set = "A"\n', "A"),
         ("true", 'heldout_set = "B"\n', "B"),
+        ("true", 'heldout_set = "C"\n', "C"),
         ("false", "", ""),
     ],
 )
@@ -158,7 +185,8 @@ def test_heldout_set_defaults_to_a(tmp_path: Path, heldout: str, extra: str, exp
 @pytest.mark.parametrize(
     ("heldout", "extra", "message"),
     [
-        ("true", 'heldout_set = "C"\n', "heldout_set 'C' is not one of"),
+        ("true", 'heldout_set = "D"\n', "heldout_set 'D' is not one of"),
+        ("true", 'heldout_set = "c"\n', "heldout_set 'c' is not one of"),
         ("true", "heldout_set = 2\n", "field 'heldout_set' must be str"),
         ("false", 'heldout_set = "B"\n', "only meaningful with heldout = true"),
     ],
