@@ -21,7 +21,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO, NamedTuple
+from typing import NamedTuple
 
 import psutil
 
@@ -59,34 +59,28 @@ def _linux_cmdline(proc: psutil.Process) -> tuple[str, ...]:
         raise psutil.AccessDenied(proc.pid) from None
     except (FileNotFoundError, ProcessLookupError):
         raise psutil.NoSuchProcess(proc.pid) from None
-    with handle:
-        return stream_cmdline(handle, proc.pid)
-
-
-def stream_cmdline(handle: BinaryIO, pid: int) -> tuple[str, ...]:
-    """The arguments read from an open /proc/PID/cmdline. A process that ends between the open
-    and a read makes the read fail with ESRCH: that is psutil.NoSuchProcess, as for the open."""
     parts: list[bytes] = []  # finished arguments, each cut to ARG_CHARS bytes (chars after decoding)
     current = bytearray()  # the argument being read, cut too
     seen = 0
-    while seen < CMDLINE_BYTES:
-        try:
-            chunk = handle.read(min(_CHUNK, CMDLINE_BYTES - seen))
-        except ProcessLookupError:
-            raise psutil.NoSuchProcess(pid) from None
-        if not chunk:
-            break
-        seen += len(chunk)
-        pieces = chunk.split(b"\0")
-        for piece in pieces[:-1]:
+    with handle:
+        while seen < CMDLINE_BYTES:
+            try:
+                chunk = handle.read(min(_CHUNK, CMDLINE_BYTES - seen))
+            except ProcessLookupError:  # the process ended between open and read (ESRCH), as processes do
+                raise psutil.NoSuchProcess(proc.pid) from None
+            if not chunk:
+                break
+            seen += len(chunk)
+            pieces = chunk.split(b"\0")
+            for piece in pieces[:-1]:
+                if len(current) < 4 * ARG_CHARS:
+                    current += piece[: 4 * ARG_CHARS - len(current)]
+                parts.append(bytes(current))
+                current = bytearray()
             if len(current) < 4 * ARG_CHARS:
-                current += piece[: 4 * ARG_CHARS - len(current)]
-            parts.append(bytes(current))
-            current = bytearray()
-        if len(current) < 4 * ARG_CHARS:
-            current += pieces[-1][: 4 * ARG_CHARS - len(current)]
-        if len(parts) > 4 * ARGS_KEPT:  # keep memory bounded: only the first and last ones matter
-            parts = [*parts[:ARGS_HEAD], *parts[-ARGS_TAIL:]]
+                current += pieces[-1][: 4 * ARG_CHARS - len(current)]
+            if len(parts) > 4 * ARGS_KEPT:  # keep memory bounded: only the first and last ones matter
+                parts = [*parts[:ARGS_HEAD], *parts[-ARGS_TAIL:]]
     if current:
         parts.append(bytes(current))
     if len(parts) == 1 and b" " in parts[0]:

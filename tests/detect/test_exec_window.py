@@ -85,18 +85,3 @@ def test_a_wrapped_app_read_in_the_middle_of_exec_is_recognised(tmp_path, proces
     assert (client.pid, ()) in reads, "the monitor's first read was the empty one"
     (started,) = of_kind(events, "app-started", "zoom")
     assert [e.pid for e in started.event.evidence] == [client.pid]
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
-def test_a_process_that_ends_while_its_command_line_is_read_is_gone_not_a_failed_pass():
-    """Walking the first hour, the tray said "A detection pass failed: [Errno 3] No such process":
-    a meeting client that exits between the open of /proc/PID/cmdline and its read makes the read
-    fail with ESRCH, which escaped the pass. Here the process really ends in between."""
-    import subprocess
-
-    child = subprocess.Popen(["sleep", "30"])
-    handle = open(f"/proc/{child.pid}/cmdline", "rb")  # noqa: SIM115 - closed below
-    child.kill()
-    child.wait()
-    with handle, pytest.raises(psutil.NoSuchProcess):
-        process_table.stream_cmdline(handle, child.pid)
