@@ -8,7 +8,8 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
 * followed by the sentence's punctuation: ``(https://zoom.us/j/123).``;
 * wrapped in a redirect that scans or counts clicks: Outlook Safe Links
   (``https://nam11.safelinks.protection.outlook.com/?url=<link>&data=...``), Google's
-  ``https://www.google.com/url?q=<link>&sa=D``, Facebook's and Messenger's ``l.php?u=<link>``.
+  ``https://www.google.com/url?q=<link>&sa=D``, Facebook's and Messenger's ``l.php?u=<link>``,
+  Proofpoint URL Defense (``urldefense.proofpoint.com/v2/url?u=...``, ``urldefense.com/v3/__<link>__;...``).
 
 :func:`link_forms` gives the link as found and each cleaner form, so a pattern for the
 meeting link finds it, and the form reported is the meeting link rather than a wrapper that
@@ -18,7 +19,7 @@ link and unwraps at most :data:`MOST_WRAPPERS` redirects, so a self-referential 
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 MOST_WRAPPERS = 3  # redirects unwrapped inside one another (a Safe Link around a Google redirect, ...)
 
@@ -64,6 +65,23 @@ def trimmed(url: str) -> str:
     return text
 
 
+def _url_defense(host: str, path: str, query: str) -> str | None:
+    """Proofpoint URL Defense (Proofpoint's published URLDefenseDecode.py describes the forms):
+    v2 ``urldefense.proofpoint.com/v2/url?u=https-3A__zoom.us_j_1&d=...`` writes ``%`` as ``-`` and
+    ``/`` as ``_``; v3 ``urldefense.com/v3/__https://zoom.us/j/1__;!!...`` carries the link between
+    ``__`` and ``__;``, except characters it moved into the encoded tail (written ``*``): such a link
+    is not rebuilt here, since its meeting id may be among them."""
+    if host not in ("urldefense.proofpoint.com", "urldefense.com"):
+        return None
+    if path == "/v2/url":
+        target = next(iter(parse_qs(query).get("u", ())), "")
+        return unquote(target.replace("-", "%").replace("_", "/")) if target else None
+    if path.startswith("/v3/__"):
+        target, sep, _tail = path[len("/v3/__"):].partition("__;")
+        return target if sep and "*" not in target else None
+    return None
+
+
 def unwrapped(url: str) -> str | None:
     """The link a known redirect leads to, or None when ``url`` is not one (or names no link)."""
     try:
@@ -73,6 +91,9 @@ def unwrapped(url: str) -> str | None:
     if parts.scheme not in ("http", "https"):
         return None
     host = (parts.hostname or "").lower()
+    defended = _url_defense(host, parts.path, parts.query)
+    if defended is not None:
+        return defended if "://" in defended else None
     for suffix, path, params in _WRAPPERS:
         on_host = host.endswith(suffix) if suffix.startswith(".") else host in (suffix, "www." + suffix)
         if not on_host or (path and parts.path != path):
