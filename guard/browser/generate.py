@@ -112,8 +112,10 @@ def meeting_pages(catalog: Catalog) -> list[dict[str, Any]]:
             urls = [pieces for pattern in web.url_patterns for pieces in required_pieces(pattern)
                     if not (pieces and re.match(r"[a-z][a-z0-9+.-]*:", pieces[0])
                             and not pieces[0].startswith(("http://", "https://")))]  # app links: no tab shows them
+            # A title pattern with no fixed words (Meet's bare meeting code) would let every page of the
+            # host through; such pages are known by their link, so the pattern serves window titles only.
             titles = [[normalise(piece) for piece in pieces]
-                      for pattern in web.meeting_window_titles for pieces in required_pieces(pattern)]
+                      for pattern in web.meeting_window_titles for pieces in required_pieces(pattern) if pieces]
         except LiteralError as error:
             problems.append(f"{provider.id}: {error}")
             continue

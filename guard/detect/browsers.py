@@ -130,7 +130,10 @@ def load_browsers() -> BrowserTable:
 
 
 def page_titles(title: str, browsers: tuple[Browser, ...]) -> list[str]:
-    """The normalised ``title``, then the title with each matching suffix of ``browsers`` cut off."""
+    """The normalised ``title`` with each matching suffix of ``browsers`` cut off or, when none
+    matches (an app window, a macOS window), the title as it stands. A title that carries a browser's
+    suffix is never matched whole: Chrome's "Meet - Google Chrome" is Meet's page after a call, whose
+    page title "Meet" is no meeting, not a page titled "Meet - <meeting>"."""
     title = normalize_text(title)
     found = [title]
     for browser in browsers:
@@ -140,4 +143,4 @@ def page_titles(title: str, browsers: tuple[Browser, ...]) -> list[str]:
                 page = title[: len(title) - len(suffix)].strip()
                 if page and page not in found:
                     found.append(page)
-    return found
+    return found[1:] or found

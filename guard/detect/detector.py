@@ -165,7 +165,9 @@ class Detector:
                                                         said=use.said))
         elif "sockets" not in statuses:
             statuses["sockets"] = self._idle_or_off("sockets", "no client shows a meeting")
-        in_meeting = self._clients_in_meeting(candidates, meeting_clients, observations)
+        # Off by default: then no client's meeting is looked at, nor the reader's modules loaded.
+        in_meeting = (self._clients_in_meeting(candidates, meeting_clients, observations)
+                      if self._enabled("accessibility") else ())
         if in_meeting:
             found = self._probe("accessibility", statuses,
                                 partial(self.backends.accessibility.observations, in_meeting, self.rules, at))

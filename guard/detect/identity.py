@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -28,19 +27,25 @@ AMBIENT_SIGNALS = frozenset({Signal.MEETING_PROCESS, Signal.MICROPHONE, Signal.C
 MAX_COMPARED = 2000  # characters of a title or address compared (hostile pages set 100 kB titles)
 
 
-@dataclass
 class Cluster:
     """Observations of one identity in one tick.
 
     ``strong``: enough to start or keep a meeting (a window showing a meeting, a link, a
     tab in the foreground or playing sound). ``weak_tab``: a meeting tab in the background
     and silent, which keeps its meeting only while the provider holds the microphone or camera.
+
+    This and the two classes below are plain classes, not dataclasses: made and read within one
+    tick, never compared or printed, and every ``meeting-guard scan`` imports this module (a
+    dataclass compiles its methods when the module loads).
     """
 
-    key: str
-    observations: list[Observation] = field(default_factory=list)
-    strong: bool = False
-    weak_tab: bool = False
+    __slots__ = ("key", "observations", "strong", "weak_tab")
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.observations: list[Observation] = []
+        self.strong = False
+        self.weak_tab = False
 
     @property
     def title(self) -> str | None:
@@ -59,23 +64,27 @@ class Cluster:
         return next((obs.window for obs in self.observations if obs.window), None)
 
 
-@dataclass
 class Grouped:
     """One provider's meeting evidence in one tick."""
 
-    clusters: dict[str, Cluster] = field(default_factory=dict)
-    ambient: list[Observation] = field(default_factory=list)
-    support: list[Observation] = field(default_factory=list)
-    closed_tabs: set[str] = field(default_factory=set)
-    closed_at: dict[str, datetime] = field(default_factory=dict)
+    __slots__ = ("clusters", "ambient", "support", "closed_tabs", "closed_at")
+
+    def __init__(self) -> None:
+        self.clusters: dict[str, Cluster] = {}
+        self.ambient: list[Observation] = []
+        self.support: list[Observation] = []
+        self.closed_tabs: set[str] = set()
+        self.closed_at: dict[str, datetime] = {}
 
 
-@dataclass
 class TickView:
     """A tick's observations by provider, with those seen inside a meeting page set apart."""
 
-    by_provider: dict[str, list[Observation]] = field(default_factory=dict)
-    in_meeting: list[Observation] = field(default_factory=list)
+    __slots__ = ("by_provider", "in_meeting")
+
+    def __init__(self) -> None:
+        self.by_provider: dict[str, list[Observation]] = {}
+        self.in_meeting: list[Observation] = []
 
     @classmethod
     def of(cls, observations: Iterable[Observation]) -> TickView:

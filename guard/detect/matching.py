@@ -100,6 +100,16 @@ def _letters(name: str) -> str:
     return "".join(ch for ch in normalize_name(name) if ch.isascii() and ch.isalnum())
 
 
+def without_unread_count(title: str) -> str:
+    """``(2) Chat | Microsoft Teams`` → ``Chat | Microsoft Teams``: web apps put their unread count
+    in front of the title (teams-for-linux reads it with ``^\\((\\d+)\\)``), which says nothing
+    about a meeting and would hide the title from a pattern anchored at its start. ``(99+)`` too."""
+    if not title.startswith("(") or ") " not in title[:9]:
+        return title
+    count, _, rest = title[1:].partition(") ")
+    return rest if count.rstrip("+").isdigit() and rest else title
+
+
 # The small values below are NamedTuples, not frozen dataclasses: every ``scan`` defines them
 # at start-up, where a frozen dataclass costs several times as much (its methods are compiled).
 class ProcessMatch(NamedTuple):
@@ -238,7 +248,7 @@ class DetectionRules:
 
     def match_app_window(self, provider_id: str, title: str) -> TitleMatch | None:
         """A window of the provider's own process: a meeting window, its home window, or neither."""
-        title = normalize_text(title)
+        title = without_unread_count(normalize_text(title))
         for pattern in self.meeting_titles.get(provider_id, ()):
             if pattern.search(title):
                 return TitleMatch(provider_id, True, pattern.source)
@@ -279,7 +289,8 @@ class DetectionRules:
         if kinds is None:
             kinds = tuple({b.id: b for found in self.browser_kinds.values() for b in found}.values())
         found: dict[str, TitleMatch] = {}
-        for page in page_titles(title, kinds):
+        pages = page_titles(title, kinds)
+        for page in dict.fromkeys([*pages, *map(without_unread_count, pages)]):
             for provider_id, pattern in self.web_titles.matches(page):
                 found.setdefault(provider_id, TitleMatch(provider_id, True, pattern.source))
         result = tuple(found.values())

@@ -64,7 +64,10 @@ def _linux_cmdline(proc: psutil.Process) -> tuple[str, ...]:
     seen = 0
     with handle:
         while seen < CMDLINE_BYTES:
-            chunk = handle.read(min(_CHUNK, CMDLINE_BYTES - seen))
+            try:
+                chunk = handle.read(min(_CHUNK, CMDLINE_BYTES - seen))
+            except ProcessLookupError:  # the process ended between open and read (ESRCH), as processes do
+                raise psutil.NoSuchProcess(proc.pid) from None
             if not chunk:
                 break
             seen += len(chunk)

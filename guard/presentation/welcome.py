@@ -113,12 +113,12 @@ def terms_section(settings: Settings, catalog: Catalog) -> WelcomeSection:
     archived = archived_documents(catalog) if settings.terms.archive_enabled else 0
     if settings.terms.network_enabled:
         state = ngettext("Terms checks are on: every {hours} hour the app fetches {what} over HTTPS from the "
-                         "providers' own sites ({sites}).",
+                         "sites that publish them ({sites}).",
                          "Terms checks are on: every {hours} hours the app fetches {what} over HTTPS from the "
-                         "providers' own sites ({sites}).", round(hours))
+                         "sites that publish them ({sites}).", round(hours))
     else:
         state = _("Terms checks are off: the app fetches nothing and shows the versions it ships with. When on, "
-                  "it fetches {what} over HTTPS from the providers' own sites ({sites}).")
+                  "it fetches {what} over HTTPS from the sites that publish them ({sites}).")
     paragraphs = [state.format(hours=format_number(hours), what=what, sites=named)]
     if archived:
         paragraphs.append(ngettext(

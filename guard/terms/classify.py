@@ -56,7 +56,9 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
     ``lead_patterns`` make every item about the topic ("we use your data for these purposes:").
     ``heading``: the section heading; a sentence with no topic of its own takes the topics whose
     ``lead_patterns`` the heading matches ("How we use your data"); negative rules do not inherit
-    from headings (a "Do not sell my data" heading is not a prohibition on the user)."""
+    from headings (a "Do not sell my data" heading is not a prohibition on the user). A sentence
+    still without a topic, and not an aside or a pointer, is read by its topics' ``backoff``
+    patterns (a data noun with a use verb, mapped by the verb's family)."""
     text = mask(sentence, rules)
     lead_text = mask(lead, rules) if lead else None
     # an item of a list is about what its lead-in says the list is ("we use your data for the
@@ -66,6 +68,10 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
     if not found and heading:  # a sentence saying nothing of its own is read as its section's
         heading_text = mask(heading, rules)
         found = [rule.topic for rule in rules.topics if rule.lead and rule.lead.search(heading_text)]
+    if not found and not rules.states_no_use(text):
+        # the backoff: a sentence that states what is done with data in words no topic rule has,
+        # read by its verb (share -> sharing, keep -> retention...); never for an aside or a pointer
+        found = [rule.topic for rule in rules.topics if rule.backoff and rule.backoff.search(text)]
     if not found:
         return ()
     excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.rules_out(text)

@@ -54,6 +54,7 @@ class TopicRule:
     label: str
     matcher: Matcher
     lead: Matcher = Matcher()  # a list item is about the topic when its lead-in matches this
+    backoff: Matcher = Matcher()  # read only when no topic's own patterns, lead-in or heading did
 
     def matches(self, text: str) -> Hit | None:
         return self.matcher.search(text)
@@ -199,7 +200,8 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
         where = f"Rules {path}, topic[{position}]"
         topic = _topic_id(entry.get("id"), where)
         topics.append(TopicRule(topic, str(entry.get("label", topic)), compile_matcher(entry.get("patterns"), where),
-                                compile_matcher(entry.get("lead_patterns", []), f"{where} lead_patterns")))
+                                compile_matcher(entry.get("lead_patterns", []), f"{where} lead_patterns"),
+                                compile_matcher(entry.get("backoff_patterns", []), f"{where} backoff_patterns")))
     excludes = []
     for position, entry in enumerate(_entries(data, "exclude", path)):
         where = f"Rules {path}, exclude[{position}] ({entry.get('id', '?')})"

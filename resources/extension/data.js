@@ -1327,6 +1327,66 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "meeting compact view |",
           "| microsoft teams"
+        ],
+        [
+          "besprechung |",
+          "| microsoft teams"
+        ],
+        [
+          "r\u00e9union |",
+          "| microsoft teams"
+        ],
+        [
+          "reuni\u00f3n |",
+          "| microsoft teams"
+        ],
+        [
+          "reuni\u00e3o |",
+          "| microsoft teams"
+        ],
+        [
+          "riunione |",
+          "| microsoft teams"
+        ],
+        [
+          "vergadering |",
+          "| microsoft teams"
+        ],
+        [
+          "spotkanie |",
+          "| microsoft teams"
+        ],
+        [
+          "sch\u016fzka |",
+          "| microsoft teams"
+        ],
+        [
+          "\u00e9rtekezlet |",
+          "| microsoft teams"
+        ],
+        [
+          "\u0219edin\u021b\u0103 |",
+          "| microsoft teams"
+        ],
+        [
+          "toplant\u0131 |",
+          "| microsoft teams"
+        ],
+        [
+          "\u0441\u043e\u0431\u0440\u0430\u043d\u0438\u0435 |",
+          "| microsoft teams"
+        ],
+        [
+          "\u0432\u0441\u0442\u0440\u0435\u0447\u0430 |",
+          "| microsoft teams"
+        ],
+        [
+          "\u4f1a\u8b70 |",
+          "| microsoft teams"
+        ],
+        [
+          "\u4f1a\u8bae |",
+          "| microsoft teams"
         ]
       ]
     },

@@ -139,6 +139,30 @@ def test_a_scan_that_finds_a_client_prints_its_event_from_the_snapshot(tmp_path,
     assert told(second) == told(first), "the same from the snapshot as from the models"
 
 
+
+def test_a_scan_that_finds_a_meeting_loads_no_accessibility_reader_while_that_probe_is_off(tmp_path, app_home):
+    """A client in a meeting (its meeting process running): the scan prints the meeting with a
+    meeting's event classes, and says the accessibility probe is off (its default) without
+    loading the reader's modules for clients it will not read."""
+    folder, client, meeting = tmp_path / "catalog", unique("zoom"), unique("zoommeet")
+    write_catalog(folder, {"zoom": provider_toml("zoom", "Zoom Workplace", processes=[client],
+                                                 meeting_processes=[meeting])})
+    started = [subprocess.Popen([str(client_copy(tmp_path / "bin", name)), "600"]) for name in (client, meeting)]
+    try:
+        runs = [subprocess.run([sys.executable, "-c", SCAN_IMPORTS, str(folder), " ".join(HEAVY)],
+                               capture_output=True, text=True, timeout=60, check=False) for _ in range(2)]
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr
+    report, imported = json.loads(runs[1].stdout.splitlines()[-2]), runs[1].stdout.splitlines()[-1].split()
+    assert [m["provider_id"] for m in report["meetings"]] == ["zoom"]
+    assert {e["event"] for e in report["events"]} == {"app-started", "meeting-started"}
+    (probe,) = [p for p in report["probes"] if p["name"] == "accessibility"]
+    assert probe["state"] == "off"
+    assert imported == ["0", "guard.event_kinds", "guard.event_kinds_meeting"], f"imported {imported[1:]}"
+
 def test_the_browser_table_is_read_back_from_the_snapshot(tmp_path):
     from guard.detect.browsers import load_browsers
 

@@ -109,8 +109,8 @@ class TermsTab(QWidget):
         self.changes.setWordWrap(False)
         header = self.changes.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((70, 80, 220)):
-            self.changes.setColumnWidth(column, width)
+        for column, width in enumerate((70, 80, 220)):  # never narrower than the header's own words
+            self.changes.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
         self.old_text = named(QTextBrowser(), _("Old wording"))
         self.new_text = named(QTextBrowser(), _("New wording"))
         self.old_text.setPlaceholderText(_("Choose a change to see the old wording."))
@@ -127,7 +127,7 @@ class TermsTab(QWidget):
         self.log.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.log.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((140, 120, 260, 100, 50)):
-            self.log.setColumnWidth(column, width)
+            self.log.setColumnWidth(column, max(width, self.log.horizontalHeader().sectionSizeHint(column)))
 
         left = QWidget()
         left_layout = QVBoxLayout(left)

@@ -119,19 +119,26 @@ HELDOUT_B = frozenset(
 # Held-out set C: gathered and labelled blind in December 2026 from providers in no other pair; read once, by the lead.
 HELDOUT_C = frozenset(
     {
+        "better-stack/terms-of-service/2023-05-18__2025-02-14",
+        "duckduckgo/privacy-policy/2025-10-30__2025-11-21",
         "glassdoor/privacy-policy/2026-02-18__2026-04-23",
         "glassdoor/privacy-policy/2026-07-21__2026-08-01",
         "kick/terms-of-service/2025-08-21__2025-09-03",
+        "mailjet/data-processor-agreement/2024-12-03__2024-12-13",
         "meetup/privacy-policy/2022-12-03__2022-12-08",
         "meetup/privacy-policy/2023-02-23__2023-05-12",
         "olvid/privacy-policy/2021-08-18__2022-07-04",
         "olvid/terms-of-service/2021-08-18__2021-11-05",
         "proctorio/privacy-policy/2022-09-20__2022-11-23",
+        "proctorio/privacy-policy/2023-10-30__2023-12-30",
         "proctorio/terms-of-service/2023-12-30__2024-03-09",
+        "proctorio/terms-of-service/2024-09-20__2025-03-31",
         "qwant/privacy-policy/2022-03-10__2022-06-08",
+        "qwant/privacy-policy/2023-09-21__2023-12-01",
         "wolfram/privacy-policy/2023-04-26__2023-11-14",
         "wolfram/privacy-policy/2025-09-03__2025-11-11",
         "xing/terms-of-service/2023-08-31__2023-12-15",
+        "yahoo/privacy-policy/2020-09-16__2020-10-06",
     }
 )
 

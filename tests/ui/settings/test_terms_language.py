@@ -38,3 +38,26 @@ def test_in_german_the_terms_tab_says_the_change_in_german_with_zooms_english_wo
         assert "In einfachen Worten: KI-Training" in shown and "sagt jetzt „without your consent“" in shown
         assert "now rules out" not in shown and "It says" not in shown
     assert ZOOM_SENTENCE in " ".join(window.terms.new_text.toPlainText().split())  # the wording itself, as written
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "es", "it", "nl"])
+def test_the_terms_tabs_column_headers_are_not_cut_off_in_any_language(language, open_window, qtbot):  # type: ignore[no-untyped-def]
+    """In French the change table's header read "Modificatior" (80 px for "Modification")."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle
+
+    apply_language(language)
+    try:
+        window = open_window(tab="terms")
+        for table in (window.terms.changes, window.terms.log):
+            header = table.horizontalHeader()
+            font = header.font()
+            font.setBold(True)  # the header draws the current column's title in bold
+            margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+            model = table.model()
+            for column in range(model.columnCount() - 1):  # the last column stretches
+                title = model.headerData(column, header.orientation())
+                assert QFontMetrics(font).horizontalAdvance(title) + margin <= header.sectionSize(column), (
+                    language, title, header.sectionSize(column))
+    finally:
+        apply_language("")
