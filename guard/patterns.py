@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
+from guard.text_controls import BIDI_CONTROLS
+
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 4096  # characters of one text a match examines: the first and last half of it
@@ -274,6 +276,7 @@ _INVISIBLE = (
 )
 _TABLE: dict[int, str | None] = {ord(ch): "-" for ch in _DASHES}
 _TABLE.update({ord(ch): None for ch in _INVISIBLE})
+_TABLE.update({code: None for code in BIDI_CONTROLS})  # the shared set (guard.text_controls), all invisible
 _TABLE.update({code: " " for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))})
 _TABLE.update({code: None for code in range(0xE0000, 0xE0080)})  # tag characters
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
+from guard.text_controls import UNSAFE, char_class
+
 ELLIPSIS = "…"
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_CONTROLS = re.compile(char_class(UNSAFE))
 _TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
 _SPACES = re.compile(r"\s+")
 

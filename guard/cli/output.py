@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from guard.text_controls import BIDI_CONTROLS
+
 if TYPE_CHECKING:
     import re
 
-_BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_BIDI = tuple(sorted(BIDI_CONTROLS))
 _LINE_BREAKS = (0x0085, 0x2028, 0x2029)
 
 

@@ -15,8 +15,9 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
+from guard.detect.candidates import Candidate, Unread, classify, instance_root
 from guard.detect.links import CommandLineLinks, Link, match_links
-from guard.detect.matching import DetectionRules, ProcessMatch, wrapped_app_names
+from guard.detect.matching import DetectionRules
 from guard.detect.media import MediaUse
 from guard.detect.observation import Observation, ProbeState, ProbeStatus
 from guard.detect.platform import Backends
@@ -25,41 +26,17 @@ from guard.detect.probing import PROBES as PROBES
 from guard.detect.probing import SETTING, ProbeGuard, guarded, idle_or_off, ordered
 from guard.detect.process_table import ProcessEntry, ProcessTable
 from guard.detect.sessions import corroborates_meeting
-from guard.detect.windows import WindowInfo
 from guard.events import Signal
+from guard.detect.window_titles import NEW_TITLES_PER_TICK as NEW_TITLES_PER_TICK  # importable from here
+from guard.detect.window_titles import SHOWN_TITLE as SHOWN_TITLE
+from guard.detect.window_titles import WindowTitles
 from guard.i18n import N_, Text
-from guard.patterns import bounded, normalize_text
 from guard.settings import DetectionSettings
 
 if TYPE_CHECKING:  # the accessibility reader's modules load only when a client shows a meeting
     from guard.detect.accessibility import ClientInMeeting
 
-NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
-SHOWN_TITLE = 300  # characters of a window title kept in evidence and events
 T = TypeVar("T")
-
-
-class _Unread:
-    """A process that does not show its command line yet (see ``Detector._classify``)."""
-
-
-_UNREAD = _Unread()
-
-
-class Candidate(NamedTuple):
-    """A process worth a closer look: a catalog client, or a browser (web meetings).
-
-    (A NamedTuple, as :class:`DetectionPass`: see :class:`guard.detect.matching.ProcessMatch`.)"""
-
-    pid: int
-    name: str
-    matches: tuple[ProcessMatch, ...]
-    browser: bool
-    create_time: float
-
-    @property
-    def provider_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(match.provider_id for match in self.matches))
 
 
 class DetectionPass(NamedTuple):
@@ -79,9 +56,7 @@ class Detector:
         self.retry_ticks = retry_ticks
         self._classified: dict[int, tuple[float, str, Candidate | None]] = {}
         self.links = CommandLineLinks()
-        # window id → (title, owner name, matches): a window is matched again only when its title changes
-        self._windows: dict[tuple[int, int | None, str], tuple[str, str, tuple[tuple[str, bool, str], ...]]] = {}
-        self.title_matches = 0  # titles matched this tick (for tests and benchmarks)
+        self.titles = WindowTitles(rules)
         # Browser instances that held the microphone or camera for a web meeting last tick, and for
         # which: while an instance goes on holding them, they stay that meeting's (its tab may have
         # gone to the background, hiding its title). (root pid, create time, provider ids).
@@ -132,7 +107,7 @@ class Detector:
                 web_by_root.setdefault(root, set()).add(obs.provider_id)
         windows = self._probe("windows", statuses, self.backends.windows.windows)
         if windows:
-            window_obs = self._window_observations(windows, candidates, at)
+            window_obs = self.titles.observations(windows, candidates, at)
             observations += window_obs
             for obs in window_obs:
                 if obs.meeting and obs.pid in candidates:
@@ -201,41 +176,14 @@ class Detector:
         for pid, entry in entries.items():
             known = classified.get(pid)
             if known is None or known[0] != entry.create_time or known[1] != entry.name:
-                candidate = self._classify(entry)
-                if isinstance(candidate, _Unread):  # mid-exec: no command line yet, classified again next tick
+                candidate = classify(entry, self.rules, self.table)
+                if isinstance(candidate, Unread):  # mid-exec: no command line yet, classified again next tick
                     continue
                 known = (entry.create_time, entry.name, candidate)
                 classified[pid] = known
             if known[2] is not None:
                 candidates[pid] = known[2]
         return candidates
-
-    def _classify(self, entry: ProcessEntry) -> Candidate | None | _Unread:
-        """The candidate a process is, None if none, ``_UNREAD`` if that depends on a command line
-        it does not show yet (in the middle of ``exec``)."""
-        name = entry.name
-        matches = self.rules.match_process(name)
-        browser = self.rules.is_browser(name)
-        if not matches and not browser and self.rules.maybe_truncated(name):
-            detail = self.table.detail(entry)  # Linux cut the name to 15 characters: the full one
-            if not detail.cmdline and not detail.exe_name:
-                return _UNREAD
-            for full in (detail.exe_name, detail.cmdline[0].rsplit("/", 1)[-1] if detail.cmdline else ""):
-                if full.casefold().startswith(name.casefold()) and self.rules.match_process(full):
-                    name, matches = full, self.rules.match_process(full)
-                    break
-        elif not matches and not browser and self.rules.is_wrapper(name):
-            detail = self.table.detail(entry)  # Electron, Java, Python...: the app is on the command line
-            if not detail.cmdline:
-                return _UNREAD
-            for app in wrapped_app_names(detail.cmdline, detail.exe_name):
-                found = self.rules.match_process(app)
-                if found:
-                    name, matches = f"{app} ({entry.name})", found
-                    break
-        if not matches and not browser:
-            return None
-        return Candidate(entry.pid, name, tuple(matches), browser, entry.create_time)
 
     def _process_observations(self, candidates: Mapping[int, Candidate], at: datetime) -> list[Observation]:
         oldest: dict[tuple[str, bool, str], Candidate] = {}
@@ -277,64 +225,10 @@ class Detector:
         allowed = None if candidate.browser else frozenset(candidate.provider_ids)
         return match_links(self.rules, cmdline[1:], allowed)
 
-    # -- windows -----------------------------------------------------------------------------
-    def _window_observations(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],
-                             at: datetime) -> list[Observation]:
-        """Window titles matched against the owner's patterns: a client's own titles, a browser's
-        tab titles (its suffix cut off), or, for a window that names no owner, the meeting titles
-        of the clients running. Each window is matched again only when its title or owner changes,
-        and at most :data:`NEW_TITLES_PER_TICK` windows are matched per tick (the rest next tick)."""
-        running = tuple(sorted({pid for c in candidates.values() for pid in c.provider_ids}))
-        observations: list[Observation] = []
-        listed: set[tuple[int, int | None, str]] = set()
-        self.title_matches = 0
-        for window in windows:
-            owner = candidates.get(window.pid) if window.pid is not None else None
-            if owner is None and window.pid is not None:
-                continue  # a window of a process that is neither a client nor a browser
-            key = (window.window_id, window.pid, "" if window.window_id else window.title)
-            listed.add(key)
-            role = owner.name if owner is not None else "\0" + ",".join(running)
-            known = self._windows.get(key)
-            if known is None or known[0] != window.title or known[1] != role:
-                if self.title_matches >= NEW_TITLES_PER_TICK:
-                    continue
-                self.title_matches += 1
-                known = (window.title, role, self._match_window(window.title, owner, running))
-                self._windows[key] = known
-            if not known[2]:
-                continue
-            shown = bounded(normalize_text(window.title), SHOWN_TITLE)
-            for provider_id, meeting, _pattern in known[2]:
-                if owner is None:
-                    said = Text.of(N_("a window titled '{title}' (owner not given) while the app runs"), title=shown)
-                elif owner.browser:
-                    said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}'"), name=owner.name,
-                                   pid=str(window.pid), title=shown)
-                elif meeting:
-                    said = Text.of(N_("{name} (pid {pid}) shows a meeting window titled '{title}'"), name=owner.name,
-                                   pid=str(window.pid), title=shown)
-                else:
-                    said = Text.of(N_("{name} (pid {pid}) shows a window titled '{title}'"), name=owner.name,
-                                   pid=str(window.pid), title=shown)
-                observations.append(Observation(provider_id, Signal.WINDOW_TITLE, window.pid, str(said), at,
-                                                said=said,
-                                                meeting=meeting, title=shown if meeting else None,
-                                                window=str(window.window_id) if window.window_id else None))
-        for key in [key for key in self._windows if key not in listed]:
-            del self._windows[key]
-        return observations
-
-    def _match_window(self, title: str, owner: Candidate | None,
-                      running: tuple[str, ...]) -> tuple[tuple[str, bool, str], ...]:
-        """(provider_id, meeting, pattern) for one window title."""
-        if owner is not None and owner.matches:
-            found = [self.rules.match_app_window(provider_id, title) for provider_id in owner.provider_ids]
-            return tuple((m.provider_id, m.meeting, m.pattern) for m in found if m is not None)
-        if owner is not None and owner.browser:
-            return tuple((m.provider_id, True, m.pattern) for m in self.rules.match_browser_window(title, owner.name))
-        found = [self.rules.match_app_window(provider_id, title) for provider_id in running]
-        return tuple((m.provider_id, True, m.pattern) for m in found if m is not None and m.meeting)
+    @property
+    def title_matches(self) -> int:
+        """Window titles matched in the last pass (for tests and benchmarks)."""
+        return self.titles.title_matches
 
     # -- microphone, camera -----------------------------------------------------------------
     def _remember_held(self, held: set[tuple[int, str]], candidates: Mapping[int, Candidate]) -> None:
@@ -347,21 +241,7 @@ class Detector:
                                   for root, providers in by_root.items())
 
     def _instance_root(self, pid: int, candidates: Mapping[int, Candidate]) -> int:
-        """The top-most candidate above ``pid`` of the same kind (a browser's, or a client's with a
-        provider in common): one browser instance or one client, with all its helper processes."""
-        root = pid
-        for _ in range(16):
-            entry = self.table.entries.get(root)
-            parent = self.table.detail(entry).ppid if entry is not None else None
-            here = candidates.get(root)
-            above = candidates.get(parent) if parent is not None else None
-            if here is None or above is None or parent is None:
-                return root
-            same = (here.browser and above.browser) or bool(set(here.provider_ids) & set(above.provider_ids))
-            if not same:
-                return root
-            root = parent
-        return root
+        return instance_root(pid, candidates, self.table)
 
     def _owner(self, use: MediaUse, candidates: Mapping[int, Candidate]) -> Candidate | None:
         """The candidate behind a device user: itself, an ancestor (helper processes), or by name."""

@@ -26,15 +26,16 @@ from guard.export.facts import ProviderFacts, RoleSourceFact, SourceFact
 from guard.export.letter_words import Wording
 from guard.export.output import atomic_file
 from guard.export.summary import when_text
+from guard.text_controls import BIDI_CONTROLS, CONTROL_CHARACTERS, LINE_SEPARATORS
 
 MAX_LISTED = 20  # records cited in one letter; older ones are counted, not listed
 VALUE_LIMIT = 300  # characters of one value (a title, a name) a letter quotes
 
 # Control characters (C0, DEL, C1), line and paragraph separators become spaces; the bidi
-# embedding, override and isolate controls are dropped (they can make a line read as
-# something else). Letters quote meeting titles a host or a web page chose.
-_ONE_LINE = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
-_ONE_LINE.update({code: None for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+# controls (guard.text_controls: marks, embeddings, overrides, isolates) are dropped (they can
+# make a line read as something else). Letters quote meeting titles a host or a web page chose.
+_ONE_LINE: dict[int, str | None] = {code: " " for code in CONTROL_CHARACTERS | LINE_SEPARATORS}
+_ONE_LINE.update({code: None for code in BIDI_CONTROLS})
 _ONE_LINE_TABLE = str.maketrans(_ONE_LINE)
 
 

@@ -12,6 +12,9 @@ Two copies:
 
 A key that appears only inside the ledger file is never trusted. Without a keyring the
 anchor file is all there is, and :mod:`guard.ledger.limits` says what that cannot catch.
+
+The anchor as a value is in :mod:`guard.ledger.anchor_model`, the keyring's copy in
+:mod:`guard.ledger.keyring_anchor`; both are importable from here.
 """
 
 from __future__ import annotations
@@ -20,20 +23,20 @@ import contextlib
 import errno
 import fcntl
 import hashlib
-import json
 import logging
 import os
 import stat
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
+from guard.ledger.anchor_model import Anchor, AnchoredKey, AnchorError
 from guard.ledger.head import SignedHead
-from guard.keyring_call import ask
-from guard.ledger.keys import SERVICE, KeyInfo, delete_keyring_entry, usable_keyring
+from guard.ledger.keyring_anchor import KeyringAnchor, anchor_username, location_username
+
+__all__ = ["ANCHOR_FILE", "LOCK_WAIT_S", "Anchor", "AnchoredKey", "AnchorError", "AnchorFile", "KeyringAnchor",
+           "anchor_username", "location_username", "remove_anchor_file"]
 
 log = logging.getLogger(__name__)
 
@@ -43,81 +46,6 @@ _MAGIC = b"MPG-LEDGER-ANCHOR 1"
 LOCK_WAIT_S = 10.0
 """How long to wait for another process's lock on the anchor file (each write holds it for a
 moment); a program that holds it for good gets an AnchorError, not an app that waits for ever."""
-
-
-class AnchorError(Exception):
-    """An anchor could not be read or written; the message says which and why."""
-
-
-@dataclass(frozen=True)
-class AnchoredKey:
-    """A key this computer made for the ledger (or, ``first_use``, found in it when the ledger
-    was first anchored: a ledger from before anchoring, or made while there was no keyring)."""
-
-    key_id: str
-    algorithm: str
-    check: str  # the public key's fingerprint (Ed25519) or the HMAC check value
-    storage: str
-    username: str
-    anchored_at: str
-    first_use: bool = False
-
-    @classmethod
-    def of(cls, info: KeyInfo, anchored_at: str, first_use: bool = False) -> AnchoredKey:
-        return cls(info.key_id, str(info.algorithm), info.check, str(info.storage), info.username, anchored_at,
-                   first_use)
-
-    def differs_from(self, info: KeyInfo) -> str | None:
-        """The first field of the key row that is not what was anchored, or None."""
-        for name, anchored, listed in (("fingerprint" if self.algorithm == "ed25519" else "check value", self.check,
-                                        info.check), ("algorithm", self.algorithm, str(info.algorithm)),
-                                       ("storage", self.storage, str(info.storage)),
-                                       ("username", self.username, info.username)):
-            if anchored != listed:
-                return name
-        return None
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """One copy of what is anchored for the ledger ``ledger_id``."""
-
-    ledger_id: str
-    keys: tuple[AnchoredKey, ...] = ()
-    head: SignedHead | None = None
-    in_keyring_since: str | None = None  # (the file's copy) since when the keyring holds one too
-
-    def key(self, key_id: str) -> AnchoredKey | None:
-        return next((key for key in self.keys if key.key_id == key_id), None)
-
-    def merged(self, keys: Iterable[AnchoredKey] = (), head: SignedHead | None = None,
-               in_keyring_since: str | None = None) -> Anchor:
-        """This anchor plus new keys (an anchored key is never changed) and a newer head."""
-        known = {key.key_id for key in self.keys}
-        added = tuple(key for key in keys if key.key_id not in known)
-        newer = head is not None and (self.head is None or head.seq >= self.head.seq)
-        return replace(self, keys=self.keys + added, head=head if newer else self.head,
-                       in_keyring_since=self.in_keyring_since or in_keyring_since)
-
-    def to_json(self) -> str:
-        data: dict[str, Any] = {"format": 1, "ledger_id": self.ledger_id, "keys": [dict(vars(k)) for k in self.keys],
-                                "head": self.head.to_dict() if self.head else None}
-        if self.in_keyring_since:
-            data["in_keyring_since"] = self.in_keyring_since
-        return json.dumps(data, sort_keys=True, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str) -> Anchor:
-        try:
-            data = json.loads(text)
-            keys = tuple(AnchoredKey(str(k["key_id"]), str(k["algorithm"]), str(k["check"]), str(k["storage"]),
-                                     str(k["username"]), str(k["anchored_at"]), bool(k.get("first_use", False)))
-                         for k in data["keys"])
-            head = SignedHead.from_dict(data["head"]) if data.get("head") is not None else None
-            since = data.get("in_keyring_since")
-            return cls(str(data["ledger_id"]), keys, head, None if since is None else str(since))
-        except (KeyError, TypeError, ValueError, RecursionError) as error:  # a crafted one may nest 100,000 deep
-            raise ValueError(f"damaged anchor ({error!r})") from None
 
 
 # --- the anchor file ---------------------------------------------------------------------
@@ -305,94 +233,6 @@ def _os_problem(path: Path, error: OSError) -> str:
     if error.errno == errno.ELOOP:
         return f"{path} is a symbolic link; the anchor file must be a regular file (refused, not followed)"
     return f"{path}: {error.strerror or error}"
-
-
-# --- the keyring ---------------------------------------------------------------------------
-
-def anchor_username(ledger_id: str) -> str:
-    return f"consent-ledger-{ledger_id}-anchor"
-
-
-def location_username(ledger_path: Path) -> str:
-    digest = hashlib.sha256(str(Path(ledger_path).absolute()).encode("utf-8")).hexdigest()
-    return f"consent-ledger-location-{digest[:32]}"
-
-
-class KeyringAnchor:
-    """The keyring's copy of the anchor of one ledger, and the note of which ledger lives at
-    its location. Every method raises AnchorError when the keyring cannot be reached."""
-
-    def __init__(self, ledger_id: str, ledger_path: Path) -> None:
-        self.ledger_id = ledger_id
-        self.ledger_path = Path(ledger_path)
-
-    @staticmethod
-    def available() -> bool:
-        return usable_keyring()[0] is not None
-
-    def read(self) -> Anchor | None:
-        text = _get(anchor_username(self.ledger_id))
-        if text is None:
-            return None
-        try:
-            return Anchor.from_json(text)
-        except ValueError as error:
-            raise AnchorError(f"the keyring's anchor for this ledger is damaged ({error})") from None
-
-    def update(self, keys: Iterable[AnchoredKey] = (), head: SignedHead | None = None,
-               seed: Anchor | None = None) -> Anchor:
-        """Merge into the keyring's anchor; a new one starts from ``seed`` (the file's keys,
-        anchored as first seen). Also notes this ledger at its location, if none is noted."""
-        current = self.read()
-        created = current is None
-        if current is None:
-            current = Anchor(self.ledger_id)
-            if seed is not None and seed.ledger_id == self.ledger_id:
-                current = current.merged([replace(key, first_use=True) for key in seed.keys], seed.head)
-            if self.location() is None:
-                self.note_location()
-        anchor = current.merged(keys, head)
-        if created or anchor != current:
-            _set(anchor_username(self.ledger_id), anchor.to_json())
-        return anchor
-
-    def note_location(self) -> None:
-        _set(location_username(self.ledger_path),
-             json.dumps({"ledger_id": self.ledger_id, "path": str(self.ledger_path)}, sort_keys=True))
-
-    def location(self) -> str | None:
-        """The id of the ledger noted at this location, or None."""
-        text = _get(location_username(self.ledger_path))
-        if text is None:
-            return None
-        try:
-            return str(json.loads(text)["ledger_id"])
-        except (ValueError, KeyError, TypeError, RecursionError):
-            return "(damaged note)"
-
-    def delete(self, *, location: bool = True) -> list[str]:
-        names = [anchor_username(self.ledger_id)] + ([location_username(self.ledger_path)] if location else [])
-        return [problem for name in names if (problem := delete_keyring_entry(name))]
-
-
-def _get(username: str) -> str | None:
-    backend, name = usable_keyring()
-    if backend is None:
-        raise AnchorError(f"no keyring: {name}")
-    try:
-        return ask(f"read {username}", lambda: backend.get_password(SERVICE, username))
-    except Exception as error:  # noqa: BLE001  (locked or hung keyring, D-Bus failure: said, never fatal)
-        raise AnchorError(f"the keyring ({name}) could not be read: {error or type(error).__name__}") from None
-
-
-def _set(username: str, text: str) -> None:
-    backend, name = usable_keyring()
-    if backend is None:
-        raise AnchorError(f"no keyring: {name}")
-    try:
-        ask(f"write {username}", lambda: backend.set_password(SERVICE, username, text))
-    except Exception as error:  # noqa: BLE001
-        raise AnchorError(f"the keyring ({name}) refused the anchor: {error or type(error).__name__}") from None
 
 
 def remove_anchor_file(path: Path) -> None:

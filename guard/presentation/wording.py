@@ -13,11 +13,12 @@ from guard.catalog.models import Actor, AiFeature, Clause, ParticipantOption, Pr
 from guard.events import Evidence, Signal
 from guard.paths import resources_dir
 from guard.presentation.i18n import N_, _, labelled, say
+from guard.text_controls import UNSAFE, char_class
 
 NO_TERMS_TRACKED = N_("no terms tracked yet")
 """What is shown for a provider whose catalog entry names no terms page (a detection-only entry)."""
 EVIDENCE_CHARS = 300  # an evidence line in the tray and the consent form
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(char_class(UNSAFE))
 
 # Order in which actors are named: the one a participant meets first comes first.
 _ACTOR_ORDER = (Actor.HOST, Actor.ANY_PARTICIPANT, Actor.PARTICIPANT, Actor.ACCOUNT_ADMIN, Actor.PROVIDER)

@@ -12,6 +12,11 @@ The helper is started with ``spawn`` (a fork of a process with threads is unsafe
 app calls ``multiprocessing.freeze_support()``). Progress comes back over a pipe; the caller's
 progress callback returning False cancels. The helper's exception is raised here as it was
 raised there. If the helper dies, a :class:`HelperFailed` says so, with its exit code.
+
+Every call has one total deadline (:data:`HELPER_DEADLINE_S` unless the caller gives its own):
+a helper that has not answered by then (hung on a lock, a file system or a server that trickles)
+is killed, and :class:`HelperFailed` says so, so the caller's lane is never held for ever. What
+the helper finished before stays done (a terms check stores each document as it goes).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -34,17 +40,23 @@ R = TypeVar("R")
 ProgressFn = Callable[[int, int], bool]
 POLL_S = 0.1
 HELPER_NICENESS = 10  # POSIX nice increment; on Windows, the below-normal priority class
+HELPER_DEADLINE_S = 1800.0
+"""How long one helper may take in all before it is killed: thirty minutes, far above a real job
+(a terms check of every watched document: a few minutes; 100,000 records to PDF: about a minute)
+and still an end for one that never answers."""
 
 
 class HelperFailed(GuardError):
     """The helper process could not start, or stopped without an answer."""
 
 
-def run_in_helper(target: Callable[..., R], *args: Any, progress: ProgressFn | None = None) -> R:
+def run_in_helper(target: Callable[..., R], *args: Any, progress: ProgressFn | None = None,
+                  deadline_s: float = HELPER_DEADLINE_S) -> R:
     """``target(*args, report)`` in a helper process; ``report(done, total) -> keep going?``.
 
     ``target`` and ``args`` must be picklable (a module-level function and plain values).
-    Blocks until the helper answers; call it from a worker thread.
+    Blocks until the helper answers, ``deadline_s`` seconds at most (then the helper is killed
+    and :class:`HelperFailed` raised); call it from a worker thread.
     """
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
@@ -58,7 +70,7 @@ def run_in_helper(target: Callable[..., R], *args: Any, progress: ProgressFn | N
     finally:
         theirs.close()
     try:
-        answer: R = _answer(ours, process, progress)
+        answer: R = _answer(ours, process, progress, time.monotonic() + deadline_s, deadline_s)
         return answer
     finally:
         ours.close()
@@ -68,10 +80,14 @@ def run_in_helper(target: Callable[..., R], *args: Any, progress: ProgressFn | N
             process.join()
 
 
-def _answer(conn: Connection, process: Any, progress: ProgressFn | None) -> Any:
+def _answer(conn: Connection, process: Any, progress: ProgressFn | None, ends: float, deadline_s: float) -> Any:
     cancelled = False
     while True:
-        if conn.poll(POLL_S):
+        if time.monotonic() >= ends:
+            process.kill()  # it may hold nothing worth waiting for: what it finished is stored already
+            raise HelperFailed(f"The helper process ({process.name}) did not finish within {deadline_s:g} s and "
+                               "was stopped; see the log.")
+        if conn.poll(min(POLL_S, max(0.0, ends - time.monotonic()))):
             try:
                 kind, *payload = conn.recv()
             except EOFError:

@@ -201,11 +201,23 @@ class GitArchive:
         return CommitList(tuple(sorted(found, key=lambda item: item.recorded)))
 
     def read(self, path: str, commit: str) -> str:
-        data = self._git("cat-file", "blob", f"{commit}:{path}")  # the stored bytes: no textconv, no filter
-        if len(data) > MAX_TEXT:
-            raise TermsFetchError(FetchFailure.TOO_BIG, str(self.folder),
-                                  f"{path} at {commit[:12]} in {self.folder} is larger than 5 MB; not read.")
+        """The file's stored bytes at ``commit`` (no textconv, no filter) as text; one over
+        :data:`MAX_TEXT` is refused by its size before any of it is read."""
+        size_text = self._git("cat-file", "-s", f"{commit}:{path}").strip()
+        if not size_text.isdigit():
+            raise TermsFetchError(FetchFailure.CLIENT_ERROR, str(self.folder),
+                                  f"git gave no size for {path} at {commit[:12]} in {self.folder}; not read.")
+        if int(size_text) > MAX_TEXT:
+            raise self._too_big(path, commit, int(size_text))
+        data = self._git("cat-file", "blob", f"{commit}:{path}")
+        if len(data) > MAX_TEXT:  # the object changed in between (a repository being rewritten)
+            raise self._too_big(path, commit, len(data))
         return data.decode("utf-8", "replace")
+
+    def _too_big(self, path: str, commit: str, size: int) -> TermsFetchError:
+        return TermsFetchError(FetchFailure.TOO_BIG, str(self.folder),
+                               f"{path} at {commit[:12]} in {self.folder} is {size / 2**20:.1f} MB, larger than "
+                               "5 MB; not read.")
 
     def file_url(self, path: str, commit: str) -> str:
         return f"https://github.com/{self.repository}/blob/{commit}/{quote(path)}"

@@ -14,10 +14,10 @@ to the check and 127.0.0.1 or 10.x to the connection (DNS rebinding) reaches not
 from __future__ import annotations
 
 import ipaddress
-import socket
 from collections.abc import Callable, Sequence
 from urllib.parse import SplitResult, urlsplit
 
+from guard.net.pinning import system_addresses as system_addresses  # the one resolver; importable from here
 from guard.terms.errors import FetchFailure, TermsFetchError
 
 LOCALHOST = "127.0.0.1"
@@ -158,15 +158,6 @@ def literal_address(host: str) -> str | None:
         return str(ipaddress.ip_address(host.strip("[]")))
     except ValueError:
         return None
-
-
-def system_addresses(host: str) -> list[str]:
-    """The system resolver's addresses for ``host``, in its order of preference (raises OSError)."""
-    literal = literal_address(host)
-    if literal is not None:
-        return [literal]
-    infos = socket.getaddrinfo(host, None, socket.AF_UNSPEC, socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 _LOOPBACK = ipaddress.ip_address(LOCALHOST)

@@ -839,27 +839,22 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "webex",
       "url": [
         [
-          "https://webex.com/",
+          "https://",
+          "webex.com/",
           "/j.php?mtid="
         ],
         [
           "https://",
-          ".webex.com/",
-          "/j.php?mtid="
-        ],
-        [
-          "https://webex.com/meet/"
-        ],
-        [
-          "https://webex.com/join/"
+          "webex.com/meet/"
         ],
         [
           "https://",
-          ".webex.com/meet/"
+          "webex.com/join/"
         ],
         [
           "https://",
-          ".webex.com/join/"
+          "webex.com/wbxmjs/joinservice/sites/",
+          "/meeting/download/"
         ]
       ],
       "title": []

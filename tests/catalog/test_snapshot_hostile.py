@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from guard.catalog.snapshot import EVENTS_FILE_NAME, FILE_NAME, FULL_FILE_NAME, LazyCatalog, load_snapshot
+from tests.support.bounded import bounded
 
 NESTED = "[" * 100_000
 
@@ -106,12 +107,7 @@ def test_a_current_events_file_that_is_a_pipe_falls_back_to_the_files(tmp_path):
     os.mkfifo(tmp_path / EVENTS_FILE_NAME)
     (tmp_path / FULL_FILE_NAME).unlink()
     (tmp_path / FULL_FILE_NAME).symlink_to("/dev/zero")
-    import threading
-
     lazy = LazyCatalog(None, None, None, snapshot, tmp_path)
-    found: list[Any] = []
-    reader = threading.Thread(target=lambda: found.append(lazy.event_facts("zoom")), daemon=True)
-    reader.start()
-    reader.join(30)
-    assert not reader.is_alive(), "waited for a writer to the pipe"
-    assert found[0] is not None and found[0].provider["name"] == full.get("zoom").name
+    facts = bounded(lambda: lazy.event_facts("zoom"), hang="waited for a writer to the pipe")
+    assert not isinstance(facts, BaseException) and facts is not None
+    assert facts.provider["name"] == full.get("zoom").name

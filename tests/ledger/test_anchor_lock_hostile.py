@@ -7,7 +7,6 @@ problem names the file and what to do."""
 from __future__ import annotations
 
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from guard.ledger import Ledger, Record, RecordDraft
 from guard.ledger import anchor as anchor_module
 from guard.ledger.anchor import ANCHOR_FILE
+from tests.support.bounded import bounded
 
 
 @pytest.fixture
@@ -41,9 +41,6 @@ def test_an_append_under_a_lock_held_for_good_is_recorded_not_waited_for(locked,
             report = ledger.verify()
             problems.append(" ".join((report.summary(), *report.notes)))
 
-    worker = threading.Thread(target=append, daemon=True)
-    worker.start()
-    worker.join(60)
-    assert not worker.is_alive(), "the append waited for the other program's lock"
+    assert bounded(append, seconds=60, hang="the append waited for the other program's lock") is None
     assert [record.note for record in done] == ["under a lock"]
     assert "locked by another program" in problems[0] and ANCHOR_FILE in problems[0], problems

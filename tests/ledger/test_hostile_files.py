@@ -6,32 +6,23 @@ once, naming the file and what to do."""
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
-from guard.ledger import Ledger, LedgerCorruptError, LedgerError, RecordDraft
-from guard.ledger import files
+from guard.ledger import Ledger, LedgerCorruptError, LedgerError, RecordDraft, files
+from tests.support.bounded import bounded
 
 
-def _opened_or_refused(path: Path) -> list[BaseException | str]:
+def _opened_or_refused(path: Path) -> BaseException | str:
     """Open the ledger and append, in a thread that the test does not wait on for ever."""
-    outcome: list[BaseException | str] = []
 
-    def work() -> None:
-        try:
-            with Ledger.open(path) as ledger:
-                ledger.append(RecordDraft(provider_id="zoom", decision="given"))
-            outcome.append("appended")
-        except BaseException as error:  # noqa: BLE001 - what the test looks at
-            outcome.append(error)
+    def work() -> str:
+        with Ledger.open(path) as ledger:
+            ledger.append(RecordDraft(provider_id="zoom", decision="given"))
+        return "appended"
 
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    worker.join(30)
-    assert not worker.is_alive(), "waited for ever on a named pipe"
-    return outcome
+    return bounded(work, hang="waited for ever on a named pipe")
 
 
 @pytest.mark.parametrize("which", ["ledger", "-wal", "anchor", "key"])
@@ -44,23 +35,13 @@ def test_a_named_pipe_in_place_of_a_ledger_file_is_refused_at_once(path, no_keyr
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
     os.mkfifo(target)
-    (outcome,) = _opened_or_refused(path)
+    outcome = _opened_or_refused(path)
     assert isinstance(outcome, LedgerError) and str(target) in str(outcome) and "regular file" in str(outcome)
 
 
 def test_the_header_check_does_not_wait_on_a_named_pipe(tmp_path):
     pipe = tmp_path / "ledger.sqlite3"
     os.mkfifo(pipe)
-    raised: list[BaseException] = []
-
-    def check() -> None:
-        try:
-            files.check_header(pipe)  # as 'consent erase' and the damage report call it
-        except BaseException as error:  # noqa: BLE001 - what the test looks at
-            raised.append(error)
-
-    worker = threading.Thread(target=check, daemon=True)
-    worker.start()
-    worker.join(30)
-    assert not worker.is_alive(), "waited for ever on a named pipe"
-    assert isinstance(raised[0], LedgerCorruptError) and "not a regular file" in str(raised[0])
+    raised = bounded(lambda: files.check_header(pipe),  # as 'consent erase' and the damage report call it
+                     hang="waited for ever on a named pipe")
+    assert isinstance(raised, LedgerCorruptError) and "not a regular file" in str(raised)

@@ -10,6 +10,7 @@ import pytest
 
 from guard.terms.declarations import load_declaration, load_declarations_dir
 from guard.terms.errors import DeclarationError
+from tests.support.bounded import bounded
 from tests.terms.support.pages import FIXTURES
 
 
@@ -29,7 +30,6 @@ def test_a_declaration_that_is_not_a_file_is_named_and_skipped_not_waited_on(tmp
     """A named pipe among the declarations made every terms check wait for ever for a writer; a link
     to /dev/zero made it read for ever."""
     import os
-    import threading
 
     (tmp_path / "Zoom.json").write_text((FIXTURES / "ota" / "Zoom.json").read_text(encoding="utf-8"), encoding="utf-8")
     odd = tmp_path / "Odd.json"
@@ -37,11 +37,8 @@ def test_a_declaration_that_is_not_a_file_is_named_and_skipped_not_waited_on(tmp
         os.mkfifo(odd)
     else:
         odd.symlink_to("/dev/zero")
-    found: list[tuple[list, list[str]]] = []
-    reader = threading.Thread(target=lambda: found.append(load_declarations_dir(tmp_path)), daemon=True)
-    reader.start()
-    reader.join(30)
-    assert not reader.is_alive(), f"waited on a {kind}"
-    declarations, problems = found[0]
+    found = bounded(lambda: load_declarations_dir(tmp_path), hang=f"waited on a {kind}")
+    assert not isinstance(found, BaseException), found
+    declarations, problems = found
     assert [d.name for d in declarations] == ["Zoom"]
     assert any("Odd.json" in problem for problem in problems), problems

@@ -5,36 +5,18 @@ ever. Each reads as a damaged version, named and skipped, and the one before it 
 from __future__ import annotations
 
 import os
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from guard.terms.errors import TermsStoreError
 from guard.terms.models import HttpMeta
 from guard.terms.store import TermsStore
+from tests.support.bounded import bounded
 
 T0 = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
 META = HttpMeta(status=200, content_type="text/html", final_url="https://example.com/terms")
-
-
-def bounded(work: Any) -> list[Any]:
-    """``work()``'s result or error, from a thread the test does not wait on for ever."""
-    out: list[Any] = []
-
-    def run() -> None:
-        try:
-            out.append(work())
-        except BaseException as error:  # noqa: BLE001 - what the test looks at
-            out.append(error)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(30)
-    assert not thread.is_alive(), "waited for ever"
-    return out
 
 
 @pytest.mark.parametrize("kind", ["named pipe", "link to /dev/zero"])
@@ -49,7 +31,7 @@ def test_a_stored_text_that_is_not_a_file_is_a_damaged_version(tmp_path: Path, k
         os.mkfifo(path)
     else:
         path.symlink_to("/dev/zero")
-    (current,) = bounded(lambda: store.current("acme", "terms"))
+    current = bounded(lambda: store.current("acme", "terms"))
     assert current.sha256 == good.sha256
-    (raised,) = bounded(lambda: store.get_text(odd.sha256))
+    raised = bounded(lambda: store.get_text(odd.sha256))
     assert isinstance(raised, TermsStoreError) and str(path) in str(raised)

@@ -120,7 +120,12 @@ HELDOUT_B = frozenset(
 HELDOUT_C = frozenset(
     {
         "better-stack/terms-of-service/2023-05-18__2025-02-14",
+        "bumble/privacy-policy/2021-10-14__2021-12-06",
+        "bumble/privacy-policy/2024-01-02__2024-02-17",
+        "dailymotion/terms-of-service/2026-03-19__2026-05-14",
         "duckduckgo/privacy-policy/2025-10-30__2025-11-21",
+        "epic-games/artstation-terms-of-service/2023-01-20__2023-01-21",
+        "epic-games/sketchfab-terms-of-service/2023-02-18__2023-03-23",
         "glassdoor/privacy-policy/2026-02-18__2026-04-23",
         "glassdoor/privacy-policy/2026-07-21__2026-08-01",
         "kick/terms-of-service/2025-08-21__2025-09-03",

@@ -1,0 +1,89 @@
+"""Window titles matched against the catalog: a client's own titles, a browser's tab titles (its
+suffix cut off), or, for a window that names no owner, the meeting titles of the clients
+running. Titles are hostile: each is matched in linear time (RE2), again only when it changes,
+and at most :data:`NEW_TITLES_PER_TICK` new ones per detection pass."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from guard.detect.candidates import Candidate
+from guard.detect.matching import DetectionRules
+from guard.detect.observation import Observation
+from guard.detect.windows import WindowInfo
+from guard.events import Signal
+from guard.i18n import N_, Text
+from guard.patterns import bounded, normalize_text
+
+NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
+SHOWN_TITLE = 300  # characters of a window title kept in evidence and events
+
+
+class WindowTitles:
+    """Matches the windows of one detection pass, remembering each window's matches until its
+    title or owner changes."""
+
+    def __init__(self, rules: DetectionRules) -> None:
+        self.rules = rules
+        # window id → (title, owner name, matches): a window is matched again only when its title changes
+        self._known: dict[tuple[int, int | None, str], tuple[str, str, tuple[tuple[str, bool, str], ...]]] = {}
+        self.title_matches = 0  # titles matched this pass (for tests and benchmarks)
+
+    def observations(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],
+                     at: datetime) -> list[Observation]:
+        """Window titles matched against the owner's patterns: a client's own titles, a browser's
+        tab titles (its suffix cut off), or, for a window that names no owner, the meeting titles
+        of the clients running. Each window is matched again only when its title or owner changes,
+        and at most :data:`NEW_TITLES_PER_TICK` windows are matched per tick (the rest next tick)."""
+        running = tuple(sorted({pid for c in candidates.values() for pid in c.provider_ids}))
+        observations: list[Observation] = []
+        listed: set[tuple[int, int | None, str]] = set()
+        self.title_matches = 0
+        for window in windows:
+            owner = candidates.get(window.pid) if window.pid is not None else None
+            if owner is None and window.pid is not None:
+                continue  # a window of a process that is neither a client nor a browser
+            key = (window.window_id, window.pid, "" if window.window_id else window.title)
+            listed.add(key)
+            role = owner.name if owner is not None else "\0" + ",".join(running)
+            known = self._known.get(key)
+            if known is None or known[0] != window.title or known[1] != role:
+                if self.title_matches >= NEW_TITLES_PER_TICK:
+                    continue
+                self.title_matches += 1
+                known = (window.title, role, self._match_window(window.title, owner, running))
+                self._known[key] = known
+            if not known[2]:
+                continue
+            shown = bounded(normalize_text(window.title), SHOWN_TITLE)
+            for provider_id, meeting, _pattern in known[2]:
+                if owner is None:
+                    said = Text.of(N_("a window titled '{title}' (owner not given) while the app runs"), title=shown)
+                elif owner.browser:
+                    said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}'"), name=owner.name,
+                                   pid=str(window.pid), title=shown)
+                elif meeting:
+                    said = Text.of(N_("{name} (pid {pid}) shows a meeting window titled '{title}'"), name=owner.name,
+                                   pid=str(window.pid), title=shown)
+                else:
+                    said = Text.of(N_("{name} (pid {pid}) shows a window titled '{title}'"), name=owner.name,
+                                   pid=str(window.pid), title=shown)
+                observations.append(Observation(provider_id, Signal.WINDOW_TITLE, window.pid, str(said), at,
+                                                said=said,
+                                                meeting=meeting, title=shown if meeting else None,
+                                                window=str(window.window_id) if window.window_id else None))
+        for key in [key for key in self._known if key not in listed]:
+            del self._known[key]
+        return observations
+
+    def _match_window(self, title: str, owner: Candidate | None,
+                      running: tuple[str, ...]) -> tuple[tuple[str, bool, str], ...]:
+        """(provider_id, meeting, pattern) for one window title."""
+        if owner is not None and owner.matches:
+            found = [self.rules.match_app_window(provider_id, title) for provider_id in owner.provider_ids]
+            return tuple((m.provider_id, m.meeting, m.pattern) for m in found if m is not None)
+        if owner is not None and owner.browser:
+            return tuple((m.provider_id, True, m.pattern) for m in self.rules.match_browser_window(title, owner.name))
+        found = [self.rules.match_app_window(provider_id, title) for provider_id in running]
+        return tuple((m.provider_id, True, m.pattern) for m in found if m is not None and m.meeting)

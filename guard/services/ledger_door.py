@@ -1,0 +1,214 @@
+"""The door's consent-ledger calls: record and withdraw decisions, the letters that follow, pages
+and counts of records, verify, key status, exports. A part of :class:`guard.services.Services`
+(it mixes this in), kept apart so each file of the door does one job."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guard.services.heavy import export_records
+from guard.services.helper import run_in_helper
+from guard.services.threads import blocking
+from guard.services.values import (
+    ExportOutcome,
+    ExportRequest,
+    LedgerCheck,
+    LetterText,
+    RecordDetails,
+    RecordRow,
+    Withdrawal,
+)
+
+if TYPE_CHECKING:  # loaded on first use: the tray app holds no keyring or crypto until it records
+    from guard.catalog.loader import Catalog
+    from guard.ledger import KeyStatus, Ledger, Order, Record, RecordDraft, RecordFilter
+    from guard.ledger.append_helper import HelperAppender
+    from guard.ledger.limits import TamperEvidence
+    from guard.paths import AppPaths
+    from guard.settings import Settings
+    from guard.terms.store import TermsStore
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int], bool]  # (done, total) -> keep going?
+
+
+class LedgerDoor:
+    """Records, letters and exports; what :class:`~guard.services.Services` opens in its
+    ``__init__`` is declared here."""
+
+    paths: AppPaths
+    base_paths: AppPaths
+    catalog: Catalog
+    _settings: Settings
+    _terms: TermsStore
+    _lock: threading.Lock
+    _ledger: Ledger | None
+    _appender: HelperAppender | None
+
+    @blocking
+    def ledger(self) -> Ledger:
+        """Blocks: the ledger itself, for the command line's and tests' own use. The UI never
+        calls it (tests/test_architecture.py checks): it would bypass the thread check."""
+        return self._open_ledger()
+
+
+    def _open_ledger(self) -> Ledger:
+        """The ledger, opened on first use. Raises LedgerError with a readable message (e.g. a
+        damaged file), which the UI shows; nothing is created or repaired silently."""
+        from guard.ledger import open_ledger
+
+        with self._lock:
+            if self._ledger is None:
+                self._ledger = open_ledger(self.paths)
+            return self._ledger
+
+    def _reader(self) -> Ledger:
+        """A private connection for one long read (verify, counts, export), so the main one
+        never waits behind it. The caller closes it."""
+        from guard.ledger import open_ledger
+
+        self._open_ledger()  # the main one first: a damaged file is reported once, the same way
+        return open_ledger(self.paths)
+
+    @blocking
+    def record_decision(self, draft: RecordDraft) -> Record:
+        """Blocks: appends a decision (fsync, keyring) with the terms versions in force; with
+        ``record_in_helper``, in a helper process (about half a second more), one at a time in
+        the order asked for, and here if the helper fails (never twice)."""
+        from guard.terms_in_force import with_terms_in_force
+
+        draft = with_terms_in_force(draft, self.catalog, self._terms)
+        if self._appender is not None:
+            return self._appender.append(draft)
+        return self._open_ledger().append(draft)
+
+    @blocking
+    def withdraw(self, record_id: str, note: str | None = None, *, letter: bool = True) -> Withdrawal:
+        """Blocks: records the withdrawal of a consent; then prepares the letter to the provider
+        (GDPR Art. 7(3)), whose failure never undoes the withdrawal."""
+        ledger = self._open_ledger()
+        original = ledger.get(record_id)
+        record = ledger.withdraw(record_id, note=note)
+        if not letter:
+            return Withdrawal(record, original)
+        try:
+            text = self._withdrawal_letter(original)
+        except Exception as error:  # noqa: BLE001 - the withdrawal is recorded whatever happens here
+            log.error("Could not prepare the withdrawal letter", exc_info=error)
+            return Withdrawal(record, original, letter_problem=str(error))
+        return Withdrawal(record, original, letter=text)
+
+    def _withdrawal_letter(self, original: Record, to_host: str | None = None,
+                           host_address: str | None = None) -> LetterText:
+        from guard.export import make_letter
+        from guard.i18n import choose_language
+
+        letter = make_letter("withdrawal", self._open_ledger(), self.catalog, record_id=original.id,
+                             terms_store=self._terms, language=choose_language(None, self._settings.general.language),
+                             to_host=to_host, host_address=host_address)
+        to = "host-" if to_host is not None else ""
+        return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto, notice=letter.notice,
+                          suggested_name=f"withdrawal-{to}{original.provider_id}-{original.seq}.txt",
+                          record_id=original.id, offers_host_letter=letter.offers_host_letter)
+
+    @blocking
+    def host_letter(self, record_id: str, organisation: str, address: str | None = None) -> LetterText:
+        """Blocks: the withdrawal letter about ``record_id`` addressed to the organisation that hosted
+        or recorded the meeting (the controller where the provider is its processor), named and
+        addressed as the user typed them (plain text, capped). Raises ExportError for an empty name."""
+        return self._withdrawal_letter(self._open_ledger().get(record_id), organisation, address or None)
+
+    @blocking
+    def count_records(self, filter: RecordFilter | None = None) -> int:
+        """Blocks: counts the records ``filter`` selects (one SQL query)."""
+        return self._open_ledger().count(filter)
+
+    @blocking
+    def page_records(self, filter: RecordFilter | None, offset: int, limit: int, order: Order) -> list[RecordRow]:
+        """Blocks: one page of records in ``order``, each with what later records made of it."""
+        from guard.ledger import RecordFilter
+
+        ledger = self._open_ledger()
+        rows = []
+        for record in ledger.page(filter, offset, limit, order):
+            changed = ledger.count(RecordFilter(refers_to=record.id))
+            effective = ledger.effective_status(record) if changed else None
+            rows.append(RecordRow(record, effective.label if effective else None, effective))
+        return rows
+
+    @blocking
+    def record_details(self, record_id: str) -> RecordDetails:
+        """Blocks: one record, what it means now, and the number of the record it changes."""
+        ledger = self._open_ledger()
+        record = ledger.get(record_id)
+        refers_seq = ledger.get(record.refers_to).seq if record.refers_to else None
+        return RecordDetails(record, ledger.effective_status(record), refers_seq)
+
+    @blocking
+    def month_counts(self, filter: RecordFilter | None = None) -> list[tuple[str, str, int]]:
+        """Blocks: ``(YYYY-MM, decision, count)`` of the matching records, on a private connection."""
+        with self._reader() as ledger:
+            return ledger.month_counts(filter)
+
+    @blocking
+    def verify(self) -> LedgerCheck:
+        """Blocks: checks every record's hash, link and signature (100,000 records: seconds)."""
+        with self._reader() as ledger:
+            report = ledger.verify(check_file=False)
+            return LedgerCheck(report.count, report, report.key)
+
+    @blocking
+    def tamper_evidence(self) -> TamperEvidence:
+        """Blocks: what the ledger's tamper evidence can and cannot detect on this computer (with or
+        without a keyring), for the Overview; asks the keyring."""
+        from guard.ledger.keys import usable_keyring
+        from guard.ledger.limits import tamper_evidence
+
+        backend, name = usable_keyring()
+        return tamper_evidence(name if backend is not None else None, self._open_ledger().key_status())
+
+    @blocking
+    def key_status(self) -> KeyStatus:
+        """Blocks: where the signing key lives and whether it can be used (asks the keyring). In
+        the tray app (``record_in_helper``), while the ledger is not open here, a helper process
+        asks (about half a second more): the welcome asks this on first start, and the keyring
+        library and cryptography would otherwise stay in the tray app for good."""
+        if self._appender is not None and self._ledger is None:
+            from guard.services.heavy import read_key_status
+            from guard.services.helper import HelperFailed
+
+            try:
+                # the keyring's own calls end within 15 s (guard.keyring_call); a minute is the last resort
+                return run_in_helper(read_key_status, self.paths, deadline_s=60.0)
+            except HelperFailed as error:
+                log.warning("Reading the key's status here: %s", error)
+        with self._reader() as ledger:
+            return ledger.key_status()
+
+    @blocking
+    def export(self, request: ExportRequest, progress: ProgressFn) -> ExportOutcome:
+        """Blocks: exports the selected records in a helper process (100,000 records: seconds to a
+        minute for PDF). ``progress`` returning False cancels (ExportCancelledByUser; nothing is
+        left behind)."""
+        # The helper opens the ledger itself and raises a damaged file's LedgerError here as
+        # everywhere; opening it in this process first would load the ledger's keyring and
+        # crypto into a tray app that only exports (about 14 MB kept for good, issue 18).
+        from guard.i18n import locale_region
+
+        # Receipts name the jurisdiction: the setting, else this app's locale (the helper has none of its own).
+        jurisdiction = self._settings.general.jurisdiction or locale_region()
+        return run_in_helper(export_records, self.paths, self.base_paths.user_catalog_dir, request, jurisdiction,
+                             progress=progress)
+
+    @blocking
+    def save_text(self, path: Path, text: str) -> None:
+        """Blocks: writes a letter or note the user saves, atomically and private to them (0600)."""
+        from guard.fsutil import atomic_write_text
+
+        atomic_write_text(Path(path), text)
+

@@ -1,0 +1,25 @@
+"""The characters that make text read other than it is, in one place: every path that shows or
+writes what outsiders wrote (window and tab titles, in-meeting notices, terms summaries and
+quotes, letters, the terminal, the browser's words) strips or spells out this same set.
+
+Bidi controls reorder or hide what the reader sees (an override shows "tnesnoc ruoy tuohtiw"
+as "without your consent"): U+061C ARABIC LETTER MARK, U+200E/U+200F (left-to-right and
+right-to-left marks), U+202A-U+202E (embeddings, pop, overrides) and U+2066-U+2069 (isolates).
+Control characters (C0, DEL, C1) and the line and paragraph separators break a line or drive a
+terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+BIDI_CONTROLS: frozenset[int] = frozenset((0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+CONTROL_CHARACTERS: frozenset[int] = frozenset((*range(0x20), *range(0x7F, 0xA0)))  # C0, DEL, C1 (NEL included)
+LINE_SEPARATORS: frozenset[int] = frozenset((0x2028, 0x2029))
+UNSAFE: frozenset[int] = BIDI_CONTROLS | CONTROL_CHARACTERS | LINE_SEPARATORS
+"""Everything above: what one line of shown text never keeps."""
+
+
+def char_class(codes: Iterable[int]) -> str:
+    """A regular-expression character class (``re`` or RE2 syntax) matching exactly ``codes``."""
+    return "[" + "".join(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" for code in sorted(codes)) + "]"
