@@ -8,7 +8,8 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
 * followed by the sentence's punctuation: ``(https://zoom.us/j/123).``;
 * wrapped in a redirect that scans or counts clicks: Outlook Safe Links
   (``https://nam11.safelinks.protection.outlook.com/?url=<link>&data=...``), Google's
-  ``https://www.google.com/url?q=<link>&sa=D``, Facebook's and Messenger's ``l.php?u=<link>``.
+  ``https://www.google.com/url?q=<link>&sa=D``, Facebook's and Messenger's ``l.php?u=<link>``,
+  Proofpoint URL Defense (``urldefense.proofpoint.com/v2/url?u=...``, ``urldefense.com/v3/__<link>__;...``).
 
 :func:`link_forms` gives the link as found and each cleaner form, so a pattern for the
 meeting link finds it, and the form reported is the meeting link rather than a wrapper that
@@ -18,7 +19,7 @@ link and unwraps at most :data:`MOST_WRAPPERS` redirects, so a self-referential 
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 MOST_WRAPPERS = 3  # redirects unwrapped inside one another (a Safe Link around a Google redirect, ...)
 
@@ -38,6 +39,7 @@ _WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # also reads legacy names without one would turn a query's "&region=" into "®ion=".
 _ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&#34;", '"'),
             ("&#x2F;", "/"), ("&#x2f;", "/"), ("&#47;", "/"), ("&amp;", "&"))  # &amp; last: "&amp;lt;" stays "&lt;"
+_MARKERS = ("safelinks.protection.outlook.com", "google.com/url", "/l.php", "urldefense")  # cheap pre-check
 _TRAILING = ".,;:!?"  # a sentence's punctuation after a link, never the end of a meeting link
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _CUT_AT = frozenset(" \t\r\n\"'<>`")  # what ends a link once HTML escapes are decoded
@@ -48,11 +50,13 @@ def trimmed(url: str) -> str:
     decoded text leaves the link (``&gt;``), and without trailing punctuation or an unmatched closing
     bracket (``https://zoom.us/j/1).`` → ``https://zoom.us/j/1``; ``.../wiki/Foo_(bar)`` keeps its own)."""
     text = url
-    if "&" in text:
+    if "&" in text:  # only a decoded escape can bring in what ends a link (find_urls stops at the rest)
         for escape, char in _ESCAPES:
             text = text.replace(escape, char)
-    end = next((i for i, ch in enumerate(text) if ch in _CUT_AT), len(text))
-    text = text[:end]
+        end = next((i for i, ch in enumerate(text) if ch in _CUT_AT), len(text))
+        text = text[:end]
+    if not text or (text[-1] not in _TRAILING and text[-1] not in _CLOSERS):
+        return text
     counts = {ch: text.count(ch) for ch in (*_CLOSERS, *_CLOSERS.values())}
     while text:
         last = text[-1]
@@ -64,8 +68,28 @@ def trimmed(url: str) -> str:
     return text
 
 
+def _url_defense(host: str, path: str, query: str) -> str | None:
+    """Proofpoint URL Defense (Proofpoint's published URLDefenseDecode.py describes the forms):
+    v2 ``urldefense.proofpoint.com/v2/url?u=https-3A__zoom.us_j_1&d=...`` writes ``%`` as ``-`` and
+    ``/`` as ``_``; v3 ``urldefense.com/v3/__https://zoom.us/j/1__;!!...`` carries the link between
+    ``__`` and ``__;``, except characters it moved into the encoded tail (written ``*``): such a link
+    is not rebuilt here, since its meeting id may be among them."""
+    if host not in ("urldefense.proofpoint.com", "urldefense.com"):
+        return None
+    if path == "/v2/url":
+        target = next(iter(parse_qs(query).get("u", ())), "")
+        return unquote(target.replace("-", "%").replace("_", "/")) if target else None
+    if path.startswith("/v3/__"):
+        target, sep, _tail = path[len("/v3/__"):].partition("__;")
+        return target if sep and "*" not in target else None
+    return None
+
+
 def unwrapped(url: str) -> str | None:
     """The link a known redirect leads to, or None when ``url`` is not one (or names no link)."""
+    lowered = url[:256].lower()
+    if not any(marker in lowered for marker in _MARKERS):
+        return None  # most links: no parsing at all
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -73,6 +97,9 @@ def unwrapped(url: str) -> str | None:
     if parts.scheme not in ("http", "https"):
         return None
     host = (parts.hostname or "").lower()
+    defended = _url_defense(host, parts.path, parts.query)
+    if defended is not None:
+        return defended if "://" in defended else None
     for suffix, path, params in _WRAPPERS:
         on_host = host.endswith(suffix) if suffix.startswith(".") else host in (suffix, "www." + suffix)
         if not on_host or (path and parts.path != path):

@@ -42,3 +42,12 @@ def test_wrappers_inside_wrappers_unwrap_to_a_bounded_depth():
 def test_hostile_links_end_quickly():
     assert trimmed("https://x.example/" + ")" * 50_000) == "https://x.example/"
     assert link_forms("https://nam11.safelinks.protection.outlook.com/?url=%" + "%" * 10_000)[0].startswith("https://")
+
+
+def test_proofpoint_url_defense_is_unwrapped_where_the_link_is_whole():
+    v2 = "https://urldefense.proofpoint.com/v2/url?u=https-3A__zoom.us_j_123-3Fpwd-3Dab&d=DwMFaQ&e="
+    assert unwrapped(v2) == "https://zoom.us/j/123?pwd=ab"
+    assert unwrapped("https://urldefense.com/v3/__https://meet.jit.si/Room__;!!sig$") == "https://meet.jit.si/Room"
+    assert unwrapped("https://urldefense.com/v3/__https://zoom.us/j/1*3F__;JQ!!sig$") is None  # '*': not rebuilt
+    assert unwrapped("https://urldefense.com/v3/__no-link__;!!sig$") is None
+    assert unwrapped("https://urldefense.com.evil.example/v3/__https://zoom.us/j/1__;!!") is None

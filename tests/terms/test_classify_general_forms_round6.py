@@ -1,0 +1,42 @@
+"""Sixth-round general forms read from dev misses of providers no rule was developed on: deleting
+accounts that stay inactive (retention), recommendations or ads based on how the person uses the
+service (generated data), and "this can include ..." saying what a kind of data covers
+(content-definition). Sentences are written from the pattern unless a dev pair id is given; the
+shipped rules are used."""
+
+from __future__ import annotations
+
+import pytest
+
+from guard.terms.classify import sentence_topics
+from guard.terms.rules import load_rules
+
+RULES = load_rules()
+
+
+@pytest.mark.parametrize(("sentence", "topic"), [
+    # proton/proton-mail-terms-of-service/2026-03-13__2026-03-31
+    ("The Company reserves the right to suspend or delete Accounts that have been inactive for a consecutive"
+     " period of twelve months.", "retention"),
+    ("Inactive accounts are removed after two years without a sign-in.", "retention"),
+    # soundcloud/terms-of-service/2025-09-01__2025-09-10
+    ("These recommendations are based on numerous parameters, including how you use and interact with the"
+     " Platform.", "service-generated-data"),
+    ("The ads you see are chosen based on how members engage with the feed.", "service-generated-data"),
+    # booking/privacy-policy/2026-02-24__2026-03-26
+    ("This can include personal settings, travel preferences, credit card information, uploaded photos and your"
+     " reviews.", "content-definition"),
+    ("It may also include the files and messages you add to a project.", "content-definition"),
+])
+def test_round6_general_forms(sentence: str, topic: str) -> None:
+    assert topic in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize(("sentence", "topic"), [
+    # an account closed for a breach of the rules is not about keeping data
+    ("We may close accounts that break these rules.", "retention"),
+    # a price based on a plan is not based on how the person uses the service
+    ("The price is based on the plan you choose.", "service-generated-data"),
+])
+def test_round6_look_alikes(sentence: str, topic: str) -> None:
+    assert topic not in sentence_topics(sentence, RULES)
