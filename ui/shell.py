@@ -42,13 +42,14 @@ from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner, Lane
 from ui.loops import DetectionLoop, TermsLoop
 from ui.settings_host import SettingsHost, default_settings_window
+from ui.shell_settings import ShellSettings
 from ui.single_instance import BROWSER_CHANGED, SHOW_SETTINGS
 from ui.tray.menu_model import MenuFlags, menu_entries
 
 if TYPE_CHECKING:
     from guard.events import TermsChanged
     from guard.presentation.notices import Notice
-    from guard.services import AppPaths, Autostart, AutostartState, Catalog, MonitorEvent, Services, Settings, Snapshot
+    from guard.services import AppPaths, Autostart, Catalog, MonitorEvent, Services, Snapshot
     from ui.dialogs.no_tray import NoTrayWindow
     from ui.notifications import Notifier
     from ui.settings.window import SettingsWindow
@@ -67,8 +68,9 @@ def _build_services(paths: AppPaths) -> Services:
     return Services(paths, record_in_helper=True)  # the tray app never loads the ledger (issue 18)
 
 
-class Shell(QObject):
-    """Owns the tray (or the no-tray window), the job runner, notifications and dialogs."""
+class Shell(ShellSettings, QObject):
+    """Owns the tray (or the no-tray window), the job runner, notifications and dialogs. The welcome
+    and settings calls are in :class:`ui.shell_settings.ShellSettings`."""
 
     status_changed = Signal(object)  # TrayStatus
     consent_dialog_opened = Signal(object)  # ConsentDialog
@@ -114,6 +116,7 @@ class Shell(QObject):
         self._check_asked = False
         self.autostart: bool | None = None
         self.problems: list[str] = []
+        self.detection_problem: str | None = None  # the last pass failed; cleared by the next one that works
         self.unseen_terms: OrderedDict[str, tuple[TermsChangeView, TermsChanged]] = OrderedDict()
         self.notices: dict[str, Notice] = {}
         self.welcome: WelcomeDialog | None = None
@@ -122,7 +125,7 @@ class Shell(QObject):
 
         self.detection.events.connect(self.on_events)
         self.detection.snapshot.connect(self.on_snapshot)
-        self.detection.problem.connect(self._on_problem)
+        self.detection.problem.connect(self._on_detection_problem)
         self.terms.terms_changed.connect(self.on_terms_changed)
         self.terms.check_started.connect(self._on_check_started)
         self.terms.check_finished.connect(self._on_check_finished)
@@ -232,7 +235,8 @@ class Shell(QObject):
 
             status = tray_status(self.snapshot, self.catalog, tuple(view for view, _ in self.unseen_terms.values()))
         flags = MenuFlags(ready=self.services is not None, checking_terms=self.checking_terms,
-                          autostart=self.autostart, problems=tuple(self.problems))
+                          autostart=self.autostart,
+                          problems=(*self.problems, *filter(None, [self.detection_problem])))
         shown = (flags, current_locale())  # the menu's words and times follow the language in use
         if status == self.status and shown == self._menu_shown:
             return  # nothing shown changed (most detection passes): the menu is not rebuilt on the GUI thread
@@ -251,6 +255,7 @@ class Shell(QObject):
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        self.detection_problem = None  # a pass worked: a failed one before it is no longer news
         self.consent.snapshot = snapshot
         self.settings_host.set_snapshot(snapshot)
         self.refresh()
@@ -378,6 +383,11 @@ class Shell(QObject):
             self.settings_host.terms_updated()
         self.refresh()
 
+    def _on_detection_problem(self, message: str) -> None:
+        log.warning("%s", message)
+        self.detection_problem = message
+        self.refresh()
+
     def _on_problem(self, message: str) -> None:
         log.warning("%s", message)
         if message not in self.problems:
@@ -387,111 +397,8 @@ class Shell(QObject):
     def show_settings(self, tab: str | None = None) -> None:
         self.settings_host.show(tab)
 
-    def show_welcome(self) -> WelcomeDialog | None:
-        """The welcome (one at a time): on the first start, and from the menu."""
-        from ui.welcome import WelcomeDialog
-
-        if self.services is None:
-            return None
-        if self.welcome is not None:
-            self.welcome.raise_()
-            self.welcome.activateWindow()
-            return self.welcome
-        welcome = WelcomeDialog(self.services, self.jobs)
-        welcome.setWindowIcon(QApplication.windowIcon())
-        welcome.answered.connect(self._welcome_answered)
-        welcome.settings_requested.connect(lambda: self.show_settings())
-        welcome.finished.connect(lambda _result: self._welcome_closed(welcome))
-        self.welcome = welcome
-        log.info("Showing the welcome")
-        welcome.show()
-        welcome.raise_()
-        welcome.activateWindow()
-        self.welcome_opened.emit(welcome)
-        return welcome
-
-    def _welcome_closed(self, welcome: WelcomeDialog) -> None:
-        if self.welcome is welcome:
-            self.welcome = None
-        welcome.deleteLater()
-
-    def _welcome_answered(self, settings: Settings) -> None:
-        """Save that the welcome was seen (and its terms switch), then start the terms checks."""
-        services = self.services
-        if services is None or self._closed:
-            return
-        first = not services.settings.general.welcome_shown
-
-        def saved(_none: object) -> None:
-            self.apply_settings(settings)
-            if first and not self._closed:
-                self.terms.start(services)
-
-        def failed(error: BaseException) -> None:
-            self._on_problem(_("The settings could not be saved: {error}").format(error=say_error(error)))
-            services.use_settings(settings)  # in force for this run even so
-            if first and not self._closed:
-                self.terms.start(services)
-
-        self.jobs.submit(lambda: services.save_settings(settings), saved, failed, key="welcome-save")
-
     def show_terms_change(self, change: ShowTermsChange) -> None:
         """Open the change (settings window, terms tab) and count it as seen."""
         self.unseen_terms.pop(f"{change.provider_id}/{change.document_id}/{change.sha256}", None)
         self.settings_host.show_terms_change(change.provider_id, change.document_id)
         self.refresh()
-
-    # -- settings ---------------------------------------------------------------------------
-    def apply_settings(self, settings: Settings) -> None:
-        """New settings were saved (e.g. by the settings window): detection, terms, autostart."""
-        if self.services is None:
-            return
-        before = self.services.settings
-        self.services.use_settings(settings)
-        if settings.general.language != before.general.language:
-            self._use_language(settings.general.language)
-        self.detection.settings_changed()
-        if settings.general.autostart != before.general.autostart:
-            self._sync_autostart(settings.general.autostart, changed=True)
-        self.refresh()
-
-    def _use_language(self, setting: str) -> None:
-        """Show the app in the language the settings ask for (menus are rebuilt at the next refresh;
-        windows opened from now on use it)."""
-        from ui.language import apply_language
-
-        apply_language(setting)
-        if self.catalog is not None and self.unseen_terms:  # their summaries, said again in the new language
-            from guard.presentation.status import terms_change_view
-
-            for key, (_view, event) in list(self.unseen_terms.items()):
-                self.unseen_terms[key] = (terms_change_view(event, self.catalog), event)
-
-    def set_autostart(self, on: bool) -> None:
-        """The menu's "Start when I log in": save the setting, then write or remove the entry."""
-        services = self.services
-        if services is None:
-            return
-        settings = services.settings
-        updated = settings.model_copy(update={"general": settings.general.model_copy(update={"autostart": on})})
-        self.jobs.submit(lambda: services.save_settings(updated), lambda _none: self._sync_autostart(on, changed=True),
-                         lambda error: self._on_problem(
-                             _("The setting could not be saved: {error}").format(error=say_error(error))))
-
-    def _sync_autostart(self, wanted: bool, *, changed: bool) -> None:
-        services = self.services
-        if services is None:
-            return
-        if self._autostart_factory is not None:
-            services.use_autostart(self._autostart_factory())
-            self._autostart_factory = None
-
-        def done(state: AutostartState) -> None:
-            self.autostart = state.enabled
-            if state.problem:
-                self._on_problem(state.problem)
-            self.refresh()
-
-        self.jobs.submit(lambda: services.apply_autostart(wanted, changed=changed), done,
-                         lambda error: self._on_problem(str(error)), key="autostart")
-

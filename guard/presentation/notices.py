@@ -110,7 +110,9 @@ def ai_notice(event: AiFeatureNoticed, provider: Provider) -> Notice:
     feature = provider.feature(event.feature_id) if event.feature_id else None
     shown = wording.one_line(event.notice, 200)
     body = _("{provider} showed at {time}: “{notice}”.").format(provider=provider.name, time=format_time(event.at),
-                                                              notice=shown)
+                                                              notice=shown.removesuffix("."))
+    if shown.endswith(("?", "!", "…")) and body.endswith("."):  # the sentence quoted ends the sentence
+        body = body[:-1]
     if feature is not None:
         body += f" {wording.capitalise(wording.what_you_can_do(feature))}."
         title = _("{feature} is on in this meeting").format(feature=wording.short_name(feature.name))

@@ -112,3 +112,22 @@ def test_a_check_the_user_asked_for_is_answered_in_words():
     assert check_notice(offline).body.startswith("Offline: 2 documents not checked.")
     gate = NotificationGate()
     assert gate.admit(check_notice(off), NotificationSettings(terms_changed=False))
+
+
+@pytest.mark.parametrize(("shown", "quoted"), [
+    ("Gemini is taking notes.", "“Gemini is taking notes”."),
+    ("Recording started", "“Recording started”."),
+    ("Is this being recorded?", "“Is this being recorded?”"),
+])
+def test_the_ai_notice_quotes_the_page_with_one_full_stop(shown, quoted):
+    """Google Meet's "Gemini is taking notes." came out as '“Gemini is taking notes.”.' in the
+    notification; the record keeps the page's own text, full stop and all."""
+    from guard.catalog import load_catalog
+    from guard.events import AiFeatureNoticed
+    from guard.presentation.notices import ai_notice
+
+    event = AiFeatureNoticed(provider_id="google-meet", at=AT, feature_id="take-notes-for-me", meeting_id="m1",
+                             notice=shown)
+    notice = ai_notice(event, load_catalog().get("google-meet"))
+    assert quoted in notice.body and ".”." not in notice.body and "?”." not in notice.body, notice.body
+    assert notice.action.notice == shown

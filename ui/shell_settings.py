@@ -1,0 +1,151 @@
+"""The tray app's welcome and settings: showing the welcome (first start, or from the menu),
+using settings saved by it or the settings window (language, detection, terms), and keeping the
+log-in entry in step with the "Start when I log in" setting. A part of :class:`ui.shell.Shell`
+(it mixes this in), kept apart so each file does one job; nothing here blocks (the job runner
+saves and writes)."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QApplication
+
+from guard.presentation.i18n import _, say_error
+
+if TYPE_CHECKING:
+    from guard.events import TermsChanged
+    from guard.presentation.views import TermsChangeView
+    from guard.services import Autostart, AutostartState, Catalog, Services, Settings
+    from ui.jobs import JobRunner
+    from ui.loops import DetectionLoop, TermsLoop
+    from ui.settings_host import SettingsHost
+    from ui.settings_remote import ProcessSettingsHost
+    from ui.welcome import WelcomeDialog
+
+log = logging.getLogger(__name__)
+
+
+class ShellSettings:
+    """The welcome and settings part of the Shell; what the Shell sets up is declared here."""
+
+    services: Services | None
+    jobs: JobRunner
+    detection: DetectionLoop
+    terms: TermsLoop
+    settings_host: SettingsHost | ProcessSettingsHost
+    welcome: WelcomeDialog | None
+    welcome_opened: Any  # the Shell's Signal(object)
+    autostart: bool | None
+    unseen_terms: OrderedDict[str, tuple[TermsChangeView, TermsChanged]]
+    _autostart_factory: Callable[[], Autostart] | None
+    _closed: bool
+    catalog: Catalog | None
+
+    if TYPE_CHECKING:  # the Shell's own
+        def refresh(self) -> None: ...
+        def _on_problem(self, message: str) -> None: ...
+        def show_settings(self, tab: str | None = None) -> None: ...
+
+    def show_welcome(self) -> WelcomeDialog | None:
+        """The welcome (one at a time): on the first start, and from the menu."""
+        from ui.welcome import WelcomeDialog
+
+        if self.services is None:
+            return None
+        if self.welcome is not None:
+            self.welcome.raise_()
+            self.welcome.activateWindow()
+            return self.welcome
+        welcome = WelcomeDialog(self.services, self.jobs)
+        welcome.setWindowIcon(QApplication.windowIcon())
+        welcome.answered.connect(self._welcome_answered)
+        welcome.settings_requested.connect(lambda: self.show_settings())
+        welcome.finished.connect(lambda _result: self._welcome_closed(welcome))
+        self.welcome = welcome
+        log.info("Showing the welcome")
+        welcome.show()
+        welcome.raise_()
+        welcome.activateWindow()
+        self.welcome_opened.emit(welcome)
+        return welcome
+
+    def _welcome_closed(self, welcome: WelcomeDialog) -> None:
+        if self.welcome is welcome:
+            self.welcome = None
+        welcome.deleteLater()
+
+    def _welcome_answered(self, settings: Settings) -> None:
+        """Save that the welcome was seen (and its terms switch), then start the terms checks."""
+        services = self.services
+        if services is None or self._closed:
+            return
+        first = not services.settings.general.welcome_shown
+
+        def saved(_none: object) -> None:
+            self.apply_settings(settings)
+            if first and not self._closed:
+                self.terms.start(services)
+
+        def failed(error: BaseException) -> None:
+            self._on_problem(_("The settings could not be saved: {error}").format(error=say_error(error)))
+            services.use_settings(settings)  # in force for this run even so
+            if first and not self._closed:
+                self.terms.start(services)
+
+        self.jobs.submit(lambda: services.save_settings(settings), saved, failed, key="welcome-save")
+
+    def apply_settings(self, settings: Settings) -> None:
+        """New settings were saved (e.g. by the settings window): detection, terms, autostart."""
+        if self.services is None:
+            return
+        before = self.services.settings
+        self.services.use_settings(settings)
+        if settings.general.language != before.general.language:
+            self._use_language(settings.general.language)
+        self.detection.settings_changed()
+        if settings.general.autostart != before.general.autostart:
+            self._sync_autostart(settings.general.autostart, changed=True)
+        self.refresh()
+
+    def _use_language(self, setting: str) -> None:
+        """Show the app in the language the settings ask for (menus are rebuilt at the next refresh;
+        windows opened from now on use it)."""
+        from ui.language import apply_language
+
+        apply_language(setting)
+        if self.catalog is not None and self.unseen_terms:  # their summaries, said again in the new language
+            from guard.presentation.status import terms_change_view
+
+            for key, (_view, event) in list(self.unseen_terms.items()):
+                self.unseen_terms[key] = (terms_change_view(event, self.catalog), event)
+
+    def set_autostart(self, on: bool) -> None:
+        """The menu's "Start when I log in": save the setting, then write or remove the entry."""
+        services = self.services
+        if services is None:
+            return
+        settings = services.settings
+        updated = settings.model_copy(update={"general": settings.general.model_copy(update={"autostart": on})})
+        self.jobs.submit(lambda: services.save_settings(updated), lambda _none: self._sync_autostart(on, changed=True),
+                         lambda error: self._on_problem(
+                             _("The setting could not be saved: {error}").format(error=say_error(error))))
+
+    def _sync_autostart(self, wanted: bool, *, changed: bool) -> None:
+        services = self.services
+        if services is None:
+            return
+        if self._autostart_factory is not None:
+            services.use_autostart(self._autostart_factory())
+            self._autostart_factory = None
+
+        def done(state: AutostartState) -> None:
+            self.autostart = state.enabled
+            if state.problem:
+                self._on_problem(state.problem)
+            self.refresh()
+
+        self.jobs.submit(lambda: services.apply_autostart(wanted, changed=changed), done,
+                         lambda error: self._on_problem(str(error)), key="autostart")
