@@ -39,6 +39,7 @@ _WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # also reads legacy names without one would turn a query's "&region=" into "®ion=".
 _ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&#34;", '"'),
             ("&#x2F;", "/"), ("&#x2f;", "/"), ("&#47;", "/"), ("&amp;", "&"))  # &amp; last: "&amp;lt;" stays "&lt;"
+_MARKERS = ("safelinks.protection.outlook.com", "google.com/url", "/l.php", "urldefense")  # cheap pre-check
 _TRAILING = ".,;:!?"  # a sentence's punctuation after a link, never the end of a meeting link
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _CUT_AT = frozenset(" \t\r\n\"'<>`")  # what ends a link once HTML escapes are decoded
@@ -49,11 +50,13 @@ def trimmed(url: str) -> str:
     decoded text leaves the link (``&gt;``), and without trailing punctuation or an unmatched closing
     bracket (``https://zoom.us/j/1).`` → ``https://zoom.us/j/1``; ``.../wiki/Foo_(bar)`` keeps its own)."""
     text = url
-    if "&" in text:
+    if "&" in text:  # only a decoded escape can bring in what ends a link (find_urls stops at the rest)
         for escape, char in _ESCAPES:
             text = text.replace(escape, char)
-    end = next((i for i, ch in enumerate(text) if ch in _CUT_AT), len(text))
-    text = text[:end]
+        end = next((i for i, ch in enumerate(text) if ch in _CUT_AT), len(text))
+        text = text[:end]
+    if not text or (text[-1] not in _TRAILING and text[-1] not in _CLOSERS):
+        return text
     counts = {ch: text.count(ch) for ch in (*_CLOSERS, *_CLOSERS.values())}
     while text:
         last = text[-1]
@@ -84,6 +87,9 @@ def _url_defense(host: str, path: str, query: str) -> str | None:
 
 def unwrapped(url: str) -> str | None:
     """The link a known redirect leads to, or None when ``url`` is not one (or names no link)."""
+    lowered = url[:256].lower()
+    if not any(marker in lowered for marker in _MARKERS):
+        return None  # most links: no parsing at all
     try:
         parts = urlsplit(url)
     except ValueError:

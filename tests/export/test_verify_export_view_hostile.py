@@ -186,3 +186,25 @@ def test_a_filtered_export_says_which_statuses_it_cannot_check(ledger, sample, c
                                          "@type": "dpv:ConsentGiven"})
     check = verify_export(document)
     assert check.ok and any(note.startswith("3 later status(es)") for note in check.notes), check.notes
+
+
+def test_a_withdrawal_recorded_while_an_export_starts_never_makes_it_look_tampered(ledger, sample, catalog):
+    """The status histories are read before the signed head; a withdrawal recorded in between is in the
+    export as a record, so the history written must list it too (and nothing after the head), or the
+    stricter check would call an honest export changed."""
+    import io
+    from datetime import UTC, datetime
+
+    from guard.export.facts import CatalogFacts
+    from guard.export.job import ExportJob
+    from guard.export.json_dpv import write_json
+    from guard.export.progress import Progress
+    from guard.export.selection import StatusIndex
+
+    job = ExportJob(ledger=ledger, facts=CatalogFacts(catalog), filter=ExportFilter(),
+                    statuses=StatusIndex.load(ledger), progress=Progress(None, 0), generated_at=datetime.now(UTC))
+    ledger.withdraw(sample.whereby.id)  # between reading the histories and reading the head
+    out = io.BytesIO()
+    write_json(job, out)
+    check = verify_export(json.loads(out.getvalue()))
+    assert check.ok, check.problems
