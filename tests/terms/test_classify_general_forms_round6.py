@@ -2,7 +2,8 @@
 accounts that stay inactive (retention), recommendations or ads based on how the person uses the
 service (generated data), "this can include ..." saying what a kind of data covers
 (content-definition), and telling the person how to turn a feature or use off, objecting to
-processing, or the option of a use (consent-opt-out). Sentences are written from the pattern
+processing, or the option of a use (consent-opt-out); data used, or not used, for marketing,
+advertising or training, whoever uses it (content-licence). Sentences are written from the pattern
 unless a dev pair id is given; the shipped rules are used."""
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ RULES = load_rules()
     ("If you wish to object to the processing set out under C to L, contact us.", "consent-opt-out"),
     # spark-mail/privacy-policy/2025-07-21__2025-09-18
     ("We may offer the option of using AI-powered assistance from a trusted provider.", "consent-opt-out"),
+    # spark-mail/privacy-policy/2026-04-28__2026-05-19
+    ("The mail app does not use personalization context for marketing or AI training purposes.", "content-licence"),
+    ("We do not sell your personal information or use it for marketing.", "content-licence"),
 ])
 def test_round6_general_forms(sentence: str, topic: str) -> None:
     assert topic in sentence_topics(sentence, RULES)
@@ -47,6 +51,8 @@ def test_round6_general_forms(sentence: str, topic: str) -> None:
     ("The price is based on the plan you choose.", "service-generated-data"),
     # a how-to that is not about a use of data
     ("See the help centre for how to control the volume of calls.", "consent-opt-out"),
+    # a budget used for marketing is not data
+    ("The fees you pay are used for marketing the festival.", "content-licence"),
 ])
 def test_round6_look_alikes(sentence: str, topic: str) -> None:
     assert topic not in sentence_topics(sentence, RULES)
