@@ -208,3 +208,16 @@ def test_a_withdrawal_recorded_while_an_export_starts_never_makes_it_look_tamper
     write_json(job, out)
     check = verify_export(json.loads(out.getvalue()))
     assert check.ok, check.problems
+
+
+def test_a_key_written_twice_is_not_intact_hostile(exported, cli, no_ledger_here):  # noqa: F811
+    """'"mpg:decision":"refused","mpg:decision":"given"': this check (like most parsers) reads the last,
+    and some readers the first. It said 'intact'. A title holding '\\":' is no key and stays intact."""
+    text = exported.read_text(encoding="utf-8")
+    assert text.count('"mpg:decision":"given"') >= 1 and '\\"' in text  # the sample's titles hold quotes
+    twice = exported.with_name("twice.json")
+    twice.write_text(text.replace('"mpg:decision":"given"', '"mpg:decision":"refused", "mpg:decision" :"given"', 1),
+                     encoding="utf-8")
+    run = cli("verify-export", str(twice))
+    assert run.returncode == 1 and "a key twice in one object" in run.stdout, run.stdout
+    assert cli("verify-export", str(exported)).returncode == 0
