@@ -116,6 +116,7 @@ class Shell(ShellSettings, QObject):
         self._check_asked = False
         self.autostart: bool | None = None
         self.problems: list[str] = []
+        self.detection_problem: str | None = None  # the last pass failed; cleared by the next one that works
         self.unseen_terms: OrderedDict[str, tuple[TermsChangeView, TermsChanged]] = OrderedDict()
         self.notices: dict[str, Notice] = {}
         self.welcome: WelcomeDialog | None = None
@@ -124,7 +125,7 @@ class Shell(ShellSettings, QObject):
 
         self.detection.events.connect(self.on_events)
         self.detection.snapshot.connect(self.on_snapshot)
-        self.detection.problem.connect(self._on_problem)
+        self.detection.problem.connect(self._on_detection_problem)
         self.terms.terms_changed.connect(self.on_terms_changed)
         self.terms.check_started.connect(self._on_check_started)
         self.terms.check_finished.connect(self._on_check_finished)
@@ -234,7 +235,8 @@ class Shell(ShellSettings, QObject):
 
             status = tray_status(self.snapshot, self.catalog, tuple(view for view, _ in self.unseen_terms.values()))
         flags = MenuFlags(ready=self.services is not None, checking_terms=self.checking_terms,
-                          autostart=self.autostart, problems=tuple(self.problems))
+                          autostart=self.autostart,
+                          problems=(*self.problems, *filter(None, [self.detection_problem])))
         shown = (flags, current_locale())  # the menu's words and times follow the language in use
         if status == self.status and shown == self._menu_shown:
             return  # nothing shown changed (most detection passes): the menu is not rebuilt on the GUI thread
@@ -253,6 +255,7 @@ class Shell(ShellSettings, QObject):
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        self.detection_problem = None  # a pass worked: a failed one before it is no longer news
         self.consent.snapshot = snapshot
         self.settings_host.set_snapshot(snapshot)
         self.refresh()
@@ -378,6 +381,11 @@ class Shell(ShellSettings, QObject):
             if asked:
                 self._notify(check_notice(report))
             self.settings_host.terms_updated()
+        self.refresh()
+
+    def _on_detection_problem(self, message: str) -> None:
+        log.warning("%s", message)
+        self.detection_problem = message
         self.refresh()
 
     def _on_problem(self, message: str) -> None:

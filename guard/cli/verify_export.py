@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             raise ExportError(f"{path} is {other}; only the JSON export ('consent export --format json') and a "
                               "consent receipt's .jws carry the signatures this checks.")
         document = orjson.loads(data)
-        check = verify_export(document)
+        check = verify_export(document, raw=data)
     except OSError as error:
         raise ExportError(f"Cannot read {path}: {error.strerror or error}.") from None
     except orjson.JSONDecodeError as error:

@@ -47,7 +47,7 @@ from guard.export.dpv_terms import (
 from guard.export.facts import ProviderFacts
 from guard.export.job import ExportJob, Written
 from guard.export.public import public_verification
-from guard.export.selection import Amendment, Entry
+from guard.export.selection import Amendment, Entry, StatusIndex
 from guard.ledger.head import SignedHead
 
 EXPORT_FORMAT_VERSION = 2
@@ -365,6 +365,9 @@ def write_json(job: ExportJob, out: BinaryIO) -> Written:
     dumps, indent = orjson.dumps, orjson.OPT_INDENT_2
     keys, head = signing(job)
     last_seq = head.seq if head is not None else 0
+    # The histories as of the signed head, like the records: one recorded since the job began is in
+    # both, one recorded after the head in neither (verify-export compares them).
+    job.statuses = StatusIndex.load(job.ledger, up_to=last_seq)
     out.write(dumps(header(job, str(uuid.uuid4())), option=indent)[:-2] + b',\n  "mpg:records": [')
     nodes = _Nodes(job)
     count = 0

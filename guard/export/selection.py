@@ -170,9 +170,12 @@ class StatusIndex:
                 self._latest[amendment.refers_to] = amendment
 
     @classmethod
-    def load(cls, ledger: Ledger) -> StatusIndex:
+    def load(cls, ledger: Ledger, up_to: int | None = None) -> StatusIndex:
+        """``up_to``: only the withdrawals and corrections up to that seq (an export's signed head)."""
         amendments = []
         for stored in ledger.iter_stored(RecordFilter(amends_only=True)):
+            if up_to is not None and stored.seq > up_to:
+                continue
             try:
                 content = shaped(orjson.loads(stored.body))
             except orjson.JSONDecodeError:

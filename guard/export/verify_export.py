@@ -25,6 +25,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,11 +161,16 @@ def _view_matches(node: dict[str, Any], content: dict[str, Any]) -> bool:
     return True
 
 
-def verify_export(document: Any) -> ExportCheck:
+def verify_export(document: Any, raw: bytes | None = None) -> ExportCheck:
     """Check a parsed JSON export; raises ExportFormatError when it is not one. A value of the
-    wrong shape anywhere (a number where a key belongs, a list for the head) is NOT intact."""
+    wrong shape anywhere (a number where a key belongs, a list for the head) is NOT intact.
+    ``raw``: the file's bytes, to also refuse a key written twice in one object."""
     try:
         check = _verify(document)
+        if raw is not None and repeated_keys(raw, document):
+            check.problems.insert(0, "the file writes a key twice in one object: readers disagree on which of the "
+                                     "two counts (this check reads the last), so it may show another reader "
+                                     "something else than what was checked")
     except ExportFormatError:
         raise
     except (AttributeError, TypeError, KeyError, IndexError, ValueError, RecursionError) as error:
@@ -312,3 +318,28 @@ def _unfiltered(document: dict[str, Any]) -> bool:
     must bear it out, see guard.export.verify_view)."""
     coverage = document.get("mpg:coverage") or {}
     return not any((coverage.get("filter") or {}).values())
+
+
+_QUOTE_SPACE_COLON = re.compile(rb'"[ \t\r\n]+:')  # a quote, spaces and a colon (the app writes '":')
+_BACKSLASH_QUOTE_COLON = re.compile(rb'\\"[ \t\r\n]*:')
+
+
+def repeated_keys(raw: bytes, document: Any) -> bool:
+    """Whether the text names more keys than the parsed objects hold: a key written twice in one
+    object (a JSON parser keeps one of them; this app never writes such a file). A key ends in a
+    quote and a colon; so does an escaped quote inside a text, which follows an odd run of backslashes."""
+    written = raw.count(b'":') + len(_QUOTE_SPACE_COLON.findall(raw))
+    for found in _BACKSLASH_QUOTE_COLON.finditer(raw):  # rare: count the run of backslashes before the quote
+        start = found.start()
+        while start > 0 and raw[start - 1] == 0x5C:
+            start -= 1
+        written -= (found.start() + 1 - start) % 2
+    held, stack = 0, [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            held += len(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return written != held

@@ -186,3 +186,38 @@ def test_a_filtered_export_says_which_statuses_it_cannot_check(ledger, sample, c
                                          "@type": "dpv:ConsentGiven"})
     check = verify_export(document)
     assert check.ok and any(note.startswith("3 later status(es)") for note in check.notes), check.notes
+
+
+def test_a_withdrawal_recorded_while_an_export_starts_never_makes_it_look_tampered(ledger, sample, catalog):
+    """The status histories are read before the signed head; a withdrawal recorded in between is in the
+    export as a record, so the history written must list it too (and nothing after the head), or the
+    stricter check would call an honest export changed."""
+    import io
+    from datetime import UTC, datetime
+
+    from guard.export.facts import CatalogFacts
+    from guard.export.job import ExportJob
+    from guard.export.json_dpv import write_json
+    from guard.export.progress import Progress
+    from guard.export.selection import StatusIndex
+
+    job = ExportJob(ledger=ledger, facts=CatalogFacts(catalog), filter=ExportFilter(),
+                    statuses=StatusIndex.load(ledger), progress=Progress(None, 0), generated_at=datetime.now(UTC))
+    ledger.withdraw(sample.whereby.id)  # between reading the histories and reading the head
+    out = io.BytesIO()
+    write_json(job, out)
+    check = verify_export(json.loads(out.getvalue()))
+    assert check.ok, check.problems
+
+
+def test_a_key_written_twice_is_not_intact_hostile(exported, cli, no_ledger_here):  # noqa: F811
+    """'"mpg:decision":"refused","mpg:decision":"given"': this check (like most parsers) reads the last,
+    and some readers the first. It said 'intact'. A title holding '\\":' is no key and stays intact."""
+    text = exported.read_text(encoding="utf-8")
+    assert text.count('"mpg:decision":"given"') >= 1 and '\\"' in text  # the sample's titles hold quotes
+    twice = exported.with_name("twice.json")
+    twice.write_text(text.replace('"mpg:decision":"given"', '"mpg:decision":"refused", "mpg:decision" :"given"', 1),
+                     encoding="utf-8")
+    run = cli("verify-export", str(twice))
+    assert run.returncode == 1 and "a key twice in one object" in run.stdout, run.stdout
+    assert cli("verify-export", str(exported)).returncode == 0

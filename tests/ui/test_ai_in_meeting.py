@@ -91,7 +91,7 @@ def test_an_ai_notice_in_the_meeting_turns_the_tray_and_a_button_records_the_dec
     seen = datetime.now(UTC).astimezone().strftime("%H:%M")
 
     assert notice.title == "Meeting summary with Helper AI is on in this meeting"
-    assert NOTICE in notice.body
+    assert f"“{NOTICE.removesuffix('.')}”." in notice.body, "the page's sentence, one full stop"
     assert [choice.label for choice in notice.choices] == ["I consent", "I decline", "I left",
                                                            "I only saw the notice"]
     qtbot.waitUntil(lambda: "is on in this meeting" in shell.tray.icon.toolTip(), timeout=10000)

@@ -125,3 +125,15 @@ def test_feature_submenus_stay_under_600_px_with_the_whole_name_in_a_tooltip(qtb
         action.toolTip() for action in cut]
     for action in features:
         assert widest_menu(action.menu()) < MAX_MENU_PX, action.text()
+
+
+def test_a_failed_detection_pass_is_shown_until_a_pass_works_again(qtbot, shells, world):
+    """Walking the first hour: one pass failed (a process ended while it was read) and the menu said
+    "⚠ A detection pass failed: [Errno 3] No such process" for the rest of the session, over
+    meetings that were being detected fine. The detection loop's own failure and success paths."""
+    shell = ready_shell(shells, world)
+    shell.detection._failed(ProcessLookupError(3, "No such process"))
+    assert "A detection pass failed: [Errno 3] No such process" in all_menu_text(shell.tray.menu)
+    shell.detection._passed(([], meeting_snapshot()))
+    text = all_menu_text(shell.tray.menu)
+    assert "detection pass failed" not in text and "TestMeet" in text, text

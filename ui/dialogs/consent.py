@@ -38,28 +38,26 @@ from PySide6.QtWidgets import (
 )
 
 from guard import APP_NAME
-from guard.errors import GuardError
 from guard.presentation import wording
 from guard.presentation.consent_form import (
     DECISIONS,
     MAX_FIELD,
     REQUESTERS,
-    ConsentAnswers,
     ConsentSubject,
-    build_draft,
     cut,
     default_requested_by,
     provider_choices,
     purposes_for,
 )
-from guard.presentation.i18n import _, format_number, ngettext, say_error
-from guard.services import AiFeature, Decision, Provider, TermsRef
+from guard.presentation.i18n import _, format_number, ngettext
+from guard.services import AiFeature, Provider, TermsRef
+from ui.dialogs.consent_saving import ConsentSaving
 from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner
 from ui.widgets import plain_label
 
 if TYPE_CHECKING:
-    from guard.services import Record, Services
+    from guard.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +80,9 @@ def scroll_viewport(area: QScrollArea) -> QWidget:
     return viewport
 
 
-class ConsentDialog(QDialog):
-    """``recorded(Record)`` once the decision is safely in the ledger."""
+class ConsentDialog(ConsentSaving, QDialog):
+    """``recorded(Record)`` once the decision is safely in the ledger. Saving is in
+    :class:`ui.dialogs.consent_saving.ConsentSaving`."""
 
     recorded = Signal(object)
 
@@ -384,79 +383,3 @@ class ConsentDialog(QDialog):
             lines += "\n• " + ngettext("… and {count} more", "… and {count} more", more).format(
                 count=format_number(more))
         self.evidence_info.setText(_("What the app detected:") + "\n" + lines)
-
-    # -- saving -----------------------------------------------------------------------------
-    def answers(self) -> ConsentAnswers | None:
-        """The user's answers, or None when no service or no decision is chosen."""
-        checked = self.decisions.checkedButton()
-        if checked is None or not self.provider.currentData():
-            return None
-        decision = Decision(next(d for d, button in self.decision_buttons.items() if button is checked))
-        purposes = tuple(self.purposes.item(i).text() for i in range(self.purposes.count())
-                         if self.purposes.item(i).checkState() == Qt.CheckState.Checked)
-        return ConsentAnswers(
-            provider_id=self.provider.currentData(), decision=decision,
-            feature_id=self.feature.currentData() or None, purposes=purposes,
-            other_purpose=self.other_purpose.text(), requested_by=self.requested_by.currentData(),
-            meeting_title=self.title.text(), meeting_link=self.link.text(), note=self.note.toPlainText(),
-        )
-
-    def save(self) -> None:
-        if self.saving:
-            return
-        answers = self.answers()
-        if not self.provider.currentData():
-            self.show_error(_("Choose the service the decision is about first."), missing="provider")
-            self.provider.setFocus()
-            return
-        if answers is None:
-            self.show_error(_("Choose your decision first: consented, declined, left the meeting, or only saw a "
-                              "notice."), missing="decision")
-            next(iter(self.decision_buttons.values())).setFocus()
-            return
-        draft = build_draft(answers, self.subject)
-        self.saving = True
-        self.save_button.setEnabled(False)
-        self.save_button.setText(_("Saving…"))
-        self.error.hide()
-        services = self.services
-        self.jobs.submit(lambda: services.record_decision(draft), self._saved, self._failed, owner=self)
-
-    def choose_decision(self, decision: str) -> None:
-        """Pre-select ``decision`` (an answer given on a notification that could not be saved)."""
-        button = self.decision_buttons.get(str(decision))
-        if button is not None:
-            button.setChecked(True)
-
-    def _saved(self, record: Record) -> None:
-        self.saving = False
-        log.info("Consent recorded: %s %s (record %s, seq %d)", record.provider_id, record.decision, record.id,
-                 record.seq)
-        self.recorded.emit(record)
-        self.accept()
-
-    def _failed(self, error: BaseException) -> None:
-        self.saving = False
-        self.save_button.setEnabled(True)
-        self.save_button.setText(_("&Save decision"))
-        if isinstance(error, GuardError):
-            message = say_error(error)
-        elif isinstance(error, OSError):
-            message = _("The decision could not be written ({error}). Nothing was saved; free some disk space or "
-                        "check the data folder, then press Save again.").format(error=error.strerror or error)
-        else:
-            message = _("The decision could not be saved ({error}). Nothing was saved; see the log.").format(
-                error=repr(error))
-        self.show_error(_("Not saved: {error}").format(error=message))
-
-    def show_error(self, message: str, missing: str = "") -> None:
-        """Show ``message`` in red; ``missing`` ("provider", "decision") clears it once that is chosen."""
-        self._missing = missing
-        self.error.setText(message)
-        self.error.show()
-        self.error.setFocus()
-
-    def _decision_chosen(self, _button: QRadioButton, checked: bool) -> None:
-        if checked and self._missing == "decision":
-            self.error.hide()
-            self._missing = ""

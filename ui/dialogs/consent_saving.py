@@ -1,0 +1,134 @@
+"""Saving the consent dialog's answers: what the user chose, checked for a service and a decision
+(a red message asks for what is missing and goes once it is chosen), recorded on the job runner,
+and an error (damaged ledger, full disk, no keyring) shown in the dialog with nothing typed lost.
+A part of :class:`ui.dialogs.consent.ConsentDialog` (it mixes this in)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+
+from guard.errors import GuardError
+from guard.presentation.consent_form import ConsentAnswers, ConsentSubject, build_draft
+from guard.presentation.i18n import _, say_error
+from guard.services import Decision
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import (
+        QButtonGroup,
+        QComboBox,
+        QLabel,
+        QLineEdit,
+        QListWidget,
+        QPlainTextEdit,
+        QPushButton,
+        QRadioButton,
+    )
+
+    from guard.services import Record, Services
+    from ui.jobs import JobRunner
+
+log = logging.getLogger(__name__)
+
+
+class ConsentSaving:
+    """The dialog's saving part; the widgets the dialog builds are declared here."""
+
+    services: Services
+    subject: ConsentSubject
+    jobs: JobRunner
+    saving: bool
+    _missing: str
+    provider: QComboBox
+    feature: QComboBox
+    requested_by: QComboBox
+    title: QLineEdit
+    link: QLineEdit
+    other_purpose: QLineEdit
+    note: QPlainTextEdit
+    purposes: QListWidget
+    decisions: QButtonGroup
+    decision_buttons: dict[str, QRadioButton]
+    save_button: QPushButton
+    error: QLabel
+    recorded: Any  # the dialog's Signal(object)
+
+    if TYPE_CHECKING:  # QDialog's
+        def accept(self) -> None: ...
+
+    def answers(self) -> ConsentAnswers | None:
+        """The user's answers, or None when no service or no decision is chosen."""
+        checked = self.decisions.checkedButton()
+        if checked is None or not self.provider.currentData():
+            return None
+        decision = Decision(next(d for d, button in self.decision_buttons.items() if button is checked))
+        purposes = tuple(self.purposes.item(i).text() for i in range(self.purposes.count())
+                         if self.purposes.item(i).checkState() == Qt.CheckState.Checked)
+        return ConsentAnswers(
+            provider_id=self.provider.currentData(), decision=decision,
+            feature_id=self.feature.currentData() or None, purposes=purposes,
+            other_purpose=self.other_purpose.text(), requested_by=self.requested_by.currentData(),
+            meeting_title=self.title.text(), meeting_link=self.link.text(), note=self.note.toPlainText(),
+        )
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        answers = self.answers()
+        if not self.provider.currentData():
+            self.show_error(_("Choose the service the decision is about first."), missing="provider")
+            self.provider.setFocus()
+            return
+        if answers is None:
+            self.show_error(_("Choose your decision first: consented, declined, left the meeting, or only saw a "
+                              "notice."), missing="decision")
+            next(iter(self.decision_buttons.values())).setFocus()
+            return
+        draft = build_draft(answers, self.subject)
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.save_button.setText(_("Saving…"))
+        self.error.hide()
+        services = self.services
+        self.jobs.submit(lambda: services.record_decision(draft), self._saved, self._failed, owner=self)
+
+    def choose_decision(self, decision: str) -> None:
+        """Pre-select ``decision`` (an answer given on a notification that could not be saved)."""
+        button = self.decision_buttons.get(str(decision))
+        if button is not None:
+            button.setChecked(True)
+
+    def _saved(self, record: Record) -> None:
+        self.saving = False
+        log.info("Consent recorded: %s %s (record %s, seq %d)", record.provider_id, record.decision, record.id,
+                 record.seq)
+        self.recorded.emit(record)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.save_button.setText(_("&Save decision"))
+        if isinstance(error, GuardError):
+            message = say_error(error)
+        elif isinstance(error, OSError):
+            message = _("The decision could not be written ({error}). Nothing was saved; free some disk space or "
+                        "check the data folder, then press Save again.").format(error=error.strerror or error)
+        else:
+            message = _("The decision could not be saved ({error}). Nothing was saved; see the log.").format(
+                error=repr(error))
+        self.show_error(_("Not saved: {error}").format(error=message))
+
+    def show_error(self, message: str, missing: str = "") -> None:
+        """Show ``message`` in red; ``missing`` ("provider", "decision") clears it once that is chosen."""
+        self._missing = missing
+        self.error.setText(message)
+        self.error.show()
+        self.error.setFocus()
+
+    def _decision_chosen(self, _button: QRadioButton, checked: bool) -> None:
+        if checked and self._missing == "decision":
+            self.error.hide()
+            self._missing = ""
