@@ -16,6 +16,7 @@ import sqlite3
 import stat
 import struct
 import tempfile
+import threading
 import time
 import urllib.parse
 import uuid
@@ -83,10 +84,17 @@ def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, list[i
     if not exists:
         with translate_errors(path, "create"):
             _create(path)
-    check_header(path)
-    with translate_errors(path, "open"):
-        conn = sqlite3.connect(sqlite_uri(path, "rw"), uri=True, timeout=busy_timeout, isolation_level=None,
-                               check_same_thread=False)
+    key = _file_key(path)
+    _hold(key)  # before the header is read and SQLite opens the file: nothing here may close it meanwhile
+    try:
+        check_header(path)
+        with translate_errors(path, "open"):
+            conn = sqlite3.connect(sqlite_uri(path, "rw"), uri=True, timeout=busy_timeout, isolation_level=None,
+                                   check_same_thread=False, factory=_Connection)
+    except BaseException:
+        _let_go(key)
+        raise
+    conn.file_key = key
     try:
         with translate_errors(path, "open"):
             _check_identity(conn, path)
@@ -163,16 +171,80 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+# Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's
+# too: a connection open here would look unused to other programs, and the last of them to
+# close would delete the WAL under it (its later reads stale, its appends lost). So while this
+# process has the ledger open (or is opening it), its header is read through one descriptor
+# that is closed only once the last connection here is closed.
+_LOCK = threading.Lock()
+_LIVE: dict[tuple[int, int], int] = {}  # (device, inode) -> connections open or opening here
+_KEPT: dict[tuple[int, int], int] = {}  # (device, inode) -> the descriptor the header is read through
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) and os.name == "posix" else None
+
+
+def _hold(key: tuple[int, int] | None) -> None:
+    if key is not None:
+        with _LOCK:
+            _LIVE[key] = _LIVE.get(key, 0) + 1
+
+
+def _let_go(key: tuple[int, int] | None) -> None:
+    """One connection here fewer; with none left, the kept descriptor can close without harm."""
+    if key is None:
+        return
+    with _LOCK:
+        left = _LIVE.get(key, 1) - 1
+        if left > 0:
+            _LIVE[key] = left
+            return
+        _LIVE.pop(key, None)
+        kept = _KEPT.pop(key, None)
+        if kept is not None:
+            os.close(kept)
+
+
+class _Connection(sqlite3.Connection):
+    """A ledger connection that says when it is closed (see :func:`_let_go`)."""
+
+    file_key: tuple[int, int] | None = None
+
+    def close(self) -> None:
+        super().close()
+        key, self.file_key = self.file_key, None
+        _let_go(key)
+
+
+def _read_header(path: Path) -> tuple[os.stat_result, bytes]:
+    """The file's status and its first 100 bytes (none for a file that is not regular)."""
+    key = _file_key(path)
+    with _LOCK:
+        if key is not None and key in _LIVE:  # open here: read through the kept descriptor, never close one
+            kept = _KEPT.get(key)
+            if kept is None:
+                kept = _KEPT[key] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            info = os.fstat(kept)
+            if (info.st_dev, info.st_ino) == key:
+                return info, os.pread(kept, 100, 0)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a named pipe must not wait for a writer
+    try:
+        info = os.fstat(fd)
+        return info, os.read(fd, 100) if stat.S_ISREG(info.st_mode) else b""
+    finally:
+        os.close(fd)
+
+
 def check_header(path: Path) -> None:
     """Refuse a file that is not a whole SQLite database, reading it only."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a named pipe must not wait for a writer
-        try:
-            info = os.fstat(fd)
-            size = info.st_size
-            header = os.read(fd, 100) if stat.S_ISREG(info.st_mode) else b""
-        finally:
-            os.close(fd)
+        info, header = _read_header(path)
+        size = info.st_size
     except OSError as error:
         raise ledger_error(classify_os(error), path, "read", error.strerror or str(error)) from error
     if not stat.S_ISREG(info.st_mode):

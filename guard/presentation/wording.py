@@ -180,9 +180,14 @@ def topics_phrase(topics: Iterable[str]) -> str:
 
 
 def clause_label(clause: Clause) -> str:
-    """'§10.2 AI training' (the section when known, then the topic)."""
-    where = f"§{clause.section} " if clause.section else ""
-    return f"{where}{topic_label(clause.topic)}"
+    """'§10.2 AI training' (the section number when known, then the topic); a section known by its
+    heading follows the topic: 'Licence over your content (Permission to use your content: Licence)'."""
+    topic = topic_label(clause.topic)
+    if not clause.section:
+        return topic
+    if clause.section[:1].isdigit():
+        return f"§{clause.section} {topic}"
+    return f"{topic} ({clause.section})"
 
 
 def signal_name(signal: str) -> str:

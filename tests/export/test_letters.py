@@ -62,6 +62,8 @@ def test_a_gdpr_letter_goes_to_the_controller_for_the_eea_where_the_catalog_name
     assert letter.recipient.postal_address == google.eu_postal_address
     teams = make_letter("access", ledger, catalog, provider_id="teams", name="Ada", language=language)
     assert "Dublin 18, Ireland" in teams.text and "Redmond" not in teams.text
+    eight = make_letter("access", ledger, catalog, provider_id="8x8", name="Ada", language=language)
+    assert "8x8, Inc." in eight.text and "for the United Kingdom" not in eight.text, "a UK-only controller is no EU one"
 
 
 def test_mailto_link_is_rfc_6068_encoded_and_decodes_to_the_letter(ledger, sample, catalog):

@@ -101,3 +101,15 @@ def test_change_summary_quotes_the_first_change_and_counts_the_rest():
     assert change_summary(changes) == "Summary 0. (and 2 more changes)"
     assert change_summary((ClauseChange(("ai-training", "consent-opt-out"), "a", None),)) == \
         "A clause about AI training or Opt-out and consent changed."
+
+
+def test_a_clause_known_by_its_heading_is_labelled_topic_first_without_a_section_sign():
+    """Walking the first hour, Google Meet's clauses read '§Permission to use your content: Licence
+    Licence over your content' in the tray menu."""
+    from guard.catalog import load_catalog
+    from guard.presentation.wording import clause_label
+
+    labels = [clause_label(clause) for clause in load_catalog().get("google-meet").clauses
+              if clause.section and not clause.section[:1].isdigit()]
+    assert "Licence over your content (Permission to use your content: Licence)" in labels, labels
+    assert not any(label.startswith("§") or "Licence Licence" in label for label in labels), labels

@@ -25,18 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.presentation.i18n import _, format_number, ngettext, say_error
+from guard.presentation.i18n import _, format_number, ngettext
 from guard.presentation.records import decision_label, status_label
 from guard.presentation.timeline import build_timeline
-from guard.services import Decision, Order, Record, RecordDetails, RecordFilter, Services, Withdrawal
+from guard.services import Decision, Order, Record, RecordDetails, RecordFilter, Services
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import date_format, named
 from ui.settings.export_panel import ExportPanel
+from ui.settings.history_actions import HistoryActions
 from ui.settings.history_model import COLUMNS, HistoryModel
 from ui.settings.record_details import details_html
-from ui.settings.record_dialog import RecordDialog
 from ui.settings.timeline_widget import TimelineChart
-from ui.settings.withdraw_dialog import LetterDialog, WithdrawDialog
 from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
@@ -50,7 +49,10 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone()
 
 
-class HistoryTab(QWidget):
+class HistoryTab(HistoryActions, QWidget):
+    """The consent history tab; adding and withdrawing records is in
+    :class:`ui.settings.history_actions.HistoryActions`."""
+
     consent_recorded = Signal(object)  # a Record added here (by hand or a withdrawal)
 
     def __init__(self, services: Services, tasks: JobRunner, parent: QWidget | None = None) -> None:
@@ -362,51 +364,3 @@ class HistoryTab(QWidget):
         if record is not None:
             self.model.find(record.id, lambda row: row is not None and self.table.setCurrentIndex(
                 self.model.index(row, 0)), max_pages=1)
-
-    def add_record(self) -> Record | None:
-        provider_id = self.provider.currentData() or (self.current.provider_id if self.current else None)
-        dialog = RecordDialog(self.services, self.tasks, self, provider_id=provider_id)
-        if dialog.exec() != RecordDialog.DialogCode.Accepted or dialog.record is None:
-            return None
-        self.recorded(dialog.record)
-        self.show_record(dialog.record.id)
-        self.message.setText(_("Recorded: {decision} for {provider} (record {seq}).").format(
-            decision=decision_label(dialog.record.decision), provider=self._provider_name(dialog.record.provider_id),
-            seq=dialog.record.seq))
-        return dialog.record
-
-    def recorded(self, record: Record) -> None:
-        self.reload()
-        self.consent_recorded.emit(record)
-
-    def withdraw(self) -> None:
-        """Withdraw the chosen consent after confirmation (on the job runner); then offer the letter."""
-        original = self.current
-        if original is None:
-            return
-        dialog = WithdrawDialog(original, self._provider_name(original.provider_id), self)
-        if dialog.exec() != WithdrawDialog.DialogCode.Accepted:
-            return
-        note, letter = dialog.note_text, dialog.letter.isChecked()
-        self.withdraw_button.setEnabled(False)
-        self.message.setText(_("Withdrawing…"))
-        services = self.services
-        self.tasks.submit(lambda: services.withdraw(original.id, note, letter=letter), self._withdrawn,
-                          lambda error: self.message.setText(
-                              _("Not withdrawn: {error}").format(error=say_error(error))),
-                          key="withdraw", owner=self)
-
-    def _withdrawn(self, result: Withdrawal) -> None:
-        withdrawal, original = result.record, result.original
-        self.recorded(withdrawal)
-        self.show_record(withdrawal.id)
-        text = _("Withdrawn: record {new} withdraws record {old} ({provider}).").format(
-            new=withdrawal.seq, old=original.seq, provider=self._provider_name(original.provider_id))
-        if result.letter_problem:
-            text += " " + _("The letter could not be prepared: {error}").format(error=result.letter_problem)
-        self.message.setText(text)
-        if result.letter is not None:
-            letter = result.letter
-            LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto,
-                         services=self.services, jobs=self.tasks, notice=letter.notice,
-                         host_letter_for=letter.record_id if letter.offers_host_letter else None).exec()

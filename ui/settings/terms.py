@@ -6,9 +6,8 @@ this tab reads the store and compares versions on the job runner, never on the G
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,17 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.presentation.i18n import _, format_date, format_datetime, format_number, labelled, ngettext
+from guard.presentation.i18n import _, format_date, format_datetime, format_number, ngettext
 from guard.presentation.overview import DocumentVersions, version_day, version_label, version_source
 from guard.presentation.terms_state import terms_state_line
-from guard.presentation.terms_view import Marked, kind_words, marked_wordings
-from guard.presentation.terms_summary import change_words
 from guard.presentation.views import document_display_title
 from guard.presentation.wording import one_line
-from guard.services import AnalysedChange, Services, TermsLog, Version
-from ui.jobs import JobRunner, Lane
-from ui.settings.common import css_colour, esc, highlight_tint, named
-from ui.settings.terms_changes_model import CHANGE_ROLE, TermsChangesModel
+from guard.services import Services, TermsLog
+from ui.jobs import JobRunner
+from ui.settings.common import esc, named
+from ui.settings.terms_changes_model import TermsChangesModel
+from ui.settings.terms_compare import Comparison, TermsComparing
 from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
@@ -50,15 +48,9 @@ FETCH_LOG_ROWS = 200
 MAX_VERSION_BOX_PX = 480  # a "From"/"To" box is at least as wide as its longest label, up to this
 
 
-@dataclass(frozen=True)
-class Comparison:
-    document: DocumentVersions
-    old: Version
-    new: Version
-    changes: list[AnalysedChange]
+class TermsTab(TermsComparing, QWidget):
+    """The terms changes tab; comparing two versions is in :class:`ui.settings.terms_compare.TermsComparing`."""
 
-
-class TermsTab(QWidget):
     check_requested = Signal(str)  # a provider id, or "" for every watched document
 
     def __init__(self, services: Services, tasks: JobRunner, parent: QWidget | None = None) -> None:
@@ -355,91 +347,6 @@ class TermsTab(QWidget):
             self.new.setCurrentIndex(len(versions) - 1)
         self.compare()
 
-    # -- comparing ---------------------------------------------------------------------------
-    def select_versions(self, old_sha: str, new_sha: str) -> None:
-        for combo, sha in ((self.old, old_sha), (self.new, new_sha)):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(combo.findData(sha))
-            combo.blockSignals(False)
-        self.compare()
-
-    def compare(self) -> None:
-        """Diff the two chosen versions on a worker thread (big documents take a moment)."""
-        doc = self.current_document()
-        self.model.set_changes([])
-        self._show_change(None)
-        self.comparison = None
-        if doc is None or not doc.versions:
-            self.summary.setText(_("No version of this document is kept yet. Use Check now to fetch it.")
-                                 if doc else _("Choose a document."))
-            return
-        old = next((v for v in doc.versions if v.sha256 == self.old.currentData()), None)
-        new = next((v for v in doc.versions if v.sha256 == self.new.currentData()), None)
-        if old is None or new is None:
-            return
-        if old.sha256 == new.sha256:
-            self.summary.setText(_("Only one version to show ({version}). Once a newer version is fetched, its "
-                                   "changes appear here.").format(version=version_label(new))
-                                 if len(doc.versions) == 1 else
-                                 _("The same version is chosen twice: choose two different ones."))
-            return
-        self.summary.setText(_("Comparing…"))
-        services = self.services
-
-        def work() -> Comparison:
-            return Comparison(doc, old, new, services.compare_terms(old.sha256, new.sha256))
-
-        self.tasks.submit(work, self._compared, self._compare_failed, lane=Lane.LONG, key="terms-diff", owner=self)
-
-    def _compared(self, comparison: Comparison) -> None:
-        self.comparison = comparison
-        self.model.set_changes(comparison.changes)
-        relevant = self.model.relevant_count
-        self.summary.setText(ngettext(
-            "{count} clause change from {old} to {new}; {relevant} touch AI or data use (highlighted).",
-            "{count} clause changes from {old} to {new}; {relevant} touch AI or data use (highlighted).",
-            self.model.total).format(count=format_number(self.model.total), old=version_label(comparison.old),
-                                     new=version_label(comparison.new), relevant=format_number(relevant)))
-        if self.model.rowCount():
-            first = next((row for row, c in enumerate(self.model.changes) if c.relevant), 0)
-            self.changes.selectRow(first)
-
-    def _compare_failed(self, error: BaseException) -> None:
-        self.summary.setText(_("These versions cannot be compared: {error}").format(error=error))
-
-    def _relevant_toggled(self, value: bool) -> None:
-        self.model.set_relevant_only(value)
-        self._show_change(None)
-        if self.model.rowCount():
-            self.changes.selectRow(0)
-
-    def _change_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        rows = self.changes.selectionModel().selectedRows()
-        self._show_change(self.model.data(rows[0], CHANGE_ROLE) if rows else None)
-
-    def _show_change(self, change: AnalysedChange | None) -> None:
-        if change is None:
-            self.old_text.clear()
-            self.new_text.clear()
-            return
-        old, new = marked_wordings(change)
-        tint = css_colour(highlight_tint(self.palette(), 0.45 if change.relevant else 0.2))
-        topics = self.model.topic_labels(change)
-        section = esc(_("Section {section}").format(section=change.diff.section or "—"))
-        head = (f"<p><b>{section}</b> · {esc(kind_words(str(change.diff.kind)))}"
-                + (" · " + esc(labelled(_("topics"), topics)) if topics else "") + "</p>")
-        summary = change_words(change)
-        if summary:
-            head += f"<p><i>{esc(_('In plain words:'))}</i> {esc(summary)}</p>"
-        self.old_text.setHtml(head + _marked(old, tint, _("the clause was added")))
-        self.new_text.setHtml(head + _marked(new, tint, _("the clause was removed")))
-
-    def repaint_tints(self) -> None:
-        """The palette changed (light/dark): tints are derived from it, so redo them."""
-        self.model.set_palette(self.palette())
-        rows = self.changes.selectionModel().selectedRows()
-        self._show_change(self.model.data(rows[0], CHANGE_ROLE) if rows else None)
-
     def show_change(self, provider_id: str, document_id: str) -> None:
         """Select a document and compare its previous version with the latest one (once the
         store is read again)."""
@@ -459,12 +366,3 @@ class TermsTab(QWidget):
         """Ask the app's worker to fetch every watched page; :meth:`refresh` shows the outcome."""
         self.network_label.setText(_("Checking the terms pages…"))
         self.check_requested.emit("")
-
-
-def _marked(parts: Marked | None, tint: str, absent: str) -> str:
-    """The clause, sentence by sentence, with the changed sentences tinted."""
-    if parts is None:
-        return f"<p><i>{esc(_('(not in this version: {why})').format(why=absent))}</i></p>"
-    shown = [f'<span style="background:{tint}">{esc(sentence)}</span>' if changed else esc(sentence)
-             for sentence, changed in parts]
-    return "<p>" + " ".join(shown) + "</p>"
