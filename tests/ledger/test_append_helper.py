@@ -112,10 +112,14 @@ def test_decisions_in_quick_succession_keep_their_order(app_home, secret_service
             errors.append(error)
 
     threads = []
-    for note in ("first", "second", "third"):
+    for asked, note in enumerate(("first", "second", "third"), start=1):
         threads.append(threading.Thread(target=save, args=(note,)))
         threads[-1].start()
-        time.sleep(0.05)  # asked for in this order, while the first helper is still starting
+        # asked for in this order: the next decision is asked for once this one holds its place in
+        # the queue (under load, a thread started later could otherwise ask first)
+        waited_until = time.monotonic() + 60
+        while services._appender._turns._next < asked and time.monotonic() < waited_until:  # noqa: SLF001
+            time.sleep(0.005)
     for thread in threads:
         thread.join(120)
     assert not errors
