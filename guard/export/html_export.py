@@ -65,11 +65,10 @@ class _Rows:
         return text
 
     def term(self, ref: dict[str, str | None]) -> str:
-        key = (ref["document_id"], ref["sha256"], ref["url"])
+        key = (ref["provider_id"], ref["document_id"], ref["sha256"], ref["url"])
         text = self.terms.get(key)
         if text is None:
-            short = esc((ref["sha256"] or "")[:12])
-            text = self.terms[key] = (f'Terms: {esc(ref["document_id"] or "")} <code>{short}</code> '
+            text = self.terms[key] = ("Terms in force: " + esc(self.job.terms_names.label(ref)) + " "
                                       + _link(ref["url"]))
         return text
 

@@ -51,8 +51,7 @@ def _record_lines(entry: Entry, job: ExportJob,
         parts.append(f"asked by {entry.requested_by}")
     urls = []
     for ref in entry.terms:
-        short = (ref["sha256"] or "")[:12]
-        parts.append(f"terms {ref['document_id']} {short}" + (f" {ref['url']}" if ref["url"] else ""))
+        parts.append("Terms in force: " + job.terms_names.label(ref) + (f" {ref['url']}" if ref["url"] else ""))
         if ref["url"]:
             urls.append(ref["url"])  # links only for the terms' addresses, never for text a host chose
     if entry.refers_to:
