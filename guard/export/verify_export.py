@@ -77,8 +77,10 @@ class ExportCheck:
         scope = "the whole ledger" if self.complete else "a filtered part of the ledger"
         shown = (f"{self.records} of the ledger's {self.ledger_records} records" if not self.complete
                  and self.ledger_records is not None else f"{self.records} records")
+        unsigned = (f"; {self.hmac_unchecked} record(s) from before Ed25519 checked by their hash only"
+                    if self.hmac_unchecked and not self.complete else "")
         return (f"intact: {shown} ({scope}); {self.signatures_checked} signatures checked"
-                + (", the head's signature checked" if self.head_checked else ""))
+                + (", the head's signature checked" if self.head_checked else "") + unsigned)
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "summary": self.summary(), "records": self.records,
@@ -253,9 +255,14 @@ def _verify(document: Any) -> ExportCheck:
         check.notes.append(f"{outside} later status(es) in the records' histories (a withdrawal or correction) name "
                            "records outside this filtered export: they cannot be checked from it; export without a "
                            "filter to check them")
-    if check.hmac_unchecked:
+    if check.hmac_unchecked and check.complete:
         check.notes.append(f"{check.hmac_unchecked} record(s) were written before Ed25519 and carry an HMAC only the "
                            "ledger's owner can check; the chain and the head's signature still cover their content")
+    elif check.hmac_unchecked:  # filtered: the chain from them to the signed head is not in the file
+        check.notes.append(f"{check.hmac_unchecked} record(s) were written before Ed25519 and carry an HMAC only the "
+                           "ledger's owner can check; in a filtered export nothing signed covers them (their chain "
+                           "to the signed head is not in the file), so only their own hashes are checked: export "
+                           "without a filter to check them")
     return check
 
 

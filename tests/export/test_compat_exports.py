@@ -4,13 +4,14 @@ written by those builds' own CLI (data/compat/README.md says which commit and ho
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from guard.export.verify_export import verify_export
+from guard.export.verify_export import canonical, verify_export
 
 COMPAT = Path(__file__).parent / "data" / "compat"
 SIGNED = ("a7854e1", "9ebea8e")  # format 2: Ed25519 records and head
@@ -111,3 +112,32 @@ def test_an_edited_old_receipt_is_caught(build, cli, tmp_path):
     run = cli("verify-export", str(target), "--key", str(COMPAT / build / "ledger-public-key.pem"))
     assert run.returncode == 1, run.stdout + run.stderr
     assert "NOT intact" in run.stdout
+
+
+UPGRADED = "upgraded-9b894ea-9ebea8e"  # begun by 9b894ea (HMAC records), continued and exported by 9ebea8e
+
+
+def test_a_ledger_begun_before_ed25519_exports_intact_and_its_hmac_records_are_covered_by_the_head(cli):
+    run = cli("verify-export", str(COMPAT / UPGRADED / "export.json"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    check = verify_export(load(UPGRADED, "export.json"))
+    assert check.ok and check.complete and check.head_checked
+    assert (check.hmac_unchecked, check.signatures_checked) == (2, 1)
+    assert "the head's signature still cover their content" in " ".join(check.notes)
+
+
+def test_hmac_records_in_a_filtered_export_are_said_to_be_checked_by_their_hash_only():
+    check = verify_export(load(UPGRADED, "export-to.json"))
+    assert check.ok and not check.complete and check.signatures_checked == 0 and check.hmac_unchecked == 2
+    assert "2 record(s) from before Ed25519 checked by their hash only" in check.summary()
+    assert "nothing signed covers them" in " ".join(check.notes)
+    assert "still cover their content" not in " ".join(check.notes)
+
+
+def test_an_hmac_record_rewritten_with_its_hash_recomputed_is_caught_by_the_chain_and_head():
+    document = load(UPGRADED, "export.json")
+    node = document["mpg:records"][0]
+    node["mpg:record"]["purposes"] = ["nothing"]
+    node["mpg:hash"] = hashlib.sha256((node["mpg:prevHash"] + canonical(node["mpg:record"])).encode()).hexdigest()
+    check = verify_export(document)
+    assert not check.ok and check.summary().startswith("NOT intact")
