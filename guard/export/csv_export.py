@@ -38,6 +38,7 @@ COLUMNS = (
     "meeting_organiser", "terms_provider_ids", "terms_document_ids", "terms_sha256", "terms_urls",
     "evidence_signals", "evidence_details", "evidence_seen_at", "note", "refers_to", "key_id", "prev_hash",
     "hash", "mac", "notice_text", "notice_seen_at", "cut",
+    "terms_titles", "terms_version_dates",  # last: the terms versions as PDF/HTML name them (title, date)
 )
 
 
@@ -106,7 +107,19 @@ def row(entry: Entry, job: ExportJob) -> list[object]:
         c["requested_by"], meeting["title"], meeting["id_or_link"], meeting["organiser"],
         *_columns(c["terms"], TERMS_KEYS), *_columns(c["evidence"], EVIDENCE_KEYS),
         c["note"], c["refers_to"], c["key_id"], entry.prev_hash, entry.hash, entry.signature, *_notice(c),
+        *_terms_named(c["terms"], job),
     ]
+
+
+def _terms_named(terms: list[dict[str, str | None]], job: ExportJob) -> tuple[str, str]:
+    """Per terms version, the document's title (the catalog's) and version date (the terms
+    store's), parallel to terms_sha256; an empty item where either is not known."""
+    if not terms:
+        return "", ""
+    names = job.terms_names
+    return (join_multi([names.title(t) for t in terms]),
+            join_multi([names.version_date(t["provider_id"] or "", t["document_id"] or "", t["sha256"] or "")
+                        for t in terms]))
 
 
 def neutralise(text: str) -> str:
@@ -165,13 +178,14 @@ def _plain_line(entry: Entry, job: ExportJob) -> str:
     terms = _columns(c["terms"], TERMS_KEYS)
     evidence = _columns(c["evidence"], EVIDENCE_KEYS)
     notice_text, notice_seen, cuts = _notice(c)
+    titles, dates = _terms_named(c["terms"], job)
     return (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},{q(facts.name)},'
             f'{c["feature_id"] or ""},{q(facts.feature_name(c["feature_id"]))},{c["decision"]},'
             f'{q(entry.standing.label)},{q(join_multi(c["purposes"]))},{c["requested_by"] or ""},'
             f'{q(meeting["title"])},{q(meeting["id_or_link"])},{q(meeting["organiser"])},{q(terms[0])},{q(terms[1])},'
             f'{q(terms[2])},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{q(evidence[2])},{q(c["note"])},'
             f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature},'
-            f'{q(notice_text)},{q(notice_seen)},{q(cuts)}')
+            f'{q(notice_text)},{q(notice_seen)},{q(cuts)},{q(titles)},{q(dates)}')
 
 
 def write_csv(job: ExportJob, out: BinaryIO) -> Written:

@@ -43,6 +43,11 @@ class TermsNames:
                         dates.setdefault(version.sha256, when.isoformat())
         return dates.get(sha256)
 
+    def title(self, ref: Mapping[str, str | None]) -> str | None:
+        """The document's title as the catalog knows it; None for a document it does not list."""
+        document = self.facts.provider(ref.get("provider_id") or "").documents.get(ref.get("document_id") or "")
+        return document.title if document is not None else None
+
     def label(self, ref: Mapping[str, str | None]) -> str:
         """E.g. "Zoom Terms of Service, version of 2025-03-10 (ref. terms 506edd7c2fbc)"."""
         provider_id, document_id = ref.get("provider_id") or "", ref.get("document_id") or ""

@@ -3,6 +3,7 @@ stored id ("terms 506edd7c2fbc" told a reader nothing); the id stays as a refere
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,11 @@ def test_pdf_html_and_json_name_the_terms_title_and_version_date(ledger, catalog
     export_history(ledger, catalog, "json", tmp_path / "h.json", terms_store=store)
     notices = [node for node in _walk(json.loads((tmp_path / "h.json").read_text(encoding="utf-8")))
                if node.get("dct:hasVersion") == f"sha256:{sha}"]
+    export_history(ledger, catalog, "csv", tmp_path / "h.csv", terms_store=store)
+    with (tmp_path / "h.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["terms_titles"], row["terms_version_dates"], row["terms_sha256"]) == (
+        "Zoom Terms of Service", "2023-08-11", sha)
     assert notices and all(n.get("dct:title") == "Zoom Terms of Service" and n.get("dct:date") == "2023-08-11"
                            for n in notices)
 
