@@ -57,7 +57,7 @@ class ExportCheck:
     head_checked: bool = False
     ledger_records: int | None = None  # how many records the signed head says the whole ledger holds
     fingerprints: dict[str, str] = field(default_factory=dict)  # key id -> SHA-256 of the public key
-    format_version: int = 2  # 1: written before Ed25519, hashes only (guard.export.verify_v1)
+    format_version: int = 2  # 1: no public key in it, hashes only (guard.export.verify_v1)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -73,7 +73,7 @@ class ExportCheck:
                      f"{self.records} of the ledger's {self.ledger_records} records (a filtered part of the ledger)")
             return (f"consistent, not signed: {shown}; every record's hash"
                     + (" and the chain to its head" if self.complete else "")
-                    + " checked; an export from before signatures (format 1): it cannot show who wrote it")
+                    + " checked; a format 1 export (no public key in it): it cannot show who wrote it")
         scope = "the whole ledger" if self.complete else "a filtered part of the ledger"
         shown = (f"{self.records} of the ledger's {self.ledger_records} records" if not self.complete
                  and self.ledger_records is not None else f"{self.records} records")

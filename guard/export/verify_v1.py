@@ -1,14 +1,15 @@
-"""Check a format 1 JSON export: the ones this app wrote before its ledger signed with Ed25519
-(builds up to 2026-11-23, e.g. commit 9b894ea).
+"""Check a format 1 JSON export: the ones this app wrote before exports carried public keys
+(builds up to 2026-12-01 03:50 UTC, e.g. commits 9b894ea and a516cfc).
 
 Such a file carries no public key and no signature anyone but the ledger's owner can check: each
-record has an HMAC (``mpg:mac``) made with a secret the export never holds, and the chain ends in
-an unsigned ``mpg:chainHead``. What the file alone can still show is that it is self-consistent:
-each record's content hashes to its ``mpg:hash``, its DPV fields say what that content says, and
-(unfiltered) the records chain from seq 1 to the chain head. That catches an edit made by hand
-or by a tool that does not recompute the hashes; it cannot catch someone who rewrote the records
-and recomputed every hash. The check says so in its summary rather than calling the file
-"intact", and never calls an honest format 1 export changed.
+record has ``mpg:mac``, an HMAC made with a secret the export never holds (or, in the builds of
+2026-12-01 whose ledger already signed with Ed25519, a signature whose public key the file does
+not carry), and the chain ends in an unsigned ``mpg:chainHead``. What the file alone can still
+show is that it is self-consistent: each record's content hashes to its ``mpg:hash``, its DPV
+fields say what that content says, and (unfiltered) the records chain from seq 1 to the chain
+head. That catches an edit made by hand or by a tool that does not recompute the hashes; it
+cannot catch someone who rewrote the records and recomputed every hash. The check says so in its
+summary rather than calling the file "intact", and never calls an honest format 1 export changed.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ if TYPE_CHECKING:
     from guard.export.verify_export import ExportCheck
 
 GENESIS = "0" * 64
-NOT_CHECKED = ("format 1 (written before the ledger signed with Ed25519): it carries no signature anyone but the "
-               "ledger's owner can check; whoever rewrote its records and recomputed every hash would not be "
-               "caught. Ask the owner to run 'meeting-guard consent verify' (it checks the HMACs with their key) "
-               "and to export again with a current version for a signed export")
+NOT_CHECKED = ("format 1 carries no public key, so no record's mpg:mac (an HMAC, or in builds of 2026-12-01 "
+               "before format 2 an Ed25519 signature) can be checked from the file, and its chain head is not "
+               "signed: whoever rewrote its records and recomputed every hash would not be caught. Ask the "
+               "ledger's owner to run 'meeting-guard consent verify' (it checks them with their key) and to export "
+               "again with a current version for a signed export")
 # The DPV status each decision had in format 1 (a notice was then dpv:ConsentRequested; format 2
 # says dpv:ConsentRequestDeferred): the statuses the format 1 writer derived, as it wrote them.
 STATUS = {"given": "dpv:ConsentGiven", "refused": "dpv:ConsentRefused", "withdrawn": "dpv:ConsentWithdrawn",

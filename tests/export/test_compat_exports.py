@@ -16,6 +16,7 @@ from guard.export.verify_export import canonical, verify_export
 COMPAT = Path(__file__).parent / "data" / "compat"
 SIGNED = ("a7854e1", "9ebea8e")  # format 2: Ed25519 records and head
 UNSIGNED = "9b894ea"  # format 1 (2026-11-23): hashes and HMACs only
+NO_KEYS = "a516cfc"  # format 1 written by a build whose ledger signed with Ed25519: no public key in the file
 
 
 def load(build: str, name: str) -> dict[str, Any]:
@@ -33,13 +34,14 @@ def test_a_signed_export_from_an_earlier_build_is_intact(build, name, cli):
     assert check.complete == (name == "export.json")
 
 
+@pytest.mark.parametrize("build", [UNSIGNED, NO_KEYS])
 @pytest.mark.parametrize("name", ["export.json", "export-to.json"])
-def test_a_format_1_export_is_consistent_and_says_what_it_cannot_show(name, cli):
-    run = cli("verify-export", str(COMPAT / UNSIGNED / name))
+def test_a_format_1_export_is_consistent_and_says_what_it_cannot_show(build, name, cli):
+    run = cli("verify-export", str(COMPAT / build / name))
     assert run.returncode == 0, run.stdout + run.stderr
     assert "consistent, not signed" in run.stdout and "intact" not in run.stdout.split("\n")[0]
     assert "not checked: format 1" in run.stdout and "recomputed every hash would not be caught" in run.stdout
-    result = json.loads(cli("verify-export", str(COMPAT / UNSIGNED / name), "--json").stdout)
+    result = json.loads(cli("verify-export", str(COMPAT / build / name), "--json").stdout)
     assert result["ok"] and result["format_version"] == 1 and not result["signed"]
     assert result["signatures_checked"] == 0 and result["hmac_unchecked"] == result["records"]
     assert result["complete"] == (name == "export.json")
@@ -75,7 +77,7 @@ def _view_decision(document: dict[str, Any]) -> None:
     _first_given(document)["mpg:decision"] = "refused"
 
 
-@pytest.mark.parametrize("build", (*SIGNED, UNSIGNED))
+@pytest.mark.parametrize("build", (*SIGNED, UNSIGNED, NO_KEYS))
 @pytest.mark.parametrize("edit", [_edit_content, _drop_last, _view_decision])
 def test_an_edited_old_export_is_caught(build, edit):
     document = load(build, "export.json")
