@@ -47,3 +47,39 @@ def test_a_killed_keyring_is_restarted_unlocked_so_later_tests_are_not_poisoned(
     assert keyring.get_password("mpg-desktop-test", "user") == "after restart"
     keyring.delete_password("mpg-desktop-test", "user")
     assert desktop.ensure_keyring() is None  # healthy: nothing to do
+
+
+def test_a_locked_keyring_activated_during_the_restart_does_not_keep_the_name(desktop, monkeypatch):
+    """A keyring call left from a test makes D-Bus activate a locked daemon just as the session starts
+    its own (it failed once under load): the session's unlocked daemon ends up answering, not the locked one."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.support import desktop as session
+    from tests.support.desktop import _bus_name_owned, _name_owner_pid
+
+    env = desktop.child_env()
+    os.kill(desktop.keyring_pid, signal.SIGKILL)
+    gone = time.monotonic() + 10
+    while _bus_name_owned(env, "org.freedesktop.secrets") and time.monotonic() < gone:
+        time.sleep(0.05)  # the dead daemon's name is released by the bus
+    start = session.DesktopSession._start_keyring
+    raced = []
+
+    def activated_first(self, env):
+        if not raced:  # the left-over call reaches the bus first, once
+            raced.append(subprocess.run(
+                ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+                 "org.freedesktop.DBus.StartServiceByName", "string:org.freedesktop.secrets", "uint32:0"],
+                env=env, check=True, capture_output=True))
+        start(self, env)
+
+    monkeypatch.setattr(session.DesktopSession, "_start_keyring", activated_first)
+    assert desktop.ensure_keyring() == "restarted"
+    assert raced
+    assert _name_owner_pid(env, "org.freedesktop.secrets") == desktop.keyring_pid
+    keyring.set_password("mpg-desktop-test", "user", "unlocked")
+    assert keyring.get_password("mpg-desktop-test", "user") == "unlocked"
+    keyring.delete_password("mpg-desktop-test", "user")

@@ -58,6 +58,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     from guard.cli.consent import catalog_warnings, open_for
     from guard.cli.dates import parse_moment
     from guard.export import ExportFilter, export_history
+    from guard.terms.store import TermsStore
 
     export_filter = ExportFilter(
         occurred_from=parse_moment(args.date_from, "--from") if args.date_from else None,
@@ -72,7 +73,8 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     with open_for(ctx) as ledger:
         result = export_history(ledger, catalog, args.format, args.output, export_filter, progress,
                                 excel=args.excel, subject_name=args.name,
-                                jurisdiction=args.jurisdiction or ctx.settings.general.jurisdiction or None)
+                                jurisdiction=args.jurisdiction or ctx.settings.general.jurisdiction or None,
+                                terms_store=TermsStore.open(ctx.paths))
     if progress is not None:
         ctx.err.write("\n")
     for warning in result.warnings:

@@ -63,7 +63,7 @@ def parse_format(fmt: ExportFormat | str) -> ExportFormat:
 def export_history(ledger: Ledger, catalog: Catalog | None, fmt: ExportFormat | str, dest: Path | str,
                    filter: ExportFilter | None = None, progress: ProgressCallback | None = None, *,
                    excel: bool = False, subject_name: str | None = None, jurisdiction: str | None = None,
-                   now: datetime | None = None) -> ExportResult:
+                   now: datetime | None = None, terms_store: Any = None) -> ExportResult:
     """Export the records ``filter`` selects from ``ledger`` to ``dest`` in ``fmt``.
 
     ``dest`` is a file, except for receipts: a new (or empty) folder, or a ``.zip``.
@@ -71,7 +71,8 @@ def export_history(ledger: Ledger, catalog: Catalog | None, fmt: ExportFormat | 
     ``False`` cancels (ExportCancelled, nothing left at ``dest``). ``catalog`` names the
     providers and their privacy contacts (None: all unknown). ``excel`` (CSV only) writes a
     file Excel opens correctly. ``subject_name`` names the user; ``jurisdiction`` goes into
-    receipts. Raises ExportError (a GuardError) for bad options or an unwritable ``dest``.
+    receipts. ``terms_store`` (a TermsStore) dates the terms versions in force. Raises
+    ExportError (a GuardError) for bad options or an unwritable ``dest``.
     """
     started = time.perf_counter()
     fmt = parse_format(fmt)
@@ -88,7 +89,7 @@ def export_history(ledger: Ledger, catalog: Catalog | None, fmt: ExportFormat | 
         ledger=ledger, facts=CatalogFacts(catalog), filter=export_filter, statuses=StatusIndex.load(ledger),
         progress=Progress(progress, ledger.count(export_filter.record_filter())),
         generated_at=now or datetime.now(UTC), subject_name=subject_name, jurisdiction=jurisdiction,
-        excel=excel,
+        excel=excel, terms_store=terms_store,
     )
     if fmt.verifies:
         job.verification = BackgroundVerify(ledger)  # checks on another core while records are written

@@ -12,6 +12,7 @@ from guard import APP_NAME, __version__
 from guard.export.facts import CatalogFacts
 from guard.export.progress import Progress
 from guard.export.selection import Entry, ExportFilter, StatusIndex, iter_entries
+from guard.export.terms_names import TermsNames
 from guard.ledger import Ledger, Order, VerifyReport
 from guard.ledger.background import BackgroundVerify
 from guard.ledger.timeutil import format_utc
@@ -34,6 +35,15 @@ class ExportJob:
     excel: bool = False
     warnings: list[str] = field(default_factory=list)
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict)  # lookups a format repeats per record
+    terms_store: Any = None  # a guard.terms.store.TermsStore: names the terms versions' dates
+
+    @property
+    def terms_names(self) -> TermsNames:
+        """Titles and version dates of the terms in force (looked up once per document)."""
+        names = self.memo.get(("terms-names",))
+        if names is None:
+            names = self.memo[("terms-names",)] = TermsNames(self.facts, self.terms_store)
+        return names
 
     @property
     def verify(self) -> VerifyReport | None:

@@ -180,6 +180,9 @@ class _Nodes:
                 node["@id"] = t["url"]
             if document is not None:
                 node["dct:title"] = document.title
+            when = self.job.terms_names.version_date(t["provider_id"], t["document_id"], t["sha256"])
+            if when:  # the same version date the PDF and HTML name
+                node["dct:date"] = when
             nodes.append(node)
         if nodes:
             return nodes

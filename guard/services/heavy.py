@@ -62,6 +62,7 @@ def export_records(paths: AppPaths, user_catalog: Path | None, request: ExportRe
     from guard.export import ExportCancelled, ExportFilter, export_history
     from guard.ledger import open_ledger
     from guard.services.values import ExportOutcome
+    from guard.terms.store import TermsStore
 
     catalog = load_catalog(user=user_catalog)
 
@@ -70,7 +71,7 @@ def export_records(paths: AppPaths, user_catalog: Path | None, request: ExportRe
     try:
         with open_ledger(paths) as ledger:
             result = export_history(ledger, catalog, request.format, request.dest, export_filter, progress=report,
-                                    jurisdiction=jurisdiction)
+                                    jurisdiction=jurisdiction, terms_store=TermsStore.open(paths))
     except ExportCancelled as error:
         raise ExportCancelledByUser(str(error)) from None
     return ExportOutcome(dest=result.path, records=result.records, files=result.files, warnings=result.warnings)

@@ -120,18 +120,27 @@ class DesktopSession:
         if state == "running":
             return None
         env = self.child_env()
-        for _ in range(10):  # a daemon D-Bus started for this session's HOME, locked: not ours
-            other = _pid_of("gnome-keyring-daemon", env["HOME"])
-            if other is None:
-                break
-            _end(other)
-        self._start_keyring(env)
-        deadline = time.monotonic() + 10
-        while not _bus_name_owned(env, "org.freedesktop.secrets"):
-            if time.monotonic() > deadline:
+        # A keyring call left from the test (its worker thread, or the library's next D-Bus call in
+        # the same operation) can make D-Bus activate a locked daemon while ours starts; that one may
+        # take the Secret Service name, and ours would be started for nothing. So ours counts as
+        # restarted only once it owns the name; until then every daemon of this session is replaced.
+        deadline = time.monotonic() + 20
+        for _ in range(5):
+            for pid in _pids_of("gnome-keyring-daemon", env["HOME"]):  # dead, locked or ours: none answers
+                _end(pid)
+            self._start_keyring(env)
+            owner = _name_owner_pid(env, "org.freedesktop.secrets")
+            while owner is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+                owner = _name_owner_pid(env, "org.freedesktop.secrets")
+            if owner is None:
                 raise DesktopUnavailable("the restarted gnome-keyring did not register org.freedesktop.secrets")
-            time.sleep(0.1)
-        return "restarted"
+            if "--unlock" in _cmdline(owner):
+                self.keyring_pid = owner
+                return "restarted"
+            if time.monotonic() > deadline:
+                break
+        raise DesktopUnavailable("a locked gnome-keyring D-Bus activated kept the Secret Service name from ours")
 
     def _dunst_config(self) -> Path:
         """dunst with its defaults, except that its context menu ("dmenu") is a script that picks
@@ -220,6 +229,26 @@ def _bus_name_owned(env: dict[str, str], name: str) -> bool:
     return "boolean true" in result.stdout
 
 
+def _name_owner_pid(env: dict[str, str], name: str) -> int | None:
+    """The pid of the process owning bus ``name``, or None when nobody owns it."""
+    result = subprocess.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+         "org.freedesktop.DBus.GetConnectionUnixProcessID", f"string:{name}"],
+        env=env, capture_output=True, text=True,
+    )
+    words = result.stdout.split()
+    return int(words[-1]) if result.returncode == 0 and "uint32" in words else None
+
+
+def _cmdline(pid: int) -> list[str]:
+    import psutil
+
+    try:
+        return psutil.Process(pid).cmdline()
+    except psutil.Error:
+        return []
+
+
 def _process_state(pid: int, name: str) -> str:
     """"running", "stopped" or "gone" (ended, a zombie, or the pid now names another program)."""
     import psutil
@@ -249,12 +278,18 @@ def _end(pid: int) -> None:
 
 def _pid_of(name: str, home: str) -> int | None:
     """The pid of the daemon we started (it forks, so Popen does not hold it)."""
+    return next(iter(_pids_of(name, home)), None)
+
+
+def _pids_of(name: str, home: str) -> list[int]:
+    """Every process called ``name`` running with ``HOME=home`` (this session's)."""
     import psutil
 
+    found = []
     for proc in psutil.process_iter(["name", "environ"]):
         try:
             if proc.info["name"] == name and (proc.info["environ"] or {}).get("HOME") == home:
-                return proc.pid
+                found.append(proc.pid)
         except (psutil.Error, TypeError):
             continue
-    return None
+    return found
