@@ -12,7 +12,7 @@ from typing import BinaryIO
 from guard.export.job import ExportJob, Written
 from guard.export.public import public_summary
 from guard.export.selection import Entry
-from guard.export.summary import DECISIONS, Summary, when_text
+from guard.export.summary import DECISIONS, Summary, records_text, when_text
 from guard.ledger import Order
 from guard.paths import resources_dir
 
@@ -109,7 +109,7 @@ def _summary(job: ExportJob, summary: Summary) -> str:
                      f'Records in the ledger: {report.count}; chain head: seq {report.head_seq}, '
                      f'hash <span class="hash">{esc(report.head_hash or "none")}</span></div>')
     period = (esc(f"{when_text(summary.first)} to {when_text(summary.last)}") if summary.first else "no records")
-    parts.append(f"<p>{summary.records} record(s) exported ({esc(job.filter.describe())}); "
+    parts.append(f"<p>{esc(records_text(summary.records))} exported ({esc(job.filter.describe())}); "
                  f"decisions dated {period}.</p>")
     rows = "".join(f'<tr><td class="d-{d}">{d}</td><td class="n">{n}</td><td class="n">{now}</td></tr>'
                    for d, n, now in summary.decisions())

@@ -10,7 +10,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from guard.i18n import N_, Translation, translation
+from guard.i18n import N_, Nn_, Translation, translation
 from guard.paths import resources_dir
 
 KINDS = ("withdrawal", "objection", "access")
@@ -90,7 +90,6 @@ WORDS = {
     "terms_version": N_("{document}, version sha256:{sha256}"),
     "terms_inferred": N_("(not recorded with the decision: the newest version this app knew of by then, first seen "
                          "or dated {seen})"),
-    "older": N_("- and {count} earlier record(s) of my decisions about {provider}"),
     "none": N_("- (no decision about {provider} is recorded in my ledger; this letter concerns all processing "
                "described above)"),
     "contact": N_("Privacy / data protection contact"),
@@ -152,6 +151,8 @@ WORDS = {
     "ended_unknown": N_("The catalog knows no privacy contact that answers for it now: fill in the recipient from "
                         "the privacy statement of the company that ran it or took it over."),
 }
+OLDER = Nn_("- and {count} earlier record of my decisions about {provider}",
+            "- and {count} earlier records of my decisions about {provider}")  # the language's plural forms
 
 
 @cache
@@ -207,6 +208,11 @@ class Wording:
             else:
                 words.append(part)
         return ", ".join(words)
+
+    def older(self, count: int, provider: str) -> str:
+        """The line counting the records a letter leaves out, in this language's plural form."""
+        text = self.t.ngettext(*OLDER, count)
+        return text.replace("{count}", str(count)).replace("{provider}", provider)
 
     def word(self, key: str, **values: str) -> str:
         return self._(WORDS[key], **values)

@@ -305,7 +305,7 @@ def cited_text(records: list[CitedRecord], older: int, words: Wording, provider_
     """The cited records as the letter lists them (or a line saying none is recorded)."""
     cited = [line for record in records for line in record.lines(words)]
     if older:
-        cited.append(words.word("older", count=str(older), provider=provider_name))
+        cited.append(words.older(older, provider_name))
     return "\n".join(cited or [words.word("none", provider=provider_name)])
 
 

@@ -22,7 +22,7 @@ from guard.export.pdf_layout import PdfLayout
 from guard.export.pdf_tags import finish
 from guard.export.public import public_summary
 from guard.export.selection import Entry
-from guard.export.summary import Summary, when_text
+from guard.export.summary import Summary, records_text, when_text
 from guard.ledger import Order
 
 BODY = 8.0
@@ -79,7 +79,7 @@ def _first_page(pdf: PdfLayout, job: ExportJob, summary: Summary) -> None:
             pdf.paragraph("Signing keys (Ed25519, SHA-256 fingerprints): " + "; ".join(prints), 8, after=4)
     pdf.heading("Summary", 12)
     period = f"{when_text(summary.first)} to {when_text(summary.last)}" if summary.first else "no records"
-    pdf.paragraph(f"{summary.records} record(s); decisions dated {period}.", 9, after=4)
+    pdf.paragraph(f"{records_text(summary.records)}; decisions dated {period}.", 9, after=4)
     pdf.table(["Decision", "Recorded", "In force now"],
               [[decision, str(recorded), str(now)] for decision, recorded, now in summary.decisions()], [0, 140, 220])
     pdf.table(["Provider", "Records"],

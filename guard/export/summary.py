@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from guard.export.selection import Entry
+from guard.i18n import Nn_, translation
 
 DECISIONS = ("given", "refused", "withdrawn", "left-meeting", "notice-only")
 
@@ -42,3 +43,11 @@ def when_text(utc: str | None) -> str:
     if not utc:
         return ""
     return f"{utc[:10]} {utc[11:16]} UTC"
+
+
+RECORDS = Nn_("{count} record", "{count} records")
+
+
+def records_text(count: int, language: str = "en") -> str:
+    """"1 record", "2 records": the count in the export's language with its plural form."""
+    return translation(language).ngettext(*RECORDS, count).replace("{count}", str(count))

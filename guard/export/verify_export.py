@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guard.export.dpv_terms import STATUS
+from guard.export.verify_v1 import verify_format1
 from guard.export.verify_view import unchecked_statuses, view_problems
 from guard.ledger.proof import LedgerProof
 from guard.ledger.signing import (
@@ -56,6 +57,7 @@ class ExportCheck:
     head_checked: bool = False
     ledger_records: int | None = None  # how many records the signed head says the whole ledger holds
     fingerprints: dict[str, str] = field(default_factory=dict)  # key id -> SHA-256 of the public key
+    format_version: int = 2  # 1: no public key in it, hashes only (guard.export.verify_v1)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -66,17 +68,26 @@ class ExportCheck:
     def summary(self) -> str:
         if self.problems:
             return f"NOT intact: {self.problems[0]}"
+        if self.format_version == 1:
+            shown = (f"{self.records} records (the whole ledger)" if self.complete else
+                     f"{self.records} of the ledger's {self.ledger_records} records (a filtered part of the ledger)")
+            return (f"consistent, not signed: {shown}; every record's hash"
+                    + (" and the chain to its head" if self.complete else "")
+                    + " checked; a format 1 export (no public key in it): it cannot show who wrote it")
         scope = "the whole ledger" if self.complete else "a filtered part of the ledger"
         shown = (f"{self.records} of the ledger's {self.ledger_records} records" if not self.complete
                  and self.ledger_records is not None else f"{self.records} records")
+        unsigned = (f"; {self.hmac_unchecked} record(s) from before Ed25519 checked by their hash only"
+                    if self.hmac_unchecked and not self.complete else "")
         return (f"intact: {shown} ({scope}); {self.signatures_checked} signatures checked"
-                + (", the head's signature checked" if self.head_checked else ""))
+                + (", the head's signature checked" if self.head_checked else "") + unsigned)
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "summary": self.summary(), "records": self.records,
                 "signatures_checked": self.signatures_checked, "hmac_unchecked": self.hmac_unchecked,
                 "complete": self.complete, "head_checked": self.head_checked,
-                "ledger_records": self.ledger_records, "fingerprints": self.fingerprints,
+                "ledger_records": self.ledger_records, "format_version": self.format_version,
+                "signed": self.format_version >= 2, "fingerprints": self.fingerprints,
                 "problems": list(self.problems), "notes": list(self.notes)}
 
 
@@ -178,7 +189,7 @@ def verify_export(document: Any, raw: bytes | None = None) -> ExportCheck:
         check.problems.append(f"the export was changed: a record, status, key or the head is not shaped as this "
                               f"app writes it ({type(error).__name__}: {str(error)[:120]})")
         return check
-    if check.records and not check.signatures_checked and not check.head_checked:
+    if check.records and not check.signatures_checked and not check.head_checked and check.format_version >= 2:
         check.problems.append("nothing in it can be checked without the ledger owner's secret: no record and no "
                               "head carries an Ed25519 signature (only HMACs, or none), so anyone could have "
                               "written it; ask the owner to run 'meeting-guard consent verify' and export again")
@@ -186,11 +197,21 @@ def verify_export(document: Any, raw: bytes | None = None) -> ExportCheck:
 
 
 def _verify(document: Any) -> ExportCheck:
+    if isinstance(document, dict) and "consentReceiptID" in document:
+        raise ExportFormatError("this is a consent receipt as plain JSON (Kantara): it carries no signature, so "
+                                "nothing in it can be checked; check the receipt's .jws with --key "
+                                "ledger-public-key.pem (receipts exports before Ed25519 wrote no .jws: ask the "
+                                "ledger's owner for a current export)")
     if not isinstance(document, dict) or not isinstance(document.get("mpg:records"), list):
         raise ExportFormatError("this is not a consent history export (no 'mpg:records' list)")
-    if document.get("mpg:formatVersion") != 2:
-        raise ExportFormatError(f"export format {document.get('mpg:formatVersion')!r} is not supported (this "
-                                "version reads format 2); re-export with this version")
+    version = document.get("mpg:formatVersion")
+    if type(version) is int and version == 1:  # before Ed25519: the checks the file can carry
+        check = ExportCheck()
+        verify_format1(document, check, canonical)
+        return check
+    if version != 2:
+        raise ExportFormatError(f"export format {version!r} is not one this version reads (formats 1 and 2); "
+                                "check it with a version of the app at least as new as the one that wrote it")
     check = ExportCheck()
     verifiers = _verifiers(document, check)
     digest = ZERO_DIGEST
@@ -234,9 +255,14 @@ def _verify(document: Any) -> ExportCheck:
         check.notes.append(f"{outside} later status(es) in the records' histories (a withdrawal or correction) name "
                            "records outside this filtered export: they cannot be checked from it; export without a "
                            "filter to check them")
-    if check.hmac_unchecked:
+    if check.hmac_unchecked and check.complete:
         check.notes.append(f"{check.hmac_unchecked} record(s) were written before Ed25519 and carry an HMAC only the "
                            "ledger's owner can check; the chain and the head's signature still cover their content")
+    elif check.hmac_unchecked:  # filtered: the chain from them to the signed head is not in the file
+        check.notes.append(f"{check.hmac_unchecked} record(s) were written before Ed25519 and carry an HMAC only the "
+                           "ledger's owner can check; in a filtered export nothing signed covers them (their chain "
+                           "to the signed head is not in the file), so only their own hashes are checked: export "
+                           "without a filter to check them")
     return check
 
 

@@ -37,8 +37,11 @@ class Capability:
         return f"{text} ({self.enable})" if self.enable else text
 
 
-def desktop_capabilities(report: DesktopReport, probes: Sequence[ProbeStatus] = ()) -> tuple[Capability, ...]:
-    """Every signal's capability on ``report``'s desktop, most telling first."""
+def desktop_capabilities(report: DesktopReport, probes: Sequence[ProbeStatus] = (),
+                         tray_shown: bool | None = None) -> tuple[Capability, ...]:
+    """Every signal's capability on ``report``'s desktop, most telling first. ``tray_shown`` is
+    what the running app saw of its own icon: True once a tray host shows it, False when the
+    desktop has no tray at all, None where nobody looked (the command line)."""
     by_name = {probe.name: probe for probe in probes}
     facts = report.facts
     return (
@@ -51,7 +54,7 @@ def desktop_capabilities(report: DesktopReport, probes: Sequence[ProbeStatus] = 
         _device("sockets", _("Media sockets"), by_name.get("sockets"), facts),
         Capability("browser-tabs", _("Browser tabs"), None,
                    _("read by the Guard's browser extension where it is installed, the same on X11 and Wayland")),
-        _tray(report),
+        _tray(report, tray_shown),
         _notifications(report),
     )
 
@@ -132,9 +135,15 @@ def _device(signal: str, label: str, probe: ProbeStatus | None, facts: DesktopFa
     return _from_probe(Capability(signal, label, None, how), probe)
 
 
-def _tray(report: DesktopReport) -> Capability:
+def _tray(report: DesktopReport, shown: bool | None = None) -> Capability:
     facts, host = report.facts, report.services.tray_host
     label = _("Tray icon")
+    if shown:  # seen, not guessed: the tray host gave the icon a place or registered it
+        return Capability("tray", label, True, _("shown: the tray host shows the Guard's icon"))
+    if shown is False and facts.session == SessionType.X11:
+        return Capability("tray", label, False,
+                          _("no tray host on this desktop: the app shows a status window instead"),
+                          _("run a panel with a system tray (your desktop's panel, or trayer)"))
     if facts.session == SessionType.NATIVE:
         return Capability("tray", label, True, _("in the system's notification area or menu bar"))
     if host:
@@ -145,7 +154,7 @@ def _tray(report: DesktopReport) -> Capability:
             Compositor.SWAY: _("add a tray to your bar: waybar's “tray” module, or swaybar's tray"),
             Compositor.KDE: _("add the System Tray widget to a panel")}.get(
         facts.compositor, _("run a panel with a status notifier (SNI) tray"))
-    if host is False:
+    if host is False or shown is False:
         return Capability("tray", label, False,
                           _("no tray host on this desktop: the app shows a status window instead"), hint)
     return Capability("tray", label, None, _("a status notifier item, where a tray host runs"), hint)

@@ -98,7 +98,7 @@ def test_long_histories_are_cut_with_a_count(ledger, catalog):
     for day in range(1, 26):
         ledger.append(RecordDraft("zoom", "given", occurred_at=datetime(2026, 1, day, tzinfo=UTC)))
     letter = make_letter("access", ledger, catalog, provider_id="zoom")
-    assert len(letter.records) == 20 and "- and 5 earlier record(s) of my decisions about Zoom" in letter.text
+    assert len(letter.records) == 20 and "- and 5 earlier records of my decisions about Zoom" in letter.text
 
 
 def test_terms_version_is_inferred_from_the_local_terms_history_when_not_recorded(ledger, catalog, app_home):

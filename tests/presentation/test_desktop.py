@@ -121,3 +121,20 @@ def test_a_desktop_without_a_name_is_named_in_the_language_in_use(language, x11,
     finally:
         i18n.use_language("en")
     assert desktop_facts(BARE_X11).label == desktop_summary(desktop_facts(BARE_X11)) == "an X11 desktop"
+
+
+def test_the_tray_line_says_what_the_running_app_saw_of_its_own_icon():
+    """On X11 the session bus cannot tell (XEmbed trays register nothing there): the Overview
+    said "Tray icon (?)" while trayer showed the icon. What the app saw decides."""
+    report = DesktopReport(desktop_facts(X11), DesktopServices(True, None, True))
+
+    def tray(shown):
+        (found,) = [c for c in desktop_capabilities(report, (), shown) if c.signal == "tray"]
+        return found
+
+    assert tray(True).works is True and tray(True).detail.startswith("shown")
+    assert tray(False).works is False and "no tray host" in tray(False).detail and "trayer" in tray(False).enable
+    assert tray(None).works is None
+    sway = DesktopReport(desktop_facts(SWAY), DesktopServices(True, None, True))
+    (no_host,) = [c for c in desktop_capabilities(sway, (), False) if c.signal == "tray"]
+    assert no_host.works is False and "waybar" in no_host.enable

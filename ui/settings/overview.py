@@ -29,6 +29,7 @@ from guard.presentation.wording import (
 from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, TermsOverview, desktop_report
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
+from ui.tray.presence import tray_presence
 
 if TYPE_CHECKING:
     from guard.services import TamperEvidence
@@ -67,6 +68,7 @@ class OverviewTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addLayout(buttons)
+        tray_presence().changed.connect(self.render)  # the tray icon appeared: say so
         self.refresh_terms()
         self.verify()
         self.tasks.submit(desktop_report, self._desktop_read, lambda error: log.warning("Desktop not read: %s", error),
@@ -209,8 +211,8 @@ class OverviewTab(QWidget):
             return "".join(out)
         probes = self.snapshot.probes if self.snapshot is not None else ()
         out.append(f"<p>{esc(desktop_summary(self.desktop.facts))}</p><ul>")
-        marks = {True: _("✓ works"), False: _("✗ not here"), None: "?"}
-        for capability in desktop_capabilities(self.desktop, probes):
+        marks = {True: _("✓ works"), False: _("✗ not here"), None: _("not known")}  # said in words, not "?"
+        for capability in desktop_capabilities(self.desktop, probes, tray_presence().state()):
             enable = f"<br>{esc(labelled(_('To enable'), capability.enable))}" if capability.enable else ""
             out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[capability.works])}): "
                        f"{esc(capability.detail)}{enable}</li>")

@@ -19,6 +19,7 @@ from ui.jobs import JobRunner, Lane
 from ui.tray.icons import state_icon
 from ui.tray.menu import fill_menu
 from ui.tray.menu_model import MenuEntry
+from ui.tray.presence import tray_presence
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class TrayIcon(QObject):
         if not self.icon.geometry().isEmpty():
             self._shown_logged = True
             log.info("%s (%s)", SHOWN_LOG_LINE, self.state)
+            tray_presence().mark_shown()
             self.shown.emit()
             return
         self._embed_polls += 1
@@ -86,6 +88,7 @@ class TrayIcon(QObject):
             return
         self._shown_logged = True
         log.info("%s (%s, %s)", SHOWN_LOG_LINE, self.state, how)
+        tray_presence().mark_shown()
         self.shown.emit()
 
     @property

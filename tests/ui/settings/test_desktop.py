@@ -22,6 +22,23 @@ def test_the_overview_says_what_works_on_this_desktop(open_window, qtbot):
     assert "Tray icon" in text and "Notifications" in text
 
 
+def test_the_overview_says_the_tray_icon_is_shown_once_the_tray_host_shows_it(open_window, qtbot):
+    """Under Xvfb with trayer the icon was on the panel while the Overview said "Tray icon (?)"."""
+    from ui.tray.tray import TrayIcon
+
+    window = open_window(tab="overview")
+    overview = window.overview
+    qtbot.waitUntil(lambda: overview.desktop is not None, timeout=30_000)
+    tray = TrayIcon()
+    try:
+        tray.show()
+        qtbot.waitUntil(lambda: tray.embedded, timeout=30_000)  # trayer gave it a place
+        qtbot.waitUntil(lambda: "Tray icon (✓ works): shown" in overview.browser.toPlainText(), timeout=10_000)
+        assert "(?)" not in overview.browser.toPlainText()
+    finally:
+        tray.hide()
+
+
 def test_outside_gnome_the_preferences_offer_no_gnome_extension(open_window, qtbot):
     prefs = open_window(tab="preferences").preferences
     wait_idle(qtbot, prefs.window())
