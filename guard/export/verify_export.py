@@ -61,19 +61,24 @@ class ExportCheck:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    unsigned: bool = False  # consistent as far as it goes, but nothing in it is signed with a key it carries
+
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """Intact: no problem found, and signatures vouch for it (an unsigned export is not ok)."""
+        return not self.problems and not self.unsigned
 
     def summary(self) -> str:
         if self.problems:
             return f"NOT intact: {self.problems[0]}"
-        if self.format_version == 1:
+        if self.unsigned:
             shown = (f"{self.records} records (the whole ledger)" if self.complete else
                      f"{self.records} of the ledger's {self.ledger_records} records (a filtered part of the ledger)")
-            return (f"consistent, not signed: {shown}; every record's hash"
+            kind = ("a format 1 export (no public key in it)" if self.format_version == 1 else
+                    "an export of a ledger that has only HMAC keys")
+            return (f"NOT verifiable (not signed), consistent: {shown}; every record's hash"
                     + (" and the chain to its head" if self.complete else "")
-                    + " checked; a format 1 export (no public key in it): it cannot show who wrote it")
+                    + f" checked, nothing found changed; {kind}: it cannot show who wrote it")
         scope = "the whole ledger" if self.complete else "a filtered part of the ledger"
         shown = (f"{self.records} of the ledger's {self.ledger_records} records" if not self.complete
                  and self.ledger_records is not None else f"{self.records} records")
@@ -87,7 +92,7 @@ class ExportCheck:
                 "signatures_checked": self.signatures_checked, "hmac_unchecked": self.hmac_unchecked,
                 "complete": self.complete, "head_checked": self.head_checked,
                 "ledger_records": self.ledger_records, "format_version": self.format_version,
-                "signed": self.format_version >= 2, "fingerprints": self.fingerprints,
+                "signed": not self.unsigned, "fingerprints": self.fingerprints,
                 "problems": list(self.problems), "notes": list(self.notes)}
 
 
@@ -190,9 +195,11 @@ def verify_export(document: Any, raw: bytes | None = None) -> ExportCheck:
                               f"app writes it ({type(error).__name__}: {str(error)[:120]})")
         return check
     if check.records and not check.signatures_checked and not check.head_checked and check.format_version >= 2:
-        check.problems.append("nothing in it can be checked without the ledger owner's secret: no record and no "
-                              "head carries an Ed25519 signature (only HMACs, or none), so anyone could have "
-                              "written it; ask the owner to run 'meeting-guard consent verify' and export again")
+        check.unsigned = True  # an honest export of an HMAC-only ledger looks the same as a forged one
+        check.notes.append("not checked: nothing in it can be checked without the ledger owner's secret: no record "
+                           "and no head carries an Ed25519 signature (only HMACs, or none), so anyone could have "
+                           "written it; ask the owner to run 'meeting-guard consent verify' and export again (the "
+                           "ledger signs with Ed25519 from its next record)")
     return check
 
 
@@ -302,6 +309,13 @@ def _head(document: dict[str, Any], verifiers: dict[str, Verifier | None], last:
             return
         check.notes.append("the head was signed before Ed25519 (an HMAC): only the ledger's owner can check it")
         return
+    if str(head.get("key_id")) in verifiers and verifiers[str(head.get("key_id"))] is None \
+            and not any(verifiers.values()) and head.get("signatures_digest") is None:
+        # A ledger that has only HMAC keys signs its head with one: only its owner can check it.
+        check.notes.append("the head is signed with an HMAC (the ledger had no Ed25519 key yet): only the ledger's "
+                           "owner can check it")
+        _unsigned_head(document, last, unfiltered, check)
+        return
     verifier = verifiers.get(str(head.get("key_id")))
     message = head_message(str(document.get("mpg:ledgerId")), int(head.get("seq", -1)), str(head.get("hash")),
                            str(head.get("signatures_digest")), str(head.get("keys_digest")))
@@ -335,6 +349,22 @@ def _head(document: dict[str, Any], verifiers: dict[str, Verifier | None], last:
         return
     if digest != head.get("signatures_digest"):
         check.problems.append("a record's signature was replaced after the head was signed")
+        return
+    check.complete = True
+
+
+def _unsigned_head(document: dict[str, Any], last: dict[str, Any] | None, unfiltered: bool,
+                   check: ExportCheck) -> None:
+    """An HMAC head: the whole export must still chain from seq 1 to the seq and hash it names."""
+    head = document["mpg:head"]
+    check.ledger_records = head.get("seq") if type(head.get("seq")) is int else None
+    if not unfiltered:
+        return
+    seqs = [node.get("mpg:seq") for node in document["mpg:records"] if isinstance(node, dict)]
+    if seqs != list(range(1, len(seqs) + 1)) or len(seqs) != head.get("seq") or (
+            last is not None and last.get("mpg:hash") != head.get("hash")):
+        check.problems.append(f"the export's records (seq 1 to {len(seqs)}) do not run to the head it names "
+                              f"(seq {head.get('seq')}): records were removed or the head was changed")
         return
     check.complete = True
 

@@ -70,6 +70,7 @@ def _view_matches(node: dict[str, Any], content: dict[str, Any]) -> bool:
 def verify_format1(document: dict[str, Any], check: ExportCheck, canonical: Callable[[Any], str]) -> None:
     """Fill ``check`` (an ExportCheck) for a format 1 export: hashes, DPV fields, chain, chain head."""
     check.format_version = 1
+    check.unsigned = True
     coverage = document.get("mpg:coverage") or {}
     unfiltered = not any((coverage.get("filter") or {}).values())
     previous: dict[str, Any] | None = None
