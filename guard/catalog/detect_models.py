@@ -72,6 +72,8 @@ class WebDetect(BaseModel):
     ``hosts`` are the host names meeting pages are served from (``*.`` for any subdomain),
     for the browser extension's host permissions; every ``url_patterns`` match is on one of
     them, except app links (``zoommtg:``, ``msteams:``), which only appear on command lines.
+    ``self_hostable``: the software also runs on servers of any host name (give a source), so its
+    tab titles stay evidence even while the extension, which sees only ``hosts``, is connected.
     ``url_excludes`` name pages on a meeting host that a room pattern would also match
     (``whereby.com/pricing``): RE2 has no lookahead, so exclusions are patterns of their own.
     """
@@ -81,6 +83,9 @@ class WebDetect(BaseModel):
     url_patterns: tuple[str, ...] = ()
     url_excludes: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
+    # Servers anyone can run under their own host name (Jitsi Meet): a tab title is then the only
+    # sign of a meeting on a host the extension cannot see, so such titles always count.
+    self_hostable: bool = False
 
     _patterns = field_validator("url_patterns", "url_excludes", "meeting_window_titles")(_check_patterns)
 

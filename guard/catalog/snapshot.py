@@ -234,8 +234,10 @@ def _detect_shaped(detect: dict[str, Any]) -> bool:
             ok = _texts(value)
         elif key == "notices":
             ok = isinstance(value, list) and all(_texts(item) and len(item) == 2 for item in value)
-        elif key in ("linux", "windows", "macos", "web"):
-            ok = isinstance(value, dict) and all(_texts(item) for item in value.values())
+        elif key in ("linux", "windows", "macos", "web"):  # web's self_hostable: a flag (guard.detect.title_trust)
+            ok = isinstance(value, dict) and all(_texts(item) or (key == "web" and name == "self_hostable"
+                                                                  and isinstance(item, bool))
+                                                 for name, item in value.items())
         else:
             ok = True  # not read by matching
         if not ok:

@@ -46,6 +46,9 @@ class BrowserTabs:
         self._reader: StateReader | None = None
         self._last: dict[tuple[str, str], Observation] = {}
         self._matched = _Matches()
+        # Browsers (process ids) whose extension is connected now, i.e. whose native host runs and
+        # wrote its state: their meeting tabs are known tab by tab (guard.detect.title_trust).
+        self.connected: frozenset[int] = frozenset()
 
     def observations(self, rules: DetectionRules, at: datetime) -> list[Observation]:
         states: list[StateFile] = []
@@ -55,6 +58,7 @@ class BrowserTabs:
 
                 self._reader = StateReader(self.folder)
             states = self._reader.read()
+        self.connected = frozenset(state.browser_pid for state in states if state.browser_pid is not None)
         from guard.browser.browsers import by_id
 
         matched = self._matched.using(rules)

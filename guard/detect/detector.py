@@ -29,6 +29,7 @@ from guard.detect.sessions import corroborates_meeting
 from guard.events import Signal
 from guard.detect.window_titles import NEW_TITLES_PER_TICK as NEW_TITLES_PER_TICK  # importable from here
 from guard.detect.window_titles import SHOWN_TITLE as SHOWN_TITLE
+from guard.detect.title_trust import TitleTrust
 from guard.detect.window_titles import WindowTitles
 from guard.i18n import N_, Text
 from guard.settings import DetectionSettings
@@ -57,6 +58,7 @@ class Detector:
         self._classified: dict[int, tuple[float, str, Candidate | None]] = {}
         self.links = CommandLineLinks()
         self.titles = WindowTitles(rules)
+        self.title_trust = TitleTrust(rules)
         # Browser instances that held the microphone or camera for a web meeting last tick, and for
         # which: while an instance goes on holding them, they stay that meeting's (its tab may have
         # gone to the background, hiding its title). (root pid, create time, provider ids).
@@ -108,6 +110,12 @@ class Detector:
         windows = self._probe("windows", statuses, self.backends.windows.windows)
         if windows:
             window_obs = self.titles.observations(windows, candidates, at)
+            if tabs is not None:  # a page titled like a meeting, in a browser whose extension says otherwise
+                window_obs = self.title_trust.kept(
+                    window_obs, partial(self._browser_instance, candidates),
+                    frozenset(self._instance_root(pid, candidates) for pid in self.backends.browser_tabs.connected
+                              if pid in candidates and candidates[pid].browser),
+                    frozenset(shown))
             observations += window_obs
             for obs in window_obs:
                 if obs.meeting and obs.pid in candidates:
@@ -242,6 +250,11 @@ class Detector:
 
     def _instance_root(self, pid: int, candidates: Mapping[int, Candidate]) -> int:
         return instance_root(pid, candidates, self.table)
+
+    def _browser_instance(self, candidates: Mapping[int, Candidate], pid: int) -> int | None:
+        """The browser instance (root pid) a window's owner belongs to; None for a client's window."""
+        owner = candidates.get(pid)
+        return self._instance_root(pid, candidates) if owner is not None and owner.browser else None
 
     def _owner(self, use: MediaUse, candidates: Mapping[int, Candidate]) -> Candidate | None:
         """The candidate behind a device user: itself, an ancestor (helper processes), or by name."""

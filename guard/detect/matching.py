@@ -162,6 +162,8 @@ class DetectionRules:
     browser_kinds: dict[str, tuple[Browser, ...]] = field(default_factory=dict)  # process name → browsers
     participants: PatternSet[str] = field(default_factory=PatternSet)  # note-taker bots' display names
     notices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # provider: (feature, words)
+    # provider → its [detect.web] table, for providers with tab-title patterns (guard.detect.title_trust)
+    titled_web: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     _truncated: dict[str, list[str]] = field(default_factory=dict)
     _titles: OrderedDict[tuple[str, str], tuple[TitleMatch, ...]] = field(default_factory=OrderedDict)
 
@@ -199,6 +201,8 @@ class DetectionRules:
                 rules.url_patterns.add(provider.provider_id, pattern, checked=True)
             for pattern in web.get("meeting_window_titles", ()):
                 rules.web_titles.add(provider.provider_id, pattern, checked=True)
+            if web.get("meeting_window_titles"):
+                rules.titled_web[provider.provider_id] = web
             rules.url_excludes[provider.provider_id] = [checked_pattern(p) for p in web.get("url_excludes", ())]
             for pattern in provider.detect.get("participant_names", ()):
                 rules.participants.add(provider.provider_id, pattern, checked=True)

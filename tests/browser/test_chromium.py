@@ -179,6 +179,49 @@ def test_a_page_titled_like_another_services_meeting_is_not_that_meeting_hostile
     world.browser.close(url)
 
 
+def test_a_page_titled_like_meet_is_no_meeting_while_the_extension_sees_meets_hosts_hostile(world):
+    """Any web site can title a page "Meet – abc-defg-hij", and the browser window then carries that title.
+    Without the extension it is a Google Meet meeting by its title (all there is); with the extension
+    connected, which sees every page on Meet's hosts and reports no Meet tab, it is none. A real Meet tab
+    is still a meeting, and a self-hosted Jitsi Meet server's room, on a host the extension cannot see, is
+    still found by its window title alone."""
+    site, code = "https://jitsi.example.org", "abc-defg-hij"
+    world.meeting_seen_by_title_alone("jitsi.example.org", f"/{code}", f"Meet \u2013 {code}", "google-meet")
+
+    world.browser.open(f"{site}/{code}")  # the same page, the extension connected
+    world.browser.activate(f"{site}/{code}")
+    assert wait_for(world.states, what="the extension's host to be connected")
+    for _ in range(4):
+        report = json.loads(world.cli("scan", "--json").stdout)
+        titled = [m for m in report["meetings"] if m["provider_id"] == "google-meet"  # (not other tests' processes)
+                  and any(e["signal"] == "window-title" and code in e["detail"] for e in m["evidence"])]
+        assert titled == [], titled
+        time.sleep(0.5)
+
+    world.site.pages[("jitsi.example.org", "/room42")] = Page("room42 | Jitsi Meet")
+    world.browser.open(f"{site}/room42")
+    world.browser.activate(f"{site}/room42")
+
+    def jitsi() -> list[dict[str, object]]:
+        return [m for m in json.loads(world.cli("scan", "--json").stdout)["meetings"]
+                if m["provider_id"] == "jitsi-meet"]
+    (meeting,) = wait_for(jitsi, timeout=30, interval=0.5, what="the self-hosted Jitsi room in scan")
+    assert {e["signal"] for e in meeting["evidence"]} == {"window-title"}  # type: ignore[index, union-attr]
+    assert world.states(), "the extension is connected all along"
+
+    world.site.pages[("meet.google.com", f"/{code}")] = Page(TITLES["google-meet"][0])
+    world.browser.open(MEET)
+    world.browser.activate(MEET)
+
+    def meet() -> list[dict[str, object]]:
+        return [m for m in json.loads(world.cli("scan", "--json").stdout)["meetings"]
+                if m["provider_id"] == "google-meet"
+                and {"browser-tab", "window-title"} <= {e["signal"] for e in m["evidence"]}]  # type: ignore[attr-defined, index]
+    wait_for(meet, timeout=30, interval=0.5, what="the Meet tab and its window title in scan")
+    for url in (MEET, f"{site}/room42", f"{site}/{code}"):
+        world.browser.close(url)
+
+
 def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot, monkeypatch):
     """The real tray shell with a 60 s detection interval: the meeting appears, goes on when its tab goes to
     the background (still playing sound), and ends when the tab closes, because the host tells the app over

@@ -37,7 +37,8 @@ TITLES: dict[str, tuple[str, str]] = {
                    "`${roomName} | ${interfaceConfig.APP_NAME}`; APP_NAME is 'Jitsi Meet' in interface_config.js)")),
 }
 HOSTS = ["meet.google.com", "teams.microsoft.com", "zoom.us", "app.zoom.us", "us02web.zoom.us", "meet.jit.si",
-         "whereby.com", "app.slack.com"]
+         "whereby.com", "app.slack.com",
+         "jitsi.example.org"]  # a host in no catalog: any web site, or a self-hosted Jitsi Meet server
 
 
 @dataclass
