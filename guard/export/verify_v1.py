@@ -1,5 +1,6 @@
-"""Check a format 1 JSON export: the ones this app wrote before exports carried public keys
-(builds up to 2026-12-01 03:50 UTC, e.g. commits 9b894ea and a516cfc).
+"""Check the exports nothing signed vouches for: format 1 JSON exports, the ones this app wrote
+before exports carried public keys (builds up to 2026-12-01 03:50 UTC, e.g. commits 9b894ea and
+a516cfc), and the chain of a format 2 export whose head is an HMAC (a ledger with no Ed25519 key).
 
 Such a file carries no public key and no signature anyone but the ledger's owner can check: each
 record has ``mpg:mac``, an HMAC made with a secret the export never holds (or, in the builds of
@@ -155,3 +156,19 @@ def _standings(nodes: list[dict[str, Any]], check: ExportCheck) -> None:
                 "decision"):
             check.problems.append(f"{_name(node)}: its standing (mpg:changedBy, mpg:decisionNow) does not say what "
                                   "the later records that refer to it say")
+
+
+def unsigned_head_chain(document: dict[str, Any], last: dict[str, Any] | None, unfiltered: bool,
+                        check: ExportCheck) -> None:
+    """An HMAC head: the whole export must still chain from seq 1 to the seq and hash it names."""
+    head = document["mpg:head"]
+    check.ledger_records = head.get("seq") if type(head.get("seq")) is int else None
+    if not unfiltered:
+        return
+    seqs = [node.get("mpg:seq") for node in document["mpg:records"] if isinstance(node, dict)]
+    if seqs != list(range(1, len(seqs) + 1)) or len(seqs) != head.get("seq") or (
+            last is not None and last.get("mpg:hash") != head.get("hash")):
+        check.problems.append(f"the export's records (seq 1 to {len(seqs)}) do not run to the head it names "
+                              f"(seq {head.get('seq')}): records were removed or the head was changed")
+        return
+    check.complete = True

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from guard.export.verify_export import canonical, verify_export
+from tests.export.test_verify_export import documented_script
 
 COMPAT = Path(__file__).parent / "data" / "compat"
 SIGNED = ("a7854e1", "9ebea8e")  # format 2: Ed25519 records and head
@@ -164,3 +167,15 @@ def test_an_hmac_only_export_with_its_last_record_dropped_is_caught():
     document["mpg:records"].pop()
     check = verify_export(document)
     assert check.problems and check.summary().startswith("NOT intact")
+
+
+@pytest.mark.parametrize(("build", "name", "verdict"), [
+    ("a7854e1", "export.json", "intact"), ("9ebea8e", "export-to.json", "intact"),
+    (UPGRADED, "export.json", "intact"), (UPGRADED, "export-hmac-only.json", "not verifiable"),
+    (UNSIGNED, "export.json", "not verifiable"), (NO_KEYS, "export.json", "not verifiable")])
+def test_the_documented_python_agrees_on_old_exports(build, name, verdict, tmp_path):
+    script = documented_script(tmp_path)
+    run = subprocess.run([sys.executable, "-I", str(script), str(COMPAT / build / name)], capture_output=True,
+                         text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert run.stdout.splitlines()[-1].startswith(verdict), run.stdout + run.stderr
+    assert run.returncode == (0 if verdict == "intact" else 1)
