@@ -10,6 +10,7 @@ once; a changed terms switch is saved with it (by the shell, which owns the sett
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -64,8 +65,12 @@ class WelcomeDialog(QDialog):
         self.render()
         self.jobs.submit(services.browser_integration, self._browsers_read,
                          lambda error: self._browsers_read(()), key="welcome-browsers", owner=self)
-        self.jobs.submit(services.key_status, self._key_read, lambda error: log.warning("Key status: %s", error),
-                         key="welcome-key", owner=self)
+        # cancellable: quitting with the welcome open stops the helper that reads it (under load it
+        # took longer than the app's shutdown waits, and the lane was left busy)
+        stop_reading = threading.Event()
+        self.jobs.submit(lambda: services.key_status(cancel=stop_reading), self._key_read,
+                         lambda error: log.warning("Key status: %s", error), key="welcome-key", owner=self,
+                         cancel=stop_reading)
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:

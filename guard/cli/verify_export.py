@@ -19,9 +19,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                           "using the file alone: every record's hash and Ed25519 signature with the public keys it "
                           "carries, the chain, and the signed head. Prints the keys' fingerprints: compare them "
                           "with the ones the ledger's owner reads from 'meeting-guard consent verify'. Exit 0 when "
-                          "intact, 1 when something was changed (the first changed record is named). An export from "
-                          "before signatures (format 1) gets the checks it can carry: its hashes and chain, stated as "
-                          "'consistent, not signed'.")
+                          "intact, 1 when something was changed (the first changed record is named). An export "
+                          "nothing signed vouches for (format 1, or a ledger with only HMAC keys) gets the checks it "
+                          "can carry, its hashes and chain, and exits 1 as 'NOT verifiable (not signed), "
+                          "consistent'.")
     parser.add_argument("file", metavar="FILE", help="the JSON export, or a consent receipt's .jws, to check")
     parser.add_argument("--key", metavar="PEM", help="a receipt only: the ledger owner's public key "
                         "(ledger-public-key.pem, its fingerprint confirmed with the owner) to check it with")

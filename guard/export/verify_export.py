@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guard.export.dpv_terms import STATUS
-from guard.export.verify_v1 import verify_format1
+from guard.export.verify_v1 import unsigned_head_chain, verify_format1
 from guard.export.verify_view import unchecked_statuses, view_problems
 from guard.ledger.proof import LedgerProof
 from guard.ledger.signing import (
@@ -57,23 +57,28 @@ class ExportCheck:
     head_checked: bool = False
     ledger_records: int | None = None  # how many records the signed head says the whole ledger holds
     fingerprints: dict[str, str] = field(default_factory=dict)  # key id -> SHA-256 of the public key
-    format_version: int = 2  # 1: written before Ed25519, hashes only (guard.export.verify_v1)
+    format_version: int = 2  # 1: no public key in it, hashes only (guard.export.verify_v1)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    unsigned: bool = False  # consistent as far as it goes, but nothing in it is signed with a key it carries
+
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """Intact: no problem found, and signatures vouch for it (an unsigned export is not ok)."""
+        return not self.problems and not self.unsigned
 
     def summary(self) -> str:
         if self.problems:
             return f"NOT intact: {self.problems[0]}"
-        if self.format_version == 1:
+        if self.unsigned:
             shown = (f"{self.records} records (the whole ledger)" if self.complete else
                      f"{self.records} of the ledger's {self.ledger_records} records (a filtered part of the ledger)")
-            return (f"consistent, not signed: {shown}; every record's hash"
+            kind = ("a format 1 export (no public key in it)" if self.format_version == 1 else
+                    "an export of a ledger that has only HMAC keys")
+            return (f"NOT verifiable (not signed), consistent: {shown}; every record's hash"
                     + (" and the chain to its head" if self.complete else "")
-                    + " checked; an export from before signatures (format 1): it cannot show who wrote it")
+                    + f" checked, nothing found changed; {kind}: it cannot show who wrote it")
         scope = "the whole ledger" if self.complete else "a filtered part of the ledger"
         shown = (f"{self.records} of the ledger's {self.ledger_records} records" if not self.complete
                  and self.ledger_records is not None else f"{self.records} records")
@@ -87,7 +92,7 @@ class ExportCheck:
                 "signatures_checked": self.signatures_checked, "hmac_unchecked": self.hmac_unchecked,
                 "complete": self.complete, "head_checked": self.head_checked,
                 "ledger_records": self.ledger_records, "format_version": self.format_version,
-                "signed": self.format_version >= 2, "fingerprints": self.fingerprints,
+                "signed": not self.unsigned, "fingerprints": self.fingerprints,
                 "problems": list(self.problems), "notes": list(self.notes)}
 
 
@@ -190,9 +195,11 @@ def verify_export(document: Any, raw: bytes | None = None) -> ExportCheck:
                               f"app writes it ({type(error).__name__}: {str(error)[:120]})")
         return check
     if check.records and not check.signatures_checked and not check.head_checked and check.format_version >= 2:
-        check.problems.append("nothing in it can be checked without the ledger owner's secret: no record and no "
-                              "head carries an Ed25519 signature (only HMACs, or none), so anyone could have "
-                              "written it; ask the owner to run 'meeting-guard consent verify' and export again")
+        check.unsigned = True  # an honest export of an HMAC-only ledger looks the same as a forged one
+        check.notes.append("not checked: nothing in it can be checked without the ledger owner's secret: no record "
+                           "and no head carries an Ed25519 signature (only HMACs, or none), so anyone could have "
+                           "written it; ask the owner to run 'meeting-guard consent verify' and export again (the "
+                           "ledger signs with Ed25519 from its next record)")
     return check
 
 
@@ -301,6 +308,13 @@ def _head(document: dict[str, Any], verifiers: dict[str, Verifier | None], last:
                                   "records may have been removed from the end, added or re-signed")
             return
         check.notes.append("the head was signed before Ed25519 (an HMAC): only the ledger's owner can check it")
+        return
+    if str(head.get("key_id")) in verifiers and verifiers[str(head.get("key_id"))] is None \
+            and not any(verifiers.values()) and head.get("signatures_digest") is None:
+        # A ledger that has only HMAC keys signs its head with one: only its owner can check it.
+        check.notes.append("the head is signed with an HMAC (the ledger had no Ed25519 key yet): only the ledger's "
+                           "owner can check it")
+        unsigned_head_chain(document, last, unfiltered, check)
         return
     verifier = verifiers.get(str(head.get("key_id")))
     message = head_message(str(document.get("mpg:ledgerId")), int(head.get("seq", -1)), str(head.get("hash")),

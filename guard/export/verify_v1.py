@@ -1,14 +1,16 @@
-"""Check a format 1 JSON export: the ones this app wrote before its ledger signed with Ed25519
-(builds up to 2026-11-23, e.g. commit 9b894ea).
+"""Check the exports nothing signed vouches for: format 1 JSON exports, the ones this app wrote
+before exports carried public keys (builds up to 2026-12-01 03:50 UTC, e.g. commits 9b894ea and
+a516cfc), and the chain of a format 2 export whose head is an HMAC (a ledger with no Ed25519 key).
 
 Such a file carries no public key and no signature anyone but the ledger's owner can check: each
-record has an HMAC (``mpg:mac``) made with a secret the export never holds, and the chain ends in
-an unsigned ``mpg:chainHead``. What the file alone can still show is that it is self-consistent:
-each record's content hashes to its ``mpg:hash``, its DPV fields say what that content says, and
-(unfiltered) the records chain from seq 1 to the chain head. That catches an edit made by hand
-or by a tool that does not recompute the hashes; it cannot catch someone who rewrote the records
-and recomputed every hash. The check says so in its summary rather than calling the file
-"intact", and never calls an honest format 1 export changed.
+record has ``mpg:mac``, an HMAC made with a secret the export never holds (or, in the builds of
+2026-12-01 whose ledger already signed with Ed25519, a signature whose public key the file does
+not carry), and the chain ends in an unsigned ``mpg:chainHead``. What the file alone can still
+show is that it is self-consistent: each record's content hashes to its ``mpg:hash``, its DPV
+fields say what that content says, and (unfiltered) the records chain from seq 1 to the chain
+head. That catches an edit made by hand or by a tool that does not recompute the hashes; it
+cannot catch someone who rewrote the records and recomputed every hash. The check says so in its
+summary rather than calling the file "intact", and never calls an honest format 1 export changed.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ if TYPE_CHECKING:
     from guard.export.verify_export import ExportCheck
 
 GENESIS = "0" * 64
-NOT_CHECKED = ("format 1 (written before the ledger signed with Ed25519): it carries no signature anyone but the "
-               "ledger's owner can check; whoever rewrote its records and recomputed every hash would not be "
-               "caught. Ask the owner to run 'meeting-guard consent verify' (it checks the HMACs with their key) "
-               "and to export again with a current version for a signed export")
+NOT_CHECKED = ("format 1 carries no public key, so no record's mpg:mac (an HMAC, or in builds of 2026-12-01 "
+               "before format 2 an Ed25519 signature) can be checked from the file, and its chain head is not "
+               "signed: whoever rewrote its records and recomputed every hash would not be caught. Ask the "
+               "ledger's owner to run 'meeting-guard consent verify' (it checks them with their key) and to export "
+               "again with a current version for a signed export")
 # The DPV status each decision had in format 1 (a notice was then dpv:ConsentRequested; format 2
 # says dpv:ConsentRequestDeferred): the statuses the format 1 writer derived, as it wrote them.
 STATUS = {"given": "dpv:ConsentGiven", "refused": "dpv:ConsentRefused", "withdrawn": "dpv:ConsentWithdrawn",
@@ -68,6 +71,7 @@ def _view_matches(node: dict[str, Any], content: dict[str, Any]) -> bool:
 def verify_format1(document: dict[str, Any], check: ExportCheck, canonical: Callable[[Any], str]) -> None:
     """Fill ``check`` (an ExportCheck) for a format 1 export: hashes, DPV fields, chain, chain head."""
     check.format_version = 1
+    check.unsigned = True
     coverage = document.get("mpg:coverage") or {}
     unfiltered = not any((coverage.get("filter") or {}).values())
     previous: dict[str, Any] | None = None
@@ -152,3 +156,19 @@ def _standings(nodes: list[dict[str, Any]], check: ExportCheck) -> None:
                 "decision"):
             check.problems.append(f"{_name(node)}: its standing (mpg:changedBy, mpg:decisionNow) does not say what "
                                   "the later records that refer to it say")
+
+
+def unsigned_head_chain(document: dict[str, Any], last: dict[str, Any] | None, unfiltered: bool,
+                        check: ExportCheck) -> None:
+    """An HMAC head: the whole export must still chain from seq 1 to the seq and hash it names."""
+    head = document["mpg:head"]
+    check.ledger_records = head.get("seq") if type(head.get("seq")) is int else None
+    if not unfiltered:
+        return
+    seqs = [node.get("mpg:seq") for node in document["mpg:records"] if isinstance(node, dict)]
+    if seqs != list(range(1, len(seqs) + 1)) or len(seqs) != head.get("seq") or (
+            last is not None and last.get("mpg:hash") != head.get("hash")):
+        check.problems.append(f"the export's records (seq 1 to {len(seqs)}) do not run to the head it names "
+                              f"(seq {head.get('seq')}): records were removed or the head was changed")
+        return
+    check.complete = True

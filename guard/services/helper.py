@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -51,12 +52,13 @@ class HelperFailed(GuardError):
 
 
 def run_in_helper(target: Callable[..., R], *args: Any, progress: ProgressFn | None = None,
-                  deadline_s: float = HELPER_DEADLINE_S) -> R:
+                  deadline_s: float = HELPER_DEADLINE_S, cancel: threading.Event | None = None) -> R:
     """``target(*args, report)`` in a helper process; ``report(done, total) -> keep going?``.
 
     ``target`` and ``args`` must be picklable (a module-level function and plain values).
     Blocks until the helper answers, ``deadline_s`` seconds at most (then the helper is killed
-    and :class:`HelperFailed` raised); call it from a worker thread.
+    and :class:`HelperFailed` raised); call it from a worker thread. ``cancel`` set (nobody waits
+    for the answer any more: the app is quitting) kills the helper and raises HelperFailed at once.
     """
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
@@ -70,7 +72,7 @@ def run_in_helper(target: Callable[..., R], *args: Any, progress: ProgressFn | N
     finally:
         theirs.close()
     try:
-        answer: R = _answer(ours, process, progress, time.monotonic() + deadline_s, deadline_s)
+        answer: R = _answer(ours, process, progress, time.monotonic() + deadline_s, deadline_s, cancel)
         return answer
     finally:
         ours.close()
@@ -80,9 +82,13 @@ def run_in_helper(target: Callable[..., R], *args: Any, progress: ProgressFn | N
             process.join()
 
 
-def _answer(conn: Connection, process: Any, progress: ProgressFn | None, ends: float, deadline_s: float) -> Any:
+def _answer(conn: Connection, process: Any, progress: ProgressFn | None, ends: float, deadline_s: float,
+            cancel: threading.Event | None = None) -> Any:
     cancelled = False
     while True:
+        if cancel is not None and cancel.is_set():
+            process.kill()  # a read nobody waits for: nothing of it is kept
+            raise HelperFailed(f"The helper process ({process.name}) was stopped: its answer is no longer wanted.")
         if time.monotonic() >= ends:
             process.kill()  # it may hold nothing worth waiting for: what it finished is stored already
             raise HelperFailed(f"The helper process ({process.name}) did not finish within {deadline_s:g} s and "

@@ -173,19 +173,22 @@ class LedgerDoor:
         return tamper_evidence(name if backend is not None else None, self._open_ledger().key_status())
 
     @blocking
-    def key_status(self) -> KeyStatus:
+    def key_status(self, cancel: threading.Event | None = None) -> KeyStatus:
         """Blocks: where the signing key lives and whether it can be used (asks the keyring). In
         the tray app (``record_in_helper``), while the ledger is not open here, a helper process
         asks (about half a second more): the welcome asks this on first start, and the keyring
-        library and cryptography would otherwise stay in the tray app for good."""
+        library and cryptography would otherwise stay in the tray app for good. ``cancel`` set
+        stops that helper (the app is quitting: nobody waits for the answer)."""
         if self._appender is not None and self._ledger is None:
             from guard.services.heavy import read_key_status
             from guard.services.helper import HelperFailed
 
             try:
                 # the keyring's own calls end within 15 s (guard.keyring_call); a minute is the last resort
-                return run_in_helper(read_key_status, self.paths, deadline_s=60.0)
+                return run_in_helper(read_key_status, self.paths, deadline_s=60.0, cancel=cancel)
             except HelperFailed as error:
+                if cancel is not None and cancel.is_set():
+                    raise
                 log.warning("Reading the key's status here: %s", error)
         with self._reader() as ledger:
             return ledger.key_status()

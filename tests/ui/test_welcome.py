@@ -116,3 +116,27 @@ def test_quitting_the_app_while_the_welcome_is_open_shows_it_again_next_time(qtb
     with blocking_ok():
         saved = SettingsStore(world.paths.settings_file).load()
     assert saved.general.welcome_shown is False and not shell.services.settings.general.welcome_shown
+
+
+
+def test_quitting_while_the_welcome_still_reads_the_key_stops_that_read(qtbot, shells, world):
+    """The welcome reads the signing key's status in a helper process; on a loaded computer that read
+    outlasted the app's shutdown, which then left the lane busy (it failed once under load). Here the
+    helper gets no CPU at all (stopped): quitting stops the read, so the app's lanes stop in time."""
+    import psutil
+
+    shell, welcome = started(qtbot, shells, world)
+    helpers: list[psutil.Process] = []
+
+    def helper_started() -> bool:
+        helpers[:] = [child for child in psutil.Process().children()
+                      if any("spawn_main" in part for part in child.cmdline())]
+        return bool(helpers)
+
+    qtbot.waitUntil(helper_started, timeout=20000)
+    for helper in helpers:
+        helper.suspend()  # a loaded machine's worst case: the helper never gets to answer
+    assert shell.jobs.busy("welcome-key"), "the key's status is still being read"
+    assert shell.shutdown(), "the worker threads must stop"
+    assert welcome.key is None, "nothing half-read is shown"
+    assert not any(helper.is_running() and helper.status() != psutil.STATUS_ZOMBIE for helper in helpers)
