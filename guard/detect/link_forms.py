@@ -6,6 +6,8 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
 * HTML-escaped, as in an HTML calendar description: ``...?pwd=abc&amp;from=addon``, or
   ``&lt;https://zoom.us/j/1&gt;``;
 * followed by the sentence's punctuation: ``(https://zoom.us/j/123).``;
+* written twice as a Markdown link, ``[https://zoom.us/j/1](https://zoom.us/j/1)``, which
+  reads as one run of text up to the closing parenthesis;
 * wrapped in a redirect that scans or counts clicks: Outlook Safe Links
   (``https://nam11.safelinks.protection.outlook.com/?url=<link>&data=...``), Google's
   ``https://www.google.com/url?q=<link>&sa=D``, Facebook's and Messenger's ``l.php?u=<link>``,
@@ -50,6 +52,8 @@ def trimmed(url: str) -> str:
     decoded text leaves the link (``&gt;``), and without trailing punctuation or an unmatched closing
     bracket (``https://zoom.us/j/1).`` → ``https://zoom.us/j/1``; ``.../wiki/Foo_(bar)`` keeps its own)."""
     text = url
+    if "](" in text:  # Markdown's [<link>](<link>): the first link ends at its bracket (RFC 3986 never has "](")
+        text = text[:text.index("](")]
     if "&" in text:  # only a decoded escape can bring in what ends a link (find_urls stops at the rest)
         for escape, char in _ESCAPES:
             text = text.replace(escape, char)

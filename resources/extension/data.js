@@ -429,6 +429,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "meeting.tencent.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "tencent-meeting"
+      ]
+    },
+    {
       "host": "meetings.conf.meetecho.com",
       "subdomains": false,
       "scheme": "https",
@@ -714,6 +722,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "zm-page"
+      ]
+    },
+    {
+      "host": "zoom-lfx.platform.linuxfoundation.org",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoom"
       ]
     },
     {
@@ -1554,6 +1570,18 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "tencent-meeting",
+      "url": [
+        [
+          "https://meeting.tencent.com/dm/"
+        ],
+        [
+          "https://meeting.tencent.com/p/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "tuple",
       "url": [
         [
@@ -1778,6 +1806,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://reclaim.ai/z/"
+        ],
+        [
+          "https://zoom-lfx.platform.linuxfoundation.org/meeting/"
         ]
       ],
       "title": [

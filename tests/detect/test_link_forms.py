@@ -51,3 +51,12 @@ def test_proofpoint_url_defense_is_unwrapped_where_the_link_is_whole():
     assert unwrapped("https://urldefense.com/v3/__https://zoom.us/j/1*3F__;JQ!!sig$") is None  # '*': not rebuilt
     assert unwrapped("https://urldefense.com/v3/__no-link__;!!sig$") is None
     assert unwrapped("https://urldefense.com.evil.example/v3/__https://zoom.us/j/1__;!!") is None
+
+
+def test_a_link_written_as_its_own_markdown_link_text_ends_at_its_bracket():
+    """KubeStellar's meeting template writes [<Webex link>](<Webex link>): found as one run of text, it
+    must still stand for the Webex link alone (tests/catalog/peers/links.toml has the whole line)."""
+    link = "https://ibm.webex.com/ibm/j.php?MTID=mc9015c89e56fb75fc0956a1bdb93f931"
+    assert trimmed(f"{link}]({link})") == link
+    assert link_forms(f"{link}]({link})")[1] == link
+    assert trimmed("https://example.org/a[1]") == "https://example.org/a[1]"

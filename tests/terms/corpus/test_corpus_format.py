@@ -148,6 +148,29 @@ HELDOUT_C = frozenset(
 )
 
 
+# Held-out set D: a fourth blind set, gathered and labelled in December 2026 from providers in no other pair (README
+# "Held-out sets"); its labels and summaries are only in labels.toml. Read once, by the lead.
+HELDOUT_D = frozenset(
+    {
+        "nextdoor/privacy-policy/2022-09-20__2022-12-02",
+        "nordvpn/privacy-policy/2023-11-28__2024-05-20",
+        "nordvpn/privacy-policy/2025-03-26__2025-04-01",
+        "palantir/privacy-policy/2025-06-18__2025-07-17",
+        "palantir/privacy-policy/2025-09-25__2026-02-25",
+        "palantir/privacy-policy/2026-02-25__2026-06-10",
+        "palantir/privacy-policy/2026-06-10__2026-08-05",
+        "palantir/terms-of-service/2024-10-02__2026-06-04",
+        "scaleway/privacy-policy/2025-12-03__2026-06-02",
+        "scaleway/privacy-policy/2026-06-02__2026-07-30",
+        "scalingo/data-processor-agreement/2024-05-30__2024-05-30",
+        "scalingo/terms-of-service/2025-09-23__2025-12-15",
+        "tchap/privacy-policy/2023-03-09__2023-03-10",
+        "tchap/privacy-policy/2023-03-10__2023-06-08",
+        "tchap/terms-of-service/2023-04-20__2023-12-05",
+    }
+)
+
+
 def test_heldout_set_b_is_the_blind_set() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
 
@@ -158,6 +181,12 @@ def test_heldout_set_c_is_the_blind_set_from_new_providers() -> None:
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_C} & others == set()  # no provider shared with other pairs
 
 
+def test_heldout_set_d_is_the_blind_set_from_new_providers() -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "D") == sorted(HELDOUT_D)
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set != "D"}
+    assert {pair_id.split("/")[0] for pair_id in HELDOUT_D} & others == set()  # no provider shared with other pairs
+
+
 def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout and pair.heldout_set == "A") == sorted(HELDOUT)
     assert [pair.id for pair in PAIRS if pair.heldout_set == "A" and not pair.heldout_by_rule] == []
@@ -165,7 +194,7 @@ def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
 
 def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
     assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
-    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C"}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D"}
 
 
 def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
@@ -186,6 +215,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
         ("true", 'heldout_set = "A"\n', "A"),
         ("true", 'heldout_set = "B"\n', "B"),
         ("true", 'heldout_set = "C"\n', "C"),
+        ("true", 'heldout_set = "D"\n', "D"),
         ("false", "", ""),
     ],
 )
@@ -197,7 +227,7 @@ def test_heldout_set_defaults_to_a(tmp_path: Path, heldout: str, extra: str, exp
 @pytest.mark.parametrize(
     ("heldout", "extra", "message"),
     [
-        ("true", 'heldout_set = "D"\n', "heldout_set 'D' is not one of"),
+        ("true", 'heldout_set = "E"\n', "heldout_set 'E' is not one of"),
         ("true", 'heldout_set = "c"\n', "heldout_set 'c' is not one of"),
         ("true", "heldout_set = 2\n", "field 'heldout_set' must be str"),
         ("false", 'heldout_set = "B"\n', "only meaningful with heldout = true"),
