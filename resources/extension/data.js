@@ -1039,6 +1039,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://stream.meet.google.com/stream/"
+        ],
+        [
+          "https://meet.google.com/lookup/"
         ]
       ],
       "title": [
