@@ -4,6 +4,7 @@ every quoted wording occurs in the archived text it labels, every text is the ar
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -212,7 +213,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
     """A minimal pair whose [pair] table says heldout = <heldout> plus <extra> (for the held-out set field)."""
     target = copy_of(PAIRS[0], tmp_path)
     labels = target / "labels.toml"
-    text = labels.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^heldout_set = .*\n", "", labels.read_text(encoding="utf-8"))  # the copied pair's own set
     start = text.index("heldout = ")
     end = text.index("\n", start)
     labels.write_text(text[:start] + f"heldout = {heldout}\n{extra}" + text[end + 1:], encoding="utf-8")
@@ -271,7 +272,8 @@ def test_a_misquoted_wording_is_caught(tmp_path: Path) -> None:
     labels = target / "labels.toml"
     text = labels.read_text(encoding="utf-8")
     quoted = change.new.split()[0]
-    labels.write_text(text.replace(quoted, quoted + "XYZ", 1), encoding="utf-8")
+    at = text.index(change.new)  # the quote itself, not an earlier field that starts with the same word
+    labels.write_text(text[:at] + quoted + "XYZ" + text[at + len(quoted):], encoding="utf-8")
     found = problems(load_pair(target))
     assert any("does not occur in" in problem for problem in found), found
 
