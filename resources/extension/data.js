@@ -861,6 +861,11 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://",
+          "webex.com/",
+          "/k2/j.php?mtid="
+        ],
+        [
+          "https://",
           "webex.com/meet/"
         ],
         [
