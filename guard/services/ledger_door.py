@@ -156,21 +156,26 @@ class LedgerDoor:
             return ledger.month_counts(filter)
 
     @blocking
-    def verify(self) -> LedgerCheck:
-        """Blocks: checks every record's hash, link and signature (100,000 records: seconds)."""
-        with self._reader() as ledger:
+    def verify(self, cancel: threading.Event | None = None) -> LedgerCheck:
+        """Blocks: checks every record's hash, link and signature (100,000 records: seconds).
+        ``cancel`` set stops waiting on the keyring (the key and anchor are then said unreadable)."""
+        from guard.keyring_call import cancelled_by
+
+        with cancelled_by(cancel), self._reader() as ledger:
             report = ledger.verify(check_file=False)
             return LedgerCheck(report.count, report, report.key)
 
     @blocking
-    def tamper_evidence(self) -> TamperEvidence:
+    def tamper_evidence(self, cancel: threading.Event | None = None) -> TamperEvidence:
         """Blocks: what the ledger's tamper evidence can and cannot detect on this computer (with or
-        without a keyring), for the Overview; asks the keyring."""
+        without a keyring), for the Overview; asks the keyring (``cancel`` set: stops waiting on it)."""
+        from guard.keyring_call import cancelled_by
         from guard.ledger.keys import usable_keyring
         from guard.ledger.limits import tamper_evidence
 
-        backend, name = usable_keyring()
-        return tamper_evidence(name if backend is not None else None, self._open_ledger().key_status())
+        with cancelled_by(cancel):
+            backend, name = usable_keyring()
+            return tamper_evidence(name if backend is not None else None, self._open_ledger().key_status())
 
     @blocking
     def key_status(self, cancel: threading.Event | None = None) -> KeyStatus:
@@ -178,7 +183,8 @@ class LedgerDoor:
         the tray app (``record_in_helper``), while the ledger is not open here, a helper process
         asks (about half a second more): the welcome asks this on first start, and the keyring
         library and cryptography would otherwise stay in the tray app for good. ``cancel`` set
-        stops that helper (the app is quitting: nobody waits for the answer)."""
+        stops that helper, or here the keyring call that waits (KeyringCallCancelled): the window
+        asking closed or the app is quitting, and nobody waits for the answer."""
         if self._appender is not None and self._ledger is None:
             from guard.services.heavy import read_key_status
             from guard.services.helper import HelperFailed
@@ -190,7 +196,9 @@ class LedgerDoor:
                 if cancel is not None and cancel.is_set():
                     raise
                 log.warning("Reading the key's status here: %s", error)
-        with self._reader() as ledger:
+        from guard.keyring_call import cancelled_by
+
+        with cancelled_by(cancel), self._reader() as ledger:
             return ledger.key_status()
 
     @blocking

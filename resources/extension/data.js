@@ -861,6 +861,11 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://",
+          "webex.com/",
+          "/k2/j.php?mtid="
+        ],
+        [
+          "https://",
           "webex.com/meet/"
         ],
         [
@@ -1039,6 +1044,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://stream.meet.google.com/stream/"
+        ],
+        [
+          "https://meet.google.com/lookup/"
         ]
       ],
       "title": [
