@@ -94,6 +94,7 @@ class ConsentDialog(ConsentSaving, QDialog):
         self.subject = subject
         self.jobs = jobs or JobRunner(self)
         self.saving = False
+        self.kept = False  # the decision was kept until the key can be read: nothing left to save
         self._missing = ""  # what the red message asks for; it goes once that is chosen
         self._shown = False
         self.setWindowTitle(_("Record my consent — {app}").format(app=APP_NAME))
