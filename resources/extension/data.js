@@ -197,6 +197,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "g.co",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "google-meet"
+      ]
+    },
+    {
       "host": "go.blizz.com",
       "subdomains": false,
       "scheme": "https",
@@ -1047,6 +1055,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meet.google.com/lookup/"
+        ],
+        [
+          "https://g.co/meet/"
         ]
       ],
       "title": [
