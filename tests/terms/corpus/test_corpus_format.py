@@ -158,6 +158,7 @@ HELDOUT_D = frozenset(
         "deliveroo/privacy-policy/2025-07-17__2025-11-10",
         "freja-eid/privacy-policy/2025-09-23__2025-10-30",
         "happn/terms-of-service/2025-02-11__2025-05-21",
+        "hoyoverse/honkai-star-rail-privacy-policy/2025-08-28__2026-02-13",
         "ipinfo/privacy-policy/2026-08-06__2026-08-13",
         "kivra/privacy-policy/2025-09-23__2025-12-17",
         "marco-polo/privacy-policy/2021-01-04__2021-02-07",
@@ -179,6 +180,7 @@ HELDOUT_D = frozenset(
         "tchap/privacy-policy/2023-03-09__2023-03-10",
         "tchap/privacy-policy/2023-03-10__2023-06-08",
         "tchap/terms-of-service/2023-04-20__2023-12-05",
+        "the-guardian/privacy-policy/2025-03-06__2025-07-01",
         "thryv/yellowpages-privacy-policy/2024-01-04__2024-01-08",
         "toyota/connected-services-privacy-policy/2023-07-26__2023-09-08",
     }
