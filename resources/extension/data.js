@@ -870,7 +870,27 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           "webex.com/",
+          "/j.php?ed="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/j.php?j="
+        ],
+        [
+          "https://",
+          "webex.com/",
           "/k2/j.php?mtid="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/k2/j.php?ed="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/k2/j.php?j="
         ],
         [
           "https://",
