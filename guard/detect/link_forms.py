@@ -9,7 +9,8 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
 * written twice as a Markdown link, ``[https://zoom.us/j/1](https://zoom.us/j/1)``, which
   reads as one run of text up to the closing parenthesis;
 * wrapped in a redirect that scans or counts clicks: Outlook Safe Links
-  (``https://nam11.safelinks.protection.outlook.com/?url=<link>&data=...``), Google's
+  (``https://nam11.safelinks.protection.outlook.com/?url=<link>&data=...``) and Teams' own
+  (``https://statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-safelinks.html?url=<link>``), Google's
   ``https://www.google.com/url?q=<link>&sa=D``, Facebook's and Messenger's ``l.php?u=<link>``,
   Proofpoint URL Defense (``urldefense.proofpoint.com/v2/url?u=...``, ``urldefense.com/v3/__<link>__;...``).
 
@@ -29,19 +30,23 @@ MOST_WRAPPERS = 3  # redirects unwrapped inside one another (a Safe Link around 
 # Safe Links: leits/MeetingBar 26eef52 MeetingBar/Meetings/MeetingLinkDetector.swift (cleanupOutlookSafeLinks);
 # Google: ProtonMail/WebClients packages/calendar/components/videoConferencing/zoom/zoomHelpers.ts (Google
 # Calendar descriptions carry "https://www.google.com/url?q=https://applications.zoom.us/..."); l.php: a Teams
-# meeting link shared through Messenger, https://pastebin.com/1pjRkjgy.
+# meeting link shared through Messenger, https://pastebin.com/1pjRkjgy; Teams' own Safe Links for links clicked in
+# Teams chats (statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-safelinks.html?url=<link>&locale=...):
+# Strobotti/linkquisition 8351baa plugins/unwrap/unwrap_test.go#L144.
 _WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (".safelinks.protection.outlook.com", "", ("url",)),
     ("google.com", "/url", ("q", "url")),
     ("l.facebook.com", "/l.php", ("u",)),
     ("l.messenger.com", "/l.php", ("u",)),
+    (".teams.cdn.office.net", "/evergreen-assets/safelinks/1/atp-safelinks.html", ("url",)),
 )
 
 # HTML escapes a link in an HTML description may carry. Only these, with their semicolon: a decoder that
 # also reads legacy names without one would turn a query's "&region=" into "®ion=".
 _ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&#34;", '"'),
             ("&#x2F;", "/"), ("&#x2f;", "/"), ("&#47;", "/"), ("&amp;", "&"))  # &amp; last: "&amp;lt;" stays "&lt;"
-_MARKERS = ("safelinks.protection.outlook.com", "google.com/url", "/l.php", "urldefense")  # cheap pre-check
+# cheap pre-check
+_MARKERS = ("safelinks.protection.outlook.com", "google.com/url", "/l.php", "urldefense", "atp-safelinks")
 _TRAILING = ".,;:!?"  # a sentence's punctuation after a link, never the end of a meeting link
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _CUT_AT = frozenset(" \t\r\n\"'<>`")  # what ends a link once HTML escapes are decoded

@@ -197,6 +197,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "g.co",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "google-meet"
+      ]
+    },
+    {
       "host": "go.blizz.com",
       "subdomains": false,
       "scheme": "https",
@@ -861,6 +869,31 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://",
+          "webex.com/",
+          "/j.php?ed="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/j.php?j="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/k2/j.php?mtid="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/k2/j.php?ed="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/k2/j.php?j="
+        ],
+        [
+          "https://",
           "webex.com/meet/"
         ],
         [
@@ -1039,6 +1072,12 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://stream.meet.google.com/stream/"
+        ],
+        [
+          "https://meet.google.com/lookup/"
+        ],
+        [
+          "https://g.co/meet/"
         ]
       ],
       "title": [

@@ -60,3 +60,13 @@ def test_a_link_written_as_its_own_markdown_link_text_ends_at_its_bracket():
     assert trimmed(f"{link}]({link})") == link
     assert link_forms(f"{link}]({link})")[1] == link
     assert trimmed("https://example.org/a[1]") == "https://example.org/a[1]"
+
+
+def test_teams_own_safe_links_are_unwrapped():
+    """A link clicked in a Teams chat opens through Teams' Safe Links page (linkquisition's test has the form)."""
+    wrapped = ("https://statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-safelinks.html"
+               "?url=https%3A%2F%2Fzoom.us%2Fj%2F92221936273&locale=en-gb")
+    assert unwrapped(wrapped) == "https://zoom.us/j/92221936273"
+    other_page = "https://statics.teams.cdn.office.net/evergreen-assets/atp-safelinks.txt?url=https%3A%2F%2Fzoom.us"
+    assert unwrapped(other_page) is None
+

@@ -212,3 +212,16 @@ def _text_of(page: str) -> list[str]:
     parsed = Tags()
     parsed.feed(page)
     return parsed.text
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_csv_cells_hold_no_bidi_override_or_terminal_escape(ledger, reordered, catalog, tmp_path, excel):
+    """A spreadsheet applies a cell's bidi overrides as a browser does, and 'cat' of the file runs
+    its escapes. Line breaks and tabs stay: the CSV quotes them."""
+    export_history(ledger, catalog, "csv", tmp_path / "h.csv", excel=excel)
+    text = (tmp_path / "h.csv").read_text(encoding="utf-8-sig")
+    assert [code for code in _unsafe_in(text) if code not in ("U+0009", "U+000D")] == []
+    header, row = cells(tmp_path / "h.csv", "utf-8-sig")[:2]
+    by_name = dict(zip(header, row, strict=True))
+    assert by_name["meeting_title"] == "Weekly  declined ton   [2J ]8;;https://evil.example agenda x "
+    assert by_name["note"] == "first  line\nsecond line"

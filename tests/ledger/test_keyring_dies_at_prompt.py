@@ -1,5 +1,6 @@
 """gnome-keyring dies while its unlock prompt is open: the app gives up on that call and uses the
-keyring again once it is back, and no decision is lost.
+keyring again once it is back, and no decision is lost: the one made while the keyring was away is
+kept on this computer and signed, with the time it was made, once the keyring answers again.
 
 Real parts: a D-Bus bus and gnome-keyring of the test's own (tests/support/secret_service.py),
 its login collection locked so reading the ledger's key opens gnome-keyring's real unlock prompt
@@ -18,7 +19,7 @@ import pytest
 
 from guard import keyring_call
 from guard.keyring_call import DEADLINE_ENV
-from guard.ledger import KeyState, LedgerKeyError, RecordDraft
+from guard.ledger import DecisionKept, KeyState, LedgerKeyError, RecordDraft
 from guard.paths import app_paths
 from guard.services import Services
 from tests.support.bounded import bounded
@@ -58,22 +59,33 @@ def test_a_keyring_that_dies_at_its_unlock_prompt_is_used_again_once_back_and_no
     secret_service.lock()
     services = Services(app_paths())  # the app started again: the key must come from the keyring
     try:
-        refused = record(services, "refused")
-        assert isinstance(refused, LedgerKeyError), refused  # fails closed: nothing is signed without the key
-        assert "Cannot sign a new record" in str(refused) and "did not answer within 2 s" in str(refused)
+        kept = record(services, "refused")
+        assert isinstance(kept, DecisionKept), kept  # fails closed: nothing is signed without the key...
+        assert "Cannot sign a new record" in str(kept) and "did not answer within 2 s" in str(kept)
+        assert "Kept on this computer" in str(kept) and services.waiting_count() == 1  # ...and nothing is lost
         assert secret_service.prompt_shown(), "reading the key opened gnome-keyring's unlock prompt"
 
         secret_service.kill_keyring()  # the prompt's answer never comes now
         status = bounded(services.key_status)
         assert status.state == KeyState.UNAVAILABLE, status  # said plainly while it is away
-        secret_service.start_keyring()  # the desktop starts it again (unlocked at log-in)
+        assert isinstance(bounded(services.sign_waiting), LedgerKeyError)  # still not signed, still kept
+        assert services.waiting_count() == 1
+    finally:
+        services.close()  # the user quits while the keyring is away
 
-        time.sleep(DEADLINE_S * 2)  # the pause before an unanswered keyring is asked again (doubled once)
-        again = record(services, "refused")  # the decision the form kept, saved again
-        assert not isinstance(again, BaseException), again
-        assert again.seq == 2
-        assert bounded(services.key_status).state == KeyState.OK
+    secret_service.start_keyring()  # the desktop starts it again (unlocked at log-in)
+    time.sleep(DEADLINE_S * 2)  # the pause before a keyring that left calls unanswered is asked again
+    services = Services(app_paths())  # and starts the app again
+    try:
+        signed = bounded(services.sign_waiting)
+        assert not isinstance(signed, BaseException), signed
+        assert [(r.seq, r.decision) for r in signed] == [(2, "refused")]
+        assert signed[0].occurred_at < signed[0].recorded_at  # when it was made, not when it could be signed
+        assert services.waiting_count() == 0
+        later = record(services, "given")  # and new decisions are signed at once again
+        assert not isinstance(later, BaseException), later
+        assert later.seq == 3 and bounded(services.key_status).state == KeyState.OK
         check = bounded(services.verify)
-        assert check.count == 2 and check.report.ok, check.report.summary()
+        assert check.count == 3 and check.report.ok, check.report.summary()
     finally:
         services.close()

@@ -4,6 +4,7 @@ every quoted wording occurs in the archived text it labels, every text is the ar
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -152,9 +153,21 @@ HELDOUT_C = frozenset(
 # "Held-out sets"); its labels and summaries are only in labels.toml. Read once, by the lead.
 HELDOUT_D = frozenset(
     {
+        "academia-edu/privacy-policy/2025-08-08__2025-09-17",
+        "couchsurfing/privacy-policy/2023-04-07__2024-10-15",
+        "deliveroo/privacy-policy/2025-07-17__2025-11-10",
+        "freja-eid/privacy-policy/2025-09-23__2025-10-30",
+        "happn/terms-of-service/2025-02-11__2025-05-21",
+        "hoyoverse/honkai-star-rail-privacy-policy/2025-08-28__2026-02-13",
+        "ipinfo/privacy-policy/2026-08-06__2026-08-13",
+        "kivra/privacy-policy/2025-09-23__2025-12-17",
+        "marco-polo/privacy-policy/2021-01-04__2021-02-07",
         "nextdoor/privacy-policy/2022-09-20__2022-12-02",
         "nordvpn/privacy-policy/2023-11-28__2024-05-20",
         "nordvpn/privacy-policy/2025-03-26__2025-04-01",
+        "orange/privacy-policy/2024-10-12__2024-11-15",
+        "orange/privacy-policy/2024-11-15__2025-06-11",
+        "orange/privacy-policy/2025-09-01__2025-10-16",
         "palantir/privacy-policy/2025-06-18__2025-07-17",
         "palantir/privacy-policy/2025-09-25__2026-02-25",
         "palantir/privacy-policy/2026-02-25__2026-06-10",
@@ -167,6 +180,9 @@ HELDOUT_D = frozenset(
         "tchap/privacy-policy/2023-03-09__2023-03-10",
         "tchap/privacy-policy/2023-03-10__2023-06-08",
         "tchap/terms-of-service/2023-04-20__2023-12-05",
+        "the-guardian/privacy-policy/2025-03-06__2025-07-01",
+        "thryv/yellowpages-privacy-policy/2024-01-04__2024-01-08",
+        "toyota/connected-services-privacy-policy/2023-07-26__2023-09-08",
     }
 )
 
@@ -201,7 +217,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
     """A minimal pair whose [pair] table says heldout = <heldout> plus <extra> (for the held-out set field)."""
     target = copy_of(PAIRS[0], tmp_path)
     labels = target / "labels.toml"
-    text = labels.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^heldout_set = .*\n", "", labels.read_text(encoding="utf-8"))  # the copied pair's own set
     start = text.index("heldout = ")
     end = text.index("\n", start)
     labels.write_text(text[:start] + f"heldout = {heldout}\n{extra}" + text[end + 1:], encoding="utf-8")
@@ -260,7 +276,8 @@ def test_a_misquoted_wording_is_caught(tmp_path: Path) -> None:
     labels = target / "labels.toml"
     text = labels.read_text(encoding="utf-8")
     quoted = change.new.split()[0]
-    labels.write_text(text.replace(quoted, quoted + "XYZ", 1), encoding="utf-8")
+    at = text.index(change.new)  # the quote itself, not an earlier field that starts with the same word
+    labels.write_text(text[:at] + quoted + "XYZ" + text[at + len(quoted):], encoding="utf-8")
     found = problems(load_pair(target))
     assert any("does not occur in" in problem for problem in found), found
 
