@@ -86,3 +86,19 @@ def test_turning_a_use_off_is_a_choice(sentence: str) -> None:
 
 def test_objecting_to_a_decision_is_not_a_choice_over_data() -> None:
     assert "consent-opt-out" not in sentence_topics("You may object to the referee's decision within a week.", RULES)
+
+
+def test_a_promise_not_to_sell_with_an_adverb_is_sharing() -> None:
+    assert "third-party-sharing" in sentence_topics("We do not knowingly sell your personal information.", RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Your calendar data is used only to show your schedule.",
+    "Payment details are processed solely for billing.",
+])
+def test_data_used_only_for_a_purpose_is_a_permitted_use(sentence: str) -> None:
+    assert "content-licence" in sentence_topics(sentence, RULES)
+
+
+def test_a_feature_used_only_by_adults_is_no_use_of_data() -> None:
+    assert "content-licence" not in sentence_topics("This feature is used only by adults.", RULES)
