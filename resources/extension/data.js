@@ -437,6 +437,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "meeting.dingtalk.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "dingtalk"
+      ]
+    },
+    {
       "host": "meeting.tencent.com",
       "subdomains": false,
       "scheme": "https",
@@ -943,6 +951,15 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://www.uberconference.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "dingtalk",
+      "url": [
+        [
+          "https://meeting.dingtalk.com/j/"
         ]
       ],
       "title": []
