@@ -213,13 +213,14 @@ class LedgerDoor:
 
     @blocking
     def verify(self, cancel: threading.Event | None = None) -> LedgerCheck:
-        """Blocks: checks every record's hash, link and signature (100,000 records: seconds).
-        ``cancel`` set stops waiting on the keyring (the key and anchor are then said unreadable)."""
+        """Blocks: checks every record's hash, link and signature (100,000 records: seconds), and
+        counts the decisions kept until the key can be read. ``cancel`` set stops waiting on the
+        keyring (the key and anchor are then said unreadable)."""
         from guard.keyring_call import cancelled_by
 
         with cancelled_by(cancel), self._reader() as ledger:
             report = ledger.verify(check_file=False)
-            return LedgerCheck(report.count, report, report.key)
+            return LedgerCheck(report.count, report, report.key, self._waiting().count())
 
     @blocking
     def tamper_evidence(self, cancel: threading.Event | None = None) -> TamperEvidence:

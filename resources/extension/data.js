@@ -1222,6 +1222,18 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://meetings.conf.meetecho.com/",
           "/?session="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "?group="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "&group="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "/?group="
         ]
       ],
       "title": []

@@ -297,6 +297,14 @@ class OverviewTab(QWidget):
             out.append(f"<p{style}><b>{esc(records)} · {esc(verdict)}</b><br>{esc(say(report.summary_text()))}</p>")
             if state.key is not None and (report.count or not report.ok):  # an empty ledger's summary names it
                 out.append(f"<p>{esc(labelled(_('Signing key'), say(state.key.text())))}</p>")
+        if state is not None and state.waiting:
+            kept = ngettext("{count} decision is kept on this computer, not yet in the ledger: the signing key "
+                            "cannot be read now. It is added, with the time it was made, once the key can be read.",
+                            "{count} decisions are kept on this computer, not yet in the ledger: the signing key "
+                            "cannot be read now. They are added, with the times they were made, once the key can be "
+                            "read.",
+                            state.waiting).format(count=format_number(state.waiting))
+            out.append(f'<p style="background:{self._tint}; padding:4px">{esc(kept)}</p>')
         if self.verifying:
             out.append(f"<p>{esc(_('Verifying…'))}</p>")
         if self.tamper is not None:
