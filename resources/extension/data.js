@@ -85,6 +85,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "bmeeting.huaweicloud.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "huawei-cloud-meeting"
+      ]
+    },
+    {
       "host": "call.lifesizecloud.com",
       "subdomains": false,
       "scheme": "https",
@@ -442,6 +450,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "dingtalk"
+      ]
+    },
+    {
+      "host": "meeting.huaweicloud.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "huawei-cloud-meeting"
       ]
     },
     {
@@ -1132,6 +1148,18 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           ".gotowebinar.com/eojoin/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "huawei-cloud-meeting",
+      "url": [
+        [
+          "https://meeting.huaweicloud.com/#/j/"
+        ],
+        [
+          "https://bmeeting.huaweicloud.com/#/j/"
         ]
       ],
       "title": []
