@@ -445,6 +445,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "meet.zoho.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
       "host": "meeting.dingtalk.com",
       "subdomains": false,
       "scheme": "https",
@@ -466,6 +474,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "tencent-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
       ]
     },
     {
@@ -1813,6 +1829,29 @@ globalThis.MPG_DATA = Object.freeze({
       "url": [
         [
           "https://cliq.zoho.eu/meetings/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "zoho-meeting",
+      "url": [
+        [
+          "https://meeting.zoho.com/join?key="
+        ],
+        [
+          "https://meeting.zoho.com/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.com/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meet.zoho.com/"
         ]
       ],
       "title": []
