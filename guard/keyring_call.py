@@ -66,6 +66,7 @@ class _Pending(Generic[T]):
     done: threading.Event = field(default_factory=threading.Event)
     result: T | None = None
     error: BaseException | None = None
+    written_off: bool = False  # the keyring answered other calls since: this one may never return
 
 
 MAX_WAITING = 4  # calls left unanswered at once while the keyring does not answer; more wait for one to return
@@ -173,7 +174,7 @@ def _work(pending: _Pending[T], call: Callable[[], T], retry: bool) -> None:
         with _lock:
             if pending in _waiting:  # an answer at last (or the bus saying the keyring is gone): ask again
                 _waiting.remove(pending)
-                _unanswered = 0
+                _write_off()
                 log.info("The keyring answered a request that had been given up (%s)", pending.what)
 
 
@@ -192,7 +193,7 @@ def _refuse_while_unanswered(limit: float) -> None:
     """Raise KeyringNoAnswer unless a call may go out to a keyring that left calls unanswered
     (under the lock): one at a time, after the pause, while fewer than MAX_WAITING still wait."""
     now = time.monotonic()
-    waiting = [p for p in _waiting if not p.done.is_set()]
+    waiting = [p for p in _waiting if not p.done.is_set() and not p.written_off]
     if _probing:
         when = "another request is finding out whether it answers again"
     elif len(waiting) >= MAX_WAITING:
@@ -207,12 +208,21 @@ def _refuse_while_unanswered(limit: float) -> None:
 
 def _answered(pending: _Pending[Any], probe: bool) -> None:
     """The keyring answered (a value or an error, under the lock): calls go out freely again."""
-    global _unanswered
     if probe:
         stuck = sum(1 for p in _waiting if not p.done.is_set())
         log.info("The keyring answers again (%s)%s", pending.what,
                  f"; {stuck} request(s) it left unanswered are given up for good" if stuck else "")
+    _write_off()
+
+
+def _write_off() -> None:
+    """The keyring answers (under the lock): calls go out freely, and the calls it left waiting
+    no longer count against it. Some never return (a prompt whose keyring died): counted, they
+    would fill MAX_WAITING over a few outages and every later call would be refused for good."""
+    global _unanswered
     _unanswered = 0
+    for waiting in _waiting:
+        waiting.written_off = True
 
 
 def _abandon(pending: _Pending[Any], limit: float, *, cancelled: bool) -> None:

@@ -126,3 +126,19 @@ def test_a_caller_that_stops_waiting_gives_up_its_call_without_holding_back_the_
     finally:
         release.set()
     assert wait_idle(10)
+
+
+def test_calls_left_for_good_in_earlier_outages_do_not_count_against_a_later_one(monkeypatch):
+    """Each time a keyring dies at its unlock prompt one call waits for ever; after a few such outages
+    those calls must not fill the limit of calls left waiting, or every later call would be refused."""
+    monkeypatch.setenv(DEADLINE_ENV, "0.1")
+    never = threading.Event()
+    try:
+        for _ in range(MAX_WAITING + 1):
+            with pytest.raises(KeyringNoAnswer):
+                ask("a prompt whose keyring died", lambda: never.wait(60))
+            time.sleep(0.15)  # the pause after one unanswered call
+            assert ask("the keyring is back", lambda: "answered") == "answered"
+    finally:
+        never.set()
+    assert wait_idle(10)

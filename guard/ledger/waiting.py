@@ -92,6 +92,27 @@ class WaitingDecisions:
         """Blocks: ``record_id`` is in the ledger now; its kept copy goes."""
         (self.folder / f"{record_id}.json").unlink(missing_ok=True)
 
+    def erase(self) -> tuple[list[Path], list[str]]:
+        """Blocks: remove every kept decision, readable or not, and the folder (the user erases the
+        ledger: nothing of it may be added back later). The files removed, and what could not be."""
+        removed: list[Path] = []
+        problems: list[str] = []
+        try:
+            entries = list(self.folder.iterdir())
+        except FileNotFoundError:
+            return removed, problems
+        for entry in entries:
+            try:
+                entry.unlink()  # a symlink itself, never what it points at
+                removed.append(entry)
+            except OSError as error:
+                problems.append(f"could not delete {entry}: {error.strerror or error}")
+        try:
+            self.folder.rmdir()
+        except OSError as error:
+            problems.append(f"could not delete {self.folder}: {error.strerror or error}")
+        return removed, problems
+
 
 def _read(path: Path) -> WaitingDecision:
     if not path.is_file() or path.is_symlink():

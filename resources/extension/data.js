@@ -85,6 +85,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "bmeeting.huaweicloud.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "huawei-cloud-meeting"
+      ]
+    },
+    {
       "host": "call.lifesizecloud.com",
       "subdomains": false,
       "scheme": "https",
@@ -437,11 +445,43 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "meet.zoho.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.dingtalk.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "dingtalk"
+      ]
+    },
+    {
+      "host": "meeting.huaweicloud.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "huawei-cloud-meeting"
+      ]
+    },
+    {
       "host": "meeting.tencent.com",
       "subdomains": false,
       "scheme": "https",
       "providers": [
         "tencent-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
       ]
     },
     {
@@ -948,6 +988,15 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "dingtalk",
+      "url": [
+        [
+          "https://meeting.dingtalk.com/j/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "discord",
       "url": [
         [
@@ -1120,6 +1169,18 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "huawei-cloud-meeting",
+      "url": [
+        [
+          "https://meeting.huaweicloud.com/#/j/"
+        ],
+        [
+          "https://bmeeting.huaweicloud.com/#/j/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "jam",
       "url": [
         [
@@ -1222,6 +1283,18 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://meetings.conf.meetecho.com/",
           "/?session="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "?group="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "&group="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "/?group="
         ]
       ],
       "title": []
@@ -1756,6 +1829,29 @@ globalThis.MPG_DATA = Object.freeze({
       "url": [
         [
           "https://cliq.zoho.eu/meetings/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "zoho-meeting",
+      "url": [
+        [
+          "https://meeting.zoho.com/join?key="
+        ],
+        [
+          "https://meeting.zoho.com/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.com/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meet.zoho.com/"
         ]
       ],
       "title": []
