@@ -3,6 +3,11 @@
 The tray app runs for days, so its file handler rotates as it writes. A command runs for a
 moment: it appends to the same file (rotating it first if it is already full) without
 importing ``logging.handlers``, which costs a short command a tenth of its start-up.
+
+Messages quote outside text (a user catalog file's values, page addresses, titles): control
+characters and bidi overrides in a message are spelt out (``\x1b``, ``\u202e``), so a terminal
+showing stderr never obeys them, and a line break in one starts a line with a tab, so a message
+cannot forge a line that reads as another record. A traceback is kept as it is.
 """
 
 from __future__ import annotations
@@ -11,10 +16,25 @@ import logging
 from pathlib import Path
 from typing import TextIO
 
+from guard.text_controls import UNSAFE
+
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 PROCESS_FORMAT = "%(asctime)s %(levelname)-7s [{process} %(process)d] %(name)s: %(message)s"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
+
+_SPELT = {code: f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" for code in UNSAFE if code not in (0x09, 0x0A)}
+_SPELT[0x0A] = "\n\t"
+
+
+class _QuotingFormatter(logging.Formatter):
+    """A formatter whose message part shows control characters instead of obeying them."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        message = record.message
+        if not (message.isascii() and message.isprintable()):
+            record.message = message.translate(_SPELT)
+        return super().formatMessage(record)
 
 
 def setup_logging(log_file: Path | None, verbose: bool = False,
@@ -37,7 +57,7 @@ def setup_logging(log_file: Path | None, verbose: bool = False,
             root.removeHandler(old)
             old.close()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    formatter = logging.Formatter(FORMAT if process is None else PROCESS_FORMAT.format(process=_plain(process)))
+    formatter = _QuotingFormatter(FORMAT if process is None else PROCESS_FORMAT.format(process=_plain(process)))
 
     stderr = logging.StreamHandler(stream)
     stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -23,3 +23,13 @@ UNSAFE: frozenset[int] = BIDI_CONTROLS | CONTROL_CHARACTERS | LINE_SEPARATORS
 def char_class(codes: Iterable[int]) -> str:
     """A regular-expression character class (``re`` or RE2 syntax) matching exactly ``codes``."""
     return "[" + "".join(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" for code in sorted(codes)) + "]"
+
+
+_AS_SPACE = {code: " " for code in UNSAFE if code != 0x0A}
+
+
+def shown_text(text: str) -> str:
+    """``text`` with every character above but the line feed as a space, nothing else changed:
+    what a page or document made for people (the HTML and PDF exports) writes of an outside value.
+    Line feeds stay: the PDF breaks a note's lines there, and HTML reads one as a space."""
+    return text if text.isprintable() else text.translate(_AS_SPACE)

@@ -1,14 +1,27 @@
-"""guard.keyring_call: one deadline for every keyring call, and no second call while one hangs.
-(The real hung keyring, a stopped gnome-keyring, is in tests/ledger/test_keyring_hang.py.)"""
+"""guard.keyring_call: one deadline for every keyring call, no pile of calls while one hangs, and
+calls again once the keyring answers. (The real hung keyring, a stopped gnome-keyring, is in
+tests/ledger/test_keyring_hang.py; one that dies at its unlock prompt in
+tests/ledger/test_keyring_dies_at_prompt.py.)"""
 
 from __future__ import annotations
 
 import threading
+import time
 
 import keyring.errors
 import pytest
 
-from guard.keyring_call import DEADLINE_ENV, DEFAULT_DEADLINE_S, KeyringNoAnswer, ask, deadline_s, wait_idle
+from guard.keyring_call import (
+    DEADLINE_ENV,
+    DEFAULT_DEADLINE_S,
+    MAX_WAITING,
+    KeyringCallCancelled,
+    KeyringNoAnswer,
+    ask,
+    cancelled_by,
+    deadline_s,
+    wait_idle,
+)
 
 
 def test_a_call_that_never_returns_is_reported_and_not_repeated_until_it_does(monkeypatch):
@@ -56,3 +69,76 @@ def test_errors_are_raised_in_the_callers_thread_after_one_retry():
 def test_the_deadline_can_be_set_but_never_to_nothing_or_forever(monkeypatch, value, expected):
     monkeypatch.setenv(DEADLINE_ENV, value)
     assert deadline_s() == expected
+
+
+def test_a_call_that_never_returns_holds_back_later_calls_for_a_deadline_only(monkeypatch):
+    """A keyring that died at its unlock prompt never answers the call that waits on it: the calls
+    after it are refused for one deadline, then go out again, and work once the keyring answers."""
+    monkeypatch.setenv(DEADLINE_ENV, "0.2")
+    never = threading.Event()
+    try:
+        with pytest.raises(KeyringNoAnswer, match=r"within 0\.2 s$"):
+            ask("prompt of a dead keyring", lambda: never.wait(60))
+        with pytest.raises(KeyringNoAnswer, match="still waiting; it is asked again in 1 s"):
+            ask("at once", lambda: "not asked")
+        time.sleep(0.25)  # the pause: one deadline
+        assert ask("the keyring is back", lambda: "answered") == "answered"
+        assert ask("and after", lambda: "answered") == "answered"  # no longer held back
+    finally:
+        never.set()
+    assert wait_idle(10)
+
+
+def test_a_keyring_that_keeps_not_answering_leaves_at_most_a_few_calls_waiting(monkeypatch):
+    monkeypatch.setenv(DEADLINE_ENV, "0.1")
+    release = threading.Event()
+    started = []
+
+    def hung() -> None:
+        started.append(1)
+        release.wait(60)
+
+    try:
+        for _ in range(MAX_WAITING):
+            with pytest.raises(KeyringNoAnswer):
+                ask("hung", hung)
+            time.sleep(0.1 * 2 ** (len(started) - 1) + 0.05)  # each pause doubles
+        with pytest.raises(KeyringNoAnswer, match=f"{MAX_WAITING} requests are still waiting"):
+            ask("one more", hung)
+        assert len(started) == MAX_WAITING  # no more threads than that
+    finally:
+        release.set()
+    assert wait_idle(10)
+    assert ask("after", lambda: "answered") == "answered"  # the answers came: calls go out again
+
+
+def test_a_caller_that_stops_waiting_gives_up_its_call_without_holding_back_the_next(monkeypatch):
+    """The settings window closes while the key's status is read: the read stops waiting at once."""
+    monkeypatch.setenv(DEADLINE_ENV, "600")
+    release, cancel = threading.Event(), threading.Event()
+    threading.Timer(0.1, cancel.set).start()
+    try:
+        with cancelled_by(cancel), pytest.raises(KeyringCallCancelled, match="nobody waits"):
+            ask("key status", lambda: release.wait(60))
+        with cancelled_by(cancel), pytest.raises(KeyringCallCancelled):
+            ask("not even started", lambda: "never")
+        assert ask("someone else's call", lambda: "answered") == "answered"
+    finally:
+        release.set()
+    assert wait_idle(10)
+
+
+def test_calls_left_for_good_in_earlier_outages_do_not_count_against_a_later_one(monkeypatch):
+    """Each time a keyring dies at its unlock prompt one call waits for ever; after a few such outages
+    those calls must not fill the limit of calls left waiting, or every later call would be refused."""
+    monkeypatch.setenv(DEADLINE_ENV, "0.1")
+    never = threading.Event()
+    try:
+        for _ in range(MAX_WAITING + 1):
+            with pytest.raises(KeyringNoAnswer):
+                ask("a prompt whose keyring died", lambda: never.wait(60))
+            time.sleep(0.15)  # the pause after one unanswered call
+            assert ask("the keyring is back", lambda: "answered") == "answered"
+    finally:
+        never.set()
+    assert wait_idle(10)

@@ -15,6 +15,7 @@ from guard.cli import output
 from guard.export import letters
 from guard.patterns import normalize_text
 from guard.presentation import wording
+from guard.text_controls import shown_text
 
 # Listed here by hand, not read from guard.text_controls: the set the code uses must hold them all.
 BIDI = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
@@ -24,6 +25,7 @@ STRIPPERS: dict[str, Callable[[str], str]] = {
     "browser.neutral_text": lambda text: neutral_text(text, 300),
     "letters.one_line": letters.one_line,
     "patterns.normalize_text": normalize_text,
+    "text_controls.shown_text (HTML and PDF exports)": shown_text,
 }
 
 

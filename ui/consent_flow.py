@@ -1,7 +1,8 @@
 """Recording a decision: the consent form about a meeting, or the answer given straight from a
 notification's button (consent / decline / left / only saw the notice), saved through the
 door on the job runner. If an answer cannot be saved, the form opens with it chosen, so
-nothing the user said is lost."""
+nothing the user said is lost; if it was kept until the signing key can be read (DecisionKept),
+the form opens saying so, with nothing left to save."""
 
 from __future__ import annotations
 
@@ -40,8 +41,9 @@ class ConsentFlow(QObject):
         self.services, self.jobs = services, jobs
 
     def open(self, request: RecordConsent, decision: str | None = None,
-             problem: str | None = None) -> ConsentDialog | None:
-        """The form about the meeting (and provider, feature, notice) asked for."""
+             problem: str | None = None, *, kept: bool = False) -> ConsentDialog | None:
+        """The form about the meeting (and provider, feature, notice) asked for; ``kept``: the
+        decision was kept until the key can be read, and ``problem`` says so (not saved again)."""
         from guard.presentation.consent_form import consent_subject
         from ui.dialogs.consent import ConsentDialog
 
@@ -51,7 +53,9 @@ class ConsentFlow(QObject):
         dialog.setWindowIcon(QApplication.windowIcon())
         if decision is not None:
             dialog.choose_decision(decision)
-        if problem:
+        if kept and problem:
+            dialog.mark_kept(problem)
+        elif problem:
             dialog.show_error(problem)
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
@@ -79,6 +83,13 @@ class ConsentFlow(QObject):
             self.recorded.emit(record)
 
         def failed(error: BaseException) -> None:
+            from guard.services import DecisionKept
+
+            if isinstance(error, DecisionKept):  # kept until the key can be read: said in the form, not saved twice
+                log.warning("The answer from a notification is kept until the signing key can be read: %s", error)
+                self.failed.emit(say_error(error))
+                self.open(answer.request, answer.decision, say_error(error), kept=True)
+                return
             message = _("Not saved: {error}").format(error=say_error(error))
             log.warning("The answer from a notification could not be saved: %s", error)
             self.failed.emit(message)

@@ -1,6 +1,7 @@
-"""The app's two recurring jobs: detection every few seconds, terms checks when due.
+"""The app's recurring jobs: detection every few seconds, terms checks when due, and signing the
+decisions kept while the ledger's key could not be read.
 
-Both keep a ``QTimer`` on the GUI thread and hand the work to the job runner (detection on
+Each keeps a ``QTimer`` on the GUI thread and hand the work to the job runner (detection on
 its own lane, whose one thread is the only one that touches the monitor; terms checks on the
 terms lane, since one can take minutes). A pass still running when the timer fires is not
 doubled. Results arrive as signals on the GUI thread.
@@ -24,8 +25,10 @@ log = logging.getLogger(__name__)
 
 TERMS_POLL_SECONDS = 300.0
 TERMS_FIRST_CHECK_SECONDS = 60.0
+WAITING_POLL_SECONDS = 600.0
 DETECT = "detect"
 TERMS = "terms-check"
+SIGN_WAITING = "sign-waiting"
 
 
 def _ms(seconds: float) -> int:
@@ -174,4 +177,45 @@ class TermsLoop(QObject):
         self._timer.stop()
         self._first.stop()
         self._runner.cancel(TERMS)
+        self._services = None
+
+
+class WaitingLoop(QObject):
+    """Adds the decisions kept while the ledger's key could not be read (a keyring away) once it
+    can be read again: at start, then every ten minutes (a folder listing when none waits).
+    ``signed(list[Record])`` when some were added."""
+
+    signed = Signal(object)
+
+    def __init__(self, runner: JobRunner, poll_seconds: float = WAITING_POLL_SECONDS,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._services: Services | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(_ms(poll_seconds))
+        self._timer.timeout.connect(self.sign)
+
+    def start(self, services: Services) -> None:
+        self._services = services
+        self._timer.start()
+        self.sign()
+
+    def sign(self) -> None:
+        services = self._services
+        if services is None:
+            return
+        self._runner.submit(services.sign_waiting, self._signed, self._failed, lane=Lane.IO, key=SIGN_WAITING,
+                            single=True)
+
+    def _signed(self, records: list[Any]) -> None:
+        if records:
+            log.info("%d kept decision(s) added to the ledger", len(records))
+            self.signed.emit(records)
+
+    def _failed(self, error: BaseException) -> None:  # the key still cannot be read: they stay kept
+        log.info("Kept decisions still wait for the signing key: %s", error)
+
+    def stop(self) -> None:
+        self._timer.stop()
         self._services = None

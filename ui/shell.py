@@ -40,7 +40,7 @@ from guard.presentation.views import TermsChangeView, TrayStatus, starting_statu
 from ui.consent_flow import ConsentFlow
 from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner, Lane
-from ui.loops import DetectionLoop, TermsLoop
+from ui.loops import DetectionLoop, TermsLoop, WaitingLoop
 from ui.settings_host import SettingsHost, default_settings_window
 from ui.shell_settings import ShellSettings
 from ui.single_instance import BROWSER_CHANGED, SHOW_SETTINGS
@@ -91,6 +91,8 @@ class Shell(ShellSettings, QObject):
         self._services_factory = services_factory or (lambda: _build_services(paths))
         self.detection = DetectionLoop(self.jobs, self)
         self.terms = TermsLoop(self.jobs, parent=self, **(loop_options or {}))
+        self.waiting = WaitingLoop(self.jobs, parent=self)
+        self.waiting.signed.connect(lambda _records: self.settings_host.ledger_updated())
         self.settings_host: SettingsHost | ProcessSettingsHost
         if settings_process:  # the app: the window in a process of its own (ui/settings_remote.py says why)
             from ui.settings_remote import ProcessSettingsHost
@@ -175,6 +177,7 @@ class Shell(ShellSettings, QObject):
         self.consent.close_all()
         self.detection.stop()
         self.terms.stop()
+        self.waiting.stop()
         if self.services is not None:
             self.jobs.submit(self.services.close, lane=Lane.IO)
         clean = self.jobs.shutdown(5000)
@@ -204,6 +207,7 @@ class Shell(ShellSettings, QObject):
         self.notifier.activated.connect(self.on_notice_activated)
         self.settings_host.set_services(services)
         self.detection.start(services)
+        self.waiting.start(services)  # decisions kept while the keyring was away, signed once it answers
         first_start = not services.settings.general.welcome_shown
         if first_start:  # no terms page is fetched before the user has read what that means (and could say no)
             self.show_welcome()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import Qt as QtGuiNamespace  # mightBeRichText and convertFromPlainText live in QtGui's Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from guard.presentation.wording import one_line
@@ -31,3 +32,10 @@ def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = T
 def elided(text: str, widget: QWidget, width: int, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> str:
     """``text`` on one line, shortened with "…" to fit ``width`` pixels in ``widget``'s font."""
     return QFontMetrics(widget.font()).elidedText(one_line(text, 4 * max(width, 1)), mode, width)
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` as a tooltip that shows it literally. A tooltip has no text format of its own: Qt
+    renders it as rich text when it looks like markup (any ``<...>`` before the first line break),
+    so such a text is handed over as the rich text that spells it out."""
+    return QtGuiNamespace.convertFromPlainText(text) if QtGuiNamespace.mightBeRichText(text) else text

@@ -6,8 +6,13 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
 * HTML-escaped, as in an HTML calendar description: ``...?pwd=abc&amp;from=addon``, or
   ``&lt;https://zoom.us/j/1&gt;``;
 * followed by the sentence's punctuation: ``(https://zoom.us/j/123).``;
+* with a host in capitals or plain ``http`` (``https://Dell.zoom.us/j/1``, ``http://meet.google.com/...``),
+  which the browser loads as the lower-case ``https`` link;
+* written twice as a Markdown link, ``[https://zoom.us/j/1](https://zoom.us/j/1)``, which
+  reads as one run of text up to the closing parenthesis;
 * wrapped in a redirect that scans or counts clicks: Outlook Safe Links
-  (``https://nam11.safelinks.protection.outlook.com/?url=<link>&data=...``), Google's
+  (``https://nam11.safelinks.protection.outlook.com/?url=<link>&data=...``) and Teams' own
+  (``https://statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-safelinks.html?url=<link>``), Google's
   ``https://www.google.com/url?q=<link>&sa=D``, Facebook's and Messenger's ``l.php?u=<link>``,
   Proofpoint URL Defense (``urldefense.proofpoint.com/v2/url?u=...``, ``urldefense.com/v3/__<link>__;...``).
 
@@ -27,19 +32,23 @@ MOST_WRAPPERS = 3  # redirects unwrapped inside one another (a Safe Link around 
 # Safe Links: leits/MeetingBar 26eef52 MeetingBar/Meetings/MeetingLinkDetector.swift (cleanupOutlookSafeLinks);
 # Google: ProtonMail/WebClients packages/calendar/components/videoConferencing/zoom/zoomHelpers.ts (Google
 # Calendar descriptions carry "https://www.google.com/url?q=https://applications.zoom.us/..."); l.php: a Teams
-# meeting link shared through Messenger, https://pastebin.com/1pjRkjgy.
+# meeting link shared through Messenger, https://pastebin.com/1pjRkjgy; Teams' own Safe Links for links clicked in
+# Teams chats (statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-safelinks.html?url=<link>&locale=...):
+# Strobotti/linkquisition 8351baa plugins/unwrap/unwrap_test.go#L144.
 _WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (".safelinks.protection.outlook.com", "", ("url",)),
     ("google.com", "/url", ("q", "url")),
     ("l.facebook.com", "/l.php", ("u",)),
     ("l.messenger.com", "/l.php", ("u",)),
+    (".teams.cdn.office.net", "/evergreen-assets/safelinks/1/atp-safelinks.html", ("url",)),
 )
 
 # HTML escapes a link in an HTML description may carry. Only these, with their semicolon: a decoder that
 # also reads legacy names without one would turn a query's "&region=" into "®ion=".
 _ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&#34;", '"'),
             ("&#x2F;", "/"), ("&#x2f;", "/"), ("&#47;", "/"), ("&amp;", "&"))  # &amp; last: "&amp;lt;" stays "&lt;"
-_MARKERS = ("safelinks.protection.outlook.com", "google.com/url", "/l.php", "urldefense")  # cheap pre-check
+# cheap pre-check
+_MARKERS = ("safelinks.protection.outlook.com", "google.com/url", "/l.php", "urldefense", "atp-safelinks")
 _TRAILING = ".,;:!?"  # a sentence's punctuation after a link, never the end of a meeting link
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _CUT_AT = frozenset(" \t\r\n\"'<>`")  # what ends a link once HTML escapes are decoded
@@ -50,6 +59,8 @@ def trimmed(url: str) -> str:
     decoded text leaves the link (``&gt;``), and without trailing punctuation or an unmatched closing
     bracket (``https://zoom.us/j/1).`` → ``https://zoom.us/j/1``; ``.../wiki/Foo_(bar)`` keeps its own)."""
     text = url
+    if "](" in text:  # Markdown's [<link>](<link>): the first link ends at its bracket (RFC 3986 never has "](")
+        text = text[:text.index("](")]
     if "&" in text:  # only a decoded escape can bring in what ends a link (find_urls stops at the rest)
         for escape, char in _ESCAPES:
             text = text.replace(escape, char)
@@ -112,9 +123,22 @@ def unwrapped(url: str) -> str | None:
     return None
 
 
+def canonical(url: str) -> str:
+    """``url`` as the browser loads it: scheme and host in lower case (``https://Dell.zoom.us/j/1``
+    → ``https://dell.zoom.us/j/1``) and ``http`` upgraded to ``https``, which every meeting service
+    redirects to; the path and query are kept as they are."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    end = next((i for i, ch in enumerate(rest) if ch in "/?#"), len(rest))
+    scheme = scheme.lower()
+    return f"{'https' if scheme == 'http' else scheme}://{rest[:end].lower()}{rest[end:]}"
+
+
 def link_forms(url: str) -> list[str]:
     """``url`` as found, then each cleaner form it stands for, without repeats: trimmed, and the link
-    inside each redirect wrapper, at most :data:`MOST_WRAPPERS` deep."""
+    inside each redirect wrapper, at most :data:`MOST_WRAPPERS` deep. (Each form's :func:`canonical`
+    form is the fallback a caller tries after them.)"""
     forms = [url]
     current = trimmed(url)
     for _ in range(MOST_WRAPPERS + 1):

@@ -16,6 +16,10 @@ never run as a formula by a spreadsheet, in both variants. A cell that already s
 ``'``. A cell holding ``;`` is quoted too, so a spreadsheet whose list separator is ``;`` never
 splits it into a new cell that could start a formula. The JSON export keeps every value exactly.
 
+Control characters other than tab and line breaks (which a quoted cell holds), and bidi
+overrides, are written as spaces: a spreadsheet applies an override as a browser does
+(``guard.text_controls``), and a terminal showing the file would run an escape sequence.
+
 ``excel=True`` writes what Excel opens correctly whatever its list separator: a UTF-8 byte
 order mark and every cell quoted.
 """
@@ -27,10 +31,12 @@ from typing import BinaryIO
 
 from guard.export.job import ExportJob, Written
 from guard.export.selection import Entry
+from guard.text_controls import UNSAFE
 
 JOIN = " | "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISED_START = (*FORMULA_START, "'")  # cells that get a leading "'" (see the module's docstring)
+_AS_SPACE = {code: " " for code in UNSAFE if chr(code) not in "\t\n\r"}
 
 COLUMNS = (
     "id", "seq", "occurred_at", "recorded_at", "provider_id", "provider_name", "feature_id", "feature_name",
@@ -134,6 +140,8 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if not text.isprintable():
+        text = text.translate(_AS_SPACE)
     if text.startswith(NEUTRALISED_START):
         text = "'" + text
     if "," in text or '"' in text or "\n" in text or "\r" in text or ";" in text:
@@ -146,6 +154,8 @@ def _excel_cell(value: object) -> str:
     if value is None:
         return '""'
     text = value if isinstance(value, str) else str(value)
+    if not text.isprintable():
+        text = text.translate(_AS_SPACE)
     if text.startswith(NEUTRALISED_START):
         text = "'" + text
     return '"' + text.replace('"', '""') + '"'

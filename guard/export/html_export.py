@@ -15,6 +15,7 @@ from guard.export.selection import Entry
 from guard.export.summary import DECISIONS, Summary, records_text, when_text
 from guard.ledger import Order
 from guard.paths import resources_dir
+from guard.text_controls import shown_text
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'"
 
@@ -25,10 +26,12 @@ def _css() -> str:
 
 def esc(text: object) -> str:
     """HTML-escape text, quotes included (as ``html.escape``; most text needs nothing, and
-    five C-level searches tell so faster than any rewrite). Anything not text (a tampered
-    record may hold a number or a list where text belongs) is escaped as its ``str``."""
+    five C-level searches tell so faster than any rewrite), with control characters and bidi
+    overrides as spaces (``guard.text_controls``). Anything not text (a tampered record may hold
+    a number or a list where text belongs) is escaped as its ``str``."""
     if not isinstance(text, str):
         text = str(text)
+    text = shown_text(text)
     if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
         return escape(text, quote=True)
     return text

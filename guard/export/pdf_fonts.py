@@ -27,6 +27,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from guard.text_controls import shown_text
+
 log = logging.getLogger(__name__)
 
 FONT_ENV = "MEETING_GUARD_PDF_FONT"  # a .ttf to use as the main font instead of DejaVu Sans
@@ -120,7 +122,9 @@ class PdfFonts:
         return None
 
     def fit(self, text: str) -> str:
-        """``text`` with every character no font here can draw written as ``[U+XXXX]``."""
+        """``text`` with every character no font here can draw written as ``[U+XXXX]``, control
+        characters and bidi overrides as spaces (``guard.text_controls``; line feeds kept)."""
+        text = shown_text(text)
         if text.isascii():
             return text
         chars = set(text) - {"\n"}

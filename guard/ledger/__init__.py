@@ -22,6 +22,7 @@ from guard.paths import AppPaths
 if TYPE_CHECKING:
     from guard.ledger.erase import EraseReport, erase_ledger
     from guard.ledger.errors import (
+        DecisionKept,
         LedgerBusyError,
         LedgerCorruptError,
         LedgerError,
@@ -57,7 +58,7 @@ _WHERE = {
     "EraseReport": "erase", "erase_ledger": "erase",
     "LedgerBusyError": "errors", "LedgerCorruptError": "errors", "LedgerError": "errors", "LedgerFullError": "errors",
     "LedgerInputError": "errors", "LedgerKeyError": "errors", "LedgerPermissionError": "errors",
-    "LedgerReadOnlyError": "errors", "RecordNotFoundError": "errors",
+    "LedgerReadOnlyError": "errors", "RecordNotFoundError": "errors", "DecisionKept": "errors",
     "KEY_FILE": "files", "LEDGER_FILE": "files",
     "KeyState": "key_status", "KeyStatus": "key_status", "KeyStorage": "key_status",
     "Decision": "models", "EvidenceItem": "models", "Meeting": "models", "Notice": "models", "Record": "models",
@@ -70,7 +71,8 @@ _WHERE = {
 }
 
 __all__ = [
-    "KEY_FILE", "LEDGER_FILE", "Decision", "EffectiveStatus", "EraseReport", "EvidenceItem", "KeyState", "KeyStatus",
+    "KEY_FILE", "LEDGER_FILE", "Decision", "DecisionKept", "EffectiveStatus", "EraseReport", "EvidenceItem",
+    "KeyState", "KeyStatus",
     "KeyStorage", "Ledger",
     "LedgerBusyError", "LedgerCorruptError", "LedgerError", "LedgerFullError", "LedgerInputError", "LedgerKeyError",
     "LedgerPermissionError", "LedgerReadOnlyError",

@@ -77,12 +77,13 @@ class HelperAppender:
         self.deadline_s = deadline_s
         self._turns = _Turns()
 
-    def append(self, draft: RecordDraft) -> Record:
-        """Blocks: the stored record, or the ledger's error (as ``Ledger.append`` raises it)."""
+    def append(self, draft: RecordDraft, *, record_id: str | None = None) -> Record:
+        """Blocks: the stored record, or the ledger's error (as ``Ledger.append`` raises it).
+        ``record_id``: the id the caller made (a kept decision appended later), else a new one."""
         with self._turns.turn():
             if self._opened_here():
-                return self._open_here().append(draft)
-            record_id = str(uuid.uuid4())
+                return self._open_here().append(draft, record_id=record_id)
+            record_id = record_id or str(uuid.uuid4())
             try:
                 record = append_in_helper(self.paths, draft, record_id, deadline_s=self.deadline_s)
             except NoAnswer as why:

@@ -1,5 +1,6 @@
 """Erase the whole ledger on the user's explicit, confirmed request: its files (anchor file
-and key file included), its keyring keys and its keyring anchor. The only way records ever
+and key file included, and the decisions kept until its key could be read), its keyring keys
+and its keyring anchor. The only way records ever
 leave the ledger; afterwards a new ledger may start in the same place without being taken for
 a swapped one."""
 
@@ -18,6 +19,7 @@ from guard.ledger.anchor import KeyringAnchor, location_username
 from guard.ledger.errors import LedgerBusyError
 from guard.ledger.keys import KeyInfo, KeyVault, delete_keyring_entry
 from guard.ledger.schema import KEY_COLUMNS, row_to_key
+from guard.ledger.waiting import WaitingDecisions
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,9 @@ def erase_ledger(path: Path, *, busy_timeout: float = 10.0) -> EraseReport:
             continue
         except OSError as error:
             report.problems.append(f"could not delete {target}: {error.strerror or error}")
+    gone, problems = WaitingDecisions(path.parent).erase()  # kept decisions would come back into a new ledger
+    report.removed_files.extend(gone)
+    report.problems.extend(problems)
     with contextlib.suppress(OSError):
         fsync_dir(path.parent)
     log.info("Consent ledger %s erased on request (%s files, %s keyring secrets)", path,

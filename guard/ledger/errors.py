@@ -43,5 +43,10 @@ class LedgerKeyError(LedgerError, StorageFaultError):
     records, so a new record cannot be signed. Reading and verifying still work."""
 
 
+class DecisionKept(LedgerKeyError):
+    """The decision could not be signed now (the key could not be read) and is kept on this
+    computer instead (guard.ledger.waiting): it is added to the ledger once the key can be read."""
+
+
 class RecordNotFoundError(LedgerInputError):
     """No record has the given id."""

@@ -145,7 +145,11 @@ def trains_models(feature: AiFeature) -> str:
 
 def short_name(name: str) -> str:
     """A feature name without its trailing parenthesis: 'Meeting summary with AI Companion'."""
-    short = re.sub(r"\s*\([^()]*\)\s*$", "", name).strip()
+    short = name.strip()
+    if short.endswith(")"):  # string methods, not a pattern: a user catalog's name may be 500 kB of spaces
+        opening = short.rfind("(", 0, len(short) - 1)
+        if opening >= 0 and ")" not in short[opening + 1:-1]:
+            short = short[:opening].strip()
     return short or name
 
 

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from guard.catalog.models import AiFeature, Clause, Provider, Source
     from guard.desktop import DesktopReport, ExtensionError, ExtensionInstall, ExtensionState
     from guard.export_format import ExportFormat
-    from guard.ledger import (Decision, EffectiveStatus, KeyStatus, KeyStorage, Meeting, Order, Record, RecordDraft,
-                              RecordFilter, RequestedBy, TermsRef, VerifyReport)
+    from guard.ledger import (Decision, DecisionKept, EffectiveStatus, KeyStatus, KeyStorage, Meeting, Order, Record,
+                              RecordDraft, RecordFilter, RequestedBy, TermsRef, VerifyReport)
     from guard.ledger.limits import TamperEvidence
     from guard.monitor import MonitorEvent, Snapshot
     from guard.paths import AppPaths, app_paths, resources_dir
@@ -49,8 +49,8 @@ _FROM = {
     "guard.catalog.models": ("AiFeature", "Clause", "Provider", "Source"),
     "guard.desktop": ("DesktopReport", "ExtensionError", "ExtensionInstall", "ExtensionState"),
     "guard.export_format": ("ExportFormat",),
-    "guard.ledger": ("Decision", "EffectiveStatus", "KeyStatus", "KeyStorage", "Meeting", "Order", "Record",
-                     "RecordDraft", "RecordFilter", "RequestedBy", "TermsRef", "VerifyReport"),
+    "guard.ledger": ("Decision", "DecisionKept", "EffectiveStatus", "KeyStatus", "KeyStorage", "Meeting", "Order",
+                     "Record", "RecordDraft", "RecordFilter", "RequestedBy", "TermsRef", "VerifyReport"),
     "guard.ledger.limits": ("TamperEvidence",),
     "guard.monitor": ("MonitorEvent", "Snapshot"),
     "guard.paths": ("AppPaths", "app_paths", "resources_dir"),
@@ -75,7 +75,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AiFeature", "AnalysedChange", "AppPaths", "Autostart", "AutostartError", "AutostartState",
     "BlockingCallOnGuiThread", "BrowserIntegration", "Catalog", "CheckReport", "Clause", "Decision",
-    "DesktopReport", "DetectionSettings", "EffectiveStatus", "ExportCancelledByUser", "ExportFormat",
+    "DecisionKept", "DesktopReport", "DetectionSettings", "EffectiveStatus", "ExportCancelledByUser", "ExportFormat",
     "ExportOutcome", "ExportRequest", "ExtensionError", "ExtensionInstall", "ExtensionState", "FetchRecord",
     "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
     "Meeting", "MonitorEvent", "NotificationSettings", "Order", "ProgressFn", "Provider", "Record", "RecordDetails",

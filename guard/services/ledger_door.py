@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # loaded on first use: the tray app holds no keyring or crypt
     from guard.ledger import KeyStatus, Ledger, Order, Record, RecordDraft, RecordFilter
     from guard.ledger.append_helper import HelperAppender
     from guard.ledger.limits import TamperEvidence
+    from guard.ledger.waiting import WaitingDecisions
     from guard.paths import AppPaths
     from guard.settings import Settings
     from guard.terms.store import TermsStore
@@ -79,13 +80,68 @@ class LedgerDoor:
     def record_decision(self, draft: RecordDraft) -> Record:
         """Blocks: appends a decision (fsync, keyring) with the terms versions in force; with
         ``record_in_helper``, in a helper process (about half a second more), one at a time in
-        the order asked for, and here if the helper fails (never twice)."""
+        the order asked for, and here if the helper fails (never twice).
+
+        A decision that cannot be signed now (the key cannot be read: a keyring that does not
+        answer, is locked or lost it) is kept on this computer (guard.ledger.waiting) and
+        DecisionKept says so; decisions kept earlier are appended first, in order, once the key
+        can be read, so this one also waits while they do."""
+        import uuid
+
+        from guard.ledger import DecisionKept, LedgerKeyError
         from guard.terms_in_force import with_terms_in_force
 
         draft = with_terms_in_force(draft, self.catalog, self._terms)
+        record_id = str(uuid.uuid4())
+        waiting = self._waiting()
+        try:
+            if waiting.count():
+                self._sign_waiting(waiting)
+            return self._append(draft, record_id)
+        except LedgerKeyError as error:
+            waiting.keep(record_id, draft, str(error))
+            raise DecisionKept(f"Kept on this computer, not yet in the ledger: {error} The decision is signed and "
+                               "added to the ledger, with the time it was made, as soon as the key can be read "
+                               "again.") from error
+
+    @blocking
+    def sign_waiting(self) -> list[Record]:
+        """Blocks: appends the decisions kept while the key could not be read, oldest first, each
+        under the id it was kept with (at most once); raises LedgerKeyError when the key still
+        cannot be read (they stay kept). The records appended, if any."""
+        waiting = self._waiting()
+        return self._sign_waiting(waiting) if waiting.count() else []
+
+    @blocking
+    def waiting_count(self) -> int:
+        """Blocks: how many decisions are kept, waiting for the key (a folder listing)."""
+        return self._waiting().count()
+
+    def _waiting(self) -> WaitingDecisions:
+        from guard.ledger.waiting import WaitingDecisions
+
+        return WaitingDecisions(self.paths.data_dir)
+
+    def _sign_waiting(self, waiting: WaitingDecisions) -> list[Record]:
+        from guard.ledger import LedgerInputError
+
+        signed = []
+        for kept in waiting.listed():
+            try:
+                record = self._append(kept.draft, kept.record_id)
+            except LedgerInputError as error:  # refused for itself, not for the key: left for the user to see
+                log.error("A kept decision (%s) cannot be added to the ledger: %s", kept.record_id, error)
+                continue
+            waiting.done(kept.record_id)
+            log.info("Kept decision %s (made %s) is now ledger record %s", kept.record_id,
+                     kept.draft.occurred_at, record.seq)
+            signed.append(record)
+        return signed
+
+    def _append(self, draft: RecordDraft, record_id: str) -> Record:
         if self._appender is not None:
-            return self._appender.append(draft)
-        return self._open_ledger().append(draft)
+            return self._appender.append(draft, record_id=record_id)
+        return self._open_ledger().append(draft, record_id=record_id)
 
     @blocking
     def withdraw(self, record_id: str, note: str | None = None, *, letter: bool = True) -> Withdrawal:
@@ -156,21 +212,27 @@ class LedgerDoor:
             return ledger.month_counts(filter)
 
     @blocking
-    def verify(self) -> LedgerCheck:
-        """Blocks: checks every record's hash, link and signature (100,000 records: seconds)."""
-        with self._reader() as ledger:
+    def verify(self, cancel: threading.Event | None = None) -> LedgerCheck:
+        """Blocks: checks every record's hash, link and signature (100,000 records: seconds), and
+        counts the decisions kept until the key can be read. ``cancel`` set stops waiting on the
+        keyring (the key and anchor are then said unreadable)."""
+        from guard.keyring_call import cancelled_by
+
+        with cancelled_by(cancel), self._reader() as ledger:
             report = ledger.verify(check_file=False)
-            return LedgerCheck(report.count, report, report.key)
+            return LedgerCheck(report.count, report, report.key, self._waiting().count())
 
     @blocking
-    def tamper_evidence(self) -> TamperEvidence:
+    def tamper_evidence(self, cancel: threading.Event | None = None) -> TamperEvidence:
         """Blocks: what the ledger's tamper evidence can and cannot detect on this computer (with or
-        without a keyring), for the Overview; asks the keyring."""
+        without a keyring), for the Overview; asks the keyring (``cancel`` set: stops waiting on it)."""
+        from guard.keyring_call import cancelled_by
         from guard.ledger.keys import usable_keyring
         from guard.ledger.limits import tamper_evidence
 
-        backend, name = usable_keyring()
-        return tamper_evidence(name if backend is not None else None, self._open_ledger().key_status())
+        with cancelled_by(cancel):
+            backend, name = usable_keyring()
+            return tamper_evidence(name if backend is not None else None, self._open_ledger().key_status())
 
     @blocking
     def key_status(self, cancel: threading.Event | None = None) -> KeyStatus:
@@ -178,7 +240,8 @@ class LedgerDoor:
         the tray app (``record_in_helper``), while the ledger is not open here, a helper process
         asks (about half a second more): the welcome asks this on first start, and the keyring
         library and cryptography would otherwise stay in the tray app for good. ``cancel`` set
-        stops that helper (the app is quitting: nobody waits for the answer)."""
+        stops that helper, or here the keyring call that waits (KeyringCallCancelled): the window
+        asking closed or the app is quitting, and nobody waits for the answer."""
         if self._appender is not None and self._ledger is None:
             from guard.services.heavy import read_key_status
             from guard.services.helper import HelperFailed
@@ -190,7 +253,9 @@ class LedgerDoor:
                 if cancel is not None and cancel.is_set():
                     raise
                 log.warning("Reading the key's status here: %s", error)
-        with self._reader() as ledger:
+        from guard.keyring_call import cancelled_by
+
+        with cancelled_by(cancel), self._reader() as ledger:
             return ledger.key_status()
 
     @blocking

@@ -36,11 +36,13 @@ class RecordDetails:
 
 @dataclass(frozen=True)
 class LedgerCheck:
-    """The whole ledger verified: how many records, the report, where the key lives."""
+    """The whole ledger verified: how many records, the report, where the key lives, and how many
+    decisions are kept on this computer until the key can be read (not in the ledger yet)."""
 
     count: int
     report: VerifyReport | None
     key: KeyStatus | None
+    waiting: int = 0
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,11 @@ _SECTION = re.compile(
 )
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _BULLET = re.compile(r"^\s*[-*+]\s+")
+# how a list item is marked: a bullet, "(i)"/"(a)"/"(1)", "1."/"4.6."/"1)", "a."/"a)"
+_MARKERS = (("bullet", re.compile(r"^\s*(?:[-*+]|\\?[-*+])\s+")),
+            ("paren", re.compile(r"^\s*\((?:\d{1,2}|[ivxlc]{1,6}|[a-z])\)\s")),
+            ("number", re.compile(r"^\s*(?:#{1,6}\s*)?\\?\d{1,3}(?:\.\d{1,3}){0,3}\\?[.)]\s")),
+            ("letter", re.compile(r"^\s*[a-z][.)]\s")))
 _WORD = re.compile(r"\w+")
 _TABLE_ROWS = re.compile(r"\s*\|(?:\s*\|){2,}\s*")  # "| | | |": where one row of a flattened table ends
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\[]?[A-Z0-9])")
@@ -118,7 +123,11 @@ def split_clauses(markdown: str) -> list[Clause]:
             current = number
         text = block.strip("\n")
         indent = len(text) - len(text.lstrip(" "))
-        while leads and leads[-1][0] >= indent:
+        marker = _marker(text)
+        # a lead-in stays open for the items after it at its own indent when they are marked
+        # otherwise than it ("4.6 You agree not to:" then "(i) ...", "(ii) ..." as siblings)
+        while leads and (leads[-1][0] > indent or leads[-1][0] == indent
+                         and (marker is None or marker == _marker(leads[-1][1]))):
             leads.pop()
         item = _BULLET.match(text) is not None
         lead = leads[-1][1] if leads else intro if item else None
@@ -131,6 +140,11 @@ def split_clauses(markdown: str) -> list[Clause]:
         if text.rstrip().endswith(":"):
             leads.append((indent, " ".join(text.split())))
     return clauses
+
+
+def _marker(text: str) -> str | None:
+    """The kind of list marker ``text`` opens with (None for a plain paragraph or heading)."""
+    return next((kind for kind, pattern in _MARKERS if pattern.match(text)), None)
 
 
 def _blocks(markdown: str) -> list[str]:

@@ -9,6 +9,7 @@ their start and end elements, so they work whatever lies between the two.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from guard.terms.errors import TermsError
 from guard.terms.htmlmd import nodes_to_markdown
 from guard.terms.models import RangeSelector, SelectMode, Selector
 
-_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters never found in terms pages
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters that bracket a range's sentinel
 PARSER = "html.parser"  # fixed, so the same page always parses the same way
 
 
@@ -38,10 +39,12 @@ def extract(html: str, select: Sequence[Selector], remove: Sequence[Selector] = 
             mode: SelectMode = SelectMode.FIRST, url: str = "the page") -> Extracted:
     """The terms text of ``html`` as stable Markdown. Raises :class:`ExtractError` if empty."""
     soup = BeautifulSoup(html, PARSER)
+    # A page may hold the sentinel characters itself; a token it cannot know tells ours from its.
+    nonce = secrets.token_hex(8)
     ranges_to_remove = 0
     for selector in remove:
         if isinstance(selector, RangeSelector):
-            _mark_range(soup, selector, f"r{ranges_to_remove}", url)
+            _mark_range(soup, selector, f"r{ranges_to_remove}.{nonce}", url)
             ranges_to_remove += 1
         else:
             for element in _select(soup, selector, url):
@@ -50,7 +53,7 @@ def extract(html: str, select: Sequence[Selector], remove: Sequence[Selector] = 
     used: list[str] = []
     for index, selector in enumerate(select):
         if isinstance(selector, RangeSelector):
-            text = _range_text(soup, selector, f"s{index}", url)
+            text = _range_text(soup, selector, f"s{index}.{nonce}", url)
             if text:
                 parts.append(text)
                 used.append(_describe(selector))
@@ -63,8 +66,8 @@ def extract(html: str, select: Sequence[Selector], remove: Sequence[Selector] = 
             break
     markdown = _clean("\n\n".join(part for part in parts if part))
     if ranges_to_remove:
-        markdown = _clean(_cut_removed(markdown))
-    markdown = _strip_sentinels(markdown)
+        markdown = _clean(_cut_removed(markdown, nonce))
+    markdown = _strip_sentinels(markdown, nonce)
     if not markdown:
         wanted = ", ".join(_describe(s) for s in select) or "(none)"
         raise ExtractError(f"No terms text found in {url} with the selectors {wanted}; the page layout may have "
@@ -128,12 +131,14 @@ def _range_text(soup: BeautifulSoup, selector: RangeSelector, name: str, url: st
     return text[start + len(_marker("<", name)):end]
 
 
-def _cut_removed(text: str) -> str:
-    return re.sub(f"{_OPEN}<(r\\d+){_CLOSE}.*?{_OPEN}>\\1{_CLOSE}", "\n\n", text, flags=re.DOTALL)
+def _cut_removed(text: str, nonce: str) -> str:
+    """Each removed range, start sentinel to end sentinel. Only the app's sentinels (which carry
+    ``nonce``) start a match, so the scan is linear whatever the page holds."""
+    return re.sub(f"{_OPEN}<(r\\d+)\\.{nonce}{_CLOSE}.*?{_OPEN}>\\1\\.{nonce}{_CLOSE}", "\n\n", text, flags=re.DOTALL)
 
 
-def _strip_sentinels(text: str) -> str:
-    return _clean(re.sub(f"{_OPEN}[<>][rs]\\d+{_CLOSE}", "\n\n", text))
+def _strip_sentinels(text: str, nonce: str) -> str:
+    return _clean(re.sub(f"{_OPEN}[<>][rs]\\d+\\.{nonce}{_CLOSE}", "\n\n", text))
 
 
 def _clean(text: str) -> str:

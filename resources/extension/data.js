@@ -85,6 +85,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "bmeeting.huaweicloud.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "huawei-cloud-meeting"
+      ]
+    },
+    {
       "host": "call.lifesizecloud.com",
       "subdomains": false,
       "scheme": "https",
@@ -194,6 +202,14 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "facetime"
+      ]
+    },
+    {
+      "host": "g.co",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "google-meet"
       ]
     },
     {
@@ -426,6 +442,46 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "starleaf"
+      ]
+    },
+    {
+      "host": "meet.zoho.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.dingtalk.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "dingtalk"
+      ]
+    },
+    {
+      "host": "meeting.huaweicloud.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "huawei-cloud-meeting"
+      ]
+    },
+    {
+      "host": "meeting.tencent.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "tencent-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
       ]
     },
     {
@@ -717,6 +773,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "zoom-lfx.platform.linuxfoundation.org",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoom"
+      ]
+    },
+    {
       "host": "zoom-x.de",
       "subdomains": true,
       "scheme": "https",
@@ -845,6 +909,31 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://",
+          "webex.com/",
+          "/j.php?ed="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/j.php?j="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/k2/j.php?mtid="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/k2/j.php?ed="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/k2/j.php?j="
+        ],
+        [
+          "https://",
           "webex.com/meet/"
         ],
         [
@@ -894,6 +983,15 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://www.uberconference.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "dingtalk",
+      "url": [
+        [
+          "https://meeting.dingtalk.com/j/"
         ]
       ],
       "title": []
@@ -1023,6 +1121,12 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://stream.meet.google.com/stream/"
+        ],
+        [
+          "https://meet.google.com/lookup/"
+        ],
+        [
+          "https://g.co/meet/"
         ]
       ],
       "title": [
@@ -1060,6 +1164,18 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           ".gotowebinar.com/eojoin/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "huawei-cloud-meeting",
+      "url": [
+        [
+          "https://meeting.huaweicloud.com/#/j/"
+        ],
+        [
+          "https://bmeeting.huaweicloud.com/#/j/"
         ]
       ],
       "title": []
@@ -1167,6 +1283,18 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://meetings.conf.meetecho.com/",
           "/?session="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "?group="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "&group="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/",
+          "/?group="
         ]
       ],
       "title": []
@@ -1554,6 +1682,18 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "tencent-meeting",
+      "url": [
+        [
+          "https://meeting.tencent.com/dm/"
+        ],
+        [
+          "https://meeting.tencent.com/p/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "tuple",
       "url": [
         [
@@ -1694,6 +1834,29 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "zoho-meeting",
+      "url": [
+        [
+          "https://meeting.zoho.com/join?key="
+        ],
+        [
+          "https://meeting.zoho.com/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.com/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meet.zoho.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "zoom",
       "url": [
         [
@@ -1778,6 +1941,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://reclaim.ai/z/"
+        ],
+        [
+          "https://zoom-lfx.platform.linuxfoundation.org/meeting/"
         ]
       ],
       "title": [

@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -277,6 +278,18 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
 
+def added_since(corpus: Path, revision: str) -> list[str]:
+    """Ids of the pairs whose labels.toml was added to ``corpus`` since the git ``revision``."""
+    listed = subprocess.run(["git", "-C", str(corpus), "diff", "--name-only", "--diff-filter=A", "--relative",
+                             revision, "--", "pairs"], capture_output=True, text=True, check=False)
+    if listed.returncode != 0:
+        raise SystemExit(f"--since {revision}: git could not compare the corpus with it ({listed.stderr.strip()})")
+    untracked = subprocess.run(["git", "-C", str(corpus), "ls-files", "--others", "--exclude-standard", "--", "pairs"],
+                               capture_output=True, text=True, check=False).stdout
+    paths = [line for line in (listed.stdout + untracked).splitlines() if line.endswith("/labels.toml")]
+    return sorted({path.removeprefix("pairs/").removesuffix("/labels.toml") for path in paths})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -284,11 +297,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--details", action="store_true")
     parser.add_argument("--classes", action="store_true",
                         help="where the errors arise: diff (a), matching (b), topics (c)")
+    parser.add_argument("--pairs", nargs="+", metavar="ID", help="only the pairs whose id starts with one of these")
+    parser.add_argument("--since", metavar="REV", help="only the pairs added to the corpus since this git revision")
     args = parser.parse_args(argv)
     if not (args.corpus / "corpus.py").is_file():
         print(json.dumps({"error": f"no corpus at {args.corpus} (tests/terms/corpus is built by the corpus work)"}))
         return 0
     pairs = load_corpus(args.corpus)
+    if args.pairs:
+        pairs = [p for p in pairs if any(p.id == wanted or p.id.startswith(wanted.rstrip("/") + "/")
+                                         for wanted in args.pairs)]
+    if args.since:
+        added = set(added_since(args.corpus, args.since))
+        pairs = [p for p in pairs if p.id in added]
     splits = {"dev": [p for p in pairs if not p.heldout], "heldout": [p for p in pairs if p.heldout]}
     for name, chosen in splits.items():
         if args.split in (name, "both"):  # one JSON line per split, as the other benchmarks print

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from guard.detect.link_forms import MOST_WRAPPERS, link_forms, trimmed, unwrapped
+from guard.detect.link_forms import MOST_WRAPPERS, canonical, link_forms, trimmed, unwrapped
 
 
 def test_a_sentence_s_punctuation_and_an_unmatched_bracket_are_not_part_of_the_link():
@@ -51,3 +51,33 @@ def test_proofpoint_url_defense_is_unwrapped_where_the_link_is_whole():
     assert unwrapped("https://urldefense.com/v3/__https://zoom.us/j/1*3F__;JQ!!sig$") is None  # '*': not rebuilt
     assert unwrapped("https://urldefense.com/v3/__no-link__;!!sig$") is None
     assert unwrapped("https://urldefense.com.evil.example/v3/__https://zoom.us/j/1__;!!") is None
+
+
+def test_a_link_written_as_its_own_markdown_link_text_ends_at_its_bracket():
+    """KubeStellar's meeting template writes [<Webex link>](<Webex link>): found as one run of text, it
+    must still stand for the Webex link alone (tests/catalog/peers/links.toml has the whole line)."""
+    link = "https://ibm.webex.com/ibm/j.php?MTID=mc9015c89e56fb75fc0956a1bdb93f931"
+    assert trimmed(f"{link}]({link})") == link
+    assert link_forms(f"{link}]({link})")[1] == link
+    assert trimmed("https://example.org/a[1]") == "https://example.org/a[1]"
+
+
+def test_teams_own_safe_links_are_unwrapped():
+    """A link clicked in a Teams chat opens through Teams' Safe Links page (linkquisition's test has the form)."""
+    wrapped = ("https://statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-safelinks.html"
+               "?url=https%3A%2F%2Fzoom.us%2Fj%2F92221936273&locale=en-gb")
+    assert unwrapped(wrapped) == "https://zoom.us/j/92221936273"
+    other_page = "https://statics.teams.cdn.office.net/evergreen-assets/atp-safelinks.txt?url=https%3A%2F%2Fzoom.us"
+    assert unwrapped(other_page) is None
+
+
+def test_the_host_s_case_and_plain_http_are_read_as_the_browser_loads_them():
+    """The IETF wiki has https://Dell.zoom.us/j/... and http://meet.google.com/...: both load as the lower-case
+    https link, and only the scheme and host change (a passcode's case is the passcode)."""
+    assert canonical("https://Dell.zoom.us/j/91506535175?pwd=MTJZ") == "https://dell.zoom.us/j/91506535175?pwd=MTJZ"
+    assert canonical("http://meet.google.com/eiz-ypew-kdu") == "https://meet.google.com/eiz-ypew-kdu"
+    assert canonical("HTTP://Example.ORG") == "https://example.org"
+    assert canonical("msteams:/l/meetup-join/Abc") == "msteams:/l/meetup-join/Abc"
+    assert canonical("zoommtg://Zoom.us/join?confno=1&pwd=AbC") == "zoommtg://zoom.us/join?confno=1&pwd=AbC"
+    assert canonical(link_forms("http://Meet.Google.com/abc-defg-hij).")[-1]) == "https://meet.google.com/abc-defg-hij"
+

@@ -169,3 +169,59 @@ def test_exports_are_written_private(ledger, sample, catalog, tmp_path):
     assert stat.S_IMODE((tmp_path / "receipts").stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (tmp_path / "receipts").iterdir())
 
+
+
+# Audit round four: the HTML page and the PDF wrote a meeting host's bidi overrides and terminal
+# escapes as they were, so a browser showed "Weekly \u202eNEVIG ton\u202c" as "Weekly ton GIVEN".
+BIDI_TITLE = "Weekly \u202edeclined ton\u202c \x1b[2J\x1b]8;;https://evil.example\x07agenda\u2066x\u2069"
+BIDI_ORGANISER = "\u202eBob \u200fthe host\u2028Ana\x85Lee"
+
+
+@pytest.fixture
+def reordered(ledger: Ledger):
+    return ledger.append(RecordDraft(
+        "zoom", "refused", occurred_at=utc(2026, 6, 3, 9, 0), feature_id="meeting-summary",
+        meeting=Meeting(BIDI_TITLE, "https://zoom.us/j/1", BIDI_ORGANISER), note="first\u202e line\nsecond line"))
+
+
+def _unsafe_in(text: str) -> list[str]:
+    from guard.text_controls import UNSAFE
+
+    return sorted({f"U+{ord(ch):04X}" for ch in text if ord(ch) in UNSAFE and ch != "\n"})
+
+
+def test_the_html_page_shows_no_bidi_override_or_terminal_escape(ledger, reordered, catalog, tmp_path):
+    export_history(ledger, catalog, "html", tmp_path / "h.html")
+    page = (tmp_path / "h.html").read_text(encoding="utf-8")
+    assert _unsafe_in(page) == []
+    text = " ".join("".join(_text_of(page)).split())
+    assert "Weekly declined ton [2J ]8;;https://evil.example agenda x" in text
+    assert "Bob the host Ana Lee" in text and "first line second line" in text
+
+
+def test_the_pdf_draws_no_bidi_override_or_terminal_escape(ledger, reordered, catalog, tmp_path):
+    export_history(ledger, catalog, "pdf", tmp_path / "h.pdf")
+    text = subprocess.run(["pdftotext", str(tmp_path / "h.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\f", "\n")  # pdftotext ends each page with a form feed
+    assert _unsafe_in(text) == [] and "[U+001B]" not in text and "[U+202E]" not in text
+    flat = " ".join(text.split())
+    assert "Weekly declined ton" in flat and "Bob the host" in flat
+
+
+def _text_of(page: str) -> list[str]:
+    parsed = Tags()
+    parsed.feed(page)
+    return parsed.text
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_csv_cells_hold_no_bidi_override_or_terminal_escape(ledger, reordered, catalog, tmp_path, excel):
+    """A spreadsheet applies a cell's bidi overrides as a browser does, and 'cat' of the file runs
+    its escapes. Line breaks and tabs stay: the CSV quotes them."""
+    export_history(ledger, catalog, "csv", tmp_path / "h.csv", excel=excel)
+    text = (tmp_path / "h.csv").read_text(encoding="utf-8-sig")
+    assert [code for code in _unsafe_in(text) if code not in ("U+0009", "U+000D")] == []
+    header, row = cells(tmp_path / "h.csv", "utf-8-sig")[:2]
+    by_name = dict(zip(header, row, strict=True))
+    assert by_name["meeting_title"] == "Weekly  declined ton   [2J ]8;;https://evil.example agenda x "
+    assert by_name["note"] == "first  line\nsecond line"

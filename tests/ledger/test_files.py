@@ -293,6 +293,24 @@ def test_erase_removes_the_key_file(ledger, path):
     assert list(path.parent.iterdir()) == []
 
 
+def test_erase_removes_the_decisions_kept_until_the_key_could_be_read(ledger, path):
+    """A decision kept while the keyring was away is part of the ledger the user erases: it must not
+    be added to the next ledger later."""
+    import uuid
+
+    from guard.ledger.waiting import WaitingDecisions
+
+    add(ledger)
+    ledger.close()
+    waiting = WaitingDecisions(path.parent)
+    kept = str(uuid.uuid4())
+    waiting.keep(kept, RecordDraft(provider_id="zoom", decision="refused"), "the keyring did not answer")
+    (waiting.folder / "left-over.tmp").write_text("a half-written copy")
+    report = erase_ledger(path)
+    assert waiting.folder / f"{kept}.json" in report.removed_files and not report.problems
+    assert list(path.parent.iterdir()) == [] and waiting.listed() == []
+
+
 def test_erase_of_a_damaged_file_still_removes_it_and_says_what_it_could_not_do(path, no_keyring):
     damaged_copy(path, _garbage)
     report = erase_ledger(path)

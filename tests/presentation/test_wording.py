@@ -1,7 +1,10 @@
 """Plain words derived from catalog fields."""
 
+import pytest
+
 from guard.catalog.models import AiFeature
 from guard.presentation import wording
+from tests.support.bounded import bounded
 
 
 def feature(**fields) -> AiFeature:
@@ -28,6 +31,18 @@ def test_short_name_drops_a_trailing_parenthesis_only():
     assert wording.short_name("Meeting summary with AI Companion (formerly Zoom IQ Meeting Summary)") == \
         "Meeting summary with AI Companion"
     assert wording.short_name("Recording (local and cloud) for hosts") == "Recording (local and cloud) for hosts"
+    assert wording.short_name("Notes (beta (old)) ") == "Notes (beta (old))"
+    assert wording.short_name("Notes (a) (beta)\t ") == "Notes (a)"
+    assert wording.short_name("(beta)") == "(beta)"
+
+
+@pytest.mark.parametrize("name", [" " * 400_000 + "x", "x" + " " * 400_000 + "(", "(" + " (" * 200_000],
+                         ids=["spaces before a word", "spaces before an unclosed parenthesis", "open parentheses"])
+def test_short_name_of_a_user_catalogs_huge_feature_name_is_linear(name):
+    """Audit round four: a user catalog file (up to 512 kB) may name a feature with 400,000 spaces;
+    the trailing-parenthesis pattern tried each of them as a start: minutes on every tray refresh."""
+    result = bounded(lambda: wording.short_name(name), hang="short_name scanned the name once per space")
+    assert result == name.strip()
 
 
 def test_topic_labels_come_from_the_shipped_topic_file():

@@ -146,6 +146,22 @@ def test_an_item_under_an_unrelated_paragraph_gets_no_topic_from_it() -> None:
     assert relevant(old, new) == []
 
 
+@pytest.mark.parametrize("lead, item", [
+    ("4.6. Except as explicitly authorized by us, you agree not to:",
+     "(viii) use the service for the fine-tuning or training of any machine learning model."),
+    ("You may not use any automated system, including any scraper, for:",
+     "2.  Developing, building or training any generative AI or machine learning model."),
+    ("#### 3. Without prior written consent from us, you also aren't allowed to:",
+     "- Use any content in the Services to develop or train artificial intelligence models."),
+])
+def test_a_ban_on_users_training_ai_is_not_training_even_when_items_sit_beside_their_lead(lead: str,
+                                                                                          item: str) -> None:
+    # Netflix 4.6, Stack Exchange's acceptable use policy and Coursera's terms (2023-2025) add such items
+    old = f"{lead}\n\n(i) copy the service; or\n\nNext paragraph."
+    new = f"{lead}\n\n(i) copy the service; or\n\n{item}\n\nNext paragraph."
+    assert relevant(old, new) == []
+
+
 def test_the_paragraph_before_a_list_is_its_lead_and_a_heading_is_not() -> None:
     from guard.terms.diff import split_clauses
 

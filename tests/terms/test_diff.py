@@ -96,6 +96,24 @@ def test_list_items_know_the_sentence_that_introduces_them() -> None:
                                          None]
 
 
+def test_items_marked_otherwise_than_their_lead_at_the_same_indent_keep_it() -> None:
+    # archived Markdown often puts a lead-in and its items at one indent: a numbered clause with
+    # "(i)" items (Netflix 4.6), a paragraph with "1." items (Stack Exchange), a heading with bullets
+    netflix = split_clauses("4.6. You agree not to:\n\n(i) copy the service;\n\n(ii) train any model on it.\n\n"
+                            "4.7. Fees.")
+    assert [c.lead for c in netflix] == [None, "4.6. You agree not to:", "4.6. You agree not to:", None]
+    numbered = split_clauses("You may not use any scraper for:\n\n1.  Building a rival service; or\n\n"
+                             "2.  Training any model.\n\nContent Policy")
+    assert [c.lead for c in numbered][1:] == ["You may not use any scraper for:"] * 2 + [None]
+    heading = split_clauses("#### 3. You also aren't allowed to:\n\n- Mine the content.\n\n#### 4. Fees")
+    assert heading[1].lead == "#### 3. You also aren't allowed to:" and heading[2].lead is None
+
+
+def test_a_numbered_clause_ending_in_a_colon_is_not_the_lead_of_the_next_numbered_clause() -> None:
+    clauses = split_clauses("3. We use your data for these purposes:\n\n4. Fees are due monthly.")
+    assert clauses[1].lead is None
+
+
 def test_sentences_keep_abbreviations_together_and_headings_with_their_sentence() -> None:
     text = "Use of the term “e.g.” or “including” is broad. Zoom may delete data. See Section 14.5 below."
     assert sentences(text) == ["Use of the term “e.g.” or “including” is broad.", "Zoom may delete data.",

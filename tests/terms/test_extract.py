@@ -6,6 +6,7 @@ import pytest
 
 from guard.terms.extract import ExtractError, extract
 from guard.terms.models import RangeSelector, SelectMode
+from tests.support.bounded import bounded
 from tests.terms.support.pages import fixture_text, plain_page, restyled_page
 
 CATALOG_DEFAULT = ("main", "article", "body")
@@ -117,3 +118,33 @@ def test_hidden_text_deep_in_a_page_stays_hidden() -> None:
     html = f"<main>{deep}<p>Shown.</p><p hidden>Hidden.</p><script>var x;</script>{'</div>' * 300}</main>"
     markdown = extract(html, CATALOG_DEFAULT).markdown
     assert "Shown." in markdown and "Hidden." not in markdown and "var x" not in markdown
+
+
+# Audit round four: the sentinels that mark a range were two private-use characters and a name
+# ("\ue000<r0\ue001"); a page holding the same characters in its text took part in the cut.
+_FAKE_START, _FAKE_END = "\ue000&lt;r0\ue001", "\ue000&gt;s0\ue001"
+
+
+def test_a_page_spelling_a_range_sentinel_cannot_hide_a_clause() -> None:
+    html = (f"<main><p>Keep one.</p><p>{_FAKE_START}</p><p>We sell your data.</p>"
+            "<p id='s'>Ad start</p><p id='e'>Ad end</p><p>Last clause.</p></main>")
+    markdown = extract(html, ("main",), (RangeSelector(start_before="#s", end_after="#e"),)).markdown
+    assert "We sell your data." in markdown and "Last clause." in markdown and "Ad start" not in markdown
+
+
+def test_a_page_spelling_a_range_end_cannot_end_the_range_early() -> None:
+    html = (f"<body><h2 id='start'>Terms</h2><p>Clause one.</p><p>{_FAKE_END}</p><p>We record your meetings.</p>"
+            "<h2 id='end'>Contact</h2></body>")
+    markdown = extract(html, (RangeSelector(start_before="#start", end_before="#end"),), mode=SelectMode.ALL).markdown
+    assert "Clause one." in markdown and "We record your meetings." in markdown
+
+
+def test_a_page_full_of_range_sentinels_is_extracted_in_linear_time() -> None:
+    """200,000 start sentinels after the removed range (2 MB, under the 5 MB cap) each scanned to
+    the end of the text: hours. Now only the app's own sentinels start a match."""
+    html = (f"<main><p>First clause.</p><p id='s'>Ad</p><p id='e'>Ad end</p><p>{(_FAKE_START + ' ') * 200_000}</p>"
+            "<p>Last clause.</p></main>")
+    result = bounded(lambda: extract(html, ("main",), (RangeSelector(start_before="#s", end_after="#e"),)),
+                     hang="a page full of range sentinels was scanned once per sentinel")
+    assert not isinstance(result, BaseException), result
+    assert "First clause." in result.markdown and "Last clause." in result.markdown

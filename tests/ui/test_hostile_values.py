@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMenu
 
-from guard.events import Evidence, MeetingSession, RunningApp, Signal
+from guard.events import Evidence, MeetingSession, RunningApp, SeenInMeeting, Signal
 from guard.monitor import Snapshot
 from guard.presentation.consent_form import MAX_FIELD, ConsentSubject
 from guard.services import Decision, Meeting, RecordDraft, Services
@@ -87,3 +87,42 @@ def test_markup_in_a_title_cannot_rewrite_the_withdraw_confirmation(qtbot, world
     assert dialog.sizeHint().width() < 1000
     with blocking_ok():
         services.close()
+
+
+def shown_in_tooltip(tip: str) -> str:
+    """What Qt's tooltip shows for ``tip``: like every QLabel left to decide, it renders the text
+    as rich text when ``Qt.mightBeRichText`` thinks it is (any '<...>' before the first line break)."""
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtGui import Qt as QtGuiNamespace
+
+    if not QtGuiNamespace.mightBeRichText(tip):
+        return tip
+    document = QTextDocument()
+    document.setHtml(tip)
+    return document.toPlainText()
+
+
+def test_markup_in_a_title_shows_as_text_in_the_tray_menus_tooltip(qtbot, shells, world):
+    """Audit round four: a title cut in the menu has the whole title in its tooltip, and Qt
+    rendered markup in a tooltip (a 40 px 'Pressing Withdraw will NOT withdraw anything.')."""
+    shell = ready_shell(shells, world)
+    title = REWRITE + " W" * 200
+    meeting = MeetingSession("m1", "testmeet", NOW, (Evidence(Signal.WINDOW_TITLE, "a window", NOW, 42),),
+                             title=title)
+    shell.on_snapshot(Snapshot(at=NOW, enabled=True, paused_until=None, apps=(RunningApp("a", "testmeet", NOW),),
+                               meetings=(meeting,), probes=()))
+    (entry,) = [a for a in shell.tray.menu.actions() if a.text().startswith("TestMeet meeting: <b>Budget</b>")]
+    assert entry.text().endswith("…")
+    shown = " ".join(shown_in_tooltip(entry.toolTip()).split())
+    assert shown.startswith("TestMeet meeting: <b>Budget</b></p><p style=\"font-size:40px\">Pressing Withdraw")
+
+
+def test_markup_in_a_notice_or_bot_name_shows_as_text_in_the_tray_icons_tooltip(qtbot, shells, world):
+    shell = ready_shell(shells, world)
+    bot = '<b style="font-size:40px">All clear</b><img src="file:///etc/hostname">'
+    meeting = MeetingSession("m1", "testmeet", NOW, (Evidence(Signal.WINDOW_TITLE, "a window", NOW, 42),),
+                             title="Standup", seen=(SeenInMeeting(Signal.PARTICIPANT, "testmeet", bot, NOW),))
+    shell.on_snapshot(Snapshot(at=NOW, enabled=True, paused_until=None, apps=(RunningApp("a", "testmeet", NOW),),
+                               meetings=(meeting,), probes=()))
+    shown = " ".join(shown_in_tooltip(shell.tray.icon.toolTip()).split())
+    assert '<b style="font-size:40px">All clear</b><img src="file:///et…' in shown, shown

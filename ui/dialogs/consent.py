@@ -54,7 +54,7 @@ from guard.services import AiFeature, Provider, TermsRef
 from ui.dialogs.consent_saving import ConsentSaving
 from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner
-from ui.widgets import plain_label
+from ui.widgets import plain_label, plain_tooltip
 
 if TYPE_CHECKING:
     from guard.services import Services
@@ -94,6 +94,7 @@ class ConsentDialog(ConsentSaving, QDialog):
         self.subject = subject
         self.jobs = jobs or JobRunner(self)
         self.saving = False
+        self.kept = False  # the decision was kept until the key can be read: nothing left to save
         self._missing = ""  # what the red message asks for; it goes once that is chosen
         self._shown = False
         self.setWindowTitle(_("Record my consent — {app}").format(app=APP_NAME))
@@ -306,7 +307,7 @@ class ConsentDialog(ConsentSaving, QDialog):
         for feature in provider.ai_features if provider else ():
             name = f"{feature.name}{wording.verified_mark(feature.verified)}"
             self.feature.addItem(name, feature.id)
-            self.feature.setItemData(self.feature.count() - 1, name, Qt.ItemDataRole.ToolTipRole)
+            self.feature.setItemData(self.feature.count() - 1, plain_tooltip(name), Qt.ItemDataRole.ToolTipRole)
         self.feature.addItem(_("No particular feature"), NO_FEATURE)
         self.feature.blockSignals(False)
         self.feature.setCurrentIndex(0)
@@ -327,7 +328,7 @@ class ConsentDialog(ConsentSaving, QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.purposes.addItem(item)
         self._fit_purposes()
-        self.feature.setToolTip(self.feature.currentText())
+        self.feature.setToolTip(plain_tooltip(self.feature.currentText()))
         QTimer.singleShot(0, self._fit_width)  # once the box has taken its new name's width
         requester = default_requested_by(feature, provider)
         self.requested_by.setCurrentIndex(max(0, self.requested_by.findData(str(requester))))

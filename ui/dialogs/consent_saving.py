@@ -1,6 +1,8 @@
 """Saving the consent dialog's answers: what the user chose, checked for a service and a decision
 (a red message asks for what is missing and goes once it is chosen), recorded on the job runner,
 and an error (damaged ledger, full disk, no keyring) shown in the dialog with nothing typed lost.
+A decision the ledger could not sign for want of its key is kept (DecisionKept): the form says so
+and is not saved again.
 A part of :class:`ui.dialogs.consent.ConsentDialog` (it mixes this in)."""
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class ConsentSaving:
     subject: ConsentSubject
     jobs: JobRunner
     saving: bool
+    kept: bool
     _missing: str
     provider: QComboBox
     feature: QComboBox
@@ -74,7 +77,7 @@ class ConsentSaving:
         )
 
     def save(self) -> None:
-        if self.saving:
+        if self.saving or self.kept:
             return
         answers = self.answers()
         if not self.provider.currentData():
@@ -108,7 +111,12 @@ class ConsentSaving:
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
+        from guard.services import DecisionKept
+
         self.saving = False
+        if isinstance(error, DecisionKept):
+            self.mark_kept(say_error(error))
+            return
         self.save_button.setEnabled(True)
         self.save_button.setText(_("&Save decision"))
         if isinstance(error, GuardError):
@@ -120,6 +128,13 @@ class ConsentSaving:
             message = _("The decision could not be saved ({error}). Nothing was saved; see the log.").format(
                 error=repr(error))
         self.show_error(_("Not saved: {error}").format(error=message))
+
+    def mark_kept(self, message: str) -> None:
+        """The decision is kept until the signing key can be read (``message`` says so): saving it
+        again would keep it twice, so the form only says it and can be closed."""
+        self.kept = True
+        self.save_button.setEnabled(False)
+        self.show_error(message)
 
     def show_error(self, message: str, missing: str = "") -> None:
         """Show ``message`` in red; ``missing`` ("provider", "decision") clears it once that is chosen."""

@@ -23,6 +23,7 @@ from guard.presentation.records import decision_label, local_time, row_status
 from guard.presentation.wording import one_line
 from guard.services import Order, Record, RecordFilter, RecordRow, Services
 from ui.jobs import JobRunner
+from ui.widgets import plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +251,7 @@ class HistoryModel(QAbstractTableModel):
             return row.record
         text = self._text(row, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return text if len(text) > 30 else None
+            return plain_tooltip(text) if len(text) > 30 else None  # a title may look like markup
         return text
 
     def _text(self, row: Row, column: int) -> str:

@@ -4,6 +4,7 @@ the latest terms changes, the ledger's state, and anything wrong with the catalo
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from guard.services import TamperEvidence
 
 log = logging.getLogger(__name__)
+
+VERIFY_JOB = "verify"
+TAMPER_JOB = "overview-tamper"
 
 REDRAW_SECONDS = 10.0
 
@@ -101,8 +105,9 @@ class OverviewTab(QWidget):
         self.verifying = True
         self.verify_button.setEnabled(False)
         self.render()
-        self.tasks.submit(self.services.verify, self._verified, self._verify_failed, lane=Lane.LONG, key="verify",
-                          owner=self)
+        stop = threading.Event()
+        self.tasks.submit(lambda: self.services.verify(cancel=stop), self._verified, self._verify_failed,
+                          lane=Lane.LONG, key=VERIFY_JOB, owner=self, cancel=stop)
 
     def _verified(self, state: LedgerCheck) -> None:
         self.verifying = False
@@ -110,9 +115,15 @@ class OverviewTab(QWidget):
         self.ledger_state, self.ledger_error = state, None
         self.render()
         # What that verdict can and cannot vouch for depends on where the keys live (keyring or files).
-        self.tasks.submit(self.services.tamper_evidence, self._tamper_read,
+        stop = threading.Event()
+        self.tasks.submit(lambda: self.services.tamper_evidence(cancel=stop), self._tamper_read,
                           lambda error: log.warning("Tamper evidence not read: %s", error),
-                          lane=Lane.IO, key="overview-tamper", owner=self)
+                          lane=Lane.IO, key=TAMPER_JOB, owner=self, cancel=stop)
+
+    def stop_reading_keyring(self) -> None:
+        """Nobody will see the verdict (the window closes, the app quits): stop waiting on the keyring."""
+        for key in (VERIFY_JOB, TAMPER_JOB):
+            self.tasks.cancel(key)
 
     def _tamper_read(self, evidence: TamperEvidence) -> None:
         self.tamper = evidence
@@ -286,6 +297,14 @@ class OverviewTab(QWidget):
             out.append(f"<p{style}><b>{esc(records)} · {esc(verdict)}</b><br>{esc(say(report.summary_text()))}</p>")
             if state.key is not None and (report.count or not report.ok):  # an empty ledger's summary names it
                 out.append(f"<p>{esc(labelled(_('Signing key'), say(state.key.text())))}</p>")
+        if state is not None and state.waiting:
+            kept = ngettext("{count} decision is kept on this computer, not yet in the ledger: the signing key "
+                            "cannot be read now. It is added, with the time it was made, once the key can be read.",
+                            "{count} decisions are kept on this computer, not yet in the ledger: the signing key "
+                            "cannot be read now. They are added, with the times they were made, once the key can be "
+                            "read.",
+                            state.waiting).format(count=format_number(state.waiting))
+            out.append(f'<p style="background:{self._tint}; padding:4px">{esc(kept)}</p>')
         if self.verifying:
             out.append(f"<p>{esc(_('Verifying…'))}</p>")
         if self.tamper is not None:

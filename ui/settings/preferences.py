@@ -5,6 +5,7 @@ folder, and where the ledger's signing key is kept."""
 from __future__ import annotations
 
 import logging
+import threading
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -34,6 +35,8 @@ from ui.settings.common import named
 from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
+
+KEY_STATUS_JOB = "key-status"
 
 PROBES = (("process_probe", N_("&Processes"), N_("Process names and command lines")),
           ("browser_probe", N_("&Browser extension"), N_("Meeting tabs, AI notices and bots the extension reports")),
@@ -372,8 +375,16 @@ class PreferencesTab(QWidget):
         self.gnome_status.setText(_("Not installed: {error}").format(error=error))
 
     def refresh_key_status(self) -> None:
-        """Where the signing key lives (read on a worker thread: the keyring may be slow)."""
-        self.tasks.submit(self.services.key_status, self._show_key, self._key_failed, key="key-status", owner=self)
+        """Where the signing key lives (read on a worker thread: the keyring may be slow, or wait
+        on an unlock prompt). Cancellable like the welcome's read: :meth:`stop_reading_key` when
+        the window closes, and the runner's shutdown when the app quits, so neither waits on it."""
+        stop = threading.Event()
+        self.tasks.submit(lambda: self.services.key_status(cancel=stop), self._show_key, self._key_failed,
+                          key=KEY_STATUS_JOB, owner=self, cancel=stop)
+
+    def stop_reading_key(self) -> None:
+        """Nobody will see the key's status: stop reading it."""
+        self.tasks.cancel(KEY_STATUS_JOB)
 
     def _show_key(self, status: KeyStatus) -> None:
         self.key_status.setText(key_words(status))

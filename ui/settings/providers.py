@@ -23,6 +23,7 @@ from guard.presentation.wording import KIND_NAMES, named_value
 from guard.services import Services, unverified_count
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 from ui.settings.provider_page import PageColours, ProviderPage
+from ui.widgets import plain_tooltip
 
 PROVIDER_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -80,7 +81,7 @@ class ProvidersTab(QWidget):
             tip = f"{provider.vendor} · {named_value(KIND_NAMES, provider.kind)}"
             if match.matched:
                 tip += "\n" + labelled(_("Matches"), ", ".join(match.matched))
-            item.setToolTip(tip)
+            item.setToolTip(plain_tooltip(tip))
             self.list.addItem(item)
         self.list.blockSignals(False)
         ids = [m.provider.id for m in matches]

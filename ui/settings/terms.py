@@ -39,7 +39,7 @@ from ui.jobs import JobRunner
 from ui.settings.common import esc, named
 from ui.settings.terms_changes_model import TermsChangesModel
 from ui.settings.terms_compare import Comparison, TermsComparing
-from ui.widgets import plain_label
+from ui.widgets import plain_label, plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ class TermsTab(TermsComparing, QWidget):
             tip = document_display_title(doc.provider_name, doc.title)
             if doc.changed:
                 tip += "\n" + _("More than one version kept: choose two to compare")
-            item.setToolTip(0, tip)
+            item.setToolTip(0, plain_tooltip(tip))
             if key == (doc.provider_id, doc.document_id):
                 select = item
             if first_with_versions is None and doc.versions:
@@ -327,14 +327,14 @@ class TermsTab(TermsComparing, QWidget):
                 origin += " " + _("(unreadable)")
             for column, value in enumerate((format_date(day) if day else "—", origin, version.sha256)):
                 item = QTableWidgetItem(value)
-                item.setToolTip(version.obtained_from or version.url)
+                item.setToolTip(plain_tooltip(version.obtained_from or version.url))
                 self.versions.setItem(row, column, item)
         for combo in (self.old, self.new):
             combo.blockSignals(True)
             combo.clear()
             for version in versions:
                 combo.addItem(version_label(version), version.sha256)
-                combo.setItemData(combo.count() - 1, version.obtained_from or version.url,
+                combo.setItemData(combo.count() - 1, plain_tooltip(version.obtained_from or version.url),
                                   Qt.ItemDataRole.ToolTipRole)
             combo.blockSignals(False)
             # the row may be squeezed by the splitter: keep the longest label whole (capped, for hostile ones)

@@ -14,6 +14,7 @@ from guard.presentation.terms_view import kind_words, topic_names
 from guard.presentation.wording import one_line
 from guard.services import AnalysedChange
 from ui.settings.common import highlight_tint
+from ui.widgets import plain_tooltip
 
 HEADERS = (N_("Section"), N_("Change"), N_("Topics"), N_("In plain words"))
 CHANGE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -80,7 +81,10 @@ class TermsChangesModel(QAbstractTableModel):
             return change.relevant
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(highlight_tint(self._palette)) if change.relevant else None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:  # shown as text: a terms page's words may look like markup
+            shown = self.data(index, Qt.ItemDataRole.DisplayRole) if index.column() != 2 else self.topic_labels(change)
+            return plain_tooltip(shown) if isinstance(shown, str) and shown else None
+        if role == Qt.ItemDataRole.DisplayRole:
             column = index.column()
             if column == 0:
                 return change.diff.section or "—"

@@ -210,12 +210,21 @@ class SettingsWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self._stop_reading_keyring()
         super().closeEvent(event)
         self.closed.emit()
 
+    def _stop_reading_keyring(self) -> None:
+        """A keyring that waits on an unlock prompt, or is hung, must not hold up the window's end
+        or the app's: its reads are cancelled (their results would be dropped anyway)."""
+        self.overview.stop_reading_keyring()
+        self.preferences.stop_reading_key()
+
     def shutdown(self) -> None:
-        """Save the window's state and wait for its background work (app quit, tests)."""
+        """Save the window's state and wait for its background work (app quit, tests); the reads
+        that may wait on the keyring (the key's status, verify) are stopped, not waited for."""
         if self.isVisible():
             self.save_state()
+        self._stop_reading_keyring()
         for lane in (Lane.IO, Lane.LONG):  # not the terms lane: a fetch in flight is the app's to wait for
             self.tasks.wait(10000, lane)

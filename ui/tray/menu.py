@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMenu
 
 from guard.presentation.actions import Action
 from ui.tray.menu_model import MenuEntry
+from ui.widgets import plain_tooltip
 
 
 def readable_info(menu: QMenu) -> None:
@@ -120,7 +121,8 @@ def _set_text(action: QAction, entry: MenuEntry, metrics: QFontMetrics) -> None:
     """Qt leaves an unchanged value alone (no update goes out to the tray host)."""
     shown = fitted(entry.text, metrics)
     action.setText(shown)
-    action.setToolTip(plain(entry.text) if shown != entry.text else "")  # cut with "…": the whole text in the tooltip
+    # Cut with "…": the whole text in the tooltip, shown as text (a title may look like markup).
+    action.setToolTip(plain_tooltip(plain(entry.text)) if shown != entry.text else "")
 
 
 def _set_state(action: QAction, entry: MenuEntry) -> None:

@@ -20,6 +20,7 @@ from ui.tray.icons import state_icon
 from ui.tray.menu import fill_menu
 from ui.tray.menu_model import MenuEntry
 from ui.tray.presence import tray_presence
+from ui.widgets import plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +100,9 @@ class TrayIcon(QObject):
         if status.state != self.state:
             self.state = status.state
             self.icon.setIcon(state_icon(status.state))
-        if self.icon.toolTip() != status.tooltip:
-            self.icon.setToolTip(status.tooltip)
+        tooltip = plain_tooltip(status.tooltip)  # it quotes bot names and notices a meeting page showed
+        if self.icon.toolTip() != tooltip:
+            self.icon.setToolTip(tooltip)
         entries = list(entries)
         if entries == self._entries:
             return

@@ -34,8 +34,9 @@ SEVERITIES = frozenset({"material", "minor", "wording-only"})
 LICENCES = frozenset({"ODC-BY-1.0"})
 # Held-out sets: "A" was chosen by the hash rule before any labelling; "B" was gathered and labelled blind in
 # December 2026, after "A" had been read by the benchmark several times; "C" is a third blind set gathered later
-# in December 2026 from providers in no other pair (README "Held-out sets").
-HELDOUT_SETS = frozenset({"A", "B", "C"})
+# in December 2026 from providers in no other pair; "D" is a fourth blind set gathered the same way, later still
+# (README "Held-out sets").
+HELDOUT_SETS = frozenset({"A", "B", "C", "D"})
 
 PAIR_FIELDS = frozenset(
     {
@@ -147,7 +148,7 @@ class Pair:
     document: str
     catalog: tuple[str, ...]
     heldout: bool
-    heldout_set: str  # "A", "B" or "C" for a held-out pair, "" for a development pair
+    heldout_set: str  # "A", "B", "C" or "D" for a held-out pair, "" for a development pair
     summary: str
     old_effective: str
     new_effective: str

@@ -4,6 +4,7 @@ every quoted wording occurs in the archived text it labels, every text is the ar
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -148,6 +149,44 @@ HELDOUT_C = frozenset(
 )
 
 
+# Held-out set D: a fourth blind set, gathered and labelled in December 2026 from providers in no other pair (README
+# "Held-out sets"); its labels and summaries are only in labels.toml. Read once, by the lead.
+HELDOUT_D = frozenset(
+    {
+        "academia-edu/privacy-policy/2025-08-08__2025-09-17",
+        "couchsurfing/privacy-policy/2023-04-07__2024-10-15",
+        "deliveroo/privacy-policy/2025-07-17__2025-11-10",
+        "freja-eid/privacy-policy/2025-09-23__2025-10-30",
+        "happn/terms-of-service/2025-02-11__2025-05-21",
+        "hoyoverse/honkai-star-rail-privacy-policy/2025-08-28__2026-02-13",
+        "ipinfo/privacy-policy/2026-08-06__2026-08-13",
+        "kivra/privacy-policy/2025-09-23__2025-12-17",
+        "marco-polo/privacy-policy/2021-01-04__2021-02-07",
+        "nextdoor/privacy-policy/2022-09-20__2022-12-02",
+        "nordvpn/privacy-policy/2023-11-28__2024-05-20",
+        "nordvpn/privacy-policy/2025-03-26__2025-04-01",
+        "orange/privacy-policy/2024-10-12__2024-11-15",
+        "orange/privacy-policy/2024-11-15__2025-06-11",
+        "orange/privacy-policy/2025-09-01__2025-10-16",
+        "palantir/privacy-policy/2025-06-18__2025-07-17",
+        "palantir/privacy-policy/2025-09-25__2026-02-25",
+        "palantir/privacy-policy/2026-02-25__2026-06-10",
+        "palantir/privacy-policy/2026-06-10__2026-08-05",
+        "palantir/terms-of-service/2024-10-02__2026-06-04",
+        "scaleway/privacy-policy/2025-12-03__2026-06-02",
+        "scaleway/privacy-policy/2026-06-02__2026-07-30",
+        "scalingo/data-processor-agreement/2024-05-30__2024-05-30",
+        "scalingo/terms-of-service/2025-09-23__2025-12-15",
+        "tchap/privacy-policy/2023-03-09__2023-03-10",
+        "tchap/privacy-policy/2023-03-10__2023-06-08",
+        "tchap/terms-of-service/2023-04-20__2023-12-05",
+        "the-guardian/privacy-policy/2025-03-06__2025-07-01",
+        "thryv/yellowpages-privacy-policy/2024-01-04__2024-01-08",
+        "toyota/connected-services-privacy-policy/2023-07-26__2023-09-08",
+    }
+)
+
+
 def test_heldout_set_b_is_the_blind_set() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
 
@@ -158,6 +197,12 @@ def test_heldout_set_c_is_the_blind_set_from_new_providers() -> None:
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_C} & others == set()  # no provider shared with other pairs
 
 
+def test_heldout_set_d_is_the_blind_set_from_new_providers() -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "D") == sorted(HELDOUT_D)
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set != "D"}
+    assert {pair_id.split("/")[0] for pair_id in HELDOUT_D} & others == set()  # no provider shared with other pairs
+
+
 def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout and pair.heldout_set == "A") == sorted(HELDOUT)
     assert [pair.id for pair in PAIRS if pair.heldout_set == "A" and not pair.heldout_by_rule] == []
@@ -165,14 +210,14 @@ def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
 
 def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
     assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
-    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C"}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D"}
 
 
 def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
     """A minimal pair whose [pair] table says heldout = <heldout> plus <extra> (for the held-out set field)."""
     target = copy_of(PAIRS[0], tmp_path)
     labels = target / "labels.toml"
-    text = labels.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^heldout_set = .*\n", "", labels.read_text(encoding="utf-8"))  # the copied pair's own set
     start = text.index("heldout = ")
     end = text.index("\n", start)
     labels.write_text(text[:start] + f"heldout = {heldout}\n{extra}" + text[end + 1:], encoding="utf-8")
@@ -186,6 +231,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
         ("true", 'heldout_set = "A"\n', "A"),
         ("true", 'heldout_set = "B"\n', "B"),
         ("true", 'heldout_set = "C"\n', "C"),
+        ("true", 'heldout_set = "D"\n', "D"),
         ("false", "", ""),
     ],
 )
@@ -197,7 +243,7 @@ def test_heldout_set_defaults_to_a(tmp_path: Path, heldout: str, extra: str, exp
 @pytest.mark.parametrize(
     ("heldout", "extra", "message"),
     [
-        ("true", 'heldout_set = "D"\n', "heldout_set 'D' is not one of"),
+        ("true", 'heldout_set = "E"\n', "heldout_set 'E' is not one of"),
         ("true", 'heldout_set = "c"\n', "heldout_set 'c' is not one of"),
         ("true", "heldout_set = 2\n", "field 'heldout_set' must be str"),
         ("false", 'heldout_set = "B"\n', "only meaningful with heldout = true"),
@@ -230,7 +276,8 @@ def test_a_misquoted_wording_is_caught(tmp_path: Path) -> None:
     labels = target / "labels.toml"
     text = labels.read_text(encoding="utf-8")
     quoted = change.new.split()[0]
-    labels.write_text(text.replace(quoted, quoted + "XYZ", 1), encoding="utf-8")
+    at = text.index(change.new)  # the quote itself, not an earlier field that starts with the same word
+    labels.write_text(text[:at] + quoted + "XYZ" + text[at + len(quoted):], encoding="utf-8")
     found = problems(load_pair(target))
     assert any("does not occur in" in problem for problem in found), found
 

@@ -161,3 +161,25 @@ def _overview_without_keyring(open_window, services, qtbot) -> None:  # type: ig
     assert "No keyring: the signing key, the trusted keys and the newest head are kept in files." in text
     assert "put back an older ledger together with an older anchor file" in text
     assert "(rollback)" not in text.split("It cannot catch:")[0], "rollback is not claimed as caught"
+
+
+def test_decisions_kept_until_the_key_can_be_read_are_said_until_they_are_in_the_ledger(open_window, services, qtbot):
+    """A decision kept while the keyring was away is not in the ledger yet: the Overview says so
+    (here kept as the door keeps it), and no longer once it is added."""
+    import uuid
+
+    from guard.ledger.waiting import WaitingDecisions
+
+    with blocking_ok():
+        for decision in (Decision.GIVEN, Decision.REFUSED):
+            WaitingDecisions(services.paths.data_dir).keep(str(uuid.uuid4()), RecordDraft(
+                provider_id="zoom", decision=decision), "the keyring did not answer within 15 s")
+    window = open_window()
+    wait_idle(qtbot, window)
+    assert "2 decisions are kept on this computer, not yet in the ledger" in plain(window)
+    with blocking_ok():
+        assert [record.seq for record in services.sign_waiting()] == [1, 2]
+    window.ledger_updated()
+    wait_idle(qtbot, window)
+    text = plain(window)
+    assert "2 records · verified" in text and "kept on this computer" not in text

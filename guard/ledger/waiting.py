@@ -1,0 +1,130 @@
+"""Decisions waiting for the signing key.
+
+A decision the ledger cannot sign now (its key is in a keyring that does not answer, is locked,
+or lost it) is not dropped: it is kept here, one file per decision (``<data>/decisions-waiting/
+<record id>.json``, 0600 in a 0700 folder, written atomically, so two processes never overwrite
+each other's), with the time it was made. Once the key can be read it is appended with the
+same record id, which the ledger stores at most once (``Ledger.append(record_id=...)``), and
+its file is removed. Its record then says when it happened (``occurred_at``) and when it was
+signed (``recorded_at``). Nothing here is signed: until appended, a kept decision is only what
+this computer's user account wrote, and it is said as waiting, never as recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guard.fsutil import atomic_write_text, private_dir
+from guard.ledger.errors import LedgerInputError
+from guard.ledger.timeutil import format_utc, utc_now
+
+if TYPE_CHECKING:  # loaded when a decision is read or kept: the idle tray app only counts the files
+    from guard.ledger.models import RecordDraft
+
+log = logging.getLogger(__name__)
+
+FOLDER = "decisions-waiting"
+MAX_FILE_BYTES = 1 << 20  # a draft is capped far below this (guard.ledger.limits)
+MAX_WAITING = 10_000  # read at most this many; more are left for the next round
+_NAME = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.json$")
+
+
+@dataclass(frozen=True)
+class WaitingDecision:
+    record_id: str
+    draft: RecordDraft
+    kept_at: str  # UTC, ISO 8601
+    why: str  # why it could not be signed then
+
+
+class WaitingDecisions:
+    """The decisions kept in ``data_dir`` until the signing key can be read."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = data_dir / FOLDER
+
+    def keep(self, record_id: str, draft: RecordDraft, why: str) -> WaitingDecision:
+        """Blocks: keep ``draft`` (its ``occurred_at`` fixed to now when unset) under ``record_id``."""
+        if _NAME.match(f"{record_id}.json") is None:
+            raise ValueError(f"not a record id: {record_id[:60]!r}")
+        if draft.occurred_at is None:
+            draft = draft.changed(occurred_at=utc_now())
+        if any(item.said is not None for item in draft.evidence):  # a display form the ledger never keeps
+            draft = draft.changed(evidence=tuple(replace(item, said=None) for item in draft.evidence))
+        kept = WaitingDecision(record_id, draft, format_utc(utc_now()), why[:500])
+        text = json.dumps({"format": 1, "record_id": record_id, "kept_at": kept.kept_at, "why": kept.why,
+                           "draft": json.loads(draft.model_dump_json())}, ensure_ascii=False)
+        atomic_write_text(private_dir(self.folder) / f"{record_id}.json", text)
+        log.warning("Decision %s (%s, %s) kept until the signing key can be read: %s", record_id,
+                    draft.provider_id, draft.decision, kept.why)
+        return kept
+
+    def listed(self) -> list[WaitingDecision]:
+        """Blocks: the kept decisions, oldest first. A file that cannot be read is said in the
+        log and left where it is (never deleted: it may be all that is left of a decision)."""
+        from pydantic import ValidationError
+
+        try:
+            names = sorted(entry for entry in self.folder.iterdir() if _NAME.match(entry.name))
+        except FileNotFoundError:
+            return []
+        found = []
+        for path in names[:MAX_WAITING]:
+            try:
+                found.append(_read(path))
+            except (OSError, ValueError, ValidationError, LedgerInputError) as error:
+                log.error("A kept decision in %s cannot be read (%s); it is left there", path, error)
+        return sorted(found, key=lambda kept: (kept.kept_at, kept.record_id))
+
+    def count(self) -> int:
+        """Blocks: how many decisions wait (a folder listing)."""
+        try:
+            return sum(1 for entry in self.folder.iterdir() if _NAME.match(entry.name))
+        except FileNotFoundError:
+            return 0
+
+    def done(self, record_id: str) -> None:
+        """Blocks: ``record_id`` is in the ledger now; its kept copy goes."""
+        (self.folder / f"{record_id}.json").unlink(missing_ok=True)
+
+    def erase(self) -> tuple[list[Path], list[str]]:
+        """Blocks: remove every kept decision, readable or not, and the folder (the user erases the
+        ledger: nothing of it may be added back later). The files removed, and what could not be."""
+        removed: list[Path] = []
+        problems: list[str] = []
+        try:
+            entries = list(self.folder.iterdir())
+        except FileNotFoundError:
+            return removed, problems
+        for entry in entries:
+            try:
+                entry.unlink()  # a symlink itself, never what it points at
+                removed.append(entry)
+            except OSError as error:
+                problems.append(f"could not delete {entry}: {error.strerror or error}")
+        try:
+            self.folder.rmdir()
+        except OSError as error:
+            problems.append(f"could not delete {self.folder}: {error.strerror or error}")
+        return removed, problems
+
+
+def _read(path: Path) -> WaitingDecision:
+    if not path.is_file() or path.is_symlink():
+        raise ValueError("not a regular file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES} bytes")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("format") != 1 or data.get("record_id") != path.stem:
+        raise ValueError("not a kept decision (format 1, named for its record id)")
+    kept_at, why = data.get("kept_at"), data.get("why")
+    if not isinstance(kept_at, str) or not isinstance(why, str):
+        raise ValueError("kept_at and why must be text")
+    from guard.ledger.models import RecordDraft
+
+    return WaitingDecision(path.stem, RecordDraft.model_validate(data.get("draft")), kept_at[:40], why[:500])
