@@ -55,7 +55,8 @@ from tests.terms.train_topic_model import _LINK, TOPICS, dev_pairs  # noqa: E402
 log = logging.getLogger(__name__)
 
 L2 = 1.0  # on the summed log loss; the vectors are unit length
-ITERATIONS = 25
+ITERATIONS = 12  # Newton converges in 6-8 steps here (largest step < 1e-4)
+TOLERANCE = 1e-4
 THRESHOLD = 0.9  # replaced by the one the cross-validation picks (bench_terms_cv_embedding)
 
 
@@ -151,10 +152,11 @@ def fit(vectors: np.ndarray, targets: np.ndarray, l2: float = L2) -> Backoff:
         for _ in range(ITERATIONS):
             p = 1.0 / (1.0 + np.exp(-(x @ w)))
             gradient = x.T @ (p - y) + penalty @ w
-            hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty + np.eye(dims) * 1e-9
+            scaled = (x * np.sqrt(p * (1 - p))[:, None]).astype(np.float32)  # float32 product: half the time
+            hessian = (scaled.T @ scaled).astype(np.float64) + penalty + np.eye(dims) * 1e-9
             step = np.linalg.solve(hessian, gradient)
             w -= step
-            if np.abs(step).max() < 1e-6:
+            if np.abs(step).max() < TOLERANCE:
                 break
         weights[:, column] = w
     return Backoff(weights[:-1], weights[-1])
