@@ -194,12 +194,19 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         else:
             ctx.print(f"NOT intact: {error}")
         return ExitStatus.CHECK_FAILED
+    from guard.ledger.waiting import WaitingDecisions
+
+    waiting = WaitingDecisions(ledger_path(ctx.paths).parent).count()  # kept while the key could not be read
     if args.json:
-        ctx.print_json(report.to_dict())
+        ctx.print_json({**report.to_dict(), "waiting": waiting})
     else:
         ctx.print(f"Ledger: {report.path}")
         ctx.print(f"Key: {report.key.message()}")
         ctx.print(f"Anchored in: {report.anchored}")
+        if waiting:
+            ctx.print(f"Waiting: {waiting} decision{'s' if waiting != 1 else ''} kept on this computer, not yet in "
+                      "the ledger: the signing key could not be read when made. The app adds them, with the time "
+                      "they were made, once it can be read.")
         if report.ok and report.count == 0 and report.problem is None and report.key_problem is None:
             ctx.print("Intact: no records yet.")  # the key line above already says where the key will be
         else:
