@@ -163,7 +163,7 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             {**r.to_dict(), "status": statuses[r.id].to_dict()} for r in records]})
         return ExitStatus.OK
     for record in records:
-        title = f"  \"{one_line(record.meeting.title)}\"" if record.meeting.title else ""
+        title = f"  \"{one_line(_cut(record.meeting.title))}\"" if record.meeting.title else ""
         ctx.print(f"#{record.seq:<6} {_when(record.occurred_at)}  {statuses[record.id].label:<28} "
                   f"{_subject(record)}{title}  {record.id}")
     ctx.print(f"{len(records):,} of {plural(total, 'record')}" if len(records) != total else plural(total, "record"))
@@ -194,12 +194,19 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         else:
             ctx.print(f"NOT intact: {error}")
         return ExitStatus.CHECK_FAILED
+    from guard.ledger.waiting import WaitingDecisions
+
+    waiting = WaitingDecisions(ledger_path(ctx.paths).parent).count()  # kept while the key could not be read
     if args.json:
-        ctx.print_json(report.to_dict())
+        ctx.print_json({**report.to_dict(), "waiting": waiting})
     else:
         ctx.print(f"Ledger: {report.path}")
         ctx.print(f"Key: {report.key.message()}")
         ctx.print(f"Anchored in: {report.anchored}")
+        if waiting:
+            ctx.print(f"Waiting: {waiting} decision{'s' if waiting != 1 else ''} kept on this computer, not yet in "
+                      "the ledger: the signing key could not be read when made. The app adds them, with the time "
+                      "they were made, once it can be read.")
         if report.ok and report.count == 0 and report.problem is None and report.key_problem is None:
             ctx.print("Intact: no records yet.")  # the key line above already says where the key will be
         else:
@@ -335,6 +342,13 @@ ACTIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], No
 
 
 # --- shared ----------------------------------------------------------------------------------
+
+LISTED_TITLE = 120  # characters of a title on a 'consent list' row; the ledger cuts at recording, an edited one may not
+
+
+def _cut(text: str, limit: int = LISTED_TITLE) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 def _subject(record: Record) -> str:
     return f"{record.provider_id}/{record.feature_id}" if record.feature_id else record.provider_id

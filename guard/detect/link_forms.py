@@ -6,6 +6,10 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
 * HTML-escaped, as in an HTML calendar description: ``...?pwd=abc&amp;from=addon``, or
   ``&lt;https://zoom.us/j/1&gt;``;
 * followed by the sentence's punctuation: ``(https://zoom.us/j/123).``;
+* with a host in capitals or plain ``http`` (``https://Dell.zoom.us/j/1``, ``http://meet.google.com/...``),
+  which the browser loads as the lower-case ``https`` link;
+* in a Markdown table cell (``https://.../meet/room|TBD|``) or an iCalendar text, whose line
+  breaks are written ``\\n`` (``https://.../meet/room\\n\\nSee``);
 * written twice as a Markdown link, ``[https://zoom.us/j/1](https://zoom.us/j/1)``, which
   reads as one run of text up to the closing parenthesis;
 * wrapped in a redirect that scans or counts clicks: Outlook Safe Links
@@ -59,6 +63,8 @@ def trimmed(url: str) -> str:
     text = url
     if "](" in text:  # Markdown's [<link>](<link>): the first link ends at its bracket (RFC 3986 never has "](")
         text = text[:text.index("](")]
+    if "|" in text or "\\" in text:  # a Markdown table's "|", an iCalendar text's escaped "\n": never in a link
+        text = text[:min(i for i in (text.find("|"), text.find("\\")) if i >= 0)]
     if "&" in text:  # only a decoded escape can bring in what ends a link (find_urls stops at the rest)
         for escape, char in _ESCAPES:
             text = text.replace(escape, char)
@@ -121,9 +127,22 @@ def unwrapped(url: str) -> str | None:
     return None
 
 
+def canonical(url: str) -> str:
+    """``url`` as the browser loads it: scheme and host in lower case (``https://Dell.zoom.us/j/1``
+    → ``https://dell.zoom.us/j/1``) and ``http`` upgraded to ``https``, which every meeting service
+    redirects to; the path and query are kept as they are."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    end = next((i for i, ch in enumerate(rest) if ch in "/?#"), len(rest))
+    scheme = scheme.lower()
+    return f"{'https' if scheme == 'http' else scheme}://{rest[:end].lower()}{rest[end:]}"
+
+
 def link_forms(url: str) -> list[str]:
     """``url`` as found, then each cleaner form it stands for, without repeats: trimmed, and the link
-    inside each redirect wrapper, at most :data:`MOST_WRAPPERS` deep."""
+    inside each redirect wrapper, at most :data:`MOST_WRAPPERS` deep. (Each form's :func:`canonical`
+    form is the fallback a caller tries after them.)"""
     forms = [url]
     current = trimmed(url)
     for _ in range(MOST_WRAPPERS + 1):

@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guard.detect.browsers import Browser, BrowserTable, load_browsers, page_titles
-from guard.detect.link_forms import link_forms
+from guard.detect.link_forms import canonical, link_forms
 from guard.detect.redaction import redact_url as redact_url  # re-exported: the rules are shared with the extension
 from guard.patterns import TEXT_LIMIT, Pattern, PatternSet, bounded, checked_pattern, find_urls, normalize_text
 
@@ -47,13 +47,16 @@ def urls_in_args(args: tuple[str, ...]) -> list[str]:
     ``--opt=VALUE``), at most :data:`URLS_PER_COMMAND_LINE`, found in linear time. Each comes with
     the cleaner forms it stands for (:func:`guard.detect.link_forms.link_forms`: HTML escapes and
     trailing punctuation gone, Safe Links and other redirects unwrapped), cleanest first, so the
-    form a pattern matches first is the meeting link itself rather than its wrapper."""
+    form a pattern matches first is the meeting link itself rather than its wrapper; then each
+    form as the browser loads it (:func:`~guard.detect.link_forms.canonical`), so that
+    ``https://Dell.zoom.us/...`` and ``http://meet.google.com/...`` are found too."""
     found: dict[str, None] = {}
     for arg in args:
         if ":/" not in arg:
             continue
         for url in find_urls(arg):
-            for form in reversed(link_forms(url)):
+            forms = link_forms(url)[::-1]
+            for form in (*forms, *(canonical(form) for form in forms)):  # as written first, as loaded after
                 found[form] = None
             if len(found) >= URLS_PER_COMMAND_LINE:
                 return list(found)[:URLS_PER_COMMAND_LINE]

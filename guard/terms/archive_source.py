@@ -159,8 +159,13 @@ def _commit_of(entry: dict[str, object], url: str) -> ArchiveCommit:
 # The folder's own .git/config is whoever made the folder's: settings that make a read-only ``git log``
 # or ``git cat-file`` run a program (signature checks with its gpg.program, an fsmonitor, hooks, a pager,
 # diff drivers) are overridden on the command line, which comes before the repository's config.
+# A partial clone (``--filter=blob:none``) fetches each file it lacks from its remote when it is read,
+# which would reach the network however [terms] network_enabled is set: no transport is allowed at all,
+# by default or for any protocol the folder's config names (ext:: runs a command, too).
+_NO_TRANSPORT = ("-c", "protocol.allow=never", *(arg for name in ("file", "git", "http", "https", "ssh", "ext")
+                                                 for arg in ("-c", f"protocol.{name}.allow=never")))
 _NO_PROGRAMS = ("-c", "log.showSignature=false", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
-                "-c", "core.pager=cat", "-c", "diff.external=", "-c", "gpg.program=false")
+                "-c", "core.pager=cat", "-c", "diff.external=", "-c", "gpg.program=false", *_NO_TRANSPORT)
 
 
 def _git_env() -> dict[str, str]:
@@ -185,8 +190,10 @@ class GitArchive:
                                   f"The archive copy {self.folder} could not be read with git ({error}).") from None
         if done.returncode != 0:
             reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no reason given"]
+            partial = ("; it is a partial clone that lacks this file and is read without the network: give a full "
+                       "clone (git clone without --filter)") if "promisor remote" in reason[0] else ""
             raise TermsFetchError(FetchFailure.CLIENT_ERROR, str(self.folder),
-                                  f"git could not read the archive copy {self.folder}: {reason[0][:200]}")
+                                  f"git could not read the archive copy {self.folder}: {reason[0][:200]}{partial}")
         return done.stdout
 
     def commits(self, path: str, since: datetime | None = None, etag: str | None = None) -> CommitList:

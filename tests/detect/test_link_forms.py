@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from guard.detect.link_forms import MOST_WRAPPERS, link_forms, trimmed, unwrapped
+from guard.detect.link_forms import MOST_WRAPPERS, canonical, link_forms, trimmed, unwrapped
 
 
 def test_a_sentence_s_punctuation_and_an_unmatched_bracket_are_not_part_of_the_link():
@@ -69,4 +69,23 @@ def test_teams_own_safe_links_are_unwrapped():
     assert unwrapped(wrapped) == "https://zoom.us/j/92221936273"
     other_page = "https://statics.teams.cdn.office.net/evergreen-assets/atp-safelinks.txt?url=https%3A%2F%2Fzoom.us"
     assert unwrapped(other_page) is None
+
+
+def test_the_host_s_case_and_plain_http_are_read_as_the_browser_loads_them():
+    """The IETF wiki has https://Dell.zoom.us/j/... and http://meet.google.com/...: both load as the lower-case
+    https link, and only the scheme and host change (a passcode's case is the passcode)."""
+    assert canonical("https://Dell.zoom.us/j/91506535175?pwd=MTJZ") == "https://dell.zoom.us/j/91506535175?pwd=MTJZ"
+    assert canonical("http://meet.google.com/eiz-ypew-kdu") == "https://meet.google.com/eiz-ypew-kdu"
+    assert canonical("HTTP://Example.ORG") == "https://example.org"
+    assert canonical("msteams:/l/meetup-join/Abc") == "msteams:/l/meetup-join/Abc"
+    assert canonical("zoommtg://Zoom.us/join?confno=1&pwd=AbC") == "zoommtg://zoom.us/join?confno=1&pwd=AbC"
+    assert canonical(link_forms("http://Meet.Google.com/abc-defg-hij).")[-1]) == "https://meet.google.com/abc-defg-hij"
+
+
+def test_a_table_cell_s_bar_and_an_icalendar_escape_end_a_link():
+    """RFC 3986 allows neither "|" nor a backslash: the IETF wiki's side-meeting tables put "|" right after
+    a room's link, and iCalendar descriptions write line breaks as a literal backslash-n."""
+    assert trimmed("https://ietf.webex.com/meet/sidemeetingietf1|TBD|") == "https://ietf.webex.com/meet/sidemeetingietf1"
+    assert trimmed("https://ietf.webex.com/meet/ietfsidemeeting2\\n\\nSee") == "https://ietf.webex.com/meet/ietfsidemeeting2"
+    assert trimmed("https://ietf.webex.com/meet/ietfsidemeeting2.|TBD") == "https://ietf.webex.com/meet/ietfsidemeeting2"
 

@@ -116,6 +116,23 @@ def test_verify_json_on_a_new_ledger(consent):
     assert report["ok"] and report["count"] == 0 and report["key"]["state"] == "none"
 
 
+def test_verify_says_how_many_decisions_wait_for_the_key(consent):
+    """Decisions the app kept while the keyring was away are not in the ledger yet: verify says so."""
+    import uuid
+
+    from guard.ledger import RecordDraft, ledger_path
+    from guard.ledger.waiting import WaitingDecisions
+    from guard.paths import app_paths
+
+    add_json(consent, "--provider", "zoom", "--decision", "given")
+    WaitingDecisions(ledger_path(app_paths()).parent).keep(
+        str(uuid.uuid4()), RecordDraft(provider_id="zoom", decision="refused"), "the keyring did not answer")
+    report = json.loads(consent("verify", "--json").stdout)
+    assert report["ok"] and report["count"] == 1 and report["waiting"] == 1
+    text = consent("verify").stdout
+    assert "Waiting: 1 decision kept on this computer, not yet in the ledger" in text
+
+
 def test_unknown_provider_is_recorded_only_with_allow_unknown(consent):
     result = consent("add", "--provider", "no-such-provider-anywhere", "--decision", "notice-only", "--allow-unknown",
                      "--json")

@@ -121,3 +121,43 @@ def test_a_listed_commit_that_is_not_a_hash_is_refused_and_nothing_is_stored(tmp
     assert result.error is not None and "listed a commit the app cannot read" in str(result.error)
     assert api.base in str(result.error), "the message names the URL"
     assert store.versions("zoom", "terms") == []
+
+
+def test_a_partial_clone_given_as_the_local_copy_fetches_nothing_from_its_remote(tmp_path: Path) -> None:
+    """Audit round four: ``terms import --git FOLDER`` is the way to import with the network off.
+    A folder that is a partial clone (``--filter=blob:none``: commits without their files) made
+    git fetch each missing file from the clone's remote, over the network, while the user had
+    switched it off. The copy is read as it is: what it lacks is an error naming the folder."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    repo = ArchiveRepo.zoom_2023(tmp_path / "repo", noise=0, upto=2)
+    repo.git("config", "uploadpack.allowFilter", "true")
+    partial = tmp_path / "partial"
+    subprocess.run(["git", "clone", "-q", "--no-checkout", "--filter=blob:none", f"file://{repo.folder}",
+                    str(partial)], check=True, capture_output=True, timeout=60)
+    asked: list[str] = []
+
+    class Remote(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            asked.append(self.path)
+            self.send_error(404)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Remote)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for scheme in ("http", "https"):  # git tries whichever the remote names
+            subprocess.run(["git", "-C", str(partial), "remote", "set-url", "origin",
+                            f"{scheme}://127.0.0.1:{server.server_address[1]}/contrib-versions.git"], check=True)
+            store = TermsStore(tmp_path / f"store-{scheme}", {}, [])
+            result = ArchiveImporter(store, GitArchive(partial, REPOSITORY), clock=lambda: NOW).run(
+                "zoom", "terms", URL, ARCHIVE)
+            assert asked == [], f"git reached the network for a local copy: {asked}"
+            assert not result.stored and result.error is not None and str(partial) in str(result.error)
+            assert "partial clone" in str(result.error) and "full clone" in str(result.error)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -75,3 +75,37 @@ def test_a_decision_made_while_the_keyring_does_not_answer_is_kept_and_signed_on
         with open_ledger(world.paths) as ledger:
             report = ledger.verify()
             assert report.ok and report.count == 2, report.summary()
+
+
+def test_an_answer_from_a_notification_that_is_kept_opens_the_form_saying_so(qtbot, world, keyring_daemon):
+    """The tray records a notification's answer without the form; when it is kept (the keyring does not
+    answer), the form opens with the answer chosen, says it is kept, and offers no second save."""
+    from guard.presentation.actions import AnswerConsent, RecordConsent
+    from ui.consent_flow import ConsentFlow
+
+    with blocking_ok():
+        first = Services(world.paths)
+        try:
+            first.record_decision(RecordDraft(provider_id="zoom", decision="given"))
+        finally:
+            first.close()
+        services = Services(world.paths, record_in_helper=True)  # as the tray app runs
+    os.kill(keyring_daemon, signal.SIGSTOP)
+    jobs = JobRunner()
+    flow = ConsentFlow()
+    flow.use(services, jobs)
+    try:
+        with qtbot.waitSignal(flow.dialog_opened, timeout=60000) as opened:
+            flow.answer(AnswerConsent(str(Decision.REFUSED), RecordConsent(provider_id="zoom")))
+        dialog = opened.args[0]
+        assert dialog.decision_buttons[str(Decision.REFUSED)].isChecked()
+        assert "Kept on this computer, not yet in the ledger" in dialog.error.text()
+        assert not dialog.save_button.isEnabled()
+        with blocking_ok():
+            assert services.waiting_count() == 1
+    finally:
+        os.kill(keyring_daemon, signal.SIGCONT)
+        flow.close_all()
+        assert jobs.shutdown(10000)
+        with blocking_ok():
+            services.close()

@@ -71,3 +71,31 @@ def test_closing_the_window_and_quitting_while_the_keyring_does_not_answer_do_no
     window.shutdown()  # the app quits
     assert jobs.shutdown(5000), "the worker threads must stop"
     assert window.preferences.key_status.text() == "Checking…", "nothing half-read is shown"
+
+
+def test_quitting_the_tray_app_while_its_settings_window_waits_on_the_keyring_stops_in_time(
+        qtbot, shells, world, monkeypatch, desktop):
+    """The whole tray app (its Services record in a helper process, as shipped) with the settings
+    window open in it: the key's status and the Overview's verify wait on a keyring that does not
+    answer; quitting stops them, so the app's lanes stop within the shutdown's own wait."""
+    monkeypatch.setenv(DEADLINE_ENV, "600")
+    with blocking_ok():
+        first = Services(world.paths)
+        try:
+            first.record_decision(RecordDraft(provider_id="zoom", decision="given"))
+            assert first.key_status().storage == "keyring"
+        finally:
+            first.close()
+    shell = shells.make(world.paths)
+    with qtbot.waitSignal(shell.services_ready, timeout=20000):
+        shell.start()
+    os.kill(desktop.keyring_pid, signal.SIGSTOP)
+    try:
+        shell.show_settings("preferences")
+        qtbot.waitUntil(lambda: shell.jobs.busy(KEY_STATUS_JOB), timeout=20000)
+        qtbot.wait(500)
+        assert shell.jobs.busy(KEY_STATUS_JOB), "the key's status waits on the keyring"
+        assert shell.shutdown(), "the worker threads must stop"
+    finally:
+        os.kill(desktop.keyring_pid, signal.SIGCONT)
+        assert keyring_call.wait_idle(20)
