@@ -56,8 +56,16 @@ class CatalogProblem:
     reason: str
 
     def message(self) -> str:
-        where = f", field '{self.field}'" if self.field else ""
-        return f"Catalog file {self.file}{where}: {self.reason}. The file was skipped; fix it and restart."
+        """One line, of a sane length: the field and reason may quote whatever the file holds."""
+        where = f", field '{_quoted(self.field, 120)}'" if self.field else ""
+        return (f"Catalog file {self.file}{where}: {_quoted(self.reason, 600)}. The file was skipped; fix it and "
+                "restart.")
+
+
+def _quoted(text: str, limit: int) -> str:
+    """``text`` on one line (runs of white space, line breaks included, as one space), cut to ``limit``."""
+    flat = " ".join(text[: limit * 2].split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 @dataclass

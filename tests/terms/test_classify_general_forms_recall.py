@@ -102,3 +102,11 @@ def test_data_used_only_for_a_purpose_is_a_permitted_use(sentence: str) -> None:
 
 def test_a_feature_used_only_by_adults_is_no_use_of_data() -> None:
     assert "content-licence" not in sentence_topics("This feature is used only by adults.", RULES)
+
+
+@pytest.mark.parametrize("heading", [
+    "How long do we keep your data?", "4.2 Data retention", "Retention of personal data"])
+def test_a_sentence_under_a_retention_heading_is_about_retention(heading: str) -> None:
+    sentence = "Copies of identity documents uploaded for verification are covered by this section."
+    assert "retention" not in sentence_topics(sentence, RULES)
+    assert "retention" in sentence_topics(sentence, RULES, heading=heading)
