@@ -26,6 +26,7 @@ from guard.catalog.models import FieldError, Provider, ProviderKind, pattern_cos
 from guard.errors import GuardError
 from guard.fsutil import NotRegularFile, read_regular
 from guard.paths import resources_dir
+from guard.text_controls import quoted
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +58,9 @@ class CatalogProblem:
 
     def message(self) -> str:
         """One line, of a sane length: the field and reason may quote whatever the file holds."""
-        where = f", field '{_quoted(self.field, 120)}'" if self.field else ""
-        return (f"Catalog file {self.file}{where}: {_quoted(self.reason, 600)}. The file was skipped; fix it and "
+        where = f", field '{quoted(self.field, 120)}'" if self.field else ""
+        return (f"Catalog file {self.file}{where}: {quoted(self.reason, 600)}. The file was skipped; fix it and "
                 "restart.")
-
-
-def _quoted(text: str, limit: int) -> str:
-    """``text`` on one line (runs of white space, line breaks included, as one space), cut to ``limit``."""
-    flat = " ".join(text[: limit * 2].split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 @dataclass
