@@ -31,7 +31,7 @@ from typing import Any
 
 from guard.export.dpv_terms import STATUS
 from guard.export.verify_v1 import unsigned_head_chain, verify_format1
-from guard.export.verify_view import unchecked_statuses, view_problems
+from guard.export.verify_view import exporting_check, unchecked_statuses, view_problems
 from guard.ledger.proof import LedgerProof
 from guard.ledger.signing import (
     Verifier,
@@ -256,6 +256,9 @@ def _verify(document: Any) -> ExportCheck:
         previous = node
     _amendments(document["mpg:records"], statuses, check)
     _head(document, verifiers, previous, digest, check)
+    problems, notes = exporting_check(document, head_checked=check.head_checked)
+    check.problems += problems
+    check.notes += notes
     check.problems += view_problems(document, signed, complete=_unfiltered(document))
     outside = 0 if _unfiltered(document) else unchecked_statuses(signed)
     if outside:

@@ -85,6 +85,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "bmeeting.huaweicloud.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "huawei-cloud-meeting"
+      ]
+    },
+    {
       "host": "call.lifesizecloud.com",
       "subdomains": false,
       "scheme": "https",
@@ -437,11 +445,43 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "meet.zoho.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.dingtalk.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "dingtalk"
+      ]
+    },
+    {
+      "host": "meeting.huaweicloud.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "huawei-cloud-meeting"
+      ]
+    },
+    {
       "host": "meeting.tencent.com",
       "subdomains": false,
       "scheme": "https",
       "providers": [
         "tencent-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
       ]
     },
     {
@@ -904,6 +944,11 @@ globalThis.MPG_DATA = Object.freeze({
           "https://",
           "webex.com/wbxmjs/joinservice/sites/",
           "/meeting/download/"
+        ],
+        [
+          "https://",
+          "webex.com/webappng/sites/",
+          "/meeting/download/"
         ]
       ],
       "title": []
@@ -943,6 +988,15 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://www.uberconference.com/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "dingtalk",
+      "url": [
+        [
+          "https://meeting.dingtalk.com/j/"
         ]
       ],
       "title": []
@@ -1120,6 +1174,18 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "huawei-cloud-meeting",
+      "url": [
+        [
+          "https://meeting.huaweicloud.com/#/j/"
+        ],
+        [
+          "https://bmeeting.huaweicloud.com/#/j/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "jam",
       "url": [
         [
@@ -1234,6 +1300,20 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://meetings.conf.meetecho.com/",
           "/?group="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/interim?short="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/interim?",
+          "&short="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/interim/?short="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/interim/?",
+          "&short="
         ]
       ],
       "title": []
@@ -1768,6 +1848,29 @@ globalThis.MPG_DATA = Object.freeze({
       "url": [
         [
           "https://cliq.zoho.eu/meetings/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "zoho-meeting",
+      "url": [
+        [
+          "https://meeting.zoho.com/join?key="
+        ],
+        [
+          "https://meeting.zoho.com/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.com/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meet.zoho.com/"
         ]
       ],
       "title": []

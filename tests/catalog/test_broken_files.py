@@ -103,3 +103,23 @@ def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path):
     catalog = load_catalog(shipped=tmp_path)
     assert list(catalog.providers) == ["good"]
     assert "not UTF-8" in catalog.problems[0].reason
+
+
+def test_a_huge_or_multi_line_value_is_quoted_short_on_one_line(tmp_path: Path) -> None:
+    """Audit round four: the reason quoted the file's value whole: a 400 kB id made an 800 kB
+    problem (logged at every start, listed in Overview), and a key holding a line break split
+    the message into a forged line."""
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "a.toml").write_text('id = "' + "A" * 400_000 + '"\n', encoding="utf-8")
+    (user / "b.toml").write_text('id = "zoom"\n"' + "K" * 100_000 + '\\nmeeting-guard: all clear" = 1\n',
+                                 encoding="utf-8")
+    catalog = load_catalog(user=user)
+    messages = {problem.file.name: problem.message() for problem in catalog.problems}
+    assert set(messages) == {"a.toml", "b.toml"}
+    for name, message in messages.items():
+        assert len(message) < 2000 and "\n" not in message, (name, len(message))
+        assert message.startswith(f"Catalog file {user / name}, field '") and message.endswith(
+            "The file was skipped; fix it and restart."), message[-200:]
+    assert "'id': 'AAAA" in messages["a.toml"] and "…" in messages["a.toml"]
+    assert "not a known field" in messages["b.toml"]
