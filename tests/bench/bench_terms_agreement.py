@@ -12,6 +12,7 @@ several.
 - precision: second labeller's reportable labels that match a reportable corpus label / all of them
 - recall: reportable corpus labels matched by one of the second labeller's / all of them
 - per topic t: the same, counting only labels with t on both sides
+- matched_with_all_topics: reference labels matched by candidate labels that carry all their topics
 - severity: of matched pairs of labels, how many agree on material vs minor
 - negatives: pairs both labellings call negative, or only one
 
@@ -80,7 +81,8 @@ def score(labellings: Sequence[tuple[str, Sequence[Change], Sequence[Change]]], 
         "pairs": len(labellings), "reportable_labels": len(labels), "reported_changes": len(reported),
         "overall": {"precision": _ratio(true_reported, len(reported)), "recall": _ratio(found, len(labels)),
                     "true_positives": true_reported, "false_positives": len(reported) - true_reported,
-                    "missed": len(labels) - found}}
+                    "missed": len(labels) - found,
+                    "matched_with_all_topics": sum(1 for label in labels if label.topics <= label.matched_topics)}}
     per_topic = {}
     for topic in sorted(TOPICS):
         with_topic = [item for item in reported if topic in item.change.topics]
