@@ -79,7 +79,9 @@ class ExportPanel(QWidget):
     def start(self) -> None:
         """Ask where to save, then export there (button)."""
         fmt = ExportFormat(self.format.currentData())
-        default = str(Path.home() / f"consent-history{fmt.suffix}")
+        # The proposed file name, in the app's language like the HTML and PDF it holds (a name, not a path).
+        name = _("consent-history").replace("/", "-").replace("\\", "-").strip() or "consent-history"
+        default = str(Path.home() / f"{name}{fmt.suffix}")
         path, _filter = QFileDialog.getSaveFileName(self, _("Export the consent history"), default, f"*{fmt.suffix}")
         if path:
             self.export_to(Path(path), fmt)

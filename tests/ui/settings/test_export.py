@@ -40,3 +40,30 @@ def test_cancel_stops_the_export_in_its_helper_process_and_leaves_nothing(open_w
         panel.export_to(dest, "pdf")
     assert signal.args[0].startswith("Export cancelled; nothing was written.")
     assert not dest.exists() and not any(tmp_path.glob(".export.pdf.*"))
+
+
+def test_the_save_box_proposes_a_file_name_in_the_apps_language(open_window, qtbot):
+    """A German user exporting a German PDF was offered "consent-history.pdf"."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.settings.test_history import drive_dialog
+    from ui.language import apply_language
+
+    apply_language("de")
+    try:
+        window = open_window(tab="history")
+        panel = window.history.export
+        panel.format.setCurrentIndex(next(i for i in range(panel.format.count()) if panel.format.itemData(i) == "pdf"))
+        proposed: list[str] = []
+
+        def answer(dialog: QFileDialog) -> None:
+            proposed.extend(dialog.selectedFiles())
+            dialog.reject()
+
+        drive_dialog(qtbot, QFileDialog, answer)
+        panel.start()
+        assert [Path(name).name for name in proposed] == ["einwilligungsverlauf.pdf"]
+    finally:
+        apply_language("")
