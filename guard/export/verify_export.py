@@ -41,6 +41,7 @@ from guard.ledger.signing import (
     next_signatures_digest,
     record_message,
 )
+from guard.text_controls import quoted
 
 GENESIS = "0" * 64
 ZERO_DIGEST = "0" * 64
@@ -193,13 +194,22 @@ def verify_export(document: Any, raw: bytes | None = None) -> ExportCheck:
         check = ExportCheck()
         check.problems.append(f"the export was changed: a record, status, key or the head is not shaped as this "
                               f"app writes it ({type(error).__name__}: {str(error)[:120]})")
-        return check
+        return _quoted_short(check)
     if check.records and not check.signatures_checked and not check.head_checked and check.format_version >= 2:
         check.unsigned = True  # an honest export of an HMAC-only ledger looks the same as a forged one
         check.notes.append("not checked: nothing in it can be checked without the ledger owner's secret: no record "
                            "and no head carries an Ed25519 signature (only HMACs, or none), so anyone could have "
                            "written it; ask the owner to run 'meeting-guard consent verify' and export again (the "
                            "ledger signs with Ed25519 from its next record)")
+    return _quoted_short(check)
+
+
+def _quoted_short(check: ExportCheck) -> ExportCheck:
+    """Problems, notes and key ids quote the file's values (a record number, a key id): each on one
+    line of a sane length, whatever the file holds."""
+    check.problems = [quoted(problem, 1000) for problem in check.problems]
+    check.notes = [quoted(note, 1000) for note in check.notes]
+    check.fingerprints = {quoted(key_id, 80): fingerprint for key_id, fingerprint in check.fingerprints.items()}
     return check
 
 

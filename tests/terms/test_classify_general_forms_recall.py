@@ -110,3 +110,17 @@ def test_a_sentence_under_a_retention_heading_is_about_retention(heading: str) -
     sentence = "Copies of identity documents uploaded for verification are covered by this section."
     assert "retention" not in sentence_topics(sentence, RULES)
     assert "retention" in sentence_topics(sentence, RULES, heading=heading)
+
+
+@pytest.mark.parametrize("sentence", [
+    "We collect information like your name, phone number and postal address.",
+    "We also receive data you provide, such as your height and weight.",
+    "We receive personal data (including contact details) when you import your address book.",
+])
+def test_data_collected_named_by_example_says_what_counts_as_data(sentence: str) -> None:
+    assert "content-definition" in sentence_topics(sentence, RULES)
+
+
+def test_examples_of_a_purpose_do_not_define_data() -> None:
+    sentence = "We collect order data to provide services such as delivery tracking."
+    assert "content-definition" not in sentence_topics(sentence, RULES)
