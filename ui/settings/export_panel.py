@@ -72,8 +72,9 @@ class ExportPanel(QWidget):
         return self.cancel_button.isVisible()
 
     def _say(self, message: str) -> None:
-        self.status.setText(message)
-        self.status.setAccessibleName(message)
+        """The export ended: the tab's status line says how (once; this label only said what runs)."""
+        self.status.clear()
+        self.status.setAccessibleName("")
         self.finished.emit(message)
 
     def start(self) -> None:

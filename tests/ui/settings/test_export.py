@@ -4,6 +4,7 @@ with a progress bar and a Cancel button."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from guard.services import ExportFormat
 from tests.ui.settings.conftest import wait_idle
@@ -28,6 +29,8 @@ def test_export_writes_the_chosen_format_for_the_selected_provider(open_window, 
     assert signal.args[0].startswith(f"Exported {expected} records to ")
     assert dest.exists() and dest.stat().st_size > 0
     assert not history.export.progress.isVisible()
+    said = [label for label in window.findChildren(QLabel) if label.isVisible() and signal.args[0] in label.text()]
+    assert len(said) == 1, "the outcome is said once, on the tab's status line"
 
 
 def test_cancel_stops_the_export_in_its_helper_process_and_leaves_nothing(open_window, services, tmp_path, qtbot):
