@@ -129,6 +129,7 @@ def test_examples_of_a_purpose_do_not_define_data() -> None:
 @pytest.mark.parametrize("sentence", [
     "By default, information you add to your profile is public.",
     "Your posts may be made publicly available on the web.",
+    "Your content is not confidential once it is or becomes public.",
 ])
 def test_data_made_public_is_shared(sentence: str) -> None:
     assert "third-party-sharing" in sentence_topics(sentence, RULES)
