@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time
+from html import escape
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -133,7 +135,7 @@ class HistoryTab(HistoryActions, QWidget):
         self.details = named(QTextBrowser(), _("Record details"))
         self.details.setOpenLinks(False)
         self.details.anchorClicked.connect(self._link)
-        self.details.setPlaceholderText(_("Choose a record to see all of it."))
+        self._show_hint()
 
         self.add_button = named(QPushButton(_("&Add record…")), _("Add record"), _("Record a decision by hand"))
         self.withdraw_button = named(QPushButton(_("&Withdraw…")), _("Withdraw consent"),
@@ -288,10 +290,16 @@ class HistoryTab(HistoryActions, QWidget):
         self.current = record
         self.withdraw_button.setEnabled(False)
         if record is None:
-            self.details.clear()
+            self._show_hint()
             return
         self.tasks.submit(lambda: self.services.record_details(record.id), self._details,
                           lambda error: self._show_error(str(error)), key="history-details", owner=self)
+
+    def _show_hint(self) -> None:
+        """What the details pane says before a record is chosen, as a paragraph that wraps (a
+        placeholder is one line, cut off in a narrow pane and in longer languages)."""
+        colour = self.details.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        self.details.setHtml(f'<p style="color: {colour}">{escape(_("Choose a record to see all of it."))}</p>')
 
     def _details(self, details: RecordDetails) -> None:
         record, status = details.record, details.status

@@ -8,14 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.terms.corpus.agreement import AGREEMENT_DIR, load_agreement, load_second_labels, second_label_problems
+from tests.terms.corpus.agreement import (
+    AGREEMENT_DIR,
+    SecondLabels,
+    load_agreement,
+    load_second_labels,
+    second_label_problems,
+)
 from tests.terms.corpus.corpus import CorpusError
 
 SECOND = load_agreement()
 
 
 @pytest.mark.parametrize("second", SECOND, ids=[second.pair.id for second in SECOND])
-def test_second_labels_quote_the_texts_verbatim_and_follow_the_schema(second) -> None:  # type: ignore[no-untyped-def]
+def test_second_labels_quote_the_texts_verbatim_and_follow_the_schema(second: SecondLabels) -> None:
     assert second_label_problems(second) == []
     assert second.labeller.strip()
 
