@@ -105,8 +105,7 @@ class TermsTab(TermsComparing, QWidget):
             self.changes.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
         self.old_text = named(QTextBrowser(), _("Old wording"))
         self.new_text = named(QTextBrowser(), _("New wording"))
-        self.old_text.setPlaceholderText(_("Choose a change to see the old wording."))
-        self.new_text.setPlaceholderText(_("Choose a change to see the new wording."))
+        self._show_hints()
 
         self.check_button = named(QPushButton(_("&Check now")), _("Check terms now"),
                                   _("Fetch the watched terms pages now (on the app's worker thread)"))

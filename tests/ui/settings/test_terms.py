@@ -130,3 +130,20 @@ def test_reading_the_public_archive_is_shown_and_can_be_switched_off(open_window
 
     prefs.network.setChecked(False)
     assert not prefs.archive.isEnabled(), "no network: the archive is not read either"
+
+
+def test_before_a_change_is_chosen_the_wording_panes_say_so_in_full_in_german(open_window, qtbot):
+    """The panes' hint was a one-line placeholder, cut to "Wählen Sie eine Änderung, um den alten Wortlaut zu"."""
+    from ui.language import apply_language
+
+    apply_language("de")
+    try:
+        window = open_window(tab="terms")
+        wait_idle(qtbot, window)
+        terms = window.terms
+        assert terms.old_text.toPlainText() == "Wählen Sie eine Änderung, um den alten Wortlaut zu sehen."
+        assert terms.new_text.toPlainText() == "Wählen Sie eine Änderung, um den neuen Wortlaut zu sehen."
+        for pane in (terms.old_text, terms.new_text):  # wrapped within the pane
+            assert pane.document().size().width() <= pane.viewport().width()
+    finally:
+        apply_language("")
