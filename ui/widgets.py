@@ -29,6 +29,21 @@ def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = T
     return label
 
 
+def fit_wrapped_text(window: QWidget) -> None:
+    """Keep ``window`` at least as tall as its layout needs at its present width. Qt sizes a window
+    from its layout's minimum, which counts a wrapped label as one line: a long notice in German
+    then pushed the widgets below it on top of each other (a letter's text under its form fields).
+    Call it when the window is shown and resized."""
+    layout = window.layout()
+    if layout is None or not layout.hasHeightForWidth():
+        return
+    needed = layout.totalMinimumHeightForWidth(window.width())
+    if needed != window.minimumHeight():
+        window.setMinimumHeight(needed)
+    if window.height() < needed:
+        window.resize(window.width(), needed)
+
+
 def elided(text: str, widget: QWidget, width: int, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> str:
     """``text`` on one line, shortened with "…" to fit ``width`` pixels in ``widget``'s font."""
     return QFontMetrics(widget.font()).elidedText(one_line(text, 4 * max(width, 1)), mode, width)
