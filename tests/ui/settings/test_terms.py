@@ -85,7 +85,28 @@ def test_fetch_log_shows_every_request_including_failures(open_window, services,
     assert len(rows) == 3
     assert rows[0][1:5] == ["Zoom Privacy Statement", "https://zoom.us/privacy", "failed", "503"]
     assert "HTTP 503" in rows[0][5]
-    assert rows[1][3] == "new-version" and rows[1][2] == "https://www.zoom.com/en/trust/terms/"
+    assert rows[1][3] == "new version" and rows[1][2] == "https://www.zoom.com/en/trust/terms/"
+
+
+def test_the_fetch_log_says_in_german_why_a_document_was_not_checked(open_window, services, qtbot):
+    """The Result and Details columns were English in a German window ("skipped", "Not checked: this
+    computer is offline ...")."""
+    from ui.language import apply_language
+
+    services.terms_store.log_fetch(FetchRecord(
+        datetime(2026, 12, 1, 20, 49, tzinfo=UTC), "zoom", "privacy", "https://zoom.us/privacy", FetchResult.SKIPPED,
+        error_kind="offline", attempts=0, message="Not checked: this computer is offline (an earlier document could "
+                                                  "not be reached); the next check will try again."))
+    apply_language("de")
+    try:
+        window = open_window(tab="terms")
+        wait_idle(qtbot, window)
+        log = window.terms.log
+        row = [log.item(0, c).text() for c in range(log.columnCount())]
+        assert row[3] == "nicht geprüft"
+        assert row[5].startswith("Nicht geprüft: Dieser Computer ist offline")
+    finally:
+        apply_language("")
 
 
 def test_check_now_asks_the_app_to_fetch_and_is_off_without_network(open_window, services, qtbot):
