@@ -53,3 +53,36 @@ def test_dropping_a_linking_adverb_is_wording_only() -> None:
     new = ("Where needed under applicable law, we will obtain your consent before processing your personal data "
            "for cookies.")
     assert [c for c in analyse(old, new, RULES) if c.relevant] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "2018-03-26: Updated refund policy to clarify course purchases.",
+    "We've made a few updates to keep our subprocessor information easy to find.",
+    "For more information about how we process your personal data for the captcha, please see the Captcha "
+    "Privacy Addendum.",
+    "You can learn more about the ways you can control the information that is shared with partners.",
+    "In order to learn about your rights regarding the international transfer of your personal data, please "
+    "consult the standard contractual clauses.",
+    "The following details supplement the above information in Section 6 (Who do we share your personal data "
+    "with?) using the terminology of state law:",
+])
+def test_change_logs_and_pointers_state_no_use(sentence: str) -> None:
+    assert sentence_topics(sentence, RULES) == ()
+
+
+@pytest.mark.parametrize("sentence", [
+    "Microsoft provides you with the ability to access your exportable data through the privacy dashboard; "
+    "this exportable data can be used to switch to third-party provider services.",
+    "You may also contact us to appeal any decision we make relating to your request to exercise your rights.",
+    "Access the categories and specific pieces of personal data we have collected and the categories of third "
+    "parties with whom we have shared personal data.",
+    "Choosing to connect them may expose your data and accounts to unauthorized access.",
+])
+def test_the_users_rights_and_security_warnings_are_not_data_use(sentence: str) -> None:
+    found = sentence_topics(sentence, RULES, heading="Your choices and consent")
+    assert not {"consent-opt-out", "third-party-sharing", "content-definition"} & set(found)
+
+
+def test_sharing_stated_beside_a_right_is_still_sharing() -> None:
+    assert "third-party-sharing" in sentence_topics(
+        "We may share your exportable data with our partners when you ask us to.", RULES)

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time
-from html import escape
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,7 +36,7 @@ from ui.settings.history_actions import HistoryActions
 from ui.settings.history_model import COLUMNS, HistoryModel
 from ui.settings.record_details import details_html
 from ui.settings.timeline_widget import TimelineChart
-from ui.widgets import plain_label
+from ui.widgets import plain_label, show_hint
 
 log = logging.getLogger(__name__)
 
@@ -296,10 +294,8 @@ class HistoryTab(HistoryActions, QWidget):
                           lambda error: self._show_error(str(error)), key="history-details", owner=self)
 
     def _show_hint(self) -> None:
-        """What the details pane says before a record is chosen, as a paragraph that wraps (a
-        placeholder is one line, cut off in a narrow pane and in longer languages)."""
-        colour = self.details.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self.details.setHtml(f'<p style="color: {colour}">{escape(_("Choose a record to see all of it."))}</p>')
+        """What the details pane says before a record is chosen."""
+        show_hint(self.details, _("Choose a record to see all of it."))
 
     def _details(self, details: RecordDetails) -> None:
         record, status = details.record, details.status
