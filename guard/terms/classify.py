@@ -108,8 +108,8 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     services ...") to the start of that sentence ("we may disclose information about you to: (1)
     ..."), which says what the part is about when the part alone does not. ``old_clause``: the
     sentences of the old wording when the clause changed (not added or removed): a use or limit that
-    comes or goes in the changed sentences but that the clause states elsewhere, before and after
-    (``context``: the new wording's sentences), did not move; a sentence added to
+    comes or goes in the changed sentences but that a sentence the clause keeps unchanged states
+    (``context``: the new wording's sentences) did not move; a sentence added to
     it that names a recipient or a kind of data the clause did not name is a material change (as is
     a clause added whole, ``gone`` and ``old_clause`` empty, that names one). ``renames``: replacements
     made the same way throughout the document ("products" -> "products and services"), which are
@@ -164,17 +164,19 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     if moved and old_clause and context:
         # a use or limit a rewritten clause still states (or already stated) in its other sentences
         # did not come or go: compare what the whole clause says before and after
-        moved = compare(_clause_scope(old_clause, rules, topics, lead, heading),
-                        _clause_scope(context, rules, topics, lead, heading), rules).material
+        kept = set(old_clause)
+        unchanged = [s for s in context if s in kept and not rules.states_no_use(s)]
+        if unchanged:
+            both = scope_of(unchanged, rules, topics)
+            moved = compare(_with(old_scope, both), _with(new_scope, both), rules).material
     severity = Severity.MATERIAL if moved or defines or widened or others else Severity.MINOR
     return Classification(topics, severity, old_scope, new_scope, change)
 
 
-def _clause_scope(clause: Sequence[str], rules: Rules, topics: Sequence[str], lead: str | None,
-                  heading: str | None) -> Scope:
-    """The scope a whole clause states in its sentences on a topic (pointers and disclaimers aside)."""
-    return scope_of([s for s in clause if not rules.states_no_use(s) and sentence_topics(s, rules, lead, heading)],
-                    rules, topics)
+def _with(scope: Scope, other: Scope) -> Scope:
+    """The uses, ruled-out uses and limits of two scopes together (what a whole clause states)."""
+    return Scope(uses=scope.uses | other.uses, ruled_out=scope.ruled_out | other.ruled_out,
+                 limits=scope.limits | other.limits)
 
 
 def _others_moved(reworded: Iterable[tuple[str, str]], rules: Rules) -> bool:
