@@ -57,7 +57,7 @@ log = logging.getLogger(__name__)
 L2 = 1.0  # on the summed log loss; the vectors are unit length
 ITERATIONS = 12  # Newton converges in 6-8 steps here (largest step < 1e-4)
 TOLERANCE = 1e-4
-THRESHOLD = 0.9  # replaced by the one the cross-validation picks (bench_terms_cv_embedding)
+THRESHOLD = 0.8  # picked by leave-one-provider-out CV (bench_terms_cv_embedding); measured, not shipped
 
 
 @dataclass(frozen=True)
