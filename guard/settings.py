@@ -127,19 +127,24 @@ class SettingsIssue(NamedTuple):
     private: bool = False  # the value used is the more private one, not the default
 
     def message(self, path: Path) -> str:
+        """One line, of a sane length: the key and value are whatever the file holds."""
+        from guard.text_controls import quoted
+
         where = f"{path}, line {self.line}" if self.line else f"{path}"
         if self.key == "":
-            return f"{where}: {self.reason}"
+            return f"{where}: {quoted(self.reason, 600)}"
+        key = quoted(self.key, 120)
         if self.reason == "unknown setting":
-            return f"{where}: unknown setting '{self.key}' ignored (check its spelling)."
+            return f"{where}: unknown setting '{key}' ignored (check its spelling)."
         used = (f"{toml_value(self.default)} (the more private choice)" if self.private
                 else f"the default {toml_value(self.default)}")
         if self.reason == "set twice":
-            return f"{where}: '{self.key}' is set twice to different values; using {used}."
+            return f"{where}: '{key}' is set twice to different values; using {used}."
         if self.reason == "not set validly":
-            return (f"{where}: '{self.key}' is not set validly in a file with mistakes; using {used} "
+            return (f"{where}: '{key}' is not set validly in a file with mistakes; using {used} "
                     "until the file is fixed.")
-        return f"{where}: '{self.key}' = {toml_value(self.value)} is invalid ({self.reason}); using {used}."
+        return (f"{where}: '{key}' = {quoted(toml_value(self.value), 200)} is invalid ({quoted(self.reason, 400)}); "
+                f"using {used}.")
 
 
 def parse_settings(data: dict[str, Any], lines: dict[str, int] | None = None, *,

@@ -33,3 +33,10 @@ def shown_text(text: str) -> str:
     what a page or document made for people (the HTML and PDF exports) writes of an outside value.
     Line feeds stay: the PDF breaks a note's lines there, and HTML reads one as a space."""
     return text if text.isprintable() else text.translate(_AS_SPACE)
+
+
+def quoted(text: str, limit: int) -> str:
+    """``text`` as a message quotes a value from a file: on one line (runs of white space, line
+    breaks included, as one space) and cut to ``limit`` characters with "…"."""
+    flat = " ".join(text[: limit * 2].split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

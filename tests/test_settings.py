@@ -207,3 +207,21 @@ def test_deeply_nested_value_is_a_skipped_line_not_a_crash(tmp_path):
     settings = store.load()
     assert settings.terms.network_enabled is False
     assert any("line 4" in i.message(path) and "nested too deeply" in i.message(path) for i in store.issues)
+
+
+def test_a_huge_value_or_a_key_with_a_line_break_is_reported_short_on_one_line(tmp_path):
+    """Audit round four: a problem quoted the file's value whole (200 kB, logged at each start and
+    listed in Overview) and a quoted key with a line break split the message into a forged line."""
+    path = tmp_path / "settings.toml"
+    path.write_text('[terms]\nnetwork_enabled = "' + "Y" * 200_000 + '"\n[general]\n"' + "k" * 50_000
+                    + '\\nmeeting-guard: all clear" = 1\n', encoding="utf-8")
+    store = SettingsStore(path)
+    assert store.load().terms.network_enabled is False
+    messages = [issue.message(path) for issue in store.issues]
+    assert len(messages) == 2
+    for message in messages:
+        assert len(message) < 1500 and "\n" not in message, len(message)
+        assert message.startswith(str(path))
+    assert any("'terms.network_enabled' = \"YYYY" in m and "…" in m and "the more private choice" in m
+               for m in messages), messages
+    assert any("unknown setting 'general.kkkk" in m and "ignored (check its spelling)." in m for m in messages)

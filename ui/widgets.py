@@ -9,9 +9,9 @@ around it or load images; and one long word makes a label, and its window, as wi
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtGui import Qt as QtGuiNamespace  # mightBeRichText and convertFromPlainText live in QtGui's Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QTextEdit, QWidget
 
 from guard.presentation.wording import one_line
 
@@ -27,6 +27,31 @@ def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = T
     label.setMinimumWidth(1)
     label.setText(text)
     return label
+
+
+def show_hint(view: QTextEdit, text: str) -> None:
+    """``text`` in an empty ``view`` as a paragraph in the placeholder colour. Qt draws a text
+    view's placeholder on one line, so in a narrow pane or a longer language it was cut off
+    ("Wählen Sie einen Datensatz, um ihn vollständig zu")."""
+    from html import escape
+
+    colour = view.palette().color(QPalette.ColorRole.PlaceholderText).name()
+    view.setHtml(f'<p style="color: {colour}">{escape(text)}</p>')
+
+
+def fit_wrapped_text(window: QWidget) -> None:
+    """Keep ``window`` at least as tall as its layout needs at its present width. Qt sizes a window
+    from its layout's minimum, which counts a wrapped label as one line: a long notice in German
+    then pushed the widgets below it on top of each other (a letter's text under its form fields).
+    Call it when the window is shown and resized."""
+    layout = window.layout()
+    if layout is None or not layout.hasHeightForWidth():
+        return
+    needed = layout.totalMinimumHeightForWidth(window.width())
+    if needed != window.minimumHeight():
+        window.setMinimumHeight(needed)
+    if window.height() < needed:
+        window.resize(window.width(), needed)
 
 
 def elided(text: str, widget: QWidget, width: int, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> str:

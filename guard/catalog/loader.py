@@ -26,6 +26,7 @@ from guard.catalog.models import FieldError, Provider, ProviderKind, pattern_cos
 from guard.errors import GuardError
 from guard.fsutil import NotRegularFile, read_regular
 from guard.paths import resources_dir
+from guard.text_controls import quoted
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,10 @@ class CatalogProblem:
     reason: str
 
     def message(self) -> str:
-        where = f", field '{self.field}'" if self.field else ""
-        return f"Catalog file {self.file}{where}: {self.reason}. The file was skipped; fix it and restart."
+        """One line, of a sane length: the field and reason may quote whatever the file holds."""
+        where = f", field '{quoted(self.field, 120)}'" if self.field else ""
+        return (f"Catalog file {self.file}{where}: {quoted(self.reason, 600)}. The file was skipped; fix it and "
+                "restart.")
 
 
 @dataclass

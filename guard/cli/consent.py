@@ -163,7 +163,7 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             {**r.to_dict(), "status": statuses[r.id].to_dict()} for r in records]})
         return ExitStatus.OK
     for record in records:
-        title = f"  \"{one_line(record.meeting.title)}\"" if record.meeting.title else ""
+        title = f"  \"{one_line(_cut(record.meeting.title))}\"" if record.meeting.title else ""
         ctx.print(f"#{record.seq:<6} {_when(record.occurred_at)}  {statuses[record.id].label:<28} "
                   f"{_subject(record)}{title}  {record.id}")
     ctx.print(f"{len(records):,} of {plural(total, 'record')}" if len(records) != total else plural(total, "record"))
@@ -342,6 +342,13 @@ ACTIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], No
 
 
 # --- shared ----------------------------------------------------------------------------------
+
+LISTED_TITLE = 120  # characters of a title on a 'consent list' row; the ledger cuts at recording, an edited one may not
+
+
+def _cut(text: str, limit: int = LISTED_TITLE) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 def _subject(record: Record) -> str:
     return f"{record.provider_id}/{record.feature_id}" if record.feature_id else record.provider_id

@@ -40,6 +40,10 @@ def register_export(actions: argparse._SubParsersAction[argparse.ArgumentParser]
                         help="where the GDPR's or another law's rights apply, e.g. EU or DE: json states it in DPV, "
                              "receipts need it (default: general.jurisdiction in the settings, else the region of "
                              "your system's locale)")
+    parser.add_argument("--lang", metavar="LANG",
+                        help="html and pdf: the language of their headings, labels and dates: en, de, fr, es, it or nl "
+                             "(default: general.language in the settings, else your system's language, else English); "
+                             "json, csv and receipts are for programs and stay as they are")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run_export)
 
@@ -58,6 +62,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     from guard.cli.consent import catalog_warnings, open_for
     from guard.cli.dates import parse_moment
     from guard.export import ExportFilter, export_history
+    from guard.i18n import choose_language
     from guard.terms.store import TermsStore
 
     export_filter = ExportFilter(
@@ -74,7 +79,8 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         result = export_history(ledger, catalog, args.format, args.output, export_filter, progress,
                                 excel=args.excel, subject_name=args.name,
                                 jurisdiction=args.jurisdiction or ctx.settings.general.jurisdiction or None,
-                                terms_store=TermsStore.open(ctx.paths))
+                                terms_store=TermsStore.open(ctx.paths),
+                                language=choose_language(args.lang, ctx.settings.general.language))
     if progress is not None:
         ctx.err.write("\n")
     for warning in result.warnings:

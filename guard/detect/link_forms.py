@@ -8,6 +8,8 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
 * followed by the sentence's punctuation: ``(https://zoom.us/j/123).``;
 * with a host in capitals or plain ``http`` (``https://Dell.zoom.us/j/1``, ``http://meet.google.com/...``),
   which the browser loads as the lower-case ``https`` link;
+* in a Markdown table cell (``https://.../meet/room|TBD|``) or an iCalendar text, whose line
+  breaks are written ``\\n`` (``https://.../meet/room\\n\\nSee``);
 * written twice as a Markdown link, ``[https://zoom.us/j/1](https://zoom.us/j/1)``, which
   reads as one run of text up to the closing parenthesis;
 * wrapped in a redirect that scans or counts clicks: Outlook Safe Links
@@ -61,6 +63,8 @@ def trimmed(url: str) -> str:
     text = url
     if "](" in text:  # Markdown's [<link>](<link>): the first link ends at its bracket (RFC 3986 never has "](")
         text = text[:text.index("](")]
+    if "|" in text or "\\" in text:  # a Markdown table's "|", an iCalendar text's escaped "\n": never in a link
+        text = text[:min(i for i in (text.find("|"), text.find("\\")) if i >= 0)]
     if "&" in text:  # only a decoded escape can bring in what ends a link (find_urls stops at the rest)
         for escape, char in _ESCAPES:
             text = text.replace(escape, char)

@@ -23,6 +23,7 @@ from guard.export.progress import Progress, ProgressCallback
 from guard.export.receipts import write_receipts
 from guard.export.selection import ExportFilter, StatusIndex, bulk_allocation
 from guard.export_format import ExportFormat
+from guard.i18n import check_language
 from guard.ledger import Ledger, VerifyReport
 from guard.ledger.background import BackgroundVerify
 from guard.ledger.timeutil import format_utc
@@ -63,7 +64,7 @@ def parse_format(fmt: ExportFormat | str) -> ExportFormat:
 def export_history(ledger: Ledger, catalog: Catalog | None, fmt: ExportFormat | str, dest: Path | str,
                    filter: ExportFilter | None = None, progress: ProgressCallback | None = None, *,
                    excel: bool = False, subject_name: str | None = None, jurisdiction: str | None = None,
-                   now: datetime | None = None, terms_store: Any = None) -> ExportResult:
+                   now: datetime | None = None, terms_store: Any = None, language: str = "en") -> ExportResult:
     """Export the records ``filter`` selects from ``ledger`` to ``dest`` in ``fmt``.
 
     ``dest`` is a file, except for receipts: a new (or empty) folder, or a ``.zip``.
@@ -71,8 +72,10 @@ def export_history(ledger: Ledger, catalog: Catalog | None, fmt: ExportFormat | 
     ``False`` cancels (ExportCancelled, nothing left at ``dest``). ``catalog`` names the
     providers and their privacy contacts (None: all unknown). ``excel`` (CSV only) writes a
     file Excel opens correctly. ``subject_name`` names the user; ``jurisdiction`` goes into
-    receipts. ``terms_store`` (a TermsStore) dates the terms versions in force. Raises
-    ExportError (a GuardError) for bad options or an unwritable ``dest``.
+    receipts. ``terms_store`` (a TermsStore) dates the terms versions in force. ``language``
+    (guard.i18n.LANGUAGES) is what the HTML and PDF are written in; JSON, CSV and receipts are
+    for programs and stay as they are. Raises ExportError (a GuardError) for bad options or an
+    unwritable ``dest``, LanguageError for a language with no translation.
     """
     started = time.perf_counter()
     fmt = parse_format(fmt)
@@ -89,7 +92,7 @@ def export_history(ledger: Ledger, catalog: Catalog | None, fmt: ExportFormat | 
         ledger=ledger, facts=CatalogFacts(catalog), filter=export_filter, statuses=StatusIndex.load(ledger),
         progress=Progress(progress, ledger.count(export_filter.record_filter())),
         generated_at=now or datetime.now(UTC), subject_name=subject_name, jurisdiction=jurisdiction,
-        excel=excel, terms_store=terms_store,
+        excel=excel, terms_store=terms_store, language=check_language(language),
     )
     if fmt.verifies:
         job.verification = BackgroundVerify(ledger)  # checks on another core while records are written

@@ -10,9 +10,9 @@ from html import escape
 from typing import BinaryIO
 
 from guard.export.job import ExportJob, Written
-from guard.export.public import public_summary
 from guard.export.selection import Entry
-from guard.export.summary import DECISIONS, Summary, records_text, when_text
+from guard.export.summary import DECISIONS, Summary
+from guard.i18n import N_
 from guard.ledger import Order
 from guard.paths import resources_dir
 from guard.text_controls import shown_text
@@ -71,59 +71,73 @@ class _Rows:
         key = (ref["provider_id"], ref["document_id"], ref["sha256"], ref["url"])
         text = self.terms.get(key)
         if text is None:
-            text = self.terms[key] = ("Terms in force: " + esc(self.job.terms_names.label(ref)) + " "
-                                      + _link(ref["url"]))
+            label = self.job.words(N_("Terms in force: {terms}"), terms=self.job.terms_names.label(ref, self.job.words))
+            text = self.terms[key] = esc(label) + " " + _link(ref["url"])
         return text
 
     def row(self, entry: Entry) -> str:
         """One timeline row. Every value is escaped, the ones the ledger validates (ids, enums,
         timestamps) too: a ledger edited outside the app may hold markup anywhere."""
         c = entry.content
+        words = self.job.words
         meeting = c["meeting"]
         meeting_parts = [esc(part) for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"]) if part]
         details = []
         if c["purposes"]:
-            details.append("For: " + esc("; ".join(c["purposes"])))
+            details.append(esc(words(N_("For: {purposes}"), purposes="; ".join(c["purposes"]))))
         if c["requested_by"]:
-            details.append("Asked by: " + esc(c["requested_by"]))
+            details.append(esc(words(N_("Asked by: {requester}"), requester=words.requester(c["requested_by"]))))
         for ref in c["terms"]:
             details.append(self.term(ref))
         if c["note"]:
-            details.append("Note: " + esc(c["note"]))
+            details.append(esc(words(N_("Note: {note}"), note=c["note"])))
         if c["refers_to"]:
-            details.append(f'Changes record <code>{esc(c["refers_to"])}</code>')
+            details.append(_say(self.job, N_("Changes record {id}"), id=f'<code>{esc(c["refers_to"])}</code>'))
         decision = c["decision"]
-        label = entry.standing.label
-        now = f'<br><span class="small">now: {esc(label)}</span>' if label != decision else ""
+        standing = entry.standing
+        now = (f'<br><span class="small">{esc(words(N_("now: {status}"), status=words.standing(decision, standing)))}'
+               '</span>' if standing.label != decision else "")
         css = decision if decision in DECISIONS else "unknown"
-        return (f'<tr><td class="n">{entry.seq}</td><td>{esc(when_text(c["occurred_at"]))}</td>'
-                f'<td class="d-{css}">{esc(decision)}{now}</td>'
+        return (f'<tr><td class="n">{entry.seq}</td><td>{esc(words.when(c["occurred_at"]))}</td>'
+                f'<td class="d-{css}">{esc(words.decision(decision))}{now}</td>'
                 f'<td>{self.subject(c["provider_id"], c["feature_id"])}</td>'
                 f'<td>{"<br>".join(meeting_parts)}</td><td>{"<br>".join(details)}</td>'
                 f'<td><code>{esc(c["id"])}</code></td></tr>\n')
 
 
+def _say(job: ExportJob, template: str, **html: object) -> str:
+    """``template`` in the export's language, escaped, with ``html`` (already escaped markup) filled in."""
+    return esc(job.words(template)).format_map(html)
+
+
 def _summary(job: ExportJob, summary: Summary) -> str:
+    words = job.words
     report = job.verify
     parts = []
     if report is not None:
         state = "ok" if report.ok else "bad"
-        parts.append(f'<div class="verify {state}"><strong>Ledger check: {esc(public_summary(report))}</strong><br>'
-                     f'Records in the ledger: {report.count}; chain head: seq {report.head_seq}, '
-                     f'hash <span class="hash">{esc(report.head_hash or "none")}</span></div>')
-    period = (esc(f"{when_text(summary.first)} to {when_text(summary.last)}") if summary.first else "no records")
-    parts.append(f"<p>{esc(records_text(summary.records))} exported ({esc(job.filter.describe())}); "
-                 f"decisions dated {period}.</p>")
-    rows = "".join(f'<tr><td class="d-{d}">{d}</td><td class="n">{n}</td><td class="n">{now}</td></tr>'
+        head = (_say(job, N_("Records in the ledger: {count}; chain head: record {seq}, hash {hash}"),
+                     count=esc(words.number(report.count)), seq=esc(report.head_seq),
+                     hash=f'<span class="hash">{esc(report.head_hash or words(N_("none")))}</span>'))
+        outcome = _say(job, N_("Ledger check: {outcome}"), outcome=esc(words.check(report)))
+        parts.append(f'<div class="verify {state}"><strong>{outcome}</strong><br>{head}</div>')
+    period = (_say(job, N_("decisions dated {first} to {last}"), first=esc(words.when(summary.first)),
+                   last=esc(words.when(summary.last))) if summary.first else esc(words(N_("no records"))))
+    parts.append("<p>" + _say(job, N_("{records} exported ({covers}); {period}."),
+                              records=esc(words.records(summary.records)), covers=esc(words.covers(job.filter)),
+                              period=period) + "</p>")
+    rows = "".join(f'<tr><td class="d-{d}">{esc(words.decision(d))}</td><td class="n">{esc(words.number(n))}</td>'
+                   f'<td class="n">{esc(words.number(now))}</td></tr>'
                    for d, n, now in summary.decisions())
     providers = "".join(
         f'<tr><td>{esc(job.facts.provider(p).name)} <span class="small">({esc(p)})</span></td>'
-        f'<td class="n">{n}</td></tr>'
+        f'<td class="n">{esc(words.number(n))}</td></tr>'
         for p, n in sorted(summary.by_provider.items(), key=lambda item: (-item[1], item[0])))
-    parts.append('<div class="counts"><table><thead><tr><th>Decision</th><th>Recorded</th><th>In force now</th>'
+    parts.append(f'<div class="counts"><table><thead><tr><th>{_say(job, N_("Decision"))}</th>'
+                 f'<th>{_say(job, N_("Recorded"))}</th><th>{_say(job, N_("In force now"))}</th>'
                  f'</tr></thead><tbody>{rows}</tbody></table>'
-                 f'<table><thead><tr><th>Provider</th><th>Records</th></tr></thead><tbody>{providers}</tbody>'
-                 '</table></div>')
+                 f'<table><thead><tr><th>{_say(job, N_("Provider"))}</th><th>{_say(job, N_("Records"))}</th></tr>'
+                 f'</thead><tbody>{providers}</tbody></table></div>')
     return "\n".join(parts)
 
 
@@ -134,20 +148,26 @@ def write_html(job: ExportJob, out: BinaryIO) -> Written:
     for entry in job.entries(Order.OCCURRED_OLDEST):
         summary.add(entry)
         rows.append(timeline.row(entry))
-    who = f" of {esc(job.subject_name)}" if job.subject_name else ""
+    heading = esc(job.words.title(job.subject_name))
+    exported = _say(job, N_("Exported {moment} by {app}. Times are UTC."),
+                    moment=esc(job.words.when(job.generated_text)), app=esc(job.app))
+    columns = "".join(f"<th>{_say(job, name)}</th>" for name in TIMELINE_COLUMNS)
     head = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{job.words.language}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Consent history{who}</title>\n<style>\n{_css()}</style>\n</head>\n<body>\n"
-        f"<h1>Consent history{who}</h1>\n"
-        f'<p class="meta">Exported {when_text(job.generated_text)} by {esc(job.app)}. '
-        "Times are UTC.</p>\n<h2>Summary</h2>\n" + _summary(job, summary) + "\n<h2>Timeline</h2>\n"
-        '<table class="timeline"><thead><tr><th>#</th><th>When</th><th>Decision</th><th>Provider / feature</th>'
-        "<th>Meeting</th><th>Details</th><th>Record id</th></tr></thead>\n<tbody>\n"
+        f"<title>{heading}</title>\n<style>\n{_css()}</style>\n</head>\n<body>\n"
+        f"<h1>{heading}</h1>\n"
+        f'<p class="meta">{exported}</p>\n'
+        f"<h2>{_say(job, N_('Summary'))}</h2>\n{_summary(job, summary)}\n<h2>{_say(job, N_('Timeline'))}</h2>\n"
+        f'<table class="timeline"><thead><tr>{columns}</tr></thead>\n<tbody>\n'
     )
     out.write(head.encode("utf-8"))
     for start in range(0, len(rows), 5000):
         out.write("".join(rows[start:start + 5000]).encode("utf-8"))
     out.write(b"</tbody></table>\n</body>\n</html>\n")
     return Written(summary.records)
+
+
+TIMELINE_COLUMNS = (N_("#"), N_("When"), N_("Decision"), N_("Provider / feature"), N_("Meeting"), N_("Details"),
+                    N_("Record id"))

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from guard import APP_NAME, __version__
+from guard.export.export_words import ExportWords
 from guard.export.facts import CatalogFacts
 from guard.export.progress import Progress
 from guard.export.selection import Entry, ExportFilter, StatusIndex, iter_entries
@@ -36,6 +37,15 @@ class ExportJob:
     warnings: list[str] = field(default_factory=list)
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict)  # lookups a format repeats per record
     terms_store: Any = None  # a guard.terms.store.TermsStore: names the terms versions' dates
+    language: str = "en"  # the people-facing formats' (HTML, PDF): guard.i18n.LANGUAGES
+
+    @property
+    def words(self) -> ExportWords:
+        """Labels, dates and counts in :attr:`language` (made once per export)."""
+        words = self.memo.get(("words",))
+        if words is None:
+            words = self.memo[("words",)] = ExportWords(self.language)
+        return words
 
     @property
     def terms_names(self) -> TermsNames:

@@ -20,9 +20,9 @@ from guard.export.job import ExportJob, Written
 from guard.export.pdf_fonts import MISSING_GLYPHS, NO_UNICODE_FONT
 from guard.export.pdf_layout import PdfLayout
 from guard.export.pdf_tags import finish
-from guard.export.public import public_summary
 from guard.export.selection import Entry
-from guard.export.summary import Summary, records_text, when_text
+from guard.export.summary import Summary
+from guard.i18n import N_
 from guard.ledger import Order
 
 BODY = 8.0
@@ -33,57 +33,67 @@ PER_RECORD_TAGS = 10_000  # up to this many records each is its own paragraph el
 
 def _record_lines(entry: Entry, job: ExportJob,
                   pdf: PdfLayout) -> tuple[list[str], list[str], list[tuple[int, int, int, str]]]:
+    words = job.words
     facts = job.facts.provider(entry.provider_id)
     subject = facts.name
     if entry.feature_id:
         subject += " / " + (facts.feature_name(entry.feature_id) or entry.feature_id)
-    label = entry.standing.label
-    status = entry.decision if label == entry.decision else f"{entry.decision} (now: {label})"
-    head = f"#{entry.seq} | {when_text(entry.occurred_at)} | {status} | {subject}"
+    standing = entry.standing
+    status = words.decision(entry.decision)
+    if standing.label != entry.decision:
+        status = words(N_("{decision} (now: {status})"), decision=status,
+                       status=words.standing(entry.decision, standing))
+    head = f"#{entry.seq} | {words.when(entry.occurred_at)} | {status} | {subject}"
     parts = []
     meeting = entry.meeting
     shown = [part for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"]) if part]
     if shown:
-        parts.append("Meeting: " + ", ".join(shown))
+        parts.append(words(N_("Meeting: {meeting}"), meeting=", ".join(shown)))
     if entry.purposes:
-        parts.append("For: " + "; ".join(entry.purposes))
+        parts.append(words(N_("For: {purposes}"), purposes="; ".join(entry.purposes)))
     if entry.requested_by:
-        parts.append(f"asked by {entry.requested_by}")
+        parts.append(words(N_("Asked by: {requester}"), requester=words.requester(entry.requested_by)))
     urls = []
     for ref in entry.terms:
-        parts.append("Terms in force: " + job.terms_names.label(ref) + (f" {ref['url']}" if ref["url"] else ""))
+        parts.append(words(N_("Terms in force: {terms}"), terms=job.terms_names.label(ref, words))
+                     + (f" {ref['url']}" if ref["url"] else ""))
         if ref["url"]:
             urls.append(ref["url"])  # links only for the terms' addresses, never for text a host chose
     if entry.refers_to:
-        parts.append(f"changes record {entry.refers_to}")
-    parts.append(f"id {entry.id}")
+        parts.append(words(N_("Changes record {id}"), id=entry.refers_to))
+    parts.append(words(N_("id {id}"), id=entry.id))
     body, links = pdf.wrap_links(" | ".join(parts), BODY, urls=urls)
     if entry.note:
-        body += pdf.wrap("Note: " + entry.note, BODY)
+        body += pdf.wrap(words(N_("Note: {note}"), note=entry.note), BODY)
     return pdf.wrap(head, HEAD, bold=True), body, links
 
 
 def _first_page(pdf: PdfLayout, job: ExportJob, summary: Summary) -> None:
-    who = f" of {job.subject_name}" if job.subject_name else ""
-    pdf.heading(f"Consent history{who}", 18, role="H1")
-    pdf.paragraph(f"Exported {when_text(job.generated_text)} by {job.app}. Times are UTC. "
-                  f"Covers: {job.filter.describe()}.", 9, after=6)
+    words = job.words
+    pdf.heading(words.title(job.subject_name), 18, role="H1")
+    pdf.paragraph(words(N_("Exported {moment} by {app}. Times are UTC. Covers: {covers}."),
+                        moment=words.when(job.generated_text), app=job.app, covers=words.covers(job.filter)),
+                  9, after=6)
     report = job.verify
     if report is not None:
-        pdf.heading("Ledger check", 12)
-        pdf.paragraph(public_summary(report), 9, bold=True, after=2)
-        pdf.paragraph(f"Records in the ledger: {report.count}. Chain head: seq {report.head_seq}, "
-                      f"hash {report.head_hash or 'none'}.", 9, after=2)
+        pdf.heading(words(N_("Ledger check")), 12)
+        pdf.paragraph(words.check(report), 9, bold=True, after=2)
+        pdf.paragraph(words(N_("Records in the ledger: {count}; chain head: record {seq}, hash {hash}"),
+                            count=words.number(report.count), seq=report.head_seq,
+                            hash=report.head_hash or words(N_("none"))) + ".", 9, after=2)
         prints = [f"{key.key_id} {key.fingerprint}" for key in job.ledger.proof().keys if key.fingerprint]
         if prints:
-            pdf.paragraph("Signing keys (Ed25519, SHA-256 fingerprints): " + "; ".join(prints), 8, after=4)
-    pdf.heading("Summary", 12)
-    period = f"{when_text(summary.first)} to {when_text(summary.last)}" if summary.first else "no records"
-    pdf.paragraph(f"{records_text(summary.records)}; decisions dated {period}.", 9, after=4)
-    pdf.table(["Decision", "Recorded", "In force now"],
-              [[decision, str(recorded), str(now)] for decision, recorded, now in summary.decisions()], [0, 140, 220])
-    pdf.table(["Provider", "Records"],
-              [[f"{job.facts.provider(provider).name} ({provider})", str(count)]
+            pdf.paragraph(words(N_("Signing keys (Ed25519, SHA-256 fingerprints): {keys}"), keys="; ".join(prints)),
+                          8, after=4)
+    pdf.heading(words(N_("Summary")), 12)
+    period = (words(N_("decisions dated {first} to {last}"), first=words.when(summary.first),
+                    last=words.when(summary.last)) if summary.first else words(N_("no records")))
+    pdf.paragraph(words(N_("{records}; {period}."), records=words.records(summary.records), period=period), 9, after=4)
+    pdf.table([words(N_("Decision")), words(N_("Recorded")), words(N_("In force now"))],
+              [[words.decision(decision), words.number(recorded), words.number(now)]
+               for decision, recorded, now in summary.decisions()], [0, 140, 220])
+    pdf.table([words(N_("Provider")), words(N_("Records"))],
+              [[f"{job.facts.provider(provider).name} ({provider})", words.number(count)]
                for provider, count in sorted(summary.by_provider.items(), key=lambda item: (-item[1], item[0]))],
               [0, 300])
     if not pdf.fonts.unicode:
@@ -97,11 +107,15 @@ def write_pdf(job: ExportJob, out: BinaryIO) -> Written:
         summary.add(entry)
     job.progress.total = summary.records
     raw = io.BytesIO()
-    title = f"Consent history of {job.subject_name}" if job.subject_name else "Consent history"
-    pdf = PdfLayout(raw, title=title, author=job.subject_name, subject=job.filter.describe(),
-                    footer=f"Consent history, exported {when_text(job.generated_text)} by {job.app}")
+    words = job.words
+    covers = words.covers(job.filter)
+    pdf = PdfLayout(raw, title=words.title(job.subject_name), author=job.subject_name, subject=covers,
+                    language=words.language,
+                    footer=words(N_("Consent history, exported {moment} by {app}"),
+                                 moment=words.when(job.generated_text), app=job.app),
+                    page_label=words(N_("page {page}")))
     _first_page(pdf, job, summary)
-    pdf.heading("Timeline", 12)
+    pdf.heading(words(N_("Timeline")), 12)
     count = 0
     # Each record is a paragraph of the timeline's section. Past PER_RECORD_TAGS records the
     # timeline is one paragraph element whose text is marked page by page (same reading order,
@@ -118,8 +132,8 @@ def write_pdf(job: ExportJob, out: BinaryIO) -> Written:
                 pdf.lines(body, BODY, leading=LEADING, links=links)
             count += 1
     pdf.save()
-    out.write(finish(raw.getvalue(), pdf.root, title=pdf.title, language="en", pdfa=pdf.fonts.embedded,
-                     created=job.generated_at, author=job.subject_name, subject=job.filter.describe()))
+    out.write(finish(raw.getvalue(), pdf.root, title=pdf.title, language=words.language, pdfa=pdf.fonts.embedded,
+                     created=job.generated_at, author=job.subject_name, subject=covers))
     if pdf.missing_glyphs:
         job.warnings.append(NO_UNICODE_FONT if not pdf.fonts.unicode else MISSING_GLYPHS)
     if not pdf.fonts.embedded:

@@ -70,7 +70,8 @@ def _pdf_text(text: str) -> str:
 
 class PdfLayout:
     def __init__(self, out: BinaryIO | str, *, title: str, author: str | None = None, subject: str | None = None,
-                 footer: str = "", fonts: PdfFonts | None = None, language: str = "en") -> None:
+                 footer: str = "", fonts: PdfFonts | None = None, language: str = "en",
+                 page_label: str = "page {page}") -> None:
         self.fonts = fonts or pdf_fonts()
         self.canvas = Canvas(out, pagesize=A4, pageCompression=1, invariant=0, initialFontName=self.fonts.regular,
                              initialFontSize=9)
@@ -85,6 +86,7 @@ class PdfLayout:
         self.width, self.height = A4
         self.text_width = self.width - 2 * MARGIN
         self.footer = self.fonts.fit(footer)
+        self.page_label = page_label  # the footer's page number, in the document's language
         self.page = 0
         self.missing_glyphs = False  # some character was written as [U+XXXX]
         self.root = Node("Document")
@@ -124,7 +126,8 @@ class PdfLayout:
         self.canvas.setFont(self.fonts.regular, 7.5)
         self.canvas.setFillGray(0.35)
         self.canvas.drawString(MARGIN, MARGIN / 2, self.footer)
-        self.canvas.drawRightString(self.width - MARGIN, MARGIN / 2, f"page {self.page}")
+        number = self.page_label.replace("{page}", str(self.page))
+        self.canvas.drawRightString(self.width - MARGIN, MARGIN / 2, self.fonts.fit(number))
         self.canvas.setFillGray(0)
         code.append("EMC")
 

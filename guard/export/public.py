@@ -9,14 +9,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+from guard.i18n import N_
 from guard.ledger import VerifyReport
 
 # What a key problem means, without saying where the key lives.
-_KEY_WORDS = {
-    "key-lost": "the signing key is lost, so the signatures could not be checked (the hash chain was)",
-    "key-unavailable": "the signing key could not be read, so the signatures could not be checked (the hash "
-                       "chain was)",
-    "key-replaced": "the signing key is not the one that signed this ledger",
+KEY_WORDS = {
+    "key-lost": N_("the signing key is lost, so the signatures could not be checked (the hash chain was)"),
+    "key-unavailable": N_("the signing key could not be read, so the signatures could not be checked (the hash "
+                          "chain was)"),
+    "key-replaced": N_("the signing key is not the one that signed this ledger"),
 }
 
 
@@ -47,7 +48,7 @@ def public_summary(report: VerifyReport) -> str:
         where = f"seq {report.problem.seq}" if report.problem.seq is not None else "file"
         return scrub(f"NOT intact: {report.problem.kind} at {where}: {report.problem.message}", report.path)
     if report.key_problem is not None:
-        words = _KEY_WORDS.get(str(report.key_problem.kind), str(report.key_problem.kind))
+        words = KEY_WORDS.get(str(report.key_problem.kind), str(report.key_problem.kind))
         if str(report.key_problem.kind) == "key-replaced":
             return f"NOT intact: {words}"
         if report.count and report.records_vouched == report.count:
@@ -71,7 +72,7 @@ def public_verification(report: VerifyReport) -> dict[str, Any]:
         "problem": {"kind": str(problem.kind), "seq": problem.seq, "message": scrub(problem.message, report.path)}
         if problem else None,
         "key_problem": {"kind": str(key_problem.kind), "seq": key_problem.seq,
-                        "message": _KEY_WORDS.get(str(key_problem.kind), str(key_problem.kind))}
+                        "message": KEY_WORDS.get(str(key_problem.kind), str(key_problem.kind))}
         if key_problem else None,
         "summary": public_summary(report),
     }

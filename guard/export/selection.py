@@ -56,6 +56,7 @@ class Standing(NamedTuple):
     label: str
     decision: str
     current_id: str | None  # the latest record that changed it, if any
+    steps: tuple[str, ...] = ()  # the later decisions, in order, that ``label`` words in English
 
 
 class Entry:
@@ -201,13 +202,14 @@ class StatusIndex:
         later = self._latest.get(content["id"])
         if later is None:
             return Standing(decision, decision, None)
-        label, seen = decision, {content["id"]}
+        label, seen, steps = decision, {content["id"]}, []
         while later is not None and later.id not in seen:
             seen.add(later.id)
             label += ", then withdrawn" if later.decision == "withdrawn" else f", corrected to {later.decision}"
+            steps.append(later.decision)
             decision, current = later.decision, later.id
             later = self._latest.get(later.id)
-        return Standing(label, decision, current)
+        return Standing(label, decision, current, tuple(steps))
 
 
 _TEXT_KEYS = ("id", "key_id", "occurred_at", "recorded_at", "provider_id", "decision")

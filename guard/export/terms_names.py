@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from guard.export.facts import CatalogFacts
+from guard.i18n import N_
 
 if TYPE_CHECKING:
+    from guard.export.export_words import ExportWords
     from guard.terms.store import TermsStore
 
 log = logging.getLogger(__name__)
@@ -48,12 +50,29 @@ class TermsNames:
         document = self.facts.provider(ref.get("provider_id") or "").documents.get(ref.get("document_id") or "")
         return document.title if document is not None else None
 
-    def label(self, ref: Mapping[str, str | None]) -> str:
-        """E.g. "Zoom Terms of Service, version of 2025-03-10 (ref. terms 506edd7c2fbc)"."""
+    def label(self, ref: Mapping[str, str | None], words: ExportWords | None = None) -> str:
+        """E.g. "Zoom Terms of Service, version of 2025-03-10 (ref. terms 506edd7c2fbc)", in ``words``'
+        language (None: English); the catalog's title stays as the provider wrote it."""
+        say = words or _ENGLISH
         provider_id, document_id = ref.get("provider_id") or "", ref.get("document_id") or ""
         sha = ref.get("sha256") or ""
         document = self.facts.provider(provider_id).documents.get(document_id)
-        title = document.title if document is not None else f"document '{document_id}' (not in the catalog)"
+        title = (document.title if document is not None
+                 else say(N_("document '{document}' (not in the catalog)"), document=document_id))
         when = self.version_date(provider_id, document_id, sha)
-        version = f"version of {when}" if when else "version date not known"
-        return f"{title}, {version} (ref. {document_id} {sha[:12]})"
+        version = say(N_("version of {date}"), date=say.day(when)) if when else say(N_("version date not known"))
+        return say(N_("{title}, {version} (ref. {document} {hash})"), title=title, version=version,
+                   document=document_id, hash=sha[:12])
+
+
+class _English:
+    """English words for a label made without an export's language (the default)."""
+
+    def __call__(self, message: str, /, **values: object) -> str:
+        return message.format_map(values) if values else message
+
+    def day(self, iso: str) -> str:
+        return iso
+
+
+_ENGLISH = _English()

@@ -31,7 +31,7 @@ from typing import Any
 
 from guard.export.dpv_terms import STATUS
 from guard.export.verify_v1 import unsigned_head_chain, verify_format1
-from guard.export.verify_view import unchecked_statuses, view_problems
+from guard.export.verify_view import exporting_check, unchecked_statuses, view_problems
 from guard.ledger.proof import LedgerProof
 from guard.ledger.signing import (
     Verifier,
@@ -41,6 +41,7 @@ from guard.ledger.signing import (
     next_signatures_digest,
     record_message,
 )
+from guard.text_controls import quoted
 
 GENESIS = "0" * 64
 ZERO_DIGEST = "0" * 64
@@ -193,13 +194,22 @@ def verify_export(document: Any, raw: bytes | None = None) -> ExportCheck:
         check = ExportCheck()
         check.problems.append(f"the export was changed: a record, status, key or the head is not shaped as this "
                               f"app writes it ({type(error).__name__}: {str(error)[:120]})")
-        return check
+        return _quoted_short(check)
     if check.records and not check.signatures_checked and not check.head_checked and check.format_version >= 2:
         check.unsigned = True  # an honest export of an HMAC-only ledger looks the same as a forged one
         check.notes.append("not checked: nothing in it can be checked without the ledger owner's secret: no record "
                            "and no head carries an Ed25519 signature (only HMACs, or none), so anyone could have "
                            "written it; ask the owner to run 'meeting-guard consent verify' and export again (the "
                            "ledger signs with Ed25519 from its next record)")
+    return _quoted_short(check)
+
+
+def _quoted_short(check: ExportCheck) -> ExportCheck:
+    """Problems, notes and key ids quote the file's values (a record number, a key id): each on one
+    line of a sane length, whatever the file holds."""
+    check.problems = [quoted(problem, 1000) for problem in check.problems]
+    check.notes = [quoted(note, 1000) for note in check.notes]
+    check.fingerprints = {quoted(key_id, 80): fingerprint for key_id, fingerprint in check.fingerprints.items()}
     return check
 
 
@@ -256,6 +266,9 @@ def _verify(document: Any) -> ExportCheck:
         previous = node
     _amendments(document["mpg:records"], statuses, check)
     _head(document, verifiers, previous, digest, check)
+    problems, notes = exporting_check(document, head_checked=check.head_checked)
+    check.problems += problems
+    check.notes += notes
     check.problems += view_problems(document, signed, complete=_unfiltered(document))
     outside = 0 if _unfiltered(document) else unchecked_statuses(signed)
     if outside:

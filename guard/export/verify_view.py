@@ -14,7 +14,9 @@ say, or the export is NOT intact:
 * a record's status history lists exactly the signed withdrawals and corrections that changed
   it (all of them in an unfiltered export; every one the export carries in a filtered one), and
   ``mpg:statusNow`` says the same;
-* the records of a filtered export match the filter it states.
+* the records of a filtered export match the filter it states;
+* the exporting app's own ledger check (``mpg:verification``) names the signed head, and a problem
+  it found is a problem (:func:`exporting_check`).
 """
 
 from __future__ import annotations
@@ -160,3 +162,32 @@ def _filter_problems(document: dict[str, Any], signed: list[tuple[dict[str, Any]
             return [f"record seq {node.get('mpg:seq')} is outside the filter the export states ({stated}): the "
                     "filter was changed, so records may have been left out"]
     return []
+
+
+def exporting_check(document: dict[str, Any], *, head_checked: bool) -> tuple[list[str], list[str]]:
+    """(problems, notes) about the ledger check the exporting app made (``mpg:verification``).
+
+    It saw what the file cannot show: the anchors and keys kept outside the ledger, so an older
+    copy put back or a ledger re-signed with another key. A problem it found is a problem here too.
+    It is not signed: one that names another head than the signed one (``head_checked``: the
+    head's signature checked) was edited, and a clean one is noted as the app's own statement."""
+    verification = document.get("mpg:verification")
+    if verification is None:
+        return [], []
+    if not isinstance(verification, dict):
+        return ["the app's own ledger check in the export (mpg:verification) is not shaped as this app writes it: "
+                "it was changed"], []
+    if verification.get("ok") is not True:
+        said = verification.get("summary")
+        said = " ".join(said.split())[:300] if isinstance(said, str) and said.strip() else "no reason given"
+        return [f"the app that made this export found the ledger NOT intact when it exported it (mpg:verification: "
+                f"{said}); what it checked outside the file (the anchors and keys kept apart from the ledger) "
+                "cannot be checked from the file"], []
+    head = document.get("mpg:head")
+    if head_checked and isinstance(head, dict) and (
+            verification.get("head_seq") != head.get("seq") or verification.get("head_hash") != head.get("hash")):
+        return ["the app's own ledger check in the export (mpg:verification) names another head than the signed "
+                "one: it was changed"], []
+    return [], ["the ledger check the exporting app made (mpg:verification), which found no problem, is its own "
+                "statement and is not signed: it alone covers what the file cannot show (an older copy of the "
+                "ledger put back, a ledger re-signed with another key); compare the key fingerprint with the owner's"]

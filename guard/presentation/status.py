@@ -56,7 +56,7 @@ def feature_view(feature: AiFeature, provider: Provider) -> FeatureView:
     return FeatureView(
         id=feature.id, name=feature.name, description=feature.description,
         who_can_turn_on=wording.who_can_turn_on(feature, provider), you_can=wording.what_you_can_do(feature),
-        participant_notice=feature.participant_notice, trains_models=wording.trains_models(feature),
+        participant_notice=wording.participant_notice(feature), trains_models=wording.trains_models(feature),
         verified=feature.verified,
         sources=tuple(SourceView(s.title or (s.url.host or str(s.url)), str(s.url), format_date(s.checked))
                       for s in feature.sources),

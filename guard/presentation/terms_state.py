@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from guard.presentation.i18n import _, format_datetime, format_number, ngettext
+from guard.presentation.i18n import N_, _, format_datetime, format_number, ngettext
 from guard.terms.models import FetchRecord, FetchResult
+from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE
 
 RUN_WINDOW = timedelta(minutes=30)  # fetch-log entries this close to the newest one belong to the same check
 
@@ -50,3 +51,31 @@ def terms_state_line(last_check: datetime | None, fetches: Sequence[FetchRecord]
         return ngettext("Last check {when}: {count} document checked.", "Last check {when}: {count} documents checked.",
                         len(documents)).format(when=when, count=format_number(len(documents)))
     return _("Last check {when}.").format(when=when)
+
+
+# The fetch log's Result column, as a person reads it (the log keeps the enum's value).
+FETCH_RESULT_WORDS: dict[str, str] = {
+    FetchResult.NEW_VERSION: N_("new version"), FetchResult.UNCHANGED: N_("unchanged"),
+    FetchResult.NOT_MODIFIED: N_("not modified"), FetchResult.FAILED: N_("failed"),
+    FetchResult.SKIPPED: N_("not checked"),
+}
+# Why a document was not checked: the log keeps the watcher's English sentence and its kind.
+NOT_CHECKED_WORDS = {
+    NOT_CHECKED_OFFLINE: N_("Not checked: this computer is offline (an earlier document could not be reached); the "
+                            "next check will try again."),
+    NOT_CHECKED_NETWORK_OFF: N_("Not checked: network access is switched off ([terms] network_enabled = false)."),
+}
+
+
+def fetch_result_words(result: FetchResult | str) -> str:
+    """``skipped`` → ``nicht geprüft``; a value this version does not know, as stored."""
+    words = FETCH_RESULT_WORDS.get(str(result))
+    return _(words) if words is not None else str(result)
+
+
+def fetch_details(record: FetchRecord) -> str | None:
+    """The log line's explanation in the language in use where the app knows why; else as stored."""
+    kind = record.error_kind
+    if record.result == FetchResult.SKIPPED and kind is not None and kind in NOT_CHECKED_WORDS:
+        return _(NOT_CHECKED_WORDS[kind])
+    return record.message

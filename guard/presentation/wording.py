@@ -143,6 +143,13 @@ def trains_models(feature: AiFeature) -> str:
     return _(_TRAINS_WORDS[feature.trains_models])
 
 
+def participant_notice(feature: AiFeature) -> str:
+    """What participants are shown, as the catalog says it (its sources' language, English); the
+    catalog's "Not checked." (nobody has looked yet) in the language in use."""
+    notice = feature.participant_notice
+    return _("not checked") if notice.strip().rstrip(".").lower() == "not checked" else notice
+
+
 def short_name(name: str) -> str:
     """A feature name without its trailing parenthesis: 'Meeting summary with AI Companion'."""
     short = name.strip()

@@ -54,7 +54,7 @@ def check_terms(plan: TermsCheckPlan, _report: Report) -> CheckReport:
 
 
 def export_records(paths: AppPaths, user_catalog: Path | None, request: ExportRequest, jurisdiction: str | None,
-                   report: Report) -> ExportOutcome:
+                   language: str, report: Report) -> ExportOutcome:
     """Export the records ``request`` selects; ``report`` returning False cancels (nothing is left).
     The catalog (names, privacy contacts) is read here, not sent: pickling it would hold the app's
     interpreter lock for longer than a frame."""
@@ -71,7 +71,7 @@ def export_records(paths: AppPaths, user_catalog: Path | None, request: ExportRe
     try:
         with open_ledger(paths) as ledger:
             result = export_history(ledger, catalog, request.format, request.dest, export_filter, progress=report,
-                                    jurisdiction=jurisdiction, terms_store=TermsStore.open(paths))
+                                    jurisdiction=jurisdiction, terms_store=TermsStore.open(paths), language=language)
     except ExportCancelled as error:
         raise ExportCancelledByUser(str(error)) from None
     return ExportOutcome(dest=result.path, records=result.records, files=result.files, warnings=result.warnings)

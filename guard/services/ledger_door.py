@@ -266,12 +266,14 @@ class LedgerDoor:
         # The helper opens the ledger itself and raises a damaged file's LedgerError here as
         # everywhere; opening it in this process first would load the ledger's keyring and
         # crypto into a tray app that only exports (about 14 MB kept for good, issue 18).
-        from guard.i18n import locale_region
+        from guard.i18n import choose_language, locale_region
 
-        # Receipts name the jurisdiction: the setting, else this app's locale (the helper has none of its own).
+        # Receipts name the jurisdiction: the setting, else this app's locale (the helper has none of its own);
+        # the HTML and PDF speak the app's language, as the letters do.
         jurisdiction = self._settings.general.jurisdiction or locale_region()
+        language = choose_language(None, self._settings.general.language)
         return run_in_helper(export_records, self.paths, self.base_paths.user_catalog_dir, request, jurisdiction,
-                             progress=progress)
+                             language, progress=progress)
 
     @blocking
     def save_text(self, path: Path, text: str) -> None:

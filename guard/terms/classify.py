@@ -107,7 +107,9 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     ``continues`` maps an enumerated part of a longer sentence ("(4) protect the security of our
     services ...") to the start of that sentence ("we may disclose information about you to: (1)
     ..."), which says what the part is about when the part alone does not. ``old_clause``: the
-    sentences of the old wording when the clause changed (not added or removed): a sentence added to
+    sentences of the old wording when the clause changed (not added or removed): a use or limit that
+    comes or goes in the changed sentences but that a sentence the clause keeps unchanged states
+    (``context``: the new wording's sentences) did not move; a sentence added to
     it that names a recipient or a kind of data the clause did not name is a material change (as is
     a clause added whole, ``gone`` and ``old_clause`` empty, that names one). ``renames``: replacements
     made the same way throughout the document ("products" -> "products and services"), which are
@@ -147,7 +149,7 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
     reworded = pair_rewordings(tuple(old_topical), tuple(new_topical))
     others = _others_moved(reworded, rules) or any(
         commitment_changed(a, b) or weighty_word_changed(a, b, substantive=rules.sameness.substantive)
-        or list_item_changed(a, b, filler=rules.sameness.filler, renames=renames)
+        or list_item_changed(a, b, filler=rules.sameness.filler | rules.sameness.places, renames=renames)
         for a, b in reworded)
     if (old_clause or not gone) and not others:
         # a sentence added to a clause (not a rewording of one of its sentences) that names a
@@ -158,8 +160,23 @@ def classify(gone: Sequence[str], added: Sequence[str], rules: Rules, *, quiet: 
         if fresh:
             before, after = scope_of(old_clause, rules), scope_of(fresh, rules)
             others = bool((after.parties - before.parties) or (after.kinds - before.kinds))
-    severity = Severity.MATERIAL if change.material or defines or widened or others else Severity.MINOR
+    moved = change.material
+    if moved and old_clause and context:
+        # a use or limit a rewritten clause still states (or already stated) in its other sentences
+        # did not come or go: compare what the whole clause says before and after
+        kept = set(old_clause)
+        unchanged = [s for s in context if s in kept and not rules.states_no_use(s)]
+        if unchanged:
+            both = scope_of(unchanged, rules, topics)
+            moved = compare(_with(old_scope, both), _with(new_scope, both), rules).material
+    severity = Severity.MATERIAL if moved or defines or widened or others else Severity.MINOR
     return Classification(topics, severity, old_scope, new_scope, change)
+
+
+def _with(scope: Scope, other: Scope) -> Scope:
+    """The uses, ruled-out uses and limits of two scopes together (what a whole clause states)."""
+    return Scope(uses=scope.uses | other.uses, ruled_out=scope.ruled_out | other.ruled_out,
+                 limits=scope.limits | other.limits)
 
 
 def _others_moved(reworded: Iterable[tuple[str, str]], rules: Rules) -> bool:

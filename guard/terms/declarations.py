@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from guard.terms.errors import DeclarationError
+from guard.text_controls import quoted
 from guard.terms.models import RangeSelector, SelectMode, Selector, WatchedDocument
 
 _RANGE_KEYS = {"startBefore", "startAfter", "endBefore", "endAfter"}
@@ -36,12 +37,13 @@ class Declaration:
 
 
 def slug(text: str) -> str:
-    """``"Terms of Service"`` → ``terms-of-service`` (the catalog's id rules)."""
-    value = re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-.")
+    """``"Terms of Service"`` → ``terms-of-service`` (the catalog's id rules: at most 100 characters)."""
+    value = re.sub(r"[^a-z0-9.]+", "-", text.lower())[:100].strip("-.")
     return value or "unnamed"
 
 
 MAX_DECLARATION = 1024 * 1024  # bytes; Open Terms Archive's declarations are a few kB
+NAME_CHARS = 120  # of a service's name or a document type, as titles and problems show them
 
 
 def load_declaration(path: Path) -> Declaration:
@@ -78,7 +80,8 @@ def parse_declaration(raw: Any, path: Path | None = None) -> Declaration:
     if not isinstance(terms, dict) or not terms:
         raise DeclarationError(f"{where}: 'terms' must list at least one document, e.g. "
                                '{"Terms of Service": {"fetch": "https://...", "select": "main"}}.')
-    declaration = Declaration(path, name.strip(), slug(name))
+    name = quoted(name, NAME_CHARS)  # shown in titles and problems; a file may hold anything
+    declaration = Declaration(path, name, slug(name))
     for doc_type, spec in terms.items():
         try:
             document = _document(declaration, str(doc_type), spec, where)
@@ -92,6 +95,7 @@ def parse_declaration(raw: Any, path: Path | None = None) -> Declaration:
 
 
 def _document(declaration: Declaration, doc_type: str, spec: Any, where: str) -> WatchedDocument:
+    doc_type = quoted(doc_type, NAME_CHARS)
     label = f"{where}, document '{doc_type}'"
     if not isinstance(spec, dict):
         raise DeclarationError(f"{label}: expected an object with 'fetch' and 'select'.")
@@ -106,14 +110,14 @@ def _document(declaration: Declaration, doc_type: str, spec: Any, where: str) ->
     if spec.get("filter"):
         filters = spec["filter"] if isinstance(spec["filter"], list) else [spec["filter"]]
         names = ", ".join(str(f.get("name", f)) if isinstance(f, dict) else str(f) for f in filters)
-        notes.append(f"filters ({names}) are JavaScript functions of the archive and are not applied; the text may "
-                     "contain parts the archive removes")
+        notes.append(f"filters ({quoted(names, 300)}) are JavaScript functions of the archive and are not applied; "
+                     "the text may contain parts the archive removes")
     if spec.get("executeClientScripts"):
         notes.append("the page builds its text with JavaScript in a browser; this app does not run scripts, "
                      "so the fetched text may be incomplete")
     unknown = sorted(set(spec) - _KNOWN_KEYS)
     if unknown:
-        notes.append(f"unknown fields ignored: {', '.join(unknown)}")
+        notes.append(f"unknown fields ignored: {quoted(', '.join(unknown), 300)}")
     for note in notes:
         declaration.problems.append(f"{label}: {note}.")
     return WatchedDocument(
@@ -134,7 +138,8 @@ def _selectors(value: Any, label: str) -> tuple[Selector, ...]:
         elif isinstance(item, dict):
             result.append(_range(item, label))
         else:
-            raise DeclarationError(f"{label}: {item!r} is neither a CSS selector nor a range object.")
+            raise DeclarationError(f"{label}: {quoted(repr(item)[:400], 200)} is neither a CSS selector nor a range "
+                                   "object.")
     return tuple(result)
 
 
@@ -172,8 +177,8 @@ def load_declarations_dir(folder: Path) -> tuple[list[Declaration], list[str]]:
         try:
             declaration = load_declaration(path)
         except DeclarationError as error:
-            problems.append(str(error))
+            problems.append(quoted(str(error), 1000))
             continue
         declarations.append(declaration)
-        problems.extend(declaration.problems)
+        problems.extend(quoted(problem, 1000) for problem in declaration.problems)
     return declarations, problems

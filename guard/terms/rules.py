@@ -103,6 +103,7 @@ class Sameness:
     substantive: frozenset[str] = frozenset()
     filler: frozenset[str] = frozenset()
     pro_forms: frozenset[str] = frozenset()  # words standing for words the sentence already said ("those", "it")
+    places: frozenset[str] = frozenset()  # where a clause applies ("the EEA or the UK"), not what it allows
 
     def equivalent_words(self, old: str, new: str) -> bool:
         return any(old in group and new in group for group in self.equivalent)
@@ -272,7 +273,8 @@ def _sameness(table: Any, path: Path) -> Sameness:
     return Sameness(tuple(_words(group, f"Rules {path}, [equivalent] phrases") for group in groups),
                     _words(table.get("substantive", []), f"Rules {path}, [equivalent] substantive"),
                     _words(table.get("filler", []), f"Rules {path}, [equivalent] filler"),
-                    _words(table.get("pro_forms", []), f"Rules {path}, [equivalent] pro_forms"))
+                    _words(table.get("pro_forms", []), f"Rules {path}, [equivalent] pro_forms"),
+                    _words(table.get("places", []), f"Rules {path}, [equivalent] places"))
 
 
 @lru_cache(maxsize=8)

@@ -40,7 +40,7 @@ DATA_PHRASES = (
 LIMIT_PHRASES = (
     N_("you consent"), N_("without your consent"), N_("with your consent"), N_("unless you opt out"),
     N_("only if you opt in"), N_("de-identified"), N_("only for the listed purposes"), N_("for any purpose"),
-    N_("perpetual"), N_("without notice"), N_("for a set period"),
+    N_("perpetual"), N_("without notice"), N_("for a set period"), N_("where the law requires it"),
 )
 DEFAULT_DATA = N_("your data")
 

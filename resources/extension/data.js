@@ -944,6 +944,11 @@ globalThis.MPG_DATA = Object.freeze({
           "https://",
           "webex.com/wbxmjs/joinservice/sites/",
           "/meeting/download/"
+        ],
+        [
+          "https://",
+          "webex.com/webappng/sites/",
+          "/meeting/download/"
         ]
       ],
       "title": []
@@ -1295,6 +1300,20 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://meetings.conf.meetecho.com/",
           "/?group="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/interim?short="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/interim?",
+          "&short="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/interim/?short="
+        ],
+        [
+          "https://meetings.conf.meetecho.com/interim/?",
+          "&short="
         ]
       ],
       "title": []

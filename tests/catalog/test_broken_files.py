@@ -103,3 +103,37 @@ def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path):
     catalog = load_catalog(shipped=tmp_path)
     assert list(catalog.providers) == ["good"]
     assert "not UTF-8" in catalog.problems[0].reason
+
+
+def test_a_huge_or_multi_line_value_is_quoted_short_on_one_line(tmp_path: Path) -> None:
+    """Audit round four: the reason quoted the file's value whole: a 400 kB id made an 800 kB
+    problem (logged at every start, listed in Overview), and a key holding a line break split
+    the message into a forged line."""
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "a.toml").write_text('id = "' + "A" * 400_000 + '"\n', encoding="utf-8")
+    (user / "b.toml").write_text('id = "zoom"\n"' + "K" * 100_000 + '\\nmeeting-guard: all clear" = 1\n',
+                                 encoding="utf-8")
+    catalog = load_catalog(user=user)
+    messages = {problem.file.name: problem.message() for problem in catalog.problems}
+    assert set(messages) == {"a.toml", "b.toml"}
+    for name, message in messages.items():
+        assert len(message) < 2000 and "\n" not in message, (name, len(message))
+        assert message.startswith(f"Catalog file {user / name}, field '") and message.endswith(
+            "The file was skipped; fix it and restart."), message[-200:]
+    assert "'id': 'AAAA" in messages["a.toml"] and "…" in messages["a.toml"]
+    assert "not a known field" in messages["b.toml"]
+
+
+def test_a_user_files_name_longer_than_any_real_one_is_refused_by_field(tmp_path: Path) -> None:
+    """Audit round four: names had no upper bound; a user file's 300 kB provider name was shown
+    whole ('meeting-guard providers' printed a 300 kB row, menus and notifications carried it)."""
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "long.toml").write_text(GOOD.replace('id = "good"', 'id = "long"').replace(
+        'name = "Good Provider"', 'name = "' + "N" * 300_000 + '"'), encoding="utf-8")
+    (user / "good.toml").write_text(GOOD, encoding="utf-8")
+    catalog = load_catalog(user=user)
+    assert catalog.get("good") is not None and catalog.get("long") is None
+    (problem,) = [p for p in catalog.problems if p.file.name == "long.toml"]
+    assert problem.field == "name" and "at most 200 characters" in problem.reason

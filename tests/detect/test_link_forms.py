@@ -81,3 +81,11 @@ def test_the_host_s_case_and_plain_http_are_read_as_the_browser_loads_them():
     assert canonical("zoommtg://Zoom.us/join?confno=1&pwd=AbC") == "zoommtg://zoom.us/join?confno=1&pwd=AbC"
     assert canonical(link_forms("http://Meet.Google.com/abc-defg-hij).")[-1]) == "https://meet.google.com/abc-defg-hij"
 
+
+def test_a_table_cell_s_bar_and_an_icalendar_escape_end_a_link():
+    """RFC 3986 allows neither "|" nor a backslash: the IETF wiki's side-meeting tables put "|" right after
+    a room's link, and iCalendar descriptions write line breaks as a literal backslash-n."""
+    assert trimmed("https://ietf.webex.com/meet/sidemeetingietf1|TBD|") == "https://ietf.webex.com/meet/sidemeetingietf1"
+    assert trimmed("https://ietf.webex.com/meet/ietfsidemeeting2\\n\\nSee") == "https://ietf.webex.com/meet/ietfsidemeeting2"
+    assert trimmed("https://ietf.webex.com/meet/ietfsidemeeting2.|TBD") == "https://ietf.webex.com/meet/ietfsidemeeting2"
+

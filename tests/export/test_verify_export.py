@@ -149,3 +149,56 @@ def test_the_documented_python_checks_an_export_with_cryptography_alone(exported
     removed = changed(exported, lambda d: d["mpg:records"].pop())
     run = subprocess.run([sys.executable, "-I", str(script), str(removed)], capture_output=True, text=True, env=env)
     assert run.returncode == 1 and "records were removed" in run.stdout
+
+
+def _rolled_back_export(tmp_path: Path, catalog) -> Path:
+    """An export of a ledger an older copy was put back over: the app that exports it knows (its
+    anchor names a later record) and says so in the export's mpg:verification; every record, the
+    chain and the head in the file are still the older copy's own, genuinely signed."""
+    import shutil
+
+    from guard.ledger import Ledger, RecordDraft, ledger_path
+    from guard.paths import app_paths
+
+    path = ledger_path(app_paths())
+    with Ledger.open(path) as opened:
+        for i in range(2):
+            opened.append(RecordDraft(provider_id="zoom", decision="refused", note=f"n{i}"))
+    shutil.copy2(path, tmp_path / "older.sqlite3")
+    with Ledger.open(path) as opened:
+        opened.append(RecordDraft(provider_id="zoom", decision="given", note="the later decision"))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copy2(tmp_path / "older.sqlite3", path)
+    target = tmp_path / "rolled-back.json"
+    with Ledger.open(path) as opened:
+        export_history(opened, catalog, "json", target)
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["mpg:verification"]["ok"] is False and "rolled back" in document["mpg:verification"]["summary"]
+    return target
+
+
+def test_an_export_its_own_app_found_rolled_back_is_not_called_intact(app_home, no_keyring, catalog, tmp_path, cli,
+                                                                      no_ledger_here):
+    """Audit round four: the file alone cannot show that an older copy of the ledger was put back
+    (each record and the head are genuinely signed); the app that exported it could, and wrote
+    'NOT intact: rolled back' into it, yet verify-export said 'intact' and exited 0."""
+    exported = _rolled_back_export(tmp_path, catalog)
+    run = cli("verify-export", str(exported))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "NOT intact: the app that made this export found the ledger NOT intact" in run.stdout
+    assert "rolled back" in run.stdout
+
+
+def test_a_clean_exporting_check_is_said_to_be_the_apps_own_statement(exported, cli, no_ledger_here):
+    run = cli("verify-export", str(exported))
+    assert run.returncode == 0
+    assert "not signed" in run.stdout and "mpg:verification" in run.stdout
+
+
+def test_an_exporting_check_edited_to_name_another_head_is_caught(exported, cli, no_ledger_here):
+    def edit(document):
+        document["mpg:verification"]["head_seq"] = 99
+
+    run = cli("verify-export", str(changed(exported, edit)))
+    assert run.returncode == 1 and "mpg:verification" in run.stdout, run.stdout

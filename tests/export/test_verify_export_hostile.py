@@ -91,3 +91,21 @@ def test_the_documented_python_is_not_fooled_either(exported, tmp_path, edit):  
     run = subprocess.run([sys.executable, "-I", str(script), str(changed(exported, edit))], capture_output=True,
                          text=True, env=env)
     assert run.returncode == 1 and "intact" not in run.stdout.splitlines()[-1], run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("where", ["seq", "public key id"])
+def test_a_huge_value_in_the_file_is_quoted_short(exported, cli, no_ledger_here, where):  # noqa: F811
+    """Audit round four: problems and key lines quoted the file's values whole: a 500 kB record
+    number or key id in an edited export made 500 kB of output (one line)."""
+    huge = "S" * 500_000 + "\n\x1b[2J"
+
+    def edit(document):
+        if where == "seq":
+            document["mpg:records"][0]["mpg:seq"] = huge
+        else:
+            document["mpg:publicKeys"][0]["key_id"] = huge
+
+    run = cli("verify-export", str(changed(exported, edit)))
+    assert run.returncode == 1 and "NOT intact" in run.stdout
+    assert len(run.stdout) < 5000 and "SSSS" in run.stdout and "…" in run.stdout, len(run.stdout)
+    assert "\x1b" not in run.stdout

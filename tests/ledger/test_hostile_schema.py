@@ -117,3 +117,19 @@ def test_key_file_nested_deeper_than_json_can_recurse_is_unreadable_not_a_crash(
     assert added.returncode != 0 and "nested too deeply to be a key file" in added.stderr, added.stderr[-400:]
     verified = cli("consent", "verify", env=no_keyring_env())
     assert "Traceback" not in verified.stderr and "Ledger:" in verified.stdout
+
+
+def test_a_tampered_megabyte_title_is_cut_in_consent_list(path, no_keyring, cli):
+    """Audit round four: titles are cut when recorded, but a ledger edited outside the app may
+    hold a 2 MB title; 'consent list' printed all of it on one row. The row shows the start,
+    cut with '…', and verify names the edit."""
+    _made(path)
+    title = "Budget review " + "T" * 2_000_000
+    tamper(path, "UPDATE records SET body = json_set(body, '$.meeting.title', ?) WHERE seq = 1", params=(title,))
+    listed = cli("consent", "list", env=no_keyring_env())
+    assert listed.returncode == 0, listed.stderr[-500:]
+    (row,) = [line for line in listed.stdout.splitlines() if line.startswith("#1 ")]
+    assert '"Budget review TTT' in row and "…" in row and len(row) < 300, len(row)
+    assert len(listed.stdout) < 2000
+    verified = cli("consent", "verify", env=no_keyring_env())
+    assert verified.returncode == 1 and "NOT intact" in verified.stdout

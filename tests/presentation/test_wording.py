@@ -71,3 +71,16 @@ def test_evidence_is_said_in_the_language_in_use_and_a_recorded_detail_stays_as_
             Signal.WINDOW_TITLE, live.detail, seen, pid=7), "said is not part of the evidence's identity"
     finally:
         i18n.use_language("en")
+
+
+def test_a_notice_nobody_checked_yet_is_said_in_the_language_in_use():
+    """The Providers tab said "Teilnehmenden wird angezeigt: Not checked." in German; the catalog's
+    own words (its sources' English) stay as written."""
+    from guard.presentation import i18n
+
+    i18n.use_language("de")
+    try:
+        assert wording.participant_notice(feature(participant_notice="Not checked.")) == "nicht geprüft"
+        assert wording.participant_notice(feature(participant_notice="A banner.")) == "A banner."
+    finally:
+        i18n.use_language("en")

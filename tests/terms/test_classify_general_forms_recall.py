@@ -110,3 +110,35 @@ def test_a_sentence_under_a_retention_heading_is_about_retention(heading: str) -
     sentence = "Copies of identity documents uploaded for verification are covered by this section."
     assert "retention" not in sentence_topics(sentence, RULES)
     assert "retention" in sentence_topics(sentence, RULES, heading=heading)
+
+
+@pytest.mark.parametrize("sentence", [
+    "We collect information like your name, phone number and postal address.",
+    "We also receive data you provide, such as your height and weight.",
+    "We receive personal data (including contact details) when you import your address book.",
+])
+def test_data_collected_named_by_example_says_what_counts_as_data(sentence: str) -> None:
+    assert "content-definition" in sentence_topics(sentence, RULES)
+
+
+def test_examples_of_a_purpose_do_not_define_data() -> None:
+    sentence = "We collect order data to provide services such as delivery tracking."
+    assert "content-definition" not in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    "By default, information you add to your profile is public.",
+    "Your posts may be made publicly available on the web.",
+    "Your content is not confidential once it is or becomes public.",
+])
+def test_data_made_public_is_shared(sentence: str) -> None:
+    assert "third-party-sharing" in sentence_topics(sentence, RULES)
+
+
+def test_a_public_holiday_shares_nothing() -> None:
+    assert "third-party-sharing" not in sentence_topics("The office is closed when the day is a public holiday.", RULES)
+
+
+def test_a_term_named_in_brackets_with_an_article_is_a_definition() -> None:
+    sentence = "You may submit a prompt in the form of text or images (an \u201cInput\u201d) to the assistant."
+    assert "content-definition" in sentence_topics(sentence, RULES)

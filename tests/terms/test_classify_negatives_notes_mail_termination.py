@@ -59,3 +59,11 @@ def test_ending_an_account_is_not_keeping_data(sentence: str) -> None:
 ])
 def test_what_happens_to_data_when_an_account_ends_is_retention(sentence: str) -> None:
     assert "retention" in sentence_topics(sentence, RULES)
+
+
+def test_a_transfer_framework_certification_is_not_retention() -> None:
+    sentence = ("Example, Inc. and its U.S. subsidiaries adhere to the Data Privacy Framework Principles regarding "
+                "the collection, use, and retention of personal data that is transferred from the European Union.")
+    assert "retention" not in sentence_topics(sentence, RULES)
+    kept = "Under the Data Privacy Framework we keep transferred personal data for 90 days."
+    assert "retention" in sentence_topics(kept, RULES)

@@ -42,3 +42,24 @@ def test_a_declaration_that_is_not_a_file_is_named_and_skipped_not_waited_on(tmp
     declarations, problems = found
     assert [d.name for d in declarations] == ["Zoom"]
     assert any("Odd.json" in problem for problem in problems), problems
+
+
+def test_huge_names_and_values_are_quoted_short_and_ids_stay_ids(tmp_path: Path) -> None:
+    """Audit round four: a declaration's name, document type and selectors were quoted whole in
+    its problems (listed in Overview and by 'terms check') and made the provider id: a 300 kB
+    name was a 300 kB id and title."""
+    import json
+
+    (tmp_path / "Huge.json").write_text(json.dumps({"name": "Acme " + "N" * 300_000, "terms": {
+        "Terms of Service " + "T" * 100_000: {"fetch": "https://acme.example/terms", "select": "main",
+                                              "filter": ["f" * 200_000], "x" * 100_000: 1},
+        "Privacy\nPolicy": {"fetch": "https://acme.example/privacy", "select": [list(range(40_000))]}}}),
+        encoding="utf-8")
+    declarations, problems = load_declarations_dir(tmp_path)
+    (declaration,) = declarations
+    (document,) = declaration.documents
+    assert document.provider_id.startswith("acme-nnn") and len(document.provider_id) <= 100
+    assert len(document.document_id) <= 100 and len(document.title) < 300
+    assert len(problems) == 3  # the filters and the unknown field of one document, the other document's selector
+    for problem in problems:
+        assert "Huge.json" in problem and len(problem) < 2000 and "\n" not in problem, len(problem)

@@ -72,14 +72,17 @@ class ExportPanel(QWidget):
         return self.cancel_button.isVisible()
 
     def _say(self, message: str) -> None:
-        self.status.setText(message)
-        self.status.setAccessibleName(message)
+        """The export ended: the tab's status line says how (once; this label only said what runs)."""
+        self.status.clear()
+        self.status.setAccessibleName("")
         self.finished.emit(message)
 
     def start(self) -> None:
         """Ask where to save, then export there (button)."""
         fmt = ExportFormat(self.format.currentData())
-        default = str(Path.home() / f"consent-history{fmt.suffix}")
+        # The proposed file name, in the app's language like the HTML and PDF it holds (a name, not a path).
+        name = _("consent-history").replace("/", "-").replace("\\", "-").strip() or "consent-history"
+        default = str(Path.home() / f"{name}{fmt.suffix}")
         path, _filter = QFileDialog.getSaveFileName(self, _("Export the consent history"), default, f"*{fmt.suffix}")
         if path:
             self.export_to(Path(path), fmt)

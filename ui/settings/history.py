@@ -36,7 +36,7 @@ from ui.settings.history_actions import HistoryActions
 from ui.settings.history_model import COLUMNS, HistoryModel
 from ui.settings.record_details import details_html
 from ui.settings.timeline_widget import TimelineChart
-from ui.widgets import plain_label
+from ui.widgets import plain_label, show_hint
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ class HistoryTab(HistoryActions, QWidget):
         self.details = named(QTextBrowser(), _("Record details"))
         self.details.setOpenLinks(False)
         self.details.anchorClicked.connect(self._link)
-        self.details.setPlaceholderText(_("Choose a record to see all of it."))
+        self._show_hint()
 
         self.add_button = named(QPushButton(_("&Add record…")), _("Add record"), _("Record a decision by hand"))
         self.withdraw_button = named(QPushButton(_("&Withdraw…")), _("Withdraw consent"),
@@ -288,10 +288,14 @@ class HistoryTab(HistoryActions, QWidget):
         self.current = record
         self.withdraw_button.setEnabled(False)
         if record is None:
-            self.details.clear()
+            self._show_hint()
             return
         self.tasks.submit(lambda: self.services.record_details(record.id), self._details,
                           lambda error: self._show_error(str(error)), key="history-details", owner=self)
+
+    def _show_hint(self) -> None:
+        """What the details pane says before a record is chosen."""
+        show_hint(self.details, _("Choose a record to see all of it."))
 
     def _details(self, details: RecordDetails) -> None:
         record, status = details.record, details.status

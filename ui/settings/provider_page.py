@@ -18,6 +18,7 @@ from guard.presentation.wording import (
     OPTION_NAMES,
     TRAINS_SHORT,
     named_value,
+    participant_notice,
     topic_label,
 )
 from guard.services import AiFeature, Clause, Provider, Source, clause_history, unverified_count
@@ -75,7 +76,7 @@ class ProviderPage:
         rows = [
             (_("What it does"), self.text(feature.description)),
             (_("Switched on by"), self.text(", ".join(named_value(ACTOR_NAMES, a) for a in feature.enabled_by))),
-            (_("Participants are shown"), self.text(feature.participant_notice)),
+            (_("Participants are shown"), self.text(participant_notice(feature))),
             (_("Participants can"),
              self.text(", ".join(named_value(OPTION_NAMES, o) for o in feature.participant_options))),
             (_("Content may train AI models"), self.text(named_value(TRAINS_SHORT, feature.trains_models))),

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from guard.presentation.i18n import _, format_date, format_datetime, format_number, ngettext
 from guard.presentation.overview import DocumentVersions, version_day, version_label, version_source
-from guard.presentation.terms_state import terms_state_line
+from guard.presentation.terms_state import fetch_details, fetch_result_words, terms_state_line
 from guard.presentation.views import document_display_title
 from guard.presentation.wording import one_line
 from guard.services import Services, TermsLog
@@ -105,8 +105,7 @@ class TermsTab(TermsComparing, QWidget):
             self.changes.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
         self.old_text = named(QTextBrowser(), _("Old wording"))
         self.new_text = named(QTextBrowser(), _("New wording"))
-        self.old_text.setPlaceholderText(_("Choose a change to see the old wording."))
-        self.new_text.setPlaceholderText(_("Choose a change to see the new wording."))
+        self._show_hints()
 
         self.check_button = named(QPushButton(_("&Check now")), _("Check terms now"),
                                   _("Fetch the watched terms pages now (on the app's worker thread)"))
@@ -300,14 +299,14 @@ class TermsTab(TermsComparing, QWidget):
                   for doc in self.documents}
         self.log.setRowCount(len(records))
         for row, record in enumerate(records):
-            details = record.message or (ngettext("{count} byte", "{count} bytes", record.bytes).format(
+            details = fetch_details(record) or (ngettext("{count} byte", "{count} bytes", record.bytes).format(
                 count=format_number(record.bytes)) if record.bytes else "")
             if record.sha256:
                 details += " · " + _("version {version}").format(version=record.sha256[:8])
             document = titles.get((record.provider_id, record.document_id),
                                   f"{record.provider_id}/{record.document_id}")
-            values = (format_datetime(record.at), document, record.final_url or record.url, str(record.result),
-                      str(record.status or ""), details)
+            values = (format_datetime(record.at), document, record.final_url or record.url,
+                      fetch_result_words(record.result), str(record.status or ""), details)
             for column, value in enumerate(values):
                 self.log.setItem(row, column, QTableWidgetItem(one_line(value, 300)))
 

@@ -16,6 +16,7 @@ from guard.services import AnalysedChange, Services, Version
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint
 from ui.settings.terms_changes_model import CHANGE_ROLE, TermsChangesModel
+from ui.widgets import show_hint
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QItemSelection
@@ -110,10 +111,14 @@ class TermsComparing:
         rows = self.changes.selectionModel().selectedRows()
         self._show_change(self.model.data(rows[0], CHANGE_ROLE) if rows else None)
 
+    def _show_hints(self) -> None:
+        """What the wording panes say before a change is chosen."""
+        show_hint(self.old_text, _("Choose a change to see the old wording."))
+        show_hint(self.new_text, _("Choose a change to see the new wording."))
+
     def _show_change(self, change: AnalysedChange | None) -> None:
         if change is None:
-            self.old_text.clear()
-            self.new_text.clear()
+            self._show_hints()
             return
         old, new = marked_wordings(change)
         tint = css_colour(highlight_tint(self.palette(), 0.45 if change.relevant else 0.2))

@@ -90,8 +90,22 @@ class TimelineChart(QWidget):
                       max(self.height() - bottom - self._legend_height() - 8, 10))
 
     def _slot(self, plot: QRectF) -> float:
-        """The width each bar gets: the plot shared out, at most MAX_SLOT (bars start at the left)."""
-        return min(plot.width() / max(len(self.timeline.bars), 1), MAX_SLOT)
+        """The width each bar gets: the plot shared out, at most MAX_SLOT or, where the plot has room,
+        as wide as the widest caption (bars start at the left), so each bar keeps its own caption."""
+        return min(plot.width() / max(len(self.timeline.bars), 1), max(MAX_SLOT, self._widest_caption() + 8))
+
+    def _widest_caption(self) -> float:
+        if not self.timeline.bars:
+            return 0.0
+        metrics = QFontMetrics(self.font())
+        return float(max(metrics.horizontalAdvance(bar_caption(bar.label)) for bar in self.timeline.bars))
+
+    def captioned_bars(self) -> list[int]:
+        """The bars whose caption is drawn under them: every one when they fit, else every n-th."""
+        slot = self._slot(self._plot())
+        widest = self._widest_caption()
+        every = 1 if widest + 8 <= slot else int((widest + 8) / max(slot, 1)) + 1
+        return list(range(0, len(self.timeline.bars), every))
 
     def _bar_rect(self, plot: QRectF, index: int, bar: Bar) -> QRectF:
         slot = self._slot(plot)
@@ -140,9 +154,8 @@ class TimelineChart(QWidget):
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "0")
         # bars, stacked in legend order
         captions = [bar_caption(bar.label) for bar in self.timeline.bars]
-        widest = max(metrics.horizontalAdvance(caption) for caption in captions)
-        slot = self._slot(plot)
-        label_every = 1 if widest + 8 <= slot else int((widest + 8) / max(slot, 1)) + 1
+        widest = self._widest_caption()
+        captioned = set(self.captioned_bars())
         for index, bar in enumerate(self.timeline.bars):
             rect = self._bar_rect(plot, index, bar)
             y = plot.bottom()
@@ -154,7 +167,7 @@ class TimelineChart(QWidget):
                 painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2))
                 painter.drawRect(rect.adjusted(-2, -2, 2, 2) if rect.height() else
                                  QRectF(rect.left() - 2, plot.bottom() - 4, rect.width() + 4, 4))
-            if index % label_every == 0:
+            if index in captioned:
                 painter.setPen(text)
                 painter.drawText(QRectF(rect.center().x() - widest / 2 - 4, plot.bottom() + 3, widest + 8,
                                         metrics.height()),

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -28,7 +28,7 @@ from guard.presentation.i18n import _, say_error
 from guard.presentation.records import local_time
 from guard.presentation.wording import one_line
 from ui.settings.common import named
-from ui.widgets import plain_label
+from ui.widgets import fit_wrapped_text, plain_label
 
 if TYPE_CHECKING:
     from guard.services import LetterText, Record, Services
@@ -118,6 +118,14 @@ class LetterDialog(QDialog):
             layout.addLayout(self._host_fields())
         layout.addWidget(self.status)
         layout.addWidget(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_wrapped_text(self)  # the notice above the letter wraps over several lines
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        fit_wrapped_text(self)
 
     def _host_fields(self) -> QFormLayout:
         """Name and address of the organisation that hosted or recorded the meeting, and a button

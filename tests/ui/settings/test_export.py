@@ -4,6 +4,7 @@ with a progress bar and a Cancel button."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from guard.services import ExportFormat
 from tests.ui.settings.conftest import wait_idle
@@ -28,6 +29,8 @@ def test_export_writes_the_chosen_format_for_the_selected_provider(open_window, 
     assert signal.args[0].startswith(f"Exported {expected} records to ")
     assert dest.exists() and dest.stat().st_size > 0
     assert not history.export.progress.isVisible()
+    said = [label for label in window.findChildren(QLabel) if label.isVisible() and signal.args[0] in label.text()]
+    assert len(said) == 1, "the outcome is said once, on the tab's status line"
 
 
 def test_cancel_stops_the_export_in_its_helper_process_and_leaves_nothing(open_window, services, tmp_path, qtbot):
@@ -40,3 +43,30 @@ def test_cancel_stops_the_export_in_its_helper_process_and_leaves_nothing(open_w
         panel.export_to(dest, "pdf")
     assert signal.args[0].startswith("Export cancelled; nothing was written.")
     assert not dest.exists() and not any(tmp_path.glob(".export.pdf.*"))
+
+
+def test_the_save_box_proposes_a_file_name_in_the_apps_language(open_window, qtbot):
+    """A German user exporting a German PDF was offered "consent-history.pdf"."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.settings.test_history import drive_dialog
+    from ui.language import apply_language
+
+    apply_language("de")
+    try:
+        window = open_window(tab="history")
+        panel = window.history.export
+        panel.format.setCurrentIndex(next(i for i in range(panel.format.count()) if panel.format.itemData(i) == "pdf"))
+        proposed: list[str] = []
+
+        def answer(dialog: QFileDialog) -> None:
+            proposed.extend(dialog.selectedFiles())
+            dialog.reject()
+
+        drive_dialog(qtbot, QFileDialog, answer)
+        panel.start()
+        assert [Path(name).name for name in proposed] == ["einwilligungsverlauf.pdf"]
+    finally:
+        apply_language("")

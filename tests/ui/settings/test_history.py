@@ -283,3 +283,30 @@ def test_a_damaged_ledger_is_reported_not_fatal(app_home, xdg_config, open_windo
         with blocking_ok():
             broken.close()
     assert (data / "ledger.sqlite3").read_bytes() == b"this is not a ledger" * 100
+
+
+def test_each_months_bar_has_its_own_caption_in_german(services, open_window, qtbot):
+    """Two months of decisions are two captioned bars ("Nov. 2026", "Dez. 2026"), not one caption
+    under the first bar that reads as if both were in November."""
+    from datetime import UTC, datetime
+
+    from guard.ledger import RecordDraft
+    from ui.language import apply_language
+
+    apply_language("de")
+    try:
+        with blocking_ok():
+            for month in (9, 10, 11, 12):
+                services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN,
+                                                     occurred_at=datetime(2026, month, 15, 12, 0, tzinfo=UTC)))
+        window = open_window(tab="history")
+        wait_idle(qtbot, window)
+        chart = window.history.chart
+        assert len(chart.timeline.bars) == 4
+        assert chart.captioned_bars() == [0, 1, 2, 3]
+        details = window.history.details
+        hint = "Wählen Sie einen Datensatz, um ihn vollständig zu sehen."
+        assert details.toPlainText() == hint  # the whole sentence, wrapped in the pane (not a one-line placeholder)
+        assert details.document().size().width() <= details.viewport().width()
+    finally:
+        apply_language("")

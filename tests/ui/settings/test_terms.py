@@ -85,7 +85,28 @@ def test_fetch_log_shows_every_request_including_failures(open_window, services,
     assert len(rows) == 3
     assert rows[0][1:5] == ["Zoom Privacy Statement", "https://zoom.us/privacy", "failed", "503"]
     assert "HTTP 503" in rows[0][5]
-    assert rows[1][3] == "new-version" and rows[1][2] == "https://www.zoom.com/en/trust/terms/"
+    assert rows[1][3] == "new version" and rows[1][2] == "https://www.zoom.com/en/trust/terms/"
+
+
+def test_the_fetch_log_says_in_german_why_a_document_was_not_checked(open_window, services, qtbot):
+    """The Result and Details columns were English in a German window ("skipped", "Not checked: this
+    computer is offline ...")."""
+    from ui.language import apply_language
+
+    services.terms_store.log_fetch(FetchRecord(
+        datetime(2026, 12, 1, 20, 49, tzinfo=UTC), "zoom", "privacy", "https://zoom.us/privacy", FetchResult.SKIPPED,
+        error_kind="offline", attempts=0, message="Not checked: this computer is offline (an earlier document could "
+                                                  "not be reached); the next check will try again."))
+    apply_language("de")
+    try:
+        window = open_window(tab="terms")
+        wait_idle(qtbot, window)
+        log = window.terms.log
+        row = [log.item(0, c).text() for c in range(log.columnCount())]
+        assert row[3] == "nicht geprüft"
+        assert row[5].startswith("Nicht geprüft: Dieser Computer ist offline")
+    finally:
+        apply_language("")
 
 
 def test_check_now_asks_the_app_to_fetch_and_is_off_without_network(open_window, services, qtbot):
@@ -130,3 +151,20 @@ def test_reading_the_public_archive_is_shown_and_can_be_switched_off(open_window
 
     prefs.network.setChecked(False)
     assert not prefs.archive.isEnabled(), "no network: the archive is not read either"
+
+
+def test_before_a_change_is_chosen_the_wording_panes_say_so_in_full_in_german(open_window, qtbot):
+    """The panes' hint was a one-line placeholder, cut to "Wählen Sie eine Änderung, um den alten Wortlaut zu"."""
+    from ui.language import apply_language
+
+    apply_language("de")
+    try:
+        window = open_window(tab="terms")
+        wait_idle(qtbot, window)
+        terms = window.terms
+        assert terms.old_text.toPlainText() == "Wählen Sie eine Änderung, um den alten Wortlaut zu sehen."
+        assert terms.new_text.toPlainText() == "Wählen Sie eine Änderung, um den neuen Wortlaut zu sehen."
+        for pane in (terms.old_text, terms.new_text):  # wrapped within the pane
+            assert pane.document().size().width() <= pane.viewport().width()
+    finally:
+        apply_language("")
