@@ -139,8 +139,9 @@ class Backoff:
         return Backoff(self.weights, self.biases, threshold)
 
 
-def fit(vectors: np.ndarray, targets: np.ndarray, l2: float = L2) -> Backoff:
-    """One L2 logistic regression per column of ``targets`` (0/1), by Newton's method."""
+def fit(vectors: np.ndarray, targets: np.ndarray, l2: float = L2, start: Backoff | None = None) -> Backoff:
+    """One L2 logistic regression per column of ``targets`` (0/1), by Newton's method from zero, or
+    from ``start`` (a fit on more data: a cross-validation fold then needs two or three steps)."""
     x = np.hstack([vectors.astype(np.float64), np.ones((len(vectors), 1))])
     dims = x.shape[1]
     penalty = np.eye(dims) * l2
@@ -148,7 +149,7 @@ def fit(vectors: np.ndarray, targets: np.ndarray, l2: float = L2) -> Backoff:
     weights = np.zeros((dims, targets.shape[1]))
     for column in range(targets.shape[1]):
         y = targets[:, column].astype(np.float64)
-        w = np.zeros(dims)
+        w = np.zeros(dims) if start is None else np.append(start.weights[:, column], start.biases[column])
         for _ in range(ITERATIONS):
             p = 1.0 / (1.0 + np.exp(-(x @ w)))
             gradient = x.T @ (p - y) + penalty @ w
