@@ -6,6 +6,8 @@ them has to know the others.
 
 from __future__ import annotations
 
+from datetime import date
+
 from guard.catalog.loader import Catalog
 from guard.ledger.models import RecordDraft, TermsRef
 from guard.terms.store import TermsStore
@@ -23,6 +25,20 @@ def terms_in_force(catalog: Catalog, store: TermsStore, provider_id: str) -> tup
         if version is not None:
             refs.append(TermsRef(provider_id, document.id, version.sha256, version.url or str(document.url)))
     return tuple(refs)
+
+
+def version_dates(catalog: Catalog, store: TermsStore, provider_id: str) -> dict[str, date]:
+    """The date each version in force stands for (its own date, else the day it was first seen),
+    by SHA-256: what a person can tell versions apart by ("version of 11 Aug 2023")."""
+    provider = catalog.get(provider_id)
+    dates: dict[str, date] = {}
+    for document in provider.documents if provider is not None else ():
+        version = store.current(provider_id, document.id)
+        if version is not None:
+            when = version.version_date or (version.first_seen.date() if version.first_seen else None)
+            if when is not None:
+                dates[version.sha256] = when
+    return dates
 
 
 def with_terms_in_force(draft: RecordDraft, catalog: Catalog, store: TermsStore) -> RecordDraft:

@@ -43,6 +43,8 @@ _MODEL = MODEL
 Slug = str  # lowercase id: letters, digits, '-' (checked by the validators below)
 
 
+MAX_NAME = 200  # a provider's, vendor's, feature's or document's name (the shipped ones are under 80): a user
+# catalog file may hold anything, and names are shown whole in menus, tables and notifications
 _SLUG = re.compile(r"[a-z0-9.-]+")  # ASCII only: str.islower() also takes Cyrillic 'о' in a look-alike 'zооm'
 
 
@@ -171,7 +173,7 @@ class Notice(BaseModel):
 class AiFeature(BaseModel):
     model_config = _MODEL
     id: Slug
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
     description: str = Field(min_length=1)
     enabled_by: tuple[Actor, ...] = Field(min_length=1)
     participant_notice: str = Field(min_length=1, description="What a participant is shown when it is on.")
@@ -230,7 +232,7 @@ class Document(BaseModel):
     model_config = _MODEL
     id: Slug
     type: DocumentType
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=MAX_NAME)
     url: HttpUrl
     select: tuple[str, ...] = ("main", "article", "body")
     remove: tuple[str, ...] = ("nav", "header", "footer", "script", "style", "noscript")
@@ -321,8 +323,8 @@ class Discontinued(BaseModel):
 class Provider(BaseModel):
     model_config = _MODEL
     id: Slug
-    name: str = Field(min_length=1)
-    vendor: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    vendor: str = Field(min_length=1, max_length=MAX_NAME)
     kind: ProviderKind
     homepage: HttpUrl
     detect: Detect = Detect()

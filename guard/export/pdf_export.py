@@ -88,7 +88,7 @@ def _first_page(pdf: PdfLayout, job: ExportJob, summary: Summary) -> None:
     pdf.heading(words(N_("Summary")), 12)
     period = (words(N_("decisions dated {first} to {last}"), first=words.when(summary.first),
                     last=words.when(summary.last)) if summary.first else words(N_("no records")))
-    pdf.paragraph(f"{words.records(summary.records)}; {period}.", 9, after=4)
+    pdf.paragraph(words(N_("{records}; {period}."), records=words.records(summary.records), period=period), 9, after=4)
     pdf.table([words(N_("Decision")), words(N_("Recorded")), words(N_("In force now"))],
               [[words.decision(decision), words.number(recorded), words.number(now)]
                for decision, recorded, now in summary.decisions()], [0, 140, 220])

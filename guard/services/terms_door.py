@@ -5,7 +5,7 @@ terms lane)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from guard.services.heavy import TermsCheckPlan, check_terms
@@ -44,6 +44,13 @@ class TermsDoor:
         from guard.terms_in_force import terms_in_force
 
         return terms_in_force(self.catalog, self._terms, provider_id)
+
+    @blocking
+    def terms_version_dates(self, provider_id: str) -> dict[str, date]:
+        """Blocks: the date of each of the provider's versions in force, by SHA-256 (reads the terms store)."""
+        from guard.terms_in_force import version_dates
+
+        return version_dates(self.catalog, self._terms, provider_id)
 
     @blocking
     def terms_documents(self) -> list[DocumentVersions]:

@@ -123,3 +123,17 @@ def test_a_huge_or_multi_line_value_is_quoted_short_on_one_line(tmp_path: Path) 
             "The file was skipped; fix it and restart."), message[-200:]
     assert "'id': 'AAAA" in messages["a.toml"] and "…" in messages["a.toml"]
     assert "not a known field" in messages["b.toml"]
+
+
+def test_a_user_files_name_longer_than_any_real_one_is_refused_by_field(tmp_path: Path) -> None:
+    """Audit round four: names had no upper bound; a user file's 300 kB provider name was shown
+    whole ('meeting-guard providers' printed a 300 kB row, menus and notifications carried it)."""
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "long.toml").write_text(GOOD.replace('id = "good"', 'id = "long"').replace(
+        'name = "Good Provider"', 'name = "' + "N" * 300_000 + '"'), encoding="utf-8")
+    (user / "good.toml").write_text(GOOD, encoding="utf-8")
+    catalog = load_catalog(user=user)
+    assert catalog.get("good") is not None and catalog.get("long") is None
+    (problem,) = [p for p in catalog.problems if p.file.name == "long.toml"]
+    assert problem.field == "name" and "at most 200 characters" in problem.reason

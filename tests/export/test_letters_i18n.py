@@ -98,8 +98,10 @@ def test_the_letter_command_takes_a_language(cli, ledger, sample):
 # Words that read the same in a language (a technical term, a loan word), so a copy is not a gap.
 # The exports' labels too: "Details", "Meeting" are German words; "ref." and "id" are how these languages abbreviate.
 REF = "{title}, {version} (ref. {document} {hash})"
-SAME_IN = {"de": {"Details", "Meeting"}, "fr": {"{document}, version sha256:{sha256}", "page {page}"},
-           "es": {REF}, "it": {"E-mail: {email}", "id {id}"}, "nl": {"E-mail: {email}", "Details", "id {id}", REF}}
+LIST = "{records}; {period}."  # French alone puts a space before the semicolon
+SAME_IN = {"de": {"Details", "Meeting", LIST}, "fr": {"{document}, version sha256:{sha256}", "page {page}"},
+           "es": {REF, LIST}, "it": {"E-mail: {email}", "id {id}", LIST},
+           "nl": {"E-mail: {email}", "Details", "id {id}", REF, LIST}}
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])

@@ -3,6 +3,7 @@ went wrong without losing what the user typed."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -61,6 +62,8 @@ def test_saving_writes_a_ledger_record_with_the_terms_in_force(qtbot, world):
     assert dialog.provider.currentText() == "Zoom"
     qtbot.waitUntil(lambda: "Recorded with the terms in force: Zoom Terms of Service (version" in
                     dialog.terms_info.text(), timeout=10000)
+    # named by the date a person can tell the version by, not a hash prefix
+    assert re.search(r"Zoom Terms of Service \(version of \d{1,2} \w+ \d{4}\)", dialog.terms_info.text())
     dialog.decision_buttons[str(Decision.REFUSED)].click()
     check_purpose(dialog, "A summary of the meeting")
     qtbot.keyClicks(dialog.other_purpose, "Coaching")

@@ -11,7 +11,7 @@ web pages: they are shown as plain text, cut to a readable width, and never bloc
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -49,7 +49,7 @@ from guard.presentation.consent_form import (
     provider_choices,
     purposes_for,
 )
-from guard.presentation.i18n import _, format_number, ngettext
+from guard.presentation.i18n import _, format_date, format_number, ngettext
 from guard.services import AiFeature, Provider, TermsRef
 from ui.dialogs.consent_saving import ConsentSaving
 from ui.guithread import guard_gui_thread
@@ -353,12 +353,13 @@ class ConsentDialog(ConsentSaving, QDialog):
             return
         self.terms_info.setText(_("Reading the terms in force…"))
         services = self.services
-        self.jobs.submit(lambda: services.terms_in_force(provider.id), lambda refs: self._terms_read(provider, refs),
+        self.jobs.submit(lambda: (services.terms_in_force(provider.id), services.terms_version_dates(provider.id)),
+                         lambda found: self._terms_read(provider, *found),
                          lambda error: self.terms_info.setText(
                              _("The terms in force cannot be read: {error}").format(error=error)),
                          key="consent-terms", owner=self)
 
-    def _terms_read(self, provider: Provider, refs: tuple[TermsRef, ...]) -> None:
+    def _terms_read(self, provider: Provider, refs: tuple[TermsRef, ...], dates: dict[str, date]) -> None:
         if self.current_provider() is not provider:
             return
         if not refs:
@@ -368,8 +369,10 @@ class ConsentDialog(ConsentSaving, QDialog):
         names = []
         for ref in refs:
             document = provider.document(ref.document_id)
-            names.append(_("{document} (version {version})").format(
-                document=document.title if document else ref.document_id, version=ref.sha256[:12]))
+            title = document.title if document else ref.document_id
+            day = dates.get(ref.sha256)
+            names.append(_("{document} (version of {date})").format(document=title, date=format_date(day)) if day
+                         else _("{document} (version {version})").format(document=title, version=ref.sha256[:12]))
         self.terms_info.setText(_("Recorded with the terms in force: {documents}.").format(documents="; ".join(names)))
         self._fit_height()
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from guard.presentation.consent_form import REQUESTERS, provider_choices
-from guard.presentation.i18n import _, say_error
+from guard.presentation.i18n import _, format_date, say_error
 from guard.presentation.records import decision_label
 from guard.services import Decision, Meeting, Record, RecordDraft, Services, TermsRef
 from ui.jobs import JobRunner
@@ -108,15 +108,21 @@ class RecordDialog(QDialog):
                 self.feature.addItem(feature.name, feature.id)
         provider_id, services = self.provider.currentData() or "", self.services
         self.terms.setText(_("reading…"))
-        self.jobs.submit(lambda: services.terms_in_force(provider_id), lambda refs: self._show_refs(provider_id, refs),
+        self.jobs.submit(lambda: (services.terms_in_force(provider_id), services.terms_version_dates(provider_id)),
+                         lambda found: self._show_refs(provider_id, *found),
                          lambda error: self.terms.setText(_("cannot be read: {error}").format(error=error)),
                          key="record-terms", owner=self)
 
-    def _show_refs(self, provider_id: str, refs: tuple[TermsRef, ...]) -> None:
+    def _show_refs(self, provider_id: str, refs: tuple[TermsRef, ...], dates: dict[str, date]) -> None:
         if provider_id != (self.provider.currentData() or ""):
             return
-        self.terms.setText("; ".join(f"{self.services.document_title(ref.provider_id, ref.document_id)} "
-                                     f"{ref.sha256[:12]}" for ref in refs) or
+
+        def name(ref: TermsRef) -> str:
+            title, day = self.services.document_title(ref.provider_id, ref.document_id), dates.get(ref.sha256)
+            return (_("{document} (version of {date})").format(document=title, date=format_date(day)) if day
+                    else _("{document} (version {version})").format(document=title, version=ref.sha256[:12]))
+
+        self.terms.setText("; ".join(name(ref) for ref in refs) or
                            _("none known (no version of this provider's terms is stored)"))
 
     def draft(self) -> RecordDraft:

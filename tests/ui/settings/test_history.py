@@ -193,8 +193,11 @@ def test_a_record_added_by_hand_is_stored_with_the_terms_in_force(open_window, s
         qtbot.keyClicks(dialog.title, "Budget review")
         qtbot.keyClicks(dialog.purposes, "meeting summary, action items")
         dialog.requested_by.setCurrentIndex(dialog.requested_by.findData("host"))
+        qtbot.waitUntil(lambda: "Zoom Terms of Service (version of " in dialog.terms.text(), timeout=10000)
+        shown.append(dialog.terms.text())  # the version a person can tell: its date, not a hash prefix
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
+    shown: list[str] = []
     drive_dialog(qtbot, RecordDialog, fill)
     with qtbot.waitSignal(window.consent_recorded) as signal:
         qtbot.mouseClick(window.history.add_button, Qt.MouseButton.LeftButton)
@@ -206,6 +209,7 @@ def test_a_record_added_by_hand_is_stored_with_the_terms_in_force(open_window, s
     assert stored.meeting.title == "Budget review"
     assert stored.purposes == ("meeting summary", "action items")
     assert stored.terms and stored.terms == in_force
+    assert shown and in_force[0].sha256[:12] not in shown[0]
     wait_idle(qtbot, window)
     assert window.history.model.rowCount() == 1
     assert "Budget review" in window.history.details.toPlainText()
