@@ -147,6 +147,8 @@ def is_heading_only(text: str) -> bool:
     """A clause that is only a title ('5.5 HIPAA Compliance & BAA', '## Who is the data controller')."""
     plain = " ".join(text.replace("*", "").replace("#", "").replace("\\", "").split())
     words = plain.split()
+    if text.lstrip().startswith("#") and len(words) <= 40 and not plain.endswith((".", ";")):
+        return True  # a Markdown heading, however long ("## Who Can See, Share, and Process My Personal Data ...?")
     return bool(words) and len(words) <= 14 and not plain.endswith((".", ";")) and sum(
         1 for ch in plain if ch in ".;") <= 3
 

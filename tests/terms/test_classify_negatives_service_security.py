@@ -86,3 +86,13 @@ def test_the_users_rights_and_security_warnings_are_not_data_use(sentence: str) 
 def test_sharing_stated_beside_a_right_is_still_sharing() -> None:
     assert "third-party-sharing" in sentence_topics(
         "We may share your exportable data with our partners when you ask us to.", RULES)
+
+
+def test_a_long_markdown_heading_reworded_is_not_a_change_of_substance() -> None:
+    # Zoom's privacy statement (2022): the section heading grew past a dozen words
+    old = "## Who Can See and Share My Personal Data When I Use Zoom?\n\nWe share data with our processors."
+    new = ("## Who Can See, Share, and Process My Personal Data When I Join Meetings and Use Other Zoom Products "
+           "and Services?\n\nWe share data with our processors.")
+    assert [c for c in analyse(old, new, RULES) if c.relevant] == []
+    changed = "## Sharing\n\nWe share data with our processors and advertisers."
+    assert [c for c in analyse(old, changed, RULES) if c.relevant] != []

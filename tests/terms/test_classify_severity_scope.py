@@ -77,3 +77,12 @@ def test_a_condition_where_the_law_requires_it_is_material(old: str, new: str) -
     found = one_change(old, new)
     assert found.severity is Severity.MATERIAL
     assert found.summary is not None and "where" in found.summary.casefold()
+
+
+def test_a_use_repeated_with_a_new_condition_is_still_material() -> None:
+    # the clause keeps stating the sharing; the changed sentence adds a condition to it
+    old = ("We share your personal data with our partners. "
+           "We share your personal data with our partners to show you offers.")
+    new = ("We share your personal data with our partners. "
+           "We share your personal data with our partners to show you offers only with your consent.")
+    assert one_change(old, new).severity is Severity.MATERIAL
