@@ -68,7 +68,9 @@ class NotificationSettings(SettingsModel):
 
 @checked_model
 class TermsSettings(SettingsModel):
-    network_enabled: bool = setting(True, private=False, description="Fetch providers' terms pages over the network.")
+    network_enabled: bool = setting(
+        True, private=False, description="The app's one network switch: fetch providers' terms pages, and send the "
+                                         "time stamps you ask for ('consent timestamp'). Off: nothing goes out.")
     check_interval_hours: float = setting(24.0, ge=1.0, le=24.0 * 31)
     allow_insecure_localhost: bool = setting(
         False, private=False, test_only=True,

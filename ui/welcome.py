@@ -104,7 +104,8 @@ class WelcomeDialog(QDialog):
             self.body_layout.addWidget(title)
             self.body_layout.addWidget(text)
             if key == "terms":
-                self.network = named(QCheckBox(_("&Check the providers' terms pages (the app's only network use)")),
+                self.network = named(QCheckBox(_("&Check terms pages and allow time stamps you ask for (the only "
+                                               "network use)")),
                                      _("Terms checks"))
                 self.network.setChecked(self.services.settings.terms.network_enabled)
                 self.network.toggled.connect(lambda _on: self.render())

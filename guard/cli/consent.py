@@ -246,7 +246,8 @@ def run_withdraw(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
 
 def _register_timestamp(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
-        "timestamp", help="have a time-stamping authority you choose witness the newest record (uses the network)",
+        "timestamp", help="have a time-stamping authority you choose witness the newest record (uses the network: "
+                     "needs [terms] network_enabled)",
         description="Send a hash of the newest record (nothing else) to an RFC 3161 time-stamping authority and keep "
                     "its signed answer in the ledger; 'consent verify' checks it from then on.")
     parser.add_argument("--tsa", required=True, metavar="URL", help="the authority's RFC 3161 address (http or https)")
@@ -268,7 +269,8 @@ def _seconds(text: str) -> float:
 
 def run_timestamp(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     with open_for(ctx) as ledger:
-        witness = ledger.timestamp(args.tsa, timeout_s=args.timeout)
+        witness = ledger.timestamp(args.tsa, network_enabled=ctx.settings.terms.network_enabled,
+                                   timeout_s=args.timeout, settings_file=str(ctx.base_paths.settings_file))
     if args.json:
         ctx.print_json({"seq": witness.seq, "hash": witness.hash, "tsa": witness.tsa_url, "time": witness.gen_time,
                         "tsa_subject": witness.tsa_subject, "tsa_certificate_sha256": witness.tsa_certificate_sha256})

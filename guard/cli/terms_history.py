@@ -111,7 +111,8 @@ def run_import(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
                   "to import from a local copy of the archive.")
         return ExitStatus.OK
     store = TermsStore.open(ctx.paths)
-    fetcher = Fetcher(FetchPolicy(allow_insecure_localhost=settings.allow_insecure_localhost))
+    fetcher = Fetcher(FetchPolicy(allow_insecure_localhost=settings.allow_insecure_localhost),
+                      network_enabled=settings.network_enabled)
     results = []
     for document in chosen:
         assert document.archive is not None

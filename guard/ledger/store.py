@@ -181,9 +181,11 @@ class Ledger(LedgerReader):
 
     # --- time stamps, signing, checking ---------------------------------------------------
 
-    def timestamp(self, tsa_url: str, *, timeout_s: float = 15.0) -> Witness:
+    def timestamp(self, tsa_url: str, *, network_enabled: bool, timeout_s: float = 15.0,
+                  settings_file: str = "the settings file") -> Witness:
         """Have the time-stamping authority at ``tsa_url`` (the user's choice: this uses the
-        network) stamp the newest record, check its answer and keep it (guard.ledger.timestamp)."""
+        network, so only with ``network_enabled``, the ``[terms] network_enabled`` setting) stamp
+        the newest record, check its answer and keep it (guard.ledger.timestamp)."""
         from guard.ledger.timestamp import TimestampError, Witness, check_token, fetch, witness_digest
 
         with self._read("read") as conn:
@@ -192,7 +194,8 @@ class Ledger(LedgerReader):
         if seq == 0:
             raise LedgerInputError("The consent ledger has no records yet; there is nothing to time-stamp.")
         digest = witness_digest(ledger_id, seq, record_hash)
-        token, nonce = fetch(tsa_url, digest, timeout_s=timeout_s)
+        token, nonce = fetch(tsa_url, digest, network_enabled=network_enabled, timeout_s=timeout_s,
+                             settings_file=settings_file)
         try:
             checked = check_token(token, digest, nonce)
         except ValueError as error:

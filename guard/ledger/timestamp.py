@@ -1,6 +1,8 @@
 """An outside witness for the ledger: RFC 3161 time stamps of its newest record from a
 time-stamping authority (TSA) the user chooses. Off unless asked for, since it uses the
-network: ``meeting-guard consent timestamp --tsa URL`` (or :meth:`Ledger.timestamp`).
+network: ``meeting-guard consent timestamp --tsa URL`` (or :meth:`Ledger.timestamp`). Like terms
+fetching, it obeys the app's one network switch (``[terms] network_enabled``): with the network
+off, nothing is sent.
 
 What is stamped is SHA-256 of ``"meeting-privacy-guard/ledger/witness/v1\\n" + ledger_id +
 "\\n" + seq + "\\n" + hash``: through the hash chain, a stamp on record ``seq`` shows that
@@ -155,12 +157,22 @@ def _generalized_time(text: str) -> datetime:
     return moment.replace(microsecond=int((fraction + "000000")[:6])) if fraction else moment
 
 
-def fetch(url: str, digest: bytes, *, timeout_s: float = 15.0) -> tuple[bytes, int]:
+NETWORK_OFF = ("Nothing was sent to the time-stamping authority {url}: network access is switched off "
+               "([terms] network_enabled = false, or the setting could not be read). To allow it, tick the "
+               "network box in Preferences or set network_enabled = true under [terms] in {settings}.")
+
+
+def fetch(url: str, digest: bytes, *, network_enabled: bool, timeout_s: float = 15.0,
+          settings_file: str = "the settings file") -> tuple[bytes, int]:
     """Ask the TSA at ``url`` to stamp ``digest``: ``(token, nonce)``. One deadline of
     ``timeout_s`` covers the whole exchange: the name lookup (done once, here), the connection and
     every byte of the answer, its status line and headers included (a TSA that drips them is cut
     off: guard.net.deadline). No redirect is followed and the answer is capped at 64 KB. The
-    address is the user's choice, so one on their own network is allowed. Raises TimestampError."""
+    address is the user's choice, so one on their own network is allowed. With ``network_enabled``
+    false nothing is looked up or sent (``settings_file`` names where to allow it). Raises
+    TimestampError."""
+    if not network_enabled:
+        raise TimestampError(NETWORK_OFF.format(url=url, settings=settings_file))
     import requests  # only when a time stamp is asked for
     from requests.utils import get_environ_proxies
 

@@ -29,7 +29,7 @@ def test_a_time_stamp_from_the_chosen_tsa_is_checked_and_kept(path, no_keyring, 
     with Ledger.open(path) as ledger:
         fill(ledger)
         assert authority.requests == 0  # appending never asks the network
-        witness = ledger.timestamp(url)
+        witness = ledger.timestamp(url, network_enabled=True)
         report = ledger.verify()
         ledger_id = ledger.proof().ledger_id
     assert (witness.seq, witness.tsa_subject) == (3, "CN=Meeting Privacy Guard test TSA")
@@ -47,7 +47,7 @@ def test_without_a_keyring_only_the_time_stamp_catches_a_complete_forgery(path, 
     url, _ = tsa
     with Ledger.open(path) as ledger:
         fill(ledger)
-        ledger.timestamp(url)
+        ledger.timestamp(url, network_enabled=True)
     forge_everything(path)
     with Ledger.open(path) as ledger:
         report = ledger.verify()
@@ -77,7 +77,7 @@ def test_a_forged_time_stamp_is_refused(path, no_keyring, tsa):
     url, _ = tsa
     with Ledger.open(path) as ledger:
         fill(ledger, 1)
-        witness = ledger.timestamp(url)
+        witness = ledger.timestamp(url, network_enabled=True)
     damaged = bytearray(witness.token)
     damaged[-5] ^= 0x01  # a bit of the TSA's signature
     with pytest.raises(ValueError):
@@ -88,7 +88,7 @@ def test_an_unreachable_tsa_is_said_plainly_and_nothing_is_kept(path, no_keyring
     with Ledger.open(path) as ledger:
         fill(ledger, 1)
         with pytest.raises(TimestampError, match="Could not reach the time-stamping authority"):
-            ledger.timestamp("http://127.0.0.1:9/tsa", timeout_s=2)
+            ledger.timestamp("http://127.0.0.1:9/tsa", network_enabled=True, timeout_s=2)
         assert ledger.verify().ok
 
 
@@ -98,3 +98,30 @@ def test_cli_timestamp(cli, tsa, app_home):
     assert cli("consent", "add", "--provider", "zoom", "--decision", "given", env=env).returncode == 0
     result = cli("consent", "timestamp", "--tsa", url, env=env)
     assert result.returncode == 0 and "Record #1 (and every record before it) time-stamped at" in result.stdout
+
+
+def test_with_the_network_switched_off_the_tsa_receives_nothing(path, no_keyring, tsa):
+    url, authority = tsa
+    before = authority.requests
+    with Ledger.open(path) as ledger:
+        fill(ledger, 1)
+        with pytest.raises(TimestampError, match=r"network access is switched off.*network_enabled = true"):
+            ledger.timestamp(url, network_enabled=False)
+        report = ledger.verify()
+    assert report.ok and not any("existed as they are" in note for note in report.notes)  # nothing kept
+    assert authority.requests == before
+
+
+@pytest.mark.parametrize("settings", ["[terms]\nnetwork_enabled = false\n", "[terms]\nnetwork_enabled = 0\n"])
+def test_cli_timestamp_obeys_the_network_switch_and_fails_closed(cli, tsa, app_home, settings):
+    """Off, or not readably on: the command fails, says how to allow it, and the TSA hears nothing."""
+    url, authority = tsa
+    before = authority.requests
+    (app_home / "config").mkdir(parents=True, exist_ok=True)
+    (app_home / "config" / "settings.toml").write_text(settings)
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    assert cli("consent", "add", "--provider", "zoom", "--decision", "given", env=env).returncode == 0
+    result = cli("consent", "timestamp", "--tsa", url, env=env)
+    assert result.returncode != 0 and "network access is switched off" in result.stderr
+    assert str(app_home / "config" / "settings.toml") in result.stderr and "network_enabled = true" in result.stderr
+    assert authority.requests == before

@@ -31,7 +31,7 @@ def test_a_tsa_dripping_its_headers_is_cut_off_at_the_deadline_and_nothing_is_ke
     before = contents(path)
     with dripping_tsa() as (url, seen), Ledger.open(path) as ledger:
         with pytest.raises(TimestampError) as raised:
-            ledger.timestamp(url, timeout_s=2)
+            ledger.timestamp(url, network_enabled=True, timeout_s=2)
         assert seen.asked.is_set(), "the query reached the TSA"
         assert seen.gave_up.wait(30), "the client hung up on the TSA while it was still sending its headers"
         assert not seen.finished.is_set()
@@ -64,6 +64,6 @@ def test_a_tsa_named_on_this_computer_is_reached_within_the_deadline(path, no_ke
     with local_tsa() as (url, authority), Ledger.open(path) as ledger:
         ledger.append(RecordDraft(provider_id="zoom", decision="given"))
         named = url.replace("//127.0.0.1:", "//localhost:")
-        witness = ledger.timestamp(named, timeout_s=20)
+        witness = ledger.timestamp(named, network_enabled=True, timeout_s=20)
         assert ledger.verify().ok
     assert (witness.seq, witness.tsa_url, authority.requests) == (1, named, 1)

@@ -38,7 +38,7 @@ def test_verify_states_the_time_and_signer_the_token_carries_not_the_columns_bes
     with Ledger.open(path) as ledger:
         for note in ("a", "b"):
             ledger.append(RecordDraft(provider_id="zoom", decision="given", note=note))
-        witness = ledger.timestamp(url)
+        witness = ledger.timestamp(url, network_enabled=True)
     restamp_columns(path, gen_time="2019-01-01T00:00:00Z", tsa_url="https://freetsa.org/tsr",
                     tsa_subject="CN=Trusted Public TSA", tsa_certificate_sha256="ab" * 32)
     with Ledger.open(path) as ledger:
@@ -57,7 +57,7 @@ def test_a_removed_time_stamp_goes_unnoticed_and_verify_says_so(path, no_keyring
     url, _ = tsa
     with Ledger.open(path) as ledger:
         ledger.append(RecordDraft(provider_id="zoom", decision="given"))
-        ledger.timestamp(url)
+        ledger.timestamp(url, network_enabled=True)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DELETE FROM witnesses")
     conn.close()

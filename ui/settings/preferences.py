@@ -113,7 +113,8 @@ class PreferencesTab(QWidget):
 
         terms = QGroupBox(_("Terms watching"))
         terms_form = QFormLayout(terms)
-        self.network = named(QCheckBox(_("&Fetch providers' public terms pages (the app's only network use)")),
+        self.network = named(QCheckBox(_("&Fetch public terms pages and time stamps you ask for (the only "
+                                           "network use)")),
                              _("Fetch terms pages"))
         terms_form.addRow(self.network)
         # A check box does not wrap: its text stays short, and what it means is said below, wrapped.
