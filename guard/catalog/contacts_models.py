@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
 
-from guard.catalog.model_base import MODEL, FieldError, Source
+from guard.catalog.model_base import MAX_NOTE, MODEL, FieldError, Source
 
 
 class ContactKind(StrEnum):
@@ -89,7 +89,7 @@ class Contacts(BaseModel):
     processor_sources: tuple[RoleSource, ...] = ()
     sources: tuple[Source, ...] = ()
     verified: bool = False
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
 
     @field_validator("privacy_email", "dpo_email", "eu_representative_email")
     @classmethod

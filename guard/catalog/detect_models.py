@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from guard.catalog.model_base import MODEL, FieldError, Source
+from guard.catalog.model_base import MAX_NOTE, MODEL, FieldError, Source
 from guard.patterns import PatternError, compile_pattern, normalize_text
 
 OsName = Literal["linux", "windows", "macos"]
@@ -116,7 +116,7 @@ class Detect(BaseModel):
     participant_names: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     verified: bool = False
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
 
     _patterns = field_validator("participant_names")(_check_patterns)
 

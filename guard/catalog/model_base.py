@@ -6,9 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 MODEL = ConfigDict(extra="forbid", frozen=True)
+# A user catalog file may hold anything, and these texts are shown whole (the consent form, the
+# provider's page, letters): bounded well above the longest shipped ones, a longer one is a
+# problem naming the file and field. Shipped: descriptions, notices, summaries, quotes and
+# titles under 1,000 characters; notes under 2,600.
+MAX_TEXT = 2_000
+MAX_NOTE = 5_000
 
 
 class FieldError(ValueError):
@@ -25,4 +31,4 @@ class Source(BaseModel):
     model_config = MODEL
     url: HttpUrl
     checked: date
-    title: str | None = None
+    title: str | None = Field(None, max_length=MAX_TEXT)

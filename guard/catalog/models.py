@@ -35,7 +35,7 @@ from guard.catalog.detect_models import OsName as OsName
 from guard.catalog.detect_models import PlatformDetect as PlatformDetect
 from guard.catalog.detect_models import WebDetect as WebDetect
 from guard.catalog.detect_models import pattern_cost as pattern_cost
-from guard.catalog.model_base import MODEL
+from guard.catalog.model_base import MAX_NOTE, MAX_TEXT, MODEL
 from guard.catalog.model_base import FieldError as FieldError
 from guard.catalog.model_base import Source as Source
 
@@ -153,7 +153,7 @@ class Notice(BaseModel):
     place: NoticePlace = NoticePlace.UNKNOWN
     sources: tuple[Source, ...] = Field(min_length=1)
     verified: bool = False
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
 
     @field_validator("text")
     @classmethod
@@ -174,15 +174,16 @@ class AiFeature(BaseModel):
     model_config = _MODEL
     id: Slug
     name: str = Field(min_length=1, max_length=MAX_NAME)
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, max_length=MAX_TEXT)
     enabled_by: tuple[Actor, ...] = Field(min_length=1)
-    participant_notice: str = Field(min_length=1, description="What a participant is shown when it is on.")
+    participant_notice: str = Field(min_length=1, max_length=MAX_TEXT,
+                                    description="What a participant is shown when it is on.")
     participant_options: tuple[ParticipantOption, ...] = Field(min_length=1)
     trains_models: TrainsModels = TrainsModels.UNKNOWN
     notices: tuple[Notice, ...] = Field((), description="Words shown in the meeting when it starts.")
     sources: tuple[Source, ...] = Field(min_length=1)
     verified: bool = False
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
 
     _slug = field_validator("id")(_check_slug)
 
@@ -237,7 +238,7 @@ class Document(BaseModel):
     select: tuple[str, ...] = ("main", "article", "body")
     remove: tuple[str, ...] = ("nav", "header", "footer", "script", "style", "noscript")
     checked: date
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
     archive: DocumentArchive | None = None
 
     _slug = field_validator("id")(_check_slug)
@@ -283,14 +284,14 @@ class Clause(BaseModel):
     document: Slug
     section: str | None = None
     topic: ClauseTopic
-    quote: str = Field(min_length=1)
-    summary: str | None = Field(None, description="The clause in plain words.")
+    quote: str = Field(min_length=1, max_length=MAX_TEXT)
+    summary: str | None = Field(None, max_length=MAX_TEXT, description="The clause in plain words.")
     effective_from: date
     effective_to: date | None = None
     source: HttpUrl
     checked: date
     verified: bool = False
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
     archive: ArchivedText | None = None
 
     _slug = field_validator("id")(_check_slug)
@@ -317,7 +318,7 @@ class Discontinued(BaseModel):
     successor: str | None = None  # what the provider moved users to, if anything
     sources: tuple[Source, ...] = Field(min_length=1)
     verified: bool = False
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
 
 
 class Provider(BaseModel):
@@ -333,7 +334,8 @@ class Provider(BaseModel):
     clauses: tuple[Clause, ...] = ()
     contacts: Contacts = Contacts()
     discontinued: Discontinued | None = None
-    note: str | None = Field(None, description="Status worth knowing (e.g. the service was retired), with its source.")
+    note: str | None = Field(None, max_length=MAX_NOTE,
+                             description="Status worth knowing (e.g. the service was retired), with its source.")
 
     _slug = field_validator("id")(_check_slug)
 

@@ -137,3 +137,40 @@ def test_a_user_files_name_longer_than_any_real_one_is_refused_by_field(tmp_path
     assert catalog.get("good") is not None and catalog.get("long") is None
     (problem,) = [p for p in catalog.problems if p.file.name == "long.toml"]
     assert problem.field == "name" and "at most 200 characters" in problem.reason
+
+
+FEATURE = '''
+[[ai_features]]
+id = "notes"
+name = "Notes"
+description = "Writes notes."
+enabled_by = ["host"]
+participant_notice = "A banner."
+participant_options = ["leave"]
+sources = [{ url = "https://good.example/notes", checked = 2026-11-23 }]
+'''
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ('description = "Writes notes."', 'description = "' + "D" * 500_000 + '"', "ai_features[notes].description"),
+    ('participant_notice = "A banner."', 'participant_notice = "' + "P" * 300_000 + '"',
+     "ai_features[notes].participant_notice"),
+    ('checked = 2026-11-23\n\n[[ai', 'checked = 2026-11-23\nnote = "' + "N" * 300_000 + '"\n\n[[ai', ""),
+])
+def test_a_user_files_text_longer_than_any_real_one_is_refused_by_field(tmp_path: Path, old: str, new: str,
+                                                                       field: str) -> None:
+    """Audit round five: feature descriptions and clause notes had no upper bound; a user file's
+    500 kB description was put whole into the consent form. Shipped texts are under 2,600
+    characters; the bounds (2,000 for descriptions, notices, quotes and summaries, 5,000 for
+    notes) leave room and refuse the file with a problem naming the field."""
+    user = tmp_path / "user"
+    user.mkdir()
+    text = GOOD.replace('id = "good"', 'id = "long"') + FEATURE
+    assert old in text, old
+    (user / "long.toml").write_text(text.replace(old, new), encoding="utf-8")
+    (user / "good.toml").write_text(GOOD + FEATURE, encoding="utf-8")
+    catalog = load_catalog(user=user)
+    assert catalog.get("good") is not None and catalog.get("long") is None
+    (problem,) = [p for p in catalog.problems if p.file.name == "long.toml"]
+    assert problem.field == (field or "clauses[no-training].note") and "at most" in problem.reason
+    assert len(problem.message()) < 2000

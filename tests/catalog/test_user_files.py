@@ -178,10 +178,10 @@ def test_user_files_together_are_read_only_up_to_a_total(tmp_path, shipped):
 
     user = tmp_path / "user"
     user.mkdir()
-    note = ("x" * 100 + "\n") * 4_500  # ~450 kB
-    count = MAX_USER_BYTES // len(note) + 2
+    padding = ("# " + "x" * 100 + "\n") * 4_500  # ~450 kB of comment (a note that long is refused itself)
+    count = MAX_USER_BYTES // len(padding) + 2
     for n in range(count):
-        (user / f"f{n:03}.toml").write_text(_user(f'note = """{note}"""\n', f"big{n}"), encoding="utf-8")
+        (user / f"f{n:03}.toml").write_text(_user(padding, f"big{n}"), encoding="utf-8")
     catalog = load_catalog(shipped=shipped, user=user)
     loaded = [n for n in range(count) if f"big{n}" in catalog.providers]
     assert loaded == list(range(len(loaded))) and 0 < len(loaded) < count

@@ -96,3 +96,16 @@ def test_a_long_markdown_heading_reworded_is_not_a_change_of_substance() -> None
     assert [c for c in analyse(old, new, RULES) if c.relevant] == []
     changed = "## Sharing\n\nWe share data with our processors and advertisers."
     assert [c for c in analyse(old, changed, RULES) if c.relevant] != []
+
+
+@pytest.mark.parametrize("sentence", [
+    "The App may allow you to share personal information, messages, or interact with other users.",
+    "The Services provide features that allow you to share your stuff with others or to make it public.",
+])
+def test_a_feature_that_lets_the_user_share_is_not_the_provider_sharing(sentence: str) -> None:
+    assert "third-party-sharing" not in sentence_topics(sentence, RULES)
+
+
+def test_the_provider_sharing_what_the_user_shares_still_is() -> None:
+    assert "third-party-sharing" in sentence_topics(
+        "The app lets you share posts, and we may share your posts with advertising partners.", RULES)
