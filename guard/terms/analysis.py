@@ -126,11 +126,14 @@ class _Keys:
 def _sentence_keys(markdown: str) -> _Keys:
     clauses = split_clauses(markdown)
     places: Counter[tuple[str, str]] = Counter()
+    by_clause: dict[int, frozenset[str]] = {}
     for clause in clauses:
-        for sentence in sentences(clause.text):
-            places[(_place(clause), substance(sentence))] += 1
-            places[("", substance(sentence))] += 1  # in the whole document
-        places[(_place(clause), "")] += 1
+        place = _place(clause)
+        found = [substance(sentence) for sentence in sentences(clause.text)]
+        places.update((place, key) for key in found)
+        places.update(("", key) for key in found)  # in the whole document
+        places[(place, "")] += 1
+        by_clause[clause.index] = frozenset(found)
     keys = {key for _, key in places if key}
     pieces: set[str] = set()
     joined: set[str] = set()
@@ -143,7 +146,6 @@ def _sentence_keys(markdown: str) -> _Keys:
             pieces |= {substance(head[0]), substance(tail[0])}
     joined -= keys
     keys |= joined
-    by_clause = {clause.index: frozenset(substance(s) for s in sentences(clause.text)) for clause in clauses}
     return _Keys(frozenset(keys), frozenset(pieces), frozenset(joined), places, by_clause)
 
 
