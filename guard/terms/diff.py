@@ -185,6 +185,7 @@ _NEVER_ENDS = re.compile(r"\b(?:e\.g|i\.e|eg|ie|vs|cf|viz|mr|mrs|ms|dr|prof|st|a
 _BEFORE_NUMBER = re.compile(r"\b(?:no|nos|art|arts|sec|para|fig|p|pp|ch|vol|ref)\.$", re.IGNORECASE)
 _MAY_END = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:inc|ltd|llc|corp|co|plc|gmbh|bv|ag|jr|sr|etc|al)\.)$",
                       re.IGNORECASE)
+_TAIL = 12  # longer than any abbreviation above ("U.S.A.", "approx.")
 _OPENERS = frozenset((
     "a an all also any as at by each either except for further furthermore however if in it its note our please "
     "some such that the there these they this those to unless users we when where whether which while you your "
@@ -195,9 +196,10 @@ def _join_abbreviations(parts: list[str]) -> list[str]:
     """The sentences with the cuts made after an abbreviation's dot undone."""
     joined: list[str] = []
     for part in parts:
-        if joined and (_NEVER_ENDS.search(joined[-1]) or _BEFORE_NUMBER.search(joined[-1]) and part[:1].isdigit()
-                       or _MAY_END.search(joined[-1])
-                       and part.split(maxsplit=1)[0].strip("\"“([").casefold() not in _OPENERS):
+        tail = f" {joined[-1][-_TAIL:]}" if joined and joined[-1].endswith(".") else ""  # only the last word matters
+        if tail and (_NEVER_ENDS.search(tail) or _BEFORE_NUMBER.search(tail) and part[:1].isdigit()
+                     or _MAY_END.search(tail)
+                     and part.split(maxsplit=1)[0].strip("\"“([").casefold() not in _OPENERS):
             joined[-1] = f"{joined[-1]} {part}"
         else:
             joined.append(part)
