@@ -163,6 +163,7 @@ class ProbeWire(TypedDict):
     state: ProbeState
     reason: NotRequired[_Str]
     backend: NotRequired[_Str]
+    said: NotRequired[_Sentence | None]
 
 
 _Meeting = Annotated[MeetingWire, _into(MeetingSession)]

@@ -73,3 +73,4 @@ class ProbeStatus:
     state: ProbeState
     reason: str = ""
     backend: str = ""
+    said: Text | None = field(default=None, compare=False, repr=False, metadata={"json": False})  # reason, to translate

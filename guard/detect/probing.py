@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from guard.detect.observation import ProbeState, ProbeStatus, ProbeUnavailable
+from guard.i18n import Text
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class ProbeGuard:
     name: str
     backend: str
     reason: str = ""
+    said: Text | None = None  # the reason as a sentence the window translates, where the probe gave one
     skip_ticks: int = 0
     logged: set[str] = field(default_factory=set)
 
@@ -48,12 +50,12 @@ def guarded(guard: ProbeGuard, enabled: bool, retry_ticks: int, statuses: dict[s
         return None
     if guard.skip_ticks > 0:
         guard.skip_ticks -= 1
-        statuses[name] = ProbeStatus(name, ProbeState.UNAVAILABLE, guard.reason, guard.backend)
+        statuses[name] = ProbeStatus(name, ProbeState.UNAVAILABLE, guard.reason, guard.backend, guard.said)
         return None
     try:
         result = call()
     except ProbeUnavailable as error:
-        _unavailable(guard, retry_ticks, statuses, str(error), logging.INFO)
+        _unavailable(guard, retry_ticks, statuses, str(error), logging.INFO, error.said)
         return None
     except Exception as error:
         reason = f"failed: {type(error).__name__}: {error}"
@@ -61,19 +63,19 @@ def guarded(guard: ProbeGuard, enabled: bool, retry_ticks: int, statuses: dict[s
             log.exception("The %s probe (%s) failed; detection goes on without it", name, guard.backend)
         _unavailable(guard, retry_ticks, statuses, reason, logging.DEBUG)
         return None
-    guard.reason = ""
+    guard.reason, guard.said = "", None
     statuses[name] = ProbeStatus(name, ProbeState.OK, backend=guard.backend)
     return result
 
 
 def _unavailable(guard: ProbeGuard, retry_ticks: int, statuses: dict[str, ProbeStatus], reason: str,
-                 level: int) -> None:
+                 level: int, said: Text | None = None) -> None:
     if reason not in guard.logged:
         guard.logged.add(reason)
         log.log(level, "The %s probe is unavailable: %s", guard.name, reason)
-    guard.reason = reason
+    guard.reason, guard.said = reason, said
     guard.skip_ticks = retry_ticks
-    statuses[guard.name] = ProbeStatus(guard.name, ProbeState.UNAVAILABLE, reason, guard.backend)
+    statuses[guard.name] = ProbeStatus(guard.name, ProbeState.UNAVAILABLE, reason, guard.backend, said)
 
 
 def idle_or_off(guard: ProbeGuard, enabled: bool, reason: str = IDLE_REASON) -> ProbeStatus:

@@ -6,7 +6,8 @@ the tray menu stays about meetings."""
 
 from __future__ import annotations
 
-from guard.presentation.i18n import N_, _
+from guard.i18n import Text
+from guard.presentation.i18n import N_, _, say
 
 PROBE_NAMES = {
     "processes": N_("Process check"),
@@ -41,9 +42,10 @@ def probe_name(name: str) -> str:
     return _(PROBE_NAMES[name]) if name in PROBE_NAMES else name.capitalize()
 
 
-def probe_problem(name: str, reason: str) -> str:
-    """'Microphone check unavailable: pa_context_connect() failed: Connection refused'."""
-    return _("{check} unavailable: {reason}").format(check=probe_name(name), reason=reason)
+def probe_problem(name: str, reason: str, said: Text | None = None) -> str:
+    """'Microphone check unavailable: no PulseAudio ... answered (pa_context_connect() failed: ...)'; the
+    reason in the language in use where the probe said it as a sentence (``said``), else as written."""
+    return _("{check} unavailable: {reason}").format(check=probe_name(name), reason=say(said) if said else reason)
 
 
 def probe_advice(name: str) -> str:

@@ -158,7 +158,7 @@ def tray_status(snapshot: Snapshot | None, catalog: Catalog, terms_changes: tupl
     meetings = tuple(meeting_view(s, catalog.get(s.provider_id), today, catalog)
                      for s in shown.meetings) if shown is not None else ()
     apps = tuple(_app_view(s, catalog.get(s.provider_id)) for s in shown.apps) if shown is not None else ()
-    problems = tuple(probe_problem(p.name, p.reason) for p in snapshot.unavailable) if snapshot else ()
+    problems = tuple(probe_problem(p.name, p.reason, p.said) for p in snapshot.unavailable) if snapshot else ()
 
     notetakers = [app.provider_name for app in apps if app.notetaker]
     switched_on = [line for m in meetings for line in m.switched_on]

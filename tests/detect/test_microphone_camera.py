@@ -109,3 +109,28 @@ def test_without_video_devices_no_process_is_inspected(tmp_path, processes, name
     probe = ProcVideoDevices(device_prefix=str(tmp_path / "none" / "video"), proc_root=str(tmp_path / "no-proc"))
     assert not probe.has_devices()
     assert probe.users({os.getpid(): "python"}) == []
+
+
+def test_no_sound_server_is_said_in_the_windows_language(tmp_path, monkeypatch):
+    """The Overview said "Mikrofonprüfung nicht verfügbar: no PulseAudio or PipeWire sound server
+    answered (...)" in a German window: the probe's reason is now a sentence the window translates,
+    kept through the snapshot the tray app hands the settings window."""
+    from guard.detect.probing import ProbeGuard, guarded
+    from guard.monitor import Snapshot
+    from guard.presentation import i18n
+    from guard.presentation.problems import probe_problem
+    from guard.snapshot_json import snapshot_from_json, snapshot_to_json
+
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path / 'no-such-socket'}")
+    statuses: dict = {}
+    assert guarded(ProbeGuard("microphone", "pulse"), True, 5, statuses, lambda: PulseMicrophone().users({})) is None
+    sent = Snapshot(None, True, None, (), (), tuple(statuses.values()))
+    status = snapshot_from_json(snapshot_to_json(sent)).probes[0]
+    assert status.reason.startswith("no PulseAudio or PipeWire sound server answered (")  # logs, CLI: English
+    i18n.use_language("de")
+    try:
+        shown = probe_problem(status.name, status.reason, status.said)
+    finally:
+        i18n.use_language("en")
+    assert shown.startswith("Mikrofonprüfung nicht verfügbar: kein PulseAudio- oder PipeWire-Soundserver hat "
+                            "geantwortet ("), shown

@@ -205,7 +205,7 @@ class OverviewTab(QWidget):
         if not snap.meetings and not apps and snap.enabled:
             out.append(f"<p>{esc(_('No meeting client or AI note-taker is running.'))}</p>")
         if snap.unavailable:  # said here once, with what to do (the tray menu stays about meetings)
-            items = "".join(f"<li><b>{esc(probe_problem(p.name, one_line(p.reason, 300)))}</b><br>"
+            items = "".join(f"<li><b>{esc(probe_problem(p.name, one_line(p.reason, 300), p.said))}</b><br>"
                             f"{esc(probe_advice(p.name))}</li>" for p in snap.unavailable)
             explained = _("These signals cannot be read here, so detection relies on the others:")
             out.append(f"<p>{esc(explained)}</p><ul>{items}</ul>")

@@ -139,8 +139,8 @@ class PulseMicrophone:
             raise ProbeUnavailable(f"cannot run pactl: {error}") from None
         if result.returncode != 0:
             message = (result.stderr or result.stdout).strip().splitlines()
-            raise ProbeUnavailable("no PulseAudio or PipeWire sound server answered"
-                                   f" ({message[-1] if message else f'pactl exit {result.returncode}'})")
+            raise ProbeUnavailable(Text.of(N_("no PulseAudio or PipeWire sound server answered ({answer})"),
+                                           answer=message[-1][:300] if message else f"pactl exit {result.returncode}"))
         try:
             data = json.loads(result.stdout or "[]")
         except json.JSONDecodeError:
