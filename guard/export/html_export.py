@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from guard.export.job import ExportJob, Written
 from guard.export.selection import Entry
+from guard.export.shown_values import MAX_NOTE, shown
 from guard.export.summary import DECISIONS, Summary
 from guard.i18n import N_
 from guard.ledger import Order
@@ -61,9 +62,9 @@ class _Rows:
         text = self.subjects.get(key)
         if text is None:
             facts = self.job.facts.provider(provider_id)
-            text = esc(facts.name)
+            text = esc(shown(facts.name))
             if feature_id:
-                text += " / " + esc(facts.feature_name(feature_id) or feature_id)
+                text += " / " + esc(shown(facts.feature_name(feature_id) or feature_id))
             self.subjects[key] = text
         return text
 
@@ -81,18 +82,19 @@ class _Rows:
         c = entry.content
         words = self.job.words
         meeting = c["meeting"]
-        meeting_parts = [esc(part) for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"]) if part]
+        meeting_parts = [esc(shown(part)) for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"])
+                         if part]
         details = []
         if c["purposes"]:
-            details.append(esc(words(N_("For: {purposes}"), purposes="; ".join(c["purposes"]))))
+            details.append(esc(words(N_("For: {purposes}"), purposes=shown("; ".join(c["purposes"])))))
         if c["requested_by"]:
-            details.append(esc(words(N_("Asked by: {requester}"), requester=words.requester(c["requested_by"]))))
+            details.append(esc(words(N_("Asked by: {requester}"), requester=shown(words.requester(c["requested_by"])))))
         for ref in c["terms"]:
             details.append(self.term(ref))
         if c["note"]:
-            details.append(esc(words(N_("Note: {note}"), note=c["note"])))
+            details.append(esc(words(N_("Note: {note}"), note=shown(c["note"], MAX_NOTE))))
         if c["refers_to"]:
-            details.append(_say(self.job, N_("Changes record {id}"), id=f'<code>{esc(c["refers_to"])}</code>'))
+            details.append(_say(self.job, N_("Changes record {id}"), id=f'<code>{esc(shown(c["refers_to"]))}</code>'))
         decision = c["decision"]
         standing = entry.standing
         now = (f'<br><span class="small">{esc(words(N_("now: {status}"), status=words.standing(decision, standing)))}'
@@ -102,7 +104,7 @@ class _Rows:
                 f'<td class="d-{css}">{esc(words.decision(decision))}{now}</td>'
                 f'<td>{self.subject(c["provider_id"], c["feature_id"])}</td>'
                 f'<td>{"<br>".join(meeting_parts)}</td><td>{"<br>".join(details)}</td>'
-                f'<td><code>{esc(c["id"])}</code></td></tr>\n')
+                f'<td><code>{esc(shown(c["id"]))}</code></td></tr>\n')
 
 
 def _say(job: ExportJob, template: str, **html: object) -> str:

@@ -21,6 +21,7 @@ from guard.export.pdf_fonts import MISSING_GLYPHS, NO_UNICODE_FONT
 from guard.export.pdf_layout import PdfLayout
 from guard.export.pdf_tags import finish
 from guard.export.selection import Entry
+from guard.export.shown_values import MAX_NOTE, shown
 from guard.export.summary import Summary
 from guard.i18n import N_
 from guard.ledger import Order
@@ -35,9 +36,9 @@ def _record_lines(entry: Entry, job: ExportJob,
                   pdf: PdfLayout) -> tuple[list[str], list[str], list[tuple[int, int, int, str]]]:
     words = job.words
     facts = job.facts.provider(entry.provider_id)
-    subject = facts.name
+    subject = shown(facts.name)
     if entry.feature_id:
-        subject += " / " + (facts.feature_name(entry.feature_id) or entry.feature_id)
+        subject += " / " + shown(facts.feature_name(entry.feature_id) or entry.feature_id)
     standing = entry.standing
     status = words.decision(entry.decision)
     if standing.label != entry.decision:
@@ -46,13 +47,13 @@ def _record_lines(entry: Entry, job: ExportJob,
     head = f"#{entry.seq} | {words.when(entry.occurred_at)} | {status} | {subject}"
     parts = []
     meeting = entry.meeting
-    shown = [part for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"]) if part]
-    if shown:
-        parts.append(words(N_("Meeting: {meeting}"), meeting=", ".join(shown)))
+    parts_of_meeting = [shown(part) for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"]) if part]
+    if parts_of_meeting:
+        parts.append(words(N_("Meeting: {meeting}"), meeting=", ".join(parts_of_meeting)))
     if entry.purposes:
-        parts.append(words(N_("For: {purposes}"), purposes="; ".join(entry.purposes)))
+        parts.append(words(N_("For: {purposes}"), purposes=shown("; ".join(entry.purposes))))
     if entry.requested_by:
-        parts.append(words(N_("Asked by: {requester}"), requester=words.requester(entry.requested_by)))
+        parts.append(words(N_("Asked by: {requester}"), requester=shown(words.requester(entry.requested_by))))
     urls = []
     for ref in entry.terms:
         parts.append(words(N_("Terms in force: {terms}"), terms=job.terms_names.label(ref, words))
@@ -60,11 +61,11 @@ def _record_lines(entry: Entry, job: ExportJob,
         if ref["url"]:
             urls.append(ref["url"])  # links only for the terms' addresses, never for text a host chose
     if entry.refers_to:
-        parts.append(words(N_("Changes record {id}"), id=entry.refers_to))
+        parts.append(words(N_("Changes record {id}"), id=shown(entry.refers_to)))
     parts.append(words(N_("id {id}"), id=entry.id))
     body, links = pdf.wrap_links(" | ".join(parts), BODY, urls=urls)
     if entry.note:
-        body += pdf.wrap(words(N_("Note: {note}"), note=entry.note), BODY)
+        body += pdf.wrap(words(N_("Note: {note}"), note=shown(entry.note, MAX_NOTE)), BODY)
     return pdf.wrap(head, HEAD, bold=True), body, links
 
 

@@ -111,7 +111,7 @@ def _from_probe(capability: Capability, probe: ProbeStatus | None) -> Capability
                           _("turn on “{signal}” in Preferences").format(signal=capability.label))
     if probe.state == ProbeState.UNAVAILABLE and capability.works is not False:
         return Capability(capability.signal, capability.label, False,
-                          _("unavailable: {reason}").format(reason=probe.reason),
+                          _("unavailable: {reason}").format(reason=say(probe.said) if probe.said else probe.reason),
                           capability.enable)
     if probe.state == ProbeState.OK and capability.works is None:
         return Capability(capability.signal, capability.label, True, capability.detail)

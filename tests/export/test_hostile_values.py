@@ -225,3 +225,24 @@ def test_csv_cells_hold_no_bidi_override_or_terminal_escape(ledger, reordered, c
     by_name = dict(zip(header, row, strict=True))
     assert by_name["meeting_title"] == "Weekly  declined ton   [2J ]8;;https://evil.example agenda x "
     assert by_name["note"] == "first  line\nsecond line"
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+def test_a_huge_title_from_a_tampered_ledger_is_cut_in_the_page(ledger, sample, catalog, tmp_path, fmt):
+    """Audit round five: the ledger cuts outside text at 2,000 characters when it records, but a
+    2 MB title edited into the file went whole into the HTML page (the app's windows, 'consent
+    list' and letters cut it). The page shows its beginning and how long it was; the signed JSON
+    keeps the record as signed."""
+    title = "Standup " + "T" * 2_000_000
+    note = "n" * 1_000_000
+    tamper(ledger_path(app_paths()), sample.given.seq, meeting={"title": title, "id_or_link": None,
+                                                                "organiser": None}, note=note)
+    export_history(ledger, catalog, fmt, tmp_path / f"h.{fmt}")
+    export_history(ledger, catalog, "json", tmp_path / "h.json")
+    assert (tmp_path / f"h.{fmt}").stat().st_size < 200_000
+    if fmt == "html":
+        page = (tmp_path / "h.html").read_text(encoding="utf-8")
+        assert "Standup TTT" in page
+        assert "[cut: 2000008 characters in all]" in page and "[cut: 1000000 characters in all]" in page
+        assert sample.withdrawal.id in page
+    assert title in (tmp_path / "h.json").read_text(encoding="utf-8")  # the record as signed

@@ -138,3 +138,21 @@ def test_the_tray_line_says_what_the_running_app_saw_of_its_own_icon():
     sway = DesktopReport(desktop_facts(SWAY), DesktopServices(True, None, True))
     (no_host,) = [c for c in desktop_capabilities(sway, (), False) if c.signal == "tray"]
     assert no_host.works is False and "waybar" in no_host.enable
+
+
+def test_an_unavailable_microphone_says_why_in_the_language_in_use():
+    """"Mikrofon in Benutzung (✗ nicht hier): nicht verfügbar: no PulseAudio or PipeWire sound server answered"."""
+    from guard.i18n import N_, Text
+    from guard.presentation import i18n
+
+    said = Text.of(N_("no PulseAudio or PipeWire sound server answered ({answer})"),
+                   answer="pa_context_connect() failed: Connection refused")
+    probe = ProbeStatus("microphone", ProbeState.UNAVAILABLE, str(said), "pulse", said)
+    i18n.use_language("de")
+    try:
+        found = capability(X11, "microphone", probes=(probe,))
+    finally:
+        i18n.use_language("en")
+    assert found.works is False
+    assert found.detail == ("nicht verfügbar: kein PulseAudio- oder PipeWire-Soundserver hat geantwortet "
+                            "(pa_context_connect() failed: Connection refused)")
