@@ -189,9 +189,13 @@ class GitArchive:
             raise TermsFetchError(FetchFailure.CONNECTION, str(self.folder),
                                   f"The archive copy {self.folder} could not be read with git ({error}).") from None
         if done.returncode != 0:
-            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no reason given"]
+            stderr = done.stderr.decode("utf-8", "replace")
+            reason = stderr.strip().splitlines()[-1:] or ["no reason given"]
+            # git reports a partial clone's missing file as a promisor-remote failure or, depending on the
+            # order its messages come in, only as the refused transport: either means a lacking file.
+            lacking = "promisor remote" in stderr or ("transport '" in stderr and "' not allowed" in stderr)
             partial = ("; it is a partial clone that lacks this file and is read without the network: give a full "
-                       "clone (git clone without --filter)") if "promisor remote" in reason[0] else ""
+                       "clone (git clone without --filter)") if lacking else ""
             raise TermsFetchError(FetchFailure.CLIENT_ERROR, str(self.folder),
                                   f"git could not read the archive copy {self.folder}: {reason[0][:200]}{partial}")
         return done.stdout
