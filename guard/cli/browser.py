@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from guard.cli.context import CliContext
 from guard.cli.status import ExitStatus
+from guard.text_controls import quoted
 
 if TYPE_CHECKING:
     from guard.browser.install import Installer
@@ -68,7 +69,8 @@ def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
         unknown = [name for name in args.browser
                    if (found := by_id(name)) is None or found.location(installer.os_name) is None]
         if unknown:
-            ctx.error(f"unknown browser {', '.join(unknown)}; see `meeting-guard browser status` for the ids")
+            named = ", ".join(quoted(name, 60) for name in unknown)
+            ctx.error(f"unknown browser {named}; see `meeting-guard browser status` for the ids")
             return ExitStatus.USAGE
         done = installer.install(args.browser)
         if args.json:

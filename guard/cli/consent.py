@@ -23,6 +23,7 @@ from guard.cli.status import ExitStatus
 from guard.ledger import ledger_path
 from guard.ledger.models import Decision, RequestedBy
 from guard.ledger.query import Order
+from guard.text_controls import quoted
 
 if TYPE_CHECKING:  # the store, its keyring and the catalog load when an action runs, not for --help
     from guard.catalog.loader import Catalog
@@ -123,9 +124,10 @@ def catalog_warnings(catalog: Catalog | None, provider_id: str, feature_id: str 
         return []
     provider = catalog.get(provider_id)
     if provider is None:
-        return [f"provider '{provider_id}' is not in the catalog; recorded anyway"]
+        return [f"provider '{quoted(provider_id, 100)}' is not in the catalog; recorded anyway"]
     if feature_id and provider.feature(feature_id) is None:
-        return [f"provider '{provider_id}' has no AI feature '{feature_id}' in the catalog; recorded anyway"]
+        return [f"provider '{provider_id}' has no AI feature '{quoted(feature_id, 100)}' in the catalog; "
+                "recorded anyway"]
     return []
 
 

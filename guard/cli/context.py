@@ -1,7 +1,9 @@
 """What every subcommand gets: its environment, the app's folders and settings, and how to print.
 
 Human output goes through :meth:`CliContext.print`, which spells out control characters
-(see :mod:`guard.cli.output`); JSON goes through :meth:`CliContext.print_json`. Settings
+(see :mod:`guard.cli.output`); JSON goes through :meth:`CliContext.print_json`. Errors and
+warnings (:meth:`CliContext.error`, :meth:`CliContext.warn`) are one line each, of at most
+:data:`MAX_MESSAGE` characters, whatever outside text they quote. Settings
 load on first use, so a command that needs none starts faster.
 """
 
@@ -13,11 +15,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from guard.cli.env import Environment
 from guard.cli.output import json_safe, terminal_safe
+from guard.text_controls import quoted
 
 if TYPE_CHECKING:
     from guard.catalog.loader import Catalog
     from guard.paths import AppPaths
     from guard.settings import Settings
+
+MAX_MESSAGE = 2_000  # characters of one error or warning line: a message quoting a file's or a ledger's
+# value must not become a 2 MB line, nor several lines that read as the program's own
 
 
 class CliContext:
@@ -76,7 +82,8 @@ class CliContext:
         self.out.flush()
 
     def error(self, text: str) -> None:
-        self.err.write(f"meeting-guard: {terminal_safe(text)}\n")
+        """One line on stderr: line breaks and runs of white space as one space, cut with "…"."""
+        self.err.write(f"meeting-guard: {terminal_safe(quoted(text, MAX_MESSAGE))}\n")
 
     def warn(self, text: str) -> None:
         self.error(f"warning: {text}")
