@@ -30,7 +30,8 @@ _MARKERS = (("bullet", re.compile(r"^\s*(?:[-*+]|\\?[-*+])\s+")),
             ("letter", re.compile(r"^\s*[a-z][.)]\s")))
 _WORD = re.compile(r"\w+")
 _TABLE_ROWS = re.compile(r"\s*\|(?:\s*\|){2,}\s*")  # "| | | |": where one row of a flattened table ends
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2})")
+# (the second form: a sentence glued to the next one by a lost space, "in your account.Where applicable")
 _TRANSLATE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-",
                             "‐": "-", "‑": "-", "\u00a0": " "})
 

@@ -84,3 +84,11 @@ def test_a_short_pointer_repeated_stays_quiet() -> None:
            "## Ads\n\nWe show ads.\n")
     new = old.replace("We show ads.", "We show ads. Learn more about location.")
     assert [c for c in analyse(old, new, RULES) if c.relevant] == []
+
+
+def test_a_sentence_glued_to_the_last_by_a_lost_space_is_read_on_its_own() -> None:
+    kept = "You may update your account information anytime in your account settings."
+    appeal = "Where applicable, you may appeal any decision we make about your request."
+    assert sentences(f"{kept}{appeal}") == [kept, appeal]
+    (change,) = analyse(f"{kept}\n", f"{kept}{appeal}\n", RULES)
+    assert change.gone == () and change.added == (appeal,)
