@@ -34,7 +34,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> ArchiveRepo:
 
 
 def watcher(tmp_path: Path, documents: list[WatchedDocument], api: GitHubLike | None) -> TermsWatcher:
-    fetcher = Fetcher(POLICY)
+    fetcher = Fetcher(POLICY, network_enabled=True)
     archive = ArchiveSources(fetcher, api.base, api.base) if api else None
     return TermsWatcher(TermsStore(tmp_path / "store", {}, []), documents, fetcher=fetcher, archive=archive)
 
@@ -182,7 +182,7 @@ def test_an_archive_answering_deeply_nested_json_falls_back_to_the_page(tmp_path
         with TermsServer() as provider:
             provider.routes["/terms"] = page(plain_page(fixture_text("zoom/tos-2023-08-11-section10.ota.md")))
             document = WatchedDocument("zoom", "terms", "Zoom Terms", provider.url("/terms"), archive=ARCHIVE)
-            fetcher = Fetcher(POLICY)
+            fetcher = Fetcher(POLICY, network_enabled=True)
             base = f"http://127.0.0.1:{archive.server_address[1]}"
             watch = TermsWatcher(TermsStore(tmp_path / "store", {}, []), [document], fetcher=fetcher,
                                  archive=ArchiveSources(fetcher, base, base))
