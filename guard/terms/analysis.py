@@ -8,14 +8,15 @@ classified. So a clause split in two, or merged, reads as what it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from guard.events import ClauseChange
 from guard.jsonable import to_json_data
 from guard.terms.classify import Classification, Severity, classify
-from guard.terms.diff import ChangeKind, ClauseDiff, diff_markdown, sentences, split_clauses
+from guard.terms.diff import ChangeKind, Clause, ClauseDiff, comparable, diff_markdown, sentences, split_clauses
 from guard.terms.rules import Rules, load_rules
 from guard.terms.scope import same_scope, scope_of
 from guard.terms.summary import summarise_parts
@@ -95,9 +96,27 @@ class _Keys:
 
     sentences: frozenset[str]
     pieces: frozenset[str] = frozenset()
+    joined: frozenset[str] = frozenset()  # the joined forms of the cut sentences
+    places: Mapping[tuple[str, str], int] = field(default_factory=dict, compare=False)  # (place, sentence): times
+    by_clause: Mapping[int, frozenset[str]] = field(default_factory=dict, compare=False)  # each clause's sentences
 
     def __contains__(self, key: object) -> bool:
         return key in self.sentences
+
+    def stands(self, key: str) -> bool:
+        """True when ``key`` is a whole sentence here (not only two pieces joined)."""
+        return key in self.sentences and key not in self.joined
+
+    def copied_here(self, key: str, index: int, place: str, other: _Keys) -> bool:
+        """True when ``key`` (in clause ``index``) stands under ``place`` (its heading or section),
+        and in the whole document, more often than in the other version, which has the place and
+        the sentence: a sentence copied into another part ("you may withdraw your consent", now
+        said for Canada too) is new there; one moved from another section, or said again in the
+        clause just before or after it, is not."""
+        return (other.stands(key) and (place, "") in other.places
+                and self.places.get((place, key), 0) > other.places.get((place, key), 0)
+                and not any(key in self.by_clause.get(index + step, ()) for step in (-1, 1))
+                and self.places.get(("", key), 0) > other.places.get(("", key), 0))
 
     def holds_piece(self, key: str, other: _Keys) -> bool:
         """True when ``key`` is a piece of a cut sentence here and the other version has it inside one sentence."""
@@ -106,16 +125,33 @@ class _Keys:
 
 def _sentence_keys(markdown: str) -> _Keys:
     clauses = split_clauses(markdown)
-    keys = {substance(sentence) for clause in clauses for sentence in sentences(clause.text)}
+    places: Counter[tuple[str, str]] = Counter()
+    by_clause: dict[int, frozenset[str]] = {}
+    for clause in clauses:
+        place = _place(clause)
+        found = [substance(sentence) for sentence in sentences(clause.text)]
+        places.update((place, key) for key in found)
+        places.update(("", key) for key in found)  # in the whole document
+        places[(place, "")] += 1
+        by_clause[clause.index] = frozenset(found)
+    keys = {key for _, key in places if key}
     pieces: set[str] = set()
+    joined: set[str] = set()
     for first, second in zip(clauses, clauses[1:], strict=False):
         if _ENDS_SENTENCE.search(first.text) or not _STARTS_LOWER.match(second.text):
             continue
         head, tail = sentences(first.text)[-1:], sentences(second.text)[:1]
         if head and tail:
-            keys.add(substance(f"{head[0]} {tail[0]}"))
+            joined.add(substance(f"{head[0]} {tail[0]}"))
             pieces |= {substance(head[0]), substance(tail[0])}
-    return _Keys(frozenset(keys), frozenset(pieces))
+    joined -= keys
+    keys |= joined
+    return _Keys(frozenset(keys), frozenset(pieces), frozenset(joined), places, by_clause)
+
+
+def _place(clause: Clause) -> str:
+    """Where a clause stands: the heading it is under, else its section number."""
+    return comparable(clause.heading or clause.section or "")
 
 
 @dataclass(frozen=True)
@@ -129,11 +165,30 @@ class _Prepared:
 def _prepare(diff: ClauseDiff, old_keys: _Keys, new_keys: _Keys) -> _Prepared:
     old_sentences = sentences(diff.old.text) if diff.old else []
     new_sentences = sentences(diff.new.text) if diff.new else []
-    gone = tuple(s for s in old_sentences
-                 if substance(s) not in new_keys and not old_keys.holds_piece(substance(s), new_keys))
-    added = tuple(s for s in new_sentences
-                  if substance(s) not in old_keys and not new_keys.holds_piece(substance(s), old_keys))
+    old_here = {substance(s) for s in old_sentences}
+    new_here = {substance(s) for s in new_sentences}
+    # a sentence found elsewhere in the other version moved, unless it is a full sentence copied
+    # into this part of the document (or dropped here but kept elsewhere); a paragraph restating
+    # the one next to it, or a short pointer ("Learn more.") repeated, stays quiet
+    old_place = _place(diff.old) if diff.old else ""
+    new_place = _place(diff.new) if diff.new else ""
+    gone = tuple(s for s in old_sentences if substance(s) not in new_here and (
+        substance(s) not in new_keys and not old_keys.holds_piece(substance(s), new_keys)
+        or _is_full(s) and diff.old is not None
+        and old_keys.copied_here(substance(s), diff.old.index, old_place, new_keys)))
+    added = tuple(s for s in new_sentences if substance(s) not in old_here and (
+        substance(s) not in old_keys and not new_keys.holds_piece(substance(s), old_keys)
+        or _is_full(s) and diff.new is not None
+        and new_keys.copied_here(substance(s), diff.new.index, new_place, old_keys)))
     return _Prepared(diff, gone, added, pair_rewordings(gone, added))
+
+
+FULL_SENTENCE_WORDS = 12
+
+
+def _is_full(sentence: str) -> bool:
+    """A sentence long enough to say something on its own (not "Learn more about cookies.")."""
+    return len(sentence.split()) >= FULL_SENTENCE_WORDS
 
 
 def _blank_names(sentence: str, rules: Rules) -> str:

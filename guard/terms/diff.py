@@ -164,14 +164,46 @@ def sentences(text: str) -> list[str]:
     A heading run into its paragraph ("27.11 Opt-Out. You may ...") stays with the sentence
     after it, so the heading is read with what it heads."""
     cleaned = " ".join(_LIST_MARKER.sub("", text.lstrip("#").lstrip()).replace("\\", "").split())
-    parts = [part for row in _TABLE_ROWS.split(cleaned) for part in _SENTENCE_END.split(row) if part.strip()]
+    parts = [part for row in _TABLE_ROWS.split(cleaned) for part in _join_abbreviations(_SENTENCE_END.split(row))
+             if part.strip()]
     merged: list[str] = []
+    joined = False  # the last sentence already holds the heading before it
     for part in parts:
-        if merged and _is_heading(merged[-1]):
+        if merged and not joined and _is_heading(merged[-1]):
             merged[-1] = f"{merged[-1]} {part}"
+            joined = True
         else:
             merged.append(part)
+            joined = False
     return merged
+
+
+# Dots that never end a sentence ("e.g. Google", "Mr. Smith", "No. 5") and dots that end one
+# only when an ordinary sentence opening follows ("in the U.S. We store" but "U.S. Government",
+# "Canada, Inc. Privacy Officer")
+_NEVER_ENDS = re.compile(r"\b(?:e\.g|i\.e|eg|ie|vs|cf|viz|mr|mrs|ms|dr|prof|st|approx|incl|esp|resp)\.$", re.IGNORECASE)
+_BEFORE_NUMBER = re.compile(r"\b(?:no|nos|art|arts|sec|para|fig|p|pp|ch|vol|ref)\.$", re.IGNORECASE)
+_MAY_END = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:inc|ltd|llc|corp|co|plc|gmbh|bv|ag|jr|sr|etc|al)\.)$",
+                      re.IGNORECASE)
+_TAIL = 12  # longer than any abbreviation above ("U.S.A.", "approx.")
+_OPENERS = frozenset((
+    "a an all also any as at by each either except for further furthermore however if in it its note our please "
+    "some such that the there these they this those to unless users we when where whether which while you your "
+    "additionally learn see otherwise accordingly finally moreover neither no nothing one only and or but").split())
+
+
+def _join_abbreviations(parts: list[str]) -> list[str]:
+    """The sentences with the cuts made after an abbreviation's dot undone."""
+    joined: list[str] = []
+    for part in parts:
+        tail = f" {joined[-1][-_TAIL:]}" if joined and joined[-1].endswith(".") else ""  # only the last word matters
+        if tail and (_NEVER_ENDS.search(tail) or _BEFORE_NUMBER.search(tail) and part[:1].isdigit()
+                     or _MAY_END.search(tail)
+                     and part.split(maxsplit=1)[0].strip("\"“([").casefold() not in _OPENERS):
+            joined[-1] = f"{joined[-1]} {part}"
+        else:
+            joined.append(part)
+    return joined
 
 
 def _is_heading(sentence: str) -> bool:
