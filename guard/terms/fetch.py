@@ -105,7 +105,7 @@ class Fetcher:
     """Fetches pages under a :class:`FetchPolicy`. ``sleep``/``clock`` are injectable for tests;
     so is ``resolve``, which gives a host name's addresses (the system resolver by default)."""
 
-    def __init__(self, policy: FetchPolicy | None = None, *, network_enabled: bool = True,
+    def __init__(self, policy: FetchPolicy | None = None, *, network_enabled: bool,
                  session: requests.Session | None = None, sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic, resolve: Resolver | None = None) -> None:
         self.policy = policy or FetchPolicy()

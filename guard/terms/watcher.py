@@ -78,7 +78,7 @@ class _Fetched:
 class TermsWatcher:
     """Checks documents against the store. See the module docstring for how the app drives it."""
 
-    def __init__(self, store: TermsStore, documents: Sequence[WatchedDocument], *, network_enabled: bool = True,
+    def __init__(self, store: TermsStore, documents: Sequence[WatchedDocument], *, network_enabled: bool,
                  check_interval_hours: float = 24.0, fetcher: Fetcher | None = None,
                  policy: FetchPolicy | None = None, rules: Rules | None = None,
                  problems: Iterable[str] = (), archive: ArchiveSources | None = None,

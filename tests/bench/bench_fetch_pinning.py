@@ -39,7 +39,7 @@ def _fetcher(ca_file: Path) -> Fetcher:
     session = requests.Session()
     session.verify = str(ca_file)
     return Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0), session=session,
-                   resolve=lambda host: ["127.0.0.1"])
+                   resolve=lambda host: ["127.0.0.1"], network_enabled=True)
 
 
 def main() -> None:

@@ -55,7 +55,7 @@ def header_drip() -> dict[str, object]:
     with TermsServer() as server:
         server.routes["/slow"] = Route(drip_headers=0.05)
         fetcher = Fetcher(FetchPolicy(allow_insecure_localhost=True, total_deadline=3.0, read_timeout=10.0,
-                                      retries=0, host_pace_seconds=0.0))
+                                      retries=0, host_pace_seconds=0.0), network_enabled=True)
         started = time.perf_counter()
         try:
             fetcher.fetch(server.url("/slow"))
@@ -70,7 +70,8 @@ def archive_import() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         repo = ArchiveRepo.zoom_2023(Path(folder) / "contrib-versions")
         with GitHubLike(repo) as api:
-            fetcher = Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0))
+            fetcher = Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0),
+                              network_enabled=True)
             store = TermsStore(Path(folder) / "store", {}, [])
             started = time.perf_counter()
             archive = DocumentArchive(service="Zoom", terms_type="Terms of Service")

@@ -114,8 +114,9 @@ def test_a_listed_commit_that_is_not_a_hash_is_refused_and_nothing_is_stored(tmp
             return status, body, headers
 
         api.answer = answer  # type: ignore[method-assign]
-        source = GitHubArchive(REPOSITORY, Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0,
-                                                               retries=0)), api=api.base, raw=api.base, pace=0.0)
+        fetcher = Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0),
+                          network_enabled=True)
+        source = GitHubArchive(REPOSITORY, fetcher, api=api.base, raw=api.base, pace=0.0)
         result = ArchiveImporter(store, source, clock=lambda: NOW).run("zoom", "terms", URL, ARCHIVE)
         assert not any(".." in path for path, _ in api.requests), "no address built from it was fetched"
     assert result.error is not None and "listed a commit the app cannot read" in str(result.error)

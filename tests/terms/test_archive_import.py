@@ -39,7 +39,7 @@ def imported(repo: ArchiveRepo, tmp_path_factory: pytest.TempPathFactory) -> tup
 
 
 def fetcher() -> Fetcher:
-    return Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0))
+    return Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0), network_enabled=True)
 
 
 def test_history_is_imported_one_version_per_change_with_its_commit_and_date(

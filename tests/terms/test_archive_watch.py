@@ -34,9 +34,10 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> ArchiveRepo:
 
 
 def watcher(tmp_path: Path, documents: list[WatchedDocument], api: GitHubLike | None) -> TermsWatcher:
-    fetcher = Fetcher(POLICY)
+    fetcher = Fetcher(POLICY, network_enabled=True)
     archive = ArchiveSources(fetcher, api.base, api.base) if api else None
-    return TermsWatcher(TermsStore(tmp_path / "store", {}, []), documents, fetcher=fetcher, archive=archive)
+    return TermsWatcher(TermsStore(tmp_path / "store", {}, []), documents, fetcher=fetcher, archive=archive,
+                        network_enabled=True)
 
 
 def test_an_archived_document_is_read_in_the_archive_not_on_the_provider_page(tmp_path: Path) -> None:
@@ -182,10 +183,10 @@ def test_an_archive_answering_deeply_nested_json_falls_back_to_the_page(tmp_path
         with TermsServer() as provider:
             provider.routes["/terms"] = page(plain_page(fixture_text("zoom/tos-2023-08-11-section10.ota.md")))
             document = WatchedDocument("zoom", "terms", "Zoom Terms", provider.url("/terms"), archive=ARCHIVE)
-            fetcher = Fetcher(POLICY)
+            fetcher = Fetcher(POLICY, network_enabled=True)
             base = f"http://127.0.0.1:{archive.server_address[1]}"
             watch = TermsWatcher(TermsStore(tmp_path / "store", {}, []), [document], fetcher=fetcher,
-                                 archive=ArchiveSources(fetcher, base, base))
+                                 archive=ArchiveSources(fetcher, base, base), network_enabled=True)
             (check,) = watch.check().checks
             assert check.result is FetchResult.NEW_VERSION and provider.hits("/terms") == 1
     finally:

@@ -90,7 +90,7 @@ def test_a_declared_document_is_watched_with_its_range_and_remove_selectors(tmp_
         path.write_text(json.dumps(spec), encoding="utf-8")
         declaration = load_declaration(path)
         store = TermsStore(tmp_path / "store", {}, [])
-        watch = TermsWatcher(store, declaration.documents,
+        watch = TermsWatcher(store, declaration.documents, network_enabled=True,
                              policy=FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0))
         watch.check_now()
         version = store.current("acme", "terms-of-service")

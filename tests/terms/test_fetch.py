@@ -30,7 +30,7 @@ def fetcher(**policy: object) -> tuple[Fetcher, Sleeps]:
     base = dict(allow_insecure_localhost=True, host_pace_seconds=0.0, backoff_seconds=0.01, retries=2,
                 connect_timeout=2.0, read_timeout=2.0, total_deadline=5.0)
     base.update(policy)
-    return Fetcher(FetchPolicy(**base), sleep=sleeps), sleeps  # type: ignore[arg-type]
+    return Fetcher(FetchPolicy(**base), sleep=sleeps, network_enabled=True), sleeps  # type: ignore[arg-type]
 
 
 def failure(call) -> TermsFetchError:  # type: ignore[no-untyped-def]
@@ -212,7 +212,7 @@ def test_requests_to_one_host_keep_their_pace() -> None:
         clock = [100.0]
         sleeps: list[float] = []
         fetch = Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=5.0),
-                        sleep=sleeps.append, clock=lambda: clock[0])
+                        sleep=sleeps.append, clock=lambda: clock[0], network_enabled=True)
         fetch.fetch(server.url("/a"))
         clock[0] += 1.5
         fetch.fetch(server.url("/b"))

@@ -55,7 +55,7 @@ def fetcher(tls: LocalCA, resolve: object = None, **policy: object) -> Fetcher:
     session = requests.Session()
     session.verify = str(tls.ca_file)
     return Fetcher(FetchPolicy(**base), session=session, sleep=lambda seconds: None,  # type: ignore[arg-type]
-                   resolve=resolve)  # type: ignore[arg-type]
+                   resolve=resolve, network_enabled=True)  # type: ignore[arg-type]
 
 
 def failure(call) -> TermsFetchError:  # type: ignore[no-untyped-def]
@@ -273,7 +273,7 @@ def test_a_session_given_to_the_fetcher_keeps_no_adapter_of_its_own(
         session.mount("https://terms.example", requests.adapters.HTTPAdapter(max_retries=0))
         monkeypatch.setattr(socket, "getaddrinfo", RebindingDNS({"terms.example": [PUBLIC]},
                                                                 {"terms.example": ["127.0.0.1"]}))
-        fetch = Fetcher(FetchPolicy(host_pace_seconds=0.0, retries=0), session=session)
+        fetch = Fetcher(FetchPolicy(host_pace_seconds=0.0, retries=0), session=session, network_enabled=True)
         with loopback_only() as wall:
             error = failure(lambda: fetch.fetch(internal.url("/terms", host="terms.example")))
         assert internal.connections == 0 and wall.blocked == [(PUBLIC, internal.port)]

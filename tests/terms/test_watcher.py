@@ -36,6 +36,7 @@ def baseline_of(provider: str, document: str, md: str, tmp_path: Path) -> dict[t
 def watcher(tmp_path: Path, documents: list[WatchedDocument], baselines=None, **kwargs) -> TermsWatcher:  # type: ignore[no-untyped-def]
     store = TermsStore(tmp_path / "store", baselines or {}, [])
     kwargs.setdefault("policy", POLICY)
+    kwargs.setdefault("network_enabled", True)
     return TermsWatcher(store, documents, **kwargs)
 
 
