@@ -65,9 +65,14 @@ _UNITS = frozenset(("second", "seconds", "minute", "minutes", "hour", "hours", "
                     "month", "months", "year", "years", "percent", "gb", "mb", "times"))
 
 
+# A number after one of these is an age or a threshold ("under the age of 13" -> "... of 16"), not a date.
+_AGE_WORDS = frozenset(("age", "aged", "ages", "under", "over", "least"))
+
+
 def is_date_only(old: str, new: str) -> bool:
     """True when the wordings differ only in dates (day numbers, month names, years), not in a
-    period or an amount ("30 days" -> "90 days" changes what the text allows)."""
+    period, an amount or an age ("30 days" -> "90 days", "under 13" -> "under 16" change what the
+    text allows)."""
     a, b = substance(old).split(), substance(new).split()
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     changed: list[str] = []
@@ -78,7 +83,8 @@ def is_date_only(old: str, new: str) -> bool:
             for position in range(start, end):
                 token = words[position]
                 following = words[position + 1] if position + 1 < len(words) else ""
-                if token.isdigit() and following in _UNITS:
+                preceding = words[position - 1] if position else ""
+                if token.isdigit() and (following in _UNITS or preceding in _AGE_WORDS):
                     return False
                 changed.append(token)
     return bool(changed) and all(token.isdigit() or token in _MONTHS for token in changed)
@@ -149,7 +155,7 @@ def consistent_renames(pairs: Iterable[tuple[str, str]], at_least: int = 2,
     replaced: dict[str, int] = {}
     listed = list(pairs)
     for old, new in listed:
-        if old and new and len(old.split()) <= 4 and len(new.split()) <= 6:
+        if old and new and len(old.split()) <= 4 and len(new.split()) <= 6 and not _number_changed(old, new):
             counts[(old, new)] = counts.get((old, new), 0) + 1
             replaced[old] = replaced.get(old, 0) + 1
     renames = {pair for pair, count in counts.items() if count >= at_least}
@@ -158,6 +164,16 @@ def consistent_renames(pairs: Iterable[tuple[str, str]], at_least: int = 2,
         gone_terms = {old for old, count in replaced.items() if count >= at_least and f" {old} " not in padded}
         renames |= {(old, new) for old, new in counts if old in gone_terms}
     return frozenset(renames)
+
+
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _number_changed(old: str, new: str) -> bool:
+    """True when a replacement changes a number other than a year: an age, a period or an amount
+    changed the same way throughout ("under 13" -> "under 16" three times) is no rename."""
+    numbers = [word for word in (*old.split(), *new.split()) if any(ch.isdigit() for ch in word)]
+    return bool(numbers) and not all(_YEAR.match(word) for word in numbers)
 
 
 def same_meaning(old: str, new: str, *, equivalent: Callable[[str, str], bool], substantive: frozenset[str],

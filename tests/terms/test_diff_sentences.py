@@ -92,3 +92,18 @@ def test_a_sentence_glued_to_the_last_by_a_lost_space_is_read_on_its_own() -> No
     assert sentences(f"{kept}{appeal}") == [kept, appeal]
     (change,) = analyse(f"{kept}\n", f"{kept}{appeal}\n", RULES)
     assert change.gone == () and change.added == (appeal,)
+
+
+def test_an_age_changed_the_same_way_throughout_is_a_change_not_a_rename() -> None:
+    old = ("We do not knowingly collect personal information from children under the age of 13. If we learn "
+           "that a child under 13 has given us personal information, we will delete that information.\n")
+    new = old.replace("13", "16")
+    (change,) = analyse(old, new, RULES)
+    assert change.diff.kind.value == "changed" and not change.diff.quiet
+    assert change.relevant and len(change.added) == 2
+
+
+def test_a_date_changed_throughout_stays_wording_only() -> None:
+    old = "Last updated: June 15, 2022.\n\nThese terms apply from June 15, 2022.\n"
+    new = old.replace("June 15, 2022", "July 24, 2023")
+    assert [c for c in analyse(old, new, RULES) if c.relevant] == []
