@@ -128,8 +128,8 @@ def terms_section(settings: Settings, catalog: Catalog) -> WelcomeSection:
             "on GitHub ({hosts}); the provider's site only when the archive cannot give it.", archived).format(
             count=format_number(archived), hosts=ARCHIVE_HOSTS))
     paragraphs.append(_("Only the pages are asked for, with an honest User-Agent; nothing about you or your meetings "
-                        "is sent. Terms checks are the app's only use of the network. Every request is kept in the "
-                        "fetch log (Settings, Terms changes)."))
+                        "is sent. Terms checks, and a time stamp when you ask for one, are the app's only use of the "
+                        "network. Every terms request is kept in the fetch log (Settings, Terms changes)."))
     return WelcomeSection("terms", _("Terms checks"), tuple(paragraphs))
 
 

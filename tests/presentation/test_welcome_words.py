@@ -36,3 +36,11 @@ def test_the_sites_named_are_not_all_called_the_providers_own():
         said = flat([terms_section(settings, catalog)])
         assert "debian.org" in said and "own site" not in said, said
         assert "from the sites that publish them (" in said
+
+
+def test_the_welcome_names_every_use_of_the_network():
+    """`consent timestamp` asks a time-stamp authority when the user runs it (under the same network
+    switch): the welcome said terms checks were the app's only use of the network."""
+    said = flat([terms_section(Settings(), load_catalog())])
+    assert "Terms checks are the app's only use of the network" not in said
+    assert "a time stamp when you ask for one" in said and "only use of the network" in said
