@@ -48,6 +48,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,31 @@ def load_corpus(folder: Path) -> list[Any]:
     return list(module.load_corpus())
 
 
+def counted(reported: list[Any], labels: list[Label], topics: Iterable[str]) -> dict[str, Any]:
+    """Overall, per-topic and severity figures of matched reported changes (anything with
+    ``.change.topics``, ``.change.severity`` and ``.matches``) against labels."""
+    true_reported = sum(1 for item in reported if item.matches)
+    found = sum(1 for label in labels if label.matched)
+    result: dict[str, Any] = {"overall": {
+        "precision": _ratio(true_reported, len(reported)), "recall": _ratio(found, len(labels)),
+        "true_positives": true_reported, "false_positives": len(reported) - true_reported,
+        "missed": len(labels) - found}}
+    per_topic = {}
+    for topic in topics:
+        with_topic = [item for item in reported if topic in item.change.topics]
+        right = sum(1 for item in with_topic if any(topic in label.topics for label in item.matches))
+        topic_labels = [label for label in labels if topic in label.topics]
+        hit = sum(1 for label in topic_labels if topic in label.matched_topics)
+        per_topic[topic] = {"precision": _ratio(right, len(with_topic)), "recall": _ratio(hit, len(topic_labels)),
+                            "reported": len(with_topic), "labels": len(topic_labels), "right": right, "found": hit}
+    result["per_topic"] = per_topic
+    agreeing = [(item, label) for item in reported for label in item.matches]
+    same = sum(1 for item, label in agreeing if str(item.change.severity) == label.severity)
+    result["severity_agreement"] = _ratio(same, len(agreeing))
+    result["severity_counts"] = {"agree": same, "matched_pairs": len(agreeing)}
+    return result
+
+
 def score(pairs: list[Any], details: bool, classes: bool = False, rules: Rules | None = None) -> dict[str, Any]:
     rules = rules or load_rules()
     labels: list[Label] = []
@@ -217,25 +243,8 @@ def score(pairs: list[Any], details: bool, classes: bool = False, rules: Rules |
                 "pair": pair.id, "reportable_labels": len(reportable),
                 "matched_with_all_topics": sum(1 for label in reportable if label.topics <= label.matched_topics),
                 "false_positives": sum(1 for item in pair_reported if not item.matches)}
-    result: dict[str, Any] = {"pairs": len(pairs), "reportable_labels": len(labels), "reported_changes": len(reported)}
-    true_reported = sum(1 for item in reported if item.matches)
-    found = sum(1 for label in labels if label.matched)
-    result["overall"] = {"precision": _ratio(true_reported, len(reported)), "recall": _ratio(found, len(labels)),
-                         "true_positives": true_reported, "false_positives": len(reported) - true_reported,
-                         "missed": len(labels) - found}
-    per_topic = {}
-    for topic in WATCHED_TOPICS:
-        with_topic = [item for item in reported if topic in item.change.topics]
-        right = sum(1 for item in with_topic if any(topic in label.topics for label in item.matches))
-        topic_labels = [label for label in labels if topic in label.topics]
-        hit = sum(1 for label in topic_labels if topic in label.matched_topics)
-        per_topic[topic] = {"precision": _ratio(right, len(with_topic)), "recall": _ratio(hit, len(topic_labels)),
-                            "reported": len(with_topic), "labels": len(topic_labels), "right": right, "found": hit}
-    result["per_topic"] = per_topic
-    agreeing = [(item, label) for item in reported for label in item.matches]
-    same = sum(1 for item, label in agreeing if str(item.change.severity) == label.severity)
-    result["severity_agreement"] = _ratio(same, len(agreeing))
-    result["severity_counts"] = {"agree": same, "matched_pairs": len(agreeing)}
+    result: dict[str, Any] = {"pairs": len(pairs), "reportable_labels": len(labels), "reported_changes": len(reported),
+                              **counted(reported, labels, WATCHED_TOPICS)}
     result["zoom_2023"] = zoom
     result["seconds_analysing"] = round(seconds, 2)
     if classes:

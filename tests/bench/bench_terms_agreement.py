@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.bench.bench_terms_accuracy import Label, _ratio, matches, words  # noqa: E402
+from tests.bench.bench_terms_accuracy import Label, counted, matches, words  # noqa: E402
 from tests.terms.corpus.agreement import AGREEMENT_DIR, load_agreement  # noqa: E402
 from tests.terms.corpus.corpus import TOPICS, Change  # noqa: E402
 
@@ -75,27 +75,9 @@ def score(labellings: Sequence[tuple[str, Sequence[Change], Sequence[Change]]], 
             (not reportable, not pair_reported))
         if key:
             negatives[key] += 1
-    true_reported = sum(1 for item in reported if item.matches)
-    found = sum(1 for label in labels if label.matched)
-    result: dict[str, Any] = {
-        "pairs": len(labellings), "reportable_labels": len(labels), "reported_changes": len(reported),
-        "overall": {"precision": _ratio(true_reported, len(reported)), "recall": _ratio(found, len(labels)),
-                    "true_positives": true_reported, "false_positives": len(reported) - true_reported,
-                    "missed": len(labels) - found,
-                    "matched_with_all_topics": sum(1 for label in labels if label.topics <= label.matched_topics)}}
-    per_topic = {}
-    for topic in sorted(TOPICS):
-        with_topic = [item for item in reported if topic in item.change.topics]
-        right = sum(1 for item in with_topic if any(topic in label.topics for label in item.matches))
-        topic_labels = [label for label in labels if topic in label.topics]
-        hit = sum(1 for label in topic_labels if topic in label.matched_topics)
-        per_topic[topic] = {"precision": _ratio(right, len(with_topic)), "recall": _ratio(hit, len(topic_labels)),
-                            "reported": len(with_topic), "labels": len(topic_labels), "right": right, "found": hit}
-    result["per_topic"] = per_topic
-    agreeing = [(item, label) for item in reported for label in item.matches]
-    same = sum(1 for item, label in agreeing if item.change.severity == label.severity)
-    result["severity_agreement"] = _ratio(same, len(agreeing))
-    result["severity_counts"] = {"agree": same, "matched_pairs": len(agreeing)}
+    result: dict[str, Any] = {"pairs": len(labellings), "reportable_labels": len(labels),
+                              "reported_changes": len(reported), **counted(reported, labels, sorted(TOPICS))}
+    result["overall"]["matched_with_all_topics"] = sum(1 for label in labels if label.topics <= label.matched_topics)
     result["negative_pairs"] = negatives
     if details:
         result["missed"] = [f"{label.pair} [{label.kind} {label.severity} {sorted(label.topics)}] got "
@@ -105,7 +87,8 @@ def score(labellings: Sequence[tuple[str, Sequence[Change], Sequence[Change]]], 
                                f"{item.change.section}: {(item.change.new or item.change.old)[:160]}"
                                for item in reported if not item.matches]
         result["severity_differs"] = [f"{item.pair} {item.change.severity} vs {label.severity}: {label.text[:100]}"
-                                      for item, label in agreeing if item.change.severity != label.severity]
+                                      for item in reported for label in item.matches
+                                      if item.change.severity != label.severity]
     return result
 
 

@@ -19,6 +19,8 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -54,15 +56,20 @@ def _provider(pair: Any) -> str:
 
 def cross_validate(pairs: list[Any], models: dict[str, TopicModel] | None) -> dict[str, Any]:
     """Counts summed over providers, and their ratios (``models``: per provider, trained without it)."""
+    if models is None:
+        return summed_over_providers(pairs, lambda provider: nullcontext())
+    return summed_over_providers(pairs, lambda provider: combined_with(models[provider]))
+
+
+def summed_over_providers(pairs: list[Any], context: Callable[[str], AbstractContextManager[Any]]) -> dict[str, Any]:
+    """Counts summed over providers, and their ratios (``context(provider)``: the block each
+    provider's pairs are scored in, e.g. with a model trained without that provider)."""
     totals: Counter[str] = Counter()
     topics: dict[str, Counter[str]] = {topic: Counter() for topic in WATCHED_TOPICS}
     for provider in sorted({_provider(pair) for pair in pairs}):
         chosen = [pair for pair in pairs if _provider(pair) == provider]
-        if models is None:
+        with context(provider):
             figures = score(chosen, False)
-        else:
-            with combined_with(models[provider]):
-                figures = score(chosen, False)
         overall = figures["overall"]
         totals.update({"reported": figures["reported_changes"], "labels": figures["reportable_labels"],
                        "true_positives": overall["true_positives"],

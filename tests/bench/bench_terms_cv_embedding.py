@@ -25,9 +25,6 @@ import json
 import os
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -35,43 +32,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from guard.terms.classify import WATCHED_TOPICS, load_rules  # noqa: E402
+from guard.terms.classify import load_rules  # noqa: E402
 from tests.bench import bench_terms_topics_opp115 as opp115  # noqa: E402
-from tests.bench.bench_terms_accuracy import score  # noqa: E402
+from tests.bench.bench_terms_cv import _provider  # noqa: E402
+from tests.bench.bench_terms_cv import summed_over_providers as cross_validate  # noqa: E402
 
 GRID = (0.5, 0.6, 0.7, 0.8, 0.9)  # 0.95 and 0.98 gave no sentence a topic (first run)
 MAX_PRECISION_DROP = 0.01
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return round(part / whole, 3) if whole else None
-
-
-def _provider(pair: Any) -> str:
-    return str(pair.id).split("/", 1)[0]
-
-
-def cross_validate(pairs: list[Any], context: Callable[[str], AbstractContextManager[Any]]) -> dict[str, Any]:
-    """Counts summed over providers (``context(provider)``: the block each provider's pairs are scored in)."""
-    totals: Counter[str] = Counter()
-    topics: dict[str, Counter[str]] = {topic: Counter() for topic in WATCHED_TOPICS}
-    for provider in sorted({_provider(pair) for pair in pairs}):
-        chosen = [pair for pair in pairs if _provider(pair) == provider]
-        with context(provider):
-            figures = score(chosen, False)
-        overall = figures["overall"]
-        totals.update({"reported": figures["reported_changes"], "labels": figures["reportable_labels"],
-                       "true_positives": overall["true_positives"],
-                       "found": figures["reportable_labels"] - overall["missed"], **figures["severity_counts"]})
-        for topic, entry in figures["per_topic"].items():
-            topics[topic].update({key: entry[key] for key in ("reported", "labels", "right", "found")})
-    return {"pairs": len(pairs), "reported_changes": totals["reported"], "reportable_labels": totals["labels"],
-            "overall": {"precision": _ratio(totals["true_positives"], totals["reported"]),
-                        "recall": _ratio(totals["found"], totals["labels"])},
-            "per_topic": {topic: {"precision": _ratio(c["right"], c["reported"]),
-                                  "recall": _ratio(c["found"], c["labels"]), "reported": c["reported"],
-                                  "labels": c["labels"]} for topic, c in topics.items()},
-            "severity_agreement": _ratio(totals["agree"], totals["matched_pairs"])}
 
 
 def _auc(scores: Any, labels: Any) -> float | None:
