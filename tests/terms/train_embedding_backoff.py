@@ -46,11 +46,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import guard.terms.classify as classify_module  # noqa: E402
-from guard.terms.diff import sentences  # noqa: E402
 from guard.terms.rules import Rules, load_rules  # noqa: E402
 from guard.terms.scope import mask  # noqa: E402
 from tests.terms.minilm import MiniLM, encoder  # noqa: E402
-from tests.terms.train_topic_model import _LINK, TOPICS, dev_pairs  # noqa: E402
+from tests.terms.train_topic_model import TOPICS, dev_pairs, labelled_sentences  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -69,21 +68,8 @@ class Sentence:
 
 def training_sentences(pairs: Iterable[Any], rules: Rules) -> list[Sentence]:
     """One entry per distinct sentence of each labelled change's wordings (as train_topic_model.examples)."""
-    found: list[Sentence] = []
-    for pair in pairs:
-        provider = pair.id.split("/", 1)[0]
-        for change in pair.changes:
-            topics = frozenset(change.topics) & frozenset(TOPICS)
-            seen: set[str] = set()
-            for side in (change.old, change.new):
-                for sentence in sentences(_LINK.sub(r"\1", side or "")):
-                    if sentence in seen:
-                        continue
-                    seen.add(sentence)
-                    text = mask(sentence, rules)
-                    if text.strip():
-                        found.append(Sentence(provider, text, topics))
-    return found
+    return [Sentence(provider, text, topics) for provider, text, topics in labelled_sentences(pairs, rules)
+            if text.strip()]
 
 
 @dataclass

@@ -128,9 +128,8 @@ def dev_pairs(corpus: Path | None = None) -> list[Any]:
     return sorted((pair for pair in pairs if not pair.heldout), key=lambda pair: pair.id)
 
 
-def examples(pairs: Iterable[Any], rules: Rules) -> list[Example]:
-    """One example per distinct sentence of each labelled change's wordings."""
-    found: list[Example] = []
+def labelled_sentences(pairs: Iterable[Any], rules: Rules) -> Iterator[tuple[str, str, frozenset[str]]]:
+    """(provider, masked sentence, topics) for each distinct sentence of each labelled change's wordings."""
     for pair in pairs:
         provider = pair.id.split("/", 1)[0]
         for change in pair.changes:
@@ -138,12 +137,18 @@ def examples(pairs: Iterable[Any], rules: Rules) -> list[Example]:
             seen: set[str] = set()
             for side in (change.old, change.new):
                 for sentence in sentences(_LINK.sub(r"\1", side or "")):
-                    if sentence in seen:
-                        continue
-                    seen.add(sentence)
-                    words = features(mask(sentence, rules))
-                    if words:
-                        found.append(Example(provider, tuple(words), topics))
+                    if sentence not in seen:
+                        seen.add(sentence)
+                        yield provider, mask(sentence, rules), topics
+
+
+def examples(pairs: Iterable[Any], rules: Rules) -> list[Example]:
+    """One example per distinct sentence of each labelled change's wordings."""
+    found: list[Example] = []
+    for provider, text, topics in labelled_sentences(pairs, rules):
+        words = features(text)
+        if words:
+            found.append(Example(provider, tuple(words), topics))
     return found
 
 
