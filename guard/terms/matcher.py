@@ -29,6 +29,9 @@ def _char_length(lead: int) -> int:
     return 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF8 else 1
 
 
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
 class _Offsets:
     """Character offsets of byte offsets into one UTF-8 text, asked for in increasing order."""
 
@@ -42,9 +45,8 @@ class _Offsets:
             return byte
         if byte < self._byte:
             self._byte, self._char = 0, 0
-        # continuation bytes (10xxxxxx) do not start a character
-        piece = self._data[self._byte:byte]
-        self._char += len(piece) - sum(1 for value in piece if value & 0xC0 == 0x80)
+        # continuation bytes (10xxxxxx) do not start a character: the rest are counted, in C
+        self._char += len(self._data[self._byte:byte].translate(None, _CONTINUATION))
         self._byte = byte
         return self._char
 
