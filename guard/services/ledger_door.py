@@ -206,6 +206,13 @@ class LedgerDoor:
         return RecordDetails(record, ledger.effective_status(record), refers_seq)
 
     @blocking
+    def ledger_version(self) -> int:
+        """Blocks (briefly: one pragma, no record read): a number that changes when the ledger was
+        written by another process since the last call (``meeting-guard consent add``, the tray
+        app's helper), so a window showing it knows to read it again."""
+        return self._open_ledger().data_version()
+
+    @blocking
     def month_counts(self, filter: RecordFilter | None = None) -> list[tuple[str, str, int]]:
         """Blocks: ``(YYYY-MM, decision, count)`` of the matching records, on a private connection."""
         with self._reader() as ledger:
