@@ -199,11 +199,15 @@ class LedgerDoor:
 
     @blocking
     def record_details(self, record_id: str) -> RecordDetails:
-        """Blocks: one record, what it means now, and the number of the record it changes."""
+        """Blocks: one record, what it means now, the number of the record it changes and the
+        dates of the terms versions it cites (those the terms store has)."""
+        from guard.terms_in_force import cited_version_dates
+
         ledger = self._open_ledger()
         record = ledger.get(record_id)
         refers_seq = ledger.get(record.refers_to).seq if record.refers_to else None
-        return RecordDetails(record, ledger.effective_status(record), refers_seq)
+        return RecordDetails(record, ledger.effective_status(record), refers_seq,
+                             cited_version_dates(self._terms, record.terms))
 
     @blocking
     def ledger_version(self) -> int:
