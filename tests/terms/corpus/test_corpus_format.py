@@ -193,6 +193,7 @@ HELDOUT_E = frozenset(
     {
         "bandcamp/acceptable-use-policy/2025-09-23__2026-01-14",
         "bandcamp/terms-of-service/2024-01-11__2024-02-15",
+        "bbc/privacy-policy/2020-12-14__2021-07-19",
         "brevo/terms-of-service/2023-10-27__2023-10-31",
         "brevo/terms-of-service/2024-01-29__2024-03-12",
         "brevo/terms-of-service/2024-04-03__2024-05-27",
@@ -207,8 +208,10 @@ HELDOUT_E = frozenset(
         "sourcehut/privacy-policy/2025-06-25__2025-07-10",
         "the-new-york-times/terms-of-service/2025-05-19__2025-06-06",
         "tp-link/privacy-policy/2023-04-04__2023-05-11",
+        "tresorit/terms-of-service/2021-09-08__2023-03-03",
         "ubiquiti/privacy-policy/2023-01-19__2023-08-04",
         "ubiquiti/privacy-policy/2026-01-01__2026-08-14",
+        "y-combinator/privacy-policy/2022-04-04__2022-08-03",
         "yelp/privacy-policy/2020-07-29__2022-06-30",
     }
 )
