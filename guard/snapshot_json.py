@@ -120,6 +120,7 @@ class EvidenceWire(TypedDict):
     seen_at: _Time
     pid: NotRequired[_Int | None]
     tab: NotRequired[_Str | None]
+    confirmed: NotRequired[_Bool | None]
     said: NotRequired[_Sentence | None]
 
 

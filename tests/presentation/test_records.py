@@ -27,7 +27,7 @@ def test_fields_cover_the_whole_record_with_names_resolved():
     assert fields["Provider"] == "Zoom (zoom)" and fields["AI feature"] == "AI summary"
     assert fields["Meeting title"] == "Design review" and fields["Meeting id or link"] == "—"
     assert fields["Terms in force"] == f"terms (version {'ab' * 6}) — https://zoom.us/terms"
-    assert fields["Fingerprint (SHA-256)"] == "ab" * 32
+    assert fields["SHA-256 of this version"] == "ab" * 32
     assert fields["Evidence (Window)"].startswith("window 'Zoom Meeting' — seen ")
     assert fields["Chain position"] == "record 1" and fields["Hash"] == "1" * 64
     assert fields["Signature"] == f"{'2' * 64} (key k1)"
