@@ -199,11 +199,22 @@ class LedgerDoor:
 
     @blocking
     def record_details(self, record_id: str) -> RecordDetails:
-        """Blocks: one record, what it means now, and the number of the record it changes."""
+        """Blocks: one record, what it means now, the number of the record it changes and the
+        dates of the terms versions it cites (those the terms store has)."""
+        from guard.terms_in_force import cited_version_dates
+
         ledger = self._open_ledger()
         record = ledger.get(record_id)
         refers_seq = ledger.get(record.refers_to).seq if record.refers_to else None
-        return RecordDetails(record, ledger.effective_status(record), refers_seq)
+        return RecordDetails(record, ledger.effective_status(record), refers_seq,
+                             cited_version_dates(self._terms, record.terms))
+
+    @blocking
+    def ledger_version(self) -> int:
+        """Blocks (briefly: one pragma, no record read): a number that changes when the ledger was
+        written by another process since the last call (``meeting-guard consent add``, the tray
+        app's helper), so a window showing it knows to read it again."""
+        return self._open_ledger().data_version()
 
     @blocking
     def month_counts(self, filter: RecordFilter | None = None) -> list[tuple[str, str, int]]:

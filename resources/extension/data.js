@@ -181,14 +181,6 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
-      "host": "duo.app.goo.gl",
-      "subdomains": false,
-      "scheme": "https",
-      "providers": [
-        "google-duo"
-      ]
-    },
-    {
       "host": "event.demio.com",
       "subdomains": false,
       "scheme": "https",
@@ -202,14 +194,6 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "facetime"
-      ]
-    },
-    {
-      "host": "g.co",
-      "subdomains": false,
-      "scheme": "https",
-      "providers": [
-        "google-meet"
       ]
     },
     {
@@ -1099,11 +1083,7 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "provider": "google-duo",
-      "url": [
-        [
-          "https://duo.app.goo.gl/"
-        ]
-      ],
+      "url": [],
       "title": []
     },
     {
@@ -1129,9 +1109,6 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meet.google.com/lookup/"
-        ],
-        [
-          "https://g.co/meet/"
         ]
       ],
       "title": [

@@ -302,7 +302,8 @@ class HistoryTab(HistoryActions, QWidget):
         if self.current is None or self.current.id != record.id:
             return
         self.current = record
-        self.details.setHtml(details_html(self.services, record, status, self.details, details.refers_to_seq))
+        self.details.setHtml(details_html(self.services, record, status, self.details, details.refers_to_seq,
+                                          details.terms_dates))
         can_withdraw = status.decision == Decision.GIVEN
         self.withdraw_button.setEnabled(can_withdraw)
         self.withdraw_button.setToolTip(_("Withdraw the chosen consent") if can_withdraw else
