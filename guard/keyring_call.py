@@ -33,8 +33,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
-import keyring.errors
-
 from guard.errors import GuardError
 
 log = logging.getLogger(__name__)
@@ -107,6 +105,12 @@ def cancelled_by(cancel: threading.Event | None) -> Iterator[None]:
         yield
     finally:
         _cancel.event = previous
+
+
+def caller_gone() -> bool:
+    """Whether this thread's cancel event (:func:`cancelled_by`) is set: whoever asked is gone."""
+    cancel: threading.Event | None = getattr(_cancel, "event", None)
+    return cancel is not None and cancel.is_set()
 
 
 def ask(what: str, call: Callable[[], T], *, retry: bool = True) -> T:
@@ -242,6 +246,8 @@ def _abandon(pending: _Pending[Any], limit: float, *, cancelled: bool) -> None:
 
 
 def _twice(call: Callable[[], T]) -> T:
+    import keyring.errors  # here: a process that only says "stop waiting" (cancelled_by) never loads keyring
+
     try:
         return call()
     except keyring.errors.PasswordDeleteError:

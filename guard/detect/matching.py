@@ -275,6 +275,19 @@ class DetectionRules:
         text = normalise(shown)
         return list(dict.fromkeys(feature for feature, notice in words if normalise(notice) in text))
 
+    def browser_pages(self, title: str, browser: str | None = None) -> list[str]:
+        """The tab titles a browser window's title may stand for: the browser's suffix cut off (every
+        browser's without ``browser``, the owning process's name), and each without an unread count."""
+        kinds = self.browser_kinds.get(normalize_name(browser)) if browser else None
+        if kinds is None:
+            kinds = tuple({b.id: b for found in self.browser_kinds.values() for b in found}.values())
+        pages = page_titles(bounded(title, 4 * TEXT_LIMIT), kinds)
+        return list(dict.fromkeys([*pages, *map(without_unread_count, pages)]))
+
+    def browser_ids(self, browser: str) -> tuple[str, ...]:
+        """The ids (resources/detect/browsers.toml) a browser process of this name may be."""
+        return tuple(kind.id for kind in self.browser_kinds.get(normalize_name(browser), ()))
+
     def match_browser_window(self, title: str, browser: str | None = None) -> list[TitleMatch]:
         """A browser window (or a tab's title) that shows a web meeting.
 
@@ -288,12 +301,8 @@ class DetectionRules:
         if known is not None:
             self._titles.move_to_end(key)
             return list(known)
-        kinds = self.browser_kinds.get(key[0]) if browser else None
-        if kinds is None:
-            kinds = tuple({b.id: b for found in self.browser_kinds.values() for b in found}.values())
         found: dict[str, TitleMatch] = {}
-        pages = page_titles(title, kinds)
-        for page in dict.fromkeys([*pages, *map(without_unread_count, pages)]):
+        for page in self.browser_pages(title, browser):
             for provider_id, pattern in self.web_titles.matches(page):
                 found.setdefault(provider_id, TitleMatch(provider_id, True, pattern.source))
         result = tuple(found.values())

@@ -31,7 +31,7 @@ import keyring.errors
 from keyring.backends import chainer, fail, null
 
 from guard.fsutil import atomic_write_text
-from guard.keyring_call import KeyringNoAnswer, ask
+from guard.keyring_call import KeyringNoAnswer, ask, caller_gone
 from guard.ledger.key_status import KeyAlgorithm, KeyState, KeyStatus, KeyStorage
 from guard.ledger.canonical import key_check
 from guard.ledger.errors import LedgerKeyError
@@ -170,6 +170,8 @@ class KeyVault:
             except Exception as error:  # noqa: BLE001  (locked, refused, hung, D-Bus gone: fall back, say why)
                 reason = f"{name} failed: {error}".rstrip(": ")
                 log.warning("Could not store the ledger key in the keyring (%s); using %s", reason, self.key_file)
+        if caller_gone():  # the app is quitting: a key file now would be for want of time, not of a keyring
+            raise LedgerKeyError(f"The ledger's signing key was not made: {reason}. No record was written.")
         try:
             self._write_file_secret(username, text)
         except OSError as error:

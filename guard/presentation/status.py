@@ -76,7 +76,8 @@ def meeting_view(meeting: MeetingSession, provider: Provider | None, today: date
     return MeetingView(meeting=meeting, provider_name=provider.name if provider else meeting.provider_id,
                        evidence=tuple(wording.evidence_line(e) for e in meeting.evidence),
                        features=features, clauses=clauses,
-                       switched_on=tuple(switched_on_line(item, provider, catalog) for item in meeting.seen))
+                       switched_on=tuple(switched_on_line(item, provider, catalog) for item in meeting.seen),
+                       no_clauses="" if clauses else wording.no_clauses_in_force(provider))
 
 
 def switched_on_line(item: SeenInMeeting, provider: Provider | None, catalog: Catalog | None = None) -> str:

@@ -190,6 +190,17 @@ def topics_phrase(topics: Iterable[str]) -> str:
     return join_or([topic_label(topic) for topic in topics])
 
 
+def no_clauses_in_force(provider: Provider | None) -> str:
+    """Why no clause is shown as in force for ``provider``: said for what it is, never as a count of
+    zero that reads as checked (Jami's terms ship, but its archived policy states no date, so
+    the catalog lists no clause of it as in force)."""
+    if provider is None:
+        return _("The provider is not in the catalog: nothing is known about its terms")
+    if not provider.tracks_terms:
+        return _("No terms of this provider are tracked yet")
+    return _("Its terms are watched, but none of their clauses is listed with the date it took effect")
+
+
 def clause_label(clause: Clause) -> str:
     """'§10.2 AI training' (the section number when known, then the topic); a section known by its
     heading follows the topic: 'Licence over your content (Permission to use your content: Licence)'."""

@@ -144,8 +144,11 @@ def meeting_entry(view: MeetingView) -> MenuEntry:
     children += [SEPARATOR, MenuEntry(_("Record my consent for this meeting…"), action=RecordConsent(meeting.id)),
                  SEPARATOR, heading(_("AI features ({count})").format(count=len(view.features)))]
     children += [feature_entry(f) for f in view.features] or [info("  " + _("None listed in the catalog"))]
-    children += [SEPARATOR, heading(_("Terms in force ({count})").format(count=len(view.clauses)))]
-    children += [clause_entry(c) for c in view.clauses] or [info("  " + _("No clauses listed in the catalog"))]
+    if view.clauses:
+        children += [SEPARATOR, heading(_("Terms in force ({count})").format(count=len(view.clauses)))]
+        children += [clause_entry(c) for c in view.clauses]
+    else:  # never "(0)", which reads as checked: why none is listed
+        children += [SEPARATOR, heading(_("Terms in force")), *wrapped(view.no_clauses, indent="  ")]
     return MenuEntry(esc(meeting_title(view)), children=tuple(children))
 
 
