@@ -206,6 +206,7 @@ HELDOUT_E = frozenset(
         "hetzner/privacy-policy/2025-07-19__2025-08-11",
         "instacart/privacy-policy/2025-09-23__2025-12-10",
         "lydia/privacy-policy/2023-02-09__2023-05-09",
+        "mediafire/terms-of-service/2024-07-09__2024-07-19",
         "oreilly/privacy-policy/2023-07-22__2023-09-26",
         "oreilly/privacy-policy/2025-01-29__2025-07-09",
         "paramount/lastfm-privacy-policy/2025-01-25__2025-02-26",
@@ -218,6 +219,7 @@ HELDOUT_E = frozenset(
         "ubiquiti/privacy-policy/2026-01-01__2026-08-14",
         "y-combinator/privacy-policy/2022-04-04__2022-08-03",
         "yelp/privacy-policy/2020-07-29__2022-06-30",
+        "zendesk/privacy-policy/2020-11-26__2020-12-03",
     }
 )
 
