@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from guard.events import DetectionEvent, MeetingEnded
 
 __all__ = ["CORROBORATING_SIGNALS", "PRESENCE_SIGNALS", "SUPPORTING_SIGNALS", "SessionRules", "SessionState",
-           "advance", "corroborates_meeting", "shows_presence"]
+           "advance", "corroborates_meeting", "set_aside", "shows_presence"]
 
 STICKY_SIGNALS = frozenset({Signal.AI_NOTICE, Signal.PARTICIPANT})  # kept in a meeting's evidence once seen
 
@@ -73,6 +73,12 @@ def shows_presence(obs: Observation) -> bool:
     window titled like a meeting that the extension did not confirm is neither)."""
     return obs.signal in PRESENCE_SIGNALS or (obs.signal == Signal.WINDOW_TITLE and not obs.meeting
                                               and obs.confirmed is None)
+
+
+def set_aside(obs: Observation) -> bool:
+    """Seen and not counted: a browser window titled like a meeting while the browser extension, connected
+    for that browser, shows no such meeting tab in front (guard/detect/title_check.py)."""
+    return obs.signal == Signal.WINDOW_TITLE and not obs.meeting and obs.confirmed is False
 
 
 def corroborates_meeting(obs: Observation) -> bool:

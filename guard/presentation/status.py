@@ -54,9 +54,10 @@ __all__ = [  # the view values live in guard.presentation.views; imported here f
 
 def feature_view(feature: AiFeature, provider: Provider) -> FeatureView:
     return FeatureView(
-        id=feature.id, name=feature.name, description=feature.description,
+        id=feature.id, name=feature.name, description=wording.feature_description(feature, provider.id),
         who_can_turn_on=wording.who_can_turn_on(feature, provider), you_can=wording.what_you_can_do(feature),
-        participant_notice=wording.participant_notice(feature), trains_models=wording.trains_models(feature),
+        participant_notice=wording.participant_notice(feature, provider.id),
+        trains_models=wording.trains_models(feature),
         verified=feature.verified,
         sources=tuple(SourceView(s.title or (s.url.host or str(s.url)), str(s.url), format_date(s.checked))
                       for s in feature.sources),

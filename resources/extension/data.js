@@ -341,14 +341,6 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
-      "host": "lu.ma",
-      "subdomains": false,
-      "scheme": "https",
-      "providers": [
-        "luma"
-      ]
-    },
-    {
       "host": "meet.around.co",
       "subdomains": false,
       "scheme": "https",
@@ -1244,11 +1236,7 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "provider": "luma",
-      "url": [
-        [
-          "https://lu.ma/join/"
-        ]
-      ],
+      "url": [],
       "title": []
     },
     {

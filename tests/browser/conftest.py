@@ -165,6 +165,11 @@ class World:
             report = json.loads(self.cli("scan", "--json").stdout)
             assert [m for m in report["meetings"] if m["provider_id"] == provider_id] == [], report["meetings"]
             assert [a for a in report["apps"] if a["provider_id"] == provider_id] == [], report["apps"]
+            (aside,) = [e for e in report["not_counted"] if normalize_text(title) in e["detail"]]
+            assert aside["signal"] == "window-title" and aside["confirmed"] is False
+            assert aside["detail"].endswith("no meeting, title not confirmed by the browser extension"), aside
+            said = self.cli("scan").stdout
+            assert "Seen and not counted:\n  - window-title: " in said and "title not confirmed" in said, said
         finally:
             self.browser.close(url)
 
