@@ -120,6 +120,7 @@ class EvidenceWire(TypedDict):
     seen_at: _Time
     pid: NotRequired[_Int | None]
     tab: NotRequired[_Str | None]
+    confirmed: NotRequired[_Bool | None]
     said: NotRequired[_Sentence | None]
 
 
@@ -178,6 +179,7 @@ class SnapshotWire(TypedDict):
     meetings: _Items[_Meeting]
     probes: _Items[Annotated[ProbeWire, _into(ProbeStatus)]]
     ended: NotRequired[_Items[_Meeting]]
+    not_counted: NotRequired[_Items[_Evidence]]
 
 
 # Each wire shape and the dataclass it becomes: their keys are the same (tests/ui/test_settings_link.py).

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated
 
 import psutil
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from guard.browser import limits
 from guard.browser.messages import (
@@ -69,6 +69,9 @@ class StateFile(BaseModel):
     host_started: float
     connected_at: datetime
     updated_at: datetime
+    # The extension sent its full list of meeting tabs since it connected: from then on the tabs here are
+    # everything it sees (so what a window shows can be checked against them; guard/detect/title_check.py).
+    synced: StrictBool = False
     tabs: Annotated[tuple[TabEntry, ...], Field(max_length=limits.TABS)] = ()
 
 
@@ -83,11 +86,13 @@ class BrowserState:
     connected_at: datetime
     updated_at: datetime
     tabs: dict[int, TabEntry] = field(default_factory=dict)
+    synced: bool = False
 
     def apply(self, message: AnyMessage, now: datetime) -> bool:
         if isinstance(message, State):
             known = self.tabs
             self.tabs = {}
+            self.synced = True
             for info in message.tabs[: limits.TABS]:
                 self.tabs[info.id] = self._entry(known.get(info.id), info, now)
             return True
@@ -132,7 +137,7 @@ class BrowserState:
     def to_file(self) -> StateFile:
         return StateFile(browser=self.browser, browser_pid=self.browser_pid, host_pid=self.host_pid,
                          host_started=self.host_started, connected_at=self.connected_at, updated_at=self.updated_at,
-                         tabs=tuple(self.tabs.values()))
+                         synced=self.synced, tabs=tuple(self.tabs.values()))
 
 
 def _new_phrase(report: PageReport, kept: tuple[SeenText, ...]) -> bool:

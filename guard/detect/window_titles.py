@@ -1,16 +1,22 @@
 """Window titles matched against the catalog: a client's own titles, a browser's tab titles (its
 suffix cut off), or, for a window that names no owner, the meeting titles of the clients
 running. Titles are hostile: each is matched in linear time (RE2), again only when it changes,
-and at most :data:`NEW_TITLES_PER_TICK` new ones per detection pass."""
+and at most :data:`NEW_TITLES_PER_TICK` new ones per detection pass.
+
+A browser window's meeting title is checked against what the browser extension says that browser
+shows in front (guard/detect/title_check.py): confirmed, it counts; not confirmed while the extension
+is connected, it is no meeting (any page can title itself "Zoom Meeting"); with no extension, it
+counts as weaker, unconfirmed evidence."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from guard.detect.candidates import Candidate
 from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation
+from guard.detect.title_check import FrontTabs, Shown
 from guard.detect.windows import WindowInfo
 from guard.events import Signal
 from guard.i18n import N_, Text
@@ -31,11 +37,15 @@ class WindowTitles:
         self.title_matches = 0  # titles matched this pass (for tests and benchmarks)
 
     def observations(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],
-                     at: datetime) -> list[Observation]:
+                     at: datetime, fronts: FrontTabs | None = None,
+                     root: Callable[[int], int] | None = None) -> list[Observation]:
         """Window titles matched against the owner's patterns: a client's own titles, a browser's
         tab titles (its suffix cut off), or, for a window that names no owner, the meeting titles
         of the clients running. Each window is matched again only when its title or owner changes,
-        and at most :data:`NEW_TITLES_PER_TICK` windows are matched per tick (the rest next tick)."""
+        and at most :data:`NEW_TITLES_PER_TICK` windows are matched per tick (the rest next tick).
+
+        ``fronts``: what the browser extension says each connected browser shows in front (None: the
+        extension's reports are not read); ``root``: a browser process's instance root (its main process)."""
         running = tuple(sorted({pid for c in candidates.values() for pid in c.provider_ids}))
         observations: list[Observation] = []
         listed: set[tuple[int, int | None, str]] = set()
@@ -57,10 +67,36 @@ class WindowTitles:
             if not known[2]:
                 continue
             shown = bounded(normalize_text(window.title), SHOWN_TITLE)
+            front: Shown | None = None
+            pages: list[str] = []
+            private = False
+            if owner is not None and owner.browser and window.pid is not None and fronts is not None:
+                pids = (window.pid, root(window.pid) if root is not None else None)
+                front = fronts.shown_by(pids, self.rules.browser_ids(owner.name))
+                private = front is not None and self.rules.private_browser_window(window.title, owner.name)
+                front = None if private else front  # the extension does not run in private windows
+                pages = self.rules.browser_pages(window.title, owner.name) if front is not None else []
             for provider_id, meeting, _pattern in known[2]:
+                confirmed: bool | None = None
                 if owner is None:
                     said = Text.of(N_("a window titled '{title}' (owner not given) while the app runs"), title=shown)
+                elif owner.browser and private:
+                    confirmed = False
+                    said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}' (unconfirmed: a private "
+                                      "window, which the browser extension does not see)"), name=owner.name,
+                                   pid=str(window.pid), title=shown)
+                elif owner.browser and front is None:
+                    confirmed = False
+                    said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}' (unconfirmed: no "
+                                      "browser extension connected)"), name=owner.name, pid=str(window.pid),
+                                   title=shown)
+                elif owner.browser and front is not None and not front.confirms(provider_id, pages):
+                    confirmed = meeting = False
+                    said = Text.of(N_("{name} (pid {pid}) shows a page titled '{title}': no meeting, title not "
+                                      "confirmed by the browser extension"), name=owner.name, pid=str(window.pid),
+                                   title=shown)
                 elif owner.browser:
+                    confirmed = True
                     said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}'"), name=owner.name,
                                    pid=str(window.pid), title=shown)
                 elif meeting:
@@ -70,7 +106,7 @@ class WindowTitles:
                     said = Text.of(N_("{name} (pid {pid}) shows a window titled '{title}'"), name=owner.name,
                                    pid=str(window.pid), title=shown)
                 observations.append(Observation(provider_id, Signal.WINDOW_TITLE, window.pid, str(said), at,
-                                                said=said,
+                                                said=said, confirmed=confirmed,
                                                 meeting=meeting, title=shown if meeting else None,
                                                 window=str(window.window_id) if window.window_id else None))
         for key in [key for key in self._known if key not in listed]:

@@ -12,7 +12,10 @@
   Service write costs the writing process about as much CPU as a dozen appends).
   :meth:`Anchorer.flush` (called by ``Ledger.close`` and at interpreter exit) waits until
   the newest head is synced and in the keyring, so a clean shutdown never leaves an
-  acknowledged record unanchored.
+  acknowledged record unanchored. A close that must be quick (the app quitting,
+  ``Ledger.close(keyring_grace_s=...)``) syncs the anchor file, waits for the keyring only that
+  long and then gives its call up: the head is then in the file only, said in
+  :attr:`Anchorer.problem`, and anchored in the keyring when the ledger is next opened.
 
 Failures never stop a record from being saved: they are logged and kept in
 :attr:`Anchorer.problem`, which ``verify`` reports.
@@ -28,6 +31,7 @@ import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
+from guard.keyring_call import cancelled_by
 from guard.ledger.anchor import (
     Anchor,
     AnchoredKey,
@@ -56,6 +60,7 @@ class Anchorer:
         self._pending: SignedHead | None = None
         self._busy = False
         self._closed = False
+        self._give_up = threading.Event()  # set: the keyring call under way is given up (a quick close)
         self._thread: threading.Thread | None = None
         _open_anchorers.add(self)
 
@@ -114,10 +119,17 @@ class Anchorer:
                 self._cond.wait(left)
         return True
 
-    def close(self) -> None:
-        self.flush()
+    def close(self, keyring_grace_s: float = 30.0) -> None:
+        """Sync the anchor file, wait up to ``keyring_grace_s`` for the newest head to be in the
+        keyring, then stop; a keyring call still waiting then is given up (see the module)."""
+        try:
+            self.file.sync()
+        except AnchorError as error:
+            self._fail(f"the anchor file could not be synced to disk: {error}")
+        self.flush(keyring_grace_s)
         with self._cond:
             self._closed = True
+            self._give_up.set()
             self._cond.notify_all()
             thread = self._thread
         if thread is not None:
@@ -144,9 +156,10 @@ class Anchorer:
             except AnchorError as error:
                 self._fail(f"the anchor file could not be synced to disk: {error}")
             try:
-                if KeyringAnchor.available():
-                    self.keyring.update(head=head, seed=self._file_anchor())
-                    self.file.update(self.ledger_id, in_keyring_since=format_utc(utc_now()))
+                with cancelled_by(self._give_up):  # a quick close gives the keyring's call up
+                    if not self._give_up.is_set() and KeyringAnchor.available():
+                        self.keyring.update(head=head, seed=self._file_anchor())
+                        self.file.update(self.ledger_id, in_keyring_since=format_utc(utc_now()))
             except AnchorError as error:
                 self._fail(f"the newest record could not be anchored in the keyring: {error}")
             except Exception as error:  # never let the thread die with heads waiting

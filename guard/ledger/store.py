@@ -83,10 +83,11 @@ class Ledger(LedgerReader):
     def anchor_file(self) -> Path:
         return self._anchorer.file.path
 
-    def close(self) -> None:
-        """Close the file; first make sure the newest head is anchored in the keyring."""
+    def close(self, *, keyring_grace_s: float = 30.0) -> None:
+        """Close the file; first make sure the newest head is anchored in the anchor file and,
+        within ``keyring_grace_s`` (a keyring that does not answer), in the keyring."""
         with self._lock:
-            self._anchorer.close()
+            self._anchorer.close(keyring_grace_s)
             self._conn.close()
 
     def __enter__(self) -> Self:

@@ -144,4 +144,4 @@ def terms_fields(ref: TermsRef, document: str, day: date | None) -> list[Field]:
     version = (_("{document} (version of {date})").format(document=document, date=format_date(day)) if day
                else _("{document} (version {version})").format(document=document, version=ref.sha256[:12]))
     return [Field(_("Terms in force"), version + (f" — {ref.url}" if ref.url else ""), "terms"),
-            Field(_("Fingerprint (SHA-256)"), ref.sha256, "terms-hash")]
+            Field(_("SHA-256 of this version"), ref.sha256, "terms-hash")]

@@ -48,6 +48,7 @@ class LedgerDoor:
     _settings: Settings
     _terms: TermsStore
     _lock: threading.Lock
+    _quitting: threading.Event
     _ledger: Ledger | None
     _appender: HelperAppender | None
 
@@ -85,24 +86,36 @@ class LedgerDoor:
         A decision that cannot be signed now (the key cannot be read: a keyring that does not
         answer, is locked or lost it) is kept on this computer (guard.ledger.waiting) and
         DecisionKept says so; decisions kept earlier are appended first, in order, once the key
-        can be read, so this one also waits while they do."""
+        can be read, so this one also waits while they do.
+
+        The decision is kept on disk before it is signed and its copy removed once it is in the
+        ledger, so the app quitting (or being killed) while it waits on the keyring loses nothing:
+        it is signed at the next start. ``close()`` makes a keyring wait under way give up."""
         import uuid
 
+        from guard.keyring_call import cancelled_by
         from guard.ledger import DecisionKept, LedgerKeyError
         from guard.terms_in_force import with_terms_in_force
 
         draft = with_terms_in_force(draft, self.catalog, self._terms)
         record_id = str(uuid.uuid4())
         waiting = self._waiting()
+        draft = waiting.hold(record_id, draft).draft  # its time fixed now, as it will be signed
         try:
-            if waiting.count():
-                self._sign_waiting(waiting)
-            return self._append(draft, record_id)
+            with cancelled_by(self._quitting):
+                if waiting.count() > 1:
+                    self._sign_waiting(waiting, before=record_id)
+                record = self._append(draft, record_id)
         except LedgerKeyError as error:
             waiting.keep(record_id, draft, str(error))
             raise DecisionKept(f"Kept on this computer, not yet in the ledger: {error} The decision is signed and "
                                "added to the ledger, with the time it was made, as soon as the key can be read "
                                "again.") from error
+        except BaseException:  # refused or not saved, as said to the user: not to be added later
+            waiting.done(record_id)
+            raise
+        waiting.done(record_id)
+        return record
 
     @blocking
     def sign_waiting(self) -> list[Record]:
@@ -122,11 +135,16 @@ class LedgerDoor:
 
         return WaitingDecisions(self.paths.data_dir)
 
-    def _sign_waiting(self, waiting: WaitingDecisions) -> list[Record]:
+    def _sign_waiting(self, waiting: WaitingDecisions, before: str | None = None) -> list[Record]:
+        """Append the kept decisions, oldest first (``before``: those kept before that one only)."""
         from guard.ledger import LedgerInputError
 
         signed = []
-        for kept in waiting.listed():
+        listed = waiting.listed()
+        if before is not None:
+            ids = [kept.record_id for kept in listed]
+            listed = listed[: ids.index(before)] if before in ids else listed
+        for kept in listed:
             try:
                 record = self._append(kept.draft, kept.record_id)
             except LedgerInputError as error:  # refused for itself, not for the key: left for the user to see

@@ -16,7 +16,7 @@ from guard.detect.browser_tabs import BrowserTabs
 from guard.events import Signal
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
 from tests.browser.support.browsers import Chromium, wait_for
-from tests.browser.support.site import TITLES, Page
+from tests.browser.support.site import LOCAL, TITLES, Page
 
 pytestmark = pytest.mark.desktop
 
@@ -223,3 +223,24 @@ def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot
         assert shell.shutdown(), "the worker threads must stop"
         qtbot.wait(50)
         dunst("close-all")  # a popup left on screen would be in the next desktop test's way
+
+
+def test_a_page_titled_like_a_meeting_is_no_meeting_once_the_extension_reports(world):
+    """Any page can call itself "Zoom Meeting": its window says so, but the extension shows no Zoom meeting
+    tab in front, so it is no meeting (and Zoom is not running)."""
+    world.spoofed_title_is_no_meeting(f"https://{LOCAL}:{world.site.port}/spoof/zoom", TITLES["zoom"][0], "zoom")
+
+
+def test_a_meeting_tab_s_window_title_is_confirmed_by_the_extension(world):
+    """The same title on Zoom's own meeting link is the meeting the extension shows: confirmed."""
+    world.site.pages[("zoom.us", "/wc/81234567890/join")] = Page(TITLES["zoom"][0])
+    world.browser.open(ZOOM)
+    world.browser.activate(ZOOM)
+    world.wait_tab(ZOOM, lambda e: e["tab"]["active"])
+    try:
+        meeting = world.meeting_by_title("zoom", TITLES["zoom"][0])
+        titles = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert titles and all(e["confirmed"] is True for e in titles), meeting["evidence"]
+        assert not any("unconfirmed" in e["detail"] or "not confirmed" in e["detail"] for e in meeting["evidence"])
+    finally:
+        world.browser.close(ZOOM)

@@ -135,7 +135,7 @@ def test_no_link_only_host_is_in_the_extensions_permissions_scripts_or_data(ship
     """Short links (g.co/meet/<nickname>) lead on to the meeting page: asking for access to every g.co page
     would buy nothing but a wider permission prompt."""
     only = {host for provider in shipped for host in provider.detect.web.link_only_hosts}
-    assert {"g.co", "duo.app.goo.gl"} <= only
+    assert {"g.co", "duo.app.goo.gl", "lu.ma"} <= only
     data = manifest()
     granted = [*data["host_permissions"], *data["content_scripts"][0]["matches"]]
     extension = generate.extension_data(shipped)
@@ -178,7 +178,8 @@ def test_link_detection_still_finds_link_only_links(shipped):
     texts = {"https://g.co/meet/toddsplace": ("google-meet", "https://g.co/meet/toddsplace"),
              "Join: https://nam11.safelinks.protection.outlook.com/?url=https%3A%2F%2Fg.co%2Fmeet%2Fmaths-7b&data=05":
                  ("google-meet", "https://g.co/meet/maths-7b"),
-             '<a href="https://duo.app.goo.gl/abcd1234">call me</a>': ("google-duo", "https://duo.app.goo.gl/abcd1234")}
+             '<a href="https://duo.app.goo.gl/abcd1234">call me</a>': ("google-duo", "https://duo.app.goo.gl/abcd1234"),
+             "Your join link: https://lu.ma/join/g-abc123": ("luma", "https://lu.ma/join/g-abc123")}
     for text, expected in texts.items():
         assert match_links(rules, ("--new-window", text), None) == (expected,), text
     assert match_links(rules, ("https://g.co/kgs/abc123",), None) == (), "another of Google's short links"

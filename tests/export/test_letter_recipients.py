@@ -120,7 +120,7 @@ def test_a_self_hosted_provider_from_the_catalog_gets_a_letter_to_its_operator(l
 
 def test_a_peer_to_peer_provider_from_the_catalog_points_to_the_participant(ledger, catalog):
     letter = make_letter("objection", ledger, catalog, provider_id="qtox", today=TODAY, language="de")
-    assert "die teilnehmende Person, die die Besprechung aufgezeichnet" in letter.notice
+    assert "die teilnehmende Person, die das Meeting aufgezeichnet" in letter.notice
 
 
 def test_a_sourced_controller_from_the_catalog_is_the_recipient(ledger, catalog):

@@ -97,10 +97,12 @@ def test_the_letter_command_takes_a_language(cli, ledger, sample):
 
 
 # Words that read the same in a language (a technical term, a loan word), so a copy is not a gap.
-# The exports' labels too: "Details", "Meeting" are German words; "ref." and "id" are how these languages abbreviate.
+# The exports' labels too: "Details", "Meeting" are German words (the German glossary says Meeting,
+# resources/locale/README.md); "ref." and "id" are how these languages abbreviate.
 REF = "{title}, {version} (ref. {document} {hash})"
 LIST = "{records}; {period}."  # French alone puts a space before the semicolon
-SAME_IN = {"de": {"Details", "Meeting", LIST}, "fr": {"{document}, version sha256:{sha256}", "page {page}"},
+SAME_IN = {"de": {"Details", "Meeting", "Meeting: {meeting}", "  Meeting: {meeting}", LIST},
+           "fr": {"{document}, version sha256:{sha256}", "page {page}"},
            "es": {REF, LIST}, "it": {"E-mail: {email}", "id {id}", LIST},
            "nl": {"E-mail: {email}", "Details", "id {id}", REF, LIST}}
 

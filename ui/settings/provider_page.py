@@ -17,8 +17,10 @@ from guard.presentation.wording import (
     NO_TERMS_TRACKED,
     OPTION_NAMES,
     TRAINS_SHORT,
+    feature_description,
     named_value,
     participant_notice,
+    quoted,
     topic_label,
 )
 from guard.services import AiFeature, Clause, Provider, Source, clause_history, unverified_count
@@ -72,11 +74,11 @@ class ProviderPage:
         return f"{self.link(source.url, source.title or source.url)} {self.checked(source.checked)}"
 
     # -- sections ----------------------------------------------------------------------------
-    def feature(self, feature: AiFeature) -> str:
+    def feature(self, feature: AiFeature, provider_id: str = "") -> str:
         rows = [
-            (_("What it does"), self.text(feature.description)),
+            (_("What it does"), self.text(feature_description(feature, provider_id))),
             (_("Switched on by"), self.text(", ".join(named_value(ACTOR_NAMES, a) for a in feature.enabled_by))),
-            (_("Participants are shown"), self.text(participant_notice(feature))),
+            (_("Participants are shown"), self.text(participant_notice(feature, provider_id))),
             (_("Participants can"),
              self.text(", ".join(named_value(OPTION_NAMES, o) for o in feature.participant_options))),
             (_("Content may train AI models"), self.text(named_value(TRAINS_SHORT, feature.trains_models))),
@@ -99,7 +101,7 @@ class ProviderPage:
         now = f" · <b>{esc(_('in force today'))}</b>" if clause.in_force_on(self.today) else ""
         parts = [f"<p><b>{self.text(where)}</b> · {self.text(topic_label(str(clause.topic)))} · {esc(when)}"
                  f"{now}{self.badge(clause.verified)}<br>",
-                 f"“{self.text(clause.quote)}”"]
+                 self.text(quoted(clause.quote))]
         if clause.summary:
             parts.append(f"<br><i>{esc(_('In plain words:'))}</i> {self.text(clause.summary)}")
         if clause.note:
@@ -120,7 +122,7 @@ class ProviderPage:
             out.append(f'<p><span style="background:{self.colours.badge}">&nbsp;{esc(count)}&nbsp;</span> '
                        f"{esc(_('Statements marked unverified were not checked against their source.'))}</p>")
         out.append(f"<h3>{esc(_('AI features'))}</h3>")
-        out += [self.feature(f) for f in provider.ai_features] or [f"<p>{esc(_('None known.'))}</p>"]
+        out += [self.feature(f, provider.id) for f in provider.ai_features] or [f"<p>{esc(_('None known.'))}</p>"]
         in_force = provider.clauses_in_force(self.today)
         out.append(f"<h3>{esc(_('Clauses in force today ({date})').format(date=format_date(self.today)))}</h3>")
         out += [self.clause(c, provider) for c in in_force] or [f"<p>{esc(_('None recorded in the catalog.'))}</p>"]
