@@ -112,3 +112,12 @@ def test_every_file_and_module_the_docs_quote_exists():
             if not found:
                 missing.append(f"{doc.relative_to(ROOT)}: {match.group(0)}")
     assert not missing, "the docs quote paths that do not exist:\n" + "\n".join(missing)
+
+
+def test_every_command_the_docs_show_names_a_module_that_exists():
+    shown = {name for doc in DOCS for name in
+             re.findall(r"python3? -m ((?:tests|guard)(?:\.\w+)+)", doc.read_text(encoding="utf-8"))}
+    missing = sorted(name for name in shown
+                     if not (ROOT / f"{name.replace('.', '/')}.py").exists()
+                     and not (ROOT / name.replace(".", "/") / "__main__.py").exists())
+    assert shown and not missing, f"the docs show 'python -m' commands whose module does not exist: {missing}"
