@@ -11,6 +11,11 @@ consent the user gave, signed as a JWS with the ledger's Ed25519 key, in a new f
   saw a notice, a withdrawal, a consent corrected away). CR v1.1 has no way to say "no", and a
   receipt is read as consent by anyone who ignores extensions, so these are never receipts.
 
+Only the ``.jws`` files are signed; ``receipt-<id>.json``, ``not-consent.json`` and the public
+key file are not, and the folder as a whole has no chain or signed head (a file removed from it
+is not detected): docs/verify-export.md says what each file is and how it is checked. The
+signed JSON export is the complete, tamper-evident history.
+
 A consent later withdrawn keeps its receipt (it was given), and its ``termination`` says when
 it was withdrawn and by which record. Required fields hold real values or the specification's
 codes: the purpose and PII categories are its numbered categories ("2 - Contracted Service",

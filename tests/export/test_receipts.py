@@ -147,3 +147,30 @@ def test_receipts_refuse_a_folder_that_is_not_empty(ledger, sample, catalog, tmp
     with pytest.raises(ExportError, match="not an empty folder"):
         export_history(ledger, catalog, "receipts", folder, jurisdiction="EU")
     assert [p.name for p in folder.iterdir()] == ["mine.txt"]
+
+
+def test_each_file_of_a_receipts_export_is_what_the_docs_say_and_checks_as_they_say(ledger, sample, catalog,
+                                                                                     tmp_path):
+    """Leftover of audit round five: not-consent.json and receipt-<id>.json are not signed. The
+    docs (docs/verify-export.md, "Receipts exports") say which files are signed, which are not, and
+    how each is checked; this holds the export to that: every file it writes is described there,
+    each receipt-<id>.json is exactly its JWS's payload, and each not-consent entry is a record of
+    the signed JSON export with the same decision."""
+    receipts, companion = export_receipts(ledger, catalog, tmp_path / "r")
+    docs = (Path(__file__).parents[2] / "docs" / "verify-export.md").read_text(encoding="utf-8")
+    section = docs.split("## Receipts exports: what is signed and what is not", 1)[1].split("\n## ", 1)[0]
+    written = {p.name.replace(p.name.split("-", 1)[1].rsplit(".", 1)[0], "<id>") if p.name.startswith("receipt-")
+               else p.name for p in (tmp_path / "r").iterdir()}
+    assert written == {"receipt-<id>.jws", "receipt-<id>.json", "not-consent.json", "ledger-public-key.pem"}
+    for name in written:
+        assert f"`{name}`: **" in section, f"{name} is not described in docs/verify-export.md"
+    for record_id in receipts:
+        token = (tmp_path / "r" / f"receipt-{record_id}.jws").read_text().split(".")[1]
+        payload = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        assert (tmp_path / "r" / f"receipt-{record_id}.json").read_bytes() == payload
+    export_history(ledger, catalog, "json", tmp_path / "h.json")
+    signed = {node["mpg:record"]["id"]: node["mpg:record"]
+              for node in json.loads((tmp_path / "h.json").read_text())["mpg:records"]}
+    assert companion["records"]
+    for entry in companion["records"]:
+        assert signed[entry["record"]]["decision"] == entry["decision"]
