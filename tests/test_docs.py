@@ -121,3 +121,18 @@ def test_every_command_the_docs_show_names_a_module_that_exists():
                      if not (ROOT / f"{name.replace('.', '/')}.py").exists()
                      and not (ROOT / name.replace(".", "/") / "__main__.py").exists())
     assert shown and not missing, f"the docs show 'python -m' commands whose module does not exist: {missing}"
+
+
+def test_the_models_architecture_names_have_the_fields_it_lists():
+    import dataclasses
+
+    from guard.detect.observation import Observation
+    from guard.events import Evidence, MeetingSession, RunningApp, SeenInMeeting
+    from guard.monitor import Snapshot
+
+    architecture = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
+    for model in (Observation, Evidence, RunningApp, MeetingSession, SeenInMeeting, Snapshot):
+        listed = re.search(rf"\b{model.__name__}\(([^)]*)\)", architecture)
+        assert listed, f"docs/architecture.md no longer lists {model.__name__}'s fields"
+        names = [name.strip(" │\n") for name in listed.group(1).split(",")]
+        assert names == [field.name for field in dataclasses.fields(model)], model.__name__
