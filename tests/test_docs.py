@@ -172,3 +172,16 @@ def test_the_numbers_the_docs_give_are_the_codes():
     }
     wrong = [name for name, (text, doc) in said.items() if text not in doc]
     assert not wrong, f"the docs no longer give these numbers as the code has them: {wrong}"
+
+
+def test_watch_lists_every_detection_event_kind():
+    import guard.event_kinds_meeting  # noqa: F401  (defines the meeting's events)
+    from guard.event_kinds import DetectionEvent
+
+    def kinds(base: type) -> set[str]:
+        return {kind for sub in base.__subclasses__() for kind in
+                ({sub.kind} if not sub.__name__.startswith("_") else set()) | kinds(sub)}
+
+    row = next(line for line in COMMAND_TABLE.splitlines() if line.startswith("| `meeting-guard watch"))
+    every = kinds(DetectionEvent)
+    assert "ai-feature-noticed" in every and not every - set(re.findall(r"`([a-z]+(?:-[a-z]+)+)`", row)), row
