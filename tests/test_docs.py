@@ -185,3 +185,22 @@ def test_watch_lists_every_detection_event_kind():
     row = next(line for line in COMMAND_TABLE.splitlines() if line.startswith("| `meeting-guard watch"))
     every = kinds(DetectionEvent)
     assert "ai-feature-noticed" in every and not every - set(re.findall(r"`([a-z]+(?:-[a-z]+)+)`", row)), row
+
+
+def test_where_your_data_lives_on_linux_is_where_the_app_puts_it(monkeypatch, tmp_path):
+    import sys
+
+    from guard.paths import app_paths
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the Linux column")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    paths = app_paths({})
+    table = _section(README, "## Where your data lives")
+    linux = [re.findall(r"`(~[^`]+)`", line)[0] for line in table.splitlines()
+             if line.startswith("| ") and "`~" in line]
+    shown = [str(folder).replace(str(tmp_path), "~") for folder in
+             (paths.config_dir, paths.data_dir, paths.log_dir, paths.cache_dir)]
+    assert linux == shown
