@@ -8,9 +8,10 @@ forever. :func:`ask` runs the call on a worker thread and stops waiting after
 within N s"), which callers report like any other unreachable keyring.
 
 A call cannot be cancelled: the abandoned worker (a daemon thread, so it never holds up
-the process's exit) waits on until the keyring answers or goes away. Some never return: a
-gnome-keyring that dies while its unlock prompt is open never sends the prompt's answer,
-and secretstorage waits for it for ever. So an unanswered call holds back the calls after
+the process's exit) waits on until the keyring answers or goes away. A gnome-keyring that dies
+while its unlock prompt is open never sends the prompt's answer; secretstorage would wait for
+it for ever, so the Secret Service backend waits for a prompt at most five minutes
+(guard.keyring_prompt) and its worker then returns. So an unanswered call holds back the calls after
 it for a while, not until it returns: for one deadline they are refused at once with the
 same message (a hung keyring costs one deadline, not one per call); then one call goes out
 to find out whether the keyring answers again, and the pause doubles (up to five minutes)

@@ -69,14 +69,22 @@ class WindowTitles:
             shown = bounded(normalize_text(window.title), SHOWN_TITLE)
             front: Shown | None = None
             pages: list[str] = []
+            private = False
             if owner is not None and owner.browser and window.pid is not None and fronts is not None:
                 pids = (window.pid, root(window.pid) if root is not None else None)
                 front = fronts.shown_by(pids, self.rules.browser_ids(owner.name))
+                private = front is not None and self.rules.private_browser_window(window.title, owner.name)
+                front = None if private else front  # the extension does not run in private windows
                 pages = self.rules.browser_pages(window.title, owner.name) if front is not None else []
             for provider_id, meeting, _pattern in known[2]:
                 confirmed: bool | None = None
                 if owner is None:
                     said = Text.of(N_("a window titled '{title}' (owner not given) while the app runs"), title=shown)
+                elif owner.browser and private:
+                    confirmed = False
+                    said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}' (unconfirmed: a private "
+                                      "window, which the browser extension does not see)"), name=owner.name,
+                                   pid=str(window.pid), title=shown)
                 elif owner.browser and front is None:
                     confirmed = False
                     said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}' (unconfirmed: no "

@@ -173,6 +173,11 @@ def catalog_text(provider_id: str, feature_id: str, field: str, english: str) ->
     return f"{found.text} {_('(machine translation)')}" if found.machine else found.text
 
 
+def quoted(text: str) -> str:
+    """``text`` between the quotation marks of the language in use (“…”, „…“, « … »)."""
+    return _("“{text}”").format(text=text)
+
+
 def short_name(name: str) -> str:
     """A feature name without its trailing parenthesis: 'Meeting summary with AI Companion'."""
     short = name.strip()

@@ -1448,6 +1448,10 @@ globalThis.MPG_DATA = Object.freeze({
           "| microsoft teams"
         ],
         [
+          "reunion |",
+          "| microsoft teams"
+        ],
+        [
           "reuni\u00e3o |",
           "| microsoft teams"
         ],
@@ -1493,6 +1497,74 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "\u4f1a\u8bae |",
+          "| microsoft teams"
+        ],
+        [
+          "\u6703\u8b70 |",
+          "| microsoft teams"
+        ],
+        [
+          "\ud68c\uc758 |",
+          "| microsoft teams"
+        ],
+        [
+          "call",
+          "| microsoft teams"
+        ],
+        [
+          "calling",
+          "| microsoft teams"
+        ],
+        [
+          "po\u0142\u0105czenie",
+          "| microsoft teams"
+        ],
+        [
+          "trwa po\u0142\u0105czenie",
+          "| microsoft teams"
+        ],
+        [
+          "llamada",
+          "| microsoft teams"
+        ],
+        [
+          "appel",
+          "| microsoft teams"
+        ],
+        [
+          "anruf",
+          "| microsoft teams"
+        ],
+        [
+          "chamada",
+          "| microsoft teams"
+        ],
+        [
+          "chiamata",
+          "| microsoft teams"
+        ],
+        [
+          "gesprek",
+          "| microsoft teams"
+        ],
+        [
+          "\u0432\u044b\u0437\u043e\u0432",
+          "| microsoft teams"
+        ],
+        [
+          "hovor",
+          "| microsoft teams"
+        ],
+        [
+          "h\u00edv\u00e1s",
+          "| microsoft teams"
+        ],
+        [
+          "apel",
+          "| microsoft teams"
+        ],
+        [
+          "arama",
           "| microsoft teams"
         ]
       ]

@@ -10,6 +10,7 @@ trusted in the profile.
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from guard.detect.browser_tabs import BrowserTabs
 from guard.events import Signal
 from tests.browser.conftest import World, build_store_zips, browser_env, install_host, observe
-from tests.browser.support.browsers import Firefox, wait_for
+from tests.browser.support.browsers import FIREFOX, Firefox, wait_for
 from tests.browser.support.site import HOSTS, LOCAL, TITLES, Page
 from tests.browser.support.tunnel import Tunnel
 
@@ -162,3 +163,23 @@ def test_a_meeting_tab_s_window_title_is_confirmed_by_the_extension(world):
         assert titles and all(e["confirmed"] is True for e in titles), meeting["evidence"]
     finally:
         world.browser.close(url)
+
+
+def test_a_meeting_title_in_a_private_window_stays_unconfirmed_not_refuted(world):
+    """The extension does not run in private windows, so a meeting there cannot be confirmed by it: with the
+    extension connected, the window's meeting title still counts, marked unconfirmed."""
+    url = "https://meet.jit.si/PrivateRoom"
+    world.site.pages[("meet.jit.si", "/PrivateRoom")] = Page("PrivateRoom | Jitsi Meet")
+    wait_for(lambda: any(state.get("synced") for state in world.states()), what="the extension's tab list")
+    subprocess.run([FIREFOX, "--profile", str(world.browser.profile), "--private-window", url], env=world.env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=True)
+    try:
+        meeting = world.meeting_by_title("jitsi-meet", "PrivateRoom | Jitsi Meet")
+        (seen,) = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert seen["confirmed"] is False and "Private Browsing" in seen["detail"], seen
+        assert seen["detail"].endswith("(unconfirmed: a private window, which the browser extension does not see)")
+        assert world.tab_state(url) is None, "the extension saw nothing of the private window"
+    finally:
+        world.browser.marionette.chrome(
+            'for (const w of Services.wm.getEnumerator("navigator:browser")) {'
+            ' if (PrivateBrowsingUtils.isWindowPrivate(w)) w.close(); }')

@@ -56,3 +56,19 @@ def test_a_cited_terms_version_reads_as_the_consent_form_named_it():
     terms = [(f.key, f.value) for f in fields if f.key.startswith("terms")]
     assert terms == [("terms", "Terms of Service (version of 27 Jul 2023) — https://zoom.us/terms"),
                      ("terms-hash", "ab" * 32)]
+
+
+def test_quotes_are_in_the_quotation_marks_of_the_language():
+    """The Overview, a clause in the providers tab and the tray menu put English “…” around a
+    meeting title or a quote in a German or French window."""
+    from guard.presentation.i18n import use_language
+    from guard.presentation.wording import quoted
+
+    try:
+        assert quoted("Zoom Meeting") == "“Zoom Meeting”"
+        use_language("de")
+        assert quoted("Zoom Meeting") == "„Zoom Meeting“"
+        use_language("fr")
+        assert quoted("Zoom Meeting") == "«\u00a0Zoom Meeting\u00a0»"
+    finally:
+        use_language("en")

@@ -20,6 +20,7 @@ from guard.presentation.wording import (
     feature_description,
     named_value,
     participant_notice,
+    quoted,
     topic_label,
 )
 from guard.services import AiFeature, Clause, Provider, Source, clause_history, unverified_count
@@ -100,7 +101,7 @@ class ProviderPage:
         now = f" · <b>{esc(_('in force today'))}</b>" if clause.in_force_on(self.today) else ""
         parts = [f"<p><b>{self.text(where)}</b> · {self.text(topic_label(str(clause.topic)))} · {esc(when)}"
                  f"{now}{self.badge(clause.verified)}<br>",
-                 f"“{self.text(clause.quote)}”"]
+                 self.text(quoted(clause.quote))]
         if clause.summary:
             parts.append(f"<br><i>{esc(_('In plain words:'))}</i> {self.text(clause.summary)}")
         if clause.note:

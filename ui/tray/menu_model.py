@@ -26,7 +26,7 @@ from guard.presentation.actions import (
 )
 from guard.presentation.i18n import _, format_time, labelled
 from guard.presentation.views import ClauseView, FeatureView, MeetingView, TrayStatus, format_pause
-from guard.presentation.wording import one_line
+from guard.presentation.wording import one_line, quoted
 
 WRAP = 70
 MAX_ITEM_CHARS = 80  # a menu line; longer text is wrapped into information lines or cut
@@ -118,7 +118,7 @@ def feature_entry(feature: FeatureView) -> MenuEntry:
 
 
 def clause_entry(clause: ClauseView) -> MenuEntry:
-    children = [*wrapped(f"“{clause.quote}”")]
+    children = [*wrapped(quoted(clause.quote))]
     if clause.summary:
         children += [SEPARATOR, *wrapped(labelled(_("In plain words"), clause.summary))]
     children += [SEPARATOR, info(_("In force since {date}").format(date=clause.effective_from)),

@@ -9,7 +9,7 @@ from guard.presentation.i18n import format_date
 from tests.conftest import run_cli
 from tests.ui.conftest import blocking_ok
 from tests.ui.settings.conftest import wait_idle
-from ui.settings.history_model import PROVIDER
+from ui.settings.history_model import DECISION, PROVIDER
 
 
 def test_a_record_added_on_the_command_line_shows_in_the_open_history(open_window, services, desktop, qtbot):
@@ -46,3 +46,21 @@ def test_record_details_name_the_terms_version_as_the_consent_form_did(open_wind
     assert f"{title} (version of {format_date(form_dates[terms.sha256])})" in text
     assert terms.sha256 in text  # still there to copy, on a line of its own
     assert f"SHA-256 {terms.sha256}" not in text
+
+
+def test_the_decision_column_shows_the_whole_decision_in_french(open_window, services, desktop, qtbot):
+    """"Consentement donné" was cut to "Consentement d…" in the French history."""
+    from ui.language import apply_language
+
+    apply_language("fr")
+    try:
+        with blocking_ok():
+            services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
+        window = open_window(tab="history")
+        wait_idle(qtbot, window)
+        table = window.history.table
+        shown = table.model().data(table.model().index(0, DECISION))
+        assert shown == "Consentement donné"
+        assert table.fontMetrics().horizontalAdvance(shown) + 8 <= table.columnWidth(DECISION)
+    finally:
+        apply_language("")

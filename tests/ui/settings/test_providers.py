@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
@@ -103,6 +105,8 @@ def test_in_german_a_feature_is_described_in_german_marked_machine_made_and_foun
                 "der Host erhält sie und kann sie mit den Teilnehmenden teilen.") in text
         assert "(maschinelle Übersetzung)" in text
         assert "'This meeting is being transcribed.'" in text  # the provider's words, as shown
+        clause = services.catalog.get("zoom").clauses_in_force(date.today())[0]
+        assert f"„{' '.join(clause.quote.split())}“" in text  # a clause in German quotation marks
         qtbot.keyClicks(tab.search, "Zusammenfassung Transkript")
         assert "zoom" in tab.listed_ids()
     finally:
