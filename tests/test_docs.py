@@ -172,3 +172,35 @@ def test_the_numbers_the_docs_give_are_the_codes():
     }
     wrong = [name for name, (text, doc) in said.items() if text not in doc]
     assert not wrong, f"the docs no longer give these numbers as the code has them: {wrong}"
+
+
+def test_watch_lists_every_detection_event_kind():
+    import guard.event_kinds_meeting  # noqa: F401  (defines the meeting's events)
+    from guard.event_kinds import DetectionEvent
+
+    def kinds(base: type) -> set[str]:
+        return {kind for sub in base.__subclasses__() for kind in
+                ({sub.kind} if not sub.__name__.startswith("_") else set()) | kinds(sub)}
+
+    row = next(line for line in COMMAND_TABLE.splitlines() if line.startswith("| `meeting-guard watch"))
+    every = kinds(DetectionEvent)
+    assert "ai-feature-noticed" in every and not every - set(re.findall(r"`([a-z]+(?:-[a-z]+)+)`", row)), row
+
+
+def test_where_your_data_lives_on_linux_is_where_the_app_puts_it(monkeypatch, tmp_path):
+    import sys
+
+    from guard.paths import app_paths
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the Linux column")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    paths = app_paths({})
+    table = _section(README, "## Where your data lives")
+    linux = [re.findall(r"`(~[^`]+)`", line)[0] for line in table.splitlines()
+             if line.startswith("| ") and "`~" in line]
+    shown = [str(folder).replace(str(tmp_path), "~") for folder in
+             (paths.config_dir, paths.data_dir, paths.log_dir, paths.cache_dir)]
+    assert linux == shown
