@@ -111,3 +111,19 @@ def test_in_german_a_feature_is_described_in_german_marked_machine_made_and_foun
         assert "zoom" in tab.listed_ids()
     finally:
         apply_language("")
+
+
+def test_in_french_one_unverified_item_is_singular(open_window, services, qtbot):
+    """The list said "Pop  (1 non vérifiés)"."""
+    from ui.language import apply_language
+
+    apply_language("fr")
+    try:
+        window = open_window(tab="providers")
+        tab = window.providers
+        texts = [tab.list.item(i).text() for i in range(tab.list.count())]
+        ones = [t for t in texts if "(1 " in t]
+        assert ones and all(t.endswith("(1 non vérifié)") for t in ones), ones[:3]
+        assert any(t.endswith(" non vérifiés)") for t in texts)
+    finally:
+        apply_language("")
