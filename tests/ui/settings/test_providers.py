@@ -104,6 +104,7 @@ def test_in_german_a_feature_is_described_in_german_marked_machine_made_and_foun
         assert ("Erstellt aus dem Meeting-Transkript eine Zusammenfassung des Meetings mit nächsten Schritten; "
                 "der Host erhält sie und kann sie mit den Teilnehmenden teilen.") in text
         assert "(maschinelle Übersetzung)" in text
+        assert "Notiz (auf Englisch) Zoom's KB:" in text  # the catalog's working notes stay English, and say so
         assert "'This meeting is being transcribed.'" in text  # the provider's words, as shown
         clause = services.catalog.get("zoom").clauses_in_force(date.today())[0]
         assert f"„{' '.join(clause.quote.split())}“" in text  # a clause in German quotation marks
