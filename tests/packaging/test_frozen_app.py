@@ -141,7 +141,8 @@ def test_bundle_has_the_resources_and_no_unwanted_qt(build):
                 if re.search(rf"(^|/)(lib)?Qt6?{name}", Path(f).name)]
     assert not unwanted, unwanted
     assert not [f for f in files if "tkinter" in f or "/tcl" in f or f.startswith("tcl")]
-    assert not [f for f in files if "/translations/" in f and f.startswith("PySide6/")]
+    qt_translations = {Path(f).name for f in files if "/translations/" in f and f.startswith("PySide6/")}
+    assert qt_translations == rules.KEEP_QT_TRANSLATIONS  # the ones ui/language.py loads, no other
     plugins = [p for f in files if (p := rules.plugin_of(f)) is not None]
     assert plugins and all(rules.wanted_plugin(*p) for p in plugins), plugins
     for needed in (("platforms", "qxcb"), ("platforms", "qwayland"), ("platforms", "qoffscreen"),
