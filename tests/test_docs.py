@@ -227,3 +227,15 @@ def test_every_dotted_name_the_docs_quote_exists():
                                  text, re.MULTILINE):
                     missing.append(f"{doc.relative_to(ROOT)}: {name}")
     assert not missing, "the docs quote names that do not exist:\n" + "\n".join(missing)
+
+
+def test_the_readme_gives_the_defaults_the_parser_has():
+    parser = build_parser(full=True)
+    subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    consent = next(a for a in subcommands.choices["consent"]._actions if isinstance(a, argparse._SubParsersAction))
+    listing = consent.choices["list"]
+    defaults = {action.dest: action.default for action in listing._actions}
+    row = next(line for line in COMMAND_TABLE.splitlines() if line.startswith("| `meeting-guard consent list"))
+    assert f"default `{defaults['order']}`" in row and f"at most {defaults['limit']} unless" in row, row
+    assert set(re.findall(r"`([a-z]+(?:-[a-z]+)*)`", row.split("|")[2])) >= set(
+        next(a for a in listing._actions if a.dest == "order").choices)
