@@ -204,3 +204,38 @@ def test_where_your_data_lives_on_linux_is_where_the_app_puts_it(monkeypatch, tm
     shown = [str(folder).replace(str(tmp_path), "~") for folder in
              (paths.config_dir, paths.data_dir, paths.log_dir, paths.cache_dir)]
     assert linux == shown
+
+
+def test_every_dotted_name_the_docs_quote_exists():
+    """`guard.x.y` and `ui.x.y` in backticks name a module, or a module and something defined in it."""
+    missing = []
+    for doc in DOCS:
+        for name in re.findall(r"`((?:guard|ui)(?:\.\w+)+)", doc.read_text(encoding="utf-8")):
+            parts = name.split(".")
+            for cut in range(len(parts), 0, -1):
+                base = ROOT.joinpath(*parts[:cut])
+                module = base.with_suffix(".py") if base.with_suffix(".py").exists() else base / "__init__.py"
+                if module.exists():
+                    break
+            else:
+                missing.append(f"{doc.relative_to(ROOT)}: {name}")
+                continue
+            if cut < len(parts):
+                attribute = parts[cut]
+                text = module.read_text(encoding="utf-8")
+                if not re.search(rf"^\s*(?:class|def|async def) {attribute}\b|^\s*{attribute}\s*[:=]|\"{attribute}\"",
+                                 text, re.MULTILINE):
+                    missing.append(f"{doc.relative_to(ROOT)}: {name}")
+    assert not missing, "the docs quote names that do not exist:\n" + "\n".join(missing)
+
+
+def test_the_readme_gives_the_defaults_the_parser_has():
+    parser = build_parser(full=True)
+    subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    consent = next(a for a in subcommands.choices["consent"]._actions if isinstance(a, argparse._SubParsersAction))
+    listing = consent.choices["list"]
+    defaults = {action.dest: action.default for action in listing._actions}
+    row = next(line for line in COMMAND_TABLE.splitlines() if line.startswith("| `meeting-guard consent list"))
+    assert f"default `{defaults['order']}`" in row and f"at most {defaults['limit']} unless" in row, row
+    assert set(re.findall(r"`([a-z]+(?:-[a-z]+)*)`", row.split("|")[2])) >= set(
+        next(a for a in listing._actions if a.dest == "order").choices)
