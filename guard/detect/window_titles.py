@@ -70,7 +70,9 @@ class WindowTitles:
             front: Shown | None = None
             pages: list[str] = []
             private = False
-            if owner is not None and owner.browser and window.pid is not None and fronts is not None:
+            # A browser's page (a process that is also a catalog client shows that client's own windows)
+            web = owner is not None and owner.browser and not owner.matches
+            if web and owner is not None and window.pid is not None and fronts is not None:
                 pids = (window.pid, root(window.pid) if root is not None else None)
                 front = fronts.shown_by(pids, self.rules.browser_ids(owner.name))
                 private = front is not None and self.rules.private_browser_window(window.title, owner.name)
@@ -80,22 +82,22 @@ class WindowTitles:
                 confirmed: bool | None = None
                 if owner is None:
                     said = Text.of(N_("a window titled '{title}' (owner not given) while the app runs"), title=shown)
-                elif owner.browser and private:
+                elif web and private:
                     confirmed = False
                     said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}' (unconfirmed: a private "
                                       "window, which the browser extension does not see)"), name=owner.name,
                                    pid=str(window.pid), title=shown)
-                elif owner.browser and front is None:
+                elif web and front is None:
                     confirmed = False
                     said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}' (unconfirmed: no "
                                       "browser extension connected)"), name=owner.name, pid=str(window.pid),
                                    title=shown)
-                elif owner.browser and front is not None and not front.confirms(provider_id, pages):
+                elif web and front is not None and not front.confirms(provider_id, pages):
                     confirmed = meeting = False
                     said = Text.of(N_("{name} (pid {pid}) shows a page titled '{title}': no meeting, title not "
                                       "confirmed by the browser extension"), name=owner.name, pid=str(window.pid),
                                    title=shown)
-                elif owner.browser:
+                elif web:
                     confirmed = True
                     said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}'"), name=owner.name,
                                    pid=str(window.pid), title=shown)

@@ -126,26 +126,12 @@ class World:
         url = f"https://{host}{path}"
         self.browser.open(url)
         self.browser.activate(url)
-        settings = Path(self.env["MEETING_GUARD_HOME"]) / "config" / "settings.toml"
-        settings.parent.mkdir(parents=True, exist_ok=True)
-        settings.write_text("[detection]\nbrowser_probe = false\n")
-        room = path.rsplit("/", 1)[-1]
         try:
-            reports: list[dict[str, Any]] = []
-
-            def found() -> list[dict[str, Any]]:
-                reports.append(json.loads(self.cli("scan", "--json").stdout))
-                return [m for m in reports[-1]["meetings"] if m["provider_id"] == provider_id
-                        and any(room in e["detail"] for e in m["evidence"])]
-            try:
-                (meeting,) = wait_for(found, timeout=30, interval=0.5, what="scan to see the window title")
-            except AssertionError:
-                raise AssertionError(json.dumps(reports[-1])[:3000]) from None
+            meeting = self.meeting_by_title(provider_id, title, probe=False)
             assert {e["signal"] for e in meeting["evidence"]} >= {"window-title"}
             assert not any(e["signal"] == "browser-tab" for e in meeting["evidence"])
             return meeting
         finally:
-            settings.unlink()
             self.browser.close(url)
 
     def spoofed_title_is_no_meeting(self, url: str, title: str, provider_id: str) -> None:
@@ -188,7 +174,7 @@ class World:
                     and any(e["signal"] == "window-title" and normalize_text(title) in e["detail"]
                             for e in m["evidence"])]
         try:
-            (meeting,) = wait_for(found, timeout=30, interval=0.5, what=f"scan to see the window titled {title!r}")
+            (meeting,) = wait_for(found, timeout=60, interval=0.5, what=f"scan to see the window titled {title!r}")
         except AssertionError:
             raise AssertionError(json.dumps(reports[-1])[:3000] if reports else "no scan") from None
         finally:

@@ -87,7 +87,7 @@ def test_every_shipped_translation_names_a_feature_and_keeps_the_providers_words
     """Stale entries (the English changed since) are allowed, never shown; current ones keep each
     quote of the English word for word."""
     files = sorted(translations_dir().glob("*.toml"))
-    assert [f.stem for f in files] == ["de"]
+    assert [f.stem for f in files] == ["de", "fr"]
     current = 0
     for path in files:
         translations = catalog_translations(path.stem)
@@ -102,4 +102,15 @@ def test_every_shipped_translation_names_a_feature_and_keeps_the_providers_words
                     current += 1
                     for quote in QUOTE.findall(english):
                         assert f"'{quote}'" in found.text, f"{path.name}: {provider.id}/{feature.id} {field}: {quote}"
-    assert current >= 50
+    assert current >= 100
+
+
+def test_in_french_a_feature_reads_in_french_marked_as_machine_made(catalog):
+    summary = catalog.get("zoom").feature("meeting-summary")
+    use_language("fr")
+    try:
+        text = wording.feature_description(summary, "zoom")
+    finally:
+        use_language("en")
+    assert text.startswith("Produit à partir de la transcription un résumé de la réunion")
+    assert text.endswith("(traduction automatique)")

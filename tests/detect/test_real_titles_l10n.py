@@ -48,14 +48,18 @@ def test_a_localised_title_names_its_meeting_app_or_nothing(case):
     assert case["source"].startswith("https://github.com/") and "/blob/" in case["source"], case["source"]
     assert ("app" in case) != ("browser" in case), "a case is either a browser window or an app window"
     want = (case["expected"], case.get("provider")) if case["expected"] != "nothing" else ("nothing", None)
-    assert outcome(case) == want, f"{case['title']!r} ({case['language']}): {case['state']}; source {case['source']}"
+    why = f"{case['title']!r} ({case['language']}): {case['state']}; source {case['source']}"
+    assert outcome(case) == want, why
+    if "private" in case:
+        assert RULES.private_browser_window(case["title"], case["browser"]) is case["private"], why
 
 
 def test_the_set_spans_languages_apps_and_both_splits():
     cases = FIXTURE["cases"]
     assert {c["split"] for c in cases} == {"dev", "heldout"}
     assert len({c["language"] for c in cases}) >= 8
-    assert {c.get("provider") for c in cases} >= {"teams", "jitsi-meet", "mattermost"}
+    assert {c.get("provider") for c in cases} >= {"teams", "jitsi-meet", "mattermost", "google-meet"}
+    assert any(c.get("private") for c in cases) and any(c.get("private") is False for c in cases)
     assert any(c["expected"] == "nothing" for c in cases) and any("app" in c for c in cases)
 
 

@@ -197,3 +197,25 @@ def test_a_firefox_private_window_is_left_unconfirmed_not_refuted(rules):
     assert (private.meeting, private.confirmed) == (True, False)
     assert private.detail.endswith("(unconfirmed: a private window, which the browser extension does not see)")
     assert (normal.meeting, normal.confirmed) == (False, False), "a normal window the extension sees is checked"
+
+
+@pytest.mark.parametrize("suffix", [
+    " \u2013 Mozilla Firefox Privater Modus",  # de
+    " - Mozilla Firefox (Navigation priv\u00e9e)",  # fr
+    " \u2014 Mozilla Firefox \u2014 tryb prywatny",  # pl
+])
+def test_a_private_window_in_another_language_is_left_unconfirmed_not_refuted(rules, suffix):
+    """Firefox's localisation files put their own words after the brand in a private window's title
+    (tests/detect/real_titles_l10n.toml); a meeting shown there is not refuted by the extension's silence."""
+    firefox = {BROWSER_PID: Candidate(BROWSER_PID, "firefox", (), True, 1.0)}
+    (private,) = WindowTitles(rules).observations([window("Meet \u2013 abc-defg-hij" + suffix, 1)], firefox, NOW,
+                                                   fronts=fronts())
+    assert (private.meeting, private.confirmed) == (True, False)
+    assert private.detail.endswith("(unconfirmed: a private window, which the browser extension does not see)")
+
+
+def test_a_page_that_writes_a_private_suffix_into_its_own_title_is_still_checked(rules):
+    firefox = {BROWSER_PID: Candidate(BROWSER_PID, "firefox", (), True, 1.0)}
+    (spoof,) = WindowTitles(rules).observations(
+        [window("Meet - abc-defg-hij \u2014 Mozilla Firefox \u2014 Mozilla Firefox", 1)], firefox, NOW, fronts=fronts())
+    assert (spoof.meeting, spoof.confirmed) == (False, False), "the browser's own suffix comes last: a normal window"

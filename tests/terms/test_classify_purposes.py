@@ -68,6 +68,7 @@ def test_items_of_a_purpose_list_are_permitted_uses(lead: str, item: str) -> Non
 
 @pytest.mark.parametrize("heading", [
     "Purposes of processing your personal data",
+    "Purposes for which we process personal data",
     "Why do we collect and use your information?",
     "How is my personal data used?",
     "How Acme uses personal data",
@@ -87,3 +88,42 @@ def test_a_sentence_under_a_purpose_heading_is_a_permitted_use(heading: str) -> 
 def test_other_lists_and_headings_give_no_use(lead: str, heading: str) -> None:
     item = "Improving the effectiveness of our trip recommendations."
     assert LICENCE not in sentence_topics(item, RULES, lead=lead, heading=heading)
+
+
+@pytest.mark.parametrize("sentence", [
+    # a legitimate interest stated as the purposes it serves (automattic/wordpress-com-privacy-policy/
+    # 2025-09-23__2025-10-06, booking/privacy-policy/2026-02-24__2026-03-26)
+    "We have a legitimate interest in using your information, for example to improve our Services.",
+    "The legitimate interests include, for example, avoiding financial harm from online fraud.",
+    # the provider reserving the right to use data for a purpose (with another topic in the sentence, so that
+    # the backoff, read only for a sentence with none, does not stand in)
+    "We reserve the right to use and share personally identifiable information with partners for any lawful"
+    " business purpose.",
+])
+def test_legitimate_interests_and_reserved_uses_are_permitted_uses(sentence: str) -> None:
+    assert LICENCE in sentence_topics(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", [
+    # the legal ground alone names no use (the negative rule collected-data-purposes)
+    "We process your data on the basis of our legitimate interests.",
+    "Legal basis: legitimate interests.",
+])
+def test_a_legal_ground_alone_is_no_permitted_use(sentence: str) -> None:
+    assert LICENCE not in sentence_topics(sentence, RULES)
+
+
+def test_items_under_a_section_on_a_legal_ground_are_permitted_uses() -> None:
+    # linkedin/european-privacy-policy/2025-11-04__2026-08-22
+    item = "To ensure the protection of children on the platform."
+    assert LICENCE not in sentence_topics(item, RULES)
+    assert LICENCE in sentence_topics(item, RULES, heading="When does Acme rely on legitimate interests?")
+
+
+def test_items_under_a_use_of_several_kinds_of_data_are_permitted_uses() -> None:
+    # booking/privacy-policy/2024-05-15__2024-09-09: "We use your contact information, reservation details,
+    # account information ... for marketing"
+    item = "Sending offers that match your trips."
+    assert LICENCE not in sentence_topics(item, RULES)
+    assert LICENCE in sentence_topics(item, RULES, lead="We use your contact details and travel preferences for the"
+                                      " purposes below.")

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from guard.presentation.i18n import _, format_date, format_number, ngettext
+from guard.presentation.i18n import _, current_language, format_date, format_number, ngettext
 from guard.presentation.wording import (
     ACTOR_NAMES,
     DOCUMENT_TYPES,
@@ -84,7 +84,7 @@ class ProviderPage:
             (_("Content may train AI models"), self.text(named_value(TRAINS_SHORT, feature.trains_models))),
         ]
         if feature.note:
-            rows.append((_("Note"), self.text(feature.note)))
+            rows.append((_("Note") if current_language() == "en" else _("Note (in English)"), self.text(feature.note)))
         rows.append((_("Sources"), "<br>".join(self.source(s) for s in feature.sources)))
         body = "".join(f'<tr><td valign="top" style="padding-right:10px"><i>{esc(label)}</i></td><td>{value}</td></tr>'
                        for label, value in rows)
@@ -105,7 +105,8 @@ class ProviderPage:
         if clause.summary:
             parts.append(f"<br><i>{esc(_('In plain words:'))}</i> {self.text(clause.summary)}")
         if clause.note:
-            parts.append(f"<br><i>{esc(_('Note:'))}</i> {self.text(clause.note)}")
+            label = _("Note:") if current_language() == "en" else _("Note (in English):")
+            parts.append(f"<br><i>{esc(label)}</i> {self.text(clause.note)}")
         parts.append(f"<br><i>{esc(_('Source:'))}</i> {self.link(clause.source)} {self.checked(clause.checked)}</p>")
         return "".join(parts)
 

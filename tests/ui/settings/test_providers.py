@@ -104,10 +104,27 @@ def test_in_german_a_feature_is_described_in_german_marked_machine_made_and_foun
         assert ("Erstellt aus dem Meeting-Transkript eine Zusammenfassung des Meetings mit nächsten Schritten; "
                 "der Host erhält sie und kann sie mit den Teilnehmenden teilen.") in text
         assert "(maschinelle Übersetzung)" in text
+        assert "Notiz (auf Englisch) Zoom's KB:" in text  # the catalog's working notes stay English, and say so
         assert "'This meeting is being transcribed.'" in text  # the provider's words, as shown
         clause = services.catalog.get("zoom").clauses_in_force(date.today())[0]
         assert f"„{' '.join(clause.quote.split())}“" in text  # a clause in German quotation marks
         qtbot.keyClicks(tab.search, "Zusammenfassung Transkript")
         assert "zoom" in tab.listed_ids()
+    finally:
+        apply_language("")
+
+
+def test_in_french_one_unverified_item_is_singular(open_window, services, qtbot):
+    """The list said "Pop  (1 non vérifiés)"."""
+    from ui.language import apply_language
+
+    apply_language("fr")
+    try:
+        window = open_window(tab="providers")
+        tab = window.providers
+        texts = [tab.list.item(i).text() for i in range(tab.list.count())]
+        ones = [t for t in texts if "(1 " in t]
+        assert ones and all(t.endswith("(1 non vérifié)") for t in ones), ones[:3]
+        assert any(t.endswith(" non vérifiés)") for t in texts)
     finally:
         apply_language("")
