@@ -19,7 +19,7 @@ from guard.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = [ROOT / "README.md", ROOT / "guard/cli/README.md", ROOT / "packaging/README.md",
-        *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "resources").glob("*/README.md"))]
+        *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "resources").glob("**/README.md"))]
 NOT_FOR_USERS = {"browser-host"}  # started by a browser, never by hand: no row of its own
 
 
