@@ -20,6 +20,7 @@ RECORDING = re.compile(r"\brecordings?\b", re.IGNORECASE)
 RULES = [
     ("de", ANY, NOTHING, re.compile(r"Besprechung"), "a meeting is ein Meeting"),
     ("de", RECORD, NOTHING, re.compile(r"\bEintr[aä]g"), "a ledger record is ein Datensatz"),
+    ("de", re.compile(r"\brecord", re.IGNORECASE), NOTHING, re.compile(r"\b[Ee]rfass"), "to record is festhalten"),
     ("fr", RECORD, LEDGER, re.compile(r"\bregistres?\b"), "registre is the ledger only"),
     ("fr", RECORD, RECORDING, re.compile(r"\benregistrements?\b"), "a ledger record is une entrée"),
     ("fr", ANY, NOTHING, re.compile(r"(?<!chaîne de )\bhachage\b", re.IGNORECASE), "a hash is une empreinte"),

@@ -68,6 +68,7 @@ def test_items_of_a_purpose_list_are_permitted_uses(lead: str, item: str) -> Non
 
 @pytest.mark.parametrize("heading", [
     "Purposes of processing your personal data",
+    "Purposes for which we process personal data",
     "Why do we collect and use your information?",
     "How is my personal data used?",
     "How Acme uses personal data",
