@@ -80,10 +80,12 @@ class Anchorer:
         except AnchorError as error:
             self._fail(f"the new signing key could not be anchored in the anchor file: {error}")
 
-    def committed(self, head: SignedHead) -> None:
-        """A transaction ending at ``head`` was committed: anchor it (file now, keyring soon)."""
+    def committed(self, head: SignedHead, *, replace_head: bool = False) -> None:
+        """A transaction ending at ``head`` was committed: anchor it (file now, keyring soon).
+        ``replace_head``: in the anchor file even over a later head (``Ledger.rekey``: the user
+        goes on from an older copy; the keyring keeps the later one, which verify reports)."""
         try:
-            self.file.update(self.ledger_id, head=head, sync=False)
+            self.file.update(self.ledger_id, head=head, sync=False, replace_head=replace_head)
         except AnchorError as error:
             self._fail(f"the newest record could not be anchored in the anchor file: {error}")
         with self._cond:
