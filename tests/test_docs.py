@@ -19,7 +19,7 @@ from guard.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = [ROOT / "README.md", ROOT / "guard/cli/README.md", ROOT / "packaging/README.md",
-        *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "resources").glob("*/README.md"))]
+        *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "resources").glob("**/README.md"))]
 NOT_FOR_USERS = {"browser-host"}  # started by a browser, never by hand: no row of its own
 
 
@@ -239,3 +239,12 @@ def test_the_readme_gives_the_defaults_the_parser_has():
     assert f"default `{defaults['order']}`" in row and f"at most {defaults['limit']} unless" in row, row
     assert set(re.findall(r"`([a-z]+(?:-[a-z]+)*)`", row.split("|")[2])) >= set(
         next(a for a in listing._actions if a.dest == "order").choices)
+
+
+@pytest.mark.parametrize(("words", "options"), LEAVES, ids=[" ".join(words) for words, _ in LEAVES])
+def test_every_subcommand_takes_json_as_the_readme_says(words, options):
+    assert "Every subcommand takes `--json` (except `browser-host`" in COMMAND_TABLE
+    parser = build_parser(full=True)
+    for word in words:
+        parser = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[word]
+    assert any("--json" in action.option_strings for action in parser._actions), " ".join(words)

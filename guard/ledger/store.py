@@ -175,8 +175,8 @@ class Ledger(LedgerReader):
             if last_seq:
                 digest = appending.current_signatures_digest(conn, last_seq)
                 head = self._keys.sign_head(conn, key, last_seq, last_hash, digest, recorded_at)
-        if head is not None:
-            self._anchorer.committed(head)
+        if head is not None:  # the user's word: appends go on from this copy (appending.behind_anchor)
+            self._anchorer.committed(head, replace_head=True)
         self._anchorer.adopt_location()  # the user accepts this ledger as the one kept here
         return key.status
 

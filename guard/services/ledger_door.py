@@ -95,6 +95,7 @@ class LedgerDoor:
 
         from guard.keyring_call import cancelled_by
         from guard.ledger import DecisionKept, LedgerKeyError
+        from guard.ledger.errors import LedgerRolledBackError
         from guard.terms_in_force import with_terms_in_force
 
         draft = with_terms_in_force(draft, self.catalog, self._terms)
@@ -111,6 +112,10 @@ class LedgerDoor:
             raise DecisionKept(f"Kept on this computer, not yet in the ledger: {error} The decision is signed and "
                                "added to the ledger, with the time it was made, as soon as the key can be read "
                                "again.") from error
+        except LedgerRolledBackError as error:  # nothing may be added until the user says how to go on
+            waiting.keep(record_id, draft, str(error))
+            raise DecisionKept(f"Kept on this computer, not yet in the ledger: {error} The decision is added, with "
+                               "the time it was made, once the ledger can take records again.") from error
         except BaseException:  # refused or not saved, as said to the user: not to be added later
             waiting.done(record_id)
             raise

@@ -72,6 +72,11 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
         # the backoff: a sentence that states what is done with data in words no topic rule has,
         # read by its verb (share -> sharing, keep -> retention...); never for an aside or a pointer
         found = [rule.topic for rule in rules.topics if rule.backoff and rule.backoff.search(text)]
+    elif found and not rules.states_no_use(text):
+        # a topic whose verbs say enough on their own is read beside the others ("... may have to
+        # share certain data with TMG, including ... geolocation data" is about generated data and sharing)
+        found += [rule.topic for rule in rules.topics if rule.backoff_beside and rule.topic not in found
+                  and rule.backoff and rule.backoff.search(text)]
     if not found:
         return ()
     kept = _not_excluded(found, text, lead_text, rules)

@@ -71,3 +71,16 @@ def test_a_ruled_out_sentence_is_read_by_its_verb() -> None:
 ])
 def test_a_disclosure_the_law_requires_is_sharing(sentence: str, expected: bool) -> None:
     assert ("third-party-sharing" in sentence_topics(sentence, RULES)) is expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # the cookies are only what the person declines or manages (Booking 2026, Zoom 2021-2023)
+    ("Where required, we offer you the option to decline analytical and marketing cookies.", False),
+    ("You can withdraw your consent at any time by visiting our cookie management tool.", False),
+    ("Please review our Privacy Policy and Cookies Policy before you use the app.", False),
+    # ...but a sentence that says what cookies collect or recognise is about generated data
+    ("You can decline cookies, which we use to recognize your browser and record the pages you visit.", True),
+    ("We use cookies to measure how people use the site.", True),
+])
+def test_a_cookie_choice_is_not_generated_data(sentence: str, expected: bool) -> None:
+    assert ("service-generated-data" in sentence_topics(sentence, RULES)) is expected
