@@ -16,9 +16,11 @@
   const DATA = globalThis.MPG_DATA;
   const LIMITS = DATA.limits;
   const PHRASE_ID = /^[a-z0-9][a-z0-9.-]{0,63}\/[a-z0-9][a-z0-9.-]{0,63}\/[0-9]{1,4}$/; // "<provider>/<feature>/<n>"
-  // Every kind of browser window: a page's own pop-up counts, so it cannot make the browser look like it has
-  // windows this extension does not see.
-  const WINDOW_TYPES = ["normal", "popup", "panel", "app", "devtools"];
+  // The kinds of window the browser titles "<page> - <browser>" (Chromium: normal and pop-up windows,
+  // chrome/browser/ui/window_metadata/window_metadata_controller.cc), which is what the app counts on screen:
+  // a page's own pop-up counts on both sides, so it cannot make a window look unseen; developer tools,
+  // app and picture-in-picture windows count on neither.
+  const WINDOW_TYPES = ["normal", "popup"];
   const BROWSER = typeof globalThis.browser !== "undefined" && api.runtime.getBrowserInfo ? "firefox" : "chromium";
 
   const reported = new Map(); // tab id -> the JSON last sent for it
