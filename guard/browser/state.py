@@ -29,6 +29,8 @@ from guard.browser.messages import (
     TabChanged,
     TabClosed,
     TabInfo,
+    WindowCount,
+    Windows,
 )
 from guard.browser.paths import SUFFIX, state_dir  # noqa: F401 - state_dir re-exported for callers of this module
 from guard.fsutil import atomic_write_bytes
@@ -72,6 +74,9 @@ class StateFile(BaseModel):
     # The extension sent its full list of meeting tabs since it connected: from then on the tabs here are
     # everything it sees (so what a window shows can be checked against them; guard/detect/title_check.py).
     synced: StrictBool = False
+    # How many browser windows the extension said it sees (None: it has not said); guard/detect/title_check.py
+    # compares it with the browser's windows on screen.
+    windows: WindowCount | None = None
     tabs: Annotated[tuple[TabEntry, ...], Field(max_length=limits.TABS)] = ()
 
 
@@ -87,15 +92,21 @@ class BrowserState:
     updated_at: datetime
     tabs: dict[int, TabEntry] = field(default_factory=dict)
     synced: bool = False
+    windows: int | None = None
 
     def apply(self, message: AnyMessage, now: datetime) -> bool:
         if isinstance(message, State):
             known = self.tabs
             self.tabs = {}
             self.synced = True
+            self.windows = message.windows
             for info in message.tabs[: limits.TABS]:
                 self.tabs[info.id] = self._entry(known.get(info.id), info, now)
             return True
+        if isinstance(message, Windows):
+            changed = self.windows != message.count
+            self.windows = message.count
+            return changed
         if isinstance(message, TabChanged):
             before = self.tabs.get(message.tab.id)
             if before is not None and before.tab == message.tab:
@@ -137,7 +148,7 @@ class BrowserState:
     def to_file(self) -> StateFile:
         return StateFile(browser=self.browser, browser_pid=self.browser_pid, host_pid=self.host_pid,
                          host_started=self.host_started, connected_at=self.connected_at, updated_at=self.updated_at,
-                         synced=self.synced, tabs=tuple(self.tabs.values()))
+                         synced=self.synced, windows=self.windows, tabs=tuple(self.tabs.values()))
 
 
 def _new_phrase(report: PageReport, kept: tuple[SeenText, ...]) -> bool:

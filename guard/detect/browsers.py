@@ -161,3 +161,15 @@ def private_window(title: str, browsers: tuple[Browser, ...]) -> bool:
             if suffix and title.endswith(suffix):
                 return True
     return False
+
+
+def tab_window(title: str, browsers: tuple[Browser, ...]) -> bool:
+    """Whether the normalised ``title`` ends with one of ``browsers``' title suffixes: a window showing a tab
+    (a picture-in-picture or other window of the browser without the suffix is not one)."""
+    title = normalize_text(title)
+    for browser in browsers:
+        for pattern in browser.suffix_patterns:
+            suffix = pattern.find(title)
+            if suffix and title.endswith(suffix) and len(suffix) < len(title):
+                return True
+    return False

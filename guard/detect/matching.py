@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from guard.detect.browsers import Browser, BrowserTable, load_browsers, page_titles, private_window
+from guard.detect.browsers import Browser, BrowserTable, load_browsers, page_titles, private_window, tab_window
 from guard.detect.link_forms import canonical, link_forms
 from guard.detect.redaction import redact_url as redact_url  # re-exported: the rules are shared with the extension
 from guard.patterns import TEXT_LIMIT, Pattern, PatternSet, bounded, checked_pattern, find_urls, normalize_text
@@ -288,6 +288,10 @@ class DetectionRules:
         """Whether a window of this browser process is a private one (by its title's suffix), which the
         browser extension does not see."""
         return private_window(bounded(title, 4 * TEXT_LIMIT), self.browser_kinds.get(normalize_name(browser), ()))
+
+    def browser_tab_window(self, title: str, browser: str) -> bool:
+        """Whether a window of this browser process shows a tab (its title ends with the browser's suffix)."""
+        return tab_window(bounded(title, 4 * TEXT_LIMIT), self.browser_kinds.get(normalize_name(browser), ()))
 
     def browser_ids(self, browser: str) -> tuple[str, ...]:
         """The ids (resources/detect/browsers.toml) a browser process of this name may be."""

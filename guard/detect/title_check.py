@@ -5,7 +5,9 @@ carries that title. Where the extension is connected for a browser (its host has
 list since it connected: ``StateFile.synced``), a meeting title in one of that browser's windows counts
 only when the active tab of one of its windows is a meeting tab of the same provider, titled the
 same; otherwise the window is no meeting ("title not confirmed by the browser extension"). Where no
-extension is connected, the title still counts, marked unconfirmed (weaker evidence).
+extension is connected, the title still counts, marked unconfirmed (weaker evidence). So does a title
+in a browser that shows more tab windows than the extension says it sees (:attr:`Shown.windows`): an
+incognito window, or one of a profile without the extension, may hold a real meeting it cannot see.
 
 Pure: plain values in and out (:class:`guard.detect.browser_tabs.BrowserTabs` makes the
 :class:`FrontTabs`, :class:`guard.detect.window_titles.WindowTitles` asks them).
@@ -28,6 +30,12 @@ class Shown(NamedTuple):
 
     titles: Mapping[str, frozenset[str]]
     cut: tuple[tuple[str, frozenset[str]], ...] = ()
+    windows: int | None = None  # how many windows the extension sees (None: it did not say)
+
+    def sees_all(self, listed: int) -> bool:
+        """Whether the extension sees every one of the ``listed`` tab windows of this browser on screen
+        (not when it did not say how many it sees: then a title it does not show is refuted, as before)."""
+        return self.windows is None or listed <= self.windows
 
     def confirms(self, provider_id: str, pages: Iterable[str]) -> bool:
         """Whether one of ``pages`` (a window's title, the browser's suffix cut off) is an active meeting
@@ -41,8 +49,9 @@ class Shown(NamedTuple):
         return False
 
 
-def shown_titles(tabs: Iterable[tuple[str, Iterable[str]]]) -> Shown:
-    """:class:`Shown` from the (title, providers) of the active meeting tabs of one browser."""
+def shown_titles(tabs: Iterable[tuple[str, Iterable[str]]], windows: int | None = None) -> Shown:
+    """:class:`Shown` from the (title, providers) of the active meeting tabs of one browser, and how many
+    windows its extension sees."""
     titles: dict[str, frozenset[str]] = {}
     cut: list[tuple[str, frozenset[str]]] = []
     for title, providers in tabs:
@@ -54,7 +63,17 @@ def shown_titles(tabs: Iterable[tuple[str, Iterable[str]]]) -> Shown:
         key = normalise_title(title)
         if key:
             titles[key] = titles.get(key, frozenset()) | frozenset(providers)
-    return Shown(titles, tuple(cut))
+    return Shown(titles, tuple(cut), windows)
+
+
+def total_windows(counts: Iterable[int | None]) -> int | None:
+    """The windows several extensions (profiles of one browser) see together; None when one did not say."""
+    total = 0
+    for count in counts:
+        if count is None:
+            return None
+        total += count
+    return total
 
 
 class FrontTabs(NamedTuple):
@@ -78,7 +97,8 @@ class FrontTabs(NamedTuple):
         for shown in found:
             for key, providers in shown.titles.items():
                 titles[key] = titles.get(key, frozenset()) | providers
-        return Shown(titles, tuple(item for shown in found for item in shown.cut))
+        return Shown(titles, tuple(item for shown in found for item in shown.cut),
+                     total_windows(shown.windows for shown in found))
 
 
 NO_EXTENSION = FrontTabs({}, {})

@@ -6,7 +6,8 @@ and at most :data:`NEW_TITLES_PER_TICK` new ones per detection pass.
 A browser window's meeting title is checked against what the browser extension says that browser
 shows in front (guard/detect/title_check.py): confirmed, it counts; not confirmed while the extension
 is connected, it is no meeting (any page can title itself "Zoom Meeting"); with no extension, it
-counts as weaker, unconfirmed evidence."""
+counts as weaker, unconfirmed evidence, and so it does when the browser has more windows showing tabs
+than the extension says it sees (an incognito window, another profile's)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from guard.events import Signal
 from guard.i18n import N_, Text
 from guard.patterns import bounded, normalize_text
 
+_Known = tuple[str, str, tuple[tuple[str, bool, str], ...], bool]
+
 NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
 SHOWN_TITLE = 300  # characters of a window title kept in evidence and events
 
@@ -32,8 +35,9 @@ class WindowTitles:
 
     def __init__(self, rules: DetectionRules) -> None:
         self.rules = rules
-        # window id → (title, owner name, matches): a window is matched again only when its title changes
-        self._known: dict[tuple[int, int | None, str], tuple[str, str, tuple[tuple[str, bool, str], ...]]] = {}
+        # window id → (title, owner name, matches, whether a browser's window shows a tab): a window is matched
+        # again only when its title changes
+        self._known: dict[tuple[int, int | None, str], _Known] = {}
         self.title_matches = 0  # titles matched this pass (for tests and benchmarks)
 
     def observations(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],
@@ -49,6 +53,8 @@ class WindowTitles:
         running = tuple(sorted({pid for c in candidates.values() for pid in c.provider_ids}))
         observations: list[Observation] = []
         listed: set[tuple[int, int | None, str]] = set()
+        matched: list[tuple[WindowInfo, Candidate | None, _Known]] = []
+        tab_windows: dict[int, int] = {}  # browser instance (root pid) → its non-private windows showing a tab
         self.title_matches = 0
         for window in windows:
             owner = candidates.get(window.pid) if window.pid is not None else None
@@ -62,20 +68,30 @@ class WindowTitles:
                 if self.title_matches >= NEW_TITLES_PER_TICK:
                     continue
                 self.title_matches += 1
-                known = (window.title, role, self._match_window(window.title, owner, running))
+                # A window showing a tab that the extension could see (a private window is known as such)
+                tab = (owner is not None and owner.browser and self.rules.browser_tab_window(window.title, owner.name)
+                       and not self.rules.private_browser_window(window.title, owner.name))
+                known = (window.title, role, self._match_window(window.title, owner, running), tab)
                 self._known[key] = known
-            if not known[2]:
-                continue
+            if known[3] and window.pid is not None:
+                instance = root(window.pid) if root is not None else window.pid
+                tab_windows[instance] = tab_windows.get(instance, 0) + 1
+            if known[2]:
+                matched.append((window, owner, known))
+        for window, owner, known in matched:
             shown = bounded(normalize_text(window.title), SHOWN_TITLE)
             front: Shown | None = None
             pages: list[str] = []
-            private = False
+            private = unseen = False
             # A browser's page (a process that is also a catalog client shows that client's own windows)
             web = owner is not None and owner.browser and not owner.matches
             if web and owner is not None and window.pid is not None and fronts is not None:
-                pids = (window.pid, root(window.pid) if root is not None else None)
-                front = fronts.shown_by(pids, self.rules.browser_ids(owner.name))
+                instance = root(window.pid) if root is not None else window.pid
+                front = fronts.shown_by((window.pid, instance), self.rules.browser_ids(owner.name))
                 private = front is not None and self.rules.private_browser_window(window.title, owner.name)
+                # More of its windows on screen than the extension sees: this one may be incognito, or of a
+                # profile without the extension, where a real meeting goes unreported.
+                unseen = front is not None and not private and not front.sees_all(tab_windows.get(instance, 0))
                 front = None if private else front  # the extension does not run in private windows
                 pages = self.rules.browser_pages(window.title, owner.name) if front is not None else []
             for provider_id, meeting, _pattern in known[2]:
@@ -87,6 +103,11 @@ class WindowTitles:
                     said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}' (unconfirmed: a private "
                                       "window, which the browser extension does not see)"), name=owner.name,
                                    pid=str(window.pid), title=shown)
+                elif web and unseen and front is not None and not front.confirms(provider_id, pages):
+                    confirmed = False
+                    said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}' (unconfirmed: the browser "
+                                      "has windows the browser extension does not see, such as incognito ones)"),
+                                   name=owner.name, pid=str(window.pid), title=shown)
                 elif web and front is None:
                     confirmed = False
                     said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}' (unconfirmed: no "

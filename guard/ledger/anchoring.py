@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import sqlite3
 import threading
 import time
 import weakref
@@ -61,6 +62,7 @@ class Anchorer:
         self._busy = False
         self._closed = False
         self._give_up = threading.Event()  # set: the keyring call under way is given up (a quick close)
+        self._replace_head = False  # the next keyring update replaces its head whatever it is (rekey)
         self._thread: threading.Thread | None = None
         _open_anchorers.add(self)
 
@@ -89,6 +91,7 @@ class Anchorer:
         except AnchorError as error:
             self._fail(f"the newest record could not be anchored in the anchor file: {error}")
         with self._cond:
+            self._replace_head = self._replace_head or replace_head
             idle = self._pending is None
             if idle or head.seq >= self._pending.seq:  # type: ignore[union-attr]
                 self._pending = head
@@ -153,6 +156,7 @@ class Anchorer:
                 if wait > 0:
                     self._cond.wait(wait)  # let more heads arrive; a flush wakes us early
                 head, self._pending, self._busy = self._pending, None, True
+                replace_head, self._replace_head = self._replace_head, False
             try:
                 self.file.sync()
             except AnchorError as error:
@@ -160,7 +164,8 @@ class Anchorer:
             try:
                 with cancelled_by(self._give_up):  # a quick close gives the keyring's call up
                     if not self._give_up.is_set() and KeyringAnchor.available():
-                        self.keyring.update(head=head, seed=self._file_anchor())
+                        self.keyring.update(head=head, seed=self._file_anchor(), holds=self._holds,
+                                            replace_head=replace_head)
                         self.file.update(self.ledger_id, in_keyring_since=format_utc(utc_now()))
             except AnchorError as error:
                 self._fail(f"the newest record could not be anchored in the keyring: {error}")
@@ -172,6 +177,19 @@ class Anchorer:
                 with self._cond:
                     self._busy = False
                     self._cond.notify_all()
+
+    def _holds(self, head: SignedHead) -> bool:
+        """Whether the ledger file holds ``head``'s record as anchored (a read of its own; a
+        ledger that cannot be read now holds nothing back)."""
+        try:
+            conn = sqlite3.connect(f"{self.keyring.ledger_path.as_uri()}?mode=ro", uri=True, timeout=5)
+            try:
+                row = conn.execute("SELECT hash FROM records WHERE seq = ?", (head.seq,)).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return True
+        return not head.seq or (row is not None and row[0] == head.hash)
 
     def _file_anchor(self) -> Anchor | None:
         try:

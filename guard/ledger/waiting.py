@@ -63,8 +63,10 @@ class WaitingDecisions:
         if any(item.said is not None for item in draft.evidence):  # a display form the ledger never keeps
             draft = draft.changed(evidence=tuple(replace(item, said=None) for item in draft.evidence))
         kept = WaitingDecision(record_id, draft, format_utc(utc_now()), why[:500])
+        # ASCII with escapes: a title from outside may hold a lone surrogate, which UTF-8 cannot
+        # encode (the ledger replaces it when it records; kept here, it must not stop the decision)
         text = json.dumps({"format": 1, "record_id": record_id, "kept_at": kept.kept_at, "why": kept.why,
-                           "draft": json.loads(draft.model_dump_json())}, ensure_ascii=False)
+                           "draft": draft.model_dump(mode="json")}, ensure_ascii=True)
         atomic_write_text(private_dir(self.folder) / f"{record_id}.json", text)
         if quiet:
             return kept

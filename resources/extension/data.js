@@ -2968,6 +2968,7 @@ globalThis.MPG_DATA = Object.freeze({
     "notice": 500,
     "participant": 100,
     "tabs": 200,
+    "windows": 1000,
     "matchText": 20000,
     "containerText": 2000,
     "nodesPerContainer": 500,

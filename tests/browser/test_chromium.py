@@ -244,3 +244,27 @@ def test_a_meeting_tab_s_window_title_is_confirmed_by_the_extension(world):
         assert not any("unconfirmed" in e["detail"] or "not confirmed" in e["detail"] for e in meeting["evidence"])
     finally:
         world.browser.close(ZOOM)
+
+
+def test_a_meeting_in_an_incognito_window_counts_unconfirmed_while_the_extension_runs_elsewhere(world):
+    """Chromium titles an incognito window like a normal one and the extension does not run there: it says
+    it sees one window while the browser shows two, so a meeting title there counts (unconfirmed), not
+    refuted. Once the incognito window is gone, the same title in the normal window is refuted again."""
+    title = TITLES["zoom"][0]
+    url = f"https://{LOCAL}:{world.site.port}/incognito/zoom"
+    world.site.pages[(LOCAL, "/incognito/zoom")] = Page(title)
+    wait_for(lambda: any(state.get("synced") and state.get("windows") == 1 for state in world.states()),
+             what="the extension's tab list and its one window")
+    world.browser.open_incognito(url)
+    try:
+        meeting = world.meeting_by_title("zoom", title)
+        (seen,) = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert seen["confirmed"] is False, seen
+        assert seen["detail"].endswith("(unconfirmed: the browser has windows the browser extension does not see, "
+                                       "such as incognito ones)"), seen
+        assert [state.get("windows") for state in world.states()] == [1], "the extension does not see incognito"
+    finally:
+        world.browser.close(url)
+    wait_for(lambda: "window-title" not in json.dumps(json.loads(world.cli("scan", "--json").stdout)["meetings"]),
+             what="the incognito window's meeting gone")
+    world.spoofed_title_is_no_meeting(f"https://{LOCAL}:{world.site.port}/spoof/zoom-again", title, "zoom")

@@ -179,6 +179,11 @@ def test_a_meeting_title_in_a_private_window_stays_unconfirmed_not_refuted(world
         assert seen["confirmed"] is False and "Private Browsing" in seen["detail"], seen
         assert seen["detail"].endswith("(unconfirmed: a private window, which the browser extension does not see)")
         assert world.tab_state(url) is None, "the extension saw nothing of the private window"
+        # The extension counts the windows it sees (not the private one); a private window, known by its
+        # title, is not taken for a window it missed: a spoofed title in the normal window stays refuted.
+        assert [state.get("windows") for state in world.states()] == [1]
+        world.spoofed_title_is_no_meeting(f"https://{LOCAL}:{world.site.port}/spoof/beside-private",
+                                          TITLES["zoom"][0], "zoom")
     finally:
         world.browser.marionette.chrome(
             'for (const w of Services.wm.getEnumerator("navigator:browser")) {'

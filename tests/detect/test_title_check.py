@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import psutil
 import pytest
 
-from guard.browser.messages import State, TabChanged, TabInfo
+from guard.browser.messages import State, TabChanged, TabInfo, Windows
 from guard.browser.state import BrowserState, save
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.candidates import Candidate
@@ -219,3 +219,106 @@ def test_a_page_that_writes_a_private_suffix_into_its_own_title_is_still_checked
     (spoof,) = WindowTitles(rules).observations(
         [window("Meet - abc-defg-hij \u2014 Mozilla Firefox \u2014 Mozilla Firefox", 1)], firefox, NOW, fronts=fronts())
     assert (spoof.meeting, spoof.confirmed) == (False, False), "the browser's own suffix comes last: a normal window"
+
+
+def seen(count: int | None, *tabs: tuple[str, list[str]]) -> FrontTabs:
+    """The extension connected for the browser, seeing ``count`` of its windows (None: it did not say)."""
+    return FrontTabs({BROWSER_PID: shown_titles(tabs, count)}, {})
+
+
+UNSEEN = "(unconfirmed: the browser has windows the browser extension does not see, such as incognito ones)"
+
+
+def test_a_meeting_in_a_window_the_extension_does_not_see_is_left_unconfirmed_not_refuted(rules):
+    """Chromium titles an incognito window like a normal one ("Zoom Meeting - Chromium", checked with
+    Chromium 156 under X11: same suffix, class and role), and the extension does not run there. When the
+    browser shows more tab windows than the extension says it sees, a meeting title it does not show
+    still counts, weaker; when it sees them all, the title is refuted as before."""
+    windows = [window("Zoom Meeting - Chromium", 1), window("New Tab - Chromium", 2)]
+    (hidden,) = WindowTitles(rules).observations(windows, CHROMIUM, NOW, fronts=seen(1))
+    assert (hidden.provider_id, hidden.meeting, hidden.confirmed) == ("zoom", True, False)
+    assert hidden.detail.endswith(UNSEEN)
+    _state, events = advance(SessionState(), [hidden], NOW)
+    assert [e.kind for e in events if e.kind == "meeting-started"] == ["meeting-started"]
+    (spoof,) = WindowTitles(rules).observations(windows, CHROMIUM, NOW, fronts=seen(2))
+    assert (spoof.meeting, spoof.confirmed) == (False, False), "every window seen: the spoof stays refuted"
+    (shown,) = WindowTitles(rules).observations(windows, CHROMIUM, NOW,
+                                                fronts=seen(1, ("Zoom Meeting", ["zoom"])))
+    assert (shown.meeting, shown.confirmed) == (True, True), "a title the extension shows is confirmed"
+
+
+def test_an_extension_that_did_not_say_what_it_sees_still_refutes(rules):
+    windows = [window("Zoom Meeting - Chromium", 1), window("New Tab - Chromium", 2)]
+    (obs,) = WindowTitles(rules).observations(windows, CHROMIUM, NOW, fronts=seen(None))
+    assert (obs.meeting, obs.confirmed) == (False, False)
+
+
+def test_a_window_without_the_browsers_suffix_does_not_make_a_spoof_count(rules):
+    """A page's picture-in-picture window (no " - Chromium") or another process's window is no tab window
+    the extension could have missed: a spoofed title stays refuted."""
+    other = Candidate(999, "chromium", (), True, 1.0)
+    windows = [window("Zoom Meeting - Chromium", 1), window("Picture in picture", 2),
+               WindowInfo("New Tab - Chromium", 999, 3)]
+    (spoof,) = WindowTitles(rules).observations(windows, {**CHROMIUM, 999: other}, NOW, fronts=seen(1))
+    assert (spoof.meeting, spoof.confirmed) == (False, False)
+
+
+def test_windows_of_one_instance_are_counted_by_its_main_process(rules):
+    """Windows are counted per browser instance (the root of their processes), as the extension counts."""
+    child = Candidate(4343, "chromium", (), True, 1.0)
+    windows = [window("Zoom Meeting - Chromium", 1), WindowInfo("New Tab - Chromium", 4343, 2)]
+    (hidden,) = WindowTitles(rules).observations(windows, {**CHROMIUM, 4343: child}, NOW, fronts=seen(1),
+                                                  root=lambda pid: BROWSER_PID)
+    assert (hidden.meeting, hidden.confirmed) == (True, False) and hidden.detail.endswith(UNSEEN)
+
+
+def test_a_firefox_private_window_does_not_reopen_the_spoof_in_a_normal_one(rules):
+    """Private windows are known by their title and left unconfirmed on their own; they do not count as
+    windows the extension missed, so a spoofed title in a normal window beside one stays refuted."""
+    firefox = {BROWSER_PID: Candidate(BROWSER_PID, "firefox-esr", (), True, 1.0)}
+    private, normal = WindowTitles(rules).observations(
+        [window("Meet \u2013 abc-defg-hij \u2014 Mozilla Firefox Private Browsing", 1),
+         window("Meet \u2013 abc-defg-hij \u2014 Mozilla Firefox", 2)], firefox, NOW, fronts=seen(1))
+    assert (private.meeting, private.confirmed) == (True, False)
+    assert (normal.meeting, normal.confirmed) == (False, False)
+
+
+def test_the_probe_adds_up_the_windows_each_profiles_extension_sees(tmp_path, rules):
+    """Each profile with the extension has its own host and state file; their counts add up for the
+    browser, and one that did not say makes the total unknown (the title is then refuted as before)."""
+    first = _host_state(tmp_path, BROWSER_PID, State(type="state", tabs=(), windows=2))
+    parent = psutil.Process().parent()
+    assert parent is not None
+    second = BrowserState(browser="chromium", browser_pid=BROWSER_PID, host_pid=parent.pid,
+                          host_started=parent.create_time(), connected_at=NOW, updated_at=NOW)
+    second.apply(State(type="state", tabs=(), windows=1), NOW)
+    save(tmp_path, second)
+    probe = BrowserTabs(tmp_path)
+    probe.observations(rules, NOW)
+    shown = probe.fronts.shown_by([BROWSER_PID], ["chromium"])
+    assert shown is not None and shown.windows == 3
+    assert shown.sees_all(3) and not shown.sees_all(4)
+    assert first.apply(Windows(type="windows", count=5), NOW)
+    assert not first.apply(Windows(type="windows", count=5), NOW), "the same count is no change"
+    save(tmp_path, first)
+    probe.observations(rules, NOW)
+    shown = probe.fronts.shown_by([BROWSER_PID], ["chromium"])
+    assert shown is not None and shown.windows == 6
+    second.windows = None
+    save(tmp_path, second)
+    probe.observations(rules, NOW)
+    shown = probe.fronts.shown_by([BROWSER_PID], ["chromium"])
+    assert shown is not None and shown.windows is None and shown.sees_all(100)
+
+
+@pytest.mark.parametrize("bad", ['"windows":"3"', '"windows":true', '"windows":-1', '"windows":1000000',
+                                 '"windows":2.5'])
+def test_a_state_file_with_a_window_count_that_is_no_small_integer_is_ignored(tmp_path, rules, bad):
+    """The count is read as strictly as ``synced``: a file claiming anything else is not trusted."""
+    _host_state(tmp_path, BROWSER_PID, State(type="state", tabs=(), windows=3))
+    (path,) = tmp_path.glob("*.json")
+    assert '"windows":3' in path.read_text()
+    path.write_text(path.read_text().replace('"windows":3', bad))
+    probe = BrowserTabs(tmp_path)
+    probe.observations(rules, NOW)
+    assert probe.fronts.shown_by([BROWSER_PID], ["chromium"]) is None

@@ -171,3 +171,27 @@ def test_nothing_is_appended_to_a_rolled_back_ledger_until_the_user_says_how_to_
         why = ledger._conn.execute("SELECT body FROM keys ORDER BY rowid DESC LIMIT 1").fetchone()[0]
     assert added.seq == 3
     assert "rolled back: the ledger ends at seq 2 but seq 3 > 2" in why  # what was lost, signed in the ledger
+
+
+def test_appending_after_both_files_were_put_back_leaves_the_keyrings_evidence(path, tmp_path, secret_service):
+    """Audit round six: with the ledger and its anchor file both put back to older copies, appends
+    go on (the anchor file agrees with the copy), and once they reached the keyring's anchored seq
+    its head was replaced: the keyring's evidence of the lost records was gone and verify called the
+    ledger intact. The keyring's head is replaced only by one of a ledger that still holds it."""
+    add(path, 2)
+    shutil.copy2(path, tmp_path / "older.sqlite3")
+    shutil.copy2(path.with_name("ledger.anchor"), tmp_path / "older.anchor")
+    add(path, 2)
+    put_back(tmp_path / "older.sqlite3", path)
+    shutil.copy2(tmp_path / "older.anchor", path.with_name("ledger.anchor"))
+    add(path, 3)  # seq 3-5: past the keyring's anchored seq 4 (closing flushes the keyring's copy)
+    with Ledger.open(path) as ledger:
+        report = ledger.verify()
+    assert not report.ok, "the lost records left no trace"
+    assert report.problem.kind in (ProblemKind.REPLACED, ProblemKind.ROLLED_BACK)
+    assert "the keyring" in report.problem.message
+    with Ledger.open(path) as ledger:
+        ledger.rekey()  # the user's word: go on from this copy; the keyring's head is replaced then
+        ledger.append(RecordDraft(provider_id="zoom", decision="refused"))
+    with Ledger.open(path) as ledger:
+        assert ledger.verify().ok, ledger.verify().summary()
