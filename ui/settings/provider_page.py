@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 from guard.presentation.i18n import _, current_language, format_date, format_number, ngettext
 from guard.presentation.wording import (
@@ -170,7 +171,7 @@ class ProviderPage:
             lines.append(esc(_("Data controller:")) + " " + self.text(contacts.controller))
         if contacts.privacy_email:
             lines.append(esc(_("Privacy email:")) + " " +
-                         self.link("mailto:" + contacts.privacy_email, contacts.privacy_email))
+                         self.link("mailto:" + quote(contacts.privacy_email, safe="@"), contacts.privacy_email))
         if contacts.privacy_form:
             lines.append(esc(_("Privacy request form:")) + " " + self.link(contacts.privacy_form))
         if contacts.postal_address:
