@@ -54,7 +54,7 @@ class WindowTitles:
         observations: list[Observation] = []
         listed: set[tuple[int, int | None, str]] = set()
         matched: list[tuple[WindowInfo, Candidate | None, _Known]] = []
-        tab_windows: dict[int, int] = {}  # browser instance (root pid) → its non-private windows showing a tab
+        tab_windows: dict[int, int] | None = None  # counted when first needed (below)
         self.title_matches = 0
         for window in windows:
             owner = candidates.get(window.pid) if window.pid is not None else None
@@ -73,9 +73,6 @@ class WindowTitles:
                        and not self.rules.private_browser_window(window.title, owner.name))
                 known = (window.title, role, self._match_window(window.title, owner, running), tab)
                 self._known[key] = known
-            if known[3] and window.pid is not None:
-                instance = root(window.pid) if root is not None else window.pid
-                tab_windows[instance] = tab_windows.get(instance, 0) + 1
             if known[2]:
                 matched.append((window, owner, known))
         for window, owner, known in matched:
@@ -91,7 +88,10 @@ class WindowTitles:
                 private = front is not None and self.rules.private_browser_window(window.title, owner.name)
                 # More of its windows on screen than the extension sees: this one may be incognito, or of a
                 # profile without the extension, where a real meeting goes unreported.
-                unseen = front is not None and not private and not front.sees_all(tab_windows.get(instance, 0))
+                if front is not None and not private and front.windows is not None:
+                    if tab_windows is None:
+                        tab_windows = self._tab_windows(windows, root)
+                    unseen = not front.sees_all(tab_windows.get(instance, 0))
                 front = None if private else front  # the extension does not run in private windows
                 pages = self.rules.browser_pages(window.title, owner.name) if front is not None else []
             for provider_id, meeting, _pattern in known[2]:
@@ -135,6 +135,23 @@ class WindowTitles:
         for key in [key for key in self._known if key not in listed]:
             del self._known[key]
         return observations
+
+    def _tab_windows(self, windows: list[WindowInfo], root: Callable[[int], int] | None) -> dict[int, int]:
+        """Browser instance (root pid) → how many of its windows (as matched this pass) show a tab and are not
+        private: the windows its extension should see. Counted only when a meeting title needs it."""
+        counts: dict[int, int] = {}
+        roots: dict[int, int] = {}
+        for window in windows:
+            if window.pid is None:
+                continue
+            known = self._known.get((window.window_id, window.pid, "" if window.window_id else window.title))
+            if known is None or not known[3] or known[0] != window.title:
+                continue
+            instance = roots.get(window.pid)
+            if instance is None:
+                instance = roots[window.pid] = root(window.pid) if root is not None else window.pid
+            counts[instance] = counts.get(instance, 0) + 1
+        return counts
 
     def _match_window(self, title: str, owner: Candidate | None,
                       running: tuple[str, ...]) -> tuple[tuple[str, bool, str], ...]:

@@ -126,9 +126,15 @@ class LedgerDoor:
     def sign_waiting(self) -> list[Record]:
         """Blocks: appends the decisions kept while the key could not be read, oldest first, each
         under the id it was kept with (at most once); raises LedgerKeyError when the key still
-        cannot be read (they stay kept). The records appended, if any."""
+        cannot be read (they stay kept). The records appended, if any. ``close()`` makes a keyring
+        wait under way give up (they stay kept)."""
+        from guard.keyring_call import cancelled_by
+
         waiting = self._waiting()
-        return self._sign_waiting(waiting) if waiting.count() else []
+        if not waiting.count():
+            return []
+        with cancelled_by(self._quitting):
+            return self._sign_waiting(waiting)
 
     @blocking
     def waiting_count(self) -> int:

@@ -196,3 +196,30 @@ def test_quitting_does_not_wait_for_a_keyring_to_take_the_newest_head(
         assert check.count == 2 and check.report.ok, check.report.summary()
     finally:
         services.close()
+
+
+def test_quitting_while_kept_decisions_wait_on_the_keyring_is_quick(
+        gnome_keyring, app_home: Path, monkeypatch: pytest.MonkeyPatch):
+    """The tray signs kept decisions every ten minutes; a quit while that waits on a keyring that
+    does not answer waited for the keyring's deadline too. The decisions stay kept."""
+    monkeypatch.setenv(DEADLINE_ENV, "1")
+    services = Services(app_paths())
+    try:
+        services.record_decision(RecordDraft(provider_id="zoom", decision="given"))
+    finally:
+        services.close()
+    services = Services(app_paths())
+    gnome_keyring.stop()
+    assert isinstance(bounded(lambda: services.record_decision(RecordDraft(provider_id="zoom", decision="refused"))),
+                      DecisionKept)
+    services.close()
+    monkeypatch.setenv(DEADLINE_ENV, "120")
+    time.sleep(2.5)  # the pause before a keyring that left a call unanswered is asked again
+    services = Services(app_paths())
+    signing = threading.Thread(target=lambda: bounded(services.sign_waiting, seconds=200), daemon=True)
+    signing.start()
+    time.sleep(1)  # the key's read is under way
+    bounded(services.close, seconds=20, hang="quitting waited for the keyring while kept decisions were signed")
+    signing.join(20)
+    assert not signing.is_alive()
+    assert Services(app_paths()).waiting_count() == 1  # still kept
