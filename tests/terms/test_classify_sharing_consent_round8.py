@@ -21,6 +21,8 @@ CONSENT = "consent-opt-out"
     # tumblr/terms-of-service/2022-11-15__2022-12-16 (also generated data: geolocation)
     "Tumblr may have to share certain data with TMG, including your username and imprecise geolocation data.",
     "We pass some device identifiers and cookie data to other companies that help us sell.",
+    # ...but making users' data public, or sharing it, still is
+    "We may make your profile publicly available and share your posts with third parties.",
     # the-trade-desk/privacy-policy/2023-02-17__2023-04-08, reddit/privacy-policy/2025-09-23__2026-01-15
     "You may have the right to opt out of activities that constitute “sales” or “sharing” under state laws.",
     "We honour requests to limit the sharing or sale of personal information.",
@@ -40,6 +42,9 @@ def test_sharing(sentence: str) -> None:
     "Users may share their screen with other participants.",
     # run by the provider itself, or on behalf of the user
     "The service is operated by our own staff in Dublin.",
+    # data the provider gets from public sources (Anthropic 2026, Mistral 2025)
+    "Our crawler collects content from web pages that are freely available to anyone browsing the internet.",
+    "Our models are trained on data that is publicly available on the Internet by third parties.",
 ])
 def test_not_sharing(sentence: str) -> None:
     assert SHARING not in sentence_topics(sentence, RULES)
