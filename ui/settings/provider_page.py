@@ -20,6 +20,7 @@ from guard.presentation.wording import (
     TRAINS_SHORT,
     feature_description,
     named_value,
+    no_clauses_in_force,
     participant_notice,
     quoted,
     topic_label,
@@ -127,7 +128,7 @@ class ProviderPage:
         out += [self.feature(f, provider.id) for f in provider.ai_features] or [f"<p>{esc(_('None known.'))}</p>"]
         in_force = provider.clauses_in_force(self.today)
         out.append(f"<h3>{esc(_('Clauses in force today ({date})').format(date=format_date(self.today)))}</h3>")
-        out += [self.clause(c, provider) for c in in_force] or [f"<p>{esc(_('None recorded in the catalog.'))}</p>"]
+        out += [self.clause(c, provider) for c in in_force] or [f"<p>{esc(no_clauses_in_force(provider))}.</p>"]
         threads = [t for t in clause_history(provider) if len(t.clauses) > 1 or not t.in_force(self.today)]
         if threads:
             out.append(f"<h3>{esc(_('Clause history'))}</h3>")

@@ -128,3 +128,13 @@ def test_in_french_one_unverified_item_is_singular(open_window, services, qtbot)
         assert any(t.endswith(" non vérifiés)") for t in texts)
     finally:
         apply_language("")
+
+
+def test_the_providers_tab_says_why_no_clause_is_in_force():
+    """Audit round six: Jami's page said 'None recorded in the catalog.' under 'Clauses in force
+    today', as if its terms had been read and held none; its archived policy states no date."""
+    from guard.catalog.loader import load_catalog
+    from ui.settings.provider_page import PageColours, ProviderPage
+
+    page = ProviderPage(PageColours(mark="#ff0", badge="#eee"), "").render(load_catalog().get("jami"))
+    assert "Its terms are watched, but none of their clauses is listed with the date it took effect." in page
