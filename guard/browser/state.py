@@ -2,10 +2,11 @@
 
 Each host (one per running browser profile) owns one file in the runtime folder, named for the
 browser and the host's process: the current meeting tabs, with the AI notices and bot names
-their pages showed. The file is private (0600 in a 0700 folder), replaced atomically, capped
-in size, and removed when the host exits; a file whose host is gone is stale and ignored (and
-cleared away) by :func:`read_states`. This is how ``meeting-guard scan`` sees extension tabs
-without the app, and how the app learns of them when it starts after the browser.
+their pages showed, and how many browser windows the extension sees (a count). The file is
+private (0600 in a 0700 folder), replaced atomically, capped in size, and removed when the host
+exits; a file whose host is gone is stale and ignored (and cleared away) by :func:`read_states`.
+This is how ``meeting-guard scan`` sees extension tabs without the app, and how the app learns
+of them when it starts after the browser.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ meeting hostnames resolve to the local site (``--host-resolver-rules``).
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from guard.detect.browser_tabs import BrowserTabs
 from guard.events import Signal
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
-from tests.browser.support.browsers import Chromium, wait_for
+from tests.browser.support.browsers import CHROMIUM, Chromium, wait_for
 from tests.browser.support.site import LOCAL, TITLES, Page
 
 pytestmark = pytest.mark.desktop
@@ -268,3 +269,29 @@ def test_a_meeting_in_an_incognito_window_counts_unconfirmed_while_the_extension
     wait_for(lambda: "window-title" not in json.dumps(json.loads(world.cli("scan", "--json").stdout)["meetings"]),
              what="the incognito window's meeting gone")
     world.spoofed_title_is_no_meeting(f"https://{LOCAL}:{world.site.port}/spoof/zoom-again", title, "zoom")
+
+
+def test_a_second_profile_s_extension_adds_its_windows_and_a_spoof_there_is_still_refuted(world):
+    """A window of another profile of the same browser instance: that profile has the extension too (loaded
+    for every profile here), its own host says it sees one window, and the two counts add up to the two
+    windows on screen, so a page there titled like a meeting is refuted, not taken for an unseen window."""
+    title = TITLES["zoom"][0]
+    url = f"https://{LOCAL}:{world.site.port}/other-profile/zoom"
+    world.site.pages[(LOCAL, "/other-profile/zoom")] = Page(title)
+    wait_for(lambda: any(state.get("synced") for state in world.states()), what="the extension's tab list")
+    subprocess.run([CHROMIUM, *world.browser.flags, "--profile-directory=Other", url], env=world.env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=True)
+    try:
+        wait_for(lambda: world.browser.tab(url), what="the other profile's tab")
+        wait_for(lambda: sorted((s.get("synced"), s.get("windows")) for s in world.states()) == [(True, 1)] * 2,
+                 what="both profiles' hosts, one window each")
+        reports: list[dict] = []
+
+        def set_aside() -> list[dict]:
+            reports.append(json.loads(world.cli("scan", "--json").stdout))
+            return [e for e in reports[-1]["not_counted"] if title in e["detail"]]
+        (aside,) = wait_for(set_aside, timeout=60, interval=0.5, what="the title set aside")
+        assert aside["detail"].endswith("no meeting, title not confirmed by the browser extension"), aside
+        assert [m for m in reports[-1]["meetings"] if m["provider_id"] == "zoom"] == [], reports[-1]["meetings"]
+    finally:
+        world.browser.close(url)
