@@ -68,6 +68,10 @@ class Evidence:
     seen_at: datetime
     pid: int | None = None
     tab: str | None = None  # "<browser>/<tab id>" when a browser tab was the source
+    # A browser window's title only: True when the browser extension shows a meeting tab so titled in
+    # front; False when no extension could confirm it (weaker: any page may title itself like a
+    # meeting); None for every other signal. Records keep it in ``detail``'s words.
+    confirmed: bool | None = None
     # ``detail`` as a sentence the UI can translate (guard.i18n.Text); ``detail`` stays the English
     # that records and exports keep. Not compared, not in JSON.
     said: Text | None = field(default=None, compare=False, repr=False, metadata={"json": False})

@@ -8,9 +8,10 @@ forever. :func:`ask` runs the call on a worker thread and stops waiting after
 within N s"), which callers report like any other unreachable keyring.
 
 A call cannot be cancelled: the abandoned worker (a daemon thread, so it never holds up
-the process's exit) waits on until the keyring answers or goes away. Some never return: a
-gnome-keyring that dies while its unlock prompt is open never sends the prompt's answer,
-and secretstorage waits for it for ever. So an unanswered call holds back the calls after
+the process's exit) waits on until the keyring answers or goes away. A gnome-keyring that dies
+while its unlock prompt is open never sends the prompt's answer; secretstorage would wait for
+it for ever, so the Secret Service backend waits for a prompt at most five minutes
+(guard.keyring_prompt) and its worker then returns. So an unanswered call holds back the calls after
 it for a while, not until it returns: for one deadline they are refused at once with the
 same message (a hung keyring costs one deadline, not one per call); then one call goes out
 to find out whether the keyring answers again, and the pause doubles (up to five minutes)
@@ -32,8 +33,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
-
-import keyring.errors
 
 from guard.errors import GuardError
 
@@ -107,6 +106,12 @@ def cancelled_by(cancel: threading.Event | None) -> Iterator[None]:
         yield
     finally:
         _cancel.event = previous
+
+
+def caller_gone() -> bool:
+    """Whether this thread's cancel event (:func:`cancelled_by`) is set: whoever asked is gone."""
+    cancel: threading.Event | None = getattr(_cancel, "event", None)
+    return cancel is not None and cancel.is_set()
 
 
 def ask(what: str, call: Callable[[], T], *, retry: bool = True) -> T:
@@ -242,6 +247,8 @@ def _abandon(pending: _Pending[Any], limit: float, *, cancelled: bool) -> None:
 
 
 def _twice(call: Callable[[], T]) -> T:
+    import keyring.errors  # here: a process that only says "stop waiting" (cancelled_by) never loads keyring
+
     try:
         return call()
     except keyring.errors.PasswordDeleteError:

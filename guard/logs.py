@@ -8,11 +8,15 @@ Messages quote outside text (a user catalog file's values, page addresses, title
 characters and bidi overrides in a message are spelt out (``\x1b``, ``\u202e``), so a terminal
 showing stderr never obeys them, and a line break in one starts a line with a tab, so a message
 cannot forge a line that reads as another record. A traceback is kept as it is.
+
+The log names meetings, providers and files, so like everything else the app writes it is
+readable by its owner only (0600, whatever the umask; rotated files too).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import TextIO
 
@@ -25,6 +29,27 @@ BACKUPS = 5
 
 _SPELT = {code: f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" for code in UNSAFE if code not in (0x09, 0x0A)}
 _SPELT[0x0A] = "\n\t"
+
+
+def _private_opener(path: str, flags: int) -> int:
+    """``open``'s opener for the log: a new file is 0600, and one left wider (an older version,
+    another umask) is narrowed."""
+    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    except (AttributeError, OSError):  # Windows has no fchmod; not ours to change: keep logging
+        pass
+    return fd
+
+
+class _PrivateFileHandler(logging.FileHandler):
+    """A FileHandler whose file is readable by its owner only."""
+
+    _meeting_guard = True  # set up by setup_logging (taken off again by the next setup)
+
+    def _open(self):  # type: ignore[no-untyped-def]  # logging's own signature is untyped
+        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,
+                    opener=_private_opener)
 
 
 class _QuotingFormatter(logging.Formatter):
@@ -73,20 +98,23 @@ def setup_logging(log_file: Path | None, verbose: bool = False,
         if long_running or _full(log_file):
             from logging.handlers import RotatingFileHandler
 
-            rotating = RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8",
-                                           delay=not long_running)
+            class _PrivateRotatingFileHandler(RotatingFileHandler):
+                _meeting_guard = True
+                _open = _PrivateFileHandler._open
+
+            rotating = _PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+                                                   encoding="utf-8", delay=not long_running)
             if not long_running:
                 rotating.doRollover()
             handler = rotating
         else:
-            handler = logging.FileHandler(log_file, encoding="utf-8")  # opened now: a failure is said below
+            handler = _PrivateFileHandler(log_file, encoding="utf-8")  # opened now: a failure is said below
     except OSError as error:
         logging.getLogger(__name__).warning("Cannot write the log file %s (%s); logging to stderr only.",
                                             log_file, error)
         return [stderr]
     handler.setFormatter(formatter)
     handler.setLevel(logging.DEBUG if verbose else logging.INFO)
-    handler._meeting_guard = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     return [stderr, handler]
 

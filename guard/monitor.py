@@ -21,8 +21,8 @@ from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation, ProbeState, ProbeStatus
 from guard.detect.platform import Backends, current_os, default_backends
 from guard.detect.process_table import ProcessTable
-from guard.detect.sessions import SessionRules, SessionState, advance
-from guard.events import MeetingSession, RunningApp
+from guard.detect.sessions import SessionRules, SessionState, advance, set_aside
+from guard.events import Evidence, MeetingSession, RunningApp
 from guard.jsonable import to_json_data
 from guard.settings import Settings
 
@@ -87,7 +87,9 @@ class MonitorEvent:
 @dataclass(frozen=True)
 class Snapshot:
     """What the monitor knows now: apps running, meetings in progress, meetings that ended
-    lately (newest last, so the consent form can be about one), and how each probe fares."""
+    lately (newest last, so the consent form can be about one), and how each probe fares.
+    ``not_counted``: what the last pass saw and set aside, with why (a browser window titled like
+    a meeting that the browser extension did not confirm)."""
 
     at: datetime | None
     enabled: bool
@@ -96,6 +98,7 @@ class Snapshot:
     meetings: tuple[MeetingSession, ...]
     probes: tuple[ProbeStatus, ...]
     ended: tuple[MeetingSession, ...] = ()
+    not_counted: tuple[Evidence, ...] = ()
 
     @property
     def unavailable(self) -> tuple[ProbeStatus, ...]:
@@ -238,6 +241,8 @@ class Monitor:
             meetings=self._state.meetings_in_progress,
             probes=probes,
             ended=tuple(self._ended),
+            not_counted=tuple(obs.evidence() for obs in self._last.observations if set_aside(obs))
+            if self._last is not None else (),
         )
 
     def __enter__(self) -> Monitor:

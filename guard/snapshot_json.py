@@ -17,6 +17,7 @@ sentence, then a refusal), so no input makes the check recurse.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from string import Formatter
@@ -120,6 +121,7 @@ class EvidenceWire(TypedDict):
     seen_at: _Time
     pid: NotRequired[_Int | None]
     tab: NotRequired[_Str | None]
+    confirmed: NotRequired[_Bool | None]
     said: NotRequired[_Sentence | None]
 
 
@@ -178,6 +180,7 @@ class SnapshotWire(TypedDict):
     meetings: _Items[_Meeting]
     probes: _Items[Annotated[ProbeWire, _into(ProbeStatus)]]
     ended: NotRequired[_Items[_Meeting]]
+    not_counted: NotRequired[_Items[_Evidence]]
 
 
 # Each wire shape and the dataclass it becomes: their keys are the same (tests/ui/test_settings_link.py).
@@ -247,7 +250,14 @@ def _message(error: ValidationError) -> str:
 # -- the two ways --------------------------------------------------------------------------------
 
 def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
-    """``snapshot`` as JSON-ready data that :func:`snapshot_from_json` reads back equal."""
+    """``snapshot`` as JSON-ready data that :func:`snapshot_from_json` reads back equal, its lists
+    cut to :data:`MAX_ITEMS` first: a desktop with more windows titled like a meeting than that
+    (set aside, ``not_counted``) made a snapshot the settings window refused as a whole."""
+    if any(len(items) > MAX_ITEMS for items in (snapshot.apps, snapshot.meetings, snapshot.probes, snapshot.ended,
+                                                 snapshot.not_counted)):
+        snapshot = replace(snapshot, apps=snapshot.apps[:MAX_ITEMS], meetings=snapshot.meetings[:MAX_ITEMS],
+                           probes=snapshot.probes[:MAX_ITEMS], ended=snapshot.ended[-MAX_ITEMS:],
+                           not_counted=snapshot.not_counted[:MAX_ITEMS])
     data: dict[str, Any] = _writer().dump_python(snapshot, mode="json")
     return data
 

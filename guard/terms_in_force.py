@@ -6,10 +6,12 @@ them has to know the others.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from guard.catalog.loader import Catalog
 from guard.ledger.models import RecordDraft, TermsRef
+from guard.terms.models import Version
 from guard.terms.store import TermsStore
 
 
@@ -34,11 +36,29 @@ def version_dates(catalog: Catalog, store: TermsStore, provider_id: str) -> dict
     dates: dict[str, date] = {}
     for document in provider.documents if provider is not None else ():
         version = store.current(provider_id, document.id)
-        if version is not None:
-            when = version.version_date or (version.first_seen.date() if version.first_seen else None)
-            if when is not None:
-                dates[version.sha256] = when
+        when = _date_of(version) if version is not None else None
+        if version is not None and when is not None:
+            dates[version.sha256] = when
     return dates
+
+
+def cited_version_dates(store: TermsStore, refs: Iterable[TermsRef]) -> dict[str, date]:
+    """The date of each version a record cites, by SHA-256, where this computer's terms store
+    (or a shipped baseline) has that version; a record's details say "version of 11 Aug 2023"
+    as the consent form did, not only the hash."""
+    dates: dict[str, date] = {}
+    for ref in refs:
+        for version in store.versions(ref.provider_id, ref.document_id):
+            when = _date_of(version) if version.sha256 == ref.sha256 else None
+            if when is not None:
+                dates[ref.sha256] = when
+                break
+    return dates
+
+
+def _date_of(version: Version) -> date | None:
+    """A version's own date, else the day it was first seen."""
+    return version.version_date or (version.first_seen.date() if version.first_seen else None)
 
 
 def with_terms_in_force(draft: RecordDraft, catalog: Catalog, store: TermsStore) -> RecordDraft:

@@ -89,10 +89,20 @@ def wanted_plugin(plugin_type: str, name: str) -> bool:
     return "*" in keep or name in keep
 
 
+# Qt's own translations the app loads (ui/language.py: qtbase_<lang>.qm, for the standard buttons and
+# dialogs) in each language of the app but English (guard.i18n.LANGUAGES; a test keeps the two equal).
+KEEP_QT_TRANSLATIONS = frozenset(f"qtbase_{language}.qm" for language in ("de", "fr", "es", "it", "nl"))
+
+
 def is_qt_translation(dest: str) -> bool:
-    """Qt's own translations (.qm): the app's text is English only, so they are left out."""
+    """One of Qt's own translations (.qm) shipped with PySide6."""
     parts = PurePath(dest.replace("\\", "/")).parts
     return bool(parts) and parts[0] == "PySide6" and "translations" in parts
+
+
+def drops_qt_translation(dest: str) -> bool:
+    """A Qt translation the app never loads (another module's, another language's): left out."""
+    return is_qt_translation(dest) and PurePath(dest.replace("\\", "/")).name not in KEEP_QT_TRANSLATIONS
 
 
 def _posix(dest: str) -> str:
@@ -145,7 +155,7 @@ def trim_binaries(
 
 
 def trim_datas(datas: Iterable[TocEntry], dropped_binaries: Iterable[TocEntry]) -> list[TocEntry]:
-    """``datas`` without Qt's translations and without what belonged to the dropped binaries.
+    """``datas`` without the Qt translations the app does not load and without what belonged to the dropped binaries.
 
     PyInstaller lists its symlinks among the data (e.g. ``libQt6Quick.so.6`` at the top of the
     bundle pointing into PySide6/Qt/lib/), and on macOS a Qt framework's Info.plist and links;
@@ -157,7 +167,7 @@ def trim_datas(datas: Iterable[TocEntry], dropped_binaries: Iterable[TocEntry]) 
     def unwanted(entry: TocEntry) -> bool:
         dest = _posix(entry[0])
         return (
-            is_qt_translation(dest)
+            drops_qt_translation(dest)
             or (entry[2] == "SYMLINK" and _link_target(entry) in dropped)
             or (bool(frameworks) and (dest + "/").startswith(frameworks))
         )

@@ -28,8 +28,12 @@ from guard.detect.media.win32_consent import ConsentStoreUsage, Registry, WinReg
 from guard.detect.sockets import UdpSockets, Unsupported
 from guard.detect.windows import WindowLister
 from guard.detect.platform import DeferredReader
+from guard.detect.windows.gnome_shell import GnomeShellWindowLister
+from guard.detect.windows.kwin_script import KWinWindowLister
 from guard.detect.windows.linux_x11 import X11WindowLister
 from guard.detect.windows.macos import CoreGraphicsWindows, MacWindowLister, WindowListApi
+from guard.detect.windows.sway_ipc import SwayWindowLister
+from guard.detect.windows.wayland import WaylandWindowLister
 from guard.detect.windows.win32 import User32, User32Api, Win32WindowLister
 from tests.autostart.test_autostart import FakeRunKey
 from tests.detect.test_macos_backends import FakeCoreAudio, FakeWindowList
@@ -56,7 +60,8 @@ def parameters(signature: inspect.Signature) -> list[tuple[str, inspect._Paramet
 
 
 AREAS: list[tuple[type, list[type]]] = [
-    (WindowLister, [X11WindowLister, Win32WindowLister, MacWindowLister, Unsupported]),
+    (WindowLister, [X11WindowLister, SwayWindowLister, KWinWindowLister, GnomeShellWindowLister,
+                    WaylandWindowLister, Win32WindowLister, MacWindowLister, Unsupported]),
     (MediaLister, [PulseMicrophone, ProcVideoDevices, ConsentStoreUsage, CoreAudioMicrophone, UdpSockets,
                    Unsupported]),
     (AccessibilityReader, [AtSpiReader, Unavailable, DeferredReader]),

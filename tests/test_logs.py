@@ -49,3 +49,32 @@ def test_a_traceback_still_reads_as_lines(tmp_path):
     lines = stream.getvalue().splitlines()
     assert lines[0].endswith("It failed") and lines[1] == "Traceback (most recent call last):"
     assert lines[-1] == "ValueError: boom"
+
+
+def test_the_log_file_is_readable_by_its_owner_only_also_after_rotation(tmp_path):
+    # the log names meetings, providers and files: like every file the app writes, it is 0600
+    # whatever the umask, a log an older version left wider is narrowed, and so are rotated files
+    import os
+    import stat
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    old = folder / "old.log"
+    old.write_text("from an older version\n", encoding="utf-8")
+    old.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        for name, long_running in (("command.log", False), ("tray.log", True), ("old.log", False)):
+            handlers = setup_logging(folder / name, stream=io.StringIO(), long_running=long_running)
+            try:
+                logging.getLogger("guard.test").warning("Meeting 'Weekly' started")
+                if long_running:
+                    handlers[1].doRollover()  # type: ignore[attr-defined]
+                    logging.getLogger("guard.test").warning("after the rollover")
+            finally:
+                remove_logging(handlers)
+    finally:
+        os.umask(previous)
+    written = sorted(folder.iterdir())
+    assert {path.name for path in written} >= {"command.log", "tray.log", "tray.log.1", "old.log"}
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in written} == {path.name: 0o600 for path in written}

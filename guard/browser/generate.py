@@ -53,19 +53,27 @@ def derived_hosts(patterns: tuple[str, ...]) -> list[HostRule]:
     return [rule for pattern in patterns for rule in host_rules(pattern)]
 
 
+def link_only(rule: HostRule, link_only_hosts: list[HostRule]) -> bool:
+    """Whether ``rule`` is one of the catalog's ``link_only_hosts`` (or below one given with ``*.``)."""
+    return any(rule.host == only.host or (only.subdomains and rule.host.endswith("." + only.host))
+               for only in link_only_hosts)
+
+
 def meeting_hosts(catalog: Catalog) -> list[tuple[HostRule, list[str]]]:
     """Each host rule with the providers whose meeting links it covers: the catalog's declared
     ``hosts`` and every host its link patterns can match (a pattern that allows ``www.`` where the
-    declared hosts do not still gets its tabs seen)."""
+    declared hosts do not still gets its tabs seen), except the provider's ``link_only_hosts`` (short
+    links and redirectors: their links are found in text, and no meeting page is shown there)."""
     problems: list[str] = []
     rules: list[tuple[HostRule, str]] = []
     for provider in catalog:
         web = provider.detect.web
         if not web.url_patterns:
             continue
+        only = declared_hosts(web.link_only_hosts)
         try:
             found = declared_hosts(web.hosts) + derived_hosts(web.url_patterns)
-            rules += [(rule, provider.id) for rule in found]
+            rules += [(rule, provider.id) for rule in found if not link_only(rule, only)]
         except HostPatternError as error:
             problems.append(f"{provider.id}: {error}")
     if problems:
@@ -109,14 +117,17 @@ def meeting_pages(catalog: Catalog) -> list[dict[str, Any]]:
         if not web.url_patterns:
             continue
         try:
-            urls = [pieces for pattern in web.url_patterns for pieces in required_pieces(pattern)
+            only = declared_hosts(web.link_only_hosts)
+            shown = [pattern for pattern in web.url_patterns  # a link-only host's links never show in a tab
+                     if not (only and (hosts := derived_hosts((pattern,))) and all(link_only(h, only) for h in hosts))]
+            urls = [pieces for pattern in shown for pieces in required_pieces(pattern)
                     if not (pieces and re.match(r"[a-z][a-z0-9+.-]*:", pieces[0])
                             and not pieces[0].startswith(("http://", "https://")))]  # app links: no tab shows them
             # A title pattern with no fixed words (Meet's bare meeting code) would let every page of the
             # host through; such pages are known by their link, so the pattern serves window titles only.
             titles = [[normalise(piece) for piece in pieces]
                       for pattern in web.meeting_window_titles for pieces in required_pieces(pattern) if pieces]
-        except LiteralError as error:
+        except (LiteralError, HostPatternError) as error:
             problems.append(f"{provider.id}: {error}")
             continue
         rules.append({"provider": provider.id, "url": urls, "title": titles})

@@ -12,6 +12,7 @@ URL = 2048  # characters of a tab's link
 NOTICE = 500  # characters of a notice as shown in the page
 PARTICIPANT = 100  # characters of a display name
 TABS = 200  # meeting tabs one browser may report
+WINDOWS = 1000  # browser windows one extension may say it sees (a count, never more about them)
 PROVIDERS_PER_TAB = 8
 NOTICES_PER_TAB = 10
 NEW_PHRASE_NOTICES = 10  # more a tab may keep, each naming a catalog phrase no kept notice named (so look-alikes
@@ -41,5 +42,5 @@ CONTENT_SCRIPT = {
 
 def for_extension() -> dict[str, int]:
     """The limits as data.js carries them."""
-    return {"title": TITLE, "url": URL, "notice": NOTICE, "participant": PARTICIPANT, "tabs": TABS,
+    return {"title": TITLE, "url": URL, "notice": NOTICE, "participant": PARTICIPANT, "tabs": TABS, "windows": WINDOWS,
             **CONTENT_SCRIPT}

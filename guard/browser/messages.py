@@ -1,8 +1,9 @@
 """What the extension may send, as schemas: anything else is refused, anything page-controlled neutralised.
 
 Every message is one JSON object with a ``type``: ``hello`` (who is calling), ``state`` (every
-meeting tab, on (re)connect), ``tab`` (one tab opened, updated or closed), ``notice`` (a meeting
-page showed an AI or recording notice) and ``participant`` (a participant named like a bot).
+meeting tab, on (re)connect, and how many browser windows the extension sees), ``windows`` (that
+count changed), ``tab`` (one tab opened, updated or closed), ``notice`` (a meeting page showed an AI
+or recording notice) and ``participant`` (a participant named like a bot).
 Types are strict (a ``"true"`` is not a boolean), unknown fields are ignored, ids and counts are
 bounded, texts pass through :func:`~guard.browser.text.neutral_text` and links through the
 app's own redaction, whatever the extension claims to have done.
@@ -31,6 +32,9 @@ from guard.detect.redaction import redact_url
 
 _MODEL = ConfigDict(extra="ignore", frozen=True, strict=True)
 TabId = Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]
+# How many browser windows the extension sees (chrome.windows.getAll: no titles, no links): fewer than the
+# browser has means some (incognito, private, another profile) it cannot see (guard/detect/title_check.py).
+WindowCount = Annotated[StrictInt, Field(ge=0, le=limits.WINDOWS)]
 ProviderId = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9.-]*$")]
 # "<provider>/<feature>/<n>": the n-th catalog notice of that feature (as background.js checks it)
 PhraseId = Annotated[StrictStr, Field(max_length=140,
@@ -82,6 +86,15 @@ class State(BaseModel):
     model_config = _MODEL
     type: Literal["state"]
     tabs: Annotated[tuple[TabInfo, ...], Field(max_length=limits.TABS)]
+    windows: WindowCount | None = None
+
+
+class Windows(BaseModel):
+    """How many browser windows the extension sees now (sent when one opens or closes)."""
+
+    model_config = _MODEL
+    type: Literal["windows"]
+    count: WindowCount
 
 
 class TabChanged(BaseModel):
@@ -126,9 +139,10 @@ def _kind(value: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-AnyMessage = Hello | State | TabChanged | TabClosed | PageReport
+AnyMessage = Hello | State | Windows | TabChanged | TabClosed | PageReport
 Message = Annotated[
-    Annotated[Hello, Tag("hello")] | Annotated[State, Tag("state")] | Annotated[TabChanged, Tag("tab-changed")]
+    Annotated[Hello, Tag("hello")] | Annotated[State, Tag("state")] | Annotated[Windows, Tag("windows")]
+    | Annotated[TabChanged, Tag("tab-changed")]
     | Annotated[TabClosed, Tag("tab-closed")] | Annotated[PageReport, Tag("notice")]
     | Annotated[PageReport, Tag("participant")],
     Discriminator(_kind, custom_error_type="unknown_type", custom_error_message="not a known message type"),

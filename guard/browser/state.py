@@ -2,10 +2,11 @@
 
 Each host (one per running browser profile) owns one file in the runtime folder, named for the
 browser and the host's process: the current meeting tabs, with the AI notices and bot names
-their pages showed. The file is private (0600 in a 0700 folder), replaced atomically, capped
-in size, and removed when the host exits; a file whose host is gone is stale and ignored (and
-cleared away) by :func:`read_states`. This is how ``meeting-guard scan`` sees extension tabs
-without the app, and how the app learns of them when it starts after the browser.
+their pages showed, and how many browser windows the extension sees (a count). The file is
+private (0600 in a 0700 folder), replaced atomically, capped in size, and removed when the host
+exits; a file whose host is gone is stale and ignored (and cleared away) by :func:`read_states`.
+This is how ``meeting-guard scan`` sees extension tabs without the app, and how the app learns
+of them when it starts after the browser.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Annotated
 
 import psutil
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from guard.browser import limits
 from guard.browser.messages import (
@@ -29,6 +30,8 @@ from guard.browser.messages import (
     TabChanged,
     TabClosed,
     TabInfo,
+    WindowCount,
+    Windows,
 )
 from guard.browser.paths import SUFFIX, state_dir  # noqa: F401 - state_dir re-exported for callers of this module
 from guard.fsutil import atomic_write_bytes
@@ -69,6 +72,12 @@ class StateFile(BaseModel):
     host_started: float
     connected_at: datetime
     updated_at: datetime
+    # The extension sent its full list of meeting tabs since it connected: from then on the tabs here are
+    # everything it sees (so what a window shows can be checked against them; guard/detect/title_check.py).
+    synced: StrictBool = False
+    # How many browser windows the extension said it sees (None: it has not said); guard/detect/title_check.py
+    # compares it with the browser's windows on screen.
+    windows: WindowCount | None = None
     tabs: Annotated[tuple[TabEntry, ...], Field(max_length=limits.TABS)] = ()
 
 
@@ -83,14 +92,22 @@ class BrowserState:
     connected_at: datetime
     updated_at: datetime
     tabs: dict[int, TabEntry] = field(default_factory=dict)
+    synced: bool = False
+    windows: int | None = None
 
     def apply(self, message: AnyMessage, now: datetime) -> bool:
         if isinstance(message, State):
             known = self.tabs
             self.tabs = {}
+            self.synced = True
+            self.windows = message.windows
             for info in message.tabs[: limits.TABS]:
                 self.tabs[info.id] = self._entry(known.get(info.id), info, now)
             return True
+        if isinstance(message, Windows):
+            changed = self.windows != message.count
+            self.windows = message.count
+            return changed
         if isinstance(message, TabChanged):
             before = self.tabs.get(message.tab.id)
             if before is not None and before.tab == message.tab:
@@ -132,7 +149,7 @@ class BrowserState:
     def to_file(self) -> StateFile:
         return StateFile(browser=self.browser, browser_pid=self.browser_pid, host_pid=self.host_pid,
                          host_started=self.host_started, connected_at=self.connected_at, updated_at=self.updated_at,
-                         tabs=tuple(self.tabs.values()))
+                         synced=self.synced, windows=self.windows, tabs=tuple(self.tabs.values()))
 
 
 def _new_phrase(report: PageReport, kept: tuple[SeenText, ...]) -> bool:

@@ -94,9 +94,13 @@ class Contacts(BaseModel):
     @field_validator("privacy_email", "dpo_email", "eu_representative_email")
     @classmethod
     def _plain_email(cls, value: str | None) -> str | None:
-        if value is not None and (value.count("@") != 1 or any(ch.isspace() or ch in "<>\"'" for ch in value)
-                                  or value.startswith("mailto:")):
-            raise ValueError(f"{value!r} is not a plain e-mail address")
+        # Only what plain addresses use: it becomes a "mailto:" link, where '?', '&', '#', '%' or
+        # ',' would add fields (attach, cc, body: RFC 6068) or recipients the user never sees.
+        if value is not None and (value.count("@") != 1 or len(value) > 254 or not all(
+                ch.isalnum() or ch in "._+-@" for ch in value) or value.startswith(("mailto:", "@"))
+                or value.endswith("@")):
+            raise ValueError(f"{value[:80]!r} is not a plain e-mail address (letters, digits and . _ + - around "
+                             "one @)")
         return value
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from guard.catalog.model_base import MAX_NOTE, MODEL, FieldError, Source
 from guard.patterns import PatternError, compile_pattern, normalize_text
@@ -72,12 +72,16 @@ class WebDetect(BaseModel):
     ``hosts`` are the host names meeting pages are served from (``*.`` for any subdomain),
     for the browser extension's host permissions; every ``url_patterns`` match is on one of
     them, except app links (``zoommtg:``, ``msteams:``), which only appear on command lines.
+    ``link_only_hosts`` are short links and redirectors (``g.co``) whose links ``url_patterns``
+    match but which never show a meeting page: link detection (command lines, calendars, text)
+    finds their links, and the extension asks for no access to them.
     ``url_excludes`` name pages on a meeting host that a room pattern would also match
     (``whereby.com/pricing``): RE2 has no lookahead, so exclusions are patterns of their own.
     """
 
     model_config = MODEL
     hosts: tuple[str, ...] = ()
+    link_only_hosts: tuple[str, ...] = ()
     url_patterns: tuple[str, ...] = ()
     url_excludes: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
@@ -89,7 +93,7 @@ class WebDetect(BaseModel):
         return (any(compile_pattern(p).search(url) for p in self.url_patterns)
                 and not any(compile_pattern(p).search(url) for p in self.url_excludes))
 
-    @field_validator("hosts")
+    @field_validator("hosts", "link_only_hosts")
     @classmethod
     def _hosts_are_plain(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
         for host in hosts:
@@ -98,6 +102,14 @@ class WebDetect(BaseModel):
             if not bare or not plain or bare != bare.lower():
                 raise ValueError(f"host {host!r} must be a lowercase host name, optionally starting with '*.'")
         return hosts
+
+    @model_validator(mode="after")
+    def _link_only_hosts_show_no_page(self) -> WebDetect:
+        both = sorted(set(self.hosts) & set(self.link_only_hosts))
+        if both:
+            raise ValueError(f"{', '.join(both)}: a host is either in 'hosts' (meeting pages) or in "
+                             "'link_only_hosts' (links only), not both")
+        return self
 
 
 class Detect(BaseModel):

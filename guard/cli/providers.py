@@ -116,14 +116,15 @@ def _print_provider(provider: Provider, day: date, ctx: CliContext) -> None:
     if not provider.ai_features:
         ctx.print("  none recorded")
     ctx.print()
+    from guard.presentation.wording import NO_TERMS_TRACKED, no_clauses_in_force
+
     in_force = provider.clauses_in_force(day)
-    ctx.print(f"Clauses in force on {day.isoformat()} ({len(in_force)}):")
+    ctx.print(f"Clauses in force on {day.isoformat()}" + (f" ({len(in_force)}):" if in_force else ":"))
     for clause in in_force:
         _print_clause(clause, provider.document(clause.document), ctx, indent="  ")
-    if not in_force:
-        ctx.print("  none recorded")
+    if not in_force:  # why, never a count of zero that reads as checked
+        ctx.print(f"  none: {no_clauses_in_force(provider)}")
     ctx.print()
-    from guard.presentation.wording import NO_TERMS_TRACKED
 
     ctx.print(f"Terms documents ({len(provider.documents)}):")
     for document in provider.documents:

@@ -131,6 +131,10 @@ def _print_snapshot(ctx: CliContext, snapshot: Snapshot, catalog: CatalogSnapsho
 
     sessions("Meeting clients running:", snapshot.apps, "none")
     sessions("Meetings in progress:", snapshot.meetings, "none")
+    if snapshot.not_counted:
+        ctx.print("Seen and not counted:")
+        for evidence in snapshot.not_counted:
+            ctx.print(f"  - {evidence.signal}: {evidence.detail}")
     ctx.print("Probes:")
     for probe in snapshot.probes:
         reason = f": {probe.reason}" if probe.reason else ""

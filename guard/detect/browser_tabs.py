@@ -14,6 +14,10 @@ observations the session machine understands:
 * ``PARTICIPANT`` for a display name that is a note-taker bot's (the bot's provider, in that tab).
 
 A host whose process is gone leaves a stale file, which is ignored and removed.
+
+After each read, :attr:`BrowserTabs.fronts` says what each browser whose extension is connected shows
+in front (its windows' active meeting tabs), so a window title can be checked against it
+(guard/detect/title_check.py): a page elsewhere titled "Zoom Meeting" is no meeting.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from guard.browser.paths import has_state_files, state_dir
 from guard.detect.observation import Observation
+from guard.detect.title_check import NO_EXTENSION, FrontTabs, Shown, shown_titles, total_windows
 from guard.events import Signal
 from guard.i18n import N_, Text
 
@@ -46,6 +51,7 @@ class BrowserTabs:
         self._reader: StateReader | None = None
         self._last: dict[tuple[str, str], Observation] = {}
         self._matched = _Matches()
+        self.fronts: FrontTabs = NO_EXTENSION  # as of the last read
 
     def observations(self, rules: DetectionRules, at: datetime) -> list[Observation]:
         states: list[StateFile] = []
@@ -81,6 +87,7 @@ class BrowserTabs:
                     f"the meeting tab '{before.title or before.url}' was closed or left", at,
                     meeting=True, title=before.title, url=before.url, tab=before.tab, closed=True))
         self._last = current
+        self.fronts = _fronts(states, matched)
         return found
 
     def close(self) -> None:
@@ -139,6 +146,31 @@ def meeting_providers(rules: DetectionRules, entry: TabEntry) -> list[str]:
     on_site = set(entry.tab.providers)
     return list(dict.fromkeys(match.provider_id for match in rules.match_browser_window(entry.tab.title)
                               if match.provider_id in on_site))
+
+
+def _fronts(states: list[StateFile], matched: _Matches) -> FrontTabs:
+    """What each browser whose extension has sent its full tab list shows in front: the titles of its
+    windows' active tabs that are meetings (by the app's own patterns), with their providers."""
+    tabs_by_pid: dict[int, list[tuple[str, list[str]]]] = {}
+    tabs_by_browser: dict[str, list[tuple[str, list[str]]]] = {}
+    windows_by_pid: dict[int, list[int | None]] = {}  # each connected profile's count of windows it sees
+    windows_by_browser: dict[str, list[int | None]] = {}
+    for state in states:
+        if not state.synced:
+            continue  # connected, but its tab list has not come yet: nothing to check a title against
+        if state.browser_pid is not None:
+            shown = tabs_by_pid.setdefault(state.browser_pid, [])
+            windows_by_pid.setdefault(state.browser_pid, []).append(state.windows)
+        else:
+            shown = tabs_by_browser.setdefault(state.browser, [])
+            windows_by_browser.setdefault(state.browser, []).append(state.windows)
+        shown += [(entry.tab.title, providers) for entry in state.tabs
+                  if entry.tab.active and entry.tab.title and (providers := matched.providers(entry))]
+    by_pid: dict[int, Shown] = {pid: shown_titles(tabs, total_windows(windows_by_pid[pid]))
+                                for pid, tabs in tabs_by_pid.items()}
+    by_browser: dict[str, Shown] = {name: shown_titles(tabs, total_windows(windows_by_browser[name]))
+                                    for name, tabs in tabs_by_browser.items()}
+    return FrontTabs(by_pid, by_browser)
 
 
 def _labels(states: list[StateFile]) -> list[str]:

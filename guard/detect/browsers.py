@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from guard.catalog.models import OsName
 
 _OS_NAMES = ("linux", "windows", "macos")
-_FIELDS = frozenset({"id", "name", *_OS_NAMES, "title_suffixes", "sources", "verified", "note"})
+_FIELDS = frozenset({"id", "name", *_OS_NAMES, "title_suffixes", "private_title_suffixes", "sources", "verified",
+                     "note"})
 
 
 # A NamedTuple, not a frozen dataclass: defined on every scan's start-up, where a frozen dataclass
@@ -39,6 +40,9 @@ class Browser(NamedTuple):
     sources: tuple[dict[str, Any], ...]
     verified: bool
     note: str | None
+    # What the browser writes after a page's title in a private window, which the browser extension never
+    # sees (it does not run there): a meeting title there stays unconfirmed, never refuted by it.
+    private_patterns: tuple[Pattern, ...] = ()
 
     @property
     def title_suffixes(self) -> tuple[str, ...]:
@@ -84,6 +88,7 @@ def parse_browser(item: Any, where: str, *, checked: bool = False) -> Browser:
     make = checked_pattern if checked else compile_pattern
     try:
         suffixes = tuple(make(source) for source in _strings(item, "title_suffixes", where))
+        private = tuple(make(source) for source in _strings(item, "private_title_suffixes", where))
     except PatternError as error:
         raise DetectError(f"{where}: title_suffixes: {error}") from None
     sources = item.get("sources", [])
@@ -95,7 +100,8 @@ def parse_browser(item: Any, where: str, *, checked: bool = False) -> Browser:
         raise DetectError(f"{where}: 'verified' must be true or false, and true only with a source")
     return Browser(id=item["id"], name=item["name"],
                    processes_by_os={os_name: _strings(item, os_name, where) for os_name in _OS_NAMES},
-                   suffix_patterns=suffixes, sources=tuple(sources), verified=verified, note=item.get("note"))
+                   suffix_patterns=suffixes, sources=tuple(sources), verified=verified, note=item.get("note"),
+                   private_patterns=private)
 
 
 def browsers_path() -> Path:
@@ -144,3 +150,26 @@ def page_titles(title: str, browsers: tuple[Browser, ...]) -> list[str]:
                 if page and page not in found:
                     found.append(page)
     return found[1:] or found
+
+
+def private_window(title: str, browsers: tuple[Browser, ...]) -> bool:
+    """Whether the normalised ``title`` ends with one of ``browsers``' private-window suffixes."""
+    title = normalize_text(title)
+    for browser in browsers:
+        for pattern in browser.private_patterns:
+            suffix = pattern.find(title)
+            if suffix and title.endswith(suffix):
+                return True
+    return False
+
+
+def tab_window(title: str, browsers: tuple[Browser, ...]) -> bool:
+    """Whether the normalised ``title`` ends with one of ``browsers``' title suffixes: a window showing a tab
+    (a picture-in-picture or other window of the browser without the suffix is not one)."""
+    title = normalize_text(title)
+    for browser in browsers:
+        for pattern in browser.suffix_patterns:
+            suffix = pattern.find(title)
+            if suffix and title.endswith(suffix) and len(suffix) < len(title):
+                return True
+    return False

@@ -107,7 +107,11 @@ class Detector:
                 web_by_root.setdefault(root, set()).add(obs.provider_id)
         windows = self._probe("windows", statuses, self.backends.windows.windows)
         if windows:
-            window_obs = self.titles.observations(windows, candidates, at)
+            # What the extension says each browser shows in front; None when its reports were not read
+            # (switched off, or the probe failed): then a browser's meeting title is unconfirmed.
+            fronts = self.backends.browser_tabs.fronts if tabs is not None else None
+            window_obs = self.titles.observations(windows, candidates, at, fronts,
+                                                  partial(self._instance_root, candidates=candidates))
             observations += window_obs
             for obs in window_obs:
                 if obs.meeting and obs.pid in candidates:

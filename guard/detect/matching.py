@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from guard.detect.browsers import Browser, BrowserTable, load_browsers, page_titles
+from guard.detect.browsers import Browser, BrowserTable, load_browsers, page_titles, private_window, tab_window
 from guard.detect.link_forms import canonical, link_forms
 from guard.detect.redaction import redact_url as redact_url  # re-exported: the rules are shared with the extension
 from guard.patterns import TEXT_LIMIT, Pattern, PatternSet, bounded, checked_pattern, find_urls, normalize_text
@@ -275,6 +275,28 @@ class DetectionRules:
         text = normalise(shown)
         return list(dict.fromkeys(feature for feature, notice in words if normalise(notice) in text))
 
+    def browser_pages(self, title: str, browser: str | None = None) -> list[str]:
+        """The tab titles a browser window's title may stand for: the browser's suffix cut off (every
+        browser's without ``browser``, the owning process's name), and each without an unread count."""
+        kinds = self.browser_kinds.get(normalize_name(browser)) if browser else None
+        if kinds is None:
+            kinds = tuple({b.id: b for found in self.browser_kinds.values() for b in found}.values())
+        pages = page_titles(bounded(title, 4 * TEXT_LIMIT), kinds)
+        return list(dict.fromkeys([*pages, *map(without_unread_count, pages)]))
+
+    def private_browser_window(self, title: str, browser: str) -> bool:
+        """Whether a window of this browser process is a private one (by its title's suffix), which the
+        browser extension does not see."""
+        return private_window(bounded(title, 4 * TEXT_LIMIT), self.browser_kinds.get(normalize_name(browser), ()))
+
+    def browser_tab_window(self, title: str, browser: str) -> bool:
+        """Whether a window of this browser process shows a tab (its title ends with the browser's suffix)."""
+        return tab_window(bounded(title, 4 * TEXT_LIMIT), self.browser_kinds.get(normalize_name(browser), ()))
+
+    def browser_ids(self, browser: str) -> tuple[str, ...]:
+        """The ids (resources/detect/browsers.toml) a browser process of this name may be."""
+        return tuple(kind.id for kind in self.browser_kinds.get(normalize_name(browser), ()))
+
     def match_browser_window(self, title: str, browser: str | None = None) -> list[TitleMatch]:
         """A browser window (or a tab's title) that shows a web meeting.
 
@@ -288,12 +310,8 @@ class DetectionRules:
         if known is not None:
             self._titles.move_to_end(key)
             return list(known)
-        kinds = self.browser_kinds.get(key[0]) if browser else None
-        if kinds is None:
-            kinds = tuple({b.id: b for found in self.browser_kinds.values() for b in found}.values())
         found: dict[str, TitleMatch] = {}
-        pages = page_titles(title, kinds)
-        for page in dict.fromkeys([*pages, *map(without_unread_count, pages)]):
+        for page in self.browser_pages(title, browser):
             for provider_id, pattern in self.web_titles.matches(page):
                 found.setdefault(provider_id, TitleMatch(provider_id, True, pattern.source))
         result = tuple(found.values())

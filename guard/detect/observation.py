@@ -33,6 +33,12 @@ class Observation:
     ``feature_id`` and ``notice`` carry an in-meeting AI notice (``provider_id``: the meeting's
     provider); ``participant`` a bot's display name (``provider_id``: the note-taker's provider,
     ``tab``/``window``: the meeting it sits in).
+
+    ``confirmed``, for a browser window's title only (guard/detect/title_check.py): True when the
+    browser extension shows a meeting tab so titled in front; False when nothing confirmed it: with
+    ``meeting`` (no extension connected for that browser) the title counts, as weaker evidence;
+    without (the extension is connected and shows no such tab) it is no meeting, nor an app running.
+    None for everything else.
     """
 
     provider_id: str
@@ -51,11 +57,12 @@ class Observation:
     notice: str | None = None
     participant: str | None = None
     closed: bool = False
+    confirmed: bool | None = None
     said: Text | None = field(default=None, compare=False, repr=False, metadata={"json": False})  # translatable
 
     def evidence(self) -> Evidence:
         return Evidence(signal=self.signal, detail=self.detail, seen_at=self.seen_at, pid=self.pid, tab=self.tab,
-                        said=self.said)
+                        confirmed=self.confirmed, said=self.said)
 
 
 class ProbeState(StrEnum):

@@ -63,14 +63,22 @@ if TYPE_CHECKING:
     from guard.events import DetectionEvent, MeetingEnded
 
 __all__ = ["CORROBORATING_SIGNALS", "PRESENCE_SIGNALS", "SUPPORTING_SIGNALS", "SessionRules", "SessionState",
-           "advance", "corroborates_meeting", "shows_presence"]
+           "advance", "corroborates_meeting", "set_aside", "shows_presence"]
 
 STICKY_SIGNALS = frozenset({Signal.AI_NOTICE, Signal.PARTICIPANT})  # kept in a meeting's evidence once seen
 
 
 def shows_presence(obs: Observation) -> bool:
-    """The provider's app runs: one of its processes, or one of its own (non-meeting) windows."""
-    return obs.signal in PRESENCE_SIGNALS or (obs.signal == Signal.WINDOW_TITLE and not obs.meeting)
+    """The provider's app runs: one of its processes, or one of its own (non-meeting) windows (a browser
+    window titled like a meeting that the extension did not confirm is neither)."""
+    return obs.signal in PRESENCE_SIGNALS or (obs.signal == Signal.WINDOW_TITLE and not obs.meeting
+                                              and obs.confirmed is None)
+
+
+def set_aside(obs: Observation) -> bool:
+    """Seen and not counted: a browser window titled like a meeting while the browser extension, connected
+    for that browser, shows no such meeting tab in front (guard/detect/title_check.py)."""
+    return obs.signal == Signal.WINDOW_TITLE and not obs.meeting and obs.confirmed is False
 
 
 def corroborates_meeting(obs: Observation) -> bool:
@@ -392,5 +400,5 @@ def _evidence(observations: Iterable[Observation], earlier: Iterable[Evidence] =
         key = (obs.signal, obs.pid, obs.tab, obs.detail)
         if key not in result:
             result[key] = Evidence(signal=obs.signal, detail=obs.detail, pid=obs.pid, tab=obs.tab,
-                                   seen_at=first_seen.get(key, obs.seen_at), said=obs.said)
+                                   seen_at=first_seen.get(key, obs.seen_at), confirmed=obs.confirmed, said=obs.said)
     return tuple(sorted(result.values(), key=lambda e: (e.seen_at, _SIGNAL_ORDER[e.signal], e.detail)))

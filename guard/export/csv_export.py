@@ -20,6 +20,12 @@ Control characters other than tab and line breaks (which a quoted cell holds), a
 overrides, are written as spaces: a spreadsheet applies an override as a browser does
 (``guard.text_controls``), and a terminal showing the file would run an escape sequence.
 
+Text is cut to what the ledger keeps when it records (``guard.export.shown_values``, as the
+HTML and PDF exports do): a value longer than its limit in a ledger edited outside the app keeps
+its beginning and the ledger's cut mark, lists their first :data:`~guard.ledger.cut.MAX_ITEMS`
+items. A record the app wrote is never cut here (the ledger already cut it); the signed JSON
+export keeps a tampered record as it is.
+
 ``excel=True`` writes what Excel opens correctly whatever its list separator: a UTF-8 byte
 order mark and every cell quoted.
 """
@@ -27,13 +33,16 @@ order mark and every cell quoted.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar, cast
 
 from guard.export.job import ExportJob, Written
 from guard.export.selection import Entry
+from guard.export.shown_values import MAX_NOTE, MAX_TEXT, shown
+from guard.ledger.cut import MAX_ITEMS, MAX_NOTICE
 from guard.text_controls import UNSAFE
 
 JOIN = " | "
+_V = TypeVar("_V")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISED_START = (*FORMULA_START, "'")  # cells that get a leading "'" (see the module's docstring)
 _AS_SPACE = {code: " " for code in UNSAFE if chr(code) not in "\t\n\r"}
@@ -83,11 +92,22 @@ def split_multi(cell: str, count: int | None = None) -> list[str]:
     return items
 
 
+def _shown(value: _V, limit: int = MAX_TEXT) -> _V:
+    """A text value cut to ``limit`` (see the module's docstring); other values as they are."""
+    return cast(_V, shown(value, limit)) if isinstance(value, str) else value
+
+
+def _items(values: Sequence[str | None]) -> list[str | None]:
+    """The first MAX_ITEMS values, each cut to MAX_TEXT."""
+    return [shown(v) if isinstance(v, str) else v for v in values[:MAX_ITEMS]]
+
+
 def _columns(items: list[dict[str, str | None]], keys: tuple[str, ...]) -> list[str]:
     """Parallel multi-valued cells for a list of objects (terms versions, evidence)."""
     if not items:
         return [""] * len(keys)
-    return [join_multi([item[key] for item in items]) for key in keys]
+    kept = items[:MAX_ITEMS]
+    return [join_multi(_items([item[key] for item in kept])) for key in keys]
 
 
 TERMS_KEYS = ("provider_id", "document_id", "sha256", "url")
@@ -100,20 +120,21 @@ def _notice(c: dict[str, object]) -> tuple[str | None, str | None, str]:
     text, seen = (notice["text"], notice["seen_at"]) if isinstance(notice, dict) else (None, None)
     cuts = c.get("cut")
     listed = [f"{name}={length}" for name, length in cuts.items()] if isinstance(cuts, dict) else []
-    return text, seen, join_multi(listed)
+    return _shown(text, MAX_NOTICE), _shown(seen), join_multi(_items(listed))
 
 
 def row(entry: Entry, job: ExportJob) -> list[object]:
     c = entry.content
     facts = job.facts.provider(c["provider_id"])
     meeting = c["meeting"]
+    s = _shown
     return [
-        c["id"], entry.seq, c["occurred_at"], c["recorded_at"], c["provider_id"], facts.name, c["feature_id"],
-        facts.feature_name(c["feature_id"]), c["decision"], entry.standing.label, join_multi(c["purposes"]),
-        c["requested_by"], meeting["title"], meeting["id_or_link"], meeting["organiser"],
-        *_columns(c["terms"], TERMS_KEYS), *_columns(c["evidence"], EVIDENCE_KEYS),
-        c["note"], c["refers_to"], c["key_id"], entry.prev_hash, entry.hash, entry.signature, *_notice(c),
-        *_terms_named(c["terms"], job),
+        s(c["id"]), entry.seq, s(c["occurred_at"]), s(c["recorded_at"]), s(c["provider_id"]), s(facts.name),
+        s(c["feature_id"]), s(facts.feature_name(c["feature_id"])), s(c["decision"]), entry.standing.label,
+        join_multi(_items(c["purposes"])), s(c["requested_by"]), s(meeting["title"]), s(meeting["id_or_link"]),
+        s(meeting["organiser"]), *_columns(c["terms"], TERMS_KEYS), *_columns(c["evidence"], EVIDENCE_KEYS),
+        s(c["note"], MAX_NOTE), s(c["refers_to"]), s(c["key_id"]), s(entry.prev_hash), s(entry.hash),
+        s(entry.signature), *_notice(c), *_terms_named(c["terms"], job),
     ]
 
 
@@ -122,10 +143,10 @@ def _terms_named(terms: list[dict[str, str | None]], job: ExportJob) -> tuple[st
     store's), parallel to terms_sha256; an empty item where either is not known."""
     if not terms:
         return "", ""
-    names = job.terms_names
-    return (join_multi([names.title(t) for t in terms]),
-            join_multi([names.version_date(t["provider_id"] or "", t["document_id"] or "", t["sha256"] or "")
-                        for t in terms]))
+    names, kept = job.terms_names, terms[:MAX_ITEMS]
+    return (join_multi(_items([names.title(t) for t in kept])),
+            join_multi(_items([names.version_date(t["provider_id"] or "", t["document_id"] or "", t["sha256"] or "")
+                               for t in kept])))
 
 
 def neutralise(text: str) -> str:
@@ -175,13 +196,15 @@ def _plain_fields(raw: str) -> bool:
 def _plain_line(entry: Entry, job: ExportJob) -> str:
     """:func:`row` as one RFC 4180 line, the same bytes as joining ``map(_cell, row(...))``.
     Fields the ledger validates as ids, enums, hex or timestamps are written as they are once
-    one check of them all says they hold nothing else (a tampered ledger may hold anything:
-    then every field goes through :func:`_cell`); text always goes through :func:`_cell`."""
-    c, q = entry.content, _cell
+    one check of them all says they hold nothing else and none is longer than text may be (a
+    tampered ledger may hold anything: then every field goes through :func:`row`, cut, and
+    :func:`_cell`); text always goes through :func:`_cell`, cut."""
+    c, q, s = entry.content, _cell, _shown
     raw = (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},'
            f'{c["feature_id"] or ""},{c["decision"]},{c["requested_by"] or ""},{c["refers_to"] or ""},'
            f'{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature}')
-    if raw.count(",") != 12 or not _plain_fields(raw):  # 13 fields: a comma inside one would shift the columns
+    # 13 fields: a comma inside one would shift the columns
+    if raw.count(",") != 12 or len(raw) > MAX_TEXT or not _plain_fields(raw):
         return ",".join(map(q, row(entry, job)))
     facts = job.facts.provider(c["provider_id"])
     meeting = c["meeting"]
@@ -189,13 +212,13 @@ def _plain_line(entry: Entry, job: ExportJob) -> str:
     evidence = _columns(c["evidence"], EVIDENCE_KEYS)
     notice_text, notice_seen, cuts = _notice(c)
     titles, dates = _terms_named(c["terms"], job)
-    return (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},{q(facts.name)},'
-            f'{c["feature_id"] or ""},{q(facts.feature_name(c["feature_id"]))},{c["decision"]},'
-            f'{q(entry.standing.label)},{q(join_multi(c["purposes"]))},{c["requested_by"] or ""},'
-            f'{q(meeting["title"])},{q(meeting["id_or_link"])},{q(meeting["organiser"])},{q(terms[0])},{q(terms[1])},'
-            f'{q(terms[2])},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{q(evidence[2])},{q(c["note"])},'
-            f'{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},{entry.signature},'
-            f'{q(notice_text)},{q(notice_seen)},{q(cuts)},{q(titles)},{q(dates)}')
+    return (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},{q(s(facts.name))},'
+            f'{c["feature_id"] or ""},{q(s(facts.feature_name(c["feature_id"])))},{c["decision"]},'
+            f'{q(entry.standing.label)},{q(join_multi(_items(c["purposes"])))},{c["requested_by"] or ""},'
+            f'{q(s(meeting["title"]))},{q(s(meeting["id_or_link"]))},{q(s(meeting["organiser"]))},{q(terms[0])},'
+            f'{q(terms[1])},{q(terms[2])},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{q(evidence[2])},'
+            f'{q(s(c["note"], MAX_NOTE))},{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},'
+            f'{entry.signature},{q(notice_text)},{q(notice_seen)},{q(cuts)},{q(titles)},{q(dates)}')
 
 
 def write_csv(job: ExportJob, out: BinaryIO) -> Written:

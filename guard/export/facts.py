@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from guard.catalog.loader import Catalog
 from guard.catalog.models import Provider
@@ -104,7 +105,7 @@ class ProviderFacts:
                 return url
         for email in (self.privacy_email, self.dpo_email):
             if email:
-                return f"mailto:{email}"
+                return f"mailto:{quote(email, safe='@')}"  # an address only: no RFC 6068 fields
         return None
 
     @property

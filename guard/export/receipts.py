@@ -11,6 +11,11 @@ consent the user gave, signed as a JWS with the ledger's Ed25519 key, in a new f
   saw a notice, a withdrawal, a consent corrected away). CR v1.1 has no way to say "no", and a
   receipt is read as consent by anyone who ignores extensions, so these are never receipts.
 
+Only the ``.jws`` files are signed; ``receipt-<id>.json``, ``not-consent.json`` and the public
+key file are not, and the folder as a whole has no chain or signed head (a file removed from it
+is not detected): docs/verify-export.md says what each file is and how it is checked. The
+signed JSON export is the complete, tamper-evident history.
+
 A consent later withdrawn keeps its receipt (it was given), and its ``termination`` says when
 it was withdrawn and by which record. Required fields hold real values or the specification's
 codes: the purpose and PII categories are its numbered categories ("2 - Contracted Service",
@@ -37,7 +42,9 @@ from guard.export.job import ExportJob, Written
 from guard.export.output import FileSet
 from guard.export.selection import Amendment, Entry
 from guard.ledger import LedgerKeyError
+from guard.ledger.canonical import record_hash
 from guard.ledger.keys import KeyInfo
+from guard.ledger.signing import Verifier, record_message
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +159,10 @@ class Receipts:
             self.public_pem = public.public_bytes(serialization.Encoding.PEM,
                                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
         self.principal = job.subject_name or f"urn:uuid:{self.ledger_id}"
+        # the ledger's keys by id (None: an HMAC key of a ledger begun before Ed25519, which no public key checks)
+        self.verifiers: dict[str, Verifier | None] = {
+            k.key_id: Verifier(base64.b64decode(k.public_key)) if k.algorithm == "ed25519" and k.public_key else None
+            for k in proof.keys}
 
     def is_consent(self, entry: Entry) -> str | None:
         """None when ``entry`` makes a receipt, else why it does not."""
@@ -163,6 +174,25 @@ class Receipts:
         if _policy(entry, self.job.facts.provider(entry.provider_id))[0] is None:
             return ("no policy URL is known for this provider (not in the catalog, no terms recorded), which a "
                     "receipt needs")
+        return self.not_as_signed(entry)
+
+    def not_as_signed(self, entry: Entry) -> str | None:
+        """Why ``entry`` is not the record its owner signed (changed in the file since), or None.
+
+        A receipt is signed now, with the ledger's key: signing one for a record someone edited
+        (a refusal made "given") would make a consent receipt the owner never gave, which a JOSE
+        library given the owner's key accepts. So its own hash and signature are checked first."""
+        if record_hash(entry.prev_hash, entry.body) != entry.hash:
+            return ("its ledger record was changed after it was signed (its content no longer matches its hash): "
+                    "no receipt is signed for it; run 'meeting-guard consent verify'")
+        key_id = entry.content.get("key_id")
+        if key_id not in self.verifiers:
+            return (f"its ledger record names a key this ledger does not have ({str(key_id)[:80]!r}): no receipt is "
+                    "signed for it; run 'meeting-guard consent verify'")
+        verifier = self.verifiers[key_id]
+        if verifier is not None and not verifier.verify(record_message(entry.hash), entry.signature):
+            return ("its ledger record's signature does not verify with the ledger's key: no receipt is signed for "
+                    "it; run 'meeting-guard consent verify'")
         return None
 
     def receipt(self, entry: Entry) -> dict[str, Any]:
@@ -251,6 +281,8 @@ def write_receipts(job: ExportJob, files: FileSet) -> Written:
         why = receipts.is_consent(entry)
         if why is not None:
             others.append(receipts.not_consent(entry, why))
+            if entry.decision == "given" and why.startswith("its ledger record"):
+                job.warnings.append(f"Record {entry.seq}: {why}")
             continue
         payload = orjson.dumps(receipts.receipt(entry), option=orjson.OPT_INDENT_2)
         files.add(f"receipt-{entry.id}.json", payload)

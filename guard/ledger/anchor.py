@@ -85,11 +85,11 @@ class AnchorFile:
             os.close(fd)
 
     def update(self, ledger_id: str, keys: Iterable[AnchoredKey] = (), head: SignedHead | None = None,
-               in_keyring_since: str | None = None, *, sync: bool = True) -> Anchor:
+               in_keyring_since: str | None = None, *, sync: bool = True, replace_head: bool = False) -> Anchor:
         """Merge ``keys`` and ``head`` into the anchor; durable on disk before returning
-        unless ``sync`` is False (then call :meth:`sync` soon)."""
+        unless ``sync`` is False (then call :meth:`sync` soon). ``replace_head``: see Anchor.merged."""
         with self._lock:
-            return self._update(ledger_id, keys, head, in_keyring_since, sync)
+            return self._update(ledger_id, keys, head, in_keyring_since, sync, replace_head)
 
     def sync(self) -> None:
         """Make the updates so far survive a power cut. The disk flush runs on a duplicate of
@@ -112,14 +112,14 @@ class AnchorFile:
             os.close(fd)
 
     def _update(self, ledger_id: str, keys: Iterable[AnchoredKey], head: SignedHead | None,
-                in_keyring_since: str | None, sync: bool) -> Anchor:
+                in_keyring_since: str | None, sync: bool, replace_head: bool = False) -> Anchor:
         fd = self._open_for_update()
         self._lock_file(fd, fcntl.LOCK_EX)
         try:
             counter, current = self._cached if self._unchanged(fd) else self._newest(fd, ignore_damage=True)
             if current is None or current.ledger_id != ledger_id:
                 current = Anchor(ledger_id)
-            anchor = current.merged(keys, head, in_keyring_since)
+            anchor = current.merged(keys, head, in_keyring_since, replace_head=replace_head)
             if anchor == current and counter:
                 return anchor
             payload = anchor.to_json().encode("utf-8")

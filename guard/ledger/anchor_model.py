@@ -58,11 +58,12 @@ class Anchor:
         return next((key for key in self.keys if key.key_id == key_id), None)
 
     def merged(self, keys: Iterable[AnchoredKey] = (), head: SignedHead | None = None,
-               in_keyring_since: str | None = None) -> Anchor:
-        """This anchor plus new keys (an anchored key is never changed) and a newer head."""
+               in_keyring_since: str | None = None, *, replace_head: bool = False) -> Anchor:
+        """This anchor plus new keys (an anchored key is never changed) and a newer head (any
+        head with ``replace_head``: the user went on from an older copy, ``Ledger.rekey``)."""
         known = {key.key_id for key in self.keys}
         added = tuple(key for key in keys if key.key_id not in known)
-        newer = head is not None and (self.head is None or head.seq >= self.head.seq)
+        newer = head is not None and (replace_head or self.head is None or head.seq >= self.head.seq)
         return replace(self, keys=self.keys + added, head=head if newer else self.head,
                        in_keyring_since=self.in_keyring_since or in_keyring_since)
 

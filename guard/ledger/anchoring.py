@@ -12,7 +12,10 @@
   Service write costs the writing process about as much CPU as a dozen appends).
   :meth:`Anchorer.flush` (called by ``Ledger.close`` and at interpreter exit) waits until
   the newest head is synced and in the keyring, so a clean shutdown never leaves an
-  acknowledged record unanchored.
+  acknowledged record unanchored. A close that must be quick (the app quitting,
+  ``Ledger.close(keyring_grace_s=...)``) syncs the anchor file, waits for the keyring only that
+  long and then gives its call up: the head is then in the file only, said in
+  :attr:`Anchorer.problem`, and anchored in the keyring when the ledger is next opened.
 
 Failures never stop a record from being saved: they are logged and kept in
 :attr:`Anchorer.problem`, which ``verify`` reports.
@@ -22,12 +25,14 @@ from __future__ import annotations
 
 import atexit
 import logging
+import sqlite3
 import threading
 import time
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
+from guard.keyring_call import cancelled_by
 from guard.ledger.anchor import (
     Anchor,
     AnchoredKey,
@@ -56,6 +61,8 @@ class Anchorer:
         self._pending: SignedHead | None = None
         self._busy = False
         self._closed = False
+        self._give_up = threading.Event()  # set: the keyring call under way is given up (a quick close)
+        self._replace_head = False  # the next keyring update replaces its head whatever it is (rekey)
         self._thread: threading.Thread | None = None
         _open_anchorers.add(self)
 
@@ -75,13 +82,16 @@ class Anchorer:
         except AnchorError as error:
             self._fail(f"the new signing key could not be anchored in the anchor file: {error}")
 
-    def committed(self, head: SignedHead) -> None:
-        """A transaction ending at ``head`` was committed: anchor it (file now, keyring soon)."""
+    def committed(self, head: SignedHead, *, replace_head: bool = False) -> None:
+        """A transaction ending at ``head`` was committed: anchor it (file now, keyring soon).
+        ``replace_head``: in the anchor file even over a later head (``Ledger.rekey``: the user
+        goes on from an older copy; the keyring keeps the later one, which verify reports)."""
         try:
-            self.file.update(self.ledger_id, head=head, sync=False)
+            self.file.update(self.ledger_id, head=head, sync=False, replace_head=replace_head)
         except AnchorError as error:
             self._fail(f"the newest record could not be anchored in the anchor file: {error}")
         with self._cond:
+            self._replace_head = self._replace_head or replace_head
             idle = self._pending is None
             if idle or head.seq >= self._pending.seq:  # type: ignore[union-attr]
                 self._pending = head
@@ -114,10 +124,17 @@ class Anchorer:
                 self._cond.wait(left)
         return True
 
-    def close(self) -> None:
-        self.flush()
+    def close(self, keyring_grace_s: float = 30.0) -> None:
+        """Sync the anchor file, wait up to ``keyring_grace_s`` for the newest head to be in the
+        keyring, then stop; a keyring call still waiting then is given up (see the module)."""
+        try:
+            self.file.sync()
+        except AnchorError as error:
+            self._fail(f"the anchor file could not be synced to disk: {error}")
+        self.flush(keyring_grace_s)
         with self._cond:
             self._closed = True
+            self._give_up.set()
             self._cond.notify_all()
             thread = self._thread
         if thread is not None:
@@ -139,14 +156,17 @@ class Anchorer:
                 if wait > 0:
                     self._cond.wait(wait)  # let more heads arrive; a flush wakes us early
                 head, self._pending, self._busy = self._pending, None, True
+                replace_head, self._replace_head = self._replace_head, False
             try:
                 self.file.sync()
             except AnchorError as error:
                 self._fail(f"the anchor file could not be synced to disk: {error}")
             try:
-                if KeyringAnchor.available():
-                    self.keyring.update(head=head, seed=self._file_anchor())
-                    self.file.update(self.ledger_id, in_keyring_since=format_utc(utc_now()))
+                with cancelled_by(self._give_up):  # a quick close gives the keyring's call up
+                    if not self._give_up.is_set() and KeyringAnchor.available():
+                        self.keyring.update(head=head, seed=self._file_anchor(), holds=self._holds,
+                                            replace_head=replace_head)
+                        self.file.update(self.ledger_id, in_keyring_since=format_utc(utc_now()))
             except AnchorError as error:
                 self._fail(f"the newest record could not be anchored in the keyring: {error}")
             except Exception as error:  # never let the thread die with heads waiting
@@ -157,6 +177,19 @@ class Anchorer:
                 with self._cond:
                     self._busy = False
                     self._cond.notify_all()
+
+    def _holds(self, head: SignedHead) -> bool:
+        """Whether the ledger file holds ``head``'s record as anchored (a read of its own; a
+        ledger that cannot be read now holds nothing back)."""
+        try:
+            conn = sqlite3.connect(f"{self.keyring.ledger_path.as_uri()}?mode=ro", uri=True, timeout=5)
+            try:
+                row = conn.execute("SELECT hash FROM records WHERE seq = ?", (head.seq,)).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return True
+        return not head.seq or (row is not None and row[0] == head.hash)
 
     def _file_anchor(self) -> Anchor | None:
         try:

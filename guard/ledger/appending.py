@@ -19,7 +19,8 @@ from typing import Any
 
 from guard.ledger import meta
 from guard.ledger.canonical import canonical_json, record_hash
-from guard.ledger.errors import LedgerInputError, RecordNotFoundError
+from guard.ledger.anchor import AnchorError
+from guard.ledger.errors import LedgerInputError, LedgerRolledBackError, RecordNotFoundError
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
 from guard.ledger.models import Record, RecordDraft
@@ -62,6 +63,7 @@ def add(conn: sqlite3.Connection, keys: KeyChain, path: Path, contents: list[dic
     rows: list[StoredRow] = []
     last_seq, prev_hash, _ = meta.last_record(conn)
     key = keys.signing_key(conn, last_seq + 1, prev_hash)
+    behind_anchor(conn, keys, path, last_seq)
     assert key.signer is not None
     digest = current_signatures_digest(conn, last_seq)
     for content in contents:
@@ -78,6 +80,33 @@ def add(conn: sqlite3.Connection, keys: KeyChain, path: Path, contents: list[dic
         prev_hash = this_hash
     head = keys.sign_head(conn, key, last_seq, prev_hash, digest, format_utc(recorded_at))
     return rows, head
+
+
+def behind_anchor(conn: sqlite3.Connection, keys: KeyChain, path: Path, last_seq: int) -> None:
+    """Raise LedgerRolledBackError when the ledger is older than the head in its anchor file
+    (it ends before it, or its record there is another): records were removed or an older copy
+    was put back. Appending would sign a new record in the lost one's place and anchor it over
+    the evidence, and verify would then call the ledger intact. An anchor file that cannot be
+    read stops nothing here (verify says so)."""
+    anchorer = keys.anchorer
+    try:
+        anchor = anchorer.file.read()
+    except AnchorError:
+        return
+    if anchor is None or anchor.head is None or anchor.ledger_id != anchorer.ledger_id:
+        return
+    head, when = anchor.head, anchor.head.recorded_at or "an earlier date"
+    if head.seq > last_seq:
+        why = f"it ends at record {last_seq}, but record {head.seq} was recorded on {when}"
+    else:
+        row = conn.execute("SELECT hash FROM records WHERE seq = ?", (head.seq,)).fetchone()
+        if not head.seq or (row is not None and row[0] == head.hash):
+            return
+        why = f"its record {head.seq} is not the one recorded on {when}"
+    raise LedgerRolledBackError(
+        f"Nothing was added to the consent ledger {path}: {why} (anchored in {anchorer.file.path}). Records "
+        "were removed from it, or an older copy was put back. Put the newest copy back; if this copy is all "
+        "there is, 'meeting-guard consent rekey' goes on from it and records in the ledger what verify found.")
 
 
 def current_signatures_digest(conn: sqlite3.Connection, last_seq: int) -> str:

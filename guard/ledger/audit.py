@@ -283,7 +283,7 @@ def _report(conn: sqlite3.Connection, path: Path, keychain: KeyChain, chain: Cha
         key_problem = Problem(kinds.get(status.state, ProblemKind.KEY_LOST), first, status.message())
     return VerifyReport(str(path), count, chain.last_seq, chain.last_hash if chain.count else None, problem,
                         key_problem, status, chain.macs_checked, chain.signatures_checked, 0, anchors.where(),
-                        limits_of(anchors.keyring_backend, status), tuple(notes))
+                        limits_of(anchors.keyring_backend, status), tuple(notes), anchored_said=anchors.where_text())
 
 
 def _first_edited_column(conn: sqlite3.Connection) -> Problem | None:

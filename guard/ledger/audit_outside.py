@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from guard.i18n import N_, Text
 from guard.ledger import meta
 from guard.ledger.anchor import Anchor, AnchorError
 from guard.ledger.keychain import KeyChain
@@ -39,11 +40,18 @@ class Anchors:
         return self.keyring or self.file
 
     def where(self) -> str:
+        """Where the trusted keys and head were found, in English (JSON, logs, problems' details)."""
+        return str(self.where_text())
+
+    def where_text(self) -> Text:
+        """The same, as a sentence the app says in its language."""
         if self.keyring is not None:
-            return f"the keyring ({self.keyring_backend})" + (" and the anchor file" if self.file else "")
+            if self.file:
+                return Text.of(N_("the keyring ({backend}) and the anchor file"), backend=self.keyring_backend or "")
+            return Text.of(N_("the keyring ({backend})"), backend=self.keyring_backend or "")
         if self.file is not None:
-            return "the anchor file only"
-        return "nowhere"
+            return Text.of(N_("the anchor file only"))
+        return Text.of(N_("nowhere"))
 
 
 def read_anchors(keychain: KeyChain, ledger_id: str) -> Anchors:

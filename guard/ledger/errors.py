@@ -48,5 +48,12 @@ class DecisionKept(LedgerKeyError):
     computer instead (guard.ledger.waiting): it is added to the ledger once the key can be read."""
 
 
+class LedgerRolledBackError(LedgerError):
+    """The ledger is older than its anchor (records removed, or an older copy put back): nothing
+    is added to it, since a new record would take the lost one's place and the anchor's evidence."""
+
+    exit_status = 1  # the command line's "a check failed": rolled back
+
+
 class RecordNotFoundError(LedgerInputError):
     """No record has the given id."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,10 +48,23 @@ class KeyringAnchor:
             raise AnchorError(f"the keyring's anchor for this ledger is damaged ({error})") from None
 
     def update(self, keys: Iterable[AnchoredKey] = (), head: SignedHead | None = None,
-               seed: Anchor | None = None) -> Anchor:
+               seed: Anchor | None = None, *, holds: Callable[[SignedHead], bool] | None = None,
+               replace_head: bool = False) -> Anchor:
         """Merge into the keyring's anchor; a new one starts from ``seed`` (the file's keys,
-        anchored as first seen). Also notes this ledger at its location, if none is noted."""
+        anchored as first seen). Also notes this ledger at its location, if none is noted.
+
+        ``holds`` says whether the ledger still holds a head as anchored: a keyring head it does
+        not hold (the ledger and its anchor file were both put back to older copies) is never
+        replaced by a new head (AnchorError), so verify goes on reporting it, unless
+        ``replace_head`` (``Ledger.rekey``: the user goes on from this copy)."""
         current = self.read()
+        anchored = current.head if current is not None else None
+        if (head is not None and anchored is not None and not replace_head and holds is not None
+                and not holds(anchored)):
+            raise AnchorError(f"the keyring's anchor names record {anchored.seq} (recorded on "
+                              f"{anchored.recorded_at or 'an earlier date'}), which this ledger does not hold as "
+                              "anchored: it was left as it is, for verify to report; put the newest copy back, or "
+                              "run 'meeting-guard consent rekey' to go on from this one")
         created = current is None
         if current is None:
             current = Anchor(self.ledger_id)
@@ -59,7 +72,7 @@ class KeyringAnchor:
                 current = current.merged([replace(key, first_use=True) for key in seed.keys], seed.head)
             if self.location() is None:
                 self.note_location()
-        anchor = current.merged(keys, head)
+        anchor = current.merged(keys, head, replace_head=replace_head)
         if created or anchor != current:
             _set(anchor_username(self.ledger_id), anchor.to_json())
         return anchor

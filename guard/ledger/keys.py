@@ -31,7 +31,8 @@ import keyring.errors
 from keyring.backends import chainer, fail, null
 
 from guard.fsutil import atomic_write_text
-from guard.keyring_call import KeyringNoAnswer, ask
+from guard.keyring_call import KeyringNoAnswer, ask, caller_gone
+from guard.keyring_prompt import with_bounded_prompts
 from guard.ledger.key_status import KeyAlgorithm, KeyState, KeyStatus, KeyStorage
 from guard.ledger.canonical import key_check
 from guard.ledger.errors import LedgerKeyError
@@ -46,6 +47,7 @@ _backend_found = threading.Event()  # keyring has chosen its backend in this pro
 
 _BACKEND_NAMES = {
     "keyring.backends.SecretService": "Secret Service",
+    "guard.keyring_prompt": "Secret Service",  # the same, its unlock prompts waited for a bounded time
     "keyring.backends.libsecret": "Secret Service (libsecret)",
     "keyring.backends.kwallet": "KWallet",
     "keyring.backends.Windows": "Windows Credential Manager",
@@ -110,9 +112,9 @@ def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
     hangs later is still named here, and its calls, not its absence, are what get reported."""
     try:
         if _backend_found.is_set():
-            backend = keyring.get_keyring()
+            backend = with_bounded_prompts(keyring.get_keyring())  # a type check: no I/O
         else:
-            backend = ask("find the keyring", keyring.get_keyring, retry=False)
+            backend = with_bounded_prompts(ask("find the keyring", keyring.get_keyring, retry=False))
             _backend_found.set()
     except KeyringNoAnswer as error:
         return None, str(error)
@@ -170,6 +172,8 @@ class KeyVault:
             except Exception as error:  # noqa: BLE001  (locked, refused, hung, D-Bus gone: fall back, say why)
                 reason = f"{name} failed: {error}".rstrip(": ")
                 log.warning("Could not store the ledger key in the keyring (%s); using %s", reason, self.key_file)
+        if caller_gone():  # the app is quitting: a key file now would be for want of time, not of a keyring
+            raise LedgerKeyError(f"The ledger's signing key was not made: {reason}. No record was written.")
         try:
             self._write_file_secret(username, text)
         except OSError as error:

@@ -145,6 +145,13 @@ class LedgerReader:
             finally:
                 conn.execute("COMMIT")
 
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version`` of this connection: it changes when another connection
+        (another process: the command line, the tray app's helper) committed to the file since the
+        last call, and not for this connection's own writes. No record is read."""
+        with self._read("read") as conn:
+            return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
     def head(self) -> SignedHead | None:
         with self._read("read") as conn:
             head = meta.read_head(conn)

@@ -83,6 +83,7 @@ class VerifyReport:
     anchored: str = "nowhere"  # where the trusted keys and the head were found
     limits: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    anchored_said: Text | None = None  # ``anchored`` as a sentence in the app's language (None: say it as is)
 
     @property
     def ok(self) -> bool:
@@ -127,7 +128,7 @@ class VerifyReport:
                            "intact: {count} records, head seq {seq} hash {hash}; signed with {where}; anchored "
                            "in {anchored}"),
                        count=self.count, seq=self.head_seq, hash=self.head_hash or "", where=self.key.where_text(),
-                       anchored=self.anchored)
+                       anchored=self.anchored_said or self.anchored)
 
     def to_dict(self) -> dict[str, Any]:
         return {

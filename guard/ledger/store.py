@@ -83,10 +83,11 @@ class Ledger(LedgerReader):
     def anchor_file(self) -> Path:
         return self._anchorer.file.path
 
-    def close(self) -> None:
-        """Close the file; first make sure the newest head is anchored in the keyring."""
+    def close(self, *, keyring_grace_s: float = 30.0) -> None:
+        """Close the file; first make sure the newest head is anchored in the anchor file and,
+        within ``keyring_grace_s`` (a keyring that does not answer), in the keyring."""
         with self._lock:
-            self._anchorer.close()
+            self._anchorer.close(keyring_grace_s)
             self._conn.close()
 
     def __enter__(self) -> Self:
@@ -174,8 +175,8 @@ class Ledger(LedgerReader):
             if last_seq:
                 digest = appending.current_signatures_digest(conn, last_seq)
                 head = self._keys.sign_head(conn, key, last_seq, last_hash, digest, recorded_at)
-        if head is not None:
-            self._anchorer.committed(head)
+        if head is not None:  # the user's word: appends go on from this copy (appending.behind_anchor)
+            self._anchorer.committed(head, replace_head=True)
         self._anchorer.adopt_location()  # the user accepts this ledger as the one kept here
         return key.status
 

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 FOLDER = "decisions-waiting"
 MAX_FILE_BYTES = 1 << 20  # a draft is capped far below this (guard.ledger.limits)
 MAX_WAITING = 10_000  # read at most this many; more are left for the next round
+HELD = "not yet signed: the app stopped while it was being signed"  # why a held decision was left here
 _NAME = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.json$")
 
 
@@ -48,7 +49,12 @@ class WaitingDecisions:
     def __init__(self, data_dir: Path) -> None:
         self.folder = data_dir / FOLDER
 
-    def keep(self, record_id: str, draft: RecordDraft, why: str) -> WaitingDecision:
+    def hold(self, record_id: str, draft: RecordDraft) -> WaitingDecision:
+        """Blocks: keep ``draft`` while it is being signed (``done`` once it is in the ledger), so
+        an app that quits or dies meanwhile leaves it here, to be signed at its next start."""
+        return self.keep(record_id, draft, HELD, quiet=True)
+
+    def keep(self, record_id: str, draft: RecordDraft, why: str, *, quiet: bool = False) -> WaitingDecision:
         """Blocks: keep ``draft`` (its ``occurred_at`` fixed to now when unset) under ``record_id``."""
         if _NAME.match(f"{record_id}.json") is None:
             raise ValueError(f"not a record id: {record_id[:60]!r}")
@@ -57,9 +63,13 @@ class WaitingDecisions:
         if any(item.said is not None for item in draft.evidence):  # a display form the ledger never keeps
             draft = draft.changed(evidence=tuple(replace(item, said=None) for item in draft.evidence))
         kept = WaitingDecision(record_id, draft, format_utc(utc_now()), why[:500])
+        # ASCII with escapes: a title from outside may hold a lone surrogate, which UTF-8 cannot
+        # encode (the ledger replaces it when it records; kept here, it must not stop the decision)
         text = json.dumps({"format": 1, "record_id": record_id, "kept_at": kept.kept_at, "why": kept.why,
-                           "draft": json.loads(draft.model_dump_json())}, ensure_ascii=False)
+                           "draft": draft.model_dump(mode="json")}, ensure_ascii=True)
         atomic_write_text(private_dir(self.folder) / f"{record_id}.json", text)
+        if quiet:
+            return kept
         log.warning("Decision %s (%s, %s) kept until the signing key can be read: %s", record_id,
                     draft.provider_id, draft.decision, kept.why)
         return kept

@@ -136,7 +136,8 @@ def notetaker_notice(event: NotetakerSeen, provider: Provider) -> Notice:
         body = _("{provider} is an AI note-taker; the catalog lists no details of its features.").format(
             provider=provider.name)
     else:
-        body = " ".join((labelled(wording.short_name(feature.name), feature.description), _(
+        described = wording.feature_description(feature, provider.id)
+        body = " ".join((labelled(wording.short_name(feature.name), described), _(
             "{who} turns it on; for others in the meeting, {they_can}.").format(
             who=wording.capitalise(wording.who_can_turn_on(feature, provider)),
             they_can=wording.what_others_can_do(feature))))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from guard.catalog.models import Provider
+from guard.presentation import wording
 from guard.presentation.i18n import _
 
 
@@ -26,6 +27,7 @@ def _parts(provider: Provider) -> Iterator[tuple[str, str]]:
     for feature in provider.ai_features:
         yield _("feature {id}").format(id=feature.id), " ".join((
             feature.id, feature.name, feature.description, feature.participant_notice, feature.note or "",
+            wording.feature_description(feature, provider.id), wording.participant_notice(feature, provider.id),
             " ".join(map(str, feature.enabled_by)), " ".join(map(str, feature.participant_options)),
             "" if feature.trains_models == "unknown" else f"trains models {feature.trains_models}",
         ))

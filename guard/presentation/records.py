@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from guard.ledger.models import Decision, Record, RequestedBy
+from guard.ledger.models import Decision, Record, RequestedBy, TermsRef
 from guard.ledger.status import EffectiveStatus
 from guard.presentation.i18n import N_, _, format_date, format_time
 from guard.presentation.wording import signal_name
@@ -90,8 +90,11 @@ def row_status(record: Record, effective: EffectiveStatus | None) -> str:
 def record_fields(record: Record, status: EffectiveStatus | None = None,
                   provider_name: Callable[[str], str] = str, feature_name: Callable[[str, str], str] | None = None,
                   refers_to_seq: int | None = None,
-                  document_title: Callable[[str, str], str] | None = None) -> list[Field]:
-    """Every field of ``record``, in reading order, as label and text."""
+                  document_title: Callable[[str, str], str] | None = None,
+                  terms_dates: Mapping[str, date] | None = None) -> list[Field]:
+    """Every field of ``record``, in reading order, as label and text. A terms version reads as
+    the consent form named it ("Terms of Service (version of 11 Aug 2023)", the date from
+    ``terms_dates`` by SHA-256), its hash on a line of its own."""
     feature = "—"
     if record.feature_id:
         feature = feature_name(record.provider_id, record.feature_id) if feature_name else record.feature_id
@@ -118,9 +121,8 @@ def record_fields(record: Record, status: EffectiveStatus | None = None,
                  else f"({record.refers_to})")
         fields.append(Field(what, where, "refers-to"))
     for ref in record.terms:
-        document = document_title(ref.provider_id, ref.document_id) if document_title else ref.document_id
-        fields.append(Field(_("Terms in force: {document}").format(document=document),
-                            f"SHA-256 {ref.sha256}" + (f" — {ref.url}" if ref.url else "")))
+        fields += terms_fields(ref, document_title(ref.provider_id, ref.document_id) if document_title
+                               else ref.document_id, (terms_dates or {}).get(ref.sha256))
     if not record.terms:
         fields.append(Field(_("Terms in force"), _("none known when this was recorded")))
     for item in record.evidence:
@@ -135,3 +137,11 @@ def record_fields(record: Record, status: EffectiveStatus | None = None,
               "signature"),
     ]
     return fields
+
+
+def terms_fields(ref: TermsRef, document: str, day: date | None) -> list[Field]:
+    """A cited terms version as the consent form named it, then its SHA-256 (to copy, compare)."""
+    version = (_("{document} (version of {date})").format(document=document, date=format_date(day)) if day
+               else _("{document} (version {version})").format(document=document, version=ref.sha256[:12]))
+    return [Field(_("Terms in force"), version + (f" — {ref.url}" if ref.url else ""), "terms"),
+            Field(_("SHA-256 of this version"), ref.sha256, "terms-hash")]

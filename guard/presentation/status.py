@@ -54,9 +54,10 @@ __all__ = [  # the view values live in guard.presentation.views; imported here f
 
 def feature_view(feature: AiFeature, provider: Provider) -> FeatureView:
     return FeatureView(
-        id=feature.id, name=feature.name, description=feature.description,
+        id=feature.id, name=feature.name, description=wording.feature_description(feature, provider.id),
         who_can_turn_on=wording.who_can_turn_on(feature, provider), you_can=wording.what_you_can_do(feature),
-        participant_notice=wording.participant_notice(feature), trains_models=wording.trains_models(feature),
+        participant_notice=wording.participant_notice(feature, provider.id),
+        trains_models=wording.trains_models(feature),
         verified=feature.verified,
         sources=tuple(SourceView(s.title or (s.url.host or str(s.url)), str(s.url), format_date(s.checked))
                       for s in feature.sources),
@@ -76,7 +77,8 @@ def meeting_view(meeting: MeetingSession, provider: Provider | None, today: date
     return MeetingView(meeting=meeting, provider_name=provider.name if provider else meeting.provider_id,
                        evidence=tuple(wording.evidence_line(e) for e in meeting.evidence),
                        features=features, clauses=clauses,
-                       switched_on=tuple(switched_on_line(item, provider, catalog) for item in meeting.seen))
+                       switched_on=tuple(switched_on_line(item, provider, catalog) for item in meeting.seen),
+                       no_clauses="" if clauses else wording.no_clauses_in_force(provider))
 
 
 def switched_on_line(item: SeenInMeeting, provider: Provider | None, catalog: Catalog | None = None) -> str:

@@ -72,6 +72,7 @@ class MeetingView:
     features: tuple[FeatureView, ...]
     clauses: tuple[ClauseView, ...]
     switched_on: tuple[str, ...] = ()  # what the meeting page showed: "AI summary is on in this meeting (seen 14:03)"
+    no_clauses: str = ""  # why no clause is in force, when none is (guard.presentation.wording.no_clauses_in_force)
 
     @property
     def provider_id(self) -> str:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from guard.catalog.models import Actor, AiFeature, Clause, ParticipantOption, Provider, TrainsModels
 from guard.events import Evidence, Signal
 from guard.paths import resources_dir
-from guard.presentation.i18n import N_, _, labelled, say
+from guard.presentation.i18n import N_, _, current_language, labelled, say
 from guard.text_controls import UNSAFE, char_class
 
 NO_TERMS_TRACKED = N_("no terms tracked yet")
@@ -143,11 +143,39 @@ def trains_models(feature: AiFeature) -> str:
     return _(_TRAINS_WORDS[feature.trains_models])
 
 
-def participant_notice(feature: AiFeature) -> str:
-    """What participants are shown, as the catalog says it (its sources' language, English); the
-    catalog's "Not checked." (nobody has looked yet) in the language in use."""
+def participant_notice(feature: AiFeature, provider_id: str = "") -> str:
+    """What participants are shown, as the catalog says it: in the language in use where a
+    translation of this very English exists (guard.catalog.translations; marked when a machine
+    made it), else in English; the catalog's "Not checked." (nobody has looked yet) in the language
+    in use."""
     notice = feature.participant_notice
-    return _("not checked") if notice.strip().rstrip(".").lower() == "not checked" else notice
+    if notice.strip().rstrip(".").lower() == "not checked":
+        return _("not checked")
+    return catalog_text(provider_id, feature.id, "participant_notice", notice)
+
+
+def feature_description(feature: AiFeature, provider_id: str = "") -> str:
+    """What an AI feature does, in the language in use where the catalog's English is translated."""
+    return catalog_text(provider_id, feature.id, "description", feature.description)
+
+
+def catalog_text(provider_id: str, feature_id: str, field: str, english: str) -> str:
+    """``english`` (a catalog text), or its translation into the language in use when one was
+    made of this very English; a machine-made one says so."""
+    language = current_language()
+    if language == "en" or not provider_id:
+        return english
+    from guard.catalog.translations import catalog_translations
+
+    found = catalog_translations(language).get(provider_id, feature_id, field, english)
+    if found is None:
+        return english
+    return f"{found.text} {_('(machine translation)')}" if found.machine else found.text
+
+
+def quoted(text: str) -> str:
+    """``text`` between the quotation marks of the language in use (“…”, „…“, « … »)."""
+    return _("“{text}”").format(text=text)
 
 
 def short_name(name: str) -> str:
@@ -188,6 +216,17 @@ def topic_label(topic: str) -> str:
 
 def topics_phrase(topics: Iterable[str]) -> str:
     return join_or([topic_label(topic) for topic in topics])
+
+
+def no_clauses_in_force(provider: Provider | None) -> str:
+    """Why no clause is shown as in force for ``provider``: said for what it is, never as a count of
+    zero that reads as checked (Jami's terms ship, but its archived policy states no date, so
+    the catalog lists no clause of it as in force)."""
+    if provider is None:
+        return _("The provider is not in the catalog: nothing is known about its terms")
+    if not provider.tracks_terms:
+        return _("No terms of this provider are tracked yet")
+    return _("Its terms are watched, but none of their clauses is listed with the date it took effect")
 
 
 def clause_label(clause: Clause) -> str:

@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # loaded on first use: the app's data opens without the keyri
 
 log = logging.getLogger(__name__)
 
+QUIT_KEYRING_GRACE_S = 1.0  # how long closing waits for a keyring to take the ledger's newest head
+
 __all__ = ["ProgressFn", "Services"]
 
 
@@ -75,6 +77,7 @@ class Services(LedgerDoor, TermsDoor):
         self.fetch_policy: FetchPolicy | None = None
         self._sources: list[ObservationSource] = []
         self._lock = threading.Lock()
+        self._quitting = threading.Event()  # set by close(): keyring calls of decisions under way give up
 
     # -- values in memory (never block) -----------------------------------------------------
     @property
@@ -258,9 +261,13 @@ class Services(LedgerDoor, TermsDoor):
     # -- the end ----------------------------------------------------------------------------
     @blocking
     def close(self) -> None:
-        """Blocks: closes the ledger and what detection holds open."""
+        """Blocks, briefly: closes the ledger and what detection holds open. Quitting does not wait
+        for a keyring that does not answer: a decision waiting on it gives up and stays kept on
+        disk (it was kept before it was signed, guard.ledger.waiting), and the newest head is
+        anchored in the keyring at the next start if it was not now (guard.ledger.anchoring)."""
+        self._quitting.set()
         self.close_detection()
         with self._lock:
             if self._ledger is not None:
-                self._ledger.close()
+                self._ledger.close(keyring_grace_s=QUIT_KEYRING_GRACE_S)
                 self._ledger = None

@@ -48,6 +48,7 @@ class LedgerDoor:
     _settings: Settings
     _terms: TermsStore
     _lock: threading.Lock
+    _quitting: threading.Event
     _ledger: Ledger | None
     _appender: HelperAppender | None
 
@@ -85,32 +86,55 @@ class LedgerDoor:
         A decision that cannot be signed now (the key cannot be read: a keyring that does not
         answer, is locked or lost it) is kept on this computer (guard.ledger.waiting) and
         DecisionKept says so; decisions kept earlier are appended first, in order, once the key
-        can be read, so this one also waits while they do."""
+        can be read, so this one also waits while they do.
+
+        The decision is kept on disk before it is signed and its copy removed once it is in the
+        ledger, so the app quitting (or being killed) while it waits on the keyring loses nothing:
+        it is signed at the next start. ``close()`` makes a keyring wait under way give up."""
         import uuid
 
+        from guard.keyring_call import cancelled_by
         from guard.ledger import DecisionKept, LedgerKeyError
+        from guard.ledger.errors import LedgerRolledBackError
         from guard.terms_in_force import with_terms_in_force
 
         draft = with_terms_in_force(draft, self.catalog, self._terms)
         record_id = str(uuid.uuid4())
         waiting = self._waiting()
+        draft = waiting.hold(record_id, draft).draft  # its time fixed now, as it will be signed
         try:
-            if waiting.count():
-                self._sign_waiting(waiting)
-            return self._append(draft, record_id)
+            with cancelled_by(self._quitting):
+                if waiting.count() > 1:
+                    self._sign_waiting(waiting, before=record_id)
+                record = self._append(draft, record_id)
         except LedgerKeyError as error:
             waiting.keep(record_id, draft, str(error))
             raise DecisionKept(f"Kept on this computer, not yet in the ledger: {error} The decision is signed and "
                                "added to the ledger, with the time it was made, as soon as the key can be read "
                                "again.") from error
+        except LedgerRolledBackError as error:  # nothing may be added until the user says how to go on
+            waiting.keep(record_id, draft, str(error))
+            raise DecisionKept(f"Kept on this computer, not yet in the ledger: {error} The decision is added, with "
+                               "the time it was made, once the ledger can take records again.") from error
+        except BaseException:  # refused or not saved, as said to the user: not to be added later
+            waiting.done(record_id)
+            raise
+        waiting.done(record_id)
+        return record
 
     @blocking
     def sign_waiting(self) -> list[Record]:
         """Blocks: appends the decisions kept while the key could not be read, oldest first, each
         under the id it was kept with (at most once); raises LedgerKeyError when the key still
-        cannot be read (they stay kept). The records appended, if any."""
+        cannot be read (they stay kept). The records appended, if any. ``close()`` makes a keyring
+        wait under way give up (they stay kept)."""
+        from guard.keyring_call import cancelled_by
+
         waiting = self._waiting()
-        return self._sign_waiting(waiting) if waiting.count() else []
+        if not waiting.count():
+            return []
+        with cancelled_by(self._quitting):
+            return self._sign_waiting(waiting)
 
     @blocking
     def waiting_count(self) -> int:
@@ -122,11 +146,16 @@ class LedgerDoor:
 
         return WaitingDecisions(self.paths.data_dir)
 
-    def _sign_waiting(self, waiting: WaitingDecisions) -> list[Record]:
+    def _sign_waiting(self, waiting: WaitingDecisions, before: str | None = None) -> list[Record]:
+        """Append the kept decisions, oldest first (``before``: those kept before that one only)."""
         from guard.ledger import LedgerInputError
 
         signed = []
-        for kept in waiting.listed():
+        listed = waiting.listed()
+        if before is not None:
+            ids = [kept.record_id for kept in listed]
+            listed = listed[: ids.index(before)] if before in ids else listed
+        for kept in listed:
             try:
                 record = self._append(kept.draft, kept.record_id)
             except LedgerInputError as error:  # refused for itself, not for the key: left for the user to see
@@ -199,11 +228,22 @@ class LedgerDoor:
 
     @blocking
     def record_details(self, record_id: str) -> RecordDetails:
-        """Blocks: one record, what it means now, and the number of the record it changes."""
+        """Blocks: one record, what it means now, the number of the record it changes and the
+        dates of the terms versions it cites (those the terms store has)."""
+        from guard.terms_in_force import cited_version_dates
+
         ledger = self._open_ledger()
         record = ledger.get(record_id)
         refers_seq = ledger.get(record.refers_to).seq if record.refers_to else None
-        return RecordDetails(record, ledger.effective_status(record), refers_seq)
+        return RecordDetails(record, ledger.effective_status(record), refers_seq,
+                             cited_version_dates(self._terms, record.terms))
+
+    @blocking
+    def ledger_version(self) -> int:
+        """Blocks (briefly: one pragma, no record read): a number that changes when the ledger was
+        written by another process since the last call (``meeting-guard consent add``, the tray
+        app's helper), so a window showing it knows to read it again."""
+        return self._open_ledger().data_version()
 
     @blocking
     def month_counts(self, filter: RecordFilter | None = None) -> list[tuple[str, str, int]]:

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -32,6 +33,7 @@ class RecordDetails:
     record: Record
     status: EffectiveStatus
     refers_to_seq: int | None
+    terms_dates: Mapping[str, date] = field(default_factory=dict)  # the date of each cited terms version, by SHA-256
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from guard.events import ClauseChange
 from guard.jsonable import to_json_data
-from guard.terms.classify import Classification, Severity, classify
+from guard.terms.classify import Classification, Severity, classify, sentence_topics
 from guard.terms.diff import ChangeKind, Clause, ClauseDiff, comparable, diff_markdown, sentences, split_clauses
 from guard.terms.rules import Rules, load_rules
 from guard.terms.scope import same_scope, scope_of
@@ -26,6 +26,7 @@ from guard.terms.wording import (
     Segment,
     consistent_renames,
     commitment_changed,
+    documents_named_only,
     example_added_or_dropped,
     pro_form_only,
     is_date_only,
@@ -35,6 +36,7 @@ from guard.terms.wording import (
     same_meaning,
     substance,
     without_defined_term,
+    without_titles,
     without_examples,
     word_diff,
 )
@@ -281,8 +283,10 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
     lead = clause.lead if clause is not None else None
     continues = {**_continued(sentences(diff.old.text) if diff.old else [], gone),
                  **_continued(sentences(diff.new.text) if diff.new else [], added)}
+    only = _documents_named(item.pairs, gone, added, rules)
     result: Classification = classify(gone, added, rules, quiet=quiet, context=context, lead=lead,
-                                      continues=continues, heading=clause.heading if clause is not None else None,
+                                      continues=continues, only=only,
+                                      heading=clause.heading if clause is not None else None,
                                       old_clause=sentences(diff.old.text)
                                       if diff.kind is ChangeKind.CHANGED and diff.old else (), renames=renames)
     if quiet and diff.kind is ChangeKind.CHANGED:
@@ -291,6 +295,23 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
         if result.topics and result.severity is not Severity.WORDING else None
     return AnalysedChange(diff, result.topics, say_summary(said) if said is not None else None, result.severity, gone,
                           added, said)
+
+
+def _documents_named(pairs: Sequence[tuple[str, str]], gone: Sequence[str], added: Sequence[str],
+                      rules: Rules) -> dict[str, frozenset[str]]:
+    """For each rewording that only names one more (or one fewer, or a renamed) document ("our
+    Acceptable Use Policy, Numbering Policy, ..."), the topics it may count for: those of its own
+    words outside titles ("content is processed to ensure compliance with ...": a use), and those
+    a title added or dropped names (a "Data Processing Addendum" is about processors); not a topic
+    read only from a title it named before and still names ("Government Requests Guide")."""
+    only: dict[str, frozenset[str]] = {}
+    for old, new in pairs:
+        if old in gone and new in added:
+            named = documents_named_only(old, new)
+            if named is not None:
+                said = {*sentence_topics(without_titles(old), rules), *sentence_topics(without_titles(new), rules)}
+                only[old] = only[new] = frozenset((*sentence_topics(named, rules), *said))
+    return only
 
 
 _ENUMERATED = re.compile(r"^\W{0,3}\(?(?:\d{1,2}|[ivx]{1,5}|[a-h])\)\s")

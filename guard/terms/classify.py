@@ -72,6 +72,24 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
         # the backoff: a sentence that states what is done with data in words no topic rule has,
         # read by its verb (share -> sharing, keep -> retention...); never for an aside or a pointer
         found = [rule.topic for rule in rules.topics if rule.backoff and rule.backoff.search(text)]
+    elif found and not rules.states_no_use(text):
+        # a topic whose verbs say enough on their own is read beside the others ("... may have to
+        # share certain data with TMG, including ... geolocation data" is about generated data and sharing)
+        found += [rule.topic for rule in rules.topics if rule.backoff_beside and rule.topic not in found
+                  and rule.backoff and rule.backoff.search(text)]
+    if not found:
+        return ()
+    kept = _not_excluded(found, text, lead_text, rules)
+    if not kept and not rules.states_no_use(text):
+        # every topic its patterns found was ruled out ("This includes the use of Other Data ...",
+        # not a definition): what it states is still read by its verb, as a sentence with no topic is
+        backoff = [rule.topic for rule in rules.topics if rule.backoff and rule.backoff.search(text)]
+        kept = _not_excluded([topic for topic in backoff if topic not in found], text, lead_text, rules)
+    return kept
+
+
+def _not_excluded(found: Sequence[str], text: str, lead_text: str | None, rules: Rules) -> tuple[str, ...]:
+    """The topics of ``found`` that no negative rule rules out for the sentence (or its list's lead-in)."""
     if not found:
         return ()
     excluded = {topic for rule in rules.excludes if rule.topics & set(found) and rule.rules_out(text)

@@ -55,6 +55,9 @@ class TopicRule:
     matcher: Matcher
     lead: Matcher = Matcher()  # a list item is about the topic when its lead-in matches this
     backoff: Matcher = Matcher()  # read only when no topic's own patterns, lead-in or heading did
+    # ...or also beside other topics ("Tumblr may have to share certain data with TMG, including ...
+    # geolocation data": a sentence on generated data that also says it is shared)
+    backoff_beside: bool = False
 
     def matches(self, text: str) -> Hit | None:
         return self.matcher.search(text)
@@ -187,6 +190,13 @@ def _topic_id(value: Any, where: str) -> str:
         raise RulesError(f"{where}: topic {value!r} is not one of {known}.") from None
 
 
+def _flag(entry: dict[str, Any], key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise RulesError(f"{where}: {key!r} must be true or false.")
+    return value
+
+
 def _entries(data: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
@@ -202,7 +212,8 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
         topic = _topic_id(entry.get("id"), where)
         topics.append(TopicRule(topic, str(entry.get("label", topic)), compile_matcher(entry.get("patterns"), where),
                                 compile_matcher(entry.get("lead_patterns", []), f"{where} lead_patterns"),
-                                compile_matcher(entry.get("backoff_patterns", []), f"{where} backoff_patterns")))
+                                compile_matcher(entry.get("backoff_patterns", []), f"{where} backoff_patterns"),
+                                _flag(entry, "backoff_beside", where)))
     excludes = []
     for position, entry in enumerate(_entries(data, "exclude", path)):
         where = f"Rules {path}, exclude[{position}] ({entry.get('id', '?')})"

@@ -396,3 +396,90 @@ def pair_rewordings(gone: tuple[str, ...], added: tuple[str, ...]) -> tuple[tupl
             used_new.add(j)
             pairs.append((gone[i], added[j]))
     return tuple(pairs)
+
+
+# The last word of a document's title ("Zoom Phone Numbering Policy", "911 U.S. Notice", "Terms and
+# Conditions"), capitalised as titles are; a lower-case "policy" is a word of the sentence, not a title
+_DOCUMENT_NOUNS = frozenset(("Policy", "Policies", "Notice", "Notices", "Guide", "Guides", "Guidelines", "Statement",
+                             "Statements", "Terms", "Conditions", "Addendum", "Addenda", "Agreement", "Agreements",
+                             "Principles", "Standards", "Rules", "FAQ", "FAQs", "Supplement", "Conduct", "Disclosures"))
+_TITLE_JOINERS = frozenset(("of", "for", "on", "to", "the", "and", "&", "-", "."))  # inside a title
+_LIST_JOINERS = frozenset((",", ";", "and", "or", "&", "the", "our", "its", "their", "this", "these"))  # between titles
+_TITLE_TOKEN = re.compile(r"[\w'’]+|[^\w\s]")
+
+
+def _titles_only(run: list[str]) -> bool:
+    """True when ``run`` (tokens, case kept) is one or more document titles joined as a list."""
+    titles = 0
+    words: list[str] = []
+    for token in [*run, ","]:
+        if token in _LIST_JOINERS and (not words or words[-1] in _DOCUMENT_NOUNS):
+            if words:
+                titles += 1
+            words = []
+            continue
+        if not words and not (token[:1].isupper() or token[:1].isdigit()):
+            return False  # a title starts with a capital or a number ("911 Canada Notice")
+        if words and token not in _TITLE_JOINERS and not (token[:1].isupper() or token[:1].isdigit()):
+            return False  # "Policy you accept": a lower-case word is the sentence's, not the title's
+        words.append(token)
+        if len(words) > 10:
+            return False
+    return titles > 0 and not words
+
+
+def documents_named_only(old: str, new: str) -> str | None:
+    """The words that differ when two wordings differ only in titles of documents named, added to
+    or dropped from a list ("our Acceptable Use Policy, Guidelines" -> "our Acceptable Use Policy,
+    Numbering Policy, Guidelines") or renamed ("Privacy Notice" -> "Privacy Statement"); None when
+    anything else differs. Naming one more document changes no use of data, unless the title
+    itself names one (a "Data Processing Addendum"): the caller reads the returned words for that."""
+    a, b = (_TITLE_TOKEN.findall(plain(text)) for text in (old, new))
+    changed: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, [t.casefold() for t in a], [t.casefold() for t in b],
+                                               autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "replace":
+            runs = [a[i1:i2], b[j1:j2]]
+            if any(run and not all(token in _LIST_JOINERS for token in run) and not _titles_only(run)
+                   for run in runs):
+                return None
+            changed.extend((*runs[0], *runs[1]))
+            continue
+        tokens, start, end = (a, i1, i2) if tag == "delete" else (b, j1, j2)
+        run = _as_titles(tokens, start, end)
+        if run is None:
+            return None
+        changed.extend(run)
+    return " ".join(changed) if changed else None
+
+
+# a title in running text: up to eight capitalised words (or numbers, "U.S.", "of", "and" inside)
+# before a document noun ("Government Requests Guide", "911 U.S. Notice")
+_TITLE = re.compile(r"\b(?:[A-Z0-9][\w'’.-]{0,30}\s{1,3}(?:(?:of|for|on|and|&)\s{1,3})?){0,8}(?:"
+                    + "|".join(sorted(_DOCUMENT_NOUNS)) + r")\b")
+
+
+def without_titles(sentence: str) -> str:
+    """The sentence with the titles of documents it names blanked (same length): a topic read
+    from a title ("Government Requests Guide") is not something the sentence says about data."""
+    return _TITLE.sub(lambda m: " " * len(m.group(0)), plain(sentence))
+
+
+def _as_titles(tokens: list[str], start: int, end: int) -> list[str] | None:
+    """The inserted (or deleted) run ``tokens[start:end]``, slid along the words that repeat at its
+    ends until it reads as titles ("Policy, Zoom Phone Numbering" is "Zoom Phone Numbering Policy,"),
+    or None when no placing does."""
+    folded = [token.casefold() for token in tokens]
+    left = 0
+    while start - left - 1 >= 0 and folded[start - left - 1] == folded[end - left - 1]:
+        left += 1
+    right = 0
+    while end + right < len(tokens) and folded[start + right] == folded[end + right]:
+        right += 1
+    for shift in range(-left, right + 1):
+        run = tokens[start + shift:end + shift]
+        if all(token in _LIST_JOINERS for token in run) or _titles_only(run):
+            return run
+    return None

@@ -3,7 +3,8 @@
  * It watches tabs on the catalog's meeting hosts (the only hosts this extension may see) and
  * tells the Meeting Privacy Guard app on this computer about them through native messaging:
  * opened, updated (title, foreground or background, sound) and closed, and a full list whenever
- * the connection (re)starts. It forwards what the content script found in a meeting page: an AI
+ * the connection (re)starts, with how many browser windows it sees (a count: no window's title or
+ * link). It forwards what the content script found in a meeting page: an AI
  * or recording notice, or a participant named like a note-taker bot. Links lose their secrets
  * (passcodes, tokens) before they are sent. It sends nothing anywhere but to the app's host.
  */
@@ -15,6 +16,11 @@
   const DATA = globalThis.MPG_DATA;
   const LIMITS = DATA.limits;
   const PHRASE_ID = /^[a-z0-9][a-z0-9.-]{0,63}\/[a-z0-9][a-z0-9.-]{0,63}\/[0-9]{1,4}$/; // "<provider>/<feature>/<n>"
+  // The kinds of window the browser titles "<page> - <browser>" (Chromium: normal and pop-up windows,
+  // chrome/browser/ui/window_metadata/window_metadata_controller.cc), which is what the app counts on screen:
+  // a page's own pop-up counts on both sides, so it cannot make a window look unseen; developer tools,
+  // app and picture-in-picture windows count on neither.
+  const WINDOW_TYPES = ["normal", "popup"];
   const BROWSER = typeof globalThis.browser !== "undefined" && api.runtime.getBrowserInfo ? "firefox" : "chromium";
 
   const reported = new Map(); // tab id -> the JSON last sent for it
@@ -91,6 +97,31 @@
     }
   }
 
+  /** How many browser windows this extension sees (ids only; no titles or links are read): the app
+   * compares it with the browser's windows on screen, as a window it cannot see (incognito, private, another
+   * profile) may hold a meeting whose title it then cannot confirm. */
+  async function windowCount() {
+    for (const query of [{ windowTypes: WINDOW_TYPES }, {}]) {
+      try {
+        const windows = await api.windows.getAll(query);
+        return Math.min(windows.length, LIMITS.windows);
+      } catch (error) {
+        // a browser that does not know one of the types: ask for its default kinds
+      }
+    }
+    return null;
+  }
+
+  let windowsSent = null;
+
+  async function sendWindows() {
+    const count = await windowCount();
+    if (count !== null && count !== windowsSent) {
+      windowsSent = count;
+      send({ type: "windows", count: count });
+    }
+  }
+
   async function sendFullState() {
     let tabs = [];
     try {
@@ -107,7 +138,13 @@
         list.push(described);
       }
     }
-    send({ type: "state", tabs: list });
+    const windows = await windowCount();
+    const state = { type: "state", tabs: list };
+    if (windows !== null) {
+      state.windows = windows;
+    }
+    windowsSent = windows;
+    send(state);
   }
 
   function scheduleReconnect() {
@@ -193,6 +230,8 @@
     send(report);
   });
 
+  api.windows.onCreated.addListener(() => { sendWindows(); });
+  api.windows.onRemoved.addListener(() => { sendWindows(); });
   api.tabs.onCreated.addListener((tab) => update(tab));
   api.tabs.onUpdated.addListener((tabId, changeInfo, tab) => update(tab));
   api.tabs.onRemoved.addListener((tabId) => closed(tabId));

@@ -181,14 +181,6 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
-      "host": "duo.app.goo.gl",
-      "subdomains": false,
-      "scheme": "https",
-      "providers": [
-        "google-duo"
-      ]
-    },
-    {
       "host": "event.demio.com",
       "subdomains": false,
       "scheme": "https",
@@ -202,14 +194,6 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "facetime"
-      ]
-    },
-    {
-      "host": "g.co",
-      "subdomains": false,
-      "scheme": "https",
-      "providers": [
-        "google-meet"
       ]
     },
     {
@@ -354,14 +338,6 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "skype"
-      ]
-    },
-    {
-      "host": "lu.ma",
-      "subdomains": false,
-      "scheme": "https",
-      "providers": [
-        "luma"
       ]
     },
     {
@@ -1099,11 +1075,7 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "provider": "google-duo",
-      "url": [
-        [
-          "https://duo.app.goo.gl/"
-        ]
-      ],
+      "url": [],
       "title": []
     },
     {
@@ -1129,9 +1101,6 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meet.google.com/lookup/"
-        ],
-        [
-          "https://g.co/meet/"
         ]
       ],
       "title": [
@@ -1267,11 +1236,7 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "provider": "luma",
-      "url": [
-        [
-          "https://lu.ma/join/"
-        ]
-      ],
+      "url": [],
       "title": []
     },
     {
@@ -1483,6 +1448,10 @@ globalThis.MPG_DATA = Object.freeze({
           "| microsoft teams"
         ],
         [
+          "reunion |",
+          "| microsoft teams"
+        ],
+        [
           "reuni\u00e3o |",
           "| microsoft teams"
         ],
@@ -1528,6 +1497,74 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "\u4f1a\u8bae |",
+          "| microsoft teams"
+        ],
+        [
+          "\u6703\u8b70 |",
+          "| microsoft teams"
+        ],
+        [
+          "\ud68c\uc758 |",
+          "| microsoft teams"
+        ],
+        [
+          "call",
+          "| microsoft teams"
+        ],
+        [
+          "calling",
+          "| microsoft teams"
+        ],
+        [
+          "po\u0142\u0105czenie",
+          "| microsoft teams"
+        ],
+        [
+          "trwa po\u0142\u0105czenie",
+          "| microsoft teams"
+        ],
+        [
+          "llamada",
+          "| microsoft teams"
+        ],
+        [
+          "appel",
+          "| microsoft teams"
+        ],
+        [
+          "anruf",
+          "| microsoft teams"
+        ],
+        [
+          "chamada",
+          "| microsoft teams"
+        ],
+        [
+          "chiamata",
+          "| microsoft teams"
+        ],
+        [
+          "gesprek",
+          "| microsoft teams"
+        ],
+        [
+          "\u0432\u044b\u0437\u043e\u0432",
+          "| microsoft teams"
+        ],
+        [
+          "hovor",
+          "| microsoft teams"
+        ],
+        [
+          "h\u00edv\u00e1s",
+          "| microsoft teams"
+        ],
+        [
+          "apel",
+          "| microsoft teams"
+        ],
+        [
+          "arama",
           "| microsoft teams"
         ]
       ]
@@ -2931,6 +2968,7 @@ globalThis.MPG_DATA = Object.freeze({
     "notice": 500,
     "participant": 100,
     "tabs": 200,
+    "windows": 1000,
     "matchText": 20000,
     "containerText": 2000,
     "nodesPerContainer": 500,

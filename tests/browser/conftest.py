@@ -25,9 +25,10 @@ from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation
+from guard.patterns import normalize_text
 from tests.browser.support.browsers import Browser, wait_for
 from tests.browser.support.pulse import pulse_server
-from tests.browser.support.site import MeetingSite, Page
+from tests.browser.support.site import LOCAL, MeetingSite, Page
 from tests.support.cli import run_main
 
 # Texts and links both sides must treat alike: dashes, no-break and zero-width spaces, bidi and tag
@@ -125,27 +126,60 @@ class World:
         url = f"https://{host}{path}"
         self.browser.open(url)
         self.browser.activate(url)
-        settings = Path(self.env["MEETING_GUARD_HOME"]) / "config" / "settings.toml"
-        settings.parent.mkdir(parents=True, exist_ok=True)
-        settings.write_text("[detection]\nbrowser_probe = false\n")
-        room = path.rsplit("/", 1)[-1]
         try:
-            reports: list[dict[str, Any]] = []
-
-            def found() -> list[dict[str, Any]]:
-                reports.append(json.loads(self.cli("scan", "--json").stdout))
-                return [m for m in reports[-1]["meetings"] if m["provider_id"] == provider_id
-                        and any(room in e["detail"] for e in m["evidence"])]
-            try:
-                (meeting,) = wait_for(found, timeout=30, interval=0.5, what="scan to see the window title")
-            except AssertionError:
-                raise AssertionError(json.dumps(reports[-1])[:3000]) from None
+            meeting = self.meeting_by_title(provider_id, title, probe=False)
             assert {e["signal"] for e in meeting["evidence"]} >= {"window-title"}
             assert not any(e["signal"] == "browser-tab" for e in meeting["evidence"])
             return meeting
         finally:
-            settings.unlink()
             self.browser.close(url)
+
+    def spoofed_title_is_no_meeting(self, url: str, title: str, provider_id: str) -> None:
+        """Open a page on no meeting host (``url``, on 127.0.0.1) titled like ``provider_id``'s meeting, in
+        the foreground. Without the extension's reports (the browser probe off) its window title alone is
+        a meeting, marked unconfirmed; with the extension connected it is neither a meeting nor the app
+        running, and the window's evidence says why."""
+        path = url.split("/", 3)[3]
+        self.site.pages[(LOCAL, "/" + path)] = Page(title)
+        self.browser.open(url)
+        self.browser.activate(url)
+        try:
+            alone = self.meeting_by_title(provider_id, title, probe=False)
+            (seen,) = [e for e in alone["evidence"] if e["signal"] == "window-title"]
+            assert seen["confirmed"] is False and "(unconfirmed: no browser extension connected)" in seen["detail"]
+            wait_for(lambda: any(state.get("synced") for state in self.states()), what="the extension's tab list")
+            report = json.loads(self.cli("scan", "--json").stdout)
+            assert [m for m in report["meetings"] if m["provider_id"] == provider_id] == [], report["meetings"]
+            assert [a for a in report["apps"] if a["provider_id"] == provider_id] == [], report["apps"]
+            (aside,) = [e for e in report["not_counted"] if normalize_text(title) in e["detail"]]
+            assert aside["signal"] == "window-title" and aside["confirmed"] is False
+            assert aside["detail"].endswith("no meeting, title not confirmed by the browser extension"), aside
+            said = self.cli("scan").stdout
+            assert "Seen and not counted:\n  - window-title: " in said and "title not confirmed" in said, said
+        finally:
+            self.browser.close(url)
+
+    def meeting_by_title(self, provider_id: str, title: str, probe: bool = True) -> dict[str, Any]:
+        """The meeting of ``provider_id`` ``scan --json`` reports with a window-title evidence naming ``title``
+        (``probe``: whether the app reads the extension's reports)."""
+        settings = Path(self.env["MEETING_GUARD_HOME"]) / "config" / "settings.toml"
+        if not probe:
+            settings.parent.mkdir(parents=True, exist_ok=True)
+            settings.write_text("[detection]\nbrowser_probe = false\n")
+        reports: list[dict[str, Any]] = []
+
+        def found() -> list[dict[str, Any]]:
+            reports.append(json.loads(self.cli("scan", "--json").stdout))
+            return [m for m in reports[-1]["meetings"] if m["provider_id"] == provider_id
+                    and any(e["signal"] == "window-title" and normalize_text(title) in e["detail"]
+                            for e in m["evidence"])]
+        try:
+            (meeting,) = wait_for(found, timeout=60, interval=0.5, what=f"scan to see the window titled {title!r}")
+        except AssertionError:
+            raise AssertionError(json.dumps(reports[-1])[:3000] if reports else "no scan") from None
+        finally:
+            settings.unlink(missing_ok=True)
+        return meeting
 
     def states(self) -> list[dict[str, Any]]:
         found = []

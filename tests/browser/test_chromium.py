@@ -8,6 +8,7 @@ meeting hostnames resolve to the local site (``--host-resolver-rules``).
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 import pytest
@@ -15,8 +16,8 @@ import pytest
 from guard.detect.browser_tabs import BrowserTabs
 from guard.events import Signal
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
-from tests.browser.support.browsers import Chromium, wait_for
-from tests.browser.support.site import TITLES, Page
+from tests.browser.support.browsers import CHROMIUM, Chromium, wait_for
+from tests.browser.support.site import LOCAL, TITLES, Page
 
 pytestmark = pytest.mark.desktop
 
@@ -223,3 +224,74 @@ def test_the_running_tray_app_learns_of_a_meeting_tab_from_the_host(world, qtbot
         assert shell.shutdown(), "the worker threads must stop"
         qtbot.wait(50)
         dunst("close-all")  # a popup left on screen would be in the next desktop test's way
+
+
+def test_a_page_titled_like_a_meeting_is_no_meeting_once_the_extension_reports(world):
+    """Any page can call itself "Zoom Meeting": its window says so, but the extension shows no Zoom meeting
+    tab in front, so it is no meeting (and Zoom is not running)."""
+    world.spoofed_title_is_no_meeting(f"https://{LOCAL}:{world.site.port}/spoof/zoom", TITLES["zoom"][0], "zoom")
+
+
+def test_a_meeting_tab_s_window_title_is_confirmed_by_the_extension(world):
+    """The same title on Zoom's own meeting link is the meeting the extension shows: confirmed."""
+    world.site.pages[("zoom.us", "/wc/81234567890/join")] = Page(TITLES["zoom"][0])
+    world.browser.open(ZOOM)
+    world.browser.activate(ZOOM)
+    world.wait_tab(ZOOM, lambda e: e["tab"]["active"])
+    try:
+        meeting = world.meeting_by_title("zoom", TITLES["zoom"][0])
+        titles = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert titles and all(e["confirmed"] is True for e in titles), meeting["evidence"]
+        assert not any("unconfirmed" in e["detail"] or "not confirmed" in e["detail"] for e in meeting["evidence"])
+    finally:
+        world.browser.close(ZOOM)
+
+
+def test_a_meeting_in_an_incognito_window_counts_unconfirmed_while_the_extension_runs_elsewhere(world):
+    """Chromium titles an incognito window like a normal one and the extension does not run there: it says
+    it sees one window while the browser shows two, so a meeting title there counts (unconfirmed), not
+    refuted. Once the incognito window is gone, the same title in the normal window is refuted again."""
+    title = TITLES["zoom"][0]
+    url = f"https://{LOCAL}:{world.site.port}/incognito/zoom"
+    world.site.pages[(LOCAL, "/incognito/zoom")] = Page(title)
+    wait_for(lambda: any(state.get("synced") and state.get("windows") == 1 for state in world.states()),
+             what="the extension's tab list and its one window")
+    world.browser.open_incognito(url)
+    try:
+        meeting = world.meeting_by_title("zoom", title)
+        (seen,) = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert seen["confirmed"] is False, seen
+        assert seen["detail"].endswith("(unconfirmed: the browser has windows the browser extension does not see, "
+                                       "such as incognito ones)"), seen
+        assert [state.get("windows") for state in world.states()] == [1], "the extension does not see incognito"
+    finally:
+        world.browser.close(url)
+    wait_for(lambda: "window-title" not in json.dumps(json.loads(world.cli("scan", "--json").stdout)["meetings"]),
+             what="the incognito window's meeting gone")
+    world.spoofed_title_is_no_meeting(f"https://{LOCAL}:{world.site.port}/spoof/zoom-again", title, "zoom")
+
+
+def test_a_second_profile_s_extension_adds_its_windows_and_a_spoof_there_is_still_refuted(world):
+    """A window of another profile of the same browser instance: that profile has the extension too (loaded
+    for every profile here), its own host says it sees one window, and the two counts add up to the two
+    windows on screen, so a page there titled like a meeting is refuted, not taken for an unseen window."""
+    title = TITLES["zoom"][0]
+    url = f"https://{LOCAL}:{world.site.port}/other-profile/zoom"
+    world.site.pages[(LOCAL, "/other-profile/zoom")] = Page(title)
+    wait_for(lambda: any(state.get("synced") for state in world.states()), what="the extension's tab list")
+    subprocess.run([CHROMIUM, *world.browser.flags, "--profile-directory=Other", url], env=world.env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=True)
+    try:
+        wait_for(lambda: world.browser.tab(url), what="the other profile's tab")
+        wait_for(lambda: sorted((s.get("synced"), s.get("windows")) for s in world.states()) == [(True, 1)] * 2,
+                 what="both profiles' hosts, one window each")
+        reports: list[dict] = []
+
+        def set_aside() -> list[dict]:
+            reports.append(json.loads(world.cli("scan", "--json").stdout))
+            return [e for e in reports[-1]["not_counted"] if title in e["detail"]]
+        (aside,) = wait_for(set_aside, timeout=60, interval=0.5, what="the title set aside")
+        assert aside["detail"].endswith("no meeting, title not confirmed by the browser extension"), aside
+        assert [m for m in reports[-1]["meetings"] if m["provider_id"] == "zoom"] == [], reports[-1]["meetings"]
+    finally:
+        world.browser.close(url)

@@ -45,7 +45,9 @@ def test_manifest_asks_only_for_native_messaging_and_the_catalogs_meeting_hosts(
 
 def test_every_provider_with_meeting_links_has_its_hosts_in_the_extension(shipped):
     covered = {provider for _rule, providers in generate.meeting_hosts(shipped) for provider in providers}
-    with_links = {provider.id for provider in shipped if provider.detect.web.url_patterns}
+    # (a provider whose links are all on link-only hosts, Duo's short links, has no meeting page to see)
+    with_links = {provider.id for provider in shipped if provider.detect.web.url_patterns
+                  and not (provider.detect.web.link_only_hosts and not provider.detect.web.hosts)}
     assert with_links and with_links <= covered
 
 
@@ -120,7 +122,64 @@ def test_the_extension_may_see_every_declared_host_and_every_host_a_link_pattern
     missing = []
     for provider in shipped:
         web = provider.detect.web
+        only = generate.declared_hosts(web.link_only_hosts)
         for rule in generate.declared_hosts(web.hosts) + generate.derived_hosts(web.url_patterns):
+            if generate.link_only(rule, only):
+                continue  # a short link: found in text, never a tab's page (test below)
             if not any(rule.host == a.host or (a.subdomains and rule.host.endswith("." + a.host)) for a in allowed):
                 missing.append((provider.id, rule.host))
     assert missing == []
+
+
+def test_no_link_only_host_is_in_the_extensions_permissions_scripts_or_data(shipped):
+    """Short links (g.co/meet/<nickname>) lead on to the meeting page: asking for access to every g.co page
+    would buy nothing but a wider permission prompt."""
+    only = {host for provider in shipped for host in provider.detect.web.link_only_hosts}
+    assert {"g.co", "duo.app.goo.gl", "lu.ma"} <= only
+    data = manifest()
+    granted = [*data["host_permissions"], *data["content_scripts"][0]["matches"]]
+    extension = generate.extension_data(shipped)
+    for host in only:
+        bare = host.removeprefix("*.")
+        assert not [p for p in granted if re.fullmatch(r"[a-z*]+://(\*\.)?" + re.escape(bare) + "/\\*", p)], host
+        assert not [rule for rule in extension["hosts"] if rule["host"] == bare], host
+        assert not [pieces for page in extension["meetings"] for pieces in page["url"]
+                    if any(bare + "/" in piece for piece in pieces)], host
+
+
+def test_a_link_only_host_keeps_its_own_providers_other_hosts(tmp_path):
+    """Only the named host is left out: the provider's meeting pages stay visible to the extension."""
+    catalog = write_catalog(tmp_path / "catalog", {"short": provider_toml(
+        "short", "Short", "browser-meeting",
+        url_patterns=[r"^https://meet\.short\.example/[a-z]{6}$", r"^https://sho\.rt/m/[a-z]{6}$"],
+        extra='hosts = ["meet.short.example"]\nlink_only_hosts = ["sho.rt"]\n')})
+    assert generate.manifest(catalog)["host_permissions"] == ["https://meet.short.example/*"]
+    (page,) = generate.extension_data(catalog)["meetings"]
+    assert page["url"] == [["https://meet.short.example/"]]
+
+
+def test_a_host_both_shown_and_link_only_is_a_catalog_problem(tmp_path):
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "both.toml").write_text(provider_toml(
+        "both", "Both", "browser-meeting", url_patterns=[r"^https://both\.example/[a-z]+$"],
+        extra='hosts = ["both.example"]\nlink_only_hosts = ["both.example"]\n'), encoding="utf-8")
+    problems = [problem.message() for problem in load_catalog(shipped=folder).problems]
+    assert len(problems) == 1 and "both.example" in problems[0] and "link_only_hosts" in problems[0], problems
+
+
+def test_link_detection_still_finds_link_only_links(shipped):
+    """Left out of the extension, a short link is still a meeting link where links are read: a browser or mail
+    client started with it, an invitation's text (wrapped in a Safe Link, an HTML calendar description)."""
+    from guard.detect.links import match_links
+    from guard.detect.matching import DetectionRules
+
+    rules = DetectionRules.from_catalog(shipped, "linux")
+    texts = {"https://g.co/meet/toddsplace": ("google-meet", "https://g.co/meet/toddsplace"),
+             "Join: https://nam11.safelinks.protection.outlook.com/?url=https%3A%2F%2Fg.co%2Fmeet%2Fmaths-7b&data=05":
+                 ("google-meet", "https://g.co/meet/maths-7b"),
+             '<a href="https://duo.app.goo.gl/abcd1234">call me</a>': ("google-duo", "https://duo.app.goo.gl/abcd1234"),
+             "Your join link: https://lu.ma/join/g-abc123": ("luma", "https://lu.ma/join/g-abc123")}
+    for text, expected in texts.items():
+        assert match_links(rules, ("--new-window", text), None) == (expected,), text
+    assert match_links(rules, ("https://g.co/kgs/abc123",), None) == (), "another of Google's short links"

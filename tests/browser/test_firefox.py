@@ -10,6 +10,7 @@ trusted in the profile.
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 import pytest
@@ -17,8 +18,8 @@ import pytest
 from guard.detect.browser_tabs import BrowserTabs
 from guard.events import Signal
 from tests.browser.conftest import World, build_store_zips, browser_env, install_host, observe
-from tests.browser.support.browsers import Firefox, wait_for
-from tests.browser.support.site import HOSTS, TITLES, Page
+from tests.browser.support.browsers import FIREFOX, Firefox, wait_for
+from tests.browser.support.site import HOSTS, LOCAL, TITLES, Page
 from tests.browser.support.tunnel import Tunnel
 
 pytestmark = pytest.mark.desktop
@@ -32,7 +33,7 @@ def world(tmp_path_factory, desktop, site, pulse):
     env = browser_env(desktop, root, pulse)
     install_host(env, "firefox")
     packed = build_store_zips(root / "store")["firefox"]  # what addons.mozilla.org would get
-    with Tunnel(HOSTS, site.port) as tunnel:
+    with Tunnel([*HOSTS, LOCAL], site.port) as tunnel:
         # Firefox suspends an idle event page (30 s by default; 3 s here, so a test can see it not happen).
         browser = Firefox(root / "home", env, packed, tunnel.port, site.certs.ca_der_b64,
                           prefs={"extensions.background.idle.timeout": 3000})
@@ -143,3 +144,47 @@ def test_without_the_extension_a_foreground_meeting_is_found_from_the_window_tit
     meeting = world.meeting_seen_by_title_alone("meet.jit.si", "/WindowTitleRoom", "WindowTitleRoom | Jitsi Meet",
                                                 "jitsi-meet")
     assert any("Mozilla Firefox" in e["detail"] for e in meeting["evidence"]), meeting["evidence"]
+
+
+def test_a_page_titled_like_a_meeting_is_no_meeting_once_the_extension_reports(world):
+    """A page on 127.0.0.1 titled as a Meet meeting: with the extension connected, no meeting."""
+    world.spoofed_title_is_no_meeting(f"https://{LOCAL}/spoof/meet", "Meet \u2013 spo-ofed-tab", "google-meet")
+
+
+def test_a_meeting_tab_s_window_title_is_confirmed_by_the_extension(world):
+    url = "https://meet.jit.si/ConfirmedRoom"
+    world.site.pages[("meet.jit.si", "/ConfirmedRoom")] = Page("ConfirmedRoom | Jitsi Meet")
+    world.browser.open(url)
+    world.browser.activate(url)
+    world.wait_tab(url, lambda e: e["tab"]["active"])
+    try:
+        meeting = world.meeting_by_title("jitsi-meet", "ConfirmedRoom | Jitsi Meet")
+        titles = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert titles and all(e["confirmed"] is True for e in titles), meeting["evidence"]
+    finally:
+        world.browser.close(url)
+
+
+def test_a_meeting_title_in_a_private_window_stays_unconfirmed_not_refuted(world):
+    """The extension does not run in private windows, so a meeting there cannot be confirmed by it: with the
+    extension connected, the window's meeting title still counts, marked unconfirmed."""
+    url = "https://meet.jit.si/PrivateRoom"
+    world.site.pages[("meet.jit.si", "/PrivateRoom")] = Page("PrivateRoom | Jitsi Meet")
+    wait_for(lambda: any(state.get("synced") for state in world.states()), what="the extension's tab list")
+    subprocess.run([FIREFOX, "--profile", str(world.browser.profile), "--private-window", url], env=world.env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=True)
+    try:
+        meeting = world.meeting_by_title("jitsi-meet", "PrivateRoom | Jitsi Meet")
+        (seen,) = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert seen["confirmed"] is False and "Private Browsing" in seen["detail"], seen
+        assert seen["detail"].endswith("(unconfirmed: a private window, which the browser extension does not see)")
+        assert world.tab_state(url) is None, "the extension saw nothing of the private window"
+        # The extension counts the windows it sees (not the private one); a private window, known by its
+        # title, is not taken for a window it missed: a spoofed title in the normal window stays refuted.
+        assert [state.get("windows") for state in world.states()] == [1]
+        world.spoofed_title_is_no_meeting(f"https://{LOCAL}:{world.site.port}/spoof/beside-private",
+                                          TITLES["zoom"][0], "zoom")
+    finally:
+        world.browser.marionette.chrome(
+            'for (const w of Services.wm.getEnumerator("navigator:browser")) {'
+            ' if (PrivateBrowsingUtils.isWindowPrivate(w)) w.close(); }')

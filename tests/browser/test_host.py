@@ -186,3 +186,19 @@ def test_look_alike_notices_do_not_crowd_out_another_features_notice_hostile(hos
     (read,) = StateReader(host.folder).read()  # the file reads back through its schema
     assert len(read.tabs[0].notices) == limits.NOTICES_PER_TAB + 1
     assert host.close() == 0
+
+
+def test_the_host_keeps_how_many_windows_the_extension_sees_and_refuses_anything_else(host):
+    """The count comes with the tab list and on its own when a window opens or closes; a count that is no
+    small integer is refused and the last good one kept (guard/detect/title_check.py compares it with the
+    browser's windows on screen)."""
+    host.send({"type": "state", "tabs": [tab(7)], "windows": 2})
+    assert host.wait_state(lambda s: s.get("windows") == 2 and tab_ids(s) == [7])["synced"] is True
+    host.send({"type": "windows", "count": 3})
+    host.wait_state(lambda s: s.get("windows") == 3)
+    for bad in ("4", -1, True, 10**9, 2.5, None):
+        host.send({"type": "windows", "count": bad})
+    host.send({"type": "tab", "event": "closed", "tab": {"id": 7}})  # a later good message is still taken
+    state = host.wait_state(lambda s: tab_ids(s) == [])
+    assert state["windows"] == 3
+    assert host.close() == 0

@@ -13,6 +13,7 @@ from guard.browser.messages import (
     State,
     TabChanged,
     TabClosed,
+    Windows,
     parse,
 )
 from guard.browser.protocol import Oversized, ProtocolError, encode, read_frame
@@ -58,6 +59,11 @@ def test_messages_parse_into_their_schemas():
     report = parse(json.dumps({"type": "notice", "tab": 7, "text": "Recording has started.",
                                "phrases": ["teams/recording-transcription/1"]}).encode())
     assert isinstance(report, PageReport) and report.text == "Recording has started."
+    # How many browser windows the extension sees: on (re)connect with the tabs, and whenever it changes.
+    state = parse(b'{"type":"state","tabs":[],"windows":2}')
+    assert isinstance(state, State) and state.windows == 2
+    assert parse(b'{"type":"state","tabs":[]}') == State(type="state", tabs=(), windows=None)
+    assert parse(b'{"type":"windows","count":3,"titles":["ignored"]}') == Windows(type="windows", count=3)
 
 
 @pytest.mark.parametrize("body", [
@@ -70,6 +76,10 @@ def test_messages_parse_into_their_schemas():
     json.dumps({"type": "tab", "event": "opened", "tab": tab(providers=["../x"])}).encode(),
     json.dumps({"type": "state", "tabs": [tab(id=i) for i in range(limits.TABS + 1)]}).encode(),
     json.dumps({"type": "notice", "tab": 7, "text": ""}).encode(),
+    # How many windows the extension sees: a small non-negative integer, nothing else
+    b'{"type":"windows","count":"3"}', b'{"type":"windows","count":true}', b'{"type":"windows","count":-1}',
+    b'{"type":"windows","count":2.5}', b'{"type":"windows"}', b'{"type":"windows","count":1000001}',
+    b'{"type":"state","tabs":[],"windows":"2"}', b'{"type":"state","tabs":[],"windows":99999999999}',
 ])
 def test_malformed_messages_are_refused_with_a_reason(body):
     with pytest.raises(MessageRefused) as refused:

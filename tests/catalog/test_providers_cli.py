@@ -114,3 +114,11 @@ def test_user_provider_shows_up_in_the_command(cli, app_home: Path):
     result = cli("providers", "mine", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["provider"]["vendor"] == "Me"
+
+
+def test_a_provider_without_a_clause_in_force_says_why(cli):
+    """Audit round six: 'providers jami' said "Clauses in force on ... (0): none recorded", as if
+    its terms had been read and held nothing; its archived policy states no date."""
+    out = cli("providers", "jami", "--on", "2026-12-01").stdout
+    assert "(0)" not in out.split("Terms documents")[0]
+    assert "none: Its terms are watched, but none of their clauses is listed with the date it took effect" in out

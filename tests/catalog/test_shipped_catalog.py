@@ -181,11 +181,12 @@ def test_every_provider_can_be_detected(catalog):
 
 
 def test_web_meetings_name_their_hosts(catalog):
-    """The browser extension asks for permission on web.hosts only; a web pattern without hosts is invisible to it."""
+    """The browser extension asks for permission on web.hosts only; a web pattern without hosts (meeting pages,
+    or link-only hosts whose links are found in text) is invisible to it."""
     for provider in catalog:
         web = provider.detect.web
         if any(p.startswith("^https://") for p in web.url_patterns):
-            assert web.hosts, f"{provider.id}: url_patterns without web.hosts"
+            assert web.hosts or web.link_only_hosts, f"{provider.id}: url_patterns without web.hosts"
 
 
 def _check_sources(where: str, sources: tuple[Source, ...]) -> None:
@@ -219,6 +220,30 @@ def test_contacts_are_sourced_and_dated(catalog):
             _check_sources(f"{provider.id}.contacts", contacts.sources)
             if not contacts.verified:
                 assert contacts.note, f"{provider.id}.contacts is unverified without a note"
+
+
+PINNED_IN_REPOSITORY = re2.compile(r"^https://github\.com/[^/]+/[^/]+/(?:blob|tree)/[0-9a-f]{40}(?:/|$)")
+POLICY_ARCHIVE = re2.compile(
+    r"^https://github\.com/(?:OpenTermsArchive/[^/]+-versions|tosdr/[^/]+-versions|citp/privacy-policy-historical)/")
+A_YEAR = re2.compile(r"\b(?:19|20)\d\d\b")
+
+
+def test_verified_contacts_cite_a_version_anyone_can_read_again(catalog):
+    """A verified contact was read in the provider's own text, so a letter's reader can check it:
+    every source is dated (checked, not in the future), a file in a repository (an archive of
+    policies, a project's own repo) is cited by commit, never by branch, and a policy archive's
+    copy says in its title the date of the version read (an old version's address is as of then)."""
+    verified = [provider for provider in catalog if provider.contacts.verified]
+    assert len(verified) >= 50  # as of 2026-12-01
+    for provider in verified:
+        where = f"{provider.id}.contacts"
+        _check_sources(where, provider.contacts.sources)
+        for source in provider.contacts.sources:
+            url = str(source.url)
+            if source.url.host == "github.com":
+                assert PINNED_IN_REPOSITORY.search(url), f"{where}: {url} is not pinned to a commit"
+            if POLICY_ARCHIVE.search(url):
+                assert source.title and A_YEAR.search(source.title), f"{where}: {url} does not say its version's date"
 
 
 def test_every_provider_says_where_its_letters_go(catalog):

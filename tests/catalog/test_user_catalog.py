@@ -131,3 +131,22 @@ def test_look_alike_id_of_a_shipped_provider_is_refused(tmp_path: Path):
     assert [p.id for p in catalog if p.name == "Zoom"] == ["zoom"]
     [problem] = catalog.problems
     assert problem.field == "id" and "\\u043e" in problem.reason and "ASCII" in problem.reason
+
+
+def test_a_privacy_email_cannot_carry_mailto_fields(tmp_path: Path):
+    """Audit round six: a user file's privacy e-mail 'dpo@x.example?attach=...ledger.key' passed
+    the plain-address check, and the providers tab and the exports' withdrawal link made it
+    'mailto:dpo@x.example?attach=...': a mail program that takes RFC 6068 fields (attach, cc, bcc,
+    body) would open a message with them, e.g. the ledger's key file attached. Such an address is
+    refused with the file and field named, and the shipped provider stays."""
+    hostile = ('id = "zoom"\n[contacts]\nprivacy_email = "dpo@x.example?attach=/home/u/.local/share/'
+               'meeting-privacy-guard/ledger.key&bcc=them@x.example"\n'
+               '[[contacts.sources]]\nurl = "https://intranet.example/zoom"\nchecked = 2026-11-01\n')
+    (tmp_path / "zoom.toml").write_text(hostile, encoding="utf-8")
+    catalog = load_catalog(user=tmp_path)
+    assert catalog.get("zoom").contacts.privacy_email == "privacy@zoom.us"
+    [problem] = catalog.problems
+    assert problem.field == "contacts.privacy_email" and "not a plain e-mail address" in problem.reason
+    for address in ("a@b.example#x", "a@b.example%3Fattach=x", "a,b@c.example", "a@b.example;x", "a/b@c.example"):
+        (tmp_path / "zoom.toml").write_text(hostile.replace(hostile.split('"')[3], address), encoding="utf-8")
+        assert load_catalog(user=tmp_path).get("zoom").contacts.privacy_email == "privacy@zoom.us", address

@@ -246,3 +246,28 @@ def test_a_huge_title_from_a_tampered_ledger_is_cut_in_the_page(ledger, sample, 
         assert "[cut: 2000008 characters in all]" in page and "[cut: 1000000 characters in all]" in page
         assert sample.withdrawal.id in page
     assert title in (tmp_path / "h.json").read_text(encoding="utf-8")  # the record as signed
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_a_huge_title_from_a_tampered_ledger_is_cut_in_the_csv(ledger, sample, catalog, tmp_path, excel):
+    """Audit round six: the HTML and PDF exports cut a tampered record's text to the ledger's
+    limits, but the CSV wrote a 2 MB title (and a 1 MB note, a 2 MB id) whole: a spreadsheet
+    opening it stalls or drops the row. The CSV cuts them the same way, with the same mark; the
+    signed JSON keeps the record as signed."""
+    title = "Standup " + "T" * 2_000_000
+    tamper(ledger_path(app_paths()), sample.given.seq, meeting={"title": title, "id_or_link": None,
+                                                                "organiser": None},
+           note="n" * 1_000_000, purposes=["p" * 50_000] * 3, requested_by="r" * 100_000)
+    target = tmp_path / "h.csv"
+    export_history(ledger, catalog, "csv", target, excel=excel)
+    export_history(ledger, catalog, "json", tmp_path / "h.json")
+    assert target.stat().st_size < 200_000
+    rows = cells(target, "utf-8-sig")
+    by_name = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    cut = next(r for r in by_name if r["meeting_title"].startswith("Standup"))
+    assert cut["meeting_title"].endswith("… [cut: 2000008 characters in all]") and len(cut["meeting_title"]) == 2_000
+    assert cut["note"].endswith("[cut: 1000000 characters in all]") and len(cut["note"]) == 20_000
+    assert cut["purposes"].count("[cut: 50000 characters in all]") == 3
+    assert cut["requested_by"].endswith("[cut: 100000 characters in all]")
+    assert any(r["id"] == sample.withdrawal.id for r in by_name)  # the other records are all there
+    assert title in (tmp_path / "h.json").read_text(encoding="utf-8")  # the record as signed

@@ -120,7 +120,7 @@ def test_a_self_hosted_provider_from_the_catalog_gets_a_letter_to_its_operator(l
 
 def test_a_peer_to_peer_provider_from_the_catalog_points_to_the_participant(ledger, catalog):
     letter = make_letter("objection", ledger, catalog, provider_id="qtox", today=TODAY, language="de")
-    assert "die teilnehmende Person, die die Besprechung aufgezeichnet" in letter.notice
+    assert "die teilnehmende Person, die das Meeting aufgezeichnet" in letter.notice
 
 
 def test_a_sourced_controller_from_the_catalog_is_the_recipient(ledger, catalog):
@@ -138,9 +138,17 @@ def test_an_ended_service_from_the_catalog_says_so(ledger, catalog):
 
 
 def test_a_provider_whose_contact_was_not_found_asks_for_it(ledger, catalog):
-    letter = make_letter("access", ledger, catalog, provider_id="fireflies", today=TODAY)
+    assert catalog.get("riverside").contacts.kind == "not-found"  # searched for on 2026-12-01, see its note
+    letter = make_letter("access", ledger, catalog, provider_id="riverside", today=TODAY)
     assert "[FILL IN: privacy e-mail address, not in the catalog" in letter.text
-    assert letter.notice == Wording("en").word("processor_notice", provider="Fireflies.ai")  # nothing else to say
+    assert letter.notice == ""  # nothing else to say
+
+
+def test_a_note_taker_s_letter_goes_to_the_address_its_policy_gives(ledger, catalog):
+    letter = make_letter("access", ledger, catalog, provider_id="fireflies", today=TODAY)
+    assert "security@fireflies.ai" in letter.text and "Fireflies.ai Corp." in letter.text
+    assert "[FILL IN: privacy e-mail address" not in letter.text
+    assert letter.notice == Wording("en").word("processor_notice", provider="Fireflies.ai")
 
 
 def test_the_letter_command_says_who_to_write_to_before_the_letter(cli, app_home):

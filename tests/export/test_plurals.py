@@ -15,8 +15,8 @@ from tests.export.test_html_pdf import pdf_text
 
 EXPECTED = {  # (one, several) as a reader of the language writes them
     "en": ("- and 1 earlier record of", "- and 3 earlier records of"),
-    "de": ("- und 1 früherer Eintrag", "- und 3 frühere Einträge"),
-    "fr": ("- et 1 enregistrement antérieur", "- et 3 enregistrements antérieurs"),
+    "de": ("- und 1 früherer Datensatz", "- und 3 frühere Datensätze"),
+    "fr": ("- et 1 entrée antérieure", "- et 3 entrées antérieures"),
     "es": ("- y 1 registro anterior", "- y 3 registros anteriores"),
     "it": ("- e 1 registrazione precedente", "- e 3 registrazioni precedenti"),
     "nl": ("- en 1 eerdere registratie van", "- en 3 eerdere registraties van"),
@@ -35,7 +35,7 @@ def test_a_letter_cut_by_one_record_says_one_record(ledger, catalog):
     for day in range(1, 22):
         ledger.append(RecordDraft("zoom", "given", occurred_at=datetime(2026, 1, day, tzinfo=UTC)))
     letter = make_letter("access", ledger, catalog, provider_id="zoom", language="de")
-    assert "- und 1 früherer Eintrag meiner Entscheidungen zu Zoom" in letter.text
+    assert "- und 1 früherer Datensatz meiner Entscheidungen zu Zoom" in letter.text
 
 
 def test_exports_count_records_in_words(ledger, catalog, tmp_path):

@@ -147,3 +147,60 @@ def test_receipts_refuse_a_folder_that_is_not_empty(ledger, sample, catalog, tmp
     with pytest.raises(ExportError, match="not an empty folder"):
         export_history(ledger, catalog, "receipts", folder, jurisdiction="EU")
     assert [p.name for p in folder.iterdir()] == ["mine.txt"]
+
+
+def test_each_file_of_a_receipts_export_is_what_the_docs_say_and_checks_as_they_say(ledger, sample, catalog,
+                                                                                     tmp_path):
+    """Leftover of audit round five: not-consent.json and receipt-<id>.json are not signed. The
+    docs (docs/verify-export.md, "Receipts exports") say which files are signed, which are not, and
+    how each is checked; this holds the export to that: every file it writes is described there,
+    each receipt-<id>.json is exactly its JWS's payload, and each not-consent entry is a record of
+    the signed JSON export with the same decision."""
+    receipts, companion = export_receipts(ledger, catalog, tmp_path / "r")
+    docs = (Path(__file__).parents[2] / "docs" / "verify-export.md").read_text(encoding="utf-8")
+    section = docs.split("## Receipts exports: what is signed and what is not", 1)[1].split("\n## ", 1)[0]
+    written = {p.name.replace(p.name.split("-", 1)[1].rsplit(".", 1)[0], "<id>") if p.name.startswith("receipt-")
+               else p.name for p in (tmp_path / "r").iterdir()}
+    assert written == {"receipt-<id>.jws", "receipt-<id>.json", "not-consent.json", "ledger-public-key.pem"}
+    for name in written:
+        assert f"`{name}`: **" in section, f"{name} is not described in docs/verify-export.md"
+    for record_id in receipts:
+        token = (tmp_path / "r" / f"receipt-{record_id}.jws").read_text().split(".")[1]
+        payload = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        assert (tmp_path / "r" / f"receipt-{record_id}.json").read_bytes() == payload
+    export_history(ledger, catalog, "json", tmp_path / "h.json")
+    signed = {node["mpg:record"]["id"]: node["mpg:record"]
+              for node in json.loads((tmp_path / "h.json").read_text())["mpg:records"]}
+    assert companion["records"]
+    for entry in companion["records"]:
+        assert signed[entry["record"]]["decision"] == entry["decision"]
+
+
+@pytest.mark.parametrize("rehash", [False, True], ids=["body edited", "body edited and hash recomputed"])
+def test_a_record_edited_into_a_consent_gets_no_signed_receipt(ledger, sample, catalog, tmp_path, rehash):
+    """Audit round six: someone who can write the ledger file turned a 'left the meeting' into a
+    consent given; the receipts export then signed a consent receipt for it with the owner's key,
+    which a JOSE library given that key accepts (only the app's own check looked inside). A record
+    whose hash or signature does not hold gets no receipt: not-consent.json and the export's
+    warnings say why, and the other receipts are made as before."""
+    import sqlite3
+
+    from guard.ledger import ledger_path
+    from guard.ledger.canonical import record_hash
+    from guard.paths import app_paths
+    from tests.export.test_hostile_values import tamper
+
+    path = ledger_path(app_paths())
+    tamper(path, sample.left.seq, decision="given", purposes=["everything"], requested_by="host")
+    if rehash:  # a forger who recomputes the hash still cannot sign it
+        with sqlite3.connect(path) as db:
+            db.execute("DROP TRIGGER IF EXISTS records_append_only_update")
+            prev, body = db.execute("SELECT prev_hash, body FROM records WHERE seq = ?", (sample.left.seq,)).fetchone()
+            db.execute("UPDATE records SET hash = ? WHERE seq = ?", (record_hash(prev, body), sample.left.seq))
+    result = export_history(ledger, catalog, "receipts", tmp_path / "r", jurisdiction="EU")
+    assert not list((tmp_path / "r").glob(f"receipt-{sample.left.id}.*")), "a receipt was signed for the edited record"
+    companion = json.loads((tmp_path / "r" / "not-consent.json").read_text())
+    why = next(entry["why_no_receipt"] for entry in companion["records"] if entry["record"] == sample.left.id)
+    assert ("changed after it was signed" in why) if not rehash else ("signature does not verify" in why)
+    assert any(f"Record {sample.left.seq}:" in warning for warning in result.warnings)
+    assert (tmp_path / "r" / f"receipt-{sample.whereby.id}.jws").is_file()  # the genuine consents still are

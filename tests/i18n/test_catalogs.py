@@ -61,7 +61,7 @@ def test_german_and_french_read_as_those_languages():
         assert i18n.format_number(1234567) == "1.234.567"
         i18n.use_language("fr")
         assert i18n.labelled("Statut", "ok") == "Statut\u00a0: ok"
-        assert i18n.ngettext("{count} record", "{count} records", 2).format(count=2) == "2 registres"
+        assert i18n.ngettext("{count} record", "{count} records", 2).format(count=2) == "2 entrées"
         assert i18n.format_number(1234567) == "1\u202f234\u202f567"
     finally:
         i18n.use_language("en")

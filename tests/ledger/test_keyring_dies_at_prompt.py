@@ -19,6 +19,7 @@ import pytest
 
 from guard import keyring_call
 from guard.keyring_call import DEADLINE_ENV
+from guard.keyring_prompt import PROMPT_TIMEOUT_ENV
 from guard.ledger import DecisionKept, KeyState, LedgerKeyError, RecordDraft
 from guard.paths import app_paths
 from guard.services import Services
@@ -87,5 +88,27 @@ def test_a_keyring_that_dies_at_its_unlock_prompt_is_used_again_once_back_and_no
         assert later.seq == 3 and bounded(services.key_status).state == KeyState.OK
         check = bounded(services.verify)
         assert check.count == 3 and check.report.ok, check.report.summary()
+    finally:
+        services.close()
+
+
+def test_a_call_left_on_a_dead_keyrings_prompt_ends_while_the_bus_is_up(secret_service, monkeypatch):
+    """Audit round six: the call left waiting on the prompt of a keyring that died kept its thread
+    until the D-Bus session ended (for a desktop session: for ever), one more thread with each such
+    outage. The prompt's answer is now waited for a bounded time, and the thread then returns."""
+    monkeypatch.setenv(PROMPT_TIMEOUT_ENV, "4")
+    services = Services(app_paths())
+    try:
+        assert record(services, "given").seq == 1
+    finally:
+        services.close()
+    secret_service.lock()
+    services = Services(app_paths())
+    try:
+        assert isinstance(record(services, "refused"), DecisionKept)  # kept: the prompt is not answered
+        assert secret_service.prompt_shown()
+        secret_service.kill_keyring()
+        assert keyring_call.wait_idle(30), "the call waiting on the dead keyring's prompt still holds its thread"
+        assert services.waiting_count() == 1  # and the decision is still kept
     finally:
         services.close()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,9 +23,10 @@ import pytest
 from guard import keyring_call
 from guard.cli.status import ExitStatus
 from guard.keyring_call import DEADLINE_ENV
-from guard.ledger import KeyState, ProblemKind, RecordDraft
+from guard.ledger import DecisionKept, KeyState, ProblemKind, RecordDraft
 from guard.paths import app_paths
 from guard.services import Services
+from tests.support.bounded import bounded
 
 pytestmark = pytest.mark.desktop
 NO_ANSWER = "the keyring did not answer within 1 s"
@@ -127,3 +130,96 @@ def test_the_trays_save_goes_on_and_its_status_says_what_could_not_be_read(gnome
         assert check.count == 2 and check.report.ok, check.report.summary()
     finally:
         services.close()
+
+
+def _wait_for(check, what: str) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(400):
+        if check():
+            return
+        time.sleep(0.05)
+    pytest.fail(what)
+
+
+def test_quitting_while_a_decision_waits_on_the_keyring_is_quick_and_loses_nothing(
+        gnome_keyring, app_home: Path, monkeypatch: pytest.MonkeyPatch):
+    """Leftover of audit round five: with a keyring that does not answer, quitting waited for the
+    keyring's deadline, and a decision being signed then existed only in memory: an app quit (or
+    killed) before the deadline lost it. It is on disk from the start and quitting gives up the wait."""
+    monkeypatch.setenv(DEADLINE_ENV, "120")  # far longer than anyone waits for a quit
+    services = Services(app_paths())
+    try:
+        services.record_decision(RecordDraft(provider_id="zoom", decision="given"))
+    finally:
+        services.close()
+    services = Services(app_paths())  # started again: the key must come from the keyring
+    gnome_keyring.stop()
+    outcome: list[object] = []
+    saving = threading.Thread(target=lambda: outcome.append(
+        bounded(lambda: services.record_decision(RecordDraft(provider_id="zoom", decision="refused")),
+                seconds=200)), daemon=True)
+    saving.start()
+    _wait_for(lambda: Services(app_paths()).waiting_count() == 1,
+              "the decision being signed was not on disk: a quit or a kill now would lose it")
+    assert saving.is_alive()  # still waiting on the keyring
+    bounded(services.close, seconds=20, hang="quitting waited for the keyring")
+    saving.join(20)
+    assert not saving.is_alive(), "the decision's save went on waiting for the keyring after the quit"
+    assert isinstance(outcome[0], DecisionKept), outcome  # said as kept, not as lost
+    gnome_keyring.go_on()
+    services = Services(app_paths())  # the next start signs it
+    try:
+        signed = services.sign_waiting()
+        assert [r.decision for r in signed] == ["refused"] and services.waiting_count() == 0
+        check = services.verify()
+        assert check.count == 2 and check.report.ok, check.report.summary()
+    finally:
+        services.close()
+
+
+def test_quitting_does_not_wait_for_a_keyring_to_take_the_newest_head(
+        gnome_keyring, app_home: Path, monkeypatch: pytest.MonkeyPatch):
+    """The decision is saved with the key already read; the keyring's copy of the newest head then
+    waits on a keyring that does not answer. Quitting syncs the anchor file and goes; the next
+    start puts the head in the keyring, and the ledger verifies."""
+    monkeypatch.setenv(DEADLINE_ENV, "120")
+    services = Services(app_paths())
+    try:
+        services.record_decision(RecordDraft(provider_id="zoom", decision="given"))
+        gnome_keyring.stop()
+        assert services.record_decision(RecordDraft(provider_id="zoom", decision="refused")).seq == 2
+    finally:
+        bounded(services.close, seconds=20, hang="quitting waited for the keyring to take the newest head")
+    gnome_keyring.go_on()
+    services = Services(app_paths())
+    try:
+        check = services.verify()
+        assert check.count == 2 and check.report.ok, check.report.summary()
+    finally:
+        services.close()
+
+
+def test_quitting_while_kept_decisions_wait_on_the_keyring_is_quick(
+        gnome_keyring, app_home: Path, monkeypatch: pytest.MonkeyPatch):
+    """The tray signs kept decisions every ten minutes; a quit while that waits on a keyring that
+    does not answer waited for the keyring's deadline too. The decisions stay kept."""
+    monkeypatch.setenv(DEADLINE_ENV, "1")
+    services = Services(app_paths())
+    try:
+        services.record_decision(RecordDraft(provider_id="zoom", decision="given"))
+    finally:
+        services.close()
+    services = Services(app_paths())
+    gnome_keyring.stop()
+    assert isinstance(bounded(lambda: services.record_decision(RecordDraft(provider_id="zoom", decision="refused"))),
+                      DecisionKept)
+    services.close()
+    monkeypatch.setenv(DEADLINE_ENV, "120")
+    time.sleep(2.5)  # the pause before a keyring that left a call unanswered is asked again
+    services = Services(app_paths())
+    signing = threading.Thread(target=lambda: bounded(services.sign_waiting, seconds=200), daemon=True)
+    signing.start()
+    time.sleep(1)  # the key's read is under way
+    bounded(services.close, seconds=20, hang="quitting waited for the keyring while kept decisions were signed")
+    signing.join(20)
+    assert not signing.is_alive()
+    assert Services(app_paths()).waiting_count() == 1  # still kept

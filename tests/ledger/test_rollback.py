@@ -131,3 +131,67 @@ def test_rekey_accepts_a_new_ledger_in_the_place_of_a_replaced_one(path, secret_
         why = ledger._conn.execute("SELECT body FROM keys ORDER BY rowid DESC LIMIT 1").fetchone()[0]
     assert report.ok, report.summary()
     assert "is not the ledger this computer kept here" in why
+
+
+def test_nothing_is_appended_to_a_rolled_back_ledger_until_the_user_says_how_to_go_on(path, tmp_path, no_keyring):
+    """Audit round six: after an older copy was put back, the next decision took the lost record's
+    seq, its head replaced the anchored one, and verify called the ledger intact: the lost record
+    was gone without a trace. Appending is refused while the ledger is behind its anchor (the
+    decision is kept on this computer, not lost); 'consent rekey' goes on from this copy, its
+    signed key row saying what verify found."""
+    from guard.ledger.errors import LedgerRolledBackError
+    from guard.paths import app_paths
+    from guard.services import Services
+
+    add(path, 2)
+    shutil.copy2(path, tmp_path / "older.sqlite3")
+    lost = add(path, 1)[0]
+    put_back(tmp_path / "older.sqlite3", path)
+    with Ledger.open(path) as ledger:
+        with pytest.raises(LedgerRolledBackError) as refused:
+            ledger.append(RecordDraft(provider_id="zoom", decision="refused"))
+        assert f"it ends at record 2, but record 3 was recorded on {lost.recorded_at:%Y-%m-%d}" in str(refused.value)
+        assert str(path) in str(refused.value) and "consent rekey" in str(refused.value)
+        report = ledger.verify()
+    assert (report.problem.kind, report.problem.seq) == (ProblemKind.ROLLED_BACK, 3)  # the evidence stays
+
+    services = Services(app_paths())  # the tray app's save: kept, not lost
+    try:
+        from guard.ledger import DecisionKept
+
+        with pytest.raises(DecisionKept) as kept:
+            services.record_decision(RecordDraft(provider_id="zoom", decision="left-meeting"))
+        assert "Kept on this computer" in str(kept.value) and services.waiting_count() == 1
+    finally:
+        services.close()
+
+    with Ledger.open(path) as ledger:
+        ledger.rekey()  # the user's word: go on from this copy
+        added = ledger.append(RecordDraft(provider_id="zoom", decision="refused"))
+        why = ledger._conn.execute("SELECT body FROM keys ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+    assert added.seq == 3
+    assert "rolled back: the ledger ends at seq 2 but seq 3 > 2" in why  # what was lost, signed in the ledger
+
+
+def test_appending_after_both_files_were_put_back_leaves_the_keyrings_evidence(path, tmp_path, secret_service):
+    """Audit round six: with the ledger and its anchor file both put back to older copies, appends
+    go on (the anchor file agrees with the copy), and once they reached the keyring's anchored seq
+    its head was replaced: the keyring's evidence of the lost records was gone and verify called the
+    ledger intact. The keyring's head is replaced only by one of a ledger that still holds it."""
+    add(path, 2)
+    shutil.copy2(path, tmp_path / "older.sqlite3")
+    shutil.copy2(path.with_name("ledger.anchor"), tmp_path / "older.anchor")
+    add(path, 2)
+    put_back(tmp_path / "older.sqlite3", path)
+    shutil.copy2(tmp_path / "older.anchor", path.with_name("ledger.anchor"))
+    add(path, 3)  # seq 3-5: past the keyring's anchored seq 4 (closing flushes the keyring's copy)
+    with Ledger.open(path) as ledger:
+        report = ledger.verify()
+    assert not report.ok, "the lost records left no trace"
+    assert report.problem.kind in (ProblemKind.REPLACED, ProblemKind.ROLLED_BACK)
+    assert "the keyring" in report.problem.message
+    with Ledger.open(path) as ledger:
+        ledger.rekey()  # the user's word: go on from this copy; the keyring's head is replaced then
+        ledger.append(RecordDraft(provider_id="zoom", decision="refused"))
+    with Ledger.open(path) as ledger:
+        assert ledger.verify().ok, ledger.verify().summary()

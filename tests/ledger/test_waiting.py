@@ -46,3 +46,23 @@ def test_files_that_are_not_kept_decisions_are_left_alone(tmp_path):
     assert [kept.record_id for kept in waiting.listed()] == [good]
     assert all((waiting.folder / f"{record_id}.json").exists() or (waiting.folder / f"{record_id}.json").is_symlink()
                for record_id in bad.values()), "nothing is deleted: it may be all that is left of a decision"
+
+
+def test_a_title_with_a_lone_surrogate_is_recorded_not_refused(app_home):
+    """Audit round six: a window or tab title may hold a lone surrogate (a broken title), which
+    the ledger replaces when it records. Keeping the decision on disk while it is signed (and while
+    the key cannot be read) wrote it as UTF-8, which cannot hold one: the decision was refused.
+    It is kept, and recorded with the surrogate replaced."""
+    from guard.ledger import Meeting
+    from guard.paths import app_paths
+    from guard.services import Services
+
+    services = Services(app_paths())
+    try:
+        record = services.record_decision(RecordDraft("zoom", "given", meeting=Meeting("Stand\ud800up\udfff")))
+        assert record.meeting.title == "Stand\ufffdup\ufffd" and services.waiting_count() == 0
+    finally:
+        services.close()
+    kept = WaitingDecisions(app_paths().data_dir)
+    kept.keep(str(uuid.uuid4()), RecordDraft("zoom", "refused", meeting=Meeting("a\ud800")), "the key is away")
+    assert [k.draft.meeting.title for k in kept.listed()] == ["a\ud800"]

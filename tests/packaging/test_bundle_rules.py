@@ -58,11 +58,21 @@ def test_a_library_something_kept_links_to_stays():
     assert set(kept) == {shared, portal}
 
 
-def test_qt_translations_are_left_out_but_nothing_else():
-    assert rules.is_qt_translation("PySide6/Qt/translations/qtbase_de.qm")
-    assert rules.is_qt_translation("PySide6\\translations\\qt_fr.qm")
-    assert not rules.is_qt_translation("resources/terms/zoom/terms.md")
-    assert not rules.is_qt_translation("resources/translations/de.qm")
+def test_qt_translations_the_app_loads_are_kept_and_the_others_left_out():
+    # ui/language.py loads qtbase_<lang>.qm so Qt's own buttons ("Cancel", "OK") speak the app's language
+    assert not rules.drops_qt_translation("PySide6/Qt/translations/qtbase_de.qm")
+    assert not rules.drops_qt_translation("PySide6\\translations\\qtbase_nl.qm")
+    assert rules.drops_qt_translation("PySide6\\translations\\qt_fr.qm")
+    assert rules.drops_qt_translation("PySide6/Qt/translations/qtdeclarative_de.qm")
+    assert rules.drops_qt_translation("PySide6/Qt/translations/qtbase_ja.qm")
+    assert not rules.drops_qt_translation("resources/terms/zoom/terms.md")
+    assert not rules.drops_qt_translation("resources/translations/de.qm")
+
+
+def test_the_kept_qt_translations_are_the_apps_languages():
+    from guard.i18n import LANGUAGES
+
+    assert rules.KEEP_QT_TRANSLATIONS == {f"qtbase_{language}.qm" for language in LANGUAGES if language != "en"}
 
 
 def test_symlinks_to_dropped_libraries_go_with_them():
@@ -78,9 +88,10 @@ def test_symlinks_to_dropped_libraries_go_with_them():
     nested_link = ("PySide6/Qt/libQt6EglFsKmsSupport.so.6", "lib/libQt6EglFsKmsSupport.so.6", "SYMLINK")
     core_link = ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK")
     catalog = ("resources/catalog/zoom.toml", "/src/resources/catalog/zoom.toml", "DATA")
-    translation = ("PySide6/Qt/translations/qtbase_de.qm", "/src/qtbase_de.qm", "DATA")
-    datas = [kms_link, nested_link, core_link, catalog, translation]
-    assert rules.trim_datas(datas, dropped) == [core_link, catalog]
+    translation = ("PySide6/Qt/translations/qtquick_de.qm", "/src/qtquick_de.qm", "DATA")
+    loaded = ("PySide6/Qt/translations/qtbase_de.qm", "/src/qtbase_de.qm", "DATA")
+    datas = [kms_link, nested_link, core_link, catalog, translation, loaded]
+    assert rules.trim_datas(datas, dropped) == [core_link, catalog, loaded]
 
 
 def test_a_dropped_macos_framework_leaves_nothing_behind():

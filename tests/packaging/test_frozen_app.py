@@ -141,7 +141,8 @@ def test_bundle_has_the_resources_and_no_unwanted_qt(build):
                 if re.search(rf"(^|/)(lib)?Qt6?{name}", Path(f).name)]
     assert not unwanted, unwanted
     assert not [f for f in files if "tkinter" in f or "/tcl" in f or f.startswith("tcl")]
-    assert not [f for f in files if "/translations/" in f and f.startswith("PySide6/")]
+    qt_translations = {Path(f).name for f in files if "/translations/" in f and f.startswith("PySide6/")}
+    assert qt_translations == rules.KEEP_QT_TRANSLATIONS  # the ones ui/language.py loads, no other
     plugins = [p for f in files if (p := rules.plugin_of(f)) is not None]
     assert plugins and all(rules.wanted_plugin(*p) for p in plugins), plugins
     for needed in (("platforms", "qxcb"), ("platforms", "qwayland"), ("platforms", "qoffscreen"),
@@ -151,8 +152,9 @@ def test_bundle_has_the_resources_and_no_unwanted_qt(build):
 
 @pytest.mark.desktop
 def test_frozen_tray_app_starts_on_the_test_desktop(frozen, app_home):
-    """The real X11 (xcb) platform plugin and everything it links to load from the bundle."""
-    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+    """The real X11 (xcb) platform plugin and everything it links to load from the bundle, and so does
+    Qt's own German translation on a German desktop (its standard buttons)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb", LANGUAGE="de")
     process = subprocess.Popen([str(frozen)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     log = app_home / "logs" / "meeting-guard.log"
     try:
@@ -162,6 +164,7 @@ def test_frozen_tray_app_starts_on_the_test_desktop(frozen, app_home):
     stderr = process.stderr.read()
     assert started and log_contains(log, f"{VERSION} started"), stderr
     assert "Could not load the Qt platform plugin" not in stderr
+    assert not log_contains(log, "qtbase_de.qm was not found"), log.read_text(encoding="utf-8")
     assert code == 0, stderr
 
 

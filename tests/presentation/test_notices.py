@@ -131,3 +131,15 @@ def test_the_ai_notice_quotes_the_page_with_one_full_stop(shown, quoted):
     notice = ai_notice(event, load_catalog().get("google-meet"))
     assert quoted in notice.body and ".”." not in notice.body and "?”." not in notice.body, notice.body
     assert notice.action.notice == shown
+
+
+def test_in_german_a_participant_who_turns_it_on_is_one_person(catalog):
+    """The German notification said "Teilnehmende schaltet es ein" (a plural with a singular verb)."""
+    from guard.presentation.i18n import use_language
+
+    use_language("de")
+    try:
+        notice = notetaker_notice(NotetakerSeen(provider_id="scribe", at=AT, session_id="n1"), catalog.get("scribe"))
+    finally:
+        use_language("en")
+    assert "Eine teilnehmende Person schaltet es ein;" in notice.body

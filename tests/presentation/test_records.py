@@ -1,6 +1,6 @@
 """How a consent record reads in the window (pure)."""
 
-from datetime import datetime, UTC
+from datetime import UTC, date, datetime
 
 from guard.ledger.models import Decision, EvidenceItem, Meeting, Record, RequestedBy, TermsRef
 from guard.ledger.status import effective_status
@@ -26,7 +26,8 @@ def test_fields_cover_the_whole_record_with_names_resolved():
     assert fields["Decision"] == "Consent given"
     assert fields["Provider"] == "Zoom (zoom)" and fields["AI feature"] == "AI summary"
     assert fields["Meeting title"] == "Design review" and fields["Meeting id or link"] == "—"
-    assert fields["Terms in force: terms"] == f"SHA-256 {'ab' * 32} — https://zoom.us/terms"
+    assert fields["Terms in force"] == f"terms (version {'ab' * 6}) — https://zoom.us/terms"
+    assert fields["SHA-256 of this version"] == "ab" * 32
     assert fields["Evidence (Window)"].startswith("window 'Zoom Meeting' — seen ")
     assert fields["Chain position"] == "record 1" and fields["Hash"] == "1" * 64
     assert fields["Signature"] == f"{'2' * 64} (key k1)"
@@ -45,3 +46,29 @@ def test_a_withdrawal_names_the_record_it_withdraws_and_the_status_follows():
 def test_decision_labels():
     assert decision_label("left-meeting") == "Left the meeting"
     assert decision_label("something-new") == "something-new"
+
+
+def test_a_cited_terms_version_reads_as_the_consent_form_named_it():
+    """The details showed only a SHA-256 where the form had said "Terms of Service (version of 27 Jul 2023)"."""
+    given = record(1, Decision.GIVEN)
+    fields = record_fields(given, document_title=lambda p, d: "Terms of Service",
+                           terms_dates={"ab" * 32: date(2023, 7, 27)})
+    terms = [(f.key, f.value) for f in fields if f.key.startswith("terms")]
+    assert terms == [("terms", "Terms of Service (version of 27 Jul 2023) — https://zoom.us/terms"),
+                     ("terms-hash", "ab" * 32)]
+
+
+def test_quotes_are_in_the_quotation_marks_of_the_language():
+    """The Overview, a clause in the providers tab and the tray menu put English “…” around a
+    meeting title or a quote in a German or French window."""
+    from guard.presentation.i18n import use_language
+    from guard.presentation.wording import quoted
+
+    try:
+        assert quoted("Zoom Meeting") == "“Zoom Meeting”"
+        use_language("de")
+        assert quoted("Zoom Meeting") == "„Zoom Meeting“"
+        use_language("fr")
+        assert quoted("Zoom Meeting") == "«\u00a0Zoom Meeting\u00a0»"
+    finally:
+        use_language("en")

@@ -151,3 +151,15 @@ def test_the_window_never_unpickles(tmp_path):
             unpack(data)
     assert not marker.exists()
     assert "import pickle" not in Path(settings_link.__file__).read_text()
+
+
+def test_a_desktop_with_more_set_aside_windows_than_a_list_holds_still_reaches_the_window():
+    """Audit round six: 1,500 windows titled like a meeting (set aside: no extension confirmed them)
+    made a snapshot the window refused as a whole, so the Overview stopped following the tray. The
+    tray sends the first MAX_ITEMS of each list."""
+    seen = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    aside = tuple(Evidence(Signal.WINDOW_TITLE, f"Zoom Meeting {n} - Google Chrome (not confirmed)", seen,
+                           confirmed=False) for n in range(1500))
+    snapshot = replace(_snapshot(), not_counted=aside)
+    back = unpack(decode(encode("snapshot", data=pack(snapshot)), TO_WINDOW)["data"])
+    assert back.not_counted == aside[:MAX_ITEMS] and back.meetings == snapshot.meetings

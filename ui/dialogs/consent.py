@@ -320,7 +320,8 @@ class ConsentDialog(ConsentSaving, QDialog):
         if provider is None or feature is None:
             self.feature_info.setText("")
         else:
-            self.feature_info.setText(f"{feature.description}\n{wording.feature_sentence(feature, provider)}")
+            self.feature_info.setText(f"{wording.feature_description(feature, provider.id)}\n"
+                                      f"{wording.feature_sentence(feature, provider)}")
         self.purposes.clear()
         for purpose in purposes_for(feature):
             item = QListWidgetItem(purpose)

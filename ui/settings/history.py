@@ -33,7 +33,7 @@ from ui.jobs import JobRunner, Lane
 from ui.settings.common import date_format, named
 from ui.settings.export_panel import ExportPanel
 from ui.settings.history_actions import HistoryActions
-from ui.settings.history_model import COLUMNS, HistoryModel
+from ui.settings.history_model import COLUMNS, DECISION, HistoryModel
 from ui.settings.record_details import details_html
 from ui.settings.timeline_widget import TimelineChart
 from ui.widgets import plain_label, show_hint
@@ -124,6 +124,9 @@ class HistoryTab(HistoryActions, QWidget):
         header.setStretchLastSection(True)
         for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
+        # a decision is a few words whose length depends on the language ("Consentement donné"): never cut
+        widest = max(self.table.fontMetrics().horizontalAdvance(decision_label(d)) for d in Decision)
+        self.table.setColumnWidth(DECISION, max(COLUMN_WIDTHS[DECISION], widest + 16))
         column, order = self.model.sort_column()
         header.setSortIndicator(column, order)
         header.setSortIndicatorShown(True)
@@ -302,7 +305,8 @@ class HistoryTab(HistoryActions, QWidget):
         if self.current is None or self.current.id != record.id:
             return
         self.current = record
-        self.details.setHtml(details_html(self.services, record, status, self.details, details.refers_to_seq))
+        self.details.setHtml(details_html(self.services, record, status, self.details, details.refers_to_seq,
+                                          details.terms_dates))
         can_withdraw = status.decision == Decision.GIVEN
         self.withdraw_button.setEnabled(can_withdraw)
         self.withdraw_button.setToolTip(_("Withdraw the chosen consent") if can_withdraw else

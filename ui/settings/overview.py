@@ -25,6 +25,7 @@ from guard.presentation.wording import (
     evidence_detail,
     named_value,
     one_line,
+    quoted,
     signal_name,
 )
 from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, TermsOverview, desktop_report
@@ -170,7 +171,7 @@ class OverviewTab(QWidget):
 
     def _session(self, session: MeetingSession | RunningApp) -> str:
         meeting = isinstance(session, MeetingSession)
-        title = f" — “{esc(one_line(session.title, 200))}”" if meeting and session.title else ""
+        title = f" — {esc(quoted(one_line(session.title, 200)))}" if meeting and session.title else ""
         since = format_time(session.started_at)
         evidence = "".join(f"<li>{esc(labelled(signal_name(str(e.signal)), one_line(evidence_detail(e), 300)))}</li>"
                            for e in session.evidence)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
-from guard.presentation.i18n import _, format_date, format_number, ngettext
+from guard.presentation.i18n import _, current_language, format_date, format_number, ngettext
 from guard.presentation.wording import (
     ACTOR_NAMES,
     DOCUMENT_TYPES,
@@ -17,8 +18,11 @@ from guard.presentation.wording import (
     NO_TERMS_TRACKED,
     OPTION_NAMES,
     TRAINS_SHORT,
+    feature_description,
     named_value,
+    no_clauses_in_force,
     participant_notice,
+    quoted,
     topic_label,
 )
 from guard.services import AiFeature, Clause, Provider, Source, clause_history, unverified_count
@@ -72,17 +76,17 @@ class ProviderPage:
         return f"{self.link(source.url, source.title or source.url)} {self.checked(source.checked)}"
 
     # -- sections ----------------------------------------------------------------------------
-    def feature(self, feature: AiFeature) -> str:
+    def feature(self, feature: AiFeature, provider_id: str = "") -> str:
         rows = [
-            (_("What it does"), self.text(feature.description)),
+            (_("What it does"), self.text(feature_description(feature, provider_id))),
             (_("Switched on by"), self.text(", ".join(named_value(ACTOR_NAMES, a) for a in feature.enabled_by))),
-            (_("Participants are shown"), self.text(participant_notice(feature))),
+            (_("Participants are shown"), self.text(participant_notice(feature, provider_id))),
             (_("Participants can"),
              self.text(", ".join(named_value(OPTION_NAMES, o) for o in feature.participant_options))),
             (_("Content may train AI models"), self.text(named_value(TRAINS_SHORT, feature.trains_models))),
         ]
         if feature.note:
-            rows.append((_("Note"), self.text(feature.note)))
+            rows.append((_("Note") if current_language() == "en" else _("Note (in English)"), self.text(feature.note)))
         rows.append((_("Sources"), "<br>".join(self.source(s) for s in feature.sources)))
         body = "".join(f'<tr><td valign="top" style="padding-right:10px"><i>{esc(label)}</i></td><td>{value}</td></tr>'
                        for label, value in rows)
@@ -99,11 +103,12 @@ class ProviderPage:
         now = f" · <b>{esc(_('in force today'))}</b>" if clause.in_force_on(self.today) else ""
         parts = [f"<p><b>{self.text(where)}</b> · {self.text(topic_label(str(clause.topic)))} · {esc(when)}"
                  f"{now}{self.badge(clause.verified)}<br>",
-                 f"“{self.text(clause.quote)}”"]
+                 self.text(quoted(clause.quote))]
         if clause.summary:
             parts.append(f"<br><i>{esc(_('In plain words:'))}</i> {self.text(clause.summary)}")
         if clause.note:
-            parts.append(f"<br><i>{esc(_('Note:'))}</i> {self.text(clause.note)}")
+            label = _("Note:") if current_language() == "en" else _("Note (in English):")
+            parts.append(f"<br><i>{esc(label)}</i> {self.text(clause.note)}")
         parts.append(f"<br><i>{esc(_('Source:'))}</i> {self.link(clause.source)} {self.checked(clause.checked)}</p>")
         return "".join(parts)
 
@@ -120,10 +125,10 @@ class ProviderPage:
             out.append(f'<p><span style="background:{self.colours.badge}">&nbsp;{esc(count)}&nbsp;</span> '
                        f"{esc(_('Statements marked unverified were not checked against their source.'))}</p>")
         out.append(f"<h3>{esc(_('AI features'))}</h3>")
-        out += [self.feature(f) for f in provider.ai_features] or [f"<p>{esc(_('None known.'))}</p>"]
+        out += [self.feature(f, provider.id) for f in provider.ai_features] or [f"<p>{esc(_('None known.'))}</p>"]
         in_force = provider.clauses_in_force(self.today)
         out.append(f"<h3>{esc(_('Clauses in force today ({date})').format(date=format_date(self.today)))}</h3>")
-        out += [self.clause(c, provider) for c in in_force] or [f"<p>{esc(_('None recorded in the catalog.'))}</p>"]
+        out += [self.clause(c, provider) for c in in_force] or [f"<p>{esc(no_clauses_in_force(provider))}.</p>"]
         threads = [t for t in clause_history(provider) if len(t.clauses) > 1 or not t.in_force(self.today)]
         if threads:
             out.append(f"<h3>{esc(_('Clause history'))}</h3>")
@@ -167,7 +172,7 @@ class ProviderPage:
             lines.append(esc(_("Data controller:")) + " " + self.text(contacts.controller))
         if contacts.privacy_email:
             lines.append(esc(_("Privacy email:")) + " " +
-                         self.link("mailto:" + contacts.privacy_email, contacts.privacy_email))
+                         self.link("mailto:" + quote(contacts.privacy_email, safe="@"), contacts.privacy_email))
         if contacts.privacy_form:
             lines.append(esc(_("Privacy request form:")) + " " + self.link(contacts.privacy_form))
         if contacts.postal_address:

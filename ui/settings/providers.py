@@ -74,7 +74,8 @@ class ProvidersTab(QWidget):
         for match in matches:
             provider = match.provider
             unverified = unverified_count(provider)
-            text = provider.name + ("  " + _("({count} unverified)").format(count=format_number(unverified))
+            text = provider.name + ("  " + ngettext("({count} unverified)", "({count} unverified)", unverified).format(
+                count=format_number(unverified))
                                     if unverified else "")
             item = QListWidgetItem(text)
             item.setData(PROVIDER_ROLE, provider.id)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 from PySide6.QtWidgets import QWidget
 
 from guard.presentation.i18n import _
@@ -11,7 +14,7 @@ from ui.settings.common import css_colour, esc, muted_tint
 
 
 def details_html(services: Services, record: Record, status: EffectiveStatus | None, widget: QWidget,
-                 refers_to_seq: int | None = None) -> str:
+                 refers_to_seq: int | None = None, terms_dates: Mapping[str, date] | None = None) -> str:
     """Fields of ``record``; a withdrawn/corrected record links to the record that changed it."""
 
     provider_name = services.provider_name
@@ -22,13 +25,14 @@ def details_html(services: Services, record: Record, status: EffectiveStatus | N
 
     tint = css_colour(muted_tint(widget.palette()))
     rows = []
-    for field in record_fields(record, status, provider_name, feature_name, refers_to_seq, services.document_title):
+    for field in record_fields(record, status, provider_name, feature_name, refers_to_seq, services.document_title,
+                               terms_dates):
         value = esc(field.value)
         if field.key == "refers-to" and record.refers_to:
             value = f'<a href="record:{esc(record.refers_to)}">{value}</a>'
         rows.append(f'<tr><th align="left" valign="top" style="padding-right:12px">{esc(field.label)}</th>'
                     f'<td style="font-family:monospace" >{value}</td></tr>' if field.key in
-                    ("prev-hash", "hash", "signature", "id") else
+                    ("prev-hash", "hash", "signature", "id", "terms-hash") else
                     f'<tr><th align="left" valign="top" style="padding-right:12px">{esc(field.label)}</th>'
                     f'<td>{value}</td></tr>')
     later = ""

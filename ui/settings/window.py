@@ -21,6 +21,7 @@ from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import named
 from ui.settings.history import HistoryTab
+from ui.settings.ledger_watch import LedgerWatch
 from ui.settings.overview import OverviewTab
 from ui.settings.preferences import PreferencesTab
 from ui.settings.providers import ProvidersTab
@@ -84,6 +85,8 @@ class SettingsWindow(QMainWindow):
         self.tab_widget.currentChanged.connect(self._remember_tab)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
         self._restore_state()
+        # records written elsewhere (the command line) show without reopening the window
+        self.ledger_watch = LedgerWatch(services, self.tasks, self, self._reread_ledger)
 
     # -- public API --------------------------------------------------------------------------
     def show_tab(self, name: str) -> None:
@@ -126,11 +129,15 @@ class SettingsWindow(QMainWindow):
 
     def ledger_updated(self) -> None:
         """A record was added elsewhere (e.g. from a notification): re-read the history."""
+        self.ledger_watch.settle()  # told, so the watch need not notice it again
+        self._reread_ledger()
+
+    # -- internals ---------------------------------------------------------------------------
+    def _reread_ledger(self) -> None:
         self.history.reload()
         self.overview.verify()
         self.preferences.refresh_key_status()  # the first record creates the signing key
 
-    # -- internals ---------------------------------------------------------------------------
     def _overview_link(self, kind: str, target: str) -> None:
         if kind == "tab" and target in self._tabs:
             self.show_tab(target)
@@ -144,6 +151,7 @@ class SettingsWindow(QMainWindow):
             self.show_record(target)
 
     def _recorded_here(self, record: object) -> None:
+        self.ledger_watch.settle()  # (a helper process may have appended it)
         self.overview.verify()
         self.preferences.refresh_key_status()  # the first record creates the signing key
         self.consent_recorded.emit(record)
@@ -219,6 +227,7 @@ class SettingsWindow(QMainWindow):
         or the app's: its reads are cancelled (their results would be dropped anyway)."""
         self.overview.stop_reading_keyring()
         self.preferences.stop_reading_key()
+        self.ledger_watch.stop()  # nothing to watch for a closed window (and the ledger may be locked)
 
     def shutdown(self) -> None:
         """Save the window's state and wait for its background work (app quit, tests); the reads

@@ -26,7 +26,7 @@ from guard.presentation.actions import (
 )
 from guard.presentation.i18n import _, format_time, labelled
 from guard.presentation.views import ClauseView, FeatureView, MeetingView, TrayStatus, format_pause
-from guard.presentation.wording import one_line
+from guard.presentation.wording import one_line, quoted
 
 WRAP = 70
 MAX_ITEM_CHARS = 80  # a menu line; longer text is wrapped into information lines or cut
@@ -118,7 +118,7 @@ def feature_entry(feature: FeatureView) -> MenuEntry:
 
 
 def clause_entry(clause: ClauseView) -> MenuEntry:
-    children = [*wrapped(f"“{clause.quote}”")]
+    children = [*wrapped(quoted(clause.quote))]
     if clause.summary:
         children += [SEPARATOR, *wrapped(labelled(_("In plain words"), clause.summary))]
     children += [SEPARATOR, info(_("In force since {date}").format(date=clause.effective_from)),
@@ -144,8 +144,11 @@ def meeting_entry(view: MeetingView) -> MenuEntry:
     children += [SEPARATOR, MenuEntry(_("Record my consent for this meeting…"), action=RecordConsent(meeting.id)),
                  SEPARATOR, heading(_("AI features ({count})").format(count=len(view.features)))]
     children += [feature_entry(f) for f in view.features] or [info("  " + _("None listed in the catalog"))]
-    children += [SEPARATOR, heading(_("Terms in force ({count})").format(count=len(view.clauses)))]
-    children += [clause_entry(c) for c in view.clauses] or [info("  " + _("No clauses listed in the catalog"))]
+    if view.clauses:
+        children += [SEPARATOR, heading(_("Terms in force ({count})").format(count=len(view.clauses)))]
+        children += [clause_entry(c) for c in view.clauses]
+    else:  # never "(0)", which reads as checked: why none is listed
+        children += [SEPARATOR, heading(_("Terms in force")), *wrapped(view.no_clauses, indent="  ")]
     return MenuEntry(esc(meeting_title(view)), children=tuple(children))
 
 

@@ -111,6 +111,13 @@ class Chromium(Browser):
                        stderr=subprocess.DEVNULL, timeout=60, check=True)
         wait_for(lambda: self.tab(url), what=f"a tab showing {url}")
 
+    def open_incognito(self, url: str) -> None:
+        """Open ``url`` in a new incognito window of the running browser, from the command line (where the
+        extension does not run: its manifest says "incognito": "not_allowed")."""
+        subprocess.run([CHROMIUM, *self.flags, "--incognito", url], env=self.env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60, check=True)
+        wait_for(lambda: self.tab(url), what=f"an incognito tab showing {url}")
+
     def tab(self, url: str) -> dict[str, Any] | None:
         return next((t for t in self.targets() if t["url"].split("#")[0] == url), None)
 

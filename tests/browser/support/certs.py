@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def make_certs(folder: Path, hosts: list[str]) -> Certs:
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]))
             .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=7))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host) for host in hosts]), critical=False)
+            .add_extension(x509.SubjectAlternativeName([_name(host) for host in hosts]), critical=False)
             .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
             .sign(ca_key, hashes.SHA256()))
     cert_file, key_file = folder / "server.pem", folder / "server.key"
@@ -51,3 +52,11 @@ def make_certs(folder: Path, hosts: list[str]) -> Certs:
     key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return Certs(base64.b64encode(ca.public_bytes(serialization.Encoding.DER)).decode(), cert_file, key_file)
+
+
+def _name(host: str) -> x509.GeneralName:
+    """A host name, or an address (127.0.0.1, for a page that is on no meeting host)."""
+    try:
+        return x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        return x509.DNSName(host)

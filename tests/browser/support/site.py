@@ -38,6 +38,7 @@ TITLES: dict[str, tuple[str, str]] = {
 }
 HOSTS = ["meet.google.com", "teams.microsoft.com", "zoom.us", "app.zoom.us", "us02web.zoom.us", "meet.jit.si",
          "whereby.com", "app.slack.com"]
+LOCAL = "127.0.0.1"  # a page on no meeting host (e.g. one that titles itself like a meeting)
 
 
 @dataclass
@@ -103,7 +104,7 @@ class MeetingSite:
     requests: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.certs: Certs = make_certs(self.folder, HOSTS)
+        self.certs: Certs = make_certs(self.folder, [*HOSTS, LOCAL])
         owner = self
 
         class Handler(BaseHTTPRequestHandler):

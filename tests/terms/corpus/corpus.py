@@ -34,9 +34,9 @@ SEVERITIES = frozenset({"material", "minor", "wording-only"})
 LICENCES = frozenset({"ODC-BY-1.0"})
 # Held-out sets: "A" was chosen by the hash rule before any labelling; "B" was gathered and labelled blind in
 # December 2026, after "A" had been read by the benchmark several times; "C" is a third blind set gathered later
-# in December 2026 from providers in no other pair; "D" is a fourth blind set gathered the same way, later still
-# (README "Held-out sets").
-HELDOUT_SETS = frozenset({"A", "B", "C", "D"})
+# in December 2026 from providers in no other pair; "D" is a fourth blind set gathered the same way, later still;
+# "E" is a fifth, gathered the same way in the night of 1-2 December 2026 (README "Held-out sets").
+HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E"})
 
 PAIR_FIELDS = frozenset(
     {
@@ -148,7 +148,7 @@ class Pair:
     document: str
     catalog: tuple[str, ...]
     heldout: bool
-    heldout_set: str  # "A", "B", "C" or "D" for a held-out pair, "" for a development pair
+    heldout_set: str  # "A" to "E" for a held-out pair, "" for a development pair
     summary: str
     old_effective: str
     new_effective: str

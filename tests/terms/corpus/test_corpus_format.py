@@ -187,6 +187,43 @@ HELDOUT_D = frozenset(
 )
 
 
+# Held-out set E: a fifth blind set, gathered and labelled in the night of 1-2 December 2026 from providers in no other
+# pair (README "Held-out sets"); its labels and summaries are only in labels.toml. Read once, by the lead.
+HELDOUT_E = frozenset(
+    {
+        "bandcamp/acceptable-use-policy/2025-09-23__2026-01-14",
+        "bandcamp/terms-of-service/2024-01-11__2024-02-15",
+        "bbc/privacy-policy/2020-12-14__2021-07-19",
+        "brevo/terms-of-service/2023-10-27__2023-10-31",
+        "brevo/terms-of-service/2024-01-29__2024-03-12",
+        "brevo/terms-of-service/2024-04-03__2024-05-27",
+        "coinbase/privacy-policy/2025-10-14__2025-10-15",
+        "deutsche-bahn/privacy-policy/2024-03-08__2024-05-10",
+        "ebay/terms-of-service/2025-09-23__2026-01-21",
+        "financial-times/privacy-policy/2025-12-10__2026-04-28",
+        "gartner/privacy-policy/2023-09-27__2024-01-30",
+        "hackerone/terms-of-service/2026-05-13__2026-05-16",
+        "hetzner/privacy-policy/2025-07-19__2025-08-11",
+        "instacart/privacy-policy/2025-09-23__2025-12-10",
+        "lydia/privacy-policy/2023-02-09__2023-05-09",
+        "mediafire/terms-of-service/2024-07-09__2024-07-19",
+        "oreilly/privacy-policy/2023-07-22__2023-09-26",
+        "oreilly/privacy-policy/2025-01-29__2025-07-09",
+        "paramount/lastfm-privacy-policy/2025-01-25__2025-02-26",
+        "sourcehut/privacy-policy/2025-06-25__2025-07-10",
+        "starbucks/privacy-policy/2024-01-29__2024-03-29",
+        "the-new-york-times/terms-of-service/2025-05-19__2025-06-06",
+        "tp-link/privacy-policy/2023-04-04__2023-05-11",
+        "tresorit/terms-of-service/2021-09-08__2023-03-03",
+        "ubiquiti/privacy-policy/2023-01-19__2023-08-04",
+        "ubiquiti/privacy-policy/2026-01-01__2026-08-14",
+        "y-combinator/privacy-policy/2022-04-04__2022-08-03",
+        "yelp/privacy-policy/2020-07-29__2022-06-30",
+        "zendesk/privacy-policy/2020-11-26__2020-12-03",
+    }
+)
+
+
 def test_heldout_set_b_is_the_blind_set() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
 
@@ -203,6 +240,12 @@ def test_heldout_set_d_is_the_blind_set_from_new_providers() -> None:
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_D} & others == set()  # no provider shared with other pairs
 
 
+def test_heldout_set_e_is_the_blind_set_from_new_providers() -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "E") == sorted(HELDOUT_E)
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set != "E"}
+    assert {pair_id.split("/")[0] for pair_id in HELDOUT_E} & others == set()  # no provider shared with other pairs
+
+
 def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout and pair.heldout_set == "A") == sorted(HELDOUT)
     assert [pair.id for pair in PAIRS if pair.heldout_set == "A" and not pair.heldout_by_rule] == []
@@ -210,7 +253,7 @@ def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
 
 def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
     assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
-    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D"}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D", "E"}
 
 
 def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
@@ -232,6 +275,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
         ("true", 'heldout_set = "B"\n', "B"),
         ("true", 'heldout_set = "C"\n', "C"),
         ("true", 'heldout_set = "D"\n', "D"),
+        ("true", 'heldout_set = "E"\n', "E"),
         ("false", "", ""),
     ],
 )
@@ -243,7 +287,7 @@ def test_heldout_set_defaults_to_a(tmp_path: Path, heldout: str, extra: str, exp
 @pytest.mark.parametrize(
     ("heldout", "extra", "message"),
     [
-        ("true", 'heldout_set = "E"\n', "heldout_set 'E' is not one of"),
+        ("true", 'heldout_set = "F"\n', "heldout_set 'F' is not one of"),
         ("true", 'heldout_set = "c"\n', "heldout_set 'c' is not one of"),
         ("true", "heldout_set = 2\n", "field 'heldout_set' must be str"),
         ("false", 'heldout_set = "B"\n', "only meaningful with heldout = true"),

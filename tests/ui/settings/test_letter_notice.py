@@ -23,10 +23,10 @@ def test_a_long_notice_pushes_nothing_on_top_of_the_letter(open_window, services
     name and address fields."""
     from PySide6.QtCore import QPoint
 
-    notice = ("Laut seinen eigenen Bedingungen verarbeitet Microsoft Teams Besprechungsinhalte im Auftrag der "
+    notice = ("Laut seinen eigenen Bedingungen verarbeitet Microsoft Teams Meeting-Inhalte im Auftrag der "
               "Organisationen, die den Dienst nutzen (zum Beispiel über das Geschäftskonto eines Arbeitgebers oder als "
-              "Notizassistent, den die Gastgeberin oder der Gastgeber einer Besprechung eingeladen hat). Bei einer "
-              "solchen Besprechung ist Microsoft Teams möglicherweise nur Auftragsverarbeiter dieser Organisation und "
+              "Notizdienst, den die Gastgeberin oder der Gastgeber eines Meetings eingeladen hat). Bei einem "
+              "solchen Meeting ist Microsoft Teams möglicherweise nur Auftragsverarbeiter dieser Organisation und "
               "antwortet vielleicht, Sie sollten sich an die Organisation als Verantwortliche wenden. Dieses Schreiben "
               "bittet Microsoft Teams, es weiterzuleiten und die Organisation zu nennen; Sie können außerdem ein "
               "zweites Schreiben an die Organisation selbst richten.")

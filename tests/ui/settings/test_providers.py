@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
@@ -86,3 +88,53 @@ def test_source_links_open_through_the_desktop(open_window, services, qtbot):
         assert catcher.urls[0].toString() == str(services.catalog.get("zoom").homepage)
     finally:
         QDesktopServices.unsetUrlHandler("https")
+
+
+def test_in_german_a_feature_is_described_in_german_marked_machine_made_and_found_by_german_words(
+        open_window, services, qtbot):
+    """Feature descriptions stayed English in a German window; the notices (quotes) stay English."""
+    from ui.language import apply_language
+
+    apply_language("de")
+    try:
+        window = open_window(tab="providers")
+        tab = window.providers
+        tab.show_provider("zoom")
+        text = " ".join(tab.page.toPlainText().split())
+        assert ("Erstellt aus dem Meeting-Transkript eine Zusammenfassung des Meetings mit nächsten Schritten; "
+                "der Host erhält sie und kann sie mit den Teilnehmenden teilen.") in text
+        assert "(maschinelle Übersetzung)" in text
+        assert "Notiz (auf Englisch) Zoom's KB:" in text  # the catalog's working notes stay English, and say so
+        assert "'This meeting is being transcribed.'" in text  # the provider's words, as shown
+        clause = services.catalog.get("zoom").clauses_in_force(date.today())[0]
+        assert f"„{' '.join(clause.quote.split())}“" in text  # a clause in German quotation marks
+        qtbot.keyClicks(tab.search, "Zusammenfassung Transkript")
+        assert "zoom" in tab.listed_ids()
+    finally:
+        apply_language("")
+
+
+def test_in_french_one_unverified_item_is_singular(open_window, services, qtbot):
+    """The list said "Pop  (1 non vérifiés)"."""
+    from ui.language import apply_language
+
+    apply_language("fr")
+    try:
+        window = open_window(tab="providers")
+        tab = window.providers
+        texts = [tab.list.item(i).text() for i in range(tab.list.count())]
+        ones = [t for t in texts if "(1 " in t]
+        assert ones and all(t.endswith("(1 non vérifié)") for t in ones), ones[:3]
+        assert any(t.endswith(" non vérifiés)") for t in texts)
+    finally:
+        apply_language("")
+
+
+def test_the_providers_tab_says_why_no_clause_is_in_force():
+    """Audit round six: Jami's page said 'None recorded in the catalog.' under 'Clauses in force
+    today', as if its terms had been read and held none; its archived policy states no date."""
+    from guard.catalog.loader import load_catalog
+    from ui.settings.provider_page import PageColours, ProviderPage
+
+    page = ProviderPage(PageColours(mark="#ff0", badge="#eee"), "").render(load_catalog().get("jami"))
+    assert "Its terms are watched, but none of their clauses is listed with the date it took effect." in page

@@ -63,6 +63,7 @@ def test_in_spanish_the_tabs_and_the_ledger_verdict_are_spanish(spanish, open_wi
     qtbot.waitUntil(lambda: "1 registro · verificado: todos los registros están intactos" in plain(window),
                     timeout=10000)
     assert "intacto: 1 registro, cabecera n.º 1" in plain(window) and "head seq" not in plain(window)
+    assert "anclaje: llavero (" in plain(window) and "the keyring" not in plain(window)  # where it is anchored too
     # what verification catches here: the ledger's own sentences, in Spanish too
     qtbot.waitUntil(lambda: "un registro modificado, eliminado, insertado o reordenado dentro del archivo"
                     in plain(window), timeout=10000)

@@ -1,0 +1,72 @@
+"""Noticing records written elsewhere (``meeting-guard consent add``, another copy of the app)
+while the settings window is open: every few seconds, while the window shows, one cheap question
+on the I/O lane (the door's ``ledger_version``: SQLite's data_version, no record read); when the
+answer changed, the window reads the ledger again. The GUI thread never touches the file."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+from guard.services import Services
+from ui.jobs import JobRunner, Lane
+
+log = logging.getLogger(__name__)
+
+INTERVAL_MS = 2000
+KEY = "ledger-watch"
+
+
+class LedgerWatch(QObject):
+    """Calls ``changed()`` when the ledger was written by another connection since the last look.
+
+    :meth:`settle` takes the current state as seen without calling ``changed`` (the window was
+    told of a write and reloads anyway)."""
+
+    def __init__(self, services: Services, tasks: JobRunner, window: QWidget, changed: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._services = services
+        self._tasks = tasks
+        self._window = window
+        self._changed = changed
+        self._seen: int | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(INTERVAL_MS)
+        self._timer.timeout.connect(self.look)
+        self._timer.start()
+        self.settle()
+
+    def look(self) -> None:
+        """Ask once, off the GUI thread, whether the ledger changed (skipped while hidden or while
+        the previous question waits)."""
+        if self._window.isVisible():
+            self._ask(self._answered, single=True)
+
+    def settle(self) -> None:
+        """Take the ledger as it is now as seen (a newer answer than any question in flight)."""
+        self._ask(self._settled, single=False)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._tasks.cancel(KEY)
+
+    def _ask(self, then: Callable[[int], None], *, single: bool) -> None:
+        services = self._services
+        self._tasks.submit(services.ledger_version, then, self._unreadable, lane=Lane.IO, key=KEY, single=single,
+                           owner=self._window)
+
+    def _settled(self, version: int) -> None:
+        self._seen = version
+
+    def _answered(self, version: int) -> None:
+        seen, self._seen = self._seen, version
+        if seen is not None and version != seen:
+            log.debug("The ledger was written elsewhere: reading it again")
+            self._changed()
+
+    def _unreadable(self, error: BaseException) -> None:
+        # the history tab says why the ledger cannot be read; asking again later is all there is to do
+        log.debug("Could not ask whether the ledger changed: %s", error)
