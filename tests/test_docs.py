@@ -91,7 +91,8 @@ def test_every_setting_the_docs_name_exists():
     assert named and not named - known, f"settings the docs name that do not exist: {sorted(named - known)}"
 
 
-PATH = re.compile(r"(?<![\w/.-])((?:guard|ui|tests|resources|packaging|docs)/[\w./-]*\w)(?:\.(\w+))?")
+# ``commit:path`` (git's notation) names a file of another commit or branch, not of this tree
+PATH = re.compile(r"(?<![\w/.:-])((?:guard|ui|tests|resources|packaging|docs)/[\w./-]*\w)(?:\.(\w+))?")
 
 
 def test_every_file_and_module_the_docs_quote_exists():
