@@ -28,6 +28,16 @@ def put_back(copy: Path, path: Path) -> None:
     shutil.copy2(copy, path)
 
 
+def both_put_back(path: Path, tmp_path: Path) -> None:
+    """Two records, copies of the ledger and its anchor file, two more records, then both copies put back."""
+    add(path, 2)
+    shutil.copy2(path, tmp_path / "older.sqlite3")
+    shutil.copy2(path.with_name("ledger.anchor"), tmp_path / "older.anchor")
+    add(path, 2)
+    put_back(tmp_path / "older.sqlite3", path)
+    shutil.copy2(tmp_path / "older.anchor", path.with_name("ledger.anchor"))
+
+
 @pytest.mark.parametrize("where", ["keyring", "anchor file only"])
 def test_older_copy_put_back_is_reported_as_rolled_back(path, tmp_path, request, cli, where):
     request.getfixturevalue("secret_service" if where == "keyring" else "no_keyring")
@@ -48,12 +58,7 @@ def test_older_copy_put_back_is_reported_as_rolled_back(path, tmp_path, request,
 
 
 def test_the_keyring_still_catches_it_when_the_anchor_file_is_put_back_too(path, tmp_path, secret_service):
-    add(path, 2)
-    shutil.copy2(path, tmp_path / "older.sqlite3")
-    shutil.copy2(path.with_name("ledger.anchor"), tmp_path / "older.anchor")
-    add(path, 2)
-    put_back(tmp_path / "older.sqlite3", path)
-    shutil.copy2(tmp_path / "older.anchor", path.with_name("ledger.anchor"))
+    both_put_back(path, tmp_path)
     with Ledger.open(path) as ledger:
         report = ledger.verify()
     assert report.problem.kind == ProblemKind.ROLLED_BACK and "anchored in the keyring" in report.problem.message
@@ -178,12 +183,7 @@ def test_appending_after_both_files_were_put_back_leaves_the_keyrings_evidence(p
     go on (the anchor file agrees with the copy), and once they reached the keyring's anchored seq
     its head was replaced: the keyring's evidence of the lost records was gone and verify called the
     ledger intact. The keyring's head is replaced only by one of a ledger that still holds it."""
-    add(path, 2)
-    shutil.copy2(path, tmp_path / "older.sqlite3")
-    shutil.copy2(path.with_name("ledger.anchor"), tmp_path / "older.anchor")
-    add(path, 2)
-    put_back(tmp_path / "older.sqlite3", path)
-    shutil.copy2(tmp_path / "older.anchor", path.with_name("ledger.anchor"))
+    both_put_back(path, tmp_path)
     add(path, 3)  # seq 3-5: past the keyring's anchored seq 4 (closing flushes the keyring's copy)
     with Ledger.open(path) as ledger:
         report = ledger.verify()
