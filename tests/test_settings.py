@@ -126,6 +126,22 @@ def test_network_set_twice_to_different_values_is_off(tmp_path):
     assert any("set twice" in i.message(path) for i in store.issues)
 
 
+def test_a_table_started_twice_is_read_from_neither_place_and_the_network_is_off(tmp_path):
+    """Audit 7: TOML forbids a second [terms] header; it was merged silently, so a line added far down
+    the file decided the network switch without a word."""
+    text = ("[terms]\nnetwork_enabled = false\ncheck_interval_hours = 48\n[detection]\ncamera_probe = false\n"
+            "[terms]\nnetwork_enabled = true\n")
+    path = write(tmp_path / "settings.toml", text)
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.terms.network_enabled is False and settings.terms.check_interval_hours == 24.0
+    assert settings.detection.camera_probe is False, "the other tables are kept"
+    messages = [issue.message(path) for issue in store.issues]
+    assert f"{path}, line 6: the table [terms] was already started at line 1" in messages[0]
+    assert any("'terms.network_enabled' is not set validly" in m for m in messages)
+    assert path.read_text() == text
+
+
 def test_a_mistake_elsewhere_leaves_a_valid_network_choice_alone(tmp_path):
     path = write(tmp_path / "settings.toml", "[detection]\ninterval_seconds = 0.01\n[terms]\nnetwork_enabled = true\n")
     assert SettingsStore(path).load().terms.network_enabled is True
