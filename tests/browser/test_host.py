@@ -224,3 +224,22 @@ def test_a_title_with_half_a_surrogate_pair_does_not_hide_the_browsers_meeting_t
 def frame_of(text: str) -> bytes:
     body = text.encode()
     return len(body).to_bytes(4, "little") + body
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a file another user's takes root")
+def test_a_state_file_of_another_user_is_never_read_as_the_browsers_tabs_hostile(host):
+    """Audit 7: the app read every state file in the hosts' folder; one another local user put there
+    (the runtime folder in a shared place, such as XDG_RUNTIME_DIR=/tmp) names that user's own live
+    process, so it passed for a browser's meeting tabs. Only this user's files are read."""
+    import shutil
+
+    host.send({"type": "state", "tabs": [tab(7)]})
+    host.wait_state(lambda s: tab_ids(s) == [7])
+    (ours,) = host.state_files()
+    theirs = ours.with_name("firefox-1.json")
+    shutil.copy(ours, theirs)
+    os.chown(theirs, 65534, 65534)
+    states = StateReader(ours.parent).read()
+    assert [state.browser for state in states] == ["chromium"], "one file: ours"
+    os.chown(theirs, os.getuid(), os.getgid())
+    assert len(StateReader(ours.parent).read()) == 2, "the same file of ours is read"
