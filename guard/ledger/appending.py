@@ -48,9 +48,12 @@ def stored_again(conn: sqlite3.Connection, path: Path, record_id: str,
     if row is None:
         return None
     record = readable_record(row, path)
-    again = draft.content(record_id=record.id, seq=record.seq, key_id=record.key_id,
-                          recorded_at=record.recorded_at)
-    if canonical_json(again, check_floats=False) != row[1]:
+    # a kept decision (marked when it is signed from its file) whose first append had landed before
+    # the app stopped: stored then without the mark, it is the same decision
+    forms = [draft] if draft.kept is None else [draft, draft.changed(kept=None)]
+    if all(canonical_json(form.content(record_id=record.id, seq=record.seq, key_id=record.key_id,
+                                       recorded_at=record.recorded_at), check_floats=False) != row[1]
+           for form in forms):
         raise LedgerInputError(f"Record id {record.id} is already used by record {record.seq} of the consent "
                                f"ledger {path}, for another decision; nothing was added.")
     return record, meta.read_head(conn)

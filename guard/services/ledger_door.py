@@ -163,7 +163,7 @@ class LedgerDoor:
             listed = listed[: ids.index(before)] if before in ids else listed
         for kept in listed:
             try:
-                record = self._append(kept.draft, kept.record_id)
+                record = self._append(kept.marked(), kept.record_id)
             except LedgerInputError as error:  # refused for itself, not for the key: left for the user to see
                 log.error("A kept decision (%s) cannot be added to the ledger: %s", kept.record_id, error)
                 continue
