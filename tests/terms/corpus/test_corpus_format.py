@@ -224,6 +224,24 @@ HELDOUT_E = frozenset(
 )
 
 
+# Held-out set F: a time split, gathered and labelled blind in the night of 2 December 2026. Each pair is two
+# consecutive newer versions of a document that already has older pairs here (README "Held-out sets"); its labels
+# and summaries are only in labels.toml. Read once, by the lead.
+HELDOUT_F = frozenset(
+    {
+        "amazon/alexa-terms-of-service/2025-11-12__2025-12-18",
+        "apple/privacy-policy/2024-09-19__2025-02-01",
+        "linkedin/terms-of-service/2026-03-05__2026-08-07",
+        "mistral/le-chat-privacy-policy/2026-04-02__2026-04-08",
+        "mistral/le-chat-terms-of-service/2026-05-28__2026-05-28",
+        "openai/chatgpt-privacy-policy/2026-07-20__2026-07-25",
+        "viber/privacy-policy/2026-07-09__2026-07-23",
+        "viber/terms-of-service/2025-09-23__2025-10-21",
+        "zoom/terms-of-service/2026-05-22__2026-06-02",
+    }
+)
+
+
 def test_heldout_set_b_is_the_blind_set() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
 
@@ -246,6 +264,23 @@ def test_heldout_set_e_is_the_blind_set_from_new_providers() -> None:
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_E} & others == set()  # no provider shared with other pairs
 
 
+def test_heldout_set_f_is_a_time_split_of_documents_already_in_the_corpus() -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "F") == sorted(HELDOUT_F)
+    for pair in PAIRS:
+        if pair.heldout_set != "F":
+            continue
+        document = (pair.provenance.repository, pair.provenance.path)
+        older = [
+            other
+            for other in PAIRS
+            if other.heldout_set != "F" and (other.provenance.repository, other.provenance.path) == document
+        ]
+        assert older, f"{pair.id}: no other pair of {document}"  # only documents the corpus already has
+        newest = max(other.provenance.new_recorded for other in older)
+        # recorded after (or from) the newest version any other pair of the document uses
+        assert pair.provenance.old_recorded >= newest, (pair.id, newest)
+
+
 def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout and pair.heldout_set == "A") == sorted(HELDOUT)
     assert [pair.id for pair in PAIRS if pair.heldout_set == "A" and not pair.heldout_by_rule] == []
@@ -253,7 +288,7 @@ def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
 
 def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
     assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
-    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D", "E"}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D", "E", "F"}
 
 
 def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
@@ -276,6 +311,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
         ("true", 'heldout_set = "C"\n', "C"),
         ("true", 'heldout_set = "D"\n', "D"),
         ("true", 'heldout_set = "E"\n', "E"),
+        ("true", 'heldout_set = "F"\n', "F"),
         ("false", "", ""),
     ],
 )
@@ -287,7 +323,7 @@ def test_heldout_set_defaults_to_a(tmp_path: Path, heldout: str, extra: str, exp
 @pytest.mark.parametrize(
     ("heldout", "extra", "message"),
     [
-        ("true", 'heldout_set = "F"\n', "heldout_set 'F' is not one of"),
+        ("true", 'heldout_set = "G"\n', "heldout_set 'G' is not one of"),
         ("true", 'heldout_set = "c"\n', "heldout_set 'c' is not one of"),
         ("true", "heldout_set = 2\n", "field 'heldout_set' must be str"),
         ("false", 'heldout_set = "B"\n', "only meaningful with heldout = true"),
