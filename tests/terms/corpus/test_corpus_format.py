@@ -231,10 +231,19 @@ HELDOUT_F = frozenset(
     {
         "amazon/alexa-terms-of-service/2025-11-12__2025-12-18",
         "apple/privacy-policy/2024-09-19__2025-02-01",
+        "bumble/privacy-policy/2025-03-28__2025-05-08",
+        "discord/terms-of-service/2025-04-18__2025-05-15",
+        "evernote/terms-of-service/2025-09-23__2025-12-30",
+        "google/generative-ai-privacy-policy/2026-08-10__2026-08-18",
+        "hoyoverse/honkai-star-rail-privacy-policy/2026-02-13__2026-02-27",
         "linkedin/terms-of-service/2026-03-05__2026-08-07",
         "mistral/le-chat-privacy-policy/2026-04-02__2026-04-08",
         "mistral/le-chat-terms-of-service/2026-05-28__2026-05-28",
         "openai/chatgpt-privacy-policy/2026-07-20__2026-07-25",
+        "roblox/privacy-policy/2025-01-23__2025-03-14",
+        "spark-mail/privacy-policy/2026-05-23__2026-07-21",
+        "stack-overflow/terms-of-service/2025-11-13__2025-11-17",
+        "substack/privacy-policy/2026-05-05__2026-05-15",
         "viber/privacy-policy/2026-07-09__2026-07-23",
         "viber/terms-of-service/2025-09-23__2025-10-21",
         "zoom/terms-of-service/2026-05-22__2026-06-02",
@@ -248,19 +257,22 @@ def test_heldout_set_b_is_the_blind_set() -> None:
 
 def test_heldout_set_c_is_the_blind_set_from_new_providers() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "C") == sorted(HELDOUT_C)
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set != "C"}
+    # set F, a time split of documents already here, is exempt: its pairs are newer versions of these documents
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("C", "F")}
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_C} & others == set()  # no provider shared with other pairs
 
 
 def test_heldout_set_d_is_the_blind_set_from_new_providers() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "D") == sorted(HELDOUT_D)
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set != "D"}
+    # set F, a time split of documents already here, is exempt: its pairs are newer versions of these documents
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("D", "F")}
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_D} & others == set()  # no provider shared with other pairs
 
 
 def test_heldout_set_e_is_the_blind_set_from_new_providers() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "E") == sorted(HELDOUT_E)
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set != "E"}
+    # set F, a time split of documents already here, is exempt: its pairs are newer versions of these documents
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("E", "F")}
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_E} & others == set()  # no provider shared with other pairs
 
 
