@@ -461,11 +461,51 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "meetings-officeathand.att.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "meetings.btcloudphone.bt.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "meetings.businessconnect.telus.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
       "host": "meetings.conf.meetecho.com",
       "subdomains": false,
       "scheme": "https",
       "providers": [
         "meetecho"
+      ]
+    },
+    {
+      "host": "meetings.officeathand.att.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "meetings.ringcentral.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
       ]
     },
     {
@@ -642,6 +682,46 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "vimeo"
+      ]
+    },
+    {
+      "host": "verizon.v.ringcentral.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "video-atos.ringcentral.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "video.cloudoffice.avaya.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "video.rainbowoffice.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "video.unifyoffice.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
       ]
     },
     {
@@ -1627,6 +1707,64 @@ globalThis.MPG_DATA = Object.freeze({
       "url": [
         [
           "https://v.ringcentral.com/join/"
+        ],
+        [
+          "https://verizon.v.ringcentral.com/join/"
+        ],
+        [
+          "https://video-atos.ringcentral.com/join/"
+        ],
+        [
+          "https://meetings.officeathand.att.com/join/"
+        ],
+        [
+          "https://video.unifyoffice.com/join/"
+        ],
+        [
+          "https://video.cloudoffice.avaya.com/join/"
+        ],
+        [
+          "https://video.rainbowoffice.com/join/"
+        ],
+        [
+          "https://meetings.ringcentral.com/j/"
+        ],
+        [
+          "https://meetings.ringcentral.com/join?mid="
+        ],
+        [
+          "https://meetings.ringcentral.com/join?",
+          "&mid="
+        ],
+        [
+          "https://meetings-officeathand.att.com/j/"
+        ],
+        [
+          "https://meetings-officeathand.att.com/join?mid="
+        ],
+        [
+          "https://meetings-officeathand.att.com/join?",
+          "&mid="
+        ],
+        [
+          "https://meetings.btcloudphone.bt.com/j/"
+        ],
+        [
+          "https://meetings.btcloudphone.bt.com/join?mid="
+        ],
+        [
+          "https://meetings.btcloudphone.bt.com/join?",
+          "&mid="
+        ],
+        [
+          "https://meetings.businessconnect.telus.com/j/"
+        ],
+        [
+          "https://meetings.businessconnect.telus.com/join?mid="
+        ],
+        [
+          "https://meetings.businessconnect.telus.com/join?",
+          "&mid="
         ]
       ],
       "title": []

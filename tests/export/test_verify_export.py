@@ -94,6 +94,16 @@ def test_removed_records_and_replaced_signatures_fail(exported, sample, cli, no_
         node["mpg:signature"] = node["mpg:signature"][::-1]
     run = cli("verify-export", str(changed(exported, resign)))
     assert run.returncode == 1 and "record seq 3" in run.stdout and "does not verify" in run.stdout
+    assert "the records' signatures are not the ones the head signed" in run.stdout
+
+
+def test_a_changed_record_is_not_said_to_have_a_replaced_signature(exported, sample, cli, no_ledger_here):
+    """Audit 7: a record whose content was changed (its signature untouched) was also said to have had
+    its signature replaced: its signature was left out of the digest checked against the head."""
+    flipped = flip_one_byte(exported, "Quarterly planning", "Quarterly plannin9")
+    run = cli("verify-export", str(flipped))
+    assert run.returncode == 1 and f"record seq {sample.given.seq} (id {sample.given.id}) was changed" in run.stdout
+    assert "signature" not in run.stdout.partition("key ")[0], run.stdout
 
 
 def test_a_filtered_export_checks_each_record_and_the_head(ledger, sample, catalog, tmp_path, cli, no_ledger_here):
