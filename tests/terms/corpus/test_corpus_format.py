@@ -239,6 +239,7 @@ HELDOUT_F = frozenset(
         "evernote/terms-of-service/2025-09-23__2025-12-30",
         "gartner/privacy-policy/2024-02-07__2025-05-19",
         "google/generative-ai-privacy-policy/2026-08-10__2026-08-18",
+        "grammarly/privacy-policy/2024-11-07__2025-03-29",
         "hoyoverse/honkai-star-rail-privacy-policy/2026-02-13__2026-02-27",
         "line/privacy-policy/2025-07-10__2025-07-31",
         "linkedin/terms-of-service/2026-03-05__2026-08-07",
