@@ -998,6 +998,17 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://",
+          "webex.com/",
+          "/onstage/g.php?d="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/onstage/g.php?",
+          "&d="
+        ],
+        [
+          "https://",
           "webex.com/wbxmjs/joinservice/sites/",
           "/meeting/download/"
         ],
@@ -1946,6 +1957,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meeting.tencent.com/p/"
+        ],
+        [
+          "https://meeting.tencent.com/s/"
         ]
       ],
       "title": []
