@@ -998,6 +998,17 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://",
+          "webex.com/",
+          "/onstage/g.php?d="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/onstage/g.php?",
+          "&d="
+        ],
+        [
+          "https://",
           "webex.com/wbxmjs/joinservice/sites/",
           "/meeting/download/"
         ],
@@ -1426,49 +1437,112 @@ globalThis.MPG_DATA = Object.freeze({
           "#/l/meetup-join/"
         ],
         [
+          "https://teams.microsoft.com/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://teams.microsoft.com/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/_#/meet/",
+          "?p="
         ],
         [
           "https://teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://teams.microsoft.us/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://teams.microsoft.us/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/_#/meet/",
+          "?p="
         ],
         [
           "https://gov.teams.microsoft.com/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://gov.teams.microsoft.com/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://gov.teams.microsoft.com/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/_#/meet/",
+          "?p="
         ],
         [
           "https://gov.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://gov.teams.microsoft.us/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://gov.teams.microsoft.us/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/_#/meet/",
+          "?p="
         ],
         [
           "https://teams.live.com/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://teams.live.com/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://teams.live.com/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/_#/meet/",
+          "?p="
         ],
         [
           "https://teams.cloud.microsoft/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://teams.cloud.microsoft/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://teams.cloud.microsoft/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/_#/meet/",
+          "?p="
         ],
         [
           "https://dod.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://dod.teams.microsoft.us/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://dod.teams.microsoft.us/_#/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/_#/meet/",
+          "?p="
         ],
         [
           "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
@@ -1883,6 +1957,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meeting.tencent.com/p/"
+        ],
+        [
+          "https://meeting.tencent.com/s/"
         ]
       ],
       "title": []

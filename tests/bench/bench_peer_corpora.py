@@ -1,4 +1,4 @@
-"""Meeting-link detection on the peer corpora: ``python -m tests.bench.bench_peer_corpora --split dev``.
+"""Meeting-link detection on the peer corpora: ``python -m tests.bench.bench_peer_corpora --split dev [--batch N]``.
 
 Prints one JSON object: per-provider true and false positives and misses, precision and recall, and
 how many reported links were not the meeting's own. ``--split heldout`` prints the figures only,
@@ -24,9 +24,10 @@ from tests.catalog.peer_corpora import score  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", choices=("dev", "heldout"), default="dev")
+    parser.add_argument("--batch", type=int, help="only the sources of this batch (corpora.toml's [sources] batch)")
     args = parser.parse_args(argv)
-    result = score(DetectionRules.from_catalog(load_catalog(), "linux"), args.split)
-    out = {"split": args.split, **result.figures()}
+    result = score(DetectionRules.from_catalog(load_catalog(), "linux"), args.split, args.batch)
+    out = {"split": args.split, "batch": args.batch, **result.figures()}
     if args.split == "dev":
         out["failures"] = result.failures
     print(json.dumps(out, ensure_ascii=False, indent=1))

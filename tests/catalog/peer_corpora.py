@@ -58,11 +58,14 @@ class Score:
                 "recall": round(self.true_pos / wanted, 3) if wanted else None}
 
 
-def score(rules: DetectionRules, split: str) -> Score:
-    """``split``: "dev", "heldout" or "all"."""
+def score(rules: DetectionRules, split: str, batch: int | None = None) -> Score:
+    """``split``: "dev", "heldout" or "all"; ``batch``: only the texts of the sources of that batch."""
     result = Score()
-    for case in load()["texts"]:
+    corpora = load()
+    for case in corpora["texts"]:
         if split != "all" and held_out(case["text"]) != (split == "heldout"):
+            continue
+        if batch is not None and corpora["sources"][case["source"]]["batch"] != batch:
             continue
         result.add(case, rules.match_urls((case["text"],)))
     return result

@@ -32,7 +32,9 @@ def test_every_text_names_a_recorded_source_and_says_why_it_is_no_meeting():
         assert source["licence"] and source["checked"] and source["commit"], case["source"]
         assert case["origin"] in ("test", "derived", "quoted") and case["where"], case
         if case["origin"] != "derived":
-            assert "GPL" not in source["licence"], f"{case['source']} is GPL: describe its forms, do not copy"
+            assert "GPL" not in source["licence"] and "not open source" not in source["licence"], (
+                f"{case['source']}: describe its forms, do not copy")
+        assert source["batch"] in (1, 2, 3), case["source"]
         if not case["links"]:
             assert case.get("why"), case
 
