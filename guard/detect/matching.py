@@ -159,6 +159,7 @@ class DetectionRules:
     notetakers: frozenset[str] = frozenset()
     url_patterns: PatternSet[str] = field(default_factory=PatternSet)
     web_titles: PatternSet[str] = field(default_factory=PatternSet)
+    device_titles: PatternSet[str] = field(default_factory=PatternSet)  # web titles needing the devices held
     app_titles: dict[str, list[Pattern]] = field(default_factory=dict)
     meeting_titles: dict[str, list[Pattern]] = field(default_factory=dict)
     url_excludes: dict[str, list[Pattern]] = field(default_factory=dict)
@@ -202,6 +203,8 @@ class DetectionRules:
                 rules.url_patterns.add(provider.provider_id, pattern, checked=True)
             for pattern in web.get("meeting_window_titles", ()):
                 rules.web_titles.add(provider.provider_id, pattern, checked=True)
+            for pattern in web.get("device_window_titles", ()):
+                rules.device_titles.add(provider.provider_id, pattern, checked=True)
             rules.url_excludes[provider.provider_id] = [checked_pattern(p) for p in web.get("url_excludes", ())]
             for pattern in provider.detect.get("participant_names", ()):
                 rules.participants.add(provider.provider_id, pattern, checked=True)
@@ -319,3 +322,15 @@ class DetectionRules:
         if len(self._titles) > TITLE_CACHE:
             self._titles.popitem(last=False)
         return list(result)
+
+    def match_device_window(self, title: str, browser: str | None = None) -> list[str]:
+        """Providers whose ``device_window_titles`` a browser window's title (its suffix cut off) matches: a
+        call window of a self-hosted service, a meeting only while its browser holds the microphone or camera
+        (guard/detect/device_titles.py)."""
+        if not self.device_titles:
+            return []
+        found: dict[str, None] = {}
+        for page in self.browser_pages(bounded(title, 4 * TEXT_LIMIT), browser):
+            for provider_id, _pattern in self.device_titles.matches(page):
+                found[provider_id] = None
+        return list(found)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from guard.detect.candidates import Candidate
+from guard.detect.device_titles import DeviceWindow
 from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation
 from guard.detect.title_check import FrontTabs, Shown
@@ -23,7 +24,8 @@ from guard.events import Signal
 from guard.i18n import N_, Text
 from guard.patterns import bounded, normalize_text
 
-_Known = tuple[str, str, tuple[tuple[str, bool, str], ...], bool]
+# (title, owner name, matches, whether a browser's window shows a tab, providers whose call-window title it has)
+_Known = tuple[str, str, tuple[tuple[str, bool, str], ...], bool, tuple[str, ...]]
 
 NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
 SHOWN_TITLE = 300  # characters of a window title kept in evidence and events
@@ -39,6 +41,8 @@ class WindowTitles:
         # again only when its title changes
         self._known: dict[tuple[int, int | None, str], _Known] = {}
         self.title_matches = 0  # titles matched this pass (for tests and benchmarks)
+        # this pass's browser windows titled as a self-hosted service's call window (guard/detect/device_titles.py)
+        self.device_windows: list[DeviceWindow] = []
 
     def observations(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],
                      at: datetime, fronts: FrontTabs | None = None,
@@ -56,6 +60,7 @@ class WindowTitles:
         matched: list[tuple[WindowInfo, Candidate | None, _Known]] = []
         tab_windows: dict[int, int] | None = None  # counted when first needed (below)
         self.title_matches = 0
+        self.device_windows = []
         for window in windows:
             owner = candidates.get(window.pid) if window.pid is not None else None
             if owner is None and window.pid is not None:
@@ -71,10 +76,18 @@ class WindowTitles:
                 # A window showing a tab that the extension could see (a private window is known as such)
                 tab = (owner is not None and owner.browser and self.rules.browser_tab_window(window.title, owner.name)
                        and not self.rules.private_browser_window(window.title, owner.name))
-                known = (window.title, role, self._match_window(window.title, owner, running), tab)
+                calls = (tuple(self.rules.match_device_window(window.title, owner.name))
+                         if owner is not None and owner.browser and not owner.matches else ())
+                known = (window.title, role, self._match_window(window.title, owner, running), tab, calls)
                 self._known[key] = known
             if known[2]:
                 matched.append((window, owner, known))
+            if known[4] and owner is not None and window.pid is not None:
+                instance = root(window.pid) if root is not None else window.pid
+                shown = bounded(normalize_text(window.title), SHOWN_TITLE)
+                self.device_windows += [DeviceWindow(provider_id, instance, window.pid, owner.name, shown,
+                                                     str(window.window_id) if window.window_id else None)
+                                        for provider_id in known[4]]
         for window, owner, known in matched:
             shown = bounded(normalize_text(window.title), SHOWN_TITLE)
             front: Shown | None = None

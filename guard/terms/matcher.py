@@ -122,6 +122,14 @@ class Matcher:
         start, end = offsets.char(span[0]), offsets.char(span[1])
         return Hit(start, end, text[start:end])
 
+    def test(self, text: str) -> bool:
+        """True when any pattern matches ``text`` (``search(text) is not None``, for less: a large
+        rule's candidate patterns run inside RE2, each stopping at its first match, and no offsets
+        are counted)."""
+        if self._filter is not None:
+            return bool(self._filter.Match(_encoded(text)[0]))
+        return self._joined is not None and self._joined.search(_encoded(text)[0]) is not None
+
     def finditer(self, text: str) -> Iterator[Hit]:
         """Every non-empty match, left to right, not overlapping."""
         if not self:

@@ -76,7 +76,7 @@ class ExcludeRule:
 
     def rules_out(self, text: str) -> bool:
         """True when the rule matches ``text`` and its ``unless`` patterns do not."""
-        return self.matcher.search(text) is not None and (not self.unless or self.unless.search(text) is None)
+        return self.matcher.test(text) and not self.unless.test(text)
 
 
 @dataclass(frozen=True)
@@ -134,10 +134,7 @@ class Rules:
         """True when a sentence keeps its topics but states no use of its own: a pointer elsewhere,
         or an aside ("You are responsible for ...", "You have the right to request that we delete
         ...", "... is provided as is") in which the provider does not state a use as well."""
-        if self.pointers.search(sentence) is not None:
-            return True
-        return (self.asides.search(sentence) is not None
-                and (not self.asides_unless or self.asides_unless.search(sentence) is None))
+        return self.pointers.test(sentence) or (self.asides.test(sentence) and not self.asides_unless.test(sentence))
 
     def label(self, topic: str) -> str:
         return next((rule.label for rule in self.topics if rule.topic == topic), topic)

@@ -1,4 +1,5 @@
-"""A rule's Matcher answers exactly as its patterns would alone, whichever way it runs them.
+"""A rule's Matcher answers exactly as its patterns would alone, whichever way it runs them
+(``search``, ``finditer``, and ``test``: the yes/no the classifier mostly asks).
 
 Large rules are matched through RE2's prefilter (only the patterns whose required words are in
 the sentence run), small ones as one joined expression; a wrong prefilter, a wrong tie-break or
@@ -120,6 +121,7 @@ def test_shipped_rules_match_as_their_patterns_alone(monkeypatch: pytest.MonkeyP
         for text in plain:
             expected = reference_search(matcher.sources, text)
             assert matcher.search(text) == expected, (matcher.sources, text)
+            assert matcher.test(text) is (expected is not None), (matcher.sources, text)
             hits += expected is not None
             assert list(matcher.finditer(text)) == reference_finditer(matcher.sources, text), (matcher.sources, text)
     assert hits > 500  # the sentences do exercise the rules
@@ -133,7 +135,9 @@ def test_hostile_text_matches_as_the_patterns_alone(monkeypatch: pytest.MonkeyPa
     assert big
     for matcher in big:
         for text in texts:
-            assert matcher.search(text) == reference_search(matcher.sources, text)
+            expected = reference_search(matcher.sources, text)
+            assert matcher.search(text) == expected
+            assert matcher.test(text) is (expected is not None)
             assert list(matcher.finditer(text)) == reference_finditer(matcher.sources, text)
 
 
@@ -162,7 +166,9 @@ def test_ties_order_and_empty_matches(monkeypatch: pytest.MonkeyPatch, join_limi
     for patterns, texts in cases:
         matcher = compile_matcher(patterns, "test")
         for text in texts:
-            assert matcher.search(text) == reference_search(tuple(patterns), text), (patterns, text)
+            expected = reference_search(tuple(patterns), text)
+            assert matcher.search(text) == expected, (patterns, text)
+            assert matcher.test(text) is (expected is not None), (patterns, text)
             assert list(matcher.finditer(text)) == reference_finditer(tuple(patterns), text), (patterns, text)
     assert compile_matcher(["sha", "share"], "test").search("we share") == Hit(3, 6, "sha")
 

@@ -231,6 +231,20 @@ def test_a_dialog_the_window_manager_keeps_narrow_scrolls_sideways_to_its_right_
     assert right <= dialog.scroll.viewport().width(), "the feature box's right edge can be scrolled to"
 
 
+def test_the_service_box_shows_the_whole_name_of_the_longest_service(qtbot, world):
+    """The service box is sized by the names' length, not by measuring each (which mapped fonts for
+    names it does not show: tests/ui/test_tray_imports.py); the longest still shows whole."""
+    dialog = dialog_for(qtbot, Services(world.paths), provider_id="zoom")
+    qtbot.waitExposed(dialog)
+    metrics = dialog.provider.fontMetrics()
+    longest = max(range(dialog.provider.count()), key=lambda i: metrics.horizontalAdvance(dialog.provider.itemText(i)))
+    dialog.provider.setCurrentIndex(longest)
+    qtbot.wait(1)
+    text = dialog.provider.currentText()
+    assert len(text) > 10  # a real service's name, not the "Choose the service…" line
+    assert metrics.horizontalAdvance(text) + 20 <= dialog.provider.width(), text
+
+
 def test_a_decision_in_the_ledger_is_never_said_not_saved_so_it_is_not_saved_twice(qtbot, world):
     """Audit 7, the rare double record: the decision was appended, then removing its kept copy failed
     (here the copy was swapped for a folder of that name while the helper process appended), and the
