@@ -200,6 +200,9 @@ def host_alive(pid: int, started: float) -> bool:
     return abs(created - started) < 1.0
 
 
+_OWNER = os.getuid() if hasattr(os, "getuid") else None  # POSIX: only this user's hosts' files count
+
+
 @dataclass
 class StateReader:
     """Reads the hosts' files, re-reading one only when it changed; drops files whose host is gone."""
@@ -216,6 +219,11 @@ class StateReader:
             try:
                 stat = entry.stat(follow_symlinks=False)
             except OSError:
+                continue
+            if _OWNER is not None and stat.st_uid != _OWNER:
+                # another user's file (a runtime folder in a shared place, such as XDG_RUNTIME_DIR=/tmp):
+                # it names that user's own live process, so it would pass for our browser's tabs
+                self._complain(Path(entry.path), "owned by another user")
                 continue
             key = (stat.st_mtime_ns, stat.st_size)
             cached = self._cache.get(entry.name)
