@@ -88,14 +88,17 @@ class State(BaseModel):
     type: Literal["state"]
     tabs: Annotated[tuple[TabInfo, ...], Field(max_length=limits.TABS)]
     windows: WindowCount | None = None
+    focused: StrictBool | None = None  # whether the window with the focus is one the extension sees
 
 
 class Windows(BaseModel):
-    """How many browser windows the extension sees now (sent when one opens or closes)."""
+    """How many browser windows the extension sees now, and whether one of them has the focus (sent when a
+    window opens or closes, or the focus moves): a window the extension sees cannot be an incognito one."""
 
     model_config = _MODEL
     type: Literal["windows"]
     count: WindowCount
+    focused: StrictBool | None = None
 
 
 class TabChanged(BaseModel):

@@ -78,6 +78,8 @@ class StateFile(BaseModel):
     # How many browser windows the extension said it sees (None: it has not said); guard/detect/title_check.py
     # compares it with the browser's windows on screen.
     windows: WindowCount | None = None
+    # Whether the browser window with the focus is one the extension sees (None: it has not said).
+    focused: StrictBool | None = None
     tabs: Annotated[tuple[TabEntry, ...], Field(max_length=limits.TABS)] = ()
 
 
@@ -94,6 +96,7 @@ class BrowserState:
     tabs: dict[int, TabEntry] = field(default_factory=dict)
     synced: bool = False
     windows: int | None = None
+    focused: bool | None = None
 
     def apply(self, message: AnyMessage, now: datetime) -> bool:
         if isinstance(message, State):
@@ -101,12 +104,13 @@ class BrowserState:
             self.tabs = {}
             self.synced = True
             self.windows = message.windows
+            self.focused = message.focused
             for info in message.tabs[: limits.TABS]:
                 self.tabs[info.id] = self._entry(known.get(info.id), info, now)
             return True
         if isinstance(message, Windows):
-            changed = self.windows != message.count
-            self.windows = message.count
+            changed = (self.windows, self.focused) != (message.count, message.focused)
+            self.windows, self.focused = message.count, message.focused
             return changed
         if isinstance(message, TabChanged):
             before = self.tabs.get(message.tab.id)
@@ -149,7 +153,8 @@ class BrowserState:
     def to_file(self) -> StateFile:
         return StateFile(browser=self.browser, browser_pid=self.browser_pid, host_pid=self.host_pid,
                          host_started=self.host_started, connected_at=self.connected_at, updated_at=self.updated_at,
-                         synced=self.synced, windows=self.windows, tabs=tuple(self.tabs.values()))
+                         synced=self.synced, windows=self.windows, focused=self.focused,
+                         tabs=tuple(self.tabs.values()))
 
 
 def _new_phrase(report: PageReport, kept: tuple[SeenText, ...]) -> bool:
