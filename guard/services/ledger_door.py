@@ -119,7 +119,13 @@ class LedgerDoor:
         except BaseException:  # refused or not saved, as said to the user: not to be added later
             waiting.done(record_id)
             raise
-        waiting.done(record_id)
+        try:
+            waiting.done(record_id)
+        except OSError as error:
+            # It is in the ledger: saying "not saved" now would have the user save it again, a second
+            # record of one decision. The copy left is found under its id next time, not added again.
+            log.error("Decision %s is in the ledger (record %s) but its kept copy could not be removed: %s",
+                      record_id, record.seq, error)
         return record
 
     @blocking
@@ -157,7 +163,7 @@ class LedgerDoor:
             listed = listed[: ids.index(before)] if before in ids else listed
         for kept in listed:
             try:
-                record = self._append(kept.draft, kept.record_id)
+                record = self._append(kept.marked(), kept.record_id)
             except LedgerInputError as error:  # refused for itself, not for the key: left for the user to see
                 log.error("A kept decision (%s) cannot be added to the ledger: %s", kept.record_id, error)
                 continue

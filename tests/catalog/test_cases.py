@@ -132,7 +132,7 @@ def test_case_files_only_use_known_sections() -> None:
 
 def _has_title_patterns(provider: Provider) -> bool:
     detect = provider.detect
-    return bool(detect.web.meeting_window_titles) or any(
+    return bool(detect.web.meeting_window_titles or detect.web.device_window_titles) or any(
         detect.for_os(os_name).meeting_window_titles for os_name in ("linux", "windows", "macos"))  # type: ignore[arg-type]
 
 
