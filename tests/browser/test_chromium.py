@@ -351,3 +351,34 @@ def activate(world: World, title: str) -> None:
     (window, *_rest) = wait_for(found, what=f"the window titled {title!r}")
     subprocess.run(["xdotool", "windowactivate", "--sync", window], env=world.env, check=True, timeout=30,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_self_hosted_call_window_counts_while_the_browser_holds_the_microphone_with_the_extension_connected(world):
+    """Mattermost's Calls pop-out ('Call - <channel>') on a team's own server, which the extension asks no access
+    to: with the extension connected its silence refutes nothing here; the window counts (unconfirmed) while
+    the web app holds the microphone, and not once the call has let it go."""
+    channel = "Town Square extension"
+    app = f"https://{LOCAL}:{world.site.port}/team/channels/town-square"
+    pop_out = f"https://{LOCAL}:{world.site.port}/team/com.mattermost.calls/expanded/town-square"
+    world.site.pages[(LOCAL, "/team/channels/town-square")] = Page(
+        f"{channel} - Team Mattermost", script="navigator.mediaDevices.getUserMedia({audio: true})"
+                                               ".then((stream) => { window.callStream = stream; });")
+    world.site.pages[(LOCAL, "/team/com.mattermost.calls/expanded/town-square")] = Page(f"Call - {channel}")
+    wait_for(lambda: any(state.get("synced") for state in world.states()), what="the extension's tab list")
+    world.browser.open(app)
+    world.browser.open(pop_out)
+    world.browser.activate(pop_out)
+    try:
+        meeting = world.meeting_by_title("mattermost", f"Call - {channel}")
+        (title,) = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert title["confirmed"] is False and "self-hosted service" in title["detail"], title
+        assert any(e["signal"] == "microphone" for e in meeting["evidence"]), meeting["evidence"]
+        world.browser.close(app)  # the call ends: the web app lets the microphone go
+        def calls() -> list[dict]:
+            return [m for m in json.loads(world.cli("scan", "--json").stdout)["meetings"]
+                    if m["provider_id"] == "mattermost"]
+        wait_for(lambda: calls() == [], timeout=60, interval=0.5, what="no Mattermost call once the microphone is free")
+    finally:
+        for url in (app, pop_out):
+            if world.browser.tab(url):
+                world.browser.close(url)
