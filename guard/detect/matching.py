@@ -157,6 +157,7 @@ class DetectionRules:
     processes: dict[str, list[ProcessMatch]] = field(default_factory=dict)
     browsers: frozenset[str] = frozenset()
     notetakers: frozenset[str] = frozenset()
+    media_gated: frozenset[str] = frozenset()  # providers whose tabs and links count only with microphone or camera
     url_patterns: PatternSet[str] = field(default_factory=PatternSet)
     web_titles: PatternSet[str] = field(default_factory=PatternSet)
     device_titles: PatternSet[str] = field(default_factory=PatternSet)  # web titles needing the devices held
@@ -186,6 +187,8 @@ class DetectionRules:
         rules.browser_kinds = kinds
         providers = list(providers)
         rules.notetakers = frozenset(p.provider_id for p in providers if p.kind == NOTETAKER_KIND)
+        rules.media_gated = frozenset(p.provider_id for p in providers
+                                      if p.detect.get("web", {}).get("links_need_media"))
         for provider in providers:
             platform: Mapping[str, Any] = provider.detect.get(os_name, {})
             web: Mapping[str, Any] = provider.detect.get("web", {})
