@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guard.fsutil import atomic_write_text, private_dir
+from guard.i18n import N_
 from guard.ledger.errors import LedgerInputError
 from guard.ledger.timeutil import format_utc, utc_now
 
@@ -37,7 +38,8 @@ log = logging.getLogger(__name__)
 FOLDER = "decisions-waiting"
 MAX_FILE_BYTES = 1 << 20  # a draft is capped far below this (guard.ledger.limits)
 MAX_WAITING = 10_000  # read at most this many; more are left for the next round
-HELD = "not yet signed: the app stopped while it was being signed"  # why a held decision was left here
+HELD = N_("not yet signed: the app stopped while it was being signed")  # why a held decision was left here
+KEPT = N_("the ledger could not sign it then (its key could not be read, or it could not take records)")
 _NAME = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.json$")
 
 
@@ -60,7 +62,10 @@ class WaitingDecision:
             kept_at = None
         if kept_at is None or kept_at.tzinfo is None:
             kept_at = utc_now()
-        return self.draft.changed(kept=KeptMark(kept_at=kept_at, why=self.why))
+        # Why in general words only: the file's own text is an error message naming this computer's
+        # folders (or whatever someone wrote there), and records go into exports people hand on.
+        why = HELD if self.why == HELD else KEPT
+        return self.draft.changed(kept=KeptMark(kept_at=kept_at, why=why))
 
 
 class WaitingDecisions:
