@@ -142,3 +142,19 @@ def test_a_kept_decision_of_another_user_or_a_named_pipe_is_never_read(tmp_path)
         assert [kept.record_id for kept in waiting.listed()] == [good]
     else:
         assert sorted(kept.record_id for kept in waiting.listed()) == sorted([good, theirs])
+
+
+def test_a_held_decision_signed_from_its_file_elsewhere_is_the_same_decision(app_home, no_keyring):
+    """A decision this process still holds can be signed from its file by another process's round (the
+    settings window's, a command's), marked as kept; this process's own append of it then finds it
+    under its id (it failed as 'another decision' once the mark existed: the quick-succession test)."""
+    from guard.ledger import Ledger, ledger_path
+    from guard.paths import app_paths
+
+    record_id = str(uuid.uuid4())
+    waiting = WaitingDecisions(app_paths().data_dir)
+    held = waiting.hold(record_id, RecordDraft("zoom", "given", note="mine"))
+    with Ledger.open(ledger_path(app_paths())) as ledger:
+        elsewhere = ledger.append(waiting.listed()[0].marked(), record_id=record_id)
+        mine = ledger.append(held.draft, record_id=record_id)
+        assert mine == elsewhere and mine.kept is not None and ledger.count() == 1
