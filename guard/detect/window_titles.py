@@ -26,7 +26,9 @@ from guard.patterns import bounded, normalize_text
 
 # (title, owner name, matches, whether a browser's window shows a tab, providers whose call-window title it has)
 _Known = tuple[str, str, tuple[tuple[str, bool, str], ...], bool, tuple[str, ...]]
+_Key = tuple[int, int | None, str]  # a window: its id, its process, and its title when it has no id
 
+SEEN_AFTER = 2  # passes a window must have the focus the extension says it sees before it is known as seen
 NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
 SHOWN_TITLE = 300  # characters of a window title kept in evidence and events
 
@@ -40,6 +42,9 @@ class WindowTitles:
         # window id → (title, owner name, matches, whether a browser's window shows a tab): a window is matched
         # again only when its title changes
         self._known: dict[tuple[int, int | None, str], _Known] = {}
+        # browser tab window → passes in a row it had the focus while its extension said it sees the focused
+        # window (SEEN_AFTER: known as a window the extension sees, for as long as it exists)
+        self._agreed: dict[tuple[int, int | None, str], int] = {}
         self.title_matches = 0  # titles matched this pass (for tests and benchmarks)
         # this pass's browser windows titled as a self-hosted service's call window (guard/detect/device_titles.py)
         self.device_windows: list[DeviceWindow] = []
@@ -88,6 +93,7 @@ class WindowTitles:
                 self.device_windows += [DeviceWindow(provider_id, instance, window.pid, owner.name, shown,
                                                      str(window.window_id) if window.window_id else None)
                                         for provider_id in known[4]]
+        focused = self._focused_seen(windows, candidates, fronts, root)
         for window, owner, known in matched:
             shown = bounded(normalize_text(window.title), SHOWN_TITLE)
             front: Shown | None = None
@@ -105,6 +111,9 @@ class WindowTitles:
                     if tab_windows is None:
                         tab_windows = self._tab_windows(windows, root)
                     unseen = not front.sees_all(tab_windows.get(instance, 0))
+                    key = (window.window_id, window.pid, "" if window.window_id else window.title)
+                    if unseen and (key == focused or self._agreed.get(key, 0) >= SEEN_AFTER):
+                        unseen = False  # it had the focus while the extension saw the focused window: not incognito
                 front = None if private else front  # the extension does not run in private windows
                 pages = self.rules.browser_pages(window.title, owner.name) if front is not None else []
             for provider_id, meeting, _pattern in known[2]:
@@ -147,7 +156,35 @@ class WindowTitles:
                                                 window=str(window.window_id) if window.window_id else None))
         for key in [key for key in self._known if key not in listed]:
             del self._known[key]
+        for key in [key for key in self._agreed if key not in listed]:
+            del self._agreed[key]
         return observations
+
+    def _focused_seen(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],
+                      fronts: FrontTabs | None, root: Callable[[int], int] | None) -> _Key | None:
+        """The browser tab window with the focus when its extension says the focused window is one it sees
+        (so not an incognito one); each such pass counts towards knowing that window as seen for good."""
+        if fronts is None:
+            return None
+        for window in windows:
+            if not window.active or window.pid is None:
+                continue
+            owner = candidates.get(window.pid)
+            key = (window.window_id, window.pid, "" if window.window_id else window.title)
+            known = self._known.get(key)
+            if owner is None or not owner.browser or owner.matches or known is None or not known[3]:
+                return None  # the focus is on another app's window, or on no tab window the extension could see
+            instance = root(window.pid) if root is not None else window.pid
+            front = fronts.shown_by((window.pid, instance), self.rules.browser_ids(owner.name))
+            if front is None or front.focused is None:
+                return None
+            if not front.focused:
+                if self._agreed.get(key, 0) < SEEN_AFTER:
+                    self._agreed[key] = 0
+                return None
+            self._agreed[key] = min(self._agreed.get(key, 0) + 1, SEEN_AFTER)
+            return key
+        return None
 
     def _tab_windows(self, windows: list[WindowInfo], root: Callable[[int], int] | None) -> dict[int, int]:
         """Browser instance (root pid) → how many of its windows (as matched this pass) show a tab and are not

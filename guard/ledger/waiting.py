@@ -7,15 +7,21 @@ each other's), with the time it was made. Once the key can be read it is appende
 same record id, which the ledger stores at most once (``Ledger.append(record_id=...)``), and
 its file is removed. Its record then says when it happened (``occurred_at``) and when it was
 signed (``recorded_at``). Nothing here is signed: until appended, a kept decision is only what
-this computer's user account wrote, and it is said as waiting, never as recorded.
+this computer's user account wrote, and it is said as waiting, never as recorded. Once signed, its
+record carries ``kept`` (when it was kept and why, as its file said): anyone who could write to the
+data folder could have put the file there, and the record says it did not come straight from the
+app's consent form.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +48,20 @@ class WaitingDecision:
     kept_at: str  # UTC, ISO 8601
     why: str  # why it could not be signed then
 
+    def marked(self) -> RecordDraft:
+        """The draft to sign, marked as kept (``RecordDraft.kept``): the file was unsigned, so the
+        record says it waited and since when, as the file says; a file that anyone able to write
+        to the data folder could have written is never signed as if the user had just decided."""
+        from guard.ledger.models import KeptMark
+
+        try:
+            kept_at = datetime.fromisoformat(self.kept_at)
+        except ValueError:
+            kept_at = None
+        if kept_at is None or kept_at.tzinfo is None:
+            kept_at = utc_now()
+        return self.draft.changed(kept=KeptMark(kept_at=kept_at, why=self.why))
+
 
 class WaitingDecisions:
     """The decisions kept in ``data_dir`` until the signing key can be read."""
@@ -66,7 +86,7 @@ class WaitingDecisions:
         # ASCII with escapes: a title from outside may hold a lone surrogate, which UTF-8 cannot
         # encode (the ledger replaces it when it records; kept here, it must not stop the decision)
         text = json.dumps({"format": 1, "record_id": record_id, "kept_at": kept.kept_at, "why": kept.why,
-                           "draft": draft.model_dump(mode="json")}, ensure_ascii=True)
+                           "draft": draft.model_dump(mode="json", exclude={"kept"})}, ensure_ascii=True)
         atomic_write_text(private_dir(self.folder) / f"{record_id}.json", text)
         if quiet:
             return kept
@@ -125,11 +145,20 @@ class WaitingDecisions:
 
 
 def _read(path: Path) -> WaitingDecision:
-    if not path.is_file() or path.is_symlink():
+    from guard.fsutil import NotRegularFile, read_regular
+
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):  # a link, a named pipe (a read would wait for ever), a folder
         raise ValueError("not a regular file")
-    if path.stat().st_size > MAX_FILE_BYTES:
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():  # never another user's decision
+        raise ValueError("owned by another user")
+    try:
+        raw, _opened = read_regular(path, MAX_FILE_BYTES)
+    except NotRegularFile as error:  # swapped since the look above
+        raise ValueError(str(error)) from None
+    if len(raw) > MAX_FILE_BYTES:
         raise ValueError(f"larger than {MAX_FILE_BYTES} bytes")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(raw.decode("utf-8"))
     if not isinstance(data, dict) or data.get("format") != 1 or data.get("record_id") != path.stem:
         raise ValueError("not a kept decision (format 1, named for its record id)")
     kept_at, why = data.get("kept_at"), data.get("why")
