@@ -177,3 +177,23 @@ def test_why_a_decision_was_kept_is_said_in_the_apps_language(app_home, no_keyri
     finally:
         use_language("en")
     assert shown and "das Protokoll konnte sie damals nicht signieren" in shown[0]
+
+
+def test_a_kept_decision_made_after_now_is_left_not_signed(app_home, no_keyring):
+    """Audit 7: a kept file is unsigned, and one saying the decision was made (or kept) in the future is
+    not one this computer kept: it was signed as given, dated ahead of its own signature."""
+    from datetime import timedelta
+
+    from guard.paths import app_paths
+    from guard.services import Services
+
+    waiting = WaitingDecisions(app_paths().data_dir)
+    ahead = datetime.now(UTC) + timedelta(days=30)
+    record_id = str(uuid.uuid4())
+    waiting.keep(record_id, RecordDraft("zoom", "given", occurred_at=ahead), "locked")
+    services = Services(app_paths())
+    try:
+        assert services.sign_waiting() == []
+        assert services.waiting_count() == 1, "left where it is, for the user to see"
+    finally:
+        services.close()
