@@ -139,8 +139,15 @@ class WaitingDecisions:
         ledger: nothing of it may be added back later). The files removed, and what could not be."""
         removed: list[Path] = []
         problems: list[str] = []
+        if self.folder.is_symlink():  # a link to another folder: the link goes, never what is in there
+            try:
+                self.folder.unlink()
+                removed.append(self.folder)
+            except OSError as error:
+                problems.append(f"could not delete {self.folder}: {error.strerror or error}")
+            return removed, problems
         try:
-            entries = list(self.folder.iterdir())
+            entries = list(self.folder.iterdir())  # the app's own folder: whatever is left in it goes
         except FileNotFoundError:
             return removed, problems
         for entry in entries:

@@ -197,3 +197,18 @@ def test_a_kept_decision_made_after_now_is_left_not_signed(app_home, no_keyring)
         assert services.waiting_count() == 1, "left where it is, for the user to see"
     finally:
         services.close()
+
+
+def test_erasing_never_follows_a_linked_folder(tmp_path):
+    """Audit 7: erasing the ledger empties decisions-waiting of every file in it, and through a link to
+    another folder (one of the user's own, say) it deleted that folder's files. The link goes, not them."""
+    elsewhere = tmp_path / "Documents"
+    elsewhere.mkdir()
+    (elsewhere / "thesis.odt").write_text("years of work")
+    (elsewhere / f"{uuid.uuid4()}.json").write_text("{}")
+    home = tmp_path / "linked"
+    home.mkdir()
+    (home / "decisions-waiting").symlink_to(elsewhere)
+    gone, problems = WaitingDecisions(home).erase()
+    assert gone == [home / "decisions-waiting"] and problems == []
+    assert len(list(elsewhere.iterdir())) == 2, "nothing in the linked folder was touched"
