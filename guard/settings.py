@@ -79,9 +79,12 @@ class TermsSettings(SettingsModel):
         True,
         description="Read new versions in the public archive (Open Terms Archive) first, where it keeps the "
                     "document; the provider's page is fetched only when the archive cannot be read.")
-    archive_api_url: str = setting("https://api.github.com", test_only=True,
+    # Test-only, from the environment alone: a line in the settings file must not send the terms
+    # archive's reads to another server (audit 7).
+    archive_api_url: str = setting("https://api.github.com", test_only=True, env="MEETING_GUARD_TEST_ARCHIVE_API_URL",
                                    description="Test-only: where the archive's commit lists are asked for.")
     archive_raw_url: str = setting("https://raw.githubusercontent.com", test_only=True,
+                                   env="MEETING_GUARD_TEST_ARCHIVE_RAW_URL",
                                    description="Test-only: where the archive's files are read.")
 
 
@@ -138,6 +141,9 @@ class SettingsIssue(NamedTuple):
         key = quoted(self.key, 120)
         if self.reason == "unknown setting":
             return f"{where}: unknown setting '{key}' ignored (check its spelling)."
+        if self.reason == "environment only":
+            return (f"{where}: '{key}' is a test-only setting that is never read from the settings file; "
+                    "ignored (remove the line).")
         used = (f"{toml_value(self.default)} (the more private choice)" if self.private
                 else f"the default {toml_value(self.default)}")
         if self.reason == "set twice":
@@ -174,7 +180,8 @@ def parse_settings(data: dict[str, Any], lines: dict[str, int] | None = None, *,
         if section in models and key in models[section].model_fields:
             issues.append(SettingsIssue(dotted, "set twice", None, models[section].model_fields[key].default,
                                         line=lines.get(dotted)))
-    doubtful = {issue.key.partition(".")[0] for issue in issues if "." in issue.key}
+    doubtful = {issue.key.partition(".")[0] for issue in issues if "." in issue.key
+                and issue.reason != "environment only"}
     everywhere = in_doubt or any("." not in issue.key for issue in issues)
     issues = [_as_private(issue) for issue in issues]
     reported = {issue.key for issue in issues}
@@ -205,6 +212,9 @@ def _valid_values(name: str, model: type[SettingsModel], values: dict[str, Any],
         info = model.model_fields.get(key)
         if info is None:
             issues.append(SettingsIssue(dotted, "unknown setting", value, line=lines.get(dotted)))
+            continue
+        if info.env is not None:
+            issues.append(SettingsIssue(dotted, "environment only", value, line=lines.get(dotted)))
             continue
         try:
             valid[key] = info.check(value)
@@ -279,5 +289,10 @@ class SettingsStore:
         from guard.fsutil import atomic_write_text
 
         text = "# Meeting Privacy Guard settings. Invalid values are reported and replaced by defaults.\n"
-        text += tomli_w.dumps(settings.model_dump())
+        values = settings.model_dump()
+        for name, model in _section_models().items():  # never written: the file is not where they come from
+            for key, info in model.model_fields.items():
+                if info.env is not None:
+                    values[name].pop(key, None)
+        text += tomli_w.dumps(values)
         atomic_write_text(self.path, text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple, Self, TypeVar
@@ -47,6 +48,7 @@ class FieldInfo(NamedTuple):
     private: Any = None  # the more private value, for a setting that shares more when on
     has_private: bool = False
     test_only: bool = False
+    env: str | None = None  # read from this environment variable only, never from the settings file
 
     @property
     def metadata(self) -> list[Ge | Le]:
@@ -78,12 +80,16 @@ class FieldInfo(NamedTuple):
 
 
 def setting(default: Any, *, ge: float | None = None, le: float | None = None, description: str = "",
-            private: Any = dataclasses.MISSING, test_only: bool = False) -> Any:
-    """A dataclass field with the bounds and privacy marks :class:`FieldInfo` reads."""
-    return field(default=default, metadata={"ge": ge, "le": le, "description": description,
-                                            "private": None if private is dataclasses.MISSING else private,
-                                            "has_private": private is not dataclasses.MISSING,
-                                            "test_only": test_only})
+            private: Any = dataclasses.MISSING, test_only: bool = False, env: str | None = None) -> Any:
+    """A dataclass field with the bounds and privacy marks :class:`FieldInfo` reads. ``env``: the
+    value comes from that environment variable (``default`` when unset), never from the file."""
+    metadata = {"ge": ge, "le": le, "description": description,
+                "private": None if private is dataclasses.MISSING else private,
+                "has_private": private is not dataclasses.MISSING, "test_only": test_only, "env": env,
+                "default": default}
+    if env is not None:
+        return field(default_factory=lambda: os.environ.get(env) or default, metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 def section(model: type[M]) -> Any:
@@ -104,11 +110,12 @@ class SettingsModel:
             if annotation is None:
                 raise TypeError(f"{cls.__name__}.{item.name}: unsupported setting type {item.type}")
             factory: Any = item.default_factory
-            default = item.default if item.default is not dataclasses.MISSING else factory()
             meta = item.metadata
+            default = item.default if item.default is not dataclasses.MISSING else meta.get("default", factory())
             infos[item.name] = FieldInfo(item.name, annotation, default, meta.get("description", ""),
                                          meta.get("ge"), meta.get("le"), meta.get("private"),
-                                         bool(meta.get("has_private")), bool(meta.get("test_only")))
+                                         bool(meta.get("has_private")), bool(meta.get("test_only")),
+                                         meta.get("env"))
         cls.model_fields = infos
 
     def __setattr__(self, name: str, value: Any) -> None:

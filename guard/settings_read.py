@@ -3,8 +3,10 @@
 A TOML syntax error on one line must not cost the user every other setting (and must not turn
 the network back on). :func:`read_lenient` parses the whole file; when that fails it parses
 table by table, and inside a broken table line by line, and reports each line it could not
-read with its number. :func:`key_lines` finds the line of each ``section.key`` so that a bad
-value is reported where the user can find it.
+read with its number. A table whose header appears twice, or that keys above its header made
+already (TOML forbids both), is read from neither place: which one the writer meant cannot be
+known, so its settings take their defaults, or their private values. :func:`key_lines` finds the
+line of each ``section.key`` so that a bad value is reported where the user can find it.
 """
 
 from __future__ import annotations
@@ -64,10 +66,25 @@ def read_lenient(text: str) -> Recovered:
         pass
     recovered = Recovered({}, [], set())
     problems = recovered.problems
-    for table, first_line, lines in _blocks(text.splitlines()):
+    blocks = _blocks(text.splitlines())
+    repeated = _repeated_tables(blocks)
+    for table, first_line, lines in blocks:
         if table is _BROKEN:
             problems.append(LineProblem(first_line, "this table header is not valid TOML; "
                                         "the settings under it were not read."))
+            continue
+        if isinstance(table, str) and table in repeated:
+            first = repeated[table]
+            if first_line - 1 != first:
+                problems.append(LineProblem(first_line - 1, f"the table [{table}] was already started at line "
+                                            f"{first} (TOML allows each table once); neither was read: put its "
+                                            "settings under one header."))
+            continue
+        if isinstance(table, str) and table in recovered.data:  # made above its header, by 'terms.x =' or '{...}'
+            del recovered.data[table]
+            problems.append(LineProblem(first_line - 1, f"the table [{table}] was already made above its header "
+                                        f"(by '{table}.name = ...' or '{table} = {{...}}'; TOML allows each table "
+                                        "once); neither was read: put its settings under one header."))
             continue
         name = table if isinstance(table, str) else None
         try:
@@ -107,6 +124,20 @@ def _blocks(lines: list[str]) -> list[tuple[object, int, list[str]]]:
             continue
         blocks[-1][2].append(line)
     return blocks
+
+
+def _repeated_tables(blocks: list[tuple[object, int, list[str]]]) -> dict[str, int]:
+    """Table name → the line of its first header, for each table whose header appears more than once
+    (TOML forbids it; merging the two would guess which one the writer meant)."""
+    first: dict[str, int] = {}
+    repeated: dict[str, int] = {}
+    for table, first_line, _lines in blocks:
+        if isinstance(table, str):
+            if table in first:
+                repeated[table] = first[table]
+            else:
+                first[table] = first_line - 1
+    return repeated
 
 
 def key_lines(text: str) -> dict[str, int]:

@@ -126,6 +126,37 @@ def test_network_set_twice_to_different_values_is_off(tmp_path):
     assert any("set twice" in i.message(path) for i in store.issues)
 
 
+def test_a_table_started_twice_is_read_from_neither_place_and_the_network_is_off(tmp_path):
+    """Audit 7: TOML forbids a second [terms] header; it was merged silently, so a line added far down
+    the file decided the network switch without a word."""
+    text = ("[terms]\nnetwork_enabled = false\ncheck_interval_hours = 48\n[detection]\ncamera_probe = false\n"
+            "[terms]\nnetwork_enabled = true\n")
+    path = write(tmp_path / "settings.toml", text)
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.terms.network_enabled is False and settings.terms.check_interval_hours == 24.0
+    assert settings.detection.camera_probe is False, "the other tables are kept"
+    messages = [issue.message(path) for issue in store.issues]
+    assert f"{path}, line 6: the table [terms] was already started at line 1" in messages[0]
+    assert any("'terms.network_enabled' is not set validly" in m for m in messages)
+    assert path.read_text() == text
+
+
+@pytest.mark.parametrize("above", ["terms.network_enabled = true", "terms = { network_enabled = true }"])
+def test_a_table_made_above_its_header_is_read_from_neither_place(tmp_path, above):
+    """Audit 7: keys above the first header can make a table too ('terms.x = ...', an inline table); TOML
+    forbids its header after that, and the two were merged silently, a line at the top switching the
+    network on."""
+    path = write(tmp_path / "settings.toml", f"{above}\n[detection]\ncamera_probe = false\n[terms]\n"
+                                             "check_interval_hours = 48\n")
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.terms.network_enabled is False and settings.terms.check_interval_hours == 24.0
+    assert settings.detection.camera_probe is False
+    messages = [issue.message(path) for issue in store.issues]
+    assert f"{path}, line 4: the table [terms] was already made above its header" in messages[0]
+
+
 def test_a_mistake_elsewhere_leaves_a_valid_network_choice_alone(tmp_path):
     path = write(tmp_path / "settings.toml", "[detection]\ninterval_seconds = 0.01\n[terms]\nnetwork_enabled = true\n")
     assert SettingsStore(path).load().terms.network_enabled is True
@@ -225,3 +256,27 @@ def test_a_huge_value_or_a_key_with_a_line_break_is_reported_short_on_one_line(t
     assert any("'terms.network_enabled' = \"YYYY" in m and "…" in m and "the more private choice" in m
                for m in messages), messages
     assert any("unknown setting 'general.kkkk" in m and "ignored (check its spelling)." in m for m in messages)
+
+
+def test_the_archive_urls_are_never_read_from_the_settings_file(tmp_path, monkeypatch):
+    """Audit 7: two test-only lines in the settings file sent the terms archive's reads (which decide
+    what the app says the terms are) to another server. Now only the test's environment sets them,
+    the file's lines are said and ignored, and they put no other setting in doubt."""
+    monkeypatch.delenv("MEETING_GUARD_TEST_ARCHIVE_API_URL", raising=False)
+    monkeypatch.delenv("MEETING_GUARD_TEST_ARCHIVE_RAW_URL", raising=False)
+    text = ('[terms]\nnetwork_enabled = true\narchive_api_url = "https://evil.example"\n'
+            'archive_raw_url = "https://evil.example"\n')
+    path = write(tmp_path / "settings.toml", text)
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.terms.archive_api_url == "https://api.github.com"
+    assert settings.terms.archive_raw_url == "https://raw.githubusercontent.com"
+    assert settings.terms.network_enabled is True
+    messages = [issue.message(path) for issue in store.issues]
+    assert f"{path}, line 3: 'terms.archive_api_url' is a test-only setting that is never read" in messages[0]
+    monkeypatch.setenv("MEETING_GUARD_TEST_ARCHIVE_API_URL", "http://127.0.0.1:9/api")
+    settings = store.load()
+    assert settings.terms.archive_api_url == "http://127.0.0.1:9/api" and Settings().terms.archive_api_url == \
+        "http://127.0.0.1:9/api"
+    store.save(settings)
+    assert "archive_api_url" not in path.read_text(), "the file is not where it comes from"

@@ -11,6 +11,7 @@ app's own redaction, whatever the extension claims to have done.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -87,14 +88,17 @@ class State(BaseModel):
     type: Literal["state"]
     tabs: Annotated[tuple[TabInfo, ...], Field(max_length=limits.TABS)]
     windows: WindowCount | None = None
+    focused: StrictBool | None = None  # whether the window with the focus is one the extension sees
 
 
 class Windows(BaseModel):
-    """How many browser windows the extension sees now (sent when one opens or closes)."""
+    """How many browser windows the extension sees now, and whether one of them has the focus (sent when a
+    window opens or closes, or the focus moves): a window the extension sees cannot be an incognito one."""
 
     model_config = _MODEL
     type: Literal["windows"]
     count: WindowCount
+    focused: StrictBool | None = None
 
 
 class TabChanged(BaseModel):
@@ -158,12 +162,33 @@ class MessageRefused(ValueError):
         self.reason = reason
 
 
+# A JSON escape, taken whole from the left so an escaped backslash is never read as starting one:
+# a surrogate pair (kept), a lone surrogate (replaced), or any other escape (kept). Fixed-length
+# alternatives: linear time.
+_ESCAPE = re.compile(rb"\\u(?:([dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})|([dD][89a-fA-F][0-9a-fA-F]{2}))"
+                     rb"|\\.", re.DOTALL)
+
+
+def _lone_surrogate_replaced(found: re.Match[bytes]) -> bytes:
+    return b"\\ufffd" if found.group(2) is not None else found.group(0)
+
+
+def well_formed(body: bytes) -> bytes:
+    """``body`` with each escaped lone surrogate (``\\ud800``) made U+FFFD. Firefox's JSON.stringify
+    writes one for a title holding half of a pair (a page can title itself so, and cutting a title
+    can split an emoji), and the JSON parser refuses the whole message for it: one such tab made the
+    extension's full tab list unreadable, every meeting tab of the browser with it."""
+    if b"\\u" not in body:
+        return body
+    return _ESCAPE.sub(_lone_surrogate_replaced, body)
+
+
 def parse(body: bytes) -> AnyMessage:
     """The message in ``body`` (UTF-8 JSON), validated; :class:`MessageRefused` says why not."""
     from pydantic import ValidationError
 
     try:
-        return _ADAPTER.validate_json(body)
+        return _ADAPTER.validate_json(well_formed(body))
     except ValidationError as error:
         first = error.errors(include_url=False, include_input=False)[:1]
         where = ".".join(str(part) for part in first[0]["loc"]) if first else ""

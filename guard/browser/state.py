@@ -78,6 +78,8 @@ class StateFile(BaseModel):
     # How many browser windows the extension said it sees (None: it has not said); guard/detect/title_check.py
     # compares it with the browser's windows on screen.
     windows: WindowCount | None = None
+    # Whether the browser window with the focus is one the extension sees (None: it has not said).
+    focused: StrictBool | None = None
     tabs: Annotated[tuple[TabEntry, ...], Field(max_length=limits.TABS)] = ()
 
 
@@ -94,6 +96,7 @@ class BrowserState:
     tabs: dict[int, TabEntry] = field(default_factory=dict)
     synced: bool = False
     windows: int | None = None
+    focused: bool | None = None
 
     def apply(self, message: AnyMessage, now: datetime) -> bool:
         if isinstance(message, State):
@@ -101,12 +104,13 @@ class BrowserState:
             self.tabs = {}
             self.synced = True
             self.windows = message.windows
+            self.focused = message.focused
             for info in message.tabs[: limits.TABS]:
                 self.tabs[info.id] = self._entry(known.get(info.id), info, now)
             return True
         if isinstance(message, Windows):
-            changed = self.windows != message.count
-            self.windows = message.count
+            changed = (self.windows, self.focused) != (message.count, message.focused)
+            self.windows, self.focused = message.count, message.focused
             return changed
         if isinstance(message, TabChanged):
             before = self.tabs.get(message.tab.id)
@@ -149,7 +153,8 @@ class BrowserState:
     def to_file(self) -> StateFile:
         return StateFile(browser=self.browser, browser_pid=self.browser_pid, host_pid=self.host_pid,
                          host_started=self.host_started, connected_at=self.connected_at, updated_at=self.updated_at,
-                         synced=self.synced, windows=self.windows, tabs=tuple(self.tabs.values()))
+                         synced=self.synced, windows=self.windows, focused=self.focused,
+                         tabs=tuple(self.tabs.values()))
 
 
 def _new_phrase(report: PageReport, kept: tuple[SeenText, ...]) -> bool:
@@ -195,6 +200,9 @@ def host_alive(pid: int, started: float) -> bool:
     return abs(created - started) < 1.0
 
 
+_OWNER = os.getuid() if hasattr(os, "getuid") else None  # POSIX: only this user's hosts' files count
+
+
 @dataclass
 class StateReader:
     """Reads the hosts' files, re-reading one only when it changed; drops files whose host is gone."""
@@ -211,6 +219,11 @@ class StateReader:
             try:
                 stat = entry.stat(follow_symlinks=False)
             except OSError:
+                continue
+            if _OWNER is not None and stat.st_uid != _OWNER:
+                # another user's file (a runtime folder in a shared place, such as XDG_RUNTIME_DIR=/tmp):
+                # it names that user's own live process, so it would pass for our browser's tabs
+                self._complain(Path(entry.path), "owned by another user")
                 continue
             key = (stat.st_mtime_ns, stat.st_size)
             cached = self._cache.get(entry.name)

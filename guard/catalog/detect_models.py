@@ -39,7 +39,7 @@ def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
 def pattern_cost(detect: Detect) -> int:
     """What matching all of ``detect``'s patterns costs per character of text (sum of RE2 program sizes)."""
     lists = [detect.participant_names, detect.web.url_patterns, detect.web.url_excludes,
-             detect.web.meeting_window_titles]
+             detect.web.meeting_window_titles, detect.web.device_window_titles]
     for platform in (detect.linux, detect.windows, detect.macos):
         lists += [platform.window_titles, platform.meeting_window_titles]
     return sum(compile_pattern(pattern).cost for patterns in lists for pattern in patterns)
@@ -77,6 +77,13 @@ class WebDetect(BaseModel):
     finds their links, and the extension asks for no access to them.
     ``url_excludes`` name pages on a meeting host that a room pattern would also match
     (``whereby.com/pricing``): RE2 has no lookahead, so exclusions are patterns of their own.
+    ``device_window_titles`` are tab titles of a call window on servers of their own (self-hosted, so the
+    extension cannot see them) that any page could also carry (Mattermost's "Call - <channel>"): such a
+    window counts as a meeting only while its browser holds the microphone or camera and no other web
+    meeting seen in that browser explains it (guard/detect/device_titles.py).
+    ``links_need_media``: the provider's meeting links have the form of its chat pages too (a Discord
+    voice channel and a text channel are both ``discord.com/channels/<server>/<channel>``), so a tab or a
+    link of it counts as a meeting only while the provider holds the microphone or camera.
     """
 
     model_config = MODEL
@@ -85,8 +92,11 @@ class WebDetect(BaseModel):
     url_patterns: tuple[str, ...] = ()
     url_excludes: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
+    device_window_titles: tuple[str, ...] = ()
+    links_need_media: bool = False
 
-    _patterns = field_validator("url_patterns", "url_excludes", "meeting_window_titles")(_check_patterns)
+    _patterns = field_validator("url_patterns", "url_excludes", "meeting_window_titles",
+                                "device_window_titles")(_check_patterns)
 
     def is_meeting_url(self, url: str) -> bool:
         """A url_pattern matches and no url_exclude does (e.g. whereby.com/<room> but not whereby.com/pricing)."""

@@ -166,8 +166,9 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         return ExitStatus.OK
     for record in records:
         title = f"  \"{one_line(_cut(record.meeting.title))}\"" if record.meeting.title else ""
+        kept = "  (kept unsigned on this computer before it was signed)" if record.kept is not None else ""
         ctx.print(f"#{record.seq:<6} {_when(record.occurred_at)}  {statuses[record.id].label:<28} "
-                  f"{_subject(record)}{title}  {record.id}")
+                  f"{_subject(record)}{title}  {record.id}{kept}")
     ctx.print(f"{len(records):,} of {plural(total, 'record')}" if len(records) != total else plural(total, "record"))
     return ExitStatus.OK
 

@@ -100,18 +100,28 @@ def _receipt(path: Path, args: argparse.Namespace, ctx: CliContext) -> ExitStatu
     from guard.export.verify_export import ExportFormatError
     from guard.export.verify_receipt import public_key_from_pem, verify_receipt
 
+    from guard.fsutil import NotRegularFile, read_regular
+
     key = None
     try:
         if args.key:
             key_path = Path(args.key).expanduser()
-            try:
-                key = public_key_from_pem(key_path.read_bytes()[:RECEIPT_BYTES])
+            try:  # a regular file only, read up to its cap: --key /dev/zero or a named pipe must not hang
+                pem, _info = read_regular(key_path, RECEIPT_BYTES)
+                key = public_key_from_pem(pem[:RECEIPT_BYTES])
+            except NotRegularFile as error:
+                raise ExportError(f"{key_path} {error}; give the ledger-public-key.pem of a receipts export.") \
+                    from None
             except ValueError as error:
                 raise ExportError(f"{key_path}: {error}; give the ledger-public-key.pem of a receipts export.") \
                     from None
-        if not path.is_file() or path.stat().st_size > RECEIPT_BYTES:
+        try:
+            data: bytes | None = read_regular(path, RECEIPT_BYTES)[0]
+        except NotRegularFile:
+            data = None
+        if data is None or len(data) > RECEIPT_BYTES:
             raise ExportError(f"{path} is not a consent receipt (.jws) file of at most {RECEIPT_BYTES} bytes.")
-        check = verify_receipt(path.read_bytes().decode("ascii", errors="replace"), key)
+        check = verify_receipt(data.decode("ascii", errors="replace"), key)
     except OSError as error:
         raise ExportError(f"Cannot read {error.filename or path}: {error.strerror or error}.") from None
     except ExportFormatError as error:

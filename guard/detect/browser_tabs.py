@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from guard.browser.paths import has_state_files, state_dir
 from guard.detect.observation import Observation
-from guard.detect.title_check import NO_EXTENSION, FrontTabs, Shown, shown_titles, total_windows
+from guard.detect.title_check import NO_EXTENSION, FrontTabs, Shown, any_focused, shown_titles, total_windows
 from guard.events import Signal
 from guard.i18n import N_, Text
 
@@ -155,20 +155,26 @@ def _fronts(states: list[StateFile], matched: _Matches) -> FrontTabs:
     tabs_by_browser: dict[str, list[tuple[str, list[str]]]] = {}
     windows_by_pid: dict[int, list[int | None]] = {}  # each connected profile's count of windows it sees
     windows_by_browser: dict[str, list[int | None]] = {}
+    focus_by_pid: dict[int, list[bool | None]] = {}  # each profile's word on whether it sees the focused window
+    focus_by_browser: dict[str, list[bool | None]] = {}
     for state in states:
         if not state.synced:
             continue  # connected, but its tab list has not come yet: nothing to check a title against
         if state.browser_pid is not None:
             shown = tabs_by_pid.setdefault(state.browser_pid, [])
             windows_by_pid.setdefault(state.browser_pid, []).append(state.windows)
+            focus_by_pid.setdefault(state.browser_pid, []).append(state.focused)
         else:
             shown = tabs_by_browser.setdefault(state.browser, [])
             windows_by_browser.setdefault(state.browser, []).append(state.windows)
+            focus_by_browser.setdefault(state.browser, []).append(state.focused)
         shown += [(entry.tab.title, providers) for entry in state.tabs
                   if entry.tab.active and entry.tab.title and (providers := matched.providers(entry))]
-    by_pid: dict[int, Shown] = {pid: shown_titles(tabs, total_windows(windows_by_pid[pid]))
+    by_pid: dict[int, Shown] = {pid: shown_titles(tabs, total_windows(windows_by_pid[pid]),
+                                                  any_focused(focus_by_pid[pid]))
                                 for pid, tabs in tabs_by_pid.items()}
-    by_browser: dict[str, Shown] = {name: shown_titles(tabs, total_windows(windows_by_browser[name]))
+    by_browser: dict[str, Shown] = {name: shown_titles(tabs, total_windows(windows_by_browser[name]),
+                                                       any_focused(focus_by_browser[name]))
                                     for name, tabs in tabs_by_browser.items()}
     return FrontTabs(by_pid, by_browser)
 

@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from guard.detect.candidates import Candidate, Unread, classify, instance_root
+from guard.detect.device_titles import corroborated
 from guard.detect.links import CommandLineLinks, Link, match_links
 from guard.detect.matching import DetectionRules
 from guard.detect.media import MediaUse
@@ -124,10 +125,25 @@ class Detector:
         for root, create_time, providers in self._held_before:  # still the same browser instance?
             if root in candidates and candidates[root].create_time == create_time:
                 web_by_root.setdefault(root, set()).update(providers)
+        device_uses: list[tuple[Signal, list[MediaUse]]] = []
         for probe, signal in (("microphone", Signal.MICROPHONE), ("camera", Signal.CAMERA)):
             backend = self.backends.microphone if probe == "microphone" else self.backends.camera
-            uses = self._probe(probe, statuses, partial(backend.users, names))
-            observations += self._media_observations(uses or [], signal, candidates, web_by_root, at, held)
+            device_uses.append((signal, self._probe(probe, statuses, partial(backend.users, names)) or []))
+        if windows and self.titles.device_windows:  # a self-hosted call window counts while its browser holds a device
+            counted = {(obs.provider_id, obs.window) for obs in window_obs if obs.meeting}
+            calls = corroborated(self.titles.device_windows, self._browsers_holding(device_uses, candidates),
+                                 web_by_root, at, counted)
+            # the extension's silence refuted such a window's title (a server it does not see): it counts now
+            instead = {(obs.provider_id, obs.window) for obs in calls}
+            observations = [obs for obs in observations if not (
+                obs.signal == Signal.WINDOW_TITLE and not obs.meeting and (obs.provider_id, obs.window) in instead)]
+            observations += calls
+            for obs in calls:
+                root = self._instance_root(obs.pid, candidates) if obs.pid is not None else -1
+                shown.add((root, obs.provider_id))
+                web_by_root.setdefault(root, set()).add(obs.provider_id)
+        for signal, held_by in device_uses:
+            observations += self._media_observations(held_by, signal, candidates, web_by_root, at, held)
         observations += self.links.observations(links, at, shown, held)
         self._remember_held(held, candidates)
 
@@ -262,6 +278,17 @@ class Detector:
             if matches or self.rules.is_browser(use.app):
                 return Candidate(-1, use.app, tuple(matches), not matches, 0.0)
         return None
+
+    def _browsers_holding(self, device_uses: list[tuple[Signal, list[MediaUse]]],
+                          candidates: Mapping[int, Candidate]) -> set[int]:
+        """The browser instances (root pids) that hold the microphone or camera."""
+        roots: set[int] = set()
+        for _signal, uses in device_uses:
+            for use in uses:
+                owner = self._owner(use, candidates)
+                if owner is not None and owner.browser and owner.pid >= 0:
+                    roots.add(self._instance_root(owner.pid, candidates))
+        return roots
 
     def _media_observations(self, uses: list[MediaUse], signal: Signal, candidates: Mapping[int, Candidate],
                             web_by_root: Mapping[int, set[str]], at: datetime,

@@ -7,7 +7,9 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
   ``&lt;https://zoom.us/j/1&gt;``;
 * followed by the sentence's punctuation: ``(https://zoom.us/j/123).``;
 * with a host in capitals or plain ``http`` (``https://Dell.zoom.us/j/1``, ``http://meet.google.com/...``),
-  which the browser loads as the lower-case ``https`` link;
+  which the browser loads as the lower-case ``https`` link; with a user name before the host
+  (``https://x.example@zoom.us/j/1`` goes to zoom.us, ``https://zoom.us@x.example/...`` does not), the
+  default port, or the host's closing dot;
 * in a Markdown table cell (``https://.../meet/room|TBD|``) or an iCalendar text, whose line
   breaks are written ``\\n`` (``https://.../meet/room\\n\\nSee``);
 * written twice as a Markdown link, ``[https://zoom.us/j/1](https://zoom.us/j/1)``, which
@@ -130,13 +132,19 @@ def unwrapped(url: str) -> str | None:
 def canonical(url: str) -> str:
     """``url`` as the browser loads it: scheme and host in lower case (``https://Dell.zoom.us/j/1``
     → ``https://dell.zoom.us/j/1``) and ``http`` upgraded to ``https``, which every meeting service
-    redirects to; the path and query are kept as they are."""
+    redirects to; without a user name before an ``@`` (the browser goes to the host after it, so
+    ``https://x.example@zoom.us/j/1`` is Zoom's and ``https://zoom.us@x.example/j/1`` is not), the
+    default port or a host's closing dot (``zoom.us.``); the path and query are kept as they are."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url
     end = next((i for i, ch in enumerate(rest) if ch in "/?#"), len(rest))
-    scheme = scheme.lower()
-    return f"{'https' if scheme == 'http' else scheme}://{rest[:end].lower()}{rest[end:]}"
+    written = scheme.lower()
+    scheme = "https" if written == "http" else written
+    host = rest[:end].rpartition("@")[2].lower()  # RFC 3986: userinfo ends at the authority's last "@"
+    host = host.removesuffix({"http": ":80", "https": ":443"}.get(written, ":"))
+    host = host[:-1] if host.endswith(".") else host
+    return f"{scheme}://{host}{rest[end:]}"
 
 
 def link_forms(url: str) -> list[str]:

@@ -31,6 +31,7 @@ class Shown(NamedTuple):
     titles: Mapping[str, frozenset[str]]
     cut: tuple[tuple[str, frozenset[str]], ...] = ()
     windows: int | None = None  # how many windows the extension sees (None: it did not say)
+    focused: bool | None = None  # whether the focused window is one the extension sees (None: it did not say)
 
     def sees_all(self, listed: int) -> bool:
         """Whether the extension sees every one of the ``listed`` tab windows of this browser on screen
@@ -49,9 +50,10 @@ class Shown(NamedTuple):
         return False
 
 
-def shown_titles(tabs: Iterable[tuple[str, Iterable[str]]], windows: int | None = None) -> Shown:
-    """:class:`Shown` from the (title, providers) of the active meeting tabs of one browser, and how many
-    windows its extension sees."""
+def shown_titles(tabs: Iterable[tuple[str, Iterable[str]]], windows: int | None = None,
+                 focused: bool | None = None) -> Shown:
+    """:class:`Shown` from the (title, providers) of the active meeting tabs of one browser, how many
+    windows its extension sees, and whether the focused window is one of them."""
     titles: dict[str, frozenset[str]] = {}
     cut: list[tuple[str, frozenset[str]]] = []
     for title, providers in tabs:
@@ -63,7 +65,13 @@ def shown_titles(tabs: Iterable[tuple[str, Iterable[str]]], windows: int | None 
         key = normalise_title(title)
         if key:
             titles[key] = titles.get(key, frozenset()) | frozenset(providers)
-    return Shown(titles, tuple(cut), windows)
+    return Shown(titles, tuple(cut), windows, focused)
+
+
+def any_focused(flags: Iterable[bool | None]) -> bool | None:
+    """Whether one of several extensions (profiles of one browser) sees the focused window; None when none said."""
+    said = [flag for flag in flags if flag is not None]
+    return any(said) if said else None
 
 
 def total_windows(counts: Iterable[int | None]) -> int | None:
@@ -98,7 +106,7 @@ class FrontTabs(NamedTuple):
             for key, providers in shown.titles.items():
                 titles[key] = titles.get(key, frozenset()) | providers
         return Shown(titles, tuple(item for shown in found for item in shown.cut),
-                     total_windows(shown.windows for shown in found))
+                     total_windows(shown.windows for shown in found), any_focused(shown.focused for shown in found))
 
 
 NO_EXTENSION = FrontTabs({}, {})

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from guard.detect.candidates import Candidate
+from guard.detect.device_titles import DeviceWindow
 from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation
 from guard.detect.title_check import FrontTabs, Shown
@@ -23,8 +24,11 @@ from guard.events import Signal
 from guard.i18n import N_, Text
 from guard.patterns import bounded, normalize_text
 
-_Known = tuple[str, str, tuple[tuple[str, bool, str], ...], bool]
+# (title, owner name, matches, whether a browser's window shows a tab, providers whose call-window title it has)
+_Known = tuple[str, str, tuple[tuple[str, bool, str], ...], bool, tuple[str, ...]]
+_Key = tuple[int, int | None, str]  # a window: its id, its process, and its title when it has no id
 
+SEEN_AFTER = 2  # passes a window must have the focus the extension says it sees before it is known as seen
 NEW_TITLES_PER_TICK = 256  # window titles matched for the first time per tick (the rest wait a tick)
 SHOWN_TITLE = 300  # characters of a window title kept in evidence and events
 
@@ -38,7 +42,12 @@ class WindowTitles:
         # window id → (title, owner name, matches, whether a browser's window shows a tab): a window is matched
         # again only when its title changes
         self._known: dict[tuple[int, int | None, str], _Known] = {}
+        # browser tab window → passes in a row it had the focus while its extension said it sees the focused
+        # window (SEEN_AFTER: known as a window the extension sees, for as long as it exists)
+        self._agreed: dict[tuple[int, int | None, str], int] = {}
         self.title_matches = 0  # titles matched this pass (for tests and benchmarks)
+        # this pass's browser windows titled as a self-hosted service's call window (guard/detect/device_titles.py)
+        self.device_windows: list[DeviceWindow] = []
 
     def observations(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],
                      at: datetime, fronts: FrontTabs | None = None,
@@ -56,6 +65,7 @@ class WindowTitles:
         matched: list[tuple[WindowInfo, Candidate | None, _Known]] = []
         tab_windows: dict[int, int] | None = None  # counted when first needed (below)
         self.title_matches = 0
+        self.device_windows = []
         for window in windows:
             owner = candidates.get(window.pid) if window.pid is not None else None
             if owner is None and window.pid is not None:
@@ -71,10 +81,19 @@ class WindowTitles:
                 # A window showing a tab that the extension could see (a private window is known as such)
                 tab = (owner is not None and owner.browser and self.rules.browser_tab_window(window.title, owner.name)
                        and not self.rules.private_browser_window(window.title, owner.name))
-                known = (window.title, role, self._match_window(window.title, owner, running), tab)
+                calls = (tuple(self.rules.match_device_window(window.title, owner.name))
+                         if owner is not None and owner.browser and not owner.matches else ())
+                known = (window.title, role, self._match_window(window.title, owner, running), tab, calls)
                 self._known[key] = known
             if known[2]:
                 matched.append((window, owner, known))
+            if known[4] and owner is not None and window.pid is not None:
+                instance = root(window.pid) if root is not None else window.pid
+                shown = bounded(normalize_text(window.title), SHOWN_TITLE)
+                self.device_windows += [DeviceWindow(provider_id, instance, window.pid, owner.name, shown,
+                                                     str(window.window_id) if window.window_id else None)
+                                        for provider_id in known[4]]
+        focused = self._focused_seen(windows, candidates, fronts, root)
         for window, owner, known in matched:
             shown = bounded(normalize_text(window.title), SHOWN_TITLE)
             front: Shown | None = None
@@ -92,6 +111,9 @@ class WindowTitles:
                     if tab_windows is None:
                         tab_windows = self._tab_windows(windows, root)
                     unseen = not front.sees_all(tab_windows.get(instance, 0))
+                    key = (window.window_id, window.pid, "" if window.window_id else window.title)
+                    if unseen and (key == focused or self._agreed.get(key, 0) >= SEEN_AFTER):
+                        unseen = False  # it had the focus while the extension saw the focused window: not incognito
                 front = None if private else front  # the extension does not run in private windows
                 pages = self.rules.browser_pages(window.title, owner.name) if front is not None else []
             for provider_id, meeting, _pattern in known[2]:
@@ -134,7 +156,35 @@ class WindowTitles:
                                                 window=str(window.window_id) if window.window_id else None))
         for key in [key for key in self._known if key not in listed]:
             del self._known[key]
+        for key in [key for key in self._agreed if key not in listed]:
+            del self._agreed[key]
         return observations
+
+    def _focused_seen(self, windows: list[WindowInfo], candidates: Mapping[int, Candidate],
+                      fronts: FrontTabs | None, root: Callable[[int], int] | None) -> _Key | None:
+        """The browser tab window with the focus when its extension says the focused window is one it sees
+        (so not an incognito one); each such pass counts towards knowing that window as seen for good."""
+        if fronts is None:
+            return None
+        for window in windows:
+            if not window.active or window.pid is None:
+                continue
+            owner = candidates.get(window.pid)
+            key = (window.window_id, window.pid, "" if window.window_id else window.title)
+            known = self._known.get(key)
+            if owner is None or not owner.browser or owner.matches or known is None or not known[3]:
+                return None  # the focus is on another app's window, or on no tab window the extension could see
+            instance = root(window.pid) if root is not None else window.pid
+            front = fronts.shown_by((window.pid, instance), self.rules.browser_ids(owner.name))
+            if front is None or front.focused is None:
+                return None
+            if not front.focused:
+                if self._agreed.get(key, 0) < SEEN_AFTER:
+                    self._agreed[key] = 0
+                return None
+            self._agreed[key] = min(self._agreed.get(key, 0) + 1, SEEN_AFTER)
+            return key
+        return None
 
     def _tab_windows(self, windows: list[WindowInfo], root: Callable[[int], int] | None) -> dict[int, int]:
         """Browser instance (root pid) → how many of its windows (as matched this pass) show a tab and are not

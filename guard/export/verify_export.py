@@ -240,6 +240,10 @@ def _verify(document: Any) -> ExportCheck:
             check.problems.append("an entry of mpg:records is not a record")
             continue
         check.records += 1
+        # every signature the file holds, whatever else is wrong with its record: the head's digest
+        # then differs only where a signature itself is not the one signed (a changed record is
+        # said as changed, not as a replaced signature)
+        digest = next_signatures_digest(digest, str(node.get("mpg:signature")))
         content = node.get("mpg:record")
         if not _record(node, content, check) or not isinstance(content, dict):
             continue
@@ -260,7 +264,6 @@ def _verify(document: Any) -> ExportCheck:
             check.problems.append(f"{_name(node)} has a signature that does not verify with key {key_id}")
         else:
             check.signatures_checked += 1
-        digest = next_signatures_digest(digest, str(signature))
         statuses[f"urn:uuid:{content.get('id')}"] = node
         signed.append((node, content))
         previous = node
@@ -361,7 +364,8 @@ def _head(document: dict[str, Any], verifiers: dict[str, Verifier | None], last:
                               "records were removed from the end")
         return
     if digest != head.get("signatures_digest"):
-        check.problems.append("a record's signature was replaced after the head was signed")
+        check.problems.append("the records' signatures are not the ones the head signed: a record's signature "
+                              "was replaced, or a record was replaced by another one")
         return
     check.complete = True
 

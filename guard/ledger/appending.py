@@ -48,9 +48,13 @@ def stored_again(conn: sqlite3.Connection, path: Path, record_id: str,
     if row is None:
         return None
     record = readable_record(row, path)
-    again = draft.content(record_id=record.id, seq=record.seq, key_id=record.key_id,
-                          recorded_at=record.recorded_at)
-    if canonical_json(again, check_floats=False) != row[1]:
+    # The same decision with or without the mark a kept decision is signed with: its first append
+    # landed before the app stopped (stored unmarked), or another process signed it from its file
+    # while this one still held it (stored marked).
+    forms = [draft, draft.changed(kept=None), draft.changed(kept=record.kept)]
+    if all(canonical_json(form.content(record_id=record.id, seq=record.seq, key_id=record.key_id,
+                                       recorded_at=record.recorded_at), check_floats=False) != row[1]
+           for form in forms):
         raise LedgerInputError(f"Record id {record.id} is already used by record {record.seq} of the consent "
                                f"ledger {path}, for another decision; nothing was added.")
     return record, meta.read_head(conn)
@@ -83,19 +87,25 @@ def add(conn: sqlite3.Connection, keys: KeyChain, path: Path, contents: list[dic
 
 
 def behind_anchor(conn: sqlite3.Connection, keys: KeyChain, path: Path, last_seq: int) -> None:
-    """Raise LedgerRolledBackError when the ledger is older than the head in its anchor file
-    (it ends before it, or its record there is another): records were removed or an older copy
-    was put back. Appending would sign a new record in the lost one's place and anchor it over
-    the evidence, and verify would then call the ledger intact. An anchor file that cannot be
-    read stops nothing here (verify says so)."""
+    """Raise LedgerRolledBackError when the ledger is older than a head anchored outside it: the
+    one in its anchor file, or the one the keyring held when this process read it (the keyring
+    catches a ledger put back together with its anchor file). It ends before it, or its record
+    there is another: records were removed or an older copy was put back. Appending would sign a
+    new record in the lost one's place and anchor it over the evidence, and verify would then call
+    the ledger intact. An anchor that cannot be read stops nothing here (verify says so)."""
     anchorer = keys.anchorer
     try:
         anchor = anchorer.file.read()
     except AnchorError:
-        return
-    if anchor is None or anchor.head is None or anchor.ledger_id != anchorer.ledger_id:
-        return
-    head, when = anchor.head, anchor.head.recorded_at or "an earlier date"
+        anchor = None
+    if anchor is not None and anchor.head is not None and anchor.ledger_id == anchorer.ledger_id:
+        _require_holds(conn, path, last_seq, anchor.head, str(anchorer.file.path))
+    if keys.keyring_head is not None:
+        _require_holds(conn, path, last_seq, keys.keyring_head, "the keyring")
+
+
+def _require_holds(conn: sqlite3.Connection, path: Path, last_seq: int, head: SignedHead, where: str) -> None:
+    when = head.recorded_at or "an earlier date"
     if head.seq > last_seq:
         why = f"it ends at record {last_seq}, but record {head.seq} was recorded on {when}"
     else:
@@ -104,7 +114,7 @@ def behind_anchor(conn: sqlite3.Connection, keys: KeyChain, path: Path, last_seq
             return
         why = f"its record {head.seq} is not the one recorded on {when}"
     raise LedgerRolledBackError(
-        f"Nothing was added to the consent ledger {path}: {why} (anchored in {anchorer.file.path}). Records "
+        f"Nothing was added to the consent ledger {path}: {why} (anchored in {where}). Records "
         "were removed from it, or an older copy was put back. Put the newest copy back; if this copy is all "
         "there is, 'meeting-guard consent rekey' goes on from it and records in the ledger what verify found.")
 

@@ -45,6 +45,9 @@ class KeyChain:
         self.anchorer = anchorer
         self._loaded: dict[str, LoadedKey] = {}
         self._trusted: set[str] = set()  # keys checked against the anchor by this process
+        # the head the keyring's anchor held when this process read it (checking the signing key):
+        # an append refuses a ledger that does not hold it (guard.ledger.appending.behind_anchor)
+        self.keyring_head: SignedHead | None = None
 
     def load(self, info: KeyInfo) -> LoadedKey:
         """The key of ``info`` with its private part when readable (cached while usable)."""
@@ -130,6 +133,11 @@ class KeyChain:
         self._loaded.clear()
         self._trusted.clear()
 
+    def go_on_from_here(self) -> None:
+        """``rekey``: the user goes on from this copy; a later head the keyring held stops no append
+        (the keyring keeps it, for verify to report, until the new head replaces it)."""
+        self.keyring_head = None
+
     def _anchor_new_key(self, info: KeyInfo) -> None:
         had_anchor = False  # does the keyring hold this ledger's anchor (so it must hold the new key too)?
         if KeyringAnchor.available():
@@ -155,6 +163,7 @@ class KeyChain:
         if KeyringAnchor.available():
             try:
                 anchor, where = self.anchorer.keyring.read(), "the keyring"
+                self.keyring_head = anchor.head if anchor is not None else None
             except AnchorError as error:
                 log.warning("Could not read the ledger's anchor from the keyring (%s); using the anchor file", error)
         if anchor is None:

@@ -207,6 +207,15 @@ class Notice(_Model):
     seen_at: Utc
 
 
+class KeptMark(_Model):
+    """A decision that waited on this computer, unsigned, before the ledger signed it
+    (guard.ledger.waiting): when it was kept and why, as its file said. Until it was signed only
+    the files in the data folder vouched for it, so the record says so."""
+
+    kept_at: Utc
+    why: str
+
+
 class RecordDraft(_Model):
     """A decision to record. ``occurred_at`` defaults to the moment it is appended;
     ``refers_to`` is set by ``withdraw``/``correct``."""
@@ -223,6 +232,7 @@ class RecordDraft(_Model):
     evidence: Annotated[tuple[Evidence, ...], BeforeValidator(_list)] = ()
     note: str | None = None
     refers_to: RecordId | None = None
+    kept: KeptMark | None = None  # set when a kept decision is signed (guard.services: sign_waiting)
 
     def __init__(self, provider_id: str | None = None, decision: Decision | str | None = None, /,
                  **data: Any) -> None:
@@ -262,6 +272,9 @@ class RecordDraft(_Model):
         if self.notice is not None:  # "notice" and "cut" appear only when there is one (smaller rows)
             content["notice"] = {"text": cut_text(self.notice.text, MAX_NOTICE, "notice.text", cuts) or "",
                                  "seen_at": format_utc(self.notice.seen_at)}
+        if self.kept is not None:  # like "notice": only on a decision that waited unsigned
+            content["kept"] = {"kept_at": format_utc(self.kept.kept_at),
+                               "why": cut_text(self.kept.why, MAX_TEXT, "kept.why", cuts) or ""}
         if cuts:
             content["cut"] = cuts
         return content
@@ -303,6 +316,7 @@ class Record(BaseModel):
     hash: str
     signature: str
     notice: Notice | None = None
+    kept: KeptMark | None = None
     cut: dict[str, int] = Field(default_factory=dict)
     format: int = RECORD_FORMAT
 
@@ -328,6 +342,8 @@ class Record(BaseModel):
         data = self.model_dump(mode="json")
         if data["notice"] is None:
             del data["notice"]
+        if data["kept"] is None:
+            del data["kept"]
         if not data["cut"]:
             del data["cut"]
         return data
@@ -352,5 +368,5 @@ class StoredRecord(NamedTuple):
         return row_to_record(self[:5])
 
 
-__all__ = ["GENESIS_HASH", "RECORD_FORMAT", "Decision", "Evidence", "EvidenceItem", "Meeting", "Notice", "Record",
-           "RecordDraft", "RequestedBy", "Signal", "StoredRecord", "TermsRef"]
+__all__ = ["GENESIS_HASH", "RECORD_FORMAT", "Decision", "Evidence", "EvidenceItem", "KeptMark", "Meeting", "Notice",
+           "Record", "RecordDraft", "RequestedBy", "Signal", "StoredRecord", "TermsRef"]

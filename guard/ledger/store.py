@@ -177,6 +177,7 @@ class Ledger(LedgerReader):
                 head = self._keys.sign_head(conn, key, last_seq, last_hash, digest, recorded_at)
         if head is not None:  # the user's word: appends go on from this copy (appending.behind_anchor)
             self._anchorer.committed(head, replace_head=True)
+        self._keys.go_on_from_here()
         self._anchorer.adopt_location()  # the user accepts this ledger as the one kept here
         return key.status
 

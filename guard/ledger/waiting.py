@@ -7,19 +7,26 @@ each other's), with the time it was made. Once the key can be read it is appende
 same record id, which the ledger stores at most once (``Ledger.append(record_id=...)``), and
 its file is removed. Its record then says when it happened (``occurred_at``) and when it was
 signed (``recorded_at``). Nothing here is signed: until appended, a kept decision is only what
-this computer's user account wrote, and it is said as waiting, never as recorded.
+this computer's user account wrote, and it is said as waiting, never as recorded. Once signed, its
+record carries ``kept`` (when it was kept and why, as its file said): anyone who could write to the
+data folder could have put the file there, and the record says it did not come straight from the
+app's consent form.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guard.fsutil import atomic_write_text, private_dir
+from guard.i18n import N_
 from guard.ledger.errors import LedgerInputError
 from guard.ledger.timeutil import format_utc, utc_now
 
@@ -31,7 +38,9 @@ log = logging.getLogger(__name__)
 FOLDER = "decisions-waiting"
 MAX_FILE_BYTES = 1 << 20  # a draft is capped far below this (guard.ledger.limits)
 MAX_WAITING = 10_000  # read at most this many; more are left for the next round
-HELD = "not yet signed: the app stopped while it was being signed"  # why a held decision was left here
+HELD = N_("not yet signed: the app stopped while it was being signed")  # why a held decision was left here
+KEPT = N_("the ledger could not sign it then (its key could not be read, or it could not take records)")
+FUTURE_SKEW = timedelta(minutes=10)  # a clock set back a little since a decision was kept is not a forgery
 _NAME = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.json$")
 
 
@@ -41,6 +50,29 @@ class WaitingDecision:
     draft: RecordDraft
     kept_at: str  # UTC, ISO 8601
     why: str  # why it could not be signed then
+
+    def marked(self) -> RecordDraft:
+        """The draft to sign, marked as kept (``RecordDraft.kept``): the file was unsigned, so the
+        record says it waited and since when, as the file says; a file that anyone able to write
+        to the data folder could have written is never signed as if the user had just decided."""
+        from guard.ledger.models import KeptMark
+
+        try:
+            kept_at = datetime.fromisoformat(self.kept_at)
+        except ValueError:
+            kept_at = None
+        if kept_at is None or kept_at.tzinfo is None:
+            kept_at = utc_now()
+        latest = utc_now() + FUTURE_SKEW
+        if kept_at > latest or (self.draft.occurred_at is not None and self.draft.occurred_at > latest):
+            # kept (or made) later than now: not a decision this computer kept, or a clock set far back
+            # since; left where it is (added once the clock has passed that time, never dated ahead)
+            raise LedgerInputError(f"The kept decision {self.record_id} says it was made or kept after now "
+                                   f"({self.draft.occurred_at}, kept {self.kept_at[:40]}); it was not added now.")
+        # Why in general words only: the file's own text is an error message naming this computer's
+        # folders (or whatever someone wrote there), and records go into exports people hand on.
+        why = HELD if self.why == HELD else KEPT
+        return self.draft.changed(kept=KeptMark(kept_at=kept_at, why=why))
 
 
 class WaitingDecisions:
@@ -66,7 +98,7 @@ class WaitingDecisions:
         # ASCII with escapes: a title from outside may hold a lone surrogate, which UTF-8 cannot
         # encode (the ledger replaces it when it records; kept here, it must not stop the decision)
         text = json.dumps({"format": 1, "record_id": record_id, "kept_at": kept.kept_at, "why": kept.why,
-                           "draft": draft.model_dump(mode="json")}, ensure_ascii=True)
+                           "draft": draft.model_dump(mode="json", exclude={"kept"})}, ensure_ascii=True)
         atomic_write_text(private_dir(self.folder) / f"{record_id}.json", text)
         if quiet:
             return kept
@@ -107,8 +139,15 @@ class WaitingDecisions:
         ledger: nothing of it may be added back later). The files removed, and what could not be."""
         removed: list[Path] = []
         problems: list[str] = []
+        if self.folder.is_symlink():  # a link to another folder: the link goes, never what is in there
+            try:
+                self.folder.unlink()
+                removed.append(self.folder)
+            except OSError as error:
+                problems.append(f"could not delete {self.folder}: {error.strerror or error}")
+            return removed, problems
         try:
-            entries = list(self.folder.iterdir())
+            entries = list(self.folder.iterdir())  # the app's own folder: whatever is left in it goes
         except FileNotFoundError:
             return removed, problems
         for entry in entries:
@@ -125,11 +164,20 @@ class WaitingDecisions:
 
 
 def _read(path: Path) -> WaitingDecision:
-    if not path.is_file() or path.is_symlink():
+    from guard.fsutil import NotRegularFile, read_regular
+
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):  # a link, a named pipe (a read would wait for ever), a folder
         raise ValueError("not a regular file")
-    if path.stat().st_size > MAX_FILE_BYTES:
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():  # never another user's decision
+        raise ValueError("owned by another user")
+    try:
+        raw, _opened = read_regular(path, MAX_FILE_BYTES)
+    except NotRegularFile as error:  # swapped since the look above
+        raise ValueError(str(error)) from None
+    if len(raw) > MAX_FILE_BYTES:
         raise ValueError(f"larger than {MAX_FILE_BYTES} bytes")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(raw.decode("utf-8"))
     if not isinstance(data, dict) or data.get("format") != 1 or data.get("record_id") != path.stem:
         raise ValueError("not a kept decision (format 1, named for its record id)")
     kept_at, why = data.get("kept_at"), data.get("why")

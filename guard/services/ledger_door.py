@@ -49,6 +49,7 @@ class LedgerDoor:
     _terms: TermsStore
     _lock: threading.Lock
     _quitting: threading.Event
+    _in_flight: set[str]
     _ledger: Ledger | None
     _appender: HelperAppender | None
 
@@ -102,6 +103,8 @@ class LedgerDoor:
         record_id = str(uuid.uuid4())
         waiting = self._waiting()
         draft = waiting.hold(record_id, draft).draft  # its time fixed now, as it will be signed
+        with self._lock:
+            self._in_flight.add(record_id)  # another decision's round leaves it to this call
         try:
             with cancelled_by(self._quitting):
                 if waiting.count() > 1:
@@ -119,7 +122,16 @@ class LedgerDoor:
         except BaseException:  # refused or not saved, as said to the user: not to be added later
             waiting.done(record_id)
             raise
-        waiting.done(record_id)
+        finally:
+            with self._lock:
+                self._in_flight.discard(record_id)
+        try:
+            waiting.done(record_id)
+        except OSError as error:
+            # It is in the ledger: saying "not saved" now would have the user save it again, a second
+            # record of one decision. The copy left is found under its id next time, not added again.
+            log.error("Decision %s is in the ledger (record %s) but its kept copy could not be removed: %s",
+                      record_id, record.seq, error)
         return record
 
     @blocking
@@ -155,9 +167,11 @@ class LedgerDoor:
         if before is not None:
             ids = [kept.record_id for kept in listed]
             listed = listed[: ids.index(before)] if before in ids else listed
+        with self._lock:  # being signed by record_decision right now: not a decision left waiting
+            listed = [kept for kept in listed if kept.record_id not in self._in_flight]
         for kept in listed:
             try:
-                record = self._append(kept.draft, kept.record_id)
+                record = self._append(kept.marked(), kept.record_id)
             except LedgerInputError as error:  # refused for itself, not for the key: left for the user to see
                 log.error("A kept decision (%s) cannot be added to the ledger: %s", kept.record_id, error)
                 continue

@@ -186,6 +186,7 @@ def _prepare(diff: ClauseDiff, old_keys: _Keys, new_keys: _Keys) -> _Prepared:
 
 
 FULL_SENTENCE_WORDS = 12
+_WHOLE = (ChangeKind.ADDED, ChangeKind.REMOVED)  # a clause added or dropped as a whole
 
 
 def _is_full(sentence: str) -> bool:
@@ -278,9 +279,12 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
         diff.old is not None and diff.new is not None and is_date_only(diff.old.text, diff.new.text))))
     context = sentences(diff.new.text) if diff.new else sentences(diff.old.text) if diff.old else []
     clause = diff.new or diff.old
-    if clause is not None and is_heading_only(clause.text):
-        gone, added = (), ()  # a bare heading introduces; what it heads is classified where it changed
     lead = clause.lead if clause is not None else None
+    if clause is not None and is_heading_only(clause.text) and not (lead and diff.kind in _WHOLE):
+        # a bare heading introduces; what it heads is classified where it changed. An item added
+        # to or dropped from a list with a lead-in is no heading, however short ("- Contentsquare
+        # SAS (analytics software)" under "A list of processors and other recipients includes:")
+        gone, added = (), ()
     continues = {**_continued(sentences(diff.old.text) if diff.old else [], gone),
                  **_continued(sentences(diff.new.text) if diff.new else [], added)}
     only = _documents_named(item.pairs, gone, added, rules)

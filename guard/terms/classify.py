@@ -63,27 +63,27 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
     lead_text = mask(lead, rules) if lead else None
     # an item of a list is about what its lead-in says the list is ("we use your data for the
     # following purposes:" makes each purpose a stated use of data)
-    found = [rule.topic for rule in rules.topics
-             if rule.matches(text) or (lead_text and rule.lead and rule.lead.search(lead_text))]
+    found = [rule.topic for rule, matched in zip(rules.topics, rules.topic_matches(text), strict=True)
+             if matched or (lead_text and rule.lead.test(lead_text))]
     if not found and heading:  # a sentence saying nothing of its own is read as its section's
         heading_text = mask(heading, rules)
-        found = [rule.topic for rule in rules.topics if rule.lead and rule.lead.search(heading_text)]
+        found = [rule.topic for rule in rules.topics if rule.lead.test(heading_text)]
     if not found and not rules.states_no_use(text):
         # the backoff: a sentence that states what is done with data in words no topic rule has,
         # read by its verb (share -> sharing, keep -> retention...); never for an aside or a pointer
-        found = [rule.topic for rule in rules.topics if rule.backoff and rule.backoff.search(text)]
+        found = [rule.topic for rule in rules.topics if rule.backoff.test(text)]
     elif found and not rules.states_no_use(text):
         # a topic whose verbs say enough on their own is read beside the others ("... may have to
         # share certain data with TMG, including ... geolocation data" is about generated data and sharing)
         found += [rule.topic for rule in rules.topics if rule.backoff_beside and rule.topic not in found
-                  and rule.backoff and rule.backoff.search(text)]
+                  and rule.backoff.test(text)]
     if not found:
         return ()
     kept = _not_excluded(found, text, lead_text, rules)
     if not kept and not rules.states_no_use(text):
         # every topic its patterns found was ruled out ("This includes the use of Other Data ...",
         # not a definition): what it states is still read by its verb, as a sentence with no topic is
-        backoff = [rule.topic for rule in rules.topics if rule.backoff and rule.backoff.search(text)]
+        backoff = [rule.topic for rule in rules.topics if rule.backoff.test(text)]
         kept = _not_excluded([topic for topic in backoff if topic not in found], text, lead_text, rules)
     return kept
 

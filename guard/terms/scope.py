@@ -59,7 +59,7 @@ def _negated(sentence: str, hit: Hit, rules: Rules) -> bool:
     cut = max(before.rfind(";"), before.rfind(":"), before.rfind(", but "))
     if cut >= 0:
         before = before[cut + 1:]
-    return rules.negation.search(before) is not None
+    return rules.negation.test(before)
 
 
 def scope_of(sentences: Iterable[str], rules: Rules, topics: Iterable[str] | None = None) -> Scope:
@@ -75,10 +75,10 @@ def scope_of(sentences: Iterable[str], rules: Rules, topics: Iterable[str] | Non
     kinds: set[str] = set()
     for sentence in sentences:
         text = mask(sentence, rules)
-        named = {rule.id for rule in rules.data if rule.matcher.search(text)}
+        named = {rule.id for rule in rules.data if rule.matcher.test(text)}
         data |= named
-        parties |= {rule.id for rule in rules.parties if rule.matcher.search(text)}
-        kinds |= {rule.id for rule in rules.data_kinds if rule.matcher.search(text)}
+        parties |= {rule.id for rule in rules.parties if rule.matcher.test(text)}
+        kinds |= {rule.id for rule in rules.data_kinds if rule.matcher.test(text)}
         for rule in rules.uses:
             if wanted is not None and rule.topic not in wanted:
                 continue

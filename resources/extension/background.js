@@ -3,9 +3,9 @@
  * It watches tabs on the catalog's meeting hosts (the only hosts this extension may see) and
  * tells the Meeting Privacy Guard app on this computer about them through native messaging:
  * opened, updated (title, foreground or background, sound) and closed, and a full list whenever
- * the connection (re)starts, with how many browser windows it sees (a count: no window's title or
- * link). It forwards what the content script found in a meeting page: an AI
- * or recording notice, or a participant named like a note-taker bot. Links lose their secrets
+ * the connection (re)starts, with how many browser windows it sees and whether one of them has the
+ * focus (a count and a flag: no window's title or link). It forwards what the content script found
+ * in a meeting page: an AI or recording notice, or a participant named like a note-taker bot. Links lose their secrets
  * (passcodes, tokens) before they are sent. It sends nothing anywhere but to the app's host.
  */
 "use strict";
@@ -97,14 +97,15 @@
     }
   }
 
-  /** How many browser windows this extension sees (ids only; no titles or links are read): the app
-   * compares it with the browser's windows on screen, as a window it cannot see (incognito, private, another
-   * profile) may hold a meeting whose title it then cannot confirm. */
-  async function windowCount() {
+  /** How many browser windows this extension sees, and whether one of them has the focus (ids and flags only;
+   * no titles or links are read): the app compares the count with the browser's windows on screen, as a window
+   * it cannot see (incognito, private, another profile) may hold a meeting whose title it then cannot confirm;
+   * the window with the focus, when it is one of these, is no such window. */
+  async function windowsSeen() {
     for (const query of [{ windowTypes: WINDOW_TYPES }, {}]) {
       try {
         const windows = await api.windows.getAll(query);
-        return Math.min(windows.length, LIMITS.windows);
+        return { count: Math.min(windows.length, LIMITS.windows), focused: windows.some((w) => w.focused === true) };
       } catch (error) {
         // a browser that does not know one of the types: ask for its default kinds
       }
@@ -115,10 +116,11 @@
   let windowsSent = null;
 
   async function sendWindows() {
-    const count = await windowCount();
-    if (count !== null && count !== windowsSent) {
-      windowsSent = count;
-      send({ type: "windows", count: count });
+    const seen = await windowsSeen();
+    const key = seen === null ? null : seen.count + "/" + seen.focused;
+    if (seen !== null && key !== windowsSent) {
+      windowsSent = key;
+      send({ type: "windows", count: seen.count, focused: seen.focused });
     }
   }
 
@@ -138,12 +140,13 @@
         list.push(described);
       }
     }
-    const windows = await windowCount();
+    const seen = await windowsSeen();
     const state = { type: "state", tabs: list };
-    if (windows !== null) {
-      state.windows = windows;
+    if (seen !== null) {
+      state.windows = seen.count;
+      state.focused = seen.focused;
     }
-    windowsSent = windows;
+    windowsSent = seen === null ? null : seen.count + "/" + seen.focused;
     send(state);
   }
 
@@ -232,6 +235,8 @@
 
   api.windows.onCreated.addListener(() => { sendWindows(); });
   api.windows.onRemoved.addListener(() => { sendWindows(); });
+  // Moving the focus to a window this extension cannot see (incognito) is told as no window focused.
+  api.windows.onFocusChanged.addListener(() => { sendWindows(); });
   api.tabs.onCreated.addListener((tab) => update(tab));
   api.tabs.onUpdated.addListener((tabId, changeInfo, tab) => update(tab));
   api.tabs.onRemoved.addListener((tabId) => closed(tabId));

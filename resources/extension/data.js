@@ -461,11 +461,51 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "meetings-officeathand.att.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "meetings.btcloudphone.bt.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "meetings.businessconnect.telus.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
       "host": "meetings.conf.meetecho.com",
       "subdomains": false,
       "scheme": "https",
       "providers": [
         "meetecho"
+      ]
+    },
+    {
+      "host": "meetings.officeathand.att.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "meetings.ringcentral.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
       ]
     },
     {
@@ -642,6 +682,46 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "vimeo"
+      ]
+    },
+    {
+      "host": "verizon.v.ringcentral.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "video-atos.ringcentral.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "video.cloudoffice.avaya.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "video.rainbowoffice.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
+      ]
+    },
+    {
+      "host": "video.unifyoffice.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "ringcentral"
       ]
     },
     {
@@ -915,6 +995,17 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           "webex.com/join/"
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/onstage/g.php?d="
+        ],
+        [
+          "https://",
+          "webex.com/",
+          "/onstage/g.php?",
+          "&d="
         ],
         [
           "https://",
@@ -1346,49 +1437,112 @@ globalThis.MPG_DATA = Object.freeze({
           "#/l/meetup-join/"
         ],
         [
+          "https://teams.microsoft.com/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://teams.microsoft.com/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/_#/meet/",
+          "?p="
         ],
         [
           "https://teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://teams.microsoft.us/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://teams.microsoft.us/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/_#/meet/",
+          "?p="
         ],
         [
           "https://gov.teams.microsoft.com/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://gov.teams.microsoft.com/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://gov.teams.microsoft.com/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/_#/meet/",
+          "?p="
         ],
         [
           "https://gov.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://gov.teams.microsoft.us/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://gov.teams.microsoft.us/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/_#/meet/",
+          "?p="
         ],
         [
           "https://teams.live.com/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://teams.live.com/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://teams.live.com/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/_#/meet/",
+          "?p="
         ],
         [
           "https://teams.cloud.microsoft/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://teams.cloud.microsoft/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://teams.cloud.microsoft/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/_#/meet/",
+          "?p="
         ],
         [
           "https://dod.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
         [
+          "https://dod.teams.microsoft.us/v2/?",
+          "#/meet/",
+          "?p="
+        ],
+        [
           "https://dod.teams.microsoft.us/_#/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/_#/meet/",
+          "?p="
         ],
         [
           "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
@@ -1627,6 +1781,64 @@ globalThis.MPG_DATA = Object.freeze({
       "url": [
         [
           "https://v.ringcentral.com/join/"
+        ],
+        [
+          "https://verizon.v.ringcentral.com/join/"
+        ],
+        [
+          "https://video-atos.ringcentral.com/join/"
+        ],
+        [
+          "https://meetings.officeathand.att.com/join/"
+        ],
+        [
+          "https://video.unifyoffice.com/join/"
+        ],
+        [
+          "https://video.cloudoffice.avaya.com/join/"
+        ],
+        [
+          "https://video.rainbowoffice.com/join/"
+        ],
+        [
+          "https://meetings.ringcentral.com/j/"
+        ],
+        [
+          "https://meetings.ringcentral.com/join?mid="
+        ],
+        [
+          "https://meetings.ringcentral.com/join?",
+          "&mid="
+        ],
+        [
+          "https://meetings-officeathand.att.com/j/"
+        ],
+        [
+          "https://meetings-officeathand.att.com/join?mid="
+        ],
+        [
+          "https://meetings-officeathand.att.com/join?",
+          "&mid="
+        ],
+        [
+          "https://meetings.btcloudphone.bt.com/j/"
+        ],
+        [
+          "https://meetings.btcloudphone.bt.com/join?mid="
+        ],
+        [
+          "https://meetings.btcloudphone.bt.com/join?",
+          "&mid="
+        ],
+        [
+          "https://meetings.businessconnect.telus.com/j/"
+        ],
+        [
+          "https://meetings.businessconnect.telus.com/join?mid="
+        ],
+        [
+          "https://meetings.businessconnect.telus.com/join?",
+          "&mid="
         ]
       ],
       "title": []
@@ -1745,6 +1957,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meeting.tencent.com/p/"
+        ],
+        [
+          "https://meeting.tencent.com/s/"
         ]
       ],
       "title": []

@@ -8,12 +8,14 @@ meeting hostnames resolve to the local site (``--host-resolver-rules``).
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import time
 
 import pytest
 
 from guard.detect.browser_tabs import BrowserTabs
+from guard.detect.windows.linux_x11 import X11WindowLister
 from guard.events import Signal
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
 from tests.browser.support.browsers import CHROMIUM, Chromium, wait_for
@@ -295,3 +297,109 @@ def test_a_second_profile_s_extension_adds_its_windows_and_a_spoof_there_is_stil
         assert [m for m in reports[-1]["meetings"] if m["provider_id"] == "zoom"] == [], reports[-1]["meetings"]
     finally:
         world.browser.close(url)
+
+
+def test_while_an_incognito_window_is_open_a_spoof_in_the_focused_window_the_extension_sees_is_refuted(world):
+    """An incognito window makes the browser show more windows than the extension sees, so a meeting title the
+    extension does not show could be in it. With a window manager saying which window has the focus, and the
+    extension saying whether the focused window is one it sees (Chromium tells an extension that cannot see an
+    incognito window that no window of its own has the focus), a spoof in the focused normal window is seen
+    and not counted; the incognito window, while it has the focus, is not taken for a seen one."""
+    if shutil.which("openbox") is None or shutil.which("xdotool") is None:
+        pytest.fail("openbox and xdotool are needed (run .ci/install --test)")
+    title = TITLES["zoom"][0]
+    spoof = f"https://{LOCAL}:{world.site.port}/focus/spoof"
+    private = f"https://{LOCAL}:{world.site.port}/focus/private"
+    world.site.pages[(LOCAL, "/focus/spoof")] = Page(title)
+    world.site.pages[(LOCAL, "/focus/private")] = Page("Reading list")
+    manager = subprocess.Popen(["openbox"], env=world.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        lister = X11WindowLister(env=world.env)
+        wait_for(lambda: lister.windows() is not None and lister.last_source == "ewmh", what="openbox managing")
+        wait_for(lambda: any(state.get("synced") and state.get("windows") == 1 for state in world.states()),
+                 what="the extension's tab list and its one window")
+        world.browser.open_incognito(private)
+        wait_for(lambda: [state.get("focused") for state in world.states()] == [False],
+                 what="the extension told that no window it sees has the focus (the incognito one has it)")
+        world.browser.open(spoof)
+        activate(world, f"{title} - Chromium")
+        wait_for(lambda: [(s.get("windows"), s.get("focused")) for s in world.states()] == [(1, True)],
+                 what="the focus back on the window the extension sees")
+        reports: list[dict] = []
+
+        def set_aside() -> list[dict]:
+            reports.append(json.loads(world.cli("scan", "--json").stdout))
+            return [e for e in reports[-1]["not_counted"] if title in e["detail"]]
+        (aside,) = wait_for(set_aside, timeout=60, interval=0.5, what="the spoof set aside")
+        assert aside["detail"].endswith("no meeting, title not confirmed by the browser extension"), aside
+        assert [m for m in reports[-1]["meetings"] if m["provider_id"] == "zoom"] == [], reports[-1]["meetings"]
+        lister.close()
+    finally:
+        for url in (spoof, private):
+            if world.browser.tab(url):
+                world.browser.close(url)
+        manager.terminate()
+        manager.wait(15)
+
+
+def activate(world: World, title: str) -> None:
+    """Give the focus to the window titled ``title`` (through the window manager, as a click would)."""
+    def found() -> str:
+        return subprocess.run(["xdotool", "search", "--name", f"^{title}$"], env=world.env, capture_output=True,
+                              text=True).stdout.split()
+    (window, *_rest) = wait_for(found, what=f"the window titled {title!r}")
+    subprocess.run(["xdotool", "windowactivate", "--sync", window], env=world.env, check=True, timeout=30,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_self_hosted_call_window_counts_while_the_browser_holds_the_microphone_with_the_extension_connected(world):
+    """Mattermost's Calls pop-out ('Call - <channel>') on a team's own server, which the extension asks no access
+    to: with the extension connected its silence refutes nothing here; the window counts (unconfirmed) while
+    the web app holds the microphone, and not once the call has let it go."""
+    channel = "Town Square extension"
+    app = f"https://{LOCAL}:{world.site.port}/team/channels/town-square"
+    pop_out = f"https://{LOCAL}:{world.site.port}/team/com.mattermost.calls/expanded/town-square"
+    world.site.pages[(LOCAL, "/team/channels/town-square")] = Page(
+        f"{channel} - Team Mattermost", script="navigator.mediaDevices.getUserMedia({audio: true})"
+                                               ".then((stream) => { window.callStream = stream; });")
+    world.site.pages[(LOCAL, "/team/com.mattermost.calls/expanded/town-square")] = Page(f"Call - {channel}")
+    wait_for(lambda: any(state.get("synced") for state in world.states()), what="the extension's tab list")
+    world.browser.open(app)
+    world.browser.open(pop_out)
+    world.browser.activate(pop_out)
+    try:
+        meeting = world.meeting_by_title("mattermost", f"Call - {channel}")
+        (title,) = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert title["confirmed"] is False and "self-hosted service" in title["detail"], title
+        assert any(e["signal"] == "microphone" for e in meeting["evidence"]), meeting["evidence"]
+        world.browser.close(app)  # the call ends: the web app lets the microphone go
+        def calls() -> list[dict]:
+            return [m for m in json.loads(world.cli("scan", "--json").stdout)["meetings"]
+                    if m["provider_id"] == "mattermost"]
+        wait_for(lambda: calls() == [], timeout=60, interval=0.5, what="no Mattermost call once the microphone is free")
+    finally:
+        for url in (app, pop_out):
+            if world.browser.tab(url):
+                world.browser.close(url)
+
+
+def test_a_self_hosted_jitsi_room_counts_while_it_holds_the_microphone_and_a_look_alike_stays_refuted(world):
+    """A Jitsi room on an organisation's own server ('<room> | Jitsi Meet', a host the extension asks no access
+    to): its title, which the extension's silence refutes, counts once the room holds the microphone (as the
+    call does), and is no longer listed as seen and not counted; a page so titled without it stays refuted."""
+    title = "SelfHostedStandup | Jitsi Meet"
+    room = f"https://{LOCAL}:{world.site.port}/SelfHostedStandup"
+    world.site.pages[(LOCAL, "/SelfHostedStandup")] = Page(
+        title, script="navigator.mediaDevices.getUserMedia({audio: true}).then((s) => { window.callStream = s; });")
+    world.spoofed_title_is_no_meeting(f"https://{LOCAL}:{world.site.port}/look-alike/jitsi", title, "jitsi-meet")
+    world.browser.open(room)
+    world.browser.activate(room)
+    try:
+        meeting = world.meeting_by_title("jitsi-meet", title)
+        (seen,) = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert seen["confirmed"] is False and "self-hosted service" in seen["detail"], seen
+        report = json.loads(world.cli("scan", "--json").stdout)
+        assert not [e for e in report["not_counted"] if title in e["detail"]], report["not_counted"]
+    finally:
+        world.browser.close(room)

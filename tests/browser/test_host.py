@@ -202,3 +202,44 @@ def test_the_host_keeps_how_many_windows_the_extension_sees_and_refuses_anything
     state = host.wait_state(lambda s: tab_ids(s) == [])
     assert state["windows"] == 3
     assert host.close() == 0
+
+
+def test_a_title_with_half_a_surrogate_pair_does_not_hide_the_browsers_meeting_tabs(host):
+    """Audit 7: Firefox's JSON.stringify writes a lone surrogate as an escape (a page can title itself
+    with one, and the extension cutting a long title can split an emoji), and the host's JSON parser
+    refused the whole message: one such tab in the full list hid every meeting tab of the browser."""
+    host.send({"type": "hello", "version": "0.1.0", "browser": "firefox"})
+    host.reply()
+    body = json.dumps({"type": "state", "tabs": [tab(7), tab(8, title="Meet – standup \U0001F600"[:-1] + "\ud83d")]})
+    assert "\\ud83d" in body and "\\ude00" not in body  # as Firefox writes it
+    host.send_raw(len(body.encode()).to_bytes(4, "little") + body.encode())
+    state = host.wait_state(lambda s: tab_ids(s) == [7, 8])
+    assert state["tabs"][1]["tab"]["title"] == "Meet – standup \ufffd"
+    host.send_raw(frame_of(r'{"type":"tab","event":"updated","tab":{"id":8,"window":1,"url":"https://meet.google.com/'
+                           r'abc-defg-hij","title":"a \\ud800 b \ud83d\ude00","providers":["google-meet"]}}'))
+    state = host.wait_state(lambda s: s["tabs"][1]["tab"]["title"] != "Meet – standup \ufffd")
+    assert state["tabs"][1]["tab"]["title"] == "a \\ud800 b \U0001F600", "escaped backslashes and pairs are kept"
+
+
+def frame_of(text: str) -> bytes:
+    body = text.encode()
+    return len(body).to_bytes(4, "little") + body
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a file another user's takes root")
+def test_a_state_file_of_another_user_is_never_read_as_the_browsers_tabs_hostile(host):
+    """Audit 7: the app read every state file in the hosts' folder; one another local user put there
+    (the runtime folder in a shared place, such as XDG_RUNTIME_DIR=/tmp) names that user's own live
+    process, so it passed for a browser's meeting tabs. Only this user's files are read."""
+    import shutil
+
+    host.send({"type": "state", "tabs": [tab(7)]})
+    host.wait_state(lambda s: tab_ids(s) == [7])
+    (ours,) = host.state_files()
+    theirs = ours.with_name("firefox-1.json")
+    shutil.copy(ours, theirs)
+    os.chown(theirs, 65534, 65534)
+    states = StateReader(ours.parent).read()
+    assert [state.browser for state in states] == ["chromium"], "one file: ours"
+    os.chown(theirs, os.getuid(), os.getgid())
+    assert len(StateReader(ours.parent).read()) == 2, "the same file of ours is read"

@@ -64,6 +64,10 @@ def test_messages_parse_into_their_schemas():
     assert isinstance(state, State) and state.windows == 2
     assert parse(b'{"type":"state","tabs":[]}') == State(type="state", tabs=(), windows=None)
     assert parse(b'{"type":"windows","count":3,"titles":["ignored"]}') == Windows(type="windows", count=3)
+    # and whether one of them has the focus (a window it sees is no incognito one)
+    assert parse(b'{"type":"windows","count":3,"focused":true}') == Windows(type="windows", count=3, focused=True)
+    state = parse(b'{"type":"state","tabs":[],"windows":2,"focused":false}')
+    assert isinstance(state, State) and state.focused is False
 
 
 @pytest.mark.parametrize("body", [
@@ -80,6 +84,8 @@ def test_messages_parse_into_their_schemas():
     b'{"type":"windows","count":"3"}', b'{"type":"windows","count":true}', b'{"type":"windows","count":-1}',
     b'{"type":"windows","count":2.5}', b'{"type":"windows"}', b'{"type":"windows","count":1000001}',
     b'{"type":"state","tabs":[],"windows":"2"}', b'{"type":"state","tabs":[],"windows":99999999999}',
+    b'{"type":"windows","count":1,"focused":"yes"}', b'{"type":"windows","count":1,"focused":1}',
+    b'{"type":"state","tabs":[],"windows":1,"focused":"true"}',
 ])
 def test_malformed_messages_are_refused_with_a_reason(body):
     with pytest.raises(MessageRefused) as refused:

@@ -96,7 +96,10 @@ def test_titles(provider_id: str, case: dict[str, Any]) -> None:
     detect = _provider(provider_id).detect
     meeting = _check_case(case, "meeting")
     where = case["where"]
-    patterns = detect.web.meeting_window_titles if where == "web" else detect.for_os(where).meeting_window_titles
+    if where == "web-device":  # a call window counted only while its browser holds the microphone or camera
+        patterns = detect.web.device_window_titles
+    else:
+        patterns = detect.web.meeting_window_titles if where == "web" else detect.for_os(where).meeting_window_titles
     by_re, by_re2 = _search(patterns, case["title"])
     assert by_re == by_re2 == meeting, f"{case['title']!r}: re={by_re} re2={by_re2}, expected {meeting}"
 
@@ -129,7 +132,7 @@ def test_case_files_only_use_known_sections() -> None:
 
 def _has_title_patterns(provider: Provider) -> bool:
     detect = provider.detect
-    return bool(detect.web.meeting_window_titles) or any(
+    return bool(detect.web.meeting_window_titles or detect.web.device_window_titles) or any(
         detect.for_os(os_name).meeting_window_titles for os_name in ("linux", "windows", "macos"))  # type: ignore[arg-type]
 
 

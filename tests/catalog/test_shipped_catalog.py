@@ -12,7 +12,7 @@ from guard.catalog import load_catalog
 from guard.catalog.loader import shipped_catalog_dir
 from guard.catalog.models import CONTACT_FIELDS, ContactKind, Provider, ProviderKind, Source
 
-CHECKED_BY = date(2026, 12, 1)  # today (the project's date): nothing can be checked later
+CHECKED_BY = date(2026, 12, 2)  # today (the project's date): nothing can be checked later
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +153,8 @@ def _patterns(provider: Provider) -> list[tuple[str, str]]:
     detect = provider.detect
     found = [(f"{os_name}.{attr}", p) for os_name in ("linux", "windows", "macos")
              for attr in ("window_titles", "meeting_window_titles") for p in getattr(detect.for_os(os_name), attr)]  # type: ignore[arg-type]
-    found += [(f"web.{attr}", p) for attr in ("url_patterns", "url_excludes", "meeting_window_titles")
+    found += [(f"web.{attr}", p) for attr in ("url_patterns", "url_excludes", "meeting_window_titles",
+                                               "device_window_titles")
               for p in getattr(detect.web, attr)]
     found += [("participant_names", p) for p in detect.participant_names]
     return found
@@ -176,7 +177,7 @@ def test_every_provider_can_be_detected(catalog):
         signals = [n for os_name in ("linux", "windows", "macos")
                    for n in (*detect.for_os(os_name).processes, *detect.for_os(os_name).meeting_processes,  # type: ignore[arg-type]
                              *detect.for_os(os_name).bundle_ids)]  # type: ignore[arg-type]
-        assert signals or detect.web.url_patterns or detect.participant_names, \
+        assert signals or detect.web.url_patterns or detect.web.device_window_titles or detect.participant_names, \
             f"{provider.id}: no process name, bundle id, web pattern or bot name"
 
 

@@ -35,6 +35,16 @@ def test_a_test_only_key_switched_on_is_shown(cli, app_home):
     assert tomllib.loads(result.stdout)["terms"]["allow_insecure_localhost"] is True
 
 
+def test_an_archive_url_from_the_environment_is_shown_as_such(cli, app_home, monkeypatch):
+    monkeypatch.setenv("MEETING_GUARD_TEST_ARCHIVE_RAW_URL", "http://127.0.0.1:9/raw")
+    result = cli("settings")
+    assert tomllib.loads(result.stdout)["terms"]["archive_raw_url"] == "http://127.0.0.1:9/raw"
+    assert "'terms.archive_raw_url' comes from the environment variable MEETING_GUARD_TEST_ARCHIVE_RAW_URL" \
+        in result.stdout
+    report = json.loads(cli("settings", "--json").stdout)
+    assert report["from_environment"] and "archive_api_url" not in report["settings"]["terms"]
+
+
 def test_problems_name_file_line_and_key_and_exit_1(cli, app_home):
     path = app_home / "config" / "settings.toml"
     path.parent.mkdir(parents=True)

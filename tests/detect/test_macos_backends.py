@@ -82,3 +82,33 @@ def test_macos_has_no_camera_backend_and_says_why():
     camera = default_backends("macos").camera
     with pytest.raises(ProbeUnavailable, match="no public API"):
         camera.users({})
+
+
+def test_macos_browser_windows_carry_no_suffix_so_none_is_counted_and_an_incognito_meeting_is_refuted():
+    """The documented gap (docs/architecture.md, title check): on macOS a browser window's title is the page's
+    title alone, so no window is known as a tab window the extension should see, the browser never shows more
+    windows than the extension counts, and a meeting title the extension does not show (an incognito window's)
+    is refuted, not left unconfirmed. Only the CGWindowList call is faked; macOS itself does not run here."""
+    from datetime import UTC, datetime
+
+    from guard.catalog import load_catalog
+    from guard.detect.candidates import Candidate
+    from guard.detect.matching import DetectionRules
+    from guard.detect.title_check import FrontTabs, shown_titles
+    from guard.detect.window_titles import WindowTitles
+
+    chrome = 612
+    lister = MacWindowLister(FakeWindowList([
+        {"kCGWindowOwnerPID": chrome, "kCGWindowOwnerName": "Google Chrome", "kCGWindowName": "Zoom Meeting",
+         "kCGWindowLayer": 0, "kCGWindowNumber": 81},
+        {"kCGWindowOwnerPID": chrome, "kCGWindowOwnerName": "Google Chrome", "kCGWindowName": "New Tab",
+         "kCGWindowLayer": 0, "kCGWindowNumber": 82},
+    ]), own_pid=1)
+    windows = lister.windows()
+    rules = DetectionRules.from_catalog(load_catalog(), "macos")
+    assert not any(rules.browser_tab_window(w.title, "Google Chrome") for w in windows), "no suffix to count by"
+    candidates = {chrome: Candidate(chrome, "Google Chrome", (), True, 1.0)}
+    sees_one = FrontTabs({chrome: shown_titles((), 1, False)}, {})
+    (obs,) = WindowTitles(rules).observations(windows, candidates, datetime(2026, 12, 2, tzinfo=UTC), fronts=sees_one)
+    assert (obs.provider_id, obs.meeting, obs.confirmed) == ("zoom", False, False)
+    assert obs.detail.endswith("no meeting, title not confirmed by the browser extension")

@@ -44,10 +44,15 @@ class _Pages(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         script = ""
-        if url.path in ("/page", "/mic"):
-            title = urllib.parse.parse_qs(url.query).get("title", ["Page"])[0]
-            if url.path == "/mic":  # a meeting page: it takes the microphone, as a call does
+        if url.path in ("/page", "/mic", "/popout"):
+            query = urllib.parse.parse_qs(url.query)
+            title = query.get("title", ["Page"])[0]
+            if url.path in ("/mic", "/popout"):  # a meeting page: it takes the microphone, as a call does
                 script = "<script>navigator.mediaDevices.getUserMedia({audio: true}).then(s => window.s = s)</script>"
+            if url.path == "/popout":  # a channel of Mattermost's web app, opening its call window as the plugin does
+                call = json.dumps(page_path(f"Call - {title}"))
+                title = f"{title} - Team Mattermost"
+                script += f"<script>window.open({call}, 'ExpandedView', 'resizable=yes')</script>"
         else:
             title = f"{url.path.strip('/')} | Jitsi Meet"  # Conference.tsx: `${roomName} | ${APP_NAME}`
         body = f'<!doctype html><meta charset="utf-8"><title>{title}</title><p>test page</p>{script}'.encode()
@@ -72,7 +77,11 @@ def pages() -> Iterator[str]:
 
 
 def page(base: str, title: str, path: str = "page") -> str:
-    return f"http://{base}/{path}?{urllib.parse.urlencode({'title': title})}"
+    return f"http://{base}{page_path(title, path)}"
+
+
+def page_path(title: str, path: str = "page") -> str:
+    return f"/{path}?{urllib.parse.urlencode({'title': title})}"
 
 
 @pytest.fixture
@@ -119,7 +128,7 @@ class DevTools:
 
 
 def start_chromium(processes: Processes, profile: Path, pages: str, env: dict[str, str], *urls: str,
-                   ) -> tuple[subprocess.Popen, DevTools]:
+                   flags: tuple[str, ...] = ()) -> tuple[subprocess.Popen, DevTools]:
     if CHROMIUM is None:
         pytest.fail("chromium is not installed (run .ci/install --test)")
     browser = processes.start([
@@ -127,7 +136,7 @@ def start_chromium(processes: Processes, profile: Path, pages: str, env: dict[st
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
         "--use-fake-ui-for-media-stream", f"--host-resolver-rules=MAP {ROOM_HOST} {pages}",
-        f"--user-data-dir={profile}", "--remote-debugging-port=0", *urls,
+        f"--user-data-dir={profile}", "--remote-debugging-port=0", *flags, *urls,
     ], env=env)
     return browser, DevTools(profile)
 
@@ -269,3 +278,33 @@ def test_a_meeting_tab_sent_to_the_background_stays_a_meeting_while_it_holds_the
     events = collect_until(monitor, has("meeting-ended", "google-meet"), timeout=30)
     assert of_kind(events, "meeting-ended", "google-meet")[0].event.session_id == meeting.event.session_id
     assert browser.poll() is None
+
+
+def test_a_mattermost_call_pop_out_counts_while_its_browser_holds_the_microphone(
+        tmp_path, processes, pages, pulse, desktop):
+    """Mattermost's Calls plugin opens its pop-out, titled 'Call - <channel>', from the web app on the team's
+    own server, which the extension cannot see. A page so titled is no meeting; the pop-out of a call, whose
+    web app holds the microphone, is one (unconfirmed) until the call ends."""
+    channel = f"Town Square {ROOM}"  # its own channel: the other tests' browsers may still show pages
+    catalog = write_catalog(tmp_path / "catalog", {"mattermost": provider_toml(
+        "mattermost", "Mattermost", "chat-with-calls", extra=f"device_window_titles = ['^Call - {channel}$']\n")})
+    browser, devtools = start_chromium(processes, tmp_path / "profile", pages, desktop.child_env(pulse),
+                                       page(pages, "Start"), flags=("--disable-popup-blocking",))
+    monitor = new_monitor(catalog)
+    monitor.tick()
+    lookalike = devtools.open(page(pages, f"Call - {channel}"))
+    _wait_for_window(desktop, browser.pid, f"Call - {channel}")
+    events = collect_until(monitor, lambda _ev: False, timeout=3, interval=0.5)
+    assert of_kind(events, "meeting-started", "mattermost") == [], "a page titled so, with no microphone"
+    devtools.close(lookalike)
+
+    web_app = devtools.open(page(pages, channel, "popout"))
+    events = collect_until(monitor, has("meeting-started", "mattermost"), timeout=30)
+    (meeting,) = of_kind(events, "meeting-started", "mattermost")
+    (title,) = [e for e in meeting.event.evidence if e.signal == Signal.WINDOW_TITLE]
+    assert title.confirmed is False and title.pid == browser.pid
+    assert meeting.event.meeting_title == f"Call - {channel} - Chromium"
+
+    devtools.close(web_app)  # leaving the call: the web app lets the microphone go
+    events = collect_until(monitor, has("meeting-ended", "mattermost"), timeout=30)
+    assert of_kind(events, "meeting-ended", "mattermost")[0].event.session_id == meeting.event.session_id

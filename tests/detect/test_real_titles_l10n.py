@@ -31,6 +31,9 @@ def outcome(case: dict[str, str]) -> tuple[str, str | None]:
             return "nothing", None
         return ("meeting" if match.meeting else "app"), match.provider_id
     found = RULES.match_browser_window(case["title"], case["browser"])
+    if not found and case.get("devices_held"):  # a self-hosted call window counts while the browser holds the mic
+        calls = RULES.match_device_window(case["title"], case["browser"])
+        return ("meeting", calls[0]) if len(calls) == 1 else ("nothing", None)
     return ("meeting", found[0].provider_id) if len(found) == 1 else ("nothing", None)
 
 

@@ -247,6 +247,50 @@ def test_a_meeting_in_a_window_the_extension_does_not_see_is_left_unconfirmed_no
     assert (shown.meeting, shown.confirmed) == (True, True), "a title the extension shows is confirmed"
 
 
+def focus(count: int, focused: bool | None) -> FrontTabs:
+    """The extension sees ``count`` windows and says whether the focused window is one of them."""
+    return FrontTabs({BROWSER_PID: shown_titles((), count, focused)}, {})
+
+
+def test_a_spoof_in_the_focused_window_the_extension_sees_is_refuted_though_an_incognito_window_is_open(rules):
+    """With an incognito window open the browser shows more windows than the extension sees, so a meeting title
+    it does not show could be in the incognito one. The window with the focus, while the extension says the
+    focused window is one it sees, is no incognito window: a spoofed title there is refuted."""
+    spoof, incognito = window("Zoom Meeting - Chromium", 1), window("New Tab - Chromium", 2)
+    (obs,) = WindowTitles(rules).observations([spoof._replace(active=True), incognito], CHROMIUM, NOW,
+                                              fronts=focus(1, True))
+    assert (obs.meeting, obs.confirmed) == (False, False)
+    assert obs.detail.endswith("not confirmed by the browser extension")
+    (obs,) = WindowTitles(rules).observations([spoof._replace(active=True), incognito], CHROMIUM, NOW,
+                                              fronts=focus(1, None))
+    assert (obs.meeting, obs.confirmed) == (True, False), "an extension that did not say where the focus is"
+
+
+def test_a_window_known_as_seen_stays_so_once_the_focus_moves_on(rules):
+    """Two passes with the focus on a window the extension says it sees settle that window as seen for as long as
+    it exists (its profile cannot change); one pass only counts for that pass (the focus may have just moved)."""
+    titles = WindowTitles(rules)
+    spoof, other = window("Zoom Meeting - Chromium", 1), window("New Tab - Chromium", 2)
+    for _ in range(2):
+        titles.observations([spoof._replace(active=True), other], CHROMIUM, NOW, fronts=focus(1, True))
+    (obs,) = titles.observations([spoof, other._replace(active=True)], CHROMIUM, NOW, fronts=focus(1, False))
+    assert (obs.meeting, obs.confirmed) == (False, False), "focus on the incognito window now: the spoof stays refuted"
+    once = WindowTitles(rules)
+    once.observations([spoof._replace(active=True), other], CHROMIUM, NOW, fronts=focus(1, True))
+    (obs,) = once.observations([spoof, other._replace(active=True)], CHROMIUM, NOW, fronts=focus(1, False))
+    assert (obs.meeting, obs.confirmed) == (True, False) and obs.detail.endswith(UNSEEN)
+
+
+def test_a_meeting_in_the_focused_incognito_window_still_counts_unconfirmed(rules):
+    """The extension says no window it sees has the focus while the incognito window has it: that window's
+    meeting title is left unconfirmed, not refuted, however long it keeps the focus."""
+    titles = WindowTitles(rules)
+    meeting, normal = window("Zoom Meeting - Chromium", 1), window("New Tab - Chromium", 2)
+    for _ in range(3):
+        (obs,) = titles.observations([meeting._replace(active=True), normal], CHROMIUM, NOW, fronts=focus(1, False))
+        assert (obs.meeting, obs.confirmed) == (True, False) and obs.detail.endswith(UNSEEN)
+
+
 def test_an_extension_that_did_not_say_what_it_sees_still_refutes(rules):
     windows = [window("Zoom Meeting - Chromium", 1), window("New Tab - Chromium", 2)]
     (obs,) = WindowTitles(rules).observations(windows, CHROMIUM, NOW, fronts=seen(None))
@@ -322,3 +366,18 @@ def test_a_state_file_with_a_window_count_that_is_no_small_integer_is_ignored(tm
     probe = BrowserTabs(tmp_path)
     probe.observations(rules, NOW)
     assert probe.fronts.shown_by([BROWSER_PID], ["chromium"]) is None
+
+
+def test_the_probe_reads_whether_the_extension_sees_the_focused_window(tmp_path, rules):
+    """The host keeps the extension's word on the focus from its state message and each windows message."""
+    state = _host_state(tmp_path, BROWSER_PID, State(type="state", tabs=(), windows=2, focused=True))
+    probe = BrowserTabs(tmp_path)
+    probe.observations(rules, NOW)
+    shown = probe.fronts.shown_by([BROWSER_PID], ["chromium"])
+    assert shown is not None and shown.focused is True
+    assert state.apply(Windows(type="windows", count=2, focused=False), NOW), "the focus moved: a change"
+    assert not state.apply(Windows(type="windows", count=2, focused=False), NOW)
+    save(tmp_path, state)
+    probe.observations(rules, NOW)
+    shown = probe.fronts.shown_by([BROWSER_PID], ["chromium"])
+    assert shown is not None and shown.focused is False

@@ -119,3 +119,23 @@ def test_a_receipt_edited_around_its_signature_is_not_intact_hostile(receipts, s
     path.write_text(f"{b64(json.dumps(header).encode())}.{b64(json.dumps(edited).encode())}.{signature}")
     run = cli("verify-export", str(path), "--key", str(receipts / "ledger-public-key.pem"))
     assert run.returncode == 1 and "signature does not verify" in run.stdout, run.stdout
+
+
+@pytest.mark.parametrize("where", ["key", "receipt"])
+def test_a_named_pipe_or_device_given_as_the_key_or_receipt_is_refused_not_waited_on_hostile(tmp_path, cli_process,
+                                                                                               where):
+    """Audit 7: '--key' was read whole before it was cut to size, so '--key /dev/zero' read until memory
+    ran out and a named pipe as the key waited for ever; both are refused as not regular files."""
+    import os
+
+    pipe = tmp_path / ("key.pem" if where == "key" else "receipt.jws")
+    os.mkfifo(pipe)
+    receipt = tmp_path / "r.jws"
+    receipt.write_text("x.y.z")
+    args = ["verify-export", str(receipt), "--key", str(pipe)] if where == "key" else ["verify-export", str(pipe)]
+    run = cli_process(*args, timeout=60)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "named pipe" in run.stderr or "is not a consent receipt" in run.stderr, run.stderr
+    if where == "key":
+        run = cli_process("verify-export", str(receipt), "--key", "/dev/zero", timeout=60)
+        assert run.returncode == 2 and "character device" in run.stderr, run.stderr

@@ -41,7 +41,10 @@ def no_keyring() -> Iterator[keyring.backend.KeyringBackend]:
 
 @pytest.fixture
 def secret_service(desktop) -> keyring.backend.KeyringBackend:
-    """The test desktop's real gnome-keyring, reached through the Secret Service API."""
+    """The test desktop's real gnome-keyring, reached through the Secret Service API: the session's
+    unlocked daemon, replaced first if it died since the last test (a locked one D-Bus activated
+    in its place made a test fail once for the harness's reasons, not the app's)."""
+    desktop.ensure_keyring(answering=True)
     backend = keyring.get_keyring()
     if backend_name(backend) != "Secret Service":
         pytest.fail(f"the test session should use the Secret Service keyring, got {backend!r}")

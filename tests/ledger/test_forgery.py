@@ -126,3 +126,59 @@ def test_the_lost_key_is_said_only_when_the_keyring_lost_it(path, secret_service
         report = ledger.verify()
     assert report.problem is None and report.key_problem.kind == ProblemKind.KEY_LOST
     assert report.records_vouched == len(records)
+
+
+def _locked_keyring_in_place_of_ours(desktop) -> None:
+    """The session's gnome-keyring dies and D-Bus activates another, whose login collection is locked."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.support.desktop import _bus_name_owned
+
+    env = desktop.child_env()
+    os.kill(desktop.keyring_pid, signal.SIGKILL)
+    gone = time.monotonic() + 10
+    while _bus_name_owned(env, "org.freedesktop.secrets") and time.monotonic() < gone:
+        time.sleep(0.05)
+    subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.StartServiceByName", "string:org.freedesktop.secrets", "uint32:0"],
+                   env=env, check=True, capture_output=True)
+
+
+def test_a_keyring_test_starts_with_the_unlocked_keyring_even_if_it_died_after_the_last_test(desktop, request):
+    """Audit 7: test_legacy_hmac_ledger_edit_then_rename_is_tampering failed once when the session's
+    gnome-keyring had died and a locked one was D-Bus activated in its place: the check after each
+    test had passed, and nothing looked again before the next test used the keyring."""
+    from tests.support.desktop import _name_owner_pid
+
+    _locked_keyring_in_place_of_ours(desktop)
+    request.getfixturevalue("secret_service")  # what a keyring test asks for first
+    assert _name_owner_pid(desktop.child_env(), "org.freedesktop.secrets") == desktop.keyring_pid
+    keyring.set_password("mpg-desktop-test", "user", "unlocked")
+    assert keyring.get_password("mpg-desktop-test", "user") == "unlocked"
+    keyring.delete_password("mpg-desktop-test", "user")
+
+
+def test_legacy_hmac_ledger_edit_then_rename_is_tampering_with_the_keyring_locked(path, secret_service, desktop,
+                                                                                 monkeypatch):
+    """The same edit, checked while a locked keyring answers in place of the session's (what the flaky
+    run met): the app fails closed, calling it tampering, never intact and never a lost key."""
+    from guard.keyring_call import DEADLINE_ENV
+
+    build_legacy_ledger(path, ["a", "b", "c"], in_keyring=True)
+    with Ledger.open(path) as ledger:
+        assert ledger.verify().ok
+    edit_and_rehash(path)
+    conn = open_raw(path)
+    conn.execute("UPDATE keys SET username = username || '-renamed'")
+    conn.close()
+    monkeypatch.setenv(DEADLINE_ENV, "2")
+    monkeypatch.setenv("MEETING_GUARD_KEYRING_PROMPT_TIMEOUT", "2")
+    _locked_keyring_in_place_of_ours(desktop)
+    with Ledger.open(path) as ledger:
+        report = ledger.verify()
+    assert not report.ok, report.summary()
+    assert report.problem is not None and report.problem.kind.is_tampering, report.summary()
+    assert "key lost" not in report.summary()

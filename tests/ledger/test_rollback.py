@@ -178,20 +178,41 @@ def test_nothing_is_appended_to_a_rolled_back_ledger_until_the_user_says_how_to_
     assert "rolled back: the ledger ends at seq 2 but seq 3 > 2" in why  # what was lost, signed in the ledger
 
 
-def test_appending_after_both_files_were_put_back_leaves_the_keyrings_evidence(path, tmp_path, secret_service):
-    """Audit round six: with the ledger and its anchor file both put back to older copies, appends
-    go on (the anchor file agrees with the copy), and once they reached the keyring's anchored seq
-    its head was replaced: the keyring's evidence of the lost records was gone and verify called the
-    ledger intact. The keyring's head is replaced only by one of a ledger that still holds it."""
-    both_put_back(path, tmp_path)
-    add(path, 3)  # seq 3-5: past the keyring's anchored seq 4 (closing flushes the keyring's copy)
+def test_appending_after_both_files_were_put_back_is_refused_and_the_decision_kept(path, tmp_path, secret_service):
+    """Audit rounds six and seven: with the ledger and its anchor file both put back to older copies,
+    appends went on (the anchor file agrees with the copy), signing new records in the lost ones'
+    places. Now an append also checks the head the keyring holds: it is refused with a message that
+    says so, the tray app's decision is kept on this computer (not lost), verify still reports the
+    keyring's evidence, and after 'consent rekey' the kept decision is added."""
+    from guard.ledger import DecisionKept
+    from guard.ledger.errors import LedgerRolledBackError
+    from guard.paths import app_paths
+    from guard.services import Services
+
+    both_put_back(path, tmp_path)  # the keyring's head names record 4; the copy ends at 2
+    with Ledger.open(path) as ledger:
+        with pytest.raises(LedgerRolledBackError) as refused:
+            ledger.append(RecordDraft(provider_id="zoom", decision="refused"))
+        assert "it ends at record 2, but record 4 was recorded on" in str(refused.value)
+        assert "(anchored in the keyring)" in str(refused.value) and "consent rekey" in str(refused.value)
+        assert ledger.count() == 2, "nothing was added"
+    services = Services(app_paths())
+    try:
+        with pytest.raises(DecisionKept) as kept:
+            services.record_decision(RecordDraft(provider_id="zoom", decision="left-meeting"))
+        assert "anchored in the keyring" in str(kept.value) and services.waiting_count() == 1
+    finally:
+        services.close()
     with Ledger.open(path) as ledger:
         report = ledger.verify()
-    assert not report.ok, "the lost records left no trace"
-    assert report.problem.kind in (ProblemKind.REPLACED, ProblemKind.ROLLED_BACK)
-    assert "the keyring" in report.problem.message
+    assert not report.ok and "the keyring" in report.problem.message, "the keyring's evidence stays"
     with Ledger.open(path) as ledger:
         ledger.rekey()  # the user's word: go on from this copy; the keyring's head is replaced then
-        ledger.append(RecordDraft(provider_id="zoom", decision="refused"))
+    services = Services(app_paths())
+    try:
+        (signed,) = services.sign_waiting()
+        assert signed.decision == "left-meeting" and signed.seq == 3 and services.waiting_count() == 0
+    finally:
+        services.close()
     with Ledger.open(path) as ledger:
         assert ledger.verify().ok, ledger.verify().summary()

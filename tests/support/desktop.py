@@ -107,19 +107,22 @@ class DesktopSession:
                 self.env[key] = value
         self.keyring_pid = _pid_of("gnome-keyring-daemon", env["HOME"])
 
-    def ensure_keyring(self) -> str | None:
+    def ensure_keyring(self, *, answering: bool = False) -> str | None:
         """Keep the keyring answering for the tests that follow one that stopped or killed it:
         a stopped (SIGSTOP) daemon is continued; a dead one, or one that D-Bus activated in its
         place (locked, so every call would fail), is replaced by a new unlocked daemon. Says
-        what it did, or None when the keyring was fine (one /proc read)."""
+        what it did, or None when the keyring was fine (one /proc read). ``answering``: also make
+        sure ours owns the Secret Service name (one D-Bus call), as a test that needs the keyring
+        asks before it starts: a daemon that died after the last test ended (and a locked one
+        activated by whatever called next) would otherwise fail it for the harness's reasons."""
         pid = getattr(self, "keyring_pid", None)
         state = _process_state(pid, "gnome-keyring-daemon") if pid else None
         if state == "stopped" and pid:
             os.kill(pid, signal.SIGCONT)
             return "continued"
-        if state == "running":
-            return None
         env = self.child_env()
+        if state == "running" and (not answering or _name_owner_pid(env, "org.freedesktop.secrets") == pid):
+            return None
         # A keyring call left from the test (its worker thread, or the library's next D-Bus call in
         # the same operation) can make D-Bus activate a locked daemon while ours starts; that one may
         # take the Secret Service name, and ours would be started for nothing. So ours counts as

@@ -96,18 +96,24 @@ def test_progress_is_reported_document_by_document(tmp_path: Path) -> None:
     assert seen == [(1, 3, "d0"), (2, 3, "d1"), (3, 3, "d2")]
 
 
-def settings(app_home: Path, api: GitHubLike | None = None, network: bool = True) -> None:
+def settings(app_home: Path, api: GitHubLike | None = None, network: bool = True,
+             monkeypatch: pytest.MonkeyPatch | None = None) -> None:
+    """The settings file; the archive's test server through the environment, the only place those
+    test-only settings are read from."""
     config = app_home / "config"
     config.mkdir(parents=True, exist_ok=True)
     lines = ["[terms]", f"network_enabled = {'true' if network else 'false'}", "allow_insecure_localhost = true"]
     if api is not None:
-        lines += [f'archive_api_url = "{api.base}"', f'archive_raw_url = "{api.base}"']
+        assert monkeypatch is not None
+        monkeypatch.setenv("MEETING_GUARD_TEST_ARCHIVE_API_URL", api.base)
+        monkeypatch.setenv("MEETING_GUARD_TEST_ARCHIVE_RAW_URL", api.base)
     (config / "settings.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_terms_import_then_log_shows_the_history_and_its_source(cli, app_home: Path, repo: ArchiveRepo) -> None:  # type: ignore[no-untyped-def]
+def test_terms_import_then_log_shows_the_history_and_its_source(cli, app_home: Path, repo: ArchiveRepo,  # type: ignore[no-untyped-def]
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     with GitHubLike(repo) as api:
-        settings(app_home, api)
+        settings(app_home, api, monkeypatch=monkeypatch)
         result = cli("terms", "import", "zoom", "terms", "--json")
         assert result.returncode == 0, result.stderr
         (imported,) = json.loads(result.stdout)["imports"]

@@ -229,3 +229,66 @@ def test_a_dialog_the_window_manager_keeps_narrow_scrolls_sideways_to_its_right_
     bar.setValue(bar.maximum())
     right = dialog.feature.mapTo(dialog.scroll.viewport(), QPoint(dialog.feature.width(), 0)).x()
     assert right <= dialog.scroll.viewport().width(), "the feature box's right edge can be scrolled to"
+
+
+def test_the_service_box_shows_the_whole_name_of_the_longest_service(qtbot, world):
+    """The service box is sized by the names' length, not by measuring each (which mapped fonts for
+    names it does not show: tests/ui/test_tray_imports.py); the longest still shows whole."""
+    dialog = dialog_for(qtbot, Services(world.paths), provider_id="zoom")
+    qtbot.waitExposed(dialog)
+    metrics = dialog.provider.fontMetrics()
+    longest = max(range(dialog.provider.count()), key=lambda i: metrics.horizontalAdvance(dialog.provider.itemText(i)))
+    dialog.provider.setCurrentIndex(longest)
+    qtbot.wait(1)
+    text = dialog.provider.currentText()
+    assert len(text) > 10  # a real service's name, not the "Choose the service…" line
+    assert metrics.horizontalAdvance(text) + 20 <= dialog.provider.width(), text
+
+
+def test_a_decision_in_the_ledger_is_never_said_not_saved_so_it_is_not_saved_twice(qtbot, world):
+    """Audit 7, the rare double record: the decision was appended, then removing its kept copy failed
+    (here the copy was swapped for a folder of that name while the helper process appended), and the
+    form said "Not saved ... press Save again": the user did, and one decision became two records.
+    Once it is in the ledger the form says it is saved; the copy left is found by its id later."""
+    import os
+    import threading
+    import time
+
+    from guard.services.threads import allowed
+
+    folder = world.paths.data_dir / "decisions-waiting"
+    swapped: list[str] = []
+    stop = threading.Event()
+
+    def swap_the_kept_copy() -> None:  # another process of this user's, while the helper appends
+        while not stop.is_set() and not swapped:
+            for entry in folder.glob("*.json") if folder.is_dir() else ():
+                os.rename(entry, f"{entry}.moved")
+                entry.mkdir()
+                (entry / "inside").write_text("x")
+                swapped.append(entry.name)
+                return
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=swap_the_kept_copy, daemon=True)
+    thread.start()
+    services = Services(world.paths, record_in_helper=True)
+    try:
+        dialog = dialog_for(qtbot, services)
+        dialog.decision_buttons[str(Decision.REFUSED)].click()
+        dialog.save_button.click()
+        qtbot.waitUntil(lambda: not dialog.saving, timeout=60000)
+        assert swapped, "the copy was swapped while the decision was appended"
+        assert not dialog.error.isVisible(), dialog.error.text()
+        assert not dialog.isVisible(), "saved: the form closed"
+        (kept_id,) = (name.removesuffix(".json") for name in swapped)
+        with allowed():  # the test's own checks, on its thread
+            assert services.sign_waiting() == []
+    finally:
+        stop.set()
+        thread.join(5)
+        with allowed():
+            services.close()
+    with open_ledger(world.paths) as ledger:
+        (stored,) = list(ledger.iter())
+    assert stored.id == kept_id and stored.decision == Decision.REFUSED

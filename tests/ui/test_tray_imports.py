@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 TABS = ("ui.settings.window", "ui.settings.history", "ui.settings.terms", "ui.settings.overview")
 
@@ -43,6 +45,8 @@ UNUSED_WIDGETS = ("QWizard", "QFileDialog", "QCalendarWidget", "QMdiArea", "QGra
 FORM_SCRIPT = """
 import gc, json, os, sys
 from pathlib import Path
+
+import pytest
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from guard.paths import app_paths
@@ -72,3 +76,43 @@ def test_the_consent_form_builds_no_python_types_for_widgets_it_does_not_use(tmp
     assert result["shown"] == "zoom"  # the form was built and showed Zoom, measuring its scroll area as it fits
     assert "QScrollArea" in result["built"] and "QComboBox" in result["built"]  # the check sees what was built
     assert [name for name in UNUSED_WIDGETS if name in result["built"]] == []
+
+
+# The service box offers names in Chinese (DingTalk's 钉钉, Tencent Meeting's 腾讯会议). Sizing it by measuring
+# every name shaped those too, and the fallback fonts that draw them (4.5 MB of CJK fonts on the CI machine)
+# stayed mapped in the tray app after the form closed, though the form shows only the chosen name.
+FONTS = ("sorted({line.split()[-1] for line in open('/proc/self/maps')"
+         " if line.rstrip().endswith(('.ttf', '.otf', '.ttc'))})")
+
+CJK_SCRIPT = f"""
+import json
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+shown = []
+for text in ("Zoom", "Tencent Meeting (腾讯会议)"):
+    label = QLabel(text)
+    label.show()
+    for _ in range(5):
+        app.processEvents()
+    shown.append({FONTS})
+print(json.dumps(sorted(set(shown[1]) - set(shown[0]))))
+"""
+
+
+def test_the_consent_form_maps_no_font_for_names_it_does_not_show(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen", MEETING_GUARD_HOME=str(tmp_path),
+               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    control = subprocess.run([sys.executable, "-c", CJK_SCRIPT], capture_output=True, text=True, env=env, timeout=120)
+    assert control.returncode == 0, control.stderr
+    cjk_fonts = json.loads(control.stdout.strip().splitlines()[-1])
+    if not cjk_fonts:
+        pytest.skip("this machine draws Chinese with the same font as Latin text (no fallback font to map)")
+    script = FORM_SCRIPT.replace('print(json.dumps({"shown": shown, "built": built}))',
+                                 'names = [dialog.provider.itemText(i) for i in range(dialog.provider.count())]\n'
+                                 f'print(json.dumps({{"shown": shown, "names": names, "fonts": {FONTS}}}))')
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["shown"] == "zoom" and result["fonts"]  # the form was drawn, with a font
+    assert any("\u4e00" <= char <= "\u9fff" for name in result["names"] for char in name)  # CJK names offered
+    assert [font for font in cjk_fonts if font in result["fonts"]] == []

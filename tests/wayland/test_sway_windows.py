@@ -36,6 +36,23 @@ def test_the_sway_lister_reads_native_wayland_titles_with_their_pids(sway, proce
     assert {(title, pid) for title, pid, _app in found} == oracle
 
 
+def test_the_sway_lister_says_which_window_has_the_focus(sway, processes):
+    """The window with the focus (sway's own ``focused``) is the one a spoofed browser title can be checked
+    against the extension's word on the focus (guard/detect/window_titles.py)."""
+    foot(processes, sway, "Focus test one")
+    foot(processes, sway, "Focus test two")
+    lister = SwayWindowLister(env=sway.child_env())
+    try:
+        def agreed() -> bool:
+            mine = {w.title for w in lister.windows() if w.active}
+            oracle = {view["name"] for view in views(sway) if view.get("focused") is True}
+            return bool(mine) and mine == oracle
+        assert wait_until(agreed, timeout=20), [(w.title, w.active) for w in lister.windows()]
+        assert len([w for w in lister.windows() if w.active]) == 1
+    finally:
+        lister.close()
+
+
 def test_xwayland_windows_are_in_sways_list_with_their_pids(sway, processes):
     window = qt_window(processes, sway, "Teams meeting on X11", platform="xcb")
     view = wait_for_view(sway, "Teams meeting on X11")

@@ -67,6 +67,7 @@ EVIDENCE_LINE = 160  # characters of one evidence line
 MAX_EVIDENCE_LINES = 8
 MAX_PURPOSE_ROWS = 6  # rows the purposes list shows at once; more scroll
 ERROR_COLOR = "#b00020"  # the error message: red (and bold)
+MAX_NAME = 40  # characters the service box asks room for at least ("x" wide, so more than most names take)
 MAX_COMBO_WIDTH = 640  # px: a feature's name shows whole up to this; longer names are elided, whole in the tooltip
 
 
@@ -135,8 +136,14 @@ class ConsentDialog(ConsentSaving, QDialog):
         self.provider = QComboBox()
         self.provider.setAccessibleName(_("Provider"))
         self.provider.addItem(_("Choose the service…"), NO_PROVIDER)
-        for choice in provider_choices(self.services.catalog, datetime.now(UTC).astimezone().date()):
+        choices = provider_choices(self.services.catalog, datetime.now(UTC).astimezone().date())
+        for choice in choices:
             self.provider.addItem(choice.label, choice.id)
+        # As wide as the longest name in characters, not measured: measuring every name shapes names in
+        # scripts the box does not show (钉钉, 腾讯会议), which maps fallback fonts (4.5 MB of CJK fonts
+        # here) into the tray app for the rest of its run. The list that opens draws the names it shows.
+        self.provider.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.provider.setMinimumContentsLength(min(max((len(c.label) for c in choices), default=20), MAX_NAME))
         self.provider.currentIndexChanged.connect(self._provider_changed)
         self._row(form, _("&Provider:"), self.provider)
 

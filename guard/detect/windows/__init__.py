@@ -24,6 +24,7 @@ class WindowInfo(NamedTuple):
     pid: int | None
     window_id: int = 0
     app_id: str = ""
+    active: bool = False  # the window with the focus, where the window system says (X11's _NET_ACTIVE_WINDOW)
 
 
 class WindowLister(Protocol):

@@ -159,8 +159,16 @@ class X11WindowLister:
         for wid in list(self._dirty)[:READS_PER_CALL]:
             del self._dirty[wid]
             self._describe(display, wid)
-        return [WindowInfo(title=self._titles[wid], pid=self._pids.get(wid), window_id=wid)
+        active = self._active_window(root) if client_list is not None else 0
+        return [WindowInfo(title=self._titles[wid], pid=self._pids.get(wid), window_id=wid, active=wid == active)
                 for wid in ids if self._titles.get(wid)]
+
+    def _active_window(self, root: Any) -> int:
+        """The window manager's focused window (EWMH ``_NET_ACTIVE_WINDOW``), 0 when it names none."""
+        prop = root.get_full_property(self._atom("_NET_ACTIVE_WINDOW"), 0)
+        if prop is None or prop.format != 32 or not len(prop.value):
+            return 0
+        return int(prop.value[0])
 
     def _watch(self, display: Any, wid: int) -> None:
         """Ask the server to say when the window's title changes, and read it soon."""

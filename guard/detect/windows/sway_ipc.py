@@ -175,4 +175,5 @@ def _view(node: dict[str, Any]) -> WindowInfo | None:
     x11_class = (node.get("window_properties") or {}).get("class") if node.get("shell") == "xwayland" else None
     return WindowInfo(title=bounded(title), pid=pid if isinstance(pid, int) and pid > 0 else None,
                       window_id=con_id if isinstance(con_id, int) and con_id > 0 else 0,
-                      app_id=bounded(app_id or (x11_class if isinstance(x11_class, str) else "") or "", 200))
+                      app_id=bounded(app_id or (x11_class if isinstance(x11_class, str) else "") or "", 200),
+                      active=node.get("focused") is True)

@@ -35,8 +35,9 @@ LICENCES = frozenset({"ODC-BY-1.0"})
 # Held-out sets: "A" was chosen by the hash rule before any labelling; "B" was gathered and labelled blind in
 # December 2026, after "A" had been read by the benchmark several times; "C" is a third blind set gathered later
 # in December 2026 from providers in no other pair; "D" is a fourth blind set gathered the same way, later still;
-# "E" is a fifth, gathered the same way in the night of 1-2 December 2026 (README "Held-out sets").
-HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E"})
+# "E" is a fifth, gathered the same way in the night of 1-2 December 2026; "F" is a time split, gathered blind in the
+# night of 2 December 2026: newer versions of documents that already have pairs (README "Held-out sets").
+HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E", "F"})
 
 PAIR_FIELDS = frozenset(
     {
@@ -148,7 +149,7 @@ class Pair:
     document: str
     catalog: tuple[str, ...]
     heldout: bool
-    heldout_set: str  # "A" to "E" for a held-out pair, "" for a development pair
+    heldout_set: str  # "A" to "F" for a held-out pair, "" for a development pair
     summary: str
     old_effective: str
     new_effective: str

@@ -1,0 +1,38 @@
+"""Meeting-link detection on the peer corpora: ``python -m tests.bench.bench_peer_corpora --split dev [--batch N]``.
+
+Prints one JSON object: per-provider true and false positives and misses, precision and recall, and
+how many reported links were not the meeting's own. ``--split heldout`` prints the figures only,
+never which texts failed, so that nobody tunes to them (tests/catalog/peer_corpora.py has the split).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from guard.catalog import load_catalog  # noqa: E402
+from guard.detect.matching import DetectionRules  # noqa: E402
+from tests.catalog.peer_corpora import score  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", choices=("dev", "heldout"), default="dev")
+    parser.add_argument("--batch", type=int, help="only the sources of this batch (corpora.toml's [sources] batch)")
+    args = parser.parse_args(argv)
+    result = score(DetectionRules.from_catalog(load_catalog(), "linux"), args.split, args.batch)
+    out = {"split": args.split, "batch": args.batch, **result.figures()}
+    if args.split == "dev":
+        out["failures"] = result.failures
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
