@@ -170,7 +170,7 @@ class Monitor:
         base = self._session_rules or SessionRules()
         self._session_rules = SessionRules(notetakers=rules.notetakers, app_end_ticks=base.app_end_ticks,
                                            meeting_start_ticks=base.meeting_start_ticks,
-                                           meeting_end_ticks=base.meeting_end_ticks)
+                                           meeting_end_ticks=base.meeting_end_ticks, media_gated=rules.media_gated)
         return rules
 
     # -- pausing ------------------------------------------------------------------------------

@@ -3,10 +3,10 @@
 A TOML syntax error on one line must not cost the user every other setting (and must not turn
 the network back on). :func:`read_lenient` parses the whole file; when that fails it parses
 table by table, and inside a broken table line by line, and reports each line it could not
-read with its number. A table whose header appears twice (TOML forbids it) is read from neither
-place: which one the writer meant cannot be known, so its settings take their defaults, or their
-private values. :func:`key_lines` finds the line of each ``section.key`` so that a bad
-value is reported where the user can find it.
+read with its number. A table whose header appears twice, or that keys above its header made
+already (TOML forbids both), is read from neither place: which one the writer meant cannot be
+known, so its settings take their defaults, or their private values. :func:`key_lines` finds the
+line of each ``section.key`` so that a bad value is reported where the user can find it.
 """
 
 from __future__ import annotations
@@ -79,6 +79,12 @@ def read_lenient(text: str) -> Recovered:
                 problems.append(LineProblem(first_line - 1, f"the table [{table}] was already started at line "
                                             f"{first} (TOML allows each table once); neither was read: put its "
                                             "settings under one header."))
+            continue
+        if isinstance(table, str) and table in recovered.data:  # made above its header, by 'terms.x =' or '{...}'
+            del recovered.data[table]
+            problems.append(LineProblem(first_line - 1, f"the table [{table}] was already made above its header "
+                                        f"(by '{table}.name = ...' or '{table} = {{...}}'; TOML allows each table "
+                                        "once); neither was read: put its settings under one header."))
             continue
         name = table if isinstance(table, str) else None
         try:

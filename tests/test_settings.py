@@ -142,6 +142,21 @@ def test_a_table_started_twice_is_read_from_neither_place_and_the_network_is_off
     assert path.read_text() == text
 
 
+@pytest.mark.parametrize("above", ["terms.network_enabled = true", "terms = { network_enabled = true }"])
+def test_a_table_made_above_its_header_is_read_from_neither_place(tmp_path, above):
+    """Audit 7: keys above the first header can make a table too ('terms.x = ...', an inline table); TOML
+    forbids its header after that, and the two were merged silently, a line at the top switching the
+    network on."""
+    path = write(tmp_path / "settings.toml", f"{above}\n[detection]\ncamera_probe = false\n[terms]\n"
+                                             "check_interval_hours = 48\n")
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.terms.network_enabled is False and settings.terms.check_interval_hours == 24.0
+    assert settings.detection.camera_probe is False
+    messages = [issue.message(path) for issue in store.issues]
+    assert f"{path}, line 4: the table [terms] was already made above its header" in messages[0]
+
+
 def test_a_mistake_elsewhere_leaves_a_valid_network_choice_alone(tmp_path):
     path = write(tmp_path / "settings.toml", "[detection]\ninterval_seconds = 0.01\n[terms]\nnetwork_enabled = true\n")
     assert SettingsStore(path).load().terms.network_enabled is True

@@ -81,6 +81,9 @@ class WebDetect(BaseModel):
     extension cannot see them) that any page could also carry (Mattermost's "Call - <channel>"): such a
     window counts as a meeting only while its browser holds the microphone or camera and no other web
     meeting seen in that browser explains it (guard/detect/device_titles.py).
+    ``links_need_media``: the provider's meeting links have the form of its chat pages too (a Discord
+    voice channel and a text channel are both ``discord.com/channels/<server>/<channel>``), so a tab or a
+    link of it counts as a meeting only while the provider holds the microphone or camera.
     """
 
     model_config = MODEL
@@ -90,6 +93,7 @@ class WebDetect(BaseModel):
     url_excludes: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
     device_window_titles: tuple[str, ...] = ()
+    links_need_media: bool = False
 
     _patterns = field_validator("url_patterns", "url_excludes", "meeting_window_titles",
                                 "device_window_titles")(_check_patterns)

@@ -225,17 +225,22 @@ def _texts(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
+_FLAGS = frozenset({"links_need_media"})  # the yes-or-no keys of a detect table's web part
+
+
 def _detect_shaped(detect: dict[str, Any]) -> bool:
     """The ``detect`` table has the shape :func:`_matched` writes (per-OS and web tables of lists of
-    text, bots' names, ``[feature, words]`` notices): a snapshot another program wrote with the right
-    fingerprint but another shape is not read, so matching never meets a number where it reads a list."""
+    text and the web table's yes-or-no flags, bots' names, ``[feature, words]`` notices): a snapshot
+    another program wrote with the right fingerprint but another shape is not read, so matching never
+    meets a number where it reads a list."""
     for key, value in detect.items():
         if key == "participant_names":
             ok = _texts(value)
         elif key == "notices":
             ok = isinstance(value, list) and all(_texts(item) and len(item) == 2 for item in value)
         elif key in ("linux", "windows", "macos", "web"):
-            ok = isinstance(value, dict) and all(_texts(item) for item in value.values())
+            ok = isinstance(value, dict) and all(_texts(item) or (name in _FLAGS and isinstance(item, bool))
+                                                 for name, item in value.items())
         else:
             ok = True  # not read by matching
         if not ok:

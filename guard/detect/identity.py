@@ -103,8 +103,12 @@ def key_kind(key: str) -> str:
     return key.split(":", 1)[0]
 
 
-def group(observations: Iterable[Observation]) -> Grouped:
-    """Sort one provider's observations into identities, ambient and supporting evidence."""
+def group(observations: Iterable[Observation], links_need_media: bool = False) -> Grouped:
+    """Sort one provider's observations into identities, ambient and supporting evidence.
+
+    ``links_need_media``: the provider's meeting links look like its chat pages (catalog
+    ``detect.web.links_need_media``), so its tabs and links are weak, whatever the tab's state:
+    they start or keep a meeting only while the provider holds the microphone or camera."""
     grouped = Grouped()
     for obs in observations:
         if obs.signal == Signal.BROWSER_TAB:
@@ -119,14 +123,14 @@ def group(observations: Iterable[Observation]) -> Grouped:
                 continue
             cluster = grouped.clusters.setdefault(key, Cluster(key))
             cluster.observations.append(obs)
-            if obs.active or obs.audible:
+            if (obs.active or obs.audible) and not links_need_media:
                 cluster.strong = True
             else:
                 cluster.weak_tab = True
         elif obs.signal == Signal.WINDOW_TITLE and obs.meeting and obs.window:
             _add(grouped, f"window:{obs.window}", obs)
         elif obs.signal == Signal.COMMAND_LINE and obs.url:
-            _add(grouped, f"url:{obs.url}", obs)
+            _add(grouped, f"url:{obs.url}", obs, strong=not links_need_media)
         elif obs.signal in AMBIENT_SIGNALS or obs.signal == Signal.COMMAND_LINE or (
                 obs.signal == Signal.WINDOW_TITLE and obs.meeting):
             grouped.ambient.append(obs)  # no identity known: belongs to whichever meeting goes on
@@ -135,10 +139,13 @@ def group(observations: Iterable[Observation]) -> Grouped:
     return grouped
 
 
-def _add(grouped: Grouped, key: str, obs: Observation) -> None:
+def _add(grouped: Grouped, key: str, obs: Observation, strong: bool = True) -> None:
     cluster = grouped.clusters.setdefault(key, Cluster(key))
     cluster.observations.append(obs)
-    cluster.strong = True
+    if strong:
+        cluster.strong = True
+    else:
+        cluster.weak_tab = True
 
 
 _DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")

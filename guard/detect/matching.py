@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from guard.detect.browsers import Browser, BrowserTable, load_browsers, page_titles, private_window, tab_window
 from guard.detect.link_forms import canonical, link_forms
 from guard.detect.redaction import redact_url as redact_url  # re-exported: the rules are shared with the extension
-from guard.patterns import TEXT_LIMIT, Pattern, PatternSet, bounded, checked_pattern, find_urls, normalize_text
+from guard.patterns import (TEXT_LIMIT, URL_LIMIT, Pattern, PatternSet, bounded, checked_pattern, find_urls,
+                            normalize_text)
 
 if TYPE_CHECKING:  # the catalog's pydantic models load only where a whole catalog is validated
     from guard.catalog.loader import Catalog
@@ -42,9 +43,24 @@ def browser_names(os_name: OsName) -> frozenset[str]:
     return frozenset(load_browsers().by_process(os_name))
 
 
+# A browser given a link without its scheme ("zoom.us/j/123", as calendars and chats show links) loads it
+# as https://zoom.us/j/123: a whole argument that is a host name with a dot, then a path.
+_BARE_LINK = checked_pattern(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+                             r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+/[^\s\"'<>`\\]*$")
+
+
+def bare_link(arg: str) -> str | None:
+    """``https://<arg>`` when ``arg`` is a link without its scheme (``meet.google.com/abc-defg-hij``), which
+    a browser loads as that; None for options, paths (``/home/...``, ``docs/x.y``) and anything else."""
+    if len(arg) > URL_LIMIT or "/" not in arg or "." not in arg or arg[0] in "-./~":
+        return None
+    return f"https://{arg}" if _BARE_LINK.search(arg) else None
+
+
 def urls_in_args(args: tuple[str, ...]) -> list[str]:
     """The links on a command line (``scheme://...`` or ``scheme:/...``, whole arguments or inside
-    ``--opt=VALUE``), at most :data:`URLS_PER_COMMAND_LINE`, found in linear time. Each comes with
+    ``--opt=VALUE``, and a whole argument without its scheme, see :func:`bare_link`), at most
+    :data:`URLS_PER_COMMAND_LINE`, found in linear time. Each comes with
     the cleaner forms it stands for (:func:`guard.detect.link_forms.link_forms`: HTML escapes and
     trailing punctuation gone, Safe Links and other redirects unwrapped), cleanest first, so the
     form a pattern matches first is the meeting link itself rather than its wrapper; then each
@@ -52,9 +68,14 @@ def urls_in_args(args: tuple[str, ...]) -> list[str]:
     ``https://Dell.zoom.us/...`` and ``http://meet.google.com/...`` are found too."""
     found: dict[str, None] = {}
     for arg in args:
-        if ":/" not in arg:
-            continue
-        for url in find_urls(arg):
+        if ":/" in arg:
+            urls = find_urls(arg)
+        else:
+            bare = bare_link(arg)
+            if bare is None:
+                continue
+            urls = [bare]
+        for url in urls:
             forms = link_forms(url)[::-1]
             for form in (*forms, *(canonical(form) for form in forms)):  # as written first, as loaded after
                 found[form] = None
@@ -157,6 +178,7 @@ class DetectionRules:
     processes: dict[str, list[ProcessMatch]] = field(default_factory=dict)
     browsers: frozenset[str] = frozenset()
     notetakers: frozenset[str] = frozenset()
+    media_gated: frozenset[str] = frozenset()  # providers whose tabs and links count only with microphone or camera
     url_patterns: PatternSet[str] = field(default_factory=PatternSet)
     web_titles: PatternSet[str] = field(default_factory=PatternSet)
     device_titles: PatternSet[str] = field(default_factory=PatternSet)  # web titles needing the devices held
@@ -186,6 +208,8 @@ class DetectionRules:
         rules.browser_kinds = kinds
         providers = list(providers)
         rules.notetakers = frozenset(p.provider_id for p in providers if p.kind == NOTETAKER_KIND)
+        rules.media_gated = frozenset(p.provider_id for p in providers
+                                      if p.detect.get("web", {}).get("links_need_media"))
         for provider in providers:
             platform: Mapping[str, Any] = provider.detect.get(os_name, {})
             web: Mapping[str, Any] = provider.detect.get("web", {})

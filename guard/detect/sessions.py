@@ -100,6 +100,7 @@ class SessionRules(NamedTuple):
     app_end_ticks: int = 2
     meeting_start_ticks: int = 1
     meeting_end_ticks: int = 3
+    media_gated: frozenset[str] = frozenset()  # providers whose tabs and links need the microphone or camera
 
 
 class _App(NamedTuple):
@@ -206,7 +207,7 @@ def _advance_apps(state: SessionState, view: TickView, at: datetime, rules: Sess
 def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at: datetime, rules: SessionRules,
                       app_ending: bool, tick: _Tick, meetings: dict[str, MeetingTrack],
                       pending: dict[tuple[str, str], int], retired: set[tuple[str, str]]) -> None:
-    seen = group(view.by_provider.get(provider_id, ()))
+    seen = group(view.by_provider.get(provider_id, ()), links_need_media=provider_id in rules.media_gated)
     was_retired = {key for provider, key in state.retired if provider == provider_id}
     observed_keys = set(seen.clusters) | {f"pid:{obs.pid}" for obs in seen.ambient if obs.pid is not None}
     still_retired = was_retired & observed_keys

@@ -69,6 +69,23 @@ class ExportWords:
                     else self(N_("{status}, corrected to {decision}"), status=text, decision=self.decision(later)))
         return text
 
+    def kept(self, content: dict[str, object]) -> str | None:
+        """What a record signed from a kept decision says of it (``kept`` in its content:
+        guard.ledger.waiting), as plain text; None for every other record. The values are the
+        record's (a ledger edited outside the app may hold anything there): cut, never trusted."""
+        from guard.export.shown_values import shown
+        from guard.ledger.waiting import HELD, KEPT
+
+        kept = content.get("kept")
+        if not isinstance(kept, dict):
+            return None
+        at, why = kept.get("kept_at"), kept.get("why")
+        return self(N_("Kept unsigned on this computer from {kept} until it was signed on {signed} ({why}); until "
+                       "then only the files in the app's data folder vouched for it"),
+                    kept=self.when(at[:40]) if isinstance(at, str) else "?",
+                    signed=self.when(str(content.get("recorded_at") or "")[:40]),
+                    why=self.t.gettext(why) if why in (HELD, KEPT) else shown(why if isinstance(why, str) else "?"))
+
     def when(self, utc: str | None) -> str:
         """``2026-05-01T12:30:00Z`` as the language writes a day, with the time in UTC."""
         if not utc:

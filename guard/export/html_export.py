@@ -93,6 +93,8 @@ class _Rows:
             details.append(self.term(ref))
         if c["note"]:
             details.append(esc(words(N_("Note: {note}"), note=shown(c["note"], MAX_NOTE))))
+        if (kept := words.kept(c)) is not None:
+            details.append(esc(kept))
         if c["refers_to"]:
             details.append(_say(self.job, N_("Changes record {id}"), id=f'<code>{esc(shown(c["refers_to"]))}</code>'))
         decision = c["decision"]

@@ -60,6 +60,8 @@ def _record_lines(entry: Entry, job: ExportJob,
                      + (f" {ref['url']}" if ref["url"] else ""))
         if ref["url"]:
             urls.append(ref["url"])  # links only for the terms' addresses, never for text a host chose
+    if (kept := words.kept(entry.content)) is not None:
+        parts.append(kept)
     if entry.refers_to:
         parts.append(words(N_("Changes record {id}"), id=shown(entry.refers_to)))
     parts.append(words(N_("id {id}"), id=entry.id))

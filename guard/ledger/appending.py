@@ -48,9 +48,10 @@ def stored_again(conn: sqlite3.Connection, path: Path, record_id: str,
     if row is None:
         return None
     record = readable_record(row, path)
-    # a kept decision (marked when it is signed from its file) whose first append had landed before
-    # the app stopped: stored then without the mark, it is the same decision
-    forms = [draft] if draft.kept is None else [draft, draft.changed(kept=None)]
+    # The same decision with or without the mark a kept decision is signed with: its first append
+    # landed before the app stopped (stored unmarked), or another process signed it from its file
+    # while this one still held it (stored marked).
+    forms = [draft, draft.changed(kept=None), draft.changed(kept=record.kept)]
     if all(canonical_json(form.content(record_id=record.id, seq=record.seq, key_id=record.key_id,
                                        recorded_at=record.recorded_at), check_floats=False) != row[1]
            for form in forms):

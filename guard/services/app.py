@@ -78,6 +78,7 @@ class Services(LedgerDoor, TermsDoor):
         self._sources: list[ObservationSource] = []
         self._lock = threading.Lock()
         self._quitting = threading.Event()  # set by close(): keyring calls of decisions under way give up
+        self._in_flight: set[str] = set()  # ids of decisions record_decision is signing now (under _lock)
 
     # -- values in memory (never block) -----------------------------------------------------
     @property

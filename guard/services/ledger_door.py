@@ -49,6 +49,7 @@ class LedgerDoor:
     _terms: TermsStore
     _lock: threading.Lock
     _quitting: threading.Event
+    _in_flight: set[str]
     _ledger: Ledger | None
     _appender: HelperAppender | None
 
@@ -102,6 +103,8 @@ class LedgerDoor:
         record_id = str(uuid.uuid4())
         waiting = self._waiting()
         draft = waiting.hold(record_id, draft).draft  # its time fixed now, as it will be signed
+        with self._lock:
+            self._in_flight.add(record_id)  # another decision's round leaves it to this call
         try:
             with cancelled_by(self._quitting):
                 if waiting.count() > 1:
@@ -119,6 +122,9 @@ class LedgerDoor:
         except BaseException:  # refused or not saved, as said to the user: not to be added later
             waiting.done(record_id)
             raise
+        finally:
+            with self._lock:
+                self._in_flight.discard(record_id)
         try:
             waiting.done(record_id)
         except OSError as error:
@@ -161,6 +167,8 @@ class LedgerDoor:
         if before is not None:
             ids = [kept.record_id for kept in listed]
             listed = listed[: ids.index(before)] if before in ids else listed
+        with self._lock:  # being signed by record_decision right now: not a decision left waiting
+            listed = [kept for kept in listed if kept.record_id not in self._in_flight]
         for kept in listed:
             try:
                 record = self._append(kept.marked(), kept.record_id)

@@ -63,8 +63,8 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
     lead_text = mask(lead, rules) if lead else None
     # an item of a list is about what its lead-in says the list is ("we use your data for the
     # following purposes:" makes each purpose a stated use of data)
-    found = [rule.topic for rule in rules.topics
-             if rule.matcher.test(text) or (lead_text and rule.lead.test(lead_text))]
+    found = [rule.topic for rule, matched in zip(rules.topics, rules.topic_matches(text), strict=True)
+             if matched or (lead_text and rule.lead.test(lead_text))]
     if not found and heading:  # a sentence saying nothing of its own is read as its section's
         heading_text = mask(heading, rules)
         found = [rule.topic for rule in rules.topics if rule.lead.test(heading_text)]

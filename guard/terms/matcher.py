@@ -69,16 +69,28 @@ class Matcher:
     rule is matched through RE2's prefilter (``re2.Filter``): one pass finds the literal words
     each pattern requires, and only the patterns whose words are all there run, each alone (a
     small DFA that fits). Small rules keep one joined expression.
+
+    Several rules may share one prefilter (:class:`MatcherGroup`): a rule's patterns are then the
+    prefilter's from its ``base`` on.
     """
 
-    __slots__ = ("_filter", "_joined", "_singles", "sources")
+    __slots__ = ("_base", "_filter", "_joined", "_shared", "_singles", "sources")
 
     def __init__(self, sources: tuple[str, ...] = (), joined: Any = None, prefilter: Any = None,
-                 singles: tuple[Any, ...] = ()) -> None:
+                 singles: tuple[Any, ...] = (), base: int | None = None) -> None:
         self.sources = sources
         self._joined = joined
         self._filter = prefilter
         self._singles = singles
+        self._shared = base is not None  # the prefilter is a MatcherGroup's, this rule's patterns from ``base`` on
+        self._base = base or 0
+
+    def _own(self, indices: list[int] | None) -> list[int]:
+        """Of the prefilter's answer, this rule's patterns, numbered from 0."""
+        if not self._shared or not indices:
+            return indices or []
+        end = self._base + len(self._singles)
+        return [index - self._base for index in indices if self._base <= index < end]
 
     def _spans(self, data: bytes) -> Iterator[tuple[int, int]]:
         """Byte spans of the joined alternation's successive matches (as RE2's finditer gives them,
@@ -87,7 +99,7 @@ class Matcher:
             for match in self._joined.finditer(data):
                 yield match.span()
             return
-        candidates = self._filter.Match(data, potential=True) or []
+        candidates = self._own(self._filter.Match(data, potential=True))
         found: dict[int, tuple[int, int] | None] = {}  # each candidate's next match at or after pos
         position, end = 0, len(data)
         while True:
@@ -127,7 +139,7 @@ class Matcher:
         rule's candidate patterns run inside RE2, each stopping at its first match, and no offsets
         are counted)."""
         if self._filter is not None:
-            return bool(self._filter.Match(_encoded(text)[0]))
+            return bool(self._own(self._filter.Match(_encoded(text)[0])))
         return self._joined is not None and self._joined.search(_encoded(text)[0]) is not None
 
     def finditer(self, text: str) -> Iterator[Hit]:
@@ -148,3 +160,25 @@ class Matcher:
 
     def __bool__(self) -> bool:
         return self._joined is not None or self._filter is not None
+
+
+class MatcherGroup:
+    """Several rules asked together which of them match a text (the classifier asks every topic
+    rule of every sentence): one prefilter over all their patterns finds, in one pass, each
+    pattern whose required words are there, and runs those inside RE2, each stopping at its first
+    match. The answer is each rule's ``test`` (tests/terms/test_rules_matcher.py); the group costs
+    one prefilter pass per text instead of one per rule."""
+
+    __slots__ = ("_filter", "_owner", "key")
+
+    def __init__(self, prefilter: Any, owner: tuple[int, ...], key: object) -> None:
+        self._filter = prefilter
+        self._owner = owner  # the rule (its position) each of the prefilter's patterns belongs to
+        self.key = key  # what the group was built for (the rules' tuple): a copy with other rules does not use it
+
+    def matching(self, text: str, count: int) -> list[bool]:
+        """For each of the ``count`` rules, whether any of its patterns matches ``text``."""
+        found = [False] * count
+        for index in self._filter.Match(_encoded(text)[0]) or ():
+            found[self._owner[index]] = True
+        return found

@@ -22,7 +22,7 @@ from guard.patterns import PatternError, compile_pattern
 from guard.terms.errors import TermsError
 from guard.terms import matcher as matcher_module
 from guard.terms.matcher import Hit as Hit  # re-exported: where callers have always found it
-from guard.terms.matcher import Matcher
+from guard.terms.matcher import Matcher, MatcherGroup
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
@@ -129,6 +129,15 @@ class Rules:
     pointers: Matcher = Matcher()  # sentences that only point elsewhere ("Learn more about ...")
     asides: Matcher = Matcher()  # the user's duties and rights, disclaimers, statements about the past
     asides_unless: Matcher = Matcher()  # ...unless the provider states a use in the same sentence
+    topic_group: MatcherGroup | None = None  # the topics' patterns asked together (topic_matches)
+
+    def topic_matches(self, text: str) -> list[bool]:
+        """For each topic rule, whether its own patterns match ``text`` (each ``rule.matcher.test``),
+        in one prefilter pass for all topics when the rules were compiled together."""
+        group = self.topic_group
+        if group is not None and group.key is self.topics:
+            return group.matching(text, len(self.topics))
+        return [rule.matcher.test(text) for rule in self.topics]
 
     def states_no_use(self, sentence: str) -> bool:
         """True when a sentence keeps its topics but states no use of its own: a pointer elsewhere,
@@ -152,8 +161,9 @@ def default_rules_path() -> Path:
     return resources_dir() / "terms" / "topics.toml"
 
 
-def compile_matcher(patterns: Any, where: str) -> Matcher:
-    """The rule's ``patterns`` checked and compiled; :class:`RulesError` names a pattern RE2 cannot run."""
+def _checked(patterns: Any, where: str) -> list[int]:
+    """The program size of each of a rule's ``patterns``, once checked; :class:`RulesError` names a
+    pattern RE2 cannot run."""
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise RulesError(f"{where}: 'patterns' must be a list of strings.")
     sizes = []
@@ -165,6 +175,15 @@ def compile_matcher(patterns: Any, where: str) -> Matcher:
             raise RulesError(f"{where}: {error}.") from None
         except re2.error as error:
             raise RulesError(f"{where}: pattern {pattern!r} is invalid ({error}).") from None
+    return sizes
+
+
+def compile_matcher(patterns: Any, where: str) -> Matcher:
+    """The rule's ``patterns`` checked and compiled; :class:`RulesError` names a pattern RE2 cannot run."""
+    return _built(patterns, _checked(patterns, where), where)
+
+
+def _built(patterns: list[str], sizes: list[int], where: str) -> Matcher:
     if not patterns:
         return Matcher()
     try:
@@ -177,6 +196,39 @@ def compile_matcher(patterns: Any, where: str) -> Matcher:
     except re2.error as error:
         raise RulesError(f"{where}: the patterns cannot be joined ({error}).") from None
     return Matcher(tuple(patterns), None, prefilter, tuple(prefilter.re(i) for i in range(len(patterns))))
+
+
+def compile_group(rules: list[tuple[Any, str]]) -> tuple[list[Matcher], MatcherGroup | None]:
+    """Several rules' ``(patterns, where)`` compiled as :func:`compile_matcher` would, and a
+    :class:`MatcherGroup` that says in one pass which of them match a text. Each pattern is in the
+    group's prefilter; a large rule matches through that prefilter (no second copy of its
+    patterns), a small one also keeps its joined expression."""
+    checked = [(patterns, _checked(patterns, where), where) for patterns, where in rules]
+    prefilter = re2.Filter()
+    owner: list[int] = []
+    for position, (patterns, sizes, where) in enumerate(checked):
+        try:
+            for pattern, size in zip(patterns, sizes, strict=True):
+                prefilter.Add(pattern, _alone(size))
+                owner.append(position)
+        except re2.error as error:
+            raise RulesError(f"{where}: the patterns cannot be joined ({error}).") from None
+    if not owner:
+        return [Matcher() for _ in rules], None
+    try:
+        prefilter.Compile()
+    except re2.error as error:
+        raise RulesError(f"{rules[0][1]}: the rules' patterns cannot be prefiltered together ({error}).") from None
+    matchers = []
+    base = 0
+    for patterns, sizes, where in checked:
+        if patterns and sum(sizes) > matcher_module.JOIN_LIMIT:
+            matchers.append(Matcher(tuple(patterns), None, prefilter,
+                                    tuple(prefilter.re(i) for i in range(base, base + len(patterns))), base))
+        else:
+            matchers.append(_built(patterns, sizes, where))
+        base += len(patterns)
+    return matchers, MatcherGroup(prefilter, tuple(owner), None)
 
 
 def _topic_id(value: Any, where: str) -> str:
@@ -203,11 +255,14 @@ def _entries(data: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]
 
 def parse_rules(data: dict[str, Any], path: Path) -> Rules:
     """Rules from the parsed TOML ``data``; :class:`RulesError` names what is wrong."""
+    entries = _entries(data, "topic", path)
+    wheres = [f"Rules {path}, topic[{position}]" for position in range(len(entries))]
+    ids = [_topic_id(entry.get("id"), where) for entry, where in zip(entries, wheres, strict=True)]
+    # every sentence is asked about every topic: the topics' patterns share one prefilter (compile_group)
+    own, group = compile_group([(entry.get("patterns"), where) for entry, where in zip(entries, wheres, strict=True)])
     topics = []
-    for position, entry in enumerate(_entries(data, "topic", path)):
-        where = f"Rules {path}, topic[{position}]"
-        topic = _topic_id(entry.get("id"), where)
-        topics.append(TopicRule(topic, str(entry.get("label", topic)), compile_matcher(entry.get("patterns"), where),
+    for entry, where, topic, matcher in zip(entries, wheres, ids, own, strict=True):
+        topics.append(TopicRule(topic, str(entry.get("label", topic)), matcher,
                                 compile_matcher(entry.get("lead_patterns", []), f"{where} lead_patterns"),
                                 compile_matcher(entry.get("backoff_patterns", []), f"{where} backoff_patterns"),
                                 _flag(entry, "backoff_beside", where)))
@@ -247,10 +302,13 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
     names = [MaskRule(str(entry.get("id", position)),
                       compile_matcher(entry.get("patterns"), f"Rules {path}, name[{position}]"))
              for position, entry in enumerate(_entries(data, "name", path))]
-    return Rules(tuple(topics), tuple(excludes), tuple(masks), scope("use"), scope("data"), scope("limit"),
+    topic_rules = tuple(topics)
+    if group is not None:
+        group.key = topic_rules
+    return Rules(topic_rules, tuple(excludes), tuple(masks), scope("use"), scope("data"), scope("limit"),
                  compile_matcher(negation.get("patterns", []), f"Rules {path}, [negation]"), window, tuple(names),
                  _sameness(data.get("equivalent", {}), path), scope("party"), scope("data_kind"),
-                 _pointers(data.get("pointer", {}), path), *_asides(data.get("aside", {}), path))
+                 _pointers(data.get("pointer", {}), path), *_asides(data.get("aside", {}), path), group)
 
 
 def _pointers(table: Any, path: Path) -> Matcher:

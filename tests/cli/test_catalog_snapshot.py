@@ -65,6 +65,7 @@ def test_snapshot_matches_a_full_load(tmp_path):
     from_snapshot = DetectionRules.from_data(again.detection(), "linux")
     from_models = DetectionRules.from_catalog(loaded, "linux")
     assert from_snapshot.processes == from_models.processes and from_snapshot.notetakers == from_models.notetakers
+    assert from_snapshot.media_gated == from_models.media_gated == frozenset({"discord"})
     def sources(rules: DetectionRules) -> list[tuple[str, str]]:
         return [(provider, pattern.source) for provider, pattern in rules.url_patterns]
 

@@ -83,3 +83,23 @@ def test_hostile_lengths_end_and_report_a_bounded_link():
     assert RULES.match_urls((many,)) == []
     flood = ("https://nam11.safelinks.protection.outlook.com/?url=" + "https%253A%252F%252F" * 5_000,) * 64
     assert RULES.match_urls(flood) == []
+
+
+@pytest.mark.parametrize(("arg", "provider", "reported"), [
+    ("zoom.us/j/1491234567", "zoom", "https://zoom.us/j/1491234567"),
+    ("meetings.ringcentral.com/join?mid=1491234567", "ringcentral", "https://meetings.ringcentral.com/join?mid=1491234567"),
+    ("Meet.Google.com/abc-defg-hij", "google-meet", "https://meet.google.com/abc-defg-hij"),
+])
+def test_a_browser_given_a_link_without_its_scheme_loads_it_as_https(arg, provider, reported):
+    """``chromium zoom.us/j/1`` and ``firefox zoom.us/j/1`` open https://zoom.us/j/1 (RingCentral's widgets
+    and Vexa take such links as meeting links too)."""
+    assert RULES.match_urls((arg,)) == [(provider, reported)]
+
+
+@pytest.mark.parametrize("arg", [
+    "--user-data-dir=/tmp/zoom.us/j/1491234567", "/home/ada/zoom.us/j/1491234567", "./zoom.us/j/1491234567",
+    "docs/zoom.us/j/1491234567", "~/zoom.us/j/1491234567", "zoom.us.evil.example/j/1491234567",
+    "evil.example/zoom.us/j/1491234567", "zoom.us/j/1491234567 and more", "zoom.us\\@evil.example/j/1491234567",
+])
+def test_a_path_an_option_or_a_look_alike_without_a_scheme_is_no_link(arg):
+    assert RULES.match_urls((arg,)) == []

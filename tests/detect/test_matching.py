@@ -101,3 +101,10 @@ def test_browsers_are_listed_per_os():
 def test_app_links_on_a_command_line_are_found(args, url):
     """zoommtg:/zoomus:, msteams:, webex:/wbx: links a browser hands to a client (issue 14 item 3)."""
     assert url in urls_in_args(args)
+
+
+def test_only_providers_whose_links_look_like_chats_are_media_gated():
+    from guard.catalog import load_catalog
+
+    shipped = DetectionRules.from_catalog(load_catalog(), "linux")
+    assert shipped.media_gated == frozenset({"discord"})

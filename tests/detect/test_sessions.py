@@ -362,3 +362,30 @@ def test_what_the_meeting_page_showed_is_kept_with_the_meeting():
     assert (seen_notice.feature_id, seen_notice.seen_at) == ("ai-companion", at(1))
     assert [b.text for b in meeting.notetakers] == ["Otter.ai Notetaker"]
     assert meeting.notetakers[0].provider_id == "otter"
+
+
+# A provider whose meeting links look like its chat pages (detect.web.links_need_media: Discord's
+# text and voice channels are both discord.com/channels/<server>/<channel>).
+DISCORD_CHANNEL = "https://discord.com/channels/636084430946959380/976196303681896538"
+GATED = SessionRules(media_gated=frozenset({"discord"}))
+
+
+def test_a_chat_page_shaped_like_a_call_is_no_meeting_without_the_microphone():
+    """LLVM's #office-hours text channel, open in front: a Discord channel link, no call."""
+    per_tick = run([[tab(provider="discord", url=DISCORD_CHANNEL, title="#office-hours | LLVM - Discord")]] * 4,
+                   GATED)
+    assert starts(per_tick) == []
+    link = Observation("discord", Signal.COMMAND_LINE, 300, f"chromium was started with {DISCORD_CHANNEL}", at(0),
+                       url=DISCORD_CHANNEL)
+    assert starts(run([[link]] * 3, GATED)) == []
+
+
+def test_the_same_channel_is_a_call_while_discord_holds_the_microphone_and_ends_when_it_lets_go():
+    in_call = [tab(provider="discord", url=DISCORD_CHANNEL), mic(provider="discord", pid=300)]
+    per_tick = run([in_call] * 2 + [[tab(provider="discord", url=DISCORD_CHANNEL)]] * 5, GATED)
+    assert [e.meeting.url for e in starts(per_tick)] == [DISCORD_CHANNEL]
+    assert len(ends(per_tick)) == 1
+
+
+def test_only_the_gated_provider_needs_the_microphone():
+    assert len(starts(run([[tab()]] * 2, GATED))) == 1  # a Meet tab in front is a meeting as before

@@ -147,3 +147,25 @@ def test_wrapped_lines_fit_the_page_and_keep_every_word(tmp_path):
             assert sum(stringWidth(part, font, size) for font, part in runs) <= pdf.text_width + 0.01
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert pdf.wrap("short", 9) == ["short"] and pdf.wrap("", 9) == [""]
+
+
+def test_a_decision_kept_unsigned_says_so_in_the_html_and_pdf(ledger, catalog, tmp_path):
+    """Audit 7: a kept decision was an unsigned file anyone able to write to the data folder could have
+    written; its record says so (``kept``), and so do the exports people read, not only the JSON."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from guard.ledger import RecordDraft
+    from guard.ledger.models import KeptMark
+
+    kept = KeptMark(kept_at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC), why="the keyring was locked")
+    ledger.append(RecordDraft("zoom", "given", kept=kept), record_id=str(uuid.uuid4()))
+    ledger.append(RecordDraft("zoom", "refused"))
+    _, parsed = html_of(ledger, catalog, tmp_path)
+    shown = "".join(parsed.text)
+    assert shown.count("Kept unsigned on this computer from 2026-11-30 09:00 UTC") == 1, "the kept one only"
+    assert "(the keyring was locked); until then only the files in the app's data folder vouched for it" in shown
+    target = tmp_path / "history.pdf"
+    export_history(ledger, catalog, "pdf", target, jurisdiction="EU")
+    text = " ".join(pdf_text(target).split())
+    assert "Kept unsigned on this computer from 2026-11-30 09:00 UTC" in text

@@ -212,3 +212,30 @@ def test_an_exporting_check_edited_to_name_another_head_is_caught(exported, cli,
 
     run = cli("verify-export", str(changed(exported, edit)))
     assert run.returncode == 1 and "mpg:verification" in run.stdout, run.stdout
+
+
+def test_the_documented_python_says_a_replaced_hmac_signature_is_one_not_removed_records(app_home, catalog, tmp_path,
+                                                                                        no_keyring):
+    """Audit 7: the documented check said 'records were removed' for any difference from the signed head,
+    also when the records were all there and one carried another signature (an HMAC, which only the
+    owner can check, so nothing before the head's digest notices it)."""
+    from guard.ledger import Ledger, RecordDraft, ledger_path
+    from guard.paths import app_paths
+    from tests.ledger.legacy import build_legacy_ledger
+
+    path = ledger_path(app_paths())
+    build_legacy_ledger(path, ["a", "b"])
+    with Ledger.open(path) as ledger:
+        ledger.append(RecordDraft("zoom", "refused"))  # signed with Ed25519, and so is the head
+        target = tmp_path / "history.json"
+        export_history(ledger, catalog, "json", target, jurisdiction="EU")
+
+    def other_mac(document):
+        node = document["mpg:records"][0]
+        node["mpg:signature"] = "0" * len(node["mpg:signature"])
+    script = documented_script(tmp_path)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-I", str(script), str(changed(target, other_mac))], capture_output=True,
+                         text=True, env=env)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "a record's signature was replaced" in run.stdout and "removed" not in run.stdout, run.stdout

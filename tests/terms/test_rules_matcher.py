@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -21,7 +22,7 @@ import re2
 from guard.terms import matcher as matcher_module
 from guard.terms.classify import sentence_topics
 from guard.terms.diff import sentences, split_clauses
-from guard.terms.rules import Hit, Matcher, Rules, compile_matcher, default_rules_path, parse_rules
+from guard.terms.rules import Hit, Matcher, Rules, compile_group, compile_matcher, default_rules_path, parse_rules
 from tests.terms.support.pages import fixture_text
 
 
@@ -125,6 +126,12 @@ def test_shipped_rules_match_as_their_patterns_alone(monkeypatch: pytest.MonkeyP
             hits += expected is not None
             assert list(matcher.finditer(text)) == reference_finditer(matcher.sources, text), (matcher.sources, text)
     assert hits > 500  # the sentences do exercise the rules
+    about = 0
+    for text in plain:  # every topic asked at once (one prefilter pass) answers as each topic's patterns alone
+        expected_topics = [reference_search(rule.matcher.sources, text) is not None for rule in rules.topics]
+        assert rules.topic_matches(text) == expected_topics, text
+        about += any(expected_topics)
+    assert about > 50
 
 
 @pytest.mark.parametrize("join_limit", [JOINED, PREFILTERED], ids=["joined", "prefiltered"])
@@ -139,6 +146,21 @@ def test_hostile_text_matches_as_the_patterns_alone(monkeypatch: pytest.MonkeyPa
             assert matcher.search(text) == expected
             assert matcher.test(text) is (expected is not None)
             assert list(matcher.finditer(text)) == reference_finditer(matcher.sources, text)
+    for text in texts:
+        assert rules.topic_matches(text) == [reference_search(rule.matcher.sources, text) is not None
+                                             for rule in rules.topics]
+
+
+def test_rules_with_other_topics_do_not_ask_the_old_topics_group() -> None:
+    """A copy of the rules with topics of its own (as a test or a tool makes with ``replace``)
+    answers for its own topics, not from the prefilter compiled for the shipped ones."""
+    rules = parse_rules(tomllib.loads(default_rules_path().read_text(encoding="utf-8")), default_rules_path())
+    assert rules.topic_group is not None
+    sharing = next(rule for rule in rules.topics if rule.topic == "third-party-sharing")
+    only = replace(rules, topics=(replace(sharing, matcher=compile_matcher(["\\bzebra\\b"], "test")),))
+    assert rules.topic_matches("We share your data with third parties.")[rules.order.index("third-party-sharing")]
+    assert only.topic_matches("We share your data with third parties.") == [False]
+    assert only.topic_matches("A zebra.") == [True]
 
 
 def test_shipped_topic_rules_are_prefiltered_and_small_ones_joined() -> None:
@@ -171,6 +193,18 @@ def test_ties_order_and_empty_matches(monkeypatch: pytest.MonkeyPatch, join_limi
             assert matcher.test(text) is (expected is not None), (patterns, text)
             assert list(matcher.finditer(text)) == reference_finditer(tuple(patterns), text), (patterns, text)
     assert compile_matcher(["sha", "share"], "test").search("we share") == Hit(3, 6, "sha")
+    # the same rules compiled together, sharing one prefilter: each answers for its own patterns only
+    grouped, group = compile_group([(patterns, f"test {n}") for n, (patterns, _texts) in enumerate(cases)])
+    assert group is not None
+    every_text = [text for _patterns, texts in cases for text in texts]
+    for matcher, (patterns, _texts) in zip(grouped, cases, strict=True):
+        for text in every_text:
+            expected = reference_search(tuple(patterns), text)
+            assert matcher.search(text) == expected, (patterns, text)
+            assert matcher.test(text) is (expected is not None), (patterns, text)
+            assert list(matcher.finditer(text)) == reference_finditer(tuple(patterns), text), (patterns, text)
+    for text in every_text:
+        assert group.matching(text, len(cases)) == [reference_search(tuple(p), text) is not None for p, _ in cases]
 
 
 def test_a_lone_surrogate_does_not_stop_classification() -> None:
