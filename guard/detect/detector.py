@@ -130,8 +130,13 @@ class Detector:
             backend = self.backends.microphone if probe == "microphone" else self.backends.camera
             device_uses.append((signal, self._probe(probe, statuses, partial(backend.users, names)) or []))
         if windows and self.titles.device_windows:  # a self-hosted call window counts while its browser holds a device
+            counted = {(obs.provider_id, obs.window) for obs in window_obs if obs.meeting}
             calls = corroborated(self.titles.device_windows, self._browsers_holding(device_uses, candidates),
-                                 web_by_root, at)
+                                 web_by_root, at, counted)
+            # the extension's silence refuted such a window's title (a server it does not see): it counts now
+            instead = {(obs.provider_id, obs.window) for obs in calls}
+            observations = [obs for obs in observations if not (
+                obs.signal == Signal.WINDOW_TITLE and not obs.meeting and (obs.provider_id, obs.window) in instead)]
             observations += calls
             for obs in calls:
                 root = self._instance_root(obs.pid, candidates) if obs.pid is not None else -1

@@ -35,14 +35,17 @@ class DeviceWindow(NamedTuple):
 
 
 def corroborated(windows: Iterable[DeviceWindow], holding: Set[int], explained: Mapping[int, Set[str]],
-                 at: datetime) -> list[Observation]:
+                 at: datetime, counted: Set[tuple[str, str | None]] = frozenset()) -> list[Observation]:
     """Observations for the ``windows`` whose browser instance holds the microphone or camera (``holding``:
     instance roots) while no other provider's web meeting seen in it (``explained``: root → providers)
-    accounts for that."""
+    accounts for that; not for a window whose title already counts as that provider's meeting (``counted``:
+    (provider, window) pairs, e.g. a Jitsi room the extension confirmed on meet.jit.si)."""
     found: list[Observation] = []
     seen: set[tuple[str, str | None, int]] = set()
     for window in windows:
         if window.root not in holding or set(explained.get(window.root, ())) - {window.provider_id}:
+            continue
+        if (window.provider_id, window.window) in counted:
             continue
         key = (window.provider_id, window.window, window.pid)
         if key in seen:

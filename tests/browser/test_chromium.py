@@ -382,3 +382,24 @@ def test_a_self_hosted_call_window_counts_while_the_browser_holds_the_microphone
         for url in (app, pop_out):
             if world.browser.tab(url):
                 world.browser.close(url)
+
+
+def test_a_self_hosted_jitsi_room_counts_while_it_holds_the_microphone_and_a_look_alike_stays_refuted(world):
+    """A Jitsi room on an organisation's own server ('<room> | Jitsi Meet', a host the extension asks no access
+    to): its title, which the extension's silence refutes, counts once the room holds the microphone (as the
+    call does), and is no longer listed as seen and not counted; a page so titled without it stays refuted."""
+    title = "SelfHostedStandup | Jitsi Meet"
+    room = f"https://{LOCAL}:{world.site.port}/SelfHostedStandup"
+    world.site.pages[(LOCAL, "/SelfHostedStandup")] = Page(
+        title, script="navigator.mediaDevices.getUserMedia({audio: true}).then((s) => { window.callStream = s; });")
+    world.spoofed_title_is_no_meeting(f"https://{LOCAL}:{world.site.port}/look-alike/jitsi", title, "jitsi-meet")
+    world.browser.open(room)
+    world.browser.activate(room)
+    try:
+        meeting = world.meeting_by_title("jitsi-meet", title)
+        (seen,) = [e for e in meeting["evidence"] if e["signal"] == "window-title"]
+        assert seen["confirmed"] is False and "self-hosted service" in seen["detail"], seen
+        report = json.loads(world.cli("scan", "--json").stdout)
+        assert not [e for e in report["not_counted"] if title in e["detail"]], report["not_counted"]
+    finally:
+        world.browser.close(room)

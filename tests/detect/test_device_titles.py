@@ -51,3 +51,11 @@ def test_a_microphone_another_web_meeting_explains_does_not_count_for_it():
 
 def test_one_window_gives_one_observation():
     assert len(corroborated([POP_OUT, POP_OUT], holding={100}, explained={}, at=AT)) == 1
+
+
+def test_a_window_whose_title_already_counts_is_not_counted_twice():
+    """A Jitsi room the extension confirmed (meet.jit.si) is a meeting by its title already: holding the
+    microphone adds no second, unconfirmed title to it."""
+    room = DeviceWindow("jitsi-meet", 100, 100, "chromium", "Standup | Jitsi Meet - Chromium", "4194306")
+    assert corroborated([room], holding={100}, explained={}, at=AT, counted={("jitsi-meet", "4194306")}) == []
+    assert corroborated([room], holding={100}, explained={}, at=AT, counted={("jitsi-meet", "99")})
