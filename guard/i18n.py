@@ -22,6 +22,7 @@ import io
 import locale
 import logging
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
@@ -202,10 +203,21 @@ class Translation:
         return self._catalog.pgettext(context, message)
 
     def format_date(self, day: date, form: str = "long") -> str:
-        """``day`` as the language writes it (``1 December 2026``, ``1. Dezember 2026``)."""
+        """``day`` as the language writes it (``1 December 2026``, ``1. Dezember 2026``, ``1er décembre 2026``)."""
         from babel.dates import format_date
 
-        return format_date(day, format=form, locale=self.locale)
+        return first_of_month(format_date(day, format=form, locale=self.locale), day, self.locale.language)
+
+
+_FRENCH_FIRST = re.compile(r"\b1 (?=[^\d\s])")  # "1 " before a month's name, not "01/12" or "11 "
+
+
+def first_of_month(text: str, day: date, language: str) -> str:
+    """French writes the first day of a month as an ordinal, "1er décembre 2026", where CLDR's
+    patterns (and Babel) give "1 décembre 2026"; a numeric date ("01/12/2026") stays as it is."""
+    if language != "fr" or day.day != 1:
+        return text
+    return _FRENCH_FIRST.sub("1er ", text, count=1)
 
 
 @cache

@@ -7,7 +7,8 @@ listens on (user-only): one JSON object per line, ``{"op": ..., ...}``.
 
 Tray → window: ``show`` (tab), ``terms-change`` (provider, document), ``snapshot`` (the
 monitor's latest, as JSON: :mod:`guard.services`' ``snapshot_to_json``), ``ledger-updated``,
-``terms-updated``, ``close``.
+``terms-updated``, ``close``, ``tray-shown`` (a tray host shows the app's icon: the window's Overview
+says so instead of "not known", since only the tray app can see its icon).
 Window → tray: ``ready`` (the window is shown, on which tab), ``settings-saved`` (the saved settings' values),
 ``check-terms`` (provider, "" for all), ``closed``.
 
@@ -34,7 +35,8 @@ log = logging.getLogger(__name__)
 # of the command line (``meeting-guard --settings-window`` is bad usage).
 WINDOW_FLAG = "--settings-window"
 MAX_LINE = 4 * 2**20  # a snapshot with many meetings and their evidence is well under 1 MB
-TO_WINDOW = frozenset({"show", "terms-change", "snapshot", "ledger-updated", "terms-updated", "close"})
+TO_WINDOW = frozenset({"show", "terms-change", "snapshot", "ledger-updated", "terms-updated", "close",
+                       "tray-shown"})
 TO_TRAY = frozenset({"ready", "settings-saved", "check-terms", "closed"})
 
 

@@ -93,6 +93,12 @@ class WindowLink(QObject):
             window.terms_updated()
         elif op == "close":
             window.close()
+        elif op == "tray-shown":  # only the tray app sees its icon; the Overview says it is shown
+            from ui.tray.presence import tray_presence
+
+            if not tray_presence().shown:
+                log.info("The tray app's icon is shown")
+                tray_presence().mark_shown()
 
     def _closed(self) -> None:
         self.send("closed")

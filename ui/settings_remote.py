@@ -28,6 +28,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from ui.settings_link import TO_TRAY, WINDOW_FLAG, LinkError, decode, encode, pack
 from ui.settings_host import SettingsHost, default_settings_window
 from ui.single_instance import server_name
+from ui.tray.presence import tray_presence
 
 if TYPE_CHECKING:
     from guard.services import AppPaths, Services, Snapshot
@@ -103,6 +104,7 @@ class ProcessSettingsHost(QObject):
         self.fallback.settings_saved.connect(self.settings_saved)
         self.fallback.check_terms_requested.connect(self.check_terms_requested)
         self._use_fallback = False
+        tray_presence().changed.connect(self._tray_shown)
 
     @property
     def window(self) -> SettingsWindow | None:
@@ -232,6 +234,8 @@ class ProcessSettingsHost(QObject):
             socket.disconnected.connect(self._drop_socket)
             if self._snapshot is not None:
                 self._send_snapshot()
+            if tray_presence().shown:
+                self._send(encode("tray-shown"))
             outbox, self._outbox = self._outbox, []
             for line in outbox:
                 self._send(line)
@@ -275,6 +279,11 @@ class ProcessSettingsHost(QObject):
             return
         self._socket.write(line)
         self._socket.flush()
+
+    def _tray_shown(self) -> None:
+        """The tray host showed the icon after the window connected: its Overview says so too."""
+        if self._socket is not None:
+            self._send(encode("tray-shown"))
 
     def _send_snapshot(self) -> None:
         if self._snapshot is None:

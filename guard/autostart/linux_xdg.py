@@ -57,6 +57,8 @@ class XdgAutostart:
             "Type=Application",
             f"Name={APP_NAME}",
             "Comment=Start the Meeting Privacy Guard tray icon when you log in",
+            "Comment[de]=Startet das Tray-Symbol von Meeting Privacy Guard bei der Anmeldung",
+            "Comment[fr]=Lance l'icône de Meeting Privacy Guard dans la zone de notification à l'ouverture de session",
             f"Exec={desktop_exec(command)}",
             f"Icon={APP_RDNS_ID}",
             "Terminal=false",

@@ -74,6 +74,7 @@ class ExportWords:
         guard.ledger.waiting), as plain text; None for every other record. The values are the
         record's (a ledger edited outside the app may hold anything there): cut, never trusted."""
         from guard.export.shown_values import shown
+        from guard.ledger.waiting import HELD, KEPT
 
         kept = content.get("kept")
         if not isinstance(kept, dict):
@@ -83,7 +84,7 @@ class ExportWords:
                        "then only the files in the app's data folder vouched for it"),
                     kept=self.when(at[:40]) if isinstance(at, str) else "?",
                     signed=self.when(str(content.get("recorded_at") or "")[:40]),
-                    why=shown(why if isinstance(why, str) else "?"))
+                    why=self.t.gettext(why) if why in (HELD, KEPT) else shown(why if isinstance(why, str) else "?"))
 
     def when(self, utc: str | None) -> str:
         """``2026-05-01T12:30:00Z`` as the language writes a day, with the time in UTC."""

@@ -5,12 +5,14 @@ Pure: a language in, text out."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from functools import cache
 from typing import Any
 
 from guard.i18n import N_, Nn_, Translation, translation
+from guard.export.summary import when_text
 from guard.paths import resources_dir
 
 KINDS = ("withdrawal", "objection", "access")
@@ -82,6 +84,8 @@ WORDS = {
     "then_withdrawn": N_("then withdrawn"),
     "corrected_to": N_("corrected to: {decision}"),
     "meeting": N_("  Meeting: {meeting}"),
+    "quoted": N_("“{text}”"),  # a meeting's title, in the language's quotation marks („…“, « … »)
+    "service_feature": N_("{label}: {value}"),  # "Zoom: Meeting summary" (French: "Zoom : …")
     "organised_by": N_("organised by {organiser}"),
     "feature": N_("  Feature: {feature}"),
     "purposes": N_("  Purposes: {purposes}"),
@@ -172,9 +176,12 @@ class Wording:
 
     def _(self, message: str, **values: str) -> str:
         text = self.t.gettext(message)
-        for key, value in values.items():  # not str.format: values are user text and may hold braces
-            text = text.replace("{" + key + "}", value)
-        return text
+        if not values:
+            return text
+        # One pass, not str.format nor one replace per value: values are user text and may hold
+        # braces, even another placeholder's name ("{records}" in a meeting's title).
+        fields = re.compile("|".join(re.escape("{" + key + "}") for key in values))
+        return fields.sub(lambda found: values[found.group(0)[1:-1]], text)
 
     def reference(self, kind: str) -> str:
         """The article a letter rests on, as this language cites it (``Art. 7 Abs. 3 DSGVO``)."""
@@ -219,3 +226,14 @@ class Wording:
 
     def date(self, day: date) -> str:
         return self.t.format_date(day)
+
+    def moment(self, utc: str) -> str:
+        """When a record was made, ``2026-05-01T12:30:00Z``: as stored in English
+        (``2026-05-01 12:30 UTC``), else with the day as the language writes it (``1. Mai 2026 12:30 UTC``)."""
+        if self.language == "en":
+            return when_text(utc)
+        try:
+            day = date.fromisoformat(utc[:10])
+        except ValueError:  # a tampered record's date: shown as stored
+            return when_text(utc)
+        return f"{self.date(day)} {utc[11:16]} UTC"

@@ -25,7 +25,6 @@ from urllib.parse import quote
 from guard.export.facts import ProviderFacts, RoleSourceFact, SourceFact
 from guard.export.letter_words import Wording
 from guard.export.output import atomic_file
-from guard.export.summary import when_text
 from guard.text_controls import BIDI_CONTROLS, CONTROL_CHARACTERS, LINE_SEPARATORS
 
 MAX_LISTED = 20  # records cited in one letter; older ones are counted, not listed
@@ -104,10 +103,11 @@ class CitedRecord:
         """The record as the letter lists it; every value on one line (see :func:`one_line`)."""
         words = words or Wording("en")
         lines = [words.word("record_line", decision=words.decision(one_line(self.decision)),
-                            when=one_line(when_text(self.occurred_at)), id=one_line(self.id))]
+                            when=one_line(words.moment(self.occurred_at)), id=one_line(self.id))]
         if self.status_now != self.decision:
             lines.append(words.word("status_now", status=words.status(one_line(self.status_now))))
-        meeting = [part for part in (f'"{one_line(self.meeting_title)}"' if self.meeting_title else None,
+        title = words.word("quoted", text=one_line(self.meeting_title)) if self.meeting_title else None
+        meeting = [part for part in (title,
                                      words.word("organised_by", organiser=one_line(self.organiser))
                                      if self.organiser else None,
                                      one_line(self.meeting_link)) if part]
@@ -251,8 +251,8 @@ def compose_letter(kind: LetterKind | str, provider: ProviderFacts, records: lis
     name = one_line(name) or None
     provider_name = one_line(provider.name)
     features = {r.feature for r in records}
-    service = one_line(service or (f"{provider.name}: {next(iter(features))}" if len(features) == 1
-                                   and None not in features else provider.name))
+    service = one_line(service or (words.word("service_feature", label=provider.name, value=str(next(iter(features))))
+                                   if len(features) == 1 and None not in features else provider.name))
     where = provider.policy_document()
     look_up = words.word("look_up_at", url=where.url) if where else words.word("look_up")
     controller, postal = gdpr_controller(provider)

@@ -21,11 +21,12 @@ import os
 import re
 import stat
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guard.fsutil import atomic_write_text, private_dir
+from guard.i18n import N_
 from guard.ledger.errors import LedgerInputError
 from guard.ledger.timeutil import format_utc, utc_now
 
@@ -37,7 +38,9 @@ log = logging.getLogger(__name__)
 FOLDER = "decisions-waiting"
 MAX_FILE_BYTES = 1 << 20  # a draft is capped far below this (guard.ledger.limits)
 MAX_WAITING = 10_000  # read at most this many; more are left for the next round
-HELD = "not yet signed: the app stopped while it was being signed"  # why a held decision was left here
+HELD = N_("not yet signed: the app stopped while it was being signed")  # why a held decision was left here
+KEPT = N_("the ledger could not sign it then (its key could not be read, or it could not take records)")
+FUTURE_SKEW = timedelta(minutes=10)  # a clock set back a little since a decision was kept is not a forgery
 _NAME = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.json$")
 
 
@@ -60,7 +63,16 @@ class WaitingDecision:
             kept_at = None
         if kept_at is None or kept_at.tzinfo is None:
             kept_at = utc_now()
-        return self.draft.changed(kept=KeptMark(kept_at=kept_at, why=self.why))
+        latest = utc_now() + FUTURE_SKEW
+        if kept_at > latest or (self.draft.occurred_at is not None and self.draft.occurred_at > latest):
+            # kept (or made) later than now: not a decision this computer kept, or a clock set far back
+            # since; left where it is (added once the clock has passed that time, never dated ahead)
+            raise LedgerInputError(f"The kept decision {self.record_id} says it was made or kept after now "
+                                   f"({self.draft.occurred_at}, kept {self.kept_at[:40]}); it was not added now.")
+        # Why in general words only: the file's own text is an error message naming this computer's
+        # folders (or whatever someone wrote there), and records go into exports people hand on.
+        why = HELD if self.why == HELD else KEPT
+        return self.draft.changed(kept=KeptMark(kept_at=kept_at, why=why))
 
 
 class WaitingDecisions:
@@ -127,8 +139,15 @@ class WaitingDecisions:
         ledger: nothing of it may be added back later). The files removed, and what could not be."""
         removed: list[Path] = []
         problems: list[str] = []
+        if self.folder.is_symlink():  # a link to another folder: the link goes, never what is in there
+            try:
+                self.folder.unlink()
+                removed.append(self.folder)
+            except OSError as error:
+                problems.append(f"could not delete {self.folder}: {error.strerror or error}")
+            return removed, problems
         try:
-            entries = list(self.folder.iterdir())
+            entries = list(self.folder.iterdir())  # the app's own folder: whatever is left in it goes
         except FileNotFoundError:
             return removed, problems
         for entry in entries:

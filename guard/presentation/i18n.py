@@ -35,6 +35,7 @@ from guard.i18n import (
     Text,
     Translation,
     check_language,
+    first_of_month,
     system_language,
     translation,
 )
@@ -212,7 +213,8 @@ def format_date(day: date | datetime, form: str = "medium") -> str:
         return f"{month} {day.day}, {day.year}" if english == "en_US" else f"{day.day} {month} {day.year}"
     from babel.dates import format_date as babel_date
 
-    return babel_date(day, format=form, locale=current_locale())
+    locale = current_locale()
+    return first_of_month(babel_date(day, format=form, locale=locale), day, locale.language)
 
 
 def format_time(moment: datetime, form: str = "short") -> str:

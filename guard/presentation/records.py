@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from guard.ledger.models import Decision, Record, RequestedBy, TermsRef
 from guard.ledger.status import EffectiveStatus
+from guard.ledger.waiting import HELD, KEPT
 from guard.presentation.i18n import N_, _, format_date, format_time
 from guard.presentation.wording import signal_name
 
@@ -119,7 +120,8 @@ def record_fields(record: Record, status: EffectiveStatus | None = None,
         fields.append(Field(_("Kept before signing"), _(
             "Kept unsigned on this computer from {time} until {signed} ({why}). Until it was signed, only the files "
             "in the app's data folder vouched for it: if you do not remember this decision, withdraw it.").format(
-                time=local_time(record.kept.kept_at), signed=local_time(record.recorded_at), why=record.kept.why),
+                time=local_time(record.kept.kept_at), signed=local_time(record.recorded_at),
+                why=_(record.kept.why) if record.kept.why in (HELD, KEPT) else record.kept.why),
             "kept"))
     if record.refers_to:
         what = _("Withdraws") if record.is_withdrawal else _("Corrects")

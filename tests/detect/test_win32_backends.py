@@ -21,10 +21,14 @@ from tests.detect.world import (
 
 
 class FakeUser32:
-    """Stands in for user32.dll: hwnd → (visible, title, pid)."""
+    """Stands in for user32.dll: hwnd → (visible, title, pid), and the window in the foreground."""
 
-    def __init__(self, windows):
+    def __init__(self, windows, foreground=0):
         self.windows = windows
+        self.foreground = foreground
+
+    def foreground_window(self):
+        return self.foreground
 
     def top_level_windows(self):
         return list(self.windows)
@@ -73,6 +77,14 @@ def test_enum_windows_lists_visible_titled_windows_with_their_pids():
     }))
     assert [(w.title, w.pid, w.window_id) for w in lister.windows()] == [
         ("Zoom Meeting", 1200, 0x10), ("Weekly sync | Microsoft Teams", 1400, 0x40)]
+
+
+def test_the_foreground_window_is_the_one_marked_active():
+    lister = Win32WindowLister(FakeUser32({0x10: (True, "Zoom Meeting - Google Chrome", 1200),
+                                           0x40: (True, "Weekly sync | Microsoft Teams", 1400)}, foreground=0x10))
+    assert [(w.window_id, w.active) for w in lister.windows()] == [(0x10, True), (0x40, False)]
+    lister = Win32WindowLister(FakeUser32({0x10: (True, "Zoom Meeting - Google Chrome", 1200)}))
+    assert [w.active for w in lister.windows()] == [False], "no window in the foreground"
 
 
 def test_enum_windows_failure_is_unavailable_with_the_reason():

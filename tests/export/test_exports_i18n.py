@@ -51,7 +51,7 @@ def test_a_french_pdf_export_reads_french_and_says_so(ledger, sample, catalog, t
     text = flat(subprocess.run(["pdftotext", "-layout", str(tmp_path / "historique.pdf"), "-"], capture_output=True,
                                text=True, check=True).stdout)
     for words in ("Historique des consentements", "Résumé", "Chronologie", "Vérification du registre",
-                  "1 déc. 2026 20:00 UTC", "page 1", "Réunion\u00a0: Quarterly planning"):
+                  "1er déc. 2026 20:00 UTC", "page 1", "Réunion\u00a0: Quarterly planning"):
         assert flat(words) in text, words
     for english in ENGLISH_HEADINGS:
         assert english not in text, english

@@ -54,3 +54,44 @@ def test_titles_and_name_are_the_official_journal_s_word_for_word(language):
         article = articles[f"{int(number):03d}"]
         assert _words(article.find("STI.ART")) == title, f"{language} Article {number}"
         assert _words(article.find("TI.ART")).endswith(f" {number}")
+
+
+# Phrases the German and French letters take word for word from the Regulation's own text, with
+# the article they come from: the deadline (Art. 12(3)), the objection's test (Art. 21(1)), what an
+# access request asks about the logic (Art. 15(1)(h)) and who the controller is (Art. 4(7)).
+LETTER_PHRASES = {
+    "de": [("012", "unverzüglich, in jedem Fall aber innerhalb eines Monats nach Eingang"),
+           ("021", "zwingende schutzwürdige Gründe"),
+           ("015", "aussagekräftige Informationen über die involvierte Logik"),
+           ("004", "über die Zwecke und Mittel der Verarbeitung")],
+    "fr": [("012", "dans les meilleurs délais et en tout état de cause dans un délai d'un mois à compter de la "
+                   "réception"),
+           ("021", "motifs légitimes et impérieux"),
+           ("015", "informations utiles concernant la logique sous-jacente"),
+           ("004", "détermine les finalités et les moyens du traitement")],
+}
+
+
+@pytest.mark.parametrize("language", sorted(LETTER_PHRASES))
+def test_the_letters_use_the_regulation_s_own_phrases(language):
+    from tests.i18n.catalogs import letter_ids, read
+
+    ids = letter_ids()
+    letters = " ".join(str(message.string) for message in read(language) if message.id in ids)
+    letters = " ".join(letters.split())
+    missing = [phrase for _article, phrase in LETTER_PHRASES[language] if phrase not in letters]
+    assert not missing, f"{language} letters no longer quote the Regulation: {missing}"
+
+
+@pytest.mark.skipif(not os.environ.get("MPG_GDPR_FORMEX"),
+                    reason="set MPG_GDPR_FORMEX to a folder of the Official Journal's Formex files "
+                           "(L_2016119<LANG>.01000101.xml) to compare the letters' phrases word for word")
+@pytest.mark.parametrize("language", sorted(LETTER_PHRASES))
+def test_the_letters_phrases_are_the_official_journal_s_word_for_word(language):
+    entry = gdpr()[language]
+    path = Path(os.environ["MPG_GDPR_FORMEX"]) / FORMEX_FILE.format(lang=language.upper())
+    data = path.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == entry["official_sha256"], f"{path} is not the file cited"
+    articles = {article.get("IDENTIFIER"): _words(article) for article in ET.fromstring(data).iter("ARTICLE")}
+    for article, phrase in LETTER_PHRASES[language]:
+        assert phrase in articles[article], f"{language} Article {int(article)}: {phrase!r}"

@@ -27,7 +27,7 @@ def test_letter_about_a_record_names_provider_dates_meeting_terms_and_article(le
     assert ARTICLES[kind] in text and letter.article == f"GDPR {LetterKind(kind).article}"
     assert "Zoom Video Communications, Inc." in text and "E-mail: privacy@zoom.us" in text
     assert "2026-03-02 09:15 UTC" in text and sample.given.id in text
-    assert '"Quarterly planning"' in text and "organised by Ada Lovelace" in text and "https://zoom.us/j/123456" in text
+    assert '“Quarterly planning”' in text and "organised by Ada Lovelace" in text and "https://zoom.us/j/123456" in text
     feature = catalog.get("zoom").feature("meeting-summary").name
     assert f"Feature: {feature} (meeting-summary)" in text
     assert f"sha256:{ZOOM_TERMS_SHA}" in text and "https://explore.zoom.us/en/terms/" in text

@@ -17,8 +17,12 @@ from tests.i18n.catalogs import letter_ids
 
 GREETING = {"en": "Dear Sir or Madam,", "de": "Sehr geehrte Damen und Herren,", "fr": "Madame, Monsieur,",
             "es": "Muy señores míos:", "it": "Gentili Signore e Signori,", "nl": "Geachte heer, mevrouw,"}
-DATE = {"en": "1 June 2026", "de": "1. Juni 2026", "fr": "1 juin 2026", "es": "1 de junio de 2026",
+DATE = {"en": "1 June 2026", "de": "1. Juni 2026", "fr": "1er juin 2026", "es": "1 de junio de 2026",
         "it": "1 giugno 2026", "nl": "1 juni 2026"}
+WHEN = {"en": "2026-03-02 09:15 UTC", "de": "2. März 2026 09:15 UTC", "fr": "2 mars 2026 09:15 UTC",
+        "es": "2 de marzo de 2026 09:15 UTC", "it": "2 marzo 2026 09:15 UTC", "nl": "2 maart 2026 09:15 UTC"}
+TITLE = {"en": "“Quarterly planning”", "de": "„Quarterly planning“", "fr": "«\u00a0Quarterly planning\u00a0»",
+         "es": "«Quarterly planning»", "it": "«Quarterly planning»", "nl": "‘Quarterly planning’"}
 REFERENCE = {"en": "Art. 7(3) GDPR", "de": "Art. 7 Abs. 3 DSGVO", "fr": "article 7, paragraphe 3, du RGPD",
              "es": "artículo 7, apartado 3, del RGPD", "it": "articolo 7, paragrafo 3, del RGPD",
              "nl": "artikel 7, lid 3, AVG"}
@@ -32,7 +36,7 @@ def test_a_letter_is_written_in_each_language_with_the_gdpr_as_it_names_itself(l
     assert letter.language == language and GREETING[language] in text and f"\n{DATE[language]}\n" in text
     assert REFERENCE[language] in letter.subject
     assert cites["titles"]["7"] in text and cites["regulation"] in text  # the official title of Article 7
-    assert sample.given.id in text and "2026-03-02 09:15 UTC" in text and '"Quarterly planning"' in text
+    assert sample.given.id in text and WHEN[language] in text and TITLE[language] in text  # as the language writes them
     for other, greeting in GREETING.items():
         if other != language:
             assert greeting not in text
@@ -101,10 +105,11 @@ def test_the_letter_command_takes_a_language(cli, ledger, sample):
 # resources/locale/README.md); "ref." and "id" are how these languages abbreviate.
 REF = "{title}, {version} (ref. {document} {hash})"
 LIST = "{records}; {period}."  # French alone puts a space before the semicolon
-SAME_IN = {"de": {"Details", "Meeting", "Meeting: {meeting}", "  Meeting: {meeting}", LIST},
+LABELLED = "{label}: {value}"  # French alone puts a (no-break) space before the colon
+SAME_IN = {"de": {"Details", "Meeting", "Meeting: {meeting}", "  Meeting: {meeting}", LIST, LABELLED},
            "fr": {"{document}, version sha256:{sha256}", "page {page}"},
-           "es": {REF, LIST}, "it": {"E-mail: {email}", "id {id}", LIST},
-           "nl": {"E-mail: {email}", "Details", "id {id}", REF, LIST}}
+           "es": {REF, LIST, LABELLED}, "it": {"E-mail: {email}", "id {id}", LIST, LABELLED},
+           "nl": {"E-mail: {email}", "Details", "id {id}", REF, LIST, LABELLED}}
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
@@ -119,3 +124,12 @@ def test_no_letter_message_is_left_in_english(language):
                                    "host_controller", "host_processors", "fill_host_postal")} <= letters
     copied = {m.id for m in catalog if m.id in letters and m.string == m.id} - SAME_IN.get(language, set())
     assert not copied
+
+
+def test_a_value_that_looks_like_a_placeholder_is_written_as_it_is():
+    """A meeting title or service name holding "{records}" is the user's text, not a place for the
+    records: values go in in one pass."""
+    from guard.export.letter_words import Wording
+
+    body = Wording("fr").body("withdrawal", service="Zoom {records}", records="- entrée 1")
+    assert "Zoom {records}" in body and body.count("- entrée 1") == 1

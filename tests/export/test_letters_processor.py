@@ -147,5 +147,5 @@ def test_the_withdrawal_the_app_offers_leads_to_the_host_letter(app_home, no_key
         services.close()
     assert offered.letter is not None and offered.letter.offers_host_letter and offered.letter.record_id == zoom.id
     assert plain.letter is not None and not plain.letter.offers_host_letter
-    assert "\nAcme Ltd\n1 High Street\n" in host.text and '"Board call"' in host.text
+    assert "\nAcme Ltd\n1 High Street\n" in host.text and '“Board call”' in host.text
     assert host.suggested_name.startswith("withdrawal-host-zoom-") and host.title.endswith("Acme Ltd (Zoom)")

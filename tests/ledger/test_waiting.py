@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 
 from guard.ledger import RecordDraft
-from guard.ledger.waiting import MAX_FILE_BYTES, WaitingDecisions
+from guard.ledger.waiting import KEPT, MAX_FILE_BYTES, WaitingDecisions
 
 
 def test_a_kept_decision_comes_back_as_it_was_made_and_goes_once_done(tmp_path):
@@ -83,7 +83,8 @@ def test_a_kept_decision_written_by_someone_else_is_signed_marked_as_kept(app_ho
     folder = app_paths().data_dir / "decisions-waiting"
     folder.mkdir(parents=True, mode=0o700)
     (folder / f"{record_id}.json").write_text(json.dumps({
-        "format": 1, "record_id": record_id, "kept_at": "2026-11-30T09:00:01Z", "why": "the keyring was locked",
+        "format": 1, "record_id": record_id, "kept_at": "2026-11-30T09:00:01Z",
+        "why": "Cannot sign a new record in the consent ledger /home/alice/.local/share/x/ledger.sqlite3: locked",
         "draft": forged.model_dump(mode="json")}))
     services = Services(app_paths())
     try:
@@ -92,8 +93,8 @@ def test_a_kept_decision_written_by_someone_else_is_signed_marked_as_kept(app_ho
         services.close()
     assert record.id == record_id and record.kept is not None
     assert record.kept.kept_at == datetime(2026, 11, 30, 9, 0, 1, tzinfo=UTC)
-    assert record.kept.why == "the keyring was locked"
-    assert record.to_dict()["kept"] == {"kept_at": "2026-11-30T09:00:01.000000Z", "why": "the keyring was locked"}
+    assert record.kept.why == KEPT, "general words: the file's text may name this computer's folders"
+    assert record.to_dict()["kept"] == {"kept_at": "2026-11-30T09:00:01.000000Z", "why": KEPT}
     shown = {field.label: field.value for field in record_fields(record)}
     assert "Kept unsigned on this computer from" in shown["Kept before signing"]
     assert "if you do not remember this decision, withdraw it" in shown["Kept before signing"]
@@ -158,3 +159,56 @@ def test_a_held_decision_signed_from_its_file_elsewhere_is_the_same_decision(app
         elsewhere = ledger.append(waiting.listed()[0].marked(), record_id=record_id)
         mine = ledger.append(held.draft, record_id=record_id)
         assert mine == elsewhere and mine.kept is not None and ledger.count() == 1
+
+
+def test_why_a_decision_was_kept_is_said_in_the_apps_language(app_home, no_keyring):
+    """The record keeps the reason in general English words; the details and exports say it translated."""
+    from guard.ledger import Ledger, ledger_path
+    from guard.ledger.models import KeptMark
+    from guard.paths import app_paths
+    from guard.presentation.i18n import use_language
+    from guard.presentation.records import record_fields
+
+    with Ledger.open(ledger_path(app_paths())) as ledger:
+        record = ledger.append(RecordDraft("zoom", "given", kept=KeptMark(kept_at=datetime.now(UTC), why=KEPT)))
+    use_language("de")
+    try:
+        shown = [field.value for field in record_fields(record) if field.key == "kept"]
+    finally:
+        use_language("en")
+    assert shown and "das Protokoll konnte sie damals nicht signieren" in shown[0]
+
+
+def test_a_kept_decision_made_after_now_is_left_not_signed(app_home, no_keyring):
+    """Audit 7: a kept file is unsigned, and one saying the decision was made (or kept) in the future is
+    not one this computer kept: it was signed as given, dated ahead of its own signature."""
+    from datetime import timedelta
+
+    from guard.paths import app_paths
+    from guard.services import Services
+
+    waiting = WaitingDecisions(app_paths().data_dir)
+    ahead = datetime.now(UTC) + timedelta(days=30)
+    record_id = str(uuid.uuid4())
+    waiting.keep(record_id, RecordDraft("zoom", "given", occurred_at=ahead), "locked")
+    services = Services(app_paths())
+    try:
+        assert services.sign_waiting() == []
+        assert services.waiting_count() == 1, "left where it is, for the user to see"
+    finally:
+        services.close()
+
+
+def test_erasing_never_follows_a_linked_folder(tmp_path):
+    """Audit 7: erasing the ledger empties decisions-waiting of every file in it, and through a link to
+    another folder (one of the user's own, say) it deleted that folder's files. The link goes, not them."""
+    elsewhere = tmp_path / "Documents"
+    elsewhere.mkdir()
+    (elsewhere / "thesis.odt").write_text("years of work")
+    (elsewhere / f"{uuid.uuid4()}.json").write_text("{}")
+    home = tmp_path / "linked"
+    home.mkdir()
+    (home / "decisions-waiting").symlink_to(elsewhere)
+    gone, problems = WaitingDecisions(home).erase()
+    assert gone == [home / "decisions-waiting"] and problems == []
+    assert len(list(elsewhere.iterdir())) == 2, "nothing in the linked folder was touched"

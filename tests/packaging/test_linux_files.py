@@ -131,3 +131,15 @@ def test_icons_are_rendered_for_every_platform(tmp_path):
         kinds[kind] = png_size(icns[position + 8:position + length])
         position += length
     assert kinds[b"ic10"] == (1024, 1024) and kinds[b"icp4"] == (16, 16)
+
+
+def test_the_entries_speak_german_and_french_too():
+    """The app speaks German and French; its menu entry, log-in entry and software-centre summary
+    did not, so a German desktop listed it with an English description."""
+    menu, autostart = desktop_entry(DESKTOP), desktop_entry(AUTOSTART)
+    for language in ("de", "fr"):
+        assert menu[f"GenericName[{language}]"] and menu[f"Comment[{language}]"] and menu[f"Keywords[{language}]"]
+        assert autostart[f"Comment[{language}]"]
+        assert f'<summary xml:lang="{language}">' in METAINFO.read_text(encoding="utf-8")
+    assert "Sie" in menu["Comment[de]"] and "Meeting" in menu["Comment[de]"]  # formal, and the glossary's word
+    assert "réunion" in menu["Comment[fr]"]

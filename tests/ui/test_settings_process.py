@@ -152,3 +152,56 @@ def test_modules_in_the_working_folder_never_run_in_the_window(qtbot, host, worl
     assert sorted(path.name for path in folder.glob("RAN-*")) == []
     with qtbot.waitSignal(settings.ended, timeout=20000):
         settings.close_window()
+
+
+def test_the_window_in_its_own_process_says_the_tray_icon_is_shown(qtbot, host, world, monkeypatch):
+    """On a clean start under Xvfb with trayer, the icon sat on the panel while the window (now a process
+    of its own, which cannot see the icon) said "Tray icon (not known)": the tray app tells it."""
+    from ui.tray.presence import TrayPresence, tray_presence
+
+    monkeypatch.setattr("ui.tray.presence._PRESENCE", TrayPresence())
+    tray_presence().mark_shown()  # what the tray icon does once trayer gives it a place
+    settings = host()
+    with qtbot.waitSignal(settings.shown, timeout=60000):
+        settings.show("overview")
+    child = settings.process.processId()
+
+    def told() -> bool:
+        logged = world.paths.log_file.read_text(encoding="utf-8").splitlines()
+        return any(f"[settings {child}]" in line and line.endswith("The tray app's icon is shown") for line in logged)
+
+    qtbot.waitUntil(told, timeout=20000)
+    with qtbot.waitSignal(settings.ended, timeout=20000):
+        settings.close_window()
+
+
+def test_the_overview_says_the_icon_is_shown_when_the_tray_app_says_so(qtbot, world, monkeypatch):
+    """The window's end of the link: "tray-shown" from the tray app turns the Overview's "not known" into "shown"."""
+    from PySide6.QtNetwork import QLocalServer
+
+    from ui.settings.window import SettingsWindow
+    from ui.settings_link import encode
+    from ui.tray.presence import TrayPresence
+
+    monkeypatch.setattr("ui.tray.presence._PRESENCE", TrayPresence())
+    server = QLocalServer()
+    name = f"walk-tray-{os.getpid()}"
+    QLocalServer.removeServer(name)
+    assert server.listen(name)
+    with blocking_ok():
+        services = Services(world.paths)
+    window = SettingsWindow(services)
+    qtbot.addWidget(window)
+    window.present("overview")
+    overview = window.overview
+    qtbot.waitUntil(lambda: overview.desktop is not None, timeout=30_000)
+    assert "Tray icon (not known)" in overview.browser.toPlainText()
+    link = WindowLink(name, window)
+    qtbot.waitUntil(server.hasPendingConnections, timeout=10000)
+    tray_end = server.nextPendingConnection()
+    tray_end.write(encode("tray-shown"))
+    tray_end.flush()
+    qtbot.waitUntil(lambda: "Tray icon (✓ works): shown" in overview.browser.toPlainText(), timeout=10000)
+    link.socket.abort()
+    server.close()
+    window.close()

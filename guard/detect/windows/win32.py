@@ -18,6 +18,7 @@ class User32Api(Protocol):
     def is_visible(self, hwnd: int) -> bool: ...
     def title(self, hwnd: int) -> str: ...
     def owner_pid(self, hwnd: int) -> int | None: ...
+    def foreground_window(self) -> int: ...
 
 
 class User32:
@@ -40,6 +41,8 @@ class User32:
         self._user32.GetWindowTextW.restype = ctypes.c_int
         self._user32.GetWindowThreadProcessId.argtypes = [wintypes.HWND, ctypes.POINTER(wintypes.DWORD)]
         self._user32.GetWindowThreadProcessId.restype = wintypes.DWORD
+        self._user32.GetForegroundWindow.argtypes = []
+        self._user32.GetForegroundWindow.restype = wintypes.HWND
         self._wintypes = wintypes
 
     def top_level_windows(self) -> list[int]:
@@ -69,6 +72,10 @@ class User32:
         self._user32.GetWindowThreadProcessId(hwnd, self._ctypes.byref(pid))
         return int(pid.value) or None
 
+    def foreground_window(self) -> int:
+        """The window the user works in (GetForegroundWindow); 0 when none has the focus."""
+        return int(self._user32.GetForegroundWindow() or 0)
+
 
 class Win32WindowLister:
     name = "win32-enumwindows"
@@ -87,11 +94,15 @@ class Win32WindowLister:
             handles = api.top_level_windows()
         except OSError as error:
             raise ProbeUnavailable(f"EnumWindows failed: {error}") from None
+        try:
+            active = api.foreground_window()
+        except OSError:
+            active = 0  # no window known to have the focus: nothing is taken for one the extension sees
         found: list[WindowInfo] = []
         for hwnd in handles:
             if not api.is_visible(hwnd):
                 continue
             title = api.title(hwnd)
             if title:
-                found.append(WindowInfo(title=title, pid=api.owner_pid(hwnd), window_id=hwnd))
+                found.append(WindowInfo(title=title, pid=api.owner_pid(hwnd), window_id=hwnd, active=hwnd == active))
         return found

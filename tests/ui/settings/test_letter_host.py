@@ -43,7 +43,7 @@ def test_the_letter_view_writes_the_letter_to_the_host(qtbot, services):
     assert host is not None
     qtbot.addWidget(host)
     text = host.text.toPlainText()
-    assert "\nAcme <b>Ltd</b>\n1 High Street, London\n" in text and '"Board call"' in text  # plain, as typed
+    assert "\nAcme <b>Ltd</b>\n1 High Street, London\n" in text and '“Board call”' in text  # plain, as typed
     assert "you are its controller" in text and host.windowTitle().endswith("Acme <b>Ltd</b> (Zoom)")
     assert host.host_record is None  # the organisation's letter offers no third one
     jobs.shutdown()
