@@ -262,9 +262,11 @@ def record_node(entry: Entry, nodes: _Nodes) -> dict[str, Any]:
 
 def controller_node(facts: ProviderFacts) -> dict[str, Any]:
     """The provider as a ``dpv:DataController`` entity (guide §8.4): name, identifier, role,
-    contact point and postal address, each from the catalog or stated as not available."""
+    contact point and postal address, each from the catalog or stated as not available. It is
+    also a ``dpv:Recipient`` (each process names it with ``dpv:hasRecipient``, whose range that
+    is): in DPV 2.3 a data controller is not a kind of recipient by itself."""
     node_id = controller_id(facts.id)
-    node: dict[str, Any] = {"@id": node_id, "@type": ["dpv:DataController", "dpv:Organisation"],
+    node: dict[str, Any] = {"@id": node_id, "@type": ["dpv:DataController", "dpv:Organisation", "dpv:Recipient"],
                             "dpv:hasIdentifier": node_id, "mpg:provider": facts.id, "mpg:providerName": facts.name,
                             "mpg:inCatalog": facts.in_catalog}
     if facts.controller:
@@ -312,8 +314,10 @@ def controller_node(facts: ProviderFacts) -> dict[str, Any]:
 
 def third_parties_node(facts: ProviderFacts) -> dict[str, Any]:
     """Recipients besides the controller (ISO 27560 lists third parties): the catalog does not
-    say whether a provider passes meeting data to third-party AI providers."""
-    return {"@id": third_parties_id(facts.id), "@type": "dpv:ThirdParty",
+    say whether a provider passes meeting data to third-party AI providers. Typed
+    ``dpv:Recipient`` too (the range of ``dpv:hasRecipient``; in DPV 2.3 a third party is not
+    a kind of recipient by itself)."""
+    return {"@id": third_parties_id(facts.id), "@type": ["dpv:ThirdParty", "dpv:Recipient"],
             "dpv:hasApplicability": UNKNOWN_APPLICABILITY,
             "dct:description": f"Whether {facts.name} passes this data to third parties (such as AI model "
                                "providers) is not in the app's catalog."}

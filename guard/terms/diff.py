@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
+from functools import cached_property
 
 from guard.terms.align import Pairing, align
+from guard.terms.charmap import CharMap
 
 _SECTION = re.compile(
     r"^(?P<indent>\s*)(?:#{1,6}\s+)?(?:[-*+]\s+)?(?:\*\*|__)?\\?(?:(?:section|article|clause|§)\s*)?"
@@ -32,7 +34,7 @@ _WORD = re.compile(r"\w+")
 _TABLE_ROWS = re.compile(r"\s*\|(?:\s*\|){2,}\s*")  # "| | | |": where one row of a flattened table ends
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2})")
 # (the second form: a sentence glued to the next one by a lost space, "in your account.Where applicable")
-_TRANSLATE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-",
+_TRANSLATE = CharMap({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-",
                             "‐": "-", "‑": "-", "\u00a0": " "})
 
 
@@ -57,8 +59,9 @@ class Clause:
     lead: str | None = None
     heading: str | None = None  # the Markdown heading the clause is under ("## How we use your data")
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """The clause as compared (:func:`comparable`), worked out once: alignment asks it several times."""
         return comparable(self.text)
 
 
@@ -101,7 +104,7 @@ def comparable(text: str) -> str:
     Numbers stay: "2. Data" as a list item and "2. DATA" as a paragraph compare equal.
     """
     text = _BULLET.sub("", text.replace("\\", "").lstrip("#").lstrip())
-    return " ".join(text.translate(_TRANSLATE).split()).casefold()
+    return " ".join(_TRANSLATE(text).split()).casefold()
 
 
 def split_clauses(markdown: str) -> list[Clause]:

@@ -25,6 +25,8 @@ from bs4.element import (
     Tag,
 )
 
+from guard.terms.charmap import CharMap
+
 SKIP_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
     "head", "title", "meta", "link", "base", "button", "input", "select", "option", "textarea", "img",
@@ -39,7 +41,7 @@ HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _IGNORED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction, CData)
 
 # Characters that are only layout: removed, or turned into plain spaces.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = CharMap(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _NEEDS_ESCAPE = re.compile(r"^(#|>|[-*+](?=\s)|\d+[.)](?=\s))")
 
@@ -49,7 +51,7 @@ _BREAK = "\u2028"  # a <br> (or a line of <pre>); newlines in the HTML source ar
 
 def normalise_text(text: str) -> str:
     """NFC, no zero-width characters, single spaces; <br> line breaks kept, blank lines dropped."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).replace("\n", " ")
+    text = _INVISIBLE(unicodedata.normalize("NFC", text)).replace("\n", " ")
     lines = (_SPACES.sub(" ", line).strip() for line in text.split(_BREAK))
     return "\n".join(line for line in lines if line)
 

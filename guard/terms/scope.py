@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from guard.terms.charmap import CharMap
 from guard.terms.rules import Hit, Rules
 
 DEFAULT_DATA = "your data"
@@ -39,13 +40,13 @@ class Scope:
         return next((words for key, words in self.limit_words if key == limit), None)
 
 
-_QUOTES = str.maketrans({"“": " ", "”": " ", "„": " ", '"': " "})
+_QUOTES = CharMap({"“": " ", "”": " ", "„": " ", '"': " "})
 
 
 def mask(sentence: str, rules: Rules) -> str:
     """The sentence with product names and set phrases blanked, and double quotes too, so a word
     in quotes (we do not “sell” or “share”) reads as the word (same length, so offsets hold)."""
-    sentence = sentence.translate(_QUOTES)
+    sentence = _QUOTES(sentence)
     for rule in rules.masks:
         for hit in list(rule.matcher.finditer(sentence)):
             sentence = sentence[:hit.start] + " " * (hit.end - hit.start) + sentence[hit.end:]

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-_TRANSLATE = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "´": "'", "`": "'",
+from guard.terms.charmap import CharMap
+
+_TRANSLATE = CharMap({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "´": "'", "`": "'",
                             "–": "-", "—": "-", "‐": "-", "‑": "-", "\u00a0": " ", "\u202f": " "})
 CONTRACTIONS = {
     "won't": "will not", "can't": "cannot", "shan't": "shall not", "n't": " not", "'ll": " will", "'re": " are",
@@ -40,7 +42,7 @@ def plain(text: str) -> str:
     """The words a reader sees: links to their text, no emphasis or escapes, one spacing, plain quotes."""
     text = _MARKDOWN_LINK.sub(r"\1", text)
     text = text.replace("\\", "").replace("**", "").replace("__", "")
-    return " ".join(text.translate(_TRANSLATE).split())
+    return " ".join(_TRANSLATE(text).split())
 
 
 def expand_contractions(text: str) -> str:
@@ -295,9 +297,9 @@ def changed_ranges(old: str, new: str) -> tuple[list[tuple[int, int]], list[tupl
     """Character ranges of the words that differ, in ``old`` and in ``new`` (an insertion shows
     in ``new`` only, a deletion in ``old`` only; a small range marks where it happened on the
     other side)."""
-    a = [(m.start(), m.end(), expand_contractions(m.group(0).casefold().translate(_TRANSLATE)))
+    a = [(m.start(), m.end(), expand_contractions(_TRANSLATE(m.group(0).casefold())))
          for m in _WORD_SPAN.finditer(old)]
-    b = [(m.start(), m.end(), expand_contractions(m.group(0).casefold().translate(_TRANSLATE)))
+    b = [(m.start(), m.end(), expand_contractions(_TRANSLATE(m.group(0).casefold())))
          for m in _WORD_SPAN.finditer(new)]
     matcher = SequenceMatcher(None, [w for _, _, w in a], [w for _, _, w in b], autojunk=False)
     old_ranges: list[tuple[int, int]] = []

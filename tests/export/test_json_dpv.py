@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import rdflib
 from rdflib import RDF, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS, XSD
 
 from guard.export import ExportFilter, export_history
 from tests.export.conftest import schema, utc
@@ -26,6 +26,9 @@ MPG = rdflib.Namespace("urn:meeting-privacy-guard:")
 PUBLISHED = ("https://w3id.org/dpv#", "https://w3id.org/dpv/legal/eu/gdpr#", "https://w3id.org/dpv/legal/eu#",
              "https://w3id.org/dpv/loc#", "https://w3id.org/dpv/schema/dpv-27560#")
 RECORD_SCHEMA = URIRef("https://w3id.org/dpv/schema/dpv-27560#record")
+DCAM = rdflib.Namespace("http://purl.org/dc/dcam/")
+TERM_STATUS = URIRef("http://www.w3.org/2003/06/sw-vocab-status/ns#term_status")
+SCHEMA_ORG = SDO
 
 
 @pytest.fixture(scope="session")
@@ -114,13 +117,113 @@ def test_every_record_carries_every_field_the_27560_guide_requires(ledger, sampl
             assert (who, RDF.type, DPV.DataSubject) in graph
 
 
-def test_every_dpv_term_used_is_published(ledger, sample, catalog, tmp_path, vocabulary):
+def test_every_dpv_term_used_is_published_and_not_retired(ledger, sample, catalog, tmp_path, vocabulary):
     graph = as_rdf(export_json(ledger, catalog, tmp_path, jurisdiction="EU"))
     published = set(vocabulary.subjects())
     used = {term for triple in graph for term in triple
             if isinstance(term, URIRef) and str(term).startswith(PUBLISHED)}
     assert used - published == set()
     assert {DPV.ConsentRecord, DPV.hasConsentStatus, DPV.ConsentRequestDeferred, DPV.NotAvailable} <= used
+    # DPV marks a term it is retiring with sw:term_status "sunset" (e.g. dpv:PersonalDataHandling in 2.3)
+    # and lists "deprecated" and "removed" in its own SHACL shapes (w3c/dpv code/shacl_shapes/shapes.ttl).
+    retired = {term for term in used for status in vocabulary.objects(term, TERM_STATUS)
+               if str(status) in ("sunset", "deprecated", "removed")}
+    assert retired == set()
+    assert Literal("sunset", lang="en") in set(vocabulary.objects(DPV.PersonalDataHandling, TERM_STATUS))
+
+
+def test_every_other_term_is_defined_in_its_vocabulary(ledger, sample, catalog, tmp_path):
+    """DCMI Terms, SKOS and schema.org terms as rdflib lists them from those vocabularies: a typo
+    in a property name would otherwise be a statement nobody can read."""
+    graph = as_rdf(export_json(ledger, catalog, tmp_path, jurisdiction="EU"))
+    used = {term for triple in graph for term in triple if isinstance(term, URIRef)}
+    for namespace in (DCTERMS, SKOS, SCHEMA_ORG):
+        mine = {term for term in used if str(term).startswith(str(namespace))}
+        assert mine and {term for term in mine if term not in namespace} == set(), namespace
+
+
+def test_every_key_of_the_export_expands_to_an_iri_the_context_declares(ledger, sample, catalog, tmp_path):
+    """A JSON-LD reader drops a key its context cannot expand, and reads ``x:y`` with an undeclared
+    ``x`` as an IRI of scheme ``x``: every key, type and reference uses a declared prefix."""
+    document = export_json(ledger, catalog, tmp_path, jurisdiction="EU")
+    context = document["@context"]
+    prefixes = {name for name, value in context.items() if isinstance(value, str) and value.endswith(("#", "/", ":"))}
+    literals = {name for name, value in context.items() if isinstance(value, dict) and value.get("@type") == "@json"}
+
+    def compact(name: str) -> bool:
+        return name.partition(":")[0] in prefixes and bool(name.partition(":")[2])
+
+    def absolute(iri: str) -> bool:
+        return compact(iri) or iri.startswith(("https://", "http://", "urn:uuid:", "urn:meeting-privacy-guard:",
+                                              "mailto:", "_:"))
+
+    stack, keys = [document], 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("@context",) or key in literals:
+                    continue
+                keys += 1
+                if key == "@id":
+                    assert absolute(value), value
+                elif key == "@type":
+                    assert all(compact(kind) for kind in (value if isinstance(value, list) else [value])), value
+                else:
+                    assert compact(key), key
+                    stack.append(value)
+    assert keys > 500
+
+
+def _reaches(vocabulary: rdflib.Graph, graph: rdflib.Graph, node, targets: set) -> bool:
+    """``node`` is (a kind of) one of ``targets``: through its types in the export and the
+    vocabulary's rdf:type, rdfs:subClassOf and skos:broader, transitively."""
+    seen, todo = set(), [node, *graph.objects(node, RDF.type)]
+    while todo:
+        term = todo.pop()
+        if term in targets:
+            return True
+        if term not in seen:
+            seen.add(term)
+            todo += [*vocabulary.objects(term, RDF.type), *vocabulary.objects(term, RDFS.subClassOf),
+                     *vocabulary.objects(term, SKOS.broader)]
+    return False
+
+
+def test_every_dpv_property_points_to_a_value_in_its_range(ledger, sample, catalog, tmp_path, vocabulary):
+    """Each DPV property's value is of the kind DPV says (dcam:rangeIncludes): a recipient is a
+    dpv:Recipient, a legal basis a dpv:LegalBasis, ... A web page or address the export only points
+    to (a form where a right is exercised) is not described by it and is not checked here; what
+    the app does not know is a node of the range stated not available."""
+    graph = as_rdf(export_json(ledger, catalog, tmp_path, jurisdiction="DE"))
+    described = set(graph.subjects())
+    checked, wrong = 0, []
+    for _subject, prop, value in graph:
+        ranges = set(vocabulary.objects(prop, DCAM.rangeIncludes))
+        if not str(prop).startswith(str(DPV)) or not ranges:
+            continue
+        if isinstance(value, Literal):
+            wrong.append((prop, value))
+        elif value in described or value in set(vocabulary.subjects()):
+            checked += 1
+            if not _reaches(vocabulary, graph, value, ranges):
+                wrong.append((prop, value))
+    assert wrong == [] and checked > 100
+    # A node's category (skos:broader, guide §8.3.2) is a kind of its type, or a category DPV lists in the
+    # same concept scheme: since DPV 2.1 dpv:Participant is under dpv:HumanSubject, not dpv:DataSubject, but
+    # still in the data subjects' scheme (dpv:entities-datasubject-classes).
+    for subject, value in graph.subject_objects(SKOS.broader):
+        kinds = set(graph.objects(subject, RDF.type))
+        schemes = {scheme for kind in kinds for scheme in vocabulary.objects(kind, SKOS.inScheme)}
+        assert _reaches(vocabulary, graph, value, kinds) or set(vocabulary.objects(value, SKOS.inScheme)) & schemes
+
+
+def test_every_typed_literal_is_well_formed(ledger, sample, catalog, tmp_path):
+    graph = as_rdf(export_json(ledger, catalog, tmp_path, jurisdiction="DE"))
+    literals = [value for value in graph.objects() if isinstance(value, Literal) and value.datatype is not None]
+    assert literals and [value for value in literals if value.ill_typed] == []
 
 
 def test_a_withdrawal_and_a_correction_show_in_the_records_own_status_history(ledger, sample, catalog, tmp_path):
