@@ -205,6 +205,9 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     else:
         ctx.print(f"Ledger: {report.path}")
         ctx.print(f"Key: {report.key.message()}")
+        if report.key.fingerprint and report.key.algorithm == "ed25519":
+            # what a reader of an export or a receipt compares with (verify-export prints it)
+            ctx.print(f"Key fingerprint (Ed25519, SHA-256 of the public key): {report.key.fingerprint}")
         ctx.print(f"Anchored in: {report.anchored}")
         if waiting:
             ctx.print(f"Waiting: {waiting} decision{'s' if waiting != 1 else ''} kept on this computer, not yet in "
