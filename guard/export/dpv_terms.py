@@ -22,7 +22,9 @@ DPV_27560_RECORD = "https://w3id.org/dpv/schema/dpv-27560#record"  # guide §8.1
 DPV_SOURCE_COMMIT = "f01a55c3c0983e35cdfdf80593ece3353faba7b8"
 APP_NS = "urn:meeting-privacy-guard:"
 
-CONTEXT: dict[str, Any] = {
+# The @context of format 2 exports written before 2026-12-02 (commits a7854e1 up to fdd2e98). Kept so
+# that verify-export still reads those exports: a reader takes every term's meaning from it.
+CONTEXT_BEFORE_2026_12_02: dict[str, Any] = {
     "@version": 1.1,
     "dpv": "https://w3id.org/dpv#",
     "eu-gdpr": "https://w3id.org/dpv/legal/eu/gdpr#",
@@ -43,6 +45,18 @@ CONTEXT: dict[str, Any] = {
     "mpg:publicKeys": {"@type": "@json"},
     "mpg:head": {"@type": "@json"},
 }
+
+# Today's @context: the one above, plus the datatype of the dates that were plain strings (a notice's
+# version date, the date a catalog source was checked: xsd:date) and the language of the app's own
+# sentences saying how a decision was indicated (always English). Other texts carry no language tag:
+# purposes are as the participant or host typed them, titles and names as the provider wrote them.
+CONTEXT: dict[str, Any] = {
+    **CONTEXT_BEFORE_2026_12_02,
+    "dct:date": {"@type": "xsd:date"},
+    "mpg:checked": {"@type": "xsd:date"},
+    "dpv:hasIndicationMethod": {"@language": "en"},
+}
+EARLIER_CONTEXTS: tuple[dict[str, Any], ...] = (CONTEXT_BEFORE_2026_12_02,)
 
 
 def ref(iri: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS, XSD
 
 from guard.export import ExportFilter, export_history
+from guard.ledger import Meeting, RecordDraft, TermsRef
 from tests.export.conftest import schema, utc
 
 VOCAB = Path(__file__).parent / "data" / "dpv"
@@ -218,6 +219,29 @@ def test_every_dpv_property_points_to_a_value_in_its_range(ledger, sample, catal
         kinds = set(graph.objects(subject, RDF.type))
         schemes = {scheme for kind in kinds for scheme in vocabulary.objects(kind, SKOS.inScheme)}
         assert _reaches(vocabulary, graph, value, kinds) or set(vocabulary.objects(value, SKOS.inScheme)) & schemes
+
+
+def test_dates_are_typed_and_the_apps_own_sentences_say_their_language(ledger, catalog, tmp_path):
+    """A notice's version date and a source's check date are xsd:date, not bare strings; how a
+    decision was indicated is the app's English sentence, tagged ``en``; a purpose as typed stays
+    untagged (its language is not known)."""
+    from guard.terms.baseline import load_baselines
+    from guard.terms.store import TermsStore
+
+    baseline = load_baselines()[0][("zoom", "terms")]
+    ledger.append(RecordDraft("zoom", "given", occurred_at=utc(2026, 3, 2, 9, 15), feature_id="meeting-summary",
+                              meeting=Meeting("Planning"), purposes=("Zusammenfassung",),
+                              terms=(TermsRef("zoom", "terms", baseline.sha256, "https://explore.zoom.us/en/terms/"),)))
+    document = export_json(ledger, catalog, tmp_path, terms_store=TermsStore(tmp_path / "terms"))
+    graph = as_rdf(document)
+    (notice,) = graph.subjects(RDF.type, DPV.PrivacyNotice)
+    assert graph.value(notice, DCTERMS.date) == Literal("2023-08-11", datatype=XSD.date)
+    checked = list(graph.objects(None, MPG.checked))
+    assert checked and all(value.datatype == XSD.date for value in checked)
+    methods = list(graph.objects(None, DPV.hasIndicationMethod))
+    assert methods and all(value.language == "en" for value in methods)
+    (purpose,) = graph.subjects(DCTERMS.description, Literal("Zusammenfassung"))
+    assert (purpose, RDF.type, DPV.Purpose) in graph
 
 
 def test_every_typed_literal_is_well_formed(ledger, sample, catalog, tmp_path):

@@ -149,3 +149,39 @@ def test_french_writes_the_first_of_the_month_as_1er():
         assert i18n.format_date(date(2026, 3, 21)) == "21 mars 2026"
     finally:
         i18n.use_language("en")
+
+
+def test_a_wrapped_french_line_never_starts_with_a_closing_mark_or_ends_on_an_opening_one():
+    """The tray menu wraps long lines; joining runs of white space turned the no-break spaces into
+    plain ones, so "… intitulée «" ended one line and "Zoom Meeting »" began the next."""
+    from guard.export.letters import one_line as letter_line
+    from guard.presentation.wording import one_line
+    from ui.tray.menu_model import wrapped
+
+    try:
+        i18n.use_language("fr")
+        text = i18n._("{name} (pid {pid}) shows a meeting window titled '{title}'").format(
+            name="zoom", pid="2196", title="Zoom Meeting")
+        detail = i18n.labelled("Fenêtre", text)
+        assert "\u00a0»" in one_line(detail, 300) and "\u00a0:" in letter_line("Zoom\u00a0: résumé")
+        for width in range(20, 70):
+            lines = [entry.text.strip() for entry in wrapped(detail, width=width)]
+            assert not any(line.startswith(("»", ":", ";", "?", "!")) or line.endswith("«") for line in lines), lines
+    finally:
+        i18n.use_language("en")
+
+
+def test_text_built_in_pieces_uses_the_language_s_colon():
+    """The Overview's "Titres des fenêtres (✓ fonctionne): lus …" and "Zoom: Zoom Terms of Service"
+    put the English colon between pieces the code joined; they now take it from the catalog."""
+    from guard.presentation.desktop import Capability
+
+    try:
+        i18n.use_language("fr")
+        assert i18n.colon() == "\u00a0: "
+        assert Capability("windows", "Titres des fenêtres", True, "lus sur le serveur X").line() == \
+            "Titres des fenêtres\u00a0: lus sur le serveur X"
+        i18n.use_language("de")
+        assert i18n.colon() == ": "
+    finally:
+        i18n.use_language("en")
