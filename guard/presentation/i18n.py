@@ -171,6 +171,12 @@ def labelled(label: str, value: str) -> str:
     return _("{label}: {value}").format(label=label, value=value)
 
 
+def colon() -> str:
+    """What 'Label: value' puts between its parts, for text built in pieces (HTML): ": ", in
+    French "\u00a0: "."""
+    return labelled("", "")
+
+
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in its own language) for the Preferences' language box, the app's languages first."""
     return [(code, LANGUAGE_NAMES.get(code, code)) for code in UI_LANGUAGES]

@@ -169,3 +169,19 @@ def test_a_wrapped_french_line_never_starts_with_a_closing_mark_or_ends_on_an_op
             assert not any(line.startswith(("»", ":", ";", "?", "!")) or line.endswith("«") for line in lines), lines
     finally:
         i18n.use_language("en")
+
+
+def test_text_built_in_pieces_uses_the_language_s_colon():
+    """The Overview's "Titres des fenêtres (✓ fonctionne): lus …" and "Zoom: Zoom Terms of Service"
+    put the English colon between pieces the code joined; they now take it from the catalog."""
+    from guard.presentation.desktop import Capability
+
+    try:
+        i18n.use_language("fr")
+        assert i18n.colon() == "\u00a0: "
+        assert Capability("windows", "Titres des fenêtres", True, "lus sur le serveur X").line() == \
+            "Titres des fenêtres\u00a0: lus sur le serveur X"
+        i18n.use_language("de")
+        assert i18n.colon() == ": "
+    finally:
+        i18n.use_language("en")
