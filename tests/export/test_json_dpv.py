@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import rdflib
 from rdflib import RDF, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDFS, SDO, SKOS, XSD
 
 from guard.export import ExportFilter, export_history
 from guard.ledger import Meeting, RecordDraft, TermsRef
@@ -134,6 +134,10 @@ def test_every_dpv_term_used_is_published_and_not_retired(ledger, sample, catalo
                if str(status) in ("sunset", "deprecated", "removed")}
     assert retired == set()
     assert Literal("sunset", lang="en") in set(vocabulary.objects(DPV.PersonalDataHandling, TERM_STATUS))
+    # the DPV release the export says it uses is the one these terms were checked against
+    release = vocabulary.value(URIRef("https://w3id.org/dpv"), OWL.versionIRI)
+    claimed = {value for value in graph.objects(None, DCTERMS.conformsTo) if str(value).startswith("https://w3id.org/dpv/2")}
+    assert claimed == {release}
 
 
 def test_every_other_term_is_defined_in_its_vocabulary(ledger, sample, catalog, tmp_path):
