@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import rdflib
 from rdflib import RDF, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDFS, SDO, SKOS, XSD
 
 from guard.export import ExportFilter, export_history
 from guard.ledger import Meeting, RecordDraft, TermsRef
@@ -25,7 +25,7 @@ DPV = rdflib.Namespace("https://w3id.org/dpv#")
 SCHEMA = rdflib.Namespace("https://schema.org/")
 MPG = rdflib.Namespace("urn:meeting-privacy-guard:")
 PUBLISHED = ("https://w3id.org/dpv#", "https://w3id.org/dpv/legal/eu/gdpr#", "https://w3id.org/dpv/legal/eu#",
-             "https://w3id.org/dpv/loc#", "https://w3id.org/dpv/schema/dpv-27560#")
+             "https://w3id.org/dpv/loc#", "https://w3id.org/dpv/schema/dpv-27560#", "https://w3id.org/dpv/pd#")
 RECORD_SCHEMA = URIRef("https://w3id.org/dpv/schema/dpv-27560#record")
 DCAM = rdflib.Namespace("http://purl.org/dc/dcam/")
 TERM_STATUS = URIRef("http://www.w3.org/2003/06/sw-vocab-status/ns#term_status")
@@ -35,7 +35,8 @@ SCHEMA_ORG = SDO
 @pytest.fixture(scope="session")
 def vocabulary() -> rdflib.Graph:
     graph = rdflib.Graph()
-    for name in ("dpv.ttl.gz", "eu-gdpr.ttl.gz", "legal-eu.ttl.gz", "dpv-27560.ttl.gz", "loc-countries.ttl.gz"):
+    for name in ("dpv.ttl.gz", "eu-gdpr.ttl.gz", "legal-eu.ttl.gz", "dpv-27560.ttl.gz", "loc-countries.ttl.gz",
+                 "pd.ttl.gz"):
         graph.parse(data=gzip.decompress((VOCAB / name).read_bytes()).decode("utf-8"), format="turtle")
     return graph
 
@@ -86,9 +87,11 @@ def test_every_record_carries_every_field_the_27560_guide_requires(ledger, sampl
         for process in present(graph, record, DPV.hasProcess):  # 8.3
             for purpose in present(graph, process, DPV.hasPurpose):
                 assert (purpose, RDF.type, DPV.Purpose) in graph
-            for prop in (DPV.hasPersonalData, DPV.hasStorageCondition):
-                for value in present(graph, process, prop):
-                    assert stated_unknown(graph, value) or list(graph.objects(value, RDF.type))
+            for value in present(graph, process, DPV.hasPersonalData):  # 8.3.3, 8.3.3.1: a DPV data category
+                assert (value, RDF.type, DPV.PersonalData) in graph
+                assert any(DPV.PersonalData in broader(vocabulary, kind) for kind in graph.objects(value, SKOS.broader))
+            for value in present(graph, process, DPV.hasStorageCondition):  # 8.3.4.2
+                assert stated_unknown(graph, value) or list(graph.objects(value, RDF.type))
             for controller in present(graph, process, DPV.hasDataController):  # 8.3.5 and the entity, 8.4
                 assert (controller, RDF.type, DPV.DataController) in graph
                 assert (record, DPV.hasEntity, controller) in graph
@@ -131,6 +134,10 @@ def test_every_dpv_term_used_is_published_and_not_retired(ledger, sample, catalo
                if str(status) in ("sunset", "deprecated", "removed")}
     assert retired == set()
     assert Literal("sunset", lang="en") in set(vocabulary.objects(DPV.PersonalDataHandling, TERM_STATUS))
+    # the DPV release the export says it uses is the one these terms were checked against
+    release = vocabulary.value(URIRef("https://w3id.org/dpv"), OWL.versionIRI)
+    claimed = {value for value in graph.objects(None, DCTERMS.conformsTo) if str(value).startswith("https://w3id.org/dpv/2")}
+    assert claimed == {release}
 
 
 def test_every_other_term_is_defined_in_its_vocabulary(ledger, sample, catalog, tmp_path):
