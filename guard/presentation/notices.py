@@ -13,7 +13,7 @@ from guard.catalog.models import Provider
 from guard.events import AiFeatureNoticed, MeetingStarted, NotetakerSeen, NotetakerWhere, TermsChanged
 from guard.presentation import wording
 from guard.presentation.actions import Action, AnswerConsent, OpenSettings, RecordConsent, ShowTermsChange
-from guard.presentation.i18n import N_, _, format_number, format_time, labelled, ngettext
+from guard.presentation.i18n import N_, _, format_number, format_time, labelled, listed, ngettext
 from guard.presentation.records import decision_label
 from guard.presentation.status import change_summary, document_display_title, document_names, has_ai, lead_feature
 from guard.presentation.views import TrayState
@@ -198,7 +198,7 @@ def check_notice(report: CheckReport) -> Notice:
                                   "{count} could not be fetched (see the terms log)", len(failures)).format(
                 count=format_number(len(failures))))
         body = ngettext("Checked {count} document: {results}.", "Checked {count} documents: {results}.",
-                        checked).format(count=format_number(checked), results="; ".join(parts))
+                        checked).format(count=format_number(checked), results=listed(parts))
     return Notice(kind=NoticeKind.TERMS_CHECKED, key=f"terms-check:{report.at.isoformat()}",
                   title=_("Terms checked"), body=_clip(body), action_label=_("Show the terms"), provider_id="",
                   at=report.at, action=OpenSettings("terms"),

@@ -179,9 +179,54 @@ def test_text_built_in_pieces_uses_the_language_s_colon():
     try:
         i18n.use_language("fr")
         assert i18n.colon() == "\u00a0: "
+        assert i18n.listed(["Conditions d'utilisation", "Politique de confidentialité"]) == \
+            "Conditions d'utilisation\u00a0; Politique de confidentialité"
         assert Capability("windows", "Titres des fenêtres", True, "lus sur le serveur X").line() == \
             "Titres des fenêtres\u00a0: lus sur le serveur X"
         i18n.use_language("de")
         assert i18n.colon() == ": "
     finally:
         i18n.use_language("en")
+
+
+def test_no_shown_text_glues_its_pieces_with_an_english_colon():
+    """The class of the two mistakes above: an f-string in ui/ or guard/presentation/ that puts
+    "{piece}: " (or "(…): ") between pieces of shown text writes the English colon in every
+    language; labelled() or colon() take it from the catalog. Log lines, exceptions and a Python
+    error's class name ("OSError: …") are English by design."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for folder in ("ui", "guard/presentation"):
+        for path in sorted((root / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+            for node in ast.walk(tree):
+                glued = isinstance(node, ast.JoinedStr) and _glues_with_a_colon(node)
+                if glued and not _english_by_design(node, parents):
+                    found.append(f"{path.relative_to(root)}:{node.lineno}: {ast.unparse(node)[:100]}")
+    assert not found, "\n".join(found)
+
+
+def _glues_with_a_colon(node) -> bool:  # type: ignore[no-untyped-def]
+    import ast
+
+    return any(isinstance(part, ast.Constant) and index > 0 and re.match(r"\)?: ", str(part.value))
+               and not (isinstance(node.values[index - 1], ast.FormattedValue)
+                        and "__name__" in ast.unparse(node.values[index - 1]))
+               for index, part in enumerate(node.values))
+
+
+def _english_by_design(node, parents) -> bool:  # type: ignore[no-untyped-def]
+    import ast
+
+    parent = parents.get(node)
+    while parent is not None:
+        if isinstance(parent, ast.Raise) or (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
+                                             and parent.func.attr in ("debug", "info", "warning", "error",
+                                                                      "exception")):
+            return True
+        parent = parents.get(parent)
+    return False
