@@ -11,6 +11,7 @@ terminal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 BIDI_CONTROLS: frozenset[int] = frozenset((0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
@@ -40,3 +41,16 @@ def quoted(text: str, limit: int) -> str:
     breaks included, as one space) and cut to ``limit`` characters with "…"."""
     flat = " ".join(text[: limit * 2].split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+NO_BREAK_SPACES: frozenset[int] = frozenset((0x00A0, 0x2007, 0x202F))
+"""No-break, figure and narrow no-break space: French puts one before : ; ? ! and inside « »,
+German between "z." and "B."; joining them into a plain space lets a line start with ":" or "»"."""
+_BREAKING_SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")  # white space but the no-break kind: linear
+
+
+def collapse_spaces(text: str) -> str:
+    """``text`` with each run of breaking white space as one space and no white space at either
+    end; no-break spaces are kept where they are (``" ".join(text.split())`` turned them into
+    plain spaces, so a wrapped French line began with "»")."""
+    return _BREAKING_SPACES.sub(" ", text).strip()

@@ -199,17 +199,25 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         return ExitStatus.CHECK_FAILED
     from guard.ledger.waiting import WaitingDecisions
 
-    waiting = WaitingDecisions(ledger_path(ctx.paths).parent).count()  # kept while the key could not be read
+    kept = WaitingDecisions(ledger_path(ctx.paths).parent)
+    waiting = kept.count()  # kept while the key could not be read
+    ignored = kept.ignored()  # named like kept decisions but never read
     if args.json:
         ctx.print_json({**report.to_dict(), "waiting": waiting})
     else:
         ctx.print(f"Ledger: {report.path}")
         ctx.print(f"Key: {report.key.message()}")
+        if report.key.fingerprint and report.key.algorithm == "ed25519":
+            # what a reader of an export or a receipt compares with (verify-export prints it)
+            ctx.print(f"Key fingerprint (Ed25519, SHA-256 of the public key): {report.key.fingerprint}")
         ctx.print(f"Anchored in: {report.anchored}")
         if waiting:
             ctx.print(f"Waiting: {waiting} decision{'s' if waiting != 1 else ''} kept on this computer, not yet in "
                       "the ledger: the signing key could not be read when made. The app adds them, with the time "
                       "they were made, once it can be read.")
+        for name, why in ignored[:20]:
+            ctx.print(f"Not a waiting decision, never read: {kept.folder / name} ({why}). Remove it if you did "
+                      "not put it there.")
         if report.ok and report.count == 0 and report.problem is None and report.key_problem is None:
             ctx.print("Intact: no records yet.")  # the key line above already says where the key will be
         else:

@@ -61,6 +61,8 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     catalog = ctx.catalog_or_none()
     with open_for(ctx) as ledger:
         record_id = resolve_record(ledger, args.record, "--record") if args.record else None
+        # `consent withdraw` takes only a consent in force: offer it for no other record (it would refuse).
+        withdrawable = record_id is not None and ledger.effective_status(ledger.get(record_id)).decision == "given"
         letter = make_letter(args.kind, ledger, catalog, record_id=record_id, provider_id=args.provider,
                              name=args.name, terms_store=TermsStore.open(ctx.paths), language=language,
                              to_host=args.to_host, host_address=args.host_address)
@@ -90,6 +92,6 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if letter.offers_host_letter:
         ctx.print("To the organisation that hosted or recorded the meeting as well: the same command with "
                   "--to-host \"ORGANISATION\" --host-address \"ADDRESS\"")
-    if args.kind == "withdrawal" and args.record:
+    if args.kind == "withdrawal" and withdrawable:
         ctx.print(f"Record the withdrawal in your ledger: meeting-guard consent withdraw {letter.records[0].id}")
     return ExitStatus.OK

@@ -44,7 +44,7 @@ COMMANDS: tuple[Command, ...] = (
             "guard.cli.providers:configure"),
     Command("terms", "watch providers' terms: check for changes, diff versions, import history, fetch log",
             "guard.cli.terms_cmd:configure"),
-    Command("consent", "your consent ledger: add, list, verify, withdraw, export, erase",
+    Command("consent", "your consent ledger: add, list, verify, withdraw, export, timestamp, rekey, erase",
             "guard.cli.consent:configure"),
     Command("scan", "one detection pass: clients running, meetings in progress, evidence",
             "guard.cli.scan:configure_scan"),

@@ -3,7 +3,7 @@ onto them. Data, no I/O: the mapping is read here once, and the README and the t
 same terms.
 
 Terms are those of DPV 2.3 (https://w3id.org/dpv/2.3) and its extensions ``eu-gdpr``,
-``legal-eu`` and ``loc``, as published in github.com/w3c/dpv at commit
+``legal-eu``, ``loc`` and ``pd``, as published in github.com/w3c/dpv at commit
 f01a55c3c0983e35cdfdf80593ece3353faba7b8 (2026-02-28); the record follows the DPVCG guide
 "Consent Records and Receipts as per ISO/IEC TS 27560:2023 using DPV" (guides/consent-27560,
 same commit, §8). What the app does not know is said in DPV's own words for that: a node with
@@ -21,8 +21,12 @@ DPV_27560_GUIDE = "https://w3id.org/dpv/guides/consent-27560"
 DPV_27560_RECORD = "https://w3id.org/dpv/schema/dpv-27560#record"  # guide §8.1.1: the schema version
 DPV_SOURCE_COMMIT = "f01a55c3c0983e35cdfdf80593ece3353faba7b8"
 APP_NS = "urn:meeting-privacy-guard:"
+# Written as a full IRI: the @context declares no "pd" prefix (exports of earlier builds verify against it).
+PD_COMMUNICATION = "https://w3id.org/dpv/pd#Communication"
 
-CONTEXT: dict[str, Any] = {
+# The @context of format 2 exports written before 2026-12-02 (commits a7854e1 up to fdd2e98). Kept so
+# that verify-export still reads those exports: a reader takes every term's meaning from it.
+CONTEXT_BEFORE_2026_12_02: dict[str, Any] = {
     "@version": 1.1,
     "dpv": "https://w3id.org/dpv#",
     "eu-gdpr": "https://w3id.org/dpv/legal/eu/gdpr#",
@@ -43,6 +47,18 @@ CONTEXT: dict[str, Any] = {
     "mpg:publicKeys": {"@type": "@json"},
     "mpg:head": {"@type": "@json"},
 }
+
+# Today's @context: the one above, plus the datatype of the dates that were plain strings (a notice's
+# version date, the date a catalog source was checked: xsd:date) and the language of the app's own
+# sentences saying how a decision was indicated (always English). Other texts carry no language tag:
+# purposes are as the participant or host typed them, titles and names as the provider wrote them.
+CONTEXT: dict[str, Any] = {
+    **CONTEXT_BEFORE_2026_12_02,
+    "dct:date": {"@type": "xsd:date"},
+    "mpg:checked": {"@type": "xsd:date"},
+    "dpv:hasIndicationMethod": {"@language": "en"},
+}
+EARLIER_CONTEXTS: tuple[dict[str, Any], ...] = (CONTEXT_BEFORE_2026_12_02,)
 
 
 def ref(iri: str) -> dict[str, str]:

@@ -36,6 +36,7 @@ from guard.export.dpv_terms import (
     GDPR_RIGHTS,
     METHOD,
     NOT_AVAILABLE,
+    PD_COMMUNICATION,
     STATUS,
     UNKNOWN_APPLICABILITY,
     gdpr_applies,
@@ -63,6 +64,16 @@ HOW_TO_CHECK = [
     "mpg:hash (the first is 64 zeros), and the last mpg:hash equals the head's hash.",
     "mpg:signature signs mpg:hash: see docs/verify-export.md, or run 'meeting-guard verify-export FILE'.",
 ]
+
+
+# The personal data type (guide §8.3.3.1: a DPV data category through skos:broader): what a meeting
+# feature processes is what the participant communicates in the meeting, pd:Communication ("information
+# communicated from or to an individual", DPV 2.3 pd extension). Finer categories depend on the feature.
+PERSONAL_DATA: dict[str, Any] = {
+    "@type": "dpv:PersonalData", "skos:broader": ref(PD_COMMUNICATION),
+    "dct:description": "What the participant says, writes and shows in the meeting (its content), which the "
+                       "feature processes; finer categories (voice, image, chat) depend on the feature and are "
+                       "not in the app's catalog."}
 
 
 def controller_id(provider_id: str) -> str:
@@ -126,9 +137,7 @@ class _Nodes:
         node: dict[str, Any] = {
             "@id": node_id, "@type": "dpv:Process",
             "dpv:hasPurpose": purpose_nodes,
-            "dpv:hasPersonalData": [not_available(
-                "dpv:PersonalData", "Personal data of the participant is processed (the meeting's content); the "
-                                    "categories are not in the app's catalog.")],
+            "dpv:hasPersonalData": [PERSONAL_DATA],
             "dpv:hasStorageCondition": [not_available(
                 "dpv:StorageCondition", "Where and how long the provider stores the data is not in the app's "
                                         "catalog.")],
@@ -262,9 +271,11 @@ def record_node(entry: Entry, nodes: _Nodes) -> dict[str, Any]:
 
 def controller_node(facts: ProviderFacts) -> dict[str, Any]:
     """The provider as a ``dpv:DataController`` entity (guide §8.4): name, identifier, role,
-    contact point and postal address, each from the catalog or stated as not available."""
+    contact point and postal address, each from the catalog or stated as not available. It is
+    also a ``dpv:Recipient`` (each process names it with ``dpv:hasRecipient``, whose range that
+    is): in DPV 2.3 a data controller is not a kind of recipient by itself."""
     node_id = controller_id(facts.id)
-    node: dict[str, Any] = {"@id": node_id, "@type": ["dpv:DataController", "dpv:Organisation"],
+    node: dict[str, Any] = {"@id": node_id, "@type": ["dpv:DataController", "dpv:Organisation", "dpv:Recipient"],
                             "dpv:hasIdentifier": node_id, "mpg:provider": facts.id, "mpg:providerName": facts.name,
                             "mpg:inCatalog": facts.in_catalog}
     if facts.controller:
@@ -312,8 +323,10 @@ def controller_node(facts: ProviderFacts) -> dict[str, Any]:
 
 def third_parties_node(facts: ProviderFacts) -> dict[str, Any]:
     """Recipients besides the controller (ISO 27560 lists third parties): the catalog does not
-    say whether a provider passes meeting data to third-party AI providers."""
-    return {"@id": third_parties_id(facts.id), "@type": "dpv:ThirdParty",
+    say whether a provider passes meeting data to third-party AI providers. Typed
+    ``dpv:Recipient`` too (the range of ``dpv:hasRecipient``; in DPV 2.3 a third party is not
+    a kind of recipient by itself)."""
+    return {"@id": third_parties_id(facts.id), "@type": ["dpv:ThirdParty", "dpv:Recipient"],
             "dpv:hasApplicability": UNKNOWN_APPLICABILITY,
             "dct:description": f"Whether {facts.name} passes this data to third parties (such as AI model "
                                "providers) is not in the app's catalog."}

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from guard.export.facts import ProviderFacts, RoleSourceFact, SourceFact
 from guard.export.letter_words import Wording
 from guard.export.output import atomic_file
-from guard.text_controls import BIDI_CONTROLS, CONTROL_CHARACTERS, LINE_SEPARATORS
+from guard.text_controls import BIDI_CONTROLS, CONTROL_CHARACTERS, LINE_SEPARATORS, collapse_spaces
 
 MAX_LISTED = 20  # records cited in one letter; older ones are counted, not listed
 VALUE_LIMIT = 300  # characters of one value (a title, a name) a letter quotes
@@ -43,7 +43,7 @@ def one_line(value: str | None, limit: int = VALUE_LIMIT) -> str:
     spaces made one, at most ``limit`` characters (cut with "…")."""
     if not value:
         return ""
-    text = " ".join(value.translate(_ONE_LINE_TABLE).split())
+    text = collapse_spaces(value.translate(_ONE_LINE_TABLE))
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

@@ -44,6 +44,11 @@ from guard.ledger.signing import (
 from guard.text_controls import quoted
 
 GENESIS = "0" * 64
+
+
+def _count(number: int | None, noun: str) -> str:
+    """"1 record", "8 records": the summary is read by people (English, like the rest of the check)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 ZERO_DIGEST = "0" * 64
 
 
@@ -73,19 +78,20 @@ class ExportCheck:
         if self.problems:
             return f"NOT intact: {self.problems[0]}"
         if self.unsigned:
-            shown = (f"{self.records} records (the whole ledger)" if self.complete else
-                     f"{self.records} of the ledger's {self.ledger_records} records (a filtered part of the ledger)")
+            shown = (f"{_count(self.records, 'record')} (the whole ledger)" if self.complete else
+                     f"{self.records} of the ledger's {_count(self.ledger_records, 'record')} "
+                     "(a filtered part of the ledger)")
             kind = ("a format 1 export (no public key in it)" if self.format_version == 1 else
                     "an export of a ledger that has only HMAC keys")
             return (f"NOT verifiable (not signed), consistent: {shown}; every record's hash"
                     + (" and the chain to its head" if self.complete else "")
                     + f" checked, nothing found changed; {kind}: it cannot show who wrote it")
         scope = "the whole ledger" if self.complete else "a filtered part of the ledger"
-        shown = (f"{self.records} of the ledger's {self.ledger_records} records" if not self.complete
-                 and self.ledger_records is not None else f"{self.records} records")
-        unsigned = (f"; {self.hmac_unchecked} record(s) from before Ed25519 checked by their hash only"
+        shown = (f"{self.records} of the ledger's {_count(self.ledger_records, 'record')}" if not self.complete
+                 and self.ledger_records is not None else _count(self.records, "record"))
+        unsigned = (f"; {_count(self.hmac_unchecked, 'record')} from before Ed25519 checked by their hash only"
                     if self.hmac_unchecked and not self.complete else "")
-        return (f"intact: {shown} ({scope}); {self.signatures_checked} signatures checked"
+        return (f"intact: {shown} ({scope}); {_count(self.signatures_checked, 'signature')} checked"
                 + (", the head's signature checked" if self.head_checked else "") + unsigned)
 
     def to_dict(self) -> dict[str, Any]:

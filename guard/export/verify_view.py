@@ -7,8 +7,9 @@ purposes from its process and service, and its standing from its status history 
 ``mpg:statusNow``. None of those is signed, so each must say exactly what the signed records
 say, or the export is NOT intact:
 
-* ``@context`` is the one this app writes, and no node carries another JSON-LD keyword that
-  adds or redefines statements (``@context``, ``@included``, ``@graph``, ``@reverse``, ...);
+* ``@context`` is one this app writes (today's, or an earlier build's), and no node carries
+  another JSON-LD keyword that adds or redefines statements (``@context``, ``@included``,
+  ``@graph``, ``@reverse``, ...);
 * each consent record's process and service name its signed provider, feature, purposes and
   legal basis, its entities its provider, and each process or service ``@id`` appears once;
 * a record's status history lists exactly the signed withdrawals and corrections that changed
@@ -24,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from guard.export.dpv_terms import CONSENT_TYPE, CONTEXT
+from guard.export.dpv_terms import CONSENT_TYPE, CONTEXT, EARLIER_CONTEXTS
 from guard.export.json_dpv import SUBJECT, controller_id, service_id
 from guard.export.selection import Amendment, StatusIndex
 
@@ -67,7 +68,7 @@ def view_problems(document: dict[str, Any], signed: list[tuple[dict[str, Any], d
 
 
 def _keyword_problems(document: dict[str, Any]) -> list[str]:
-    if document.get("@context") != CONTEXT:
+    if document.get("@context") not in (CONTEXT, *EARLIER_CONTEXTS):
         return ["the export's @context is not the one this app writes: the meaning of its terms was changed"]
     for where, key in _keywords(document, top=True):
         return [f"{where} carries the JSON-LD keyword {key}, which this app never writes: it adds to or changes "

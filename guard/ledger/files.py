@@ -71,6 +71,29 @@ def refuse_symlinks(path: Path) -> None:
             raise LedgerError(f"{target} is not a regular file (a folder, a named pipe or a device); Meeting Privacy "
                               "Guard keeps the consent ledger's files only as regular files. Move it aside and try "
                               "again. Nothing was read or written.")
+    refuse_others(path)
+
+
+def refuse_others(path: Path) -> None:
+    """On POSIX, the ledger's folder and files must be this user's: whoever owns the folder can replace
+    or remove the ledger and its anchor file, or put a ledger (or an anchor) of their own there first,
+    and a file of another user's is theirs to change. A data folder set to a shared place (/tmp, a
+    folder of another account's) is refused with what to do, before anything is read or written."""
+    if not hasattr(os, "getuid"):
+        return
+    me = os.getuid()
+    for target in (Path(path).parent, path, *(Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES),
+                   key_file_for(path), anchor_file_for(path)):
+        try:
+            owner = os.lstat(target).st_uid
+        except FileNotFoundError:
+            continue
+        except OSError:
+            continue  # said by whatever reads it next
+        if owner != me:
+            raise LedgerError(f"{target} belongs to another user (uid {owner}), who can replace or remove the consent "
+                              "ledger's files there. Keep the ledger in a folder of your own: set general.data_dir in "
+                              "the settings (or leave it empty for the default). Nothing was read or written.")
 
 
 def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, list[int]]:

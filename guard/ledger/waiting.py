@@ -124,11 +124,29 @@ class WaitingDecisions:
         return sorted(found, key=lambda kept: (kept.kept_at, kept.record_id))
 
     def count(self) -> int:
-        """Blocks: how many decisions wait (a folder listing)."""
+        """Blocks: how many decisions wait (a folder listing): only files :meth:`listed` would read.
+        Another user's file, a link, a named pipe or an oversized file is never read, so it is not
+        counted (the Overview would say "waiting" for ever); each is said once in the log."""
+        found = self._named()
+        for name, why in found:
+            if why is not None and (name, why) not in _SAID:
+                _SAID.add((name, why))
+                log.warning("%s in %s is not a kept decision the app will read (%s); it is not counted and "
+                            "left there: remove it if you did not put it there", name, self.folder, why)
+        return sum(1 for _name, why in found if why is None)
+
+    def ignored(self) -> list[tuple[str, str]]:
+        """Blocks: the files named like kept decisions that are never read, each with why."""
+        return sorted((name, why) for name, why in self._named() if why is not None)
+
+    def _named(self) -> list[tuple[str, str | None]]:
+        """The entries named like kept decisions, each with why it is never read (None: it is)."""
         try:
-            return sum(1 for entry in self.folder.iterdir() if _NAME.match(entry.name))
-        except FileNotFoundError:
-            return 0
+            with os.scandir(self.folder) as entries:
+                return [(entry.name, _why_unread(entry.stat(follow_symlinks=False)))
+                        for entry in entries if _NAME.match(entry.name)]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
 
     def done(self, record_id: str) -> None:
         """Blocks: ``record_id`` is in the ledger now; its kept copy goes."""
@@ -163,14 +181,26 @@ class WaitingDecisions:
         return removed, problems
 
 
+_SAID: set[tuple[str, str]] = set()  # ignored files said in the log already (count runs often)
+
+
+def _why_unread(info: os.stat_result) -> str | None:
+    """Why a file with this ``lstat`` is never read as a kept decision, or None."""
+    if not stat.S_ISREG(info.st_mode):  # a link, a named pipe (a read would wait for ever), a folder
+        return "not a regular file: a link, a named pipe or a folder"
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():  # never another user's decision
+        return "owned by another user"
+    if info.st_size > MAX_FILE_BYTES:
+        return f"larger than {MAX_FILE_BYTES} bytes, far more than a decision"
+    return None
+
+
 def _read(path: Path) -> WaitingDecision:
     from guard.fsutil import NotRegularFile, read_regular
 
-    info = os.lstat(path)
-    if not stat.S_ISREG(info.st_mode):  # a link, a named pipe (a read would wait for ever), a folder
-        raise ValueError("not a regular file")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():  # never another user's decision
-        raise ValueError("owned by another user")
+    why = _why_unread(os.lstat(path))
+    if why is not None:
+        raise ValueError(why)
     try:
         raw, _opened = read_regular(path, MAX_FILE_BYTES)
     except NotRegularFile as error:  # swapped since the look above

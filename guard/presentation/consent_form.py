@@ -4,12 +4,12 @@ dialog shows these lists and hands the user's answers back to :func:`build_draft
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from guard.catalog.models import Actor, AiFeature, Provider, ProviderKind, TrainsModels
-from guard.events import Evidence, MeetingSession
-from guard.ledger.models import Decision, Meeting, RecordDraft, RequestedBy
+from guard.events import Evidence, MeetingSession, Signal
+from guard.ledger.models import Decision, Meeting, Notice, RecordDraft, RequestedBy
 from guard.presentation import wording
 from guard.presentation.actions import RecordConsent
 from guard.presentation.i18n import N_, _, format_date
@@ -189,8 +189,8 @@ def build_draft(answers: ConsentAnswers, subject: ConsentSubject) -> RecordDraft
     purposes = [cut(p.strip(), MAX_FIELD) for p in answers.purposes if p.strip()]
     if answers.other_purpose.strip():
         purposes.append(cut(answers.other_purpose.strip(), MAX_FIELD))
-    # The AI notice seen (its text and time) is part of the evidence until records get a field of their own.
-    evidence = subject.evidence if answers.provider_id == subject.provider_id else ()
+    same_provider = answers.provider_id == subject.provider_id
+    evidence = subject.evidence if same_provider else ()
     return RecordDraft(
         provider_id=answers.provider_id,
         decision=answers.decision,
@@ -201,7 +201,18 @@ def build_draft(answers: ConsentAnswers, subject: ConsentSubject) -> RecordDraft
         requested_by=answers.requested_by,
         evidence=tuple(replace(e, detail=cut(e.detail, MAX_FIELD)) for e in evidence[:MAX_ITEMS]),
         note=cut(answers.note.strip(), MAX_NOTE) or None,
+        notice=_notice_seen(subject) if same_provider else None,
     )
+
+
+def _notice_seen(subject: ConsentSubject) -> Notice | None:
+    """The AI notice the meeting showed, and when: the record's own field (it is in the evidence too).
+    The ledger cuts a long one to its limit and marks the cut."""
+    text = (subject.request.notice or "").strip()
+    if not text:
+        return None
+    seen = [e.seen_at for e in subject.request.evidence if e.signal == Signal.AI_NOTICE]
+    return Notice(text=text, seen_at=seen[0] if seen else datetime.now(UTC))
 
 
 def cut(text: str, limit: int) -> str:

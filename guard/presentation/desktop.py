@@ -15,7 +15,7 @@ from guard.desktop.gnome_extension import ExtensionState
 from guard.desktop.session import DesktopReport
 from guard.detect.desktop import Compositor, DesktopFacts, SessionType
 from guard.detect.observation import ProbeState, ProbeStatus
-from guard.presentation.i18n import N_, _, say
+from guard.presentation.i18n import N_, _, labelled, say
 
 INSTALL_EXTENSION = N_("install the Guard's GNOME Shell extension (Preferences → Desktop, or "
                        "meeting-guard desktop install-gnome-extension), then log out and back in")
@@ -33,7 +33,7 @@ class Capability:
 
     def line(self) -> str:
         """"Window titles: unavailable on GNOME Wayland without … (install …)"."""
-        text = f"{self.label}: {self.detail}"
+        text = labelled(self.label, self.detail)
         return f"{text} ({self.enable})" if self.enable else text
 
 

@@ -116,6 +116,9 @@ def record_fields(record: Record, status: EffectiveStatus | None = None,
               else requester or "—"),
         Field(_("Note"), record.note or "—"),
     ]
+    if record.notice is not None:  # what the meeting showed when the decision was made, as the record keeps it
+        fields.append(Field(_("Notice in the meeting"), _("{detail} — seen {time}").format(
+            detail=record.notice.text, time=local_time(record.notice.seen_at)), "notice"))
     if record.kept is not None:  # signed from a file that waited unsigned (guard.ledger.waiting)
         fields.append(Field(_("Kept before signing"), _(
             "Kept unsigned on this computer from {time} until {signed} ({why}). Until it was signed, only the files "

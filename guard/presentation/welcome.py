@@ -17,7 +17,7 @@ from guard.catalog.loader import Catalog
 from guard.ledger import ledger_path
 from guard.ledger.key_status import KeyState, KeyStatus, KeyStorage
 from guard.paths import AppPaths
-from guard.presentation.i18n import N_, _, format_number, ngettext, say
+from guard.presentation.i18n import N_, _, format_number, labelled, ngettext, say
 from guard.settings import Settings
 
 MAX_SITES = 8  # sites named in the terms section; the rest are counted
@@ -157,7 +157,7 @@ def browsers_section(browsers: Sequence[BrowserState] | None) -> WelcomeSection:
     elif not browsers:
         paragraphs.append(_("No supported browser was found on this computer."))
     else:
-        paragraphs += [f"• {item.browser}: {browser_state_words(item.state)}" for item in browsers]
+        paragraphs += ["• " + labelled(item.browser, browser_state_words(item.state)) for item in browsers]
     if browsers and not all(item.state == "extension connected" for item in browsers):
         paragraphs.append(_("To set it up, run “meeting-guard browser install”, then add the extension from "
                             "resources/extension (the README's “Browser integration” says how)."))

@@ -13,7 +13,7 @@ from guard.catalog.models import Actor, AiFeature, Clause, ParticipantOption, Pr
 from guard.events import Evidence, Signal
 from guard.paths import resources_dir
 from guard.presentation.i18n import N_, _, current_language, labelled, say
-from guard.text_controls import UNSAFE, char_class
+from guard.text_controls import UNSAFE, char_class, collapse_spaces
 
 NO_TERMS_TRACKED = N_("no terms tracked yet")
 """What is shown for a provider whose catalog entry names no terms page (a detection-only entry)."""
@@ -267,5 +267,5 @@ def one_line(text: str, limit: int) -> str:
     """``text`` as one line of plain text: control characters and line breaks become spaces,
     runs of space one, and anything past ``limit`` characters is cut with "…". Titles and
     page texts are chosen by whoever hosts a meeting; this keeps them to what fits on screen."""
-    flat = " ".join(_CONTROL.sub(" ", text[: limit * 4 + 16]).split())
+    flat = collapse_spaces(_CONTROL.sub(" ", text[: limit * 4 + 16]))
     return flat if len(flat) <= limit else flat[: max(1, limit - 1)].rstrip() + "…"

@@ -280,10 +280,12 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
     context = sentences(diff.new.text) if diff.new else sentences(diff.old.text) if diff.old else []
     clause = diff.new or diff.old
     lead = clause.lead if clause is not None else None
-    if clause is not None and is_heading_only(clause.text) and not (lead and diff.kind in _WHOLE):
+    listed = clause is not None and (bool(lead) or clause.text.lstrip().startswith("|"))
+    if clause is not None and is_heading_only(clause.text) and not (listed and diff.kind in _WHOLE):
         # a bare heading introduces; what it heads is classified where it changed. An item added
-        # to or dropped from a list with a lead-in is no heading, however short ("- Contentsquare
-        # SAS (analytics software)" under "A list of processors and other recipients includes:")
+        # to or dropped from a list with a lead-in, or a table row, is no heading, however short
+        # ("- Contentsquare SAS (analytics software)" under "A list of processors and other
+        # recipients includes:"; "| Cookie | vd | Used for Advertising | 1 month | Marketing |")
         gone, added = (), ()
     continues = {**_continued(sentences(diff.old.text) if diff.old else [], gone),
                  **_continued(sentences(diff.new.text) if diff.new else [], added)}

@@ -27,18 +27,28 @@
   const RUNS_OF_SPACES = / +/g;
   const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
+  /** ``text`` (a string) cut to at most ``limit`` UTF-16 units, never between the two halves of a
+   * surrogate pair: a cut emoji would leave a lone half, which the app can only show as U+FFFD. */
+  function cut(text, limit) {
+    if (text.length <= limit) {
+      return text;
+    }
+    const last = text.charCodeAt(limit - 1);
+    return text.slice(0, last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit);
+  }
+
   /** Cut ``text`` to ``limit`` characters (``""`` for anything that is not a string). */
   function cap(text, limit) {
     if (typeof text !== "string") {
       return "";
     }
-    return text.length > limit ? text.slice(0, limit) : text;
+    return cut(text, limit);
   }
 
   /** One line of plain text: control and bidi characters become spaces, runs of spaces one. */
   function plain(text, limit) {
-    return cap(text, limit * 2).replace(CONTROLS, " ").replace(SPACES, " ")
-      .replace(RUNS_OF_SPACES, " ").trim().slice(0, limit);
+    return cut(cap(text, limit * 2).replace(CONTROLS, " ").replace(SPACES, " ")
+      .replace(RUNS_OF_SPACES, " ").trim(), limit);
   }
 
   /** Lower case, one kind of dash, quote and space, invisible characters dropped. */
@@ -166,5 +176,5 @@
     });
   }
 
-  root.MPG = Object.freeze({ cap, plain, normalise, redactUrl, providersForUrl, meetingProviders });
+  root.MPG = Object.freeze({ cut, cap, plain, normalise, redactUrl, providersForUrl, meetingProviders });
 })(globalThis);

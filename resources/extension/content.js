@@ -110,7 +110,7 @@
       block = parent;
       nodes += 1;
     }
-    return text.slice(0, limit);
+    return MPG.cut(text, limit);
   }
 
   /** ``text`` cut into sentences: after a run of . ! ? \u2026 (or their CJK forms) followed by a space,

@@ -117,6 +117,18 @@ def test_a_hostile_title_is_neutralised_and_everything_keeps_running(world):
     world.browser.close(MEET)
 
 
+def test_a_long_title_of_emoji_is_cut_between_characters_never_inside_one(world):
+    """The extension cuts a title to 300 UTF-16 units; cut inside an emoji's surrogate pair, the
+    app would show the meeting's title ending in a replacement character instead of the emoji."""
+    title = "Meet \u2013 emo-jiti-tle" + "\U0001F600" * 200  # 19 units, then pairs: 300 falls inside one
+    world.site.pages[("meet.google.com", "/emo-jiti-tle")] = Page(title)
+    url = "https://meet.google.com/emo-jiti-tle"
+    world.browser.open(url)
+    entry = world.wait_tab(url, lambda e: "emo-jiti-tle" in e["tab"]["title"])
+    assert entry["tab"]["title"] == "Meet \u2013 emo-jiti-tle" + "\U0001F600" * 140
+    world.browser.close(url)
+
+
 def test_a_flood_of_bot_names_in_the_chat_does_not_hide_the_ai_notice_hostile(world):
     """Someone in the meeting posts 250 chat lines that read like a bot's name (one every 4 ms); then the
     page shows its AI notice. The notice still reaches the app: names and notices have budgets of their

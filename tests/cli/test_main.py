@@ -35,6 +35,21 @@ def test_every_command_has_its_own_help(cli):
         assert result.stdout.startswith(f"usage: meeting-guard {command.name}"), result.stdout
 
 
+def test_a_command_summary_that_lists_its_actions_lists_them_all():
+    """`meeting-guard --help` said "consent: add, list, verify, withdraw, export, erase": a new user looking
+    for the README's `consent timestamp` and `consent rekey` was told they do not exist."""
+    parser = build_parser(full=True)
+    for command in COMMANDS:
+        parser_of = parser._subparsers._group_actions[0].choices[command.name]  # type: ignore[union-attr]
+        if parser_of._subparsers is None or ":" not in command.help:
+            continue
+        listed = {word.strip() for word in command.help.rpartition(":")[2].split(",")}
+        if any(" " in word for word in listed):  # a description ("check for changes, ..."), not a list of names
+            continue
+        actions = set(parser_of._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+        assert actions <= listed, (command.name, sorted(actions - listed))
+
+
 def test_every_command_module_configures_a_runnable_command():
     """A table line pointing at a missing module or function fails here, not in a user's hands."""
     parser = build_parser(full=True)

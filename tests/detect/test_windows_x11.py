@@ -170,3 +170,24 @@ def test_a_stale_client_list_left_by_an_exited_window_manager_is_ignored(tmp_pat
         assert ("After the window manager", 454545) in found
     finally:
         lister.close()
+
+
+def test_a_new_window_that_reuses_a_closed_windows_id_is_read_afresh(tmp_path, processes, desktop):
+    """Quit a client, start it again: the X server hands the new client the freed id range, so its first
+    window has the closed window's id. The lister was idle meanwhile (no client ran), kept the old owner
+    and title, and the tray app never saw the meeting that `scan` found."""
+    lister = X11WindowLister(env=desktop.child_env())
+    try:
+        first = x11_window(processes, "Zoom Meeting", 111111, env=desktop.child_env(), ready_file=tmp_path / "a")
+        (old,) = [w for w in lister.windows() if w.pid == 111111]
+        processes.stop(first)  # the lister is not asked while no client runs
+        x11_window(processes, "Zoom Meeting", 222222, env=desktop.child_env(), ready_file=tmp_path / "b")
+        deadline = time.monotonic() + 10
+        found: list = []
+        while time.monotonic() < deadline and not any(w.pid == 222222 for w in found):
+            found = lister.windows()
+            time.sleep(0.1)
+        assert [(w.title, w.pid) for w in found if w.title == "Zoom Meeting"] == [("Zoom Meeting", 222222)]
+        assert any(w.window_id == old.window_id for w in found), "the X server did not reuse the id here"
+    finally:
+        lister.close()

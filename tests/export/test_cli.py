@@ -98,6 +98,21 @@ def test_letter_prints_text_and_mailto(run, records):
     assert f"meeting-guard consent withdraw {records['zoom']['id']}" in result.stdout
 
 
+def test_a_withdrawal_letter_offers_consent_withdraw_only_for_a_consent_in_force(run, records):
+    """A new user's first record was a refusal; the letter's last line told them to run `consent withdraw`
+    on it, which refuses a record that is not a consent in force."""
+    refused = records["teams"]["id"]
+    result = run("letter", "--kind", "withdrawal", "--record", refused)
+    assert result.returncode == 0, result.stderr
+    assert "no consent recorded there is in force" in result.stderr
+    assert "consent withdraw" not in result.stdout
+    assert run("consent", "withdraw", refused).returncode != 0  # what the line offered would have failed
+    withdrawn = run("consent", "withdraw", records["zoom"]["id"])
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    again = run("letter", "--kind", "withdrawal", "--record", records["zoom"]["id"])
+    assert again.returncode == 0 and "consent withdraw" not in again.stdout  # already withdrawn
+
+
 def test_letter_json_and_pdf(run, records, tmp_path):
     result = run("letter", "--kind", "objection", "--provider", "teams", "--format", "pdf", "-o",
                  str(tmp_path / "objection.pdf"), "--json")

@@ -14,9 +14,10 @@ import jsonschema
 import pytest
 import rdflib
 from rdflib import RDF, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDFS, SDO, SKOS, XSD
 
 from guard.export import ExportFilter, export_history
+from guard.ledger import Meeting, RecordDraft, TermsRef
 from tests.export.conftest import schema, utc
 
 VOCAB = Path(__file__).parent / "data" / "dpv"
@@ -24,14 +25,18 @@ DPV = rdflib.Namespace("https://w3id.org/dpv#")
 SCHEMA = rdflib.Namespace("https://schema.org/")
 MPG = rdflib.Namespace("urn:meeting-privacy-guard:")
 PUBLISHED = ("https://w3id.org/dpv#", "https://w3id.org/dpv/legal/eu/gdpr#", "https://w3id.org/dpv/legal/eu#",
-             "https://w3id.org/dpv/loc#", "https://w3id.org/dpv/schema/dpv-27560#")
+             "https://w3id.org/dpv/loc#", "https://w3id.org/dpv/schema/dpv-27560#", "https://w3id.org/dpv/pd#")
 RECORD_SCHEMA = URIRef("https://w3id.org/dpv/schema/dpv-27560#record")
+DCAM = rdflib.Namespace("http://purl.org/dc/dcam/")
+TERM_STATUS = URIRef("http://www.w3.org/2003/06/sw-vocab-status/ns#term_status")
+SCHEMA_ORG = SDO
 
 
 @pytest.fixture(scope="session")
 def vocabulary() -> rdflib.Graph:
     graph = rdflib.Graph()
-    for name in ("dpv.ttl.gz", "eu-gdpr.ttl.gz", "legal-eu.ttl.gz", "dpv-27560.ttl.gz", "loc-countries.ttl.gz"):
+    for name in ("dpv.ttl.gz", "eu-gdpr.ttl.gz", "legal-eu.ttl.gz", "dpv-27560.ttl.gz", "loc-countries.ttl.gz",
+                 "pd.ttl.gz"):
         graph.parse(data=gzip.decompress((VOCAB / name).read_bytes()).decode("utf-8"), format="turtle")
     return graph
 
@@ -82,9 +87,11 @@ def test_every_record_carries_every_field_the_27560_guide_requires(ledger, sampl
         for process in present(graph, record, DPV.hasProcess):  # 8.3
             for purpose in present(graph, process, DPV.hasPurpose):
                 assert (purpose, RDF.type, DPV.Purpose) in graph
-            for prop in (DPV.hasPersonalData, DPV.hasStorageCondition):
-                for value in present(graph, process, prop):
-                    assert stated_unknown(graph, value) or list(graph.objects(value, RDF.type))
+            for value in present(graph, process, DPV.hasPersonalData):  # 8.3.3, 8.3.3.1: a DPV data category
+                assert (value, RDF.type, DPV.PersonalData) in graph
+                assert any(DPV.PersonalData in broader(vocabulary, kind) for kind in graph.objects(value, SKOS.broader))
+            for value in present(graph, process, DPV.hasStorageCondition):  # 8.3.4.2
+                assert stated_unknown(graph, value) or list(graph.objects(value, RDF.type))
             for controller in present(graph, process, DPV.hasDataController):  # 8.3.5 and the entity, 8.4
                 assert (controller, RDF.type, DPV.DataController) in graph
                 assert (record, DPV.hasEntity, controller) in graph
@@ -114,13 +121,140 @@ def test_every_record_carries_every_field_the_27560_guide_requires(ledger, sampl
             assert (who, RDF.type, DPV.DataSubject) in graph
 
 
-def test_every_dpv_term_used_is_published(ledger, sample, catalog, tmp_path, vocabulary):
+def test_every_dpv_term_used_is_published_and_not_retired(ledger, sample, catalog, tmp_path, vocabulary):
     graph = as_rdf(export_json(ledger, catalog, tmp_path, jurisdiction="EU"))
     published = set(vocabulary.subjects())
     used = {term for triple in graph for term in triple
             if isinstance(term, URIRef) and str(term).startswith(PUBLISHED)}
     assert used - published == set()
     assert {DPV.ConsentRecord, DPV.hasConsentStatus, DPV.ConsentRequestDeferred, DPV.NotAvailable} <= used
+    # DPV marks a term it is retiring with sw:term_status "sunset" (e.g. dpv:PersonalDataHandling in 2.3)
+    # and lists "deprecated" and "removed" in its own SHACL shapes (w3c/dpv code/shacl_shapes/shapes.ttl).
+    retired = {term for term in used for status in vocabulary.objects(term, TERM_STATUS)
+               if str(status) in ("sunset", "deprecated", "removed")}
+    assert retired == set()
+    assert Literal("sunset", lang="en") in set(vocabulary.objects(DPV.PersonalDataHandling, TERM_STATUS))
+    # the DPV release the export says it uses is the one these terms were checked against
+    release = vocabulary.value(URIRef("https://w3id.org/dpv"), OWL.versionIRI)
+    claimed = {value for value in graph.objects(None, DCTERMS.conformsTo) if str(value).startswith("https://w3id.org/dpv/2")}
+    assert claimed == {release}
+
+
+def test_every_other_term_is_defined_in_its_vocabulary(ledger, sample, catalog, tmp_path):
+    """DCMI Terms, SKOS and schema.org terms as rdflib lists them from those vocabularies: a typo
+    in a property name would otherwise be a statement nobody can read."""
+    graph = as_rdf(export_json(ledger, catalog, tmp_path, jurisdiction="EU"))
+    used = {term for triple in graph for term in triple if isinstance(term, URIRef)}
+    for namespace in (DCTERMS, SKOS, SCHEMA_ORG):
+        mine = {term for term in used if str(term).startswith(str(namespace))}
+        assert mine and {term for term in mine if term not in namespace} == set(), namespace
+
+
+def test_every_key_of_the_export_expands_to_an_iri_the_context_declares(ledger, sample, catalog, tmp_path):
+    """A JSON-LD reader drops a key its context cannot expand, and reads ``x:y`` with an undeclared
+    ``x`` as an IRI of scheme ``x``: every key, type and reference uses a declared prefix."""
+    document = export_json(ledger, catalog, tmp_path, jurisdiction="EU")
+    context = document["@context"]
+    prefixes = {name for name, value in context.items() if isinstance(value, str) and value.endswith(("#", "/", ":"))}
+    literals = {name for name, value in context.items() if isinstance(value, dict) and value.get("@type") == "@json"}
+
+    def compact(name: str) -> bool:
+        return name.partition(":")[0] in prefixes and bool(name.partition(":")[2])
+
+    def absolute(iri: str) -> bool:
+        return compact(iri) or iri.startswith(("https://", "http://", "urn:uuid:", "urn:meeting-privacy-guard:",
+                                              "mailto:", "_:"))
+
+    stack, keys = [document], 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("@context",) or key in literals:
+                    continue
+                keys += 1
+                if key == "@id":
+                    assert absolute(value), value
+                elif key == "@type":
+                    assert all(compact(kind) for kind in (value if isinstance(value, list) else [value])), value
+                else:
+                    assert compact(key), key
+                    stack.append(value)
+    assert keys > 500
+
+
+def _reaches(vocabulary: rdflib.Graph, graph: rdflib.Graph, node, targets: set) -> bool:
+    """``node`` is (a kind of) one of ``targets``: through its types in the export and the
+    vocabulary's rdf:type, rdfs:subClassOf and skos:broader, transitively."""
+    seen, todo = set(), [node, *graph.objects(node, RDF.type)]
+    while todo:
+        term = todo.pop()
+        if term in targets:
+            return True
+        if term not in seen:
+            seen.add(term)
+            todo += [*vocabulary.objects(term, RDF.type), *vocabulary.objects(term, RDFS.subClassOf),
+                     *vocabulary.objects(term, SKOS.broader)]
+    return False
+
+
+def test_every_dpv_property_points_to_a_value_in_its_range(ledger, sample, catalog, tmp_path, vocabulary):
+    """Each DPV property's value is of the kind DPV says (dcam:rangeIncludes): a recipient is a
+    dpv:Recipient, a legal basis a dpv:LegalBasis, ... A web page or address the export only points
+    to (a form where a right is exercised) is not described by it and is not checked here; what
+    the app does not know is a node of the range stated not available."""
+    graph = as_rdf(export_json(ledger, catalog, tmp_path, jurisdiction="DE"))
+    described = set(graph.subjects())
+    checked, wrong = 0, []
+    for _subject, prop, value in graph:
+        ranges = set(vocabulary.objects(prop, DCAM.rangeIncludes))
+        if not str(prop).startswith(str(DPV)) or not ranges:
+            continue
+        if isinstance(value, Literal):
+            wrong.append((prop, value))
+        elif value in described or value in set(vocabulary.subjects()):
+            checked += 1
+            if not _reaches(vocabulary, graph, value, ranges):
+                wrong.append((prop, value))
+    assert wrong == [] and checked > 100
+    # A node's category (skos:broader, guide §8.3.2) is a kind of its type, or a category DPV lists in the
+    # same concept scheme: since DPV 2.1 dpv:Participant is under dpv:HumanSubject, not dpv:DataSubject, but
+    # still in the data subjects' scheme (dpv:entities-datasubject-classes).
+    for subject, value in graph.subject_objects(SKOS.broader):
+        kinds = set(graph.objects(subject, RDF.type))
+        schemes = {scheme for kind in kinds for scheme in vocabulary.objects(kind, SKOS.inScheme)}
+        assert _reaches(vocabulary, graph, value, kinds) or set(vocabulary.objects(value, SKOS.inScheme)) & schemes
+
+
+def test_dates_are_typed_and_the_apps_own_sentences_say_their_language(ledger, catalog, tmp_path):
+    """A notice's version date and a source's check date are xsd:date, not bare strings; how a
+    decision was indicated is the app's English sentence, tagged ``en``; a purpose as typed stays
+    untagged (its language is not known)."""
+    from guard.terms.baseline import load_baselines
+    from guard.terms.store import TermsStore
+
+    baseline = load_baselines()[0][("zoom", "terms")]
+    ledger.append(RecordDraft("zoom", "given", occurred_at=utc(2026, 3, 2, 9, 15), feature_id="meeting-summary",
+                              meeting=Meeting("Planning"), purposes=("Zusammenfassung",),
+                              terms=(TermsRef("zoom", "terms", baseline.sha256, "https://explore.zoom.us/en/terms/"),)))
+    document = export_json(ledger, catalog, tmp_path, terms_store=TermsStore(tmp_path / "terms"))
+    graph = as_rdf(document)
+    (notice,) = graph.subjects(RDF.type, DPV.PrivacyNotice)
+    assert graph.value(notice, DCTERMS.date) == Literal("2023-08-11", datatype=XSD.date)
+    checked = list(graph.objects(None, MPG.checked))
+    assert checked and all(value.datatype == XSD.date for value in checked)
+    methods = list(graph.objects(None, DPV.hasIndicationMethod))
+    assert methods and all(value.language == "en" for value in methods)
+    (purpose,) = graph.subjects(DCTERMS.description, Literal("Zusammenfassung"))
+    assert (purpose, RDF.type, DPV.Purpose) in graph
+
+
+def test_every_typed_literal_is_well_formed(ledger, sample, catalog, tmp_path):
+    graph = as_rdf(export_json(ledger, catalog, tmp_path, jurisdiction="DE"))
+    literals = [value for value in graph.objects() if isinstance(value, Literal) and value.datatype is not None]
+    assert literals and [value for value in literals if value.ill_typed] == []
 
 
 def test_a_withdrawal_and_a_correction_show_in_the_records_own_status_history(ledger, sample, catalog, tmp_path):

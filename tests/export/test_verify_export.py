@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from guard.export import ExportFilter, export_history
+from guard.ledger import RecordDraft
 from tests.export.conftest import utc
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "verify-export.md"
@@ -58,6 +59,16 @@ def test_a_fresh_export_verifies_with_the_file_alone(exported, sample, cli, no_l
     assert not any(no_ledger_here.rglob("*.sqlite3"))  # nothing was opened or created
     result = json.loads(cli("verify-export", str(exported), "--json").stdout)
     assert result["ok"] and result["complete"] and result["head_checked"] and result["problems"] == []
+
+
+def test_a_first_decision_exported_reads_as_one_record(ledger, catalog, tmp_path, cli, no_ledger_here):
+    """A new user's first export (one decision) said "intact: 1 records ...; 1 signatures checked"."""
+    ledger.append(RecordDraft("zoom", "refused", occurred_at=utc(2026, 12, 2, 2, 36), feature_id="meeting-summary"))
+    target = tmp_path / "first.json"
+    export_history(ledger, catalog, "json", target, jurisdiction="EU")
+    run = cli("verify-export", str(target))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "intact: 1 record (the whole ledger); 1 signature checked, the head's signature checked" in run.stdout
 
 
 def test_one_changed_byte_in_a_record_fails_naming_the_record(exported, sample, cli, no_ledger_here):

@@ -149,3 +149,84 @@ def test_french_writes_the_first_of_the_month_as_1er():
         assert i18n.format_date(date(2026, 3, 21)) == "21 mars 2026"
     finally:
         i18n.use_language("en")
+
+
+def test_a_wrapped_french_line_never_starts_with_a_closing_mark_or_ends_on_an_opening_one():
+    """The tray menu wraps long lines; joining runs of white space turned the no-break spaces into
+    plain ones, so "… intitulée «" ended one line and "Zoom Meeting »" began the next."""
+    from guard.export.letters import one_line as letter_line
+    from guard.presentation.wording import one_line
+    from ui.tray.menu_model import wrapped
+
+    try:
+        i18n.use_language("fr")
+        text = i18n._("{name} (pid {pid}) shows a meeting window titled '{title}'").format(
+            name="zoom", pid="2196", title="Zoom Meeting")
+        detail = i18n.labelled("Fenêtre", text)
+        assert "\u00a0»" in one_line(detail, 300) and "\u00a0:" in letter_line("Zoom\u00a0: résumé")
+        for width in range(20, 70):
+            lines = [entry.text.strip() for entry in wrapped(detail, width=width)]
+            assert not any(line.startswith(("»", ":", ";", "?", "!")) or line.endswith("«") for line in lines), lines
+    finally:
+        i18n.use_language("en")
+
+
+def test_text_built_in_pieces_uses_the_language_s_colon():
+    """The Overview's "Titres des fenêtres (✓ fonctionne): lus …" and "Zoom: Zoom Terms of Service"
+    put the English colon between pieces the code joined; they now take it from the catalog."""
+    from guard.presentation.desktop import Capability
+
+    try:
+        i18n.use_language("fr")
+        assert i18n.colon() == "\u00a0: "
+        assert i18n.listed(["Conditions d'utilisation", "Politique de confidentialité"]) == \
+            "Conditions d'utilisation\u00a0; Politique de confidentialité"
+        assert Capability("windows", "Titres des fenêtres", True, "lus sur le serveur X").line() == \
+            "Titres des fenêtres\u00a0: lus sur le serveur X"
+        i18n.use_language("de")
+        assert i18n.colon() == ": "
+    finally:
+        i18n.use_language("en")
+
+
+def test_no_shown_text_glues_its_pieces_with_an_english_colon():
+    """The class of the two mistakes above: an f-string in ui/ or guard/presentation/ that puts
+    "{piece}: " (or "(…): ") between pieces of shown text writes the English colon in every
+    language; labelled() or colon() take it from the catalog. Log lines, exceptions and a Python
+    error's class name ("OSError: …") are English by design."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for folder in ("ui", "guard/presentation"):
+        for path in sorted((root / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+            for node in ast.walk(tree):
+                glued = isinstance(node, ast.JoinedStr) and _glues_with_a_colon(node)
+                if glued and not _english_by_design(node, parents):
+                    found.append(f"{path.relative_to(root)}:{node.lineno}: {ast.unparse(node)[:100]}")
+    assert not found, "\n".join(found)
+
+
+def _glues_with_a_colon(node) -> bool:  # type: ignore[no-untyped-def]
+    import ast
+
+    return any(isinstance(part, ast.Constant) and index > 0 and re.match(r"\)?: ", str(part.value))
+               and not (isinstance(node.values[index - 1], ast.FormattedValue)
+                        and "__name__" in ast.unparse(node.values[index - 1]))
+               for index, part in enumerate(node.values))
+
+
+def _english_by_design(node, parents) -> bool:  # type: ignore[no-untyped-def]
+    import ast
+
+    parent = parents.get(node)
+    while parent is not None:
+        if isinstance(parent, ast.Raise) or (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
+                                             and parent.func.attr in ("debug", "info", "warning", "error",
+                                                                      "exception")):
+            return True
+        parent = parents.get(parent)
+    return False

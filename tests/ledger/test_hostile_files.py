@@ -45,3 +45,24 @@ def test_the_header_check_does_not_wait_on_a_named_pipe(tmp_path):
     raised = bounded(lambda: files.check_header(pipe),  # as 'consent erase' and the damage report call it
                      hang="waited for ever on a named pipe")
     assert isinstance(raised, LedgerCorruptError) and "not a regular file" in str(raised)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file to another user takes root")
+@pytest.mark.parametrize("whose", ["folder", "anchor file"])
+def test_a_ledger_folder_or_file_of_another_user_is_refused_before_anything_is_read(path, no_keyring, whose):
+    """Audit 7: with the data folder in a place another account owns (general.data_dir set to a shared
+    folder), that account can replace or remove the ledger and its anchor file, or put its own there
+    first; the ledger opened and wrote there all the same."""
+    with Ledger.open(path) as ledger:
+        ledger.append(RecordDraft(provider_id="zoom", decision="refused"))
+    target = path.parent if whose == "folder" else path.with_name("ledger.anchor")
+    os.chown(target, 65534, 65534)
+    try:
+        with pytest.raises(LedgerError) as refused:
+            Ledger.open(path)
+        assert f"{target} belongs to another user (uid 65534)" in str(refused.value)
+        assert "general.data_dir" in str(refused.value) and "Nothing was read or written" in str(refused.value)
+    finally:
+        os.chown(target, os.getuid(), os.getgid())
+    with Ledger.open(path) as ledger:
+        assert ledger.count() == 1

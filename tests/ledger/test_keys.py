@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 
 import keyring
@@ -94,6 +95,21 @@ def test_cli_without_keyring_backend_reports_the_key_file(cli, app_home):
     key_file = app_home / "data" / "ledger.key"
     assert f"Key: key file {key_file} (no keyring available: {NO_KEYRING})" in result.stdout
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+
+def test_consent_verify_shows_the_fingerprint_a_reader_of_an_export_compares(cli, app_home, tmp_path):
+    """README and docs/verify-export.md tell the reader of an export or a receipt to compare the key's
+    fingerprint with the one the owner reads from `consent verify`, which did not print it."""
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    assert cli("consent", "add", "--provider", "zoom", "--decision", "given", env=env).returncode == 0
+    export = tmp_path / "history.json"
+    exported = cli("consent", "export", "--format", "json", "-o", str(export), "--jurisdiction", "EU", env=env)
+    assert exported.returncode == 0, exported.stderr
+    checked = cli("verify-export", str(export), env=env)
+    (fingerprint,) = re.findall(r"fingerprint ([0-9a-f]{64})", checked.stdout)
+    result = cli("consent", "verify", env=env)
+    assert result.returncode == 0
+    assert f"Key fingerprint (Ed25519, SHA-256 of the public key): {fingerprint}" in result.stdout
 
 
 @pytest.mark.desktop

@@ -212,3 +212,34 @@ def test_erasing_never_follows_a_linked_folder(tmp_path):
     gone, problems = WaitingDecisions(home).erase()
     assert gone == [home / "decisions-waiting"] and problems == []
     assert len(list(elsewhere.iterdir())) == 2, "nothing in the linked folder was touched"
+
+
+def test_only_files_that_would_be_read_are_counted_as_waiting_and_the_rest_are_named(app_home, cli, caplog):
+    """Audit 8: a named pipe, a link, an oversized file or another user's file named like a kept decision
+    is never read, yet it was counted, so the Overview and 'consent verify' said a decision was waiting
+    for ever. Only what would be read is counted; the rest is said, with why, in the log and the check."""
+    from guard.paths import app_paths
+
+    waiting = WaitingDecisions(app_paths().data_dir)
+    good = str(uuid.uuid4())
+    waiting.keep(good, RecordDraft(provider_id="zoom", decision="refused"), "locked")
+    pipe, link, huge, theirs = (str(uuid.uuid4()) for _ in range(4))
+    os.mkfifo(waiting.folder / f"{pipe}.json")
+    (waiting.folder / f"{link}.json").symlink_to(waiting.folder / f"{good}.json")
+    (waiting.folder / f"{huge}.json").write_text(" " * (MAX_FILE_BYTES + 1))
+    (waiting.folder / f"{theirs}.json").write_text((waiting.folder / f"{good}.json").read_text().replace(good, theirs))
+    unread = {pipe, link, huge}
+    if os.geteuid() == 0:
+        os.chown(waiting.folder / f"{theirs}.json", 65534, 65534)
+        unread.add(theirs)
+    read = {good, theirs} - unread
+    assert waiting.count() == len(read) == len(waiting.listed())
+    ignored = dict(waiting.ignored())
+    assert set(ignored) == {f"{name}.json" for name in unread}
+    assert "named pipe" in ignored[f"{pipe}.json"] and "larger than" in ignored[f"{huge}.json"]
+    if theirs in unread:
+        assert ignored[f"{theirs}.json"] == "owned by another user"
+    assert all(name in caplog.text for name in ignored), "each ignored file is said in the log"
+    said = cli("consent", "verify").stdout
+    assert f"Waiting: {len(read)} decision" in said
+    assert all(f"{name} (" in said for name in ignored) and "never read" in said

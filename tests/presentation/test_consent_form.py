@@ -64,6 +64,23 @@ def test_the_notice_seen_in_the_meeting_is_kept_as_evidence():
     assert draft.evidence == (window(), notice)
 
 
+def test_the_record_keeps_the_notice_seen_and_when():
+    """Answering "I decline" on an AI notice's notification left the record's notice empty (README: each
+    record keeps the notice you were shown, and when); it was only inside the evidence's words."""
+    notice = Evidence(Signal.AI_NOTICE, "zoom (pid 7) showed: 'Meeting Summary with AI Companion is on'", AT)
+    subject = ConsentSubject(session("testmeet", "m1", window()),
+                             RecordConsent(meeting_id="m1", feature_id="summary", evidence=(notice,),
+                                           notice="Meeting Summary with AI Companion is on"))
+    draft = build_draft(ConsentAnswers(provider_id="testmeet", decision=Decision.REFUSED), subject)
+    assert draft.notice is not None
+    assert (draft.notice.text, draft.notice.seen_at) == ("Meeting Summary with AI Companion is on", AT)
+    other = build_draft(ConsentAnswers(provider_id="zoom", decision=Decision.REFUSED), subject)
+    assert other.notice is None  # another provider's decision: not that meeting's notice
+    plain = build_draft(ConsentAnswers(provider_id="testmeet", decision=Decision.GIVEN),
+                        ConsentSubject(session("testmeet", "m1", window())))
+    assert plain.notice is None
+
+
 def test_the_form_is_about_the_named_or_only_or_latest_meeting():
     live = session("testmeet", "live", window(), title="Live one")
     ended = session("plaincall", "ended", window(), title="Earlier call", ended=True)

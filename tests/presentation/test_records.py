@@ -72,3 +72,14 @@ def test_quotes_are_in_the_quotation_marks_of_the_language():
         assert quoted("Zoom Meeting") == "«\u00a0Zoom Meeting\u00a0»"
     finally:
         use_language("en")
+
+
+def test_the_notice_the_meeting_showed_is_one_of_the_fields():
+    """A decision made on an AI notice keeps the notice and when it was seen; the details did not show it."""
+    from guard.ledger.models import Notice
+
+    notice = Notice(text="Meeting Summary with AI Companion is on", seen_at=AT)
+    refused = record(1, Decision.REFUSED).model_copy(update={"notice": notice})
+    fields = {f.label: f.value for f in record_fields(refused)}
+    assert fields["Notice in the meeting"].startswith("Meeting Summary with AI Companion is on — seen ")
+    assert "Notice in the meeting" not in {f.label for f in record_fields(record(2, Decision.GIVEN))}

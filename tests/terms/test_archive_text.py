@@ -40,3 +40,21 @@ def test_a_changed_cell_is_reported_as_its_own_row() -> None:
     assert change.diff.new_text.startswith("| 3.1.3 Payments |")
     assert "Legal obligation (retention of payment information)" in change.diff.new_text
     assert "3.1.4" not in change.diff.new_text
+
+
+COOKIES = """## Cookies
+
+| Type | Name | Purpose | Duration | Category |
+| --- | --- | --- | --- | --- |
+| Cookie | session | Keeps you signed in | session | Essential |
+| Cookie | adid | Used for advertising | 1 month | Marketing |
+"""
+
+
+def test_a_table_row_dropped_whole_is_read_not_taken_for_a_heading() -> None:
+    new = COOKIES.replace("| Cookie | adid | Used for advertising | 1 month | Marketing |\n", "")
+    changes = [change for change in analyse(archive_markdown_to_text(COOKIES), archive_markdown_to_text(new))
+               if change.relevant]
+    assert len(changes) == 1
+    assert changes[0].diff.old_text is not None and "adid" in changes[0].diff.old_text
+    assert "service-generated-data" in changes[0].topics

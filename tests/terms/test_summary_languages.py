@@ -99,7 +99,7 @@ EXPECTED = {
         f"une licence d'utilisation de vos contenus, la consultation et l'utilisation de ces mêmes données et la "
         f"transcription de ces mêmes données. Elle indique{NB}: «{NB}<N>{NB}»",
         f"Partage avec des tiers et des sous-traitants{NB}: La section 12 a été supprimée{NB}: elle n'autorise plus le "
-        f"partage de données personnelles avec des tiers. Elle indiquait{NB}: «{NB}<B>{NB}»",
+        f"partage de données à caractère personnel avec des tiers. Elle indiquait{NB}: «{NB}<B>{NB}»",
         f"Entraînement de l'IA, Opposition et consentement{NB}: La section 10.2 ne dit plus «{NB}without your "
         f"consent{NB}». Avant{NB}: «{NB}<B>{NB}» Désormais{NB}: «{NB}<N>{NB}»",
     ),

@@ -47,3 +47,71 @@ def test_a_click_forged_by_another_program_is_ignored_and_the_servers_own_is_not
         assert activated.args == [NOTICE.key, "answer-given"]
     finally:
         notifier.close()
+
+
+class _TwiceServer:
+    """A notification server on a bus of its own that sends every button press twice (a server
+    that repeats ActionInvoked; dunst does not, but nothing in the protocol forbids it)."""
+
+    def __init__(self, address: str, action: str) -> None:
+        import threading
+
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        self.conn = open_dbus_connection(address)
+        self.conn.send_and_get_reply(message_bus.RequestName("org.freedesktop.Notifications"))
+        self.action = action
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        from jeepney import DBusAddress, MessageType, new_method_return, new_signal
+
+        address = DBusAddress(PATH, interface=INTERFACE)
+        while not self.stop.is_set():
+            try:
+                message = self.conn.receive(timeout=0.2)
+            except TimeoutError:
+                continue
+            if message.header.message_type != MessageType.method_call:
+                continue
+            member = message.header.fields.get(3)
+            if member == "GetCapabilities":
+                self.conn.send(new_method_return(message, "as", (["actions", "body"],)))
+            elif member == "GetServerInformation":
+                self.conn.send(new_method_return(message, "ssss", ("twice", "test", "1", "1.2")))
+            elif member == "Notify":
+                self.conn.send(new_method_return(message, "u", (7,)))
+                for _ in range(2):
+                    self.conn.send(new_signal(address, "ActionInvoked", "us", (7, self.action)))
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.conn.close()
+
+
+def test_a_button_press_the_server_sends_twice_is_one_decision(qtbot):
+    import subprocess
+
+    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        address = daemon.stdout.readline().strip()
+        server = _TwiceServer(address, "answer-given")
+        notifier = FreedesktopNotifier(bus=address)
+        clicks: list[tuple[str, str]] = []
+        notifier.activated.connect(lambda key, choice: clicks.append((key, choice)))
+        try:
+            with qtbot.waitSignal(notifier.activated, timeout=10000):
+                notifier.show(NOTICE)
+            qtbot.wait(1000)  # time for the repeated press to arrive and be handled
+            assert clicks == [(NOTICE.key, "answer-given")], "one press on one notification was passed on twice"
+        finally:
+            notifier.close()
+            server.close()
+    finally:
+        daemon.terminate()
+        daemon.wait(10)

@@ -13,7 +13,7 @@ const [windowsFile] = ARGV;
 const [, bytes] = GLib.file_get_contents(windowsFile);
 const windows = JSON.parse(new TextDecoder().decode(bytes));
 const loop = new GLib.MainLoop(null, false);
-const service = new WindowTitles(() => windows);
+const service = new WindowTitles(() => windows, () => windows.find(window => window.focused)?.id ?? 0);
 
 Gio.bus_own_name(Gio.BusType.SESSION, 'org.gnome.Shell', Gio.BusNameOwnerFlags.NONE,
     connection => service.export(connection),

@@ -83,6 +83,26 @@ def test_the_lister_reads_titles_and_pids_from_the_extension(shell, bus):
     assert found == [("Zoom Meeting", 4242, 11), ("Meet – abc-defg-hij – Chromium", None, 12)]
 
 
+def test_the_lister_marks_the_window_with_the_shells_focus_active(shell, bus):
+    """The extension's Focused() names the window with the focus (global.display.focus_window in the Shell;
+    the harness's window marked focused): only that window is active; with none focused, none is."""
+    shell([dict(WINDOWS[0]), dict(WINDOWS[1], focused=True)])
+    lister = GnomeShellWindowLister(env=bus)
+    try:
+        assert [(w.window_id, w.active) for w in lister.windows()] == [(11, False), (12, True)]
+    finally:
+        lister.close()
+
+
+def test_no_window_is_active_when_the_shell_has_none_focused(shell, bus):
+    shell(WINDOWS)
+    lister = GnomeShellWindowLister(env=bus)
+    try:
+        assert [w.active for w in lister.windows()] == [False, False]
+    finally:
+        lister.close()
+
+
 def test_only_a_holder_of_the_guards_reader_name_is_answered(shell, bus):
     shell(WINDOWS)
     stranger = open_session_bus(bus)
@@ -90,6 +110,9 @@ def test_only_a_holder_of_the_guards_reader_name_is_answered(shell, bus):
         with pytest.raises(BusError) as refused:
             call(stranger, "org.gnome.Shell", PATH, INTERFACE, "List")
         assert refused.value.name == "org.freedesktop.DBus.Error.AccessDenied"
+        with pytest.raises(BusError) as refused:
+            call(stranger, "org.gnome.Shell", PATH, INTERFACE, "Focused")
+        assert refused.value.name == "org.freedesktop.DBus.Error.AccessDenied", "which window has the focus, too"
     finally:
         stranger.close()
 

@@ -55,6 +55,21 @@ def test_a_kwin_script_reports_each_windows_caption_and_pid(kwin, processes):
         conn.close()
 
 
+def test_a_kwin_script_says_which_window_has_the_focus(kwin, processes):
+    """One window has KWin's focus (which one depends on its focus-stealing prevention): the script reports
+    that one active, and no other."""
+    qt_window(processes, kwin, "Focus test one")
+    qt_window(processes, kwin, "Focus test two")
+    lister = KWinWindowLister(env=kwin.child_env())
+    try:
+        def active() -> list[str]:
+            return [w.title for w in lister.windows() if w.active]
+        assert wait_until(lambda: len(active()) == 1 and active()[0].startswith("Focus test"), timeout=30), [
+            (w.title, w.active) for w in lister.windows()]
+    finally:
+        lister.close()
+
+
 def test_the_platform_picks_kwin_on_plasma_wayland(kwin, processes):
     window = qt_window(processes, kwin, "Zoom Meeting")
     lister = linux_window_lister(kwin.child_env())

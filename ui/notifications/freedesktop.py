@@ -65,6 +65,7 @@ class FreedesktopNotifier(Notifier):
         self._ids: dict[int, str] = {}
         self._servers: dict[int, str] = {}  # notification id → unique bus name of the server that showed it
         self._tokens: dict[int, str] = {}  # notification id → xdg-activation token for its click
+        self._answered: set[int] = set()  # notifications whose choice (a decision) was passed on already
         self._early: list[tuple[str, tuple[Any, ...]]] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify")
         try:
@@ -153,19 +154,28 @@ class FreedesktopNotifier(Notifier):
             if isinstance(body[1], str) and body[1]:
                 self._tokens[notification_id] = body[1][:TOKEN_LIMIT]
         elif member == "ActionInvoked":
+            choice = "" if body[1] in (DEFAULT_ACTION, BUTTON_ACTION) else str(body[1])
+            if choice and notification_id in self._answered:
+                # One notification, one decision: a server that sends the same press twice (or a
+                # second button after the first) would otherwise have the decision recorded twice.
+                log.warning("Ignored a second answer (%s) on notification %d", choice, notification_id)
+                return
+            if choice:
+                self._answered.add(notification_id)
             token = self._tokens.pop(notification_id, None)
             log.info("Notification %d clicked (%s)%s", notification_id, body[1],
                      " with an activation token" if token else "")
             if token:
                 os.environ["XDG_ACTIVATION_TOKEN"] = token  # Qt activates the window the click opens with it
             try:
-                self.activated.emit(key, "" if body[1] in (DEFAULT_ACTION, BUTTON_ACTION) else str(body[1]))
+                self.activated.emit(key, choice)
             finally:
                 os.environ.pop("XDG_ACTIVATION_TOKEN", None)  # one click, one use: never a later window's
         elif member == "NotificationClosed":
             self._ids.pop(notification_id, None)
             self._servers.pop(notification_id, None)
             self._tokens.pop(notification_id, None)
+            self._answered.discard(notification_id)
             self.closed.emit(key)
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 from guard.errors import GuardError
 from guard.events import MeetingSession, RunningApp
 from guard.presentation.desktop import desktop_capabilities, desktop_summary
-from guard.presentation.i18n import _, format_number, format_time, labelled, ngettext, say
+from guard.presentation.i18n import _, colon, format_number, format_time, labelled, ngettext, say
 from guard.presentation.overview import DocumentVersions, features_that_could_be_on, version_label
 from guard.presentation.problems import probe_advice, probe_problem
 from guard.presentation.wording import (
@@ -226,7 +226,7 @@ class OverviewTab(QWidget):
         marks = {True: _("✓ works"), False: _("✗ not here"), None: _("not known")}  # said in words, not "?"
         for capability in desktop_capabilities(self.desktop, probes, tray_presence().state()):
             enable = f"<br>{esc(labelled(_('To enable'), capability.enable))}" if capability.enable else ""
-            out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[capability.works])}): "
+            out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[capability.works])}){esc(colon())}"
                        f"{esc(capability.detail)}{enable}</li>")
         out.append("</ul>")
         return "".join(out)
@@ -278,8 +278,9 @@ class OverviewTab(QWidget):
             else:
                 said = esc(_("no change to AI or data-use clauses"))
             previous = version_label(doc.previous) if doc.previous else "—"
-            out.append(f'<p><a href="terms:{esc(doc.provider_id)}/{esc(doc.document_id)}">{esc(doc.provider_name)}: '
-                       f"{esc(doc.title)}</a><br>{esc(previous)} → {esc(version_label(doc.latest))}: {said}</p>")
+            out.append(f'<p><a href="terms:{esc(doc.provider_id)}/{esc(doc.document_id)}">'
+                       f"{esc(labelled(doc.provider_name, doc.title))}</a><br>{esc(previous)} → "
+                       f"{esc(version_label(doc.latest))}{esc(colon())}{said}</p>")
         out.append(f'<p><a href="tab:terms">{esc(_("All documents and the fetch log"))}</a></p>')
         return "".join(out)
 

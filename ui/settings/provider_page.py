@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from guard.presentation.i18n import _, current_language, format_date, format_number, ngettext
+from guard.presentation.i18n import _, colon, current_language, format_date, format_number, ngettext
 from guard.presentation.wording import (
     ACTOR_NAMES,
     DOCUMENT_TYPES,
@@ -141,7 +141,8 @@ class ProviderPage:
                 out += [self.clause(c, provider) for c in thread.clauses]
         out.append(f"<h3>{esc(_('Documents watched'))}</h3><ul>")
         for document in provider.documents:
-            out.append(f"<li>{self.text(document.title)} ({self.text(named_value(DOCUMENT_TYPES, document.type))}): "
+            out.append(f"<li>{self.text(document.title)} ({self.text(named_value(DOCUMENT_TYPES, document.type))})"
+                       f"{esc(colon())}"
                        f"{self.link(document.url)} {self.checked(document.checked)}</li>")
         out.append("</ul>" if provider.tracks_terms else
                    f"<li>{esc(_('None: {reason}.').format(reason=_(NO_TERMS_TRACKED)))}</li></ul>")

@@ -60,7 +60,18 @@ class GnomeShellWindowLister:
         except (OSError, TimeoutError) as error:
             self.close()
             raise ProbeUnavailable(f"GNOME Shell did not answer on the session bus: {error or 'timed out'}") from None
-        return _windows(items)
+        return _windows(items, self._focused(conn))
+
+    def _focused(self, conn: Any) -> int:
+        """The id of the window with the focus; 0 when none has it or the extension is older than Focused()."""
+        try:
+            (window,) = call(conn, SHELL, PATH, INTERFACE, "Focused")
+        except BusError:
+            return 0
+        except (OSError, TimeoutError):
+            self.close()
+            return 0
+        return window if isinstance(window, int) and window > 0 else 0
 
     def close(self) -> None:
         if self._conn is not None:
@@ -83,7 +94,7 @@ class GnomeShellWindowLister:
         return self._conn
 
 
-def _windows(items: Any) -> list[WindowInfo]:
+def _windows(items: Any, focused: int = 0) -> list[WindowInfo]:
     found: list[WindowInfo] = []
     if not isinstance(items, list):
         raise ProbeUnavailable("the Guard's GNOME Shell extension sent something other than a window list")
@@ -93,6 +104,7 @@ def _windows(items: Any) -> list[WindowInfo]:
         window_id, pid, title = item
         if not isinstance(title, str) or not title:
             continue
+        number = window_id if isinstance(window_id, int) else 0
         found.append(WindowInfo(title=bounded(title), pid=pid if isinstance(pid, int) and pid > 0 else None,
-                                window_id=window_id if isinstance(window_id, int) else 0))
+                                window_id=number, active=bool(focused) and number == focused))
     return found

@@ -201,7 +201,8 @@ def _windows(payload: str) -> list[WindowInfo]:
         app = item.get("app")
         found.append(WindowInfo(title=bounded(item["title"]), pid=pid if isinstance(pid, int) and pid > 0 else None,
                                 window_id=_window_number(str(item.get("id") or "")),
-                                app_id=bounded(app, 200) if isinstance(app, str) else ""))
+                                app_id=bounded(app, 200) if isinstance(app, str) else "",
+                                active=item.get("active") is True))
     return found
 
 

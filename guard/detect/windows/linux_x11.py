@@ -171,16 +171,19 @@ class X11WindowLister:
         return int(prop.value[0])
 
     def _watch(self, display: Any, wid: int) -> None:
-        """Ask the server to say when the window's title changes, and read it soon."""
+        """Ask the server to say when the window's title changes or the window is destroyed, and read it soon.
+        Destroyed matters: a client started again gets the freed id range, so its first window may have a
+        closed window's id, while the lister was idle (no client ran) and kept that window's owner and title."""
         from Xlib import X
 
         self._dirty[wid] = None
         window = display.create_resource_object("window", wid)
-        window.change_attributes(event_mask=X.PropertyChangeMask, onerror=_ignore)
+        window.change_attributes(event_mask=X.PropertyChangeMask | X.StructureNotifyMask, onerror=_ignore)
 
     def _drain_events(self, display: Any) -> None:
-        """Note what changed since the last call: titles (PropertyNotify on watched windows) and, without
-        a window manager, top-level windows mapped, unmapped or reparented. Other events are dropped."""
+        """Note what changed since the last call: titles (PropertyNotify on watched windows), watched windows
+        destroyed and, without a window manager, top-level windows mapped, unmapped or reparented. Other
+        events are dropped."""
         from Xlib import X
 
         names = (self._atom("_NET_WM_NAME"), self._atom("WM_NAME"))
@@ -198,6 +201,9 @@ class X11WindowLister:
                     self._dirty[wid] = None
             elif event.type in structure:
                 self._tops.pop(int(window.id), None)
+                if event.type == X.DestroyNotify:  # its id may come back as another client's window
+                    for known in (self._titles, self._pids, self._dirty):
+                        known.pop(int(window.id), None)
 
     def _window_manager_alive(self, display: Any, root: Any) -> bool:
         """EWMH: _NET_SUPPORTING_WM_CHECK names a live window that names itself. A window manager

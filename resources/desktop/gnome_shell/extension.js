@@ -1,8 +1,8 @@
 // Meeting Privacy Guard: window titles for the Guard on GNOME Shell (Wayland), experimental.
 //
 // GNOME Shell gives apps no way to read other apps' window titles (org.gnome.Shell.Eval and
-// org.gnome.Shell.Introspect are closed to them since GNOME 41). This extension exports one
-// read-only method on the Shell's own session-bus connection (see windowTitles.js), answered
+// org.gnome.Shell.Introspect are closed to them since GNOME 41). This extension exports two
+// read-only methods on the Shell's own session-bus connection (see windowTitles.js), answered
 // only to Meeting Privacy Guard's reader name. It changes nothing in the Shell, connects no
 // signals, and keeps nothing.
 import Meta from 'gi://Meta';
@@ -22,7 +22,7 @@ function shellWindows() {
 
 export default class MeetingGuardWindowsExtension extends Extension {
     enable() {
-        this._service = new WindowTitles(shellWindows);
+        this._service = new WindowTitles(shellWindows, () => global.display.focus_window?.get_id() ?? 0);
         this._service.export(Gio.DBus.session);
     }
 

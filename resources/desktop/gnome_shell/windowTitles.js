@@ -3,8 +3,8 @@
 // Kept apart from extension.js (GNOME Shell's glue) so it imports nothing of the Shell: the
 // Guard's tests run it under plain gjs on a private bus, with a list of windows of their own.
 //
-// One method, List() -> a(tus): each window's id, owning pid (0 when unknown) and title. It
-// answers only a caller that holds, or is queued for, the Guard's reader name on the session
+// Two methods: List() -> a(tus), each window's id, owning pid (0 when unknown) and title; and
+// Focused() -> t, the id of the window with the focus (0: none). They answer only a caller that holds, or is queued for, the Guard's reader name on the session
 // bus; anyone else gets org.freedesktop.DBus.Error.AccessDenied. Titles are cut to 4096
 // characters (their start and end) and at most 500 windows are listed.
 import Gio from 'gi://Gio';
@@ -21,6 +21,9 @@ const INTERFACE_XML = `
     <method name="List">
       <arg type="a(tus)" direction="out" name="windows"/>
     </method>
+    <method name="Focused">
+      <arg type="t" direction="out" name="window"/>
+    </method>
   </interface>
 </node>`;
 
@@ -31,9 +34,11 @@ function cut(title) {
 }
 
 export class WindowTitles {
-    // listWindows() returns [{id, pid, title}] for the windows to report.
-    constructor(listWindows) {
+    // listWindows() returns [{id, pid, title}] for the windows to report; focusedWindow() the id of the
+    // window with the focus (0: none).
+    constructor(listWindows, focusedWindow = () => 0) {
         this._listWindows = listWindows;
+        this._focusedWindow = focusedWindow;
         this._exported = null;
     }
 
@@ -50,6 +55,14 @@ export class WindowTitles {
     }
 
     ListAsync(_params, invocation) {
+        this._answer(invocation, () => new GLib.Variant('(a(tus))', [this._rows()]));
+    }
+
+    FocusedAsync(_params, invocation) {
+        this._answer(invocation, () => new GLib.Variant('(t)', [Math.max(0, Number(this._focusedWindow()) || 0)]));
+    }
+
+    _answer(invocation, reply) {
         const sender = invocation.get_sender();
         this._connection.call(
             'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'ListQueuedOwners',
@@ -67,7 +80,7 @@ export class WindowTitles {
                         `Only the holder of ${READER_NAME} may list window titles`);
                     return;
                 }
-                invocation.return_value(new GLib.Variant('(a(tus))', [this._rows()]));
+                invocation.return_value(reply());
             });
     }
 

@@ -2,8 +2,8 @@
 // this script (guard/detect/windows/kwin_script.py), over D-Bus, once, then end.
 //
 // The app prepends one line defining REPLY = {service, path, iface, method}: its own unique
-// bus name and the object that receives the list. Nothing else leaves KWin: no geometry, no
-// content, no input. Works with KWin 5 (workspace.clientList) and KWin 6 (workspace.windowList).
+// bus name and the object that receives the list, with whether the window has the focus.
+// Nothing else leaves KWin: no geometry, no content, no input. Works with KWin 5 (workspace.clientList) and KWin 6 (workspace.windowList).
 (function () {
     var MAX_WINDOWS = 500;
     var HALF_CAPTION = 2048;
@@ -25,7 +25,8 @@
             title: caption,
             pid: Number(w.pid) || 0,
             id: String(w.internalId || ""),
-            app: String(w.resourceClass || "").slice(0, 200)
+            app: String(w.resourceClass || "").slice(0, 200),
+            active: w.active === true
         });
     }
     callDBus(REPLY.service, REPLY.path, REPLY.iface, REPLY.method, JSON.stringify(out));

@@ -1,6 +1,7 @@
 """Build the shipped baselines (resources/terms/<provider>/<document>.md) from the archived texts
-kept as test fixtures: render the archive's Markdown to HTML and extract it with the app's own
-extractor, so a baseline is exactly what the app stores for that text.
+kept as test fixtures: read the archive's Markdown as an archive import does
+(``guard.terms.archive_text``: rendered to HTML, tables as tables, and extracted with the app's own
+extractor), so a baseline is exactly what the app stores for that text.
 
 Each baseline's ``.json`` is written by hand (where the text came from, its date, the provider's
 URL); its ``archive`` block names the repository, path and commit, which locate the fixture::
@@ -21,9 +22,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from guard.terms.archive_text import archive_markdown_to_text
 from guard.terms.baseline import sha256_text, shipped_baselines_dir
-from guard.terms.extract import extract
-from tests.terms.support.pages import FIXTURES, plain_page
+from tests.terms.support.pages import FIXTURES
 
 LEGACY = {
     ("OpenTermsArchive/contrib-versions", "Zoom/Terms of Service.md", "00d4131fd11b0a20417c9b65bcc2b40f1528dd2f"):
@@ -34,8 +35,8 @@ LEGACY = {
 
 
 def canonical(md: str) -> str:
-    """The app's stable Markdown for an archive Markdown text."""
-    return extract(plain_page(md), ("main",)).markdown
+    """The app's stable Markdown for an archive Markdown text (as an archive import reads it)."""
+    return archive_markdown_to_text(md)
 
 
 def archive_fixture(archive: dict[str, Any]) -> Path:
