@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -169,6 +170,13 @@ def say_error(error: BaseException | str) -> str:
 def labelled(label: str, value: str) -> str:
     """'Label: value' as the language writes it (French puts a space before the colon)."""
     return _("{label}: {value}").format(label=label, value=value)
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items one after the other, separated as the language separates list items with a semicolon
+    ("a; b", in French "a\u00a0; b")."""
+    separator = _("{first}; {second}").format(first="", second="")
+    return separator.join(items)
 
 
 def colon() -> str:

@@ -179,6 +179,8 @@ def test_text_built_in_pieces_uses_the_language_s_colon():
     try:
         i18n.use_language("fr")
         assert i18n.colon() == "\u00a0: "
+        assert i18n.listed(["Conditions d'utilisation", "Politique de confidentialité"]) == \
+            "Conditions d'utilisation\u00a0; Politique de confidentialité"
         assert Capability("windows", "Titres des fenêtres", True, "lus sur le serveur X").line() == \
             "Titres des fenêtres\u00a0: lus sur le serveur X"
         i18n.use_language("de")

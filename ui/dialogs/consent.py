@@ -49,7 +49,7 @@ from guard.presentation.consent_form import (
     provider_choices,
     purposes_for,
 )
-from guard.presentation.i18n import _, format_date, format_number, ngettext
+from guard.presentation.i18n import _, format_date, format_number, listed, ngettext
 from guard.services import AiFeature, Provider, TermsRef
 from ui.dialogs.consent_saving import ConsentSaving
 from ui.guithread import guard_gui_thread
@@ -381,7 +381,7 @@ class ConsentDialog(ConsentSaving, QDialog):
             day = dates.get(ref.sha256)
             names.append(_("{document} (version of {date})").format(document=title, date=format_date(day)) if day
                          else _("{document} (version {version})").format(document=title, version=ref.sha256[:12]))
-        self.terms_info.setText(_("Recorded with the terms in force: {documents}.").format(documents="; ".join(names)))
+        self.terms_info.setText(_("Recorded with the terms in force: {documents}.").format(documents=listed(names)))
         self._fit_height()
 
     def _show_evidence(self) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.presentation.i18n import _, format_number, labelled, ngettext, say_error
+from guard.presentation.i18n import _, format_number, labelled, listed, ngettext, say_error
 from guard.presentation.records import export_format_label
 from guard.services import ExportCancelledByUser, ExportFormat, ExportOutcome, ExportRequest, Services
 from ui.jobs import JobRunner, Lane
@@ -133,7 +133,7 @@ class ExportPanel(QWidget):
             said += " " + ngettext("({count} file)", "({count} files)", outcome.files).format(
                 count=format_number(outcome.files))
         if outcome.warnings:
-            said += " " + labelled(_("Warnings"), "; ".join(outcome.warnings))
+            said += " " + labelled(_("Warnings"), listed(outcome.warnings))
         self._say(said)
 
     def _failed(self, error: BaseException) -> None:
