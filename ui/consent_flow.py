@@ -16,7 +16,7 @@ from guard.presentation.actions import AnswerConsent, RecordConsent
 from guard.presentation.i18n import _, say_error
 
 if TYPE_CHECKING:
-    from guard.services import Record, Services, Snapshot
+    from guard.services import Record, RecordDraft, Services, Snapshot
     from ui.dialogs.consent import ConsentDialog
     from ui.jobs import JobRunner
 
@@ -43,9 +43,11 @@ class ConsentFlow(QObject):
         self.services, self.jobs = services, jobs
 
     def open(self, request: RecordConsent, decision: str | None = None,
-             problem: str | None = None, *, kept: bool = False) -> ConsentDialog | None:
+             problem: str | None = None, *, kept: bool = False,
+             retry: tuple[str, RecordDraft] | None = None) -> ConsentDialog | None:
         """The form about the meeting (and provider, feature, notice) asked for; ``kept``: the
-        decision was kept until the key can be read, and ``problem`` says so (not saved again)."""
+        decision was kept until the key can be read, and ``problem`` says so (not saved again);
+        ``retry``: the record id and draft of the answer whose save failed (Save reuses them)."""
         from guard.presentation.consent_form import consent_subject
         from ui.dialogs.consent import ConsentDialog
 
@@ -55,6 +57,8 @@ class ConsentFlow(QObject):
         dialog.setWindowIcon(QApplication.windowIcon())
         if decision is not None:
             dialog.choose_decision(decision)
+        if retry is not None:
+            dialog.retry_of(*retry)
         if kept and problem:
             dialog.mark_kept(problem)
         elif problem:
@@ -76,8 +80,13 @@ class ConsentFlow(QObject):
         services, jobs = self.services, self.jobs
         if services is None or jobs is None:
             return
+        import uuid
+        from datetime import UTC, datetime
+
         subject = consent_subject(answer.request, self.snapshot)
-        draft = build_draft(quick_answers(subject, Decision(answer.decision), services.catalog), subject)
+        draft = build_draft(quick_answers(subject, Decision(answer.decision), services.catalog), subject).changed(
+            occurred_at=datetime.now(UTC))  # fixed now: the form's Save after a failure sends the same decision
+        record_id = str(uuid.uuid4())
 
         def saved(record: Record) -> None:
             log.info("Decision recorded from a notification: %s %s (record %d)", record.provider_id,
@@ -96,9 +105,9 @@ class ConsentFlow(QObject):
             message = _("Not saved: {error}").format(error=say_error(error))
             log.warning("The answer from a notification could not be saved: %s", error)
             self.failed.emit(message)
-            self.open(answer.request, answer.decision, message)
+            self.open(answer.request, answer.decision, message, retry=(record_id, draft))
 
-        jobs.submit(lambda: services.record_decision(draft), saved, failed)
+        jobs.submit(lambda: services.record_decision(draft, record_id), saved, failed)
 
     def _forget(self, dialog: ConsentDialog) -> None:
         """A closed form is destroyed and its memory given back (ui/memory.py says why)."""

@@ -342,3 +342,42 @@ def test_save_pressed_again_after_a_failure_said_once_the_record_landed_makes_on
     finally:
         with allowed():
             services.close()
+
+
+def test_save_in_the_form_a_failed_notification_answer_opened_sends_that_answer_once(qtbot, world):
+    """Audit 8: a button on a notification whose save failed after its record had landed opened the
+    form with the decision chosen and 'Not saved'; Save there made a second record of it. The form
+    sends that same answer under its id: one record."""
+    from guard.presentation.actions import AnswerConsent
+    from guard.services.threads import allowed
+    from ui.consent_flow import ConsentFlow
+    from ui.jobs import JobRunner
+
+    class FailsOnceAfterLanding(Services):
+        failures = 1
+
+        def record_decision(self, draft, record_id=None):
+            record = super().record_decision(draft, record_id)
+            if self.failures:
+                self.failures -= 1
+                raise OSError(5, "Input/output error")
+            return record
+
+    services = FailsOnceAfterLanding(world.paths)
+    jobs = JobRunner()
+    flow = ConsentFlow()
+    flow.use(services, jobs)
+    try:
+        with qtbot.waitSignal(flow.dialog_opened, timeout=20000) as opened:
+            flow.answer(AnswerConsent(str(Decision.REFUSED), RecordConsent(provider_id="zoom")))
+        dialog = opened.args[0]
+        assert dialog.error.text().startswith("Not saved: ")
+        with qtbot.waitSignal(dialog.recorded, timeout=20000):
+            dialog.save_button.click()
+        with open_ledger(world.paths) as ledger:
+            assert [record.decision for record in ledger.iter()] == [Decision.REFUSED], "one answer, one record"
+    finally:
+        flow.close_all()
+        assert jobs.shutdown(10000)
+        with allowed():
+            services.close()

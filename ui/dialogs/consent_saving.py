@@ -108,6 +108,14 @@ class ConsentSaving:
         services = self.services
         self.jobs.submit(lambda: services.record_decision(draft, record_id), self._saved, self._failed, owner=self)
 
+    def retry_of(self, record_id: str, draft: RecordDraft) -> None:
+        """The form opened for an answer given on a notification whose save failed (``draft``
+        under ``record_id``): Save with the answers as opened sends that same decision under its
+        id, so one that had landed after all is not recorded twice; changed answers are new."""
+        answers = self.answers()
+        if answers is not None:
+            self._attempt = (answers, record_id, draft)
+
     def choose_decision(self, decision: str) -> None:
         """Pre-select ``decision`` (an answer given on a notification that could not be saved)."""
         button = self.decision_buttons.get(str(decision))
