@@ -10,11 +10,14 @@ same folder, is fsynced, renamed over the target, and the folder is fsynced.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+log = logging.getLogger(__name__)
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -77,15 +80,17 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+def read_regular(path: Path, limit: int, *, follow: bool = True) -> tuple[bytes, os.stat_result]:
     """Up to ``limit + 1`` bytes of ``path`` and its ``fstat``, when it is a regular file (a link to
-    one is fine): a caller seeing more than ``limit`` bytes knows the file is too big.
+    one is fine unless ``follow`` is False: then a link raises OSError ``ELOOP``, never followed):
+    a caller seeing more than ``limit`` bytes knows the file is too big.
 
     Opened without blocking (a named pipe would otherwise wait for a writer) and checked with
     ``fstat`` on the open file (no race with a swap); reading stops after ``limit + 1`` bytes (a
     link to /dev/zero would never end). Raises :class:`NotRegularFile` for anything else, and
     OSError as ``open()`` does."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags if follow else flags | getattr(os, "O_NOFOLLOW", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -101,6 +106,34 @@ def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
         return b"".join(chunks), info
     finally:
         os.close(fd)
+
+
+def read_small_json(path: Path, limit: int, *, own: bool = False) -> Any:
+    """The JSON value in ``path`` (UTF-8, at most ``limit`` bytes), or None when there is none
+    to read: missing, a link (never followed), not a regular file, too big, another user's (with
+    ``own``, on POSIX) or not JSON. Opened once; every check is on the open file."""
+    import errno
+    import json
+
+    try:
+        raw, info = read_regular(path, limit, follow=False)
+    except FileNotFoundError:
+        return None
+    except (OSError, NotRegularFile) as error:
+        if not isinstance(error, OSError) or error.errno == errno.ELOOP:
+            log.warning("%s is not read: it is %s", path,
+                        "a link" if isinstance(error, OSError) else getattr(error, "kind", "not a regular file"))
+        return None
+    if len(raw) > limit:
+        log.warning("%s is not read: it is larger than %d bytes", path, limit)
+        return None
+    if own and hasattr(os, "getuid") and info.st_uid != os.getuid():
+        log.warning("%s is not read: it belongs to another user", path)
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
+        return None
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),

@@ -83,3 +83,13 @@ def test_a_locked_keyring_activated_during_the_restart_does_not_keep_the_name(de
     keyring.set_password("mpg-desktop-test", "user", "unlocked")
     assert keyring.get_password("mpg-desktop-test", "user") == "unlocked"
     keyring.delete_password("mpg-desktop-test", "user")
+
+
+def test_desktop_status_sees_the_x11_system_tray_trayer_runs(desktop, cli):
+    """A clean start under Xvfb with trayer: the icon sat in trayer while `desktop status` said "[  ?] Tray icon"."""
+    from guard.desktop.session import look_around
+
+    assert look_around(desktop.child_env()).services.xembed_tray is True
+    result = cli("desktop", "status", env=desktop.child_env())
+    assert result.returncode == 0, result.stderr
+    assert "[yes] Tray icon: in the X11 system tray, which runs here" in result.stdout

@@ -24,9 +24,11 @@ log = logging.getLogger(__name__)
 
 
 class ConsentFlow(QObject):
-    """``recorded(Record)`` once a decision is in the ledger; ``dialog_opened(ConsentDialog)``."""
+    """``recorded(Record)`` once a decision is in the ledger (``answered(Record)`` too when it was a
+    notification's button, which has no form to say it worked); ``dialog_opened(ConsentDialog)``."""
 
     recorded = Signal(object)
+    answered = Signal(object)
     dialog_opened = Signal(object)
     failed = Signal(str)
 
@@ -81,6 +83,7 @@ class ConsentFlow(QObject):
             log.info("Decision recorded from a notification: %s %s (record %d)", record.provider_id,
                      record.decision, record.seq)
             self.recorded.emit(record)
+            self.answered.emit(record)
 
         def failed(error: BaseException) -> None:
             from guard.services import DecisionKept

@@ -49,7 +49,7 @@ from ui.tray.menu_model import MenuFlags, menu_entries
 if TYPE_CHECKING:
     from guard.events import TermsChanged
     from guard.presentation.notices import Notice
-    from guard.services import AppPaths, Autostart, Catalog, MonitorEvent, Services, Snapshot
+    from guard.services import AppPaths, Autostart, Catalog, MonitorEvent, Record, Services, Snapshot
     from ui.dialogs.no_tray import NoTrayWindow
     from ui.notifications import Notifier
     from ui.settings.window import SettingsWindow
@@ -104,6 +104,7 @@ class Shell(ShellSettings, QObject):
         self.settings_host.check_terms_requested.connect(lambda provider_id: self.check_terms_now(provider_id or None))
         self.consent = ConsentFlow(self)
         self.consent.recorded.connect(lambda _record: self.settings_host.ledger_updated())
+        self.consent.answered.connect(self.on_answer_recorded)
         self.consent.dialog_opened.connect(self.consent_dialog_opened)
         self.tray: TrayIcon | None = None
         self.window: NoTrayWindow | None = None
@@ -301,6 +302,15 @@ class Shell(ShellSettings, QObject):
         self.notifier.show(notice)
         if self.window is not None:
             self.window.show_notice(notice.title, notice.body)
+
+    def on_answer_recorded(self, record: Record) -> None:
+        """A notification's button was answered and saved: a notification says so."""
+        from guard.presentation.notices import recorded_notice
+
+        provider = self.catalog.get(record.provider_id) if self.catalog is not None else None
+        self._notify(recorded_notice(record.id, record.seq, str(record.decision),
+                                     provider.name if provider is not None else record.provider_id,
+                                     record.recorded_at))
 
     def on_notice_activated(self, key: str, choice: str = "") -> None:
         """The user clicked a notification (``choice`` "") or one of its buttons."""

@@ -37,7 +37,7 @@ from guard.browser.messages import Hello, MessageRefused, parse
 from guard.browser.protocol import Oversized, ProtocolError, read_frame, write_frame
 from guard.browser.state import BrowserState, remove, save
 from guard.errors import GuardError
-from guard.fsutil import atomic_write_text
+from guard.fsutil import atomic_write_text, read_small_json
 
 log = logging.getLogger(__name__)
 
@@ -120,13 +120,8 @@ def utc_now() -> datetime:
 
 def record_seen(path: Path, browser: str, at: datetime) -> None:
     """Remember that ``browser``'s extension was connected at ``at`` (a small JSON map, 0600)."""
-    seen: dict[str, Any] = {}
-    try:
-        if path.is_file() and path.stat().st_size < 64 * 1024:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-            seen = loaded if isinstance(loaded, dict) else {}
-    except (OSError, ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
-        seen = {}
+    loaded = read_small_json(path, 64 * 1024, own=True)  # opened once, never through a link
+    seen: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
     seen = {key: value for key, value in seen.items() if isinstance(key, str) and isinstance(value, str)}
     seen[browser] = at.isoformat()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -29,9 +29,10 @@ from guard.browser.browsers import BROWSERS, Browser
 from guard.browser.registry import Registry
 from guard.browser.state import StateReader
 from guard.catalog.models import OsName
-from guard.fsutil import atomic_write_text
+from guard.fsutil import atomic_write_text, read_small_json
 
 MANIFEST_MAX_BYTES = 64 * 1024
+SEEN_MAX_BYTES = 64 * 1024  # seen.json: when each browser's extension last connected
 DESCRIPTION = "Meeting Privacy Guard: meeting tabs, AI notices and note-taker bots from the browser extension"
 
 
@@ -300,23 +301,14 @@ class Installer:
 
 
 def _read_manifest(path: Path) -> dict[str, Any] | None:
-    """The manifest at ``path`` when it is a small JSON file naming this host, else None."""
-    try:
-        if not path.is_file() or path.stat().st_size > MANIFEST_MAX_BYTES:
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
-        return None
+    """The manifest at ``path`` when it is a small JSON file naming this host, else None. Opened
+    once, never through a link (``read_small_json``): checked and read are the same file."""
+    data = read_small_json(path, MANIFEST_MAX_BYTES)
     return data if isinstance(data, dict) and data.get("name") == ids.HOST_NAME else None
 
 
 def _read_seen(path: Path) -> dict[str, datetime]:
-    try:
-        if not path.is_file() or path.stat().st_size > 64 * 1024:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
-        return {}
+    data = read_small_json(path, SEEN_MAX_BYTES, own=True)
     seen: dict[str, datetime] = {}
     if isinstance(data, dict):
         for key, value in data.items():

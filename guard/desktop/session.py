@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guard.desktop.gnome_extension import ExtensionState, state
-from guard.detect.desktop import Compositor, DesktopFacts, desktop_facts
+from guard.detect.desktop import Compositor, DesktopFacts, SessionType, desktop_facts
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ class DesktopServices:
     tray_host: bool | None = None
     notifications: bool | None = None
     gnome_extension: ExtensionState | None = None  # only looked for on GNOME
+    xembed_tray: bool | None = None  # X11: whether a system tray (XEmbed) owns the screen's tray selection
 
 
 @dataclass(frozen=True)
@@ -60,19 +61,43 @@ def look_around(env: Mapping[str, str] | None = None, os_name: str | None = None
     if facts.os != "linux":
         return DesktopReport(facts, DesktopServices(session_bus=False))
     gnome = facts.compositor == Compositor.GNOME
+    xembed = _xembed_tray(env) if facts.session == SessionType.X11 else None
     try:
         conn = open_session_bus(env)
     except Exception as error:  # noqa: BLE001 - no bus at all: every answer is "unknown"
         log.debug("No session bus to look around on: %s", error)
-        return DesktopReport(facts, DesktopServices(False, gnome_extension=state(env) if gnome else None))
+        return DesktopReport(facts, DesktopServices(False, xembed_tray=xembed,
+                                                    gnome_extension=state(env) if gnome else None))
     try:
         services = DesktopServices(
-            session_bus=True, tray_host=_property(conn, "IsStatusNotifierHostRegistered"),
+            session_bus=True, tray_host=_property(conn, "IsStatusNotifierHostRegistered"), xembed_tray=xembed,
             notifications=_has_owner(conn, NOTIFICATIONS) or _activatable(conn, NOTIFICATIONS),
             gnome_extension=state(env, conn) if gnome else None)
     finally:
         conn.close()
     return DesktopReport(facts, services)
+
+
+def _xembed_tray(env: Mapping[str, str]) -> bool | None:
+    """Whether an X11 system tray runs: something owns ``_NET_SYSTEM_TRAY_S<screen>`` (the freedesktop
+    System Tray Protocol), where Qt's XEmbed tray icon goes when no status notifier host runs.
+    None when the X server cannot be asked."""
+    from guard.detect.windows.linux_x11 import open_display
+
+    try:
+        display = open_display(env.get("DISPLAY"))
+    except Exception as error:  # noqa: BLE001 - Xlib raises many kinds on connect: "not known"
+        log.debug("No X display to look for a system tray on: %s", error)
+        return None
+    try:
+        screen = display.get_default_screen()
+        owner = display.get_selection_owner(display.intern_atom(f"_NET_SYSTEM_TRAY_S{screen}"))
+        return bool(owner) and int(getattr(owner, "id", owner)) != 0
+    except Exception as error:  # noqa: BLE001 - a server that answers oddly: "not known", never a failure
+        log.debug("The X server did not say whether a system tray runs: %s", error)
+        return None
+    finally:
+        display.close()
 
 
 def status_notifier_registered(pid: int, env: Mapping[str, str] | None = None) -> bool:

@@ -149,6 +149,13 @@ def _tray(report: DesktopReport, shown: bool | None = None) -> Capability:
     if host:
         return Capability("tray", label, True, _("a status notifier item, shown by the desktop's tray host"))
     if facts.session == SessionType.X11:
+        xembed = report.services.xembed_tray
+        if xembed:  # the X server says a system tray runs: asked, not guessed
+            return Capability("tray", label, True, _("in the X11 system tray, which runs here"))
+        if xembed is False and host is False:
+            return Capability("tray", label, False,
+                              _("no tray host on this desktop: the app shows a status window instead"),
+                              _("run a panel with a system tray (your desktop's panel, or trayer)"))
         return Capability("tray", label, None, _("in an X11 system tray, or a status notifier host where one runs"))
     hint = {Compositor.GNOME: _("turn on an AppIndicator (status notifier) extension for GNOME Shell"),
             Compositor.SWAY: _("add a tray to your bar: waybar's “tray” module, or swaybar's tray"),

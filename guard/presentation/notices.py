@@ -14,6 +14,7 @@ from guard.events import AiFeatureNoticed, MeetingStarted, NotetakerSeen, Noteta
 from guard.presentation import wording
 from guard.presentation.actions import Action, AnswerConsent, OpenSettings, RecordConsent, ShowTermsChange
 from guard.presentation.i18n import N_, _, format_number, format_time, labelled, listed, ngettext
+from guard.presentation.records import decision_label
 from guard.presentation.status import change_summary, document_display_title, document_names, has_ai, lead_feature
 from guard.presentation.views import TrayState
 from guard.settings import NotificationSettings
@@ -30,6 +31,7 @@ class NoticeKind(StrEnum):
     AI_SWITCHED_ON = "ai-switched-on"  # the meeting page says an AI feature is on; never muted
     TERMS_CHANGED = "terms-changed"
     TERMS_CHECKED = "terms-checked"  # the answer to "Check terms now"; never muted, the user asked
+    DECISION_RECORDED = "decision-recorded"  # a notification's button was answered; never muted, the user asked
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,16 @@ def check_notice(report: CheckReport) -> Notice:
                   title=_("Terms checked"), body=_clip(body), action_label=_("Show the terms"), provider_id="",
                   at=report.at, action=OpenSettings("terms"),
                   state=TrayState.TERMS_CHANGED if changed else TrayState.IDLE)
+
+
+def recorded_notice(record_id: str, seq: int, decision: str, provider_name: str, at: datetime) -> Notice:
+    """The answer given on a notification's button is saved: say so (the form says it itself; a button
+    press had no other sign that it worked). Clicking it shows the consent history."""
+    body = _("Recorded: {decision} for {provider} (record {seq}).").format(
+        decision=decision_label(decision), provider=provider_name, seq=format_number(seq))
+    return Notice(kind=NoticeKind.DECISION_RECORDED, key=f"answered:{record_id}", title=_("Consent history"),
+                  body=_clip(body), action_label=_("Consent history"), provider_id="", at=at,
+                  action=OpenSettings("history"))
 
 
 def enabled_for(kind: NoticeKind, settings: NotificationSettings) -> bool:

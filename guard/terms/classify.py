@@ -71,7 +71,7 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
     if not found and not rules.states_no_use(text):
         # the backoff: a sentence that states what is done with data in words no topic rule has,
         # read by its verb (share -> sharing, keep -> retention...); never for an aside or a pointer
-        found = [rule.topic for rule in rules.topics if rule.backoff.test(text)]
+        found = [rule.topic for rule, hit in zip(rules.topics, rules.backoff_matches(text), strict=True) if hit]
     elif found and not rules.states_no_use(text):
         # a topic whose verbs say enough on their own is read beside the others ("... may have to
         # share certain data with TMG, including ... geolocation data" is about generated data and sharing)
@@ -83,7 +83,7 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
     if not kept and not rules.states_no_use(text):
         # every topic its patterns found was ruled out ("This includes the use of Other Data ...",
         # not a definition): what it states is still read by its verb, as a sentence with no topic is
-        backoff = [rule.topic for rule in rules.topics if rule.backoff.test(text)]
+        backoff = [rule.topic for rule, hit in zip(rules.topics, rules.backoff_matches(text), strict=True) if hit]
         kept = _not_excluded([topic for topic in backoff if topic not in found], text, lead_text, rules)
     return kept
 

@@ -130,6 +130,7 @@ class Rules:
     asides: Matcher = Matcher()  # the user's duties and rights, disclaimers, statements about the past
     asides_unless: Matcher = Matcher()  # ...unless the provider states a use in the same sentence
     topic_group: MatcherGroup | None = None  # the topics' patterns asked together (topic_matches)
+    backoff_group: MatcherGroup | None = None  # their backoff patterns asked together (backoff_matches)
 
     def topic_matches(self, text: str) -> list[bool]:
         """For each topic rule, whether its own patterns match ``text`` (each ``rule.matcher.test``),
@@ -138,6 +139,13 @@ class Rules:
         if group is not None and group.key is self.topics:
             return group.matching(text, len(self.topics))
         return [rule.matcher.test(text) for rule in self.topics]
+
+    def backoff_matches(self, text: str) -> list[bool]:
+        """For each topic rule, whether its ``backoff`` patterns match ``text`` (as :meth:`topic_matches`)."""
+        group = self.backoff_group
+        if group is not None and group.key is self.topics:
+            return group.matching(text, len(self.topics))
+        return [rule.backoff.test(text) for rule in self.topics]
 
     def states_no_use(self, sentence: str) -> bool:
         """True when a sentence keeps its topics but states no use of its own: a pointer elsewhere,
@@ -260,12 +268,14 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
     ids = [_topic_id(entry.get("id"), where) for entry, where in zip(entries, wheres, strict=True)]
     # every sentence is asked about every topic: the topics' patterns share one prefilter (compile_group)
     own, group = compile_group([(entry.get("patterns"), where) for entry, where in zip(entries, wheres, strict=True)])
+    # ...and so is a sentence no topic's patterns found, about every topic's backoff
+    backoffs, backoff_group = compile_group([(entry.get("backoff_patterns", []), f"{where} backoff_patterns")
+                                             for entry, where in zip(entries, wheres, strict=True)])
     topics = []
-    for entry, where, topic, matcher in zip(entries, wheres, ids, own, strict=True):
+    for entry, where, topic, matcher, backoff in zip(entries, wheres, ids, own, backoffs, strict=True):
         topics.append(TopicRule(topic, str(entry.get("label", topic)), matcher,
                                 compile_matcher(entry.get("lead_patterns", []), f"{where} lead_patterns"),
-                                compile_matcher(entry.get("backoff_patterns", []), f"{where} backoff_patterns"),
-                                _flag(entry, "backoff_beside", where)))
+                                backoff, _flag(entry, "backoff_beside", where)))
     excludes = []
     for position, entry in enumerate(_entries(data, "exclude", path)):
         where = f"Rules {path}, exclude[{position}] ({entry.get('id', '?')})"
@@ -303,12 +313,14 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
                       compile_matcher(entry.get("patterns"), f"Rules {path}, name[{position}]"))
              for position, entry in enumerate(_entries(data, "name", path))]
     topic_rules = tuple(topics)
-    if group is not None:
-        group.key = topic_rules
+    for built in (group, backoff_group):
+        if built is not None:
+            built.key = topic_rules
     return Rules(topic_rules, tuple(excludes), tuple(masks), scope("use"), scope("data"), scope("limit"),
                  compile_matcher(negation.get("patterns", []), f"Rules {path}, [negation]"), window, tuple(names),
                  _sameness(data.get("equivalent", {}), path), scope("party"), scope("data_kind"),
-                 _pointers(data.get("pointer", {}), path), *_asides(data.get("aside", {}), path), group)
+                 _pointers(data.get("pointer", {}), path), *_asides(data.get("aside", {}), path), group,
+                 backoff_group)
 
 
 def _pointers(table: Any, path: Path) -> Matcher:

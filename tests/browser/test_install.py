@@ -209,3 +209,29 @@ def test_the_command_line_installs_reports_and_uninstalls(home, cli):
     assert list(home.rglob(HOST_FILE)) == []
     result = cli("browser", "status", env=env)
     assert "Chromium: host not registered" in result.stdout
+
+
+def test_a_manifest_or_last_seen_file_that_is_a_link_is_never_read_through(home, app_home, tmp_path):
+    """Audit 8: the manifests and seen.json were looked at with is_file() and then read by path, so a
+    file swapped between the two (a link to a pipe, to another user's file) was read, or waited on.
+    Each is opened once, never through a link: a linked manifest is not taken for this app's
+    registration (reinstalling writes a file in its place), nor a linked seen.json for when the
+    extension was last connected."""
+    installer = linux_installer(home, app_home)
+    installer.install()
+    path = home / ".config/chromium/NativeMessagingHosts" / HOST_FILE
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text(path.read_text())
+    path.unlink()
+    path.symlink_to(elsewhere)
+    seen = app_home / "seen.json"
+    elsewhere_seen = tmp_path / "seen-elsewhere.json"
+    elsewhere_seen.write_text(json.dumps({"chromium": "2026-01-02T03:04:05+00:00"}))
+    seen.symlink_to(elsewhere_seen)
+    (chromium,) = [s for s in installer.status(app_home / "run", seen) if s.id == "chromium"]
+    assert chromium.state == "host registration broken" and "browser install" in chromium.problem
+    assert chromium.last_seen is None, "a linked seen.json was read through its link"
+    installer.install()
+    assert path.is_file() and not path.is_symlink() and elsewhere.exists()
+    (chromium,) = [s for s in installer.status(app_home / "run", seen) if s.id == "chromium"]
+    assert chromium.state == "host registered"

@@ -109,3 +109,18 @@ def test_a_huge_value_in_the_file_is_quoted_short(exported, cli, no_ledger_here,
     assert run.returncode == 1 and "NOT intact" in run.stdout
     assert len(run.stdout) < 5000 and "SSSS" in run.stdout and "…" in run.stdout, len(run.stdout)
     assert "\x1b" not in run.stdout
+
+
+def test_a_file_larger_than_any_export_is_refused_before_it_is_read(tmp_path, cli, no_ledger_here):  # noqa: F811
+    """Audit 8: ``verify-export`` read up to 2 GB into memory (and checking takes several times the
+    file), so a huge hostile file could exhaust the memory of whoever checks it. A file larger than
+    the documented cap is refused, naming the file and saying what to do, before it is read."""
+    from guard.cli.verify_export import MAX_BYTES
+
+    huge = tmp_path / "history.json"
+    with huge.open("wb") as out:  # sparse: no disk space, no time
+        out.truncate(MAX_BYTES + 1)
+    run = cli("verify-export", str(huge))
+    assert run.returncode == 2, run.stderr
+    assert str(huge) in run.stderr and f"larger than {MAX_BYTES // 1024**2} MB" in run.stderr
+    assert "--from DATE --to DATE" in run.stderr, "the message says what to do with a real export this large"

@@ -140,6 +140,18 @@ def test_the_tray_line_says_what_the_running_app_saw_of_its_own_icon():
     assert no_host.works is False and "waybar" in no_host.enable
 
 
+def test_on_x11_the_tray_line_says_what_the_x_server_says_of_its_system_tray():
+    """`meeting-guard desktop status` said "[  ?] Tray icon" while trayer ran: the X server was not asked."""
+    def tray(xembed, host=None):
+        report = DesktopReport(desktop_facts(X11), DesktopServices(True, host, True, xembed_tray=xembed))
+        (found,) = [c for c in desktop_capabilities(report) if c.signal == "tray"]
+        return found
+
+    assert tray(True).works is True and tray(True).detail == "in the X11 system tray, which runs here"
+    assert tray(False, host=False).works is False and "trayer" in tray(False, host=False).enable
+    assert tray(False).works is None and tray(None).works is None  # the bus could not say: not known
+
+
 def test_an_unavailable_microphone_says_why_in_the_language_in_use():
     """"Mikrofon in Benutzung (✗ nicht hier): nicht verfügbar: no PulseAudio or PipeWire sound server answered"."""
     from guard.i18n import N_, Text

@@ -131,6 +131,8 @@ def test_shipped_rules_match_as_their_patterns_alone(monkeypatch: pytest.MonkeyP
         expected_topics = [reference_search(rule.matcher.sources, text) is not None for rule in rules.topics]
         assert rules.topic_matches(text) == expected_topics, text
         about += any(expected_topics)
+        assert rules.backoff_matches(text) == [reference_search(rule.backoff.sources, text) is not None
+                                               for rule in rules.topics], text
     assert about > 50
 
 
@@ -149,6 +151,8 @@ def test_hostile_text_matches_as_the_patterns_alone(monkeypatch: pytest.MonkeyPa
     for text in texts:
         assert rules.topic_matches(text) == [reference_search(rule.matcher.sources, text) is not None
                                              for rule in rules.topics]
+        assert rules.backoff_matches(text) == [reference_search(rule.backoff.sources, text) is not None
+                                               for rule in rules.topics]
 
 
 def test_rules_with_other_topics_do_not_ask_the_old_topics_group() -> None:
@@ -161,6 +165,7 @@ def test_rules_with_other_topics_do_not_ask_the_old_topics_group() -> None:
     assert rules.topic_matches("We share your data with third parties.")[rules.order.index("third-party-sharing")]
     assert only.topic_matches("We share your data with third parties.") == [False]
     assert only.topic_matches("A zebra.") == [True]
+    assert only.backoff_matches("A zebra.") == [sharing.backoff.test("A zebra.")]
 
 
 def test_shipped_topic_rules_are_prefiltered_and_small_ones_joined() -> None:

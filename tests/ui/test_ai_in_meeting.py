@@ -14,6 +14,7 @@ import pytest
 
 from guard.detect.observation import Observation
 from guard.events import Signal
+from guard.presentation.actions import OpenSettings
 from tests.ui.conftest import blocking_ok, dunst
 from ui.tray.menu import menu_texts
 
@@ -117,6 +118,11 @@ def test_an_ai_notice_in_the_meeting_turns_the_tray_and_a_button_records_the_dec
     assert [e.detail for e in notices] == [NOTICE], "what the participant was shown, and when"
     assert notices[0].seen_at.astimezone().strftime("%H:%M") == seen
     assert "A summary of the meeting" in stored.purposes
+    assert stored.notice is not None and stored.notice.text == NOTICE, "the record's own notice field"
+    # The button press has no form to say it worked: a notification says so, and opens the history.
+    confirmation = wait_notice(qtbot, shell, "answered:")
+    assert confirmation.body == f"Recorded: Consent given for {shell.catalog.get('testmeet').name} (record 1)."
+    assert confirmation.action == OpenSettings("history")
     dunst("close-all")
 
 

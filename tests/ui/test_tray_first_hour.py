@@ -51,6 +51,12 @@ def test_an_unreadable_signal_is_said_once_in_overview_with_what_to_do_not_in_th
     page.setHtml(overview.browser.toHtml())
     shown = page.toPlainText()
     assert shown.count(f"Microphone check unavailable: {REASON}") == 1
+    qtbot.waitUntil(lambda: overview.desktop is not None, timeout=30_000)  # "What works on this desktop" too
+    overview.set_snapshot(no_microphone())
+    page.setHtml(overview.browser.toHtml())
+    shown = page.toPlainText()
+    assert "Microphone in use (✗ not here)" in shown
+    assert shown.count(REASON) == 1, "the reason is said once, not again under What works on this desktop"
     assert "needs PulseAudio, or PipeWire with pipewire-pulse" in shown and "Preferences" in shown
 
 

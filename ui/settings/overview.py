@@ -224,7 +224,13 @@ class OverviewTab(QWidget):
         probes = self.snapshot.probes if self.snapshot is not None else ()
         out.append(f"<p>{esc(desktop_summary(self.desktop.facts))}</p><ul>")
         marks = {True: _("✓ works"), False: _("✗ not here"), None: _("not known")}  # said in words, not "?"
+        # A probe that cannot read its signal is named once, above, with what to do (README: "names each once").
+        said_above = {p.name for p in self.snapshot.unavailable} if self.snapshot is not None else set()
         for capability in desktop_capabilities(self.desktop, probes, tray_presence().state()):
+            if capability.works is False and capability.signal in said_above:
+                out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[False])}){esc(colon())}"
+                           f"{esc(_('unavailable (said above, with what to do)'))}</li>")
+                continue
             enable = f"<br>{esc(labelled(_('To enable'), capability.enable))}" if capability.enable else ""
             out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[capability.works])}){esc(colon())}"
                        f"{esc(capability.detail)}{enable}</li>")
