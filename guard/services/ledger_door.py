@@ -79,7 +79,7 @@ class LedgerDoor:
         return open_ledger(self.paths)
 
     @blocking
-    def record_decision(self, draft: RecordDraft) -> Record:
+    def record_decision(self, draft: RecordDraft, record_id: str | None = None) -> Record:
         """Blocks: appends a decision (fsync, keyring) with the terms versions in force; with
         ``record_in_helper``, in a helper process (about half a second more), one at a time in
         the order asked for, and here if the helper fails (never twice).
@@ -91,7 +91,11 @@ class LedgerDoor:
 
         The decision is kept on disk before it is signed and its copy removed once it is in the
         ledger, so the app quitting (or being killed) while it waits on the keyring loses nothing:
-        it is signed at the next start. ``close()`` makes a keyring wait under way give up."""
+        it is signed at the next start. ``close()`` makes a keyring wait under way give up.
+
+        ``record_id``: the id the form made for this decision. Given again with the same draft
+        (its ``occurred_at`` set), as a save pressed again after a failure reported once the record
+        had landed, the ledger returns that record (``Ledger.append(record_id=...)``), never a second."""
         import uuid
 
         from guard.keyring_call import cancelled_by
@@ -100,7 +104,7 @@ class LedgerDoor:
         from guard.terms_in_force import with_terms_in_force
 
         draft = with_terms_in_force(draft, self.catalog, self._terms)
-        record_id = str(uuid.uuid4())
+        record_id = record_id or str(uuid.uuid4())
         waiting = self._waiting()
         draft = waiting.hold(record_id, draft).draft  # its time fixed now, as it will be signed
         with self._lock:

@@ -292,3 +292,53 @@ def test_a_decision_in_the_ledger_is_never_said_not_saved_so_it_is_not_saved_twi
     with open_ledger(world.paths) as ledger:
         (stored,) = list(ledger.iter())
     assert stored.id == kept_id and stored.decision == Decision.REFUSED
+
+
+@pytest.mark.parametrize("record_in_helper", [False, True], ids=["in-process", "tray-helper-process"])
+def test_save_pressed_again_after_a_failure_said_once_the_record_landed_makes_one_record(qtbot, world,
+                                                                                       record_in_helper):
+    """Audit 8: each press of Save made a new record id, so a failure reported after the record had
+    landed (here the real append succeeds, then an OSError is raised from the save, as a disk error
+    after the commit would) had the user's second press add the same decision again. A retried save
+    of the same answers reuses the id: the ledger keeps one record and the form closes. Changed
+    answers are another decision, with an id of their own."""
+    from guard.services.threads import allowed
+
+    class FailsOnceAfterLanding(Services):
+        failures = 1
+
+        def record_decision(self, draft, record_id=None):
+            record = super().record_decision(draft, record_id)
+            if self.failures:
+                self.failures -= 1
+                raise OSError(5, "Input/output error")
+            return record
+
+    services = FailsOnceAfterLanding(world.paths, record_in_helper=record_in_helper)
+    try:
+        dialog = dialog_for(qtbot, services)
+        dialog.decision_buttons[str(Decision.REFUSED)].click()
+        dialog.save_button.click()
+        qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=20000)
+        assert dialog.error.text().startswith("Not saved: ") and dialog.save_button.isEnabled()
+        with qtbot.waitSignal(dialog.recorded, timeout=20000) as recorded:
+            dialog.save_button.click()
+        assert not dialog.isVisible()
+        with open_ledger(world.paths) as ledger:
+            (stored,) = list(ledger.iter())
+        assert stored.id == recorded.args[0].id and stored.decision == Decision.REFUSED
+
+        services.failures = 1  # the same again, but the user changes the decision before pressing Save again
+        changed = dialog_for(qtbot, services)
+        changed.decision_buttons[str(Decision.REFUSED)].click()
+        changed.save_button.click()
+        qtbot.waitUntil(lambda: changed.error.isVisible(), timeout=20000)
+        changed.decision_buttons[str(Decision.GIVEN)].click()
+        with qtbot.waitSignal(changed.recorded, timeout=20000):
+            changed.save_button.click()
+        with open_ledger(world.paths) as ledger:
+            decisions = [record.decision for record in ledger.iter()]
+        assert decisions == [Decision.REFUSED, Decision.REFUSED, Decision.GIVEN], "no decision is lost"
+    finally:
+        with allowed():
+            services.close()

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         QRadioButton,
     )
 
-    from guard.services import Record, Services
+    from guard.services import Record, RecordDraft, Services
     from ui.jobs import JobRunner
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,10 @@ class ConsentSaving:
     save_button: QPushButton
     error: QLabel
     recorded: Any  # the dialog's Signal(object)
+    # The answers last sent to be saved and the record id made for them: Save pressed again with
+    # the same answers (after a failure said once the record may have landed) reuses the id, so the
+    # ledger holds one record of the decision; changed answers are another decision, with a new id.
+    _attempt: tuple[ConsentAnswers, str, RecordDraft] | None = None
 
     if TYPE_CHECKING:  # QDialog's
         def accept(self) -> None: ...
@@ -89,13 +93,20 @@ class ConsentSaving:
                               "notice."), missing="decision")
             next(iter(self.decision_buttons.values())).setFocus()
             return
-        draft = build_draft(answers, self.subject)
+        if self._attempt is None or self._attempt[0] != answers:
+            import uuid
+            from datetime import UTC, datetime
+
+            # its time fixed at the first press: a retry is then the same content under the same id
+            self._attempt = (answers, str(uuid.uuid4()), build_draft(answers, self.subject).changed(
+                occurred_at=datetime.now(UTC)))
+        _answers, record_id, draft = self._attempt
         self.saving = True
         self.save_button.setEnabled(False)
         self.save_button.setText(_("Saving…"))
         self.error.hide()
         services = self.services
-        self.jobs.submit(lambda: services.record_decision(draft), self._saved, self._failed, owner=self)
+        self.jobs.submit(lambda: services.record_decision(draft, record_id), self._saved, self._failed, owner=self)
 
     def choose_decision(self, decision: str) -> None:
         """Pre-select ``decision`` (an answer given on a notification that could not be saved)."""

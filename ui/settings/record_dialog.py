@@ -39,6 +39,9 @@ class RecordDialog(QDialog):
         self.services = services
         self.jobs = jobs
         self.record: Record | None = None
+        # the draft last sent and the record id made for it: OK pressed again on the same form (after a
+        # failure said once the record may have landed) reuses the id, so the ledger holds one record
+        self._attempt: tuple[RecordDraft, str] | None = None
         self.setWindowTitle(_("Add a consent record"))
         named(self, _("Add a consent record"))
         form = QFormLayout()
@@ -142,10 +145,15 @@ class RecordDialog(QDialog):
     def save(self) -> None:
         """Store the record (on the job runner); a problem is shown here and nothing is lost from the form."""
         draft, services = self.draft(), self.services
+        if self._attempt is None or self._attempt[0] != draft:
+            import uuid
+
+            self._attempt = (draft, str(uuid.uuid4()))
+        record_id = self._attempt[1]
         self.ok_button.setEnabled(False)
         self.error.setVisible(False)
-        self.jobs.submit(lambda: services.record_decision(draft), self._saved, self._failed, key="record-save",
-                         owner=self)
+        self.jobs.submit(lambda: services.record_decision(draft, record_id), self._saved, self._failed,
+                         key="record-save", owner=self)
 
     def _saved(self, record: Record) -> None:
         self.record = record

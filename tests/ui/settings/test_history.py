@@ -314,3 +314,43 @@ def test_each_months_bar_has_its_own_caption_in_german(services, open_window, qt
         assert details.document().size().width() <= details.viewport().width()
     finally:
         apply_language("")
+
+
+def test_ok_pressed_again_after_a_failure_said_once_the_record_landed_makes_one_record(app_home, xdg_config, qtbot):
+    """Audit 8: each OK made a new record id, so a failure reported after the record had landed (here the
+    real append succeeds, then an OSError is raised from the save, as a disk error after the commit would)
+    had the second OK add the same record again. The same form pressed again reuses the id: one record."""
+    from guard.paths import app_paths
+    from guard.services import Services
+    from ui.jobs import JobRunner
+
+    class FailsOnceAfterLanding(Services):
+        failures = 1
+
+        def record_decision(self, draft, record_id=None):
+            record = super().record_decision(draft, record_id)
+            if self.failures:
+                self.failures -= 1
+                raise OSError(5, "Input/output error")
+            return record
+
+    with blocking_ok():
+        services = FailsOnceAfterLanding(app_paths())
+    jobs = JobRunner()
+    try:
+        dialog = RecordDialog(services, jobs)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.provider.setCurrentIndex(dialog.provider.findData("zoom"))
+        dialog.decision.setCurrentIndex(dialog.decision.findData("refused"))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.error.isVisible() and dialog.ok_button.isEnabled(), timeout=20000)
+        assert dialog.error.text().startswith("Not saved: ")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.record is not None, timeout=20000)
+        with blocking_ok():
+            stored = list(services.ledger().iter())
+        assert [record.id for record in stored] == [dialog.record.id], "one decision, one record"
+    finally:
+        with blocking_ok():
+            services.close()
