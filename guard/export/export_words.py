@@ -10,6 +10,7 @@ day as their locale's medium date (``01.05.2026``, ``1 mai 2026``), looked up on
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from guard.export.public import KEY_WORDS, scrub
@@ -33,6 +34,14 @@ REQUESTER_WORDS = {"host": N_("the host"), "admin": N_("an account admin"), "pro
                    "self": N_("myself")}
 
 
+LISTED = N_("{first}; {second}")  # items with a semicolon: French "a\u00a0; b" (guard.presentation.i18n.listed too)
+
+
+def separated(t: Translation, items: Iterable[str]) -> str:
+    """``items`` joined as ``t``'s language separates list items with a semicolon."""
+    return t.gettext(LISTED).replace("{first}", "").replace("{second}", "").join(items)
+
+
 class ExportWords:
     """Translated labels, dates and counts for one export's language."""
 
@@ -45,6 +54,10 @@ class ExportWords:
         """``message`` translated, then ``values`` filled in as plain text (never read as a template)."""
         text = self.t.gettext(message)
         return text.format_map(values) if values else text
+
+    def listed(self, items: Iterable[str]) -> str:
+        """``a; b`` (French ``a\u00a0; b``)."""
+        return separated(self.t, items)
 
     def title(self, subject_name: str | None) -> str:
         """``Consent history``, or ``Consent history of {name}`` (plain text)."""

@@ -86,7 +86,7 @@ class _Rows:
                          if part]
         details = []
         if c["purposes"]:
-            details.append(esc(words(N_("For: {purposes}"), purposes=shown("; ".join(c["purposes"])))))
+            details.append(esc(words(N_("For: {purposes}"), purposes=shown(words.listed(c["purposes"])))))
         if c["requested_by"]:
             details.append(esc(words(N_("Asked by: {requester}"), requester=shown(words.requester(c["requested_by"])))))
         for ref in c["terms"]:

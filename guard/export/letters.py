@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from guard.export.export_words import separated
 from guard.export.facts import ProviderFacts, RoleSourceFact, SourceFact
 from guard.export.letter_words import Wording
 from guard.export.output import atomic_file
@@ -116,7 +117,7 @@ class CitedRecord:
         if self.feature:
             lines.append(words.word("feature", feature=one_line(self.feature)))
         if self.purposes:
-            lines.append(words.word("purposes", purposes="; ".join(one_line(p) for p in self.purposes)))
+            lines.append(words.word("purposes", purposes=separated(words.t, (one_line(p) for p in self.purposes))))
         for terms in self.terms:
             lines.append(words.word("terms", terms=one_line(terms.describe(words), 2 * VALUE_LIMIT)))
         if not self.terms:

@@ -51,7 +51,7 @@ def _record_lines(entry: Entry, job: ExportJob,
     if parts_of_meeting:
         parts.append(words(N_("Meeting: {meeting}"), meeting=", ".join(parts_of_meeting)))
     if entry.purposes:
-        parts.append(words(N_("For: {purposes}"), purposes=shown("; ".join(entry.purposes))))
+        parts.append(words(N_("For: {purposes}"), purposes=shown(words.listed(entry.purposes))))
     if entry.requested_by:
         parts.append(words(N_("Asked by: {requester}"), requester=shown(words.requester(entry.requested_by))))
     urls = []
@@ -86,7 +86,7 @@ def _first_page(pdf: PdfLayout, job: ExportJob, summary: Summary) -> None:
                             hash=report.head_hash or words(N_("none"))) + ".", 9, after=2)
         prints = [f"{key.key_id} {key.fingerprint}" for key in job.ledger.proof().keys if key.fingerprint]
         if prints:
-            pdf.paragraph(words(N_("Signing keys (Ed25519, SHA-256 fingerprints): {keys}"), keys="; ".join(prints)),
+            pdf.paragraph(words(N_("Signing keys (Ed25519, SHA-256 fingerprints): {keys}"), keys=words.listed(prints)),
                           8, after=4)
     pdf.heading(words(N_("Summary")), 12)
     period = (words(N_("decisions dated {first} to {last}"), first=words.when(summary.first),

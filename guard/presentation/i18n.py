@@ -175,7 +175,7 @@ def labelled(label: str, value: str) -> str:
 def listed(items: Iterable[str]) -> str:
     """Items one after the other, separated as the language separates list items with a semicolon
     ("a; b", in French "a\u00a0; b")."""
-    separator = _("{first}; {second}").format(first="", second="")
+    separator = _("{first}; {second}").format(first="", second="")  # guard.export.export_words.LISTED
     return separator.join(items)
 
 

@@ -106,10 +106,11 @@ def test_the_letter_command_takes_a_language(cli, ledger, sample):
 REF = "{title}, {version} (ref. {document} {hash})"
 LIST = "{records}; {period}."  # French alone puts a space before the semicolon
 LABELLED = "{label}: {value}"  # French alone puts a (no-break) space before the colon
-SAME_IN = {"de": {"Details", "Meeting", "Meeting: {meeting}", "  Meeting: {meeting}", LIST, LABELLED},
+LISTED = "{first}; {second}"  # and before the semicolon
+SAME_IN = {"de": {"Details", "Meeting", "Meeting: {meeting}", "  Meeting: {meeting}", LIST, LABELLED, LISTED},
            "fr": {"{document}, version sha256:{sha256}", "page {page}"},
-           "es": {REF, LIST, LABELLED}, "it": {"E-mail: {email}", "id {id}", LIST, LABELLED},
-           "nl": {"E-mail: {email}", "Details", "id {id}", REF, LIST, LABELLED}}
+           "es": {REF, LIST, LABELLED, LISTED}, "it": {"E-mail: {email}", "id {id}", LIST, LABELLED, LISTED},
+           "nl": {"E-mail: {email}", "Details", "id {id}", REF, LIST, LABELLED, LISTED}}
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])

@@ -185,6 +185,10 @@ def test_text_built_in_pieces_uses_the_language_s_colon():
             "Titres des fenêtres\u00a0: lus sur le serveur X"
         i18n.use_language("de")
         assert i18n.colon() == ": "
+        from guard.export.export_words import ExportWords
+
+        assert ExportWords("fr").listed(["résumé", "transcription"]) == "résumé\u00a0; transcription"
+        assert ExportWords("de").listed(["Zusammenfassung", "Transkript"]) == "Zusammenfassung; Transkript"
     finally:
         i18n.use_language("en")
 

@@ -176,7 +176,7 @@ def test_the_window_in_its_own_process_says_the_tray_icon_is_shown(qtbot, host, 
 
 
 def test_the_overview_says_the_icon_is_shown_when_the_tray_app_says_so(qtbot, world, monkeypatch):
-    """The window's end of the link: "tray-shown" from the tray app turns the Overview's "not known" into "shown"."""
+    """The window's end of the link: "tray-shown" from the tray app makes the Overview say the icon is shown."""
     from PySide6.QtNetwork import QLocalServer
 
     from ui.settings.window import SettingsWindow
@@ -195,7 +195,7 @@ def test_the_overview_says_the_icon_is_shown_when_the_tray_app_says_so(qtbot, wo
     window.present("overview")
     overview = window.overview
     qtbot.waitUntil(lambda: overview.desktop is not None, timeout=30_000)
-    assert "Tray icon (not known)" in overview.browser.toPlainText()
+    assert "Tray icon (✓ works): shown" not in overview.browser.toPlainText()  # only the tray app sees its icon
     link = WindowLink(name, window)
     qtbot.waitUntil(server.hasPendingConnections, timeout=10000)
     tray_end = server.nextPendingConnection()
