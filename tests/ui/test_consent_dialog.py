@@ -16,6 +16,7 @@ from guard.presentation.actions import RecordConsent
 from guard.presentation.consent_form import ConsentSubject
 from guard.services import Services
 from tests.support.catalogs import MEETING_TITLE
+from tests.support.faults import FailsOnceAfterLanding
 from ui.dialogs.consent import ConsentDialog
 
 NOW = datetime.now(UTC)
@@ -304,16 +305,6 @@ def test_save_pressed_again_after_a_failure_said_once_the_record_landed_makes_on
     answers are another decision, with an id of their own."""
     from guard.services.threads import allowed
 
-    class FailsOnceAfterLanding(Services):
-        failures = 1
-
-        def record_decision(self, draft, record_id=None):
-            record = super().record_decision(draft, record_id)
-            if self.failures:
-                self.failures -= 1
-                raise OSError(5, "Input/output error")
-            return record
-
     services = FailsOnceAfterLanding(world.paths, record_in_helper=record_in_helper)
     try:
         dialog = dialog_for(qtbot, services)
@@ -352,16 +343,6 @@ def test_save_in_the_form_a_failed_notification_answer_opened_sends_that_answer_
     from guard.services.threads import allowed
     from ui.consent_flow import ConsentFlow
     from ui.jobs import JobRunner
-
-    class FailsOnceAfterLanding(Services):
-        failures = 1
-
-        def record_decision(self, draft, record_id=None):
-            record = super().record_decision(draft, record_id)
-            if self.failures:
-                self.failures -= 1
-                raise OSError(5, "Input/output error")
-            return record
 
     services = FailsOnceAfterLanding(world.paths)
     jobs = JobRunner()

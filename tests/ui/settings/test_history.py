@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from guard.ledger import Decision, Order
 from guard.presentation.records import decision_label
+from tests.support.faults import FailsOnceAfterLanding
 from tests.ui.conftest import blocking_ok
 from tests.ui.settings.conftest import wait_idle
 from tests.ui.settings.world import fill_ledger
@@ -321,18 +322,7 @@ def test_ok_pressed_again_after_a_failure_said_once_the_record_landed_makes_one_
     real append succeeds, then an OSError is raised from the save, as a disk error after the commit would)
     had the second OK add the same record again. The same form pressed again reuses the id: one record."""
     from guard.paths import app_paths
-    from guard.services import Services
     from ui.jobs import JobRunner
-
-    class FailsOnceAfterLanding(Services):
-        failures = 1
-
-        def record_decision(self, draft, record_id=None):
-            record = super().record_decision(draft, record_id)
-            if self.failures:
-                self.failures -= 1
-                raise OSError(5, "Input/output error")
-            return record
 
     with blocking_ok():
         services = FailsOnceAfterLanding(app_paths())
