@@ -103,9 +103,9 @@ def test_edit_then_delete_the_key_file_is_still_caught_by_the_public_key(path, n
     assert report.summary().startswith("NOT intact: bad-signature at seq 2")
 
 
-def test_legacy_hmac_ledger_edit_then_rename_is_tampering(path, secret_service):
-    """An HMAC ledger from an older version is anchored when this version first opens it; from
-    then on renaming its key row is caught, though its MACs cannot say more than before."""
+def _legacy_ledger_edited_then_key_renamed(path) -> None:
+    """An HMAC ledger of an older version, opened (so anchored) by this one, then edited with its MACs
+    recomputed and its key row renamed, as a forger who holds the file would."""
     build_legacy_ledger(path, ["a", "b", "c"], in_keyring=True)
     with Ledger.open(path) as ledger:
         assert ledger.verify().ok
@@ -113,6 +113,12 @@ def test_legacy_hmac_ledger_edit_then_rename_is_tampering(path, secret_service):
     conn = open_raw(path)
     conn.execute("UPDATE keys SET username = username || '-renamed'")
     conn.close()
+
+
+def test_legacy_hmac_ledger_edit_then_rename_is_tampering(path, secret_service):
+    """An HMAC ledger from an older version is anchored when this version first opens it; from
+    then on renaming its key row is caught, though its MACs cannot say more than before."""
+    _legacy_ledger_edited_then_key_renamed(path)
     with Ledger.open(path) as ledger:
         report = ledger.verify()
     assert report.problem is not None and report.problem.kind.is_tampering, report.summary()
@@ -167,13 +173,7 @@ def test_legacy_hmac_ledger_edit_then_rename_is_tampering_with_the_keyring_locke
     run met): the app fails closed, calling it tampering, never intact and never a lost key."""
     from guard.keyring_call import DEADLINE_ENV
 
-    build_legacy_ledger(path, ["a", "b", "c"], in_keyring=True)
-    with Ledger.open(path) as ledger:
-        assert ledger.verify().ok
-    edit_and_rehash(path)
-    conn = open_raw(path)
-    conn.execute("UPDATE keys SET username = username || '-renamed'")
-    conn.close()
+    _legacy_ledger_edited_then_key_renamed(path)
     monkeypatch.setenv(DEADLINE_ENV, "2")
     monkeypatch.setenv("MEETING_GUARD_KEYRING_PROMPT_TIMEOUT", "2")
     _locked_keyring_in_place_of_ours(desktop)
