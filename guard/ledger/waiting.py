@@ -201,10 +201,13 @@ def _read(path: Path) -> WaitingDecision:
     why = _why_unread(os.lstat(path))
     if why is not None:
         raise ValueError(why)
-    try:
-        raw, _opened = read_regular(path, MAX_FILE_BYTES)
-    except NotRegularFile as error:  # swapped since the look above
+    try:  # never through a link, and the checks again on the file opened: it may be swapped since the look above
+        raw, opened = read_regular(path, MAX_FILE_BYTES, follow=False)
+    except NotRegularFile as error:
         raise ValueError(str(error)) from None
+    why = _why_unread(opened)
+    if why is not None:
+        raise ValueError(why)
     if len(raw) > MAX_FILE_BYTES:
         raise ValueError(f"larger than {MAX_FILE_BYTES} bytes")
     data = json.loads(raw.decode("utf-8"))
