@@ -13,6 +13,10 @@ A job may carry a ``key``: starting another job with the same key makes the olde
 one. ``single=True`` starts nothing while a job with that key still runs (a detection pass
 that takes longer than the timer). The result of a job tied to an ``owner`` (a widget or
 dialog) is dropped when the owner is gone by then. Callbacks run on the GUI thread only.
+
+A finished job reaches the GUI thread through a :class:`~ui.gui_inbox.GuiInbox`, not a queued
+signal: the worker never calls into Qt, which could deadlock against the GUI thread (see there).
+:meth:`JobRunner.post` gives work running in a lane the same way to the GUI thread (progress).
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ from enum import StrEnum
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool
 
 from guard.errors import GuardError
+from ui.gui_inbox import GuiInbox
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +107,6 @@ class _Runnable(QRunnable):
 class JobRunner(QObject):
     """See the module docstring. Create it on the GUI thread."""
 
-    _finished = Signal(object)  # a finished Job, queued to the GUI thread
-
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         if sys.getswitchinterval() > SWITCH_INTERVAL_S:
@@ -120,7 +123,7 @@ class JobRunner(QObject):
         self._running: set[Job] = set()
         self._lock = threading.Lock()
         self._closed = False
-        self._finished.connect(self._deliver)
+        self._inbox = GuiInbox(self)  # finished jobs, handed to the GUI thread without a Qt call
 
     # -- submitting ---------------------------------------------------------------------------
     def submit(self, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
@@ -145,8 +148,16 @@ class JobRunner(QObject):
             if key is not None:
                 self._latest[key] = job
             self._running.add(job)
-        self._pools[lane].start(_Runnable(job, work, self._finished.emit))
+        self._pools[lane].start(_Runnable(job, work, self._finished))
         return job
+
+    def post(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn(*args)`` on the GUI thread; safe from a job's work (progress reports)."""
+        self._inbox.post(fn, *args)
+
+    def _finished(self, job: Job) -> None:
+        """On the job's worker thread: hand it to the GUI thread."""
+        self._inbox.post(self._deliver, job)
 
     def busy(self, key: str) -> bool:
         """Whether a job with ``key`` is still running."""
@@ -159,7 +170,6 @@ class JobRunner(QObject):
         if job is not None:
             job.cancel()
 
-    @Slot(object)
     def _deliver(self, job: Job) -> None:
         job.finished = True
         with self._lock:

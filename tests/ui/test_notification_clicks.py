@@ -115,3 +115,45 @@ def test_a_button_press_the_server_sends_twice_is_one_decision(qtbot):
     finally:
         daemon.terminate()
         daemon.wait(10)
+
+
+def test_replies_and_bus_signals_reach_the_gui_thread_without_a_qt_call_on_the_bus_threads(qtbot):
+    """The bus reader and the Notify caller run on threads of their own: a Qt call there can
+    deadlock against the GUI thread (see ui.gui_inbox), so they only hand work over."""
+    import subprocess
+    import sys
+    import threading
+
+    qt_calls: list[str] = []
+
+    def profile(frame, event, arg) -> None:
+        if event == "c_call" and threading.current_thread() is not threading.main_thread():
+            owner = getattr(arg, "__self__", None)
+            if owner is not None and type(owner).__module__.startswith(("PySide6", "shiboken6")):
+                qt_calls.append(f"{threading.current_thread().name}: {type(owner).__name__}.{arg.__name__}")
+
+    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        address = daemon.stdout.readline().strip()
+        server = _TwiceServer(address, "answer-given")
+        threading.setprofile(profile)  # every thread started from now on: the notifier's reader and caller
+        try:
+            notifier = FreedesktopNotifier(bus=address)
+            sent: list[str] = []
+            notifier.sent.connect(sent.append)
+            try:
+                with qtbot.waitSignal(notifier.activated, timeout=10000) as activated:
+                    notifier.show(NOTICE)
+                qtbot.waitUntil(lambda: sent == [NOTICE.key], timeout=10000)
+            finally:
+                notifier.close()
+        finally:
+            threading.setprofile(None)
+            sys.setprofile(None)
+        assert activated.args == [NOTICE.key, "answer-given"]
+        assert qt_calls == [], f"the bus threads called into Qt: {qt_calls}"
+    finally:
+        server.close()
+        daemon.terminate()
+        daemon.wait(10)

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -99,10 +100,10 @@ class ExportPanel(QWidget):
         self.status.setText(_("Exporting to {path}…").format(path=dest))
 
         def report(done: int, total: int) -> bool:
-            self.progressed.emit(done, total)  # queued to the GUI thread
+            tasks.post(self._report_progress, done, total)  # to the GUI thread, without a Qt call here
             return not self._cancel.is_set()
 
-        services = self.services
+        services, tasks = self.services, self.tasks
         self.tasks.submit(lambda: services.export(request, report), self._done, self._failed, lane=Lane.LONG,
                           key="export", cancel=self._cancel)
 
@@ -111,6 +112,11 @@ class ExportPanel(QWidget):
         self.status.setText(_("Cancelling…"))
 
     @Slot(int, int)
+    def _report_progress(self, done: int, total: int) -> None:
+        """On the GUI thread: say how far the export is, unless the panel is gone by now."""
+        if shiboken6.isValid(self):
+            self.progressed.emit(done, total)
+
     def _show_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
