@@ -3177,6 +3177,20 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     }
   ],
+  "lobbies": [
+    {
+      "provider": "jitsi-meet",
+      "selectors": [
+        ".premeeting-screen"
+      ]
+    },
+    {
+      "provider": "livekit-meet",
+      "selectors": [
+        ".lk-prejoin"
+      ]
+    }
+  ],
   "limits": {
     "title": 300,
     "url": 2048,
