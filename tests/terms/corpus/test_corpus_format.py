@@ -269,8 +269,12 @@ HELDOUT_F = frozenset(
 # the lead.
 HELDOUT_H = frozenset(
     {
+        "atlassian/privacy-policy/2026-04-17__2026-04-21",
+        "coursera/terms-of-service/2025-12-17__2026-03-13",
         "mistral/le-chat-commercial-terms/2026-03-12__2026-04-08",
         "mistral/le-chat-commercial-terms/2026-04-08__2026-05-28",
+        "mistral/le-chat-data-processor-agreement/2025-12-15__2026-03-12",
+        "mistral/vibe-privacy-policy/2026-07-10__2026-07-27",
         "xai/grok-commercial-terms/2025-12-11__2026-05-18",
         "zoom/terms-of-service/2026-06-12__2026-07-17",
     }
