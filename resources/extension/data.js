@@ -1311,6 +1311,78 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meet.staging.livekit.io/rooms/"
+        ],
+        [
+          "https://meet.livekit.io/custom?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.livekit.io/custom?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom?",
+          "&token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.livekit.io/custom/?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom/?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.livekit.io/custom/?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom/?",
+          "&token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?",
+          "&token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?",
+          "&token=",
+          "&livekiturl="
         ]
       ],
       "title": []
@@ -3174,6 +3246,20 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "tldv",
       "texts": [
         "tl;dv"
+      ]
+    }
+  ],
+  "lobbies": [
+    {
+      "provider": "jitsi-meet",
+      "selectors": [
+        ".premeeting-screen"
+      ]
+    },
+    {
+      "provider": "livekit-meet",
+      "selectors": [
+        ".lk-prejoin"
       ]
     }
   ],
