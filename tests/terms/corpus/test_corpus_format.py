@@ -275,6 +275,8 @@ HELDOUT_H = frozenset(
         "mistral/le-chat-commercial-terms/2026-04-08__2026-05-28",
         "mistral/le-chat-data-processor-agreement/2025-12-15__2026-03-12",
         "mistral/vibe-privacy-policy/2026-07-10__2026-07-27",
+        "snap/privacy-policy/2026-08-05__2026-08-05",
+        "telegram/terms-of-service/2026-02-21__2026-04-07",
         "xai/grok-commercial-terms/2025-12-11__2026-05-18",
         "zoom/terms-of-service/2026-06-12__2026-07-17",
     }
