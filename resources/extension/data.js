@@ -285,14 +285,6 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
-      "host": "hangouts.google.com",
-      "subdomains": false,
-      "scheme": "https",
-      "providers": [
-        "google-hangouts"
-      ]
-    },
-    {
       "host": "intl.voovmeeting.com",
       "subdomains": false,
       "scheme": "https",
@@ -1171,11 +1163,7 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "provider": "google-hangouts",
-      "url": [
-        [
-          "https://hangouts.google.com/"
-        ]
-      ],
+      "url": [],
       "title": []
     },
     {
