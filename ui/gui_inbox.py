@@ -53,9 +53,9 @@ class _Mailbox:
 
     def __init__(self) -> None:
         self.calls: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]]] = queue.SimpleQueue()
-        self.reader, self.writer = socket.socketpair()
-        self.reader.setblocking(False)
-        self.writer.setblocking(False)
+        self.wake_in, self.wake_out = socket.socketpair()
+        self.wake_in.setblocking(False)
+        self.wake_out.setblocking(False)
         self.closed = threading.Event()
 
     def post(self, fn: Callable[..., Any], *args: Any) -> None:
@@ -64,7 +64,7 @@ class _Mailbox:
             return
         self.calls.put((fn, args))
         try:
-            self.writer.send(b"\0")
+            self.wake_out.send(b"\0")
         except BlockingIOError:
             pass  # the socket is full of wake-ups already: the GUI thread will drain the queue
         except OSError:  # closed meanwhile (the app is stopping): nobody is left to run it
@@ -72,7 +72,7 @@ class _Mailbox:
 
     def close(self) -> None:
         self.closed.set()
-        _close(self.reader, self.writer)
+        _close(self.wake_in, self.wake_out)
 
 
 class GuiInbox(QObject):
@@ -84,12 +84,12 @@ class GuiInbox(QObject):
         super().__init__(parent)
         mailbox = self._mailbox = _Mailbox()
         self.post: Callable[..., None] = mailbox.post
-        self._notifier = QSocketNotifier(mailbox.reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier = QSocketNotifier(mailbox.wake_in.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
         # An inbox deleted without close() (with its window or runner) gives its descriptors back
         # too. Not when Python collects the wrapper: that can happen on any thread and before Qt
         # deletes the notifier, which would then watch a number the next socket may be given.
-        self.destroyed.connect(functools.partial(_close, mailbox.reader, mailbox.writer))
+        self.destroyed.connect(functools.partial(_close, mailbox.wake_in, mailbox.wake_out))
 
     def close(self) -> None:
         """Stop taking calls; what is queued is dropped. Call it on the GUI thread."""
@@ -100,7 +100,7 @@ class GuiInbox(QObject):
     def _drain(self) -> None:
         mailbox = self._mailbox
         try:
-            while mailbox.reader.recv(_DRAIN_BYTES):
+            while mailbox.wake_in.recv(_DRAIN_BYTES):
                 pass
         except (BlockingIOError, InterruptedError):
             pass  # all read: a byte sent after this wakes the notifier again
