@@ -271,6 +271,7 @@ HELDOUT_H = frozenset(
     {
         "atlassian/privacy-policy/2026-04-17__2026-04-21",
         "coursera/terms-of-service/2025-12-17__2026-03-13",
+        "discord/terms-of-service/2025-05-15__2025-09-01",
         "mistral/le-chat-commercial-terms/2026-03-12__2026-04-08",
         "mistral/le-chat-commercial-terms/2026-04-08__2026-05-28",
         "mistral/le-chat-data-processor-agreement/2025-12-15__2026-03-12",
