@@ -47,16 +47,16 @@ class GuiInbox(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._calls: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]]] = queue.SimpleQueue()
-        self._reader, self._writer = socket.socketpair()
-        self._reader.setblocking(False)
-        self._writer.setblocking(False)
+        self._wake_in, self._wake_out = socket.socketpair()
+        self._wake_in.setblocking(False)
+        self._wake_out.setblocking(False)
         self._closed = threading.Event()
-        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier = QSocketNotifier(self._wake_in.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
         # An inbox deleted without close() (with its window or runner) gives its descriptors back
         # too. Not when Python collects the wrapper: that can happen on any thread and before Qt
         # deletes the notifier, which would then watch a number the next socket may be given.
-        self.destroyed.connect(functools.partial(_close, self._reader, self._writer))
+        self.destroyed.connect(functools.partial(_close, self._wake_in, self._wake_out))
 
     def post(self, fn: Callable[..., Any], *args: Any) -> None:
         """Queue ``fn(*args)`` for the GUI thread. Safe from any thread; never calls Qt."""
@@ -65,7 +65,7 @@ class GuiInbox(QObject):
             return
         self._calls.put((fn, args))
         try:
-            self._writer.send(b"\0")
+            self._wake_out.send(b"\0")
         except BlockingIOError:
             pass  # the socket is full of wake-ups already: the GUI thread will drain the queue
         except OSError:  # closed meanwhile (the app is stopping): nobody is left to run it
@@ -75,12 +75,12 @@ class GuiInbox(QObject):
         """Stop taking calls; what is queued is dropped. Call it on the GUI thread."""
         self._closed.set()
         self._notifier.setEnabled(False)  # first: a watched descriptor is never closed under Qt
-        _close(self._reader, self._writer)
+        _close(self._wake_in, self._wake_out)
 
     @Slot()
     def _drain(self) -> None:
         try:
-            while self._reader.recv(_DRAIN_BYTES):
+            while self._wake_in.recv(_DRAIN_BYTES):
                 pass
         except (BlockingIOError, InterruptedError):
             pass  # all read: a byte sent after this wakes the notifier again

@@ -105,6 +105,7 @@ class Shell(ShellSettings, QObject):
         self.consent = ConsentFlow(self)
         self.consent.recorded.connect(lambda _record: self.settings_host.ledger_updated())
         self.consent.answered.connect(self.on_answer_recorded)
+        self.consent.already.connect(self.on_answer_ignored)
         self.consent.dialog_opened.connect(self.consent_dialog_opened)
         self.tray: TrayIcon | None = None
         self.window: NoTrayWindow | None = None
@@ -311,6 +312,15 @@ class Shell(ShellSettings, QObject):
         self._notify(recorded_notice(record.id, record.seq, str(record.decision),
                                      provider.name if provider is not None else record.provider_id,
                                      record.recorded_at))
+
+    def on_answer_ignored(self, record: Record, answer: str) -> None:
+        """A notification's button answered a notice that ``record`` answers already: say so."""
+        from guard.presentation.notices import already_notice
+
+        provider = self.catalog.get(record.provider_id) if self.catalog is not None else None
+        self._notify(already_notice(record.id, record.seq, str(record.decision), answer,
+                                    provider.name if provider is not None else record.provider_id,
+                                    datetime.now(UTC)))
 
     def on_notice_activated(self, key: str, choice: str = "") -> None:
         """The user clicked a notification (``choice`` "") or one of its buttons."""

@@ -285,14 +285,6 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
-      "host": "hangouts.google.com",
-      "subdomains": false,
-      "scheme": "https",
-      "providers": [
-        "google-hangouts"
-      ]
-    },
-    {
       "host": "intl.voovmeeting.com",
       "subdomains": false,
       "scheme": "https",
@@ -1171,11 +1163,7 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "provider": "google-hangouts",
-      "url": [
-        [
-          "https://hangouts.google.com/"
-        ]
-      ],
+      "url": [],
       "title": []
     },
     {
@@ -1311,6 +1299,78 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meet.staging.livekit.io/rooms/"
+        ],
+        [
+          "https://meet.livekit.io/custom?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.livekit.io/custom?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom?",
+          "&token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.livekit.io/custom/?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom/?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.livekit.io/custom/?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom/?",
+          "&token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?",
+          "&token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?",
+          "&token=",
+          "&livekiturl="
         ]
       ],
       "title": []
@@ -3174,6 +3234,20 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "tldv",
       "texts": [
         "tl;dv"
+      ]
+    }
+  ],
+  "lobbies": [
+    {
+      "provider": "jitsi-meet",
+      "selectors": [
+        ".premeeting-screen"
+      ]
+    },
+    {
+      "provider": "livekit-meet",
+      "selectors": [
+        ".lk-prejoin"
       ]
     }
   ],

@@ -37,6 +37,9 @@ def test_a_letter_is_written_in_each_language_with_the_gdpr_as_it_names_itself(l
     assert REFERENCE[language] in letter.subject
     assert cites["titles"]["7"] in text and cites["regulation"] in text  # the official title of Article 7
     assert sample.given.id in text and WHEN[language] in text and TITLE[language] in text  # as the language writes them
+    feature = catalog.get("zoom").feature("meeting-summary").name  # the catalog's name, never the id beside it
+    assert feature in letter.subject and feature in text and "meeting-summary" not in text
+    assert "Zoom Terms of Service" in text and "(terms)" not in text
     for other, greeting in GREETING.items():
         if other != language:
             assert greeting not in text
