@@ -14,17 +14,20 @@ from datetime import date
 import pytest
 
 from tests.i18n.catalogs import _texts, read
+from tests.i18n.test_native_reading import description_texts
 
 LANGUAGES = ("es", "it", "nl")
 SHELL = re.compile(r'"\$USER"')  # a command the reader types, quoted as the shell wants
 
 
 def texts(language: str) -> Iterator[tuple[str, str]]:
-    """(English source, translated text) of every message, a shortcut's & taken out."""
+    """(English source, translated text) of every message, a shortcut's & taken out, and of every
+    translated catalog description (the provider's English quotes left out)."""
     for message in read(language):
         if message.id:
             for source, text in _texts(message.id, message.string):
                 yield source, SHELL.sub("", text.replace("&", ""))
+    yield from description_texts(language)
 
 
 def found_in(language: str, pattern: re.Pattern[str]) -> list[str]:
