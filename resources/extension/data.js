@@ -93,6 +93,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "call.element.io",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "element"
+      ]
+    },
+    {
       "host": "call.lifesizecloud.com",
       "subdomains": false,
       "scheme": "https",
@@ -1111,6 +1119,15 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           ".doxy.me/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "element",
+      "url": [
+        [
+          "https://call.element.io/room/#/"
         ]
       ],
       "title": []
@@ -3238,6 +3255,12 @@ globalThis.MPG_DATA = Object.freeze({
     }
   ],
   "lobbies": [
+    {
+      "provider": "element",
+      "selectors": [
+        "[data-testid=\"lobby_joinCall\"]"
+      ]
+    },
     {
       "provider": "jitsi-meet",
       "selectors": [

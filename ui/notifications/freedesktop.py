@@ -7,7 +7,7 @@ QtDBus: PySide6 cannot build the UINT32 ``replaces_id`` that ``Notify`` requires
 int goes out as INT32 or UINT16 and servers reject the call), and servers such as dunst and
 Plasma send ActionInvoked only to the connection that sent the notification. One reader
 thread (:mod:`ui.notifications.bus`) reads the bus; replies and signals come back to the GUI
-thread through a :class:`~ui.gui_inbox.GuiInbox` (never a Qt call from those threads, which can
+thread through :func:`ui.gui_inbox.gui_inbox` (never a Qt call from those threads, which can
 deadlock against the GUI thread), so nothing here blocks the GUI.
 
 On Wayland a window may take the focus only with an xdg-activation token. Servers that have
@@ -37,7 +37,7 @@ from guard import APP_NAME, APP_RDNS_ID
 from guard.presentation.icons import state_icon_path
 from guard.presentation.notices import Notice
 from ui.notifications.base import NotificationsUnavailable, Notifier
-from ui.gui_inbox import GuiInbox
+from ui.gui_inbox import gui_inbox, post_if_alive
 from ui.notifications.bus import BusClient
 
 log = logging.getLogger(__name__)
@@ -86,9 +86,12 @@ class FreedesktopNotifier(Notifier):
         except Exception as error:  # noqa: BLE001 - any failure here means no usable server
             self._shutdown()
             raise NotificationsUnavailable(f"no notification server on the session bus ({error})") from None
-        self._inbox = GuiInbox(self)  # bus signals and Notify replies, handed to the GUI thread
+        # Bus signals and Notify replies are handed to the GUI thread; made here, so the reader's and
+        # the caller's threads touch no Qt object.
+        self._reply_to_gui = post_if_alive(gui_inbox().post, self._on_reply)
+        on_bus_signal = post_if_alive(gui_inbox().post, self._on_bus_signal)
         for rule in rules:
-            self._bus.on_signal(rule, lambda message: self._inbox.post(self._on_bus_signal, message))
+            self._bus.on_signal(rule, on_bus_signal)
         log.info("Notifications: %s %s (%s)", self.server[0] if self.server else "?",
                  self.server[2] if len(self.server) > 2 else "", ", ".join(sorted(self.capabilities)))
         self._close_earlier()
@@ -151,7 +154,8 @@ class FreedesktopNotifier(Notifier):
         args = (APP_NAME, 0, icon, notice.title, body, actions, hints, -1)
         self._notifying += 1
         future = self._executor.submit(self._notify, args)
-        future.add_done_callback(lambda done, key=notice.key: self._inbox.post(self._on_reply, key, done))
+        reply = self._reply_to_gui
+        future.add_done_callback(lambda done, key=notice.key: reply(key, done))
 
     def _notify(self, args: tuple[Any, ...]) -> tuple[int, str]:
         """Send one notification: its id, and the unique bus name of the server that took it."""
@@ -239,7 +243,6 @@ class FreedesktopNotifier(Notifier):
 
     def close(self) -> None:
         self._shutdown()
-        self._inbox.close()
 
     def _shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

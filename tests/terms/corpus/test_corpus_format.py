@@ -271,12 +271,15 @@ HELDOUT_H = frozenset(
     {
         "atlassian/privacy-policy/2026-04-17__2026-04-21",
         "coursera/terms-of-service/2025-12-17__2026-03-13",
+        "discord/terms-of-service/2025-05-15__2025-09-01",
+        "line/privacy-policy/2025-10-24__2026-07-31",
         "mistral/le-chat-commercial-terms/2026-03-12__2026-04-08",
         "mistral/le-chat-commercial-terms/2026-04-08__2026-05-28",
         "mistral/le-chat-data-processor-agreement/2025-12-15__2026-03-12",
         "mistral/vibe-privacy-policy/2026-07-10__2026-07-27",
         "snap/privacy-policy/2026-08-05__2026-08-05",
         "telegram/terms-of-service/2026-02-21__2026-04-07",
+        "viber/terms-of-service/2025-10-21__2026-03-22",
         "xai/grok-commercial-terms/2025-12-11__2026-05-18",
         "zoom/terms-of-service/2026-06-12__2026-07-17",
     }
