@@ -19,6 +19,7 @@ import logging
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from guard.errors import GuardError
 # The model machinery; its names stay importable from here.
 from guard.settings_model import FieldInfo as FieldInfo
 from guard.settings_model import Ge as Ge
@@ -224,6 +225,24 @@ def _valid_values(name: str, model: type[SettingsModel], values: dict[str, Any],
 
 
 MAX_BYTES = 256 * 1024  # a settings file is a few hundred bytes; anything this large is not one
+MISSING = "missing"  # the version of a settings file that does not exist
+
+
+def content_version(raw: bytes) -> str:
+    """The version of a settings file's content: its SHA-256 (a touch that changes nothing is no change)."""
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+class SettingsChangedError(GuardError):
+    """The settings file is not the one the caller read: someone edited it (by hand, the command
+    line, another window) after the values being saved were shown. Nothing was written."""
+
+    def __init__(self, path: Path, found: str) -> None:
+        super().__init__(f"{path} was changed after it was read; not saved. Read it again, or save over it.")
+        self.path = path
+        self.found = found  # the file's version now: saving with it as expected writes over it
 
 
 class SettingsStore:
@@ -233,23 +252,49 @@ class SettingsStore:
         self.path = Path(path)
         self.issues: list[SettingsIssue] = []
         self.exists = False  # whether the file was there at the last load
+        self.version = MISSING  # the file's version at the last load or save (:meth:`current_version`)
 
-    def load(self) -> Settings:
-        """Read the file (defaults when it does not exist); problems land in :attr:`issues`."""
-        self.issues = []
-        from guard.fsutil import NotRegularFile, read_regular
+    def _read(self) -> tuple[bytes | None, str]:
+        """The file's bytes (None when missing) and its version; OSError (and NotRegularFile) as raised."""
+        from guard.fsutil import read_regular
 
         try:
             raw, _info = read_regular(self.path, MAX_BYTES)
         except FileNotFoundError:
-            self.exists = False
-            return Settings()
+            return None, MISSING
+        return raw, content_version(raw)
+
+    def current_version(self) -> str:
+        """The file's version now: :data:`MISSING`, its content's SHA-256, or ``unreadable: why``.
+        Cheap (a settings file is a few hundred bytes), so a window can ask every few seconds."""
+        from guard.fsutil import NotRegularFile
+
+        try:
+            return self._read()[1]
+        except NotRegularFile:
+            return "unreadable: not a regular file"
+        except OSError as error:
+            return f"unreadable: {error.strerror or error}"
+
+    def load(self) -> Settings:
+        """Read the file (defaults when it does not exist); problems land in :attr:`issues`."""
+        self.issues = []
+        from guard.fsutil import NotRegularFile
+
+        try:
+            found, self.version = self._read()
         except NotRegularFile:
             self.exists = True
+            self.version = "unreadable: not a regular file"
             return self._unreadable("is not a regular file")
         except OSError as error:
             self.exists = True
+            self.version = f"unreadable: {error.strerror or error}"
             return self._unreadable(f"cannot be read ({error.strerror or error})")
+        if found is None:
+            self.exists = False
+            return Settings()
+        raw = found
         self.exists = True
         if len(raw) > MAX_BYTES:
             return self._unreadable(f"is larger than {MAX_BYTES // 1024} KB, so it is not a settings file")
@@ -282,11 +327,19 @@ class SettingsStore:
     # The name callers used when loading also rewrote the file; loading no longer writes anything.
     load_and_repair = load_and_report
 
-    def save(self, settings: Settings) -> None:
-        """Write atomically: the old file stays whole if writing fails (e.g. disk full)."""
+    def save(self, settings: Settings, *, expected: str | None = None) -> None:
+        """Write atomically: the old file stays whole if writing fails (e.g. disk full). With
+        ``expected`` (a version from :attr:`version` or :meth:`current_version`), write only if the
+        file is still that version: a hand edit made since is never overwritten unseen
+        (SettingsChangedError)."""
         import tomli_w
 
         from guard.fsutil import atomic_write_text
+
+        if expected is not None:
+            found = self.current_version()
+            if found != expected:
+                raise SettingsChangedError(self.path, found)
 
         text = "# Meeting Privacy Guard settings. Invalid values are reported and replaced by defaults.\n"
         values = settings.model_dump()
@@ -296,3 +349,5 @@ class SettingsStore:
                     values[name].pop(key, None)
         text += tomli_w.dumps(values)
         atomic_write_text(self.path, text)
+        self.version = content_version(text.encode("utf-8"))
+        self.exists = True

@@ -280,3 +280,23 @@ def test_the_archive_urls_are_never_read_from_the_settings_file(tmp_path, monkey
         "http://127.0.0.1:9/api"
     store.save(settings)
     assert "archive_api_url" not in path.read_text(), "the file is not where it comes from"
+
+
+def test_a_save_over_a_version_it_did_not_read_writes_nothing(tmp_path):
+    from guard.settings import MISSING, SettingsChangedError
+
+    store = SettingsStore(tmp_path / "settings.toml")
+    store.load()
+    assert store.version == MISSING
+    store.save(Settings(), expected=store.version)
+    read = store.version
+    assert read == store.current_version() != MISSING
+    edited = "[terms]\nnetwork_enabled = false\n"
+    store.path.write_text(edited, encoding="utf-8")  # by hand, after the window read the file
+    with pytest.raises(SettingsChangedError) as raised:
+        store.save(Settings(), expected=read)
+    assert store.path.read_text(encoding="utf-8") == edited and str(store.path) in str(raised.value)
+    store.save(Settings(), expected=raised.value.found)  # the user chose to write over it
+    assert store.load().terms.network_enabled is True
+    store.path.write_text(edited + "\n", encoding="utf-8")
+    assert store.current_version() != store.version  # any change of content is a new version

@@ -137,7 +137,7 @@ def meeting_pages(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 def extension_data(catalog: Catalog) -> dict[str, Any]:
-    """What data.js holds: hosts and their providers, secret link parameters, notices, bots, limits."""
+    """What data.js holds: hosts and their providers, secret link parameters, notices, bots, lobby screens, limits."""
     return {
         "version": __version__,
         "hostName": ids.HOST_NAME,
@@ -148,6 +148,8 @@ def extension_data(catalog: Catalog) -> dict[str, Any]:
         "notices": [{"provider": provider, "feature": feature, "text": normalise(notice.text)}
                     for provider, feature, notice in all_notices(catalog)],
         "bots": bot_names(catalog),
+        "lobbies": [{"provider": provider.id, "selectors": list(provider.detect.web.lobby_selectors)}
+                    for provider in catalog if provider.detect.web.lobby_selectors],
         "limits": limits.for_extension(),
     }
 

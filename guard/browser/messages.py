@@ -55,6 +55,7 @@ class TabInfo(BaseModel):
     muted: StrictBool = False
     microphone: StrictBool | None = None  # Firefox tells (tab.sharingState); Chromium does not
     camera: StrictBool | None = None
+    lobby: StrictBool = False  # the page shows its pre-join or lobby screen (the catalog's lobby selectors)
     providers: Annotated[tuple[ProviderId, ...], Field(max_length=limits.PROVIDERS_PER_TAB)] = ()
 
     @field_validator("url")

@@ -6,6 +6,7 @@ every title. Provider files are read by guard.catalog.models; matching is guard.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -19,6 +20,11 @@ OsName = Literal["linux", "windows", "macos"]
 # RE2's program size of one detection pattern (guard.patterns.Pattern.cost); the shipped ones are at most
 # 222. RE2 is linear in the text, but each character costs in proportion to this when its DFA gives up.
 PATTERN_COST_LIMIT = 400
+# A lobby selector is a plain CSS selector the extension hands to querySelector: classes, ids and attribute
+# tests only (no combinators, no pseudo-classes), so a catalog file cannot make it costly or surprising.
+MAX_SELECTOR = 120
+LOBBY_SELECTOR = re.compile(r'(?:[.#][A-Za-z_][A-Za-z0-9_-]*|\[[A-Za-z_][A-Za-z0-9_-]*(?:="[A-Za-z0-9_.-]*")?\])'
+                            r'{1,6}')
 
 
 def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
@@ -84,6 +90,9 @@ class WebDetect(BaseModel):
     ``links_need_media``: the provider's meeting links have the form of its chat pages too (a Discord
     voice channel and a text channel are both ``discord.com/channels/<server>/<channel>``), so a tab or a
     link of it counts as a meeting only while the provider holds the microphone or camera.
+    ``lobby_selectors`` are CSS selectors of the element the app's own source renders only on its pre-join
+    or lobby screen, under the meeting's own link and title (Jitsi's ``.premeeting-screen``): while the
+    browser extension finds one in a meeting tab, that tab is the app open in its lobby, not a meeting.
     """
 
     model_config = MODEL
@@ -94,6 +103,7 @@ class WebDetect(BaseModel):
     meeting_window_titles: tuple[str, ...] = ()
     device_window_titles: tuple[str, ...] = ()
     links_need_media: bool = False
+    lobby_selectors: tuple[str, ...] = ()
 
     _patterns = field_validator("url_patterns", "url_excludes", "meeting_window_titles",
                                 "device_window_titles")(_check_patterns)
@@ -112,6 +122,16 @@ class WebDetect(BaseModel):
             if not bare or not plain or bare != bare.lower():
                 raise ValueError(f"host {host!r} must be a lowercase host name, optionally starting with '*.'")
         return hosts
+
+    @field_validator("lobby_selectors")
+    @classmethod
+    def _selectors_are_plain(cls, selectors: tuple[str, ...]) -> tuple[str, ...]:
+        for index, selector in enumerate(selectors):
+            if len(selector) > MAX_SELECTOR or not LOBBY_SELECTOR.fullmatch(selector):
+                raise FieldError((index,), f"selector {selector[:80]!r} must be a class ('.name'), an id ('#name') "
+                                 "or an attribute ('[name=\"value\"]') selector, or several joined, of at most "
+                                 f"{MAX_SELECTOR} characters")
+        return selectors
 
     @model_validator(mode="after")
     def _link_only_hosts_show_no_page(self) -> WebDetect:

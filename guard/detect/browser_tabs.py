@@ -8,6 +8,9 @@ observations the session machine understands:
   matched here again with the engine's own RE2 patterns whatever the extension claimed; with the
   tab's identity (``"<browser>/<tab id>"``), whether it is in the foreground (``active``) and
   whether it plays sound or, where the browser says so, holds the microphone or camera (``audible``);
+  a tab whose page shows its pre-join or lobby screen (the extension found one of the catalog's
+  ``lobby_selectors``, under the meeting's own link and title) is said to be a lobby and has no
+  ``meeting``: the app is open, and no meeting starts from it (nor from the camera its preview holds);
 * a ``BROWSER_TAB`` with ``closed`` once for a meeting tab that is gone (closed, navigated away
   from the meeting, or its browser quit), so its meeting ends at once;
 * ``AI_NOTICE`` for a notice the page showed, with the catalog feature whose words it contains;
@@ -75,7 +78,8 @@ class BrowserTabs:
                 providers = matched.providers(entry)
                 for provider_id in providers:
                     obs = _tab_observation(provider_id, state, entry, tab, shown, at)
-                    current[(provider_id, tab)] = obs
+                    if obs.meeting:  # a meeting tab that went back to its lobby has left the meeting
+                        current[(provider_id, tab)] = obs
                     found.append(obs)
                     found += _notices(matched, provider_id, entry, tab, shown, state.browser_pid, at)
                 if providers:
@@ -168,8 +172,9 @@ def _fronts(states: list[StateFile], matched: _Matches) -> FrontTabs:
             shown = tabs_by_browser.setdefault(state.browser, [])
             windows_by_browser.setdefault(state.browser, []).append(state.windows)
             focus_by_browser.setdefault(state.browser, []).append(state.focused)
-        shown += [(entry.tab.title, providers) for entry in state.tabs
-                  if entry.tab.active and entry.tab.title and (providers := matched.providers(entry))]
+        shown += [(entry.tab.title, providers) for entry in state.tabs  # a lobby confirms no meeting title
+                  if entry.tab.active and entry.tab.title and not entry.tab.lobby
+                  and (providers := matched.providers(entry))]
     by_pid: dict[int, Shown] = {pid: shown_titles(tabs, total_windows(windows_by_pid[pid]),
                                                   any_focused(focus_by_pid[pid]))
                                 for pid, tabs in tabs_by_pid.items()}
@@ -196,9 +201,13 @@ def _tab_observation(provider_id: str, state: StateFile, entry: TabEntry, tab: s
                      (N_("uses the camera"), info.camera)):
         if on:
             state_said = Text.of(N_("{first}, {then}"), first=state_said, then=Text.of(what))
+    if info.lobby:
+        state_said = Text.of(N_("{first}, {then}"), first=state_said,
+                             then=Text.of(N_("in the lobby, not yet in the meeting")))
     said = Text.of(N_("{browser} tab '{title}' ({state})"), browser=shown, title=info.title or info.url,
                    state=state_said)
-    return Observation(provider_id, Signal.BROWSER_TAB, state.browser_pid, str(said), at, said=said, meeting=True,
+    return Observation(provider_id, Signal.BROWSER_TAB, state.browser_pid, str(said), at, said=said,
+                       meeting=not info.lobby,
                        title=info.title or None, url=info.url, tab=tab, active=info.active,
                        audible=bool(info.audible or info.microphone or info.camera))
 

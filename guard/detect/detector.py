@@ -101,9 +101,13 @@ class Detector:
         for link in links:
             if candidates[link.pid].browser:
                 web_by_root.setdefault(link.root, set()).add(link.provider_id)
+        lobbies: dict[int, set[str]] = {}  # browser instance -> providers whose lobby a tab of it shows
         for obs in tabs or []:  # a meeting tab: its browser's microphone and camera are that meeting's
             if obs.signal == Signal.BROWSER_TAB and not obs.closed and obs.pid in candidates:
                 root = self._instance_root(obs.pid, candidates)
+                if not obs.meeting:  # a lobby: its camera preview explains the devices, and starts no meeting
+                    lobbies.setdefault(root, set()).add(obs.provider_id)
+                    continue
                 shown.add((root, obs.provider_id))
                 web_by_root.setdefault(root, set()).add(obs.provider_id)
         windows = self._probe("windows", statuses, self.backends.windows.windows)
@@ -131,8 +135,10 @@ class Detector:
             device_uses.append((signal, self._probe(probe, statuses, partial(backend.users, names)) or []))
         if windows and self.titles.device_windows:  # a self-hosted call window counts while its browser holds a device
             counted = {(obs.provider_id, obs.window) for obs in window_obs if obs.meeting}
+            explained = {root: web_by_root.get(root, set()) | lobbies.get(root, set())
+                         for root in set(web_by_root) | set(lobbies)}
             calls = corroborated(self.titles.device_windows, self._browsers_holding(device_uses, candidates),
-                                 web_by_root, at, counted)
+                                 explained, at, counted, lobbies)
             # the extension's silence refuted such a window's title (a server it does not see): it counts now
             instead = {(obs.provider_id, obs.window) for obs in calls}
             observations = [obs for obs in observations if not (

@@ -6,7 +6,9 @@ such a window, and any page could carry the title (Wikipedia's "Call"). A call, 
 microphone for as long as it runs (the plugin opens it when joining, muted or not). So such a window
 (the catalog's ``web.device_window_titles``) is a meeting only while the same browser instance holds
 the microphone or camera and no other web meeting seen in that browser (a meeting tab, a meeting title,
-a meeting link) explains that: then it counts, unconfirmed.
+a meeting link) explains that: then it counts, unconfirmed. A lobby of that provider the extension sees
+in the same browser (its pre-join screen's camera preview holds the devices too) explains them as well:
+then the window is that lobby, not a call.
 
 Pure: plain values in, observations out (guard/detect/window_titles.py finds the windows,
 guard/detect/detector.py knows which browsers hold a device).
@@ -35,17 +37,21 @@ class DeviceWindow(NamedTuple):
 
 
 def corroborated(windows: Iterable[DeviceWindow], holding: Set[int], explained: Mapping[int, Set[str]],
-                 at: datetime, counted: Set[tuple[str, str | None]] = frozenset()) -> list[Observation]:
+                 at: datetime, counted: Set[tuple[str, str | None]] = frozenset(),
+                 lobbies: Mapping[int, Set[str]] | None = None) -> list[Observation]:
     """Observations for the ``windows`` whose browser instance holds the microphone or camera (``holding``:
     instance roots) while no other provider's web meeting seen in it (``explained``: root → providers)
     accounts for that; not for a window whose title already counts as that provider's meeting (``counted``:
-    (provider, window) pairs, e.g. a Jitsi room the extension confirmed on meet.jit.si)."""
+    (provider, window) pairs, e.g. a Jitsi room the extension confirmed on meet.jit.si), nor for one whose
+    provider's lobby a tab of that browser instance shows (``lobbies``: root → providers)."""
     found: list[Observation] = []
     seen: set[tuple[str, str | None, int]] = set()
     for window in windows:
         if window.root not in holding or set(explained.get(window.root, ())) - {window.provider_id}:
             continue
         if (window.provider_id, window.window) in counted:
+            continue
+        if lobbies and window.provider_id in lobbies.get(window.root, ()):
             continue
         key = (window.provider_id, window.window, window.pid)
         if key in seen:

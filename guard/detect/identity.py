@@ -116,8 +116,8 @@ def group(observations: Iterable[Observation], links_need_media: bool = False) -
                 grouped.closed_tabs.add(f"tab:{obs.tab}")
                 grouped.closed_at[f"tab:{obs.tab}"] = obs.seen_at
                 continue
-            if obs.closed:
-                continue
+            if obs.closed or not obs.meeting:
+                continue  # a tab showing its lobby: the app open (sessions.shows_presence), no meeting
             key = f"tab:{obs.tab}" if obs.tab else (f"url:{obs.url}" if obs.url else None)
             if key is None:
                 continue

@@ -29,7 +29,9 @@ class Observation:
     Identity, for telling one meeting from the next: ``window`` (the OS window id) and ``tab``
     (``"<browser>/<tab id>"`` from the browser extension). Browser-tab observations also say
     whether the tab is ``active`` (in the foreground) and ``audible``/holds the microphone, and
-    ``closed`` when the tab was closed or left the meeting page (which ends its meeting at once).
+    ``closed`` when the tab was closed or left the meeting page (which ends its meeting at once). A tab
+    whose page shows its pre-join or lobby screen (the extension found the catalog's ``lobby_selectors``)
+    is a browser-tab observation without ``meeting``: the app open, not a meeting.
     ``feature_id`` and ``notice`` carry an in-meeting AI notice (``provider_id``: the meeting's
     provider); ``participant`` a bot's display name (``provider_id``: the note-taker's provider,
     ``tab``/``window``: the meeting it sits in).

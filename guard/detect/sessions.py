@@ -69,8 +69,11 @@ STICKY_SIGNALS = frozenset({Signal.AI_NOTICE, Signal.PARTICIPANT})  # kept in a 
 
 
 def shows_presence(obs: Observation) -> bool:
-    """The provider's app runs: one of its processes, or one of its own (non-meeting) windows (a browser
-    window titled like a meeting that the extension did not confirm is neither)."""
+    """The provider's app runs: one of its processes, one of its own (non-meeting) windows (a browser
+    window titled like a meeting that the extension did not confirm is neither), or a tab of it showing
+    its lobby (the app open, not joined yet)."""
+    if obs.signal == Signal.BROWSER_TAB:
+        return not obs.meeting and not obs.closed
     return obs.signal in PRESENCE_SIGNALS or (obs.signal == Signal.WINDOW_TITLE and not obs.meeting
                                               and obs.confirmed is None)
 
@@ -82,9 +85,10 @@ def set_aside(obs: Observation) -> bool:
 
 
 def corroborates_meeting(obs: Observation) -> bool:
-    """Evidence strong enough to say a meeting is in progress (a tab only when it is not closed)."""
+    """Evidence strong enough to say a meeting is in progress (a tab only when it is not closed and does
+    not show its lobby)."""
     if obs.signal == Signal.BROWSER_TAB:
-        return not obs.closed
+        return obs.meeting and not obs.closed
     return obs.signal in CORROBORATING_SIGNALS or (obs.signal == Signal.WINDOW_TITLE and obs.meeting)
 
 

@@ -46,10 +46,10 @@ def cite(record: Record, label: str, provider: ProviderFacts, terms_store: Terms
     titles = {doc_id: doc.title for doc_id, doc in provider.documents.items()}
     terms = tuple(TermsInForce(ref.document_id, ref.sha256, ref.url, titles.get(ref.document_id))
                   for ref in record.terms) or _inferred_terms(terms_store, provider, record.occurred_at)
-    feature = None
-    if record.feature_id:
-        name = provider.feature_name(record.feature_id)
-        feature = name if name == record.feature_id else f"{name} ({record.feature_id})"
+    # A person reads the letter: the catalog's name of the feature, never its id beside it (the
+    # record's id, cited on the line above, is what a machine needs); the id only when the
+    # catalog no longer knows the feature.
+    feature = provider.feature_name(record.feature_id)
     meeting = record.meeting
     return CitedRecord(record.id, format_utc(record.occurred_at), str(record.decision), label, feature,
                        meeting.title, meeting.id_or_link, meeting.organiser, record.purposes, terms)

@@ -72,7 +72,7 @@ class TermsInForce:
 
     def describe(self, words: Wording | None = None) -> str:
         words = words or Wording("en")
-        name = f"{self.title} ({self.document_id})" if self.title else self.document_id
+        name = self.title or self.document_id  # the catalog's title; its id only when it has none
         text = words.word("terms_version", document=name, sha256=self.sha256)
         if self.url:
             text += f", {self.url}"

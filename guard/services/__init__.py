@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from guard.ledger.limits import TamperEvidence
     from guard.monitor import MonitorEvent, Snapshot
     from guard.paths import AppPaths, app_paths, resources_dir
-    from guard.settings import DetectionSettings, GeneralSettings, NotificationSettings, Settings, TermsSettings
+    from guard.services.shown_notifications import ShownNotifications, read_shown, write_shown
+    from guard.settings import (DetectionSettings, GeneralSettings, NotificationSettings, Settings,
+                                SettingsChangedError, TermsSettings)
     from guard.snapshot_json import SnapshotFormatError, snapshot_from_json, snapshot_to_json
     from guard.terms.analysis import AnalysedChange
     from guard.terms.models import FetchRecord, Version
@@ -54,7 +56,9 @@ _FROM = {
     "guard.ledger.limits": ("TamperEvidence",),
     "guard.monitor": ("MonitorEvent", "Snapshot"),
     "guard.paths": ("AppPaths", "app_paths", "resources_dir"),
-    "guard.settings": ("DetectionSettings", "GeneralSettings", "NotificationSettings", "Settings", "TermsSettings"),
+    "guard.services.shown_notifications": ("ShownNotifications", "read_shown", "write_shown"),
+    "guard.settings": ("DetectionSettings", "GeneralSettings", "NotificationSettings", "Settings",
+                       "SettingsChangedError", "TermsSettings"),
     "guard.snapshot_json": ("SnapshotFormatError", "snapshot_from_json", "snapshot_to_json"),
     "guard.terms.analysis": ("AnalysedChange",),
     "guard.terms.models": ("FetchRecord", "Version"),
@@ -79,11 +83,11 @@ __all__ = [
     "ExportOutcome", "ExportRequest", "ExtensionError", "ExtensionInstall", "ExtensionState", "FetchRecord",
     "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
     "Meeting", "MonitorEvent", "NotificationSettings", "Order", "ProgressFn", "Provider", "Record", "RecordDetails",
-    "RecordDraft", "RecordFilter", "RecordRow", "RequestedBy", "Services", "Settings", "Snapshot",
-    "SnapshotFormatError", "Source",
+    "RecordDraft", "RecordFilter", "RecordRow", "RequestedBy", "Services", "Settings", "SettingsChangedError",
+    "ShownNotifications", "Snapshot", "SnapshotFormatError", "Source",
     "TamperEvidence", "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal",
     "app_paths",
     "blocking", "clause_history", "desktop_capabilities", "desktop_report", "forbid_thread", "install_gnome_extension",
-    "is_blocking", "log_to_app_file", "resources_dir",
-    "snapshot_from_json", "snapshot_to_json", "tray_registered", "unverified_count",
+    "is_blocking", "log_to_app_file", "read_shown", "resources_dir",
+    "snapshot_from_json", "snapshot_to_json", "tray_registered", "unverified_count", "write_shown",
 ]

@@ -79,6 +79,7 @@ class Services(LedgerDoor, TermsDoor):
         self._lock = threading.Lock()
         self._quitting = threading.Event()  # set by close(): keyring calls of decisions under way give up
         self._in_flight: set[str] = set()  # ids of decisions record_decision is signing now (under _lock)
+        self._answer_lock = threading.Lock()  # one notification answer looked up and recorded at a time
 
     # -- values in memory (never block) -----------------------------------------------------
     @property
@@ -175,11 +176,39 @@ class Services(LedgerDoor, TermsDoor):
                 self._monitor.add_source(source)
 
     # -- settings and autostart -------------------------------------------------------------
+    @property
+    def settings_version(self) -> str:
+        """The settings file's version when this run last read or wrote it (see :meth:`save_settings`)."""
+        return self.settings_store.version
+
     @blocking
-    def save_settings(self, settings: Settings) -> None:
+    def settings_file_version(self) -> str:
+        """Blocks: the settings file's version now (its content's hash; cheap enough to ask every
+        few seconds). Differs from :attr:`settings_version` when someone else wrote the file."""
+        return self.settings_store.current_version()
+
+    @blocking
+    def reload_settings(self) -> Settings:
+        """Blocks: reads the settings file again (edited by hand or by the command line) and uses
+        its values from now on; an unreadable file means the private choices (network off), and
+        its problems are in :attr:`settings_issues`."""
+        settings = self.settings_store.load_and_report()
+        self.settings_issues = list(self.settings_store.issues)
+        self.use_settings(settings)
+        return settings
+
+    def settings_problems(self) -> list[str]:
+        """What is wrong with the settings file as last read, one line each (file, line, key, what is used)."""
+        return [issue.message(self.settings_store.path) for issue in self.settings_issues]
+
+    @blocking
+    def save_settings(self, settings: Settings, *, expected_version: str | None = None) -> None:
         """Blocks: writes the settings file atomically and uses the new values from now on
-        (detection from its next pass, terms checks from the next check)."""
-        self.settings_store.save(settings)
+        (detection from its next pass, terms checks from the next check). With
+        ``expected_version``, only over that version of the file: an edit made elsewhere since is
+        never overwritten unseen (guard.settings.SettingsChangedError; nothing written)."""
+        self.settings_store.save(settings, expected=expected_version)
+        self.settings_issues = []  # the file is now what the app wrote
         self.use_settings(settings)
 
     def use_settings(self, settings: Settings) -> None:

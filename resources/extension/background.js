@@ -5,7 +5,8 @@
  * opened, updated (title, foreground or background, sound) and closed, and a full list whenever
  * the connection (re)starts, with how many browser windows it sees and whether one of them has the
  * focus (a count and a flag: no window's title or link). It forwards what the content script found
- * in a meeting page: an AI or recording notice, or a participant named like a note-taker bot. Links lose their secrets
+ * in a meeting page: an AI or recording notice, or a participant named like a note-taker bot; and whether the
+ * page shows its pre-join or lobby screen (a tab flag, `lobby`). Links lose their secrets
  * (passcodes, tokens) before they are sent. It sends nothing anywhere but to the app's host.
  */
 "use strict";
@@ -29,6 +30,7 @@
   let retryTimer = null;
   const pageReports = new Map(); // "<tab id>/<kind>" -> timestamps of recent content-script reports
   const phrasesForwarded = new Map(); // tab id -> the catalog phrase ids of the notices sent for it
+  const lobbies = new Set(); // ids of the tabs whose page said it shows its pre-join or lobby screen
 
   function describe(tab) {
     if (!tab || typeof tab.url !== "string" || tab.incognito) {
@@ -48,6 +50,9 @@
       muted: Boolean(tab.mutedInfo && tab.mutedInfo.muted),
       providers: providers,
     };
+    if (lobbies.has(tab.id)) {
+      described.lobby = true;
+    }
     if (tab.sharingState) { // Firefox only: whether the page holds the microphone or camera
       described.microphone = Boolean(tab.sharingState.microphone);
       described.camera = Boolean(tab.sharingState.camera);
@@ -91,7 +96,9 @@
   function closed(tabId) {
     pageReports.delete(tabId + "/notice");
     pageReports.delete(tabId + "/participant");
+    pageReports.delete(tabId + "/lobby");
     phrasesForwarded.delete(tabId);
+    lobbies.delete(tabId);
     if (reported.delete(tabId)) {
       send({ type: "tab", event: "closed", tab: { id: tabId } });
     }
@@ -211,7 +218,22 @@
 
   api.runtime.onMessage.addListener((message, sender) => {
     const tab = sender && sender.tab;
-    if (!tab || sender.id !== api.runtime.id || !message || typeof message.text !== "string") {
+    if (!tab || sender.id !== api.runtime.id || !message) {
+      return;
+    }
+    if (message.kind === "lobby" && typeof message.lobby === "boolean") {
+      // Kept at once; told with the tab's next report when a page flips it faster than the budget allows.
+      if (message.lobby) {
+        lobbies.add(tab.id);
+      } else {
+        lobbies.delete(tab.id);
+      }
+      if (pageReportAllowed(tab.id, "lobby", [])) {
+        update(tab);
+      }
+      return;
+    }
+    if (typeof message.text !== "string") {
       return;
     }
     if (message.kind !== "notice" && message.kind !== "participant") {
@@ -238,7 +260,12 @@
   // Moving the focus to a window this extension cannot see (incognito) is told as no window focused.
   api.windows.onFocusChanged.addListener(() => { sendWindows(); });
   api.tabs.onCreated.addListener((tab) => update(tab));
-  api.tabs.onUpdated.addListener((tabId, changeInfo, tab) => update(tab));
+  api.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
+    if (changeInfo.status === "loading") {
+      lobbies.delete(tabId); // a new page: its content script tells again
+    }
+    update(tab);
+  });
   api.tabs.onRemoved.addListener((tabId) => closed(tabId));
   api.tabs.onReplaced.addListener((addedId, removedId) => {
     closed(removedId);

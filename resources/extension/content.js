@@ -4,7 +4,9 @@
  * script, which tells the app on this computer:
  *   - an AI, recording or transcription notice shown in a dialog, an alert or status banner or an
  *     aria-live region, matched against the catalog's notice words for this service;
- *   - a participant whose display name is a note-taker bot's (catalog participant names).
+ *   - a participant whose display name is a note-taker bot's (catalog participant names);
+ *   - whether the page shows its pre-join or lobby screen (the catalog's lobby selectors for this
+ *     service: an element its own source renders only there), so a lobby is not taken for a meeting.
  * A MutationObserver hands over what changed; each batch does bounded work (a cap on records,
  * nodes and characters looked at), matching is a plain substring test on normalised text, and
  * nothing else of the page is read or sent. The app re-checks every report with its own matcher.
@@ -62,6 +64,13 @@
   // What was reported, per kind: bot-like names (a chat line can read like one) never use up the
   // notices' budget. A notice naming a catalog phrase not reported before always goes out (there are
   // only so many phrases), so no flood of look-alike text can keep a real notice in the page.
+  const lobbySelectors = [];
+  for (const lobby of DATA.lobbies || []) {
+    if (providers.includes(lobby.provider)) {
+      lobbySelectors.push(...lobby.selectors);
+    }
+  }
+  let inLobby = null; // as last reported: null before the first look
   const sent = { notice: new Set(), participant: new Set() };
   const phrasesSent = new Set();
   const hidden = new Set(); // containers whose text matched while they were not shown
@@ -295,6 +304,7 @@
     if (budget.truncated) {
       scheduleRescan();
     }
+    checkLobby();
     if (bench) {
       bench.batches.push(performance.now() - started);
     }
@@ -313,6 +323,38 @@
       }
       checkContainer(element);
       checked += 1;
+    }
+    checkLobby();
+  }
+
+  /** Whether the page shows its lobby now (one querySelector per catalog selector); told when it changes. */
+  function checkLobby() {
+    if (lobbySelectors.length === 0) {
+      return;
+    }
+    const now = lobbySelectors.some((selector) => {
+      try {
+        return document.querySelector(selector) !== null;
+      } catch (error) {
+        return false;
+      }
+    });
+    if (now === inLobby) {
+      return;
+    }
+    inLobby = now;
+    const message = { kind: "lobby", lobby: now };
+    if (bench) {
+      bench.sent.push(message);
+      return;
+    }
+    try {
+      const answer = api.runtime.sendMessage(message);
+      if (answer && typeof answer.catch === "function") {
+        answer.catch(() => undefined);
+      }
+    } catch (error) {
+      observer.disconnect();
     }
   }
 

@@ -84,6 +84,30 @@ def test_a_background_tab_that_plays_sound_stays_a_meeting(world):
     world.browser.close(ZOOM)
 
 
+def test_a_jitsi_pre_join_screen_is_a_lobby_until_the_participant_joins(world):
+    """Jitsi shows its pre-join screen (PreMeetingScreen's '.premeeting-screen', the catalog's lobby selector)
+    at the room's link and under its title: the extension says lobby, the app counts no meeting; once the
+    screen goes (the participant joined) the same tab is a meeting."""
+    url = "https://meet.jit.si/LobbyRoom"
+    join = ("const poll = setInterval(async () => { const answer = await fetch('/LobbyRoom-joined');"
+            " if (answer.ok) { clearInterval(poll); document.querySelector('.premeeting-screen').remove(); } }, 300);")
+    world.site.pages[("meet.jit.si", "/LobbyRoom")] = Page(
+        "LobbyRoom | Jitsi Meet", body='<div class="premeeting-screen"><h1>Join meeting</h1></div>', script=join)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "jitsi-meet"]
+    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
+    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
+    assert world.scan_meetings("jitsi-meet") == [], "a lobby is no meeting"
+
+    world.site.pages[("meet.jit.si", "/LobbyRoom-joined")] = Page("joined")
+    world.wait_tab(url, lambda e: not e["tab"].get("lobby"))
+    (meeting,) = world.scan_meetings("jitsi-meet")
+    assert meeting["title"] == "LobbyRoom | Jitsi Meet"
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
 def test_a_bot_joining_the_participant_list_is_reported(world):
     world.site.pages[("meet.google.com", "/bot-abcd-efg")] = Page("Meet – bot-abcd-efg", bot_after_ms=800,
                                                                    bot="Fireflies.ai Notetaker")

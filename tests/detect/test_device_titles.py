@@ -59,3 +59,15 @@ def test_a_window_whose_title_already_counts_is_not_counted_twice():
     room = DeviceWindow("jitsi-meet", 100, 100, "chromium", "Standup | Jitsi Meet - Chromium", "4194306")
     assert corroborated([room], holding={100}, explained={}, at=AT, counted={("jitsi-meet", "4194306")}) == []
     assert corroborated([room], holding={100}, explained={}, at=AT, counted={("jitsi-meet", "99")})
+
+
+def test_a_jitsi_window_is_no_call_while_the_extension_shows_its_lobby_in_that_browser():
+    """Jitsi's pre-join screen holds the camera for its preview under the room's own title: a lobby the
+    extension sees in the same browser explains the devices, so the title does not count as a call."""
+    room = DeviceWindow("jitsi-meet", 100, 100, "chromium", "Standup | Jitsi Meet - Chromium", "4194306")
+    assert corroborated([room], holding={100}, explained={100: {"jitsi-meet"}}, at=AT,
+                        lobbies={100: {"jitsi-meet"}}) == []
+    assert corroborated([room], holding={100}, explained={200: {"jitsi-meet"}}, at=AT,
+                        lobbies={200: {"jitsi-meet"}}), "a lobby in another browser explains nothing here"
+    assert corroborated([POP_OUT], holding={100}, explained={100: {"jitsi-meet"}}, at=AT,
+                        lobbies={100: {"jitsi-meet"}}) == [], "the lobby's camera is no Mattermost call"

@@ -29,7 +29,8 @@ def test_letter_about_a_record_names_provider_dates_meeting_terms_and_article(le
     assert "2026-03-02 09:15 UTC" in text and sample.given.id in text
     assert '“Quarterly planning”' in text and "organised by Ada Lovelace" in text and "https://zoom.us/j/123456" in text
     feature = catalog.get("zoom").feature("meeting-summary").name
-    assert f"Feature: {feature} (meeting-summary)" in text
+    assert f"Feature: {feature}\n" in text and f"Zoom: {feature}" in letter.subject  # its name, as a person reads it
+    assert "(meeting-summary)" not in text and "(terms)" not in text  # not the catalog's ids
     assert f"sha256:{ZOOM_TERMS_SHA}" in text and "https://explore.zoom.us/en/terms/" in text
     assert "Status now: consent given, then withdrawn" in text
     assert text.startswith("Ada Lovelace\n") and "\n1 June 2026\n" in text and text.rstrip().endswith("Ada Lovelace")

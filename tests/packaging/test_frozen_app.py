@@ -22,7 +22,7 @@ from app_identity import EXE_NAME, RDNS_ID, ROOT, VERSION
 import bundle_rules as rules
 from tests.support.processes import log_contains, stop, wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]  # the first test builds the frozen app
 
 
 @pytest.fixture(scope="module")

@@ -133,13 +133,17 @@ def test_icons_are_rendered_for_every_platform(tmp_path):
     assert kinds[b"ic10"] == (1024, 1024) and kinds[b"icp4"] == (16, 16)
 
 
-def test_the_entries_speak_german_and_french_too():
-    """The app speaks German and French; its menu entry, log-in entry and software-centre summary
-    did not, so a German desktop listed it with an English description."""
+def test_the_entries_speak_every_language_of_the_app():
+    """The app speaks German, French, Spanish, Italian and Dutch; its menu entry, log-in entry and
+    software-centre summary did not, so a German (later a Spanish) desktop listed it in English."""
     menu, autostart = desktop_entry(DESKTOP), desktop_entry(AUTOSTART)
-    for language in ("de", "fr"):
+    for language in ("de", "fr", "es", "it", "nl"):
         assert menu[f"GenericName[{language}]"] and menu[f"Comment[{language}]"] and menu[f"Keywords[{language}]"]
         assert autostart[f"Comment[{language}]"]
         assert f'<summary xml:lang="{language}">' in METAINFO.read_text(encoding="utf-8")
     assert "Sie" in menu["Comment[de]"] and "Meeting" in menu["Comment[de]"]  # formal, and the glossary's word
     assert "réunion" in menu["Comment[fr]"]
+    # The catalogs' word for a meeting, and the reader addressed formally (usted, Lei, u) as there.
+    assert "reunión" in menu["Comment[es]"] and " le afectan" in menu["Comment[es]"]
+    assert "riunione" in menu["Comment[it]"] and " la riguardano" in menu["Comment[it]"]
+    assert "vergadering" in menu["Comment[nl]"] and " u " in menu["Comment[nl]"]

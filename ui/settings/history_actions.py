@@ -55,7 +55,8 @@ class HistoryActions:
         original = self.current
         if original is None:
             return
-        dialog = WithdrawDialog(original, self._provider_name(original.provider_id), self)
+        feature = self.services.feature_name(original.provider_id, original.feature_id) if original.feature_id else None
+        dialog = WithdrawDialog(original, self._provider_name(original.provider_id), self, feature_name=feature)
         if dialog.exec() != WithdrawDialog.DialogCode.Accepted:
             return
         note, letter = dialog.note_text, dialog.letter.isChecked()

@@ -1,6 +1,10 @@
 """The preferences tab: every setting of settings.toml as a widget whose range makes an invalid
 value impossible, autostart (read from, and written to, the real log-in entry), the data
-folder, and where the ledger's signing key is kept."""
+folder, and where the ledger's signing key is kept.
+
+The tab shows the file as it is: an edit made elsewhere while the window is open (by hand, by the
+command line, from the tray menu) shows within seconds, or, over unsaved changes, is announced;
+Save writes only over the version of the file the tab showed (ui/settings/settings_file.py)."""
 
 from __future__ import annotations
 
@@ -27,11 +31,13 @@ from PySide6.QtWidgets import (
 from guard.errors import GuardError
 from guard.presentation.i18n import N_, _, language_choices, say_error
 from guard.presentation.welcome import key_words
-from guard.services import (AutostartState, DesktopReport, DetectionSettings, ExtensionInstall, ExtensionState,
-                            KeyStatus, Services, Settings, TermsSettings, desktop_report, install_gnome_extension)
-from ui.jobs import JobRunner
+from guard.services import (AutostartState, DetectionSettings, KeyStatus, Services, Settings, SettingsChangedError,
+                            TermsSettings)
+from ui.jobs import JobRunner, Lane
 from ui.settings.browser_panel import BrowserPanel
 from ui.settings.common import named
+from ui.settings.desktop_panel import DesktopPanel
+from ui.settings.settings_file import FileNotice, SettingsFileWatch, problems_text
 from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
@@ -68,18 +74,20 @@ def _range(field: str, model: type) -> tuple[float, float]:
 
 
 class PreferencesTab(QWidget):
-    settings_saved = Signal(object)  # the new Settings
+    settings_saved = Signal(object)  # the new Settings in force: saved here, or read again from the file
 
     def __init__(self, services: Services, tasks: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.tasks = tasks
         self.autostart_state: AutostartState | None = None
+        self._conflict: str | None = None  # the file's version a refused save found
+        self.shown_version = services.settings_version  # the file's version the widgets show
+        self._shown_values: tuple[object, ...] | None = None  # the widgets' values when loaded
         self._build()
         self.load()
         self.refresh_key_status()
-        self.tasks.submit(desktop_report, self._show_desktop, lambda error: log.warning("Desktop not read: %s", error),
-                          key="prefs-desktop", owner=self)
+        self.file_watch = SettingsFileWatch(services, tasks, self, self.file_changed)
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -176,17 +184,9 @@ class PreferencesTab(QWidget):
         keys_layout.addWidget(self.key_status)
         keys_layout.addWidget(explained)
 
-        self.desktop_group = QGroupBox(_("Desktop"))
-        desktop_layout = QVBoxLayout(self.desktop_group)
-        self.gnome_status = named(plain_label(), _("GNOME Shell extension status"))
-        self.gnome_status.setWordWrap(True)
-        self.gnome_button = named(QPushButton(_("Install the GNOME Shell extension…")),
-                                  _("Install the GNOME Shell extension"),
-                                  _("Lets the app read window titles on GNOME Wayland (experimental)"))
-        self.gnome_button.clicked.connect(self.install_gnome_extension)
-        desktop_layout.addWidget(self.gnome_status)
-        desktop_layout.addWidget(self.gnome_button)
-        self.desktop_group.setVisible(False)  # shown on GNOME, once the desktop is read
+        self.desktop_group = DesktopPanel(self.tasks)
+        self.gnome_status, self.gnome_button = self.desktop_group.status, self.desktop_group.button
+        self.file_notice = FileNotice(self.show_file_values, self.save_over_file)
 
         self.save_button = named(QPushButton(_("&Save")), _("Save preferences"))
         self.revert_button = named(QPushButton(_("&Revert")), _("Revert unsaved changes"))
@@ -217,6 +217,7 @@ class PreferencesTab(QWidget):
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.file_notice)
         layout.addLayout(buttons)
 
         self.detection_enabled.toggled.connect(self._detection_toggled)
@@ -240,8 +241,15 @@ class PreferencesTab(QWidget):
 
     # -- values ------------------------------------------------------------------------------
     def load(self) -> None:
-        """Show the settings in force, then the real autostart entry (read on the job runner)."""
+        """Show the settings in force (the file's as last read), then the real autostart entry
+        (read on the job runner)."""
         settings = self.services.settings
+        self.shown_version = self.services.settings_version
+        problems = self.services.settings_problems()
+        if problems:
+            self.file_notice.say(problems_text(problems))
+        else:
+            self.file_notice.clear()
         self.detection_enabled.setChecked(settings.detection.enabled)
         self.interval.setValue(settings.detection.interval_seconds)
         for field, box in self.probes.items():
@@ -262,6 +270,7 @@ class PreferencesTab(QWidget):
         self.language.setCurrentIndex(max(language, 0))
         self.autostart.setChecked(settings.general.autostart)
         self.autostart.setEnabled(False)  # until the real entry is read
+        self._shown_values = self._widget_values()
         self.tasks.submit(self.services.autostart_state, self._show_autostart,
                           lambda error: self.status.setText(
                               _("The log-in entry cannot be read: {error}").format(error=error)),
@@ -274,8 +283,62 @@ class PreferencesTab(QWidget):
             self.autostart.setEnabled(False)
             self.status.setText(state.problem or _("The log-in entry cannot be read."))
             return
+        edited = self.edited()
         self.autostart.setEnabled(True)
         self.autostart.setChecked(state.enabled)
+        if not edited:
+            self._shown_values = self._widget_values()
+
+    def _widget_values(self) -> tuple[object, ...]:
+        boxes = (self.detection_enabled, self.network, self.archive, self.autostart, *self.probes.values(),
+                 *self.notifications.values())
+        return (*(box.isChecked() for box in boxes), round(self.interval.value(), 1), self.check_hours.value(),
+                self.data_dir.text().strip(), self.language.currentData())
+
+    def edited(self) -> bool:
+        """Whether the widgets hold changes not saved yet."""
+        return self._shown_values is not None and self._widget_values() != self._shown_values
+
+    def file_changed(self, _version: str) -> None:
+        """The settings file is not the version this run last read or wrote: read it again (on
+        the I/O lane), use its values, and show them unless the user is editing."""
+        self.tasks.submit(self.services.reload_settings, self._file_read, self._file_unreadable, lane=Lane.IO,
+                          key="prefs-reload", owner=self)
+
+    def _file_read(self, settings: Settings) -> None:
+        if self.services.settings_version == self.shown_version:
+            return  # the version shown after all (e.g. this tab's own save, seen by the watch late)
+        path = self.services.settings_file
+        self.settings_saved.emit(settings)  # the app uses the file's values now, as at a start
+        if not self.edited():
+            self.load()
+            self.status.setText(_("{path} was changed outside this window; its values are shown.").format(path=path))
+            return
+        changed = _("{path} was changed outside this window while you were editing here. Your changes are not "
+                    "saved: show the file's values (your changes here are dropped), or keep editing and Save "
+                    "(which asks before writing over the file).").format(path=path)
+        problems = self.services.settings_problems()
+        self.file_notice.say("\n\n".join([changed, problems_text(problems)]) if problems else changed, reload=True)
+
+    def _file_unreadable(self, error: BaseException) -> None:
+        log.warning("The settings file could not be read again: %s", error)
+        self.status.setText(_("The settings file cannot be read again: {error}").format(error=say_error(error)))
+
+    def show_file_values(self) -> None:
+        """Drop the changes made here and show the settings file's values (read again)."""
+        self.file_notice.clear()
+        self.tasks.submit(self.services.reload_settings, self._shown_file, self._file_unreadable, lane=Lane.IO,
+                          key="prefs-reload", owner=self)
+
+    def _shown_file(self, settings: Settings) -> None:
+        self.settings_saved.emit(settings)
+        self.load()
+        self.status.setText(_("Showing the values of {path}.").format(path=self.services.settings_file))
+
+    def save_over_file(self) -> None:
+        """Save the values shown here over a file changed since they were shown (the user said so)."""
+        self.file_notice.clear()
+        self.save(over=self.services.settings_version if self._conflict is None else self._conflict)
 
     def settings(self) -> Settings:
         """The settings the widgets show (always valid: the widgets' ranges are the model's)."""
@@ -294,9 +357,11 @@ class PreferencesTab(QWidget):
         return Settings.model_validate({"general": general.model_dump(), "detection": detection.model_dump(),
                                         "notifications": notifications.model_dump(), "terms": terms.model_dump()})
 
-    def save(self) -> Settings | None:
+    def save(self, over: str | None = None) -> Settings | None:
         """Write settings.toml and switch autostart (on the job runner), then tell the app
-        (``settings_saved``). Returns the settings being saved."""
+        (``settings_saved``). Writes only over the version of the file the tab showed (or
+        ``over``, the version the user chose to write over): an edit made elsewhere since is
+        announced, never overwritten unseen. Returns the settings being saved."""
         try:
             new = self.settings()
         except ValueError as error:  # cannot happen through the widgets; said plainly if it does
@@ -305,10 +370,15 @@ class PreferencesTab(QWidget):
         old = self.services.settings
         services = self.services
         follow_autostart = self.autostart.isEnabled()
+        expected = over or self.shown_version
+        self._conflict = None
         self.save_button.setEnabled(False)
         self.status.setText(_("Saving…"))
 
         def work() -> tuple[Settings, AutostartState | None]:
+            found = services.settings_file_version()
+            if found != expected:  # before the log-in entry is touched: nothing changes
+                raise SettingsChangedError(services.settings_file, found)
             saved = new
             state = None
             if follow_autostart:
@@ -316,7 +386,7 @@ class PreferencesTab(QWidget):
                 if state.enabled is not None and state.enabled != new.general.autostart:
                     saved = new.model_copy(update={"general": new.general.model_copy(
                         update={"autostart": state.enabled})})
-            services.save_settings(saved)
+            services.save_settings(saved, expected_version=expected)
             return saved, state
 
         self.tasks.submit(work, lambda result: self._saved(old, *result), self._save_failed, key="prefs-save",
@@ -338,42 +408,18 @@ class PreferencesTab(QWidget):
 
     def _save_failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, OSError):
+        if isinstance(error, SettingsChangedError):
+            self._conflict = error.found
+            self.status.setText(_("Not saved."))
+            self.file_notice.say(_("Not saved: {path} was changed outside this window (by hand, by the command line "
+                                   "or from the tray menu) after this tab showed it. Show the file's values, or save "
+                                   "the values shown here over it.").format(path=error.path),
+                                 reload=True, overwrite=True)
+        elif isinstance(error, OSError):
             self.status.setText(_("Not saved: cannot write {path} ({error}).").format(
                 path=self.services.settings_file, error=error.strerror))
         else:
             self.status.setText(_("Not saved: {error}").format(error=say_error(error)))
-
-    def _show_desktop(self, report: DesktopReport) -> None:
-        """On GNOME: whether the Guard's extension runs, and the button to install it."""
-        if not report.on_gnome:
-            return
-        state = report.services.gnome_extension
-        self.gnome_status.setText({
-            ExtensionState.ACTIVE: _("Window titles are read through the Guard's GNOME Shell extension "
-                                     "(experimental)."),
-            ExtensionState.INSTALLED: _("The Guard's GNOME Shell extension is installed; log out and back in, then "
-                                        "turn it on in the Extensions app."),
-        }.get(state, _("On GNOME Wayland the app cannot read window titles without the Guard's GNOME Shell "
-                       "extension (experimental). It shares only window titles and process ids, only with this app.")))
-        self.gnome_button.setEnabled(state != ExtensionState.ACTIVE)
-        self.desktop_group.setVisible(True)
-
-    def install_gnome_extension(self) -> None:
-        """Copy the extension into the user's GNOME Shell extensions folder (on the job runner)."""
-        self.gnome_button.setEnabled(False)
-        self.gnome_status.setText(_("Installing…"))
-        self.tasks.submit(install_gnome_extension, self._extension_installed, self._extension_failed,
-                          key="prefs-gnome-extension", owner=self)
-
-    def _extension_installed(self, done: ExtensionInstall) -> None:
-        installed = _("Installed in {path}.").format(path=done.path)
-        then = _("It is on now.") if done.enabled else _("Next: {step}.").format(step=done.next_step)
-        self.gnome_status.setText(f"{installed} {then}")
-
-    def _extension_failed(self, error: BaseException) -> None:
-        self.gnome_button.setEnabled(True)
-        self.gnome_status.setText(_("Not installed: {error}").format(error=error))
 
     def refresh_key_status(self) -> None:
         """Where the signing key lives (read on a worker thread: the keyring may be slow, or wait

@@ -18,10 +18,7 @@ def details_html(services: Services, record: Record, status: EffectiveStatus | N
     """Fields of ``record``; a withdrawn/corrected record links to the record that changed it."""
 
     provider_name = services.provider_name
-
-    def feature_name(provider_id: str, feature_id: str) -> str:
-        name = services.feature_name(provider_id, feature_id)
-        return f"{name} ({feature_id})" if name != feature_id else feature_id
+    feature_name = services.feature_name  # the catalog's name (a person reads this pane); the id when unknown
 
     tint = css_colour(muted_tint(widget.palette()))
     rows = []

@@ -227,6 +227,7 @@ class SettingsWindow(QMainWindow):
         or the app's: its reads are cancelled (their results would be dropped anyway)."""
         self.overview.stop_reading_keyring()
         self.preferences.stop_reading_key()
+        self.preferences.file_watch.stop()
         self.ledger_watch.stop()  # nothing to watch for a closed window (and the ledger may be locked)
 
     def shutdown(self) -> None:

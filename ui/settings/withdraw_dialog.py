@@ -42,11 +42,13 @@ HOST_ADDRESS_CHARS = 300
 class WithdrawDialog(QDialog):
     """Confirms the withdrawal, takes an optional note, and asks whether to prepare a letter."""
 
-    def __init__(self, record: Record, provider_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, record: Record, provider_name: str, parent: QWidget | None = None, *,
+                 feature_name: str | None = None) -> None:
+        """``feature_name``: the catalog's name of the record's feature (a person reads it; the id when unknown)."""
         super().__init__(parent)
         self.setWindowTitle(_("Withdraw consent"))
         named(self, _("Withdraw consent"))
-        what = one_line(record.meeting.title or record.feature_id or _("this consent"), TITLE_CHARS)
+        what = one_line(record.meeting.title or feature_name or record.feature_id or _("this consent"), TITLE_CHARS)
         self.intro = intro = plain_label(
             _("Withdraw the consent you gave to {provider} for “{what}” on {when}? A new record is added that points "
               "at it; the original record stays as it was.").format(provider=provider_name, what=what,

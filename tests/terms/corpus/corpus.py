@@ -36,8 +36,10 @@ LICENCES = frozenset({"ODC-BY-1.0"})
 # December 2026, after "A" had been read by the benchmark several times; "C" is a third blind set gathered later
 # in December 2026 from providers in no other pair; "D" is a fourth blind set gathered the same way, later still;
 # "E" is a fifth, gathered the same way in the night of 1-2 December 2026; "F" is a time split, gathered blind in the
-# night of 2 December 2026: newer versions of documents that already have pairs (README "Held-out sets").
-HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E", "F"})
+# night of 2 December 2026: newer versions of documents that already have pairs (README "Held-out sets"); "H" (not
+# "G", which names a development batch) is a seventh, gathered blind on the morning of 2 December 2026: half a time
+# split like "F", half documents with no pair before.
+HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E", "F", "H"})
 
 PAIR_FIELDS = frozenset(
     {
@@ -149,7 +151,7 @@ class Pair:
     document: str
     catalog: tuple[str, ...]
     heldout: bool
-    heldout_set: str  # "A" to "F" for a held-out pair, "" for a development pair
+    heldout_set: str  # "A" to "F" or "H" for a held-out pair, "" for a development pair
     summary: str
     old_effective: str
     new_effective: str

@@ -263,6 +263,33 @@ HELDOUT_F = frozenset(
 )
 
 
+# Held-out set H: gathered and labelled blind on the morning of 2 December 2026 (not "G", which names a development
+# batch). About half its pairs are a time split like set F (newer versions of documents that already have pairs), the
+# others documents with no pair before; meeting and AI providers first. Labels only in labels.toml; read once, by
+# the lead.
+HELDOUT_H = frozenset(
+    {
+        "atlassian/privacy-policy/2026-04-17__2026-04-21",
+        "coursera/terms-of-service/2025-12-17__2026-03-13",
+        "discord/terms-of-service/2025-05-15__2025-09-01",
+        "line/privacy-policy/2025-10-24__2026-07-31",
+        "mistral/le-chat-acceptable-use-policy/2026-01-12__2026-03-26",
+        "mistral/le-chat-commercial-terms/2026-03-12__2026-04-08",
+        "mistral/le-chat-commercial-terms/2026-04-08__2026-05-28",
+        "mistral/le-chat-data-processor-agreement/2025-12-15__2026-03-12",
+        "mistral/vibe-commercial-terms/2026-07-10__2026-08-07",
+        "mistral/vibe-data-processor-agreement/2026-07-10__2026-07-27",
+        "mistral/vibe-privacy-policy/2026-07-10__2026-07-27",
+        "perplexity/acceptable-use-policy/2025-11-11__2026-08-15",
+        "snap/privacy-policy/2026-08-05__2026-08-05",
+        "telegram/terms-of-service/2026-02-21__2026-04-07",
+        "viber/terms-of-service/2025-10-21__2026-03-22",
+        "xai/grok-commercial-terms/2025-12-11__2026-05-18",
+        "zoom/terms-of-service/2026-06-12__2026-07-17",
+    }
+)
+
+
 def test_heldout_set_b_is_the_blind_set() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
 
@@ -297,12 +324,31 @@ def test_heldout_set_f_is_a_time_split_of_documents_already_in_the_corpus() -> N
         older = [
             other
             for other in PAIRS
-            if other.heldout_set != "F" and (other.provenance.repository, other.provenance.path) == document
+            # set H, gathered later, may hold still newer versions of the same documents
+            if other.heldout_set not in ("F", "H") and (other.provenance.repository, other.provenance.path) == document
         ]
         assert older, f"{pair.id}: no other pair of {document}"  # only documents the corpus already has
         newest = max(other.provenance.new_recorded for other in older)
         # recorded after (or from) the newest version any other pair of the document uses
         assert pair.provenance.old_recorded >= newest, (pair.id, newest)
+
+
+def test_heldout_set_h_is_newer_than_every_other_pair_of_its_documents() -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "H") == sorted(HELDOUT_H)
+    documents: Counter[str] = Counter()
+    for pair in PAIRS:
+        if pair.heldout_set != "H":
+            continue
+        document = (pair.provenance.repository, pair.provenance.path)
+        older = [
+            other
+            for other in PAIRS
+            if other.heldout_set != "H" and (other.provenance.repository, other.provenance.path) == document
+        ]
+        documents["time split" if older else "new document"] += 1
+        if older:  # a time split: recorded after (or from) the newest version any other pair of the document uses
+            assert pair.provenance.old_recorded >= max(other.provenance.new_recorded for other in older), pair.id
+    assert documents["time split"] and documents["new document"]  # both halves are there
 
 
 def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
@@ -312,7 +358,7 @@ def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
 
 def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
     assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
-    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D", "E", "F"}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D", "E", "F", "H"}
 
 
 def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
@@ -336,6 +382,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
         ("true", 'heldout_set = "D"\n', "D"),
         ("true", 'heldout_set = "E"\n', "E"),
         ("true", 'heldout_set = "F"\n', "F"),
+        ("true", 'heldout_set = "H"\n', "H"),
         ("false", "", ""),
     ],
 )

@@ -344,3 +344,38 @@ def test_ok_pressed_again_after_a_failure_said_once_the_record_landed_makes_one_
     finally:
         with blocking_ok():
             services.close()
+
+
+def test_a_person_reads_the_features_name_not_its_id(open_window, services, qtbot):
+    """The details pane, the withdraw question and the withdrawal letter name the AI feature as the
+    catalog does ("Meeting summary with AI Companion …"), not by its id ("meeting-summary")."""
+    from guard.ledger import RecordDraft
+
+    with blocking_ok():
+        given = services.record_decision(RecordDraft(provider_id="zoom", feature_id="meeting-summary",
+                                                     decision=Decision.GIVEN))
+    name = services.catalog.get("zoom").feature("meeting-summary").name
+    window = open_window(tab="history")
+    history = window.history
+    history.show_record(given.id)
+    wait_idle(qtbot, window)
+    details = history.details.toPlainText()
+    assert name in details and "meeting-summary" not in details
+
+    asked: list[str] = []
+    letters: list[str] = []
+
+    def read_letter(dialog: LetterDialog) -> None:
+        letters.append(dialog.text.toPlainText())
+        dialog.accept()
+
+    def answer(dialog: WithdrawDialog) -> None:
+        asked.append(dialog.intro.text())
+        drive_dialog(qtbot, LetterDialog, read_letter)
+        dialog.accept()
+
+    drive_dialog(qtbot, WithdrawDialog, answer)
+    qtbot.mouseClick(history.withdraw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(letters) == 1, timeout=30_000)
+    assert f"“{name}”" in asked[0] and "meeting-summary" not in asked[0]
+    assert name in letters[0] and "meeting-summary" not in letters[0]

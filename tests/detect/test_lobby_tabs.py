@@ -1,0 +1,102 @@
+"""A web meeting app's lobby, as the browser extension sees it (guard/detect/browser_tabs.py), with the
+shipped catalog and the state files a real host writes.
+
+Jitsi Meet and LiveKit Meet show their pre-join screen at the meeting's own link and under its own title,
+with the camera preview on: neither the link, the title nor the devices tell it from the call. The
+extension finds the element the app's source renders only there (the catalog's ``lobby_selectors``) and
+says so; such a tab is the app open, not a meeting, until the participant joins.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import psutil
+import pytest
+
+from guard.browser.messages import State, TabChanged, TabInfo
+from guard.browser.state import BrowserState, save
+from guard.catalog import load_catalog
+from guard.detect.browser_tabs import BrowserTabs
+from guard.detect.candidates import Candidate
+from guard.detect.matching import DetectionRules
+from guard.detect.sessions import SessionState, advance, set_aside
+from guard.detect.window_titles import WindowTitles
+from guard.detect.windows import WindowInfo
+from guard.events import MeetingEnded, MeetingStarted, Signal
+
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+BROWSER_PID = 4242
+CHROMIUM = {BROWSER_PID: Candidate(BROWSER_PID, "chromium", (), True, 1.0)}
+RULES = DetectionRules.from_catalog(load_catalog(), "linux")
+ROOMS = {
+    "jitsi-meet": ("https://meet.jit.si/WeeklyStandup", "WeeklyStandup | Jitsi Meet"),
+    "livekit-meet": ("https://meet.livekit.io/rooms/et5r-y80t",
+                     "LiveKit Meet | Conference app build with LiveKit open source"),
+}
+
+
+def _host(folder, *tabs: TabInfo) -> BrowserState:
+    state = BrowserState(browser="chromium", browser_pid=BROWSER_PID, host_pid=os.getpid(),
+                         host_started=psutil.Process().create_time(), connected_at=NOW, updated_at=NOW)
+    state.apply(State(type="state", tabs=tabs), NOW)
+    save(folder, state)
+    return state
+
+
+def _tab(provider: str, lobby: bool) -> TabInfo:
+    url, title = ROOMS[provider]
+    return TabInfo(id=1, window=1, url=url, title=title, active=True, lobby=lobby, providers=(provider,),
+                   microphone=True, camera=True)
+
+
+def test_the_shipped_catalog_names_the_lobby_screens_from_the_apps_source():
+    by_id = {provider.id: provider for provider in load_catalog()}
+    assert by_id["jitsi-meet"].detect.web.lobby_selectors == (".premeeting-screen",)
+    assert by_id["livekit-meet"].detect.web.lobby_selectors == (".lk-prejoin",)
+    for provider_id in ROOMS:
+        assert any("premeeting-screen" in source.title or "lk-prejoin" in source.title
+                   for source in by_id[provider_id].detect.sources), provider_id
+
+
+@pytest.mark.parametrize("provider", sorted(ROOMS))
+def test_a_tab_showing_its_lobby_is_the_app_open_and_no_meeting(tmp_path, provider):
+    probe = BrowserTabs(tmp_path)
+    _host(tmp_path, _tab(provider, lobby=True))
+    (obs,) = [obs for obs in probe.observations(RULES, NOW) if obs.signal == Signal.BROWSER_TAB]
+    assert (obs.provider_id, obs.meeting, obs.closed) == (provider, False, False)
+    assert "lobby" in obs.detail and "uses the camera" in obs.detail, obs.detail
+    state, events = advance(SessionState(), [obs], NOW)
+    assert state.meetings_in_progress == () and not any(isinstance(event, MeetingStarted) for event in events)
+    (app,) = state.running_apps
+    assert app.provider_id == provider and "lobby" in app.evidence[0].detail
+
+
+def test_the_lobbys_title_in_a_browser_window_is_set_aside_not_confirmed(tmp_path):
+    probe = BrowserTabs(tmp_path)
+    _host(tmp_path, _tab("jitsi-meet", lobby=True))
+    probe.observations(RULES, NOW)
+    (obs,) = WindowTitles(RULES).observations([WindowInfo("WeeklyStandup | Jitsi Meet - Chromium", BROWSER_PID, 7)],
+                                              CHROMIUM, NOW, fronts=probe.fronts)
+    assert obs.provider_id == "jitsi-meet" and not obs.meeting and set_aside(obs)
+
+
+def test_joining_starts_the_meeting_and_going_back_to_the_lobby_ends_it(tmp_path):
+    probe = BrowserTabs(tmp_path)
+    host = _host(tmp_path, _tab("jitsi-meet", lobby=True))
+    state, _ = advance(SessionState(), probe.observations(RULES, NOW), NOW)
+    assert state.meetings_in_progress == ()
+
+    joined = NOW + timedelta(seconds=5)
+    host.apply(TabChanged(type="tab", event="updated", tab=_tab("jitsi-meet", lobby=False)), joined)
+    save(tmp_path, host)
+    state, events = advance(state, probe.observations(RULES, joined), joined)
+    (meeting,) = state.meetings_in_progress
+    assert meeting.provider_id == "jitsi-meet" and any(isinstance(event, MeetingStarted) for event in events)
+
+    left = joined + timedelta(seconds=5)
+    host.apply(TabChanged(type="tab", event="updated", tab=_tab("jitsi-meet", lobby=True)), left)
+    save(tmp_path, host)
+    state, events = advance(state, probe.observations(RULES, left), left)
+    assert state.meetings_in_progress == () and any(isinstance(event, MeetingEnded) for event in events)
