@@ -25,10 +25,13 @@ log = logging.getLogger(__name__)
 
 class ConsentFlow(QObject):
     """``recorded(Record)`` once a decision is in the ledger (``answered(Record)`` too when it was a
-    notification's button, which has no form to say it worked); ``dialog_opened(ConsentDialog)``."""
+    notification's button, which has no form to say it worked); ``already(Record, str)`` when a
+    button answered a notice whose decision is that record already (the answer, not recorded);
+    ``dialog_opened(ConsentDialog)``."""
 
     recorded = Signal(object)
     answered = Signal(object)
+    already = Signal(object, str)
     dialog_opened = Signal(object)
     failed = Signal(str)
 
@@ -88,7 +91,13 @@ class ConsentFlow(QObject):
             occurred_at=datetime.now(UTC))  # fixed now: the form's Save after a failure sends the same decision
         record_id = str(uuid.uuid4())
 
-        def saved(record: Record) -> None:
+        def saved(outcome: tuple[Record, bool]) -> None:
+            record, was_there = outcome
+            if was_there:  # one notice, one decision: the same notice told twice, answered twice
+                log.warning("The answer %s from a notification was not recorded: record %d answers that notice "
+                            "already", answer.decision, record.seq)
+                self.already.emit(record, answer.decision)
+                return
             log.info("Decision recorded from a notification: %s %s (record %d)", record.provider_id,
                      record.decision, record.seq)
             self.recorded.emit(record)
@@ -107,7 +116,7 @@ class ConsentFlow(QObject):
             self.failed.emit(message)
             self.open(answer.request, answer.decision, message, retry=(record_id, draft))
 
-        jobs.submit(lambda: services.record_decision(draft, record_id), saved, failed)
+        jobs.submit(lambda: services.record_answer(draft, record_id), saved, failed)
 
     def _forget(self, dialog: ConsentDialog) -> None:
         """A closed form is destroyed and its memory given back (ui/memory.py says why)."""

@@ -12,6 +12,11 @@ So a worker only puts the call on a Python queue and writes one byte to a socket
 system call; the "self-pipe" wake-up). A :class:`QSocketNotifier` on the GUI thread sees the byte
 and runs what was queued, in order. No Qt code runs on the worker's side, so it never holds a
 Qt mutex while it waits for Python's lock.
+
+The app uses one inbox, :func:`gui_inbox`, made on the GUI thread and kept with the application:
+a notifier must be deleted on its own thread, and an inbox owned by a runner or a window could be
+deleted wherever Python's garbage collector happened to run. :func:`post_if_alive` hands over a
+call to a Qt object's method that is dropped if the object is deleted by then.
 """
 
 from __future__ import annotations
@@ -22,10 +27,12 @@ import queue
 import socket
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QSocketNotifier, Slot
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread, Slot
 
 log = logging.getLogger(__name__)
 
@@ -40,47 +47,60 @@ def _close(*sockets: socket.socket) -> None:
             pass
 
 
-class GuiInbox(QObject):
-    """``post(fn, *args)`` from any thread; ``fn(*args)`` then runs on the thread that made
-    the inbox (the GUI thread), in the order posted. Create it on the GUI thread."""
+class _Mailbox:
+    """The part other threads touch: a plain Python object (a Qt object's attributes are looked
+    up through the binding), a queue and the writing end of the socket pair."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._calls: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]]] = queue.SimpleQueue()
-        self._reader, self._writer = socket.socketpair()
-        self._reader.setblocking(False)
-        self._writer.setblocking(False)
-        self._closed = threading.Event()
-        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self._drain)
-        # An inbox deleted without close() (with its window or runner) gives its descriptors back
-        # too. Not when Python collects the wrapper: that can happen on any thread and before Qt
-        # deletes the notifier, which would then watch a number the next socket may be given.
-        self.destroyed.connect(functools.partial(_close, self._reader, self._writer))
+    def __init__(self) -> None:
+        self.calls: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]]] = queue.SimpleQueue()
+        self.wake_in, self.wake_out = socket.socketpair()
+        self.wake_in.setblocking(False)
+        self.wake_out.setblocking(False)
+        self.closed = threading.Event()
 
     def post(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Queue ``fn(*args)`` for the GUI thread. Safe from any thread; never calls Qt."""
-        if self._closed.is_set():
+        if self.closed.is_set():
             log.debug("Dropped a call for the GUI thread: the inbox is closed")
             return
-        self._calls.put((fn, args))
+        self.calls.put((fn, args))
         try:
-            self._writer.send(b"\0")
+            self.wake_out.send(b"\0")
         except BlockingIOError:
             pass  # the socket is full of wake-ups already: the GUI thread will drain the queue
         except OSError:  # closed meanwhile (the app is stopping): nobody is left to run it
             log.debug("Dropped a call for the GUI thread: the inbox closed while posting")
 
     def close(self) -> None:
+        self.closed.set()
+        _close(self.wake_in, self.wake_out)
+
+
+class GuiInbox(QObject):
+    """``post(fn, *args)`` from any thread; ``fn(*args)`` then runs on the thread that made
+    the inbox (the GUI thread), in the order posted. Create it on the GUI thread; hand other
+    threads :attr:`post` taken there (a plain function: calling it touches no Qt object)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        mailbox = self._mailbox = _Mailbox()
+        self.post: Callable[..., None] = mailbox.post
+        self._notifier = QSocketNotifier(mailbox.wake_in.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+        # An inbox deleted without close() (with its window or runner) gives its descriptors back
+        # too. Not when Python collects the wrapper: that can happen on any thread and before Qt
+        # deletes the notifier, which would then watch a number the next socket may be given.
+        self.destroyed.connect(functools.partial(_close, mailbox.wake_in, mailbox.wake_out))
+
+    def close(self) -> None:
         """Stop taking calls; what is queued is dropped. Call it on the GUI thread."""
-        self._closed.set()
         self._notifier.setEnabled(False)  # first: a watched descriptor is never closed under Qt
-        _close(self._reader, self._writer)
+        self._mailbox.close()
 
     @Slot()
     def _drain(self) -> None:
+        mailbox = self._mailbox
         try:
-            while self._reader.recv(_DRAIN_BYTES):
+            while mailbox.wake_in.recv(_DRAIN_BYTES):
                 pass
         except (BlockingIOError, InterruptedError):
             pass  # all read: a byte sent after this wakes the notifier again
@@ -88,14 +108,43 @@ class GuiInbox(QObject):
             return  # closed
         # Only the calls queued now: one that posts another (a callback submitting a job) runs
         # at the next wake-up, after the GUI thread has had its turn.
-        for _ in range(self._calls.qsize()):
+        for _ in range(mailbox.calls.qsize()):
             try:
-                fn, args = self._calls.get_nowait()
+                fn, args = mailbox.calls.get_nowait()
             except queue.Empty:
                 break
-            if self._closed.is_set():
+            if mailbox.closed.is_set():
                 return
             try:
                 fn(*args)
             except Exception:  # noqa: BLE001 - reported as Qt reports a failing slot; the calls behind it still run
                 sys.excepthook(*sys.exc_info())
+
+
+_shared: GuiInbox | None = None
+
+
+def gui_inbox() -> GuiInbox:
+    """The application's inbox, made on first use, which must be on the GUI thread (a runner or
+    a notifier being made there); it lives as long as the application."""
+    global _shared
+    app = QCoreApplication.instance()
+    if _shared is None or not shiboken6.isValid(_shared):
+        if app is None or QThread.currentThread() is not app.thread():
+            raise RuntimeError("the GUI inbox is made on the GUI thread, after the application")
+        _shared = GuiInbox(app)
+    return _shared
+
+
+def _call_if_alive(method: weakref.WeakMethod[Callable[..., Any]], *args: Any) -> None:
+    bound = method()
+    if bound is not None and shiboken6.isValid(bound.__self__):
+        bound(*args)
+
+
+def post_if_alive(post: Callable[..., None], method: Callable[..., Any]) -> Callable[..., None]:
+    """A function for another thread: ``f(*args)`` has ``method(*args)`` (a method of a Qt
+    object) run on the GUI thread, unless the object is deleted by then. It holds the object
+    weakly (no cycle keeps a runner or a window alive until a collection on some other thread),
+    and looks up nothing when called. Make it on the GUI thread."""
+    return functools.partial(post, _call_if_alive, weakref.WeakMethod(method))  # type: ignore[arg-type]

@@ -35,7 +35,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool
 
 from guard.errors import GuardError
-from ui.gui_inbox import GuiInbox
+from ui.gui_inbox import gui_inbox, post_if_alive
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +83,10 @@ class Job:
 
 
 class _Runnable(QRunnable):
-    def __init__(self, job: Job, work: Callable[[], Any], done: Callable[[Job], None]) -> None:
+    def __init__(self, job: Job, work: Callable[[], Any], hand_over: Callable[[Job], None]) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._job, self._work, self._done = job, work, done
+        self._job, self._work, self._hand_over = job, work, hand_over
 
     def run(self) -> None:
         job = self._job
@@ -98,10 +98,7 @@ class _Runnable(QRunnable):
                 if not isinstance(error, (GuardError, OSError)):
                     log.error("Background job %s failed", job.key or job.number, exc_info=error)
         self._work = None  # type: ignore[assignment]  # drop what the closure holds before the GUI gets it
-        try:
-            self._done(job)
-        except RuntimeError:  # the runner was deleted with its window meanwhile: nobody to tell
-            log.debug("Job %s finished after its runner was deleted", job.key or job.number)
+        self._hand_over(job)  # to the GUI thread; no Qt call here (see ui.gui_inbox)
 
 
 class JobRunner(QObject):
@@ -123,7 +120,9 @@ class JobRunner(QObject):
         self._running: set[Job] = set()
         self._lock = threading.Lock()
         self._closed = False
-        self._inbox = GuiInbox(self)  # finished jobs, handed to the GUI thread without a Qt call
+        # ``post(fn, *args)`` runs ``fn(*args)`` on the GUI thread; safe from a job's work (progress).
+        self.post: Callable[..., None] = gui_inbox().post
+        self._hand_over = post_if_alive(self.post, self._deliver)  # a finished job, unless the runner is gone
 
     # -- submitting ---------------------------------------------------------------------------
     def submit(self, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
@@ -148,16 +147,8 @@ class JobRunner(QObject):
             if key is not None:
                 self._latest[key] = job
             self._running.add(job)
-        self._pools[lane].start(_Runnable(job, work, self._finished))
+        self._pools[lane].start(_Runnable(job, work, self._hand_over))
         return job
-
-    def post(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Run ``fn(*args)`` on the GUI thread; safe from a job's work (progress reports)."""
-        self._inbox.post(fn, *args)
-
-    def _finished(self, job: Job) -> None:
-        """On the job's worker thread: hand it to the GUI thread."""
-        self._inbox.post(self._deliver, job)
 
     def busy(self, key: str) -> bool:
         """Whether a job with ``key`` is still running."""

@@ -215,6 +215,19 @@ def recorded_notice(record_id: str, seq: int, decision: str, provider_name: str,
                   action=OpenSettings("history"))
 
 
+def already_notice(record_id: str, seq: int, decision: str, answer: str, provider_name: str,
+                   at: datetime) -> Notice:
+    """A button answered a notice whose decision is recorded already (the same notice told again):
+    the answer is not recorded, and the user is told so plainly. Clicking it shows the history."""
+    body = _("Already recorded: {decision} for {provider} (record {seq}). Your answer “{answer}” was not "
+             "recorded. To change your decision, open the consent history.").format(
+        decision=decision_label(decision), provider=provider_name, seq=format_number(seq),
+        answer=decision_label(answer))
+    return Notice(kind=NoticeKind.DECISION_RECORDED, key=f"already:{record_id}:{at.isoformat()}",
+                  title=_("Consent history"), body=_clip(body), action_label=_("Consent history"), provider_id="",
+                  at=at, action=OpenSettings("history"))
+
+
 def enabled_for(kind: NoticeKind, settings: NotificationSettings) -> bool:
     return {NoticeKind.MEETING_STARTED: settings.meeting_started, NoticeKind.NOTETAKER_SEEN: settings.notetaker_seen,
             NoticeKind.TERMS_CHANGED: settings.terms_changed}.get(kind, True)

@@ -79,6 +79,7 @@ class Services(LedgerDoor, TermsDoor):
         self._lock = threading.Lock()
         self._quitting = threading.Event()  # set by close(): keyring calls of decisions under way give up
         self._in_flight: set[str] = set()  # ids of decisions record_decision is signing now (under _lock)
+        self._answer_lock = threading.Lock()  # one notification answer looked up and recorded at a time
 
     # -- values in memory (never block) -----------------------------------------------------
     @property

@@ -48,6 +48,7 @@ class LedgerDoor:
     _settings: Settings
     _terms: TermsStore
     _lock: threading.Lock
+    _answer_lock: threading.Lock
     _quitting: threading.Event
     _in_flight: set[str]
     _ledger: Ledger | None
@@ -137,6 +138,39 @@ class LedgerDoor:
             log.error("Decision %s is in the ledger (record %s) but its kept copy could not be removed: %s",
                       record_id, record.seq, error)
         return record
+
+    @blocking
+    def record_answer(self, draft: RecordDraft, record_id: str) -> tuple[Record, bool]:
+        """Blocks: records the answer a notification's button gave, unless the ledger holds a
+        decision about the same notice already (guard.ledger.answers: one notice, one decision).
+        The record, and whether it was there already (then nothing was added)."""
+        from datetime import UTC, datetime
+
+        from guard.ledger import DecisionKept
+        from guard.ledger.answers import ANSWER_SPAN, answer_in_file, answer_in_ledger, names_a_notice, notice_identity
+
+        now = datetime.now(UTC)
+        with self._answer_lock:  # two answers at once: the second one sees the first in the ledger
+            if self._ledger is not None or self._appender is None:
+                earlier = answer_in_ledger(self._open_ledger(), draft, now)
+            else:  # recorded in a helper process: looked at without opening the ledger here
+                from guard.ledger import ledger_path
+
+                earlier = answer_in_file(ledger_path(self.paths), draft, now)
+            if earlier is not None:
+                log.warning("Ignored a second answer (%s) to a notice answered in record %s", draft.decision,
+                            earlier.seq)
+                return earlier, True
+            for kept in self._waiting().listed():  # answered while the key could not be read: kept, not signed
+                made = kept.draft.occurred_at
+                if (kept.draft.refers_to is None and made is not None and made >= now - ANSWER_SPAN
+                        and notice_identity(kept.draft) == notice_identity(draft) and names_a_notice(draft)):
+                    log.warning("Ignored a second answer (%s) to a notice whose answer is kept (%s)",
+                                draft.decision, kept.record_id)
+                    raise DecisionKept("Your answer to this notice was kept on this computer already; it is "
+                                       "added to the ledger as soon as the key can be read. This answer was not "
+                                       "kept again.")
+            return self.record_decision(draft, record_id), False
 
     @blocking
     def sign_waiting(self) -> list[Record]:

@@ -93,6 +93,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "call.element.io",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "element"
+      ]
+    },
+    {
       "host": "call.lifesizecloud.com",
       "subdomains": false,
       "scheme": "https",
@@ -282,14 +290,6 @@ globalThis.MPG_DATA = Object.freeze({
       "scheme": "https",
       "providers": [
         "teams"
-      ]
-    },
-    {
-      "host": "hangouts.google.com",
-      "subdomains": false,
-      "scheme": "https",
-      "providers": [
-        "google-hangouts"
       ]
     },
     {
@@ -1124,6 +1124,15 @@ globalThis.MPG_DATA = Object.freeze({
       "title": []
     },
     {
+      "provider": "element",
+      "url": [
+        [
+          "https://call.element.io/room/#/"
+        ]
+      ],
+      "title": []
+    },
+    {
       "provider": "facetime",
       "url": [
         [
@@ -1171,11 +1180,7 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "provider": "google-hangouts",
-      "url": [
-        [
-          "https://hangouts.google.com/"
-        ]
-      ],
+      "url": [],
       "title": []
     },
     {
@@ -1311,6 +1316,78 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meet.staging.livekit.io/rooms/"
+        ],
+        [
+          "https://meet.livekit.io/custom?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.livekit.io/custom?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom?",
+          "&token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.livekit.io/custom/?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom/?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.livekit.io/custom/?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.livekit.io/custom/?",
+          "&token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom?",
+          "&token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?token=",
+          "&livekiturl="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?",
+          "&livekiturl=",
+          "&token="
+        ],
+        [
+          "https://meet.staging.livekit.io/custom/?",
+          "&token=",
+          "&livekiturl="
         ]
       ],
       "title": []
@@ -3178,6 +3255,12 @@ globalThis.MPG_DATA = Object.freeze({
     }
   ],
   "lobbies": [
+    {
+      "provider": "element",
+      "selectors": [
+        "[data-testid=\"lobby_joinCall\"]"
+      ]
+    },
     {
       "provider": "jitsi-meet",
       "selectors": [

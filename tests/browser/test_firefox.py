@@ -85,6 +85,34 @@ def test_a_background_tab_holding_the_microphone_stays_a_meeting(world):
     world.browser.close(url)
 
 
+def test_a_jitsi_lobby_is_reported_as_a_lobby_until_the_participant_joins(world):
+    """Jitsi's pre-join or lobby screen ('.premeeting-screen', the catalog's lobby selector) at the room's link
+    and under its title: the packed extension says lobby and the app counts no meeting; once the screen goes
+    the same tab is a meeting."""
+    url = "https://meet.jit.si/KnockKnock"
+    join = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"  # the preview's
+            "const poll = setInterval(async () => { const answer = await fetch('/KnockKnock-admitted');"
+            " if (answer.ok) { clearInterval(poll); document.querySelector('.premeeting-screen').remove(); } }, 300);")
+    world.site.pages[("meet.jit.si", "/KnockKnock")] = Page(
+        "KnockKnock | Jitsi Meet", body='<div class="premeeting-screen lobby-screen"><h1>Asking to join</h1></div>',
+        script=join)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "jitsi-meet"]
+    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
+    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
+    scan = json.loads(world.cli("scan", "--json").stdout)
+    assert [m for m in scan["meetings"] if m["provider_id"] == "jitsi-meet"] == [], \
+        "a lobby is no meeting, nor is the microphone its preview holds"
+
+    world.site.pages[("meet.jit.si", "/KnockKnock-admitted")] = Page("admitted")
+    world.wait_tab(url, lambda e: not e["tab"].get("lobby"))
+    (meeting,) = world.scan_meetings("jitsi-meet")
+    assert meeting["title"] == "KnockKnock | Jitsi Meet"
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
 def test_a_bot_joining_the_participant_list_is_reported(world):
     world.site.pages[("meet.jit.si", "/BotRoom")] = Page("BotRoom | Jitsi Meet", bot_after_ms=800,
                                                        bot="Fathom AI Notetaker")

@@ -172,3 +172,37 @@ def test_clicking_the_notice_opens_the_form_about_that_feature_with_the_notice_a
     assert dialog.title.text() == "Weekly sync | TestMeet"
     assert NOTICE in dialog.evidence_info.text()
     dunst("close-all")
+
+
+def test_the_same_notice_told_again_after_a_restart_is_one_decision(qtbot, shells, world, isolated_services, desktop):
+    """One notice, one decision: the app restarted during the meeting tells its notice again, and a
+    second button press on it records nothing; the user is told the first answer stands."""
+    page = MeetingPage()
+
+    def services():
+        opened = isolated_services()
+        opened.add_observation_source(page)
+        return opened
+
+    dunst("close-all")
+    page.set(open=True, notice=True)
+    first = shells.make(world.paths, services_factory=services)
+    with qtbot.waitSignal(first.services_ready, timeout=20000):
+        first.start()
+    wait_notice(qtbot, first, "ai:")
+    with qtbot.waitSignal(first.consent.recorded, timeout=20000):
+        desktop.press_notification_button("I consent")
+    assert first.shutdown()
+    dunst("close-all")
+
+    second = shells.make(world.paths, services_factory=services)
+    with qtbot.waitSignal(second.services_ready, timeout=20000):
+        second.start()
+    wait_notice(qtbot, second, "ai:")
+    desktop.press_notification_button("I decline")
+    told = wait_notice(qtbot, second, "already:")
+    assert told.body.startswith("Already recorded: Consent given for"), told.body
+    assert "was not recorded" in told.body
+    (stored,) = stored_records(second)
+    assert str(stored.decision) == "given", "the second answer to the same notice was recorded"
+    dunst("close-all")

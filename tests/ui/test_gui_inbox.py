@@ -156,3 +156,23 @@ def test_jobs_finishing_while_the_tray_menu_is_rebuilt_all_arrive(qtbot):
     qtbot.waitUntil(lambda: len(arrived) == 1000, timeout=30000)
     assert sorted(arrived) == list(range(1000))
     assert runner.shutdown()
+
+
+def test_a_runner_dropped_before_its_result_arrives_is_freed_at_once_and_the_result_dropped(qtbot):
+    """No cycle holds a runner (it would then be deleted by a garbage collection on whatever
+    thread runs one, and a Qt object must be deleted on its own thread)."""
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        runner = JobRunner()
+        delivered: list[str] = []
+        runner.submit(lambda: "late", delivered.append, lane=Lane.LONG)
+        gone = weakref.ref(runner)
+        del runner  # deleting its pools waits for the job; its result then waits in the inbox
+        assert gone() is None, "something still holds the runner"
+        qtbot.wait(200)
+        assert delivered == [], "a deleted runner's result was delivered"
+    finally:
+        gc.enable()

@@ -8,7 +8,6 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from guard.presentation.i18n import _, format_number, labelled, listed, ngettext, say_error
 from guard.presentation.records import export_format_label
 from guard.services import ExportCancelledByUser, ExportFormat, ExportOutcome, ExportRequest, Services
+from ui.gui_inbox import post_if_alive
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import named
 from ui.widgets import plain_label
@@ -99,11 +99,13 @@ class ExportPanel(QWidget):
         self.export_button.setEnabled(False)
         self.status.setText(_("Exporting to {path}…").format(path=dest))
 
-        def report(done: int, total: int) -> bool:
-            tasks.post(self._report_progress, done, total)  # to the GUI thread, without a Qt call here
-            return not self._cancel.is_set()
+        progress, cancel = post_if_alive(self.tasks.post, self._report_progress), self._cancel  # made here
 
-        services, tasks = self.services, self.tasks
+        def report(done: int, total: int) -> bool:
+            progress(done, total)  # to the GUI thread; the export's thread touches no Qt object
+            return not cancel.is_set()
+
+        services = self.services
         self.tasks.submit(lambda: services.export(request, report), self._done, self._failed, lane=Lane.LONG,
                           key="export", cancel=self._cancel)
 
@@ -113,9 +115,7 @@ class ExportPanel(QWidget):
 
     @Slot(int, int)
     def _report_progress(self, done: int, total: int) -> None:
-        """On the GUI thread: say how far the export is, unless the panel is gone by now."""
-        if shiboken6.isValid(self):
-            self.progressed.emit(done, total)
+        self.progressed.emit(done, total)
 
     def _show_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))

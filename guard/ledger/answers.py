@@ -1,0 +1,73 @@
+"""One notice, one decision: whether a decision about the notice a notification answers is in
+the ledger already. The same notice is told again when detection loses and finds the meeting
+(a new meeting id), or after the app restarts; each notification's button would otherwise add
+a decision of its own about the one thing the participant was shown."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from guard.ledger.models import Record, RecordDraft
+from guard.ledger.query import Order, RecordFilter
+from guard.ledger import files
+from guard.ledger.errors import LedgerError
+from guard.ledger.reader import LedgerReader
+
+# How long an answer stands for the notice it answers: longer than any meeting, shorter than the
+# gap to the next one in a weekly series (whose notice is a new question).
+ANSWER_SPAN = timedelta(hours=12)
+_SCANNED = 500  # records of the provider in the span looked at, newest first (a bound on the work)
+
+NoticeIdentity = tuple[str, str, str, str, tuple[str, ...]]
+
+
+def notice_identity(decision: RecordDraft | Record) -> NoticeIdentity:
+    """What a decision is about, as a notification asks it: the provider and feature, the meeting
+    (its link, else its title), the notice's text and the participants seen (a note-taker bot)."""
+    meeting = decision.meeting.id_or_link or decision.meeting.title or ""
+    notice = decision.notice.text if decision.notice is not None else ""
+    participants = tuple(sorted(item.detail for item in decision.evidence if str(item.signal) == "participant"))
+    return decision.provider_id, decision.feature_id or "", meeting, notice, participants
+
+
+def names_a_notice(draft: RecordDraft) -> bool:
+    """Whether ``draft`` says which notice it answers (its text, or a bot seen); a decision about
+    a meeting or provider alone is not an answer to a notice, and is never taken for one."""
+    _, _, _, notice, participants = notice_identity(draft)
+    return bool(notice or participants)
+
+
+def answer_in_ledger(reader: LedgerReader, draft: RecordDraft, now: datetime) -> Record | None:
+    """The decision (not a withdrawal or correction) about the same notice as ``draft``, made
+    within :data:`ANSWER_SPAN` before ``now``, newest first; None when there is none, or when
+    ``draft`` names no notice (no notice text, no bot seen)."""
+    if not names_a_notice(draft):
+        return None
+    wanted = notice_identity(draft)
+    since = now - ANSWER_SPAN
+    for record in reader.page(RecordFilter(provider_id=draft.provider_id, occurred_from=since), 0, _SCANNED,
+                              Order.NEWEST):
+        if record.refers_to is None and notice_identity(record) == wanted:
+            return record
+    return None
+
+
+def answer_in_file(path: Path, draft: RecordDraft, now: datetime) -> Record | None:
+    """:func:`answer_in_ledger` on a read-only connection of its own: the tray app records in a
+    helper process and opens no ledger (nor keyring) itself, and a look must not change that.
+    No ledger file yet: no answer. A file that is not this user's or is a link is not read here
+    (the append that follows refuses it with the ledger's own message)."""
+    if not path.exists():
+        return None
+    try:
+        files.refuse_symlinks(path)  # and another user's files
+    except LedgerError:  # said by the append that follows, with what to do
+        return None
+    with files.translate_errors(path, "read"):
+        conn = sqlite3.connect(files.sqlite_uri(path, "ro"), uri=True, timeout=10, check_same_thread=False)
+    try:
+        return answer_in_ledger(LedgerReader(path, conn), draft, now)
+    finally:
+        conn.close()
