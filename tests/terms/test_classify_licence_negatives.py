@@ -14,9 +14,6 @@ RULES = load_rules()
 
 
 @pytest.mark.parametrize("sentence", [
-    # the legal ground for processing
-    "We use your information where we have a legitimate interest, for example to keep the service running.",
-    "We process personal data to comply with legal obligations.",
     # what the provider does with the information it collects
     "We use the information we collect to personalise the service for you.",
     # using personal information to run the service, accounts, purchases and promotions
