@@ -74,6 +74,9 @@ def _register_add(actions: argparse._SubParsersAction[argparse.ArgumentParser]) 
                              "default now")
     parser.add_argument("--note", metavar="N")
     parser.add_argument("--refers-to", metavar="REF", help=f"the earlier record this one corrects: {RECORD_FORMS}")
+    parser.add_argument("--language", metavar="TAG",
+                        help="the language (BCP 47, e.g. de or pt-BR) the consent was asked in; without it the "
+                             "record says it was not recorded")
     _json_flag(parser)
     parser.set_defaults(func=run_add)
 
@@ -92,7 +95,7 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         draft = RecordDraft(
             provider_id=args.provider, decision=args.decision, feature_id=args.feature, occurred_at=occurred,
             meeting=Meeting(args.meeting_title, args.meeting_id, args.organiser), purposes=tuple(args.purpose),
-            requested_by=args.requested_by, note=args.note, refers_to=refers_to,
+            requested_by=args.requested_by, note=args.note, refers_to=refers_to, language=args.language,
         )
         if catalog is not None:
             try:

@@ -250,3 +250,30 @@ def test_the_documented_python_says_a_replaced_hmac_signature_is_one_not_removed
                          text=True, env=env)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "a record's signature was replaced" in run.stdout and "removed" not in run.stdout, run.stdout
+
+
+@pytest.mark.parametrize("said", ["en", {"@type": "dct:LinguisticSystem", "dpv:hasApplicability":
+                                         {"@id": "dpv:NotAvailable"}, "dct:description": "Not recorded."}])
+def test_a_changed_form_language_fails_naming_the_record(exported, sample, cli, no_ledger_here, said):
+    """The form's language is derived from the signed record: another one (or "not recorded" for a
+    record that names one) is a changed export."""
+    def relabel(document):
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.given.id)
+        node["dpv:hasNotice"][-1] = {**node["dpv:hasNotice"][-1], "dct:language": said}
+    run = cli("verify-export", str(changed(exported, relabel)))
+    assert run.returncode == 1, run.stdout
+    assert f"record seq {sample.given.seq} (id {sample.given.id}) was changed: its DPV fields" in run.stdout
+
+
+def test_a_language_given_to_a_record_that_has_none_or_a_dropped_form_fails(exported, sample, cli, no_ledger_here):
+    def give(document):
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.refused.id)
+        node["dpv:hasNotice"][-1] = {**node["dpv:hasNotice"][-1], "dct:language": "en"}
+    run = cli("verify-export", str(changed(exported, give)))
+    assert run.returncode == 1 and f"record seq {sample.refused.seq} (id {sample.refused.id}) was changed" in run.stdout
+
+    def drop(document):
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.tricky.id)
+        node["dpv:hasNotice"].pop()
+    run = cli("verify-export", str(changed(exported, drop)))
+    assert run.returncode == 1 and f"record seq {sample.tricky.seq} (id {sample.tricky.id}) was changed" in run.stdout
