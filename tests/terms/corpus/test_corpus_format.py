@@ -269,6 +269,7 @@ HELDOUT_F = frozenset(
 # the lead.
 HELDOUT_H = frozenset(
     {
+        "anthropic/claude-law-enforcement-guidelines/2025-11-11__2026-03-17",
         "atlassian/privacy-policy/2026-04-17__2026-04-21",
         "coursera/terms-of-service/2025-12-17__2026-03-13",
         "discord/terms-of-service/2025-05-15__2025-09-01",
@@ -280,7 +281,9 @@ HELDOUT_H = frozenset(
         "mistral/vibe-commercial-terms/2026-07-10__2026-08-07",
         "mistral/vibe-data-processor-agreement/2026-07-10__2026-07-27",
         "mistral/vibe-privacy-policy/2026-07-10__2026-07-27",
+        "openai/chatgpt-trackers-policy/2025-11-11__2025-12-18",
         "perplexity/acceptable-use-policy/2025-11-11__2026-08-15",
+        "roblox/privacy-policy/2025-03-14__2025-06-05",
         "snap/privacy-policy/2026-08-05__2026-08-05",
         "substack/privacy-policy/2026-05-15__2026-06-05",
         "telegram/terms-of-service/2026-02-21__2026-04-07",
