@@ -45,9 +45,9 @@ def test_corpus_is_large_varied_and_split() -> None:
     negatives = sum(pair.negative for pair in PAIRS)
     assert 0.25 <= negatives / len(PAIRS) <= 0.45, negatives
     heldout = [pair for pair in PAIRS if pair.heldout]
-    # The held-out set is frozen (HELDOUT below) while development pairs keep being added, so its share of the
-    # corpus falls as the corpus grows; it must stay large enough to give a held-out figure worth reporting.
-    assert len(heldout) >= 20 and len(heldout) / len(PAIRS) <= 0.45, len(heldout)
+    # Each held-out set is frozen once gathered while development pairs keep being added; with sets B to H the
+    # held-out pairs approach half the corpus, and development data must stay the larger part.
+    assert len(heldout) >= 20 and len(heldout) / len(PAIRS) < 0.5, len(heldout)
     # Held-out pairs are spread over providers, and both splits have real changes to find.
     assert len({pair.provider for pair in heldout}) >= 5
     assert any(not pair.negative for pair in heldout)
