@@ -73,8 +73,10 @@ class TermsSettings(SettingsModel):
         True, private=False, description="The app's one network switch: fetch providers' terms pages, and send the "
                                          "time stamps you ask for ('consent timestamp'). Off: nothing goes out.")
     check_interval_hours: float = setting(24.0, ge=1.0, le=24.0 * 31)
+    # Test-only, from the environment alone: a line in the settings file would let whoever can write
+    # it downgrade terms fetching to plain HTTP to this computer (audit 9).
     allow_insecure_localhost: bool = setting(
-        False, private=False, test_only=True,
+        False, private=False, test_only=True, env="MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST",
         description="Test-only: allow plain HTTP to 127.0.0.1, and names that resolve to it. Never needed by users.")
     archive_enabled: bool = setting(
         True,
