@@ -225,12 +225,14 @@ class LedgerDoor:
         return self._open_ledger().append(draft, record_id=record_id)
 
     @blocking
-    def withdraw(self, record_id: str, note: str | None = None, *, letter: bool = True) -> Withdrawal:
-        """Blocks: records the withdrawal of a consent; then prepares the letter to the provider
-        (GDPR Art. 7(3)), whose failure never undoes the withdrawal."""
+    def withdraw(self, record_id: str, note: str | None = None, *, letter: bool = True,
+                 language: str | None = None) -> Withdrawal:
+        """Blocks: records the withdrawal of a consent (``language``: the one its form was shown
+        in); then prepares the letter to the provider (GDPR Art. 7(3)), whose failure never undoes
+        the withdrawal."""
         ledger = self._open_ledger()
         original = ledger.get(record_id)
-        record = ledger.withdraw(record_id, note=note)
+        record = ledger.withdraw(record_id, note=note, language=language)
         if not letter:
             return Withdrawal(record, original)
         try:

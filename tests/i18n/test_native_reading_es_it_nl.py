@@ -166,3 +166,23 @@ def test_each_letter_opens_and_closes_as_the_language_writes_a_letter(language):
     if closing is not None:
         # German and Dutch end the formula without a comma (Onze Taal: geen komma na de slotformule)
         assert words.gettext(WORDS["closing"]) == closing, language
+
+
+# CLDR's third plural form is for a million and more: Spanish and Italian then put de / di before
+# the noun ("1.000.000 de documentos", "1.000.000 di documenti"), as after "un millón", "un milione".
+# The catalogs had copied the "other" form ("1.000.000 documentos") into it.
+MANY_NOUN = {"es": re.compile(r"\{count\} (?!más\b)(\w+s)\b"),
+             "it": re.compile(r"\{count\} (?!(?:altr[ie]|di)\b)(\w+[ie])\b")}
+MANY_OF = {"es": "de", "it": "di"}
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_a_million_takes_de_or_di_before_its_noun(language):
+    found = []
+    for message in read(language):
+        if message.id and message.pluralizable and len(message.string) == 3:
+            many, other = message.string[1], message.string[2]
+            for noun in MANY_NOUN[language].findall(other):
+                if f"{{count}} {MANY_OF[language]} {noun}" not in many:
+                    found.append(f"{many!r} ({noun})")
+    assert not found, f"{language}: the 'many' form lacks {MANY_OF[language]}:\n" + "\n".join(found)

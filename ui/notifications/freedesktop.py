@@ -133,7 +133,10 @@ class FreedesktopNotifier(Notifier):
         if self._shown_file is None:
             return
         shown = ShownNotifications(self._bus_id, self._server_name, tuple(self._ids))
-        self._executor.submit(write_shown, self._shown_file, shown)
+        try:
+            self._executor.submit(write_shown, self._shown_file, shown)
+        except RuntimeError:  # closed (the app is stopping): a reply that came after it is not noted
+            log.debug("Notifications on screen not noted: the notifier is closed")
 
     def _call(self, method: str, signature: str | None = None, body: tuple[Any, ...] = ()) -> tuple[Any, ...]:
         from jeepney import new_method_call

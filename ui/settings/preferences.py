@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -64,6 +65,10 @@ FALLBACK_EXPLAINED = N_(
 SYSTEM_LANGUAGE = ""  # general.language left empty: follow the desktop's language
 
 
+class NotAFolder(ValueError):
+    """The data folder chosen is a file (said in the user's language)."""
+
+
 def _range(field: str, model: type) -> tuple[float, float]:
     """The ge/le bounds of a settings field (the widget's range is the model's)."""
     low, high = 0.0, 1e9
@@ -75,6 +80,7 @@ def _range(field: str, model: type) -> tuple[float, float]:
 
 class PreferencesTab(QWidget):
     settings_saved = Signal(object)  # the new Settings in force: saved here, or read again from the file
+    save_finished = Signal(bool)  # a save asked here ended: written (True) or not (False)
 
     def __init__(self, services: Services, tasks: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -367,6 +373,14 @@ class PreferencesTab(QWidget):
         except ValueError as error:  # cannot happen through the widgets; said plainly if it does
             self.status.setText(_("Not saved: {error}").format(error=say_error(error)))
             return None
+        folder = new.general.data_dir
+        if folder and not Path(folder).expanduser().is_absolute():
+            # "data" would be read from wherever the app happens to start: records in several places
+            self.status.setText(_("Not saved: the data folder must be a full path, such as {example}; a relative "
+                                  "one would depend on where the app is started.").format(
+                example=Path.home() / "MeetingGuard"))
+            self.data_dir.setFocus()
+            return None
         old = self.services.settings
         services = self.services
         follow_autostart = self.autostart.isEnabled()
@@ -379,6 +393,9 @@ class PreferencesTab(QWidget):
             found = services.settings_file_version()
             if found != expected:  # before the log-in entry is touched: nothing changes
                 raise SettingsChangedError(services.settings_file, found)
+            if folder and Path(folder).expanduser().exists() and not Path(folder).expanduser().is_dir():
+                raise NotAFolder(_("Not saved: {path} is a file, not a folder; choose a folder for the data.").format(
+                    path=folder))
             saved = new
             state = None
             if follow_autostart:
@@ -405,6 +422,7 @@ class PreferencesTab(QWidget):
         log.info("Preferences saved to %s", self.services.settings_file)
         self.settings_saved.emit(new)
         self.load()
+        self.save_finished.emit(True)
 
     def _save_failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
@@ -415,11 +433,15 @@ class PreferencesTab(QWidget):
                                    "or from the tray menu) after this tab showed it. Show the file's values, or save "
                                    "the values shown here over it.").format(path=error.path),
                                  reload=True, overwrite=True)
+        elif isinstance(error, NotAFolder):
+            self.status.setText(str(error))
+            self.data_dir.setFocus()
         elif isinstance(error, OSError):
             self.status.setText(_("Not saved: cannot write {path} ({error}).").format(
                 path=self.services.settings_file, error=error.strerror))
         else:
             self.status.setText(_("Not saved: {error}").format(error=say_error(error)))
+        self.save_finished.emit(False)
 
     def refresh_key_status(self) -> None:
         """Where the signing key lives (read on a worker thread: the keyring may be slow, or wait

@@ -100,8 +100,8 @@ class FileNotice(QFrame):
 def problems_text(problems: list[str]) -> str:
     """The settings file's problems as the bar says them: a few lines, then how many more, then what to do."""
     shown = problems[:MAX_PROBLEMS_SHOWN]
-    lines = [_("The settings file has problems; the app uses the values shown here, the more private choice "
-               "where a value could not be read:"), *(f"• {line}" for line in shown)]
+    lines = [_("The settings file has problems (where a value could not be read, the app uses its default, or "
+               "the more private choice):"), *(f"• {line}" for line in shown)]
     if len(problems) > len(shown):
         lines.append(_("• … (the command meeting-guard settings lists them all)"))
     lines.append(_("Fix the file in a text editor (this tab shows its values within seconds), or Save to "
