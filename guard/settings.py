@@ -247,6 +247,17 @@ class SettingsChangedError(GuardError):
         self.found = found  # the file's version now: saving with it as expected writes over it
 
 
+class SettingsFileProblem(GuardError):
+    """The settings file has problems, so a change made outside the settings window is not written
+    over it (the window shows the problems and can save over them; the user may fix the file)."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        super().__init__(f"{path} has problems, so it was not changed: fix it in a text editor ('meeting-guard "
+                         "settings' lists the problems) or in the settings window's Preferences, then try again.")
+        self.path = path
+        self.problems = problems
+
+
 class ForeignSettings(OSError):
     """The settings file, or its folder, is another user's (a config folder in a shared place)."""
 

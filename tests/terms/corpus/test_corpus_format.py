@@ -271,8 +271,10 @@ HELDOUT_H = frozenset(
     {
         "anthropic/claude-law-enforcement-guidelines/2025-11-11__2026-03-17",
         "atlassian/privacy-policy/2026-04-17__2026-04-21",
+        "booking/privacy-policy/2026-03-26__2026-05-28",
         "coursera/terms-of-service/2025-12-17__2026-03-13",
         "discord/terms-of-service/2025-05-15__2025-09-01",
+        "limitless/privacy-policy/2025-09-23__2025-12-05",
         "line/privacy-policy/2025-10-24__2026-07-31",
         "mistral/le-chat-acceptable-use-policy/2026-01-12__2026-03-26",
         "mistral/le-chat-commercial-terms/2026-03-12__2026-04-08",
