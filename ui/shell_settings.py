@@ -82,10 +82,19 @@ class ShellSettings:
         services = self.services
         if services is None or self._closed:
             return
-        first = not services.settings.general.welcome_shown
+        before = services.settings
+        first = not before.general.welcome_shown
+        network = settings.terms.network_enabled
+        network_changed = network != before.terms.network_enabled
 
-        def saved(_none: object) -> None:
-            self.apply_settings(settings)
+        def change(current: Settings) -> Settings:
+            """What the welcome changed, on the file as it is now (a hand edit made meanwhile stays)."""
+            terms = current.terms.model_copy(update={"network_enabled": network}) if network_changed else current.terms
+            return current.model_copy(update={"general": current.general.model_copy(update={"welcome_shown": True}),
+                                              "terms": terms})
+
+        def saved(updated: Settings) -> None:
+            self.apply_settings(updated, before)
             if first and not self._closed:
                 self.terms.start(services)
 
@@ -95,7 +104,7 @@ class ShellSettings:
             if first and not self._closed:
                 self.terms.start(services)
 
-        self.jobs.submit(lambda: services.save_settings(settings), saved, failed, key="welcome-save")
+        self.jobs.submit(lambda: services.update_settings(change), saved, failed, key="welcome-save")
 
     def apply_settings(self, settings: Settings, before: Settings | None = None) -> None:
         """New settings were saved (e.g. by the settings window): detection, terms, autostart.

@@ -146,17 +146,21 @@ class LedgerDoor:
         The record, and whether it was there already (then nothing was added)."""
         from datetime import UTC, datetime
 
-        from guard.ledger import DecisionKept
+        from guard.ledger import DecisionKept, LedgerError
         from guard.ledger.answers import ANSWER_SPAN, answer_in_file, answer_in_ledger, names_a_notice, notice_identity
 
         now = datetime.now(UTC)
         with self._answer_lock:  # two answers at once: the second one sees the first in the ledger
-            if self._ledger is not None or self._appender is None:
-                earlier = answer_in_ledger(self._open_ledger(), draft, now)
-            else:  # recorded in a helper process: looked at without opening the ledger here
-                from guard.ledger import ledger_path
+            try:
+                if self._ledger is not None or self._appender is None:
+                    earlier = answer_in_ledger(self._open_ledger(), draft, now)
+                else:  # recorded in a helper process: looked at without opening the ledger here
+                    from guard.ledger import ledger_path
 
-                earlier = answer_in_file(ledger_path(self.paths), draft, now)
+                    earlier = answer_in_file(ledger_path(self.paths), draft, now)
+            except LedgerError as error:  # a damaged record never keeps the answer from being recorded
+                log.warning("Could not look for an earlier answer to this notice (%s); recording this one", error)
+                earlier = None
             if earlier is not None:
                 log.warning("Ignored a second answer (%s) to a notice answered in record %s", draft.decision,
                             earlier.seq)
