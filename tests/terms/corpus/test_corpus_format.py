@@ -293,6 +293,7 @@ HELDOUT_H = frozenset(
         "telegram/terms-of-service/2026-04-07__2026-05-09",
         "tinder/privacy-policy/2026-03-05__2026-03-06",
         "viber/terms-of-service/2025-10-21__2026-03-22",
+        "wechat/privacy-policy/2025-12-19__2026-04-07",
         "xai/grok-commercial-terms/2025-12-11__2026-05-18",
         "xai/grok-terms-of-service/2026-05-18__2026-07-08",
         "zoom/terms-of-service/2026-06-12__2026-07-17",
