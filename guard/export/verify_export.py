@@ -140,7 +140,8 @@ def _name(node: dict[str, Any]) -> str:
     return f"record seq {node.get('mpg:seq')} (id {node.get('dct:identifier')})"
 
 
-def _record(node: dict[str, Any], content: Any, check: ExportCheck, forms: bool = False) -> bool:
+def _record(node: dict[str, Any], content: Any, check: ExportCheck,
+            forms: dict[str, Any] | None = None) -> bool:
     """The record's own hash, and its DPV view against its signed content."""
     if not isinstance(content, dict):
         check.problems.append(f"{_name(node)} has no signed content (mpg:record)")
@@ -159,11 +160,11 @@ def _record(node: dict[str, Any], content: Any, check: ExportCheck, forms: bool 
     return True
 
 
-def _view_matches(node: dict[str, Any], content: dict[str, Any], forms: bool = False) -> bool:
+def _view_matches(node: dict[str, Any], content: dict[str, Any], forms: dict[str, Any] | None = None) -> bool:
     """Whether the record's DPV view (what the app derived from the signed content) still says
     what the signed content says: id, seq, decision, time, who asked, the terms versions and
-    (``forms``: an export of today's context) the language of the app's form, or that it was
-    not recorded."""
+    (``forms``: an export of today's context, its ``mpg:forms`` by id) the language of the app's
+    form, or that it was not recorded."""
     decision = content.get("decision")
     status = node.get("dpv:hasConsentStatus")
     first = status[0] if isinstance(status, list) and status else node  # a withdrawal is a status itself
@@ -180,14 +181,23 @@ def _view_matches(node: dict[str, Any], content: dict[str, Any], forms: bool = F
         return False
     terms = content.get("terms") or []
     notices = node.get("dpv:hasNotice") or []
-    if forms:
-        if not isinstance(notices, list) or not notices or not _form_says(notices[-1], content.get("language")):
+    if forms is not None:
+        form = notices[-1] if isinstance(notices, list) and notices else None
+        if isinstance(form, dict) and "@type" not in form:  # a reference into mpg:forms
+            form = forms.get(str(form.get("@id")))
+        if not _form_says(form, content.get("language")):
             return False
         notices = notices[:-1]
     if terms:
         expected = [(t.get("url"), f"sha256:{t.get('sha256')}", f"sha256:{t.get('sha256')}") for t in terms]
         return [(n.get("@id"), n.get("dct:identifier"), n.get("dct:hasVersion")) for n in notices] == expected
     return True
+
+
+def _forms(document: dict[str, Any]) -> dict[str, Any]:
+    """The app's form nodes by ``@id`` (exports of 2026-12-02 before them wrote each in full)."""
+    found = document.get("mpg:forms")
+    return {str(f.get("@id")): f for f in found if isinstance(f, dict)} if isinstance(found, list) else {}
 
 
 def _form_says(form: Any, language: Any) -> bool:
@@ -255,7 +265,7 @@ def _verify(document: Any) -> ExportCheck:
     verifiers = _verifiers(document, check)
     # today's exports end each record's notices with the app's form (a context that is none of the app's
     # is read as today's here, and said as changed by itself)
-    forms = document.get("@context") not in EARLIER_CONTEXTS
+    forms = None if document.get("@context") in EARLIER_CONTEXTS else _forms(document)
     digest = ZERO_DIGEST
     previous: dict[str, Any] | None = None
     statuses: dict[str, dict[str, Any]] = {}

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from guard.paths import AppPaths, app_paths, resources_dir
     from guard.services.shown_notifications import ShownNotifications, read_shown, write_shown
     from guard.settings import (DetectionSettings, GeneralSettings, NotificationSettings, Settings,
-                                SettingsChangedError, TermsSettings)
+                                SettingsChangedError, SettingsFileProblem, TermsSettings)
     from guard.snapshot_json import SnapshotFormatError, snapshot_from_json, snapshot_to_json
     from guard.terms.analysis import AnalysedChange
     from guard.terms.models import FetchRecord, Version
@@ -58,7 +58,7 @@ _FROM = {
     "guard.paths": ("AppPaths", "app_paths", "resources_dir"),
     "guard.services.shown_notifications": ("ShownNotifications", "read_shown", "write_shown"),
     "guard.settings": ("DetectionSettings", "GeneralSettings", "NotificationSettings", "Settings",
-                       "SettingsChangedError", "TermsSettings"),
+                       "SettingsChangedError", "SettingsFileProblem", "TermsSettings"),
     "guard.snapshot_json": ("SnapshotFormatError", "snapshot_from_json", "snapshot_to_json"),
     "guard.terms.analysis": ("AnalysedChange",),
     "guard.terms.models": ("FetchRecord", "Version"),
@@ -84,7 +84,7 @@ __all__ = [
     "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
     "Meeting", "MonitorEvent", "NotificationSettings", "Order", "ProgressFn", "Provider", "Record", "RecordDetails",
     "RecordDraft", "RecordFilter", "RecordRow", "RequestedBy", "Services", "Settings", "SettingsChangedError",
-    "ShownNotifications", "Snapshot", "SnapshotFormatError", "Source",
+    "SettingsFileProblem", "ShownNotifications", "Snapshot", "SnapshotFormatError", "Source",
     "TamperEvidence", "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal",
     "app_paths",
     "blocking", "clause_history", "desktop_capabilities", "desktop_report", "forbid_thread", "install_gnome_extension",

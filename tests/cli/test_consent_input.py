@@ -171,3 +171,10 @@ def test_the_language_the_consent_was_asked_in_is_recorded_in_its_bcp47_form_or_
     result = add(cli, "--provider", "zoom", "--language", "Deutsch")
     assert result.returncode != ExitStatus.OK
     assert "language" in result.stderr and "BCP 47" in result.stderr and records_kept() == 2
+
+
+def test_a_withdrawal_keeps_the_language_it_was_made_in_when_given(cli):
+    given = json.loads(cli("consent", "add", "--provider", "zoom", "--decision", "given", "--json", now=clock).stdout)
+    result = cli("consent", "withdraw", given["record"]["id"], "--language", "fr", "--json", now=clock)
+    assert result.returncode == ExitStatus.OK, result.stderr
+    assert json.loads(result.stdout)["record"]["language"] == "fr"

@@ -76,7 +76,8 @@ def test_a_ledger_from_before_the_field_verifies_reads_not_recorded_and_takes_ne
     document = json.loads((tmp_path / "history.json").read_text(encoding="utf-8"))
     check = verify_export(document)
     assert check.ok and check.signatures_checked == 3, check.problems
-    said = {n["dct:identifier"]: n["dpv:hasNotice"][-1]["dct:language"] for n in document["mpg:records"]}
+    forms = {f["@id"]: f["dct:language"] for f in document["mpg:forms"]}
+    said = {n["dct:identifier"]: forms[n["dpv:hasNotice"][-1]["@id"]] for n in document["mpg:records"]}
     assert said[new.id] == "de"
     for record in old:
         assert said[record.id]["dpv:hasApplicability"] == {"@id": "dpv:NotAvailable"}

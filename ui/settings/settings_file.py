@@ -42,6 +42,9 @@ class SettingsFileWatch(QObject):
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.look)
         self._timer.start()
+        # at once when the window first shows: a window built over the tray app's data (when no
+        # process of its own could start) holds the settings read when the app started
+        QTimer.singleShot(0, self, self.look)
 
     def look(self) -> None:
         """Ask once, off the GUI thread (skipped while the window is hidden or a question waits)."""

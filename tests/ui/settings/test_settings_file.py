@@ -127,3 +127,11 @@ def test_closing_without_changes_asks_nothing(open_window, qtbot):
     wait_idle(qtbot, window)
     window.close()
     assert not window.isVisible() and window.unsaved_question is None
+
+
+def test_a_window_opened_after_a_hand_edit_shows_the_file_not_the_apps_older_copy(open_window, services, qtbot):
+    app_paths().settings_file.write_text(HAND_EDIT, encoding="utf-8")  # after the app read it at its start
+    assert services.settings.terms.network_enabled is True
+    window = open_window(tab="preferences")
+    qtbot.waitUntil(lambda: not window.preferences.network.isChecked(), timeout=30_000)
+    assert window.preferences.interval.value() == 9.5
