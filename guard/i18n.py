@@ -209,15 +209,21 @@ class Translation:
         return first_of_month(format_date(day, format=form, locale=self.locale), day, self.locale.language)
 
 
-_FRENCH_FIRST = re.compile(r"\b1 (?=[^\d\s])")  # "1 " before a month's name, not "01/12" or "11 "
+_FIRST = re.compile(r"\b1 (?=[^\d\s])")  # "1 " before a month's name, not "01/12" or "11 "
+# The first day of a month as an ordinal: French "1er décembre", Italian "1º dicembre" (the
+# masculine ordinal indicator, as the Accademia della Crusca and Treccani write it). Spanish, German
+# and Dutch write the cardinal ("1 de diciembre", "1. Dezember", "1 december"), as CLDR does.
+_ORDINAL_FIRST = {"fr": "1er ", "it": "1\u00ba "}
 
 
 def first_of_month(text: str, day: date, language: str) -> str:
-    """French writes the first day of a month as an ordinal, "1er décembre 2026", where CLDR's
-    patterns (and Babel) give "1 décembre 2026"; a numeric date ("01/12/2026") stays as it is."""
-    if language != "fr" or day.day != 1:
+    """French and Italian write the first day of a month as an ordinal, "1er décembre 2026" and
+    "1º dicembre 2026", where CLDR's patterns (and Babel) give "1 décembre 2026" and "1 dicembre
+    2026"; a numeric date ("01/12/2026") stays as it is."""
+    first = _ORDINAL_FIRST.get(language)
+    if first is None or day.day != 1:
         return text
-    return _FRENCH_FIRST.sub("1er ", text, count=1)
+    return _FIRST.sub(first, text, count=1)
 
 
 @cache

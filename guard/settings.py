@@ -73,8 +73,10 @@ class TermsSettings(SettingsModel):
         True, private=False, description="The app's one network switch: fetch providers' terms pages, and send the "
                                          "time stamps you ask for ('consent timestamp'). Off: nothing goes out.")
     check_interval_hours: float = setting(24.0, ge=1.0, le=24.0 * 31)
+    # Test-only, from the environment alone: a line in the settings file would let whoever can write
+    # it downgrade terms fetching to plain HTTP to this computer (audit 9).
     allow_insecure_localhost: bool = setting(
-        False, private=False, test_only=True,
+        False, private=False, test_only=True, env="MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST",
         description="Test-only: allow plain HTTP to 127.0.0.1, and names that resolve to it. Never needed by users.")
     archive_enabled: bool = setting(
         True,
@@ -245,6 +247,35 @@ class SettingsChangedError(GuardError):
         self.found = found  # the file's version now: saving with it as expected writes over it
 
 
+class SettingsFileProblem(GuardError):
+    """The settings file has problems, so a change made outside the settings window is not written
+    over it (the window shows the problems and can save over them; the user may fix the file)."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        super().__init__(f"{path} has problems, so it was not changed: fix it in a text editor ('meeting-guard "
+                         "settings' lists the problems) or in the settings window's Preferences, then try again.")
+        self.path = path
+        self.problems = problems
+
+
+class ForeignSettings(OSError):
+    """The settings file, or its folder, is another user's (a config folder in a shared place)."""
+
+
+def _refuse_foreign(path: Path, owner: int) -> None:
+    """POSIX: whoever owns the settings file or its folder decides what the app does; only this user may."""
+    import os
+
+    if not hasattr(os, "getuid"):
+        return
+    me = os.getuid()
+    if owner != me:
+        raise ForeignSettings(f"belongs to another user (uid {owner})")
+    folder = os.lstat(path.parent).st_uid
+    if folder != me:
+        raise ForeignSettings(f"is in {path.parent}, a folder of another user (uid {folder})")
+
+
 class SettingsStore:
     """Loads and saves :class:`Settings` at one path."""
 
@@ -255,13 +286,15 @@ class SettingsStore:
         self.version = MISSING  # the file's version at the last load or save (:meth:`current_version`)
 
     def _read(self) -> tuple[bytes | None, str]:
-        """The file's bytes (None when missing) and its version; OSError (and NotRegularFile) as raised."""
+        """The file's bytes (None when missing) and its version; OSError (and NotRegularFile) as raised,
+        :class:`ForeignSettings` for a file (or folder) of another user's."""
         from guard.fsutil import read_regular
 
         try:
-            raw, _info = read_regular(self.path, MAX_BYTES)
+            raw, info = read_regular(self.path, MAX_BYTES)
         except FileNotFoundError:
             return None, MISSING
+        _refuse_foreign(self.path, info.st_uid)
         return raw, content_version(raw)
 
     def current_version(self) -> str:
@@ -287,6 +320,12 @@ class SettingsStore:
             self.exists = True
             self.version = "unreadable: not a regular file"
             return self._unreadable("is not a regular file")
+        except ForeignSettings as error:
+            self.exists = True
+            self.version = f"unreadable: {error}"
+            return self._unreadable(f"{error}, who could change what the app does (mute its notices, send its data "
+                                    "elsewhere), so it is not read. Move it aside, or keep the settings in a folder of "
+                                    "your own")
         except OSError as error:
             self.exists = True
             self.version = f"unreadable: {error.strerror or error}"
@@ -341,6 +380,12 @@ class SettingsStore:
             if found != expected:
                 raise SettingsChangedError(self.path, found)
 
+        import os
+
+        if hasattr(os, "getuid") and self.path.parent.exists() and os.lstat(self.path.parent).st_uid != os.getuid():
+            raise ForeignSettings(f"{self.path} was not saved: its folder {self.path.parent} belongs to another user "
+                                  f"(uid {os.lstat(self.path.parent).st_uid}), who could replace it. Keep the settings "
+                                  "in a folder of your own.")
         text = "# Meeting Privacy Guard settings. Invalid values are reported and replaced by defaults.\n"
         values = settings.model_dump()
         for name, model in _section_models().items():  # never written: the file is not where they come from

@@ -87,6 +87,9 @@ def setting(default: Any, *, ge: float | None = None, le: float | None = None, d
                 "private": None if private is dataclasses.MISSING else private,
                 "has_private": private is not dataclasses.MISSING, "test_only": test_only, "env": env,
                 "default": default}
+    if env is not None and isinstance(default, bool):  # on only when the variable says so ("1", "true")
+        return field(default_factory=lambda: os.environ.get(env, "").strip().lower() in {"1", "true"},
+                     metadata=metadata)
     if env is not None:
         return field(default_factory=lambda: os.environ.get(env) or default, metadata=metadata)
     return field(default=default, metadata=metadata)

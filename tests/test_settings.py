@@ -300,3 +300,27 @@ def test_a_save_over_a_version_it_did_not_read_writes_nothing(tmp_path):
     assert store.load().terms.network_enabled is True
     store.path.write_text(edited + "\n", encoding="utf-8")
     assert store.current_version() != store.version  # any change of content is a new version
+
+
+@pytest.mark.parametrize("foreign", ["file", "folder"])
+def test_a_settings_file_of_another_user_is_not_read_and_the_private_choices_hold_hostile(tmp_path, foreign):
+    """A config folder in a shared place: whoever owns the file (or its folder) could mute every notice or
+    point the ledger elsewhere. Not read: the defaults, with the network off, and the file named."""
+    import os
+
+    if os.getuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    folder = tmp_path / "config"
+    folder.mkdir()
+    path = write(folder / "settings.toml", "[notifications]\nmeeting_started = false\nnotetaker_seen = false\n"
+                                           "[terms]\nnetwork_enabled = true\n")
+    os.chown(path if foreign == "file" else folder, 65534, 65534)
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.notifications == Settings().notifications, "another user's file muted the notices"
+    assert settings.terms.network_enabled is False
+    said = store.issues[0].message(path)
+    assert str(path) in said and "another user (uid 65534)" in said and "not read" in said, said
+    if foreign == "folder":
+        with pytest.raises(OSError, match="belongs to another user"):
+            store.save(Settings())

@@ -78,6 +78,7 @@ class ConsentFlow(QObject):
     def answer(self, answer: AnswerConsent) -> None:
         """Record the decision given on a notification's button, without the form."""
         from guard.presentation.consent_form import build_draft, consent_subject, quick_answers
+        from guard.presentation.i18n import current_language
         from guard.services import Decision
 
         services, jobs = self.services, self.jobs
@@ -87,8 +88,9 @@ class ConsentFlow(QObject):
         from datetime import UTC, datetime
 
         subject = consent_subject(answer.request, self.snapshot)
-        draft = build_draft(quick_answers(subject, Decision(answer.decision), services.catalog), subject).changed(
-            occurred_at=datetime.now(UTC))  # fixed now: the form's Save after a failure sends the same decision
+        draft = build_draft(quick_answers(subject, Decision(answer.decision), services.catalog), subject,
+                            current_language()).changed(occurred_at=datetime.now(UTC))
+        # its time fixed now: the form's Save after a failure sends the same decision
         record_id = str(uuid.uuid4())
 
         def saved(outcome: tuple[Record, bool]) -> None:

@@ -92,7 +92,7 @@ class WindowLink(QObject):
         elif op == "terms-updated":
             window.terms_updated()
         elif op == "close":
-            window.close()
+            window.close_now()
         elif op == "tray-shown":  # only the tray app sees its icon; the Overview says it is shown
             from ui.tray.presence import tray_presence
 
@@ -109,7 +109,7 @@ class WindowLink(QObject):
         """The tray app quit: the window has nobody to report to; it closes (its state is saved)."""
         if self.window.isVisible():
             log.info("The tray app closed the link; closing the settings window")
-            self.window.close()
+            self.window.close_now()
         else:
             QApplication.quit()
 

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PAUSE_FOR = timedelta(hours=1)
+SHOWN_FILE = "notifications.json"  # in the cache folder: the notifications on screen, closed at the next start
 
 
 def _build_services(paths: AppPaths) -> Services:
@@ -207,6 +208,7 @@ class Shell(ShellSettings, QObject):
         self._gate = NotificationGate()
         self.notifier = self._make_notifier()
         self.notifier.activated.connect(self.on_notice_activated)
+        self.notifier.unknown.connect(self.on_unknown_answer)
         self.settings_host.set_services(services)
         self.detection.start(services)
         self.waiting.start(services)  # decisions kept while the keyring was away, signed once it answers
@@ -225,7 +227,8 @@ class Shell(ShellSettings, QObject):
             return self._notifier_factory(tray_icon)
         from ui.notifications import choose_notifier
 
-        return choose_notifier(tray_icon, icon=str(app_icon_path()))
+        shown = self.services.paths.cache_dir / SHOWN_FILE if self.services is not None else None
+        return choose_notifier(tray_icon, icon=str(app_icon_path()), shown_file=shown)
 
     # -- status -----------------------------------------------------------------------------
     @property
@@ -321,6 +324,18 @@ class Shell(ShellSettings, QObject):
         self._notify(already_notice(record.id, record.seq, str(record.decision), answer,
                                     provider.name if provider is not None else record.provider_id,
                                     datetime.now(UTC)))
+
+    def on_unknown_answer(self, choice: str) -> None:
+        """A button pressed on a notification this run did not show (left from before a restart):
+        nothing is recorded; an answer opens the form with it chosen, saying why it was not recorded."""
+        from guard.presentation.notices import ANSWERS
+
+        decision = choice.removeprefix("answer-")
+        if not choice.startswith("answer-") or decision not in dict(ANSWERS):
+            return
+        self.consent.open(RecordConsent(), decision, _(
+            "Not recorded: that answer came from a notification shown before Meeting Privacy Guard restarted. "
+            "Check the meeting and your answer here, then save."))
 
     def on_notice_activated(self, key: str, choice: str = "") -> None:
         """The user clicked a notification (``choice`` "") or one of its buttons."""

@@ -82,10 +82,19 @@ class ShellSettings:
         services = self.services
         if services is None or self._closed:
             return
-        first = not services.settings.general.welcome_shown
+        before = services.settings
+        first = not before.general.welcome_shown
+        network = settings.terms.network_enabled
+        network_changed = network != before.terms.network_enabled
 
-        def saved(_none: object) -> None:
-            self.apply_settings(settings)
+        def change(current: Settings) -> Settings:
+            """What the welcome changed, on the file as it is now (a hand edit made meanwhile stays)."""
+            terms = current.terms.model_copy(update={"network_enabled": network}) if network_changed else current.terms
+            return current.model_copy(update={"general": current.general.model_copy(update={"welcome_shown": True}),
+                                              "terms": terms})
+
+        def saved(updated: Settings) -> None:
+            self.apply_settings(updated, before)
             if first and not self._closed:
                 self.terms.start(services)
 
@@ -95,13 +104,14 @@ class ShellSettings:
             if first and not self._closed:
                 self.terms.start(services)
 
-        self.jobs.submit(lambda: services.save_settings(settings), saved, failed, key="welcome-save")
+        self.jobs.submit(lambda: services.update_settings(change), saved, failed, key="welcome-save")
 
-    def apply_settings(self, settings: Settings) -> None:
-        """New settings were saved (e.g. by the settings window): detection, terms, autostart."""
+    def apply_settings(self, settings: Settings, before: Settings | None = None) -> None:
+        """New settings were saved (e.g. by the settings window): detection, terms, autostart.
+        ``before``: the settings in use until then, when the door already took the new ones."""
         if self.services is None:
             return
-        before = self.services.settings
+        before = before or self.services.settings
         self.services.use_settings(settings)
         if settings.general.language != before.general.language:
             self._use_language(settings.general.language)
@@ -127,11 +137,27 @@ class ShellSettings:
         services = self.services
         if services is None:
             return
-        settings = services.settings
-        updated = settings.model_copy(update={"general": settings.general.model_copy(update={"autostart": on})})
-        self.jobs.submit(lambda: services.save_settings(updated), lambda _none: self._sync_autostart(on, changed=True),
-                         lambda error: self._on_problem(
-                             _("The setting could not be saved: {error}").format(error=say_error(error))))
+        before = services.settings
+
+        def change(settings: Settings) -> Settings:  # on the file as it is now: a hand edit since the start stays
+            return settings.model_copy(update={"general": settings.general.model_copy(update={"autostart": on})})
+
+        def saved(updated: Settings) -> None:
+            self.apply_settings(updated, before)  # the file's other values too, as the settings window would
+            if updated.general.autostart == before.general.autostart:  # else apply_settings wrote the entry
+                self._sync_autostart(on, changed=True)
+
+        def failed(error: BaseException) -> None:
+            from guard.services import SettingsFileProblem
+
+            if isinstance(error, SettingsFileProblem):
+                self._on_problem(_("The setting was not saved: {path} has problems. Fix them in a text editor "
+                                   "or in Preferences, then try again.").format(path=error.path))
+            else:
+                self._on_problem(_("The setting could not be saved: {error}").format(error=say_error(error)))
+            self.refresh()  # the menu's check mark goes back to what is in force
+
+        self.jobs.submit(lambda: services.update_settings(change), saved, failed)
 
     def _sync_autostart(self, wanted: bool, *, changed: bool) -> None:
         services = self.services

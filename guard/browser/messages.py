@@ -55,7 +55,8 @@ class TabInfo(BaseModel):
     muted: StrictBool = False
     microphone: StrictBool | None = None  # Firefox tells (tab.sharingState); Chromium does not
     camera: StrictBool | None = None
-    lobby: StrictBool = False  # the page shows its pre-join or lobby screen (the catalog's lobby selectors)
+    # Whether the page shows its pre-join or lobby screen (the catalog's lobby selectors); None: not said (yet)
+    lobby: StrictBool | None = None
     providers: Annotated[tuple[ProviderId, ...], Field(max_length=limits.PROVIDERS_PER_TAB)] = ()
 
     @field_validator("url")

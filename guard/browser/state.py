@@ -33,7 +33,7 @@ from guard.browser.messages import (
     WindowCount,
     Windows,
 )
-from guard.browser.paths import SUFFIX, state_dir  # noqa: F401 - state_dir re-exported for callers of this module
+from guard.browser.paths import SUFFIX, private_state_folder, state_dir  # noqa: F401 - state_dir re-exported for callers of this module
 from guard.fsutil import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -171,8 +171,9 @@ def file_name(browser: str, host_pid: int) -> str:
 
 
 def save(folder: Path, state: BrowserState) -> Path:
-    """Write the state file (0600, atomic). Oldest notices and names give way first if it is too large."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Write the state file (0600, atomic) into a folder of this user's alone (else
+    :class:`~guard.browser.paths.UnsafeStateFolder`). Oldest notices and names give way first if it is too large."""
+    private_state_folder(folder)
     data = state.to_file().model_dump_json().encode("utf-8")
     if len(data) > limits.STATE_FILE_BYTES:
         trimmed = state.to_file().model_copy(update={"tabs": tuple(

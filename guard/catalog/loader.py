@@ -12,6 +12,7 @@ of the user's: a named pipe called ``x.toml`` would block start-up, and a link t
 from __future__ import annotations
 
 import logging
+import os
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -128,7 +129,7 @@ def load_catalog(shipped: Path | None = None, user: Path | None = None) -> Catal
 
 def _apply_user_file(path: Path, catalog: Catalog, raw_by_id: dict[str, dict[str, Any]], spent: int) -> int:
     """Apply one user file; returns the pattern budget spent so far (see USER_PATTERN_BUDGET)."""
-    raw = _read_toml(path, catalog.problems)
+    raw = _read_toml(path, catalog.problems, own=True)
     if raw is None:
         return spent
     provider_id = raw.get("id")
@@ -171,14 +172,24 @@ class _NotReadable(Exception):
     """A catalog path that is not a regular file of a sane size; the message says what it is."""
 
 
-def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_bounded(path: Path, limit: int = MAX_FILE_BYTES, *, own: bool = False) -> bytes:
     """The bytes of ``path`` if it is a regular file (a link to one is fine) of at most ``limit`` bytes
-    (read as :func:`guard.fsutil.read_regular` reads: never blocking, never past the limit)."""
+    (read as :func:`guard.fsutil.read_regular` reads: never blocking, never past the limit); with
+    ``own`` (a user catalog file), only when it and its folder are this user's (POSIX)."""
     try:
         data, info = read_regular(path, limit)
     except NotRegularFile as error:
         raise _NotReadable(f"is {error.kind}, not a regular file; only regular files are read (remove it or "
                            "replace it with a file)") from None
+    if own and hasattr(os, "getuid"):
+        # Whoever owns a user catalog file (or its folder) decides what the app says about a provider:
+        # a file that drops Zoom's AI features would silence every notice about them.
+        folder = os.lstat(path.parent).st_uid
+        if info.st_uid != os.getuid() or folder != os.getuid():
+            owner = info.st_uid if info.st_uid != os.getuid() else folder
+            raise _NotReadable(f"belongs to another user (uid {owner}), or is in a folder of theirs, so it is not "
+                               "read: it could change what the app says about a provider. Move it aside, or keep "
+                               "your own catalog files in a folder of your own")
     if len(data) > limit:
         if info.st_size > limit:
             raise _NotReadable(f"is {info.st_size:,} bytes; catalog files are read only up to {limit:,} bytes")
@@ -187,9 +198,9 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
-def _read_toml(path: Path, problems: list[CatalogProblem]) -> dict[str, Any] | None:
+def _read_toml(path: Path, problems: list[CatalogProblem], *, own: bool = False) -> dict[str, Any] | None:
     try:
-        return tomllib.loads(read_bounded(path).decode("utf-8"))
+        return tomllib.loads(read_bounded(path, own=own).decode("utf-8"))
     except _NotReadable as error:
         problems.append(CatalogProblem(path, "", str(error)))
     except tomllib.TOMLDecodeError as error:

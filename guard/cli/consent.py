@@ -74,6 +74,9 @@ def _register_add(actions: argparse._SubParsersAction[argparse.ArgumentParser]) 
                              "default now")
     parser.add_argument("--note", metavar="N")
     parser.add_argument("--refers-to", metavar="REF", help=f"the earlier record this one corrects: {RECORD_FORMS}")
+    parser.add_argument("--language", metavar="TAG",
+                        help="the language (BCP 47, e.g. de or pt-BR) the consent was asked in; without it the "
+                             "record says it was not recorded")
     _json_flag(parser)
     parser.set_defaults(func=run_add)
 
@@ -92,7 +95,7 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         draft = RecordDraft(
             provider_id=args.provider, decision=args.decision, feature_id=args.feature, occurred_at=occurred,
             meeting=Meeting(args.meeting_title, args.meeting_id, args.organiser), purposes=tuple(args.purpose),
-            requested_by=args.requested_by, note=args.note, refers_to=refers_to,
+            requested_by=args.requested_by, note=args.note, refers_to=refers_to, language=args.language,
         )
         if catalog is not None:
             try:
@@ -238,6 +241,8 @@ def _register_withdraw(actions: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("record_id", metavar="REF", help=f"the record that gave the consent: {RECORD_FORMS}")
     parser.add_argument("--note", metavar="N")
     parser.add_argument("--occurred-at", metavar="ISO", help="when you withdrew it (not in the future); default now")
+    parser.add_argument("--language", metavar="TAG", help="the language (BCP 47) you withdrew it in; default: not "
+                                                          "recorded")
     _json_flag(parser)
     parser.set_defaults(func=run_withdraw)
 
@@ -245,7 +250,8 @@ def _register_withdraw(actions: argparse._SubParsersAction[argparse.ArgumentPars
 def run_withdraw(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     occurred = _occurred(args, ctx)
     with open_for(ctx) as ledger:
-        record = ledger.withdraw(resolve_record(ledger, args.record_id), note=args.note, occurred_at=occurred)
+        record = ledger.withdraw(resolve_record(ledger, args.record_id), note=args.note, occurred_at=occurred,
+                                 language=args.language)
     if args.json:
         ctx.print_json({"record": record.to_dict()})
     else:

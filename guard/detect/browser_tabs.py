@@ -10,7 +10,9 @@ observations the session machine understands:
   whether it plays sound or, where the browser says so, holds the microphone or camera (``audible``);
   a tab whose page shows its pre-join or lobby screen (the extension found one of the catalog's
   ``lobby_selectors``, under the meeting's own link and title) is said to be a lobby and has no
-  ``meeting``: the app is open, and no meeting starts from it (nor from the camera its preview holds);
+  ``meeting``: the app is open, and no meeting starts from it (nor from the camera its preview holds); so
+  is a new tab of such a service whose page has not said yet whether it shows its lobby (the page loads),
+  for up to :data:`LOBBY_WAIT`: after that (an extension that does not tell) it counts as before;
 * a ``BROWSER_TAB`` with ``closed`` once for a meeting tab that is gone (closed, navigated away
   from the meeting, or its browser quit), so its meeting ends at once;
 * ``AI_NOTICE`` for a notice the page showed, with the catalog feature whose words it contains;
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +44,10 @@ if TYPE_CHECKING:  # the state files' schemas (pydantic) load only once a host h
     from guard.detect.matching import DetectionRules
 
 log = logging.getLogger(__name__)
+
+# How long a new tab of a service that can show a lobby waits for its page to say whether it does: the
+# content script tells once the page has loaded (document_idle); an extension too old to tell never does.
+LOBBY_WAIT = timedelta(seconds=20)
 
 
 class BrowserTabs:
@@ -77,7 +83,8 @@ class BrowserTabs:
                 tab = f"{label}/{entry.tab.id}"
                 providers = matched.providers(entry)
                 for provider_id in providers:
-                    obs = _tab_observation(provider_id, state, entry, tab, shown, at)
+                    obs = _tab_observation(provider_id, state, entry, tab, shown, at,
+                                           _lobby(rules, provider_id, entry, at))
                     if obs.meeting:  # a meeting tab that went back to its lobby has left the meeting
                         current[(provider_id, tab)] = obs
                     found.append(obs)
@@ -91,7 +98,7 @@ class BrowserTabs:
                     f"the meeting tab '{before.title or before.url}' was closed or left", at,
                     meeting=True, title=before.title, url=before.url, tab=before.tab, closed=True))
         self._last = current
-        self.fronts = _fronts(states, matched)
+        self.fronts = _fronts(states, matched, rules, at)
         return found
 
     def close(self) -> None:
@@ -152,11 +159,23 @@ def meeting_providers(rules: DetectionRules, entry: TabEntry) -> list[str]:
                               if match.provider_id in on_site))
 
 
-def _fronts(states: list[StateFile], matched: _Matches) -> FrontTabs:
+def _lobby(rules: DetectionRules, provider_id: str, entry: TabEntry, at: datetime) -> str | None:
+    """``"lobby"`` when the tab's page said it shows its lobby, ``"pending"`` while a new tab of a service that
+    can show one has not said yet, else None."""
+    if entry.tab.lobby:
+        return "lobby"
+    if entry.tab.lobby is None and provider_id in rules.lobby_screens and at - entry.opened_at < LOBBY_WAIT:
+        return "pending"
+    return None
+
+
+def _fronts(states: list[StateFile], matched: _Matches, rules: DetectionRules, at: datetime) -> FrontTabs:
     """What each browser whose extension has sent its full tab list shows in front: the titles of its
     windows' active tabs that are meetings (by the app's own patterns), with their providers."""
     tabs_by_pid: dict[int, list[tuple[str, list[str]]]] = {}
     tabs_by_browser: dict[str, list[tuple[str, list[str]]]] = {}
+    lobbies_by_pid: dict[int, list[tuple[str, list[str]]]] = {}  # active tabs showing their lobby
+    lobbies_by_browser: dict[str, list[tuple[str, list[str]]]] = {}
     windows_by_pid: dict[int, list[int | None]] = {}  # each connected profile's count of windows it sees
     windows_by_browser: dict[str, list[int | None]] = {}
     focus_by_pid: dict[int, list[bool | None]] = {}  # each profile's word on whether it sees the focused window
@@ -166,20 +185,25 @@ def _fronts(states: list[StateFile], matched: _Matches) -> FrontTabs:
             continue  # connected, but its tab list has not come yet: nothing to check a title against
         if state.browser_pid is not None:
             shown = tabs_by_pid.setdefault(state.browser_pid, [])
+            lobbies = lobbies_by_pid.setdefault(state.browser_pid, [])
             windows_by_pid.setdefault(state.browser_pid, []).append(state.windows)
             focus_by_pid.setdefault(state.browser_pid, []).append(state.focused)
         else:
             shown = tabs_by_browser.setdefault(state.browser, [])
+            lobbies = lobbies_by_browser.setdefault(state.browser, [])
             windows_by_browser.setdefault(state.browser, []).append(state.windows)
             focus_by_browser.setdefault(state.browser, []).append(state.focused)
         shown += [(entry.tab.title, providers) for entry in state.tabs  # a lobby confirms no meeting title
-                  if entry.tab.active and entry.tab.title and not entry.tab.lobby
-                  and (providers := matched.providers(entry))]
+                  if entry.tab.active and entry.tab.title and (providers := matched.providers(entry))
+                  and not any(_lobby(rules, provider, entry, at) for provider in providers)]
+        lobbies += [(entry.tab.title, providers) for entry in state.tabs
+                    if entry.tab.active and entry.tab.title and entry.tab.lobby
+                    and (providers := matched.providers(entry))]
     by_pid: dict[int, Shown] = {pid: shown_titles(tabs, total_windows(windows_by_pid[pid]),
-                                                  any_focused(focus_by_pid[pid]))
+                                                  any_focused(focus_by_pid[pid]), lobbies_by_pid[pid])
                                 for pid, tabs in tabs_by_pid.items()}
     by_browser: dict[str, Shown] = {name: shown_titles(tabs, total_windows(windows_by_browser[name]),
-                                                       any_focused(focus_by_browser[name]))
+                                                       any_focused(focus_by_browser[name]), lobbies_by_browser[name])
                                     for name, tabs in tabs_by_browser.items()}
     return FrontTabs(by_pid, by_browser)
 
@@ -194,20 +218,21 @@ def _labels(states: list[StateFile]) -> list[str]:
 
 
 def _tab_observation(provider_id: str, state: StateFile, entry: TabEntry, tab: str, shown: str,
-                     at: datetime) -> Observation:
+                     at: datetime, lobby: str | None = None) -> Observation:
     info = entry.tab
     state_said = Text.of(N_("in the foreground") if info.active else N_("in the background"))
     for what, on in ((N_("plays sound"), info.audible), (N_("uses the microphone"), info.microphone),
                      (N_("uses the camera"), info.camera)):
         if on:
             state_said = Text.of(N_("{first}, {then}"), first=state_said, then=Text.of(what))
-    if info.lobby:
+    if lobby is not None:
         state_said = Text.of(N_("{first}, {then}"), first=state_said,
-                             then=Text.of(N_("in the lobby, not yet in the meeting")))
+                             then=Text.of(N_("in the lobby, not yet in the meeting") if lobby == "lobby"
+                                          else N_("loading, not yet known whether it shows the lobby")))
     said = Text.of(N_("{browser} tab '{title}' ({state})"), browser=shown, title=info.title or info.url,
                    state=state_said)
     return Observation(provider_id, Signal.BROWSER_TAB, state.browser_pid, str(said), at, said=said,
-                       meeting=not info.lobby,
+                       meeting=lobby is None,
                        title=info.title or None, url=info.url, tab=tab, active=info.active,
                        audible=bool(info.audible or info.microphone or info.camera))
 

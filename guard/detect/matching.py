@@ -179,6 +179,7 @@ class DetectionRules:
     browsers: frozenset[str] = frozenset()
     notetakers: frozenset[str] = frozenset()
     media_gated: frozenset[str] = frozenset()  # providers whose tabs and links count only with microphone or camera
+    lobby_screens: frozenset[str] = frozenset()  # providers whose pages can show a lobby the extension tells
     url_patterns: PatternSet[str] = field(default_factory=PatternSet)
     web_titles: PatternSet[str] = field(default_factory=PatternSet)
     device_titles: PatternSet[str] = field(default_factory=PatternSet)  # web titles needing the devices held
@@ -210,6 +211,8 @@ class DetectionRules:
         rules.notetakers = frozenset(p.provider_id for p in providers if p.kind == NOTETAKER_KIND)
         rules.media_gated = frozenset(p.provider_id for p in providers
                                       if p.detect.get("web", {}).get("links_need_media"))
+        rules.lobby_screens = frozenset(p.provider_id for p in providers
+                                        if p.detect.get("web", {}).get("lobby_selectors"))
         for provider in providers:
             platform: Mapping[str, Any] = provider.detect.get(os_name, {})
             web: Mapping[str, Any] = provider.detect.get("web", {})

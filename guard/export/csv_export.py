@@ -53,8 +53,13 @@ COLUMNS = (
     "meeting_organiser", "terms_provider_ids", "terms_document_ids", "terms_sha256", "terms_urls",
     "evidence_signals", "evidence_details", "evidence_seen_at", "note", "refers_to", "key_id", "prev_hash",
     "hash", "mac", "notice_text", "notice_seen_at", "cut",
-    "terms_titles", "terms_version_dates",  # last: the terms versions as PDF/HTML name them (title, date)
+    "terms_titles", "terms_version_dates",  # the terms versions as PDF/HTML name them (title, date)
+    "kept_at", "kept_why", "language",  # from version 2 (docs/csv-export.md): appended, so columns keep their places
 )
+CSV_VERSION = 2
+"""The version of :data:`COLUMNS` (docs/csv-export.md lists each version's columns): a new
+column is only ever appended, so a reader of an older version finds every column it knows
+where it was."""
 
 
 def _escape(item: str) -> str:
@@ -123,6 +128,12 @@ def _notice(c: dict[str, object]) -> tuple[str | None, str | None, str]:
     return _shown(text, MAX_NOTICE), _shown(seen), join_multi(_items(listed))
 
 
+def _kept(c: dict[str, object]) -> tuple[str | None, str | None]:
+    """When a decision that waited unsigned was kept, and why (guard.ledger.waiting), as cells."""
+    kept = c.get("kept")
+    return (_shown(kept.get("kept_at")), _shown(kept.get("why"))) if isinstance(kept, dict) else (None, None)
+
+
 def row(entry: Entry, job: ExportJob) -> list[object]:
     c = entry.content
     facts = job.facts.provider(c["provider_id"])
@@ -134,7 +145,7 @@ def row(entry: Entry, job: ExportJob) -> list[object]:
         join_multi(_items(c["purposes"])), s(c["requested_by"]), s(meeting["title"]), s(meeting["id_or_link"]),
         s(meeting["organiser"]), *_columns(c["terms"], TERMS_KEYS), *_columns(c["evidence"], EVIDENCE_KEYS),
         s(c["note"], MAX_NOTE), s(c["refers_to"]), s(c["key_id"]), s(entry.prev_hash), s(entry.hash),
-        s(entry.signature), *_notice(c), *_terms_named(c["terms"], job),
+        s(entry.signature), *_notice(c), *_terms_named(c["terms"], job), *_kept(c), s(c.get("language")),
     ]
 
 
@@ -212,13 +223,15 @@ def _plain_line(entry: Entry, job: ExportJob) -> str:
     evidence = _columns(c["evidence"], EVIDENCE_KEYS)
     notice_text, notice_seen, cuts = _notice(c)
     titles, dates = _terms_named(c["terms"], job)
+    kept_at, kept_why = _kept(c)
     return (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},{q(s(facts.name))},'
             f'{c["feature_id"] or ""},{q(s(facts.feature_name(c["feature_id"])))},{c["decision"]},'
             f'{q(entry.standing.label)},{q(join_multi(_items(c["purposes"])))},{c["requested_by"] or ""},'
             f'{q(s(meeting["title"]))},{q(s(meeting["id_or_link"]))},{q(s(meeting["organiser"]))},{q(terms[0])},'
             f'{q(terms[1])},{q(terms[2])},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{q(evidence[2])},'
             f'{q(s(c["note"], MAX_NOTE))},{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},'
-            f'{entry.signature},{q(notice_text)},{q(notice_seen)},{q(cuts)},{q(titles)},{q(dates)}')
+            f'{entry.signature},{q(notice_text)},{q(notice_seen)},{q(cuts)},{q(titles)},{q(dates)},{q(kept_at)},'
+            f'{q(kept_why)},{q(s(c.get("language")))}')
 
 
 def write_csv(job: ExportJob, out: BinaryIO) -> Written:

@@ -48,17 +48,26 @@ CONTEXT_BEFORE_2026_12_02: dict[str, Any] = {
     "mpg:head": {"@type": "@json"},
 }
 
-# Today's @context: the one above, plus the datatype of the dates that were plain strings (a notice's
+# The @context of format 2 exports written on 2026-12-02 before the record's language (session 10):
+# the one above, plus the datatype of the dates that were plain strings (a notice's
 # version date, the date a catalog source was checked: xsd:date) and the language of the app's own
 # sentences saying how a decision was indicated (always English). Other texts carry no language tag:
 # purposes are as the participant or host typed them, titles and names as the provider wrote them.
-CONTEXT: dict[str, Any] = {
+CONTEXT_BEFORE_2026_12_02_SESSION_10: dict[str, Any] = {
     **CONTEXT_BEFORE_2026_12_02,
     "dct:date": {"@type": "xsd:date"},
     "mpg:checked": {"@type": "xsd:date"},
     "dpv:hasIndicationMethod": {"@language": "en"},
 }
-EARLIER_CONTEXTS: tuple[dict[str, Any], ...] = (CONTEXT_BEFORE_2026_12_02,)
+
+# Today's: the one above, plus the datatype of a language a record names (xsd:language, a BCP 47
+# tag: DCMI's recommended practice for dct:language). From this context on, every consent record's
+# notices end with the app's own form (:data:`FORM_TYPE`), which says the language it was shown in.
+CONTEXT: dict[str, Any] = {
+    **CONTEXT_BEFORE_2026_12_02_SESSION_10,
+    "dct:language": {"@type": "xsd:language"},
+}
+EARLIER_CONTEXTS: tuple[dict[str, Any], ...] = (CONTEXT_BEFORE_2026_12_02, CONTEXT_BEFORE_2026_12_02_SESSION_10)
 
 
 def ref(iri: str) -> dict[str, str]:
@@ -154,3 +163,15 @@ GDPR_RIGHTS: tuple[tuple[str, str], ...] = (
     ("eu-gdpr:A20", "Right to Data Portability"),
     ("eu-gdpr:A21", "Right to object"),
 )
+
+
+# The app's own consent form or notification, on which the participant recorded the decision: the
+# communication about consent whose language the record keeps (DPVCG guide §8.2.2, "Notice Language":
+# "the language used in the communications regarding consent"). A dpv:Notice, not a
+# dpv:ConsentNotice: the controller did not write it (its notices are the terms versions before it).
+FORM_TYPE = "dpv:Notice"
+FORM_TITLE = "The consent question of Meeting Privacy Guard"
+FORM_DESCRIPTION = ("The form or notification of Meeting Privacy Guard, on the participant's computer, on which "
+                    "the participant recorded this decision; dct:language is the language it was shown in.")
+LANGUAGE_NOT_RECORDED = ("Not recorded: the decision was recorded before the app kept the language of its form, "
+                         "or on the command line without --language.")

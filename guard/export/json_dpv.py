@@ -33,7 +33,11 @@ from guard.export.dpv_terms import (
     DPV_27560_GUIDE,
     DPV_27560_RECORD,
     DPV_VERSION_IRI,
+    FORM_DESCRIPTION,
+    FORM_TITLE,
+    FORM_TYPE,
     GDPR_RIGHTS,
+    LANGUAGE_NOT_RECORDED,
     METHOD,
     NOT_AVAILABLE,
     PD_COMMUNICATION,
@@ -45,6 +49,7 @@ from guard.export.dpv_terms import (
     ref,
     status_duration,
 )
+from guard import APP_NAME, __version__
 from guard.export.facts import ProviderFacts
 from guard.export.job import ExportJob, Written
 from guard.export.public import public_verification
@@ -97,6 +102,7 @@ class _Nodes:
         self.processes: dict[tuple[object, ...], dict[str, Any]] = {}
         self.notices: dict[tuple[object, ...], list[dict[str, Any]]] = {}
         self.services: dict[tuple[str, str | None], None] = {}
+        self.forms: dict[object, dict[str, Any]] = {}
         self._entities: dict[str, list[dict[str, str]]] = {}
         self.jurisdiction = jurisdiction_iri(job.jurisdiction)
         self.gdpr = gdpr_applies(job.jurisdiction)
@@ -175,6 +181,19 @@ class _Nodes:
         if nodes is None:
             nodes = self.notices[key] = self._notices(terms, provider)
         return nodes
+
+    def form(self, language: object) -> dict[str, str]:
+        """The app's own form the decision was recorded on, with its language (the record's
+        ``language``) or that it was not recorded: one node per language in ``mpg:forms``,
+        referred to by ``@id`` (written in full, it made a 100,000-record export 13 % larger)."""
+        key = None if language is None else str(language)
+        node = self.forms.get(key)
+        if node is None:
+            said = key if key is not None else not_available("dct:LinguisticSystem", LANGUAGE_NOT_RECORDED)
+            node = self.forms[key] = {"@id": f"_:form-{len(self.forms) + 1}", "@type": FORM_TYPE,
+                                      "dct:title": FORM_TITLE, "dct:description": FORM_DESCRIPTION,
+                                      "dct:language": said}
+        return ref(node["@id"])
 
     def _notices(self, terms: list[dict[str, Any]], provider: str) -> list[dict[str, Any]]:
         language = not_available("dct:LinguisticSystem", "The language of this document is not recorded.")
@@ -258,7 +277,7 @@ def record_node(entry: Entry, nodes: _Nodes) -> dict[str, Any]:
         "dct:created": content["recorded_at"],
         "dpv:hasDataSubject": SUBJECT,
         "dpv:hasEntity": nodes.entities(provider),
-        "dpv:hasNotice": nodes.notice(content["terms"], provider),
+        "dpv:hasNotice": [*nodes.notice(content["terms"], provider), nodes.form(content.get("language"))],
         "dpv:hasProcess": nodes.process(content),
         "dpv:hasConsentStatus": history,
         "mpg:decision": decision,
@@ -348,6 +367,18 @@ def service_node(facts: ProviderFacts, feature_id: str | None) -> dict[str, Any]
     return node
 
 
+APP_AGENT_ID = "urn:meeting-privacy-guard:app"
+
+
+def creator(job: ExportJob) -> dict[str, Any]:
+    """Who made the export (``dct:creator``, whose range is ``dct:Agent``: "a resource that acts or
+    has the power to act", a software agent among DCMI's examples): the app, on the participant's
+    computer, as a node with its name and version, as DPV's examples name an entity rather than a
+    string (E0076 ``dct:creator ex:BetaInc``)."""
+    return {"@id": APP_AGENT_ID, "@type": ["dct:Agent", "schema:SoftwareApplication"], "schema:name": APP_NAME,
+            "schema:softwareVersion": __version__}
+
+
 def header(job: ExportJob, export_id: str) -> dict[str, Any]:
     subject: dict[str, Any] = {"@id": SUBJECT_ID, "@type": "dpv:DataSubject", "skos:broader": ref("dpv:Participant"),
                                "dpv:hasIdentifier": "the participant who kept this ledger"}
@@ -359,7 +390,7 @@ def header(job: ExportJob, export_id: str) -> dict[str, Any]:
         "@type": "mpg:ConsentHistoryExport",
         "dct:conformsTo": [ref(DPV_VERSION_IRI), ref(DPV_27560_GUIDE), CONFORMS],
         "dct:created": job.generated_text,
-        "dct:creator": job.app,
+        "dct:creator": creator(job),
         "mpg:formatVersion": EXPORT_FORMAT_VERSION,
         "mpg:howToCheck": HOW_TO_CHECK,
         "dpv:hasDataSubject": subject,
@@ -408,6 +439,7 @@ def write_json(job: ExportJob, out: BinaryIO) -> Written:
                          "records": count, "ledger_records": report.count if report else None,
                          "generated_at": job.generated_text, "app": job.app},
         "mpg:processes": list(nodes.processes.values()),
+        "mpg:forms": list(nodes.forms.values()),
         "mpg:controllers": [controller_node(job.facts.provider(p)) for p in seen],
         "mpg:thirdParties": [third_parties_node(job.facts.provider(p)) for p in seen],
         "mpg:services": [service_node(job.facts.provider(p), f)

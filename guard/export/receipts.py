@@ -222,7 +222,7 @@ class Receipts:
             "consentTimestamp": _epoch(entry.occurred_at),
             "collectionMethod": _collection_method(entry),
             "consentReceiptID": entry.id,
-            "language": "en",
+            **_language(entry.content.get("language")),
             "piiPrincipalId": self.principal,
             "piiControllers": [_controller(facts)],
             "policyUrl": policy_url,
@@ -234,6 +234,7 @@ class Receipts:
             receipt["publicKey"] = self.public_pem
         receipt[EXTENSION] = {
             "record": entry.to_dict(), "statusNow": entry.standing.label, "termsVersion": terms_ref,
+            "language": entry.content.get("language") or LANGUAGE_NOT_RECORDED,
             "providerInCatalog": facts.in_catalog, "controllerSources": [s.to_dict() for s in facts.contact_sources],
             "notAssessed": NOT_ASSESSED, "sharingClauses": sharing, "specification": SPEC_URL,
             "signedWith": {"key_id": self.key_id, "ledger_id": self.ledger_id} if self.signer else None,
@@ -253,6 +254,20 @@ class Receipts:
         return {"record": entry.id, "seq": entry.seq, "occurred_at": entry.occurred_at, "provider": entry.provider_id,
                 "feature": entry.feature_id, "decision": entry.decision, "refers_to": entry.refers_to,
                 "status_now": entry.standing.label, "why_no_receipt": why}
+
+
+LANGUAGE_NOT_RECORDED = "not recorded"
+
+
+def _language(tag: object) -> dict[str, str]:
+    """The receipt's ``language``, the language the consent was asked in, as two letters as the
+    working group's example writes it (``"en"``; ISO 639-1): the language subtag of the BCP 47 tag
+    the record keeps (``pt`` of ``pt-BR``; the whole tag is in the extension's ``language``). Left
+    out when the record names none or a language with no two-letter code: the working group's
+    schema makes the field optional, and a receipt must not name a language nobody recorded. (The
+    specification's own PDF could not be read here; its wording of the field is not checked.)"""
+    primary = str(tag).partition("-")[0] if isinstance(tag, str) else ""
+    return {"language": primary.lower()} if len(primary) == 2 and primary.isascii() and primary.isalpha() else {}
 
 
 def _b64(data: bytes) -> bytes:

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from guard.export.dpv_terms import STATUS
+from guard.export.dpv_terms import EARLIER_CONTEXTS, FORM_TYPE, STATUS
 from guard.export.verify_v1 import unsigned_head_chain, verify_format1
 from guard.export.verify_view import exporting_check, unchecked_statuses, view_problems
 from guard.ledger.proof import LedgerProof
@@ -140,7 +140,8 @@ def _name(node: dict[str, Any]) -> str:
     return f"record seq {node.get('mpg:seq')} (id {node.get('dct:identifier')})"
 
 
-def _record(node: dict[str, Any], content: Any, check: ExportCheck) -> bool:
+def _record(node: dict[str, Any], content: Any, check: ExportCheck,
+            forms: dict[str, Any] | None = None) -> bool:
     """The record's own hash, and its DPV view against its signed content."""
     if not isinstance(content, dict):
         check.problems.append(f"{_name(node)} has no signed content (mpg:record)")
@@ -153,15 +154,17 @@ def _record(node: dict[str, Any], content: Any, check: ExportCheck) -> bool:
     if computed != node.get("mpg:hash"):
         check.problems.append(f"{_name(node)} was changed: its content no longer matches its hash")
         return False
-    if not _view_matches(node, content):
+    if not _view_matches(node, content, forms):
         check.problems.append(f"{_name(node)} was changed: its DPV fields no longer say what its signed content says")
         return False
     return True
 
 
-def _view_matches(node: dict[str, Any], content: dict[str, Any]) -> bool:
+def _view_matches(node: dict[str, Any], content: dict[str, Any], forms: dict[str, Any] | None = None) -> bool:
     """Whether the record's DPV view (what the app derived from the signed content) still says
-    what the signed content says: id, seq, decision, time, who asked, the terms versions."""
+    what the signed content says: id, seq, decision, time, who asked, the terms versions and
+    (``forms``: an export of today's context, its ``mpg:forms`` by id) the language of the app's
+    form, or that it was not recorded."""
     decision = content.get("decision")
     status = node.get("dpv:hasConsentStatus")
     first = status[0] if isinstance(status, list) and status else node  # a withdrawal is a status itself
@@ -178,10 +181,33 @@ def _view_matches(node: dict[str, Any], content: dict[str, Any]) -> bool:
         return False
     terms = content.get("terms") or []
     notices = node.get("dpv:hasNotice") or []
+    if forms is not None:
+        form = notices[-1] if isinstance(notices, list) and notices else None
+        if isinstance(form, dict) and "@type" not in form:  # a reference into mpg:forms
+            form = forms.get(str(form.get("@id")))
+        if not _form_says(form, content.get("language")):
+            return False
+        notices = notices[:-1]
     if terms:
         expected = [(t.get("url"), f"sha256:{t.get('sha256')}", f"sha256:{t.get('sha256')}") for t in terms]
         return [(n.get("@id"), n.get("dct:identifier"), n.get("dct:hasVersion")) for n in notices] == expected
     return True
+
+
+def _forms(document: dict[str, Any]) -> dict[str, Any]:
+    """The app's form nodes by ``@id`` (exports of 2026-12-02 before them wrote each in full)."""
+    found = document.get("mpg:forms")
+    return {str(f.get("@id")): f for f in found if isinstance(f, dict)} if isinstance(found, list) else {}
+
+
+def _form_says(form: Any, language: Any) -> bool:
+    """The app's form node states the signed language, or (none signed) that it was not recorded."""
+    if not isinstance(form, dict) or form.get("@type") != FORM_TYPE:
+        return False
+    said = form.get("dct:language")
+    if language is None:
+        return isinstance(said, dict) and said.get("dpv:hasApplicability") == {"@id": "dpv:NotAvailable"}
+    return said == str(language)
 
 
 def verify_export(document: Any, raw: bytes | None = None) -> ExportCheck:
@@ -237,6 +263,9 @@ def _verify(document: Any) -> ExportCheck:
                                 "check it with a version of the app at least as new as the one that wrote it")
     check = ExportCheck()
     verifiers = _verifiers(document, check)
+    # today's exports end each record's notices with the app's form (a context that is none of the app's
+    # is read as today's here, and said as changed by itself)
+    forms = None if document.get("@context") in EARLIER_CONTEXTS else _forms(document)
     digest = ZERO_DIGEST
     previous: dict[str, Any] | None = None
     statuses: dict[str, dict[str, Any]] = {}
@@ -251,7 +280,7 @@ def _verify(document: Any) -> ExportCheck:
         # said as changed, not as a replaced signature)
         digest = next_signatures_digest(digest, str(node.get("mpg:signature")))
         content = node.get("mpg:record")
-        if not _record(node, content, check) or not isinstance(content, dict):
+        if not _record(node, content, check, forms) or not isinstance(content, dict):
             continue
         seq, prev_hash = node.get("mpg:seq"), node.get("mpg:prevHash")
         if previous is None and seq == 1 and prev_hash != GENESIS:

@@ -11,7 +11,8 @@ say, or the export is NOT intact:
   another JSON-LD keyword that adds or redefines statements (``@context``, ``@included``,
   ``@graph``, ``@reverse``, ...);
 * each consent record's process and service name its signed provider, feature, purposes and
-  legal basis, its entities its provider, and each process or service ``@id`` appears once;
+  legal basis, its entities its provider, and each process, service or form ``@id`` appears once
+  (the form's language is checked with the record's own fields, guard.export.verify_export);
 * a record's status history lists exactly the signed withdrawals and corrections that changed
   it (all of them in an unfiltered export; every one the export carries in a filtered one), and
   ``mpg:statusNow`` says the same;
@@ -51,7 +52,7 @@ def view_problems(document: dict[str, Any], signed: list[tuple[dict[str, Any], d
     problems = _keyword_problems(document)
     processes, services = _by_id(document.get("mpg:processes"), "process"), _by_id(
         document.get("mpg:services"), "service")
-    problems += processes[1] + services[1]
+    problems += processes[1] + services[1] + _by_id(document.get("mpg:forms"), "form")[1]
     problems += _filter_problems(document, signed, complete)
     index = StatusIndex([Amendment(str(c["id"]), int(n["mpg:seq"]), str(c["decision"]), str(c["refers_to"]),
                                    str(c.get("occurred_at")))

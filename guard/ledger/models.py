@@ -37,8 +37,9 @@ GENESIS_HASH = "0" * 64
 
 RECORD_FORMAT = 2
 """Version of the canonical record content (what the hash covers). 1: before ``notice`` and
-``cut``, which format 2 has only when there is a notice or something was cut; records keep
-the format they were written in."""
+``cut``, which format 2 has only when there is a notice or something was cut (likewise
+``kept`` and ``language``, added later without a new format: a reader that does not know
+them still reads the rest); records keep the format they were written in."""
 
 EvidenceItem = Evidence
 """The name older code used for a record's evidence; it is detection's Evidence."""
@@ -108,6 +109,24 @@ def _sha256(value: str) -> str:
     return value
 
 
+def _language_tag(value: str) -> str:
+    """A BCP 47 language tag (RFC 5646 syntax: a 2-3 letter language, then subtags of 1-8
+    letters or digits) in its conventional case: ``de``, ``pt-BR``, ``sr-Latn-RS``."""
+    parts = value.split("-") if 0 < len(value) <= 35 else []
+    if not parts or not (2 <= len(parts[0]) <= 3 and parts[0].isascii() and parts[0].isalpha()) or not all(
+            0 < len(part) <= 8 and part.isascii() and part.isalnum() for part in parts[1:]):
+        raise ValueError("not a BCP 47 language tag (such as 'en', 'de' or 'pt-BR')")
+    shaped = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha() and len(shaped) == 1:
+            shaped.append(part.title())  # script
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            shaped.append(part.upper())  # region
+        else:
+            shaped.append(part.lower())
+    return "-".join(shaped)
+
+
 def _list(value: Any) -> Any:
     if isinstance(value, (str, bytes)):
         raise ValueError("expected a list")
@@ -119,6 +138,7 @@ Slug = Annotated[str, AfterValidator(_slug)]
 OptionalSlug = Annotated[Slug | None, BeforeValidator(_blank_is_none)]
 RecordId = Annotated[str, BeforeValidator(_record_id)]
 Sha256 = Annotated[str, AfterValidator(_sha256)]
+LanguageTag = Annotated[str, AfterValidator(_language_tag)]
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -233,6 +253,9 @@ class RecordDraft(_Model):
     note: str | None = None
     refers_to: RecordId | None = None
     kept: KeptMark | None = None  # set when a kept decision is signed (guard.services: sign_waiting)
+    language: Annotated[LanguageTag | None, BeforeValidator(_blank_is_none)] = None
+    """The language (BCP 47) of the app's form or notification the decision was recorded on;
+    None where nobody said (the command line, records from before it was recorded)."""
 
     def __init__(self, provider_id: str | None = None, decision: Decision | str | None = None, /,
                  **data: Any) -> None:
@@ -272,6 +295,8 @@ class RecordDraft(_Model):
         if self.notice is not None:  # "notice" and "cut" appear only when there is one (smaller rows)
             content["notice"] = {"text": cut_text(self.notice.text, MAX_NOTICE, "notice.text", cuts) or "",
                                  "seen_at": format_utc(self.notice.seen_at)}
+        if self.language is not None:  # like "notice": records from before it lack it, and verify as they are
+            content["language"] = self.language
         if self.kept is not None:  # like "notice": only on a decision that waited unsigned
             content["kept"] = {"kept_at": format_utc(self.kept.kept_at),
                                "why": cut_text(self.kept.why, MAX_TEXT, "kept.why", cuts) or ""}
@@ -317,6 +342,7 @@ class Record(BaseModel):
     signature: str
     notice: Notice | None = None
     kept: KeptMark | None = None
+    language: str | None = None  # None: not recorded (see RecordDraft.language)
     cut: dict[str, int] = Field(default_factory=dict)
     format: int = RECORD_FORMAT
 
@@ -344,6 +370,8 @@ class Record(BaseModel):
             del data["notice"]
         if data["kept"] is None:
             del data["kept"]
+        if data["language"] is None:
+            del data["language"]
         if not data["cut"]:
             del data["cut"]
         return data

@@ -140,8 +140,9 @@ class Ledger(LedgerReader):
         return records
 
     def withdraw(self, record_id: str, *, note: str | None = None, occurred_at: datetime | None = None,
-                 evidence: tuple[EvidenceItem, ...] = ()) -> Record:
-        """Withdraw a consent that is in force: a new ``withdrawn`` record pointing at it."""
+                 evidence: tuple[EvidenceItem, ...] = (), language: str | None = None) -> Record:
+        """Withdraw a consent that is in force: a new ``withdrawn`` record pointing at it
+        (``language``: the one the form it was withdrawn on was shown in, as a decision's)."""
         target = self.get(record_id)
         status = self.effective_status(target)
         if status.decision != Decision.GIVEN:
@@ -152,6 +153,7 @@ class Ledger(LedgerReader):
             provider_id=target.provider_id, decision=Decision.WITHDRAWN, occurred_at=occurred_at,
             feature_id=target.feature_id, meeting=target.meeting, purposes=target.purposes,
             requested_by=RequestedBy.SELF, terms=target.terms, evidence=evidence, note=note, refers_to=target.id,
+            language=language,
         ))
 
     def correct(self, record_id: str, draft: RecordDraft) -> Record:

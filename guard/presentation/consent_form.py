@@ -180,8 +180,10 @@ def quick_answers(subject: ConsentSubject, decision: Decision, catalog: Catalog)
                           note=_("Answered from the notification."))
 
 
-def build_draft(answers: ConsentAnswers, subject: ConsentSubject) -> RecordDraft:
+def build_draft(answers: ConsentAnswers, subject: ConsentSubject, language: str | None = None) -> RecordDraft:
     """The ledger draft for the answers, with the detection evidence; terms are filled by Services.
+    ``language``: the one the form or notification was shown in (``current_language()``), which
+    the record keeps as the language the consent was asked in.
 
     Values from outside (titles, links, evidence) are cut to what the ledger keeps, never
     refused: a page that sets a 100 kB title cannot stop a decision being recorded.
@@ -202,6 +204,7 @@ def build_draft(answers: ConsentAnswers, subject: ConsentSubject) -> RecordDraft
         evidence=tuple(replace(e, detail=cut(e.detail, MAX_FIELD)) for e in evidence[:MAX_ITEMS]),
         note=cut(answers.note.strip(), MAX_NOTE) or None,
         notice=_notice_seen(subject) if same_provider else None,
+        language=language,
     )
 
 

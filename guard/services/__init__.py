@@ -33,8 +33,9 @@ if TYPE_CHECKING:
     from guard.ledger.limits import TamperEvidence
     from guard.monitor import MonitorEvent, Snapshot
     from guard.paths import AppPaths, app_paths, resources_dir
+    from guard.services.shown_notifications import ShownNotifications, read_shown, write_shown
     from guard.settings import (DetectionSettings, GeneralSettings, NotificationSettings, Settings,
-                                SettingsChangedError, TermsSettings)
+                                SettingsChangedError, SettingsFileProblem, TermsSettings)
     from guard.snapshot_json import SnapshotFormatError, snapshot_from_json, snapshot_to_json
     from guard.terms.analysis import AnalysedChange
     from guard.terms.models import FetchRecord, Version
@@ -55,8 +56,9 @@ _FROM = {
     "guard.ledger.limits": ("TamperEvidence",),
     "guard.monitor": ("MonitorEvent", "Snapshot"),
     "guard.paths": ("AppPaths", "app_paths", "resources_dir"),
+    "guard.services.shown_notifications": ("ShownNotifications", "read_shown", "write_shown"),
     "guard.settings": ("DetectionSettings", "GeneralSettings", "NotificationSettings", "Settings",
-                       "SettingsChangedError", "TermsSettings"),
+                       "SettingsChangedError", "SettingsFileProblem", "TermsSettings"),
     "guard.snapshot_json": ("SnapshotFormatError", "snapshot_from_json", "snapshot_to_json"),
     "guard.terms.analysis": ("AnalysedChange",),
     "guard.terms.models": ("FetchRecord", "Version"),
@@ -82,10 +84,10 @@ __all__ = [
     "GeneralSettings", "KeyStatus", "KeyStorage", "LedgerCheck", "LetterText",
     "Meeting", "MonitorEvent", "NotificationSettings", "Order", "ProgressFn", "Provider", "Record", "RecordDetails",
     "RecordDraft", "RecordFilter", "RecordRow", "RequestedBy", "Services", "Settings", "SettingsChangedError",
-    "Snapshot", "SnapshotFormatError", "Source",
+    "SettingsFileProblem", "ShownNotifications", "Snapshot", "SnapshotFormatError", "Source",
     "TamperEvidence", "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal",
     "app_paths",
     "blocking", "clause_history", "desktop_capabilities", "desktop_report", "forbid_thread", "install_gnome_extension",
-    "is_blocking", "log_to_app_file", "resources_dir",
-    "snapshot_from_json", "snapshot_to_json", "tray_registered", "unverified_count",
+    "is_blocking", "log_to_app_file", "read_shown", "resources_dir",
+    "snapshot_from_json", "snapshot_to_json", "tray_registered", "unverified_count", "write_shown",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -196,6 +196,29 @@ class Services(LedgerDoor, TermsDoor):
         self.settings_issues = list(self.settings_store.issues)
         self.use_settings(settings)
         return settings
+
+    @blocking
+    def update_settings(self, change: Callable[[Settings], Settings]) -> Settings:
+        """Blocks: reads the settings file as it is now, applies ``change`` to it and writes the
+        result over that version only, then uses it. For one setting changed outside the settings
+        window (the tray menu): the app's copy may be older than the file, and writing it back
+        would undo a hand edit, turning the network back on. A file with problems is not
+        rewritten (SettingsFileProblem: fix it first); a file changed while this ran is read again."""
+        from guard.settings import SettingsChangedError, SettingsFileProblem
+
+        for _attempt in range(3):
+            current = self.settings_store.load_and_report()
+            self.settings_issues = list(self.settings_store.issues)
+            if self.settings_issues:
+                raise SettingsFileProblem(self.settings_store.path, self.settings_problems())
+            updated = change(current)
+            try:
+                self.settings_store.save(updated, expected=self.settings_store.version)
+            except SettingsChangedError:
+                continue
+            self.use_settings(updated)
+            return updated
+        raise SettingsChangedError(self.settings_store.path, self.settings_store.current_version())
 
     def settings_problems(self) -> list[str]:
         """What is wrong with the settings file as last read, one line each (file, line, key, what is used)."""

@@ -146,17 +146,21 @@ class LedgerDoor:
         The record, and whether it was there already (then nothing was added)."""
         from datetime import UTC, datetime
 
-        from guard.ledger import DecisionKept
+        from guard.ledger import DecisionKept, LedgerError
         from guard.ledger.answers import ANSWER_SPAN, answer_in_file, answer_in_ledger, names_a_notice, notice_identity
 
         now = datetime.now(UTC)
         with self._answer_lock:  # two answers at once: the second one sees the first in the ledger
-            if self._ledger is not None or self._appender is None:
-                earlier = answer_in_ledger(self._open_ledger(), draft, now)
-            else:  # recorded in a helper process: looked at without opening the ledger here
-                from guard.ledger import ledger_path
+            try:
+                if self._ledger is not None or self._appender is None:
+                    earlier = answer_in_ledger(self._open_ledger(), draft, now)
+                else:  # recorded in a helper process: looked at without opening the ledger here
+                    from guard.ledger import ledger_path
 
-                earlier = answer_in_file(ledger_path(self.paths), draft, now)
+                    earlier = answer_in_file(ledger_path(self.paths), draft, now)
+            except LedgerError as error:  # a damaged record never keeps the answer from being recorded
+                log.warning("Could not look for an earlier answer to this notice (%s); recording this one", error)
+                earlier = None
             if earlier is not None:
                 log.warning("Ignored a second answer (%s) to a notice answered in record %s", draft.decision,
                             earlier.seq)
@@ -225,12 +229,14 @@ class LedgerDoor:
         return self._open_ledger().append(draft, record_id=record_id)
 
     @blocking
-    def withdraw(self, record_id: str, note: str | None = None, *, letter: bool = True) -> Withdrawal:
-        """Blocks: records the withdrawal of a consent; then prepares the letter to the provider
-        (GDPR Art. 7(3)), whose failure never undoes the withdrawal."""
+    def withdraw(self, record_id: str, note: str | None = None, *, letter: bool = True,
+                 language: str | None = None) -> Withdrawal:
+        """Blocks: records the withdrawal of a consent (``language``: the one its form was shown
+        in); then prepares the letter to the provider (GDPR Art. 7(3)), whose failure never undoes
+        the withdrawal."""
         ledger = self._open_ledger()
         original = ledger.get(record_id)
-        record = ledger.withdraw(record_id, note=note)
+        record = ledger.withdraw(record_id, note=note, language=language)
         if not letter:
             return Withdrawal(record, original)
         try:

@@ -30,7 +30,9 @@
   let retryTimer = null;
   const pageReports = new Map(); // "<tab id>/<kind>" -> timestamps of recent content-script reports
   const phrasesForwarded = new Map(); // tab id -> the catalog phrase ids of the notices sent for it
-  const lobbies = new Set(); // ids of the tabs whose page said it shows its pre-join or lobby screen
+  // tab id -> whether its page said it shows its pre-join or lobby screen (absent: not said yet)
+  const lobbies = new Map();
+  const LOBBY_PROVIDERS = new Set((DATA.lobbies || []).map((lobby) => lobby.provider));
 
   function describe(tab) {
     if (!tab || typeof tab.url !== "string" || tab.incognito) {
@@ -51,7 +53,7 @@
       providers: providers,
     };
     if (lobbies.has(tab.id)) {
-      described.lobby = true;
+      described.lobby = lobbies.get(tab.id);
     }
     if (tab.sharingState) { // Firefox only: whether the page holds the microphone or camera
       described.microphone = Boolean(tab.sharingState.microphone);
@@ -147,6 +149,18 @@
         list.push(described);
       }
     }
+    for (const described of list) { // after a restart of this script: ask the pages that can show a lobby again
+      if (!lobbies.has(described.id) && described.providers.some((id) => LOBBY_PROVIDERS.has(id))) {
+        try {
+          const asked = api.tabs.sendMessage(described.id, { kind: "lobby?" });
+          if (asked && typeof asked.catch === "function") {
+            asked.catch(() => undefined);
+          }
+        } catch (error) {
+          // no content script in that tab (yet): it tells when it starts
+        }
+      }
+    }
     const seen = await windowsSeen();
     const state = { type: "state", tabs: list };
     if (seen !== null) {
@@ -223,11 +237,7 @@
     }
     if (message.kind === "lobby" && typeof message.lobby === "boolean") {
       // Kept at once; told with the tab's next report when a page flips it faster than the budget allows.
-      if (message.lobby) {
-        lobbies.add(tab.id);
-      } else {
-        lobbies.delete(tab.id);
-      }
+      lobbies.set(tab.id, message.lobby);
       if (pageReportAllowed(tab.id, "lobby", [])) {
         update(tab);
       }

@@ -71,6 +71,14 @@
     }
   }
   let inLobby = null; // as last reported: null before the first look
+  if (lobbySelectors.length > 0 && !bench) {
+    api.runtime.onMessage.addListener((message) => {
+      if (message && message.kind === "lobby?") { // the background script restarted: tell it again
+        inLobby = null;
+        checkLobby();
+      }
+    });
+  }
   const sent = { notice: new Set(), participant: new Set() };
   const phrasesSent = new Set();
   const hidden = new Set(); // containers whose text matched while they were not shown

@@ -3256,6 +3256,12 @@ globalThis.MPG_DATA = Object.freeze({
   ],
   "lobbies": [
     {
+      "provider": "8x8",
+      "selectors": [
+        ".premeeting-screen"
+      ]
+    },
+    {
       "provider": "element",
       "selectors": [
         "[data-testid=\"lobby_joinCall\"]"

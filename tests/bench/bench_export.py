@@ -49,6 +49,7 @@ def drafts(catalog, rng: random.Random, start: int, count: int) -> list[RecordDr
                                                    "Ada Lovelace"),
             purposes=("meeting summary", "action items")[: 1 + i % 2], requested_by="host", terms=terms,
             note=f"note {i}" if i % 5 == 0 else None,
+            language=("en", "de", "fr", None)[i % 4],  # the form's language; a quarter made without one
         ))
     return out
 

@@ -128,7 +128,7 @@ def prepare_session_home(home: Path) -> None:
     (home / "config").mkdir(parents=True, exist_ok=True)
     (home / "config" / "settings.toml").write_text(
         "[general]\nwelcome_shown = true\n"  # a user past the first start: no welcome window in the session
-        "[detection]\ninterval_seconds = 0.5\n[terms]\nnetwork_enabled = true\nallow_insecure_localhost = true\n")
+        "[detection]\ninterval_seconds = 0.5\n[terms]\nnetwork_enabled = true\n")
     script = (
         "import os\n"
         "from guard.paths import app_paths\n"
@@ -154,6 +154,7 @@ def session_run(work: Path, env: dict[str, str]) -> dict[str, object]:
         for index in range(6):
             server.routes[f"/doc{index}"] = page(plain_page(fixture_text("zoom/tos-2023-08-07-section10.quoted.md")))
         run_env = dict(env, MEETING_GUARD_HOME=str(home), MPG_BENCH_TERMS_URL=server.url("").rstrip("/"),
+                       MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST="1",  # the local server; never from the file
                        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
         result = subprocess.run([sys.executable, "-m", "tests.bench.tray_session"], env=run_env, cwd=ROOT,
                                 capture_output=True, text=True, timeout=1800)

@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import stat
+import time
 
 import pytest
 
@@ -243,3 +244,49 @@ def test_a_state_file_of_another_user_is_never_read_as_the_browsers_tabs_hostile
     assert [state.browser for state in states] == ["chromium"], "one file: ours"
     os.chown(theirs, os.getuid(), os.getgid())
     assert len(StateReader(ours.parent).read()) == 2, "the same file of ours is read"
+
+
+@pytest.mark.parametrize("kind", ["another user's", "a link"])
+def test_the_state_folder_of_another_user_or_a_link_gets_no_file_and_is_named_hostile(app_home, tmp_path, kind):
+    """A state folder planted by someone else (XDG_RUNTIME_DIR in a shared place): whoever owns it
+    could read the browser's meeting tabs there or swap the file; the host writes nothing into it."""
+    import shutil
+
+    from guard.browser.paths import state_dir
+
+    folder = state_dir()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o777)
+    if kind == "a link":
+        folder.symlink_to(elsewhere)
+    else:
+        if os.getuid() != 0:
+            pytest.skip("making a folder another user's needs root")
+        folder.mkdir(mode=0o777)
+        os.chown(folder, 65534, 65534)
+    host = HostProcess(CHROMIUM_ORIGIN)
+    try:
+        host.send({"type": "hello", "version": "0.1.0", "browser": "chromium"})
+        assert host.reply()["type"] == "hello"
+        host.send({"type": "state", "tabs": [tab(7)]})
+        time.sleep(1)  # handled by then; a write would have happened
+    finally:
+        assert host.close() == 0
+    assert list(elsewhere.iterdir()) == [] and list(folder.glob("*.json")) == [], "a state file was written there"
+    said = host.stderr()
+    assert f"{folder} is {'a link' if kind == 'a link' else 'owned by another user'}" in said, said
+    assert "Nothing was written" in said
+
+
+def test_a_state_folder_of_ours_open_to_others_is_made_private_before_the_file_is_written(host):
+    from guard.browser.paths import state_dir
+
+    folder = state_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o777)
+    host.send({"type": "hello", "version": "0.1.0", "browser": "chromium"})
+    host.send({"type": "state", "tabs": [tab(7)]})
+    host.wait_state(lambda s: tab_ids(s) == [7])
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

@@ -87,7 +87,7 @@ def test_every_shipped_translation_names_a_feature_and_keeps_the_providers_words
     """Stale entries (the English changed since) are allowed, never shown; current ones keep each
     quote of the English word for word."""
     files = sorted(translations_dir().glob("*.toml"))
-    assert [f.stem for f in files] == ["de", "fr"]
+    assert [f.stem for f in files] == ["de", "es", "fr", "it", "nl"]
     current = 0
     for path in files:
         translations = catalog_translations(path.stem)
@@ -114,3 +114,22 @@ def test_in_french_a_feature_reads_in_french_marked_as_machine_made(catalog):
         use_language("en")
     assert text.startswith("Produit à partir de la transcription un résumé de la réunion")
     assert text.endswith("(traduction automatique)")
+
+
+@pytest.mark.parametrize("language, start, mark", [
+    ("es", "Genera un resumen de la reunión", "(traducción automática)"),
+    ("it", "Genera un riepilogo della riunione", "(traduzione automatica)"),
+    ("nl", "Maakt op basis van de transcriptie een samenvatting", "(machinevertaling)"),
+])
+def test_in_spanish_italian_and_dutch_a_feature_reads_in_that_language_marked_as_machine_made(
+        catalog, language, start, mark):
+    """A Spanish, Italian or Dutch window showed every description in English (session 10)."""
+    summary = catalog.get("zoom").feature("meeting-summary")
+    use_language(language)
+    try:
+        text = wording.feature_description(summary, "zoom")
+        notice = wording.participant_notice(summary, "zoom")
+    finally:
+        use_language("en")
+    assert text.startswith(start) and text.endswith(mark)
+    assert "AI Companion" in notice and notice != summary.participant_notice

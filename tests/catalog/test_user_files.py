@@ -187,3 +187,20 @@ def test_user_files_together_are_read_only_up_to_a_total(tmp_path, shipped):
     assert loaded == list(range(len(loaded))) and 0 < len(loaded) < count
     assert {p.file.name for p in catalog.problems} == {f"f{n:03}.toml" for n in range(len(loaded), count)}
     assert all("at most" in p.reason for p in catalog.problems)
+
+
+@pytest.mark.parametrize("foreign", ["file", "folder"])
+def test_a_user_catalog_file_of_another_user_is_not_read_hostile(shipped, tmp_path, foreign):
+    """A config folder in a shared place: another user's file that overrides a provider (its AI
+    features gone, so nothing is told about them) is named and skipped; the shipped entry stands."""
+    if os.getuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    user = tmp_path / "user"
+    user.mkdir()
+    planted = user / "jitsi-meet.toml"
+    planted.write_text('id = "jitsi-meet"\nname = "Not Jitsi"\n', encoding="utf-8")
+    os.chown(planted if foreign == "file" else user, 65534, 65534)
+    catalog = load_catalog(shipped, user)
+    assert catalog.get("jitsi-meet").name == "Jitsi Meet", "another user's file changed a provider"
+    (problem,) = [p for p in catalog.problems if p.file == planted]
+    assert "belongs to another user (uid 65534)" in problem.message() and str(planted) in problem.message()

@@ -160,3 +160,21 @@ def test_list_shows_hostile_titles_inert(cli):
     assert listed["records"][0]["meeting"]["title"] == title, "JSON keeps the exact value"
     raw = cli("consent", "list", "--json").stdout
     assert "\x9b" not in raw and "\u202e" not in raw and "\x1b" not in raw
+
+
+def test_the_language_the_consent_was_asked_in_is_recorded_in_its_bcp47_form_or_refused_by_name(cli):
+    result = add(cli, "--provider", "zoom", "--language", "PT-br", "--json")
+    assert result.returncode == ExitStatus.OK, result.stderr
+    assert json.loads(result.stdout)["record"]["language"] == "pt-BR"
+    without = json.loads(add(cli, "--provider", "zoom", "--json").stdout)["record"]
+    assert "language" not in without  # not recorded, rather than a guess
+    result = add(cli, "--provider", "zoom", "--language", "Deutsch")
+    assert result.returncode != ExitStatus.OK
+    assert "language" in result.stderr and "BCP 47" in result.stderr and records_kept() == 2
+
+
+def test_a_withdrawal_keeps_the_language_it_was_made_in_when_given(cli):
+    given = json.loads(cli("consent", "add", "--provider", "zoom", "--decision", "given", "--json", now=clock).stdout)
+    result = cli("consent", "withdraw", given["record"]["id"], "--language", "fr", "--json", now=clock)
+    assert result.returncode == ExitStatus.OK, result.stderr
+    assert json.loads(result.stdout)["record"]["language"] == "fr"

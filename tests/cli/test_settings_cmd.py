@@ -27,12 +27,27 @@ def test_json_says_whether_the_file_exists_and_hides_test_only_keys(cli, app_hom
     assert report["exists"] is True and report["settings"]["general"]["autostart"] is True
 
 
-def test_a_test_only_key_switched_on_is_shown(cli, app_home):
+def test_plain_http_to_this_computer_is_never_switched_on_by_the_settings_file_hostile(cli, app_home, monkeypatch):
+    """Whoever can write the settings file must not downgrade terms fetching to plain HTTP: the
+    line is reported and ignored; only the test suite's environment turns it on, and says so."""
+    from guard.settings import SettingsStore
+
+    monkeypatch.delenv("MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST", raising=False)
     path = app_home / "config" / "settings.toml"
     path.parent.mkdir(parents=True)
     path.write_text("[terms]\nallow_insecure_localhost = true\n")
     result = cli("settings")
+    assert f"{path}, line 2: 'terms.allow_insecure_localhost' is a test-only setting that is never read from the " \
+        "settings file; ignored" in result.stdout
+    assert "allow_insecure_localhost = true" not in result.stdout
+    assert SettingsStore(path).load().terms.allow_insecure_localhost is False
+
+    monkeypatch.setenv("MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST", "1")
+    path.write_text("")
+    result = cli("settings")
     assert tomllib.loads(result.stdout)["terms"]["allow_insecure_localhost"] is True
+    assert "'terms.allow_insecure_localhost' comes from the environment variable " \
+        "MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST" in result.stdout
 
 
 def test_an_archive_url_from_the_environment_is_shown_as_such(cli, app_home, monkeypatch):

@@ -18,7 +18,7 @@ import pytest
 from guard.browser.messages import State, TabChanged, TabInfo
 from guard.browser.state import BrowserState, save
 from guard.catalog import load_catalog
-from guard.detect.browser_tabs import BrowserTabs
+from guard.detect.browser_tabs import LOBBY_WAIT, BrowserTabs
 from guard.detect.candidates import Candidate
 from guard.detect.matching import DetectionRules
 from guard.detect.sessions import SessionState, advance, set_aside
@@ -80,6 +80,7 @@ def test_the_lobbys_title_in_a_browser_window_is_set_aside_not_confirmed(tmp_pat
     (obs,) = WindowTitles(RULES).observations([WindowInfo("WeeklyStandup | Jitsi Meet - Chromium", BROWSER_PID, 7)],
                                               CHROMIUM, NOW, fronts=probe.fronts)
     assert obs.provider_id == "jitsi-meet" and not obs.meeting and set_aside(obs)
+    assert "the browser extension shows it in its lobby" in obs.detail, obs.detail
 
 
 def test_joining_starts_the_meeting_and_going_back_to_the_lobby_ends_it(tmp_path):
@@ -100,3 +101,26 @@ def test_joining_starts_the_meeting_and_going_back_to_the_lobby_ends_it(tmp_path
     save(tmp_path, host)
     state, events = advance(state, probe.observations(RULES, left), left)
     assert state.meetings_in_progress == () and any(isinstance(event, MeetingEnded) for event in events)
+
+
+def _unsaid(provider: str) -> TabInfo:
+    url, title = ROOMS[provider]
+    return TabInfo(id=1, window=1, url=url, title=title, active=True, providers=(provider,))
+
+
+def test_a_new_tab_whose_page_has_not_said_whether_it_shows_its_lobby_waits_then_counts(tmp_path):
+    """The page loads before its content script looks: a tick then must not start a meeting that the lobby
+    ends a moment later. An extension too old to tell never says: after LOBBY_WAIT the tab counts as before."""
+    probe = BrowserTabs(tmp_path)
+    _host(tmp_path, _unsaid("jitsi-meet"))
+    (obs,) = [obs for obs in probe.observations(RULES, NOW) if obs.signal == Signal.BROWSER_TAB]
+    assert not obs.meeting and "not yet known whether it shows the lobby" in obs.detail, obs.detail
+    state, _ = advance(SessionState(), [obs], NOW)
+    assert state.meetings_in_progress == ()
+    later = NOW + LOBBY_WAIT + timedelta(seconds=1)
+    (obs,) = [obs for obs in probe.observations(RULES, later) if obs.signal == Signal.BROWSER_TAB]
+    assert obs.meeting and "lobby" not in obs.detail
+
+
+def test_a_service_without_a_lobby_screen_counts_at_once():
+    assert "google-meet" not in RULES.lobby_screens and "jitsi-meet" in RULES.lobby_screens

@@ -17,7 +17,7 @@ from guard.export.verify_export import canonical, verify_export
 from tests.export.test_verify_export import documented_script
 
 COMPAT = Path(__file__).parent / "data" / "compat"
-SIGNED = ("a7854e1", "9ebea8e")  # format 2: Ed25519 records and head
+SIGNED = ("a7854e1", "9ebea8e", "f72b378")  # format 2: Ed25519 records and head
 UNSIGNED = "9b894ea"  # format 1 (2026-11-23): hashes and HMACs only
 NO_KEYS = "a516cfc"  # format 1 written by a build whose ledger signed with Ed25519: no public key in the file
 
@@ -170,7 +170,7 @@ def test_an_hmac_only_export_with_its_last_record_dropped_is_caught():
 
 
 @pytest.mark.parametrize(("build", "name", "verdict"), [
-    ("a7854e1", "export.json", "intact"), ("9ebea8e", "export-to.json", "intact"),
+    ("a7854e1", "export.json", "intact"), ("9ebea8e", "export-to.json", "intact"), ("f72b378", "export.json", "intact"),
     (UPGRADED, "export.json", "intact"), (UPGRADED, "export-hmac-only.json", "not verifiable"),
     (UNSIGNED, "export.json", "not verifiable"), (NO_KEYS, "export.json", "not verifiable")])
 def test_the_documented_python_agrees_on_old_exports(build, name, verdict, tmp_path):

@@ -40,6 +40,8 @@ def as_record(row: dict[str, str], unquote=lambda v: v) -> dict:
         **({"notice": {"text": row["notice_text"], "seen_at": row["notice_seen_at"]}} if row["notice_seen_at"] else {}),
         **({"cut": {name: int(length) for name, _, length in
                     (item.partition("=") for item in split_multi(row["cut"]))}} if row["cut"] else {}),
+        **({"kept": {"kept_at": row["kept_at"], "why": row["kept_why"]}} if row["kept_at"] else {}),
+        **({"language": row["language"]} if row["language"] else {}),
     }
 
 
@@ -112,3 +114,31 @@ def test_fast_lines_equal_the_generic_rfc_4180_rows(ledger, sample, catalog, tmp
     assert len(entries) == len(sample.all)
     for entry in entries:
         assert _plain_line(entry, job) == ",".join(map(_cell, row(entry, job)))
+
+
+def test_the_header_is_the_documented_version_and_only_appends_to_the_last(ledger, sample, catalog, tmp_path):
+    """docs/csv-export.md: version 1's 33 columns in their places, then version 2's three."""
+    from pathlib import Path
+
+    from guard.export.csv_export import CSV_VERSION
+
+    export_history(ledger, catalog, "csv", tmp_path / "history.csv")
+    with open(tmp_path / "history.csv", newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "csv-export.md").read_text(encoding="utf-8")
+    table = [line.split("|") for line in doc.splitlines()  # the columns' table: "| # | `name` | what | since |"
+             if line.startswith("| ") and line.split("|")[1].strip().isdigit() and line.split("|")[2].startswith(" `")]
+    documented = [cells[2].strip().strip("`") for cells in table]
+    since = [int(cells[4]) for cells in table]
+    assert header == documented == list(COLUMNS) and len(header) == 36 and CSV_VERSION == max(since) == 2
+    assert header[:33][-2:] == ["terms_titles", "terms_version_dates"]  # version 1 unchanged
+    assert header[33:] == ["kept_at", "kept_why", "language"] and since == sorted(since)
+
+
+def test_a_kept_decision_says_when_and_why_it_was_kept(ledger, sample, catalog, tmp_path):
+    export_history(ledger, catalog, "csv", tmp_path / "history.csv")
+    rows = {row["id"]: row for row in read_rows(tmp_path / "history.csv")}
+    assert rows[sample.whereby.id]["kept_at"] == "2026-11-23T08:00:05.000000Z"  # as the ledger writes times
+    assert rows[sample.whereby.id]["kept_why"] == "the keyring did not answer"
+    assert rows[sample.given.id]["kept_at"] == rows[sample.given.id]["kept_why"] == ""
+    assert rows[sample.given.id]["language"] == "de" and rows[sample.refused.id]["language"] == ""

@@ -56,7 +56,7 @@ def test_titles_and_name_are_the_official_journal_s_word_for_word(language):
         assert _words(article.find("TI.ART")).endswith(f" {number}")
 
 
-# Phrases the German and French letters take word for word from the Regulation's own text, with
+# Phrases the letters take word for word from the Regulation's own text, with
 # the article they come from: the deadline (Art. 12(3)), the objection's test (Art. 21(1)), what an
 # access request asks about the logic (Art. 15(1)(h)) and who the controller is (Art. 4(7)).
 LETTER_PHRASES = {
@@ -69,6 +69,19 @@ LETTER_PHRASES = {
            ("021", "motifs légitimes et impérieux"),
            ("015", "informations utiles concernant la logique sous-jacente"),
            ("004", "détermine les finalités et les moyens du traitement")],
+    # Spain's text of Art. 12(3) has no "without undue delay": the phrase is the month's
+    "es": [("012", "en cualquier caso, en el plazo de un mes a partir de la recepción de"),
+           ("021", "motivos legítimos imperiosos"),
+           ("015", "información significativa sobre la lógica aplicada"),
+           ("004", "los fines y medios del tratamiento")],
+    "it": [("012", "senza ingiustificato ritardo e, comunque, al più tardi entro un mese dal ricevimento"),
+           ("021", "motivi legittimi cogenti"),
+           ("015", "informazioni significative sulla logica utilizzata"),
+           ("004", "le finalità e i mezzi del trattamento")],
+    "nl": [("012", "onverwijld en in ieder geval binnen een maand na ontvangst van"),
+           ("021", "dwingende gerechtvaardigde gronden"),
+           ("015", "nuttige informatie over de onderliggende logica"),
+           ("004", "het doel van en de middelen voor de verwerking van persoonsgegevens")],
 }
 
 

@@ -78,10 +78,11 @@ def test_every_record_carries_every_field_the_27560_guide_requires(ledger, sampl
         for subject in present(graph, record, DPV.hasDataSubject):  # 8.1.3
             assert (subject, RDF.type, DPV.DataSubject) in graph
         for notice in present(graph, record, DPV.hasNotice):  # 8.2.1, 8.2.2
-            assert DPV.PrivacyNotice in graph.objects(notice, RDF.type) or stated_unknown(graph, notice)
+            assert (DPV.PrivacyNotice in graph.objects(notice, RDF.type) or stated_unknown(graph, notice)
+                    or (notice, RDF.type, DPV.Notice) in graph)  # the app's own form
             language = present(graph, notice, DCTERMS.language)[0]
             assert isinstance(language, Literal) or stated_unknown(graph, language)
-            if not stated_unknown(graph, notice):
+            if not stated_unknown(graph, notice) and (notice, RDF.type, DPV.Notice) not in graph:
                 version = present(graph, notice, DCTERMS.hasVersion)[0]
                 assert str(version).startswith("sha256:") or stated_unknown(graph, version)
         for process in present(graph, record, DPV.hasProcess):  # 8.3
@@ -387,3 +388,37 @@ def test_a_tampered_ledger_still_exports_and_the_file_says_where(ledger, sample,
     run = cli("consent", "export", "--format", "html", "-o", str(tmp_path / "h.html"), env=no_keyring_env())
     assert run.returncode == 1 and "NOT intact: edited at seq 1" in run.stdout
     assert (tmp_path / "h.html").exists()
+
+
+def _form_language(graph: rdflib.Graph, record) -> object:
+    forms = [n for n in graph.objects(record, DPV.hasNotice) if (n, RDF.type, DPV.Notice) in graph]
+    assert len(forms) == 1, forms
+    return graph.value(forms[0], DCTERMS.language)
+
+
+def test_each_record_says_the_language_its_form_was_shown_in_or_that_it_was_not_recorded(
+        ledger, sample, catalog, tmp_path, vocabulary):
+    """DPVCG guide §8.2.2 "Notice Language" (MUST): the language of the communication about consent,
+    a BCP 47 tag typed xsd:language; a record made without one says so in DPV's terms."""
+    graph = as_rdf(export_json(ledger, catalog, tmp_path))
+    assert DPV.Notice in set(vocabulary.subjects())
+    said = {str(graph.value(record, DCTERMS.identifier)): _form_language(graph, record)
+            for record in graph.subjects(RDF.type, DPV.ConsentRecord)}
+    assert said[sample.given.id] == Literal("de", datatype=XSD.language)
+    assert said[sample.tricky.id] == Literal("pt-BR", datatype=XSD.language)
+    assert said[sample.whereby.id] == Literal("en", datatype=XSD.language)
+    for record in (sample.refused, sample.notice, sample.left):  # made without a language
+        assert stated_unknown(graph, said[record.id]) and (said[record.id], RDF.type, DCTERMS.LinguisticSystem) in graph
+
+
+def test_the_export_is_created_by_the_app_as_an_agent_not_a_string(ledger, sample, catalog, tmp_path):
+    """dct:creator's range is dct:Agent (DCMI Terms; DPV's examples name an entity, E0076)."""
+    document = export_json(ledger, catalog, tmp_path)
+    graph = as_rdf(document)
+    export = URIRef(document["@id"])
+    creators = list(graph.objects(export, DCTERMS.creator))
+    assert len(creators) == 1 and isinstance(creators[0], URIRef)
+    app = creators[0]
+    assert {DCTERMS.Agent, SCHEMA.SoftwareApplication} <= set(graph.objects(app, RDF.type))
+    assert graph.value(app, SCHEMA.name) == Literal("Meeting Privacy Guard")
+    assert graph.value(app, SCHEMA.softwareVersion)

@@ -18,7 +18,7 @@ from tests.i18n.catalogs import letter_ids
 GREETING = {"en": "Dear Sir or Madam,", "de": "Sehr geehrte Damen und Herren,", "fr": "Madame, Monsieur,",
             "es": "Muy señores míos:", "it": "Gentili Signore e Signori,", "nl": "Geachte heer, mevrouw,"}
 DATE = {"en": "1 June 2026", "de": "1. Juni 2026", "fr": "1er juin 2026", "es": "1 de junio de 2026",
-        "it": "1 giugno 2026", "nl": "1 juni 2026"}
+        "it": "1º giugno 2026", "nl": "1 juni 2026"}
 WHEN = {"en": "2026-03-02 09:15 UTC", "de": "2. März 2026 09:15 UTC", "fr": "2 mars 2026 09:15 UTC",
         "es": "2 de marzo de 2026 09:15 UTC", "it": "2 marzo 2026 09:15 UTC", "nl": "2 maart 2026 09:15 UTC"}
 TITLE = {"en": "“Quarterly planning”", "de": "„Quarterly planning“", "fr": "«\u00a0Quarterly planning\u00a0»",

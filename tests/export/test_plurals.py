@@ -17,8 +17,8 @@ EXPECTED = {  # (one, several) as a reader of the language writes them
     "en": ("- and 1 earlier record of", "- and 3 earlier records of"),
     "de": ("- und 1 früherer Datensatz", "- und 3 frühere Datensätze"),
     "fr": ("- et 1 entrée antérieure", "- et 3 entrées antérieures"),
-    "es": ("- y 1 registro anterior", "- y 3 registros anteriores"),
-    "it": ("- e 1 registrazione precedente", "- e 3 registrazioni precedenti"),
+    "es": ("- y 1 entrada anterior", "- y 3 entradas anteriores"),
+    "it": ("- e 1 voce precedente", "- e 3 voci precedenti"),
     "nl": ("- en 1 eerdere registratie van", "- en 3 eerdere registraties van"),
 }
 

@@ -204,3 +204,18 @@ def test_a_record_edited_into_a_consent_gets_no_signed_receipt(ledger, sample, c
     assert ("changed after it was signed" in why) if not rehash else ("signature does not verify" in why)
     assert any(f"Record {sample.left.seq}:" in warning for warning in result.warnings)
     assert (tmp_path / "r" / f"receipt-{sample.whereby.id}.jws").is_file()  # the genuine consents still are
+
+
+def test_a_receipt_names_the_language_the_consent_was_asked_in_only_when_recorded(ledger, sample, catalog, tmp_path,
+                                                                                 validator):
+    """Kantara CR v1.1 ``language``: two letters (ISO 639-1), the record's BCP 47 tag in the
+    extension; a record without one gets no ``language`` rather than a guessed one."""
+    receipts, _ = export_receipts(ledger, catalog, tmp_path / "r")
+    assert receipts[sample.given.id]["language"] == "de"
+    assert receipts[sample.tricky.id]["language"] == "pt"
+    assert receipts[sample.tricky.id]["x-meetingPrivacyGuard"]["language"] == "pt-BR"
+    assert receipts[sample.whereby.id]["language"] == "en"
+    assert "language" not in receipts[sample.correction.id]  # corrected on a form that said no language
+    assert receipts[sample.correction.id]["x-meetingPrivacyGuard"]["language"] == "not recorded"
+    for receipt in receipts.values():
+        validator.validate(receipt)

@@ -250,3 +250,57 @@ def test_the_documented_python_says_a_replaced_hmac_signature_is_one_not_removed
                          text=True, env=env)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "a record's signature was replaced" in run.stdout and "removed" not in run.stdout, run.stdout
+
+
+@pytest.mark.parametrize("said", ["en", {"@type": "dct:LinguisticSystem", "dpv:hasApplicability":
+                                         {"@id": "dpv:NotAvailable"}, "dct:description": "Not recorded."}])
+def test_a_changed_form_language_fails_naming_the_record(exported, sample, cli, no_ledger_here, said):
+    """The form's language is derived from the signed record: another one (or "not recorded" for a
+    record that names one) is a changed export."""
+    def relabel(document):  # the German form's node, which only the German record refers to
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.given.id)
+        form = next(f for f in document["mpg:forms"] if f["@id"] == node["dpv:hasNotice"][-1]["@id"])
+        form["dct:language"] = said
+    run = cli("verify-export", str(changed(exported, relabel)))
+    assert run.returncode == 1, run.stdout
+    assert f"record seq {sample.given.seq} (id {sample.given.id}) was changed: its DPV fields" in run.stdout
+
+
+def test_a_language_given_to_a_record_that_has_none_or_a_dropped_form_fails(exported, sample, cli, no_ledger_here):
+    def give(document):  # the record made without a language pointed at the English form
+        english = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.whereby.id)
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.refused.id)
+        node["dpv:hasNotice"][-1] = english["dpv:hasNotice"][-1]
+    run = cli("verify-export", str(changed(exported, give)))
+    assert run.returncode == 1 and f"record seq {sample.refused.seq} (id {sample.refused.id}) was changed" in run.stdout
+
+    def inline(document):  # written in full in the record (as builds of 2026-12-02 before mpg:forms did), wrong
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.given.id)
+        form = next(f for f in document["mpg:forms"] if f["@id"] == node["dpv:hasNotice"][-1]["@id"])
+        node["dpv:hasNotice"][-1] = {key: value for key, value in form.items() if key != "@id"} | {"dct:language": "fr"}
+    run = cli("verify-export", str(changed(exported, inline)))
+    assert run.returncode == 1 and f"record seq {sample.given.seq} (id {sample.given.id}) was changed" in run.stdout
+
+    def drop(document):
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.tricky.id)
+        node["dpv:hasNotice"].pop()
+    run = cli("verify-export", str(changed(exported, drop)))
+    assert run.returncode == 1 and f"record seq {sample.tricky.seq} (id {sample.tricky.id}) was changed" in run.stdout
+
+
+def test_a_form_written_in_full_in_the_record_as_the_first_builds_with_it_did_still_verifies(exported, sample, cli,
+                                                                                      no_ledger_here):
+    """Builds of main from commit 68c3a5f (2026-12-02) until mpg:forms wrote the form in each record."""
+    def inline(document):
+        forms = {f["@id"]: f for f in document.pop("mpg:forms")}
+        for node in document["mpg:records"]:
+            if node.get("@type") == "dpv:ConsentRecord":
+                node["dpv:hasNotice"][-1] = {k: v for k, v in forms[node["dpv:hasNotice"][-1]["@id"]].items()
+                                             if k != "@id"}
+    run = cli("verify-export", str(changed(exported, inline)))
+    assert run.returncode == 0, run.stdout
+
+
+def test_two_forms_with_one_id_are_caught(exported, cli, no_ledger_here):
+    run = cli("verify-export", str(changed(exported, lambda d: d["mpg:forms"].append(dict(d["mpg:forms"][0])))))
+    assert run.returncode == 1 and "the form _:form-1 appears more than once" in run.stdout

@@ -81,8 +81,8 @@ def test_spanish_italian_and_dutch_read_as_those_languages():
     """The app, not only the letters, in the three languages that once had letters only."""
     try:
         i18n.use_language("es")
-        assert i18n._("&Quit") == "&Salir" and i18n._("Overview") == "Resumen"
-        assert i18n.ngettext("{count} record", "{count} records", 2).format(count=2) == "2 registros"
+        assert i18n._("&Quit") == "&Salir" and i18n._("Overview") == "Vista general"
+        assert i18n.ngettext("{count} record", "{count} records", 2).format(count=2) == "2 entradas"
         assert i18n.format_number(1234567) == "1.234.567"
         i18n.use_language("it")
         assert i18n._("Consent history") == "Cronologia dei consensi"

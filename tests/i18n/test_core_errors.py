@@ -28,8 +28,8 @@ def test_a_full_disk_is_said_in_the_users_language(small_disk, no_keyring):  # n
     try:
         i18n.use_language("es")
         said = say_error(error)
-        assert said.startswith(f"Error en el registro de consentimientos {path} al añadir un registro (")
-        assert f"el disco que contiene {path.parent} está lleno. El registro nuevo NO se ha guardado" in said
+        assert said.startswith(f"Error en el registro de consentimientos {path} al añadir una entrada (")
+        assert f"el disco que contiene {path.parent} está lleno. La entrada nueva NO se ha guardado" in said
         i18n.use_language("nl")
         assert "de schijf met" in say_error(error) and "De nieuwe registratie is NIET opgeslagen" in say_error(error)
         assert say_error(ValueError("not ours")) == "not ours"

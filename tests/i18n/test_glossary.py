@@ -1,6 +1,8 @@
-"""One word per concept in German and French (the glossary in resources/locale/README.md): German
+"""One word per concept in each language (the glossary in resources/locale/README.md): German
 said "Meeting" and "Besprechung" for the same thing, French "registre" for both a record and the
-ledger. Each rule names the word a catalog must not use where the English says the concept."""
+ledger, Spanish "registro" for both too, Italian "registrazione" for a record and a recording, Dutch
+"melding" for a meeting's notice and a desktop notification. Each rule names the word a catalog
+must not use where the English says the concept."""
 
 from __future__ import annotations
 
@@ -20,6 +22,10 @@ CONTROLLER = re.compile(r"(?<!\{)\bcontroller\b(?!\})", re.IGNORECASE)  # not th
 PROCESSOR = re.compile(r"\bprocessors?\b", re.IGNORECASE)
 UNDUE_DELAY = re.compile(r"\bwithout undue delay\b", re.IGNORECASE)
 DPO = re.compile(r"\bdata protection officer\b", re.IGNORECASE)
+LOG = re.compile(r"\blog\b", re.IGNORECASE)
+NOTICE = re.compile(r"\bnotices?\b", re.IGNORECASE)
+NOTIFICATION = re.compile(r"notification|without notice", re.IGNORECASE)
+OPT_OUT = re.compile(r"\bopts? out\b", re.IGNORECASE)
 
 
 def lacks(words: str) -> re.Pattern[str]:
@@ -50,6 +56,40 @@ RULES = [
     ("de", DPO, NOTHING, lacks("Datenschutzbeauftragte"), "the DPO is der/die Datenschutzbeauftragte"),
     ("fr", DPO, NOTHING, lacks("délégué à la protection des données"),
      "the DPO is le délégué à la protection des données"),
+    # Spanish, Italian and Dutch (model-assisted review, 2026-12-02)
+    ("es", RECORD, re.compile(f"{LEDGER.pattern}|{LOG.pattern}", re.IGNORECASE), re.compile(r"\bregistros?\b"),
+     "registro is the ledger (and a log) only; a ledger record is una entrada"),
+    ("it", RECORD, RECORDING, re.compile(r"\bregistrazion[ei]\b", re.IGNORECASE),
+     "a ledger record is una voce; una registrazione is a recording"),
+    ("nl", NOTICE, NOTIFICATION, re.compile(r"melding", re.IGNORECASE),
+     "a notice a meeting shows is een mededeling; een melding is a desktop notification"),
+    ("es", OPT_OUT, NOTHING, re.compile(r"\bopon|\boposici", re.IGNORECASE), "to opt out is excluirse throughout"),
+    ("it", OPT_OUT, NOTHING, re.compile(r"\boppo[nrs]|opposizion", re.IGNORECASE),
+     "to opt out is l'opt-out throughout"),
+    ("nl", OPT_OUT, NOTHING, re.compile(r"bezwaar", re.IGNORECASE), "to opt out is zich afmelden throughout"),
+    # The GDPR's own terms in its Spanish, Italian and Dutch texts (OJ L 119, 4.5.2016)
+    ("es", PERSONAL_DATA, NOTHING, lacks("datos personales"), "personal data are datos personales"),
+    ("it", PERSONAL_DATA, NOTHING, lacks("dati personali"), "personal data are dati personali"),
+    ("nl", PERSONAL_DATA, NOTHING, lacks("persoonsgegevens"), "personal data are persoonsgegevens"),
+    ("es", CONTROLLER, NOTHING, lacks("responsables? del tratamiento"),
+     "the controller is el responsable del tratamiento"),
+    ("it", CONTROLLER, NOTHING, lacks("titolare del trattamento"), "the controller is il titolare del trattamento"),
+    ("nl", CONTROLLER, NOTHING, lacks("verwerkingsverantwoordelijke"),
+     "the controller is de verwerkingsverantwoordelijke"),
+    ("es", PROCESSOR, NOTHING, lacks("encargad[oa]s? del tratamiento"), "a processor is un encargado del tratamiento"),
+    ("it", PROCESSOR, NOTHING, lacks("responsabil[ei] del trattamento"),
+     "a processor is un responsabile del trattamento"),
+    ("nl", PROCESSOR, NOTHING, lacks("verwerker"), "a processor is een verwerker"),
+    ("es", UNDUE_DELAY, NOTHING, lacks("sin dilación indebida"), "without undue delay is sin dilación indebida"),
+    ("it", UNDUE_DELAY, NOTHING, lacks("senza ingiustificato ritardo"),
+     "without undue delay is senza ingiustificato ritardo"),
+    ("nl", UNDUE_DELAY, NOTHING, lacks("(?:onverwijld|zonder onredelijke vertraging)"),
+     "without undue delay is onverwijld (Art. 12) or zonder onredelijke vertraging (Art. 17)"),
+    ("es", DPO, NOTHING, lacks("delegado de protección de datos"), "the DPO is el delegado de protección de datos"),
+    ("it", DPO, NOTHING, lacks("responsabile della protezione dei dati"),
+     "the DPO is il responsabile della protezione dei dati"),
+    ("nl", DPO, NOTHING, lacks("functionaris voor gegevensbescherming"),
+     "the DPO is de functionaris voor gegevensbescherming"),
 ]
 
 

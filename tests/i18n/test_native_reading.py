@@ -100,20 +100,24 @@ def test_the_french_spacing_check_finds_a_missing_or_breaking_space():
     assert not french_spacing_problems("Fournisseur\u00a0: Zoom\u00a0; «\u00a0Zoom\u00a0»\u00a0? sha256:abc https://x")
 
 
-@pytest.mark.parametrize("language", ["de", "fr"])
+@pytest.mark.parametrize("language", ["de", "fr", "es", "it", "nl"])
 def test_every_plural_message_has_each_form_of_the_language(language):
     catalog = read(language)
     wrong = [str(message.id) for message in catalog if message.id and message.pluralizable
              and (len(message.string) != catalog.num_plurals or not all(message.string))]
-    assert catalog.num_plurals == {"de": 2, "fr": 3}[language] and not wrong, wrong
+    # French, Spanish and Italian have three (CLDR's one, many (1 000 000) and other), the others two
+    assert catalog.num_plurals == {"de": 2, "fr": 3, "es": 3, "it": 3, "nl": 2}[language] and not wrong, wrong
 
 
 # Messages whose plural may read like the singular: a German noun that does not change
-# ("1 Anbieter", "2 Anbieter"), or an English plural that does not change either.
-SAME_IN_BOTH_NUMBERS = {"de": {("{count} provider", "{count} providers")}, "fr": set()}
+# ("1 Anbieter", "2 Anbieter"), an Italian loanword that does not ("1 file", "2 file"), or an
+# English plural that does not change either.
+SAME_IN_BOTH_NUMBERS = {"de": {("{count} provider", "{count} providers")}, "fr": set(), "es": set(),
+                        "it": {("({count} file)", "({count} files)"), ("{count} byte", "{count} bytes")},
+                        "nl": set()}
 
 
-@pytest.mark.parametrize("language", ["de", "fr"])
+@pytest.mark.parametrize("language", ["de", "fr", "es", "it", "nl"])
 def test_one_and_two_read_differently_where_english_does(language):
     """"1 Datensätze" or "2 entrée": the plural form was a copy of the singular or the other way round."""
     found = []

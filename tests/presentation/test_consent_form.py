@@ -101,3 +101,10 @@ def test_a_notetaker_on_this_computer_is_about_no_meeting_but_keeps_its_evidence
     subject = consent_subject(request, snapshot(apps=[running], meetings=[session("testmeet", "m1", window())]))
     assert subject.meeting is None and subject.provider_id == "scribe"
     assert subject.evidence == running.evidence
+
+
+def test_the_draft_keeps_the_language_the_form_was_shown_in():
+    subject = ConsentSubject(session("testmeet", "m1", window()))
+    answers = ConsentAnswers(provider_id="testmeet", decision=Decision.GIVEN)
+    assert build_draft(answers, subject, "nl").language == "nl"
+    assert build_draft(answers, subject).language is None

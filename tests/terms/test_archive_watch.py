@@ -32,6 +32,12 @@ ARCHIVE = DocumentArchive(service="Zoom", terms_type="Terms of Service")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> ArchiveRepo:
     return ArchiveRepo.zoom_2023(tmp_path_factory.mktemp("contrib-versions"), noise=1)
 
+@pytest.fixture(autouse=True)
+def _local_test_servers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain HTTP to this computer's test servers: from the environment, never the settings file."""
+    monkeypatch.setenv("MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST", "1")
+
+
 
 def watcher(tmp_path: Path, documents: list[WatchedDocument], api: GitHubLike | None) -> TermsWatcher:
     fetcher = Fetcher(POLICY, network_enabled=True)
@@ -102,7 +108,7 @@ def settings(app_home: Path, api: GitHubLike | None = None, network: bool = True
     test-only settings are read from."""
     config = app_home / "config"
     config.mkdir(parents=True, exist_ok=True)
-    lines = ["[terms]", f"network_enabled = {'true' if network else 'false'}", "allow_insecure_localhost = true"]
+    lines = ["[terms]", f"network_enabled = {'true' if network else 'false'}"]
     if api is not None:
         assert monkeypatch is not None
         monkeypatch.setenv("MEETING_GUARD_TEST_ARCHIVE_API_URL", api.base)

@@ -14,12 +14,18 @@ MARCH = fixture_text("zoom/tos-2023-03-section10.quoted.md")
 AUG_07 = fixture_text("zoom/tos-2023-08-07-section10.quoted.md")
 AUG_11 = fixture_text("zoom/tos-2023-08-11-section10.ota.md")
 
+@pytest.fixture(autouse=True)
+def _local_test_servers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain HTTP to this computer's test servers: from the environment, never the settings file."""
+    monkeypatch.setenv("MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST", "1")
+
+
 
 def settings(app_home: Path, network: bool = True) -> None:
     config = app_home / "config"
     config.mkdir(parents=True, exist_ok=True)
     (config / "settings.toml").write_text(
-        f"[terms]\nnetwork_enabled = {'true' if network else 'false'}\nallow_insecure_localhost = true\n",
+        f"[terms]\nnetwork_enabled = {'true' if network else 'false'}\n",
         encoding="utf-8")
 
 

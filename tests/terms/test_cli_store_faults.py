@@ -25,8 +25,14 @@ def settings(app_home: Path, network: bool) -> None:
     config = app_home / "config"
     config.mkdir(parents=True, exist_ok=True)
     (config / "settings.toml").write_text(
-        f"[terms]\nnetwork_enabled = {'true' if network else 'false'}\nallow_insecure_localhost = true\n",
+        f"[terms]\nnetwork_enabled = {'true' if network else 'false'}\n",
         encoding="utf-8")
+
+@pytest.fixture(autouse=True)
+def _local_test_servers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain HTTP to this computer's test servers: from the environment, never the settings file."""
+    monkeypatch.setenv("MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST", "1")
+
 
 
 def test_an_index_that_cannot_be_opened_exits_3_from_every_action_naming_the_file(cli, app_home: Path,

@@ -106,6 +106,24 @@ def test_a_damaged_ledger_is_reported_and_nothing_typed_is_lost(qtbot, world, re
     assert path.read_bytes() == b"this is not a ledger" * 100, "the damaged file is left as it was"
 
 
+def test_the_record_keeps_the_language_the_form_was_shown_in(qtbot, world):
+    """The consent record's notice language (ISO/IEC TS 27560, DPVCG guide §8.2.2) is the form's."""
+    from ui.language import apply_language
+
+    assert apply_language("de") == "de"
+    try:
+        dialog = dialog_for(qtbot, Services(world.paths), provider_id="zoom")
+        assert dialog.save_button.text() != "Save"  # the form is shown in German
+        dialog.decision_buttons[str(Decision.GIVEN)].click()
+        with qtbot.waitSignal(dialog.recorded, timeout=20000):
+            dialog.save_button.click()
+    finally:
+        apply_language("")  # the tests' desktop is C.UTF-8: English
+    with open_ledger(world.paths) as ledger:
+        (stored,) = list(ledger.iter())
+    assert stored.language == "de"
+
+
 def test_saving_without_a_decision_says_what_is_missing(qtbot, world):
     dialog = dialog_for(qtbot, Services(world.paths))
     dialog.save_button.click()

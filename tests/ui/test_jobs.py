@@ -167,11 +167,11 @@ def test_stop_closes_the_monitor_on_its_own_lane(qtbot, world):
     assert services._monitor is None
 
 
-def test_check_terms_now_runs_in_a_helper_process_and_reports_changes(qtbot, world):
+def test_check_terms_now_runs_in_a_helper_process_and_reports_changes(qtbot, world, monkeypatch):
     policy = FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0, connect_timeout=2,
                          read_timeout=2, total_deadline=5)
-    world.settings("[general]\nwelcome_shown = true\n\n"
-                   "[terms]\nnetwork_enabled = true\nallow_insecure_localhost = true\n")
+    monkeypatch.setenv("MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST", "1")  # the helper process inherits it
+    world.settings("[general]\nwelcome_shown = true\n\n[terms]\nnetwork_enabled = true\n")
     runner = JobRunner()
     with TermsServer() as server:
         document = WatchedDocument("testmeet", "terms", "TestMeet Terms of Service", server.url("/terms"))

@@ -51,3 +51,31 @@ def test_settings_saved_elsewhere_take_effect_at_once(qtbot, shells, world):
     shell.apply_settings(muted)
     shell.on_events([started(shell.services)])
     assert shell.notices == {}
+
+
+def test_start_when_i_log_in_keeps_a_hand_edit_made_since_the_start(qtbot, shells, world, tmp_path):
+    """The tray app read the settings at its start; the user then turned the camera probe off by
+    hand. The menu's one change is made on the file as it is now, never on the app's older copy."""
+    backend = XdgAutostart(tmp_path / "autostart")
+    shell = ready_shell(shells, world, autostart_factory=lambda: backend)
+    qtbot.waitUntil(lambda: shell.autostart is False, timeout=5000)
+    assert shell.services.settings.detection.camera_probe is True
+    world.settings("[general]\nwelcome_shown = true\n\n[detection]\ncamera_probe = false\n\n"
+                   "[terms]\nnetwork_enabled = false\n")
+    find_action(shell.tray.menu, "Start when I log in").trigger()
+    qtbot.waitUntil(lambda: shell.autostart is True, timeout=5000)
+    on_disk = SettingsStore(world.paths.settings_file).load()
+    assert on_disk.general.autostart is True and on_disk.detection.camera_probe is False
+    assert shell.services.settings.detection.camera_probe is False  # and the app uses the file's choice now
+
+
+def test_start_when_i_log_in_leaves_a_file_with_problems_as_it_is(qtbot, shells, world, tmp_path):
+    backend = XdgAutostart(tmp_path / "autostart")
+    shell = ready_shell(shells, world, autostart_factory=lambda: backend)
+    qtbot.waitUntil(lambda: shell.autostart is False, timeout=5000)
+    broken = "[general]\nwelcome_shown = true\n\n[terms]\nnetwork_enabeld = false\n"  # misspelt by hand
+    world.settings(broken)
+    find_action(shell.tray.menu, "Start when I log in").trigger()
+    qtbot.waitUntil(lambda: any("has problems" in problem for problem in shell.problems), timeout=5000)
+    assert world.paths.settings_file.read_text(encoding="utf-8") == broken and not backend.is_enabled()
+    assert str(world.paths.settings_file) in next(p for p in shell.problems if "has problems" in p)

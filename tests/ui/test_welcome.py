@@ -65,6 +65,17 @@ def test_terms_checks_can_be_switched_off_in_the_welcome_from_the_keyboard(qtbot
         assert SettingsStore(world.paths.settings_file).load().terms.network_enabled is False
 
 
+def test_answering_the_welcome_keeps_a_hand_edit_made_while_it_was_open(qtbot, shells, world):
+    shell, welcome = started(qtbot, shells, world)
+    world.settings(FIRST_START + "camera_probe = false\n")  # the user turned the camera probe off by hand
+    qtbot.keyClick(welcome.windowHandle(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: shell.welcome is None and shell.services.settings.general.welcome_shown, timeout=10000)
+    with blocking_ok():
+        saved = SettingsStore(world.paths.settings_file).load()
+    assert saved.general.welcome_shown is True and saved.detection.camera_probe is False
+    assert shell.services.settings.detection.camera_probe is False
+
+
 def test_a_later_start_shows_no_welcome_and_the_menu_shows_it_again(qtbot, shells, world):
     shell = shells.make(world.paths)  # the test world's settings say the welcome was shown
     with qtbot.waitSignal(shell.services_ready, timeout=20000):

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from guard.errors import GuardError
 from guard.presentation.consent_form import ConsentAnswers, ConsentSubject, build_draft
-from guard.presentation.i18n import _, say_error
+from guard.presentation.i18n import _, current_language, say_error
 from guard.services import Decision
 
 if TYPE_CHECKING:
@@ -98,7 +98,8 @@ class ConsentSaving:
             from datetime import UTC, datetime
 
             # its time fixed at the first press: a retry is then the same content under the same id
-            self._attempt = (answers, str(uuid.uuid4()), build_draft(answers, self.subject).changed(
+            self._attempt = (answers, str(uuid.uuid4()), build_draft(answers, self.subject,
+                                                                                 current_language()).changed(
                 occurred_at=datetime.now(UTC)))
         _answers, record_id, draft = self._attempt
         self.saving = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from PySide6.QtWidgets import QSystemTrayIcon
 
@@ -22,13 +23,14 @@ log = logging.getLogger(__name__)
 __all__ = ["Notifier", "NotificationsUnavailable", "choose_notifier"]
 
 
-def choose_notifier(tray: QSystemTrayIcon | None, icon: str = "") -> Notifier:
-    """The best backend for this desktop; ``tray`` is None when there is no system tray."""
+def choose_notifier(tray: QSystemTrayIcon | None, icon: str = "", shown_file: Path | None = None) -> Notifier:
+    """The best backend for this desktop; ``tray`` is None when there is no system tray;
+    ``shown_file`` keeps the ids of the notifications on screen, closed at the next start."""
     if sys.platform.startswith("linux") or "bsd" in sys.platform:
         from ui.notifications.freedesktop import FreedesktopNotifier
 
         try:
-            return FreedesktopNotifier(icon=icon)
+            return FreedesktopNotifier(icon=icon, shown_file=shown_file)
         except NotificationsUnavailable as error:
             log.warning("Desktop notifications unavailable (%s); using the tray's messages instead.", error)
     if tray is not None and QSystemTrayIcon.supportsMessages():

@@ -14,9 +14,12 @@ class NotificationsUnavailable(Exception):
 class Notifier(QObject):
     """Base of the backends. ``activated(key, choice)`` when the user clicks a notice or its
     main button (``choice`` "") or one of its choices (the :class:`NoticeChoice` id),
-    ``closed(key)`` when it goes away, ``sent(key)`` once the desktop took it."""
+    ``closed(key)`` when it goes away, ``sent(key)`` once the desktop took it; ``unknown(choice)``
+    when a button was pressed on a notification this run of the app did not show (one left from
+    before a restart): never an answer to anything here."""
 
     activated = Signal(str, str)
+    unknown = Signal(str)
     closed = Signal(str)
     sent = Signal(str)
     failed = Signal(str)

@@ -16,6 +16,12 @@ one for the click (mako, Plasma) send it in ``ActivationToken`` just before ``Ac
 is handled, where Qt's Wayland plugin takes it when the window the click opens or raises asks to
 be activated (``QWaylandXdgSurface::requestActivate``, qtwayland
 src/plugins/shellintegration/xdg-shell/qwaylandxdgshell.cpp at commit 0023dea034ac53ee409bf1160aa39fbf4ed86d99).
+
+A notification outlives the app that showed it, buttons and all. The ids shown are kept in a file
+(``shown_file``, :mod:`guard.services.shown_notifications`) and closed at the next start where the
+server allows (CloseNotification); a button pressed on a notification this app did not show (an
+id it does not know, with no notification of its own on its way) is never passed on as an
+answer: ``unknown(choice)`` says it, and the app opens the form instead.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import html
 import logging
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from guard import APP_NAME, APP_RDNS_ID
@@ -47,7 +54,7 @@ TOKEN_LIMIT = 512  # characters of an activation token kept (they are short opaq
 class FreedesktopNotifier(Notifier):
     name = "freedesktop"
 
-    def __init__(self, icon: str = "", bus: str = "SESSION") -> None:
+    def __init__(self, icon: str = "", bus: str = "SESSION", shown_file: Path | None = None) -> None:
         super().__init__()
         try:
             from jeepney import DBusAddress, MatchRule, message_bus
@@ -63,11 +70,15 @@ class FreedesktopNotifier(Notifier):
         self._servers: dict[int, str] = {}  # notification id → unique bus name of the server that showed it
         self._tokens: dict[int, str] = {}  # notification id → xdg-activation token for its click
         self._answered: set[int] = set()  # notifications whose choice (a decision) was passed on already
-        self._early: list[tuple[str, tuple[Any, ...]]] = []
+        self._early: list[tuple[str, str, tuple[Any, ...]]] = []
+        self._notifying = 0  # Notify calls whose reply has not reached the GUI thread yet
+        self._shown_file = shown_file
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify")
         try:
             self.capabilities = set(self._call("GetCapabilities")[0])
             self.server = tuple(self._call("GetServerInformation"))
+            self._bus_id = str(self._bus.call(message_bus.GetId(), CALL_TIMEOUT).body[0])
+            self._server_name = str(self._bus.call(message_bus.GetNameOwner(BUS_NAME), CALL_TIMEOUT).body[0])
             rules = [MatchRule(type="signal", interface=INTERFACE, path=PATH, member=member)
                      for member in ("ActionInvoked", "NotificationClosed", "ActivationToken")]
             for rule in rules:  # servers that broadcast their signals need a match rule
@@ -83,6 +94,49 @@ class FreedesktopNotifier(Notifier):
             self._bus.on_signal(rule, on_bus_signal)
         log.info("Notifications: %s %s (%s)", self.server[0] if self.server else "?",
                  self.server[2] if len(self.server) > 2 else "", ", ".join(sorted(self.capabilities)))
+        self._close_earlier()
+
+    def _close_earlier(self) -> None:
+        """Close the notifications an earlier run of the app left on screen (on the notify
+        thread): only ids this bus and this server gave, as the file says."""
+        from guard.services import read_shown
+
+        if self._shown_file is None:
+            return
+        earlier = read_shown(self._shown_file)
+        self._remember()  # none of ours on screen yet
+        if earlier is None or (earlier.bus_id, earlier.server) != (self._bus_id, self._server_name):
+            return
+        self._executor.submit(self._close_ids, earlier.ids)
+
+    def _close_ids(self, ids: tuple[int, ...]) -> None:
+        from jeepney import new_method_call
+        from jeepney.wrappers import DBusErrorResponse, unwrap_msg
+
+        closed = 0
+        for notification_id in ids:
+            try:
+                unwrap_msg(self._bus.call(new_method_call(self._address, "CloseNotification", "u",
+                                                          (notification_id,)), CALL_TIMEOUT))
+                closed += 1
+            except DBusErrorResponse as error:  # closed already, or the server lets only its sender close it
+                log.debug("Notification %d left from an earlier run not closed: %s", notification_id, error)
+            except Exception as error:  # noqa: BLE001 - a bus that went away: nothing more to close
+                log.warning("Could not close the notifications an earlier run left: %s", error)
+                return
+        log.info("Closed %d of %d notification(s) an earlier run of the app left on screen", closed, len(ids))
+
+    def _remember(self) -> None:
+        """Note the ids on screen in the file (on the notify thread, in order)."""
+        from guard.services import ShownNotifications, write_shown
+
+        if self._shown_file is None:
+            return
+        shown = ShownNotifications(self._bus_id, self._server_name, tuple(self._ids))
+        try:
+            self._executor.submit(write_shown, self._shown_file, shown)
+        except RuntimeError:  # closed (the app is stopping): a reply that came after it is not noted
+            log.debug("Notifications on screen not noted: the notifier is closed")
 
     def _call(self, method: str, signature: str | None = None, body: tuple[Any, ...] = ()) -> tuple[Any, ...]:
         from jeepney import new_method_call
@@ -101,6 +155,7 @@ class FreedesktopNotifier(Notifier):
         icon = str(state_icon_path(notice.state))  # the icon the tray shows for what this notice is about
         hints = {"desktop-entry": ("s", APP_RDNS_ID), "image-path": ("s", icon)}
         args = (APP_NAME, 0, icon, notice.title, body, actions, hints, -1)
+        self._notifying += 1
         future = self._executor.submit(self._notify, args)
         reply = self._reply_to_gui
         future.add_done_callback(lambda done, key=notice.key: reply(key, done))
@@ -115,16 +170,18 @@ class FreedesktopNotifier(Notifier):
         return int(unwrap_msg(reply)[0]), str(reply.header.fields.get(HeaderFields.sender, ""))
 
     def _on_reply(self, key: str, future: Future) -> None:
+        self._notifying -= 1
         try:
             notification_id, server = future.result()
         except Exception as error:  # noqa: BLE001 - a refused notification is logged and reported, never fatal
             log.warning("The notification server refused a notification: %s", error)
             self.failed.emit(str(error))
-            return
-        self._ids[notification_id] = key
-        self._servers[notification_id] = server
-        log.info("Notification %d sent: %s", notification_id, key)
-        self.sent.emit(key)
+        else:
+            self._ids[notification_id] = key
+            self._servers[notification_id] = server
+            log.info("Notification %d sent: %s", notification_id, key)
+            self._remember()
+            self.sent.emit(key)
         early, self._early = self._early, []
         for sender, member, body in early:  # a click that beat the reply to the GUI thread
             self._handle(sender, member, body)
@@ -141,8 +198,16 @@ class FreedesktopNotifier(Notifier):
         notification_id = int(body[0])
         key = self._ids.get(notification_id)
         if key is None:
-            if len(self._early) < 50:
-                self._early.append((sender, member, body))
+            if self._notifying > 0:  # perhaps one of ours whose id has not reached this thread yet
+                if len(self._early) < 50:
+                    self._early.append((sender, member, body))
+            elif member == "ActionInvoked" and sender == self._server_name and len(body) > 1:
+                # Not shown by this app (one left from before a restart): its button is no answer
+                # to anything here, and recording it blindly could record it twice or for the wrong meeting.
+                choice = "" if body[1] in (DEFAULT_ACTION, BUTTON_ACTION) else str(body[1])[:64]
+                log.warning("Ignored %r pressed on notification %d, which this run of the app did not show",
+                            choice or "a click", notification_id)
+                self.unknown.emit(choice)
             return
         if sender != self._servers.get(notification_id):
             # Any program on the bus can send these signals; only the server that showed the
@@ -176,6 +241,7 @@ class FreedesktopNotifier(Notifier):
             self._servers.pop(notification_id, None)
             self._tokens.pop(notification_id, None)
             self._answered.discard(notification_id)
+            self._remember()
             self.closed.emit(key)
 
     def close(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from guard.presentation.i18n import _, say_error
+from guard.presentation.i18n import _, current_language, say_error
 from guard.presentation.records import decision_label
 from guard.services import Record, Services, Withdrawal
 from ui.jobs import JobRunner
@@ -62,8 +62,9 @@ class HistoryActions:
         note, letter = dialog.note_text, dialog.letter.isChecked()
         self.withdraw_button.setEnabled(False)
         self.message.setText(_("Withdrawing…"))
-        services = self.services
-        self.tasks.submit(lambda: services.withdraw(original.id, note, letter=letter), self._withdrawn,
+        services, language = self.services, current_language()  # the dialog's: the withdrawal was made in it
+        self.tasks.submit(lambda: services.withdraw(original.id, note, letter=letter, language=language),
+                          self._withdrawn,
                           lambda error: self.message.setText(
                               _("Not withdrawn: {error}").format(error=say_error(error))),
                           key="withdraw", owner=self)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from guard.presentation.consent_form import REQUESTERS, provider_choices
-from guard.presentation.i18n import _, format_date, say_error
+from guard.presentation.i18n import _, current_language, format_date, say_error
 from guard.presentation.records import decision_label
 from guard.services import Decision, Meeting, Record, RecordDraft, Services, TermsRef
 from ui.jobs import JobRunner
@@ -140,6 +140,7 @@ class RecordDialog(QDialog):
             purposes=purposes,
             requested_by=self.requested_by.currentData(),
             note=self.note.toPlainText().strip() or None,
+            language=current_language(),  # the form's: the language this record was made in
         )
 
     def save(self) -> None:

@@ -12,7 +12,7 @@ import logging
 
 from PySide6.QtCore import QByteArray, QEvent, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from guard import APP_NAME
 from guard.presentation.i18n import N_, _
@@ -61,6 +61,9 @@ class SettingsWindow(QMainWindow):
         named(self, title)
         self.tasks = jobs or JobRunner(self)
         self.state = UiState.load(services.config_dir)
+        self._ask_before_closing = True  # off once the app quits (shutdown) or the tray app closes it
+        self._close_after_save = False
+        self.unsaved_question: QMessageBox | None = None
 
         self.tab_widget = named(QTabWidget(), _("Settings sections"))
         self.overview = OverviewTab(services, self.tasks)
@@ -82,6 +85,7 @@ class SettingsWindow(QMainWindow):
         self.history.consent_recorded.connect(self._recorded_here)
         self.terms.check_requested.connect(self.check_terms_requested)
         self.preferences.settings_saved.connect(self._settings_saved)
+        self.preferences.save_finished.connect(self._save_finished)
         self.tab_widget.currentChanged.connect(self._remember_tab)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
         self._restore_state()
@@ -217,10 +221,53 @@ class SettingsWindow(QMainWindow):
         super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._ask_before_closing and self.preferences.edited():
+            event.ignore()  # a changed setting (say, the network turned off) must not be lost unsaid
+            self._ask_about_unsaved()
+            return
         self.save_state()
         self._stop_reading_keyring()
         super().closeEvent(event)
         self.closed.emit()
+
+    def close_now(self) -> None:
+        """Close without asking about unsaved preferences (the tray app quits or closes the window)."""
+        self._ask_before_closing = False
+        self.close()
+
+    def _ask_about_unsaved(self) -> None:
+        """Save, discard or keep editing: asked without blocking (the window stays responsive)."""
+        self.show_tab("preferences")
+        if self.unsaved_question is not None:
+            self.unsaved_question.raise_()
+            return
+        question = QMessageBox(QMessageBox.Icon.Question, _("Unsaved preferences"),
+                               _("Preferences were changed but not saved. Save them before closing?"),
+                               QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                               | QMessageBox.StandardButton.Cancel, self)
+        question.setDefaultButton(QMessageBox.StandardButton.Save)
+        named(question, _("Unsaved preferences"))
+        question.finished.connect(lambda _result: self._unsaved_answered(question))
+        self.unsaved_question = question
+        question.open()
+
+    def _unsaved_answered(self, question: QMessageBox) -> None:
+        self.unsaved_question = None
+        answer = question.standardButton(question.clickedButton())
+        question.deleteLater()
+        if answer == QMessageBox.StandardButton.Save:
+            self._close_after_save = True
+            if self.preferences.save() is None:
+                self._close_after_save = False
+        elif answer == QMessageBox.StandardButton.Discard:
+            self.preferences.load()
+            self.close()
+
+    def _save_finished(self, saved: bool) -> None:
+        if self._close_after_save:
+            self._close_after_save = False
+            if saved:  # not saved (e.g. the file was changed meanwhile): the tab says why, the window stays
+                QTimer.singleShot(0, self, self.close)
 
     def _stop_reading_keyring(self) -> None:
         """A keyring that waits on an unlock prompt, or is hung, must not hold up the window's end
@@ -233,6 +280,7 @@ class SettingsWindow(QMainWindow):
     def shutdown(self) -> None:
         """Save the window's state and wait for its background work (app quit, tests); the reads
         that may wait on the keyring (the key's status, verify) are stopped, not waited for."""
+        self._ask_before_closing = False
         if self.isVisible():
             self.save_state()
         self._stop_reading_keyring()

@@ -45,9 +45,9 @@ def test_corpus_is_large_varied_and_split() -> None:
     negatives = sum(pair.negative for pair in PAIRS)
     assert 0.25 <= negatives / len(PAIRS) <= 0.45, negatives
     heldout = [pair for pair in PAIRS if pair.heldout]
-    # The held-out set is frozen (HELDOUT below) while development pairs keep being added, so its share of the
-    # corpus falls as the corpus grows; it must stay large enough to give a held-out figure worth reporting.
-    assert len(heldout) >= 20 and len(heldout) / len(PAIRS) <= 0.45, len(heldout)
+    # Each held-out set is frozen once gathered while development pairs keep being added; with sets B to H the
+    # held-out pairs approach half the corpus, and development data must stay the larger part.
+    assert len(heldout) >= 20 and len(heldout) / len(PAIRS) < 0.5, len(heldout)
     # Held-out pairs are spread over providers, and both splits have real changes to find.
     assert len({pair.provider for pair in heldout}) >= 5
     assert any(not pair.negative for pair in heldout)
@@ -269,18 +269,33 @@ HELDOUT_F = frozenset(
 # the lead.
 HELDOUT_H = frozenset(
     {
+        "anthropic/claude-law-enforcement-guidelines/2025-11-11__2026-03-17",
         "atlassian/privacy-policy/2026-04-17__2026-04-21",
+        "booking/privacy-policy/2026-03-26__2026-05-28",
+        "cloudflare/privacy-policy/2025-11-01__2025-11-05",
         "coursera/terms-of-service/2025-12-17__2026-03-13",
         "discord/terms-of-service/2025-05-15__2025-09-01",
+        "limitless/privacy-policy/2025-09-23__2025-12-05",
         "line/privacy-policy/2025-10-24__2026-07-31",
+        "mistral/le-chat-acceptable-use-policy/2026-01-12__2026-03-26",
         "mistral/le-chat-commercial-terms/2026-03-12__2026-04-08",
         "mistral/le-chat-commercial-terms/2026-04-08__2026-05-28",
         "mistral/le-chat-data-processor-agreement/2025-12-15__2026-03-12",
+        "mistral/vibe-commercial-terms/2026-07-10__2026-08-07",
+        "mistral/vibe-data-processor-agreement/2026-07-10__2026-07-27",
         "mistral/vibe-privacy-policy/2026-07-10__2026-07-27",
+        "openai/chatgpt-trackers-policy/2025-11-11__2025-12-18",
+        "perplexity/acceptable-use-policy/2025-11-11__2026-08-15",
+        "roblox/privacy-policy/2025-03-14__2025-06-05",
         "snap/privacy-policy/2026-08-05__2026-08-05",
+        "substack/privacy-policy/2026-05-15__2026-06-05",
         "telegram/terms-of-service/2026-02-21__2026-04-07",
+        "telegram/terms-of-service/2026-04-07__2026-05-09",
+        "tinder/privacy-policy/2026-03-05__2026-03-06",
         "viber/terms-of-service/2025-10-21__2026-03-22",
+        "wechat/privacy-policy/2025-12-19__2026-04-07",
         "xai/grok-commercial-terms/2025-12-11__2026-05-18",
+        "xai/grok-terms-of-service/2026-05-18__2026-07-08",
         "zoom/terms-of-service/2026-06-12__2026-07-17",
     }
 )

@@ -253,6 +253,7 @@ def test_withdrawal_adds_a_record_linked_to_the_consent(open_window, services, r
         assert ledger.count() == len(records) + 1
         assert ledger.verify().ok
     assert withdrawal.decision == Decision.WITHDRAWN and withdrawal.note == "I no longer agree to AI summaries."
+    assert withdrawal.language == "en"  # the language the withdrawal dialog was shown in (the tests' desktop's)
     wait_idle(qtbot, window)
     assert history.model.rowCount() == len(records) + 1
     history.show_record(given.id)

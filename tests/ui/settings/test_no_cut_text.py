@@ -1,6 +1,7 @@
-"""German and French words are longer than English ones: at the size the settings window opens at
-(and the UI tests use), every label, button, check box and box of every tab shows its whole text,
-and the consent dialog's labels and buttons too. Real window over a real ledger under Xvfb."""
+"""German, French, Spanish, Italian and Dutch words are longer than English ones: at the size the
+settings window opens at (and the UI tests use), every label, button, check box and box of every tab
+shows its whole text, and the consent dialog's labels and buttons too. Real window over a real
+ledger under Xvfb."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def language_applied(request):
     apply_language("")
 
 
-@pytest.mark.parametrize("language_applied", ["de", "fr"], indirect=True)
+@pytest.mark.parametrize("language_applied", ["de", "fr", "es", "it", "nl"], indirect=True)
 @pytest.mark.parametrize("tab", TABS)
 def test_every_tab_shows_its_whole_text(open_window, services, qtbot, language_applied, tab):
     window = open_window(tab=tab)
@@ -53,7 +54,7 @@ def test_every_tab_shows_its_whole_text(open_window, services, qtbot, language_a
     assert not found, f"{language_applied}, {tab}: text cut:\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("language_applied", ["de", "fr"], indirect=True)
+@pytest.mark.parametrize("language_applied", ["de", "fr", "es", "it", "nl"], indirect=True)
 def test_the_consent_dialog_shows_its_whole_text(qtbot, world, language_applied):
     from tests.ui.test_consent_dialog import dialog_for
 

@@ -120,6 +120,30 @@ def test_a_new_data_folder_is_saved_and_applies_at_restart(open_window, services
     assert prefs.data_dir.text() == ""
 
 
+def test_a_data_folder_that_is_relative_or_a_file_is_not_saved(open_window, services, tmp_path, qtbot):
+    """A relative folder would be read from wherever the app starts (the log-in entry, a terminal):
+    the records would end up in several places. A file cannot hold them."""
+    window = open_window(tab="preferences")
+    prefs = window.preferences
+    wait_idle(qtbot, window)
+    qtbot.keyClicks(prefs.data_dir, "meeting-data")
+    qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert "Not saved: the data folder must be a full path" in prefs.status.text()
+    assert not app_paths().settings_file.exists()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    prefs.data_dir.setText(str(a_file))
+    qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert prefs.status.text() == f"Not saved: {a_file} is a file, not a folder; choose a folder for the data."
+    assert not app_paths().settings_file.exists() and prefs.save_button.isEnabled()
+    prefs.data_dir.setText("~/meeting-data")  # the home folder's shorthand is a full path
+    qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert SettingsStore(app_paths().settings_file).load().general.data_dir == "~/meeting-data"
+
+
 @pytest.fixture
 def no_keyring():
     previous = keyring.get_keyring()

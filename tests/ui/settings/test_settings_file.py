@@ -88,3 +88,50 @@ def test_a_file_that_became_unreadable_shows_the_private_choices_and_what_to_do(
     with qtbot.waitSignal(window.settings_changed, timeout=30_000):
         qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
     assert SettingsStore(settings_file).load().terms.network_enabled is False
+
+
+def test_closing_with_unsaved_preferences_asks_and_can_save_them(open_window, services, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = open_window(tab="overview")
+    prefs = window.preferences
+    wait_idle(qtbot, window)
+    window.show_tab("preferences")
+    click_box(qtbot, prefs.network)  # a careful user turns the network off, then closes the window
+    window.close()
+    assert window.isVisible() and window.current_tab() == "preferences"
+    question = window.unsaved_question
+    assert question is not None and question.isVisible()
+    qtbot.mouseClick(question.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    assert SettingsStore(app_paths().settings_file).load().terms.network_enabled is False
+
+
+def test_closing_with_unsaved_preferences_can_discard_them(open_window, services, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = open_window(tab="preferences")
+    prefs = window.preferences
+    wait_idle(qtbot, window)
+    prefs.interval.setValue(11.0)
+    window.close()
+    question = window.unsaved_question
+    assert question is not None and question.isVisible()
+    qtbot.mouseClick(question.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    assert not app_paths().settings_file.exists() and services.settings.detection.interval_seconds == 2.0
+
+
+def test_closing_without_changes_asks_nothing(open_window, qtbot):
+    window = open_window(tab="preferences")
+    wait_idle(qtbot, window)
+    window.close()
+    assert not window.isVisible() and window.unsaved_question is None
+
+
+def test_a_window_opened_after_a_hand_edit_shows_the_file_not_the_apps_older_copy(open_window, services, qtbot):
+    app_paths().settings_file.write_text(HAND_EDIT, encoding="utf-8")  # after the app read it at its start
+    assert services.settings.terms.network_enabled is True
+    window = open_window(tab="preferences")
+    qtbot.waitUntil(lambda: not window.preferences.network.isChecked(), timeout=30_000)
+    assert window.preferences.interval.value() == 9.5

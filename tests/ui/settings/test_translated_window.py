@@ -48,9 +48,9 @@ def test_in_spanish_the_tabs_and_the_ledger_verdict_are_spanish(spanish, open_wi
     window = open_window()
     tabs = window.tab_widget
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
-        "Resumen", "Proveedores", "Historial de consentimientos", "Cambios en las condiciones", "Preferencias"]
+        "Vista general", "Proveedores", "Historial de consentimientos", "Cambios en las condiciones", "Preferencias"]
     wait_idle(qtbot, window)
-    qtbot.waitUntil(lambda: "intacto: aún no hay registros; clave de firma: aún no hay ninguna" in plain(window),
+    qtbot.waitUntil(lambda: "intacto: aún no hay entradas; clave de firma: aún no hay ninguna" in plain(window),
                     timeout=10000)
     text = plain(window)
     assert "no records yet" not in text and "none yet" not in text
@@ -60,12 +60,12 @@ def test_in_spanish_the_tabs_and_the_ledger_verdict_are_spanish(spanish, open_wi
         services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
     window.ledger_updated()
     wait_idle(qtbot, window)
-    qtbot.waitUntil(lambda: "1 registro · verificado: todos los registros están intactos" in plain(window),
+    qtbot.waitUntil(lambda: "1 entrada · verificado: todas las entradas están intactas" in plain(window),
                     timeout=10000)
-    assert "intacto: 1 registro, cabecera n.º 1" in plain(window) and "head seq" not in plain(window)
+    assert "intacto: 1 entrada, cabecera n.º 1" in plain(window) and "head seq" not in plain(window)
     assert "anclaje: llavero (" in plain(window) and "the keyring" not in plain(window)  # where it is anchored too
     # what verification catches here: the ledger's own sentences, in Spanish too
-    qtbot.waitUntil(lambda: "un registro modificado, eliminado, insertado o reordenado dentro del archivo"
+    qtbot.waitUntil(lambda: "una entrada modificada, eliminada, insertada o reordenada dentro del archivo"
                     in plain(window), timeout=10000)
     assert "inside the file" not in plain(window)
 
@@ -96,7 +96,7 @@ def test_hostile_text_inside_a_translated_sentence_stays_plain_text(spanish, ope
                           key=key)
     window.overview._verified(LedgerCheck(count=0, report=report, key=key))
     text = plain(window)
-    assert (f"el primer registro la crea en el archivo de clave /tmp/{HOSTILE}/ledger.key, porque no hay llavero "
+    assert (f"la primera entrada la crea en el archivo de clave /tmp/{HOSTILE}/ledger.key, porque no hay llavero "
             f"disponible: {HOSTILE}") in text
     html = window.overview.browser.toHtml()
     assert "<img" not in html and "<b>{count}</b>" not in html
