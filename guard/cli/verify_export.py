@@ -38,6 +38,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     import orjson
 
     from guard.export.errors import ExportError
+    from guard.export.lazy_records import read_export
     from guard.export.verify_export import ExportFormatError, verify_export
     from guard.fsutil import NotRegularFile, read_regular
 
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         if other:
             raise ExportError(f"{path} is {other}; only the JSON export ('consent export --format json') and a "
                               "consent receipt's .jws carry the signatures this checks.")
-        document = orjson.loads(data)
+        document = read_export(data)  # records read one at a time: bounded memory (guard.export.lazy_records)
         check = verify_export(document, raw=data)
     except OSError as error:
         raise ExportError(f"Cannot read {path}: {error.strerror or error}.") from None
