@@ -174,6 +174,8 @@ def _fronts(states: list[StateFile], matched: _Matches, rules: DetectionRules, a
     windows' active tabs that are meetings (by the app's own patterns), with their providers."""
     tabs_by_pid: dict[int, list[tuple[str, list[str]]]] = {}
     tabs_by_browser: dict[str, list[tuple[str, list[str]]]] = {}
+    lobbies_by_pid: dict[int, list[tuple[str, list[str]]]] = {}  # active tabs showing their lobby
+    lobbies_by_browser: dict[str, list[tuple[str, list[str]]]] = {}
     windows_by_pid: dict[int, list[int | None]] = {}  # each connected profile's count of windows it sees
     windows_by_browser: dict[str, list[int | None]] = {}
     focus_by_pid: dict[int, list[bool | None]] = {}  # each profile's word on whether it sees the focused window
@@ -183,20 +185,25 @@ def _fronts(states: list[StateFile], matched: _Matches, rules: DetectionRules, a
             continue  # connected, but its tab list has not come yet: nothing to check a title against
         if state.browser_pid is not None:
             shown = tabs_by_pid.setdefault(state.browser_pid, [])
+            lobbies = lobbies_by_pid.setdefault(state.browser_pid, [])
             windows_by_pid.setdefault(state.browser_pid, []).append(state.windows)
             focus_by_pid.setdefault(state.browser_pid, []).append(state.focused)
         else:
             shown = tabs_by_browser.setdefault(state.browser, [])
+            lobbies = lobbies_by_browser.setdefault(state.browser, [])
             windows_by_browser.setdefault(state.browser, []).append(state.windows)
             focus_by_browser.setdefault(state.browser, []).append(state.focused)
         shown += [(entry.tab.title, providers) for entry in state.tabs  # a lobby confirms no meeting title
                   if entry.tab.active and entry.tab.title and (providers := matched.providers(entry))
                   and not any(_lobby(rules, provider, entry, at) for provider in providers)]
+        lobbies += [(entry.tab.title, providers) for entry in state.tabs
+                    if entry.tab.active and entry.tab.title and entry.tab.lobby
+                    and (providers := matched.providers(entry))]
     by_pid: dict[int, Shown] = {pid: shown_titles(tabs, total_windows(windows_by_pid[pid]),
-                                                  any_focused(focus_by_pid[pid]))
+                                                  any_focused(focus_by_pid[pid]), lobbies_by_pid[pid])
                                 for pid, tabs in tabs_by_pid.items()}
     by_browser: dict[str, Shown] = {name: shown_titles(tabs, total_windows(windows_by_browser[name]),
-                                                       any_focused(focus_by_browser[name]))
+                                                       any_focused(focus_by_browser[name]), lobbies_by_browser[name])
                                     for name, tabs in tabs_by_browser.items()}
     return FrontTabs(by_pid, by_browser)
 

@@ -32,6 +32,13 @@ class Shown(NamedTuple):
     cut: tuple[tuple[str, frozenset[str]], ...] = ()
     windows: int | None = None  # how many windows the extension sees (None: it did not say)
     focused: bool | None = None  # whether the focused window is one the extension sees (None: it did not say)
+    lobbies: tuple[tuple[str, frozenset[str]], ...] = ()  # active tabs showing their lobby: normalised title, providers
+
+    def in_lobby(self, provider_id: str, pages: Iterable[str]) -> bool:
+        """Whether one of ``pages`` is an active tab of ``provider_id`` that shows its lobby (the title it
+        shares with the meeting is then no meeting: the evidence says lobby)."""
+        keys = {normalise_title(page) for page in pages}
+        return any(provider_id in providers and key in keys for key, providers in self.lobbies)
 
     def sees_all(self, listed: int) -> bool:
         """Whether the extension sees every one of the ``listed`` tab windows of this browser on screen
@@ -51,7 +58,7 @@ class Shown(NamedTuple):
 
 
 def shown_titles(tabs: Iterable[tuple[str, Iterable[str]]], windows: int | None = None,
-                 focused: bool | None = None) -> Shown:
+                 focused: bool | None = None, lobbies: Iterable[tuple[str, Iterable[str]]] = ()) -> Shown:
     """:class:`Shown` from the (title, providers) of the active meeting tabs of one browser, how many
     windows its extension sees, and whether the focused window is one of them."""
     titles: dict[str, frozenset[str]] = {}
@@ -65,7 +72,8 @@ def shown_titles(tabs: Iterable[tuple[str, Iterable[str]]], windows: int | None 
         key = normalise_title(title)
         if key:
             titles[key] = titles.get(key, frozenset()) | frozenset(providers)
-    return Shown(titles, tuple(cut), windows, focused)
+    in_lobby = tuple((key, frozenset(providers)) for title, providers in lobbies if (key := normalise_title(title)))
+    return Shown(titles, tuple(cut), windows, focused, in_lobby)
 
 
 def any_focused(flags: Iterable[bool | None]) -> bool | None:

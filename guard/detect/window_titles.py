@@ -135,6 +135,12 @@ class WindowTitles:
                     said = Text.of(N_("{name} (pid {pid}) shows a meeting titled '{title}' (unconfirmed: no "
                                       "browser extension connected)"), name=owner.name, pid=str(window.pid),
                                    title=shown)
+                elif web and front is not None and not front.confirms(provider_id, pages) \
+                        and front.in_lobby(provider_id, pages):
+                    confirmed = meeting = False
+                    said = Text.of(N_("{name} (pid {pid}) shows a page titled '{title}': no meeting, the browser "
+                                      "extension shows it in its lobby"), name=owner.name, pid=str(window.pid),
+                                   title=shown)
                 elif web and front is not None and not front.confirms(provider_id, pages):
                     confirmed = meeting = False
                     said = Text.of(N_("{name} (pid {pid}) shows a page titled '{title}': no meeting, title not "

@@ -260,11 +260,12 @@ LANGUAGE_NOT_RECORDED = "not recorded"
 
 
 def _language(tag: object) -> dict[str, str]:
-    """The receipt's ``language``, "the language in which the consent was obtained", as ISO 639-1
-    (two letters): the language subtag of the BCP 47 tag the record keeps (``pt`` of ``pt-BR``; the
-    whole tag is in the extension's ``language``). Left out when the record names none or a
-    language with no two-letter code: the working group's schema makes the field optional, and
-    a receipt must not name a language nobody recorded."""
+    """The receipt's ``language``, the language the consent was asked in, as two letters as the
+    working group's example writes it (``"en"``; ISO 639-1): the language subtag of the BCP 47 tag
+    the record keeps (``pt`` of ``pt-BR``; the whole tag is in the extension's ``language``). Left
+    out when the record names none or a language with no two-letter code: the working group's
+    schema makes the field optional, and a receipt must not name a language nobody recorded. (The
+    specification's own PDF could not be read here; its wording of the field is not checked.)"""
     primary = str(tag).partition("-")[0] if isinstance(tag, str) else ""
     return {"language": primary.lower()} if len(primary) == 2 and primary.isascii() and primary.isalpha() else {}
 

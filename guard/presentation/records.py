@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from guard.i18n import LANGUAGE_NAMES
 from guard.ledger.models import Decision, Record, RequestedBy, TermsRef
 from guard.ledger.status import EffectiveStatus
 from guard.ledger.waiting import HELD, KEPT
@@ -57,6 +58,15 @@ class Field:
     label: str
     value: str
     key: str = ""  # what the field is, whatever the language: "refers-to", "hash", "signature", ...
+
+
+def _language(tag: str | None) -> str:
+    """The language the record was made in, by its own name ("Deutsch (de)"); older records did
+    not keep it."""
+    if not tag:
+        return _("not recorded")
+    name = LANGUAGE_NAMES.get(tag)
+    return f"{name} ({tag})" if name else tag
 
 
 def status_label(status: EffectiveStatus) -> str:
@@ -115,6 +125,7 @@ def record_fields(record: Record, status: EffectiveStatus | None = None,
         Field(_("Requested by"), _(REQUESTER_LABELS[requester]) if requester in REQUESTER_LABELS
               else requester or "—"),
         Field(_("Note"), record.note or "—"),
+        Field(_("Language of the form"), _language(record.language), "language"),
     ]
     if record.notice is not None:  # what the meeting showed when the decision was made, as the record keeps it
         fields.append(Field(_("Notice in the meeting"), _("{detail} — seen {time}").format(

@@ -80,6 +80,7 @@ def test_the_lobbys_title_in_a_browser_window_is_set_aside_not_confirmed(tmp_pat
     (obs,) = WindowTitles(RULES).observations([WindowInfo("WeeklyStandup | Jitsi Meet - Chromium", BROWSER_PID, 7)],
                                               CHROMIUM, NOW, fronts=probe.fronts)
     assert obs.provider_id == "jitsi-meet" and not obs.meeting and set_aside(obs)
+    assert "the browser extension shows it in its lobby" in obs.detail, obs.detail
 
 
 def test_joining_starts_the_meeting_and_going_back_to_the_lobby_ends_it(tmp_path):

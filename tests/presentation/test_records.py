@@ -83,3 +83,11 @@ def test_the_notice_the_meeting_showed_is_one_of_the_fields():
     fields = {f.label: f.value for f in record_fields(refused)}
     assert fields["Notice in the meeting"].startswith("Meeting Summary with AI Companion is on — seen ")
     assert "Notice in the meeting" not in {f.label for f in record_fields(record(2, Decision.GIVEN))}
+
+
+def test_the_details_name_the_language_the_record_was_made_in_or_that_it_was_not_recorded():
+    made = record(1, Decision.GIVEN).model_copy(update={"language": "de"})
+    assert {f.key: f.value for f in record_fields(made)}["language"] == "Deutsch (de)"
+    assert {f.key: f.value for f in record_fields(made.model_copy(update={"language": "pt-BR"}))}["language"] == "pt-BR"
+    older = record(2, Decision.REFUSED)
+    assert {f.label: f.value for f in record_fields(older)}["Language of the form"] == "not recorded"

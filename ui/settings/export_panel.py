@@ -72,6 +72,13 @@ class ExportPanel(QWidget):
     def running(self) -> bool:
         return self.cancel_button.isVisible()
 
+    def say_scope(self, *, narrower: bool) -> None:
+        """Say, beside the button, when the table is filtered more narrowly than an export is."""
+        if self.running:
+            return
+        self.status.setText(_("Exports hold every record of the provider and dates chosen: the search and "
+                              "decision filters do not apply to them.") if narrower else "")
+
     def _say(self, message: str) -> None:
         """The export ended: the tab's status line says how (once; this label only said what runs)."""
         self.status.clear()

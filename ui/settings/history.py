@@ -219,6 +219,9 @@ class HistoryTab(HistoryActions, QWidget):
         self._search_timer.stop()
         selected = self.record_filter()
         self.model.set_query(selected)
+        # exports take the provider and dates only: a user who narrowed the table must not think
+        # the export is as narrow (it may be shared, and hold more meetings than the table shows)
+        self.export.say_scope(narrower=selected.decision is not None or selected.text is not None)
         self.count_label.setText(_("Counting…"))
         self._show_record(None)
         self.chart.set_message(_("Counting…"))

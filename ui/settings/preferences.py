@@ -9,7 +9,6 @@ Save writes only over the version of the file the tab showed (ui/settings/settin
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -29,21 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.errors import GuardError
 from guard.presentation.i18n import N_, _, language_choices, say_error
-from guard.presentation.welcome import key_words
-from guard.services import (AutostartState, DetectionSettings, KeyStatus, Services, Settings, SettingsChangedError,
+from guard.services import (AutostartState, DetectionSettings, Services, Settings, SettingsChangedError,
                             TermsSettings)
-from ui.jobs import JobRunner, Lane
+from ui.jobs import JobRunner
 from ui.settings.browser_panel import BrowserPanel
 from ui.settings.common import named
 from ui.settings.desktop_panel import DesktopPanel
-from ui.settings.settings_file import FileNotice, SettingsFileWatch, problems_text
+from ui.settings.key_panel import KEY_STATUS_JOB as KEY_STATUS_JOB  # the job's key, for tests
+from ui.settings.key_panel import KeyPanel
+from ui.settings.settings_file import FileNotice, FollowsSettingsFile, SettingsFileWatch, problems_text
 from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
-KEY_STATUS_JOB = "key-status"
 
 PROBES = (("process_probe", N_("&Processes"), N_("Process names and command lines")),
           ("browser_probe", N_("&Browser extension"), N_("Meeting tabs, AI notices and bots the extension reports")),
@@ -57,11 +55,6 @@ PROBES = (("process_probe", N_("&Processes"), N_("Process names and command line
 NOTIFICATIONS = (("meeting_started", N_("A meetin&g starts"), N_("When a meeting with AI features starts")),
                  ("notetaker_seen", N_("An AI &note-taker is seen"), N_("When a note-taker or recorder runs")),
                  ("terms_changed", N_("&Terms change"), N_("When an AI or data-use clause changes")))
-FALLBACK_EXPLAINED = N_(
-    "Records are signed with a secret kept in your system keyring (Secret Service, Windows Credential Manager or "
-    "macOS Keychain). When no keyring is available, the secret is kept in the file ledger.key next to the ledger, "
-    "readable only by you: records are still signed and checked, but anyone who can read your files could also "
-    "read that key. The app always says which of the two it uses; it never keeps no key at all.")
 SYSTEM_LANGUAGE = ""  # general.language left empty: follow the desktop's language
 
 
@@ -78,7 +71,7 @@ def _range(field: str, model: type) -> tuple[float, float]:
     return low, high
 
 
-class PreferencesTab(QWidget):
+class PreferencesTab(FollowsSettingsFile, QWidget):
     settings_saved = Signal(object)  # the new Settings in force: saved here, or read again from the file
     save_finished = Signal(bool)  # a save asked here ended: written (True) or not (False)
 
@@ -182,13 +175,8 @@ class PreferencesTab(QWidget):
         note.setWordWrap(True)
         general_form.addRow(note)
 
-        keys = QGroupBox(_("Signing key of the consent ledger"))
-        keys_layout = QVBoxLayout(keys)
-        self.key_status = named(plain_label(_("Checking…")), _("Signing key status"))
-        explained = QLabel(_(FALLBACK_EXPLAINED))
-        explained.setWordWrap(True)
-        keys_layout.addWidget(self.key_status)
-        keys_layout.addWidget(explained)
+        self.keys = KeyPanel(self.services, self.tasks)
+        self.key_status = self.keys.status
 
         self.desktop_group = DesktopPanel(self.tasks)
         self.gnome_status, self.gnome_button = self.desktop_group.status, self.desktop_group.button
@@ -211,7 +199,7 @@ class PreferencesTab(QWidget):
         left.addStretch(1)
         right.addWidget(terms)
         right.addWidget(general)
-        right.addWidget(keys)
+        right.addWidget(self.keys)
         right.addWidget(self.desktop_group)
         self.browsers = BrowserPanel(self.services, self.tasks)
         right.addWidget(self.browsers)
@@ -304,47 +292,6 @@ class PreferencesTab(QWidget):
     def edited(self) -> bool:
         """Whether the widgets hold changes not saved yet."""
         return self._shown_values is not None and self._widget_values() != self._shown_values
-
-    def file_changed(self, _version: str) -> None:
-        """The settings file is not the version this run last read or wrote: read it again (on
-        the I/O lane), use its values, and show them unless the user is editing."""
-        self.tasks.submit(self.services.reload_settings, self._file_read, self._file_unreadable, lane=Lane.IO,
-                          key="prefs-reload", owner=self)
-
-    def _file_read(self, settings: Settings) -> None:
-        if self.services.settings_version == self.shown_version:
-            return  # the version shown after all (e.g. this tab's own save, seen by the watch late)
-        path = self.services.settings_file
-        self.settings_saved.emit(settings)  # the app uses the file's values now, as at a start
-        if not self.edited():
-            self.load()
-            self.status.setText(_("{path} was changed outside this window; its values are shown.").format(path=path))
-            return
-        changed = _("{path} was changed outside this window while you were editing here. Your changes are not "
-                    "saved: show the file's values (your changes here are dropped), or keep editing and Save "
-                    "(which asks before writing over the file).").format(path=path)
-        problems = self.services.settings_problems()
-        self.file_notice.say("\n\n".join([changed, problems_text(problems)]) if problems else changed, reload=True)
-
-    def _file_unreadable(self, error: BaseException) -> None:
-        log.warning("The settings file could not be read again: %s", error)
-        self.status.setText(_("The settings file cannot be read again: {error}").format(error=say_error(error)))
-
-    def show_file_values(self) -> None:
-        """Drop the changes made here and show the settings file's values (read again)."""
-        self.file_notice.clear()
-        self.tasks.submit(self.services.reload_settings, self._shown_file, self._file_unreadable, lane=Lane.IO,
-                          key="prefs-reload", owner=self)
-
-    def _shown_file(self, settings: Settings) -> None:
-        self.settings_saved.emit(settings)
-        self.load()
-        self.status.setText(_("Showing the values of {path}.").format(path=self.services.settings_file))
-
-    def save_over_file(self) -> None:
-        """Save the values shown here over a file changed since they were shown (the user said so)."""
-        self.file_notice.clear()
-        self.save(over=self.services.settings_version if self._conflict is None else self._conflict)
 
     def settings(self) -> Settings:
         """The settings the widgets show (always valid: the widgets' ranges are the model's)."""
@@ -444,20 +391,9 @@ class PreferencesTab(QWidget):
         self.save_finished.emit(False)
 
     def refresh_key_status(self) -> None:
-        """Where the signing key lives (read on a worker thread: the keyring may be slow, or wait
-        on an unlock prompt). Cancellable like the welcome's read: :meth:`stop_reading_key` when
-        the window closes, and the runner's shutdown when the app quits, so neither waits on it."""
-        stop = threading.Event()
-        self.tasks.submit(lambda: self.services.key_status(cancel=stop), self._show_key, self._key_failed,
-                          key=KEY_STATUS_JOB, owner=self, cancel=stop)
+        """Read again where the signing key lives (the first record creates it)."""
+        self.keys.refresh()
 
     def stop_reading_key(self) -> None:
         """Nobody will see the key's status: stop reading it."""
-        self.tasks.cancel(KEY_STATUS_JOB)
-
-    def _show_key(self, status: KeyStatus) -> None:
-        self.key_status.setText(key_words(status))
-
-    def _key_failed(self, error: BaseException) -> None:
-        self.key_status.setText(_("The key's status cannot be read: {error}").format(
-            error=error if isinstance(error, GuardError) else f"{type(error).__name__}: {error}"))
+        self.keys.stop()

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from guard.presentation.i18n import _
-from guard.services import Services
+from guard.presentation.i18n import _, say_error
+from guard.services import Services, Settings
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import named
 from ui.widgets import plain_label
@@ -110,3 +111,64 @@ def problems_text(problems: list[str]) -> str:
     lines.append(_("Fix the file in a text editor (this tab shows its values within seconds), or Save to "
                    "replace it with the values shown here."))
     return "\n".join(lines)
+
+
+class FollowsSettingsFile:
+    """The Preferences tab's part that follows the file: read it again when the watch says it
+    changed (and use it, as at a start), show it unless the user is editing, and the notice's two
+    buttons. Mixed into :class:`ui.settings.preferences.PreferencesTab`, which sets up what is
+    declared here."""
+
+    services: Services
+    tasks: JobRunner
+    status: QLabel
+    file_notice: FileNotice
+    shown_version: str
+    settings_saved: Any  # the tab's Signal(object)
+    _conflict: str | None
+
+    if TYPE_CHECKING:  # the tab's own
+        def load(self) -> None: ...
+        def edited(self) -> bool: ...
+        def save(self, over: str | None = None) -> Settings | None: ...
+
+    def file_changed(self, _version: str) -> None:
+        """The settings file is not the version this run last read or wrote: read it again (on
+        the I/O lane), use its values, and show them unless the user is editing."""
+        self.tasks.submit(self.services.reload_settings, self._file_read, self._file_unreadable, lane=Lane.IO,
+                          key="prefs-reload", owner=self)
+
+    def _file_read(self, settings: Settings) -> None:
+        if self.services.settings_version == self.shown_version:
+            return  # the version shown after all (e.g. this tab's own save, seen by the watch late)
+        path = self.services.settings_file
+        self.settings_saved.emit(settings)  # the app uses the file's values now, as at a start
+        if not self.edited():
+            self.load()
+            self.status.setText(_("{path} was changed outside this window; its values are shown.").format(path=path))
+            return
+        changed = _("{path} was changed outside this window while you were editing here. Your changes are not "
+                    "saved: show the file's values (your changes here are dropped), or keep editing and Save "
+                    "(which asks before writing over the file).").format(path=path)
+        problems = self.services.settings_problems()
+        self.file_notice.say("\n\n".join([changed, problems_text(problems)]) if problems else changed, reload=True)
+
+    def _file_unreadable(self, error: BaseException) -> None:
+        log.warning("The settings file could not be read again: %s", error)
+        self.status.setText(_("The settings file cannot be read again: {error}").format(error=say_error(error)))
+
+    def show_file_values(self) -> None:
+        """Drop the changes made here and show the settings file's values (read again)."""
+        self.file_notice.clear()
+        self.tasks.submit(self.services.reload_settings, self._shown_file, self._file_unreadable, lane=Lane.IO,
+                          key="prefs-reload", owner=self)
+
+    def _shown_file(self, settings: Settings) -> None:
+        self.settings_saved.emit(settings)
+        self.load()
+        self.status.setText(_("Showing the values of {path}.").format(path=self.services.settings_file))
+
+    def save_over_file(self) -> None:
+        """Save the values shown here over a file changed since they were shown (the user said so)."""
+        self.file_notice.clear()
+        self.save(over=self.services.settings_version if self._conflict is None else self._conflict)

@@ -70,3 +70,22 @@ def test_the_save_box_proposes_a_file_name_in_the_apps_language(open_window, qtb
         assert [Path(name).name for name in proposed] == ["einwilligungsverlauf.pdf"]
     finally:
         apply_language("")
+
+
+def test_a_table_narrowed_by_search_or_decision_says_the_export_is_not(open_window, services, tmp_path, qtbot):
+    """Exports take the provider and dates only; a user who searched or picked a decision sees,
+    before exporting, that the file will hold more than the table (it may be shared)."""
+    from guard.ledger import Decision
+
+    fill_ledger(services.ledger(), services.catalog, services.terms_store, 50)
+    window = open_window(tab="history")
+    history = window.history
+    wait_idle(qtbot, window)
+    assert history.export.status.text() == ""
+    history.decision.setCurrentIndex(history.decision.findData(Decision.REFUSED))
+    history.apply_filter()
+    assert "search and decision filters do not apply" in history.export.status.text()
+    assert history.export.status.isVisible()
+    history.decision.setCurrentIndex(0)
+    history.apply_filter()
+    assert history.export.status.text() == ""
