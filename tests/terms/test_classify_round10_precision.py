@@ -42,3 +42,10 @@ def test_developing_ai_is_read_beside_a_permitted_use() -> None:
 ])
 def test_the_forms_kept_still_read(sentence: str, topic: str) -> None:
     assert topic in sentence_topics(sentence, RULES)
+
+
+def test_any_named_provider_sharing_beside_a_link_is_sharing() -> None:
+    # the third-party-sites negative rule stood aside only for "we", Zoom, Microsoft or Google sharing; any
+    # provider named by its capitalised name is the same form
+    sentence = "When you follow links to third-party sites, Acme may share your personal information with those sites."
+    assert "third-party-sharing" in sentence_topics(sentence, RULES)
