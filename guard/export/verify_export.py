@@ -299,9 +299,10 @@ def _verify(document: Any) -> ExportCheck:
             check.problems.append(f"{_name(node)} has a signature that does not verify with key {key_id}")
         else:
             check.signatures_checked += 1
-        statuses[f"urn:uuid:{content.get('id')}"] = node
-        signed.append((node, content))
-        previous = node
+        kept = _kept(node)  # what later checks compare: a record's other nodes are let go (bounded memory)
+        statuses[f"urn:uuid:{content.get('id')}"] = kept
+        signed.append((kept, {key: content[key] for key in _KEPT_CONTENT if key in content}))
+        previous = kept
     _amendments(document["mpg:records"], statuses, check)
     _head(document, verifiers, previous, digest, check)
     problems, notes = exporting_check(document, head_checked=check.head_checked)
@@ -322,6 +323,19 @@ def _verify(document: Any) -> ExportCheck:
                            "to the signed head is not in the file), so only their own hashes are checked: export "
                            "without a filter to check them")
     return check
+
+
+# The fields of a record node the checks after the first walk compare (view_problems, _amendments,
+# _head): only these are kept of each record, so an export read lazily (guard.export.lazy_records) is
+# never held whole.
+_KEPT = ("@id", "@type", "dct:identifier", "dpv:hasConsentStatus", "dpv:hasDataSubject", "dpv:hasEntity",
+         "dpv:hasProcess", "dpv:isIndicatedAtTime", "mpg:hash", "mpg:prevHash", "mpg:seq", "mpg:statusNow")
+# Of its signed content, once its hash and signature checked: what the view checks compare.
+_KEPT_CONTENT = ("decision", "feature_id", "id", "occurred_at", "provider_id", "purposes", "refers_to")
+
+
+def _kept(node: dict[str, Any]) -> dict[str, Any]:
+    return {key: node[key] for key in _KEPT if key in node}
 
 
 def _amendments(nodes: list[Any], statuses: dict[str, dict[str, Any]], check: ExportCheck) -> None:
@@ -426,12 +440,21 @@ def repeated_keys(raw: bytes, document: Any) -> bool:
         while start > 0 and raw[start - 1] == 0x5C:
             start -= 1
         written -= (found.start() + 1 - start) % 2
+    return written != _held_keys(document)
+
+
+def _held_keys(document: Any) -> int:
+    """How many keys the parsed objects hold; records read lazily are counted one at a time."""
+    from guard.export.lazy_records import LazyRecords
+
     held, stack = 0, [document]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             held += len(item)
             stack.extend(item.values())
+        elif isinstance(item, LazyRecords):
+            held += sum(_held_keys(record) for record in item)
         elif isinstance(item, list):
             stack.extend(item)
-    return written != held
+    return held

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from guard.export.lazy_records import LazyRecords
 from guard.export.dpv_terms import CONSENT_TYPE, CONTEXT, EARLIER_CONTEXTS
 from guard.export.json_dpv import SUBJECT, controller_id, service_id
 from guard.export.selection import Amendment, StatusIndex
@@ -83,6 +84,10 @@ def _keywords(value: Any, top: bool = False, where: str = "the export") -> Itera
     stack: list[tuple[Any, str]] = [(value, where)]
     while stack:
         item, place = stack.pop()
+        if isinstance(item, LazyRecords):  # read from the file one at a time, never all at once
+            for child in item:
+                yield from _keywords(child, where=place)
+            continue
         if isinstance(item, list):
             stack.extend((child, place) for child in item)
             continue
