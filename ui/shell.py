@@ -218,6 +218,7 @@ class Shell(ShellSettings, QObject):
         else:
             self.terms.start(services)
         self._sync_autostart(services.settings.general.autostart, changed=False)
+        self.watch_settings_file()
         self.refresh()
         self.services_ready.emit(services)
 

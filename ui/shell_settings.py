@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SETTINGS_WATCH_MS = 5000  # how often the running app looks whether settings.toml was edited
+SETTINGS_WATCH_JOB = "tray-settings-file"
+
 
 class ShellSettings:
     """The welcome and settings part of the Shell; what the Shell sets up is declared here."""
@@ -41,6 +44,7 @@ class ShellSettings:
     autostart: bool | None
     unseen_terms: OrderedDict[str, tuple[TermsChangeView, TermsChanged]]
     _autostart_factory: Callable[[], Autostart] | None
+    _settings_file_pending: str | None = None  # a new version of settings.toml seen once
     _closed: bool
     catalog: Catalog | None
 
@@ -105,6 +109,39 @@ class ShellSettings:
                 self.terms.start(services)
 
         self.jobs.submit(lambda: services.update_settings(change), saved, failed, key="welcome-save")
+
+    def watch_settings_file(self) -> None:
+        """Use a hand edit of settings.toml (or another program's) while the app runs, as the
+        settings window does while it shows: a switch turned off by hand (the network, a probe)
+        must not wait for a restart. One cheap question every few seconds, on the I/O lane."""
+        from PySide6.QtCore import QTimer
+
+        timer = QTimer(self)  # the Shell, a QObject
+        timer.setInterval(SETTINGS_WATCH_MS)
+        timer.timeout.connect(self._look_at_settings_file)
+        timer.start()
+
+    def _look_at_settings_file(self) -> None:
+        services = self.services
+        if services is None or self._closed:
+            return
+
+        def answered(version: str) -> None:
+            if version == services.settings_version or self._closed:
+                self._settings_file_pending = None
+                return
+            if version != self._settings_file_pending:  # used when the next look finds it again (an editor
+                self._settings_file_pending = version  # half-way through writing would read as empty)
+                return
+            log.info("The settings file %s was changed; using its values", services.settings_file)
+            before = services.settings
+            self.jobs.submit(services.reload_settings, lambda settings: self.apply_settings(settings, before),
+                             lambda error: log.warning("The settings file could not be read again: %s", error),
+                             key="tray-settings-reload")
+
+        self.jobs.submit(services.settings_file_version, answered,
+                         lambda error: log.debug("Could not ask whether the settings file changed: %s", error),
+                         key=SETTINGS_WATCH_JOB, single=True)
 
     def apply_settings(self, settings: Settings, before: Settings | None = None) -> None:
         """New settings were saved (e.g. by the settings window): detection, terms, autostart.

@@ -17,8 +17,10 @@ from typing import Any, SupportsIndex, overload
 
 import orjson
 
-# A JSON string (possessive: linear, whatever the file holds) or a bracket.
-_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
+# A JSON string or a bracket. Possessive, and a string left open runs to the end of the file as
+# one token: a scan that failed at each quote of '"\"\"\"…' would start again at the next one,
+# and take time growing with the square of the file's size.
+_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\Z)|[\[\]{}]', re.DOTALL)
 _SPACE = b" \t\r\n"
 _RECORDS_KEY = b'"mpg:records"'
 
@@ -84,6 +86,8 @@ def _split(data: bytes) -> tuple[int, int, list[tuple[int, int]]] | None:
     for token in _TOKEN.finditer(data):
         kind = data[token.start()]
         if kind == 0x22:  # a string
+            if len(token.group()) < 2 or not token.group().endswith(b'"') or _escaped_end(token.group()):
+                return None  # left open to the end of the file: not JSON, which parsing it whole says
             if depth == 1 and array is None and _is_key(data, token.end()):
                 if b"\\" in token.group():
                     return None  # a key written with escapes could spell mpg:records
@@ -121,6 +125,12 @@ def _split(data: bytes) -> tuple[int, int, list[tuple[int, int]]] | None:
                 found = (array, token.end(), spans)
                 array, spans = None, []
     return found if depth == 0 else None
+
+
+def _escaped_end(string: bytes) -> bool:
+    """Whether the closing quote is itself escaped (an odd run of backslashes before it)."""
+    run = len(string) - 1 - len(string[:-1].rstrip(b"\\"))
+    return run % 2 == 1
 
 
 def _is_key(data: bytes, end: int) -> bool:

@@ -76,3 +76,17 @@ def test_a_damaged_record_is_not_json_as_when_read_whole_hostile(exported, tmp_p
         orjson.loads(path.read_bytes())
     with pytest.raises(orjson.JSONDecodeError):
         read_export(path.read_bytes())
+
+
+def test_a_file_of_quotes_left_open_is_scanned_once_not_again_from_each_quote_hostile():
+    """'"\\"\\"\\"…' never closes: a scan that failed at each quote would start again at the next
+    one, time growing with the square of the file (hours for a few MB). It is one token, then
+    not JSON, as parsing it whole says."""
+    from guard.export.lazy_records import _TOKEN
+
+    hostile = b'{"mpg:formatVersion": 2, "mpg:records": [{"a": "' + b'\\"' * 200_000
+    tokens = list(_TOKEN.finditer(hostile))
+    assert tokens[-1].end() == len(hostile), "the open string was not read as one token to the end"
+    assert len(tokens) == 7  # { "mpg:formatVersion" "mpg:records" [ { "a" and the open string
+    with pytest.raises(orjson.JSONDecodeError):
+        read_export(hostile)

@@ -79,3 +79,14 @@ def test_start_when_i_log_in_leaves_a_file_with_problems_as_it_is(qtbot, shells,
     qtbot.waitUntil(lambda: any("has problems" in problem for problem in shell.problems), timeout=5000)
     assert world.paths.settings_file.read_text(encoding="utf-8") == broken and not backend.is_enabled()
     assert str(world.paths.settings_file) in next(p for p in shell.problems if "has problems" in p)
+
+
+def test_a_hand_edit_takes_effect_while_the_app_runs(qtbot, shells, world):
+    """No settings window open: the user mutes meeting notices in settings.toml by hand; the
+    running app uses the file's values without a restart (it looks every few seconds)."""
+    shell = ready_shell(shells, world)
+    text = world.paths.settings_file.read_text(encoding="utf-8")
+    world.settings(text + "\n[notifications]\nmeeting_started = false\n")
+    qtbot.waitUntil(lambda: shell.services.settings.notifications.meeting_started is False, timeout=30_000)
+    shell.on_events([started(shell.services)])
+    assert shell.notices == {}

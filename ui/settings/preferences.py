@@ -86,7 +86,7 @@ class PreferencesTab(FollowsSettingsFile, QWidget):
         self._build()
         self.load()
         self.refresh_key_status()
-        self.file_watch = SettingsFileWatch(services, tasks, self, self.file_changed)
+        self.file_watch = SettingsFileWatch(services, tasks, self, self.file_changed, lambda: self.shown_version)
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:

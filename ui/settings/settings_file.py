@@ -31,14 +31,20 @@ MAX_PROBLEMS_SHOWN = 5
 
 
 class SettingsFileWatch(QObject):
-    """Calls ``changed(version)`` when the settings file is no longer the version the app read or wrote."""
+    """Calls ``changed(version)`` once for each new version of the settings file that is not the
+    one ``seen()`` names (the version the tab shows: the tray app may have read the file again
+    already, through the same door, when the window runs in its process)."""
 
-    def __init__(self, services: Services, tasks: JobRunner, widget: QWidget, changed: Callable[[str], None]) -> None:
+    def __init__(self, services: Services, tasks: JobRunner, widget: QWidget, changed: Callable[[str], None],
+                 seen: Callable[[], str]) -> None:
         super().__init__(widget)
         self._services = services
         self._tasks = tasks
         self._widget = widget
         self._changed = changed
+        self._seen = seen
+        self._reported: str | None = None
+        self._pending: str | None = None  # a new version seen once: used when the next look finds it again
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.look)
@@ -58,7 +64,14 @@ class SettingsFileWatch(QObject):
         self._tasks.cancel(KEY)
 
     def _answered(self, version: str) -> None:
-        if version != self._services.settings_version:
+        if version == self._seen() or version == self._reported:
+            self._pending = None
+            return
+        if version != self._pending:  # an editor may be half-way through writing it (an empty file is valid)
+            self._pending = version
+            return
+        if version != self._seen() and version != self._reported:
+            self._reported = version
             log.info("The settings file %s was changed outside the window", self._services.settings_file)
             self._changed(version)
 

@@ -48,11 +48,19 @@ class WithdrawDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Withdraw consent"))
         named(self, _("Withdraw consent"))
-        what = one_line(record.meeting.title or feature_name or record.feature_id or _("this consent"), TITLE_CHARS)
-        self.intro = intro = plain_label(
-            _("Withdraw the consent you gave to {provider} for “{what}” on {when}? A new record is added that points "
-              "at it; the original record stays as it was.").format(provider=provider_name, what=what,
-                                                                    when=local_time(record.occurred_at)))
+        feature = feature_name or record.feature_id
+        when = local_time(record.occurred_at)
+        if feature and record.meeting.title:  # both: which consent, in which meeting
+            asked = _("Withdraw the consent you gave to {provider} for “{feature}” in the meeting “{meeting}” on "
+                      "{when}? A new record is added that points at it; the original record stays as it was.").format(
+                provider=provider_name, feature=one_line(feature, TITLE_CHARS),
+                meeting=one_line(record.meeting.title, TITLE_CHARS), when=when)
+        else:
+            what = one_line(record.meeting.title or feature or _("this consent"), TITLE_CHARS)
+            asked = _("Withdraw the consent you gave to {provider} for “{what}” on {when}? A new record is added that "
+                      "points at it; the original record stays as it was.").format(provider=provider_name, what=what,
+                                                                                  when=when)
+        self.intro = intro = plain_label(asked)
         self.setMinimumWidth(420)
         note_label = QLabel(_("&Note (optional):"))
         self.note = named(QPlainTextEdit(), _("Note"))

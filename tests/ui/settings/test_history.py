@@ -380,3 +380,16 @@ def test_a_person_reads_the_features_name_not_its_id(open_window, services, qtbo
     qtbot.waitUntil(lambda: len(letters) == 1, timeout=30_000)
     assert f"“{name}”" in asked[0] and "meeting-summary" not in asked[0]
     assert name in letters[0] and "meeting-summary" not in letters[0]
+
+
+def test_the_withdraw_question_names_the_feature_and_the_meeting(services, qtbot):
+    from guard.ledger import Meeting, RecordDraft
+
+    with blocking_ok():
+        given = services.record_decision(RecordDraft(provider_id="zoom", feature_id="meeting-summary",
+                                                     meeting=Meeting(title="Budget review"), decision=Decision.GIVEN))
+    name = services.catalog.get("zoom").feature("meeting-summary").name
+    dialog = WithdrawDialog(given, "Zoom", feature_name=name)
+    qtbot.addWidget(dialog)
+    asked = dialog.intro.text()
+    assert f"for “{name}” in the meeting “Budget review”" in asked and "meeting-summary" not in asked
