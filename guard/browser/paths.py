@@ -46,7 +46,9 @@ def private_state_folder(folder: Path) -> None:
     """Create ``folder`` and its parent (0700), or check them: folders, not links, owned by this
     user. One of this user's that others can write is made 0700 first (an older version, or a
     umask of 002, made it so); another user's, or a link, raises :class:`UnsafeStateFolder` naming
-    it and what to do, and nothing is written. The parent too, so the folder cannot be swapped."""
+    it and what to do, and nothing is written. The parent too, so the folder cannot be swapped,
+    except a shared folder with the sticky bit (``/tmp``): no one else can rename or remove what
+    is ours in it, and it is never changed (it is everyone's; tightening it broke the machine)."""
     folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     folder.mkdir(exist_ok=True, mode=0o700)
     if not hasattr(os, "getuid"):
@@ -56,6 +58,8 @@ def private_state_folder(folder: Path) -> None:
         info = os.lstat(place)
         if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
             why = "a link" if stat.S_ISLNK(info.st_mode) else "not a folder"
+        elif place == folder.parent and info.st_mode & stat.S_ISVTX:
+            continue  # shared and sticky: our folder in it cannot be swapped by others; left as it is
         elif info.st_uid != me:
             why = f"owned by another user (uid {info.st_uid})"
         else:

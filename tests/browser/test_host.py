@@ -290,3 +290,21 @@ def test_a_state_folder_of_ours_open_to_others_is_made_private_before_the_file_i
     host.send({"type": "state", "tabs": [tab(7)]})
     host.wait_state(lambda s: tab_ids(s) == [7])
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_a_state_folder_in_a_shared_sticky_folder_is_used_and_the_shared_folder_left_as_it_is(tmp_path):
+    """Like a folder made straight in /tmp: the shared folder is everyone's (mode 1777). Made
+    0700 once, by the check above, it locked every other program and user out of /tmp."""
+    from guard.browser.paths import private_state_folder
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    folder = shared / "browser"
+    private_state_folder(folder)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777, "the shared folder's mode was changed"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    folder.chmod(0o777)  # ours, open to others: made private, the shared folder still untouched
+    private_state_folder(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
