@@ -6,7 +6,8 @@ bytes, never all parsed at once. Parsed whole, a 279 MB export of 100,000 decisi
 each record is kept as its span of the file's bytes, parsed (by the same parser) whenever the
 check walks the records; the check itself keeps only the few fields it compares later
 (``guard.export.verify_export``). A file laid out otherwise (a record that is not an object, a
-key written with escapes, ``mpg:records`` twice, a format other than 2) is parsed whole, as before.
+key written with escapes, ``mpg:records`` twice, nesting deeper than any export, a format other
+than 2) is parsed whole, as before.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ import orjson
 _TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\Z)|[\[\]{}]', re.DOTALL)
 _SPACE = b" \t\r\n"
 _RECORDS_KEY = b'"mpg:records"'
+# Deeper than this anywhere, the file is parsed whole: a record parsed alone sits two levels
+# shallower than in the file, so one nested to just under the parser's limit (orjson: 1024) would
+# parse alone although the file does not. The app nests a dozen levels.
+_MAX_DEPTH = 256
 
 
 class LazyRecords(list):  # type: ignore[type-arg]  # a list to every check that asks; holds no items itself
@@ -112,6 +117,8 @@ def _split(data: bytes) -> tuple[int, int, list[tuple[int, int]]] | None:
                     return None
                 element = token.start()
             depth += 1
+            if depth > _MAX_DEPTH:
+                return None  # parsed whole, which says whether the parser reads it at all
         else:  # } ]
             depth -= 1
             if depth < 0:

@@ -90,3 +90,17 @@ def test_a_file_of_quotes_left_open_is_scanned_once_not_again_from_each_quote_ho
     assert len(tokens) == 7  # { "mpg:formatVersion" "mpg:records" [ { "a" and the open string
     with pytest.raises(orjson.JSONDecodeError):
         read_export(hostile)
+
+
+def test_a_record_nested_past_the_parsers_depth_is_not_json_as_when_read_whole_hostile(exported, tmp_path):  # noqa: F811
+    """A record read on its own sits two levels shallower than in the file: nested to just under
+    the parser's limit it would parse alone although the file as a whole does not, and the check
+    would go on with a file that is not JSON."""
+    text = exported.read_text(encoding="utf-8")
+    deep = "[" * 1022 + "]" * 1022
+    path = tmp_path / "deep.json"
+    path.write_text(text.replace('"mpg:seq"', f'"mpg:deep": {deep}, "mpg:seq"', 1), encoding="utf-8")
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(path.read_bytes())
+    with pytest.raises(orjson.JSONDecodeError):
+        read_export(path.read_bytes())
