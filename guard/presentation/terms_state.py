@@ -7,6 +7,7 @@ finished: failures logged never read as "not checked yet", a switched-off networ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -15,6 +16,11 @@ from guard.terms.models import FetchRecord, FetchResult
 from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE
 
 RUN_WINDOW = timedelta(minutes=30)  # fetch-log entries this close to the newest one belong to the same check
+# The Preferences check box that lets the app fetch; the Terms tab names it when the network is off.
+NETWORK_SETTING = N_("&Fetch public terms pages and time stamps you ask for (the only network use)")
+NETWORK_GROUP = N_("Terms watching")
+_MNEMONIC = re.compile(r"&(?=[^&])")
+_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")  # "(the only network use)": the box's aside, not its name
 
 
 def terms_state_line(last_check: datetime | None, fetches: Sequence[FetchRecord], *, network_enabled: bool,
@@ -79,3 +85,16 @@ def fetch_details(record: FetchRecord) -> str | None:
     if record.result == FetchResult.SKIPPED and kind is not None and kind in NOT_CHECKED_WORDS:
         return _(NOT_CHECKED_WORDS[kind])
     return record.message
+
+
+def network_off_line(fetches: Sequence[FetchRecord]) -> str:
+    """The Terms tab's one line while network access is off: that nothing is checked, when the
+    last real check was (if any), and which box in Preferences turns checking on."""
+    setting = _ASIDE.sub("", _MNEMONIC.sub("", _(NETWORK_SETTING)))
+    done = [record.at for record in fetches if record.error_kind != NOT_CHECKED_NETWORK_OFF]
+    if done:
+        return _("Terms are not checked while network access is switched off (last check {when}). To check them, "
+                 "tick “{setting}” under {group} in Preferences.").format(
+            when=format_datetime(max(done)), setting=setting, group=_(NETWORK_GROUP))
+    return _("Terms are not checked while network access is switched off. To check them, tick “{setting}” under "
+             "{group} in Preferences.").format(setting=setting, group=_(NETWORK_GROUP))

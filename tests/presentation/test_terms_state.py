@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from guard.presentation.terms_state import terms_state_line
+from guard.presentation.terms_state import network_off_line, terms_state_line
 from guard.terms.models import FetchRecord, FetchResult
 
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -38,3 +38,13 @@ def test_progress_while_a_check_runs_and_only_the_last_run_counts() -> None:
     archive_then_page = [record("a", FetchResult.NEW_VERSION), record("a", FetchResult.FAILED, "rate-limited",
                                                                       source="archive")]
     assert terms_state_line(AT, archive_then_page, network_enabled=True).endswith(": 1 document checked.")
+
+
+def test_network_off_says_it_once_with_the_last_real_check_and_the_box_to_tick() -> None:
+    skipped = record("a", FetchResult.SKIPPED, "network-disabled", minutes=60)
+    never = network_off_line([skipped])
+    assert never.count("switched off") == 1 and "last check" not in never
+    assert never.endswith("tick “Fetch public terms pages and time stamps you ask for” under Terms watching in "
+                          "Preferences.")
+    earlier = network_off_line([skipped, record("a", FetchResult.UNCHANGED)])
+    assert "(last check " in earlier and earlier.count("switched off") == 1

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from guard.presentation.i18n import N_, _, language_choices, say_error
+from guard.presentation.terms_state import NETWORK_GROUP, NETWORK_SETTING
 from guard.services import (AutostartState, DetectionSettings, Services, Settings, SettingsChangedError,
                             TermsSettings)
 from ui.jobs import JobRunner
@@ -118,10 +119,9 @@ class PreferencesTab(FollowsSettingsFile, QWidget):
             self.notifications[field] = box
             notify_layout.addWidget(box)
 
-        terms = QGroupBox(_("Terms watching"))
+        terms = QGroupBox(_(NETWORK_GROUP))
         terms_form = QFormLayout(terms)
-        self.network = named(QCheckBox(_("&Fetch public terms pages and time stamps you ask for (the only "
-                                           "network use)")),
+        self.network = named(QCheckBox(_(NETWORK_SETTING)),
                              _("Fetch terms pages"))
         terms_form.addRow(self.network)
         # A check box does not wrap: its text stays short, and what it means is said below, wrapped.

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from guard.presentation.i18n import _, format_date, format_datetime, format_number, ngettext
 from guard.presentation.overview import DocumentVersions, version_day, version_label, version_source
-from guard.presentation.terms_state import fetch_details, fetch_result_words, terms_state_line
+from guard.presentation.terms_state import fetch_details, fetch_result_words, network_off_line, terms_state_line
 from guard.presentation.views import document_display_title
 from guard.presentation.wording import one_line
 from guard.services import Services, TermsLog
@@ -264,21 +264,21 @@ class TermsTab(TermsComparing, QWidget):
         settings = self.services.settings.terms
         self.check_button.setEnabled(settings.network_enabled)
         log_read = self.last_check
+        if not settings.network_enabled:  # one sentence: why nothing is checked, and which box changes that
+            self.network_label.setText(network_off_line(log_read.fetches if log_read else ()))
+            return
         when = terms_state_line(log_read.last_check if log_read else None, log_read.fetches if log_read else (),
                                 network_enabled=settings.network_enabled)
-        if settings.network_enabled:
-            hours = settings.check_interval_hours
-            every = (ngettext("Checked every {hours} hour; only the public pages listed here are fetched, from "
-                              "their copies in Open Terms Archive on GitHub where it keeps them.",
-                              "Checked every {hours} hours; only the public pages listed here are fetched, from "
-                              "their copies in Open Terms Archive on GitHub where it keeps them.", round(hours))
-                     if settings.archive_enabled else
-                     ngettext("Checked every {hours} hour; only the public pages listed here are fetched.",
-                              "Checked every {hours} hours; only the public pages listed here are fetched.",
-                              round(hours))).format(hours=format_number(hours))
-            self.network_label.setText(f"{when} {every}")
-        else:
-            self.network_label.setText(f"{when} " + _("Network is switched off in Preferences: nothing is fetched."))
+        hours = settings.check_interval_hours
+        every = (ngettext("Checked every {hours} hour; only the public pages listed here are fetched, from "
+                          "their copies in Open Terms Archive on GitHub where it keeps them.",
+                          "Checked every {hours} hours; only the public pages listed here are fetched, from "
+                          "their copies in Open Terms Archive on GitHub where it keeps them.", round(hours))
+                 if settings.archive_enabled else
+                 ngettext("Checked every {hours} hour; only the public pages listed here are fetched.",
+                          "Checked every {hours} hours; only the public pages listed here are fetched.",
+                          round(hours))).format(hours=format_number(hours))
+        self.network_label.setText(f"{when} {every}")
 
     def refresh_log(self) -> None:
         """Re-read the fetch log alone (on the job runner)."""

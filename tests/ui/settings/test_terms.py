@@ -125,6 +125,39 @@ def test_check_now_asks_the_app_to_fetch_and_is_off_without_network(open_window,
     assert "switched off" in window.terms.network_label.text()
 
 
+def test_the_terms_tab_says_once_that_the_network_is_off_and_which_box_turns_it_on(open_window, services, qtbot):
+    """It said it twice ("Not checked: network access is switched off. Network is switched off in
+    Preferences: nothing is fetched.") and not what to do."""
+    from ui.language import apply_language
+
+    services.terms_store.log_fetch(FetchRecord(datetime(2026, 11, 30, 8, 0, tzinfo=UTC), "zoom", "privacy",
+                                               "https://zoom.us/privacy", FetchResult.UNCHANGED))
+    services.terms_store.log_fetch(FetchRecord(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), "zoom", "privacy",
+                                               "https://zoom.us/privacy", FetchResult.SKIPPED,
+                                               error_kind="network-disabled", attempts=0))
+    window = open_window(tab="terms")
+    prefs = window.preferences
+    prefs.network.setChecked(False)
+    prefs.save()
+    wait_idle(qtbot, window)
+    text = window.terms.network_label.text()
+    assert text.count("switched off") == 1 and "nothing is fetched" not in text, text
+    box = prefs.network.text().replace("&", "").split(" (")[0]
+    assert f"tick “{box}” under {prefs.network.parentWidget().title()} in Preferences" in text, text
+    assert "(last check " in text and "30" in text.split("(last check ")[1]  # the real check, not the skipped one
+    window.close()
+
+    apply_language("de")
+    try:
+        window = open_window(tab="terms")
+        wait_idle(qtbot, window)
+        text = window.terms.network_label.text()
+        box = window.preferences.network.text().replace("&", "").split(" (")[0]
+        assert text.count("ausgeschaltet") == 1 and f"„{box}“" in text and "Einstellungen" in text, text
+    finally:
+        apply_language("")
+
+
 def test_a_document_with_one_version_says_so(open_window, services, qtbot):
     window = open_window()
     window.show_terms_change("zoom", "privacy")
