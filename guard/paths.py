@@ -59,7 +59,8 @@ class AppPaths(NamedTuple):
 def _private(folder: Path) -> None:
     try:
         info = os.lstat(folder)
-        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+        if (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077
+                and not info.st_mode & stat.S_ISVTX):  # a shared sticky folder (/tmp) is everyone's: never narrowed
             os.chmod(folder, 0o700)
     except OSError:
         pass  # not ours to change (or gone): the stores say what they cannot write

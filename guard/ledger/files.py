@@ -348,9 +348,14 @@ def restrict_permissions(path: Path) -> None:
 
 
 def private_folder(folder: Path) -> None:
-    """The data folder is the user's alone (0700), when it is theirs to change."""
+    """The data folder is the user's alone (0700), when it is theirs to change; a shared folder
+    with the sticky bit (a data folder set to /tmp) is everyone's and left as it is."""
     try:
         info = os.lstat(folder)
+        if info.st_mode & stat.S_ISVTX:
+            log.warning("%s is a shared folder (mode %o); left as it is: choose a folder of your own for the data",
+                        folder, stat.S_IMODE(info.st_mode))
+            return
         if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
             os.chmod(folder, 0o700)
             log.warning("%s was open to others (mode %o); restricted it to 0700", folder, stat.S_IMODE(info.st_mode))

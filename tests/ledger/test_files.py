@@ -43,6 +43,24 @@ def test_ledger_and_its_side_files_are_private(ledger, path):
     assert mode(path.parent) == 0o700
 
 
+def test_a_data_folder_set_to_a_shared_sticky_folder_is_left_as_it_is(tmp_path, no_keyring):
+    """A data folder set to /tmp (or another shared folder with the sticky bit) is everyone's:
+    narrowing it to 0700 would lock every other user and program out. The ledger file itself is
+    still private."""
+    from guard.paths import AppPaths
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    with Ledger.open(shared / "ledger.sqlite3") as ledger:
+        add(ledger)
+    assert mode(shared) == 0o1777
+    assert mode(shared / "ledger.sqlite3") == 0o600
+    AppPaths(tmp_path / "c", shared, tmp_path / "k", tmp_path / "l").ensure()
+    assert mode(shared) == 0o1777
+    assert mode(tmp_path / "c") == 0o700
+
+
 def test_wal_and_full_sync_are_in_force(ledger, path):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
