@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 
 from guard.cli.context import CliContext
-from guard.cli.output import plural
 from guard.cli.records import FORMS as RECORD_FORMS
 from guard.cli.records import resolve_record
 from guard.cli.status import ExitStatus
@@ -49,6 +48,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     from guard.cli.consent import open_for
     from guard.export import ExportError, make_letter
+    from guard.export.letter_guide import LetterGuide
     from guard.export.output import atomic_file
     from guard.i18n import choose_language
     from guard.terms.store import TermsStore
@@ -79,19 +79,19 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if args.json:
         ctx.print_json({**letter.to_dict(), "path": str(path) if path else None})
         return ExitStatus.OK
+    guide = LetterGuide(letter.language)  # the lines around the letter speak its language
     if letter.notice:  # who to write to when there is no provider to write to, or the service ended
-        ctx.print(f"Before sending: {letter.notice}")
+        ctx.print(guide.before_sending(letter.notice))
     if path is None:
         ctx.print(letter.text)
         ctx.print("---")
     else:
-        ctx.print(f"Wrote the {args.kind} letter ({letter.article}) to {path}")
+        ctx.print(guide.wrote(letter.article, str(path)))
     if letter.placeholders:
-        ctx.print(f"Fill in before sending: {plural(len(letter.placeholders), 'place')} marked [FILL IN: ...]")
-    ctx.print(f"Send by e-mail: {letter.mailto}")
+        ctx.print(guide.fill_in(len(letter.placeholders)))
+    ctx.print(guide.send(letter.mailto))
     if letter.offers_host_letter:
-        ctx.print("To the organisation that hosted or recorded the meeting as well: the same command with "
-                  "--to-host \"ORGANISATION\" --host-address \"ADDRESS\"")
+        ctx.print(guide.to_host())
     if args.kind == "withdrawal" and withdrawable:
-        ctx.print(f"Record the withdrawal in your ledger: meeting-guard consent withdraw {letter.records[0].id}")
+        ctx.print(guide.record_withdrawal(letter.records[0].id))
     return ExitStatus.OK

@@ -141,3 +141,32 @@ def test_bad_letter_input_exits_2_with_a_clear_message(run, records, tmp_path):
     assert kind.returncode == 2 and "invalid choice: 'complaint'" in kind.stderr
     unknown = run("letter", "--kind", "access", "--provider", "no-such-provider")
     assert unknown.returncode == 2 and "neither in the catalog nor in your consent ledger" in unknown.stderr
+
+
+@pytest.mark.parametrize(("lang", "before", "send", "fill", "record"), [
+    ("fr", "Avant l’envoi\u00a0: ", "Envoyer par courriel\u00a0: mailto:", "À compléter avant l’envoi",
+     "Consigner le retrait dans votre registre\u00a0: meeting-guard consent withdraw "),
+    ("de", "Vor dem Senden: ", "Per E-Mail senden: mailto:", "Vor dem Senden ausfüllen: ",
+     "Den Widerruf in Ihrem Protokoll festhalten: meeting-guard consent withdraw "),
+])
+def test_letter_lines_around_a_french_or_german_letter_speak_its_language(cli_process, lang, before, send,
+                                                                          fill, record):
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return cli_process(*args, env=no_keyring_env())
+
+    added = run("consent", "add", "--provider", "zoom", "--decision", "given", "--occurred-at",
+                "2026-03-02T09:15:00Z", "--json")
+    assert added.returncode == 0, added.stderr
+    record_id = json.loads(added.stdout)["record"]["id"]
+    result = run("letter", "--kind", "withdrawal", "--record", record_id, "--lang", lang)  # no --name: a [FILL IN]
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith(send) for line in lines)
+    assert any(line.startswith(fill) for line in lines)
+    assert record + record_id in lines
+    for english in ("Send by e-mail", "Fill in before sending", "Record the withdrawal", "Before sending"):
+        assert english not in result.stdout
+
+    jami = run("letter", "--kind", "access", "--provider", "jami", "--lang", lang)  # no company: who to write to
+    assert jami.returncode == 0, jami.stderr
+    assert jami.stdout.startswith(before) and "Before sending" not in jami.stdout
