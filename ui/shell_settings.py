@@ -135,7 +135,14 @@ class ShellSettings:
                 return
             log.info("The settings file %s was changed; using its values", services.settings_file)
             before = services.settings
-            self.jobs.submit(services.reload_settings, lambda settings: self.apply_settings(settings, before),
+
+            def read(settings: Settings | None) -> None:
+                if settings is None:  # not the version found twice (written again meanwhile): the next looks decide
+                    self._settings_file_pending = None
+                    return
+                self.apply_settings(settings, before)
+
+            self.jobs.submit(lambda: services.reload_settings(version), read,
                              lambda error: log.warning("The settings file could not be read again: %s", error),
                              key="tray-settings-reload")
 

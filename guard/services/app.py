@@ -188,12 +188,23 @@ class Services(LedgerDoor, TermsDoor):
         return self.settings_store.current_version()
 
     @blocking
-    def reload_settings(self) -> Settings:
+    def reload_settings(self, expected: str | None = None) -> Settings | None:
         """Blocks: reads the settings file again (edited by hand or by the command line) and uses
         its values from now on; an unreadable file means the private choices (network off), and
-        its problems are in :attr:`settings_issues`."""
-        settings = self.settings_store.load_and_report()
-        self.settings_issues = list(self.settings_store.issues)
+        its problems are in :attr:`settings_issues`. With ``expected`` (the version the watches
+        found twice), only that version is used: a file found otherwise (an editor emptying it to
+        write it again, whose defaults turn the network on) is not, and None says so."""
+        store = self.settings_store
+        before = (store.version, store.issues, store.exists)
+        settings = store.load()
+        if expected is not None and store.version != expected:
+            store.version, store.issues, store.exists = before  # the watches look at the new version again
+            log.info("The settings file %s changed again while it was read; its next version is waited for",
+                     store.path)
+            return None
+        for issue in store.issues:
+            log.warning("%s", issue.message(store.path))
+        self.settings_issues = list(store.issues)
         self.use_settings(settings)
         return settings
 

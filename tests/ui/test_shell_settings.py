@@ -90,3 +90,43 @@ def test_a_hand_edit_takes_effect_while_the_app_runs(qtbot, shells, world):
     qtbot.waitUntil(lambda: shell.services.settings.notifications.meeting_started is False, timeout=30_000)
     shell.on_events([started(shell.services)])
     assert shell.notices == {}
+
+
+def test_a_file_caught_half_written_after_two_looks_is_not_used_hostile(qtbot, shells, world):
+    """Two looks in a row found the user's edit (network off, meeting notices muted); the editor
+    then empties the file to write it again, just before the app reads it to use it. The empty
+    file's defaults (the network on) must not be used: only the version the looks found is."""
+    private = "[general]\nwelcome_shown = true\n\n[terms]\nnetwork_enabled = false\n"
+    world.settings(private)
+    shell = ready_shell(shells, world)
+    services = shell.services
+    assert services.settings.terms.network_enabled is False
+    edited = private + "\n[notifications]\nmeeting_started = false\n"
+    path = world.paths.settings_file
+    real_look, real_reload = services.settings_file_version, services.reload_settings
+    seen: list[str] = []
+    reloads: list[object] = []
+
+    def look() -> str:
+        version = real_look()
+        if path.read_text(encoding="utf-8") == edited:
+            seen.append(version)
+            if len(seen) == 2:
+                path.write_text("", encoding="utf-8")  # the editor starts writing the file again
+        return version
+
+    def reload(*args, **kwargs):
+        try:
+            return real_reload(*args, **kwargs)
+        finally:
+            reloads.append(path.read_text(encoding="utf-8"))  # after the values read were used, or not
+
+    services.settings_file_version = look
+    services.reload_settings = reload
+    world.settings(edited)
+    qtbot.waitUntil(lambda: reloads == [""], timeout=30_000)
+    assert services.settings.terms.network_enabled is False, "a half-written file turned the network on"
+
+    world.settings(edited)  # the editor finishes: the looks find it again, and it is used
+    qtbot.waitUntil(lambda: services.settings.notifications.meeting_started is False, timeout=30_000)
+    assert services.settings.terms.network_enabled is False

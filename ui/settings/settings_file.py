@@ -59,6 +59,11 @@ class SettingsFileWatch(QObject):
             self._tasks.submit(self._services.settings_file_version, self._answered, self._unreadable, lane=Lane.IO,
                                key=KEY, single=True, owner=self._widget)
 
+    def forget(self) -> None:
+        """Report the next version found twice even if it is the one reported last (it was
+        written again while it was read, and not used)."""
+        self._reported = self._pending = None
+
     def stop(self) -> None:
         self._timer.stop()
         self._tasks.cancel(KEY)
@@ -136,6 +141,7 @@ class FollowsSettingsFile:
     tasks: JobRunner
     status: QLabel
     file_notice: FileNotice
+    file_watch: SettingsFileWatch
     shown_version: str
     settings_saved: Any  # the tab's Signal(object)
     _conflict: str | None
@@ -145,13 +151,17 @@ class FollowsSettingsFile:
         def edited(self) -> bool: ...
         def save(self, over: str | None = None) -> Settings | None: ...
 
-    def file_changed(self, _version: str) -> None:
+    def file_changed(self, version: str) -> None:
         """The settings file is not the version this run last read or wrote: read it again (on
-        the I/O lane), use its values, and show them unless the user is editing."""
-        self.tasks.submit(self.services.reload_settings, self._file_read, self._file_unreadable, lane=Lane.IO,
-                          key="prefs-reload", owner=self)
+        the I/O lane), use its values if it is still ``version`` (the one the watch found twice),
+        and show them unless the user is editing."""
+        self.tasks.submit(lambda: self.services.reload_settings(version), self._file_read, self._file_unreadable,
+                          lane=Lane.IO, key="prefs-reload", owner=self)
 
-    def _file_read(self, settings: Settings) -> None:
+    def _file_read(self, settings: Settings | None) -> None:
+        if settings is None:  # written again while it was read: the watch reports the version that stays
+            self.file_watch.forget()
+            return
         if self.services.settings_version == self.shown_version:
             return  # the version shown after all (e.g. this tab's own save, seen by the watch late)
         path = self.services.settings_file
@@ -176,7 +186,9 @@ class FollowsSettingsFile:
         self.tasks.submit(self.services.reload_settings, self._shown_file, self._file_unreadable, lane=Lane.IO,
                           key="prefs-reload", owner=self)
 
-    def _shown_file(self, settings: Settings) -> None:
+    def _shown_file(self, settings: Settings | None) -> None:
+        if settings is None:  # only when asked for one version: not here
+            return
         self.settings_saved.emit(settings)
         self.load()
         self.status.setText(_("Showing the values of {path}.").format(path=self.services.settings_file))
