@@ -9,6 +9,7 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from guard.ledger.cut import MAX_ITEMS, MAX_NOTICE, MAX_TEXT, cut_text
 from guard.ledger.models import Record, RecordDraft
 from guard.ledger.query import Order, RecordFilter
 from guard.ledger import files
@@ -25,11 +26,21 @@ NoticeIdentity = tuple[str, str, str, str, tuple[str, ...]]
 
 def notice_identity(decision: RecordDraft | Record) -> NoticeIdentity:
     """What a decision is about, as a notification asks it: the provider and feature, the meeting
-    (its link, else its title), the notice's text and the participants seen (a note-taker bot)."""
-    meeting = decision.meeting.id_or_link or decision.meeting.title or ""
-    notice = decision.notice.text if decision.notice is not None else ""
-    participants = tuple(sorted(item.detail for item in decision.evidence if str(item.signal) == "participant"))
+    (its link, else its title: said which, so a title spelling another meeting's link is another
+    meeting), the notice's text and the participants seen (a note-taker bot). A draft's text is
+    taken as the ledger keeps it (trimmed, cut to its limit: guard.ledger.cut), so a long notice
+    told again is the same notice as its record."""
+    link, title = _kept(decision.meeting.id_or_link, MAX_TEXT), _kept(decision.meeting.title, MAX_TEXT)
+    meeting = f"link:{link}" if link else f"title:{title}" if title else ""
+    notice = _kept(decision.notice.text, MAX_NOTICE) if decision.notice is not None else ""
+    participants = tuple(sorted(_kept(item.detail, MAX_TEXT) for item in list(decision.evidence)[:MAX_ITEMS]
+                                if str(item.signal) == "participant"))
     return decision.provider_id, decision.feature_id or "", meeting, notice, participants
+
+
+def _kept(text: str | None, limit: int) -> str:
+    """``text`` as the ledger keeps it (the same on a record's text, which is kept so already)."""
+    return cut_text(text, limit, "", {}) or ""
 
 
 def names_a_notice(draft: RecordDraft) -> bool:

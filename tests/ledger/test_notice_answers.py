@@ -52,3 +52,31 @@ def test_a_damaged_record_never_keeps_an_answer_from_being_recorded_hostile(app_
     finally:
         services.close()
     assert not was_there and record.seq == 2 and str(record.decision) == "refused"
+
+
+def test_a_title_spelling_another_meetings_link_is_another_question_hostile(app_home, secret_service):
+    """A meeting without a link is known by its title; an organiser can title it with the link of
+    a meeting answered earlier. Its notice is another question: its answer is recorded."""
+    services = Services(app_paths(), record_in_helper=True)
+    try:
+        services.record_answer(answer("given"), str(uuid.uuid4()))
+        titled = answer("refused").changed(meeting={"title": "https://zoom.us/j/123", "id_or_link": None})
+        record, was_there = services.record_answer(titled, str(uuid.uuid4()))
+    finally:
+        services.close()
+    assert not was_there and str(record.decision) == "refused", "a real answer was dropped as already recorded"
+
+
+def test_a_long_notice_told_again_is_answered_once_hostile(app_home, secret_service):
+    """The ledger keeps a notice cut to its limit (and trimmed); told again, the same long notice
+    (or one with a line break at its end, as a page's text has) is the same question."""
+    long_text = "AI Companion is on. " * 400 + "\n"
+    services = Services(app_paths(), record_in_helper=True)
+    try:
+        first, _ = services.record_answer(answer("given").changed(
+            notice={"text": long_text, "seen_at": datetime.now(UTC)}), str(uuid.uuid4()))
+        again, was_there = services.record_answer(answer("refused").changed(
+            notice={"text": long_text, "seen_at": datetime.now(UTC)}), str(uuid.uuid4()))
+    finally:
+        services.close()
+    assert first.was_cut and was_there and again.id == first.id, "the same notice was answered twice"
