@@ -370,17 +370,14 @@ class SettingsStore:
         """Write atomically: the old file stays whole if writing fails (e.g. disk full). With
         ``expected`` (a version from :attr:`version` or :meth:`current_version`), write only if the
         file is still that version: a hand edit made since is never overwritten unseen
-        (SettingsChangedError)."""
+        (SettingsChangedError). The check and the write hold ``settings.toml.lock`` (guard.file_lock),
+        so of two saves that read the same version one wins and the other is told."""
+        import os
+
         import tomli_w
 
+        from guard.file_lock import exclusive
         from guard.fsutil import atomic_write_text
-
-        if expected is not None:
-            found = self.current_version()
-            if found != expected:
-                raise SettingsChangedError(self.path, found)
-
-        import os
 
         if hasattr(os, "getuid") and self.path.parent.exists() and os.lstat(self.path.parent).st_uid != os.getuid():
             raise ForeignSettings(f"{self.path} was not saved: its folder {self.path.parent} belongs to another user "
@@ -393,6 +390,13 @@ class SettingsStore:
                 if info.env is not None:
                     values[name].pop(key, None)
         text += tomli_w.dumps(values)
-        atomic_write_text(self.path, text)
+        # The check and the rename under one lock: two saves (the tray menu and the window, or two
+        # processes) that read the same version cannot both pass the check; the second is told.
+        with exclusive(self.path):
+            if expected is not None:
+                found = self.current_version()
+                if found != expected:
+                    raise SettingsChangedError(self.path, found)
+            atomic_write_text(self.path, text)
         self.version = content_version(text.encode("utf-8"))
         self.exists = True

@@ -208,7 +208,8 @@ def test_save_is_atomic_a_failed_write_leaves_the_old_file_whole(tmp_path, monke
     with pytest.raises(OSError):
         store.save(changed)
     assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["settings.toml"], "no temporary file may be left behind"
+    # no temporary file may be left behind; the lock file stays (guard.file_lock: never deleted)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.toml", "settings.toml.lock"]
 
 
 def test_settings_round_trip(tmp_path):
