@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 from typing import TypeVar
 
-from PySide6.QtCore import QLocale
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
+
+from guard.presentation.i18n import _, format_date
 
 W = TypeVar("W", bound=QWidget)
 
@@ -71,10 +73,25 @@ def css_colour(colour: QColor) -> str:
     return colour.name(QColor.NameFormat.HexRgb)
 
 
+DATE_FORMAT = "yyyy-MM-dd"  # ISO 8601: never read the wrong way round, as 02/12/2026 is next to "2 Dec 2026"
+
+
 def date_format() -> str:
-    """The locale's short date with a four-digit year (``dd.MM.yyyy``, ``dd/MM/yyyy``, ``M/d/yyyy``),
-    for date edits (Qt formats them itself, from the default QLocale the app's language set)."""
-    form = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
-    if "yyyy" not in form:
-        form = form.replace("yy", "yyyy")
-    return form
+    """The date edits' form, ISO 8601 in every language (``2026-12-02``): the locale's short
+    numeric form is ambiguous (day or month first) beside the "2 Dec 2026" used elsewhere."""
+    return DATE_FORMAT
+
+
+def date_hint(day: date | None = None) -> str:
+    """A date edit's tooltip line saying how it reads, with today as the example in both forms."""
+    day = day or date.today()
+    return _("Dates are written year-month-day (ISO 8601): {example} is {day}.").format(
+        example=day.isoformat(), day=format_date(day))
+
+
+def with_date_hint(widget: W) -> W:
+    """Add :func:`date_hint` under the widget's tooltip (and its screen-reader description)."""
+    description = "\n".join(part for part in (widget.toolTip(), date_hint()) if part)
+    widget.setToolTip(description)
+    widget.setAccessibleDescription(description)
+    return widget

@@ -30,7 +30,7 @@ from guard.presentation.records import decision_label, status_label
 from guard.presentation.timeline import build_timeline
 from guard.services import Decision, Order, Record, RecordDetails, RecordFilter, Services
 from ui.jobs import JobRunner, Lane
-from ui.settings.common import date_format, named
+from ui.settings.common import date_format, named, with_date_hint
 from ui.settings.export_panel import ExportPanel
 from ui.settings.history_actions import HistoryActions
 from ui.settings.history_model import COLUMNS, DECISION, HistoryModel
@@ -95,6 +95,7 @@ class HistoryTab(HistoryActions, QWidget):
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(date_format())
+            with_date_hint(edit)
             edit.setMinimumWidth(edit.sizeHint().width())  # the whole date shows, never cut
             edit.setEnabled(False)
         self.clear_button = named(QPushButton(_("C&lear filters")), _("Clear filters"))

@@ -24,7 +24,7 @@ from guard.presentation.i18n import _, current_language, format_date, say_error
 from guard.presentation.records import decision_label
 from guard.services import Decision, Meeting, Record, RecordDraft, Services, TermsRef
 from ui.jobs import JobRunner
-from ui.settings.common import date_format, named
+from ui.settings.common import date_format, named, with_date_hint
 from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class RecordDialog(QDialog):
                               _("When you made the decision, in this computer's time zone (not in the future)"))
         self.occurred.setCalendarPopup(True)
         self.occurred.setDisplayFormat(f"{date_format()} HH:mm")
+        with_date_hint(self.occurred)
         self.occurred.setMaximumDateTime(now)  # a decision cannot have been made in the future
         self.title = named(QLineEdit(), _("Meeting title"))
         self.link = named(QLineEdit(), _("Meeting id or link"))

@@ -393,3 +393,35 @@ def test_the_withdraw_question_names_the_feature_and_the_meeting(services, qtbot
     qtbot.addWidget(dialog)
     asked = dialog.intro.text()
     assert f"for “{name}” in the meeting “Budget review”" in asked and "meeting-summary" not in asked
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_date_fields_read_year_month_day_in_every_language_and_say_so(open_window, services, qtbot, language):
+    """They showed the locale's short form (02/12/2026, 12/2/2026, 02.12.2026): day or month first
+    is a guess next to the "2 Dec 2026" the history and letters use."""
+    from ui.jobs import JobRunner
+    from ui.language import apply_language
+
+    apply_language(language)
+    try:
+        window = open_window(tab="history")
+        history = window.history
+        history.date_from.setDate(QDate(2026, 3, 4))
+        assert history.date_from.text() == "2026-03-04" and history.date_to.text().count("-") == 2
+        today = QDate.currentDate().toString("yyyy-MM-dd")
+        for edit in (history.date_from, history.date_to):
+            tip = edit.toolTip()
+            assert today in tip and "ISO 8601" in tip and edit.accessibleDescription() == tip
+        assert history.date_from.toolTip().splitlines()[0] != history.date_from.toolTip().splitlines()[-1]
+
+        jobs = JobRunner()
+        try:
+            dialog = RecordDialog(services, jobs)
+            qtbot.addWidget(dialog)
+            assert dialog.occurred.text().startswith(today + " ")  # and the time, HH:mm
+            tip = dialog.occurred.toolTip().splitlines()
+            assert len(tip) == 2 and today in tip[1]  # what the field is for, then how it reads
+        finally:
+            jobs.shutdown()
+    finally:
+        apply_language("")
