@@ -161,8 +161,9 @@ def meeting_providers(rules: DetectionRules, entry: TabEntry) -> list[str]:
 
 def _lobby(rules: DetectionRules, provider_id: str, entry: TabEntry, at: datetime) -> str | None:
     """``"lobby"`` when the tab's page said it shows its lobby, ``"pending"`` while a new tab of a service that
-    can show one has not said yet, else None."""
-    if entry.tab.lobby:
+    can show one has not said yet, else None. Only for a service whose catalog names its lobby
+    screen: the flag cannot hide a meeting of any other (the extension looks for no lobby there)."""
+    if entry.tab.lobby and provider_id in rules.lobby_screens:
         return "lobby"
     if entry.tab.lobby is None and provider_id in rules.lobby_screens and at - entry.opened_at < LOBBY_WAIT:
         return "pending"

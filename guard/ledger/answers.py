@@ -19,6 +19,10 @@ from guard.ledger.reader import LedgerReader
 # How long an answer stands for the notice it answers: longer than any meeting, shorter than the
 # gap to the next one in a weekly series (whose notice is a new question).
 ANSWER_SPAN = timedelta(hours=12)
+# A meeting known only by its title, or by nothing (a desktop client's "Zoom Meeting"), is not
+# told from the next one of the same provider: its answer stands an hour, so the notice of a later
+# meeting that day is a new question (its answer recorded) and a notice told again at once is not.
+LINKLESS_SPAN = timedelta(hours=1)
 _SCANNED = 500  # records of the provider in the span looked at, newest first (a bound on the work)
 
 NoticeIdentity = tuple[str, str, str, str, tuple[str, ...]]
@@ -50,14 +54,20 @@ def names_a_notice(draft: RecordDraft) -> bool:
     return bool(notice or participants)
 
 
+def answer_span(decision: RecordDraft | Record) -> timedelta:
+    """How long an answer stands for its notice: :data:`ANSWER_SPAN` for a meeting known by its
+    link, :data:`LINKLESS_SPAN` for one known by its title or by nothing."""
+    return ANSWER_SPAN if _kept(decision.meeting.id_or_link, MAX_TEXT) else LINKLESS_SPAN
+
+
 def answer_in_ledger(reader: LedgerReader, draft: RecordDraft, now: datetime) -> Record | None:
     """The decision (not a withdrawal or correction) about the same notice as ``draft``, made
-    within :data:`ANSWER_SPAN` before ``now``, newest first; None when there is none, or when
+    within :func:`answer_span` before ``now``, newest first; None when there is none, or when
     ``draft`` names no notice (no notice text, no bot seen)."""
     if not names_a_notice(draft):
         return None
     wanted = notice_identity(draft)
-    since = now - ANSWER_SPAN
+    since = now - answer_span(draft)
     for record in reader.page(RecordFilter(provider_id=draft.provider_id, occurred_from=since), 0, _SCANNED,
                               Order.NEWEST):
         if record.refers_to is None and notice_identity(record) == wanted:

@@ -147,7 +147,7 @@ class LedgerDoor:
         from datetime import UTC, datetime
 
         from guard.ledger import DecisionKept, LedgerError
-        from guard.ledger.answers import ANSWER_SPAN, answer_in_file, answer_in_ledger, names_a_notice, notice_identity
+        from guard.ledger.answers import answer_in_file, answer_in_ledger, answer_span, names_a_notice, notice_identity
 
         now = datetime.now(UTC)
         with self._answer_lock:  # two answers at once: the second one sees the first in the ledger
@@ -167,7 +167,7 @@ class LedgerDoor:
                 return earlier, True
             for kept in self._waiting().listed():  # answered while the key could not be read: kept, not signed
                 made = kept.draft.occurred_at
-                if (kept.draft.refers_to is None and made is not None and made >= now - ANSWER_SPAN
+                if (kept.draft.refers_to is None and made is not None and made >= now - answer_span(draft)
                         and notice_identity(kept.draft) == notice_identity(draft) and names_a_notice(draft)):
                     log.warning("Ignored a second answer (%s) to a notice whose answer is kept (%s)",
                                 draft.decision, kept.record_id)

@@ -80,3 +80,27 @@ def test_a_long_notice_told_again_is_answered_once_hostile(app_home, secret_serv
     finally:
         services.close()
     assert first.was_cut and was_there and again.id == first.id, "the same notice was answered twice"
+
+
+def test_a_later_meeting_without_a_link_is_a_new_question_the_same_day_hostile(app_home, secret_service):
+    """A desktop client's meeting has no link and a generic title ("Zoom Meeting"): the morning's
+    and the afternoon's notices look alike. The afternoon's answer is recorded; one told again at
+    once is still the same question. A meeting known by its link keeps its answer for the day."""
+    from datetime import timedelta
+
+    def linkless(decision: str, when: datetime) -> RecordDraft:
+        return answer(decision).changed(occurred_at=when, meeting={"title": "Zoom Meeting", "id_or_link": None})
+
+    morning = datetime.now(UTC) - timedelta(hours=3)
+    services = Services(app_paths(), record_in_helper=True)
+    try:
+        services.record_answer(linkless("given", morning), str(uuid.uuid4()))
+        afternoon, was_there = services.record_answer(linkless("refused", datetime.now(UTC)), str(uuid.uuid4()))
+        assert not was_there and str(afternoon.decision) == "refused", "the afternoon's answer was dropped"
+        again, was_there = services.record_answer(linkless("given", datetime.now(UTC)), str(uuid.uuid4()))
+        assert was_there and again.id == afternoon.id, "a notice told again at once is one question"
+        services.record_answer(answer("given").changed(occurred_at=morning), str(uuid.uuid4()))
+        linked, was_there = services.record_answer(answer("refused"), str(uuid.uuid4()))
+        assert was_there, "a meeting known by its link keeps its answer for the day"
+    finally:
+        services.close()
