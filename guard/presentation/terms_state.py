@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from guard.presentation.i18n import N_, _, format_datetime, format_number, ngettext
+from guard.presentation.i18n import N_, _, format_number, ngettext
+from guard.presentation.records import local_time
 from guard.terms.models import FetchRecord, FetchResult
 from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE
 
@@ -38,7 +39,7 @@ def terms_state_line(last_check: datetime | None, fetches: Sequence[FetchRecord]
         return _("Not checked yet.") if network_enabled else _("Not checked: network access is switched off.")
     last = max(moments)
     run = [record for record in fetches if newest is not None and record.at >= newest - RUN_WINDOW]
-    when = format_datetime(last)
+    when = local_time(last)
     if run and all(record.error_kind == "network-disabled" for record in run):
         return _("Last check {when}: skipped, network access is switched off.").format(when=when)
     offline = [r for r in run if r.error_kind == "offline"]
@@ -95,6 +96,6 @@ def network_off_line(fetches: Sequence[FetchRecord]) -> str:
     if done:
         return _("Terms are not checked while network access is switched off (last check {when}). To check them, "
                  "tick “{setting}” under {group} in Preferences.").format(
-            when=format_datetime(max(done)), setting=setting, group=_(NETWORK_GROUP))
+            when=local_time(max(done)), setting=setting, group=_(NETWORK_GROUP))
     return _("Terms are not checked while network access is switched off. To check them, tick “{setting}” under "
              "{group} in Preferences.").format(setting=setting, group=_(NETWORK_GROUP))

@@ -10,7 +10,8 @@ from functools import partial
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from guard.presentation.i18n import N_, _, format_datetime
+from guard.presentation.i18n import N_, _
+from guard.presentation.records import local_time
 from guard.presentation.welcome import browser_state_words
 from guard.services import BrowserIntegration, Services
 from ui.jobs import JobRunner
@@ -32,7 +33,7 @@ def describe(status: BrowserIntegration) -> str:
     if status.connected:
         text += " " + _("(now)")
     elif status.last_seen is not None:
-        text += "; " + _("last connected {when}").format(when=format_datetime(status.last_seen))
+        text += "; " + _("last connected {when}").format(when=local_time(status.last_seen))
     if status.problem:
         text = _("{state}: {problem}").format(state=text, problem=status.problem)
     return text

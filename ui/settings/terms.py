@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.presentation.i18n import _, format_date, format_datetime, format_number, ngettext
+from guard.presentation.i18n import _, format_date, format_number, ngettext
 from guard.presentation.overview import DocumentVersions, version_day, version_label, version_source
+from guard.presentation.records import local_time
 from guard.presentation.terms_state import fetch_details, fetch_result_words, network_off_line, terms_state_line
 from guard.presentation.views import document_display_title
 from guard.presentation.wording import one_line
@@ -305,7 +306,7 @@ class TermsTab(TermsComparing, QWidget):
                 details += " · " + _("version {version}").format(version=record.sha256[:8])
             document = titles.get((record.provider_id, record.document_id),
                                   f"{record.provider_id}/{record.document_id}")
-            values = (format_datetime(record.at), document, record.final_url or record.url,
+            values = (local_time(record.at), document, record.final_url or record.url,
                       fetch_result_words(record.result), str(record.status or ""), details)
             for column, value in enumerate(values):
                 self.log.setItem(row, column, QTableWidgetItem(one_line(value, 300)))

@@ -84,6 +84,9 @@ def test_fetch_log_shows_every_request_including_failures(open_window, services,
     rows = [[log.item(r, c).text() for c in range(log.columnCount())] for r in range(log.rowCount())]
     assert len(rows) == 3
     assert rows[0][1:5] == ["Zoom Privacy Statement", "https://zoom.us/privacy", "failed", "503"]
+    # the month by name, as the versions and the history write dates, never 02/01/2024 (2 Jan or 1 Feb?)
+    local = datetime(2024, 1, 2, 3, 4, tzinfo=UTC).astimezone()
+    assert rows[0][0] == f"{local.day} {local:%b} {local.year}, {local:%H:%M}"
     assert "HTTP 503" in rows[0][5]
     assert rows[1][3] == "new version" and rows[1][2] == "https://www.zoom.com/en/trust/terms/"
 
