@@ -86,7 +86,7 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         ctx.print(letter.text)
         ctx.print("---")
     else:
-        ctx.print(guide.wrote(letter.article, str(path)))
+        ctx.print(guide.wrote(letter.kind.value, str(path)))
     if letter.placeholders:
         ctx.print(guide.fill_in(len(letter.placeholders)))
     ctx.print(guide.send(letter.mailto))

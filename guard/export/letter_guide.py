@@ -29,7 +29,11 @@ class LetterGuide:
     def before_sending(self, notice: str) -> str:
         return self._(BEFORE_SENDING, "notice", notice)
 
-    def wrote(self, article: str, path: str) -> str:
+    def wrote(self, kind: str, path: str) -> str:
+        """``kind`` names the article as the letter's language cites it ("Art. 7 Abs. 3 DSGVO")."""
+        from guard.export.letter_words import Wording
+
+        article = Wording(self.t.language).reference(kind)
         return self.t.gettext(WROTE).replace("{article}", article).replace("{path}", path)  # path last: user text
 
     def fill_in(self, count: int) -> str:

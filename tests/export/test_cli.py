@@ -143,14 +143,16 @@ def test_bad_letter_input_exits_2_with_a_clear_message(run, records, tmp_path):
     assert unknown.returncode == 2 and "neither in the catalog nor in your consent ledger" in unknown.stderr
 
 
-@pytest.mark.parametrize(("lang", "before", "send", "fill", "record"), [
+@pytest.mark.parametrize(("lang", "before", "send", "fill", "record", "wrote"), [
     ("fr", "Avant l’envoi\u00a0: ", "Envoyer par courriel\u00a0: mailto:", "À compléter avant l’envoi",
-     "Consigner le retrait dans votre registre\u00a0: meeting-guard consent withdraw "),
+     "Consigner le retrait dans votre registre\u00a0: meeting-guard consent withdraw ",
+     "Lettre (article 7, paragraphe 3, du RGPD) écrite dans "),
     ("de", "Vor dem Senden: ", "Per E-Mail senden: mailto:", "Vor dem Senden ausfüllen: ",
-     "Den Widerruf in Ihrem Protokoll festhalten: meeting-guard consent withdraw "),
+     "Den Widerruf in Ihrem Protokoll festhalten: meeting-guard consent withdraw ",
+     "Der Brief (Art. 7 Abs. 3 DSGVO) wurde in "),
 ])
-def test_letter_lines_around_a_french_or_german_letter_speak_its_language(cli_process, lang, before, send,
-                                                                          fill, record):
+def test_letter_lines_around_a_french_or_german_letter_speak_its_language(cli_process, tmp_path, lang, before,
+                                                                          send, fill, record, wrote):
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return cli_process(*args, env=no_keyring_env())
 
@@ -166,6 +168,10 @@ def test_letter_lines_around_a_french_or_german_letter_speak_its_language(cli_pr
     assert record + record_id in lines
     for english in ("Send by e-mail", "Fill in before sending", "Record the withdrawal", "Before sending"):
         assert english not in result.stdout
+
+    written = tmp_path / "letter.txt"
+    to_file = run("letter", "--kind", "withdrawal", "--record", record_id, "--lang", lang, "-o", str(written))
+    assert to_file.returncode == 0 and wrote + str(written) in to_file.stdout, to_file.stdout
 
     jami = run("letter", "--kind", "access", "--provider", "jami", "--lang", lang)  # no company: who to write to
     assert jami.returncode == 0, jami.stderr
