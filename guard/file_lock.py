@@ -23,7 +23,12 @@ WAIT_S = 10.0
 
 
 class FileLocked(OSError):
-    """Another process held the lock for longer than the wait allowed; its message says what to do."""
+    """Another process held the lock for longer than the wait allowed; its message says what to do,
+    and ``strerror`` the reason alone, for windows that say "cannot write FILE (reason)"."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.strerror = reason
 
 
 def lock_path(path: Path) -> Path:
@@ -49,8 +54,8 @@ def _acquire(fd: int, target: Path, path: Path, wait_s: float) -> None:
     deadline = time.monotonic() + wait_s
     while not _try_lock(fd):
         if time.monotonic() >= deadline:
-            raise FileLocked(f"{path} is being saved by another Meeting Privacy Guard window or command (its lock "
-                             f"{target} was held for {wait_s:g} s); not saved. Close the other one and try again.")
+            reason = "another Meeting Privacy Guard window or command is saving it; close that one and try again"
+            raise FileLocked(f"{path} was not saved: {reason} (its lock {target} was held for {wait_s:g} s).", reason)
         time.sleep(0.01)
 
 

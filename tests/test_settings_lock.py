@@ -77,7 +77,7 @@ def test_a_save_waits_for_the_lock_and_a_lock_held_too_long_is_said_plainly(tmp_
             with exclusive(path, wait_s=0.2):
                 raise AssertionError("the lock was taken while another process held it")
         except FileLocked as error:
-            assert str(path) in str(error) and "try again" in str(error)
+            assert str(path) in str(error) and "try again" in str(error) and "try again" in error.strerror
         SettingsStore(path).save(SettingsStore(path).load())  # waits until the holder lets go, then saves
         assert path.exists() and (tmp_path / "letting-go").exists()  # not before the holder let go
     finally:
