@@ -110,8 +110,9 @@ REF = "{title}, {version} (ref. {document} {hash})"
 LIST = "{records}; {period}."  # French alone puts a space before the semicolon
 LABELLED = "{label}: {value}"  # French alone puts a (no-break) space before the colon
 LISTED = "{first}; {second}"  # and before the semicolon
-SAME_IN = {"de": {"Details", "Meeting", "Meeting: {meeting}", "  Meeting: {meeting}", LIST, LABELLED, LISTED},
-           "fr": {"{document}, version sha256:{sha256}", "page {page}"},
+SAME_IN = {"de": {"Details", "Meeting", "Meeting: {meeting}", "  Meeting: {meeting}", "ORGANISATION", LIST, LABELLED,
+                  LISTED},
+           "fr": {"{document}, version sha256:{sha256}", "page {page}", "ORGANISATION"},  # the same word there
            "es": {REF, LIST, LABELLED, LISTED}, "it": {"E-mail: {email}", "id {id}", LIST, LABELLED, LISTED},
            "nl": {"E-mail: {email}", "Details", "id {id}", REF, LIST, LABELLED, LISTED}}
 
