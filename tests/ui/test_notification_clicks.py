@@ -10,6 +10,7 @@ import pytest
 
 from guard.presentation.actions import AnswerConsent, RecordConsent
 from guard.presentation.notices import Notice, NoticeChoice, NoticeKind
+from tests.support.notification_server import FakeNotificationServer, private_bus
 from ui.notifications.freedesktop import INTERFACE, PATH, FreedesktopNotifier
 
 pytestmark = pytest.mark.desktop
@@ -49,58 +50,15 @@ def test_a_click_forged_by_another_program_is_ignored_and_the_servers_own_is_not
         notifier.close()
 
 
-class _TwiceServer:
-    """A notification server on a bus of its own that sends every button press twice (a server
-    that repeats ActionInvoked; dunst does not, but nothing in the protocol forbids it)."""
-
-    def __init__(self, address: str, action: str) -> None:
-        import threading
-
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.blocking import open_dbus_connection
-
-        self.conn = open_dbus_connection(address)
-        self.conn.send_and_get_reply(message_bus.RequestName("org.freedesktop.Notifications"))
-        self.action = action
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        from jeepney import DBusAddress, MessageType, new_method_return, new_signal
-
-        address = DBusAddress(PATH, interface=INTERFACE)
-        while not self.stop.is_set():
-            try:
-                message = self.conn.receive(timeout=0.2)
-            except TimeoutError:
-                continue
-            if message.header.message_type != MessageType.method_call:
-                continue
-            member = message.header.fields.get(3)
-            if member == "GetCapabilities":
-                self.conn.send(new_method_return(message, "as", (["actions", "body"],)))
-            elif member == "GetServerInformation":
-                self.conn.send(new_method_return(message, "ssss", ("twice", "test", "1", "1.2")))
-            elif member == "Notify":
-                self.conn.send(new_method_return(message, "u", (7,)))
-                for _ in range(2):
-                    self.conn.send(new_signal(address, "ActionInvoked", "us", (7, self.action)))
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        self.conn.close()
+def _twice_server(address: str) -> FakeNotificationServer:
+    """A server that sends every button press twice (a server that repeats ActionInvoked; dunst
+    does not, but nothing in the protocol forbids it)."""
+    return FakeNotificationServer(address, "twice", action="answer-given", presses_per_notify=2)
 
 
 def test_a_button_press_the_server_sends_twice_is_one_decision(qtbot):
-    import subprocess
-
-    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        address = daemon.stdout.readline().strip()
-        server = _TwiceServer(address, "answer-given")
+    with private_bus() as address:
+        server = _twice_server(address)
         notifier = FreedesktopNotifier(bus=address)
         clicks: list[tuple[str, str]] = []
         notifier.activated.connect(lambda key, choice: clicks.append((key, choice)))
@@ -112,15 +70,11 @@ def test_a_button_press_the_server_sends_twice_is_one_decision(qtbot):
         finally:
             notifier.close()
             server.close()
-    finally:
-        daemon.terminate()
-        daemon.wait(10)
 
 
 def test_replies_and_bus_signals_reach_the_gui_thread_without_a_qt_call_on_the_bus_threads(qtbot):
     """The bus reader and the Notify caller run on threads of their own: a Qt call there can
     deadlock against the GUI thread (see ui.gui_inbox), so they only hand work over."""
-    import subprocess
     import sys
     import threading
 
@@ -132,11 +86,8 @@ def test_replies_and_bus_signals_reach_the_gui_thread_without_a_qt_call_on_the_b
             if owner is not None and type(owner).__module__.startswith(("PySide6", "shiboken6")):
                 qt_calls.append(f"{threading.current_thread().name}: {type(owner).__name__}.{arg.__name__}")
 
-    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        address = daemon.stdout.readline().strip()
-        server = _TwiceServer(address, "answer-given")
+    with private_bus() as address:
+        server = _twice_server(address)
         threading.setprofile(profile)  # every thread started from now on: the notifier's reader and caller
         try:
             notifier = FreedesktopNotifier(bus=address)
@@ -151,9 +102,6 @@ def test_replies_and_bus_signals_reach_the_gui_thread_without_a_qt_call_on_the_b
         finally:
             threading.setprofile(None)
             sys.setprofile(None)
+            server.close()
         assert activated.args == [NOTICE.key, "answer-given"]
         assert qt_calls == [], f"the bus threads called into Qt: {qt_calls}"
-    finally:
-        server.close()
-        daemon.terminate()
-        daemon.wait(10)

@@ -5,9 +5,6 @@ did not show is never recorded as an answer: the form opens with it chosen, sayi
 from __future__ import annotations
 
 import json
-import queue
-import subprocess
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -15,6 +12,7 @@ import pytest
 from guard.presentation.actions import AnswerConsent, RecordConsent
 from guard.presentation.notices import Notice, NoticeChoice, NoticeKind
 from tests.ui.conftest import blocking_ok, dunst
+from tests.support.notification_server import FakeNotificationServer, private_bus
 from ui.notifications.freedesktop import INTERFACE, PATH, FreedesktopNotifier
 
 pytestmark = pytest.mark.desktop
@@ -75,65 +73,16 @@ def test_ids_noted_by_another_bus_or_server_are_never_closed(qtbot, desktop, tmp
         dunst("close-all")
 
 
-class _LeftOverServer:
-    """A notification server on a bus of its own that tells every connection of a button press (as
-    the specification allows: ActionInvoked is a signal), and can be pressed on any id."""
-
-    def __init__(self, address: str) -> None:
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.blocking import open_dbus_connection
-
-        self.conn = open_dbus_connection(address)
-        self.conn.send_and_get_reply(message_bus.RequestName("org.freedesktop.Notifications"))
-        self.presses: queue.SimpleQueue[tuple[int, str]] = queue.SimpleQueue()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def press(self, notification_id: int, action: str) -> None:
-        self.presses.put((notification_id, action))
-
-    def _serve(self) -> None:
-        from jeepney import DBusAddress, MessageType, new_method_return, new_signal
-
-        address = DBusAddress(PATH, interface=INTERFACE)
-        while not self.stop.is_set():
-            while not self.presses.empty():
-                self.conn.send(new_signal(address, "ActionInvoked", "us", self.presses.get()))
-            try:
-                message = self.conn.receive(timeout=0.1)
-            except TimeoutError:
-                continue
-            if message.header.message_type != MessageType.method_call:
-                continue
-            member = message.header.fields.get(3)
-            if member == "GetCapabilities":
-                self.conn.send(new_method_return(message, "as", (["actions", "body"],)))
-            elif member == "GetServerInformation":
-                self.conn.send(new_method_return(message, "ssss", ("leftover", "test", "1", "1.2")))
-            elif member == "Notify":
-                self.conn.send(new_method_return(message, "u", (7,)))
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        self.conn.close()
-
-
 @pytest.fixture
 def leftover_server():
-    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        address = daemon.stdout.readline().strip()
-        server = _LeftOverServer(address)
+    """A notification server on a bus of its own that tells every connection of a button press (as
+    the specification allows: ActionInvoked is a signal), and can be pressed on any id."""
+    with private_bus() as address:
+        server = FakeNotificationServer(address, "leftover")
         try:
             yield address, server
         finally:
             server.close()
-    finally:
-        daemon.terminate()
-        daemon.wait(10)
 
 
 def test_a_button_pressed_on_a_notification_this_run_did_not_show_is_no_answer(qtbot, leftover_server):
