@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QApplication
 
+from guard.presentation.file_versions import settled
 from guard.presentation.i18n import _, say_error
 
 if TYPE_CHECKING:
@@ -127,11 +128,9 @@ class ShellSettings:
             return
 
         def answered(version: str) -> None:
-            if version == services.settings_version or self._closed:
-                self._settings_file_pending = None
-                return
-            if version != self._settings_file_pending:  # used when the next look finds it again (an editor
-                self._settings_file_pending = version  # half-way through writing would read as empty)
+            use, self._settings_file_pending = settled(version, (services.settings_version,),
+                                                       self._settings_file_pending)
+            if not use or self._closed:
                 return
             log.info("The settings file %s was changed; using its values", services.settings_file)
             before = services.settings

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from guard.presentation.file_versions import settled
 from guard.presentation.i18n import _, say_error
 from guard.services import Services, Settings
 from ui.jobs import JobRunner, Lane
@@ -69,13 +70,8 @@ class SettingsFileWatch(QObject):
         self._tasks.cancel(KEY)
 
     def _answered(self, version: str) -> None:
-        if version == self._seen() or version == self._reported:
-            self._pending = None
-            return
-        if version != self._pending:  # an editor may be half-way through writing it (an empty file is valid)
-            self._pending = version
-            return
-        if version != self._seen() and version != self._reported:
+        use, self._pending = settled(version, (self._seen(), self._reported), self._pending)
+        if use:
             self._reported = version
             log.info("The settings file %s was changed outside the window", self._services.settings_file)
             self._changed(version)
