@@ -172,3 +172,27 @@ def test_two_app_instances_answering_one_notice_at_once_record_one_decision_host
     assert len(records) == 1, f"one notice answered twice: {[str(r.decision) for r in records]}"
     assert sorted(outcome["was_there"] for outcome in outcomes) == [False, True]
     assert {outcome["id"] for outcome in outcomes} == {records[0].id}
+
+
+def test_long_notices_that_differ_after_the_kept_part_are_two_questions_hostile(app_home, secret_service):
+    """The ledger keeps a notice's first 4,000 characters; two notices alike that far (a page's
+    boilerplate first, what is switched on last) are two questions: the second one's answer is
+    recorded, not dropped as answered. The record says which whole notice it answered."""
+    import hashlib
+
+    shared = "Meeting notice. " * 300
+    summary, recording = shared + "Meeting summary is on.", shared + "Recording has started."
+    assert len(summary) == len(recording)  # the kept part's mark says the whole length: alike too
+    services = Services(app_paths(), record_in_helper=True)
+    try:
+        first, _ = services.record_answer(answer("given").changed(
+            notice={"text": summary, "seen_at": datetime.now(UTC)}), str(uuid.uuid4()))
+        second, was_there = services.record_answer(answer("refused").changed(
+            notice={"text": recording, "seen_at": datetime.now(UTC)}), str(uuid.uuid4()))
+        again, was_there_again = services.record_answer(answer("given").changed(
+            notice={"text": recording + "\n", "seen_at": datetime.now(UTC)}), str(uuid.uuid4()))
+    finally:
+        services.close()
+    assert first.was_cut and not was_there and str(second.decision) == "refused", "a real answer was dropped"
+    assert was_there_again and again.id == second.id, "the same long notice told again is one question"
+    assert second.notice_sha256 == hashlib.sha256(recording.encode()).hexdigest()
