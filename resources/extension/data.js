@@ -1650,6 +1650,62 @@ globalThis.MPG_DATA = Object.freeze({
           "meetup-join"
         ],
         [
+          "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
           "https://teams.live.com/meet/"
         ]
       ],
@@ -2286,6 +2342,51 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           "zoom-x.de/wc/join/"
+        ],
+        [
+          "https://",
+          "zoom.us/join?confno="
+        ],
+        [
+          "https://",
+          "zoom.us/join?",
+          "&confno="
+        ],
+        [
+          "https://",
+          "zoom.com/join?confno="
+        ],
+        [
+          "https://",
+          "zoom.com/join?",
+          "&confno="
+        ],
+        [
+          "https://",
+          "zoomgov.com/join?confno="
+        ],
+        [
+          "https://",
+          "zoomgov.com/join?",
+          "&confno="
+        ],
+        [
+          "https://",
+          "zoom.com.cn/join?confno="
+        ],
+        [
+          "https://",
+          "zoom.com.cn/join?",
+          "&confno="
+        ],
+        [
+          "https://",
+          "zoom-x.de/join?confno="
+        ],
+        [
+          "https://",
+          "zoom-x.de/join?",
+          "&confno="
         ],
         [
           "https://reclaim.ai/z/"
