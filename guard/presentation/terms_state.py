@@ -42,13 +42,22 @@ def terms_state_line(last_check: datetime | None, fetches: Sequence[FetchRecord]
     when = local_time(last)
     if run and all(record.error_kind == "network-disabled" for record in run):
         return _("Last check {when}: skipped, network access is switched off.").format(when=when)
-    offline = [r for r in run if r.error_kind == "offline"]
+    # Checks close together (Check now pressed twice) share the window: each document counts
+    # once, as its newest request left it, so the line never names more documents than are watched.
+    latest: dict[tuple[str, str], FetchRecord] = {}
+    latest_page: dict[tuple[str, str], FetchRecord] = {}
+    for record in run:  # newest first
+        key = (record.provider_id, record.document_id)
+        latest.setdefault(key, record)
+        if record.source == "provider":
+            latest_page.setdefault(key, record)
+    offline = [r for r in latest.values() if r.error_kind == "offline"]
     if offline:
         return ngettext("Last check {when}: offline, {count} document not checked.",
                         "Last check {when}: offline, {count} documents not checked.", len(offline)).format(
             when=when, count=format_number(len(offline)))
-    failed = [r for r in run if r.result is FetchResult.FAILED and r.source == "provider"]
-    documents = {(r.provider_id, r.document_id) for r in run}
+    failed = [r for r in latest_page.values() if r.result is FetchResult.FAILED]
+    documents = set(latest)
     if failed:
         return ngettext("Last check {when}: {failed} of {count} document could not be fetched (see the fetch log).",
                         "Last check {when}: {failed} of {count} documents could not be fetched (see the fetch log).",

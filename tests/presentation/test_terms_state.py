@@ -48,3 +48,17 @@ def test_network_off_says_it_once_with_the_last_real_check_and_the_box_to_tick()
                           "Preferences.")
     earlier = network_off_line([skipped, record("a", FetchResult.UNCHANGED)])
     assert "(last check " in earlier and earlier.count("switched off") == 1
+
+
+def test_checks_close_together_count_each_document_once() -> None:
+    # Check now pressed twice while offline, then one document checked again: the app watches
+    # three documents here, so the line never says more than three (it said "offline, 200").
+    log = [record("a", FetchResult.NEW_VERSION, minutes=10),
+           *(record(doc, FetchResult.SKIPPED, "offline", minutes=5) for doc in ("b", "c")),
+           record("a", FetchResult.FAILED, "offline", minutes=5),
+           *(record(doc, FetchResult.SKIPPED, "offline") for doc in ("b", "c")),
+           record("a", FetchResult.FAILED, "offline")]
+    assert terms_state_line(AT, log, network_enabled=True).endswith("offline, 2 documents not checked.")
+    failed_twice = [record("a", FetchResult.FAILED, "timeout", minutes=5), record("a", FetchResult.FAILED, "timeout"),
+                    record("b", FetchResult.UNCHANGED)]
+    assert "1 of 2 documents could not be fetched" in terms_state_line(AT, failed_twice, network_enabled=True)
