@@ -69,6 +69,25 @@ def terms_state_line(last_check: datetime | None, fetches: Sequence[FetchRecord]
     return _("Last check {when}.").format(when=when)
 
 
+
+# A request that reached the page (or its archived copy): the app knows the document as it is now.
+_REACHED = (FetchResult.NEW_VERSION, FetchResult.UNCHANGED, FetchResult.NOT_MODIFIED)
+
+
+def no_change_line(last_check: datetime | None, fetches: Sequence[FetchRecord], *, network_enabled: bool) -> str:
+    """What the Overview says when no watched document has a newer version than the one shipped:
+    "nothing changed" only once a check reached a page; before that (never checked, offline,
+    switched off) that changes since the shipped versions are not known, and the check's state."""
+    if any(record.result in _REACHED for record in fetches):
+        said = _("No watched document has changed since the versions shipped with the app.")
+    else:
+        said = _("No terms page has been fetched yet, so changes since the versions shipped with the app are not "
+                 "known.")
+    state = (terms_state_line(last_check, fetches, network_enabled=True) if network_enabled
+             else network_off_line(fetches))
+    return f"{said} {state}"
+
+
 # The fetch log's Result column, as a person reads it (the log keeps the enum's value).
 FETCH_RESULT_WORDS: dict[str, str] = {
     FetchResult.NEW_VERSION: N_("new version"), FetchResult.UNCHANGED: N_("unchanged"),
