@@ -14,6 +14,9 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
   breaks are written ``\\n`` (``https://.../meet/room\\n\\nSee``);
 * written twice as a Markdown link, ``[https://zoom.us/j/1](https://zoom.us/j/1)``, which
   reads as one run of text up to the closing parenthesis;
+* glued to the word before it, where a plain-text copy of an invitation lost its line break
+  (``Join Zoom Meetinghttps://us02web.zoom.us/j/1``), so that the scheme reads ``Meetinghttps``;
+* followed by a parenthesis it never closes (``https://zoom.us/j/1(Passcode: 123)``);
 * wrapped in a redirect that scans or counts clicks: Outlook Safe Links
   (``https://nam11.safelinks.protection.outlook.com/?url=<link>&data=...``) and Teams' own
   (``https://statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-safelinks.html?url=<link>``), Google's
@@ -72,6 +75,9 @@ def trimmed(url: str) -> str:
             text = text.replace(escape, char)
         end = next((i for i, ch in enumerate(text) if ch in _CUT_AT), len(text))
         text = text[:end]
+    opened = text.find("(", text.rfind(")") + 1)  # the first "(" after the last ")": never closed
+    if opened > 0:  # "(Passcode" glued on: a link does not open a bracket it leaves open
+        text = text[:opened]
     if not text or (text[-1] not in _TRAILING and text[-1] not in _CLOSERS):
         return text
     counts = {ch: text.count(ch) for ch in (*_CLOSERS, *_CLOSERS.values())}
@@ -147,12 +153,25 @@ def canonical(url: str) -> str:
     return f"{scheme}://{host}{rest[end:]}"
 
 
+def unglued(url: str) -> str:
+    """``url`` without a word glued before its ``http``/``https`` scheme (``Meetinghttps://zoom.us/j/1`` →
+    ``https://zoom.us/j/1``); ``url`` itself when its scheme is a scheme."""
+    scheme, sep, _rest = url[:40].partition("://")
+    lowered = scheme.lower()
+    if not sep or lowered in ("http", "https"):
+        return url
+    for name in ("https", "http"):
+        if lowered.endswith(name) and scheme[:-len(name)].isalnum():
+            return url[len(scheme) - len(name):]
+    return url
+
+
 def link_forms(url: str) -> list[str]:
     """``url`` as found, then each cleaner form it stands for, without repeats: trimmed, and the link
     inside each redirect wrapper, at most :data:`MOST_WRAPPERS` deep. (Each form's :func:`canonical`
     form is the fallback a caller tries after them.)"""
     forms = [url]
-    current = trimmed(url)
+    current = trimmed(unglued(url))
     for _ in range(MOST_WRAPPERS + 1):
         if current and current not in forms:
             forms.append(current)

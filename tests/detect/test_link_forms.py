@@ -89,3 +89,20 @@ def test_a_table_cell_s_bar_and_an_icalendar_escape_end_a_link():
     assert trimmed("https://ietf.webex.com/meet/ietfsidemeeting2\\n\\nSee") == "https://ietf.webex.com/meet/ietfsidemeeting2"
     assert trimmed("https://ietf.webex.com/meet/ietfsidemeeting2.|TBD") == "https://ietf.webex.com/meet/ietfsidemeeting2"
 
+
+
+def test_a_word_glued_before_the_scheme_is_not_part_of_the_link():
+    """A plain-text copy of an invitation that lost a line break, or a stray letter pasted before the link
+    (Meeting-BaaS/meet-teams-bot src/urlParser/meetUrlParser.test.ts#L78 parses 'jhttps://meet.google.com/...')."""
+    assert link_forms("jhttps://meet.google.com/wbn-xkcu-dfa")[-1] == "https://meet.google.com/wbn-xkcu-dfa"
+    assert "https://us02web.zoom.us/j/81234567890" in link_forms("Meetinghttps://us02web.zoom.us/j/81234567890")
+    assert link_forms("zoommtg://zoom.us/join?confno=1") == ["zoommtg://zoom.us/join?confno=1"]  # a scheme stays
+    assert link_forms("webcal://example.org/a.ics") == ["webcal://example.org/a.ics"]
+
+
+def test_a_parenthesis_the_link_opens_and_never_closes_is_not_part_of_it():
+    """meet-teams-bot's zoomUrlParser.test.ts#L51: 'https://us06web.zoom.us/j/<id>(Passcode: <digits>)'."""
+    assert trimmed("https://us06web.zoom.us/j/86231457790(Passcode:") == "https://us06web.zoom.us/j/86231457790"
+    assert trimmed("https://en.wikipedia.org/wiki/Foo_(bar)") == "https://en.wikipedia.org/wiki/Foo_(bar)"
+    assert trimmed("https://x.example/a_(b)(c") == "https://x.example/a_(b)"
+    assert trimmed("https://x.example/" + "(" * 50_000) == "https://x.example/"
