@@ -215,9 +215,16 @@ class GitArchive:
             args.append(f"--since={since.astimezone(UTC).isoformat()}")
         found = []
         for line in self._git(*args, "--", path).decode("utf-8", "replace").splitlines():
-            parts = line.split("\x1f")
+            parts = line.split("\x1f", 2)  # a subject may hold the separator itself
             if len(parts) == 3 and len(parts[0]) == 40:
-                found.append(ArchiveCommit(parts[0], _when(parts[1]), parts[2].rstrip(" ")[:SUBJECT]))
+                try:
+                    recorded = _when(parts[1])
+                except ValueError:  # the commit's author date is whatever its maker wrote
+                    raise TermsFetchError(FetchFailure.NOT_TEXT, str(self.folder),
+                                          f"Commit {parts[0][:12]} of {path} in the archive copy {self.folder} has "
+                                          "an author date git cannot give; the copy is not the archive's as "
+                                          "recorded, nothing was imported from it.") from None
+                found.append(ArchiveCommit(parts[0], recorded, parts[2].rstrip(" ")[:SUBJECT]))
         return CommitList(tuple(sorted(found, key=lambda item: item.recorded)))
 
     def read(self, path: str, commit: str) -> str:
