@@ -168,6 +168,12 @@ _NO_PROGRAMS = ("-c", "log.showSignature=false", "-c", "core.fsmonitor=false", "
                 "-c", "core.pager=cat", "-c", "diff.external=", "-c", "gpg.program=false", *_NO_TRANSPORT)
 
 
+# A version is stored with its commit, the evidence anyone can check on the archive: the folder's
+# refs/replace (which make git show another object wherever a replaced one is asked for) must not
+# put another text under a real commit's hash. Objects are read as the commit holds them.
+_AS_STORED = ("--no-replace-objects", "-c", "core.useReplaceRefs=false")
+
+
 def _git_env() -> dict[str, str]:
     """The environment without GIT_* variables (GIT_DIR, GIT_CONFIG_PARAMETERS...): ``-C`` decides
     which repository is read, and nothing else changes how."""
@@ -183,8 +189,8 @@ class GitArchive:
 
     def _git(self, *args: str) -> bytes:
         try:
-            done = subprocess.run(["git", *_NO_PROGRAMS, "-C", str(self.folder), *args], capture_output=True,
-                                  timeout=GIT_TIMEOUT, check=False, env=_git_env())
+            done = subprocess.run(["git", *_AS_STORED, *_NO_PROGRAMS, "-C", str(self.folder), *args],
+                                  capture_output=True, timeout=GIT_TIMEOUT, check=False, env=_git_env())
         except (OSError, subprocess.TimeoutExpired) as error:
             raise TermsFetchError(FetchFailure.CONNECTION, str(self.folder),
                                   f"The archive copy {self.folder} could not be read with git ({error}).") from None

@@ -661,6 +661,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "vc-jp.larksuite.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "lark"
+      ]
+    },
+    {
       "host": "vc.feishu.cn",
       "subdomains": false,
       "scheme": "https",
@@ -896,6 +904,12 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           ".chime.aws/"
+        ],
+        [
+          "https://app.chime.aws/portal/"
+        ],
+        [
+          "https://app.chime.aws/meetings/"
         ]
       ],
       "title": []
@@ -1292,6 +1306,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://vc.feishu.cn/j/"
+        ],
+        [
+          "https://vc-jp.larksuite.com/j/"
         ]
       ],
       "title": []

@@ -12,7 +12,7 @@ from guard.catalog.models import DocumentArchive
 from guard.terms.archive_import import ArchiveImporter
 from guard.terms.archive_source import GitArchive
 from guard.terms.store import TermsStore
-from tests.terms.support.archive_repo import REPOSITORY, ZOOM_2023, ArchiveRepo, zoom_text
+from tests.terms.support.archive_repo import REPOSITORY, ZOOM_2023, ZOOM_PATH, ArchiveRepo, zoom_text
 
 ARCHIVE = DocumentArchive(service="Zoom", terms_type="Terms of Service")
 URL = "https://zoom.us/terms"
@@ -162,3 +162,23 @@ def test_a_partial_clone_given_as_the_local_copy_fetches_nothing_from_its_remote
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_local_copys_replace_refs_cannot_put_other_text_under_a_real_commit_hostile(tmp_path: Path) -> None:
+    """A version imported from the archive is kept with its commit, the evidence anyone can check
+    on the archive itself. A folder given to ``terms import --git`` may carry ``refs/replace``:
+    git then shows another object wherever the replaced one is asked for, so a doctored text was
+    stored under the real commit's hash. The copy's objects are read as they are (no replacement):
+    what is stored under a commit is that commit's text."""
+    repo = ArchiveRepo.zoom_2023(tmp_path / "repo", noise=0, upto=2)
+    first, second = (sha for sha, _, _ in repo.commits[:2])
+    doctored = zoom_text(ZOOM_2023[1][0]).replace("Zoom", "Forged")
+    forged = subprocess.run(["git", "-C", str(repo.folder), "hash-object", "-w", "--stdin"], input=doctored,
+                            capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+    repo.git("replace", repo.git("rev-parse", f"{second}:{ZOOM_PATH}"), forged)
+    assert "Forged" in repo.git("show", f"{second}:{ZOOM_PATH}"), "git itself shows the replacement"
+    store = TermsStore(tmp_path / "store", {}, [])
+    result = ArchiveImporter(store, GitArchive(repo.folder, REPOSITORY), read_all=True,
+                             clock=lambda: NOW).run("zoom", "terms", URL, ARCHIVE)
+    assert result.ok and [c.commit for c, _ in result.stored] == [first, second]
+    assert all("Forged" not in store.get_text(sha) for _, sha in result.stored), "a doctored text under a real commit"
