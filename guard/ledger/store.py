@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
 from guard.ledger import appending, files, meta
 from guard.ledger.anchor import AnchoredKey
@@ -36,7 +36,7 @@ from guard.ledger.keys import KeyInfo, KeyVault, LoadedKey
 from guard.ledger.key_status import KeyStatus
 from guard.ledger.models import Decision, EvidenceItem, Record, RecordDraft, RequestedBy, record_id_text
 from guard.ledger.reader import MAX_PAGE as MAX_PAGE  # importable from here, as before
-from guard.ledger.reader import LedgerReader
+from guard.ledger.reader import KEYS_ANCHORED_VERSION, LedgerReader
 from guard.ledger.schema import KEY_COLUMNS, row_to_key, row_to_record
 from guard.ledger.timeutil import format_utc, utc_now
 from guard.ledger.verify import VerifyReport
@@ -65,13 +65,19 @@ class Ledger(LedgerReader):
         """
         path = Path(path).expanduser().absolute()
         conn, migrated = files.connect(path, busy_timeout)
+        return cls.on_connection(path, conn, migrated)
+
+    @classmethod
+    def on_connection(cls, path: Path, conn: sqlite3.Connection, migrated: list[int]) -> Ledger:
+        """The ledger on a connection :func:`guard.ledger.files.connect` just opened (and migrated
+        to the schema versions ``migrated``); the connection is closed if this fails."""
         try:
             anchorer = Anchorer(path, files.anchor_file_for(path), meta.ledger_id(conn))
         except BaseException:
             conn.close()
             raise
         ledger = cls(path, conn, KeyVault(files.key_file_for(path)), anchorer)
-        if 3 in migrated:
+        if KEYS_ANCHORED_VERSION in migrated:
             ledger._anchor_found_keys()
         return ledger
 
@@ -89,12 +95,6 @@ class Ledger(LedgerReader):
         with self._lock:
             self._anchorer.close(keyring_grace_s)
             self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- writing ---------------------------------------------------------------------------
 
