@@ -152,14 +152,14 @@ def _register_list(actions: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def run_list(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
-    from guard.ledger import RecordFilter
+    from guard.ledger import RecordFilter, open_reader
 
     record_filter = RecordFilter(
         provider_id=args.provider, decision=args.decision, text=args.search,
         occurred_from=parse_moment(args.date_from, "--from") if args.date_from else None,
         occurred_to=parse_moment(args.date_to, "--to", end_of_day=True) if args.date_to else None,
     )
-    with open_for(ctx) as ledger:
+    with open_reader(ctx.paths) as ledger:
         total = ledger.count(record_filter)
         records = ledger.page(record_filter, offset=args.offset, limit=args.limit, order=args.order)
         statuses = {r.id: ledger.effective_status(r) for r in records}

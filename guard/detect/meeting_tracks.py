@@ -16,6 +16,12 @@ from guard.detect.identity import Cluster, key_kind, same_address, titles_match
 from guard.detect.observation import Observation
 from guard.events import MeetingSession, Signal
 
+# A link handed to a running browser (xdg-open, a calendar's "Join") is seen for a moment on a
+# short-lived launcher's command line, and the page it opens shows up in the browser's window a
+# tick or two later (before or after the launcher is gone): within this many ticks of a meeting's
+# start the two are one meeting, whichever was seen first.
+LAUNCH_TICKS = 2
+
 
 @dataclass(frozen=True)
 class MeetingTrack:
@@ -26,6 +32,12 @@ class MeetingTrack:
     missing_ticks: int = 0
     missing_since: datetime | None = None
     pids: frozenset[int] = frozenset()  # processes whose media evidence it had
+    age_ticks: int = 0  # ticks since it started
+
+    @property
+    def just_started(self) -> bool:
+        """Started this tick or within the two before: what opened it may still be showing up."""
+        return self.age_ticks <= LAUNCH_TICKS
 
     @property
     def provider_id(self) -> str:
@@ -77,7 +89,24 @@ def adopter(key: str, cluster: Cluster, live: list[MeetingTrack], owner: Mapping
     for track in live:
         if not track.keys and kind in ("window", "tab", "url"):
             return track
+    for track in live:
+        if launched_together(key, cluster, track):
+            return track
     return None
+
+
+def launched_together(key: str, cluster: Cluster, track: MeetingTrack) -> bool:
+    """A link and the window it opened, seen first in different ticks right after each other: a
+    meeting known so far only by its link takes the provider's first meeting window (its title says
+    no address to compare), and one known so far only by a window, with no address yet, takes a link."""
+    if not track.just_started or track.has_kind("tab"):
+        return False
+    kind = key_kind(key)
+    if kind == "window":
+        return not track.has_kind("window") and track.has_kind("url") and cluster.url is None
+    if kind == "url":
+        return track.has_kind("window") and not track.has_kind("url") and track.meeting.url is None
+    return False
 
 
 def moved_on(track: MeetingTrack, mine: Mapping[str, Cluster]) -> bool:

@@ -257,7 +257,8 @@ def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at:
         if alive:
             meetings[track.meeting.id] = _refresh(track, list(mine.values()), ambient, seen.support)
             continue
-        missing = replace(track, missing_ticks=track.missing_ticks + 1, missing_since=track.missing_since or at)
+        missing = replace(track, missing_ticks=track.missing_ticks + 1, missing_since=track.missing_since or at,
+                          age_ticks=track.age_ticks + 1)
         replaced = track.has_kind("window") and any(
             key_kind(key) == "window" and key not in owner for key in clusters)
         if replaced or app_ending or missing.missing_ticks >= rules.meeting_end_ticks:
@@ -321,7 +322,7 @@ def _refresh(track: MeetingTrack, parts: list[Cluster], ambient: list[Observatio
         title = next((c.title for c in parts if key_kind(c.key) == "tab" and c.title), track.meeting.title)
     meeting = replace(track.meeting, evidence=_evidence(observations, track.meeting.evidence), title=title,
                       url=shown.url, tab=shown.tab, window=shown.window)
-    return MeetingTrack(meeting, keys, pids=track.pids | media_pids(ambient))
+    return MeetingTrack(meeting, keys, pids=track.pids | media_pids(ambient), age_ticks=track.age_ticks + 1)
 
 
 def _end(track: MeetingTrack, at: datetime, tick: _Tick, retired: set[tuple[str, str]],

@@ -43,7 +43,7 @@ from guard.export.output import FileSet
 from guard.export.selection import Amendment, Entry
 from guard.ledger import LedgerKeyError
 from guard.ledger.canonical import record_hash
-from guard.ledger.keys import KeyInfo
+from guard.ledger.key_info import KeyInfo
 from guard.ledger.signing import Verifier, record_message
 
 log = logging.getLogger(__name__)

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         TermsRef,
     )
     from guard.ledger.query import Order, RecordFilter
+    from guard.ledger.reader import LedgerReader
     from guard.ledger.status import EffectiveStatus
     from guard.ledger.store import Ledger
     from guard.ledger.verify import Problem, ProblemKind, VerifyReport
@@ -64,7 +65,7 @@ _WHERE = {
     "Decision": "models", "EvidenceItem": "models", "Meeting": "models", "Notice": "models", "Record": "models",
     "RecordDraft": "models",
     "RequestedBy": "models", "StoredRecord": "models", "TermsRef": "models",
-    "Order": "query", "RecordFilter": "query",
+    "Order": "query", "RecordFilter": "query", "LedgerReader": "reader",
     "EffectiveStatus": "status",
     "Ledger": "store",
     "Problem": "verify", "ProblemKind": "verify", "VerifyReport": "verify",
@@ -73,12 +74,13 @@ _WHERE = {
 __all__ = [
     "KEY_FILE", "LEDGER_FILE", "Decision", "DecisionKept", "EffectiveStatus", "EraseReport", "EvidenceItem",
     "KeyState", "KeyStatus",
-    "KeyStorage", "Ledger",
+    "KeyStorage", "Ledger", "LedgerReader",
     "LedgerBusyError", "LedgerCorruptError", "LedgerError", "LedgerFullError", "LedgerInputError", "LedgerKeyError",
     "LedgerPermissionError", "LedgerReadOnlyError",
     "Meeting", "Notice", "Order", "Problem", "ProblemKind", "Record", "RecordDraft", "RecordFilter",
     "RecordNotFoundError",
     "RequestedBy", "StoredRecord", "TermsRef", "VerifyReport", "erase_ledger", "ledger_path", "open_ledger",
+    "open_reader",
 ]
 
 
@@ -103,3 +105,11 @@ def open_ledger(paths: AppPaths, *, busy_timeout: float = 10.0) -> Ledger:
     from guard.ledger.store import Ledger
 
     return Ledger.open(ledger_path(paths), busy_timeout=busy_timeout)
+
+
+def open_reader(paths: AppPaths, *, busy_timeout: float = 10.0) -> LedgerReader:
+    """Open (or create) the user's ledger to read its records only: no keys, no anchor, so
+    neither the keyring library nor cryptography loads (``meeting-guard consent list``)."""
+    from guard.ledger.reader import LedgerReader
+
+    return LedgerReader.open(ledger_path(paths), busy_timeout=busy_timeout)

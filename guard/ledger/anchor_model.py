@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from guard.ledger.head import SignedHead
-from guard.ledger.keys import KeyInfo
+from guard.ledger.key_info import KeyInfo
 
 
 class AnchorError(Exception):

@@ -9,8 +9,8 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from guard.ledger.cut import MAX_ITEMS, MAX_NOTICE, MAX_TEXT, cut_text
-from guard.ledger.models import Record, RecordDraft
+from guard.ledger.cut import MAX_ITEMS, MAX_TEXT, clean, cut_text
+from guard.ledger.models import Record, RecordDraft, notice_digest
 from guard.ledger.query import Order, RecordFilter
 from guard.ledger import files
 from guard.ledger.errors import LedgerError
@@ -31,15 +31,27 @@ NoticeIdentity = tuple[str, str, str, str, tuple[str, ...]]
 def notice_identity(decision: RecordDraft | Record) -> NoticeIdentity:
     """What a decision is about, as a notification asks it: the provider and feature, the meeting
     (its link, else its title: said which, so a title spelling another meeting's link is another
-    meeting), the notice's text and the participants seen (a note-taker bot). A draft's text is
-    taken as the ledger keeps it (trimmed, cut to its limit: guard.ledger.cut), so a long notice
-    told again is the same notice as its record."""
+    meeting), the whole notice (the SHA-256 of its text as the ledger cleans it: a record keeps a
+    long one cut, and its digest beside it, so two long notices alike up to the cut are two
+    questions) and the participants seen (a note-taker bot). A draft's texts are taken as the
+    ledger keeps them (trimmed, cut to their limits: guard.ledger.cut)."""
     link, title = _kept(decision.meeting.id_or_link, MAX_TEXT), _kept(decision.meeting.title, MAX_TEXT)
     meeting = f"link:{link}" if link else f"title:{title}" if title else ""
-    notice = _kept(decision.notice.text, MAX_NOTICE) if decision.notice is not None else ""
+    notice = _notice_key(decision)
     participants = tuple(sorted(_kept(item.detail, MAX_TEXT) for item in list(decision.evidence)[:MAX_ITEMS]
                                 if str(item.signal) == "participant"))
     return decision.provider_id, decision.feature_id or "", meeting, notice, participants
+
+
+def _notice_key(decision: RecordDraft | Record) -> str:
+    """The digest of the whole notice ``decision`` answers ("" for none): a record's own when it
+    kept the text cut, else that of its text (whole, as kept). A record cut before records said
+    the digest has that of its cut text, which no notice told now matches (asked again, not lost)."""
+    if decision.notice is None or not clean(decision.notice.text):
+        return ""
+    if isinstance(decision, Record) and decision.notice_sha256:
+        return decision.notice_sha256
+    return notice_digest(decision.notice.text)
 
 
 def _kept(text: str | None, limit: int) -> str:

@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -77,24 +78,27 @@ class HelperAppender:
         self.deadline_s = deadline_s
         self._turns = _Turns()
 
-    def append(self, draft: RecordDraft, *, record_id: str | None = None) -> Record:
+    def append(self, draft: RecordDraft, *, record_id: str | None = None,
+               answer_at: datetime | None = None) -> Record:
         """Blocks: the stored record, or the ledger's error (as ``Ledger.append`` raises it).
-        ``record_id``: the id the caller made (a kept decision appended later), else a new one."""
+        ``record_id``: the id the caller made (a kept decision appended later), else a new one;
+        ``answer_at``: a notification's answer, as ``Ledger.append`` takes it."""
         with self._turns.turn():
             if self._opened_here():
-                return self._open_here().append(draft, record_id=record_id)
+                return self._open_here().append(draft, record_id=record_id, answer_at=answer_at)
             record_id = record_id or str(uuid.uuid4())
             try:
-                record = append_in_helper(self.paths, draft, record_id, deadline_s=self.deadline_s)
+                record = append_in_helper(self.paths, draft, record_id, answer_at=answer_at,
+                                          deadline_s=self.deadline_s)
             except NoAnswer as why:
                 log.warning("Recording the decision in the app itself: %s", why)
-                return self._open_here().append(draft, record_id=record_id)
+                return self._open_here().append(draft, record_id=record_id, answer_at=answer_at)
             log.info("Ledger record %s (seq %s, %s, %s) added by a helper process", record.id, record.seq,
                      record.provider_id, record.decision)
             return record
 
 
-def append_in_helper(paths: AppPaths, draft: RecordDraft, record_id: str, *,
+def append_in_helper(paths: AppPaths, draft: RecordDraft, record_id: str, *, answer_at: datetime | None = None,
                      deadline_s: float = DEADLINE_S) -> Record:
     """Blocks: ``draft`` appended as record ``record_id`` by a helper process. Raises the ledger's
     error the helper met, or :class:`NoAnswer` (then the append may or may not have happened:
@@ -104,7 +108,8 @@ def append_in_helper(paths: AppPaths, draft: RecordDraft, record_id: str, *,
     context = multiprocessing.get_context("spawn")  # a fork of a process with threads is unsafe
     ours, theirs = context.Pipe(duplex=False)
     asked = draft.model_dump_json()
-    process = context.Process(target=_child, args=(theirs, paths, asked, record_id),
+    answered = None if answer_at is None else answer_at.isoformat()
+    process = context.Process(target=_child, args=(theirs, paths, asked, record_id, answered),
                               name="meeting-guard append")
     try:
         with safe_module_path():  # no module from the working folder runs in it
@@ -184,7 +189,7 @@ def _is_decision(record: Record, asked: str) -> bool:
     return expected == record
 
 
-def _child(conn: Connection, paths: AppPaths, draft_json: str, record_id: str) -> None:
+def _child(conn: Connection, paths: AppPaths, draft_json: str, record_id: str, answer_at: str | None = None) -> None:
     """Runs in the helper process: append, answer, end."""
     hook = os.environ.get(TEST_HOOK_ENV, "")
     if hook == "exit-at-start":
@@ -195,7 +200,8 @@ def _child(conn: Connection, paths: AppPaths, draft_json: str, record_id: str) -
 
         setup_logging(paths.log_file, long_running=False, process="append")  # the app's log, lines marked
         with open_ledger(paths) as ledger:
-            record = ledger.append(RecordDraft.model_validate_json(draft_json), record_id=record_id)
+            record = ledger.append(RecordDraft.model_validate_json(draft_json), record_id=record_id,
+                                   answer_at=None if answer_at is None else datetime.fromisoformat(answer_at))
             if hook == "kill-after-append":
                 os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
         answer: dict[str, Any] = {"record": record.model_dump(mode="json")}

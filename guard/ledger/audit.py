@@ -27,7 +27,7 @@ from guard.ledger.audit_outside import Anchors, anchor_problem, read_anchors, ro
 from guard.ledger.canonical import MacKey, legacy_head_message
 from guard.ledger.head import SignedHead
 from guard.ledger.keychain import KeyChain
-from guard.ledger.keys import KeyInfo
+from guard.ledger.key_info import KeyInfo
 from guard.ledger.key_status import KeyAlgorithm, KeyState
 from guard.ledger.limits import limits_of
 from guard.ledger.report import Problem, ProblemKind, VerifyReport, earliest

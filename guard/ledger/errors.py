@@ -55,5 +55,11 @@ class LedgerRolledBackError(LedgerError):
     exit_status = 1  # the command line's "a check failed": rolled back
 
 
+class NoticeAnsweredError(LedgerError):
+    """A notification's answer was not added: the ledger holds a decision about the same notice
+    already (guard.ledger.answers), found under the ledger's write lock, so another process's answer
+    that landed a moment earlier is seen. Nothing was added; the first answer stands."""
+
+
 class RecordNotFoundError(LedgerInputError):
     """No record has the given id."""

@@ -33,6 +33,7 @@ from keyring.backends import chainer, fail, null
 from guard.fsutil import atomic_write_text
 from guard.keyring_call import KeyringNoAnswer, ask, caller_gone
 from guard.keyring_prompt import with_bounded_prompts
+from guard.ledger.key_info import KeyInfo as KeyInfo  # importable from here, as before
 from guard.ledger.key_status import KeyAlgorithm, KeyState, KeyStatus, KeyStorage
 from guard.ledger.canonical import key_check
 from guard.ledger.errors import LedgerKeyError
@@ -53,34 +54,6 @@ _BACKEND_NAMES = {
     "keyring.backends.Windows": "Windows Credential Manager",
     "keyring.backends.macOS": "macOS Keychain",
 }
-
-
-@dataclass(frozen=True)
-class KeyInfo:
-    """A row of the ledger's ``keys`` table: one signing key and where its private part lives.
-
-    ``check`` is the Ed25519 public key's fingerprint (SHA-256 of the raw key, hex), or for an
-    HMAC secret its check value. An Ed25519 row is itself a signed record: ``body`` (canonical
-    JSON naming the key, the seq of the first record it signs and the key it follows) signed
-    by the key itself in ``signature``.
-    """
-
-    key_id: str
-    username: str
-    storage: KeyStorage
-    check: str
-    created_at: str
-    reason: str | None = None  # why the key file was used instead of the keyring
-    algorithm: KeyAlgorithm = KeyAlgorithm.HMAC
-    public_key: str | None = None  # Ed25519: base64 of the 32-byte public key
-    from_seq: int | None = None  # Ed25519: the first record this key signs
-    body: str | None = None
-    signature: str | None = None
-
-    def digest_line(self) -> str:
-        """This key's line in the head's ``keys_digest`` (see guard.ledger.signing): only what
-        an export may show (no keyring entry name, no storage), so anyone can recompute it."""
-        return f"{self.key_id}:{self.algorithm}:{self.check}:{'' if self.from_seq is None else self.from_seq}"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from guard.ledger.head import SignedHead
-from guard.ledger.keys import KeyInfo
+from guard.ledger.key_info import KeyInfo
 from guard.ledger.schema import SELECT_KEYS, row_to_key
 from guard.ledger.signing import keys_digest
 

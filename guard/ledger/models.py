@@ -10,6 +10,7 @@ the ledger hashes and signs; :meth:`Record.to_dict` gives it back with the chain
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from pydantic import (
 )
 
 from guard.events import Evidence, Signal
-from guard.ledger.cut import MAX_NOTE, MAX_NOTICE, MAX_TEXT, cut_items, cut_text
+from guard.ledger.cut import MAX_NOTE, MAX_NOTICE, MAX_TEXT, clean, cut_items, cut_text
 from guard.ledger.errors import LedgerInputError
 from guard.ledger.timeutil import format_utc
 
@@ -295,6 +296,9 @@ class RecordDraft(_Model):
         if self.notice is not None:  # "notice" and "cut" appear only when there is one (smaller rows)
             content["notice"] = {"text": cut_text(self.notice.text, MAX_NOTICE, "notice.text", cuts) or "",
                                  "seen_at": format_utc(self.notice.seen_at)}
+            if "notice.text" in cuts:  # which whole notice it answers (guard.ledger.answers); top level,
+                # where a reader that does not know the key ignores it
+                content["notice_sha256"] = notice_digest(self.notice.text)
         if self.language is not None:  # like "notice": records from before it lack it, and verify as they are
             content["language"] = self.language
         if self.kept is not None:  # like "notice": only on a decision that waited unsigned
@@ -303,6 +307,12 @@ class RecordDraft(_Model):
         if cuts:
             content["cut"] = cuts
         return content
+
+
+def notice_digest(text: str) -> str:
+    """SHA-256 (hex) of a notice's whole text as the ledger cleans it (guard.ledger.cut.clean): the
+    notice a record answers even when its text is kept cut."""
+    return hashlib.sha256(clean(text).encode("utf-8")).hexdigest()
 
 
 def _evidence(item: object, index: int, cuts: dict[str, int]) -> dict[str, Any]:
@@ -341,6 +351,7 @@ class Record(BaseModel):
     hash: str
     signature: str
     notice: Notice | None = None
+    notice_sha256: str | None = None  # the whole notice's (notice_digest), when its text was cut
     kept: KeptMark | None = None
     language: str | None = None  # None: not recorded (see RecordDraft.language)
     cut: dict[str, int] = Field(default_factory=dict)
@@ -368,6 +379,8 @@ class Record(BaseModel):
         data = self.model_dump(mode="json")
         if data["notice"] is None:
             del data["notice"]
+        if data["notice_sha256"] is None:
+            del data["notice_sha256"]
         if data["kept"] is None:
             del data["kept"]
         if data["language"] is None:

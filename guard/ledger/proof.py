@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guard.ledger.head import SignedHead
-from guard.ledger.keys import KeyInfo
+from guard.ledger.key_info import KeyInfo
 from guard.ledger.key_status import KeyAlgorithm
 from guard.ledger.models import GENESIS_HASH
 from guard.ledger.signing import (

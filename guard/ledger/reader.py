@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from guard.ledger import files, meta
 from guard.ledger.errors import LedgerCorruptError, LedgerInputError, RecordNotFoundError
@@ -25,6 +25,7 @@ from guard.ledger.schema import SELECT_RECORD, row_to_record
 from guard.ledger.status import EffectiveStatus, effective_status
 
 MAX_PAGE = 10_000
+KEYS_ANCHORED_VERSION = 3  # the schema version from which the ledger's keys are anchored outside the file
 
 
 def readable_record(row: tuple[Any, ...], path: Path) -> Record:
@@ -45,6 +46,30 @@ class LedgerReader:
         self.path = path
         self._conn = conn
         self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path, *, busy_timeout: float = 10.0) -> LedgerReader:
+        """Open the ledger at ``path`` to read it, as :meth:`guard.ledger.store.Ledger.open` does
+        (created when there is none, checked, migrated), without its keys and anchor: listing
+        records then loads neither the keyring library nor cryptography. A file that the opening
+        has just migrated to anchored keys is opened whole, so those keys are anchored now."""
+        path = Path(path).expanduser().absolute()
+        conn, migrated = files.connect(path, busy_timeout)
+        if KEYS_ANCHORED_VERSION in migrated:
+            from guard.ledger.store import Ledger
+
+            return Ledger.on_connection(path, conn, migrated)
+        return cls(path, conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def get(self, record_id: str) -> Record:
         record_id = record_id_text(record_id)

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from guard import sqlite_schema
-from guard.ledger.keys import KeyInfo
+from guard.ledger.key_info import KeyInfo
 from guard.ledger.key_status import KeyAlgorithm, KeyStorage
 from guard.ledger.models import Record
 from guard.sqlite_schema import SchemaRow, replayed_schema

@@ -22,13 +22,10 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
+if TYPE_CHECKING:  # cryptography loads with the first key: reading the ledger's records needs none
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 RECORD_CONTEXT = "meeting-privacy-guard/ledger/record/v1"
 HEAD_CONTEXT = "meeting-privacy-guard/ledger/head/v1"
@@ -92,19 +89,23 @@ def public_key_from_text(text: str) -> bytes:
 class Verifier:
     """An Ed25519 public key that checks the ledger's signatures."""
 
-    __slots__ = ("_key", "fingerprint", "raw")
+    __slots__ = ("_invalid", "_key", "fingerprint", "raw")
 
     def __init__(self, public_raw: bytes) -> None:
         self.raw = public_raw
         self.fingerprint = fingerprint(public_raw)
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
         self._key = Ed25519PublicKey.from_public_bytes(public_raw)
+        self._invalid = InvalidSignature
 
     def verify(self, message: bytes, signature_hex: object) -> bool:
         if not isinstance(signature_hex, str) or len(signature_hex) != 128:
             return False
         try:
             self._key.verify(bytes.fromhex(signature_hex), message)
-        except (InvalidSignature, ValueError):
+        except (self._invalid, ValueError):
             return False
         return True
 
@@ -115,12 +116,16 @@ class SigningKey:
     __slots__ = ("_private", "verifier")
 
     def __init__(self, private: Ed25519PrivateKey) -> None:
+        from cryptography.hazmat.primitives import serialization
+
         self._private = private
         raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         self.verifier = Verifier(raw)
 
     @classmethod
     def generate(cls) -> SigningKey:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
@@ -128,6 +133,8 @@ class SigningKey:
         """Read the stored form ``ed25519:<base64 of the 32-byte private key>``."""
         if not text.startswith(_TEXT_PREFIX):
             raise ValueError("not an Ed25519 ledger key")
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         try:
             raw = base64.b64decode(text[len(_TEXT_PREFIX):].encode("ascii"), validate=True)
             return cls(Ed25519PrivateKey.from_private_bytes(raw))
@@ -135,6 +142,8 @@ class SigningKey:
             raise ValueError(f"damaged Ed25519 ledger key ({error})") from None
 
     def to_text(self) -> str:
+        from cryptography.hazmat.primitives import serialization
+
         raw = self._private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                           serialization.NoEncryption())
         return _TEXT_PREFIX + base64.b64encode(raw).decode("ascii")

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
 from guard.ledger import appending, files, meta
 from guard.ledger.anchor import AnchoredKey
@@ -36,7 +36,7 @@ from guard.ledger.keys import KeyInfo, KeyVault, LoadedKey
 from guard.ledger.key_status import KeyStatus
 from guard.ledger.models import Decision, EvidenceItem, Record, RecordDraft, RequestedBy, record_id_text
 from guard.ledger.reader import MAX_PAGE as MAX_PAGE  # importable from here, as before
-from guard.ledger.reader import LedgerReader
+from guard.ledger.reader import KEYS_ANCHORED_VERSION, LedgerReader
 from guard.ledger.schema import KEY_COLUMNS, row_to_key, row_to_record
 from guard.ledger.timeutil import format_utc, utc_now
 from guard.ledger.verify import VerifyReport
@@ -65,13 +65,19 @@ class Ledger(LedgerReader):
         """
         path = Path(path).expanduser().absolute()
         conn, migrated = files.connect(path, busy_timeout)
+        return cls.on_connection(path, conn, migrated)
+
+    @classmethod
+    def on_connection(cls, path: Path, conn: sqlite3.Connection, migrated: list[int]) -> Ledger:
+        """The ledger on a connection :func:`guard.ledger.files.connect` just opened (and migrated
+        to the schema versions ``migrated``); the connection is closed if this fails."""
         try:
             anchorer = Anchorer(path, files.anchor_file_for(path), meta.ledger_id(conn))
         except BaseException:
             conn.close()
             raise
         ledger = cls(path, conn, KeyVault(files.key_file_for(path)), anchorer)
-        if 3 in migrated:
+        if KEYS_ANCHORED_VERSION in migrated:
             ledger._anchor_found_keys()
         return ledger
 
@@ -90,31 +96,32 @@ class Ledger(LedgerReader):
             self._anchorer.close(keyring_grace_s)
             self._conn.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # --- writing ---------------------------------------------------------------------------
 
-    def append(self, draft: RecordDraft, *, record_id: str | None = None) -> Record:
+    def append(self, draft: RecordDraft, *, record_id: str | None = None,
+               answer_at: datetime | None = None) -> Record:
         """Sign and store ``draft`` as the next record; durable and anchored once this returns.
 
         ``record_id``: the id the caller made for it (a UUID), so the append can be retried
         without recording the decision twice: when a record with this id is stored already with
         the same content, that record is returned and nothing is added (a helper process that
         appended but died before answering: guard.ledger.append_helper). The same id with other
-        content is refused (LedgerInputError)."""
+        content is refused (LedgerInputError).
+
+        ``answer_at``: ``draft`` is a notification's answer given then. When the ledger holds a
+        decision about the same notice (guard.ledger.answers), nothing is added and
+        NoticeAnsweredError names it: looked for in the write transaction that would add it, so
+        two processes answering one notice at once record one decision."""
         if record_id is not None:
-            return self._append([draft], record_id_text(record_id, "record_id"))[0]
-        return self.append_many([draft])[0]
+            return self._append([draft], record_id_text(record_id, "record_id"), answer_at)[0]
+        return self._append([draft], None, answer_at)[0]
 
     def append_many(self, drafts: Iterable[RecordDraft]) -> list[Record]:
         """Append several records in one transaction: all are stored, or none (e.g. an import)."""
         return self._append(drafts)
 
-    def _append(self, drafts: Iterable[RecordDraft], record_id: str | None = None) -> list[Record]:
+    def _append(self, drafts: Iterable[RecordDraft], record_id: str | None = None,
+                answer_at: datetime | None = None) -> list[Record]:
         recorded_at = utc_now()
         drafts = list(drafts)
         checked = appending.checked_contents(drafts, recorded_at)
@@ -122,6 +129,8 @@ class Ledger(LedgerReader):
             return []
         with self._write("add a record to") as conn:
             stored = None if record_id is None else appending.stored_again(conn, self.path, record_id, drafts[0])
+            if stored is None and answer_at is not None:
+                self._refuse_second_answer(drafts[0], answer_at)
             added = None if stored is not None else appending.add(conn, self._keys, self.path, checked, record_id,
                                                                   recorded_at)
         if added is None:
@@ -138,6 +147,22 @@ class Ledger(LedgerReader):
             log.info("Ledger record %s (seq %s, %s, %s) added", record.id, record.seq, record.provider_id,
                      record.decision)
         return records
+
+    def _refuse_second_answer(self, draft: RecordDraft, answer_at: datetime) -> None:
+        """Inside the write transaction: NoticeAnsweredError when a decision about the notice
+        ``draft`` answers is stored. A record that cannot be read never keeps the answer out
+        (verify names it)."""
+        from guard.ledger.answers import answer_in_ledger
+        from guard.ledger.errors import LedgerCorruptError, NoticeAnsweredError
+
+        try:
+            earlier = answer_in_ledger(self, draft, answer_at)
+        except LedgerCorruptError as error:
+            log.warning("Could not look for an earlier answer to this notice (%s); recording this one", error)
+            return
+        if earlier is not None:
+            raise NoticeAnsweredError(f"Record {earlier.seq} (id {earlier.id}) of the consent ledger {self.path} "
+                                      "answers this notice already; this answer was not added.")
 
     def withdraw(self, record_id: str, *, note: str | None = None, occurred_at: datetime | None = None,
                  evidence: tuple[EvidenceItem, ...] = (), language: str | None = None) -> Record:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +98,10 @@ class LedgerDoor:
         ``record_id``: the id the form made for this decision. Given again with the same draft
         (its ``occurred_at`` set), as a save pressed again after a failure reported once the record
         had landed, the ledger returns that record (``Ledger.append(record_id=...)``), never a second."""
+        return self._record(draft, record_id)
+
+    def _record(self, draft: RecordDraft, record_id: str | None, answer_at: datetime | None = None) -> Record:
+        """:meth:`record_decision`; ``answer_at``: a notification's answer (``Ledger.append``)."""
         import uuid
 
         from guard.keyring_call import cancelled_by
@@ -114,7 +119,7 @@ class LedgerDoor:
             with cancelled_by(self._quitting):
                 if waiting.count() > 1:
                     self._sign_waiting(waiting, before=record_id)
-                record = self._append(draft, record_id)
+                record = self._append(draft, record_id, answer_at)
         except LedgerKeyError as error:
             waiting.keep(record_id, draft, str(error))
             raise DecisionKept(f"Kept on this computer, not yet in the ledger: {error} The decision is signed and "
@@ -143,24 +148,20 @@ class LedgerDoor:
     def record_answer(self, draft: RecordDraft, record_id: str) -> tuple[Record, bool]:
         """Blocks: records the answer a notification's button gave, unless the ledger holds a
         decision about the same notice already (guard.ledger.answers: one notice, one decision).
-        The record, and whether it was there already (then nothing was added)."""
-        from datetime import UTC, datetime
+        The record, and whether it was there already (then nothing was added).
 
-        from guard.ledger import DecisionKept, LedgerError
-        from guard.ledger.answers import answer_in_file, answer_in_ledger, answer_span, names_a_notice, notice_identity
+        The append looks again in its write transaction (``Ledger.append(answer_at=...)``), so an
+        answer another process (a second app instance, the command line) recorded a moment earlier
+        is found there too: one notice, one decision across processes."""
+        from datetime import UTC
+
+        from guard.ledger import DecisionKept
+        from guard.ledger.answers import answer_span, names_a_notice, notice_identity
+        from guard.ledger.errors import NoticeAnsweredError
 
         now = datetime.now(UTC)
         with self._answer_lock:  # two answers at once: the second one sees the first in the ledger
-            try:
-                if self._ledger is not None or self._appender is None:
-                    earlier = answer_in_ledger(self._open_ledger(), draft, now)
-                else:  # recorded in a helper process: looked at without opening the ledger here
-                    from guard.ledger import ledger_path
-
-                    earlier = answer_in_file(ledger_path(self.paths), draft, now)
-            except LedgerError as error:  # a damaged record never keeps the answer from being recorded
-                log.warning("Could not look for an earlier answer to this notice (%s); recording this one", error)
-                earlier = None
+            earlier = self._earlier_answer(draft, now)
             if earlier is not None:
                 log.warning("Ignored a second answer (%s) to a notice answered in record %s", draft.decision,
                             earlier.seq)
@@ -174,7 +175,32 @@ class LedgerDoor:
                     raise DecisionKept("Your answer to this notice was kept on this computer already; it is "
                                        "added to the ledger as soon as the key can be read. This answer was not "
                                        "kept again.")
-            return self.record_decision(draft, record_id), False
+            try:
+                return self._record(draft, record_id, answer_at=now), False
+            except NoticeAnsweredError:  # another process's answer landed since the look above
+                earlier = self._earlier_answer(draft, now)
+                if earlier is None:
+                    raise
+                log.warning("Ignored a second answer (%s) to a notice answered in record %s by another process",
+                            draft.decision, earlier.seq)
+                return earlier, True
+
+    def _earlier_answer(self, draft: RecordDraft, now: datetime) -> Record | None:
+        """The ledger's decision about the notice ``draft`` answers (guard.ledger.answers), looked at
+        without opening the ledger here when decisions are recorded in a helper process. A look that
+        fails (a damaged record) finds none: it never keeps an answer from being recorded."""
+        from guard.ledger import LedgerError
+        from guard.ledger.answers import answer_in_file, answer_in_ledger
+
+        try:
+            if self._ledger is not None or self._appender is None:
+                return answer_in_ledger(self._open_ledger(), draft, now)
+            from guard.ledger import ledger_path
+
+            return answer_in_file(ledger_path(self.paths), draft, now)
+        except LedgerError as error:
+            log.warning("Could not look for an earlier answer to this notice (%s); recording this one", error)
+            return None
 
     @blocking
     def sign_waiting(self) -> list[Record]:
@@ -223,10 +249,10 @@ class LedgerDoor:
             signed.append(record)
         return signed
 
-    def _append(self, draft: RecordDraft, record_id: str) -> Record:
+    def _append(self, draft: RecordDraft, record_id: str, answer_at: datetime | None = None) -> Record:
         if self._appender is not None:
-            return self._appender.append(draft, record_id=record_id)
-        return self._open_ledger().append(draft, record_id=record_id)
+            return self._appender.append(draft, record_id=record_id, answer_at=answer_at)
+        return self._open_ledger().append(draft, record_id=record_id, answer_at=answer_at)
 
     @blocking
     def withdraw(self, record_id: str, note: str | None = None, *, letter: bool = True,
@@ -249,6 +275,7 @@ class LedgerDoor:
     def _withdrawal_letter(self, original: Record, to_host: str | None = None,
                            host_address: str | None = None) -> LetterText:
         from guard.export import make_letter
+        from guard.export.letter_guide import LetterGuide
         from guard.i18n import choose_language
 
         letter = make_letter("withdrawal", self._open_ledger(), self.catalog, record_id=original.id,
@@ -257,7 +284,9 @@ class LedgerDoor:
         to = "host-" if to_host is not None else ""
         return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto, notice=letter.notice,
                           suggested_name=f"withdrawal-{to}{original.provider_id}-{original.seq}.txt",
-                          record_id=original.id, offers_host_letter=letter.offers_host_letter)
+                          record_id=original.id, offers_host_letter=letter.offers_host_letter,
+                          fill_in=LetterGuide(letter.language).fill_in(len(letter.placeholders))
+                          if letter.placeholders else "")
 
     @blocking
     def host_letter(self, record_id: str, organisation: str, address: str | None = None) -> LetterText:

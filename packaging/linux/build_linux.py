@@ -99,10 +99,21 @@ def make_tarball(prefix: Path, out: Path) -> Path:
     top = f"{DATA_DIR_NAME}-{VERSION}-linux-{platform.machine()}"
     tarball = out / f"{top}.tar.gz"
     with tarfile.open(tarball, "w:gz", compresslevel=6) as tar:
-        tar.add(prefix, arcname=top)
-        tar.add(HERE / "install.sh", arcname=f"{top}/install.sh")
-        tar.add(HERE / "autostart" / f"{RDNS_ID}.desktop", arcname=f"{top}/autostart/{RDNS_ID}.desktop")
+        tar.add(prefix, arcname=top, filter=_installable)
+        tar.add(HERE / "install.sh", arcname=f"{top}/install.sh", filter=_installable)
+        tar.add(HERE / "autostart" / f"{RDNS_ID}.desktop", arcname=f"{top}/autostart/{RDNS_ID}.desktop",
+                filter=_installable)
     return tarball
+
+
+def _installable(member: tarfile.TarInfo) -> tarfile.TarInfo:
+    """Root's, writable by its owner only: root unpacking the tarball (to /opt) keeps the owners and
+    modes it records, so the builder's user id (another user's there) or a umask that left files
+    group- or world-writable would hand that user, or everyone, the program every user runs."""
+    member.uid = member.gid = 0
+    member.uname = member.gname = "root"
+    member.mode &= ~0o022
+    return member
 
 
 def make_appdir(prefix: Path, out: Path) -> Path:

@@ -661,6 +661,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "vc-jp.larksuite.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "lark"
+      ]
+    },
+    {
       "host": "vc.feishu.cn",
       "subdomains": false,
       "scheme": "https",
@@ -774,7 +782,7 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "host": "whereby.com",
-      "subdomains": false,
+      "subdomains": true,
       "scheme": "https",
       "providers": [
         "whereby"
@@ -896,6 +904,12 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           ".chime.aws/"
+        ],
+        [
+          "https://app.chime.aws/portal/"
+        ],
+        [
+          "https://app.chime.aws/meetings/"
         ]
       ],
       "title": []
@@ -1292,6 +1306,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://vc.feishu.cn/j/"
+        ],
+        [
+          "https://vc-jp.larksuite.com/j/"
         ]
       ],
       "title": []
@@ -1650,7 +1667,70 @@ globalThis.MPG_DATA = Object.freeze({
           "meetup-join"
         ],
         [
+          "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
           "https://teams.live.com/meet/"
+        ],
+        [
+          "https://teams.live.com/light-meetings/launch?coords="
+        ],
+        [
+          "https://teams.live.com/light-meetings/launch?",
+          "&coords="
         ]
       ],
       "title": [
@@ -2131,6 +2211,10 @@ globalThis.MPG_DATA = Object.freeze({
       "url": [
         [
           "https://whereby.com/"
+        ],
+        [
+          "https://",
+          ".whereby.com/"
         ]
       ],
       "title": []
@@ -2286,6 +2370,51 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://",
           "zoom-x.de/wc/join/"
+        ],
+        [
+          "https://",
+          "zoom.us/join?confno="
+        ],
+        [
+          "https://",
+          "zoom.us/join?",
+          "&confno="
+        ],
+        [
+          "https://",
+          "zoom.com/join?confno="
+        ],
+        [
+          "https://",
+          "zoom.com/join?",
+          "&confno="
+        ],
+        [
+          "https://",
+          "zoomgov.com/join?confno="
+        ],
+        [
+          "https://",
+          "zoomgov.com/join?",
+          "&confno="
+        ],
+        [
+          "https://",
+          "zoom.com.cn/join?confno="
+        ],
+        [
+          "https://",
+          "zoom.com.cn/join?",
+          "&confno="
+        ],
+        [
+          "https://",
+          "zoom-x.de/join?confno="
+        ],
+        [
+          "https://",
+          "zoom-x.de/join?",
+          "&confno="
         ],
         [
           "https://reclaim.ai/z/"

@@ -389,3 +389,47 @@ def test_the_same_channel_is_a_call_while_discord_holds_the_microphone_and_ends_
 
 def test_only_the_gated_provider_needs_the_microphone():
     assert len(starts(run([[tab()]] * 2, GATED))) == 1  # a Meet tab in front is a meeting as before
+
+
+MEET = "https://meet.google.com/not-icea-bcd"
+
+
+def launcher(url=MEET, pid=301, tick=0):
+    """The short-lived ``chromium URL`` process that hands a link to the running browser (xdg-open, a calendar's
+    Join button)."""
+    return Observation("google-meet", Signal.COMMAND_LINE, pid, f"chromium (pid {pid}) was started with {url}",
+                       at(tick), url=url)
+
+
+def test_a_link_handed_to_a_running_browser_and_the_window_it_opens_a_tick_later_are_one_meeting():
+    shown = win(title="Meet – not-icea-bcd - Chromium", window_id="0x9", provider="google-meet", pid=300)
+    per_tick = run([[launcher()],  # the launcher is seen once, with the link
+                    [shown],  # gone; the browser's window shows the page (the extension has not told yet)
+                    [shown, tab(url=MEET, title="Meet – not-icea-bcd", tick=2)],
+                    [shown, tab(url=MEET, title="Meet – not-icea-bcd", tick=3)]] + [[]] * 4)
+    (started,) = starts(per_tick)
+    (ended,) = ends(per_tick)
+    assert ended.meeting.id == started.meeting.id
+    assert (ended.meeting.url, ended.meeting.title) == (MEET, "Meet – not-icea-bcd"), "the page names it"
+
+
+def test_a_window_seen_first_and_the_launchers_link_a_tick_later_are_one_meeting():
+    shown = win(title="Meet – not-icea-bcd - Chromium", window_id="0x9", provider="google-meet", pid=300)
+    per_tick = run([[shown], [shown, launcher(tick=1)], [shown], [shown]])
+    (started,) = starts(per_tick)
+    assert ends(per_tick) == []
+    assert started.meeting.title == "Meet – not-icea-bcd - Chromium"
+
+
+def test_a_window_long_after_a_meeting_known_by_its_link_alone_is_not_taken_for_its_page():
+    """Only what shows up right after the link opened it belongs to it; later, a window is a meeting of its own."""
+    other = win(title="Meet – xyz-abcd-efg - Chromium", window_id="0x9", provider="google-meet", pid=300)
+    per_tick = run([[launcher(tick=i)] for i in range(4)] + [[launcher(tick=4), other]])
+    assert len(starts(per_tick)) == 2
+
+
+def test_a_link_does_not_join_a_meeting_whose_tab_shows_another_address():
+    per_tick = run([[tab(url=MEET, title="Meet – not-icea-bcd")],
+                    [tab(url=MEET, title="Meet – not-icea-bcd", tick=1),
+                     launcher("https://meet.google.com/xyz-abcd-efg", tick=1)]])
+    assert [s.meeting.url for s in starts(per_tick)] == [MEET, "https://meet.google.com/xyz-abcd-efg"]

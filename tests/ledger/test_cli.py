@@ -209,3 +209,24 @@ def test_help_lists_the_consent_actions(cli):
     assert result.returncode == 0
     for action in ("add", "list", "verify", "withdraw", "erase"):
         assert action in result.stdout
+
+
+LIST_IMPORTS = """
+import sys
+from guard.cli.main import main
+code = main(["consent", "list"])
+heavy = ("keyring", "cryptography", "secretstorage", "jeepney", "guard.ledger.store", "guard.ledger.keys")
+print(code, " ".join(sorted(m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in heavy))))
+"""
+
+
+def test_list_reads_the_records_without_the_keyring_or_cryptography(consent, app_home):
+    """Listing only reads: it opens the ledger's read side (guard.ledger.open_reader), not its
+    keys, anchor and signatures, whose libraries took about a third of its start."""
+    record = add_json(consent, "--provider", "zoom", "--decision", "given", "--note", "listed")
+    run = subprocess.run([sys.executable, "-c", LIST_IMPORTS], capture_output=True, text=True, timeout=60,
+                         check=False, env=no_keyring_env(MEETING_GUARD_HOME=str(app_home)))
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert record["id"] in lines[0] and lines[1] == "1 record"
+    assert lines[-1].split() == ["0"], f"consent list imported {lines[-1].split()[1:]}"

@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from guard.ledger import Ledger, ProblemKind, RecordDraft
+from guard.ledger import Ledger, LedgerReader, ProblemKind, RecordDraft, files
+from guard.ledger.anchor import AnchorFile
 from guard.ledger.signing import (
     Verifier,
     endorse_message,
@@ -66,3 +67,16 @@ def test_a_lost_hmac_secret_after_migration_is_covered_by_the_ed25519_head(path,
         report = ledger.verify()
     assert report.ok, report.summary()
     assert any("covered by the Ed25519 head" in note for note in report.notes)
+
+
+def test_a_ledger_from_before_anchoring_first_opened_to_read_has_its_keys_anchored(path, no_keyring):
+    """``consent list`` opens the ledger's read side; a file from before Ed25519 is migrated as it
+    opens, and its keys must be anchored then (first use), or a key added to the file later
+    would pass as one this computer made."""
+    old = build_legacy_ledger(path, ["a", "b"])
+    with LedgerReader.open(path) as reader:
+        assert [record.note for record in reader.page(order="oldest")] == ["a", "b"]
+    anchor = AnchorFile(files.anchor_file_for(path)).read()
+    assert anchor is not None and [key.key_id for key in anchor.keys] == [old["key_id"]]
+    with Ledger.open(path) as ledger:
+        assert ledger.verify().ok

@@ -104,3 +104,95 @@ def test_a_later_meeting_without_a_link_is_a_new_question_the_same_day_hostile(a
         assert was_there, "a meeting known by its link keeps its answer for the day"
     finally:
         services.close()
+
+
+# One app instance answering a notice, as a real process of its own: started, it waits for the
+# file named first to appear (so both instances answer at once), then answers and prints the outcome.
+_INSTANCE = """
+import json, sys, time, uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from guard.ledger import RecordDraft
+from guard.paths import app_paths
+from guard.services import Services
+
+go, ready, decision, in_helper = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4] == "helper"
+services = Services(app_paths(), record_in_helper=in_helper)
+draft = RecordDraft("zoom", decision, occurred_at=datetime.now(UTC), feature_id="ai-companion",
+                    meeting={"title": "Weekly sync", "id_or_link": "https://zoom.us/j/123"},
+                    notice={"text": "AI Companion is on", "seen_at": datetime.now(UTC)})
+ready.write_text("ready")
+while not go.exists():
+    time.sleep(0.002)
+try:
+    record, was_there = services.record_answer(draft, str(uuid.uuid4()))
+    print(json.dumps({"id": record.id, "was_there": was_there}))
+except Exception as error:
+    print(json.dumps({"error": type(error).__name__, "message": str(error)}))
+finally:
+    services.close()
+"""
+
+
+def test_two_app_instances_answering_one_notice_at_once_record_one_decision_hostile(app_home, secret_service,
+                                                                                     tmp_path):
+    """Two instances (the tray app, which appends in a helper process, and a second one appending
+    itself, as the command line does) each tell the same notice and get a button pressed at the same
+    moment. The look for an earlier answer and the append are one step under the ledger's lock, so
+    one decision is recorded and the other instance is told the first answer stands. The files
+    left named like kept decisions (unreadable) make each instance's look last long enough for the
+    two to overlap, as a slow disk would."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    waiting = app_paths().data_dir / "decisions-waiting"
+    waiting.mkdir(parents=True, mode=0o700)
+    for _ in range(3000):
+        (waiting / f"{uuid.uuid4()}.json").write_text("{")
+    go = tmp_path / "go"
+    instances = []
+    for number, (decision, how) in enumerate([("given", "helper"), ("refused", "here")]):
+        ready = tmp_path / f"ready-{number}"
+        instances.append((ready, subprocess.Popen([sys.executable, "-c", _INSTANCE, str(go), str(ready), decision, how],
+                                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    deadline = time.monotonic() + 120
+    while not all(ready.exists() for ready, _ in instances) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.write_text("go")
+    outcomes = []
+    for _, process in instances:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        outcomes.append(json.loads(out.strip().splitlines()[-1]))
+    assert all("error" not in outcome for outcome in outcomes), outcomes
+    with Ledger.open(ledger_path(app_paths())) as ledger:
+        records = list(ledger.iter())
+    assert len(records) == 1, f"one notice answered twice: {[str(r.decision) for r in records]}"
+    assert sorted(outcome["was_there"] for outcome in outcomes) == [False, True]
+    assert {outcome["id"] for outcome in outcomes} == {records[0].id}
+
+
+def test_long_notices_that_differ_after_the_kept_part_are_two_questions_hostile(app_home, secret_service):
+    """The ledger keeps a notice's first 4,000 characters; two notices alike that far (a page's
+    boilerplate first, what is switched on last) are two questions: the second one's answer is
+    recorded, not dropped as answered. The record says which whole notice it answered."""
+    import hashlib
+
+    shared = "Meeting notice. " * 300
+    summary, recording = shared + "Meeting summary is on.", shared + "Recording has started."
+    assert len(summary) == len(recording)  # the kept part's mark says the whole length: alike too
+    services = Services(app_paths(), record_in_helper=True)
+    try:
+        first, _ = services.record_answer(answer("given").changed(
+            notice={"text": summary, "seen_at": datetime.now(UTC)}), str(uuid.uuid4()))
+        second, was_there = services.record_answer(answer("refused").changed(
+            notice={"text": recording, "seen_at": datetime.now(UTC)}), str(uuid.uuid4()))
+        again, was_there_again = services.record_answer(answer("given").changed(
+            notice={"text": recording + "\n", "seen_at": datetime.now(UTC)}), str(uuid.uuid4()))
+    finally:
+        services.close()
+    assert first.was_cut and not was_there and str(second.decision) == "refused", "a real answer was dropped"
+    assert was_there_again and again.id == second.id, "the same long notice told again is one question"
+    assert second.notice_sha256 == hashlib.sha256(recording.encode()).hexdigest()

@@ -147,3 +147,38 @@ def test_the_entries_speak_every_language_of_the_app():
     assert "reunión" in menu["Comment[es]"] and " le afectan" in menu["Comment[es]"]
     assert "riunione" in menu["Comment[it]"] and " la riguardano" in menu["Comment[it]"]
     assert "vergadering" in menu["Comment[nl]"] and " u " in menu["Comment[nl]"]
+
+
+def test_the_tarball_gives_its_files_to_no_user_and_to_nobody_to_write_hostile(tmp_path):
+    """The tarball is unpacked by whoever installs it; root unpacking it (to /opt, /usr/local) keeps
+    the owners and modes it records. Built on a machine whose umask leaves files group- or world-
+    writable, or by a user whose id is another user's on the installing computer, it handed that
+    user (or everyone) the program every user then runs. Every member is root's and writable by
+    its owner only; what was executable stays so."""
+    import tarfile
+
+    sys.path.insert(0, str(LINUX))
+    try:
+        from build_linux import make_tarball
+    finally:
+        sys.path.remove(str(LINUX))
+    prefix = tmp_path / "prefix"
+    program = prefix / "lib" / "meeting-privacy-guard" / EXE_NAME
+    program.parent.mkdir(parents=True)
+    program.write_text("#!/bin/sh\n")
+    library = program.parent / "libthing.so"
+    library.write_text("")
+    for path, mode in ((program, 0o777), (library, 0o666), (program.parent, 0o777)):
+        path.chmod(mode)
+    out = tmp_path / "out"
+    out.mkdir()
+    with tarfile.open(make_tarball(prefix, out)) as tar:
+        members = tar.getmembers()
+    assert members
+    for member in members:
+        assert (member.uid, member.gid, member.uname, member.gname) == (0, 0, "root", "root"), member.name
+        assert not member.mode & 0o022, f"{member.name} is writable by others: {oct(member.mode)}"
+    modes = {member.name.split("/", 1)[-1]: member.mode for member in members}
+    assert modes[f"lib/meeting-privacy-guard/{EXE_NAME}"] == 0o755
+    assert modes["lib/meeting-privacy-guard/libthing.so"] == 0o644
+    assert modes["install.sh"] & 0o111, "install.sh stays executable"

@@ -38,8 +38,9 @@ LICENCES = frozenset({"ODC-BY-1.0"})
 # "E" is a fifth, gathered the same way in the night of 1-2 December 2026; "F" is a time split, gathered blind in the
 # night of 2 December 2026: newer versions of documents that already have pairs (README "Held-out sets"); "H" (not
 # "G", which names a development batch) is a seventh, gathered blind on the morning of 2 December 2026: half a time
-# split like "F", half documents with no pair before.
-HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E", "F", "H"})
+# split like "F", half documents with no pair before; "I" is an eighth, gathered the same way as "H" on 2 December 2026
+# (session 11), its time-split pairs newer than every other pair of their documents, "H" included.
+HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E", "F", "H", "I"})
 
 PAIR_FIELDS = frozenset(
     {
@@ -151,7 +152,7 @@ class Pair:
     document: str
     catalog: tuple[str, ...]
     heldout: bool
-    heldout_set: str  # "A" to "F" or "H" for a held-out pair, "" for a development pair
+    heldout_set: str  # "A" to "F", "H" or "I" for a held-out pair, "" for a development pair
     summary: str
     old_effective: str
     new_effective: str

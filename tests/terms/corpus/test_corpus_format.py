@@ -301,28 +301,51 @@ HELDOUT_H = frozenset(
 )
 
 
+# Held-out set I: gathered and labelled blind on 2 December 2026 (session 11), like set H: about half a time split
+# (the next recorded versions after the newest version any other pair of the same document uses, H's included), the
+# others documents of meeting and AI relevance with no pair before. Labels only in labels.toml; read once, by the lead.
+HELDOUT_I = frozenset(
+    {
+        "anthropic/claude-privacy-policy/2026-07-08__2026-08-17",
+        "discord/privacy-policy/2026-02-10__2026-02-20",
+        "meta/threads-terms-of-service/2025-12-20__2026-01-22",
+        "mistral/le-chat-acceptable-use-policy/2026-03-26__2026-06-16",
+        "openai/chatgpt-business-privacy-policy/2025-11-11__2025-11-24",
+        "openai/chatgpt-business-privacy-policy/2025-11-24__2026-01-08",
+        "openai/chatgpt-business-privacy-policy/2026-05-26__2026-06-29",
+        "openai/chatgpt-developer-terms/2026-06-29__2026-07-09",
+        "openai/chatgpt-terms-of-service/2026-06-29__2026-07-25",
+        "viber/terms-of-service/2026-04-06__2026-08-18",
+        "wechat/privacy-policy/2026-07-28__2026-08-06",
+        "wetransfer/data-processor-agreement/2025-07-22__2025-11-17",
+        "xai/grok-acceptable-use-policy/2026-07-08__2026-08-14",
+        "zoom/terms-of-service/2026-07-17__2026-07-21",
+    }
+)
+
+
 def test_heldout_set_b_is_the_blind_set() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
 
 
 def test_heldout_set_c_is_the_blind_set_from_new_providers() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "C") == sorted(HELDOUT_C)
-    # set F, a time split of documents already here, is exempt: its pairs are newer versions of these documents
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("C", "F")}
+    # sets F and I, time splits of documents already here, are exempt: their pairs are newer versions of these documents
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("C", "F", "I")}
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_C} & others == set()  # no provider shared with other pairs
 
 
 def test_heldout_set_d_is_the_blind_set_from_new_providers() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "D") == sorted(HELDOUT_D)
-    # set F, a time split of documents already here, is exempt: its pairs are newer versions of these documents
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("D", "F")}
+    # sets F and I, time splits of documents already here, are exempt: their pairs are newer versions of these documents
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("D", "F", "I")}
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_D} & others == set()  # no provider shared with other pairs
 
 
 def test_heldout_set_e_is_the_blind_set_from_new_providers() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "E") == sorted(HELDOUT_E)
-    # set F, a time split of documents already here, is exempt: its pairs are newer versions of these documents
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("E", "F")}
+    # sets F and I, time splits of documents already here, are exempt: their pairs are newer versions of these documents
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("E", "F", "I")}
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_E} & others == set()  # no provider shared with other pairs
 
 
@@ -335,8 +358,9 @@ def test_heldout_set_f_is_a_time_split_of_documents_already_in_the_corpus() -> N
         older = [
             other
             for other in PAIRS
-            # set H, gathered later, may hold still newer versions of the same documents
-            if other.heldout_set not in ("F", "H") and (other.provenance.repository, other.provenance.path) == document
+            # sets H and I, gathered later, may hold still newer versions of the same documents
+            if other.heldout_set not in ("F", "H", "I")
+            and (other.provenance.repository, other.provenance.path) == document
         ]
         assert older, f"{pair.id}: no other pair of {document}"  # only documents the corpus already has
         newest = max(other.provenance.new_recorded for other in older)
@@ -354,10 +378,29 @@ def test_heldout_set_h_is_newer_than_every_other_pair_of_its_documents() -> None
         older = [
             other
             for other in PAIRS
-            if other.heldout_set != "H" and (other.provenance.repository, other.provenance.path) == document
+            # set I, gathered later, may hold still newer versions of the same documents
+            if other.heldout_set not in ("H", "I") and (other.provenance.repository, other.provenance.path) == document
         ]
         documents["time split" if older else "new document"] += 1
         if older:  # a time split: recorded after (or from) the newest version any other pair of the document uses
+            assert pair.provenance.old_recorded >= max(other.provenance.new_recorded for other in older), pair.id
+    assert documents["time split"] and documents["new document"]  # both halves are there
+
+
+def test_heldout_set_i_is_newer_than_every_other_pair_of_its_documents() -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "I") == sorted(HELDOUT_I)
+    documents: Counter[str] = Counter()
+    for pair in PAIRS:
+        if pair.heldout_set != "I":
+            continue
+        document = (pair.provenance.repository, pair.provenance.path)
+        older = [
+            other
+            for other in PAIRS
+            if other.heldout_set != "I" and (other.provenance.repository, other.provenance.path) == document
+        ]
+        documents["time split" if older else "new document"] += 1
+        if older:  # a time split: recorded after (or from) the newest version any other pair uses, H's included
             assert pair.provenance.old_recorded >= max(other.provenance.new_recorded for other in older), pair.id
     assert documents["time split"] and documents["new document"]  # both halves are there
 
@@ -369,7 +412,7 @@ def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
 
 def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
     assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
-    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D", "E", "F", "H"}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D", "E", "F", "H", "I"}
 
 
 def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
@@ -394,6 +437,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
         ("true", 'heldout_set = "E"\n', "E"),
         ("true", 'heldout_set = "F"\n', "F"),
         ("true", 'heldout_set = "H"\n', "H"),
+        ("true", 'heldout_set = "I"\n', "I"),
         ("false", "", ""),
     ],
 )
