@@ -782,7 +782,7 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "host": "whereby.com",
-      "subdomains": false,
+      "subdomains": true,
       "scheme": "https",
       "providers": [
         "whereby"
@@ -1724,6 +1724,13 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://teams.live.com/meet/"
+        ],
+        [
+          "https://teams.live.com/light-meetings/launch?coords="
+        ],
+        [
+          "https://teams.live.com/light-meetings/launch?",
+          "&coords="
         ]
       ],
       "title": [
@@ -2204,6 +2211,10 @@ globalThis.MPG_DATA = Object.freeze({
       "url": [
         [
           "https://whereby.com/"
+        ],
+        [
+          "https://",
+          ".whereby.com/"
         ]
       ],
       "title": []
