@@ -307,7 +307,9 @@ HELDOUT_H = frozenset(
 HELDOUT_I = frozenset(
     {
         "anthropic/claude-privacy-policy/2026-07-08__2026-08-17",
+        "deepseek/terms-of-service/2025-11-11__2026-03-27",
         "discord/privacy-policy/2026-02-10__2026-02-20",
+        "duckduckgo/privacy-policy/2026-05-29__2026-06-04",
         "meta/threads-terms-of-service/2025-12-20__2026-01-22",
         "mistral/le-chat-acceptable-use-policy/2026-03-26__2026-06-16",
         "openai/chatgpt-business-privacy-policy/2025-11-11__2025-11-24",
@@ -315,6 +317,7 @@ HELDOUT_I = frozenset(
         "openai/chatgpt-business-privacy-policy/2026-05-26__2026-06-29",
         "openai/chatgpt-developer-terms/2026-06-29__2026-07-09",
         "openai/chatgpt-terms-of-service/2026-06-29__2026-07-25",
+        "proctorio/terms-of-service/2025-05-03__2025-05-22",
         "viber/terms-of-service/2026-04-06__2026-08-18",
         "wechat/privacy-policy/2026-07-28__2026-08-06",
         "wetransfer/data-processor-agreement/2025-07-22__2025-11-17",
