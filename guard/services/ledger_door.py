@@ -275,6 +275,7 @@ class LedgerDoor:
     def _withdrawal_letter(self, original: Record, to_host: str | None = None,
                            host_address: str | None = None) -> LetterText:
         from guard.export import make_letter
+        from guard.export.letter_guide import LetterGuide
         from guard.i18n import choose_language
 
         letter = make_letter("withdrawal", self._open_ledger(), self.catalog, record_id=original.id,
@@ -283,7 +284,9 @@ class LedgerDoor:
         to = "host-" if to_host is not None else ""
         return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto, notice=letter.notice,
                           suggested_name=f"withdrawal-{to}{original.provider_id}-{original.seq}.txt",
-                          record_id=original.id, offers_host_letter=letter.offers_host_letter)
+                          record_id=original.id, offers_host_letter=letter.offers_host_letter,
+                          fill_in=LetterGuide(letter.language).fill_in(len(letter.placeholders))
+                          if letter.placeholders else "")
 
     @blocking
     def host_letter(self, record_id: str, organisation: str, address: str | None = None) -> LetterText:

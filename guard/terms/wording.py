@@ -141,9 +141,17 @@ def replacements(old: str, new: str, *, expansions: bool = False) -> list[tuple[
             if tag != "equal"]
 
 
+_NAMED_RUN = 3  # a word run dropped from (or put into) a name: "Dune Analytics Product" -> "Dune Product"
+
+
 def _with_context(a: list[str], b: list[str], i1: int, i2: int, j1: int, j2: int) -> tuple[str, str]:
     if i1 == i2 and i1 > 0 and j1 > 0 and b[j1] == "and":  # "products" -> "products and services"
         return " ".join(a[i1 - 1:i2]), " ".join(b[j1 - 1:j2])
+    if ((i1 == i2) != (j1 == j2) and max(i2 - i1, j2 - j1) <= _NAMED_RUN
+            and 0 < i1 and i2 < len(a) and 0 < j1 and j2 < len(b)):
+        # words dropped or put in between two kept ones, given with both: "dune analytics product"
+        # -> "dune product", so a name shortened the same way throughout can be told as a rename
+        return " ".join(a[i1 - 1:i2 + 1]), " ".join(b[j1 - 1:j2 + 1])
     return " ".join(a[i1:i2]), " ".join(b[j1:j2])
 
 
@@ -157,15 +165,37 @@ def consistent_renames(pairs: Iterable[tuple[str, str]], at_least: int = 2,
     replaced: dict[str, int] = {}
     listed = list(pairs)
     for old, new in listed:
-        if old and new and len(old.split()) <= 4 and len(new.split()) <= 6 and not _number_changed(old, new):
+        if (old and new and len(old.split()) <= (4 + 2 * _inner_run(old, new)) and len(new.split()) <= 6
+                and not _number_changed(old, new)):
             counts[(old, new)] = counts.get((old, new), 0) + 1
             replaced[old] = replaced.get(old, 0) + 1
-    renames = {pair for pair, count in counts.items() if count >= at_least}
+    padded = f" {new_text} " if new_text is not None else ""
+    # words dropped from or put into a term (given with the kept words around them) are a rename
+    # only where the old form is gone from the new version: "Dune Analytics Product" -> "Dune
+    # Product" everywhere, not "your information" -> "your personal information" in two places
+    renames = {pair for pair, count in counts.items() if count >= at_least
+               and (not _inner_run(*pair) or new_text is not None and f" {pair[0]} " not in padded
+                    and not _item_run(*pair))}
     if new_text is not None:
-        padded = f" {new_text} "
         gone_terms = {old for old, count in replaced.items() if count >= at_least and f" {old} " not in padded}
-        renames |= {(old, new) for old, new in counts if old in gone_terms}
+        renames |= {(old, new) for old, new in counts if old in gone_terms
+                    and not (_inner_run(old, new) and _item_run(old, new))}
     return frozenset(renames)
+
+
+def _inner_run(old: str, new: str) -> bool:
+    """True when a replacement only drops or puts in words between two it keeps ("dune analytics
+    product" -> "dune product")."""
+    a, b = old.split(), new.split()
+    return len(a) != len(b) and min(len(a), len(b)) >= 2 and a[0] == b[0] and a[-1] == b[-1]
+
+
+def _item_run(old: str, new: str) -> bool:
+    """True when the words dropped or put in join a list ("uk or" -> "uk canada or", "caller id
+    users" -> "caller id or viber in users"): an item came or went, whether or not throughout."""
+    a, b = old.split(), new.split()
+    longer = a if len(a) > len(b) else b
+    return any(word in ("and", "or") for word in longer[1:-1]) or longer[-1] in ("and", "or")
 
 
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -197,8 +227,8 @@ def same_meaning(old: str, new: str, *, equivalent: Callable[[str, str], bool], 
         if any(word in substantive or any(ch.isdigit() for ch in word) for word in words):
             return False
         left, right = " ".join(gone), " ".join(came)
-        if not gone and _with_context(a, b, i1, i2, j1, j2) in renames:
-            continue  # a term expanded throughout ("products" -> "products and services")
+        if (not gone or not came) and _with_context(a, b, i1, i2, j1, j2) in renames:
+            continue  # a term expanded or shortened throughout ("products" -> "products and services")
         if (left, right) in renames or equivalent(left, right) or "".join(gone) == "".join(came):
             continue  # a rename made throughout, an equivalent phrase, or only the spacing
         if all(word in filler for word in words):
@@ -270,7 +300,11 @@ _EXAMPLE = re.compile(
     r"\s*\((?:(?:e\.\s?g\.|for example|for instance|like|such as)(?!\w)[^()\n]{0,200}"
     r"|(?:as |which is |that is )?(?:described|explained|set out|detailed|defined|discussed|outlined)"
     r"(?: in more detail| further| below| above)?(?: in| under)? (?:section|paragraph|clause|the|our|this)"
-    r"\b[^()\n]{0,120}|see (?:section|paragraph|clause|below|above)\b[^()\n]{0,120})\)", re.IGNORECASE)
+    r"\b[^()\n]{0,120}|see (?:section|paragraph|clause|below|above)\b[^()\n]{0,120})\)"
+    # the same pointer set off by commas: "..., as further specified in our Global Privacy Policy, where ..."
+    r"|,\s{0,3}as (?:further |more fully |more )?(?:described|explained|set out|specified|detailed|outlined)"
+    r"(?: in more detail| further)?(?: in| under) (?:section|paragraph|clause|the|our|this)\b[^,;:.()\n]{0,120}"
+    r"(?=[,;:.])", re.IGNORECASE)
 
 
 def without_examples(sentence: str) -> str:
