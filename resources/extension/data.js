@@ -3568,6 +3568,12 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "provider": "google-meet",
+      "selectors": [
+        "[jsname=\"Qx7uuf\"]"
+      ]
+    },
+    {
       "provider": "jitsi-meet",
       "selectors": [
         ".premeeting-screen"
@@ -3577,6 +3583,13 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "livekit-meet",
       "selectors": [
         ".lk-prejoin"
+      ]
+    },
+    {
+      "provider": "teams",
+      "selectors": [
+        "[data-tid=\"prejoin-join-button\"]",
+        "[data-tid=\"prejoin-cancel-button\"]"
       ]
     }
   ],
