@@ -2603,7 +2603,9 @@ globalThis.MPG_DATA = Object.freeze({
     "access_token",
     "auth",
     "code",
+    "coords",
     "id_token",
+    "integrationjointoken",
     "jwt",
     "key",
     "otp",
@@ -2612,13 +2614,16 @@ globalThis.MPG_DATA = Object.freeze({
     "passcode",
     "passwd",
     "password",
+    "principal",
     "pwd",
     "roomkey",
     "secret",
     "sig",
     "signature",
+    "spawntoken",
     "tk",
-    "token"
+    "token",
+    "zak"
   ],
   "notices": [
     {
