@@ -29,6 +29,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "app.livestorm.co",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "livestorm"
+      ]
+    },
+    {
       "host": "app.livestorm.com",
       "subdomains": false,
       "scheme": "https",
@@ -454,6 +462,62 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "host": "meeting.zoho.com",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.com.au",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.com.cn",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.eu",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.in",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.jp",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.sa",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zohocloud.ca",
       "subdomains": false,
       "scheme": "https",
       "providers": [
@@ -1415,6 +1479,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://app.livestorm.com/p/",
           "/live"
+        ],
+        [
+          "https://app.livestorm.co/p/",
+          "/live"
         ]
       ],
       "title": []
@@ -2283,6 +2351,104 @@ globalThis.MPG_DATA = Object.freeze({
           "&key="
         ],
         [
+          "https://meeting.zoho.com.au/join?key="
+        ],
+        [
+          "https://meeting.zoho.com.au/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com.au/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.com.au/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.eu/join?key="
+        ],
+        [
+          "https://meeting.zoho.eu/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.eu/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.eu/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.in/join?key="
+        ],
+        [
+          "https://meeting.zoho.in/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.in/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.in/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com.cn/join?key="
+        ],
+        [
+          "https://meeting.zoho.com.cn/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com.cn/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.com.cn/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.jp/join?key="
+        ],
+        [
+          "https://meeting.zoho.jp/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.jp/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.jp/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.sa/join?key="
+        ],
+        [
+          "https://meeting.zoho.sa/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.sa/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.sa/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zohocloud.ca/join?key="
+        ],
+        [
+          "https://meeting.zohocloud.ca/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zohocloud.ca/meeting-start?key="
+        ],
+        [
+          "https://meeting.zohocloud.ca/meeting-start?",
+          "&key="
+        ],
+        [
           "https://meet.zoho.com/"
         ]
       ],
@@ -2437,7 +2603,9 @@ globalThis.MPG_DATA = Object.freeze({
     "access_token",
     "auth",
     "code",
+    "coords",
     "id_token",
+    "integrationjointoken",
     "jwt",
     "key",
     "otp",
@@ -2446,13 +2614,16 @@ globalThis.MPG_DATA = Object.freeze({
     "passcode",
     "passwd",
     "password",
+    "principal",
     "pwd",
     "roomkey",
     "secret",
     "sig",
     "signature",
+    "spawntoken",
     "tk",
-    "token"
+    "token",
+    "zak"
   ],
   "notices": [
     {
@@ -3397,6 +3568,12 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "provider": "google-meet",
+      "selectors": [
+        "[jsname=\"Qx7uuf\"]"
+      ]
+    },
+    {
       "provider": "jitsi-meet",
       "selectors": [
         ".premeeting-screen"
@@ -3406,6 +3583,13 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "livekit-meet",
       "selectors": [
         ".lk-prejoin"
+      ]
+    },
+    {
+      "provider": "teams",
+      "selectors": [
+        "[data-tid=\"prejoin-join-button\"]",
+        "[data-tid=\"prejoin-cancel-button\"]"
       ]
     }
   ],
