@@ -306,8 +306,10 @@ HELDOUT_H = frozenset(
 # others documents of meeting and AI relevance with no pair before. Labels only in labels.toml; read once, by the lead.
 HELDOUT_I = frozenset(
     {
+        "amazon/aws-privacy-policy/2025-02-21__2025-05-13",
         "anthropic/claude-privacy-policy/2026-07-08__2026-08-17",
         "deepseek/terms-of-service/2025-11-11__2026-03-27",
+        "deepseek/trackers-policy/2025-12-23__2026-07-15",
         "discord/privacy-policy/2026-02-10__2026-02-20",
         "duckduckgo/privacy-policy/2026-05-29__2026-06-04",
         "google/voice-terms-of-service/2021-04-12__2026-02-05",
@@ -324,6 +326,8 @@ HELDOUT_I = frozenset(
         "proctorio/terms-of-service/2025-05-03__2025-05-22",
         "roblox/privacy-policy/2025-06-05__2025-06-30",
         "viber/terms-of-service/2026-04-06__2026-08-18",
+        "viber/trackers-policy/2026-01-06__2026-02-04",
+        "viber/trackers-policy/2026-02-04__2026-03-22",
         "wechat/privacy-policy/2026-07-28__2026-08-06",
         "wetransfer/data-processor-agreement/2025-07-22__2025-11-17",
         "xai/grok-acceptable-use-policy/2026-07-08__2026-08-14",
