@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from guard.presentation.i18n import N_, _, format_number, ngettext
+from guard.presentation.i18n import N_, _, format_number, listed, ngettext
 from guard.presentation.records import local_time
 from guard.terms.models import FetchRecord, FetchResult
 from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE
@@ -86,6 +86,17 @@ def no_change_line(last_check: datetime | None, fetches: Sequence[FetchRecord], 
     state = (terms_state_line(last_check, fetches, network_enabled=True) if network_enabled
              else network_off_line(fetches))
     return f"{said} {state}"
+
+
+def shipped_only_note(titles: Sequence[str]) -> str:
+    """Said after the terms a consent is recorded with, for those known only as shipped with the
+    app: "in force" is then the newest version the app has, not one checked against the page."""
+    if not titles:
+        return ""
+    return ngettext("Known only as shipped with the app (no check has compared it with the provider's page yet, so "
+                    "a newer version may be in force): {documents}.",
+                    "Known only as shipped with the app (no check has compared them with the provider's pages yet, "
+                    "so newer versions may be in force): {documents}.", len(titles)).format(documents=listed(titles))
 
 
 # The fetch log's Result column, as a person reads it (the log keeps the enum's value).

@@ -158,6 +158,7 @@ class LedgerDoor:
         from guard.ledger import DecisionKept
         from guard.ledger.answers import answer_span, names_a_notice, notice_identity
         from guard.ledger.errors import NoticeAnsweredError
+        from guard.ledger.waiting import HELD
 
         now = datetime.now(UTC)
         with self._answer_lock:  # two answers at once: the second one sees the first in the ledger
@@ -172,6 +173,10 @@ class LedgerDoor:
                         and notice_identity(kept.draft) == notice_identity(draft) and names_a_notice(draft)):
                     log.warning("Ignored a second answer (%s) to a notice whose answer is kept (%s)",
                                 draft.decision, kept.record_id)
+                    if kept.why == HELD:  # being signed by another process (or left by one that stopped)
+                        raise DecisionKept("Your answer to this notice is being saved already (by another Meeting "
+                                           "Privacy Guard window or command, or at the app's next start). This "
+                                           "answer was not kept again.")
                     raise DecisionKept("Your answer to this notice was kept on this computer already; it is "
                                        "added to the ledger as soon as the key can be read. This answer was not "
                                        "kept again.")

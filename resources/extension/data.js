@@ -1743,54 +1743,6 @@ globalThis.MPG_DATA = Object.freeze({
           "meet%2"
         ],
         [
-          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://teams.live.com/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://teams.live.com/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
           "https://teams.live.com/meet/"
         ],
         [
@@ -2603,7 +2555,9 @@ globalThis.MPG_DATA = Object.freeze({
     "access_token",
     "auth",
     "code",
+    "coords",
     "id_token",
+    "integrationjointoken",
     "jwt",
     "key",
     "otp",
@@ -2612,13 +2566,16 @@ globalThis.MPG_DATA = Object.freeze({
     "passcode",
     "passwd",
     "password",
+    "principal",
     "pwd",
     "roomkey",
     "secret",
     "sig",
     "signature",
+    "spawntoken",
     "tk",
-    "token"
+    "token",
+    "zak"
   ],
   "notices": [
     {
