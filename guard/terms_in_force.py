@@ -42,6 +42,19 @@ def version_dates(catalog: Catalog, store: TermsStore, provider_id: str) -> dict
     return dates
 
 
+def shipped_only(catalog: Catalog, store: TermsStore, provider_id: str) -> frozenset[str]:
+    """The SHA-256s of the provider's versions in force that the app has only as shipped with it:
+    no check has read the document since (from its page or an archive), so a newer version may
+    be in force. What a consent form must say beside "in force"."""
+    provider = catalog.get(provider_id)
+    found: set[str] = set()
+    for document in provider.documents if provider is not None else ():
+        version = store.current(provider_id, document.id)
+        if version is not None and version.is_baseline:
+            found.add(version.sha256)
+    return frozenset(found)
+
+
 def cited_version_dates(store: TermsStore, refs: Iterable[TermsRef]) -> dict[str, date]:
     """The date of each version a record cites, by SHA-256, where this computer's terms store
     (or a shipped baseline) has that version; a record's details say "version of 11 Aug 2023"

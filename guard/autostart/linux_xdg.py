@@ -14,14 +14,17 @@ ENTRY_MAX = 64 * 1024  # bytes of the .desktop entry read (ours is a few hundred
 
 
 def desktop_exec(command: list[str]) -> str:
-    """Quote arguments for the Exec key (Desktop Entry Specification, "The Exec key")."""
+    """Quote arguments for the Exec key (Desktop Entry Specification, "The Exec key"): in quotes,
+    '"', '`', '$' and '\\' take a backslash, and every backslash is then doubled by the string
+    escape rule, which readers apply first ("\\\\$" for a dollar; systemd's XDG autostart generator
+    refuses an entry with "\\$")."""
     quoted = []
     for arg in command:
         if arg and not any(ch in arg for ch in ' \t\n"\'\\><~|&;$*?#()`'):
             quoted.append(arg.replace("%", "%%"))
             continue
-        escaped = "".join("\\" + ch if ch in '"`$\\' else ch for ch in arg).replace("%", "%%")
-        quoted.append(f'"{escaped}"')
+        escaped = "".join("\\" + ch if ch in '"`$\\' else ch for ch in arg).replace("\\", "\\\\")
+        quoted.append(f'"{escaped.replace("%", "%%")}"')
     return " ".join(quoted)
 
 

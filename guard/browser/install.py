@@ -176,6 +176,12 @@ class Installer:
     # -- install / uninstall ----------------------------------------------------------------
     def write_launcher(self) -> Path:
         launcher = self.launcher_path()
+        self.launcher_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        atomic_write_text(launcher, self.launcher_text(), mode=0o700)
+        return launcher
+
+    def launcher_text(self) -> str:
+        """The launcher this installation writes (``status`` compares the file with it)."""
         root = str(Path(guard.__file__).resolve().parent.parent)
         home = self.environ.get("MEETING_GUARD_HOME")
         if self.os_name == "windows":
@@ -192,9 +198,7 @@ class Installer:
                 lines += [f"MEETING_GUARD_HOME={shlex.quote(home)}", "export MEETING_GUARD_HOME"]
             lines.append("exec " + " ".join(shlex.quote(part) for part in self.command) + ' "$@"')
             text = "\n".join(lines) + "\n"
-        self.launcher_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write_text(launcher, text, mode=0o700)
-        return launcher
+        return text
 
     def install(self, chosen: Iterable[str] = ()) -> list[Browser]:
         """Register the host for ``chosen`` browser ids (default: every supported browser found)."""
@@ -247,6 +251,15 @@ class Installer:
                 return True
         return False
 
+    def _launcher_is_ours(self, launcher: Path) -> bool:
+        from guard.fsutil import NotRegularFile, read_regular
+
+        try:
+            data, _info = read_regular(launcher, MANIFEST_MAX_BYTES)
+        except (OSError, NotRegularFile):
+            return False
+        return data[:MANIFEST_MAX_BYTES].decode("utf-8", "replace") == self.launcher_text()
+
     @staticmethod
     def _ours(path: Path) -> bool:
         return _read_manifest(path) is not None
@@ -292,6 +305,14 @@ class Installer:
         if not program.is_file() or (self.os_name != "windows" and not os.access(program, os.X_OK)):
             return False, where, (f"the manifest points to {program}, which is missing; "
                                   "run `meeting-guard browser install` again")
+        # Any program of the user's can write there: the browser would hand another host every meeting tab.
+        launcher = self.launcher_path()
+        if program != launcher:
+            return False, where, (f"the manifest starts {program}, not this app's host ({launcher}); "
+                                  "run `meeting-guard browser install`")
+        if not self._launcher_is_ours(launcher):
+            return False, where, (f"the launcher {launcher} was changed and may start another program; "
+                                  "run `meeting-guard browser install`")
         pinned = manifest_for(browser, program)
         field_name = "allowed_extensions" if browser.family == "firefox" else "allowed_origins"
         if manifest.get(field_name) != pinned[field_name]:

@@ -21,7 +21,14 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
   (``https://nam11.safelinks.protection.outlook.com/?url=<link>&data=...``) and Teams' own
   (``https://statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-safelinks.html?url=<link>``), Google's
   ``https://www.google.com/url?q=<link>&sa=D``, Facebook's and Messenger's ``l.php?u=<link>``,
-  Proofpoint URL Defense (``urldefense.proofpoint.com/v2/url?u=...``, ``urldefense.com/v3/__<link>__;...``).
+  Proofpoint URL Defense (``urldefense.proofpoint.com/v1|v2/url?u=...``, ``urldefense.com/v3/__<link>__;...``),
+  and the link protection of other mail gateways: Barracuda (``linkprotect.cudasvc.com/url?a=<link>``), Trend
+  Micro (``...ctp.trendmicro.com/wis/clicktime/v1/query?url=<link>``), Sophos (``...protection.sophos.com/?u=<link
+  in base64>``), FireEye (``protect2.fireeye.com/v1/url?u=<link>``), EsvaLabs, Azure e-mail
+  (``emails.azure.microsoft.com/redirect/?destination=<link>``), Amazon SES click tracking
+  (``<id>.awstrack.me/L0/<link>/...``) and WhatsApp's ``l.wl.co/l?u=<link>``; the outgoing-link redirects of
+  Google on any country's domain (``www.google.de/url?q=<link>``), YouTube (``youtube.com/redirect?q=``), VK
+  (``vk.com/away.php?to=``), DuckDuckGo (``duckduckgo.com/l/?uddg=``), Reddit and Instagram.
 
 :func:`link_forms` gives the link as found and each cleaner form, so a pattern for the
 meeting link finds it, and the form reported is the meeting link rather than a wrapper that
@@ -31,6 +38,8 @@ link and unwraps at most :data:`MOST_WRAPPERS` redirects, so a self-referential 
 
 from __future__ import annotations
 
+from base64 import b64decode
+from binascii import Error as BinasciiError
 from urllib.parse import parse_qs, unquote, urlsplit
 
 MOST_WRAPPERS = 3  # redirects unwrapped inside one another (a Safe Link around a Google redirect, ...)
@@ -41,13 +50,30 @@ MOST_WRAPPERS = 3  # redirects unwrapped inside one another (a Safe Link around 
 # Calendar descriptions carry "https://www.google.com/url?q=https://applications.zoom.us/..."); l.php: a Teams
 # meeting link shared through Messenger, https://pastebin.com/1pjRkjgy; Teams' own Safe Links for links clicked in
 # Teams chats (statics.teams.cdn.office.net/evergreen-assets/safelinks/1/atp-safelinks.html?url=<link>&locale=...):
-# Strobotti/linkquisition 8351baa plugins/unwrap/unwrap_test.go#L144.
+# Strobotti/linkquisition 8351baa plugins/unwrap/unwrap_test.go#L144. Mail gateways' link protection: ninoseki/kachi
+# 3d0cfcf src/kachi/rules/*.yml (MIT) and its tests/test_main.py. A host starting with "." is matched as a suffix
+# (any subdomain), "*" as any host ending so ("imsva91-ctp.trendmicro.com"); a path ending in "/" as a prefix.
 _WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (".safelinks.protection.outlook.com", "", ("url",)),
     ("google.com", "/url", ("q", "url")),
     ("l.facebook.com", "/l.php", ("u",)),
     ("l.messenger.com", "/l.php", ("u",)),
     (".teams.cdn.office.net", "/evergreen-assets/safelinks/1/atp-safelinks.html", ("url",)),
+    ("linkprotect.cudasvc.com", "", ("a",)),
+    ("*ctp.trendmicro.com", "", ("url",)),
+    ("protect2.fireeye.com", "/v1/url", ("u",)),
+    ("urlsand.esvalabs.com", "", ("u",)),
+    ("emails.azure.microsoft.com", "/redirect/", ("destination",)),
+    (".safelink.emails.azure.net", "/redirect/", ("destination",)),
+    ("l.wl.co", "/l", ("u",)),
+    ("urldefense.proofpoint.com", "/v1/url", ("u",)),
+    # Outgoing-link redirects of sites where meeting links are posted: ClearURLs/Rules 9317c06 data.min.json
+    # ("redirections" of youtube, vk.com, duckduckgo, reddit, instagram; google on any country domain, below).
+    ("youtube.com", "/redirect", ("q",)),
+    ("vk.com", "/away.php", ("to",)),
+    ("duckduckgo.com", "/l/", ("uddg",)),
+    ("out.reddit.com", "", ("url",)),
+    ("l.instagram.com", "", ("u",)),
 )
 
 # HTML escapes a link in an HTML description may carry. Only these, with their semicolon: a decoder that
@@ -55,7 +81,10 @@ _WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 _ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&#34;", '"'),
             ("&#x2F;", "/"), ("&#x2f;", "/"), ("&#47;", "/"), ("&amp;", "&"))  # &amp; last: "&amp;lt;" stays "&lt;"
 # cheap pre-check
-_MARKERS = ("safelinks.protection.outlook.com", "google.com/url", "/l.php", "urldefense", "atp-safelinks")
+_MARKERS = ("safelinks.protection.outlook.com", "/url?", "/l.php", "urldefense", "atp-safelinks",
+            "cudasvc.com", "trendmicro.com", "protection.sophos.com", "fireeye.com", "esvalabs.com", "emails.azure",
+            "awstrack.me", "l.wl.co", "youtube.com/redirect", "away.php", "duckduckgo.com/l", "out.reddit.com",
+            "l.instagram.com")
 _TRAILING = ".,;:!?"  # a sentence's punctuation after a link, never the end of a meeting link
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _CUT_AT = frozenset(" \t\r\n\"'<>`")  # what ends a link once HTML escapes are decoded
@@ -97,15 +126,58 @@ def _url_defense(host: str, path: str, query: str) -> str | None:
     ``/`` as ``_``; v3 ``urldefense.com/v3/__https://zoom.us/j/1__;!!...`` carries the link between
     ``__`` and ``__;``, except characters it moved into the encoded tail (written ``*``): such a link
     is not rebuilt here, since its meeting id may be among them."""
-    if host not in ("urldefense.proofpoint.com", "urldefense.com"):
+    if host not in ("urldefense.proofpoint.com", "urldefense.com", "urldefense.us"):
         return None
     if path == "/v2/url":
         target = next(iter(parse_qs(query).get("u", ())), "")
         return unquote(target.replace("-", "%").replace("_", "/")) if target else None
-    if path.startswith("/v3/__"):
-        target, sep, _tail = path[len("/v3/__"):].partition("__;")
+    if path.startswith("/v3/__"):  # the link's own query, if any, follows the path: read from the raw link
+        rest = path + ("?" + query if query else "")
+        target, sep, _tail = rest[len("/v3/__"):].partition("__;")
         return target if sep and "*" not in target else None
     return None
+
+
+def _encoded_elsewhere(host: str, path: str, query: str) -> str | None:
+    """Wrappers that carry the link outside a plain query parameter (ninoseki/kachi's rules): Sophos Email
+    (``<region>.protection.sophos.com/?d=<domain>&u=<link in base64>``) and Amazon SES click tracking
+    (``<id>.r.<region>.awstrack.me/L0/<percent-encoded link>/<n>/<message>/<token>``)."""
+    if host.endswith(".protection.sophos.com"):
+        target = next(iter(parse_qs(query).get("u", ())), "")
+        try:
+            return b64decode(target + "=" * (-len(target) % 4), validate=True).decode("utf-8") if target else None
+        except (BinasciiError, UnicodeDecodeError):
+            return None
+    if host.endswith(".awstrack.me") and path.startswith("/L0/"):
+        return unquote(path[len("/L0/"):].partition("/")[0]) or None
+    return None
+
+
+def _google(host: str) -> bool:
+    """A Google search domain of any country: google.com, www.google.de, google.co.uk, www.google.com.br."""
+    labels = host.removeprefix("www.").split(".")
+    if labels[0] != "google" or len(labels) not in (2, 3):
+        return False
+    country = labels[-1]
+    if not (country.isascii() and country.isalpha()):
+        return False
+    if len(labels) == 2:
+        return country == "com" or len(country) == 2
+    return labels[1] in ("co", "com") and len(country) == 2
+
+
+def _on(host: str, path: str, wrapper_host: str, wrapper_path: str) -> bool:
+    if wrapper_host == "google.com":
+        on_host = _google(host)
+    elif wrapper_host.startswith("."):
+        on_host = host.endswith(wrapper_host)
+    elif wrapper_host.startswith("*"):
+        on_host = host.endswith(wrapper_host[1:])
+    else:
+        on_host = host in (wrapper_host, "www." + wrapper_host, "m." + wrapper_host)
+    if not on_host or not wrapper_path:
+        return on_host
+    return path.startswith(wrapper_path) if wrapper_path.endswith("/") else path == wrapper_path
 
 
 def unwrapped(url: str) -> str | None:
@@ -120,12 +192,11 @@ def unwrapped(url: str) -> str | None:
     if parts.scheme not in ("http", "https"):
         return None
     host = (parts.hostname or "").lower()
-    defended = _url_defense(host, parts.path, parts.query)
+    defended = _url_defense(host, parts.path, parts.query) or _encoded_elsewhere(host, parts.path, parts.query)
     if defended is not None:
         return defended if "://" in defended else None
-    for suffix, path, params in _WRAPPERS:
-        on_host = host.endswith(suffix) if suffix.startswith(".") else host in (suffix, "www." + suffix)
-        if not on_host or (path and parts.path != path):
+    for wrapper_host, path, params in _WRAPPERS:
+        if not _on(host, parts.path, wrapper_host, path):
             continue
         query = parse_qs(parts.query, keep_blank_values=False)
         for name in params:

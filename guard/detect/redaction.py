@@ -1,5 +1,9 @@
 """Secrets out of meeting links before they are shown, stored or sent: passcodes, tokens, user:password.
 
+A parameter counts by its name, read after the last ``?`` in it (a fragment route's own query,
+``#/meet/<id>?p=...``), and a value that is itself a percent-encoded link has its own query's secrets
+cut (a launcher's ``url=%2F_%23%2Fmeet%2F<id>%3Fp%3D...``).
+
 The rule list is data (resources/detect/redaction.toml), shared with the browser extension,
 which applies the same rules in JavaScript before a link leaves the browser
 (resources/extension/common.js). Both sides work on the link's text without re-encoding it, so
@@ -33,14 +37,68 @@ def _param_name(raw: str) -> str:
         return raw.strip().casefold()
 
 
+def _is_secret(name: str, secrets: frozenset[str], query_marks: tuple[str, ...] = ("?",)) -> bool:
+    """``name`` is a secret's: read after the last ``?`` in it, since a fragment can carry a route and its
+    own query (``#/meet/<id>?p=<passcode>``, Teams' web links); in an encoded value after the last ``%3F``
+    or ``?``, whichever comes later (Google Calendar's redirect keeps the link's ``?`` and encodes its
+    ``=``: ``url?q=https://us02web.zoom.us/j/<id>?pwd%3D<passcode>&sa=D``)."""
+    cut, after = -1, 0
+    for mark in query_marks:
+        found = max(name.rfind(mark), name.rfind(mark.upper()))
+        if found > cut:
+            cut, after = found, found + len(mark)
+    return _param_name(name[after:] if cut != -1 else name) in secrets
+
+
+def _split_folded(text: str, lowered: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` found in ``lowered`` (``text`` case-folded, of the same length)."""
+    pieces: list[str] = []
+    start = 0
+    while (found := lowered.find(separator, start)) != -1:
+        pieces.append(text[start:found])
+        start = found + len(separator)
+    pieces.append(text[start:])
+    return pieces
+
+
+def _redact_encoded(value: str, secrets: frozenset[str]) -> str:
+    """A parameter's value that is itself a percent-encoded link with a query (a Teams launcher's
+    ``url=%2F_%23%2Fmeet%2F<id>%3Fp%3D<passcode>``): its secret values cut, its text otherwise kept."""
+    lowered = value.lower()
+    if "%3d" not in lowered or len(lowered) != len(value):
+        return value
+    pieces = _split_folded(value, lowered, "%26")
+    for index, piece in enumerate(pieces):
+        equals = piece.lower().find("%3d")
+        if equals != -1 and len(piece) > equals + 3 and _is_secret(piece[:equals], secrets, ("%3f", "?")):
+            pieces[index] = piece[:equals + 3] + REDACTED
+    return _join_folded(value, lowered, pieces)
+
+
+def _join_folded(value: str, lowered: str, pieces: list[str]) -> str:
+    """``pieces`` joined by the separators ``value`` had between them, in their own letter case."""
+    joined: list[str] = []
+    start = 0
+    for piece in pieces[:-1]:
+        found = lowered.find("%26", start)
+        joined.append(piece + value[found:found + 3])
+        start = found + 3
+    joined.append(pieces[-1])
+    return "".join(joined)
+
+
 def _redact_params(text: str, secrets: frozenset[str]) -> str:
     if "=" not in text:
         return text
     parts = text.split("&")
     for index, part in enumerate(parts):
         name, equals, value = part.partition("=")
-        if equals and value and _param_name(name) in secrets:
+        if not (equals and value):
+            continue
+        if _is_secret(name, secrets):
             parts[index] = f"{name}={REDACTED}"
+        elif "%" in value:
+            parts[index] = f"{name}={_redact_encoded(value, secrets)}"
     return "&".join(parts)
 
 

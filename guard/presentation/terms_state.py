@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from guard.presentation.i18n import N_, _, format_number, ngettext
+from guard.presentation.i18n import N_, _, format_number, listed, ngettext
 from guard.presentation.records import local_time
 from guard.terms.models import FetchRecord, FetchResult
 from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE
@@ -42,13 +42,22 @@ def terms_state_line(last_check: datetime | None, fetches: Sequence[FetchRecord]
     when = local_time(last)
     if run and all(record.error_kind == "network-disabled" for record in run):
         return _("Last check {when}: skipped, network access is switched off.").format(when=when)
-    offline = [r for r in run if r.error_kind == "offline"]
+    # Checks close together (Check now pressed twice) share the window: each document counts
+    # once, as its newest request left it, so the line never names more documents than are watched.
+    latest: dict[tuple[str, str], FetchRecord] = {}
+    latest_page: dict[tuple[str, str], FetchRecord] = {}
+    for record in run:  # newest first
+        key = (record.provider_id, record.document_id)
+        latest.setdefault(key, record)
+        if record.source == "provider":
+            latest_page.setdefault(key, record)
+    offline = [r for r in latest.values() if r.error_kind == "offline"]
     if offline:
         return ngettext("Last check {when}: offline, {count} document not checked.",
                         "Last check {when}: offline, {count} documents not checked.", len(offline)).format(
             when=when, count=format_number(len(offline)))
-    failed = [r for r in run if r.result is FetchResult.FAILED and r.source == "provider"]
-    documents = {(r.provider_id, r.document_id) for r in run}
+    failed = [r for r in latest_page.values() if r.result is FetchResult.FAILED]
+    documents = set(latest)
     if failed:
         return ngettext("Last check {when}: {failed} of {count} document could not be fetched (see the fetch log).",
                         "Last check {when}: {failed} of {count} documents could not be fetched (see the fetch log).",
@@ -58,6 +67,36 @@ def terms_state_line(last_check: datetime | None, fetches: Sequence[FetchRecord]
         return ngettext("Last check {when}: {count} document checked.", "Last check {when}: {count} documents checked.",
                         len(documents)).format(when=when, count=format_number(len(documents)))
     return _("Last check {when}.").format(when=when)
+
+
+
+# A request that reached the page (or its archived copy): the app knows the document as it is now.
+_REACHED = (FetchResult.NEW_VERSION, FetchResult.UNCHANGED, FetchResult.NOT_MODIFIED)
+
+
+def no_change_line(last_check: datetime | None, fetches: Sequence[FetchRecord], *, network_enabled: bool) -> str:
+    """What the Overview says when no watched document has a newer version than the one shipped:
+    "nothing changed" only once a check reached a page; before that (never checked, offline,
+    switched off) that changes since the shipped versions are not known, and the check's state."""
+    if any(record.result in _REACHED for record in fetches):
+        said = _("No watched document has changed since the versions shipped with the app.")
+    else:
+        said = _("No terms page has been fetched yet, so changes since the versions shipped with the app are not "
+                 "known.")
+    state = (terms_state_line(last_check, fetches, network_enabled=True) if network_enabled
+             else network_off_line(fetches))
+    return f"{said} {state}"
+
+
+def shipped_only_note(titles: Sequence[str]) -> str:
+    """Said after the terms a consent is recorded with, for those known only as shipped with the
+    app: "in force" is then the newest version the app has, not one checked against the page."""
+    if not titles:
+        return ""
+    return ngettext("Known only as shipped with the app (no check has compared it with the provider's page yet, so "
+                    "a newer version may be in force): {documents}.",
+                    "Known only as shipped with the app (no check has compared them with the provider's pages yet, "
+                    "so newer versions may be in force): {documents}.", len(titles)).format(documents=listed(titles))
 
 
 # The fetch log's Result column, as a person reads it (the log keeps the enum's value).

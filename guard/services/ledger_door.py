@@ -158,6 +158,7 @@ class LedgerDoor:
         from guard.ledger import DecisionKept
         from guard.ledger.answers import answer_span, names_a_notice, notice_identity
         from guard.ledger.errors import NoticeAnsweredError
+        from guard.ledger.waiting import HELD
 
         now = datetime.now(UTC)
         with self._answer_lock:  # two answers at once: the second one sees the first in the ledger
@@ -172,6 +173,10 @@ class LedgerDoor:
                         and notice_identity(kept.draft) == notice_identity(draft) and names_a_notice(draft)):
                     log.warning("Ignored a second answer (%s) to a notice whose answer is kept (%s)",
                                 draft.decision, kept.record_id)
+                    if kept.why == HELD:  # being signed by another process (or left by one that stopped)
+                        raise DecisionKept("Your answer to this notice is being saved already (by another Meeting "
+                                           "Privacy Guard window or command, or at the app's next start). This "
+                                           "answer was not kept again.")
                     raise DecisionKept("Your answer to this notice was kept on this computer already; it is "
                                        "added to the ledger as soon as the key can be read. This answer was not "
                                        "kept again.")
@@ -275,6 +280,7 @@ class LedgerDoor:
     def _withdrawal_letter(self, original: Record, to_host: str | None = None,
                            host_address: str | None = None) -> LetterText:
         from guard.export import make_letter
+        from guard.export.letter_guide import LetterGuide
         from guard.i18n import choose_language
 
         letter = make_letter("withdrawal", self._open_ledger(), self.catalog, record_id=original.id,
@@ -283,7 +289,9 @@ class LedgerDoor:
         to = "host-" if to_host is not None else ""
         return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto, notice=letter.notice,
                           suggested_name=f"withdrawal-{to}{original.provider_id}-{original.seq}.txt",
-                          record_id=original.id, offers_host_letter=letter.offers_host_letter)
+                          record_id=original.id, offers_host_letter=letter.offers_host_letter,
+                          fill_in=LetterGuide(letter.language).fill_in(len(letter.placeholders))
+                          if letter.placeholders else "")
 
     @blocking
     def host_letter(self, record_id: str, organisation: str, address: str | None = None) -> LetterText:

@@ -53,6 +53,14 @@ class TermsDoor:
         return version_dates(self.catalog, self._terms, provider_id)
 
     @blocking
+    def terms_shipped_only(self, provider_id: str) -> frozenset[str]:
+        """Blocks: the SHA-256s of the provider's versions in force known only as shipped with the
+        app (never confirmed by a check; a newer version may be in force)."""
+        from guard.terms_in_force import shipped_only
+
+        return shipped_only(self.catalog, self._terms, provider_id)
+
+    @blocking
     def terms_documents(self) -> list[DocumentVersions]:
         """Blocks: every watched document with the versions kept (reads the terms store)."""
         from guard.presentation.overview import watched_documents

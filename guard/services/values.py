@@ -56,6 +56,7 @@ class LetterText:
     notice: str = ""  # who to write to when no company holds the data, or that the service ended
     record_id: str | None = None  # the record the letter is about, for a second letter about it
     offers_host_letter: bool = False  # the provider may be a processor: offer a letter to the host (controller)
+    fill_in: str = ""  # "Fill in before sending: 5 places marked [FILL IN: ...]" in the letter's language, or ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class ExportRequest:
     provider_id: str | None = None
     occurred_from: datetime | None = None  # inclusive
     occurred_to: datetime | None = None  # exclusive
+    decision: str | None = None  # guard.ledger.Decision's value
+    text: str | None = None  # in the meeting title or the note (the history's search)
 
 
 @dataclass(frozen=True)

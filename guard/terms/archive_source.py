@@ -39,6 +39,7 @@ PAGE_SIZE = 100
 MAX_PAGES = 40  # 4,000 commits of one document
 MAX_TEXT = 5 * 1024 * 1024
 GIT_TIMEOUT = 60.0
+SUBJECT = 300  # characters of a commit's subject kept (enough for the engine's "Record new changes of <document>")
 # Commit subjects the Open Terms Archive engine writes (src/archivist/recorder/record.js and the
 # git data mapper's deprecated prefixes): a re-extraction of an already recorded page, not a change.
 TECHNICAL_PREFIXES = ("Apply technical or declaration upgrade on", "Refilter")
@@ -63,6 +64,7 @@ class CommitList:
     commits: tuple[ArchiveCommit, ...]  # oldest first
     etag: str | None = None
     not_modified: bool = False  # the archive said nothing changed since the ETag given
+    complete: bool = True  # False: the archive listed more than was read (the oldest are missing)
 
 
 class ArchiveSource(Protocol):
@@ -86,9 +88,10 @@ class GitHubArchive:
     """A versions repository on GitHub, read through the REST API and raw files."""
 
     def __init__(self, repository: str, fetcher: Fetcher, api: str = GITHUB_API, raw: str = GITHUB_RAW,
-                 pace: float = 1.0, page_size: int = PAGE_SIZE) -> None:
+                 pace: float = 1.0, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES) -> None:
         self.repository = repository
         self.page_size = page_size
+        self.max_pages = max_pages
         self.fetcher = fetcher
         self.api = api.rstrip("/")
         self.raw = raw.rstrip("/")
@@ -97,7 +100,8 @@ class GitHubArchive:
     def commits(self, path: str, since: datetime | None = None, etag: str | None = None) -> CommitList:
         found: list[ArchiveCommit] = []
         first_etag = None
-        for page in range(1, MAX_PAGES + 1):
+        complete = False  # until a page that is not full says the list ended
+        for page in range(1, self.max_pages + 1):
             query = {"path": path, "per_page": str(self.page_size), "page": str(page)}
             if since is not None:
                 query["since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -111,9 +115,10 @@ class GitHubArchive:
             for entry in entries:
                 found.append(_commit_of(entry, url))
             if len(entries) < self.page_size:  # GitHub fills every page but the last
+                complete = True
                 break
-        found.sort(key=lambda item: item.recorded)
-        return CommitList(tuple(found), first_etag)
+        found.sort(key=lambda item: item.recorded)  # newest first from GitHub: what is missing is the oldest
+        return CommitList(tuple(found), first_etag, complete=complete)
 
     def read(self, path: str, commit: str) -> str:
         outcome = self.fetcher.fetch(self.file_url_raw(path, commit), accept=TEXT_TYPES, pace=self.pace)
@@ -151,7 +156,7 @@ def _commit_of(entry: dict[str, object], url: str) -> ArchiveCommit:
         if not (isinstance(author, dict) and isinstance(author.get("date"), str)):
             raise ValueError("no date")
         message = str(details.get("message", ""))
-        return ArchiveCommit(sha.lower(), _when(author["date"]), message.split("\n", 1)[0][:300])
+        return ArchiveCommit(sha.lower(), _when(author["date"]), message.split("\n", 1)[0][:SUBJECT])
     except (KeyError, ValueError):
         raise TermsFetchError(FetchFailure.NOT_TEXT, url, f"{url} listed a commit the app cannot read.") from None
 
@@ -207,14 +212,23 @@ class GitArchive:
         return done.stdout
 
     def commits(self, path: str, since: datetime | None = None, etag: str | None = None) -> CommitList:
-        args = ["log", "--reverse", "--format=%H%x1f%aI%x1f%s"]
+        # The subject cut by git (padded to, or cut at, SUBJECT columns): a message is stored compressed,
+        # so a small copy can hold a commit whose subject is hundreds of megabytes, read here whole.
+        args = ["log", "--reverse", f"--format=%H%x1f%aI%x1f%<({SUBJECT},trunc)%s"]
         if since is not None:
             args.append(f"--since={since.astimezone(UTC).isoformat()}")
         found = []
         for line in self._git(*args, "--", path).decode("utf-8", "replace").splitlines():
-            parts = line.split("\x1f")
+            parts = line.split("\x1f", 2)  # a subject may hold the separator itself
             if len(parts) == 3 and len(parts[0]) == 40:
-                found.append(ArchiveCommit(parts[0], _when(parts[1]), parts[2][:300]))
+                try:
+                    recorded = _when(parts[1])
+                except ValueError:  # the commit's author date is whatever its maker wrote
+                    raise TermsFetchError(FetchFailure.NOT_TEXT, str(self.folder),
+                                          f"Commit {parts[0][:12]} of {path} in the archive copy {self.folder} has "
+                                          "an author date git cannot give; the copy is not the archive's as "
+                                          "recorded, nothing was imported from it.") from None
+                found.append(ArchiveCommit(parts[0], recorded, parts[2].rstrip(" ")[:SUBJECT]))
         return CommitList(tuple(sorted(found, key=lambda item: item.recorded)))
 
     def read(self, path: str, commit: str) -> str:

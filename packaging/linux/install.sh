@@ -64,11 +64,14 @@ cp -R "$here/lib/$NAME" "$prefix/lib/"
 ln -s "../lib/$NAME/$EXE" "$prefix/bin/$EXE"
 cp -R "$here/share/." "$prefix/share/"
 program="$prefix/lib/$NAME/$EXE"
-# Launchers name the installed program, so they work whether or not DIR/bin is on PATH.
-sed -i "s|^Exec=$EXE\$|Exec=\"$program\"|" "$prefix/share/applications/$ID.desktop"
+# Launchers name the installed program, so they work whether or not DIR/bin is on PATH. Quoted as the
+# Desktop Entry Specification says ("The Exec key": '"', '`', '$' and '\' take a backslash, which the
+# string escape rule then doubles; '%' is doubled), then made literal for sed's replacement ('\', '&', '|').
+quoted=$(printf '%s' "$program" | sed -e 's/[\\"`$]/\\&/g' -e 's/\\/\\\\/g' -e 's/%/%%/g' -e 's/[\\&|]/\\&/g')
+sed -i "s|^Exec=$EXE\$|Exec=\"$quoted\"|" "$prefix/share/applications/$ID.desktop"
 if [ "$autostart" -eq 1 ]; then
   mkdir -p "$autostart_dir"
-  sed "s|^Exec=$EXE\$|Exec=\"$program\"|" "$here/autostart/$ID.desktop" > "$autostart_dir/$ID.desktop"
+  sed "s|^Exec=$EXE\$|Exec=\"$quoted\"|" "$here/autostart/$ID.desktop" > "$autostart_dir/$ID.desktop"
 fi
 refresh_caches
 echo "Installed $("$program" --version) in $prefix."

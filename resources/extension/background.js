@@ -140,6 +140,9 @@
     } catch (error) {
       tabs = [];
     }
+    // The list is made after the last wait and sent at once: a page's lobby answer (or any tab update) handled
+    // during a wait would otherwise be sent first and then overwritten by a list made before it.
+    const seen = await windowsSeen();
     reported.clear();
     const list = [];
     for (const tab of tabs) {
@@ -149,19 +152,6 @@
         list.push(described);
       }
     }
-    for (const described of list) { // after a restart of this script: ask the pages that can show a lobby again
-      if (!lobbies.has(described.id) && described.providers.some((id) => LOBBY_PROVIDERS.has(id))) {
-        try {
-          const asked = api.tabs.sendMessage(described.id, { kind: "lobby?" });
-          if (asked && typeof asked.catch === "function") {
-            asked.catch(() => undefined);
-          }
-        } catch (error) {
-          // no content script in that tab (yet): it tells when it starts
-        }
-      }
-    }
-    const seen = await windowsSeen();
     const state = { type: "state", tabs: list };
     if (seen !== null) {
       state.windows = seen.count;
@@ -169,6 +159,25 @@
     }
     windowsSent = seen === null ? null : seen.count + "/" + seen.focused;
     send(state);
+    for (const described of list) { // after a restart of this script: ask the pages that can show a lobby again
+      askLobby(described.id, described.providers);
+    }
+  }
+
+  /** Ask the page of tab ``tabId`` whether it shows its lobby, when it is a service that can show one and has not
+   * said (its content script answers with a "lobby" message; without one yet, it tells when it starts). */
+  function askLobby(tabId, providers) {
+    if (lobbies.has(tabId) || !providers.some((id) => LOBBY_PROVIDERS.has(id))) {
+      return;
+    }
+    try {
+      const asked = api.tabs.sendMessage(tabId, { kind: "lobby?" });
+      if (asked && typeof asked.catch === "function") {
+        asked.catch(() => undefined);
+      }
+    } catch (error) {
+      // no content script in that tab (yet): it tells when it starts
+    }
   }
 
   function scheduleReconnect() {
@@ -273,6 +282,10 @@
   api.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
     if (changeInfo.status === "loading") {
       lobbies.delete(tabId); // a new page: its content script tells again
+    } else if (changeInfo.status === "complete" && tab && typeof tab.url === "string") {
+      // A "loading" event can reach this script after the page's answer (events queued while a service worker
+      // starts, as at browser start): ask again once the page has loaded, or the tab would wait unsaid.
+      askLobby(tabId, MPG.meetingProviders(tab.url, tab.title || ""));
     }
     update(tab);
   });

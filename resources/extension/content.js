@@ -6,7 +6,8 @@
  *     aria-live region, matched against the catalog's notice words for this service;
  *   - a participant whose display name is a note-taker bot's (catalog participant names);
  *   - whether the page shows its pre-join or lobby screen (the catalog's lobby selectors for this
- *     service: an element its own source renders only there), so a lobby is not taken for a meeting.
+ *     service: an element its own source renders only there, counted while shown), so a lobby is not taken
+ *     for a meeting.
  * A MutationObserver hands over what changed; each batch does bounded work (a cap on records,
  * nodes and characters looked at), matching is a plain substring test on normalised text, and
  * nothing else of the page is read or sent. The app re-checks every report with its own matcher.
@@ -71,6 +72,7 @@
     }
   }
   let inLobby = null; // as last reported: null before the first look
+  const LOBBY_ELEMENTS = 8; // elements of one lobby selector looked at, so a page full of them costs little
   if (lobbySelectors.length > 0 && !bench) {
     api.runtime.onMessage.addListener((message) => {
       if (message && message.kind === "lobby?") { // the background script restarted: tell it again
@@ -339,14 +341,21 @@
     checkLobby();
   }
 
-  /** Whether the page shows its lobby now (one querySelector per catalog selector); told when it changes. */
+  /** Whether the page shows its lobby now: an element of a catalog selector that is shown (a lobby screen an
+   * app keeps hidden in the page once the participant has joined is no lobby); told when it changes. */
   function checkLobby() {
     if (lobbySelectors.length === 0) {
       return;
     }
     const now = lobbySelectors.some((selector) => {
       try {
-        return document.querySelector(selector) !== null;
+        const found = document.querySelectorAll(selector);
+        for (let index = 0; index < found.length && index < LOBBY_ELEMENTS; index += 1) {
+          if (shown(found[index])) {
+            return true;
+          }
+        }
+        return false;
       } catch (error) {
         return false;
       }

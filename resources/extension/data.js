@@ -29,6 +29,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "app.livestorm.co",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "livestorm"
+      ]
+    },
+    {
       "host": "app.livestorm.com",
       "subdomains": false,
       "scheme": "https",
@@ -461,6 +469,62 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "meeting.zoho.com.au",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.com.cn",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.eu",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.in",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.jp",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zoho.sa",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
+      "host": "meeting.zohocloud.ca",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "zoho-meeting"
+      ]
+    },
+    {
       "host": "meetings-officeathand.att.com",
       "subdomains": false,
       "scheme": "https",
@@ -782,7 +846,7 @@ globalThis.MPG_DATA = Object.freeze({
     },
     {
       "host": "whereby.com",
-      "subdomains": false,
+      "subdomains": true,
       "scheme": "https",
       "providers": [
         "whereby"
@@ -1415,6 +1479,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://app.livestorm.com/p/",
           "/live"
+        ],
+        [
+          "https://app.livestorm.co/p/",
+          "/live"
         ]
       ],
       "title": []
@@ -1675,55 +1743,14 @@ globalThis.MPG_DATA = Object.freeze({
           "meet%2"
         ],
         [
-          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://teams.live.com/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://teams.live.com/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
           "https://teams.live.com/meet/"
+        ],
+        [
+          "https://teams.live.com/light-meetings/launch?coords="
+        ],
+        [
+          "https://teams.live.com/light-meetings/launch?",
+          "&coords="
         ]
       ],
       "title": [
@@ -2204,6 +2231,10 @@ globalThis.MPG_DATA = Object.freeze({
       "url": [
         [
           "https://whereby.com/"
+        ],
+        [
+          "https://",
+          ".whereby.com/"
         ]
       ],
       "title": []
@@ -2269,6 +2300,104 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meeting.zoho.com/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com.au/join?key="
+        ],
+        [
+          "https://meeting.zoho.com.au/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com.au/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.com.au/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.eu/join?key="
+        ],
+        [
+          "https://meeting.zoho.eu/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.eu/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.eu/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.in/join?key="
+        ],
+        [
+          "https://meeting.zoho.in/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.in/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.in/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com.cn/join?key="
+        ],
+        [
+          "https://meeting.zoho.com.cn/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.com.cn/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.com.cn/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.jp/join?key="
+        ],
+        [
+          "https://meeting.zoho.jp/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.jp/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.jp/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.sa/join?key="
+        ],
+        [
+          "https://meeting.zoho.sa/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zoho.sa/meeting-start?key="
+        ],
+        [
+          "https://meeting.zoho.sa/meeting-start?",
+          "&key="
+        ],
+        [
+          "https://meeting.zohocloud.ca/join?key="
+        ],
+        [
+          "https://meeting.zohocloud.ca/join?",
+          "&key="
+        ],
+        [
+          "https://meeting.zohocloud.ca/meeting-start?key="
+        ],
+        [
+          "https://meeting.zohocloud.ca/meeting-start?",
           "&key="
         ],
         [
@@ -2426,7 +2555,9 @@ globalThis.MPG_DATA = Object.freeze({
     "access_token",
     "auth",
     "code",
+    "coords",
     "id_token",
+    "integrationjointoken",
     "jwt",
     "key",
     "otp",
@@ -2435,13 +2566,16 @@ globalThis.MPG_DATA = Object.freeze({
     "passcode",
     "passwd",
     "password",
+    "principal",
     "pwd",
     "roomkey",
     "secret",
     "sig",
     "signature",
+    "spawntoken",
     "tk",
-    "token"
+    "token",
+    "zak"
   ],
   "notices": [
     {
@@ -3386,6 +3520,12 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "provider": "google-meet",
+      "selectors": [
+        "[jsname=\"Qx7uuf\"]"
+      ]
+    },
+    {
       "provider": "jitsi-meet",
       "selectors": [
         ".premeeting-screen"
@@ -3395,6 +3535,14 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "livekit-meet",
       "selectors": [
         ".lk-prejoin"
+      ]
+    },
+    {
+      "provider": "teams",
+      "selectors": [
+        "[data-tid=\"prejoin-join-button\"]",
+        "[data-tid=\"prejoin-cancel-button\"]",
+        "[data-tid=\"joinOnWeb\"]"
       ]
     }
   ],

@@ -59,7 +59,7 @@ def test_xdg_entry_switched_off_by_the_desktop_reads_as_disabled(tmp_path):
 
 def test_exec_quoting_escapes_what_the_spec_reserves():
     assert desktop_exec(["/usr/bin/meeting-guard"]) == "/usr/bin/meeting-guard"
-    assert desktop_exec(["/a b/$x", "100%"]) == '"/a b/\\$x" 100%%'
+    assert desktop_exec(["/a b/$x", "100%"]) == '"/a b/\\\\$x" 100%%'
 
 
 def test_unwritable_autostart_folder_gives_a_readable_error(tmp_path):
@@ -171,3 +171,47 @@ def test_an_autostart_entry_that_is_not_utf8_is_read_not_raised(tmp_path):
     autostart = XdgAutostart(tmp_path)
     autostart.path.write_bytes(b"[Desktop Entry]\nName=\xff\xfe\nHidden=true\n")
     assert autostart.is_enabled() is False
+
+
+XDG_GENERATOR = "/usr/lib/systemd/user-generators/systemd-xdg-autostart-generator"
+
+
+def test_xdg_entry_of_a_program_whose_path_holds_reserved_characters_starts_it(tmp_path):
+    """Quoted in the Exec key, '"', '`', '$' and '\\' are escaped with a backslash, and that backslash
+    is itself escaped by the string rule applied first (Desktop Entry Specification, "The Exec
+    key": "\\\\$" for a dollar). With one backslash, systemd's XDG autostart generator (how GNOME and
+    Plasma start autostart entries in a systemd session) refused the entry ("Undefined escape
+    sequence"), so the app never started at log-in. The entry validates, and both systemd's
+    generator and GLib's launcher start the program with the arguments given."""
+    import os
+    import shutil
+
+    # No '%' (GLib then looks for the program with '%%') and no backslash (systemd reads "\\\\s" as a space).
+    folder = tmp_path / 'Apps $HOME `x` "q"'
+    folder.mkdir()
+    program = folder / "meeting-guard"
+    marker = tmp_path / "ran"
+    program.write_text(f'#!/bin/sh\nprintf "%s|" "$0" "$@" > "{marker}"\n')
+    program.chmod(0o755)
+    command = [str(program), "--verbose", "a %f $b"]
+    autostart = XdgAutostart(tmp_path / "autostart")
+    autostart.enable(command)
+    result = subprocess.run(["desktop-file-validate", autostart.location], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    if os.path.exists(XDG_GENERATOR):
+        units = tmp_path / "units"
+        for sub in ("normal", "early", "late"):
+            (units / sub).mkdir(parents=True)
+        done = subprocess.run([XDG_GENERATOR, *(str(units / sub) for sub in ("normal", "early", "late"))],
+                              capture_output=True, text=True, timeout=60,
+                              env={"XDG_CONFIG_HOME": str(tmp_path), "XDG_CONFIG_DIRS": str(tmp_path / "none"),
+                                   "PATH": os.environ.get("PATH", "")})
+        made = list(units.rglob("*.service"))
+        assert made, f"systemd's generator refused the entry: {done.stderr.strip()}"
+    gio = shutil.which("gio")
+    if gio is not None:
+        subprocess.run([gio, "launch", autostart.location], capture_output=True, timeout=60, check=True)
+        from tests.support.processes import wait_until
+
+        wait_until(marker.exists, timeout=30)
+        assert marker.read_text().split("|")[:-1] == command

@@ -43,7 +43,9 @@ def test_a_meeting_opened_in_the_running_browser_reaches_the_app(world):
     world.site.pages[("meet.google.com", "/abc-defg-hij")] = Page(TITLES["google-meet"][0])
     probe = BrowserTabs(world.state_folder)
     world.browser.open(MEET + "?authuser=0&pwd=SECRET")
-    entry = world.wait_tab(MEET + "?authuser=0&pwd=…", lambda e: e["tab"]["title"] == "Meet – abc-defg-hij")
+    # Meet's page can show its green room: the tab counts once its content script has said it does not.
+    entry = world.wait_tab(MEET + "?authuser=0&pwd=…", lambda e: e["tab"]["title"] == "Meet – abc-defg-hij"
+                           and e["tab"].get("lobby") is False)
     assert entry["tab"]["active"] is True and entry["tab"]["providers"] == ["google-meet"]
     (state,) = world.states()
     assert state["browser"] == "chromium" and state["browser_pid"] == world.browser.pid
@@ -104,6 +106,50 @@ def test_a_jitsi_pre_join_screen_is_a_lobby_until_the_participant_joins(world):
     world.wait_tab(url, lambda e: not e["tab"].get("lobby"))
     (meeting,) = world.scan_meetings("jitsi-meet")
     assert meeting["title"] == "LobbyRoom | Jitsi Meet"
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
+def test_a_meet_green_room_is_a_lobby_until_its_join_button_is_hidden(world):
+    """Meet's green room shows its call-to-action ('Join now', jsname 'Qx7uuf', the catalog's lobby selector) at
+    the meeting's link: the extension says lobby and the app counts no meeting. Once joined, the page keeps the
+    button in the page but hidden: a hidden lobby element is no lobby, and the same tab is a meeting."""
+    url = "https://meet.google.com/grn-room-abc"
+    join = ("const poll = setInterval(async () => { const answer = await fetch('/grn-room-abc-joined');"
+            " if (answer.ok) { clearInterval(poll);"
+            " document.querySelector('[jsname=\"Qx7uuf\"]').parentElement.style.display = 'none'; } }, 300);")
+    world.site.pages[("meet.google.com", "/grn-room-abc")] = Page(
+        "Meet – grn-room-abc", body='<div><h1>Ready to join?</h1><button jsname="Qx7uuf">Join now</button></div>',
+        script=join)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "google-meet"]
+    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
+    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
+    assert world.scan_meetings("google-meet") == [], "Meet's green room is no meeting"
+
+    world.site.pages[("meet.google.com", "/grn-room-abc-joined")] = Page("joined")
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+    (meeting,) = world.scan_meetings("google-meet")
+    assert meeting["title"] == "Meet – grn-room-abc"
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
+def test_teams_launcher_page_is_no_meeting(world):
+    """A Teams meeting link first lands on the launcher ('join on the web' instead of the desktop app, data-tid
+    'joinOnWeb', one of the catalog's lobby selectors), which stays open while the meeting runs in the desktop
+    client: the tab is the app open, not a second meeting."""
+    url = ("https://teams.microsoft.com/dl/launcher/launcher.html?url=%2f_%23%2fl%2fmeetup-join%2f19%3ameeting_Launch"
+           "%40thread.v2%2f0&type=meetup-join")
+    world.site.pages[("teams.microsoft.com", "/dl/launcher/launcher.html")] = Page(
+        "Microsoft Teams", body='<h1>How do you want to join your Teams meeting?</h1>'
+        '<button data-tid="joinOnWeb">Continue on this browser</button>')
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "teams"]
+    assert (tab.signal, tab.meeting) == (Signal.BROWSER_TAB, False), tab.detail
+    assert world.scan_meetings("teams") == [], "the launcher is no meeting"
     world.browser.close(url)
     wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
 

@@ -16,6 +16,7 @@ import time
 import pytest
 
 from guard.detect.browser_tabs import BrowserTabs
+from guard.detect.redaction import redact_url
 from guard.events import Signal
 from tests.browser.conftest import World, build_store_zips, browser_env, install_host, observe
 from tests.browser.support.browsers import FIREFOX, Firefox, wait_for
@@ -76,7 +77,7 @@ def test_a_background_tab_holding_the_microphone_stays_a_meeting(world):
     world.site.pages[("meet.google.com", "/mic-abcd-efg")] = Page("Meet – mic-abcd-efg", script=script)
     url = "https://meet.google.com/mic-abcd-efg"
     world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"]["microphone"])
+    world.wait_tab(url, lambda e: e["tab"]["microphone"] and e["tab"].get("lobby") is False)
     world.browser.new_blank_tab()
     entry = world.wait_tab(url, lambda e: not e["tab"]["active"])
     assert entry["tab"]["microphone"] is True
@@ -113,6 +114,33 @@ def test_a_jitsi_lobby_is_reported_as_a_lobby_until_the_participant_joins(world)
     assert meeting["title"] == "KnockKnock | Jitsi Meet"
     world.browser.close(url)
     wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
+def test_a_teams_lobby_wait_is_reported_as_a_lobby_until_the_participant_is_let_in(world):
+    """Teams' web app waits in the meeting's lobby after 'Join now' ('Someone will let you in soon', its cancel
+    button data-tid 'prejoin-cancel-button', one of the catalog's lobby selectors) at the meeting's link, with the
+    microphone on: the packed extension says lobby and the app counts no meeting; once let in, a meeting."""
+    url = "https://teams.microsoft.com/l/meetup-join/19:meeting_FxLobby@thread.v2/0"
+    admit = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
+             "const poll = setInterval(async () => { const answer = await fetch('/FxLobby-admitted');"
+             " if (answer.ok) { clearInterval(poll); document.getElementById('lobby').remove(); } }, 300);")
+    world.site.pages[("teams.microsoft.com", "/l/meetup-join/19:meeting_FxLobby@thread.v2/0")] = Page(
+        "Microsoft Teams", body='<div id="lobby"><p>Someone will let you in soon</p>'
+        '<button data-tid="prejoin-cancel-button">Cancel</button></div>', script=admit)
+    world.browser.open(url)
+    sent = redact_url(url)
+    world.wait_tab(sent, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "teams"]
+    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
+    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
+    assert world.scan_meetings("teams") == [], "waiting in Teams' lobby is no meeting"
+
+    world.site.pages[("teams.microsoft.com", "/FxLobby-admitted")] = Page("admitted")
+    world.wait_tab(sent, lambda e: e["tab"].get("lobby") is False)
+    (meeting,) = world.scan_meetings("teams")
+    assert meeting["tab"] == tab.tab
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(sent) is None, what="the closed tab to leave the state")
 
 
 def test_a_bot_joining_the_participant_list_is_reported(world):

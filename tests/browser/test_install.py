@@ -235,3 +235,32 @@ def test_a_manifest_or_last_seen_file_that_is_a_link_is_never_read_through(home,
     assert path.is_file() and not path.is_symlink() and elsewhere.exists()
     (chromium,) = [s for s in installer.status(app_home / "run", seen) if s.id == "chromium"]
     assert chromium.state == "host registered"
+
+
+def test_a_manifest_or_launcher_that_starts_another_program_is_reported_hostile(home, app_home, tmp_path):
+    """Any program of the user's can write the browsers' host folders and the app's data folder: a
+    manifest of this host's name pointing at another program (or the app's launcher rewritten to
+    start one) was reported "host registered", while the browser handed that program every meeting
+    tab the extension reports. The registration is broken unless it starts this app's host."""
+    installer = linux_installer(home, app_home)
+    installer.install()
+    path = home / ".config/chromium/NativeMessagingHosts" / HOST_FILE
+    other = tmp_path / "other-host"
+    other.write_text("#!/bin/sh\nexec cat > /dev/null\n")
+    other.chmod(0o755)
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, "path": str(other)}))
+    statuses = {s.id: s for s in installer.status(app_home / "run", app_home / "seen.json")}
+    assert statuses["chromium"].state == "host registration broken", "another program's host said registered"
+    assert str(other) in statuses["chromium"].problem and "browser install" in statuses["chromium"].problem
+    assert statuses["firefox"].state == "host registered"
+
+    installer.install()
+    launcher = installer.launcher_path()
+    launcher.write_text(launcher.read_text().replace("exec ", f"exec {other} #", 1))
+    statuses = {s.id: s for s in installer.status(app_home / "run", app_home / "seen.json")}
+    assert statuses["chromium"].state == statuses["firefox"].state == "host registration broken"
+    assert str(launcher) in statuses["chromium"].problem and "browser install" in statuses["chromium"].problem
+    installer.install()
+    assert all(s.state == "host registered" for s in installer.status(app_home / "run", app_home / "seen.json")
+               if s.id in ("chromium", "firefox")), "installing again mends it"

@@ -23,6 +23,11 @@ def load() -> dict[str, Any]:
     return tomllib.loads(CORPORA.read_text(encoding="utf-8"))
 
 
+def batches() -> list[int]:
+    """The batches the corpora's sources belong to, in order."""
+    return sorted({source["batch"] for source in load()["sources"].values()})
+
+
 def held_out(text: str) -> bool:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % 3 == 0
 

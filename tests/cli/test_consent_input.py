@@ -88,6 +88,17 @@ def test_withdraw_by_list_number(cli):
     assert missing.returncode == ExitStatus.USAGE and "no record #99" in missing.stderr
 
 
+
+def test_a_bare_list_number_is_answered_with_the_quoted_form(cli):
+    """`consent withdraw #2` typed in a shell arrives as nothing at all (# starts a comment), and
+    `consent withdraw 2` was answered "'2' is not a record id": the user never learnt to quote it."""
+    given(cli)
+    bare = cli("consent", "withdraw", "1")
+    assert bare.returncode == ExitStatus.USAGE
+    assert "for record number 1, write '#1' in quotes" in bare.stderr
+    lost = cli("consent", "withdraw", "--help")
+    assert "'#N' in quotes" in " ".join(lost.stdout.split())
+
 def test_withdraw_by_unique_id_prefix(cli):
     record = given(cli)
     result = cli("consent", "withdraw", record["id"][:8], "--json")

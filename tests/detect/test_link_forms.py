@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from base64 import b64encode
 from urllib.parse import quote
 
 from guard.detect.link_forms import MOST_WRAPPERS, canonical, link_forms, trimmed, unwrapped
@@ -106,3 +107,51 @@ def test_a_parenthesis_the_link_opens_and_never_closes_is_not_part_of_it():
     assert trimmed("https://en.wikipedia.org/wiki/Foo_(bar)") == "https://en.wikipedia.org/wiki/Foo_(bar)"
     assert trimmed("https://x.example/a_(b)(c") == "https://x.example/a_(b)"
     assert trimmed("https://x.example/" + "(" * 50_000) == "https://x.example/"
+
+
+def test_mail_gateways_link_protection_is_unwrapped():
+    """The forms of ninoseki/kachi's rules (3d0cfcf src/kachi/rules/*.yml), around a meeting link."""
+    link = "https://us06web.zoom.us/j/83456120987?pwd=aGVsbG8"
+    encoded = quote(link, safe="")
+    wrapped = [
+        f"https://linkprotect.cudasvc.com/url?a={encoded}&c=E,1,Xy",
+        f"https://imsva91-ctp.trendmicro.com/wis/clicktime/v1/query?url={encoded}&umid=1&auth=2",
+        f"https://protect2.fireeye.com/v1/url?k=abc&u={encoded}",
+        f"https://urlsand.esvalabs.com/?u={encoded}&e=1",
+        f"https://emails.azure.microsoft.com/redirect/?destination={encoded}",
+        f"https://a1b2.safelink.emails.azure.net/redirect/?destination={encoded}",
+        f"https://l.wl.co/l?u={encoded}",
+        f"https://urldefense.proofpoint.com/v1/url?u={encoded}&k=foo",
+        f"https://urldefense.us/v3/__{link}__;!abc$",
+        f"https://x3k9.r.eu-west-1.awstrack.me/L0/{encoded}/1/0102018f-000000/Zm9v=371",
+        f"https://eu-central-1.protection.sophos.com/?d=zoom.us&u={b64encode(link.encode()).decode()}&i=Nj",
+    ]
+    for url in wrapped:
+        assert unwrapped(url) == link, url
+
+
+def test_only_the_gateways_own_hosts_and_whole_links_are_unwrapped():
+    assert unwrapped("https://cudasvc.com.evil.example/url?a=https%3A%2F%2Fzoom.us%2Fj%2F1") is None
+    assert unwrapped("https://protect2.fireeye.com/v2/other?u=https%3A%2F%2Fzoom.us%2Fj%2F1") is None  # not /v1/url
+    assert unwrapped("https://eu-central-1.protection.sophos.com/?u=%%%not-base64") is None
+    assert unwrapped("https://eu-central-1.protection.sophos.com/?u=" + b64encode(b"no link here").decode()) is None
+    assert unwrapped("https://x.r.eu-west-1.awstrack.me/L0/no-link/1/0") is None
+    hostile = "https://eu-central-1.protection.sophos.com/?u=" + "A" * 4000
+    assert unwrapped(hostile) is None
+
+
+def test_outgoing_link_redirects_of_sites_are_unwrapped():
+    """The redirects ClearURLs/Rules 9317c06 data.min.json lists for these sites, around a meeting link."""
+    link = "https://meet.google.com/qwe-rtyu-iop"
+    encoded = quote(link, safe="")
+    for url in (f"https://www.google.de/url?q={encoded}&sa=D", f"https://google.co.uk/url?q={link}",
+                f"https://www.google.com.br/url?url={encoded}", f"https://www.youtube.com/redirect?event=video&q={encoded}",
+                f"https://m.youtube.com/redirect?q={encoded}", f"https://vk.com/away.php?to={encoded}&cc_key=",
+                f"https://duckduckgo.com/l/?uddg={encoded}&rut=abc", f"https://out.reddit.com/t3_x?url={encoded}&token=y",
+                f"https://l.instagram.com/?u={encoded}&e=AT0"):
+        assert unwrapped(url) == link, url
+    for url in (f"https://google.evil.example/url?q={encoded}", f"https://www.google.com.evil.example/url?q={encoded}",
+                f"https://googl.e.de/url?q={encoded}", f"https://google.evl.com/url?q={encoded}",
+                f"https://google.com.xyz/url?q={encoded}", f"https://www.youtube.com/watch?q={encoded}",
+                f"https://vk.com.evil.example/away.php?to={encoded}"):
+        assert unwrapped(url) is None, url

@@ -42,6 +42,17 @@ LOOK_ALIKES = [
     "https://www.google.com/url?q=https://zoom.us%40evil.example/j/5551234567",
     "https://www.google.com/url?q=https://zoom.us@evil.example/j/5551234567",
     "https://urldefense.com/v3/__https://zoom.us@evil.example/j/1__;!!x",
+    # mail gateways' link protection (kachi's forms): only their own hosts unwrap, and what they carry is judged
+    "https://linkprotect.cudasvc.com.evil.example/url?a=https%3A%2F%2Fzoom.us%2Fj%2F5551234567",
+    "https://evil.example/url?a=https%3A%2F%2Fzoom.us%2Fj%2F5551234567&c=linkprotect.cudasvc.com",
+    "https://protect2.fireeye.com.evil.example/v1/url?u=https%3A%2F%2Fzoom.us%2Fj%2F5551234567",
+    "https://imsva91-ctp.trendmicro.com.evil.example/wis/clicktime/v1/query?url=https%3A%2F%2Fzoom.us%2Fj%2F5551234567",
+    "https://eu-central-1.protection.sophos.com/?u=aHR0cHM6Ly96b29tLnVzQGV2aWwuZXhhbXBsZS9qLzU1NTEyMzQ1Njc=",
+    "https://x.r.us-east-1.awstrack.me/L0/https:%2F%2Fzoom.us%40evil.example%2Fj%2F5551234567/1/0",
+    "https://l.wl.co/l?u=https%3A%2F%2Fmeet.google.com.evil.example%2Fabc-defg-hij",
+    # a word glued before the scheme lends nothing either
+    "Meetinghttps://zoom.us@evil.example/j/5551234567",
+    "zoomhttps://evil.example/zoom.us/j/5551234567",
 ]
 
 
@@ -83,6 +94,10 @@ def test_hostile_lengths_end_and_report_a_bounded_link():
     assert RULES.match_urls((many,)) == []
     flood = ("https://nam11.safelinks.protection.outlook.com/?url=" + "https%253A%252F%252F" * 5_000,) * 64
     assert RULES.match_urls(flood) == []
+    base64_flood = ("https://eu-central-1.protection.sophos.com/?u=" + "QUFB" * 20_000,) * 64
+    assert RULES.match_urls(base64_flood) == []
+    paren_flood = ("https://zoom.us/j/5551234567" + "(" * 50_000,)
+    assert RULES.match_urls(paren_flood) == [("zoom", "https://zoom.us/j/5551234567")]
 
 
 @pytest.mark.parametrize(("arg", "provider", "reported"), [

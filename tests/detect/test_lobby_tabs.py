@@ -123,17 +123,16 @@ def test_a_new_tab_whose_page_has_not_said_whether_it_shows_its_lobby_waits_then
 
 
 def test_a_service_without_a_lobby_screen_counts_at_once():
-    assert "google-meet" not in RULES.lobby_screens and "jitsi-meet" in RULES.lobby_screens
+    assert "whereby" not in RULES.lobby_screens and "jitsi-meet" in RULES.lobby_screens
 
 
 def test_a_lobby_flag_on_a_service_with_no_lobby_screen_never_hides_its_meeting_hostile(tmp_path):
     """The extension looks for a lobby only on services whose catalog names one; a flag on any
     other (a tampered or buggy sender) must not turn a meeting into "the app open"."""
     probe = BrowserTabs(tmp_path)
-    assert "microsoft-teams" not in RULES.lobby_screens
-    tab = TabInfo(id=1, window=1, url="https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0",
-                  title="Meeting with Ana | Microsoft Teams", active=True, lobby=True,
-                  providers=("microsoft-teams",), microphone=True, camera=True)
+    assert "whereby" not in RULES.lobby_screens
+    tab = TabInfo(id=1, window=1, url="https://whereby.com/team-standup", title="team-standup | Whereby",
+                  active=True, lobby=True, providers=("whereby",), microphone=True, camera=True)
     _host(tmp_path, tab)
     observed = [obs for obs in probe.observations(RULES, NOW) if obs.signal == Signal.BROWSER_TAB]
     assert observed and all("lobby" not in obs.detail for obs in observed), [obs.detail for obs in observed]

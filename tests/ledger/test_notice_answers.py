@@ -166,12 +166,16 @@ def test_two_app_instances_answering_one_notice_at_once_record_one_decision_host
         out, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
         outcomes.append(json.loads(out.strip().splitlines()[-1]))
-    assert all("error" not in outcome for outcome in outcomes), outcomes
     with Ledger.open(ledger_path(app_paths())) as ledger:
         records = list(ledger.iter())
     assert len(records) == 1, f"one notice answered twice: {[str(r.decision) for r in records]}"
-    assert sorted(outcome["was_there"] for outcome in outcomes) == [False, True]
-    assert {outcome["id"] for outcome in outcomes} == {records[0].id}
+    recorded = [outcome for outcome in outcomes if outcome.get("was_there") is False]
+    assert len(recorded) == 1 and recorded[0]["id"] == records[0].id, outcomes
+    (other,) = [outcome for outcome in outcomes if outcome is not recorded[0]]
+    # told the first answer stands: found in the ledger, or (its look came while the first was being
+    # signed) found held by the other instance
+    assert other.get("was_there") is True and other["id"] == records[0].id or (
+        other.get("error") == "DecisionKept" and "being saved already" in other["message"]), other
 
 
 def test_long_notices_that_differ_after_the_kept_part_are_two_questions_hostile(app_home, secret_service):

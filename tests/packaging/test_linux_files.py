@@ -182,3 +182,39 @@ def test_the_tarball_gives_its_files_to_no_user_and_to_nobody_to_write_hostile(t
     assert modes[f"lib/meeting-privacy-guard/{EXE_NAME}"] == 0o755
     assert modes["lib/meeting-privacy-guard/libthing.so"] == 0o644
     assert modes["install.sh"] & 0o111, "install.sh stays executable"
+
+
+def test_install_script_writes_entries_that_start_the_program_whatever_the_prefix(tmp_path):
+    """install.sh names the installed program in the menu and autostart entries' Exec key with sed.
+    A prefix holding '&' (sed's "the matched text": "R&D apps") wrote a path that does not exist, so
+    neither entry started the app; '"', '`' or '$' left the Exec key unreadable. The program's path
+    is quoted as the Desktop Entry Specification says; the entries validate and start it."""
+    tree = tmp_path / "unpacked"
+    program = tree / "lib" / "meeting-privacy-guard" / EXE_NAME
+    program.parent.mkdir(parents=True)
+    marker = tmp_path / "ran"
+    program.write_text(f'#!/bin/sh\nprintf "%s|" "$0" "$@" > "{marker}"\n')
+    program.chmod(0o755)
+    (tree / "share" / "applications").mkdir(parents=True)
+    shutil.copyfile(DESKTOP, tree / "share" / "applications" / DESKTOP.name)
+    (tree / "autostart").mkdir()
+    shutil.copyfile(AUTOSTART, tree / "autostart" / AUTOSTART.name)
+    shutil.copyfile(LINUX / "install.sh", tree / "install.sh")
+    (tree / "install.sh").chmod(0o755)
+    prefix = tmp_path / 'R&D apps $HOME `x` "q" a|b'
+    config = tmp_path / "config"
+    done = subprocess.run([str(tree / "install.sh"), "--prefix", str(prefix), "--autostart"], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "XDG_CONFIG_HOME": str(config)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    installed = prefix / "lib" / "meeting-privacy-guard" / EXE_NAME
+    for entry in (prefix / "share" / "applications" / DESKTOP.name, config / "autostart" / AUTOSTART.name):
+        result = subprocess.run([tool("desktop-file-validate"), str(entry)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        marker.unlink(missing_ok=True)
+        gio = shutil.which("gio")
+        if gio is not None:  # GLib's launcher, as GNOME, Cinnamon and Xfce start entries
+            subprocess.run([gio, "launch", str(entry)], capture_output=True, timeout=60, check=True)
+            from tests.support.processes import wait_until
+
+            assert wait_until(marker.exists, timeout=30), f"{entry.name} started nothing"
+            assert marker.read_text() == f"{installed}|"

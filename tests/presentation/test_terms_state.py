@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from guard.presentation.terms_state import network_off_line, terms_state_line
+from guard.presentation.terms_state import network_off_line, no_change_line, terms_state_line
 from guard.terms.models import FetchRecord, FetchResult
 
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -48,3 +48,31 @@ def test_network_off_says_it_once_with_the_last_real_check_and_the_box_to_tick()
                           "Preferences.")
     earlier = network_off_line([skipped, record("a", FetchResult.UNCHANGED)])
     assert "(last check " in earlier and earlier.count("switched off") == 1
+
+
+def test_checks_close_together_count_each_document_once() -> None:
+    # Check now pressed twice while offline, then one document checked again: the app watches
+    # three documents here, so the line never says more than three (it said "offline, 200").
+    log = [record("a", FetchResult.NEW_VERSION, minutes=10),
+           *(record(doc, FetchResult.SKIPPED, "offline", minutes=5) for doc in ("b", "c")),
+           record("a", FetchResult.FAILED, "offline", minutes=5),
+           *(record(doc, FetchResult.SKIPPED, "offline") for doc in ("b", "c")),
+           record("a", FetchResult.FAILED, "offline")]
+    assert terms_state_line(AT, log, network_enabled=True).endswith("offline, 2 documents not checked.")
+    failed_twice = [record("a", FetchResult.FAILED, "timeout", minutes=5), record("a", FetchResult.FAILED, "timeout"),
+                    record("b", FetchResult.UNCHANGED)]
+    assert "1 of 2 documents could not be fetched" in terms_state_line(AT, failed_twice, network_enabled=True)
+
+
+def test_no_change_is_claimed_only_after_a_check_reached_a_page() -> None:
+    # The Overview said "No watched document has changed since the versions shipped with the app"
+    # on the first start and after a check that found the computer offline: nothing was known.
+    never = no_change_line(None, [], network_enabled=True)
+    assert never == ("No terms page has been fetched yet, so changes since the versions shipped with the app are not "
+                     "known. Not checked yet.")
+    offline = no_change_line(AT, [record("a", FetchResult.SKIPPED, "offline")], network_enabled=True)
+    assert "not known" in offline and offline.endswith("offline, 1 document not checked.")
+    switched_off = no_change_line(None, [], network_enabled=False)
+    assert "not known" in switched_off and "tick “Fetch public terms pages" in switched_off
+    reached = no_change_line(AT, [record("a", FetchResult.UNCHANGED)], network_enabled=True)
+    assert reached.startswith("No watched document has changed since the versions shipped with the app. Last check")

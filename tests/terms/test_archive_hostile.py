@@ -182,3 +182,65 @@ def test_a_local_copys_replace_refs_cannot_put_other_text_under_a_real_commit_ho
                              clock=lambda: NOW).run("zoom", "terms", URL, ARCHIVE)
     assert result.ok and [c.commit for c, _ in result.stored] == [first, second]
     assert all("Forged" not in store.get_text(sha) for _, sha in result.stored), "a doctored text under a real commit"
+
+
+def test_a_commit_with_a_huge_subject_is_listed_in_bounded_memory_hostile(tmp_path: Path) -> None:
+    """A commit's message is stored compressed: a local copy of a few hundred kilobytes can hold a
+    commit whose subject line is 64 MB of one letter. Listing the document's commits read every
+    subject whole into the app (twice: the bytes and their text) to keep 300 characters of each. The
+    subject is cut by git; the commit is still listed, and the history imported."""
+    import tracemalloc
+
+    repo = ArchiveRepo.zoom_2023(tmp_path / "repo", noise=0, upto=1)
+    huge = "Record new changes of " + "x" * (64 * 2**20)
+    repo.record(zoom_text(ZOOM_2023[1][0]), "2023-04-01T06:45:10Z", "Record new changes of")
+    body = repo.git("cat-file", "commit", "HEAD")
+    head, _, _ = body.partition("\n\n")
+    sha = subprocess.run(["git", "-C", str(repo.folder), "hash-object", "-t", "commit", "-w", "--stdin"],
+                         input=f"{head}\n\n{huge}\n", capture_output=True, text=True, check=True,
+                         timeout=120).stdout.strip()
+    repo.git("update-ref", "HEAD", sha)
+    source = GitArchive(repo.folder, REPOSITORY)
+    tracemalloc.start()
+    try:
+        listing = source.commits(ZOOM_PATH)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [c.commit for c in listing.commits][-1] == sha
+    assert listing.commits[-1].subject.startswith("Record new changes of x") and len(listing.commits[-1].subject) <= 300
+    assert peak < 16 * 2**20, f"listing the commits took {peak / 2**20:.0f} MB"
+    store = TermsStore(tmp_path / "store", {}, [])
+    result = ArchiveImporter(store, source, clock=lambda: NOW).run("zoom", "terms", URL, ARCHIVE)
+    assert result.ok and [c.commit for c, _ in result.stored][-1] == sha
+
+
+def _commit_dated(repo: ArchiveRepo, text: str, author_date: str) -> str:
+    """A commit of ``text`` whose author line carries ``author_date`` as written (git accepts any)."""
+    repo.record(text, "2023-07-28T13:43:15Z", "Record new changes of")
+    body = repo.git("cat-file", "commit", "HEAD")
+    lines = [f"author OTA-Bot <bot@opentermsarchive.org> {author_date}" if line.startswith("author ") else line
+             for line in body.split("\n")]
+    sha = subprocess.run(["git", "-C", str(repo.folder), "hash-object", "-t", "commit", "-w", "--stdin"],
+                         input="\n".join(lines) + "\n", capture_output=True, text=True, check=True,
+                         timeout=60).stdout.strip()
+    repo.git("update-ref", "HEAD", sha)
+    return sha
+
+
+def test_a_commit_with_a_date_git_cannot_give_is_refused_naming_the_copy_hostile(tmp_path: Path, cli,
+                                                                                 app_home) -> None:
+    """A commit's author date is whatever its maker wrote: git prints an unreadable one as the bare
+    placeholder, or with a time zone of +99:99. The import stopped with a ValueError (the command
+    line's traceback); it is refused as an archive that cannot be read, naming the copy, and
+    nothing is stored."""
+    for number, written in enumerate(("notadate +0000", "1690551795 +9999")):
+        repo = ArchiveRepo.zoom_2023(tmp_path / f"repo-{number}", noise=0, upto=1)
+        bad = _commit_dated(repo, zoom_text(ZOOM_2023[1][0]), written)
+        store = TermsStore(tmp_path / f"store-{number}", {}, [])
+        result = ArchiveImporter(store, GitArchive(repo.folder, REPOSITORY), clock=lambda: NOW).run(
+            "zoom", "terms", URL, ARCHIVE)
+        assert result.error is not None and str(repo.folder) in str(result.error) and bad[:12] in str(result.error)
+        assert store.versions("zoom", "terms") == []
+        done = cli("terms", "import", "zoom", "terms", "--git", str(repo.folder))
+        assert "Traceback" not in done.stderr and bad[:12] in done.stdout + done.stderr, done.stderr

@@ -65,6 +65,10 @@ def test_saving_writes_a_ledger_record_with_the_terms_in_force(qtbot, world):
                     dialog.terms_info.text(), timeout=10000)
     # named by the date a person can tell the version by, not a hash prefix
     assert re.search(r"Zoom Terms of Service \(version of \d{1,2} \w+ \d{4}\)", dialog.terms_info.text())
+    # the 2023 version shipped with the app is all it knows: "in force" is said with that caveat
+    assert dialog.terms_info.text().endswith(
+        "Known only as shipped with the app (no check has compared them with the provider's pages yet, so newer "
+        "versions may be in force): Zoom Terms of Service; Zoom Privacy Statement.")
     dialog.decision_buttons[str(Decision.REFUSED)].click()
     check_purpose(dialog, "A summary of the meeting")
     qtbot.keyClicks(dialog.other_purpose, "Coaching")
@@ -86,6 +90,20 @@ def test_saving_writes_a_ledger_record_with_the_terms_in_force(qtbot, world):
     assert all(len(ref.sha256) == 64 for ref in stored.terms)
     assert [(e.signal, e.detail) for e in stored.evidence] == [("window-title", EVIDENCE[0].detail)]
 
+
+
+def test_terms_a_check_has_read_are_said_in_force_without_the_shipped_caveat(qtbot, world):
+    """The caveat goes for a document once a check stored its text from the provider's page."""
+    from tests.ui.settings.world import store_zoom_versions
+
+    services = Services(world.paths)
+    store_zoom_versions(services.terms_store)
+    dialog = dialog_for(qtbot, services, provider_id="zoom")
+    qtbot.waitUntil(lambda: "Recorded with the terms in force" in dialog.terms_info.text(), timeout=10000)
+    text = dialog.terms_info.text()
+    assert text.endswith("Known only as shipped with the app (no check has compared it with the provider's page "
+                         "yet, so a newer version may be in force): Zoom Privacy Statement.")
+    assert text.count("Zoom Terms of Service") == 1
 
 @pytest.mark.parametrize("record_in_helper", [False, True], ids=["in-process", "tray-helper-process"])
 def test_a_damaged_ledger_is_reported_and_nothing_typed_is_lost(qtbot, world, record_in_helper):

@@ -183,3 +183,30 @@ def test_a_chromium_window_on_wayland_is_read_with_the_browsers_pid_and_scan_see
     meetings = [m for m in json.loads(result.stdout)["meetings"] if m["provider_id"] == "google-meet"]
     evidence = [e for m in meetings for e in m["evidence"] if e["signal"] == "window-title"]
     assert any(e["pid"] == browser.pid for e in evidence), meetings
+
+
+def test_a_socket_another_user_put_where_sway_makes_its_own_is_never_read_hostile(tmp_path):
+    """Without XDG_RUNTIME_DIR (a session without systemd's login manager) sway, and the app looking
+    for it, use /tmp, which every user can write: another user's socket named for this user and a
+    running process was taken for sway's, and whatever it answered were this user's windows (a
+    meeting that is not there; none of the real ones). Only this user's socket is read."""
+    import socket
+
+    if os.getuid() != 0:
+        pytest.skip("giving a socket to another user needs root")
+    shared = tmp_path / "shared"  # stands for /tmp: the tests never touch the real one
+    shared.mkdir()
+    shared.chmod(0o1777)
+    planted = shared / f"sway-ipc.{os.getuid()}.1.sock"  # pid 1 runs
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(planted))
+    try:
+        os.chown(planted, 65534, 65534)
+        assert socket_path({"XDG_RUNTIME_DIR": str(shared)}) is None, "another user's socket taken for sway's"
+        os.chown(planted, os.getuid(), os.getgid())
+        assert socket_path({"XDG_RUNTIME_DIR": str(shared)}) == str(planted), "this user's own socket is found"
+        regular = shared / f"sway-ipc.{os.getuid()}.{os.getpid()}.sock"
+        regular.write_text("")
+        assert socket_path({"XDG_RUNTIME_DIR": str(shared)}) == str(planted), "a file that is not a socket is not"
+    finally:
+        server.close()

@@ -50,6 +50,7 @@ from guard.presentation.consent_form import (
     purposes_for,
 )
 from guard.presentation.i18n import _, format_date, format_number, listed, ngettext
+from guard.presentation.terms_state import shipped_only_note
 from guard.services import AiFeature, Provider, TermsRef
 from ui.dialogs.consent_saving import ConsentSaving
 from ui.guithread import guard_gui_thread
@@ -361,27 +362,32 @@ class ConsentDialog(ConsentSaving, QDialog):
             return
         self.terms_info.setText(_("Reading the terms in force…"))
         services = self.services
-        self.jobs.submit(lambda: (services.terms_in_force(provider.id), services.terms_version_dates(provider.id)),
+        self.jobs.submit(lambda: (services.terms_in_force(provider.id), services.terms_version_dates(provider.id),
+                                  services.terms_shipped_only(provider.id)),
                          lambda found: self._terms_read(provider, *found),
                          lambda error: self.terms_info.setText(
                              _("The terms in force cannot be read: {error}").format(error=error)),
                          key="consent-terms", owner=self)
 
-    def _terms_read(self, provider: Provider, refs: tuple[TermsRef, ...], dates: dict[str, date]) -> None:
+    def _terms_read(self, provider: Provider, refs: tuple[TermsRef, ...], dates: dict[str, date],
+                    shipped: frozenset[str] = frozenset()) -> None:
         if self.current_provider() is not provider:
             return
         if not refs:
             self.terms_info.setText(_("No terms version of {provider} is stored yet; the record will say so.").format(
                 provider=provider.name))
             return
-        names = []
+        names, unchecked = [], []
         for ref in refs:
             document = provider.document(ref.document_id)
             title = document.title if document else ref.document_id
             day = dates.get(ref.sha256)
             names.append(_("{document} (version of {date})").format(document=title, date=format_date(day)) if day
                          else _("{document} (version {version})").format(document=title, version=ref.sha256[:12]))
-        self.terms_info.setText(_("Recorded with the terms in force: {documents}.").format(documents=listed(names)))
+            if ref.sha256 in shipped:
+                unchecked.append(title)
+        said = _("Recorded with the terms in force: {documents}.").format(documents=listed(names))
+        self.terms_info.setText(" ".join(filter(None, (said, shipped_only_note(unchecked)))))
         self._fit_height()
 
     def _show_evidence(self) -> None:

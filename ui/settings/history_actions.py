@@ -81,5 +81,5 @@ class HistoryActions:
         if result.letter is not None:
             letter = result.letter
             LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto,
-                         services=self.services, jobs=self.tasks, notice=letter.notice,
+                         services=self.services, jobs=self.tasks, notice=letter.notice, fill_in=letter.fill_in,
                          host_letter_for=letter.record_id if letter.offers_host_letter else None).exec()

@@ -28,7 +28,8 @@ from guard.presentation.wording import (
     quoted,
     signal_name,
 )
-from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, TermsOverview, desktop_report
+from guard.presentation.terms_state import no_change_line
+from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, TermsLog, TermsOverview, desktop_report
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 from ui.tray.presence import tray_presence
@@ -42,6 +43,7 @@ VERIFY_JOB = "verify"
 TAMPER_JOB = "overview-tamper"
 
 REDRAW_SECONDS = 10.0
+TERMS_LOG_ROWS = 200  # enough fetch-log rows for the last check's state (one row per document and source)
 
 
 class OverviewTab(QWidget):
@@ -59,6 +61,7 @@ class OverviewTab(QWidget):
         self.changes: list[DocumentVersions] = []
         self.relevant: dict[tuple[str, str], int | str] = {}
         self.terms_state = "reading"
+        self.terms_log: TermsLog | None = None
         self.desktop: DesktopReport | None = None
         self._stale = False
         self.browser = named(QTextBrowser(), _("Overview"))
@@ -140,16 +143,18 @@ class OverviewTab(QWidget):
         """The latest changed documents and how many of their changes touch AI or data use
         (read and compared on a worker thread)."""
         self.terms_state = "reading"
-        self.tasks.submit(self.services.latest_terms_changes, self._counted, self._terms_failed, lane=Lane.LONG,
-                          key="overview-terms", owner=self)
+        services = self.services
+        self.tasks.submit(lambda: (services.latest_terms_changes(), services.terms_log(TERMS_LOG_ROWS)), self._counted,
+                          self._terms_failed, lane=Lane.LONG, key="overview-terms", owner=self)
         self.render()
 
     def _desktop_read(self, report: DesktopReport) -> None:
         self.desktop = report
         self.render()
 
-    def _counted(self, result: TermsOverview) -> None:
-        self.changes, self.relevant = list(result.changes), result.relevant
+    def _counted(self, result: tuple[TermsOverview, TermsLog]) -> None:
+        overview, self.terms_log = result
+        self.changes, self.relevant = list(overview.changes), overview.relevant
         self.terms_state = "ready"
         self.render()
 
@@ -269,7 +274,10 @@ class OverviewTab(QWidget):
         elif self.terms_state != "ready":
             out.append(f"<p>{esc(self.terms_state)}</p>")
         elif not self.changes:
-            out.append(f"<p>{esc(_('No watched document has changed since the versions shipped with the app.'))}</p>")
+            checks = self.terms_log
+            said = no_change_line(checks.last_check if checks else None, checks.fetches if checks else (),
+                                  network_enabled=self.services.settings.terms.network_enabled)
+            out.append(f"<p>{esc(said)}</p>")
         for doc in self.changes:
             key = (doc.provider_id, doc.document_id)
             count = self.relevant.get(key)

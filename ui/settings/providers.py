@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QSplitter,
+    QStyle,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,9 @@ from ui.settings.provider_page import PageColours, ProviderPage
 from ui.widgets import plain_tooltip
 
 PROVIDER_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+LIST_MAX_WIDTH = 480  # px: the details page keeps the rest
 
 
 class ProvidersTab(QWidget):
@@ -79,12 +83,13 @@ class ProvidersTab(QWidget):
                                     if unverified else "")
             item = QListWidgetItem(text)
             item.setData(PROVIDER_ROLE, provider.id)
-            tip = f"{provider.vendor} · {named_value(KIND_NAMES, provider.kind)}"
+            tip = f"{provider.name}\n{provider.vendor} · {named_value(KIND_NAMES, provider.kind)}"
             if match.matched:
                 tip += "\n" + labelled(_("Matches"), ", ".join(match.matched))
             item.setToolTip(plain_tooltip(tip))
             self.list.addItem(item)
         self.list.blockSignals(False)
+        self._fit_list()
         ids = [m.provider.id for m in matches]
         self.list.setCurrentRow(ids.index(chosen) if chosen in ids else (0 if ids else -1))
         total = len(self.services.catalog)
@@ -92,6 +97,16 @@ class ProvidersTab(QWidget):
             shown=format_number(len(matches)), count=format_number(total)) if self.search.text().strip() else
             ngettext("{count} provider", "{count} providers", total).format(count=format_number(total)))
         self.render()
+
+    def _fit_list(self) -> None:
+        """Keep the list wide enough for the longest name to show whole (up to LIST_MAX_WIDTH); a
+        name longer still is cut, whole in its tooltip."""
+        metrics = self.list.fontMetrics()
+        texts = [self.list.item(row).text() for row in range(self.list.count())]
+        widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+        scrollbar = self.list.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        wanted = widest + scrollbar + 2 * self.list.frameWidth() + 2 * self.list.spacing() + 12
+        self.list.setMinimumWidth(min(max(wanted, self.list.minimumWidth()), LIST_MAX_WIDTH))
 
     def current_id(self) -> str | None:
         item = self.list.currentItem()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from guard.presentation.consent_form import REQUESTERS, provider_choices
 from guard.presentation.i18n import _, current_language, format_date, say_error
 from guard.presentation.records import decision_label
+from guard.presentation.terms_state import shipped_only_note
 from guard.services import Decision, Meeting, Record, RecordDraft, Services, TermsRef
 from ui.jobs import JobRunner
 from ui.settings.common import date_format, named, with_date_hint
@@ -112,12 +113,14 @@ class RecordDialog(QDialog):
                 self.feature.addItem(feature.name, feature.id)
         provider_id, services = self.provider.currentData() or "", self.services
         self.terms.setText(_("reading…"))
-        self.jobs.submit(lambda: (services.terms_in_force(provider_id), services.terms_version_dates(provider_id)),
+        self.jobs.submit(lambda: (services.terms_in_force(provider_id), services.terms_version_dates(provider_id),
+                                  services.terms_shipped_only(provider_id)),
                          lambda found: self._show_refs(provider_id, *found),
                          lambda error: self.terms.setText(_("cannot be read: {error}").format(error=error)),
                          key="record-terms", owner=self)
 
-    def _show_refs(self, provider_id: str, refs: tuple[TermsRef, ...], dates: dict[str, date]) -> None:
+    def _show_refs(self, provider_id: str, refs: tuple[TermsRef, ...], dates: dict[str, date],
+                   shipped: frozenset[str] = frozenset()) -> None:
         if provider_id != (self.provider.currentData() or ""):
             return
 
@@ -126,8 +129,10 @@ class RecordDialog(QDialog):
             return (_("{document} (version of {date})").format(document=title, date=format_date(day)) if day
                     else _("{document} (version {version})").format(document=title, version=ref.sha256[:12]))
 
-        self.terms.setText("; ".join(name(ref) for ref in refs) or
-                           _("none known (no version of this provider's terms is stored)"))
+        unchecked = [self.services.document_title(ref.provider_id, ref.document_id) for ref in refs
+                     if ref.sha256 in shipped]
+        self.terms.setText(" ".join(filter(None, ("; ".join(name(ref) for ref in refs), shipped_only_note(unchecked))))
+                           or _("none known (no version of this provider's terms is stored)"))
 
     def draft(self) -> RecordDraft:
         purposes = tuple(p.strip() for p in self.purposes.text().split(",") if p.strip())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent, QShowEvent
@@ -87,13 +88,15 @@ class WithdrawDialog(QDialog):
 
 
 class LetterDialog(QDialog):
-    """A letter to read, copy or save as a file. With ``host_letter_for`` (a record id), it also
-    offers the same letter to the organisation that hosted or recorded the meeting, named by the
-    user (the provider may be only that organisation's processor)."""
+    """A letter to complete, copy, save as a file or e-mail. ``fill_in`` says how many blanks
+    ([FILL IN: ...]) it has: the text is editable so they can be completed here, and what is
+    copied, saved or e-mailed is the text as edited. With ``host_letter_for`` (a record id), it
+    also offers the same letter to the organisation that hosted or recorded the meeting, named by
+    the user (the provider may be only that organisation's processor)."""
 
     def __init__(self, title: str, text: str, suggested_name: str, parent: QWidget | None = None,
                  mailto: str = "", *, services: Services | None = None, jobs: JobRunner | None = None,
-                 notice: str = "", host_letter_for: str | None = None) -> None:
+                 notice: str = "", host_letter_for: str | None = None, fill_in: str = "") -> None:
         super().__init__(parent)
         self.services, self.jobs = services, jobs
         self.saved_to: Path | None = None
@@ -102,13 +105,13 @@ class LetterDialog(QDialog):
         named(self, title)
         self.suggested_name = suggested_name
         self.text = named(QPlainTextEdit(text), _("Letter text"))
-        self.text.setReadOnly(True)
-        self.text.setMinimumSize(560, 360)
+        self.text.setMinimumSize(560, 360)  # editable: the blanks are completed here
+        self.mailto = mailto
         copy = named(QPushButton(_("&Copy")), _("Copy the letter"))
         save = named(QPushButton(_("&Save as…")), _("Save the letter as a file"))
         email = named(QPushButton(_("Write &email…")), _("Write an email with this letter"))
         email.setEnabled(bool(mailto))
-        email.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(mailto)))
+        email.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(self.current_mailto())))
         close = named(QPushButton(_("Cl&ose")), _("Close"))
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
         save.clicked.connect(self._save)
@@ -123,11 +126,22 @@ class LetterDialog(QDialog):
         self.notice.setVisible(bool(notice))
         layout.addWidget(self.notice)
         layout.addWidget(self.text)
+        self.fill_in = plain_label(fill_in)  # the blanks left to complete before sending
+        self.fill_in.setVisible(bool(fill_in))
+        layout.addWidget(self.fill_in)
         self.host_record = host_letter_for if services is not None and jobs is not None else None
         if self.host_record is not None:
             layout.addLayout(self._host_fields())
         layout.addWidget(self.status)
         layout.addWidget(buttons)
+
+    def current_mailto(self) -> str:
+        """The ``mailto:`` link with the letter as it reads now (the user may have completed it)."""
+        head, found, _body = self.mailto.partition("&body=")
+        if not found:
+            return self.mailto
+        body = self.text.toPlainText().replace("\r\n", "\n").replace("\n", "\r\n")
+        return f"{head}&body={quote(body, safe='')}"
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -168,7 +182,8 @@ class LetterDialog(QDialog):
     def _show_host_letter(self, letter: LetterText) -> None:
         self.status.setText("")
         self.host_dialog = LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto,
-                                        services=self.services, jobs=self.jobs, notice=letter.notice)
+                                        services=self.services, jobs=self.jobs, notice=letter.notice,
+                                        fill_in=letter.fill_in)
         self.host_dialog.open()
 
     def _save(self) -> None:

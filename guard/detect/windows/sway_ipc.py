@@ -13,7 +13,8 @@ https://github.com/swaywm/sway/blob/6959a78a8f0d52f79ad7465135b3295307a5146a/com
 ``swaymsg`` then asks ``sway --get-socketpath``, which only prints ``SWAYSOCK`` again; instead,
 an app started without sway's environment (a user service, an autostart entry run by another
 session manager) finds the socket where sway creates it: ``$XDG_RUNTIME_DIR/sway-ipc.<uid>.<pid>.sock``
-(sway/ipc-server.c, ``ipc_user_sockaddr``, same commit), for a sway process that still runs.
+(sway/ipc-server.c, ``ipc_user_sockaddr``, same commit; /tmp without XDG_RUNTIME_DIR), for a sway
+process of this user's that still runs, and only a socket of this user's: in /tmp anyone can make one.
 
 Bounded: one request per call, a reply of at most :data:`MAX_REPLY` bytes read within
 :data:`TIMEOUT` seconds, at most :data:`MAX_NODES` containers walked, titles cut to
@@ -26,6 +27,7 @@ import json
 import logging
 import os
 import socket
+import stat
 import struct
 from collections.abc import Mapping
 from pathlib import Path
@@ -60,12 +62,16 @@ def socket_path(env: Mapping[str, str], uid: int | None = None) -> str | None:
         return None
     for entry in entries:
         pid = entry.name.split(".")[2]
-        if not pid.isdigit() or not Path(f"/proc/{pid}").exists():
-            continue  # left behind by a sway that crashed
         try:
-            found.append((entry.stat().st_mtime, str(entry)))
-        except OSError:
+            info = entry.lstat()
+            # Without XDG_RUNTIME_DIR that is /tmp, where any user can put a socket named for this one:
+            # only this user's socket, of a process of this user's, is sway's (what it answers are the windows).
+            if not (stat.S_ISSOCK(info.st_mode) and info.st_uid == uid and pid.isdigit()
+                    and os.stat(f"/proc/{pid}").st_uid == uid):
+                continue
+        except OSError:  # gone, or left behind by a sway that crashed
             continue
+        found.append((info.st_mtime, str(entry)))
     return max(found)[1] if found else None
 
 

@@ -306,14 +306,33 @@ HELDOUT_H = frozenset(
 # others documents of meeting and AI relevance with no pair before. Labels only in labels.toml; read once, by the lead.
 HELDOUT_I = frozenset(
     {
+        "amazon/aws-privacy-policy/2025-02-21__2025-05-13",
         "anthropic/claude-privacy-policy/2026-07-08__2026-08-17",
+        "deepseek/terms-of-service/2025-11-11__2026-03-27",
+        "deepseek/trackers-policy/2025-12-23__2026-07-15",
         "discord/privacy-policy/2026-02-10__2026-02-20",
+        "duckduckgo/privacy-policy/2026-05-29__2026-06-04",
+        "google/voice-terms-of-service/2021-04-12__2026-02-05",
+        "grammarly/privacy-policy/2026-01-17__2026-07-07",
+        "hoyoverse/honkai-star-rail-privacy-policy/2026-02-27__2026-03-25",
+        "kivra/privacy-policy/2025-12-17__2026-02-21",
+        "linear/terms-of-service/2026-04-03__2026-06-10",
+        "meta/threads-terms-of-service/2025-12-20__2026-01-22",
         "mistral/le-chat-acceptable-use-policy/2026-03-26__2026-06-16",
         "openai/chatgpt-business-privacy-policy/2025-11-11__2025-11-24",
+        "openai/chatgpt-business-privacy-policy/2025-11-24__2026-01-08",
         "openai/chatgpt-business-privacy-policy/2026-05-26__2026-06-29",
         "openai/chatgpt-developer-terms/2026-06-29__2026-07-09",
         "openai/chatgpt-terms-of-service/2026-06-29__2026-07-25",
+        "proctorio/terms-of-service/2025-05-03__2025-05-22",
+        "roblox/privacy-policy/2025-06-05__2025-06-30",
+        "viber/terms-of-service/2026-04-06__2026-08-18",
+        "viber/trackers-policy/2026-01-06__2026-02-04",
+        "viber/trackers-policy/2026-02-04__2026-03-22",
+        "wechat/privacy-policy/2026-07-28__2026-08-06",
+        "wetransfer/data-processor-agreement/2025-07-22__2025-11-17",
         "xai/grok-acceptable-use-policy/2026-07-08__2026-08-14",
+        "xai/grok-trackers-policy/2025-12-11__2026-05-18",
         "zoom/terms-of-service/2026-07-17__2026-07-21",
     }
 )

@@ -49,3 +49,60 @@ def test_a_long_notice_pushes_nothing_on_top_of_the_letter(open_window, services
                 and spans[-1][1] <= dialog.height())
 
     qtbot.waitUntil(apart, timeout=3000)  # once the dialog's layout has settled
+
+
+def test_the_blanks_are_counted_and_completed_in_the_dialog_and_what_is_sent_is_the_completed_letter(
+        open_window, services, qtbot, tmp_path):
+    """The withdrawal letter has [FILL IN: ...] blanks (your name, your address, ...); the command
+    line says how many, the dialog said nothing and its text could not be edited, so the letter
+    e-mailed or saved was the one with the blanks."""
+    from PySide6.QtCore import QObject, QUrl, Slot
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QPushButton
+
+    from guard.ledger import Decision, RecordDraft
+    from tests.ui.conftest import blocking_ok
+
+    class Catcher(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.urls: list[QUrl] = []
+
+        @Slot(QUrl)
+        def open(self, url: QUrl) -> None:
+            self.urls.append(url)
+
+    with blocking_ok():
+        given = services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
+        letter = services.withdraw(given.id, letter=True).letter
+    assert letter is not None and letter.fill_in.startswith("Fill in before sending: ")
+    window = open_window(tab="history")
+    dialog = LetterDialog(letter.title, letter.text, letter.suggested_name, window, letter.mailto,
+                          services=services, jobs=window.history.tasks, fill_in=letter.fill_in)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.fill_in.isVisible() and dialog.fill_in.text() == letter.fill_in
+
+    dialog.text.setFocus()
+    cursor = dialog.text.document().find("[FILL IN: your full name]")
+    assert not cursor.isNull()
+    dialog.text.setTextCursor(cursor)
+    qtbot.keyClicks(dialog.text, "Ada Lovelace")
+    assert dialog.text.toPlainText().startswith("Ada Lovelace\n")
+
+    catcher = Catcher()
+    QDesktopServices.setUrlHandler("mailto", catcher, "open")  # instead of starting a mail program here
+    try:
+        email = dialog.findChild(QPushButton, "write-an-email-with-this-letter")
+        email.click()
+        qtbot.waitUntil(lambda: catcher.urls != [])
+    finally:
+        QDesktopServices.unsetUrlHandler("mailto")
+    sent = catcher.urls[0].toString(QUrl.ComponentFormattingOption.FullyDecoded)
+    assert "Ada Lovelace" in sent and "[FILL IN: your full name]" not in sent
+    assert sent.startswith("mailto:privacy@zoom.us?subject=")
+
+    dialog.save_to(tmp_path / "letter.txt")
+    qtbot.waitUntil(lambda: dialog.saved_to is not None, timeout=10000)
+    assert (tmp_path / "letter.txt").read_text(encoding="utf-8").startswith("Ada Lovelace\n")

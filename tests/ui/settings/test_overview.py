@@ -4,6 +4,7 @@ latest terms changes, the ledger's verification and key storage, and reported pr
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 
 import keyring
 import pytest
@@ -12,6 +13,7 @@ from keyring.backends import fail
 from guard.ledger import Decision, RecordDraft
 from guard.paths import app_paths
 from guard.services import Services
+from guard.terms.models import FetchRecord, FetchResult
 from tests.detect.world import (
     Processes,
     client_copy,
@@ -100,6 +102,28 @@ def test_latest_terms_change_counts_ai_changes_and_opens_the_comparison(open_win
     assert window.current_tab() == "terms"
     wait_idle(qtbot, window)
     assert window.terms.model.relevant_count == 1
+
+
+
+def test_unchecked_terms_are_not_said_to_be_unchanged(open_window, services, qtbot):
+    """On the first start, and after a check that found the computer offline, the Overview said
+    "No watched document has changed since the versions shipped with the app": nothing was known."""
+    window = open_window()
+    wait_idle(qtbot, window)
+    assert "No watched document has changed" not in plain(window)
+    assert "changes since the versions shipped with the app are not known. Not checked yet." in plain(window)
+
+    services.terms_store.log_fetch(FetchRecord(datetime.now(UTC), "zoom", "terms", "https://zoom.us/terms",
+                                               FetchResult.FAILED, error_kind="offline", message="offline"))
+    window.terms_updated()
+    wait_idle(qtbot, window)
+    assert "not known" in plain(window) and "offline, 1 document not checked." in plain(window)
+
+    services.terms_store.log_fetch(FetchRecord(datetime.now(UTC), "zoom", "terms", "https://zoom.us/terms",
+                                               FetchResult.UNCHANGED, 200))
+    window.terms_updated()
+    wait_idle(qtbot, window)
+    assert "No watched document has changed since the versions shipped with the app. Last check" in plain(window)
 
 
 def test_catalog_and_settings_problems_are_listed(app_home, xdg_config, open_window, qtbot):

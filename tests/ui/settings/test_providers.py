@@ -19,6 +19,21 @@ def test_every_catalog_provider_is_listed_with_its_unverified_count(open_window,
     assert f"Zoom  ({unverified_count(zoom)} unverified)" in texts
 
 
+
+def test_every_provider_name_shows_whole_in_the_list(open_window, services, qtbot):
+    """In a window of the size it opens at, the list cut "Dialpad Meetings (formerly UberConfere",
+    "Huawei Cloud Meeting (华为云会议) (1 un" and "8x8 Meet / 8x8 Video Meetings (1 unveri"; the
+    tooltip named only the vendor and kind."""
+    window = open_window(tab="providers")
+    tab = window.providers
+    qtbot.waitUntil(lambda: tab.list.viewport().width() > 0)
+    room = tab.list.viewport().width()
+    for row in range(tab.list.count()):
+        item = tab.list.item(row)
+        wanted = tab.list.visualItemRect(item).x() + tab.list.fontMetrics().horizontalAdvance(item.text())
+        assert wanted <= room, f"{item.text()!r} needs {wanted} px, the list shows {room}"
+        assert item.toolTip().startswith(item.text().split("  (")[0])
+
 def test_search_filters_providers_by_feature_and_clause_wording(open_window, services, qtbot):
     window = open_window(tab="providers")
     tab = window.providers
