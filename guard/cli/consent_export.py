@@ -10,6 +10,7 @@ from collections.abc import Callable
 from guard.cli.context import CliContext
 from guard.cli.output import plural
 from guard.cli.status import ExitStatus
+from guard.ledger.models import Decision
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ FORMATS = ("json", "csv", "html", "pdf", "receipts")
 
 def register_export(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
-        "export", help="export your records: json (DPV), csv, html, pdf, or consent receipts",
+        "export", help="export your records (json, csv, html, pdf, receipts), filtered as 'list' filters them",
         description="Export the consent history. json: ISO/IEC TS 27560 consent records in the W3C Data Privacy "
                     "Vocabulary, with the ledger's check and chain head; csv: one row per record; html: one printable "
                     "page; pdf: the same for print; receipts: one Kantara Consent Receipt v1.1 per decision, into a "
@@ -33,6 +34,8 @@ def register_export(actions: argparse._SubParsersAction[argparse.ArgumentParser]
     parser.add_argument("--to", dest="date_to", metavar="DATE",
                         help="decisions before (a date includes that whole day)")
     parser.add_argument("--provider", metavar="ID", help="only this provider's records")
+    parser.add_argument("--decision", choices=[str(d) for d in Decision], help="only records of this decision")
+    parser.add_argument("--search", metavar="TEXT", help="only records with TEXT in the meeting title or the note")
     parser.add_argument("--excel", action="store_true",
                         help="csv only: UTF-8 with BOM, every cell quoted, formulas defused, for Excel")
     parser.add_argument("--name", metavar="NAME", help="your name, to head the export (optional)")
@@ -68,7 +71,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     export_filter = ExportFilter(
         occurred_from=parse_moment(args.date_from, "--from") if args.date_from else None,
         occurred_to=parse_moment(args.date_to, "--to", end_of_day=True) if args.date_to else None,
-        provider_id=args.provider,
+        provider_id=args.provider, decision=args.decision, text=args.search or None,
     )
     catalog = ctx.catalog_or_none()
     if args.provider:

@@ -5,6 +5,7 @@ the store. The parser and the other actions are in :mod:`guard.cli.terms_cmd`.""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from guard.cli.context import CliContext
 from guard.cli.output import plural
@@ -13,6 +14,9 @@ from guard.errors import StorageFaultError
 from guard.terms.errors import TermsError
 from guard.terms.models import Version
 from guard.terms.store import TermsStore
+
+if TYPE_CHECKING:
+    from guard.terms.archive_import import ImportResult
 
 
 class TermsUsageError(TermsError):
@@ -149,6 +153,13 @@ def _print_import(ctx: CliContext, result: object) -> None:
         return
     ctx.print(f"{head} {plural(len(result.stored), 'version')} stored; {result.read} of {result.listed} records read"
               f"{f', {result.technical} re-extractions skipped' if result.technical else ''}"
-              f"{' (history partial: raise --max-reads, or --all)' if result.partial else ''}.")
+              f"{_partial(result)}.")
     for commit, sha in result.stored:
         ctx.print(f"  {commit.recorded:%Y-%m-%d}  {commit.commit[:12]}  {sha[:12]}")
+
+
+def _partial(result: ImportResult) -> str:
+    """Why the history read is not the whole of it, in the import's summary line ("" when it is)."""
+    if not result.listed_all:
+        return " (history partial: the archive lists more records than are read; the oldest are missing)"
+    return " (history partial: raise --max-reads, or --all)" if result.partial else ""

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from guard.export.public import KEY_WORDS, scrub
+from guard.export.selection import shown_search
 from guard.export.summary import RECORDS, when_text
 from guard.i18n import N_, Translation, translation
 
@@ -137,7 +138,7 @@ class ExportWords:
         return format_decimal(value, locale=self.t.locale)
 
     def covers(self, export_filter: ExportFilter) -> str:
-        """What the export selected: ``all records``, or the period and provider it was limited to."""
+        """What the export selected: ``all records``, or the period, provider, decision and search it was limited to."""
         parts = []
         if export_filter.occurred_from:
             parts.append(self(N_("from {moment}"), moment=self.when(_utc(export_filter.occurred_from))))
@@ -145,6 +146,11 @@ class ExportWords:
             parts.append(self(N_("before {moment}"), moment=self.when(_utc(export_filter.occurred_to))))
         if export_filter.provider_id:
             parts.append(self(N_("provider {provider}"), provider=export_filter.provider_id))
+        if export_filter.decision:
+            parts.append(self(N_("decision: {decision}"), decision=self.decision(str(export_filter.decision))))
+        if export_filter.text:
+            parts.append(self(N_("with “{text}” in the meeting title or note"),
+                              text=shown_search(export_filter.text)))
         return ", ".join(parts) if parts else self(N_("all records"))
 
     def check(self, report: VerifyReport) -> str:

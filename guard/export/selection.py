@@ -19,25 +19,41 @@ import orjson
 from guard.export.progress import Progress
 from guard.ledger import Ledger, Order, RecordFilter, StoredRecord
 from guard.ledger.timeutil import format_utc
+from guard.text_controls import shown_text
+
+
+SEARCH_SHOWN = 100  # characters of the search text an export's description quotes (its filter keeps it whole)
 
 
 @dataclass(frozen=True)
 class ExportFilter:
     """What to export: decisions that occurred from ``occurred_from`` (inclusive) to
-    ``occurred_to`` (exclusive), for one provider or all. Every format applies it."""
+    ``occurred_to`` (exclusive), for one provider or all, of one decision or all, and with
+    ``text`` in the meeting title or the note (case-insensitive for A-Z, as the history's search
+    and ``consent list --search``). Every format applies it: an export holds what the consent
+    history's table shows."""
 
     occurred_from: datetime | None = None
     occurred_to: datetime | None = None
     provider_id: str | None = None
+    decision: str | None = None
+    text: str | None = None
 
     def record_filter(self) -> RecordFilter:
         return RecordFilter(provider_id=self.provider_id, occurred_from=self.occurred_from,
-                            occurred_to=self.occurred_to)
+                            occurred_to=self.occurred_to, decision=self.decision, text=self.text or None)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"from": format_utc(self.occurred_from) if self.occurred_from else None,
-                "to": format_utc(self.occurred_to) if self.occurred_to else None,
-                "provider": self.provider_id}
+        """The filter as the JSON export states it (``decision`` and ``search`` only when set, so an
+        export filtered by provider and dates alone reads as before)."""
+        stated: dict[str, Any] = {"from": format_utc(self.occurred_from) if self.occurred_from else None,
+                                  "to": format_utc(self.occurred_to) if self.occurred_to else None,
+                                  "provider": self.provider_id}
+        if self.decision:
+            stated["decision"] = str(self.decision)
+        if self.text:
+            stated["search"] = self.text
+        return stated
 
     def describe(self) -> str:
         parts = []
@@ -47,7 +63,27 @@ class ExportFilter:
             parts.append(f"before {format_utc(self.occurred_to)}")
         if self.provider_id:
             parts.append(f"provider {self.provider_id}")
+        if self.decision:
+            parts.append(f"decision {self.decision}")
+        if self.text:
+            parts.append(f"with \"{shown_search(self.text)}\" in the meeting title or note")
         return ", ".join(parts) if parts else "all records"
+
+
+def shown_search(text: str) -> str:
+    """The search text as an export's description quotes it: plain, on one line, cut."""
+    plain = " ".join(shown_text(text).split())
+    return plain if len(plain) <= SEARCH_SHOWN else plain[: SEARCH_SHOWN - 1] + "…"
+
+
+def search_matches(text: str, *values: str | None) -> bool:
+    """Whether ``text`` is in one of ``values`` as the ledger's search finds it (SQLite's LIKE:
+    A-Z match a-z, every other character only itself), so verify-export can check a stated search."""
+    wanted = text.translate(_ASCII_LOWER)
+    return any(isinstance(value, str) and wanted in value.translate(_ASCII_LOWER) for value in values)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 class Standing(NamedTuple):

@@ -270,6 +270,7 @@ def _verify(document: Any) -> ExportCheck:
     previous: dict[str, Any] | None = None
     statuses: dict[str, dict[str, Any]] = {}
     signed: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (node, its signed content) whose hash checked
+    searched = _searched(document)  # a stated search is checked against each record's title and note
     for node in document["mpg:records"]:
         if not isinstance(node, dict):
             check.problems.append("an entry of mpg:records is not a record")
@@ -301,7 +302,12 @@ def _verify(document: Any) -> ExportCheck:
             check.signatures_checked += 1
         kept = _kept(node)  # what later checks compare: a record's other nodes are let go (bounded memory)
         statuses[f"urn:uuid:{content.get('id')}"] = kept
-        signed.append((kept, {key: content[key] for key in _KEPT_CONTENT if key in content}))
+        compared = {key: content[key] for key in _KEPT_CONTENT if key in content}
+        if searched:
+            meeting = content.get("meeting")
+            compared["meeting"] = {"title": meeting.get("title") if isinstance(meeting, dict) else None}
+            compared["note"] = content.get("note")
+        signed.append((kept, compared))
         previous = kept
     _amendments(document["mpg:records"], statuses, check)
     _head(document, verifiers, previous, digest, check)
@@ -332,6 +338,13 @@ _KEPT = ("@id", "@type", "dct:identifier", "dpv:hasConsentStatus", "dpv:hasDataS
          "dpv:hasProcess", "dpv:isIndicatedAtTime", "mpg:hash", "mpg:prevHash", "mpg:seq", "mpg:statusNow")
 # Of its signed content, once its hash and signature checked: what the view checks compare.
 _KEPT_CONTENT = ("decision", "feature_id", "id", "occurred_at", "provider_id", "purposes", "refers_to")
+
+
+def _searched(document: dict[str, Any]) -> bool:
+    """Whether the export states a search (its records' titles and notes are then kept to check it)."""
+    coverage = document.get("mpg:coverage")
+    stated = coverage.get("filter") if isinstance(coverage, dict) else None
+    return isinstance(stated, dict) and stated.get("search") is not None
 
 
 def _kept(node: dict[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from typing import Any
 from guard.export.lazy_records import LazyRecords
 from guard.export.dpv_terms import CONSENT_TYPE, CONTEXT, EARLIER_CONTEXTS
 from guard.export.json_dpv import SUBJECT, controller_id, service_id
-from guard.export.selection import Amendment, StatusIndex
+from guard.export.selection import Amendment, StatusIndex, search_matches
 
 _WRITTEN_KEYWORDS = frozenset({"@id", "@type"})
 _JSON_LITERALS = frozenset(key for key, value in CONTEXT.items() if isinstance(value, dict)
@@ -162,10 +162,15 @@ def _filter_problems(document: dict[str, Any], signed: list[tuple[dict[str, Any]
         return []
     stated = (document.get("mpg:coverage") or {}).get("filter") or {}
     provider, start, end = stated.get("provider"), stated.get("from"), stated.get("to")
+    decision, search = stated.get("decision"), stated.get("search")
     for node, content in signed:
         occurred = str(content.get("occurred_at"))
+        meeting = content.get("meeting")
+        title = meeting.get("title") if isinstance(meeting, dict) else None
         if ((provider is not None and content.get("provider_id") != provider)
-                or (start is not None and occurred < str(start)) or (end is not None and occurred >= str(end))):
+                or (start is not None and occurred < str(start)) or (end is not None and occurred >= str(end))
+                or (decision is not None and content.get("decision") != decision)
+                or (search is not None and not search_matches(str(search), title, content.get("note")))):
             return [f"record seq {node.get('mpg:seq')} is outside the filter the export states ({stated}): the "
                     "filter was changed, so records may have been left out"]
     return []

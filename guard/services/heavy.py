@@ -67,7 +67,7 @@ def export_records(paths: AppPaths, user_catalog: Path | None, request: ExportRe
     catalog = load_catalog(user=user_catalog)
 
     export_filter = ExportFilter(occurred_from=request.occurred_from, occurred_to=request.occurred_to,
-                                 provider_id=request.provider_id)
+                                 provider_id=request.provider_id, decision=request.decision, text=request.text)
     try:
         with open_ledger(paths) as ledger:
             result = export_history(ledger, catalog, request.format, request.dest, export_filter, progress=report,

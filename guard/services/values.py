@@ -77,6 +77,8 @@ class ExportRequest:
     provider_id: str | None = None
     occurred_from: datetime | None = None  # inclusive
     occurred_to: datetime | None = None  # exclusive
+    decision: str | None = None  # guard.ledger.Decision's value
+    text: str | None = None  # in the meeting title or the note (the history's search)
 
 
 @dataclass(frozen=True)

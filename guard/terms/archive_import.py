@@ -51,6 +51,7 @@ class ImportResult:
     read: int = 0  # commits whose text was read
     stored: list[tuple[ArchiveCommit, str]] = field(default_factory=list)  # (commit, SHA-256), oldest first
     partial: bool = False
+    listed_all: bool = True  # False: the archive lists more records than are read, the oldest are missing
     not_modified: bool = False
     error: TermsError | None = None
     future: list[ArchiveCommit] = field(default_factory=list)  # records dated in the future: skipped
@@ -70,7 +71,8 @@ class ImportResult:
     def to_dict(self) -> dict[str, object]:
         return {"provider_id": self.provider_id, "document_id": self.document_id, "repository": self.repository,
                 "path": self.path, "commits_listed": self.listed, "technical_skipped": self.technical,
-                "commits_read": self.read, "partial": self.partial, "not_modified": self.not_modified,
+                "commits_read": self.read, "partial": self.partial, "commits_listed_all": self.listed_all,
+                "not_modified": self.not_modified,
                 "versions_stored": [{"commit": c.commit, "recorded": c.recorded.isoformat(), "sha256": sha}
                                     for c, sha in self.stored],
                 "future_skipped": [{"commit": c.commit, "recorded": c.recorded.isoformat()} for c in self.future],
@@ -114,6 +116,10 @@ class ArchiveImporter:
             self.store.set_archive_state(pid, did, ArchiveState(archive.repository, archive.path, state.last_commit,
                                                                 state.last_recorded, state.etag, now))
             return
+        if not listing.complete:  # the history's start is not in what was listed: said, never passed off as whole
+            result.partial, result.listed_all = True, False
+            log.warning("Importing %s/%s from %s: the archive lists more records than are read; the oldest are "
+                        "missing", pid, did, archive.repository)
         commits = [c for c in listing.commits if c.recorded <= now + FUTURE_TOLERANCE]
         result.future = [c for c in listing.commits if c.recorded > now + FUTURE_TOLERANCE]
         if result.future:

@@ -64,6 +64,7 @@ class CommitList:
     commits: tuple[ArchiveCommit, ...]  # oldest first
     etag: str | None = None
     not_modified: bool = False  # the archive said nothing changed since the ETag given
+    complete: bool = True  # False: the archive listed more than was read (the oldest are missing)
 
 
 class ArchiveSource(Protocol):
@@ -87,9 +88,10 @@ class GitHubArchive:
     """A versions repository on GitHub, read through the REST API and raw files."""
 
     def __init__(self, repository: str, fetcher: Fetcher, api: str = GITHUB_API, raw: str = GITHUB_RAW,
-                 pace: float = 1.0, page_size: int = PAGE_SIZE) -> None:
+                 pace: float = 1.0, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES) -> None:
         self.repository = repository
         self.page_size = page_size
+        self.max_pages = max_pages
         self.fetcher = fetcher
         self.api = api.rstrip("/")
         self.raw = raw.rstrip("/")
@@ -98,7 +100,8 @@ class GitHubArchive:
     def commits(self, path: str, since: datetime | None = None, etag: str | None = None) -> CommitList:
         found: list[ArchiveCommit] = []
         first_etag = None
-        for page in range(1, MAX_PAGES + 1):
+        complete = False  # until a page that is not full says the list ended
+        for page in range(1, self.max_pages + 1):
             query = {"path": path, "per_page": str(self.page_size), "page": str(page)}
             if since is not None:
                 query["since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -112,9 +115,10 @@ class GitHubArchive:
             for entry in entries:
                 found.append(_commit_of(entry, url))
             if len(entries) < self.page_size:  # GitHub fills every page but the last
+                complete = True
                 break
-        found.sort(key=lambda item: item.recorded)
-        return CommitList(tuple(found), first_etag)
+        found.sort(key=lambda item: item.recorded)  # newest first from GitHub: what is missing is the oldest
+        return CommitList(tuple(found), first_etag, complete=complete)
 
     def read(self, path: str, commit: str) -> str:
         outcome = self.fetcher.fetch(self.file_url_raw(path, commit), accept=TEXT_TYPES, pace=self.pace)

@@ -244,8 +244,9 @@ class TermsWatcher:
         newest = result.stored[-1][0].commit if result.stored else None
         outcome = (FetchResult.NOT_MODIFIED if result.not_modified else FetchResult.NEW_VERSION
                    if version and (previous is None or version.sha256 != previous.sha256) else FetchResult.UNCHANGED)
+        cut = "" if result.listed_all else ": the archive lists more records than are read, the oldest are missing"
         note = (f"{len(result.stored)} version(s) read in the archive ({result.read} of {result.listed} new records "
-                f"read{', history partial' if result.partial else ''})")
+                f"read{', history partial' if result.partial else ''}{cut})")
         if result.future:
             note += f"; {result.future_note()}"
         self._log(FetchRecord(at, provider, doc_id, where, outcome, 200, 0, newest, message=note,

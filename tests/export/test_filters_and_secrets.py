@@ -58,6 +58,58 @@ def test_date_and_provider_filters_apply_to_every_format(ledger, sample, catalog
         assert found == expected, export_filter
 
 
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_decision_and_search_filters_apply_to_every_format(ledger, sample, catalog, tmp_path, fmt):
+    """The consent history exports what its table shows: narrowed by decision or search, the file
+    must hold no other meeting (it may be shared)."""
+    cases = [
+        (ExportFilter(decision="given"), {sample.given.id, sample.tricky.id, sample.whereby.id, sample.correction.id}),
+        (ExportFilter(text="budget"), {sample.tricky.id}),  # the title says "Budget": A-Z match a-z
+        (ExportFilter(text="MIND"), {sample.withdrawal.id}),  # in the note
+        (ExportFilter(text="会議"), {sample.refused.id}),
+        (ExportFilter(provider_id="zoom", decision="given", text="quarterly"), {sample.given.id}),
+        (ExportFilter(decision="refused", text="budget"), set()),
+    ]
+    for index, (export_filter, expected) in enumerate(cases):
+        path = tmp_path / f"{index}-{FORMATS[fmt]}"
+        result = export_history(ledger, catalog, fmt, path, export_filter, jurisdiction="EU")
+        assert result.records == len(expected), export_filter
+        found = exported_ids(fmt, path)
+        if fmt in ("html", "pdf"):  # these also mention the ids of the records a record changes
+            found &= {r.id for r in sample.all}
+            found -= {sample.given.id, sample.refused.id} - expected
+        assert found == expected, export_filter
+
+
+def test_an_export_says_the_decision_and_search_it_holds(ledger, sample, catalog, tmp_path):
+    export_filter = ExportFilter(decision="given", text="Quarterly")
+    export_history(ledger, catalog, "json", tmp_path / "h.json", export_filter)
+    coverage = json.loads((tmp_path / "h.json").read_text())["mpg:coverage"]
+    assert coverage["filter"] == {"from": None, "to": None, "provider": None, "decision": "given",
+                                  "search": "Quarterly"}
+    assert coverage["description"] == 'decision given, with "Quarterly" in the meeting title or note'
+    export_history(ledger, catalog, "html", tmp_path / "h.html", export_filter, language="de")
+    page = (tmp_path / "h.html").read_text(encoding="utf-8")
+    assert "Entscheidung: erteilt" in page and "mit „Quarterly“ im Meeting-Titel oder in der Notiz" in page
+    export_history(ledger, catalog, "json", tmp_path / "all.json")
+    assert set(json.loads((tmp_path / "all.json").read_text())["mpg:coverage"]["filter"]) == {"from", "to", "provider"}
+
+
+def test_consent_export_takes_the_filters_of_consent_list(ledger, sample, tmp_path, cli):
+    from tests.export.conftest import no_keyring_env
+
+    target = tmp_path / "given.csv"
+    run = cli("consent", "export", "--format", "csv", "-o", str(target), "--decision", "given", "--search", "budget",
+              env=no_keyring_env())
+    assert run.returncode == 0, run.stderr
+    assert 'Exported 1 record (decision given, with "budget" in the meeting title or note)' in run.stdout
+    assert exported_ids("csv", target) == {sample.tricky.id}
+    listed = cli("consent", "list", "--decision", "given", "--search", "budget", "--json", env=no_keyring_env())
+    assert [r["id"] for r in json.loads(listed.stdout)["records"]] == [sample.tricky.id]
+    assert cli("consent", "export", "--format", "csv", "-o", str(tmp_path / "x.csv"), "--decision", "maybe",
+               env=no_keyring_env()).returncode == 2
+
+
 def test_an_empty_period_is_refused(ledger, catalog, tmp_path):
     with pytest.raises(ExportError, match="period is empty"):
         export_history(ledger, catalog, "csv", tmp_path / "x.csv", ExportFilter(utc(2026, 5, 1), utc(2026, 4, 1)))

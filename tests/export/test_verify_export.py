@@ -124,6 +124,26 @@ def test_a_filtered_export_checks_each_record_and_the_head(ledger, sample, catal
     assert run.returncode == 0 and "a filtered part of the ledger" in run.stdout and "note: a filtered" in run.stdout
 
 
+def test_an_export_narrowed_by_decision_and_search_verifies_and_a_changed_one_fails(ledger, sample, catalog, tmp_path,
+                                                                                  cli, no_ledger_here):
+    """What the consent history's table showed, exported: its stated decision and search are checked
+    against the signed records, as the dates and provider are (the filter itself is not signed)."""
+    target = tmp_path / "narrowed.json"
+    export_history(ledger, catalog, "json", target, ExportFilter(decision="given", text="budget"))
+    run = cli("verify-export", str(target))
+    assert run.returncode == 0 and "intact: 1 of the ledger's 8 records (a filtered part" in run.stdout, run.stdout
+
+    def search_else(document):
+        document["mpg:coverage"]["filter"]["search"] = "planning"
+
+    def decision_else(document):
+        document["mpg:coverage"]["filter"]["decision"] = "refused"
+
+    for edit in (search_else, decision_else):
+        run = cli("verify-export", str(changed(target, edit)))
+        assert run.returncode == 1 and "outside the filter the export states" in run.stdout, run.stdout
+
+
 def test_not_an_export_is_a_usage_error(tmp_path, cli, no_ledger_here):
     (tmp_path / "x.json").write_text("[1, 2]")
     run = cli("verify-export", str(tmp_path / "x.json"))

@@ -113,6 +113,22 @@ def test_the_same_history_over_a_github_like_server_and_nothing_new_is_a_304(
         assert "since=2023-08-11T" in path and headers.get("if-none-match")
 
 
+def test_an_archive_listing_more_records_than_are_read_is_a_partial_history(
+        repo: ArchiveRepo, imported: tuple[TermsStore, ImportResult], tmp_path: Path) -> None:
+    """GitHub lists a file's commits newest first, and the app reads at most so many pages (4,000
+    commits). A longer list was cut without a word: its oldest versions missing, and the oldest one
+    read stored as if it were where the history starts. The import says the history is partial."""
+    store = new_store(tmp_path)
+    with GitHubLike(repo) as api:
+        source = GitHubArchive(REPOSITORY, fetcher(), api=api.base, raw=api.base, pace=0.0, page_size=3,
+                               max_pages=2)
+        result = ArchiveImporter(store, source).run("zoom", "terms", URL, ARCHIVE)
+    assert result.ok and result.listed == 6 and len(imported[1].stored) > len(result.stored)
+    assert result.partial and not result.listed_all and result.to_dict()["commits_listed_all"] is False
+    whole = GitHubArchive(REPOSITORY, fetcher(), api="http://127.0.0.1:9", raw="http://127.0.0.1:9", page_size=100)
+    assert whole.max_pages * whole.page_size == 4000
+
+
 def test_rate_limit_stops_the_import_and_stores_nothing(repo: ArchiveRepo, tmp_path: Path) -> None:
     store = new_store(tmp_path)
     with GitHubLike(repo) as api:

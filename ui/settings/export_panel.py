@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from guard.presentation.i18n import _, format_number, labelled, listed, ngettext, say_error
 from guard.presentation.records import export_format_label
-from guard.services import ExportCancelledByUser, ExportFormat, ExportOutcome, ExportRequest, Services
+from guard.services import ExportCancelledByUser, ExportFormat, ExportOutcome, ExportRequest, RecordFilter, Services
 from ui.gui_inbox import post_if_alive
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import named
@@ -35,9 +35,9 @@ class ExportPanel(QWidget):
     progressed = Signal(int, int)
     finished = Signal(str)  # the message shown when an export ends (done, cancelled or failed)
 
-    def __init__(self, services: Services, tasks: JobRunner,
-                 selection: Callable[[], tuple[str | None, object, object]], parent: QWidget | None = None) -> None:
-        """``selection()`` gives the history's (provider id, occurred from, occurred to) filter."""
+    def __init__(self, services: Services, tasks: JobRunner, selection: Callable[[], RecordFilter],
+                 parent: QWidget | None = None) -> None:
+        """``selection()`` gives the history's filter: the records its table shows, which an export holds."""
         super().__init__(parent)
         self.services = services
         self.tasks = tasks
@@ -52,7 +52,7 @@ class ExportPanel(QWidget):
         label = QLabel(_("For&mat:"))
         label.setBuddy(self.format)
         self.export_button = named(QPushButton(_("E&xport…")), _("Export"),
-                                   _("Export the records matching the provider and dates chosen above"))
+                                   _("Export the records the table shows: every filter above applies"))
         self.cancel_button = named(QPushButton(_("Cancel export")), _("Cancel export"))
         self.cancel_button.setVisible(False)
         self.progress = named(QProgressBar(), _("Export progress"))
@@ -72,13 +72,6 @@ class ExportPanel(QWidget):
     def running(self) -> bool:
         return self.cancel_button.isVisible()
 
-    def say_scope(self, *, narrower: bool) -> None:
-        """Say, beside the button, when the table is filtered more narrowly than an export is."""
-        if self.running:
-            return
-        self.status.setText(_("Exports hold every record of the provider and dates chosen: the search and "
-                              "decision filters do not apply to them.") if narrower else "")
-
     def _say(self, message: str) -> None:
         """The export ended: the tab's status line says how (once; this label only said what runs)."""
         self.status.clear()
@@ -97,8 +90,9 @@ class ExportPanel(QWidget):
 
     def export_to(self, dest: Path, fmt: ExportFormat | str) -> None:
         """Export the current selection to ``dest`` in ``fmt`` on the job runner."""
-        provider_id, occurred_from, occurred_to = self.selection()
-        request = ExportRequest(ExportFormat(fmt), dest, provider_id, occurred_from, occurred_to)  # type: ignore[arg-type]
+        shown = self.selection()
+        request = ExportRequest(ExportFormat(fmt), dest, shown.provider_id, shown.occurred_from, shown.occurred_to,
+                                decision=None if shown.decision is None else str(shown.decision), text=shown.text)
         self._cancel.clear()
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)

@@ -207,9 +207,10 @@ class HistoryTab(HistoryActions, QWidget):
                             occurred_from=occurred_from, occurred_to=occurred_to,
                             text=self.search.text().strip() or None)
 
-    def export_selection(self) -> tuple[str | None, datetime | None, datetime | None]:
-        selected = self.record_filter()
-        return selected.provider_id, selected.occurred_from, selected.occurred_to
+    def export_selection(self) -> RecordFilter:
+        """What an export holds: the records the table shows (every filter: provider, decision,
+        dates and search), so a file made to be shared holds no meeting the user did not see."""
+        return self.model.filter
 
     def _date_changed(self) -> None:
         if self.use_from.isChecked() or self.use_to.isChecked():
@@ -220,9 +221,6 @@ class HistoryTab(HistoryActions, QWidget):
         self._search_timer.stop()
         selected = self.record_filter()
         self.model.set_query(selected)
-        # exports take the provider and dates only: a user who narrowed the table must not think
-        # the export is as narrow (it may be shared, and hold more meetings than the table shows)
-        self.export.say_scope(narrower=selected.decision is not None or selected.text is not None)
         self.count_label.setText(_("Counting…"))
         self._show_record(None)
         self.chart.set_message(_("Counting…"))

@@ -72,20 +72,33 @@ def test_the_save_box_proposes_a_file_name_in_the_apps_language(open_window, qtb
         apply_language("")
 
 
-def test_a_table_narrowed_by_search_or_decision_says_the_export_is_not(open_window, services, tmp_path, qtbot):
-    """Exports take the provider and dates only; a user who searched or picked a decision sees,
-    before exporting, that the file will hold more than the table (it may be shared)."""
+def test_a_table_narrowed_by_search_and_decision_exports_what_it_shows(open_window, services, tmp_path, qtbot):
+    """A user who searched or picked a decision and pressed Export gets the records the table
+    shows, no more (the file may be shared), and the JSON says which filter made it."""
+    import json
+
     from guard.ledger import Decision
 
-    fill_ledger(services.ledger(), services.catalog, services.terms_store, 50)
+    records = fill_ledger(services.ledger(), services.catalog, services.terms_store, 60)
     window = open_window(tab="history")
     history = window.history
     wait_idle(qtbot, window)
-    assert history.export.status.text() == ""
+    refused = [r for r in records if r.decision == Decision.REFUSED and r.meeting.title]
+    word = refused[0].meeting.title.split()[0]
     history.decision.setCurrentIndex(history.decision.findData(Decision.REFUSED))
+    history.search.setText(word.upper())
     history.apply_filter()
-    assert "search and decision filters do not apply" in history.export.status.text()
-    assert history.export.status.isVisible()
-    history.decision.setCurrentIndex(0)
-    history.apply_filter()
-    assert history.export.status.text() == ""
+    wait_idle(qtbot, window)
+    shown = {history.model.record_at(row).id for row in range(history.model.rowCount())}
+    wanted = {r.id for r in refused if word.lower() in (r.meeting.title or "").lower() or
+              word.lower() in (r.note or "").lower()}
+    assert shown == wanted and 0 < len(shown) < len(records)
+    dest = tmp_path / "shown.json"
+    with qtbot.waitSignal(history.export.finished, timeout=60_000) as signal:
+        history.export.export_to(dest, "json")
+    wait_idle(qtbot, window)
+    assert signal.args[0].startswith(f"Exported {len(shown)} record")
+    document = json.loads(dest.read_text(encoding="utf-8"))
+    assert {node["dct:identifier"] for node in document["mpg:records"]} == shown
+    assert document["mpg:coverage"]["filter"]["decision"] == "refused"
+    assert document["mpg:coverage"]["filter"]["search"] == word.upper()
