@@ -3541,7 +3541,8 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "teams",
       "selectors": [
         "[data-tid=\"prejoin-join-button\"]",
-        "[data-tid=\"prejoin-cancel-button\"]"
+        "[data-tid=\"prejoin-cancel-button\"]",
+        "[data-tid=\"joinOnWeb\"]"
       ]
     }
   ],
