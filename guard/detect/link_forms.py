@@ -26,7 +26,9 @@ in the form the invitation carried, which is rarely the bare link a pattern expe
   Micro (``...ctp.trendmicro.com/wis/clicktime/v1/query?url=<link>``), Sophos (``...protection.sophos.com/?u=<link
   in base64>``), FireEye (``protect2.fireeye.com/v1/url?u=<link>``), EsvaLabs, Azure e-mail
   (``emails.azure.microsoft.com/redirect/?destination=<link>``), Amazon SES click tracking
-  (``<id>.awstrack.me/L0/<link>/...``) and WhatsApp's ``l.wl.co/l?u=<link>``.
+  (``<id>.awstrack.me/L0/<link>/...``) and WhatsApp's ``l.wl.co/l?u=<link>``; the outgoing-link redirects of
+  Google on any country's domain (``www.google.de/url?q=<link>``), YouTube (``youtube.com/redirect?q=``), VK
+  (``vk.com/away.php?to=``), DuckDuckGo (``duckduckgo.com/l/?uddg=``), Reddit and Instagram.
 
 :func:`link_forms` gives the link as found and each cleaner form, so a pattern for the
 meeting link finds it, and the form reported is the meeting link rather than a wrapper that
@@ -65,6 +67,13 @@ _WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (".safelink.emails.azure.net", "/redirect/", ("destination",)),
     ("l.wl.co", "/l", ("u",)),
     ("urldefense.proofpoint.com", "/v1/url", ("u",)),
+    # Outgoing-link redirects of sites where meeting links are posted: ClearURLs/Rules 9317c06 data.min.json
+    # ("redirections" of youtube, vk.com, duckduckgo, reddit, instagram; google on any country domain, below).
+    ("youtube.com", "/redirect", ("q",)),
+    ("vk.com", "/away.php", ("to",)),
+    ("duckduckgo.com", "/l/", ("uddg",)),
+    ("out.reddit.com", "", ("url",)),
+    ("l.instagram.com", "", ("u",)),
 )
 
 # HTML escapes a link in an HTML description may carry. Only these, with their semicolon: a decoder that
@@ -72,9 +81,10 @@ _WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 _ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&#34;", '"'),
             ("&#x2F;", "/"), ("&#x2f;", "/"), ("&#47;", "/"), ("&amp;", "&"))  # &amp; last: "&amp;lt;" stays "&lt;"
 # cheap pre-check
-_MARKERS = ("safelinks.protection.outlook.com", "google.com/url", "/l.php", "urldefense", "atp-safelinks",
+_MARKERS = ("safelinks.protection.outlook.com", "/url?", "/l.php", "urldefense", "atp-safelinks",
             "cudasvc.com", "trendmicro.com", "protection.sophos.com", "fireeye.com", "esvalabs.com", "emails.azure",
-            "awstrack.me", "l.wl.co")
+            "awstrack.me", "l.wl.co", "youtube.com/redirect", "away.php", "duckduckgo.com/l", "out.reddit.com",
+            "l.instagram.com")
 _TRAILING = ".,;:!?"  # a sentence's punctuation after a link, never the end of a meeting link
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _CUT_AT = frozenset(" \t\r\n\"'<>`")  # what ends a link once HTML escapes are decoded
@@ -143,13 +153,28 @@ def _encoded_elsewhere(host: str, path: str, query: str) -> str | None:
     return None
 
 
+def _google(host: str) -> bool:
+    """A Google search domain of any country: google.com, www.google.de, google.co.uk, www.google.com.br."""
+    labels = host.removeprefix("www.").split(".")
+    if labels[0] != "google" or len(labels) not in (2, 3):
+        return False
+    country = labels[-1]
+    if not (country.isascii() and country.isalpha()):
+        return False
+    if len(labels) == 2:
+        return country == "com" or len(country) == 2
+    return labels[1] in ("co", "com") and len(country) == 2
+
+
 def _on(host: str, path: str, wrapper_host: str, wrapper_path: str) -> bool:
-    if wrapper_host.startswith("."):
+    if wrapper_host == "google.com":
+        on_host = _google(host)
+    elif wrapper_host.startswith("."):
         on_host = host.endswith(wrapper_host)
     elif wrapper_host.startswith("*"):
         on_host = host.endswith(wrapper_host[1:])
     else:
-        on_host = host in (wrapper_host, "www." + wrapper_host)
+        on_host = host in (wrapper_host, "www." + wrapper_host, "m." + wrapper_host)
     if not on_host or not wrapper_path:
         return on_host
     return path.startswith(wrapper_path) if wrapper_path.endswith("/") else path == wrapper_path

@@ -37,11 +37,17 @@ def _param_name(raw: str) -> str:
         return raw.strip().casefold()
 
 
-def _is_secret(name: str, secrets: frozenset[str], query_mark: str = "?") -> bool:
+def _is_secret(name: str, secrets: frozenset[str], query_marks: tuple[str, ...] = ("?",)) -> bool:
     """``name`` is a secret's: read after the last ``?`` in it, since a fragment can carry a route and its
-    own query (``#/meet/<id>?p=<passcode>``, Teams' web links)."""
-    cut = max(name.rfind(query_mark), name.rfind(query_mark.upper()))
-    return _param_name(name[cut + len(query_mark):] if cut != -1 else name) in secrets
+    own query (``#/meet/<id>?p=<passcode>``, Teams' web links); in an encoded value after the last ``%3F``
+    or ``?``, whichever comes later (Google Calendar's redirect keeps the link's ``?`` and encodes its
+    ``=``: ``url?q=https://us02web.zoom.us/j/<id>?pwd%3D<passcode>&sa=D``)."""
+    cut, after = -1, 0
+    for mark in query_marks:
+        found = max(name.rfind(mark), name.rfind(mark.upper()))
+        if found > cut:
+            cut, after = found, found + len(mark)
+    return _param_name(name[after:] if cut != -1 else name) in secrets
 
 
 def _split_folded(text: str, lowered: str, separator: str) -> list[str]:
@@ -64,7 +70,7 @@ def _redact_encoded(value: str, secrets: frozenset[str]) -> str:
     pieces = _split_folded(value, lowered, "%26")
     for index, piece in enumerate(pieces):
         equals = piece.lower().find("%3d")
-        if equals != -1 and len(piece) > equals + 3 and _is_secret(piece[:equals], secrets, "%3f"):
+        if equals != -1 and len(piece) > equals + 3 and _is_secret(piece[:equals], secrets, ("%3f", "?")):
             pieces[index] = piece[:equals + 3] + REDACTED
     return _join_folded(value, lowered, pieces)
 

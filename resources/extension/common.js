@@ -71,10 +71,20 @@
     return name.trim().toLowerCase();
   }
 
-  /** A secret's parameter name, read after the last "?" in it (a fragment route's own query: #/meet/<id>?p=). */
-  function isSecret(name, queryMark) {
-    const cut = Math.max(name.lastIndexOf(queryMark), name.lastIndexOf(queryMark.toUpperCase()));
-    return SECRET_KEYS.has(paramName(cut === -1 ? name : name.slice(cut + queryMark.length)));
+  /** A secret's parameter name, read after the last "?" in it (a fragment route's own query: #/meet/<id>?p=);
+   * in an encoded value after the last "%3F" or "?", whichever comes later (Google Calendar's redirect:
+   * url?q=https://us02web.zoom.us/j/<id>?pwd%3D<passcode>&sa=D). */
+  function isSecret(name, queryMarks) {
+    let cut = -1;
+    let after = 0;
+    for (const mark of queryMarks) {
+      const found = Math.max(name.lastIndexOf(mark), name.lastIndexOf(mark.toUpperCase()));
+      if (found > cut) {
+        cut = found;
+        after = found + mark.length;
+      }
+    }
+    return SECRET_KEYS.has(paramName(cut === -1 ? name : name.slice(after)));
   }
 
   /** A value that is itself a percent-encoded link with a query (url=%2F_%23%2Fmeet%2F<id>%3Fp%3D...). */
@@ -89,7 +99,7 @@
       const found = lowered.indexOf("%26", start);
       const piece = value.slice(start, found === -1 ? value.length : found);
       const equals = piece.toLowerCase().indexOf("%3d");
-      if (equals !== -1 && piece.length > equals + 3 && isSecret(piece.slice(0, equals), "%3f")) {
+      if (equals !== -1 && piece.length > equals + 3 && isSecret(piece.slice(0, equals), ["%3f", "?"])) {
         out += piece.slice(0, equals + 3) + REDACTED;
       } else {
         out += piece;
@@ -111,7 +121,7 @@
       if (equals > 0 || equals === 0) {
         const name = part.slice(0, equals);
         const value = part.slice(equals + 1);
-        if (value && isSecret(name, "?")) {
+        if (value && isSecret(name, ["?"])) {
           return name + "=" + REDACTED;
         }
         if (value && value.indexOf("%") !== -1) {

@@ -1743,54 +1743,6 @@ globalThis.MPG_DATA = Object.freeze({
           "meet%2"
         ],
         [
-          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://gov.teams.microsoft.com/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://gov.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://teams.live.com/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://teams.live.com/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://teams.cloud.microsoft/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
-          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet/"
-        ],
-        [
-          "https://dod.teams.microsoft.us/dl/launcher/launcher.html?url=",
-          "meet%2"
-        ],
-        [
           "https://teams.live.com/meet/"
         ],
         [
@@ -3589,7 +3541,8 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "teams",
       "selectors": [
         "[data-tid=\"prejoin-join-button\"]",
-        "[data-tid=\"prejoin-cancel-button\"]"
+        "[data-tid=\"prejoin-cancel-button\"]",
+        "[data-tid=\"joinOnWeb\"]"
       ]
     }
   ],

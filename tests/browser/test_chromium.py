@@ -136,6 +136,24 @@ def test_a_meet_green_room_is_a_lobby_until_its_join_button_is_hidden(world):
     wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
 
 
+def test_teams_launcher_page_is_no_meeting(world):
+    """A Teams meeting link first lands on the launcher ('join on the web' instead of the desktop app, data-tid
+    'joinOnWeb', one of the catalog's lobby selectors), which stays open while the meeting runs in the desktop
+    client: the tab is the app open, not a second meeting."""
+    url = ("https://teams.microsoft.com/dl/launcher/launcher.html?url=%2f_%23%2fl%2fmeetup-join%2f19%3ameeting_Launch"
+           "%40thread.v2%2f0&type=meetup-join")
+    world.site.pages[("teams.microsoft.com", "/dl/launcher/launcher.html")] = Page(
+        "Microsoft Teams", body='<h1>How do you want to join your Teams meeting?</h1>'
+        '<button data-tid="joinOnWeb">Continue on this browser</button>')
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "teams"]
+    assert (tab.signal, tab.meeting) == (Signal.BROWSER_TAB, False), tab.detail
+    assert world.scan_meetings("teams") == [], "the launcher is no meeting"
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
 def test_a_bot_joining_the_participant_list_is_reported(world):
     world.site.pages[("meet.google.com", "/bot-abcd-efg")] = Page("Meet – bot-abcd-efg", bot_after_ms=800,
                                                                    bot="Fireflies.ai Notetaker")

@@ -2,10 +2,11 @@
 tests/detect/test_real_pages_web.py and tests/bench/bench_page_states.py.
 
 A page on a host the browser extension sees goes the way a real tab goes: the host's state file holds the
-tab as the extension sends it (its link, title, whether it shows its lobby element, and in Firefox whether
-it holds the microphone or camera), the extension's probe reads it (guard/detect/browser_tabs.py) and the
-session machine says whether a meeting is in progress. The window title and the browser's microphone
-and camera are not modelled there (tests/detect/test_lobby_tabs.py and test_device_titles.py cover them).
+tab as the extension sends it (its link, title, whether it shows a lobby element the catalog names, and in
+Firefox whether it holds the microphone or camera), the extension's probe reads it
+(guard/detect/browser_tabs.py) and the session machine says whether a meeting is in progress. The window title
+and the browser's microphone and camera are not modelled there (tests/detect/test_lobby_tabs.py and
+test_device_titles.py cover them).
 A page on a server the extension does not see (a self-hosted one) goes the title's way
 (tests/detect/title_states.py): its window title, with the devices where the browser holds them.
 """
@@ -57,10 +58,18 @@ def extension_sees(catalog: Catalog, url: str) -> bool:
     return False
 
 
-def _tab_says(rules: DetectionRules, case: dict[str, Any]) -> list[str]:
+def lobby_found(catalog: Catalog, case: dict[str, Any]) -> bool:
+    """Whether the extension finds the page's lobby element: the page shows one (``lobby_element``) and the
+    catalog's ``lobby_selectors`` for the case's provider name it (the content script looks for those only)."""
+    selectors = {selector for provider in catalog if provider.id == case["provider"]
+                 for selector in provider.detect.web.lobby_selectors}
+    return bool(case["lobby_screen"]) and case.get("lobby_element") in selectors
+
+
+def _tab_says(rules: DetectionRules, catalog: Catalog, case: dict[str, Any]) -> list[str]:
     """The providers of the meetings the session machine starts from the tab as the extension sends it."""
     tab: dict[str, Any] = {"id": 1, "window": 1, "url": case["url"], "title": case["title"], "active": True,
-                           "providers": (case["provider"],), "lobby": case["lobby_screen"]}
+                           "providers": (case["provider"],), "lobby": lobby_found(catalog, case)}
     if case["browser"] == "firefox":  # only Firefox tells extensions of the page's microphone and camera
         tab["microphone"] = tab["camera"] = case["devices_held"]
     with tempfile.TemporaryDirectory() as folder:
@@ -77,7 +86,7 @@ def _tab_says(rules: DetectionRules, case: dict[str, Any]) -> list[str]:
 def outcome(rules: DetectionRules, catalog: Catalog, case: dict[str, Any]) -> tuple[str, str | None]:
     """("meeting", provider) or ("nothing", None) for the case's page."""
     if extension_sees(catalog, case["url"]):
-        found = _tab_says(rules, case)
+        found = _tab_says(rules, catalog, case)
         return ("meeting", found[0]) if len(found) == 1 else ("nothing", None)
     title = case["title"] + SUFFIX[case["browser"]]
     matches = rules.match_browser_window(title, case["browser"])

@@ -138,3 +138,20 @@ def test_only_the_gateways_own_hosts_and_whole_links_are_unwrapped():
     assert unwrapped("https://x.r.eu-west-1.awstrack.me/L0/no-link/1/0") is None
     hostile = "https://eu-central-1.protection.sophos.com/?u=" + "A" * 4000
     assert unwrapped(hostile) is None
+
+
+def test_outgoing_link_redirects_of_sites_are_unwrapped():
+    """The redirects ClearURLs/Rules 9317c06 data.min.json lists for these sites, around a meeting link."""
+    link = "https://meet.google.com/qwe-rtyu-iop"
+    encoded = quote(link, safe="")
+    for url in (f"https://www.google.de/url?q={encoded}&sa=D", f"https://google.co.uk/url?q={link}",
+                f"https://www.google.com.br/url?url={encoded}", f"https://www.youtube.com/redirect?event=video&q={encoded}",
+                f"https://m.youtube.com/redirect?q={encoded}", f"https://vk.com/away.php?to={encoded}&cc_key=",
+                f"https://duckduckgo.com/l/?uddg={encoded}&rut=abc", f"https://out.reddit.com/t3_x?url={encoded}&token=y",
+                f"https://l.instagram.com/?u={encoded}&e=AT0"):
+        assert unwrapped(url) == link, url
+    for url in (f"https://google.evil.example/url?q={encoded}", f"https://www.google.com.evil.example/url?q={encoded}",
+                f"https://googl.e.de/url?q={encoded}", f"https://google.evl.com/url?q={encoded}",
+                f"https://google.com.xyz/url?q={encoded}", f"https://www.youtube.com/watch?q={encoded}",
+                f"https://vk.com.evil.example/away.php?to={encoded}"):
+        assert unwrapped(url) is None, url

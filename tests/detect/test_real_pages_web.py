@@ -29,6 +29,7 @@ def test_a_web_apps_page_says_meeting_only_for_a_meeting(case):
     assert case["source"].startswith("https://github.com/") and "/blob/" in case["source"], case["source"]
     assert case["split"] == split_of(case), "the split is fixed by the link, title and state"
     assert case["provider"] in CATALOG_IDS
+    assert case["lobby_screen"] == ("lobby_element" in case), "a page showing its lobby element names it"
     why = f"{case['url']} ({case['state']}): {case['how']}; said {outcome(RULES, CATALOG, case)}; {case['source']}"
     assert right(RULES, CATALOG, case), why
 

@@ -316,6 +316,7 @@ HELDOUT_I = frozenset(
         "grammarly/privacy-policy/2026-01-17__2026-07-07",
         "hoyoverse/honkai-star-rail-privacy-policy/2026-02-27__2026-03-25",
         "kivra/privacy-policy/2025-12-17__2026-02-21",
+        "linear/terms-of-service/2026-04-03__2026-06-10",
         "meta/threads-terms-of-service/2025-12-20__2026-01-22",
         "mistral/le-chat-acceptable-use-policy/2026-03-26__2026-06-16",
         "openai/chatgpt-business-privacy-policy/2025-11-11__2025-11-24",
