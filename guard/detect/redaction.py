@@ -97,6 +97,11 @@ def _redact_params(text: str, secrets: frozenset[str]) -> str:
             continue
         if _is_secret(name, secrets):
             parts[index] = f"{name}={REDACTED}"
+            continue
+        mark = value.rfind("?")  # a value holding a link with its own query (url=/_%23/meet/<id>?p=...)
+        nested, equals, secret = value[mark + 1:].partition("=")
+        if mark != -1 and equals and secret and _param_name(nested) in secrets:
+            parts[index] = f"{name}={value[:mark + 1]}{nested}={REDACTED}"
         elif "%" in value:
             parts[index] = f"{name}={_redact_encoded(value, secrets)}"
     return "&".join(parts)

@@ -124,6 +124,14 @@
         if (value && isSecret(name, ["?"])) {
           return name + "=" + REDACTED;
         }
+        // A value holding a link with its own query (url=/_%23/meet/<id>?p=...).
+        const mark = value.lastIndexOf("?");
+        const nested = mark === -1 ? "" : value.slice(mark + 1);
+        const nestedEquals = nested.indexOf("=");
+        if (mark !== -1 && nestedEquals !== -1 && nestedEquals < nested.length - 1
+            && SECRET_KEYS.has(paramName(nested.slice(0, nestedEquals)))) {
+          return name + "=" + value.slice(0, mark + 1) + nested.slice(0, nestedEquals + 1) + REDACTED;
+        }
         if (value && value.indexOf("%") !== -1) {
           return name + "=" + redactEncoded(value);
         }
