@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
-from guard.detect.link_ids import meeting_id
+from guard.detect.link_ids import meeting_id, same_meeting
 from guard.detect.observation import Observation
 from guard.events import Signal
 
@@ -180,7 +180,7 @@ def same_address(first: str | None, second: str | None) -> bool:
         return False
     first_id, second_id = meeting_id(first), meeting_id(second)
     if first_id and second_id:  # one meeting's link in two forms (Zoom's /j/<id> and /wc/<id>/join, ...)
-        return first_id == second_id
+        return same_meeting(first_id, second_id)
     a, b = urlsplit(first[:MAX_COMPARED]), urlsplit(second[:MAX_COMPARED])
     if (a.scheme.lower(), (a.hostname or "").lower(), a.path.rstrip("/")) != \
             (b.scheme.lower(), (b.hostname or "").lower(), b.path.rstrip("/")):

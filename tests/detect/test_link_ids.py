@@ -33,7 +33,9 @@ TEAMS_THREAD = "19:meeting_NjA0YjE3ZTMtOGQ5Zi00YjY1LWE3ZTgtMmQ0YzFmOWUwYjNh@thre
      f"teams:{TEAMS_THREAD.casefold()}"),
     ("https://meet.google.com/abc-defg-hij?authuser=0", "meet:abc-defg-hij"),
     ("https://meet.google.com/_meet/abc-defg-hij?ijlm=1", "meet:abc-defg-hij"),
-    ("https://meet.google.com/lookup/biology7b", None),
+    ("https://meet.google.com/lookup/biology7b", "meet:?"),
+    ("https://g.co/meet/biology7b", "meet:?"),
+    ("https://acme.zoom.us/my/ada.lovelace", "zoom:?"),
     ("https://meet.google.com/landing", None),
     ("https://zoom.us/j/not-digits", None),
     ("https://zoom.us.evil.example/j/81234567890", None),
@@ -52,7 +54,11 @@ def test_one_meetings_forms_are_one_address_and_two_meetings_are_two():
     assert same_address("https://teams.microsoft.com/meet/2349876501234?p=Hq7m",
                         "https://teams.microsoft.com/v2/?meetingjoin=true#/meet/2349876501234?p=Hq7m&anon=true")
     assert same_address("https://meet.jit.si/Room?x=1", "https://meet.jit.si/Room")  # no id: compared as written
-    assert not same_address("https://meet.google.com/lookup/biology7b", "https://meet.google.com/abc-defg-hij")
+    # a nickname or personal link lands on the meeting it redirects to, of its own provider only
+    assert same_address("https://meet.google.com/lookup/biology7b", "https://meet.google.com/abc-defg-hij?authuser=1")
+    assert same_address("https://acme.zoom.us/my/ada.lovelace", "https://acme.zoom.us/j/81234567890?pwd=x")
+    assert not same_address("https://acme.zoom.us/my/ada.lovelace", "https://meet.google.com/abc-defg-hij")
+    assert not same_address("https://meet.google.com/abc-defg-hij", "https://meet.google.com/xyz-abcd-efg")
 
 
 def test_a_hostile_link_is_read_in_bounded_time():
