@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
+from guard.detect.link_ids import meeting_id, same_meeting
 from guard.detect.observation import Observation
 from guard.events import Signal
 
@@ -171,10 +172,15 @@ _NOISE_PARAMETERS = frozenset({"authuser", "hl", "hs", "pli", "utm_source", "utm
 
 
 def same_address(first: str | None, second: str | None) -> bool:
-    """The same meeting address: scheme, host and path equal, and every parameter both give equal
-    (so ``?authuser=0`` added by the page does not make another meeting, another ``confno`` does)."""
+    """The same meeting address: the same meeting id where both links name one
+    (:func:`guard.detect.link_ids.meeting_id`: Zoom's, Teams' and Meet's links in all their forms), else
+    scheme, host and path equal, and every parameter both give equal (so ``?authuser=0`` added by the
+    page does not make another meeting, another ``confno`` does)."""
     if not first or not second:
         return False
+    first_id, second_id = meeting_id(first), meeting_id(second)
+    if first_id and second_id:  # one meeting's link in two forms (Zoom's /j/<id> and /wc/<id>/join, ...)
+        return same_meeting(first_id, second_id)
     a, b = urlsplit(first[:MAX_COMPARED]), urlsplit(second[:MAX_COMPARED])
     if (a.scheme.lower(), (a.hostname or "").lower(), a.path.rstrip("/")) != \
             (b.scheme.lower(), (b.hostname or "").lower(), b.path.rstrip("/")):

@@ -175,3 +175,25 @@ FORM_DESCRIPTION = ("The form or notification of Meeting Privacy Guard, on the p
                     "the participant recorded this decision; dct:language is the language it was shown in.")
 LANGUAGE_NOT_RECORDED = ("Not recorded: the decision was recorded before the app kept the language of its form, "
                          "or on the command line without --language.")
+FORM_KEYS = frozenset({"@id", "@type", "dct:title", "dct:description", "dct:language"})
+
+
+def form_problem(form: Any) -> str | None:
+    """What in a node of the app's form (``mpg:forms``, or written in a record) is not what the app
+    writes of it, or None. A reader takes its title and description for the form the participant
+    answered, and the export does not sign them: so they must be the app's own words, word for
+    word, and the node say nothing else; its language is checked against each signed record."""
+    if not isinstance(form, dict) or form.get("@type") != FORM_TYPE:
+        return "it is not the app's form (a dpv:Notice)"
+    if form.get("dct:title") != FORM_TITLE:
+        return "its title (dct:title) is not the one the app gives its form"
+    if form.get("dct:description") != FORM_DESCRIPTION:
+        return "its description (dct:description) is not the one the app gives its form"
+    if not set(form) <= FORM_KEYS:
+        return f"it says more than the app writes of its form ({', '.join(sorted(set(form) - FORM_KEYS))})"
+    said = form.get("dct:language")
+    if isinstance(said, dict) and said != not_available("dct:LinguisticSystem", LANGUAGE_NOT_RECORDED):
+        return "its 'language not recorded' is not worded as the app words it"
+    if not isinstance(said, (str, dict)):
+        return "it states no language, nor that none was recorded"
+    return None

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from guard.export.dpv_terms import EARLIER_CONTEXTS, FORM_TYPE, STATUS
+from guard.export.dpv_terms import EARLIER_CONTEXTS, STATUS, form_problem
 from guard.export.verify_v1 import unsigned_head_chain, verify_format1
 from guard.export.verify_view import exporting_check, unchecked_statuses, view_problems
 from guard.ledger.proof import LedgerProof
@@ -202,12 +202,12 @@ def _forms(document: dict[str, Any]) -> dict[str, Any]:
 
 def _form_says(form: Any, language: Any) -> bool:
     """The app's form node states the signed language, or (none signed) that it was not recorded."""
-    if not isinstance(form, dict) or form.get("@type") != FORM_TYPE:
+    if not isinstance(form, dict) or form_problem(form) is not None:  # said of the form itself too (verify_view)
         return False
     said = form.get("dct:language")
     if language is None:
         return isinstance(said, dict) and said.get("dpv:hasApplicability") == {"@id": "dpv:NotAvailable"}
-    return said == str(language)
+    return bool(said == str(language))
 
 
 def verify_export(document: Any, raw: bytes | None = None) -> ExportCheck:

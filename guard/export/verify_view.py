@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from guard.export.lazy_records import LazyRecords
-from guard.export.dpv_terms import CONSENT_TYPE, CONTEXT, EARLIER_CONTEXTS
+from guard.export.dpv_terms import CONSENT_TYPE, CONTEXT, EARLIER_CONTEXTS, form_problem
 from guard.export.json_dpv import SUBJECT, controller_id, service_id
 from guard.export.selection import Amendment, StatusIndex, search_matches
 
@@ -53,7 +53,8 @@ def view_problems(document: dict[str, Any], signed: list[tuple[dict[str, Any], d
     problems = _keyword_problems(document)
     processes, services = _by_id(document.get("mpg:processes"), "process"), _by_id(
         document.get("mpg:services"), "service")
-    problems += processes[1] + services[1] + _by_id(document.get("mpg:forms"), "form")[1]
+    forms = _by_id(document.get("mpg:forms"), "form")
+    problems += processes[1] + services[1] + forms[1] + _form_problems(forms[0])
     problems += _filter_problems(document, signed, complete)
     index = StatusIndex([Amendment(str(c["id"]), int(n["mpg:seq"]), str(c["decision"]), str(c["refers_to"]),
                                    str(c.get("occurred_at")))
@@ -100,6 +101,16 @@ def _keywords(value: Any, top: bool = False, where: str = "the export") -> Itera
             if key not in _JSON_LITERALS and key != "@context":
                 label = f"record seq {item.get('mpg:seq')}" if "mpg:seq" in item else place
                 stack.append((child, label))
+
+
+def _form_problems(forms: dict[str, dict[str, Any]]) -> list[str]:
+    """Each node of the app's form says what the app writes of it (title, description), nothing else."""
+    problems = []
+    for form_id, form in forms.items():
+        problem = form_problem(form)
+        if problem is not None:
+            problems.append(f"the app's form {form_id} in mpg:forms was changed: {problem}")
+    return problems
 
 
 def _by_id(nodes: Any, what: str) -> tuple[dict[str, dict[str, Any]], list[str]]:

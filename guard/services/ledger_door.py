@@ -271,34 +271,47 @@ class LedgerDoor:
         if not letter:
             return Withdrawal(record, original)
         try:
-            text = self._withdrawal_letter(original)
+            text = self._record_letter(original)
         except Exception as error:  # noqa: BLE001 - the withdrawal is recorded whatever happens here
             log.error("Could not prepare the withdrawal letter", exc_info=error)
             return Withdrawal(record, original, letter_problem=str(error))
         return Withdrawal(record, original, letter=text)
 
-    def _withdrawal_letter(self, original: Record, to_host: str | None = None,
-                           host_address: str | None = None) -> LetterText:
+    @blocking
+    def letter(self, kind: str, record_id: str) -> LetterText:
+        """Blocks: the ``objection`` (GDPR Art. 21: no AI training on my data) or ``access``
+        (Art. 15: what of my data was used for AI) letter about ``record_id``, to the provider's
+        privacy contact, in the app's language. Raises ExportError for another kind."""
+        from guard.export import ExportError
+
+        if kind not in ("objection", "access"):
+            raise ExportError(f"'{kind}' is not a letter to write about a record here: objection or access.")
+        return self._record_letter(self._open_ledger().get(record_id), kind=kind)
+
+    def _record_letter(self, original: Record, to_host: str | None = None,
+                           host_address: str | None = None, *, kind: str = "withdrawal") -> LetterText:
         from guard.export import make_letter
         from guard.export.letter_guide import LetterGuide
         from guard.i18n import choose_language
 
-        letter = make_letter("withdrawal", self._open_ledger(), self.catalog, record_id=original.id,
+        letter = make_letter(kind, self._open_ledger(), self.catalog, record_id=original.id,
                              terms_store=self._terms, language=choose_language(None, self._settings.general.language),
                              to_host=to_host, host_address=host_address)
         to = "host-" if to_host is not None else ""
         return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto, notice=letter.notice,
-                          suggested_name=f"withdrawal-{to}{original.provider_id}-{original.seq}.txt",
-                          record_id=original.id, offers_host_letter=letter.offers_host_letter,
+                          suggested_name=f"{kind}-{to}{original.provider_id}-{original.seq}.txt",
+                          record_id=original.id, offers_host_letter=letter.offers_host_letter, kind=kind,
                           fill_in=LetterGuide(letter.language).fill_in(len(letter.placeholders))
                           if letter.placeholders else "")
 
     @blocking
-    def host_letter(self, record_id: str, organisation: str, address: str | None = None) -> LetterText:
-        """Blocks: the withdrawal letter about ``record_id`` addressed to the organisation that hosted
-        or recorded the meeting (the controller where the provider is its processor), named and
-        addressed as the user typed them (plain text, capped). Raises ExportError for an empty name."""
-        return self._withdrawal_letter(self._open_ledger().get(record_id), organisation, address or None)
+    def host_letter(self, record_id: str, organisation: str, address: str | None = None,
+                    kind: str = "withdrawal") -> LetterText:
+        """Blocks: the letter of ``kind`` (withdrawal, objection, access) about ``record_id``
+        addressed to the organisation that hosted or recorded the meeting (the controller where the
+        provider is its processor), named and addressed as the user typed them (plain text, capped).
+        Raises ExportError for an empty name."""
+        return self._record_letter(self._open_ledger().get(record_id), organisation, address or None, kind=kind)
 
     @blocking
     def count_records(self, filter: RecordFilter | None = None) -> int:

@@ -68,6 +68,22 @@ class TermsDoor:
         return watched_documents(self.catalog, self._terms)
 
     @blocking
+    def terms_store_stamp(self) -> tuple[int, ...]:
+        """Blocks (briefly: two stats, nothing read): a value that changes when the terms index or
+        its write-ahead log is written, by this process or another (``meeting-guard terms check``),
+        so a window showing terms knows to read them again."""
+        index = self._terms.index_path
+        stamp: list[int] = []
+        for path in (index, index.with_name(index.name + "-wal")):
+            try:
+                found = path.stat()
+            except OSError:
+                stamp += [0, 0]
+            else:
+                stamp += [found.st_mtime_ns, found.st_size]
+        return tuple(stamp)
+
+    @blocking
     def terms_log(self, limit: int = 200) -> TermsLog:
         """Blocks: when the terms were last checked, and the latest fetches."""
         return TermsLog(self._terms.last_check(), tuple(self._terms.fetch_log(limit=limit)))

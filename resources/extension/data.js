@@ -3544,6 +3544,12 @@ globalThis.MPG_DATA = Object.freeze({
         "[data-tid=\"prejoin-cancel-button\"]",
         "[data-tid=\"joinOnWeb\"]"
       ]
+    },
+    {
+      "provider": "proton-meet",
+      "selectors": [
+        ".prejoin-container"
+      ]
     }
   ],
   "limits": {

@@ -324,3 +324,49 @@ def test_a_form_written_in_full_in_the_record_as_the_first_builds_with_it_did_st
 def test_two_forms_with_one_id_are_caught(exported, cli, no_ledger_here):
     run = cli("verify-export", str(changed(exported, lambda d: d["mpg:forms"].append(dict(d["mpg:forms"][0])))))
     assert run.returncode == 1 and "the form _:form-1 appears more than once" in run.stdout
+
+
+def test_every_form_of_a_fresh_export_is_the_apps_own_and_verifies(exported, sample, cli, no_ledger_here):
+    """One node per language of the records (German, Brazilian Portuguese, English, not recorded):
+    each carries the app's own title and description, and the whole verifies."""
+    from guard.export.dpv_terms import FORM_DESCRIPTION, FORM_TITLE
+
+    forms = json.loads(exported.read_text(encoding="utf-8"))["mpg:forms"]
+    languages = [f["dct:language"] if isinstance(f["dct:language"], str) else None for f in forms]
+    assert sorted(languages, key=str) == sorted(["de", "pt-BR", "en", None], key=str)
+    assert {(f["dct:title"], f["dct:description"]) for f in forms} == {(FORM_TITLE, FORM_DESCRIPTION)}
+    assert cli("verify-export", str(exported)).returncode == 0
+
+
+@pytest.mark.parametrize("edit", [
+    lambda form: form.update({"dct:title": "Zoom's AI Companion consent (signed by the meeting host)"}),
+    lambda form: form.update({"dct:description": "The provider's own form, shown by Zoom."}),
+    lambda form: form.update({"dct:creator": "Zoom Video Communications"}),
+    lambda form: form.update({"@type": "dpv:ConsentNotice"}),
+], ids=["title", "description", "another-key", "type"])
+def test_a_forged_form_node_is_reported_by_its_id(exported, sample, cli, no_ledger_here, edit):
+    """The form nodes are not signed, and a reader takes their title for the form the participant
+    answered: another title (say, the provider's own form) makes the decision read otherwise."""
+    def forge(document):
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.given.id)
+        form = next(f for f in document["mpg:forms"] if f["@id"] == node["dpv:hasNotice"][-1]["@id"])
+        edit(form)
+    run = cli("verify-export", str(changed(exported, forge)))
+    assert run.returncode == 1, run.stdout
+    assert "NOT intact" in run.stdout and "the app's form _:form-" in run.stdout and "was changed" in run.stdout
+
+
+def test_a_forged_title_of_a_form_written_in_the_record_is_caught(exported, sample, cli, no_ledger_here):
+    """Builds of 2026-12-02 before mpg:forms wrote the form in each record: there, a forged title is
+    the record's view changed."""
+    def inline(document):
+        forms = {f["@id"]: f for f in document.pop("mpg:forms")}
+        for node in document["mpg:records"]:
+            if node.get("@type") == "dpv:ConsentRecord":
+                node["dpv:hasNotice"][-1] = {k: v for k, v in forms[node["dpv:hasNotice"][-1]["@id"]].items()
+                                             if k != "@id"}
+                if node["dct:identifier"] == sample.tricky.id:
+                    node["dpv:hasNotice"][-1]["dct:title"] = "Consent form of Zoom Video Communications"
+    run = cli("verify-export", str(changed(exported, inline)))
+    assert run.returncode == 1
+    assert f"record seq {sample.tricky.seq} (id {sample.tricky.id}) was changed: its DPV fields" in run.stdout

@@ -1,12 +1,14 @@
-"""Noticing records written elsewhere (``meeting-guard consent add``, another copy of the app)
-while the settings window is open: every few seconds, while the window shows, one cheap question
-on the I/O lane (the door's ``ledger_version``: SQLite's data_version, no record read); when the
-answer changed, the window reads the ledger again. The GUI thread never touches the file."""
+"""Noticing what another process wrote while the settings window is open: records
+(``meeting-guard consent add``, another copy of the app) and terms versions (``meeting-guard
+terms check``). Every few seconds, while the window shows, one cheap question on the I/O lane
+(the door's ``ledger_version``, SQLite's data_version, or ``terms_store_stamp``, a stat of the
+terms index); when the answer changed, the window reads that store again. The GUI thread never
+touches the files."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -21,18 +23,22 @@ KEY = "ledger-watch"
 
 
 class LedgerWatch(QObject):
-    """Calls ``changed()`` when the ledger was written by another connection since the last look.
+    """Calls ``changed()`` when the ledger was written by another connection since the last look
+    (or, with ``ask`` and ``key``, when what ``ask()`` answers changed: :func:`terms_watch`).
 
     :meth:`settle` takes the current state as seen without calling ``changed`` (the window was
     told of a write and reloads anyway)."""
 
-    def __init__(self, services: Services, tasks: JobRunner, window: QWidget, changed: Callable[[], None]) -> None:
+    def __init__(self, services: Services, tasks: JobRunner, window: QWidget, changed: Callable[[], None], *,
+                 ask: Callable[[], Hashable] | None = None, key: str = KEY) -> None:
         super().__init__(window)
         self._services = services
+        self._ask_store: Callable[[], Hashable] = ask or services.ledger_version
+        self._key = key
         self._tasks = tasks
         self._window = window
         self._changed = changed
-        self._seen: int | None = None
+        self._seen: Hashable | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.look)
@@ -51,22 +57,27 @@ class LedgerWatch(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
-        self._tasks.cancel(KEY)
+        self._tasks.cancel(self._key)
 
-    def _ask(self, then: Callable[[int], None], *, single: bool) -> None:
-        services = self._services
-        self._tasks.submit(services.ledger_version, then, self._unreadable, lane=Lane.IO, key=KEY, single=single,
+    def _ask(self, then: Callable[[Hashable], None], *, single: bool) -> None:
+        self._tasks.submit(self._ask_store, then, self._unreadable, lane=Lane.IO, key=self._key, single=single,
                            owner=self._window)
 
-    def _settled(self, version: int) -> None:
+    def _settled(self, version: Hashable) -> None:
         self._seen = version
 
-    def _answered(self, version: int) -> None:
+    def _answered(self, version: Hashable) -> None:
         seen, self._seen = self._seen, version
         if seen is not None and version != seen:
-            log.debug("The ledger was written elsewhere: reading it again")
+            log.debug("%s: written elsewhere, reading it again", self._key)
             self._changed()
 
     def _unreadable(self, error: BaseException) -> None:
         # the history tab says why the ledger cannot be read; asking again later is all there is to do
         log.debug("Could not ask whether the ledger changed: %s", error)
+
+
+def terms_watch(services: Services, tasks: JobRunner, window: QWidget, changed: Callable[[], None]) -> LedgerWatch:
+    """The same watch over the terms store: a version another process stored (``meeting-guard
+    terms check``, ``terms import``) shows in the open window without reopening it."""
+    return LedgerWatch(services, tasks, window, changed, ask=services.terms_store_stamp, key="terms-watch")

@@ -21,7 +21,7 @@ from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import named
 from ui.settings.history import HistoryTab
-from ui.settings.ledger_watch import LedgerWatch
+from ui.settings.ledger_watch import LedgerWatch, terms_watch
 from ui.settings.overview import OverviewTab
 from ui.settings.preferences import PreferencesTab
 from ui.settings.providers import ProvidersTab
@@ -91,6 +91,7 @@ class SettingsWindow(QMainWindow):
         self._restore_state()
         # records written elsewhere (the command line) show without reopening the window
         self.ledger_watch = LedgerWatch(services, self.tasks, self, self._reread_ledger)
+        self.terms_watch = terms_watch(services, self.tasks, self, self._reread_terms)  # and `terms check`'s versions
 
     # -- public API --------------------------------------------------------------------------
     def show_tab(self, name: str) -> None:
@@ -128,6 +129,10 @@ class SettingsWindow(QMainWindow):
 
     def terms_updated(self) -> None:
         """A terms check finished: re-read versions and the fetch log."""
+        self.terms_watch.settle()  # told, so the watch need not notice it again
+        self._reread_terms()
+
+    def _reread_terms(self) -> None:
         self.terms.refresh()
         self.overview.refresh_terms()
 
@@ -276,6 +281,7 @@ class SettingsWindow(QMainWindow):
         self.preferences.stop_reading_key()
         self.preferences.file_watch.stop()
         self.ledger_watch.stop()  # nothing to watch for a closed window (and the ledger may be locked)
+        self.terms_watch.stop()
 
     def shutdown(self) -> None:
         """Save the window's state and wait for its background work (app quit, tests); the reads

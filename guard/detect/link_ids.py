@@ -1,0 +1,102 @@
+"""Which meeting a link names, whatever form it takes: the meeting id inside Zoom, Teams and Meet links.
+
+A tab's address changes while it stays in one meeting: Zoom's ``/j/<id>`` page hands over to its web
+client at ``/wc/<id>/join``, a Teams short link ``/meet/<id>?p=...`` to the launcher
+``/dl/launcher/launcher.html?url=/_#/meet/<id>?p=...`` and then to ``/v2/?meetingjoin=true#/meet/<id>?...``,
+a legacy ``/l/meetup-join/<thread>`` link to the same thread behind ``#/l/meetup-join/``. Comparing
+addresses as text would call each step another meeting; :func:`meeting_id` names the meeting they share,
+so :func:`guard.detect.identity.same_address` can tell; a personal or nickname link that redirects to
+a meeting it does not name (Zoom's ``/my/<name>``, Meet's ``/lookup/<nickname>`` and ``g.co/meet/...``)
+is taken for the meeting it lands on. Plain string work on a bounded link.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+MOST_COMPARED = 2000  # characters of a link read
+UNRESOLVED = "{}:?"  # a link that redirects to one meeting of the provider, which the link itself does not name
+_ZOOM_DOMAINS = ("zoom.us", "zoom.com", "zoomgov.com", "zoom.com.cn", "zoom-x.de")
+_TEAMS_HOSTS = ("teams.microsoft.com", "teams.live.com", "teams.cloud.microsoft", "gov.teams.microsoft.us",
+                "dod.teams.microsoft.us", "teams.microsoft.us")
+
+
+def _on(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
+
+
+def _zoom(scheme: str, host: str, path: str, query: str) -> str | None:
+    if not (scheme in ("http", "https", "zoommtg", "zoomus") and any(_on(host, d) for d in _ZOOM_DOMAINS)):
+        return None
+    parts = [part for part in path.split("/") if part]
+    candidate = None
+    if len(parts) >= 2 and parts[0] == "my":
+        return UNRESOLVED.format("zoom")  # a personal link: the page redirects to the room's /j/<id>
+    if len(parts) >= 2 and parts[0] in ("j", "s", "w"):
+        candidate = parts[1]
+    elif len(parts) >= 2 and parts[0] == "wc":
+        candidate = parts[2] if parts[1] == "join" and len(parts) >= 3 else parts[1]
+    elif parts[:1] in (["join"], ["start"]):
+        candidate = dict(parse_qsl(query)).get("confno")
+    return f"zoom:{candidate}" if candidate and candidate.isdigit() else None
+
+
+def _teams(url: str, scheme: str, host: str) -> str | None:
+    if not (scheme == "msteams" or host in _TEAMS_HOSTS):
+        return None
+    text = unquote(unquote(url))  # a launcher's url= parameter, encoded once or twice
+    meet = text.find("/meet/")
+    if meet != -1:
+        digits = text[meet + len("/meet/"):].split("?", 1)[0].split("/", 1)[0].split("&", 1)[0]
+        if digits.isdigit():
+            return f"teams:{digits}"
+    join = text.find("meetup-join/")
+    if join != -1:
+        thread = text[join + len("meetup-join/"):].split("/", 1)[0].split("?", 1)[0].split("&", 1)[0]
+        if thread.startswith("19:"):
+            return f"teams:{thread.casefold()}"
+    return None
+
+
+def _meet_code(text: str) -> bool:
+    groups = text.split("-")
+    return [len(group) for group in groups] == [3, 4, 3] and all(g.isascii() and g.isalpha() for g in groups)
+
+
+def _google_meet(host: str, path: str) -> str | None:
+    if host == "g.co" and path.startswith("/meet/"):
+        return UNRESOLVED.format("meet")  # Google's short link: it redirects to the meeting's code
+    if host != "meet.google.com":
+        return None
+    parts = [part for part in path.split("/") if part]
+    if parts[:1] == ["lookup"] and len(parts) >= 2:
+        return UNRESOLVED.format("meet")  # a Classroom nickname: Meet looks it up and redirects to a code
+    if parts[:1] == ["_meet"]:
+        parts = parts[1:]
+    return f"meet:{parts[0].casefold()}" if parts and _meet_code(parts[0]) else None
+
+
+def same_meeting(first: str, second: str) -> bool:
+    """Two meeting ids name one meeting: equal, or one is a link that redirects to a meeting of the same
+    provider (``zoom:?`` for a personal ``/my/<name>`` link, ``meet:?`` for a lookup or ``g.co/meet`` link),
+    which in one tab is followed by the meeting it redirects to."""
+    if first == second:
+        return True
+    provider = first.partition(":")[0]
+    return provider == second.partition(":")[0] and UNRESOLVED.format(provider) in (first, second)
+
+
+def meeting_id(url: str | None) -> str | None:
+    """``"zoom:<id>"``, ``"teams:<id or thread>"`` or ``"meet:<code>"`` for a link of those meetings in any
+    of their forms, ``"zoom:?"``/``"meet:?"`` for one that redirects to a meeting it does not name, else
+    None (other links are compared as written)."""
+    if not url:
+        return None
+    text = url[:MOST_COMPARED]
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    return (_zoom(scheme, host, parts.path, parts.query) or _teams(text, scheme, host)
+            or _google_meet(host, parts.path))

@@ -1,0 +1,85 @@
+"""Which meeting a link names in all its forms (guard.detect.link_ids), and a tab that walks through them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from guard.detect.identity import same_address
+from guard.detect.link_ids import meeting_id
+from guard.detect.observation import Observation
+from guard.detect.sessions import SessionRules, SessionState, advance
+from guard.events import MeetingEnded, MeetingStarted, Signal
+
+TEAMS_THREAD = "19:meeting_NjA0YjE3ZTMtOGQ5Zi00YjY1LWE3ZTgtMmQ0YzFmOWUwYjNh@thread.v2"
+
+
+@pytest.mark.parametrize(("url", "named"), [
+    ("https://us02web.zoom.us/j/81234567890?pwd=abc", "zoom:81234567890"),
+    ("https://app.zoom.us/wc/81234567890/join?fromPWA=1", "zoom:81234567890"),
+    ("https://zoom.us/wc/join/81234567890", "zoom:81234567890"),
+    ("https://acme.zoom.us/s/81234567890?zak=x", "zoom:81234567890"),
+    ("https://zoom.us/join?confno=81234567890&pwd=abc", "zoom:81234567890"),
+    ("zoommtg://zoom.us/join?action=join&confno=81234567890", "zoom:81234567890"),
+    ("https://teams.microsoft.com/meet/2349876501234?p=Hq7m", "teams:2349876501234"),
+    ("https://teams.microsoft.com/dl/launcher/launcher.html?url=/_#/meet/2349876501234?p=Hq7m&anon=true",
+     "teams:2349876501234"),
+    ("https://teams.microsoft.com/v2/?meetingjoin=true#/meet/2349876501234?p=Hq7m&anon=true", "teams:2349876501234"),
+    ("https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjA0YjE3ZTMtOGQ5Zi00YjY1LWE3ZTgtMmQ0YzFmOWUwYjNh%40thread.v2/0"
+     "?context=%7b%7d", f"teams:{TEAMS_THREAD.casefold()}"),
+    ("https://teams.microsoft.com/dl/launcher/launcher.html?url=%2F_%23%2Fl%2Fmeetup-join%2F19%3Ameeting_NjA0YjE3ZTMtOGQ5Zi"
+     "00YjY1LWE3ZTgtMmQ0YzFmOWUwYjNh%40thread.v2%2F0%3Fcontext%3D%257b%257d&type=meetup-join",
+     f"teams:{TEAMS_THREAD.casefold()}"),
+    ("https://meet.google.com/abc-defg-hij?authuser=0", "meet:abc-defg-hij"),
+    ("https://meet.google.com/_meet/abc-defg-hij?ijlm=1", "meet:abc-defg-hij"),
+    ("https://meet.google.com/lookup/biology7b", "meet:?"),
+    ("https://g.co/meet/biology7b", "meet:?"),
+    ("https://acme.zoom.us/my/ada.lovelace", "zoom:?"),
+    ("https://meet.google.com/landing", None),
+    ("https://zoom.us/j/not-digits", None),
+    ("https://zoom.us.evil.example/j/81234567890", None),
+    ("https://teams.microsoft.com.evil.example/meet/2349876501234?p=x", None),
+    ("https://meet.jit.si/Room", None),
+    ("", None),
+    ("https://[::1", None),
+])
+def test_a_link_names_its_meeting_in_any_form(url, named):
+    assert meeting_id(url) == named
+
+
+def test_one_meetings_forms_are_one_address_and_two_meetings_are_two():
+    assert same_address("https://us02web.zoom.us/j/81234567890?pwd=abc", "https://app.zoom.us/wc/81234567890/join")
+    assert not same_address("https://zoom.us/j/81234567890", "https://zoom.us/j/81234567891")
+    assert same_address("https://teams.microsoft.com/meet/2349876501234?p=Hq7m",
+                        "https://teams.microsoft.com/v2/?meetingjoin=true#/meet/2349876501234?p=Hq7m&anon=true")
+    assert same_address("https://meet.jit.si/Room?x=1", "https://meet.jit.si/Room")  # no id: compared as written
+    # a nickname or personal link lands on the meeting it redirects to, of its own provider only
+    assert same_address("https://meet.google.com/lookup/biology7b", "https://meet.google.com/abc-defg-hij?authuser=1")
+    assert same_address("https://acme.zoom.us/my/ada.lovelace", "https://acme.zoom.us/j/81234567890?pwd=x")
+    assert not same_address("https://acme.zoom.us/my/ada.lovelace", "https://meet.google.com/abc-defg-hij")
+    assert not same_address("https://meet.google.com/abc-defg-hij", "https://meet.google.com/xyz-abcd-efg")
+
+
+def test_a_hostile_link_is_read_in_bounded_time():
+    named = meeting_id("https://zoom.us/j/" + "9" * 1_000_000)
+    assert named is not None and len(named) < 2_100  # read up to 2,000 characters
+    assert meeting_id("https://teams.microsoft.com/" + "%25" * 200_000) is None
+
+
+def test_a_tab_walking_from_zoom_s_join_page_to_its_web_client_stays_one_meeting():
+    """Zoom's /j/<id> page hands the tab to its web client at /wc/<id>/join: the same meeting, not a new one."""
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def tab(url: str, tick: int) -> Observation:
+        when = start + timedelta(seconds=2 * tick)
+        return Observation("zoom", Signal.BROWSER_TAB, 300, f"tab chromium/7 shows {url}", when,
+                           meeting=True, title="Zoom", url=url, tab="chromium/7", active=True)
+
+    state, events = SessionState(), []
+    urls = ["https://us02web.zoom.us/j/81234567890?pwd=abc", "https://us02web.zoom.us/wc/81234567890/join?pwd=abc",
+            "https://us02web.zoom.us/wc/81234567890/join?pwd=abc&fromPWA=1"]
+    for tick, url in enumerate(urls):
+        state, new = advance(state, [tab(url, tick)], start + timedelta(seconds=2 * tick), SessionRules())
+        events += new
+    assert [type(event) for event in events if isinstance(event, MeetingStarted | MeetingEnded)] == [MeetingStarted]
