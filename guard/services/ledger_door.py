@@ -81,7 +81,8 @@ class LedgerDoor:
         return open_ledger(self.paths)
 
     @blocking
-    def record_decision(self, draft: RecordDraft, record_id: str | None = None) -> Record:
+    def record_decision(self, draft: RecordDraft, record_id: str | None = None, *,
+                        answer_at: datetime | None = None) -> Record:
         """Blocks: appends a decision (fsync, keyring) with the terms versions in force; with
         ``record_in_helper``, in a helper process (about half a second more), one at a time in
         the order asked for, and here if the helper fails (never twice).
@@ -97,11 +98,10 @@ class LedgerDoor:
 
         ``record_id``: the id the form made for this decision. Given again with the same draft
         (its ``occurred_at`` set), as a save pressed again after a failure reported once the record
-        had landed, the ledger returns that record (``Ledger.append(record_id=...)``), never a second."""
-        return self._record(draft, record_id)
+        had landed, the ledger returns that record (``Ledger.append(record_id=...)``), never a second.
 
-    def _record(self, draft: RecordDraft, record_id: str | None, answer_at: datetime | None = None) -> Record:
-        """:meth:`record_decision`; ``answer_at``: a notification's answer (``Ledger.append``)."""
+        ``answer_at``: a notification's answer given then (:meth:`record_answer`): the append adds
+        nothing when the ledger holds a decision about the same notice (``Ledger.append``)."""
         import uuid
 
         from guard.keyring_call import cancelled_by
@@ -181,7 +181,7 @@ class LedgerDoor:
                                        "added to the ledger as soon as the key can be read. This answer was not "
                                        "kept again.")
             try:
-                return self._record(draft, record_id, answer_at=now), False
+                return self.record_decision(draft, record_id, answer_at=now), False
             except NoticeAnsweredError:  # another process's answer landed since the look above
                 earlier = self._earlier_answer(draft, now)
                 if earlier is None:
