@@ -74,12 +74,12 @@ def run_letter(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             with atomic_file(args.output) as out:
                 out.write(letter.text.encode("utf-8"))
             path = args.output
+    guide = LetterGuide(letter.language)  # the lines around the letter, and its warnings, speak its language
     for warning in letter.warnings:
-        ctx.error(f"warning: {warning}")
+        ctx.error(guide.warning(warning))
     if args.json:
         ctx.print_json({**letter.to_dict(), "path": str(path) if path else None})
         return ExitStatus.OK
-    guide = LetterGuide(letter.language)  # the lines around the letter speak its language
     if letter.notice:  # who to write to when there is no provider to write to, or the service ended
         ctx.print(guide.before_sending(letter.notice))
     if path is None:

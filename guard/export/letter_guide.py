@@ -1,6 +1,7 @@
 """The lines ``meeting-guard letter`` prints around a letter ("Before sending: …", "Send by
-e-mail: …"), in the letter's language: a French letter framed by English lines reads as if the
-app did not know which language the user chose. Pure: a language in, text out."""
+e-mail: …") and its warnings on stderr, in the letter's language: a French letter framed by
+English lines reads as if the app did not know which language the user chose. Pure: a language
+in, text out."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ TO_HOST = N_("To the organisation that hosted or recorded the meeting as well: t
 # What the user types in place of the organisation's name and address, in capitals as a usage line writes them.
 ORGANISATION, ADDRESS = N_("ORGANISATION"), N_("ADDRESS")
 RECORD_WITHDRAWAL = N_("Record the withdrawal in your ledger: {command}")
+WARNING = N_("warning: {warning}")
 
 
 class LetterGuide:
@@ -46,6 +48,10 @@ class LetterGuide:
         options = (f'--to-host "{self.t.gettext(ORGANISATION)}" '
                    f'--host-address "{self.t.gettext(ADDRESS)}"')  # shell quotes, not the language's
         return self._(TO_HOST, "options", options)
+
+    def warning(self, warning: str) -> str:
+        """A warning about the letter (said in its language by guard.export.letter_source), on stderr."""
+        return self._(WARNING, "warning", warning)
 
     def record_withdrawal(self, record_id: str) -> str:
         return self._(RECORD_WITHDRAWAL, "command", "meeting-guard consent withdraw " + record_id)

@@ -12,6 +12,7 @@ from guard.catalog.loader import Catalog
 from guard.export.errors import ExportError
 from guard.export.facts import CatalogFacts, ProviderFacts
 from guard.export.letters import MAX_LISTED, CitedRecord, Letter, LetterKind, TermsInForce, compose_letter
+from guard.export.letter_words import Wording
 from guard.export.letters_host import compose_host_letter, host_organisation
 from guard.ledger import Decision, Ledger, Order, Record, RecordFilter
 from guard.ledger.timeutil import format_utc
@@ -79,6 +80,7 @@ def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None,
     if to_host is not None:
         host_organisation(to_host)  # an empty name is refused before the ledger is read
     facts = CatalogFacts(catalog)
+    words = Wording(language)  # its warnings speak the letter's language, as everything around it does
     warnings: list[str] = []
     older = 0
     if record_id is not None:
@@ -86,8 +88,7 @@ def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None,
         provider = facts.provider(record.provider_id)
         status = ledger.effective_status(record)
         if kind == LetterKind.WITHDRAWAL and status.decision != Decision.GIVEN:
-            warnings.append(f"Record {record.id} is '{status.label}': no consent recorded there is in force "
-                            "to withdraw.")
+            warnings.append(words.word("warn_not_in_force", id=record.id, status=words.status(status.label)))
         cited = [cite(record, status.label, provider, terms_store)]
     else:
         assert provider_id is not None  # exactly one of record_id and provider_id, checked above
@@ -101,13 +102,11 @@ def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None,
         if kind == LetterKind.WITHDRAWAL:
             statuses = [(r, s) for r, s in statuses if s.decision == Decision.GIVEN]
             if not statuses:
-                warnings.append(f"No consent to {provider.name} is in force in your ledger; the letter withdraws "
-                                "any consent in general terms.")
+                warnings.append(words.word("warn_none_in_force", provider=provider.name))
         older = max(0, len(statuses) - MAX_LISTED)
         cited = [cite(r, s.label, provider, terms_store) for r, s in statuses[:MAX_LISTED]]
     if not provider.in_catalog and to_host is None:
-        warnings.append(f"Provider '{provider.id}' is not in the catalog: its privacy contact must be filled in "
-                        "by hand.")
+        warnings.append(words.word("warn_not_in_catalog", provider=provider.id))
     if to_host is not None:
         return compose_host_letter(kind, provider, cited, to_host, address=host_address, name=name, today=today,
                                    older=older, warnings=tuple(warnings), language=language)

@@ -120,6 +120,12 @@ WORDS = {
                               "it)"),
     "who_account-provider": N_("the provider of the account you used in {provider} (your SIP or XMPP service, or "
                                "your organisation)"),
+    # Said on stderr by `meeting-guard letter` beside the letter, in its language (as the lines around it).
+    "warn_not_in_force": N_("Record {id} is “{status}”: no consent recorded there is in force to withdraw."),
+    "warn_none_in_force": N_("No consent to {provider} is in force in your ledger; the letter withdraws any consent "
+                             "in general terms."),
+    "warn_not_in_catalog": N_("Provider “{provider}” is not in the catalog: its privacy contact must be filled in by "
+                              "hand."),
     "who_meeting-host": N_("the organisation or person that hosted the meeting"),
     "who_participant": N_("the participant who recorded or transcribed the meeting"),
     "who_or": N_(" or "),

@@ -176,7 +176,7 @@ class Letter:
     text: str
     records: tuple[CitedRecord, ...] = ()
     placeholders: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # about the letter, for the user, in its language (guard.export.letter_source)
     written_on: date = field(default_factory=date.today)
     language: str = "en"
     notice: str = ""  # what the user must know about the recipient before sending (no controller, service ended)

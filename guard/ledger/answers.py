@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from guard.ledger.cut import MAX_ITEMS, MAX_TEXT, clean, cut_text
-from guard.ledger.models import Record, RecordDraft, notice_digest
+from guard.ledger.models import Record, RecordDraft, link_without_secrets, notice_digest
 from guard.ledger.query import Order, RecordFilter
 from guard.ledger import files
 from guard.ledger.errors import LedgerError
@@ -35,7 +35,8 @@ def notice_identity(decision: RecordDraft | Record) -> NoticeIdentity:
     long one cut, and its digest beside it, so two long notices alike up to the cut are two
     questions) and the participants seen (a note-taker bot). A draft's texts are taken as the
     ledger keeps them (trimmed, cut to their limits: guard.ledger.cut)."""
-    link, title = _kept(decision.meeting.id_or_link, MAX_TEXT), _kept(decision.meeting.title, MAX_TEXT)
+    link = _kept(link_without_secrets(decision.meeting.id_or_link), MAX_TEXT)
+    title = _kept(decision.meeting.title, MAX_TEXT)
     meeting = f"link:{link}" if link else f"title:{title}" if title else ""
     notice = _notice_key(decision)
     participants = tuple(sorted(_kept(item.detail, MAX_TEXT) for item in list(decision.evidence)[:MAX_ITEMS]

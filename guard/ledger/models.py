@@ -286,7 +286,8 @@ class RecordDraft(_Model):
             "decision": str(self.decision),
             "requested_by": None if self.requested_by is None else str(self.requested_by),
             "purposes": [cut_text(str(p), MAX_TEXT, f"purposes[{i}]", cuts) for i, p in enumerate(purposes)],
-            "meeting": {name: cut_text(getattr(self.meeting, name), MAX_TEXT, f"meeting.{name}", cuts)
+            "meeting": {name: cut_text(link_without_secrets(getattr(self.meeting, name)) if name == "id_or_link"
+                                       else getattr(self.meeting, name), MAX_TEXT, f"meeting.{name}", cuts)
                         for name in ("title", "id_or_link", "organiser")},
             "terms": [ref.to_dict() for ref in self.terms],
             "evidence": [_evidence(item, i, cuts) for i, item in enumerate(evidence)],
@@ -307,6 +308,17 @@ class RecordDraft(_Model):
         if cuts:
             content["cut"] = cuts
         return content
+
+
+def link_without_secrets(link: str | None) -> str | None:
+    """A meeting link as detection shows it (guard.detect.redaction: passcodes and tokens cut, no
+    user:password): one typed or pasted by hand (the consent form, ``consent add --meeting-id``) would
+    otherwise keep them in the signed record, its exports and the letters quoting it."""
+    if not link or not any(mark in link for mark in "?#@"):
+        return link
+    from guard.detect.redaction import redact_url  # loaded with the first link that may hold one
+
+    return redact_url(link)
 
 
 def notice_digest(text: str) -> str:

@@ -81,7 +81,8 @@ class LedgerDoor:
         return open_ledger(self.paths)
 
     @blocking
-    def record_decision(self, draft: RecordDraft, record_id: str | None = None) -> Record:
+    def record_decision(self, draft: RecordDraft, record_id: str | None = None, *,
+                        answer_at: datetime | None = None) -> Record:
         """Blocks: appends a decision (fsync, keyring) with the terms versions in force; with
         ``record_in_helper``, in a helper process (about half a second more), one at a time in
         the order asked for, and here if the helper fails (never twice).
@@ -97,11 +98,10 @@ class LedgerDoor:
 
         ``record_id``: the id the form made for this decision. Given again with the same draft
         (its ``occurred_at`` set), as a save pressed again after a failure reported once the record
-        had landed, the ledger returns that record (``Ledger.append(record_id=...)``), never a second."""
-        return self._record(draft, record_id)
+        had landed, the ledger returns that record (``Ledger.append(record_id=...)``), never a second.
 
-    def _record(self, draft: RecordDraft, record_id: str | None, answer_at: datetime | None = None) -> Record:
-        """:meth:`record_decision`; ``answer_at``: a notification's answer (``Ledger.append``)."""
+        ``answer_at``: a notification's answer given then (:meth:`record_answer`): the append adds
+        nothing when the ledger holds a decision about the same notice (``Ledger.append``)."""
         import uuid
 
         from guard.keyring_call import cancelled_by
@@ -181,7 +181,7 @@ class LedgerDoor:
                                        "added to the ledger as soon as the key can be read. This answer was not "
                                        "kept again.")
             try:
-                return self._record(draft, record_id, answer_at=now), False
+                return self.record_decision(draft, record_id, answer_at=now), False
             except NoticeAnsweredError:  # another process's answer landed since the look above
                 earlier = self._earlier_answer(draft, now)
                 if earlier is None:
@@ -271,34 +271,47 @@ class LedgerDoor:
         if not letter:
             return Withdrawal(record, original)
         try:
-            text = self._withdrawal_letter(original)
+            text = self._record_letter(original)
         except Exception as error:  # noqa: BLE001 - the withdrawal is recorded whatever happens here
             log.error("Could not prepare the withdrawal letter", exc_info=error)
             return Withdrawal(record, original, letter_problem=str(error))
         return Withdrawal(record, original, letter=text)
 
-    def _withdrawal_letter(self, original: Record, to_host: str | None = None,
-                           host_address: str | None = None) -> LetterText:
+    @blocking
+    def letter(self, kind: str, record_id: str) -> LetterText:
+        """Blocks: the ``objection`` (GDPR Art. 21: no AI training on my data) or ``access``
+        (Art. 15: what of my data was used for AI) letter about ``record_id``, to the provider's
+        privacy contact, in the app's language. Raises ExportError for another kind."""
+        from guard.export import ExportError
+
+        if kind not in ("objection", "access"):
+            raise ExportError(f"'{kind}' is not a letter to write about a record here: objection or access.")
+        return self._record_letter(self._open_ledger().get(record_id), kind=kind)
+
+    def _record_letter(self, original: Record, to_host: str | None = None,
+                           host_address: str | None = None, *, kind: str = "withdrawal") -> LetterText:
         from guard.export import make_letter
         from guard.export.letter_guide import LetterGuide
         from guard.i18n import choose_language
 
-        letter = make_letter("withdrawal", self._open_ledger(), self.catalog, record_id=original.id,
+        letter = make_letter(kind, self._open_ledger(), self.catalog, record_id=original.id,
                              terms_store=self._terms, language=choose_language(None, self._settings.general.language),
                              to_host=to_host, host_address=host_address)
         to = "host-" if to_host is not None else ""
         return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto, notice=letter.notice,
-                          suggested_name=f"withdrawal-{to}{original.provider_id}-{original.seq}.txt",
-                          record_id=original.id, offers_host_letter=letter.offers_host_letter,
+                          suggested_name=f"{kind}-{to}{original.provider_id}-{original.seq}.txt",
+                          record_id=original.id, offers_host_letter=letter.offers_host_letter, kind=kind,
                           fill_in=LetterGuide(letter.language).fill_in(len(letter.placeholders))
                           if letter.placeholders else "")
 
     @blocking
-    def host_letter(self, record_id: str, organisation: str, address: str | None = None) -> LetterText:
-        """Blocks: the withdrawal letter about ``record_id`` addressed to the organisation that hosted
-        or recorded the meeting (the controller where the provider is its processor), named and
-        addressed as the user typed them (plain text, capped). Raises ExportError for an empty name."""
-        return self._withdrawal_letter(self._open_ledger().get(record_id), organisation, address or None)
+    def host_letter(self, record_id: str, organisation: str, address: str | None = None,
+                    kind: str = "withdrawal") -> LetterText:
+        """Blocks: the letter of ``kind`` (withdrawal, objection, access) about ``record_id``
+        addressed to the organisation that hosted or recorded the meeting (the controller where the
+        provider is its processor), named and addressed as the user typed them (plain text, capped).
+        Raises ExportError for an empty name."""
+        return self._record_letter(self._open_ledger().get(record_id), organisation, address or None, kind=kind)
 
     @blocking
     def count_records(self, filter: RecordFilter | None = None) -> int:

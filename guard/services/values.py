@@ -57,6 +57,7 @@ class LetterText:
     record_id: str | None = None  # the record the letter is about, for a second letter about it
     offers_host_letter: bool = False  # the provider may be a processor: offer a letter to the host (controller)
     fill_in: str = ""  # "Fill in before sending: 5 places marked [FILL IN: ...]" in the letter's language, or ""
+    kind: str = "withdrawal"  # or "objection" (GDPR Art. 21), "access" (Art. 15): the same kind goes to the host
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,11 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
         # share certain data with TMG, including ... geolocation data" is about generated data and sharing)
         found += [rule.topic for rule in rules.topics if rule.backoff_beside and rule.topic not in found
                   and rule.backoff.test(text)]
+    if not found and not rules.states_no_use(text):
+        # an item of a list of the data the provider collects, which names no practice of its own, is
+        # read by the topics whose backoff lead-ins its lead-in matches (corpus guideline 16: "Registration
+        # Information: ..." under "We may collect ... the following categories of personal data:")
+        found = [rule.topic for rule in rules.topics if lead_text and rule.backoff_lead.test(lead_text)]
     if not found:
         return ()
     kept = _not_excluded(found, text, lead_text, rules)

@@ -58,6 +58,10 @@ class TopicRule:
     # ...or also beside other topics ("Tumblr may have to share certain data with TMG, including ...
     # geolocation data": a sentence on generated data that also says it is shared)
     backoff_beside: bool = False
+    # a list item with no topic of its own (nor one its lead-in or heading gives) is about the topic
+    # when its lead-in or heading matches this ("What personal data do we receive?" then "Registration
+    # Information: ...": a collection statement, read as the provider's use of what it collects)
+    backoff_lead: Matcher = Matcher()
 
     def matches(self, text: str) -> Hit | None:
         return self.matcher.search(text)
@@ -275,7 +279,9 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
     for entry, where, topic, matcher, backoff in zip(entries, wheres, ids, own, backoffs, strict=True):
         topics.append(TopicRule(topic, str(entry.get("label", topic)), matcher,
                                 compile_matcher(entry.get("lead_patterns", []), f"{where} lead_patterns"),
-                                backoff, _flag(entry, "backoff_beside", where)))
+                                backoff, _flag(entry, "backoff_beside", where),
+                                compile_matcher(entry.get("backoff_lead_patterns", []),
+                                                f"{where} backoff_lead_patterns")))
     excludes = []
     for position, entry in enumerate(_entries(data, "exclude", path)):
         where = f"Rules {path}, exclude[{position}] ({entry.get('id', '?')})"

@@ -3532,6 +3532,12 @@ globalThis.MPG_DATA = Object.freeze({
       "selectors": [
         ".prejoin-container"
       ]
+    },
+    {
+      "provider": "zoom",
+      "selectors": [
+        ".preview-join-button"
+      ]
     }
   ],
   "limits": {

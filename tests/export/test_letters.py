@@ -92,7 +92,8 @@ def test_withdrawal_for_a_provider_lists_the_consents_in_force(ledger, sample, c
 
 def test_withdrawing_a_refusal_warns(ledger, sample, catalog):
     letter = make_letter("withdrawal", ledger, catalog, record_id=sample.left.id)
-    assert letter.warnings and "left-meeting" in letter.warnings[0]
+    assert letter.warnings == (f"Record {sample.left.id} is “left the meeting”: no consent recorded there is in force "
+                               "to withdraw.",)
 
 
 def test_long_histories_are_cut_with_a_count(ledger, catalog):

@@ -103,6 +103,28 @@ def test_the_letter_command_takes_a_language(cli, ledger, sample):
     assert run.returncode == 2 and "No translation for language 'pt'" in run.stderr
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "meeting-guard: warning: Record {id} is “left the meeting”: no consent recorded there is in force to "
+           "withdraw."),
+    ("de", "meeting-guard: Warnung: Datensatz {id} steht auf „Meeting verlassen“: Dort ist keine Einwilligung in "
+           "Kraft, die widerrufen werden könnte."),
+    # stderr's messages are one line, their white space (the no-break spaces too) as plain spaces
+    ("fr", "meeting-guard: avertissement : L’entrée {id} est « a quitté la réunion » : aucun consentement"),
+])
+def test_the_letter_commands_warnings_speak_the_letters_language(cli, ledger, sample, catalog, language, said):
+    """The lines around the letter speak its language; its warnings on stderr did not (English
+    beside a German letter). They follow the letter: --lang, else the settings, else the system."""
+    from tests.export.conftest import no_keyring_env
+
+    run = cli("letter", "--kind", "withdrawal", "--record", sample.left.id, "--lang", language,
+              env=no_keyring_env())
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.startswith(said.format(id=sample.left.id)), run.stderr
+    unknown = cli("letter", "--kind", "access", "--provider", "zoom", "--to-host", "Acme", "--lang", language,
+                  env=no_keyring_env())
+    assert unknown.returncode == 0 and "warning" not in unknown.stderr.lower()
+
+
 # Words that read the same in a language (a technical term, a loan word), so a copy is not a gap.
 # The exports' labels too: "Details", "Meeting" are German words (the German glossary says Meeting,
 # resources/locale/README.md); "ref." and "id" are how these languages abbreviate.

@@ -241,3 +241,23 @@ def test_records_written_before_the_notice_field_read_back_without_one(path, no_
         record = ledger.get(old["ids"][0])
     assert record.format == 1 and record.notice is None and record.cut == {}
     assert "notice" not in record.to_dict() and "cut" not in record.to_dict()
+
+
+def test_a_meeting_link_typed_with_its_passcode_is_stored_without_it_hostile(ledger, cli, app_home):
+    """Detection cuts a link's secrets before it is shown, stored or sent; a link typed or pasted into
+    the consent form, the add-a-record dialog or ``consent add --meeting-id`` went into the signed
+    record whole, and from there into exports people hand on and letters sent out. The ledger keeps
+    every meeting link as detection would show it."""
+    from guard.ledger import RecordDraft
+
+    record = ledger.append(RecordDraft("zoom", "given", meeting={
+        "title": "Weekly sync", "id_or_link": "https://us02web.zoom.us/j/81234567890?pwd=Zk9sbWJ3dTRjZz09"}))
+    assert record.meeting.id_or_link == "https://us02web.zoom.us/j/81234567890?pwd=…"
+    assert ledger.get(record.id).meeting.id_or_link == "https://us02web.zoom.us/j/81234567890?pwd=…"
+    plain = ledger.append(RecordDraft("zoom", "given", meeting={"id_or_link": "812 3456 7890"}))
+    assert plain.meeting.id_or_link == "812 3456 7890", "a meeting id is kept as typed"
+
+    done = cli("consent", "add", "--provider", "teams", "--decision", "refused", "--meeting-id",
+               "https://teams.microsoft.com/meet/2345678901234?p=AbCdEfGhIj", "--json")
+    assert done.returncode == 0, done.stderr
+    assert "AbCdEfGhIj" not in done.stdout and "?p=…" in done.stdout

@@ -14,8 +14,8 @@ class FailsOnceAfterLanding(Services):
 
     failures = 1
 
-    def record_decision(self, draft: Any, record_id: Any = None) -> Any:
-        record = super().record_decision(draft, record_id)
+    def record_decision(self, draft: Any, record_id: Any = None, **options: Any) -> Any:
+        record = super().record_decision(draft, record_id, **options)
         if self.failures:
             self.failures -= 1
             raise OSError(5, "Input/output error")

@@ -197,7 +197,8 @@ def test_an_enumerated_part_of_a_sentence_is_read_with_its_start() -> None:
     ("We may combine information across the services you use.", "content-licence"),
     ("Other features that use your data include team insights.", "content-licence"),
     ("This includes the photos, audio and files you share in conversations.", "content-definition"),
-    ("Categories of personal data we collect: identifiers and usage data.", "content-definition"),
+    # a collection statement, read by what it collects (corpus guideline 16), not a definition
+    ("Categories of personal data we collect: identifiers and usage data.", "service-generated-data"),
     ("We get data when you visit sites that show our ads.", "service-generated-data"),
     ("Your messages are temporarily stored on our servers until delivered.", "retention"),
     ("We may preserve your posts and account data to comply with the law.", "retention"),

@@ -112,8 +112,11 @@ def test_a_sentence_under_a_retention_heading_is_about_retention(heading: str) -
     "We also receive data you provide, such as your height and weight.",
     "We receive personal data (including contact details) when you import your address book.",
 ])
-def test_data_collected_named_by_example_says_what_counts_as_data(sentence: str) -> None:
-    assert "content-definition" in sentence_topics(sentence, RULES)
+def test_data_collected_named_by_example_is_a_collection_statement(sentence: str) -> None:
+    # corpus guideline 16: what the provider collects is its use of what it is given, not a definition
+    found = sentence_topics(sentence, RULES)
+    assert "content-licence" in found
+    assert "content-definition" not in found
 
 
 def test_examples_of_a_purpose_do_not_define_data() -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -143,6 +144,15 @@ class HistoryTab(HistoryActions, QWidget):
         self.withdraw_button = named(QPushButton(_("&Withdraw…")), _("Withdraw consent"),
                                      _("Withdraw the chosen consent: adds a withdrawal record that points at it"))
         self.withdraw_button.setEnabled(False)
+        # the letters the command line writes besides a withdrawal: objection (Art. 21), access (Art. 15)
+        self.letter_button = named(QPushButton(_("Lette&r…")), _("Write a letter"),
+                                   _("Write an objection or an access request to the provider of the chosen record"))
+        self.letter_menu = QMenu(self.letter_button)
+        self.objection_action = self.letter_menu.addAction(_("Objection to AI training on my data (GDPR Art. 21)…"))
+        self.access_action = self.letter_menu.addAction(_("Access request: which of my data was used for AI (GDPR "
+                                                          "Art. 15)…"))
+        self.letter_button.setMenu(self.letter_menu)
+        self.letter_button.setEnabled(False)
         self.export = ExportPanel(self.services, self.tasks, self.export_selection)
         self.error = plain_label()
         self.error.setVisible(False)
@@ -163,6 +173,7 @@ class HistoryTab(HistoryActions, QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.add_button)
         actions.addWidget(self.withdraw_button)
+        actions.addWidget(self.letter_button)
         actions.addSpacing(24)
         actions.addWidget(self.export, 1)
         layout = QVBoxLayout(self)
@@ -190,6 +201,8 @@ class HistoryTab(HistoryActions, QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.add_button.clicked.connect(self.add_record)
         self.withdraw_button.clicked.connect(self.withdraw)
+        self.objection_action.triggered.connect(lambda: self.write_letter("objection"))
+        self.access_action.triggered.connect(lambda: self.write_letter("access"))
         self.export.finished.connect(self.message.setText)
         self.setTabOrder(self.search, self.provider)
 
@@ -292,6 +305,7 @@ class HistoryTab(HistoryActions, QWidget):
     def _show_record(self, record: Record | None) -> None:
         self.current = record
         self.withdraw_button.setEnabled(False)
+        self.letter_button.setEnabled(record is not None)
         if record is None:
             self._show_hint()
             return

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from guard.presentation.i18n import _, current_language, say_error
 from guard.presentation.records import decision_label
-from guard.services import Record, Services, Withdrawal
+from guard.services import LetterText, Record, Services, Withdrawal
 from ui.jobs import JobRunner
 from ui.settings.record_dialog import RecordDialog
 from ui.settings.withdraw_dialog import LetterDialog, WithdrawDialog
@@ -27,6 +27,8 @@ class HistoryActions:
     provider: QComboBox
     message: QLabel
     withdraw_button: QPushButton
+    letter_button: QPushButton
+    letter_dialog: LetterDialog | None = None  # the objection or access letter shown last
     consent_recorded: Any  # the tab's Signal(object)
 
     if TYPE_CHECKING:  # the tab's own
@@ -80,6 +82,27 @@ class HistoryActions:
         self.message.setText(text)
         if result.letter is not None:
             letter = result.letter
-            LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto,
+            LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto, kind=letter.kind,
                          services=self.services, jobs=self.tasks, notice=letter.notice, fill_in=letter.fill_in,
                          host_letter_for=letter.record_id if letter.offers_host_letter else None).exec()
+
+    def write_letter(self, kind: str) -> None:
+        """The objection (``objection``) or access-request (``access``) letter about the chosen
+        record, written on the job runner and shown to complete, copy, save or e-mail."""
+        record = self.current
+        if record is None:
+            return
+        services = self.services
+        self.message.setText(_("Writing the letter…"))
+        self.tasks.submit(lambda: services.letter(kind, record.id), self._show_letter,
+                          lambda error: self.message.setText(
+                              _("The letter could not be prepared: {error}").format(error=say_error(error))),
+                          key="letter", owner=self)
+
+    def _show_letter(self, letter: LetterText) -> None:
+        self.message.setText("")
+        self.letter_dialog = LetterDialog(
+            letter.title, letter.text, letter.suggested_name, self, letter.mailto, services=self.services,
+            jobs=self.tasks, notice=letter.notice, fill_in=letter.fill_in, kind=letter.kind,
+            host_letter_for=letter.record_id if letter.offers_host_letter else None)
+        self.letter_dialog.open()

@@ -96,9 +96,10 @@ class LetterDialog(QDialog):
 
     def __init__(self, title: str, text: str, suggested_name: str, parent: QWidget | None = None,
                  mailto: str = "", *, services: Services | None = None, jobs: JobRunner | None = None,
-                 notice: str = "", host_letter_for: str | None = None, fill_in: str = "") -> None:
+                 notice: str = "", host_letter_for: str | None = None, fill_in: str = "",
+                 kind: str = "withdrawal") -> None:
         super().__init__(parent)
-        self.services, self.jobs = services, jobs
+        self.services, self.jobs, self.kind = services, jobs, kind
         self.saved_to: Path | None = None
         self.host_dialog: LetterDialog | None = None  # the letter to the organisation, once written
         self.setWindowTitle(title)
@@ -175,7 +176,8 @@ class LetterDialog(QDialog):
             return
         name, address = self.host_name.text(), self.host_address.text()
         self.status.setText(_("Writing the letter to the organisation…"))
-        jobs.submit(lambda: services.host_letter(record_id, name, address), self._show_host_letter,
+        kind = self.kind
+        jobs.submit(lambda: services.host_letter(record_id, name, address, kind), self._show_host_letter,
                     lambda error: self.status.setText(_("Not written: {error}").format(error=say_error(error))),
                     owner=self)
 
@@ -183,7 +185,7 @@ class LetterDialog(QDialog):
         self.status.setText("")
         self.host_dialog = LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto,
                                         services=self.services, jobs=self.jobs, notice=letter.notice,
-                                        fill_in=letter.fill_in)
+                                        fill_in=letter.fill_in, kind=letter.kind)
         self.host_dialog.open()
 
     def _save(self) -> None:

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from guard.ledger import Decision, Order
+from guard.ledger import Decision, Order, RecordDraft
 from guard.presentation.records import decision_label
 from tests.support.faults import FailsOnceAfterLanding
 from tests.ui.conftest import blocking_ok
@@ -183,6 +183,33 @@ def drive_dialog(qtbot, kind, fill) -> None:  # type: ignore[no-untyped-def]
 
     QTimer.singleShot(20, poll)
 
+
+
+def test_an_objection_or_access_letter_is_written_about_the_chosen_record(open_window, services, qtbot):
+    """The command line writes an objection (GDPR Art. 21) and an access request (Art. 15) about a
+    record; the window offered only the withdrawal letter, and only for a consent in force, so a
+    user who had refused had no letter to send."""
+    with blocking_ok():
+        refused = services.record_decision(RecordDraft(provider_id="zoom", feature_id="meeting-summary",
+                                                       decision=Decision.REFUSED))
+    window = open_window(tab="history")
+    history = window.history
+    assert not history.letter_button.isEnabled()  # no record chosen yet
+    history.show_record(refused.id)
+    wait_idle(qtbot, window)
+    assert history.letter_button.isEnabled() and not history.withdraw_button.isEnabled()
+
+    for action, article in ((history.objection_action, "Article 21(1)"), (history.access_action, "Article 15")):
+        action.trigger()
+        qtbot.waitUntil(lambda: history.letter_dialog is not None and history.letter_dialog.isVisible(),
+                        timeout=20000)
+        dialog = history.letter_dialog
+        assert dialog is not None
+        text = dialog.text.toPlainText()
+        assert article in text and refused.id in text and "privacy@zoom.us" in text
+        assert dialog.fill_in.text().startswith("Fill in before sending: ")
+        dialog.accept()
+        history.letter_dialog = None
 
 def test_a_record_added_by_hand_is_stored_with_the_terms_in_force(open_window, services, qtbot):
     window = open_window(tab="history")
