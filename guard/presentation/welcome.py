@@ -16,7 +16,7 @@ from guard import APP_NAME
 from guard.catalog.loader import Catalog
 from guard.ledger import ledger_path
 from guard.ledger.key_status import KeyState, KeyStatus, KeyStorage
-from guard.paths import AppPaths
+from guard.paths import AppPaths, resources_dir
 from guard.presentation.i18n import N_, _, format_number, labelled, ngettext, say
 from guard.settings import Settings
 
@@ -147,8 +147,9 @@ def browser_state_words(state: str) -> str:
     return _(BROWSER_STATES[state]) if state in BROWSER_STATES else state
 
 
-def browsers_section(browsers: Sequence[BrowserState] | None) -> WelcomeSection:
-    """``browsers`` None: not known yet (still being read)."""
+def browsers_section(browsers: Sequence[BrowserState] | None, extension_folder: str | None = None) -> WelcomeSection:
+    """``browsers`` None: not known yet (still being read). ``extension_folder``: where the
+    extension to add is (default: the one this app ships, wherever it is installed)."""
     paragraphs = [_("Without the extension the app sees a web meeting only while its tab is in front. The "
                     "extension sees meeting tabs in the background, the notices a page shows when AI or recording "
                     "starts, and note-taker bots among the participants. It sends what it sees only to this app.")]
@@ -159,8 +160,9 @@ def browsers_section(browsers: Sequence[BrowserState] | None) -> WelcomeSection:
     else:
         paragraphs += ["• " + labelled(item.browser, browser_state_words(item.state)) for item in browsers]
     if browsers and not all(item.state == "extension connected" for item in browsers):
-        paragraphs.append(_("To set it up, run “meeting-guard browser install”, then add the extension from "
-                            "resources/extension (the README's “Browser integration” says how)."))
+        folder = extension_folder or str(resources_dir() / "extension")  # a tarball's or a wheel's, not the repo's
+        paragraphs.append(_("To set it up, run “meeting-guard browser install”, then add the extension from the "
+                            "folder {folder} (the README's “Browser integration” says how).").format(folder=folder))
     return WelcomeSection("browsers", _("Browser integration"), tuple(paragraphs))
 
 

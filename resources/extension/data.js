@@ -2517,24 +2517,6 @@ globalThis.MPG_DATA = Object.freeze({
           "&confno="
         ],
         [
-          "https://",
-          "zoom.com.cn/join?confno="
-        ],
-        [
-          "https://",
-          "zoom.com.cn/join?",
-          "&confno="
-        ],
-        [
-          "https://",
-          "zoom-x.de/join?confno="
-        ],
-        [
-          "https://",
-          "zoom-x.de/join?",
-          "&confno="
-        ],
-        [
           "https://reclaim.ai/z/"
         ],
         [
@@ -3549,6 +3531,12 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "proton-meet",
       "selectors": [
         ".prejoin-container"
+      ]
+    },
+    {
+      "provider": "zoom",
+      "selectors": [
+        ".preview-join-button"
       ]
     }
   ],

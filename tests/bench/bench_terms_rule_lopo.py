@@ -23,8 +23,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-_MISSED = re.compile(r"^(?:\(\w\) )?(\S+) \[\S+ \S+ (\[[^\]]*\])\] got (\[[^\]]*\])")
-_FALSE = re.compile(r"^(?:\(\w\) )?(\S+) \[")
+_MISSED = re.compile(r"^(?:\([\w-]+\) )?(\S+) \[\S+ \S+ (\[[^\]]*\])\] got (\[[^\]]*\])")
+_FALSE = re.compile(r"^(?:\([\w-]+\) )?(\S+) \[")
 _EXTRA = re.compile(r"^(\S+) (\[[^\]]*\])")
 
 

@@ -143,6 +143,32 @@ def test_a_teams_lobby_wait_is_reported_as_a_lobby_until_the_participant_is_let_
     wait_for(lambda: world.tab_state(sent) is None, what="the closed tab to leave the state")
 
 
+def test_a_zoom_web_client_preview_is_a_lobby_until_the_participant_joins(world):
+    """Zoom's web client shows its preview at the join link (its join button has the class 'preview-join-button',
+    the catalog's lobby selector) with the microphone on: the packed extension says lobby and the app counts no
+    meeting; once the preview goes the same tab is a meeting."""
+    url = "https://app.zoom.us/wc/84512937106/join"
+    join = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
+            "const poll = setInterval(async () => { const answer = await fetch('/wc/84512937106/joined');"
+            " if (answer.ok) { clearInterval(poll); document.getElementById('preview').remove(); } }, 300);")
+    world.site.pages[("app.zoom.us", "/wc/84512937106/join")] = Page(
+        "Zoom", body='<div id="preview"><input id="input-for-name"><button class="zm-btn preview-join-button">Join'
+        '</button></div>', script=join)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "zoom"]
+    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
+    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
+    assert world.scan_meetings("zoom") == [], "Zoom's preview is no meeting"
+
+    world.site.pages[("app.zoom.us", "/wc/84512937106/joined")] = Page("joined")
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+    (meeting,) = world.scan_meetings("zoom")
+    assert meeting["tab"] == tab.tab
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
 def test_a_bot_joining_the_participant_list_is_reported(world):
     world.site.pages[("meet.jit.si", "/BotRoom")] = Page("BotRoom | Jitsi Meet", bot_after_ms=800,
                                                        bot="Fathom AI Notetaker")

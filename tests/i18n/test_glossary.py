@@ -26,6 +26,9 @@ LOG = re.compile(r"\blog\b", re.IGNORECASE)
 NOTICE = re.compile(r"\bnotices?\b", re.IGNORECASE)
 NOTIFICATION = re.compile(r"notification|without notice", re.IGNORECASE)
 OPT_OUT = re.compile(r"\bopts? out\b", re.IGNORECASE)
+OPT_IN = re.compile(r"\bopts? in\b", re.IGNORECASE)
+OBJECT = re.compile(r"\bobjection\b|\bI object\b", re.IGNORECASE)  # the right of GDPR Art. 21
+WITHDRAW = re.compile(r"\bwithdr[ae]w", re.IGNORECASE)  # a consent, GDPR Art. 7(3)
 
 
 def lacks(words: str) -> re.Pattern[str]:
@@ -56,6 +59,27 @@ RULES = [
     ("de", DPO, NOTHING, lacks("Datenschutzbeauftragte"), "the DPO is der/die Datenschutzbeauftragte"),
     ("fr", DPO, NOTHING, lacks("délégué à la protection des données"),
      "the DPO is le délégué à la protection des données"),
+    # Withdraw (Art. 7(3)), object (Art. 21) and a provider's opt-out, as the Regulation's German and
+    # French texts (OJ L 119, 4.5.2016) word the first two: "ihre Einwilligung jederzeit zu widerrufen",
+    # "Widerspruchsrecht"; "retirer son consentement", "droit d'opposition". An opt-out is a provider's
+    # own switch, unconditional, not the objection of Art. 21 (for which the controller may show
+    # compelling grounds): German and French said it with the objection's word, the other languages not.
+    ("de", WITHDRAW, NOTHING, lacks("widerruf"), "to withdraw a consent is widerrufen, der Widerruf"),
+    ("fr", WITHDRAW, NOTHING, lacks("(?:retir|retrait)"), "to withdraw a consent is retirer, le retrait"),
+    ("de", OBJECT, NOTHING, lacks("widersp"), "to object is widersprechen, der Widerspruch"),
+    ("fr", OBJECT, NOTHING, lacks("oppos"), "to object is s'opposer, l'opposition"),
+    ("de", OPT_OUT, NOTHING, re.compile(r"widersp", re.IGNORECASE), "to opt out is sich dagegen entscheiden (Opt-out)"),
+    ("de", OPT_OUT, NOTHING, lacks("Opt-out"), "an opt-out is named Opt-out"),
+    ("fr", OPT_OUT, NOTHING, re.compile(r"oppos", re.IGNORECASE), "to opt out is choisir l'opt-out"),
+    ("fr", OPT_OUT, NOTHING, lacks("opt-out"), "an opt-out is named l'opt-out"),
+    ("de", OPT_IN, NOTHING, lacks("einwillig"), "to opt in is to consent: einwilligen (Opt-in)"),
+    ("fr", OPT_IN, NOTHING, lacks("consent"), "to opt in is to consent: y consentir (opt-in)"),
+    # Refusing and giving a consent: one word each, as the window and the notification's buttons say it
+    # (the letters said "Einwilligung verweigert", the settings window "accepter" for giving consent).
+    ("de", re.compile(r"\brefus", re.IGNORECASE), NOTHING, re.compile(r"verweiger", re.IGNORECASE),
+     "to refuse a consent is ablehnen"),
+    ("fr", re.compile(r"\bgive or refuse consent\b|\bconsent given\b", re.IGNORECASE), NOTHING,
+     re.compile(r"\baccept", re.IGNORECASE), "to give a consent is consentir, donner son consentement"),
     # Spanish, Italian and Dutch (model-assisted review, 2026-12-02)
     ("es", RECORD, re.compile(f"{LEDGER.pattern}|{LOG.pattern}", re.IGNORECASE), re.compile(r"\bregistros?\b"),
      "registro is the ledger (and a log) only; a ledger record is una entrada"),

@@ -39,7 +39,7 @@ def test_diff_says_summaries_in_the_language_asked_with_zooms_words_as_written(c
     german = cli("terms", "diff", "zoom", "terms", "--lang", "de")
     assert german.returncode == 0, german.stderr
     line = _summary_line(german.stdout)
-    assert line.startswith("  KI-Training, Widerspruch und Einwilligung: Abschnitt 10.2 ")
+    assert line.startswith("  KI-Training, Opt-out und Einwilligung: Abschnitt 10.2 ")
     assert "sagt nicht mehr „without your consent“" in line and "Jetzt: „" in line and PROMISE in line
     assert "no longer says" not in german.stdout
 

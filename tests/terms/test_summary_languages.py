@@ -78,29 +78,29 @@ EXPECTED = {
         "Now: “<N>”",
     ),
     "de": (
-        "Speicherung und Löschung, Aufzeichnung und Transkription, Widerspruch und Einwilligung: Abschnitt 21 wurde "
+        "Speicherung und Löschung, Aufzeichnung und Transkription, Opt-out und Einwilligung: Abschnitt 21 wurde "
         "umformuliert. Vorher: „<B>“ Jetzt: „<N>“",
-        "Weitergabe an Dritte und Auftragsverarbeiter, Widerspruch und Einwilligung: Abschnitt 25 erlaubt jetzt die "
+        "Weitergabe an Dritte und Auftragsverarbeiter, Opt-out und Einwilligung: Abschnitt 25 erlaubt jetzt die "
         "Weitergabe von Ihren Inhalten an Dritte. Jetzt: „<N>“",
         "Lizenz an Ihren Inhalten, Aufzeichnung und Transkription: Der neue Abschnitt 10.3 erlaubt jetzt eine Lizenz "
         "an Ihren Inhalten, das Abrufen und Nutzen von denselben Daten und die Transkription von denselben Daten. "
         "Wortlaut: „<N>“",
         "Weitergabe an Dritte und Auftragsverarbeiter: Abschnitt 12 wurde entfernt und erlaubt die Weitergabe von "
         "personenbezogenen Daten an Dritte nicht mehr. Bisheriger Wortlaut: „<B>“",
-        "KI-Training, Widerspruch und Einwilligung: Abschnitt 10.2 sagt nicht mehr „without your consent“. "
+        "KI-Training, Opt-out und Einwilligung: Abschnitt 10.2 sagt nicht mehr „without your consent“. "
         "Vorher: „<B>“ Jetzt: „<N>“",
     ),
     "fr": (
-        f"Conservation et suppression, Enregistrement et transcription, Opposition et consentement{NB}: La section 21 "
+        f"Conservation et suppression, Enregistrement et transcription, Opt-out et consentement{NB}: La section 21 "
         f"a changé de formulation. Avant{NB}: «{NB}<B>{NB}» Désormais{NB}: «{NB}<N>{NB}»",
-        f"Partage avec des tiers et des sous-traitants, Opposition et consentement{NB}: La section 25 autorise "
+        f"Partage avec des tiers et des sous-traitants, Opt-out et consentement{NB}: La section 25 autorise "
         f"désormais le partage de vos contenus avec des tiers. Désormais{NB}: «{NB}<N>{NB}»",
         f"Licence sur votre contenu, Enregistrement et transcription{NB}: La nouvelle section 10.3 autorise désormais "
         f"une licence d'utilisation de vos contenus, la consultation et l'utilisation de ces mêmes données et la "
         f"transcription de ces mêmes données. Elle indique{NB}: «{NB}<N>{NB}»",
         f"Partage avec des tiers et des sous-traitants{NB}: La section 12 a été supprimée{NB}: elle n'autorise plus le "
         f"partage de données à caractère personnel avec des tiers. Elle indiquait{NB}: «{NB}<B>{NB}»",
-        f"Entraînement de l'IA, Opposition et consentement{NB}: La section 10.2 ne dit plus «{NB}without your "
+        f"Entraînement de l'IA, Opt-out et consentement{NB}: La section 10.2 ne dit plus «{NB}without your "
         f"consent{NB}». Avant{NB}: «{NB}<B>{NB}» Désormais{NB}: «{NB}<N>{NB}»",
     ),
     "es": (

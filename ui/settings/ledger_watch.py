@@ -19,6 +19,9 @@ from ui.jobs import JobRunner, Lane
 log = logging.getLogger(__name__)
 
 INTERVAL_MS = 2000
+# The terms store is written once per document during a check (minutes, with per-host pacing):
+# looking less often keeps the window from comparing versions again after every page.
+TERMS_INTERVAL_MS = 10_000
 KEY = "ledger-watch"
 
 
@@ -30,7 +33,7 @@ class LedgerWatch(QObject):
     told of a write and reloads anyway)."""
 
     def __init__(self, services: Services, tasks: JobRunner, window: QWidget, changed: Callable[[], None], *,
-                 ask: Callable[[], Hashable] | None = None, key: str = KEY) -> None:
+                 ask: Callable[[], Hashable] | None = None, key: str = KEY, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(window)
         self._services = services
         self._ask_store: Callable[[], Hashable] = ask or services.ledger_version
@@ -40,7 +43,7 @@ class LedgerWatch(QObject):
         self._changed = changed
         self._seen: Hashable | None = None
         self._timer = QTimer(self)
-        self._timer.setInterval(INTERVAL_MS)
+        self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.look)
         self._timer.start()
         self.settle()
@@ -80,4 +83,5 @@ class LedgerWatch(QObject):
 def terms_watch(services: Services, tasks: JobRunner, window: QWidget, changed: Callable[[], None]) -> LedgerWatch:
     """The same watch over the terms store: a version another process stored (``meeting-guard
     terms check``, ``terms import``) shows in the open window without reopening it."""
-    return LedgerWatch(services, tasks, window, changed, ask=services.terms_store_stamp, key="terms-watch")
+    return LedgerWatch(services, tasks, window, changed, ask=services.terms_store_stamp, key="terms-watch",
+                       interval_ms=TERMS_INTERVAL_MS)

@@ -30,7 +30,7 @@ def test_in_german_the_terms_tab_says_the_change_in_german_with_zooms_english_wo
     model = window.terms.model
     assert model.total == 1
     summary = model.data(model.index(0, 3))
-    assert summary.startswith("KI-Training, Widerspruch und Einwilligung: Ein neuer Absatz in Abschnitt 10.4 "
+    assert summary.startswith("KI-Training, Opt-out und Einwilligung: Ein neuer Absatz in Abschnitt 10.4 "
                               "schließt jetzt das Training von KI mit Audio, Video und Chat und Ihren Inhalten aus")
     assert summary.endswith(f"Wortlaut: „{ZOOM_SENTENCE}“")
     for side in (window.terms.old_text, window.terms.new_text):  # side by side, the summary above both
