@@ -110,14 +110,15 @@ def trimmed(url: str) -> str:
     if not text or (text[-1] not in _TRAILING and text[-1] not in _CLOSERS):
         return text
     counts = {ch: text.count(ch) for ch in (*_CLOSERS, *_CLOSERS.values())}
-    while text:
-        last = text[-1]
+    end = len(text)  # cut once at the end: a copy per character dropped was quadratic in a run of "." or ")"
+    while end:
+        last = text[end - 1]
         if last in _CLOSERS and counts[last] > counts[_CLOSERS[last]]:
             counts[last] -= 1
         elif last not in _TRAILING:
             break
-        text = text[:-1]
-    return text
+        end -= 1
+    return text[:end]
 
 
 def _url_defense(host: str, path: str, query: str) -> str | None:

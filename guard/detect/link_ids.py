@@ -15,7 +15,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 MOST_COMPARED = 2000  # characters of a link read
-UNRESOLVED = "{}:?"  # a link that redirects to one meeting of the provider, which the link itself does not name
+UNRESOLVED = "{}:?"  # a link that redirects to one meeting of the provider, which the link itself does not name;
+# the id goes on with the link's own name (``zoom:?my/ada.lovelace``): two such links are two people's rooms
 _ZOOM_DOMAINS = ("zoom.us", "zoom.com", "zoomgov.com", "zoom.com.cn", "zoom-x.de")
 _TEAMS_HOSTS = ("teams.microsoft.com", "teams.live.com", "teams.cloud.microsoft", "gov.teams.microsoft.us",
                 "dod.teams.microsoft.us", "teams.microsoft.us")
@@ -31,7 +32,7 @@ def _zoom(scheme: str, host: str, path: str, query: str) -> str | None:
     parts = [part for part in path.split("/") if part]
     candidate = None
     if len(parts) >= 2 and parts[0] == "my":
-        return UNRESOLVED.format("zoom")  # a personal link: the page redirects to the room's /j/<id>
+        return UNRESOLVED.format("zoom") + "my/" + parts[1].casefold()  # a personal link: redirects to /j/<id>
     if len(parts) >= 2 and parts[0] in ("j", "s", "w"):
         candidate = parts[1]
     elif len(parts) >= 2 and parts[0] == "wc":
@@ -65,30 +66,43 @@ def _meet_code(text: str) -> bool:
 
 def _google_meet(host: str, path: str) -> str | None:
     if host == "g.co" and path.startswith("/meet/"):
-        return UNRESOLVED.format("meet")  # Google's short link: it redirects to the meeting's code
+        return UNRESOLVED.format("meet") + path.casefold()  # Google's short link: it redirects to the meeting's code
     if host != "meet.google.com":
         return None
     parts = [part for part in path.split("/") if part]
     if parts[:1] == ["lookup"] and len(parts) >= 2:
-        return UNRESOLVED.format("meet")  # a Classroom nickname: Meet looks it up and redirects to a code
+        return UNRESOLVED.format("meet") + "lookup/" + parts[1].casefold()  # a Classroom nickname: redirects to a code
     if parts[:1] == ["_meet"]:
         parts = parts[1:]
     return f"meet:{parts[0].casefold()}" if parts and _meet_code(parts[0]) else None
 
 
+def unresolved(meeting: str | None) -> bool:
+    """``meeting`` (an id) is a link that redirects to a meeting it does not name (``zoom:?my/<name>``)."""
+    return bool(meeting) and ":?" in str(meeting)
+
+
 def same_meeting(first: str, second: str) -> bool:
-    """Two meeting ids name one meeting: equal, or one is a link that redirects to a meeting of the same
-    provider (``zoom:?`` for a personal ``/my/<name>`` link, ``meet:?`` for a lookup or ``g.co/meet`` link),
-    which in one tab is followed by the meeting it redirects to."""
+    """Two meeting ids name one meeting: equal, or one (not both) is a link that redirects to a meeting of
+    the same provider (``zoom:?my/<name>`` for a personal link, ``meet:?lookup/<nickname>`` for a lookup or
+    ``meet:?/meet/<name>`` for a ``g.co/meet`` link), which in one tab is followed by the meeting it
+    redirects to. Two such links of different names are two rooms."""
     if first == second:
         return True
     provider = first.partition(":")[0]
-    return provider == second.partition(":")[0] and UNRESOLVED.format(provider) in (first, second)
+    return provider == second.partition(":")[0] and unresolved(first) != unresolved(second)
+
+
+def sent_on(earlier: str | None, later: str | None) -> bool:
+    """A tab that showed the meeting ``earlier`` names now shows a personal or nickname link (``later``): it
+    was sent on to another meeting, not redirected into this one (a redirect runs the other way)."""
+    earlier_id, later_id = meeting_id(earlier), meeting_id(later)
+    return bool(earlier_id) and not unresolved(earlier_id) and unresolved(later_id)
 
 
 def meeting_id(url: str | None) -> str | None:
     """``"zoom:<id>"``, ``"teams:<id or thread>"`` or ``"meet:<code>"`` for a link of those meetings in any
-    of their forms, ``"zoom:?"``/``"meet:?"`` for one that redirects to a meeting it does not name, else
+    of their forms, ``"zoom:?<name>"``/``"meet:?<name>"`` for one that redirects to a meeting it does not name, else
     None (other links are compared as written)."""
     if not url:
         return None

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from guard.detect.identity import Cluster, key_kind, same_address, titles_match
+from guard.detect.link_ids import sent_on
 from guard.detect.observation import Observation
 from guard.events import MeetingSession, Signal
 
@@ -110,12 +111,13 @@ def launched_together(key: str, cluster: Cluster, track: MeetingTrack) -> bool:
 
 
 def moved_on(track: MeetingTrack, mine: Mapping[str, Cluster]) -> bool:
-    """The same tab now shows another meeting address, or the same window another meeting title."""
+    """The same tab now shows another meeting address (a personal or nickname link after a meeting it named
+    included: :func:`guard.detect.link_ids.sent_on`), or the same window another meeting title."""
     meeting = track.meeting
     for key, cluster in mine.items():
         kind = key_kind(key)
         if kind == "tab" and key in track.keys and cluster.url and meeting.url \
-                and not same_address(cluster.url, meeting.url):
+                and (not same_address(cluster.url, meeting.url) or sent_on(meeting.url, cluster.url)):
             return True
         if kind == "window" and key in track.keys and not track.has_kind("tab") and cluster.title \
                 and meeting.title and not titles_match(cluster.title, meeting.title) \

@@ -2,7 +2,8 @@
 
 A parameter counts by its name, read after the last ``?`` in it (a fragment route's own query,
 ``#/meet/<id>?p=...``), and a value that is itself a percent-encoded link has its own query's secrets
-cut (a launcher's ``url=%2F_%23%2Fmeet%2F<id>%3Fp%3D...``).
+cut (a launcher's ``url=%2F_%23%2Fmeet%2F<id>%3Fp%3D...``), as has a parameter whose ``=`` is itself
+percent-encoded (``?pwd%3D<passcode>``, a link copied out of a redirect's encoded value).
 
 The rule list is data (resources/detect/redaction.toml), shared with the browser extension,
 which applies the same rules in JavaScript before a link leaves the browser
@@ -88,11 +89,14 @@ def _join_folded(value: str, lowered: str, pieces: list[str]) -> str:
 
 
 def _redact_params(text: str, secrets: frozenset[str]) -> str:
-    if "=" not in text:
+    if "=" not in text and "%3d" not in text.lower():
         return text
     parts = text.split("&")
     for index, part in enumerate(parts):
         name, equals, value = part.partition("=")
+        if not equals and "%" in part:  # its "=" percent-encoded (?pwd%3D<passcode>): read as an encoded query
+            parts[index] = _redact_encoded(part, secrets)
+            continue
         if not (equals and value):
             continue
         if _is_secret(name, secrets):

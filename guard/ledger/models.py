@@ -313,12 +313,20 @@ class RecordDraft(_Model):
 def link_without_secrets(link: str | None) -> str | None:
     """A meeting link as detection shows it (guard.detect.redaction: passcodes and tokens cut, no
     user:password): one typed or pasted by hand (the consent form, ``consent add --meeting-id``) would
-    otherwise keep them in the signed record, its exports and the letters quoting it."""
-    if not link or not any(mark in link for mark in "?#@"):
+    otherwise keep them in the signed record, its exports and the letters quoting it. A link pasted as a
+    mail gateway rewrote it (Safe Links, Proofpoint, Sophos, SES tracking: guard.detect.link_forms) is the
+    meeting link inside, as detection reports it: the wrapper carries the passcode encoded where no
+    parameter name shows it (Proofpoint's ``-3D``, Sophos' base64) and Safe Links' ``data=`` the
+    recipient's mail address."""
+    if not link or not any(mark in link for mark in "?#@/"):
         return link
-    from guard.detect.redaction import redact_url  # loaded with the first link that may hold one
+    from guard.detect.link_forms import link_forms, trimmed, unglued  # loaded with the first link
+    from guard.detect.redaction import redact_url
 
-    return redact_url(link)
+    forms = link_forms(link)
+    if forms[-1] not in (link, trimmed(unglued(link))):  # a redirect unwrapped: the meeting link it leads to
+        link = forms[-1]
+    return redact_url(link) if any(mark in link for mark in "?#@") else link
 
 
 def notice_digest(text: str) -> str:

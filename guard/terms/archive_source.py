@@ -201,6 +201,10 @@ class GitArchive:
                                   f"The archive copy {self.folder} could not be read with git ({error}).") from None
         if done.returncode != 0:
             stderr = done.stderr.decode("utf-8", "replace")
+            if "dubious ownership" in stderr:  # its last line says how to trust it: never passed on
+                raise TermsFetchError(FetchFailure.CLIENT_ERROR, str(self.folder),
+                                      f"The archive copy {self.folder} belongs to another user, so git does not "
+                                      "read it (its settings are theirs); use a copy of your own (git clone it).")
             reason = stderr.strip().splitlines()[-1:] or ["no reason given"]
             # git reports a partial clone's missing file as a promisor-remote failure or, depending on the
             # order its messages come in, only as the refused transport: either means a lacking file.

@@ -113,11 +113,14 @@
   }
 
   function redactParams(text) {
-    if (text.indexOf("=") === -1) {
+    if (text.indexOf("=") === -1 && text.toLowerCase().indexOf("%3d") === -1) {
       return text;
     }
     return text.split("&").map((part) => {
       const equals = part.indexOf("=");
+      if (equals === -1 && part.indexOf("%") !== -1) { // its "=" percent-encoded (?pwd%3D<passcode>)
+        return redactEncoded(part);
+      }
       if (equals > 0 || equals === 0) {
         const name = part.slice(0, equals);
         const value = part.slice(equals + 1);

@@ -118,3 +118,14 @@ def test_a_browser_given_a_link_without_its_scheme_loads_it_as_https(arg, provid
 ])
 def test_a_path_an_option_or_a_look_alike_without_a_scheme_is_no_link(arg):
     assert RULES.match_urls((arg,)) == []
+
+
+def test_trailing_punctuation_is_cut_in_linear_time_hostile():
+    """A run of a sentence's punctuation or closing brackets after a link (typed into the consent form, which
+    has no command line's bound) is cut at once: cut a character at a time it took seconds for 400,000."""
+    from guard.detect.link_forms import link_forms, trimmed
+
+    for tail in ("." * 1_000_000, ")" * 1_000_000, ".)]}!?" * 150_000):
+        assert trimmed("https://zoom.us/j/1" + tail) == "https://zoom.us/j/1"
+        assert link_forms("https://zoom.us/j/1?pwd=x" + tail)[-1] == "https://zoom.us/j/1?pwd=x"
+    assert trimmed("https://en.wikipedia.org/wiki/Foo_(bar))).") == "https://en.wikipedia.org/wiki/Foo_(bar)"

@@ -33,9 +33,9 @@ TEAMS_THREAD = "19:meeting_NjA0YjE3ZTMtOGQ5Zi00YjY1LWE3ZTgtMmQ0YzFmOWUwYjNh@thre
      f"teams:{TEAMS_THREAD.casefold()}"),
     ("https://meet.google.com/abc-defg-hij?authuser=0", "meet:abc-defg-hij"),
     ("https://meet.google.com/_meet/abc-defg-hij?ijlm=1", "meet:abc-defg-hij"),
-    ("https://meet.google.com/lookup/biology7b", "meet:?"),
-    ("https://g.co/meet/biology7b", "meet:?"),
-    ("https://acme.zoom.us/my/ada.lovelace", "zoom:?"),
+    ("https://meet.google.com/lookup/BIOLOGY7b", "meet:?lookup/biology7b"),
+    ("https://g.co/meet/biology7b", "meet:?/meet/biology7b"),
+    ("https://acme.zoom.us/my/ada.lovelace", "zoom:?my/ada.lovelace"),
     ("https://meet.google.com/landing", None),
     ("https://zoom.us/j/not-digits", None),
     ("https://zoom.us.evil.example/j/81234567890", None),
@@ -83,3 +83,33 @@ def test_a_tab_walking_from_zoom_s_join_page_to_its_web_client_stays_one_meeting
         state, new = advance(state, [tab(url, tick)], start + timedelta(seconds=2 * tick), SessionRules())
         events += new
     assert [type(event) for event in events if isinstance(event, MeetingStarted | MeetingEnded)] == [MeetingStarted]
+
+
+def _walk(urls: list[str], provider: str = "zoom") -> list[type]:
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    state, events = SessionState(), []
+    for tick, url in enumerate(urls):
+        when = start + timedelta(seconds=2 * tick)
+        seen = Observation(provider, Signal.BROWSER_TAB, 300, f"tab chromium/7 shows {url}", when,
+                           meeting=True, title="Meeting", url=url, tab="chromium/7", active=True)
+        state, new = advance(state, [seen], when, SessionRules())
+        events += new
+    return [type(event) for event in events if isinstance(event, MeetingStarted | MeetingEnded)]
+
+
+def test_a_personal_link_opened_in_a_meetings_tab_starts_another_meeting_hostile():
+    """A personal or nickname link is taken for the meeting it redirects to, but only as the tab's next step:
+    opened in the tab of a meeting already named (or after another person's link), it leads to another
+    meeting, whose notice is a new question. Taken for the same one, a host's /my/<name> link sent to a
+    participant in a call carried the first meeting's decision into the second."""
+    one = [MeetingStarted]
+    two = [MeetingStarted, MeetingEnded, MeetingStarted]
+    assert _walk(["https://acme.zoom.us/my/ada.lovelace", "https://acme.zoom.us/j/81234567890?pwd=x",
+                  "https://acme.zoom.us/wc/81234567890/join"]) == one
+    assert _walk(["https://acme.zoom.us/j/81234567890", "https://acme.zoom.us/my/grace.hopper",
+                  "https://acme.zoom.us/j/89999999999"]) == two
+    assert _walk(["https://acme.zoom.us/my/ada.lovelace", "https://acme.zoom.us/my/grace.hopper"]) == two
+    assert _walk(["https://meet.google.com/abc-defg-hij", "https://meet.google.com/lookup/biology7b",
+                  "https://meet.google.com/xyz-abcd-efg"], "google-meet") == two
+    assert _walk(["https://meet.google.com/lookup/biology7b", "https://meet.google.com/abc-defg-hij"],
+                 "google-meet") == one

@@ -74,6 +74,12 @@ RULES = [
     ("fr", OPT_OUT, NOTHING, lacks("opt-out"), "an opt-out is named l'opt-out"),
     ("de", OPT_IN, NOTHING, lacks("einwillig"), "to opt in is to consent: einwilligen (Opt-in)"),
     ("fr", OPT_IN, NOTHING, lacks("consent"), "to opt in is to consent: y consentir (opt-in)"),
+    # Refusing and giving a consent: one word each, as the window and the notification's buttons say it
+    # (the letters said "Einwilligung verweigert", the settings window "accepter" for giving consent).
+    ("de", re.compile(r"\brefus", re.IGNORECASE), NOTHING, re.compile(r"verweiger", re.IGNORECASE),
+     "to refuse a consent is ablehnen"),
+    ("fr", re.compile(r"\bgive or refuse consent\b|\bconsent given\b", re.IGNORECASE), NOTHING,
+     re.compile(r"\baccept", re.IGNORECASE), "to give a consent is consentir, donner son consentement"),
     # Spanish, Italian and Dutch (model-assisted review, 2026-12-02)
     ("es", RECORD, re.compile(f"{LEDGER.pattern}|{LOG.pattern}", re.IGNORECASE), re.compile(r"\bregistros?\b"),
      "registro is the ledger (and a log) only; a ledger record is una entrada"),

@@ -244,3 +244,28 @@ def test_a_commit_with_a_date_git_cannot_give_is_refused_naming_the_copy_hostile
         assert store.versions("zoom", "terms") == []
         done = cli("terms", "import", "zoom", "terms", "--git", str(repo.folder))
         assert "Traceback" not in done.stderr and bad[:12] in done.stdout + done.stderr, done.stderr
+
+
+def test_a_copy_of_another_user_is_refused_without_advice_to_trust_it_hostile(tmp_path: Path) -> None:
+    """git refuses a repository another user owns (its .git/config is theirs) and ends its message
+    with how to make an exception for it; the import passed on that last line as the reason, so the
+    user was told to run 'git config --global --add safe.directory' on another user's folder. The
+    copy is refused naming it, saying whose it is and to use a copy of one's own."""
+    import os
+
+    import pytest
+
+    if os.getuid() != 0:
+        pytest.skip("giving a folder to another user needs root")
+    repo = ArchiveRepo.zoom_2023(tmp_path / "repo", noise=0, upto=1)
+    for root, folders, files in os.walk(repo.folder):
+        for name in [*folders, *files]:
+            os.lchown(os.path.join(root, name), 65534, 65534)
+    os.lchown(repo.folder, 65534, 65534)
+    store = TermsStore(tmp_path / "store", {}, [])
+    result = ArchiveImporter(store, GitArchive(repo.folder, REPOSITORY), clock=lambda: NOW).run(
+        "zoom", "terms", URL, ARCHIVE)
+    assert result.error is not None and str(repo.folder) in str(result.error)
+    assert "safe.directory" not in str(result.error), "the user was told to trust another user's repository"
+    assert "another user" in str(result.error) and "your own" in str(result.error)
+    assert store.versions("zoom", "terms") == []

@@ -1,4 +1,4 @@
-"""The settings window's own state (geometry, current tab, splitter sizes) across runs.
+"""The settings window's own state (geometry, current tab, splitter sizes, export format) across runs.
 
 Kept as ``ui-state.json`` beside ``settings.toml`` and written atomically through the door
 (:meth:`guard.services.Services.save_text`, on the job runner), rather than with QSettings:

@@ -195,14 +195,18 @@ class SettingsWindow(QMainWindow):
         tab = self.state.get("tab")
         if tab in self._tabs:
             self.show_tab(tab)
+        chosen = self.history.export.format.findData(self.state.get("export-format"))
+        if chosen >= 0:  # the format last exported in, not JSON again each time the window opens
+            self.history.export.format.setCurrentIndex(chosen)
 
     def _remember_tab(self) -> None:
         self.state.set("tab", self.current_tab())
 
     def save_state(self) -> None:
-        """Write geometry, tab and splitter sizes to ui-state.json (on close and hide)."""
+        """Write geometry, tab, splitter sizes and export format to ui-state.json (on close and hide)."""
         self.state.set("geometry", base64.b64encode(bytes(self.saveGeometry())).decode("ascii"))
         self.state.set("tab", self.current_tab())
+        self.state.set("export-format", self.history.export.format.currentData())
         self.state.set("splitters", {name: s.sizes() for name, s in self._splitters().items()})
         text, path, services = self.state.text(), self.state.path, self.services
         self.tasks.submit(lambda: services.save_text(path, text), None,

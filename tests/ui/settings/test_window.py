@@ -70,6 +70,18 @@ def test_geometry_tab_and_splitters_are_remembered(open_window, qtbot):
     assert abs(sizes[0] / sum(sizes) - 500 / 800) < 0.05
 
 
+def test_the_export_format_chosen_is_the_one_offered_next_time(open_window, qtbot):
+    """The format went back to JSON each time the window opened: a user who exports to PDF, and
+    presses Export without looking, got a JSON file."""
+    window = open_window(tab="history")
+    box = window.history.export.format
+    box.setCurrentIndex(box.findData("pdf"))
+    window.close()
+    wait_idle(qtbot, window)  # the state file is written on the job runner
+    again = open_window(tab="history")
+    assert again.history.export.format.currentData() == "pdf"
+
+
 def test_a_damaged_state_file_is_ignored(open_window, qtbot):
     folder = app_paths().ensure().config_dir
     (folder / "ui-state.json").write_text("{not json", encoding="utf-8")
