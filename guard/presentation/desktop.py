@@ -17,7 +17,7 @@ from guard.detect.desktop import Compositor, DesktopFacts, SessionType
 from guard.detect.observation import ProbeState, ProbeStatus
 from guard.presentation.i18n import N_, _, labelled, say
 
-INSTALL_EXTENSION = N_("install the Guard's GNOME Shell extension (Preferences → Desktop, or "
+INSTALL_EXTENSION = N_("install the app's GNOME Shell extension (Preferences → Desktop, or "
                        "meeting-guard desktop install-gnome-extension), then log out and back in")
 
 
@@ -53,7 +53,7 @@ def desktop_capabilities(report: DesktopReport, probes: Sequence[ProbeStatus] = 
         _device("camera", _("Camera in use"), by_name.get("camera"), facts),
         _device("sockets", _("Media sockets"), by_name.get("sockets"), facts),
         Capability("browser-tabs", _("Browser tabs"), None,
-                   _("read by the Guard's browser extension where it is installed, the same on X11 and Wayland")),
+                   _("read by the app's browser extension where it is installed, the same on X11 and Wayland")),
         _tray(report, tray_shown),
         _notifications(report),
     )
@@ -86,14 +86,14 @@ def _window_titles(report: DesktopReport) -> Capability:
         extension = report.services.gnome_extension
         if extension == ExtensionState.ACTIVE:
             return Capability("windows", label, True,
-                              _("read through the Guard's GNOME Shell extension (experimental; Wayland and X11 apps)"))
+                              _("read through the app's GNOME Shell extension (experimental; Wayland and X11 apps)"))
         if extension == ExtensionState.INSTALLED:
             return Capability("windows", label, False,
-                              _("the Guard's GNOME Shell extension is installed but GNOME Shell has not loaded it")
+                              _("the app's GNOME Shell extension is installed but GNOME Shell has not loaded it")
                               + xwayland,
                               _("log out and back in, then turn it on in the Extensions app"))
         return Capability("windows", label, False,
-                          _("unavailable on GNOME Wayland without the Guard's GNOME Shell extension") + xwayland,
+                          _("unavailable on GNOME Wayland without the app's GNOME Shell extension") + xwayland,
                           _(INSTALL_EXTENSION))
     return Capability("windows", label, False,
                       _("unavailable on {desktop}: it gives apps no way to read other apps' window titles").format(
@@ -139,7 +139,7 @@ def _tray(report: DesktopReport, shown: bool | None = None) -> Capability:
     facts, host = report.facts, report.services.tray_host
     label = _("Tray icon")
     if shown:  # seen, not guessed: the tray host gave the icon a place or registered it
-        return Capability("tray", label, True, _("shown: the tray host shows the Guard's icon"))
+        return Capability("tray", label, True, _("shown: the tray host shows the app's icon"))
     if shown is False and facts.session == SessionType.X11:
         return Capability("tray", label, False,
                           _("no tray host on this desktop: the app shows a status window instead"),

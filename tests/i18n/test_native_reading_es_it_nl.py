@@ -114,6 +114,14 @@ def test_the_app_is_never_called_the_guard(language):
     assert not found_in(language, ALONE), language
 
 
+def test_the_english_words_never_call_it_the_guard_either():
+    """The Overview said "read by the Guard's browser extension" and Preferences "the Guard's GNOME
+    Shell extension", where every translation (and the welcome) says the app."""
+    found = [text for message in read() if message.id for text in (message.id if isinstance(message.id, tuple)
+                                                                    else (message.id,)) if ALONE.search(text)]
+    assert not found, found
+
+
 # Calques the review found: "Stand nu" (German "Stand jetzt"), "indicato sopra, con cosa fare".
 CALQUES = {"es": re.compile(r"con lo que hay que hacer\)"), "it": re.compile(r"con cosa fare\)"),
            "nl": re.compile(r"\bStand nu\b|met wat u kunt doen\)")}

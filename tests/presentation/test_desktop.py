@@ -44,8 +44,8 @@ def test_the_desktop_is_told_from_the_variables_the_session_sets(env, session, c
 def test_window_titles_on_gnome_wayland_without_the_extension_say_how_to_enable_them():
     found = capability(GNOME, "windows", extension=ExtensionState.NOT_INSTALLED)
     assert found.works is False
-    assert found.line().startswith("Window titles: unavailable on GNOME Wayland without the Guard's GNOME Shell "
-                                   "extension; X11 apps running through Xwayland are still read (install the Guard's")
+    assert found.line().startswith("Window titles: unavailable on GNOME Wayland without the app's GNOME Shell "
+                                   "extension; X11 apps running through Xwayland are still read (install the app's")
     assert "meeting-guard desktop install-gnome-extension" in found.enable
 
 

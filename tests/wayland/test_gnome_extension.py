@@ -159,7 +159,7 @@ def test_desktop_status_on_gnome_wayland_before_and_after_the_extension(shell, b
     before = _status(env)
     (titles,) = [c for c in before["capabilities"] if c["signal"] == "windows"]
     assert titles["works"] is False
-    assert titles["detail"].startswith("unavailable on GNOME Wayland without the Guard's GNOME Shell extension")
+    assert titles["detail"].startswith("unavailable on GNOME Wayland without the app's GNOME Shell extension")
     assert "X11 apps running through Xwayland are still read" in titles["detail"]
     assert "install-gnome-extension" in titles["enable"]
 

@@ -42,11 +42,11 @@ class DesktopPanel(QGroupBox):
             return
         state = report.services.gnome_extension
         self.status.setText({
-            ExtensionState.ACTIVE: _("Window titles are read through the Guard's GNOME Shell extension "
+            ExtensionState.ACTIVE: _("Window titles are read through the app's GNOME Shell extension "
                                      "(experimental)."),
-            ExtensionState.INSTALLED: _("The Guard's GNOME Shell extension is installed; log out and back in, then "
+            ExtensionState.INSTALLED: _("The app's GNOME Shell extension is installed; log out and back in, then "
                                         "turn it on in the Extensions app."),
-        }.get(state, _("On GNOME Wayland the app cannot read window titles without the Guard's GNOME Shell "
+        }.get(state, _("On GNOME Wayland the app cannot read window titles without its GNOME Shell "
                        "extension (experimental). It shares only window titles and process ids, only with this app.")))
         self.button.setEnabled(state != ExtensionState.ACTIVE)
         self.setVisible(True)

@@ -52,7 +52,7 @@ def test_on_gnome_the_preferences_button_installs_the_extension(open_window, qtb
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     prefs = open_window(tab="preferences").preferences
     qtbot.waitUntil(prefs.desktop_group.isVisible, timeout=30_000)
-    assert "cannot read window titles without the Guard's GNOME Shell extension" in prefs.gnome_status.text()
+    assert "cannot read window titles without its GNOME Shell extension" in prefs.gnome_status.text()
     qtbot.mouseClick(prefs.gnome_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: prefs.gnome_status.text().startswith("Installed in"), timeout=30_000)
     folder = tmp_path / "data" / "gnome-shell" / "extensions" / EXTENSION_UUID
