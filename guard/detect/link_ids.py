@@ -42,16 +42,27 @@ def _zoom(scheme: str, host: str, path: str, query: str) -> str | None:
     return f"zoom:{candidate}" if candidate and candidate.isdigit() else None
 
 
-def _teams(url: str, scheme: str, host: str) -> str | None:
+def _teams(scheme: str, host: str, path: str, query: str, fragment: str) -> str | None:
+    """Where a Teams link names its meeting: the path, a launcher's ``url=`` value (encoded once or twice) and
+    the fragment's route, in that order; never another query parameter, where a link can carry any other
+    meeting's id (``/l/meetup-join/<thread B>?x=/meet/<A's id>`` is meeting B)."""
     if not (scheme == "msteams" or host in _TEAMS_HOSTS):
         return None
-    text = unquote(unquote(url))  # a launcher's url= parameter, encoded once or twice
-    meet = text.find("/meet/")
-    if meet != -1:
+    launcher = [value for name, value in parse_qsl(query) if name.casefold() == "url"][:1]
+    for place in (path, *launcher, fragment):
+        found = _teams_named(unquote(unquote(place)))
+        if found:
+            return found
+    return None
+
+
+def _teams_named(text: str) -> str | None:
+    """The meeting ``text`` names first: a ``/meet/<digits>`` or a ``meetup-join/19:...`` thread."""
+    meet, join = text.find("/meet/"), text.find("meetup-join/")
+    if meet != -1 and (join == -1 or meet < join):
         digits = text[meet + len("/meet/"):].split("?", 1)[0].split("/", 1)[0].split("&", 1)[0]
         if digits.isdigit():
             return f"teams:{digits}"
-    join = text.find("meetup-join/")
     if join != -1:
         thread = text[join + len("meetup-join/"):].split("/", 1)[0].split("?", 1)[0].split("&", 1)[0]
         if thread.startswith("19:"):
@@ -112,5 +123,5 @@ def meeting_id(url: str | None) -> str | None:
     except ValueError:
         return None
     scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
-    return (_zoom(scheme, host, parts.path, parts.query) or _teams(text, scheme, host)
-            or _google_meet(host, parts.path))
+    return (_zoom(scheme, host, parts.path, parts.query)
+            or _teams(scheme, host, parts.path, parts.query, parts.fragment) or _google_meet(host, parts.path))

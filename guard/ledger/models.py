@@ -323,10 +323,14 @@ def link_without_secrets(link: str | None) -> str | None:
     from guard.detect.link_forms import link_forms, trimmed, unglued  # loaded with the first link
     from guard.detect.redaction import redact_url
 
-    forms = link_forms(link)
-    if forms[-1] not in (link, trimmed(unglued(link))):  # a redirect unwrapped: the meeting link it leads to
-        link = forms[-1]
+    text = link.strip()  # as pasted, with the spaces around it the ledger drops anyway
+    inner = link_forms(text)[-1]
+    if inner not in (text, trimmed(unglued(text))) and inner.lower().startswith(_MEETING_SCHEMES):
+        link = inner  # a redirect unwrapped: the meeting link it leads to (a web or app link, nothing else)
     return redact_url(link) if any(mark in link for mark in "?#@") else link
+
+
+_MEETING_SCHEMES = ("https://", "http://", "msteams:", "zoommtg:", "zoomus:")
 
 
 def notice_digest(text: str) -> str:

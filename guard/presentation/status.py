@@ -124,7 +124,7 @@ def change_summary(changes: tuple[ClauseChange, ...], limit: int = 300) -> str:
     if not changes:
         return _("The wording changed.")
     first = changes[0]
-    text = change_words(first) or _("A clause about {topics} changed.").format(
+    text = change_words(first) or _("A clause changed: {topics}.").format(
         topics=wording.topics_phrase(first.topics) or _("data use"))
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"

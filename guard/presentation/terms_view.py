@@ -38,7 +38,7 @@ def marked_wordings(change: AnalysedChange) -> tuple[Marked | None, Marked | Non
 
 
 def topic_names(change: AnalysedChange) -> str:
-    """'AI training, Licence over your content' (the topics' labels from the shipped topic file)."""
+    """'AI training, Use of your content or data' (the topics' labels from the shipped topic file)."""
     from guard.presentation.wording import topic_label
 
     return ", ".join(topic_label(topic) for topic in change.topics)

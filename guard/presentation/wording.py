@@ -50,7 +50,7 @@ SIGNAL_WORDS = {
 # The terms classifier's topic labels (resources/terms/topics.toml), marked here so they are
 # translated; tests/i18n checks every label of the file is listed.
 TOPIC_LABELS = (
-    N_("AI training"), N_("Licence over your content"), N_("Service-generated and usage data"),
+    N_("AI training"), N_("Use of your content or data"), N_("Service-generated and usage data"),
     N_("What counts as your content or data"), N_("Sharing with third parties and processors"),
     N_("Retention and deletion"), N_("Recording and transcription"), N_("Biometric and voice data"),
     N_("Opt-out and consent"),
@@ -231,7 +231,7 @@ def no_clauses_in_force(provider: Provider | None) -> str:
 
 def clause_label(clause: Clause) -> str:
     """'§10.2 AI training' (the section number when known, then the topic); a section known by its
-    heading follows the topic: 'Licence over your content (Permission to use your content: Licence)'."""
+    heading follows the topic: 'AI training (Use of your content: AI)'."""
     topic = topic_label(clause.topic)
     if not clause.section:
         return topic

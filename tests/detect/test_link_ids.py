@@ -113,3 +113,17 @@ def test_a_personal_link_opened_in_a_meetings_tab_starts_another_meeting_hostile
                   "https://meet.google.com/xyz-abcd-efg"], "google-meet") == two
     assert _walk(["https://meet.google.com/lookup/biology7b", "https://meet.google.com/abc-defg-hij"],
                  "google-meet") == one
+
+
+def test_a_teams_link_is_the_meeting_its_path_or_route_names_not_one_in_another_parameter_hostile():
+    """A Teams link is the meeting its path, its launcher's url= or its fragment's route names: another
+    parameter can carry any meeting's id, and read first it made an organiser's link to meeting B the same
+    meeting as A in a tab that walked from A to B (A's session, and its notifications, went on)."""
+    thread_b = "19:meeting_QkJCQkJCQkJC@thread.v2"
+    hostile = f"https://teams.microsoft.com/l/meetup-join/{thread_b}/0?context=%7b%7d&x=/meet/2349876501234"
+    assert meeting_id(hostile) == f"teams:{thread_b.casefold()}"
+    assert not same_address("https://teams.microsoft.com/meet/2349876501234?p=Hq7m", hostile)
+    routed = "https://teams.microsoft.com/v2/?x=%2Fmeet%2F2349876501234#/meet/2340000000000?p=Zz9"
+    assert meeting_id(routed) == "teams:2340000000000"
+    app_link = "msteams:/l/meetup-join/19%3ameeting_QkJCQkJCQkJC%40thread.v2/0"
+    assert meeting_id(app_link) == f"teams:{thread_b.casefold()}"

@@ -42,6 +42,17 @@ def test_a_pasted_wrapped_link_is_stored_as_the_meeting_link_without_its_passcod
     assert stored == KEPT, "the meeting link detection would show, not the gateway's wrapper"
 
 
+def test_a_wrapped_link_pasted_with_spaces_around_it_is_unwrapped_too_hostile(ledger):
+    record = ledger.append(RecordDraft("zoom", "given", meeting={"id_or_link": f"  {WRAPPED['proofpoint-v2']}\n"}))
+    assert record.meeting.id_or_link == KEPT
+
+
+def test_a_redirect_to_a_script_is_not_taken_for_the_link_it_names_hostile(ledger):
+    wrapper = "https://www.google.com/url?q=javascript://x%0Aalert(document.cookie)&sa=D"
+    record = ledger.append(RecordDraft("zoom", "given", meeting={"id_or_link": wrapper}))
+    assert record.meeting.id_or_link == wrapper, "kept as pasted: no redirect to a meeting was unwrapped"
+
+
 def test_a_link_no_wrapper_holds_is_kept_as_typed(ledger):
     typed = "https://www.google.com/search?q=zoom+passcode"
     record = ledger.append(RecordDraft("zoom", "given", meeting={"id_or_link": typed}))

@@ -66,7 +66,7 @@ def test_meeting_view_lists_evidence_features_and_clauses_in_force_that_day(cata
     assert summary.sources[0].checked == "10 Jan 2026" and summary.sources[0].url == "https://example.org/summary"
     assert [(c.id, c.label, c.verified, c.checked) for c in view.clauses] == [
         ("no-training", "§10.2 AI training", True, "10 Jan 2026"),
-        ("licence", "§10.4 Licence over your content", False, "12 Jan 2026"),
+        ("licence", "§10.4 Use of your content or data", False, "12 Jan 2026"),
     ]
 
 
@@ -100,16 +100,24 @@ def test_change_summary_quotes_the_first_change_and_counts_the_rest():
     changes = tuple(ClauseChange(("ai-training",), "a", "b", None, f"Summary {i}.") for i in range(3))
     assert change_summary(changes) == "Summary 0. (and 2 more changes)"
     assert change_summary((ClauseChange(("ai-training", "consent-opt-out"), "a", None),)) == \
-        "A clause about AI training or Opt-out and consent changed."
+        "A clause changed: AI training or Opt-out and consent."
+
+
+def test_a_collection_statement_is_not_called_a_licence():
+    """Since corpus guideline 16 the content-licence topic also holds what a provider collects and
+    why ("we collect your IP address"): users read the use of their content or data, not a licence."""
+    said = change_summary((ClauseChange(("content-licence",), None, "We collect your IP address."),))
+    assert said == "A clause changed: Use of your content or data."
+    assert "licence" not in said.casefold()
 
 
 def test_a_clause_known_by_its_heading_is_labelled_topic_first_without_a_section_sign():
     """Walking the first hour, Google Meet's clauses read '§Permission to use your content: Licence
-    Licence over your content' in the tray menu."""
+    Use of your content or data' in the tray menu."""
     from guard.catalog import load_catalog
     from guard.presentation.wording import clause_label
 
     labels = [clause_label(clause) for clause in load_catalog().get("google-meet").clauses
               if clause.section and not clause.section[:1].isdigit()]
-    assert "Licence over your content (Permission to use your content: Licence)" in labels, labels
+    assert "Use of your content or data (Permission to use your content: Licence)" in labels, labels
     assert not any(label.startswith("§") or "Licence Licence" in label for label in labels), labels

@@ -47,7 +47,7 @@ def test_short_name_of_a_user_catalogs_huge_feature_name_is_linear(name):
 
 def test_topic_labels_come_from_the_shipped_topic_file():
     assert wording.topic_label("ai-training") == "AI training"
-    assert wording.topic_label("content-licence") == "Licence over your content"
+    assert wording.topic_label("content-licence") == "Use of your content or data"
     assert wording.topic_label("other") == "Other"
 
 

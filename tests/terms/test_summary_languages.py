@@ -36,7 +36,7 @@ SHARING_25 = ChangeSummary(  # material: the scope grew
         "authorized third parties to access, use, and share Customer Content.")
 LICENCE_10_3 = ChangeSummary(  # an addition naming three uses, the later two with "it"
     kind="added", section="10.3", whole_section=True,
-    topics=(Phrase("content-licence", "Licence over your content"),
+    topics=(Phrase("content-licence", "Use of your content or data"),
             Phrase("recording-transcription", "Recording and transcription")),
     moves=(ScopeMove(MoveVerb.ALLOWS, (
         UseMention(Phrase("license", "a licence over {data}"), (Phrase("customer-content", "your content"),)),
@@ -70,7 +70,8 @@ EXPECTED = {
         "Before: “<B>” Now: “<N>”",
         "Sharing with third parties and processors, Opt-out and consent: Section 25 now allows sharing your content "
         "with third parties. Now: “<N>”",
-        "Licence over your content, Recording and transcription: New Section 10.3 now allows a licence over your "
+        "Use of your content or data, "
+        "Recording and transcription: New Section 10.3 now allows a licence over your "
         "content, accessing and using it and transcribing it. It says: “<N>”",
         "Sharing with third parties and processors: Section 12 was removed: it no longer allows sharing personal "
         "data with third parties. It said: “<B>”",
@@ -82,7 +83,8 @@ EXPECTED = {
         "umformuliert. Vorher: „<B>“ Jetzt: „<N>“",
         "Weitergabe an Dritte und Auftragsverarbeiter, Opt-out und Einwilligung: Abschnitt 25 erlaubt jetzt die "
         "Weitergabe von Ihren Inhalten an Dritte. Jetzt: „<N>“",
-        "Lizenz an Ihren Inhalten, Aufzeichnung und Transkription: Der neue Abschnitt 10.3 erlaubt jetzt eine Lizenz "
+        "Nutzung Ihrer Inhalte oder Daten, "
+        "Aufzeichnung und Transkription: Der neue Abschnitt 10.3 erlaubt jetzt eine Lizenz "
         "an Ihren Inhalten, das Abrufen und Nutzen von denselben Daten und die Transkription von denselben Daten. "
         "Wortlaut: „<N>“",
         "Weitergabe an Dritte und Auftragsverarbeiter: Abschnitt 12 wurde entfernt und erlaubt die Weitergabe von "
@@ -95,7 +97,8 @@ EXPECTED = {
         f"a changé de formulation. Avant{NB}: «{NB}<B>{NB}» Désormais{NB}: «{NB}<N>{NB}»",
         f"Partage avec des tiers et des sous-traitants, Opt-out et consentement{NB}: La section 25 autorise "
         f"désormais le partage de vos contenus avec des tiers. Désormais{NB}: «{NB}<N>{NB}»",
-        f"Licence sur votre contenu, Enregistrement et transcription{NB}: La nouvelle section 10.3 autorise désormais "
+        f"Utilisation de vos contenus ou données, "
+        f"Enregistrement et transcription{NB}: La nouvelle section 10.3 autorise désormais "
         f"une licence d'utilisation de vos contenus, la consultation et l'utilisation de ces mêmes données et la "
         f"transcription de ces mêmes données. Elle indique{NB}: «{NB}<N>{NB}»",
         f"Partage avec des tiers et des sous-traitants{NB}: La section 12 a été supprimée{NB}: elle n'autorise plus le "
@@ -108,7 +111,8 @@ EXPECTED = {
         "de redacción. Antes: «<B>» Ahora: «<N>»",
         "Comunicación a terceros y encargados del tratamiento, Exclusión y consentimiento: La sección 25 ahora permite "
         "la comunicación de su contenido a terceros. Ahora: «<N>»",
-        "Licencia sobre su contenido, Grabación y transcripción: La nueva sección 10.3 ahora permite una licencia "
+        "Uso de su contenido o sus datos, "
+        "Grabación y transcripción: La nueva sección 10.3 ahora permite una licencia "
         "sobre su contenido, el acceso a esos mismos datos y su uso y la transcripción de esos mismos datos. "
         "Dice: «<N>»",
         "Comunicación a terceros y encargados del tratamiento: La sección 12 se ha eliminado: ya no permite la "
@@ -121,7 +125,8 @@ EXPECTED = {
         "formulazione. Prima: «<B>» Ora: «<N>»",
         "Condivisione con terzi e responsabili del trattamento, Opt-out e consenso: La sezione 25 ora consente la "
         "condivisione di contenuti dell'utente con terzi. Ora: «<N>»",
-        "Licenza sui suoi contenuti, Registrazione e trascrizione: La nuova sezione 10.3 ora consente una licenza su "
+        "Uso dei suoi contenuti o dati, "
+        "Registrazione e trascrizione: La nuova sezione 10.3 ora consente una licenza su "
         "contenuti dell'utente, l'accesso a quegli stessi dati e il loro uso e la trascrizione di quegli stessi dati. "
         "Testo: «<N>»",
         "Condivisione con terzi e responsabili del trattamento: La sezione 12 è stata rimossa: non consente più la "
@@ -134,7 +139,8 @@ EXPECTED = {
         "Voorheen: ‘<B>’ Nu: ‘<N>’",
         "Delen met derden en verwerkers, Afmelden en toestemming: Sectie 25 staat nu het delen van uw inhoud met "
         "derden toe. Nu: ‘<N>’",
-        "Licentie op uw inhoud, Opname en transcriptie: De nieuwe sectie 10.3 staat nu een licentie op uw inhoud, "
+        "Gebruik van uw inhoud of gegevens, "
+        "Opname en transcriptie: De nieuwe sectie 10.3 staat nu een licentie op uw inhoud, "
         "toegang tot en gebruik van diezelfde gegevens en het transcriberen van diezelfde gegevens toe. "
         "De tekst luidt: ‘<N>’",
         "Delen met derden en verwerkers: Sectie 12 is verwijderd en staat het delen van persoonsgegevens met derden "

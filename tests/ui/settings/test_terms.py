@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 
-from guard.terms.models import FetchRecord, FetchResult
+from guard.terms.models import FetchRecord, FetchResult, HttpMeta
 from tests.ui.conftest import blocking_ok
 from tests.ui.settings.conftest import click_box, wait_idle
 from tests.ui.settings.world import TOS_2020, TOS_2023, store_zoom_versions
@@ -55,7 +55,37 @@ def test_only_ai_and_data_use_changes_hides_the_rest(open_window, services, qtbo
     click_box(qtbot, window.terms.relevant_only)
     assert model.rowCount() == model.relevant_count
     topics = {model.data(model.index(r, 2)) for r in range(model.rowCount())}
-    assert any("AI training" in t for t in topics) and any("Licence over your content" in t for t in topics)
+    assert any("AI training" in t for t in topics)
+    assert any("Use of your content or data" in t for t in topics)
+
+
+COLLECTED_BEFORE = ("# Privacy Statement\n\n## 2. Information we collect\n\n"
+                    "We collect your name and e-mail address when you sign up.\n\n"
+                    "## 3. Contact\n\nWrite to the privacy team at the address below.\n")
+COLLECTED_AFTER = COLLECTED_BEFORE.replace(
+    "sign up.\n\n", "sign up.\n\nWe collect the content of your messages and the files you upload to meetings.\n\n")
+
+
+def test_a_new_collection_statement_is_shown_as_use_of_your_content_not_a_licence(open_window, services, qtbot):
+    """Corpus guideline 16 reads a collection statement as content-licence: the Terms tab names the use
+    of the user's content or data, in the list and in plain words, never a licence."""
+    shas = [services.terms_store.record_version(
+        "zoom", "privacy", text, "https://zoom.us/privacy",
+        HttpMeta(200, None, None, "text/html; charset=utf-8", "https://www.zoom.com/en/trust/privacy/"), at)[0].sha256
+        for text, at in ((COLLECTED_BEFORE, datetime(2026, 1, 5, tzinfo=UTC)),
+                         (COLLECTED_AFTER, datetime(2026, 3, 5, tzinfo=UTC)))]
+    window = open_window(tab="terms")
+    window.terms.show_change("zoom", "privacy")
+    window.terms.select_versions(*shas)
+    wait_idle(qtbot, window)
+    model = window.terms.model
+    assert model.relevant_count == 1
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 2), RELEVANT_ROLE))
+    assert model.data(model.index(row, 2)) == "Use of your content or data"
+    window.terms.changes.selectRow(row)
+    shown = " ".join(window.terms.new_text.toPlainText().split())
+    assert "In plain words: Use of your content or data: " in shown
+    assert "licence" not in shown.casefold()
 
 
 def test_versions_are_listed_with_the_shipped_baseline_marked(open_window, services, qtbot):
