@@ -81,9 +81,9 @@ def adopter(key: str, cluster: Cluster, live: list[MeetingTrack], owner: Mapping
         meeting = track.meeting
         if kind == "window" and track.has_kind("tab") and titles_match(meeting.title, cluster.title):
             return track
-        if kind == "tab" and not track.has_kind("tab") and (
+        if kind == "tab" and not track.has_kind("tab") and not sent_on(meeting.url, cluster.url) and (
                 same_address(meeting.url, cluster.url) or titles_match(cluster.title, meeting.title)):
-            return track
+            return track  # (a personal link's tab after a meeting named by its id is another meeting)
         if kind == "url" and any(same_address(cluster.url, other.url) for other_key, other in clusters.items()
                                  if owner.get(other_key) == meeting.id):
             return track

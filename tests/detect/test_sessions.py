@@ -433,3 +433,19 @@ def test_a_link_does_not_join_a_meeting_whose_tab_shows_another_address():
                     [tab(url=MEET, title="Meet – not-icea-bcd", tick=1),
                      launcher("https://meet.google.com/xyz-abcd-efg", tick=1)]])
     assert [s.meeting.url for s in starts(per_tick)] == [MEET, "https://meet.google.com/xyz-abcd-efg"]
+
+
+def test_a_personal_link_in_a_new_tab_is_not_taken_for_the_meeting_a_link_named_hostile():
+    """A meeting known by the link a browser was started with (/j/<id>) does not take over a tab showing a
+    personal link (/my/<name>) that another person sent: that tab leads to their room, another meeting
+    whose notice is a new question; a personal link first and its meeting after are still one meeting."""
+    link = Observation("zoom", Signal.COMMAND_LINE, 300, "chromium (pid 300) was started with https://zoom.us/j/81234567890",
+                       at(0), url="https://zoom.us/j/81234567890")
+    other = dict(provider="zoom", url="https://zoom.us/my/grace.hopper", title="Zoom")
+    per_tick = run([[link], [link, tab(tick=1, **other)], [link, tab(tick=2, **other)]])
+    assert len(starts(per_tick)) == 2, "the personal link's tab is a meeting of its own"
+    personal = Observation("zoom", Signal.COMMAND_LINE, 300, "chromium (pid 300) was started with https://zoom.us/my/ada",
+                           at(0), url="https://zoom.us/my/ada")
+    room = dict(provider="zoom", url="https://zoom.us/j/81234567890", title="Zoom")
+    per_tick = run([[personal], [personal, tab(tick=1, **room)], [personal, tab(tick=2, **room)]])
+    assert len(starts(per_tick)) == 1, "the personal link and the room it redirects to are one meeting"
