@@ -38,7 +38,7 @@ link and unwraps at most :data:`MOST_WRAPPERS` redirects, so a self-referential 
 
 from __future__ import annotations
 
-from base64 import b64decode
+from base64 import b64decode, urlsafe_b64decode
 from binascii import Error as BinasciiError
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -125,8 +125,8 @@ def _url_defense(host: str, path: str, query: str) -> str | None:
     """Proofpoint URL Defense (Proofpoint's published URLDefenseDecode.py describes the forms):
     v2 ``urldefense.proofpoint.com/v2/url?u=https-3A__zoom.us_j_1&d=...`` writes ``%`` as ``-`` and
     ``/`` as ``_``; v3 ``urldefense.com/v3/__https://zoom.us/j/1__;!!...`` carries the link between
-    ``__`` and ``__;``, except characters it moved into the encoded tail (written ``*``): such a link
-    is not rebuilt here, since its meeting id may be among them."""
+    ``__`` and ``__;``, with the characters it moved into the encoded tail (written ``*``) put back
+    (:func:`_v3_rebuilt`)."""
     if host not in ("urldefense.proofpoint.com", "urldefense.com", "urldefense.us"):
         return None
     if path == "/v2/url":
@@ -134,9 +134,48 @@ def _url_defense(host: str, path: str, query: str) -> str | None:
         return unquote(target.replace("-", "%").replace("_", "/")) if target else None
     if path.startswith("/v3/__"):  # the link's own query, if any, follows the path: read from the raw link
         rest = path + ("?" + query if query else "")
-        target, sep, _tail = rest[len("/v3/__"):].partition("__;")
-        return target if sep and "*" not in target else None
+        target, sep, tail = rest[len("/v3/__"):].partition("__;")
+        return _v3_rebuilt(target, tail) if sep else None
     return None
+
+
+_RUN_LENGTHS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"  # "**<letter>": 2 + its index
+
+
+def _v3_rebuilt(target: str, tail: str) -> str | None:
+    """A URL Defense v3 link with the characters it moved out put back (Proofpoint's URLDefenseDecode.py
+    3.0.1 describes the form): each ``*`` in the link stands for the next byte of the encoded tail (URL-safe
+    base64 up to its first ``!``), ``**`` and a letter of :data:`_RUN_LENGTHS` for the next 2 to 65
+    bytes; ``...copy_file_range.2.html*RETURN_VALUE__;Iw!!...`` is ``...html#RETURN_VALUE``. None when
+    the tail does not hold what the link's marks ask for. Linear in the link."""
+    if "*" not in target:
+        return target
+    encoded = tail.partition("!")[0]
+    try:
+        moved = urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    except (BinasciiError, ValueError):
+        return None
+    out, used, index = bytearray(), 0, 0
+    while index < len(target):
+        star = target.find("*", index)
+        if star == -1:
+            out += target[index:].encode("utf-8")
+            break
+        out += target[index:star].encode("utf-8")
+        count, index = 1, star + 1
+        if target.startswith("*", index):  # "**" and a run length
+            count = _RUN_LENGTHS.find(target[index + 1:index + 2]) + 2 if index + 1 < len(target) else 1
+            if count < 2:
+                return None
+            index += 2
+        if used + count > len(moved):
+            return None
+        out += moved[used:used + count]
+        used += count
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _encoded_elsewhere(host: str, path: str, query: str) -> str | None:

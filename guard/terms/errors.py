@@ -29,6 +29,7 @@ class FetchFailure(StrEnum):
     REDIRECT_REFUSED = "redirect-refused"
     ADDRESS_REFUSED = "address-refused"  # the host resolved to a private or local address
     OFFLINE = "offline"  # no name resolution, or no route to the network
+    NAME_NOT_FOUND = "name-not-found"  # the name server says the host has no address: a gone or blocked site
     RATE_LIMITED = "rate-limited"  # the archive's server asked us to come back later
     NOT_TEXT = "not-text"
     TOO_MANY_REDIRECTS = "too-many-redirects"

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +63,10 @@ TEXT_TYPES = ("text/plain", "text/markdown")
 _OFFLINE = re.compile(r"Temporary failure in name resolution|Name or service not known|nodename nor servname|"
                       r"No address associated with hostname|Network is unreachable|No route to host|"
                       r"getaddrinfo failed|Failed to resolve|NameResolutionError", re.IGNORECASE)
+# The name server answered that the name has no address (EAI_NONAME, EAI_NODATA): that host only, unlike a
+# name server that cannot be reached (EAI_AGAIN) or no route, which mean this computer is offline.
+_NO_SUCH_NAME = frozenset(code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
+                          if code is not None)
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 _CHUNK = 16 * 1024
 
@@ -295,6 +300,12 @@ class Fetcher:
                 FetchFailure.CONNECTION, url,
                 f"Could not fetch {url} through the proxy {_without_credentials(proxy)} (its name {host} could not "
                 f"be resolved: {_short(found)}). Check the proxy settings (HTTPS_PROXY / HTTP_PROXY / NO_PROXY).")
+        if isinstance(found, socket.gaierror) and found.errno in _NO_SUCH_NAME:
+            raise TermsFetchError(
+                FetchFailure.NAME_NOT_FOUND, url,
+                f"{host} was not found by the name server ({_short(found)}): the site may be gone, or blocked on this "
+                "network. Nothing was fetched from it; the other documents are still checked, and the next check "
+                "tries again.")
         raise TermsFetchError(
             FetchFailure.OFFLINE, url,
             f"Could not reach {host} ({_short(found)}): this computer seems to be offline. Nothing was fetched; the "

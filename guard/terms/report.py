@@ -11,6 +11,7 @@ from guard.events import TermsChanged, event_to_dict
 from guard.terms.models import FetchResult, Version, WatchedDocument
 
 NOT_CHECKED_OFFLINE = "offline"
+NAME_NOT_FOUND = "name-not-found"  # FetchFailure.NAME_NOT_FOUND: one host the name server does not know
 NOT_CHECKED_NETWORK_OFF = "network-disabled"
 STORE_FAILURE = "store"  # the terms store could not read or keep the document's versions (exit 3 in the CLI)
 
@@ -66,9 +67,11 @@ class CheckReport:
 
     @property
     def not_checked(self) -> int:
-        """Documents not checked: skipped, or failed because the computer is offline."""
+        """Documents not checked: skipped, or failed because the computer is offline (and, once the check
+        concluded it is, those whose host names were not found on the way)."""
+        unreached = {NOT_CHECKED_OFFLINE, NAME_NOT_FOUND} if self.offline else {NOT_CHECKED_OFFLINE}
         return sum(1 for check in self.checks if check.result is FetchResult.SKIPPED
-                   or check.error_kind == NOT_CHECKED_OFFLINE)
+                   or check.error_kind in unreached)
 
     @property
     def network_off(self) -> bool:

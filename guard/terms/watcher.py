@@ -5,8 +5,11 @@ Where a public archive keeps a document (the catalog's ``documents[].archive``),
 versions are read there first (:mod:`guard.terms.archive_import`), so a million installs do not
 each scrape every provider; the provider's page is fetched only when the archive cannot be read.
 With the network switched off nothing is fetched and every document is *skipped*; when the
-computer is offline (no name resolution, no route) the first attempt says so and the rest are
-not tried ("offline: N documents not checked"), without retries.
+computer is offline (no name server, no route) the first attempt says so and the rest are
+not tried ("offline: N documents not checked"), without retries. A host the name server says does
+not exist (a site gone, or blocked by this network's filter) fails alone and the check goes on;
+only when the first ``UNFOUND_HOSTS_OFFLINE`` hosts tried are all unknown, with no page reached
+(an offline Mac answers every name so), is the computer taken to be offline.
 
 No threads here: the UI calls :meth:`TermsWatcher.check_due` from its worker thread on a
 timer (it returns at once unless a check is due), and :meth:`check_now` when the user asks.
@@ -24,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from guard.catalog.loader import Catalog
 from guard.events import TermsChanged
@@ -36,8 +40,8 @@ from guard.terms.errors import FetchFailure, TermsError, TermsFetchError
 from guard.terms.extract import ExtractError, extract
 from guard.terms.fetch import Fetcher, FetchOutcome, FetchPolicy
 from guard.terms.models import FetchRecord, FetchResult, Version, WatchedDocument
-from guard.terms.report import (NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE, STORE_FAILURE, CheckReport,
-                                DocumentCheck)
+from guard.terms.report import (NAME_NOT_FOUND, NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE, STORE_FAILURE,
+                                CheckReport, DocumentCheck)
 from guard.terms.rules import Rules, load_rules
 from guard.terms.store import TermsStore
 from guard.terms.watchlist import build_watch_list
@@ -49,6 +53,9 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Hosts in a row, with no page reached before them, that the name server says do not exist before the
+# computer is taken to be offline: a filtered network blocks a site or two, an offline Mac answers so for all.
+UNFOUND_HOSTS_OFFLINE = 3
 ARCHIVE_READS_PER_CHECK = 40  # texts read in the archive per document and check (the first import is bigger)
 
 
@@ -146,6 +153,8 @@ class TermsWatcher:
         for document in selected:
             sharing[document.url].append(document)
         fetched: dict[str, _Fetched] = {}  # one request per URL in this check
+        unfound: set[str] = set()  # hosts the name server did not know, while no page was reached yet
+        reached = False
         for document in selected:
             if not self.network_enabled:
                 check = self._skipped(document, NOT_CHECKED_NETWORK_OFF,
@@ -157,6 +166,11 @@ class TermsWatcher:
             else:
                 check = self._check_one(document, sharing[document.url], fetched)
                 report.offline = check.error_kind == NOT_CHECKED_OFFLINE
+                if check.error_kind == NAME_NOT_FOUND and not reached:
+                    unfound.add(urlsplit(document.url).hostname or document.url)
+                    report.offline = len(unfound) >= UNFOUND_HOSTS_OFFLINE
+                elif check.result is not FetchResult.FAILED:
+                    reached = True
             report.checks.append(check)
             if progress is not None:
                 progress(len(report.checks), len(selected), check)

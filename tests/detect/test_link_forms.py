@@ -49,7 +49,7 @@ def test_proofpoint_url_defense_is_unwrapped_where_the_link_is_whole():
     v2 = "https://urldefense.proofpoint.com/v2/url?u=https-3A__zoom.us_j_123-3Fpwd-3Dab&d=DwMFaQ&e="
     assert unwrapped(v2) == "https://zoom.us/j/123?pwd=ab"
     assert unwrapped("https://urldefense.com/v3/__https://meet.jit.si/Room__;!!sig$") == "https://meet.jit.si/Room"
-    assert unwrapped("https://urldefense.com/v3/__https://zoom.us/j/1*3F__;JQ!!sig$") is None  # '*': not rebuilt
+    assert unwrapped("https://urldefense.com/v3/__https://zoom.us/j/1*3F__;JQ!!sig$") == "https://zoom.us/j/1%3F"
     assert unwrapped("https://urldefense.com/v3/__no-link__;!!sig$") is None
     assert unwrapped("https://urldefense.com.evil.example/v3/__https://zoom.us/j/1__;!!") is None
 
@@ -155,3 +155,20 @@ def test_outgoing_link_redirects_of_sites_are_unwrapped():
                 f"https://google.com.xyz/url?q={encoded}", f"https://www.youtube.com/watch?q={encoded}",
                 f"https://vk.com.evil.example/away.php?to={encoded}"):
         assert unwrapped(url) is None, url
+
+
+def test_url_defense_v3_puts_back_the_characters_it_moved_out():
+    """URL Defense v3 moves some characters of the link (a fragment's '#') into a base64 tail and marks each
+    with '*' (a run with '**' and a length letter): put back, a Teams web link wrapped so is its meeting."""
+    man7 = ("https://urldefense.com/v3/__https://man7.org/linux/man-pages/man2/copy_file_range.2.html*RETURN_VALUE"
+            "__;Iw!!GqivPVa7Brio!N8XGLyK9dUTWOYWmb3NCuq-9kL-tX8OGcq-sV7M53ub5KMgr7e93a2B8eUryKw$")  # in a kernel mail
+    assert unwrapped(man7) == "https://man7.org/linux/man-pages/man2/copy_file_range.2.html#RETURN_VALUE"
+    teams = "https://urldefense.com/v3/__https://teams.microsoft.com/v2/?meetingjoin=true*/meet/2349876501234__;Iw!!x$"
+    assert link_forms(teams)[-1] == "https://teams.microsoft.com/v2/?meetingjoin=true#/meet/2349876501234"
+    assert unwrapped("https://urldefense.com/v3/__https://x.example/a**Bb__;JiYm!!x$") == "https://x.example/a&&&b"
+    for short in ("https://urldefense.com/v3/__https://x.example/a*b*c__;Iw!!x$",  # two marks, one byte
+                  "https://urldefense.com/v3/__https://x.example/a**!b__;Iw!!x$",  # no run length
+                  "https://urldefense.com/v3/__https://x.example/a*b__;@@@!!x$"):  # no base64
+        assert unwrapped(short) is None, short
+    bomb = "https://urldefense.com/v3/__https://x.example/" + "x*" * 120_000 + "__;" + "QUFB" * 40_000 + "!!x$"
+    assert unwrapped(bomb) == "https://x.example/" + "xA" * 120_000

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -83,15 +84,59 @@ def test_when_the_archive_cannot_be_read_the_provider_page_is_fetched(repo: Arch
             ("archive", FetchResult.FAILED, "rate-limited"), ("provider", FetchResult.NEW_VERSION, None)]
 
 
+def name_server(known: dict[str, str], *, reachable: bool = True):  # type: ignore[no-untyped-def]
+    """What the system resolver answers: ``known`` names' addresses; any other name the name server says does not
+    exist (EAI_NONAME), or, not ``reachable``, no name server answers at all (EAI_AGAIN)."""
+    def resolve(host: str) -> list[str]:
+        if not reachable:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        if host in known:
+            return [known[host]]
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    return resolve
+
+
+def resolving_watcher(tmp_path: Path, documents: list[WatchedDocument], resolve) -> TermsWatcher:  # type: ignore[no-untyped-def]
+    fetcher = Fetcher(POLICY, network_enabled=True, resolve=resolve)
+    return TermsWatcher(TermsStore(tmp_path / "store", {}, []), documents, fetcher=fetcher, network_enabled=True)
+
+
 def test_offline_says_so_at_once_and_tries_nothing_more(tmp_path: Path) -> None:
-    documents = [WatchedDocument("p", f"d{i}", "D", f"https://terms{i}.example.invalid/terms") for i in range(6)]
-    watch = watcher(tmp_path, documents, None)
+    documents = [WatchedDocument("p", f"d{i}", "D", f"https://terms{i}.example.org/terms") for i in range(6)]
+    watch = resolving_watcher(tmp_path, documents, name_server({}, reachable=False))
     report = watch.check()
     first, *rest = report.checks
     assert first.result is FetchResult.FAILED and first.error_kind == "offline"
     assert all(check.result is FetchResult.SKIPPED and check.error_kind == "offline" for check in rest)
     assert report.offline and report.headline() == "offline: 6 documents not checked"
     assert [record.attempts for record in watch.store.fetch_log() if record.result is FetchResult.FAILED] == [1]
+
+
+def test_a_site_the_name_server_does_not_know_fails_alone_and_the_others_are_checked(tmp_path: Path) -> None:
+    """A network whose filter blocks one provider's site (or a site gone) answers that its name does not exist:
+    that document fails, saying so; the others are still checked (they were all skipped as 'offline')."""
+    with TermsServer() as server:
+        server.routes["/terms"] = page(plain_page("1. We keep your recordings for 30 days."))
+        server.routes["/privacy"] = page(plain_page("1. We share your data with no one."))
+        documents = [WatchedDocument("blocked", "terms", "T", "https://blocked.example.net/terms"),
+                     WatchedDocument("p", "terms", "T", server.url("/terms")),
+                     WatchedDocument("q", "terms", "T", server.url("/privacy"))]
+        report = resolving_watcher(tmp_path, documents, name_server({})).check()
+    blocked, *checked = report.checks
+    assert blocked.result is FetchResult.FAILED and blocked.error_kind == "name-not-found"
+    assert "blocked.example.net was not found by the name server" in (blocked.message or "")
+    assert [check.result for check in checked] == [FetchResult.NEW_VERSION, FetchResult.NEW_VERSION]
+    assert not report.offline
+    assert report.headline() == "3 documents checked, 2 with a new version, 1 could not be fetched"
+
+
+def test_when_no_name_the_check_tries_is_known_the_computer_is_offline(tmp_path: Path) -> None:
+    """An offline Mac answers every name so: after the first few hosts, all unknown and no page reached, the
+    rest are not tried."""
+    documents = [WatchedDocument("p", f"d{i}", "D", f"https://terms{i}.example.org/terms") for i in range(6)]
+    report = resolving_watcher(tmp_path, documents, name_server({})).check()
+    assert [check.result for check in report.checks] == [FetchResult.FAILED] * 3 + [FetchResult.SKIPPED] * 3
+    assert report.offline and report.headline() == "offline: 6 documents not checked"
 
 
 def test_progress_is_reported_document_by_document(tmp_path: Path) -> None:
