@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from guard.catalog.models import ClauseTopic
 from guard.terms.classify import Classification, sentence_topics
 from guard.terms.diff import ChangeKind, Clause, ClauseDiff, starts_section
 from guard.terms.rules import Rules
-from guard.terms.scope import Scope
+from guard.terms.scope import Scope, scope_of
 from guard.terms.summary_model import ChangeSummary, MoveVerb, Phrase, ScopeMove, UseMention
 from guard.terms.summary_words import say_summary
 
 MAX_QUOTE = 280
+COLLECT = "collect"  # the rules' use of collecting data (its topic: service-generated-data)
 MAX_USES = 3  # uses named in one phrase; the rest are counted
 MAX_LIMITS = 2
 
@@ -40,10 +42,19 @@ def summarise_parts(diff: ClauseDiff, classification: Classification, gone: Sequ
     return ChangeSummary(
         kind=str(diff.kind), section=diff.section or None,
         topics=tuple(Phrase(topic, rules.label(topic)) for topic in topics),
-        moves=scope_moves(classification, rules),
+        moves=_moves(classification, gone, added, rules),
         before=excerpt(best_sentence(gone, topics, rules), rules) if diff.kind is not ChangeKind.ADDED else None,
         now=excerpt(best_sentence(added, topics, rules), rules) if diff.kind is not ChangeKind.REMOVED else None,
         whole_section=clause is not None and starts_section(clause.text))
+
+
+def _moves(classification: Classification, gone: Sequence[str], added: Sequence[str],
+           rules: Rules) -> tuple[ScopeMove, ...]:
+    """The scope's moves; a collection statement's collecting in place of a bare 'now covers ...'."""
+    moves = scope_moves(classification, rules)
+    if all(move.verb is MoveVerb.COVERS for move in moves):
+        return collection_moves(classification, gone, added, rules) or moves
+    return moves
 
 
 def scope_moves(classification: Classification, rules: Rules) -> tuple[ScopeMove, ...]:
@@ -59,6 +70,26 @@ def scope_moves(classification: Classification, rules: Rules) -> tuple[ScopeMove
     if not found and change.data_moved and new.data:
         found.append(ScopeMove(MoveVerb.COVERS, data=_data(new.data, rules)))
     return tuple(found)
+
+
+def collection_moves(classification: Classification, gone: Sequence[str], added: Sequence[str],
+                     rules: Rules) -> tuple[ScopeMove, ...]:
+    """'now allows collecting your content' for a collection statement read as content-licence
+    (corpus guideline 16), whose own uses say nothing of collecting: the collecting the changed
+    sentences state, said only in the summary (the severity stays as it was)."""
+    if ClauseTopic.CONTENT_LICENCE.value not in classification.topics:
+        return ()
+    collect = next((rule for rule in rules.uses if rule.id == COLLECT), None)
+    if collect is None or collect.topic is None:
+        return ()
+    old, new = (scope_of([s for s in side if not rules.states_no_use(s)], rules, (collect.topic,))
+                for side in (gone, added))
+    move = None
+    if COLLECT in new.uses and COLLECT not in old.uses:
+        move = _uses(MoveVerb.ALLOWS, (COLLECT,), new, rules)
+    elif COLLECT in old.uses and COLLECT not in new.uses:
+        move = _uses(MoveVerb.NO_LONGER_ALLOWS, (COLLECT,), old, rules)
+    return (move,) if move is not None else ()
 
 
 def _uses(verb: MoveVerb, uses: tuple[str, ...], scope: Scope, rules: Rules) -> ScopeMove | None:

@@ -84,7 +84,8 @@ def test_a_new_collection_statement_is_shown_as_use_of_your_content_not_a_licenc
     assert model.data(model.index(row, 2)) == "Use of your content or data"
     window.terms.changes.selectRow(row)
     shown = " ".join(window.terms.new_text.toPlainText().split())
-    assert "In plain words: Use of your content or data: " in shown
+    assert "In plain words: Use of your content or data: A new paragraph in Section 2 now allows collecting your " \
+        "content." in shown
     assert "licence" not in shown.casefold()
 
 
