@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from guard.export.job import ExportJob, Written
 from guard.export.selection import Entry
-from guard.export.shown_values import MAX_NOTE, shown
+from guard.export.shown_values import MAX_NOTE, shown, shown_link
 from guard.export.summary import DECISIONS, Summary
 from guard.i18n import N_
 from guard.ledger import Order
@@ -82,8 +82,8 @@ class _Rows:
         c = entry.content
         words = self.job.words
         meeting = c["meeting"]
-        meeting_parts = [esc(shown(part)) for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"])
-                         if part]
+        meeting_parts = [esc(shown(part)) for part in (meeting["title"], meeting["organiser"],
+                                                       shown_link(meeting["id_or_link"])) if part]
         details = []
         if c["purposes"]:
             details.append(esc(words(N_("For: {purposes}"), purposes=shown(words.listed(c["purposes"])))))

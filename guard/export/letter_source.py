@@ -15,6 +15,7 @@ from guard.export.letters import MAX_LISTED, CitedRecord, Letter, LetterKind, Te
 from guard.export.letter_words import Wording
 from guard.export.letters_host import compose_host_letter, host_organisation
 from guard.ledger import Decision, Ledger, Order, Record, RecordFilter
+from guard.ledger.models import link_without_secrets
 from guard.ledger.timeutil import format_utc
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ def cite(record: Record, label: str, provider: ProviderFacts, terms_store: Terms
     feature = provider.feature_name(record.feature_id)
     meeting = record.meeting
     return CitedRecord(record.id, format_utc(record.occurred_at), str(record.decision), label, feature,
-                       meeting.title, meeting.id_or_link, meeting.organiser, record.purposes, terms)
+                       meeting.title, link_without_secrets(meeting.id_or_link), meeting.organiser, record.purposes,
+                       terms)  # a link as the ledger keeps one now: an older build kept a typed one whole
 
 
 def make_letter(kind: LetterKind | str, ledger: Ledger, catalog: Catalog | None, *, record_id: str | None = None,

@@ -21,7 +21,7 @@ from guard.export.pdf_fonts import MISSING_GLYPHS, NO_UNICODE_FONT
 from guard.export.pdf_layout import PdfLayout
 from guard.export.pdf_tags import finish
 from guard.export.selection import Entry
-from guard.export.shown_values import MAX_NOTE, shown
+from guard.export.shown_values import MAX_NOTE, shown, shown_link
 from guard.export.summary import Summary
 from guard.i18n import N_
 from guard.ledger import Order
@@ -47,7 +47,8 @@ def _record_lines(entry: Entry, job: ExportJob,
     head = f"#{entry.seq} | {words.when(entry.occurred_at)} | {status} | {subject}"
     parts = []
     meeting = entry.meeting
-    parts_of_meeting = [shown(part) for part in (meeting["title"], meeting["organiser"], meeting["id_or_link"]) if part]
+    parts_of_meeting = [shown(part) for part in (meeting["title"], meeting["organiser"],
+                                                 shown_link(meeting["id_or_link"])) if part]
     if parts_of_meeting:
         parts.append(words(N_("Meeting: {meeting}"), meeting=", ".join(parts_of_meeting)))
     if entry.purposes:
