@@ -152,7 +152,7 @@ def compare(old: Scope, new: Scope, rules: Rules) -> ScopeChange:
         return tuple(sorted(ids, key=lambda key: order.get(key, 999)))
 
     return ScopeChange(
-        allows=ordered(new.uses - old.uses - old.ruled_out),
+        allows=ordered(new.uses - old.uses),
         no_longer_allows=ordered(old.uses - new.uses - new.ruled_out),
         rules_out=ordered(new.ruled_out - old.ruled_out),
         no_longer_rules_out=ordered(old.ruled_out - new.ruled_out - new.uses),
