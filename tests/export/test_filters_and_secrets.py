@@ -37,6 +37,19 @@ def exported_ids(fmt: str, path) -> set[str]:
             and len(token) == 36}
 
 
+def assert_exports_hold(ledger, catalog, sample, fmt, tmp_path, cases) -> None:
+    """Each (filter, record ids) case exported in ``fmt``: the file holds exactly those records."""
+    for index, (export_filter, expected) in enumerate(cases):
+        path = tmp_path / f"{index}-{FORMATS[fmt]}"
+        result = export_history(ledger, catalog, fmt, path, export_filter, jurisdiction="EU")
+        assert result.records == len(expected), export_filter
+        found = exported_ids(fmt, path)
+        if fmt in ("html", "pdf"):  # these also mention the ids of the records a record changes
+            found &= {r.id for r in sample.all}
+            found -= {sample.given.id, sample.refused.id} - expected
+        assert found == expected, export_filter
+
+
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_date_and_provider_filters_apply_to_every_format(ledger, sample, catalog, tmp_path, fmt):
     cases = [
@@ -47,15 +60,7 @@ def test_date_and_provider_filters_apply_to_every_format(ledger, sample, catalog
         (ExportFilter(occurred_from=utc(2026, 5, 6), provider_id="zoom"), {sample.withdrawal.id}),
         (ExportFilter(provider_id="nobody"), set()),
     ]
-    for index, (export_filter, expected) in enumerate(cases):
-        path = tmp_path / f"{index}-{FORMATS[fmt]}"
-        result = export_history(ledger, catalog, fmt, path, export_filter, jurisdiction="EU")
-        assert result.records == len(expected), export_filter
-        found = exported_ids(fmt, path)
-        if fmt in ("html", "pdf"):  # these also mention the ids of the records a record changes
-            found &= {r.id for r in sample.all}
-            found -= {sample.given.id, sample.refused.id} - expected
-        assert found == expected, export_filter
+    assert_exports_hold(ledger, catalog, sample, fmt, tmp_path, cases)
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
@@ -70,15 +75,7 @@ def test_decision_and_search_filters_apply_to_every_format(ledger, sample, catal
         (ExportFilter(provider_id="zoom", decision="given", text="quarterly"), {sample.given.id}),
         (ExportFilter(decision="refused", text="budget"), set()),
     ]
-    for index, (export_filter, expected) in enumerate(cases):
-        path = tmp_path / f"{index}-{FORMATS[fmt]}"
-        result = export_history(ledger, catalog, fmt, path, export_filter, jurisdiction="EU")
-        assert result.records == len(expected), export_filter
-        found = exported_ids(fmt, path)
-        if fmt in ("html", "pdf"):  # these also mention the ids of the records a record changes
-            found &= {r.id for r in sample.all}
-            found -= {sample.given.id, sample.refused.id} - expected
-        assert found == expected, export_filter
+    assert_exports_hold(ledger, catalog, sample, fmt, tmp_path, cases)
 
 
 def test_an_export_says_the_decision_and_search_it_holds(ledger, sample, catalog, tmp_path):

@@ -308,16 +308,18 @@ def test_a_language_given_to_a_record_that_has_none_or_a_dropped_form_fails(expo
     assert run.returncode == 1 and f"record seq {sample.tricky.seq} (id {sample.tricky.id}) was changed" in run.stdout
 
 
+def forms_inlined(document):
+    """The export as builds before mpg:forms wrote it: each record's form node written in the record."""
+    forms = {f["@id"]: f for f in document.pop("mpg:forms")}
+    for node in document["mpg:records"]:
+        if node.get("@type") == "dpv:ConsentRecord":
+            node["dpv:hasNotice"][-1] = {k: v for k, v in forms[node["dpv:hasNotice"][-1]["@id"]].items() if k != "@id"}
+
+
 def test_a_form_written_in_full_in_the_record_as_the_first_builds_with_it_did_still_verifies(exported, sample, cli,
                                                                                       no_ledger_here):
     """Builds of main from commit 68c3a5f (2026-12-02) until mpg:forms wrote the form in each record."""
-    def inline(document):
-        forms = {f["@id"]: f for f in document.pop("mpg:forms")}
-        for node in document["mpg:records"]:
-            if node.get("@type") == "dpv:ConsentRecord":
-                node["dpv:hasNotice"][-1] = {k: v for k, v in forms[node["dpv:hasNotice"][-1]["@id"]].items()
-                                             if k != "@id"}
-    run = cli("verify-export", str(changed(exported, inline)))
+    run = cli("verify-export", str(changed(exported, forms_inlined)))
     assert run.returncode == 0, run.stdout
 
 
@@ -360,13 +362,9 @@ def test_a_forged_title_of_a_form_written_in_the_record_is_caught(exported, samp
     """Builds of 2026-12-02 before mpg:forms wrote the form in each record: there, a forged title is
     the record's view changed."""
     def inline(document):
-        forms = {f["@id"]: f for f in document.pop("mpg:forms")}
-        for node in document["mpg:records"]:
-            if node.get("@type") == "dpv:ConsentRecord":
-                node["dpv:hasNotice"][-1] = {k: v for k, v in forms[node["dpv:hasNotice"][-1]["@id"]].items()
-                                             if k != "@id"}
-                if node["dct:identifier"] == sample.tricky.id:
-                    node["dpv:hasNotice"][-1]["dct:title"] = "Consent form of Zoom Video Communications"
+        forms_inlined(document)
+        node = next(n for n in document["mpg:records"] if n["dct:identifier"] == sample.tricky.id)
+        node["dpv:hasNotice"][-1]["dct:title"] = "Consent form of Zoom Video Communications"
     run = cli("verify-export", str(changed(exported, inline)))
     assert run.returncode == 1
     assert f"record seq {sample.tricky.seq} (id {sample.tricky.id}) was changed: its DPV fields" in run.stdout

@@ -122,17 +122,15 @@ def test_redirect_to_another_port_of_the_same_machine_is_refused() -> None:
         assert other.seen == [] and error.attempts == 1
 
 
-def answering(code: int, words: str):  # type: ignore[no-untyped-def]
-    """The system resolver's answer for every name: the ``getaddrinfo`` error ``code``."""
+def answering(code: int, words: str) -> Fetcher:
+    """A fetcher whose system resolver answers every name with the ``getaddrinfo`` error ``code``."""
     def resolve(host: str) -> list[str]:
         raise socket.gaierror(code, words)
-    return resolve
+    return Fetcher(fetcher(retries=3)[0].policy, network_enabled=True, resolve=resolve)
 
 
 def test_no_name_server_is_offline_without_retries() -> None:
-    base = fetcher(retries=3)[0]
-    offline = Fetcher(base.policy, network_enabled=True,
-                      resolve=answering(socket.EAI_AGAIN, "Temporary failure in name resolution"))
+    offline = answering(socket.EAI_AGAIN, "Temporary failure in name resolution")
     error = failure(lambda: offline.fetch("https://terms.example.org/terms"))
     assert error.kind is FetchFailure.OFFLINE and error.attempts == 1
     assert "offline" in str(error)
@@ -140,9 +138,7 @@ def test_no_name_server_is_offline_without_retries() -> None:
 
 def test_a_name_the_name_server_does_not_know_is_that_site_alone_without_retries() -> None:
     """A site gone, or blocked by the network's filter: not 'this computer is offline'."""
-    base = fetcher(retries=3)[0]
-    unknown = Fetcher(base.policy, network_enabled=True,
-                      resolve=answering(socket.EAI_NONAME, "Name or service not known"))
+    unknown = answering(socket.EAI_NONAME, "Name or service not known")
     error = failure(lambda: unknown.fetch("https://terms.example.org/terms"))
     assert error.kind is FetchFailure.NAME_NOT_FOUND and error.attempts == 1
     assert "terms.example.org was not found by the name server" in str(error) and "offline" not in str(error)
