@@ -14,7 +14,7 @@ import logging
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -126,6 +126,10 @@ class ConsentDialog(ConsentSaving, QDialog):
         # (a tiling Wayland compositor such as sway), the form scrolls sideways rather than cutting its right edge.
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroll.setWidget(self.content)
+        # A row widens in steps, each posted on its own turn of the event loop (the box takes a longer name,
+        # the terms read in the background arrive): fit once the form's layout has asked, not on a timer that
+        # may run between the steps and see the old width.
+        self.content.installEventFilter(self)
         outer = QVBoxLayout(self)
         outer.addWidget(self.scroll, 1)
         intro = plain_label(_("Say what you decided about an AI feature in this meeting. The record is kept on this "
@@ -257,6 +261,11 @@ class ConsentDialog(ConsentSaving, QDialog):
         if first:
             self._fit_height(shrink=True)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.content and event.type() == QEvent.Type.LayoutRequest and self._shown:
+            QTimer.singleShot(0, self, self._fit_width)  # not after the dialog is gone
+        return super().eventFilter(watched, event)
+
     def _fit_height(self, shrink: bool = False) -> None:
         """Grow to show the whole form (its wrapped text at the dialog's width), up to the screen's
         height; beyond that the form scrolls. Shrinks only when first shown, never under the user's hands."""
@@ -338,7 +347,6 @@ class ConsentDialog(ConsentSaving, QDialog):
             self.purposes.addItem(item)
         self._fit_purposes()
         self.feature.setToolTip(plain_tooltip(self.feature.currentText()))
-        QTimer.singleShot(0, self._fit_width)  # once the box has taken its new name's width
         requester = default_requested_by(feature, provider)
         self.requested_by.setCurrentIndex(max(0, self.requested_by.findData(str(requester))))
 
