@@ -36,7 +36,6 @@ from guard.catalog.loader import Catalog
 from guard.events import TermsChanged
 from guard.paths import AppPaths
 from guard.settings import Settings, TermsSettings
-from guard.terms.analysis import analyse, relevant_changes
 from guard.terms.archive_import import ArchiveImporter
 from guard.terms.archive_source import ArchiveSource, GitHubArchive
 from guard.terms.errors import FetchFailure, TermsError, TermsFetchError
@@ -47,6 +46,7 @@ from guard.terms.report import (NAME_NOT_FOUND, NOT_CHECKED_NETWORK_OFF, NOT_CHE
                                 UNREACHABLE, CheckReport, DocumentCheck)
 from guard.terms.rules import Rules, load_rules
 from guard.terms.store import TermsStore
+from guard.terms.stored_changes import material_change
 from guard.terms.watchlist import build_watch_list
 
 log = logging.getLogger(__name__)
@@ -356,20 +356,10 @@ class TermsWatcher:
 
     def _compare(self, document: WatchedDocument, at: datetime, previous: Version, version: Version) -> DocumentCheck:
         try:
-            old_text = self.store.get_text(previous.sha256)
-            new_text = self.store.get_text(version.sha256)
+            event, count = material_change(self.store, document, at, previous.sha256, version.sha256, self.rules)
         except TermsError as error:
             return DocumentCheck(document, at, FetchResult.NEW_VERSION, version, previous, message=str(error))
-        changes = analyse(old_text, new_text, self.rules)
-        relevant = relevant_changes(changes)
-        event = None
-        if any(change.material for change in changes):  # what the provider may do with data moved
-            event = TermsChanged(provider_id=document.provider_id, at=at, document_id=document.document_id,
-                                 title=document.title, url=document.url, old_sha256=previous.sha256,
-                                 new_sha256=version.sha256, changes=relevant)
-            log.info("Terms changed: %s/%s, %d clause(s) about AI or data use", document.provider_id,
-                     document.document_id, len(relevant))
-        return DocumentCheck(document, at, FetchResult.NEW_VERSION, version, previous, event, len(changes))
+        return DocumentCheck(document, at, FetchResult.NEW_VERSION, version, previous, event, count)
 
     def _failed(self, document: WatchedDocument, at: datetime, kind: str, message: str, status: int | None,
                 attempts: int, size: int = 0) -> DocumentCheck:
