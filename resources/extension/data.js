@@ -1604,11 +1604,18 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://teams.microsoft.com/v2/?",
+          "#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://teams.microsoft.com/_#/l/meetup-join/"
         ],
         [
           "https://teams.microsoft.com/_#/meet/",
           "?p="
+        ],
+        [
+          "https://teams.microsoft.com/_#/pre-join-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.us/v2/?",
@@ -1618,6 +1625,10 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.microsoft.us/v2/?",
           "#/meet/",
           "?p="
+        ],
+        [
+          "https://teams.microsoft.us/v2/?",
+          "#/pre-join-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.us/_#/l/meetup-join/"
@@ -1627,6 +1638,9 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://teams.microsoft.us/_#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://gov.teams.microsoft.com/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1634,6 +1648,10 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.com/v2/?",
           "#/meet/",
           "?p="
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/?",
+          "#/pre-join-calling/19:meeting_"
         ],
         [
           "https://gov.teams.microsoft.com/_#/l/meetup-join/"
@@ -1643,6 +1661,9 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://gov.teams.microsoft.com/_#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://gov.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1650,6 +1671,10 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.us/v2/?",
           "#/meet/",
           "?p="
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/?",
+          "#/pre-join-calling/19:meeting_"
         ],
         [
           "https://gov.teams.microsoft.us/_#/l/meetup-join/"
@@ -1659,6 +1684,9 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://gov.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://teams.live.com/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1666,6 +1694,10 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.live.com/v2/?",
           "#/meet/",
           "?p="
+        ],
+        [
+          "https://teams.live.com/v2/?",
+          "#/pre-join-calling/19:meeting_"
         ],
         [
           "https://teams.live.com/_#/l/meetup-join/"
@@ -1675,6 +1707,9 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://teams.live.com/_#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://teams.cloud.microsoft/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1682,6 +1717,10 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.cloud.microsoft/v2/?",
           "#/meet/",
           "?p="
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/?",
+          "#/pre-join-calling/19:meeting_"
         ],
         [
           "https://teams.cloud.microsoft/_#/l/meetup-join/"
@@ -1691,6 +1730,9 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://teams.cloud.microsoft/_#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://dod.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1700,11 +1742,18 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://dod.teams.microsoft.us/v2/?",
+          "#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://dod.teams.microsoft.us/_#/l/meetup-join/"
         ],
         [
           "https://dod.teams.microsoft.us/_#/meet/",
           "?p="
+        ],
+        [
+          "https://dod.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
@@ -2538,10 +2587,13 @@ globalThis.MPG_DATA = Object.freeze({
     "auth",
     "code",
     "coords",
+    "displayname",
+    "email",
     "id_token",
     "integrationjointoken",
     "jwt",
     "key",
+    "name",
     "otp",
     "p",
     "pass",
@@ -2557,6 +2609,11 @@ globalThis.MPG_DATA = Object.freeze({
     "spawntoken",
     "tk",
     "token",
+    "uname",
+    "useremail",
+    "userinfo.displayname",
+    "userinfo.email",
+    "username",
     "zak"
   ],
   "notices": [
