@@ -349,7 +349,10 @@ HELDOUT_J = frozenset(
         "google/antigravity-terms-of-service/2025-12-20__2026-02-13",
         "google/antigravity-terms-of-service/2026-02-13__2026-02-27",
         "google/antigravity-terms-of-service/2026-02-27__2026-05-20",
+        "google/voice-privacy-policy/2026-05-05__2026-05-26",
         "mozilla/firefox-terms-of-service/2025-06-10__2026-06-29",
+        "openai/chatgpt-trackers-policy/2026-07-16__2026-08-03",
+        "openai/chatgpt-trackers-policy/2026-08-03__2026-08-14",
         "zoom/terms-of-service/2026-07-21__2026-08-06",
     }
 )
