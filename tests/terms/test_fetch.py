@@ -303,8 +303,9 @@ def test_untrusted_certificate_is_a_tls_error(tmp_path: Path) -> None:
 
 def test_connection_refused_is_retried_then_reported() -> None:
     fetch, sleeps = fetcher(retries=1)
-    url = f"https://127.0.0.1:{closed_port()}/terms"
-    error = failure(lambda: fetch.fetch(url))
+    with closed_port() as port:
+        url = f"https://127.0.0.1:{port}/terms"
+        error = failure(lambda: fetch.fetch(url))
     assert error.kind is FetchFailure.CONNECTION and url in str(error)
     assert len(sleeps.calls) == 1
 
@@ -379,9 +380,9 @@ def test_proxies_for_follows_https_proxy_and_no_proxy(clean_proxy_env: pytest.Mo
 
 
 def test_unreachable_proxy_is_reported_without_its_password(clean_proxy_env: pytest.MonkeyPatch) -> None:
-    port = closed_port()
-    clean_proxy_env.setenv("HTTP_PROXY", f"http://alice:s3cret@127.0.0.1:{port}")
-    error = failure(lambda: fetcher(retries=0)[0].fetch(f"http://127.0.0.1:{closed_port()}/terms"))
+    with closed_port() as port, closed_port() as site:
+        clean_proxy_env.setenv("HTTP_PROXY", f"http://alice:s3cret@127.0.0.1:{port}")
+        error = failure(lambda: fetcher(retries=0)[0].fetch(f"http://127.0.0.1:{site}/terms"))
     assert error.kind is FetchFailure.CONNECTION
     assert f"through the proxy http://127.0.0.1:{port}" in str(error) and "HTTPS_PROXY" in str(error)
     assert "s3cret" not in str(error) and "alice" not in str(error)
