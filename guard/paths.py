@@ -84,7 +84,9 @@ def app_paths(environ: Mapping[str, str] | None = None) -> AppPaths:
 
 
 def resources_dir() -> Path:
-    """The shipped ``resources/`` folder (works from a checkout, a wheel and a frozen app)."""
-    import resources
-
-    return Path(resources.__file__).resolve().parent
+    """The shipped ``resources/`` folder: ``guard/resources`` in an installed wheel (setup.py puts
+    it there, under the app's own name), else the checkout's ``resources/`` beside ``guard/`` (a
+    checkout, and the frozen app, which keeps that layout)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "resources"
+    return installed if installed.is_dir() else here.parent / "resources"

@@ -25,9 +25,13 @@ log = logging.getLogger(__name__)
 
 TERMS_POLL_SECONDS = 300.0
 TERMS_FIRST_CHECK_SECONDS = 60.0
+# How often the tray looks whether another program stored terms versions (two stats of the
+# store's index; versions are compared only when it was written).
+TERMS_LOOK_SECONDS = 10.0
 WAITING_POLL_SECONDS = 600.0
 DETECT = "detect"
 TERMS = "terms-check"
+TERMS_LOOK = "terms-look"
 SIGN_WAITING = "sign-waiting"
 
 
@@ -110,7 +114,10 @@ class DetectionLoop(QObject):
 
 
 class TermsLoop(QObject):
-    """Checks the watched terms when due (the watcher decides) and when asked.
+    """Checks the watched terms when due (the watcher decides) and when asked, and tells of the
+    versions another program stored meanwhile (``meeting-guard terms check`` in a terminal): every
+    few seconds it asks whether the store was written, and compares only when it was. A change
+    is told once, whichever found it first.
 
     ``check_started()``, ``check_finished(CheckReport | None)``, ``terms_changed(list[TermsChanged])``,
     ``problem(str)``.
@@ -122,7 +129,8 @@ class TermsLoop(QObject):
     problem = Signal(str)
 
     def __init__(self, runner: JobRunner, poll_seconds: float = TERMS_POLL_SECONDS,
-                 first_check_seconds: float = TERMS_FIRST_CHECK_SECONDS, parent: QObject | None = None) -> None:
+                 first_check_seconds: float = TERMS_FIRST_CHECK_SECONDS, look_seconds: float = TERMS_LOOK_SECONDS,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self._poll_seconds = poll_seconds
@@ -133,6 +141,11 @@ class TermsLoop(QObject):
         self._first = QTimer(self)
         self._first.setSingleShot(True)
         self._first.timeout.connect(self.check_due)
+        self._look = QTimer(self)
+        self._look.setInterval(_ms(look_seconds))
+        self._look.timeout.connect(self.look)
+        self._mark: Any = None  # guard.terms.stored_changes.StoreMark: the store as last seen
+        self._told: set[tuple[str, str, str]] = set()  # (provider, document, new version) already told
 
     @property
     def started(self) -> bool:
@@ -143,6 +156,33 @@ class TermsLoop(QObject):
         self._services = services
         self._timer.start(_ms(self._poll_seconds))
         self._first.start(_ms(self._first_check_seconds))
+        self._look.start()
+        self.look()  # the first look takes the store as it is: versions stored before the start are not news
+
+    def look(self) -> None:
+        """Ask, on the terms lane (after any check running), whether another program stored versions."""
+        services = self._services
+        if services is None:
+            return
+        mark = self._mark
+        self._runner.submit(lambda: services.terms_stored_since(mark), self._looked, self._look_failed,
+                            lane=Lane.TERMS, key=TERMS_LOOK, single=True)
+
+    def _looked(self, result: tuple[Any, list[Any]]) -> None:
+        if self._services is None:
+            return
+        self._mark, events = result
+        self._tell(events)
+
+    def _look_failed(self, error: BaseException) -> None:  # the next look asks again
+        log.warning("Could not look for terms versions stored elsewhere: %s", error)
+
+    def _tell(self, events: list[Any]) -> None:
+        new = [event for event in events
+               if (event.provider_id, event.document_id, event.new_sha256) not in self._told]
+        self._told.update((event.provider_id, event.document_id, event.new_sha256) for event in new)
+        if new:
+            self.terms_changed.emit(new)
 
     def check_due(self) -> None:
         services = self._services
@@ -165,8 +205,7 @@ class TermsLoop(QObject):
             self._finished(report)
 
     def _finished(self, report: Any) -> None:
-        if report.events:
-            self.terms_changed.emit(report.events)
+        self._tell(report.events)
         self.check_finished.emit(report)
 
     def _failed(self, error: BaseException) -> None:  # the watcher records failures itself; this is a bug guard
@@ -176,7 +215,9 @@ class TermsLoop(QObject):
     def stop(self) -> None:
         self._timer.stop()
         self._first.stop()
+        self._look.stop()
         self._runner.cancel(TERMS)
+        self._runner.cancel(TERMS_LOOK)
         self._services = None
 
 

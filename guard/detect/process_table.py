@@ -8,6 +8,11 @@ and parents are read only for the candidates the caller asks about, cached by
 (pid, create time) so a reused pid is never mistaken for the old process (an empty command
 line, as read in the middle of an ``exec``, is read again next time).
 
+Only this user's processes count (on POSIX, by real user id): on a shared computer another
+account's client, meeting-only process or browser started with a meeting link is that person's
+meeting, not this user's, and anyone can start a process named like a client with any link on its
+command line. Such a process is looked at again only with the rotating slice (its pid may be reused).
+
 A command line is read bounded: at most :data:`CMDLINE_BYTES` of it, and only
 :data:`ARGS_KEPT` arguments (the first and the last ones, where programs put their links)
 of at most :data:`ARG_CHARS` characters each are kept, whatever a process was started with.
@@ -88,9 +93,18 @@ def _linux_cmdline(proc: psutil.Process) -> tuple[str, ...]:
     return cap_args(os.fsdecode(part) for part in parts)
 
 
-# The one OS switch of this module: how a command line is read.
+def _posix_ours(proc: psutil.Process) -> bool:
+    return bool(proc.uids().real == os.getuid())
+
+
+def _windows_ours(proc: psutil.Process) -> bool:
+    return True  # not checked: another session's processes are rarely readable there (a known gap)
+
+
+# The OS switches of this module: how a command line is read, and whether a process is this user's.
 read_cmdline: Callable[[psutil.Process], tuple[str, ...]] = _linux_cmdline if sys.platform.startswith("linux") \
     else _psutil_cmdline
+is_ours: Callable[[psutil.Process], bool] = _windows_ours if sys.platform == "win32" else _posix_ours
 
 
 @dataclass
@@ -128,6 +142,7 @@ class ProcessTable:
         self.entries: dict[int, ProcessEntry] = {}
         self._details: dict[tuple[int, float], ProcessDetail] = {}
         self._own_pid = os.getpid()
+        self._others: set[int] = set()  # pids of another user's processes (not read again each tick)
 
     def refresh(self) -> dict[int, ProcessEntry]:
         """Bring the table up to date and return it (pid → entry). This process is left out."""
@@ -136,6 +151,7 @@ class ProcessTable:
         alive = set(pids)
         for pid in [pid for pid in self.entries if pid not in alive]:
             del self.entries[pid]
+        self._others &= alive
         if len(self._details) > 2 * len(self.entries) + 64:
             self._details = {key: value for key, value in self._details.items()
                              if key[0] in self.entries and self.entries[key[0]].create_time == key[1]}
@@ -144,6 +160,11 @@ class ProcessTable:
         seen_tick = self.tick if self.tick > 1 else -self.young_ticks
         for pid in pids:
             if pid == self._own_pid:
+                continue
+            if pid in self._others:
+                if pid % self.refresh_ticks == slot:  # the pid may have been reused by one of ours
+                    self._others.discard(pid)
+                    self._read_new(pid, self.tick)
                 continue
             entry = self.entries.get(pid)
             if entry is None:
@@ -155,8 +176,13 @@ class ProcessTable:
     def _read_new(self, pid: int, first_seen_tick: int) -> None:
         try:
             proc = psutil.Process(pid)
-            create_time = proc.create_time()
-            name = proc.name()
+            with proc.oneshot():
+                if not is_ours(proc):
+                    self.entries.pop(pid, None)
+                    self._others.add(pid)
+                    return
+                create_time = proc.create_time()
+                name = proc.name()
         except (psutil.NoSuchProcess, psutil.ZombieProcess):
             self.entries.pop(pid, None)
             return

@@ -1,4 +1,5 @@
-"""Secrets out of meeting links before they are shown, stored or sent: passcodes, tokens, user:password.
+"""Secrets out of meeting links before they are shown, stored or sent: passcodes, tokens, user:password,
+and who the link was made for (an e-mail address, a display name).
 
 A parameter counts by its name, read after the last ``?`` in it (a fragment route's own query,
 ``#/meet/<id>?p=...``), and a value that is itself a percent-encoded link has its own query's secrets
@@ -88,6 +89,24 @@ def _join_folded(value: str, lowered: str, pieces: list[str]) -> str:
     return "".join(joined)
 
 
+_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._+-")
+_DOMAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def is_address(value: str) -> bool:
+    """``value`` is an e-mail address as a link writes it (``jane.doe@example.com``, ``jane%40example.com``,
+    ``jane%2Bmeet%40example.com``): personal data whatever the parameter is called. A Teams thread id
+    (``19:meeting_...@thread.v2``, ``19%3ameeting_...%40thread.skype``) is none: its ``:`` is not part of a
+    plain address. The same test runs in the extension (common.js ``isAddress``). Linear, no pattern."""
+    lowered = value.lower().replace("%40", "@").replace("%2b", "+")
+    local, at, domain = lowered.rpartition("@")
+    if not (at and local and all(ch in _LOCAL for ch in local)):
+        return False
+    labels = domain.split(".")
+    return (len(labels) >= 2 and all(label and all(ch in _DOMAIN for ch in label) for label in labels)
+            and len(labels[-1]) >= 2 and labels[-1].isalpha())
+
+
 def _redact_params(text: str, secrets: frozenset[str]) -> str:
     if "=" not in text and "%3d" not in text.lower():
         return text
@@ -99,7 +118,7 @@ def _redact_params(text: str, secrets: frozenset[str]) -> str:
             continue
         if not (equals and value):
             continue
-        if _is_secret(name, secrets):
+        if _is_secret(name, secrets) or is_address(value):
             parts[index] = f"{name}={REDACTED}"
             continue
         mark = value.rfind("?")  # a value holding a link with its own query (url=/_%23/meet/<id>?p=...)
@@ -127,7 +146,7 @@ def _drop_userinfo(url: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with secret parameter values replaced by ``…`` and any ``user:password@`` removed."""
+    """``url`` with secret values and e-mail addresses replaced by ``…`` and any ``user:password@`` removed."""
     secrets = secret_keys()
     base, hash_sign, fragment = _drop_userinfo(url).partition("#")
     head, question, query = base.partition("?")

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from guard.presentation.i18n import N_, _, format_number, listed, ngettext
 from guard.presentation.records import local_time
 from guard.terms.models import FetchRecord, FetchResult
-from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE
+from guard.terms.report import NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE, UNREACHABLE
 
 RUN_WINDOW = timedelta(minutes=30)  # fetch-log entries this close to the newest one belong to the same check
 # The Preferences check box that lets the app fetch; the Terms tab names it when the network is off.
@@ -51,8 +51,9 @@ def terms_state_line(last_check: datetime | None, fetches: Sequence[FetchRecord]
         latest.setdefault(key, record)
         if record.source == "provider":
             latest_page.setdefault(key, record)
-    offline = [r for r in latest.values() if r.error_kind == "offline"]
-    if offline:
+    offline = [r for r in latest.values() if r.error_kind == NOT_CHECKED_OFFLINE]
+    if offline:  # the hosts tried before the computer was taken to be offline were not checked either
+        offline += [r for r in latest.values() if r.error_kind == UNREACHABLE]
         return ngettext("Last check {when}: offline, {count} document not checked.",
                         "Last check {when}: offline, {count} documents not checked.", len(offline)).format(
             when=when, count=format_number(len(offline)))

@@ -15,6 +15,7 @@ from guard.services.values import TermsLog, TermsOverview
 
 if TYPE_CHECKING:  # loaded on first use: the app's data opens without the HTTP client or parser
     from guard.catalog.loader import Catalog
+    from guard.events import TermsChanged
     from guard.ledger import TermsRef
     from guard.paths import AppPaths
     from guard.presentation.overview import DocumentVersions
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # loaded on first use: the app's data opens without the HTTP 
     from guard.terms.models import WatchedDocument
     from guard.terms.report import CheckReport
     from guard.terms.store import TermsStore
+    from guard.terms.stored_changes import StoreMark
 
 
 class TermsDoor:
@@ -72,16 +74,23 @@ class TermsDoor:
         """Blocks (briefly: two stats, nothing read): a value that changes when the terms index or
         its write-ahead log is written, by this process or another (``meeting-guard terms check``),
         so a window showing terms knows to read them again."""
-        index = self._terms.index_path
-        stamp: list[int] = []
-        for path in (index, index.with_name(index.name + "-wal")):
-            try:
-                found = path.stat()
-            except OSError:
-                stamp += [0, 0]
-            else:
-                stamp += [found.st_mtime_ns, found.st_size]
-        return tuple(stamp)
+        from guard.terms.stored_changes import store_stamp
+
+        return store_stamp(self._terms)
+
+    @blocking
+    def terms_stored_since(self, mark: StoreMark | None) -> tuple[StoreMark, list[TermsChanged]]:
+        """Blocks (two stats while nothing was written; comparing versions when one was): the
+        terms store as it is now, and the changes to AI or data use in the versions another
+        program stored since ``mark`` (``meeting-guard terms check`` in a terminal), told as a
+        check of the app's own tells them. ``mark`` None: the first look, which tells nothing."""
+        from guard.terms.stored_changes import changes_since
+        from guard.terms.watchlist import build_watch_list
+
+        documents = self.watched_documents
+        if documents is None:
+            documents = tuple(build_watch_list(self.paths, self.catalog)[0])
+        return changes_since(self._terms, documents, mark, datetime.now(UTC))
 
     @blocking
     def terms_log(self, limit: int = 200) -> TermsLog:

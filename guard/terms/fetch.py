@@ -64,7 +64,8 @@ _OFFLINE = re.compile(r"Temporary failure in name resolution|Name or service not
                       r"No address associated with hostname|Network is unreachable|No route to host|"
                       r"getaddrinfo failed|Failed to resolve|NameResolutionError", re.IGNORECASE)
 # The name server answered that the name has no address (EAI_NONAME, EAI_NODATA): that host only, unlike a
-# name server that cannot be reached (EAI_AGAIN) or no route, which mean this computer is offline.
+# name server that cannot be reached (EAI_AGAIN) or no route, which mean this computer is offline (or, for one
+# host alone, that its own name server or route is broken: guard.terms.watcher tells the two apart).
 _NO_SUCH_NAME = frozenset(code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
                           if code is not None)
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -249,8 +250,8 @@ class Fetcher:
             if not proxies and _OFFLINE.search(str(error)):
                 raise TermsFetchError(
                     FetchFailure.OFFLINE, url,
-                    f"Could not reach {urlsplit(url).hostname} ({_short(error)}): this computer seems to be "
-                    "offline. Nothing was fetched; the next check will try again.") from None
+                    f"Could not reach {urlsplit(url).hostname} ({_short(error)}): there is no route to it, or this "
+                    "computer is offline. Nothing was fetched; the next check will try again.") from None
             raise TermsFetchError(
                 FetchFailure.CONNECTION, url,
                 f"Could not connect to {url} ({_short(error)}). Check your internet connection; "
@@ -308,8 +309,8 @@ class Fetcher:
                 "tries again.")
         raise TermsFetchError(
             FetchFailure.OFFLINE, url,
-            f"Could not reach {host} ({_short(found)}): this computer seems to be offline. Nothing was fetched; the "
-            "next check will try again.")
+            f"Could not reach {host} ({_short(found)}): its name server did not answer, or this computer is offline. "
+            "Nothing was fetched; the next check will try again.")
 
     def _read(self, url: str, final_url: str, response: requests.Response, deadline: float,
               accept: tuple[str, ...] = HTML_TYPES) -> FetchOutcome:

@@ -12,6 +12,9 @@ from guard.terms.models import FetchResult, Version, WatchedDocument
 
 NOT_CHECKED_OFFLINE = "offline"
 NAME_NOT_FOUND = "name-not-found"  # FetchFailure.NAME_NOT_FOUND: one host the name server does not know
+# FetchFailure.OFFLINE from one host only (its name server did not answer, or no route to it), not yet from a
+# second: a hostile or broken name server (or network) of one site answers so too, so it fails that host alone.
+UNREACHABLE = "unreachable"
 NOT_CHECKED_NETWORK_OFF = "network-disabled"
 STORE_FAILURE = "store"  # the terms store could not read or keep the document's versions (exit 3 in the CLI)
 
@@ -50,7 +53,7 @@ class CheckReport:
     at: datetime
     checks: list[DocumentCheck] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    offline: bool = False  # name resolution or the network route failed: the rest was not tried
+    offline: bool = False  # name resolution or the route failed for two hosts in a row: the rest was not tried
     store_fault: bool = False  # the store could not keep part of what was found (a log line, a version)
 
     @property
@@ -69,7 +72,7 @@ class CheckReport:
     def not_checked(self) -> int:
         """Documents not checked: skipped, or failed because the computer is offline (and, once the check
         concluded it is, those whose host names were not found on the way)."""
-        unreached = {NOT_CHECKED_OFFLINE, NAME_NOT_FOUND} if self.offline else {NOT_CHECKED_OFFLINE}
+        unreached = {NOT_CHECKED_OFFLINE, NAME_NOT_FOUND, UNREACHABLE} if self.offline else {NOT_CHECKED_OFFLINE}
         return sum(1 for check in self.checks if check.result is FetchResult.SKIPPED
                    or check.error_kind in unreached)
 

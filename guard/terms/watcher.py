@@ -5,11 +5,14 @@ Where a public archive keeps a document (the catalog's ``documents[].archive``),
 versions are read there first (:mod:`guard.terms.archive_import`), so a million installs do not
 each scrape every provider; the provider's page is fetched only when the archive cannot be read.
 With the network switched off nothing is fetched and every document is *skipped*; when the
-computer is offline (no name server, no route) the first attempt says so and the rest are
-not tried ("offline: N documents not checked"), without retries. A host the name server says does
-not exist (a site gone, or blocked by this network's filter) fails alone and the check goes on;
-only when the first ``UNFOUND_HOSTS_OFFLINE`` hosts tried are all unknown, with no page reached
-(an offline Mac answers every name so), is the computer taken to be offline.
+computer is offline (no name server, no route) the first two hosts tried say so and the rest are
+not tried ("offline: N documents not checked"), without retries. One host alone failing so is
+*unreachable*, that host's documents fail and the others are checked: a site's own name server
+(SERVFAIL), or a route to it cut, answers as an offline computer does, and must not stop the check.
+A host the name server says does not exist (a site gone, or blocked by this network's filter)
+fails alone and the check goes on; only when the first ``UNFOUND_HOSTS_OFFLINE`` hosts tried are
+all unknown, with no page reached (an offline Mac answers every name so), is the computer taken
+to be offline.
 
 No threads here: the UI calls :meth:`TermsWatcher.check_due` from its worker thread on a
 timer (it returns at once unless a check is due), and :meth:`check_now` when the user asks.
@@ -33,7 +36,6 @@ from guard.catalog.loader import Catalog
 from guard.events import TermsChanged
 from guard.paths import AppPaths
 from guard.settings import Settings, TermsSettings
-from guard.terms.analysis import analyse, relevant_changes
 from guard.terms.archive_import import ArchiveImporter
 from guard.terms.archive_source import ArchiveSource, GitHubArchive
 from guard.terms.errors import FetchFailure, TermsError, TermsFetchError
@@ -41,9 +43,10 @@ from guard.terms.extract import ExtractError, extract
 from guard.terms.fetch import Fetcher, FetchOutcome, FetchPolicy
 from guard.terms.models import FetchRecord, FetchResult, Version, WatchedDocument
 from guard.terms.report import (NAME_NOT_FOUND, NOT_CHECKED_NETWORK_OFF, NOT_CHECKED_OFFLINE, STORE_FAILURE,
-                                CheckReport, DocumentCheck)
+                                UNREACHABLE, CheckReport, DocumentCheck)
 from guard.terms.rules import Rules, load_rules
 from guard.terms.store import TermsStore
+from guard.terms.stored_changes import material_change
 from guard.terms.watchlist import build_watch_list
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,32 @@ class ArchiveSources:
         if repository not in self._made:
             self._made[repository] = GitHubArchive(repository, self.fetcher, self.api, self.raw)
         return self._made[repository]
+
+
+class _Unreached:
+    """The hosts of one check that could not be reached (``FetchFailure.OFFLINE``: no name server answer, no
+    route), with no page reached since: the first is *unreachable* (that host alone), a second makes the
+    computer offline. A host found unreachable is not asked again in the check."""
+
+    def __init__(self) -> None:
+        self.hosts: list[str] = []  # in a row, no page reached since
+        self.known: set[str] = set()  # every host found unreachable in this check
+
+    def kind(self, kind: str, host: str) -> str:
+        """The kind to record for a failure of ``kind`` at ``host``."""
+        if kind != NOT_CHECKED_OFFLINE:
+            return kind
+        return NOT_CHECKED_OFFLINE if any(seen != host for seen in self.hosts) else UNREACHABLE
+
+    def failed(self, host: str) -> bool:
+        """Note ``host`` unreachable; whether the computer is now taken to be offline."""
+        self.known.add(host)
+        if host not in self.hosts:
+            self.hosts.append(host)
+        return len(self.hosts) >= 2
+
+    def reached(self) -> None:
+        self.hosts.clear()
 
 
 @dataclass(frozen=True)
@@ -154,8 +183,10 @@ class TermsWatcher:
             sharing[document.url].append(document)
         fetched: dict[str, _Fetched] = {}  # one request per URL in this check
         unfound: set[str] = set()  # hosts the name server did not know, while no page was reached yet
+        unreached = _Unreached()
         reached = False
         for document in selected:
+            first_host = self._host(document, archive=document.archive is not None and self.archive is not None)
             if not self.network_enabled:
                 check = self._skipped(document, NOT_CHECKED_NETWORK_OFF,
                                       "Not checked: network access is switched off ([terms] network_enabled = false).")
@@ -163,14 +194,20 @@ class TermsWatcher:
                 check = self._skipped(document, NOT_CHECKED_OFFLINE,
                                       "Not checked: this computer is offline (an earlier document could not be "
                                       "reached); the next check will try again.")
+            elif first_host in unreached.known:
+                check = self._failed(document, _utcnow(), UNREACHABLE,
+                                     f"Not fetched {document.url}: {first_host} could not be reached earlier in this "
+                                     "check; the next check will try again.", None, 0)
             else:
-                check = self._check_one(document, sharing[document.url], fetched)
-                report.offline = check.error_kind == NOT_CHECKED_OFFLINE
-                if check.error_kind == NAME_NOT_FOUND and not reached:
+                check = self._check_one(document, sharing[document.url], fetched, unreached)
+                if check.error_kind in (NOT_CHECKED_OFFLINE, UNREACHABLE):
+                    report.offline = unreached.failed(self._host(document, archive=check.source == "archive"))
+                elif check.error_kind == NAME_NOT_FOUND and not reached:
                     unfound.add(urlsplit(document.url).hostname or document.url)
                     report.offline = len(unfound) >= UNFOUND_HOSTS_OFFLINE
                 elif check.result is not FetchResult.FAILED:
                     reached = True
+                    unreached.reached()
             report.checks.append(check)
             if progress is not None:
                 progress(len(report.checks), len(selected), check)
@@ -221,15 +258,20 @@ class TermsWatcher:
         """Not checked (nothing was asked of the network); logged, as skipped, at the check's end."""
         return DocumentCheck(document, _utcnow(), FetchResult.SKIPPED, error_kind=why, message=message)
 
+    def _host(self, document: WatchedDocument, *, archive: bool) -> str:
+        """The host a document's request goes to first: the archive's (``archive``), else its page's."""
+        url = self.archive.api if archive and self.archive is not None else document.url
+        return (urlsplit(url).hostname or url).lower()
+
     def _check_one(self, document: WatchedDocument, sharing: Sequence[WatchedDocument],
-                   fetched: dict[str, _Fetched]) -> DocumentCheck:
+                   fetched: dict[str, _Fetched], unreached: _Unreached) -> DocumentCheck:
         if document.archive is not None and self.archive is not None:
-            checked = self._check_archive(document)
+            checked = self._check_archive(document, unreached)
             if checked is not None:
                 return checked
-        return self._check_page(document, sharing, fetched)
+        return self._check_page(document, sharing, fetched, unreached)
 
-    def _check_archive(self, document: WatchedDocument) -> DocumentCheck | None:
+    def _check_archive(self, document: WatchedDocument, unreached: _Unreached) -> DocumentCheck | None:
         """Read the document's new versions in the archive; None when the page must be fetched."""
         assert document.archive is not None and self.archive is not None
         provider, doc_id = document.key
@@ -243,11 +285,11 @@ class TermsWatcher:
             provider, doc_id, document.url, document.archive)
         where = f"{document.archive.repository}: {document.archive.path}"
         if result.error is not None:
-            kind = str(getattr(result.error, "kind", "archive"))
+            kind = unreached.kind(str(getattr(result.error, "kind", "archive")), self._host(document, archive=True))
             status = getattr(result.error, "status", None)
             self._log(FetchRecord(at, provider, doc_id, where, FetchResult.FAILED, status, error_kind=kind,
                                   message=str(result.error), source="archive"))
-            if kind == NOT_CHECKED_OFFLINE:
+            if kind in (NOT_CHECKED_OFFLINE, UNREACHABLE):
                 return DocumentCheck(document, at, FetchResult.FAILED, previous, error_kind=kind,
                                      message=str(result.error), source="archive")
             return None  # fall back to the provider's page
@@ -270,14 +312,15 @@ class TermsWatcher:
         return replace(self._compare(document, at, previous, version), source="archive", message=note)
 
     def _check_page(self, document: WatchedDocument, sharing: Sequence[WatchedDocument],
-                    fetched: dict[str, _Fetched]) -> DocumentCheck:
+                    fetched: dict[str, _Fetched], unreached: _Unreached) -> DocumentCheck:
         provider, doc_id = document.key
         at = _utcnow()
         try:
             previous = self.store.current(provider, doc_id)
             outcome = self._fetch_shared(document.url, sharing, fetched)
         except TermsFetchError as error:
-            return self._failed(document, at, error.kind, str(error), error.status, error.attempts)
+            return self._failed(document, at, unreached.kind(error.kind, self._host(document, archive=False)),
+                                str(error), error.status, error.attempts)
         except TermsError as error:
             return self._failed(document, at, STORE_FAILURE, str(error), None, 0)
         except Exception as error:  # e.g. a URL the HTTP library cannot even parse: recorded, never fatal
@@ -313,20 +356,10 @@ class TermsWatcher:
 
     def _compare(self, document: WatchedDocument, at: datetime, previous: Version, version: Version) -> DocumentCheck:
         try:
-            old_text = self.store.get_text(previous.sha256)
-            new_text = self.store.get_text(version.sha256)
+            event, count = material_change(self.store, document, at, previous.sha256, version.sha256, self.rules)
         except TermsError as error:
             return DocumentCheck(document, at, FetchResult.NEW_VERSION, version, previous, message=str(error))
-        changes = analyse(old_text, new_text, self.rules)
-        relevant = relevant_changes(changes)
-        event = None
-        if any(change.material for change in changes):  # what the provider may do with data moved
-            event = TermsChanged(provider_id=document.provider_id, at=at, document_id=document.document_id,
-                                 title=document.title, url=document.url, old_sha256=previous.sha256,
-                                 new_sha256=version.sha256, changes=relevant)
-            log.info("Terms changed: %s/%s, %d clause(s) about AI or data use", document.provider_id,
-                     document.document_id, len(relevant))
-        return DocumentCheck(document, at, FetchResult.NEW_VERSION, version, previous, event, len(changes))
+        return DocumentCheck(document, at, FetchResult.NEW_VERSION, version, previous, event, count)
 
     def _failed(self, document: WatchedDocument, at: datetime, kind: str, message: str, status: int | None,
                 attempts: int, size: int = 0) -> DocumentCheck:

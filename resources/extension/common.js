@@ -112,6 +112,32 @@
     }
   }
 
+  const LOCAL = new Set("abcdefghijklmnopqrstuvwxyz0123456789._+-");
+  const DOMAIN = new Set("abcdefghijklmnopqrstuvwxyz0123456789-");
+
+  function allIn(text, chars) {
+    for (const ch of text) {
+      if (!chars.has(ch)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An e-mail address as a link writes it (jane%40example.com): personal data whatever the parameter is
+   * called; a Teams thread id (19:meeting_...@thread.v2) is none. guard/detect/redaction.py is_address. */
+  function isAddress(value) {
+    const lowered = value.toLowerCase().split("%40").join("@").split("%2b").join("+");
+    const at = lowered.lastIndexOf("@");
+    if (at <= 0 || !allIn(lowered.slice(0, at), LOCAL)) {
+      return false;
+    }
+    const labels = lowered.slice(at + 1).split(".");
+    const last = labels[labels.length - 1];
+    return labels.length >= 2 && labels.every((label) => label.length > 0 && allIn(label, DOMAIN))
+      && last.length >= 2 && /^[a-z]+$/.test(last);
+  }
+
   function redactParams(text) {
     if (text.indexOf("=") === -1 && text.toLowerCase().indexOf("%3d") === -1) {
       return text;
@@ -124,7 +150,7 @@
       if (equals > 0 || equals === 0) {
         const name = part.slice(0, equals);
         const value = part.slice(equals + 1);
-        if (value && isSecret(name, ["?"])) {
+        if (value && (isSecret(name, ["?"]) || isAddress(value))) {
           return name + "=" + REDACTED;
         }
         // A value holding a link with its own query (url=/_%23/meet/<id>?p=...).

@@ -621,6 +621,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "public.senfcall.de",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "bigbluebutton"
+      ]
+    },
+    {
       "host": "reclaim.ai",
       "subdomains": false,
       "scheme": "https",
@@ -986,6 +994,15 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meet.around.co/r/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "bigbluebutton",
+      "url": [
+        [
+          "https://public.senfcall.de/"
         ]
       ],
       "title": []
@@ -1604,11 +1621,18 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://teams.microsoft.com/v2/?",
+          "#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://teams.microsoft.com/_#/l/meetup-join/"
         ],
         [
           "https://teams.microsoft.com/_#/meet/",
           "?p="
+        ],
+        [
+          "https://teams.microsoft.com/_#/pre-join-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.us/v2/?",
@@ -1618,6 +1642,10 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.microsoft.us/v2/?",
           "#/meet/",
           "?p="
+        ],
+        [
+          "https://teams.microsoft.us/v2/?",
+          "#/pre-join-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.us/_#/l/meetup-join/"
@@ -1627,6 +1655,9 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://teams.microsoft.us/_#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://gov.teams.microsoft.com/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1634,6 +1665,10 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.com/v2/?",
           "#/meet/",
           "?p="
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/?",
+          "#/pre-join-calling/19:meeting_"
         ],
         [
           "https://gov.teams.microsoft.com/_#/l/meetup-join/"
@@ -1643,6 +1678,9 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://gov.teams.microsoft.com/_#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://gov.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1650,6 +1688,10 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.us/v2/?",
           "#/meet/",
           "?p="
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/?",
+          "#/pre-join-calling/19:meeting_"
         ],
         [
           "https://gov.teams.microsoft.us/_#/l/meetup-join/"
@@ -1659,6 +1701,9 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://gov.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://teams.live.com/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1666,6 +1711,10 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.live.com/v2/?",
           "#/meet/",
           "?p="
+        ],
+        [
+          "https://teams.live.com/v2/?",
+          "#/pre-join-calling/19:meeting_"
         ],
         [
           "https://teams.live.com/_#/l/meetup-join/"
@@ -1675,6 +1724,9 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://teams.live.com/_#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://teams.cloud.microsoft/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1682,6 +1734,10 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.cloud.microsoft/v2/?",
           "#/meet/",
           "?p="
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/?",
+          "#/pre-join-calling/19:meeting_"
         ],
         [
           "https://teams.cloud.microsoft/_#/l/meetup-join/"
@@ -1691,6 +1747,9 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://teams.cloud.microsoft/_#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://dod.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1700,11 +1759,18 @@ globalThis.MPG_DATA = Object.freeze({
           "?p="
         ],
         [
+          "https://dod.teams.microsoft.us/v2/?",
+          "#/pre-join-calling/19:meeting_"
+        ],
+        [
           "https://dod.teams.microsoft.us/_#/l/meetup-join/"
         ],
         [
           "https://dod.teams.microsoft.us/_#/meet/",
           "?p="
+        ],
+        [
+          "https://dod.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
@@ -2536,12 +2602,17 @@ globalThis.MPG_DATA = Object.freeze({
   "secretKeys": [
     "access_token",
     "auth",
+    "checksum",
     "code",
     "coords",
+    "displayname",
+    "email",
+    "fullname",
     "id_token",
     "integrationjointoken",
     "jwt",
     "key",
+    "name",
     "otp",
     "p",
     "pass",
@@ -2552,11 +2623,17 @@ globalThis.MPG_DATA = Object.freeze({
     "pwd",
     "roomkey",
     "secret",
+    "sessiontoken",
     "sig",
     "signature",
     "spawntoken",
     "tk",
     "token",
+    "uname",
+    "useremail",
+    "userinfo.displayname",
+    "userinfo.email",
+    "username",
     "zak"
   ],
   "notices": [
@@ -3536,7 +3613,8 @@ globalThis.MPG_DATA = Object.freeze({
     {
       "provider": "zoom",
       "selectors": [
-        ".preview-join-button"
+        ".preview-join-button",
+        ".meeting-on-hold"
       ]
     }
   ],

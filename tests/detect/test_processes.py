@@ -1,5 +1,9 @@
 """Process and command-line detection against real processes started by the test."""
 
+import os
+import subprocess
+import sys
+
 import psutil
 import pytest
 
@@ -186,3 +190,45 @@ def test_linux_client_names_from_the_issue_are_recognised(tmp_path, processes):
     assert "telegram-desktop" in telegram.event.evidence[0].detail, "the full name, not the 15-character cut"
     (zoom,) = of_kind(events, "meeting-started", "zoom")
     assert (Signal.MEETING_PROCESS, meeting.pid) in {(e.signal, e.pid) for e in zoom.event.evidence}
+
+
+# Another account's process: named like a client (PR_SET_NAME), then that user's (the tests run as root).
+_OTHER_USER = """
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+libc.prctl(15, sys.argv[1].encode(), 0, 0, 0)
+os.setgroups([])
+os.setresgid(65534, 65534, 65534)
+os.setresuid(65534, 65534, 65534)
+libc.prctl(4, 1, 0, 0, 0)
+print("ready", flush=True)
+time.sleep(300)
+"""
+
+
+def test_another_users_client_and_meeting_process_are_not_this_users_meeting(processes, catalog, names):
+    """On a shared computer every account's processes show in the process table. Another user's
+    client started with a meeting link, or their meeting-only process, is their meeting: counted, it
+    told this user they were in a meeting (and anyone can start a process so named with any link)."""
+    if os.getuid() != 0:
+        pytest.skip("starting another user's process needs root")
+    link = "zoommtg://zoom.us/join?action=join&confno=81234567890"
+    theirs = [processes.start([sys.executable, "-c", _OTHER_USER, name, *args], stdout=subprocess.PIPE, text=True)
+              for name, args in ((names["client"], [f"--url={link}"]), (names["helper"], []))]
+    for process in theirs:
+        assert process.stdout.readline().strip() == "ready"
+        assert psutil.Process(process.pid).uids().real == 65534
+    mine = processes.start([sys.executable, "-c", _OTHER_USER.split("os.setgroups")[0] + "print('ready', flush=True)\n"
+                            "time.sleep(300)\n", names["helper"]], stdout=subprocess.PIPE, text=True)
+    assert mine.stdout.readline().strip() == "ready"
+    ours = {mine.pid, *(process.pid for process in theirs)}
+    from guard.detect.process_table import ProcessTable
+    monitor = new_monitor(catalog, table=ProcessTable(pids=lambda: [pid for pid in psutil.pids() if pid in ours]))
+
+    events = collect_until(monitor, has("meeting-started", "zoom"))
+    their_pids = {process.pid for process in theirs}
+    assert not [e for e in events for evidence in e.event.evidence if evidence.pid in their_pids], \
+        "another user's client is not running for this user"
+    (meeting,) = of_kind(events, "meeting-started", "zoom")
+    assert [(e.signal, e.pid) for e in meeting.event.evidence] == [(Signal.MEETING_PROCESS, mine.pid)]
+    assert meeting.event.meeting_url is None, "another user's meeting link is not this user's meeting"

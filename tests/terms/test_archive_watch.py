@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from guard.catalog.models import DocumentArchive
+from guard.presentation.terms_state import terms_state_line
 from guard.terms.fetch import Fetcher, FetchPolicy
 from guard.terms.models import FetchResult, WatchedDocument
 from guard.terms.store import TermsStore
@@ -102,14 +103,48 @@ def resolving_watcher(tmp_path: Path, documents: list[WatchedDocument], resolve)
 
 
 def test_offline_says_so_at_once_and_tries_nothing_more(tmp_path: Path) -> None:
+    """No name server answers: the first host alone could be that site's fault, the second says the computer is
+    offline; the rest are not tried, and nothing is tried twice."""
     documents = [WatchedDocument("p", f"d{i}", "D", f"https://terms{i}.example.org/terms") for i in range(6)]
     watch = resolving_watcher(tmp_path, documents, name_server({}, reachable=False))
     report = watch.check()
-    first, *rest = report.checks
-    assert first.result is FetchResult.FAILED and first.error_kind == "offline"
+    first, second, *rest = report.checks
+    assert (first.result, first.error_kind) == (FetchResult.FAILED, "unreachable")
+    assert (second.result, second.error_kind) == (FetchResult.FAILED, "offline")
     assert all(check.result is FetchResult.SKIPPED and check.error_kind == "offline" for check in rest)
     assert report.offline and report.headline() == "offline: 6 documents not checked"
-    assert [record.attempts for record in watch.store.fetch_log() if record.result is FetchResult.FAILED] == [1]
+    assert [record.attempts for record in watch.store.fetch_log() if record.result is FetchResult.FAILED] == [1, 1]
+    assert "offline, 6 documents not checked" in terms_state_line(None, watch.store.fetch_log(), network_enabled=True)
+
+
+def test_one_sites_name_server_failing_does_not_make_the_computer_offline(tmp_path: Path) -> None:
+    """Audit 13: a site's own name server answering SERVFAIL (or a route to it cut) looks, to getaddrinfo, like no
+    name server at all (EAI_AGAIN). The first document's host failing so made the whole check 'offline': every
+    other provider's terms were skipped, and the tray said the computer was offline. Now that host alone fails
+    (its other documents without asking again) and the others are checked."""
+    def resolve(host: str) -> list[str]:
+        if host == "terms.hostile.example":
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with TermsServer() as server:
+        server.routes["/terms"] = page(plain_page("1. We keep your recordings for 30 days."))
+        server.routes["/privacy"] = page(plain_page("1. We share your data with no one."))
+        documents = [WatchedDocument("hostile", "terms", "T", "https://terms.hostile.example/terms"),
+                     WatchedDocument("hostile", "privacy", "P", "https://TERMS.hostile.example/privacy"),
+                     WatchedDocument("p", "terms", "T", server.url("/terms")),
+                     WatchedDocument("q", "terms", "T", server.url("/privacy"))]
+        watch = resolving_watcher(tmp_path, documents, resolve)
+        report = watch.check()
+    hostile, again, *checked = report.checks
+    assert [check.result for check in checked] == [FetchResult.NEW_VERSION, FetchResult.NEW_VERSION]
+    assert not report.offline
+    assert (hostile.error_kind, again.error_kind) == ("unreachable", "unreachable")
+    assert [(r.document_id, r.attempts) for r in reversed(watch.store.fetch_log())
+            if r.result is FetchResult.FAILED] == [("terms", 1), ("privacy", 0)], "the host was asked once"
+    assert report.headline() == "4 documents checked, 2 with a new version, 2 could not be fetched"
+    line = terms_state_line(None, watch.store.fetch_log(), network_enabled=True)
+    assert "offline" not in line and "2 of 4 documents could not be fetched" in line
 
 
 def test_a_site_the_name_server_does_not_know_fails_alone_and_the_others_are_checked(tmp_path: Path) -> None:
@@ -211,7 +246,8 @@ def test_offline_check_of_every_document_returns_at_once(app_home: Path) -> None
     total = len(data["checks"])
     assert data["summary"] == f"offline: {total} documents not checked" and total >= 20
     failed = [c for c in data["checks"] if c["result"] == "failed"]
-    assert len(failed) == 1 and failed[0]["error_kind"] == "offline"
+    assert [c["error_kind"] for c in failed if c["error_kind"] != "unreachable"] == ["offline"], \
+        "the second host that cannot be reached makes it offline"
 
 
 def test_an_archive_answering_deeply_nested_json_falls_back_to_the_page(tmp_path: Path) -> None:

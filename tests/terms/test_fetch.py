@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -193,6 +194,51 @@ def test_streamed_size_over_the_cap_is_aborted() -> None:
         assert error.kind is FetchFailure.TOO_BIG
 
 
+# A page compressed 1000:1 (300 MB of text in 300 kB of gzip or deflate), fetched in a process of its own that
+# prints its peak memory: the cap counts decompressed bytes, and decompressing must stop near it too.
+_BOMB = """
+import json, os, resource, sys, zlib
+from tests.terms.support.server import Route, TermsServer
+from guard.terms.errors import TermsFetchError
+from guard.terms.fetch import Fetcher, FetchPolicy
+encoding, wbits = sys.argv[1], {"gzip": 31, "deflate": 15}[sys.argv[1]]
+packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+megabyte = b"<p>" + b"a" * (1024 * 1024 - 3)
+body = packer.compress(b"<html><body>") + b"".join(packer.compress(megabyte) for _ in range(300)) + packer.flush()
+del megabyte
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with TermsServer() as server:
+    server.routes["/terms"] = Route(body=body, extra_headers={"Content-Encoding": encoding})
+    fetcher = Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0),
+                      network_enabled=True)
+    try:
+        fetcher.fetch(server.url("/terms"))
+        kind = "fetched"
+    except TermsFetchError as error:
+        kind = str(error.kind)
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(json.dumps({"kind": kind, "compressed": len(body), "grown_kb": grown}))
+"""
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_page_that_inflates_past_the_cap_is_cut_off_without_inflating_it(encoding: str) -> None:
+    """Audit 13: a decompression bomb (Content-Encoding gzip or deflate, 1000:1) is refused as too big, and
+    the fetch's memory stays near the 5 MB cap: it never holds the 300 MB the page inflates to."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _BOMB, encoding], capture_output=True, text=True, timeout=300,
+                          cwd=root, env={**os.environ, "PYTHONPATH": str(root),
+                                         "MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST": "1"})
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found["compressed"] < 1024 * 1024 and found["kind"] == "too-big"
+    assert found["grown_kb"] < 64 * 1024, f"the fetch grew by {found['grown_kb']} kB: the page was inflated whole"
+
+
 @pytest.mark.parametrize("content_type", ["application/pdf", "image/png"])
 def test_non_html_is_refused(content_type: str) -> None:
     with TermsServer() as server:
@@ -257,8 +303,9 @@ def test_untrusted_certificate_is_a_tls_error(tmp_path: Path) -> None:
 
 def test_connection_refused_is_retried_then_reported() -> None:
     fetch, sleeps = fetcher(retries=1)
-    url = f"https://127.0.0.1:{closed_port()}/terms"
-    error = failure(lambda: fetch.fetch(url))
+    with closed_port() as port:
+        url = f"https://127.0.0.1:{port}/terms"
+        error = failure(lambda: fetch.fetch(url))
     assert error.kind is FetchFailure.CONNECTION and url in str(error)
     assert len(sleeps.calls) == 1
 
@@ -333,9 +380,9 @@ def test_proxies_for_follows_https_proxy_and_no_proxy(clean_proxy_env: pytest.Mo
 
 
 def test_unreachable_proxy_is_reported_without_its_password(clean_proxy_env: pytest.MonkeyPatch) -> None:
-    port = closed_port()
-    clean_proxy_env.setenv("HTTP_PROXY", f"http://alice:s3cret@127.0.0.1:{port}")
-    error = failure(lambda: fetcher(retries=0)[0].fetch(f"http://127.0.0.1:{closed_port()}/terms"))
+    with closed_port() as port, closed_port() as site:
+        clean_proxy_env.setenv("HTTP_PROXY", f"http://alice:s3cret@127.0.0.1:{port}")
+        error = failure(lambda: fetcher(retries=0)[0].fetch(f"http://127.0.0.1:{site}/terms"))
     assert error.kind is FetchFailure.CONNECTION
     assert f"through the proxy http://127.0.0.1:{port}" in str(error) and "HTTPS_PROXY" in str(error)
     assert "s3cret" not in str(error) and "alice" not in str(error)

@@ -19,6 +19,8 @@ import ssl
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -197,10 +199,11 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound then released)."""
-    import socket
-
+@contextmanager
+def closed_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that refuses connections for as long as the block runs: bound by a socket
+    that never listens. (A port bound then released could be taken meanwhile by another test's server,
+    of this run or of another run on the machine, and then answer.)"""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        yield sock.getsockname()[1]

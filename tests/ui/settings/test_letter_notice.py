@@ -56,21 +56,12 @@ def test_the_blanks_are_counted_and_completed_in_the_dialog_and_what_is_sent_is_
     """The withdrawal letter has [FILL IN: ...] blanks (your name, your address, ...); the command
     line says how many, the dialog said nothing and its text could not be edited, so the letter
     e-mailed or saved was the one with the blanks."""
-    from PySide6.QtCore import QObject, QUrl, Slot
-    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtCore import QUrl
     from PySide6.QtWidgets import QPushButton
 
     from guard.ledger import Decision, RecordDraft
+    from tests.support.url_catcher import caught_urls
     from tests.ui.conftest import blocking_ok
-
-    class Catcher(QObject):
-        def __init__(self) -> None:
-            super().__init__()
-            self.urls: list[QUrl] = []
-
-        @Slot(QUrl)
-        def open(self, url: QUrl) -> None:
-            self.urls.append(url)
 
     with blocking_ok():
         given = services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN))
@@ -91,14 +82,10 @@ def test_the_blanks_are_counted_and_completed_in_the_dialog_and_what_is_sent_is_
     qtbot.keyClicks(dialog.text, "Ada Lovelace")
     assert dialog.text.toPlainText().startswith("Ada Lovelace\n")
 
-    catcher = Catcher()
-    QDesktopServices.setUrlHandler("mailto", catcher, "open")  # instead of starting a mail program here
-    try:
+    with caught_urls("mailto") as catcher:  # instead of starting a mail program here
         email = dialog.findChild(QPushButton, "write-an-email-with-this-letter")
         email.click()
         qtbot.waitUntil(lambda: catcher.urls != [])
-    finally:
-        QDesktopServices.unsetUrlHandler("mailto")
     sent = catcher.urls[0].toString(QUrl.ComponentFormattingOption.FullyDecoded)
     assert "Ada Lovelace" in sent and "[FILL IN: your full name]" not in sent
     assert sent.startswith("mailto:privacy@zoom.us?subject=")

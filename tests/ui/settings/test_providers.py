@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 
 from guard.catalog import unverified_count
+from tests.support.url_catcher import caught_urls
 
 
 def test_every_catalog_provider_is_listed_with_its_unverified_count(open_window, services, qtbot):
@@ -79,20 +79,8 @@ def test_features_clauses_in_force_and_clause_history_are_shown(open_window, ser
     assert "checked 23 Nov 2026" in text
 
 
-class Catcher(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url)
-
-
 def test_source_links_open_through_the_desktop(open_window, services, qtbot):
-    catcher = Catcher()
-    QDesktopServices.setUrlHandler("https", catcher, "open")  # instead of starting a browser here
-    try:
+    with caught_urls("https") as catcher:  # instead of starting a browser here
         window = open_window(tab="providers")
         window.providers.show_provider("zoom")
         page = window.providers.page
@@ -101,8 +89,6 @@ def test_source_links_open_through_the_desktop(open_window, services, qtbot):
         qtbot.keyClick(page, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: catcher.urls != [])
         assert catcher.urls[0].toString() == str(services.catalog.get("zoom").homepage)
-    finally:
-        QDesktopServices.unsetUrlHandler("https")
 
 
 def test_in_german_a_feature_is_described_in_german_marked_machine_made_and_found_by_german_words(
