@@ -3613,7 +3613,8 @@ globalThis.MPG_DATA = Object.freeze({
     {
       "provider": "zoom",
       "selectors": [
-        ".preview-join-button"
+        ".preview-join-button",
+        ".meeting-on-hold"
       ]
     }
   ],

@@ -136,7 +136,7 @@ def test_a_meeting_notifies_and_its_button_opens_the_consent_form_which_saves_a_
     assert view["pid"] == app.process.pid
     assert wait_until(lambda: sway.focused_title() == CONSENT_TITLE, timeout=20), sway.focused_title()
 
-    sway.type_keys("-M", "alt", "d", "-m", "alt", "-s", "300",  # "I &declined"
+    sway.type_keys("-M", "alt", "r", "-m", "alt", "-s", "300",  # "I &refused"
                    "-M", "alt", "s", "-m", "alt")  # "&Save decision"
     records: list[dict] = []
 

@@ -353,6 +353,10 @@ HELDOUT_J = frozenset(
         "mozilla/firefox-terms-of-service/2025-06-10__2026-06-29",
         "openai/chatgpt-trackers-policy/2026-07-16__2026-08-03",
         "openai/chatgpt-trackers-policy/2026-08-03__2026-08-14",
+        "overleaf/trackers-policy/2026-05-08__2026-06-11",
+        "overleaf/trackers-policy/2026-06-11__2026-08-06",
+        "proctorio/terms-of-service/2026-03-17__2026-07-16",
+        "wordpress-org/privacy-policy/2025-09-23__2026-07-01",
         "zoom/terms-of-service/2026-07-21__2026-08-06",
     }
 )
