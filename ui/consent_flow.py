@@ -1,5 +1,5 @@
 """Recording a decision: the consent form about a meeting, or the answer given straight from a
-notification's button (consent / decline / left / only saw the notice), saved through the
+notification's button (consent / refuse / left / only saw the notice), saved through the
 door on the job runner. If an answer cannot be saved, the form opens with it chosen, so
 nothing the user said is lost; if it was kept until the signing key can be read (DecisionKept),
 the form opens saying so, with nothing left to save."""

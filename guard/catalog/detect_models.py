@@ -44,8 +44,8 @@ def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
 
 def pattern_cost(detect: Detect) -> int:
     """What matching all of ``detect``'s patterns costs per character of text (sum of RE2 program sizes)."""
-    lists = [detect.participant_names, detect.web.url_patterns, detect.web.url_excludes,
-             detect.web.meeting_window_titles, detect.web.device_window_titles]
+    lists = [detect.participant_names, detect.web.url_patterns, detect.web.any_host_url_patterns,
+             detect.web.url_excludes, detect.web.meeting_window_titles, detect.web.device_window_titles]
     for platform in (detect.linux, detect.windows, detect.macos):
         lists += [platform.window_titles, platform.meeting_window_titles]
     return sum(compile_pattern(pattern).cost for patterns in lists for pattern in patterns)
@@ -81,6 +81,10 @@ class WebDetect(BaseModel):
     ``link_only_hosts`` are short links and redirectors (``g.co``) whose links ``url_patterns``
     match but which never show a meeting page: link detection (command lines, calendars, text)
     finds their links, and the extension asks for no access to them.
+    ``any_host_url_patterns`` are meeting links on servers of their operators' own, under any host name
+    (a BigBlueButton server's ``/bigbluebutton/api/join?...&checksum=``): link detection (command lines,
+    calendars, text) finds them on every link, the extension cannot (it asks for no access to any host),
+    so only a form the software itself writes and no ordinary page has belongs here.
     ``url_excludes`` name pages on a meeting host that a room pattern would also match
     (``whereby.com/pricing``): RE2 has no lookahead, so exclusions are patterns of their own.
     ``device_window_titles`` are tab titles of a call window on servers of their own (self-hosted, so the
@@ -99,18 +103,19 @@ class WebDetect(BaseModel):
     hosts: tuple[str, ...] = ()
     link_only_hosts: tuple[str, ...] = ()
     url_patterns: tuple[str, ...] = ()
+    any_host_url_patterns: tuple[str, ...] = ()
     url_excludes: tuple[str, ...] = ()
     meeting_window_titles: tuple[str, ...] = ()
     device_window_titles: tuple[str, ...] = ()
     links_need_media: bool = False
     lobby_selectors: tuple[str, ...] = ()
 
-    _patterns = field_validator("url_patterns", "url_excludes", "meeting_window_titles",
+    _patterns = field_validator("url_patterns", "any_host_url_patterns", "url_excludes", "meeting_window_titles",
                                 "device_window_titles")(_check_patterns)
 
     def is_meeting_url(self, url: str) -> bool:
         """A url_pattern matches and no url_exclude does (e.g. whereby.com/<room> but not whereby.com/pricing)."""
-        return (any(compile_pattern(p).search(url) for p in self.url_patterns)
+        return (any(compile_pattern(p).search(url) for p in (*self.url_patterns, *self.any_host_url_patterns))
                 and not any(compile_pattern(p).search(url) for p in self.url_excludes))
 
     @field_validator("hosts", "link_only_hosts")

@@ -27,14 +27,19 @@ CACHE_FILE_MAX = 64 * 2**20  # bytes of one cache file (the shipped catalog's ar
 def read_cache_file(path: Path) -> bytes:
     """A cache file's bytes. Another program can put anything in its place: a named pipe (reading
     would wait for ever), a link to /dev/zero (would never end), a file of gigabytes; each raises
-    OSError, so the catalog files decide, as for any unreadable cache file."""
+    OSError, so the catalog files decide, as for any unreadable cache file. So does a file of another
+    user's, or one in a folder of theirs (POSIX): a snapshot they wrote with the right fingerprint would
+    say what the app knows of each provider (its AI features gone) and what detection looks for."""
     import os
     import stat
 
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(f"{path} is not a regular file")
+        if hasattr(os, "getuid") and {info.st_uid, os.lstat(path.parent).st_uid} != {os.getuid()}:
+            raise OSError(f"{path} belongs to another user, or is in a folder of theirs")
         chunks: list[bytes] = []
         size = 0
         while size <= CACHE_FILE_MAX:

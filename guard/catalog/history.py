@@ -57,7 +57,7 @@ def unverified_count(provider: Provider) -> int:
         getattr(getattr(detect, os_name), attr)
         for os_name in ("linux", "windows", "macos")
         for attr in ("processes", "meeting_processes", "window_titles", "meeting_window_titles")
-    ) or bool(detect.web.url_patterns or detect.web.meeting_window_titles or detect.web.device_window_titles
-             or detect.participant_names)
+    ) or bool(detect.web.url_patterns or detect.web.any_host_url_patterns or detect.web.meeting_window_titles
+             or detect.web.device_window_titles or detect.participant_names)
     return (sum(not f.verified for f in provider.ai_features) + sum(not c.verified for c in provider.clauses)
             + int(detect_claims and not detect.verified))

@@ -37,8 +37,10 @@ def run_status(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     from guard.jsonable import to_json_data
     from guard.presentation.desktop import desktop_capabilities, desktop_summary
 
+    from guard.browser import integration_status
+
     report = look_around(ctx.env.environ)
-    capabilities = desktop_capabilities(report)
+    capabilities = desktop_capabilities(report, browsers=integration_status(ctx.paths))
     if args.json:
         ctx.print_json({**to_json_data(report), "capabilities": to_json_data(capabilities)})
         return ExitStatus.OK

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guard.detect.browsers import Browser, BrowserTable, load_browsers, page_titles, private_window, tab_window
 from guard.detect.link_forms import canonical, link_forms
+from guard.detect.link_hosts import LinkHosts, link_host, shipped_gates
 from guard.detect.redaction import redact_url as redact_url  # re-exported: the rules are shared with the extension
 from guard.patterns import (TEXT_LIMIT, URL_LIMIT, Pattern, PatternSet, bounded, checked_pattern, find_urls,
                             normalize_text)
@@ -181,6 +182,7 @@ class DetectionRules:
     media_gated: frozenset[str] = frozenset()  # providers whose tabs and links count only with microphone or camera
     lobby_screens: frozenset[str] = frozenset()  # providers whose pages can show a lobby the extension tells
     url_patterns: PatternSet[str] = field(default_factory=PatternSet)
+    url_hosts: LinkHosts = field(default_factory=LinkHosts)  # the prefilter in front of url_patterns
     web_titles: PatternSet[str] = field(default_factory=PatternSet)
     device_titles: PatternSet[str] = field(default_factory=PatternSet)  # web titles needing the devices held
     app_titles: dict[str, list[Pattern]] = field(default_factory=dict)
@@ -213,6 +215,7 @@ class DetectionRules:
                                       if p.detect.get("web", {}).get("links_need_media"))
         rules.lobby_screens = frozenset(p.provider_id for p in providers
                                         if p.detect.get("web", {}).get("lobby_selectors"))
+        gates = shipped_gates()
         for provider in providers:
             platform: Mapping[str, Any] = provider.detect.get(os_name, {})
             web: Mapping[str, Any] = provider.detect.get("web", {})
@@ -226,8 +229,10 @@ class DetectionRules:
             rules.app_titles[provider.provider_id] = [checked_pattern(p) for p in platform.get("window_titles", ())]
             rules.meeting_titles[provider.provider_id] = [checked_pattern(p)
                                                           for p in platform.get("meeting_window_titles", ())]
-            for pattern in web.get("url_patterns", ()):
+            for pattern in (*web.get("url_patterns", ()), *web.get("any_host_url_patterns", ())):
                 rules.url_patterns.add(provider.provider_id, pattern, checked=True)
+                if pattern in gates:
+                    rules.url_hosts.add(pattern, gates[pattern])
             for pattern in web.get("meeting_window_titles", ()):
                 rules.web_titles.add(provider.provider_id, pattern, checked=True)
             for pattern in web.get("device_window_titles", ()):
@@ -269,12 +274,21 @@ class DetectionRules:
         candidates = urls_in_args(args)
         if not candidates:
             return found
+        # The prefilter (guard.detect.link_hosts): a pattern that starts with its host runs only on the links
+        # to one of its provider's hosts; the others on every link.
+        hosts: dict[str | None, frozenset[str]] = {}
+        gates = [hosts.setdefault(host, self.url_hosts.keys(host)) for host in map(link_host, candidates)]
+        allowed = frozenset().union(*hosts.values())
         for provider_id, pattern in self.url_patterns:
             if providers is not None and provider_id not in providers:
                 continue
+            gated = pattern.source in self.url_hosts.gated
+            if gated and pattern.source not in allowed:
+                continue
             excludes = self.url_excludes.get(provider_id, ())
-            url = next((text for text in candidates
-                        if pattern.search(text) and not any(x.search(text) for x in excludes)), None)
+            url = next((text for text, gate in zip(candidates, gates, strict=True)
+                        if (not gated or pattern.source in gate) and pattern.search(text)
+                        and not any(x.search(text) for x in excludes)), None)
             if url is not None and (provider_id, url) not in found:
                 found.append((provider_id, url))
         return found

@@ -101,7 +101,7 @@ STATUS = {
 # How each decision was indicated (dpv:hasIndicationMethod, guide §8.5.6).
 METHOD = {
     "given": "agreed when asked in the meeting; recorded by the participant in Meeting Privacy Guard",
-    "refused": "declined when asked in the meeting; recorded by the participant in Meeting Privacy Guard",
+    "refused": "refused when asked in the meeting; recorded by the participant in Meeting Privacy Guard",
     "withdrawn": "withdrawn by the participant; recorded in Meeting Privacy Guard",
     "left-meeting": "left the meeting rather than take part with the feature on; recorded by the participant",
     "notice-only": "a notice was shown in the meeting and no decision was asked for or made; recorded by the "

@@ -25,7 +25,7 @@ MAX_ITEMS = 200
 
 DECISIONS: tuple[tuple[Decision, str], ...] = (
     (Decision.GIVEN, N_("I &consented")),
-    (Decision.REFUSED, N_("I &declined")),
+    (Decision.REFUSED, N_("I &refused")),
     (Decision.LEFT_MEETING, N_("I &left the meeting")),
     (Decision.NOTICE_ONLY, N_("I only saw a &notice")),
 )

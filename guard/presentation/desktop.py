@@ -15,6 +15,7 @@ from guard.desktop.gnome_extension import ExtensionState
 from guard.desktop.session import DesktopReport
 from guard.detect.desktop import Compositor, DesktopFacts, SessionType
 from guard.detect.observation import ProbeState, ProbeStatus
+from guard.presentation.browser_words import BrowserState, browser_state_words
 from guard.presentation.i18n import N_, _, labelled, say
 
 INSTALL_EXTENSION = N_("install the app's GNOME Shell extension (Preferences → Desktop, or "
@@ -38,10 +39,12 @@ class Capability:
 
 
 def desktop_capabilities(report: DesktopReport, probes: Sequence[ProbeStatus] = (),
-                         tray_shown: bool | None = None) -> tuple[Capability, ...]:
+                         tray_shown: bool | None = None,
+                         browsers: Sequence[BrowserState] | None = None) -> tuple[Capability, ...]:
     """Every signal's capability on ``report``'s desktop, most telling first. ``tray_shown`` is
     what the running app saw of its own icon: True once a tray host shows it, False when the
-    desktop has no tray at all, None where nobody looked (the command line)."""
+    desktop has no tray at all, None where nobody looked (the command line). ``browsers``: each
+    browser's extension state, as the browser-extension settings say it (None: not read)."""
     by_name = {probe.name: probe for probe in probes}
     facts = report.facts
     return (
@@ -52,11 +55,32 @@ def desktop_capabilities(report: DesktopReport, probes: Sequence[ProbeStatus] = 
         _device("microphone", _("Microphone in use"), by_name.get("microphone"), facts),
         _device("camera", _("Camera in use"), by_name.get("camera"), facts),
         _device("sockets", _("Media sockets"), by_name.get("sockets"), facts),
-        Capability("browser-tabs", _("Browser tabs"), None,
-                   _("read by the app's browser extension where it is installed, the same on X11 and Wayland")),
+        _browser_tabs(browsers),
         _tray(report, tray_shown),
         _notifications(report),
     )
+
+
+def _browser_tabs(browsers: Sequence[BrowserState] | None) -> Capability:
+    """Read by the extension: it works where one browser's extension is connected, and each
+    browser's state is said in the words of the browser-extension settings ("Chromium: not set up")."""
+    label = _("Browser tabs")
+    if browsers is None:
+        return Capability("browser-tabs", label, None,
+                          _("read by the app's browser extension where it is installed, the same on X11 and Wayland"))
+    if not browsers:
+        return Capability("browser-tabs", label, False, _("no supported browser was found on this computer"))
+    works = _BROWSER_WORKS
+    said = [works.get(browser.state, False) for browser in browsers]
+    state = True if True in said else None if None in said else False
+    detail = "; ".join(labelled(browser.browser, browser_state_words(browser.state)) for browser in browsers)
+    return Capability("browser-tabs", label, state, detail,
+                      "" if state else _("set up the extension in Preferences (Browser extension)"))
+
+
+# What a browser's state means for reading its tabs: connected, set up and waiting for the
+# extension (not known until it connects), or not (not set up, broken, sandboxed, not installed).
+_BROWSER_WORKS: dict[str, bool | None] = {"extension connected": True, "host registered": None}
 
 
 def desktop_summary(facts: DesktopFacts) -> str:

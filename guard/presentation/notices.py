@@ -96,7 +96,7 @@ def meeting_notice(event: MeetingStarted, provider: Provider) -> Notice:
 # The answers a notification offers to "AI is on in this meeting": the ledger's decisions.
 ANSWERS: tuple[tuple[str, str], ...] = (
     ("given", N_("I consent")),
-    ("refused", N_("I decline")),
+    ("refused", N_("I refuse")),
     ("left-meeting", N_("I left")),
     ("notice-only", N_("I only saw the notice")),
 )

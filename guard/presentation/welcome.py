@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from guard import APP_NAME
@@ -17,20 +16,11 @@ from guard.catalog.loader import Catalog
 from guard.ledger import ledger_path
 from guard.ledger.key_status import KeyState, KeyStatus, KeyStorage
 from guard.paths import AppPaths, resources_dir
-from guard.presentation.i18n import N_, _, format_number, labelled, ngettext, say
+from guard.presentation.browser_words import BrowserState, browser_state_words
+from guard.presentation.i18n import _, format_number, labelled, ngettext, say
 from guard.settings import Settings
 
 MAX_SITES = 8  # sites named in the terms section; the rest are counted
-
-
-class BrowserState(Protocol):
-    """One browser as the door reports it (:class:`guard.services.BrowserIntegration`)."""
-
-    @property
-    def browser(self) -> str: ...
-
-    @property
-    def state(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -131,20 +121,6 @@ def terms_section(settings: Settings, catalog: Catalog) -> WelcomeSection:
                         "is sent. Terms checks, and a time stamp when you ask for one, are the app's only use of the "
                         "network. Every terms request is kept in the fetch log (Settings, Terms changes)."))
     return WelcomeSection("terms", _("Terms checks"), tuple(paragraphs))
-
-
-BROWSER_STATES = {  # guard.browser's states, as a person reads them
-    "extension connected": N_("the extension is connected"),
-    "host registered": N_("ready: add the extension to the browser"),
-    "host not registered": N_("not set up"),
-    "host registration broken": N_("set up, but broken: run the set-up again"),
-    "not supported": N_("cannot be used (the browser runs sandboxed)"),
-    "not installed": N_("not installed"),
-}
-
-
-def browser_state_words(state: str) -> str:
-    return _(BROWSER_STATES[state]) if state in BROWSER_STATES else state
 
 
 def browsers_section(browsers: Sequence[BrowserState] | None, extension_folder: str | None = None) -> WelcomeSection:

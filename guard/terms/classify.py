@@ -11,11 +11,13 @@ licence granted *to* the user...). Severity compares the scope of the old and ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from guard.catalog.models import ClauseTopic
+from guard.terms.matcher import Matcher
 from guard.terms.rules import Rules, RulesError, TopicRule, load_rules
 from guard.terms.scope import Scope, ScopeChange, compare, mask, scope_of
 from guard.terms.wording import (
@@ -61,10 +63,11 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
     patterns (a data noun with a use verb, mapped by the verb's family)."""
     text = mask(sentence, rules)
     lead_text = mask(lead, rules) if lead else None
+    lead_in = mask(lead_in_of(lead), rules) if lead else None
     # an item of a list is about what its lead-in says the list is ("we use your data for the
     # following purposes:" makes each purpose a stated use of data)
     found = [rule.topic for rule, matched in zip(rules.topics, rules.topic_matches(text), strict=True)
-             if matched or (lead_text and rule.lead.test(lead_text))]
+             if matched or (lead_text and lead_in is not None and _leads(rule.lead, lead_text, lead_in))]
     if not found and heading:  # a sentence saying nothing of its own is read as its section's
         heading_text = mask(heading, rules)
         found = [rule.topic for rule in rules.topics if rule.lead.test(heading_text)]
@@ -81,7 +84,8 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
         # an item of a list of the data the provider collects, which names no practice of its own, is
         # read by the topics whose backoff lead-ins its lead-in matches (corpus guideline 16: "Registration
         # Information: ..." under "We may collect ... the following categories of personal data:")
-        found = [rule.topic for rule in rules.topics if lead_text and rule.backoff_lead.test(lead_text)]
+        found = [rule.topic for rule in rules.topics
+                 if lead_text and lead_in is not None and _leads(rule.backoff_lead, lead_text, lead_in)]
     if not found:
         return ()
     kept = _not_excluded(found, text, lead_text, rules)
@@ -91,6 +95,30 @@ def sentence_topics(sentence: str, rules: Rules, lead: str | None = None,
         backoff = [rule.topic for rule, hit in zip(rules.topics, rules.backoff_matches(text), strict=True) if hit]
         kept = _not_excluded([topic for topic in backoff if topic not in found], text, lead_text, rules)
     return kept
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
+_PRO_FORM_LEAD = 5  # words: "This includes:", "These may include:", "For example:" say only "the above"
+
+
+def lead_in_of(lead: str) -> str:
+    """The sentence that introduces a list: the last sentence of its lead (the one ending in ":"
+    when there is one), read with the sentence before it when it only points back ("You can share
+    ... on third party services. This includes:" is read "You can share ..., this includes:").
+    A list's topic is what this sentence says is done with data (collect, use for, share with, keep,
+    train on), not what the paragraph or section around it is about."""
+    parts = [part for part in _SENTENCE_BREAK.split(" ".join(lead.split())) if part]
+    if not parts:
+        return ""
+    last = parts[-1]
+    if len(parts) > 1 and len(last.split()) <= _PRO_FORM_LEAD:
+        return f"{parts[-2].rstrip('.!? ')}, {last[:1].lower()}{last[1:]}"
+    return last
+
+
+def _leads(matcher: Matcher, lead_text: str, lead_in: str) -> bool:
+    """True when ``matcher`` (a topic's lead-in patterns) matches the whole lead or its lead-in sentence."""
+    return matcher.test(lead_text) or (lead_in != lead_text and matcher.test(lead_in))
 
 
 def _not_excluded(found: Sequence[str], text: str, lead_text: str | None, rules: Rules) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ documents are skipped.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,12 +47,22 @@ MAX_DECLARATION = 1024 * 1024  # bytes; Open Terms Archive's declarations are a 
 NAME_CHARS = 120  # of a service's name or a document type, as titles and problems show them
 
 
-def load_declaration(path: Path) -> Declaration:
-    """Read one declaration file. Raises :class:`DeclarationError` when none of it is usable."""
+def load_declaration(path: Path, *, own: bool = False) -> Declaration:
+    """Read one declaration file. Raises :class:`DeclarationError` when none of it is usable. With
+    ``own`` (the user's declarations folder), only a file of this user's in a folder of theirs is read
+    (POSIX): whoever owns it chooses pages the app fetches and the terms changes it announces."""
     from guard.fsutil import NotRegularFile, read_regular
 
     try:
-        data, _info = read_regular(Path(path), MAX_DECLARATION)  # a named pipe would wait for ever
+        data, info = read_regular(Path(path), MAX_DECLARATION)  # a named pipe would wait for ever
+        if own and hasattr(os, "getuid"):
+            owner = next((uid for uid in (info.st_uid, os.lstat(Path(path).parent).st_uid) if uid != os.getuid()),
+                         None)
+            if owner is not None:
+                raise DeclarationError(
+                    f"Declaration {path} belongs to another user (uid {owner}), or is in a folder of theirs, so it "
+                    "is not read: it would choose pages the app fetches and the terms changes it tells of. Move it "
+                    "aside, or keep your declarations in a folder of your own.")
         if len(data) > MAX_DECLARATION:
             raise DeclarationError(f"Declaration {path} is larger than {MAX_DECLARATION} bytes; not read.")
         raw = json.loads(data.decode("utf-8"))
@@ -175,7 +186,7 @@ def load_declarations_dir(folder: Path) -> tuple[list[Declaration], list[str]]:
         if path.name.endswith(".history.json"):
             continue
         try:
-            declaration = load_declaration(path)
+            declaration = load_declaration(path, own=True)
         except DeclarationError as error:
             problems.append(quoted(str(error), 1000))
             continue

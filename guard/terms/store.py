@@ -78,6 +78,8 @@ class TermsStore(StoreIndex):
     def put_text(self, markdown: str) -> str:
         """Store ``markdown`` (once) and return its SHA-256."""
         sha = sha256_text(markdown)
+        if not self._ready:
+            self._prepare()  # its folders checked (another user's are refused) before a text is written there
         path = self.object_path(sha)
         if not (path.exists() and self._intact(path, sha)):
             try:

@@ -15,6 +15,7 @@ no stored version is lost. A store that can only be read refuses it instead.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -143,6 +144,7 @@ class StoreIndex:
                                         f"{what_to_check(fault, self.root, 'a folder')}".strip())
             failure.fault = fault
             raise failure from None
+        self._refuse_others()
         try:
             self._vet()
             self._create()
@@ -159,6 +161,27 @@ class StoreIndex:
             else:
                 raise self._fault(error, "The terms store cannot be opened") from None
         self._ready = True
+
+    def _refuse_others(self) -> None:
+        """On POSIX the store's folder, the folder it is in and its index must be this user's, as the ledger's
+        are (:func:`guard.ledger.files.refuse_others`): whoever owns them can put versions of their own there,
+        which the app would show as a provider's terms (and announce as a change), or hide a real change."""
+        if not hasattr(os, "getuid"):
+            return
+        for target in (self.root.parent, self.root, self.objects, self.index_path,
+                       *(Path(f"{self.index_path}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
+            try:
+                owner = os.lstat(target).st_uid
+            except OSError:
+                continue  # not there (yet), or said by whatever reads it next
+            if owner != os.getuid():
+                failure = TermsStorageFault(
+                    f"{target} belongs to another user (uid {owner}), who could put terms versions of their own in "
+                    f"the terms store {self.root} or remove real ones. Keep the app's data in a folder of your own: "
+                    "set general.data_dir in the settings (or leave it empty for the default). Nothing was read or "
+                    "written.")
+                failure.fault = StorageFault.PERMISSION
+                raise failure
 
     def _vet(self) -> None:
         """Raise :class:`_Foreign` when the index holds SQL the app did not write (read from

@@ -621,6 +621,14 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     },
     {
+      "host": "public.senfcall.de",
+      "subdomains": false,
+      "scheme": "https",
+      "providers": [
+        "bigbluebutton"
+      ]
+    },
+    {
       "host": "reclaim.ai",
       "subdomains": false,
       "scheme": "https",
@@ -986,6 +994,15 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://meet.around.co/r/"
+        ]
+      ],
+      "title": []
+    },
+    {
+      "provider": "bigbluebutton",
+      "url": [
+        [
+          "https://public.senfcall.de/"
         ]
       ],
       "title": []
@@ -2585,10 +2602,12 @@ globalThis.MPG_DATA = Object.freeze({
   "secretKeys": [
     "access_token",
     "auth",
+    "checksum",
     "code",
     "coords",
     "displayname",
     "email",
+    "fullname",
     "id_token",
     "integrationjointoken",
     "jwt",
@@ -2604,6 +2623,7 @@ globalThis.MPG_DATA = Object.freeze({
     "pwd",
     "roomkey",
     "secret",
+    "sessiontoken",
     "sig",
     "signature",
     "spawntoken",
@@ -3593,7 +3613,8 @@ globalThis.MPG_DATA = Object.freeze({
     {
       "provider": "zoom",
       "selectors": [
-        ".preview-join-button"
+        ".preview-join-button",
+        ".meeting-on-hold"
       ]
     }
   ],

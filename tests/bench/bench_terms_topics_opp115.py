@@ -41,6 +41,10 @@ practices a segment states, so precision here is a lower bound.
 
 Split: policies whose numeric id is even are *dev* (rules may be read against them), odd ids are the
 *check* half (figures only). The split was fixed in this file before any figure was read.
+``--lists`` reads each list item of a segment (``<li>``) with the segment's text before its first item
+as its lead-in, as the app reads a list in a document (the default reads every sentence on its own, as
+the figures of the rounds before the twelfth session did). OPP-115 labels a segment with what its
+items say, so this checks the lead-in reading (``guard.terms.classify.lead_in_of``).
 Nothing here asserts; ``--split dev|check|both``; ``--details N`` prints up to N misses and false
 alarms per topic of the printed split (never use it on the check half when widening rules).
 """
@@ -64,7 +68,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from guard.terms.classify import classify_text, load_rules  # noqa: E402
+from guard.terms.classify import classify_text, load_rules, sentence_topics  # noqa: E402
+from guard.terms.diff import sentences  # noqa: E402
 from guard.terms.rules import Rules  # noqa: E402
 
 CONSOLIDATED = Path("consolidation") / "threshold-0.75-overlap-similarity"
@@ -86,6 +91,10 @@ class Segment:
     text: str
     topics: frozenset[str]  # our topics its OPP-115 labels map to
     ignored: frozenset[str]  # topics this segment is left out of (ambiguous mapping)
+    intro: str = ""  # with --lists: the text before the segment's first list item (the items' lead-in)
+    items: tuple[str, ...] = ()  # ...and its list items, each read with that lead-in
+    # each agreed label's mapped topics, its ambiguous ones and the text the annotators highlighted for it
+    spans: tuple[tuple[frozenset[str], frozenset[str], str], ...] = ()
 
 
 def _value(attributes: dict[str, Any], key: str) -> str | None:
@@ -118,6 +127,16 @@ def _mapped(category: str, attributes: dict[str, Any]) -> tuple[set[str], set[st
     return topics, ambiguous
 
 
+_LIST_ITEM = re.compile(r"<li\b[^>]{0,200}>", re.IGNORECASE)
+
+
+def _parts(raw: str) -> tuple[str, tuple[str, ...]]:
+    """A segment's text before its first list item, and its list items, as the app reads a list: each
+    item with the paragraph that introduces it (``guard.terms.diff.split_clauses``: its ``lead``)."""
+    pieces = _LIST_ITEM.split(raw)
+    return _text(pieces[0]), tuple(text for text in (_text(piece) for piece in pieces[1:]) if text)
+
+
 def _text(raw: str) -> str:
     """A segment's plain text; list items and line breaks end a sentence."""
     text = html.unescape(_TAG.sub(" ", _ITEM.sub(". ", raw)))
@@ -130,6 +149,7 @@ def load(folder: Path) -> Iterator[Segment]:
         raw = (folder / POLICIES / f"{policy}.html").read_text(encoding="utf-8", errors="replace")
         topics: dict[int, set[str]] = {}
         ambiguous: dict[int, set[str]] = {}
+        spans: dict[int, list[tuple[frozenset[str], frozenset[str], str]]] = {}
         with labels_file.open(encoding="utf-8", errors="replace", newline="") as handle:
             for row in csv.reader(handle):
                 if len(row) < 7:
@@ -141,11 +161,17 @@ def load(folder: Path) -> Iterator[Segment]:
                 found, unclear = _mapped(row[5], attributes if isinstance(attributes, dict) else {})
                 topics.setdefault(index, set()).update(found)
                 ambiguous.setdefault(index, set()).update(unclear)
+                highlighted = {_plain(entry["selectedText"]) for entry in (attributes or {}).values()
+                               if isinstance(entry, dict) and isinstance(entry.get("selectedText"), str)}
+                spans.setdefault(index, []).extend((frozenset(found), frozenset(unclear), text)
+                                                   for text in highlighted if text)
         for index, part in enumerate(raw.split("|||")):
             text = _text(part)
             if text:
                 mapped = frozenset(topics.get(index, set()))
-                yield Segment(policy, index, text, mapped, frozenset(ambiguous.get(index, set())) - mapped)
+                intro, items = _parts(part)
+                yield Segment(policy, index, text, mapped, frozenset(ambiguous.get(index, set())) - mapped, intro,
+                              items, tuple(spans.get(index, ())))
 
 
 def is_dev(policy: str) -> bool:
@@ -153,10 +179,72 @@ def is_dev(policy: str) -> bool:
     return int(policy.split("_", 1)[0]) % 2 == 0
 
 
-def score(segments: list[Segment], details: int, rules: Rules | None = None) -> dict[str, Any]:
+def segment_topics(segment: Segment, rules: Rules, lists: bool) -> frozenset[str]:
+    """The topics the classifier finds in a segment: every sentence on its own (``lists`` False, the
+    figures of the rounds before the twelfth session), or each list item read with its lead-in, the
+    segment's text before its first item, as the app reads a list in a document."""
+    if not lists or not segment.items:
+        return frozenset(classify_text(segment.text, rules))
+    found = set(classify_text(segment.intro, rules)) if segment.intro else set()
+    for item in segment.items:
+        found.update(topic for sentence in sentences(item)
+                     for topic in sentence_topics(sentence, rules, lead=segment.intro or None))
+    return frozenset(found)
+
+
+_COVERS = 30  # characters of one text found in the other: a highlight covers a list item
+
+
+def _plain(text: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", text)).split()).casefold()
+
+
+def item_labels(segment: Segment) -> list[tuple[str, frozenset[str], frozenset[str]]]:
+    """Each list item of a segment with the topics of the agreed labels whose highlighted text covers
+    it (OPP-115 annotators highlight the words that state a practice, often one item of a list), and
+    the topics those labels leave ambiguous."""
+    found = []
+    for item in segment.items:
+        plain = _plain(item)
+        covering = [(topics, unclear) for topics, unclear, text in segment.spans
+                    if plain[:_COVERS] in text or text[:_COVERS] in plain]
+        topics = frozenset(t for pair in covering for t in pair[0])
+        found.append((item, topics, frozenset(t for pair in covering for t in pair[1]) - topics))
+    return found
+
+
+def score_items(segments: list[Segment], rules: Rules | None = None) -> dict[str, Any]:
+    """Item-level figures: every list item of the segments, its topics found alone and read with its
+    lead-in (the segment's text before its first item), against the labels highlighted in it."""
+    rules = rules or load_rules()
+    rows = [(item, gold, unclear, segment.intro) for segment in segments
+            for item, gold, unclear in item_labels(segment)]
+    result: dict[str, Any] = {"items": len(rows)}
+    for name, with_lead in (("alone", False), ("with_lead_in", True)):
+        found = [frozenset(topic for sentence in sentences(item)
+                           for topic in sentence_topics(sentence, rules, lead=intro if with_lead and intro else None))
+                 for item, _, _, intro in rows]
+        per_topic = {}
+        for topic in (*MAPPED, PURPOSES):
+            counted = [(gold, got) for (_, gold, unclear, _), got in zip(rows, found, strict=True)
+                       if topic not in unclear]
+            right = sum(1 for gold, got in counted if topic in gold and topic in got)
+            per_topic[topic] = {"precision": _ratio(right, sum(1 for _, got in counted if topic in got)),
+                                "recall": _ratio(right, sum(1 for gold, _ in counted if topic in gold)),
+                                "labelled": sum(1 for gold, _ in counted if topic in gold),
+                                "reported": sum(1 for _, got in counted if topic in got), "right": right}
+        labelled = sum(per_topic[t]["labelled"] for t in MAPPED)
+        reported = sum(per_topic[t]["reported"] for t in MAPPED)
+        right = sum(per_topic[t]["right"] for t in MAPPED)
+        result[name] = {"micro": {"precision": _ratio(right, reported), "recall": _ratio(right, labelled)},
+                        "per_topic": per_topic}
+    return result
+
+
+def score(segments: list[Segment], details: int, rules: Rules | None = None, lists: bool = False) -> dict[str, Any]:
     rules = rules or load_rules()
     started = time.perf_counter()
-    found = [frozenset(classify_text(segment.text, rules)) for segment in segments]
+    found = [segment_topics(segment, rules, lists) for segment in segments]
     seconds = time.perf_counter() - started
     per_topic: dict[str, Any] = {}
     for topic in (*MAPPED, PURPOSES):
@@ -189,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
                         else None, help="the OPP-115 folder (default: $OPP115_DIR)")
     parser.add_argument("--split", choices=("dev", "check", "both"), default="both")
     parser.add_argument("--details", type=int, default=0)
+    parser.add_argument("--lists", action="store_true",
+                        help="read each list item with the text introducing its list, as the app reads a document")
+    parser.add_argument("--items", action="store_true",
+                        help="also print item-level figures: each list item, alone and with its lead-in")
     args = parser.parse_args(argv)
     folder: Path | None = args.opp115
     if folder is None or not (folder / CONSOLIDATED).is_dir() or not (folder / POLICIES).is_dir():
@@ -199,8 +291,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("dev", "check"):
         if args.split in (name, "both"):
             chosen = [s for s in segments if is_dev(s.policy) == (name == "dev")]
-            print(json.dumps({"benchmark": "terms-topics-opp115", "split": name, **score(chosen, args.details)},
-                             ensure_ascii=False), flush=True)
+            print(json.dumps({"benchmark": "terms-topics-opp115", "split": name, "lists": args.lists,
+                              **score(chosen, args.details, lists=args.lists)}, ensure_ascii=False), flush=True)
+            if args.items:
+                print(json.dumps({"benchmark": "terms-topics-opp115-items", "split": name, **score_items(chosen)},
+                                 ensure_ascii=False), flush=True)
     return 0
 
 

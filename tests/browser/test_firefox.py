@@ -169,6 +169,33 @@ def test_a_zoom_web_client_preview_is_a_lobby_until_the_participant_joins(world)
     wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
 
 
+def test_a_zoom_web_client_waiting_room_is_a_lobby_until_the_participant_is_let_in(world):
+    """After 'Join' in a meeting with a waiting room, Zoom's web client holds the participant at the join link on its
+    on-hold view (class 'meeting-on-hold' in Zoom's Meeting SDK web client, a catalog lobby selector), its self-view
+    holding the microphone: the packed extension says lobby and the app counts no meeting; once the host lets the
+    participant in, the view goes and the same tab is a meeting."""
+    url = "https://app.zoom.us/wc/93384561027/join"
+    admit = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
+             "const poll = setInterval(async () => { const answer = await fetch('/wc/93384561027/admitted');"
+             " if (answer.ok) { clearInterval(poll); document.getElementById('hold').remove(); } }, 300);")
+    world.site.pages[("app.zoom.us", "/wc/93384561027/join")] = Page(
+        "Zoom", body='<div id="hold" class="meeting-on-hold"><p>Please wait, the meeting host will let you in soon.'
+        '</p><button>Leave</button></div>', script=admit)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "zoom"]
+    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
+    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
+    assert world.scan_meetings("zoom") == [], "waiting in Zoom's waiting room is no meeting"
+
+    world.site.pages[("app.zoom.us", "/wc/93384561027/admitted")] = Page("admitted")
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+    (meeting,) = world.scan_meetings("zoom")
+    assert meeting["tab"] == tab.tab
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
 def test_a_bot_joining_the_participant_list_is_reported(world):
     world.site.pages[("meet.jit.si", "/BotRoom")] = Page("BotRoom | Jitsi Meet", bot_after_ms=800,
                                                        bot="Fathom AI Notetaker")

@@ -161,7 +161,7 @@ def test_a_bot_joining_the_participants_becomes_a_decision(world, case, shell, q
     assert case.bot_service in notice.title and case.bot in notice.body
 
     with qtbot.waitSignal(shell.consent.recorded, timeout=30_000):
-        desktop.press_notification_button("I decline")
+        desktop.press_notification_button("I refuse")
     (stored,) = [r for r in records(shell) if r.provider_id == case.bot_provider]
     assert str(stored.decision) == "refused"
     assert [e.signal for e in stored.evidence if e.signal == "participant"] == ["participant"]

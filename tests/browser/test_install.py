@@ -208,7 +208,7 @@ def test_the_command_line_installs_reports_and_uninstalls(home, cli):
     assert result.returncode == 0 and "removed" in result.stdout
     assert list(home.rglob(HOST_FILE)) == []
     result = cli("browser", "status", env=env)
-    assert "Chromium: host not registered" in result.stdout
+    assert "Chromium: not set up" in result.stdout  # the words of the app's browser-extension settings
 
 
 def test_a_manifest_or_last_seen_file_that_is_a_link_is_never_read_through(home, app_home, tmp_path):

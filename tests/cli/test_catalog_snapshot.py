@@ -303,3 +303,26 @@ def test_a_stale_full_snapshot_is_not_used(tmp_path):
     data["fingerprint"] = "old"
     path.write_text(json.dumps(data))
     assert LazyCatalog(None, None, None, snapshot, tmp_path).get("zoom").name == full.get("zoom").name
+
+
+def test_a_snapshot_another_user_planted_is_not_read(tmp_path):
+    """Audit 13: a cache folder in a shared place. Another user's snapshot with the right fingerprint (made
+    from what anyone can stat) was taken as the catalog: it could drop a provider's AI features, so nothing
+    was told of them, or detection's patterns. Like their catalog files, it is not read: the files decide."""
+    import pytest
+
+    if os.getuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    for foreign in ("file", "folder"):
+        cache = tmp_path / foreign
+        snapshot, _loaded = load_snapshot(cache)
+        path = cache / FILE_NAME
+        forged = json.loads(path.read_text(encoding="utf-8"))
+        for entry in forged["providers"]:
+            if entry["summary"]["id"] == "zoom":
+                entry["summary"]["name"] = "Not Zoom"
+        path.write_text(json.dumps(forged), encoding="utf-8")
+        assert load_snapshot(cache)[0].name_of("zoom") == "Not Zoom", "read back while it is this user's"
+        os.chown(path if foreign == "file" else cache, 65534, 65534)
+        again, loaded = load_snapshot(cache)
+        assert loaded is not None and again.name_of("zoom") == "Zoom", f"another user's snapshot read ({foreign})"

@@ -65,7 +65,7 @@ def test_the_notice_seen_in_the_meeting_is_kept_as_evidence():
 
 
 def test_the_record_keeps_the_notice_seen_and_when():
-    """Answering "I decline" on an AI notice's notification left the record's notice empty (README: each
+    """Answering "I refuse" on an AI notice's notification left the record's notice empty (README: each
     record keeps the notice you were shown, and when); it was only inside the evidence's words."""
     notice = Evidence(Signal.AI_NOTICE, "zoom (pid 7) showed: 'Meeting Summary with AI Companion is on'", AT)
     subject = ConsentSubject(session("testmeet", "m1", window()),

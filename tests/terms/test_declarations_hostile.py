@@ -63,3 +63,25 @@ def test_huge_names_and_values_are_quoted_short_and_ids_stay_ids(tmp_path: Path)
     assert len(problems) == 3  # the filters and the unknown field of one document, the other document's selector
     for problem in problems:
         assert "Huge.json" in problem and len(problem) < 2000 and "\n" not in problem, len(problem)
+
+
+@pytest.mark.parametrize("foreign", ["file", "folder"])
+def test_a_declaration_of_another_user_is_named_and_skipped(tmp_path: Path, foreign: str) -> None:
+    """Audit 13: a config folder in a shared place. Another user's declaration (or one in a folder of theirs)
+    was watched like the user's own: it chose pages the app fetched (telling that host when this user's app
+    runs, from where) and terms changes the tray announced under a provider's name. Settings and user catalog
+    files of another user were already refused; now declarations are too."""
+    import os
+
+    if os.getuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    folder = tmp_path / "declarations"
+    folder.mkdir()
+    planted = folder / "Zoom.json"
+    planted.write_text((FIXTURES / "ota" / "Zoom.json").read_text(encoding="utf-8"), encoding="utf-8")
+    os.chown(planted if foreign == "file" else folder, 65534, 65534)
+    declarations, problems = load_declarations_dir(folder)
+    assert declarations == [], "another user's declaration is watched"
+    (problem,) = problems
+    assert str(planted) in problem and "belongs to another user (uid 65534)" in problem
+    assert [d.name for d in [load_declaration(planted)]] == ["Zoom"], "a file given by name is the user's choice"

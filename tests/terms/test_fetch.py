@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -191,6 +192,51 @@ def test_streamed_size_over_the_cap_is_aborted() -> None:
         server.routes["/big"] = Route(body=b"<html>" + b"a" * 60_000 + b"</html>", send_length=False)
         error = failure(lambda: fetcher(max_bytes=20_000)[0].fetch(server.url("/big")))
         assert error.kind is FetchFailure.TOO_BIG
+
+
+# A page compressed 1000:1 (300 MB of text in 300 kB of gzip or deflate), fetched in a process of its own that
+# prints its peak memory: the cap counts decompressed bytes, and decompressing must stop near it too.
+_BOMB = """
+import json, os, resource, sys, zlib
+from tests.terms.support.server import Route, TermsServer
+from guard.terms.errors import TermsFetchError
+from guard.terms.fetch import Fetcher, FetchPolicy
+encoding, wbits = sys.argv[1], {"gzip": 31, "deflate": 15}[sys.argv[1]]
+packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+megabyte = b"<p>" + b"a" * (1024 * 1024 - 3)
+body = packer.compress(b"<html><body>") + b"".join(packer.compress(megabyte) for _ in range(300)) + packer.flush()
+del megabyte
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with TermsServer() as server:
+    server.routes["/terms"] = Route(body=body, extra_headers={"Content-Encoding": encoding})
+    fetcher = Fetcher(FetchPolicy(allow_insecure_localhost=True, host_pace_seconds=0.0, retries=0),
+                      network_enabled=True)
+    try:
+        fetcher.fetch(server.url("/terms"))
+        kind = "fetched"
+    except TermsFetchError as error:
+        kind = str(error.kind)
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(json.dumps({"kind": kind, "compressed": len(body), "grown_kb": grown}))
+"""
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_page_that_inflates_past_the_cap_is_cut_off_without_inflating_it(encoding: str) -> None:
+    """Audit 13: a decompression bomb (Content-Encoding gzip or deflate, 1000:1) is refused as too big, and
+    the fetch's memory stays near the 5 MB cap: it never holds the 300 MB the page inflates to."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _BOMB, encoding], capture_output=True, text=True, timeout=300,
+                          cwd=root, env={**os.environ, "PYTHONPATH": str(root),
+                                         "MEETING_GUARD_TEST_ALLOW_INSECURE_LOCALHOST": "1"})
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found["compressed"] < 1024 * 1024 and found["kind"] == "too-big"
+    assert found["grown_kb"] < 64 * 1024, f"the fetch grew by {found['grown_kb']} kB: the page was inflated whole"
 
 
 @pytest.mark.parametrize("content_type", ["application/pdf", "image/png"])

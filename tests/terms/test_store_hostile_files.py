@@ -35,3 +35,34 @@ def test_a_stored_text_that_is_not_a_file_is_a_damaged_version(tmp_path: Path, k
     assert current.sha256 == good.sha256
     raised = bounded(lambda: store.get_text(odd.sha256))
     assert isinstance(raised, TermsStoreError) and str(path) in str(raised)
+
+
+@pytest.mark.parametrize("foreign", ["data folder", "store folder", "index"])
+def test_a_terms_store_another_user_owns_is_refused(tmp_path: Path, foreign: str) -> None:
+    """Audit 13: a data folder set to a shared place. Another user's terms store (or a folder of theirs it is in)
+    was read and written as this user's: they could plant a provider's "newest version" (announced as a change
+    to its AI terms, and cited as the terms in force) or hide a real change. The ledger there was refused
+    already; the terms store is now too, saying whose it is and what to do, and writes nothing there."""
+    from guard.storage_errors import StorageFault
+    from guard.terms.errors import TermsStorageFault
+
+    if os.getuid() != 0:
+        pytest.skip("giving a folder to another user needs root")
+    data = tmp_path / "data"
+    data.mkdir()
+    theirs = TermsStore(data / "terms", {}, [])
+    planted, _ = theirs.record_version("zoom", "terms", "1. We may train AI on your content.\n",
+                                       "https://example.com/terms", META, T0)
+    target = {"data folder": data, "store folder": data / "terms", "index": data / "terms" / "terms.sqlite3"}[foreign]
+    os.chown(target, 65534, 65534)
+    mine = TermsStore(data / "terms", {}, [])
+    with pytest.raises(TermsStorageFault) as refused:
+        mine.current("zoom", "terms")
+    assert f"{target} belongs to another user (uid 65534)" in str(refused.value)
+    assert refused.value.fault is StorageFault.PERMISSION
+    before = sorted(str(path) for path in (data / "terms").rglob("*"))
+    with pytest.raises(TermsStorageFault):
+        TermsStore(data / "terms", {}, []).record_version("zoom", "terms", "1. Real.\n", "https://example.com/terms",
+                                                         META, T0 + timedelta(days=1))
+    assert sorted(str(path) for path in (data / "terms").rglob("*")) == before, "written into their store"
+    assert planted.sha256

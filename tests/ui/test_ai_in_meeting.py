@@ -95,7 +95,7 @@ def test_an_ai_notice_in_the_meeting_turns_the_tray_and_a_button_records_the_dec
 
     assert notice.title == "Meeting summary with Helper AI is on in this meeting"
     assert f"“{NOTICE.removesuffix('.')}”." in notice.body, "the page's sentence, one full stop"
-    assert [choice.label for choice in notice.choices] == ["I consent", "I decline", "I left",
+    assert [choice.label for choice in notice.choices] == ["I consent", "I refuse", "I left",
                                                            "I only saw the notice"]
     qtbot.waitUntil(lambda: "is on in this meeting" in shell.tray.icon.toolTip(), timeout=10000)
     assert shell.status.state == "ai-meeting"
@@ -139,7 +139,7 @@ def test_a_notetaker_bot_joining_is_told_and_a_button_records_the_decision(qtbot
                     shell.tray.icon.toolTip(), timeout=10000)
 
     with qtbot.waitSignal(shell.consent.recorded, timeout=20000):
-        desktop.press_notification_button("I decline")
+        desktop.press_notification_button("I refuse")
     (stored,) = stored_records(shell)
     assert (stored.provider_id, str(stored.decision)) == ("scribe", "refused")
     assert stored.meeting.id_or_link == URL
@@ -199,7 +199,7 @@ def test_the_same_notice_told_again_after_a_restart_is_one_decision(qtbot, shell
     with qtbot.waitSignal(second.services_ready, timeout=20000):
         second.start()
     wait_notice(qtbot, second, "ai:")
-    desktop.press_notification_button("I decline")
+    desktop.press_notification_button("I refuse")
     told = wait_notice(qtbot, second, "already:")
     assert told.body.startswith("Already recorded: Consent given for"), told.body
     assert "was not recorded" in told.body

@@ -84,7 +84,7 @@ def main() -> None:
         session.invoke(notification["id"], "open")
         wait(lambda: session.focused_title() == CONSENT_TITLE, "the consent dialog")
         session.dismiss_notifications()
-        session.type_keys("-M", "alt", "d", "-m", "alt")  # "I declined", as a user would choose it
+        session.type_keys("-M", "alt", "r", "-m", "alt")  # "I refused", as a user would choose it
         time.sleep(1.0)
         session.screenshot(out / "sway-consent-dialog.png")
         session.type_keys("-k", "Escape")

@@ -89,7 +89,7 @@ class ConsentSaving:
             self.provider.setFocus()
             return
         if answers is None:
-            self.show_error(_("Choose your decision first: consented, declined, left the meeting, or only saw a "
+            self.show_error(_("Choose your decision first: consented, refused, left the meeting, or only saw a "
                               "notice."), missing="decision")
             next(iter(self.decision_buttons.values())).setFocus()
             return

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPush
 
 from guard.presentation.i18n import N_, _
 from guard.presentation.records import local_time
-from guard.presentation.welcome import browser_state_words
+from guard.presentation.browser_words import browser_state_words
 from guard.services import BrowserIntegration, Services
 from ui.jobs import JobRunner
 from ui.settings.common import named

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,8 @@ from guard.presentation.wording import (
     signal_name,
 )
 from guard.presentation.terms_state import no_change_line
-from guard.services import DesktopReport, LedgerCheck, Services, Snapshot, TermsLog, TermsOverview, desktop_report
+from guard.services import (BrowserIntegration, DesktopReport, LedgerCheck, Services, Snapshot, TermsLog, TermsOverview,
+                            desktop_report)
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 from ui.tray.presence import tray_presence
@@ -63,6 +65,7 @@ class OverviewTab(QWidget):
         self.terms_state = "reading"
         self.terms_log: TermsLog | None = None
         self.desktop: DesktopReport | None = None
+        self.browsers: tuple[BrowserIntegration, ...] | None = None  # None: not read yet
         self._stale = False
         self.browser = named(QTextBrowser(), _("Overview"))
         self.browser.setOpenLinks(False)
@@ -81,6 +84,7 @@ class OverviewTab(QWidget):
         self.verify()
         self.tasks.submit(desktop_report, self._desktop_read, lambda error: log.warning("Desktop not read: %s", error),
                           lane=Lane.IO, key="overview-desktop", owner=self)
+        self.refresh_browsers()
 
     # -- inputs ------------------------------------------------------------------------------
     def set_snapshot(self, snapshot: Snapshot | None) -> None:
@@ -102,7 +106,19 @@ class OverviewTab(QWidget):
         if self._stale:
             self._stale = False
             self.render()
+        self.refresh_browsers()  # the extension may have been set up (Preferences) since
         super().showEvent(event)
+
+    def refresh_browsers(self) -> None:
+        """Read each browser's extension state ("Browser tabs" says it as Preferences does)."""
+        self.tasks.submit(self.services.browser_integration, self._browsers_read,
+                          lambda error: log.warning("Browsers not read: %s", error), lane=Lane.IO,
+                          key="overview-browsers", owner=self)
+
+    def _browsers_read(self, browsers: Sequence[BrowserIntegration]) -> None:
+        if self.browsers is None or list(self.browsers) != list(browsers):
+            self.browsers = tuple(browsers)
+            self.render()
 
     def verify(self) -> None:
         """Verify the whole ledger on a worker thread (it may hold 100,000 records)."""
@@ -231,7 +247,7 @@ class OverviewTab(QWidget):
         marks = {True: _("✓ works"), False: _("✗ not here"), None: _("not known")}  # said in words, not "?"
         # A probe that cannot read its signal is named once, above, with what to do (README: "names each once").
         said_above = {p.name for p in self.snapshot.unavailable} if self.snapshot is not None else set()
-        for capability in desktop_capabilities(self.desktop, probes, tray_presence().state()):
+        for capability in desktop_capabilities(self.desktop, probes, tray_presence().state(), self.browsers):
             if capability.works is False and capability.signal in said_above:
                 out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[False])}){esc(colon())}"
                            f"{esc(_('unavailable (said above, with what to do)'))}</li>")

@@ -39,8 +39,9 @@ LICENCES = frozenset({"ODC-BY-1.0"})
 # night of 2 December 2026: newer versions of documents that already have pairs (README "Held-out sets"); "H" (not
 # "G", which names a development batch) is a seventh, gathered blind on the morning of 2 December 2026: half a time
 # split like "F", half documents with no pair before; "I" is an eighth, gathered the same way as "H" on 2 December 2026
-# (session 11), its time-split pairs newer than every other pair of their documents, "H" included.
-HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E", "F", "H", "I"})
+# (session 11), its time-split pairs newer than every other pair of their documents, "H" included; "J" is a ninth,
+# gathered the same way as "I" on 2 December 2026 (session 12), its time-split pairs newer than "I"'s.
+HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E", "F", "H", "I", "J"})
 
 PAIR_FIELDS = frozenset(
     {
@@ -152,7 +153,7 @@ class Pair:
     document: str
     catalog: tuple[str, ...]
     heldout: bool
-    heldout_set: str  # "A" to "F", "H" or "I" for a held-out pair, "" for a development pair
+    heldout_set: str  # "A" to "F", "H", "I" or "J" for a held-out pair, "" for a development pair
     summary: str
     old_effective: str
     new_effective: str

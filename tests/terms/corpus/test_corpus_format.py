@@ -45,9 +45,10 @@ def test_corpus_is_large_varied_and_split() -> None:
     negatives = sum(pair.negative for pair in PAIRS)
     assert 0.25 <= negatives / len(PAIRS) <= 0.45, negatives
     heldout = [pair for pair in PAIRS if pair.heldout]
-    # Each held-out set is frozen once gathered while development pairs keep being added; with sets B to H the
-    # held-out pairs approach half the corpus, and development data must stay the larger part.
-    assert len(heldout) >= 20 and len(heldout) / len(PAIRS) < 0.5, len(heldout)
+    # Each held-out set is frozen once gathered while development pairs keep being added; with sets B to I the
+    # held-out pairs reached half the corpus (223 of 446), and set J, asked for in session 12, takes them past it: the
+    # bound keeps them from growing much further until development pairs are added (the lead's call, see set J).
+    assert len(heldout) >= 20 and len(heldout) / len(PAIRS) < 0.55, len(heldout)
     # Held-out pairs are spread over providers, and both splits have real changes to find.
     assert len({pair.provider for pair in heldout}) >= 5
     assert any(not pair.negative for pair in heldout)
@@ -338,28 +339,53 @@ HELDOUT_I = frozenset(
 )
 
 
+# Held-out set J: gathered and labelled blind on 2 December 2026 (session 12), like set I: about half a time split (the
+# next recorded versions after the newest version any other pair of the same document uses, I's included), the others
+# documents of meeting and AI relevance with no pair before. Labels only in labels.toml; read once, by the lead.
+HELDOUT_J = frozenset(
+    {
+        "deepseek/developer-terms/2026-03-27__2026-04-21",
+        "discord/terms-of-service/2025-09-23__2025-09-27",
+        "epic-games/artstation-terms-of-service/2023-02-18__2023-02-20",
+        "google/antigravity-terms-of-service/2025-12-20__2026-02-13",
+        "google/antigravity-terms-of-service/2026-02-13__2026-02-27",
+        "google/antigravity-terms-of-service/2026-02-27__2026-05-20",
+        "google/voice-privacy-policy/2026-05-05__2026-05-26",
+        "mozilla/firefox-terms-of-service/2025-06-10__2026-06-29",
+        "openai/chatgpt-trackers-policy/2026-07-16__2026-08-03",
+        "openai/chatgpt-trackers-policy/2026-08-03__2026-08-14",
+        "overleaf/trackers-policy/2026-05-08__2026-06-11",
+        "overleaf/trackers-policy/2026-06-11__2026-08-06",
+        "proctorio/terms-of-service/2026-03-17__2026-07-16",
+        "wordpress-org/privacy-policy/2025-09-23__2026-07-01",
+        "xai/grok-trackers-policy/2026-07-15__2026-08-10",
+        "zoom/terms-of-service/2026-07-21__2026-08-06",
+    }
+)
+
+
 def test_heldout_set_b_is_the_blind_set() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
 
 
 def test_heldout_set_c_is_the_blind_set_from_new_providers() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "C") == sorted(HELDOUT_C)
-    # sets F and I, time splits of documents already here, are exempt: their pairs are newer versions of these documents
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("C", "F", "I")}
+    # sets F, I and J, time splits of documents already here, are exempt: their pairs are newer versions of them
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("C", "F", "I", "J")}
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_C} & others == set()  # no provider shared with other pairs
 
 
 def test_heldout_set_d_is_the_blind_set_from_new_providers() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "D") == sorted(HELDOUT_D)
-    # sets F and I, time splits of documents already here, are exempt: their pairs are newer versions of these documents
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("D", "F", "I")}
+    # sets F, I and J, time splits of documents already here, are exempt: their pairs are newer versions of them
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("D", "F", "I", "J")}
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_D} & others == set()  # no provider shared with other pairs
 
 
 def test_heldout_set_e_is_the_blind_set_from_new_providers() -> None:
     assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "E") == sorted(HELDOUT_E)
-    # sets F and I, time splits of documents already here, are exempt: their pairs are newer versions of these documents
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("E", "F", "I")}
+    # sets F, I and J, time splits of documents already here, are exempt: their pairs are newer versions of them
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("E", "F", "I", "J")}
     assert {pair_id.split("/")[0] for pair_id in HELDOUT_E} & others == set()  # no provider shared with other pairs
 
 
@@ -372,8 +398,8 @@ def test_heldout_set_f_is_a_time_split_of_documents_already_in_the_corpus() -> N
         older = [
             other
             for other in PAIRS
-            # sets H and I, gathered later, may hold still newer versions of the same documents
-            if other.heldout_set not in ("F", "H", "I")
+            # sets H, I and J, gathered later, may hold still newer versions of the same documents
+            if other.heldout_set not in ("F", "H", "I", "J")
             and (other.provenance.repository, other.provenance.path) == document
         ]
         assert older, f"{pair.id}: no other pair of {document}"  # only documents the corpus already has
@@ -392,8 +418,9 @@ def test_heldout_set_h_is_newer_than_every_other_pair_of_its_documents() -> None
         older = [
             other
             for other in PAIRS
-            # set I, gathered later, may hold still newer versions of the same documents
-            if other.heldout_set not in ("H", "I") and (other.provenance.repository, other.provenance.path) == document
+            # sets I and J, gathered later, may hold still newer versions of the same documents
+            if other.heldout_set not in ("H", "I", "J")
+            and (other.provenance.repository, other.provenance.path) == document
         ]
         documents["time split" if older else "new document"] += 1
         if older:  # a time split: recorded after (or from) the newest version any other pair of the document uses
@@ -411,10 +438,30 @@ def test_heldout_set_i_is_newer_than_every_other_pair_of_its_documents() -> None
         older = [
             other
             for other in PAIRS
-            if other.heldout_set != "I" and (other.provenance.repository, other.provenance.path) == document
+            # set J, gathered later, may hold still newer versions of the same documents
+            if other.heldout_set not in ("I", "J") and (other.provenance.repository, other.provenance.path) == document
         ]
         documents["time split" if older else "new document"] += 1
         if older:  # a time split: recorded after (or from) the newest version any other pair uses, H's included
+            assert pair.provenance.old_recorded >= max(other.provenance.new_recorded for other in older), pair.id
+    assert documents["time split"] and documents["new document"]  # both halves are there
+
+
+def test_heldout_set_j_is_newer_than_every_other_pair_of_its_documents() -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "J") == sorted(HELDOUT_J)
+    documents: Counter[str] = Counter()
+    for pair in PAIRS:
+        if pair.heldout_set != "J":
+            continue
+        document = (pair.provenance.repository, pair.provenance.path)
+        older = [
+            other
+            for other in PAIRS
+            # J's own pairs are left out: a document new to the corpus may have consecutive J pairs
+            if other.heldout_set != "J" and (other.provenance.repository, other.provenance.path) == document
+        ]
+        documents["time split" if older else "new document"] += 1
+        if older:  # a time split: recorded after (or from) the newest version any other pair uses, I's included
             assert pair.provenance.old_recorded >= max(other.provenance.new_recorded for other in older), pair.id
     assert documents["time split"] and documents["new document"]  # both halves are there
 
@@ -426,7 +473,7 @@ def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
 
 def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
     assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
-    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D", "E", "F", "H", "I"}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D", "E", "F", "H", "I", "J"}
 
 
 def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
@@ -452,6 +499,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
         ("true", 'heldout_set = "F"\n', "F"),
         ("true", 'heldout_set = "H"\n', "H"),
         ("true", 'heldout_set = "I"\n', "I"),
+        ("true", 'heldout_set = "J"\n', "J"),
         ("false", "", ""),
     ],
 )
