@@ -120,3 +120,20 @@ def test_the_overview_says_a_browsers_state_as_its_settings_do(code, state, lang
     (tabs,) = [c for c in desktop_capabilities(report, browsers=[Browser(state)]) if c.signal == "browser-tabs"]
     assert tabs.detail == labelled("Chromium", browser_state_words(state))
     assert tabs.works is (True if state == "extension connected" else None if state == "host registered" else False)
+
+
+DECISION = {"en": "decision", "de": "Entscheidung", "fr": "décision", "es": "decisión", "it": "decisione",
+            "nl": "beslissing"}
+
+
+@pytest.mark.parametrize("code", UI_LANGUAGES)
+def test_recording_a_decision_has_one_name(code):
+    """The tray menu and the no-tray window said "Record my consent…", the notifications "Record my
+    decision…", for the one form where a refusal is recorded too."""
+    wrong = []
+    for message in read(None if code == "en" else code):
+        if isinstance(message.id, str) and re.match(r"&?Record my ", message.id):
+            said = (message.id if code == "en" else str(message.string)).replace("&", "")
+            if DECISION[code] not in said:
+                wrong.append(said)
+    assert not wrong, f"{code}: {wrong}"

@@ -346,6 +346,7 @@ HELDOUT_J = frozenset(
     {
         "deepseek/developer-terms/2026-03-27__2026-04-21",
         "discord/terms-of-service/2025-09-23__2025-09-27",
+        "epic-games/artstation-terms-of-service/2023-02-18__2023-02-20",
         "google/antigravity-terms-of-service/2025-12-20__2026-02-13",
         "google/antigravity-terms-of-service/2026-02-13__2026-02-27",
         "google/antigravity-terms-of-service/2026-02-27__2026-05-20",
@@ -357,6 +358,7 @@ HELDOUT_J = frozenset(
         "overleaf/trackers-policy/2026-06-11__2026-08-06",
         "proctorio/terms-of-service/2026-03-17__2026-07-16",
         "wordpress-org/privacy-policy/2025-09-23__2026-07-01",
+        "xai/grok-trackers-policy/2026-07-15__2026-08-10",
         "zoom/terms-of-service/2026-07-21__2026-08-06",
     }
 )
