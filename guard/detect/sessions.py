@@ -48,6 +48,7 @@ from guard.detect.identity import (
 from guard.detect.meeting_tracks import (
     MeetingTrack,
     adopter,
+    client_meeting,
     joins_start,
     media_pids,
     moved_on,
@@ -253,7 +254,10 @@ def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at:
         strong = [cluster for key, cluster in mine.items()
                   if (cluster.strong or (cluster.weak_tab and has_media))
                   and not (key_kind(key) == "url" and track.seen_in_window_or_tab)]
-        alive = bool(strong) or (bool(ambient) and not other_meeting_seen(track, owner, clusters, strong))
+        # A client's meeting-only process is its meeting's own, whatever else the provider shows (a web
+        # meeting in a tab): only the microphone and camera are taken for another meeting's then.
+        alive = bool(strong) or (bool(ambient) and not other_meeting_seen(track, owner, clusters, strong)) or (
+            client_meeting(track.meeting) and any(obs.signal == Signal.MEETING_PROCESS for obs in ambient))
         if alive:
             meetings[track.meeting.id] = _refresh(track, list(mine.values()), ambient, seen.support)
             continue

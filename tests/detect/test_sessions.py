@@ -492,3 +492,20 @@ def test_a_desktop_clients_window_is_not_taken_for_a_web_meeting_tab_whose_title
     assert [(s.meeting.tab, s.meeting.window) for s in starts(per_tick)] == [("chromium/5", None), (None, "0x1")]
     both = run([[tab(tick=0, **ZOOM_WEB), process(tick=0), win(tick=0, **desktop)]])
     assert len(starts(both)) == 2, "seen in the same tick, too"
+
+
+def test_a_web_meeting_tab_is_not_taken_for_a_desktop_meeting_known_only_by_its_meeting_process():
+    """Where the desktop client's windows cannot be read (GNOME on Wayland without the Shell extension), its
+    meeting is known by its meeting-only process (Zoom's aomhost) alone. A Zoom web meeting joined in the
+    browser was taken for it (a tab joins a meeting known only by its media): one meeting for two, and closing
+    the tab ended the desktop meeting, whose process, still running, could then not start it again."""
+    aomhost = Observation("zoom", Signal.MEETING_PROCESS, 101, "aomhost (pid 101) runs only during meetings", at(0))
+    per_tick = run([[process(tick=0), aomhost]]
+                   + [[process(tick=i), aomhost, tab(tick=i, **ZOOM_WEB)] for i in range(1, 6)]
+                   + [[process(tick=6), aomhost, tab(closed=True, tick=6, **ZOOM_WEB)]]
+                   + [[process(tick=i), aomhost] for i in range(7, 10)],
+                   SessionRules(meeting_end_ticks=2))
+    desktop, web = starts(per_tick)
+    assert desktop.meeting.tab is None and web.meeting.tab == "chromium/5"
+    (ended,) = ends(per_tick)
+    assert ended.meeting.id == web.meeting.id, "closing the web meeting's tab ended the desktop meeting"
