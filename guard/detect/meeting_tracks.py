@@ -54,11 +54,28 @@ class MeetingTrack:
         return self.has_kind("window") or self.has_kind("tab")
 
 
+def browser_window(cluster: Cluster) -> bool:
+    """A browser's window (its title checked against the extension: ``confirmed`` said), which can show a
+    tab's page; a client's own window (``confirmed`` None: Zoom's 'Zoom Meeting') never shows a tab, whatever
+    its title holds (a Zoom web client's tab is titled 'Zoom')."""
+    return any(obs.signal == Signal.WINDOW_TITLE and obs.confirmed is not None for obs in cluster.observations)
+
+
+def shown_in_browser_window(meeting: MeetingSession) -> bool:
+    """Whether a browser's window showed the meeting (see :func:`browser_window`)."""
+    return any(e.signal == Signal.WINDOW_TITLE and e.confirmed is not None for e in meeting.evidence)
+
+
+def client_meeting(meeting: MeetingSession) -> bool:
+    """A meeting a desktop client's meeting-only process (Zoom's aomhost) shows: no browser tab is its page."""
+    return any(e.signal == Signal.MEETING_PROCESS for e in meeting.evidence)
+
+
 def joins_start(key: str, cluster: Cluster, first_key: str, first: Cluster) -> bool:
     """Whether a cluster seen for the first time belongs to the new meeting started by ``first``."""
     kind, first_kind = key_kind(key), key_kind(first_key)
     if kind == "window" and first_kind == "tab":
-        return titles_match(first.title, cluster.title)
+        return browser_window(cluster) and titles_match(first.title, cluster.title)
     if kind == "url":
         return first_kind != "url" and (same_address(cluster.url, first.url) or first.url is None)
     return False
@@ -72,23 +89,29 @@ def adopter(key: str, cluster: Cluster, live: list[MeetingTrack], owner: Mapping
              clusters: Mapping[str, Cluster]) -> MeetingTrack | None:
     """The live meeting a newly seen identity belongs to, if any.
 
-    A window showing a meeting tab's title is that tab's meeting; a tab whose address or
-    title is a meeting's already seen from its window or link takes that meeting over; a
-    window, tab or link joins a meeting that was known only by its media so far.
+    A browser window showing a meeting tab's title is that tab's meeting; a tab whose address is a meeting's
+    already seen from its window or link, or whose title a browser window showed as that meeting's, takes that
+    meeting over (a client's own window never shows a tab); a
+    window, tab or link joins a meeting that was known only by its media so far (a tab not one a desktop
+    client's meeting-only process shows).
     """
     kind = key_kind(key)
     for track in live:
         meeting = track.meeting
-        if kind == "window" and track.has_kind("tab") and titles_match(meeting.title, cluster.title):
+        if kind == "window" and track.has_kind("tab") and browser_window(cluster) \
+                and titles_match(meeting.title, cluster.title):
             return track
         if kind == "tab" and not track.has_kind("tab") and not sent_on(meeting.url, cluster.url) and (
-                same_address(meeting.url, cluster.url) or titles_match(cluster.title, meeting.title)):
+                same_address(meeting.url, cluster.url)
+                or (shown_in_browser_window(meeting) and titles_match(cluster.title, meeting.title))):
             return track  # (a personal link's tab after a meeting named by its id is another meeting)
         if kind == "url" and any(same_address(cluster.url, other.url) for other_key, other in clusters.items()
                                  if owner.get(other_key) == meeting.id):
             return track
     for track in live:
-        if not track.keys and kind in ("window", "tab", "url"):
+        if not track.keys and kind in ("window", "url"):
+            return track
+        if not track.keys and kind == "tab" and not client_meeting(track.meeting):
             return track
     for track in live:
         if launched_together(key, cluster, track):

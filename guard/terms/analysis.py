@@ -18,7 +18,7 @@ from guard.jsonable import to_json_data
 from guard.terms.classify import Classification, Severity, classify, sentence_topics
 from guard.terms.diff import ChangeKind, Clause, ClauseDiff, comparable, diff_markdown, sentences, split_clauses
 from guard.terms.rules import Rules, load_rules
-from guard.terms.scope import same_scope, scope_of
+from guard.terms.scope import mask, same_scope, scope_of
 from guard.terms.summary import summarise_parts
 from guard.terms.summary_model import ChangeSummary
 from guard.terms.summary_words import say_summary
@@ -30,7 +30,9 @@ from guard.terms.wording import (
     example_added_or_dropped,
     pro_form_only,
     is_date_only,
+    list_item_changed,
     pair_rewordings,
+    read_changed_words,
     reordered,
     replacements,
     same_meaning,
@@ -239,6 +241,16 @@ def analyse(old: str, new: str, rules: Rules | None = None) -> list[AnalysedChan
     return [_analyse(item, rules, renames) for item in prepared]
 
 
+def _topics_of(text: str, rules: Rules) -> frozenset[str]:
+    return frozenset(sentence_topics(text, rules))
+
+
+def _names_scope(text: str, rules: Rules) -> bool:
+    """True when ``text`` names a recipient or a kind of data."""
+    masked = mask(text, rules)
+    return any(rule.matcher.test(masked) for rule in (*rules.parties, *rules.data_kinds))
+
+
 def _names_others(pair: tuple[str, str], rules: Rules) -> bool:
     """True when a replacement made throughout names other recipients, kinds of data or uses
     ("partners" -> "partners and affiliates" everywhere is a wider sharing, not a rename)."""
@@ -261,10 +273,20 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
                  or reordered(a, b, substantive=sameness.substantive, filler=sameness.filler))
                 and same_scope(a, b, rules) and not commitment_changed(a, b))
 
+    def worded(a: str, b: str) -> bool:
+        """The words that changed carry no topic and no change of scope (:func:`read_changed_words`),
+        and the sentence states the same scope, as firmly, with the same items listed."""
+        return (read_changed_words(a, b, scope_words=sameness.substantive | sameness.places | sameness.scope_words,
+                                   conditions=sameness.conditions, topics_of=lambda text: _topics_of(text, rules),
+                                   names_scope=lambda text: _names_scope(text, rules),
+                                   filler=sameness.filler, recipients=sameness.recipients).wording_only
+                and same_scope(a, b, rules) and not commitment_changed(a, b)
+                and not list_item_changed(a, b, filler=sameness.filler, renames=renames))
+
     reworded = [(a, b) for a, b in item.pairs if same(a, b) or same(_blank_names(a, rules), _blank_names(b, rules))
                 or same(without_defined_term(a), without_defined_term(b))
                 or example_added_or_dropped(a, b) and same(without_examples(a), without_examples(b))
-                or light(a, b)]
+                or light(a, b) or worded(a, b)]
     quiet_old = {a for a, _ in reworded}
     quiet_new = {b for _, b in reworded}
     gone = tuple(s for s in item.gone if s not in quiet_old)

@@ -111,6 +111,11 @@ class Sameness:
     filler: frozenset[str] = frozenset()
     pro_forms: frozenset[str] = frozenset()  # words standing for words the sentence already said ("those", "it")
     places: frozenset[str] = frozenset()  # where a clause applies ("the EEA or the UK"), not what it allows
+    # words that change a sentence's scope when a rewording adds or drops them (with ``substantive``
+    # and ``places``), and words after which any changed word changes a condition ("unless", "only")
+    scope_words: frozenset[str] = frozenset()
+    conditions: frozenset[str] = frozenset()
+    recipients: frozenset[str] = frozenset()  # nouns for who gets data ("providers"): a word qualifying one matters
 
     def equivalent_words(self, old: str, new: str) -> bool:
         return any(old in group and new in group for group in self.equivalent)
@@ -358,7 +363,10 @@ def _sameness(table: Any, path: Path) -> Sameness:
                     _words(table.get("substantive", []), f"Rules {path}, [equivalent] substantive"),
                     _words(table.get("filler", []), f"Rules {path}, [equivalent] filler"),
                     _words(table.get("pro_forms", []), f"Rules {path}, [equivalent] pro_forms"),
-                    _words(table.get("places", []), f"Rules {path}, [equivalent] places"))
+                    _words(table.get("places", []), f"Rules {path}, [equivalent] places"),
+                    _words(table.get("scope_words", []), f"Rules {path}, [equivalent] scope_words"),
+                    _words(table.get("conditions", []), f"Rules {path}, [equivalent] conditions"),
+                    _words(table.get("recipients", []), f"Rules {path}, [equivalent] recipients"))
 
 
 @lru_cache(maxsize=8)

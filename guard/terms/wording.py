@@ -519,3 +519,123 @@ def _as_titles(tokens: list[str], start: int, end: int) -> list[str] | None:
         if all(token in _LIST_JOINERS for token in run) or _titles_only(run):
             return run
     return None
+
+
+# --- a word-level reading of a rewording ----------------------------------------------------------
+# What the words that changed say, not what the clause they sit in is about: a clause on AI training
+# whose only change is "uses automated systems to analyze" -> "analyzes" says nothing new about training.
+
+_RUN_TOKEN = re.compile(r"[\w'’]+|[,;]")
+
+
+@dataclass(frozen=True)
+class ChangedRun:
+    """One run of words that differ, with the words around it: ``gone`` (old only) and ``came``
+    (new only), ``before_*``/``after_*`` the kept words on each side (a few, for context)."""
+
+    gone: tuple[str, ...]
+    came: tuple[str, ...]
+    before_old: tuple[str, ...]
+    after_old: tuple[str, ...]
+    before_new: tuple[str, ...]
+    after_new: tuple[str, ...]
+
+    @property
+    def old_snippet(self) -> str:
+        """The old words with their context ("" when nothing was dropped or replaced)."""
+        return " ".join((*self.before_old, *self.gone, *self.after_old)) if self.gone else ""
+
+    @property
+    def new_snippet(self) -> str:
+        return " ".join((*self.before_new, *self.came, *self.after_new)) if self.came else ""
+
+
+def changed_runs(old: str, new: str, *, window: int = 3) -> list[ChangedRun]:
+    """The runs of words that differ between two wordings (case, quotes, dashes and contractions
+    aside), each with up to ``window`` kept words either side."""
+    a, b = (_RUN_TOKEN.findall(expand_contractions(plain(text))) for text in (old, new))
+    folded_a, folded_b = ([_TRANSLATE(word).casefold() for word in words] for words in (a, b))
+    runs: list[ChangedRun] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, folded_a, folded_b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        runs.append(ChangedRun(tuple(a[i1:i2]), tuple(b[j1:j2]), tuple(a[max(0, i1 - window):i1]),
+                               tuple(a[i2:i2 + window]), tuple(b[max(0, j1 - window):j1]), tuple(b[j2:j2 + window])))
+    return runs
+
+
+@dataclass(frozen=True)
+class WordReading:
+    """What the changed words of a rewording carry; empty when they carry nothing of substance."""
+
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def wording_only(self) -> bool:
+        return not self.reasons
+
+
+_PURPOSE_OPENERS = frozenset(("to", "for"))
+_LONG_RUN = 4  # more changed words than this in one run is new content, not a rewording
+_CONDITION_REACH = 4  # a changed word this close after "unless", "if", "only"... changes a condition
+
+
+def read_changed_words(old: str, new: str, *, scope_words: frozenset[str], conditions: frozenset[str],
+                       topics_of: Callable[[str], frozenset[str]], names_scope: Callable[[str], bool],
+                       filler: frozenset[str] = frozenset(), recipients: frozenset[str] = frozenset()) -> WordReading:
+    """Why the words that changed between two wordings of a sentence matter, if they do.
+
+    A run of changed words matters when it (the reasons, in order of the checks):
+    ``scope-word``: adds or drops a word of ``scope_words`` (a negation, a quantifier, "only",
+    "except", a place, a data state such as "aggregated"...); ``number``: holds a number;
+    ``long``: is longer than a rewording (new content); ``purpose``: reads "to ..."/"for ..." (a
+    purpose comes or goes); ``name``: names something capitalised (a recipient, a product);
+    ``party``: stands next to a recipient or kind of data (``names_scope``: "certain trusted third
+    parties" -> "third parties"), or qualifies a noun of ``recipients`` ("our hosting providers" ->
+    "our providers"); ``condition``: stands just after a word of ``conditions``
+    ("unless directed to" -> "unless authorised to"); ``topic``: its words, read with a few words
+    around them, are about other topics on each side (``topics_of``: "to improve our services" ->
+    "to train our models"). A synonym that says the same topic on both sides ("share" ->
+    "disclose"), a clarifying word ("prevent fraud" -> "prevent payment fraud") or a restructured
+    phrase carries none of these. The caller still weighs the sentence's scope and commitment."""
+    reasons: list[str] = []
+    old_topics: set[str] = set()
+    new_topics: set[str] = set()
+    old_words, new_words = ({_TRANSLATE(word).casefold() for word in _RUN_TOKEN.findall(expand_contractions(plain(
+        text)))} for text in (old, new))
+    for run in changed_runs(old, new):
+        gone = {word.casefold() for word in run.gone}
+        came = {word.casefold() for word in run.came}
+        if (gone ^ came) & scope_words:
+            reasons.append("scope-word")
+        if any(ch.isdigit() for word in (*run.gone, *run.came) for ch in word):
+            reasons.append("number")
+        if max(len(run.gone), len(run.came)) > _LONG_RUN:
+            reasons.append("long")
+        for words, before, after, other in ((run.gone, run.before_old, run.after_old, new_words),
+                                            (run.came, run.before_new, run.after_new, old_words)):
+            said = [word for word in words if word not in (",", ";")]
+            if len(said) >= 2 and said[0].casefold() in _PURPOSE_OPENERS:
+                reasons.append("purpose")
+            # a name the other wording does not hold ("Acme" -> "Globex"); a capital opening the
+            # sentence is no name, one the other wording says elsewhere is no new name, and words
+            # joined to a kept name only lengthen it ("on Zoom" -> "on Zoom Products")
+            lengthens = bool(before and before[-1][:1].isupper() or after and after[0][:1].isupper())
+            if not lengthens and any(word[:1].isupper() and word.casefold() not in other
+                                     and word.casefold() not in filler for word in (said if before else said[1:])):
+                reasons.append("name")
+        if any(words and (words[-1].casefold() in recipients or after and after[0].casefold() in recipients)
+               for words, after in ((run.gone, run.after_old), (run.came, run.after_new))):
+            reasons.append("party")  # who gets the data: "our hosting providers" -> "our providers"
+        elif any(snippet and names_scope(snippet) for snippet in (
+                " ".join((*run.before_old[-2:], *run.gone, *run.after_old[:2])) if run.gone else "",
+                " ".join((*run.before_new[-2:], *run.came, *run.after_new[:2])) if run.came else "")):
+            reasons.append("party")
+        lead = {word.casefold() for word in (*run.before_old[-_CONDITION_REACH:], *run.before_new[-_CONDITION_REACH:])}
+        if lead & conditions:
+            reasons.append("condition")
+        old_topics |= topics_of(run.old_snippet) if run.old_snippet else frozenset()
+        new_topics |= topics_of(run.new_snippet) if run.new_snippet else frozenset()
+    if old_topics != new_topics:
+        reasons.append("topic")
+    return WordReading(tuple(dict.fromkeys(reasons)))

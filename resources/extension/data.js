@@ -1005,7 +1005,14 @@ globalThis.MPG_DATA = Object.freeze({
           "https://public.senfcall.de/"
         ]
       ],
-      "title": []
+      "title": [
+        [
+          "bigbluebutton -"
+        ],
+        [
+          "- bigbluebutton -"
+        ]
+      ]
     },
     {
       "provider": "blackboard-collaborate",
@@ -3613,7 +3620,8 @@ globalThis.MPG_DATA = Object.freeze({
     {
       "provider": "zoom",
       "selectors": [
-        ".preview-join-button"
+        ".preview-join-button",
+        ".meeting-on-hold"
       ]
     }
   ],

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import re2
 
 from guard.catalog import load_catalog
 from guard.detect.matching import DetectionRules
@@ -48,11 +49,18 @@ def test_no_wrapper_is_reported_as_the_meeting_link(case):
         assert "safelinks" not in url and "google.com/url" not in url and "&amp;" not in url and "l.php" not in url
 
 
+def _on_any_host(provider_id: str, url: str) -> bool:
+    """A link only ``any_host_url_patterns`` match: a server of its operator's own, which the extension has
+    no access to (it asks for none on any host)."""
+    web = load_catalog().providers[provider_id].detect.web
+    return not any(re2.search(pattern, url) for pattern in web.url_patterns)
+
+
 def _positive_tab_links() -> list[Any]:
     cases = []
     for path in sorted((Path(__file__).parent / "cases").glob("*.toml")):
         for case in tomllib.loads(path.read_text(encoding="utf-8")).get("links", []):
-            if case["meeting"] and case["url"].startswith("https://"):
+            if case["meeting"] and case["url"].startswith("https://") and not _on_any_host(path.stem, case["url"]):
                 cases.append(pytest.param(path.stem, case["url"], id=f"{path.stem}:{case['url'][:80]}"))
     return cases
 

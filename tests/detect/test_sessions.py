@@ -176,9 +176,12 @@ def test_events_of_several_providers_come_ends_first_then_starts():
 
 # -- meetings known by identity, not by provider -------------------------------------------------
 
-def win(title="Zoom Meeting", window_id="0x1", provider="zoom", pid=100, tick=0):
+def win(title="Zoom Meeting", window_id="0x1", provider="zoom", pid=100, tick=0, confirmed=None):
+    """A window showing a meeting: a client's own (``confirmed`` None), or a browser's, whose title the
+    detector checks against the extension (True: a meeting tab so titled is in front; False: not confirmed,
+    e.g. before the extension connected)."""
     return Observation(provider, Signal.WINDOW_TITLE, pid, f"window '{title}'", at(tick), meeting=True, title=title,
-                       window=window_id)
+                       window=window_id, confirmed=confirmed)
 
 
 def tab(tab_id="chromium/7", url="https://meet.google.com/abc-defg-hij", title="Meet – abc-defg-hij",
@@ -288,9 +291,10 @@ def test_two_meetings_of_one_provider_at_once_are_both_told():
 
 
 def test_the_window_showing_a_meeting_tab_is_the_same_meeting():
-    per_tick = run([[tab(), win(title="Meet – abc-defg-hij - Chromium", window_id="0x9", provider="google-meet")],
+    per_tick = run([[tab(), win(title="Meet – abc-defg-hij - Chromium", window_id="0x9", provider="google-meet",
+                                confirmed=True)],
                     [tab(tick=1), win(title="Meet – abc-defg-hij - Chromium", window_id="0x9", provider="google-meet",
-                                      tick=1)],
+                                      tick=1, confirmed=True)],
                     [tab(active=False, audible=True, tick=2)]])
     (started,) = starts(per_tick)
     assert started.meeting.tab == "chromium/7" and ends(per_tick) == []
@@ -298,9 +302,10 @@ def test_the_window_showing_a_meeting_tab_is_the_same_meeting():
 
 
 def test_a_tab_takes_over_the_meeting_its_window_showed_before_the_extension_connected():
-    per_tick = run([[win(title="Meet – abc-defg-hij - Chromium", window_id="0x9", provider="google-meet")],
+    per_tick = run([[win(title="Meet – abc-defg-hij - Chromium", window_id="0x9", provider="google-meet",
+                         confirmed=False)],
                     [tab(tick=1), win(title="Meet – abc-defg-hij - Chromium", window_id="0x9",
-                                      provider="google-meet", tick=1)],
+                                      provider="google-meet", tick=1, confirmed=True)],
                     [tab(active=False, audible=True, tick=2)], [tab(active=False, audible=True, tick=3)],
                     [tab(active=False, audible=True, tick=4)], [tab(active=False, audible=True, tick=5)]])
     (started,) = starts(per_tick)
@@ -402,11 +407,14 @@ def launcher(url=MEET, pid=301, tick=0):
 
 
 def test_a_link_handed_to_a_running_browser_and_the_window_it_opens_a_tick_later_are_one_meeting():
-    shown = win(title="Meet – not-icea-bcd - Chromium", window_id="0x9", provider="google-meet", pid=300)
+    shown = win(title="Meet – not-icea-bcd - Chromium", window_id="0x9", provider="google-meet", pid=300,
+                confirmed=False)
+    seen = win(title="Meet – not-icea-bcd - Chromium", window_id="0x9", provider="google-meet", pid=300,
+               confirmed=True)
     per_tick = run([[launcher()],  # the launcher is seen once, with the link
                     [shown],  # gone; the browser's window shows the page (the extension has not told yet)
-                    [shown, tab(url=MEET, title="Meet – not-icea-bcd", tick=2)],
-                    [shown, tab(url=MEET, title="Meet – not-icea-bcd", tick=3)]] + [[]] * 4)
+                    [seen, tab(url=MEET, title="Meet – not-icea-bcd", tick=2)],
+                    [seen, tab(url=MEET, title="Meet – not-icea-bcd", tick=3)]] + [[]] * 4)
     (started,) = starts(per_tick)
     (ended,) = ends(per_tick)
     assert ended.meeting.id == started.meeting.id
@@ -449,3 +457,79 @@ def test_a_personal_link_in_a_new_tab_is_not_taken_for_the_meeting_a_link_named_
     room = dict(provider="zoom", url="https://zoom.us/j/81234567890", title="Zoom")
     per_tick = run([[personal], [personal, tab(tick=1, **room)], [personal, tab(tick=2, **room)]])
     assert len(starts(per_tick)) == 1, "the personal link and the room it redirects to are one meeting"
+
+
+ZOOM_WEB = dict(provider="zoom", url="https://app.zoom.us/wc/84512937106/join", title="Zoom", tab_id="chromium/5")
+
+
+def test_a_web_meeting_tab_is_not_taken_for_the_desktop_clients_meeting_whose_window_title_holds_its_title():
+    """Audit 13: in a Zoom desktop meeting (its window 'Zoom Meeting', a client's own window), the user joins
+    another Zoom meeting in the browser (its web client's tab is titled 'Zoom'). The tab was taken over the
+    desktop meeting, since 'Zoom' is in 'Zoom Meeting' (the rule is for a browser window that showed the tab's
+    page before the extension connected): one meeting for two, the web meeting's notices and decisions put on
+    the desktop one, and closing the tab ended the desktop meeting, which its window, still open, could then
+    not start again. A client's own window never shows a browser tab: they are two meetings."""
+    desktop = dict(title="Zoom Meeting", window_id="0x1", pid=100)
+    per_tick = run([[process(tick=0), win(tick=0, **desktop)],
+                    [process(tick=1), win(tick=1, **desktop), tab(tick=1, **ZOOM_WEB)],
+                    [process(tick=2), win(tick=2, **desktop), tab(tick=2, **ZOOM_WEB)],
+                    [process(tick=3), win(tick=3, **desktop), tab(closed=True, tick=3, **ZOOM_WEB)],
+                    [process(tick=4), win(tick=4, **desktop)], [process(tick=5), win(tick=5, **desktop)]])
+    first, second = starts(per_tick)
+    assert (first.meeting.window, first.meeting.tab) == ("0x1", None)
+    assert (second.meeting.tab, second.meeting.url) == ("chromium/5", ZOOM_WEB["url"])
+    (ended,) = ends(per_tick)
+    assert ended.meeting.id == second.meeting.id, "closing the web meeting's tab ended the desktop meeting"
+
+
+def test_a_desktop_clients_window_is_not_taken_for_a_web_meeting_tab_whose_title_it_holds():
+    """The other way round: in a Zoom web meeting (tab 'Zoom'), a desktop meeting's window ('Zoom Meeting') is
+    a meeting of its own, not the window showing the tab."""
+    desktop = dict(title="Zoom Meeting", window_id="0x1", pid=100)
+    per_tick = run([[tab(tick=0, **ZOOM_WEB)],
+                    [tab(tick=1, **ZOOM_WEB), process(tick=1), win(tick=1, **desktop)],
+                    [tab(tick=2, **ZOOM_WEB), process(tick=2), win(tick=2, **desktop)]])
+    assert [(s.meeting.tab, s.meeting.window) for s in starts(per_tick)] == [("chromium/5", None), (None, "0x1")]
+    both = run([[tab(tick=0, **ZOOM_WEB), process(tick=0), win(tick=0, **desktop)]])
+    assert len(starts(both)) == 2, "seen in the same tick, too"
+
+
+def test_a_web_meeting_tab_is_not_taken_for_a_desktop_meeting_known_only_by_its_meeting_process():
+    """Where the desktop client's windows cannot be read (GNOME on Wayland without the Shell extension), its
+    meeting is known by its meeting-only process (Zoom's aomhost) alone. A Zoom web meeting joined in the
+    browser was taken for it (a tab joins a meeting known only by its media): one meeting for two, and closing
+    the tab ended the desktop meeting, whose process, still running, could then not start it again."""
+    aomhost = Observation("zoom", Signal.MEETING_PROCESS, 101, "aomhost (pid 101) runs only during meetings", at(0))
+    per_tick = run([[process(tick=0), aomhost]]
+                   + [[process(tick=i), aomhost, tab(tick=i, **ZOOM_WEB)] for i in range(1, 6)]
+                   + [[process(tick=6), aomhost, tab(closed=True, tick=6, **ZOOM_WEB)]]
+                   + [[process(tick=i), aomhost] for i in range(7, 10)],
+                   SessionRules(meeting_end_ticks=2))
+    desktop, web = starts(per_tick)
+    assert desktop.meeting.tab is None and web.meeting.tab == "chromium/5"
+    (ended,) = ends(per_tick)
+    assert ended.meeting.id == web.meeting.id, "closing the web meeting's tab ended the desktop meeting"
+
+
+def test_what_a_tab_that_is_no_meeting_shows_is_not_put_on_another_meeting():
+    """Audit 13: a notice or a bot in a tab that is no meeting (a meeting page's lobby, where the host's AI
+    notice already shows; a silent background page) was put on the only meeting in progress, of any provider:
+    in a Teams desktop meeting, a Google Meet lobby's notice asked about AI in the Teams meeting (the event
+    even named Teams as the provider), and the decision was recorded against it. What a tab shows belongs to
+    that tab's meeting only."""
+    from guard.events import AiFeatureNoticed
+
+    teams = win(title="Weekly sync | Microsoft Teams", window_id="0x3", provider="teams", pid=200)
+    per_tick = run([[teams], [win(title="Weekly sync | Microsoft Teams", window_id="0x3", provider="teams", pid=200,
+                                  tick=1), notice(tick=1), bot(tick=1)]])
+    (started,) = starts(per_tick)
+    noticed = [e for events in per_tick for e in events if isinstance(e, AiFeatureNoticed)]
+    assert [(n.provider_id, n.meeting_id) for n in noticed] == [("google-meet", None)]
+    seen = [e for events in per_tick for e in events if isinstance(e, NotetakerSeen)]
+    assert [s.meeting_id for s in seen] == [None]
+    desktop = dict(title="Zoom Meeting", window_id="0x1", pid=100)
+    lobby_notice = Observation("zoom", Signal.AI_NOTICE, 300, "AI Companion is on", at(1), tab="chromium/5",
+                               feature_id="ai-companion", notice="AI Companion is on")
+    per_tick = run([[process(), win(**desktop)], [process(tick=1), win(tick=1, **desktop), lobby_notice]])
+    noticed = [e for events in per_tick for e in events if isinstance(e, AiFeatureNoticed)]
+    assert [n.meeting_id for n in noticed] == [None], "another Zoom meeting's lobby is not the desktop meeting"

@@ -344,19 +344,29 @@ HELDOUT_I = frozenset(
 # documents of meeting and AI relevance with no pair before. Labels only in labels.toml; read once, by the lead.
 HELDOUT_J = frozenset(
     {
+        "bumble/privacy-policy/2026-07-10__2026-08-10",
         "deepseek/developer-terms/2026-03-27__2026-04-21",
         "discord/terms-of-service/2025-09-23__2025-09-27",
+        "epic-games/artstation-terms-of-service/2023-02-18__2023-02-20",
+        "epic-games/sketchfab-terms-of-service/2024-02-16__2024-02-16",
+        "freja-eid/privacy-policy/2025-10-30__2026-03-20",
+        "github/terms-of-service/2025-09-23__2025-09-29",
         "google/antigravity-terms-of-service/2025-12-20__2026-02-13",
         "google/antigravity-terms-of-service/2026-02-13__2026-02-27",
         "google/antigravity-terms-of-service/2026-02-27__2026-05-20",
         "google/voice-privacy-policy/2026-05-05__2026-05-26",
+        "happn/terms-of-service/2026-05-18__2026-07-16",
+        "hugging-face/privacy-policy/2025-09-23__2025-10-17",
+        "kivra/privacy-policy/2026-03-25__2026-04-27",
         "mozilla/firefox-terms-of-service/2025-06-10__2026-06-29",
         "openai/chatgpt-trackers-policy/2026-07-16__2026-08-03",
         "openai/chatgpt-trackers-policy/2026-08-03__2026-08-14",
         "overleaf/trackers-policy/2026-05-08__2026-06-11",
         "overleaf/trackers-policy/2026-06-11__2026-08-06",
         "proctorio/terms-of-service/2026-03-17__2026-07-16",
+        "wetransfer/terms-of-service/2025-11-09__2025-11-18",
         "wordpress-org/privacy-policy/2025-09-23__2026-07-01",
+        "xai/grok-trackers-policy/2026-07-15__2026-08-10",
         "zoom/terms-of-service/2026-07-21__2026-08-06",
     }
 )
