@@ -385,11 +385,10 @@ def _meeting_of(obs: Observation, meetings: Mapping[str, MeetingTrack]) -> Meeti
                 return found
     if obs.tab:
         return None
-    if obs.signal == Signal.AI_NOTICE:
+    if obs.signal == Signal.AI_NOTICE:  # a notice is its provider's: never another provider's meeting
         mine = [t for t in meetings.values() if t.provider_id == obs.provider_id]
-        if len(mine) == 1:
-            return mine[0]
-    if len(meetings) == 1:
+        return mine[0] if len(mine) == 1 else None
+    if len(meetings) == 1:  # a bot's provider is the note-taker's, not the meeting's
         return next(iter(meetings.values()))
     return None
 
