@@ -357,6 +357,7 @@ HELDOUT_J = frozenset(
         "google/voice-privacy-policy/2026-05-05__2026-05-26",
         "happn/terms-of-service/2026-05-18__2026-07-16",
         "hugging-face/privacy-policy/2025-09-23__2025-10-17",
+        "kick/privacy-policy/2025-12-10__2026-05-18",
         "kivra/privacy-policy/2026-03-25__2026-04-27",
         "mozilla/firefox-terms-of-service/2025-06-10__2026-06-29",
         "openai/chatgpt-trackers-policy/2026-07-16__2026-08-03",
