@@ -31,6 +31,13 @@ ITEM = "Files stored on partner platforms"
     ("More specifically, Example Corp uses Other Data:", "content-licence"),
     ("We currently use machine assistants for the following purposes:", "content-licence"),
     ("We keep the following data until you close your account:", "retention"),
+    # forms read from the development half of OPP-115
+    ("We use cookies and similar technologies to help:", "content-licence"),
+    ("This information will only be used for the purpose you gave it for, such as to:", "content-licence"),
+    ("We may ask you to provide your contact details when you:", "content-licence"),
+    ("You can give us information directly, for example:", "content-licence"),
+    ("The School may release information it classifies as directory information, which includes:",
+     "third-party-sharing"),
 ])
 def test_an_item_takes_the_topic_its_lead_in_states(lead: str, topic: str) -> None:
     assert sentence_topics(ITEM, RULES) == ()  # nothing of its own
