@@ -61,7 +61,7 @@ class _Pending(Generic[T]):
     """One call on its worker thread: its outcome once ``done`` is set."""
 
     what: str
-    started: float = field(default_factory=time.monotonic)
+    started: float = field(default_factory=lambda: clock())
     done: threading.Event = field(default_factory=threading.Event)
     result: T | None = None
     error: BaseException | None = None
@@ -72,10 +72,13 @@ MAX_WAITING = 4  # calls left unanswered at once while the keyring does not answ
 _PAUSE_MAX_S = 300.0  # the longest pause before a keyring that left calls unanswered is asked again
 _POLL_S = 0.05  # how often a cancellable wait looks at its cancel event
 
+# The clock the pauses between calls are measured on (time.monotonic). Tests move it themselves:
+# a test held up by a busy machine between two calls would otherwise see a pause end it never waited for.
+clock: Callable[[], float] = time.monotonic
 _lock = threading.Lock()
 _waiting: list[_Pending[Any]] = []  # abandoned calls whose worker still waits, oldest first
 _unanswered = 0  # calls left unanswered since the keyring last answered one (0: it answers)
-_ask_again_at = 0.0  # while _unanswered, no call goes out before this (time.monotonic)
+_ask_again_at = 0.0  # while _unanswered, no call goes out before this (on the clock above)
 _probing = False  # a call is out to find whether the keyring answers again
 _cancel = threading.local()  # this thread's cancel event (cancelled_by)
 
@@ -197,7 +200,7 @@ def _wait(pending: _Pending[Any], limit: float, cancel: threading.Event | None) 
 def _refuse_while_unanswered(limit: float) -> None:
     """Raise KeyringNoAnswer unless a call may go out to a keyring that left calls unanswered
     (under the lock): one at a time, after the pause, while fewer than MAX_WAITING still wait."""
-    now = time.monotonic()
+    now = clock()
     waiting = [p for p in _waiting if not p.done.is_set() and not p.written_off]
     if _probing:
         when = "another request is finding out whether it answers again"
@@ -241,7 +244,7 @@ def _abandon(pending: _Pending[Any], limit: float, *, cancelled: bool) -> None:
         return
     _unanswered += 1
     pause = min(limit * 2 ** (_unanswered - 1), max(_PAUSE_MAX_S, limit))
-    _ask_again_at = time.monotonic() + pause
+    _ask_again_at = clock() + pause
     log.warning("The keyring did not answer within %g s (%s); asking it again in %.0f s at the earliest",
                 limit, pending.what, pause)
 

@@ -11,6 +11,7 @@ import time
 import keyring.errors
 import pytest
 
+from guard import keyring_call
 from guard.keyring_call import (
     DEADLINE_ENV,
     DEFAULT_DEADLINE_S,
@@ -24,7 +25,29 @@ from guard.keyring_call import (
 )
 
 
-def test_a_call_that_never_returns_is_reported_and_not_repeated_until_it_does(monkeypatch):
+class Clock:
+    """The clock the pauses between keyring calls are measured on, moved by the test alone."""
+
+    def __init__(self) -> None:
+        self.now = time.monotonic()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Held still: the calls a test makes one after the other are 'at once' however long a busy machine
+    keeps the test from running (each call's own deadline is still waited for in real time)."""
+    held = Clock()
+    monkeypatch.setattr(keyring_call, "clock", held)
+    return held
+
+
+def test_a_call_that_never_returns_is_reported_and_not_repeated_until_it_does(monkeypatch, clock):
     monkeypatch.setenv(DEADLINE_ENV, "0.2")
     release = threading.Event()
     calls = []
@@ -34,12 +57,14 @@ def test_a_call_that_never_returns_is_reported_and_not_repeated_until_it_does(mo
         release.wait(30)
         return "late"
 
-    with pytest.raises(KeyringNoAnswer, match=r"the keyring did not answer within 0\.2 s"):
-        ask("hang", hung)
-    with pytest.raises(KeyringNoAnswer, match="still waiting"):  # refused at once: no second thread
-        ask("next", lambda: calls.append("next") or "never")
-    assert calls == ["hung"]
-    release.set()
+    try:
+        with pytest.raises(KeyringNoAnswer, match=r"the keyring did not answer within 0\.2 s"):
+            ask("hang", hung)
+        with pytest.raises(KeyringNoAnswer, match="still waiting"):  # refused at once: no second thread
+            ask("next", lambda: calls.append("next") or "never")
+        assert calls == ["hung"]
+    finally:
+        release.set()
     assert wait_idle(10)
     assert ask("after", lambda: "answered") == "answered"  # the keyring answered: calls go out again
 
@@ -71,7 +96,7 @@ def test_the_deadline_can_be_set_but_never_to_nothing_or_forever(monkeypatch, va
     assert deadline_s() == expected
 
 
-def test_a_call_that_never_returns_holds_back_later_calls_for_a_deadline_only(monkeypatch):
+def test_a_call_that_never_returns_holds_back_later_calls_for_a_deadline_only(monkeypatch, clock):
     """A keyring that died at its unlock prompt never answers the call that waits on it: the calls
     after it are refused for one deadline, then go out again, and work once the keyring answers."""
     monkeypatch.setenv(DEADLINE_ENV, "0.2")
@@ -81,7 +106,7 @@ def test_a_call_that_never_returns_holds_back_later_calls_for_a_deadline_only(mo
             ask("prompt of a dead keyring", lambda: never.wait(60))
         with pytest.raises(KeyringNoAnswer, match="still waiting; it is asked again in 1 s"):
             ask("at once", lambda: "not asked")
-        time.sleep(0.25)  # the pause: one deadline
+        clock.advance(0.25)  # the pause: one deadline
         assert ask("the keyring is back", lambda: "answered") == "answered"
         assert ask("and after", lambda: "answered") == "answered"  # no longer held back
     finally:
@@ -89,7 +114,7 @@ def test_a_call_that_never_returns_holds_back_later_calls_for_a_deadline_only(mo
     assert wait_idle(10)
 
 
-def test_a_keyring_that_keeps_not_answering_leaves_at_most_a_few_calls_waiting(monkeypatch):
+def test_a_keyring_that_keeps_not_answering_leaves_at_most_a_few_calls_waiting(monkeypatch, clock):
     monkeypatch.setenv(DEADLINE_ENV, "0.1")
     release = threading.Event()
     started = []
@@ -102,7 +127,7 @@ def test_a_keyring_that_keeps_not_answering_leaves_at_most_a_few_calls_waiting(m
         for _ in range(MAX_WAITING):
             with pytest.raises(KeyringNoAnswer):
                 ask("hung", hung)
-            time.sleep(0.1 * 2 ** (len(started) - 1) + 0.05)  # each pause doubles
+            clock.advance(0.1 * 2 ** (len(started) - 1) + 0.05)  # each pause doubles
         with pytest.raises(KeyringNoAnswer, match=f"{MAX_WAITING} requests are still waiting"):
             ask("one more", hung)
         assert len(started) == MAX_WAITING  # no more threads than that
@@ -128,7 +153,7 @@ def test_a_caller_that_stops_waiting_gives_up_its_call_without_holding_back_the_
     assert wait_idle(10)
 
 
-def test_calls_left_for_good_in_earlier_outages_do_not_count_against_a_later_one(monkeypatch):
+def test_calls_left_for_good_in_earlier_outages_do_not_count_against_a_later_one(monkeypatch, clock):
     """Each time a keyring dies at its unlock prompt one call waits for ever; after a few such outages
     those calls must not fill the limit of calls left waiting, or every later call would be refused."""
     monkeypatch.setenv(DEADLINE_ENV, "0.1")
@@ -137,7 +162,7 @@ def test_calls_left_for_good_in_earlier_outages_do_not_count_against_a_later_one
         for _ in range(MAX_WAITING + 1):
             with pytest.raises(KeyringNoAnswer):
                 ask("a prompt whose keyring died", lambda: never.wait(60))
-            time.sleep(0.15)  # the pause after one unanswered call
+            clock.advance(0.15)  # the pause after one unanswered call
             assert ask("the keyring is back", lambda: "answered") == "answered"
     finally:
         never.set()

@@ -5,7 +5,7 @@
 translate through this module::
 
     from guard.presentation.i18n import N_, _, ngettext
-    label = _("Record my consent…")
+    label = _("Record my decision…")
     DECISIONS = ((Decision.GIVEN, N_("I &consented")), ...)   # marked here, translated where shown
     _(label) ...
 

@@ -1005,7 +1005,14 @@ globalThis.MPG_DATA = Object.freeze({
           "https://public.senfcall.de/"
         ]
       ],
-      "title": []
+      "title": [
+        [
+          "bigbluebutton -"
+        ],
+        [
+          "- bigbluebutton -"
+        ]
+      ]
     },
     {
       "provider": "blackboard-collaborate",

@@ -15,6 +15,7 @@ import time
 import pytest
 
 from guard.detect.browser_tabs import BrowserTabs
+from guard.detect.redaction import redact_url
 from guard.detect.windows.linux_x11 import X11WindowLister
 from guard.events import Signal
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
@@ -84,6 +85,33 @@ def test_a_background_tab_that_plays_sound_stays_a_meeting(world):
     world.browser.activate(ZOOM)
     world.wait_tab(ZOOM, lambda e: e["tab"]["active"])
     world.browser.close(ZOOM)
+
+
+def test_a_bigbluebutton_listen_only_tab_is_a_meeting_and_stays_one_in_the_background_while_it_plays(world):
+    """A participant who joined BigBlueButton with 'Listen only' holds no microphone or camera (the client shows its
+    leave-audio button, data-test 'leaveListenOnly'). On public.senfcall.de, a server the extension sees, the client's
+    page (<server>/html5client/join?sessionToken=..., sent with the token cut out; titled '<client> - <meeting> -
+    <view>') is a meeting, and in the background it stays one while it plays the meeting's sound."""
+    url = "https://public.senfcall.de/html5client/join?sessionToken=ls4k2q9x7v"
+    sent = redact_url(url)
+    world.site.pages[("public.senfcall.de", "/html5client/join")] = Page(
+        "BigBlueButton - Seminar 4b - Default presentation view", sound=True,
+        body='<button data-test="leaveListenOnly" aria-label="Leave audio">listen</button>')
+    world.browser.open(url)
+    world.wait_tab(sent, lambda e: e["tab"]["audible"], timeout=30)
+    assert "ls4k2q9x7v" not in json.dumps(world.states())
+    (meeting,) = world.scan_meetings("bigbluebutton")
+    world.browser.new_blank_tab()
+    entry = world.wait_tab(sent, lambda e: not e["tab"]["active"])
+    assert entry["tab"]["audible"] is True and not entry["tab"].get("microphone")
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "bigbluebutton"]
+    assert "(in the background, plays sound)" in tab.detail, tab.detail
+    (background,) = world.scan_meetings("bigbluebutton")
+    assert background["tab"] == meeting["tab"] == tab.tab, "listening in the background is the same meeting"
+    world.browser.activate(url)
+    world.wait_tab(sent, lambda e: e["tab"]["active"])
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(sent) is None, what="the closed tab to leave the state")
 
 
 def test_a_jitsi_pre_join_screen_is_a_lobby_until_the_participant_joins(world):

@@ -88,6 +88,29 @@ def test_a_background_tab_holding_the_microphone_stays_a_meeting(world):
     world.browser.close(url)
 
 
+def test_a_bigbluebutton_listen_only_tab_playing_sound_is_a_meeting_without_microphone_or_camera(world):
+    """BigBlueButton joined with 'Listen only' (the client's leave-audio button, data-test 'leaveListenOnly') on
+    public.senfcall.de: Firefox tells the extension the page holds neither microphone nor camera and plays sound;
+    the client's page (titled '<client> - <meeting> - <view>', its sessionToken cut out of the link sent) is a
+    meeting, in the background too while it plays."""
+    url = "https://public.senfcall.de/html5client/join?sessionToken=fx8m3t2w"
+    sent = redact_url(url)
+    world.site.pages[("public.senfcall.de", "/html5client/join")] = Page(
+        "BigBlueButton - Algebra I - Default presentation view", sound=True,
+        body='<button data-test="leaveListenOnly" aria-label="Leave audio">listen</button>')
+    world.browser.open(url)
+    world.wait_tab(sent, lambda e: e["tab"]["audible"], timeout=30)
+    world.browser.new_blank_tab()
+    entry = world.wait_tab(sent, lambda e: not e["tab"]["active"])
+    assert (entry["tab"]["audible"], entry["tab"]["microphone"], entry["tab"]["camera"]) == (True, False, False)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "bigbluebutton"]
+    assert "(in the background, plays sound)" in tab.detail, tab.detail
+    (meeting,) = world.scan_meetings("bigbluebutton")
+    assert meeting["tab"] == tab.tab, "listening only, in the background, is a meeting in progress"
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(sent) is None, what="the closed tab to leave the state")
+
+
 def test_a_jitsi_lobby_is_reported_as_a_lobby_until_the_participant_joins(world):
     """Jitsi's pre-join or lobby screen ('.premeeting-screen', the catalog's lobby selector) at the room's link
     and under its title: the packed extension says lobby and the app counts no meeting; once the screen goes

@@ -42,7 +42,7 @@ def test_the_setting_shows_menu_tooltip_settings_and_qt_buttons_in_german(qtbot,
     assert current_language() == "de"
     shell.on_snapshot(Snapshot(at=NOW, enabled=True, paused_until=None, apps=(), meetings=(), probes=()))
     lines = menu_texts(shell.tray.menu)
-    for item in ("Meine Einwilligung festhalten…", "Überwachung 1 Stunde pausieren", "Einstellungen öffnen",
+    for item in ("Meine Entscheidung festhalten…", "Überwachung 1 Stunde pausieren", "Einstellungen öffnen",
                  "Willkommen und Datenschutz…", "Beenden"):
         assert item in lines, (item, lines)
     assert "kein Meeting-Client erkannt" in shell.tray.icon.toolTip()

@@ -148,7 +148,7 @@ def test_menu_lists_the_meeting_its_evidence_features_and_clauses(qtbot, shells,
     assert "§10.4 Use of your content or data (unverified) — checked 12 Jan 2026" in lines  # whole, date not cut
     assert "“We do not use your audio, video or chat to train AI models.”" in lines
     assert not any("Old wording" in line for line in lines), "a clause no longer in force is not listed"
-    for item in ("Record my consent…", "Pause monitoring for 1 hour", "Check terms now", "Open settings", "Quit"):
+    for item in ("Record my decision…", "Pause monitoring for 1 hour", "Check terms now", "Open settings", "Quit"):
         assert item in lines
 
 

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.desktop
 # A user past the first start: the welcome window would otherwise open with the app.
 SETTINGS = ("[general]\nwelcome_shown = true\n\n[detection]\ninterval_seconds = 0.5\n\n"
             "[terms]\nnetwork_enabled = false\n")
-CONSENT_TITLE = "Record my consent — Meeting Privacy Guard"
+CONSENT_TITLE = "Record my decision — Meeting Privacy Guard"
 SETTINGS_TITLE = "Meeting Privacy Guard Settings"
 WATCHER = ("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher")
 NOTIFICATION_SPOT = (1120, 100)  # mako's first notification: top right, under waybar (tests/support/wayland.py)
@@ -105,7 +105,7 @@ def test_the_tray_menu_works_over_dbusmenu_and_opens_the_settings_window(app, sw
         _revision, layout = call(conn, service, menu_path, "com.canonical.dbusmenu", "GetLayout", "iias",
                                  (0, -1, []))
         labels = dict(_labels(layout))
-        assert "Record my consent…" in labels and "Quit" in labels, labels
+        assert "Record my decision…" in labels and "Quit" in labels, labels
         call(conn, service, menu_path, "com.canonical.dbusmenu", "Event", "isvu",
              (labels["Open settings"], "clicked", ("i", 0), 0))
     finally:

@@ -99,8 +99,8 @@ class ConsentDialog(ConsentSaving, QDialog):
         self.kept = False  # the decision was kept until the key can be read: nothing left to save
         self._missing = ""  # what the red message asks for; it goes once that is chosen
         self._shown = False
-        self.setWindowTitle(_("Record my consent — {app}").format(app=APP_NAME))
-        self.setAccessibleName(_("Record my consent"))
+        self.setWindowTitle(_("Record my decision — {app}").format(app=APP_NAME))
+        self.setAccessibleName(_("Record my decision"))
         self.setMinimumWidth(560)
         self._build()
         self._select_provider(subject.provider_id)

@@ -68,7 +68,7 @@ class NoTrayWindow(QWidget):
         layout.addWidget(self.details)
 
         buttons = QHBoxLayout()
-        self.record = self._button(_("&Record my consent…"), RecordConsent(), buttons)
+        self.record = self._button(_("&Record my decision…"), RecordConsent(), buttons)
         self.pause = self._button(_("&Pause monitoring for 1 hour"), PauseMonitoring(), buttons)
         self.check_terms = self._button(_("Check &terms now"), CheckTerms(), buttons)
         layout.addLayout(buttons)

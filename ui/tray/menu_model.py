@@ -141,7 +141,7 @@ def meeting_entry(view: MeetingView) -> MenuEntry:
                      *(line for seen in view.switched_on for line in wrapped(seen))]
     children += [heading(_("Why the app thinks so"))]
     children += [line for evidence in view.evidence for line in wrapped(evidence, indent="  ")]
-    children += [SEPARATOR, MenuEntry(_("Record my consent for this meeting…"), action=RecordConsent(meeting.id)),
+    children += [SEPARATOR, MenuEntry(_("Record my decision for this meeting…"), action=RecordConsent(meeting.id)),
                  SEPARATOR, heading(_("AI features ({count})").format(count=len(view.features)))]
     children += [feature_entry(f) for f in view.features] or [info("  " + _("None listed in the catalog"))]
     if view.clauses:
@@ -170,7 +170,7 @@ def menu_entries(status: TrayStatus, flags: MenuFlags = MenuFlags()) -> list[Men
     for problem in flags.problems:
         entries += wrapped(f"⚠ {problem}")
     entries.append(SEPARATOR)
-    entries.append(MenuEntry(_("&Record my consent…"), action=RecordConsent(), enabled=flags.ready))
+    entries.append(MenuEntry(_("&Record my decision…"), action=RecordConsent(), enabled=flags.ready))
     if status.paused:
         resume = _("Resume &monitoring (paused {until})").format(until=format_pause(status.paused_until))
         entries.append(MenuEntry(resume, action=ResumeMonitoring(), enabled=flags.ready))
