@@ -344,6 +344,7 @@ HELDOUT_I = frozenset(
 # documents of meeting and AI relevance with no pair before. Labels only in labels.toml; read once, by the lead.
 HELDOUT_J = frozenset(
     {
+        "amazon/photos-terms-of-service/2021-05-03__2024-01-05",
         "bumble/privacy-policy/2026-07-10__2026-08-10",
         "deepseek/developer-terms/2026-03-27__2026-04-21",
         "discord/terms-of-service/2025-09-23__2025-09-27",
@@ -360,6 +361,7 @@ HELDOUT_J = frozenset(
         "kick/privacy-policy/2025-12-10__2026-05-18",
         "kivra/privacy-policy/2026-03-25__2026-04-27",
         "mozilla/firefox-terms-of-service/2025-06-10__2026-06-29",
+        "mozilla/privacy-policy/2022-12-14__2023-03-21",
         "openai/chatgpt-trackers-policy/2026-07-16__2026-08-03",
         "openai/chatgpt-trackers-policy/2026-08-03__2026-08-14",
         "overleaf/trackers-policy/2026-05-08__2026-06-11",
