@@ -60,6 +60,7 @@ class BrowserTabs:
         self._reader: StateReader | None = None
         self._last: dict[tuple[str, str], Observation] = {}
         self._matched = _Matches()
+        self._labels: dict[tuple[str, int], str] = {}  # (browser, instance) -> its tabs' label, kept while it runs
         self.fronts: FrontTabs = NO_EXTENSION  # as of the last read
 
     def observations(self, rules: DetectionRules, at: datetime) -> list[Observation]:
@@ -73,7 +74,7 @@ class BrowserTabs:
         from guard.browser.browsers import by_id
 
         matched = self._matched.using(rules)
-        labels = _labels(states)
+        labels = self._labels_of(states)
         found: list[Observation] = []
         current: dict[tuple[str, str], Observation] = {}
         for state, label in zip(states, labels, strict=True):
@@ -100,6 +101,20 @@ class BrowserTabs:
         self._last = current
         self.fronts = _fronts(states, matched, rules, at)
         return found
+
+    def _labels_of(self, states: list[StateFile]) -> list[str]:
+        """Each state's label for its tabs (``chromium``, ``chromium#<pid>``), the same for as long as its browser
+        instance runs: a tab's identity must not change when another host connects or goes (another profile's
+        browser; the same browser's host restarted with the extension's background script, the old one not gone
+        yet, which shares its tab ids). The first instance of a browser seen is plain, the others by pid."""
+        instances = [(state.browser, state.browser_pid if state.browser_pid is not None else -state.host_pid)
+                     for state in states]
+        self._labels = {key: label for key, label in self._labels.items() if key in instances}
+        for browser, instance in instances:
+            if (browser, instance) not in self._labels:
+                taken = set(self._labels.values())
+                self._labels[(browser, instance)] = browser if browser not in taken else f"{browser}#{abs(instance)}"
+        return [self._labels[key] for key in instances]
 
     def close(self) -> None:
         """Nothing held open (the files are read and closed each time)."""
@@ -207,15 +222,6 @@ def _fronts(states: list[StateFile], matched: _Matches, rules: DetectionRules, a
                                                        any_focused(focus_by_browser[name]), lobbies_by_browser[name])
                                     for name, tabs in tabs_by_browser.items()}
     return FrontTabs(by_pid, by_browser)
-
-
-def _labels(states: list[StateFile]) -> list[str]:
-    """``chromium`` for a browser's one running instance; ``chromium#<pid>`` when several run."""
-    counts: dict[str, int] = {}
-    for state in states:
-        counts[state.browser] = counts.get(state.browser, 0) + 1
-    return [state.browser if counts[state.browser] == 1 else f"{state.browser}#{state.browser_pid or state.host_pid}"
-            for state in states]
 
 
 def _tab_observation(provider_id: str, state: StateFile, entry: TabEntry, tab: str, shown: str,

@@ -376,17 +376,19 @@ def _in_meeting_events(view: TickView, meetings: dict[str, MeetingTrack], announ
 
 def _meeting_of(obs: Observation, meetings: Mapping[str, MeetingTrack]) -> MeetingTrack | None:
     """The meeting an in-meeting observation came from: by its tab or window, else the only
-    meeting of its provider in progress."""
+    meeting of its provider in progress. A tab that is no meeting's (a lobby, a silent page in the
+    background) is no meeting's either: what it shows is not put on a meeting going on elsewhere."""
     for key in (f"tab:{obs.tab}" if obs.tab else None, f"window:{obs.window}" if obs.window else None):
         if key is not None:
             found = next((t for t in meetings.values() if key in t.keys), None)
             if found is not None:
                 return found
-    if obs.signal == Signal.AI_NOTICE:
+    if obs.tab:
+        return None
+    if obs.signal == Signal.AI_NOTICE:  # a notice is its provider's: never another provider's meeting
         mine = [t for t in meetings.values() if t.provider_id == obs.provider_id]
-        if len(mine) == 1:
-            return mine[0]
-    if len(meetings) == 1:
+        return mine[0] if len(mine) == 1 else None
+    if len(meetings) == 1:  # a bot's provider is the note-taker's, not the meeting's
         return next(iter(meetings.values()))
     return None
 

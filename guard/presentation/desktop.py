@@ -74,8 +74,8 @@ def _browser_tabs(browsers: Sequence[BrowserState] | None) -> Capability:
     said = [works.get(browser.state, False) for browser in browsers]
     state = True if True in said else None if None in said else False
     detail = listed(labelled(browser.browser, browser_state_words(browser.state)) for browser in browsers)
-    return Capability("browser-tabs", label, state, detail,
-                      "" if state else _("set up the extension in Preferences (Browser extension)"))
+    enable = _("set up the extension: Preferences, Browser extension, or “meeting-guard browser install”")
+    return Capability("browser-tabs", label, state, detail, "" if state else enable)
 
 
 # What a browser's state means for reading its tabs: connected, set up and waiting for the

@@ -114,6 +114,52 @@ def test_a_bigbluebutton_listen_only_tab_is_a_meeting_and_stays_one_in_the_backg
     wait_for(lambda: world.tab_state(sent) is None, what="the closed tab to leave the state")
 
 
+def test_meets_asking_to_be_let_in_screen_on_an_english_page_is_a_lobby_until_the_participant_is_let_in(world):
+    """After 'Ask to join', Meet says 'Asking to be let in...' at the meeting's link until someone lets the participant
+    in; no source names an element of that screen, so the catalog's English words count, as the whole text of one
+    shown element, on a page that declares English: the extension says lobby and the app counts no meeting; once
+    let in, the same tab is a meeting."""
+    url = "https://meet.google.com/wai-tnow-abc"
+    admit = ("const poll = setInterval(async () => { const answer = await fetch('/wai-tnow-abc-admitted');"
+             " if (answer.ok) { clearInterval(poll); document.getElementById('waiting').remove(); } }, 300);")
+    world.site.pages[("meet.google.com", "/wai-tnow-abc")] = Page(
+        "Meet – wai-tnow-abc", body='<div id="waiting"><div>Asking to be let in...</div>'
+        '<div>You\u2019ll join the call when someone lets you in</div><button>Return to home screen</button></div>',
+        script=admit)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "google-meet"]
+    assert (tab.signal, tab.meeting) == (Signal.BROWSER_TAB, False)
+    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
+    assert world.scan_meetings("google-meet") == [], "asking to be let in is no meeting"
+
+    world.site.pages[("meet.google.com", "/wai-tnow-abc-admitted")] = Page("admitted")
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+    (meeting,) = world.scan_meetings("google-meet")
+    assert meeting["tab"] == tab.tab
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
+def test_the_lobby_words_in_a_chat_line_or_on_a_page_in_another_language_leave_a_meet_call_a_meeting(world):
+    """The words count only on a page that declares their language, and never in a list (a chat line): a
+    participant who writes 'Asking to be let in' in the chat, or a page that declares German, stays in a meeting."""
+    chat = "https://meet.google.com/cha-tlin-eab"
+    world.site.pages[("meet.google.com", "/cha-tlin-eab")] = Page(
+        "Meet – cha-tlin-eab", body='<ul aria-label="Chat"><li>Asking to be let in</li></ul>')
+    german = "https://meet.google.com/ger-mann-abc"
+    world.site.pages[("meet.google.com", "/ger-mann-abc")] = Page(
+        "Meet – ger-mann-abc", body="<div>Asking to be let in...</div>",
+        script="document.documentElement.lang = 'de';")
+    for url in (chat, german):  # one after the other: a silent tab in the background is no meeting anyway
+        world.browser.open(url)
+        world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+        (meeting,) = world.scan_meetings("google-meet")
+        assert meeting["url"] == url, meeting
+        world.browser.close(url)
+        wait_for(lambda url=url: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
 def test_a_jitsi_pre_join_screen_is_a_lobby_until_the_participant_joins(world):
     """Jitsi shows its pre-join screen (PreMeetingScreen's '.premeeting-screen', the catalog's lobby selector)
     at the room's link and under its title: the extension says lobby, the app counts no meeting; once the

@@ -140,3 +140,21 @@ def test_recording_a_decision_has_one_name(code):
             if DECISION[code] not in said:
                 wrong.append(said)
     assert not wrong, f"{code}: {wrong}"
+
+
+MONITORING = {"en": "monitoring", "de": "Überwachung", "fr": "surveillance", "es": "supervisión",
+              "it": "monitoraggio", "nl": "bewaking"}
+PAUSED_OR_OFF = re.compile(r"\b(?:monitoring|detection)\b.*\b(?:paused|switched off)\b|\b(?:pause|resume)\b.*"
+                           r"\b(?:monitoring|detection)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("code", UI_LANGUAGES)
+def test_a_paused_or_switched_off_state_names_monitoring(code):
+    """The tray said "monitoring paused", the Overview "Detection is paused", of one state."""
+    wrong = []
+    for message in read(None if code == "en" else code):
+        if isinstance(message.id, str) and PAUSED_OR_OFF.search(message.id):
+            said = (message.id if code == "en" else str(message.string)).replace("&", "")
+            if MONITORING[code].lower() not in said.lower():
+                wrong.append(said)
+    assert not wrong, f"{code}: {wrong}"
