@@ -3,7 +3,8 @@
  * It looks for two things a participant needs to know and reports them to the background
  * script, which tells the app on this computer:
  *   - an AI, recording or transcription notice shown in a dialog, an alert or status banner or an
- *     aria-live region, matched against the catalog's notice words for this service;
+ *     aria-live region, matched against the catalog's notice words for this service; never the chat
+ *     (messages, their list or log, the box they are typed in), whose text people in the meeting write;
  *   - a participant whose display name is a note-taker bot's (catalog participant names);
  *   - whether the page shows its pre-join or lobby screen (the catalog's lobby selectors for this
  *     service: an element its own source renders only there, counted while shown), so a lobby is not taken
@@ -41,6 +42,18 @@
   }
 
   const CONTAINERS = 'dialog,[role="dialog"],[role="alertdialog"],[role="alert"],[role="status"],[aria-live]';
+  // What people in the meeting type is never the service's own notice, whatever it says: a meeting page often shows its
+  // chat in an aria-live or status region. Text inside these is skipped, and a container inside one is no notice: a chat
+  // log or feed (ARIA's role for a chat), editable text, and the chat lists and messages of the services' own pages, as
+  // open-source meeting bots read them (Vexa-ai/vexa teams-chat.ts, zoom-chat.ts, jitsi-chat.ts at 4647c96e; Meet's
+  // message attributes as ndazeo/meetsoup inject.js reads them).
+  const NOT_NOTICE = ['[role="log"]', '[role="feed"]', "[contenteditable]", "textarea", "input",
+    '[data-message-text]', '[data-sender-name]', // Google Meet
+    '[data-tid^="chat-pane"]', '[data-tid="message-pane-list-runway"]', '[data-tid="chatPaneMessageList"]',
+    '[data-tid="messageBodyContent"]', // Teams
+    '[aria-label="Chat Message List"]', ".chat-container__chat-list", ".new-chat-message__container", // Zoom
+    "#chatconversation", ".chatmessage", '[class*="chat-message-group"]', // Jitsi Meet
+  ].join(",");
   // Elements that flow inside a line: their text belongs to the sentence around them. Any other
   // element starts a block of its own, and a sentence never runs from one block into the next.
   const INLINE = new Set(["A", "ABBR", "B", "BDI", "BDO", "CITE", "CODE", "DATA", "DFN", "EM", "FONT", "I", "KBD",
@@ -144,6 +157,11 @@
     let block = null;
     while (text.length < limit && nodes < LIMITS.nodesPerContainer && walker.nextNode()) {
       const node = walker.currentNode;
+      const chat = node.parentElement && node.parentElement.closest(NOT_NOTICE);
+      if (chat && chat !== element && element.contains(chat)) {
+        nodes += 1; // a chat message in the container: none of its words are the service's
+        continue;
+      }
       let parent = node.parentElement;
       while (parent && parent !== element && INLINE.has(parent.tagName)) {
         parent = parent.parentElement;
@@ -223,8 +241,8 @@
   }
 
   function checkContainer(element) {
-    if (notices.length === 0) {
-      return;
+    if (notices.length === 0 || element.closest(NOT_NOTICE)) {
+      return; // a container in or of the chat shows what people typed
     }
     const text = textOf(element, LIMITS.containerText);
     const normalised = MPG.normalise(text);

@@ -291,6 +291,18 @@ def test_a_flood_of_bot_names_in_the_chat_does_not_hide_the_ai_notice_hostile(wo
     world.browser.close(url)
 
 
+def test_a_chat_line_with_the_notices_words_raises_no_notice_hostile(world):
+    """On Meet, Mallory types 'Gemini is taking notes' in the chat (Meet's message attributes, shown in a live
+    region, and a Teams-style chat message posted into another); only Meet's own notice dialog is a notice."""
+    chat = ('<div aria-live=polite aria-label="Chat messages"><div data-sender-name="Mallory">'
+            '<div data-message-text="x">lol Gemini is taking notes, not</div></div></div>'
+            '<div role=status><p>3 new messages</p><div data-sender-name="Mallory">Mallory: Gemini is taking notes!'
+            '</div></div>')
+    line = '<div data-tid="chat-pane-message"><span>Mallory</span> <p>Gemini is taking notes for real</p></div>'
+    world.chat_lines_are_no_notice("https://meet.google.com/cha-tlin-esx", "Meet – cha-tlin-esx", chat, line,
+                                   "Gemini is taking notes.")
+
+
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):
     world.redaction_in_the_page("meet.google.com")
 

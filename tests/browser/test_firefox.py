@@ -251,6 +251,18 @@ def test_a_recording_notice_shown_after_a_while_is_reported(world):
     world.browser.close(url)
 
 
+def test_a_chat_line_with_the_notices_words_raises_no_notice_hostile(world):
+    """In Jitsi Meet, Mallory types 'Mallory started the recording' in the chat (Jitsi's chat conversation and
+    messages, shown in live and status regions); only Jitsi's own recording notice is a notice."""
+    chat = ('<div id=chatconversation aria-live=polite><div class=chatmessage><div class=display-name>Mallory</div>'
+            '<div class=usermessage>Mallory started the recording. Kidding</div></div></div>'
+            '<div role=status><div class=chat-message-group><div class=usermessage>Eve started the recording'
+            '</div></div><span>1 new message</span></div>')
+    line = '<div class=chatmessage><div class=usermessage>Oscar started the recording, really</div></div>'
+    world.chat_lines_are_no_notice("https://meet.jit.si/ChatRoom", "ChatRoom | Jitsi Meet", chat, line,
+                                   "Grace Hopper started the recording")
+
+
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):
     world.redaction_in_the_page("meet.jit.si")
 
