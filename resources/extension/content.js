@@ -101,7 +101,7 @@
   const lobbyTextMin = Math.min(...lobbyTexts.map((words) => words.length));
   const lobbyTextMax = Math.max(...lobbyTexts.map((words) => words.length)) + LOBBY_TEXT_SLACK;
   const lobbyTextHeads = lobbyTexts.map((words) => words.split(" ")[0]); // and only when it holds their first word
-  const NOT_LOBBY_TEXT = 'ul,ol,li,[role="log"],[role="list"],[role="listitem"],[contenteditable],textarea,input';
+  const NOT_LOBBY_TEXT = 'ul,ol,li,[role="list"],[role="listitem"],' + NOT_NOTICE; // lists and the chat
   let lobbyTextNode = null; // the text node last seen holding the lobby words
   let inLobby = null; // as last reported: null before the first look
   const LOBBY_ELEMENTS = 8; // elements of one lobby selector looked at, so a page full of them costs little

@@ -146,7 +146,8 @@ def test_the_lobby_words_in_a_chat_line_or_on_a_page_in_another_language_leave_a
     participant who writes 'Asking to be let in' in the chat, or a page that declares German, stays in a meeting."""
     chat = "https://meet.google.com/cha-tlin-eab"
     world.site.pages[("meet.google.com", "/cha-tlin-eab")] = Page(
-        "Meet – cha-tlin-eab", body='<ul aria-label="Chat"><li>Asking to be let in</li></ul>')
+        "Meet – cha-tlin-eab", body='<ul aria-label="Chat"><li>Asking to be let in</li></ul>'
+        '<div data-sender-name="Grace Hopper"><div data-message-text>Asking to be let in...</div></div>')
     german = "https://meet.google.com/ger-mann-abc"
     world.site.pages[("meet.google.com", "/ger-mann-abc")] = Page(
         "Meet – ger-mann-abc", body="<div>Asking to be let in...</div>",

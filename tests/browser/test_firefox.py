@@ -219,6 +219,31 @@ def test_a_zoom_web_client_waiting_room_is_a_lobby_until_the_participant_is_let_
     wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
 
 
+def test_meets_asking_to_be_let_in_screen_holding_the_microphone_is_a_lobby_in_firefox(world):
+    """Meet's waiting screen after 'Ask to join' ('Asking to be let in...', the catalog's English lobby words, on a
+    page that declares English) with the microphone on: the packed extension says lobby, Firefox says the page holds
+    the microphone, and the app counts no meeting; once let in, the same tab is a meeting."""
+    url = "https://meet.google.com/fxw-aitn-owb"
+    admit = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
+             "const poll = setInterval(async () => { const answer = await fetch('/fxw-aitn-owb-admitted');"
+             " if (answer.ok) { clearInterval(poll); document.getElementById('waiting').remove(); } }, 300);")
+    world.site.pages[("meet.google.com", "/fxw-aitn-owb")] = Page(
+        "Meet \u2013 fxw-aitn-owb", body='<div id="waiting"><div>Asking to be let in\u2026</div>'
+        '<button>Return to home screen</button></div>', script=admit)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "google-meet"]
+    assert (tab.signal, tab.meeting) == (Signal.BROWSER_TAB, False)
+    assert world.scan_meetings("google-meet") == [], "asking to be let in is no meeting, nor is its microphone"
+
+    world.site.pages[("meet.google.com", "/fxw-aitn-owb-admitted")] = Page("admitted")
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+    (meeting,) = world.scan_meetings("google-meet")
+    assert meeting["tab"] == tab.tab
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
 def test_a_bot_joining_the_participant_list_is_reported(world):
     world.site.pages[("meet.jit.si", "/BotRoom")] = Page("BotRoom | Jitsi Meet", bot_after_ms=800,
                                                        bot="Fathom AI Notetaker")
