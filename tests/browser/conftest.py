@@ -258,8 +258,8 @@ def shipped_rules() -> DetectionRules:
     return _rules
 
 
-def observe(probe: BrowserTabs) -> list[Observation]:
-    return probe.observations(shipped_rules(), datetime.now(UTC))
+def observe(probe: BrowserTabs, at: datetime | None = None) -> list[Observation]:
+    return probe.observations(shipped_rules(), at if at is not None else datetime.now(UTC))
 
 
 def browser_env(desktop: Any, root: Path, pulse: str) -> dict[str, str]:
