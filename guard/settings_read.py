@@ -5,7 +5,9 @@ the network back on). :func:`read_lenient` parses the whole file; when that fail
 table by table, and inside a broken table line by line, and reports each line it could not
 read with its number. A table whose header appears twice, or that keys above its header made
 already (TOML forbids both), is read from neither place: which one the writer meant cannot be
-known, so its settings take their defaults, or their private values. :func:`key_lines` finds the
+known, so its settings take their defaults, or their private values. A line inside a multi-line
+string (three double or single quotes) is text, never a setting or a header, even when read line by line (fail
+closed: a note quoting "network_enabled = true" turns nothing on). :func:`key_lines` finds the
 line of each ``section.key`` so that a bad value is reported where the user can find it.
 """
 
@@ -66,7 +68,9 @@ def read_lenient(text: str) -> Recovered:
         pass
     recovered = Recovered({}, [], set())
     problems = recovered.problems
-    blocks = _blocks(text.splitlines())
+    lines = text.splitlines()
+    inside = _inside_strings(lines)
+    blocks = _blocks(lines, inside)
     repeated = _repeated_tables(blocks)
     for table, first_line, lines in blocks:
         if table is _BROKEN:
@@ -93,7 +97,7 @@ def read_lenient(text: str) -> Recovered:
         except (tomllib.TOMLDecodeError, RecursionError):
             pass
         for offset, line in enumerate(lines):
-            if not line.strip() or line.lstrip().startswith("#"):
+            if not line.strip() or line.lstrip().startswith("#") or first_line + offset in inside:
                 continue
             try:
                 _merge(recovered, name, tomllib.loads(line))
@@ -109,12 +113,67 @@ def read_lenient(text: str) -> Recovered:
 _BROKEN = object()  # a block under a header that does not parse
 
 
-def _blocks(lines: list[str]) -> list[tuple[object, int, list[str]]]:
-    """(table name, None for the top, or _BROKEN; first body line number; body lines) per block."""
+def _closing(line: str, start: int, quote: str) -> int:
+    """Where the string that ``quote`` opened ends in ``line`` (the index after its closing quote), looking
+    from ``start``; -1 if it does not end on this line. Basic (double-quoted) strings have backslash escapes."""
+    escapes = quote[0] == '"'
+    index = start
+    while index < len(line):
+        if escapes and line[index] == "\\":
+            index += 2
+            continue
+        if line.startswith(quote, index):
+            end = index + len(quote)
+            if len(quote) == 3:  # up to two more quotes belong to the string
+                extra = 0
+                while extra < 2 and end < len(line) and line[end] == quote[0]:
+                    end += 1
+                    extra += 1
+            return end
+        index += 1
+    return -1
+
+
+def _inside_strings(lines: list[str]) -> set[int]:
+    """The numbers (1-based) of the lines that start inside a multi-line string: text, not settings.
+    One pass; quotes in comments and in one-line strings open nothing."""
+    inside: set[int] = set()
+    open_quote: str | None = None
+    for number, line in enumerate(lines, start=1):
+        if open_quote is not None:
+            inside.add(number)
+        index = 0
+        while index < len(line):
+            if open_quote is not None:
+                end = _closing(line, index, open_quote)
+                if end < 0:
+                    break
+                index, open_quote = end, None
+                continue
+            char = line[index]
+            if char == "#":
+                break
+            if char in "\"'":
+                if line.startswith(char * 3, index):
+                    open_quote = char * 3
+                    index += 3
+                    continue
+                end = _closing(line, index + 1, char)
+                if end < 0:
+                    break  # a one-line string that does not end: the line is broken, the next is not inside
+                index = end
+                continue
+            index += 1
+    return inside
+
+
+def _blocks(lines: list[str], inside: set[int]) -> list[tuple[object, int, list[str]]]:
+    """(table name, None for the top, or _BROKEN; first body line number; body lines) per block. A line
+    inside a multi-line string (``inside``) starts no table."""
     blocks: list[tuple[object, int, list[str]]] = [(None, 1, [])]
     for number, line in enumerate(lines, start=1):
         stripped = line.lstrip()
-        if stripped.startswith("["):
+        if stripped.startswith("[") and number not in inside:
             match = _HEADER.fullmatch(line)
             name = re.sub(r"\s+", "", match.group(1)) if match else None
             if name is None or "." in name:  # this file has no nested tables
@@ -144,7 +203,11 @@ def key_lines(text: str) -> dict[str, int]:
     """``section.key`` → the (first) line that sets it, for messages."""
     found: dict[str, int] = {}
     table: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    inside = _inside_strings(lines)
+    for number, line in enumerate(lines, start=1):
+        if number in inside:
+            continue
         header = _HEADER.fullmatch(line)
         if header:
             table = re.sub(r"\s+", "", header.group(1))

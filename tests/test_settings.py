@@ -112,6 +112,25 @@ def test_network_fails_closed(tmp_path, terms_table, line):
     assert any("network_enabled" in i.message(path) and "more private" in i.message(path) for i in store.issues)
 
 
+# Audit 13: with a syntax error elsewhere, recovery read the lines of a multi-line string as settings.
+@pytest.mark.parametrize("text", [
+    '[terms]\ncheck_interval_hours = 48\nnote = """\nnetwork_enabled = true\n"""\noops = = 1\n',
+    "[terms]\ncheck_interval_hours = 48\n[general]\nnote = '''\n[terms]\nnetwork_enabled = true\n'''\n"
+    "autostart = nope\n",
+    "[terms]\ncheck_interval_hours = 48\nnote = \"it's\" # \"\"\" in a comment\nbad = ]\nnetwork_enabled = true\n"
+    'alias = "a \\" and \'\'\' inside"\n',
+])
+def test_a_setting_inside_a_multi_line_string_is_text_not_a_setting(tmp_path, text):
+    """A line inside a multi-line string (\"\"\" or ''') is text even when the file must be read line by line: it
+    neither sets the network on nor starts a table. Quotes inside one-line strings or comments open no string."""
+    path = write(tmp_path / "settings.toml", text)
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.terms.check_interval_hours == 48, "the readable rest is kept"
+    on = "bad = ]" in text  # the last case: the line is really a setting
+    assert settings.terms.network_enabled is on
+
+
 def test_misspelt_section_turns_the_network_off(tmp_path):
     path = write(tmp_path / "settings.toml", "[term]\nnetwork_enabled = false\n")
     store = SettingsStore(path)

@@ -151,8 +151,10 @@ def extension_data(catalog: Catalog) -> dict[str, Any]:
         "notices": [{"provider": provider, "feature": feature, "text": normalise(notice.text)}
                     for provider, feature, notice in all_notices(catalog)],
         "bots": bot_names(catalog),
-        "lobbies": [{"provider": provider.id, "selectors": list(provider.detect.web.lobby_selectors)}
-                    for provider in catalog if provider.detect.web.lobby_selectors],
+        "lobbies": [{"provider": provider.id, "selectors": list(provider.detect.web.lobby_selectors),
+                     "texts": {language: [normalise(phrase) for phrase in phrases]
+                               for language, phrases in sorted(provider.detect.web.lobby_texts.items())}}
+                    for provider in catalog if provider.detect.web.lobby_selectors or provider.detect.web.lobby_texts],
         "limits": limits.for_extension(),
     }
 

@@ -23,6 +23,11 @@ PATTERN_COST_LIMIT = 400
 # A lobby selector is a plain CSS selector the extension hands to querySelector: classes, ids and attribute
 # tests only (no combinators, no pseudo-classes), so a catalog file cannot make it costly or surprising.
 MAX_SELECTOR = 120
+# Lobby words (a fallback where no source names an element): per page language, a short phrase the screen
+# shows as the whole text of one element.
+LOBBY_LANGUAGE = re.compile(r"[a-z]{2,3}")
+MAX_LOBBY_TEXT = 80
+MAX_LOBBY_TEXTS = 8
 LOBBY_SELECTOR = re.compile(r'(?:[.#][A-Za-z_][A-Za-z0-9_-]*|\[[A-Za-z_][A-Za-z0-9_-]*(?:="[A-Za-z0-9_.-]*")?\])'
                             r'{1,6}')
 
@@ -97,6 +102,9 @@ class WebDetect(BaseModel):
     ``lobby_selectors`` are CSS selectors of the element the app's own source renders only on its pre-join
     or lobby screen, under the meeting's own link and title (Jitsi's ``.premeeting-screen``): while the
     browser extension finds one in a meeting tab, that tab is the app open in its lobby, not a meeting.
+    ``lobby_texts``, per page language (the primary subtag of the page's ``<html lang>``), are the words a
+    lobby screen shows as the whole text of one element, for a screen no source names an element of
+    (Meet's "Asking to be let in"): a fallback used only on a page that declares that language.
     """
 
     model_config = MODEL
@@ -109,6 +117,7 @@ class WebDetect(BaseModel):
     device_window_titles: tuple[str, ...] = ()
     links_need_media: bool = False
     lobby_selectors: tuple[str, ...] = ()
+    lobby_texts: dict[str, tuple[str, ...]] = {}
 
     _patterns = field_validator("url_patterns", "any_host_url_patterns", "url_excludes", "meeting_window_titles",
                                 "device_window_titles")(_check_patterns)
@@ -137,6 +146,21 @@ class WebDetect(BaseModel):
                                  "or an attribute ('[name=\"value\"]') selector, or several joined, of at most "
                                  f"{MAX_SELECTOR} characters")
         return selectors
+
+    @field_validator("lobby_texts")
+    @classmethod
+    def _lobby_texts_are_short(cls, texts: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for language, phrases in texts.items():
+            if not LOBBY_LANGUAGE.fullmatch(language):
+                raise FieldError((language,), f"language {language[:20]!r} must be a primary language subtag "
+                                 "of two or three lowercase letters, such as 'en'")
+            if not 1 <= len(phrases) <= MAX_LOBBY_TEXTS:
+                raise FieldError((language,), f"give one to {MAX_LOBBY_TEXTS} phrases")
+            for index, phrase in enumerate(phrases):
+                if not 3 <= len(phrase.strip()) <= MAX_LOBBY_TEXT:
+                    raise FieldError((language, index), f"phrase {phrase[:80]!r} must be 3 to {MAX_LOBBY_TEXT} "
+                                     "characters")
+        return texts
 
     @model_validator(mode="after")
     def _link_only_hosts_show_no_page(self) -> WebDetect:

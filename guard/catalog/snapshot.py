@@ -226,13 +226,18 @@ def _texts(value: object) -> bool:
 
 
 _FLAGS = frozenset({"links_need_media"})  # the yes-or-no keys of a detect table's web part
+_BY_LANGUAGE = frozenset({"lobby_texts"})  # the web part's tables of lists of text, one per language
+
+
+def _by_language(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(key, str) and _texts(item) for key, item in value.items())
 
 
 def _detect_shaped(detect: dict[str, Any]) -> bool:
     """The ``detect`` table has the shape :func:`_matched` writes (per-OS and web tables of lists of
-    text and the web table's yes-or-no flags, bots' names, ``[feature, words]`` notices): a snapshot
-    another program wrote with the right fingerprint but another shape is not read, so matching never
-    meets a number where it reads a list."""
+    text and the web table's yes-or-no flags and per-language lists, bots' names, ``[feature, words]``
+    notices): a snapshot another program wrote with the right fingerprint but another shape is not read,
+    so matching never meets a number where it reads a list."""
     for key, value in detect.items():
         if key == "participant_names":
             ok = _texts(value)
@@ -240,6 +245,7 @@ def _detect_shaped(detect: dict[str, Any]) -> bool:
             ok = isinstance(value, list) and all(_texts(item) and len(item) == 2 for item in value)
         elif key in ("linux", "windows", "macos", "web"):
             ok = isinstance(value, dict) and all(_texts(item) or (name in _FLAGS and isinstance(item, bool))
+                                                 or (name in _BY_LANGUAGE and _by_language(item))
                                                  for name, item in value.items())
         else:
             ok = True  # not read by matching

@@ -6,10 +6,12 @@ import argparse
 from datetime import date, datetime, time, timedelta
 
 from guard.errors import GuardError
+from guard.text_controls import quoted
 
 DAY_FORMS = "YYYY-MM-DD, e.g. 2026-05-01"
 MOMENT_FORMS = ("a date (2026-05-01) or a date and time (2026-05-01T14:30, local time), optionally with "
                 "seconds and a zone (2026-05-01T14:30:00+02:00 or 2026-05-01T12:30Z)")
+SHOWN_INPUT = 40  # characters of a bad date quoted in its error: a date or time is far shorter
 # Clocks drift: a decision stamped a few minutes ahead (another device's clock) is not "in the future".
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -23,7 +25,7 @@ def day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date: give {DAY_FORMS}") from None
+        raise argparse.ArgumentTypeError(f"'{quoted(text, SHOWN_INPUT)}' is not a date: give {DAY_FORMS}") from None
 
 
 def parse_moment(text: str, option: str, *, end_of_day: bool = False) -> datetime:
@@ -37,7 +39,8 @@ def parse_moment(text: str, option: str, *, end_of_day: bool = False) -> datetim
         else:
             moment = datetime.fromisoformat(text)
     except ValueError:
-        raise DateInputError(f"{option}: '{text}' is not an ISO 8601 date or time; give {MOMENT_FORMS}.") from None
+        shown = quoted(text, SHOWN_INPUT)
+        raise DateInputError(f"{option}: '{shown}' is not an ISO 8601 date or time; give {MOMENT_FORMS}.") from None
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 

@@ -14,7 +14,11 @@ observations the session machine understands:
   is a new tab of such a service whose page has not said yet whether it shows its lobby (the page loads),
   for up to :data:`LOBBY_WAIT`: after that (an extension that does not tell) it counts as before;
 * a ``BROWSER_TAB`` with ``closed`` once for a meeting tab that is gone (closed, navigated away
-  from the meeting, or its browser quit), so its meeting ends at once;
+  from the meeting, or its browser quit), so its meeting ends at once; but when only its host went while
+  its browser runs (the extension's background script restarted: Chromium stops an idle service worker,
+  and the host exits with the pipe and removes its file), the tab is still open: it is held, as last seen,
+  until a host of that browser says again (then it is closed only if that host no longer lists it), for up
+  to :data:`REATTACH_WAIT` (an extension switched off never comes back);
 * ``AI_NOTICE`` for a notice the page showed, with the catalog feature whose words it contains;
 * ``PARTICIPANT`` for a display name that is a note-taker bot's (the bot's provider, in that tab).
 
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +53,8 @@ log = logging.getLogger(__name__)
 # How long a new tab of a service that can show a lobby waits for its page to say whether it does: the
 # content script tells once the page has loaded (document_idle); an extension too old to tell never does.
 LOBBY_WAIT = timedelta(seconds=20)
+# How long a meeting tab whose host went, while its browser still runs, is held for a new host of that browser.
+REATTACH_WAIT = timedelta(seconds=30)
 
 
 class BrowserTabs:
@@ -60,6 +67,8 @@ class BrowserTabs:
         self._reader: StateReader | None = None
         self._last: dict[tuple[str, str], Observation] = {}
         self._matched = _Matches()
+        self._labels: dict[tuple[str, int], str] = {}  # (browser, instance) -> its tabs' label, kept while it runs
+        self._held: dict[tuple[str, str], tuple[Observation, datetime]] = {}  # gone with their host: since when
         self.fronts: FrontTabs = NO_EXTENSION  # as of the last read
 
     def observations(self, rules: DetectionRules, at: datetime) -> list[Observation]:
@@ -73,7 +82,7 @@ class BrowserTabs:
         from guard.browser.browsers import by_id
 
         matched = self._matched.using(rules)
-        labels = _labels(states)
+        labels = self._labels_of(states)
         found: list[Observation] = []
         current: dict[tuple[str, str], Observation] = {}
         for state, label in zip(states, labels, strict=True):
@@ -91,18 +100,47 @@ class BrowserTabs:
                     found += _notices(matched, provider_id, entry, tab, shown, state.browser_pid, at)
                 if providers:
                     found += _participants(matched, entry, tab, shown, state.browser_pid, at)
-        for key, before in self._last.items():
-            if key not in current:
-                found.append(Observation(
-                    before.provider_id, Signal.BROWSER_TAB, before.pid,
-                    f"the meeting tab '{before.title or before.url}' was closed or left", at,
-                    meeting=True, title=before.title, url=before.url, tab=before.tab, closed=True))
+        gone = {key: (before, at) for key, before in self._last.items() if key not in current}
+        gone.update({key: held for key, held in self._held.items() if key not in current and key not in gone})
+        hosted = {state.browser_pid for state in states}
+        self._held = {}
+        for key, (before, since) in gone.items():
+            if before.pid is not None and before.pid not in hosted and at - since < REATTACH_WAIT \
+                    and _running(before.pid):
+                self._held[key] = (before, since)  # its host went with the background script, not the tab
+                found.append(replace(before, seen_at=at))
+                continue
+            found.append(Observation(
+                before.provider_id, Signal.BROWSER_TAB, before.pid,
+                f"the meeting tab '{before.title or before.url}' was closed or left", at,
+                meeting=True, title=before.title, url=before.url, tab=before.tab, closed=True))
         self._last = current
         self.fronts = _fronts(states, matched, rules, at)
         return found
 
+    def _labels_of(self, states: list[StateFile]) -> list[str]:
+        """Each state's label for its tabs (``chromium``, ``chromium#<pid>``), the same for as long as its browser
+        instance runs: a tab's identity must not change when another host connects or goes (another profile's
+        browser; the same browser's host restarted with the extension's background script, the old one not gone
+        yet, which shares its tab ids). The first instance of a browser seen is plain, the others by pid."""
+        instances = [(state.browser, state.browser_pid if state.browser_pid is not None else -state.host_pid)
+                     for state in states]
+        self._labels = {key: label for key, label in self._labels.items() if key in instances}
+        for browser, instance in instances:
+            if (browser, instance) not in self._labels:
+                taken = set(self._labels.values())
+                self._labels[(browser, instance)] = browser if browser not in taken else f"{browser}#{abs(instance)}"
+        return [self._labels[key] for key in instances]
+
     def close(self) -> None:
         """Nothing held open (the files are read and closed each time)."""
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` (a browser's) still runs."""
+    import psutil
+
+    return bool(psutil.pid_exists(pid))
 
 
 class _Matches:
@@ -207,15 +245,6 @@ def _fronts(states: list[StateFile], matched: _Matches, rules: DetectionRules, a
                                                        any_focused(focus_by_browser[name]), lobbies_by_browser[name])
                                     for name, tabs in tabs_by_browser.items()}
     return FrontTabs(by_pid, by_browser)
-
-
-def _labels(states: list[StateFile]) -> list[str]:
-    """``chromium`` for a browser's one running instance; ``chromium#<pid>`` when several run."""
-    counts: dict[str, int] = {}
-    for state in states:
-        counts[state.browser] = counts.get(state.browser, 0) + 1
-    return [state.browser if counts[state.browser] == 1 else f"{state.browser}#{state.browser_pid or state.host_pid}"
-            for state in states]
 
 
 def _tab_observation(provider_id: str, state: StateFile, entry: TabEntry, tab: str, shown: str,

@@ -214,7 +214,8 @@ class DetectionRules:
         rules.media_gated = frozenset(p.provider_id for p in providers
                                       if p.detect.get("web", {}).get("links_need_media"))
         rules.lobby_screens = frozenset(p.provider_id for p in providers
-                                        if p.detect.get("web", {}).get("lobby_selectors"))
+                                        if p.detect.get("web", {}).get("lobby_selectors")
+                                        or p.detect.get("web", {}).get("lobby_texts"))
         gates = shipped_gates()
         for provider in providers:
             platform: Mapping[str, Any] = provider.detect.get(os_name, {})

@@ -66,6 +66,11 @@ def shown_in_browser_window(meeting: MeetingSession) -> bool:
     return any(e.signal == Signal.WINDOW_TITLE and e.confirmed is not None for e in meeting.evidence)
 
 
+def client_meeting(meeting: MeetingSession) -> bool:
+    """A meeting a desktop client's meeting-only process (Zoom's aomhost) shows: no browser tab is its page."""
+    return any(e.signal == Signal.MEETING_PROCESS for e in meeting.evidence)
+
+
 def joins_start(key: str, cluster: Cluster, first_key: str, first: Cluster) -> bool:
     """Whether a cluster seen for the first time belongs to the new meeting started by ``first``."""
     kind, first_kind = key_kind(key), key_kind(first_key)
@@ -87,7 +92,8 @@ def adopter(key: str, cluster: Cluster, live: list[MeetingTrack], owner: Mapping
     A browser window showing a meeting tab's title is that tab's meeting; a tab whose address is a meeting's
     already seen from its window or link, or whose title a browser window showed as that meeting's, takes that
     meeting over (a client's own window never shows a tab); a
-    window, tab or link joins a meeting that was known only by its media so far.
+    window, tab or link joins a meeting that was known only by its media so far (a tab not one a desktop
+    client's meeting-only process shows).
     """
     kind = key_kind(key)
     for track in live:
@@ -103,7 +109,9 @@ def adopter(key: str, cluster: Cluster, live: list[MeetingTrack], owner: Mapping
                                  if owner.get(other_key) == meeting.id):
             return track
     for track in live:
-        if not track.keys and kind in ("window", "tab", "url"):
+        if not track.keys and kind in ("window", "url"):
+            return track
+        if not track.keys and kind == "tab" and not client_meeting(track.meeting):
             return track
     for track in live:
         if launched_together(key, cluster, track):

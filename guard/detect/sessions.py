@@ -48,6 +48,7 @@ from guard.detect.identity import (
 from guard.detect.meeting_tracks import (
     MeetingTrack,
     adopter,
+    client_meeting,
     joins_start,
     media_pids,
     moved_on,
@@ -253,7 +254,10 @@ def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at:
         strong = [cluster for key, cluster in mine.items()
                   if (cluster.strong or (cluster.weak_tab and has_media))
                   and not (key_kind(key) == "url" and track.seen_in_window_or_tab)]
-        alive = bool(strong) or (bool(ambient) and not other_meeting_seen(track, owner, clusters, strong))
+        # A client's meeting-only process is its meeting's own, whatever else the provider shows (a web
+        # meeting in a tab): only the microphone and camera are taken for another meeting's then.
+        alive = bool(strong) or (bool(ambient) and not other_meeting_seen(track, owner, clusters, strong)) or (
+            client_meeting(track.meeting) and any(obs.signal == Signal.MEETING_PROCESS for obs in ambient))
         if alive:
             meetings[track.meeting.id] = _refresh(track, list(mine.values()), ambient, seen.support)
             continue
@@ -372,17 +376,19 @@ def _in_meeting_events(view: TickView, meetings: dict[str, MeetingTrack], announ
 
 def _meeting_of(obs: Observation, meetings: Mapping[str, MeetingTrack]) -> MeetingTrack | None:
     """The meeting an in-meeting observation came from: by its tab or window, else the only
-    meeting of its provider in progress."""
+    meeting of its provider in progress. A tab that is no meeting's (a lobby, a silent page in the
+    background) is no meeting's either: what it shows is not put on a meeting going on elsewhere."""
     for key in (f"tab:{obs.tab}" if obs.tab else None, f"window:{obs.window}" if obs.window else None):
         if key is not None:
             found = next((t for t in meetings.values() if key in t.keys), None)
             if found is not None:
                 return found
-    if obs.signal == Signal.AI_NOTICE:
+    if obs.tab:
+        return None
+    if obs.signal == Signal.AI_NOTICE:  # a notice is its provider's: never another provider's meeting
         mine = [t for t in meetings.values() if t.provider_id == obs.provider_id]
-        if len(mine) == 1:
-            return mine[0]
-    if len(meetings) == 1:
+        return mine[0] if len(mine) == 1 else None
+    if len(meetings) == 1:  # a bot's provider is the note-taker's, not the meeting's
         return next(iter(meetings.values()))
     return None
 

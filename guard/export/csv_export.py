@@ -21,10 +21,10 @@ overrides, are written as spaces: a spreadsheet applies an override as a browser
 (``guard.text_controls``), and a terminal showing the file would run an escape sequence.
 
 Text is cut to what the ledger keeps when it records (``guard.export.shown_values``, as the
-HTML and PDF exports do): a value longer than its limit in a ledger edited outside the app keeps
-its beginning and the ledger's cut mark, lists their first :data:`~guard.ledger.cut.MAX_ITEMS`
-items. A record the app wrote is never cut here (the ledger already cut it); the signed JSON
-export keeps a tampered record as it is.
+HTML and PDF exports do; a meeting link without the secrets and e-mail addresses the ledger cuts
+now): a value longer than its limit in a ledger edited outside the app keeps its beginning and the
+ledger's cut mark, lists their first :data:`~guard.ledger.cut.MAX_ITEMS` items. A record the app wrote
+is never cut here (the ledger already cut it); the signed JSON export keeps a tampered record as it is.
 
 ``excel=True`` writes what Excel opens correctly whatever its list separator: a UTF-8 byte
 order mark and every cell quoted.
@@ -37,7 +37,7 @@ from typing import BinaryIO, TypeVar, cast
 
 from guard.export.job import ExportJob, Written
 from guard.export.selection import Entry
-from guard.export.shown_values import MAX_NOTE, MAX_TEXT, shown
+from guard.export.shown_values import MAX_NOTE, MAX_TEXT, shown, shown_link
 from guard.ledger.cut import MAX_ITEMS, MAX_NOTICE
 from guard.text_controls import UNSAFE
 
@@ -128,6 +128,12 @@ def _notice(c: dict[str, object]) -> tuple[str | None, str | None, str]:
     return _shown(text, MAX_NOTICE), _shown(seen), join_multi(_items(listed))
 
 
+def _link(value: _V) -> _V | str | None:
+    """A record's meeting link as the ledger keeps one now (secrets and e-mail addresses cut: an older
+    build kept a typed link whole), as the HTML and PDF exports show it."""
+    return shown_link(value) if isinstance(value, str) else _shown(value)
+
+
 def _kept(c: dict[str, object]) -> tuple[str | None, str | None]:
     """When a decision that waited unsigned was kept, and why (guard.ledger.waiting), as cells."""
     kept = c.get("kept")
@@ -142,7 +148,7 @@ def row(entry: Entry, job: ExportJob) -> list[object]:
     return [
         s(c["id"]), entry.seq, s(c["occurred_at"]), s(c["recorded_at"]), s(c["provider_id"]), s(facts.name),
         s(c["feature_id"]), s(facts.feature_name(c["feature_id"])), s(c["decision"]), entry.standing.label,
-        join_multi(_items(c["purposes"])), s(c["requested_by"]), s(meeting["title"]), s(meeting["id_or_link"]),
+        join_multi(_items(c["purposes"])), s(c["requested_by"]), s(meeting["title"]), _link(meeting["id_or_link"]),
         s(meeting["organiser"]), *_columns(c["terms"], TERMS_KEYS), *_columns(c["evidence"], EVIDENCE_KEYS),
         s(c["note"], MAX_NOTE), s(c["refers_to"]), s(c["key_id"]), s(entry.prev_hash), s(entry.hash),
         s(entry.signature), *_notice(c), *_terms_named(c["terms"], job), *_kept(c), s(c.get("language")),
@@ -227,7 +233,7 @@ def _plain_line(entry: Entry, job: ExportJob) -> str:
     return (f'{c["id"]},{entry.seq},{c["occurred_at"]},{c["recorded_at"]},{c["provider_id"]},{q(s(facts.name))},'
             f'{c["feature_id"] or ""},{q(s(facts.feature_name(c["feature_id"])))},{c["decision"]},'
             f'{q(entry.standing.label)},{q(join_multi(_items(c["purposes"])))},{c["requested_by"] or ""},'
-            f'{q(s(meeting["title"]))},{q(s(meeting["id_or_link"]))},{q(s(meeting["organiser"]))},{q(terms[0])},'
+            f'{q(s(meeting["title"]))},{q(_link(meeting["id_or_link"]))},{q(s(meeting["organiser"]))},{q(terms[0])},'
             f'{q(terms[1])},{q(terms[2])},{q(terms[3])},{q(evidence[0])},{q(evidence[1])},{q(evidence[2])},'
             f'{q(s(c["note"], MAX_NOTE))},{c["refers_to"] or ""},{c["key_id"]},{entry.prev_hash},{entry.hash},'
             f'{entry.signature},{q(notice_text)},{q(notice_seen)},{q(cuts)},{q(titles)},{q(dates)},{q(kept_at)},'

@@ -16,7 +16,7 @@ from guard.desktop.session import DesktopReport
 from guard.detect.desktop import Compositor, DesktopFacts, SessionType
 from guard.detect.observation import ProbeState, ProbeStatus
 from guard.presentation.browser_words import BrowserState, browser_state_words
-from guard.presentation.i18n import N_, _, labelled, say
+from guard.presentation.i18n import N_, _, labelled, listed, say
 
 INSTALL_EXTENSION = N_("install the app's GNOME Shell extension (Preferences → Desktop, or "
                        "meeting-guard desktop install-gnome-extension), then log out and back in")
@@ -73,9 +73,9 @@ def _browser_tabs(browsers: Sequence[BrowserState] | None) -> Capability:
     works = _BROWSER_WORKS
     said = [works.get(browser.state, False) for browser in browsers]
     state = True if True in said else None if None in said else False
-    detail = "; ".join(labelled(browser.browser, browser_state_words(browser.state)) for browser in browsers)
-    return Capability("browser-tabs", label, state, detail,
-                      "" if state else _("set up the extension in Preferences (Browser extension)"))
+    detail = listed(labelled(browser.browser, browser_state_words(browser.state)) for browser in browsers)
+    enable = _("set up the extension: Preferences, Browser extension, or “meeting-guard browser install”")
+    return Capability("browser-tabs", label, state, detail, "" if state else enable)
 
 
 # What a browser's state means for reading its tabs: connected, set up and waiting for the

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from guard.i18n import LANGUAGE_NAMES
-from guard.ledger.models import Decision, Record, RequestedBy, TermsRef
+from guard.ledger.models import Decision, Record, RequestedBy, TermsRef, link_without_secrets
 from guard.ledger.status import EffectiveStatus
 from guard.ledger.waiting import HELD, KEPT
 from guard.presentation.i18n import N_, _, format_date, format_time
@@ -119,7 +119,7 @@ def record_fields(record: Record, status: EffectiveStatus | None = None,
         Field(_("Occurred"), local_time(record.occurred_at)),
         Field(_("Recorded"), local_time(record.recorded_at)),
         Field(_("Meeting title"), meeting.title or "—"),
-        Field(_("Meeting id or link"), meeting.id_or_link or "—"),
+        Field(_("Meeting id or link"), link_without_secrets(meeting.id_or_link) or "—"),  # as the ledger keeps one now
         Field(_("Organiser"), meeting.organiser or "—"),
         Field(_("Purposes"), ", ".join(record.purposes) or "—"),
         Field(_("Requested by"), _(REQUESTER_LABELS[requester]) if requester in REQUESTER_LABELS

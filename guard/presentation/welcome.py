@@ -76,7 +76,7 @@ def watching_section(settings: Settings) -> WelcomeSection:
           "you export it."),
     ]
     if not detection.enabled:
-        paragraphs.insert(0, _("Detection is switched off in the settings; nothing is looked at until you turn it "
+        paragraphs.insert(0, _("Monitoring is switched off in the settings; nothing is looked at until you turn it "
                                "on."))
     return WelcomeSection("watching", _("What the app watches on this computer"), tuple(paragraphs))
 

@@ -26,6 +26,7 @@ resolves the page's host name, so only a literal address in the URL is checked t
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import socket
@@ -60,9 +61,32 @@ USER_AGENT = f"MeetingPrivacyGuard/{__version__} (terms watcher; personal deskto
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 JSON_TYPES = ("application/json",)
 TEXT_TYPES = ("text/plain", "text/markdown")
-_OFFLINE = re.compile(r"Temporary failure in name resolution|Name or service not known|nodename nor servname|"
-                      r"No address associated with hostname|Network is unreachable|No route to host|"
-                      r"getaddrinfo failed|Failed to resolve|NameResolutionError", re.IGNORECASE)
+# A connection that failed because this computer has no network: the name lookup failed, or no route to the network
+# or host (errno, and Windows' own codes). Read from the error's type and errno along its causes, never its text,
+# which holds the URL's path (a page named "/NameResolutionError" whose server refuses is not offline).
+_OFFLINE_ERRNOS = frozenset(code for code in (getattr(errno, name, None) for name in (
+    "ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "WSAENETUNREACH", "WSAEHOSTUNREACH", "WSAENETDOWN")) if code is not None)
+_CAUSES = 16  # links of an error's chain looked at
+
+
+def _is_offline(error: BaseException) -> bool:
+    """Whether ``error`` (or one of its causes) is a failed name lookup or no route to the network."""
+    pending: list[BaseException] = [error]
+    seen: set[int] = set()
+    while pending and len(seen) < _CAUSES:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, (socket.gaierror, urllib3.exceptions.NameResolutionError)):
+            return True
+        if isinstance(current, OSError) and current.errno in _OFFLINE_ERRNOS:
+            return True
+        linked = [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
+        pending.extend(link for link in linked if isinstance(link, BaseException))
+    return False
+
+
 # The name server answered that the name has no address (EAI_NONAME, EAI_NODATA): that host only, unlike a
 # name server that cannot be reached (EAI_AGAIN) or no route, which mean this computer is offline (or, for one
 # host alone, that its own name server or route is broken: guard.terms.watcher tells the two apart).
@@ -247,7 +271,7 @@ class Fetcher:
         except requests.exceptions.Timeout:
             raise self._timeout(url) from None
         except (requests.exceptions.ConnectionError, urllib3.exceptions.HTTPError) as error:
-            if not proxies and _OFFLINE.search(str(error)):
+            if not proxies and _is_offline(error):
                 raise TermsFetchError(
                     FetchFailure.OFFLINE, url,
                     f"Could not reach {urlsplit(url).hostname} ({_short(error)}): there is no route to it, or this "

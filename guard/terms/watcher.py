@@ -7,8 +7,9 @@ each scrape every provider; the provider's page is fetched only when the archive
 With the network switched off nothing is fetched and every document is *skipped*; when the
 computer is offline (no name server, no route) the first two hosts tried say so and the rest are
 not tried ("offline: N documents not checked"), without retries. One host alone failing so is
-*unreachable*, that host's documents fail and the others are checked: a site's own name server
-(SERVFAIL), or a route to it cut, answers as an offline computer does, and must not stop the check.
+*unreachable*, that host's documents fail and the others are checked (an archived document is read on
+the provider's page when the archive alone cannot be reached): a site's own name server (SERVFAIL), or a
+route to it cut, answers as an offline computer does, and must not stop the check.
 A host the name server says does not exist (a site gone, or blocked by this network's filter)
 fails alone and the check goes on; only when the first ``UNFOUND_HOSTS_OFFLINE`` hosts tried are
 all unknown, with no page reached (an offline Mac answers every name so), is the computer taken
@@ -92,11 +93,15 @@ class _Unreached:
             return kind
         return NOT_CHECKED_OFFLINE if any(seen != host for seen in self.hosts) else UNREACHABLE
 
-    def failed(self, host: str) -> bool:
-        """Note ``host`` unreachable; whether the computer is now taken to be offline."""
+    def failed(self, host: str) -> None:
+        """Note ``host`` unreachable."""
         self.known.add(host)
         if host not in self.hosts:
             self.hosts.append(host)
+
+    @property
+    def offline(self) -> bool:
+        """Two hosts in a row could not be reached: the computer is taken to be offline."""
         return len(self.hosts) >= 2
 
     def reached(self) -> None:
@@ -186,7 +191,6 @@ class TermsWatcher:
         unreached = _Unreached()
         reached = False
         for document in selected:
-            first_host = self._host(document, archive=document.archive is not None and self.archive is not None)
             if not self.network_enabled:
                 check = self._skipped(document, NOT_CHECKED_NETWORK_OFF,
                                       "Not checked: network access is switched off ([terms] network_enabled = false).")
@@ -194,14 +198,14 @@ class TermsWatcher:
                 check = self._skipped(document, NOT_CHECKED_OFFLINE,
                                       "Not checked: this computer is offline (an earlier document could not be "
                                       "reached); the next check will try again.")
-            elif first_host in unreached.known:
-                check = self._failed(document, _utcnow(), UNREACHABLE,
-                                     f"Not fetched {document.url}: {first_host} could not be reached earlier in this "
-                                     "check; the next check will try again.", None, 0)
             else:
+                known = set(unreached.known)
                 check = self._check_one(document, sharing[document.url], fetched, unreached)
                 if check.error_kind in (NOT_CHECKED_OFFLINE, UNREACHABLE):
-                    report.offline = unreached.failed(self._host(document, archive=check.source == "archive"))
+                    host = self._host(document, archive=check.source == "archive")
+                    if host not in known:  # not a document of a host already found unreachable
+                        unreached.failed(host)
+                    report.offline = unreached.offline
                 elif check.error_kind == NAME_NOT_FOUND and not reached:
                     unfound.add(urlsplit(document.url).hostname or document.url)
                     report.offline = len(unfound) >= UNFOUND_HOSTS_OFFLINE
@@ -265,7 +269,8 @@ class TermsWatcher:
 
     def _check_one(self, document: WatchedDocument, sharing: Sequence[WatchedDocument],
                    fetched: dict[str, _Fetched], unreached: _Unreached) -> DocumentCheck:
-        if document.archive is not None and self.archive is not None:
+        if document.archive is not None and self.archive is not None \
+                and self._host(document, archive=True) not in unreached.known:
             checked = self._check_archive(document, unreached)
             if checked is not None:
                 return checked
@@ -285,14 +290,17 @@ class TermsWatcher:
             provider, doc_id, document.url, document.archive)
         where = f"{document.archive.repository}: {document.archive.path}"
         if result.error is not None:
-            kind = unreached.kind(str(getattr(result.error, "kind", "archive")), self._host(document, archive=True))
+            host = self._host(document, archive=True)
+            kind = unreached.kind(str(getattr(result.error, "kind", "archive")), host)
             status = getattr(result.error, "status", None)
             self._log(FetchRecord(at, provider, doc_id, where, FetchResult.FAILED, status, error_kind=kind,
                                   message=str(result.error), source="archive"))
             if kind in (NOT_CHECKED_OFFLINE, UNREACHABLE):
+                unreached.failed(host)
+            if kind == NOT_CHECKED_OFFLINE:
                 return DocumentCheck(document, at, FetchResult.FAILED, previous, error_kind=kind,
                                      message=str(result.error), source="archive")
-            return None  # fall back to the provider's page
+            return None  # fall back to the provider's page (the archive alone unreachable, too)
         try:
             version = self.store.current(provider, doc_id)
         except TermsError as error:
@@ -315,6 +323,10 @@ class TermsWatcher:
                     fetched: dict[str, _Fetched], unreached: _Unreached) -> DocumentCheck:
         provider, doc_id = document.key
         at = _utcnow()
+        host = self._host(document, archive=False)
+        if host in unreached.known:
+            return self._failed(document, at, UNREACHABLE, f"Not fetched {document.url}: {host} could not be reached "
+                                "earlier in this check; the next check will try again.", None, 0)
         try:
             previous = self.store.current(provider, doc_id)
             outcome = self._fetch_shared(document.url, sharing, fetched)

@@ -208,6 +208,17 @@ def _number_changed(old: str, new: str) -> bool:
     return bool(numbers) and not all(_YEAR.match(word) for word in numbers)
 
 
+# The longest "sentence" compared word by word. The comparison (difflib, every word kept) grows with
+# the square of the length when words repeat: a 3,000-word run-on sentence with a thousand changed
+# words took 20 s. Real sentences stay far below this (the longest in the corpus, a flattened table
+# row, has 603 words); a longer one is read whole, as added and removed, never paired or called the same.
+COMPARED_WORDS = 1000
+
+
+def _too_long(*texts: str) -> bool:
+    return any(len(text.split()) > COMPARED_WORDS for text in texts)
+
+
 def same_meaning(old: str, new: str, *, equivalent: Callable[[str, str], bool], substantive: frozenset[str],
                  filler: frozenset[str], is_name: Callable[[str], bool],
                  renames: frozenset[tuple[str, str]] = frozenset()) -> bool:
@@ -218,6 +229,8 @@ def same_meaning(old: str, new: str, *, equivalent: Callable[[str, str], bool], 
     a, b = substance(old).split(), substance(new).split()
     if a == b:
         return True
+    if max(len(a), len(b)) > COMPARED_WORDS:
+        return False  # too long to compare word by word: read as a change (the more careful answer)
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -417,6 +430,8 @@ def pair_rewordings(gone: tuple[str, ...], added: tuple[str, ...]) -> tuple[tupl
     scored = []
     for i, a in enumerate(old_words):
         for j, b in enumerate(new_words):
+            if max(len(a), len(b)) > COMPARED_WORDS:
+                continue
             matcher = SequenceMatcher(None, a, b, autojunk=False)
             if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
                 scored.append((matcher.ratio(), i, j))
@@ -598,6 +613,8 @@ def read_changed_words(old: str, new: str, *, scope_words: frozenset[str], condi
     "to train our models"). A synonym that says the same topic on both sides ("share" ->
     "disclose"), a clarifying word ("prevent fraud" -> "prevent payment fraud") or a restructured
     phrase carries none of these. The caller still weighs the sentence's scope and commitment."""
+    if _too_long(old, new):
+        return WordReading(("long",))
     reasons: list[str] = []
     old_topics: set[str] = set()
     new_topics: set[str] = set()

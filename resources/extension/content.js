@@ -3,11 +3,14 @@
  * It looks for two things a participant needs to know and reports them to the background
  * script, which tells the app on this computer:
  *   - an AI, recording or transcription notice shown in a dialog, an alert or status banner or an
- *     aria-live region, matched against the catalog's notice words for this service;
+ *     aria-live region, matched against the catalog's notice words for this service; never the chat
+ *     (messages, their list or log, the box they are typed in), whose text people in the meeting write;
  *   - a participant whose display name is a note-taker bot's (catalog participant names);
  *   - whether the page shows its pre-join or lobby screen (the catalog's lobby selectors for this
  *     service: an element its own source renders only there, counted while shown), so a lobby is not taken
- *     for a meeting.
+ *     for a meeting; where no source names such an element, the catalog's lobby words for the language the page
+ *     declares (<html lang>), as the whole text of one shown element outside lists and editable text (a chat
+ *     line), found among the text the observer already hands over.
  * A MutationObserver hands over what changed; each batch does bounded work (a cap on records,
  * nodes and characters looked at), matching is a plain substring test on normalised text, and
  * nothing else of the page is read or sent. The app re-checks every report with its own matcher.
@@ -39,6 +42,18 @@
   }
 
   const CONTAINERS = 'dialog,[role="dialog"],[role="alertdialog"],[role="alert"],[role="status"],[aria-live]';
+  // What people in the meeting type is never the service's own notice, whatever it says: a meeting page often shows its
+  // chat in an aria-live or status region. Text inside these is skipped, and a container inside one is no notice: a chat
+  // log or feed (ARIA's role for a chat), editable text, and the chat lists and messages of the services' own pages, as
+  // open-source meeting bots read them (Vexa-ai/vexa teams-chat.ts, zoom-chat.ts, jitsi-chat.ts at 4647c96e; Meet's
+  // message attributes as ndazeo/meetsoup inject.js reads them).
+  const NOT_NOTICE = ['[role="log"]', '[role="feed"]', "[contenteditable]", "textarea", "input",
+    '[data-message-text]', '[data-sender-name]', // Google Meet
+    '[data-tid^="chat-pane"]', '[data-tid="message-pane-list-runway"]', '[data-tid="chatPaneMessageList"]',
+    '[data-tid="messageBodyContent"]', // Teams
+    '[aria-label="Chat Message List"]', ".chat-container__chat-list", ".new-chat-message__container", // Zoom
+    "#chatconversation", ".chatmessage", '[class*="chat-message-group"]', // Jitsi Meet
+  ].join(",");
   // Elements that flow inside a line: their text belongs to the sentence around them. Any other
   // element starts a block of its own, and a sentence never runs from one block into the next.
   const INLINE = new Set(["A", "ABBR", "B", "BDI", "BDO", "CITE", "CODE", "DATA", "DFN", "EM", "FONT", "I", "KBD",
@@ -71,9 +86,26 @@
       lobbySelectors.push(...lobby.selectors);
     }
   }
+  // Lobby words for the page's declared language only: words in another language, or on a page that declares none, are
+  // never looked for (the same words may mean something else there).
+  const pageLanguage = (document.documentElement.getAttribute("lang") || "").trim().toLowerCase().split("-")[0];
+  const lobbyTexts = [];
+  for (const lobby of DATA.lobbies || []) {
+    if (providers.includes(lobby.provider) && lobby.texts && Array.isArray(lobby.texts[pageLanguage])) {
+      lobbyTexts.push(...lobby.texts[pageLanguage]);
+    }
+  }
+  // A text node is compared with the words only when its length is near theirs (an ellipsis, spaces or invisible
+  // characters around them), so the many other text nodes of a busy page cost a length test.
+  const LOBBY_TEXT_SLACK = 40;
+  const lobbyTextMin = Math.min(...lobbyTexts.map((words) => words.length));
+  const lobbyTextMax = Math.max(...lobbyTexts.map((words) => words.length)) + LOBBY_TEXT_SLACK;
+  const lobbyTextHeads = lobbyTexts.map((words) => words.split(" ")[0]); // and only when it holds their first word
+  const NOT_LOBBY_TEXT = 'ul,ol,li,[role="list"],[role="listitem"],' + NOT_NOTICE; // lists and the chat
+  let lobbyTextNode = null; // the text node last seen holding the lobby words
   let inLobby = null; // as last reported: null before the first look
   const LOBBY_ELEMENTS = 8; // elements of one lobby selector looked at, so a page full of them costs little
-  if (lobbySelectors.length > 0 && !bench) {
+  if ((lobbySelectors.length > 0 || lobbyTexts.length > 0) && !bench) {
     api.runtime.onMessage.addListener((message) => {
       if (message && message.kind === "lobby?") { // the background script restarted: tell it again
         inLobby = null;
@@ -125,6 +157,11 @@
     let block = null;
     while (text.length < limit && nodes < LIMITS.nodesPerContainer && walker.nextNode()) {
       const node = walker.currentNode;
+      const chat = node.parentElement && node.parentElement.closest(NOT_NOTICE);
+      if (chat && chat !== element && element.contains(chat)) {
+        nodes += 1; // a chat message in the container: none of its words are the service's
+        continue;
+      }
       let parent = node.parentElement;
       while (parent && parent !== element && INLINE.has(parent.tagName)) {
         parent = parent.parentElement;
@@ -204,8 +241,8 @@
   }
 
   function checkContainer(element) {
-    if (notices.length === 0) {
-      return;
+    if (notices.length === 0 || element.closest(NOT_NOTICE)) {
+      return; // a container in or of the chat shows what people typed
     }
     const text = textOf(element, LIMITS.containerText);
     const normalised = MPG.normalise(text);
@@ -239,10 +276,34 @@
     }
   }
 
+  /** Whether ``text`` is the lobby words alone (an ellipsis after them allowed). */
+  function isLobbyText(text) {
+    if (lobbyTexts.length === 0 || typeof text !== "string" || text.length < lobbyTextMin || text.length > lobbyTextMax) {
+      return false;
+    }
+    const lowered = text.toLowerCase();
+    if (!lobbyTextHeads.some((head) => lowered.includes(head))) {
+      return false;
+    }
+    let words = MPG.normalise(text);
+    while (words.endsWith(".")) {
+      words = words.slice(0, -1).trimEnd();
+    }
+    return lobbyTexts.includes(words);
+  }
+
+  /** Remember a text node that holds the lobby words, unless it is part of a list, a log or editable text. */
+  function noteLobbyText(node) {
+    if (isLobbyText(node.data) && node.parentElement && !node.parentElement.closest(NOT_LOBBY_TEXT)) {
+      lobbyTextNode = node;
+    }
+  }
+
   /** Text nodes under ``node`` as possible display names, and the notice containers in and around it. */
   function visit(node, containers, budget) {
     if (node.nodeType === Node.TEXT_NODE) {
       checkName(node.data);
+      noteLobbyText(node);
       budget.nodes -= 1;
       const parent = node.parentElement && node.parentElement.closest(CONTAINERS);
       if (parent) {
@@ -271,6 +332,7 @@
         return;
       }
       checkName(walker.currentNode.data);
+      noteLobbyText(walker.currentNode);
       budget.nodes -= 1;
     }
   }
@@ -344,10 +406,14 @@
   /** Whether the page shows its lobby now: an element of a catalog selector that is shown (a lobby screen an
    * app keeps hidden in the page once the participant has joined is no lobby); told when it changes. */
   function checkLobby() {
-    if (lobbySelectors.length === 0) {
+    if (lobbySelectors.length === 0 && lobbyTexts.length === 0) {
       return;
     }
-    const now = lobbySelectors.some((selector) => {
+    if (lobbyTextNode !== null && !(lobbyTextNode.isConnected && isLobbyText(lobbyTextNode.data))) {
+      lobbyTextNode = null; // removed, or its text changed
+    }
+    const byText = lobbyTextNode !== null && shown(lobbyTextNode.parentElement);
+    const now = byText || lobbySelectors.some((selector) => {
       try {
         const found = document.querySelectorAll(selector);
         for (let index = 0; index < found.length && index < LOBBY_ELEMENTS; index += 1) {

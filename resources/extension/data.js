@@ -1005,7 +1005,14 @@ globalThis.MPG_DATA = Object.freeze({
           "https://public.senfcall.de/"
         ]
       ],
-      "title": []
+      "title": [
+        [
+          "bigbluebutton -"
+        ],
+        [
+          "- bigbluebutton -"
+        ]
+      ]
     },
     {
       "provider": "blackboard-collaborate",
@@ -3570,31 +3577,40 @@ globalThis.MPG_DATA = Object.freeze({
       "provider": "8x8",
       "selectors": [
         ".premeeting-screen"
-      ]
+      ],
+      "texts": {}
     },
     {
       "provider": "element",
       "selectors": [
         "[data-testid=\"lobby_joinCall\"]"
-      ]
+      ],
+      "texts": {}
     },
     {
       "provider": "google-meet",
       "selectors": [
         "[jsname=\"Qx7uuf\"]"
-      ]
+      ],
+      "texts": {
+        "en": [
+          "asking to be let in"
+        ]
+      }
     },
     {
       "provider": "jitsi-meet",
       "selectors": [
         ".premeeting-screen"
-      ]
+      ],
+      "texts": {}
     },
     {
       "provider": "livekit-meet",
       "selectors": [
         ".lk-prejoin"
-      ]
+      ],
+      "texts": {}
     },
     {
       "provider": "teams",
@@ -3602,20 +3618,23 @@ globalThis.MPG_DATA = Object.freeze({
         "[data-tid=\"prejoin-join-button\"]",
         "[data-tid=\"prejoin-cancel-button\"]",
         "[data-tid=\"joinOnWeb\"]"
-      ]
+      ],
+      "texts": {}
     },
     {
       "provider": "proton-meet",
       "selectors": [
         ".prejoin-container"
-      ]
+      ],
+      "texts": {}
     },
     {
       "provider": "zoom",
       "selectors": [
         ".preview-join-button",
         ".meeting-on-hold"
-      ]
+      ],
+      "texts": {}
     }
   ],
   "limits": {

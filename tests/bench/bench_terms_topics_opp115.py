@@ -128,13 +128,15 @@ def _mapped(category: str, attributes: dict[str, Any]) -> tuple[set[str], set[st
 
 
 _LIST_ITEM = re.compile(r"<li\b[^>]{0,200}>", re.IGNORECASE)
+_AFTER_COLON = re.compile(r":(?:\s*\.)+\s*$")  # the ". " _text puts for line breaks after a lead-in's colon
 
 
 def _parts(raw: str) -> tuple[str, tuple[str, ...]]:
     """A segment's text before its first list item, and its list items, as the app reads a list: each
     item with the paragraph that introduces it (``guard.terms.diff.split_clauses``: its ``lead``)."""
     pieces = _LIST_ITEM.split(raw)
-    return _text(pieces[0]), tuple(text for text in (_text(piece) for piece in pieces[1:]) if text)
+    intro = _AFTER_COLON.sub(":", _text(pieces[0]))  # "... as follows: <br> <br>" ends with its colon
+    return intro, tuple(text for text in (_text(piece) for piece in pieces[1:]) if text)
 
 
 def _text(raw: str) -> str:

@@ -25,6 +25,7 @@ from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation
+from guard.events import Signal
 from guard.patterns import normalize_text
 from tests.browser.support.browsers import Browser, wait_for
 from tests.browser.support.pulse import pulse_server
@@ -121,6 +122,24 @@ class World:
                         for _markup, expected in EXCERPT_CASES for message in expected]
         for name in ("Katherine Johnson", "Mary Jackson", "Annie Easley", "Christine Darden", "Got it"):
             assert name not in json.dumps(sent), f"{name!r} is not part of any notice and must stay in the page"
+
+    def chat_lines_are_no_notice(self, url: str, title: str, chat: str, line: str, notice: str) -> None:
+        """Participants type the notice's words in the chat: ``chat`` (the service's chat markup, shown in live and
+        status regions as meeting pages do) at load, and ``line`` (one chat message's markup) posted into the page's
+        live region a moment later; then the service shows its own notice. Only that notice reaches the app: a chat
+        line never raises one (it did: any text in a live or status region read as the service's notice)."""
+        host, path = url.removeprefix("https://").split("/", 1)
+        post = ("setTimeout(() => { const live = document.getElementById('live'); live.insertAdjacentHTML('beforeend', "
+                + json.dumps(line) + "); }, 500);")
+        self.site.pages[(host, "/" + path)] = Page(title, body=chat, script=post, notice_after_ms=3000, notice=notice)
+        self.browser.open(url)
+        try:
+            entry = self.wait_tab(url, lambda e: any(n["text"] == notice for n in e["notices"]))
+            assert [n["text"] for n in entry["notices"]] == [notice], "no chat line is a notice"
+            noticed = [o.notice for o in observe(BrowserTabs(self.state_folder)) if o.signal == Signal.AI_NOTICE]
+            assert len(noticed) == 1 and notice in (noticed[0] or ""), noticed
+        finally:
+            self.browser.close(url)
 
     def meeting_seen_by_title_alone(self, host: str, path: str, title: str, provider_id: str) -> dict[str, Any]:
         """Open a meeting page titled ``title`` in the foreground with the browser probe switched off (as

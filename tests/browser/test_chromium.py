@@ -15,6 +15,7 @@ import time
 import pytest
 
 from guard.detect.browser_tabs import BrowserTabs
+from guard.detect.redaction import redact_url
 from guard.detect.windows.linux_x11 import X11WindowLister
 from guard.events import Signal
 from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
@@ -84,6 +85,80 @@ def test_a_background_tab_that_plays_sound_stays_a_meeting(world):
     world.browser.activate(ZOOM)
     world.wait_tab(ZOOM, lambda e: e["tab"]["active"])
     world.browser.close(ZOOM)
+
+
+def test_a_bigbluebutton_listen_only_tab_is_a_meeting_and_stays_one_in_the_background_while_it_plays(world):
+    """A participant who joined BigBlueButton with 'Listen only' holds no microphone or camera (the client shows its
+    leave-audio button, data-test 'leaveListenOnly'). On public.senfcall.de, a server the extension sees, the client's
+    page (<server>/html5client/join?sessionToken=..., sent with the token cut out; titled '<client> - <meeting> -
+    <view>') is a meeting, and in the background it stays one while it plays the meeting's sound."""
+    url = "https://public.senfcall.de/html5client/join?sessionToken=ls4k2q9x7v"
+    sent = redact_url(url)
+    world.site.pages[("public.senfcall.de", "/html5client/join")] = Page(
+        "BigBlueButton - Seminar 4b - Default presentation view", sound=True,
+        body='<button data-test="leaveListenOnly" aria-label="Leave audio">listen</button>')
+    world.browser.open(url)
+    world.wait_tab(sent, lambda e: e["tab"]["audible"], timeout=30)
+    assert "ls4k2q9x7v" not in json.dumps(world.states())
+    (meeting,) = world.scan_meetings("bigbluebutton")
+    world.browser.new_blank_tab()
+    entry = world.wait_tab(sent, lambda e: not e["tab"]["active"])
+    assert entry["tab"]["audible"] is True and not entry["tab"].get("microphone")
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "bigbluebutton"]
+    assert "(in the background, plays sound)" in tab.detail, tab.detail
+    (background,) = world.scan_meetings("bigbluebutton")
+    assert background["tab"] == meeting["tab"] == tab.tab, "listening in the background is the same meeting"
+    world.browser.activate(url)
+    world.wait_tab(sent, lambda e: e["tab"]["active"])
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(sent) is None, what="the closed tab to leave the state")
+
+
+def test_meets_asking_to_be_let_in_screen_on_an_english_page_is_a_lobby_until_the_participant_is_let_in(world):
+    """After 'Ask to join', Meet says 'Asking to be let in...' at the meeting's link until someone lets the participant
+    in; no source names an element of that screen, so the catalog's English words count, as the whole text of one
+    shown element, on a page that declares English: the extension says lobby and the app counts no meeting; once
+    let in, the same tab is a meeting."""
+    url = "https://meet.google.com/wai-tnow-abc"
+    admit = ("const poll = setInterval(async () => { const answer = await fetch('/wai-tnow-abc-admitted');"
+             " if (answer.ok) { clearInterval(poll); document.getElementById('waiting').remove(); } }, 300);")
+    world.site.pages[("meet.google.com", "/wai-tnow-abc")] = Page(
+        "Meet – wai-tnow-abc", body='<div id="waiting"><div>Asking to be let in...</div>'
+        '<div>You\u2019ll join the call when someone lets you in</div><button>Return to home screen</button></div>',
+        script=admit)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "google-meet"]
+    assert (tab.signal, tab.meeting) == (Signal.BROWSER_TAB, False)
+    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
+    assert world.scan_meetings("google-meet") == [], "asking to be let in is no meeting"
+
+    world.site.pages[("meet.google.com", "/wai-tnow-abc-admitted")] = Page("admitted")
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+    (meeting,) = world.scan_meetings("google-meet")
+    assert meeting["tab"] == tab.tab
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
+def test_the_lobby_words_in_a_chat_line_or_on_a_page_in_another_language_leave_a_meet_call_a_meeting(world):
+    """The words count only on a page that declares their language, and never in a list (a chat line): a
+    participant who writes 'Asking to be let in' in the chat, or a page that declares German, stays in a meeting."""
+    chat = "https://meet.google.com/cha-tlin-eab"
+    world.site.pages[("meet.google.com", "/cha-tlin-eab")] = Page(
+        "Meet – cha-tlin-eab", body='<ul aria-label="Chat"><li>Asking to be let in</li></ul>'
+        '<div data-sender-name="Grace Hopper"><div data-message-text>Asking to be let in...</div></div>')
+    german = "https://meet.google.com/ger-mann-abc"
+    world.site.pages[("meet.google.com", "/ger-mann-abc")] = Page(
+        "Meet – ger-mann-abc", body="<div>Asking to be let in...</div>",
+        script="document.documentElement.lang = 'de';")
+    for url in (chat, german):  # one after the other: a silent tab in the background is no meeting anyway
+        world.browser.open(url)
+        world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+        (meeting,) = world.scan_meetings("google-meet")
+        assert meeting["url"] == url, meeting
+        world.browser.close(url)
+        wait_for(lambda url=url: world.tab_state(url) is None, what="the closed tab to leave the state")
 
 
 def test_a_jitsi_pre_join_screen_is_a_lobby_until_the_participant_joins(world):
@@ -215,6 +290,47 @@ def test_a_flood_of_bot_names_in_the_chat_does_not_hide_the_ai_notice_hostile(wo
     assert [n["text"] for n in entry["notices"]] == ["Gemini is taking notes."]
     assert len(entry["participants"]) == 20  # the host keeps 20 names a tab; the rest were dropped
     world.browser.close(url)
+
+
+def test_a_chat_line_with_the_notices_words_raises_no_notice_hostile(world):
+    """On Meet, Mallory types 'Gemini is taking notes' in the chat (Meet's message attributes, shown in a live
+    region, and a Teams-style chat message posted into another); only Meet's own notice dialog is a notice."""
+    chat = ('<div aria-live=polite aria-label="Chat messages"><div data-sender-name="Mallory">'
+            '<div data-message-text="x">lol Gemini is taking notes, not</div></div></div>'
+            '<div role=status><p>3 new messages</p><div data-sender-name="Mallory">Mallory: Gemini is taking notes!'
+            '</div></div>')
+    line = '<div data-tid="chat-pane-message"><span>Mallory</span> <p>Gemini is taking notes for real</p></div>'
+    world.chat_lines_are_no_notice("https://meet.google.com/cha-tlin-esx", "Meet – cha-tlin-esx", chat, line,
+                                   "Gemini is taking notes.")
+
+
+def test_a_restart_of_the_extensions_background_leaves_the_meeting_tab_open(world):
+    """Chromium stops the extension's service worker (here through DevTools, as it does an idle one): the host exits
+    with the pipe and removes its file, the tab still open. The app holds the tab until the restarted worker's host
+    lists it again: no close, so the meeting does not end and start again (it did, audit 13). Closed for real,
+    the tab is closed at once."""
+    url = "https://meet.google.com/res-tart-bgw"
+    world.site.pages[("meet.google.com", "/res-tart-bgw")] = Page("Meet – res-tart-bgw")
+    probe = BrowserTabs(world.state_folder)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+    (tab,) = [o for o in observe(probe) if o.provider_id == "google-meet" and o.signal == Signal.BROWSER_TAB]
+    (state,) = world.states()
+    (worker,) = [t for t in world.browser.targets("service_worker") if t["url"].endswith("/service-worker.js")]
+    world.browser._get(f"/json/close/{worker['id']}")
+    wait_for(lambda: world.states() == [], what="the host to exit with the service worker")
+    held = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB]
+    assert [(o.tab, o.meeting, o.closed) for o in held] == [(tab.tab, True, False)], held
+
+    world.browser.new_blank_tab()  # a tab event wakes the worker, which connects a new host
+    wait_for(lambda: [s["host_pid"] for s in world.states()] not in ([], [state["host_pid"]])
+             and world.tab_state(url) is not None, what="a new host listing the tab")
+    again = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB and o.provider_id == "google-meet"]
+    assert [(o.tab, o.closed) for o in again] == [(tab.tab, False)], again
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+    (closed,) = [o for o in observe(probe) if o.provider_id == "google-meet"]
+    assert closed.closed and closed.tab == tab.tab
 
 
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):

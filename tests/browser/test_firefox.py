@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from guard.browser import ids
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.redaction import redact_url
 from guard.events import Signal
@@ -86,6 +87,29 @@ def test_a_background_tab_holding_the_microphone_stays_a_meeting(world):
     (meeting,) = world.scan_meetings("google-meet")
     assert meeting["tab"] == tab.tab, "a background tab holding the microphone is a meeting in progress"
     world.browser.close(url)
+
+
+def test_a_bigbluebutton_listen_only_tab_playing_sound_is_a_meeting_without_microphone_or_camera(world):
+    """BigBlueButton joined with 'Listen only' (the client's leave-audio button, data-test 'leaveListenOnly') on
+    public.senfcall.de: Firefox tells the extension the page holds neither microphone nor camera and plays sound;
+    the client's page (titled '<client> - <meeting> - <view>', its sessionToken cut out of the link sent) is a
+    meeting, in the background too while it plays."""
+    url = "https://public.senfcall.de/html5client/join?sessionToken=fx8m3t2w"
+    sent = redact_url(url)
+    world.site.pages[("public.senfcall.de", "/html5client/join")] = Page(
+        "BigBlueButton - Algebra I - Default presentation view", sound=True,
+        body='<button data-test="leaveListenOnly" aria-label="Leave audio">listen</button>')
+    world.browser.open(url)
+    world.wait_tab(sent, lambda e: e["tab"]["audible"], timeout=30)
+    world.browser.new_blank_tab()
+    entry = world.wait_tab(sent, lambda e: not e["tab"]["active"])
+    assert (entry["tab"]["audible"], entry["tab"]["microphone"], entry["tab"]["camera"]) == (True, False, False)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "bigbluebutton"]
+    assert "(in the background, plays sound)" in tab.detail, tab.detail
+    (meeting,) = world.scan_meetings("bigbluebutton")
+    assert meeting["tab"] == tab.tab, "listening only, in the background, is a meeting in progress"
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(sent) is None, what="the closed tab to leave the state")
 
 
 def test_a_jitsi_lobby_is_reported_as_a_lobby_until_the_participant_joins(world):
@@ -196,6 +220,31 @@ def test_a_zoom_web_client_waiting_room_is_a_lobby_until_the_participant_is_let_
     wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
 
 
+def test_meets_asking_to_be_let_in_screen_holding_the_microphone_is_a_lobby_in_firefox(world):
+    """Meet's waiting screen after 'Ask to join' ('Asking to be let in...', the catalog's English lobby words, on a
+    page that declares English) with the microphone on: the packed extension says lobby, Firefox says the page holds
+    the microphone, and the app counts no meeting; once let in, the same tab is a meeting."""
+    url = "https://meet.google.com/fxw-aitn-owb"
+    admit = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
+             "const poll = setInterval(async () => { const answer = await fetch('/fxw-aitn-owb-admitted');"
+             " if (answer.ok) { clearInterval(poll); document.getElementById('waiting').remove(); } }, 300);")
+    world.site.pages[("meet.google.com", "/fxw-aitn-owb")] = Page(
+        "Meet \u2013 fxw-aitn-owb", body='<div id="waiting"><div>Asking to be let in\u2026</div>'
+        '<button>Return to home screen</button></div>', script=admit)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
+    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "google-meet"]
+    assert (tab.signal, tab.meeting) == (Signal.BROWSER_TAB, False)
+    assert world.scan_meetings("google-meet") == [], "asking to be let in is no meeting, nor is its microphone"
+
+    world.site.pages[("meet.google.com", "/fxw-aitn-owb-admitted")] = Page("admitted")
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+    (meeting,) = world.scan_meetings("google-meet")
+    assert meeting["tab"] == tab.tab
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+
+
 def test_a_bot_joining_the_participant_list_is_reported(world):
     world.site.pages[("meet.jit.si", "/BotRoom")] = Page("BotRoom | Jitsi Meet", bot_after_ms=800,
                                                        bot="Fathom AI Notetaker")
@@ -226,6 +275,47 @@ def test_a_recording_notice_shown_after_a_while_is_reported(world):
     assert (event["provider_id"], event["feature_id"]) == ("jitsi-meet", "recording-and-subtitles")
     assert "Grace Hopper started the recording" in event["notice"], event
     world.browser.close(url)
+
+
+def test_a_chat_line_with_the_notices_words_raises_no_notice_hostile(world):
+    """In Jitsi Meet, Mallory types 'Mallory started the recording' in the chat (Jitsi's chat conversation and
+    messages, shown in live and status regions); only Jitsi's own recording notice is a notice."""
+    chat = ('<div id=chatconversation aria-live=polite><div class=chatmessage><div class=display-name>Mallory</div>'
+            '<div class=usermessage>Mallory started the recording. Kidding</div></div></div>'
+            '<div role=status><div class=chat-message-group><div class=usermessage>Eve started the recording'
+            '</div></div><span>1 new message</span></div>')
+    line = '<div class=chatmessage><div class=usermessage>Oscar started the recording, really</div></div>'
+    world.chat_lines_are_no_notice("https://meet.jit.si/ChatRoom", "ChatRoom | Jitsi Meet", chat, line,
+                                   "Grace Hopper started the recording")
+
+
+def test_a_restart_of_the_extensions_background_leaves_the_meeting_tab_open(world):
+    """Firefox stops the extension's background (event) page, as it does an idle one: the host exits with the pipe
+    and removes its file, the tab still open. The app holds the tab until the restarted page's host lists it again:
+    no close, so the meeting does not end and start again (audit 13). Closed for real, the tab is closed at once."""
+    url = "https://meet.jit.si/RestartRoom"
+    world.site.pages[("meet.jit.si", "/RestartRoom")] = Page("RestartRoom | Jitsi Meet")
+    probe = BrowserTabs(world.state_folder)
+    world.browser.open(url)
+    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+    (tab,) = [o for o in observe(probe) if o.provider_id == "jitsi-meet" and o.signal == Signal.BROWSER_TAB]
+    (state,) = world.states()
+    world.browser.marionette.chrome(
+        "WebExtensionPolicy.getByID(arguments[0]).extension.terminateBackground({disableResetIdleForTest: true});",
+        ids.GECKO_ID)
+    wait_for(lambda: world.states() == [], what="the host to exit with the background page")
+    held = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB]
+    assert [(o.tab, o.meeting, o.closed) for o in held] == [(tab.tab, True, False)], held
+
+    world.browser.new_blank_tab()  # a tab event wakes the background page, which connects a new host
+    wait_for(lambda: [s["host_pid"] for s in world.states()] not in ([], [state["host_pid"]])
+             and world.tab_state(url) is not None, what="a new host listing the tab")
+    again = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB and o.provider_id == "jitsi-meet"]
+    assert [(o.tab, o.closed) for o in again] == [(tab.tab, False)], again
+    world.browser.close(url)
+    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+    (closed,) = [o for o in observe(probe) if o.provider_id == "jitsi-meet"]
+    assert closed.closed and closed.tab == tab.tab
 
 
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):

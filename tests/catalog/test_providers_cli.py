@@ -122,3 +122,13 @@ def test_a_provider_without_a_clause_in_force_says_why(cli):
     out = cli("providers", "jami", "--on", "2026-12-01").stdout
     assert "(0)" not in out.split("Terms documents")[0]
     assert "none: Its terms are watched, but none of their clauses is listed with the date it took effect" in out
+
+
+def test_a_huge_bad_date_is_cut_in_its_error_hostile(cli):
+    """Audit 13: ``--on`` with 5,000 characters that are no date: the error says what to give and quotes the start
+    of what was given, cut as other hostile input is (it repeated all of it)."""
+    given = "2026-" + "9" * 5_000
+    result = cli("providers", "--on", given)
+    assert result.returncode == 2
+    assert "is not a date: give YYYY-MM-DD" in result.stderr and "'2026-999" in result.stderr
+    assert len(result.stderr) < 400 and "9" * 100 not in result.stderr, result.stderr[:500]

@@ -27,6 +27,7 @@ import psutil
 from guard.browser.messages import State, TabInfo
 from guard.browser.state import BrowserState, save
 from guard.catalog import Catalog
+from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.matching import DetectionRules
 from guard.detect.sessions import SessionState, advance
@@ -59,11 +60,18 @@ def extension_sees(catalog: Catalog, url: str) -> bool:
 
 
 def lobby_found(catalog: Catalog, case: dict[str, Any]) -> bool:
-    """Whether the extension finds the page's lobby element: the page shows one (``lobby_element``) and the
-    catalog's ``lobby_selectors`` for the case's provider name it (the content script looks for those only)."""
-    selectors = {selector for provider in catalog if provider.id == case["provider"]
-                 for selector in provider.detect.web.lobby_selectors}
-    return bool(case["lobby_screen"]) and case.get("lobby_element") in selectors
+    """Whether the extension finds the page's lobby: the page shows its lobby element (``lobby_element``) and the
+    catalog's ``lobby_selectors`` for the case's provider name it (the content script looks for those only), or
+    the page, declaring its language (``page_lang``), shows words (``lobby_text``) the catalog's ``lobby_texts``
+    list for that language (compared as the content script does: normalised, an ellipsis after them allowed)."""
+    web = [provider.detect.web for provider in catalog if provider.id == case["provider"]]
+    if bool(case["lobby_screen"]) and any(case.get("lobby_element") in w.lobby_selectors for w in web):
+        return True
+    text, language = case.get("lobby_text"), case.get("page_lang")
+    if not text or not language:
+        return False
+    words = normalise(text).rstrip(". \u2026")
+    return any(words in {normalise(p) for p in w.lobby_texts.get(language, ())} for w in web)
 
 
 def _tab_says(rules: DetectionRules, catalog: Catalog, case: dict[str, Any]) -> list[str]:

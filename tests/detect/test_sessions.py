@@ -492,3 +492,63 @@ def test_a_desktop_clients_window_is_not_taken_for_a_web_meeting_tab_whose_title
     assert [(s.meeting.tab, s.meeting.window) for s in starts(per_tick)] == [("chromium/5", None), (None, "0x1")]
     both = run([[tab(tick=0, **ZOOM_WEB), process(tick=0), win(tick=0, **desktop)]])
     assert len(starts(both)) == 2, "seen in the same tick, too"
+
+
+def test_a_web_meeting_tab_is_not_taken_for_a_desktop_meeting_known_only_by_its_meeting_process():
+    """Where the desktop client's windows cannot be read (GNOME on Wayland without the Shell extension), its
+    meeting is known by its meeting-only process (Zoom's aomhost) alone. A Zoom web meeting joined in the
+    browser was taken for it (a tab joins a meeting known only by its media): one meeting for two, and closing
+    the tab ended the desktop meeting, whose process, still running, could then not start it again."""
+    aomhost = Observation("zoom", Signal.MEETING_PROCESS, 101, "aomhost (pid 101) runs only during meetings", at(0))
+    per_tick = run([[process(tick=0), aomhost]]
+                   + [[process(tick=i), aomhost, tab(tick=i, **ZOOM_WEB)] for i in range(1, 6)]
+                   + [[process(tick=6), aomhost, tab(closed=True, tick=6, **ZOOM_WEB)]]
+                   + [[process(tick=i), aomhost] for i in range(7, 10)],
+                   SessionRules(meeting_end_ticks=2))
+    desktop, web = starts(per_tick)
+    assert desktop.meeting.tab is None and web.meeting.tab == "chromium/5"
+    (ended,) = ends(per_tick)
+    assert ended.meeting.id == web.meeting.id, "closing the web meeting's tab ended the desktop meeting"
+
+
+def test_what_a_tab_that_is_no_meeting_shows_is_not_put_on_another_meeting():
+    """Audit 13: a notice or a bot in a tab that is no meeting (a meeting page's lobby, where the host's AI
+    notice already shows; a silent background page) was put on the only meeting in progress, of any provider:
+    in a Teams desktop meeting, a Google Meet lobby's notice asked about AI in the Teams meeting (the event
+    even named Teams as the provider), and the decision was recorded against it. What a tab shows belongs to
+    that tab's meeting only."""
+    from guard.events import AiFeatureNoticed
+
+    teams = win(title="Weekly sync | Microsoft Teams", window_id="0x3", provider="teams", pid=200)
+    per_tick = run([[teams], [win(title="Weekly sync | Microsoft Teams", window_id="0x3", provider="teams", pid=200,
+                                  tick=1), notice(tick=1), bot(tick=1)]])
+    (started,) = starts(per_tick)
+    noticed = [e for events in per_tick for e in events if isinstance(e, AiFeatureNoticed)]
+    assert [(n.provider_id, n.meeting_id) for n in noticed] == [("google-meet", None)]
+    seen = [e for events in per_tick for e in events if isinstance(e, NotetakerSeen)]
+    assert [s.meeting_id for s in seen] == [None]
+    desktop = dict(title="Zoom Meeting", window_id="0x1", pid=100)
+    lobby_notice = Observation("zoom", Signal.AI_NOTICE, 300, "AI Companion is on", at(1), tab="chromium/5",
+                               feature_id="ai-companion", notice="AI Companion is on")
+    per_tick = run([[process(), win(**desktop)], [process(tick=1), win(tick=1, **desktop), lobby_notice]])
+    noticed = [e for events in per_tick for e in events if isinstance(e, AiFeatureNoticed)]
+    assert [n.meeting_id for n in noticed] == [None], "another Zoom meeting's lobby is not the desktop meeting"
+
+
+def test_a_clients_notice_is_not_put_on_another_providers_meeting():
+    """A notice read in a client's own window (accessibility) while that client is in no meeting (its home
+    window's AI Companion banner) was put on the only meeting in progress of any provider, the event naming
+    that provider (Teams) with Zoom's feature. A notice is its provider's: only a bot, whose provider is the
+    note-taker's, is put on the one meeting going on whatever its provider."""
+    from guard.events import AiFeatureNoticed
+
+    teams = dict(title="Weekly sync | Microsoft Teams", window_id="0x3", provider="teams", pid=200)
+    banner = Observation("zoom", Signal.AI_NOTICE, 100, "AI Companion is on", at(1), window="0x7",
+                         feature_id="ai-companion", notice="AI Companion is on")
+    bot_name = Observation("otter", Signal.PARTICIPANT, 200, "participant 'Otter.ai'", at(1), participant="Otter.ai")
+    per_tick = run([[win(**teams)], [win(tick=1, **teams), banner, bot_name]])
+    (started,) = starts(per_tick)
+    noticed = [e for events in per_tick for e in events if isinstance(e, AiFeatureNoticed)]
+    assert [(n.provider_id, n.meeting_id) for n in noticed] == [("zoom", None)]
+    assert [s.meeting_id for events in per_tick for s in events if isinstance(s, NotetakerSeen)] == \
+        [started.meeting.id], "a bot is still put on the one meeting going on"

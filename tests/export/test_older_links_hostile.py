@@ -34,3 +34,19 @@ def test_an_older_records_passcode_stays_out_of_html_pdf_and_letters_hostile(led
         letter = make_letter(kind, ledger, catalog, record_id=record.id)
         assert "Zk9sbWJ3dTRjZz09" not in letter.text and "Zk9sbWJ3dTRjZz09" not in letter.mailto, kind
         assert "j/81234567890?pwd=…" in letter.text, kind
+
+
+def test_an_older_records_link_for_one_person_keeps_their_address_and_name_out_of_csv(ledger, catalog, tmp_path,
+                                                                                      monkeypatch):
+    """Who a link was made for is cut like a passcode (2026-12-02): an older record that kept a registration
+    link whole shows it, in the CSV export as in the HTML one, without the joiner's address and name."""
+    link = "https://us06web.zoom.us/j/81234567890?pwd=Zk9s&uname=Ada%20Lovelace&email=ada@example.org"
+    with monkeypatch.context() as older:
+        older.setattr(models, "link_without_secrets", lambda link: link)
+        ledger.append(RecordDraft("zoom", "given", meeting={"title": "Budget review", "id_or_link": link}))
+    for kind in ("csv", "html"):
+        export_history(ledger, catalog, kind, tmp_path / f"history.{kind}", ExportFilter())
+        shown = (tmp_path / f"history.{kind}").read_text(encoding="utf-8-sig")
+        assert "ada@example.org" not in shown and "Lovelace" not in shown, kind
+        assert "j/81234567890?pwd=…&amp;uname=…&amp;email=…" in shown if kind == "html" else \
+            "j/81234567890?pwd=…&uname=…&email=…" in shown

@@ -19,7 +19,7 @@ from guard.export.dpv_terms import METHOD
 from guard.presentation.browser_words import BROWSER_STATES, browser_state_words
 from guard.presentation.consent_form import DECISIONS
 from guard.presentation.desktop import desktop_capabilities
-from guard.presentation.i18n import UI_LANGUAGES, _, labelled, use_language
+from guard.presentation.i18n import UI_LANGUAGES, _, labelled, listed, use_language
 from guard.presentation.notices import ANSWERS
 from guard.presentation.records import DECISION_LABELS, STATUS_WORDS
 from tests.i18n.catalogs import _texts, read
@@ -119,6 +119,9 @@ def test_the_overview_says_a_browsers_state_as_its_settings_do(code, state, lang
                            DesktopServices(True, True, True, None))
     (tabs,) = [c for c in desktop_capabilities(report, browsers=[Browser(state)]) if c.signal == "browser-tabs"]
     assert tabs.detail == labelled("Chromium", browser_state_words(state))
+    (both,) = [c for c in desktop_capabilities(report, browsers=[Browser(state), Browser(state)])
+               if c.signal == "browser-tabs"]
+    assert both.detail == listed([tabs.detail, tabs.detail])  # "a\u00a0; b" in French
     assert tabs.works is (True if state == "extension connected" else None if state == "host registered" else False)
 
 
@@ -135,5 +138,23 @@ def test_recording_a_decision_has_one_name(code):
         if isinstance(message.id, str) and re.match(r"&?Record my ", message.id):
             said = (message.id if code == "en" else str(message.string)).replace("&", "")
             if DECISION[code] not in said:
+                wrong.append(said)
+    assert not wrong, f"{code}: {wrong}"
+
+
+MONITORING = {"en": "monitoring", "de": "Überwachung", "fr": "surveillance", "es": "supervisión",
+              "it": "monitoraggio", "nl": "bewaking"}
+PAUSED_OR_OFF = re.compile(r"\b(?:monitoring|detection)\b.*\b(?:paused|switched off)\b|\b(?:pause|resume)\b.*"
+                           r"\b(?:monitoring|detection)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("code", UI_LANGUAGES)
+def test_a_paused_or_switched_off_state_names_monitoring(code):
+    """The tray said "monitoring paused", the Overview "Detection is paused", of one state."""
+    wrong = []
+    for message in read(None if code == "en" else code):
+        if isinstance(message.id, str) and PAUSED_OR_OFF.search(message.id):
+            said = (message.id if code == "en" else str(message.string)).replace("&", "")
+            if MONITORING[code].lower() not in said.lower():
                 wrong.append(said)
     assert not wrong, f"{code}: {wrong}"

@@ -91,3 +91,12 @@ def test_the_details_name_the_language_the_record_was_made_in_or_that_it_was_not
     assert {f.key: f.value for f in record_fields(made.model_copy(update={"language": "pt-BR"}))}["language"] == "pt-BR"
     older = record(2, Decision.REFUSED)
     assert {f.label: f.value for f in record_fields(older)}["Language of the form"] == "not recorded"
+
+
+def test_a_meeting_link_reads_without_its_passcode_or_whom_it_was_made_for():
+    """An older build kept a typed link whole: the history window shows it as the ledger keeps one now."""
+    older = record(1, Decision.GIVEN)
+    older = Record(**{**older.__dict__, "meeting": Meeting(
+        "Design review", "https://zoom.us/j/81234567890?pwd=Zk9s&uname=Ada&email=ada%40example.org", "Ada")})
+    fields = {f.label: f.value for f in record_fields(older)}
+    assert fields["Meeting id or link"] == "https://zoom.us/j/81234567890?pwd=…&uname=…&email=…"

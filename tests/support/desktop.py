@@ -149,7 +149,10 @@ class DesktopSession:
         """dunst with its defaults, except that its context menu ("dmenu") is a script that picks
         the line naming :meth:`press_notification_button`'s label, as a user would in the menu."""
         picker = self.root / "dunst-pick"
-        picker.write_text(f"#!/bin/sh\ngrep -F -- \"$(cat '{self.root / 'dunst-choice'}')\" | head -n 1\n")
+        # It also writes what it picked (an empty line when the label was not listed) for the press to read.
+        picker.write_text(f"#!/bin/sh\nline=$(grep -F -- \"$(cat '{self.root / 'dunst-choice'}')\" | head -n 1)\n"
+                          f"printf '%s\\n' \"$line\"\nprintf '%s\\n' \"$line\" > '{self.root / 'dunst-picked'}.new'\n"
+                          f"mv '{self.root / 'dunst-picked'}.new' '{self.root / 'dunst-picked'}'\n")
         picker.chmod(0o700)
         config = self.root / "dunstrc"
         config.write_text(f"[global]\ndmenu = {picker}\n")
@@ -157,9 +160,23 @@ class DesktopSession:
 
     def press_notification_button(self, label: str) -> None:
         """Press the button named ``label`` on the notification shown (through dunst's own
-        context menu, which lists every action of the notifications on screen)."""
+        context menu, which lists every action of the notifications on screen).
+
+        A notification the app has sent may not be on screen yet (a busy dunst), and then its menu
+        does not list it: the menu is opened again, as a user would once it appears."""
         (self.root / "dunst-choice").write_text(label)
-        subprocess.run(["dunstctl", "context"], env=self.child_env(), check=True, timeout=10)
+        picked = self.root / "dunst-picked"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            picked.unlink(missing_ok=True)
+            subprocess.run(["dunstctl", "context"], env=self.child_env(), check=True, timeout=10)
+            opened = time.monotonic()  # the menu runs after dunstctl returns (none when nothing offers an action)
+            while not picked.exists() and time.monotonic() - opened < 5:
+                time.sleep(0.05)
+            if picked.exists() and picked.read_text().strip():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"no notification on screen offers {label!r}")
 
     def child_env(self, base: dict[str, str] | None = None) -> dict[str, str]:
         """An environment for programs that should live in this session."""

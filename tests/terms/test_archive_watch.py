@@ -165,6 +165,31 @@ def test_a_site_the_name_server_does_not_know_fails_alone_and_the_others_are_che
     assert report.headline() == "3 documents checked, 2 with a new version, 1 could not be fetched"
 
 
+def test_an_archive_whose_name_server_fails_alone_falls_back_to_the_provider_pages(tmp_path: Path) -> None:
+    """The archive's host alone unreachable (a network whose name server fails for it): each archived document
+    is read on the provider's page instead, the archive asked once in the check, and the computer is not
+    taken to be offline (it was, before: the archive's failure skipped every document)."""
+    def resolve(host: str) -> list[str]:
+        if host == "archive.hostile.example":
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with TermsServer() as provider:
+        provider.routes["/terms"] = page(plain_page("1. We keep your recordings for 30 days."))
+        provider.routes["/privacy"] = page(plain_page("1. We share your data with no one."))
+        documents = [WatchedDocument("zoom", "terms", "T", provider.url("/terms"), archive=ARCHIVE),
+                     WatchedDocument("zoom", "privacy", "P", provider.url("/privacy"), archive=ARCHIVE)]
+        fetcher = Fetcher(POLICY, network_enabled=True, resolve=resolve)
+        archive = ArchiveSources(fetcher, "https://archive.hostile.example", "https://archive.hostile.example")
+        watch = TermsWatcher(TermsStore(tmp_path / "store", {}, []), documents, fetcher=fetcher, archive=archive,
+                             network_enabled=True)
+        report = watch.check()
+    assert [(c.source, c.result) for c in report.checks] == [("provider", FetchResult.NEW_VERSION)] * 2
+    assert not report.offline
+    asked = [(r.source, r.error_kind) for r in reversed(watch.store.fetch_log()) if r.source == "archive"]
+    assert asked == [("archive", "unreachable")], "the archive is asked once per check"
+
+
 def test_when_no_name_the_check_tries_is_known_the_computer_is_offline(tmp_path: Path) -> None:
     """An offline Mac answers every name so: after the first few hosts, all unknown and no page reached, the
     rest are not tried."""

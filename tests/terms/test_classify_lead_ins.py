@@ -21,6 +21,9 @@ ITEM = "Files stored on partner platforms"
     ("Example Corp may disclose the following categories of your personal information to run the service:",
      "third-party-sharing"),
     ("We may share your personal information, where the law permits it, if:", "third-party-sharing"),
+    ("We may receive data from our group companies, or share your data with them, for these purposes:",
+     "third-party-sharing"),
+    ("In some cases, we\u2019ll share your personal data with other companies. These include:", "third-party-sharing"),
     ("Other members can see the following information about you:", "third-party-sharing"),
     ("We receive the following data about you from these partners:", "third-party-sharing"),
     ("Data provided or collected when you register an account:", "content-licence"),
@@ -28,6 +31,13 @@ ITEM = "Files stored on partner platforms"
     ("More specifically, Example Corp uses Other Data:", "content-licence"),
     ("We currently use machine assistants for the following purposes:", "content-licence"),
     ("We keep the following data until you close your account:", "retention"),
+    # forms read from the development half of OPP-115
+    ("We use cookies and similar technologies to help:", "content-licence"),
+    ("This information will only be used for the purpose you gave it for, such as to:", "content-licence"),
+    ("We may ask you to provide your contact details when you:", "content-licence"),
+    ("You can give us information directly, for example:", "content-licence"),
+    ("The School may release information it classifies as directory information, which includes:",
+     "third-party-sharing"),
 ])
 def test_an_item_takes_the_topic_its_lead_in_states(lead: str, topic: str) -> None:
     assert sentence_topics(ITEM, RULES) == ()  # nothing of its own
@@ -36,6 +46,7 @@ def test_an_item_takes_the_topic_its_lead_in_states(lead: str, topic: str) -> No
 
 @pytest.mark.parametrize("lead", [
     "To change your number, you must submit a request containing the following details:",  # a duty on the user
+    "For example, you share information with us when you:",  # the user giving data, not the provider sharing it
     "Our offices are located in:",
     "The following features are available to subscribers:",
     "In this section:",

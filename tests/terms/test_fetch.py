@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 from pathlib import Path
 
 import pytest
+import requests
+import urllib3
 
 from guard import __version__
 from guard.terms.errors import FetchFailure, TermsFetchError
-from guard.terms.fetch import Fetcher, FetchPolicy, HostPacer
+from guard.terms.fetch import Fetcher, FetchPolicy, HostPacer, _is_offline
 from tests.terms.support.proxy import ForwardingProxy
 from tests.terms.support.server import Route, TermsServer, closed_port, page
 
@@ -308,6 +311,32 @@ def test_connection_refused_is_retried_then_reported() -> None:
         error = failure(lambda: fetch.fetch(url))
     assert error.kind is FetchFailure.CONNECTION and url in str(error)
     assert len(sleeps.calls) == 1
+
+
+def test_a_refused_connection_to_a_path_named_like_a_network_error_is_no_offline_hostile() -> None:
+    """Audit 13: a page (or a redirect) whose path reads like an offline error, then a refused connection: the
+    site is unreachable, this computer is not offline (the error's text, which holds the path, read as offline)."""
+    fetch, _ = fetcher(retries=0)
+    with closed_port() as port:
+        url = f"https://127.0.0.1:{port}/NameResolutionError/Network%20is%20unreachable/getaddrinfo%20failed"
+        error = failure(lambda: fetch.fetch(url))
+    assert error.kind is FetchFailure.CONNECTION, error
+
+
+def test_no_route_or_a_failed_lookup_among_the_causes_is_offline() -> None:
+    """What requests raises when there is no route (urllib3's error caused by the socket's) reads as offline by its
+    errno, and a failed name lookup by its type; a refused connection does not."""
+    def raised(cause: OSError) -> requests.exceptions.ConnectionError:
+        try:
+            try:
+                raise cause
+            except OSError as error:
+                raise urllib3.exceptions.NewConnectionError(None, "Failed to establish a new connection") from error
+        except urllib3.exceptions.NewConnectionError as error:
+            return requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/x", error))
+    assert _is_offline(raised(OSError(errno.ENETUNREACH, "Network is unreachable")))
+    assert _is_offline(raised(socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")))
+    assert not _is_offline(raised(ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")))
 
 
 def test_network_switched_off_makes_no_request() -> None:

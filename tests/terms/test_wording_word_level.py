@@ -13,7 +13,7 @@ from guard.terms.analysis import analyse
 from guard.terms.classify import sentence_topics
 from guard.terms.rules import load_rules
 from guard.terms.scope import mask
-from guard.terms.wording import changed_runs, read_changed_words
+from guard.terms.wording import COMPARED_WORDS, changed_runs, pair_rewordings, read_changed_words, same_meaning
 
 RULES = load_rules()
 SAMENESS = RULES.sameness
@@ -99,3 +99,19 @@ def test_a_clarifying_word_in_a_clause_on_sharing_is_not_reported() -> None:
 def test_a_rewording_that_names_a_new_use_in_the_same_clause_is_reported() -> None:
     new = CLAUSE_OLD.replace("to improve our services", "to improve our services and train our AI models")
     assert any("ai-training" in topics for topics in reported(CLAUSE_OLD, new))
+
+
+def test_a_run_on_sentence_too_long_to_compare_is_read_as_a_change() -> None:
+    # a hostile "sentence" of thousands of words, changed in a thousand places by filler words only:
+    # it is neither paired nor called the same (comparing it word by word took 20 s), so its topic
+    # is reported rather than silenced
+    words = ["x" + "".join(chr(ord("a") + int(digit)) for digit in str(i)) for i in range(COMPARED_WORDS + 500)]
+    old = "We share your personal information with advertisers " + " ".join(words) + "."
+    new = "We share your personal information with advertisers " + " ".join(
+        word if i % 3 else "the" for i, word in enumerate(words)) + "."
+    assert not same_meaning(old, new, equivalent=SAMENESS.equivalent_words, substantive=SAMENESS.substantive,
+                            filler=SAMENESS.filler | set(words[::3]),
+                            is_name=lambda _: False)
+    assert pair_rewordings((old,), (new,)) == ()
+    assert "long" in reasons(old, new)
+    assert reported(old, new) != []

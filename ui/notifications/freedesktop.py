@@ -48,6 +48,10 @@ INTERFACE = "org.freedesktop.Notifications"
 DEFAULT_ACTION = "default"
 BUTTON_ACTION = "open"
 CALL_TIMEOUT = 5.0
+# Notify is sent from a worker thread, so waiting does not hold the app up; a busy server that answers after
+# CALL_TIMEOUT has still shown the notification, and its reply (the id its buttons come back with) would be
+# lost. Wait as long as D-Bus itself waits for a reply by default (libdbus's 25 s), as libnotify does.
+NOTIFY_TIMEOUT = 25.0
 TOKEN_LIMIT = 512  # characters of an activation token kept (they are short opaque strings)
 
 
@@ -166,7 +170,7 @@ class FreedesktopNotifier(Notifier):
         from jeepney.wrappers import unwrap_msg
 
         reply = self._bus.call(new_method_call(self._address, "Notify", "susssasa{sv}i", args),  # i18n-ok: D-Bus
-                               CALL_TIMEOUT)
+                               NOTIFY_TIMEOUT)
         return int(unwrap_msg(reply)[0]), str(reply.header.fields.get(HeaderFields.sender, ""))
 
     def _on_reply(self, key: str, future: Future) -> None:

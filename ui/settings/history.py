@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from guard.presentation.i18n import _, format_number, ngettext
-from guard.presentation.records import decision_label, status_label
+from guard.presentation.records import decision_label, local_time, status_label
 from guard.presentation.timeline import build_timeline
 from guard.services import Decision, Order, Record, RecordDetails, RecordFilter, Services
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import date_format, named, with_date_hint
 from ui.settings.export_panel import ExportPanel
 from ui.settings.history_actions import HistoryActions
-from ui.settings.history_model import COLUMNS, DECISION, HistoryModel
+from ui.settings.history_model import COLUMNS, DECISION, OCCURRED, HistoryModel
 from ui.settings.record_details import details_html
 from ui.settings.timeline_widget import TimelineChart
 from ui.widgets import plain_label, show_hint
@@ -129,6 +129,11 @@ class HistoryTab(HistoryActions, QWidget):
         # a decision is a few words whose length depends on the language ("Consentement donné"): never cut
         widest = max(self.table.fontMetrics().horizontalAdvance(decision_label(d)) for d in Decision)
         self.table.setColumnWidth(DECISION, max(COLUMN_WIDTHS[DECISION], widest + 16))
+        # nor is a time, whatever the month and day ("1er nov. 2026, 20:30" was cut in French)
+        metrics = self.table.fontMetrics()
+        widest = max(metrics.horizontalAdvance(local_time(datetime(2026, month, day, 20, 58).astimezone()))
+                     for month in range(1, 13) for day in (1, 28))
+        self.table.setColumnWidth(OCCURRED, max(COLUMN_WIDTHS[OCCURRED], widest + 16))
         column, order = self.model.sort_column()
         header.setSortIndicator(column, order)
         header.setSortIndicatorShown(True)

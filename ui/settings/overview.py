@@ -209,10 +209,10 @@ class OverviewTab(QWidget):
             out.append(f"<p>{esc(_('Detection has not reported yet.'))}</p>")
             return "".join(out)
         if not snap.enabled:
-            out.append(f"<p>{esc(_('Detection is switched off (Preferences).'))}</p>")
+            out.append(f"<p>{esc(_('Monitoring is switched off (Preferences).'))}</p>")
         elif snap.paused_until is not None:
-            paused = (_("Detection is paused until resumed.") if snap.paused_until.year >= 9999 else
-                      _("Detection is paused until {time}.").format(time=format_time(snap.paused_until)))
+            paused = (_("Monitoring is paused until resumed.") if snap.paused_until.year >= 9999 else
+                      _("Monitoring is paused until {time}.").format(time=format_time(snap.paused_until)))
             out.append(f"<p>{esc(paused)}</p>")
         in_meeting = {m.provider_id for m in snap.meetings}
         if snap.meetings:

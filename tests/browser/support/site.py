@@ -37,7 +37,7 @@ TITLES: dict[str, tuple[str, str]] = {
                    "`${roomName} | ${interfaceConfig.APP_NAME}`; APP_NAME is 'Jitsi Meet' in interface_config.js)")),
 }
 HOSTS = ["meet.google.com", "teams.microsoft.com", "zoom.us", "app.zoom.us", "us02web.zoom.us", "meet.jit.si",
-         "whereby.com", "app.slack.com"]
+         "whereby.com", "app.slack.com", "public.senfcall.de"]
 LOCAL = "127.0.0.1"  # a page on no meeting host (e.g. one that titles itself like a meeting)
 
 

@@ -64,3 +64,25 @@ def test_the_decision_column_shows_the_whole_decision_in_french(open_window, ser
         assert table.fontMetrics().horizontalAdvance(shown) + 8 <= table.columnWidth(DECISION)
     finally:
         apply_language("")
+
+
+def test_the_time_column_shows_the_whole_time_in_french(open_window, services, desktop, qtbot):
+    """"1er nov. 2026, 20:30" was cut to "1er nov. 2026, 20:…" in the French history."""
+    from datetime import datetime
+
+    from ui.language import apply_language
+    from ui.settings.history_model import OCCURRED
+
+    apply_language("fr")
+    try:
+        with blocking_ok():
+            services.record_decision(RecordDraft(provider_id="zoom", decision=Decision.GIVEN,
+                                                 occurred_at=datetime(2026, 11, 1, 20, 30).astimezone()))
+        window = open_window(tab="history")
+        wait_idle(qtbot, window)
+        table = window.history.table
+        shown = table.model().data(table.model().index(0, OCCURRED))
+        assert shown.startswith("1er nov. 2026")
+        assert table.fontMetrics().horizontalAdvance(shown) + 8 <= table.columnWidth(OCCURRED)
+    finally:
+        apply_language("")
