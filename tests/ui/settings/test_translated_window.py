@@ -78,7 +78,7 @@ def test_in_dutch_the_consent_dialog_and_the_tabs_are_dutch(dutch, open_window, 
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
         "Overzicht", "Aanbieders", "Toestemmingsgeschiedenis", "Wijzigingen in voorwaarden", "Voorkeuren"]
     dialog = dialog_for(qtbot, services)
-    assert dialog.windowTitle().startswith("Mijn toestemming vastleggen")
+    assert dialog.windowTitle().startswith("Mijn beslissing vastleggen")
     texts = {widget.text() for widget in (*dialog.findChildren(QLabel), *dialog.findChildren(QAbstractButton))}
     for expected in ("Ik heb &toestemming gegeven", "Ik heb &geweigerd", "&Aanbieder:", "Beslissing op&slaan"):
         assert expected in texts, (expected, sorted(texts))
