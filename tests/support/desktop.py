@@ -166,12 +166,12 @@ class DesktopSession:
         does not list it: the menu is opened again, as a user would once it appears."""
         (self.root / "dunst-choice").write_text(label)
         picked = self.root / "dunst-picked"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 45
         while time.monotonic() < deadline:
             picked.unlink(missing_ok=True)
             subprocess.run(["dunstctl", "context"], env=self.child_env(), check=True, timeout=10)
             opened = time.monotonic()  # the menu runs after dunstctl returns (none when nothing offers an action)
-            while not picked.exists() and time.monotonic() - opened < 5:
+            while not picked.exists() and time.monotonic() - opened < 15:  # a late menu must not overlap the next
                 time.sleep(0.05)
             if picked.exists() and picked.read_text().strip():
                 return
