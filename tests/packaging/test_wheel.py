@@ -43,20 +43,29 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
+    # Installed as a user's shell would: with no path into the checkout, where `pip install .` (the README's
+    # install) leaves meeting_privacy_guard.egg-info, through which pip would take the app as installed already.
     done = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
-                           str(wheel)], capture_output=True, text=True, timeout=300, cwd=work)
+                           str(wheel)], capture_output=True, text=True, timeout=300, cwd=work,
+                          env=without_checkout_paths())
     assert done.returncode == 0, done.stdout + done.stderr
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                              capture_output=True, text=True, check=True, cwd=work).stdout.strip()
+    assert (Path(purelib) / "guard").is_dir(), "the wheel was not installed: " + done.stdout + done.stderr
     (Path(purelib) / "libraries-of-the-test-run.pth").write_text("\n".join(site.getsitepackages()) + "\n",
                                                                   encoding="utf-8")
     return venv
 
 
+def without_checkout_paths() -> dict[str, str]:
+    """This environment without the test run's paths into the checkout."""
+    return {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONHOME")}
+
+
 def outside(app_home: Path) -> dict[str, str]:
     """The environment of a user's shell: no path into the checkout."""
-    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONHOME")}
-    return dict(env, MEETING_GUARD_HOME=str(app_home), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    return dict(without_checkout_paths(), MEETING_GUARD_HOME=str(app_home),
+                PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
 
 
 def test_the_wheel_installs_no_top_level_resources_package(installed: Path) -> None:
