@@ -25,6 +25,7 @@ from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation
+from guard.detect.redaction import redact_url
 from guard.events import Signal
 from guard.patterns import normalize_text
 from tests.browser.support.browsers import Browser, wait_for
@@ -67,6 +68,19 @@ def phrase_id(provider_id: str, words: str) -> str:
                     if normalise(notice.text) == words:
                         return f"{provider.id}/{feature.id}/{index}"
     raise AssertionError(f"no notice {words!r} of {provider_id} in the catalog")
+@dataclass(frozen=True)
+class Lobby:
+    """A meeting page at ``url`` (titled ``title``) that shows the lobby markup ``body`` until the participant is let
+    in: then the page runs ``leave`` (the lobby element goes, or hides) and the same tab is the meeting."""
+
+    provider_id: str
+    url: str
+    title: str
+    body: str
+    leave: str  # script run once let in
+    microphone: bool = False  # the lobby's preview holds the microphone (Firefox tells the extension)
+
+
 REDACTION_CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
 
 
@@ -208,6 +222,37 @@ class World:
         finally:
             settings.unlink(missing_ok=True)
         return meeting
+
+    def lobby_until_admitted(self, lobby: Lobby) -> None:
+        """The packed extension says the tab is in the lobby, and the app counts no meeting of its provider (neither
+        from the tab nor from anything else, the microphone a preview holds included); once the page is let in (it
+        polls the site's ``<path>-admitted`` page, served from then on) the same tab is the meeting."""
+        sent = redact_url(lobby.url)
+        host, path = lobby.url.removeprefix("https://").split("?")[0].split("/", 1)
+        admitted = f"/{path}-admitted"
+        preview = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
+                   if lobby.microphone else "")
+        self.site.pages[(host, "/" + path)] = Page(lobby.title, body=lobby.body, script=preview + (
+            f"const poll = setInterval(async () => {{ const answer = await fetch({json.dumps(admitted)});"
+            f" if (answer.ok) {{ clearInterval(poll); {lobby.leave} }} }}, 300);"))
+        self.browser.open(lobby.url)
+        try:
+            self.wait_tab(sent, lambda e: e["tab"].get("lobby") is True
+                          and (e["tab"].get("microphone") is True or not lobby.microphone))
+            (tab,) = [o for o in observe(BrowserTabs(self.state_folder)) if o.provider_id == lobby.provider_id]
+            assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
+            assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
+            scan = json.loads(self.cli("scan", "--json").stdout)
+            assert [m for m in scan["meetings"] if m["provider_id"] == lobby.provider_id] == [], \
+                "a lobby is no meeting, nor is the microphone its preview holds"
+
+            self.site.pages[(host, admitted)] = Page("admitted")
+            self.wait_tab(sent, lambda e: e["tab"].get("lobby") is False)
+            (meeting,) = self.scan_meetings(lobby.provider_id)
+            assert (meeting["tab"], meeting["title"]) == (tab.tab, lobby.title)
+        finally:
+            self.browser.close(lobby.url)
+        wait_for(lambda: self.tab_state(sent) is None, what="the closed tab to leave the state")
 
     def states(self) -> list[dict[str, Any]]:
         found = []
