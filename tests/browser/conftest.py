@@ -10,9 +10,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +253,36 @@ class World:
         finally:
             self.browser.close(lobby.url)
         wait_for(lambda: self.tab_state(sent) is None, what="the closed tab to leave the state")
+
+    def background_restart_keeps_the_tab(self, provider_id: str, url: str, title: str,
+                                         stop_background: Callable[[], None]) -> None:
+        """``stop_background`` stops the extension's background (as the browser stops an idle one): the host exits
+        with the pipe and removes its file, the tab still open. The app holds the tab until the restarted
+        background's host lists it again: no close, so the meeting does not end and start again (it did, audit 13).
+        Closed for real, the tab is closed at once."""
+        host, path = url.removeprefix("https://").split("/", 1)
+        self.site.pages[(host, "/" + path)] = Page(title)
+        probe = BrowserTabs(self.state_folder)
+        self.browser.open(url)
+        self.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+        (tab,) = [o for o in observe(probe) if o.provider_id == provider_id and o.signal == Signal.BROWSER_TAB]
+        (state,) = self.states()
+        stop_background()
+        wait_for(lambda: self.states() == [], what="the host to exit with the extension's background")
+        held = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB]
+        assert [(o.tab, o.meeting, o.closed) for o in held] == [(tab.tab, True, False)], held
+
+        self.browser.new_blank_tab()  # a tab event wakes the background, which connects a new host
+        wait_for(lambda: [s["host_pid"] for s in self.states()] not in ([], [state["host_pid"]])
+                 and self.tab_state(url) is not None, what="a new host listing the tab")
+        # read as if a second after the hold began: what is tested does not depend on how long a loaded machine takes
+        soon = held[0].seen_at + timedelta(seconds=1)
+        again = [o for o in observe(probe, soon) if o.signal == Signal.BROWSER_TAB and o.provider_id == provider_id]
+        assert [(o.tab, o.closed) for o in again] == [(tab.tab, False)], again
+        self.browser.close(url)
+        wait_for(lambda: self.tab_state(url) is None, what="the closed tab to leave the state")
+        (closed,) = [o for o in observe(probe) if o.provider_id == provider_id]
+        assert closed.closed and closed.tab == tab.tab
 
     def states(self) -> list[dict[str, Any]]:
         found = []

@@ -10,7 +10,6 @@ trusted in the profile.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 import subprocess
 import time
 
@@ -199,34 +198,13 @@ def test_a_chat_line_with_the_notices_words_raises_no_notice_hostile(world):
 
 
 def test_a_restart_of_the_extensions_background_leaves_the_meeting_tab_open(world):
-    """Firefox stops the extension's background (event) page, as it does an idle one: the host exits with the pipe
-    and removes its file, the tab still open. The app holds the tab until the restarted page's host lists it again:
-    no close, so the meeting does not end and start again (audit 13). Closed for real, the tab is closed at once."""
-    url = "https://meet.jit.si/RestartRoom"
-    world.site.pages[("meet.jit.si", "/RestartRoom")] = Page("RestartRoom | Jitsi Meet")
-    probe = BrowserTabs(world.state_folder)
-    world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
-    (tab,) = [o for o in observe(probe) if o.provider_id == "jitsi-meet" and o.signal == Signal.BROWSER_TAB]
-    (state,) = world.states()
-    world.browser.marionette.chrome(
-        "WebExtensionPolicy.getByID(arguments[0]).extension.terminateBackground({disableResetIdleForTest: true});",
-        ids.GECKO_ID)
-    wait_for(lambda: world.states() == [], what="the host to exit with the background page")
-    held = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB]
-    assert [(o.tab, o.meeting, o.closed) for o in held] == [(tab.tab, True, False)], held
-
-    world.browser.new_blank_tab()  # a tab event wakes the background page, which connects a new host
-    wait_for(lambda: [s["host_pid"] for s in world.states()] not in ([], [state["host_pid"]])
-             and world.tab_state(url) is not None, what="a new host listing the tab")
-    # read as if a second after the hold began: what is tested does not depend on how long a loaded machine takes
-    soon = held[0].seen_at + timedelta(seconds=1)
-    again = [o for o in observe(probe, soon) if o.signal == Signal.BROWSER_TAB and o.provider_id == "jitsi-meet"]
-    assert [(o.tab, o.closed) for o in again] == [(tab.tab, False)], again
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
-    (closed,) = [o for o in observe(probe) if o.provider_id == "jitsi-meet"]
-    assert closed.closed and closed.tab == tab.tab
+    """Firefox stops the extension's background (event) page, as it does an idle one: the meeting tab is held, not
+    closed, until the restarted page's host lists it again (World.background_restart_keeps_the_tab)."""
+    world.background_restart_keeps_the_tab(
+        "jitsi-meet", "https://meet.jit.si/RestartRoom", "RestartRoom | Jitsi Meet",
+        lambda: world.browser.marionette.chrome(
+            "WebExtensionPolicy.getByID(arguments[0]).extension.terminateBackground({disableResetIdleForTest: true});",
+            ids.GECKO_ID))
 
 
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):
