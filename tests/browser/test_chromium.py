@@ -142,13 +142,16 @@ def test_a_lobby_is_no_meeting_until_the_participant_is_let_in(world, lobby):
     world.lobby_until_admitted(lobby)
 
 
-def test_the_lobby_words_in_a_chat_line_or_on_a_page_in_another_language_leave_a_meet_call_a_meeting(world):
-    """The words count only on a page that declares their language, and never in a list (a chat line): a
-    participant who writes 'Asking to be let in' in the chat, or a page that declares German, stays in a meeting."""
+def test_the_lobby_words_in_a_chat_line_a_name_or_on_a_page_in_another_language_leave_a_meet_call_a_meeting(world):
+    """The words count only on a page that declares their language, and never in a list (a chat line) or a
+    participant's tile: a participant who writes 'Asking to be let in' in the chat, a guest who joins under that
+    name (shown on their tile, [data-participant-id]), or a page that declares German, stays in a meeting."""
     chat = "https://meet.google.com/cha-tlin-eab"
     world.site.pages[("meet.google.com", "/cha-tlin-eab")] = Page(
         "Meet – cha-tlin-eab", body='<ul aria-label="Chat"><li>Asking to be let in</li></ul>'
-        '<div data-sender-name="Grace Hopper"><div data-message-text>Asking to be let in...</div></div>')
+        '<div data-sender-name="Grace Hopper"><div data-message-text>Asking to be let in...</div></div>'
+        '<div data-participant-id="spaces/cha-tlin-eab/devices/7"><div><span class="notranslate">'
+        'Asking to be let in\u2026</span></div></div>')
     german = "https://meet.google.com/ger-mann-abc"
     world.site.pages[("meet.google.com", "/ger-mann-abc")] = Page(
         "Meet – ger-mann-abc", body="<div>Asking to be let in...</div>",

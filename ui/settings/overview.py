@@ -252,7 +252,8 @@ class OverviewTab(QWidget):
                            f"{esc(_('unavailable (said above, with what to do)'))}</li>")
                 continue
             enable = f"<br>{esc(labelled(_('To enable'), capability.enable))}" if capability.enable else ""
-            out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[capability.works])}){esc(colon())}"
+            mark = capability.mark or marks[capability.works]  # "not set up" where "not here" would mislead
+            out.append(f"<li><b>{esc(capability.label)}</b> ({esc(mark)}){esc(colon())}"
                        f"{esc(capability.detail)}{enable}</li>")
         out.append("</ul>")
         return "".join(out)
