@@ -112,7 +112,10 @@
     const lobbyTextMin = Math.min(...lobbyTexts.map((words) => words.length));
     const lobbyTextMax = Math.max(...lobbyTexts.map((words) => words.length)) + LOBBY_TEXT_SLACK;
     const lobbyTextHeads = lobbyTexts.map((words) => words.split(" ")[0]); // and only when it holds their first word
-    const NOT_LOBBY_TEXT = 'ul,ol,li,[role="list"],[role="listitem"],' + NOT_NOTICE; // lists and the chat
+    // Lists, the chat, and Meet's participant tiles ([data-participant-id], each showing its participant's display name:
+    // Vexa-ai/vexa gmeet-speakers.ts and attendee-labs/attendee's Meet payload read them so), since a guest who joins
+    // named 'Asking to be let in' would turn everyone's call into a lobby, and no notice would be asked.
+    const NOT_LOBBY_TEXT = 'ul,ol,li,[role="list"],[role="listitem"],[data-participant-id],' + NOT_NOTICE;
     let lobbyTextNode = null; // the text node last seen holding the lobby words
     let inLobby = null; // as last reported: null before the first look
     const LOBBY_ELEMENTS = 8; // elements of one lobby selector looked at, so a page full of them costs little
