@@ -44,8 +44,8 @@
       // this runs again knowing it.
       root.MPG_SERVER_PROVIDERS = [];
       api.storage.local.get("servers").then((stored) => {
-        const listed = MPG.cleanServers(stored.servers).servers;
-        root.MPG_SERVER_PROVIDERS = MPG.serverProviders(location.href, new Map(listed.map((s) => [s.host, s.provider])));
+        const listed = MPG.cleanServers(stored.servers).servers.map((server) => [server.host, server.provider]);
+        root.MPG_SERVER_PROVIDERS = MPG.serverProviders(location.href, new Map(listed));
         if (root.MPG_SERVER_PROVIDERS.length > 0) {
           root.MPG_CONTENT_LOADED = false;
           main();
