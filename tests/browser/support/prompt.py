@@ -71,5 +71,9 @@ def allow(env: dict[str, str], title_part: str, timeout: float = 60.0) -> None:
         shot = Path(tempfile.mkdtemp(prefix="mpg-prompt-")) / "screen.png"
         _screen(env).save(shot)  # type: ignore[attr-defined]
         raise AssertionError(f"no enabled Allow button in {area}; the screen is in {shot}") from None
-    subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y), "click", "1", "mousemove", "0", "0"], env=env,
-                   check=True, timeout=30)
+    # the pointer goes back where it was: later tests (focus, hover colours) find the screen as they would have
+    where = subprocess.run(["xdotool", "getmouselocation", "--shell"], env=env, capture_output=True, text=True,
+                           check=True, timeout=30).stdout
+    before = dict(line.split("=", 1) for line in where.split() if "=" in line)
+    subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y), "click", "1", "mousemove", before["X"],
+                    before["Y"]], env=env, check=True, timeout=30)
