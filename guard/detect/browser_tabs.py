@@ -129,10 +129,13 @@ class BrowserTabs:
         """Each state's label for its tabs (``chromium``, ``chromium#<pid>``), the same for as long as its browser
         instance runs: a tab's identity must not change when another host connects or goes (another profile's
         browser; the same browser's host restarted with the extension's background script, the old one not gone
-        yet, which shares its tab ids). The first instance of a browser seen is plain, the others by pid."""
+        yet, which shares its tab ids). The first instance of a browser seen is plain, the others by pid. A label is
+        kept while its browser runs though no host of it is connected (its background script restarting, its tabs
+        held): another instance connecting meanwhile must not take it, and with it the held tabs' identities."""
         instances = [(state.browser, state.browser_pid if state.browser_pid is not None else -state.host_pid)
                      for state in states]
-        self._labels = {key: label for key, label in self._labels.items() if key in instances}
+        self._labels = {key: label for key, label in self._labels.items()
+                        if key in instances or key[1] > 0 and _running(key[1])}
         for browser, instance in instances:
             if (browser, instance) not in self._labels:
                 taken = set(self._labels.values())
