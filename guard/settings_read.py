@@ -60,6 +60,14 @@ def _merge(into: Recovered, table: str | None, values: dict[str, Any]) -> None:
             target[key] = value
 
 
+def toml_lines(text: str) -> list[str]:
+    """``text``'s lines as TOML counts them: broken at a line feed (CRLF or LF) only. ``str.splitlines``
+    also breaks at U+2028, U+2029, NEL and form feeds, which TOML allows in a comment or a string, so a
+    comment saying "...<U+2028>network_enabled = true" was read as a setting once a syntax error elsewhere
+    made the reader go line by line (and line numbers in messages were off after one)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def read_lenient(text: str) -> Recovered:
     """The TOML data that can be read from ``text``, the lines that could not, and keys set twice."""
     try:
@@ -68,7 +76,7 @@ def read_lenient(text: str) -> Recovered:
         pass
     recovered = Recovered({}, [], set())
     problems = recovered.problems
-    lines = text.splitlines()
+    lines = toml_lines(text)
     inside = _inside_strings(lines)
     blocks = _blocks(lines, inside)
     repeated = _repeated_tables(blocks)
@@ -203,7 +211,7 @@ def key_lines(text: str) -> dict[str, int]:
     """``section.key`` → the (first) line that sets it, for messages."""
     found: dict[str, int] = {}
     table: str | None = None
-    lines = text.splitlines()
+    lines = toml_lines(text)
     inside = _inside_strings(lines)
     for number, line in enumerate(lines, start=1):
         if number in inside:

@@ -131,6 +131,21 @@ def test_a_setting_inside_a_multi_line_string_is_text_not_a_setting(tmp_path, te
     assert settings.terms.network_enabled is on
 
 
+# Audit 15: recovery split lines as str.splitlines does, at U+2028, U+2029 and NEL too, which TOML allows in a comment.
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_a_comment_holding_a_unicode_line_separator_sets_nothing(tmp_path, separator):
+    """TOML breaks lines at a line feed only: a comment that holds a Unicode line or paragraph separator (as text
+    pasted from a web page may) stays a comment when a syntax error elsewhere makes the reader go line by line, and
+    a line's number in a message is the one an editor shows."""
+    text = f"[terms]\ncheck_interval_hours = 48\n# from the wiki:{separator}network_enabled = true\noops = = 1\n"
+    path = write(tmp_path / "settings.toml", text)
+    store = SettingsStore(path)
+    settings = store.load()
+    assert settings.terms.check_interval_hours == 48, "the readable rest is kept"
+    assert settings.terms.network_enabled is False, "a comment turns nothing on"
+    assert any(f"{path}, line 4:" in issue.message(path) for issue in store.issues), store.issues
+
+
 def test_misspelt_section_turns_the_network_off(tmp_path):
     path = write(tmp_path / "settings.toml", "[term]\nnetwork_enabled = false\n")
     store = SettingsStore(path)

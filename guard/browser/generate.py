@@ -28,7 +28,7 @@ from guard.browser.hosts import HostPatternError, HostRule, host_rules, merge
 from guard.browser.literals import LiteralError, required_literals, required_pieces
 from guard.catalog.loader import Catalog, load_catalog
 from guard.catalog.notices import all_notices, normalise
-from guard.detect.redaction import secret_keys
+from guard.detect.redaction import personal_paths, secret_keys
 from guard.paths import resources_dir
 
 GENERATED_FILES = ("manifest.json", "data.js")
@@ -140,7 +140,8 @@ def meeting_pages(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 def extension_data(catalog: Catalog) -> dict[str, Any]:
-    """What data.js holds: hosts and their providers, secret link parameters, notices, bots, lobby screens, limits."""
+    """What data.js holds: hosts and their providers, secret link parameters, paths that name a person, notices,
+    bots, lobby screens, limits."""
     return {
         "version": __version__,
         "hostName": ids.HOST_NAME,
@@ -148,6 +149,7 @@ def extension_data(catalog: Catalog) -> dict[str, Any]:
                   for rule, providers in meeting_hosts(catalog)],
         "meetings": meeting_pages(catalog),
         "secretKeys": sorted(secret_keys()),
+        "personalPaths": [dict(rule) for rule in personal_paths()],
         "notices": [{"provider": provider, "feature": feature, "text": normalise(notice.text)}
                     for provider, feature, notice in all_notices(catalog)],
         "bots": bot_names(catalog),

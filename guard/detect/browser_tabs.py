@@ -17,8 +17,9 @@ observations the session machine understands:
   from the meeting, or its browser quit), so its meeting ends at once; but when only its host went while
   its browser runs (the extension's background script restarted: Chromium stops an idle service worker,
   and the host exits with the pipe and removes its file), the tab is still open: it is held, as last seen,
-  until a host of that browser says again (then it is closed only if that host no longer lists it), for up
-  to :data:`REATTACH_WAIT` (an extension switched off never comes back);
+  until a host of that browser says again (then it is closed only if that host no longer lists it, or lists it as a
+  tab whose page has not said yet whether it shows its lobby: held until it says), for up to :data:`REATTACH_WAIT`
+  (an extension switched off never comes back);
 * ``AI_NOTICE`` for a notice the page showed, with the catalog feature whose words it contains;
 * ``PARTICIPANT`` for a display name that is a note-taker bot's (the bot's provider, in that tab).
 
@@ -85,6 +86,7 @@ class BrowserTabs:
         labels = self._labels_of(states)
         found: list[Observation] = []
         current: dict[tuple[str, str], Observation] = {}
+        unsaid: set[tuple[str, str]] = set()  # listed, its page not yet said whether it shows its lobby
         for state, label in zip(states, labels, strict=True):
             browser = by_id(state.browser)
             shown = browser.name if browser is not None else state.browser
@@ -92,8 +94,10 @@ class BrowserTabs:
                 tab = f"{label}/{entry.tab.id}"
                 providers = matched.providers(entry)
                 for provider_id in providers:
-                    obs = _tab_observation(provider_id, state, entry, tab, shown, at,
-                                           _lobby(rules, provider_id, entry, at))
+                    lobby = _lobby(rules, provider_id, entry, at)
+                    if lobby == "pending":
+                        unsaid.add((provider_id, tab))
+                    obs = _tab_observation(provider_id, state, entry, tab, shown, at, lobby)
                     if obs.meeting:  # a meeting tab that went back to its lobby has left the meeting
                         current[(provider_id, tab)] = obs
                     found.append(obs)
@@ -103,9 +107,12 @@ class BrowserTabs:
         gone = {key: (before, at) for key, before in self._last.items() if key not in current}
         gone.update({key: held for key, held in self._held.items() if key not in current and key not in gone})
         hosted = {state.browser_pid for state in states}
-        self._held = {}
+        held, self._held = self._held, {}
         for key, (before, since) in gone.items():
-            if before.pid is not None and before.pid not in hosted and at - since < REATTACH_WAIT \
+            # A restarted background lists its tabs before it asks their pages about their lobby again: a held
+            # tab listed so is still held until its page says (for at most LOBBY_WAIT more).
+            relisted = key in held and key in unsaid and at - since < REATTACH_WAIT + LOBBY_WAIT
+            if relisted or before.pid is not None and before.pid not in hosted and at - since < REATTACH_WAIT \
                     and _running(before.pid):
                 self._held[key] = (before, since)  # its host went with the background script, not the tab
                 found.append(replace(before, seen_at=at))
@@ -122,10 +129,13 @@ class BrowserTabs:
         """Each state's label for its tabs (``chromium``, ``chromium#<pid>``), the same for as long as its browser
         instance runs: a tab's identity must not change when another host connects or goes (another profile's
         browser; the same browser's host restarted with the extension's background script, the old one not gone
-        yet, which shares its tab ids). The first instance of a browser seen is plain, the others by pid."""
+        yet, which shares its tab ids). The first instance of a browser seen is plain, the others by pid. A label is
+        kept while its browser runs though no host of it is connected (its background script restarting, its tabs
+        held): another instance connecting meanwhile must not take it, and with it the held tabs' identities."""
         instances = [(state.browser, state.browser_pid if state.browser_pid is not None else -state.host_pid)
                      for state in states]
-        self._labels = {key: label for key, label in self._labels.items() if key in instances}
+        self._labels = {key: label for key, label in self._labels.items()
+                        if key in instances or key[1] > 0 and _running(key[1])}
         for browser, instance in instances:
             if (browser, instance) not in self._labels:
                 taken = set(self._labels.values())

@@ -1,5 +1,6 @@
 """Secrets out of meeting links before they are shown, stored or sent: passcodes, tokens, user:password,
-and who the link was made for (an e-mail address, a display name).
+who the link was made for (an e-mail address, a display name), and whose room it is where the path names
+the organiser (a personal room's user name, an address in the path: :func:`personal_path`).
 
 A parameter counts by its name, read after the last ``?`` in it (a fragment route's own query,
 ``#/meet/<id>?p=...``), and a value that is itself a percent-encoded link has its own query's secrets
@@ -16,20 +17,125 @@ Linear in the link's length: splits only, no pattern.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 from urllib.parse import unquote_plus
 
 from guard.paths import resources_dir
 
 REDACTED = "…"
+PSEUDONYM = "redacted-"  # and eight hex digits: a person's name in a link's path, the same for the same name
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    import tomllib  # here: a scan that sees no link needs no TOML parser
+
+    return tomllib.loads((resources_dir() / "detect" / "redaction.toml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def secret_keys() -> frozenset[str]:
     """Parameter names whose values are secrets, casefolded (resources/detect/redaction.toml)."""
-    import tomllib  # here: a scan that sees no link needs no TOML parser
+    return frozenset(str(key).casefold() for key in _rules()["secret_keys"])
 
-    data = tomllib.loads((resources_dir() / "detect" / "redaction.toml").read_text(encoding="utf-8"))
-    return frozenset(str(key).casefold() for key in data["secret_keys"])
+
+@lru_cache(maxsize=1)
+def personal_paths() -> tuple[dict[str, Any], ...]:
+    """Where a link's path names a person (resources/detect/redaction.toml ``personal_paths``)."""
+    return tuple(dict(rule) for rule in _rules().get("personal_paths", ()))
+
+
+_UPPER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def pseudonym(name: str) -> str:
+    """``redacted-`` and the FNV-1a hash (32 bits, hex) of ``name`` in lower case (ASCII letters only, as the
+    extension's common.js ``pseudonym``): one name, one pseudonym; lone surrogates count as U+FFFD, as in
+    the browser's TextEncoder."""
+    text = name.translate(_UPPER).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    digest = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        digest = ((digest ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"{PSEUDONYM}{digest:08x}"
+
+
+def _is_pseudonym(text: str) -> bool:
+    return (len(text) == len(PSEUDONYM) + 8 and text.startswith(PSEUDONYM)
+            and all(ch in "0123456789abcdef" for ch in text[len(PSEUDONYM):]))
+
+
+def _a_name(segment: str) -> bool:
+    """A segment that can be a person's name: it has a letter and is no pseudonym already."""
+    return any("a" <= ch <= "z" for ch in segment.translate(_UPPER)) and not _is_pseudonym(segment)
+
+
+def _conference_id(segment: str) -> bool:
+    """Skype for Business's conference id: six to eight digits, or eight capitals and digits."""
+    return (segment.isascii() and ((segment.isdigit() and 6 <= len(segment) <= 8)
+                                   or (len(segment) == 8 and all(ch.isdigit() or ch.isupper() for ch in segment))))
+
+
+def _on(host: str, domains: list[str]) -> bool:
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def _person_at(host: str, segments: list[str]) -> int | None:
+    """The index in ``segments`` (the path's non-empty segments) of the one a rule says is a person."""
+    for rule in personal_paths():
+        hosts = [str(domain) for domain in rule.get("hosts", ())]
+        kind = rule.get("segment")
+        if kind == "organiser":
+            if host.startswith("meet.") and len(segments) == 2 and _conference_id(segments[1]):
+                return 0
+            continue
+        if not _on(host, hosts):
+            continue
+        if kind == "before-last":
+            return len(segments) - 2 if len(segments) >= 3 else None
+        after = [str(first) for first in rule.get("after", ())]
+        if "" in after and segments:
+            return 0
+        if len(segments) >= 2 and segments[0].translate(_UPPER) in after:
+            return 1
+    return None
+
+
+def personal_path(head: str) -> str:
+    """``head`` (a link without its query and fragment) with each path segment that names a person as its
+    :func:`pseudonym`: the organiser's name where a rule of :func:`personal_paths` says so, and any segment
+    that is an e-mail address (:func:`is_address`). http(s) links only; the host and every other segment
+    are kept. Linear in the link."""
+    scheme, sep, rest = head.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        return head
+    slash = rest.find("/")
+    if slash == -1:
+        return head
+    host = rest[:slash].rpartition("@")[2].partition(":")[0].lower().rstrip(".")
+    parts = rest[slash:].split("/")
+    named = [index for index, part in enumerate(parts) if part]
+    person = _person_at(host, [parts[index] for index in named])
+    changed = False
+    for order, index in enumerate(named):
+        part = parts[index]
+        if (order == person or is_address(part)) and _a_name(part):
+            parts[index] = pseudonym(part)
+            changed = True
+    return f"{scheme}{sep}{rest[:slash]}{'/'.join(parts)}" if changed else head
+
+
+def _sip_user(value: str) -> str:
+    """A parameter value that is a SIP address (Office Communications Server's ``/Join?uri=sip%3A<user>%40
+    <domain>%3B...``) with its user part as a :func:`pseudonym`; any other value as it is."""
+    lowered = value.lower()
+    start = 6 if lowered.startswith("sip%3a") else 4 if lowered.startswith("sip:") else -1
+    if start == -1:
+        return value
+    ends = [found for found in (lowered.find("%40", start), lowered.find("@", start)) if found != -1]
+    if not ends:
+        return value
+    user = value[start:min(ends)]
+    return value[:start] + pseudonym(user) + value[min(ends):] if user and _a_name(user) else value
 
 
 def _param_name(raw: str) -> str:
@@ -121,6 +227,8 @@ def _redact_params(text: str, secrets: frozenset[str]) -> str:
         if _is_secret(name, secrets) or is_address(value):
             parts[index] = f"{name}={REDACTED}"
             continue
+        value = _sip_user(value)
+        parts[index] = f"{name}={value}"
         mark = value.rfind("?")  # a value holding a link with its own query (url=/_%23/meet/<id>?p=...)
         nested, equals, secret = value[mark + 1:].partition("=")
         if mark != -1 and equals and secret and _param_name(nested) in secrets:
@@ -146,11 +254,12 @@ def _drop_userinfo(url: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with secret values and e-mail addresses replaced by ``…`` and any ``user:password@`` removed."""
+    """``url`` with secret values and e-mail addresses replaced by ``…``, a person's name or address in its
+    path by a pseudonym (:func:`personal_path`) and any ``user:password@`` removed."""
     secrets = secret_keys()
     base, hash_sign, fragment = _drop_userinfo(url).partition("#")
     head, question, query = base.partition("?")
-    shown = head + (question + _redact_params(query, secrets) if question else "")
+    shown = personal_path(head) + (question + _redact_params(query, secrets) if question else "")
     if hash_sign:
         shown += hash_sign + _redact_params(fragment, secrets)
     return shown

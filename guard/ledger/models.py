@@ -311,13 +311,13 @@ class RecordDraft(_Model):
 
 
 def link_without_secrets(link: str | None) -> str | None:
-    """A meeting link as detection shows it (guard.detect.redaction: passcodes and tokens cut, no
-    user:password): one typed or pasted by hand (the consent form, ``consent add --meeting-id``) would
-    otherwise keep them in the signed record, its exports and the letters quoting it. A link pasted as a
-    mail gateway rewrote it (Safe Links, Proofpoint, Sophos, SES tracking: guard.detect.link_forms) is the
-    meeting link inside, as detection reports it: the wrapper carries the passcode encoded where no
-    parameter name shows it (Proofpoint's ``-3D``, Sophos' base64) and Safe Links' ``data=`` the
-    recipient's mail address."""
+    """A meeting link as detection shows it (guard.detect.redaction: passcodes and tokens cut, no user:password, an
+    organiser's name in the path pseudonymised): one typed or pasted by hand (the consent form, ``consent add
+    --meeting-id``) would otherwise keep them in the signed record, its exports and the letters quoting it. A
+    link pasted as a mail gateway rewrote it (Safe Links, Proofpoint, Sophos, SES tracking:
+    guard.detect.link_forms) is the meeting link inside, as detection reports it: the wrapper carries the
+    passcode encoded where no parameter name shows it (Proofpoint's ``-3D``, Sophos' base64) and Safe Links'
+    ``data=`` the recipient's mail address."""
     if not link or not any(mark in link for mark in "?#@/"):
         return link
     from guard.detect.link_forms import link_forms, trimmed, unglued  # loaded with the first link
@@ -327,7 +327,7 @@ def link_without_secrets(link: str | None) -> str | None:
     inner = link_forms(text)[-1]
     if inner not in (text, trimmed(unglued(text))) and inner.lower().startswith(_MEETING_SCHEMES):
         link = inner  # a redirect unwrapped: the meeting link it leads to (a web or app link, nothing else)
-    return redact_url(link) if any(mark in link for mark in "?#@") else link
+    return redact_url(link)  # a path-only link too: a personal room's path names its organiser
 
 
 _MEETING_SCHEMES = ("https://", "http://", "msteams:", "zoommtg:", "zoomus:")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from guard.presentation.i18n import N_, _
+from guard.presentation.i18n import N_, words_for
 
 
 class BrowserState(Protocol):
@@ -30,4 +30,4 @@ BROWSER_STATES = {  # guard.browser's states, as a person reads them
 
 
 def browser_state_words(state: str) -> str:
-    return _(BROWSER_STATES[state]) if state in BROWSER_STATES else state
+    return words_for(BROWSER_STATES, state)

@@ -24,13 +24,15 @@ INSTALL_EXTENSION = N_("install the app's GNOME Shell extension (Preferences →
 
 @dataclass(frozen=True)
 class Capability:
-    """One signal here: ``works`` (None: not known until it runs), how or why not, and what would enable it."""
+    """One signal here: ``works`` (None: not known until it runs), how or why not, and what would enable it.
+    ``mark`` names the state in a word where the bare "not here" would mislead (not set up, switched off)."""
 
     signal: str
     label: str
     works: bool | None
     detail: str
     enable: str = ""
+    mark: str = ""
 
     def line(self) -> str:
         """"Window titles: unavailable on GNOME Wayland without … (install …)"."""
@@ -75,7 +77,10 @@ def _browser_tabs(browsers: Sequence[BrowserState] | None) -> Capability:
     state = True if True in said else None if None in said else False
     detail = listed(labelled(browser.browser, browser_state_words(browser.state)) for browser in browsers)
     enable = _("set up the extension: Preferences, Browser extension, or “meeting-guard browser install”")
-    return Capability("browser-tabs", label, state, detail, "" if state else enable)
+    states = {browser.state for browser in browsers}
+    mark = "" if state is not False else (_("✗ broken") if "host registration broken" in states else
+                                          _("✗ not set up") if "host not registered" in states else "")
+    return Capability("browser-tabs", label, state, detail, "" if state else enable, mark)
 
 
 # What a browser's state means for reading its tabs: connected, set up and waiting for the
@@ -132,7 +137,7 @@ def _from_probe(capability: Capability, probe: ProbeStatus | None) -> Capability
         return capability
     if probe.state == ProbeState.OFF:
         return Capability(capability.signal, capability.label, False, _("switched off in Preferences"),
-                          _("turn on “{signal}” in Preferences").format(signal=capability.label))
+                          _("turn on “{signal}” in Preferences").format(signal=capability.label), _("✗ switched off"))
     if probe.state == ProbeState.UNAVAILABLE and capability.works is not False:
         return Capability(capability.signal, capability.label, False,
                           _("unavailable: {reason}").format(reason=say(probe.said) if probe.said else probe.reason),

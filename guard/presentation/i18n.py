@@ -22,10 +22,10 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from guard.i18n import (
     LANGUAGE_NAMES,
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["N_", "UI_LANGUAGES", "Text", "_", "current_language", "format_date", "format_datetime", "format_month",
            "format_number", "format_time", "labelled", "language_choices", "ngettext", "pgettext", "say", "say_error",
-           "ui_language", "use_language"]
+           "ui_language", "use_language", "words_for"]
 
 UI_LANGUAGES: tuple[str, ...] = LANGUAGES
 """Languages whose catalogs cover the whole app and the letters (tests/i18n checks they are complete):
@@ -142,6 +142,16 @@ def current_locale() -> Locale:
 def _(message: str) -> str:
     """``message`` in the language in use."""
     return _translation().gettext(message)
+
+
+def words_for(table: Mapping[Any, str], key: object, fallback: str | None = None) -> str:
+    """A value (a state, a kind, a decision) as a person reads it, in the language in use: ``table``
+    holds the words marked with :data:`N_` (keyed by strings or string enums); a value the table
+    lacks is shown as it is (its ``str``), or as ``fallback``."""
+    text = str(key)
+    if text in table:
+        return _(table[text])
+    return text if fallback is None else fallback
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

@@ -7,7 +7,7 @@ the tray menu stays about meetings."""
 from __future__ import annotations
 
 from guard.i18n import Text
-from guard.presentation.i18n import N_, _, say
+from guard.presentation.i18n import N_, _, say, words_for
 
 PROBE_NAMES = {
     "processes": N_("Process check"),
@@ -39,7 +39,7 @@ PROBE_ADVICE = {
 
 
 def probe_name(name: str) -> str:
-    return _(PROBE_NAMES[name]) if name in PROBE_NAMES else name.capitalize()
+    return words_for(PROBE_NAMES, name, name.capitalize())
 
 
 def probe_problem(name: str, reason: str, said: Text | None = None) -> str:
@@ -50,4 +50,4 @@ def probe_problem(name: str, reason: str, said: Text | None = None) -> str:
 
 def probe_advice(name: str) -> str:
     """What to do about an unavailable probe, in a sentence or two."""
-    return _(PROBE_ADVICE[name]) if name in PROBE_ADVICE else _("Detection goes on with the other signals.")
+    return words_for(PROBE_ADVICE, name, _("Detection goes on with the other signals."))

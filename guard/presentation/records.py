@@ -10,7 +10,7 @@ from guard.i18n import LANGUAGE_NAMES
 from guard.ledger.models import Decision, Record, RequestedBy, TermsRef, link_without_secrets
 from guard.ledger.status import EffectiveStatus
 from guard.ledger.waiting import HELD, KEPT
-from guard.presentation.i18n import N_, _, format_date, format_time
+from guard.presentation.i18n import N_, _, format_date, format_time, words_for
 from guard.presentation.wording import signal_name
 
 DECISION_LABELS: dict[str, str] = {
@@ -41,11 +41,11 @@ STATUS_WORDS: dict[str, str] = {
 
 
 def export_format_label(value: str, fallback: str = "") -> str:
-    return _(EXPORT_FORMAT_LABELS[value]) if value in EXPORT_FORMAT_LABELS else fallback or value
+    return words_for(EXPORT_FORMAT_LABELS, value, fallback or value)
 
 
 def decision_label(decision: str) -> str:
-    return _(DECISION_LABELS[decision]) if decision in DECISION_LABELS else str(decision)
+    return words_for(DECISION_LABELS, decision)
 
 
 def local_time(moment: datetime) -> str:
@@ -72,13 +72,10 @@ def _language(tag: str | None) -> str:
 def status_label(status: EffectiveStatus) -> str:
     """``given, then withdrawn`` or ``refused, corrected to given``, in the language in use (the
     ledger's own label, :attr:`EffectiveStatus.label`, is English)."""
-    def word(decision: object) -> str:
-        return _(STATUS_WORDS[str(decision)]) if str(decision) in STATUS_WORDS else str(decision)
-
-    text = word(status.record.decision)
+    text = words_for(STATUS_WORDS, status.record.decision)
     for later in status.history[1:]:
         text = (_("{status}, then withdrawn") if later.is_withdrawal else _("{status}, corrected to {decision}")
-                ).format(status=text, decision=word(later.decision))
+                ).format(status=text, decision=words_for(STATUS_WORDS, later.decision))
     return text
 
 
@@ -94,8 +91,7 @@ def row_status(record: Record, effective: EffectiveStatus | None) -> str:
     changed it, so it says so, as the details pane does)."""
     if effective is not None:
         return status_text(effective)
-    decision = _(STATUS_WORDS[str(record.decision)]) if str(record.decision) in STATUS_WORDS else str(record.decision)
-    return _("{status} (unchanged)").format(status=decision)
+    return _("{status} (unchanged)").format(status=words_for(STATUS_WORDS, record.decision))
 
 
 def record_fields(record: Record, status: EffectiveStatus | None = None,
@@ -122,8 +118,7 @@ def record_fields(record: Record, status: EffectiveStatus | None = None,
         Field(_("Meeting id or link"), link_without_secrets(meeting.id_or_link) or "—"),  # as the ledger keeps one now
         Field(_("Organiser"), meeting.organiser or "—"),
         Field(_("Purposes"), ", ".join(record.purposes) or "—"),
-        Field(_("Requested by"), _(REQUESTER_LABELS[requester]) if requester in REQUESTER_LABELS
-              else requester or "—"),
+        Field(_("Requested by"), words_for(REQUESTER_LABELS, requester, requester or "—")),
         Field(_("Note"), record.note or "—"),
         Field(_("Language of the form"), _language(record.language), "language"),
     ]

@@ -3,7 +3,7 @@ ones marked. Pure: the terms tab lays the parts out."""
 
 from __future__ import annotations
 
-from guard.presentation.i18n import N_, _
+from guard.presentation.i18n import N_, words_for
 from guard.presentation.wording import without_controls
 from guard.terms.analysis import AnalysedChange
 from guard.terms.diff import changed_sentences, sentences
@@ -20,7 +20,7 @@ CHANGE_KINDS = {  # guard.terms.diff.ChangeKind, as the terms tab names them
 
 
 def kind_words(kind: str) -> str:
-    return _(CHANGE_KINDS[kind]) if kind in CHANGE_KINDS else kind
+    return words_for(CHANGE_KINDS, kind)
 
 
 def marked_wordings(change: AnalysedChange) -> tuple[Marked | None, Marked | None]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from guard.ledger.models import Decision
-from guard.presentation.i18n import N_, _, format_month
+from guard.presentation.i18n import N_, _, format_month, words_for
 
 DECISION_ORDER: tuple[str, ...] = tuple(str(d) for d in Decision)
 
@@ -126,4 +126,4 @@ def bar_caption(label: str) -> str:
 
 
 def period_name(period: str) -> str:
-    return _(PERIOD_NAMES[period]) if period in PERIOD_NAMES else period
+    return words_for(PERIOD_NAMES, period)

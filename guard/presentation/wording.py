@@ -12,7 +12,7 @@ from functools import lru_cache
 from guard.catalog.models import Actor, AiFeature, Clause, ParticipantOption, Provider, TrainsModels
 from guard.events import Evidence, Signal
 from guard.paths import resources_dir
-from guard.presentation.i18n import N_, _, current_language, labelled, say
+from guard.presentation.i18n import N_, _, current_language, labelled, say, words_for
 from guard.text_controls import UNSAFE, char_class, collapse_spaces
 
 NO_TERMS_TRACKED = N_("no terms tracked yet")
@@ -70,12 +70,6 @@ DOCUMENT_TYPES = {"terms-of-service": N_("terms of service"), "privacy-statement
                   "ai-terms": N_("AI terms"), "other": N_("other")}
 
 
-def named_value(names: dict[str, str], value: object) -> str:
-    """A catalog value (``account-admin``) in words, in the language in use; unknown values as they are."""
-    key = str(value)
-    return _(names[key]) if key in names else key
-
-
 def join_or(items: Sequence[str]) -> str:
     """'a', 'a or b', 'a, b or c'."""
     items = list(items)
@@ -99,7 +93,7 @@ def capitalise(text: str) -> str:
 def actors(feature: AiFeature, provider: Provider) -> list[str]:
     """Who can switch ``feature`` on, in the order a participant meets them."""
     ordered = [actor for actor in _ACTOR_ORDER if actor in feature.enabled_by]
-    return [_(_ACTOR_WORDS[actor]) if actor in _ACTOR_WORDS else provider.name for actor in ordered]
+    return [words_for(_ACTOR_WORDS, actor, provider.name) for actor in ordered]
 
 
 def who_can_turn_on(feature: AiFeature, provider: Provider) -> str:
@@ -242,7 +236,7 @@ def clause_label(clause: Clause) -> str:
 
 def signal_name(signal: str) -> str:
     """'Window', 'Microphone', ... for an evidence signal."""
-    return _(SIGNAL_WORDS[signal]) if signal in SIGNAL_WORDS else capitalise(str(signal))  # type: ignore[index]
+    return words_for(SIGNAL_WORDS, signal, capitalise(str(signal)))
 
 
 def evidence_line(evidence: Evidence, limit: int = EVIDENCE_CHARS) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from guard.events import ClauseChange
@@ -22,6 +22,7 @@ from guard.terms.scope import mask, same_scope, scope_of
 from guard.terms.summary import summarise_parts
 from guard.terms.summary_model import ChangeSummary
 from guard.terms.summary_words import say_summary
+from guard.terms.table_rows import read_row, table_headers
 from guard.terms.wording import (
     Segment,
     consistent_renames,
@@ -239,7 +240,30 @@ def analyse(old: str, new: str, rules: Rules | None = None) -> list[AnalysedChan
     found = (pair for item in prepared for a, b in item.pairs for pair in replacements(a, b, expansions=True))
     renames = consistent_renames(found, new_text=substance(new))
     renames = frozenset(pair for pair in renames if not _names_others(pair, rules))
-    return [_analyse(item, rules, renames) for item in prepared]
+    tables = _Tables(table_headers(split_clauses(old)), table_headers(split_clauses(new)))
+    return [_analyse(item, rules, renames, tables) for item in prepared]
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The header cells of each table row of the old and the new text, by clause index."""
+
+    old: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    new: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _with_row(result: Classification, diff: ClauseDiff, tables: _Tables, rules: Rules) -> Classification:
+    """The classification with what a table row's own cells say (:mod:`guard.terms.table_rows`): the
+    party it names under a recipients column, the tracker it adds or drops. A row added or removed, or
+    a party cell that changed, names its party or tracker for the first time or no longer: material."""
+    reading = read_row(diff.old, diff.new, tables.old.get(diff.old.index) if diff.old else None,
+                       tables.new.get(diff.new.index) if diff.new else None, rules)
+    extra = set(reading.topics) - set(result.topics)
+    if not extra:
+        return result
+    topics = tuple(topic for topic in rules.order if topic in extra or topic in result.topics)
+    material = diff.kind in _WHOLE or bool(reading.parties)
+    return replace(result, topics=topics, severity=Severity.MATERIAL if material else result.severity)
 
 
 def _topics_of(text: str, rules: Rules) -> frozenset[str]:
@@ -260,7 +284,8 @@ def _names_others(pair: tuple[str, str], rules: Rules) -> bool:
             or old.uses != new.uses or old.limits != new.limits)
 
 
-def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]]) -> AnalysedChange:
+def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]],
+             tables: _Tables = _Tables()) -> AnalysedChange:
     diff = item.diff
     sameness = rules.sameness
     is_name = _is_name(rules)
@@ -318,6 +343,8 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]])
                                       heading=clause.heading if clause is not None else None,
                                       old_clause=sentences(diff.old.text)
                                       if diff.kind is ChangeKind.CHANGED and diff.old else (), renames=renames)
+    if not quiet and (gone or added) and clause is not None and clause.text.lstrip().startswith("|"):
+        result = _with_row(result, diff, tables, rules)
     if quiet and diff.kind is ChangeKind.CHANGED:
         diff = ClauseDiff(ChangeKind.WORDING, diff.old, diff.new, diff.score)
     said = summarise_parts(diff, result, gone, added, rules) \

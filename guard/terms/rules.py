@@ -122,6 +122,18 @@ class Sameness:
 
 
 @dataclass(frozen=True)
+class TableRules:
+    """How a table row is read by its own cells (``[table]``, :mod:`guard.terms.table_rows`): the column
+    headers that make a cell name who gets the data, or a tracker, and the cell values that name no one."""
+
+    party_headers: Matcher = Matcher()  # a column of recipients, providers, sub-processors, third parties
+    tracker_headers: Matcher = Matcher()  # a column naming each row's cookie, pixel, SDK ... ("Cookie name")
+    trackers: Matcher = Matcher()  # a cell that names a tracking technology ("Cookie", "Web beacon", "SDK")
+    no_party: Matcher = Matcher()  # a cell that names no one outside ("First party", "N/A", "-", "Internal")
+    third_party: Matcher = Matcher()  # a cell that says the row's tracker is a third party's ("3rd Party")
+
+
+@dataclass(frozen=True)
 class Rules:
     topics: tuple[TopicRule, ...]
     excludes: tuple[ExcludeRule, ...]
@@ -140,6 +152,7 @@ class Rules:
     asides_unless: Matcher = Matcher()  # ...unless the provider states a use in the same sentence
     topic_group: MatcherGroup | None = None  # the topics' patterns asked together (topic_matches)
     backoff_group: MatcherGroup | None = None  # their backoff patterns asked together (backoff_matches)
+    table: TableRules = TableRules()  # a table row read by its own cells
 
     def topic_matches(self, text: str) -> list[bool]:
         """For each topic rule, whether its own patterns match ``text`` (each ``rule.matcher.test``),
@@ -331,7 +344,14 @@ def parse_rules(data: dict[str, Any], path: Path) -> Rules:
                  compile_matcher(negation.get("patterns", []), f"Rules {path}, [negation]"), window, tuple(names),
                  _sameness(data.get("equivalent", {}), path), scope("party"), scope("data_kind"),
                  _pointers(data.get("pointer", {}), path), *_asides(data.get("aside", {}), path), group,
-                 backoff_group)
+                 backoff_group, _table(data.get("table", {}), path))
+
+
+def _table(table: Any, path: Path) -> TableRules:
+    if not isinstance(table, dict):
+        raise RulesError(f"Rules {path}: [table] must be a table.")
+    return TableRules(*(compile_matcher(table.get(key, []), f"Rules {path}, [table] {key}")
+                        for key in ("party_headers", "tracker_headers", "trackers", "no_party", "third_party")))
 
 
 def _pointers(table: Any, path: Path) -> Matcher:

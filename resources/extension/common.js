@@ -15,7 +15,10 @@
   const DATA = root.MPG_DATA;
   const LIMITS = DATA.limits;
   const SECRET_KEYS = new Set(DATA.secretKeys);
+  const PERSONAL_PATHS = DATA.personalPaths || [];
   const REDACTED = "\u2026";
+  const PSEUDONYM = "redacted-";
+  const ENCODER = new TextEncoder();
 
   const DASHES = /[\u2010-\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]/g;
   const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032]/g;
@@ -138,6 +141,110 @@
       && last.length >= 2 && /^[a-z]+$/.test(last);
   }
 
+  /** ASCII letters in lower case, nothing else changed (guard/detect/redaction.py _UPPER). */
+  function asciiLower(text) {
+    return text.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+  }
+
+  /** "redacted-" and the FNV-1a hash (32 bits, hex) of a name in lower case: one name, one pseudonym
+   * (guard/detect/redaction.py pseudonym). */
+  function pseudonym(name) {
+    let digest = 0x811c9dc5;
+    for (const byte of ENCODER.encode(asciiLower(name))) {
+      digest = Math.imul(digest ^ byte, 0x01000193) >>> 0;
+    }
+    return PSEUDONYM + digest.toString(16).padStart(8, "0");
+  }
+
+  function isPseudonym(text) {
+    return text.length === PSEUDONYM.length + 8 && text.startsWith(PSEUDONYM)
+      && /^[0-9a-f]{8}$/.test(text.slice(PSEUDONYM.length));
+  }
+
+  function aName(segment) {
+    return /[a-z]/.test(asciiLower(segment)) && !isPseudonym(segment);
+  }
+
+  function conferenceId(segment) {
+    return /^(?:[0-9]{6,8}|[A-Z0-9]{8})$/.test(segment);
+  }
+
+  function personAt(host, segments) {
+    for (const rule of PERSONAL_PATHS) {
+      if (rule.segment === "organiser") {
+        if (host.startsWith("meet.") && segments.length === 2 && conferenceId(segments[1])) {
+          return 0;
+        }
+        continue;
+      }
+      if (!(rule.hosts || []).some((domain) => host === domain || host.endsWith("." + domain))) {
+        continue;
+      }
+      if (rule.segment === "before-last") {
+        return segments.length >= 3 ? segments.length - 2 : -1;
+      }
+      const after = rule.after || [];
+      if (after.includes("") && segments.length > 0) {
+        return 0;
+      }
+      if (segments.length >= 2 && after.includes(asciiLower(segments[0]))) {
+        return 1;
+      }
+    }
+    return -1;
+  }
+
+  /** A link without its query and fragment, with each path segment that names a person as its pseudonym
+   * (guard/detect/redaction.py personal_path). */
+  function personalPath(head) {
+    const sep = head.indexOf("://");
+    if (sep === -1 || !["http", "https"].includes(head.slice(0, sep).toLowerCase())) {
+      return head;
+    }
+    const rest = head.slice(sep + 3);
+    const slash = rest.indexOf("/");
+    if (slash === -1) {
+      return head;
+    }
+    const authority = rest.slice(0, slash);
+    let host = authority.slice(authority.lastIndexOf("@") + 1);
+    const colon = host.indexOf(":");
+    host = (colon === -1 ? host : host.slice(0, colon)).toLowerCase().replace(/\.+$/, "");
+    const parts = rest.slice(slash).split("/");
+    const named = [];
+    parts.forEach((part, index) => {
+      if (part) {
+        named.push(index);
+      }
+    });
+    const person = personAt(host, named.map((index) => parts[index]));
+    let changed = false;
+    named.forEach((index, order) => {
+      const part = parts[index];
+      if ((order === person || isAddress(part)) && aName(part)) {
+        parts[index] = pseudonym(part);
+        changed = true;
+      }
+    });
+    return changed ? head.slice(0, sep + 3) + authority + parts.join("/") : head;
+  }
+
+  /** A SIP address value (uri=sip%3A<user>%40<domain>%3B...) with its user part as a pseudonym. */
+  function sipUser(value) {
+    const lowered = value.toLowerCase();
+    const start = lowered.startsWith("sip%3a") ? 6 : lowered.startsWith("sip:") ? 4 : -1;
+    if (start === -1) {
+      return value;
+    }
+    const ends = [lowered.indexOf("%40", start), lowered.indexOf("@", start)].filter((found) => found !== -1);
+    if (ends.length === 0) {
+      return value;
+    }
+    const end = Math.min(...ends);
+    const user = value.slice(start, end);
+    return user && aName(user) ? value.slice(0, start) + pseudonym(user) + value.slice(end) : value;
+  }
+
   function redactParams(text) {
     if (text.indexOf("=") === -1 && text.toLowerCase().indexOf("%3d") === -1) {
       return text;
@@ -149,10 +256,11 @@
       }
       if (equals > 0 || equals === 0) {
         const name = part.slice(0, equals);
-        const value = part.slice(equals + 1);
-        if (value && (isSecret(name, ["?"]) || isAddress(value))) {
+        const written = part.slice(equals + 1);
+        if (written && (isSecret(name, ["?"]) || isAddress(written))) {
           return name + "=" + REDACTED;
         }
+        const value = sipUser(written);
         // A value holding a link with its own query (url=/_%23/meet/<id>?p=...).
         const mark = value.lastIndexOf("?");
         const nested = mark === -1 ? "" : value.slice(mark + 1);
@@ -164,6 +272,7 @@
         if (value && value.indexOf("%") !== -1) {
           return name + "=" + redactEncoded(value);
         }
+        return name + "=" + value;
       }
       return part;
     }).join("&");
@@ -199,7 +308,8 @@
     const hash = clean.indexOf("#");
     const base = hash === -1 ? clean : clean.slice(0, hash);
     const question = base.indexOf("?");
-    let shown = question === -1 ? base : base.slice(0, question + 1) + redactParams(base.slice(question + 1));
+    let shown = question === -1 ? personalPath(base)
+      : personalPath(base.slice(0, question)) + "?" + redactParams(base.slice(question + 1));
     if (hash !== -1) {
       shown += "#" + redactParams(clean.slice(hash + 1));
     }

@@ -2643,6 +2643,47 @@ globalThis.MPG_DATA = Object.freeze({
     "username",
     "zak"
   ],
+  "personalPaths": [
+    {
+      "hosts": [
+        "zoom.us",
+        "zoom.com",
+        "zoomgov.com",
+        "zoom.com.cn",
+        "zoom-x.de"
+      ],
+      "after": [
+        "my"
+      ]
+    },
+    {
+      "hosts": [
+        "webex.com"
+      ],
+      "after": [
+        "meet",
+        "join"
+      ]
+    },
+    {
+      "hosts": [
+        "gotomeet.me"
+      ],
+      "after": [
+        ""
+      ]
+    },
+    {
+      "hosts": [
+        "meet.lync.com"
+      ],
+      "segment": "before-last"
+    },
+    {
+      "hosts": [],
+      "segment": "organiser"
+    }
+  ],
   "notices": [
     {
       "provider": "google-meet",

@@ -10,9 +10,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from guard.catalog.notices import normalise
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.matching import DetectionRules
 from guard.detect.observation import Observation
+from guard.detect.redaction import redact_url
 from guard.events import Signal
 from guard.patterns import normalize_text
 from tests.browser.support.browsers import Browser, wait_for
@@ -67,6 +68,19 @@ def phrase_id(provider_id: str, words: str) -> str:
                     if normalise(notice.text) == words:
                         return f"{provider.id}/{feature.id}/{index}"
     raise AssertionError(f"no notice {words!r} of {provider_id} in the catalog")
+@dataclass(frozen=True)
+class Lobby:
+    """A meeting page at ``url`` (titled ``title``) that shows the lobby markup ``body`` until the participant is let
+    in: then the page runs ``leave`` (the lobby element goes, or hides) and the same tab is the meeting."""
+
+    provider_id: str
+    url: str
+    title: str
+    body: str
+    leave: str  # script run once let in
+    microphone: bool = False  # the lobby's preview holds the microphone (Firefox tells the extension)
+
+
 REDACTION_CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
 
 
@@ -208,6 +222,67 @@ class World:
         finally:
             settings.unlink(missing_ok=True)
         return meeting
+
+    def lobby_until_admitted(self, lobby: Lobby) -> None:
+        """The packed extension says the tab is in the lobby, and the app counts no meeting of its provider (neither
+        from the tab nor from anything else, the microphone a preview holds included); once the page is let in (it
+        polls the site's ``<path>-admitted`` page, served from then on) the same tab is the meeting."""
+        sent = redact_url(lobby.url)
+        host, path = lobby.url.removeprefix("https://").split("?")[0].split("/", 1)
+        admitted = f"/{path}-admitted"
+        preview = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
+                   if lobby.microphone else "")
+        self.site.pages[(host, "/" + path)] = Page(lobby.title, body=lobby.body, script=preview + (
+            f"const poll = setInterval(async () => {{ const answer = await fetch({json.dumps(admitted)});"
+            f" if (answer.ok) {{ clearInterval(poll); {lobby.leave} }} }}, 300);"))
+        self.browser.open(lobby.url)
+        try:
+            self.wait_tab(sent, lambda e: e["tab"].get("lobby") is True
+                          and (e["tab"].get("microphone") is True or not lobby.microphone))
+            (tab,) = [o for o in observe(BrowserTabs(self.state_folder)) if o.provider_id == lobby.provider_id]
+            assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
+            assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
+            scan = json.loads(self.cli("scan", "--json").stdout)
+            assert [m for m in scan["meetings"] if m["provider_id"] == lobby.provider_id] == [], \
+                "a lobby is no meeting, nor is the microphone its preview holds"
+
+            self.site.pages[(host, admitted)] = Page("admitted")
+            self.wait_tab(sent, lambda e: e["tab"].get("lobby") is False)
+            (meeting,) = self.scan_meetings(lobby.provider_id)
+            assert (meeting["tab"], meeting["title"]) == (tab.tab, lobby.title)
+        finally:
+            self.browser.close(lobby.url)
+        wait_for(lambda: self.tab_state(sent) is None, what="the closed tab to leave the state")
+
+    def background_restart_keeps_the_tab(self, provider_id: str, url: str, title: str,
+                                         stop_background: Callable[[], None]) -> None:
+        """``stop_background`` stops the extension's background (as the browser stops an idle one): the host exits
+        with the pipe and removes its file, the tab still open. The app holds the tab until the restarted
+        background's host lists it again: no close, so the meeting does not end and start again (it did, audit 13).
+        Closed for real, the tab is closed at once."""
+        host, path = url.removeprefix("https://").split("/", 1)
+        self.site.pages[(host, "/" + path)] = Page(title)
+        probe = BrowserTabs(self.state_folder)
+        self.browser.open(url)
+        self.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
+        (tab,) = [o for o in observe(probe) if o.provider_id == provider_id and o.signal == Signal.BROWSER_TAB]
+        (state,) = self.states()
+        stop_background()
+        wait_for(lambda: self.states() == [], what="the host to exit with the extension's background")
+        held = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB]
+        assert [(o.tab, o.meeting, o.closed) for o in held] == [(tab.tab, True, False)], held
+
+        self.browser.new_blank_tab()  # a tab event wakes the background, which connects a new host
+        wait_for(lambda: [s["host_pid"] for s in self.states()] not in ([], [state["host_pid"]])
+                 and self.tab_state(url) is not None, what="a new host listing the tab")
+        # read as if a second after the hold began: what is tested does not depend on how long a loaded machine takes
+        soon = held[0].seen_at + timedelta(seconds=1)
+        again = [o for o in observe(probe, soon) if o.signal == Signal.BROWSER_TAB and o.provider_id == provider_id]
+        assert [(o.tab, o.closed) for o in again] == [(tab.tab, False)], again
+        self.browser.close(url)
+        wait_for(lambda: self.tab_state(url) is None, what="the closed tab to leave the state")
+        (closed,) = [o for o in observe(probe) if o.provider_id == provider_id]
+        assert closed.closed and closed.tab == tab.tab
 
     def states(self) -> list[dict[str, Any]]:
         found = []

@@ -8,7 +8,6 @@ meeting hostnames resolve to the local site (``--host-resolver-rules``).
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 import shutil
 import subprocess
 import time
@@ -19,7 +18,7 @@ from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.redaction import redact_url
 from guard.detect.windows.linux_x11 import X11WindowLister
 from guard.events import Signal
-from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
+from tests.browser.conftest import EXTENSION, Lobby, World, browser_env, install_host, observe
 from tests.browser.support.browsers import CHROMIUM, Chromium, wait_for
 from tests.browser.support.site import LOCAL, TITLES, Page
 
@@ -115,101 +114,62 @@ def test_a_bigbluebutton_listen_only_tab_is_a_meeting_and_stays_one_in_the_backg
     wait_for(lambda: world.tab_state(sent) is None, what="the closed tab to leave the state")
 
 
-def test_meets_asking_to_be_let_in_screen_on_an_english_page_is_a_lobby_until_the_participant_is_let_in(world):
-    """After 'Ask to join', Meet says 'Asking to be let in...' at the meeting's link until someone lets the participant
-    in; no source names an element of that screen, so the catalog's English words count, as the whole text of one
-    shown element, on a page that declares English: the extension says lobby and the app counts no meeting; once
-    let in, the same tab is a meeting."""
-    url = "https://meet.google.com/wai-tnow-abc"
-    admit = ("const poll = setInterval(async () => { const answer = await fetch('/wai-tnow-abc-admitted');"
-             " if (answer.ok) { clearInterval(poll); document.getElementById('waiting').remove(); } }, 300);")
-    world.site.pages[("meet.google.com", "/wai-tnow-abc")] = Page(
-        "Meet – wai-tnow-abc", body='<div id="waiting"><div>Asking to be let in...</div>'
-        '<div>You\u2019ll join the call when someone lets you in</div><button>Return to home screen</button></div>',
-        script=admit)
-    world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True)
-    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "google-meet"]
-    assert (tab.signal, tab.meeting) == (Signal.BROWSER_TAB, False)
-    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
-    assert world.scan_meetings("google-meet") == [], "asking to be let in is no meeting"
-
-    world.site.pages[("meet.google.com", "/wai-tnow-abc-admitted")] = Page("admitted")
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
-    (meeting,) = world.scan_meetings("google-meet")
-    assert meeting["tab"] == tab.tab
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+LOBBIES = [
+    # After 'Ask to join', Meet says 'Asking to be let in...' at the meeting's link until someone lets the participant
+    # in; no source names an element of that screen, so the catalog's English words count, as the whole text of one
+    # shown element, on a page that declares English.
+    pytest.param(Lobby("google-meet", "https://meet.google.com/wai-tnow-abc", "Meet – wai-tnow-abc",
+                       '<div id="waiting"><div>Asking to be let in...</div><div>You\u2019ll join the call when someone '
+                       'lets you in</div><button>Return to home screen</button></div>',
+                       "document.getElementById('waiting').remove();"), id="meet-asking-to-be-let-in"),
+    # Jitsi shows its pre-join screen (PreMeetingScreen's '.premeeting-screen', the catalog's lobby selector) at the
+    # room's link and under its title; it goes once the participant joined.
+    pytest.param(Lobby("jitsi-meet", "https://meet.jit.si/LobbyRoom", "LobbyRoom | Jitsi Meet",
+                       '<div class="premeeting-screen"><h1>Join meeting</h1></div>',
+                       "document.querySelector('.premeeting-screen').remove();"), id="jitsi-pre-join"),
+    # Meet's green room shows its call-to-action ('Join now', jsname 'Qx7uuf', the catalog's lobby selector) at the
+    # meeting's link. Once joined, the page keeps the button but hidden: a hidden lobby element is no lobby.
+    pytest.param(Lobby("google-meet", "https://meet.google.com/grn-room-abc", "Meet – grn-room-abc",
+                       '<div><h1>Ready to join?</h1><button jsname="Qx7uuf">Join now</button></div>',
+                       "document.querySelector('[jsname=\"Qx7uuf\"]').parentElement.style.display = 'none';"),
+                 id="meet-green-room"),
+]
 
 
-def test_the_lobby_words_in_a_chat_line_or_on_a_page_in_another_language_leave_a_meet_call_a_meeting(world):
-    """The words count only on a page that declares their language, and never in a list (a chat line): a
-    participant who writes 'Asking to be let in' in the chat, or a page that declares German, stays in a meeting."""
+@pytest.mark.parametrize("lobby", LOBBIES)
+def test_a_lobby_is_no_meeting_until_the_participant_is_let_in(world, lobby):
+    """The extension says lobby and the app counts no meeting; once let in, the same tab is a meeting."""
+    world.lobby_until_admitted(lobby)
+
+
+def test_the_lobby_words_in_a_chat_line_a_name_or_on_a_page_in_another_language_leave_a_meet_call_a_meeting(world):
+    """The words count only on a page that declares their language, never in a list (a chat line) or a participant's
+    tile, and never while the page shows a participant's tile (only a call does): a participant who writes 'Asking to
+    be let in' in the chat, a guest who joins under that name, a calendar event so titled shown in the call, or a page
+    that declares German, stays in a meeting."""
     chat = "https://meet.google.com/cha-tlin-eab"
     world.site.pages[("meet.google.com", "/cha-tlin-eab")] = Page(
         "Meet – cha-tlin-eab", body='<ul aria-label="Chat"><li>Asking to be let in</li></ul>'
-        '<div data-sender-name="Grace Hopper"><div data-message-text>Asking to be let in...</div></div>')
+        '<div data-sender-name="Grace Hopper"><div data-message-text>Asking to be let in...</div></div>'
+        '<div data-participant-id="spaces/cha-tlin-eab/devices/7"><div><span class="notranslate">'
+        'Asking to be let in\u2026</span></div></div>')
     german = "https://meet.google.com/ger-mann-abc"
     world.site.pages[("meet.google.com", "/ger-mann-abc")] = Page(
         "Meet – ger-mann-abc", body="<div>Asking to be let in...</div>",
         script="document.documentElement.lang = 'de';")
-    for url in (chat, german):  # one after the other: a silent tab in the background is no meeting anyway
+    # In the call (a participant's tile shows), the words alone elsewhere are someone's text: the calendar event's
+    # title an invitation chose, a caption.
+    titled = "https://meet.google.com/tit-ledi-nvt"
+    world.site.pages[("meet.google.com", "/tit-ledi-nvt")] = Page(
+        "Meet – tit-ledi-nvt", body='<div><span>10:30</span><div>Asking to be let in</div></div>'
+        '<div data-participant-id="spaces/tit-ledi-nvt/devices/3"><span class="notranslate">Grace Hopper</span></div>')
+    for url in (chat, german, titled):  # one after the other: a silent tab in the background is no meeting anyway
         world.browser.open(url)
         world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
         (meeting,) = world.scan_meetings("google-meet")
         assert meeting["url"] == url, meeting
         world.browser.close(url)
         wait_for(lambda url=url: world.tab_state(url) is None, what="the closed tab to leave the state")
-
-
-def test_a_jitsi_pre_join_screen_is_a_lobby_until_the_participant_joins(world):
-    """Jitsi shows its pre-join screen (PreMeetingScreen's '.premeeting-screen', the catalog's lobby selector)
-    at the room's link and under its title: the extension says lobby, the app counts no meeting; once the
-    screen goes (the participant joined) the same tab is a meeting."""
-    url = "https://meet.jit.si/LobbyRoom"
-    join = ("const poll = setInterval(async () => { const answer = await fetch('/LobbyRoom-joined');"
-            " if (answer.ok) { clearInterval(poll); document.querySelector('.premeeting-screen').remove(); } }, 300);")
-    world.site.pages[("meet.jit.si", "/LobbyRoom")] = Page(
-        "LobbyRoom | Jitsi Meet", body='<div class="premeeting-screen"><h1>Join meeting</h1></div>', script=join)
-    world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True)
-    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "jitsi-meet"]
-    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
-    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
-    assert world.scan_meetings("jitsi-meet") == [], "a lobby is no meeting"
-
-    world.site.pages[("meet.jit.si", "/LobbyRoom-joined")] = Page("joined")
-    world.wait_tab(url, lambda e: not e["tab"].get("lobby"))
-    (meeting,) = world.scan_meetings("jitsi-meet")
-    assert meeting["title"] == "LobbyRoom | Jitsi Meet"
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
-
-
-def test_a_meet_green_room_is_a_lobby_until_its_join_button_is_hidden(world):
-    """Meet's green room shows its call-to-action ('Join now', jsname 'Qx7uuf', the catalog's lobby selector) at
-    the meeting's link: the extension says lobby and the app counts no meeting. Once joined, the page keeps the
-    button in the page but hidden: a hidden lobby element is no lobby, and the same tab is a meeting."""
-    url = "https://meet.google.com/grn-room-abc"
-    join = ("const poll = setInterval(async () => { const answer = await fetch('/grn-room-abc-joined');"
-            " if (answer.ok) { clearInterval(poll);"
-            " document.querySelector('[jsname=\"Qx7uuf\"]').parentElement.style.display = 'none'; } }, 300);")
-    world.site.pages[("meet.google.com", "/grn-room-abc")] = Page(
-        "Meet – grn-room-abc", body='<div><h1>Ready to join?</h1><button jsname="Qx7uuf">Join now</button></div>',
-        script=join)
-    world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True)
-    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "google-meet"]
-    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
-    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
-    assert world.scan_meetings("google-meet") == [], "Meet's green room is no meeting"
-
-    world.site.pages[("meet.google.com", "/grn-room-abc-joined")] = Page("joined")
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
-    (meeting,) = world.scan_meetings("google-meet")
-    assert meeting["title"] == "Meet – grn-room-abc"
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
 
 
 def test_teams_launcher_page_is_no_meeting(world):
@@ -306,34 +266,14 @@ def test_a_chat_line_with_the_notices_words_raises_no_notice_hostile(world):
 
 
 def test_a_restart_of_the_extensions_background_leaves_the_meeting_tab_open(world):
-    """Chromium stops the extension's service worker (here through DevTools, as it does an idle one): the host exits
-    with the pipe and removes its file, the tab still open. The app holds the tab until the restarted worker's host
-    lists it again: no close, so the meeting does not end and start again (it did, audit 13). Closed for real,
-    the tab is closed at once."""
-    url = "https://meet.google.com/res-tart-bgw"
-    world.site.pages[("meet.google.com", "/res-tart-bgw")] = Page("Meet – res-tart-bgw")
-    probe = BrowserTabs(world.state_folder)
-    world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
-    (tab,) = [o for o in observe(probe) if o.provider_id == "google-meet" and o.signal == Signal.BROWSER_TAB]
-    (state,) = world.states()
-    (worker,) = [t for t in world.browser.targets("service_worker") if t["url"].endswith("/service-worker.js")]
-    world.browser._get(f"/json/close/{worker['id']}")
-    wait_for(lambda: world.states() == [], what="the host to exit with the service worker")
-    held = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB]
-    assert [(o.tab, o.meeting, o.closed) for o in held] == [(tab.tab, True, False)], held
+    """Chromium stops the extension's service worker (here through DevTools, as it does an idle one): the meeting tab
+    is held, not closed, until the restarted worker's host lists it again (World.background_restart_keeps_the_tab)."""
+    def stop_worker() -> None:
+        (worker,) = [t for t in world.browser.targets("service_worker") if t["url"].endswith("/service-worker.js")]
+        world.browser._get(f"/json/close/{worker['id']}")
 
-    world.browser.new_blank_tab()  # a tab event wakes the worker, which connects a new host
-    wait_for(lambda: [s["host_pid"] for s in world.states()] not in ([], [state["host_pid"]])
-             and world.tab_state(url) is not None, what="a new host listing the tab")
-    # read as if a second after the hold began: what is tested does not depend on how long a loaded machine takes
-    soon = held[0].seen_at + timedelta(seconds=1)
-    again = [o for o in observe(probe, soon) if o.signal == Signal.BROWSER_TAB and o.provider_id == "google-meet"]
-    assert [(o.tab, o.closed) for o in again] == [(tab.tab, False)], again
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
-    (closed,) = [o for o in observe(probe) if o.provider_id == "google-meet"]
-    assert closed.closed and closed.tab == tab.tab
+    world.background_restart_keeps_the_tab("google-meet", "https://meet.google.com/res-tart-bgw", "Meet – res-tart-bgw",
+                                           stop_worker)
 
 
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):

@@ -10,7 +10,6 @@ trusted in the profile.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 import subprocess
 import time
 
@@ -20,7 +19,7 @@ from guard.browser import ids
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.redaction import redact_url
 from guard.events import Signal
-from tests.browser.conftest import World, build_store_zips, browser_env, install_host, observe
+from tests.browser.conftest import Lobby, World, build_store_zips, browser_env, install_host, observe
 from tests.browser.support.browsers import FIREFOX, Firefox, wait_for
 from tests.browser.support.site import HOSTS, LOCAL, TITLES, Page
 from tests.browser.support.tunnel import Tunnel
@@ -113,137 +112,45 @@ def test_a_bigbluebutton_listen_only_tab_playing_sound_is_a_meeting_without_micr
     wait_for(lambda: world.tab_state(sent) is None, what="the closed tab to leave the state")
 
 
-def test_a_jitsi_lobby_is_reported_as_a_lobby_until_the_participant_joins(world):
-    """Jitsi's pre-join or lobby screen ('.premeeting-screen', the catalog's lobby selector) at the room's link
-    and under its title: the packed extension says lobby and the app counts no meeting; once the screen goes
-    the same tab is a meeting."""
-    url = "https://meet.jit.si/KnockKnock"
-    join = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"  # the preview's
-            "const poll = setInterval(async () => { const answer = await fetch('/KnockKnock-admitted');"
-            " if (answer.ok) { clearInterval(poll); document.querySelector('.premeeting-screen').remove(); } }, 300);")
-    world.site.pages[("meet.jit.si", "/KnockKnock")] = Page(
-        "KnockKnock | Jitsi Meet", body='<div class="premeeting-screen lobby-screen"><h1>Asking to join</h1></div>',
-        script=join)
-    world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
-    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "jitsi-meet"]
-    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
-    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
-    scan = json.loads(world.cli("scan", "--json").stdout)
-    assert [m for m in scan["meetings"] if m["provider_id"] == "jitsi-meet"] == [], \
-        "a lobby is no meeting, nor is the microphone its preview holds"
-
-    world.site.pages[("meet.jit.si", "/KnockKnock-admitted")] = Page("admitted")
-    world.wait_tab(url, lambda e: not e["tab"].get("lobby"))
-    (meeting,) = world.scan_meetings("jitsi-meet")
-    assert meeting["title"] == "KnockKnock | Jitsi Meet"
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
-
-
-def test_a_teams_lobby_wait_is_reported_as_a_lobby_until_the_participant_is_let_in(world):
-    """Teams' web app waits in the meeting's lobby after 'Join now' ('Someone will let you in soon', its cancel
-    button data-tid 'prejoin-cancel-button', one of the catalog's lobby selectors) at the meeting's link, with the
-    microphone on: the packed extension says lobby and the app counts no meeting; once let in, a meeting."""
-    url = "https://teams.microsoft.com/l/meetup-join/19:meeting_FxLobby@thread.v2/0"
-    admit = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
-             "const poll = setInterval(async () => { const answer = await fetch('/FxLobby-admitted');"
-             " if (answer.ok) { clearInterval(poll); document.getElementById('lobby').remove(); } }, 300);")
-    world.site.pages[("teams.microsoft.com", "/l/meetup-join/19:meeting_FxLobby@thread.v2/0")] = Page(
-        "Microsoft Teams", body='<div id="lobby"><p>Someone will let you in soon</p>'
-        '<button data-tid="prejoin-cancel-button">Cancel</button></div>', script=admit)
-    world.browser.open(url)
-    sent = redact_url(url)
-    world.wait_tab(sent, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
-    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "teams"]
-    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
-    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
-    assert world.scan_meetings("teams") == [], "waiting in Teams' lobby is no meeting"
-
-    world.site.pages[("teams.microsoft.com", "/FxLobby-admitted")] = Page("admitted")
-    world.wait_tab(sent, lambda e: e["tab"].get("lobby") is False)
-    (meeting,) = world.scan_meetings("teams")
-    assert meeting["tab"] == tab.tab
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(sent) is None, what="the closed tab to leave the state")
+# Lobbies whose preview holds the microphone: Firefox tells the extension so, and still no meeting is counted.
+LOBBIES = [
+    # Jitsi's pre-join or lobby screen ('.premeeting-screen', the catalog's lobby selector) at the room's link and
+    # under its title.
+    pytest.param(Lobby("jitsi-meet", "https://meet.jit.si/KnockKnock", "KnockKnock | Jitsi Meet",
+                       '<div class="premeeting-screen lobby-screen"><h1>Asking to join</h1></div>',
+                       "document.querySelector('.premeeting-screen').remove();", microphone=True), id="jitsi"),
+    # Teams' web app waits in the meeting's lobby after 'Join now' ('Someone will let you in soon', its cancel button
+    # data-tid 'prejoin-cancel-button', one of the catalog's lobby selectors) at the meeting's link.
+    pytest.param(Lobby("teams", "https://teams.microsoft.com/l/meetup-join/19:meeting_FxLobby@thread.v2/0",
+                       "Microsoft Teams", '<div id="lobby"><p>Someone will let you in soon</p>'
+                       '<button data-tid="prejoin-cancel-button">Cancel</button></div>',
+                       "document.getElementById('lobby').remove();", microphone=True), id="teams"),
+    # Zoom's web client shows its preview at the join link (its join button has the class 'preview-join-button', the
+    # catalog's lobby selector).
+    pytest.param(Lobby("zoom", "https://app.zoom.us/wc/84512937106/join", "Zoom",
+                       '<div id="preview"><input id="input-for-name"><button class="zm-btn preview-join-button">Join'
+                       '</button></div>', "document.getElementById('preview').remove();", microphone=True),
+                 id="zoom-preview"),
+    # After 'Join' in a meeting with a waiting room, Zoom's web client holds the participant at the join link on its
+    # on-hold view (class 'meeting-on-hold' in Zoom's Meeting SDK web client, a catalog lobby selector).
+    pytest.param(Lobby("zoom", "https://app.zoom.us/wc/93384561027/join", "Zoom",
+                       '<div id="hold" class="meeting-on-hold"><p>Please wait, the meeting host will let you in soon.'
+                       '</p><button>Leave</button></div>', "document.getElementById('hold').remove();",
+                       microphone=True), id="zoom-waiting-room"),
+    # Meet's waiting screen after 'Ask to join' ('Asking to be let in...', the catalog's English lobby words, on a
+    # page that declares English).
+    pytest.param(Lobby("google-meet", "https://meet.google.com/fxw-aitn-owb", "Meet \u2013 fxw-aitn-owb",
+                       '<div id="waiting"><div>Asking to be let in\u2026</div><button>Return to home screen</button>'
+                       '</div>', "document.getElementById('waiting').remove();", microphone=True),
+                 id="meet-asking-to-be-let-in"),
+]
 
 
-def test_a_zoom_web_client_preview_is_a_lobby_until_the_participant_joins(world):
-    """Zoom's web client shows its preview at the join link (its join button has the class 'preview-join-button',
-    the catalog's lobby selector) with the microphone on: the packed extension says lobby and the app counts no
-    meeting; once the preview goes the same tab is a meeting."""
-    url = "https://app.zoom.us/wc/84512937106/join"
-    join = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
-            "const poll = setInterval(async () => { const answer = await fetch('/wc/84512937106/joined');"
-            " if (answer.ok) { clearInterval(poll); document.getElementById('preview').remove(); } }, 300);")
-    world.site.pages[("app.zoom.us", "/wc/84512937106/join")] = Page(
-        "Zoom", body='<div id="preview"><input id="input-for-name"><button class="zm-btn preview-join-button">Join'
-        '</button></div>', script=join)
-    world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
-    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "zoom"]
-    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
-    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
-    assert world.scan_meetings("zoom") == [], "Zoom's preview is no meeting"
-
-    world.site.pages[("app.zoom.us", "/wc/84512937106/joined")] = Page("joined")
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
-    (meeting,) = world.scan_meetings("zoom")
-    assert meeting["tab"] == tab.tab
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
-
-
-def test_a_zoom_web_client_waiting_room_is_a_lobby_until_the_participant_is_let_in(world):
-    """After 'Join' in a meeting with a waiting room, Zoom's web client holds the participant at the join link on its
-    on-hold view (class 'meeting-on-hold' in Zoom's Meeting SDK web client, a catalog lobby selector), its self-view
-    holding the microphone: the packed extension says lobby and the app counts no meeting; once the host lets the
-    participant in, the view goes and the same tab is a meeting."""
-    url = "https://app.zoom.us/wc/93384561027/join"
-    admit = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
-             "const poll = setInterval(async () => { const answer = await fetch('/wc/93384561027/admitted');"
-             " if (answer.ok) { clearInterval(poll); document.getElementById('hold').remove(); } }, 300);")
-    world.site.pages[("app.zoom.us", "/wc/93384561027/join")] = Page(
-        "Zoom", body='<div id="hold" class="meeting-on-hold"><p>Please wait, the meeting host will let you in soon.'
-        '</p><button>Leave</button></div>', script=admit)
-    world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
-    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "zoom"]
-    assert (tab.signal, tab.meeting, tab.closed) == (Signal.BROWSER_TAB, False, False)
-    assert "in the lobby, not yet in the meeting" in tab.detail, tab.detail
-    assert world.scan_meetings("zoom") == [], "waiting in Zoom's waiting room is no meeting"
-
-    world.site.pages[("app.zoom.us", "/wc/93384561027/admitted")] = Page("admitted")
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
-    (meeting,) = world.scan_meetings("zoom")
-    assert meeting["tab"] == tab.tab
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
-
-
-def test_meets_asking_to_be_let_in_screen_holding_the_microphone_is_a_lobby_in_firefox(world):
-    """Meet's waiting screen after 'Ask to join' ('Asking to be let in...', the catalog's English lobby words, on a
-    page that declares English) with the microphone on: the packed extension says lobby, Firefox says the page holds
-    the microphone, and the app counts no meeting; once let in, the same tab is a meeting."""
-    url = "https://meet.google.com/fxw-aitn-owb"
-    admit = ("navigator.mediaDevices.getUserMedia({audio: true}).then(s => { window.stream = s; });"
-             "const poll = setInterval(async () => { const answer = await fetch('/fxw-aitn-owb-admitted');"
-             " if (answer.ok) { clearInterval(poll); document.getElementById('waiting').remove(); } }, 300);")
-    world.site.pages[("meet.google.com", "/fxw-aitn-owb")] = Page(
-        "Meet \u2013 fxw-aitn-owb", body='<div id="waiting"><div>Asking to be let in\u2026</div>'
-        '<button>Return to home screen</button></div>', script=admit)
-    world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is True and e["tab"]["microphone"] is True)
-    (tab,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.provider_id == "google-meet"]
-    assert (tab.signal, tab.meeting) == (Signal.BROWSER_TAB, False)
-    assert world.scan_meetings("google-meet") == [], "asking to be let in is no meeting, nor is its microphone"
-
-    world.site.pages[("meet.google.com", "/fxw-aitn-owb-admitted")] = Page("admitted")
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
-    (meeting,) = world.scan_meetings("google-meet")
-    assert meeting["tab"] == tab.tab
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
+@pytest.mark.parametrize("lobby", LOBBIES)
+def test_a_lobby_holding_the_microphone_is_no_meeting_until_the_participant_is_let_in(world, lobby):
+    """The packed extension says lobby, Firefox says the page holds the microphone (the lobby's preview), and the
+    app counts no meeting; once let in, the same tab is a meeting."""
+    world.lobby_until_admitted(lobby)
 
 
 def test_a_bot_joining_the_participant_list_is_reported(world):
@@ -291,34 +198,13 @@ def test_a_chat_line_with_the_notices_words_raises_no_notice_hostile(world):
 
 
 def test_a_restart_of_the_extensions_background_leaves_the_meeting_tab_open(world):
-    """Firefox stops the extension's background (event) page, as it does an idle one: the host exits with the pipe
-    and removes its file, the tab still open. The app holds the tab until the restarted page's host lists it again:
-    no close, so the meeting does not end and start again (audit 13). Closed for real, the tab is closed at once."""
-    url = "https://meet.jit.si/RestartRoom"
-    world.site.pages[("meet.jit.si", "/RestartRoom")] = Page("RestartRoom | Jitsi Meet")
-    probe = BrowserTabs(world.state_folder)
-    world.browser.open(url)
-    world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
-    (tab,) = [o for o in observe(probe) if o.provider_id == "jitsi-meet" and o.signal == Signal.BROWSER_TAB]
-    (state,) = world.states()
-    world.browser.marionette.chrome(
-        "WebExtensionPolicy.getByID(arguments[0]).extension.terminateBackground({disableResetIdleForTest: true});",
-        ids.GECKO_ID)
-    wait_for(lambda: world.states() == [], what="the host to exit with the background page")
-    held = [o for o in observe(probe) if o.signal == Signal.BROWSER_TAB]
-    assert [(o.tab, o.meeting, o.closed) for o in held] == [(tab.tab, True, False)], held
-
-    world.browser.new_blank_tab()  # a tab event wakes the background page, which connects a new host
-    wait_for(lambda: [s["host_pid"] for s in world.states()] not in ([], [state["host_pid"]])
-             and world.tab_state(url) is not None, what="a new host listing the tab")
-    # read as if a second after the hold began: what is tested does not depend on how long a loaded machine takes
-    soon = held[0].seen_at + timedelta(seconds=1)
-    again = [o for o in observe(probe, soon) if o.signal == Signal.BROWSER_TAB and o.provider_id == "jitsi-meet"]
-    assert [(o.tab, o.closed) for o in again] == [(tab.tab, False)], again
-    world.browser.close(url)
-    wait_for(lambda: world.tab_state(url) is None, what="the closed tab to leave the state")
-    (closed,) = [o for o in observe(probe) if o.provider_id == "jitsi-meet"]
-    assert closed.closed and closed.tab == tab.tab
+    """Firefox stops the extension's background (event) page, as it does an idle one: the meeting tab is held, not
+    closed, until the restarted page's host lists it again (World.background_restart_keeps_the_tab)."""
+    world.background_restart_keeps_the_tab(
+        "jitsi-meet", "https://meet.jit.si/RestartRoom", "RestartRoom | Jitsi Meet",
+        lambda: world.browser.marionette.chrome(
+            "WebExtensionPolicy.getByID(arguments[0]).extension.terminateBackground({disableResetIdleForTest: true});",
+            ids.GECKO_ID))
 
 
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):

@@ -29,3 +29,23 @@ def test_redaction_is_linear_in_a_hostile_link():
     link = "https://zoom.us/j/1?" + "&".join(f"pwd={i}" for i in range(20_000)) + "#" + "a" * 100_000
     shown = redact_url(link)
     assert "pwd=1&" not in shown and shown.count("pwd=…") == 20_000
+
+
+def test_a_name_in_the_path_keeps_the_room_one_room_and_two_peoples_rooms_two():
+    from guard.detect.identity import same_address
+
+    ada = redact_url("https://acme.webex.com/meet/Ada.Lovelace")
+    ada_again = redact_url("https://acme.webex.com/meet/ada.lovelace")
+    bob = redact_url("https://acme.webex.com/meet/bob.smith")
+    assert "lovelace" not in ada.lower() and "smith" not in bob
+    assert same_address(ada, ada_again) and not same_address(ada, bob)
+    assert redact_url(ada) == ada  # the extension's link redacted again by the app: the same pseudonym
+    mine, theirs = redact_url("https://zoom.us/my/ada.lovelace"), redact_url("https://zoom.us/my/bob.smith")
+    assert not same_address(mine, theirs) and same_address(mine, redact_url("https://zoom.us/my/Ada.Lovelace"))
+
+
+def test_a_name_in_the_path_is_cut_where_links_are_stored():
+    from guard.ledger.models import link_without_secrets
+
+    kept = link_without_secrets("https://meet.litwareinc.com/kenmyer/071200") or ""
+    assert "kenmyer" not in kept and kept.endswith("/071200")

@@ -60,3 +60,39 @@ def test_a_meeting_tab_keeps_its_identity_when_another_host_connects(tmp_path, o
         state, events = advance(state, observations, NOW)
         assert not [e for e in events if isinstance(e, (MeetingEnded, MeetingStarted))], tick
     assert os.path.isdir(tmp_path)
+
+
+# Audit 15: the label was dropped as soon as its host went, though its browser ran on and its tabs were held.
+def test_another_browser_connecting_while_a_tab_is_held_takes_none_of_its_identity(tmp_path, other_host):
+    """A browser's extension restarts its background (its host goes, the browser runs on, its meeting tab is held);
+    meanwhile another browser instance connects with a tab of the same id in another meeting. That tab is another
+    meeting, never the held one: the held meeting's decision must not land on it. When the first browser's new host
+    lists its tab again, it is the same meeting as before."""
+    first = psutil.Process()  # runs, as the first browser does
+    probe = BrowserTabs(tmp_path)
+    _host(tmp_path, first.pid, first, MEET)
+    state, events = advance(SessionState(), probe.observations(RULES, NOW), NOW)
+    (held,) = state.meetings_in_progress
+    assert held.tab == "chromium/7"
+    for path in tmp_path.iterdir():
+        path.unlink()  # the first browser's host exits with its background script
+    state, events = advance(state, probe.observations(RULES, NOW), NOW)
+    assert [m.id for m in state.meetings_in_progress] == [held.id]
+
+    other = TabInfo(id=7, window=1, url="https://meet.google.com/xyz-wxyz-xyz", title="Meet - xyz-wxyz-xyz",
+                    active=True, lobby=False, providers=("google-meet",))
+    second = psutil.Process(other_host.pid)
+    _host(tmp_path, second.pid, second, other)
+    observations = probe.observations(RULES, NOW)
+    tabs = {obs.url: obs.tab for obs in observations if obs.signal == Signal.BROWSER_TAB}
+    assert tabs[other.url] != "chromium/7", tabs
+    state, events = advance(state, observations, NOW)
+    assert not [e for e in events if isinstance(e, MeetingEnded)], events
+    assert held.id in [m.id for m in state.meetings_in_progress]
+
+    _host(tmp_path, first.pid, first, MEET)  # the restarted background's host lists the tab again
+    observations = probe.observations(RULES, NOW)
+    assert {obs.url: obs.tab for obs in observations if obs.signal == Signal.BROWSER_TAB}[MEET.url] == "chromium/7"
+    state, events = advance(state, observations, NOW)
+    assert not [e for e in events if isinstance(e, MeetingEnded)], events
+    assert sorted(m.tab for m in state.meetings_in_progress) == sorted(["chromium/7", tabs[other.url]])

@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from guard.browser.messages import State, TabChanged, TabInfo
-from guard.browser.state import BrowserState, save
+from guard.browser.state import BrowserState, remove, save
 from guard.catalog import load_catalog
 from guard.detect.browser_tabs import LOBBY_WAIT, BrowserTabs
 from guard.detect.candidates import Candidate
@@ -137,3 +137,56 @@ def test_a_lobby_flag_on_a_service_with_no_lobby_screen_never_hides_its_meeting_
     observed = [obs for obs in probe.observations(RULES, NOW) if obs.signal == Signal.BROWSER_TAB]
     assert observed and all("lobby" not in obs.detail for obs in observed), [obs.detail for obs in observed]
     assert any(obs.meeting for obs in observed), [obs.detail for obs in observed]
+
+
+def _restarted_host(folder, browser_pid: int, at: datetime, *tabs: TabInfo) -> BrowserState:
+    state = BrowserState(browser="chromium", browser_pid=browser_pid, host_pid=os.getpid(),
+                         host_started=psutil.Process().create_time(), connected_at=at, updated_at=at)
+    state.apply(State(type="state", tabs=tabs), at)
+    save(folder, state)
+    return state
+
+
+# Audit 15: the restarted background's first tab list says nothing of lobbies (it asks the pages again), so its host
+# listed the held meeting tab as a new tab whose page has not said yet: not a meeting, and the hold closed it.
+def test_a_meeting_tab_listed_again_after_a_background_restart_stays_its_meeting_until_its_page_says(tmp_path):
+    """The extension's background restarts (its host goes with it, the browser runs on): the new background lists the
+    tabs at once and only then asks their pages whether they show their lobby. Until the page answers, the meeting
+    tab is still held: its meeting neither ends nor starts again. A page that answers 'lobby' closes it."""
+    browser = os.getpid()  # a process that runs, as the browser does
+    probe = BrowserTabs(tmp_path)
+    first = _restarted_host(tmp_path, browser, NOW, _tab("jitsi-meet", lobby=False))
+    state, events = advance(SessionState(), probe.observations(RULES, NOW), NOW)
+    (meeting,) = state.meetings_in_progress
+
+    went = NOW + timedelta(seconds=2)
+    remove(tmp_path, first)  # the host exits with the background script and removes its file
+    state, events = advance(state, probe.observations(RULES, went), went)
+    assert [m.id for m in state.meetings_in_progress] == [meeting.id]
+
+    back = went + timedelta(seconds=1)
+    host = _restarted_host(tmp_path, browser, back, _unsaid("jitsi-meet"))
+    observed = probe.observations(RULES, back)
+    assert not any(obs.closed for obs in observed), observed
+    state, events = advance(state, observed, back)
+    assert [m.id for m in state.meetings_in_progress] == [meeting.id], events
+    assert not any(isinstance(event, (MeetingEnded, MeetingStarted)) for event in events), events
+
+    said = back + timedelta(seconds=1)
+    host.apply(TabChanged(type="tab", event="updated", tab=_tab("jitsi-meet", lobby=False)), said)
+    save(tmp_path, host)
+    state, events = advance(state, probe.observations(RULES, said), said)
+    assert [m.id for m in state.meetings_in_progress] == [meeting.id] and events == [], events
+
+    remove(tmp_path, host)
+    again = said + timedelta(seconds=1)
+    state, events = advance(state, probe.observations(RULES, again), again)
+    lobby = again + timedelta(seconds=1)
+    host = _restarted_host(tmp_path, browser, lobby, _unsaid("jitsi-meet"))
+    state, events = advance(state, probe.observations(RULES, lobby), lobby)
+    assert [m.id for m in state.meetings_in_progress] == [meeting.id], events
+    answered = lobby + timedelta(seconds=1)
+    host.apply(TabChanged(type="tab", event="updated", tab=_tab("jitsi-meet", lobby=True)), answered)
+    save(tmp_path, host)
+    state, events = advance(state, probe.observations(RULES, answered), answered)
+    assert state.meetings_in_progress == () and any(isinstance(event, MeetingEnded) for event in events), events

@@ -97,6 +97,16 @@ def name_server(known: dict[str, str], *, reachable: bool = True):  # type: igno
     return resolve
 
 
+def resolver_failing(host: str):  # type: ignore[no-untyped-def]
+    """What the system resolver answers when ``host``'s own name server fails (SERVFAIL, or the route to it cut):
+    for ``host``, as for no name server at all, EAI_AGAIN; any other name does not exist (EAI_NONAME)."""
+    def resolve(name: str) -> list[str]:
+        if name == host:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    return resolve
+
+
 def resolving_watcher(tmp_path: Path, documents: list[WatchedDocument], resolve) -> TermsWatcher:  # type: ignore[no-untyped-def]
     fetcher = Fetcher(POLICY, network_enabled=True, resolve=resolve)
     return TermsWatcher(TermsStore(tmp_path / "store", {}, []), documents, fetcher=fetcher, network_enabled=True)
@@ -122,11 +132,6 @@ def test_one_sites_name_server_failing_does_not_make_the_computer_offline(tmp_pa
     name server at all (EAI_AGAIN). The first document's host failing so made the whole check 'offline': every
     other provider's terms were skipped, and the tray said the computer was offline. Now that host alone fails
     (its other documents without asking again) and the others are checked."""
-    def resolve(host: str) -> list[str]:
-        if host == "terms.hostile.example":
-            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
     with TermsServer() as server:
         server.routes["/terms"] = page(plain_page("1. We keep your recordings for 30 days."))
         server.routes["/privacy"] = page(plain_page("1. We share your data with no one."))
@@ -134,7 +139,7 @@ def test_one_sites_name_server_failing_does_not_make_the_computer_offline(tmp_pa
                      WatchedDocument("hostile", "privacy", "P", "https://TERMS.hostile.example/privacy"),
                      WatchedDocument("p", "terms", "T", server.url("/terms")),
                      WatchedDocument("q", "terms", "T", server.url("/privacy"))]
-        watch = resolving_watcher(tmp_path, documents, resolve)
+        watch = resolving_watcher(tmp_path, documents, resolver_failing("terms.hostile.example"))
         report = watch.check()
     hostile, again, *checked = report.checks
     assert [check.result for check in checked] == [FetchResult.NEW_VERSION, FetchResult.NEW_VERSION]
@@ -169,17 +174,12 @@ def test_an_archive_whose_name_server_fails_alone_falls_back_to_the_provider_pag
     """The archive's host alone unreachable (a network whose name server fails for it): each archived document
     is read on the provider's page instead, the archive asked once in the check, and the computer is not
     taken to be offline (it was, before: the archive's failure skipped every document)."""
-    def resolve(host: str) -> list[str]:
-        if host == "archive.hostile.example":
-            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
     with TermsServer() as provider:
         provider.routes["/terms"] = page(plain_page("1. We keep your recordings for 30 days."))
         provider.routes["/privacy"] = page(plain_page("1. We share your data with no one."))
         documents = [WatchedDocument("zoom", "terms", "T", provider.url("/terms"), archive=ARCHIVE),
                      WatchedDocument("zoom", "privacy", "P", provider.url("/privacy"), archive=ARCHIVE)]
-        fetcher = Fetcher(POLICY, network_enabled=True, resolve=resolve)
+        fetcher = Fetcher(POLICY, network_enabled=True, resolve=resolver_failing("archive.hostile.example"))
         archive = ArchiveSources(fetcher, "https://archive.hostile.example", "https://archive.hostile.example")
         watch = TermsWatcher(TermsStore(tmp_path / "store", {}, []), documents, fetcher=fetcher, archive=archive,
                              network_enabled=True)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 from guard.errors import GuardError
 from guard.events import MeetingSession, RunningApp
 from guard.presentation.desktop import desktop_capabilities, desktop_summary
-from guard.presentation.i18n import _, colon, format_number, format_time, labelled, ngettext, say
+from guard.presentation.i18n import _, colon, format_number, format_time, labelled, ngettext, say, words_for
 from guard.presentation.overview import DocumentVersions, features_that_could_be_on, version_label
 from guard.presentation.problems import probe_advice, probe_problem
 from guard.presentation.wording import (
@@ -24,7 +24,6 @@ from guard.presentation.wording import (
     OPTION_NAMES,
     TRAINS_SHORT,
     evidence_detail,
-    named_value,
     one_line,
     quoted,
     signal_name,
@@ -253,7 +252,8 @@ class OverviewTab(QWidget):
                            f"{esc(_('unavailable (said above, with what to do)'))}</li>")
                 continue
             enable = f"<br>{esc(labelled(_('To enable'), capability.enable))}" if capability.enable else ""
-            out.append(f"<li><b>{esc(capability.label)}</b> ({esc(marks[capability.works])}){esc(colon())}"
+            mark = capability.mark or marks[capability.works]  # "not set up" where "not here" would mislead
+            out.append(f"<li><b>{esc(capability.label)}</b> ({esc(mark)}){esc(colon())}"
                        f"{esc(capability.detail)}{enable}</li>")
         out.append("</ul>")
         return "".join(out)
@@ -277,9 +277,9 @@ class OverviewTab(QWidget):
                      f' <span style="background:{self._badge}">&nbsp;{esc(_("unverified"))}&nbsp;</span>')
             rows.append(
                 f"<tr><td>{esc(item.feature.name)}{badge}</td>"
-                f"<td>{esc(', '.join(named_value(ACTOR_NAMES, a) for a in item.feature.enabled_by))}</td>"
-                f"<td>{esc(', '.join(named_value(OPTION_NAMES, o) for o in item.feature.participant_options))}</td>"
-                f"<td>{esc(named_value(TRAINS_SHORT, item.feature.trains_models))}</td></tr>")
+                f"<td>{esc(', '.join(words_for(ACTOR_NAMES, a) for a in item.feature.enabled_by))}</td>"
+                f"<td>{esc(', '.join(words_for(OPTION_NAMES, o) for o in item.feature.participant_options))}</td>"
+                f"<td>{esc(words_for(TRAINS_SHORT, item.feature.trains_models))}</td></tr>")
         out.append(f"<table cellspacing='4'>{''.join(rows)}</table>")
         return "".join(out)
 

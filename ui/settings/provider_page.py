@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from guard.presentation.i18n import _, colon, current_language, format_date, format_number, ngettext
+from guard.presentation.i18n import _, colon, current_language, format_date, format_number, ngettext, words_for
 from guard.presentation.wording import (
     ACTOR_NAMES,
     DOCUMENT_TYPES,
@@ -19,7 +19,6 @@ from guard.presentation.wording import (
     OPTION_NAMES,
     TRAINS_SHORT,
     feature_description,
-    named_value,
     no_clauses_in_force,
     participant_notice,
     quoted,
@@ -28,7 +27,7 @@ from guard.presentation.wording import (
 from guard.services import AiFeature, Clause, Provider, Source, clause_history, unverified_count
 from ui.settings.common import esc
 
-# Kept for callers that name a catalog value in words (the overview tab); translate with named_value.
+# Kept for callers that name a catalog value in words (the overview tab); translate with words_for.
 ACTORS, OPTIONS, TRAINS = ACTOR_NAMES, OPTION_NAMES, TRAINS_SHORT
 
 
@@ -79,11 +78,11 @@ class ProviderPage:
     def feature(self, feature: AiFeature, provider_id: str = "") -> str:
         rows = [
             (_("What it does"), self.text(feature_description(feature, provider_id))),
-            (_("Switched on by"), self.text(", ".join(named_value(ACTOR_NAMES, a) for a in feature.enabled_by))),
+            (_("Switched on by"), self.text(", ".join(words_for(ACTOR_NAMES, a) for a in feature.enabled_by))),
             (_("Participants are shown"), self.text(participant_notice(feature, provider_id))),
             (_("Participants can"),
-             self.text(", ".join(named_value(OPTION_NAMES, o) for o in feature.participant_options))),
-            (_("Content may train AI models"), self.text(named_value(TRAINS_SHORT, feature.trains_models))),
+             self.text(", ".join(words_for(OPTION_NAMES, o) for o in feature.participant_options))),
+            (_("Content may train AI models"), self.text(words_for(TRAINS_SHORT, feature.trains_models))),
         ]
         if feature.note:
             rows.append((_("Note") if current_language() == "en" else _("Note (in English)"), self.text(feature.note)))
@@ -115,7 +114,7 @@ class ProviderPage:
     def render(self, provider: Provider) -> str:
         unverified = unverified_count(provider)
         out = [f"<h2>{self.text(provider.name)}</h2>",
-               f"<p>{self.text(provider.vendor)} · {self.text(named_value(KIND_NAMES, provider.kind))} · "
+               f"<p>{self.text(provider.vendor)} · {self.text(words_for(KIND_NAMES, provider.kind))} · "
                f"{self.link(provider.homepage)}</p>"]
         if provider.note:
             out.append(f"<p><i>{self.text(provider.note)}</i></p>")
@@ -141,7 +140,7 @@ class ProviderPage:
                 out += [self.clause(c, provider) for c in thread.clauses]
         out.append(f"<h3>{esc(_('Documents watched'))}</h3><ul>")
         for document in provider.documents:
-            out.append(f"<li>{self.text(document.title)} ({self.text(named_value(DOCUMENT_TYPES, document.type))})"
+            out.append(f"<li>{self.text(document.title)} ({self.text(words_for(DOCUMENT_TYPES, document.type))})"
                        f"{esc(colon())}"
                        f"{self.link(document.url)} {self.checked(document.checked)}</li>")
         out.append("</ul>" if provider.tracks_terms else

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.presentation.i18n import _, format_number, labelled, ngettext
+from guard.presentation.i18n import _, format_number, labelled, ngettext, words_for
 from guard.presentation.provider_search import search_providers
-from guard.presentation.wording import KIND_NAMES, named_value
+from guard.presentation.wording import KIND_NAMES
 from guard.services import Services, unverified_count
 from ui.settings.common import css_colour, esc, highlight_tint, muted_tint, named
 from ui.settings.provider_page import PageColours, ProviderPage
@@ -83,7 +83,7 @@ class ProvidersTab(QWidget):
                                     if unverified else "")
             item = QListWidgetItem(text)
             item.setData(PROVIDER_ROLE, provider.id)
-            tip = f"{provider.name}\n{provider.vendor} · {named_value(KIND_NAMES, provider.kind)}"
+            tip = f"{provider.name}\n{provider.vendor} · {words_for(KIND_NAMES, provider.kind)}"
             if match.matched:
                 tip += "\n" + labelled(_("Matches"), ", ".join(match.matched))
             item.setToolTip(plain_tooltip(tip))

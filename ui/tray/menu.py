@@ -28,12 +28,14 @@ def readable_info(menu: QMenu) -> None:
 MAX_ITEM_PX = 520  # a menu line; wider text (a title of wide letters) is cut with "…"
 
 
-def fitted(text: str, metrics: QFontMetrics) -> str:
-    """``text`` (``&&`` for a literal ``&``) cut to :data:`MAX_ITEM_PX` pixels in the menu's font."""
-    if metrics.horizontalAdvance(text.replace("&&", "&")) <= MAX_ITEM_PX:
-        return text
+def fitted(text: str, metrics: QFontMetrics, tail: str = "") -> str:
+    """``text`` (``&&`` for a literal ``&``) cut to :data:`MAX_ITEM_PX` pixels in the menu's font;
+    ``tail`` (plain text) follows it whole, so a cut name still says "(unverified)"."""
+    if metrics.horizontalAdvance(text.replace("&&", "&") + tail) <= MAX_ITEM_PX:
+        return text + tail.replace("&", "&&")
     literal = text.replace("&&", "&")
-    return metrics.elidedText(literal, Qt.TextElideMode.ElideRight, MAX_ITEM_PX).replace("&", "&&")
+    room = max(MAX_ITEM_PX - metrics.horizontalAdvance(tail), MAX_ITEM_PX // 2)
+    return (metrics.elidedText(literal, Qt.TextElideMode.ElideRight, room) + tail).replace("&", "&&")
 
 
 def plain(text: str, limit: int = 2000) -> str:
@@ -119,10 +121,11 @@ def _update(menu: QMenu, entries: Sequence[MenuEntry]) -> None:
 
 def _set_text(action: QAction, entry: MenuEntry, metrics: QFontMetrics) -> None:
     """Qt leaves an unchanged value alone (no update goes out to the tray host)."""
-    shown = fitted(entry.text, metrics)
+    whole = entry.text + entry.tail.replace("&", "&&")
+    shown = fitted(entry.text, metrics, entry.tail)
     action.setText(shown)
     # Cut with "…": the whole text in the tooltip, shown as text (a title may look like markup).
-    action.setToolTip(plain_tooltip(plain(entry.text)) if shown != entry.text else "")
+    action.setToolTip(plain_tooltip(plain(whole)) if shown != whole else "")
 
 
 def _set_state(action: QAction, entry: MenuEntry) -> None:

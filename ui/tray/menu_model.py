@@ -43,7 +43,8 @@ def verified_mark(verified: bool) -> str:
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """One menu line. ``action`` None and no children: an information line (disabled)."""
+    """One menu line. ``action`` None and no children: an information line (disabled). ``tail``
+    ends the line and is never cut when the line is too wide (the "(unverified)" mark)."""
 
     text: str = ""
     action: Action | None = None
@@ -53,6 +54,7 @@ class MenuEntry:
     children: tuple[MenuEntry, ...] = ()
     separator: bool = False
     heading: bool = False
+    tail: str = ""
 
     @property
     def is_submenu(self) -> bool:
@@ -114,7 +116,7 @@ def feature_entry(feature: FeatureView) -> MenuEntry:
         *[link(_("Source: {source} (checked {date})").format(source=source.label, date=source.checked), source.url)
           for source in feature.sources],
     ]
-    return MenuEntry(esc(f"{feature.name}{verified_mark(feature.verified)}"), children=tuple(children))
+    return MenuEntry(esc(feature.name), children=tuple(children), tail=verified_mark(feature.verified))
 
 
 def clause_entry(clause: ClauseView) -> MenuEntry:

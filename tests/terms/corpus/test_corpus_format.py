@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.terms.corpus.corpus import (
     PAIRS_DIR,
+    HELDOUT_SETS,
     CorpusError,
     Pair,
     load_corpus,
@@ -375,106 +377,69 @@ HELDOUT_J = frozenset(
 )
 
 
-def test_heldout_set_b_is_the_blind_set() -> None:
-    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "B") == sorted(HELDOUT_B)
+@dataclass(frozen=True)
+class HeldoutSet:
+    """A frozen held-out set (README "Held-out sets") and the rule it was gathered by."""
+
+    pairs: frozenset[str]
+    kind: str  # "hash rule", "blind", "new providers", "time split" (every pair) or "half time split"
+    revisits: bool = True  # a time split whose pairs may be newer versions of a new-provider set's documents
 
 
-def test_heldout_set_c_is_the_blind_set_from_new_providers() -> None:
-    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "C") == sorted(HELDOUT_C)
-    # sets F, I and J, time splits of documents already here, are exempt: their pairs are newer versions of them
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("C", "F", "I", "J")}
-    assert {pair_id.split("/")[0] for pair_id in HELDOUT_C} & others == set()  # no provider shared with other pairs
+# Every held-out set in the order it was gathered: a new set is one line here (and its name in corpus.HELDOUT_SETS).
+GATHERED = {
+    "A": HeldoutSet(HELDOUT, "hash rule"),
+    "B": HeldoutSet(HELDOUT_B, "blind"),
+    "C": HeldoutSet(HELDOUT_C, "new providers"),
+    "D": HeldoutSet(HELDOUT_D, "new providers"),
+    "E": HeldoutSet(HELDOUT_E, "new providers"),
+    "F": HeldoutSet(HELDOUT_F, "time split"),
+    "H": HeldoutSet(HELDOUT_H, "half time split", revisits=False),  # meeting and AI documents, none of C, D or E's
+    "I": HeldoutSet(HELDOUT_I, "half time split"),
+    "J": HeldoutSet(HELDOUT_J, "half time split"),
+}
+TIME_SPLITS = [name for name, held in GATHERED.items() if held.kind.endswith("time split")]
 
 
-def test_heldout_set_d_is_the_blind_set_from_new_providers() -> None:
-    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "D") == sorted(HELDOUT_D)
-    # sets F, I and J, time splits of documents already here, are exempt: their pairs are newer versions of them
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("D", "F", "I", "J")}
-    assert {pair_id.split("/")[0] for pair_id in HELDOUT_D} & others == set()  # no provider shared with other pairs
+def test_every_heldout_set_is_listed_in_the_order_gathered() -> None:
+    assert set(GATHERED) == HELDOUT_SETS
 
 
-def test_heldout_set_e_is_the_blind_set_from_new_providers() -> None:
-    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "E") == sorted(HELDOUT_E)
-    # sets F, I and J, time splits of documents already here, are exempt: their pairs are newer versions of them
-    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in ("E", "F", "I", "J")}
-    assert {pair_id.split("/")[0] for pair_id in HELDOUT_E} & others == set()  # no provider shared with other pairs
+@pytest.mark.parametrize("name", [name for name in GATHERED if name != "A"])  # A is the hash rule's (below)
+def test_a_heldout_set_holds_exactly_its_frozen_pairs(name: str) -> None:
+    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == name) == sorted(GATHERED[name].pairs)
 
 
-def test_heldout_set_f_is_a_time_split_of_documents_already_in_the_corpus() -> None:
-    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "F") == sorted(HELDOUT_F)
-    for pair in PAIRS:
-        if pair.heldout_set != "F":
-            continue
-        document = (pair.provenance.repository, pair.provenance.path)
-        older = [
-            other
-            for other in PAIRS
-            # sets H, I and J, gathered later, may hold still newer versions of the same documents
-            if other.heldout_set not in ("F", "H", "I", "J")
-            and (other.provenance.repository, other.provenance.path) == document
-        ]
-        assert older, f"{pair.id}: no other pair of {document}"  # only documents the corpus already has
-        newest = max(other.provenance.new_recorded for other in older)
-        # recorded after (or from) the newest version any other pair of the document uses
-        assert pair.provenance.old_recorded >= newest, (pair.id, newest)
+@pytest.mark.parametrize("name", [name for name, held in GATHERED.items() if held.kind == "new providers"])
+def test_a_blind_set_from_new_providers_shares_no_provider_with_other_pairs(name: str) -> None:
+    # time splits of documents already here are exempt: their pairs are newer versions of them
+    exempt = {name} | {split for split in TIME_SPLITS if GATHERED[split].revisits}
+    others = {pair.id.split("/")[0] for pair in PAIRS if pair.heldout_set not in exempt}
+    assert {pair_id.split("/")[0] for pair_id in GATHERED[name].pairs} & others == set()
 
 
-def test_heldout_set_h_is_newer_than_every_other_pair_of_its_documents() -> None:
-    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "H") == sorted(HELDOUT_H)
+@pytest.mark.parametrize("name", TIME_SPLITS)
+def test_a_time_split_is_newer_than_every_pair_of_its_documents_gathered_before(name: str) -> None:
+    """Each pair of a time split is recorded after (or from) the newest version any pair gathered before it (the
+    development pairs included) uses of the same document; sets gathered later, and the set's own pairs (a document
+    new to the corpus may have consecutive pairs in it), may hold still newer versions. Set F holds only such pairs;
+    the later sets about half, the rest documents new to the corpus."""
+    from_here = list(GATHERED)[list(GATHERED).index(name):]
     documents: Counter[str] = Counter()
     for pair in PAIRS:
-        if pair.heldout_set != "H":
+        if pair.heldout_set != name:
             continue
         document = (pair.provenance.repository, pair.provenance.path)
-        older = [
-            other
-            for other in PAIRS
-            # sets I and J, gathered later, may hold still newer versions of the same documents
-            if other.heldout_set not in ("H", "I", "J")
-            and (other.provenance.repository, other.provenance.path) == document
-        ]
+        older = [other for other in PAIRS if other.heldout_set not in from_here
+                 and (other.provenance.repository, other.provenance.path) == document]
+        if GATHERED[name].kind == "time split":
+            assert older, f"{pair.id}: no other pair of {document}"  # only documents the corpus already has
         documents["time split" if older else "new document"] += 1
-        if older:  # a time split: recorded after (or from) the newest version any other pair of the document uses
-            assert pair.provenance.old_recorded >= max(other.provenance.new_recorded for other in older), pair.id
-    assert documents["time split"] and documents["new document"]  # both halves are there
-
-
-def test_heldout_set_i_is_newer_than_every_other_pair_of_its_documents() -> None:
-    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "I") == sorted(HELDOUT_I)
-    documents: Counter[str] = Counter()
-    for pair in PAIRS:
-        if pair.heldout_set != "I":
-            continue
-        document = (pair.provenance.repository, pair.provenance.path)
-        older = [
-            other
-            for other in PAIRS
-            # set J, gathered later, may hold still newer versions of the same documents
-            if other.heldout_set not in ("I", "J") and (other.provenance.repository, other.provenance.path) == document
-        ]
-        documents["time split" if older else "new document"] += 1
-        if older:  # a time split: recorded after (or from) the newest version any other pair uses, H's included
-            assert pair.provenance.old_recorded >= max(other.provenance.new_recorded for other in older), pair.id
-    assert documents["time split"] and documents["new document"]  # both halves are there
-
-
-def test_heldout_set_j_is_newer_than_every_other_pair_of_its_documents() -> None:
-    assert sorted(pair.id for pair in PAIRS if pair.heldout_set == "J") == sorted(HELDOUT_J)
-    documents: Counter[str] = Counter()
-    for pair in PAIRS:
-        if pair.heldout_set != "J":
-            continue
-        document = (pair.provenance.repository, pair.provenance.path)
-        older = [
-            other
-            for other in PAIRS
-            # J's own pairs are left out: a document new to the corpus may have consecutive J pairs
-            if other.heldout_set != "J" and (other.provenance.repository, other.provenance.path) == document
-        ]
-        documents["time split" if older else "new document"] += 1
-        if older:  # a time split: recorded after (or from) the newest version any other pair uses, I's included
-            assert pair.provenance.old_recorded >= max(other.provenance.new_recorded for other in older), pair.id
-    assert documents["time split"] and documents["new document"]  # both halves are there
+        if older:
+            newest = max(other.provenance.new_recorded for other in older)
+            assert pair.provenance.old_recorded >= newest, (pair.id, newest)
+    if GATHERED[name].kind == "half time split":
+        assert documents["time split"] and documents["new document"]  # both halves are there
 
 
 def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
@@ -484,7 +449,7 @@ def test_heldout_split_follows_the_rule_fixed_before_labelling() -> None:
 
 def test_only_heldout_pairs_belong_to_a_heldout_set() -> None:
     assert {pair.heldout_set for pair in PAIRS if not pair.heldout} <= {""}
-    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= {"A", "B", "C", "D", "E", "F", "H", "I", "J"}
+    assert {pair.heldout_set for pair in PAIRS if pair.heldout} <= set(GATHERED)
 
 
 def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
@@ -502,15 +467,7 @@ def labels_with(tmp_path: Path, heldout: str, extra: str) -> Path:
     ("heldout", "extra", "expected"),
     [
         ("true", "", "A"),  # every held-out pair from before set B is in set A
-        ("true", 'heldout_set = "A"\n', "A"),
-        ("true", 'heldout_set = "B"\n', "B"),
-        ("true", 'heldout_set = "C"\n', "C"),
-        ("true", 'heldout_set = "D"\n', "D"),
-        ("true", 'heldout_set = "E"\n', "E"),
-        ("true", 'heldout_set = "F"\n', "F"),
-        ("true", 'heldout_set = "H"\n', "H"),
-        ("true", 'heldout_set = "I"\n', "I"),
-        ("true", 'heldout_set = "J"\n', "J"),
+        *[("true", f'heldout_set = "{name}"\n', name) for name in GATHERED],
         ("false", "", ""),
     ],
 )

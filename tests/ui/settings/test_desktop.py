@@ -58,3 +58,15 @@ def test_on_gnome_the_preferences_button_installs_the_extension(open_window, qtb
     folder = tmp_path / "data" / "gnome-shell" / "extensions" / EXTENSION_UUID
     assert json.loads((folder / "metadata.json").read_text())["uuid"] == EXTENSION_UUID
     assert "log out and back in" in prefs.gnome_status.text()
+
+
+def test_the_overview_says_the_browser_extension_is_not_set_up_not_that_it_cannot_be_here(open_window, qtbot):
+    """A new user's Overview said "Browser tabs (✗ not here): Chromium: not set up": the extension
+    can be set up on this desktop, and the mark has to say so."""
+    overview = open_window(tab="overview").overview
+    qtbot.waitUntil(lambda: overview.desktop is not None and overview.browsers is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: "Chromium:" in overview.browser.toPlainText(), timeout=10_000)
+    text = overview.browser.toPlainText()
+    assert "Chromium: not set up" in text  # the test's home has no browser set up
+    assert "Browser tabs (✗ not set up)" in text
+    assert "Browser tabs (✗ not here)" not in text
