@@ -86,6 +86,7 @@ class AnalysedChange:
                 "summary_parts": to_json_data(self.said),
                 "old": self.diff.old_text, "new": self.diff.new_text,
                 "sentences_removed": list(self.gone), "sentences_added": list(self.added),
+                "unpaired": self.diff.unpaired,
                 "words": [{"op": s.op, "old": s.old, "new": s.new} for s in self.highlights()]}
 
 

@@ -1632,6 +1632,10 @@ globalThis.MPG_DATA = Object.freeze({
           "#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.microsoft.com/v2/?",
+          "#/modern-calling/19:meeting_"
+        ],
+        [
           "https://teams.microsoft.com/_#/l/meetup-join/"
         ],
         [
@@ -1640,6 +1644,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://teams.microsoft.com/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/_#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.us/v2/?",
@@ -1653,6 +1660,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.microsoft.us/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.us/_#/l/meetup-join/"
@@ -1665,6 +1676,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.microsoft.us/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://gov.teams.microsoft.com/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1676,6 +1690,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://gov.teams.microsoft.com/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://gov.teams.microsoft.com/_#/l/meetup-join/"
@@ -1688,6 +1706,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.com/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://gov.teams.microsoft.com/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://gov.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1699,6 +1720,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://gov.teams.microsoft.us/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://gov.teams.microsoft.us/_#/l/meetup-join/"
@@ -1711,6 +1736,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://gov.teams.microsoft.us/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://teams.live.com/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1722,6 +1750,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.live.com/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.live.com/_#/l/meetup-join/"
@@ -1734,6 +1766,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.live.com/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.live.com/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://teams.cloud.microsoft/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1745,6 +1780,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.cloud.microsoft/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.cloud.microsoft/_#/l/meetup-join/"
@@ -1757,6 +1796,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.cloud.microsoft/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.cloud.microsoft/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://dod.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1770,6 +1812,10 @@ globalThis.MPG_DATA = Object.freeze({
           "#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://dod.teams.microsoft.us/v2/?",
+          "#/modern-calling/19:meeting_"
+        ],
+        [
           "https://dod.teams.microsoft.us/_#/l/meetup-join/"
         ],
         [
@@ -1778,6 +1824,177 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://dod.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
