@@ -24,7 +24,9 @@ from guard.cli.status import ExitStatus
 from guard.cli.terms_history import TermsUsageError, not_tracked, run_import, run_log
 from guard.events import ClauseChange, event_to_dict
 from guard.i18n import Translation, choose_language, translation
+from guard.terms.align import MAX_PAIRED
 from guard.terms.analysis import AnalysedChange, analyse
+from guard.terms.diff import ChangeKind
 from guard.terms.classify import load_rules
 from guard.terms.models import FetchResult, Version
 from guard.terms.store import TermsStore
@@ -185,9 +187,11 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             ctx.print(note)
         return ExitStatus.OK
     changes = analyse(store.get_text(older.sha256), store.get_text(newer.sha256), load_rules())
+    unpaired = unpaired_note(changes)
     if args.json:
         ctx.print_json({"provider_id": args.provider, "document_id": document, "from": older.to_dict(),
-                        "to": newer.to_dict(), "changes": [change.to_dict() for change in changes]})
+                        "to": newer.to_dict(), "changes": [change.to_dict() for change in changes],
+                        **({"note": unpaired} if unpaired else {})})
         return ExitStatus.OK
     ctx.print(f"{args.provider}/{document}: {_label(older)} → {_label(newer)}")
     relevant = [c for c in changes if c.relevant]
@@ -195,6 +199,8 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     ctx.print(f"{plural(len(changes), 'clause change')}: {sum(1 for c in relevant if c.material)} material and "
               f"{sum(1 for c in relevant if not c.material)} minor about AI training or data use, "
               f"{len(quiet)} moved or wording only.")
+    if unpaired:
+        ctx.print(unpaired)
     language = summary_translation(args, ctx)
     for change in changes if args.all else [c for c in changes if not c.diff.quiet]:
         _print_change(ctx, change, language)
@@ -202,6 +208,16 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         ctx.print("")
         ctx.print(f"{len(quiet)} moved or wording-only change(s) not shown; --all shows them.")
     return ExitStatus.OK
+
+
+def unpaired_note(changes: list[AnalysedChange]) -> str | None:
+    """What to say when alignment left clauses unpaired because too many changed (None: it paired them)."""
+    removed = sum(1 for c in changes if c.diff.unpaired and c.kind is ChangeKind.REMOVED)
+    added = sum(1 for c in changes if c.diff.unpaired and c.kind is ChangeKind.ADDED)
+    if not (removed or added):
+        return None
+    return (f"Too many clauses changed to pair old and new wordings ({removed:,} removed, {added:,} added; at most "
+            f"{MAX_PAIRED:,} are paired): they are shown as removed and added, not side by side.")
 
 
 def _print_change(ctx: CliContext, change: AnalysedChange, language: Translation) -> None:

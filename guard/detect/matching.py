@@ -60,7 +60,8 @@ def bare_link(arg: str) -> str | None:
 
 def urls_in_args(args: tuple[str, ...]) -> list[str]:
     """The links on a command line (``scheme://...`` or ``scheme:/...``, whole arguments or inside
-    ``--opt=VALUE``, and a whole argument without its scheme, see :func:`bare_link`), at most
+    ``--opt=VALUE``, a whole argument without its scheme, see :func:`bare_link`, and Lync's
+    ``conf:sip:...`` as a whole argument), at most
     :data:`URLS_PER_COMMAND_LINE`, found in linear time. Each comes with
     the cleaner forms it stands for (:func:`guard.detect.link_forms.link_forms`: HTML escapes and
     trailing punctuation gone, Safe Links and other redirects unwrapped), cleanest first, so the
@@ -71,6 +72,8 @@ def urls_in_args(args: tuple[str, ...]) -> list[str]:
     for arg in args:
         if ":/" in arg:
             urls = find_urls(arg)
+        elif arg[:9].lower() == "conf:sip:":  # Lync's join link, a conference's SIP address: no "//"
+            urls = [arg[:URL_LIMIT]]
         else:
             bare = bare_link(arg)
             if bare is None:

@@ -257,6 +257,8 @@ def redact_url(url: str) -> str:
     """``url`` with secret values and e-mail addresses replaced by ``…``, a person's name or address in its
     path by a pseudonym (:func:`personal_path`) and any ``user:password@`` removed."""
     secrets = secret_keys()
+    if url[:9].lower() == "conf:sip:":  # Lync's join link: the organiser's SIP address, its user cut
+        url = url[:5] + _sip_user(url[5:])
     base, hash_sign, fragment = _drop_userinfo(url).partition("#")
     head, question, query = base.partition("?")
     shown = personal_path(head) + (question + _redact_params(query, secrets) if question else "")

@@ -304,7 +304,8 @@
     if (typeof url !== "string") {
       return "";
     }
-    const clean = dropUserinfo(url);
+    const conf = url.slice(0, 9).toLowerCase() === "conf:sip:" ? url.slice(0, 5) + sipUser(url.slice(5)) : url;
+    const clean = dropUserinfo(conf);
     const hash = clean.indexOf("#");
     const base = hash === -1 ? clean : clean.slice(0, hash);
     const question = base.indexOf("?");

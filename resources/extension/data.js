@@ -1729,6 +1729,10 @@ globalThis.MPG_DATA = Object.freeze({
           "#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.microsoft.com/v2/?",
+          "#/modern-calling/19:meeting_"
+        ],
+        [
           "https://teams.microsoft.com/_#/l/meetup-join/"
         ],
         [
@@ -1737,6 +1741,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://teams.microsoft.com/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/_#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.us/v2/?",
@@ -1750,6 +1757,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.microsoft.us/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.us/_#/l/meetup-join/"
@@ -1762,6 +1773,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.microsoft.us/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://gov.teams.microsoft.com/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1773,6 +1787,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://gov.teams.microsoft.com/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://gov.teams.microsoft.com/_#/l/meetup-join/"
@@ -1785,6 +1803,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.com/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://gov.teams.microsoft.com/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://gov.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1796,6 +1817,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://gov.teams.microsoft.us/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://gov.teams.microsoft.us/_#/l/meetup-join/"
@@ -1808,6 +1833,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://gov.teams.microsoft.us/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://teams.live.com/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1819,6 +1847,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.live.com/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.live.com/_#/l/meetup-join/"
@@ -1831,6 +1863,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.live.com/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.live.com/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://teams.cloud.microsoft/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1842,6 +1877,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.cloud.microsoft/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.cloud.microsoft/_#/l/meetup-join/"
@@ -1854,6 +1893,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.cloud.microsoft/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.cloud.microsoft/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://dod.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1867,6 +1909,10 @@ globalThis.MPG_DATA = Object.freeze({
           "#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://dod.teams.microsoft.us/v2/?",
+          "#/modern-calling/19:meeting_"
+        ],
+        [
           "https://dod.teams.microsoft.us/_#/l/meetup-join/"
         ],
         [
@@ -1875,6 +1921,177 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://dod.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
