@@ -2130,6 +2130,14 @@ globalThis.MPG_DATA = Object.freeze({
           "meet%2"
         ],
         [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
           "https://teams.live.com/meet/"
         ],
         [
