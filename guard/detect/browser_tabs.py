@@ -87,7 +87,7 @@ class BrowserTabs:
         labels = self._labels_of(states)
         found: list[Observation] = []
         current: dict[tuple[str, str], Observation] = {}
-        unsaid: set[tuple[str, str]] = set()  # listed, its page not yet said whether it shows its lobby
+        unsaid: dict[tuple[str, str], Observation] = {}  # listed, its page not yet said whether it shows its lobby
         for state, label in zip(states, labels, strict=True):
             browser = by_id(state.browser)
             shown = browser.name if browser is not None else state.browser
@@ -97,9 +97,9 @@ class BrowserTabs:
                 providers = matched.providers(entry, servers)
                 for provider_id in providers:
                     lobby = _lobby(rules, provider_id, entry, at)
-                    if lobby == "pending":
-                        unsaid.add((provider_id, tab))
                     obs = _tab_observation(provider_id, state, entry, tab, shown, at, lobby)
+                    if lobby == "pending":
+                        unsaid[(provider_id, tab)] = obs
                     if obs.meeting:  # a meeting tab that went back to its lobby has left the meeting
                         current[(provider_id, tab)] = obs
                     found.append(obs)
@@ -116,6 +116,8 @@ class BrowserTabs:
             relisted = key in held and key in unsaid and at - since < REATTACH_WAIT + LOBBY_WAIT
             if relisted or before.pid is not None and before.pid not in hosted and at - since < REATTACH_WAIT \
                     and _running(before.pid):
+                if relisted:  # the held meeting stands for it: not also the app open in a lobby
+                    found.remove(unsaid[key])
                 self._held[key] = (before, since)  # its host went with the background script, not the tab
                 found.append(replace(before, seen_at=at))
                 continue

@@ -175,6 +175,9 @@
         if (host.startsWith("meet.") && segments.length === 2 && conferenceId(segments[1])) {
           return 0;
         }
+        if (segments.length === 3 && asciiLower(segments[0]) === "meet" && conferenceId(segments[2])) {
+          return 1;
+        }
         continue;
       }
       if (!(rule.hosts || []).some((domain) => host === domain || host.endsWith("." + domain))) {
@@ -245,6 +248,42 @@
     return user && aName(user) ? value.slice(0, start) + pseudonym(user) + value.slice(end) : value;
   }
 
+  // A Teams join link's context names its organiser ("Oid"): as JSON, or percent-encoded once or twice.
+  const ORGANISER_IDS = [['"oid":"', '"'], ["%22oid%22%3a%22", "%22"], ["%2522oid%2522%253a%2522", "%2522"]];
+
+  /** The organiser's object id in a Teams link's context cut (guard/detect/redaction.py organiser_ids). */
+  function organiserIds(url) {
+    const lowered = asciiLower(url);
+    if (!lowered.includes("oid")) {
+      return url;
+    }
+    let nexts = ORGANISER_IDS.map(([mark]) => lowered.indexOf(mark));
+    let out = "";
+    let start = 0;
+    for (;;) {
+      let best = -1;
+      nexts.forEach((found, index) => {
+        if (found !== -1 && (best === -1 || found < nexts[best])) {
+          best = index;
+        }
+      });
+      if (best === -1) {
+        break;
+      }
+      const [mark, close] = ORGANISER_IDS[best];
+      const valueAt = nexts[best] + mark.length;
+      const end = lowered.indexOf(close, valueAt);
+      if (end === -1) {
+        break;
+      }
+      out += url.slice(start, valueAt) + (end > valueAt ? REDACTED : "");
+      start = end;
+      nexts = nexts.map((found, index) => (found !== -1 && found < start
+        ? lowered.indexOf(ORGANISER_IDS[index][0], start) : found));
+    }
+    return out + url.slice(start);
+  }
+
   function redactParams(text) {
     if (text.indexOf("=") === -1 && text.toLowerCase().indexOf("%3d") === -1) {
       return text;
@@ -305,7 +344,7 @@
       return "";
     }
     const conf = url.slice(0, 9).toLowerCase() === "conf:sip:" ? url.slice(0, 5) + sipUser(url.slice(5)) : url;
-    const clean = dropUserinfo(conf);
+    const clean = dropUserinfo(organiserIds(conf));
     const hash = clean.indexOf("#");
     const base = hash === -1 ? clean : clean.slice(0, hash);
     const question = base.indexOf("?");
