@@ -335,11 +335,14 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]],
     clause = diff.new or diff.old
     lead = clause.lead if clause is not None else None
     listed = clause is not None and (bool(lead) or clause.text.lstrip().startswith("|"))
-    if clause is not None and is_heading_only(clause.text) and not (listed and diff.kind in _WHOLE):
+    row = diff.new is not None and diff.new.index in tables.new or diff.old is not None and diff.old.index in tables.old
+    if clause is not None and is_heading_only(clause.text) and not (listed and diff.kind in _WHOLE) and not row:
         # a bare heading introduces; what it heads is classified where it changed. An item added
         # to or dropped from a list with a lead-in, or a table row, is no heading, however short
         # ("- Contentsquare SAS (analytics software)" under "A list of processors and other
-        # recipients includes:"; "| Cookie | vd | Used for Advertising | 1 month | Marketing |")
+        # recipients includes:"; "| Cookie | vd | Used for Advertising | 1 month | Marketing |"), and
+        # a table row below its header row is no heading when it changes either ("| x.example | uid |
+        # 3rd Party |" given other cookies)
         gone, added = (), ()
     continues = {**_continued(sentences(diff.old.text) if diff.old else [], gone),
                  **_continued(sentences(diff.new.text) if diff.new else [], added)}

@@ -190,3 +190,10 @@ def test_a_third_party_marker_outside_a_tracker_table_names_no_one() -> None:
     text = "| Data | Used as |\n| --- | --- |\n| Contact details | Third party |\n"
     clauses = split_clauses(text)
     assert read_row(None, clauses[-1], None, table_headers(clauses)[clauses[-1].index], RULES).topics == ()
+
+
+def test_a_short_changed_row_is_read_not_taken_for_a_heading() -> None:
+    old = CONSENT_LIST.format(rows="| ads.example.net | uid | 3rd Party |")
+    new = CONSENT_LIST.format(rows="| ads.example.net | uid, uid_sync, ar_debug | 3rd Party |")
+    [(kind, topics, _)] = _changes(old, new)
+    assert kind == "changed" and SHARING in topics and GENERATED in topics
