@@ -24,7 +24,11 @@ from guard.cli.status import ExitStatus
 from guard.cli.terms_history import TermsUsageError, not_tracked, run_import, run_log
 from guard.events import ClauseChange, event_to_dict
 from guard.i18n import Translation, choose_language, translation
+from guard.terms.align import MAX_PAIRED
 from guard.terms.analysis import AnalysedChange, analyse
+from guard.terms.diff import ChangeKind
+from guard.terms.sections import readable_changes
+from guard.jsonable import to_json_data
 from guard.terms.classify import load_rules
 from guard.terms.models import FetchResult, Version
 from guard.terms.store import TermsStore
@@ -185,9 +189,13 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
             ctx.print(note)
         return ExitStatus.OK
     changes = analyse(store.get_text(older.sha256), store.get_text(newer.sha256), load_rules())
-    if args.json:
+    unpaired = unpaired_note(changes)
+    readable = readable_changes(changes)
+    if args.json:  # "changes" clause by clause, as ever; "sections": those added or removed whole, told as one
         ctx.print_json({"provider_id": args.provider, "document_id": document, "from": older.to_dict(),
-                        "to": newer.to_dict(), "changes": [change.to_dict() for change in changes]})
+                        "to": newer.to_dict(), "changes": [change.to_dict() for change in changes],
+                        "sections": [_section_dict(change) for change in readable if change.parts],
+                        **({"note": unpaired} if unpaired else {})})
         return ExitStatus.OK
     ctx.print(f"{args.provider}/{document}: {_label(older)} → {_label(newer)}")
     relevant = [c for c in changes if c.relevant]
@@ -195,8 +203,10 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     ctx.print(f"{plural(len(changes), 'clause change')}: {sum(1 for c in relevant if c.material)} material and "
               f"{sum(1 for c in relevant if not c.material)} minor about AI training or data use, "
               f"{len(quiet)} moved or wording only.")
+    if unpaired:
+        ctx.print(unpaired)
     language = summary_translation(args, ctx)
-    for change in changes if args.all else [c for c in changes if not c.diff.quiet]:
+    for change in readable if args.all else [c for c in readable if not c.diff.quiet]:
         _print_change(ctx, change, language)
     if quiet and not args.all:
         ctx.print("")
@@ -204,16 +214,44 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     return ExitStatus.OK
 
 
+def unpaired_note(changes: list[AnalysedChange]) -> str | None:
+    """What to say when alignment left clauses unpaired because too many changed (None: it paired them)."""
+    removed = sum(1 for c in changes if c.diff.unpaired and c.kind is ChangeKind.REMOVED)
+    added = sum(1 for c in changes if c.diff.unpaired and c.kind is ChangeKind.ADDED)
+    if not (removed or added):
+        return None
+    return (f"Too many clauses changed to pair old and new wordings ({removed:,} removed, {added:,} added; at most "
+            f"{MAX_PAIRED:,} are paired): they are shown as removed and added, not side by side.")
+
+
+def _section_dict(change: AnalysedChange) -> dict[str, object]:
+    """A section added or removed whole: its heading, where, topics, severity, summary and its clauses' places."""
+    return {"kind": str(change.kind), "section": change.diff.section,
+            "heading": change.said.heading if change.said is not None else None,
+            "clauses": len(change.parts), "relevant_clauses": sum(1 for part in change.parts if part.relevant),
+            "topics": list(change.topics), "severity": str(change.severity), "summary": change.summary,
+            "summary_parts": to_json_data(change.said)}
+
+
 def _print_change(ctx: CliContext, change: AnalysedChange, language: Translation) -> None:
     """A change with both wordings; a reworded clause marks the words that changed,
-    [-removed-] and {+added+}."""
+    [-removed-] and {+added+}; a section added or removed whole is listed clause by clause."""
     where = f"Section {change.diff.section}" if change.diff.section else "Clause"
     topics = f" [{', '.join(change.topics)}]" if change.topics else ""
     ctx.print("")
-    ctx.print(f"{where}: {change.diff.kind}, {change.severity}{topics}")
+    what = (f"section {change.kind}, {plural(len(change.parts), 'clause')}" if change.parts
+            else str(change.diff.kind))
+    ctx.print(f"{where}: {what}, {change.severity}{topics}")
     summary = said(change, language)
     if summary:
         ctx.print(f"  {summary}")
+    if change.parts:
+        label = "after: " if change.kind is ChangeKind.ADDED else "before:"
+        for number, part in enumerate(change.parts):
+            text = part.diff.new_text if change.kind is ChangeKind.ADDED else part.diff.old_text
+            mark = f" [{', '.join(part.topics)}]" if part.relevant else ""
+            ctx.print(f"  {label if number == 0 else ' ' * len(label)} {text}{mark}")
+        return
     if change.diff.old_text is not None and change.diff.new_text is not None:
         segments = change.highlights()
         ctx.print("  before: " + "".join(s.old if s.op == "equal" else f"[-{s.old}-]" if s.old else ""

@@ -1,13 +1,14 @@
 """Which meeting a link names, whatever form it takes: the meeting id inside Zoom, Teams and Meet links.
 
-A tab's address changes while it stays in one meeting: Zoom's ``/j/<id>`` page hands over to its web
-client at ``/wc/<id>/join``, a Teams short link ``/meet/<id>?p=...`` to the launcher
-``/dl/launcher/launcher.html?url=/_#/meet/<id>?p=...`` and then to ``/v2/?meetingjoin=true#/meet/<id>?...``,
-a legacy ``/l/meetup-join/<thread>`` link to the same thread behind ``#/l/meetup-join/``. Comparing
-addresses as text would call each step another meeting; :func:`meeting_id` names the meeting they share,
-so :func:`guard.detect.identity.same_address` can tell; a personal or nickname link that redirects to
-a meeting it does not name (Zoom's ``/my/<name>``, Meet's ``/lookup/<nickname>`` and ``g.co/meet/...``)
-is taken for the meeting it lands on. Plain string work on a bounded link.
+A tab's address changes while it stays in one meeting: Zoom's ``/j/<id>`` page hands over to its web client at
+``/wc/<id>/join``, a Teams short link ``/meet/<id>?p=...`` to the launcher
+``/dl/launcher/launcher.html?url=/_#/meet/<id>?p=...`` and then to ``/v2/?meetingjoin=true#/meet/<id>?...``, a
+legacy ``/l/meetup-join/<thread>`` link to the same thread behind ``#/l/meetup-join/``, and then to the web
+client's pre-join and call screens of that thread (``#/pre-join-calling/<thread>``,
+``#/modern-calling/<thread>``). Comparing addresses as text would call each step another meeting; :func:`meeting_id`
+names the meeting they share, so :func:`guard.detect.identity.same_address` can tell; a personal or nickname
+link that redirects to a meeting it does not name (Zoom's ``/my/<name>``, Meet's ``/lookup/<nickname>`` and
+``g.co/meet/...``) is taken for the meeting it lands on. Plain string work on a bounded link.
 """
 
 from __future__ import annotations
@@ -56,16 +57,23 @@ def _teams(scheme: str, host: str, path: str, query: str, fragment: str) -> str 
     return None
 
 
+_THREAD_ROUTES = ("meetup-join/", "pre-join-calling/", "modern-calling/")  # a meeting's thread follows
+
+
 def _teams_named(text: str) -> str | None:
-    """The meeting ``text`` names first: a ``/meet/<digits>`` or a ``meetup-join/19:...`` thread."""
-    meet, join = text.find("/meet/"), text.find("meetup-join/")
+    """The meeting ``text`` names first: a ``/meet/<digits>``, or a ``meetup-join/19:...`` thread, or the web
+    client's pre-join and call screens of a meeting's thread (``pre-join-calling/19:meeting_...``,
+    ``modern-calling/19:meeting_...``), which a tab shows after its join link."""
+    meet = text.find("/meet/")
+    routes = [(found, route) for route in _THREAD_ROUTES if (found := text.find(route)) != -1]
+    join, route = min(routes) if routes else (-1, "")
     if meet != -1 and (join == -1 or meet < join):
         digits = text[meet + len("/meet/"):].split("?", 1)[0].split("/", 1)[0].split("&", 1)[0]
         if digits.isdigit():
             return f"teams:{digits}"
     if join != -1:
-        thread = text[join + len("meetup-join/"):].split("/", 1)[0].split("?", 1)[0].split("&", 1)[0]
-        if thread.startswith("19:"):
+        thread = text[join + len(route):].split("/", 1)[0].split("?", 1)[0].split("&", 1)[0]
+        if thread.startswith("19:meeting_" if route != "meetup-join/" else "19:"):
             return f"teams:{thread.casefold()}"
     return None
 

@@ -41,6 +41,14 @@ class LetterGuide:
     def fill_in(self, count: int) -> str:
         return self.t.ngettext(*FILL_IN, count).replace("{count}", str(count))
 
+    def blanks_left(self, text: str) -> str:
+        """``fill_in`` for the blanks ``text`` still has (a letter as the user edits it), "" when none is left."""
+        from guard.export.letter_words import Wording
+
+        marker = Wording(self.t.language).word("fill_in", what="\0").partition("\0")[0]  # "[FILL IN: "
+        count = text.count(marker)
+        return self.fill_in(count) if count else ""
+
     def send(self, mailto: str) -> str:
         return self._(SEND, "mailto", mailto)
 

@@ -19,7 +19,8 @@ from guard.services.heavy import ExportCancelledByUser
 from guard.services.process import log_to_app_file
 from guard.services.threads import BlockingCallOnGuiThread, blocking, forbid_thread, is_blocking
 from guard.services.values import (AutostartState, BrowserIntegration, ExportOutcome, ExportRequest, LedgerCheck,
-                                   LetterText, RecordDetails, RecordRow, TermsLog, TermsOverview, Withdrawal)
+                                   LetterText, RecordDetails, RecordRow, TermsLog, TermsOverview, Withdrawal,
+                                   letter_blanks_left)
 
 if TYPE_CHECKING:
     from guard.autostart import Autostart, AutostartError
@@ -88,6 +89,6 @@ __all__ = [
     "TamperEvidence", "TermsLog", "TermsOverview", "TermsRef", "TermsSettings", "VerifyReport", "Version", "Withdrawal",
     "app_paths",
     "blocking", "clause_history", "desktop_capabilities", "desktop_report", "forbid_thread", "install_gnome_extension",
-    "is_blocking", "log_to_app_file", "read_shown", "resources_dir",
+    "is_blocking", "letter_blanks_left", "log_to_app_file", "read_shown", "resources_dir",
     "snapshot_from_json", "snapshot_to_json", "tray_registered", "unverified_count", "write_shown",
 ]

@@ -301,6 +301,7 @@ class LedgerDoor:
         return LetterText(title=letter.subject, text=letter.text, mailto=letter.mailto, notice=letter.notice,
                           suggested_name=f"{kind}-{to}{original.provider_id}-{original.seq}.txt",
                           record_id=original.id, offers_host_letter=letter.offers_host_letter, kind=kind,
+                          language=letter.language,
                           fill_in=LetterGuide(letter.language).fill_in(len(letter.placeholders))
                           if letter.placeholders else "")
 

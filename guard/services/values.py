@@ -58,6 +58,15 @@ class LetterText:
     offers_host_letter: bool = False  # the provider may be a processor: offer a letter to the host (controller)
     fill_in: str = ""  # "Fill in before sending: 5 places marked [FILL IN: ...]" in the letter's language, or ""
     kind: str = "withdrawal"  # or "objection" (GDPR Art. 21), "access" (Art. 15): the same kind goes to the host
+    language: str = "en"  # the letter's language (its blanks are marked in it)
+
+
+def letter_blanks_left(text: str, language: str) -> str:
+    """What a letter being completed still lacks, in its ``language``: "Fill in before sending: 4
+    places marked [FILL IN: ...]", or "" once every blank is filled."""
+    from guard.export.letter_guide import LetterGuide
+
+    return LetterGuide(language).blanks_left(text)
 
 
 @dataclass(frozen=True)
@@ -144,3 +153,9 @@ class BrowserIntegration(Protocol):
 
     @property
     def problem(self) -> str | None: ...
+
+    @property
+    def servers(self) -> tuple[tuple[str, str], ...]: ...  # while connected: (host, service id) the user added
+
+    @property
+    def servers_refused(self) -> int: ...  # entries of the extension's server list the host refused

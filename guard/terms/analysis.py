@@ -54,6 +54,12 @@ class AnalysedChange:
     gone: tuple[str, ...] = ()  # sentences only in the old wording
     added: tuple[str, ...] = ()  # sentences only in the new wording
     said: ChangeSummary | None = None  # the summary as values, said in the user's language when shown
+    parts: tuple[AnalysedChange, ...] = ()  # a section added or removed whole: its clauses (guard.terms.sections)
+
+    @property
+    def clause_count(self) -> int:
+        """How many clause changes this is (a section told as one counts its clauses)."""
+        return len(self.parts) or 1
 
     @property
     def relevant(self) -> bool:
@@ -78,7 +84,7 @@ class AnalysedChange:
     def to_clause_change(self) -> ClauseChange:
         return ClauseChange(topics=self.topics, old=self.diff.old_text, new=self.diff.new_text,
                             section=self.diff.section, summary=self.summary, severity=str(self.severity),
-                            kind=str(self.diff.kind), said=self.said)
+                            kind=str(self.diff.kind), said=self.said, clauses=self.clause_count)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": str(self.diff.kind), "section": self.diff.section, "topics": list(self.topics),
@@ -86,6 +92,7 @@ class AnalysedChange:
                 "summary_parts": to_json_data(self.said),
                 "old": self.diff.old_text, "new": self.diff.new_text,
                 "sentences_removed": list(self.gone), "sentences_added": list(self.added),
+                "unpaired": self.diff.unpaired,
                 "words": [{"op": s.op, "old": s.old, "new": s.new} for s in self.highlights()]}
 
 
@@ -328,11 +335,14 @@ def _analyse(item: _Prepared, rules: Rules, renames: frozenset[tuple[str, str]],
     clause = diff.new or diff.old
     lead = clause.lead if clause is not None else None
     listed = clause is not None and (bool(lead) or clause.text.lstrip().startswith("|"))
-    if clause is not None and is_heading_only(clause.text) and not (listed and diff.kind in _WHOLE):
+    row = diff.new is not None and diff.new.index in tables.new or diff.old is not None and diff.old.index in tables.old
+    if clause is not None and is_heading_only(clause.text) and not (listed and diff.kind in _WHOLE) and not row:
         # a bare heading introduces; what it heads is classified where it changed. An item added
         # to or dropped from a list with a lead-in, or a table row, is no heading, however short
         # ("- Contentsquare SAS (analytics software)" under "A list of processors and other
-        # recipients includes:"; "| Cookie | vd | Used for Advertising | 1 month | Marketing |")
+        # recipients includes:"; "| Cookie | vd | Used for Advertising | 1 month | Marketing |"), and
+        # a table row below its header row is no heading when it changes either ("| x.example | uid |
+        # 3rd Party |" given other cookies)
         gone, added = (), ()
     continues = {**_continued(sentences(diff.old.text) if diff.old else [], gone),
                  **_continued(sentences(diff.new.text) if diff.new else [], added)}
@@ -392,6 +402,10 @@ def analyse_diff(diff: ClauseDiff, old_keys: frozenset[str], new_keys: frozenset
 
 
 def relevant_changes(changes: list[AnalysedChange]) -> tuple[ClauseChange, ...]:
-    """The changes a user is told about (material first, then minor), as event values."""
+    """The changes a user is told about (material first, then minor), as event values; a section
+    added or removed whole is one of them (:func:`guard.terms.sections.readable_changes`)."""
+    from guard.terms.sections import readable_changes
+
+    changes = readable_changes(changes)
     ordered = [c for c in changes if c.material] + [c for c in changes if c.relevant and not c.material]
     return tuple(change.to_clause_change() for change in ordered)

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import cached_property
 
-from guard.terms.align import Pairing, align
+from guard.terms.align import align, anchors
 from guard.terms.charmap import CharMap
 
 _SECTION = re.compile(
@@ -74,6 +73,7 @@ class ClauseDiff:
     old: Clause | None
     new: Clause | None
     score: float = 1.0
+    unpaired: bool = False  # added/removed only because too many clauses changed to pair (align.MAX_PAIRED)
 
     @property
     def quiet(self) -> bool:
@@ -243,39 +243,33 @@ _KINDS = {"moved": ChangeKind.MOVED, "wording": ChangeKind.WORDING, "changed": C
 
 def diff_clauses(old: list[Clause], new: list[Clause]) -> list[ClauseDiff]:
     """Align the clauses (:mod:`guard.terms.align`) and order the changes as the new text reads."""
-    pairings = align([c.key for c in old], [c.key for c in new], [c.section for c in old],
-                     [c.section for c in new], [starts_section(c.text) for c in old],
-                     [starts_section(c.text) for c in new])
-    counterpart = _counterparts(old, new, pairings)
+    old_keys, new_keys = [c.key for c in old], [c.key for c in new]
+    blocks = anchors(old_keys, new_keys)
+    pairings = align(old_keys, new_keys, [c.section for c in old], [c.section for c in new],
+                     [starts_section(c.text) for c in old], [starts_section(c.text) for c in new], blocks)
+    mapped = {a + k: b + k for a, b, size in blocks for k in range(size)}
+    mapped.update((p.old, p.new) for p in pairings if p.old is not None and p.new is not None)
+    counterpart = _counterparts(len(old), mapped)
     ordered: list[tuple[float, int, ClauseDiff]] = []
     for pairing in pairings:
         before = old[pairing.old] if pairing.old is not None else None
         after = new[pairing.new] if pairing.new is not None else None
-        diff = ClauseDiff(_KINDS[pairing.kind], before, after, pairing.score)
+        diff = ClauseDiff(_KINDS[pairing.kind], before, after, pairing.score, pairing.unpaired)
         if after is not None:
             ordered.append((float(after.index), 1, diff))
         else:
             assert before is not None
-            ordered.append((counterpart(before.index), 0, diff))
+            ordered.append((counterpart[before.index], 0, diff))
     return [diff for _, _, diff in sorted(ordered, key=lambda item: (item[0], item[1]))]
 
 
-def _counterparts(old: list[Clause], new: list[Clause], pairings: list[Pairing]):  # type: ignore[no-untyped-def]
-    """For a removed clause: where it sits in the new text (just after the new place of the
-    nearest earlier old clause that still exists)."""
-    mapped: dict[int, int] = {}
-    matcher = SequenceMatcher(None, [c.key for c in old], [c.key for c in new], autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            mapped[block.a + k] = block.b + k
-    for pairing in pairings:
-        if pairing.old is not None and pairing.new is not None:
-            mapped[pairing.old] = pairing.new
-
-    def place(index: int) -> float:
-        for earlier in range(index - 1, -1, -1):
-            if earlier in mapped:
-                return mapped[earlier] + 0.5
-        return -0.5
-
-    return place
+def _counterparts(count: int, mapped: dict[int, int]) -> list[float]:
+    """For each old clause: where a removed one sits in the new text (just after the new place of
+    the nearest earlier old clause that still exists; ``mapped``: old index -> new index)."""
+    places: list[float] = []
+    last = -0.5
+    for index in range(count):
+        places.append(last)
+        if index in mapped:
+            last = mapped[index] + 0.5
+    return places

@@ -130,6 +130,7 @@ class TableRules:
     tracker_headers: Matcher = Matcher()  # a column naming each row's cookie, pixel, SDK ... ("Cookie name")
     trackers: Matcher = Matcher()  # a cell that names a tracking technology ("Cookie", "Web beacon", "SDK")
     no_party: Matcher = Matcher()  # a cell that names no one outside ("First party", "N/A", "-", "Internal")
+    third_party: Matcher = Matcher()  # a cell that says the row's tracker is a third party's ("3rd Party")
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,7 @@ def _table(table: Any, path: Path) -> TableRules:
     if not isinstance(table, dict):
         raise RulesError(f"Rules {path}: [table] must be a table.")
     return TableRules(*(compile_matcher(table.get(key, []), f"Rules {path}, [table] {key}")
-                        for key in ("party_headers", "tracker_headers", "trackers", "no_party")))
+                        for key in ("party_headers", "tracker_headers", "trackers", "no_party", "third_party")))
 
 
 def _pointers(table: Any, path: Path) -> Matcher:

@@ -124,14 +124,25 @@ def read_row(old: Clause | None, new: Clause | None, old_header: tuple[str, ...]
     whole = not old_read or not new_read  # a row added or removed: every cell is new to the table
     changed = new_read + old_read if whole else _changed(old_read, new_read) + _changed(new_read, old_read)
     table = rules.table
-    parties = tuple(f"{head}: {cell}" for head, cell in changed
-                    if head and table.party_headers.test(mask(head, rules)) and _names_someone(cell, rules))
+
+    def party(head: str, cell: str) -> bool:
+        return bool(head) and table.party_headers.test(mask(head, rules)) and _names_someone(cell, rules)
+
     every = new_read or old_read
     # the row is a tracker's when a cell of its own names one ("Cookie", "Web beacon") or names the
     # tracker under a column of trackers ("Cookie name: _ga")
     tracker = any(table.trackers.test(cell[:CELL_CHARS]) for _, cell in every) or any(
         head and table.tracker_headers.test(head) for head, _ in every)
-    # a tracker added or dropped (or renamed) collects from the user's device: its own row says what
+
+    def names(head: str, cell: str) -> bool:
+        """A party under a column of parties, or a tracker's cell saying it is a third party's ("3rd Party")."""
+        return party(head, cell) or tracker and table.third_party.test(cell)
+
+    parties = [f"{head}: {cell}" for head, cell in changed if names(head, cell)]
+    # a tracker added or dropped (or renamed, or given other cookies) collects from the user's device,
+    # and what it collects goes to the party its own row names
     identity = whole or any(head and table.tracker_headers.test(head) for head, _ in changed)
+    if tracker and identity:
+        parties += [f"{head}: {cell}" for head, cell in every if names(head, cell) and f"{head}: {cell}" not in parties]
     topics = ((SHARING,) if parties else ()) + ((GENERATED,) if tracker and identity else ())
-    return RowReading(topics, parties, tracker)
+    return RowReading(topics, tuple(parties), tracker)

@@ -10,7 +10,8 @@ they run in linear time on any text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -71,11 +72,30 @@ _UNITS = frozenset(("second", "seconds", "minute", "minutes", "hour", "hours", "
 _AGE_WORDS = frozenset(("age", "aged", "ages", "under", "over", "least"))
 
 
+# How much work a word-by-word comparison (difflib, every word kept) may take: the pairs of equal
+# words, old x new, which its inner loop visits. It grows with the square of a clause's length when
+# words repeat: a real 8,513-word clause (Meta's Llama API terms) is 0.8 million in substance form
+# and 71 million as tokens with their spaces (31 s to mark word by word); a hostile page's one
+# paragraph of 5 MB, far more. Past this, a clause is compared sentence by sentence (highlights)
+# or read as changed (the more careful answer), never word by word.
+WORD_WORK = 2_000_000
+
+
+def comparable_words(a: Sequence[Hashable], b: Sequence[Hashable]) -> bool:
+    """True when ``a`` and ``b`` can be compared item by item within :data:`WORD_WORK`."""
+    if len(a) * len(b) <= WORD_WORK:
+        return True
+    counts = Counter(b)
+    return sum(counts.get(item, 0) for item in a) <= WORD_WORK
+
+
 def is_date_only(old: str, new: str) -> bool:
     """True when the wordings differ only in dates (day numbers, month names, years), not in a
     period, an amount or an age ("30 days" -> "90 days", "under 13" -> "under 16" change what the
-    text allows)."""
+    text allows). Wordings too long to compare word by word are not (:data:`WORD_WORK`)."""
     a, b = substance(old).split(), substance(new).split()
+    if not comparable_words(a, b):
+        return False
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     changed: list[str] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -103,13 +123,35 @@ class Segment:
 
 
 def word_diff(old: str, new: str) -> list[Segment]:
-    """Where two wordings differ, word by word (for side-by-side highlights)."""
+    """Where two wordings differ, word by word (for side-by-side highlights). A clause too long
+    for that (:data:`WORD_WORK`) is compared sentence by sentence first, then word by word within
+    the sentences that changed; a run of changed sentences still too long is one replacement.
+    Either way the segments' ``old`` parts make ``old`` and their ``new`` parts make ``new``."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if comparable_words(a, b):
+        return _merge_spaces(_token_segments(a, b))
+    old_parts, new_parts = _SENTENCE_PIECE.findall(old), _SENTENCE_PIECE.findall(new)
+    if not comparable_words(old_parts, new_parts):
+        return [Segment("replace", old, new)]
     segments: list[Segment] = []
+    matcher = SequenceMatcher(None, old_parts, new_parts, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        segments.append(Segment(tag, "".join(a[i1:i2]), "".join(b[j1:j2])))
+        left, right = "".join(old_parts[i1:i2]), "".join(new_parts[j1:j2])
+        if tag == "equal":
+            segments.append(Segment("equal", left, right))
+            continue
+        a, b = _TOKEN.findall(left), _TOKEN.findall(right)
+        segments.extend(_token_segments(a, b) if comparable_words(a, b) else
+                        [Segment("delete" if not right else "insert" if not left else "replace", left, right)])
     return _merge_spaces(segments)
+
+
+_SENTENCE_PIECE = re.compile(r"[^.!?;]*(?:[.!?;]+\s*|$)")  # a sentence with the spaces after it
+
+
+def _token_segments(a: list[str], b: list[str]) -> list[Segment]:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return [Segment(tag, "".join(a[i1:i2]), "".join(b[j1:j2])) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
 
 
 def _merge_spaces(segments: list[Segment]) -> list[Segment]:
@@ -133,6 +175,8 @@ def replacements(old: str, new: str, *, expansions: bool = False) -> list[tuple[
     -> "products and services"), so a term expanded throughout a document can be told as a rename
     (the caller must rule out expansions that name other parties or data: "partners and affiliates")."""
     a, b = substance(old).split(), substance(new).split()
+    if not comparable_words(a, b):
+        return [(" ".join(a), " ".join(b))]  # too long to compare word by word: no rename is read from it
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if expansions:
         return [_with_context(a, b, i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes()

@@ -1,4 +1,5 @@
-/* Meeting Privacy Guard: the content script, on the catalog's meeting pages only.
+/* Meeting Privacy Guard: the content script, on the catalog's meeting pages only (and on the servers the user added
+ * in the options page, registered there by background.js once the user granted each host).
  *
  * It looks for two things a participant needs to know and reports them to the background
  * script, which tells the app on this computer:
@@ -23,7 +24,7 @@
  */
 "use strict";
 
-(function () {
+(function main() {
   const root = globalThis;
   if (root.MPG_CONTENT_LOADED) {
     return;
@@ -36,8 +37,21 @@
   // script runs in its own world, where page scripts cannot define or read this.
   const bench = root.MPG_BENCH || null;
   const api = root.browser || root.chrome;
-  const providers = bench ? bench.providers : MPG.providersForUrl(location.href);
+  const providers = bench ? bench.providers : root.MPG_SERVER_PROVIDERS || MPG.providersForUrl(location.href);
   if (providers.length === 0) {
+    if (!bench && api.storage && root.MPG_SERVER_PROVIDERS === undefined) {
+      // Registered on a server the user added (background.js): the stored list says which service runs there, and
+      // this runs again knowing it.
+      root.MPG_SERVER_PROVIDERS = [];
+      api.storage.local.get("servers").then((stored) => {
+        const listed = MPG.cleanServers(stored.servers).servers.map((server) => [server.host, server.provider]);
+        root.MPG_SERVER_PROVIDERS = MPG.serverProviders(location.href, new Map(listed));
+        if (root.MPG_SERVER_PROVIDERS.length > 0) {
+          root.MPG_CONTENT_LOADED = false;
+          main();
+        }
+      }, () => undefined);
+    }
     return;
   }
 
@@ -105,6 +119,10 @@
   // Vexa-ai/vexa gmeet-speakers.ts and attendee-labs/attendee's Meet payload read them so), since a guest who joins
   // named 'Asking to be let in' would turn everyone's call into a lobby, and no notice would be asked.
   const NOT_LOBBY_TEXT = 'ul,ol,li,[role="list"],[role="listitem"],[data-participant-id],' + NOT_NOTICE;
+  // What only a call shows, never its lobby: Meet's participant tiles (Vexa-ai/vexa at 4647c96e, core/meetings/modules/
+  // join/src/googlemeet/selectors.ts, googleInitialAdmissionIndicators: "only indicators that do NOT appear in the
+  // lobby"). While one is in the page the lobby words are not its screen's (a hostile event title, a caption).
+  const IN_CALL = "[data-participant-id]";
   let lobbyTextNode = null; // the text node last seen holding the lobby words
   let inLobby = null; // as last reported: null before the first look
   const LOBBY_ELEMENTS = 8; // elements of one lobby selector looked at, so a page full of them costs little
@@ -406,6 +424,12 @@
     checkLobby();
   }
 
+  /** Whether the page shows what only a call shows (a participant's tile), where the lobby words are someone's
+   * text: a caption, a calendar event's title, a name. */
+  function inCall() {
+    return document.querySelector(IN_CALL) !== null;
+  }
+
   /** Whether the page shows its lobby now: an element of a catalog selector that is shown (a lobby screen an
    * app keeps hidden in the page once the participant has joined is no lobby); told when it changes. */
   function checkLobby() {
@@ -415,7 +439,7 @@
     if (lobbyTextNode !== null && !(lobbyTextNode.isConnected && isLobbyText(lobbyTextNode.data))) {
       lobbyTextNode = null; // removed, or its text changed
     }
-    const byText = lobbyTextNode !== null && shown(lobbyTextNode.parentElement);
+    const byText = lobbyTextNode !== null && shown(lobbyTextNode.parentElement) && !inCall();
     const now = byText || lobbySelectors.some((selector) => {
       try {
         const found = document.querySelectorAll(selector);

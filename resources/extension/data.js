@@ -1012,6 +1012,77 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "- bigbluebutton -"
         ]
+      ],
+      "anyHostUrl": [
+        [
+          "https://",
+          "/bigbluebutton/api/join?checksum="
+        ],
+        [
+          "https://",
+          "/bigbluebutton/api/join?",
+          "&checksum="
+        ],
+        [
+          "https://",
+          "/html5client/join?sessiontoken="
+        ],
+        [
+          "https://",
+          "/html5client/join?",
+          "&sessiontoken="
+        ],
+        [
+          "https://",
+          "/rooms/",
+          "/join"
+        ],
+        [
+          "https://",
+          "/b/"
+        ],
+        [
+          "https://",
+          "bbb"
+        ],
+        [
+          "https://",
+          "bbb",
+          "/b/"
+        ],
+        [
+          "https://",
+          "bbb",
+          "/gl/"
+        ],
+        [
+          "https://",
+          "bigbluebutton"
+        ],
+        [
+          "https://",
+          "bigbluebutton",
+          "/b/"
+        ],
+        [
+          "https://",
+          "bigbluebutton",
+          "/gl/"
+        ],
+        [
+          "https://",
+          "greenlight"
+        ],
+        [
+          "https://",
+          "greenlight",
+          "/b/"
+        ],
+        [
+          "https://",
+          "greenlight",
+          "/gl/"
+        ]
       ]
     },
     {
@@ -1375,6 +1446,32 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "| jitsi meet"
         ]
+      ],
+      "anyHostUrl": [
+        [
+          "https://",
+          "#config."
+        ],
+        [
+          "https://",
+          "#interfaceconfig."
+        ],
+        [
+          "https://",
+          "#userinfo."
+        ],
+        [
+          "https://",
+          "&config."
+        ],
+        [
+          "https://",
+          "&interfaceconfig."
+        ],
+        [
+          "https://",
+          "&userinfo."
+        ]
       ]
     },
     {
@@ -1632,6 +1729,10 @@ globalThis.MPG_DATA = Object.freeze({
           "#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.microsoft.com/v2/?",
+          "#/modern-calling/19:meeting_"
+        ],
+        [
           "https://teams.microsoft.com/_#/l/meetup-join/"
         ],
         [
@@ -1640,6 +1741,9 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://teams.microsoft.com/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/_#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.us/v2/?",
@@ -1653,6 +1757,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.microsoft.us/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.us/_#/l/meetup-join/"
@@ -1665,6 +1773,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.microsoft.us/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://gov.teams.microsoft.com/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1676,6 +1787,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://gov.teams.microsoft.com/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://gov.teams.microsoft.com/_#/l/meetup-join/"
@@ -1688,6 +1803,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.com/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://gov.teams.microsoft.com/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://gov.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1699,6 +1817,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://gov.teams.microsoft.us/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://gov.teams.microsoft.us/_#/l/meetup-join/"
@@ -1711,6 +1833,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://gov.teams.microsoft.us/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://teams.live.com/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1722,6 +1847,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.live.com/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.live.com/_#/l/meetup-join/"
@@ -1734,6 +1863,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.live.com/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.live.com/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://teams.cloud.microsoft/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1745,6 +1877,10 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.cloud.microsoft/v2/?",
           "#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/?",
+          "#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.cloud.microsoft/_#/l/meetup-join/"
@@ -1757,6 +1893,9 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.cloud.microsoft/_#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://teams.cloud.microsoft/_#/modern-calling/19:meeting_"
+        ],
+        [
           "https://dod.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
         ],
@@ -1770,6 +1909,10 @@ globalThis.MPG_DATA = Object.freeze({
           "#/pre-join-calling/19:meeting_"
         ],
         [
+          "https://dod.teams.microsoft.us/v2/?",
+          "#/modern-calling/19:meeting_"
+        ],
+        [
           "https://dod.teams.microsoft.us/_#/l/meetup-join/"
         ],
         [
@@ -1778,6 +1921,177 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://dod.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.us/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.live.com/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.live.com/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/l/meetup-join/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/pre-join-calling/19:meeting_"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/_#/modern-calling/19:meeting_"
         ],
         [
           "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
@@ -1813,6 +2127,14 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://teams.microsoft.com/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
           "meet%2"
         ],
         [
@@ -2127,7 +2449,19 @@ globalThis.MPG_DATA = Object.freeze({
           "https://meet.lync.com/"
         ]
       ],
-      "title": []
+      "title": [],
+      "anyHostUrl": [
+        [
+          "https://meet."
+        ],
+        [
+          "https://",
+          "oin?uri=sip%3",
+          "conf%3",
+          "focus%3",
+          "id%3"
+        ]
+      ]
     },
     {
       "provider": "slack",
@@ -3613,6 +3947,20 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     }
   ],
+  "selfHosted": [
+    {
+      "provider": "bigbluebutton",
+      "name": "BigBlueButton"
+    },
+    {
+      "provider": "jitsi-meet",
+      "name": "Jitsi Meet"
+    },
+    {
+      "provider": "skype-for-business",
+      "name": "Skype for Business"
+    }
+  ],
   "lobbies": [
     {
       "provider": "8x8",
@@ -3685,6 +4033,8 @@ globalThis.MPG_DATA = Object.freeze({
     "participant": 100,
     "tabs": 200,
     "windows": 1000,
+    "servers": 50,
+    "serverHost": 253,
     "matchText": 20000,
     "containerText": 2000,
     "nodesPerContainer": 500,

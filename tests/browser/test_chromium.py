@@ -143,9 +143,10 @@ def test_a_lobby_is_no_meeting_until_the_participant_is_let_in(world, lobby):
 
 
 def test_the_lobby_words_in_a_chat_line_a_name_or_on_a_page_in_another_language_leave_a_meet_call_a_meeting(world):
-    """The words count only on a page that declares their language, and never in a list (a chat line) or a
-    participant's tile: a participant who writes 'Asking to be let in' in the chat, a guest who joins under that
-    name (shown on their tile, [data-participant-id]), or a page that declares German, stays in a meeting."""
+    """The words count only on a page that declares their language, never in a list (a chat line) or a participant's
+    tile, and never while the page shows a participant's tile (only a call does): a participant who writes 'Asking to
+    be let in' in the chat, a guest who joins under that name, a calendar event so titled shown in the call, or a page
+    that declares German, stays in a meeting."""
     chat = "https://meet.google.com/cha-tlin-eab"
     world.site.pages[("meet.google.com", "/cha-tlin-eab")] = Page(
         "Meet – cha-tlin-eab", body='<ul aria-label="Chat"><li>Asking to be let in</li></ul>'
@@ -156,7 +157,13 @@ def test_the_lobby_words_in_a_chat_line_a_name_or_on_a_page_in_another_language_
     world.site.pages[("meet.google.com", "/ger-mann-abc")] = Page(
         "Meet – ger-mann-abc", body="<div>Asking to be let in...</div>",
         script="document.documentElement.lang = 'de';")
-    for url in (chat, german):  # one after the other: a silent tab in the background is no meeting anyway
+    # In the call (a participant's tile shows), the words alone elsewhere are someone's text: the calendar event's
+    # title an invitation chose, a caption.
+    titled = "https://meet.google.com/tit-ledi-nvt"
+    world.site.pages[("meet.google.com", "/tit-ledi-nvt")] = Page(
+        "Meet – tit-ledi-nvt", body='<div><span>10:30</span><div>Asking to be let in</div></div>'
+        '<div data-participant-id="spaces/tit-ledi-nvt/devices/3"><span class="notranslate">Grace Hopper</span></div>')
+    for url in (chat, german, titled):  # one after the other: a silent tab in the background is no meeting anyway
         world.browser.open(url)
         world.wait_tab(url, lambda e: e["tab"].get("lobby") is False)
         (meeting,) = world.scan_meetings("google-meet")

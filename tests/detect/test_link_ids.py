@@ -31,6 +31,11 @@ TEAMS_THREAD = "19:meeting_NjA0YjE3ZTMtOGQ5Zi00YjY1LWE3ZTgtMmQ0YzFmOWUwYjNh@thre
     ("https://teams.microsoft.com/dl/launcher/launcher.html?url=%2F_%23%2Fl%2Fmeetup-join%2F19%3Ameeting_NjA0YjE3ZTMtOGQ5Zi"
      "00YjY1LWE3ZTgtMmQ0YzFmOWUwYjNh%40thread.v2%2F0%3Fcontext%3D%257b%257d&type=meetup-join",
      f"teams:{TEAMS_THREAD.casefold()}"),
+    ("https://teams.microsoft.com/v2/_#/pre-join-calling/" + TEAMS_THREAD, f"teams:{TEAMS_THREAD.casefold()}"),
+    ("https://teams.live.com/v2/#/modern-calling/" + TEAMS_THREAD + "/0", f"teams:{TEAMS_THREAD.casefold()}"),
+    ("https://teams.microsoft.com/v2/#/modern-calling/19%3ameeting_NjA0YjE3ZTMtOGQ5Zi00YjY1LWE3ZTgtMmQ0YzFmOWUwYjNh"
+     "%40thread.v2/0", f"teams:{TEAMS_THREAD.casefold()}"),
+    ("https://teams.live.com/v2/#/modern-calling/19:8f3a2b1c9d4e@thread.v2", None),  # a chat's thread: no meeting
     ("https://meet.google.com/abc-defg-hij?authuser=0", "meet:abc-defg-hij"),
     ("https://meet.google.com/_meet/abc-defg-hij?ijlm=1", "meet:abc-defg-hij"),
     ("https://meet.google.com/lookup/BIOLOGY7b", "meet:?lookup/biology7b"),
@@ -53,6 +58,11 @@ def test_one_meetings_forms_are_one_address_and_two_meetings_are_two():
     assert not same_address("https://zoom.us/j/81234567890", "https://zoom.us/j/81234567891")
     assert same_address("https://teams.microsoft.com/meet/2349876501234?p=Hq7m",
                         "https://teams.microsoft.com/v2/?meetingjoin=true#/meet/2349876501234?p=Hq7m&anon=true")
+    # a join link, then the web client's pre-join and call screens of the same thread: one meeting
+    join = "https://teams.microsoft.com/l/meetup-join/" + TEAMS_THREAD.replace(":", "%3a").replace("@", "%40") + "/0"
+    assert same_address(join, "https://teams.microsoft.com/v2/_#/pre-join-calling/" + TEAMS_THREAD)
+    assert same_address(join, "https://teams.microsoft.com/v2/#/modern-calling/" + TEAMS_THREAD + "/0")
+    assert not same_address(join, "https://teams.microsoft.com/v2/#/modern-calling/19:meeting_T3RoZXI@thread.v2/0")
     assert same_address("https://meet.jit.si/Room?x=1", "https://meet.jit.si/Room")  # no id: compared as written
     # a nickname or personal link lands on the meeting it redirects to, of its own provider only
     assert same_address("https://meet.google.com/lookup/biology7b", "https://meet.google.com/abc-defg-hij?authuser=1")

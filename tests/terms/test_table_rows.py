@@ -145,3 +145,55 @@ def test_a_table_rule_that_is_not_a_table_is_refused() -> None:
     data["table"] = ["party_headers"]
     with pytest.raises(RulesError, match=r"\[table\]"):
         parse_rules(data, default_rules_path())
+
+
+CONSENT_LIST = """Performance cookies
+
+| Domain | Cookies | Used as |
+| --- | --- | --- |
+| example.com | sid, prefs | 1st Party |
+{rows}
+"""
+
+
+def test_a_tracker_row_whose_own_cell_says_third_party_names_its_recipient() -> None:
+    old = CONSENT_LIST.format(rows="")
+    new = CONSENT_LIST.format(rows="| metrics.example.net | _xid, _xsync | 3rd Party |")
+    [(kind, topics, severity)] = _changes(old, new)
+    assert kind == "added" and SHARING in topics and GENERATED in topics and severity is Severity.MATERIAL
+
+
+def test_a_first_party_tracker_row_of_a_consent_list_is_not_sharing() -> None:
+    old = CONSENT_LIST.format(rows="")
+    new = CONSENT_LIST.format(rows="| help.example.com | _lang | 1st Party |")
+    [(_, topics, _)] = _changes(old, new)
+    assert GENERATED in topics and SHARING not in topics
+
+
+def _read_changed(old_row: str, new_row: str) -> tuple[str, ...]:
+    old, new = split_clauses(CONSENT_LIST.format(rows=old_row)), split_clauses(CONSENT_LIST.format(rows=new_row))
+    return read_row(old[-1], new[-1], table_headers(old)[old[-1].index], table_headers(new)[new[-1].index],
+                    RULES).topics
+
+
+def test_a_third_party_tracker_given_other_cookies_is_sharing_and_generated_data() -> None:
+    topics = _read_changed("| ads.example.net | uid | 3rd Party |",
+                           "| ads.example.net | uid, uid_sync, ar_debug | 3rd Party |")
+    assert SHARING in topics and GENERATED in topics
+
+
+def test_a_tracker_that_became_a_third_partys_is_sharing() -> None:
+    assert SHARING in _read_changed("| cdn.example.com | lb | 1st Party |", "| cdn.example.com | lb | 3rd Party |")
+
+
+def test_a_third_party_marker_outside_a_tracker_table_names_no_one() -> None:
+    text = "| Data | Used as |\n| --- | --- |\n| Contact details | Third party |\n"
+    clauses = split_clauses(text)
+    assert read_row(None, clauses[-1], None, table_headers(clauses)[clauses[-1].index], RULES).topics == ()
+
+
+def test_a_short_changed_row_is_read_not_taken_for_a_heading() -> None:
+    old = CONSENT_LIST.format(rows="| ads.example.net | uid | 3rd Party |")
+    new = CONSENT_LIST.format(rows="| ads.example.net | uid, uid_sync, ar_debug | 3rd Party |")
+    [(kind, topics, _)] = _changes(old, new)
+    assert kind == "changed" and SHARING in topics and GENERATED in topics

@@ -84,6 +84,7 @@ class HistoryActions:
             letter = result.letter
             LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto, kind=letter.kind,
                          services=self.services, jobs=self.tasks, notice=letter.notice, fill_in=letter.fill_in,
+                         language=letter.language,
                          host_letter_for=letter.record_id if letter.offers_host_letter else None).exec()
 
     def write_letter(self, kind: str) -> None:
@@ -103,6 +104,6 @@ class HistoryActions:
         self.message.setText("")
         self.letter_dialog = LetterDialog(
             letter.title, letter.text, letter.suggested_name, self, letter.mailto, services=self.services,
-            jobs=self.tasks, notice=letter.notice, fill_in=letter.fill_in, kind=letter.kind,
+            jobs=self.tasks, notice=letter.notice, fill_in=letter.fill_in, kind=letter.kind, language=letter.language,
             host_letter_for=letter.record_id if letter.offers_host_letter else None)
         self.letter_dialog.open()

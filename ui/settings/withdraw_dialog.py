@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guard.services import letter_blanks_left
 from guard.presentation.i18n import _, say_error
 from guard.presentation.records import local_time
 from guard.presentation.wording import one_line
@@ -97,7 +98,7 @@ class LetterDialog(QDialog):
     def __init__(self, title: str, text: str, suggested_name: str, parent: QWidget | None = None,
                  mailto: str = "", *, services: Services | None = None, jobs: JobRunner | None = None,
                  notice: str = "", host_letter_for: str | None = None, fill_in: str = "",
-                 kind: str = "withdrawal") -> None:
+                 kind: str = "withdrawal", language: str = "") -> None:
         super().__init__(parent)
         self.services, self.jobs, self.kind = services, jobs, kind
         self.saved_to: Path | None = None
@@ -129,12 +130,20 @@ class LetterDialog(QDialog):
         layout.addWidget(self.text)
         self.fill_in = plain_label(fill_in)  # the blanks left to complete before sending
         self.fill_in.setVisible(bool(fill_in))
+        if fill_in and language:  # counted again as they are completed (it said "5 places" with none left)
+            self.text.textChanged.connect(lambda: self._count_blanks(language))
         layout.addWidget(self.fill_in)
         self.host_record = host_letter_for if services is not None and jobs is not None else None
         if self.host_record is not None:
             layout.addLayout(self._host_fields())
         layout.addWidget(self.status)
         layout.addWidget(buttons)
+
+    def _count_blanks(self, language: str) -> None:
+        left = letter_blanks_left(self.text.toPlainText(), language)
+        if left != self.fill_in.text():
+            self.fill_in.setText(left)
+        self.fill_in.setVisible(bool(left))
 
     def current_mailto(self) -> str:
         """The ``mailto:`` link with the letter as it reads now (the user may have completed it)."""
@@ -185,7 +194,7 @@ class LetterDialog(QDialog):
         self.status.setText("")
         self.host_dialog = LetterDialog(letter.title, letter.text, letter.suggested_name, self, letter.mailto,
                                         services=self.services, jobs=self.jobs, notice=letter.notice,
-                                        fill_in=letter.fill_in, kind=letter.kind)
+                                        fill_in=letter.fill_in, kind=letter.kind, language=letter.language)
         self.host_dialog.open()
 
     def _save(self) -> None:

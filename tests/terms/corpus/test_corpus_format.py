@@ -47,10 +47,11 @@ def test_corpus_is_large_varied_and_split() -> None:
     negatives = sum(pair.negative for pair in PAIRS)
     assert 0.25 <= negatives / len(PAIRS) <= 0.45, negatives
     heldout = [pair for pair in PAIRS if pair.heldout]
-    # Each held-out set is frozen once gathered while development pairs keep being added; with sets B to I the
-    # held-out pairs reached half the corpus (223 of 446), and set J, asked for in session 12, takes them past it: the
-    # bound keeps them from growing much further until development pairs are added (the lead's call, see set J).
-    assert len(heldout) >= 20 and len(heldout) / len(PAIRS) < 0.55, len(heldout)
+    # Each held-out set is frozen once gathered while development pairs keep being added. Set J (session 12) took the
+    # held-out pairs past half the corpus (243 of 466) and the bound was raised to 0.55 for a session; dev batch L
+    # (session 13) brought them back under half, so the bound is half again: the development data the classifier is
+    # built on must not shrink below the held-out text it is measured on.
+    assert len(heldout) >= 20 and len(heldout) / len(PAIRS) < 0.5, len(heldout)
     # Held-out pairs are spread over providers, and both splits have real changes to find.
     assert len({pair.provider for pair in heldout}) >= 5
     assert any(not pair.negative for pair in heldout)

@@ -93,3 +93,50 @@ def test_the_blanks_are_counted_and_completed_in_the_dialog_and_what_is_sent_is_
     dialog.save_to(tmp_path / "letter.txt")
     qtbot.waitUntil(lambda: dialog.saved_to is not None, timeout=10000)
     assert (tmp_path / "letter.txt").read_text(encoding="utf-8").startswith("Ada Lovelace\n")
+
+
+def test_the_count_of_blanks_follows_the_letter_as_they_are_completed(open_window, services, qtbot):
+    """Walking the first hour: the objection letter said "Fill in before sending: 5 places marked
+    [FILL IN: ...]" and still said 5 after the user had typed their name over the first blank."""
+    import re
+
+    from guard.ledger import Decision, RecordDraft
+    from tests.ui.conftest import blocking_ok
+    from tests.ui.settings.conftest import wait_idle
+
+    with blocking_ok():
+        refused = services.record_decision(RecordDraft(provider_id="zoom", feature_id="meeting-summary",
+                                                       decision=Decision.REFUSED))
+    window = open_window(tab="history")
+    history = window.history
+    history.show_record(refused.id)
+    wait_idle(qtbot, window)
+    history.objection_action.trigger()
+    qtbot.waitUntil(lambda: history.letter_dialog is not None and history.letter_dialog.isVisible(), timeout=20000)
+    dialog = history.letter_dialog
+    blanks = re.findall(r"\[FILL IN: [^\]]*\]", dialog.text.toPlainText())
+    assert len(blanks) >= 2
+    assert dialog.fill_in.text() == f"Fill in before sending: {len(blanks)} places marked [FILL IN: ...]"
+
+    dialog.text.setFocus()
+    dialog.text.setTextCursor(dialog.text.document().find(blanks[0]))
+    qtbot.keyClicks(dialog.text, "Ada Lovelace")
+    left = len(blanks) - 1
+    said = f"Fill in before sending: {left} place{'s' if left != 1 else ''} marked [FILL IN: ...]"
+    assert dialog.fill_in.isVisible() and dialog.fill_in.text() == said
+
+    for blank in blanks[1:]:
+        dialog.text.setTextCursor(dialog.text.document().find(blank))
+        qtbot.keyClicks(dialog.text, "done")
+    assert "[FILL IN:" not in dialog.text.toPlainText()
+    assert not dialog.fill_in.isVisible()  # nothing is left to fill in
+    dialog.accept()
+
+
+def test_blanks_are_counted_in_the_letters_language():
+    from guard.services import letter_blanks_left
+
+    text = "[À COMPLÉTER\u00a0: votre nom]\n[À COMPLÉTER\u00a0: votre adresse]\n[FILL IN: not French]"
+    assert letter_blanks_left(text, "fr") == ("À compléter avant l’envoi\u00a0: 2 endroits marqués "
+                                              "[À COMPLÉTER\u00a0: ...]")
+    assert letter_blanks_left("Dear Zoom,", "en") == ""
