@@ -87,6 +87,9 @@ def _person_at(host: str, segments: list[str]) -> int | None:
         if kind == "organiser":
             if host.startswith("meet.") and len(segments) == 2 and _conference_id(segments[1]):
                 return 0
+            if (len(segments) == 3 and segments[0].translate(_UPPER) == "meet"
+                    and _conference_id(segments[2])):
+                return 1  # the simple URL's /meet/<user>/<id> form on the organisation's own host
             continue
         if not _on(host, hosts):
             continue

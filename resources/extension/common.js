@@ -175,6 +175,9 @@
         if (host.startsWith("meet.") && segments.length === 2 && conferenceId(segments[1])) {
           return 0;
         }
+        if (segments.length === 3 && asciiLower(segments[0]) === "meet" && conferenceId(segments[2])) {
+          return 1;
+        }
         continue;
       }
       if (!(rule.hosts || []).some((domain) => host === domain || host.endsWith("." + domain))) {
