@@ -109,7 +109,7 @@ def test_terms_diff_shows_the_section_as_one_change_with_each_clause(cli, app_ho
     text = cli("terms", "diff", "acme", "terms")
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
-    at = next(i for i, line in enumerate(lines) if line.startswith("Section 2: section added, 5 clauses, material"))
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"“{HEADING}”: section added, 5 clauses, material"))
     assert f"A new section, “{HEADING}” (4 clauses on these topics)" in lines[at + 1]
     assert lines[at + 2] == f"  after:  ## {HEADING}"
     assert lines[at + 3].strip().startswith("We use the audio, video and chat content")
