@@ -33,6 +33,7 @@ class ClauseChange:
     severity: str | None = None  # "material" | "minor" (guard.terms.classify.Severity)
     kind: str | None = None  # "changed" | "added" | "removed" (guard.terms.diff.ChangeKind)
     said: ChangeSummary | None = None  # guard.terms.summary_model
+    clauses: int = 1  # above 1: a section added or removed whole, told as one change of this many clauses
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ log = logging.getLogger(__name__)
 
 
 class ConsentFlow(QObject):
-    """``recorded(Record)`` once a decision is in the ledger (``answered(Record)`` too when it was a
-    notification's button, which has no form to say it worked); ``already(Record, str)`` when a
-    button answered a notice whose decision is that record already (the answer, not recorded);
-    ``dialog_opened(ConsentDialog)``."""
+    """``recorded(Record)`` once a decision is in the ledger, and ``answered(Record)`` for a
+    notification that says so (a button has no form to say it worked, and the form closes once it
+    is saved); ``already(Record, str)`` when a button answered a notice whose decision is that
+    record already (the answer, not recorded); ``dialog_opened(ConsentDialog)``."""
 
     recorded = Signal(object)
     answered = Signal(object)
@@ -69,6 +69,7 @@ class ConsentFlow(QObject):
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
         dialog.recorded.connect(self.recorded)
+        dialog.recorded.connect(self.answered)  # the form closes when saved: "Recorded: …" says it was
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()

@@ -309,7 +309,7 @@ class Shell(ShellSettings, QObject):
             self.window.show_notice(notice.title, notice.body)
 
     def on_answer_recorded(self, record: Record) -> None:
-        """A notification's button was answered and saved: a notification says so."""
+        """A decision was saved (a notification's button, or the form, which closes): a notification says so."""
         from guard.presentation.notices import recorded_notice
 
         provider = self.catalog.get(record.provider_id) if self.catalog is not None else None

@@ -115,6 +115,7 @@ def meeting_pages(catalog: Catalog) -> list[dict[str, Any]]:
     The app re-checks with the full patterns."""
     rules: list[dict[str, Any]] = []
     problems: list[str] = []
+    any_host = any_host_pieces(catalog)
     for provider in catalog:
         web = provider.detect.web
         if not web.url_patterns:
@@ -133,15 +134,45 @@ def meeting_pages(catalog: Catalog) -> list[dict[str, Any]]:
         except (LiteralError, HostPatternError) as error:
             problems.append(f"{provider.id}: {error}")
             continue
-        rules.append({"provider": provider.id, "url": urls, "title": titles})
+        rule: dict[str, Any] = {"provider": provider.id, "url": urls, "title": titles}
+        if any_host.get(provider.id):
+            rule["anyHostUrl"] = any_host[provider.id]
+        rules.append(rule)
     if problems:
         raise GenerateError("Cannot read the fixed words of these patterns:\n  " + "\n  ".join(problems))
     return rules
 
 
+def self_hosted(catalog: Catalog) -> list[dict[str, Any]]:
+    """The services a user may add a server of in the extension's options page: the catalog's self-hosted ones (run
+    on servers of their operators' own: ``any_host_url_patterns`` or ``device_window_titles``) whose meeting page the
+    extension can tell on any host, by its title (``meeting_window_titles``) or its link (``any_host_url_patterns``).
+    A service known only by a call window's title any page could carry (Mattermost's "Call - <channel>") is not one:
+    its tabs there would say nothing."""
+    return [{"provider": provider.id, "name": provider.name} for provider in catalog
+            if (provider.detect.web.any_host_url_patterns or provider.detect.web.device_window_titles)
+            and (provider.detect.web.meeting_window_titles or provider.detect.web.any_host_url_patterns)
+            and provider.detect.web.url_patterns]
+
+
+def any_host_pieces(catalog: Catalog) -> dict[str, list[list[str]]]:
+    """Per self-hosted service, the fixed pieces of its ``any_host_url_patterns``: on a server the user added for it, a
+    tab whose link holds every piece of one form is reported (the app matches the full patterns)."""
+    found: dict[str, list[list[str]]] = {}
+    for provider in catalog:
+        try:
+            pieces = [piece for pattern in provider.detect.web.any_host_url_patterns
+                      for piece in required_pieces(pattern)]
+        except LiteralError as error:
+            raise GenerateError(f"{provider.id}: {error}") from None
+        if pieces:
+            found[provider.id] = pieces
+    return found
+
+
 def extension_data(catalog: Catalog) -> dict[str, Any]:
     """What data.js holds: hosts and their providers, secret link parameters, paths that name a person, notices,
-    bots, lobby screens, limits."""
+    bots, the self-hosted services a user may add a server of, lobby screens, limits."""
     return {
         "version": __version__,
         "hostName": ids.HOST_NAME,
@@ -153,6 +184,7 @@ def extension_data(catalog: Catalog) -> dict[str, Any]:
         "notices": [{"provider": provider, "feature": feature, "text": normalise(notice.text)}
                     for provider, feature, notice in all_notices(catalog)],
         "bots": bot_names(catalog),
+        "selfHosted": self_hosted(catalog),
         "lobbies": [{"provider": provider.id, "selectors": list(provider.detect.web.lobby_selectors),
                      "texts": {language: [normalise(phrase) for phrase in phrases]
                                for language, phrases in sorted(provider.detect.web.lobby_texts.items())}}
@@ -172,12 +204,16 @@ def manifest(catalog: Catalog) -> dict[str, Any]:
         "description": DESCRIPTION,
         "key": ids.CHROMIUM_PUBLIC_KEY,
         "minimum_chrome_version": MIN_CHROME,
-        "permissions": ["nativeMessaging"],
+        # scripting and storage: the content script registered on a server the user added (and granted) in the
+        # options page, and the list of those servers; any other host is asked for one at a time, on the user's click
+        "permissions": ["nativeMessaging", "scripting", "storage"],
         "host_permissions": matches,
+        "optional_host_permissions": ["https://*/*"],
         "incognito": "not_allowed",
         "background": {"service_worker": "service-worker.js", "scripts": ["data.js", "common.js", "background.js"]},
         "content_scripts": [{"matches": matches, "js": ["data.js", "common.js", "content.js"],
                              "run_at": "document_idle"}],
+        "options_ui": {"page": "options.html", "open_in_tab": True},
         "icons": {str(size): f"icons/icon-{size}.png" for size in (16, 32, 48, 128)},
         "browser_specific_settings": {"gecko": {
             "id": ids.GECKO_ID,

@@ -225,7 +225,6 @@ class Host:
             return False
         if isinstance(message, Hello):
             self._reply({"type": "hello", "host": __version__})
-            return False
         changed = self.state.apply(message, self._clock())
         if changed:
             self.state.updated_at = self._clock()

@@ -87,6 +87,10 @@ class BrowserStatus:
     last_seen: datetime | None = None
     verified: bool = True
     source: str = ""
+    # While its extension is connected: the servers the user added in its options page, (host, service id), and how
+    # many entries of the list it sent were refused (bad names, over the cap)
+    servers: tuple[tuple[str, str], ...] = ()
+    servers_refused: int = 0
 
     @property
     def browser(self) -> str:
@@ -110,7 +114,9 @@ class BrowserStatus:
                 "supported": self.supported, "registered": self.registered, "where": self.where,
                 "problem": self.problem, "connected": self.connected,
                 "last_seen": self.last_seen.isoformat() if self.last_seen else None,
-                "location_verified": self.verified, "source": self.source}
+                "location_verified": self.verified, "source": self.source,
+                "servers": [{"host": host, "provider": provider} for host, provider in self.servers],
+                "servers_refused": self.servers_refused}
 
 
 def host_command() -> list[str]:
@@ -266,7 +272,13 @@ class Installer:
 
     # -- status ------------------------------------------------------------------------------
     def status(self, state_folder: Path, seen_file: Path) -> list[BrowserStatus]:
-        connected = {state.browser for state in StateReader(state_folder).read()}
+        states = StateReader(state_folder).read()
+        connected = {state.browser for state in states}
+        servers: dict[str, dict[tuple[str, str], None]] = {}  # each browser's profiles' servers, in order, once
+        refused: dict[str, int] = {}
+        for state in states:
+            servers.setdefault(state.browser, {}).update({(s.host, s.provider): None for s in state.servers})
+            refused[state.browser] = refused.get(state.browser, 0) + state.servers_refused
         seen = _read_seen(seen_file)
         result = []
         for browser in BROWSERS:
@@ -282,7 +294,8 @@ class Installer:
             registered, where, problem = self._registration(browser)
             result.append(BrowserStatus(browser.id, browser.name, installed, True, registered, where, problem,
                                         browser.id in connected, seen.get(browser.id), browser.verified,
-                                        browser.source))
+                                        browser.source, tuple(servers.get(browser.id, {})),
+                                        refused.get(browser.id, 0)))
         return result
 
     def _registration(self, browser: Browser) -> tuple[bool, str | None, str | None]:

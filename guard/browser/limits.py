@@ -19,6 +19,8 @@ NEW_PHRASE_NOTICES = 10  # more a tab may keep, each naming a catalog phrase no 
 # of one phrase, e.g. chat lines quoting it, never crowd out another feature's notice)
 PHRASES_PER_REPORT = 8  # catalog phrase ids one notice report may name
 PARTICIPANTS_PER_TAB = 20
+SERVERS = 50  # servers the user added (self-hosted Jitsi, BigBlueButton ...) one browser's extension may name
+SERVER_HOST = 253  # characters of one such server's host name (DNS's own limit)
 MESSAGES_PER_SECOND = 50  # sustained rate the host accepts from one browser ...
 BURST = 200  # ... after a burst of this many (a full state on connect, many tabs at once)
 STATE_FILE_BYTES = 512 * 1024
@@ -43,4 +45,4 @@ CONTENT_SCRIPT = {
 def for_extension() -> dict[str, int]:
     """The limits as data.js carries them."""
     return {"title": TITLE, "url": URL, "notice": NOTICE, "participant": PARTICIPANT, "tabs": TABS, "windows": WINDOWS,
-            **CONTENT_SCRIPT}
+            "servers": SERVERS, "serverHost": SERVER_HOST, **CONTENT_SCRIPT}

@@ -1,7 +1,8 @@
 """What the extension may send, as schemas: anything else is refused, anything page-controlled neutralised.
 
 Every message is one JSON object with a ``type``: ``hello`` (who is calling), ``state`` (every
-meeting tab, on (re)connect, and how many browser windows the extension sees), ``windows`` (that
+meeting tab, on (re)connect, and how many browser windows the extension sees), both with the servers
+the user added in the extension's options page (``servers``: host and service), ``windows`` (that
 count changed), ``tab`` (one tab opened, updated or closed), ``notice`` (a meeting page showed an AI
 or recording notice) and ``participant`` (a participant named like a bot).
 Types are strict (a ``"true"`` is not a boolean), unknown fields are ignored, ids and counts are
@@ -40,6 +41,68 @@ ProviderId = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^
 # "<provider>/<feature>/<n>": the n-th catalog notice of that feature (as background.js checks it)
 PhraseId = Annotated[StrictStr, Field(max_length=140,
                                        pattern=r"^[a-z0-9][a-z0-9.-]{0,63}/[a-z0-9][a-z0-9.-]{0,63}/[0-9]{1,4}$")]
+
+
+# A server's host name as the extension's options page accepts one: lowercase ASCII labels (an IDN in its xn-- form),
+# at least two, the last of letters (no IP address, no wildcard, no port, no scheme). Linear (no nested repetition
+# that can backtrack: each label is a bounded run of one class, then a dot).
+SERVER_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,126}[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+class Server(BaseModel):
+    """A server the user added in the extension's options page and granted it access to: its host and which of the
+    catalog's self-hosted services runs there (the host checks the name's form; the app checks the service)."""
+
+    model_config = _MODEL
+    host: Annotated[StrictStr, Field(max_length=limits.SERVER_HOST)]
+    provider: ProviderId
+
+    @field_validator("host")
+    @classmethod
+    def _host_name(cls, value: str) -> str:
+        if not SERVER_HOST.fullmatch(value):
+            raise ValueError("not a host name")
+        return value
+
+
+class Servers(BaseModel):
+    """The servers a message named, as kept: the first :data:`limits.SERVERS` well-formed ones, each host once;
+    ``refused`` counts the rest (bad names, a service id of the wrong form, a host named twice, over the cap), so
+    one bad entry, or a flood, never costs the message's tabs."""
+
+    model_config = _MODEL
+    kept: tuple[Server, ...] = ()
+    refused: int = 0
+
+
+def read_servers(value: Any) -> Servers:
+    """``value`` (a message's ``servers``: a list of ``{"host", "provider"}``) as :class:`Servers`."""
+    from pydantic import ValidationError
+
+    if not isinstance(value, (list, tuple)):
+        return Servers(refused=1)
+    kept: list[Server] = []
+    hosts: set[str] = set()
+    refused = 0
+    for item in value:
+        if len(kept) >= limits.SERVERS:
+            refused += 1
+            continue
+        try:
+            server = Server.model_validate(item)
+        except ValidationError:
+            refused += 1
+            continue
+        if server.host in hosts:
+            refused += 1
+            continue
+        hosts.add(server.host)
+        kept.append(server)
+    return Servers(kept=tuple(kept), refused=refused)
+
+
+def _servers(value: Any) -> Any:
+    return value if value is None or isinstance(value, Servers) else read_servers(value)
 
 
 class TabInfo(BaseModel):
@@ -83,6 +146,9 @@ class Hello(BaseModel):
     type: Literal["hello"]
     version: Annotated[StrictStr, Field(max_length=40)] = ""
     browser: Literal["chromium", "firefox"] = "chromium"
+    servers: Servers | None = None  # None: an extension that does not tell (older than the options page)
+
+    _servers = field_validator("servers", mode="before")(_servers)
 
 
 class State(BaseModel):
@@ -91,6 +157,9 @@ class State(BaseModel):
     tabs: Annotated[tuple[TabInfo, ...], Field(max_length=limits.TABS)]
     windows: WindowCount | None = None
     focused: StrictBool | None = None  # whether the window with the focus is one the extension sees
+    servers: Servers | None = None
+
+    _servers = field_validator("servers", mode="before")(_servers)
 
 
 class Windows(BaseModel):

@@ -25,7 +25,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from guard.browser import limits
 from guard.browser.messages import (
     AnyMessage,
+    Hello,
     PageReport,
+    Server,
+    Servers,
     State,
     TabChanged,
     TabClosed,
@@ -80,6 +83,10 @@ class StateFile(BaseModel):
     windows: WindowCount | None = None
     # Whether the browser window with the focus is one the extension sees (None: it has not said).
     focused: StrictBool | None = None
+    # The servers the user added in the extension's options page (host, service), as the extension last said them,
+    # and how many entries of its list were refused (bad names, over the cap): the settings window says so.
+    servers: Annotated[tuple[Server, ...], Field(max_length=limits.SERVERS)] = ()
+    servers_refused: int = 0
     tabs: Annotated[tuple[TabEntry, ...], Field(max_length=limits.TABS)] = ()
 
 
@@ -97,9 +104,15 @@ class BrowserState:
     synced: bool = False
     windows: int | None = None
     focused: bool | None = None
+    servers: tuple[Server, ...] = ()
+    servers_refused: int = 0
 
     def apply(self, message: AnyMessage, now: datetime) -> bool:
+        if isinstance(message, Hello):
+            return message.servers is not None and self._servers(message.servers)
         if isinstance(message, State):
+            if message.servers is not None:
+                self._servers(message.servers)
             known = self.tabs
             self.tabs = {}
             self.synced = True
@@ -125,6 +138,15 @@ class BrowserState:
         if isinstance(message, PageReport):
             return self._report(message, now)
         return False
+
+    def _servers(self, servers: Servers) -> bool:
+        changed = (self.servers, self.servers_refused) != (servers.kept, servers.refused)
+        if changed and servers.refused:
+            log.warning("Browser host: the extension named %d servers; kept %d, refused %d (a bad host name or "
+                        "service id, a host named twice, or over the cap of %d)", len(servers.kept) + servers.refused,
+                        len(servers.kept), servers.refused, limits.SERVERS)
+        self.servers, self.servers_refused = servers.kept, servers.refused
+        return changed
 
     @staticmethod
     def _entry(before: TabEntry | None, info: TabInfo, now: datetime) -> TabEntry:
@@ -154,7 +176,7 @@ class BrowserState:
         return StateFile(browser=self.browser, browser_pid=self.browser_pid, host_pid=self.host_pid,
                          host_started=self.host_started, connected_at=self.connected_at, updated_at=self.updated_at,
                          synced=self.synced, windows=self.windows, focused=self.focused,
-                         tabs=tuple(self.tabs.values()))
+                         servers=self.servers, servers_refused=self.servers_refused, tabs=tuple(self.tabs.values()))
 
 
 def _new_phrase(report: PageReport, kept: tuple[SeenText, ...]) -> bool:

@@ -16,6 +16,7 @@ stays bad usage (2).
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from guard.cli.context import CliContext
@@ -27,6 +28,8 @@ from guard.i18n import Translation, choose_language, translation
 from guard.terms.align import MAX_PAIRED
 from guard.terms.analysis import AnalysedChange, analyse
 from guard.terms.diff import ChangeKind
+from guard.terms.sections import readable_changes
+from guard.jsonable import to_json_data
 from guard.terms.classify import load_rules
 from guard.terms.models import FetchResult, Version
 from guard.terms.store import TermsStore
@@ -188,9 +191,11 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
         return ExitStatus.OK
     changes = analyse(store.get_text(older.sha256), store.get_text(newer.sha256), load_rules())
     unpaired = unpaired_note(changes)
-    if args.json:
+    readable = readable_changes(changes)
+    if args.json:  # "changes" clause by clause, as ever; "sections": those added or removed whole, told as one
         ctx.print_json({"provider_id": args.provider, "document_id": document, "from": older.to_dict(),
                         "to": newer.to_dict(), "changes": [change.to_dict() for change in changes],
+                        "sections": [_section_dict(change) for change in readable if change.parts],
                         **({"note": unpaired} if unpaired else {})})
         return ExitStatus.OK
     ctx.print(f"{args.provider}/{document}: {_label(older)} → {_label(newer)}")
@@ -202,7 +207,7 @@ def run_diff(args: argparse.Namespace, ctx: CliContext) -> ExitStatus:
     if unpaired:
         ctx.print(unpaired)
     language = summary_translation(args, ctx)
-    for change in changes if args.all else [c for c in changes if not c.diff.quiet]:
+    for change in readable if args.all else [c for c in readable if not c.diff.quiet]:
         _print_change(ctx, change, language)
     if quiet and not args.all:
         ctx.print("")
@@ -220,27 +225,73 @@ def unpaired_note(changes: list[AnalysedChange]) -> str | None:
             f"{MAX_PAIRED:,} are paired): they are shown as removed and added, not side by side.")
 
 
+def _section_dict(change: AnalysedChange) -> dict[str, object]:
+    """A section added or removed whole: its heading, where, topics, severity, summary and its clauses' places."""
+    return {"kind": str(change.kind), "section": change.diff.section,
+            "heading": change.said.heading if change.said is not None else None,
+            "clauses": len(change.parts), "relevant_clauses": sum(1 for part in change.parts if part.relevant),
+            "topics": list(change.topics), "severity": str(change.severity), "summary": change.summary,
+            "summary_parts": to_json_data(change.said)}
+
+
+SHOWN_CHARS = 20_000  # of one wording in the text output (the JSON gives it whole)
+KEPT_SHARE = 0.5  # a clause keeping less of its words than this reads as rewritten: both wordings whole
+_WORD = re.compile(r"\w+")
+
+
+def _shown(text: str) -> str:
+    """A wording as printed: whole up to :data:`SHOWN_CHARS`, then cut, saying how much more there is."""
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS]}… [{len(text) - SHOWN_CHARS:,} more characters; --json gives the whole text]"
+
+
 def _print_change(ctx: CliContext, change: AnalysedChange, language: Translation) -> None:
-    """A change with both wordings; a reworded clause marks the words that changed,
-    [-removed-] and {+added+}."""
+    """A change with both wordings; a reworded clause marks the words that changed, [-removed-]
+    and {+added+}, unless it was rewritten (both wordings whole); a moved clause is shown once; a
+    section added or removed whole is listed clause by clause."""
     where = f"Section {change.diff.section}" if change.diff.section else "Clause"
-    topics = f" [{', '.join(change.topics)}]" if change.topics else ""
+    if change.parts and change.said is not None and change.said.heading:
+        where = f"“{change.said.heading}”"  # its own heading, not the number of the section before it
     ctx.print("")
-    ctx.print(f"{where}: {change.diff.kind}, {change.severity}{topics}")
+    what = (f"section {change.kind}, {plural(len(change.parts), 'clause')}" if change.parts
+            else str(change.diff.kind))
+    weight = (f"{change.severity} [{', '.join(change.topics)}]" if change.relevant
+              else "not about AI training or data use")
+    ctx.print(f"{where}: {what}, {weight}")
     summary = said(change, language)
     if summary:
         ctx.print(f"  {summary}")
-    if change.diff.old_text is not None and change.diff.new_text is not None:
-        segments = change.highlights()
-        ctx.print("  before: " + "".join(s.old if s.op == "equal" else f"[-{s.old}-]" if s.old else ""
-                                         for s in segments))
-        ctx.print("  after:  " + "".join(s.new if s.op == "equal" else f"{{+{s.new}+}}" if s.new else ""
-                                         for s in segments))
+    old, new = change.diff.old_text, change.diff.new_text
+    if change.parts:
+        label = "after: " if change.kind is ChangeKind.ADDED else "before:"
+        for number, part in enumerate(change.parts):
+            text = (part.diff.new_text if change.kind is ChangeKind.ADDED else part.diff.old_text) or ""
+            mark = f" [{', '.join(part.topics)}]" if part.relevant else ""
+            ctx.print(f"  {label if number == 0 else ' ' * len(label)} {_shown(text)}{mark}")
         return
-    if change.diff.old_text:
-        ctx.print(f"  before: {change.diff.old_text}")
-    if change.diff.new_text:
-        ctx.print(f"  after:  {change.diff.new_text}")
+    if change.kind is ChangeKind.MOVED and old is not None and new is not None:
+        was = change.diff.old.section if change.diff.old is not None else None
+        moved = f" (was in Section {was})" if was and was != change.diff.section else ""
+        ctx.print(f"  moved, unchanged{moved}: {_shown(new)}")
+        return
+    if old is not None and new is not None:
+        segments = change.highlights()
+        kept = sum(len(_WORD.findall(s.old)) for s in segments if s.op == "equal")
+        if kept < KEPT_SHARE * min(len(_WORD.findall(old)), len(_WORD.findall(new))):
+            ctx.print("  (rewritten: both wordings whole, not marked word by word)")
+            ctx.print(f"  before: {_shown(old)}")
+            ctx.print(f"  after:  {_shown(new)}")
+            return
+        ctx.print("  before: " + _shown("".join(s.old if s.op == "equal" else f"[-{s.old}-]" if s.old else ""
+                                                for s in segments)))
+        ctx.print("  after:  " + _shown("".join(s.new if s.op == "equal" else f"{{+{s.new}+}}" if s.new else ""
+                                                for s in segments)))
+        return
+    if old:
+        ctx.print(f"  before: {_shown(old)}")
+    if new:
+        ctx.print(f"  after:  {_shown(new)}")
 
 
 def _pick_document(store: TermsStore, provider: str, document: str | None) -> str:

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guard.browser.paths import has_state_files, state_dir
+from guard.detect.link_hosts import link_host
 from guard.detect.observation import Observation
 from guard.detect.title_check import NO_EXTENSION, FrontTabs, Shown, any_focused, shown_titles, total_windows
 from guard.events import Signal
@@ -86,18 +87,19 @@ class BrowserTabs:
         labels = self._labels_of(states)
         found: list[Observation] = []
         current: dict[tuple[str, str], Observation] = {}
-        unsaid: set[tuple[str, str]] = set()  # listed, its page not yet said whether it shows its lobby
+        unsaid: dict[tuple[str, str], Observation] = {}  # listed, its page not yet said whether it shows its lobby
         for state, label in zip(states, labels, strict=True):
             browser = by_id(state.browser)
             shown = browser.name if browser is not None else state.browser
+            servers = _granted(rules, state)
             for entry in state.tabs:
                 tab = f"{label}/{entry.tab.id}"
-                providers = matched.providers(entry)
+                providers = matched.providers(entry, servers)
                 for provider_id in providers:
                     lobby = _lobby(rules, provider_id, entry, at)
-                    if lobby == "pending":
-                        unsaid.add((provider_id, tab))
                     obs = _tab_observation(provider_id, state, entry, tab, shown, at, lobby)
+                    if lobby == "pending":
+                        unsaid[(provider_id, tab)] = obs
                     if obs.meeting:  # a meeting tab that went back to its lobby has left the meeting
                         current[(provider_id, tab)] = obs
                     found.append(obs)
@@ -114,6 +116,8 @@ class BrowserTabs:
             relisted = key in held and key in unsaid and at - since < REATTACH_WAIT + LOBBY_WAIT
             if relisted or before.pid is not None and before.pid not in hosted and at - since < REATTACH_WAIT \
                     and _running(before.pid):
+                if relisted:  # the held meeting stands for it: not also the app open in a lobby
+                    found.remove(unsaid[key])
                 self._held[key] = (before, since)  # its host went with the background script, not the tab
                 found.append(replace(before, seen_at=at))
                 continue
@@ -161,7 +165,7 @@ class _Matches:
 
     def __init__(self) -> None:
         self.rules: DetectionRules | None = None
-        self._tabs: dict[tuple[str, str], list[str]] = {}
+        self._tabs: dict[tuple[str, str, str], list[str]] = {}
         self._notices: dict[tuple[str, str], list[str]] = {}
         self._names: dict[str, list[str]] = {}
 
@@ -171,12 +175,14 @@ class _Matches:
             self._tabs, self._notices, self._names = {}, {}, {}
         return self
 
-    def providers(self, entry: TabEntry) -> list[str]:
-        key = (entry.tab.url, entry.tab.title)
+    def providers(self, entry: TabEntry, servers: Mapping[str, frozenset[str]] | None = None) -> list[str]:
+        host = link_host(entry.tab.url) or ""
+        granted = (servers or {}).get(host, frozenset())
+        key = (entry.tab.url, entry.tab.title, ",".join(sorted(granted)))
         found = self._tabs.get(key)
         if found is None:
             assert self.rules is not None
-            found = self._tabs[key] = meeting_providers(self.rules, entry)
+            found = self._tabs[key] = meeting_providers(self.rules, entry, granted)
         return found
 
     def notice_features(self, provider_id: str, shown: str) -> list[str]:
@@ -195,14 +201,29 @@ class _Matches:
         return found
 
 
-def meeting_providers(rules: DetectionRules, entry: TabEntry) -> list[str]:
+def _granted(rules: DetectionRules, state: StateFile) -> dict[str, frozenset[str]]:
+    """The servers the user added in that browser's extension (host → services), of the catalog's self-hosted
+    services only: a server named for any other service is no site of it."""
+    granted: dict[str, frozenset[str]] = {}
+    for server in state.servers:
+        if server.provider in rules.self_hosted:
+            granted[server.host] = granted.get(server.host, frozenset()) | {server.provider}
+    return granted
+
+
+def meeting_providers(rules: DetectionRules, entry: TabEntry, granted: frozenset[str] = frozenset()) -> list[str]:
     """Providers whose meeting-link patterns match the tab's link, else whose tab-title patterns match,
     of the providers whose site the tab is on: a page elsewhere titled like a meeting (a Slack message
-    from someone named "Meet – abc-defg-hij") is not that service's meeting."""
+    from someone named "Meet – abc-defg-hij") is not that service's meeting. A self-hosted service's site
+    is its declared hosts and the servers the user added for it in the extension (``granted``: the services
+    added for the tab's host), whatever the extension claims: a room on such a server is known by its title."""
     by_url = [provider_id for provider_id, _url in rules.match_urls((entry.tab.url,))]
     if by_url:
         return list(dict.fromkeys(by_url))
-    on_site = set(entry.tab.providers)
+    host = link_host(entry.tab.url) or ""
+    on_site = {provider_id for provider_id in entry.tab.providers
+               if provider_id not in rules.self_hosted or provider_id in granted
+               or rules.on_web_host(provider_id, host)}
     return list(dict.fromkeys(match.provider_id for match in rules.match_browser_window(entry.tab.title)
                               if match.provider_id in on_site))
 
@@ -242,12 +263,13 @@ def _fronts(states: list[StateFile], matched: _Matches, rules: DetectionRules, a
             lobbies = lobbies_by_browser.setdefault(state.browser, [])
             windows_by_browser.setdefault(state.browser, []).append(state.windows)
             focus_by_browser.setdefault(state.browser, []).append(state.focused)
+        servers = _granted(rules, state)
         shown += [(entry.tab.title, providers) for entry in state.tabs  # a lobby confirms no meeting title
-                  if entry.tab.active and entry.tab.title and (providers := matched.providers(entry))
+                  if entry.tab.active and entry.tab.title and (providers := matched.providers(entry, servers))
                   and not any(_lobby(rules, provider, entry, at) for provider in providers)]
         lobbies += [(entry.tab.title, providers) for entry in state.tabs
                     if entry.tab.active and entry.tab.title and entry.tab.lobby
-                    and (providers := matched.providers(entry))]
+                    and (providers := matched.providers(entry, servers))]
     by_pid: dict[int, Shown] = {pid: shown_titles(tabs, total_windows(windows_by_pid[pid]),
                                                   any_focused(focus_by_pid[pid]), lobbies_by_pid[pid])
                                 for pid, tabs in tabs_by_pid.items()}

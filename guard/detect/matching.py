@@ -184,6 +184,10 @@ class DetectionRules:
     notetakers: frozenset[str] = frozenset()
     media_gated: frozenset[str] = frozenset()  # providers whose tabs and links count only with microphone or camera
     lobby_screens: frozenset[str] = frozenset()  # providers whose pages can show a lobby the extension tells
+    # services run on servers of their operators' own (any_host_url_patterns or device_window_titles): a user may add
+    # such a server in the extension's options page, and a tab there is that service's only on a server so added
+    self_hosted: frozenset[str] = frozenset()
+    web_hosts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # provider → its declared web hosts (*.x)
     url_patterns: PatternSet[str] = field(default_factory=PatternSet)
     url_hosts: LinkHosts = field(default_factory=LinkHosts)  # the prefilter in front of url_patterns
     web_titles: PatternSet[str] = field(default_factory=PatternSet)
@@ -219,6 +223,9 @@ class DetectionRules:
         rules.lobby_screens = frozenset(p.provider_id for p in providers
                                         if p.detect.get("web", {}).get("lobby_selectors")
                                         or p.detect.get("web", {}).get("lobby_texts"))
+        rules.self_hosted = frozenset(p.provider_id for p in providers
+                                      if p.detect.get("web", {}).get("any_host_url_patterns")
+                                      or p.detect.get("web", {}).get("device_window_titles"))
         gates = shipped_gates()
         for provider in providers:
             platform: Mapping[str, Any] = provider.detect.get(os_name, {})
@@ -242,12 +249,22 @@ class DetectionRules:
             for pattern in web.get("device_window_titles", ()):
                 rules.device_titles.add(provider.provider_id, pattern, checked=True)
             rules.url_excludes[provider.provider_id] = [checked_pattern(p) for p in web.get("url_excludes", ())]
+            if web.get("hosts"):
+                rules.web_hosts[provider.provider_id] = tuple(str(host) for host in web.get("hosts", ()))
             for pattern in provider.detect.get("participant_names", ()):
                 rules.participants.add(provider.provider_id, pattern, checked=True)
             notices = [(str(feature), str(words)) for feature, words in provider.detect.get("notices", ())]
             if notices:
                 rules.notices[provider.provider_id] = notices
         return rules
+
+    def on_web_host(self, provider_id: str, host: str) -> bool:
+        """Whether ``host`` (lower case) is one of ``provider_id``'s declared web hosts (``*.x``: x's subdomains)."""
+        for declared in self.web_hosts.get(provider_id, ()):
+            bare = declared.removeprefix("*.")
+            if host == bare or (declared.startswith("*.") and host.endswith("." + bare)):
+                return True
+        return False
 
     def match_process(self, name: str) -> list[ProcessMatch]:
         return self.processes.get(normalize_name(name), [])

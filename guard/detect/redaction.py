@@ -87,6 +87,9 @@ def _person_at(host: str, segments: list[str]) -> int | None:
         if kind == "organiser":
             if host.startswith("meet.") and len(segments) == 2 and _conference_id(segments[1]):
                 return 0
+            if (len(segments) == 3 and segments[0].translate(_UPPER) == "meet"
+                    and _conference_id(segments[2])):
+                return 1  # the simple URL's /meet/<user>/<id> form on the organisation's own host
             continue
         if not _on(host, hosts):
             continue
@@ -122,6 +125,41 @@ def personal_path(head: str) -> str:
             parts[index] = pseudonym(part)
             changed = True
     return f"{scheme}{sep}{rest[:slash]}{'/'.join(parts)}" if changed else head
+
+
+# A Teams join link's context names its organiser by their directory object id ("Oid"): written as JSON, or
+# percent-encoded once or twice (a launcher's url=). Each form's mark, and the quote that ends the value.
+_ORGANISER_IDS = (('"oid":"', '"'), ("%22oid%22%3a%22", "%22"), ("%2522oid%2522%253a%2522", "%2522"))
+
+
+def organiser_ids(url: str) -> str:
+    """``url`` with the organiser's object id in a Teams link's ``context`` (``{"Tid":"<tenant>","Oid":"<user>"}``,
+    as Attendee's meeting_url_utils.py reads it) cut to ``…``; the tenant stays. Linear: each mark's next place
+    is looked up again only once passed (common.js ``organiserIds`` does the same)."""
+    lowered = url.translate(_UPPER)
+    if "oid" not in lowered:
+        return url
+    nexts = [lowered.find(mark) for mark, _close in _ORGANISER_IDS]
+    out: list[str] = []
+    start = 0
+    while True:
+        best = -1
+        for index, found in enumerate(nexts):
+            if found != -1 and (best == -1 or found < nexts[best]):
+                best = index
+        if best == -1:
+            break
+        mark, close = _ORGANISER_IDS[best]
+        value_at = nexts[best] + len(mark)
+        end = lowered.find(close, value_at)
+        if end == -1:
+            break
+        out.append(url[start:value_at] + (REDACTED if end > value_at else ""))
+        start = end
+        nexts = [lowered.find(_ORGANISER_IDS[index][0], start) if found != -1 and found < start else found
+                 for index, found in enumerate(nexts)]
+    out.append(url[start:])
+    return "".join(out)
 
 
 def _sip_user(value: str) -> str:
@@ -254,11 +292,12 @@ def _drop_userinfo(url: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with secret values and e-mail addresses replaced by ``…``, a person's name or address in its
-    path by a pseudonym (:func:`personal_path`) and any ``user:password@`` removed."""
+    """``url`` with secret values, e-mail addresses and a Teams organiser's id replaced by ``…``, a person's
+    name or address in its path by a pseudonym (:func:`personal_path`) and any ``user:password@`` removed."""
     secrets = secret_keys()
     if url[:9].lower() == "conf:sip:":  # Lync's join link: the organiser's SIP address, its user cut
         url = url[:5] + _sip_user(url[5:])
+    url = organiser_ids(url)
     base, hash_sign, fragment = _drop_userinfo(url).partition("#")
     head, question, query = base.partition("?")
     shown = personal_path(head) + (question + _redact_params(query, secrets) if question else "")

@@ -15,6 +15,7 @@ from guard.desktop.gnome_extension import ExtensionState
 from guard.desktop.session import DesktopReport
 from guard.detect.desktop import Compositor, DesktopFacts, SessionType
 from guard.detect.observation import ProbeState, ProbeStatus
+from guard.paths import resources_dir
 from guard.presentation.browser_words import BrowserState, browser_state_words
 from guard.presentation.i18n import N_, _, labelled, listed, say
 
@@ -76,10 +77,14 @@ def _browser_tabs(browsers: Sequence[BrowserState] | None) -> Capability:
     said = [works.get(browser.state, False) for browser in browsers]
     state = True if True in said else None if None in said else False
     detail = listed(labelled(browser.browser, browser_state_words(browser.state)) for browser in browsers)
-    enable = _("set up the extension: Preferences, Browser extension, or “meeting-guard browser install”")
     states = {browser.state for browser in browsers}
-    mark = "" if state is not False else (_("✗ broken") if "host registration broken" in states else
-                                          _("✗ not set up") if "host not registered" in states else "")
+    if state is None:  # a host is registered and the extension has not connected: the next step is the extension
+        enable = _("add the extension to the browser from the folder {folder} (the README's “Browser integration” "
+                   "says how)").format(folder=resources_dir() / "extension")
+        return Capability("browser-tabs", label, None, detail, enable, _("waiting for the extension"))
+    enable = _("set up the extension: Preferences, Browser extension, or “meeting-guard browser install”")
+    mark = "" if state else (_("✗ broken") if "host registration broken" in states else
+                             _("✗ not set up") if "host not registered" in states else "")
     return Capability("browser-tabs", label, state, detail, "" if state else enable, mark)
 
 

@@ -3,6 +3,8 @@ ones marked. Pure: the terms tab lays the parts out."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from guard.presentation.i18n import N_, words_for
 from guard.presentation.wording import without_controls
 from guard.terms.analysis import AnalysedChange
@@ -35,6 +37,15 @@ def marked_wordings(change: AnalysedChange) -> tuple[Marked | None, Marked | Non
         return [(without_controls(sentence), sentence in keys) for sentence in sentences(text)]
 
     return mark(change.diff.old_text, gone), mark(change.diff.new_text, added)
+
+
+def clause_counts(changes: Sequence[AnalysedChange]) -> tuple[int, int]:
+    """(clause changes, those touching AI or data use) in ``changes``: a section added or removed
+    whole, shown as one change, counts each of its clauses."""
+    total = sum(change.clause_count for change in changes)
+    relevant = sum(sum(1 for part in change.parts if part.relevant) if change.parts else 1
+                   for change in changes if change.relevant)
+    return total, relevant
 
 
 def topic_names(change: AnalysedChange) -> str:

@@ -99,10 +99,12 @@ class TermsDoor:
 
     @blocking
     def compare_terms(self, old_sha256: str, new_sha256: str) -> list[AnalysedChange]:
-        """Blocks: reads two versions and aligns and classifies their clauses (big documents: a second)."""
+        """Blocks: reads two versions and aligns and classifies their clauses (big documents: a second);
+        a section added or removed whole is one change holding its clauses (guard.terms.sections)."""
         from guard.terms.analysis import analyse
+        from guard.terms.sections import readable_changes
 
-        return analyse(self._terms.get_text(old_sha256), self._terms.get_text(new_sha256))
+        return readable_changes(analyse(self._terms.get_text(old_sha256), self._terms.get_text(new_sha256)))
 
     @blocking
     def latest_terms_changes(self) -> TermsOverview:

@@ -153,3 +153,9 @@ class BrowserIntegration(Protocol):
 
     @property
     def problem(self) -> str | None: ...
+
+    @property
+    def servers(self) -> tuple[tuple[str, str], ...]: ...  # while connected: (host, service id) the user added
+
+    @property
+    def servers_refused(self) -> int: ...  # entries of the extension's server list the host refused

@@ -54,6 +54,12 @@ class AnalysedChange:
     gone: tuple[str, ...] = ()  # sentences only in the old wording
     added: tuple[str, ...] = ()  # sentences only in the new wording
     said: ChangeSummary | None = None  # the summary as values, said in the user's language when shown
+    parts: tuple[AnalysedChange, ...] = ()  # a section added or removed whole: its clauses (guard.terms.sections)
+
+    @property
+    def clause_count(self) -> int:
+        """How many clause changes this is (a section told as one counts its clauses)."""
+        return len(self.parts) or 1
 
     @property
     def relevant(self) -> bool:
@@ -78,7 +84,7 @@ class AnalysedChange:
     def to_clause_change(self) -> ClauseChange:
         return ClauseChange(topics=self.topics, old=self.diff.old_text, new=self.diff.new_text,
                             section=self.diff.section, summary=self.summary, severity=str(self.severity),
-                            kind=str(self.diff.kind), said=self.said)
+                            kind=str(self.diff.kind), said=self.said, clauses=self.clause_count)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": str(self.diff.kind), "section": self.diff.section, "topics": list(self.topics),
@@ -396,6 +402,10 @@ def analyse_diff(diff: ClauseDiff, old_keys: frozenset[str], new_keys: frozenset
 
 
 def relevant_changes(changes: list[AnalysedChange]) -> tuple[ClauseChange, ...]:
-    """The changes a user is told about (material first, then minor), as event values."""
+    """The changes a user is told about (material first, then minor), as event values; a section
+    added or removed whole is one of them (:func:`guard.terms.sections.readable_changes`)."""
+    from guard.terms.sections import readable_changes
+
+    changes = readable_changes(changes)
     ordered = [c for c in changes if c.material] + [c for c in changes if c.relevant and not c.material]
     return tuple(change.to_clause_change() for change in ordered)

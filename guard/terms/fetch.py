@@ -306,6 +306,17 @@ class Fetcher:
         except ValueError as error:
             raise TermsFetchError(FetchFailure.INVALID_URL, url, f"Could not fetch {url}: {_short(error)}.") from None
 
+    def resolves(self, host: str) -> bool:
+        """Whether the name server answers for the name ``host`` now (waited for at most the connect timeout): a
+        check tells an offline computer from sites whose own name servers fail by a name answered before."""
+        if literal_address(host) is not None:
+            return False  # an address asks no name server
+        try:
+            resolve_once(host, self._resolve_name, self.policy.connect_timeout)
+        except (OSError, ValueError):
+            return False
+        return True
+
     def _lookup(self, url: str, host: str, deadline: float, proxy: str | None = None) -> list[str]:
         """``host``'s addresses, looked up once and waited for at most the connect timeout; a
         failure is told as offline (or, for the proxy's name, as a proxy problem)."""

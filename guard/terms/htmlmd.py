@@ -42,6 +42,15 @@ _IGNORED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction, CData)
 
 # Characters that are only layout: removed, or turned into plain spaces.
 _INVISIBLE = CharMap(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# And the other characters that show nothing and say nothing in terms text, dropped in one linear pass (too many for
+# a CharMap): a page can put them inside a word ("tr<U+E0041>ain machine learning") so that its reader sees "train"
+# and the topic rules do not (the change read as a content licence, never as AI training). Tag characters, the
+# combining grapheme joiner, variation selectors, invisible operators, fillers, the Mongolian vowel separator,
+# interlinear annotation, shorthand and musical format controls, and the bidi controls (guard.text_controls), which
+# every path that shows terms text strips anyway.
+_HIDDEN = re.compile("[\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200e\u200f\u202a-\u202e\u2061-\u2064"
+                     "\u2066-\u2069\u3164\ufe00-\ufe0f\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                     "\U000e0000-\U000e007f\U000e0100-\U000e01ef]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _NEEDS_ESCAPE = re.compile(r"^(#|>|[-*+](?=\s)|\d+[.)](?=\s))")
 
@@ -50,8 +59,10 @@ _BREAK = "\u2028"  # a <br> (or a line of <pre>); newlines in the HTML source ar
 
 
 def normalise_text(text: str) -> str:
-    """NFC, no zero-width characters, single spaces; <br> line breaks kept, blank lines dropped."""
+    """NFC, no zero-width or other invisible characters, single spaces; <br> line breaks kept, blank lines dropped."""
     text = _INVISIBLE(unicodedata.normalize("NFC", text)).replace("\n", " ")
+    if not text.isascii():
+        text = _HIDDEN.sub("", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split(_BREAK))
     return "\n".join(line for line in lines if line)
 

@@ -66,6 +66,8 @@ class ChangeSummary:
     ``kind`` is the clause change's kind (``added``, ``removed``; any other reads as changed); ``whole_section``
     says an added or removed clause starts its section (a new section, not a new paragraph);
     ``before``/``now`` are the provider's sentences, cut at word ends, without quotation marks.
+    ``clauses`` above 1: a section added or removed whole, told as one change (``heading``: its
+    heading as written; ``clauses``: how many of its clauses touch the ``topics``).
     """
 
     kind: str
@@ -75,6 +77,8 @@ class ChangeSummary:
     before: str | None = None
     now: str | None = None
     whole_section: bool = False
+    heading: str | None = None
+    clauses: int = 1
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChangeSummary:
@@ -84,8 +88,9 @@ class ChangeSummary:
                        topics=tuple(_phrase(item) for item in data.get("topics", ())),
                        moves=tuple(_move(item) for item in data.get("moves", ())),
                        before=_opt(data.get("before")), now=_opt(data.get("now")),
-                       whole_section=bool(data.get("whole_section", False)))
-        except (KeyError, TypeError, AttributeError) as error:
+                       whole_section=bool(data.get("whole_section", False)),
+                       heading=_opt(data.get("heading")), clauses=int(data.get("clauses", 1)))
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
             raise ValueError(f"Not a change summary: {error!r}") from error
 
 

@@ -71,25 +71,32 @@ def say_summary(summary: ChangeSummary, translation: Translation | None = None) 
     said_before = _quoted(w, summary.before)
     said_now = _quoted(w, summary.now)
     section = summary.section or ""
+    heading = _quoted(w, summary.heading) if summary.clauses > 1 else None
     if summary.kind == "added":
-        if summary.whole_section and summary.section:
+        if heading:
+            subject = w.ngettext("A new section, {heading} ({count} clause on these topics),",
+                                 "A new section, {heading} ({count} clauses on these topics),", summary.clauses)
+        elif summary.whole_section and summary.section:
             subject = w.pgettext("terms change subject", "New Section {section}")
         elif summary.section:
             subject = w.pgettext("terms change subject", "A new paragraph in Section {section}")
         else:
             subject = w.pgettext("terms change subject", "A new clause")
-        subject = subject.format(section=section)
+        subject = subject.format(section=section, heading=heading, count=summary.clauses)
         head = (w.gettext("{subject} {moves}.").format(subject=subject, moves=_join(w, moves)) if moves
                 else w.gettext("{subject} was added.").format(subject=subject))
         body = w.gettext("{head} It says: {quote}").format(head=head, quote=said_now) if said_now else head
     elif summary.kind == "removed":
-        if summary.whole_section and summary.section:
+        if heading:
+            subject = w.ngettext("The section {heading} ({count} clause on these topics)",
+                                 "The section {heading} ({count} clauses on these topics)", summary.clauses)
+        elif summary.whole_section and summary.section:
             subject = w.pgettext("terms change subject", "Section {section}")
         elif summary.section:
             subject = w.pgettext("terms change subject", "A paragraph of Section {section}")
         else:
             subject = w.pgettext("terms change subject", "A clause")
-        subject = subject.format(section=section)
+        subject = subject.format(section=section, heading=heading, count=summary.clauses)
         head = (w.gettext("{subject} was removed: it {moves}.").format(subject=subject, moves=_join(w, moves))
                 if moves else w.gettext("{subject} was removed.").format(subject=subject))
         body = w.gettext("{head} It said: {quote}").format(head=head, quote=said_before) if said_before else head

@@ -9,7 +9,9 @@ computer is offline (no name server, no route) the first two hosts tried say so 
 not tried ("offline: N documents not checked"), without retries. One host alone failing so is
 *unreachable*, that host's documents fail and the others are checked (an archived document is read on
 the provider's page when the archive alone cannot be reached): a site's own name server (SERVFAIL), or a
-route to it cut, answers as an offline computer does, and must not stop the check.
+route to it cut, answers as an offline computer does, and must not stop the check. Two such hosts in a row
+after a page was read are taken for two sites' failures while the name server still answers for that page's
+host (asked once more), not for an offline computer.
 A host the name server says does not exist (a site gone, or blocked by this network's filter)
 fails alone and the check goes on; only when the first ``UNFOUND_HOSTS_OFFLINE`` hosts tried are
 all unknown, with no page reached (an offline Mac answers every name so), is the computer taken
@@ -81,17 +83,26 @@ class ArchiveSources:
 class _Unreached:
     """The hosts of one check that could not be reached (``FetchFailure.OFFLINE``: no name server answer, no
     route), with no page reached since: the first is *unreachable* (that host alone), a second makes the
-    computer offline. A host found unreachable is not asked again in the check."""
+    computer offline, unless the name server still answers for a host a page was read from in this check
+    (``resolves``): then those sites' own name servers fail (two sites a network filters, two providers' name
+    servers down), and the check goes on. A host found unreachable is not asked again in the check."""
 
-    def __init__(self) -> None:
+    def __init__(self, resolves: Callable[[str], bool] | None = None) -> None:
         self.hosts: list[str] = []  # in a row, no page reached since
         self.known: set[str] = set()  # every host found unreachable in this check
+        self.answered: str | None = None  # the host of the last page read in this check
+        self._resolves = resolves
 
     def kind(self, kind: str, host: str) -> str:
         """The kind to record for a failure of ``kind`` at ``host``."""
         if kind != NOT_CHECKED_OFFLINE:
             return kind
-        return NOT_CHECKED_OFFLINE if any(seen != host for seen in self.hosts) else UNREACHABLE
+        if not any(seen != host for seen in self.hosts):
+            return UNREACHABLE
+        if self.answered is not None and self._resolves is not None and self._resolves(self.answered):
+            self.hosts = [seen for seen in self.hosts if seen == host]  # online: a new run starts with this host
+            return UNREACHABLE
+        return NOT_CHECKED_OFFLINE
 
     def failed(self, host: str) -> None:
         """Note ``host`` unreachable."""
@@ -104,8 +115,10 @@ class _Unreached:
         """Two hosts in a row could not be reached: the computer is taken to be offline."""
         return len(self.hosts) >= 2
 
-    def reached(self) -> None:
+    def reached(self, host: str | None = None) -> None:
         self.hosts.clear()
+        if host is not None:
+            self.answered = host
 
 
 @dataclass(frozen=True)
@@ -188,7 +201,7 @@ class TermsWatcher:
             sharing[document.url].append(document)
         fetched: dict[str, _Fetched] = {}  # one request per URL in this check
         unfound: set[str] = set()  # hosts the name server did not know, while no page was reached yet
-        unreached = _Unreached()
+        unreached = _Unreached(getattr(self.fetcher, "resolves", None))
         reached = False
         for document in selected:
             if not self.network_enabled:
@@ -211,7 +224,7 @@ class TermsWatcher:
                     report.offline = len(unfound) >= UNFOUND_HOSTS_OFFLINE
                 elif check.result is not FetchResult.FAILED:
                     reached = True
-                    unreached.reached()
+                    unreached.reached(self._host(document, archive=check.source == "archive"))
             report.checks.append(check)
             if progress is not None:
                 progress(len(report.checks), len(selected), check)

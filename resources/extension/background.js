@@ -8,6 +8,11 @@
  * in a meeting page: an AI or recording notice, or a participant named like a note-taker bot; and whether the
  * page shows its pre-join or lobby screen (a tab flag, `lobby`). Links lose their secrets
  * (passcodes, tokens) before they are sent. It sends nothing anywhere but to the app's host.
+ *
+ * Servers the user added (options.js: a self-hosted Jitsi or BigBlueButton, each host granted on the user's
+ * click): a granted host is that service's site, its content script is registered there, and the app is told the
+ * list (`servers` in `hello` and `state`). Only a host both stored and granted counts; the browser withdrawing
+ * the grant (permissions.onRemoved) drops it.
  */
 "use strict";
 
@@ -33,12 +38,88 @@
   // tab id -> whether its page said it shows its pre-join or lobby screen (absent: not said yet)
   const lobbies = new Map();
   const LOBBY_PROVIDERS = new Set((DATA.lobbies || []).map((lobby) => lobby.provider));
+  const SERVER_SCRIPT = "mpg-server-"; // the id prefix of the content scripts registered on added servers
+  const CONTENT_FILES = ["data.js", "common.js", "content.js"];
+  let servers = new Map(); // host -> service id: the servers the user added and granted
+
+  function origin(host) {
+    return "https://" + host + "/*";
+  }
+
+  /** The servers both stored (by the options page) and granted (the browser's permission), as a list to send. */
+  function serverList() {
+    return Array.from(servers, ([host, provider]) => ({ host: host, provider: provider }));
+  }
+
+  /** Read the stored servers again, keep the granted ones, register the content script on each (and in its open
+   * tabs when newly added) and unregister it from any other; true when the list changed. */
+  async function loadServers() {
+    let stored = [];
+    let granted = [];
+    try {
+      stored = (await api.storage.local.get("servers")).servers;
+      granted = (await api.permissions.getAll()).origins || [];
+    } catch (error) {
+      stored = [];
+    }
+    const clean = MPG.cleanServers(stored);
+    const origins = new Set(granted);
+    const kept = clean.servers.filter((server) => origins.has(origin(server.host)));
+    const before = JSON.stringify(serverList());
+    servers = new Map(kept.map((server) => [server.host, server.provider]));
+    if (clean.dropped > 0) { // the options page says which; the app is told the list as kept
+      console.warn("Meeting Privacy Guard: " + clean.dropped + " stored servers not used (bad names or over the cap)");
+    }
+    await registerScripts(kept);
+    return JSON.stringify(serverList()) !== before;
+  }
+
+  async function registerScripts(kept) {
+    if (!api.scripting || !api.scripting.registerContentScripts) {
+      return;
+    }
+    try {
+      const registered = await api.scripting.getRegisteredContentScripts();
+      const wanted = new Map(kept.map((server) => [SERVER_SCRIPT + server.host, server.host]));
+      const stale = registered.map((script) => script.id)
+        .filter((id) => id.startsWith(SERVER_SCRIPT) && !wanted.has(id));
+      if (stale.length > 0) {
+        await api.scripting.unregisterContentScripts({ ids: stale });
+      }
+      const have = new Set(registered.map((script) => script.id));
+      const added = Array.from(wanted).filter(([id]) => !have.has(id));
+      if (added.length > 0) {
+        await api.scripting.registerContentScripts(added.map(([id, host]) => ({
+          id: id, matches: [origin(host)], js: CONTENT_FILES, runAt: "document_idle", persistAcrossSessions: true,
+        })));
+      }
+      for (const [, host] of added) { // a tab already open there: the script runs in it now, not at its next load
+        const tabs = await api.tabs.query({ url: origin(host) });
+        for (const tab of tabs) {
+          api.scripting.executeScript({ target: { tabId: tab.id }, files: CONTENT_FILES }).catch(() => undefined);
+        }
+      }
+    } catch (error) {
+      // a browser without dynamic content scripts: tabs there are still told by their link and title
+    }
+  }
+
+  let serversRead = loadServers();
+
+  function serversChanged() {
+    serversRead = loadServers().then((changed) => {
+      if (changed) {
+        sendFullState();
+      }
+      return changed;
+    }, () => false);
+  }
 
   function describe(tab) {
     if (!tab || typeof tab.url !== "string" || tab.incognito) {
       return null;
     }
-    const providers = MPG.meetingProviders(tab.url, tab.title || "");
+    const providers = MPG.meetingProviders(tab.url, tab.title || "", servers);
     if (providers.length === 0) {
       return null;
     }
@@ -134,6 +215,7 @@
   }
 
   async function sendFullState() {
+    await serversRead;
     let tabs = [];
     try {
       tabs = await api.tabs.query({});
@@ -152,7 +234,7 @@
         list.push(described);
       }
     }
-    const state = { type: "state", tabs: list };
+    const state = { type: "state", tabs: list, servers: serverList() };
     if (seen !== null) {
       state.windows = seen.count;
       state.focused = seen.focused;
@@ -216,7 +298,11 @@
       void (api.runtime.lastError); // read, so Chromium does not log it as unchecked
       scheduleReconnect();
     });
-    opened.postMessage({ type: "hello", version: DATA.version, browser: BROWSER });
+    serversRead.then(() => {
+      if (port === opened) {
+        send({ type: "hello", version: DATA.version, browser: BROWSER, servers: serverList() });
+      }
+    });
     sendFullState();
   }
 
@@ -285,7 +371,7 @@
     } else if (changeInfo.status === "complete" && tab && typeof tab.url === "string") {
       // A "loading" event can reach this script after the page's answer (events queued while a service worker
       // starts, as at browser start): ask again once the page has loaded, or the tab would wait unsaid.
-      askLobby(tabId, MPG.meetingProviders(tab.url, tab.title || ""));
+      askLobby(tabId, MPG.meetingProviders(tab.url, tab.title || "", servers));
     }
     update(tab);
   });
@@ -297,6 +383,22 @@
   api.tabs.onActivated.addListener((info) => {
     // The tab that went to the background changes too: look at every tab of that window.
     api.tabs.query({ windowId: info.windowId }).then((tabs) => tabs.forEach(update), () => undefined);
+  });
+
+  // The options page stores a server once the user granted its host; the browser's own settings can withdraw it.
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && changes.servers) {
+      serversChanged();
+    }
+  });
+  api.permissions.onAdded.addListener(() => serversChanged());
+  api.permissions.onRemoved.addListener((removed) => {
+    const gone = new Set(removed.origins || []);
+    api.storage.local.get("servers").then((stored) => {
+      const list = Array.isArray(stored.servers) ? stored.servers : [];
+      const left = list.filter((server) => !(server && gone.has(origin(server.host))));
+      return left.length === list.length ? serversChanged() : api.storage.local.set({ servers: left });
+    }).catch(() => serversChanged());
   });
 
   connect();

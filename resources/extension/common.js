@@ -175,6 +175,9 @@
         if (host.startsWith("meet.") && segments.length === 2 && conferenceId(segments[1])) {
           return 0;
         }
+        if (segments.length === 3 && asciiLower(segments[0]) === "meet" && conferenceId(segments[2])) {
+          return 1;
+        }
         continue;
       }
       if (!(rule.hosts || []).some((domain) => host === domain || host.endsWith("." + domain))) {
@@ -245,6 +248,42 @@
     return user && aName(user) ? value.slice(0, start) + pseudonym(user) + value.slice(end) : value;
   }
 
+  // A Teams join link's context names its organiser ("Oid"): as JSON, or percent-encoded once or twice.
+  const ORGANISER_IDS = [['"oid":"', '"'], ["%22oid%22%3a%22", "%22"], ["%2522oid%2522%253a%2522", "%2522"]];
+
+  /** The organiser's object id in a Teams link's context cut (guard/detect/redaction.py organiser_ids). */
+  function organiserIds(url) {
+    const lowered = asciiLower(url);
+    if (!lowered.includes("oid")) {
+      return url;
+    }
+    let nexts = ORGANISER_IDS.map(([mark]) => lowered.indexOf(mark));
+    let out = "";
+    let start = 0;
+    for (;;) {
+      let best = -1;
+      nexts.forEach((found, index) => {
+        if (found !== -1 && (best === -1 || found < nexts[best])) {
+          best = index;
+        }
+      });
+      if (best === -1) {
+        break;
+      }
+      const [mark, close] = ORGANISER_IDS[best];
+      const valueAt = nexts[best] + mark.length;
+      const end = lowered.indexOf(close, valueAt);
+      if (end === -1) {
+        break;
+      }
+      out += url.slice(start, valueAt) + (end > valueAt ? REDACTED : "");
+      start = end;
+      nexts = nexts.map((found, index) => (found !== -1 && found < start
+        ? lowered.indexOf(ORGANISER_IDS[index][0], start) : found));
+    }
+    return out + url.slice(start);
+  }
+
   function redactParams(text) {
     if (text.indexOf("=") === -1 && text.toLowerCase().indexOf("%3d") === -1) {
       return text;
@@ -305,7 +344,7 @@
       return "";
     }
     const conf = url.slice(0, 9).toLowerCase() === "conf:sip:" ? url.slice(0, 5) + sipUser(url.slice(5)) : url;
-    const clean = dropUserinfo(conf);
+    const clean = dropUserinfo(organiserIds(conf));
     const hash = clean.indexOf("#");
     const base = hash === -1 ? clean : clean.slice(0, hash);
     const question = base.indexOf("?");
@@ -347,26 +386,113 @@
   }
 
   const MEETINGS = new Map(DATA.meetings.map((rule) => [rule.provider, rule]));
+  const SELF_HOSTED = new Set((DATA.selfHosted || []).map((service) => service.provider));
+  // A server's host name as guard/browser/messages.py SERVER_HOST reads it: lowercase ASCII labels (an IDN in its xn--
+  // form), two or more, the last of letters. Each label is one bounded run of one class: linear.
+  const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+  const LAST_LABEL = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+  function hostName(host) {
+    if (typeof host !== "string" || host.length > LIMITS.serverHost) {
+      return false;
+    }
+    const labels = host.split(".");
+    return labels.length >= 2 && labels.length <= 127 && labels.every((label) => LABEL.test(label))
+      && LAST_LABEL.test(labels[labels.length - 1]);
+  }
+
+  /** The host name of a server the user typed ("jitsi.example.org" or "https://jitsi.example.org/room"), or an
+   * object ``{error}`` saying why it is none: https only, a host name (no wildcard, port, user name or address). */
+  function serverHost(typed) {
+    const text = typeof typed === "string" ? typed.trim() : "";
+    if (text === "" || text.length > LIMITS.url) {
+      return { error: "empty" };
+    }
+    if (text.includes("*")) {
+      return { error: "wildcard" };
+    }
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(text);
+    if (scheme && scheme[0].toLowerCase() !== "https:") {
+      return { error: "not-https" };
+    }
+    let parsed;
+    try {
+      parsed = new URL(scheme ? text : "https://" + text);
+    } catch (error) {
+      return { error: "not-a-host" };
+    }
+    if (parsed.port !== "" || parsed.username !== "" || parsed.password !== "") {
+      return { error: "port-or-user" };
+    }
+    const host = parsed.hostname.toLowerCase().replace(/\.$/, "");
+    if (!hostName(host)) {
+      return { error: "not-a-host" };
+    }
+    if (providersForUrl("https://" + host + "/").length > 0) {
+      return { error: "known" };
+    }
+    return { host: host };
+  }
+
+  /** The servers in ``list`` (what storage or a message holds: ``[{host, provider}]``) that may be used: a host name
+   * not the catalog's, a self-hosted service of the catalog, each host once, at most LIMITS.servers; ``dropped``
+   * counts the rest. */
+  function cleanServers(list) {
+    const servers = [];
+    let dropped = 0;
+    const hosts = new Set();
+    for (const item of Array.isArray(list) ? list : []) {
+      const host = item && typeof item.host === "string" ? item.host : "";
+      const ok = item && hostName(host) && SELF_HOSTED.has(item.provider) && !hosts.has(host)
+        && providersForUrl("https://" + host + "/").length === 0;
+      if (!ok || servers.length >= LIMITS.servers) {
+        dropped += 1;
+        continue;
+      }
+      hosts.add(host);
+      servers.push({ host: host, provider: item.provider });
+    }
+    return { servers: servers, dropped: dropped };
+  }
+
+  /** The service a server the user added runs, for this link (``[]`` on any other host); ``servers``: host -> id. */
+  function serverProviders(url, servers) {
+    if (!servers || servers.size === 0) {
+      return [];
+    }
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      return [];
+    }
+    const provider = parsed.protocol === "https:" ? servers.get(parsed.hostname.toLowerCase()) : undefined;
+    return provider === undefined ? [] : [provider];
+  }
 
   function containsAll(pieces, text) {
     return pieces.every((piece) => text.includes(piece));
   }
 
-  /** Providers for which this tab shows a meeting page: its host is theirs, and its link (or its title)
-   * contains every fixed piece of one of their patterns. Other pages of a meeting host are not reported. */
-  function meetingProviders(url, title) {
+  /** Providers for which this tab shows a meeting page: its host is theirs (or a server the user added for them:
+   * ``servers``, host -> id), and its link (or its title) contains every fixed piece of one of their patterns (on an
+   * added server, of their patterns for any host too). Other pages of a meeting host are not reported. */
+  function meetingProviders(url, title, servers) {
     const hostProviders = providersForUrl(url);
-    if (hostProviders.length === 0) {
+    const added = hostProviders.length === 0 ? serverProviders(url, servers) : [];
+    if (hostProviders.length === 0 && added.length === 0) {
       return [];
     }
     const link = cap(url, LIMITS.url).toLowerCase();
     const shown = normalise(title || "");
-    return hostProviders.filter((provider) => {
+    return hostProviders.concat(added).filter((provider) => {
       const rule = MEETINGS.get(provider);
       return rule !== undefined && (rule.url.some((pieces) => containsAll(pieces, link))
-        || rule.title.some((pieces) => containsAll(pieces, shown)));
+        || rule.title.some((pieces) => containsAll(pieces, shown))
+        || (added.length > 0 && (rule.anyHostUrl || []).some((pieces) => containsAll(pieces, link))));
     });
   }
 
-  root.MPG = Object.freeze({ cut, cap, plain, normalise, redactUrl, providersForUrl, meetingProviders });
+  root.MPG = Object.freeze({ cut, cap, plain, normalise, redactUrl, providersForUrl, meetingProviders, serverHost,
+    cleanServers, serverProviders });
 })(globalThis);

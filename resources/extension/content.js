@@ -1,4 +1,5 @@
-/* Meeting Privacy Guard: the content script, on the catalog's meeting pages only.
+/* Meeting Privacy Guard: the content script, on the catalog's meeting pages only (and on the servers the user added
+ * in the options page, registered there by background.js once the user granted each host).
  *
  * It looks for two things a participant needs to know and reports them to the background
  * script, which tells the app on this computer:
@@ -23,7 +24,7 @@
  */
 "use strict";
 
-(function () {
+(function main() {
   const root = globalThis;
   if (root.MPG_CONTENT_LOADED) {
     return;
@@ -36,8 +37,21 @@
   // script runs in its own world, where page scripts cannot define or read this.
   const bench = root.MPG_BENCH || null;
   const api = root.browser || root.chrome;
-  const providers = bench ? bench.providers : MPG.providersForUrl(location.href);
+  const providers = bench ? bench.providers : root.MPG_SERVER_PROVIDERS || MPG.providersForUrl(location.href);
   if (providers.length === 0) {
+    if (!bench && api.storage && root.MPG_SERVER_PROVIDERS === undefined) {
+      // Registered on a server the user added (background.js): the stored list says which service runs there, and
+      // this runs again knowing it.
+      root.MPG_SERVER_PROVIDERS = [];
+      api.storage.local.get("servers").then((stored) => {
+        const listed = MPG.cleanServers(stored.servers).servers.map((server) => [server.host, server.provider]);
+        root.MPG_SERVER_PROVIDERS = MPG.serverProviders(location.href, new Map(listed));
+        if (root.MPG_SERVER_PROVIDERS.length > 0) {
+          root.MPG_CONTENT_LOADED = false;
+          main();
+        }
+      }, () => undefined);
+    }
     return;
   }
 

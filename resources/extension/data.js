@@ -1012,6 +1012,77 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "- bigbluebutton -"
         ]
+      ],
+      "anyHostUrl": [
+        [
+          "https://",
+          "/bigbluebutton/api/join?checksum="
+        ],
+        [
+          "https://",
+          "/bigbluebutton/api/join?",
+          "&checksum="
+        ],
+        [
+          "https://",
+          "/html5client/join?sessiontoken="
+        ],
+        [
+          "https://",
+          "/html5client/join?",
+          "&sessiontoken="
+        ],
+        [
+          "https://",
+          "/rooms/",
+          "/join"
+        ],
+        [
+          "https://",
+          "/b/"
+        ],
+        [
+          "https://",
+          "bbb"
+        ],
+        [
+          "https://",
+          "bbb",
+          "/b/"
+        ],
+        [
+          "https://",
+          "bbb",
+          "/gl/"
+        ],
+        [
+          "https://",
+          "bigbluebutton"
+        ],
+        [
+          "https://",
+          "bigbluebutton",
+          "/b/"
+        ],
+        [
+          "https://",
+          "bigbluebutton",
+          "/gl/"
+        ],
+        [
+          "https://",
+          "greenlight"
+        ],
+        [
+          "https://",
+          "greenlight",
+          "/b/"
+        ],
+        [
+          "https://",
+          "greenlight",
+          "/gl/"
+        ]
       ]
     },
     {
@@ -1374,6 +1445,32 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "| jitsi meet"
+        ]
+      ],
+      "anyHostUrl": [
+        [
+          "https://",
+          "#config."
+        ],
+        [
+          "https://",
+          "#interfaceconfig."
+        ],
+        [
+          "https://",
+          "#userinfo."
+        ],
+        [
+          "https://",
+          "&config."
+        ],
+        [
+          "https://",
+          "&interfaceconfig."
+        ],
+        [
+          "https://",
+          "&userinfo."
         ]
       ]
     },
@@ -2033,6 +2130,14 @@ globalThis.MPG_DATA = Object.freeze({
           "meet%2"
         ],
         [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
+          "meet/"
+        ],
+        [
+          "https://teams.live.com/dl/launcher/launcher.html?url=",
+          "meet%2"
+        ],
+        [
           "https://teams.live.com/meet/"
         ],
         [
@@ -2344,7 +2449,19 @@ globalThis.MPG_DATA = Object.freeze({
           "https://meet.lync.com/"
         ]
       ],
-      "title": []
+      "title": [],
+      "anyHostUrl": [
+        [
+          "https://meet."
+        ],
+        [
+          "https://",
+          "oin?uri=sip%3",
+          "conf%3",
+          "focus%3",
+          "id%3"
+        ]
+      ]
     },
     {
       "provider": "slack",
@@ -3830,6 +3947,20 @@ globalThis.MPG_DATA = Object.freeze({
       ]
     }
   ],
+  "selfHosted": [
+    {
+      "provider": "bigbluebutton",
+      "name": "BigBlueButton"
+    },
+    {
+      "provider": "jitsi-meet",
+      "name": "Jitsi Meet"
+    },
+    {
+      "provider": "skype-for-business",
+      "name": "Skype for Business"
+    }
+  ],
   "lobbies": [
     {
       "provider": "8x8",
@@ -3902,6 +4033,8 @@ globalThis.MPG_DATA = Object.freeze({
     "participant": 100,
     "tabs": 200,
     "windows": 1000,
+    "servers": 50,
+    "serverHost": 253,
     "matchText": 20000,
     "containerText": 2000,
     "nodesPerContainer": 500,

@@ -127,7 +127,8 @@ def main() -> None:
                 "scan_vs_psutil": ms["scan_json"] / ms["psutil_scan"],
                 "scan_with_client_vs_psutil": ms["scan_json_with_client"] / ms["psutil_scan"],
                 "providers_vs_python": ms["providers"] / ms["python_pass"],
-                "providers_vs_psutil": ms["providers"] / ms["psutil_scan"]}
+                "providers_vs_psutil": ms["providers"] / ms["psutil_scan"],
+                "consent_list_vs_python": ms["consent_list"] / ms["python_pass"]}
 
     wall_ratios = ratios(wall)
     print(json.dumps({

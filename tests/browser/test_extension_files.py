@@ -31,14 +31,18 @@ def test_shipped_extension_files_match_the_catalog(shipped):
 def test_manifest_asks_only_for_native_messaging_and_the_catalogs_meeting_hosts(shipped):
     data = manifest()
     assert data["manifest_version"] == 3
-    assert data["permissions"] == ["nativeMessaging"]
+    # scripting and storage serve the servers the user adds (options page): a host asked for one at a time
+    assert data["permissions"] == ["nativeMessaging", "scripting", "storage"]
+    assert data["optional_host_permissions"] == ["https://*/*"], "granted per host on the user's click, never whole"
+    assert data["options_ui"] == {"page": "options.html", "open_in_tab": True}
+    assert (EXTENSION / "options.html").is_file() and (EXTENSION / "options.js").is_file()
     hosts = data["host_permissions"]
     assert hosts == [rule.match_pattern() for rule, _providers in generate.meeting_hosts(shipped)]
     assert all(re.fullmatch(r"(https|\*)://(\*\.)?[a-z0-9.-]+\.[a-z]+/\*", host) for host in hosts), hosts
     (content,) = data["content_scripts"]
     assert content["matches"] == hosts and content["js"] == ["data.js", "common.js", "content.js"]
     assert data["incognito"] == "not_allowed"
-    for loosening in ("optional_permissions", "optional_host_permissions", "externally_connectable",
+    for loosening in ("optional_permissions", "externally_connectable",
                       "web_accessible_resources", "content_security_policy", "update_url"):
         assert loosening not in data, loosening
 
@@ -69,6 +73,15 @@ NETWORK_APIS = ("fetch", "XMLHttpRequest", "WebSocket", "sendBeacon", "EventSour
 @pytest.mark.parametrize("path", sorted(EXTENSION.glob("*.js")), ids=lambda p: p.name)
 def test_extension_script_reaches_nothing_but_the_native_host(path):
     code = re.sub(r"/\*.*?\*/|//[^\n]*", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    # A server the user added is named by its host: "https://" + host, its permission's origin, and nothing fetched
+    code = code.replace('"https://" + ', "")
+    if path.name == "background.js":  # the content script registered on a granted server: our own files only
+        assert set(re.findall(r"scripting\.(\w+)", code)) <= {"registerContentScripts", "getRegisteredContentScripts",
+                                                              "unregisterContentScripts", "executeScript"}
+        assert re.findall(r"files: (\w+)", code) == ["CONTENT_FILES"] and \
+            'const CONTENT_FILES = ["data.js", "common.js", "content.js"];' in code
+        code = re.sub(r"scripting\.(registerContentScripts|getRegisteredContentScripts|unregisterContentScripts|"
+                      r"executeScript)\b", "", code)
     used = [api for api in NETWORK_APIS if api in code]
     assert used == [], f"{path.name} uses {used}"
     if path.name == "service-worker.js":

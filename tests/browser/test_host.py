@@ -308,3 +308,47 @@ def test_a_state_folder_in_a_shared_sticky_folder_is_used_and_the_shared_folder_
     private_state_folder(folder)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+
+
+def test_the_host_keeps_the_servers_the_user_added_in_the_extension(host):
+    added = [{"host": "jitsi.example.test", "provider": "jitsi-meet"},
+             {"host": "bbb.example.test", "provider": "bigbluebutton"}]
+    host.send({"type": "hello", "version": "0.1.0", "browser": "chromium", "servers": added[:1]})
+    assert host.reply()["type"] == "hello"
+    state = host.wait_state(lambda s: s["servers"] == added[:1])
+    assert state["servers_refused"] == 0
+    host.send({"type": "state", "tabs": [tab(3)], "servers": added})
+    state = host.wait_state(lambda s: s["servers"] == added and tab_ids(s) == [3])
+    host.send({"type": "state", "tabs": [tab(3)], "servers": []})  # the user removed them in the browser
+    host.wait_state(lambda s: s["servers"] == [])
+
+
+def test_a_flood_of_servers_or_bad_names_is_cut_and_said_and_the_tabs_kept_hostile(host):
+    bad = [{"host": "*.example.test", "provider": "jitsi-meet"}, {"host": "meet.example.test:8443", "provider": "x"},
+           {"host": "127.0.0.1", "provider": "jitsi-meet"}, {"host": "EXAMPLE.test", "provider": "jitsi-meet"},
+           {"host": "a\u202eb.test", "provider": "jitsi-meet"}, {"host": "x" * 300 + ".test", "provider": "jitsi-meet"},
+           {"host": "ok.example.test", "provider": "Not An Id"}, "ok.example.test", None, ["a", "b"],
+           {"host": "dup.example.test", "provider": "jitsi-meet"},
+           {"host": "dup.example.test", "provider": "jitsi-meet"}]
+    flood = [{"host": f"s{n}.example.test", "provider": "bigbluebutton"} for n in range(1000)]  # what fits in 64 KB
+    host.send({"type": "state", "tabs": [tab(5)], "servers": bad + flood})
+    state = host.wait_state(lambda s: tab_ids(s) == [5])
+    kept = [server["host"] for server in state["servers"]]
+    assert kept == ["dup.example.test"] + [f"s{n}.example.test" for n in range(limits.SERVERS - 1)]
+    assert state["servers_refused"] == len(bad) - 1 + len(flood) - (limits.SERVERS - 1)
+    host.send({"type": "state", "tabs": [tab(5)], "servers": "every host"})
+    state = host.wait_state(lambda s: s["servers_refused"] == 1)
+    assert state["servers"] == [] and tab_ids(state) == [5]
+    assert host.close() == 0
+    said = host.stderr()
+    assert "the extension named 1012 servers; kept 50, refused 962" in said
+    assert f"over the cap of {limits.SERVERS}" in said
+
+
+def test_ten_thousand_servers_in_one_state_message_are_cut_to_the_cap_hostile():
+    from guard.browser.messages import parse
+
+    flood = [{"host": f"s{n}.example.test", "provider": "jitsi-meet"} for n in range(10_000)]
+    message = parse(json.dumps({"type": "state", "tabs": [tab(1)], "servers": flood}).encode())
+    assert len(message.servers.kept) == limits.SERVERS and message.servers.refused == 10_000 - limits.SERVERS
+    assert [info.id for info in message.tabs] == [1]

@@ -49,3 +49,15 @@ def test_a_name_in_the_path_is_cut_where_links_are_stored():
 
     kept = link_without_secrets("https://meet.litwareinc.com/kenmyer/071200") or ""
     assert "kenmyer" not in kept and kept.endswith("/071200")
+
+
+def test_a_teams_organisers_id_is_cut_and_the_meeting_stays_the_same():
+    from guard.detect.identity import same_address
+
+    link = ("https://teams.microsoft.com/l/meetup-join/19%3ameeting_ZjZkY2Y3ZmQtNDdj%40thread.v2/0?context=%7b%22Tid"
+            "%22%3a%222d538e64%22%2c%22Oid%22%3a%22cf032064-55b4-433b-894f-910ed0f72e62%22%7d")
+    shown = redact_url(link)
+    assert "cf032064" not in shown and "2d538e64" in shown and same_address(shown, link)
+    hostile = ("https://teams.microsoft.com/l/meetup-join/x?context=" + "%22Oid%22%3a%22abc%22" * 20_000
+               + "%22Oid%22%3a%22")
+    assert redact_url(hostile).count("%22Oid%22%3a%22…%22") == 20_000

@@ -26,10 +26,15 @@ def test_store_zips_carry_each_stores_manifest(tmp_path):
         assert firefox_manifest["browser_specific_settings"]["gecko"]["id"] == ids.GECKO_ID
         for manifest in (chrome_manifest, firefox_manifest):
             assert manifest["manifest_version"] == 3 and manifest["version"] == __version__
-            assert manifest["permissions"] == ["nativeMessaging"] and len(manifest["description"]) <= 132
+            assert manifest["permissions"] == ["nativeMessaging", "scripting", "storage"]
+            assert len(manifest["description"]) <= 132
+            # the servers the user adds: asked per host in the options page, which both zips carry
+            assert manifest["optional_host_permissions"] == ["https://*/*"]
+            assert manifest["options_ui"] == {"page": "options.html", "open_in_tab": True}
         names = set(chrome.namelist())
-        assert {"data.js", "common.js", "background.js", "content.js", "service-worker.js",
-                "icons/icon-128.png"} <= names
+        assert {"data.js", "common.js", "background.js", "content.js", "service-worker.js", "options.html",
+                "options.js", "icons/icon-128.png"} <= names
+        assert {"options.html", "options.js"} <= set(firefox.namelist())
         assert "service-worker.js" not in firefox.namelist()
         for archive in (chrome, firefox):
             for name in archive.namelist():

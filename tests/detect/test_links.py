@@ -69,3 +69,12 @@ def test_a_new_process_with_the_same_pid_starts_afresh():
     assert tracker.observations(_links(tracker), later, shown=set(), held=set()) == []
     reused = (100, later.timestamp(), 100, "chromium", (JITSI,))
     assert tracker.observations(tracker.pending([reused]), later, shown=set(), held=set())
+
+
+def test_a_personal_rooms_link_is_reported_without_its_owners_name():
+    tracker = CommandLineLinks()
+    room = ("webex", "https://acme.webex.com/meet/ada.lovelace")
+    links = tracker.pending([(100, STARTED.timestamp(), 100, "chromium", (room,))])
+    (obs,) = tracker.observations(links, STARTED + timedelta(seconds=5), shown=set(), held=set())
+    assert "lovelace" not in (obs.url or "") and "lovelace" not in obs.detail
+    assert (obs.url or "").startswith("https://acme.webex.com/meet/redacted-")

@@ -81,6 +81,26 @@ def test_whitespace_and_invisible_characters_are_normalised() -> None:
     assert extract(html, ("main",)).markdown == "Zoom will not use café data.\n"
 
 
+# Audit 15: only six zero-width characters were dropped; any other invisible one inside a word hid it from the rules.
+@pytest.mark.parametrize("hidden", ["\U000e0041", "\u034f", "\ufe0f", "\U000e0100", "\u2062", "\u180e", "\u3164",
+                                    "\u200e", "\u202a", "\u2066", "\ufff9", "\U0001d173"])
+def test_an_invisible_character_inside_a_word_hides_no_ai_training_change(hidden: str) -> None:
+    """A page that writes 'tr<invisible>ain' shows its reader 'train': the extracted text says 'train' too, so an
+    added AI-training clause is read as AI training (it read as a content licence alone, the user never told of
+    AI training). Tag characters, variation selectors, invisible operators, fillers, bidi controls and their kind."""
+    from guard.terms.analysis import analyse
+
+    def page(added: str) -> str:
+        return (f"<main><h1>Terms</h1><p>We keep the service running.</p>{added}"
+                "<h2>Other</h2><p>You may stop.</p></main>")
+
+    added = f"<p>We may use your content to tr{hidden}ain m{hidden}achine lea{hidden}rning models.</p>"
+    old, new = extract(page(""), ("main",)).markdown, extract(page(added), ("main",)).markdown
+    assert "We may use your content to train machine learning models." in new
+    (change,) = analyse(old, new)
+    assert change.material and "ai-training" in change.topics, change
+
+
 def test_hidden_and_script_content_is_ignored() -> None:
     html = ("<main><p>Shown</p><p hidden>Hidden</p><div style='display: none'>Gone</div>"
             "<script>var x = 'code';</script><noscript>Enable JS</noscript></main>")

@@ -11,6 +11,7 @@ from PySide6.QtGui import QTextDocument
 
 from guard.detect.observation import ProbeState, ProbeStatus
 from guard.monitor import Snapshot
+from guard.presentation.actions import OpenSettings
 from guard.presentation.icons import state_icon_path
 from tests.ui.conftest import dunst
 from tests.ui.test_shell import NOW, meeting_snapshot, ready_shell, started
@@ -148,3 +149,24 @@ def test_a_failed_detection_pass_is_shown_until_a_pass_works_again(qtbot, shells
     shell.detection._passed(([], meeting_snapshot()))
     text = all_menu_text(shell.tray.menu)
     assert "detection pass failed" not in text and "TestMeet" in text, text
+
+
+def test_a_decision_saved_with_the_form_is_confirmed_as_a_button_answer_is(qtbot, shells, world):
+    """Walking the first hour: "Record my decision for this meeting…", I refused, Save: the form
+    closed and nothing said the decision was kept (a notification's button is answered with
+    "Recorded: …", which opens the history)."""
+    from guard.ledger import Decision
+    from guard.presentation.actions import RecordConsent
+
+    shell = ready_shell(shells, world)
+    shell.on_snapshot(meeting_snapshot())
+    dialog = shell.consent.open(RecordConsent())
+    assert dialog is not None
+    dialog.decision_buttons[str(Decision.REFUSED)].click()
+    with qtbot.waitSignal(dialog.recorded, timeout=20000) as recorded:
+        dialog.save_button.click()
+    record = recorded.args[0]
+    qtbot.waitUntil(lambda: f"answered:{record.id}" in shell.notices, timeout=20000)
+    notice = shell.notices[f"answered:{record.id}"]
+    assert notice.body == f"Recorded: Refused for {shell.catalog.get(record.provider_id).name} (record 1)."
+    assert notice.action == OpenSettings("history")

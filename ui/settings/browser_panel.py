@@ -5,7 +5,7 @@ the services door on the job runner (a few small files, or registry values on Wi
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -25,6 +25,17 @@ EXPLAINED = N_(
     "when a meeting page shows an AI or recording notice or a note-taker bot joins. It reads only the meeting "
     "services' own pages and sends nothing anywhere but to this app. Install registers the small program the "
     "browser starts for it; then add the extension to the browser.")
+
+
+def servers_line(status: BrowserIntegration, name_of: Callable[[str], str]) -> str:
+    """The servers the user added in that browser's extension (its options page), as the section lists them; ""
+    when there are none (or the extension is not connected, when the list is not known)."""
+    shown = [_("{host} ({service})").format(host=host, service=name_of(provider)) for host, provider in status.servers]
+    text = _("Servers added in the extension: {servers}").format(servers=", ".join(shown)) if shown else ""
+    if status.servers_refused:
+        refused = _("{count} more refused (a bad name, or over the limit)").format(count=status.servers_refused)
+        text = f"{text}; {refused}" if text else _("Servers added in the extension: {refused}").format(refused=refused)
+    return text
 
 
 def describe(status: BrowserIntegration) -> str:
@@ -48,6 +59,7 @@ class BrowserPanel(QGroupBox):
         self.tasks = tasks
         self.buttons: dict[str, QPushButton] = {}
         self.states: dict[str, QLabel] = {}
+        self.servers: dict[str, QLabel] = {}  # per browser, the servers its extension was granted (read-only)
         layout = QVBoxLayout(self)
         explained = QLabel(_(EXPLAINED))
         explained.setWordWrap(True)
@@ -87,7 +99,10 @@ class BrowserPanel(QGroupBox):
                 widget.deleteLater()
         self.buttons.clear()
         self.states.clear()
-        for row, status in enumerate(statuses):
+        self.servers.clear()
+        row = -1
+        for status in statuses:
+            row += 1
             name = plain_label(status.browser, wrap=False)  # a wrapping label's column would collapse to nothing
             state = named(plain_label(describe(status)), _("{browser} extension status").format(browser=status.browser))
             self.states[status.id] = state
@@ -101,6 +116,12 @@ class BrowserPanel(QGroupBox):
                 button.clicked.connect(partial(self.remove if registered else self.install, status.id))
                 self.buttons[status.id] = button
                 self.grid.addWidget(button, row, 2)
+            listed = servers_line(status, self.services.provider_name)
+            if listed:  # added and removed in the browser, where its permission prompt is: only listed here
+                row += 1
+                servers = named(plain_label(listed), _("Servers added in {browser}").format(browser=status.browser))
+                self.servers[status.id] = servers
+                self.grid.addWidget(servers, row, 1, 1, 2)
         self.grid.setColumnStretch(1, 1)
         self.status.setText("" if statuses else _("No supported browser was found for this user."))
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QPalette
 
 from guard.presentation.i18n import N_, _
 from guard.presentation.terms_summary import change_words
-from guard.presentation.terms_view import kind_words, topic_names
+from guard.presentation.terms_view import clause_counts, kind_words, topic_names
 from guard.presentation.wording import one_line
 from guard.services import AnalysedChange
 from ui.settings.common import highlight_tint
@@ -51,11 +51,12 @@ class TermsChangesModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        return len(self._all)
+        """Clause changes (a section added or removed whole, one row, counts each of its clauses)."""
+        return clause_counts(self._all)[0]
 
     @property
     def relevant_count(self) -> int:
-        return sum(1 for c in self._all if c.relevant)
+        return clause_counts(self._all)[1]
 
     def topic_labels(self, change: AnalysedChange) -> str:
         return topic_names(change)

@@ -113,7 +113,7 @@ class LetterDialog(QDialog):
         save = named(QPushButton(_("&Save as…")), _("Save the letter as a file"))
         email = named(QPushButton(_("Write &email…")), _("Write an email with this letter"))
         email.setEnabled(bool(mailto))
-        email.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(self.current_mailto())))
+        email.clicked.connect(self._write_email)
         close = named(QPushButton(_("Cl&ose")), _("Close"))
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
         save.clicked.connect(self._save)
@@ -144,6 +144,16 @@ class LetterDialog(QDialog):
         if left != self.fill_in.text():
             self.fill_in.setText(left)
         self.fill_in.setVisible(bool(left))
+
+    def _write_email(self) -> None:
+        """Hand the letter to the desktop's e-mail program. Whether one opens cannot be seen from
+        here (xdg-open answers before it finds one, or never), so the dialog says what to do if not."""
+        if QDesktopServices.openUrl(QUrl(self.current_mailto())):
+            self.status.setText(_("Your e-mail program was asked to open this letter. If none opens, copy the "
+                                  "letter or save it, and send it yourself."))
+        else:
+            self.status.setText(_("No e-mail program could be started: copy the letter or save it, and send it "
+                                  "yourself."))
 
     def current_mailto(self) -> str:
         """The ``mailto:`` link with the letter as it reads now (the user may have completed it)."""

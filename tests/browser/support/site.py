@@ -38,6 +38,9 @@ TITLES: dict[str, tuple[str, str]] = {
 }
 HOSTS = ["meet.google.com", "teams.microsoft.com", "zoom.us", "app.zoom.us", "us02web.zoom.us", "meet.jit.si",
          "whereby.com", "app.slack.com", "public.senfcall.de"]
+# Servers a user adds in the extension's options page (a self-hosted Jitsi Meet and BigBlueButton), and one never added
+ADDED_HOSTS = ["jitsi.example.test", "bbb.example.test", "other.example.test"]
+HOSTS += ADDED_HOSTS
 LOCAL = "127.0.0.1"  # a page on no meeting host (e.g. one that titles itself like a meeting)
 
 

@@ -38,3 +38,34 @@ def test_install_and_remove_per_browser_write_and_remove_the_manifest(open_windo
     qtbot.waitUntil(lambda: panel.buttons.get("chromium") is not None
                     and panel.buttons["chromium"].text() == "Install", timeout=30_000)
     assert not manifest.exists() and not list(home.rglob(HOST_FILE))
+
+
+def test_the_servers_added_in_a_connected_extension_are_listed_read_only(open_window, qtbot, tmp_path, monkeypatch):
+    """The servers the user granted the extension in its options page, per browser, as its host last heard them
+    (adding and removing happen in the browser, where the permission prompt is), and how many the host refused."""
+    import os
+    from datetime import UTC, datetime
+
+    import psutil
+
+    from guard.browser.messages import State, read_servers
+    from guard.browser.paths import state_dir
+    from guard.browser.state import BrowserState, save
+
+    home = tmp_path / "home"
+    (home / ".config" / "chromium").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    now = datetime.now(UTC)
+    state = BrowserState(browser="chromium", browser_pid=None, host_pid=os.getpid(),
+                         host_started=psutil.Process().create_time(), connected_at=now, updated_at=now)
+    servers = [{"host": "jitsi.example.test", "provider": "jitsi-meet"},
+               {"host": "bbb.example.test", "provider": "bigbluebutton"}, {"host": "*.example.test", "provider": "x"}]
+    state.apply(State(type="state", tabs=(), servers=read_servers(servers)), now)
+    save(state_dir(), state)
+    panel = open_window(tab="preferences").preferences.browsers
+    qtbot.waitUntil(lambda: "chromium" in panel.servers, timeout=30_000)
+    listed = panel.servers["chromium"]
+    assert listed.text() == ("Servers added in the extension: jitsi.example.test (Jitsi Meet), bbb.example.test "
+                             "(BigBlueButton); 1 more refused (a bad name, or over the limit)")
+    assert listed.textFormat() == Qt.TextFormat.PlainText and listed.accessibleName() == "Servers added in Chromium"

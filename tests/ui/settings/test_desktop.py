@@ -70,3 +70,33 @@ def test_the_overview_says_the_browser_extension_is_not_set_up_not_that_it_canno
     assert "Chromium: not set up" in text  # the test's home has no browser set up
     assert "Browser tabs (✗ not set up)" in text
     assert "Browser tabs (✗ not here)" not in text
+
+
+def test_once_the_host_is_installed_the_overview_says_the_next_step_is_adding_the_extension(
+        open_window, qtbot, tmp_path, monkeypatch):
+    """Walking the first hour: after Install in Preferences the Overview said "Browser tabs (not
+    known): Chromium: ready: add the extension to the browser" and, as what to do, "set up the
+    extension: Preferences, …" again, the step just done."""
+    from PySide6.QtCore import Qt
+
+    home = tmp_path / "home"
+    (home / ".config" / "chromium").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    window = open_window(tab="preferences")
+    panel = window.preferences.browsers
+    qtbot.waitUntil(lambda: "chromium" in panel.buttons and panel.buttons["chromium"].text() == "Install",
+                    timeout=30_000)
+    qtbot.mouseClick(panel.buttons["chromium"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.buttons.get("chromium") is not None
+                    and panel.buttons["chromium"].text() == "Remove", timeout=30_000)
+
+    window.show_tab("overview")
+    overview = window.overview
+    qtbot.waitUntil(lambda: "Chromium: ready: add the extension to the browser" in overview.browser.toPlainText(),
+                    timeout=30_000)
+    text = overview.browser.toPlainText()
+    assert "Browser tabs (waiting for the extension)" in text
+    assert "To enable: add the extension to the browser from the folder " in text
+    assert "extension (the README's “Browser integration” says how)" in text
+    assert "To enable: set up the extension" not in text

@@ -89,6 +89,9 @@ def test_the_blanks_are_counted_and_completed_in_the_dialog_and_what_is_sent_is_
     sent = catcher.urls[0].toString(QUrl.ComponentFormattingOption.FullyDecoded)
     assert "Ada Lovelace" in sent and "[FILL IN: your full name]" not in sent
     assert sent.startswith("mailto:privacy@zoom.us?subject=")
+    # Walking the first hour: with no e-mail program set up, "Write email…" seemed to do nothing.
+    assert dialog.status.text() == ("Your e-mail program was asked to open this letter. If none opens, copy the "
+                                    "letter or save it, and send it yourself.")
 
     dialog.save_to(tmp_path / "letter.txt")
     qtbot.waitUntil(lambda: dialog.saved_to is not None, timeout=10000)
