@@ -322,7 +322,8 @@ class OverviewTab(QWidget):
         state = self.ledger_state
         if state is not None and state.report is not None:
             report = state.report
-            verdict = _("verified: every record intact") if report.ok else _("NOT verified")
+            verdict = (_("NOT verified") if not report.ok else  # "every record intact" of none read as a claim
+                       _("verified: every record intact") if state.count else _("no records to verify yet"))
             records = ngettext("{count} record", "{count} records", state.count).format(
                 count=format_number(state.count))
             style = "" if report.ok else f' style="background:{self._tint}; padding:4px"'

@@ -207,3 +207,13 @@ def test_decisions_kept_until_the_key_can_be_read_are_said_until_they_are_in_the
     wait_idle(qtbot, window)
     text = plain(window)
     assert "2 records · verified" in text and "kept on this computer" not in text
+
+
+def test_an_empty_ledger_is_not_said_to_have_every_record_intact(open_window, qtbot):
+    """A new user's first Overview read "0 records · verified: every record intact"."""
+    window = open_window()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: "0 records ·" in plain(window), timeout=20000)
+    text = plain(window)
+    assert "0 records · no records to verify yet" in text
+    assert "every record intact" not in text
