@@ -4,7 +4,8 @@ last looked, and whether AI or data use changed between the two, told as the wat
 own checks (one :class:`TermsChanged` per document, old version in force against new).
 
 The app looks only when the store's stamp (a stat of its index, :func:`store_stamp`) moved, so
-a look between writes reads nothing."""
+a look between writes reads nothing; the terms analysis (alignment, the topic rules) loads only
+when a version in force moved, so the tray app that looks every few seconds does not carry it."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from guard.events import TermsChanged
-from guard.terms.analysis import analyse, relevant_changes
 from guard.terms.errors import TermsError
 from guard.terms.models import WatchedDocument
-from guard.terms.rules import Rules
 from guard.terms.store import TermsStore
+
+if TYPE_CHECKING:
+    from guard.terms.rules import Rules
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,8 @@ def material_change(store: TermsStore, document: WatchedDocument, at: datetime, 
     """The event for a document whose version in force went from ``old_sha256`` to
     ``new_sha256`` (None unless what the provider may do with data moved), and how many clauses
     changed. Raises :class:`TermsError` when either text cannot be read."""
+    from guard.terms.analysis import analyse, relevant_changes
+
     changes = analyse(store.get_text(old_sha256), store.get_text(new_sha256), rules)
     if not any(change.material for change in changes):
         return None, len(changes)

@@ -61,11 +61,17 @@ def table_headers(clauses: Sequence[Clause]) -> dict[int, tuple[str, ...]]:
         cells = row_cells(clause.text)
         if cells is None:
             header = None
-        elif header is None:
+        elif header is None or _is_title(header):
+            # the first row names the columns; a first row with one cell filled of several is the
+            # table's title ("| Feedback provided via a third-party platform |  |"), and the next names them
             header = cells if any(cells) else ()
         else:
             headers[clause.index] = header
     return headers
+
+
+def _is_title(header: tuple[str, ...]) -> bool:
+    return len(header) > 1 and sum(1 for cell in header if cell) == 1
 
 
 def _labelled(cells: tuple[str, ...], header: tuple[str, ...]) -> list[tuple[str, str]]:

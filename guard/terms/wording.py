@@ -59,8 +59,19 @@ def substance(text: str) -> str:
     text = plain(text).casefold()
     text = _LEADING_NUMBER.sub("", text)
     text = expand_contractions(text).replace("can not", "cannot")
-    text = _CROSS_REFERENCE.sub(lambda m: f"{m.group(1).rstrip('s')} #", text)
+    text = _CROSS_REFERENCE.sub(_reference_mark, text)
     return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+_REFERENCE_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*[a-z]?(?:\([a-z0-9]{1,4}\))*")
+
+
+def _reference_mark(match: re.Match[str]) -> str:
+    """A cross-reference without its numbers, one mark per section it names: "Section 10.2" and
+    "Section 10.5" read alike, "Section 4" and "Sections 4, 5, 6, 7 and 8" do not (an exception
+    that now points at five sections is a wider exception, not a renumbering)."""
+    count = len(_REFERENCE_NUMBER.findall(match.group(0)[len(match.group(1)):]))
+    return f"{match.group(1).rstrip('s')} {' '.join('#' * max(count, 1))}"
 
 
 # A number followed by one of these is a period ("6 months" -> "18 months"), not a date.
@@ -70,6 +81,37 @@ _UNITS = frozenset(("second", "seconds", "minute", "minutes", "hour", "hours", "
 
 # A number after one of these is an age or a threshold ("under the age of 13" -> "... of 16"), not a date.
 _AGE_WORDS = frozenset(("age", "aged", "ages", "under", "over", "least"))
+
+
+# A date is the document's own (when it took effect, was updated or posted) when one of these comes
+# shortly before it ("Effective Date: March 31, 2023", "Last updated on 1 May 2024"); a date anywhere
+# else in a clause is part of what the clause allows ("we keep transcripts until 31 December 2024",
+# "content collected before 2024"), and changing it changes the clause.
+_DOCUMENT_DATE_WORDS = frozenset(("effective", "updated", "update", "revised", "revision", "modified", "dated",
+                                  "published", "posted", "amended", "version", "date", "last"))
+_DOCUMENT_DATE_REACH = 6  # words between the document-date word and the date's first word
+
+
+def _is_date_token(token: str, preceding: str, following: str) -> bool:
+    """A month name, a year (1900-2099) or a day number beside a month name."""
+    if token in _MONTHS:
+        return True
+    if not token.isdigit():
+        return False
+    if len(token) == 4:
+        return 1900 <= int(token) <= 2099
+    return len(token) <= 2 and 1 <= int(token) <= 31 and (preceding in _MONTHS or following in _MONTHS)
+
+
+def _document_date_at(words: Sequence[str], position: int) -> bool:
+    """True when the date word at ``position`` is the document's own date (see _DOCUMENT_DATE_WORDS),
+    or the clause holds nothing but a date."""
+    start = position
+    while start > 0 and _is_date_token(words[start - 1], words[start - 2] if start > 1 else "", words[start]):
+        start -= 1
+    if all(word in _MONTHS or word.isdigit() for word in words):
+        return True
+    return any(word in _DOCUMENT_DATE_WORDS for word in words[max(0, start - _DOCUMENT_DATE_REACH):start])
 
 
 # How much work a word-by-word comparison (difflib, every word kept) may take: the pairs of equal
@@ -90,9 +132,11 @@ def comparable_words(a: Sequence[Hashable], b: Sequence[Hashable]) -> bool:
 
 
 def is_date_only(old: str, new: str) -> bool:
-    """True when the wordings differ only in dates (day numbers, month names, years), not in a
-    period, an amount or an age ("30 days" -> "90 days", "under 13" -> "under 16" change what the
-    text allows). Wordings too long to compare word by word are not (:data:`WORD_WORK`)."""
+    """True when the wordings differ only in the document's own dates (day numbers, month names,
+    years after "effective", "last updated" ...), not in a period, an amount, an age or a date the
+    clause sets ("30 days" -> "90 days", "under 13" -> "under 16", "up to 3 partners" -> "up to 300",
+    "until 31 December 2024" -> "... 2099" change what the text allows). Wordings too long to compare
+    word by word are not (:data:`WORD_WORK`)."""
     a, b = substance(old).split(), substance(new).split()
     if not comparable_words(a, b):
         return False
@@ -108,8 +152,10 @@ def is_date_only(old: str, new: str) -> bool:
                 preceding = words[position - 1] if position else ""
                 if token.isdigit() and (following in _UNITS or preceding in _AGE_WORDS):
                     return False
+                if not _is_date_token(token, preceding, following) or not _document_date_at(words, position):
+                    return False
                 changed.append(token)
-    return bool(changed) and all(token.isdigit() or token in _MONTHS for token in changed)
+    return bool(changed)
 
 
 @dataclass(frozen=True)

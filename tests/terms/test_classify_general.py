@@ -182,6 +182,45 @@ def test_a_changed_period_is_not_a_date_and_is_material() -> None:
     assert "retention" in found.topics and found.severity is Severity.MATERIAL
 
 
+@pytest.mark.parametrize(("old", "new"), [
+    # a number with no unit is an amount, not a day of the month
+    ("We may share your meeting recordings with up to 3 partners.",
+     "We may share your meeting recordings with up to 300 partners."),
+    # a date the clause sets (how long, from when) is part of what it allows
+    ("We retain transcripts until 31 December 2024.", "We retain transcripts until 31 December 2099."),
+    ("We use content collected before 2024 to train our AI models.",
+     "We use content collected before 2020 to train our AI models."),
+    # an exception that now points at five sections is wider, not renumbered
+    ("We do not use your content to train AI models, except as set out in Section 4.",
+     "We do not use your content to train AI models, except as set out in Sections 4, 5, 6, 7 and 8."),
+])
+def test_a_changed_amount_date_or_exception_the_clause_sets_is_told(old: str, new: str) -> None:
+    from guard.terms.wording import is_date_only
+
+    assert not is_date_only(old, new)
+    (found,) = relevant(old, new)
+    assert found.severity is not Severity.WORDING
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("Effective Date: March 31, 2023", "Effective Date: August 11, 2023"),
+    ("Last updated on 1 May 2024. We do not use your content to train AI models.",
+     "Last updated on 9 June 2025. We do not use your content to train AI models."),
+    ("31 March 2023", "11 August 2023"),
+])
+def test_the_documents_own_date_is_date_only(old: str, new: str) -> None:
+    from guard.terms.wording import is_date_only
+
+    assert is_date_only(old, new)
+    assert relevant(old, new) == []
+
+
+def test_a_renumbered_list_of_sections_is_wording_only() -> None:
+    old = "We do not use your content to train AI models, except as set out in Sections 4 and 5."
+    new = "We do not use your content to train AI models, except as set out in Sections 6 and 7."
+    assert relevant(old, new) == []
+
+
 def test_an_enumerated_part_of_a_sentence_is_read_with_its_start() -> None:
     old = ("We may disclose your personal information to third parties when it is necessary to (1) comply with "
            "the law; (2) protect our users.")

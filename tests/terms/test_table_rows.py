@@ -197,3 +197,13 @@ def test_a_short_changed_row_is_read_not_taken_for_a_heading() -> None:
     new = CONSENT_LIST.format(rows="| ads.example.net | uid, uid_sync, ar_debug | 3rd Party |")
     [(kind, topics, _)] = _changes(old, new)
     assert kind == "changed" and SHARING in topics and GENERATED in topics
+
+
+def test_a_title_row_that_mentions_third_parties_is_no_recipients_column() -> None:
+    # a table whose first row is a title, not column names: the row after it names the columns
+    text = ("| Feedback provided via a third-party platform |  |\n| Data | Reasons for processing |\n"
+            "| Survey Answers | To improve the app |\n")
+    clauses = split_clauses(text)
+    headers = table_headers(clauses)
+    assert clauses[1].index not in headers and headers[clauses[-1].index] == ("Data", "Reasons for processing")
+    assert read_row(None, clauses[-1], None, headers[clauses[-1].index], RULES).parties == ()

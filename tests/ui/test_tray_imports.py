@@ -116,3 +116,31 @@ def test_the_consent_form_maps_no_font_for_names_it_does_not_show(tmp_path):
     assert result["shown"] == "zoom" and result["fonts"]  # the form was drawn, with a font
     assert any("\u4e00" <= char <= "\u9fff" for name in result["names"] for char in name)  # CJK names offered
     assert [font for font in cjk_fonts if font in result["fonts"]] == []
+
+
+LOOK_SCRIPT = """
+import json, sys
+from guard.paths import app_paths
+from guard.services import Services
+services = Services(app_paths())
+stamp = services.terms_store_stamp()
+mark, told = services.terms_stored_since(None)
+mark, again = services.terms_stored_since(mark)
+print(json.dumps({"stamp": list(stamp), "told": len(told) + len(again),
+                  "loaded": sorted(m for m in sys.modules if m.startswith(("guard.terms.", "re2")))}))
+"""
+
+
+def test_the_trays_look_at_the_terms_store_loads_no_terms_analysis(tmp_path):
+    """The tray app looks at the terms store every few seconds (for versions another program stored); while no
+    version moved, that look loads neither the alignment nor the topic rules (about 2-4 MB the idle tray app
+    carried for nothing)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MEETING_GUARD_HOME=str(tmp_path),
+               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    done = subprocess.run([sys.executable, "-c", LOOK_SCRIPT], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(result["stamp"]) == 4 and result["told"] == 0  # the look ran and found nothing moved
+    heavy = ("guard.terms.analysis", "guard.terms.align", "guard.terms.classify", "guard.terms.diff",
+             "guard.terms.rules")
+    assert [module for module in heavy if module in result["loaded"]] == []
