@@ -80,6 +80,10 @@ class NotetakerSeen(DetectionEvent):
     where: NotetakerWhere = NotetakerWhere.THIS_COMPUTER
     meeting_id: str | None = None  # the MeetingSession it sits in, for a bot
     participant: str | None = None  # the bot's display name as shown in the meeting
+    # In a meeting: whether more than the display name says a note-taker records it (the meeting showed a recording,
+    # transcription or AI notice); a name alone is unconfirmed, since any guest can join under "Otter.ai". None on
+    # this computer (its process was seen).
+    confirmed: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

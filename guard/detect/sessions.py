@@ -344,6 +344,12 @@ def _end(track: MeetingTrack, at: datetime, tick: _Tick, retired: set[tuple[str,
 
 def _in_meeting_events(view: TickView, meetings: dict[str, MeetingTrack], announced: set[tuple[str, str]],
                        tick: _Tick) -> None:
+    # Meetings whose page showed a recording, transcription or AI notice (before, or in this pass): there a participant
+    # named like a note-taker bot is confirmed; elsewhere the name alone says it, which any guest can take.
+    noticed = {track.meeting.id for obs in view.in_meeting if obs.signal == Signal.AI_NOTICE
+               if (track := _meeting_of(obs, meetings)) is not None}
+    noticed |= {track.meeting.id for track in meetings.values()
+                if any(seen.signal == Signal.AI_NOTICE for seen in track.meeting.seen)}
     for obs in view.in_meeting:
         track = _meeting_of(obs, meetings)
         meeting_id = track.meeting.id if track is not None else ""
@@ -371,7 +377,8 @@ def _in_meeting_events(view: TickView, meetings: dict[str, MeetingTrack], announ
         else:
             tick.in_meeting.append(events.NotetakerSeen(
                 provider_id=obs.provider_id, at=obs.seen_at, session_id=meeting_id, evidence=(obs.evidence(),),
-                where=events.NotetakerWhere.IN_MEETING, meeting_id=meeting_id or None, participant=obs.participant))
+                where=events.NotetakerWhere.IN_MEETING, meeting_id=meeting_id or None, participant=obs.participant,
+                confirmed=bool(meeting_id) and meeting_id in noticed))
 
 
 def _meeting_of(obs: Observation, meetings: Mapping[str, MeetingTrack]) -> MeetingTrack | None:

@@ -163,14 +163,21 @@ def terms_notice(event: TermsChanged, catalog: Catalog) -> Notice:
 def _bot_notice(event: NotetakerSeen, provider: Provider) -> Notice:
     name = wording.one_line(event.participant or provider.name, 80)
     feature = lead_feature(provider)
-    body = _("“{name}” is among the participants: {provider} records and writes notes of the meeting.").format(
-        name=name, provider=provider.name)
+    if event.confirmed is False:  # a display name alone: any guest can join as "Otter.ai"
+        title = labelled(_("Maybe an AI note-taker in the meeting"), provider.name)
+        body = _("“{name}” is among the participants, a name {provider}'s note-taker uses. Unconfirmed: anyone who "
+                 "joins can take that name, and the meeting has shown no recording or transcription notice. Ask who "
+                 "it is.").format(name=name, provider=provider.name)
+    else:
+        title = labelled(_("AI note-taker joined the meeting"), provider.name)
+        body = _("“{name}” is among the participants: {provider} records and writes notes of the meeting.").format(
+            name=name, provider=provider.name)
     if feature is not None:
         body += f" {wording.capitalise(wording.what_you_can_do(feature))}."
     request = RecordConsent(meeting_id=event.meeting_id, provider_id=provider.id,
                             feature_id=feature.id if feature else None, evidence=event.evidence)
     return Notice(kind=NoticeKind.NOTETAKER_SEEN, key=f"bot:{event.meeting_id}:{provider.id}:{name}",
-                  title=labelled(_("AI note-taker joined the meeting"), provider.name), body=_clip(body),
+                  title=title, body=_clip(body),
                   action_label=_("Record my decision…"), provider_id=provider.id, at=event.at, action=request,
                   choices=_answers(request), state=TrayState.AI_MEETING)
 

@@ -137,8 +137,10 @@ def browsers_section(browsers: Sequence[BrowserState] | None, extension_folder: 
         paragraphs += ["• " + labelled(item.browser, browser_state_words(item.state)) for item in browsers]
     if browsers and not all(item.state == "extension connected" for item in browsers):
         folder = extension_folder or str(resources_dir() / "extension")  # a tarball's or a wheel's, not the repo's
-        paragraphs.append(_("To set it up, run “meeting-guard browser install”, then add the extension from the "
-                            "folder {folder} (the README's “Browser integration” says how).").format(folder=folder))
+        # Preferences first: a checkout's install puts meeting-guard in .venv/bin, not on PATH.
+        paragraphs.append(_("To set it up, click Install under Preferences, Browser extension (or run “meeting-guard "
+                            "browser install”), then add the extension from the folder {folder} (the README's "
+                            "“Browser integration” says how).").format(folder=folder))
     return WelcomeSection("browsers", _("Browser integration"), tuple(paragraphs))
 
 

@@ -552,3 +552,18 @@ def test_a_clients_notice_is_not_put_on_another_providers_meeting():
     assert [(n.provider_id, n.meeting_id) for n in noticed] == [("zoom", None)]
     assert [s.meeting_id for events in per_tick for s in events if isinstance(s, NotetakerSeen)] == \
         [started.meeting.id], "a bot is still put on the one meeting going on"
+
+
+def test_a_participant_named_like_a_bot_is_unconfirmed_until_the_meeting_shows_a_recording_notice_hostile():
+    """Any guest can join as "Otter.ai": the display name alone is an unconfirmed bot. In a meeting whose page shows a
+    recording, transcription or AI notice (before the name, or in the same pass), the same name is a confirmed one."""
+    alone = run([[tab()], [tab(tick=1), bot("Otter.ai", tick=1)]])
+    (guest,) = [e for events in alone for e in events if isinstance(e, NotetakerSeen)]
+    assert guest.participant == "Otter.ai" and guest.confirmed is False
+    recorded = run([[tab()], [tab(tick=1), notice("Recording started", "recording", tick=1)],
+                    [tab(tick=2), bot("Otter.ai", tick=2)]])
+    (joined,) = [e for events in recorded for e in events if isinstance(e, NotetakerSeen)]
+    assert joined.confirmed is True
+    together = run([[tab()], [tab(tick=1), bot("Otter.ai", tick=1), notice("Recording started", "recording", tick=1)]])
+    (same_pass,) = [e for events in together for e in events if isinstance(e, NotetakerSeen)]
+    assert same_pass.confirmed is True

@@ -52,6 +52,23 @@ def test_notetaker_notice_says_what_it_does_and_what_others_can_do(catalog):
                            "the meeting.")
 
 
+def test_a_bot_known_by_its_display_name_alone_is_told_as_unconfirmed(catalog):
+    """A guest can join as "Scribe Notetaker": with no recording notice in the meeting, the notice does not say a
+    note-taker joined, only that someone carries its name, and says why that is not proof."""
+    from guard.events import NotetakerWhere
+
+    def bot(confirmed: bool) -> object:
+        return notetaker_notice(NotetakerSeen(provider_id="scribe", at=AT, session_id="m1", meeting_id="m1",
+                                              where=NotetakerWhere.IN_MEETING, participant="Scribe Notetaker",
+                                              confirmed=confirmed), catalog.get("scribe"))
+    unconfirmed, confirmed = bot(False), bot(True)
+    assert unconfirmed.title == "Maybe an AI note-taker in the meeting: Scribe"
+    assert unconfirmed.body.startswith("“Scribe Notetaker” is among the participants, a name Scribe's note-taker "
+                                       "uses. Unconfirmed: anyone who joins can take that name")
+    assert confirmed.title == "AI note-taker joined the meeting: Scribe"
+    assert "Unconfirmed" not in confirmed.body
+
+
 def test_terms_notice_names_the_document_and_quotes_the_change(catalog):
     notice = terms_notice(terms_event(), catalog)
     assert notice.title == "TestMeet Terms of Service changed"

@@ -165,3 +165,6 @@ def test_the_welcome_names_the_extension_folder_where_this_app_has_it(qtbot, she
         pytest.skip("every browser here has the extension connected: no set-up is asked for")
     folder = text.split("add the extension from the folder ", 1)[1].split(" (the README", 1)[0]
     assert Path(folder).is_absolute() and (Path(folder) / "manifest.json").is_file()
+    # Walking the first hour: it named only "meeting-guard browser install", which a README install
+    # puts in .venv/bin, not on PATH ("command not found"); the Install button needs no terminal.
+    assert "To set it up, click Install under Preferences, Browser extension (or run" in text
