@@ -89,6 +89,7 @@ class SeenInMeeting:
     text: str
     seen_at: datetime
     feature_id: str | None = None
+    confirmed: bool | None = None  # a bot: whether more than its display name says so (as NotetakerSeen.confirmed)
 
 
 @dataclass(frozen=True)

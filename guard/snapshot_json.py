@@ -132,6 +132,7 @@ class SeenWire(TypedDict):
     text: _Str
     seen_at: _Time
     feature_id: NotRequired[_Str | None]
+    confirmed: NotRequired[_Bool | None]
 
 
 _Evidence = Annotated[EvidenceWire, _into(Evidence)]

@@ -364,7 +364,8 @@ def _in_meeting_events(view: TickView, meetings: dict[str, MeetingTrack], announ
             meeting = replace(track.meeting, evidence=_evidence([obs], track.meeting.evidence, keep_all=True))
             if (meeting_id, what) not in announced:
                 meeting = replace(meeting, seen=(*meeting.seen, SeenInMeeting(
-                    obs.signal, obs.provider_id, text, obs.seen_at, obs.feature_id)))
+                    obs.signal, obs.provider_id, text, obs.seen_at, obs.feature_id,
+                    confirmed=meeting_id in noticed if obs.signal == Signal.PARTICIPANT else None)))
             track = meetings[meeting_id] = replace(track, meeting=meeting)
         if (meeting_id, what) in announced:
             continue

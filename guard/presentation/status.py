@@ -88,6 +88,9 @@ def switched_on_line(item: SeenInMeeting, provider: Provider | None, catalog: Ca
     if item.signal == Signal.PARTICIPANT:
         bot = catalog.get(item.provider_id) if catalog is not None else None
         who = wording.one_line(item.text, 60) + (f" ({bot.name})" if bot is not None else "")
+        if item.confirmed is False:  # its display name alone, which any guest can take
+            return _("{who}, named like an AI note-taker, is among the participants (unconfirmed, seen {time})").format(
+                who=who, time=seen)
         return _("AI note-taker {who} joined this meeting (seen {time})").format(who=who, time=seen)
     feature = provider.feature(item.feature_id) if provider is not None and item.feature_id else None
     if feature is not None:

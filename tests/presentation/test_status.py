@@ -121,3 +121,17 @@ def test_a_clause_known_by_its_heading_is_labelled_topic_first_without_a_section
               if clause.section and not clause.section[:1].isdigit()]
     assert "Use of your content or data (Permission to use your content: Licence)" in labels, labels
     assert not any(label.startswith("§") or "Licence Licence" in label for label in labels), labels
+
+
+def test_a_bot_known_by_its_display_name_alone_is_listed_as_unconfirmed(catalog):
+    """The meeting's line for a participant named like a note-taker: 'joined' only when more than the name says so."""
+    from guard.events import SeenInMeeting, Signal
+    from guard.presentation.status import switched_on_line
+
+    def line(confirmed: bool | None) -> str:
+        seen = SeenInMeeting(Signal.PARTICIPANT, "scribe", "Scribe Notetaker", AT, confirmed=confirmed)
+        return switched_on_line(seen, catalog.get("testmeet"), catalog)
+    assert line(False).startswith("Scribe Notetaker (Scribe), named like an AI note-taker, is among the participants "
+                                  "(unconfirmed, seen ")
+    assert line(True).startswith("AI note-taker Scribe Notetaker (Scribe) joined this meeting (seen ")
+    assert line(None).startswith("AI note-taker Scribe Notetaker (Scribe) joined this meeting"), "as before"

@@ -137,7 +137,8 @@ def test_a_notetaker_bot_joining_is_told_and_a_button_records_the_decision(qtbot
     # a note-taker that joined
     assert notice.title == "Maybe an AI note-taker in the meeting: Scribe"
     assert BOT in notice.body and "Unconfirmed" in notice.body
-    qtbot.waitUntil(lambda: "AI note-taker Scribe Notetaker (bot) (Scribe) joined this meeting" in
+    qtbot.waitUntil(lambda: "Scribe Notetaker (bot) (Scribe), named like an AI note-taker, is among the participants "
+                    "(unconfirmed" in
                     shell.tray.icon.toolTip(), timeout=10000)
 
     with qtbot.waitSignal(shell.consent.recorded, timeout=20000):
