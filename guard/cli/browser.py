@@ -110,6 +110,11 @@ def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print(line)
         if status.problem:
             ctx.print(f"  {status.problem}")
+        if status.servers:  # added in the extension's options page, on the user's click there
+            ctx.print("  servers added in the extension: " + ", ".join(f"{host} ({provider})"
+                                                                      for host, provider in status.servers))
+        if status.servers_refused:
+            ctx.print(f"  {status.servers_refused} more refused by the host (a bad name, or over the limit)")
     return ExitStatus.OK
 
 

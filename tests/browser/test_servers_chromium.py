@@ -88,6 +88,9 @@ def host_servers(world: World) -> list[dict[str, str]] | None:
 
 
 def test_a_page_cannot_add_itself_hostile(world, options):
+    # (whatever another test of this module added is given back first)
+    options.evaluate("chrome.permissions.getAll().then((p) => chrome.permissions.remove({origins: p.origins.filter("
+                     "(o) => o.endsWith('.example.test/*'))})).then(() => chrome.storage.local.set({servers: []}))")
     # A click a script makes, with no input of the user's (typing would count as one): Chromium asks nothing, and
     # nothing is stored.
     options.evaluate("document.querySelector('#host').value = 'other.example.test'")
@@ -164,6 +167,8 @@ def test_a_bigbluebutton_listen_only_tab_on_an_added_server_is_a_meeting_until_t
         assert meeting["title"] == BBB_TITLE
         status = {b["id"]: b for b in json.loads(world.cli("browser", "status", "--json").stdout)["browsers"]}
         assert {"host": "bbb.example.test", "provider": "bigbluebutton"} in status["chromium"]["servers"]
+        said = world.cli("browser", "status").stdout
+        assert "  servers added in the extension: " in said and "bbb.example.test (bigbluebutton)" in said, said
         # Remove gives the access back: the server is dropped, its tab no longer told, the meeting gone.
         world.browser.activate(OPTIONS)
         options.click('li[data-host="bbb.example.test"] button')
