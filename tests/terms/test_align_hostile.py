@@ -7,31 +7,19 @@ tests/bench/bench_terms_align.py, never asserted here.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
-from guard.paths import app_paths
 from guard.terms.align import MAX_PAIRED
 from guard.terms.diff import ChangeKind, diff_markdown, split_clauses
-from guard.terms.models import HttpMeta
 from guard.terms.wording import word_diff
 from tests.terms.support.hostile_pages import changed_clauses, huge_clause, repeated_clauses
-
-
-def _store(old: str, new: str) -> None:
-    from guard.terms.store import TermsStore
-
-    store = TermsStore.open(app_paths())
-    for text, day in ((old, 1), (new, 2)):
-        store.record_version("acme", "terms", text, "https://acme.example/terms",
-                             HttpMeta(200, None, None, "text/html; charset=utf-8", "https://acme.example/terms"),
-                             datetime(2026, 11, day, 9, tzinfo=UTC))
+from tests.terms.support.two_versions import store_two_versions
 
 
 def test_twenty_thousand_changed_clauses_are_shown_removed_and_added_and_the_diff_says_why(
         cli, app_home: Path) -> None:  # type: ignore[no-untyped-def]
     old, new = changed_clauses(20_000)
-    _store(old, new)
+    store_two_versions(old, new)
     result = cli("terms", "diff", "acme", "terms", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

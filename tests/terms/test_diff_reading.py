@@ -7,11 +7,9 @@ in the shape of terms of service (no provider's words)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from guard.cli.terms_cmd import SHOWN_CHARS
-from guard.paths import app_paths
-from guard.terms.models import HttpMeta
+from tests.terms.support.two_versions import store_two_versions
 
 REWRITTEN_OLD = ("1.2 IMPORTANT: READ CAREFULLY. YOUR USE OF THE SERVICE OF EXAMPLE LTD AND ITS AFFILIATES IS "
                  "CONDITIONED UPON YOUR ACCEPTANCE OF THESE TERMS.")
@@ -47,18 +45,8 @@ NEW = f"""# Terms of Service
 """
 
 
-def _store(old: str, new: str) -> None:
-    from guard.terms.store import TermsStore
-
-    store = TermsStore.open(app_paths())
-    for text, day in ((old, 1), (new, 2)):
-        store.record_version("acme", "terms", text, "https://acme.example/terms",
-                             HttpMeta(200, None, None, "text/html; charset=utf-8", "https://acme.example/terms"),
-                             datetime(2026, 11, day, 9, tzinfo=UTC))
-
-
 def test_a_rewritten_clause_shows_both_wordings_whole_and_no_topic_is_not_called_minor(cli, app_home) -> None:  # type: ignore[no-untyped-def]
-    _store(OLD, NEW)
+    store_two_versions(OLD, NEW)
     result = cli("terms", "diff", "acme", "terms")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -70,7 +58,7 @@ def test_a_rewritten_clause_shows_both_wordings_whole_and_no_topic_is_not_called
 
 
 def test_a_moved_clause_is_shown_once(cli, app_home) -> None:  # type: ignore[no-untyped-def]
-    _store(OLD, NEW)
+    store_two_versions(OLD, NEW)
     lines = cli("terms", "diff", "acme", "terms", "--all").stdout.splitlines()
     moved = [i for i, line in enumerate(lines) if ": moved, " in line]
     assert moved
@@ -81,7 +69,7 @@ def test_a_moved_clause_is_shown_once(cli, app_home) -> None:  # type: ignore[no
 
 def test_a_huge_clause_is_cut_saying_how_much_more_there_is(cli, app_home) -> None:  # type: ignore[no-untyped-def]
     huge = "2.3 " + "We may keep your data. " * 2_000
-    _store(OLD, OLD + "\n" + huge + "\n")
+    store_two_versions(OLD, OLD + "\n" + huge + "\n")
     lines = cli("terms", "diff", "acme", "terms").stdout.splitlines()
     (after,) = [line for line in lines if line.startswith("  after:  2.3 We may keep")]
     data = json.loads(cli("terms", "diff", "acme", "terms", "--json").stdout)

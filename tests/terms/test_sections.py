@@ -12,13 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from guard.events import TermsChanged
-from guard.paths import app_paths
 from guard.presentation.status import change_summary
 from guard.presentation.terms_view import clause_counts
 from guard.terms.analysis import analyse, relevant_changes
 from guard.terms.diff import ChangeKind
-from guard.terms.models import HttpMeta
 from guard.terms.sections import readable_changes
+from tests.terms.support.two_versions import store_two_versions
 
 OLD = """# Example Privacy Policy
 
@@ -43,16 +42,6 @@ You may opt out of the use of your content for training in your account settings
 """
 NEW = OLD.replace("## 2. Contact", SECTION + "## 3. Contact")
 HEADING = "2. How we use artificial intelligence"
-
-
-def _store(old: str, new: str) -> None:
-    from guard.terms.store import TermsStore
-
-    store = TermsStore.open(app_paths())
-    for text, day in ((old, 1), (new, 2)):
-        store.record_version("acme", "terms", text, "https://acme.example/terms",
-                             HttpMeta(200, None, None, "text/html; charset=utf-8", "https://acme.example/terms"),
-                             datetime(2026, 11, day, 9, tzinfo=UTC))
 
 
 def test_a_new_section_is_one_change_naming_its_heading_topics_and_clauses() -> None:
@@ -105,7 +94,7 @@ def test_a_hostile_heading_is_quoted_as_plain_text_and_cut() -> None:
 
 
 def test_terms_diff_shows_the_section_as_one_change_with_each_clause(cli, app_home: Path) -> None:  # type: ignore[no-untyped-def]
-    _store(OLD, NEW)
+    store_two_versions(OLD, NEW)
     text = cli("terms", "diff", "acme", "terms")
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
