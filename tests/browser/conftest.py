@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,9 +29,10 @@ from guard.detect.observation import Observation
 from guard.detect.redaction import redact_url
 from guard.events import Signal
 from guard.patterns import normalize_text
-from tests.browser.support.browsers import Browser, wait_for
+from tests.browser.support.browsers import Browser, Chromium, Firefox, wait_for
 from tests.browser.support.pulse import pulse_server
-from tests.browser.support.site import LOCAL, MeetingSite, Page
+from tests.browser.support.site import HOSTS, LOCAL, MeetingSite, Page
+from tests.browser.support.tunnel import Tunnel
 from tests.support.cli import run_main
 
 # Texts and links both sides must treat alike: dashes, no-break and zero-width spaces, bidi and tag
@@ -375,3 +377,31 @@ def build_store_zips(out: Path) -> dict[str, Path]:
                             timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     return {store: out / f"meeting-privacy-guard-{__version__}-{store}.zip" for store in ("chrome", "firefox")}
+
+
+@contextmanager
+def chromium_world(root: Path, desktop: Any, site: MeetingSite, pulse: str) -> Iterator[World]:
+    """Real Chromium with the unpacked extension and its host installed under ``root``, stopped afterwards."""
+    env = browser_env(desktop, root, pulse)
+    install_host(env, "chromium")
+    browser = Chromium(root / "home", env, EXTENSION, site.port)
+    try:
+        yield World(browser, site, env, root / "home")
+    finally:
+        browser.stop()
+
+
+@contextmanager
+def firefox_world(root: Path, desktop: Any, site: MeetingSite, pulse: str,
+                  prefs: dict[str, Any] | None = None) -> Iterator[World]:
+    """Real Firefox ESR with the addons.mozilla.org zip (as a release makes it) and its host installed under
+    ``root``, reaching the site's hosts through the test tunnel; ``prefs`` set in its profile."""
+    env = browser_env(desktop, root, pulse)
+    install_host(env, "firefox")
+    packed = build_store_zips(root / "store")["firefox"]
+    with Tunnel([*HOSTS, LOCAL], site.port) as tunnel:
+        browser = Firefox(root / "home", env, packed, tunnel.port, site.certs.ca_der_b64, prefs=prefs)
+        try:
+            yield World(browser, site, env, root / "home")
+        finally:
+            browser.stop()

@@ -18,8 +18,8 @@ from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.redaction import redact_url
 from guard.detect.windows.linux_x11 import X11WindowLister
 from guard.events import Signal
-from tests.browser.conftest import EXTENSION, Lobby, World, browser_env, install_host, observe
-from tests.browser.support.browsers import CHROMIUM, Chromium, wait_for
+from tests.browser.conftest import Lobby, World, chromium_world, observe
+from tests.browser.support.browsers import CHROMIUM, wait_for
 from tests.browser.support.site import LOCAL, TITLES, Page
 
 pytestmark = pytest.mark.desktop
@@ -30,14 +30,8 @@ ZOOM = "https://zoom.us/wc/81234567890/join"
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, desktop, site, pulse):
-    root = tmp_path_factory.mktemp("chromium")
-    env = browser_env(desktop, root, pulse)
-    install_host(env, "chromium")
-    browser = Chromium(root / "home", env, EXTENSION, site.port)
-    try:
-        yield World(browser, site, env, root / "home")
-    finally:
-        browser.stop()
+    with chromium_world(tmp_path_factory.mktemp("chromium"), desktop, site, pulse) as running:
+        yield running
 
 
 def test_a_meeting_opened_in_the_running_browser_reaches_the_app(world):

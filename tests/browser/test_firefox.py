@@ -19,10 +19,9 @@ from guard.browser import ids
 from guard.detect.browser_tabs import BrowserTabs
 from guard.detect.redaction import redact_url
 from guard.events import Signal
-from tests.browser.conftest import Lobby, World, build_store_zips, browser_env, install_host, observe
-from tests.browser.support.browsers import FIREFOX, Firefox, wait_for
-from tests.browser.support.site import HOSTS, LOCAL, TITLES, Page
-from tests.browser.support.tunnel import Tunnel
+from tests.browser.conftest import Lobby, firefox_world, observe
+from tests.browser.support.browsers import FIREFOX, wait_for
+from tests.browser.support.site import LOCAL, TITLES, Page
 
 pytestmark = pytest.mark.desktop
 
@@ -31,18 +30,10 @@ JITSI = "https://meet.jit.si/TeamStandup"
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, desktop, site, pulse):
-    root = tmp_path_factory.mktemp("firefox")
-    env = browser_env(desktop, root, pulse)
-    install_host(env, "firefox")
-    packed = build_store_zips(root / "store")["firefox"]  # what addons.mozilla.org would get
-    with Tunnel([*HOSTS, LOCAL], site.port) as tunnel:
-        # Firefox suspends an idle event page (30 s by default; 3 s here, so a test can see it not happen).
-        browser = Firefox(root / "home", env, packed, tunnel.port, site.certs.ca_der_b64,
-                          prefs={"extensions.background.idle.timeout": 3000})
-        try:
-            yield World(browser, site, env, root / "home")
-        finally:
-            browser.stop()
+    # Firefox suspends an idle event page (30 s by default; 3 s here, so a test can see it not happen).
+    with firefox_world(tmp_path_factory.mktemp("firefox"), desktop, site, pulse,
+                       prefs={"extensions.background.idle.timeout": 3000}) as running:
+        yield running
 
 
 def test_a_meeting_opened_in_the_running_browser_reaches_the_app(world):

@@ -17,35 +17,32 @@ from collections.abc import Iterator
 import pytest
 
 from guard.browser import ids
-from guard.detect.browser_tabs import BrowserTabs
-from guard.detect.redaction import redact_url
-from guard.events import Signal
-from tests.browser.conftest import EXTENSION, World, browser_env, install_host, observe
-from tests.browser.support.browsers import Chromium, wait_for
+from tests.browser.conftest import World, chromium_world
+from tests.browser.support.browsers import wait_for
 from tests.browser.support.devtools import DevTools
 from tests.browser.support.prompt import allow
 from tests.browser.support.site import LOCAL, Page
+from tests.browser.support.servers import (
+    BBB,
+    BBB_TITLE,
+    JITSI,
+    JITSI_TITLE,
+    assert_jitsi_joined,
+    assert_jitsi_lobby,
+    host_servers,
+    serve_bbb_listen_only,
+)
 
 pytestmark = pytest.mark.desktop
 
 OPTIONS = f"chrome-extension://{ids.CHROMIUM_EXTENSION_ID}/options.html"
-JITSI = "https://jitsi.example.test/PhysicsSeminar"
-JITSI_TITLE = "PhysicsSeminar | Jitsi Meet"  # Conference.tsx: `${roomName} | ${interfaceConfig.APP_NAME}`
-BBB = "https://bbb.example.test/html5client/join?sessionToken=ls4k2q9x7v"
-BBB_TITLE = "BigBlueButton - Seminar 4b - Default presentation view"  # '<client> - <meeting> - <view>'
 NOT_ADDED = "https://other.example.test/PhysicsSeminar"
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, desktop, site, pulse):
-    root = tmp_path_factory.mktemp("chromium-servers")
-    env = browser_env(desktop, root, pulse)
-    install_host(env, "chromium")
-    browser = Chromium(root / "home", env, EXTENSION, site.port)
-    try:
-        yield World(browser, site, env, root / "home")
-    finally:
-        browser.stop()
+    with chromium_world(tmp_path_factory.mktemp("chromium-servers"), desktop, site, pulse) as running:
+        yield running
 
 
 @pytest.fixture
@@ -81,10 +78,6 @@ def add_server(world: World, page: DevTools, typed: str, service: str) -> None:
     page.click("#add")
     allow(world.env, "servers you add")
 
-
-def host_servers(world: World) -> list[dict[str, str]] | None:
-    states = [state for state in world.states() if state.get("synced")]
-    return states[0]["servers"] if len(states) == 1 else None
 
 
 def test_a_page_cannot_add_itself_hostile(world, options):
@@ -134,17 +127,12 @@ def test_a_self_hosted_jitsi_room_on_a_server_the_user_added_is_a_jitsi_meeting_
     world.browser.open(JITSI)
     world.browser.activate(JITSI)
     try:
-        entry = world.wait_tab(JITSI, lambda e: e["tab"].get("lobby") is True)
-        assert entry["tab"]["providers"] == ["jitsi-meet"] and entry["tab"]["title"] == JITSI_TITLE
-        (lobby,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.BROWSER_TAB]
-        assert lobby.provider_id == "jitsi-meet" and not lobby.meeting
+        assert_jitsi_lobby(world)
         target = world.browser.tab(JITSI)
         assert target is not None
         with DevTools(target["webSocketDebuggerUrl"]) as room:  # the participant joins
             room.evaluate("document.querySelector('.premeeting-screen').remove()")
-        world.wait_tab(JITSI, lambda e: e["tab"].get("lobby") is False)
-        (meeting,) = world.scan_meetings("jitsi-meet")
-        assert meeting["url"] == JITSI
+        assert_jitsi_joined(world)
         titled = world.meeting_by_title("jitsi-meet", JITSI_TITLE)
         windows = [e for e in titled["evidence"] if e["signal"] == "window-title"]
         assert windows and all(e["confirmed"] is True for e in windows), titled["evidence"]
@@ -156,9 +144,7 @@ def test_a_bigbluebutton_listen_only_tab_on_an_added_server_is_a_meeting_until_t
     add_server(world, options, "bbb.example.test", "bigbluebutton")
     wait_for(lambda: {"host": "bbb.example.test", "provider": "bigbluebutton"} in (host_servers(world) or []),
              what="the host told the server")
-    sent = redact_url(BBB)
-    world.site.pages[("bbb.example.test", "/html5client/join")] = Page(
-        BBB_TITLE, sound=True, body='<button data-test="leaveListenOnly" aria-label="Leave audio">listen</button>')
+    sent = serve_bbb_listen_only(world)
     world.browser.open(BBB)
     try:
         entry = world.wait_tab(sent, lambda e: e["tab"]["audible"])

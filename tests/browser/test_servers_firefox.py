@@ -18,35 +18,29 @@ from typing import Any
 import pytest
 
 from guard.browser import ids
-from guard.detect.browser_tabs import BrowserTabs
-from guard.detect.redaction import redact_url
-from guard.events import Signal
-from tests.browser.conftest import World, browser_env, build_store_zips, install_host, observe
+from tests.browser.conftest import World, firefox_world
 from tests.browser.support.browsers import Firefox, wait_for
-from tests.browser.support.site import HOSTS, LOCAL, Page
-from tests.browser.support.tunnel import Tunnel
+from tests.browser.support.site import Page
+from tests.browser.support.servers import (
+    BBB,
+    BBB_TITLE,
+    JITSI,
+    JITSI_TITLE,
+    assert_jitsi_joined,
+    assert_jitsi_lobby,
+    host_servers,
+    serve_bbb_listen_only,
+)
 
 pytestmark = pytest.mark.desktop
 
-JITSI = "https://jitsi.example.test/PhysicsSeminar"
-JITSI_TITLE = "PhysicsSeminar | Jitsi Meet"  # Conference.tsx: `${roomName} | ${interfaceConfig.APP_NAME}`
-BBB = "https://bbb.example.test/html5client/join?sessionToken=ls4k2q9x7v"
-BBB_TITLE = "BigBlueButton - Seminar 4b - Default presentation view"  # '<client> - <meeting> - <view>'
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, desktop, site, pulse):
-    root = tmp_path_factory.mktemp("firefox-servers")
-    env = browser_env(desktop, root, pulse)
-    install_host(env, "firefox")
-    packed = build_store_zips(root / "store")["firefox"]
-    with Tunnel([*HOSTS, LOCAL], site.port) as tunnel:
-        browser = Firefox(root / "home", env, packed, tunnel.port, site.certs.ca_der_b64,
-                          prefs={"extensions.webextOptionalPermissionPrompts": False})
-        try:
-            yield World(browser, site, env, root / "home")
-        finally:
-            browser.stop()
+    with firefox_world(tmp_path_factory.mktemp("firefox-servers"), desktop, site, pulse,
+                       prefs={"extensions.webextOptionalPermissionPrompts": False}) as running:
+        yield running
 
 
 def handles(marionette: Any) -> list[str]:
@@ -129,10 +123,6 @@ def add_server(page: OptionsPage, typed: str, service: str) -> None:
     page.click("#add")
 
 
-def host_servers(world: World) -> list[dict[str, str]] | None:
-    states = [state for state in world.states() if state.get("synced")]
-    return states[0]["servers"] if len(states) == 1 else None
-
 
 def test_a_script_click_asks_nothing_hostile(world, options):
     options.script("document.querySelector('#host').value = 'other.example.test';"
@@ -156,15 +146,10 @@ def test_a_self_hosted_jitsi_room_on_a_server_the_user_added_is_a_jitsi_meeting_
                "document.querySelector('.premeeting-screen').remove());")
     world.browser.open(JITSI)
     try:
-        entry = world.wait_tab(JITSI, lambda e: e["tab"].get("lobby") is True)
-        assert entry["tab"]["providers"] == ["jitsi-meet"] and entry["tab"]["title"] == JITSI_TITLE
-        (lobby,) = [o for o in observe(BrowserTabs(world.state_folder)) if o.signal == Signal.BROWSER_TAB]
-        assert lobby.provider_id == "jitsi-meet" and not lobby.meeting
+        assert_jitsi_lobby(world)
         switch_to_tab(world, JITSI)  # the participant joins: the room's own button, clicked in the page
         click_in_page(world, "#join")
-        world.wait_tab(JITSI, lambda e: e["tab"].get("lobby") is False)
-        (meeting,) = world.scan_meetings("jitsi-meet")
-        assert meeting["url"] == JITSI
+        assert_jitsi_joined(world)
     finally:
         world.browser.marionette.command("WebDriver:SwitchToWindow", {"handle": options.handle})
         world.browser.close(JITSI)
@@ -174,9 +159,7 @@ def test_a_bigbluebutton_listen_only_tab_on_an_added_server_is_a_meeting_until_t
     add_server(options, "https://bbb.example.test/", "bigbluebutton")
     wait_for(lambda: {"host": "bbb.example.test", "provider": "bigbluebutton"} in (host_servers(world) or []),
              what="the host told the server")
-    sent = redact_url(BBB)
-    world.site.pages[("bbb.example.test", "/html5client/join")] = Page(
-        BBB_TITLE, sound=True, body='<button data-test="leaveListenOnly" aria-label="Leave audio">listen</button>')
+    sent = serve_bbb_listen_only(world)
     world.browser.open(BBB)
     try:
         entry = world.wait_tab(sent, lambda e: e["tab"]["audible"])
