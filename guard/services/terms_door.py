@@ -87,10 +87,11 @@ class TermsDoor:
         from guard.terms.stored_changes import changes_since
         from guard.terms.watchlist import build_watch_list
 
-        documents = self.watched_documents
-        if documents is None:
-            documents = tuple(build_watch_list(self.paths, self.catalog)[0])
-        return changes_since(self._terms, documents, mark, datetime.now(UTC))
+        def watched() -> tuple[WatchedDocument, ...]:
+            documents = self.watched_documents
+            return tuple(documents) if documents is not None else tuple(build_watch_list(self.paths, self.catalog)[0])
+
+        return changes_since(self._terms, watched, mark, datetime.now(UTC))
 
     @blocking
     def terms_log(self, limit: int = 200) -> TermsLog:

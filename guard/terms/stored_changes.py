@@ -10,7 +10,7 @@ when a version in force moved, so the tray app that looks every few seconds does
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -84,13 +84,16 @@ def material_change(store: TermsStore, document: WatchedDocument, at: datetime, 
                         changes=relevant), len(changes)
 
 
-def changes_since(store: TermsStore, documents: Sequence[WatchedDocument], mark: StoreMark | None, at: datetime,
-                  rules: Rules | None = None) -> tuple[StoreMark, list[TermsChanged]]:
+def changes_since(store: TermsStore, watched: Callable[[], Sequence[WatchedDocument]], mark: StoreMark | None,
+                  at: datetime, rules: Rules | None = None) -> tuple[StoreMark, list[TermsChanged]]:
     """The store as it is now, and the changes to AI or data use since ``mark`` (None: the first
-    look, which tells nothing). A document new since the mark has nothing to compare with."""
+    look, which tells nothing). A document new since the mark has nothing to compare with.
+    ``watched`` gives the watched documents; it is called only when the store's stamp moved, so a
+    look between writes costs two stats and reads no declarations."""
     stamp = store_stamp(store)
     if mark is not None and mark.stamp == stamp:
         return mark, []
+    documents = watched()
     now = current_versions(store, documents)
     events: list[TermsChanged] = []
     before = dict(mark.current) if mark is not None else now
