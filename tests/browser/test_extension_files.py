@@ -199,9 +199,9 @@ def test_link_detection_still_finds_link_only_links(shipped):
 
 
 def _added_server_reports(url: str, title: str, provider_id: str) -> bool:
-    """What the extension's ``MPG.meetingProviders(url, title, servers)`` (resources/extension/common.js) says of a tab on
-    a server the user added for ``provider_id``: one form of its link or title pieces, or of its any-host link pieces,
-    all in the tab's (lowercase) link or (normalised) title. Read from the shipped data.js."""
+    """What the extension's ``MPG.meetingProviders(url, title, servers)`` (resources/extension/common.js) says of a
+    tab on a server the user added for ``provider_id``: one form of its link or title pieces, or of its any-host link
+    pieces, all in the tab's (lowercase) link or (normalised) title. Read from the shipped data.js."""
     from guard.catalog.notices import normalise
 
     text = (EXTENSION / "data.js").read_text(encoding="utf-8")
