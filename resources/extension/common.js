@@ -249,7 +249,47 @@
   }
 
   // A Teams join link's context names its organiser ("Oid"): as JSON, or percent-encoded once or twice.
-  const ORGANISER_IDS = [['"oid":"', '"'], ["%22oid%22%3a%22", "%22"], ["%2522oid%2522%253a%2522", "%2522"]];
+  // A Teams context's quotes, colon and spaces in each form: JSON, percent-encoded once or twice, or half so (a
+  // browser keeps the JSON's "{", ":" and "," and encodes its quotes: the tab's link).
+  const OID_QUOTES = ['"', "%22", "%2522"];
+  const OID_COLONS = [":", "%3a", "%253a"];
+  const OID_BLANKS = [" ", "+", "%20", "%2520"];
+  const OID_MOST_BLANKS = 4;
+
+  function oneOf(lowered, at, marks) {
+    return marks.find((mark) => lowered.startsWith(mark, at));
+  }
+
+  function pastBlanks(lowered, at) {
+    for (let count = 0; count < OID_MOST_BLANKS; count += 1) {
+      const blank = oneOf(lowered, at, OID_BLANKS);
+      if (blank === undefined) {
+        break;
+      }
+      at += blank.length;
+    }
+    return at;
+  }
+
+  /** [where the value of a quoted "oid" key at ``at`` starts, its closing quote], or null (redaction.py _oid_value). */
+  function oidValue(lowered, at) {
+    if (!OID_QUOTES.some((quote) => at >= quote.length && lowered.startsWith(quote, at - quote.length))) {
+      return null;
+    }
+    let after = at + 3;
+    const quote = oneOf(lowered, after, OID_QUOTES);
+    if (quote === undefined) {
+      return null;
+    }
+    after = pastBlanks(lowered, after + quote.length);
+    const colon = oneOf(lowered, after, OID_COLONS);
+    if (colon === undefined) {
+      return null;
+    }
+    after = pastBlanks(lowered, after + colon.length);
+    const opening = oneOf(lowered, after, OID_QUOTES);
+    return opening === undefined ? null : [after + opening.length, opening];
+  }
 
   /** The organiser's object id in a Teams link's context cut (guard/detect/redaction.py organiser_ids). */
   function organiserIds(url) {
@@ -257,29 +297,23 @@
     if (!lowered.includes("oid")) {
       return url;
     }
-    let nexts = ORGANISER_IDS.map(([mark]) => lowered.indexOf(mark));
     let out = "";
     let start = 0;
-    for (;;) {
-      let best = -1;
-      nexts.forEach((found, index) => {
-        if (found !== -1 && (best === -1 || found < nexts[best])) {
-          best = index;
-        }
-      });
-      if (best === -1) {
-        break;
+    let at = 0;
+    while ((at = lowered.indexOf("oid", at)) !== -1) {
+      const found = oidValue(lowered, at);
+      if (found === null) {
+        at += 3;
+        continue;
       }
-      const [mark, close] = ORGANISER_IDS[best];
-      const valueAt = nexts[best] + mark.length;
+      const [valueAt, close] = found;
       const end = lowered.indexOf(close, valueAt);
-      if (end === -1) {
-        break;
+      if (end === -1) { // a link cut inside the id (a length cap): the rest is the id
+        return out + url.slice(start, valueAt) + (valueAt < url.length ? REDACTED : "");
       }
       out += url.slice(start, valueAt) + (end > valueAt ? REDACTED : "");
       start = end;
-      nexts = nexts.map((found, index) => (found !== -1 && found < start
-        ? lowered.indexOf(ORGANISER_IDS[index][0], start) : found));
+      at = end;
     }
     return out + url.slice(start);
   }

@@ -31,6 +31,14 @@ def test_redaction_is_linear_in_a_hostile_link():
     assert "pwd=1&" not in shown and shown.count("pwd=…") == 20_000
 
 
+def test_a_teams_context_flood_is_read_in_linear_time():
+    """audit16: the organiser id is now found in any mix of encodings; a link of 100,000 would-be keys is still read
+    key by key, each closed by the next one's quote."""
+    link = "https://teams.microsoft.com/l/x?context=" + "%22Oid%22:%22secret" * 100_000
+    shown = redact_url(link)
+    assert "secret" not in shown and shown.count("…") == 100_000  # the last, cut inside its id, to the end
+
+
 def test_a_name_in_the_path_keeps_the_room_one_room_and_two_peoples_rooms_two():
     from guard.detect.identity import same_address
 
