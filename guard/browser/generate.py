@@ -157,17 +157,25 @@ def self_hosted(catalog: Catalog) -> list[dict[str, Any]]:
 
 def any_host_pieces(catalog: Catalog) -> dict[str, list[list[str]]]:
     """Per self-hosted service, the fixed pieces of its ``any_host_url_patterns``: on a server the user added for it, a
-    tab whose link holds every piece of one form is reported (the app matches the full patterns)."""
+    tab whose link holds every piece of one form is reported (the app matches the full patterns). A form whose pieces
+    name no path (:func:`names_a_page`: BigBlueButton's room at the root of a host named 'bbb', whose pieces are
+    'https://' and 'bbb') is left out: on a server so named every page would hold them."""
     found: dict[str, list[list[str]]] = {}
     for provider in catalog:
         try:
-            pieces = [piece for pattern in provider.detect.web.any_host_url_patterns
-                      for piece in required_pieces(pattern)]
+            pieces = [form for pattern in provider.detect.web.any_host_url_patterns
+                      for form in required_pieces(pattern) if names_a_page(form)]
         except LiteralError as error:
             raise GenerateError(f"{provider.id}: {error}") from None
         if pieces:
             found[provider.id] = pieces
     return found
+
+
+def names_a_page(pieces: list[str]) -> bool:
+    """Whether a form's fixed pieces say something of the page past its host: a piece of its path, query or fragment
+    (not the scheme, nor a word of the host name, which every page of a server so named holds)."""
+    return any(piece.startswith(("/", "?", "&", "#")) or "/" in piece.split("://", 1)[-1] for piece in pieces)
 
 
 def extension_data(catalog: Catalog) -> dict[str, Any]:

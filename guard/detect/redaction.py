@@ -23,7 +23,7 @@ from urllib.parse import unquote_plus
 from guard.paths import resources_dir
 
 REDACTED = "…"
-PSEUDONYM = "redacted-"  # and eight hex digits: a person's name in a link's path, the same for the same name
+PSEUDONYM = "redacted-"  # and 16 hex digits of a keyed hash: a name in a link's path, the same for the same name
 
 
 @lru_cache(maxsize=1)
@@ -46,22 +46,35 @@ def personal_paths() -> tuple[dict[str, Any], ...]:
 
 
 _UPPER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+DIGITS = 16  # hex digits of the HMAC kept: 64 bits, no collision to expect among any one user's links
+_HEX = frozenset("0123456789abcdef")
+
+
+def pseudonym_with(name: str, key: bytes | None) -> str:
+    """``redacted-`` and the first :data:`DIGITS` hex digits of HMAC-SHA-256 under ``key`` of ``name`` in lower
+    case (ASCII letters only, as the extension's common.js ``pseudonym``); lone surrogates count as U+FFFD, as in
+    the browser's TextEncoder. Without a key, ``redacted`` alone: no unkeyed hash that a list of names reverses."""
+    if key is None:
+        return PSEUDONYM.rstrip("-")
+    import hmac
+
+    text = name.translate(_UPPER).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return PSEUDONYM + hmac.new(key, text.encode("utf-8"), "sha256").hexdigest()[:DIGITS]
 
 
 def pseudonym(name: str) -> str:
-    """``redacted-`` and the FNV-1a hash (32 bits, hex) of ``name`` in lower case (ASCII letters only, as the
-    extension's common.js ``pseudonym``): one name, one pseudonym; lone surrogates count as U+FFFD, as in
-    the browser's TextEncoder."""
-    text = name.translate(_UPPER).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    digest = 0x811C9DC5
-    for byte in text.encode("utf-8"):
-        digest = ((digest ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return f"{PSEUDONYM}{digest:08x}"
+    """:func:`pseudonym_with` this install's link key (guard/link_key.py): one name, one pseudonym."""
+    from guard.link_key import link_key
+
+    return pseudonym_with(name, link_key())
 
 
 def _is_pseudonym(text: str) -> bool:
-    return (len(text) == len(PSEUDONYM) + 8 and text.startswith(PSEUDONYM)
-            and all(ch in "0123456789abcdef" for ch in text[len(PSEUDONYM):]))
+    """Already redacted: a keyed pseudonym, or ``redacted`` alone (no key). The 8-digit unkeyed form of
+    older versions is hashed again: a list of names reverses it."""
+    return text == PSEUDONYM.rstrip("-") or (
+        len(text) == len(PSEUDONYM) + DIGITS and text.startswith(PSEUDONYM)
+        and all(ch in _HEX for ch in text[len(PSEUDONYM):]))
 
 
 def _a_name(segment: str) -> bool:
@@ -127,37 +140,68 @@ def personal_path(head: str) -> str:
     return f"{scheme}{sep}{rest[:slash]}{'/'.join(parts)}" if changed else head
 
 
-# A Teams join link's context names its organiser by their directory object id ("Oid"): written as JSON, or
-# percent-encoded once or twice (a launcher's url=). Each form's mark, and the quote that ends the value.
-_ORGANISER_IDS = (('"oid":"', '"'), ("%22oid%22%3a%22", "%22"), ("%2522oid%2522%253a%2522", "%2522"))
+# A Teams join link's context names its organiser by their directory object id ("Oid"), written as JSON, or
+# percent-encoded once or twice (a launcher's url=), or half so: a browser given the JSON as written keeps the
+# "{", ":" and "," and encodes only the quotes ({%22Tid%22:%22<tenant>%22,%22Oid%22:%22<user>%22}, the URL
+# standard's query encoding, which is what the extension reads as the tab's link). Each mark in any form, lowered.
+_QUOTES = ('"', "%22", "%2522")
+_COLONS = (":", "%3a", "%253a")
+_BLANKS = (" ", "+", "%20", "%2520")
+_MOST_BLANKS = 4  # spaces around the colon ({"Tid": "<tenant>", "Oid": "<user>"}, JSON as people print it)
+
+
+def _one_of(lowered: str, at: int, marks: tuple[str, ...]) -> str | None:
+    return next((mark for mark in marks if lowered.startswith(mark, at)), None)
+
+
+def _past_blanks(lowered: str, at: int) -> int:
+    for _ in range(_MOST_BLANKS):
+        blank = _one_of(lowered, at, _BLANKS)
+        if blank is None:
+            break
+        at += len(blank)
+    return at
+
+
+def _oid_value(lowered: str, at: int) -> tuple[int, str] | None:
+    """Where the value of a quoted ``oid`` key at ``at`` (its ``o``) starts and the quote that ends it, or None when
+    ``at`` is no such key. Looks at a bounded stretch after ``at``."""
+    if not any(lowered.endswith(quote, 0, at) for quote in _QUOTES):
+        return None
+    after = at + 3
+    quote = _one_of(lowered, after, _QUOTES)
+    if quote is None:
+        return None
+    after = _past_blanks(lowered, after + len(quote))
+    colon = _one_of(lowered, after, _COLONS)
+    if colon is None:
+        return None
+    after = _past_blanks(lowered, after + len(colon))
+    opening = _one_of(lowered, after, _QUOTES)
+    return None if opening is None else (after + len(opening), opening)
 
 
 def organiser_ids(url: str) -> str:
     """``url`` with the organiser's object id in a Teams link's ``context`` (``{"Tid":"<tenant>","Oid":"<user>"}``,
-    as Attendee's meeting_url_utils.py reads it) cut to ``…``; the tenant stays. Linear: each mark's next place
-    is looked up again only once passed (common.js ``organiserIds`` does the same)."""
+    as Attendee's meeting_url_utils.py reads it) cut to ``…``, its quotes, colon and spaces written in any of the
+    forms above, and to the end of the link when it ends inside the id; the tenant stays. Linear: each ``oid`` is looked
+    at once, with a bounded stretch around it (common.js ``organiserIds`` does the same)."""
     lowered = url.translate(_UPPER)
     if "oid" not in lowered:
         return url
-    nexts = [lowered.find(mark) for mark, _close in _ORGANISER_IDS]
     out: list[str] = []
-    start = 0
-    while True:
-        best = -1
-        for index, found in enumerate(nexts):
-            if found != -1 and (best == -1 or found < nexts[best]):
-                best = index
-        if best == -1:
-            break
-        mark, close = _ORGANISER_IDS[best]
-        value_at = nexts[best] + len(mark)
+    start = at = 0
+    while (at := lowered.find("oid", at)) != -1:
+        found = _oid_value(lowered, at)
+        if found is None:
+            at += 3
+            continue
+        value_at, close = found
         end = lowered.find(close, value_at)
-        if end == -1:
-            break
+        if end == -1:  # a link cut inside the id (a command line's or a message's length cap): the rest is the id
+            return "".join(out) + url[start:value_at] + (REDACTED if value_at < len(url) else "")
         out.append(url[start:value_at] + (REDACTED if end > value_at else ""))
-        start = end
-        nexts = [lowered.find(_ORGANISER_IDS[index][0], start) if found != -1 and found < start else found
-                 for index, found in enumerate(nexts)]
+        start = at = end
     out.append(url[start:])
     return "".join(out)
 

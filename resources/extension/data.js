@@ -1043,10 +1043,6 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://",
-          "bbb"
-        ],
-        [
-          "https://",
           "bbb",
           "/b/"
         ],
@@ -1057,10 +1053,6 @@ globalThis.MPG_DATA = Object.freeze({
         ],
         [
           "https://",
-          "bigbluebutton"
-        ],
-        [
-          "https://",
           "bigbluebutton",
           "/b/"
         ],
@@ -1068,10 +1060,6 @@ globalThis.MPG_DATA = Object.freeze({
           "https://",
           "bigbluebutton",
           "/gl/"
-        ],
-        [
-          "https://",
-          "greenlight"
         ],
         [
           "https://",
@@ -2449,19 +2437,7 @@ globalThis.MPG_DATA = Object.freeze({
           "https://meet.lync.com/"
         ]
       ],
-      "title": [],
-      "anyHostUrl": [
-        [
-          "https://meet."
-        ],
-        [
-          "https://",
-          "oin?uri=sip%3",
-          "conf%3",
-          "focus%3",
-          "id%3"
-        ]
-      ]
+      "title": []
     },
     {
       "provider": "slack",

@@ -196,3 +196,34 @@ def test_link_detection_still_finds_link_only_links(shipped):
     for text, expected in texts.items():
         assert match_links(rules, ("--new-window", text), None) == (expected,), text
     assert match_links(rules, ("https://g.co/kgs/abc123",), None) == (), "another of Google's short links"
+
+
+def _added_server_reports(url: str, title: str, provider_id: str) -> bool:
+    """What the extension's ``MPG.meetingProviders(url, title, servers)`` (resources/extension/common.js) says of a
+    tab on a server the user added for ``provider_id``: one form of its link or title pieces, or of its any-host link
+    pieces, all in the tab's (lowercase) link or (normalised) title. Read from the shipped data.js."""
+    from guard.catalog.notices import normalise
+
+    text = (EXTENSION / "data.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("Object.freeze(") + len("Object.freeze("):text.rindex(");")])
+    rule = next(rule for rule in data["meetings"] if rule["provider"] == provider_id)
+    link, shown = url.lower(), normalise(title)
+    return any(all(piece in link for piece in form) for form in rule["url"] + rule.get("anyHostUrl", [])) or any(
+        all(piece in shown for piece in form) for form in rule["title"])
+
+
+@pytest.mark.parametrize(("url", "title", "provider_id", "reported"), [
+    # A server named for BigBlueButton: its home page, sign-in and recordings are no meeting (session 13: every page
+    # of such a host reached the app); its client's join page and the client's three-part title are.
+    ("https://bbb.example.org/", "Greenlight", "bigbluebutton", False),
+    ("https://bbb.example.org/signin", "Sign in", "bigbluebutton", False),
+    ("https://bbb.example.org/recordings", "Recordings", "bigbluebutton", False),
+    ("https://bbb.example.org/html5client/join?sessionToken=abc", "", "bigbluebutton", True),
+    ("https://bbb.example.org/html5client/", "BigBlueButton - Physics 101 - Default presentation view",
+     "bigbluebutton", True),
+    ("https://bbb.example.org/rooms/abc-def-ghi-jkl/join", "", "bigbluebutton", True),
+    # a Skype for Business server named meet.<domain>: its pages are none either
+    ("https://meet.example.org/about", "About", "skype-for-business", False),
+])
+def test_a_page_on_an_added_server_is_reported_only_when_it_is_a_meeting_page(url, title, provider_id, reported):
+    assert _added_server_reports(url, title, provider_id) is reported

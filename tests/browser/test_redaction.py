@@ -12,7 +12,21 @@ import pytest
 from guard.detect.matching import redact_url as detector_redact_url
 from guard.detect.redaction import redact_url, secret_keys
 
-CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
+SHARED = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))
+CASES = SHARED["cases"]
+
+
+@pytest.fixture(autouse=True)
+def shared_key(app_home):
+    """This install's link key is the cases' test key (the file the app reads, in this test's home)."""
+    from guard import link_key
+
+    (app_home / "data").mkdir(parents=True, mode=0o700)
+    (app_home / "data" / "link-key").write_text(SHARED["link_key"] + "\n", encoding="ascii")
+    (app_home / "data" / "link-key").chmod(0o600)
+    link_key.forget()
+    yield
+    link_key.forget()
 
 
 @pytest.mark.parametrize(("link", "shown"), CASES)
@@ -29,6 +43,14 @@ def test_redaction_is_linear_in_a_hostile_link():
     link = "https://zoom.us/j/1?" + "&".join(f"pwd={i}" for i in range(20_000)) + "#" + "a" * 100_000
     shown = redact_url(link)
     assert "pwd=1&" not in shown and shown.count("pwd=…") == 20_000
+
+
+def test_a_teams_context_flood_is_read_in_linear_time():
+    """audit16: the organiser id is now found in any mix of encodings; a link of 100,000 would-be keys is still read
+    key by key, each closed by the next one's quote."""
+    link = "https://teams.microsoft.com/l/x?context=" + "%22Oid%22:%22secret" * 100_000
+    shown = redact_url(link)
+    assert "secret" not in shown and shown.count("…") == 100_000  # the last, cut inside its id, to the end
 
 
 def test_a_name_in_the_path_keeps_the_room_one_room_and_two_peoples_rooms_two():
