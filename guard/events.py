@@ -100,7 +100,9 @@ class MeetingSession:
     (re-created window, other URL or tab, or a gap). ``evidence`` is what made the app believe it.
     ``window`` is the OS window id and ``tab`` the browser tab (``"<browser>/<tab id>"``) that
     identify it, when known; ``seen`` what the meeting page showed (AI notices, note-taker
-    bots), first seen first; ``ended_at`` is set once it is over.
+    bots), first seen first; ``ended_at`` is set once it is over. ``resumes``: the id a meeting
+    that ended moments ago was told under, when this one is it seen again (its tab reloaded, its
+    window hidden a while: guard.detect.meeting_tracks.resumed); it is not announced again.
     """
 
     id: str
@@ -113,6 +115,12 @@ class MeetingSession:
     window: str | None = None
     ended_at: datetime | None = None
     seen: tuple[SeenInMeeting, ...] = ()
+    resumes: str | None = None
+
+    @property
+    def told_as(self) -> str:
+        """The id its notices are told under: the meeting it resumes, else its own."""
+        return self.resumes or self.id
 
     @property
     def in_progress(self) -> bool:

@@ -11,6 +11,8 @@ over stdin/stdout (guard/browser/protocol.py). The host:
 * keeps the browser's meeting tabs (guard/browser/state.py) and saves them to its state file a
   moment after they change (changes in a burst are written once), then tells the app to look
   (guard/browser/app_link.py); after dropping messages it asks the extension for a full list;
+* answers ``hello`` with the install's link key (guard/link_key.py), so the extension pseudonymises a name
+  in a link as the app does;
 * records when it last heard from the browser (for ``meeting-guard browser status``);
 * removes its state file and exits when the browser closes the pipe.
 """
@@ -38,6 +40,7 @@ from guard.browser.protocol import Oversized, ProtocolError, read_frame, write_f
 from guard.browser.state import BrowserState, remove, save
 from guard.errors import GuardError
 from guard.fsutil import atomic_write_text, read_small_json
+from guard.link_key import link_key
 
 log = logging.getLogger(__name__)
 
@@ -223,8 +226,9 @@ class Host:
         except MessageRefused as error:
             self._refuse(error.reason)
             return False
-        if isinstance(message, Hello):
-            self._reply({"type": "hello", "host": __version__})
+        if isinstance(message, Hello):  # with the link key, so the extension's pseudonyms are the app's
+            key = link_key()
+            self._reply({"type": "hello", "host": __version__, **({"linkKey": key.hex()} if key else {})})
         changed = self.state.apply(message, self._clock())
         if changed:
             self.state.updated_at = self._clock()

@@ -7,7 +7,7 @@ link, tab, window). Pure values in, values out, like :mod:`guard.detect.sessions
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -22,6 +22,47 @@ from guard.events import MeetingSession, Signal
 # tick or two later (before or after the launcher is gone): within this many ticks of a meeting's
 # start the two are one meeting, whichever was seen first.
 LAUNCH_TICKS = 2
+
+
+class Gone(NamedTuple):
+    """A meeting that ended lately, kept for :attr:`SessionRules.resume_ticks <guard.detect.sessions.SessionRules>`
+    ticks: a meeting seen again by the same tab, window or link within them is this one going on
+    (:func:`resumed`), told under the id it was first told under (``told_as``)."""
+
+    told_as: str
+    provider_id: str
+    keys: frozenset[str]
+    url: str | None
+    title: str | None
+    ticks: int = 0  # since it ended
+
+
+def gone(track: MeetingTrack) -> Gone:
+    meeting = track.meeting
+    return Gone(meeting.told_as, meeting.provider_id, track.keys, meeting.url, meeting.title)
+
+
+def resumed(lately: Iterable[Gone], provider_id: str, parts: list[Cluster]) -> Gone | None:
+    """The meeting lately ended that a new one of ``parts`` is, seen again: the same provider, and one of its tabs
+    still at the same meeting address (reloaded; a tab moved to another meeting, or a personal link's next meeting, is
+    another), one of its windows showing the same title (hidden a while; a re-created window has another id), or its
+    link. A meeting known only by its microphone, camera or meeting-only process has no identity to tell by."""
+    for item in lately:
+        if item.provider_id != provider_id:
+            continue
+        for cluster in parts:
+            if cluster.key not in item.keys:
+                continue
+            kind = key_kind(cluster.key)
+            if kind == "tab" and (cluster.url is None or item.url is None or (
+                    same_address(cluster.url, item.url) and not sent_on(item.url, cluster.url))):
+                return item
+            if kind == "window" and (not cluster.title or not item.title or titles_match(cluster.title, item.title)
+                                     or titles_match(item.title, cluster.title)):
+                return item
+            if kind == "url":
+                return item
+    return None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from urllib.parse import unquote_plus
 from guard.paths import resources_dir
 
 REDACTED = "…"
-PSEUDONYM = "redacted-"  # and eight hex digits: a person's name in a link's path, the same for the same name
+PSEUDONYM = "redacted-"  # and 16 hex digits of a keyed hash: a name in a link's path, the same for the same name
 
 
 @lru_cache(maxsize=1)
@@ -46,22 +46,35 @@ def personal_paths() -> tuple[dict[str, Any], ...]:
 
 
 _UPPER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+DIGITS = 16  # hex digits of the HMAC kept: 64 bits, no collision to expect among any one user's links
+_HEX = frozenset("0123456789abcdef")
+
+
+def pseudonym_with(name: str, key: bytes | None) -> str:
+    """``redacted-`` and the first :data:`DIGITS` hex digits of HMAC-SHA-256 under ``key`` of ``name`` in lower
+    case (ASCII letters only, as the extension's common.js ``pseudonym``); lone surrogates count as U+FFFD, as in
+    the browser's TextEncoder. Without a key, ``redacted`` alone: no unkeyed hash that a list of names reverses."""
+    if key is None:
+        return PSEUDONYM.rstrip("-")
+    import hmac
+
+    text = name.translate(_UPPER).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return PSEUDONYM + hmac.new(key, text.encode("utf-8"), "sha256").hexdigest()[:DIGITS]
 
 
 def pseudonym(name: str) -> str:
-    """``redacted-`` and the FNV-1a hash (32 bits, hex) of ``name`` in lower case (ASCII letters only, as the
-    extension's common.js ``pseudonym``): one name, one pseudonym; lone surrogates count as U+FFFD, as in
-    the browser's TextEncoder."""
-    text = name.translate(_UPPER).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    digest = 0x811C9DC5
-    for byte in text.encode("utf-8"):
-        digest = ((digest ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return f"{PSEUDONYM}{digest:08x}"
+    """:func:`pseudonym_with` this install's link key (guard/link_key.py): one name, one pseudonym."""
+    from guard.link_key import link_key
+
+    return pseudonym_with(name, link_key())
 
 
 def _is_pseudonym(text: str) -> bool:
-    return (len(text) == len(PSEUDONYM) + 8 and text.startswith(PSEUDONYM)
-            and all(ch in "0123456789abcdef" for ch in text[len(PSEUDONYM):]))
+    """Already redacted: a keyed pseudonym, or ``redacted`` alone (no key). The 8-digit unkeyed form of
+    older versions is hashed again: a list of names reverses it."""
+    return text == PSEUDONYM.rstrip("-") or (
+        len(text) == len(PSEUDONYM) + DIGITS and text.startswith(PSEUDONYM)
+        and all(ch in _HEX for ch in text[len(PSEUDONYM):]))
 
 
 def _a_name(segment: str) -> bool:

@@ -22,7 +22,9 @@ Flapping is debounced: a meeting ends only after it was unseen for ``meeting_end
 ticks (an app after ``app_end_ticks``), dated when it was first missed. What a closed or
 ended meeting was started with (its link on a browser's command line, the browser holding the
 microphone) keeps being seen for a while; it is *retired* and cannot start the same meeting
-again until it has disappeared once.
+again until it has disappeared once. A meeting seen again by the same tab (at the same address), window
+or link within ``resume_ticks`` ticks after it ended (a tab reloaded, a window hidden a while) starts
+with ``resumes`` naming the meeting it goes on from, and what that one told is not told again.
 
 In-meeting signals from the browser extension become events once per meeting: an AI notice
 (``AiFeatureNoticed``, once per feature or notice text) and a note-taker bot among the
@@ -46,13 +48,16 @@ from guard.detect.identity import (
     key_kind,
 )
 from guard.detect.meeting_tracks import (
+    Gone,
     MeetingTrack,
     adopter,
     client_meeting,
+    gone,
     joins_start,
     media_pids,
     moved_on,
     other_meeting_seen,
+    resumed,
     shown_identity,
     start_order,
 )
@@ -106,6 +111,7 @@ class SessionRules(NamedTuple):
     meeting_start_ticks: int = 1
     meeting_end_ticks: int = 3
     media_gated: frozenset[str] = frozenset()  # providers whose tabs and links need the microphone or camera
+    resume_ticks: int = 15  # a meeting seen again by its tab, window or link this soon after it ended goes on
 
 
 class _App(NamedTuple):
@@ -123,6 +129,7 @@ class SessionState:
     pending: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (provider, identity): ticks seen
     retired: frozenset[tuple[str, str]] = frozenset()  # (provider, identity or "pid:N") of ended meetings
     announced: frozenset[tuple[str, str]] = frozenset()  # (meeting id, notice/bot key) already told
+    gone: tuple[Gone, ...] = ()  # meetings ended within rules.resume_ticks: seen again, they go on (not told again)
 
     @property
     def running_apps(self) -> tuple[RunningApp, ...]:
@@ -142,6 +149,8 @@ class _Tick:
         self.app_starts: list[DetectionEvent] = []
         self.meeting_starts: list[DetectionEvent] = []
         self.in_meeting: list[DetectionEvent] = []
+        self.gone: list[Gone] = []  # meetings ended this tick
+        self.resumed: set[Gone] = set()  # lately ended meetings seen again this tick
 
     def ordered(self) -> list[DetectionEvent]:
         ends = [event for _p, _s, event in sorted(self.meeting_ends, key=lambda item: (item[0], item[1]))]
@@ -171,10 +180,12 @@ def advance(state: SessionState, observations: Iterable[Observation], at: dateti
                           meetings, pending, retired)
     announced = set(state.announced)
     _in_meeting_events(view, meetings, announced, tick)
-    live = set(meetings)
+    lately = (*(item._replace(ticks=item.ticks + 1) for item in state.gone
+                if item not in tick.resumed and item.ticks + 1 < rules.resume_ticks), *tick.gone)
+    live = set(meetings) | {track.meeting.told_as for track in meetings.values()} | {item.told_as for item in lately}
     announced = {item for item in announced if not item[0] or item[0] in live}
     new_state = SessionState(apps=apps, meetings=meetings, pending=pending, retired=frozenset(retired),
-                             announced=frozenset(announced))
+                             announced=frozenset(announced), gone=lately if rules.resume_ticks > 0 else ())
     return new_state, tick.ordered()
 
 
@@ -294,6 +305,10 @@ def _advance_meetings(provider_id: str, state: SessionState, view: TickView, at:
             pending[(provider_id, key)] = ticks
             continue
         track = _start(provider_id, at, parts, ambient, seen.support, taken=set(meetings) | ended_now)
+        again = resumed((item for item in state.gone if item not in tick.resumed), provider_id, parts)
+        if again is not None:  # seen again moments after it ended (a tab reloaded, a window hidden a while)
+            tick.resumed.add(again)
+            track = replace(track, meeting=replace(track.meeting, resumes=again.told_as))
         meetings[track.meeting.id] = track
         tick.meeting_starts.append(events.MeetingStarted(provider_id=provider_id, at=at, meeting=track.meeting))
 
@@ -338,6 +353,8 @@ def _end(track: MeetingTrack, at: datetime, tick: _Tick, retired: set[tuple[str,
                               events.MeetingEnded(provider_id=track.provider_id, at=at, meeting=ended)))
     went_by = set(track.keys) | {f"pid:{pid}" for pid in track.pids}
     retired |= {(track.provider_id, key) for key in went_by & observed_keys}
+    if track.keys:
+        tick.gone.append(gone(track))
 
 
 # -- what was seen inside a meeting --------------------------------------------------------------
@@ -353,6 +370,7 @@ def _in_meeting_events(view: TickView, meetings: dict[str, MeetingTrack], announ
     for obs in view.in_meeting:
         track = _meeting_of(obs, meetings)
         meeting_id = track.meeting.id if track is not None else ""
+        told_as = track.meeting.told_as if track is not None else ""  # a meeting seen again: told once
         if obs.signal == Signal.AI_NOTICE:
             what = f"notice:{obs.feature_id or ' '.join((obs.notice or obs.detail).casefold().split())}"
             text = obs.notice or obs.detail
@@ -367,9 +385,10 @@ def _in_meeting_events(view: TickView, meetings: dict[str, MeetingTrack], announ
                     obs.signal, obs.provider_id, text, obs.seen_at, obs.feature_id,
                     confirmed=meeting_id in noticed if obs.signal == Signal.PARTICIPANT else None)))
             track = meetings[meeting_id] = replace(track, meeting=meeting)
-        if (meeting_id, what) in announced:
+        told = (told_as, what) in announced
+        announced |= {(meeting_id, what), (told_as, what)}
+        if told:
             continue
-        announced.add((meeting_id, what))
         if obs.signal == Signal.AI_NOTICE:
             tick.in_meeting.append(events.AiFeatureNoticed(
                 provider_id=track.provider_id if track is not None else obs.provider_id, at=obs.seen_at,

@@ -88,7 +88,8 @@ def meeting_notice(event: MeetingStarted, provider: Provider) -> Notice:
     if event.meeting.title:
         title = labelled(title, wording.one_line(event.meeting.title, 120))
     state = TrayState.AI_MEETING if has_ai(provider) else TrayState.MEETING
-    return Notice(kind=NoticeKind.MEETING_STARTED, key=f"meeting:{event.meeting.id}", title=title,
+    # a meeting seen again moments after it ended (its tab reloaded) is the one already told: one notice
+    return Notice(kind=NoticeKind.MEETING_STARTED, key=f"meeting:{event.meeting.told_as}", title=title,
                   body=_clip(_features_sentence(provider)), action_label=_("Record my decision…"),
                   provider_id=provider.id, at=event.at, action=RecordConsent(meeting_id=event.meeting.id), state=state)
 

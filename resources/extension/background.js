@@ -7,7 +7,9 @@
  * focus (a count and a flag: no window's title or link). It forwards what the content script found
  * in a meeting page: an AI or recording notice, or a participant named like a note-taker bot; and whether the
  * page shows its pre-join or lobby screen (a tab flag, `lobby`). Links lose their secrets
- * (passcodes, tokens) before they are sent. It sends nothing anywhere but to the app's host.
+ * (passcodes, tokens) before they are sent, and a person's name in a link's path becomes the app's pseudonym,
+ * under the link key the host gives in its `hello` reply (until then, "redacted" alone). The key is kept in
+ * memory only. It sends nothing anywhere but to the app's host.
  *
  * Servers the user added (options.js: a self-hosted Jitsi or BigBlueButton, each host granted on the user's
  * click): a granted host is that service's site, its content script is registered there, and the app is told the
@@ -289,6 +291,8 @@
       retryDelay = 1000;
       if (message && message.type === "resync") {
         sendFullState();
+      } else if (message && message.type === "hello" && MPG.setLinkKey(message.linkKey)) {
+        sendFullState(); // the links again, a name in one now under the app's pseudonym (or none without a key)
       }
     });
     opened.onDisconnect.addListener(() => {

@@ -146,19 +146,104 @@
     return text.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
   }
 
-  /** "redacted-" and the FNV-1a hash (32 bits, hex) of a name in lower case: one name, one pseudonym
-   * (guard/detect/redaction.py pseudonym). */
-  function pseudonym(name) {
-    let digest = 0x811c9dc5;
-    for (const byte of ENCODER.encode(asciiLower(name))) {
-      digest = Math.imul(digest ^ byte, 0x01000193) >>> 0;
+  // SHA-256 (FIPS 180-4) and HMAC (RFC 2104), synchronous: a link is redacted where it is described, and
+  // crypto.subtle only answers later. Checked against Python's hmac by the shared cases in real browsers.
+  const K256 = new Uint32Array([
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2]);
+
+  function sha256(bytes) {
+    const length = bytes.length;
+    const padded = new Uint8Array(((length + 9 + 63) >> 6) << 6);
+    padded.set(bytes);
+    padded[length] = 0x80;
+    const view = new DataView(padded.buffer);
+    view.setUint32(padded.length - 8, Math.floor(length / 0x20000000));
+    view.setUint32(padded.length - 4, (length << 3) >>> 0);
+    const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+    const w = new Uint32Array(64);
+    const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+    for (let block = 0; block < padded.length; block += 64) {
+      for (let i = 0; i < 16; i += 1) {
+        w[i] = view.getUint32(block + i * 4);
+      }
+      for (let i = 16; i < 64; i += 1) {
+        const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+        const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+        w[i] = (w[i - 16] + s0 + w[i - 7] + s1) >>> 0;
+      }
+      let [a, b, c, d, e, f, g, k] = h;
+      for (let i = 0; i < 64; i += 1) {
+        const t1 = (k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K256[i] + w[i]) >>> 0;
+        const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+        k = g;
+        g = f;
+        f = e;
+        e = (d + t1) >>> 0;
+        d = c;
+        c = b;
+        b = a;
+        a = (t1 + t2) >>> 0;
+      }
+      [a, b, c, d, e, f, g, k].forEach((value, i) => {
+        h[i] = (h[i] + value) >>> 0;
+      });
     }
-    return PSEUDONYM + digest.toString(16).padStart(8, "0");
+    const out = new Uint8Array(32);
+    const outView = new DataView(out.buffer);
+    h.forEach((value, i) => outView.setUint32(i * 4, value));
+    return out;
+  }
+
+  function hmacSha256(key, message) {
+    const block = new Uint8Array(64);
+    block.set(key.length > 64 ? sha256(key) : key);
+    const inner = new Uint8Array(64 + message.length);
+    const outer = new Uint8Array(64 + 32);
+    for (let i = 0; i < 64; i += 1) {
+      inner[i] = block[i] ^ 0x36;
+      outer[i] = block[i] ^ 0x5c;
+    }
+    inner.set(message, 64);
+    outer.set(sha256(inner), 64);
+    return sha256(outer);
+  }
+
+  const DIGITS = 16; // hex digits of the HMAC kept (guard/detect/redaction.py DIGITS)
+  const KEY_HEX = /^[0-9a-f]{64}$/;
+  let linkKey = null; // the app's link key (guard/link_key.py), given in the host's hello; none: no pseudonym
+
+  /** Use the app's link key (64 hex digits; anything else: none). True when it changed. */
+  function setLinkKey(hex) {
+    const key = typeof hex === "string" && KEY_HEX.test(hex)
+      ? Uint8Array.from(hex.match(/../g), (pair) => parseInt(pair, 16)) : null;
+    const changed = (key === null) !== (linkKey === null)
+      || (key !== null && key.some((byte, i) => byte !== linkKey[i]));
+    linkKey = key;
+    return changed;
+  }
+
+  /** "redacted-" and the first 16 hex digits of HMAC-SHA-256 under the app's link key of a name in lower case:
+   * one name, one pseudonym, the app's own (guard/detect/redaction.py pseudonym_with); without the key, "redacted"
+   * alone, never an unkeyed hash that a list of names reverses. */
+  function pseudonym(name) {
+    if (linkKey === null) {
+      return PSEUDONYM.slice(0, -1);
+    }
+    const digest = hmacSha256(linkKey, ENCODER.encode(asciiLower(name)));
+    return PSEUDONYM + Array.from(digest.slice(0, DIGITS / 2), (byte) => byte.toString(16).padStart(2, "0")).join("");
   }
 
   function isPseudonym(text) {
-    return text.length === PSEUDONYM.length + 8 && text.startsWith(PSEUDONYM)
-      && /^[0-9a-f]{8}$/.test(text.slice(PSEUDONYM.length));
+    return text === PSEUDONYM.slice(0, -1) || (text.length === PSEUDONYM.length + DIGITS
+      && text.startsWith(PSEUDONYM) && /^[0-9a-f]+$/.test(text.slice(PSEUDONYM.length)));
   }
 
   function aName(segment) {
@@ -527,6 +612,6 @@
     });
   }
 
-  root.MPG = Object.freeze({ cut, cap, plain, normalise, redactUrl, providersForUrl, meetingProviders, serverHost,
-    cleanServers, serverProviders });
+  root.MPG = Object.freeze({ cut, cap, plain, normalise, redactUrl, setLinkKey, providersForUrl, meetingProviders,
+    serverHost, cleanServers, serverProviders });
 })(globalThis);

@@ -83,7 +83,8 @@ class Lobby:
     microphone: bool = False  # the lobby's preview holds the microphone (Firefox tells the extension)
 
 
-REDACTION_CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
+_REDACTION = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))
+REDACTION_CASES, REDACTION_KEY = _REDACTION["cases"], _REDACTION["link_key"]
 
 
 @dataclass
@@ -104,6 +105,7 @@ class World:
         what the app's do for the shared cases (tests/browser/redaction_cases.json and REDACTION_TEXTS)."""
         key = f"redaction-{host}"
         runner = ("const cases = " + json.dumps(REDACTION_CASES) + ";"
+                  "MPG.setLinkKey(" + json.dumps(REDACTION_KEY) + ");"
                   f"fetch('/mpg-test/result/{key}', {{method: 'POST', body: JSON.stringify("
                   "{links: cases.map(([link]) => MPG.redactUrl(link)), "
                   "texts: " + json.dumps(REDACTION_TEXTS) + ".map((text) => MPG.normalise(text))})});")

@@ -11,11 +11,12 @@ import json
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from guard.detect.browser_tabs import BrowserTabs
-from guard.detect.redaction import redact_url
+from guard.detect.redaction import pseudonym_with, redact_url
 from guard.detect.windows.linux_x11 import X11WindowLister
 from guard.events import Signal
 from tests.browser.conftest import Lobby, World, chromium_world, observe
@@ -272,6 +273,20 @@ def test_a_restart_of_the_extensions_background_leaves_the_meeting_tab_open(worl
 
 def test_the_extension_redacts_links_exactly_as_the_app_does(world):
     world.redaction_in_the_page("meet.google.com")
+
+
+def test_a_name_in_a_tabs_link_reaches_the_app_under_the_apps_own_pseudonym(world):
+    """The host's hello gives the extension the app's link key: a personal room's link is reported with the pseudonym
+    the app gives that name (so a browser tab and a command line's link of one room are one meeting), never the name
+    nor "redacted" alone."""
+    world.site.pages[("zoom.us", "/my/ada.lovelace")] = Page(TITLES["zoom"][0])
+    world.browser.open("https://zoom.us/my/ada.lovelace")
+    key_file = Path(world.env["MEETING_GUARD_HOME"]) / "data" / "link-key"  # made by the host on hello
+    wait_for(key_file.exists, what="the app's link key")
+    key = bytes.fromhex(key_file.read_text().strip())
+    world.wait_tab("https://zoom.us/my/" + pseudonym_with("ada.lovelace", key))
+    assert "lovelace" not in json.dumps(world.states())
+    world.browser.close("https://zoom.us/my/ada.lovelace")
 
 
 def test_of_a_notice_dialog_only_the_matching_sentences_and_phrase_ids_leave_the_page(world):

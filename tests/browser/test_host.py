@@ -33,7 +33,9 @@ def host():
 
 def test_the_host_keeps_the_browsers_meeting_tabs_in_a_private_file(host, app_home):
     host.send({"type": "hello", "version": "0.1.0", "browser": "chromium"})
-    assert host.reply()["type"] == "hello"
+    reply = host.reply()
+    # the app's link key, so the extension's pseudonym of a name in a link is the app's own (common.js setLinkKey)
+    assert reply["type"] == "hello" and reply["linkKey"] == (app_home / "data" / "link-key").read_text().strip()
     host.send({"type": "state", "tabs": [tab(7), tab(8, url="https://zoom.us/wc/81234567890/join?pwd=SECRET",
                                                   title="Zoom Meeting", active=False, audible=True,
                                                   providers=["zoom"])]})

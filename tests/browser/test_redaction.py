@@ -12,7 +12,21 @@ import pytest
 from guard.detect.matching import redact_url as detector_redact_url
 from guard.detect.redaction import redact_url, secret_keys
 
-CASES = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))["cases"]
+SHARED = json.loads((Path(__file__).parent / "redaction_cases.json").read_text(encoding="utf-8"))
+CASES = SHARED["cases"]
+
+
+@pytest.fixture(autouse=True)
+def shared_key(app_home):
+    """This install's link key is the cases' test key (the file the app reads, in this test's home)."""
+    from guard import link_key
+
+    (app_home / "data").mkdir(parents=True, mode=0o700)
+    (app_home / "data" / "link-key").write_text(SHARED["link_key"] + "\n", encoding="ascii")
+    (app_home / "data" / "link-key").chmod(0o600)
+    link_key.forget()
+    yield
+    link_key.forget()
 
 
 @pytest.mark.parametrize(("link", "shown"), CASES)

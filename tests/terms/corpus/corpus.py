@@ -40,8 +40,9 @@ LICENCES = frozenset({"ODC-BY-1.0"})
 # "G", which names a development batch) is a seventh, gathered blind on the morning of 2 December 2026: half a time
 # split like "F", half documents with no pair before; "I" is an eighth, gathered the same way as "H" on 2 December 2026
 # (session 11), its time-split pairs newer than every other pair of their documents, "H" included; "J" is a ninth,
-# gathered the same way as "I" on 2 December 2026 (session 12), its time-split pairs newer than "I"'s.
-HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E", "F", "H", "I", "J"})
+# gathered the same way as "I" on 2 December 2026 (session 12), its time-split pairs newer than "I"'s; "K" is a tenth,
+# gathered blind on 2 December 2026 (session 14) from providers in no other pair, like "C", "D" and "E".
+HELDOUT_SETS = frozenset({"A", "B", "C", "D", "E", "F", "H", "I", "J", "K"})
 
 PAIR_FIELDS = frozenset(
     {
@@ -153,7 +154,7 @@ class Pair:
     document: str
     catalog: tuple[str, ...]
     heldout: bool
-    heldout_set: str  # "A" to "F", "H", "I" or "J" for a held-out pair, "" for a development pair
+    heldout_set: str  # "A" to "F", "H" to "K" for a held-out pair, "" for a development pair
     summary: str
     old_effective: str
     new_effective: str

@@ -378,6 +378,33 @@ HELDOUT_J = frozenset(
 )
 
 
+# Held-out set K: gathered and labelled blind on 2 December 2026 (session 14) from providers in no other pair, chat,
+# community and consumer services whose data clauses changed (README "Held-out sets"). Labels only in labels.toml; read
+# once, by the lead.
+HELDOUT_K = frozenset(
+    {
+        "airbnb/privacy-policy/2024-05-22__2024-06-25",
+        "airbnb/trackers-policy/2022-02-03__2022-02-12",
+        "badoo/privacy-policy/2025-09-30__2025-11-28",
+        "badoo/privacy-policy/2025-11-28__2026-02-27",
+        "badoo/terms-of-service/2024-03-28__2024-04-22",
+        "disqus/privacy-policy/2026-04-30__2026-07-11",
+        "kraken/privacy-policy/2025-06-19__2025-06-27",
+        "kraken/privacy-policy/2025-08-05__2025-08-12",
+        "kraken/privacy-policy/2025-11-01__2025-11-18",
+        "match/privacy-policy/2026-01-02__2026-02-24",
+        "okx/privacy-policy/2024-06-26__2024-07-12",
+        "okx/privacy-policy/2024-07-12__2024-07-15",
+        "pixiv/privacy-policy/2023-06-13__2023-07-31",
+        "pixiv/privacy-policy/2023-07-31__2023-08-31",
+        "tencent/privacy-policy/2025-09-23__2026-07-30",
+        "tencent/terms-of-service/2025-09-23__2026-07-30",
+        "xfinity/privacy-policy/2023-09-21__2023-12-29",
+        "xfinity/privacy-policy/2024-06-12__2024-07-01",
+    }
+)
+
+
 @dataclass(frozen=True)
 class HeldoutSet:
     """A frozen held-out set (README "Held-out sets") and the rule it was gathered by."""
@@ -398,6 +425,7 @@ GATHERED = {
     "H": HeldoutSet(HELDOUT_H, "half time split", revisits=False),  # meeting and AI documents, none of C, D or E's
     "I": HeldoutSet(HELDOUT_I, "half time split"),
     "J": HeldoutSet(HELDOUT_J, "half time split"),
+    "K": HeldoutSet(HELDOUT_K, "new providers"),
 }
 TIME_SPLITS = [name for name, held in GATHERED.items() if held.kind.endswith("time split")]
 
