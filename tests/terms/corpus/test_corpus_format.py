@@ -384,6 +384,7 @@ HELDOUT_J = frozenset(
 HELDOUT_K = frozenset(
     {
         "airbnb/privacy-policy/2024-05-22__2024-06-25",
+        "airbnb/terms-of-service/2021-11-23__2022-02-11",
         "airbnb/trackers-policy/2022-02-03__2022-02-12",
         "badoo/privacy-policy/2025-09-30__2025-11-28",
         "badoo/privacy-policy/2025-11-28__2026-02-27",
