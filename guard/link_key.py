@@ -20,6 +20,7 @@ import errno
 import logging
 import os
 import secrets
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 KEY_BYTES = 32
 FILE_NAME = "link-key"
+_LOCK = threading.Lock()  # one reader or maker at a time in this process: threads share the one key it settles on
 
 
 def key_file() -> Path:
@@ -39,7 +41,8 @@ def key_file() -> Path:
 
 def link_key() -> bytes | None:
     """This install's link key, made on first use; None when it cannot be read or made (logged once)."""
-    return _loaded(key_file())
+    with _LOCK:
+        return _loaded(key_file())
 
 
 @lru_cache(maxsize=4)
@@ -91,4 +94,5 @@ def _make(path: Path) -> bytes:
 
 def forget() -> None:
     """Read the key again at its next use (after the app's home moved, in tests)."""
-    _loaded.cache_clear()
+    with _LOCK:
+        _loaded.cache_clear()

@@ -50,3 +50,11 @@ def test_an_unreadable_key_redacts_the_name_with_no_pseudonym_at_all(damage, tmp
         path.mkdir()
     assert redact_url("https://zoom.us/my/ada.lovelace?pwd=1") == "https://zoom.us/my/redacted?pwd=…"
     assert str(path) in caplog.text and "no pseudonym" in caplog.text
+
+
+def test_threads_asking_at_once_share_one_key():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        shown = set(pool.map(lambda _: redact_url("https://zoom.us/my/ada.lovelace"), range(32)))
+    assert len(shown) == 1 and shown != {"https://zoom.us/my/redacted"}

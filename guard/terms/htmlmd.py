@@ -47,10 +47,12 @@ _INVISIBLE = CharMap(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # and the topic rules do not (the change read as a content licence, never as AI training). Tag characters, the
 # combining grapheme joiner, variation selectors, invisible operators, fillers, the Mongolian vowel separator,
 # interlinear annotation, shorthand and musical format controls, and the bidi controls (guard.text_controls), which
-# every path that shows terms text strips anyway.
-_HIDDEN = re.compile("[\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200e\u200f\u202a-\u202e\u2061-\u2064"
-                     "\u2066-\u2069\u3164\ufe00-\ufe0f\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-                     "\U000e0000-\U000e007f\U000e0100-\U000e01ef]")
+# every path that shows terms text strips anyway: with the six above, Unicode's Default_Ignorable_Code_Point set
+# (DerivedCoreProperties.txt, which browsers draw as nothing), so the Mongolian free variation selectors, the
+# deprecated format controls U+206A-U+206F and the unassigned ignorables hide no word either (audit16).
+_HIDDEN = re.compile("[\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200e\u200f\u202a-\u202e\u2061-\u206f"
+                     "\u3164\ufe00-\ufe0f\uffa0\ufff0-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                     "\U000e0000-\U000e0fff]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _NEEDS_ESCAPE = re.compile(r"^(#|>|[-*+](?=\s)|\d+[.)](?=\s))")
 

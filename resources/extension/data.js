@@ -1673,44 +1673,32 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.cloud.microsoft/l/meetup-join/"
         ],
         [
-          "https://teams.microsoft.com/meet/",
-          "?p="
+          "https://teams.microsoft.com/meet/"
         ],
         [
-          "https://teams.microsoft.us/meet/",
-          "?p="
+          "https://teams.microsoft.us/meet/"
         ],
         [
-          "https://teams.cloud.microsoft/meet/",
-          "?p="
+          "https://teams.cloud.microsoft/meet/"
         ],
         [
-          "https://gov.teams.microsoft.com/meet/",
-          "?p="
+          "https://gov.teams.microsoft.com/meet/"
         ],
         [
-          "https://gov.teams.microsoft.us/meet/",
-          "?p="
+          "https://gov.teams.microsoft.us/meet/"
         ],
         [
-          "https://gov.teams.cloud.microsoft/meet/",
-          "?p="
+          "https://gov.teams.cloud.microsoft/meet/"
         ],
         [
           "https://dod.teams.microsoft.us/l/meetup-join/"
         ],
         [
-          "https://dod.teams.microsoft.us/meet/",
-          "?p="
+          "https://dod.teams.microsoft.us/meet/"
         ],
         [
           "https://teams.microsoft.com/v2/?",
           "#/l/meetup-join/"
-        ],
-        [
-          "https://teams.microsoft.com/v2/?",
-          "#/meet/",
-          "?p="
         ],
         [
           "https://teams.microsoft.com/v2/?",
@@ -1724,10 +1712,6 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.microsoft.com/_#/l/meetup-join/"
         ],
         [
-          "https://teams.microsoft.com/_#/meet/",
-          "?p="
-        ],
-        [
           "https://teams.microsoft.com/_#/pre-join-calling/19:meeting_"
         ],
         [
@@ -1736,11 +1720,6 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
-        ],
-        [
-          "https://teams.microsoft.us/v2/?",
-          "#/meet/",
-          "?p="
         ],
         [
           "https://teams.microsoft.us/v2/?",
@@ -1754,10 +1733,6 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.microsoft.us/_#/l/meetup-join/"
         ],
         [
-          "https://teams.microsoft.us/_#/meet/",
-          "?p="
-        ],
-        [
           "https://teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
@@ -1766,11 +1741,6 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://gov.teams.microsoft.com/v2/?",
           "#/l/meetup-join/"
-        ],
-        [
-          "https://gov.teams.microsoft.com/v2/?",
-          "#/meet/",
-          "?p="
         ],
         [
           "https://gov.teams.microsoft.com/v2/?",
@@ -1784,10 +1754,6 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.com/_#/l/meetup-join/"
         ],
         [
-          "https://gov.teams.microsoft.com/_#/meet/",
-          "?p="
-        ],
-        [
           "https://gov.teams.microsoft.com/_#/pre-join-calling/19:meeting_"
         ],
         [
@@ -1796,11 +1762,6 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://gov.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
-        ],
-        [
-          "https://gov.teams.microsoft.us/v2/?",
-          "#/meet/",
-          "?p="
         ],
         [
           "https://gov.teams.microsoft.us/v2/?",
@@ -1814,10 +1775,6 @@ globalThis.MPG_DATA = Object.freeze({
           "https://gov.teams.microsoft.us/_#/l/meetup-join/"
         ],
         [
-          "https://gov.teams.microsoft.us/_#/meet/",
-          "?p="
-        ],
-        [
           "https://gov.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
@@ -1826,11 +1783,6 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.live.com/v2/?",
           "#/l/meetup-join/"
-        ],
-        [
-          "https://teams.live.com/v2/?",
-          "#/meet/",
-          "?p="
         ],
         [
           "https://teams.live.com/v2/?",
@@ -1844,10 +1796,6 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.live.com/_#/l/meetup-join/"
         ],
         [
-          "https://teams.live.com/_#/meet/",
-          "?p="
-        ],
-        [
           "https://teams.live.com/_#/pre-join-calling/19:meeting_"
         ],
         [
@@ -1856,11 +1804,6 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://teams.cloud.microsoft/v2/?",
           "#/l/meetup-join/"
-        ],
-        [
-          "https://teams.cloud.microsoft/v2/?",
-          "#/meet/",
-          "?p="
         ],
         [
           "https://teams.cloud.microsoft/v2/?",
@@ -1874,10 +1817,6 @@ globalThis.MPG_DATA = Object.freeze({
           "https://teams.cloud.microsoft/_#/l/meetup-join/"
         ],
         [
-          "https://teams.cloud.microsoft/_#/meet/",
-          "?p="
-        ],
-        [
           "https://teams.cloud.microsoft/_#/pre-join-calling/19:meeting_"
         ],
         [
@@ -1886,11 +1825,6 @@ globalThis.MPG_DATA = Object.freeze({
         [
           "https://dod.teams.microsoft.us/v2/?",
           "#/l/meetup-join/"
-        ],
-        [
-          "https://dod.teams.microsoft.us/v2/?",
-          "#/meet/",
-          "?p="
         ],
         [
           "https://dod.teams.microsoft.us/v2/?",
@@ -1904,14 +1838,59 @@ globalThis.MPG_DATA = Object.freeze({
           "https://dod.teams.microsoft.us/_#/l/meetup-join/"
         ],
         [
-          "https://dod.teams.microsoft.us/_#/meet/",
-          "?p="
-        ],
-        [
           "https://dod.teams.microsoft.us/_#/pre-join-calling/19:meeting_"
         ],
         [
           "https://dod.teams.microsoft.us/_#/modern-calling/19:meeting_"
+        ],
+        [
+          "https://teams.microsoft.com/v2/?",
+          "#/meet/"
+        ],
+        [
+          "https://teams.microsoft.com/_#/meet/"
+        ],
+        [
+          "https://teams.microsoft.us/v2/?",
+          "#/meet/"
+        ],
+        [
+          "https://teams.microsoft.us/_#/meet/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/v2/?",
+          "#/meet/"
+        ],
+        [
+          "https://gov.teams.microsoft.com/_#/meet/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/v2/?",
+          "#/meet/"
+        ],
+        [
+          "https://gov.teams.microsoft.us/_#/meet/"
+        ],
+        [
+          "https://teams.live.com/v2/?",
+          "#/meet/"
+        ],
+        [
+          "https://teams.live.com/_#/meet/"
+        ],
+        [
+          "https://teams.cloud.microsoft/v2/?",
+          "#/meet/"
+        ],
+        [
+          "https://teams.cloud.microsoft/_#/meet/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/v2/?",
+          "#/meet/"
+        ],
+        [
+          "https://dod.teams.microsoft.us/_#/meet/"
         ],
         [
           "https://teams.microsoft.com/v2/#/meetup-join/"

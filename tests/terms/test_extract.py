@@ -83,7 +83,8 @@ def test_whitespace_and_invisible_characters_are_normalised() -> None:
 
 # Audit 15: only six zero-width characters were dropped; any other invisible one inside a word hid it from the rules.
 @pytest.mark.parametrize("hidden", ["\U000e0041", "\u034f", "\ufe0f", "\U000e0100", "\u2062", "\u180e", "\u3164",
-                                    "\u200e", "\u202a", "\u2066", "\ufff9", "\U0001d173"])
+                                    "\u200e", "\u202a", "\u2066", "\ufff9", "\U0001d173",
+                                    "\u180b", "\u206a", "\u206f"])  # audit16: the rest of Default_Ignorable_Code_Point
 def test_an_invisible_character_inside_a_word_hides_no_ai_training_change(hidden: str) -> None:
     """A page that writes 'tr<invisible>ain' shows its reader 'train': the extracted text says 'train' too, so an
     added AI-training clause is read as AI training (it read as a content licence alone, the user never told of
