@@ -47,7 +47,7 @@ from ui.single_instance import BROWSER_CHANGED, SHOW_SETTINGS
 from ui.tray.menu_model import MenuFlags, menu_entries
 
 if TYPE_CHECKING:
-    from guard.events import TermsChanged
+    from guard.events import MeetingSession, TermsChanged
     from guard.presentation.notices import Notice
     from guard.services import AppPaths, Autostart, Catalog, MonitorEvent, Record, Services, Snapshot
     from ui.dialogs.no_tray import NoTrayWindow
@@ -124,6 +124,7 @@ class Shell(ShellSettings, QObject):
         self.detection_problem: str | None = None  # the last pass failed; cleared by the next one that works
         self.unseen_terms: OrderedDict[str, tuple[TermsChangeView, TermsChanged]] = OrderedDict()
         self.notices: dict[str, Notice] = {}
+        self.decided: dict[str, tuple[str, ...]] = {}  # meeting id: the user's decisions about it found in the ledger
         self.welcome: WelcomeDialog | None = None
         self._gate: Any = None
         self._closed = False
@@ -243,7 +244,8 @@ class Shell(ShellSettings, QObject):
         else:
             from guard.presentation.status import tray_status
 
-            status = tray_status(self.snapshot, self.catalog, tuple(view for view, _ in self.unseen_terms.values()))
+            status = tray_status(self.snapshot, self.catalog, tuple(view for view, _ in self.unseen_terms.values()),
+                                 decided=self.decided)
         flags = MenuFlags(ready=self.services is not None, checking_terms=self.checking_terms,
                           autostart=self.autostart,
                           problems=(*self.problems, *filter(None, [self.detection_problem])))
@@ -265,6 +267,9 @@ class Shell(ShellSettings, QObject):
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        if self.decided:  # only meetings in progress show theirs
+            live = {meeting.id for meeting in snapshot.meetings}
+            self.decided = {key: lines for key, lines in self.decided.items() if key in live}
         self.detection_problem = None  # a pass worked: a failed one before it is no longer news
         self.consent.snapshot = snapshot
         self.settings_host.set_snapshot(snapshot)
@@ -275,15 +280,47 @@ class Shell(ShellSettings, QObject):
         from guard.events import AiFeatureNoticed, MeetingStarted, NotetakerSeen
         from guard.presentation.notices import ai_notice, meeting_notice, notetaker_notice
 
+        started = {item.event.meeting.id: item.event.meeting for item in events
+                   if isinstance(item.event, MeetingStarted)}
         for item in events:
             event = item.event
             log.info("Event: %s %s %s", event.kind, event.provider_id, event.session_id)
             if isinstance(event, MeetingStarted):
-                self._notify(meeting_notice(event, item.provider))
+                self._ask_unless_decided(meeting_notice(event, item.provider), event.meeting)
             elif isinstance(event, NotetakerSeen):
                 self._notify(notetaker_notice(event, item.provider))
             elif isinstance(event, AiFeatureNoticed):
-                self._notify(ai_notice(event, item.provider))
+                meeting = started.get(event.meeting_id or "") or (
+                    self.snapshot.meeting(event.meeting_id) if self.snapshot is not None and event.meeting_id else None)
+                self._ask_unless_decided(ai_notice(event, item.provider), meeting, event.feature_id, event.notice)
+
+    def _ask_unless_decided(self, notice: Notice, meeting: MeetingSession | None, feature_id: str | None = None,
+                            text: str | None = None) -> None:
+        """Tell ``notice``, unless the ledger holds the user's decision about ``meeting`` (and the feature or notice):
+        a restarted app finds the meeting it asked about again. Then the meeting's menu shows the decision."""
+        services = self.services
+        if meeting is None or services is None or (self._gate is not None and self._gate.seen(notice)):
+            self._notify(notice)
+            return
+
+        def found(record: Record | None) -> None:
+            if record is None:
+                self._notify(notice)
+                return
+            from guard.presentation.status import decided_line
+
+            log.info("Not asked again (%s): record %d is the decision about that meeting", notice.key, record.seq)
+            line = decided_line(str(record.decision), record.seq, record.occurred_at)
+            lines = self.decided.get(meeting.id, ())
+            if line not in lines:
+                self.decided[meeting.id] = (*lines, line)
+                self.refresh()
+
+        def failed(error: BaseException) -> None:
+            log.warning("Could not look for a decision about the meeting (%s); asking", error)
+            self._notify(notice)
+
+        self.jobs.submit(lambda: services.decision_about(meeting, feature_id, text), found, failed, lane=Lane.IO)
 
     def on_terms_changed(self, events: list[TermsChanged]) -> None:
         from guard.presentation.notices import terms_notice

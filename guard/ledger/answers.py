@@ -6,8 +6,10 @@ a decision of its own about the one thing the participant was shown."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from guard.ledger.cut import MAX_ITEMS, MAX_TEXT, clean, cut_text
 from guard.ledger.models import Record, RecordDraft, link_without_secrets, notice_digest
@@ -25,6 +27,7 @@ ANSWER_SPAN = timedelta(hours=12)
 LINKLESS_SPAN = timedelta(hours=1)
 _SCANNED = 500  # records of the provider in the span looked at, newest first (a bound on the work)
 
+T = TypeVar("T")
 NoticeIdentity = tuple[str, str, str, str, tuple[str, ...]]
 
 
@@ -38,13 +41,13 @@ def notice_identity(decision: RecordDraft | Record) -> NoticeIdentity:
     link = _kept(link_without_secrets(decision.meeting.id_or_link), MAX_TEXT)
     title = _kept(decision.meeting.title, MAX_TEXT)
     meeting = f"link:{link}" if link else f"title:{title}" if title else ""
-    notice = _notice_key(decision)
+    notice = notice_key(decision)
     participants = tuple(sorted(_kept(item.detail, MAX_TEXT) for item in list(decision.evidence)[:MAX_ITEMS]
                                 if str(item.signal) == "participant"))
     return decision.provider_id, decision.feature_id or "", meeting, notice, participants
 
 
-def _notice_key(decision: RecordDraft | Record) -> str:
+def notice_key(decision: RecordDraft | Record) -> str:
     """The digest of the whole notice ``decision`` answers ("" for none): a record's own when it
     kept the text cut, else that of its text (whole, as kept). A record cut before records said
     the digest has that of its cut text, which no notice told now matches (asked again, not lost)."""
@@ -58,6 +61,11 @@ def _notice_key(decision: RecordDraft | Record) -> str:
 def _kept(text: str | None, limit: int) -> str:
     """``text`` as the ledger keeps it (the same on a record's text, which is kept so already)."""
     return cut_text(text, limit, "", {}) or ""
+
+
+def kept_text(text: str | None) -> str:
+    """A title or link as the ledger keeps it ("" for none)."""
+    return _kept(text, MAX_TEXT)
 
 
 def names_a_notice(draft: RecordDraft) -> bool:
@@ -93,15 +101,21 @@ def answer_in_file(path: Path, draft: RecordDraft, now: datetime) -> Record | No
     helper process and opens no ledger (nor keyring) itself, and a look must not change that.
     No ledger file yet: no answer. A file that is not this user's or is a link is not read here
     (the append that follows refuses it with the ledger's own message)."""
+    return read_only(path, lambda reader: answer_in_ledger(reader, draft, now))
+
+
+def read_only(path: Path, look: Callable[[LedgerReader], T | None]) -> T | None:
+    """``look`` at the ledger on a read-only connection of its own; None with no ledger file yet, or one that is
+    not this user's or is a link (the next append refuses it with the ledger's own message)."""
     if not path.exists():
         return None
     try:
         files.refuse_symlinks(path)  # and another user's files
-    except LedgerError:  # said by the append that follows, with what to do
+    except LedgerError:
         return None
     with files.translate_errors(path, "read"):
         conn = sqlite3.connect(files.sqlite_uri(path, "ro"), uri=True, timeout=10, check_same_thread=False)
     try:
-        return answer_in_ledger(LedgerReader(path, conn), draft, now)
+        return look(LedgerReader(path, conn))
     finally:
         conn.close()

@@ -249,6 +249,10 @@ class NotificationGate:
 
     _seen: set[str] = field(default_factory=set)
 
+    def seen(self, notice: Notice) -> bool:
+        """Whether ``notice`` was told (or muted) already."""
+        return notice.key in self._seen
+
     def admit(self, notice: Notice, settings: NotificationSettings) -> bool:
         if notice.key in self._seen:
             return False

@@ -15,6 +15,7 @@ State priority, highest first (the icon shows one state; the tooltip mentions th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -71,14 +72,23 @@ def clause_view(clause: Clause) -> ClauseView:
 
 
 def meeting_view(meeting: MeetingSession, provider: Provider | None, today: date,
-                 catalog: Catalog | None = None) -> MeetingView:
+                 catalog: Catalog | None = None, decided: tuple[str, ...] = ()) -> MeetingView:
     features = tuple(feature_view(f, provider) for f in provider.ai_features) if provider else ()
     clauses = tuple(clause_view(c) for c in provider.clauses_in_force(today)) if provider else ()
     return MeetingView(meeting=meeting, provider_name=provider.name if provider else meeting.provider_id,
                        evidence=tuple(wording.evidence_line(e) for e in meeting.evidence),
                        features=features, clauses=clauses,
                        switched_on=tuple(switched_on_line(item, provider, catalog) for item in meeting.seen),
-                       no_clauses="" if clauses else wording.no_clauses_in_force(provider))
+                       no_clauses="" if clauses else wording.no_clauses_in_force(provider), decided=decided)
+
+
+def decided_line(decision: str, seq: int, decided_at: datetime) -> str:
+    """'Your decision is recorded: Refused (record 12, 14:03)', with when it was made: shown in the meeting's menu
+    instead of asking again (a restarted app finds a meeting it had asked about: guard.ledger.meeting_answers)."""
+    from guard.presentation.records import decision_label
+
+    return _("Your decision is recorded: {decision} (record {seq}, {time})").format(
+        decision=decision_label(decision), seq=format_number(seq), time=format_time(decided_at))
 
 
 def switched_on_line(item: SeenInMeeting, provider: Provider | None, catalog: Catalog | None = None) -> str:
@@ -154,13 +164,14 @@ def _names(names: list[str]) -> str:
 
 
 def tray_status(snapshot: Snapshot | None, catalog: Catalog, terms_changes: tuple[TermsChangeView, ...] = (),
-                today: date | None = None) -> TrayStatus:
-    """What the tray shows for ``snapshot`` (None: the monitor has not reported yet)."""
+                today: date | None = None, decided: Mapping[str, tuple[str, ...]] | None = None) -> TrayStatus:
+    """What the tray shows for ``snapshot`` (None: the monitor has not reported yet); ``decided``: per meeting id,
+    the user's decisions about it found in the ledger (:func:`decided_line`)."""
     today = today or datetime.now(UTC).astimezone().date()
     enabled = snapshot.enabled if snapshot is not None else True
     paused_until = snapshot.paused_until if snapshot is not None else None
     shown = snapshot if snapshot is not None and snapshot.watching else None
-    meetings = tuple(meeting_view(s, catalog.get(s.provider_id), today, catalog)
+    meetings = tuple(meeting_view(s, catalog.get(s.provider_id), today, catalog, (decided or {}).get(s.id, ()))
                      for s in shown.meetings) if shown is not None else ()
     apps = tuple(_app_view(s, catalog.get(s.provider_id)) for s in shown.apps) if shown is not None else ()
     problems = tuple(probe_problem(p.name, p.reason, p.said) for p in snapshot.unavailable) if snapshot else ()

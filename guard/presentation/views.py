@@ -73,6 +73,7 @@ class MeetingView:
     clauses: tuple[ClauseView, ...]
     switched_on: tuple[str, ...] = ()  # what the meeting page showed: "AI summary is on in this meeting (seen 14:03)"
     no_clauses: str = ""  # why no clause is in force, when none is (guard.presentation.wording.no_clauses_in_force)
+    decided: tuple[str, ...] = ()  # the user's decisions about it already recorded (status.decided_line)
 
     @property
     def provider_id(self) -> str:

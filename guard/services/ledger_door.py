@@ -26,6 +26,7 @@ from guard.services.values import (
 
 if TYPE_CHECKING:  # loaded on first use: the tray app holds no keyring or crypto until it records
     from guard.catalog.loader import Catalog
+    from guard.events import MeetingSession
     from guard.ledger import KeyStatus, Ledger, Order, Record, RecordDraft, RecordFilter
     from guard.ledger.append_helper import HelperAppender
     from guard.ledger.limits import TamperEvidence
@@ -189,6 +190,31 @@ class LedgerDoor:
                 log.warning("Ignored a second answer (%s) to a notice answered in record %s by another process",
                             draft.decision, earlier.seq)
                 return earlier, True
+
+    @blocking
+    def decision_about(self, meeting: MeetingSession, feature_id: str | None = None,
+                       notice: str | None = None) -> Record | None:
+        """Blocks: the user's decision about ``meeting`` (and the AI feature or notice asked about) already in the
+        ledger (guard.ledger.meeting_answers: a restarted app finds its meeting again), or None. Looked at without
+        opening the ledger here when decisions are recorded in a helper process; a look that fails finds none (the
+        user is asked)."""
+        from datetime import UTC
+
+        from guard.ledger import LedgerError
+        from guard.ledger.meeting_answers import decision_about
+
+        now = datetime.now(UTC)
+        try:
+            if self._ledger is not None or self._appender is None:
+                return decision_about(self._open_ledger(), meeting, now, feature_id, notice)
+            from guard.ledger import ledger_path
+            from guard.ledger.answers import read_only
+
+            return read_only(ledger_path(self.paths), lambda reader: decision_about(reader, meeting, now, feature_id,
+                                                                                    notice))
+        except LedgerError as error:
+            log.warning("Could not look for a decision about this meeting (%s); asking again", error)
+            return None
 
     def _earlier_answer(self, draft: RecordDraft, now: datetime) -> Record | None:
         """The ledger's decision about the notice ``draft`` answers (guard.ledger.answers), looked at

@@ -138,6 +138,7 @@ def meeting_title(view: MeetingView) -> str:
 def meeting_entry(view: MeetingView) -> MenuEntry:
     meeting = view.meeting
     children: list[MenuEntry] = [info(_("In progress since {time}").format(time=format_time(meeting.started_at)))]
+    children += [line for decided in view.decided for line in wrapped(decided)]
     if view.switched_on:
         children += [heading(_("Seen in this meeting")),
                      *(line for seen in view.switched_on for line in wrapped(seen))]

@@ -384,23 +384,30 @@ HELDOUT_J = frozenset(
 HELDOUT_K = frozenset(
     {
         "airbnb/privacy-policy/2024-05-22__2024-06-25",
+        "airbnb/terms-of-service/2021-11-23__2022-02-11",
         "airbnb/trackers-policy/2022-02-03__2022-02-12",
         "badoo/privacy-policy/2025-09-30__2025-11-28",
         "badoo/privacy-policy/2025-11-28__2026-02-27",
         "badoo/terms-of-service/2024-03-28__2024-04-22",
+        "binance/privacy-policy/2023-07-26__2023-07-28",
         "disqus/privacy-policy/2026-04-30__2026-07-11",
+        "ikea/privacy-policy/2026-04-09__2026-06-05",
         "kraken/privacy-policy/2025-06-19__2025-06-27",
         "kraken/privacy-policy/2025-08-05__2025-08-12",
         "kraken/privacy-policy/2025-11-01__2025-11-18",
+        "match/privacy-policy/2022-11-22__2022-12-12",
         "match/privacy-policy/2026-01-02__2026-02-24",
         "okx/privacy-policy/2024-06-26__2024-07-12",
         "okx/privacy-policy/2024-07-12__2024-07-15",
+        "okx/privacy-policy/2024-11-30__2024-12-04",
         "pixiv/privacy-policy/2023-06-13__2023-07-31",
         "pixiv/privacy-policy/2023-07-31__2023-08-31",
+        "rakuten/privacy-policy/2021-08-28__2022-02-22",
         "tencent/privacy-policy/2025-09-23__2026-07-30",
         "tencent/terms-of-service/2025-09-23__2026-07-30",
         "xfinity/privacy-policy/2023-09-21__2023-12-29",
         "xfinity/privacy-policy/2024-06-12__2024-07-01",
+        "xfinity/privacy-policy/2025-01-03__2025-01-08",
     }
 )
 
