@@ -75,7 +75,9 @@ def _escape_start(text: str) -> str:
 
 
 def _hidden(tag: Tag) -> bool:
-    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+    """Not drawn: the ``hidden`` attribute, or an inline style that hides it. Not ``aria-hidden``, which hides an
+    element from screen readers only: a browser shows its text, so a clause written there is read (audit16)."""
+    if tag.has_attr("hidden"):
         return True
     style = tag.get("style")
     return isinstance(style, str) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style) is not None

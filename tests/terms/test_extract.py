@@ -108,6 +108,14 @@ def test_hidden_and_script_content_is_ignored() -> None:
     assert extract(html, ("main",)).markdown == "Shown\n"
 
 
+def test_a_clause_hidden_from_screen_readers_only_is_read() -> None:
+    """audit16: aria-hidden="true" hides an element from assistive technology, not from the eye; the page shows the
+    clause, so the watcher reads it (it was dropped: a page could show an AI-training clause that no rule read)."""
+    clause = "We may use your content to train machine learning models."
+    html = f"<main><p>Shown</p><div aria-hidden='true'><p>{clause}</p></div></main>"
+    assert extract(html, ("main",)).markdown == f"Shown\n\n{clause}\n"
+
+
 def test_paragraph_that_starts_like_markdown_syntax_is_escaped() -> None:
     html = "<main><p>10. DATA USAGE</p><p># not a heading</p></main>"
     assert extract(html, ("main",)).markdown == "\\10. DATA USAGE\n\n\\# not a heading\n"
