@@ -75,7 +75,9 @@ def _escape_start(text: str) -> str:
 
 
 def _hidden(tag: Tag) -> bool:
-    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+    """Not drawn: the ``hidden`` attribute, or an inline style that hides it. Not ``aria-hidden``, which hides an
+    element from screen readers only: a browser shows its text, so a clause written there is read (audit16)."""
+    if tag.has_attr("hidden"):
         return True
     style = tag.get("style")
     return isinstance(style, str) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style) is not None
@@ -194,32 +196,47 @@ class _Converter:
                 self.blocks.append(_Block(f"{indent}  {block.text}", listed=True))
 
     def _table(self, node: Tag) -> None:
-        for row in _own_rows(node):
-            nested: list[Tag] = []
-            cells = [self._inline_text(cell, nested).replace("\n", " ")
-                     for cell in row.find_all(("td", "th"), recursive=False)]
-            if any(cells):
-                self.blocks.append(_Block("| " + " | ".join(cells) + " |"))
-            for table in nested:
-                self._table(table)
+        """``node``'s rows, one block each, in order; a table nested in a cell follows its cell's row. What a
+        browser shows beside the rows (a caption, a table directly inside, text or a tag outside any cell, as a
+        flattened deep page leaves them) is read in its place as any other content: it was dropped unread, so a
+        clause written there never reached the topic rules. Each tag is looked at once. (Every row below, as
+        ``find_all("tr")`` gave them, read each nested table's rows again for each table around it: a page of 18
+        tables nested in each other's cell took 9 s and 2.6 MB of repeated clauses, each one more doubled it.)"""
+        stack: list[object] = list(reversed(list(node.children)))
+        while stack:
+            item = stack.pop()
+            if isinstance(item, Tag) and (item.name in _TABLE_PARTS or (item.name not in _NOT_PARTS
+                                                                       and item.find("tr") is not None)):
+                if not (item.name in SKIP_TAGS or _hidden(item)):  # rows in a tbody, or in a form around them
+                    stack.extend(reversed(list(item.children)))
+            elif isinstance(item, Tag) and item.name == "tr":
+                if not _hidden(item):
+                    self._row(item)
+            elif not (isinstance(item, Tag) and item.name in _TABLE_COLUMNS):
+                self.walk(item)
+                self.flush()
+
+    def _row(self, row: Tag) -> None:
+        nested: list[Tag] = []
+        cells: list[str] = []
+        beside: list[object] = []
+        for child in row.children:
+            if isinstance(child, Tag) and child.name in ("td", "th"):
+                cells.append("" if _hidden(child) else self._inline_text(child, nested).replace("\n", " "))
+            else:
+                beside.append(child)
+        if any(cells):
+            self.blocks.append(_Block("| " + " | ".join(cells) + " |"))
+        for table in nested:
+            self._table(table)
+        for item in beside:
+            self.walk(item)
+            self.flush()
 
 
-def _own_rows(table: Tag) -> list[Tag]:
-    """``table``'s shown rows, not those of a table nested in one of its cells: that table's rows follow its cell's
-    row. (Every row below, as ``find_all("tr")`` gives them, read each nested table's rows again for each table
-    around it, and each cell's text held its nested tables': a page of 18 tables nested one in each other's cell
-    took 9 s and 2.6 MB of repeated clauses, each one more doubled it.) Linear: each tag is looked at once."""
-    rows: list[Tag] = []
-    stack = [child for child in reversed(list(table.children)) if isinstance(child, Tag)]
-    while stack:
-        tag = stack.pop()
-        if tag.name in SKIP_TAGS or _hidden(tag):
-            continue
-        if tag.name == "tr":
-            rows.append(tag)
-        elif tag.name != "table":
-            stack.extend(child for child in reversed(list(tag.children)) if isinstance(child, Tag))
-    return rows
+_TABLE_PARTS = frozenset({"thead", "tbody", "tfoot"})
+_TABLE_COLUMNS = frozenset({"colgroup", "col"})
+_NOT_PARTS = frozenset({"table", "tr", "td", "th", "caption"})  # read as a table, a row, or content
 
 
 # Real pages nest a few dozen elements deep; a hostile or broken one (unclosed tags) can nest

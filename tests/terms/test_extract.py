@@ -108,6 +108,14 @@ def test_hidden_and_script_content_is_ignored() -> None:
     assert extract(html, ("main",)).markdown == "Shown\n"
 
 
+def test_a_clause_hidden_from_screen_readers_only_is_read() -> None:
+    """audit16: aria-hidden="true" hides an element from assistive technology, not from the eye; the page shows the
+    clause, so the watcher reads it (it was dropped: a page could show an AI-training clause that no rule read)."""
+    clause = "We may use your content to train machine learning models."
+    html = f"<main><p>Shown</p><div aria-hidden='true'><p>{clause}</p></div></main>"
+    assert extract(html, ("main",)).markdown == f"Shown\n\n{clause}\n"
+
+
 def test_paragraph_that_starts_like_markdown_syntax_is_escaped() -> None:
     html = "<main><p>10. DATA USAGE</p><p># not a heading</p></main>"
     assert extract(html, ("main",)).markdown == "\\10. DATA USAGE\n\n\\# not a heading\n"
@@ -123,8 +131,9 @@ def test_invalid_css_is_an_error() -> None:
         extract("<body><p>Text</p></body>", ("main[",))
 
 
-@pytest.mark.parametrize("opening, closing", [("<div>", "</div>"), ("<span>", ""), ("<ul><li>", "</li></ul>")],
-                         ids=["nested blocks", "unclosed inline tags", "nested lists"])
+@pytest.mark.parametrize("opening, closing", [("<div>", "</div>"), ("<span>", ""), ("<ul><li>", "</li></ul>"),
+                                              ("<table><tr><td>", "</td></tr></table>")],
+                         ids=["nested blocks", "unclosed inline tags", "nested lists", "nested tables"])
 def test_page_nested_deeper_than_python_can_recurse_still_extracts(opening: str, closing: str) -> None:
     """Audit round two: 20,000 nested (or never closed) tags, 160 kB, under the size cap,
     ended in RecursionError and the page was never watched. The text is kept."""
@@ -143,6 +152,20 @@ def test_tables_nested_in_cells_read_each_row_once() -> None:
             + "<tr><td>Innermost</td></tr>" + "</table></td></tr>" * depth + "</table></main>")
     markdown = extract(html, CATALOG_DEFAULT).markdown
     assert markdown.split("\n\n") == [*(f"| Cookie {n} |" for n in range(depth)), "| Innermost |\n"]
+
+
+@pytest.mark.parametrize("markup", [
+    "<table><caption>{clause}</caption><tr><td>_ga</td></tr></table>",
+    "<table>{clause}<tr><td>_ga</td></tr></table>",
+    "<table><tr><span>{clause}</span><td>_ga</td></tr></table>",
+    "<table><tbody><p>{clause}</p><tr><td>_ga</td></tr></tbody></table>",
+], ids=["caption", "text in the table", "tag in a row", "paragraph in a tbody"])
+def test_a_clause_a_browser_shows_beside_a_tables_rows_is_read(markup: str) -> None:
+    """audit16: only cells were read, so text a browser shows beside the rows (a caption, or text and tags outside
+    any cell, which browsers draw before the table) was dropped, as was a deep page's text once flattened into one."""
+    clause = "We may use your content to train machine learning models."
+    markdown = extract(f"<main><p>Intro.</p>{markup.format(clause=clause)}</main>", CATALOG_DEFAULT).markdown
+    assert clause in markdown.strip().split("\n\n") and "| _ga |" in markdown
 
 
 def test_hidden_text_deep_in_a_page_stays_hidden() -> None:
