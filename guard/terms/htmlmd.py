@@ -128,6 +128,7 @@ class _Converter:
     _inline: list[str] = field(default_factory=list)
     # While a table's cell is read: the tables nested in it, read after its row as rows of their own.
     nested: list[Tag] | None = None
+    in_heading: bool = False  # a heading's button (an accordion's: <h3><button>Title</button></h3>) is its title
 
     def walk(self, node: object) -> None:
         if isinstance(node, NavigableString):
@@ -137,7 +138,7 @@ class _Converter:
         if not isinstance(node, Tag):
             return
         name = node.name
-        if name in SKIP_TAGS or _hidden(node):
+        if (name in SKIP_TAGS and not (name == "button" and self.in_heading)) or _hidden(node):
             return
         if name == "br":
             self._inline.append(_BREAK)
@@ -150,7 +151,7 @@ class _Converter:
             self.in_pre = was
         elif name in HEADINGS:
             self.flush()
-            text = self._inline_text(node).replace("\n", " ")
+            text = self._inline_text(node, heading=True).replace("\n", " ")
             if text:
                 self.blocks.append(_Block("#" * HEADINGS[name] + " " + text))
         elif name in ("ul", "ol"):
@@ -181,8 +182,8 @@ class _Converter:
         if text:
             self.blocks.append(_Block(_escape_start(text)))
 
-    def _inline_text(self, node: Tag, nested: list[Tag] | None = None) -> str:
-        sub = _Converter(self.list_depth, self.in_pre, nested=nested)
+    def _inline_text(self, node: Tag, nested: list[Tag] | None = None, heading: bool = False) -> str:
+        sub = _Converter(self.list_depth, self.in_pre, nested=nested, in_heading=heading or self.in_heading)
         for child in node.children:
             sub.walk(child)
         sub.flush()

@@ -123,6 +123,16 @@ def test_latin_lookalike_letters_hide_no_ai_training_change(written: str) -> Non
     assert extract(f"<main><p>{russian}</p></main>", ("main",)).markdown == russian + "\n"
 
 
+def test_an_accordion_headings_button_is_its_title() -> None:
+    """audit16: a section's heading written as an accordion (<h3><button>Title</button></h3>, the WAI-ARIA pattern)
+    was dropped with every button, so the section lost its heading (and 'a new section' its name); a button
+    elsewhere is still no clause."""
+    html = ("<main><h2><button aria-expanded='false'>Artificial intelligence</button></h2>"
+            "<p>We may use your content to train models.</p><p><button>Print</button></p></main>")
+    markdown = extract(html, ("main",)).markdown
+    assert markdown == "## Artificial intelligence\n\nWe may use your content to train models.\n"
+
+
 def test_hidden_and_script_content_is_ignored() -> None:
     html = ("<main><p>Shown</p><p hidden>Hidden</p><div style='display: none'>Gone</div>"
             "<script>var x = 'code';</script><noscript>Enable JS</noscript></main>")
