@@ -60,11 +60,40 @@ _NEEDS_ESCAPE = re.compile(r"^(#|>|[-*+](?=\s)|\d+[.)](?=\s))")
 _BREAK = "\u2028"  # a <br> (or a line of <pre>); newlines in the HTML source are just spaces
 
 
+# Cyrillic and Greek letters drawn like one Latin letter (Unicode's confusables.txt, UTS #39): a page can write
+# "trаin" or "АІ" with them, which its reader reads as "train" and "AI" while no topic rule matched a word (audit16).
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅ" "οανρικΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdqwhlABEKMHOPCTXIJS" "oavpikABEZHIKMNOPTYX")
+_WORD = re.compile(r"\w+")
+
+
+def _latin_lookalikes(text: str) -> str:
+    """``text`` with each word written in Latin letters and their look-alikes spelt in Latin letters alone: in a
+    word that mixes them, and in a look-alike word ("АІ") of a clause written mostly in Latin letters. A word of a
+    Cyrillic or Greek clause, or with a letter that looks like no Latin one, is kept as written. Linear."""
+    folded = text.translate(_LOOKALIKES)
+    if folded == text:
+        return text
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    latin_clause = latin * 2 > sum(1 for ch in text if ch.isalpha())
+
+    def fold(match: re.Match[str]) -> str:
+        word = match.group()
+        spelt = word.translate(_LOOKALIKES)
+        if spelt == word or not spelt.isascii():
+            return word
+        return spelt if latin_clause or any(ch.isascii() and ch.isalpha() for ch in word) else word
+
+    return _WORD.sub(fold, text)
+
+
 def normalise_text(text: str) -> str:
-    """NFC, no zero-width or other invisible characters, single spaces; <br> line breaks kept, blank lines dropped."""
+    """NFC, no zero-width or other invisible characters, Latin look-alikes in Latin words spelt in Latin, single
+    spaces; <br> line breaks kept, blank lines dropped."""
     text = _INVISIBLE(unicodedata.normalize("NFC", text)).replace("\n", " ")
     if not text.isascii():
-        text = _HIDDEN.sub("", text)
+        text = _latin_lookalikes(_HIDDEN.sub("", text))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split(_BREAK))
     return "\n".join(line for line in lines if line)
 

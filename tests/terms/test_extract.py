@@ -102,6 +102,27 @@ def test_an_invisible_character_inside_a_word_hides_no_ai_training_change(hidden
     assert change.material and "ai-training" in change.topics, change
 
 
+@pytest.mark.parametrize("written", ["tr\u0430in m\u0430chine le\u0430rning models", "train \u0410\u0406 models"],
+                         ids=["Cyrillic a inside words", "AI in Cyrillic letters"])
+def test_latin_lookalike_letters_hide_no_ai_training_change(written: str) -> None:
+    """audit16: a page that writes 'tr<Cyrillic a>in' shows its reader 'train', and the topic rules read no word, as
+    with the invisible characters above (a dev page, Spark's, has 'The <Cyrillic C>ontroller' in it by accident).
+    A clause written in Cyrillic keeps its letters."""
+    from guard.terms.analysis import analyse
+
+    def page(added: str) -> str:
+        return (f"<main><h1>Terms</h1><p>We keep the service running.</p>{added}"
+                "<h2>Other</h2><p>You may stop.</p></main>")
+
+    old = extract(page(""), ("main",)).markdown
+    new = extract(page(f"<p>We may use your content to {written}.</p>"), ("main",)).markdown
+    assert written.translate(str.maketrans("\u0430\u0410\u0406", "aAI")) in new
+    (change,) = analyse(old, new)
+    assert change.material and "ai-training" in change.topics, change
+    russian = "Мы собираем данные и сор"  # Cyrillic words, one ("сор") of look-alike letters only
+    assert extract(f"<main><p>{russian}</p></main>", ("main",)).markdown == russian + "\n"
+
+
 def test_hidden_and_script_content_is_ignored() -> None:
     html = ("<main><p>Shown</p><p hidden>Hidden</p><div style='display: none'>Gone</div>"
             "<script>var x = 'code';</script><noscript>Enable JS</noscript></main>")
