@@ -103,6 +103,15 @@ def _escape_start(text: str) -> str:
     return _NEEDS_ESCAPE.sub(lambda match: "\\" + match.group(1), text, count=1)
 
 
+def _shown_anyway(tag: Tag, in_heading: bool) -> bool:
+    """A tag of :data:`SKIP_TAGS` whose text the page shows as text: an open ``<dialog>`` (drawn in place), a text box
+    (an old licence page's read-only ``<textarea>``, read paragraph by paragraph), a heading's button (an accordion's
+    title). (audit16: a clause written in one was dropped unread.)"""
+    name = tag.name
+    return ((name == "dialog" and tag.has_attr("open")) or name == "textarea"
+            or (name == "button" and in_heading))
+
+
 def _hidden(tag: Tag) -> bool:
     """Not drawn: the ``hidden`` attribute, or an inline style that hides it. Not ``aria-hidden``, which hides an
     element from screen readers only: a browser shows its text, so a clause written there is read (audit16)."""
@@ -138,10 +147,15 @@ class _Converter:
         if not isinstance(node, Tag):
             return
         name = node.name
-        if (name in SKIP_TAGS and not (name == "button" and self.in_heading)) or _hidden(node):
+        if (name in SKIP_TAGS and not _shown_anyway(node, self.in_heading)) or _hidden(node):
             return
         if name == "br":
             self._inline.append(_BREAK)
+        elif name == "textarea":  # a licence shown in a read-only text box: one clause per paragraph
+            self.flush()
+            for paragraph in _PARAGRAPHS.split(node.get_text()):
+                self._inline.append(paragraph)
+                self.flush()
         elif name == "pre":
             self.flush()
             self.in_pre, was = True, self.in_pre
@@ -264,6 +278,7 @@ class _Converter:
             self.flush()
 
 
+_PARAGRAPHS = re.compile(r"\n[ \t\r\f\v]*\n")  # a blank line between two paragraphs of plain text
 _TABLE_PARTS = frozenset({"thead", "tbody", "tfoot"})
 _TABLE_COLUMNS = frozenset({"colgroup", "col"})
 _NOT_PARTS = frozenset({"table", "tr", "td", "th", "caption"})  # read as a table, a row, or content

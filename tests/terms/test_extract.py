@@ -133,6 +133,19 @@ def test_an_accordion_headings_button_is_its_title() -> None:
     assert markdown == "## Artificial intelligence\n\nWe may use your content to train models.\n"
 
 
+@pytest.mark.parametrize("markup", ["<dialog open><p>{clause}</p></dialog>",
+                                    "<textarea readonly>End User Licence.\n\n{clause}\n</textarea>"],
+                         ids=["open dialog", "read-only text box"])
+def test_a_clause_shown_in_an_open_dialog_or_a_text_box_is_read(markup: str) -> None:
+    """audit16: dialogs and form fields were dropped whole, though an open <dialog> is drawn in place and an old
+    licence page shows its terms in a read-only <textarea>: a clause there never reached the rules. A closed dialog
+    still says nothing."""
+    clause = "We may use your content to train machine learning models."
+    html = f"<main><p>Intro.</p>{markup.format(clause=clause)}<dialog><p>Closed.</p></dialog></main>"
+    blocks = extract(html, ("main",)).markdown.strip().split("\n\n")
+    assert clause in blocks and "Closed." not in blocks
+
+
 def test_hidden_and_script_content_is_ignored() -> None:
     html = ("<main><p>Shown</p><p hidden>Hidden</p><div style='display: none'>Gone</div>"
             "<script>var x = 'code';</script><noscript>Enable JS</noscript></main>")
