@@ -114,8 +114,11 @@ def _shown_anyway(tag: Tag, in_heading: bool) -> bool:
 
 def _hidden(tag: Tag) -> bool:
     """Not drawn: the ``hidden`` attribute, or an inline style that hides it. Not ``aria-hidden``, which hides an
-    element from screen readers only: a browser shows its text, so a clause written there is read (audit16)."""
-    if tag.has_attr("hidden"):
+    element from screen readers only: a browser shows its text, so a clause written there is read; nor
+    ``hidden="until-found"``, an accordion's closed panel, which the reader opens (or finding a word in the page
+    does): the section's clauses are the terms (audit16)."""
+    hidden = tag.get("hidden")
+    if hidden is not None and not (isinstance(hidden, str) and hidden.strip().lower() == "until-found"):
         return True
     style = tag.get("style")
     return isinstance(style, str) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style) is not None

@@ -146,6 +146,15 @@ def test_a_clause_shown_in_an_open_dialog_or_a_text_box_is_read(markup: str) -> 
     assert clause in blocks and "Closed." not in blocks
 
 
+def test_a_closed_accordion_panel_is_read() -> None:
+    """audit16: hidden="until-found" marks an accordion's closed panel (the browser opens it when the reader does,
+    or finds a word in it); its clauses were dropped with truly hidden ones."""
+    clause = "We may use your content to train machine learning models."
+    html = (f"<main><h2><button aria-expanded='false'>Artificial intelligence</button></h2>"
+            f"<div hidden='until-found'><p>{clause}</p></div><p hidden>Gone.</p></main>")
+    assert extract(html, ("main",)).markdown == f"## Artificial intelligence\n\n{clause}\n"
+
+
 def test_hidden_and_script_content_is_ignored() -> None:
     html = ("<main><p>Shown</p><p hidden>Hidden</p><div style='display: none'>Gone</div>"
             "<script>var x = 'code';</script><noscript>Enable JS</noscript></main>")
