@@ -278,7 +278,12 @@ _TABLE: dict[int, str | None] = {ord(ch): "-" for ch in _DASHES}
 _TABLE.update({ord(ch): None for ch in _INVISIBLE})
 _TABLE.update({code: None for code in BIDI_CONTROLS})  # the shared set (guard.text_controls), all invisible
 _TABLE.update({code: " " for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))})
-_TABLE.update({code: None for code in range(0xE0000, 0xE0080)})  # tag characters
+_TABLE.update({code: None for code in range(0xE0000, 0xE1000)})  # tag characters, variation selectors 17-256
+# And the rest of Unicode's Default_Ignorable_Code_Point set, which browsers draw as nothing (audit16: a bot name or
+# notice with one inside a word went unmatched): Mongolian FVS4, U+2065, U+FFF0-U+FFF8, shorthand format controls,
+# musical formatting controls. common.js INVISIBLE is the same set.
+_TABLE.update({code: None for code in (0x180F, 0x2065, *range(0xFFF0, 0xFFF9), *range(0x1BCA0, 0x1BCA4),
+                                       *range(0x1D173, 0x1D17B))})
 
 
 def normalize_text(text: str, limit: int = TEXT_LIMIT) -> str:

@@ -60,11 +60,40 @@ _NEEDS_ESCAPE = re.compile(r"^(#|>|[-*+](?=\s)|\d+[.)](?=\s))")
 _BREAK = "\u2028"  # a <br> (or a line of <pre>); newlines in the HTML source are just spaces
 
 
+# Cyrillic and Greek letters drawn like one Latin letter (Unicode's confusables.txt, UTS #39): a page can write
+# "trаin" or "АІ" with them, which its reader reads as "train" and "AI" while no topic rule matched a word (audit16).
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅ" "οανρικΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdqwhlABEKMHOPCTXIJS" "oavpikABEZHIKMNOPTYX")
+_WORD = re.compile(r"\w+")
+
+
+def _latin_lookalikes(text: str) -> str:
+    """``text`` with each word written in Latin letters and their look-alikes spelt in Latin letters alone: in a
+    word that mixes them, and in a look-alike word ("АІ") of a clause written mostly in Latin letters. A word of a
+    Cyrillic or Greek clause, or with a letter that looks like no Latin one, is kept as written. Linear."""
+    folded = text.translate(_LOOKALIKES)
+    if folded == text:
+        return text
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    latin_clause = latin * 2 > sum(1 for ch in text if ch.isalpha())
+
+    def fold(match: re.Match[str]) -> str:
+        word = match.group()
+        spelt = word.translate(_LOOKALIKES)
+        if spelt == word or not spelt.isascii():
+            return word
+        return spelt if latin_clause or any(ch.isascii() and ch.isalpha() for ch in word) else word
+
+    return _WORD.sub(fold, text)
+
+
 def normalise_text(text: str) -> str:
-    """NFC, no zero-width or other invisible characters, single spaces; <br> line breaks kept, blank lines dropped."""
+    """NFC, no zero-width or other invisible characters, Latin look-alikes in Latin words spelt in Latin, single
+    spaces; <br> line breaks kept, blank lines dropped."""
     text = _INVISIBLE(unicodedata.normalize("NFC", text)).replace("\n", " ")
     if not text.isascii():
-        text = _HIDDEN.sub("", text)
+        text = _latin_lookalikes(_HIDDEN.sub("", text))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split(_BREAK))
     return "\n".join(line for line in lines if line)
 
@@ -74,8 +103,22 @@ def _escape_start(text: str) -> str:
     return _NEEDS_ESCAPE.sub(lambda match: "\\" + match.group(1), text, count=1)
 
 
+def _shown_anyway(tag: Tag, in_heading: bool) -> bool:
+    """A tag of :data:`SKIP_TAGS` whose text the page shows as text: an open ``<dialog>`` (drawn in place), a text box
+    (an old licence page's read-only ``<textarea>``, read paragraph by paragraph), a heading's button (an accordion's
+    title). (audit16: a clause written in one was dropped unread.)"""
+    name = tag.name
+    return ((name == "dialog" and tag.has_attr("open")) or name == "textarea"
+            or (name == "button" and in_heading))
+
+
 def _hidden(tag: Tag) -> bool:
-    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+    """Not drawn: the ``hidden`` attribute, or an inline style that hides it. Not ``aria-hidden``, which hides an
+    element from screen readers only: a browser shows its text, so a clause written there is read; nor
+    ``hidden="until-found"``, an accordion's closed panel, which the reader opens (or finding a word in the page
+    does): the section's clauses are the terms (audit16)."""
+    hidden = tag.get("hidden")
+    if hidden is not None and not (isinstance(hidden, str) and hidden.strip().lower() == "until-found"):
         return True
     style = tag.get("style")
     return isinstance(style, str) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style) is not None
@@ -97,6 +140,7 @@ class _Converter:
     _inline: list[str] = field(default_factory=list)
     # While a table's cell is read: the tables nested in it, read after its row as rows of their own.
     nested: list[Tag] | None = None
+    in_heading: bool = False  # a heading's button (an accordion's: <h3><button>Title</button></h3>) is its title
 
     def walk(self, node: object) -> None:
         if isinstance(node, NavigableString):
@@ -106,10 +150,15 @@ class _Converter:
         if not isinstance(node, Tag):
             return
         name = node.name
-        if name in SKIP_TAGS or _hidden(node):
+        if (name in SKIP_TAGS and not _shown_anyway(node, self.in_heading)) or _hidden(node):
             return
         if name == "br":
             self._inline.append(_BREAK)
+        elif name == "textarea":  # a licence shown in a read-only text box: one clause per paragraph
+            self.flush()
+            for paragraph in _PARAGRAPHS.split(node.get_text()):
+                self._inline.append(paragraph)
+                self.flush()
         elif name == "pre":
             self.flush()
             self.in_pre, was = True, self.in_pre
@@ -119,7 +168,7 @@ class _Converter:
             self.in_pre = was
         elif name in HEADINGS:
             self.flush()
-            text = self._inline_text(node).replace("\n", " ")
+            text = self._inline_text(node, heading=True).replace("\n", " ")
             if text:
                 self.blocks.append(_Block("#" * HEADINGS[name] + " " + text))
         elif name in ("ul", "ol"):
@@ -150,8 +199,8 @@ class _Converter:
         if text:
             self.blocks.append(_Block(_escape_start(text)))
 
-    def _inline_text(self, node: Tag, nested: list[Tag] | None = None) -> str:
-        sub = _Converter(self.list_depth, self.in_pre, nested=nested)
+    def _inline_text(self, node: Tag, nested: list[Tag] | None = None, heading: bool = False) -> str:
+        sub = _Converter(self.list_depth, self.in_pre, nested=nested, in_heading=heading or self.in_heading)
         for child in node.children:
             sub.walk(child)
         sub.flush()
@@ -194,32 +243,48 @@ class _Converter:
                 self.blocks.append(_Block(f"{indent}  {block.text}", listed=True))
 
     def _table(self, node: Tag) -> None:
-        for row in _own_rows(node):
-            nested: list[Tag] = []
-            cells = [self._inline_text(cell, nested).replace("\n", " ")
-                     for cell in row.find_all(("td", "th"), recursive=False)]
-            if any(cells):
-                self.blocks.append(_Block("| " + " | ".join(cells) + " |"))
-            for table in nested:
-                self._table(table)
+        """``node``'s rows, one block each, in order; a table nested in a cell follows its cell's row. What a
+        browser shows beside the rows (a caption, a table directly inside, text or a tag outside any cell, as a
+        flattened deep page leaves them) is read in its place as any other content: it was dropped unread, so a
+        clause written there never reached the topic rules. Each tag is looked at once. (Every row below, as
+        ``find_all("tr")`` gave them, read each nested table's rows again for each table around it: a page of 18
+        tables nested in each other's cell took 9 s and 2.6 MB of repeated clauses, each one more doubled it.)"""
+        stack: list[object] = list(reversed(list(node.children)))
+        while stack:
+            item = stack.pop()
+            if isinstance(item, Tag) and (item.name in _TABLE_PARTS or (item.name not in _NOT_PARTS
+                                                                       and item.find("tr") is not None)):
+                if not (item.name in SKIP_TAGS or _hidden(item)):  # rows in a tbody, or in a form around them
+                    stack.extend(reversed(list(item.children)))
+            elif isinstance(item, Tag) and item.name == "tr":
+                if not _hidden(item):
+                    self._row(item)
+            elif not (isinstance(item, Tag) and item.name in _TABLE_COLUMNS):
+                self.walk(item)
+                self.flush()
+
+    def _row(self, row: Tag) -> None:
+        nested: list[Tag] = []
+        cells: list[str] = []
+        beside: list[object] = []
+        for child in row.children:
+            if isinstance(child, Tag) and child.name in ("td", "th"):
+                cells.append("" if _hidden(child) else self._inline_text(child, nested).replace("\n", " "))
+            else:
+                beside.append(child)
+        if any(cells):
+            self.blocks.append(_Block("| " + " | ".join(cells) + " |"))
+        for table in nested:
+            self._table(table)
+        for item in beside:
+            self.walk(item)
+            self.flush()
 
 
-def _own_rows(table: Tag) -> list[Tag]:
-    """``table``'s shown rows, not those of a table nested in one of its cells: that table's rows follow its cell's
-    row. (Every row below, as ``find_all("tr")`` gives them, read each nested table's rows again for each table
-    around it, and each cell's text held its nested tables': a page of 18 tables nested one in each other's cell
-    took 9 s and 2.6 MB of repeated clauses, each one more doubled it.) Linear: each tag is looked at once."""
-    rows: list[Tag] = []
-    stack = [child for child in reversed(list(table.children)) if isinstance(child, Tag)]
-    while stack:
-        tag = stack.pop()
-        if tag.name in SKIP_TAGS or _hidden(tag):
-            continue
-        if tag.name == "tr":
-            rows.append(tag)
-        elif tag.name != "table":
-            stack.extend(child for child in reversed(list(tag.children)) if isinstance(child, Tag))
-    return rows
+_PARAGRAPHS = re.compile(r"\n[ \t\r\f\v]*\n")  # a blank line between two paragraphs of plain text
+_TABLE_PARTS = frozenset({"thead", "tbody", "tfoot"})
+_TABLE_COLUMNS = frozenset({"colgroup", "col"})
+_NOT_PARTS = frozenset({"table", "tr", "td", "th", "caption"})  # read as a table, a row, or content
 
 
 # Real pages nest a few dozen elements deep; a hostile or broken one (unclosed tags) can nest

@@ -24,8 +24,9 @@
   const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032]/g;
   const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g;
   const SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n\f\v]/g;
-  // The characters guard/patterns.py drops before matching (zero-width, bidi marks, soft hyphen, tags).
-  const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]|\udb40[\udc00-\udc7f]/g;
+  // The characters guard/patterns.py drops before matching: Unicode's default-ignorable ones (zero-width, bidi marks,
+  // soft hyphen, variation selectors, fillers, tags U+E0000-U+E0FFF, shorthand and musical format controls).
+  const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8]|[\udb40-\udb43][\udc00-\udfff]|\ud82f[\udca0-\udca3]|\ud834[\udd73-\udd7a]/g;
   const C0_C1 = /[\u0000-\u001f\u007f-\u009f]/g;
   const RUNS_OF_SPACES = / +/g;
   const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;

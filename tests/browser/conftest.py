@@ -39,7 +39,8 @@ from tests.support.cli import run_main
 # characters, control characters; links with secrets to redact.
 REDACTION_TEXTS = ["Meet – abc‑defg—hij", "  Recording\u00a0has\tstarted\n", "Gemini is taking notes…",
                    "\u201cAI\u201d Companion \u2018on\u2019", "zero\u200bwidth\u2066bidi\u2069",
-                   "Straße TAKING NOTES", "tag\U000e0041s", "ctrl\x07chars\x1b", "\u2043bullet\u2212minus"]
+                   "Straße TAKING NOTES", "tag\U000e0041s", "ctrl\x07chars\x1b", "\u2043bullet\u2212minus",
+                   "Ot\U000e0100ter\u180f.ai no\U0001d173tes\ufff0 re\U0001bca0cording"]  # audit16: all ignorables
 # Dialogs a meeting page may show, and exactly what the content script may send of each: the
 # sentence(s) holding the catalog's words and the phrase ids, never the rest of the dialog.
 EXCERPT_CASES = [

@@ -85,6 +85,7 @@ def test_pattern_set_says_which_keys_match():
     "Meet \u2013\u200b abc-defg-hij\ufeff",  # zero-width space, BOM
     "Meet\t\u2013\n abc-defg-hij  ",
     "\u2068Meet \u2013 abc\u00ad-defg-hij\u2069",  # isolates, soft hyphen
+    "Me\U000e0100et \u2013 ab\u180fc-de\U0001d173fg-h\U0001bca0ij\ufff0",  # audit16: the rest of the default ignorables
 ])
 def test_one_pattern_covers_every_form_of_a_title(title):
     pattern = compile_pattern(r"^Meet - [a-z]{3}-[a-z]{4}-[a-z]{3}$")

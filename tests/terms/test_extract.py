@@ -102,10 +102,71 @@ def test_an_invisible_character_inside_a_word_hides_no_ai_training_change(hidden
     assert change.material and "ai-training" in change.topics, change
 
 
+@pytest.mark.parametrize("written", ["tr\u0430in m\u0430chine le\u0430rning models", "train \u0410\u0406 models"],
+                         ids=["Cyrillic a inside words", "AI in Cyrillic letters"])
+def test_latin_lookalike_letters_hide_no_ai_training_change(written: str) -> None:
+    """audit16: a page that writes 'tr<Cyrillic a>in' shows its reader 'train', and the topic rules read no word, as
+    with the invisible characters above (a dev page, Spark's, has 'The <Cyrillic C>ontroller' in it by accident).
+    A clause written in Cyrillic keeps its letters."""
+    from guard.terms.analysis import analyse
+
+    def page(added: str) -> str:
+        return (f"<main><h1>Terms</h1><p>We keep the service running.</p>{added}"
+                "<h2>Other</h2><p>You may stop.</p></main>")
+
+    old = extract(page(""), ("main",)).markdown
+    new = extract(page(f"<p>We may use your content to {written}.</p>"), ("main",)).markdown
+    assert written.translate(str.maketrans("\u0430\u0410\u0406", "aAI")) in new
+    (change,) = analyse(old, new)
+    assert change.material and "ai-training" in change.topics, change
+    russian = "Мы собираем данные и сор"  # Cyrillic words, one ("сор") of look-alike letters only
+    assert extract(f"<main><p>{russian}</p></main>", ("main",)).markdown == russian + "\n"
+
+
+def test_an_accordion_headings_button_is_its_title() -> None:
+    """audit16: a section's heading written as an accordion (<h3><button>Title</button></h3>, the WAI-ARIA pattern)
+    was dropped with every button, so the section lost its heading (and 'a new section' its name); a button
+    elsewhere is still no clause."""
+    html = ("<main><h2><button aria-expanded='false'>Artificial intelligence</button></h2>"
+            "<p>We may use your content to train models.</p><p><button>Print</button></p></main>")
+    markdown = extract(html, ("main",)).markdown
+    assert markdown == "## Artificial intelligence\n\nWe may use your content to train models.\n"
+
+
+@pytest.mark.parametrize("markup", ["<dialog open><p>{clause}</p></dialog>",
+                                    "<textarea readonly>End User Licence.\n\n{clause}\n</textarea>"],
+                         ids=["open dialog", "read-only text box"])
+def test_a_clause_shown_in_an_open_dialog_or_a_text_box_is_read(markup: str) -> None:
+    """audit16: dialogs and form fields were dropped whole, though an open <dialog> is drawn in place and an old
+    licence page shows its terms in a read-only <textarea>: a clause there never reached the rules. A closed dialog
+    still says nothing."""
+    clause = "We may use your content to train machine learning models."
+    html = f"<main><p>Intro.</p>{markup.format(clause=clause)}<dialog><p>Closed.</p></dialog></main>"
+    blocks = extract(html, ("main",)).markdown.strip().split("\n\n")
+    assert clause in blocks and "Closed." not in blocks
+
+
+def test_a_closed_accordion_panel_is_read() -> None:
+    """audit16: hidden="until-found" marks an accordion's closed panel (the browser opens it when the reader does,
+    or finds a word in it); its clauses were dropped with truly hidden ones."""
+    clause = "We may use your content to train machine learning models."
+    html = (f"<main><h2><button aria-expanded='false'>Artificial intelligence</button></h2>"
+            f"<div hidden='until-found'><p>{clause}</p></div><p hidden>Gone.</p></main>")
+    assert extract(html, ("main",)).markdown == f"## Artificial intelligence\n\n{clause}\n"
+
+
 def test_hidden_and_script_content_is_ignored() -> None:
     html = ("<main><p>Shown</p><p hidden>Hidden</p><div style='display: none'>Gone</div>"
             "<script>var x = 'code';</script><noscript>Enable JS</noscript></main>")
     assert extract(html, ("main",)).markdown == "Shown\n"
+
+
+def test_a_clause_hidden_from_screen_readers_only_is_read() -> None:
+    """audit16: aria-hidden="true" hides an element from assistive technology, not from the eye; the page shows the
+    clause, so the watcher reads it (it was dropped: a page could show an AI-training clause that no rule read)."""
+    clause = "We may use your content to train machine learning models."
+    html = f"<main><p>Shown</p><div aria-hidden='true'><p>{clause}</p></div></main>"
+    assert extract(html, ("main",)).markdown == f"Shown\n\n{clause}\n"
 
 
 def test_paragraph_that_starts_like_markdown_syntax_is_escaped() -> None:
@@ -123,8 +184,9 @@ def test_invalid_css_is_an_error() -> None:
         extract("<body><p>Text</p></body>", ("main[",))
 
 
-@pytest.mark.parametrize("opening, closing", [("<div>", "</div>"), ("<span>", ""), ("<ul><li>", "</li></ul>")],
-                         ids=["nested blocks", "unclosed inline tags", "nested lists"])
+@pytest.mark.parametrize("opening, closing", [("<div>", "</div>"), ("<span>", ""), ("<ul><li>", "</li></ul>"),
+                                              ("<table><tr><td>", "</td></tr></table>")],
+                         ids=["nested blocks", "unclosed inline tags", "nested lists", "nested tables"])
 def test_page_nested_deeper_than_python_can_recurse_still_extracts(opening: str, closing: str) -> None:
     """Audit round two: 20,000 nested (or never closed) tags, 160 kB, under the size cap,
     ended in RecursionError and the page was never watched. The text is kept."""
@@ -143,6 +205,20 @@ def test_tables_nested_in_cells_read_each_row_once() -> None:
             + "<tr><td>Innermost</td></tr>" + "</table></td></tr>" * depth + "</table></main>")
     markdown = extract(html, CATALOG_DEFAULT).markdown
     assert markdown.split("\n\n") == [*(f"| Cookie {n} |" for n in range(depth)), "| Innermost |\n"]
+
+
+@pytest.mark.parametrize("markup", [
+    "<table><caption>{clause}</caption><tr><td>_ga</td></tr></table>",
+    "<table>{clause}<tr><td>_ga</td></tr></table>",
+    "<table><tr><span>{clause}</span><td>_ga</td></tr></table>",
+    "<table><tbody><p>{clause}</p><tr><td>_ga</td></tr></tbody></table>",
+], ids=["caption", "text in the table", "tag in a row", "paragraph in a tbody"])
+def test_a_clause_a_browser_shows_beside_a_tables_rows_is_read(markup: str) -> None:
+    """audit16: only cells were read, so text a browser shows beside the rows (a caption, or text and tags outside
+    any cell, which browsers draw before the table) was dropped, as was a deep page's text once flattened into one."""
+    clause = "We may use your content to train machine learning models."
+    markdown = extract(f"<main><p>Intro.</p>{markup.format(clause=clause)}</main>", CATALOG_DEFAULT).markdown
+    assert clause in markdown.strip().split("\n\n") and "| _ga |" in markdown
 
 
 def test_hidden_text_deep_in_a_page_stays_hidden() -> None:
