@@ -150,6 +150,7 @@ class MeetingWire(TypedDict):
     window: NotRequired[_Str | None]
     ended_at: NotRequired[_Time | None]
     seen: NotRequired[_Items[Annotated[SeenWire, _into(SeenInMeeting)]]]
+    resumes: NotRequired[_Str | None]  # the meeting it goes on from (guard.detect.sessions)
 
 
 @with_config(_CLOSED)

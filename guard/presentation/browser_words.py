@@ -4,9 +4,12 @@ browser status``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
-from guard.presentation.i18n import N_, words_for
+from guard.browser.browsers import by_id
+from guard.paths import resources_dir
+from guard.presentation.i18n import N_, _, words_for
 
 
 class BrowserState(Protocol):
@@ -31,3 +34,17 @@ BROWSER_STATES = {  # guard.browser's states, as a person reads them
 
 def browser_state_words(state: str) -> str:
     return words_for(BROWSER_STATES, state)
+
+
+def add_extension_steps(browser_id: str, folder: str | None = None) -> str:
+    """What to do in the browser once its host is registered: where to click and which folder to choose
+    (the README's "Browser integration", step 2), so "add the extension" leaves nothing to guess."""
+    folder = folder or str(resources_dir() / "extension")  # a tarball's or a wheel's, not the repo's
+    browser = by_id(browser_id)
+    if browser is not None and browser.family == "firefox":
+        return _("Next, in {browser}: open about:debugging, This Firefox, Load Temporary Add-on, and choose "
+                 "{manifest}. It stays until {browser} closes.").format(
+                     browser=browser.name, manifest=Path(folder) / "manifest.json")
+    name = browser.name if browser is not None else browser_id
+    return _("Next, in {browser}: open chrome://extensions, turn on Developer mode, click Load unpacked, and "
+             "choose the folder {folder}.").format(browser=name, folder=folder)

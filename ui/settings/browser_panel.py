@@ -8,11 +8,12 @@ import logging
 from collections.abc import Callable, Sequence
 from functools import partial
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from guard.presentation.i18n import N_, _
 from guard.presentation.records import local_time
-from guard.presentation.browser_words import browser_state_words
+from guard.presentation.browser_words import add_extension_steps, browser_state_words
 from guard.services import BrowserIntegration, Services
 from ui.jobs import JobRunner
 from ui.settings.common import named
@@ -60,6 +61,7 @@ class BrowserPanel(QGroupBox):
         self.buttons: dict[str, QPushButton] = {}
         self.states: dict[str, QLabel] = {}
         self.servers: dict[str, QLabel] = {}  # per browser, the servers its extension was granted (read-only)
+        self.steps: dict[str, QLabel] = {}  # per browser whose host is registered, how to add the extension
         layout = QVBoxLayout(self)
         explained = QLabel(_(EXPLAINED))
         explained.setWordWrap(True)
@@ -100,6 +102,7 @@ class BrowserPanel(QGroupBox):
         self.buttons.clear()
         self.states.clear()
         self.servers.clear()
+        self.steps.clear()
         row = -1
         for status in statuses:
             row += 1
@@ -116,6 +119,13 @@ class BrowserPanel(QGroupBox):
                 button.clicked.connect(partial(self.remove if registered else self.install, status.id))
                 self.buttons[status.id] = button
                 self.grid.addWidget(button, row, 2)
+            if status.state == "host registered":  # "add the extension" alone left the user guessing how
+                row += 1
+                steps = named(plain_label(add_extension_steps(status.id)),
+                              _("How to add the extension to {browser}").format(browser=status.browser))
+                steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the folder, to copy
+                self.steps[status.id] = steps
+                self.grid.addWidget(steps, row, 1, 1, 2)
             listed = servers_line(status, self.services.provider_name)
             if listed:  # added and removed in the browser, where its permission prompt is: only listed here
                 row += 1

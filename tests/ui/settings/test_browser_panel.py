@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from guard.browser import ids
+from guard.browser.generate import extension_dir
 
 HOST_FILE = f"{ids.HOST_NAME}.json"
 
@@ -32,12 +33,17 @@ def test_install_and_remove_per_browser_write_and_remove_the_manifest(open_windo
                     and panel.buttons["chromium"].text() == "Remove", timeout=30_000)
     manifest = home / ".config/chromium/NativeMessagingHosts" / HOST_FILE
     assert manifest.is_file() and panel.states["chromium"].text() == "ready: add the extension to the browser"
+    steps = panel.steps["chromium"].text()  # what "add the extension" means, with the folder to choose
+    assert "chrome://extensions" in steps and "Load unpacked" in steps
+    assert str(extension_dir()) in steps and (extension_dir() / "manifest.json").is_file()
+    assert "firefox" not in panel.steps, "a browser not set up is told to Install first"
     assert panel.buttons["firefox"].text() == "Install", "only the browser asked for"
 
     qtbot.mouseClick(panel.buttons["chromium"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.buttons.get("chromium") is not None
                     and panel.buttons["chromium"].text() == "Install", timeout=30_000)
     assert not manifest.exists() and not list(home.rglob(HOST_FILE))
+    assert "chromium" not in panel.steps
 
 
 def test_the_servers_added_in_a_connected_extension_are_listed_read_only(open_window, qtbot, tmp_path, monkeypatch):
