@@ -63,3 +63,15 @@ def test_one_paragraph_of_five_megabytes_is_compared_sentence_by_sentence() -> N
     assert "".join(s.old for s in segments) == old and "".join(s.new for s in segments) == new
     marked = sum(len(s.old) for s in segments if s.op != "equal")
     assert 0 < marked < len(old) // 4
+
+
+def test_a_clause_naming_a_masked_phrase_a_hundred_thousand_times_is_read() -> None:
+    """audit16: masking copied the whole sentence once per phrase it blanked ("screen sharing", product names), so
+    a clause naming one 40,000 times (1.4 MB) took 20 s to mask, and more times grew it by the square: a terms check
+    that never ended. One copy per rule now."""
+    from guard.terms.analysis import analyse
+    from tests.support.bounded import bounded
+
+    clause = "We may use your content to train machine learning models for " + "screen sharing, " * 100_000 + "too."
+    changes = bounded(lambda: analyse("Intro.", f"Intro.\n\n{clause}"), hang="masking read the clause for ever")
+    assert isinstance(changes, list) and len(changes) == 1 and "ai-training" in changes[0].topics
