@@ -127,3 +127,12 @@ def bar_caption(label: str) -> str:
 
 def period_name(period: str) -> str:
     return words_for(PERIOD_NAMES, period)
+
+
+def empty_chart_words(filtered: bool) -> str:
+    """What the chart says with no bar: with a filter, that none match; with none, that the ledger is empty and
+    how a record gets there (a first start said "in this selection", as if something were hidden)."""
+    if filtered:
+        return _("No decisions recorded in this selection.")
+    return _("No decisions recorded yet. When a meeting turns on an AI feature, the app asks what you decided; "
+             "“Add record…” records one yourself.")

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from guard.presentation.i18n import _, format_number, ngettext
 from guard.presentation.records import decision_label, local_time, status_label
-from guard.presentation.timeline import build_timeline
+from guard.presentation.timeline import build_timeline, empty_chart_words
 from guard.services import Decision, Order, Record, RecordDetails, RecordFilter, Services
 from ui.jobs import JobRunner, Lane
 from ui.settings.common import date_format, named, with_date_hint
@@ -243,7 +243,9 @@ class HistoryTab(HistoryActions, QWidget):
         self._show_record(None)
         self.chart.set_message(_("Counting…"))
         services = self.services
-        self.tasks.submit(lambda: build_timeline(services.month_counts(selected)), self.chart.set_timeline,
+        empty = empty_chart_words(filtered=selected != RecordFilter())
+        self.tasks.submit(lambda: build_timeline(services.month_counts(selected)),
+                          lambda timeline: self.chart.set_timeline(timeline, "" if timeline.bars else empty),
                           lambda error: self.chart.set_timeline(build_timeline(()),
                                                                 _("The chart cannot be drawn: {error}").format(
                                                                     error=error)),

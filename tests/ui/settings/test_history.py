@@ -171,6 +171,19 @@ def test_timeline_counts_decisions_per_month_and_a_bar_filters_the_table(open_wi
     assert window.history.use_from.isChecked() and window.history.use_to.isChecked()
 
 
+def test_an_empty_ledger_says_how_a_record_gets_there_and_a_filter_that_none_match(open_window, qtbot):
+    """A first start's empty chart said "in this selection", as if a filter hid something; it says how a
+    decision gets recorded. A filter that matches nothing still says so."""
+    window = open_window(tab="history")
+    wait_idle(qtbot, window)
+    assert window.history.chart.message.startswith("No decisions recorded yet.")
+    assert "Add record…" in window.history.chart.message
+    window.history.search.setText("no meeting is called this")
+    window.history.apply_filter()
+    wait_idle(qtbot, window)
+    assert window.history.chart.message == "No decisions recorded in this selection."
+
+
 def drive_dialog(qtbot, kind, fill) -> None:  # type: ignore[no-untyped-def]
     """When the dialog of type ``kind`` opens (modal), run ``fill(dialog)`` on it."""
 
