@@ -124,7 +124,7 @@ class Shell(ShellSettings, QObject):
         self.detection_problem: str | None = None  # the last pass failed; cleared by the next one that works
         self.unseen_terms: OrderedDict[str, tuple[TermsChangeView, TermsChanged]] = OrderedDict()
         self.notices: dict[str, Notice] = {}
-        self.decided: dict[str, tuple[str, ...]] = {}  # meeting id: the user's decisions about it found in the ledger
+        self.decided: dict[str, tuple[str, ...]] = {}  # by told_as: decisions found in the ledger
         self.welcome: WelcomeDialog | None = None
         self._gate: Any = None
         self._closed = False
@@ -267,8 +267,8 @@ class Shell(ShellSettings, QObject):
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        if self.decided:  # only meetings in progress show theirs
-            live = {meeting.id for meeting in snapshot.meetings}
+        if self.decided:  # kept for meetings in progress and lately ended (one seen again after a flap shows them)
+            live = {meeting.told_as for meeting in (*snapshot.meetings, *snapshot.ended)}
             self.decided = {key: lines for key, lines in self.decided.items() if key in live}
         self.detection_problem = None  # a pass worked: a failed one before it is no longer news
         self.consent.snapshot = snapshot
@@ -311,9 +311,9 @@ class Shell(ShellSettings, QObject):
 
             log.info("Not asked again (%s): record %d is the decision about that meeting", notice.key, record.seq)
             line = decided_line(str(record.decision), record.seq, record.occurred_at)
-            lines = self.decided.get(meeting.id, ())
+            lines = self.decided.get(meeting.told_as, ())
             if line not in lines:
-                self.decided[meeting.id] = (*lines, line)
+                self.decided[meeting.told_as] = (*lines, line)
                 self.refresh()
 
         def failed(error: BaseException) -> None:

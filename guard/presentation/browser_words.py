@@ -32,7 +32,15 @@ BROWSER_STATES = {  # guard.browser's states, as a person reads them
 }
 
 
-def browser_state_words(state: str) -> str:
+# A registered host whose extension has connected before: the extension is there, the browser is closed (or the
+# extension was switched off); "ready: add the extension" would send the user to add it again.
+CONNECTED_BEFORE = N_("set up; the extension is not connected now")
+
+
+def browser_state_words(state: str, connected_before: bool = False) -> str:
+    """``connected_before``: the extension has connected at some time (a last-seen time is known)."""
+    if state == "host registered" and connected_before:
+        return _(CONNECTED_BEFORE)
     return words_for(BROWSER_STATES, state)
 
 

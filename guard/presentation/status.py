@@ -165,13 +165,14 @@ def _names(names: list[str]) -> str:
 
 def tray_status(snapshot: Snapshot | None, catalog: Catalog, terms_changes: tuple[TermsChangeView, ...] = (),
                 today: date | None = None, decided: Mapping[str, tuple[str, ...]] | None = None) -> TrayStatus:
-    """What the tray shows for ``snapshot`` (None: the monitor has not reported yet); ``decided``: per meeting id,
-    the user's decisions about it found in the ledger (:func:`decided_line`)."""
+    """What the tray shows for ``snapshot`` (None: the monitor has not reported yet); ``decided``: per meeting (by
+    its ``told_as`` id: one seen again after a flap keeps them), the user's decisions about it found in the ledger
+    (:func:`decided_line`)."""
     today = today or datetime.now(UTC).astimezone().date()
     enabled = snapshot.enabled if snapshot is not None else True
     paused_until = snapshot.paused_until if snapshot is not None else None
     shown = snapshot if snapshot is not None and snapshot.watching else None
-    meetings = tuple(meeting_view(s, catalog.get(s.provider_id), today, catalog, (decided or {}).get(s.id, ()))
+    meetings = tuple(meeting_view(s, catalog.get(s.provider_id), today, catalog, (decided or {}).get(s.told_as, ()))
                      for s in shown.meetings) if shown is not None else ()
     apps = tuple(_app_view(s, catalog.get(s.provider_id)) for s in shown.apps) if shown is not None else ()
     problems = tuple(probe_problem(p.name, p.reason, p.said) for p in snapshot.unavailable) if snapshot else ()

@@ -65,3 +65,47 @@ def test_an_item_that_now_does_something_else_is_a_new_item(qtbot, tmp_path):
     resume.trigger()
     assert picked == [ResumeMonitoring()] and PauseMonitoring() not in picked
     assert "Pause monitoring for 1 hour" not in menu_texts(menu)
+
+
+def _meeting_entries(catalog, meeting_id: str, pid: int):
+    from guard.events import Evidence, MeetingSession, Signal
+
+    meeting = MeetingSession(meeting_id, "testmeet", NOW, (Evidence(
+        Signal.MEETING_PROCESS, f"testmeet-meeting (pid {pid}) runs only during meetings", NOW, pid),),
+        title="Weekly sync")
+    status = tray_status(Snapshot(NOW, True, None, (), (meeting,), ()), catalog, today=NOW.date())
+    return status, menu_entries(status, MenuFlags())
+
+
+def test_a_meeting_submenu_left_open_while_the_meeting_restarts_shows_the_new_process(qtbot, tmp_path):
+    """Session 13's stale pid: the menu was rebuilt only once it closed, so a submenu the user kept open went on
+    naming the ended meeting's process. Items whose job is unchanged are updated in place (no click lost), and the
+    open submenu is filled again."""
+    from PySide6.QtCore import QPoint
+
+    from ui.tray.tray import TrayIcon
+
+    catalog = write_catalog_for_tests(tmp_path / "catalog")
+    tray = TrayIcon()
+    status, shown = _meeting_entries(catalog, "testmeet:meeting:1", 4242)
+    tray.set_status(status, shown)
+    tray.menu.popup(QPoint(10, 10))
+    qtbot.waitUntil(tray.menu.isVisible, timeout=5000)
+    meeting_item = item(tray.menu, "TestMeet meeting: Weekly sync")
+    submenu = meeting_item.menu()
+    submenu.popup(QPoint(200, 10))
+    qtbot.waitUntil(submenu.isVisible, timeout=5000)
+    assert any("pid 4242" in line for line in menu_texts(submenu))
+
+    status, restarted = _meeting_entries(catalog, "testmeet:meeting:2", 5151)  # a new meeting, a new process
+    tray.set_status(status, restarted)
+
+    assert submenu.isVisible() and item(tray.menu, "TestMeet meeting: Weekly sync") is meeting_item
+    lines = menu_texts(submenu)
+    assert any("pid 5151" in line for line in lines) and not any("pid 4242" in line for line in lines)
+    picked: list[object] = []
+    tray.action_triggered.connect(lambda action, _checked: picked.append(action))
+    item(submenu, "Record my decision for this meeting…").trigger()
+    assert [action.meeting_id for action in picked] == ["testmeet:meeting:2"]
+    tray.menu.hide()
+    tray.hide()

@@ -8,7 +8,8 @@ import logging
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from guard.presentation.i18n import N_, _
@@ -20,6 +21,7 @@ from ui.settings.common import named
 from ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
+REFRESH_MS = 5000  # while the section is shown: a few small files read on the job runner
 
 EXPLAINED = N_(
     "The Meeting Privacy Guard extension tells this app which meeting tabs are open (in front or behind), and "
@@ -41,7 +43,7 @@ def servers_line(status: BrowserIntegration, name_of: Callable[[str], str]) -> s
 
 def describe(status: BrowserIntegration) -> str:
     """One line about one browser, as the section shows it."""
-    text = browser_state_words(status.state)
+    text = browser_state_words(status.state, connected_before=status.last_seen is not None)
     if status.connected:
         text += " " + _("(now)")
     elif status.last_seen is not None:
@@ -77,11 +79,30 @@ class BrowserPanel(QGroupBox):
         bottom.addWidget(self.refresh_button)
         layout.addLayout(bottom)
         self.refresh_button.clicked.connect(self.refresh)
+        # While shown, looked at again now and then: a browser started or closed meanwhile (the extension
+        # connecting) left the section saying "add the extension" until Look again was clicked.
+        self.again = QTimer(self)
+        self.again.setInterval(REFRESH_MS)
+        self.again.timeout.connect(self._look_again)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.again.isActive():
+            self.again.start()
+            self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.again.stop()
 
     def refresh(self) -> None:
         self.tasks.submit(self.services.browser_integration, self.show_statuses, self._failed, key="browser-status",
                           owner=self)
+
+    def _look_again(self) -> None:
+        if not self.tasks.busy("browser-status"):  # an Install or Remove under way is not made stale
+            self.refresh()
 
     def install(self, browser_id: str) -> None:
         self.status.setText(_("Registering…"))
@@ -119,7 +140,7 @@ class BrowserPanel(QGroupBox):
                 button.clicked.connect(partial(self.remove if registered else self.install, status.id))
                 self.buttons[status.id] = button
                 self.grid.addWidget(button, row, 2)
-            if status.state == "host registered":  # "add the extension" alone left the user guessing how
+            if status.state == "host registered" and status.last_seen is None:  # "add the extension": how
                 row += 1
                 steps = named(plain_label(add_extension_steps(status.id)),
                               _("How to add the extension to {browser}").format(browser=status.browser))

@@ -86,6 +86,30 @@ def fill_menu(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[Ac
             menu.addAction(action)
 
 
+def refresh_shown(menu: QMenu, entries: Sequence[MenuEntry], on_action: Callable[[Action, bool], None]) -> bool:
+    """Bring a menu on screen up to date without taking it from under the user: when its own items are the same
+    (each for the same action), their texts and states change in place, and a submenu whose items changed is
+    filled again (it stays open: a meeting's submenu shows the restarted meeting's process, not the old pid). False,
+    nothing changed, when the menu's own items differ: it is rebuilt once it closes."""
+    actions = menu.actions()
+    if len(actions) != len(entries) or any(action.data() != _shape(entry)
+                                           for action, entry in zip(actions, entries, strict=True)):
+        return False
+    metrics = QFontMetrics(menu.font())
+    for action, entry in zip(actions, entries, strict=True):
+        if entry.separator:
+            continue
+        _set_text(action, entry, metrics)
+        submenu = action.menu()
+        if entry.is_submenu and isinstance(submenu, QMenu):
+            submenu.setEnabled(entry.enabled)
+            if not refresh_shown(submenu, entry.children, on_action):
+                fill_menu(submenu, entry.children, on_action)
+        else:
+            _set_state(action, entry)
+    return True
+
+
 def _shape(entry: MenuEntry) -> tuple[object, ...]:
     """What an item is apart from its text and state: a click on it must mean the same after an update."""
     kind = "separator" if entry.separator else "submenu" if entry.is_submenu else "item"

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from guard.presentation.views import TrayState, TrayStatus
 from ui.jobs import JobRunner, Lane
 from ui.tray.icons import state_icon
-from ui.tray.menu import fill_menu
+from ui.tray.menu import fill_menu, refresh_shown
 from ui.tray.menu_model import MenuEntry
 from ui.tray.presence import tray_presence
 from ui.widgets import plain_tooltip
@@ -107,7 +107,12 @@ class TrayIcon(QObject):
         if entries == self._entries:
             return
         if self.menu.isVisible():
-            self._pending = entries  # never rebuild a menu under the user's pointer
+            # Never rebuild a menu under the user's pointer: what can be changed in place is (an open meeting
+            # submenu's process ids); the rest waits until the menu closes.
+            if refresh_shown(self.menu, entries, self.action_triggered.emit):
+                self._entries, self._pending = entries, None
+            else:
+                self._pending = entries
             return
         self._fill(entries)
 

@@ -39,6 +39,14 @@ def test_install_and_remove_per_browser_write_and_remove_the_manifest(open_windo
     assert "firefox" not in panel.steps, "a browser not set up is told to Install first"
     assert panel.buttons["firefox"].text() == "Install", "only the browser asked for"
 
+    # The extension connected once, then the browser closed: the section finds out by itself, and neither says to
+    # add the extension again nor repeats how
+    seen = panel.services.paths.data_dir / "browser" / "seen.json"
+    seen.parent.mkdir(parents=True, exist_ok=True)
+    seen.write_text('{"chromium": "2026-12-02T18:33:00+00:00"}', encoding="utf-8")
+    qtbot.waitUntil(lambda: "chromium" not in panel.steps, timeout=30_000)
+    assert panel.states["chromium"].text().startswith("set up; the extension is not connected now; last connected ")
+
     qtbot.mouseClick(panel.buttons["chromium"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.buttons.get("chromium") is not None
                     and panel.buttons["chromium"].text() == "Install", timeout=30_000)
