@@ -42,14 +42,15 @@ from ui.guithread import guard_gui_thread
 from ui.jobs import JobRunner, Lane
 from ui.loops import DetectionLoop, TermsLoop, WaitingLoop
 from ui.settings_host import SettingsHost, default_settings_window
+from ui.shell_events import ShellEvents
 from ui.shell_settings import ShellSettings
 from ui.single_instance import BROWSER_CHANGED, SHOW_SETTINGS
 from ui.tray.menu_model import MenuFlags, menu_entries
 
 if TYPE_CHECKING:
-    from guard.events import MeetingSession, TermsChanged
+    from guard.events import TermsChanged
     from guard.presentation.notices import Notice
-    from guard.services import AppPaths, Autostart, Catalog, MonitorEvent, Record, Services, Snapshot
+    from guard.services import AppPaths, Autostart, Catalog, Record, Services, Snapshot
     from ui.dialogs.no_tray import NoTrayWindow
     from ui.notifications import Notifier
     from ui.settings.window import SettingsWindow
@@ -69,9 +70,10 @@ def _build_services(paths: AppPaths) -> Services:
     return Services(paths, record_in_helper=True)  # the tray app never loads the ledger (issue 18)
 
 
-class Shell(ShellSettings, QObject):
+class Shell(ShellSettings, ShellEvents, QObject):
     """Owns the tray (or the no-tray window), the job runner, notifications and dialogs. The welcome
-    and settings calls are in :class:`ui.shell_settings.ShellSettings`."""
+    and settings calls are in :class:`ui.shell_settings.ShellSettings`, detection's events in
+    :class:`ui.shell_events.ShellEvents`."""
 
     status_changed = Signal(object)  # TrayStatus
     consent_dialog_opened = Signal(object)  # ConsentDialog
@@ -276,52 +278,6 @@ class Shell(ShellSettings, QObject):
         self.refresh()
 
     # -- events and notices -----------------------------------------------------------------
-    def on_events(self, events: list[MonitorEvent]) -> None:
-        from guard.events import AiFeatureNoticed, MeetingStarted, NotetakerSeen
-        from guard.presentation.notices import ai_notice, meeting_notice, notetaker_notice
-
-        started = {item.event.meeting.id: item.event.meeting for item in events
-                   if isinstance(item.event, MeetingStarted)}
-        for item in events:
-            event = item.event
-            log.info("Event: %s %s %s", event.kind, event.provider_id, event.session_id)
-            if isinstance(event, MeetingStarted):
-                self._ask_unless_decided(meeting_notice(event, item.provider), event.meeting)
-            elif isinstance(event, NotetakerSeen):
-                self._notify(notetaker_notice(event, item.provider))
-            elif isinstance(event, AiFeatureNoticed):
-                meeting = started.get(event.meeting_id or "") or (
-                    self.snapshot.meeting(event.meeting_id) if self.snapshot is not None and event.meeting_id else None)
-                self._ask_unless_decided(ai_notice(event, item.provider), meeting, event.feature_id, event.notice)
-
-    def _ask_unless_decided(self, notice: Notice, meeting: MeetingSession | None, feature_id: str | None = None,
-                            text: str | None = None) -> None:
-        """Tell ``notice``, unless the ledger holds the user's decision about ``meeting`` (and the feature or notice):
-        a restarted app finds the meeting it asked about again. Then the meeting's menu shows the decision."""
-        services = self.services
-        if meeting is None or services is None or (self._gate is not None and self._gate.seen(notice)):
-            self._notify(notice)
-            return
-
-        def found(record: Record | None) -> None:
-            if record is None:
-                self._notify(notice)
-                return
-            from guard.presentation.status import decided_line
-
-            log.info("Not asked again (%s): record %d is the decision about that meeting", notice.key, record.seq)
-            line = decided_line(str(record.decision), record.seq, record.occurred_at)
-            lines = self.decided.get(meeting.told_as, ())
-            if line not in lines:
-                self.decided[meeting.told_as] = (*lines, line)
-                self.refresh()
-
-        def failed(error: BaseException) -> None:
-            log.warning("Could not look for a decision about the meeting (%s); asking", error)
-            self._notify(notice)
-
-        self.jobs.submit(lambda: services.decision_about(meeting, feature_id, text), found, failed, lane=Lane.IO)
-
     def on_terms_changed(self, events: list[TermsChanged]) -> None:
         from guard.presentation.notices import terms_notice
         from guard.presentation.status import terms_change_view

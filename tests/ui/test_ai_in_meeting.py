@@ -201,7 +201,7 @@ def test_a_restarted_app_does_not_ask_again_about_a_meeting_decided_and_shows_th
     assert first.shutdown()
     dunst("close-all")
 
-    caplog.set_level("INFO", logger="ui.shell")
+    caplog.set_level("INFO", logger="ui.shell_events")
     second = shells.make(world.paths, services_factory=services)
     with qtbot.waitSignal(second.services_ready, timeout=20000):
         second.start()
