@@ -18,7 +18,7 @@ from guard.jsonable import to_json_data
 from guard.terms.classify import Classification, Severity, classify, sentence_topics
 from guard.terms.diff import ChangeKind, Clause, ClauseDiff, comparable, diff_markdown, sentences, split_clauses
 from guard.terms.rules import Rules, load_rules
-from guard.terms.scope import mask, same_scope, scope_of
+from guard.terms.scope import blanked, mask, same_scope, scope_of
 from guard.terms.summary import summarise_parts
 from guard.terms.summary_model import ChangeSummary
 from guard.terms.summary_words import say_summary
@@ -205,10 +205,7 @@ def _is_full(sentence: str) -> bool:
 
 
 def _blank_names(sentence: str, rules: Rules) -> str:
-    for rule in (*rules.names, *rules.masks):
-        for hit in list(rule.matcher.finditer(sentence)):
-            sentence = sentence[:hit.start] + " " * (hit.end - hit.start) + sentence[hit.end:]
-    return sentence
+    return blanked(sentence, (*rules.names, *rules.masks))
 
 
 def is_heading_only(text: str) -> bool:
@@ -225,10 +222,7 @@ def _is_name(rules: Rules) -> Callable[[str], bool]:
     filler = rules.sameness.filler
 
     def is_name(words: str) -> bool:
-        text = words
-        for rule in (*rules.names, *rules.masks):
-            for hit in list(rule.matcher.finditer(text)):
-                text = text[:hit.start] + " " * (hit.end - hit.start) + text[hit.end:]
+        text = blanked(words, (*rules.names, *rules.masks))
         return text != words and all(word in filler for word in text.split())
 
     return is_name

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from guard.terms.charmap import CharMap
-from guard.terms.rules import Hit, Rules
+from guard.terms.rules import Hit, MaskRule, Rules
 
 DEFAULT_DATA = "your data"
 
@@ -46,16 +46,21 @@ _QUOTES = CharMap({"“": " ", "”": " ", "„": " ", '"': " "})
 def mask(sentence: str, rules: Rules) -> str:
     """The sentence with product names and set phrases blanked, and double quotes too, so a word
     in quotes (we do not “sell” or “share”) reads as the word (same length, so offsets hold)."""
-    sentence = _QUOTES(sentence)
-    for rule in rules.masks:
+    return blanked(_QUOTES(sentence), rules.masks)
+
+
+def blanked(text: str, rules: Iterable[MaskRule]) -> str:
+    """``text`` with what each rule (in order, each reading the text the ones before left) matches made spaces, so
+    offsets hold. One copy per rule, not per match: a clause naming a phrase 40,000 times took 20 s (audit16)."""
+    for rule in rules:
         pieces: list[str] = []
         start = 0
-        for hit in rule.matcher.finditer(sentence):  # one copy per rule, not per hit (quadratic on a page of them)
-            pieces += (sentence[start:hit.start], " " * (hit.end - hit.start))
+        for hit in rule.matcher.finditer(text):
+            pieces += (text[start:hit.start], " " * (hit.end - hit.start))
             start = hit.end
         if pieces:
-            sentence = "".join(pieces) + sentence[start:]
-    return sentence
+            text = "".join(pieces) + text[start:]
+    return text
 
 
 def _negated(sentence: str, hit: Hit, rules: Rules) -> bool:
