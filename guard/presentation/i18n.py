@@ -200,6 +200,13 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, LANGUAGE_NAMES.get(code, code)) for code in UI_LANGUAGES]
 
 
+def letter_language_note(language: str) -> str:
+    """Above a letter: the language it is written in, and how to get it in another (letters follow the app's
+    language; a user writing to a provider abroad had no hint that the Preferences choose it)."""
+    return _("Written in {language}, the app's language. For another language, choose it under Preferences, "
+             "Display language, and write the letter again.").format(language=LANGUAGE_NAMES.get(language, language))
+
+
 # -- dates, times, numbers ----------------------------------------------------------------------
 #
 # British and American English, the app's own language, are written here without Babel's locale

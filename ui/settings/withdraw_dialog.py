@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from guard.services import letter_blanks_left
-from guard.presentation.i18n import _, say_error
+from guard.presentation.i18n import _, letter_language_note, say_error
 from guard.presentation.records import local_time
 from guard.presentation.wording import one_line
 from ui.settings.common import named
@@ -127,6 +127,10 @@ class LetterDialog(QDialog):
         self.notice = plain_label(notice)  # e.g. no company holds the data: who to send the letter to instead
         self.notice.setVisible(bool(notice))
         layout.addWidget(self.notice)
+        rewritable = bool(language) and kind in ("objection", "access")  # written again from the record at will
+        self.language_note = plain_label(letter_language_note(language) if rewritable else "")
+        self.language_note.setVisible(rewritable)
+        layout.addWidget(self.language_note)
         layout.addWidget(self.text)
         self.fill_in = plain_label(fill_in)  # the blanks left to complete before sending
         self.fill_in.setVisible(bool(fill_in))

@@ -221,6 +221,8 @@ def test_an_objection_or_access_letter_is_written_about_the_chosen_record(open_w
         text = dialog.text.toPlainText()
         assert article in text and refused.id in text and "privacy@zoom.us" in text
         assert dialog.fill_in.text().startswith("Fill in before sending: ")
+        assert dialog.language_note.text().startswith("Written in English, the app's language. For another "
+                                                       "language, choose it under Preferences")
         dialog.accept()
         history.letter_dialog = None
 
