@@ -188,10 +188,13 @@ def check_notice(report: CheckReport) -> Notice:
     checked = len(report.checks)
     failures = report.failures
     changed = len(report.events)
+    title = _("Terms checked")
     if report.network_off:  # skipped, as the settings ask: not a failure
+        title = _("Terms not checked: network access is off")
         body = _("Nothing was fetched: network access is switched off in the settings ([terms] network_enabled). "
                  "The terms shown are the last stored or shipped versions.")
-    elif report.offline:
+    elif report.offline:  # "Terms checked" over "Offline: 94 not checked" told a user the opposite at a glance
+        title = _("Terms not checked: offline")
         body = ngettext("Offline: {count} document not checked. The terms shown are the last stored versions; "
                         "the next check will try again.",
                         "Offline: {count} documents not checked. The terms shown are the last stored versions; "
@@ -208,7 +211,7 @@ def check_notice(report: CheckReport) -> Notice:
         body = ngettext("Checked {count} document: {results}.", "Checked {count} documents: {results}.",
                         checked).format(count=format_number(checked), results=listed(parts))
     return Notice(kind=NoticeKind.TERMS_CHECKED, key=f"terms-check:{report.at.isoformat()}",
-                  title=_("Terms checked"), body=_clip(body), action_label=_("Show the terms"), provider_id="",
+                  title=title, body=_clip(body), action_label=_("Show the terms"), provider_id="",
                   at=report.at, action=OpenSettings("terms"),
                   state=TrayState.TERMS_CHANGED if changed else TrayState.IDLE)
 

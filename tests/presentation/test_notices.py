@@ -127,6 +127,9 @@ def test_a_check_the_user_asked_for_is_answered_in_words():
     offline = CheckReport(AT, [check(FetchResult.FAILED, "offline"), check(FetchResult.SKIPPED, "offline")],
                           offline=True)
     assert check_notice(offline).body.startswith("Offline: 2 documents not checked.")
+    assert check_notice(report).title == "Terms checked"  # a check that reached nothing does not say it checked
+    assert check_notice(offline).title == "Terms not checked: offline"
+    assert check_notice(off).title == "Terms not checked: network access is off"
     gate = NotificationGate()
     assert gate.admit(check_notice(off), NotificationSettings(terms_changed=False))
 
