@@ -284,7 +284,8 @@ def receipt_jurisdiction(job: ExportJob) -> str:
     if region:
         return region
     raise ExportError("Consent receipts state the jurisdiction whose law applies, and none is known: give "
-                      "--jurisdiction (e.g. EU, DE or FR), or set general.jurisdiction in the settings.")
+                      "--jurisdiction (e.g. EU, DE or FR), or set Jurisdiction under Preferences (general.jurisdiction "
+                      "in the settings file).")
 
 
 def write_receipts(job: ExportJob, files: FileSet) -> Written:

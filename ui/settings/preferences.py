@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -154,6 +155,16 @@ class PreferencesTab(FollowsSettingsFile, QWidget):
         language_label = QLabel(_("Displa&y language:"))
         language_label.setBuddy(self.language)
         general_form.addRow(language_label, self.language)
+        # Consent receipts name the jurisdiction whose law applies: settable only in the file, a receipts export
+        # from the window failed with "give --jurisdiction ... or set general.jurisdiction" (walk9)
+        self.jurisdiction = named(QLineEdit(), _("Jurisdiction"),
+                                  _("Where you live, for consent receipts: EU, EEA or a country code such as DE"))
+        self.jurisdiction.setValidator(QRegularExpressionValidator(QRegularExpression("[A-Za-z]{0,3}"),
+                                                                   self.jurisdiction))
+        self.jurisdiction.setPlaceholderText(_("e.g. EU or DE; empty: the desktop's region"))
+        jurisdiction_label = QLabel(_("&Jurisdiction:"))
+        jurisdiction_label.setBuddy(self.jurisdiction)
+        general_form.addRow(jurisdiction_label, self.jurisdiction)
         self.autostart = named(QCheckBox(_("Start when I &log in")), _("Start at log-in"))
         self.autostart_where = plain_label()
         general_form.addRow(self.autostart)
@@ -257,6 +268,7 @@ class PreferencesTab(FollowsSettingsFile, QWidget):
         self.archive.setEnabled(settings.terms.network_enabled)
         self._detection_toggled(settings.detection.enabled)
         self.data_dir.setText(settings.general.data_dir)
+        self.jurisdiction.setText(settings.general.jurisdiction)
         language = self.language.findData(settings.general.language)
         if language < 0 and settings.general.language:  # a language code the box does not list: kept as set
             self.language.addItem(settings.general.language, settings.general.language)
@@ -287,7 +299,7 @@ class PreferencesTab(FollowsSettingsFile, QWidget):
         boxes = (self.detection_enabled, self.network, self.archive, self.autostart, *self.probes.values(),
                  *self.notifications.values())
         return (*(box.isChecked() for box in boxes), round(self.interval.value(), 1), self.check_hours.value(),
-                self.data_dir.text().strip(), self.language.currentData())
+                self.data_dir.text().strip(), self.language.currentData(), self.jurisdiction.text().strip().upper())
 
     def edited(self) -> bool:
         """Whether the widgets hold changes not saved yet."""
@@ -306,7 +318,8 @@ class PreferencesTab(FollowsSettingsFile, QWidget):
                                                  "check_interval_hours": float(self.check_hours.value())})
         general = current.general.model_copy(update={"autostart": self.autostart.isChecked(),
                                                      "data_dir": self.data_dir.text().strip(),
-                                                     "language": str(self.language.currentData() or "")})
+                                                     "language": str(self.language.currentData() or ""),
+                                                     "jurisdiction": self.jurisdiction.text().strip().upper()})
         return Settings.model_validate({"general": general.model_dump(), "detection": detection.model_dump(),
                                         "notifications": notifications.model_dump(), "terms": terms.model_dump()})
 

@@ -23,6 +23,7 @@ def test_preferences_are_saved_to_the_settings_file_and_read_back(open_window, s
     click_box(qtbot, prefs.probes["camera_probe"])
     click_box(qtbot, prefs.notifications["terms_changed"])
     prefs.check_hours.setValue(48)
+    qtbot.keyClicks(prefs.jurisdiction, "de-1")  # consent receipts name it; the file alone held it; letters only
     with qtbot.waitSignal(window.settings_changed) as signal:
         qtbot.mouseClick(prefs.save_button, Qt.MouseButton.LeftButton)
     saved = signal.args[0]
@@ -31,6 +32,7 @@ def test_preferences_are_saved_to_the_settings_file_and_read_back(open_window, s
     on_disk = SettingsStore(app_paths().settings_file).load()
     assert on_disk == saved == services.settings
     assert on_disk.notifications.terms_changed is False and on_disk.terms.check_interval_hours == 48
+    assert on_disk.general.jurisdiction == "DE"
     assert "interval_seconds = 7.5" in app_paths().settings_file.read_text()
 
     with blocking_ok():
@@ -40,6 +42,7 @@ def test_preferences_are_saved_to_the_settings_file_and_read_back(open_window, s
         assert reopened.preferences.interval.value() == 7.5
         assert not reopened.preferences.probes["camera_probe"].isChecked()
         assert reopened.preferences.check_hours.value() == 48
+        assert reopened.preferences.jurisdiction.text() == "DE"
     finally:
         with blocking_ok():
             again.close()
