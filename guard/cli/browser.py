@@ -99,10 +99,10 @@ def run_browser(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         ctx.print_json({"browsers": [status.to_dict() for status in statuses]})
         return ExitStatus.OK
-    from guard.presentation.browser_words import browser_state_words
+    from guard.presentation.browser_words import said_state
 
     for status in statuses:
-        line = f"{status.name}: {browser_state_words(status.state)}"  # as the app's settings say it
+        line = f"{status.name}: {said_state(status)}"  # as the app's settings say it
         if status.connected:
             line += " (now)"
         elif status.last_seen is not None:

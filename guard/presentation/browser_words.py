@@ -4,6 +4,7 @@ browser status``."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +21,9 @@ class BrowserState(Protocol):
 
     @property
     def state(self) -> str: ...
+
+    @property
+    def last_seen(self) -> datetime | None: ...  # when its extension last connected, if ever
 
 
 BROWSER_STATES = {  # guard.browser's states, as a person reads them
@@ -42,6 +46,12 @@ def browser_state_words(state: str, connected_before: bool = False) -> str:
     if state == "host registered" and connected_before:
         return _(CONNECTED_BEFORE)
     return words_for(BROWSER_STATES, state)
+
+
+def said_state(item: BrowserState) -> str:
+    """One browser's state as every surface says it (a registered host whose extension has connected before is
+    not told to add the extension again)."""
+    return browser_state_words(item.state, connected_before=item.last_seen is not None)
 
 
 def add_extension_steps(browser_id: str, folder: str | None = None) -> str:

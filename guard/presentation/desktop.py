@@ -16,7 +16,7 @@ from guard.desktop.session import DesktopReport
 from guard.detect.desktop import Compositor, DesktopFacts, SessionType
 from guard.detect.observation import ProbeState, ProbeStatus
 from guard.paths import resources_dir
-from guard.presentation.browser_words import BrowserState, browser_state_words
+from guard.presentation.browser_words import BrowserState, said_state
 from guard.presentation.i18n import N_, _, labelled, listed, say
 
 INSTALL_EXTENSION = N_("install the app's GNOME Shell extension (Preferences → Desktop, or "
@@ -76,8 +76,10 @@ def _browser_tabs(browsers: Sequence[BrowserState] | None) -> Capability:
     works = _BROWSER_WORKS
     said = [works.get(browser.state, False) for browser in browsers]
     state = True if True in said else None if None in said else False
-    detail = listed(labelled(browser.browser, browser_state_words(browser.state)) for browser in browsers)
+    detail = listed(labelled(browser.browser, said_state(browser)) for browser in browsers)
     states = {browser.state for browser in browsers}
+    if state is None and any(browser.last_seen is not None for browser in browsers):  # added, the browser closed
+        return Capability("browser-tabs", label, None, detail, "", _("waiting for the extension"))
     if state is None:  # a host is registered and the extension has not connected: the next step is the extension
         enable = _("add the extension to the browser from the folder {folder} (the README's “Browser integration” "
                    "says how)").format(folder=resources_dir() / "extension")

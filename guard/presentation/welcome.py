@@ -16,7 +16,7 @@ from guard.catalog.loader import Catalog
 from guard.ledger import ledger_path
 from guard.ledger.key_status import KeyState, KeyStatus, KeyStorage
 from guard.paths import AppPaths, resources_dir
-from guard.presentation.browser_words import BrowserState, browser_state_words
+from guard.presentation.browser_words import BrowserState, said_state
 from guard.presentation.i18n import _, format_number, labelled, ngettext, say
 from guard.settings import Settings
 
@@ -134,7 +134,7 @@ def browsers_section(browsers: Sequence[BrowserState] | None, extension_folder: 
     elif not browsers:
         paragraphs.append(_("No supported browser was found on this computer."))
     else:
-        paragraphs += ["• " + labelled(item.browser, browser_state_words(item.state)) for item in browsers]
+        paragraphs += ["• " + labelled(item.browser, said_state(item)) for item in browsers]
     if browsers and not all(item.state == "extension connected" for item in browsers):
         folder = extension_folder or str(resources_dir() / "extension")  # a tarball's or a wheel's, not the repo's
         # Preferences first: a checkout's install puts meeting-guard in .venv/bin, not on PATH.

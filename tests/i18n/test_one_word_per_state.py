@@ -9,6 +9,8 @@ Dutch said "I left" with another verb than "left the meeting"; the Overview said
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import re
 
 import pytest
@@ -106,7 +108,7 @@ def test_the_export_says_how_a_decision_was_made_with_the_same_word():
 
 class Browser:
     def __init__(self, state: str) -> None:
-        self.browser, self.state = "Chromium", state
+        self.browser, self.state, self.last_seen = "Chromium", state, None
 
 
 @pytest.mark.parametrize("code", UI_LANGUAGES)
@@ -123,6 +125,11 @@ def test_the_overview_says_a_browsers_state_as_its_settings_do(code, state, lang
                if c.signal == "browser-tabs"]
     assert both.detail == listed([tabs.detail, tabs.detail])  # "a\u00a0; b" in French
     assert tabs.works is (True if state == "extension connected" else None if state == "host registered" else False)
+    if state == "host registered":  # its extension connected before: the browser is closed, nothing to add
+        seen = Browser(state)
+        seen.last_seen = datetime(2026, 12, 2, 18, 33, tzinfo=UTC)
+        (was,) = [c for c in desktop_capabilities(report, browsers=[seen]) if c.signal == "browser-tabs"]
+        assert was.detail == labelled("Chromium", _("set up; the extension is not connected now")) and not was.enable
 
 
 DECISION = {"en": "decision", "de": "Entscheidung", "fr": "décision", "es": "decisión", "it": "decisione",

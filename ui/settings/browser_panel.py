@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPush
 
 from guard.presentation.i18n import N_, _
 from guard.presentation.records import local_time
-from guard.presentation.browser_words import add_extension_steps, browser_state_words
+from guard.presentation.browser_words import add_extension_steps, said_state
 from guard.services import BrowserIntegration, Services
 from ui.jobs import JobRunner
 from ui.settings.common import named
@@ -43,7 +43,7 @@ def servers_line(status: BrowserIntegration, name_of: Callable[[str], str]) -> s
 
 def describe(status: BrowserIntegration) -> str:
     """One line about one browser, as the section shows it."""
-    text = browser_state_words(status.state, connected_before=status.last_seen is not None)
+    text = said_state(status)
     if status.connected:
         text += " " + _("(now)")
     elif status.last_seen is not None:
