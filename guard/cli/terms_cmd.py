@@ -36,6 +36,7 @@ from guard.terms.store import TermsStore
 from guard.terms.report import CheckReport, DocumentCheck
 from guard.terms.summary_words import say_summary
 from guard.terms.watcher import TermsWatcher
+from guard.terms.wording import unescaped
 
 LANG_HELP = ("the language of the changes' plain-words summaries: en, de, fr, es, it or nl (default: general.language "
              "in the settings, else your system's language, else English; JSON keeps English and the summary's parts)")
@@ -240,7 +241,9 @@ _WORD = re.compile(r"\w+")
 
 
 def _shown(text: str) -> str:
-    """A wording as printed: whole up to :data:`SHOWN_CHARS`, then cut, saying how much more there is."""
+    """A wording as printed: as the reader sees it (no Markdown escapes), whole up to
+    :data:`SHOWN_CHARS`, then cut, saying how much more there is."""
+    text = unescaped(text)
     if len(text) <= SHOWN_CHARS:
         return text
     return f"{text[:SHOWN_CHARS]}… [{len(text) - SHOWN_CHARS:,} more characters; --json gives the whole text]"

@@ -39,6 +39,14 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december")
 
 
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def unescaped(text: str) -> str:
+    """``text`` as a reader sees it: Markdown backslash escapes (``\\_``, ``\\*``) shown as the character."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", text)
+
+
 def plain(text: str) -> str:
     """The words a reader sees: links to their text, no emphasis or escapes, one spacing, plain quotes."""
     text = _MARKDOWN_LINK.sub(r"\1", text)

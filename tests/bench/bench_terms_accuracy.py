@@ -61,6 +61,7 @@ from guard.terms.analysis import AnalysedChange, analyse  # noqa: E402
 from guard.terms.archive_text import archive_markdown_to_text  # noqa: E402
 from guard.terms.classify import WATCHED_TOPICS, load_rules  # noqa: E402
 from guard.terms.rules import Rules  # noqa: E402
+from guard.terms.wording import unescaped  # noqa: E402
 
 DEFAULT_CORPUS = ROOT / "tests" / "terms" / "corpus"
 ZOOM_2023 = {"2023-02-01__2023-04-01": "31 March", "2023-04-01__2023-07-28": "27 July",
@@ -81,7 +82,7 @@ def words(text: str | None) -> Counter[str]:
     """The content words of a text, case-folded (link targets and function words dropped)."""
     if not text:
         return Counter()
-    found = (word.casefold() for word in _WORDS.findall(_LINK.sub(r"\1", text)))
+    found = (word.casefold() for word in _WORDS.findall(_LINK.sub(r"\1", unescaped(text))))
     return Counter(word for word in found if word not in FUNCTION_WORDS and not word.isdigit())
 
 
