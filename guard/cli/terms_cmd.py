@@ -253,7 +253,9 @@ def _print_change(ctx: CliContext, change: AnalysedChange, language: Translation
     """A change with both wordings; a reworded clause marks the words that changed, [-removed-]
     and {+added+}, unless it was rewritten (both wordings whole); a moved clause is shown once; a
     section added or removed whole is listed clause by clause."""
-    where = f"Section {change.diff.section}" if change.diff.section else "Clause"
+    clause = change.diff.new or change.diff.old
+    where = (f"Section {change.diff.section}" if change.diff.section
+             else f"“{clause.heading}”" if clause is not None and clause.heading else "Clause")
     if change.parts and change.said is not None and change.said.heading:
         where = f"“{change.said.heading}”"  # its own heading, not the number of the section before it
     ctx.print("")

@@ -115,11 +115,20 @@ def split_clauses(markdown: str) -> list[Clause]:
     leads: list[tuple[int, str]] = []  # (indent, text) of open list lead-ins, innermost last
     intro: str | None = None  # the paragraph just before a list: it introduces the list's items
     heading: str | None = None
+    seen_top: set[str] = set()  # the top-level numbers seen so far
     for block in _blocks(markdown):
         match = _SECTION.match(block)
+        if match and _restarted_heading(match, block, seen_top):
+            # the archive writes every heading of an ordered list as "1." ("1. ORDERING SERVICES"):
+            # its own words name the section, not a number every section shares
+            heading = " ".join(_LIST_MARKER.sub("", block).replace("*", "").split())[:HEADING_CHARS] or None
+            current, match = None, None
+            parents = {}
         if match:
             number = match.group("number")
             depth = len(match.group("indent")) // 2
+            if not depth:
+                seen_top.add(number)
             if depth and "." not in number and parents.get(depth - 1):
                 number = f"{parents[depth - 1]}.{number}"  # "1." nested under "20." is 20.1
             parents = {d: s for d, s in parents.items() if d < depth}
@@ -144,6 +153,21 @@ def split_clauses(markdown: str) -> list[Clause]:
         if text.rstrip().endswith(":"):
             leads.append((indent, " ".join(text.split())))
     return clauses
+
+
+HEADING_CHARS = 200
+_HEADING_WORDS = 10
+
+
+def _restarted_heading(match: re.Match[str], block: str, seen_top: set[str]) -> bool:
+    """True for a short top-level "1." list item (no sentence in it) after the document already had
+    a top-level "1": a heading written as an ordered list, not the first section again."""
+    if match.group("indent") or match.group("number") != "1" or "1" not in seen_top:
+        return False
+    if _LIST_MARKER.match(block) is None:
+        return False
+    words = _LIST_MARKER.sub("", block).strip()
+    return len(_WORD.findall(words)) <= _HEADING_WORDS and not words.rstrip("*_ ").endswith((".", ":", ";"))
 
 
 def _marker(text: str) -> str | None:
