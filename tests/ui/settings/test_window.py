@@ -135,14 +135,18 @@ def test_mnemonics_have_buddies_and_do_not_clash_within_a_tab(open_window, servi
     checked = 0
     for root in roots:
         letters: list[str] = []
+        texts: list[str] = []
         for label in root.findChildren(QLabel):
             if (letter := mnemonic(label.text())) and "<" not in label.text():
                 assert label.buddy() is not None, f"label {label.text()!r} has a mnemonic but no buddy"
                 letters.append(letter)
+                texts.append(label.text())
         for button in root.findChildren(QAbstractButton):
             if (letter := mnemonic(button.text())):
                 letters.append(letter)
-        assert len(letters) == len(set(letters)), f"{type(root).__name__}: clashing mnemonics {sorted(letters)}"
+                texts.append(button.text())
+        clashing = sorted(text for letter, text in zip(letters, texts, strict=True) if letters.count(letter) > 1)
+        assert not clashing, f"{type(root).__name__}: clashing mnemonics {clashing}"
         checked += len(letters)
     assert checked > 30
 
